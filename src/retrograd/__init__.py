@@ -1,0 +1,51 @@
+"""retrograd: PyTorch's autograd, rebuilt in readable Python on NumPy.
+
+>>> import retrograd as torch
+>>> x = torch.tensor(2.0, requires_grad=True)
+>>> (x ** 3).backward()
+>>> x.grad
+tensor(12.)
+"""
+
+from . import dtypes as _dtypes
+from .backend import device
+from .dtypes import (
+    bool_ as bool,
+    double,
+    dtype,
+    float,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    promote_types,
+    set_default_dtype,
+    short,
+    uint8,
+)
+from .tensor import Size, Tensor, is_tensor
+from . import autograd, ops  # noqa: E402  (after Tensor: ops need it)
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .ops import *  # noqa: F403
+
+__version__ = "0.1.0"
+
+
+def result_type(tensor1: object, tensor2: object) -> dtype:
+    """The dtype PyTorch's promotion gives for an op on these two operands."""
+    return _dtypes.result_type(tensor1, tensor2)
+
+
+def is_floating_point(input: Tensor) -> bool:
+    return input.is_floating_point()
+
+
+def numel(input: Tensor) -> int:
+    return input.numel()

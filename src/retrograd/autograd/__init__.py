@@ -1,0 +1,17 @@
+"""Reverse-mode automatic differentiation: the engine, grad modes and graph nodes."""
+
+from . import grad_mode, graph
+from .engine import backward, grad
+from .grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
+
+__all__ = [
+    "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
+    "is_grad_enabled", "is_inference_mode_enabled", "graph", "grad_mode",
+]

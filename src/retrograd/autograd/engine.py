@@ -1,0 +1,326 @@
+"""The backward engine: `backward()` and `grad()` over a graph of nodes.
+
+Two passes, no recursion. Discovery walks the graph from the roots with an
+explicit stack, counting how many edges point at each node. Execution pops
+ready nodes from a heap (newest node first, as PyTorch does, so sums happen in
+the same order), adds up the gradients each node receives, runs it, and hands
+its results on; a node is ready when every edge into it has delivered.
+"""
+
+from __future__ import annotations
+
+import heapq
+import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from .grad_mode import state
+from .graph import AccumulateGrad, Node
+from .primitive import edge
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+
+
+def _discover(roots: Sequence[Node]) -> tuple[dict[Node, int], list[Node]]:
+    """Incoming-edge counts of every node reachable from `roots`, and a post-order."""
+    deps: dict[Node, int] = {}
+    order: list[Node] = []
+    seen = set()
+    for root in roots:
+        if id(root) in seen:
+            continue
+        seen.add(id(root))
+        stack = [(root, iter(root.next_functions))]
+        while stack:
+            node, children = stack[-1]
+            for child, _ in children:
+                if child is None:
+                    continue
+                deps[child] = deps.get(child, 0) + 1
+                if id(child) not in seen:
+                    seen.add(id(child))
+                    stack.append((child, iter(child.next_functions)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    return deps, order
+
+
+def _needed(order: list[Node], targets: dict[Node, Any]) -> dict[Node, bool]:
+    """Nodes that lead to a target; the others need not run."""
+    needed: dict[Node, bool] = {}
+    for node in order:  # children come before parents in a post-order
+        needed[node] = any(
+            child is not None and (child in targets or needed.get(child, False))
+            for child, _ in node.next_functions
+        )
+    return needed
+
+
+def _add(a: Tensor | None, b: Tensor) -> Tensor:
+    return b if a is None else a + b
+
+
+def run(
+    roots: Sequence[tuple[Node, int]],
+    root_grads: Sequence[Tensor],
+    retain_graph: bool,
+    create_graph: bool,
+    targets: dict[Node, list[int]] | None = None,
+    accumulate: bool = True,
+) -> dict[tuple[Node, int], Tensor]:
+    """Propagate `root_grads` from `roots` through the graph.
+
+    With `targets`, only nodes leading to them run, and the gradient arriving at
+    each (node, output_nr) target is captured and returned. With `accumulate`,
+    AccumulateGrad nodes that run add into their leaf's `.grad`.
+    """
+    root_nodes = [n for n, _ in roots]
+    deps, order = _discover(root_nodes)
+    needed = _needed(order, targets) if targets is not None else None
+    buffers: dict[Node, list] = {}
+    for (node, nr), g in zip(roots, root_grads):
+        buf = buffers.setdefault(node, [None] * node.n_outputs)
+        buf[nr] = _add(buf[nr], g)
+    captured: dict[tuple[Node, int], Tensor] = {}
+    heap: list = []
+    for node in buffers:
+        if deps.get(node, 0) == 0:
+            heapq.heappush(heap, (-node._seq, id(node), node))
+    prev = state.enabled
+    state.enabled = create_graph
+    try:
+        while heap:
+            node = heapq.heappop(heap)[2]
+            grads = buffers.pop(node, None) or [None] * node.n_outputs
+            grads = _call_pre_hooks(node, grads)
+            if targets is not None and node in targets:
+                for nr in targets[node]:
+                    if grads[nr] is not None:
+                        captured[(node, nr)] = grads[nr]
+            if needed is not None and not needed[node]:
+                if isinstance(node, AccumulateGrad) and accumulate and node in targets:  # type: ignore[operator]
+                    _accumulate(node, grads[0], create_graph)
+                results: tuple = (None,) * len(node.next_functions)
+            elif isinstance(node, AccumulateGrad):
+                if accumulate:
+                    _accumulate(node, grads[0], create_graph)
+                results = ()
+            elif all(g is None for g in grads):
+                results = (None,) * len(node.next_functions)
+            else:
+                wanted = None
+                if needed is not None:
+                    nf = node.next_functions
+                    wanted = lambda i, nf=nf: nf[i][0] in targets or needed.get(nf[i][0], False)  # type: ignore[operator]
+                results = node.apply(grads, wanted)
+                results = _call_post_hooks(node, results, grads)
+                if not retain_graph:
+                    node.release()
+            for (child, nr), g in zip(node.next_functions, results):
+                if child is None:
+                    continue
+                if g is not None:
+                    buf = buffers.get(child)
+                    if buf is None:
+                        buf = buffers[child] = [None] * child.n_outputs
+                    buf[nr] = g if buf[nr] is None else buf[nr] + g
+                left = deps[child] - 1
+                deps[child] = left
+                if left == 0:
+                    heapq.heappush(heap, (-child._seq, id(child), child))
+    finally:
+        state.enabled = prev
+    return captured
+
+
+def _call_pre_hooks(node: Node, grads: list) -> list:
+    if node._tensor_hooks:
+        # tensor hooks first, then retain_grad's (it must see the final gradient)
+        hooks = sorted(node._tensor_hooks, key=lambda e: getattr(e[1], "retains_grad", False))
+        for nr, hook in hooks:
+            if grads[nr] is not None:
+                new = hook(grads[nr])
+                if new is not None:
+                    grads[nr] = new
+    if isinstance(node, AccumulateGrad):
+        leaf = node.variable
+        if leaf._hooks and grads[0] is not None:
+            for hook in list(leaf._hooks):
+                new = hook(grads[0])
+                if new is not None:
+                    grads[0] = new
+    if node._pre_hooks:
+        for hook in list(node._pre_hooks):
+            new = hook(tuple(grads))
+            if new is not None:
+                grads = list(new)
+    return grads
+
+
+def _call_post_hooks(node: Node, results: tuple, grads: list) -> tuple:
+    if node._post_hooks:
+        for hook in list(node._post_hooks):
+            new = hook(results, tuple(grads))
+            if new is not None:
+                results = tuple(new)
+    return results
+
+
+def _accumulate(node: AccumulateGrad, g: Tensor | None, create_graph: bool) -> None:
+    """leaf.grad += g, in place when it is safe, as PyTorch does."""
+    if g is None:
+        return
+    leaf = node.variable
+    old = leaf._grad
+    if old is None:
+        leaf._grad = g if create_graph else g.detach().clone()
+    elif create_graph or old._requires_grad:
+        leaf._grad = old + g
+    else:
+        old._data += g._data
+        old._version.value += 1
+    for hook in list(leaf._post_acc_hooks or ()):
+        hook(leaf)
+
+
+# --- the public entry points ------------------------------------------------------------
+
+
+def _as_tuple(x: Any) -> tuple:
+    if x is None:
+        return ()
+    from ..tensor import Tensor
+
+    return (x,) if isinstance(x, Tensor) else tuple(x)
+
+
+def _root_grads(outputs: tuple, grads: tuple, create_graph: bool) -> list:
+    from ..ops.creation import ones_like
+
+    result = []
+    for i, (out, g) in enumerate(zip(outputs, grads + (None,) * (len(outputs) - len(grads)))):
+        if g is None:
+            if out.numel() != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if not out.dtype.is_floating_point:
+                raise RuntimeError(
+                    f"grad can be implicitly created only for real scalar outputs but got {out.dtype}"
+                )
+            g = ones_like(out)
+        elif not isinstance(g, type(out)):
+            from ..tensor import tensor
+
+            g = tensor(g, dtype=out.dtype)
+        if g.shape != out.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
+                f"has a shape of {out.shape}."
+            )
+        result.append(g if create_graph else g.detach())
+    return result
+
+
+def _roots(outputs: tuple) -> list:
+    roots = []
+    for i, out in enumerate(outputs):
+        node, nr = edge(out)
+        if node is None:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn"
+            )
+        roots.append((node, nr))
+    return roots
+
+
+def backward(
+    tensors: Any,
+    grad_tensors: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: Any = None,
+) -> None:
+    """Accumulate d(tensors)/d(leaf) into the `.grad` of every leaf of the graph."""
+    outputs = _as_tuple(tensors)
+    grads = _root_grads(outputs, _as_tuple(grad_tensors), create_graph)
+    if retain_graph is None:
+        retain_graph = create_graph
+    roots = _roots(outputs)
+    targets = None
+    if inputs is not None:
+        inputs = _as_tuple(inputs)
+        if not inputs:
+            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        targets: dict[Node, list[int]] = {}
+        for t in inputs:
+            node, nr = edge(t)
+            if node is None:
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+            targets.setdefault(node, []).append(nr)
+        captured = run(roots, grads, retain_graph, create_graph, targets, accumulate=True)
+        for t in inputs:  # non-leaf inputs get their gradient in .grad, like leaves
+            node, nr = edge(t)
+            g = captured.get((node, nr))
+            if not isinstance(node, AccumulateGrad) and g is not None:
+                t._grad = g if t._grad is None else t._grad + g
+        return
+    run(roots, grads, retain_graph, create_graph)
+
+
+def grad(
+    outputs: Any,
+    inputs: Any,
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    only_inputs: bool = True,
+    allow_unused: bool | None = None,
+    is_grads_batched: bool = False,
+    materialize_grads: bool = False,
+) -> tuple:
+    """d(outputs)/d(inputs) as a tuple, one entry per input; `.grad` fields are untouched."""
+    if materialize_grads and allow_unused is False:
+        raise ValueError(
+            "Expected allow_unused to be True or not passed when materialize_grads=True, "
+            "but got: allow_unused=False."
+        )
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    outputs = _as_tuple(outputs)
+    single = not isinstance(inputs, (tuple, list))
+    inputs = _as_tuple(inputs)
+    grads = _root_grads(outputs, _as_tuple(grad_outputs), create_graph)
+    if retain_graph is None:
+        retain_graph = create_graph
+    roots = _roots(outputs)
+    targets: dict[Node, list[int]] = {}
+    edges = []
+    for t in inputs:
+        node, nr = edge(t)
+        if node is None:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+        targets.setdefault(node, []).append(nr)
+        edges.append((node, nr))
+    captured = run(roots, grads, retain_graph, create_graph, targets, accumulate=False)
+    result = []
+    for t, e in zip(inputs, edges):
+        g = captured.get(e)
+        if g is None:
+            if materialize_grads:
+                from ..ops.creation import zeros_like
+
+                g = zeros_like(t)
+            elif not allow_unused:
+                raise RuntimeError(
+                    "One of the differentiated Tensors appears to not have been used in the "
+                    "graph. Set allow_unused=True if this is the desired behavior."
+                )
+        elif not create_graph:
+            g = g.detach()
+        result.append(g)
+    del single
+    if is_grads_batched:
+        warnings.warn("is_grads_batched is not supported; gradients were computed unbatched", stacklevel=2)
+    return tuple(result)

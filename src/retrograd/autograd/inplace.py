@@ -1,0 +1,209 @@
+"""In-place operations: one mechanism for every `op_` method and `x[i] = v`.
+
+An in-place op runs the out-of-place op, writes the result into the target's
+memory, bumps the version counter (shared with views, so saved copies of the
+old value are detected at backward) and moves the target to the new node.
+
+When the target is a view, the gradient must reach its base: the base gets a
+`CopySlices` node (gradient of the untouched region to the old base, of the
+written region to the new value), and views are re-derived from the base the
+next time their `grad_fn` is needed, as PyTorch does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .. import dtypes as _dt
+from .grad_mode import state
+from .graph import Node
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+
+_KIND = {
+    "float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+    "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+}
+
+
+def check_writable(target: Tensor) -> None:
+    """Refuse in-place changes autograd could not account for."""
+    if not state.enabled:
+        return
+    if target._requires_grad and target._grad_fn is None and target._base is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    base = target._base
+    if base is not None and base._requires_grad and base._grad_fn is None:
+        raise RuntimeError(
+            "a view of a leaf Variable that requires grad is being used in an in-place operation."
+        )
+
+
+def apply(target: Tensor, op: Any, *args: Any, **kwargs: Any) -> Tensor:
+    """`target.op_(*args)`: compute `op(target, *args)` and commit it into target."""
+    check_writable(target)
+    return commit(target, op(target, *args, **kwargs))
+
+
+def commit(target: Tensor, result: Tensor) -> Tensor:
+    """Write `result` into `target`'s memory and move target onto result's graph."""
+    if result._data.shape != target._data.shape:
+        _check_broadcast(target, result)
+    if result._data.dtype != target._data.dtype:
+        src, dst = result.dtype, target.dtype
+        if not _dt.can_cast(src, dst):
+            raise RuntimeError(
+                f"result type {_KIND[src.name]} can't be cast to the desired output type {_KIND[dst.name]}"
+            )
+        result = result.to(dst)
+    node = result._grad_fn
+    recorded = node is not None and state.enabled
+    if recorded:
+        _snapshot_saved(node, target)
+    _write(target, result._data)
+    if recorded:
+        if target._base is not None:
+            _copy_slices(target, result)
+        else:
+            target._grad_fn = node
+            target._output_nr = result._output_nr
+            target._requires_grad = True
+    return target
+
+
+def _check_broadcast(target: Tensor, result: Tensor) -> None:
+    import numpy as np
+
+    try:
+        shape = np.broadcast_shapes(target._data.shape, result._data.shape)
+    except ValueError:
+        shape = result._data.shape
+    if shape != target._data.shape:
+        raise RuntimeError(
+            f"output with shape {list(target._data.shape)} doesn't match the broadcast shape {list(shape)}"
+        )
+
+
+def _write(target: Tensor, data: Any) -> None:
+    try:
+        target._data[...] = data
+    except ValueError as e:
+        if "read-only" not in str(e):
+            raise
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a "
+            "single memory location. Please clone() the tensor before performing the operation."
+        ) from None
+    target._version.value += 1
+
+
+def _snapshot_saved(node: Node, target: Tensor) -> None:
+    """The new node may have saved `target` itself; keep its old value instead."""
+    saved = getattr(node, "saved", None)
+    if not saved:
+        return
+    from ..tensor import Tensor
+    from .graph import SavedTensor
+
+    snapshot = None
+    for name, s in saved.items():
+        if isinstance(s, SavedTensor) and s.tensor is target:
+            if snapshot is None:
+                snapshot = Tensor._make(
+                    target._data.copy(), target._requires_grad, target._grad_fn, target._output_nr
+                )
+            saved[name] = SavedTensor(snapshot, False)
+
+
+class CopySlices(Node):
+    """The base's node after one of its views was changed in place."""
+
+    __slots__ = ("steps", "untouched")
+
+    def __init__(self, base_edge: tuple, result_edge: tuple, steps: tuple, untouched: Any) -> None:
+        super().__init__((base_edge, result_edge))
+        self.steps = steps
+        self.untouched = untouched  # bool mask over the base: True outside the view
+
+    def name(self) -> str:
+        return "CopySlices"
+
+    def apply(self, grads: list, wanted: Any) -> tuple:
+        from ..tensor import Tensor
+
+        g = grads[0]
+        to_base = g * Tensor._make(self.untouched) if self.next_functions[0][0] is not None else None
+        to_result = replay(self.steps, g) if self.next_functions[1][0] is not None else None
+        return (to_base, to_result)
+
+
+def replay(steps: tuple, t: Tensor) -> Tensor:
+    """Apply a view's recipe (its chain of view ops) to `t`."""
+    for prim, attrs in steps:
+        t = prim(t, **attrs)
+    return t
+
+
+def _copy_slices(view: Tensor, result: Tensor) -> None:
+    import numpy as np
+
+    from .primitive import edge
+
+    base = view._base
+    mask = np.ones(base._data.shape, dtype=bool)
+    region = mask
+    for prim, attrs in view._view_steps:
+        region = prim.forward(np, region, **attrs)
+    region[...] = False
+    node = CopySlices(_stale_edge(base), edge(result), view._view_steps, mask)
+    base._grad_fn = node
+    base._output_nr = 0
+    base._requires_grad = True
+    view._requires_grad = True
+    refresh_view(view)
+
+
+def _stale_edge(base: Tensor) -> tuple:
+    from .graph import grad_accumulator
+
+    if base._grad_fn is not None:
+        return (base._grad_fn, base._output_nr)
+    if base._requires_grad:
+        return (grad_accumulator(base), 0)
+    return (None, 0)
+
+
+def refresh_view(t: Tensor) -> None:
+    """Re-derive a view's node from its base after the base (or a sibling) changed in place."""
+    t._view_version = t._version.value
+    base = t._base
+    if not (t._requires_grad and base._requires_grad):
+        return
+    prev = state.enabled
+    state.enabled = True
+    try:
+        v = replay(t._view_steps, base)
+    finally:
+        state.enabled = prev
+    t._grad_fn = v._grad_fn
+    t._output_nr = v._output_nr
+
+
+def fill(target: Tensor, value: Any) -> Tensor:
+    from .. import ops
+
+    return apply(target, ops.fill, value)
+
+
+def copy(target: Tensor, src: Any) -> Tensor:
+    from .. import ops
+
+    return apply(target, ops.copy, src)
+
+
+def fill_random(target: Tensor, kind: str, a: Any, b: Any, generator: Any) -> Tensor:
+    from .. import ops, random
+
+    data = random.sample_like(target, kind, a, b, generator)
+    return apply(target, ops.fill, data)

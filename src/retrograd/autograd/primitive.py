@@ -1,0 +1,228 @@
+"""Primitive operations: a forward on arrays and one derivative rule per input.
+
+A `Primitive` is the unit every differentiable op is built from. Its forward
+takes the backend module and input arrays; each derivative takes the incoming
+gradient and, *by parameter name*, what it reads: input tensors (`a`, `b`), the
+output (`out`), an input's shape (`a_shape`) or a keyword attribute of the call
+(`dim`). Names are read once, when the primitive is defined, so a node saves
+exactly the tensors its rules read and nothing more.
+
+Rules are written with retrograd's own ops, so they are differentiable: under
+`create_graph=True` they record a graph like any other code; otherwise the
+engine runs them with recording off. Broadcasting and dtype are undone here,
+once, not in each rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .. import backend
+from ..dtypes import from_numpy
+from .grad_mode import state
+from .graph import Node, SavedTensor, grad_accumulator
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+
+Rule = Callable[..., Any]
+
+
+class Primitive:
+    """One op: `forward(xp, *arrays, **attrs)` and a derivative rule per input.
+
+    `inputs` names the tensor arguments; `derivatives[i]` is the rule for input i
+    (None where the op is not differentiable in it). `n_outputs > 1` makes the
+    forward return that many arrays and the rules receive a tuple of gradients.
+    `extras` names arrays the forward returns after its outputs (indices, masks);
+    rules read them like attributes. `view=True` marks ops whose output may share
+    memory with input 0.
+    """
+
+    __slots__ = (
+        "name", "node_name", "forward", "derivatives", "inputs", "reads",
+        "n_outputs", "extras", "view",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        forward: Callable[..., Any],
+        derivatives: Sequence[Rule | None],
+        *,
+        inputs: Sequence[str] = ("a",),
+        node_name: str | None = None,
+        n_outputs: int = 1,
+        extras: Sequence[str] = (),
+        view: bool = False,
+    ) -> None:
+        if len(derivatives) != len(inputs):
+            raise ValueError(f"{name}: one derivative per input ({inputs}) is required")
+        self.name = name
+        self.node_name = node_name or _camel(name) + "Backward0"
+        self.forward = forward
+        self.derivatives = tuple(derivatives)
+        self.inputs = tuple(inputs)
+        self.reads = tuple(_parameter_names(r) for r in self.derivatives)
+        self.n_outputs = n_outputs
+        self.extras = tuple(extras)
+        self.view = view
+
+    def __call__(self, *tensors: Tensor, **attrs: Any) -> Any:
+        """Run the forward; record a node when grad mode is on and an input requires grad."""
+        from ..tensor import Tensor
+
+        xp = backend.namespace(tensors[0]._data)
+        result = self.forward(xp, *[t._data for t in tensors], **attrs)
+        if self.extras:
+            k = self.n_outputs
+            extra = result[k:]
+            result = result[0] if k == 1 else result[:k]
+            attrs.update(zip(self.extras, extra))
+        record = state.enabled and any(t._requires_grad for t in tensors)
+        if self.n_outputs == 1:
+            if not isinstance(result, xp.ndarray):  # NumPy reductions return scalars
+                result = xp.asarray(result)
+            out = Tensor._make(result, record)
+            outs: tuple = (out,)
+        else:
+            out = outs = tuple(Tensor._make(xp.asarray(r), record, None, i) for i, r in enumerate(result))
+        if self.view and xp.may_share_memory(result, tensors[0]._data):
+            _link_view(out, tensors[0], self, attrs)
+        if record:
+            node = OpNode(self, tensors, outs, attrs)
+            for o in outs:
+                o._grad_fn = node
+        return out
+
+
+def _camel(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
+
+
+def _parameter_names(rule: Rule | None) -> tuple[str, ...]:
+    if rule is None:
+        return ()
+    code = rule.__code__
+    return code.co_varnames[1 : code.co_argcount]  # skip the gradient argument
+
+
+def _link_view(out: Tensor, source: Tensor, prim: Primitive, attrs: dict) -> None:
+    """Make `out` a view of `source`'s base: shared version counter and a replay recipe."""
+    base = source._base if source._base is not None else source
+    out._base = base
+    out._version = source._version
+    out._view_steps = source._view_steps + ((prim, attrs),)
+    out._view_version = base._version.value
+
+
+def edge(t: Tensor) -> tuple:
+    """The (node, output_nr) a gradient for `t` flows into; (None, 0) if none."""
+    if t._base is not None and t._view_version != t._version.value:
+        from .inplace import refresh_view
+
+        refresh_view(t)
+    fn = t._grad_fn
+    if fn is not None:
+        return (fn, t._output_nr)
+    if t._requires_grad:
+        return (grad_accumulator(t), 0)
+    return (None, 0)
+
+
+class OpNode(Node):
+    """The node a Primitive records: saved tensors, attributes and input metadata."""
+
+    __slots__ = ("op", "saved", "attrs", "shapes", "dtypes", "out_meta")
+
+    def __init__(self, op: Primitive, inputs: Sequence[Tensor], outputs: tuple, attrs: dict) -> None:
+        super().__init__(tuple(edge(t) for t in inputs))
+        self.op = op
+        self.attrs = attrs
+        self.shapes = tuple(t._data.shape for t in inputs)
+        self.dtypes = tuple(t._data.dtype for t in inputs)
+        self.out_meta = tuple((o._data.shape, o._data.dtype) for o in outputs) if len(outputs) > 1 else None
+        saved: dict[str, Any] = {}
+        names = op.inputs
+        for i, reads in enumerate(op.reads):
+            if self.next_functions[i][0] is None:
+                continue
+            for name in reads:
+                if name in saved or name in attrs or name.endswith("_shape"):
+                    continue
+                if name == "out":
+                    saved[name] = tuple(SavedTensor(o, True) for o in outputs)
+                elif name in names:
+                    saved[name] = SavedTensor(inputs[names.index(name)], False)
+        self.saved = saved
+
+    @property
+    def n_outputs(self) -> int:  # type: ignore[override]
+        return self.op.n_outputs
+
+    def name(self) -> str:
+        return self.op.node_name
+
+    def _lookup(self, name: str) -> Any:
+        saved = self.saved.get(name)
+        if saved is not None:
+            if name == "out":
+                outs = tuple(s.unpack(self) for s in saved)
+                return outs[0] if len(outs) == 1 else outs
+            return saved.unpack(self)
+        if name in self.attrs:
+            return self.attrs[name]
+        if name.endswith("_shape"):
+            return self.shapes[self.op.inputs.index(name[:-6])]
+        raise RuntimeError(f"{self.name()}: saved value {name!r} is not available")
+
+    def apply(self, grads: list, wanted: Callable[[int], bool] | None) -> tuple:
+        op = self.op
+        g = grads[0] if op.n_outputs == 1 else tuple(_zeros_for(self, i, x) for i, x in enumerate(grads))
+        results: list = []
+        for i, rule in enumerate(op.derivatives):
+            if rule is None or self.next_functions[i][0] is None or (wanted and not wanted(i)):
+                results.append(None)
+                continue
+            grad = rule(g, *[self._lookup(n) for n in op.reads[i]])
+            if grad is not None:
+                grad = _fit(grad, self.shapes[i], self.dtypes[i], self, i)
+            results.append(grad)
+        return tuple(results)
+
+    def release(self) -> None:
+        for s in self.saved.values():
+            for x in s if isinstance(s, tuple) else (s,):
+                x.release()
+
+    @property
+    def _saved_tensors(self) -> tuple:
+        return tuple(self._lookup(n) for n in self.saved)
+
+
+def _zeros_for(node: OpNode, i: int, g: Any) -> Any:
+    """Multi-output rules get zeros for outputs that received no gradient."""
+    if g is not None:
+        return g
+    from ..ops.creation import zeros
+
+    shape, np_dtype = node.out_meta[i]
+    return zeros(shape, dtype=from_numpy(np_dtype))
+
+
+def _fit(grad: Tensor, shape: tuple, np_dtype: Any, node: Node, i: int) -> Tensor:
+    """Sum a broadcast gradient down to its input's shape and cast it to the input's dtype."""
+    if grad._data.shape != shape:
+        from ..ops.shape import sum_to_shape
+
+        reduced = sum_to_shape(grad, shape)
+        if reduced is None:
+            raise RuntimeError(
+                f"Function {node.name()} returned an invalid gradient at index {i} - got "
+                f"{list(grad.shape)} but expected shape compatible with {list(shape)}"
+            )
+        grad = reduced
+    if grad._data.dtype != np_dtype:
+        grad = grad.to(from_numpy(np_dtype))
+    return grad

@@ -1,0 +1,148 @@
+"""Data types and PyTorch's type-promotion rules.
+
+A `dtype` wraps a NumPy dtype with PyTorch's name (`retrograd.float32`).
+`result_type` implements PyTorch's promotion: tensors with dimensions outrank
+0-d tensors, which outrank Python scalars, unless a lower rank brings a higher
+*category* (bool < integer < floating point).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class dtype:
+    """A tensor element type, printed as `retrograd.<name>`."""
+
+    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "_category")
+
+    def __init__(self, name: str, np_dtype: type, category: int) -> None:
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.is_floating_point = category == 2
+        self.is_signed = name != "uint8" and name != "bool"
+        self.itemsize = self.np.itemsize
+        self._category = category
+
+    @property
+    def is_complex(self) -> bool:
+        return False
+
+    def to_real(self) -> dtype:
+        return self
+
+    def __repr__(self) -> str:
+        return "retrograd." + self.name
+
+    def __reduce__(self) -> str:
+        return self.name
+
+
+bool_ = dtype("bool", np.bool_, 0)
+uint8 = dtype("uint8", np.uint8, 1)
+int8 = dtype("int8", np.int8, 1)
+int16 = dtype("int16", np.int16, 1)
+int32 = dtype("int32", np.int32, 1)
+int64 = dtype("int64", np.int64, 1)
+float16 = dtype("float16", np.float16, 2)
+float32 = dtype("float32", np.float32, 2)
+float64 = dtype("float64", np.float64, 2)
+
+# PyTorch's aliases
+half, float, double = float16, float32, float64
+short, int, long = int16, int32, int64
+
+ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
+_BY_NUMPY = {d.np: d for d in ALL}
+_ORDER = {d: i for i, d in enumerate(ALL)}
+
+
+def from_numpy(np_dtype: np.dtype) -> dtype:
+    """The retrograd dtype of a NumPy dtype; TypeError for unsupported ones."""
+    try:
+        return _BY_NUMPY[np_dtype]
+    except KeyError:
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. The only "
+            "supported types are: float64, float32, float16, int64, int32, int16, int8, "
+            "uint8, and bool."
+        ) from None
+
+
+class _DefaultDtype:
+    """Holds the default floating dtype (process-wide, as in PyTorch)."""
+
+    value: dtype = float32
+
+
+_default = _DefaultDtype()
+
+
+def get_default_dtype() -> dtype:
+    """The dtype Python floats become (float32 unless changed)."""
+    return _default.value
+
+
+def set_default_dtype(d: dtype) -> None:
+    """Set the dtype Python floats and float factories produce; float16/32/64 only."""
+    if not isinstance(d, dtype) or not d.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type")
+    _default.value = d
+
+
+def promote_types(a: dtype, b: dtype) -> dtype:
+    """The smallest dtype both `a` and `b` convert to safely (PyTorch's table)."""
+    if a is b:
+        return a
+    if a._category != b._category:
+        hi, lo = (a, b) if a._category > b._category else (b, a)
+        return hi
+    if a._category == 1 and {a, b} == {uint8, int8}:
+        return int16
+    return a if _ORDER[a] > _ORDER[b] else b
+
+
+def _scalar_dtype(value: object) -> dtype:
+    if isinstance(value, (bool, np.bool_)):
+        return bool_
+    if isinstance(value, (builtins_int, np.integer)):
+        return int64
+    return _default.value
+
+
+builtins_int = (0).__class__
+
+
+def _combine(higher: dtype | None, lower: dtype | None) -> dtype | None:
+    # PyTorch's combine_categories: a lower-priority operand only matters when it
+    # brings a higher category (e.g. a float scalar with an int tensor).
+    if higher is None:
+        return lower
+    if lower is None or higher.is_floating_point:
+        return higher
+    if higher is bool_ or lower.is_floating_point:
+        return promote_types(higher, lower)
+    return higher
+
+
+def result_type(*operands: object) -> dtype:
+    """PyTorch's result dtype for an op over tensors and Python scalars."""
+    dim = zero = wrapped = None
+    for x in operands:
+        d = getattr(x, "dtype", None)
+        if isinstance(d, dtype):
+            if x.ndim:  # type: ignore[attr-defined]
+                dim = d if dim is None else promote_types(dim, d)
+            else:
+                zero = d if zero is None else promote_types(zero, d)
+        elif x is not None:
+            s = _scalar_dtype(x)
+            wrapped = s if wrapped is None else promote_types(wrapped, s)
+    out = _combine(dim, _combine(zero, wrapped))
+    assert out is not None, "result_type needs at least one operand"
+    return out
+
+
+def can_cast(src: dtype, dst: dtype) -> bool:
+    """Whether an in-place op may write a `src` result into a `dst` tensor."""
+    return src._category <= dst._category

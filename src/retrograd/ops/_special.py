@@ -1,0 +1,49 @@
+"""erf, erfc and erfinv on arrays: SciPy's kernels when installed, else the C library's.
+
+NumPy has no error function. SciPy is optional; without it, `math.erf` runs per
+element (exact, slower) and erfinv refines a closed-form guess with Newton steps.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+try:
+    from scipy import special as _sp
+except ImportError:  # pragma: no cover - exercised where SciPy is absent
+    _sp = None
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+_erfc = np.frompyfunc(math.erfc, 1, 1)
+
+
+def erf_array(a: Any) -> Any:
+    if _sp is not None:
+        return _sp.erf(a).astype(a.dtype, copy=False)
+    return np.asarray(_erf(a), dtype=a.dtype)
+
+
+def erfc_array(a: Any) -> Any:
+    if _sp is not None:
+        return _sp.erfc(a).astype(a.dtype, copy=False)
+    return np.asarray(_erfc(a), dtype=a.dtype)
+
+
+def erfinv_array(a: Any) -> Any:
+    if _sp is not None:
+        return _sp.erfinv(a).astype(a.dtype, copy=False)
+    x = np.asarray(a, dtype=np.float64)
+    # Giles' single-precision approximation, then two Newton steps on erf(y) = x
+    w = -np.log((1.0 - x) * (1.0 + x))
+    y = x * np.sqrt(np.pi) / 2 * (1 + np.pi / 12 * x * x)
+    with np.errstate(all="ignore"):
+        for _ in range(3):
+            err = np.asarray(_erf(y), dtype=np.float64) - x
+            y = y - err / (2 / np.sqrt(np.pi) * np.exp(-y * y))
+    y = np.where(x == 1, np.inf, np.where(x == -1, -np.inf, y))
+    y = np.where(np.abs(x) > 1, np.nan, y)
+    del w
+    return y.astype(a.dtype)

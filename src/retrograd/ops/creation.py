@@ -1,0 +1,320 @@
+"""Making tensors: `tensor`, factories, `*_like`, and the copy/cast/fill primitives."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..autograd.grad_mode import state
+from ..autograd.primitive import Primitive
+from ..backend import as_device
+from ..dtypes import dtype
+from ..tensor import Tensor
+from ._util import shape_arg
+
+__all__ = [
+    "tensor", "as_tensor", "asarray", "from_numpy", "from_dlpack", "zeros", "ones", "full",
+    "empty", "arange", "range", "linspace", "logspace", "eye", "zeros_like", "ones_like",
+    "full_like", "empty_like", "scalar_like", "new_like", "clone", "to_dtype", "fill",
+    "copy", "scalar_tensor",
+]
+
+_builtin_range = range
+
+
+def _infer_dtype(data: Any, arr: np.ndarray) -> dtype:
+    """PyTorch's dtype for Python data: bools stay bool, ints int64, floats the default."""
+    if isinstance(data, np.ndarray) or isinstance(data, np.generic):
+        return _dt.from_numpy(arr.dtype)
+    kind = arr.dtype.kind
+    if kind == "b":
+        return _dt.bool_
+    if kind in "iu":
+        return _dt.int64
+    if kind == "f":
+        if _has_numpy_float(data):
+            return _dt.from_numpy(arr.dtype)
+        return _dt.get_default_dtype()
+    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+
+
+def _has_numpy_float(data: Any) -> bool:
+    """Nested data made only of NumPy/retrograd values keeps their dtype."""
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, tuple)):
+            stack.extend(x)
+        elif isinstance(x, float) and not isinstance(x, np.floating):
+            return False
+        elif isinstance(x, Tensor):
+            continue
+    return True
+
+
+def _to_array(data: Any) -> np.ndarray:
+    if isinstance(data, Tensor):
+        return data._data
+    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
+        return np.stack([_to_array(x) for x in data]) if data else np.zeros(0)
+    try:
+        return np.asarray(data)
+    except ValueError as e:
+        raise ValueError(f"expected sequence of equal lengths: {e}") from None
+
+
+def tensor(
+    data: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
+    pin_memory: bool = False,
+) -> Tensor:
+    """A new tensor that copies `data` (a number, nested lists, an array or a tensor).
+
+    Python floats become the default dtype (float32), ints int64, bools bool;
+    NumPy arrays keep their dtype.
+
+    >>> tensor([[1, 2], [3, 4]]).dtype
+    retrograd.int64
+    """
+    as_device(device)
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() "
+            "or sourceTensor.clone().detach().requires_grad_(True), rather than "
+            "torch.tensor(sourceTensor).",
+            UserWarning,
+            stacklevel=2,
+        )
+    arr = _to_array(data)
+    if arr.dtype == object:
+        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    dt = dtype if dtype is not None else _infer_dtype(data, arr)
+    t = Tensor._make(np.array(arr, dtype=dt.np, copy=True))
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def scalar_tensor(value: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return tensor(value, dtype=dtype or _dt.get_default_dtype(), requires_grad=requires_grad)
+
+
+def as_tensor(data: Any, dtype: dtype | None = None, device: Any = None) -> Tensor:
+    """Like `tensor`, but shares memory with a tensor or NumPy array when it can."""
+    as_device(device)
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.to(dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or data.dtype == dtype.np):
+        _dt.from_numpy(data.dtype)
+        return Tensor._make(data)
+    return tensor(data, dtype=dtype)
+
+
+asarray = as_tensor
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing memory with a NumPy array (changes show in both)."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    _dt.from_numpy(array.dtype)
+    return Tensor._make(array)
+
+
+def from_dlpack(obj: Any) -> Tensor:
+    """A tensor sharing memory with any DLPack producer (NumPy, PyTorch, JAX, CuPy on CPU)."""
+    return Tensor._make(np.from_dlpack(obj))
+
+
+def _float_or(dt: dtype | None) -> dtype:
+    return dt if dt is not None else _dt.get_default_dtype()
+
+
+def _factory(arr: np.ndarray, requires_grad: bool) -> Tensor:
+    t = Tensor._make(arr)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def zeros(*size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, out: Any = None) -> Tensor:
+    """A tensor of zeros of the given shape (default dtype float32)."""
+    as_device(device)
+    return _factory(np.zeros(shape_arg(size), _float_or(dtype).np), requires_grad)
+
+
+def ones(*size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, out: Any = None) -> Tensor:
+    """A tensor of ones of the given shape."""
+    as_device(device)
+    return _factory(np.ones(shape_arg(size), _float_or(dtype).np), requires_grad)
+
+
+def empty(*size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    """An uninitialised tensor (retrograd fills it with zeros, so it is deterministic)."""
+    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def full(size: Any, fill_value: Any, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor filled with `fill_value`; its dtype is inferred from the value."""
+    as_device(device)
+    if dtype is None:
+        dtype = _dt.result_type(fill_value)
+    return _factory(np.full(shape_arg((size,)), fill_value, dtype.np), requires_grad)
+
+
+def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Values from `start` to `end` (exclusive) by `step`; int64 unless a bound is a float."""
+    as_device(device)
+    if end is None:
+        start, end = 0, start
+    start, end, step = (x.item() if isinstance(x, Tensor) else x for x in (start, end, step))
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if dtype is None:
+        dtype = _dt.result_type(start, end, step)
+    n = max(0, math.ceil((end - start) / step))
+    values = start + step * np.arange(n, dtype=np.float64 if dtype.is_floating_point else np.int64)
+    return _factory(values.astype(dtype.np), requires_grad)
+
+
+def range(start: Any, end: Any, step: Any = 1, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Deprecated in PyTorch: like arange but includes `end` and defaults to float."""
+    n = int(math.floor((end - start) / step)) + 1
+    values = start + step * np.arange(n, dtype=np.float64)
+    return _factory(values.astype(_float_or(dtype).np), requires_grad)
+
+
+def linspace(start: Any, end: Any, steps: int, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """`steps` evenly spaced values from `start` to `end` inclusive."""
+    as_device(device)
+    dt = _float_or(dtype)
+    values = _linspace_f64(float(start), float(end), int(steps))
+    return _factory(values.astype(dt.np), requires_grad)
+
+
+def _linspace_f64(start: float, end: float, steps: int) -> np.ndarray:
+    # PyTorch fills the first half from start and the second half from end.
+    if steps == 1:
+        return np.array([start])
+    step = (end - start) / (steps - 1)
+    i = np.arange(steps, dtype=np.float64)
+    half = steps // 2
+    return np.where(i < half, start + step * i, end - step * (steps - 1 - i))
+
+
+def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """`base ** linspace(start, end, steps)`."""
+    values = np.power(base, _linspace_f64(float(start), float(end), int(steps)))
+    return _factory(values.astype(_float_or(dtype).np), requires_grad)
+
+
+def eye(n: int, m: int | None = None, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """An `(n, m)` matrix with ones on the diagonal."""
+    as_device(device)
+    return _factory(np.eye(n, m if m is not None else n, dtype=_float_or(dtype).np), requires_grad)
+
+
+def _like_dtype(t: Tensor, dtype: dtype | None) -> dtype:
+    return dtype if dtype is not None else t.dtype
+
+
+def zeros_like(t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+    return _factory(np.zeros(t._data.shape, _like_dtype(t, dtype).np), requires_grad)
+
+
+def ones_like(t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+    return _factory(np.ones(t._data.shape, _like_dtype(t, dtype).np), requires_grad)
+
+
+def empty_like(t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+    return zeros_like(t, dtype=dtype, requires_grad=requires_grad)
+
+
+def full_like(t: Tensor, fill_value: Any, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+    return _factory(np.full(t._data.shape, fill_value, _like_dtype(t, dtype).np), requires_grad)
+
+
+def scalar_like(value: Any, t: Tensor) -> Tensor:
+    """A Python number as a 0-d tensor of the dtype it would have next to `t` (for `2 - x`)."""
+    if isinstance(value, Tensor):
+        return value
+    return Tensor._make(np.asarray(value, dtype=_dt.result_type(value).np))
+
+
+def new_like(t: Tensor, kind: str, *args: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """`t.new_zeros(...)` and friends: the dtype defaults to `t`'s."""
+    dt = dtype if dtype is not None else t.dtype
+    if kind == "tensor":
+        return tensor(args[0], dtype=dtype if dtype is not None else None if not isinstance(args[0], (list, tuple, int, float)) else dt, requires_grad=requires_grad)
+    if kind == "full":
+        return full(args[0], args[1], dtype=dt, requires_grad=requires_grad)
+    maker = {"zeros": zeros, "ones": ones, "empty": empty}[kind]
+    return maker(*args, dtype=dt, requires_grad=requires_grad)
+
+
+# --- copy, cast and fill as primitives (differentiable) -------------------------------------
+
+_clone = Primitive("clone", lambda xp, a: a.copy(), [lambda g: g])  # d a / d a = 1
+_to_dtype = Primitive(
+    "to_dtype",
+    lambda xp, a, dt: a.astype(dt),
+    [lambda g: g],  # the engine casts the gradient back to the input's dtype
+    node_name="ToCopyBackward0",
+)
+_fill = Primitive(
+    "fill",
+    lambda xp, a, value: xp.broadcast_to(xp.asarray(value, dtype=a.dtype), a.shape).copy(),
+    [lambda g: None],  # the old values do not influence the result
+)
+_copy = Primitive(
+    "copy",
+    lambda xp, a, b: xp.broadcast_to(b.astype(a.dtype, copy=False), a.shape).copy(),
+    [lambda g: None, lambda g: g],  # the engine sums g down to src's shape
+    inputs=("a", "b"),
+    node_name="CopyBackwards",
+)
+
+
+def clone(t: Tensor, *, memory_format: Any = None) -> Tensor:
+    """A copy with its own memory; gradients flow back to `t`."""
+    return _clone(t)
+
+
+def to_dtype(t: Tensor, dt: dtype) -> Tensor:
+    """`t` converted to dtype `dt` (differentiable between float dtypes)."""
+    out = _to_dtype(t, dt=dt.np)
+    if not dt.is_floating_point and out._requires_grad:
+        out._requires_grad = False
+        out._grad_fn = None
+    return out
+
+
+def fill(t: Tensor, value: Any) -> Tensor:
+    """A tensor shaped like `t` filled with `value` (the out-of-place half of `fill_`)."""
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(
+                f"fill_ only supports 0-dimension value tensor but got tensor with {value._data.ndim} dimensions."
+            )
+        value = value._data
+    return _fill(t, value=value)
+
+
+def copy(t: Tensor, src: Any) -> Tensor:
+    """`src` broadcast to `t`'s shape and dtype (the out-of-place half of `copy_`)."""
+    if not isinstance(src, Tensor):
+        src = Tensor._make(np.asarray(src))
+    try:
+        return _copy(t, src)
+    except ValueError:
+        raise RuntimeError(
+            f"The size of tensor a ({t._data.shape[-1] if t._data.ndim else 0}) must match the size of "
+            f"tensor b ({src._data.shape[-1] if src._data.ndim else 0}) at non-singleton dimension "
+            f"{max(t._data.ndim - 1, 0)}"
+        ) from None
+
+
+del state
