@@ -13,3 +13,11 @@ def tensor_repr(t) -> str:
     elif t._requires_grad:
         suffix = ", requires_grad=True"
     return f"tensor({body}{suffix})"
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None):
+    pass
+
+
+def get_printoptions():
+    return {}

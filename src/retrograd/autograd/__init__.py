@@ -2,6 +2,7 @@
 
 from . import grad_mode, graph
 from .engine import backward, grad
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .grad_mode import (
     enable_grad,
     inference_mode,
@@ -13,5 +14,6 @@ from .grad_mode import (
 
 __all__ = [
     "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
-    "is_grad_enabled", "is_inference_mode_enabled", "graph", "grad_mode",
+    "is_grad_enabled", "is_inference_mode_enabled", "graph", "grad_mode", "gradcheck",
+    "gradgradcheck", "GradcheckError",
 ]

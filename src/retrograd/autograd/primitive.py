@@ -37,7 +37,9 @@ class Primitive:
     forward return that many arrays and the rules receive a tuple of gradients.
     `extras` names arrays the forward returns after its outputs (indices, masks);
     rules read them like attributes. `view=True` marks ops whose output may share
-    memory with input 0.
+    memory with input 0. `quiet=True` silences NumPy's floating-point warnings
+    (PyTorch gives inf/nan without a word); it costs ~2 µs, so only ops that can
+    divide by zero or overflow ask for it.
     """
 
     __slots__ = (
@@ -56,12 +58,13 @@ class Primitive:
         n_outputs: int = 1,
         extras: Sequence[str] = (),
         view: bool = False,
+        quiet: bool = False,
     ) -> None:
         if len(derivatives) != len(inputs):
             raise ValueError(f"{name}: one derivative per input ({inputs}) is required")
         self.name = name
         self.node_name = node_name or _camel(name) + "Backward0"
-        self.forward = forward
+        self.forward = _quiet(forward) if quiet else forward
         self.derivatives = tuple(derivatives)
         self.inputs = tuple(inputs)
         self.reads = tuple(_parameter_names(r) for r in self.derivatives)
@@ -95,6 +98,16 @@ class Primitive:
             for o in outs:
                 o._grad_fn = node
         return out
+
+
+def _quiet(forward: Callable[..., Any]) -> Callable[..., Any]:
+    import numpy
+
+    def quiet_forward(xp: Any, *args: Any, **kwargs: Any) -> Any:
+        with numpy.errstate(all="ignore"):
+            return forward(xp, *args, **kwargs)
+
+    return quiet_forward
 
 
 def _camel(name: str) -> str:
@@ -214,7 +227,7 @@ def _zeros_for(node: OpNode, i: int, g: Any) -> Any:
 def _fit(grad: Tensor, shape: tuple, np_dtype: Any, node: Node, i: int) -> Tensor:
     """Sum a broadcast gradient down to its input's shape and cast it to the input's dtype."""
     if grad._data.shape != shape:
-        from ..ops.shape import sum_to_shape
+        from ..ops.views import sum_to_shape
 
         reduced = sum_to_shape(grad, shape)
         if reduced is None:

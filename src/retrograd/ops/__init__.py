@@ -4,9 +4,30 @@ Every function here is also reachable as `retrograd.<name>` and, where PyTorch
 has it, as a Tensor method (see `tensor_methods.py`).
 """
 
+from . import (
+    activation,
+    arithmetic,
+    compare,
+    creation,
+    indexing,
+    linalg,
+    pointwise,
+    reduction,
+    shape,
+    sorting,
+    views,
+)
+from .activation import *  # noqa: F403
 from .arithmetic import *  # noqa: F403
 from .compare import *  # noqa: F403
 from .creation import *  # noqa: F403
+from .indexing import *  # noqa: F403
+from .linalg import *  # noqa: F403
 from .pointwise import *  # noqa: F403
 from .reduction import *  # noqa: F403
+from .shape import *  # noqa: F403
+from .sorting import *  # noqa: F403
 from .views import *  # noqa: F403
+
+FAMILIES = (activation, arithmetic, compare, creation, indexing, linalg, pointwise, reduction, shape, sorting, views)
+__all__ = [name for family in FAMILIES for name in family.__all__]

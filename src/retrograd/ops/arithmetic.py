@@ -32,6 +32,7 @@ _div = Primitive(
     [lambda g, b: g / b,                # d(a/b)/da = 1/b
      lambda g, a, b: -g * a / (b * b)],  # d(a/b)/db = -a/b²
     inputs=("a", "b"),
+    quiet=True,
 )
 _neg = Primitive("neg", lambda xp, a: -a, [lambda g: -g])
 _pow_scalar = Primitive(
@@ -39,6 +40,7 @@ _pow_scalar = Primitive(
     # d(aⁿ)/da = n·aⁿ⁻¹ (zero for n = 0, even where aⁿ⁻¹ is infinite)
     [lambda g, a, exponent: g * 0 if exponent == 0 else g * (exponent * a ** (exponent - 1))],
     node_name="PowBackward0",
+    quiet=True,
 )
 _pow_tensor = Primitive(
     "pow", lambda xp, a, b: a ** b,
@@ -46,27 +48,31 @@ _pow_tensor = Primitive(
      lambda g, a, b, out: g * _log_base_term(a, b, out)],  # d(aᵇ)/db = aᵇ·ln a
     inputs=("a", "b"),
     node_name="PowBackward1",
+    quiet=True,
 )
 _rpow = Primitive(
     "pow", lambda xp, b, base: base ** b,
     [lambda g, out, base: g * (out * _ln(base))],  # d(cᵇ)/db = cᵇ·ln c
     inputs=("b",),
     node_name="PowBackward2",
+    quiet=True,
 )
 _remainder = Primitive(
     "remainder", lambda xp, a, b: a - xp.floor(a / b) * b if a.dtype.kind == "f" else xp.remainder(a, b),
     [lambda g: g,                               # a - floor(a/b)·b
      lambda g, a, b: -g * (a / b).floor()],
     inputs=("a", "b"),
+    quiet=True,
 )
 _fmod = Primitive(
     "fmod", lambda xp, a, b: xp.fmod(a, b),
     [lambda g: g, lambda g, a, b: -g * (a / b).trunc()],  # a - trunc(a/b)·b
     inputs=("a", "b"),
+    quiet=True,
 )
-_floor_divide = Primitive("floor_divide", lambda xp, a, b: _floor_div(xp, a, b), [None, None], inputs=("a", "b"))
-_trunc_divide = Primitive("div", lambda xp, a, b: _trunc_div(xp, a, b), [lambda g: g * 0, lambda g: g * 0], inputs=("a", "b"), node_name="DivBackward1")
-_floor_divide_r = Primitive("div", lambda xp, a, b: _floor_div(xp, a, b), [lambda g: g * 0, lambda g: g * 0], inputs=("a", "b"), node_name="DivBackward1")
+_floor_divide = Primitive("floor_divide", lambda xp, a, b: _floor_div(xp, a, b), [None, None], inputs=("a", "b"), quiet=True)
+_trunc_divide = Primitive("div", lambda xp, a, b: _trunc_div(xp, a, b), [lambda g: g * 0, lambda g: g * 0], inputs=("a", "b"), node_name="DivBackward1", quiet=True)
+_floor_divide_r = Primitive("div", lambda xp, a, b: _floor_div(xp, a, b), [lambda g: g * 0, lambda g: g * 0], inputs=("a", "b"), node_name="DivBackward1", quiet=True)
 
 
 def _ln(x: float) -> float:
@@ -237,6 +243,7 @@ def reciprocal(input: Tensor, *, out: Any = None) -> Tensor:
 _reciprocal = Primitive(
     "reciprocal", lambda xp, a: 1 / a,
     [lambda g, out: g * -(out * out)],  # d(1/a)/da = -1/a²
+    quiet=True,
 )
 
 

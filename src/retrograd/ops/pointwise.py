@@ -35,7 +35,7 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 def _float_unary(name: str, forward: Callable, derivative: Callable | None, node: str | None = None) -> Callable[..., Tensor]:
     """A pointwise op on floats; integer and bool inputs are promoted to the default float."""
-    prim = Primitive(name, forward, [derivative], node_name=node)
+    prim = Primitive(name, forward, [derivative], node_name=node, quiet=True)
 
     def op(input: Tensor, *, out: Any = None) -> Tensor:
         return prim(promote_float(tensor_of(input)))
@@ -126,6 +126,7 @@ def round(input: Tensor, *, decimals: int = 0, out: Any = None) -> Tensor:
 _logit = Primitive(
     "logit", lambda xp, a, eps: xp.log(_clip_eps(xp, a, eps) / (1 - _clip_eps(xp, a, eps))),
     [lambda g, a, eps: g * _logit_derivative(a, eps)],  # 1/(a(1-a)), 0 outside [eps, 1-eps]
+    quiet=True,
 )
 
 
@@ -295,27 +296,32 @@ _atan2 = Primitive(
     [lambda g, a, b: g * b / (a * a + b * b),    # ∂/∂a atan2(a, b) = b/(a²+b²)
      lambda g, a, b: g * -a / (a * a + b * b)],  # ∂/∂b = -a/(a²+b²)
     inputs=("a", "b"),
+    quiet=True,
 )
 _hypot = Primitive(
     "hypot", lambda xp, a, b: xp.hypot(a, b),
     [lambda g, a, out: g * a / out, lambda g, b, out: g * b / out],  # a/√(a²+b²)
     inputs=("a", "b"),
+    quiet=True,
 )
 _logaddexp = Primitive(
     "logaddexp", lambda xp, a, b: xp.logaddexp(a, b),
     [lambda g, a, out: g * (a - out).exp(), lambda g, b, out: g * (b - out).exp()],  # eᵃ/(eᵃ+eᵇ)
     inputs=("a", "b"),
+    quiet=True,
 )
 _logaddexp2 = Primitive(
     "logaddexp2", lambda xp, a, b: xp.logaddexp2(a, b),
     [lambda g, a, out: g * ((a - out) * _LN2).exp(), lambda g, b, out: g * ((b - out) * _LN2).exp()],
     inputs=("a", "b"),
+    quiet=True,
 )
 _xlogy = Primitive(
     "xlogy", lambda xp, a, b: _xlogy_array(xp, a, b),
     [lambda g, a, b: g * where((a == 0) & ~b.isnan(), 0.0, b.log()),  # log b (0 where a = 0)
      lambda g, a, b: g * where((a == 0) & ~b.isnan(), 0.0, a / b)],  # a/b
     inputs=("a", "b"),
+    quiet=True,
 )
 
 
@@ -347,6 +353,7 @@ xlogy = _float_binary(_xlogy)
 _nan_to_num = Primitive(
     "nan_to_num", lambda xp, a, nan, posinf, neginf: xp.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf),
     [lambda g, a: g * a.isfinite()],  # 1 where finite, 0 where replaced
+    quiet=True,
 )
 
 

@@ -1,0 +1,185 @@
+"""gradcheck and gradgradcheck: compare autograd against central finite differences.
+
+Use float64 inputs: in float32 the finite differences themselves are too noisy
+for the default tolerances. The Jacobians are built in full (one backward pass
+per output element, two forward passes per input element), so keep inputs small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .engine import grad as _grad
+from .grad_mode import no_grad
+
+
+class GradcheckError(RuntimeError):
+    """Raised by gradcheck when analytical and numerical gradients disagree."""
+
+
+def _as_tuple(x: Any) -> tuple:
+    from ..tensor import Tensor
+
+    return (x,) if isinstance(x, Tensor) else tuple(x)
+
+
+def _differentiable_outputs(out: Any) -> list:
+    from ..tensor import Tensor
+
+    return [o for o in _as_tuple(out) if isinstance(o, Tensor) and o.is_floating_point()]
+
+
+def _numerical_jacobians(func: Callable, inputs: tuple, targets: list[int], eps: float) -> list[list[np.ndarray]]:
+    """J[i][o]: d(output o)/d(input i) by central differences, shape (numel_in, numel_out)."""
+    with no_grad():
+        base = [o._data.copy() for o in _differentiable_outputs(func(*inputs))]
+        result = []
+        for i in targets:
+            x = inputs[i]._data
+            flat = x.reshape(-1)  # a view: the inputs are contiguous copies (see _prepare)
+            cols = [np.zeros((flat.size, b.size)) for b in base]
+            for j in range(flat.size):
+                orig = flat[j]
+                flat[j] = orig + eps
+                plus = [o._data.copy() for o in _differentiable_outputs(func(*inputs))]
+                flat[j] = orig - eps
+                minus = [o._data.copy() for o in _differentiable_outputs(func(*inputs))]
+                flat[j] = orig
+                for k, (p, m) in enumerate(zip(plus, minus)):
+                    cols[k][j] = ((p - m) / (2 * eps)).reshape(-1)
+            result.append(cols)
+    return result
+
+
+def _analytical_jacobians(func: Callable, inputs: tuple, targets: list[int]) -> list[list[np.ndarray]]:
+    from ..ops.creation import zeros_like
+
+    outputs = _differentiable_outputs(func(*inputs))
+    wrt = [inputs[i] for i in targets]
+    result = [[np.zeros((inputs[i].numel(), o.numel())) for o in outputs] for i in targets]
+    for k, out in enumerate(outputs):
+        if not out.requires_grad:
+            continue
+        for e in range(out.numel()):
+            v = zeros_like(out)
+            v._data.reshape(-1)[e] = 1.0
+            grads = _grad(out, wrt, v, retain_graph=True, allow_unused=True)
+            for n, g in enumerate(grads):
+                if g is not None:
+                    result[n][k][:, e] = g._data.reshape(-1)
+    return result
+
+
+def _prepare(inputs: tuple) -> tuple:
+    from ..tensor import Tensor
+
+    ready = []
+    for x in inputs:
+        if isinstance(x, Tensor) and x.requires_grad and not x._data.flags.c_contiguous:
+            x = Tensor._make(np.ascontiguousarray(x._data), True)
+        ready.append(x)
+    return tuple(ready)
+
+
+def gradcheck(
+    func: Callable[..., Any],
+    inputs: Any,
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+    nondet_tol: float = 0.0,
+    check_undefined_grad: bool = True,
+    check_grad_dtypes: bool = False,
+    check_batched_grad: bool = False,
+    check_batched_forward_grad: bool = False,
+    check_forward_ad: bool = False,
+    check_backward_ad: bool = True,
+    fast_mode: bool = False,
+    masked: bool | None = None,
+) -> bool:
+    """True when autograd's Jacobian of `func` at `inputs` matches finite differences.
+
+    Every input tensor with `requires_grad=True` is checked against every
+    floating-point output.
+
+    >>> import retrograd as torch
+    >>> x = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    >>> torch.autograd.gradcheck(torch.sin, (x,))
+    True
+    """
+    from ..tensor import Tensor
+
+    inputs = _prepare(_as_tuple(inputs))
+    targets = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+    if not targets:
+        raise ValueError("gradcheck expects at least one input tensor to require gradient, but none of the them have requires_grad=True.")
+    numerical = _numerical_jacobians(func, inputs, targets, eps)
+    analytical = _analytical_jacobians(func, inputs, targets)
+    for n, i in enumerate(targets):
+        for k, (num, ana) in enumerate(zip(numerical[n], analytical[n])):
+            if not np.allclose(ana, num, rtol=rtol, atol=atol, equal_nan=True):
+                if not raise_exception:
+                    return False
+                raise GradcheckError(
+                    f"Jacobian mismatch for output {k} with respect to input {i},\n"
+                    f"numerical:{num}\nanalytical:{ana}\n"
+                )
+    return True
+
+
+def gradgradcheck(
+    func: Callable[..., Any],
+    inputs: Any,
+    grad_outputs: Sequence[Any] | None = None,
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    gen_non_contig_grad_outputs: bool = False,
+    raise_exception: bool = True,
+    nondet_tol: float = 0.0,
+    check_undefined_grad: bool = True,
+    check_grad_dtypes: bool = False,
+    check_batched_grad: bool = False,
+    check_fwd_over_rev: bool = False,
+    check_rev_over_rev: bool = True,
+    fast_mode: bool = False,
+    masked: bool = False,
+) -> bool:
+    """gradcheck of the gradient itself: checks second derivatives of `func`.
+
+    `grad_outputs` (random when omitted) are the vectors the first backward uses;
+    they are differentiated too.
+    """
+    from ..tensor import Tensor
+
+    inputs = _prepare(_as_tuple(inputs))
+    outputs = _differentiable_outputs(func(*inputs))
+    if grad_outputs is None:
+        rng = np.random.default_rng(0)
+        grad_outputs = tuple(
+            Tensor._make(rng.standard_normal(o.shape).astype(o._data.dtype), True) for o in outputs
+        )
+    grad_outputs = _as_tuple(grad_outputs)
+    n_in = len(inputs)
+    targets = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+
+    def first_derivative(*args: Any) -> tuple:
+        xs, vs = args[:n_in], args[n_in:]
+        outs = _differentiable_outputs(func(*xs))
+        used = [(o, v) for o, v in zip(outs, vs) if o.requires_grad]
+        grads = _grad(
+            [o for o, _ in used], [xs[i] for i in targets], [v for _, v in used],
+            create_graph=True, allow_unused=True,
+        )
+        return tuple(g for g in grads if g is not None)
+
+    return gradcheck(
+        first_derivative, inputs + tuple(grad_outputs), eps=eps, atol=atol, rtol=rtol,
+        raise_exception=raise_exception,
+    )

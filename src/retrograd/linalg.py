@@ -1,0 +1,3 @@
+"""(being written) retrograd.linalg: PyTorch's torch.linalg namespace."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""(being written) retrograd.nn.functional."""
+
+from __future__ import annotations

@@ -1,0 +1,122 @@
+"""The table-driven test: every public op, forward / gradcheck / gradgradcheck / PyTorch.
+
+Each family lists its cases in `cases_<family>.py`. `test_every_op_is_in_the_table`
+fails when an op of `retrograd.ops` has no case and no stated reason.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import retrograd
+from retrograd.autograd import gradcheck, gradgradcheck
+
+from . import cases_pointwise
+from .harness import float_outputs, make_tensors, outputs, to_numpy, torch
+
+FAMILIES = [cases_pointwise]
+for _name in ("cases_reduction", "cases_shape", "cases_indexing", "cases_linalg", "cases_activation"):
+    try:
+        FAMILIES.append(__import__(f"tests.ops.{_name}", fromlist=["CASES"]))
+    except ModuleNotFoundError:
+        pass
+
+CASES = [case for family in FAMILIES for case in family.CASES]
+EXEMPT = {name: why for family in FAMILIES for name, why in getattr(family, "EXEMPT", {}).items()}
+IDS = [c.id for c in CASES]
+
+
+def _rng(case) -> np.random.Generator:
+    return np.random.default_rng(abs(hash(case.id)) % (2**32))
+
+
+def _call(case, module, arrays, requires_grad):
+    tensors = make_tensors(module, arrays, requires_grad)
+    return tensors, case.fn(module, *tensors)
+
+
+def test_every_op_is_in_the_table():
+    covered = {c.name for c in CASES} | set(EXEMPT)
+    missing = sorted(n for n in retrograd.ops.__all__ if n not in covered)
+    assert not missing, f"ops without a test case (add an OpCase or an EXEMPT reason): {missing}"
+
+
+def test_case_ids_are_unique():
+    assert len(IDS) == len(set(IDS))
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_forward_matches_numpy(case):
+    if case.ref is None:
+        pytest.skip("no NumPy reference for this op")
+    arrays = case.inputs(_rng(case))
+    _, result = _call(case, retrograd, arrays, False)
+    expected = case.ref(*arrays)
+    got = [to_numpy(o) for o in outputs(result)]
+    want = [np.asarray(e) for e in outputs(expected)]
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=case.rtol, atol=case.atol)
+
+
+GRAD_CASES = [c for c in CASES if c.grad]
+
+
+@pytest.mark.parametrize("case", GRAD_CASES, ids=[c.id for c in GRAD_CASES])
+def test_gradcheck(case):
+    arrays = case.inputs(_rng(case))
+    tensors = make_tensors(retrograd, arrays, True)
+    assert gradcheck(lambda *ts: case.fn(retrograd, *ts), tensors)
+
+
+GRADGRAD_CASES = [c for c in CASES if c.grad and c.gradgrad]
+
+
+@pytest.mark.parametrize("case", GRADGRAD_CASES, ids=[c.id for c in GRADGRAD_CASES])
+def test_gradgradcheck(case):
+    arrays = case.inputs(_rng(case))
+    tensors = make_tensors(retrograd, arrays, True)
+    assert gradgradcheck(lambda *ts: case.fn(retrograd, *ts), tensors)
+
+
+TORCH_CASES = [c for c in CASES if c.vs_torch]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("case", TORCH_CASES, ids=[c.id for c in TORCH_CASES])
+def test_matches_pytorch(case, dtype):
+    if torch is None:
+        pytest.skip("PyTorch is not installed")
+    arrays = [a.astype(dtype) if isinstance(a, np.ndarray) and a.dtype == np.float64 else a
+              for a in case.inputs(_rng(case))]
+    rg_in, rg_out = _call(case, retrograd, arrays, case.grad)
+    th_in, th_out = _call(case, torch, arrays, case.grad)
+    tol = dict(rtol=case.rtol, atol=case.atol) if dtype == "float64" else dict(rtol=1e-4, atol=1e-5)
+    rg_outs, th_outs = outputs(rg_out), outputs(th_out)
+    assert len(rg_outs) == len(th_outs)
+    for r, t in zip(rg_outs, th_outs):
+        if isinstance(t, torch.Tensor):
+            assert str(r.dtype).split(".")[-1] == str(t.dtype).split(".")[-1], (r.dtype, t.dtype)
+            assert tuple(r.shape) == tuple(t.shape)
+        np.testing.assert_allclose(to_numpy(r), to_numpy(t), **tol)
+    if not case.grad:
+        return
+    rg_f = float_outputs(rg_out)
+    th_f = [o for o in outputs(th_out) if isinstance(o, torch.Tensor) and o.is_floating_point()]
+    weights = [np.random.default_rng(1).standard_normal(tuple(o.shape)).astype(dtype) for o in rg_f]
+    rg_loss = sum((o * retrograd.tensor(w)).sum() for o, w in zip(rg_f, weights) if o.requires_grad)
+    th_loss = sum((o * torch.tensor(w)).sum() for o, w in zip(th_f, weights) if o.requires_grad)
+    if not isinstance(rg_loss, retrograd.Tensor):
+        return
+    rg_loss.backward()
+    th_loss.backward()
+    for r, t in zip(rg_in, th_in):
+        if isinstance(t, torch.Tensor) and t.requires_grad:
+            expected = None if t.grad is None else t.grad.detach().numpy(force=True)
+            if r.grad is None or expected is None:  # "no gradient" and zeros are equivalent
+                for g in (r.grad, expected):
+                    assert g is None or not np.asarray(g).any()
+                continue
+            assert r.grad.dtype == r.dtype
+            np.testing.assert_allclose(r.grad.numpy(), expected, **tol)
