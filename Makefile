@@ -1,0 +1,32 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+# Each sets up its own virtual environment in .venv first.
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+
+.PHONY: demo test lint typecheck clean setup-test
+
+$(PY):
+	python3 -m venv $(VENV)
+
+setup-test: $(PY)
+	$(PIP) install -e ".[test]"
+
+demo: $(PY)
+	$(PIP) install -e .
+	$(PY) -m retrograd tour
+
+test: setup-test
+	$(PY) -m pytest
+
+lint: $(PY)
+	$(PIP) install ruff
+	$(VENV)/bin/ruff check src tests
+
+typecheck: $(PY)
+	$(PIP) install mypy
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,30 @@
+"""Test configuration: tests that compare with PyTorch carry the `pytorch` marker.
+
+CI runs the suite once without PyTorch (those tests skip) and once more with
+`-m pytorch` after installing torch==2.13.0.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import retrograd
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "pytorch: compares retrograd with PyTorch (skipped without torch)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "pytorch" in item.nodeid or "vs_torch" in item.nodeid:
+            item.add_marker(pytest.mark.pytorch)
+
+
+@pytest.fixture(autouse=True)
+def _restore_global_state():
+    """Tests may change the default dtype or grad mode; put them back."""
+    dtype = retrograd.get_default_dtype()
+    yield
+    retrograd.set_default_dtype(dtype)
+    retrograd.autograd.grad_mode.state.enabled = True

@@ -1,0 +1,353 @@
+"""Autograd semantics: leaves, .grad, backward/grad options, grad modes, hooks, errors."""
+
+from __future__ import annotations
+
+import threading
+import warnings
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+from retrograd.autograd import grad
+
+
+def leaf(values, dtype=rg.float64):
+    return rg.tensor(values, dtype=dtype, requires_grad=True)
+
+
+# --- leaves, requires_grad and .grad --------------------------------------------------------
+
+
+def test_requires_grad_propagates_and_leaves_are_leaves():
+    x = leaf([1.0, 2.0])
+    c = rg.tensor([3.0, 4.0])
+    y = x * c
+    assert x.is_leaf and c.is_leaf and not y.is_leaf
+    assert y.requires_grad and not c.requires_grad
+    assert (c * 2).grad_fn is None and (c * 2).is_leaf
+
+
+def test_grad_is_none_until_backward_then_accumulates():
+    x = leaf([1.0, 2.0])
+    assert x.grad is None
+    (x * x).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 4.0])
+    first = x.grad
+    (x * 3).sum().backward()
+    assert x.grad is first  # accumulated in place
+    np.testing.assert_allclose(x.grad.numpy(), [5.0, 7.0])
+    x.grad.zero_()
+    np.testing.assert_allclose(x.grad.numpy(), [0.0, 0.0])
+    x.grad = None
+    (x * 2).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 2.0])
+
+
+def test_grad_setter_validates():
+    x = leaf([1.0, 2.0])
+    with pytest.raises(RuntimeError, match="different size"):
+        x.grad = rg.zeros(3, dtype=rg.float64)
+    with pytest.raises(RuntimeError, match="different type"):
+        x.grad = rg.zeros(2)
+    x.grad = rg.ones(2, dtype=rg.float64)
+    assert x.grad.tolist() == [1.0, 1.0]
+
+
+def test_gradients_of_shared_inputs_are_separate_tensors():
+    x, y = leaf([1.0]), leaf([2.0])
+    (x + y).sum().backward()
+    assert x.grad is not y.grad
+    x.grad.zero_()
+    assert y.grad.tolist() == [1.0]
+
+
+def test_grad_dtype_matches_input_dtype():
+    x = leaf([1.0, 2.0], rg.float32)
+    y = leaf([1.0, 2.0], rg.float64)
+    (x * y).sum().backward()
+    assert x.grad.dtype == rg.float32 and y.grad.dtype == rg.float64
+
+
+def test_requires_grad_errors():
+    with pytest.raises(RuntimeError, match="only Tensors of floating point"):
+        rg.tensor([1, 2], requires_grad=True)
+    y = leaf([1.0]) * 2
+    with pytest.raises(RuntimeError, match="you can only change requires_grad flags of leaf variables"):
+        y.requires_grad = False
+    y.requires_grad_(True)  # already true: allowed
+
+
+def test_reading_grad_of_non_leaf_warns():
+    y = leaf([1.0]) * 2
+    with pytest.warns(UserWarning, match="is not a leaf Tensor"):
+        assert y.grad is None
+    y.retain_grad()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y.sum().backward()
+        assert y.grad.tolist() == [1.0]
+        assert y.retains_grad
+
+
+# --- grad_fn ------------------------------------------------------------------------------------
+
+
+def test_grad_fn_names_and_next_functions():
+    x = leaf([1.0, 2.0])
+    y = (x * 2).exp().sum()
+    assert y.grad_fn.name() == "SumBackward0"
+    exp_node = y.grad_fn.next_functions[0][0]
+    assert exp_node.name() == "ExpBackward0"
+    mul_node = exp_node.next_functions[0][0]
+    assert mul_node.name() == "MulBackward0"
+    acc, nr = mul_node.next_functions[0]
+    assert acc.name() == "AccumulateGrad" and acc.variable is x and nr == 0
+    assert mul_node.next_functions[1] == (None, 0)  # the constant 2
+    assert (x ** 2).grad_fn.name() == "PowBackward0"
+    assert repr(y.grad_fn).startswith("<SumBackward0 object at 0x")
+
+
+def test_accumulate_grad_node_is_shared_by_uses_of_a_leaf():
+    x = leaf([1.0])
+    a, b = x * 2, x * 3
+    assert a.grad_fn.next_functions[0][0] is b.grad_fn.next_functions[0][0]
+
+
+# --- backward options -----------------------------------------------------------------------------
+
+
+def test_backward_with_gradient_argument():
+    x = leaf([1.0, 2.0, 3.0])
+    y = x * x
+    y.backward(rg.tensor([1.0, 0.5, 0.0], dtype=rg.float64))
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 2.0, 0.0])
+
+
+def test_backward_errors():
+    x = leaf([1.0, 2.0])
+    with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar outputs"):
+        (x * 2).backward()
+    with pytest.raises(RuntimeError, match="Mismatch in shape"):
+        (x * 2).backward(rg.ones(3, dtype=rg.float64))
+    with pytest.raises(RuntimeError, match="does not require grad and does not have a grad_fn"):
+        rg.tensor([1.0]).sum().backward()
+
+
+def test_retain_graph_and_freed_graph_error():
+    x = leaf([1.0, 2.0])
+    y = (x.exp() * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * (np.exp([1.0, 2.0]) * (1 + np.array([1.0, 2.0]))))
+    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+        y.backward()
+
+
+def test_backward_inputs_restricts_accumulation():
+    x, w = leaf([1.0, 2.0]), leaf([3.0, 4.0])
+    (x * w).sum().backward(inputs=[x])
+    assert w.grad is None
+    np.testing.assert_allclose(x.grad.numpy(), [3.0, 4.0])
+
+
+def test_autograd_backward_function():
+    x = leaf([1.0, 2.0])
+    rg.autograd.backward([(x * 2).sum(), (x * x).sum()])
+    np.testing.assert_allclose(x.grad.numpy(), [4.0, 6.0])
+
+
+def test_grad_function_options():
+    x, y, unused = leaf([1.0, 2.0]), leaf([3.0]), leaf([5.0])
+    out = (x * y).sum()
+    gx, gy = grad(out, (x, y), retain_graph=True)
+    np.testing.assert_allclose(gx.numpy(), [3.0, 3.0])
+    np.testing.assert_allclose(gy.numpy(), [3.0])
+    assert x.grad is None  # grad() never touches .grad
+    with pytest.raises(RuntimeError, match="appears to not have been used in the graph"):
+        grad(out, [x, unused], retain_graph=True)
+    gx, gu = grad(out, [x, unused], allow_unused=True, retain_graph=True)
+    assert gu is None
+    gx, gu = grad(out, [x, unused], materialize_grads=True, retain_graph=True)
+    assert gu.tolist() == [0.0]
+    (gx,) = grad(x * 2, x, grad_outputs=rg.tensor([1.0, -1.0], dtype=rg.float64))
+    assert gx.tolist() == [2.0, -2.0]
+
+
+def test_grad_of_non_leaf_input():
+    x = leaf([1.0, 2.0])
+    h = x * 3
+    out = (h * h).sum()
+    (gh,) = grad(out, h)
+    np.testing.assert_allclose(gh.numpy(), 2 * h.detach().numpy())
+
+
+# --- higher order ---------------------------------------------------------------------------------
+
+
+def test_fourth_derivative():
+    x = leaf(1.5)
+    y = x ** 5
+    d = y
+    for k, expected in enumerate([5 * 1.5**4, 20 * 1.5**3, 60 * 1.5**2, 120 * 1.5]):
+        (d,) = grad(d, x, create_graph=True)
+        assert d.item() == pytest.approx(expected)
+    (d5,) = grad(d, x)
+    assert d5.item() == pytest.approx(120.0)
+
+
+def test_fourth_derivative_of_transcendental_chain():
+    x = leaf(0.3)
+    d = x.sin() * x.exp()
+    for _ in range(4):
+        (d,) = grad(d, x, create_graph=True)
+    # d⁴/dx⁴ (eˣ sin x) = -4 eˣ sin x
+    assert d.item() == pytest.approx(-4 * np.exp(0.3) * np.sin(0.3))
+
+
+def test_mixed_partials_are_symmetric():
+    x, y = leaf(0.7), leaf(-1.2)
+    f = (x * x * y).sin() + x * y.exp()
+    (fx,) = grad(f, x, create_graph=True)
+    (fy,) = grad(f, y, create_graph=True)
+    (fxy,) = grad(fx, y, retain_graph=True)
+    (fyx,) = grad(fy, x)
+    assert fxy.item() == pytest.approx(fyx.item())
+    u = 0.7**2 * -1.2
+    expected = 2 * 0.7 * np.cos(u) - 0.7**2 * -1.2 * np.sin(u) * 2 * 0.7 + np.exp(-1.2)
+    assert fxy.item() == pytest.approx(expected)
+
+
+def test_create_graph_backward_builds_differentiable_grad():
+    x = leaf([1.0, 2.0])
+    (x ** 3).sum().backward(create_graph=True)
+    assert x.grad.requires_grad
+    g = x.grad
+    x.grad = None
+    g.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [6.0, 12.0])
+
+
+# --- graph shapes ------------------------------------------------------------------------------------
+
+
+def test_diamond_and_reuse():
+    x = leaf(2.0)
+    a = x * 3
+    b = a.exp()
+    c = a * a
+    (b + c).backward()
+    assert x.grad.item() == pytest.approx(3 * np.exp(6.0) + 2 * 6.0 * 3)
+    y = leaf(3.0)
+    (y * y * y).backward()
+    assert y.grad.item() == pytest.approx(27.0)
+
+
+def test_million_op_chain_backward_without_recursion():
+    x = leaf(1.0)
+    y = x
+    for _ in range(1_000_000):
+        y = y * 1.0000001
+    y.backward()
+    assert x.grad.item() == pytest.approx(1.0000001**1_000_000)
+
+
+# --- grad modes --------------------------------------------------------------------------------------
+
+
+def test_no_grad_enable_grad_nesting_and_decorators():
+    x = leaf([1.0])
+    with rg.no_grad():
+        assert not (x * 2).requires_grad
+        with rg.enable_grad():
+            assert (x * 2).requires_grad
+        assert not rg.is_grad_enabled()
+    assert rg.is_grad_enabled()
+
+    @rg.no_grad()
+    def f(t):
+        return t * 2
+
+    assert not f(x).requires_grad
+    with rg.set_grad_enabled(False):
+        assert not (x * 2).requires_grad
+    assert (x * 2).requires_grad
+    rg.set_grad_enabled(False)
+    assert not rg.is_grad_enabled()
+    rg.set_grad_enabled(True)
+    with rg.inference_mode():
+        assert not (x * 2).requires_grad
+    with rg.inference_mode(False):
+        assert (x * 2).requires_grad
+
+
+def test_grad_mode_is_thread_local():
+    x = leaf([1.0])
+    seen = {}
+
+    def worker():
+        seen["other"] = (x * 2).requires_grad
+
+    with rg.no_grad():
+        t = threading.Thread(target=worker)
+        t.start()
+        t.join()
+        seen["main"] = (x * 2).requires_grad
+    assert seen == {"other": True, "main": False}
+
+
+# --- detach, hooks ---------------------------------------------------------------------------------------
+
+
+def test_detach_shares_data_and_version():
+    x = leaf([1.0, 2.0])
+    y = x * 1
+    d = y.detach()
+    assert not d.requires_grad and d.grad_fn is None
+    d.add_(1)
+    assert y.tolist() == [2.0, 3.0]
+    assert y._version.value == 1
+    y.detach_()
+    assert y.is_leaf and not y.requires_grad
+
+
+def test_tensor_hooks_modify_gradients_and_can_be_removed():
+    x = leaf([1.0, 2.0])
+    h = x.register_hook(lambda g: g * 10)
+    (x * 1).sum().backward()
+    assert x.grad.tolist() == [10.0, 10.0]
+    h.remove()
+    x.grad = None
+    (x * 1).sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0]
+
+    y = leaf([1.0, 2.0])
+    mid = y * 2
+    seen = []
+    mid.register_hook(lambda g: seen.append(g.tolist()))
+    mid.register_hook(lambda g: g + 1)
+    mid.sum().backward()
+    assert seen == [[1.0, 1.0]]
+    assert y.grad.tolist() == [4.0, 4.0]
+    with pytest.raises(RuntimeError, match="doesn't require gradient"):
+        rg.tensor([1.0]).register_hook(lambda g: g)
+
+
+def test_post_accumulate_grad_hook():
+    x = leaf([1.0])
+    calls = []
+    x.register_post_accumulate_grad_hook(lambda t: calls.append(t.grad.tolist()))
+    (x * 3).sum().backward()
+    assert calls == [[3.0]]
+    with pytest.raises(RuntimeError, match="non-leaf"):
+        (x * 2).register_post_accumulate_grad_hook(lambda t: None)
+
+
+def test_node_hooks():
+    x = leaf([1.0, 2.0])
+    y = x.exp()
+    pre, post = [], []
+    y.grad_fn.register_prehook(lambda go: pre.append(len(go)))
+    y.grad_fn.register_hook(lambda gi, go: post.append((len(gi), len(go))))
+    y.sum().backward()
+    assert pre == [1] and post == [(1, 1)]
