@@ -14,7 +14,10 @@ from ..tensor import Tensor, _wrap_dim
 
 def constant(value: Any, dt: dtype) -> Tensor:
     """A Python number (or array-like) as a tensor of `dt` that needs no gradient."""
-    return Tensor._make(np.asarray(value, dtype=dt.np))
+    try:
+        return Tensor._make(np.asarray(value, dtype=dt.np))
+    except OverflowError:  # e.g. -1 for uint8: wraps around, as in PyTorch
+        return Tensor._make(np.asarray(value).astype(dt.np))
 
 
 def as_tensor_of(x: Any, dt: dtype) -> Tensor:

@@ -114,10 +114,16 @@ def add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
 
 def sub(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     """`input - alpha * other`."""
-    if isinstance(input, Tensor) and input.dtype is _dt.bool_ and getattr(other, "dtype", None) is _dt.bool_:
+    bools = [x for x in (input, other) if isinstance(x, bool) or (isinstance(x, Tensor) and x.dtype is _dt.bool_)]
+    if len(bools) == 2:
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. "
             "Use the `^` or `logical_xor()` operator instead."
+        )
+    if any(isinstance(x, Tensor) for x in bools):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. "
+            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
         )
     if alpha != 1:
         other = mul(other, alpha)
@@ -150,12 +156,12 @@ multiply = mul
 
 def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Any = None) -> Tensor:
     """True division (integers give the default float), or `rounding_mode` 'trunc'/'floor'."""
-    a, b = promote(input, other)
     if rounding_mode is None:
-        if a._data.dtype.kind != "f":
+        dt = _dt.result_type(input, other)
+        if not dt.is_floating_point:
             dt = _dt.get_default_dtype()
-            a, b = as_tensor_of(a, dt), as_tensor_of(b, dt)
-        return _div(a, b)
+        return _div(as_tensor_of(input, dt), as_tensor_of(other, dt))
+    a, b = promote(input, other)
     if rounding_mode == "trunc":
         return _trunc_divide(a, b)
     if rounding_mode == "floor":

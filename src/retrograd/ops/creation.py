@@ -43,17 +43,17 @@ def _infer_dtype(data: Any, arr: np.ndarray) -> dtype:
 
 
 def _has_numpy_float(data: Any) -> bool:
-    """Nested data made only of NumPy/retrograd values keeps their dtype."""
-    stack = [data]
+    """Nested data whose floats are all NumPy/retrograd values keeps their dtype."""
+    stack, found = [data], False
     while stack:
         x = stack.pop()
         if isinstance(x, (list, tuple)):
             stack.extend(x)
         elif isinstance(x, float) and not isinstance(x, np.floating):
             return False
-        elif isinstance(x, Tensor):
-            continue
-    return True
+        elif isinstance(x, (np.floating, Tensor)):
+            found = True
+    return found
 
 
 def _to_array(data: Any) -> np.ndarray:

@@ -1,0 +1,240 @@
+"""Tensor creation, dtype inference and promotion, conversions, Python protocols."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+
+
+def name(dtype) -> str:
+    return str(dtype).split(".")[-1]
+
+
+# --- dtype inference -------------------------------------------------------------------------
+
+DATA = [2.0, 3, True, [1, 2], [1.0, 2], [[True, False]], [1, 2.5], np.float64(1.5), np.array([1, 2], np.int32),
+        np.array([1.0], np.float16), np.array(True), [], [[1], [2]], -7]
+
+
+@pytest.mark.parametrize("data", DATA, ids=[repr(d)[:30] for d in DATA])
+def test_tensor_infers_dtype_like_pytorch(data):
+    t = rg.tensor(data)
+    expected = {
+        float: "float32", int: "int64", bool: "bool",
+    }
+    if torch is not None:
+        assert name(t.dtype) == name(torch.tensor(data).dtype)
+        assert tuple(t.shape) == tuple(torch.tensor(data).shape)
+    elif type(data) in expected:
+        assert name(t.dtype) == expected[type(data)]
+
+
+def test_default_dtype_changes_inference_and_factories():
+    rg.set_default_dtype(rg.float64)
+    assert rg.tensor(1.0).dtype == rg.float64
+    assert rg.zeros(2).dtype == rg.float64
+    assert (rg.tensor([1, 2]) / 2).dtype == rg.float64
+    rg.set_default_dtype(rg.float32)
+    with pytest.raises(TypeError):
+        rg.set_default_dtype(rg.int64)
+
+
+PROMOTIONS = [
+    ("int64", 2.5), ("int32", 2), ("uint8", -1), ("bool", 1), ("bool", True), ("float16", 2.5),
+    ("float32", "float64"), ("int32", "int64"), ("uint8", "int8"), ("int64", "float16"),
+    ("bool", "uint8"), ("float32", "int64_0d"), ("int32", "float64_0d"), ("float16", "float64_0d"),
+    ("int8", "int64_0d"), ("bool", "float32_0d"),
+]
+
+
+def _operand(module, spec, shape=(2,)):
+    if isinstance(spec, str):
+        dt, _, zero_d = spec.partition("_")
+        arr = np.ones(() if zero_d else shape, dtype=dt)
+        return module.tensor(arr)
+    return spec
+
+
+@needs_torch
+@pytest.mark.parametrize("a,b", PROMOTIONS, ids=[f"{a}-{b}" for a, b in PROMOTIONS])
+def test_type_promotion_matches_pytorch(a, b):
+    for op in ("add", "mul", "div", "sub"):
+        try:
+            theirs = getattr(torch, op)(_operand(torch, a), _operand(torch, b))
+        except RuntimeError as e:
+            with pytest.raises(RuntimeError, match=str(e)[:40].replace("(", ".").replace(")", ".")):
+                getattr(rg, op)(_operand(rg, a), _operand(rg, b))
+            continue
+        ours = getattr(rg, op)(_operand(rg, a), _operand(rg, b))
+        assert name(ours.dtype) == name(theirs.dtype), (op, a, b)
+        np.testing.assert_allclose(ours.numpy().astype(float), theirs.numpy().astype(float))
+
+
+def test_promote_types():
+    assert rg.promote_types(rg.uint8, rg.int8) == rg.int16
+    assert rg.promote_types(rg.int64, rg.float16) == rg.float16
+    assert rg.promote_types(rg.bool, rg.int32) == rg.int32
+    assert rg.result_type(rg.tensor([1, 2]), 1.0) == rg.float32
+
+
+# --- factories --------------------------------------------------------------------------------
+
+FACTORIES = [
+    ("zeros", lambda m: m.zeros(2, 3)),
+    ("zeros_tuple", lambda m: m.zeros((2, 3), dtype=m.int32)),
+    ("ones", lambda m: m.ones([3])),
+    ("full", lambda m: m.full((2, 2), 7)),
+    ("full_float", lambda m: m.full((2,), 1.5)),
+    ("full_bool", lambda m: m.full((2,), True)),
+    ("empty_shape", lambda m: m.empty(2, 0).shape),
+    ("arange", lambda m: m.arange(5)),
+    ("arange_float", lambda m: m.arange(0, 1, 0.25)),
+    ("arange_neg", lambda m: m.arange(5, 0, -2)),
+    ("linspace", lambda m: m.linspace(0, 1, 5)),
+    ("linspace_odd", lambda m: m.linspace(-3.3, 7.1, 9)),
+    ("logspace", lambda m: m.logspace(0, 2, 3)),
+    ("eye", lambda m: m.eye(3)),
+    ("eye_rect", lambda m: m.eye(2, 4, dtype=m.int64)),
+    ("zeros_like", lambda m: m.zeros_like(m.ones(2, dtype=m.float64))),
+    ("ones_like", lambda m: m.ones_like(m.tensor([1, 2]))),
+    ("full_like", lambda m: m.full_like(m.tensor([1.0, 2.0]), 3)),
+    ("new_zeros", lambda m: m.tensor([1], dtype=m.int32).new_zeros(2, 2)),
+    ("new_ones", lambda m: m.tensor([1.0], dtype=m.float64).new_ones((3,))),
+    ("new_full", lambda m: m.tensor([1.0]).new_full((2,), 4.0)),
+    ("new_tensor", lambda m: m.tensor([1.0], dtype=m.float64).new_tensor([1, 2])),
+]
+
+
+@needs_torch
+@pytest.mark.parametrize("make", [f for _, f in FACTORIES], ids=[n for n, _ in FACTORIES])
+def test_factories_match_pytorch(make):
+    ours, theirs = make(rg), make(torch)
+    if isinstance(theirs, torch.Tensor):
+        assert name(ours.dtype) == name(theirs.dtype)
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)
+    else:
+        assert tuple(ours) == tuple(theirs)
+
+
+def test_factories_without_torch():
+    assert rg.zeros(2, 3).shape == rg.Size([2, 3])
+    assert rg.arange(5).dtype == rg.int64
+    assert rg.arange(0, 1, 0.25).tolist() == [0.0, 0.25, 0.5, 0.75]
+    assert rg.eye(2).tolist() == [[1.0, 0.0], [0.0, 1.0]]
+    assert rg.full((2,), 7).dtype == rg.int64
+    assert rg.ones(2, requires_grad=True).requires_grad
+
+
+# --- conversions and protocols ---------------------------------------------------------------
+
+
+def test_attributes():
+    t = rg.zeros(2, 3, 4)
+    assert t.shape == (2, 3, 4) and t.size() == rg.Size([2, 3, 4]) and t.size(-1) == 4
+    assert t.dim() == t.ndim == 3 and t.numel() == 24 and len(t) == 2
+    assert repr(t.shape) == "retrograd.Size([2, 3, 4])"
+    assert isinstance(t.shape, tuple) and t.shape[1:] == rg.Size([3, 4])
+    assert repr(rg.float64) == "retrograd.float64" and rg.float == rg.float32
+    assert t.device == rg.device("cpu") and str(t.device) == "cpu"
+    assert t.T.shape == (4, 3, 2) and t.mT.shape == (2, 4, 3)
+    with pytest.raises(IndexError, match="Dimension out of range"):
+        t.size(3)
+
+
+def test_item_tolist_and_python_numbers():
+    assert rg.tensor(2.5).item() == 2.5 and isinstance(rg.tensor(3).item(), int)
+    assert rg.tensor([[1, 2]]).tolist() == [[1, 2]]
+    assert float(rg.tensor([1.5])) == 1.5 and int(rg.tensor(7.9)) == 7
+    assert [10, 20, 30][rg.tensor(1)] == 20
+    assert bool(rg.tensor(0.0)) is False
+    with pytest.raises(RuntimeError, match="a Tensor with 2 elements cannot be converted to Scalar"):
+        rg.tensor([1.0, 2.0]).item()
+    with pytest.raises(RuntimeError, match="Boolean value of Tensor with more than one value is ambiguous"):
+        bool(rg.tensor([1.0, 2.0]))
+    with pytest.raises(TypeError, match="only integer tensors of a single element"):
+        [1, 2][rg.tensor(1.0)]
+    with pytest.raises(TypeError, match="len\\(\\) of a 0-d tensor"):
+        len(rg.tensor(1.0))
+    with pytest.raises(TypeError, match="iteration over a 0-d tensor"):
+        iter(rg.tensor(1.0))
+
+
+def test_numpy_bridge_shares_memory():
+    a = np.zeros(3, dtype=np.float32)
+    t = rg.from_numpy(a)
+    a[0] = 5
+    assert t[0].item() == 5.0 if hasattr(rg.ops, "getitem") and rg.ops.__dict__.get("getitem") else t.tolist()[0] == 5
+    t.add_(1)
+    assert a.tolist() == [6.0, 1.0, 1.0]
+    assert t.numpy() is a or np.shares_memory(t.numpy(), a)
+    assert np.asarray(t) is not None and np.asarray(t).dtype == np.float32
+    with pytest.raises(RuntimeError, match="Can't call numpy\\(\\) on Tensor that requires grad"):
+        rg.ones(2, requires_grad=True).numpy()
+    with pytest.raises(TypeError, match="can't convert np.ndarray of type numpy.complex128"):
+        rg.from_numpy(np.zeros(2, complex))
+
+
+def test_dlpack_round_trip_with_numpy():
+    a = np.arange(4.0)
+    t = rg.from_dlpack(a)
+    assert np.shares_memory(t.numpy(), a)
+    back = np.from_dlpack(t)
+    assert np.shares_memory(back, a)
+
+
+@needs_torch
+def test_dlpack_with_pytorch():
+    pt = torch.arange(4.0)
+    t = rg.from_dlpack(pt)
+    pt[0] = 10
+    assert t.tolist()[0] == 10.0
+    back = torch.from_dlpack(t)
+    t.add_(1)
+    assert back.tolist() == [11.0, 2.0, 3.0, 4.0]
+
+
+def test_to_and_casts():
+    t = rg.tensor([1.7, -2.2])
+    assert t.to(rg.float64).dtype == rg.float64
+    assert t.double().dtype == rg.float64 and t.half().dtype == rg.float16
+    assert t.long().tolist() == [1, -2] and t.int().dtype == rg.int32 and t.bool().dtype == rg.bool
+    assert t.to("cpu") is t and t.to(t) is t
+    assert t.type_as(rg.tensor([1])).dtype == rg.int64
+    assert t.to(rg.float32, copy=True) is not t
+    with pytest.raises(RuntimeError, match="CUDA"):
+        t.to("cuda")
+    with pytest.raises(RuntimeError, match="CUDA"):
+        rg.zeros(2, device="cuda")
+
+
+def test_cast_is_differentiable():
+    x = rg.tensor([1.0, 2.0], requires_grad=True)
+    y = x.double() * 3
+    y.sum().backward()
+    assert x.grad.dtype == rg.float32 and x.grad.tolist() == [3.0, 3.0]
+    assert not x.long().requires_grad
+
+
+def test_clone_and_contiguous():
+    x = rg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    c = x.clone()
+    assert c.grad_fn.name() == "CloneBackward0"
+    assert x.contiguous() is x
+    assert not x.t().is_contiguous() and x.t().contiguous().is_contiguous()
+
+
+def test_tensor_from_tensor_warns_and_copies():
+    x = rg.tensor([1.0])
+    with pytest.warns(UserWarning, match="To copy construct from a tensor"):
+        y = rg.tensor(x)
+    y.add_(1)
+    assert x.tolist() == [1.0]
