@@ -95,30 +95,13 @@ def run(
         while heap:
             node = heapq.heappop(heap)[2]
             grads = buffers.pop(node, None) or [None] * node.n_outputs
-            grads = _call_pre_hooks(node, grads)
+            if node._tensor_hooks or node._pre_hooks or type(node) is AccumulateGrad:
+                grads = _call_pre_hooks(node, grads)
             if targets is not None and node in targets:
                 for nr in targets[node]:
                     if grads[nr] is not None:
                         captured[(node, nr)] = grads[nr]
-            if needed is not None and not needed[node]:
-                if isinstance(node, AccumulateGrad) and accumulate and node in targets:  # type: ignore[operator]
-                    _accumulate(node, grads[0], create_graph)
-                results: tuple = (None,) * len(node.next_functions)
-            elif isinstance(node, AccumulateGrad):
-                if accumulate:
-                    _accumulate(node, grads[0], create_graph)
-                results = ()
-            elif all(g is None for g in grads):
-                results = (None,) * len(node.next_functions)
-            else:
-                wanted = None
-                if needed is not None:
-                    nf = node.next_functions
-                    wanted = lambda i, nf=nf: nf[i][0] in targets or needed.get(nf[i][0], False)  # type: ignore[operator]
-                results = node.apply(grads, wanted)
-                results = _call_post_hooks(node, results, grads)
-                if not retain_graph:
-                    node.release()
+            results = _execute(node, grads, needed, targets, accumulate, create_graph, retain_graph)
             for (child, nr), g in zip(node.next_functions, results):
                 if child is None:
                     continue
@@ -134,6 +117,29 @@ def run(
     finally:
         state.enabled = prev
     return captured
+
+
+def _execute(node: Node, grads: list, needed: dict | None, targets: dict | None,
+             accumulate: bool, create_graph: bool, retain_graph: bool) -> tuple:
+    """Run one node: accumulate into a leaf, or apply its derivative rules."""
+    if type(node) is AccumulateGrad:
+        if accumulate and (targets is None or node in targets):
+            _accumulate(node, grads[0], create_graph)
+        return ()
+    if needed is not None and not needed[node]:
+        return (None,) * len(node.next_functions)
+    if all(g is None for g in grads):
+        return (None,) * len(node.next_functions)
+    wanted = None
+    if needed is not None:
+        nf = node.next_functions
+        wanted = lambda i: nf[i][0] in targets or needed.get(nf[i][0], False)  # type: ignore[operator]
+    results = node.apply(grads, wanted)
+    if node._post_hooks:
+        results = _call_post_hooks(node, results, grads)
+    if not retain_graph:
+        node.release()
+    return results
 
 
 def _call_pre_hooks(node: Node, grads: list) -> list:

@@ -113,7 +113,7 @@ class Node:
 
     __slots__ = (
         "next_functions", "_seq", "_pre_hooks", "_post_hooks", "_tensor_hooks",
-        "metadata", "__weakref__",
+        "_metadata", "__weakref__",
     )
     n_outputs = 1
 
@@ -123,7 +123,14 @@ class Node:
         self._pre_hooks: list | None = None
         self._post_hooks: list | None = None
         self._tensor_hooks: list | None = None  # (output_nr, hook) from Tensor.register_hook
-        self.metadata: dict = {}
+        self._metadata: dict | None = None
+
+    @property
+    def metadata(self) -> dict:
+        """A dict for users' annotations (created on first use)."""
+        if self._metadata is None:
+            self._metadata = {}
+        return self._metadata
 
     def name(self) -> str:
         return type(self).__name__

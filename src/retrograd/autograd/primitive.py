@@ -37,14 +37,15 @@ class Primitive:
     forward return that many arrays and the rules receive a tuple of gradients.
     `extras` names arrays the forward returns after its outputs (indices, masks);
     rules read them like attributes. `view=True` marks ops whose output may share
-    memory with input 0. `quiet=True` silences NumPy's floating-point warnings
+    memory with input 0. `constant_edges` adds empty edges for operands that are
+    Python numbers, so `next_functions` looks like PyTorch's. `quiet=True` silences NumPy's floating-point warnings
     (PyTorch gives inf/nan without a word); it costs ~2 µs, so only ops that can
     divide by zero or overflow ask for it.
     """
 
     __slots__ = (
         "name", "node_name", "forward", "derivatives", "inputs", "reads",
-        "n_outputs", "extras", "view",
+        "n_outputs", "extras", "view", "saves", "constant_edges",
     )
 
     def __init__(
@@ -59,6 +60,7 @@ class Primitive:
         extras: Sequence[str] = (),
         view: bool = False,
         quiet: bool = False,
+        constant_edges: int = 0,
     ) -> None:
         if len(derivatives) != len(inputs):
             raise ValueError(f"{name}: one derivative per input ({inputs}) is required")
@@ -68,31 +70,39 @@ class Primitive:
         self.derivatives = tuple(derivatives)
         self.inputs = tuple(inputs)
         self.reads = tuple(_parameter_names(r) for r in self.derivatives)
+        # per input: the saved values its rule reads (input names or "out")
+        self.saves = tuple(
+            tuple(n for n in reads if n == "out" or n in self.inputs) for reads in self.reads
+        )
         self.n_outputs = n_outputs
         self.extras = tuple(extras)
         self.view = view
+        self.constant_edges = ((None, 0),) * constant_edges
 
     def __call__(self, *tensors: Tensor, **attrs: Any) -> Any:
         """Run the forward; record a node when grad mode is on and an input requires grad."""
-        from ..tensor import Tensor
-
-        xp = backend.namespace(tensors[0]._data)
-        result = self.forward(xp, *[t._data for t in tensors], **attrs)
+        first = tensors[0]
+        xp = _NAMESPACES.get(type(first._data)) or backend.namespace(first._data)
+        if len(tensors) == 1:
+            result = self.forward(xp, first._data, **attrs)
+            record = first._requires_grad and state.enabled
+        else:
+            result = self.forward(xp, *[t._data for t in tensors], **attrs)
+            record = state.enabled and any(t._requires_grad for t in tensors)
         if self.extras:
             k = self.n_outputs
             extra = result[k:]
             result = result[0] if k == 1 else result[:k]
             attrs.update(zip(self.extras, extra))
-        record = state.enabled and any(t._requires_grad for t in tensors)
         if self.n_outputs == 1:
-            if not isinstance(result, xp.ndarray):  # NumPy reductions return scalars
+            if type(result) is not xp.ndarray:  # NumPy reductions return scalars
                 result = xp.asarray(result)
-            out = Tensor._make(result, record)
+            out = _make(result, record)
             outs: tuple = (out,)
         else:
-            out = outs = tuple(Tensor._make(xp.asarray(r), record, None, i) for i, r in enumerate(result))
-        if self.view and xp.may_share_memory(result, tensors[0]._data):
-            _link_view(out, tensors[0], self, attrs)
+            out = outs = tuple(_make(xp.asarray(r), record, None, i) for i, r in enumerate(result))
+        if self.view and xp.may_share_memory(result, first._data):
+            _link_view(out, first, self, attrs)
         if record:
             node = OpNode(self, tensors, outs, attrs)
             for o in outs:
@@ -121,6 +131,10 @@ def _parameter_names(rule: Rule | None) -> tuple[str, ...]:
     return code.co_varnames[1 : code.co_argcount]  # skip the gradient argument
 
 
+_NAMESPACES = backend._NAMESPACES
+_make: Callable[..., Tensor] = None  # type: ignore[assignment]  # Tensor._make, bound on first import of tensor
+
+
 def _link_view(out: Tensor, source: Tensor, prim: Primitive, attrs: dict) -> None:
     """Make `out` a view of `source`'s base: shared version counter and a replay recipe."""
     base = source._base if source._base is not None else source
@@ -147,32 +161,28 @@ def edge(t: Tensor) -> tuple:
 class OpNode(Node):
     """The node a Primitive records: saved tensors, attributes and input metadata."""
 
-    __slots__ = ("op", "saved", "attrs", "shapes", "dtypes", "out_meta")
+    __slots__ = ("op", "saved", "attrs", "shapes", "dtypes", "out_meta", "n_outputs")
 
     def __init__(self, op: Primitive, inputs: Sequence[Tensor], outputs: tuple, attrs: dict) -> None:
-        super().__init__(tuple(edge(t) for t in inputs))
+        edges = tuple([edge(t) for t in inputs]) + op.constant_edges
+        super().__init__(edges)
         self.op = op
+        self.n_outputs = op.n_outputs
         self.attrs = attrs
-        self.shapes = tuple(t._data.shape for t in inputs)
-        self.dtypes = tuple(t._data.dtype for t in inputs)
+        self.shapes = tuple([t._data.shape for t in inputs])
+        self.dtypes = tuple([t._data.dtype for t in inputs])
         self.out_meta = tuple((o._data.shape, o._data.dtype) for o in outputs) if len(outputs) > 1 else None
         saved: dict[str, Any] = {}
-        names = op.inputs
-        for i, reads in enumerate(op.reads):
-            if self.next_functions[i][0] is None:
-                continue
-            for name in reads:
-                if name in saved or name in attrs or name.endswith("_shape"):
-                    continue
-                if name == "out":
-                    saved[name] = tuple(SavedTensor(o, True) for o in outputs)
-                elif name in names:
-                    saved[name] = SavedTensor(inputs[names.index(name)], False)
+        for i, names in enumerate(op.saves):
+            if names and edges[i][0] is not None:
+                for name in names:
+                    if name in saved:
+                        continue
+                    if name == "out":
+                        saved[name] = tuple([SavedTensor(o, True) for o in outputs])
+                    else:
+                        saved[name] = SavedTensor(inputs[op.inputs.index(name)], False)
         self.saved = saved
-
-    @property
-    def n_outputs(self) -> int:  # type: ignore[override]
-        return self.op.n_outputs
 
     def name(self) -> str:
         return self.op.node_name

@@ -75,6 +75,21 @@ _trunc_divide = Primitive("div", lambda xp, a, b: _trunc_div(xp, a, b), [lambda 
 _floor_divide_r = Primitive("div", lambda xp, a, b: _floor_div(xp, a, b), [lambda g: g * 0, lambda g: g * 0], inputs=("a", "b"), node_name="DivBackward1", quiet=True)
 
 
+# A Python number next to a float tensor leaves its dtype unchanged, so these skip
+# promotion and the constant tensor (the common `x * 2`, `x + 1`).
+_add_scalar = Primitive("add", lambda xp, a, c: a + c, [lambda g: g], node_name="AddBackward0", constant_edges=1)
+_sub_scalar = Primitive("sub", lambda xp, a, c: a - c, [lambda g: g], node_name="SubBackward0", constant_edges=1)
+_rsub_scalar = Primitive("rsub", lambda xp, a, c: c - a, [lambda g: -g], node_name="RsubBackward1")
+_mul_scalar = Primitive("mul", lambda xp, a, c: a * c, [lambda g, c: g * c], node_name="MulBackward0", constant_edges=1)
+_div_scalar = Primitive("div", lambda xp, a, c: a / c, [lambda g, c: g / c], node_name="DivBackward0", quiet=True, constant_edges=1)
+
+
+def _keeps_dtype(t: Any, c: Any) -> bool:
+    """True for a float tensor and a Python int/float (not bool): the fast path applies."""
+    tc = type(c)
+    return (tc is float or tc is int) and type(t) is Tensor and t._data.dtype.kind == "f"
+
+
 def _ln(x: float) -> float:
     import math
 
@@ -106,6 +121,8 @@ def _trunc_div(xp: Any, a: Any, b: Any) -> Any:
 
 def add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     """`input + alpha * other`, broadcasting, with PyTorch's type promotion."""
+    if alpha == 1 and _keeps_dtype(input, other):
+        return _add_scalar(input, c=other)
     if alpha != 1:
         other = mul(other, alpha)
     a, b = promote(input, other)
@@ -114,6 +131,8 @@ def add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
 
 def sub(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     """`input - alpha * other`."""
+    if alpha == 1 and _keeps_dtype(input, other):
+        return _sub_scalar(input, c=other)
     bools = [x for x in (input, other) if isinstance(x, bool) or (isinstance(x, Tensor) and x.dtype is _dt.bool_)]
     if len(bools) == 2:
         raise RuntimeError(
@@ -136,6 +155,8 @@ subtract = sub
 
 def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """`other - alpha * input` (what `2 - x` calls)."""
+    if alpha == 1 and _keeps_dtype(input, other):
+        return _rsub_scalar(input, c=other)
     return sub(other if isinstance(other, Tensor) else _scalar_for(other, input), input, alpha=alpha)
 
 
@@ -147,6 +168,8 @@ def _scalar_for(value: Any, like: Tensor) -> Tensor:
 
 def mul(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """Elementwise product, broadcasting."""
+    if _keeps_dtype(input, other):
+        return _mul_scalar(input, c=other)
     a, b = promote(input, other)
     return _mul(a, b)
 
@@ -157,6 +180,8 @@ multiply = mul
 def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Any = None) -> Tensor:
     """True division (integers give the default float), or `rounding_mode` 'trunc'/'floor'."""
     if rounding_mode is None:
+        if _keeps_dtype(input, other):
+            return _div_scalar(input, c=other)
         dt = _dt.result_type(input, other)
         if not dt.is_floating_point:
             dt = _dt.get_default_dtype()
