@@ -104,7 +104,7 @@ def test_grad_fn_names_and_next_functions():
     acc, nr = mul_node.next_functions[0]
     assert acc.name() == "AccumulateGrad" and acc.variable is x and nr == 0
     assert mul_node.next_functions[1] == (None, 0)  # the constant 2
-    assert (x ** 2).grad_fn.name() == "PowBackward0"
+    assert (x**2).grad_fn.name() == "PowBackward0"
     assert repr(y.grad_fn).startswith("<SumBackward0 object at 0x")
 
 
@@ -187,9 +187,9 @@ def test_grad_of_non_leaf_input():
 
 def test_fourth_derivative():
     x = leaf(1.5)
-    y = x ** 5
+    y = x**5
     d = y
-    for k, expected in enumerate([5 * 1.5**4, 20 * 1.5**3, 60 * 1.5**2, 120 * 1.5]):
+    for expected in [5 * 1.5**4, 20 * 1.5**3, 60 * 1.5**2, 120 * 1.5]:
         (d,) = grad(d, x, create_graph=True)
         assert d.item() == pytest.approx(expected)
     (d5,) = grad(d, x)
@@ -220,7 +220,7 @@ def test_mixed_partials_are_symmetric():
 
 def test_create_graph_backward_builds_differentiable_grad():
     x = leaf([1.0, 2.0])
-    (x ** 3).sum().backward(create_graph=True)
+    (x**3).sum().backward(create_graph=True)
     assert x.grad.requires_grad
     g = x.grad
     x.grad = None

@@ -21,15 +21,31 @@ def name(dtype) -> str:
 
 # --- dtype inference -------------------------------------------------------------------------
 
-DATA = [2.0, 3, True, [1, 2], [1.0, 2], [[True, False]], [1, 2.5], np.float64(1.5), np.array([1, 2], np.int32),
-        np.array([1.0], np.float16), np.array(True), [], [[1], [2]], -7]
+DATA = [
+    2.0,
+    3,
+    True,
+    [1, 2],
+    [1.0, 2],
+    [[True, False]],
+    [1, 2.5],
+    np.float64(1.5),
+    np.array([1, 2], np.int32),
+    np.array([1.0], np.float16),
+    np.array(True),
+    [],
+    [[1], [2]],
+    -7,
+]
 
 
 @pytest.mark.parametrize("data", DATA, ids=[repr(d)[:30] for d in DATA])
 def test_tensor_infers_dtype_like_pytorch(data):
     t = rg.tensor(data)
     expected = {
-        float: "float32", int: "int64", bool: "bool",
+        float: "float32",
+        int: "int64",
+        bool: "bool",
     }
     if torch is not None:
         assert name(t.dtype) == name(torch.tensor(data).dtype)
@@ -49,10 +65,22 @@ def test_default_dtype_changes_inference_and_factories():
 
 
 PROMOTIONS = [
-    ("int64", 2.5), ("int32", 2), ("uint8", -1), ("bool", 1), ("bool", True), ("float16", 2.5),
-    ("float32", "float64"), ("int32", "int64"), ("uint8", "int8"), ("int64", "float16"),
-    ("bool", "uint8"), ("float32", "int64_0d"), ("int32", "float64_0d"), ("float16", "float64_0d"),
-    ("int8", "int64_0d"), ("bool", "float32_0d"),
+    ("int64", 2.5),
+    ("int32", 2),
+    ("uint8", -1),
+    ("bool", 1),
+    ("bool", True),
+    ("float16", 2.5),
+    ("float32", "float64"),
+    ("int32", "int64"),
+    ("uint8", "int8"),
+    ("int64", "float16"),
+    ("bool", "uint8"),
+    ("float32", "int64_0d"),
+    ("int32", "float64_0d"),
+    ("float16", "float64_0d"),
+    ("int8", "int64_0d"),
+    ("bool", "float32_0d"),
 ]
 
 

@@ -37,7 +37,9 @@ def test_views_share_memory_and_version():
 
 def test_in_place_on_leaf_that_requires_grad_raises():
     x = leaf([1.0, 2.0])
-    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation."):
+    with pytest.raises(
+        RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation."
+    ):
         x.mul_(2)
     with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad"):
         x.view(2, 1).mul_(2)
@@ -113,9 +115,9 @@ def test_in_place_on_view_matches_pytorch():
     def program(m):
         x = leaf([[1.0, 2.0], [3.0, 4.0]], m)
         y = x * 2
-        v = y.t()          # a view of y
+        v = y.t()  # a view of y
         v.mul_(v.detach() + 1)
-        u = y.view(4)      # a second view, made before the change... after it here
+        u = y.view(4)  # a second view, made before the change... after it here
         out = (u * m.tensor([1.0, 2.0, 3.0, 4.0], dtype=m.float64)).sum() + y.sum()
         out.backward()
         return x.grad.detach().numpy(), y.detach().numpy(), v.grad_fn.name()

@@ -102,8 +102,13 @@ KINKS = {
 @pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
 @pytest.mark.parametrize("name", list(KINKS))
 @SETTINGS
-@given(a=hnp.arrays(np.float64, hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=4),
-                    elements=st.sampled_from([-1.0, 0.0, 1.0, 2.0, -0.5])))
+@given(
+    a=hnp.arrays(
+        np.float64,
+        hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=4),
+        elements=st.sampled_from([-1.0, 0.0, 1.0, 2.0, -0.5]),
+    )
+)
 def test_subgradients_at_kinks_and_ties_match_pytorch(name, a):
     fn = KINKS[name]
     results = []
@@ -142,8 +147,13 @@ def test_sum_and_mean_over_any_dims(a, keepdim, data):
 
 
 @SETTINGS
-@given(a=hnp.arrays(np.float32, hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4),
-                    elements=st.floats(-3, 3, width=32)))
+@given(
+    a=hnp.arrays(
+        np.float32,
+        hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4),
+        elements=st.floats(-3, 3, width=32),
+    )
+)
 def test_float32_stays_float32_through_forward_and_backward(a):
     x = rg.tensor(a, requires_grad=True)
     y = ((x * 2 + 1).tanh() * x.exp() / 3 - x).sum()

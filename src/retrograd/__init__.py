@@ -7,10 +7,16 @@
 tensor(12.)
 """
 
+from . import autograd, linalg, nn, ops, return_types  # noqa: E402  (after Tensor: ops need it)  # noqa: E402
 from . import dtypes as _dtypes
+from . import random as random  # noqa: E402
+from ._printing import get_printoptions, set_printoptions  # noqa: E402
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import device
 from .dtypes import (
     bool_ as bool,
+)
+from .dtypes import (
     double,
     dtype,
     float,
@@ -30,14 +36,9 @@ from .dtypes import (
     short,
     uint8,
 )
-from .tensor import Size, Tensor, is_tensor
-from . import autograd, ops  # noqa: E402  (after Tensor: ops need it)
-from . import linalg, nn, return_types  # noqa: E402
-from . import random as random  # noqa: E402
-from ._printing import get_printoptions, set_printoptions  # noqa: E402
-from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .ops import *  # noqa: F403
 from .random import *  # noqa: F403
+from .tensor import Size, Tensor, is_tensor
 
 __version__ = "0.1.0"
 

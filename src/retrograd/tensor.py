@@ -16,8 +16,8 @@ import numpy as np
 
 from . import dtypes as _dt
 from .autograd import inplace as _inplace
-from .autograd.graph import RemovableHandle
 from .autograd.grad_mode import state as _grad_state
+from .autograd.graph import RemovableHandle
 from .backend import CPU, as_device, device
 from .dtypes import dtype
 from .tensor_methods import TensorMethods
@@ -65,9 +65,20 @@ class Tensor(TensorMethods):
     """A multi-dimensional array with autograd. Build one with `retrograd.tensor`."""
 
     __slots__ = (
-        "_data", "_requires_grad", "_grad_fn", "_output_nr", "_grad", "_version",
-        "_base", "_view_steps", "_view_version", "_grad_acc", "_retains_grad",
-        "_hooks", "_post_acc_hooks", "__weakref__",
+        "_data",
+        "_requires_grad",
+        "_grad_fn",
+        "_output_nr",
+        "_grad",
+        "_version",
+        "_base",
+        "_view_steps",
+        "_view_version",
+        "_grad_acc",
+        "_retains_grad",
+        "_hooks",
+        "_post_acc_hooks",
+        "__weakref__",
     )
     __array_priority__ = 1000  # NumPy defers to our reflected operators
 
@@ -219,7 +230,9 @@ class Tensor(TensorMethods):
     def grad(self, value: Tensor | None) -> None:
         if value is not None:
             if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}"
+                )
             if value._data.dtype != self._data.dtype:
                 raise RuntimeError("assigned grad has data of a different type")
             if value._data.shape != self._data.shape:
@@ -324,9 +337,7 @@ class Tensor(TensorMethods):
     def item(self) -> Any:
         """The single value as a Python number."""
         if self._data.size != 1:
-            raise RuntimeError(
-                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
-            )
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
         return self._data.reshape(()).item()
 
     def tolist(self) -> Any:
@@ -335,9 +346,7 @@ class Tensor(TensorMethods):
     def numpy(self, *, force: bool = False) -> np.ndarray:
         """The data as a NumPy array sharing memory (call detach() first if it requires grad)."""
         if self._requires_grad and not force:
-            raise RuntimeError(
-                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
-            )
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         return self._data
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
@@ -346,9 +355,7 @@ class Tensor(TensorMethods):
 
     def __dlpack__(self, *args: Any, **kwargs: Any) -> Any:
         if self._requires_grad:
-            raise RuntimeError(
-                "Can't export tensors that require gradient, use tensor.detach()"
-            )
+            raise RuntimeError("Can't export tensors that require gradient, use tensor.detach()")
         return self._data.__dlpack__(*args, **kwargs)
 
     def __dlpack_device__(self) -> tuple[int, int]:
@@ -483,9 +490,15 @@ def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
 
 
 _TYPE_NAMES = {
-    "float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-    "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor",
-    "uint8": "ByteTensor", "bool": "BoolTensor",
+    "float32": "FloatTensor",
+    "float64": "DoubleTensor",
+    "float16": "HalfTensor",
+    "int64": "LongTensor",
+    "int32": "IntTensor",
+    "int16": "ShortTensor",
+    "int8": "CharTensor",
+    "uint8": "ByteTensor",
+    "bool": "BoolTensor",
 }
 
 
@@ -493,9 +506,7 @@ def _wrap_dim(dim: int, ndim: int) -> int:
     """A dimension index in range(ndim), from a possibly negative one (IndexError if out of range)."""
     n = max(ndim, 1)
     if not -n <= dim < n:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
-        )
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     return dim % n
 
 

@@ -29,16 +29,16 @@ except ImportError:  # the comparisons skip cleanly without PyTorch
 class OpCase:
     """One way of calling one public op, with inputs and how to check it."""
 
-    name: str                                   # public name, e.g. "exp" or "linalg.inv"
-    fn: Callable[..., Any]                      # fn(module, *tensors) -> tensor(s)
+    name: str  # public name, e.g. "exp" or "linalg.inv"
+    fn: Callable[..., Any]  # fn(module, *tensors) -> tensor(s)
     inputs: Callable[[np.random.Generator], list]  # float64 arrays (or ints/bools, not differentiated)
-    ref: Callable[..., Any] | None = None       # NumPy reference on the same arrays
-    grad: bool = True                           # run gradcheck
-    gradgrad: bool = True                       # run gradgradcheck
-    vs_torch: bool = True                       # compare with PyTorch
+    ref: Callable[..., Any] | None = None  # NumPy reference on the same arrays
+    grad: bool = True  # run gradcheck
+    gradgrad: bool = True  # run gradgradcheck
+    vs_torch: bool = True  # compare with PyTorch
     atol: float = 1e-7
     rtol: float = 1e-6
-    variant: str = ""                           # tells cases of the same op apart
+    variant: str = ""  # tells cases of the same op apart
     tags: tuple = field(default_factory=tuple)
 
     @property
@@ -57,9 +57,11 @@ def positive(*shape: int) -> Callable[[np.random.Generator], np.ndarray]:
 
 def away_from_zero(*shape: int) -> Callable[[np.random.Generator], np.ndarray]:
     """Values in ±[0.5, 2): safe for ops with a kink or pole at 0."""
+
     def make(rng: np.random.Generator) -> np.ndarray:
         v = rng.uniform(0.5, 2.0, shape)
         return v * rng.choice([-1.0, 1.0], shape)
+
     return make
 
 

@@ -88,8 +88,9 @@ TORCH_CASES = [c for c in CASES if c.vs_torch]
 def test_matches_pytorch(case, dtype):
     if torch is None:
         pytest.skip("PyTorch is not installed")
-    arrays = [a.astype(dtype) if isinstance(a, np.ndarray) and a.dtype == np.float64 else a
-              for a in case.inputs(_rng(case))]
+    arrays = [
+        a.astype(dtype) if isinstance(a, np.ndarray) and a.dtype == np.float64 else a for a in case.inputs(_rng(case))
+    ]
     rg_in, rg_out = _call(case, retrograd, arrays, case.grad)
     th_in, th_out = _call(case, torch, arrays, case.grad)
     tol = dict(rtol=case.rtol, atol=case.atol) if dtype == "float64" else dict(rtol=1e-4, atol=1e-5)

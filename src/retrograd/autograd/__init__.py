@@ -2,7 +2,6 @@
 
 from . import grad_mode, graph
 from .engine import backward, grad
-from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .grad_mode import (
     enable_grad,
     inference_mode,
@@ -11,9 +10,20 @@ from .grad_mode import (
     no_grad,
     set_grad_enabled,
 )
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 
 __all__ = [
-    "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
-    "is_grad_enabled", "is_inference_mode_enabled", "graph", "grad_mode", "gradcheck",
-    "gradgradcheck", "GradcheckError",
+    "backward",
+    "grad",
+    "no_grad",
+    "enable_grad",
+    "set_grad_enabled",
+    "inference_mode",
+    "is_grad_enabled",
+    "is_inference_mode_enabled",
+    "graph",
+    "grad_mode",
+    "gradcheck",
+    "gradgradcheck",
+    "GradcheckError",
 ]

@@ -53,8 +53,7 @@ def _needed(order: list[Node], targets: dict[Node, Any]) -> dict[Node, bool]:
     needed: dict[Node, bool] = {}
     for node in order:  # children come before parents in a post-order
         needed[node] = any(
-            child is not None and (child in targets or needed.get(child, False))
-            for child, _ in node.next_functions
+            child is not None and (child in targets or needed.get(child, False)) for child, _ in node.next_functions
         )
     return needed
 
@@ -119,8 +118,15 @@ def run(
     return captured
 
 
-def _execute(node: Node, grads: list, needed: dict | None, targets: dict | None,
-             accumulate: bool, create_graph: bool, retain_graph: bool) -> tuple:
+def _execute(
+    node: Node,
+    grads: list,
+    needed: dict | None,
+    targets: dict | None,
+    accumulate: bool,
+    create_graph: bool,
+    retain_graph: bool,
+) -> tuple:
     """Run one node: accumulate into a leaf, or apply its derivative rules."""
     if type(node) is AccumulateGrad:
         if accumulate and (targets is None or node in targets):
@@ -212,9 +218,7 @@ def _root_grads(outputs: tuple, grads: tuple, create_graph: bool) -> list:
             if out.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             if not out.dtype.is_floating_point:
-                raise RuntimeError(
-                    f"grad can be implicitly created only for real scalar outputs but got {out.dtype}"
-                )
+                raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {out.dtype}")
             g = ones_like(out)
         elif not isinstance(g, type(out)):
             from ..tensor import tensor
@@ -234,9 +238,7 @@ def _roots(outputs: tuple) -> list:
     for i, out in enumerate(outputs):
         node, nr = edge(out)
         if node is None:
-            raise RuntimeError(
-                f"element {i} of tensors does not require grad and does not have a grad_fn"
-            )
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         roots.append((node, nr))
     return roots
 
@@ -289,8 +291,7 @@ def grad(
     """d(outputs)/d(inputs) as a tuple, one entry per input; `.grad` fields are untouched."""
     if materialize_grads and allow_unused is False:
         raise ValueError(
-            "Expected allow_unused to be True or not passed when materialize_grads=True, "
-            "but got: allow_unused=False."
+            "Expected allow_unused to be True or not passed when materialize_grads=True, but got: allow_unused=False."
         )
     if allow_unused is None:
         allow_unused = materialize_grads

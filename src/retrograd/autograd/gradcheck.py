@@ -117,7 +117,10 @@ def gradcheck(
     inputs = _prepare(_as_tuple(inputs))
     targets = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
     if not targets:
-        raise ValueError("gradcheck expects at least one input tensor to require gradient, but none of the them have requires_grad=True.")
+        raise ValueError(
+            "gradcheck expects at least one input tensor to require gradient, "
+            "but none of the them have requires_grad=True."
+        )
     numerical = _numerical_jacobians(func, inputs, targets, eps)
     analytical = _analytical_jacobians(func, inputs, targets)
     for n, i in enumerate(targets):
@@ -126,8 +129,7 @@ def gradcheck(
                 if not raise_exception:
                     return False
                 raise GradcheckError(
-                    f"Jacobian mismatch for output {k} with respect to input {i},\n"
-                    f"numerical:{num}\nanalytical:{ana}\n"
+                    f"Jacobian mismatch for output {k} with respect to input {i},\nnumerical:{num}\nanalytical:{ana}\n"
                 )
     return True
 
@@ -162,9 +164,7 @@ def gradgradcheck(
     outputs = _differentiable_outputs(func(*inputs))
     if grad_outputs is None:
         rng = np.random.default_rng(0)
-        grad_outputs = tuple(
-            Tensor._make(rng.standard_normal(o.shape).astype(o._data.dtype), True) for o in outputs
-        )
+        grad_outputs = tuple(Tensor._make(rng.standard_normal(o.shape).astype(o._data.dtype), True) for o in outputs)
     grad_outputs = _as_tuple(grad_outputs)
     n_in = len(inputs)
     targets = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
@@ -174,12 +174,19 @@ def gradgradcheck(
         outs = _differentiable_outputs(func(*xs))
         used = [(o, v) for o, v in zip(outs, vs) if o.requires_grad]
         grads = _grad(
-            [o for o, _ in used], [xs[i] for i in targets], [v for _, v in used],
-            create_graph=True, allow_unused=True,
+            [o for o, _ in used],
+            [xs[i] for i in targets],
+            [v for _, v in used],
+            create_graph=True,
+            allow_unused=True,
         )
         return tuple(g for g in grads if g is not None)
 
     return gradcheck(
-        first_derivative, inputs + tuple(grad_outputs), eps=eps, atol=atol, rtol=rtol,
+        first_derivative,
+        inputs + tuple(grad_outputs),
+        eps=eps,
+        atol=atol,
+        rtol=rtol,
         raise_exception=raise_exception,
     )

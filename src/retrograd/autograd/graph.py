@@ -49,8 +49,15 @@ class RemovableHandle:
 
 def _type_string(t: Tensor) -> str:
     kind = {
-        "float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-        "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+        "float32": "Float",
+        "float64": "Double",
+        "float16": "Half",
+        "int64": "Long",
+        "int32": "Int",
+        "int16": "Short",
+        "int8": "Char",
+        "uint8": "Byte",
+        "bool": "Bool",
     }[t.dtype.name]
     return f"[retrograd.{kind}Tensor [{', '.join(map(str, t.shape))}]]"
 
@@ -112,8 +119,13 @@ class Node:
     """A step of the backward graph; `tensor.grad_fn` is one of these."""
 
     __slots__ = (
-        "next_functions", "_seq", "_pre_hooks", "_post_hooks", "_tensor_hooks",
-        "_metadata", "__weakref__",
+        "next_functions",
+        "_seq",
+        "_pre_hooks",
+        "_post_hooks",
+        "_tensor_hooks",
+        "_metadata",
+        "__weakref__",
     )
     n_outputs = 1
 

@@ -22,8 +22,15 @@ if TYPE_CHECKING:
     from ..tensor import Tensor
 
 _KIND = {
-    "float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-    "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+    "float32": "Float",
+    "float64": "Double",
+    "float16": "Half",
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "bool": "Bool",
 }
 
 
@@ -35,9 +42,7 @@ def check_writable(target: Tensor) -> None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
     base = target._base
     if base is not None and base._requires_grad and base._grad_fn is None:
-        raise RuntimeError(
-            "a view of a leaf Variable that requires grad is being used in an in-place operation."
-        )
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
 
 
 def apply(target: Tensor, op: Any, *args: Any, **kwargs: Any) -> Tensor:
@@ -110,9 +115,7 @@ def _snapshot_saved(node: Node, target: Tensor) -> None:
     for name, s in saved.items():
         if isinstance(s, SavedTensor) and s.tensor is target:
             if snapshot is None:
-                snapshot = Tensor._make(
-                    target._data.copy(), target._requires_grad, target._grad_fn, target._output_nr
-                )
+                snapshot = Tensor._make(target._data.copy(), target._requires_grad, target._grad_fn, target._output_nr)
             saved[name] = SavedTensor(snapshot, False)
 
 

@@ -44,8 +44,17 @@ class Primitive:
     """
 
     __slots__ = (
-        "name", "node_name", "forward", "derivatives", "inputs", "reads",
-        "n_outputs", "extras", "view", "saves", "constant_edges",
+        "name",
+        "node_name",
+        "forward",
+        "derivatives",
+        "inputs",
+        "reads",
+        "n_outputs",
+        "extras",
+        "view",
+        "saves",
+        "constant_edges",
     )
 
     def __init__(
@@ -71,9 +80,7 @@ class Primitive:
         self.inputs = tuple(inputs)
         self.reads = tuple(_parameter_names(r) for r in self.derivatives)
         # per input: the saved values its rule reads (input names or "out")
-        self.saves = tuple(
-            tuple(n for n in reads if n == "out" or n in self.inputs) for reads in self.reads
-        )
+        self.saves = tuple(tuple(n for n in reads if n == "out" or n in self.inputs) for reads in self.reads)
         self.n_outputs = n_outputs
         self.extras = tuple(extras)
         self.view = view

@@ -14,65 +14,115 @@ from ..tensor import Tensor
 from ._util import as_tensor_of, constant, promote
 
 __all__ = [
-    "add", "sub", "rsub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "rdiv",
-    "floor_divide", "remainder", "fmod", "neg", "negative", "pow", "float_power", "reciprocal",
-    "addcmul", "addcdiv", "lerp", "square",
+    "add",
+    "sub",
+    "rsub",
+    "subtract",
+    "mul",
+    "multiply",
+    "div",
+    "divide",
+    "true_divide",
+    "rdiv",
+    "floor_divide",
+    "remainder",
+    "fmod",
+    "neg",
+    "negative",
+    "pow",
+    "float_power",
+    "reciprocal",
+    "addcmul",
+    "addcdiv",
+    "lerp",
+    "square",
 ]
 
 _add = Primitive("add", lambda xp, a, b: a + b, [lambda g: g, lambda g: g], inputs=("a", "b"))
 _sub = Primitive("sub", lambda xp, a, b: a - b, [lambda g: g, lambda g: -g], inputs=("a", "b"))
 _mul = Primitive(
-    "mul", lambda xp, a, b: a * b,
-    [lambda g, b: g * b,   # d(ab)/da = b
-     lambda g, a: g * a],  # d(ab)/db = a
+    "mul",
+    lambda xp, a, b: a * b,
+    [
+        lambda g, b: g * b,  # d(ab)/da = b
+        lambda g, a: g * a,
+    ],  # d(ab)/db = a
     inputs=("a", "b"),
 )
 _div = Primitive(
-    "div", lambda xp, a, b: a / b,
-    [lambda g, b: g / b,                # d(a/b)/da = 1/b
-     lambda g, a, b: -g * a / (b * b)],  # d(a/b)/db = -a/b²
+    "div",
+    lambda xp, a, b: a / b,
+    [
+        lambda g, b: g / b,  # d(a/b)/da = 1/b
+        lambda g, a, b: -g * a / (b * b),
+    ],  # d(a/b)/db = -a/b²
     inputs=("a", "b"),
     quiet=True,
 )
 _neg = Primitive("neg", lambda xp, a: -a, [lambda g: -g])
 _pow_scalar = Primitive(
-    "pow", lambda xp, a, exponent: a ** exponent,
+    "pow",
+    lambda xp, a, exponent: a**exponent,
     # d(aⁿ)/da = n·aⁿ⁻¹ (zero for n = 0, even where aⁿ⁻¹ is infinite)
     [lambda g, a, exponent: g * 0 if exponent == 0 else g * (exponent * a ** (exponent - 1))],
     node_name="PowBackward0",
     quiet=True,
 )
 _pow_tensor = Primitive(
-    "pow", lambda xp, a, b: a ** b,
-    [lambda g, a, b: g * (b * a ** (b - 1)),        # d(aᵇ)/da = b·aᵇ⁻¹
-     lambda g, a, b, out: g * _log_base_term(a, b, out)],  # d(aᵇ)/db = aᵇ·ln a
+    "pow",
+    lambda xp, a, b: a**b,
+    [
+        lambda g, a, b: g * (b * a ** (b - 1)),  # d(aᵇ)/da = b·aᵇ⁻¹
+        lambda g, a, b, out: g * _log_base_term(a, b, out),
+    ],  # d(aᵇ)/db = aᵇ·ln a
     inputs=("a", "b"),
     node_name="PowBackward1",
     quiet=True,
 )
 _rpow = Primitive(
-    "pow", lambda xp, b, base: base ** b,
+    "pow",
+    lambda xp, b, base: base**b,
     [lambda g, out, base: g * (out * _ln(base))],  # d(cᵇ)/db = cᵇ·ln c
     inputs=("b",),
     node_name="PowBackward2",
     quiet=True,
 )
 _remainder = Primitive(
-    "remainder", lambda xp, a, b: a - xp.floor(a / b) * b if a.dtype.kind == "f" else xp.remainder(a, b),
-    [lambda g: g,                               # a - floor(a/b)·b
-     lambda g, a, b: -g * (a / b).floor()],
+    "remainder",
+    lambda xp, a, b: a - xp.floor(a / b) * b if a.dtype.kind == "f" else xp.remainder(a, b),
+    [
+        lambda g: g,  # a - floor(a/b)·b
+        lambda g, a, b: -g * (a / b).floor(),
+    ],
     inputs=("a", "b"),
     quiet=True,
 )
 _fmod = Primitive(
-    "fmod", lambda xp, a, b: xp.fmod(a, b),
+    "fmod",
+    lambda xp, a, b: xp.fmod(a, b),
     [lambda g: g, lambda g, a, b: -g * (a / b).trunc()],  # a - trunc(a/b)·b
     inputs=("a", "b"),
     quiet=True,
 )
-_floor_divide = Primitive("floor_divide", lambda xp, a, b: _floor_div(xp, a, b), [None, None], inputs=("a", "b"), quiet=True)
-_trunc_divide = Primitive("div", lambda xp, a, b: _trunc_div(xp, a, b), [lambda g: g * 0, lambda g: g * 0], inputs=("a", "b"), node_name="DivBackward1", quiet=True)
-_floor_divide_r = Primitive("div", lambda xp, a, b: _floor_div(xp, a, b), [lambda g: g * 0, lambda g: g * 0], inputs=("a", "b"), node_name="DivBackward1", quiet=True)
+_floor_divide = Primitive(
+    "floor_divide", lambda xp, a, b: _floor_div(xp, a, b), [None, None], inputs=("a", "b"), quiet=True
+)
+_trunc_divide = Primitive(
+    "div",
+    lambda xp, a, b: _trunc_div(xp, a, b),
+    [lambda g: g * 0, lambda g: g * 0],
+    inputs=("a", "b"),
+    node_name="DivBackward1",
+    quiet=True,
+)
+_floor_divide_r = Primitive(
+    "div",
+    lambda xp, a, b: _floor_div(xp, a, b),
+    [lambda g: g * 0, lambda g: g * 0],
+    inputs=("a", "b"),
+    node_name="DivBackward1",
+    quiet=True,
+)
 
 
 # A Python number next to a float tensor leaves its dtype unchanged, so these skip
@@ -81,7 +131,9 @@ _add_scalar = Primitive("add", lambda xp, a, c: a + c, [lambda g: g], node_name=
 _sub_scalar = Primitive("sub", lambda xp, a, c: a - c, [lambda g: g], node_name="SubBackward0", constant_edges=1)
 _rsub_scalar = Primitive("rsub", lambda xp, a, c: c - a, [lambda g: -g], node_name="RsubBackward1")
 _mul_scalar = Primitive("mul", lambda xp, a, c: a * c, [lambda g, c: g * c], node_name="MulBackward0", constant_edges=1)
-_div_scalar = Primitive("div", lambda xp, a, c: a / c, [lambda g, c: g / c], node_name="DivBackward0", quiet=True, constant_edges=1)
+_div_scalar = Primitive(
+    "div", lambda xp, a, c: a / c, [lambda g, c: g / c], node_name="DivBackward0", quiet=True, constant_edges=1
+)
 
 
 def _keeps_dtype(t: Any, c: Any) -> bool:
@@ -191,9 +243,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Any = 
         return _trunc_divide(a, b)
     if rounding_mode == "floor":
         return _floor_divide_r(a, b)
-    raise RuntimeError(
-        f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
-    )
+    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
 
 
 divide = true_divide = div
@@ -272,7 +322,8 @@ def reciprocal(input: Tensor, *, out: Any = None) -> Tensor:
 
 
 _reciprocal = Primitive(
-    "reciprocal", lambda xp, a: 1 / a,
+    "reciprocal",
+    lambda xp, a: 1 / a,
     [lambda g, out: g * -(out * out)],  # d(1/a)/da = -1/a²
     quiet=True,
 )

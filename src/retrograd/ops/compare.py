@@ -12,10 +12,38 @@ from ..tensor import Tensor
 from ._util import promote, tensor_of, wrap_dims
 
 __all__ = [
-    "eq", "ne", "lt", "le", "gt", "ge", "greater", "less", "greater_equal", "less_equal",
-    "not_equal", "isnan", "isinf", "isfinite", "isposinf", "isneginf", "signbit", "isclose",
-    "allclose", "equal", "logical_and", "logical_or", "logical_not", "logical_xor", "any", "all",
-    "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "isreal", "is_nonzero",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "greater",
+    "less",
+    "greater_equal",
+    "less_equal",
+    "not_equal",
+    "isnan",
+    "isinf",
+    "isfinite",
+    "isposinf",
+    "isneginf",
+    "signbit",
+    "isclose",
+    "allclose",
+    "equal",
+    "logical_and",
+    "logical_or",
+    "logical_not",
+    "logical_xor",
+    "any",
+    "all",
+    "bitwise_and",
+    "bitwise_or",
+    "bitwise_xor",
+    "bitwise_not",
+    "isreal",
+    "is_nonzero",
 ]
 
 
@@ -63,7 +91,7 @@ def _bitwise(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
     def op(input: Any, other: Any) -> Tensor:
         a, b = promote(input, other)
         if a._data.dtype.kind == "f":
-            raise RuntimeError(f'"{name}_cpu" not implemented for \'{_pt_name(a.dtype)}\'')
+            raise RuntimeError(f"\"{name}_cpu\" not implemented for '{_pt_name(a.dtype)}'")
         return Tensor._make(np.asarray(fn(a._data, b._data)))
 
     op.__name__ = op.__qualname__ = name

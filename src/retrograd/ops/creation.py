@@ -17,10 +17,31 @@ from ..tensor import Tensor
 from ._util import shape_arg
 
 __all__ = [
-    "tensor", "as_tensor", "asarray", "from_numpy", "from_dlpack", "zeros", "ones", "full",
-    "empty", "arange", "range", "linspace", "logspace", "eye", "zeros_like", "ones_like",
-    "full_like", "empty_like", "scalar_like", "new_like", "clone", "to_dtype", "fill",
-    "copy", "scalar_tensor",
+    "tensor",
+    "as_tensor",
+    "asarray",
+    "from_numpy",
+    "from_dlpack",
+    "zeros",
+    "ones",
+    "full",
+    "empty",
+    "arange",
+    "range",
+    "linspace",
+    "logspace",
+    "eye",
+    "zeros_like",
+    "ones_like",
+    "full_like",
+    "empty_like",
+    "scalar_like",
+    "new_like",
+    "clone",
+    "to_dtype",
+    "fill",
+    "copy",
+    "scalar_tensor",
 ]
 
 _builtin_range = range
@@ -68,7 +89,10 @@ def _to_array(data: Any) -> np.ndarray:
 
 
 def tensor(
-    data: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
+    data: Any,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
     pin_memory: bool = False,
 ) -> Tensor:
     """A new tensor that copies `data` (a number, nested lists, an array or a tensor).
@@ -140,13 +164,17 @@ def _factory(arr: np.ndarray, requires_grad: bool) -> Tensor:
     return t
 
 
-def zeros(*size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, out: Any = None) -> Tensor:
+def zeros(
+    *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, out: Any = None
+) -> Tensor:
     """A tensor of zeros of the given shape (default dtype float32)."""
     as_device(device)
     return _factory(np.zeros(shape_arg(size), _float_or(dtype).np), requires_grad)
 
 
-def ones(*size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, out: Any = None) -> Tensor:
+def ones(
+    *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, out: Any = None
+) -> Tensor:
     """A tensor of ones of the given shape."""
     as_device(device)
     return _factory(np.ones(shape_arg(size), _float_or(dtype).np), requires_grad)
@@ -157,7 +185,9 @@ def empty(*size: Any, dtype: dtype | None = None, device: Any = None, requires_g
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def full(size: Any, fill_value: Any, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def full(
+    size: Any, fill_value: Any, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     """A tensor filled with `fill_value`; its dtype is inferred from the value."""
     as_device(device)
     if dtype is None:
@@ -165,7 +195,15 @@ def full(size: Any, fill_value: Any, *, dtype: dtype | None = None, device: Any 
     return _factory(np.full(shape_arg((size,)), fill_value, dtype.np), requires_grad)
 
 
-def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def arange(
+    start: Any,
+    end: Any = None,
+    step: Any = 1,
+    *,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Values from `start` to `end` (exclusive) by `step`; int64 unless a bound is a float."""
     as_device(device)
     if end is None:
@@ -180,14 +218,18 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: dtype | None = 
     return _factory(values.astype(dtype.np), requires_grad)
 
 
-def range(start: Any, end: Any, step: Any = 1, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def range(
+    start: Any, end: Any, step: Any = 1, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     """Deprecated in PyTorch: like arange but includes `end` and defaults to float."""
     n = int(math.floor((end - start) / step)) + 1
     values = start + step * np.arange(n, dtype=np.float64)
     return _factory(values.astype(_float_or(dtype).np), requires_grad)
 
 
-def linspace(start: Any, end: Any, steps: int, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def linspace(
+    start: Any, end: Any, steps: int, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     """`steps` evenly spaced values from `start` to `end` inclusive."""
     as_device(device)
     dt = _float_or(dtype)
@@ -205,13 +247,24 @@ def _linspace_f64(start: float, end: float, steps: int) -> np.ndarray:
     return np.where(i < half, start + step * i, end - step * (steps - 1 - i))
 
 
-def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def logspace(
+    start: Any,
+    end: Any,
+    steps: int,
+    base: float = 10.0,
+    *,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """`base ** linspace(start, end, steps)`."""
     values = np.power(base, _linspace_f64(float(start), float(end), int(steps)))
     return _factory(values.astype(_float_or(dtype).np), requires_grad)
 
 
-def eye(n: int, m: int | None = None, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def eye(
+    n: int, m: int | None = None, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     """An `(n, m)` matrix with ones on the diagonal."""
     as_device(device)
     return _factory(np.eye(n, m if m is not None else n, dtype=_float_or(dtype).np), requires_grad)
@@ -221,19 +274,33 @@ def _like_dtype(t: Tensor, dtype: dtype | None) -> dtype:
     return dtype if dtype is not None else t.dtype
 
 
-def zeros_like(t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+def zeros_like(
+    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None
+) -> Tensor:
     return _factory(np.zeros(t._data.shape, _like_dtype(t, dtype).np), requires_grad)
 
 
-def ones_like(t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+def ones_like(
+    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None
+) -> Tensor:
     return _factory(np.ones(t._data.shape, _like_dtype(t, dtype).np), requires_grad)
 
 
-def empty_like(t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+def empty_like(
+    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None
+) -> Tensor:
     return zeros_like(t, dtype=dtype, requires_grad=requires_grad)
 
 
-def full_like(t: Tensor, fill_value: Any, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+def full_like(
+    t: Tensor,
+    fill_value: Any,
+    *,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    memory_format: Any = None,
+) -> Tensor:
     return _factory(np.full(t._data.shape, fill_value, _like_dtype(t, dtype).np), requires_grad)
 
 
@@ -244,11 +311,17 @@ def scalar_like(value: Any, t: Tensor) -> Tensor:
     return Tensor._make(np.asarray(value, dtype=_dt.result_type(value).np))
 
 
-def new_like(t: Tensor, kind: str, *args: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def new_like(
+    t: Tensor, kind: str, *args: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     """`t.new_zeros(...)` and friends: the dtype defaults to `t`'s."""
     dt = dtype if dtype is not None else t.dtype
     if kind == "tensor":
-        return tensor(args[0], dtype=dtype if dtype is not None else None if not isinstance(args[0], (list, tuple, int, float)) else dt, requires_grad=requires_grad)
+        return tensor(
+            args[0],
+            dtype=dtype if dtype is not None else None if not isinstance(args[0], (list, tuple, int, float)) else dt,
+            requires_grad=requires_grad,
+        )
     if kind == "full":
         return full(args[0], args[1], dtype=dt, requires_grad=requires_grad)
     maker = {"zeros": zeros, "ones": ones, "empty": empty}[kind]

@@ -19,13 +19,67 @@ from ._special import erf_array, erfc_array, erfinv_array
 from ._util import as_tensor_of, promote, promote_float, tensor_of
 
 __all__ = [
-    "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "sin", "cos",
-    "tan", "asin", "acos", "atan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "asinh",
-    "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "sigmoid", "logit", "erf", "erfc",
-    "erfinv", "floor", "ceil", "round", "trunc", "fix", "frac", "abs", "absolute", "sign",
-    "sgn", "sinc", "clamp", "clip", "clamp_min", "clamp_max", "where", "maximum", "minimum",
-    "fmax", "fmin", "hypot", "nan_to_num", "logaddexp", "logaddexp2", "xlogy", "atan2",
-    "arctan2", "deg2rad", "rad2deg",
+    "exp",
+    "exp2",
+    "expm1",
+    "log",
+    "log2",
+    "log10",
+    "log1p",
+    "sqrt",
+    "rsqrt",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "asinh",
+    "acosh",
+    "atanh",
+    "arcsinh",
+    "arccosh",
+    "arctanh",
+    "sigmoid",
+    "logit",
+    "erf",
+    "erfc",
+    "erfinv",
+    "floor",
+    "ceil",
+    "round",
+    "trunc",
+    "fix",
+    "frac",
+    "abs",
+    "absolute",
+    "sign",
+    "sgn",
+    "sinc",
+    "clamp",
+    "clip",
+    "clamp_min",
+    "clamp_max",
+    "where",
+    "maximum",
+    "minimum",
+    "fmax",
+    "fmin",
+    "hypot",
+    "nan_to_num",
+    "logaddexp",
+    "logaddexp2",
+    "xlogy",
+    "atan2",
+    "arctan2",
+    "deg2rad",
+    "rad2deg",
 ]
 
 _LN2 = math.log(2.0)
@@ -33,7 +87,9 @@ _LN10 = math.log(10.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
-def _float_unary(name: str, forward: Callable, derivative: Callable | None, node: str | None = None) -> Callable[..., Tensor]:
+def _float_unary(
+    name: str, forward: Callable, derivative: Callable | None, node: str | None = None
+) -> Callable[..., Tensor]:
     """A pointwise op on floats; integer and bool inputs are promoted to the default float."""
     prim = Primitive(name, forward, [derivative], node_name=node, quiet=True)
 
@@ -58,31 +114,37 @@ def _same_dtype_unary(name: str, forward: Callable, derivative: Callable | None)
 
 
 #                  name     forward (arrays)                  derivative (tensors)
-exp = _float_unary("exp", lambda xp, a: xp.exp(a), lambda g, out: g * out)                      # eᵃ
-exp2 = _float_unary("exp2", lambda xp, a: xp.exp2(a), lambda g, out: g * (out * _LN2))          # 2ᵃ ln 2
-expm1 = _float_unary("expm1", lambda xp, a: xp.expm1(a), lambda g, out: g * (out + 1))          # eᵃ
-log = _float_unary("log", lambda xp, a: xp.log(a), lambda g, a: g / a)                          # 1/a
-log2 = _float_unary("log2", lambda xp, a: xp.log2(a), lambda g, a: g / (a * _LN2))              # 1/(a ln 2)
-log10 = _float_unary("log10", lambda xp, a: xp.log10(a), lambda g, a: g / (a * _LN10))          # 1/(a ln 10)
-log1p = _float_unary("log1p", lambda xp, a: xp.log1p(a), lambda g, a: g / (a + 1))              # 1/(1+a)
-sqrt = _float_unary("sqrt", lambda xp, a: xp.sqrt(a), lambda g, out: g / (2 * out))             # 1/(2√a)
-rsqrt = _float_unary("rsqrt", lambda xp, a: 1 / xp.sqrt(a), lambda g, out: g * (-0.5 * out ** 3))  # -a^(-3/2)/2
-sin = _float_unary("sin", lambda xp, a: xp.sin(a), lambda g, a: g * a.cos())                    # cos a
-cos = _float_unary("cos", lambda xp, a: xp.cos(a), lambda g, a: g * -a.sin())                   # -sin a
-tan = _float_unary("tan", lambda xp, a: xp.tan(a), lambda g, out: g * (1 + out * out))          # 1 + tan²a
-asin = _float_unary("asin", lambda xp, a: xp.arcsin(a), lambda g, a: g / (1 - a * a).sqrt())    # 1/√(1-a²)
-acos = _float_unary("acos", lambda xp, a: xp.arccos(a), lambda g, a: -g / (1 - a * a).sqrt())   # -1/√(1-a²)
-atan = _float_unary("atan", lambda xp, a: xp.arctan(a), lambda g, a: g / (1 + a * a))           # 1/(1+a²)
-sinh = _float_unary("sinh", lambda xp, a: xp.sinh(a), lambda g, a: g * a.cosh())                # cosh a
-cosh = _float_unary("cosh", lambda xp, a: xp.cosh(a), lambda g, a: g * a.sinh())                # sinh a
-tanh = _float_unary("tanh", lambda xp, a: xp.tanh(a), lambda g, out: g * (1 - out * out))       # 1 - tanh²a
+exp = _float_unary("exp", lambda xp, a: xp.exp(a), lambda g, out: g * out)  # eᵃ
+exp2 = _float_unary("exp2", lambda xp, a: xp.exp2(a), lambda g, out: g * (out * _LN2))  # 2ᵃ ln 2
+expm1 = _float_unary("expm1", lambda xp, a: xp.expm1(a), lambda g, out: g * (out + 1))  # eᵃ
+log = _float_unary("log", lambda xp, a: xp.log(a), lambda g, a: g / a)  # 1/a
+log2 = _float_unary("log2", lambda xp, a: xp.log2(a), lambda g, a: g / (a * _LN2))  # 1/(a ln 2)
+log10 = _float_unary("log10", lambda xp, a: xp.log10(a), lambda g, a: g / (a * _LN10))  # 1/(a ln 10)
+log1p = _float_unary("log1p", lambda xp, a: xp.log1p(a), lambda g, a: g / (a + 1))  # 1/(1+a)
+sqrt = _float_unary("sqrt", lambda xp, a: xp.sqrt(a), lambda g, out: g / (2 * out))  # 1/(2√a)
+rsqrt = _float_unary("rsqrt", lambda xp, a: 1 / xp.sqrt(a), lambda g, out: g * (-0.5 * out**3))  # -a^(-3/2)/2
+sin = _float_unary("sin", lambda xp, a: xp.sin(a), lambda g, a: g * a.cos())  # cos a
+cos = _float_unary("cos", lambda xp, a: xp.cos(a), lambda g, a: g * -a.sin())  # -sin a
+tan = _float_unary("tan", lambda xp, a: xp.tan(a), lambda g, out: g * (1 + out * out))  # 1 + tan²a
+asin = _float_unary("asin", lambda xp, a: xp.arcsin(a), lambda g, a: g / (1 - a * a).sqrt())  # 1/√(1-a²)
+acos = _float_unary("acos", lambda xp, a: xp.arccos(a), lambda g, a: -g / (1 - a * a).sqrt())  # -1/√(1-a²)
+atan = _float_unary("atan", lambda xp, a: xp.arctan(a), lambda g, a: g / (1 + a * a))  # 1/(1+a²)
+sinh = _float_unary("sinh", lambda xp, a: xp.sinh(a), lambda g, a: g * a.cosh())  # cosh a
+cosh = _float_unary("cosh", lambda xp, a: xp.cosh(a), lambda g, a: g * a.sinh())  # sinh a
+tanh = _float_unary("tanh", lambda xp, a: xp.tanh(a), lambda g, out: g * (1 - out * out))  # 1 - tanh²a
 asinh = _float_unary("asinh", lambda xp, a: xp.arcsinh(a), lambda g, a: g / (a * a + 1).sqrt())  # 1/√(a²+1)
 acosh = _float_unary("acosh", lambda xp, a: xp.arccosh(a), lambda g, a: g / (a * a - 1).sqrt())  # 1/√(a²-1)
-atanh = _float_unary("atanh", lambda xp, a: xp.arctanh(a), lambda g, a: g / (1 - a * a))        # 1/(1-a²)
+atanh = _float_unary("atanh", lambda xp, a: xp.arctanh(a), lambda g, a: g / (1 - a * a))  # 1/(1-a²)
 sigmoid = _float_unary("sigmoid", lambda xp, a: _sigmoid(xp, a), lambda g, out: g * (out * (1 - out)))  # σ(1-σ)
-erf = _float_unary("erf", lambda xp, a: erf_array(a), lambda g, a: g * (_TWO_OVER_SQRT_PI * (-a * a).exp()))     # 2/√π e^(-a²)
-erfc = _float_unary("erfc", lambda xp, a: erfc_array(a), lambda g, a: g * (-_TWO_OVER_SQRT_PI * (-a * a).exp()))  # -2/√π e^(-a²)
-erfinv = _float_unary("erfinv", lambda xp, a: erfinv_array(a), lambda g, out: g * (math.sqrt(math.pi) / 2 * (out * out).exp()))  # √π/2 e^(y²)
+erf = _float_unary(
+    "erf", lambda xp, a: erf_array(a), lambda g, a: g * (_TWO_OVER_SQRT_PI * (-a * a).exp())
+)  # 2/√π e^(-a²)
+erfc = _float_unary(
+    "erfc", lambda xp, a: erfc_array(a), lambda g, a: g * (-_TWO_OVER_SQRT_PI * (-a * a).exp())
+)  # -2/√π e^(-a²)
+erfinv = _float_unary(
+    "erfinv", lambda xp, a: erfinv_array(a), lambda g, out: g * (math.sqrt(math.pi) / 2 * (out * out).exp())
+)  # √π/2 e^(y²)
 sinc = _float_unary("sinc", lambda xp, a: xp.sinc(a), lambda g, a: g * _sinc_derivative(a))
 deg2rad = _float_unary("deg2rad", lambda xp, a: a * (math.pi / 180), lambda g: g * (math.pi / 180))
 rad2deg = _float_unary("rad2deg", lambda xp, a: a * (180 / math.pi), lambda g: g * (180 / math.pi))
@@ -94,10 +156,10 @@ floor = _same_dtype_unary("floor", lambda xp, a: xp.floor(a) if a.dtype.kind == 
 ceil = _same_dtype_unary("ceil", lambda xp, a: xp.ceil(a) if a.dtype.kind == "f" else a.copy(), lambda g: g * 0)
 trunc = _same_dtype_unary("trunc", lambda xp, a: xp.trunc(a) if a.dtype.kind == "f" else a.copy(), lambda g: g * 0)
 fix = trunc
-frac = _same_dtype_unary("frac", lambda xp, a: a - xp.trunc(a), lambda g: g)                     # a - trunc(a)
+frac = _same_dtype_unary("frac", lambda xp, a: a - xp.trunc(a), lambda g: g)  # a - trunc(a)
 sign = _same_dtype_unary("sign", lambda xp, a: xp.sign(a) if a.dtype != bool else a.copy(), lambda g: g * 0)
 sgn = sign
-abs = _same_dtype_unary("abs", lambda xp, a: xp.abs(a), lambda g, a: g * a.sign())               # sign a (0 at 0)
+abs = _same_dtype_unary("abs", lambda xp, a: xp.abs(a), lambda g, a: g * a.sign())  # sign a (0 at 0)
 absolute = abs
 
 
@@ -124,7 +186,8 @@ def round(input: Tensor, *, decimals: int = 0, out: Any = None) -> Tensor:
 
 
 _logit = Primitive(
-    "logit", lambda xp, a, eps: xp.log(_clip_eps(xp, a, eps) / (1 - _clip_eps(xp, a, eps))),
+    "logit",
+    lambda xp, a, eps: xp.log(_clip_eps(xp, a, eps) / (1 - _clip_eps(xp, a, eps))),
     [lambda g, a, eps: g * _logit_derivative(a, eps)],  # 1/(a(1-a)), 0 outside [eps, 1-eps]
     quiet=True,
 )
@@ -148,9 +211,11 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:
 
 # --- clamp: the gradient passes where the input was inside the bounds (ties included) ---
 
+
 def _clamp_primitive(node_name: str) -> Primitive:
     return Primitive(
-        "clamp", lambda xp, a, lo, hi: _clip(xp, a, lo, hi),
+        "clamp",
+        lambda xp, a, lo, hi: _clip(xp, a, lo, hi),
         [lambda g, a, lo, hi: g * _inside(a, lo, hi)],
         node_name=node_name,
     )
@@ -160,10 +225,13 @@ _clamp = _clamp_primitive("ClampBackward1")
 _clamp_min = _clamp_primitive("ClampMinBackward0")
 _clamp_max = _clamp_primitive("ClampMaxBackward0")
 _clamp_tensor = Primitive(
-    "clamp", lambda xp, a, lo, hi: xp.minimum(xp.maximum(a, lo), hi),
-    [lambda g, a, lo, hi: g * ((a >= lo) & (a <= hi)),
-     lambda g, a, lo, hi: g * ((a < lo) & (lo <= hi)),
-     lambda g, a, lo, hi: g * ((a > hi) | (lo > hi))],
+    "clamp",
+    lambda xp, a, lo, hi: xp.minimum(xp.maximum(a, lo), hi),
+    [
+        lambda g, a, lo, hi: g * ((a >= lo) & (a <= hi)),
+        lambda g, a, lo, hi: g * ((a < lo) & (lo <= hi)),
+        lambda g, a, lo, hi: g * ((a > hi) | (lo > hi)),
+    ],
     inputs=("a", "lo", "hi"),
     node_name="ClampBackward0",
 )
@@ -216,9 +284,12 @@ def clamp_max(input: Tensor, max: Any) -> Tensor:
 # --- selection between two tensors --------------------------------------------------------
 
 _where = Primitive(
-    "where", lambda xp, a, b, cond: xp.where(cond, a, b),
-    [lambda g, cond: g * Tensor._make(cond),       # where(c, 1, 0)
-     lambda g, cond: g * Tensor._make(~cond)],     # where(c, 0, 1)
+    "where",
+    lambda xp, a, b, cond: xp.where(cond, a, b),
+    [
+        lambda g, cond: g * Tensor._make(cond),  # where(c, 1, 0)
+        lambda g, cond: g * Tensor._make(~cond),
+    ],  # where(c, 0, 1)
     inputs=("a", "b"),
 )
 
@@ -234,32 +305,47 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
         if cond.dtype is _dt.uint8:
             cond = cond.to(_dt.bool_)
         else:
-            raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {_PT[cond.dtype.name]}")
+            raise RuntimeError(
+                f"where expected condition to be a boolean tensor, but got a tensor with dtype {_PT[cond.dtype.name]}"
+            )
     a, b = promote(input, other)
     return _where(a, b, cond=cond._data)
 
 
-_PT = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-       "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+_PT = {
+    "float32": "Float",
+    "float64": "Double",
+    "float16": "Half",
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "bool": "Bool",
+}
 
 # maximum/minimum split the gradient evenly on ties, as PyTorch does
 _maximum = Primitive(
-    "maximum", lambda xp, a, b: xp.maximum(a, b),
+    "maximum",
+    lambda xp, a, b: xp.maximum(a, b),
     [lambda g, a, b: g * _share(a, b, a > b), lambda g, a, b: g * _share(b, a, b > a)],
     inputs=("a", "b"),
 )
 _minimum = Primitive(
-    "minimum", lambda xp, a, b: xp.minimum(a, b),
+    "minimum",
+    lambda xp, a, b: xp.minimum(a, b),
     [lambda g, a, b: g * _share(a, b, a < b), lambda g, a, b: g * _share(b, a, b < a)],
     inputs=("a", "b"),
 )
 _fmax = Primitive(
-    "fmax", lambda xp, a, b: xp.fmax(a, b),
+    "fmax",
+    lambda xp, a, b: xp.fmax(a, b),
     [lambda g, a, b: g * ((a >= b) | b.isnan()), lambda g, a, b: g * (~((a >= b) | b.isnan()))],
     inputs=("a", "b"),
 )
 _fmin = Primitive(
-    "fmin", lambda xp, a, b: xp.fmin(a, b),
+    "fmin",
+    lambda xp, a, b: xp.fmin(a, b),
     [lambda g, a, b: g * ((a <= b) | b.isnan()), lambda g, a, b: g * (~((a <= b) | b.isnan()))],
     inputs=("a", "b"),
 )
@@ -292,34 +378,43 @@ def fmin(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
 # --- binary math -------------------------------------------------------------------------
 
 _atan2 = Primitive(
-    "atan2", lambda xp, a, b: xp.arctan2(a, b),
-    [lambda g, a, b: g * b / (a * a + b * b),    # ∂/∂a atan2(a, b) = b/(a²+b²)
-     lambda g, a, b: g * -a / (a * a + b * b)],  # ∂/∂b = -a/(a²+b²)
+    "atan2",
+    lambda xp, a, b: xp.arctan2(a, b),
+    [
+        lambda g, a, b: g * b / (a * a + b * b),  # ∂/∂a atan2(a, b) = b/(a²+b²)
+        lambda g, a, b: g * -a / (a * a + b * b),
+    ],  # ∂/∂b = -a/(a²+b²)
     inputs=("a", "b"),
     quiet=True,
 )
 _hypot = Primitive(
-    "hypot", lambda xp, a, b: xp.hypot(a, b),
+    "hypot",
+    lambda xp, a, b: xp.hypot(a, b),
     [lambda g, a, out: g * a / out, lambda g, b, out: g * b / out],  # a/√(a²+b²)
     inputs=("a", "b"),
     quiet=True,
 )
 _logaddexp = Primitive(
-    "logaddexp", lambda xp, a, b: xp.logaddexp(a, b),
+    "logaddexp",
+    lambda xp, a, b: xp.logaddexp(a, b),
     [lambda g, a, out: g * (a - out).exp(), lambda g, b, out: g * (b - out).exp()],  # eᵃ/(eᵃ+eᵇ)
     inputs=("a", "b"),
     quiet=True,
 )
 _logaddexp2 = Primitive(
-    "logaddexp2", lambda xp, a, b: xp.logaddexp2(a, b),
+    "logaddexp2",
+    lambda xp, a, b: xp.logaddexp2(a, b),
     [lambda g, a, out: g * ((a - out) * _LN2).exp(), lambda g, b, out: g * ((b - out) * _LN2).exp()],
     inputs=("a", "b"),
     quiet=True,
 )
 _xlogy = Primitive(
-    "xlogy", lambda xp, a, b: _xlogy_array(xp, a, b),
-    [lambda g, a, b: g * where((a == 0) & ~b.isnan(), 0.0, b.log()),  # log b (0 where a = 0)
-     lambda g, a, b: g * where((a == 0) & ~b.isnan(), 0.0, a / b)],  # a/b
+    "xlogy",
+    lambda xp, a, b: _xlogy_array(xp, a, b),
+    [
+        lambda g, a, b: g * where((a == 0) & ~b.isnan(), 0.0, b.log()),  # log b (0 where a = 0)
+        lambda g, a, b: g * where((a == 0) & ~b.isnan(), 0.0, a / b),
+    ],  # a/b
     inputs=("a", "b"),
     quiet=True,
 )
@@ -351,13 +446,16 @@ logaddexp2 = _float_binary(_logaddexp2)
 xlogy = _float_binary(_xlogy)
 
 _nan_to_num = Primitive(
-    "nan_to_num", lambda xp, a, nan, posinf, neginf: xp.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf),
+    "nan_to_num",
+    lambda xp, a, nan, posinf, neginf: xp.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf),
     [lambda g, a: g * a.isfinite()],  # 1 where finite, 0 where replaced
     quiet=True,
 )
 
 
-def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None, *, out: Any = None) -> Tensor:
+def nan_to_num(
+    input: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None, *, out: Any = None
+) -> Tensor:
     """Replace NaN, +inf and -inf by finite numbers (default: 0, the dtype's max and min)."""
     if input._data.dtype.kind != "f":
         return input.clone()

@@ -17,9 +17,27 @@ from ..tensor import Size, Tensor
 from ._util import shape_arg, wrap_dim, wrap_dims
 
 __all__ = [
-    "reshape", "view", "view_as", "flatten", "unflatten", "squeeze", "unsqueeze", "permute",
-    "transpose", "swapaxes", "swapdims", "t", "movedim", "moveaxis", "expand", "expand_as",
-    "broadcast_to", "broadcast_tensors", "broadcast_shapes", "sum_to_shape", "ravel",
+    "reshape",
+    "view",
+    "view_as",
+    "flatten",
+    "unflatten",
+    "squeeze",
+    "unsqueeze",
+    "permute",
+    "transpose",
+    "swapaxes",
+    "swapdims",
+    "t",
+    "movedim",
+    "moveaxis",
+    "expand",
+    "expand_as",
+    "broadcast_to",
+    "broadcast_tensors",
+    "broadcast_shapes",
+    "sum_to_shape",
+    "ravel",
 ]
 
 
@@ -54,21 +72,46 @@ def _reshape_view_only(xp: Any, a: Any, shape: tuple) -> Any:
         ) from None
 
 
-_reshape = Primitive("reshape", lambda xp, a, shape: a.reshape(shape), [lambda g, a_shape: g.reshape(a_shape)], node_name="ViewBackward0", view=True)
+_reshape = Primitive(
+    "reshape",
+    lambda xp, a, shape: a.reshape(shape),
+    [lambda g, a_shape: g.reshape(a_shape)],
+    node_name="ViewBackward0",
+    view=True,
+)
 _view = Primitive("view", _reshape_view_only, [lambda g, a_shape: g.reshape(a_shape)], view=True)
-_unsafe_view = Primitive("reshape", lambda xp, a, shape: a.reshape(shape), [lambda g, a_shape: g.reshape(a_shape)], node_name="UnsafeViewBackward0")
-_squeeze = Primitive("squeeze", lambda xp, a, shape: a.reshape(shape), [lambda g, a_shape: g.reshape(a_shape)], view=True)
-_squeeze_dim = Primitive("squeeze", lambda xp, a, shape: a.reshape(shape), [lambda g, a_shape: g.reshape(a_shape)], node_name="SqueezeBackward1", view=True)
-_unsqueeze = Primitive("unsqueeze", lambda xp, a, shape: a.reshape(shape), [lambda g, a_shape: g.reshape(a_shape)], view=True)
+_unsafe_view = Primitive(
+    "reshape",
+    lambda xp, a, shape: a.reshape(shape),
+    [lambda g, a_shape: g.reshape(a_shape)],
+    node_name="UnsafeViewBackward0",
+)
+_squeeze = Primitive(
+    "squeeze", lambda xp, a, shape: a.reshape(shape), [lambda g, a_shape: g.reshape(a_shape)], view=True
+)
+_squeeze_dim = Primitive(
+    "squeeze",
+    lambda xp, a, shape: a.reshape(shape),
+    [lambda g, a_shape: g.reshape(a_shape)],
+    node_name="SqueezeBackward1",
+    view=True,
+)
+_unsqueeze = Primitive(
+    "unsqueeze", lambda xp, a, shape: a.reshape(shape), [lambda g, a_shape: g.reshape(a_shape)], view=True
+)
 _permute = Primitive(
-    "permute", lambda xp, a, dims: a.transpose(dims),
+    "permute",
+    lambda xp, a, dims: a.transpose(dims),
     [lambda g, dims: g.permute(tuple(np.argsort(dims)))],  # the inverse permutation
     view=True,
 )
-_transpose = Primitive("transpose", lambda xp, a, d0, d1: xp.swapaxes(a, d0, d1), [lambda g, d0, d1: g.transpose(d0, d1)], view=True)
+_transpose = Primitive(
+    "transpose", lambda xp, a, d0, d1: xp.swapaxes(a, d0, d1), [lambda g, d0, d1: g.transpose(d0, d1)], view=True
+)
 _t = Primitive("t", lambda xp, a: a.T, [lambda g: g.t()], node_name="TBackward0", view=True)
 _expand = Primitive(
-    "expand", lambda xp, a, shape: xp.broadcast_to(a, shape),
+    "expand",
+    lambda xp, a, shape: xp.broadcast_to(a, shape),
     [lambda g: g],  # the engine sums the gradient back down to the input's shape
     view=True,
 )
