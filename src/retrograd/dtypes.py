@@ -8,13 +8,18 @@ A `dtype` wraps a NumPy dtype with PyTorch's name (`retrograd.float32`).
 
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
+
+builtins_int_type = builtins.int
 
 
 class dtype:
     """A tensor element type, printed as `retrograd.<name>`."""
 
     __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "_category")
+    _category: builtins_int_type
 
     def __init__(self, name: str, np_dtype: type, category: int) -> None:
         self.name = name

@@ -8,6 +8,7 @@ and operators here only forward to it, so each op has one implementation.
 
 from __future__ import annotations
 
+import builtins
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -82,8 +83,22 @@ class Tensor(TensorMethods):
     )
     __array_priority__ = 1000  # NumPy defers to our reflected operators
 
+    _data: Any
+    _requires_grad: builtins.bool
+    _grad_fn: Any
+    _output_nr: builtins.int
+    _grad: Tensor | None
+    _version: _Version
+    _base: Tensor | None
+    _view_steps: tuple
+    _view_version: builtins.int
+    _grad_acc: Any
+    _retains_grad: builtins.bool
+    _hooks: list | None
+    _post_acc_hooks: list | None
+
     @classmethod
-    def _make(cls, data: Any, requires_grad: bool = False, grad_fn: Any = None, output_nr: int = 0) -> Tensor:
+    def _make(cls, data: Any, requires_grad: builtins.bool = False, grad_fn: Any = None, output_nr: builtins.int = 0) -> Tensor:
         """Wrap an array without any checks: the fast path every op uses."""
         t = object.__new__(cls)
         t._data = data
@@ -110,7 +125,7 @@ class Tensor(TensorMethods):
     def shape(self) -> Size:
         return Size(self._data.shape)
 
-    def size(self, dim: int | None = None) -> Any:
+    def size(self, dim: builtins.int | None = None) -> Any:
         """The shape, or the length of one dimension."""
         if dim is None:
             return Size(self._data.shape)
@@ -125,47 +140,47 @@ class Tensor(TensorMethods):
         return CPU
 
     @property
-    def is_cuda(self) -> bool:
+    def is_cuda(self) -> builtins.bool:
         return False
 
     @property
-    def ndim(self) -> int:
+    def ndim(self) -> builtins.int:
         return self._data.ndim
 
-    def dim(self) -> int:
+    def dim(self) -> builtins.int:
         return self._data.ndim
 
     ndimension = dim
 
-    def numel(self) -> int:
+    def numel(self) -> builtins.int:
         return int(self._data.size)
 
     nelement = numel
 
-    def element_size(self) -> int:
+    def element_size(self) -> builtins.int:
         return self._data.itemsize
 
-    def is_floating_point(self) -> bool:
+    def is_floating_point(self) -> builtins.bool:
         return self._data.dtype.kind == "f"
 
-    def is_complex(self) -> bool:
+    def is_complex(self) -> builtins.bool:
         return False
 
-    def is_contiguous(self) -> bool:
+    def is_contiguous(self) -> builtins.bool:
         return bool(self._data.flags.c_contiguous)
 
-    def stride(self, dim: int | None = None) -> Any:
+    def stride(self, dim: builtins.int | None = None) -> Any:
         strides = tuple(s // self._data.itemsize for s in self._data.strides)
         return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim)]
 
-    def data_ptr(self) -> int:
+    def data_ptr(self) -> builtins.int:
         return int(self._data.__array_interface__["data"][0])
 
-    def get_device(self) -> int:
+    def get_device(self) -> builtins.int:
         return -1
 
     @property
-    def is_leaf(self) -> bool:
+    def is_leaf(self) -> builtins.bool:
         return self.grad_fn is None
 
     @property
@@ -198,14 +213,14 @@ class Tensor(TensorMethods):
     # --- autograd state ----------------------------------------------------------------
 
     @property
-    def requires_grad(self) -> bool:
+    def requires_grad(self) -> builtins.bool:
         return self._requires_grad
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
         self.requires_grad_(flag)
 
-    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+    def requires_grad_(self, requires_grad: builtins.bool = True) -> Tensor:
         """Set whether autograd records operations on this leaf; returns self."""
         if self.grad_fn is not None:
             if requires_grad:
@@ -253,15 +268,15 @@ class Tensor(TensorMethods):
         self._data = value._data
 
     @property
-    def retains_grad(self) -> bool:
+    def retains_grad(self) -> builtins.bool:
         return self._retains_grad
 
     @property
-    def output_nr(self) -> int:
+    def output_nr(self) -> builtins.int:
         return self._output_nr
 
     @property
-    def _version_value(self) -> int:
+    def _version_value(self) -> builtins.int:
         return self._version.value
 
     def detach(self) -> Tensor:
@@ -323,8 +338,8 @@ class Tensor(TensorMethods):
     def backward(
         self,
         gradient: Tensor | None = None,
-        retain_graph: bool | None = None,
-        create_graph: bool = False,
+        retain_graph: builtins.bool | None = None,
+        create_graph: builtins.bool = False,
         inputs: Any = None,
     ) -> None:
         """Accumulate the gradient of this tensor into the `.grad` of the graph's leaves."""
@@ -343,7 +358,7 @@ class Tensor(TensorMethods):
     def tolist(self) -> Any:
         return self._data.tolist()
 
-    def numpy(self, *, force: bool = False) -> np.ndarray:
+    def numpy(self, *, force: builtins.bool = False) -> np.ndarray:
         """The data as a NumPy array sharing memory (call detach() first if it requires grad)."""
         if self._requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
@@ -358,7 +373,7 @@ class Tensor(TensorMethods):
             raise RuntimeError("Can't export tensors that require gradient, use tensor.detach()")
         return self._data.__dlpack__(*args, **kwargs)
 
-    def __dlpack_device__(self) -> tuple[int, int]:
+    def __dlpack_device__(self) -> tuple[builtins.int, builtins.int]:
         return self._data.__dlpack_device__()
 
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
@@ -429,7 +444,7 @@ class Tensor(TensorMethods):
 
     # --- Python protocol ---------------------------------------------------------------
 
-    def __len__(self) -> int:
+    def __len__(self) -> builtins.int:
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return self._data.shape[0]
@@ -439,29 +454,29 @@ class Tensor(TensorMethods):
             raise TypeError("iteration over a 0-d tensor")
         return iter(_ops.unbind(self, 0))
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> builtins.bool:
         if self._data.size != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data.reshape(()))
 
-    def __float__(self) -> float:
+    def __float__(self) -> builtins.float:
         return float(self.item())
 
-    def __int__(self) -> int:
+    def __int__(self) -> builtins.int:
         return int(self.item())
 
-    def __index__(self) -> int:
+    def __index__(self) -> builtins.int:
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
-    def __complex__(self) -> complex:
+    def __complex__(self) -> builtins.complex:
         return complex(self.item())
 
-    def __hash__(self) -> int:
+    def __hash__(self) -> builtins.int:
         return id(self)
 
-    def __contains__(self, element: Any) -> bool:
+    def __contains__(self, element: Any) -> builtins.bool:
         return bool((self == element).any())
 
     def __repr__(self) -> str:

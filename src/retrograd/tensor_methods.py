@@ -1,3 +1,4 @@
+# mypy: disable-error-code="arg-type,return-value"
 """The Tensor methods and operators that forward to `retrograd.ops`.
 
 Each op has one implementation, in `retrograd.ops`; these methods only give it
