@@ -7,15 +7,10 @@
 tensor(12.)
 """
 
-from . import autograd, linalg, nn, ops, return_types  # noqa: E402  (after Tensor: ops need it)  # noqa: E402
+# ruff: noqa: I001  (order matters: Tensor must exist before the ops that build tensors)
 from . import dtypes as _dtypes
-from . import random as random  # noqa: E402
-from ._printing import get_printoptions, set_printoptions  # noqa: E402
-from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import device
-from .dtypes import (
-    bool_ as bool,
-)
+from .dtypes import bool_ as bool
 from .dtypes import (
     double,
     dtype,
@@ -36,9 +31,13 @@ from .dtypes import (
     short,
     uint8,
 )
-from .ops import *  # noqa: F403
-from .random import *  # noqa: F403
 from .tensor import Size, Tensor, is_tensor
+from . import autograd, ops, linalg, nn, return_types
+from . import random as random
+from ._printing import get_printoptions, set_printoptions
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .ops import *
+from .random import *
 
 __version__ = "0.1.0"
 
