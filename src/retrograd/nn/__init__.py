@@ -1,5 +1,7 @@
-"""Neural-network building blocks (functional activations for now)."""
+"""Neural-network building blocks: Module, Parameter, and the functional API."""
 
 from . import functional
+from .module import Module
+from .parameter import Parameter
 
-__all__ = ["functional"]
+__all__ = ["functional", "Module", "Parameter"]

@@ -139,7 +139,7 @@ _div_scalar = Primitive(
 def _keeps_dtype(t: Any, c: Any) -> bool:
     """True for a float tensor and a Python int/float (not bool): the fast path applies."""
     tc = type(c)
-    return (tc is float or tc is int) and type(t) is Tensor and t._data.dtype.kind == "f"
+    return (tc is float or tc is int) and isinstance(t, Tensor) and t._data.dtype.kind == "f"
 
 
 def _ln(x: float) -> float:
