@@ -2,6 +2,7 @@
 
 from . import grad_mode, graph
 from .engine import backward, grad
+from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (
     enable_grad,
     inference_mode,
@@ -26,4 +27,7 @@ __all__ = [
     "gradcheck",
     "gradgradcheck",
     "GradcheckError",
+    "Function",
+    "FunctionCtx",
+    "once_differentiable",
 ]

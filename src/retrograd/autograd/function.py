@@ -1,0 +1,224 @@
+"""Custom autograd Functions: user-written forward and backward, as in PyTorch.
+
+    class Exp(Function):
+        @staticmethod
+        def forward(ctx, x):
+            y = x.exp()
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        def backward(ctx, grad):
+            (y,) = ctx.saved_tensors
+            return grad * y
+
+`Exp.apply(x)` runs forward with recording off and, when an input requires
+grad, gives the outputs a node (the `ctx` itself, named `ExpBackward`) whose
+`apply` calls the user's backward. A backward written with retrograd ops is
+differentiable, so double backward works unless `@once_differentiable`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from .grad_mode import no_grad, state
+from .graph import Node, SavedTensor
+from .primitive import _fit, edge
+
+
+class FunctionCtx(Node):
+    """The `ctx` of a custom Function; it is also the backward node of its outputs."""
+
+    def __init__(self, fn_cls: type, next_functions: tuple = ()) -> None:
+        super().__init__(next_functions)
+        self._fn_cls = fn_cls
+        self._saved: tuple = ()
+        self._non_differentiable: tuple = ()
+        self._dirty: tuple = ()
+        self._materialize = True
+        self._tensor_positions: tuple = ()
+        self._input_meta: tuple = ()
+        self._output_meta: tuple = ()
+        self._to_save: tuple = ()
+        self.needs_input_grad: tuple = ()
+        self.n_outputs = 1
+
+    def name(self) -> str:
+        return self._fn_cls.__name__ + "Backward"
+
+    # --- what forward/setup_context call -----------------------------------------------------
+
+    def save_for_backward(self, *tensors: Any) -> None:
+        """Keep tensors (or None) for backward; in-place changes to them are detected."""
+        self._to_save = tensors
+
+    def mark_non_differentiable(self, *outputs: Any) -> None:
+        """These outputs get no gradient (e.g. indices)."""
+        self._non_differentiable = outputs
+
+    def mark_dirty(self, *tensors: Any) -> None:
+        """These inputs were modified in place by forward and are returned as outputs."""
+        self._dirty = tensors
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """With False, backward receives None instead of zeros for outputs without gradient."""
+        self._materialize = bool(value)
+
+    @property
+    def saved_tensors(self) -> tuple:
+        return tuple(s if s is None else s.unpack(self) for s in self._saved)
+
+    # --- what the engine calls -----------------------------------------------------------------
+
+    def apply(self, grads: list, wanted: Callable[[int], bool] | None) -> tuple:
+        from ..ops.creation import zeros
+
+        if self._materialize:
+            grads = [g if g is not None else zeros(shape, dtype=dt) for g, (shape, dt) in zip(grads, self._output_meta)]
+        result = self._fn_cls.backward(self, *grads)
+        if not isinstance(result, tuple):
+            result = (result,)
+        n_inputs = len(self._input_meta)
+        if len(result) != n_inputs:
+            if len(result) > n_inputs and all(r is None for r in result[n_inputs:]):
+                result = result[:n_inputs]
+            else:
+                raise RuntimeError(
+                    f"function {self.name()} returned an incorrect number of gradients "
+                    f"(expected {n_inputs}, got {len(result)})"
+                )
+        out = []
+        for k, pos in enumerate(self._tensor_positions):
+            g = result[pos]
+            if g is not None and self.next_functions[k][0] is not None:
+                shape, np_dtype = self._input_meta[pos]
+                g = _fit(g, shape, np_dtype, self, pos)
+                out.append(g)
+            else:
+                out.append(None)
+        return tuple(out)
+
+    def release(self) -> None:
+        for s in self._saved:
+            if s is not None:
+                s.release()
+
+
+class Function:
+    """Base class for custom differentiable operations; call them with `.apply`."""
+
+    @staticmethod
+    def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx: Any, *grad_outputs: Any) -> Any:
+        raise NotImplementedError("You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.")
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        from ..tensor import Tensor
+
+        positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
+        record = state.enabled and any(args[i]._requires_grad for i in positions)
+        ctx = FunctionCtx(cls, tuple(edge(args[i]) for i in positions) if record else ())
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad and record for a in args)
+        ctx._tensor_positions = positions
+        ctx._input_meta = tuple((a._data.shape, a._data.dtype) if isinstance(a, Tensor) else None for a in args)
+        with no_grad():
+            if _uses_setup_context(cls):
+                output = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, output)
+            else:
+                output = cls.forward(ctx, *args, **kwargs)
+        return _wrap_outputs(ctx, args, output, record)
+
+    @staticmethod
+    def setup_context(ctx: Any, inputs: tuple, output: Any) -> None:
+        raise NotImplementedError("setup_context is not overridden")
+
+    @staticmethod
+    def vjp(ctx: Any, *grad_outputs: Any) -> Any:
+        raise NotImplementedError
+
+    @staticmethod
+    def jvp(ctx: Any, *grad_inputs: Any) -> Any:
+        raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use it with forward mode AD.")
+
+
+def _uses_setup_context(cls: type) -> bool:
+    return cls.setup_context is not Function.setup_context  # type: ignore[attr-defined]
+
+
+def _wrap_outputs(ctx: FunctionCtx, args: tuple, output: Any, record: bool) -> Any:
+    """Give tensor outputs the node; save what was asked, outputs saved as outputs."""
+    from ..tensor import Tensor
+
+    single = not isinstance(output, tuple)
+    outputs = (output,) if single else output
+    inputs = {id(a) for a in args if isinstance(a, Tensor)}
+    wrapped = []
+    for i, out in enumerate(outputs):
+        if not isinstance(out, Tensor):
+            wrapped.append(out)
+            continue
+        if id(out) in inputs and not any(out is d for d in ctx._dirty):
+            out = out.detach()  # an input returned as is: a new tensor object, as PyTorch does
+            out._version = _shared_version(args, out)
+        if any(out is d for d in ctx._dirty):
+            out._version.value += 1
+        non_diff = any(out is n for n in ctx._non_differentiable)
+        if record and not non_diff and out.is_floating_point():
+            out._grad_fn = ctx
+            out._output_nr = i
+            out._requires_grad = True
+        elif not any(out is d for d in ctx._dirty):
+            out._requires_grad = False
+        wrapped.append(out)
+    ctx.n_outputs = len(outputs)
+    ctx._output_meta = tuple(
+        (o._data.shape, o.dtype) if isinstance(o, Tensor) else ((), None) for o in wrapped
+    )
+    if record:
+        ctx._saved = tuple(_save(t, wrapped) for t in ctx._to_save)
+    else:
+        ctx._saved = tuple(_save(t, ()) for t in ctx._to_save)
+    ctx._to_save = ()
+    return wrapped[0] if single else tuple(wrapped)
+
+
+def _shared_version(args: tuple, out: Any) -> Any:
+    for a in args:
+        if getattr(a, "_data", None) is out._data:
+            return a._version
+    return out._version
+
+
+def _save(t: Any, outputs: list) -> SavedTensor | None:
+    if t is None:
+        return None
+    is_output = any(t is o for o in outputs)
+    return SavedTensor(t, is_output)
+
+
+def once_differentiable(backward: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a backward as not differentiable: it runs with recording off."""
+
+    @functools.wraps(backward)
+    def wrapper(ctx: Any, *grads: Any) -> Any:
+        with no_grad():
+            return backward(ctx, *grads)
+
+    return wrapper
+
+
+class InplaceFunction(Function):
+    def __init__(self, inplace: bool = False) -> None:
+        self.inplace = inplace
+
+
+class NestedIOFunction(Function):
+    pass

@@ -1,0 +1,199 @@
+"""Custom autograd Functions, run the same way with retrograd and PyTorch."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+MODULES = [rg] + ([torch] if torch is not None else [])
+
+
+def functions(m):
+    """The same custom Functions written against module `m`."""
+
+    class Cube(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, scale):
+            ctx.save_for_backward(x)
+            ctx.scale = scale
+            return x**3 * scale
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * 3 * x**2 * ctx.scale, None
+
+    class Exp(m.autograd.Function):
+        @staticmethod
+        def forward(x):
+            return x.exp()
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.save_for_backward(output)
+
+        @staticmethod
+        def backward(ctx, g):
+            (y,) = ctx.saved_tensors
+            return g * y
+
+    class SortWithIndex(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            values = x * 2
+            index = m.tensor([1, 0])
+            ctx.mark_non_differentiable(index)
+            ctx.needs = ctx.needs_input_grad
+            return values, index
+
+        @staticmethod
+        def backward(ctx, g_values, g_index):
+            return g_values * 2
+
+    class Twice(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.set_materialize_grads(False)
+            return x * 1, x * 2
+
+        @staticmethod
+        def backward(ctx, g1, g2):
+            total = 0
+            if g1 is not None:
+                total = total + g1
+            if g2 is not None:
+                total = total + 2 * g2
+            return total
+
+    class Once(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x.sin()
+
+        @staticmethod
+        @m.autograd.function.once_differentiable
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * x.cos()
+
+    class AddOneInPlace(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.add_(1)
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    return Cube, Exp, SortWithIndex, Twice, Once, AddOneInPlace
+
+
+def run(m):
+    Cube, Exp, SortWithIndex, Twice, Once, AddOneInPlace = functions(m)
+    x = m.tensor([0.5, -1.5], dtype=m.float64, requires_grad=True)
+    out = {}
+    y = Cube.apply(x, 2.0)
+    (g,) = m.autograd.grad(y.sum(), x, create_graph=True)
+    (gg,) = m.autograd.grad(g.sum(), x)
+    out["cube"], out["cube_grad"], out["cube_gradgrad"] = y, g, gg
+    e = Exp.apply(x)
+    e.sum().backward()
+    out["exp_grad"] = x.grad.clone()
+    x.grad = None
+    values, index = SortWithIndex.apply(x)
+    out["index_requires_grad"] = index.requires_grad
+    values.sum().backward()
+    out["sort_grad"] = x.grad.clone()
+    x.grad = None
+    a, _b = Twice.apply(x)
+    a.sum().backward()
+    out["twice_grad"] = x.grad.clone()
+    x.grad = None
+    s = Once.apply(x)
+    (g1,) = m.autograd.grad(s.sum(), x, create_graph=True)
+    out["once_grad"] = g1
+    out["once_requires_grad"] = g1.requires_grad
+    z = (x * 1).detach().requires_grad_(False)
+    w = x * 1
+    r = AddOneInPlace.apply(w)
+    out["dirty_is_same"] = r is w
+    r.sum().backward()
+    out["dirty_grad"] = x.grad.clone()
+    out["names"] = (y.grad_fn.name(), e.grad_fn.name())
+    del z
+    return out
+
+
+def test_custom_functions_work():
+    out = run(rg)
+    np.testing.assert_allclose(out["cube_grad"].detach().numpy(), 6 * np.array([0.5, -1.5]) ** 2)
+    np.testing.assert_allclose(out["cube_gradgrad"].numpy(), 12 * np.array([0.5, -1.5]))
+    assert out["names"] == ("CubeBackward", "ExpBackward")
+    assert out["index_requires_grad"] is False
+    assert out["dirty_is_same"]
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_custom_functions_match_pytorch():
+    ours, theirs = run(rg), run(torch)
+    for key, value in theirs.items():
+        mine = ours[key]
+        if isinstance(value, torch.Tensor):
+            np.testing.assert_allclose(mine.detach().numpy(), value.detach().numpy(), err_msg=key)
+        else:
+            assert mine == value, key
+
+
+def test_wrong_number_and_shape_of_gradients():
+    class Wrong(rg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g, g
+
+    class BadShape(rg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return rg.ones(5, dtype=rg.float64)
+
+    x = rg.tensor([1.0, 2.0], dtype=rg.float64, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"returned an incorrect number of gradients \(expected 1, got 2\)"):
+        Wrong.apply(x).sum().backward()
+    with pytest.raises(RuntimeError, match="returned an invalid gradient at index 0"):
+        BadShape.apply(x).sum().backward()
+
+
+def test_function_without_grad_inputs_records_nothing():
+    Cube = functions(rg)[0]
+    y = Cube.apply(rg.tensor([1.0]), 1.0)
+    assert y.grad_fn is None and not y.requires_grad
+    with rg.no_grad():
+        y = Cube.apply(rg.tensor([1.0], requires_grad=True), 1.0)
+    assert y.grad_fn is None
+
+
+def test_modified_saved_input_is_detected():
+    Cube = functions(rg)[0]
+    x = rg.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 1
+    y = Cube.apply(h, 1.0)
+    h.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
