@@ -79,6 +79,7 @@ class Tensor(TensorMethods):
         "_retains_grad",
         "_hooks",
         "_post_acc_hooks",
+        "_fw_grad",
         "__weakref__",
     )
     __array_priority__ = 1000  # NumPy defers to our reflected operators
@@ -96,6 +97,7 @@ class Tensor(TensorMethods):
     _retains_grad: builtins.bool
     _hooks: list | None
     _post_acc_hooks: list | None
+    _fw_grad: Tensor | None
 
     @classmethod
     def _make(cls, data: Any, requires_grad: builtins.bool = False, grad_fn: Any = None, output_nr: builtins.int = 0) -> Tensor:
@@ -114,6 +116,7 @@ class Tensor(TensorMethods):
         t._retains_grad = False
         t._hooks = None
         t._post_acc_hooks = None
+        t._fw_grad = None
         return t
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -67,6 +67,7 @@ def commit(target: Tensor, result: Tensor) -> Tensor:
     if recorded:
         _snapshot_saved(node, target)
     _write(target, result._data)
+    target._fw_grad = result._fw_grad  # forward-mode tangent of the new value
     if recorded:
         if target._base is not None:
             _copy_slices(target, result)

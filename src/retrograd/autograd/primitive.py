@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from .. import backend
 from ..dtypes import from_numpy
+from .forward_ad import levels as _fw_levels
+from .forward_ad import propagate as _propagate_tangents
 from .grad_mode import state
 from .graph import Node, SavedTensor, grad_accumulator
 
@@ -114,6 +116,8 @@ class Primitive:
             node = OpNode(self, tensors, outs, attrs)
             for o in outs:
                 o._grad_fn = node
+        if _fw_levels.level is not None and not _fw_levels.busy and any(t._fw_grad is not None for t in tensors):
+            _propagate_tangents(self, tensors, outs, attrs)
         return out
 
 
