@@ -1,6 +1,6 @@
 """Reverse-mode automatic differentiation: the engine, grad modes and graph nodes."""
 
-from . import grad_mode, graph
+from . import forward_ad, functional, grad_mode, graph
 from .engine import backward, grad
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (
@@ -23,6 +23,8 @@ __all__ = [
     "is_grad_enabled",
     "is_inference_mode_enabled",
     "graph",
+    "forward_ad",
+    "functional",
     "grad_mode",
     "gradcheck",
     "gradgradcheck",

@@ -1,0 +1,277 @@
+"""Functional derivatives: vjp, jvp, jacobian, hessian, vhp, hvp (PyTorch's signatures).
+
+Each takes a function of tensors and the point to differentiate at. Inputs and
+outputs may be a tensor or a tuple of tensors; results follow the same
+structure as PyTorch's. Inputs are cut from any outer graph unless
+`create_graph=True`, in which case the results are themselves differentiable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from . import forward_ad as fwAD
+from .engine import grad as _grad
+from .grad_mode import enable_grad
+
+
+def _as_tuple(x: Any, what: str, fn_name: str) -> tuple[bool, tuple]:
+    from ..tensor import Tensor
+
+    if isinstance(x, Tensor):
+        return False, (x,)
+    if not isinstance(x, tuple) or not all(isinstance(t, Tensor) for t in x):
+        raise TypeError(
+            f"The {what} given to {fn_name} must be either a Tensor or a tuple of Tensors but the given {what} "
+            f"has type {type(x)}."
+        )
+    return True, x
+
+
+def _prepare(inputs: tuple, create_graph: bool) -> tuple:
+    """Fresh leaves that require grad (or graph-connected aliases under create_graph)."""
+    return tuple(
+        t.view_as(t) if create_graph and t.requires_grad else t.detach().requires_grad_(True) for t in inputs
+    )
+
+
+def _finish(x: Any, create_graph: bool) -> Any:
+    if isinstance(x, tuple):
+        return tuple(_finish(t, create_graph) for t in x)
+    return x if create_graph or x is None else x.detach()
+
+
+def _fill_unused(grads: tuple, like: tuple, strict: bool, kind: str = "input") -> tuple:
+    from ..ops.creation import zeros_like
+
+    out = []
+    for i, (g, t) in enumerate(zip(grads, like)):
+        if g is None:
+            if strict:
+                raise RuntimeError(
+                    f"The output of the user-provided function is independent of {kind} {i}. "
+                    "This is not allowed in strict mode."
+                )
+            g = zeros_like(t)
+        out.append(g)
+    return tuple(out)
+
+
+def _check_v(v: Any, like: tuple, fn_name: str, what: str) -> tuple:
+    from ..ops.creation import ones_like
+
+    if v is None:
+        if len(like) != 1 or like[0].numel() != 1:
+            raise RuntimeError(
+                f"The vector v can only be None if the {what} to the user-provided function is a single Tensor "
+                "with a single element."
+            )
+        return (ones_like(like[0]),)
+    _, vs = _as_tuple(v, "v", fn_name)
+    if len(vs) != len(like):
+        raise RuntimeError(f"v has invalid size: should be {len(like)} but got {len(vs)}.")
+    for i, (a, b) in enumerate(zip(vs, like)):
+        if a.shape != b.shape:
+            raise RuntimeError(
+                f"Entry {i} in v has invalid size: should be {b.shape} but got {a.shape}."
+            )
+    return vs
+
+
+def _differentiable(outputs: tuple) -> list:
+    return [o for o in outputs if o.requires_grad]
+
+
+def vjp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False) -> tuple:
+    """(func(inputs), vᵀ J): the vector-Jacobian product at `inputs`."""
+    with enable_grad():
+        is_tuple, xs = _as_tuple(inputs, "inputs", "vjp")
+        xs = _prepare(xs, create_graph)
+        out_tuple, outs = _as_tuple(func(*xs), "outputs of the user-provided function", "vjp")
+        vs = _check_v(v, outs, "vjp", "output")
+        pairs = [(o, w) for o, w in zip(outs, vs) if o.requires_grad]
+        grads: tuple = (None,) * len(xs)
+        if pairs:
+            grads = _grad([o for o, _ in pairs], xs, [w for _, w in pairs], create_graph=create_graph, allow_unused=True)
+        grads = _fill_unused(grads, xs, strict)
+    outs = _finish(outs, create_graph)
+    grads = _finish(grads, create_graph)
+    return (outs if out_tuple else outs[0]), (grads if is_tuple else grads[0])
+
+
+def jvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False) -> tuple:
+    """(func(inputs), J v): the Jacobian-vector product, by the double-backward trick."""
+    from ..ops.creation import zeros_like
+
+    with enable_grad():
+        is_tuple, xs = _as_tuple(inputs, "inputs", "jvp")
+        xs = _prepare(xs, create_graph)
+        vs = _check_v(v, xs, "jvp", "input")
+        out_tuple, outs = _as_tuple(func(*xs), "outputs of the user-provided function", "jvp")
+        # u ↦ Jᵀu is linear, so J v = d/du <Jᵀu, v>
+        us = tuple(zeros_like(o).requires_grad_(True) for o in outs)
+        pairs = [(o, u) for o, u in zip(outs, us) if o.requires_grad]
+        jvps: tuple = (None,) * len(outs)
+        if pairs:
+            gs = _grad([o for o, _ in pairs], xs, [u for _, u in pairs], create_graph=True, allow_unused=True)
+            used = [(g, w) for g, w in zip(gs, vs) if g is not None]
+            if used:
+                total = sum(((g * w).sum() for g, w in used[1:]), (used[0][0] * used[0][1]).sum())
+                jvps = _grad(total, us, create_graph=create_graph, allow_unused=True)
+        jvps = _fill_unused(jvps, outs, strict, kind="input")
+    outs = _finish(outs, create_graph)
+    jvps = _finish(jvps, create_graph)
+    return (outs if out_tuple else outs[0]), (jvps if out_tuple else jvps[0])
+
+
+def _reverse_jacobian(outs: tuple, xs: tuple, create_graph: bool, strict: bool) -> list[list]:
+    """J[i][j] = d outs[i] / d xs[j], shape outs[i].shape + xs[j].shape, one backward per output element."""
+    from ..ops.creation import zeros, zeros_like
+    from ..ops.shape import stack
+
+    result = []
+    for i, out in enumerate(outs):
+        rows: list[list] = [[] for _ in xs]
+        flat = out.reshape(-1)
+        for k in range(flat.numel()):
+            grads: tuple = (None,) * len(xs)
+            if out.requires_grad:
+                grads = _grad(flat[k], xs, retain_graph=True, create_graph=create_graph, allow_unused=True)
+            for j, (g, x) in enumerate(zip(grads, xs)):
+                if g is None:
+                    if strict:
+                        raise RuntimeError(
+                            f"Output {i} of the user-provided function is independent of input {j}. "
+                            "This is not allowed in strict mode."
+                        )
+                    g = zeros_like(x)
+                rows[j].append(g)
+        result.append([
+            stack(r).reshape(tuple(out.shape) + tuple(x.shape)) if r else zeros(tuple(out.shape) + tuple(x.shape), dtype=x.dtype)
+            for r, x in zip(rows, xs)
+        ])
+    return result
+
+
+def _forward_jacobian(func: Callable[..., Any], xs: tuple, create_graph: bool) -> tuple[tuple, list[list]]:
+    """The Jacobian column by column with dual tensors: one forward pass per input element."""
+    from ..ops.creation import zeros_like
+    from ..ops.shape import stack
+
+    cols: list[list[list]] = []
+    outs: tuple = ()
+    for j, x in enumerate(xs):
+        for k in range(x.numel()):
+            tangent = zeros_like(x)
+            tangent._data.reshape(-1)[k] = 1
+            with fwAD.dual_level():
+                duals = tuple(fwAD.make_dual(t, tangent) if n == j else t for n, t in enumerate(xs))
+                _, res = _as_tuple(func(*duals), "outputs of the user-provided function", "jacobian")
+                outs = tuple(fwAD.unpack_dual(r).primal for r in res)
+                tans = [fwAD.unpack_dual(r).tangent for r in res]
+            if not cols:
+                cols = [[[] for _ in xs] for _ in res]
+            for i, (r, t) in enumerate(zip(res, tans)):
+                cols[i][j].append(t if t is not None else zeros_like(r))
+    jac = [
+        [stack(c, dim=-1).reshape(tuple(o.shape) + tuple(x.shape)) for c, x in zip(per_out, xs)]
+        for per_out, o in zip(cols, outs)
+    ]
+    return outs, jac
+
+
+def jacobian(
+    func: Callable[..., Any],
+    inputs: Any,
+    create_graph: bool = False,
+    strict: bool = False,
+    vectorize: bool = False,
+    strategy: str = "reverse-mode",
+) -> Any:
+    """The Jacobian of `func` at `inputs`: shape `output.shape + input.shape` per pair."""
+    if strategy not in ("forward-mode", "reverse-mode"):
+        raise ValueError('Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your '
+                         'function has more outputs than inputs, "forward-mode" tends to be more performant. '
+                         'Otherwise, prefer to use "reverse-mode".')
+    if strategy == "forward-mode":
+        if strict:
+            raise RuntimeError("torch.autograd.functional.jacobian: `strict=True` and `strategy=\"forward-mode\"` "
+                               "are not supported together (yet). Please either set `strict=False` or "
+                               "`strategy=\"reverse-mode\"`.")
+        if not vectorize:
+            raise NotImplementedError("torch.autograd.functional.jacobian: `strategy=\"forward-mode\"` only "
+                                      "implemented together with `vectorize=True`.")
+    with enable_grad():
+        is_tuple, xs = _as_tuple(inputs, "inputs", "jacobian")
+        xs = _prepare(xs, create_graph)
+        if strategy == "forward-mode":
+            res = func(*xs)
+            out_tuple = isinstance(res, tuple)
+            _, jac = _forward_jacobian(func, xs, create_graph)
+        else:
+            out_tuple, outs = _as_tuple(func(*xs), "outputs of the user-provided function", "jacobian")
+            jac = _reverse_jacobian(outs, xs, create_graph, strict)
+    jac = [[_finish(t, create_graph) for t in row] for row in jac]
+    if out_tuple and is_tuple:
+        return tuple(tuple(row) for row in jac)
+    if out_tuple:
+        return tuple(row[0] for row in jac)
+    if is_tuple:
+        return tuple(jac[0])
+    return jac[0][0]
+
+
+def hessian(
+    func: Callable[..., Any],
+    inputs: Any,
+    create_graph: bool = False,
+    strict: bool = False,
+    vectorize: bool = False,
+    outer_jacobian_strategy: str = "reverse-mode",
+) -> Any:
+    """The Hessian of a scalar `func` at `inputs`: shape `input.shape + input.shape`."""
+    is_tuple, xs = _as_tuple(inputs, "inputs", "hessian")
+
+    def scalar(*args: Any) -> Any:
+        out = func(*args)
+        single, outs = _as_tuple(out, "outputs of the user-provided function", "hessian")
+        if single or outs[0].numel() != 1:
+            raise RuntimeError("The function given to hessian should return a single Tensor with a single element")
+        return outs[0].reshape(())
+
+    def gradient(*args: Any) -> Any:
+        with enable_grad():
+            out = scalar(*args)
+            grads = _grad(out, args, create_graph=True, allow_unused=True) if out.requires_grad else (None,) * len(args)
+        grads = _fill_unused(grads, args, strict)
+        return grads if is_tuple else grads[0]
+
+    return jacobian(gradient, inputs, create_graph=create_graph, strict=strict, vectorize=vectorize,
+                    strategy=outer_jacobian_strategy)
+
+
+def vhp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False) -> tuple:
+    """(func(inputs), vᵀ H): a vector-Hessian product of a scalar function."""
+    with enable_grad():
+        is_tuple, xs = _as_tuple(inputs, "inputs", "vhp")
+        xs = _prepare(xs, create_graph)
+        vs = _check_v(v, xs, "vhp", "input")
+        out = func(*xs)
+        single, outs = _as_tuple(out, "outputs of the user-provided function", "vhp")
+        if single or outs[0].numel() != 1:
+            raise RuntimeError("The function given to vhp should return a single Tensor with a single element")
+        out = outs[0]
+        grads = _grad(out, xs, create_graph=True, allow_unused=True) if out.requires_grad else (None,) * len(xs)
+        pairs = [(g, w) for g, w in zip(grads, vs) if g is not None and g.requires_grad]
+        result: tuple = (None,) * len(xs)
+        if pairs:
+            total = sum(((g * w).sum() for g, w in pairs[1:]), (pairs[0][0] * pairs[0][1]).sum())
+            result = _grad(total, xs, create_graph=create_graph, allow_unused=True)
+        result = _fill_unused(result, xs, strict)
+    return _finish(out, create_graph), (_finish(result, create_graph) if is_tuple else _finish(result[0], create_graph))
+
+
+def hvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False) -> tuple:
+    """(func(inputs), H v); equals vhp because the Hessian is symmetric."""
+    return vhp(func, inputs, v, create_graph=create_graph, strict=strict)
