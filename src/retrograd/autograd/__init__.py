@@ -1,6 +1,7 @@
 """Reverse-mode automatic differentiation: the engine, grad modes and graph nodes."""
 
 from . import forward_ad, functional, grad_mode, graph
+from .anomaly_mode import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
 from .engine import backward, grad
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (
@@ -24,6 +25,10 @@ __all__ = [
     "is_inference_mode_enabled",
     "graph",
     "forward_ad",
+    "detect_anomaly",
+    "set_detect_anomaly",
+    "is_anomaly_enabled",
+    "is_anomaly_check_nan_enabled",
     "functional",
     "grad_mode",
     "gradcheck",

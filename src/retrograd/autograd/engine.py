@@ -10,10 +10,12 @@ its results on; a node is ready when every edge into it has delivered.
 from __future__ import annotations
 
 import heapq
+import itertools
 import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from .anomaly_mode import anomaly, check_results, print_forward_stack
 from .grad_mode import state
 from .graph import AccumulateGrad, Node
 from .primitive import edge
@@ -48,6 +50,22 @@ def _discover(roots: Sequence[Node]) -> tuple[dict[Node, int], list[Node]]:
     return deps, order
 
 
+class _Task:
+    """The backward currently running: an id and the nodes it can reach."""
+
+    def __init__(self, task_id: int, reachable: Any) -> None:
+        self.id = task_id
+        self.reachable = reachable
+
+
+_tasks = [_Task(0, {})]
+_task_ids = itertools.count(1)
+
+
+def current_task() -> _Task:
+    return _tasks[-1]
+
+
 def _needed(order: list[Node], targets: dict[Node, Any]) -> dict[Node, bool]:
     """Nodes that lead to a target; the others need not run."""
     needed: dict[Node, bool] = {}
@@ -78,6 +96,9 @@ def run(
     """
     root_nodes = [n for n, _ in roots]
     deps, order = _discover(root_nodes)
+    reachable = dict(deps)
+    reachable.update((n, 0) for n in root_nodes)
+    _tasks.append(_Task(next(_task_ids), reachable))
     needed = _needed(order, targets) if targets is not None else None
     buffers: dict[Node, list] = {}
     for (node, nr), g in zip(roots, root_grads):
@@ -115,6 +136,7 @@ def run(
                     heapq.heappush(heap, (-child._seq, id(child), child))
     finally:
         state.enabled = prev
+        _tasks.pop()
     return captured
 
 
@@ -140,11 +162,26 @@ def _execute(
     if needed is not None:
         nf = node.next_functions
         wanted = lambda i: nf[i][0] in targets or needed.get(nf[i][0], False)  # type: ignore[operator]
-    results = node.apply(grads, wanted)
+    if anomaly.enabled:
+        results = _apply_watched(node, grads, wanted)
+    else:
+        results = node.apply(grads, wanted)
     if node._post_hooks:
         results = _call_post_hooks(node, results, grads)
     if not retain_graph:
         node.release()
+    return results
+
+
+def _apply_watched(node: Node, grads: list, wanted: Any) -> tuple:
+    """node.apply under anomaly mode: show the forward stack on errors and NaN."""
+    try:
+        results = node.apply(grads, wanted)
+    except Exception:
+        print_forward_stack(node)
+        raise
+    if anomaly.check_nan:
+        check_results(node, results)
     return results
 
 

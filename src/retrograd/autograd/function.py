@@ -24,6 +24,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from .anomaly_mode import anomaly, record_stack
 from .grad_mode import no_grad, state
 from .graph import Node, SavedTensor
 from .primitive import _fit, edge
@@ -125,6 +126,8 @@ class Function:
         positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
         record = state.enabled and any(args[i]._requires_grad for i in positions)
         ctx = FunctionCtx(cls, tuple(edge(args[i]) for i in positions) if record else ())
+        if record and anomaly.enabled:
+            ctx.metadata["traceback_"] = record_stack()
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad and record for a in args)
         ctx._tensor_positions = positions
         ctx._input_meta = tuple((a._data.shape, a._data.dtype) if isinstance(a, Tensor) else None for a in args)

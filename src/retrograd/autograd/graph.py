@@ -62,6 +62,9 @@ def _type_string(t: Tensor) -> str:
     return f"[retrograd.{kind}Tensor [{', '.join(map(str, t.shape))}]]"
 
 
+_pack_hooks: list[tuple[Callable, Callable]] = []  # the active saved_tensors_hooks, innermost last
+
+
 class SavedTensor:
     """A tensor a derivative rule reads, with the version it had when saved.
 
@@ -70,30 +73,36 @@ class SavedTensor:
     reference each other.
     """
 
-    __slots__ = ("tensor", "data", "counter", "version", "output_nr")
+    __slots__ = ("tensor", "data", "counter", "version", "output_nr", "packed", "unpack_hook")
 
     def __init__(self, t: Tensor, is_output: bool) -> None:
         self.counter = t._version
         self.version = t._version.value
-        if is_output:
-            self.tensor = None
+        self.output_nr = t._output_nr if is_output else -1
+        self.tensor = self.data = self.packed = self.unpack_hook = None
+        if _pack_hooks:  # saved_tensors_hooks: the user decides how it is stored
+            pack, self.unpack_hook = _pack_hooks[-1]
+            self.packed = pack(t)
+        elif is_output:
             self.data = t._data
-            self.output_nr = t._output_nr
         else:
             self.tensor = t
-            self.data = None
-            self.output_nr = -1
 
     def unpack(self, node: Node) -> Tensor:
+        from ..tensor import Tensor
+        from .grad_mode import state
+
         if self.counter is None:
             raise RuntimeError(FREED_MESSAGE)
+        if self.unpack_hook is not None:
+            t = self.unpack_hook(self.packed)
+            if self.output_nr >= 0 and state.enabled:
+                return Tensor._make(t._data, True, node, self.output_nr)
+            return t
         if self.counter.value != self.version:
             self._raise_modified(node)
         if self.tensor is not None:
             return self.tensor
-        from ..tensor import Tensor
-        from .grad_mode import state
-
         if state.enabled:  # create_graph: the output links back to this node
             return Tensor._make(self.data, True, node, self.output_nr)
         return Tensor._make(self.data)
@@ -112,7 +121,13 @@ class SavedTensor:
         )
 
     def release(self) -> None:
-        self.tensor = self.data = self.counter = None
+        self.tensor = self.data = self.counter = self.packed = None
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of array data this entry keeps alive (0 once released)."""
+        source = self.data if self.data is not None else getattr(self.tensor, "_data", None)
+        return int(source.nbytes) if source is not None else 0
 
 
 class Node:
@@ -209,3 +224,61 @@ def grad_accumulator(leaf: Tensor) -> AccumulateGrad:
         node = AccumulateGrad(leaf)
         leaf._grad_acc = weakref.ref(node)
     return node
+
+
+class saved_tensors_hooks:
+    """Inside this block, tensors saved for backward go through `pack_hook` and come
+    back through `unpack_hook` (e.g. to compress them or move them elsewhere)."""
+
+    def __init__(self, pack_hook: Callable[[Tensor], Any], unpack_hook: Callable[[Any], Tensor]) -> None:
+        self.pack_hook = pack_hook
+        self.unpack_hook = unpack_hook
+
+    def __enter__(self) -> saved_tensors_hooks:
+        _pack_hooks.append((self.pack_hook, self.unpack_hook))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _pack_hooks.pop()
+
+
+class save_on_cpu(saved_tensors_hooks):
+    """Keep saved tensors on the CPU (where retrograd's tensors already live: a copy)."""
+
+    def __init__(self, pin_memory: bool = False, device_type: str = "cuda") -> None:
+        super().__init__(lambda t: (t.detach().clone(), t), lambda packed: packed[0])
+
+
+def register_multi_grad_hook(tensors: Any, fn: Callable, *, mode: str = "all") -> RemovableHandle:
+    """Call `fn` once per backward: with all gradients ("all") or the first one ("any")."""
+    from .multi_grad import register
+
+    return register(tuple(tensors), fn, mode)
+
+
+def graph_stats(t: Tensor) -> dict[str, int]:
+    """How big the graph behind `t` is: nodes, saved tensors and the bytes they hold."""
+    start = t.grad_fn
+    seen: set[int] = set()
+    stack = [start] if start is not None else []
+    nodes = saved = nbytes = 0
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        nodes += 1
+        for entry in _saved_entries(node):
+            saved += 1
+            nbytes += entry.nbytes
+        stack.extend(n for n, _ in node.next_functions if n is not None)
+    return {"nodes": nodes, "saved_tensors": saved, "saved_bytes": nbytes}
+
+
+def _saved_entries(node: Node) -> list[SavedTensor]:
+    entries: list[SavedTensor] = []
+    for value in list(getattr(node, "saved", {}).values()) + list(getattr(node, "_saved", ())):
+        for s in value if isinstance(value, tuple) else (value,):
+            if isinstance(s, SavedTensor):
+                entries.append(s)
+    return entries

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import backend
 from ..dtypes import from_numpy
+from .anomaly_mode import anomaly as _anomaly
 from .forward_ad import levels as _fw_levels
 from .forward_ad import propagate as _propagate_tangents
 from .grad_mode import state
@@ -118,7 +119,20 @@ class Primitive:
                 o._grad_fn = node
         if _fw_levels.level is not None and not _fw_levels.busy and any(t._fw_grad is not None for t in tensors):
             _propagate_tangents(self, tensors, outs, attrs)
+        if _anomaly.enabled:
+            _watch(self, tensors, outs)
         return out
+
+
+def _watch(prim: Primitive, inputs: tuple, outputs: tuple) -> None:
+    """Anomaly mode: remember where the node was made; optionally check the forward."""
+    from .anomaly_mode import check_forward, record_stack
+
+    node = outputs[0]._grad_fn
+    if node is not None:
+        node.metadata["traceback_"] = record_stack()
+    if _anomaly.check_forward:
+        check_forward(prim, inputs, outputs)
 
 
 def _quiet(forward: Callable[..., Any]) -> Callable[..., Any]:

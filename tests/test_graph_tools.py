@@ -1,0 +1,132 @@
+"""Anomaly detection, saved-tensor hooks, multi-grad hooks, graph_stats, Node API."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+from retrograd.autograd import graph
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+
+def test_anomaly_reports_nan_with_forward_stack(capsys):
+    x = rg.tensor([0.0, 1.0], requires_grad=True)
+    with pytest.warns(UserWarning, match="Anomaly Detection has been enabled"):
+        ctx = rg.autograd.detect_anomaly()
+    with ctx:
+        z = (x.sqrt() * 0).sum()
+        with pytest.raises(RuntimeError, match="Function 'SqrtBackward0' returned nan values in its 0th output."):
+            z.backward()
+    err = capsys.readouterr().err
+    assert "Error detected in SqrtBackward0" in err and "test_graph_tools.py" in err
+    assert not rg.autograd.is_anomaly_enabled()
+
+
+def test_anomaly_off_gives_nan_silently():
+    x = rg.tensor([0.0, 1.0], requires_grad=True)
+    (x.sqrt() * 0).sum().backward()
+    assert np.isnan(x.grad.numpy()[0])
+
+
+def test_anomaly_shows_forward_stack_for_errors_in_backward(capsys):
+    class Broken(rg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            raise ValueError("broken backward")
+
+    x = rg.tensor([1.0], requires_grad=True)
+    with rg.autograd.set_detect_anomaly(True):
+        y = Broken.apply(x)
+        with pytest.raises(ValueError, match="broken backward"):
+            y.sum().backward()
+    assert "Error detected in BrokenBackward" in capsys.readouterr().err
+
+
+def test_anomaly_forward_check_stops_at_first_nonfinite_op():
+    x = rg.tensor([0.0, 1.0])
+    with pytest.warns(UserWarning):
+        mode = rg.autograd.detect_anomaly(check_forward=True)
+    with mode:
+        y = x + 1
+        with pytest.raises(RuntimeError, match="'log' produced non-finite values from finite inputs"):
+            x.log()
+    assert y.tolist() == [1.0, 2.0]
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_anomaly_message_matches_pytorch():
+    messages = []
+    for m in (rg, torch):
+        x = m.tensor([0.0, 1.0], requires_grad=True)
+        with m.autograd.set_detect_anomaly(True):
+            try:
+                (x.sqrt() * 0).sum().backward()
+            except RuntimeError as e:
+                messages.append(str(e).splitlines()[0])
+    assert messages[0] == messages[1]
+
+
+def test_saved_tensors_hooks_pack_and_unpack():
+    packed = []
+
+    def pack(t):
+        packed.append(tuple(t.shape))
+        return t.detach().numpy().copy()
+
+    def unpack(a):
+        return rg.from_numpy(a)
+
+    x = rg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    with graph.saved_tensors_hooks(pack, unpack):
+        y = (x * x).exp().sum()
+    assert packed  # mul saved x, exp saved its output
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * x.detach().numpy() * np.exp(x.detach().numpy() ** 2))
+
+
+def test_save_on_cpu_keeps_gradients():
+    x = rg.tensor([1.0, 2.0], requires_grad=True)
+    with graph.save_on_cpu():
+        y = (x.sin() * x).sum()
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), np.cos([1.0, 2.0]) * [1.0, 2.0] + np.sin([1.0, 2.0]), rtol=1e-6)
+
+
+def test_multi_grad_hook_all_and_any():
+    a = rg.tensor([1.0], requires_grad=True)
+    b = rg.tensor([2.0], requires_grad=True)
+    seen = []
+    handle = graph.register_multi_grad_hook((a, b), lambda grads: seen.append([g.tolist() for g in grads]))
+    (a * 3 + b * 5).sum().backward()
+    (a * 7 + b).sum().backward()
+    assert seen == [[[3.0], [5.0]], [[7.0], [1.0]]]
+    handle.remove()
+    (a + b).sum().backward()
+    assert len(seen) == 2
+    first = []
+    graph.register_multi_grad_hook((a, b), lambda g: first.append(g.tolist()), mode="any")
+    (a * 2 + b * 4).sum().backward()
+    assert len(first) == 1
+
+
+def test_graph_stats_and_node_api():
+    x = rg.tensor(np.ones(100), requires_grad=True)
+    y = (x.exp() * x).sum()
+    stats = rg.autograd.graph.graph_stats(y)
+    assert stats["nodes"] == 4  # Sum, Mul, Exp, AccumulateGrad
+    assert stats["saved_tensors"] == 3 and stats["saved_bytes"] >= 3 * 800 - 800
+    node = y.grad_fn
+    assert isinstance(node, graph.Node) and node.name() == "SumBackward0"
+    node.metadata["note"] = "mine"
+    assert y.grad_fn.metadata == {"note": "mine"}
+    y.backward()
+    assert rg.autograd.graph.graph_stats(y)["saved_bytes"] == 0
