@@ -1,5 +1,344 @@
-"""(being written) retrograd's seeded random number generation."""
+"""Seeded random numbers with PyTorch's API: rand, randn, randint, normal, multinomial, ...
+
+Numbers come from retrograd's own generators (NumPy's PCG64, see `_generator.py`):
+reproducible after `manual_seed`, but not the numbers PyTorch's Mersenne Twister
+gives for the same seed. Floating-point samples are drawn directly in float32 or
+float64 (float16 via float32), so float32 sampling makes no float64 temporaries.
+Every sampler takes `generator=` (default: `default_generator`).
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import operator
+from typing import Any
+
+import numpy as np
+
+from . import dtypes as _dt
+from ._generator import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    numpy_rng,
+    seed,
+    set_rng_state,
+)
+from ._generator import fork_rng as fork_rng  # `torch.random.fork_rng` (not at top level)
+from ._random_draw import (
+    P_IN_RANGE,
+    check_float,
+    draw_integers,
+    sample_kind,
+    sampled,
+    shape_of,
+    standard_normal,
+    uniform,
+)
+from .backend import as_device
+from .tensor import Tensor
+
+__all__ = [
+    "Generator",
+    "default_generator",
+    "manual_seed",
+    "seed",
+    "initial_seed",
+    "get_rng_state",
+    "set_rng_state",
+    "rand",
+    "randn",
+    "randint",
+    "randperm",
+    "normal",
+    "bernoulli",
+    "multinomial",
+    "poisson",
+    "rand_like",
+    "randn_like",
+    "randint_like",
+]
+_BAD_NORMAL = "normal() received an invalid combination of arguments"
+
+
+def _leaf(data: Any, requires_grad: bool) -> Tensor:
+    t = Tensor._make(data)
+    if requires_grad:
+        if data.dtype.kind != "f":
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        t._requires_grad = True
+    return t
+
+
+def _float_or_default(dtype: _dt.dtype | None) -> _dt.dtype:
+    return dtype if dtype is not None else _dt.get_default_dtype()
+
+
+def rand(
+    *size: Any,
+    generator: Generator | None = None,
+    out: Any = None,
+    dtype: _dt.dtype | None = None,
+    layout: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
+) -> Tensor:
+    """Uniform samples in [0, 1) of the given shape (default float dtype)."""
+    as_device(device)
+    dt = check_float(_float_or_default(dtype), "check_uniform_bounds")
+    data = uniform(numpy_rng(generator), shape_of(size, "rand"), dt.np, 0.0, 1.0)
+    return _leaf(data, requires_grad)
+
+
+def randn(
+    *size: Any,
+    generator: Generator | None = None,
+    out: Any = None,
+    dtype: _dt.dtype | None = None,
+    layout: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
+) -> Tensor:
+    """Standard normal samples of the given shape (default float dtype)."""
+    as_device(device)
+    dt = check_float(_float_or_default(dtype), "normal_kernel_cpu")
+    data = standard_normal(numpy_rng(generator), shape_of(size, "randn"), dt.np)
+    return _leaf(data, requires_grad)
+
+
+def _int_arg(value: Any, name: str, fn: str) -> int:
+    try:
+        return operator.index(value.item() if isinstance(value, Tensor) else value)
+    except TypeError:
+        kind = type(value).__name__
+        raise TypeError(f"{fn}(): argument '{name}' must be int, not {kind}") from None
+
+
+def randint(
+    *args: Any,
+    low: int | None = None,
+    high: int | None = None,
+    size: Any = None,
+    generator: Generator | None = None,
+    out: Any = None,
+    dtype: _dt.dtype | None = None,
+    layout: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
+) -> Tensor:
+    """Integers uniform in [low, high): `randint(high, size)` or `randint(low, high, size)`."""
+    as_device(device)
+    pos = list(args)
+    if size is None and pos:
+        size = pos.pop()
+    if high is None and pos:
+        high = pos.pop()
+    if low is None:
+        low = pos.pop() if pos else 0
+    if pos or size is None or high is None:
+        raise TypeError("randint() received an invalid combination of arguments")
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(
+            f"randint(): argument 'size' (position {len(args)}) must be tuple of ints, not {type(size).__name__}"
+        )
+    dt = dtype if dtype is not None else _dt.int64
+    low, high = _int_arg(low, "low", "randint"), _int_arg(high, "high", "randint")
+    data = draw_integers(numpy_rng(generator), low, high, shape_of((size,), "randint"), dt)
+    return _leaf(data, requires_grad)
+
+
+def randperm(
+    n: int,
+    *,
+    generator: Generator | None = None,
+    out: Any = None,
+    dtype: _dt.dtype = _dt.int64,
+    layout: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
+) -> Tensor:
+    """A random permutation of `0 .. n-1` (int64 by default)."""
+    as_device(device)
+    n = _int_arg(n, "n", "randperm")
+    shape_of((n,), "randperm")
+    return _leaf(numpy_rng(generator).permutation(n).astype(dtype.np), requires_grad)
+
+
+# --- normal: its four overloads -------------------------------------------------------------
+
+
+def normal(
+    mean: Any = 0.0,
+    std: Any = 1.0,
+    size: Any = None,
+    *,
+    generator: Generator | None = None,
+    out: Any = None,
+    dtype: _dt.dtype | None = None,
+    layout: Any = None,
+    device: Any = None,
+    pin_memory: bool = False,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Normal samples: `normal(mean, std)` with tensor mean and/or std (broadcast), or
+    `normal(mean: float, std: float, size)`. Gradients through mean/std are zero, as in PyTorch."""
+    rng = numpy_rng(generator)
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        if size is not None:
+            raise TypeError(f"{_BAD_NORMAL} - got (Tensor, float, tuple)")
+        return _normal_tensor(mean, std, rng)
+    if size is None:
+        raise TypeError(f"{_BAD_NORMAL} - got (float, float)")
+    as_device(device)
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+    dt = check_float(_float_or_default(dtype), "normal_kernel_cpu")
+    noise = standard_normal(rng, shape_of((size,), "normal"), dt.np)
+    return _leaf(noise * std + mean, requires_grad)
+
+
+def _normal_tensor(mean: Any, std: Any, rng: np.random.Generator) -> Tensor:
+    if isinstance(std, Tensor):
+        if std._data.size and (std._data < 0).any():
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+    elif std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+    ref = mean if isinstance(mean, Tensor) else std
+    both = isinstance(mean, Tensor) and isinstance(std, Tensor)
+    dt = _dt.result_type(mean, std) if both else ref.dtype
+    check_float(dt, "normal_kernel_cpu")
+    m = mean._data if isinstance(mean, Tensor) else mean
+    s = std._data if isinstance(std, Tensor) else std
+    shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+    data = (standard_normal(rng, shape, dt.np) * s + m).astype(dt.np, copy=False)
+    tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
+    overload = 3 if len(tensors) == 2 else 1 if isinstance(mean, Tensor) else 2
+    return sampled(f"NormalBackward{overload}", tensors, data)
+
+
+# --- bernoulli, multinomial, poisson --------------------------------------------------------
+
+
+def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | None = None, out: Any = None) -> Tensor:
+    """0/1 samples with probabilities `input` (or a fixed `p`), in `input`'s shape and dtype."""
+    rng = numpy_rng(generator)
+    if p is not None:
+        if not 0 <= p <= 1:
+            raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
+        u = uniform(rng, input._data.shape, np.float64, 0.0, 1.0)
+        return Tensor._make((u < p).astype(input._data.dtype))
+    check_float(input.dtype, "bernoulli_tensor_cpu_p_")
+    probs = input._data
+    if not ((probs >= 0) & (probs <= 1)).all():
+        raise RuntimeError(P_IN_RANGE)
+    u = uniform(rng, probs.shape, probs.dtype, 0.0, 1.0)
+    return sampled("BernoulliBackward0", [input], (u < probs).astype(probs.dtype))
+
+
+def multinomial(
+    input: Tensor,
+    num_samples: int,
+    replacement: bool = False,
+    *,
+    generator: Generator | None = None,
+    out: Any = None,
+) -> Tensor:
+    """Category indices drawn from rows of weights `(C,)` or `(N, C)`: int64 `(k,)` or `(N, k)`."""
+    from ._random_draw import multinomial_indices
+
+    x = input._data
+    if x.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if x.dtype.kind != "f":
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {_dt_kind(input)}")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    if not replacement and num_samples > x.shape[-1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    rows = x.reshape(-1, x.shape[-1]).astype(np.float64)
+    idx = multinomial_indices(numpy_rng(generator), rows, int(num_samples), bool(replacement))
+    return Tensor._make(idx.reshape(x.shape[:-1] + (int(num_samples),)))
+
+
+def _dt_kind(t: Tensor) -> str:
+    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}.get(
+        t._data.dtype.name, t._data.dtype.name
+    )
+
+
+def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:
+    """Poisson samples with rates `input`, in `input`'s dtype."""
+    check_float(input.dtype, "poisson_cpu")
+    rates = input._data
+    if (rates < 0).any():
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    data = numpy_rng(generator).poisson(rates.astype(np.float64)).astype(rates.dtype)
+    return sampled("PoissonBackward0", [input], data)
+
+
+# --- *_like ------------------------------------------------------------------------------
+
+
+def rand_like(
+    input: Tensor,
+    *,
+    generator: Generator | None = None,
+    dtype: _dt.dtype | None = None,
+    layout: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    memory_format: Any = None,
+) -> Tensor:
+    """`rand` with `input`'s shape and (by default) dtype."""
+    dt = dtype or input.dtype
+    return rand(input._data.shape, generator=generator, dtype=dt, requires_grad=requires_grad)
+
+
+def randn_like(
+    input: Tensor,
+    *,
+    generator: Generator | None = None,
+    dtype: _dt.dtype | None = None,
+    layout: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    memory_format: Any = None,
+) -> Tensor:
+    """`randn` with `input`'s shape and (by default) dtype."""
+    dt = dtype or input.dtype
+    return randn(input._data.shape, generator=generator, dtype=dt, requires_grad=requires_grad)
+
+
+def randint_like(
+    input: Tensor,
+    low: int = 0,
+    high: int | None = None,
+    *,
+    generator: Generator | None = None,
+    dtype: _dt.dtype | None = None,
+    layout: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    memory_format: Any = None,
+) -> Tensor:
+    """`randint` with `input`'s shape and dtype: `randint_like(x, high)` or `(x, low, high)`."""
+    if high is None:
+        low, high = 0, low
+    dt = dtype or input.dtype
+    low, high = _int_arg(low, "low", "randint_like"), _int_arg(high, "high", "randint_like")
+    data = draw_integers(numpy_rng(generator), low, high, input._data.shape, dt)
+    return _leaf(data, requires_grad)
+
+
+def sample_like(target: Tensor, kind: str, a: Any, b: Any, generator: Generator | None) -> Any:
+    """An array of `target`'s shape and dtype for `uniform_`, `normal_`, `bernoulli_`, ...
+
+    kinds: "uniform" U[a, b); "normal" N(a, b²); "bernoulli" with p = a (a number or a
+    tensor that broadcasts); "exponential" with rate a; "random" integers in [a, b).
+    """
+    return sample_kind(target, kind, a, b, numpy_rng(generator))

@@ -184,6 +184,28 @@ class TensorMethods:
     def new_empty(self, *size: Any, **kwargs: Any) -> Tensor:
         return _ops.new_like(self, "empty", *size, **kwargs)
 
+    def prelu(self, weight: Any) -> Tensor:
+        return _ops.prelu(self, weight)
+
+    def hardshrink(self, lambd: float = 0.5) -> Tensor:
+        return _ops.hardshrink(self, lambd)
+
+    def bernoulli(self, *args: Any, **kwargs: Any) -> Tensor:
+        from .random import bernoulli
+
+        return bernoulli(self, *args, **kwargs)
+
+    def multinomial(self, *args: Any, **kwargs: Any) -> Tensor:
+        from .random import multinomial
+
+        return multinomial(self, *args, **kwargs)
+
+    def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
+        return _inplace.fill_random(self, "exponential", lambd, None, generator)
+
+    def random_(self, low: int = 0, high: int | None = None, *, generator: Any = None) -> Tensor:
+        return _inplace.fill_random(self, "random", low, high, generator)
+
     def bitwise_not(self) -> Tensor:
         return _ops.bitwise_not(self)
 
@@ -742,11 +764,7 @@ class TensorMethods:
     def relu(self, *args: Any, **kwargs: Any) -> Any:
         return _ops.relu(self, *args, **kwargs)
 
-    def relu6(self, *args: Any, **kwargs: Any) -> Any:
-        return _ops.relu6(self, *args, **kwargs)
 
-    def hardtanh(self, *args: Any, **kwargs: Any) -> Any:
-        return _ops.hardtanh(self, *args, **kwargs)
 
     def softmax(self, *args: Any, **kwargs: Any) -> Any:
         return _ops.softmax(self, *args, **kwargs)
@@ -943,8 +961,6 @@ class TensorMethods:
     def relu_(self, *args: Any, **kwargs: Any) -> Tensor:
         return _inplace.apply(self, _ops.relu, *args, **kwargs)
 
-    def hardtanh_(self, *args: Any, **kwargs: Any) -> Tensor:
-        return _inplace.apply(self, _ops.hardtanh, *args, **kwargs)
 
     def scatter_(self, *args: Any, **kwargs: Any) -> Tensor:
         return _inplace.apply(self, _ops.scatter, *args, **kwargs)
