@@ -1,11 +1,20 @@
-"""Neural-network building blocks: Module, Parameter, containers, init, utils, functional."""
+"""Neural-network building blocks: Module, Parameter, layers, losses, init, utils, functional."""
 
 from . import functional, init, utils
+from . import modules_activation, modules_conv, modules_layers, modules_loss, modules_rnn, modules_transformer
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .module import Module
+from .modules_activation import *
+from .modules_conv import *
+from .modules_layers import *
+from .modules_loss import *
+from .modules_rnn import *
+from .modules_transformer import *
 from .parameter import Parameter
 
 __all__ = [
     "functional", "init", "utils", "Module", "Parameter", "Sequential", "ModuleList", "ModuleDict",
     "ParameterList", "ParameterDict",
 ]
+for _family in (modules_activation, modules_conv, modules_layers, modules_loss, modules_rnn, modules_transformer):
+    __all__ += _family.__all__

@@ -180,3 +180,14 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dty
     if dim is None:
         dim = _dim.implicit_dim("log_softmax", input.dim(), _stacklevel)
     return _act.log_softmax(input, dim, dtype)
+
+
+# The rest of torch.nn.functional, one module per family.
+from . import functional_conv as _conv_family  # noqa: E402
+from . import functional_layers as _layers_family  # noqa: E402
+from . import functional_loss as _loss_family  # noqa: E402
+from .functional_conv import *  # noqa: E402, F403
+from .functional_layers import *  # noqa: E402, F403
+from .functional_loss import *  # noqa: E402, F403
+
+__all__ += _conv_family.__all__ + _layers_family.__all__ + _loss_family.__all__
