@@ -351,3 +351,32 @@ def test_node_hooks():
     y.grad_fn.register_hook(lambda gi, go: post.append((len(gi), len(go))))
     y.sum().backward()
     assert pre == [1] and post == [(1, 1)]
+
+
+def test_gradcheck_and_gradgradcheck_detect_wrong_derivatives():
+    class FirstOrderOnly(rg.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            ctx.save_for_backward(a)
+            return a.sin()
+
+        @staticmethod
+        def backward(ctx, g):
+            (a,) = ctx.saved_tensors
+            return g * a.detach().cos()  # right value, but cut from the graph: wrong 2nd derivative
+
+    class Wrong(rg.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a.sin()
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    x = leaf([0.3, 0.5])
+    assert rg.autograd.gradcheck(FirstOrderOnly.apply, (x,))
+    assert not rg.autograd.gradgradcheck(FirstOrderOnly.apply, (x,), raise_exception=False)
+    with pytest.raises(rg.autograd.GradcheckError, match="Jacobian mismatch"):
+        rg.autograd.gradcheck(Wrong.apply, (x,))
+    assert rg.autograd.gradgradcheck(lambda a: a.sin() * a, (x,))

@@ -1015,3 +1015,24 @@ class TensorMethods:
 
     def logical_xor_(self, *args: Any, **kwargs: Any) -> Tensor:
         return _inplace.apply(self, _ops.logical_xor, *args, **kwargs)
+
+    def select(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.select(self, *args, **kwargs)
+
+    def tensor_split(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.tensor_split(self, *args, **kwargs)
+
+    def rot90(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.rot90(self, *args, **kwargs)
+
+    def diag_embed(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.diag_embed(self, *args, **kwargs)
+
+    def hsplit(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.hsplit(self, *args, **kwargs)
+
+    def vsplit(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.vsplit(self, *args, **kwargs)
+
+    def dsplit(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.dsplit(self, *args, **kwargs)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .engine import grad as _grad
-from .grad_mode import no_grad
+from .grad_mode import enable_grad, no_grad
 
 
 class GradcheckError(RuntimeError):
@@ -124,6 +124,8 @@ def gradcheck(
     numerical = _numerical_jacobians(func, inputs, targets, eps)
     analytical = _analytical_jacobians(func, inputs, targets)
     for n, i in enumerate(targets):
+        if len(numerical[n]) != len(analytical[n]):
+            raise GradcheckError("the function returned a different number of outputs on the numerical pass")
         for k, (num, ana) in enumerate(zip(numerical[n], analytical[n])):
             if not np.allclose(ana, num, rtol=rtol, atol=atol, equal_nan=True):
                 if not raise_exception:
@@ -170,17 +172,21 @@ def gradgradcheck(
     targets = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
 
     def first_derivative(*args: Any) -> tuple:
-        xs, vs = args[:n_in], args[n_in:]
-        outs = _differentiable_outputs(func(*xs))
-        used = [(o, v) for o, v in zip(outs, vs) if o.requires_grad]
-        grads = _grad(
-            [o for o, _ in used],
-            [xs[i] for i in targets],
-            [v for _, v in used],
-            create_graph=True,
-            allow_unused=True,
-        )
-        return tuple(g for g in grads if g is not None)
+        # always record: the numerical pass calls this under no_grad, but it needs a graph
+        with enable_grad():
+            xs, vs = args[:n_in], args[n_in:]
+            outs = _differentiable_outputs(func(*xs))
+            used = [(o, v) for o, v in zip(outs, vs) if o.requires_grad]
+            if not used:
+                return ()
+            grads = _grad(
+                [o for o, _ in used],
+                [xs[i] for i in targets],
+                [v for _, v in used],
+                create_graph=True,
+                allow_unused=True,
+            )
+            return tuple(g for g in grads if g is not None)
 
     return gradcheck(
         first_derivative,

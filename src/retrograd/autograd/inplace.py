@@ -12,6 +12,7 @@ next time their `grad_fn` is needed, as PyTorch does.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from .. import dtypes as _dt
@@ -43,6 +44,13 @@ def check_writable(target: Tensor) -> None:
     base = target._base
     if base is not None and base._requires_grad and base._grad_fn is None:
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    if base is not None and base._requires_grad and any(p.multi_output_view for p, _ in target._view_steps):
+        op = re.sub(r"Backward\d*$", "", target.grad_fn.name()) if target.grad_fn is not None else "a view"
+        raise RuntimeError(
+            f"Output {target._output_nr} of {op} is a view and is being modified inplace. This view is the output "
+            "of a function that returns multiple views. Such functions do not allow the output views to be "
+            "modified inplace. You should replace the inplace operation by an out-of-place one."
+        )
 
 
 def apply(target: Tensor, op: Any, *args: Any, **kwargs: Any) -> Tensor:

@@ -58,6 +58,7 @@ class Primitive:
         "view",
         "saves",
         "constant_edges",
+        "multi_output_view",
     )
 
     def __init__(
@@ -83,11 +84,14 @@ class Primitive:
         self.inputs = tuple(inputs)
         self.reads = tuple(_parameter_names(r) for r in self.derivatives)
         # per input: the saved values its rule reads (input names or "out")
-        self.saves = tuple(tuple(n for n in reads if n == "out" or n in self.inputs) for reads in self.reads)
+        names = set(self.inputs)
+        self.saves = tuple(tuple(n for n in reads if n == "out" or n in names) for reads in self.reads)
         self.n_outputs = n_outputs
         self.extras = tuple(extras)
         self.view = view
         self.constant_edges = ((None, 0),) * constant_edges
+        # set on the view steps of split/unbind pieces: PyTorch forbids in-place changes to them
+        self.multi_output_view = False
 
     def __call__(self, *tensors: Tensor, **attrs: Any) -> Any:
         """Run the forward; record a node when grad mode is on and an input requires grad."""
@@ -111,7 +115,7 @@ class Primitive:
             outs: tuple = (out,)
         else:
             out = outs = tuple(_make(xp.asarray(r), record, None, i) for i, r in enumerate(result))
-        if self.view and xp.may_share_memory(result, first._data):
+        if self.view and (result.size == 0 or xp.may_share_memory(result, first._data)):
             _link_view(out, first, self, attrs)
         if record:
             node = OpNode(self, tensors, outs, attrs)
