@@ -1,23 +1,288 @@
-"""Placeholder printing (replaced by the full PyTorch-compatible formatter)."""
+"""Tensor printing, character for character the same as PyTorch's `repr`.
+
+PyTorch's rules, as this module applies them:
+
+* Tensors with more than `threshold` elements are summarised: along every dimension
+  longer than `2 * edgeitems` only the first and last `edgeitems` entries are shown,
+  with `...` between them. The formatter only ever sees the summarised entries, so
+  printing a huge tensor formats a few dozen numbers.
+* One formatter serves the whole tensor: every entry is padded to the width of the
+  widest non-zero finite entry. Floats print in one of three modes: integral
+  (`12.`), fixed (`1.2346`, `precision` digits) or scientific (`1.2346e+08`), chosen
+  from the non-zero finite values (scientific when max/min > 1000, max > 1e8 or
+  min < 1e-4, unless `sci_mode` forces it).
+* Rows wrap at `linewidth` columns; nested brackets indent by one column per level
+  and blocks of rank k are separated by k - 1 blank lines.
+* Suffixes follow in PyTorch's order (`size=`, `dtype=`, `grad_fn=` or
+  `requires_grad=True`), each moved to its own line when it would pass `linewidth`.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import math
+from collections.abc import Iterator
+from typing import Any
 
-def tensor_repr(t) -> str:
-    import numpy as np
+import numpy as np
 
-    body = np.array2string(t._data, separator=", ", precision=4)
-    suffix = ""
-    if t._grad_fn is not None:
-        suffix = f", grad_fn=<{t._grad_fn.name()}>"
-    elif t._requires_grad:
-        suffix = ", requires_grad=True"
-    return f"tensor({body}{suffix})"
+from . import dtypes as _dt
 
 
-def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None):
-    pass
+class _PrintOptions:
+    """The process-wide print options (PyTorch's PRINT_OPTS)."""
+
+    __slots__ = ("precision", "threshold", "edgeitems", "linewidth", "sci_mode")
+
+    def __init__(self) -> None:
+        self.precision: int = 4
+        self.threshold: float = 1000
+        self.edgeitems: int = 3
+        self.linewidth: int = 80
+        self.sci_mode: bool | None = None
 
 
-def get_printoptions():
-    return {}
+_OPTS = _PrintOptions()
+
+# profile name -> (precision, threshold, edgeitems, linewidth)
+_PROFILES: dict[str, tuple[int, float, int, int]] = {
+    "default": (4, 1000, 3, 80),
+    "short": (2, 1000, 2, 80),
+    "full": (4, math.inf, 3, 80),
+}
+
+
+def set_printoptions(
+    precision: int | None = None,
+    threshold: float | None = None,
+    edgeitems: int | None = None,
+    linewidth: int | None = None,
+    profile: str | None = None,
+    sci_mode: bool | None = None,
+) -> None:
+    """Set how tensors print; `profile` ('default', 'short', 'full') sets a preset first.
+
+    As in PyTorch, options left as None keep their value, except `sci_mode`, which
+    is always set (None lets the formatter choose). An unknown profile is ignored.
+
+    >>> set_printoptions(precision=2)
+    >>> get_printoptions()["precision"]
+    2
+    >>> set_printoptions(profile="default")
+    """
+    if profile in _PROFILES:
+        _OPTS.precision, _OPTS.threshold, _OPTS.edgeitems, _OPTS.linewidth = _PROFILES[profile]
+    if precision is not None:
+        _OPTS.precision = precision
+    if threshold is not None:
+        _OPTS.threshold = threshold
+    if edgeitems is not None:
+        _OPTS.edgeitems = edgeitems
+    if linewidth is not None:
+        _OPTS.linewidth = linewidth
+    _OPTS.sci_mode = sci_mode
+
+
+def get_printoptions() -> dict[str, Any]:
+    """The current print options, as keyword arguments for `set_printoptions`."""
+    return {name: getattr(_OPTS, name) for name in _PrintOptions.__slots__}
+
+
+@contextlib.contextmanager
+def printoptions(**kwargs: Any) -> Iterator[None]:
+    """Change the print options inside a `with` block, restoring them afterwards."""
+    old = get_printoptions()
+    set_printoptions(**kwargs)
+    try:
+        yield
+    finally:
+        set_printoptions(**old)
+
+
+# --- choosing which entries to show -------------------------------------------------------
+
+
+def _summarized(a: np.ndarray, edge: int) -> np.ndarray:
+    """The entries a summarised print shows: `edge` per side of each long dimension."""
+    if a.ndim == 0 or (a.ndim == 1 and edge == 0):
+        # PyTorch keeps a whole vector when edgeitems is 0 (x[-0:] is all of x)
+        return a
+    if edge == 0:
+        return a[(slice(0, 0),) * a.ndim]
+    for axis, n in enumerate(a.shape):
+        if n > 2 * edge:
+            keep = np.r_[0:edge, n - edge : n]
+            a = np.take(a, keep, axis=axis)
+    return a
+
+
+# --- formatting the entries ---------------------------------------------------------------
+
+
+def _float_cells(values: np.ndarray, precision: int) -> tuple[list[str], int]:
+    """Entries of a float array as strings (unpadded) and the width they share."""
+    flat = values.astype(np.float64, copy=False).ravel()
+    keep = np.isfinite(flat) & (flat != 0)
+    nonzero = flat[keep]
+    pylist = flat.tolist()
+    if nonzero.size == 0:
+        # nothing decides the mode: integral form, width 1 (PyTorch's defaults)
+        return [f"{v:.0f}" + ("." if math.isfinite(v) else "") for v in pylist], 1
+    magnitude = np.abs(nonzero)
+    lo, hi = float(magnitude.min()), float(magnitude.max())
+    int_mode = bool(np.all(nonzero == np.ceil(nonzero)))
+    if _OPTS.sci_mode is None:
+        sci = hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4
+    else:
+        sci = bool(_OPTS.sci_mode)
+    if sci:
+        cells = [f"{v:.{precision}e}" for v in pylist]
+    elif int_mode:
+        cells = [f"{v:.0f}" + ("." if math.isfinite(v) else "") for v in pylist]
+    else:
+        cells = [f"{v:.{precision}f}" for v in pylist]
+    # only non-zero finite entries set the width; zeros, nan and inf are padded to it
+    width = max(len(cells[i]) for i in np.flatnonzero(keep).tolist())
+    return cells, max(width, 1)
+
+
+def _cells(values: np.ndarray) -> tuple[list[str], int]:
+    """Every entry of `values` (C order) as a right-aligned string, and their width."""
+    if values.dtype.kind == "f":
+        cells, width = _float_cells(values, _OPTS.precision)
+    else:
+        cells = [str(v) for v in values.ravel().tolist()]
+        width = max([1, *map(len, cells)])
+    return [c.rjust(width) for c in cells], width
+
+
+# --- laying out the brackets --------------------------------------------------------------
+
+
+def _vector(items: list[str], cut: bool, indent: int, width: int) -> str:
+    """One innermost row, wrapped to `linewidth` with continuation lines under `[`."""
+    per_line = max(1, math.floor((_OPTS.linewidth - indent) / (width + 2)))
+    if cut:
+        edge = _OPTS.edgeitems
+        items = items[:edge] + [" ..."] + items[edge:]
+    lines = [", ".join(items[i : i + per_line]) for i in range(0, len(items), per_line)]
+    return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
+
+
+def _layout(cells: list[str], shown: tuple, shape: tuple, summarize: bool, indent: int, width: int) -> str:
+    """Nest the formatted entries (of the shown shape) into PyTorch's bracket layout.
+
+    Built from the innermost rows outwards: level d holds blocks of rank ndim - d,
+    indented by `indent + d` and separated by ndim - d - 1 blank lines.
+    """
+    ndim, edge = len(shape), _OPTS.edgeitems
+    if summarize and edge == 0:
+        return "[...]"
+    cut = [summarize and n > 2 * edge for n in shape]
+    m = shown[-1]
+    inner = indent + ndim - 1
+    blocks = [_vector(cells[i : i + m], cut[-1], inner, width) for i in range(0, len(cells), m)]
+    for d in range(ndim - 2, -1, -1):
+        n = shown[d]
+        sep = "," + "\n" * (ndim - d - 1) + " " * (indent + d + 1)
+        grouped = []
+        for i in range(0, len(blocks), n):
+            group = blocks[i : i + n]
+            if cut[d]:
+                group = group[:edge] + ["..."] + group[edge:]
+            grouped.append("[" + sep.join(group) + "]")
+        blocks = grouped
+    return blocks[0]
+
+
+def _body(a: np.ndarray, indent: int) -> str:
+    """The bracketed contents of a non-empty array, as PyTorch prints them."""
+    summarize = a.size > _OPTS.threshold
+    shown = _summarized(a, _OPTS.edgeitems) if summarize else a
+    cells, width = _cells(shown)
+    if a.ndim == 0:
+        return cells[0]
+    return _layout(cells, shown.shape, a.shape, summarize, indent, width)
+
+
+# --- the whole repr -----------------------------------------------------------------------
+
+
+def _add_suffixes(text: str, suffixes: list[str], indent: int) -> str:
+    """Append `, suffix` items, each on a new line when it would pass `linewidth`."""
+    parts = [text]
+    # PyTorch's measure of the last line (one more than its length, two without "\n")
+    last = len(text) - text.rfind("\n") + 1
+    for suffix in suffixes:
+        # line breaks fall where PyTorch's would: measure dtypes as `torch.<name>`
+        width = len(suffix) - suffix.count(_DTYPE_PREFIX) * _EXTRA
+        if last + width + 2 > _OPTS.linewidth:
+            parts.append(",\n" + " " * indent + suffix)
+            last = indent + width
+        else:
+            parts.append(", " + suffix)
+            last += width + 2
+    parts.append(")")
+    return "".join(parts)
+
+
+def _is_parameter_class(cls: type) -> bool:
+    return cls.__name__ == "Parameter" and cls.__module__.startswith("retrograd")
+
+
+def _grad_suffix(t: Any) -> str | None:
+    """`grad_fn=<Name>`, `requires_grad=True` or None; never touches `.grad`."""
+    try:
+        node = t.grad_fn  # the property: re-derives a view's node after in-place changes
+    except RuntimeError:
+        return "grad_fn=<Invalid>"
+    if node is not None:
+        return f"grad_fn=<{node.name()}>"
+    return "requires_grad=True" if t._requires_grad else None
+
+
+def _tangent(t: Any) -> Any:
+    """The forward-mode tangent a dual tensor carries inside a dual level, else None."""
+    from .autograd.forward_ad import levels
+
+    return getattr(t, "_fw_grad", None) if levels.level is not None else None
+
+
+_DTYPE_PREFIX = "dtype=retrograd."
+_EXTRA = len("retrograd.") - len("torch.")
+
+
+def tensor_repr(t: Any) -> str:
+    """PyTorch's repr of a tensor, e.g. `tensor([1., 2.], dtype=retrograd.float64)`."""
+    from .tensor import Tensor
+
+    # Tensor and Parameter print as `tensor(`; other subclasses by their class name
+    plain = type(t) is Tensor or _is_parameter_class(type(t))
+    prefix = "tensor(" if plain else f"{type(t).__name__}("
+    indent = len(prefix)
+    a = np.asarray(t._data)
+    dtype, default = t.dtype, _dt.get_default_dtype()
+    suffixes = []
+    if a.size == 0:
+        # no entries reveal the dtype, so anything but the default float is named
+        if a.ndim != 1:
+            suffixes.append(f"size={tuple(a.shape)}")
+        if dtype is not default:
+            suffixes.append(f"dtype={dtype!r}")
+        text = "[]"
+    else:
+        if not _OPTS.edgeitems:
+            suffixes.append(f"size={tuple(a.shape)}")
+        if dtype not in (default, _dt.int64, _dt.bool_):
+            suffixes.append(f"dtype={dtype!r}")
+        text = _body(a, indent)
+    grad = _grad_suffix(t)
+    if grad is not None:
+        suffixes.append(grad)
+    tangent = _tangent(t)
+    if tangent is not None:
+        suffixes.append(f"tangent={tangent}")  # 0-d tangents print as numbers
+    out = _add_suffixes(prefix + text, suffixes, indent)
+    if not plain and any(_is_parameter_class(c) for c in type(t).__mro__):
+        out = f"Parameter({out})"
+    return out
