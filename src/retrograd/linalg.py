@@ -1,3 +1,133 @@
-"""(being written) retrograd.linalg: PyTorch's torch.linalg namespace."""
+"""retrograd.linalg: PyTorch's torch.linalg namespace.
+
+The primitives live in `retrograd.ops` (products in ops/linalg.py, factorizations in
+ops/decompositions.py and ops/_spectral.py); this module gathers them under PyTorch's
+names and adds the functions composed from them (norms, lstsq, vecdot).
+
+>>> import retrograd as torch
+>>> A = torch.tensor([[2.0, 1.0], [1.0, 3.0]])
+>>> torch.linalg.det(A)
+tensor(5.)
+"""
 
 from __future__ import annotations
+
+import math
+from typing import Any
+
+from . import dtypes as _dt
+from . import ops as _ops
+from .ops._composite import matrix_power, multi_dot
+from .ops._linalg_util import TYPE_NAME, LinAlgError, check_matrix, linalg_lstsq
+from .ops._spectral import eigh, eigvalsh, lstsq_solution, matrix_exp, matrix_rank, pinv, svd, svdvals
+from .ops._util import wrap_dim
+from .ops.decompositions import cholesky, det, inv, inv_ex, qr, slogdet, solve
+from .ops.linalg import linalg_cross as cross
+from .ops.linalg import matmul
+from .tensor import Tensor
+
+__all__ = [
+    "norm", "vector_norm", "matrix_norm", "inv", "inv_ex", "det", "slogdet", "solve", "cholesky",
+    "qr", "svd", "svdvals", "eigh", "eigvalsh", "pinv", "cross", "matmul", "multi_dot",
+    "matrix_rank", "lstsq", "vecdot", "diagonal", "matrix_power", "matrix_exp", "LinAlgError",
+]
+
+
+def vector_norm(
+    x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, out: Any = None,
+) -> Tensor:
+    """(Σ|x|^ord)^(1/ord) over `dim` (all dims by default); ord may be inf, -inf or 0."""
+    if isinstance(ord, str):
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not {type(ord).__name__}")
+    from .ops.reduction import vector_norm as _vector_norm
+
+    return _vector_norm(x, ord, dim, keepdim, dtype=dtype)
+
+
+def matrix_norm(
+    A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = False, *, dtype: Any = None, out: Any = None,
+) -> Tensor:
+    """Matrix norm over the two dims `dim`: 'fro', 'nuc', ±1, ±2, ±inf."""
+    if dtype is not None:
+        A = A.to(dtype)
+    check_matrix(A, "linalg.matrix_norm", square=False)
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    if len(dims) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dims))}")
+    d0, d1 = (wrap_dim(d, A._data.ndim) for d in dims)
+    if d0 == d1:
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dims[0]}, {dims[1]})")
+    if ord == "fro":
+        return vector_norm(A, 2, (d0, d1), keepdim)
+    if ord == "nuc" or ord in (2, -2):
+        s = svdvals(A.movedim((d0, d1), (-2, -1)))
+        r = s.sum(-1) if ord == "nuc" else s.amax(-1) if ord == 2 else s.amin(-1)
+        return r.unsqueeze(min(d0, d1)).unsqueeze(max(d0, d1)) if keepdim else r
+    if ord in (1, -1, math.inf, -math.inf):
+        summed, picked = (d0, d1) if ord in (1, -1) else (d1, d0)
+        if not keepdim and picked > summed:  # the sum removed a dim before it
+            picked -= 1
+        s = A.abs().sum(summed, keepdim=keepdim)
+        return s.amax(picked, keepdim=keepdim) if ord > 0 else s.amin(picked, keepdim=keepdim)
+    raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+
+
+def norm(
+    A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *, out: Any = None, dtype: Any = None,
+) -> Tensor:
+    """A vector norm (1 dim, or a 1-D input) or a matrix norm (2 dims, or a 2-D input)."""
+    if dim is not None:
+        dims = (dim,) if isinstance(dim, int) else tuple(dim)
+        if len(dims) not in (1, 2):
+            raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. Got {list(dims)}")
+    elif ord is not None and A._data.ndim not in (1, 2):
+        raise RuntimeError(
+            f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got {A._data.ndim}D."
+        )
+    if ord is None:  # the 2-norm of the flattened input, or over `dim`
+        return vector_norm(A, 2, dim, keepdim, dtype=dtype)
+    is_vector = len(dims) == 1 if dim is not None else A._data.ndim == 1
+    if isinstance(ord, str) or not is_vector:
+        return matrix_norm(A, ord, dims if dim is not None else (-2, -1), keepdim, dtype=dtype)
+    return vector_norm(A, ord, dim, keepdim, dtype=dtype)
+
+
+def vecdot(x: Tensor, y: Tensor, *, dim: int = -1, out: Any = None) -> Tensor:
+    """Σ x·y along `dim`, broadcasting the other dims."""
+    if x._data.dtype != y._data.dtype:
+        raise RuntimeError(
+            f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
+            f"{TYPE_NAME[x.dtype.name]} and y of type {TYPE_NAME[y.dtype.name]} instead"
+        )
+    if x._data.dtype.kind != "f":
+        name = TYPE_NAME[x.dtype.name]
+        raise RuntimeError(f"linalg.vecdot: Expected a floating point or complex tensor as input. Got {name}")
+    return (x * y).sum(dim)
+
+
+def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """The diagonals of the matrices in A (a view), like `retrograd.diagonal` with matrix dims last."""
+    return _ops.diagonal(A, offset, dim1, dim2)  # type: ignore[attr-defined]
+
+
+def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *, driver: str | None = None) -> Any:
+    """X minimising ‖AX - B‖ (via the pseudo-inverse): (solution, residuals, rank, singular_values)."""
+    check_matrix(A, "torch.linalg.lstsq", square=False)
+    driver = driver or "gelsy"
+    if driver not in ("gels", "gelsy", "gelsd", "gelss"):
+        raise RuntimeError(
+            f"torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss), but got {driver}"
+        )
+    m, n = A.shape[-2:]
+    tol = rcond if rcond is not None and rcond > 0 else None
+    X = lstsq_solution(A, B, rcond)
+    empty_f = _ops.zeros(0, dtype=A.dtype)
+    rank = matrix_rank(A, rtol=tol) if driver != "gels" else _ops.zeros(0, dtype=_dt.int64)
+    sv = svdvals(A).detach() if driver in ("gelsd", "gelss") else empty_f
+    full = driver == "gels" or bool((matrix_rank(A, rtol=tol) == min(m, n)).all())
+    if m > n and driver != "gelsy" and full:
+        r = A @ X - B
+        residuals = (r * r).sum(-2 if B._data.ndim == A._data.ndim else -1)
+    else:
+        residuals = empty_f
+    return linalg_lstsq(X, residuals, rank, sv)

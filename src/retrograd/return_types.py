@@ -29,4 +29,27 @@ nanmedian = _named("nanmedian")
 mode = _named("mode")
 cummax = _named("cummax")
 cummin = _named("cummin")
-aminmax = _named("aminmax")
+
+
+class aminmax(NamedTuple):
+    """`(min, max)`, what `aminmax` returns."""
+
+    min: Any
+    max: Any
+
+    def __repr__(self) -> str:
+        return f"retrograd.return_types.aminmax(\nmin={self.min!r},\nmax={self.max!r})"
+
+
+# the linear-algebra result types live with their ops; listed here like PyTorch's
+from .ops._linalg_util import (  # noqa: E402
+    linalg_eigh,
+    linalg_inv_ex,
+    linalg_lstsq,
+    linalg_qr,
+    linalg_slogdet,
+    linalg_svd,
+    qr,
+    slogdet,
+    svd,
+)

@@ -1036,3 +1036,60 @@ class TensorMethods:
 
     def dsplit(self, *args: Any, **kwargs: Any) -> Any:
         return _ops.dsplit(self, *args, **kwargs)
+
+    def det(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.det(self, *args, **kwargs)
+
+    def inverse(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.inverse(self, *args, **kwargs)
+
+    def logdet(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.logdet(self, *args, **kwargs)
+
+    def slogdet(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.slogdet(self, *args, **kwargs)
+
+    def cholesky(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.cholesky(self, *args, **kwargs)
+
+    def qr(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.qr(self, *args, **kwargs)
+
+    def svd(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.svd(self, *args, **kwargs)
+
+    def pinverse(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.pinverse(self, *args, **kwargs)
+
+    def matrix_power(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.matrix_power(self, *args, **kwargs)
+
+    def matrix_exp(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.matrix_exp(self, *args, **kwargs)
+
+    def addmm(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.addmm(self, *args, **kwargs)
+
+    def addmv(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.addmv(self, *args, **kwargs)
+
+    def addbmm(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.addbmm(self, *args, **kwargs)
+
+    def baddbmm(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.baddbmm(self, *args, **kwargs)
+
+    def ger(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.ger(self, *args, **kwargs)
+
+    def addmm_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return _inplace.apply(self, _ops.addmm, *args, **kwargs)
+
+    def addmv_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return _inplace.apply(self, _ops.addmv, *args, **kwargs)
+
+    def addbmm_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return _inplace.apply(self, _ops.addbmm, *args, **kwargs)
+
+    def baddbmm_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return _inplace.apply(self, _ops.baddbmm, *args, **kwargs)
