@@ -33,6 +33,8 @@ from .dtypes import (
 )
 from .tensor import Size, Tensor, is_tensor
 from . import autograd, ops, linalg, nn, return_types
+from . import utils
+from .serialization import load, save
 from . import random as random
 from ._printing import get_printoptions, set_printoptions
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled

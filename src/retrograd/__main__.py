@@ -1,4 +1,4 @@
-"""Command line: `python -m retrograd tour` (and later `demo`)."""
+"""Command line: `python -m retrograd tour` and `python -m retrograd demo` (also the `retrograd` script)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("tour", help="walk through the autograd tutorial, printing each program and its output")
+    demo = sub.add_parser(
+        "demo",
+        help="the tour, then train a small CNN on handwritten digits and write curves, weights and a report",
+        description="Run the autograd tour, then train a small CNN on scikit-learn's 8x8 handwritten digits "
+        "with retrograd's nn, optim and DataLoader, showing loss and accuracy in a progress bar. Writes "
+        "curves.png, model.safetensors, graph.svg and report.md to --out.",
+    )
+    from .demo import add_arguments
+
+    add_arguments(demo)
     args = parser.parse_args(argv)
     if args.command == "tour":
         from .tour import main as tour
 
         tour()
-    return 0
+        return 0
+    from .demo import run
+
+    return run(args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,511 @@
+"""retrograd.save / retrograd.load: round trips in the safetensors format, PyTorch checkpoints
+(zip pickles, read without running code), safetensors from PyTorch, and broken files."""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import pickle
+import struct
+import zipfile
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+import safetensors.numpy
+
+import retrograd as rg
+from retrograd import nn
+from retrograd.serialization import load, save
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+DTYPES = [rg.bool, rg.uint8, rg.int8, rg.int16, rg.int32, rg.int64, rg.float16, rg.float32, rg.float64]
+
+
+def roundtrip(obj, tmp_path, name: str = "obj.safetensors"):
+    path = tmp_path / name
+    save(obj, path)
+    return load(path)
+
+
+def same(a: rg.Tensor, b: rg.Tensor) -> None:
+    assert a.dtype == b.dtype and a.shape == b.shape
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+# --- round trips -----------------------------------------------------------------------------
+
+def test_nested_structure_roundtrip(tmp_path):
+    obj = {
+        "w": rg.arange(6.0).reshape(2, 3),
+        "ordered": OrderedDict([("z", 1), ("a", rg.ones(2, dtype=rg.int32))]),
+        "list": [1, -2.5, None, True, False, "text", (1, (2, 3)), []],
+        3: {(1, "k"): 0.5, None: "none-key", 2.5: [rg.zeros(0)]},
+        "floats": [math.inf, -math.inf, 1e-300],
+        "bytes": b"\x00\xff",
+        "dtype": rg.float16,
+        "size": rg.Size([2, 3]),
+    }
+    out = roundtrip(obj, tmp_path)
+    assert list(out) == list(obj) and type(out) is dict
+    same(out["w"], obj["w"])
+    assert type(out["ordered"]) is OrderedDict and list(out["ordered"]) == ["z", "a"]
+    same(out["ordered"]["a"], obj["ordered"]["a"])
+    assert out["list"] == obj["list"] and type(out["list"][6]) is tuple
+    assert out[3][(1, "k")] == 0.5 and out[3][None] == "none-key" and out[3][2.5][0].shape == (0,)
+    assert out["floats"] == obj["floats"]
+    assert out["bytes"] == b"\x00\xff" and out["dtype"] is rg.float16
+    assert out["size"] == (2, 3) and isinstance(out["size"], rg.Size)
+    assert math.isnan(roundtrip({"nan": math.nan}, tmp_path)["nan"])
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+@pytest.mark.parametrize("shape", [(), (0,), (3,), (2, 0, 3), (2, 3, 4)], ids=str)
+def test_dtype_and_shape_roundtrip(tmp_path, dtype, shape):
+    data = np.arange(int(np.prod(shape)), dtype=np.float64).reshape(shape) * 1.5 - 2
+    t = rg.tensor(data).to(dtype)
+    out = roundtrip(t, tmp_path)
+    same(out, t)
+    out.add_(out) if dtype != rg.bool else out.logical_not_()  # loaded memory is writable
+
+
+def test_bare_scalars_and_tensors(tmp_path):
+    assert roundtrip(7, tmp_path) == 7 and roundtrip(None, tmp_path) is None and roundtrip("s", tmp_path) == "s"
+    same(roundtrip(rg.tensor(3.5), tmp_path), rg.tensor(3.5))
+
+
+def test_non_contiguous_tensors_save_their_values(tmp_path):
+    base = rg.arange(12.0).reshape(3, 4)
+    views = {"t": base.t(), "slice": base[1:, ::2], "expanded": rg.ones(3).expand(2, 3)}
+    out = roundtrip(views, tmp_path)
+    for key, view in views.items():
+        same(out[key], view)
+
+
+def test_requires_grad_parameters_and_shared_tensors(tmp_path):
+    p = nn.Parameter(rg.ones(2))
+    frozen = nn.Parameter(rg.zeros(1), requires_grad=False)
+    leaf = rg.ones(3, requires_grad=True)
+    out = roundtrip({"p": p, "frozen": frozen, "leaf": leaf, "again": leaf, "plain": rg.ones(1)}, tmp_path)
+    assert isinstance(out["p"], nn.Parameter) and out["p"].requires_grad
+    assert isinstance(out["frozen"], nn.Parameter) and not out["frozen"].requires_grad
+    assert out["leaf"].requires_grad and out["leaf"].is_leaf and not out["plain"].requires_grad
+    assert out["again"] is out["leaf"]  # one tensor saved twice loads as one object
+
+
+class Net(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(rg.randn(3, 2))
+        self.bias = nn.Parameter(rg.zeros(3))
+        self.register_buffer("steps", rg.tensor(0))
+        self.inner = Inner()
+
+
+class Inner(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.scale = nn.Parameter(rg.rand(4, dtype=rg.float64))
+
+
+def test_module_state_dict_roundtrip(tmp_path):
+    rg.manual_seed(0)
+    net = Net()
+    net.steps.add_(5)
+    state = net.state_dict()
+    path = tmp_path / "net.pt"  # the extension does not matter: save writes safetensors
+    save(state, path)
+    loaded = load(path)
+    assert type(loaded) is OrderedDict and list(loaded) == ["weight", "bias", "steps", "inner.scale"]
+    for key in state:
+        same(loaded[key], state[key])
+    fresh = Net()
+    fresh.load_state_dict(loaded)
+    same(fresh.weight.detach(), net.weight.detach())
+    assert fresh.steps.item() == 5 and fresh.inner.scale.dtype == rg.float64
+    # a flat state dict is an ordinary safetensors file: its keys are the tensor names
+    plain = safetensors.numpy.load_file(str(path))
+    assert sorted(plain) == sorted(state)
+    np.testing.assert_array_equal(plain["inner.scale"], state["inner.scale"].numpy())
+
+
+def test_optimizer_like_state_dict_roundtrip(tmp_path):
+    state = {
+        "state": {0: {"step": rg.tensor(3.0), "exp_avg": rg.ones(2, 2)}, 1: {"step": rg.tensor(3.0)}},
+        "param_groups": [{"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "amsgrad": False,
+                          "foreach": None, "params": [0, 1]}],
+    }
+    out = roundtrip(state, tmp_path)
+    assert list(out["state"]) == [0, 1] and out["param_groups"] == state["param_groups"]
+    same(out["state"][0]["exp_avg"], state["state"][0]["exp_avg"])
+
+
+def test_file_objects(tmp_path):
+    buf = io.BytesIO()
+    save({"x": rg.arange(3)}, buf)
+    buf.seek(0)
+    same(load(buf)["x"], rg.arange(3))
+    with open(tmp_path / "f.bin", "wb") as fh:
+        save([rg.ones(1)], fh)
+    with open(tmp_path / "f.bin", "rb") as fh:
+        same(load(fh)[0], rg.ones(1))
+
+
+def test_tensor_names_avoid_collisions(tmp_path):
+    obj = {"a": {"b": rg.ones(1)}, "a.b": rg.zeros(1), "__metadata__": rg.full((1,), 2.0)}
+    out = roundtrip(obj, tmp_path)
+    assert out["a"]["b"].item() == 1 and out["a.b"].item() == 0 and out["__metadata__"].item() == 2
+
+
+def test_save_rejects_what_it_cannot_store(tmp_path):
+    with pytest.raises(TypeError, match="can't save an object of type object at 'a.0'"):
+        save({"a": [object()]}, tmp_path / "x")
+    with pytest.raises(TypeError, match="tensors can't be dict keys"):
+        save({rg.ones(1): 1}, tmp_path / "x")
+    loop: list = []
+    loop.append(loop)
+    with pytest.raises(ValueError, match="contains itself"):
+        save(loop, tmp_path / "x")
+
+
+def test_map_location(tmp_path):
+    path = tmp_path / "m"
+    save({"x": rg.ones(2)}, path)
+    assert load(path, map_location="cpu")["x"].device == rg.device("cpu")
+    assert load(path, map_location=rg.device("cpu"))["x"].sum().item() == 2
+    seen = []
+    load(path, map_location=lambda storage, loc: seen.append(loc))
+    assert seen == ["cpu"]
+    with pytest.raises(RuntimeError, match="CUDA"):
+        load(path, map_location="cuda")
+    with pytest.raises(RuntimeError, match="pickle_module"):
+        load(path, pickle_module=pickle)
+
+
+# --- PyTorch zip checkpoints written by hand (no PyTorch needed) ---------------------------------
+
+def _text(s: str) -> bytes:
+    raw = s.encode()
+    return b"X" + struct.pack("<I", len(raw)) + raw
+
+
+def _int(n: int) -> bytes:
+    return b"J" + struct.pack("<i", n)
+
+
+def _ints(values) -> bytes:
+    return b"(" + b"".join(_int(v) for v in values) + b"t"
+
+
+def _tensor_pickle(key="0", numel=6, offset=0, size=(2, 3), stride=(3, 1), storage="FloatStorage",
+                   location="cpu") -> bytes:
+    """Protocol-2 opcodes for `_rebuild_tensor_v2(storage, offset, size, stride, False, OrderedDict())`."""
+    pid = b"(" + _text("storage") + f"ctorch\n{storage}\n".encode() + _text(key) + _text(location) + _int(numel) + b"t"
+    hooks = b"ccollections\nOrderedDict\n)R"
+    args = b"(" + pid + b"Q" + _int(offset) + _ints(size) + _ints(stride) + b"\x89" + hooks + b"t"
+    return b"ctorch._utils\n_rebuild_tensor_v2\n" + args + b"R"
+
+
+def _dict_pickle(entries: dict[str, bytes]) -> bytes:
+    return b"\x80\x02}(" + b"".join(_text(k) + v for k, v in entries.items()) + b"u."
+
+
+def write_pt(path, payload: bytes, storages: dict[str, bytes], prefix: str = "archive", byteorder: str = "little"):
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(f"{prefix}/data.pkl", payload)
+        z.writestr(f"{prefix}/byteorder", byteorder)
+        z.writestr(f"{prefix}/version", "3\n")
+        for key, raw in storages.items():
+            z.writestr(f"{prefix}/data/{key}", raw)
+
+
+def test_handwritten_pt_with_strides_offsets_and_shared_storage(tmp_path):
+    flat = np.arange(12, dtype=np.float32)
+    payload = _dict_pickle({
+        "full": _tensor_pickle(numel=12, size=(3, 4), stride=(4, 1)),
+        "t": _tensor_pickle(numel=12, size=(4, 3), stride=(1, 4)),
+        "window": _tensor_pickle(numel=12, offset=5, size=(2, 2), stride=(4, 1)),
+        "expanded": _tensor_pickle(numel=12, size=(2, 3), stride=(0, 1)),
+        "empty": _tensor_pickle(numel=12, offset=12, size=(0, 5), stride=(5, 1)),
+    })
+    path = tmp_path / "anything.bin"
+    write_pt(path, payload, {"0": flat.tobytes()}, prefix="model")
+    out = load(path)
+    full = flat.reshape(3, 4)
+    np.testing.assert_array_equal(out["full"].numpy(), full)
+    np.testing.assert_array_equal(out["t"].numpy(), full.T)
+    assert out["t"].stride() == (1, 4) and out["expanded"].stride() == (0, 1)
+    np.testing.assert_array_equal(out["window"].numpy(), full[1:3, 1:3])
+    assert out["empty"].shape == (0, 5) and out["full"].dtype == rg.float32
+    out["full"][0, 0] = 100.0  # tensors on one storage share memory, as after torch.load
+    assert out["t"][0, 0].item() == 100.0
+
+
+def test_handwritten_pt_big_endian_and_int_storage(tmp_path):
+    payload = _dict_pickle({"i": _tensor_pickle(numel=3, size=(3,), stride=(1,), storage="LongStorage")})
+    write_pt(tmp_path / "be.pt", payload, {"0": np.array([1, -2, 3], ">i8").tobytes()}, byteorder="big")
+    same(load(tmp_path / "be.pt")["i"], rg.tensor([1, -2, 3]))
+
+
+def test_handwritten_pt_map_location(tmp_path):
+    payload = _dict_pickle({"x": _tensor_pickle(numel=2, size=(2,), stride=(1,), location="cuda:0")})
+    path = tmp_path / "gpu.pt"
+    write_pt(path, payload, {"0": np.ones(2, np.float32).tobytes()})
+    with pytest.raises(RuntimeError, match="saved on 'cuda:0'.*map_location='cpu'"):
+        load(path)
+    assert load(path, map_location="cpu")["x"].tolist() == [1.0, 1.0]
+    assert load(path, map_location={"cuda:0": "cpu"})["x"].tolist() == [1.0, 1.0]
+    doubled = load(path, map_location=lambda storage, loc: storage * 2)
+    assert doubled["x"].tolist() == [2.0, 2.0]
+
+
+def _evil_reduce(cmd: str) -> bytes:
+    evil = type("Evil", (), {"__reduce__": lambda self: (os.system, (cmd,))})()
+    return pickle.dumps({"w": 1, "evil": evil}, protocol=2)
+
+
+MALICIOUS = [  # (payload for a shell command, the global that must be refused)
+    (_evil_reduce, f"{os.system.__module__}.system"),
+    (lambda cmd: b"\x80\x02cbuiltins\neval\n" + _text(f"__import__('os').system('{cmd}')") + b"\x85R.",
+     "builtins.eval"),
+    (lambda cmd: b"\x80\x02c__builtin__\ngetattr\n.", "builtins.getattr"),
+    (lambda cmd: b"(" + _text(cmd) + b"ios\nsystem\n.", "os.system"),  # protocol-0 INST opcode
+    (lambda cmd: b"\x80\x02ctorch._tensor\n_rebuild_from_type_v2\n(cposix\nsystem\n" + _text(cmd) + b"tR.",
+     "posix.system"),
+]
+
+
+@pytest.mark.parametrize("make, refused", MALICIOUS, ids=[r for _, r in MALICIOUS])
+def test_malicious_pickles_are_refused_without_running(tmp_path, make, refused):
+    marker = tmp_path / "pwned"
+    path = tmp_path / "evil.pt"
+    write_pt(path, make(f"touch {marker}"), {})
+    with pytest.raises(pickle.UnpicklingError, match=f"evil.pt: refused to load the global '{refused}'"):
+        load(path)
+    assert not marker.exists()
+
+
+def test_attributes_only_on_fresh_ordered_dicts(tmp_path):
+    metadata = b"}(" + _text("_metadata") + b"}(" + _text("") + b"K\x01uu"
+    write_pt(tmp_path / "ok.pt", b"\x80\x02ccollections\nOrderedDict\n)R" + metadata + b"b.", {})
+    loaded = load(tmp_path / "ok.pt")
+    assert type(loaded) is OrderedDict and loaded._metadata == {"": 1}  # as torch.load keeps it
+    # BUILD on a shared object (the float32 dtype, the Size class) would change it for everyone
+    for target in (b"ctorch\nfloat32\n", b"ctorch\nSize\n"):
+        payload = b"\x80\x02" + target + b"N}(" + _text("name") + _text("hacked") + b"u\x86b."
+        write_pt(tmp_path / "build.pt", payload, {})
+        with pytest.raises(pickle.UnpicklingError, match="build.pt: refused to set attributes"):
+            load(tmp_path / "build.pt")
+    assert rg.float32.name == "float32" and not hasattr(rg.Size, "name")
+    write_pt(tmp_path / "ext.pt", b"\x80\x02\x82\x01.", {})
+    with pytest.raises(pickle.UnpicklingError, match="refused the pickle EXT opcodes"):
+        load(tmp_path / "ext.pt")
+
+
+def test_unsupported_persistent_ids_and_storage_types(tmp_path):
+    write_pt(tmp_path / "c.pt", _dict_pickle({"c": _tensor_pickle(storage="ComplexFloatStorage")}), {"0": b"\0" * 48})
+    with pytest.raises(pickle.UnpicklingError, match="'torch.ComplexFloatStorage'.*no equivalent dtype"):
+        load(tmp_path / "c.pt")
+    bad_pid = b"\x80\x02" + _text("not-a-storage") + b"Q."
+    write_pt(tmp_path / "p.pt", bad_pid, {})
+    with pytest.raises(RuntimeError, match="p.pt: corrupt or truncated PyTorch checkpoint.*persistent id"):
+        load(tmp_path / "p.pt")
+
+
+@pytest.mark.parametrize("tensor, storage_bytes, message", [
+    (_tensor_pickle(numel=6, size=(4, 4), stride=(4, 1)), 24, "does not fit in storage '0' of 6 elements"),
+    (_tensor_pickle(numel=6, offset=5, size=(2,), stride=(1,)), 24, "does not fit in storage"),
+    (_tensor_pickle(numel=6, size=(2,), stride=(-1,)), 24, "invalid tensor layout"),
+    (_tensor_pickle(numel=6), 10, "holds 10 bytes but 6 elements of 4 bytes were expected"),
+    (_tensor_pickle(key="7"), 24, "storage 'archive/data/7' is missing"),
+])
+def test_inconsistent_tensor_records_are_errors(tmp_path, tensor, storage_bytes, message):
+    path = tmp_path / "bad.pt"
+    write_pt(path, _dict_pickle({"x": tensor}), {"0": b"\1" * storage_bytes})
+    with pytest.raises(RuntimeError, match=message) as info:
+        load(path)
+    assert "bad.pt" in str(info.value)
+
+
+# --- broken files --------------------------------------------------------------------------------
+
+def test_empty_and_unknown_files(tmp_path):
+    (tmp_path / "empty").write_bytes(b"")
+    with pytest.raises(RuntimeError, match="empty: the file is empty"):
+        load(tmp_path / "empty")
+    (tmp_path / "junk").write_bytes(b"hello world, not a checkpoint")
+    with pytest.raises(RuntimeError, match="junk: not a checkpoint retrograd can read"):
+        load(tmp_path / "junk")
+    with pytest.raises(FileNotFoundError):
+        load(tmp_path / "missing")
+
+
+def test_truncated_and_corrupt_safetensors(tmp_path):
+    path = tmp_path / "ok.safetensors"
+    save({"x": rg.arange(100.0), "y": [1, 2]}, path)
+    data = path.read_bytes()
+    for cut in (9, 40, len(data) - 1):
+        (tmp_path / "cut").write_bytes(data[:cut])
+        with pytest.raises(RuntimeError, match="cut: corrupt or truncated safetensors file"):
+            load(tmp_path / "cut")
+    (tmp_path / "flipped").write_bytes(data[:8] + b"[" + data[9:])
+    with pytest.raises(RuntimeError, match="flipped: not a checkpoint"):
+        load(tmp_path / "flipped")
+    bad = safetensors.numpy.save({"x": np.ones(1)}, metadata={"retrograd.structure": '{"tensor": "nope"}'})
+    (tmp_path / "meta").write_bytes(bad)
+    with pytest.raises(RuntimeError, match="meta: corrupt retrograd structure"):
+        load(tmp_path / "meta")
+
+
+def test_truncated_and_corrupt_zip(tmp_path):
+    path = tmp_path / "ok.pt"
+    write_pt(path, _dict_pickle({"x": _tensor_pickle()}), {"0": np.arange(6, dtype=np.float32).tobytes()})
+    data = path.read_bytes()
+    for cut in (4, len(data) // 2, len(data) - 10):
+        (tmp_path / "cut.pt").write_bytes(data[:cut])
+        with pytest.raises(RuntimeError, match="cut.pt: corrupt or truncated PyTorch checkpoint"):
+            load(tmp_path / "cut.pt")
+    write_pt(tmp_path / "pkl.pt", b"\x80\x02}(" + _text("x"), {})  # pickle cut short
+    with pytest.raises(RuntimeError, match="pkl.pt: corrupt or truncated PyTorch checkpoint"):
+        load(tmp_path / "pkl.pt")
+    with zipfile.ZipFile(tmp_path / "nopkl.pt", "w") as z:
+        z.writestr("archive/other", b"x")
+    with pytest.raises(RuntimeError, match="without data.pkl"):
+        load(tmp_path / "nopkl.pt")
+
+
+def test_safetensors_from_elsewhere_loads_as_a_flat_dict(tmp_path):
+    arrays = {"b": np.arange(4, dtype=np.int16), "a": np.ones((2, 2), np.float32)}
+    safetensors.numpy.save_file(arrays, str(tmp_path / "x.safetensors"))
+    out = load(tmp_path / "x.safetensors")
+    assert list(out) == ["a", "b"] and out["b"].dtype == rg.int16
+    np.testing.assert_array_equal(out["a"].numpy(), arrays["a"])
+
+
+# --- with PyTorch --------------------------------------------------------------------------------
+
+def _torch_model():
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.Linear(4, 2))
+    opt = torch.optim.Adam(model.parameters())
+    model(torch.randn(5, 3)).sum().backward()
+    opt.step()
+    return model, opt
+
+
+def _assert_matches_torch(ours, theirs) -> None:
+    pairs = [(ours, theirs)]
+    while pairs:
+        a, b = pairs.pop()
+        if isinstance(b, torch.Tensor):
+            assert a.dtype.name == str(b.dtype).split(".")[-1] and tuple(a.shape) == tuple(b.shape)
+            assert a.stride() == b.stride() and a.requires_grad == b.requires_grad
+            np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+        elif isinstance(b, dict):
+            assert type(a) is type(b) and list(a) == list(b)
+            pairs.extend((a[k], b[k]) for k in b)
+        elif isinstance(b, (list, tuple)):
+            assert type(a) is type(b) and len(a) == len(b)
+            pairs.extend(zip(a, b))
+        else:
+            assert a == b
+
+
+@needs_torch
+def test_torch_save_state_dicts_load_vs_torch(tmp_path):
+    model, opt = _torch_model()
+    blob = {"model": model.state_dict(), "opt": opt.state_dict(), "epoch": 3, "views": {
+        "t": torch.arange(12.0).reshape(3, 4).t(), "window": torch.arange(12.0).reshape(3, 4)[1:, 2:],
+        "half": torch.ones(2, dtype=torch.float16), "flags": torch.tensor([True, False]),
+        "grad": torch.ones(2, requires_grad=True), "long": torch.tensor([2**40]),
+    }}
+    torch.save(blob, tmp_path / "ckpt.pth")
+    ours = load(tmp_path / "ckpt.pth")
+    _assert_matches_torch(ours, torch.load(tmp_path / "ckpt.pth", weights_only=True))
+    net = torch.nn.Parameter(torch.ones(2))
+    torch.save({"p": net}, tmp_path / "param.pt")
+    p = load(tmp_path / "param.pt")["p"]
+    assert isinstance(p, nn.Parameter) and p.requires_grad  # torch.load(weights_only=True) gives a Parameter too
+
+
+@needs_torch
+def test_torch_save_state_dict_into_retrograd_module_vs_torch(tmp_path):
+    lin = torch.nn.Linear(2, 3)
+    torch.save(lin.state_dict(), tmp_path / "lin.pt")
+
+    class Lin(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.weight = nn.Parameter(rg.zeros(3, 2))
+            self.bias = nn.Parameter(rg.zeros(3))
+
+    ours = Lin()
+    ours.load_state_dict(load(tmp_path / "lin.pt"))
+    np.testing.assert_array_equal(ours.weight.detach().numpy(), lin.weight.detach().numpy())
+
+
+@needs_torch
+def test_torch_malicious_object_is_refused_vs_torch(tmp_path):
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    torch.save({"weights": torch.ones(2), "payload": Evil()}, tmp_path / "evil.pt")
+    with pytest.raises(pickle.UnpicklingError, match="refused to load the global .*system"):
+        load(tmp_path / "evil.pt")
+    torch.save(torch.nn.Linear(2, 2), tmp_path / "module.pt")
+    with pytest.raises(pickle.UnpicklingError, match="torch.nn.modules.linear.Linear"):
+        load(tmp_path / "module.pt")
+    assert not marker.exists()
+
+
+@needs_torch
+def test_torch_legacy_format_is_a_clear_error_vs_torch(tmp_path):
+    torch.save({"x": torch.ones(1)}, tmp_path / "old.pt", _use_new_zipfile_serialization=False)
+    with pytest.raises(RuntimeError, match="legacy .*not supported"):
+        load(tmp_path / "old.pt")
+
+
+@needs_torch
+def test_torch_safetensors_load_vs_torch(tmp_path):
+    import safetensors.torch
+
+    model, _ = _torch_model()
+    state = {k: v.contiguous() for k, v in model.state_dict().items()}
+    state["int8"] = torch.tensor([-3, 4], dtype=torch.int8)
+    safetensors.torch.save_file(state, str(tmp_path / "m.safetensors"))
+    ours = load(tmp_path / "m.safetensors")
+    _assert_matches_torch(ours, dict(sorted(state.items())))
+
+
+@needs_torch
+def test_bfloat16_loads_as_float32_vs_torch(tmp_path):
+    import safetensors.torch
+
+    bf = torch.tensor([1.5, -2.25, 3e38], dtype=torch.bfloat16)
+    torch.save({"bf": bf}, tmp_path / "bf.pt")
+    safetensors.torch.save_file({"bf": bf}, str(tmp_path / "bf.safetensors"))
+    for name in ("bf.pt", "bf.safetensors"):
+        with pytest.warns(UserWarning, match="no bfloat16"):
+            out = load(tmp_path / name)["bf"]
+        assert out.dtype == rg.float32
+        np.testing.assert_array_equal(out.numpy(), bf.float().numpy())
+
+
+@needs_torch
+def test_retrograd_file_loads_in_torch_vs_torch(tmp_path):
+    import safetensors.torch
+
+    state = OrderedDict([("w", rg.randn(3, 2)), ("n", rg.tensor([1, 2], dtype=rg.int32))])
+    save(state, tmp_path / "r.safetensors")
+    theirs = safetensors.torch.load_file(str(tmp_path / "r.safetensors"))
+    for key, value in state.items():
+        np.testing.assert_array_equal(theirs[key].numpy(), value.numpy())
