@@ -1093,3 +1093,18 @@ class TensorMethods:
 
     def baddbmm_(self, *args: Any, **kwargs: Any) -> Tensor:
         return _inplace.apply(self, _ops.baddbmm, *args, **kwargs)
+
+    def scatter_reduce(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.scatter_reduce(self, *args, **kwargs)
+
+    def index_put(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.index_put(self, *args, **kwargs)
+
+    def argwhere(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.argwhere(self, *args, **kwargs)
+
+    def scatter_reduce_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return _inplace.apply(self, _ops.scatter_reduce, *args, **kwargs)
+
+    def index_put_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return _inplace.apply(self, _ops.index_put, *args, **kwargs)

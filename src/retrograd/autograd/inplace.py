@@ -75,7 +75,7 @@ def commit(target: Tensor, result: Tensor) -> Tensor:
     if recorded:
         _snapshot_saved(node, target)
     _write(target, result._data)
-    target._fw_grad = result._fw_grad  # forward-mode tangent of the new value
+    _set_tangent(target, result._fw_grad)
     if recorded:
         if target._base is not None:
             _copy_slices(target, result)
@@ -126,6 +126,21 @@ def _snapshot_saved(node: Node, target: Tensor) -> None:
             if snapshot is None:
                 snapshot = Tensor._make(target._data.copy(), target._requires_grad, target._grad_fn, target._output_nr)
             saved[name] = SavedTensor(snapshot, False)
+
+
+def _set_tangent(target: Tensor, tangent: Tensor | None) -> None:
+    """Forward mode: the new value's tangent; a write through a view also lands in its base's tangent."""
+    base = target._base
+    if base is not None and (tangent is not None or base._fw_grad is not None):
+        from ..ops.creation import zeros_like
+
+        new = zeros_like(base) if base._fw_grad is None else base._fw_grad.clone()
+        region = replay(target._view_steps, new.detach())  # a view of new's memory
+        region._data[...] = 0 if tangent is None else tangent._data
+        base._fw_grad = new
+        if tangent is None:
+            tangent = zeros_like(target)
+    target._fw_grad = tangent
 
 
 class CopySlices(Node):
