@@ -42,7 +42,7 @@ class aminmax(NamedTuple):
 
 
 # the linear-algebra result types live with their ops; listed here like PyTorch's
-from .ops._linalg_util import (  # noqa: E402
+from .ops._linalg_util import (  # noqa: E402, F401  (re-exported)
     linalg_eigh,
     linalg_inv_ex,
     linalg_lstsq,

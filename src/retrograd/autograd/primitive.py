@@ -24,7 +24,7 @@ from .anomaly_mode import anomaly as _anomaly
 from .forward_ad import levels as _fw_levels
 from .forward_ad import propagate as _propagate_tangents
 from .grad_mode import state
-from .graph import Node, SavedTensor, grad_accumulator
+from .graph import Node, SavedTensor, _sequence, grad_accumulator
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -193,8 +193,11 @@ class OpNode(Node):
     __slots__ = ("op", "saved", "attrs", "shapes", "dtypes", "out_meta", "n_outputs")
 
     def __init__(self, op: Primitive, inputs: Sequence[Tensor], outputs: tuple, attrs: dict) -> None:
+        # Node.__init__ written out: this runs once per recorded op, so every call counts
         edges = tuple([edge(t) for t in inputs]) + op.constant_edges
-        super().__init__(edges)
+        self.next_functions = edges
+        self._seq = next(_sequence)
+        self._pre_hooks = self._post_hooks = self._tensor_hooks = self._metadata = None
         self.op = op
         self.n_outputs = op.n_outputs
         self.attrs = attrs
@@ -217,14 +220,15 @@ class OpNode(Node):
         return self.op.node_name
 
     def _lookup(self, name: str) -> Any:
+        attrs = self.attrs
+        if name in attrs:
+            return attrs[name]
         saved = self.saved.get(name)
         if saved is not None:
             if name == "out":
                 outs = tuple(s.unpack(self) for s in saved)
                 return outs[0] if len(outs) == 1 else outs
             return saved.unpack(self)
-        if name in self.attrs:
-            return self.attrs[name]
         if name.endswith("_shape"):
             return self.shapes[self.op.inputs.index(name[:-6])]
         raise RuntimeError(f"{self.name()}: saved value {name!r} is not available")
@@ -237,13 +241,16 @@ class OpNode(Node):
             if rule is None or self.next_functions[i][0] is None or (wanted and not wanted(i)):
                 results.append(None)
                 continue
-            grad = rule(g, *[self._lookup(n) for n in op.reads[i]])
-            if grad is not None:
+            reads = op.reads[i]
+            grad = rule(g, *[self._lookup(n) for n in reads]) if reads else rule(g)
+            if grad is not None and (grad._data.shape != self.shapes[i] or grad._data.dtype != self.dtypes[i]):
                 grad = _fit(grad, self.shapes[i], self.dtypes[i], self, i)
             results.append(grad)
         return tuple(results)
 
     def release(self) -> None:
+        if not self.saved:
+            return
         for s in self.saved.values():
             for x in s if isinstance(s, tuple) else (s,):
                 x.release()

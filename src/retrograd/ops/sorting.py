@@ -1,5 +1,192 @@
-"""(being written)"""
+"""Ordering: sort, argsort, msort, topk, kthvalue, median, nanmedian, mode.
+
+Every op here picks entries of its input, so its value is `gather(input, index)`
+and its gradient goes back to the picked positions (a scatter). Indices are
+computed on arrays in the wrapper, returned as int64 tensors without gradient.
+
+Order of equal values: sorting is stable (ties keep their input order; NaN
+sorts as the largest value), and topk/kthvalue pick by that stable order.
+PyTorch's CPU topk/kthvalue use an unstable selection, so among *equal* values
+its indices can differ from ours; the values are the same.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import Any
+
+from .. import return_types
+from ..autograd.primitive import Primitive
+from ..backend import namespace
+from ..tensor import Tensor
+from ._along import reduced_shape, selection
+from ._util import wrap_dim
+
+__all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode"]
+
+_sort_values = selection("SortBackward0")
+_topk_values = selection("TopkBackward0")
+_kthvalue_values = selection("KthvalueBackward0")
+_median_values = selection("MedianBackward1")
+_nanmedian_values = selection("NanmedianBackward1")
+_mode_values = selection("ModeBackward0")
+
+
+def _stable_order(xp: Any, a: Any, dim: int, descending: bool) -> Any:
+    """Stable argsort along `dim` (NaN last ascending, first descending; ties in input order)."""
+    if not descending:
+        return xp.argsort(a, axis=dim, kind="stable")
+    # sort the reversed input, reverse back: descending order with ties still in input order
+    reversed_order = xp.argsort(xp.flip(a, dim), axis=dim, kind="stable")
+    return (a.shape[dim] - 1) - xp.flip(reversed_order, dim)
+
+
+def _prepare(input: Tensor, dim: int) -> tuple[Any, Any, int]:
+    """(xp, the input's array with a 0-d input as 1-d, the wrapped dim)."""
+    a = input._data
+    return namespace(a), a.reshape(a.shape or (1,)), wrap_dim(dim, a.ndim)
+
+
+def _pair(kind: type, prim: Primitive, input: Tensor, index: Any, dim: int, shape: tuple) -> Any:
+    values = prim(input, index=index, dim=dim, shape=shape)
+    return kind(values, Tensor._make(index.reshape(shape).copy()))
+
+
+def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False, out: Any = None) -> Any:
+    """`(values, indices)` sorted along `dim`; always stable (equal values keep their order)."""
+    xp, a, d = _prepare(input, dim)
+    index = _stable_order(xp, a, d, descending)
+    return _pair(return_types.sort, _sort_values, input, index, d, input._data.shape)
+
+
+def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
+    """The indices (int64) that sort `input` along `dim`."""
+    xp, a, d = _prepare(input, dim)
+    return Tensor._make(_stable_order(xp, a, d, descending).reshape(input._data.shape))
+
+
+def msort(input: Tensor, *, out: Any = None) -> Tensor:
+    """`sort(input, dim=0).values`."""
+    return sort(input, 0).values
+
+
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *, out: Any = None) -> Any:
+    """The `k` largest (or smallest) values along `dim` and their indices, best first."""
+    xp, a, d = _prepare(input, dim)
+    if not 0 <= k <= a.shape[d]:
+        raise RuntimeError("selected index k out of range")
+    index = xp.take(_stable_order(xp, a, d, largest), xp.arange(k), axis=d)
+    shape = input._data.shape[:d] + (k,) + input._data.shape[d + 1 :] if input._data.ndim else ()
+    return _pair(return_types.topk, _topk_values, input, index, d, shape)
+
+
+def _check_reducible(name: str, a: Any, d: int) -> None:
+    if a.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
+def _pick(xp: Any, order: Any, position: Any, d: int) -> Any:
+    """The entries of `order` at `position` (an int or an array with size 1 along `d`)."""
+    if not isinstance(position, int):
+        return xp.take_along_axis(order, position, axis=d)
+    return xp.take(order, xp.asarray([position]), axis=d)
+
+
+def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False, *, out: Any = None) -> Any:
+    """The `k`-th smallest value along `dim` (k counts from 1) and its index."""
+    xp, a, d = _prepare(input, dim)
+    shape = reduced_shape(input._data.shape, (d,) if input._data.ndim else (), keepdim)
+    _check_reducible("kthvalue", a, d)
+    if not 1 <= k <= a.shape[d]:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    index = _pick(xp, _stable_order(xp, a, d, False), k - 1, d)
+    return _pair(return_types.kthvalue, _kthvalue_values, input, index, d, shape)
+
+
+def _median_index(xp: Any, a: Any, d: int, ignore_nan: bool) -> Any:
+    """Index of the lower median along `d`: NaN wins unless ignored (then only NaNs count as absent)."""
+    order = _stable_order(xp, a, d, False)
+    if a.dtype.kind != "f":
+        return _pick(xp, order, (a.shape[d] - 1) // 2, d)
+    valid = (a == a).sum(axis=d, keepdims=True)  # NaNs sort last: the first `valid` are numbers
+    if ignore_nan:
+        position = xp.where(valid > 0, (valid - 1) // 2, 0)
+    else:
+        position = xp.where(valid < a.shape[d], valid, (a.shape[d] - 1) // 2)  # first NaN, if any
+    return _pick(xp, order, position, d)
+
+
+def _full_median(xp: Any, a: Any, ignore_nan: bool) -> Any:
+    flat = xp.sort(a.reshape(-1))  # NaNs sort last
+    n = flat.size
+    if a.dtype.kind == "f":
+        n = int((flat == flat).sum())
+        if n == 0 or (n < flat.size and not ignore_nan):
+            return xp.asarray(xp.nan, dtype=a.dtype)
+    elif n == 0:  # PyTorch returns the dtype's smallest value here
+        return xp.asarray(xp.iinfo(a.dtype).min if a.dtype.kind in "iu" else False, dtype=a.dtype)
+    return flat[(n - 1) // 2].copy()
+
+
+def _evenly(g: Tensor, a: Tensor, out: Tensor) -> Tensor:
+    # a full median shares its gradient evenly among the entries equal to it (the NaNs if NaN)
+    mask = a.isnan() if bool(out._data != out._data) else a == out
+    return mask * (g / mask.sum())
+
+
+_median_all = Primitive(
+    "median", lambda xp, a: _full_median(xp, a, False), [lambda g, a, out: _evenly(g, a, out)],
+    node_name="MedianBackward0",
+)
+_nanmedian_all = Primitive(
+    "nanmedian", lambda xp, a: _full_median(xp, a, True), [lambda g, a, out: _evenly(g, a, out)],
+    node_name="NanmedianBackward0",
+)
+
+
+def _median(name: str, input: Tensor, dim: int | None, keepdim: bool) -> Any:
+    ignore_nan = name == "nanmedian"
+    if dim is None:
+        return (_nanmedian_all if ignore_nan else _median_all)(input)
+    xp, a, d = _prepare(input, dim)
+    _check_reducible(name, a, d)
+    shape = reduced_shape(input._data.shape, (d,) if input._data.ndim else (), keepdim)
+    index = _median_index(xp, a, d, ignore_nan)
+    prim = _nanmedian_values if ignore_nan else _median_values
+    return _pair(getattr(return_types, name), prim, input, index, d, shape)
+
+
+def median(input: Tensor, dim: int | None = None, keepdim: bool = False, *, out: Any = None) -> Any:
+    """The lower of the two middle values (NaN if any); with `dim`, `(values, indices)`."""
+    return _median("median", input, dim, keepdim)
+
+
+def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False, *, out: Any = None) -> Any:
+    """`median` ignoring NaN (NaN only where every value is NaN)."""
+    return _median("nanmedian", input, dim, keepdim)
+
+
+def _mode_index(xp: Any, a: Any, d: int) -> Any:
+    """Index of the most frequent value along `d`: the smallest such value, at its last occurrence."""
+    order = _stable_order(xp, a, d, False)
+    s = xp.moveaxis(xp.take_along_axis(a, order, axis=d), d, -1)
+    n = s.shape[-1]
+    starts = xp.ones(s.shape, dtype=bool)
+    starts[..., 1:] = s[..., 1:] != s[..., :-1]  # where a run of equal values begins
+    ends = xp.ones(s.shape, dtype=bool)
+    ends[..., :-1] = starts[..., 1:]
+    position = xp.arange(n)
+    first = xp.maximum.accumulate(xp.where(starts, position, 0), axis=-1)
+    last = xp.flip(xp.minimum.accumulate(xp.flip(xp.where(ends, position, n), -1), axis=-1), -1)
+    best = xp.argmax(last - first, axis=-1)[..., None]  # longest run; the first one is the smallest value
+    run_end = xp.take_along_axis(last, best, axis=-1)
+    # stable order: the last entry of a run is the value's last occurrence in the input
+    return xp.take_along_axis(order, xp.moveaxis(run_end, -1, d), axis=d)
+
+
+def mode(input: Tensor, dim: int = -1, keepdim: bool = False, *, out: Any = None) -> Any:
+    """The most frequent value along `dim` (the smallest on a tie) and the index of its last occurrence."""
+    xp, a, d = _prepare(input, dim)
+    _check_reducible("mode", a, d)
+    shape = reduced_shape(input._data.shape, (d,) if input._data.ndim else (), keepdim)
+    return _pair(return_types.mode, _mode_values, input, _mode_index(xp, a, d), d, shape)
+
