@@ -33,7 +33,7 @@ from .dtypes import (
 )
 from .tensor import Size, Tensor, is_tensor
 from . import autograd, ops, linalg, nn, return_types
-from . import utils
+from . import optim, utils
 from .serialization import load, save
 from . import random as random
 from ._printing import get_printoptions, set_printoptions

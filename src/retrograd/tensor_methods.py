@@ -1108,3 +1108,15 @@ class TensorMethods:
 
     def index_put_(self, *args: Any, **kwargs: Any) -> Tensor:
         return _inplace.apply(self, _ops.index_put, *args, **kwargs)
+
+    def mode(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.mode(self, *args, **kwargs)
+
+    def msort(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.msort(self, *args, **kwargs)
+
+    def cumsum_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return _inplace.apply(self, _ops.cumsum, *args, **kwargs)
+
+    def cumprod_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return _inplace.apply(self, _ops.cumprod, *args, **kwargs)

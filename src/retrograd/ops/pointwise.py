@@ -157,10 +157,19 @@ ceil = _same_dtype_unary("ceil", lambda xp, a: xp.ceil(a) if a.dtype.kind == "f"
 trunc = _same_dtype_unary("trunc", lambda xp, a: xp.trunc(a) if a.dtype.kind == "f" else a.copy(), lambda g: g * 0)
 fix = trunc
 frac = _same_dtype_unary("frac", lambda xp, a: a - xp.trunc(a), lambda g: g)  # a - trunc(a)
-sign = _same_dtype_unary("sign", lambda xp, a: xp.sign(a) if a.dtype != bool else a.copy(), lambda g: g * 0)
+sign = _same_dtype_unary("sign", lambda xp, a: _sign(xp, a), lambda g: g * 0)
 sgn = sign
 abs = _same_dtype_unary("abs", lambda xp, a: xp.abs(a), lambda g, a: g * a.sign())  # sign a (0 at 0)
 absolute = abs
+
+
+def _sign(xp: Any, a: Any) -> Any:
+    # PyTorch's sign(nan) is 0, so abs and norms give 0 gradients there, not NaN
+    if a.dtype == bool:
+        return a.copy()
+    if a.dtype.kind == "f":
+        return xp.where(a != a, xp.zeros((), a.dtype), xp.sign(a))
+    return xp.sign(a)
 
 
 def _sigmoid(xp: Any, a: Any) -> Any:

@@ -1,0 +1,187 @@
+"""The in-place building blocks every optimizer update is written with.
+
+An update rule is written once and runs on two kinds of operands:
+
+* backend arrays (the normal path): `p._data`, `p.grad._data` and the state
+  buffers' arrays are changed in place with NumPy's augmented assignments and
+  `out=` arguments, so a step allocates only the temporaries its formula needs
+  and records nothing; the caller bumps the tensors' version counters after.
+* retrograd Tensors (`differentiable=True`): the same statements become
+  recorded in-place tensor ops, so autograd can differentiate through a step.
+
+`xp` is the math namespace of the operands: the backend module (NumPy) for
+arrays, `TENSOR_MATH` for tensors. The helpers mirror PyTorch's fused in-place
+ops and evaluate in the same order, so results agree to the last rounding step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import ops as _ops
+from ..backend import namespace
+from ..tensor import Tensor
+
+
+class _TensorMath:
+    """The few array functions an update needs, on retrograd Tensors (recorded).
+
+    Update rules change these functions' results in place (`denom += eps`), so a
+    result is never a tensor that its own backward reads: it is copied into `out`
+    or cloned, as PyTorch's differentiable code paths clone.
+    """
+
+    @staticmethod
+    def _put(out: Tensor | None, value: Tensor) -> Tensor:
+        if out is None:
+            return value.clone()
+        out[...] = value
+        return out
+
+    def sqrt(self, x: Tensor, out: Tensor | None = None) -> Tensor:
+        return self._put(out, _ops.sqrt(x))
+
+    def reciprocal(self, x: Tensor, out: Tensor | None = None) -> Tensor:
+        return self._put(out, _ops.reciprocal(x))
+
+    def abs(self, x: Tensor, out: Tensor | None = None) -> Tensor:
+        return self._put(out, _ops.abs(x))
+
+    def maximum(self, a: Tensor, b: Tensor, out: Tensor | None = None) -> Tensor:
+        # maximum's backward reads its inputs; writing into one of them needs a copy first.
+        a = a.clone() if out is a else a
+        return self._put(out, _ops.maximum(a, b))
+
+    def copy(self, x: Tensor) -> Tensor:
+        # PyTorch starts the momentum buffer from `grad.detach().clone()`, also when differentiable.
+        return x.detach().clone()
+
+
+TENSOR_MATH = _TensorMath()
+
+
+def add_scaled_(target: Any, other: Any, alpha: Any) -> None:
+    """target += alpha * other (PyTorch's `target.add_(other, alpha=alpha)`)."""
+    target += other * alpha
+
+
+def addcmul_(target: Any, t1: Any, t2: Any, value: Any) -> None:
+    """target += value * t1 * t2, evaluated as PyTorch's `addcmul_` does."""
+    tmp = t1 * value
+    tmp *= t2
+    target += tmp
+
+
+def addcdiv_(target: Any, t1: Any, t2: Any, value: Any) -> None:
+    """target += value * t1 / t2, evaluated as PyTorch's `addcdiv_` does."""
+    tmp = t1 * value
+    tmp /= t2
+    target += tmp
+
+
+def lerp_(start: Any, end: Any, weight: Any) -> None:
+    """start = start + weight * (end - start), with PyTorch's two-sided formula.
+
+    For weight >= 0.5 PyTorch computes `end - (end - start) * (1 - weight)`, which
+    is exact at weight == 1; keeping both branches keeps the roundings equal.
+    """
+    diff = end - start
+    if weight < 0.5:
+        diff *= weight
+        start += diff
+    else:
+        diff *= weight - 1
+        diff += end
+        start[...] = diff
+
+
+def scalar(x: Any) -> Any:
+    """A hyper-parameter as a Python number (a one-element Tensor becomes its value)."""
+    return x.item() if isinstance(x, Tensor) else x
+
+
+def squeeze_scalar(x: Any) -> Any:
+    """PyTorch's `_to_scalar`: a one-element Tensor hyper-parameter becomes 0-d."""
+    if isinstance(x, Tensor) and x.dim() != 0:
+        return x.reshape(())
+    return x
+
+
+def math_of(fast: bool, p: Tensor) -> Any:
+    """The namespace an update uses: the backend module for arrays, TENSOR_MATH for tensors."""
+    return namespace(p._data) if fast else TENSOR_MATH
+
+
+def operands(fast: bool, *tensors: Tensor | None) -> list[Any]:
+    """What an update rule works on: the tensors' arrays (fast path) or the tensors themselves."""
+    if not fast:
+        return list(tensors)
+    return [None if t is None else t._data for t in tensors]
+
+
+def touch(*tensors: Tensor | None) -> None:
+    """Bump version counters after arrays were changed in place, so stale saved tensors are caught."""
+    for t in tensors:
+        if t is not None:
+            t._version.value += 1
+
+
+def advance_step(step_t: Tensor) -> float:
+    """`step_t += 1` on the 0-d step counter; returns the new count as a Python float."""
+    step_t._data += 1
+    step_t._version.value += 1
+    return float(step_t._data)
+
+
+_CAPTURABLE_DEVICES = ["cuda", "xpu", "hpu", "privateuseone", "xla"]
+
+
+def check_capturable(capturable: bool, what: str = "params and state_steps", supports_xla: bool = True) -> None:
+    """capturable=True needs an accelerator; retrograd's tensors are on the CPU, so it fails as PyTorch's does."""
+    if capturable:
+        devices = _CAPTURABLE_DEVICES if supports_xla else _CAPTURABLE_DEVICES[:-1]
+        raise AssertionError(f"If capturable=True, {what} must be on supported devices: {devices}.")
+
+
+_FUSED_DEVICES = ["mps", "cuda", "xpu", "hpu", "cpu", "mtia", "privateuseone"]
+
+
+def check_fused_param(p: Tensor) -> None:
+    """fused=True runs on CPU but only for floating-point parameters."""
+    if not p.is_floating_point():
+        raise RuntimeError(
+            "`fused=True` requires all the params to be floating point Tensors of "
+            f"supported devices: {_FUSED_DEVICES} but {p.dtype} and {p.device.type}"
+        )
+
+
+def check_fused_flags(fused: bool | None, differentiable: bool, foreach: bool | None) -> None:
+    """The flag combinations PyTorch refuses when fused=True."""
+    if fused:
+        if differentiable:
+            raise RuntimeError("`fused` does not support `differentiable`")
+        if foreach:
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+
+def check_lr(lr: Any) -> None:
+    """The learning-rate checks every optimizer starts with."""
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {lr}")
+
+
+def check_betas(betas: tuple) -> None:
+    """Both betas in [0, 1)."""
+    for i in (0, 1):
+        if not 0.0 <= betas[i] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {betas[i]}")
+
+
+def check_nonnegative(**values: Any) -> None:
+    """'Invalid <name> value: <v>' for a negative hyper-parameter (eps reads 'epsilon')."""
+    for name, v in values.items():
+        if not 0.0 <= v:
+            label = "epsilon" if name == "eps" else name
+            raise ValueError(f"Invalid {label} value: {v}")

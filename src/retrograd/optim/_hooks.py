@@ -1,0 +1,79 @@
+"""Step hooks of the optimizers: per-instance and global, run around every `step()`.
+
+Every Optimizer subclass's `step` is wrapped once, when the class is created
+(`Optimizer.__init_subclass__`), so hooks also run for user-written optimizers,
+and `optimizer._opt_called` tells the lr schedulers that a step happened.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import OrderedDict
+from collections.abc import Callable
+from itertools import chain
+from typing import Any
+
+from ..autograd.graph import RemovableHandle
+
+
+class HookHandle(RemovableHandle):
+    """Handle for a hook kept in an ordered dict under an integer id; `remove()` drops it."""
+
+    __slots__ = ("id",)
+    _next_id = 0
+
+    def __init__(self, hooks: dict) -> None:
+        super().__init__(hooks, None)  # type: ignore[arg-type]
+        self.id = HookHandle._next_id
+        HookHandle._next_id += 1
+
+    def remove(self) -> None:
+        self._hooks.pop(self.id, None)  # type: ignore[call-arg]
+
+
+_global_step_pre_hooks: OrderedDict[int, Callable] = OrderedDict()
+_global_step_post_hooks: OrderedDict[int, Callable] = OrderedDict()
+
+
+def register_optimizer_step_pre_hook(hook: Callable) -> RemovableHandle:
+    """Register `hook(optimizer, args, kwargs)` to run before every optimizer's step."""
+    handle = HookHandle(_global_step_pre_hooks)
+    _global_step_pre_hooks[handle.id] = hook
+    return handle
+
+
+def register_optimizer_step_post_hook(hook: Callable) -> RemovableHandle:
+    """Register `hook(optimizer, args, kwargs)` to run after every optimizer's step."""
+    handle = HookHandle(_global_step_post_hooks)
+    _global_step_post_hooks[handle.id] = hook
+    return handle
+
+
+def with_step_hooks(step: Callable) -> Callable:
+    """Wrap a subclass's `step` so step hooks run around it and schedulers see it was called."""
+
+    @functools.wraps(step)
+    def hooked_step(*args: Any, **kwargs: Any) -> Any:
+        self = args[0]
+        if self.__dict__.get("_inside_step", False):  # a subclass's step calling super().step()
+            return step(*args, **kwargs)
+        self._inside_step = True
+        try:
+            for hook in chain(_global_step_pre_hooks.values(), self._optimizer_step_pre_hooks.values()):
+                result = hook(self, args, kwargs)
+                if result is not None:
+                    if not (isinstance(result, tuple) and len(result) == 2):
+                        raise RuntimeError(
+                            f"{step} must return None or a tuple of (new_args, new_kwargs), but got {result}."
+                        )
+                    args, kwargs = result
+            out = step(*args, **kwargs)
+            self._opt_called = True  # read by lr_scheduler's step-order warning
+            for hook in chain(self._optimizer_step_post_hooks.values(), _global_step_post_hooks.values()):
+                hook(self, args, kwargs)
+            return out
+        finally:
+            self._inside_step = False
+
+    hooked_step.hooked = True  # type: ignore[attr-defined]
+    return hooked_step

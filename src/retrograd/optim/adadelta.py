@@ -1,0 +1,110 @@
+"""Adadelta: step sizes from running averages of squared gradients and squared updates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..ops.creation import zeros_like
+from ..tensor import Tensor
+from . import _functional as F
+from .optimizer import Optimizer, new_scalar_state
+
+__all__ = ["Adadelta"]
+
+
+class Adadelta(Optimizer):
+    """Adadelta, as `torch.optim.Adadelta` (lr defaults to 1.0).
+
+    v ← ρv + (1-ρ)g²,  Δ = √(u + eps)/√(v + eps) · g,  u ← ρu + (1-ρ)Δ²,  p ← p - lr·Δ.
+    """
+
+    _GROUP_FALLBACKS = {"foreach": None, "maximize": False, "differentiable": False, "capturable": False}
+    _SCALAR_STATE = ("step",)
+
+    def __init__(
+        self,
+        params: Any,
+        lr: float | Tensor = 1.0,
+        rho: float = 0.9,
+        eps: float = 1e-6,
+        weight_decay: float = 0,
+        foreach: bool | None = None,
+        *,
+        capturable: bool = False,
+        maximize: bool = False,
+        differentiable: bool = False,
+    ) -> None:
+        F.check_lr(lr)
+        if not 0.0 <= rho <= 1.0:
+            raise ValueError(f"Invalid rho value: {rho}")
+        F.check_nonnegative(eps=eps, weight_decay=weight_decay)
+        defaults = {
+            "lr": lr,
+            "rho": rho,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "maximize": maximize,
+            "capturable": capturable,
+            "foreach": foreach,
+            "differentiable": differentiable,
+        }
+        super().__init__(params, defaults)
+
+    def step(self, closure: Any = None) -> Any:
+        """Perform one optimization step; `closure` re-evaluates the model and returns the loss."""
+        return self._step_groups(closure)
+
+    def _update_group(self, group: dict[str, Any]) -> None:
+        params = [p for p in group["params"] if p._grad is not None]
+        for p in params:
+            state = self.state[p]
+            if len(state) == 0:
+                state["step"] = new_scalar_state(0.0)
+                state["square_avg"] = zeros_like(p)
+                state["acc_delta"] = zeros_like(p)
+        if params:
+            F.check_capturable(group["capturable"], supports_xla=False)
+        fast = not group["differentiable"]
+        lr = F.scalar(group["lr"]) if fast else F.squeeze_scalar(group["lr"])
+        for p in params:
+            state = self.state[p]
+            F.advance_step(state["step"])
+            buffers = (state["square_avg"], state["acc_delta"])
+            adadelta_update(
+                F.math_of(fast, p), *F.operands(fast, p, p._grad, *buffers),
+                lr=lr, rho=group["rho"], eps=group["eps"], weight_decay=group["weight_decay"],
+                maximize=group["maximize"],
+            )  # fmt: skip
+            if fast:
+                F.touch(p, *buffers)
+
+
+def adadelta_update(
+    xp: Any,
+    param: Any,
+    grad: Any,
+    square_avg: Any,
+    acc_delta: Any,
+    *,
+    lr: Any,
+    rho: float,
+    eps: float,
+    weight_decay: float,
+    maximize: bool,
+) -> None:
+    """One Adadelta step on one parameter, in place."""
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        grad = grad + param * weight_decay
+    square_avg *= rho
+    F.addcmul_(square_avg, grad, grad, 1 - rho)
+    std = square_avg + eps
+    std = xp.sqrt(std, out=std)
+    delta = acc_delta + eps
+    delta = xp.sqrt(delta, out=delta)
+    delta /= std
+    delta *= grad
+    acc_delta *= rho
+    F.addcmul_(acc_delta, delta, delta, 1 - rho)
+    F.add_scaled_(param, delta, -lr)

@@ -1,0 +1,113 @@
+"""Adagrad: per-coordinate learning rates from the running sum of squared gradients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..ops.creation import full_like
+from ..tensor import Tensor
+from . import _functional as F
+from .optimizer import Optimizer, new_scalar_state
+
+__all__ = ["Adagrad"]
+
+
+class Adagrad(Optimizer):
+    """Adagrad, as `torch.optim.Adagrad`.
+
+    s ← s + g²,  p ← p - clr · g/(√s + eps)  with  clr = lr / (1 + (t-1)·lr_decay).
+    The state of every parameter is created at construction (s starts at
+    initial_accumulator_value), as PyTorch does.
+    """
+
+    _GROUP_FALLBACKS = {"foreach": None, "maximize": False, "differentiable": False, "fused": None}
+    _SCALAR_STATE = ("step",)
+
+    def __init__(
+        self,
+        params: Any,
+        lr: float | Tensor = 1e-2,
+        lr_decay: float = 0,
+        weight_decay: float = 0,
+        initial_accumulator_value: float = 0,
+        eps: float = 1e-10,
+        foreach: bool | None = None,
+        *,
+        maximize: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+    ) -> None:
+        F.check_lr(lr)
+        F.check_nonnegative(
+            lr_decay=lr_decay, weight_decay=weight_decay, initial_accumulator_value=initial_accumulator_value, eps=eps
+        )
+        defaults = {
+            "lr": lr,
+            "lr_decay": lr_decay,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "initial_accumulator_value": initial_accumulator_value,
+            "foreach": foreach,
+            "maximize": maximize,
+            "differentiable": differentiable,
+            "fused": fused,
+        }
+        super().__init__(params, defaults)
+        F.check_fused_flags(fused, differentiable, foreach)
+        for group in self.param_groups:
+            for p in group["params"]:
+                self._fill_state(self.state[p], p, group)
+
+    def _fill_state(self, state: dict[str, Any], p: Tensor, group: dict[str, Any]) -> None:
+        state["step"] = new_scalar_state(0.0, group["fused"])
+        # PyTorch reads the accumulator start from the defaults, not from the group.
+        state["sum"] = full_like(p, self.defaults["initial_accumulator_value"])
+
+    def step(self, closure: Any = None) -> Any:
+        """Perform one optimization step; `closure` re-evaluates the model and returns the loss."""
+        return self._step_groups(closure)
+
+    def _update_group(self, group: dict[str, Any]) -> None:
+        fast = not group["differentiable"]
+        lr = F.scalar(group["lr"]) if fast else F.squeeze_scalar(group["lr"])
+        for p in group["params"]:
+            if p._grad is None:
+                continue
+            if group["fused"]:
+                F.check_fused_param(p)
+            state = self.state[p]
+            if len(state) == 0:
+                self._fill_state(state, p, group)
+            step = F.advance_step(state["step"])
+            adagrad_update(
+                F.math_of(fast, p), *F.operands(fast, p, p._grad, state["sum"]), step=step,
+                lr=lr, lr_decay=group["lr_decay"], eps=group["eps"], weight_decay=group["weight_decay"],
+                maximize=group["maximize"],
+            )  # fmt: skip
+            if fast:
+                F.touch(p, state["sum"])
+
+
+def adagrad_update(
+    xp: Any,
+    param: Any,
+    grad: Any,
+    state_sum: Any,
+    *,
+    step: float,
+    lr: Any,
+    lr_decay: float,
+    eps: float,
+    weight_decay: float,
+    maximize: bool,
+) -> None:
+    """One Adagrad step on one parameter, in place."""
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        grad = grad + param * weight_decay
+    clr = lr / (1 + (step - 1) * lr_decay)
+    F.addcmul_(state_sum, grad, grad, 1)
+    std = xp.sqrt(state_sum)
+    std += eps
+    F.addcdiv_(param, grad, std, -clr)

@@ -1,0 +1,198 @@
+"""Adam and AdamW: adaptive moment estimation, with L2 or decoupled weight decay."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..ops.creation import zeros_like
+from ..tensor import Tensor
+from . import _functional as F
+from .optimizer import Optimizer, new_scalar_state
+
+__all__ = ["Adam", "AdamW"]
+
+
+class Adam(Optimizer):
+    """Adam, as `torch.optim.Adam`.
+
+    m ← β₁m + (1-β₁)g,  v ← β₂v + (1-β₂)g²,  p ← p - lr/(1-β₁ᵗ) · m / (√v/√(1-β₂ᵗ) + eps).
+    amsgrad uses the running maximum of v; decoupled_weight_decay multiplies p by
+    (1 - lr·λ) first (AdamW) instead of adding λ·p to g.
+    """
+
+    _GROUP_FALLBACKS = {
+        "amsgrad": False,
+        "maximize": False,
+        "foreach": None,
+        "capturable": False,
+        "differentiable": False,
+        "decoupled_weight_decay": False,
+        "fused": None,
+    }
+    _SCALAR_STATE = ("step",)
+
+    def __init__(
+        self,
+        params: Any,
+        lr: float | Tensor = 1e-3,
+        betas: tuple[float | Tensor, float | Tensor] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        amsgrad: bool = False,
+        *,
+        foreach: bool | None = None,
+        maximize: bool = False,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+        decoupled_weight_decay: bool = False,
+    ) -> None:
+        _check_tensor_hyper(lr, betas, foreach, capturable)
+        F.check_lr(lr)
+        F.check_nonnegative(eps=eps)
+        F.check_betas(betas)
+        F.check_nonnegative(weight_decay=weight_decay)
+        if not (
+            (isinstance(betas[0], float) and isinstance(betas[1], float))
+            or (isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor))
+        ):
+            raise ValueError("betas must be either both floats or both Tensors")
+        for i, beta in enumerate(betas):
+            if isinstance(beta, Tensor):
+                if not capturable and foreach:
+                    raise ValueError(f"betas[{i}] as a Tensor is not supported for capturable=False and foreach=True")
+                if beta.numel() != 1:
+                    raise ValueError(f"Tensor betas[{i}] must be 1-element")
+        defaults = {
+            "lr": lr,
+            "betas": tuple(F.squeeze_scalar(b) for b in betas),
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "amsgrad": amsgrad,
+            "maximize": maximize,
+            "foreach": foreach,
+            "capturable": capturable,
+            "differentiable": differentiable,
+            "fused": fused,
+            "decoupled_weight_decay": decoupled_weight_decay,
+        }
+        super().__init__(params, defaults)
+        F.check_fused_flags(fused, differentiable, foreach)
+
+    def step(self, closure: Any = None) -> Any:
+        """Perform one optimization step; `closure` re-evaluates the model and returns the loss."""
+        return self._step_groups(closure)
+
+    def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        state = self.state[p]
+        if len(state) == 0:
+            if group["fused"]:
+                F.check_fused_param(p)
+            state["step"] = new_scalar_state(0.0, group["fused"])
+            state["exp_avg"] = zeros_like(p)
+            state["exp_avg_sq"] = zeros_like(p)
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = zeros_like(p)
+        if group["differentiable"] and state["step"].requires_grad:
+            raise RuntimeError("`requires_grad` is not supported for `step` in differentiable mode")
+        if group["foreach"] and isinstance(group["lr"], Tensor) and not group["capturable"]:
+            raise RuntimeError("lr as a Tensor is not supported for capturable=False and foreach=True")
+        return state
+
+    def _update_group(self, group: dict[str, Any]) -> None:
+        params = [p for p in group["params"] if p._grad is not None]
+        states = [self._init_state(p, group) for p in params]
+        if params:
+            F.check_capturable(group["capturable"])
+        fast = not group["differentiable"]
+        convert = F.scalar if fast else F.squeeze_scalar
+        lr = convert(group["lr"])
+        beta1, beta2 = (convert(b) for b in group["betas"])
+        for p, state in zip(params, states):
+            step = F.advance_step(state["step"])
+            tensors = (p, p._grad, state["exp_avg"], state["exp_avg_sq"], state.get("max_exp_avg_sq"))
+            adam_update(
+                F.math_of(fast, p), *F.operands(fast, *tensors), step=step,
+                lr=lr, beta1=beta1, beta2=beta2, eps=group["eps"], weight_decay=group["weight_decay"],
+                decoupled=group["decoupled_weight_decay"], maximize=group["maximize"],
+            )  # fmt: skip
+            if fast:
+                F.touch(p, *tensors[2:])
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (default 1e-2), as `torch.optim.AdamW`."""
+
+    def __init__(
+        self,
+        params: Any,
+        lr: float | Tensor = 1e-3,
+        betas: tuple[float | Tensor, float | Tensor] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+        foreach: bool | None = None,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+    ) -> None:
+        super().__init__(
+            params, lr, betas, eps, weight_decay, amsgrad,
+            foreach=foreach, maximize=maximize, capturable=capturable,
+            differentiable=differentiable, fused=fused, decoupled_weight_decay=True,
+        )  # fmt: skip
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group["decoupled_weight_decay"] = True
+
+
+def _check_tensor_hyper(lr: Any, betas: tuple, foreach: bool | None, capturable: bool) -> None:
+    if isinstance(lr, Tensor):
+        if foreach and not capturable:
+            raise ValueError("lr as a Tensor is not supported for capturable=False and foreach=True")
+        if lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+
+
+def adam_update(
+    xp: Any,
+    param: Any,
+    grad: Any,
+    exp_avg: Any,
+    exp_avg_sq: Any,
+    max_exp_avg_sq: Any,
+    *,
+    step: float,
+    lr: Any,
+    beta1: Any,
+    beta2: Any,
+    eps: float,
+    weight_decay: float,
+    decoupled: bool,
+    maximize: bool,
+) -> None:
+    """One Adam/AdamW step on one parameter, in place (max_exp_avg_sq is None without amsgrad)."""
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        if decoupled:
+            param *= 1 - lr * weight_decay
+        else:
+            grad = grad + param * weight_decay
+    F.lerp_(exp_avg, grad, 1 - beta1)
+    exp_avg_sq *= beta2
+    F.addcmul_(exp_avg_sq, grad, grad, 1 - beta2)
+    step_size = lr / (1 - beta1**step)
+    bias_correction2_sqrt = (1 - beta2**step) ** 0.5
+    second = exp_avg_sq
+    if max_exp_avg_sq is not None:
+        xp.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
+        second = max_exp_avg_sq
+    denom = xp.sqrt(second)
+    denom /= bias_correction2_sqrt
+    denom += eps
+    F.addcdiv_(param, exp_avg, denom, -step_size)

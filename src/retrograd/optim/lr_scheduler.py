@@ -1,0 +1,39 @@
+"""retrograd.optim.lr_scheduler: learning-rate schedules, as `torch.optim.lr_scheduler`.
+
+The classes live in small modules (`_lr_base`, `_lr_simple`, `_lr_composite`,
+`_lr_cyclic`); this module is their public face.
+"""
+
+from ._lr_base import LRScheduler
+from ._lr_composite import ChainedScheduler, ReduceLROnPlateau, SequentialLR
+from ._lr_cyclic import CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR
+from ._lr_simple import (
+    ConstantLR,
+    CosineAnnealingLR,
+    ExponentialLR,
+    LambdaLR,
+    LinearLR,
+    MultiplicativeLR,
+    MultiStepLR,
+    PolynomialLR,
+    StepLR,
+)
+
+__all__ = [
+    "LambdaLR",
+    "MultiplicativeLR",
+    "StepLR",
+    "MultiStepLR",
+    "ConstantLR",
+    "LinearLR",
+    "ExponentialLR",
+    "SequentialLR",
+    "CosineAnnealingLR",
+    "ChainedScheduler",
+    "ReduceLROnPlateau",
+    "CyclicLR",
+    "CosineAnnealingWarmRestarts",
+    "OneCycleLR",
+    "PolynomialLR",
+    "LRScheduler",
+]

@@ -1,0 +1,131 @@
+"""RMSprop: divide the gradient by a running root mean square of recent gradients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..ops.creation import zeros_like
+from ..tensor import Tensor
+from . import _functional as F
+from .optimizer import Optimizer, new_scalar_state
+
+__all__ = ["RMSprop"]
+
+
+class RMSprop(Optimizer):
+    """RMSprop, as `torch.optim.RMSprop`.
+
+    v ← αv + (1-α)g²; centered subtracts the squared running mean of g; then
+    p ← p - lr·g/(√v + eps), or with momentum μ: b ← μb + g/(√v + eps), p ← p - lr·b.
+    """
+
+    _GROUP_FALLBACKS = {
+        "momentum": 0,
+        "centered": False,
+        "foreach": None,
+        "maximize": False,
+        "differentiable": False,
+        "capturable": False,
+    }
+    _SCALAR_STATE = ("step",)
+
+    def __init__(
+        self,
+        params: Any,
+        lr: float | Tensor = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        momentum: float = 0,
+        centered: bool = False,
+        capturable: bool = False,
+        foreach: bool | None = None,
+        maximize: bool = False,
+        differentiable: bool = False,
+    ) -> None:
+        F.check_lr(lr)
+        F.check_nonnegative(eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
+        defaults = {
+            "lr": lr,
+            "momentum": momentum,
+            "alpha": alpha,
+            "eps": eps,
+            "centered": centered,
+            "weight_decay": weight_decay,
+            "capturable": capturable,
+            "foreach": foreach,
+            "maximize": maximize,
+            "differentiable": differentiable,
+        }
+        super().__init__(params, defaults)
+
+    def step(self, closure: Any = None) -> Any:
+        """Perform one optimization step; `closure` re-evaluates the model and returns the loss."""
+        return self._step_groups(closure)
+
+    def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        state = self.state[p]
+        if len(state) == 0:
+            state["step"] = new_scalar_state(0.0)
+            state["square_avg"] = zeros_like(p)
+            if group["momentum"] > 0:
+                state["momentum_buffer"] = zeros_like(p)
+            if group["centered"]:
+                state["grad_avg"] = zeros_like(p)
+        return state
+
+    def _update_group(self, group: dict[str, Any]) -> None:
+        params = [p for p in group["params"] if p._grad is not None]
+        states = [self._init_state(p, group) for p in params]
+        if params:
+            F.check_capturable(group["capturable"])
+        fast = not group["differentiable"]
+        lr = F.scalar(group["lr"]) if fast else F.squeeze_scalar(group["lr"])
+        for p, state in zip(params, states):
+            F.advance_step(state["step"])
+            buffers = (state["square_avg"], state.get("grad_avg"), state.get("momentum_buffer"))
+            rmsprop_update(
+                F.math_of(fast, p), *F.operands(fast, p, p._grad, *buffers),
+                lr=lr, alpha=group["alpha"], eps=group["eps"], weight_decay=group["weight_decay"],
+                momentum=group["momentum"], maximize=group["maximize"],
+            )  # fmt: skip
+            if fast:
+                F.touch(p, *buffers)
+
+
+def rmsprop_update(
+    xp: Any,
+    param: Any,
+    grad: Any,
+    square_avg: Any,
+    grad_avg: Any,
+    momentum_buffer: Any,
+    *,
+    lr: Any,
+    alpha: float,
+    eps: float,
+    weight_decay: float,
+    momentum: float,
+    maximize: bool,
+) -> None:
+    """One RMSprop step on one parameter, in place (grad_avg is None unless centered)."""
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        grad = grad + param * weight_decay
+    square_avg *= alpha
+    F.addcmul_(square_avg, grad, grad, 1 - alpha)
+    if grad_avg is not None:
+        F.lerp_(grad_avg, grad, 1 - alpha)
+        avg = square_avg * 1  # a fresh copy: the variance estimate is built in place on it
+        F.addcmul_(avg, grad_avg, grad_avg, -1)
+        avg = xp.sqrt(avg, out=avg)
+    else:
+        avg = xp.sqrt(square_avg)
+    avg += eps
+    if momentum > 0:
+        momentum_buffer *= momentum
+        F.addcdiv_(momentum_buffer, grad, avg, 1)
+        F.add_scaled_(param, momentum_buffer, -lr)
+    else:
+        F.addcdiv_(param, grad, avg, -lr)

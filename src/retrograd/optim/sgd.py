@@ -1,0 +1,116 @@
+"""SGD: stochastic gradient descent with optional momentum, dampening and Nesterov."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..tensor import Tensor
+from . import _functional as F
+from .optimizer import Optimizer
+
+__all__ = ["SGD"]
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent (optionally with momentum), as `torch.optim.SGD`.
+
+    With momentum μ and dampening τ: b ← μ·b + (1-τ)·g (b starts at g), then
+    p ← p - lr·(g + μ·b if nesterov else b). weight_decay adds λ·p to g first.
+    """
+
+    _GROUP_FALLBACKS = {"nesterov": False, "maximize": False, "foreach": None, "differentiable": False, "fused": False}
+
+    def __init__(
+        self,
+        params: Any,
+        lr: float | Tensor = 1e-3,
+        momentum: float = 0,
+        dampening: float = 0,
+        weight_decay: float | Tensor = 0,
+        nesterov: bool = False,
+        *,
+        maximize: bool = False,
+        foreach: bool | None = None,
+        differentiable: bool = False,
+        fused: bool | None = None,
+    ) -> None:
+        if isinstance(lr, Tensor) and lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = {
+            "lr": lr,
+            "momentum": momentum,
+            "dampening": dampening,
+            "weight_decay": weight_decay,
+            "nesterov": nesterov,
+            "maximize": maximize,
+            "foreach": foreach,
+            "differentiable": differentiable,
+            "fused": fused,
+        }
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, defaults)
+        F.check_fused_flags(fused, differentiable, foreach)
+
+    def step(self, closure: Any = None) -> Any:
+        """Perform one optimization step; `closure` re-evaluates the model and returns the loss."""
+        return self._step_groups(closure)
+
+    def _update_group(self, group: dict[str, Any]) -> None:
+        fast = not group["differentiable"]
+        convert = F.scalar if fast else F.squeeze_scalar
+        lr, weight_decay = convert(group["lr"]), convert(group["weight_decay"])
+        momentum = group["momentum"]
+        for p in group["params"]:
+            if p._grad is None:
+                continue
+            if group["fused"]:
+                F.check_fused_param(p)
+            # PyTorch keeps no state at all when momentum is 0.
+            state = self.state[p] if momentum != 0 else {}
+            old = state.get("momentum_buffer")
+            param, grad, buf = F.operands(fast, p, p._grad, old)
+            new = sgd_update(
+                F.math_of(fast, p), param, grad, buf,
+                lr=lr, weight_decay=weight_decay, momentum=momentum, dampening=group["dampening"],
+                nesterov=group["nesterov"], maximize=group["maximize"],
+            )  # fmt: skip
+            if momentum != 0 and old is None:
+                state["momentum_buffer"] = Tensor._make(new) if fast else new
+            if fast:
+                F.touch(p, old)
+
+
+def sgd_update(
+    xp: Any,
+    param: Any,
+    grad: Any,
+    buf: Any,
+    *,
+    lr: Any,
+    weight_decay: Any,
+    momentum: float,
+    dampening: float,
+    nesterov: bool,
+    maximize: bool,
+) -> Any:
+    """One SGD step on one parameter, in place; returns the momentum buffer (new on the first step)."""
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        grad = grad + param * weight_decay
+    if momentum != 0:
+        if buf is None:
+            buf = xp.copy(grad)
+        else:
+            buf *= momentum
+            F.add_scaled_(buf, grad, 1 - dampening)
+        grad = grad + buf * momentum if nesterov else buf
+    F.add_scaled_(param, grad, -lr)
+    return buf
