@@ -1,0 +1,320 @@
+"""nn.RNN / LSTM / GRU and the cells: against PyTorch (weights copied) and on their own.
+
+Tests named `*_vs_torch` load the torch module's state_dict into the retrograd one,
+run the same float64 inputs and compare outputs, final states, and the gradients of
+the inputs, the initial states and every parameter; they skip without PyTorch.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+from retrograd.autograd import gradcheck, gradgradcheck
+
+from .nn_compare import compare_modules, load_from_torch, make_inputs, torch
+
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+
+L, N, H_IN, H = 5, 3, 4, 6
+
+# (class, constructor kwargs) for the layers
+LAYERS = [
+    ("RNN", {}),
+    ("RNN", {"nonlinearity": "relu"}),
+    ("LSTM", {}),
+    ("GRU", {}),
+]
+# constructor options combined with each layer
+CONFIGS = [
+    {},
+    {"num_layers": 2},
+    {"bidirectional": True},
+    {"batch_first": True},
+    {"bias": False},
+    {"num_layers": 2, "bidirectional": True, "batch_first": True},
+    {"num_layers": 3, "bidirectional": True, "bias": False},
+]
+
+
+def _pair(name: str, kwargs: dict) -> tuple:
+    t_mod = getattr(torch.nn, name)(H_IN, H, **kwargs).double()
+    r_mod = getattr(rg.nn, name)(H_IN, H, **kwargs).double()
+    load_from_torch(r_mod, t_mod)
+    return t_mod, r_mod
+
+
+def _state_shapes(name: str, kwargs: dict, batched: bool = True) -> list:
+    """Shapes of (x, h0[, c0]) for a module built with kwargs."""
+    dirs_layers = kwargs.get("num_layers", 1) * (2 if kwargs.get("bidirectional") else 1)
+    if batched:
+        x = (N, L, H_IN) if kwargs.get("batch_first") else (L, N, H_IN)
+        h = (dirs_layers, N, kwargs.get("proj_size") or H)
+        c = (dirs_layers, N, H)
+    else:
+        x, h, c = (L, H_IN), (dirs_layers, kwargs.get("proj_size") or H), (dirs_layers, H)
+    return [x, h, c] if name == "LSTM" else [x, h]
+
+
+def _run_vs_torch(name: str, kwargs: dict, with_state: bool, batched: bool = True) -> None:
+    t_mod, r_mod = _pair(name, kwargs)
+    shapes = _state_shapes(name, kwargs, batched)
+    t_in, r_in = make_inputs(shapes, seed=len(str(kwargs)))
+    if not with_state:
+        compare_modules(t_mod, r_mod, t_in[:1], r_in[:1])
+    elif name == "LSTM":
+        call = lambda m, x, h, c: m(x, (h, c))  # noqa: E731
+        compare_modules(t_mod, r_mod, t_in, r_in, call)
+    else:
+        compare_modules(t_mod, r_mod, t_in, r_in)
+
+
+@needs_torch
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda c: "-".join(f"{k}={v}" for k, v in c.items()) or "default")
+@pytest.mark.parametrize("name,extra", LAYERS, ids=["rnn_tanh", "rnn_relu", "lstm", "gru"])
+@pytest.mark.parametrize("with_state", [False, True], ids=["no_h0", "h0"])
+def test_layer_vs_torch(name, extra, config, with_state):
+    _run_vs_torch(name, {**extra, **config}, with_state)
+
+
+@needs_torch
+@pytest.mark.parametrize("config", [{}, {"num_layers": 2, "bidirectional": True}, {"batch_first": True}])
+@pytest.mark.parametrize("name,extra", LAYERS, ids=["rnn_tanh", "rnn_relu", "lstm", "gru"])
+@pytest.mark.parametrize("with_state", [False, True], ids=["no_h0", "h0"])
+def test_unbatched_layer_vs_torch(name, extra, config, with_state):
+    _run_vs_torch(name, {**extra, **config}, with_state, batched=False)
+
+
+@needs_torch
+@pytest.mark.parametrize("config", [{}, {"num_layers": 2, "bidirectional": True, "batch_first": True}, {"bias": False}])
+@pytest.mark.parametrize("with_state", [False, True], ids=["no_h0", "h0"])
+def test_lstm_projection_vs_torch(config, with_state):
+    _run_vs_torch("LSTM", {"proj_size": 3, **config}, with_state)
+
+
+@needs_torch
+@pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
+def test_eval_mode_and_dropout_vs_torch(name):
+    # dropout is off in eval mode; in training p=1 zeroes the inputs of layer 2 deterministically
+    kwargs = {"num_layers": 2, "dropout": 1.0}
+    t_mod, r_mod = _pair(name, kwargs)
+    t_in, r_in = make_inputs(_state_shapes(name, kwargs)[:1])
+    compare_modules(t_mod, r_mod, t_in, r_in)
+    t_in, r_in = make_inputs(_state_shapes(name, kwargs)[:1])
+    compare_modules(t_mod.eval(), r_mod.eval(), t_in, r_in)
+
+
+CELLS = [("RNNCell", {}), ("RNNCell", {"nonlinearity": "relu"}), ("LSTMCell", {}), ("GRUCell", {})]
+
+
+@needs_torch
+@pytest.mark.parametrize("name,extra", CELLS, ids=["rnn_tanh", "rnn_relu", "lstm", "gru"])
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("batched", [True, False])
+@pytest.mark.parametrize("with_state", [False, True], ids=["no_hx", "hx"])
+def test_cell_vs_torch(name, extra, bias, batched, with_state):
+    t_mod = getattr(torch.nn, name)(H_IN, H, bias=bias, **extra).double()
+    r_mod = getattr(rg.nn, name)(H_IN, H, bias=bias, **extra).double()
+    load_from_torch(r_mod, t_mod)
+    lead = (N,) if batched else ()
+    shapes = [lead + (H_IN,), lead + (H,), lead + (H,)]
+    t_in, r_in = make_inputs(shapes if name == "LSTMCell" else shapes[:2])
+    if not with_state:
+        compare_modules(t_mod, r_mod, t_in[:1], r_in[:1])
+    elif name == "LSTMCell":
+        compare_modules(t_mod, r_mod, t_in, r_in, lambda m, x, h, c: m(x, (h, c)))
+    else:
+        compare_modules(t_mod, r_mod, t_in, r_in)
+
+
+@needs_torch
+def test_cell_unrolled_equals_layer_vs_torch():
+    # the cell applied step by step reproduces the one-layer module (as in PyTorch)
+    t_cell = torch.nn.GRUCell(H_IN, H).double()
+    r_cell = rg.nn.GRUCell(H_IN, H).double()
+    load_from_torch(r_cell, t_cell)
+    r_layer = rg.nn.GRU(H_IN, H).double()
+    r_layer.load_state_dict({f"{k}_l0": v for k, v in r_cell.state_dict().items()})
+    x = rg.tensor(np.random.default_rng(1).standard_normal((L, N, H_IN)))
+    h = rg.zeros(N, H, dtype=rg.float64)
+    for t in range(L):
+        h = r_cell(x[t], h)
+    np.testing.assert_allclose(r_layer(x)[1][0].detach().numpy(), h.detach().numpy(), atol=1e-12)
+
+
+REPR_CASES = [
+    ("RNN", (10, 20), {}),
+    ("RNN", (10, 20, 2), {"nonlinearity": "relu", "dropout": 0.5}),
+    ("LSTM", (10, 20), {"num_layers": 2, "batch_first": True}),
+    ("LSTM", (10, 20), {"proj_size": 5, "bias": False, "bidirectional": True}),
+    ("GRU", (3, 4), {"num_layers": 2, "dropout": 0.25, "bidirectional": True, "batch_first": True}),
+    ("RNNCell", (3, 4), {"nonlinearity": "relu", "bias": False}),
+    ("LSTMCell", (3, 4), {}),
+    ("GRUCell", (3, 4), {"bias": False}),
+]
+
+
+@needs_torch
+@pytest.mark.parametrize("name,args,kwargs", REPR_CASES)
+def test_repr_and_state_dict_keys_vs_torch(name, args, kwargs):
+    t_mod = getattr(torch.nn, name)(*args, **kwargs)
+    r_mod = getattr(rg.nn, name)(*args, **kwargs)
+    assert repr(r_mod) == repr(t_mod)
+    assert list(r_mod.state_dict()) == list(t_mod.state_dict())
+    for (rn, rp), (tn, tp) in zip(r_mod.named_parameters(), t_mod.named_parameters()):
+        assert rn == tn and tuple(rp.shape) == tuple(tp.shape) and rp.dtype == rg.float32
+    if hasattr(t_mod, "all_weights"):
+        assert [[tuple(p.shape) for p in g] for g in r_mod.all_weights] == [
+            [tuple(p.shape) for p in g] for g in t_mod.all_weights
+        ]
+
+
+def _error(fn):
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - we compare whatever was raised
+        # dtypes print as retrograd.float64 where PyTorch prints torch.float64
+        return type(e).__name__, str(e).replace("torch.", "retrograd.")
+    return None
+
+
+ERROR_CASES = [
+    ("LSTM", (3, 4), lambda m: m.randn(2, 3, 3, 1)),
+    ("LSTM", (3, 4), lambda m: m.randn(2, 3, 5)),
+    ("LSTM", (3, 4), lambda m: m.randn(2, 3, 3, dtype=m.float64)),
+    ("LSTM", (3, 4), lambda m: (m.randn(2, 3, 3), (m.randn(1, 3, 4), m.randn(1, 2, 4)))),
+    ("LSTM", (3, 4), lambda m: (m.randn(2, 3, 3), (m.randn(1, 2, 4), m.randn(1, 3, 4)))),
+    ("LSTM", (3, 4), lambda m: (m.randn(2, 3, 3), (m.randn(3, 4), m.randn(3, 4)))),
+    ("LSTM", (3, 4), lambda m: (m.randn(2, 3), (m.randn(1, 1, 4), m.randn(1, 1, 4)))),
+    ("GRU", (3, 4), lambda m: m.randn(2, 3, 3, 1)),
+    ("GRU", (3, 4), lambda m: (m.randn(2, 3, 3), m.randn(2, 3, 4))),
+    ("GRU", (3, 4), lambda m: (m.randn(2, 3, 3), m.randn(3, 4))),
+    ("RNN", (3, 4), lambda m: m.randn(2, 3, 3, 1)),
+    ("RNN", (3, 4), lambda m: (m.randn(2, 3), m.randn(1, 1, 4))),
+    ("LSTMCell", (4, 3), lambda m: m.randn(2, 5)),
+    ("LSTMCell", (4, 3), lambda m: (m.randn(2, 4), (m.randn(3, 3), m.randn(3, 3)))),
+    ("LSTMCell", (4, 3), lambda m: (m.randn(2, 4), (m.randn(2, 3), m.randn(2, 2)))),
+    ("LSTMCell", (4, 3), lambda m: m.randn(2, 4, 1)),
+    ("GRUCell", (4, 3), lambda m: (m.randn(2, 4), m.randn(2, 2))),
+    ("GRUCell", (4, 3), lambda m: (m.randn(4), m.randn(1, 2, 3))),
+    ("RNNCell", (4, 3), lambda m: (m.randn(2, 4), m.randn(1, 3))),
+]
+
+
+@needs_torch
+@pytest.mark.parametrize("case", range(len(ERROR_CASES)))
+def test_forward_errors_vs_torch(case):
+    name, args, make = ERROR_CASES[case]
+
+    def run(m):
+        module = getattr(m.nn, name)(*args)
+        inputs = make(m)
+        return _error(lambda: module(*inputs) if isinstance(inputs, tuple) else module(inputs))
+
+    assert run(rg) == run(torch)
+
+
+CONSTRUCTOR_ERRORS = [
+    ("RNN", (3, 4), {"nonlinearity": "sigmoid"}),
+    ("RNN", (3, 4), {"proj_size": 2}),
+    ("GRU", (3, 4), {"proj_size": 2}),
+    ("LSTM", (3, 4), {"proj_size": 4}),
+    ("LSTM", (3, 4), {"proj_size": -1}),
+    ("LSTM", (3, 4), {"dropout": 1.5}),
+    ("LSTM", (3, 4), {"dropout": True}),
+    ("LSTM", (3, 0), {}),
+    ("LSTM", (0, 4), {}),
+    ("LSTM", (3.0, 4), {}),
+    ("LSTM", (3, 4), {"num_layers": 0}),
+    ("LSTM", (3, 4), {"bias": 1}),
+    ("LSTM", (3, 4), {"batch_first": None}),
+]
+
+
+@needs_torch
+@pytest.mark.parametrize("name,args,kwargs", CONSTRUCTOR_ERRORS)
+def test_constructor_errors_vs_torch(name, args, kwargs):
+    def run(m):
+        return _error(lambda: getattr(m.nn, name)(*args, **kwargs))
+
+    assert run(rg) == run(torch)
+
+
+# --- without PyTorch ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
+def test_shapes_and_float32(name):
+    mod = getattr(rg.nn, name)(H_IN, H, num_layers=2, bidirectional=True, batch_first=True)
+    out, state = mod(rg.randn(N, L, H_IN))
+    h = state[0] if name == "LSTM" else state
+    assert tuple(out.shape) == (N, L, 2 * H) and out.dtype == rg.float32
+    assert tuple(h.shape) == (4, N, H) and h.dtype == rg.float32
+    # the final forward state equals the last time step of the output, the backward one the first
+    np.testing.assert_allclose(out[:, -1, :H].detach().numpy(), h[2].detach().numpy(), rtol=1e-6)
+    np.testing.assert_allclose(out[:, 0, H:].detach().numpy(), h[3].detach().numpy(), rtol=1e-6)
+
+
+def test_default_init_range_and_count():
+    mod = rg.nn.LSTM(3, 16, num_layers=2, bidirectional=True)
+    bound = 1 / 4
+    names = [n for n, _ in mod.named_parameters()]
+    assert len(names) == 16 and names[:4] == ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]
+    assert names[4] == "weight_ih_l0_reverse" and tuple(mod.weight_ih_l1.shape) == (64, 32)
+    for p in mod.parameters():
+        a = p.detach().numpy()
+        assert a.min() >= -bound and a.max() <= bound and a.std() > 0.05
+
+
+def test_dropout_warning_and_training_dropout():
+    with pytest.warns(UserWarning, match="dropout option adds dropout after all but last"):
+        rg.nn.GRU(3, 4, dropout=0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mod = rg.nn.GRU(3, 4, num_layers=2, dropout=0.5)
+    x = rg.randn(L, N, 3)
+    out_eval = mod.eval()(x)[0]
+    np.testing.assert_array_equal(out_eval.detach().numpy(), mod(x)[0].detach().numpy())
+    mod.train()
+    if not hasattr(rg.nn.functional, "dropout"):
+        pytest.skip("F.dropout not available yet")
+    assert not np.allclose(mod(x)[0].detach().numpy(), out_eval.detach().numpy())
+
+
+@pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
+def test_gradcheck_and_gradgradcheck(name):
+    mod = getattr(rg.nn, name)(2, 3, bidirectional=True).double()
+    x = rg.randn(3, 2, 2, dtype=rg.float64, requires_grad=True)
+    w = mod.weight_hh_l0_reverse.detach().clone().requires_grad_(True)
+    assert gradcheck(lambda x: mod(x)[0], (x,))
+    assert gradgradcheck(lambda x: mod(x)[0].tanh(), (x,))
+    assert gradcheck(lambda w: _with_weight(mod, "weight_hh_l0_reverse", w, x), (w,))
+
+
+def _with_weight(mod, name, w, x):
+    """The module's output with parameter `name` replaced by the tensor w (so w gets the gradient)."""
+    saved = mod._parameters[name]
+    mod._parameters[name] = w
+    try:
+        return mod(x)[0]
+    finally:
+        mod._parameters[name] = saved
+
+
+@pytest.mark.parametrize("name", ["RNNCell", "LSTMCell", "GRUCell"])
+def test_cell_gradgradcheck(name):
+    cell = getattr(rg.nn, name)(2, 3).double()
+    x = rg.randn(2, 2, dtype=rg.float64, requires_grad=True)
+    h = rg.randn(2, 3, dtype=rg.float64, requires_grad=True)
+    state = (h, h * 0.5) if name == "LSTMCell" else h
+
+    def f(x, h):
+        out = cell(x, (h, h * 0.5) if name == "LSTMCell" else h)
+        return out[1] if name == "LSTMCell" else out
+
+    assert tuple(f(x, h).shape) == (2, 3) and state is not None
+    assert gradcheck(f, (x, h))
+    assert gradgradcheck(f, (x, h))
