@@ -191,8 +191,8 @@ class SafeUnpickler(pickle._Unpickler):  # type: ignore[name-defined,misc]
         return self._storage(kind, key, location, numel)
 
     def _load_build(self) -> None:
-        state = self.stack.pop()
-        inst = self.stack[-1]
+        state = self.stack.pop()  # type: ignore[attr-defined, assignment]
+        inst = self.stack[-1]  # type: ignore[attr-defined, assignment]
         plain = isinstance(state, dict) and all(isinstance(k, str) for k in state)
         if type(inst) is not collections.OrderedDict or not plain:
             raise RefusedPickle(
@@ -207,9 +207,9 @@ class SafeUnpickler(pickle._Unpickler):  # type: ignore[name-defined,misc]
         raise RefusedPickle(f"{self._source}: refused the pickle EXT opcodes (copyreg extension registry)")
 
     dispatch = dict(pickle._Unpickler.dispatch)  # type: ignore[attr-defined]
-    dispatch[pickle.BUILD[0]] = _load_build
+    dispatch[pickle.BUILD[0]] = _load_build  # type: ignore[attr-defined, assignment]
     for _ext in (pickle.EXT1, pickle.EXT2, pickle.EXT4):
-        dispatch[_ext[0]] = _load_ext
+        dispatch[_ext[0]] = _load_ext  # type: ignore[attr-defined, assignment]
     del _ext
 
 

@@ -19,7 +19,7 @@ class dtype:
     """A tensor element type, printed as `retrograd.<name>`."""
 
     __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "_category")
-    _category: builtins_int_type
+    _category: builtins.int
 
     def __init__(self, name: str, np_dtype: type, category: int) -> None:
         self.name = name

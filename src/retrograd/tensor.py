@@ -455,7 +455,7 @@ class Tensor(TensorMethods):
     def __iter__(self) -> Iterator[Tensor]:
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return iter(_ops.unbind(self, 0))
+        return iter(_ops.unbind(self, 0))  # type: ignore[attr-defined]
 
     def __bool__(self) -> builtins.bool:
         if self._data.size != 1:

@@ -100,11 +100,11 @@ def run(
     reachable.update((n, 0) for n in root_nodes)
     _tasks.append(_Task(next(_task_ids), reachable))
     needed = _needed(order, targets) if targets is not None else None
-    buffers: dict[Node, list] = {}
+    buffers: dict[Node, list[Any]] = {}
     for (node, nr), g in zip(roots, root_grads):
         buf = buffers.setdefault(node, [None] * node.n_outputs)
         buf[nr] = _add(buf[nr], g)
-    captured: dict[tuple[Node, int], Tensor] = {}
+    captured: dict[tuple[Node, int], Any] = {}
     heap: list = []
     for node in buffers:
         if deps.get(node, 0) == 0:
@@ -114,7 +114,7 @@ def run(
     try:
         while heap:
             node = heapq.heappop(heap)[2]
-            grads = buffers.pop(node, None) or [None] * node.n_outputs
+            grads = buffers.pop(node) if node in buffers else [None] * node.n_outputs
             if node._tensor_hooks or node._pre_hooks or type(node) is AccumulateGrad:
                 grads = _call_pre_hooks(node, grads)
             if targets is not None and node in targets:
@@ -126,10 +126,10 @@ def run(
                 if child is None:
                     continue
                 if g is not None:
-                    buf = buffers.get(child)
-                    if buf is None:
-                        buf = buffers[child] = [None] * child.n_outputs
-                    buf[nr] = g if buf[nr] is None else buf[nr] + g
+                    pending = buffers.get(child)
+                    if pending is None:
+                        pending = buffers[child] = [None] * child.n_outputs
+                    pending[nr] = g if pending[nr] is None else pending[nr] + g
                 left = deps[child] - 1
                 deps[child] = left
                 if left == 0:
@@ -258,7 +258,7 @@ def _root_grads(outputs: tuple, grads: tuple, create_graph: bool) -> list:
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {out.dtype}")
             g = ones_like(out)
         elif not isinstance(g, type(out)):
-            from ..tensor import tensor
+            from ..ops.creation import tensor
 
             g = tensor(g, dtype=out.dtype)
         if g.shape != out.shape:
@@ -293,7 +293,6 @@ def backward(
     if retain_graph is None:
         retain_graph = create_graph
     roots = _roots(outputs)
-    targets = None
     if inputs is not None:
         inputs = _as_tuple(inputs)
         if not inputs:

@@ -79,7 +79,7 @@ class FunctionCtx(Node):
 
         if self._materialize:
             grads = [g if g is not None else zeros(shape, dtype=dt) for g, (shape, dt) in zip(grads, self._output_meta)]
-        result = self._fn_cls.backward(self, *grads)
+        result = self._fn_cls.backward(self, *grads)  # type: ignore[attr-defined]
         if not isinstance(result, tuple):
             result = (result,)
         n_inputs = len(self._input_meta)
@@ -91,7 +91,7 @@ class FunctionCtx(Node):
                     f"function {self.name()} returned an incorrect number of gradients "
                     f"(expected {n_inputs}, got {len(result)})"
                 )
-        out = []
+        out: list[Any] = []
         for k, pos in enumerate(self._tensor_positions):
             g = result[pos]
             if g is not None and self.next_functions[k][0] is not None:
@@ -188,7 +188,7 @@ def _wrap_outputs(ctx: FunctionCtx, args: tuple, output: Any, record: bool) -> A
     if record:
         ctx._saved = tuple(_save(t, wrapped) for t in ctx._to_save)
     else:
-        ctx._saved = tuple(_save(t, ()) for t in ctx._to_save)
+        ctx._saved = tuple(_save(t, []) for t in ctx._to_save)
     ctx._to_save = ()
     return wrapped[0] if single else tuple(wrapped)
 

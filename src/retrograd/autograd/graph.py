@@ -74,6 +74,7 @@ class SavedTensor:
     """
 
     __slots__ = ("tensor", "data", "counter", "version", "output_nr", "packed", "unpack_hook")
+    counter: Any  # the tensor's _Version, None once released
 
     def __init__(self, t: Tensor, is_output: bool) -> None:
         self.counter = t._version

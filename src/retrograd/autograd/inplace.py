@@ -183,6 +183,7 @@ def _copy_slices(view: Tensor, result: Tensor) -> None:
     for prim, attrs in view._view_steps:
         region = prim.forward(np, region, **attrs)
     region[...] = False
+    assert base is not None
     node = CopySlices(_stale_edge(base), edge(result), view._view_steps, mask)
     base._grad_fn = node
     base._output_nr = 0
@@ -207,6 +208,7 @@ def refresh_view(t: Tensor) -> None:
     base = t._base
     if not (t._requires_grad and base._requires_grad):
         return
+    assert base is not None
     prev = state.enabled
     state.enabled = True
     try:

@@ -114,7 +114,8 @@ class Primitive:
             out = _make(result, record)
             outs: tuple = (out,)
         else:
-            out = outs = tuple(_make(xp.asarray(r), record, None, i) for i, r in enumerate(result))
+            outs = tuple(_make(xp.asarray(r), record, None, i) for i, r in enumerate(result))
+            out = outs  # type: ignore[assignment]
         if self.view and (result.size == 0 or xp.may_share_memory(result, first._data)):
             _link_view(out, first, self, attrs)
         if record:
@@ -266,7 +267,7 @@ def _zeros_for(node: OpNode, i: int, g: Any) -> Any:
         return g
     from ..ops.creation import zeros
 
-    shape, np_dtype = node.out_meta[i]
+    shape, np_dtype = node.out_meta[i]  # type: ignore[index]
     return zeros(shape, dtype=from_numpy(np_dtype))
 
 

@@ -6,6 +6,7 @@ their tensor's device. "cpu" is NumPy; "cuda" (CuPy) arrives with the GPU issue.
 
 from __future__ import annotations
 
+import builtins
 from types import ModuleType
 
 import numpy
@@ -15,20 +16,24 @@ class device:
     """Where a tensor's data lives, e.g. `retrograd.device("cpu")`."""
 
     __slots__ = ("type", "index", "xp")
+    type: str
+    index: int | None
 
-    def __init__(self, type: str | device = "cpu", index: int | None = None) -> None:
+    def __init__(self, type: str | device = "cpu", index: int | None = None) -> None:  # noqa: A002
         if isinstance(type, device):
-            type, index = type.type, type.index
-        kind, _, num = str(type).partition(":")
+            spec, index = type.type, type.index
+        else:
+            spec = str(type)
+        kind, _, num = spec.partition(":")
         if num:
-            index = int(num)
+            index = builtins.int(num)
         if kind == "cuda":
             raise RuntimeError(
                 "retrograd has no CUDA backend yet: tensors live on 'cpu' (NumPy). "
                 "A CuPy backend for 'cuda' is planned."
             )
         if kind != "cpu":
-            raise RuntimeError(f"Expected one of cpu, cuda device type at start of device string: {type}")
+            raise RuntimeError(f"Expected one of cpu, cuda device type at start of device string: {spec}")
         self.type = kind
         self.index = index
         self.xp: ModuleType = numpy
@@ -65,7 +70,7 @@ _NAMESPACES = {numpy.ndarray: numpy}
 
 def namespace(array: object) -> ModuleType:
     """The array module (numpy, later cupy) that owns `array`."""
-    xp = _NAMESPACES.get(type(array))
+    xp = _NAMESPACES.get(type(array))  # type: ignore[arg-type]
     if xp is None:
         return numpy
     return xp

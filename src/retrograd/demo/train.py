@@ -1,3 +1,5 @@
+# mypy: disable-error-code="attr-defined"
+# (mypy cannot follow the star re-exports of the package it is part of, inside an import cycle)
 """The demo's training job: a small CNN on scikit-learn's handwritten digits.
 
 Everything here is ordinary PyTorch-style code written against retrograd:

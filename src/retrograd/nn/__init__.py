@@ -16,5 +16,9 @@ __all__ = [
     "functional", "init", "utils", "Module", "Parameter", "Sequential", "ModuleList", "ModuleDict",
     "ParameterList", "ParameterDict",
 ]
-for _family in (modules_activation, modules_conv, modules_layers, modules_loss, modules_rnn, modules_transformer):
-    __all__ += _family.__all__
+__all__ += modules_activation.__all__
+__all__ += modules_conv.__all__
+__all__ += modules_layers.__all__
+__all__ += modules_loss.__all__
+__all__ += modules_rnn.__all__
+__all__ += modules_transformer.__all__

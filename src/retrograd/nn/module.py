@@ -367,4 +367,4 @@ class _DictHandle(RemovableHandle):
         self._key = key
 
     def remove(self) -> None:
-        self._hooks.pop(self._key, None)  # type: ignore[call-overload]
+        self._hooks.pop(self._key, None)  # type: ignore[call-overload, call-arg]

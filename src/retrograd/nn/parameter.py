@@ -28,7 +28,7 @@ class Parameter(Tensor):
         p = cls._make(data._data)
         if requires_grad:
             p.requires_grad_(True)
-        return p
+        return p  # type: ignore[return-value]  # _make builds an instance of cls
 
     def __init__(self, data: Tensor | None = None, requires_grad: bool = True) -> None:
         pass
@@ -37,7 +37,7 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
     def __deepcopy__(self, memo: dict) -> Parameter:
-        p = Parameter._make(self._data.copy(), self._requires_grad)
+        p: Parameter = Parameter._make(self._data.copy(), self._requires_grad)  # type: ignore[assignment]
         if self._grad is not None:
             p._grad = self._grad.__deepcopy__(memo)
         memo[id(self)] = p
@@ -48,4 +48,4 @@ class Parameter(Tensor):
 
 
 def _rebuild_parameter(data: Any, requires_grad: bool) -> Parameter:
-    return Parameter._make(data, requires_grad)
+    return Parameter._make(data, requires_grad)  # type: ignore[return-value]

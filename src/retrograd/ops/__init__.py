@@ -29,5 +29,15 @@ from .shape import *  # noqa: F403
 from .sorting import *  # noqa: F403
 from .views import *  # noqa: F403
 
-FAMILIES = (activation, arithmetic, compare, creation, indexing, linalg, pointwise, reduction, shape, sorting, views)
-__all__ = [name for family in FAMILIES for name in family.__all__]
+__all__: list[str] = []
+__all__ += activation.__all__
+__all__ += arithmetic.__all__
+__all__ += compare.__all__
+__all__ += creation.__all__
+__all__ += indexing.__all__
+__all__ += linalg.__all__
+__all__ += pointwise.__all__
+__all__ += reduction.__all__
+__all__ += shape.__all__
+__all__ += sorting.__all__
+__all__ += views.__all__

@@ -180,7 +180,9 @@ def ones(
     return _factory(np.ones(shape_arg(size), _float_or(dtype).np), requires_grad)
 
 
-def empty(*size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+def empty(
+    *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, out: Any = None, **kw: Any
+) -> Tensor:
     """An uninitialised tensor (retrograd fills it with zeros, so it is deterministic)."""
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
@@ -324,7 +326,7 @@ def new_like(
         )
     if kind == "full":
         return full(args[0], args[1], dtype=dt, requires_grad=requires_grad)
-    maker = {"zeros": zeros, "ones": ones, "empty": empty}[kind]
+    maker: Any = {"zeros": zeros, "ones": ones, "empty": empty}[kind]
     return maker(*args, dtype=dt, requires_grad=requires_grad)
 
 

@@ -255,7 +255,7 @@ def _clip(xp: Any, a: Any, lo: Any, hi: Any) -> Any:
     return out if out is not a else a.copy()
 
 
-def _inside(a: Tensor, lo: Any, hi: Any) -> Tensor:
+def _inside(a: Tensor, lo: Any, hi: Any) -> Any:
     mask = None
     if lo is not None:
         mask = a >= lo

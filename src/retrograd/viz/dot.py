@@ -64,8 +64,8 @@ def make_dot(output: Any, params: dict | None = None, show_saved: bool = False, 
     lines = ["digraph {", "\t" + _STYLE["graph"], "\t" + _STYLE["node"]]
     roots = roots_of(output)
     for tensor, node in roots:
-        shape = "(" + ", ".join(map(str, tensor.shape)) + ")"
-        lines.append(f"\t{id(tensor)} [label={_quote(shape)} fillcolor=darkolivegreen1]")
+        size = "(" + ", ".join(map(str, tensor.shape)) + ")"
+        lines.append(f"\t{id(tensor)} [label={_quote(size)} fillcolor=darkolivegreen1]")
         lines.append(f"\t{id(node)} -> {id(tensor)} [style=dotted]")
     for node in nodes_breadth_first([n for _, n in roots]):
         if isinstance(node, AccumulateGrad):

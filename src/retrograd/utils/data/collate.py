@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from ...dtypes import float64
-from ...ops import as_tensor, stack, tensor
+from ...ops.creation import as_tensor, tensor
+from ...ops.shape import stack
 from ...tensor import Tensor
 
 __all__ = ["collate", "default_collate", "default_collate_fn_map", "default_convert"]
