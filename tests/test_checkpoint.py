@@ -15,7 +15,9 @@ WIDTH, DEPTH, BATCH = 256, 8, 256
 
 def make_weights():
     rng = np.random.default_rng(0)
-    return [rg.tensor(rng.standard_normal((WIDTH, WIDTH)) / 16, dtype=rg.float32, requires_grad=True) for _ in range(DEPTH)]
+    return [
+        rg.tensor(rng.standard_normal((WIDTH, WIDTH)) / 16, dtype=rg.float32, requires_grad=True) for _ in range(DEPTH)
+    ]
 
 
 def block(x, w):

@@ -49,7 +49,9 @@ CALLS = {
     "jvp": lambda m, F: F.jvp(vector_f(m), (m.tensor(X), m.tensor(Y)), (m.tensor(X), m.tensor(Y) * 2)),
     "jacobian": lambda m, F: F.jacobian(vector_f(m), (m.tensor(X), m.tensor(Y))),
     "jacobian_single": lambda m, F: F.jacobian(lambda x: x.exp() * x.sum(), m.tensor(X)),
-    "jacobian_forward": lambda m, F: F.jacobian(lambda x: x.exp() * x.sum(), m.tensor(X), vectorize=True, strategy="forward-mode"),
+    "jacobian_forward": lambda m, F: F.jacobian(
+        lambda x: x.exp() * x.sum(), m.tensor(X), vectorize=True, strategy="forward-mode"
+    ),
     "hessian": lambda m, F: F.hessian(scalar_f(m), m.tensor(X)),
     "hessian_tuple": lambda m, F: F.hessian(lambda x, y: (x[:2] * y).prod() + (x**3).sum(), (m.tensor(X), m.tensor(Y))),
     "vhp": lambda m, F: F.vhp(scalar_f(m), m.tensor(X), m.tensor(Y[:1].repeat(3))),

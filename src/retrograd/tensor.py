@@ -100,7 +100,9 @@ class Tensor(TensorMethods):
     _fw_grad: Tensor | None
 
     @classmethod
-    def _make(cls, data: Any, requires_grad: builtins.bool = False, grad_fn: Any = None, output_nr: builtins.int = 0) -> Tensor:
+    def _make(
+        cls, data: Any, requires_grad: builtins.bool = False, grad_fn: Any = None, output_nr: builtins.int = 0
+    ) -> Tensor:
         """Wrap an array without any checks: the fast path every op uses."""
         t = object.__new__(cls)
         t._data = data

@@ -149,5 +149,9 @@ def test_forward_ad_agrees_with_reverse(case):
     weights = [retrograd.tensor(u) for u, o in zip(cotangents, float_outputs(result)) if o.requires_grad]
     wrt = [p for p, t in zip(primals, tangents) if t is not None]
     grads = retrograd.autograd.grad(outs, wrt, weights, allow_unused=True)
-    rhs = sum(float((g.numpy() * t.numpy()).sum()) for g, t in zip(grads, [t for t in tangents if t is not None]) if g is not None)
+    rhs = sum(
+        float((g.numpy() * t.numpy()).sum())
+        for g, t in zip(grads, [t for t in tangents if t is not None])
+        if g is not None
+    )
     assert lhs == pytest.approx(rhs, rel=1e-6, abs=1e-9)

@@ -156,7 +156,7 @@ def _execute(
         return ()
     if needed is not None and not needed[node]:
         return (None,) * len(node.next_functions)
-    if (grads[0] is None if len(grads) == 1 else all(g is None for g in grads)):
+    if grads[0] is None if len(grads) == 1 else all(g is None for g in grads):
         return (None,) * len(node.next_functions)
     wanted = None
     if needed is not None:

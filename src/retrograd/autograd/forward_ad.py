@@ -65,9 +65,7 @@ def dual_level() -> Iterator[int]:
 def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> Tensor:
     """A tensor sharing `tensor`'s data and graph that carries `tangent` (same shape)."""
     if levels.level is None:
-        raise RuntimeError(
-            "make_dual can only be used inside a dual_level context: use `with fwAD.dual_level():`"
-        )
+        raise RuntimeError("make_dual can only be used inside a dual_level context: use `with fwAD.dual_level():`")
     if tangent.shape != tensor.shape:
         raise RuntimeError(
             "Trying to set a forward gradient that has a different size than that of the original Tensor, "
@@ -75,9 +73,7 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
             f"gradient is of size {list(tangent.shape)}."
         )
     if not tensor.is_floating_point():
-        raise ValueError(
-            f"Expected primal to be floating point or complex, but got: {tensor.dtype}"
-        )
+        raise ValueError(f"Expected primal to be floating point or complex, but got: {tensor.dtype}")
     dual = tensor.view_as(tensor)
     dual._fw_grad = tangent if tangent.dtype == tensor.dtype else tangent.to(tensor.dtype)
     return dual

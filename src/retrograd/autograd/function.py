@@ -117,7 +117,10 @@ class Function:
 
     @staticmethod
     def backward(ctx: Any, *grad_outputs: Any) -> Any:
-        raise NotImplementedError("You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.")
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom autograd.Function "
+            "to use it with backward mode AD."
+        )
 
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
@@ -149,7 +152,9 @@ class Function:
 
     @staticmethod
     def jvp(ctx: Any, *grad_inputs: Any) -> Any:
-        raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use it with forward mode AD.")
+        raise NotImplementedError(
+            "You must implement the jvp function for custom autograd.Function to use it with forward mode AD."
+        )
 
 
 def _uses_setup_context(cls: type) -> bool:
@@ -182,9 +187,7 @@ def _wrap_outputs(ctx: FunctionCtx, args: tuple, output: Any, record: bool) -> A
             out._requires_grad = False
         wrapped.append(out)
     ctx.n_outputs = len(outputs)
-    ctx._output_meta = tuple(
-        (o._data.shape, o.dtype) if isinstance(o, Tensor) else ((), None) for o in wrapped
-    )
+    ctx._output_meta = tuple((o._data.shape, o.dtype) if isinstance(o, Tensor) else ((), None) for o in wrapped)
     if record:
         ctx._saved = tuple(_save(t, wrapped) for t in ctx._to_save)
     else:

@@ -31,9 +31,7 @@ def _as_tuple(x: Any, what: str, fn_name: str) -> tuple[bool, tuple]:
 
 def _prepare(inputs: tuple, create_graph: bool) -> tuple:
     """Fresh leaves that require grad (or graph-connected aliases under create_graph)."""
-    return tuple(
-        t.view_as(t) if create_graph and t.requires_grad else t.detach().requires_grad_(True) for t in inputs
-    )
+    return tuple(t.view_as(t) if create_graph and t.requires_grad else t.detach().requires_grad_(True) for t in inputs)
 
 
 def _finish(x: Any, create_graph: bool) -> Any:
@@ -73,9 +71,7 @@ def _check_v(v: Any, like: tuple, fn_name: str, what: str) -> tuple:
         raise RuntimeError(f"v has invalid size: should be {len(like)} but got {len(vs)}.")
     for i, (a, b) in enumerate(zip(vs, like)):
         if a.shape != b.shape:
-            raise RuntimeError(
-                f"Entry {i} in v has invalid size: should be {b.shape} but got {a.shape}."
-            )
+            raise RuntimeError(f"Entry {i} in v has invalid size: should be {b.shape} but got {a.shape}.")
     return vs
 
 
@@ -83,7 +79,9 @@ def _differentiable(outputs: tuple) -> list:
     return [o for o in outputs if o.requires_grad]
 
 
-def vjp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False) -> tuple:
+def vjp(
+    func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False
+) -> tuple:
     """(func(inputs), vᵀ J): the vector-Jacobian product at `inputs`."""
     with enable_grad():
         is_tuple, xs = _as_tuple(inputs, "inputs", "vjp")
@@ -93,14 +91,18 @@ def vjp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
         pairs = [(o, w) for o, w in zip(outs, vs) if o.requires_grad]
         grads: tuple = (None,) * len(xs)
         if pairs:
-            grads = _grad([o for o, _ in pairs], xs, [w for _, w in pairs], create_graph=create_graph, allow_unused=True)
+            grads = _grad(
+                [o for o, _ in pairs], xs, [w for _, w in pairs], create_graph=create_graph, allow_unused=True
+            )
         grads = _fill_unused(grads, xs, strict)
     outs = _finish(outs, create_graph)
     grads = _finish(grads, create_graph)
     return (outs if out_tuple else outs[0]), (grads if is_tuple else grads[0])
 
 
-def jvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False) -> tuple:
+def jvp(
+    func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False
+) -> tuple:
     """(func(inputs), J v): the Jacobian-vector product, by the double-backward trick."""
     from ..ops.creation import zeros_like
 
@@ -147,10 +149,14 @@ def _reverse_jacobian(outs: tuple, xs: tuple, create_graph: bool, strict: bool) 
                         )
                     g = zeros_like(x)
                 rows[j].append(g)
-        result.append([
-            stack(r).reshape(tuple(out.shape) + tuple(x.shape)) if r else zeros(tuple(out.shape) + tuple(x.shape), dtype=x.dtype)
-            for r, x in zip(rows, xs)
-        ])
+        result.append(
+            [
+                stack(r).reshape(tuple(out.shape) + tuple(x.shape))
+                if r
+                else zeros(tuple(out.shape) + tuple(x.shape), dtype=x.dtype)
+                for r, x in zip(rows, xs)
+            ]
+        )
     return result
 
 
@@ -191,17 +197,23 @@ def jacobian(
 ) -> Any:
     """The Jacobian of `func` at `inputs`: shape `output.shape + input.shape` per pair."""
     if strategy not in ("forward-mode", "reverse-mode"):
-        raise ValueError('Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your '
-                         'function has more outputs than inputs, "forward-mode" tends to be more performant. '
-                         'Otherwise, prefer to use "reverse-mode".')
+        raise ValueError(
+            'Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your '
+            'function has more outputs than inputs, "forward-mode" tends to be more performant. '
+            'Otherwise, prefer to use "reverse-mode".'
+        )
     if strategy == "forward-mode":
         if strict:
-            raise RuntimeError("torch.autograd.functional.jacobian: `strict=True` and `strategy=\"forward-mode\"` "
-                               "are not supported together (yet). Please either set `strict=False` or "
-                               "`strategy=\"reverse-mode\"`.")
+            raise RuntimeError(
+                'torch.autograd.functional.jacobian: `strict=True` and `strategy="forward-mode"` '
+                "are not supported together (yet). Please either set `strict=False` or "
+                '`strategy="reverse-mode"`.'
+            )
         if not vectorize:
-            raise NotImplementedError("torch.autograd.functional.jacobian: `strategy=\"forward-mode\"` only "
-                                      "implemented together with `vectorize=True`.")
+            raise NotImplementedError(
+                'torch.autograd.functional.jacobian: `strategy="forward-mode"` only '
+                "implemented together with `vectorize=True`."
+            )
     with enable_grad():
         is_tuple, xs = _as_tuple(inputs, "inputs", "jacobian")
         xs = _prepare(xs, create_graph)
@@ -247,11 +259,19 @@ def hessian(
         grads = _fill_unused(grads, args, strict)
         return grads if is_tuple else grads[0]
 
-    return jacobian(gradient, inputs, create_graph=create_graph, strict=strict, vectorize=vectorize,
-                    strategy=outer_jacobian_strategy)
+    return jacobian(
+        gradient,
+        inputs,
+        create_graph=create_graph,
+        strict=strict,
+        vectorize=vectorize,
+        strategy=outer_jacobian_strategy,
+    )
 
 
-def vhp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False) -> tuple:
+def vhp(
+    func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False
+) -> tuple:
     """(func(inputs), vᵀ H): a vector-Hessian product of a scalar function."""
     with enable_grad():
         is_tuple, xs = _as_tuple(inputs, "inputs", "vhp")
@@ -272,6 +292,8 @@ def vhp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
     return _finish(out, create_graph), (_finish(result, create_graph) if is_tuple else _finish(result[0], create_graph))
 
 
-def hvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False) -> tuple:
+def hvp(
+    func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False
+) -> tuple:
     """(func(inputs), H v); equals vhp because the Hessian is symmetric."""
     return vhp(func, inputs, v, create_graph=create_graph, strict=strict)

@@ -10,11 +10,15 @@ from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", default="retrograd-demo", help="folder for the curves, weights, graph and report "
-                        "(default: ./retrograd-demo)")
+    parser.add_argument(
+        "--out",
+        default="retrograd-demo",
+        help="folder for the curves, weights, graph and report (default: ./retrograd-demo)",
+    )
     parser.add_argument("--epochs", type=int, default=15, help="training epochs (default: 15)")
-    parser.add_argument("--seed", type=int, default=0, help="seed for the data split, initial weights and "
-                        "batch order (default: 0)")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed for the data split, initial weights and batch order (default: 0)"
+    )
     parser.add_argument("--batch-size", type=int, default=32, help="training batch size (default: 32)")
     parser.add_argument("--lr", type=float, default=2e-3, help="Adam learning rate (default: 0.002)")
     parser.add_argument("--subset", type=int, default=None, help="use only this many images (for quick checks)")
@@ -48,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
     graph = save_graph(model, batch, out)
     files = ["curves.png", "model.safetensors", graph, "report.md"]
     write_report(history, out, args, files)
-    print(f"test accuracy {history.test_acc[-1]:.2%} after {len(history.test_acc)} epochs "
-          f"in {history.seconds:.1f} s; wrote {', '.join(files)} to {out}/")
+    print(
+        f"test accuracy {history.test_acc[-1]:.2%} after {len(history.test_acc)} epochs "
+        f"in {history.seconds:.1f} s; wrote {', '.join(files)} to {out}/"
+    )
     return 0

@@ -82,8 +82,9 @@ def evaluate(model: nn.Module, loader: DataLoader) -> tuple[float, float]:
     return total_loss / count, correct / count
 
 
-def train(epochs: int, seed: int, batch_size: int = 32, lr: float = 2e-3, subset: int | None = None,
-          progress: bool = True) -> tuple[nn.Module, History, Any]:
+def train(
+    epochs: int, seed: int, batch_size: int = 32, lr: float = 2e-3, subset: int | None = None, progress: bool = True
+) -> tuple[nn.Module, History, Any]:
     """Train the CNN; return the model, its history and one training batch (for the graph picture)."""
     torch.manual_seed(seed)
     train_set, test_set = load_digits(seed, subset)

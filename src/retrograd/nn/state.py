@@ -27,12 +27,16 @@ def load_into(module: Module, state_dict: Any, strict: bool, assign: bool) -> _I
             continue
         value = state_dict[key]
         if not isinstance(value, Tensor):
-            errors.append(f'While copying the parameter named "{key}", expected torch.Tensor or Tensor-like object '
-                          f"from checkpoint but received {type(value)}")
+            errors.append(
+                f'While copying the parameter named "{key}", expected torch.Tensor or Tensor-like object '
+                f"from checkpoint but received {type(value)}"
+            )
             continue
         if value.shape != target.shape:
-            errors.append(f"size mismatch for {key}: copying a param with shape {value.shape} from checkpoint, "
-                          f"the shape in current model is {target.shape}.")
+            errors.append(
+                f"size mismatch for {key}: copying a param with shape {value.shape} from checkpoint, "
+                f"the shape in current model is {target.shape}."
+            )
             continue
         if assign:
             _replace(module, key, Parameter(value, target.requires_grad) if isinstance(target, Parameter) else value)

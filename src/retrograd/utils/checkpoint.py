@@ -36,9 +36,7 @@ class _Recompute(Function):
     @staticmethod
     def backward(ctx: Any, *grads: Any) -> Any:
         saved = ctx.saved_tensors
-        inputs = [
-            (t.detach().requires_grad_(t.requires_grad) if t is not None else a) for t, a in zip(saved, ctx.args)
-        ]
+        inputs = [(t.detach().requires_grad_(t.requires_grad) if t is not None else a) for t, a in zip(saved, ctx.args)]
         if ctx.rng_state is not None:
             outer = _random.get_rng_state()
             _random.set_rng_state(ctx.rng_state)
@@ -80,9 +78,7 @@ def checkpoint(
         use_reentrant = True
     run = (lambda *a: function(*a, **kwargs)) if kwargs else function
     if use_reentrant and not any(isinstance(a, Tensor) and a.requires_grad for a in args):
-        warnings.warn(
-            "None of the inputs have requires_grad=True. Gradients will be None", UserWarning, stacklevel=2
-        )
+        warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", UserWarning, stacklevel=2)
     # A leaf that requires grad makes the segment part of the graph even when no
     # input does (its parameters may), which is what use_reentrant=False promises.
     from ..ops.creation import zeros

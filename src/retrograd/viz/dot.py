@@ -12,7 +12,7 @@ from .walk import leaf_label, nodes_breadth_first, roots_of, saved_shapes
 
 _STYLE = {
     "graph": 'graph [size="12,12"];',
-    "node": 'node [align=left fontname=monospace fontsize=10 height=0.2 ranksep=0.1 shape=box style=filled];',
+    "node": "node [align=left fontname=monospace fontsize=10 height=0.2 ranksep=0.1 shape=box style=filled];",
 }
 
 

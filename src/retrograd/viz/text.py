@@ -27,7 +27,9 @@ def format_graph(output: Any, params: dict | None = None) -> str:
         children = [c for c, _ in node.next_functions if c is not None]
         for i in range(len(children) - 1, -1, -1):
             last = i == len(children) - 1
-            stack.append((children[i], child_lead + ("└─ " if last else "├─ "), child_lead + ("   " if last else "│  ")))
+            stack.append(
+                (children[i], child_lead + ("└─ " if last else "├─ "), child_lead + ("   " if last else "│  "))
+            )
     return "\n".join(lines)
 
 
