@@ -1,7 +1,16 @@
 """Neural-network building blocks: Module, Parameter, layers, losses, init, utils, functional."""
 
-from . import functional, init, utils
-from . import modules_activation, modules_conv, modules_layers, modules_loss, modules_rnn, modules_transformer
+from . import (
+    functional,
+    init,
+    modules_activation,
+    modules_conv,
+    modules_layers,
+    modules_loss,
+    modules_rnn,
+    modules_transformer,
+    utils,
+)
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .module import Module
 from .modules_activation import *
