@@ -30,3 +30,9 @@ typecheck: $(PY)
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# Benchmarks against PyTorch (CPU build); the OPENBLAS_* tuning variables are unset for this command only.
+.PHONY: bench
+bench: setup-test
+	$(PIP) install torch==2.13.0 threadpoolctl
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PY) -m benchmarks.run

@@ -11,30 +11,40 @@ from typing import Any
 
 import numpy as np
 
-try:
-    from scipy import special as _sp
-except ImportError:  # pragma: no cover - exercised where SciPy is absent
-    _sp = None
+_scipy_special: list = []  # imported on first use: SciPy takes ~0.5 s to import
+
+
+def _sp() -> Any:
+    if not _scipy_special:
+        try:
+            from scipy import special
+        except ImportError:  # exercised where SciPy is absent
+            special = None
+        _scipy_special.append(special)
+    return _scipy_special[0]
 
 _erf = np.frompyfunc(math.erf, 1, 1)
 _erfc = np.frompyfunc(math.erfc, 1, 1)
 
 
 def erf_array(a: Any) -> Any:
-    if _sp is not None:
-        return _sp.erf(a).astype(a.dtype, copy=False)
+    sp = _sp()
+    if sp is not None:
+        return sp.erf(a).astype(a.dtype, copy=False)
     return np.asarray(_erf(a), dtype=a.dtype)
 
 
 def erfc_array(a: Any) -> Any:
-    if _sp is not None:
-        return _sp.erfc(a).astype(a.dtype, copy=False)
+    sp = _sp()
+    if sp is not None:
+        return sp.erfc(a).astype(a.dtype, copy=False)
     return np.asarray(_erfc(a), dtype=a.dtype)
 
 
 def erfinv_array(a: Any) -> Any:
-    if _sp is not None:
-        return _sp.erfinv(a).astype(a.dtype, copy=False)
+    sp = _sp()
+    if sp is not None:
+        return sp.erfinv(a).astype(a.dtype, copy=False)
     x = np.asarray(a, dtype=np.float64)
     # Giles' single-precision approximation, then two Newton steps on erf(y) = x
     w = -np.log((1.0 - x) * (1.0 + x))
