@@ -14,8 +14,8 @@ setup-test: $(PY)
 	$(PIP) install -e ".[test]"
 
 demo: $(PY)
-	$(PIP) install -e .
-	$(PY) -m retrograd tour
+	$(PIP) install -e ".[demo]"
+	$(PY) -m retrograd demo
 
 test: setup-test
 	$(PY) -m pytest
