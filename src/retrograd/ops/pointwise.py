@@ -422,8 +422,8 @@ _xlogy = Primitive(
     lambda xp, a, b: _xlogy_array(xp, a, b),
     [
         lambda g, a, b: g * where((a == 0) & ~b.isnan(), 0.0, b.log()),  # log b (0 where a = 0)
-        lambda g, a, b: g * where((a == 0) & ~b.isnan(), 0.0, a / b),
-    ],  # a/b
+        lambda g, a, b: g * a / b,  # a/b (NaN at 0/0, as in PyTorch)
+    ],
     inputs=("a", "b"),
     quiet=True,
 )

@@ -1,0 +1,61 @@
+"""retrograd.nn activation modules against PyTorch: values, gradients, reprs, warnings.
+
+Each module is built in both libraries (float64, the same weights for PReLU);
+in-place variants run on a non-leaf copy, as PyTorch requires.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+import retrograd as rg
+
+from .test_nn_layers import TOL, backward_both, build, compare, compare_grads, leaves, needs_torch, normal, torch
+
+ACTIVATIONS = [
+    ("ReLU", ()), ("ReLU", (True,)), ("ReLU6", ()), ("ReLU6", (True,)), ("LeakyReLU", ()), ("LeakyReLU", (0.2, True)),
+    ("ELU", ()), ("ELU", (0.5, True)), ("SELU", ()), ("SELU", (True,)), ("CELU", ()), ("CELU", (2.0,)), ("GELU", ()),
+    ("GELU", ("tanh",)), ("SiLU", ()), ("SiLU", (True,)), ("Mish", ()), ("Mish", (True,)), ("Softplus", ()),
+    ("Softplus", (2.0, 1.0)), ("Softsign", ()), ("Hardtanh", ()), ("Hardtanh", (-0.5, 0.7, True)), ("Hardsigmoid", ()),
+    ("Hardsigmoid", (True,)), ("Hardswish", ()), ("Hardswish", (True,)), ("LogSigmoid", ()), ("Sigmoid", ()),
+    ("Tanh", ()), ("Softmax", (1,)), ("Softmax", ()), ("LogSoftmax", (-1,)), ("LogSoftmax", ()), ("Softmin", (0,)),
+    ("Softmax2d", ()), ("Threshold", (0.1, 20.0)), ("Threshold", (0.1, 20.0, True)), ("PReLU", ()), ("PReLU", (3, 0.1)),
+    ("Hardshrink", ()), ("Hardshrink", (0.3,)), ("Softshrink", ()), ("Softshrink", (0.2,)), ("Tanhshrink", ()),
+    ("GLU", ()), ("GLU", (2,)), ("RReLU", ()), ("RReLU", (0.1, 0.2, True)),
+]
+
+
+@needs_torch
+@pytest.mark.parametrize("name,args", ACTIVATIONS, ids=[f"{a[0]}-{i}" for i, a in enumerate(ACTIVATIONS)])
+def test_activation_vs_torch(name, args):
+    t, r = build(name, args, {})
+    assert repr(r) == repr(t)
+    if name == "RReLU":  # deterministic in eval
+        t.eval(), r.eval()
+    x = normal(2, 3, 4, 2) * 2
+    inplace = getattr(t, "inplace", False)
+    t_in, r_in = leaves([x])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # implicit softmax dims
+        t_out = t(t_in[0] * 1 if inplace else t_in[0])
+        r_out = r(r_in[0] * 1 if inplace else r_in[0])
+    compare(t_out, r_out)
+    backward_both(t_out, r_out)
+    # PyTorch's float64 hardsigmoid backward uses a float32 1/6: agree to float32 precision there
+    compare_grads(t, r, t_in, r_in, dict(rtol=1e-7, atol=1e-9) if name.startswith("Hards") else TOL)
+
+
+def test_implicit_softmax_dim_warns_at_caller():
+    with pytest.warns(UserWarning, match="Implicit dimension choice for softmax") as record:
+        rg.nn.Softmax()(rg.zeros(2, 3))
+    assert record[0].filename == __file__
+
+
+@needs_torch
+def test_sequential_repr_vs_torch():
+    def net(m):
+        return m.nn.Sequential(m.nn.Linear(4, 8), m.nn.BatchNorm1d(8), m.nn.ReLU(inplace=True), m.nn.Dropout(0.1),
+                               m.nn.Linear(8, 2), m.nn.LogSoftmax(dim=1))
+    assert repr(net(rg)) == repr(net(torch))

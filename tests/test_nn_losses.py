@@ -1,0 +1,339 @@
+"""retrograd.nn losses against PyTorch, plus stability checks that need no PyTorch.
+
+`*_vs_torch` tests build the same loss module in both libraries and compare the
+value and the gradients of every floating input (float64), for each reduction;
+reprs, buffers, warnings and errors are compared too.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+
+try:
+    import torch
+except ImportError:  # pragma: no cover - CI runs once without torch
+    torch = None
+
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+TOL = dict(rtol=1e-9, atol=1e-11)
+REDUCTIONS = ["mean", "sum", "none"]
+
+
+def rng(seed: int = 0) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+def logits(*shape: int) -> np.ndarray:
+    return rng(1).standard_normal(shape)
+
+
+def labels(high: int, *shape: int) -> np.ndarray:
+    return rng(2).integers(0, high, shape)
+
+
+def probs(*shape: int, axis: int = -1) -> np.ndarray:
+    p = rng(3).uniform(0.1, 1.0, shape)
+    return p / p.sum(axis=axis, keepdims=True)
+
+
+def uniform(low: float, high: float, *shape: int) -> np.ndarray:
+    return rng(4).uniform(low, high, shape)
+
+
+def signs(*shape: int) -> np.ndarray:
+    return rng(5).choice([-1.0, 1.0], shape)
+
+
+def as_tensors(module: Any, arrays: list, grads: list) -> list:
+    return [module.tensor(a, requires_grad=g) for a, g in zip(arrays, grads)]
+
+
+def compare_losses(t_loss: Any, r_loss: Any, t_in: list, r_in: list, tol: dict = TOL) -> None:
+    assert tuple(r_loss.shape) == tuple(t_loss.shape)
+    assert str(r_loss.dtype).split(".")[-1] == str(t_loss.dtype).split(".")[-1]
+    np.testing.assert_allclose(r_loss.detach().numpy(), t_loss.detach().numpy(), **tol)
+    w = rng(9).standard_normal(tuple(t_loss.shape))
+    (t_loss * torch.tensor(w, dtype=t_loss.dtype)).sum().backward()
+    (r_loss * rg.tensor(w, dtype=r_loss.dtype)).sum().backward()
+    for i, (t, r) in enumerate(zip(t_in, r_in)):
+        if t.requires_grad:
+            np.testing.assert_allclose(r.grad.numpy(), t.grad.numpy(), err_msg=f"input {i}", **tol)
+
+
+def weight(n: int) -> np.ndarray:
+    return np.linspace(0.5, 2.0, n)
+
+
+# (module name, kwargs builder (module -> kwargs), inputs, which inputs require grad)
+MODULES = [
+    ("MSELoss", lambda m: {}, [logits(3, 4), uniform(-1, 1, 3, 4)], [True, True]),
+    ("L1Loss", lambda m: {}, [logits(3, 4), uniform(-1, 1, 3, 4)], [True, True]),
+    ("SmoothL1Loss", lambda m: {}, [logits(3, 4), uniform(-1, 1, 3, 4)], [True, True]),
+    ("SmoothL1Loss", lambda m: {"beta": 0.3}, [logits(3, 4), uniform(-1, 1, 3, 4)], [True, True]),
+    ("HuberLoss", lambda m: {}, [logits(3, 4) * 2, uniform(-1, 1, 3, 4)], [True, True]),
+    ("HuberLoss", lambda m: {"delta": 0.5}, [logits(3, 4) * 2, uniform(-1, 1, 3, 4)], [True, True]),
+    ("CrossEntropyLoss", lambda m: {}, [logits(5, 4), labels(4, 5)], [True, False]),
+    ("CrossEntropyLoss", lambda m: {"weight": m.tensor(weight(4)), "ignore_index": 2}, [logits(6, 4), labels(4, 6)],
+     [True, False]),
+    ("CrossEntropyLoss", lambda m: {"label_smoothing": 0.25}, [logits(2, 4, 3), labels(4, 2, 3)], [True, False]),
+    ("CrossEntropyLoss", lambda m: {"weight": m.tensor(weight(4)), "label_smoothing": 0.1},
+     [logits(5, 4), labels(4, 5)], [True, False]),
+    ("CrossEntropyLoss", lambda m: {}, [logits(2, 4, 3, 2), labels(4, 2, 3, 2)], [True, False]),
+    ("CrossEntropyLoss", lambda m: {}, [logits(5, 4), probs(5, 4)], [True, True]),
+    ("CrossEntropyLoss", lambda m: {"weight": m.tensor(weight(4)), "label_smoothing": 0.2},
+     [logits(2, 4, 3), probs(2, 4, 3, axis=1)], [True, True]),
+    ("CrossEntropyLoss", lambda m: {}, [logits(4), np.array(1)], [True, False]),
+    ("NLLLoss", lambda m: {}, [np.log(probs(5, 4)), labels(4, 5)], [True, False]),
+    ("NLLLoss", lambda m: {"weight": m.tensor(weight(4)), "ignore_index": 0}, [np.log(probs(5, 4)), labels(4, 5)],
+     [True, False]),
+    ("NLLLoss", lambda m: {}, [logits(2, 4, 2, 3, 2), labels(4, 2, 2, 3, 2)], [True, False]),
+    ("BCELoss", lambda m: {}, [uniform(0.02, 0.98, 3, 4), uniform(0, 1, 3, 4)], [True, True]),
+    ("BCELoss", lambda m: {"weight": m.tensor(weight(4))}, [uniform(0.02, 0.98, 3, 4), uniform(0, 1, 3, 4)],
+     [True, True]),
+    ("BCEWithLogitsLoss", lambda m: {}, [logits(3, 4) * 3, uniform(0, 1, 3, 4)], [True, True]),
+    ("BCEWithLogitsLoss", lambda m: {"weight": m.tensor(weight(4)), "pos_weight": m.tensor(weight(4)[::-1].copy())},
+     [logits(3, 4) * 3, uniform(0, 1, 3, 4)], [True, True]),
+    ("KLDivLoss", lambda m: {"reduction": "batchmean"}, [np.log(probs(3, 4)), probs(3, 4)], [True, True]),
+    ("KLDivLoss", lambda m: {"log_target": True}, [np.log(probs(3, 4)), np.log(probs(3, 4))], [True, True]),
+    ("CosineEmbeddingLoss", lambda m: {"margin": 0.2}, [logits(4, 3), uniform(-1, 1, 4, 3), signs(4)],
+     [True, True, False]),
+    ("MarginRankingLoss", lambda m: {"margin": 0.1}, [logits(5), uniform(-1, 1, 5), signs(5)], [True, True, False]),
+    ("TripletMarginLoss", lambda m: {}, [logits(4, 3), uniform(-1, 1, 4, 3), uniform(-2, 2, 4, 3)],
+     [True, True, True]),
+    ("TripletMarginLoss", lambda m: {"margin": 2.0, "p": 1.0, "swap": True},
+     [logits(4, 3), uniform(-1, 1, 4, 3), uniform(-2, 2, 4, 3)], [True, True, True]),
+    ("SoftMarginLoss", lambda m: {}, [logits(3, 4), signs(3, 4)], [True, False]),
+    ("HingeEmbeddingLoss", lambda m: {"margin": 0.5}, [logits(3, 4), signs(3, 4)], [True, False]),
+    ("PoissonNLLLoss", lambda m: {}, [logits(5), uniform(0, 3, 5)], [True, True]),
+    ("PoissonNLLLoss", lambda m: {"log_input": False, "full": True}, [uniform(0.1, 3, 6), uniform(0, 3, 6)],
+     [True, False]),
+    ("GaussianNLLLoss", lambda m: {"full": True}, [logits(3, 2), uniform(-1, 1, 3, 2), uniform(0.1, 2, 3, 2)],
+     [True, True, True]),
+]
+
+
+# every module with every reduction ('batchmean' is KLDivLoss's alone)
+MODULE_CASES = [(*spec, r) for spec in MODULES for r in REDUCTIONS + (["batchmean"] if spec[0] == "KLDivLoss" else [])]
+
+
+@needs_torch
+@pytest.mark.parametrize(
+    "name,kwargs,arrays,grads,reduction", MODULE_CASES, ids=[f"{c[0]}-{i}-{c[4]}" for i, c in enumerate(MODULE_CASES)]
+)
+def test_loss_module_vs_torch(name, kwargs, arrays, grads, reduction):
+    t_mod = getattr(torch.nn, name)(**{**kwargs(torch), "reduction": reduction})
+    r_mod = getattr(rg.nn, name)(**{**kwargs(rg), "reduction": reduction})
+    assert repr(r_mod) == repr(t_mod)
+    assert list(r_mod.state_dict()) == list(t_mod.state_dict())
+    t_in, r_in = as_tensors(torch, arrays, grads), as_tensors(rg, arrays, grads)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        compare_losses(t_mod(*t_in), r_mod(*r_in), t_in, r_in)
+
+
+@needs_torch
+@pytest.mark.parametrize("name,kwargs,arrays,grads", MODULES[:20], ids=[s[0] for s in MODULES[:20]])
+def test_loss_module_float32_vs_torch(name, kwargs, arrays, grads):
+    arrays = [a.astype(np.float32) if a.dtype.kind == "f" else a for a in arrays]
+    t_in, r_in = as_tensors(torch, arrays, grads), as_tensors(rg, arrays, grads)
+    t_kw = {k: v.float() for k, v in kwargs(torch).items() if isinstance(v, torch.Tensor)}
+    r_kw = {k: v.float() for k, v in kwargs(rg).items() if isinstance(v, rg.Tensor)}
+    other = {k: v for k, v in kwargs(torch).items() if not isinstance(v, torch.Tensor)}
+    t_loss = getattr(torch.nn, name)(**t_kw, **other)(*t_in)
+    r_loss = getattr(rg.nn, name)(**r_kw, **other)(*r_in)
+    compare_losses(t_loss, r_loss, t_in, r_in, dict(rtol=1e-5, atol=1e-6))
+
+
+@needs_torch
+def test_weight_buffers_vs_torch():
+    for m in (torch, rg):
+        loss = m.nn.CrossEntropyLoss(weight=m.tensor([1.0, 2.0]))
+        assert [n for n, _ in loss.named_buffers()] == ["weight"]
+        assert list(loss.state_dict()) == ["weight"]
+        assert list(m.nn.BCEWithLogitsLoss(pos_weight=m.ones(3)).state_dict()) == ["pos_weight"]
+        assert list(m.nn.NLLLoss().state_dict()) == []
+        assert loss.double().weight.dtype == m.float64
+
+
+@needs_torch
+def test_extreme_logits_vs_torch():
+    x = np.array([[1000.0, -1000.0, 0.0], [-800.0, 800.0, 5.0]])
+    t = np.array([1, 1])
+    for dtype in ("float64", "float32"):
+        t_in = torch.tensor(x.astype(dtype), requires_grad=True)
+        r_in = rg.tensor(x.astype(dtype), requires_grad=True)
+        t_loss = torch.nn.functional.cross_entropy(t_in, torch.tensor(t))
+        r_loss = rg.nn.functional.cross_entropy(r_in, rg.tensor(t))
+        compare_losses(t_loss, r_loss, [t_in], [r_in], dict(rtol=1e-6, atol=1e-6))
+    z = np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0])
+    y = np.array([1.0, 0.0, 0.5, 1.0, 0.0])
+    t_in, r_in = torch.tensor(z, requires_grad=True), rg.tensor(z, requires_grad=True)
+    t_loss = torch.nn.functional.binary_cross_entropy_with_logits(t_in, torch.tensor(y), reduction="none")
+    r_loss = rg.nn.functional.binary_cross_entropy_with_logits(r_in, rg.tensor(y), reduction="none")
+    compare_losses(t_loss, r_loss, [t_in], [r_in])
+
+
+@needs_torch
+def test_bce_clamps_logs_vs_torch():
+    x = np.array([0.0, 1.0, 1e-60, 1.0 - 1e-17, 0.5])
+    y = np.array([1.0, 0.0, 1.0, 0.0, 1.0])
+    t_in, r_in = torch.tensor(x, requires_grad=True), rg.tensor(x, requires_grad=True)
+    t_loss = torch.nn.functional.binary_cross_entropy(t_in, torch.tensor(y), reduction="none")
+    r_loss = rg.nn.functional.binary_cross_entropy(r_in, rg.tensor(y), reduction="none")
+    compare_losses(t_loss, r_loss, [t_in], [r_in], dict(rtol=1e-8, atol=1e-11))  # gradients near 1e12
+
+
+@needs_torch
+def test_all_targets_ignored_vs_torch():
+    for reduction in REDUCTIONS:
+        values = []
+        for m in (torch, rg):
+            x = m.tensor(logits(3, 4), requires_grad=True)
+            loss = m.nn.functional.cross_entropy(x, m.tensor([-100, -100, -100]), reduction=reduction)
+            values.append(loss.detach().numpy())
+        np.testing.assert_array_equal(values[1], values[0])
+
+
+@needs_torch
+def test_legacy_reduction_arguments_vs_torch():
+    for size_average, reduce, want in ((False, None, "sum"), (None, False, "none"), (True, True, "mean")):
+        for m in (torch, rg):
+            with pytest.warns(UserWarning, match="size_average and reduce args will be deprecated"):
+                assert m.nn.MSELoss(size_average=size_average, reduce=reduce).reduction == want
+            with pytest.warns(UserWarning, match=f"reduction='{want}'"):
+                m.nn.functional.l1_loss(m.zeros(2), m.ones(2), size_average, reduce)
+
+
+@needs_torch
+def test_size_and_kl_warnings_vs_torch():
+    messages = {}
+    for m in (torch, rg):
+        with pytest.warns(UserWarning) as record:
+            m.nn.functional.mse_loss(m.zeros(3), m.zeros(3, 1))
+            m.nn.functional.kl_div(m.zeros(3), m.zeros(3))
+        messages[m] = [str(w.message).replace("retrograd.Size", "torch.Size") for w in record]
+    assert messages[rg] == messages[torch]
+
+
+def _call(m: Any, fn: str, *args: Any, **kwargs: Any) -> Any:
+    converted = [m.tensor(a) if isinstance(a, np.ndarray) else a for a in args]
+    return getattr(m.nn.functional, fn)(*converted, **kwargs)
+
+
+ERRORS = [
+    ("cross_entropy", (logits(3, 4), labels(4, 3).astype(np.float32)), {}),
+    ("cross_entropy", (logits(3, 4), labels(4, 3).astype(np.int32)), {}),
+    ("cross_entropy", (logits(3, 4), np.array([0, 1, 4])), {}),
+    ("cross_entropy", (logits(3, 4), np.array([0, 1, -1])), {}),
+    ("cross_entropy", (logits(3, 4), np.array([0, 1])), {}),
+    ("cross_entropy", (logits(3, 4), labels(4, 3, 4)), {}),
+    ("cross_entropy", (logits(3, 4), probs(3, 4)), {"ignore_index": 1}),
+    ("cross_entropy", (logits(3, 4), labels(4, 3)), {"label_smoothing": 1.5}),
+    ("cross_entropy", (logits(3, 4), labels(4, 3)), {"weight": np.ones(3)}),
+    ("cross_entropy", (logits(3, 4), labels(4, 3)), {"reduction": "avg"}),
+    ("cross_entropy", (logits(2, 3, 4), labels(3, 2, 3)), {}),
+    ("cross_entropy", (logits(2, 3, 4, 5), labels(3, 2, 4, 4)), {}),
+    ("cross_entropy", (logits(3, 4).astype(np.int64), labels(4, 3)), {}),
+    ("cross_entropy", (logits(4), np.array([1, 2])), {}),
+    ("nll_loss", (logits(), np.array(0)), {}),
+    ("nll_loss", (logits(3, 4), labels(4, 3)), {"weight": np.ones(5)}),
+    ("binary_cross_entropy", (uniform(0, 1, 3), uniform(0, 1, 3) * 2), {}),
+    ("binary_cross_entropy", (uniform(0, 1, 3) * 2, uniform(0, 1, 3)), {}),
+    ("binary_cross_entropy", (uniform(0, 1, 3), uniform(0, 1, 3, 1)), {}),
+    ("binary_cross_entropy_with_logits", (logits(3), uniform(0, 1, 3, 1)), {}),
+    ("binary_cross_entropy", (uniform(0, 1, 3).astype(np.float32), uniform(0, 1, 3)), {}),
+    ("binary_cross_entropy", (uniform(0, 1, 3), uniform(0, 1, 3)), {"weight": np.ones(2)}),
+    ("cross_entropy", (logits(3, 4).astype(np.float32), labels(4, 3)), {"weight": np.ones(4)}),
+    ("mse_loss", (labels(3, 3), labels(3, 3)), {}),
+    ("mse_loss", (logits(3), logits(3)), {"weight": np.ones(2)}),
+    ("cosine_embedding_loss", (logits(3, 2), logits(3, 2), np.ones((3, 1))), {}),
+    ("cosine_embedding_loss", (logits(3, 2), logits(3, 2), np.ones(())), {}),
+    ("margin_ranking_loss", (logits(3), logits(3), np.ones((3, 1))), {}),
+    ("triplet_margin_loss", (logits(3, 2), logits(3, 2), logits(2)), {}),
+    ("triplet_margin_loss", (logits(3, 2), logits(3, 2), logits(3, 2)), {"margin": 0.0}),
+    ("gaussian_nll_loss", (logits(3, 2), logits(3, 2), -np.ones((3, 2))), {}),
+    ("gaussian_nll_loss", (logits(3, 2), logits(3, 2), np.ones((2, 3))), {}),
+    ("huber_loss", (logits(3), logits(3)), {"reduction": "mid"}),
+    ("huber_loss", (logits(3), logits(3)), {"delta": 0.0}),
+    ("smooth_l1_loss", (logits(3), logits(3)), {"beta": -1.0}),
+    ("kl_div", (logits(3), logits(3)), {"reduction": "avg"}),
+]
+
+
+@needs_torch
+@pytest.mark.parametrize("fn,args,kwargs", ERRORS, ids=[f"{e[0]}-{i}" for i, e in enumerate(ERRORS)])
+def test_error_vs_torch(fn, args, kwargs):
+    kwargs = {k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(Exception) as expected:
+            _call(torch, fn, *args, **kwargs)
+        r_kwargs = {k: rg.tensor(v.numpy()) if isinstance(v, torch.Tensor) else v for k, v in kwargs.items()}
+        with pytest.raises(type(expected.value)) as got:
+            _call(rg, fn, *args, **r_kwargs)
+    assert str(got.value).replace("retrograd.Size", "torch.Size") == str(expected.value)
+
+
+@needs_torch
+def test_module_constructor_errors_vs_torch():
+    for call in (lambda m: m.nn.TripletMarginLoss(margin=-1), lambda m: m.nn.HuberLoss(delta="1")):
+        with pytest.raises(Exception) as expected:
+            call(torch)
+        with pytest.raises(type(expected.value), match=None) as got:
+            call(rg)
+        assert str(got.value) == str(expected.value)
+
+
+# --- no PyTorch needed --------------------------------------------------------------------------
+
+
+def test_cross_entropy_matches_log_softmax_nll():
+    x = rg.tensor(logits(6, 5), requires_grad=True)
+    t = rg.tensor(labels(5, 6))
+    fused = rg.nn.functional.cross_entropy(x, t)
+    (g_fused,) = rg.autograd.grad(fused, x)
+    composed = rg.nn.functional.nll_loss(rg.nn.functional.log_softmax(x, 1), t)
+    (g_composed,) = rg.autograd.grad(composed, x)
+    np.testing.assert_allclose(fused.item(), composed.item(), rtol=1e-12)
+    np.testing.assert_allclose(g_fused.numpy(), g_composed.numpy(), rtol=1e-10, atol=1e-14)
+    assert fused.grad_fn.name() == "NllLossBackward0"
+
+
+def test_cross_entropy_is_stable_for_huge_logits():
+    x = rg.tensor([[1e4, 0.0, -1e4]], requires_grad=True)
+    loss = rg.nn.functional.cross_entropy(x, rg.tensor([2]))
+    loss.backward()
+    assert loss.item() == pytest.approx(2e4)
+    np.testing.assert_allclose(x.grad.numpy(), [[1.0, 0.0, -1.0]], atol=1e-12)
+
+
+def test_cross_entropy_double_backward():
+    x = rg.tensor(logits(3, 4), requires_grad=True)
+    t = rg.tensor(labels(4, 3))
+    assert rg.autograd.gradgradcheck(lambda a: rg.nn.functional.cross_entropy(a, t, reduction="sum"), (x,))
+
+
+def test_losses_keep_float32():
+    x = rg.tensor(logits(4, 3).astype(np.float32), requires_grad=True)
+    for loss in (
+        rg.nn.functional.cross_entropy(x, rg.tensor(labels(3, 4))),
+        rg.nn.functional.mse_loss(x, rg.zeros(4, 3)),
+        rg.nn.functional.binary_cross_entropy_with_logits(x, rg.ones(4, 3)),
+        rg.nn.functional.binary_cross_entropy(x.sigmoid(), rg.ones(4, 3)),
+    ):
+        assert loss.dtype == rg.float32
+        (g,) = rg.autograd.grad(loss, x)
+        assert g.dtype == rg.float32
+
+
+def test_uint8_targets_are_accepted():
+    x = rg.tensor(logits(3, 4))
+    a = rg.nn.functional.cross_entropy(x, rg.tensor([0, 3, 1], dtype=rg.uint8))
+    b = rg.nn.functional.cross_entropy(x, rg.tensor([0, 3, 1]))
+    assert a.item() == b.item()
