@@ -274,9 +274,18 @@ class Module:
                 p._grad.zero_()
 
     def apply(self, fn: Callable[[Module], None]) -> Module:
-        """Call `fn` on every submodule (children first, as in PyTorch), then on self."""
-        for m in reversed(list(self.modules())):
-            fn(m)
+        """Call `fn` on every submodule, children before parents (post-order, as in PyTorch)."""
+        order: list[Module] = []
+        stack: list[tuple[Module, bool]] = [(self, False)]
+        while stack:
+            module, expanded = stack.pop()
+            if expanded:
+                order.append(module)
+                continue
+            stack.append((module, True))
+            stack.extend((child, False) for child in reversed(list(module.children())))
+        for module in order:
+            fn(module)
         return self
 
     def _apply_to_tensors(self, convert: Callable[[Tensor], Tensor]) -> Module:

@@ -1,0 +1,207 @@
+"""nn.Module mechanics, containers, nn.init and nn.utils, against PyTorch where it has them."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+from retrograd import nn
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+
+
+def build(m):
+    """The same little network in either library."""
+
+    class Block(m.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = m.nn.Linear(3, 4)
+            self.register_buffer("steps", m.zeros(1))
+            self.register_buffer("scratch", m.zeros(2), persistent=False)
+            self.scale = m.nn.Parameter(m.ones(4))
+
+        def forward(self, x):
+            return self.lin(x) * self.scale
+
+    net = m.nn.Sequential(Block(), m.nn.ReLU(), m.nn.ModuleList([m.nn.Linear(4, 2), m.nn.Linear(4, 2)]))
+    net.add_module("heads", m.nn.ModuleDict({"a": m.nn.Identity(), "b": m.nn.Tanh()}))
+    return net
+
+
+@needs_torch
+def test_registration_order_names_and_repr_match_pytorch():
+    ours, theirs = build(rg), build(torch)
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    assert [n for n, _ in ours.named_buffers()] == [n for n, _ in theirs.named_buffers()]
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert [n for n, _ in ours.named_modules()] == [n for n, _ in theirs.named_modules()]
+    assert [n for n, _ in ours.named_children()] == [n for n, _ in theirs.named_children()]
+    assert repr(ours) == repr(theirs)
+    assert repr(nn.ParameterList([rg.zeros(2, 3)])) == repr(torch.nn.ParameterList([torch.zeros(2, 3)])).replace(
+        "torch.", "retrograd."
+    )
+
+
+def test_state_dict_round_trip_and_errors():
+    a, b = build(rg), build(rg)
+    result = b.load_state_dict(a.state_dict())
+    assert repr(result) == "<All keys matched successfully>"
+    for (_, p), (_, q) in zip(a.named_parameters(), b.named_parameters()):
+        np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
+    sd = a.state_dict()
+    del sd["0.lin.bias"]
+    sd["extra"] = rg.zeros(1)
+    with pytest.raises(RuntimeError, match='Missing key\\(s\\) in state_dict: "0.lin.bias".'):
+        b.load_state_dict(sd)
+    result = b.load_state_dict(sd, strict=False)
+    assert result.missing_keys == ["0.lin.bias"] and result.unexpected_keys == ["extra"]
+    sd = a.state_dict()
+    sd["0.lin.weight"] = rg.zeros(2, 2)
+    with pytest.raises(RuntimeError, match="size mismatch for 0.lin.weight"):
+        b.load_state_dict(sd, strict=False)
+
+
+def test_train_eval_zero_grad_requires_grad_apply_to():
+    net = build(rg)
+    net.eval()
+    assert all(not m.training for m in net.modules())
+    net.train()
+    assert all(m.training for m in net.modules())
+    out = net[0](rg.ones(2, 3)).sum()
+    out.backward()
+    assert all(p.grad is not None for p in net[0].parameters())
+    net.zero_grad()
+    assert all(p.grad is None for p in net.parameters())
+    net.requires_grad_(False)
+    assert not any(p.requires_grad for p in net.parameters())
+    seen = []
+    net.apply(lambda m: seen.append(type(m).__name__))
+    assert seen[-1] == "Sequential" and seen[0] == "Linear"
+    net.double()
+    assert all(p.dtype == rg.float64 for p in net.parameters())
+    assert isinstance(net[0].lin.weight, nn.Parameter)
+
+
+def test_forward_hooks():
+    lin = nn.Linear(2, 2)
+    calls = []
+    h1 = lin.register_forward_pre_hook(lambda m, args: (args[0] * 0,))
+    h2 = lin.register_forward_hook(lambda m, args, out: calls.append(out.shape) or out + 1)
+    out = lin(rg.ones(1, 2))
+    np.testing.assert_allclose(out.detach().numpy(), lin.bias.detach().numpy()[None] + 1, rtol=1e-6)
+    assert calls == [(1, 2)]
+    h1.remove()
+    h2.remove()
+    lin(rg.ones(1, 2))
+    assert len(calls) == 1
+
+
+def test_setattr_rules():
+    m = nn.Module()
+    m.w = nn.Parameter(rg.zeros(2))
+    with pytest.raises(TypeError, match="cannot assign"):
+        m.w = rg.zeros(2)
+    m.w = None
+    assert m.w is None and "w" in m._parameters
+    with pytest.raises(KeyError):
+        m.register_buffer("a.b", rg.zeros(1))
+    with pytest.raises(AttributeError, match="has no attribute 'missing'"):
+        m.missing
+
+
+def test_containers():
+    seq = nn.Sequential(nn.ReLU(), nn.Tanh(), nn.Sigmoid())
+    assert len(seq) == 3 and isinstance(seq[1], nn.Tanh) and isinstance(seq[-1], nn.Sigmoid)
+    assert isinstance(seq[1:], nn.Sequential) and len(seq[1:]) == 2
+    seq.append(nn.ReLU())
+    del seq[0]
+    assert [type(m).__name__ for m in seq] == ["Tanh", "Sigmoid", "ReLU"]
+    ml = nn.ModuleList([nn.ReLU()])
+    ml += [nn.Tanh()]
+    ml.insert(0, nn.Identity())
+    assert [type(m).__name__ for m in ml] == ["Identity", "ReLU", "Tanh"]
+    md = nn.ModuleDict({"x": nn.ReLU()})
+    md["y"] = nn.Tanh()
+    assert list(md.keys()) == ["x", "y"] and "y" in md
+    pd = nn.ParameterDict({"p": rg.zeros(2)})
+    assert isinstance(pd["p"], nn.Parameter)
+
+
+# --- nn.init ---------------------------------------------------------------------------------
+
+
+@needs_torch
+@pytest.mark.parametrize("name,param", [("linear", None), ("tanh", None), ("relu", None), ("leaky_relu", 0.2),
+                                        ("selu", None), ("sigmoid", None), ("conv2d", None)])
+def test_calculate_gain_matches_pytorch(name, param):
+    assert nn.init.calculate_gain(name, param) == pytest.approx(torch.nn.init.calculate_gain(name, param))
+
+
+def test_init_distributions():
+    rg.manual_seed(0)
+    w = rg.empty(400, 300)
+    nn.init.xavier_uniform_(w)
+    bound = math.sqrt(6 / 700)
+    assert float(w.abs().max()) <= bound and float(w.std()) == pytest.approx(bound / math.sqrt(3), rel=0.02)
+    nn.init.kaiming_normal_(w, mode="fan_out", nonlinearity="relu")
+    assert float(w.std()) == pytest.approx(math.sqrt(2 / 400), rel=0.02)
+    nn.init.kaiming_uniform_(w, a=math.sqrt(5))
+    assert float(w.abs().max()) <= 1 / math.sqrt(300)
+    nn.init.trunc_normal_(w, std=2.0, a=-1.0, b=1.5)
+    assert float(w.min()) >= -1.0 and float(w.max()) <= 1.5
+    nn.init.normal_(w, 3.0, 0.5)
+    assert float(w.mean()) == pytest.approx(3.0, abs=0.01)
+    q = rg.empty(5, 8)
+    nn.init.orthogonal_(q)
+    np.testing.assert_allclose((q @ q.T).numpy(), np.eye(5), atol=1e-5)
+    e = rg.empty(3, 4)
+    nn.init.eye_(e)
+    assert e.tolist()[0] == [1.0, 0.0, 0.0, 0.0]
+    nn.init.constant_(e, 0.25)
+    assert e.tolist()[2][3] == 0.25
+    c = rg.empty(2, 2, 3, 3)
+    nn.init.dirac_(c)
+    x = rg.randn(1, 2, 5, 5)
+    np.testing.assert_allclose(nn.functional.conv2d(x, c, padding=1).numpy(), x.numpy(), rtol=1e-6)
+    with pytest.raises(ValueError, match="fewer than 2 dimensions"):
+        nn.init.xavier_uniform_(rg.empty(3))
+
+
+# --- nn.utils ----------------------------------------------------------------------------------
+
+
+@needs_torch
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, float("inf")])
+def test_clip_grad_norm_matches_pytorch(norm_type):
+    grads = [np.array([3.0, -4.0]), np.array([[1.0, 2.0], [0.5, -0.5]])]
+    results = []
+    for m in (rg, torch):
+        params = [m.nn.Parameter(m.tensor(np.zeros_like(g))) for g in grads]
+        for p, g in zip(params, grads):
+            p.grad = m.tensor(g)
+        total = m.nn.utils.clip_grad_norm_(params, 1.5, norm_type=norm_type)
+        results.append((float(total), [p.grad.numpy().copy() for p in params]))
+    assert results[0][0] == pytest.approx(results[1][0])
+    for a, b in zip(results[0][1], results[1][1]):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+def test_clip_grad_value_and_vector_conversions():
+    p = nn.Parameter(rg.zeros(3))
+    p.grad = rg.tensor([-5.0, 0.5, 7.0])
+    nn.utils.clip_grad_value_([p], 1.0)
+    assert p.grad.tolist() == [-1.0, 0.5, 1.0]
+    a, b = nn.Parameter(rg.zeros(2, 2)), nn.Parameter(rg.zeros(3))
+    vec = rg.arange(7.0)
+    nn.utils.vector_to_parameters(vec, [a, b])
+    assert a.tolist() == [[0.0, 1.0], [2.0, 3.0]] and b.tolist() == [4.0, 5.0, 6.0]
+    assert nn.utils.parameters_to_vector([a, b]).tolist() == vec.tolist()
