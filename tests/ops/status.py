@@ -26,7 +26,7 @@ def main() -> None:
     for name in sorted(rows):
         cases = rows[name]
 
-        def count(pred):
+        def count(pred, cases=cases):
             n = sum(1 for c in cases if pred(c))
             return str(n) if n else "-"
 
