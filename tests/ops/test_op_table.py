@@ -12,16 +12,21 @@ import pytest
 import retrograd
 from retrograd.autograd import gradcheck, gradgradcheck
 
-from . import cases_pointwise
+from . import (
+    cases_activation,
+    cases_conv,
+    cases_indexing,
+    cases_linalg,
+    cases_nn,
+    cases_pointwise,
+    cases_reduction,
+    cases_shape,
+)
 from .harness import float_outputs, make_tensors, outputs, to_numpy, torch
 
-FAMILIES = [cases_pointwise]
-OPTIONAL = ("cases_reduction", "cases_shape", "cases_indexing", "cases_linalg", "cases_activation", "cases_conv")
-for _name in (*OPTIONAL, "cases_nn"):
-    try:
-        FAMILIES.append(__import__(f"tests.ops.{_name}", fromlist=["CASES"]))
-    except ModuleNotFoundError:
-        pass
+FAMILIES = [
+    cases_pointwise, cases_reduction, cases_shape, cases_indexing, cases_linalg, cases_activation, cases_conv, cases_nn,
+]
 
 CASES = [case for family in FAMILIES for case in family.CASES]
 EXEMPT = {name: why for family in FAMILIES for name, why in getattr(family, "EXEMPT", {}).items()}
