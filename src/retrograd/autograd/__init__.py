@@ -12,6 +12,7 @@ from .grad_mode import (
     no_grad,
     set_grad_enabled,
 )
+from .graph import graph_stats
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "is_inference_mode_enabled",
     "graph",
     "forward_ad",
+    "graph_stats",
     "detect_anomaly",
     "set_detect_anomaly",
     "is_anomaly_enabled",
