@@ -12,8 +12,8 @@ from .grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-from .graph import graph_stats
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .graph import graph_stats
 
 __all__ = [
     "backward",
