@@ -306,6 +306,10 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
         raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {_MODES_NEED[mode]}D input")
     if antialias:
         raise NotImplementedError("retrograd: interpolate(antialias=True) is not supported")
+    if not input.is_floating_point():
+        kind = {"nearest-exact": "nearest_exact", "bilinear": "bilinear", "bicubic": "bicubic"}.get(mode, mode)
+        name = input.type().split(".")[-1][: -len("Tensor")]
+        raise NotImplementedError(f'"upsample_{kind}{input.dim() - 2}d" not implemented for \'{name}\'')
     out, scales = _target(input, size, scale_factor, recompute_scale_factor)
     _check_sizes(input, out)
     if mode == "area":

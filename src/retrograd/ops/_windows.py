@@ -10,13 +10,18 @@ strided copy. Two layouts of the L axis exist. The plain one has L =
 prod(out) and copies each window out of a strided view. For stride 1 the
 "wide" layout is cheaper: flattening the padded input's spatial dims makes
 each kernel tap a *contiguous* run of length Lw (the outputs plus the junk
-positions between rows), so the copy moves long runs and col2im is K
-contiguous adds. Junk positions are cut away (outputs) or zero (gradients).
+positions between rows), so the copy moves long runs. The input gradient lays
+whole padded images end to end, so col2im is K contiguous adds over the whole
+batch. Junk positions are cut away (outputs) or zero (gradients).
+
+Temporaries live in per-thread work buffers (`work`); every result is a
+fresh array.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from typing import Any
 
 import numpy as np
@@ -28,6 +33,26 @@ Ints = tuple[int, ...]
 # The wide layout computes Lw / L times the needed columns; past this ratio
 # the plain layout's slower copy is the better deal.
 _WIDE_WASTE = 1.6
+
+# Temporaries that never leave a kernel (column matrices, GEMM results, layouts) live in
+# per-thread work buffers reused from call to call. A fresh multi-megabyte array costs a
+# page fault per 4 KiB on first touch; in a small CNN training step that measured as much
+# as the arithmetic. Results are always fresh arrays. Bigger requests are not cached.
+_WORK = threading.local()
+_WORK_LIMIT = 16 << 20
+
+
+def work(xp: Any, slot: str, shape: tuple, dtype: Any) -> Any:
+    """A C-contiguous scratch array of `shape` from this thread's buffer `slot` (contents undefined)."""
+    dtype = np.dtype(dtype)
+    size = math.prod(shape) * dtype.itemsize
+    if size > _WORK_LIMIT:
+        return xp.empty(shape, dtype=dtype)
+    buffers = _WORK.__dict__.setdefault("buffers", {})
+    buf = buffers.get(slot)
+    if buf is None or buf.nbytes < size or not isinstance(buf, xp.ndarray):
+        buf = buffers[slot] = xp.empty(max(size, 64), dtype=np.uint8)
+    return buf[:size].view(dtype).reshape(shape)
 
 
 def out_size(size: int, k: int, s: int, lo: int, hi: int, d: int) -> int:
@@ -106,7 +131,7 @@ def columns(xp: Any, x: Any, kernel: Ints, stride: Ints, dilation: Ints, out: In
         lw = wide_length(out, x.shape[2:])
         tap_strides = tuple(d * f * it for d, f in zip(dilation, flat_strides(x.shape[2:])))
         view = as_strided(x, (c, *kernel, n, lw), (x.strides[1], *tap_strides, x.strides[0], it), writeable=False)
-        return view.reshape(c * k, n * lw)
+        return _copy_to_work(xp, view, (c * k, n * lw))
     sp = x.strides[2:]
     view = as_strided(
         x,
@@ -114,7 +139,13 @@ def columns(xp: Any, x: Any, kernel: Ints, stride: Ints, dilation: Ints, out: In
         (x.strides[1], *(d * s for d, s in zip(dilation, sp)), x.strides[0], *(st * s for st, s in zip(stride, sp))),
         writeable=False,
     )
-    return view.reshape(c * k, n * math.prod(out))
+    return _copy_to_work(xp, view, (c * k, n * math.prod(out)))
+
+
+def _copy_to_work(xp: Any, view: Any, shape: tuple) -> Any:
+    dst = work(xp, "cols", shape, view.dtype)
+    dst.reshape(view.shape)[...] = view
+    return dst
 
 
 def _batch_view(y: Any, n: int, out: Ints, spatial: Ints, wide: bool) -> Any:
@@ -129,7 +160,7 @@ def from_columns(xp: Any, y: Any, n: int, out: Ints, spatial: Ints, wide: bool, 
     """(O, N*L) channel-major (wide or plain) -> contiguous (N, O, *out), `bias` (O,) added in the same pass."""
     view = _batch_view(xp.ascontiguousarray(y), n, out, spatial, wide)
     if bias is None:
-        return xp.ascontiguousarray(view)
+        return view.copy()  # never a view: y may be a work buffer
     return xp.add(view, bias.reshape((-1,) + (1,) * len(out)), out=xp.empty(view.shape, dtype=y.dtype))
 
 
@@ -138,7 +169,9 @@ def to_columns(xp: Any, g: Any, spatial: Ints, wide: bool) -> Any:
     n, o = g.shape[:2]
     out = g.shape[2:]
     length = wide_length(out, spatial) if wide else math.prod(out)
-    z = xp.empty((o, n * length), dtype=g.dtype) if not wide or len(out) == 1 else xp.zeros((o, n * length), g.dtype)
+    z = work(xp, "layout", (o, n * length), g.dtype)
+    if wide and len(out) > 1:
+        z.fill(0)
     _batch_view(z, n, out, spatial, wide)[...] = g
     return z
 
@@ -146,33 +179,26 @@ def to_columns(xp: Any, g: Any, spatial: Ints, wide: bool) -> Any:
 def col2im(xp: Any, cols: Any, n: int, spatial: Ints, kernel: Ints, stride: Ints, dilation: Ints, out: Ints) -> Any:
     """Sum channel-major columns (C, K, N*L) back into windows: (N, C, *spatial). One add per tap."""
     c = cols.shape[0]
-    acc = xp.zeros((c, n, *spatial), dtype=cols.dtype)
+    acc = work(xp, "acc", (c, n, *spatial), cols.dtype)
+    acc.fill(0)
     for k, tap in enumerate(taps(kernel)):
         acc[tap_slices(tap, stride, dilation, out)] += cols[:, k].reshape(c, n, *out)
     return acc.transpose(1, 0, *range(2, 2 + len(spatial)))
 
 
-# Column matrices up to this size are kept from the forward for the weight gradient (saving
-# one im2col per backward); bigger ones are rebuilt rather than held in memory.
-KEEP_COLUMNS_BYTES = 8 << 20
-
-
 def conv_forward(
     xp: Any, x: Any, w: Any, stride: Ints, pads: Pads, dilation: Ints, groups: int, bias: Any = None
-) -> tuple[Any, Any]:
-    """Cross-correlation y[n, o] = sum_c,k w[o, c, k] x[n, c, window + k] [+ bias[o]]: ((N, O, *out), cols or None)."""
+) -> Any:
+    """Cross-correlation y[n, o] = sum_c,k w[o, c, k] x[n, c, window + k] [+ bias[o]]: (N, O, *out)."""
     xpad = pad_const(xp, x, pads)
     spatial, kernel = xpad.shape[2:], w.shape[2:]
     out = out_shape(x.shape[2:], kernel, stride, pads, dilation)
     wide = use_wide(stride, out, spatial)
     cols = columns(xp, xpad, kernel, stride, dilation, out, wide)
-    o = w.shape[0]
-    if groups == 1:
-        y = xp.matmul(w.reshape(o, -1), cols)
-    else:
-        y = xp.matmul(w.reshape(groups, o // groups, -1), cols.reshape(groups, -1, cols.shape[-1])).reshape(o, -1)
-    y = from_columns(xp, y, x.shape[0], out, spatial, wide, bias)
-    return y, (cols if cols.nbytes <= KEEP_COLUMNS_BYTES else None)
+    o, length = w.shape[0], cols.shape[-1]
+    y = work(xp, "gemm", (groups, o // groups, length), cols.dtype)
+    xp.matmul(w.reshape(groups, o // groups, -1), cols.reshape(groups, -1, length), out=y)
+    return from_columns(xp, y.reshape(o, length), x.shape[0], out, spatial, wide, bias)
 
 
 def conv_input_grad(
@@ -187,29 +213,28 @@ def conv_input_grad(
     # wide: g sits in whole padded images laid end to end, so each tap's columns add into the
     # result as one contiguous run over the batch (junk positions are zero and land in junk)
     gc = _batch_layout(xp, g, full) if wide else to_columns(xp, g, full, False)
-    if groups == 1:
-        cols = xp.matmul(w.reshape(o, -1).T, gc)
-    else:
-        wt = w.reshape(groups, o // groups, -1).transpose(0, 2, 1)
-        cols = xp.matmul(wt, gc.reshape(groups, o // groups, -1))
-    cols = cols.reshape(c, k, -1)
+    length = gc.shape[-1]
+    cols = work(xp, "gemm", (groups, c // groups * k, length), g.dtype)
+    xp.matmul(w.reshape(groups, o // groups, -1).transpose(0, 2, 1), gc.reshape(groups, o // groups, length), out=cols)
+    cols = cols.reshape(c, k, length)
     if wide:
-        total = cols.shape[-1]
-        acc = xp.zeros((c, total), dtype=cols.dtype)
+        acc = work(xp, "acc", (c, length), cols.dtype)
+        acc.fill(0)
         for i, tap in enumerate(taps(kernel)):
             off = sum(a * d * f for a, d, f in zip(tap, dilation, flat_strides(full)))
-            acc[:, off:] += cols[:, i, : total - off]
+            acc[:, off:] += cols[:, i, : length - off]
         dx = acc.reshape(c, n, *full).transpose(1, 0, *range(2, 2 + len(full)))
     else:
         dx = col2im(xp, cols, n, full, kernel, stride, dilation, out)
-    return xp.ascontiguousarray(crop(dx, pads))
+    return crop(dx, pads).copy()  # a fresh C-contiguous result, never a view of a work buffer
 
 
 def _batch_layout(xp: Any, g: Any, spatial: Ints) -> Any:
     """(N, O, *out) -> (O, N*prod(spatial)): each output at its window's corner, zeros elsewhere."""
     n, o = g.shape[:2]
     size = math.prod(spatial)
-    z = xp.zeros((o, n * size), dtype=g.dtype)
+    z = work(xp, "layout", (o, n * size), g.dtype)
+    z.fill(0)
     it = z.itemsize
     view = as_strided(z, (n, o, *g.shape[2:]), (size * it, n * size * it, *(f * it for f in flat_strides(spatial))))
     view[...] = g
@@ -217,21 +242,17 @@ def _batch_layout(xp: Any, g: Any, spatial: Ints) -> Any:
 
 
 def conv_weight_grad(
-    xp: Any, x: Any, g: Any, stride: Ints, pads: Pads, dilation: Ints, groups: int, kernel: Ints, cols: Any = None
+    xp: Any, x: Any, g: Any, stride: Ints, pads: Pads, dilation: Ints, groups: int, kernel: Ints
 ) -> Any:
-    """The transpose of `conv_forward` in w: g (O, N*L) @ cols.T -> (O, C/groups, *kernel).
-
-    `cols` are x's columns if the forward kept them."""
-    spatial, out = padded(x.shape[2:], pads), g.shape[2:]
+    """The transpose of `conv_forward` in w: g (O, N*L) @ cols.T -> (O, C/groups, *kernel)."""
+    xpad = pad_const(xp, x, pads)
+    spatial, out = xpad.shape[2:], g.shape[2:]
     wide = use_wide(stride, out, spatial)
-    if cols is None:
-        cols = columns(xp, pad_const(xp, x, pads), kernel, stride, dilation, out, wide)
+    cols = columns(xp, xpad, kernel, stride, dilation, out, wide)
     gc = to_columns(xp, g, spatial, wide)
-    o = g.shape[1]
-    if groups == 1:
-        dw = xp.matmul(gc, cols.T)
-    else:
-        dw = xp.matmul(gc.reshape(groups, o // groups, -1), cols.reshape(groups, -1, cols.shape[-1]).transpose(0, 2, 1))
+    o, length = g.shape[1], cols.shape[-1]
+    gg = gc.reshape(groups, o // groups, length)
+    dw = xp.matmul(gg, cols.reshape(groups, -1, length).transpose(0, 2, 1))
     return dw.reshape(o, x.shape[1] // groups, *kernel)
 
 
@@ -247,7 +268,9 @@ def unfold_forward(xp: Any, x: Any, kernel: Ints, stride: Ints, pads: Pads, dila
         xpad.strides[:2] + tuple(d * s for d, s in zip(dilation, sp)) + tuple(st * s for st, s in zip(stride, sp)),
         writeable=False,
     )
-    return view.reshape(n, c * math.prod(kernel), math.prod(out))
+    cols = xp.empty((n, c * math.prod(kernel), math.prod(out)), dtype=x.dtype)
+    cols.reshape(view.shape)[...] = view  # always a copy: the result must not share x's memory
+    return cols
 
 
 def fold_forward(xp: Any, cols: Any, spatial: Ints, kernel: Ints, stride: Ints, pads: Pads, dilation: Ints) -> Any:

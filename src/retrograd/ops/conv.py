@@ -46,7 +46,7 @@ def _with_bias(xp: Any, y: Any, b: Any) -> Any:
 
 
 def _conv_fwd(xp: Any, a: Any, w: Any, stride: Ints, pads: Any, dilation: Ints, groups: int) -> Any:
-    return win.conv_forward(xp, a, w, stride, pads, dilation, groups)  # (y, columns kept for dw)
+    return win.conv_forward(xp, a, w, stride, pads, dilation, groups)
 
 
 def _conv_fwd_b(xp: Any, a: Any, w: Any, b: Any, stride: Ints, pads: Any, dilation: Ints, groups: int) -> Any:
@@ -63,10 +63,8 @@ def _convt_fwd_b(
     return _with_bias(xp, win.conv_input_grad(xp, a, w, stride, pads, dilation, groups, spatial), b)
 
 
-def _convw_fwd(
-    xp: Any, a: Any, b: Any, stride: Ints, pads: Any, dilation: Ints, groups: int, kernel: Ints, cols: Any = None
-) -> Any:
-    return win.conv_weight_grad(xp, a, b, stride, pads, dilation, groups, kernel, cols)
+def _convw_fwd(xp: Any, a: Any, b: Any, stride: Ints, pads: Any, dilation: Ints, groups: int, kernel: Ints) -> Any:
+    return win.conv_weight_grad(xp, a, b, stride, pads, dilation, groups, kernel)
 
 
 # --- derivative rules: each a call of one of the three primitives ---------------------------
@@ -76,10 +74,8 @@ def _conv_da(g: Tensor, w: Tensor, a_shape: Ints, stride: Ints, pads: Any, dilat
     return _CONVT_INNER(g, w, stride=stride, pads=pads, dilation=dilation, groups=groups, spatial=a_shape[2:])
 
 
-def _conv_dw(
-    g: Tensor, a: Tensor, cols: Any, w_shape: Ints, stride: Ints, pads: Any, dilation: Ints, groups: int
-) -> Tensor:
-    return _CONVW(a, g, stride=stride, pads=pads, dilation=dilation, groups=groups, kernel=w_shape[2:], cols=cols)
+def _conv_dw(g: Tensor, a: Tensor, w_shape: Ints, stride: Ints, pads: Any, dilation: Ints, groups: int) -> Tensor:
+    return _CONVW(a, g, stride=stride, pads=pads, dilation=dilation, groups=groups, kernel=w_shape[2:])
 
 
 def _convt_da(g: Tensor, w: Tensor, stride: Ints, pads: Any, dilation: Ints, groups: int) -> Tensor:
@@ -101,11 +97,8 @@ def _convw_db(h: Tensor, a: Tensor, stride: Ints, pads: Any, dilation: Ints, gro
 def _family(node: str) -> tuple[Primitive, Primitive, Primitive, Primitive]:
     """conv and conv_transpose primitives, without and with bias, named `node`."""
     return (
-        Primitive("convolution", _conv_fwd, [_conv_da, _conv_dw], inputs=("a", "w"), node_name=node, extras=("cols",)),
-        Primitive(
-            "convolution", _conv_fwd_b, [_conv_da, _conv_dw, _bias_rule], inputs=("a", "w", "b"), node_name=node,
-            extras=("cols",),
-        ),
+        Primitive("convolution", _conv_fwd, [_conv_da, _conv_dw], inputs=("a", "w"), node_name=node),
+        Primitive("convolution", _conv_fwd_b, [_conv_da, _conv_dw, _bias_rule], inputs=("a", "w", "b"), node_name=node),
         Primitive("convolution", _convt_fwd, [_convt_da, _convt_dw], inputs=("a", "w"), node_name=node),
         Primitive(
             "convolution", _convt_fwd_b, [_convt_da, _convt_dw, _bias_rule], inputs=("a", "w", "b"), node_name=node

@@ -25,7 +25,7 @@ from numpy.lib.stride_tricks import as_strided
 from ..autograd.primitive import Primitive
 from ..backend import namespace
 from ..tensor import Tensor
-from ._windows import Ints, Pads, crop, flat_strides, pad_const, padded, tap_slices, taps
+from ._windows import Ints, Pads, crop, flat_strides, pad_const, padded, tap_slices, taps, work
 
 __all__: list[str] = []  # reached through retrograd.nn.functional
 
@@ -68,8 +68,9 @@ class Windows:
             strides = (
                 *(d * s for d, s in zip(self.dilation, sp)), *x.strides[:2], *(st * s for st, s in zip(self.stride, sp))
             )
-            view = as_strided(x, shape, strides, writeable=False)
-            return xp.ascontiguousarray(view).reshape(k, *x.shape[:2], *self.out)
+            stacked = work(xp, "stack", shape, x.dtype)  # a temporary: callers reduce it
+            stacked[...] = as_strided(x, shape, strides, writeable=False)
+            return stacked.reshape(k, *x.shape[:2], *self.out)
         out = xp.empty((k, *x.shape[:2], *self.out), dtype=x.dtype)
         for i, tap in enumerate(taps(self.kernel)):
             out[i] = x[self.index(tap)]
