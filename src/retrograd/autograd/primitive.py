@@ -75,6 +75,8 @@ class Primitive:
         quiet: bool = False,
         constant_edges: int = 0,
     ) -> None:
+        if "out" in inputs:
+            raise ValueError(f"{name}: an input may not be called 'out' (rules read the output by that name)")
         if len(derivatives) != len(inputs):
             raise ValueError(f"{name}: one derivative per input ({inputs}) is required")
         self.name = name

@@ -55,10 +55,19 @@ def _twins(name: str, forward: Any, rule: Any, node: str, **kw: Any) -> tuple[Pr
 
 # --- the relu family: piecewise linear ---------------------------------------------------
 
+# relu's gradient mask as one fused op (one NumPy expression instead of four tensor ops);
+# it is linear in g, so its own derivative in g is itself, and 0 almost everywhere in out
+_relu_mask = Primitive(
+    "threshold_backward",
+    lambda xp, g, y: g * ~(y <= 0),
+    [lambda gg, y: _relu_mask(gg, y), None],  # (inputs must not be called "out": that names the output)
+    inputs=("g", "y"),
+    node_name="ThresholdBackwardBackward0",
+)
 _relu = Primitive(
     "relu",
     lambda xp, a: xp.maximum(a, 0),
-    [lambda g, out: g * ~(out <= 0)],  # 0 at and below the kink, 1 elsewhere (NaN included)
+    [lambda g, out: _relu_mask(g, out)],  # 0 at and below the kink, 1 elsewhere (NaN included)
 )
 _hardtanh = Primitive(
     "hardtanh",
