@@ -219,6 +219,8 @@ class OpNode(Node):
     """The node a Primitive records: saved tensors, attributes and input metadata."""
 
     __slots__ = ("op", "saved", "attrs", "shapes", "dtypes", "out_meta", "n_outputs")
+    shapes: tuple
+    dtypes: tuple
 
     def __init__(self, op: Primitive, inputs: Sequence[Tensor], outputs: tuple, attrs: dict) -> None:
         # Node.__init__ written out, and one and two inputs without comprehensions: this runs
@@ -280,15 +282,24 @@ class OpNode(Node):
     def apply(self, grads: list, wanted: Callable[[int], bool] | None) -> tuple:
         op = self.op
         g = grads[0] if op.n_outputs == 1 else tuple(_zeros_for(self, i, x) for i, x in enumerate(grads))
+        edges = self.next_functions
         results: list = []
         for i, rule in enumerate(op.derivatives):
-            if rule is None or self.next_functions[i][0] is None or (wanted and not wanted(i)):
+            if rule is None or edges[i][0] is None or (wanted and not wanted(i)):
                 results.append(None)
                 continue
             reads = op.reads[i]
-            grad = rule(g, *[self._lookup(n) for n in reads]) if reads else rule(g)
-            if grad is not None and (grad._data.shape != self.shapes[i] or grad._data.dtype != self.dtypes[i]):
-                grad = _fit(grad, self.shapes[i], self.dtypes[i], self, i)
+            # no reads and one read spelled out: they need no argument list
+            if not reads:
+                grad = rule(g)
+            elif len(reads) == 1:
+                grad = rule(g, self._lookup(reads[0]))
+            else:
+                grad = rule(g, *[self._lookup(n) for n in reads])
+            if grad is not None:
+                data = grad._data
+                if data.shape != self.shapes[i] or data.dtype != self.dtypes[i]:
+                    grad = _fit(grad, self.shapes[i], self.dtypes[i], self, i)
             results.append(grad)
         return tuple(results)
 
