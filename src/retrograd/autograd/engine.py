@@ -111,10 +111,13 @@ def run(
             heapq.heappush(heap, (-node._seq, id(node), node))
     prev = state.enabled
     state.enabled = create_graph
+    heappush, heappop = heapq.heappush, heapq.heappop  # locals: called once per node
     try:
         while heap:
-            node = heapq.heappop(heap)[2]
-            grads = buffers.pop(node) if node in buffers else [None] * node.n_outputs
+            node = heappop(heap)[2]
+            grads = buffers.pop(node, None)
+            if grads is None:
+                grads = [None] * node.n_outputs
             if node._tensor_hooks or node._pre_hooks or type(node) is AccumulateGrad:
                 grads = _call_pre_hooks(node, grads)
             if targets is not None and node in targets:
@@ -133,7 +136,7 @@ def run(
                 left = deps[child] - 1
                 deps[child] = left
                 if left == 0:
-                    heapq.heappush(heap, (-child._seq, id(child), child))
+                    heappush(heap, (-child._seq, id(child), child))
     finally:
         state.enabled = prev
         _tasks.pop()
@@ -158,19 +161,26 @@ def _execute(
         return (None,) * len(node.next_functions)
     if grads[0] is None if len(grads) == 1 else all(g is None for g in grads):
         return (None,) * len(node.next_functions)
-    wanted = None
-    if needed is not None:
-        nf = node.next_functions
-        wanted = lambda i: nf[i][0] in targets or needed.get(nf[i][0], False)  # type: ignore[operator]
-    if anomaly.enabled:
-        results = _apply_watched(node, grads, wanted)
+    if needed is None and not anomaly.enabled:
+        results = node.apply(grads, None)  # the common case: every input is wanted
     else:
-        results = node.apply(grads, wanted)
+        results = _apply_filtered(node, grads, needed, targets)
     if node._post_hooks:
         results = _call_post_hooks(node, results, grads)
     if not retain_graph:
         node.release()
     return results
+
+
+def _apply_filtered(node: Node, grads: list, needed: dict | None, targets: dict | None) -> tuple:
+    """node.apply when only some inputs lead to a target, or under anomaly mode."""
+    wanted = None
+    if needed is not None:
+        nf = node.next_functions
+        wanted = lambda i: nf[i][0] in targets or needed.get(nf[i][0], False)  # type: ignore[operator]
+    if anomaly.enabled:
+        return _apply_watched(node, grads, wanted)
+    return node.apply(grads, wanted)
 
 
 def _apply_watched(node: Node, grads: list, wanted: Any) -> tuple:

@@ -57,6 +57,7 @@ class Primitive:
         "extras",
         "view",
         "saves",
+        "saves_any",
         "constant_edges",
         "multi_output_view",
     )
@@ -88,6 +89,7 @@ class Primitive:
         # per input: the saved values its rule reads (input names or "out")
         names = set(self.inputs)
         self.saves = tuple(tuple(n for n in reads if n == "out" or n in names) for reads in self.reads)
+        self.saves_any = any(self.saves)
         self.n_outputs = n_outputs
         self.extras = tuple(extras)
         self.view = view
@@ -98,28 +100,53 @@ class Primitive:
     def __call__(self, *tensors: Tensor, **attrs: Any) -> Any:
         """Run the forward; record a node when grad mode is on and an input requires grad."""
         first = tensors[0]
-        xp = _NAMESPACES.get(type(first._data)) or backend.namespace(first._data)
+        data = first._data
+        xp = _NAMESPACES.get(type(data)) or backend.namespace(data)
+        # one and two inputs spelled out: nearly every call, and they need no list or generator
         if len(tensors) == 1:
-            result = self.forward(xp, first._data, **attrs)
+            result = self.forward(xp, data, **attrs)
             record = first._requires_grad and state.enabled
+        elif len(tensors) == 2:
+            second = tensors[1]
+            result = self.forward(xp, data, second._data, **attrs)
+            record = (first._requires_grad or second._requires_grad) and state.enabled
         else:
             result = self.forward(xp, *[t._data for t in tensors], **attrs)
             record = state.enabled and any(t._requires_grad for t in tensors)
+        return self._wrap(xp, tensors, result, attrs, record)
+
+    def scalar(self, t: Tensor, c: Any) -> Tensor:
+        """`self(t, c=c)` for ops whose forward is `(xp, a, c)`: a tensor and a Python number.
+
+        Passing `c` by position skips packing and unpacking keyword arguments, about a
+        fifth of what `x * 2` costs; the attribute dict is built only if a node or a
+        tangent needs it.
+        """
+        data = t._data
+        xp = _NAMESPACES.get(type(data)) or backend.namespace(data)
+        result = self.forward(xp, data, c)
+        record = t._requires_grad and state.enabled
+        if record or _fw_levels.level is not None or _anomaly.enabled:
+            return self._wrap(xp, (t,), result, {"c": c}, record)
+        return _make(result if type(result) is xp.ndarray else xp.asarray(result))
+
+    def _wrap(self, xp: Any, tensors: tuple, result: Any, attrs: dict, record: bool) -> Any:
+        """Tensors for the forward's arrays, plus the node, view link, tangents and anomaly check."""
         if self.extras:
             k = self.n_outputs
             extra = result[k:]
             result = result[0] if k == 1 else result[:k]
             attrs.update(zip(self.extras, extra))
         if self.n_outputs == 1:
-            if type(result) is not xp.ndarray:  # NumPy reductions return scalars
+            if type(result) is not xp.ndarray:  # NumPy reductions and 0-d arithmetic return scalars
                 result = xp.asarray(result)
             out = _make(result, record)
             outs: tuple = (out,)
         else:
             outs = tuple(_make(xp.asarray(r), record, None, i) for i, r in enumerate(result))
             out = outs  # type: ignore[assignment]
-        if self.view and (result.size == 0 or xp.may_share_memory(result, first._data)):
-            _link_view(out, first, self, attrs)
+        if self.view and (result.size == 0 or xp.may_share_memory(result, tensors[0]._data)):
+            _link_view(out, tensors[0], self, attrs)
         if record:
             node = OpNode(self, tensors, outs, attrs)
             for o in outs:
@@ -194,29 +221,47 @@ class OpNode(Node):
     """The node a Primitive records: saved tensors, attributes and input metadata."""
 
     __slots__ = ("op", "saved", "attrs", "shapes", "dtypes", "out_meta", "n_outputs")
+    shapes: tuple
+    dtypes: tuple
 
     def __init__(self, op: Primitive, inputs: Sequence[Tensor], outputs: tuple, attrs: dict) -> None:
-        # Node.__init__ written out: this runs once per recorded op, so every call counts
-        edges = tuple([edge(t) for t in inputs]) + op.constant_edges
+        # Node.__init__ written out, and one and two inputs without comprehensions: this runs
+        # once per recorded op, so every call counts
+        if len(inputs) == 1:
+            a = inputs[0]._data
+            edges: tuple = (edge(inputs[0]),)
+            self.shapes = (a.shape,)
+            self.dtypes = (a.dtype,)
+        elif len(inputs) == 2:
+            a = inputs[0]._data
+            b = inputs[1]._data
+            edges = (edge(inputs[0]), edge(inputs[1]))
+            self.shapes = (a.shape, b.shape)
+            self.dtypes = (a.dtype, b.dtype)
+        else:
+            edges = tuple([edge(t) for t in inputs])
+            self.shapes = tuple([t._data.shape for t in inputs])
+            self.dtypes = tuple([t._data.dtype for t in inputs])
+        if op.constant_edges:
+            edges += op.constant_edges
         self.next_functions = edges
         self._seq = next(_sequence)
         self._pre_hooks = self._post_hooks = self._tensor_hooks = self._metadata = None
         self.op = op
         self.n_outputs = op.n_outputs
         self.attrs = attrs
-        self.shapes = tuple([t._data.shape for t in inputs])
-        self.dtypes = tuple([t._data.dtype for t in inputs])
         self.out_meta = tuple((o._data.shape, o._data.dtype) for o in outputs) if len(outputs) > 1 else None
         saved: dict[str, Any] = {}
-        for i, names in enumerate(op.saves):
-            if names and edges[i][0] is not None:
-                for name in names:
-                    if name in saved:
-                        continue
-                    if name == "out":
-                        saved[name] = tuple([SavedTensor(o, True) for o in outputs])
-                    else:
-                        saved[name] = SavedTensor(inputs[op.inputs.index(name)], False)
+        if op.saves_any:
+            for i, names in enumerate(op.saves):
+                if names and edges[i][0] is not None:
+                    for name in names:
+                        if name in saved:
+                            continue
+                        if name == "out":
+                            saved[name] = tuple([SavedTensor(o, True) for o in outputs])
+                        else:
+                            saved[name] = SavedTensor(inputs[op.inputs.index(name)], False)
         self.saved = saved
 
     def name(self) -> str:
@@ -239,15 +284,24 @@ class OpNode(Node):
     def apply(self, grads: list, wanted: Callable[[int], bool] | None) -> tuple:
         op = self.op
         g = grads[0] if op.n_outputs == 1 else tuple(_zeros_for(self, i, x) for i, x in enumerate(grads))
+        edges = self.next_functions
         results: list = []
         for i, rule in enumerate(op.derivatives):
-            if rule is None or self.next_functions[i][0] is None or (wanted and not wanted(i)):
+            if rule is None or edges[i][0] is None or (wanted and not wanted(i)):
                 results.append(None)
                 continue
             reads = op.reads[i]
-            grad = rule(g, *[self._lookup(n) for n in reads]) if reads else rule(g)
-            if grad is not None and (grad._data.shape != self.shapes[i] or grad._data.dtype != self.dtypes[i]):
-                grad = _fit(grad, self.shapes[i], self.dtypes[i], self, i)
+            # no reads and one read spelled out: they need no argument list
+            if not reads:
+                grad = rule(g)
+            elif len(reads) == 1:
+                grad = rule(g, self._lookup(reads[0]))
+            else:
+                grad = rule(g, *[self._lookup(n) for n in reads])
+            if grad is not None:
+                data = grad._data
+                if data.shape != self.shapes[i] or data.dtype != self.dtypes[i]:
+                    grad = _fit(grad, self.shapes[i], self.dtypes[i], self, i)
             results.append(grad)
         return tuple(results)
 

@@ -174,7 +174,7 @@ def _trunc_div(xp: Any, a: Any, b: Any) -> Any:
 def add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     """`input + alpha * other`, broadcasting, with PyTorch's type promotion."""
     if alpha == 1 and _keeps_dtype(input, other):
-        return _add_scalar(input, c=other)
+        return _add_scalar.scalar(input, other)
     if alpha != 1:
         other = mul(other, alpha)
     a, b = promote(input, other)
@@ -184,7 +184,7 @@ def add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
 def sub(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     """`input - alpha * other`."""
     if alpha == 1 and _keeps_dtype(input, other):
-        return _sub_scalar(input, c=other)
+        return _sub_scalar.scalar(input, other)
     bools = [x for x in (input, other) if isinstance(x, bool) or (isinstance(x, Tensor) and x.dtype is _dt.bool_)]
     if len(bools) == 2:
         raise RuntimeError(
@@ -208,7 +208,7 @@ subtract = sub
 def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """`other - alpha * input` (what `2 - x` calls)."""
     if alpha == 1 and _keeps_dtype(input, other):
-        return _rsub_scalar(input, c=other)
+        return _rsub_scalar.scalar(input, other)
     return sub(other if isinstance(other, Tensor) else _scalar_for(other, input), input, alpha=alpha)
 
 
@@ -221,7 +221,7 @@ def _scalar_for(value: Any, like: Tensor) -> Tensor:
 def mul(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """Elementwise product, broadcasting."""
     if _keeps_dtype(input, other):
-        return _mul_scalar(input, c=other)
+        return _mul_scalar.scalar(input, other)
     a, b = promote(input, other)
     return _mul(a, b)
 
@@ -233,7 +233,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Any = 
     """True division (integers give the default float), or `rounding_mode` 'trunc'/'floor'."""
     if rounding_mode is None:
         if _keeps_dtype(input, other):
-            return _div_scalar(input, c=other)
+            return _div_scalar.scalar(input, other)
         dt = _dt.result_type(input, other)
         if not dt.is_floating_point:
             dt = _dt.get_default_dtype()
