@@ -35,4 +35,4 @@ clean:
 .PHONY: bench
 bench: setup-test
 	$(PIP) install torch==2.13.0 threadpoolctl
-	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PY) -m benchmarks.run
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE $(PY) -m benchmarks.run
