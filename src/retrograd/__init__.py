@@ -7,6 +7,8 @@
 tensor(12.)
 """
 
+from typing import Any
+
 # ruff: noqa: I001  (order matters: Tensor must exist before the ops that build tensors)
 from . import dtypes as _dtypes
 from .backend import device
@@ -32,9 +34,7 @@ from .dtypes import (
     uint8,
 )
 from .tensor import Size, Tensor, is_tensor
-from . import autograd, ops, linalg, nn, return_types
-from . import optim, utils
-from .serialization import load, save
+from . import autograd, ops, linalg, return_types
 from . import random as random
 from ._printing import get_printoptions, set_printoptions
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
@@ -42,6 +42,24 @@ from .ops import *
 from .random import *
 
 __version__ = "0.1.0"
+
+# nn, optim, utils and save/load cost ~0.4 s to import and are not needed for tensors and
+# autograd, so they load on first use (`retrograd.nn`, `from retrograd import nn` and
+# `import retrograd.nn` all work as usual).
+_ON_FIRST_USE = {
+    "nn": "nn", "optim": "optim", "utils": "utils", "viz": "viz", "save": "serialization", "load": "serialization",
+}
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name not in _ON_FIRST_USE:
+        raise AttributeError(f"module 'retrograd' has no attribute '{name}'")
+    module = importlib.import_module("." + _ON_FIRST_USE[name], __name__)
+    value = module if _ON_FIRST_USE[name] == name else getattr(module, name)
+    globals()[name] = value
+    return value
 
 
 def result_type(tensor1: object, tensor2: object) -> dtype:
