@@ -16,6 +16,39 @@ def _index(idx: int, n: int) -> int:
     return idx % n
 
 
+class _MappingOfMembers:
+    """The read side of a dict over one of a Module's registries (`_registry` names it)."""
+
+    _registry: str
+
+    def _members(self) -> dict:
+        return self.__dict__[self._registry]
+
+    def __getitem__(self, key: str) -> Any:
+        return self._members()[key]
+
+    def __delitem__(self, key: str) -> None:
+        del self._members()[key]
+
+    def __len__(self) -> int:
+        return len(self._members())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._members())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._members()
+
+    def keys(self) -> Iterable[str]:
+        return self._members().keys()
+
+    def values(self) -> Iterable[Any]:
+        return self._members().values()
+
+    def items(self) -> Iterable[tuple[str, Any]]:
+        return self._members().items()
+
+
 class Sequential(Module):
     """Modules applied one after another; built from modules or an OrderedDict of them."""
 
@@ -140,7 +173,7 @@ class ModuleList(Module):
             self._modules[str(i)] = m
 
 
-class ModuleDict(Module):
+class ModuleDict(_MappingOfMembers, Module):
     """An ordered dict of modules."""
 
     def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None) -> None:
@@ -148,32 +181,10 @@ class ModuleDict(Module):
         if modules is not None:
             self.update(modules)
 
-    def __getitem__(self, key: str) -> Module:
-        return self._modules[key]
+    _registry = "_modules"
 
     def __setitem__(self, key: str, module: Module) -> None:
         self.add_module(key, module)
-
-    def __delitem__(self, key: str) -> None:
-        del self._modules[key]
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._modules)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._modules
-
-    def keys(self) -> Iterable[str]:
-        return self._modules.keys()
-
-    def values(self) -> Iterable[Module]:
-        return self._modules.values()
-
-    def items(self) -> Iterable[tuple[str, Module]]:
-        return self._modules.items()
 
     def pop(self, key: str) -> Module:
         return self._modules.pop(key)
@@ -229,7 +240,7 @@ class ParameterList(Module):
         return "\n".join(lines)
 
 
-class ParameterDict(Module):
+class ParameterDict(_MappingOfMembers, Module):
     """An ordered dict of parameters (plain tensors are wrapped as Parameters)."""
 
     def __init__(self, parameters: Any = None) -> None:
@@ -237,32 +248,10 @@ class ParameterDict(Module):
         if parameters is not None:
             self.update(parameters)
 
-    def __getitem__(self, key: str) -> Any:
-        return self._parameters[key]
+    _registry = "_parameters"
 
     def __setitem__(self, key: str, value: Any) -> None:
         self.register_parameter(key, _as_parameter(value))
-
-    def __delitem__(self, key: str) -> None:
-        del self._parameters[key]
-
-    def __len__(self) -> int:
-        return len(self._parameters)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._parameters)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._parameters
-
-    def keys(self) -> Iterable[str]:
-        return self._parameters.keys()
-
-    def values(self) -> Iterable[Any]:
-        return self._parameters.values()
-
-    def items(self) -> Iterable[tuple[str, Any]]:
-        return self._parameters.items()
 
     def update(self, parameters: Any) -> None:
         pairs = parameters.items() if isinstance(parameters, Mapping) else parameters
