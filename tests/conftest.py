@@ -27,4 +27,4 @@ def _restore_global_state():
     dtype = retrograd.get_default_dtype()
     yield
     retrograd.set_default_dtype(dtype)
-    retrograd.autograd.grad_mode.state.enabled = True
+    retrograd.engine.grad_mode.state.enabled = True

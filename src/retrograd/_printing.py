@@ -27,6 +27,8 @@ from typing import Any
 import numpy as np
 
 from . import dtypes as _dt
+from .engine import tensor_type as _tt
+from .engine.forward_ad import levels
 
 
 class _PrintOptions:
@@ -243,8 +245,6 @@ def _grad_suffix(t: Any) -> str | None:
 
 def _tangent(t: Any) -> Any:
     """The forward-mode tangent a dual tensor carries inside a dual level, else None."""
-    from .autograd.forward_ad import levels
-
     return getattr(t, "_fw_grad", None) if levels.level is not None else None
 
 
@@ -254,10 +254,8 @@ _EXTRA = len("retrograd.") - len("torch.")
 
 def tensor_repr(t: Any) -> str:
     """PyTorch's repr of a tensor, e.g. `tensor([1., 2.], dtype=retrograd.float64)`."""
-    from .tensor import Tensor
-
     # Tensor and Parameter print as `tensor(`; other subclasses by their class name
-    plain = type(t) is Tensor or _is_parameter_class(type(t))
+    plain = type(t) is _tt.Tensor or _is_parameter_class(type(t))
     prefix = "tensor(" if plain else f"{type(t).__name__}("
     indent = len(prefix)
     a = np.asarray(t._data)

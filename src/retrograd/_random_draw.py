@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes as _dt
-from .autograd.primitive import Primitive
+from .engine.primitive import Primitive
 from .ops._util import shape_arg
 from .tensor import Tensor
 

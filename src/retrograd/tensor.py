@@ -16,11 +16,16 @@ from typing import Any
 import numpy as np
 
 from . import dtypes as _dt
-from .autograd import inplace as _inplace
-from .autograd.grad_mode import state as _grad_state
-from .autograd.graph import RemovableHandle
+from . import tensor_methods as _methods
+from ._printing import tensor_repr
 from .backend import CPU, as_device, device
 from .dtypes import dtype
+from .engine import inplace as _inplace
+from .engine import register_tensor
+from .engine.backward import backward as _backward
+from .engine.grad_mode import state as _grad_state
+from .engine.graph import RemovableHandle
+from .engine.hooks import retain_grad_hook
 from .tensor_methods import TensorMethods
 
 
@@ -204,11 +209,11 @@ class Tensor(TensorMethods):
 
     @property
     def T(self) -> Tensor:
-        return _ops.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
+        return _methods._ops.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
 
     @property
     def mT(self) -> Tensor:
-        return _ops.transpose(self, -2, -1)
+        return _methods._ops.transpose(self, -2, -1)
 
     @property
     def H(self) -> Tensor:
@@ -316,8 +321,6 @@ class Tensor(TensorMethods):
             return
         if self._retains_grad:
             return
-        from .autograd.hooks import retain_grad_hook
-
         self.grad_fn._add_tensor_hook(self._output_nr, retain_grad_hook(self))
         self._retains_grad = True
 
@@ -351,9 +354,7 @@ class Tensor(TensorMethods):
         inputs: Any = None,
     ) -> None:
         """Accumulate the gradient of this tensor into the `.grad` of the graph's leaves."""
-        from .autograd.engine import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs)
+        _backward(self, gradient, retain_graph, create_graph, inputs)
 
     # --- conversions -------------------------------------------------------------------
 
@@ -399,8 +400,8 @@ class Tensor(TensorMethods):
                 dev = a
         as_device(dev)  # validates ("cuda" raises until the GPU backend exists)
         if target_dtype is None or target_dtype.np == self._data.dtype:
-            return _ops.clone(self) if copy else self
-        return _ops.to_dtype(self, target_dtype)
+            return _methods._ops.clone(self) if copy else self
+        return _methods._ops.to_dtype(self, target_dtype)
 
     def cpu(self) -> Tensor:
         return self
@@ -445,10 +446,10 @@ class Tensor(TensorMethods):
         return self.to(other.dtype)
 
     def clone(self, *, memory_format: Any = None) -> Tensor:
-        return _ops.clone(self)
+        return _methods._ops.clone(self)
 
     def contiguous(self, memory_format: Any = None) -> Tensor:
-        return self if self._data.flags.c_contiguous else _ops.clone(self)
+        return self if self._data.flags.c_contiguous else _methods._ops.clone(self)
 
     # --- Python protocol ---------------------------------------------------------------
 
@@ -460,7 +461,7 @@ class Tensor(TensorMethods):
     def __iter__(self) -> Iterator[Tensor]:
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return iter(_ops.unbind(self, 0))  # type: ignore[attr-defined]
+        return iter(_methods._ops.unbind(self, 0))  # type: ignore[attr-defined]
 
     def __bool__(self) -> builtins.bool:
         if self._data.size != 1:
@@ -488,8 +489,6 @@ class Tensor(TensorMethods):
         return bool((self == element).any())
 
     def __repr__(self) -> str:
-        from ._printing import tensor_repr
-
         return tensor_repr(self)
 
     def __format__(self, spec: str) -> str:
@@ -541,10 +540,5 @@ def _grad_enabled() -> bool:
     return _grad_state.enabled
 
 
-# ops import Tensor, so they can only be imported now; methods look them up at call time.
-from . import ops as _ops  # noqa: E402
-from . import tensor_methods as _methods  # noqa: E402
-from .autograd import primitive as _primitive  # noqa: E402
-
-_methods._ops = _ops
-_primitive._make = Tensor._make
+# The engine sits below this module and learns of Tensor here, once.
+register_tensor(Tensor)

@@ -4,7 +4,7 @@
 Each op has one implementation, in `retrograd.ops`; these methods only give it
 the method-call and operator spellings PyTorch users write (`x.exp()`, `x + y`,
 `x.add_(y)`). In-place variants run the out-of-place op and commit the result
-into this tensor through `autograd.inplace`, which does the version and graph
+into this tensor through `engine.inplace`, which does the version and graph
 bookkeeping once for all of them.
 """
 
@@ -12,12 +12,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .autograd import inplace as _inplace
+from .engine import inplace as _inplace
 
 if TYPE_CHECKING:
     from .tensor import Tensor
 
-_ops: Any = None  # bound by retrograd.tensor once ops can import (breaks the import cycle)
+# The ops and random modules sit above this one; the package __init__ binds them, once.
+_ops: Any = None
+_random: Any = None
+
+
+def bind(ops: Any, random: Any) -> None:
+    """Called once by `retrograd/__init__.py` after ops and random are imported."""
+    global _ops, _random
+    _ops, _random = ops, random
+
+
+def _fill_random(target: Tensor, kind: str, a: Any, b: Any, generator: Any) -> Tensor:
+    """`uniform_`, `normal_`, ...: draw into a fresh array, then write it in place like `fill_`."""
+    return _inplace.apply(target, _ops.fill, _random.sample_like(target, kind, a, b, generator))
 
 
 class TensorMethods:
@@ -150,22 +163,22 @@ class TensorMethods:
     # --- in-place helpers PyTorch users reach for ---------------------------------------
 
     def zero_(self) -> Tensor:
-        return _inplace.fill(self, 0)
+        return _inplace.apply(self, _ops.fill, 0)
 
     def fill_(self, value: Any) -> Tensor:
-        return _inplace.fill(self, value)
+        return _inplace.apply(self, _ops.fill, value)
 
     def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
-        return _inplace.copy(self, src)
+        return _inplace.apply(self, _ops.copy, src)
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
-        return _inplace.fill_random(self, "uniform", a, b, generator)
+        return _fill_random(self, "uniform", a, b, generator)
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
-        return _inplace.fill_random(self, "normal", mean, std, generator)
+        return _fill_random(self, "normal", mean, std, generator)
 
     def bernoulli_(self, p: float = 0.5, *, generator: Any = None) -> Tensor:
-        return _inplace.fill_random(self, "bernoulli", p, None, generator)
+        return _fill_random(self, "bernoulli", p, None, generator)
 
     # --- methods that forward to retrograd's functions (same names and arguments) -------
 
@@ -191,20 +204,16 @@ class TensorMethods:
         return _ops.hardshrink(self, lambd)
 
     def bernoulli(self, *args: Any, **kwargs: Any) -> Tensor:
-        from .random import bernoulli
-
-        return bernoulli(self, *args, **kwargs)
+        return _random.bernoulli(self, *args, **kwargs)
 
     def multinomial(self, *args: Any, **kwargs: Any) -> Tensor:
-        from .random import multinomial
-
-        return multinomial(self, *args, **kwargs)
+        return _random.multinomial(self, *args, **kwargs)
 
     def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
-        return _inplace.fill_random(self, "exponential", lambd, None, generator)
+        return _fill_random(self, "exponential", lambd, None, generator)
 
     def random_(self, low: int = 0, high: int | None = None, *, generator: Any = None) -> Tensor:
-        return _inplace.fill_random(self, "random", low, high, generator)
+        return _fill_random(self, "random", low, high, generator)
 
     def bitwise_not(self) -> Tensor:
         return _ops.bitwise_not(self)

@@ -1,8 +1,13 @@
-"""Reverse-mode automatic differentiation: the engine, grad modes and graph nodes."""
+"""`torch.autograd`: the public face of the engine, and the tools built on top of it.
 
-from . import forward_ad, functional, grad_mode, graph
+The engine itself (nodes, the backward pass, grad modes, forward AD) lives in
+`retrograd.engine`, below Tensor; this package re-exports its public names and adds
+what is built from ops: custom Functions, the functional API and gradcheck.
+"""
+
+from ..engine.backward import backward, grad
+from . import anomaly_mode, forward_ad, functional, grad_mode, graph
 from .anomaly_mode import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
-from .engine import backward, grad
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (
     enable_grad,

@@ -24,10 +24,13 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from .anomaly_mode import anomaly, record_stack
-from .grad_mode import no_grad, state
-from .graph import Node, SavedTensor
-from .primitive import _fit, edge
+from ..engine.anomaly_mode import anomaly, record_stack
+from ..engine.fit import fit as _fit
+from ..engine.grad_mode import no_grad, state
+from ..engine.graph import Node, SavedTensor
+from ..engine.views import edge
+from ..ops.creation import zeros
+from ..tensor import Tensor
 
 
 class FunctionCtx(Node):
@@ -75,8 +78,6 @@ class FunctionCtx(Node):
     # --- what the engine calls -----------------------------------------------------------------
 
     def apply(self, grads: list, wanted: Callable[[int], bool] | None) -> tuple:
-        from ..ops.creation import zeros
-
         if self._materialize:
             grads = [g if g is not None else zeros(shape, dtype=dt) for g, (shape, dt) in zip(grads, self._output_meta)]
         result = self._fn_cls.backward(self, *grads)  # type: ignore[attr-defined]
@@ -124,8 +125,6 @@ class Function:
 
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
-        from ..tensor import Tensor
-
         positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
         record = state.enabled and any(args[i]._requires_grad for i in positions)
         ctx = FunctionCtx(cls, tuple(edge(args[i]) for i in positions) if record else ())
@@ -163,8 +162,6 @@ def _uses_setup_context(cls: type) -> bool:
 
 def _wrap_outputs(ctx: FunctionCtx, args: tuple, output: Any, record: bool) -> Any:
     """Give tensor outputs the node; save what was asked, outputs saved as outputs."""
-    from ..tensor import Tensor
-
     single = not isinstance(output, tuple)
     outputs = (output,) if single else output
     inputs = {id(a) for a in args if isinstance(a, Tensor)}

@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import forward_ad as fwAD
-from .engine import grad as _grad
-from .grad_mode import enable_grad
+from ..engine import forward_ad as fwAD
+from ..engine.backward import grad as _grad
+from ..engine.grad_mode import enable_grad
+from ..ops.creation import ones_like, zeros, zeros_like
+from ..ops.shape import stack
+from ..tensor import Tensor
 
 
 def _as_tuple(x: Any, what: str, fn_name: str) -> tuple[bool, tuple]:
-    from ..tensor import Tensor
-
     if isinstance(x, Tensor):
         return False, (x,)
     if not isinstance(x, tuple) or not all(isinstance(t, Tensor) for t in x):
@@ -41,8 +42,6 @@ def _finish(x: Any, create_graph: bool) -> Any:
 
 
 def _fill_unused(grads: tuple, like: tuple, strict: bool, kind: str = "input") -> tuple:
-    from ..ops.creation import zeros_like
-
     out = []
     for i, (g, t) in enumerate(zip(grads, like)):
         if g is None:
@@ -57,8 +56,6 @@ def _fill_unused(grads: tuple, like: tuple, strict: bool, kind: str = "input") -
 
 
 def _check_v(v: Any, like: tuple, fn_name: str, what: str) -> tuple:
-    from ..ops.creation import ones_like
-
     if v is None:
         if len(like) != 1 or like[0].numel() != 1:
             raise RuntimeError(
@@ -104,7 +101,6 @@ def jvp(
     func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False
 ) -> tuple:
     """(func(inputs), J v): the Jacobian-vector product, by the double-backward trick."""
-    from ..ops.creation import zeros_like
 
     with enable_grad():
         is_tuple, xs = _as_tuple(inputs, "inputs", "jvp")
@@ -129,8 +125,6 @@ def jvp(
 
 def _reverse_jacobian(outs: tuple, xs: tuple, create_graph: bool, strict: bool) -> list[list]:
     """J[i][j] = d outs[i] / d xs[j], shape outs[i].shape + xs[j].shape, one backward per output element."""
-    from ..ops.creation import zeros, zeros_like
-    from ..ops.shape import stack
 
     result = []
     for i, out in enumerate(outs):
@@ -162,8 +156,6 @@ def _reverse_jacobian(outs: tuple, xs: tuple, create_graph: bool, strict: bool) 
 
 def _forward_jacobian(func: Callable[..., Any], xs: tuple, create_graph: bool) -> tuple[tuple, list[list]]:
     """The Jacobian column by column with dual tensors: one forward pass per input element."""
-    from ..ops.creation import zeros_like
-    from ..ops.shape import stack
 
     cols: list[list[list]] = []
     outs: tuple = ()

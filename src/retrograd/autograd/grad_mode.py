@@ -1,117 +1,19 @@
-"""Whether operations record a graph: no_grad, enable_grad, set_grad_enabled, inference_mode.
+"""`torch.autograd.grad_mode`: the context managers that switch graph recording (from the engine)."""
 
-The flag is thread-local, like PyTorch's: a `no_grad` block in one thread does not
-change what another thread records. Each manager works as a `with` block and as
-a decorator (a fresh instance per call, so nesting and recursion are safe).
-"""
+from ..engine.grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 
-from __future__ import annotations
-
-import functools
-import threading
-from collections.abc import Callable
-from typing import Any, TypeVar
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class _State(threading.local):
-    enabled = True
-    inference = False
-
-
-state = _State()
-
-
-def is_grad_enabled() -> bool:
-    """True when new operations record a graph in this thread."""
-    return state.enabled
-
-
-def is_inference_mode_enabled() -> bool:
-    return state.inference
-
-
-class _GradModeManager:
-    """Base for the managers: sets the flag on enter, restores it on exit."""
-
-    def _target(self) -> bool:
-        raise NotImplementedError
-
-    def __enter__(self) -> None:
-        self._prev = state.enabled
-        state.enabled = self._target()
-
-    def __exit__(self, *exc: object) -> None:
-        state.enabled = self._prev
-
-    def __call__(self, fn: F) -> F:
-        make = self.clone
-
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with make():
-                return fn(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
-
-    def clone(self) -> _GradModeManager:
-        return self.__class__()
-
-
-class no_grad(_GradModeManager):
-    """Operations inside do not record a graph; results have requires_grad=False."""
-
-    def _target(self) -> bool:
-        return False
-
-
-class enable_grad(_GradModeManager):
-    """Turn recording back on inside a `no_grad` block."""
-
-    def _target(self) -> bool:
-        return True
-
-
-class set_grad_enabled(_GradModeManager):
-    """Set recording on or off; takes effect at once, and also works as a `with` block."""
-
-    def __init__(self, mode: bool) -> None:
-        self.mode = bool(mode)
-        self._prev = state.enabled
-        state.enabled = self.mode
-
-    def _target(self) -> bool:
-        return self.mode
-
-    def __enter__(self) -> None:
-        pass  # already applied in __init__, as in PyTorch
-
-    def __call__(self, fn: F) -> F:
-        state.enabled = self._prev  # used as a decorator: undo the eager switch
-        return super().__call__(fn)
-
-    def clone(self) -> _GradModeManager:
-        return set_grad_enabled(self.mode)
-
-
-class inference_mode(_GradModeManager):
-    """Like no_grad (retrograd keeps no extra bookkeeping to skip); `mode=False` is a no-op."""
-
-    def __init__(self, mode: bool = True) -> None:
-        self.mode = bool(mode)
-
-    def _target(self) -> bool:
-        return state.enabled if not self.mode else False
-
-    def __enter__(self) -> None:
-        self._prev_inf = state.inference
-        state.inference = self.mode or state.inference
-        super().__enter__()
-
-    def __exit__(self, *exc: object) -> None:
-        state.inference = self._prev_inf
-        super().__exit__(*exc)
-
-    def clone(self) -> _GradModeManager:
-        return inference_mode(self.mode)
+__all__ = [
+    "no_grad",
+    "enable_grad",
+    "set_grad_enabled",
+    "inference_mode",
+    "is_grad_enabled",
+    "is_inference_mode_enabled",
+]

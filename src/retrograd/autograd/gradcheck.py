@@ -12,8 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from .engine import grad as _grad
-from .grad_mode import enable_grad, no_grad
+from ..engine.backward import grad as _grad
+from ..engine.grad_mode import enable_grad, no_grad
+from ..ops.creation import zeros_like
+from ..tensor import Tensor
 
 
 class GradcheckError(RuntimeError):
@@ -21,14 +23,10 @@ class GradcheckError(RuntimeError):
 
 
 def _as_tuple(x: Any) -> tuple:
-    from ..tensor import Tensor
-
     return (x,) if isinstance(x, Tensor) else tuple(x)
 
 
 def _differentiable_outputs(out: Any) -> list:
-    from ..tensor import Tensor
-
     return [o for o in _as_tuple(out) if isinstance(o, Tensor) and o.is_floating_point()]
 
 
@@ -55,8 +53,6 @@ def _numerical_jacobians(func: Callable, inputs: tuple, targets: list[int], eps:
 
 
 def _analytical_jacobians(func: Callable, inputs: tuple, targets: list[int]) -> list[list[np.ndarray]]:
-    from ..ops.creation import zeros_like
-
     outputs = _differentiable_outputs(func(*inputs))
     wrt = [inputs[i] for i in targets]
     result = [[np.zeros((inputs[i].numel(), o.numel())) for o in outputs] for i in targets]
@@ -74,8 +70,6 @@ def _analytical_jacobians(func: Callable, inputs: tuple, targets: list[int]) -> 
 
 
 def _prepare(inputs: tuple) -> tuple:
-    from ..tensor import Tensor
-
     ready = []
     for x in inputs:
         if isinstance(x, Tensor) and x.requires_grad and not x._data.flags.c_contiguous:
@@ -112,7 +106,6 @@ def gradcheck(
     >>> torch.autograd.gradcheck(torch.sin, (x,))
     True
     """
-    from ..tensor import Tensor
 
     inputs = _prepare(_as_tuple(inputs))
     targets = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
@@ -160,7 +153,6 @@ def gradgradcheck(
     `grad_outputs` (random when omitted) are the vectors the first backward uses;
     they are differentiated too.
     """
-    from ..tensor import Tensor
 
     inputs = _prepare(_as_tuple(inputs))
     outputs = _differentiable_outputs(func(*inputs))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .graph import RemovableHandle
-from .primitive import edge
+from ..engine.backward import current_task
+from ..engine.graph import RemovableHandle
+from ..engine.views import edge
 
 
 class _Group:
@@ -30,8 +31,6 @@ class _Group:
         self.expected = sum(1 for t in self.tensors if edge(t)[0] in task.reachable)
 
     def hook(self, i: int) -> Callable:
-        from .engine import current_task
-
         def on_grad(grad: Any) -> None:
             task = current_task()
             if task.id != self.task:

@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.grad_mode import no_grad
-from ..autograd.primitive import Primitive
+from ..engine.grad_mode import no_grad
+from ..engine.primitive import Primitive
 from ..ops._linalg_util import TYPE_NAME
 from ..tensor import Tensor
 

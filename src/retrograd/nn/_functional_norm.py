@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import backend
-from ..autograd.grad_mode import no_grad
+from ..engine.grad_mode import no_grad
 from ..ops import _norm
 from ..ops._linalg_util import TYPE_NAME
 from ..tensor import Tensor

@@ -275,6 +275,6 @@ def _as_parameter(value: Any) -> Any:
 
 
 def _type_name(p: Any) -> str:
-    from ..autograd.inplace import _KIND
+    from ..engine.inplace import _KIND
 
     return f"retrograd.{_KIND[p.dtype.name]}Tensor"

@@ -9,7 +9,7 @@ softmax dim, the `F.logsigmoid` name. The maths and derivatives live in
 from __future__ import annotations
 
 from .. import dtypes as _dt
-from ..autograd import inplace as _inplace
+from ..engine import inplace as _inplace
 from ..ops import _activation_dim as _dim
 from ..ops import _activation_smooth as _smooth
 from ..ops import activation as _act

@@ -18,7 +18,7 @@ from typing import Any
 from .. import ops as _ops
 from .._generator import numpy_rng
 from .._random_draw import uniform
-from ..autograd import inplace as _inplace
+from ..engine import inplace as _inplace
 from ..ops.linalg import addmm, matmul
 from ..tensor import Tensor
 from ._functional_attention import pixel_shuffle, pixel_unshuffle, scaled_dot_product_attention

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.grad_mode import no_grad
+from ..engine.grad_mode import no_grad
 from ..tensor import Tensor
 
 __all__ = [

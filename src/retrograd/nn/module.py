@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from ..autograd.graph import RemovableHandle
+from ..engine.graph import RemovableHandle
 from ..tensor import Tensor
 from .parameter import Parameter
 
@@ -289,7 +289,7 @@ class Module:
         return self
 
     def _apply_to_tensors(self, convert: Callable[[Tensor], Tensor]) -> Module:
-        from ..autograd.grad_mode import no_grad
+        from ..engine.grad_mode import no_grad
 
         with no_grad():
             for m in self.modules():

@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from .. import dtypes as _dt
-from ..autograd.grad_mode import no_grad
+from ..engine.grad_mode import no_grad
 from ..ops.creation import empty
 from ..tensor import Tensor
 from . import functional as F

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..autograd.grad_mode import no_grad
+from ..engine.grad_mode import no_grad
 from ..tensor import Tensor
 
 if TYPE_CHECKING:

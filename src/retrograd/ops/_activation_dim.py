@@ -11,7 +11,7 @@ import warnings
 from typing import Any
 
 from .. import dtypes as _dt
-from ..autograd.primitive import Primitive
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from ._activation_smooth import KIND, sigmoid_array
 from ._util import wrap_dim

@@ -11,7 +11,7 @@ import warnings
 from typing import Any
 
 from .. import backend
-from ..autograd.primitive import Primitive
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from . import _linalg_util as _rt
 from . import decompositions as _dec

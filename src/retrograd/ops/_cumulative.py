@@ -15,9 +15,9 @@ import numpy as np
 
 from .. import dtypes as _dt
 from .. import return_types
-from ..autograd.grad_mode import state
-from ..autograd.primitive import Primitive
 from ..backend import namespace
+from ..engine.grad_mode import state
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from ._along import _shift_array, cumulative_sum, selection
 from ._util import constant, wrap_dim

@@ -16,7 +16,7 @@ import math
 import string
 from typing import Any
 
-from ..autograd.primitive import Primitive
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from ._linalg_util import check_same_dtype, eye_like
 

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from .. import return_types
-from ..autograd.primitive import Primitive
 from ..backend import namespace
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from ._along import keep, reduce_dims, reduced_shape, selection
 from ._util import wrap_dim

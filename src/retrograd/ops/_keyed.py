@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.primitive import Primitive
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 
 
@@ -146,7 +146,7 @@ def check_bounds(
 
 def check_index_dtype(index: Any, allowed: Sequence[str], error: Callable[[str], Exception]) -> np.ndarray:
     """The index tensor's data, after checking its dtype is one of `allowed`."""
-    from ..autograd.inplace import _KIND
+    from ..engine.inplace import _KIND
 
     if not isinstance(index, Tensor):
         raise TypeError(f"expected Tensor as index, but got {type(index).__name__}")
@@ -158,7 +158,7 @@ def check_index_dtype(index: Any, allowed: Sequence[str], error: Callable[[str],
 def check_same_dtype(a: Tensor, b: Tensor, message: Callable[[str, str], str]) -> None:
     """RuntimeError(message(a_kind, b_kind)) when the two dtypes differ."""
     if a._data.dtype != b._data.dtype:
-        from ..autograd.inplace import _KIND
+        from ..engine.inplace import _KIND
 
         raise RuntimeError(message(_KIND[a.dtype.name], _KIND[b.dtype.name]))
 

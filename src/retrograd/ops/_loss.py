@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.grad_mode import state
-from ..autograd.primitive import Primitive
+from ..engine.grad_mode import state
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from ._activation_dim import softmax
 from .pointwise import logit

@@ -11,7 +11,7 @@ import math
 import warnings
 from typing import Any
 
-from ..autograd.primitive import Primitive
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from ._along import count, keep, reduce_dims
 from .pointwise import where

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..autograd.grad_mode import state
-from ..autograd.primitive import Primitive
+from ..engine.grad_mode import state
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 
 

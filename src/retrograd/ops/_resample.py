@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.primitive import Primitive
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 
 Map = tuple[Any, Any]  # (index (out, T) ints, weights (out, T) or None)

@@ -9,7 +9,7 @@ log_softmax, softmin and glu live in `_activation_dim.py`; gelu, silu, mish,
 softplus, logsigmoid, hardsigmoid, hardswish, ... in `_activation_smooth.py`.
 
 In-place variants (`relu_`, `F.elu(x, inplace=True)`) run through
-`autograd.inplace`; where PyTorch names their node `...Backward1`, a twin
+`engine.inplace`; where PyTorch names their node `...Backward1`, a twin
 primitive with that name shares the forward and the rule.
 """
 
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..autograd import inplace as _inplace
-from ..autograd.primitive import Primitive
+from ..engine import inplace as _inplace
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from ._activation_dim import glu, log_softmax, softmax, softmin  # noqa: F401  (re-exported)
 from ._activation_smooth import KIND, floating, run

@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes as _dt
-from ..autograd.grad_mode import state
-from ..autograd.primitive import Primitive
 from ..backend import as_device
 from ..dtypes import dtype
+from ..engine.grad_mode import state
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from ._util import shape_arg
 

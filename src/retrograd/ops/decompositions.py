@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import backend
-from ..autograd.primitive import Primitive
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from ._linalg_util import (
     LinAlgError,

@@ -3,7 +3,7 @@
 `t[index]` follows PyTorch step by step. Basic indices are applied first, left
 to right, each as a view primitive (ints: select, slices: slice, None and
 bools: unsqueeze), so the result shares memory and the version counter with
-`t` and in-place changes to it reach `t` through `autograd.inplace`. What is
+`t` and in-place changes to it reach `t` through `engine.inplace`. What is
 left, integer and boolean index tensors, is then applied in one copy
 (`IndexBackward0`), with NumPy's placement rule for the result's dims.
 
@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import inplace as _inplace
-from ..autograd.primitive import Primitive
+from ..engine import inplace as _inplace
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from . import _keyed
 from ._keyed import check_bounds, indexed_shape

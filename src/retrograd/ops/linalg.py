@@ -14,7 +14,7 @@ import math
 import warnings
 from typing import Any
 
-from ..autograd.primitive import Primitive
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from ._addmm import addbmm, addmm, addmv, baddbmm
 from ._composite import (

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.primitive import Primitive
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from . import _keyed
 from ._keyed import FlatKey, broadcast_shape, check_bounds, check_index_dtype, dim_key, putter, taker
@@ -67,7 +67,7 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     idx = check_index_dtype(index, ("int64", "int32"), lambda k: RuntimeError(
         f"index_add_(): Expected dtype int32/int64 for index but got: {k}"))
     if idx.ndim > 1:
-        from ..autograd.inplace import _KIND
+        from ..engine.inplace import _KIND
 
         raise IndexError(
             f"index_add_(): Index is supposed to be a vector, but got dim: {idx.ndim} with type: "
@@ -148,7 +148,7 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
 def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     """A copy of `input` with the True positions of `mask` filled, in order, from `source`."""
     if mask._data.dtype != np.bool_:
-        from ..autograd.inplace import _KIND
+        from ..engine.inplace import _KIND
 
         raise RuntimeError(
             f"masked_scatter_ only supports boolean masks, but got mask with dtype {_KIND[mask.dtype.name]}"

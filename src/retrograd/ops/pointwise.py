@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes as _dt
-from ..autograd.primitive import Primitive
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from ._special import erf_array, erfc_array, erfinv_array
 from ._util import as_tensor_of, promote, promote_float, tensor_of

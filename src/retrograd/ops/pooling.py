@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ..autograd.primitive import Primitive
 from ..backend import namespace
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from ._windows import Ints, Pads, crop, flat_strides, pad_const, padded, tap_slices, taps, work
 

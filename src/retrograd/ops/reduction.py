@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes as _dt
-from ..autograd.grad_mode import state
-from ..autograd.primitive import Primitive
+from ..engine.grad_mode import state
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from ._along import flip, keep, reduce_dims, reduced_shape, shift
 from ._cumulative import cummax, cummin, cumprod, cumsum, cumulative_product

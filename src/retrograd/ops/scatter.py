@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.primitive import Primitive
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from . import _keyed
 from ._keyed import FlatKey, along_dim_key, check_bounds, check_index_dtype, putter, taker

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.inplace import _KIND
-from ..autograd.primitive import Primitive
+from ..engine.inplace import _KIND
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from ._util import wrap_dim
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes as _dt
-from ..autograd.primitive import Primitive
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from .shape_repeat import index_select_op
 from .shape_slice import cat, common_dtype, stack, take_view, tensor_list

@@ -4,7 +4,7 @@ The two halves are each other's derivatives: the gradient of `cat` hands each
 input its slice of g, and the gradient of a slice is g placed into zeros of the
 input's shape. Slices are views, as in PyTorch: they share memory and the
 version counter with their input, so in-place ops on them reach the input
-through `CopySlices` (see `autograd.inplace`). Multi-piece results (split,
+through `CopySlices` (see `engine.inplace`). Multi-piece results (split,
 unbind) are one node with one output per piece, so a backward through all the
 pieces joins their gradients once instead of summing one padded copy per piece.
 """
@@ -17,8 +17,9 @@ from functools import lru_cache, reduce
 from typing import Any
 
 from .. import dtypes as _dt
-from ..autograd.inplace import _KIND
-from ..autograd.primitive import Primitive, _link_view
+from ..engine.inplace import _KIND
+from ..engine.primitive import Primitive
+from ..engine.views import link_view
 from ..tensor import Tensor
 from ._util import wrap_dim
 
@@ -260,7 +261,7 @@ def _split_views(input: Tensor, keys: list[tuple], dim: int, node_name: str) -> 
     outs = _as_tuple(_splitter(len(keys), node_name)(input, keys=tuple(keys), dim=dim))
     replay = _unbind_piece if node_name == "UnbindBackward0" else _split_piece
     for o, key in zip(outs, keys):
-        _link_view(o, input, replay, {"key": key})
+        link_view(o, input, replay, {"key": key})
     return outs
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from .. import return_types
-from ..autograd.primitive import Primitive
 from ..backend import namespace
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from ._along import reduced_shape, selection
 from ._util import wrap_dim

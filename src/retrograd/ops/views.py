@@ -2,7 +2,7 @@
 
 View primitives are marked `view=True`: when NumPy returns a view, the output
 shares its base's version counter and records how to re-derive itself, which
-is what in-place ops on views need (see `autograd.inplace`).
+is what in-place ops on views need (see `engine.inplace`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.primitive import Primitive
+from ..engine.fit import sum_to_shape
+from ..engine.primitive import Primitive
 from ..tensor import Size, Tensor
 from ._util import shape_arg, wrap_dim, wrap_dims
 
@@ -267,7 +268,7 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
 
 
 def _type_name(t: Tensor) -> str:
-    from ..autograd.inplace import _KIND
+    from ..engine.inplace import _KIND
 
     return f"torch.{_KIND[t.dtype.name]}Tensor"
 
@@ -284,22 +285,3 @@ def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
     """Expand all tensors to their common broadcast shape."""
     shape = broadcast_shapes(*(t.shape for t in tensors))
     return tuple(t if t.shape == shape else expand(t, shape) for t in tensors)
-
-
-def sum_to_shape(grad: Tensor, shape: tuple) -> Tensor | None:
-    """Sum `grad` over the dims broadcasting added, down to `shape`; None if impossible."""
-    gshape = grad._data.shape
-    lead = len(gshape) - len(shape)
-    if lead < 0:
-        return None
-    dims = list(range(lead))
-    for i, s in enumerate(shape):
-        gs = gshape[lead + i]
-        if s == 1 and gs != 1:
-            dims.append(lead + i)
-        elif s != gs:
-            return None
-    from .reduction import sum as _sum
-
-    out = _sum(grad, dims, keepdim=True) if dims else grad
-    return out.reshape(shape) if out._data.shape != shape else out

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from itertools import chain
 from typing import Any
 
-from ..autograd.graph import RemovableHandle
+from ..engine.graph import RemovableHandle
 
 
 class HookHandle(RemovableHandle):

@@ -18,10 +18,10 @@ from copy import deepcopy
 from itertools import chain
 from typing import Any
 
-from ..autograd.grad_mode import enable_grad, set_grad_enabled
-from ..autograd.graph import RemovableHandle
 from ..dtypes import dtype as _dtype
 from ..dtypes import float32, float64, get_default_dtype
+from ..engine.grad_mode import enable_grad, set_grad_enabled
+from ..engine.graph import RemovableHandle
 from ..ops.creation import tensor as _tensor
 from ..tensor import Tensor
 from ._hooks import (

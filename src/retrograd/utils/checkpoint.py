@@ -13,9 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import random as _random
-from ..autograd.engine import backward as _backward
 from ..autograd.function import Function
-from ..autograd.grad_mode import enable_grad, no_grad
+from ..engine.backward import backward as _backward
+from ..engine.grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
 
 __all__ = ["checkpoint", "checkpoint_sequential"]

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from ..autograd.graph import AccumulateGrad
+from ..engine.graph import AccumulateGrad
 from .walk import leaf_label, nodes_breadth_first, roots_of, saved_shapes
 
 _STYLE = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..autograd.graph import AccumulateGrad, Node
+from ..engine.graph import AccumulateGrad, Node
 from .walk import leaf_label, roots_of
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..autograd.graph import AccumulateGrad, Node, SavedTensor, _saved_entries
+from ..engine.graph import AccumulateGrad, Node, SavedTensor, _saved_entries
 from ..tensor import Tensor
 
 

@@ -18,13 +18,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy
+
 from .. import backend
-from ..dtypes import from_numpy
 from .anomaly_mode import anomaly as _anomaly
+from .anomaly_mode import check_forward, record_stack
+from .fit import fit as _fit
+from .fit import zeros_for as _zeros_for
 from .forward_ad import levels as _fw_levels
 from .forward_ad import propagate as _propagate_tangents
 from .grad_mode import state
-from .graph import Node, SavedTensor, _sequence, grad_accumulator
+from .graph import Node, SavedTensor, _sequence
+from .views import edge, link_view
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -146,7 +151,7 @@ class Primitive:
             outs = tuple(_make(xp.asarray(r), record, None, i) for i, r in enumerate(result))
             out = outs  # type: ignore[assignment]
         if self.view and (result.size == 0 or xp.may_share_memory(result, tensors[0]._data)):
-            _link_view(out, tensors[0], self, attrs)
+            link_view(out, tensors[0], self, attrs)
         if record:
             node = OpNode(self, tensors, outs, attrs)
             for o in outs:
@@ -160,8 +165,6 @@ class Primitive:
 
 def _watch(prim: Primitive, inputs: tuple, outputs: tuple) -> None:
     """Anomaly mode: remember where the node was made; optionally check the forward."""
-    from .anomaly_mode import check_forward, record_stack
-
     node = outputs[0]._grad_fn
     if node is not None:
         node.metadata["traceback_"] = record_stack()
@@ -170,8 +173,6 @@ def _watch(prim: Primitive, inputs: tuple, outputs: tuple) -> None:
 
 
 def _quiet(forward: Callable[..., Any]) -> Callable[..., Any]:
-    import numpy
-
     def quiet_forward(xp: Any, *args: Any, **kwargs: Any) -> Any:
         with numpy.errstate(all="ignore"):
             return forward(xp, *args, **kwargs)
@@ -192,29 +193,6 @@ def _parameter_names(rule: Rule | None) -> tuple[str, ...]:
 
 _NAMESPACES = backend._NAMESPACES
 _make: Callable[..., Tensor] = None  # type: ignore[assignment]  # Tensor._make, bound on first import of tensor
-
-
-def _link_view(out: Tensor, source: Tensor, prim: Primitive, attrs: dict) -> None:
-    """Make `out` a view of `source`'s base: shared version counter and a replay recipe."""
-    base = source._base if source._base is not None else source
-    out._base = base
-    out._version = source._version
-    out._view_steps = source._view_steps + ((prim, attrs),)
-    out._view_version = base._version.value
-
-
-def edge(t: Tensor) -> tuple:
-    """The (node, output_nr) a gradient for `t` flows into; (None, 0) if none."""
-    if t._base is not None and t._view_version != t._version.value:
-        from .inplace import refresh_view
-
-        refresh_view(t)
-    fn = t._grad_fn
-    if fn is not None:
-        return (fn, t._output_nr)
-    if t._requires_grad:
-        return (grad_accumulator(t), 0)
-    return (None, 0)
 
 
 class OpNode(Node):
@@ -315,30 +293,3 @@ class OpNode(Node):
     @property
     def _saved_tensors(self) -> tuple:
         return tuple(self._lookup(n) for n in self.saved)
-
-
-def _zeros_for(node: OpNode, i: int, g: Any) -> Any:
-    """Multi-output rules get zeros for outputs that received no gradient."""
-    if g is not None:
-        return g
-    from ..ops.creation import zeros
-
-    shape, np_dtype = node.out_meta[i]  # type: ignore[index]
-    return zeros(shape, dtype=from_numpy(np_dtype))
-
-
-def _fit(grad: Tensor, shape: tuple, np_dtype: Any, node: Node, i: int) -> Tensor:
-    """Sum a broadcast gradient down to its input's shape and cast it to the input's dtype."""
-    if grad._data.shape != shape:
-        from ..ops.views import sum_to_shape
-
-        reduced = sum_to_shape(grad, shape)
-        if reduced is None:
-            raise RuntimeError(
-                f"Function {node.name()} returned an invalid gradient at index {i} - got "
-                f"{list(grad.shape)} but expected shape compatible with {list(shape)}"
-            )
-        grad = reduced
-    if grad._data.dtype != np_dtype:
-        grad = grad.to(from_numpy(np_dtype))
-    return grad

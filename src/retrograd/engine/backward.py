@@ -15,10 +15,11 @@ import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from . import tensor_type as _tt
 from .anomaly_mode import anomaly, check_results, print_forward_stack
 from .grad_mode import state
 from .graph import AccumulateGrad, Node
-from .primitive import edge
+from .views import edge
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -251,14 +252,10 @@ def _accumulate(node: AccumulateGrad, g: Tensor | None, create_graph: bool) -> N
 def _as_tuple(x: Any) -> tuple:
     if x is None:
         return ()
-    from ..tensor import Tensor
-
-    return (x,) if isinstance(x, Tensor) else tuple(x)
+    return (x,) if isinstance(x, _tt.Tensor) else tuple(x)
 
 
 def _root_grads(outputs: tuple, grads: tuple, create_graph: bool) -> list:
-    from ..ops.creation import ones_like
-
     result = []
     for i, (out, g) in enumerate(zip(outputs, grads + (None,) * (len(outputs) - len(grads)))):
         if g is None:
@@ -266,11 +263,9 @@ def _root_grads(outputs: tuple, grads: tuple, create_graph: bool) -> list:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             if not out.dtype.is_floating_point:
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {out.dtype}")
-            g = ones_like(out)
+            g = _tt.ones_like(out)
         elif not isinstance(g, type(out)):
-            from ..ops.creation import tensor
-
-            g = tensor(g, dtype=out.dtype)
+            g = _tt.from_value(g, like=out)
         if g.shape != out.shape:
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
@@ -362,9 +357,7 @@ def grad(
         g = captured.get(e)
         if g is None:
             if materialize_grads:
-                from ..ops.creation import zeros_like
-
-                g = zeros_like(t)
+                g = _tt.zeros_like(t)
             elif not allow_unused:
                 raise RuntimeError(
                     "One of the differentiated Tensors appears to not have been used in the "

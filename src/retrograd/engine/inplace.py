@@ -15,9 +15,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from .. import dtypes as _dt
+from . import tensor_type as _tt
 from .grad_mode import state
-from .graph import Node
+from .graph import Node, SavedTensor, grad_accumulator
+from .views import edge, refresh_view, replay
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -87,8 +91,6 @@ def commit(target: Tensor, result: Tensor) -> Tensor:
 
 
 def _check_broadcast(target: Tensor, result: Tensor) -> None:
-    import numpy as np
-
     try:
         shape = np.broadcast_shapes(target._data.shape, result._data.shape)
     except ValueError:
@@ -117,14 +119,11 @@ def _snapshot_saved(node: Node, target: Tensor) -> None:
     saved = getattr(node, "saved", None)
     if not saved:
         return
-    from ..tensor import Tensor
-    from .graph import SavedTensor
-
     snapshot = None
     for name, s in saved.items():
         if isinstance(s, SavedTensor) and s.tensor is target:
             if snapshot is None:
-                snapshot = Tensor._make(target._data.copy(), target._requires_grad, target._grad_fn, target._output_nr)
+                snapshot = _tt.make(target._data.copy(), target._requires_grad, target._grad_fn, target._output_nr)
             saved[name] = SavedTensor(snapshot, False)
 
 
@@ -132,14 +131,12 @@ def _set_tangent(target: Tensor, tangent: Tensor | None) -> None:
     """Forward mode: the new value's tangent; a write through a view also lands in its base's tangent."""
     base = target._base
     if base is not None and (tangent is not None or base._fw_grad is not None):
-        from ..ops.creation import zeros_like
-
-        new = zeros_like(base) if base._fw_grad is None else base._fw_grad.clone()
+        new = _tt.zeros_like(base) if base._fw_grad is None else base._fw_grad.clone()
         region = replay(target._view_steps, new.detach())  # a view of new's memory
         region._data[...] = 0 if tangent is None else tangent._data
         base._fw_grad = new
         if tangent is None:
-            tangent = zeros_like(target)
+            tangent = _tt.zeros_like(target)
     target._fw_grad = tangent
 
 
@@ -157,26 +154,13 @@ class CopySlices(Node):
         return "CopySlices"
 
     def apply(self, grads: list, wanted: Any) -> tuple:
-        from ..tensor import Tensor
-
         g = grads[0]
-        to_base = g * Tensor._make(self.untouched) if self.next_functions[0][0] is not None else None
+        to_base = g * _tt.make(self.untouched) if self.next_functions[0][0] is not None else None
         to_result = replay(self.steps, g) if self.next_functions[1][0] is not None else None
         return (to_base, to_result)
 
 
-def replay(steps: tuple, t: Tensor) -> Tensor:
-    """Apply a view's recipe (its chain of view ops) to `t`."""
-    for prim, attrs in steps:
-        t = prim(t, **attrs)
-    return t
-
-
 def _copy_slices(view: Tensor, result: Tensor) -> None:
-    import numpy as np
-
-    from .primitive import edge
-
     base = view._base
     mask = np.ones(base._data.shape, dtype=bool)
     region = mask
@@ -193,46 +177,8 @@ def _copy_slices(view: Tensor, result: Tensor) -> None:
 
 
 def _stale_edge(base: Tensor) -> tuple:
-    from .graph import grad_accumulator
-
     if base._grad_fn is not None:
         return (base._grad_fn, base._output_nr)
     if base._requires_grad:
         return (grad_accumulator(base), 0)
     return (None, 0)
-
-
-def refresh_view(t: Tensor) -> None:
-    """Re-derive a view's node from its base after the base (or a sibling) changed in place."""
-    t._view_version = t._version.value
-    base = t._base
-    if not (t._requires_grad and base._requires_grad):
-        return
-    assert base is not None
-    prev = state.enabled
-    state.enabled = True
-    try:
-        v = replay(t._view_steps, base)
-    finally:
-        state.enabled = prev
-    t._grad_fn = v._grad_fn
-    t._output_nr = v._output_nr
-
-
-def fill(target: Tensor, value: Any) -> Tensor:
-    from .. import ops
-
-    return apply(target, ops.fill, value)
-
-
-def copy(target: Tensor, src: Any) -> Tensor:
-    from .. import ops
-
-    return apply(target, ops.copy, src)
-
-
-def fill_random(target: Tensor, kind: str, a: Any, b: Any, generator: Any) -> Tensor:
-    from .. import ops, random
-
-    data = random.sample_like(target, kind, a, b, generator)
-    return apply(target, ops.fill, data)

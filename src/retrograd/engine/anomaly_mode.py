@@ -1,0 +1,114 @@
+"""Anomaly detection: find the forward op behind a NaN or an error in backward.
+
+While enabled, every node remembers the stack of the forward call that made
+it. When a backward rule returns NaN (with `check_nan`), or raises, the engine
+prints that stack and raises PyTorch's error. Beyond PyTorch, `check_forward`
+stops at the first forward op that turns finite inputs into NaN or inf.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+import warnings
+from typing import Any
+
+from .grad_mode import _GradModeManager
+
+
+class _Anomaly:
+    enabled = False
+    check_nan = True
+    check_forward = False
+
+
+anomaly = _Anomaly()
+
+
+def is_anomaly_enabled() -> bool:
+    return anomaly.enabled
+
+
+def is_anomaly_check_nan_enabled() -> bool:
+    return anomaly.check_nan
+
+
+class detect_anomaly(_GradModeManager):
+    """Context manager / decorator that turns anomaly detection on (slow: for debugging)."""
+
+    def __init__(self, check_nan: bool = True, check_forward: bool = False) -> None:
+        self.check_nan = check_nan
+        self.check_forward = check_forward
+        warnings.warn(
+            "Anomaly Detection has been enabled. This mode will increase the runtime and should only be "
+            "enabled for debugging.",
+            UserWarning,
+            stacklevel=2,
+        )
+
+    def __enter__(self) -> None:  # type: ignore[override]
+        self._saved = (anomaly.enabled, anomaly.check_nan, anomaly.check_forward)
+        anomaly.enabled, anomaly.check_nan, anomaly.check_forward = True, self.check_nan, self.check_forward
+
+    def __exit__(self, *exc: object) -> None:
+        anomaly.enabled, anomaly.check_nan, anomaly.check_forward = self._saved
+
+    def clone(self) -> detect_anomaly:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return detect_anomaly(self.check_nan, self.check_forward)
+
+
+class set_detect_anomaly(_GradModeManager):
+    """Turn anomaly detection on or off (at once, or for a `with` block)."""
+
+    def __init__(self, mode: bool, check_nan: bool = True, check_forward: bool = False) -> None:
+        self._saved = (anomaly.enabled, anomaly.check_nan, anomaly.check_forward)
+        anomaly.enabled, anomaly.check_nan, anomaly.check_forward = bool(mode), check_nan, check_forward
+
+    def __enter__(self) -> None:  # type: ignore[override]
+        pass
+
+    def __exit__(self, *exc: object) -> None:
+        anomaly.enabled, anomaly.check_nan, anomaly.check_forward = self._saved
+
+
+def record_stack() -> list[str]:
+    """The forward call's stack, without retrograd's own frames at its end."""
+    frames = traceback.format_stack()[:-1]
+    while frames and "/retrograd/" in frames[-1]:
+        frames.pop()
+    return frames
+
+
+def print_forward_stack(node: Any) -> None:
+    stack = node.metadata.get("traceback_") if node._metadata else None
+    if not stack:
+        return
+    print(
+        f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n" + "".join(stack),
+        file=sys.stderr,
+    )
+
+
+def check_results(node: Any, results: tuple) -> None:
+    """Raise PyTorch's error when a backward rule returned NaN."""
+    for i, g in enumerate(results):
+        if g is not None and g._data.dtype.kind == "f" and (g._data != g._data).any():
+            print_forward_stack(node)
+            raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
+
+
+def check_forward(prim: Any, inputs: tuple, outputs: tuple) -> None:
+    """Stop at a forward op that makes NaN/inf from finite inputs (retrograd's extra check)."""
+    import numpy as np
+
+    if not all(np.isfinite(t._data).all() for t in inputs if t._data.dtype.kind == "f"):
+        return
+    for o in outputs:
+        if o._data.dtype.kind == "f" and not np.isfinite(o._data).all():
+            stack = "".join(record_stack())
+            raise RuntimeError(
+                f"Function '{prim.name}' produced non-finite values from finite inputs in its forward pass.\n"
+                f"Traceback of the forward call:\n{stack}"
+            )

@@ -1,0 +1,55 @@
+"""Gradients fitted to their input: broadcasting undone and dtype restored, once, for every op."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..dtypes import from_numpy
+from . import tensor_type as _tt
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+    from .graph import Node
+
+
+def zeros_for(node: Any, i: int, g: Any) -> Any:
+    """Multi-output rules get zeros for outputs that received no gradient."""
+    if g is not None:
+        return g
+    shape, np_dtype = node.out_meta[i]  # type: ignore[index]
+    return _tt.zeros(shape, from_numpy(np_dtype))
+
+
+def fit(grad: Tensor, shape: tuple, np_dtype: Any, node: Node, i: int) -> Tensor:
+    """Sum a broadcast gradient down to its input's shape and cast it to the input's dtype."""
+    if grad._data.shape != shape:
+        reduced = sum_to_shape(grad, shape)
+        if reduced is None:
+            raise RuntimeError(
+                f"Function {node.name()} returned an invalid gradient at index {i} - got "
+                f"{list(grad.shape)} but expected shape compatible with {list(shape)}"
+            )
+        grad = reduced
+    if grad._data.dtype != np_dtype:
+        grad = grad.to(from_numpy(np_dtype))
+    return grad
+
+
+def sum_to_shape(grad: Tensor, shape: tuple) -> Tensor | None:
+    """Sum `grad` over the dims broadcasting added, down to `shape`; None if impossible.
+
+    Written with Tensor methods, so it records a graph under `create_graph=True`.
+    """
+    gshape = grad._data.shape
+    lead = len(gshape) - len(shape)
+    if lead < 0:
+        return None
+    dims = list(range(lead))
+    for i, s in enumerate(shape):
+        gs = gshape[lead + i]
+        if s == 1 and gs != 1:
+            dims.append(lead + i)
+        elif s != gs:
+            return None
+    out = grad.sum(dims, keepdim=True) if dims else grad
+    return out.reshape(shape) if out._data.shape != shape else out

@@ -1,0 +1,152 @@
+"""Forward-mode AD with dual tensors: `dual_level`, `make_dual`, `unpack_dual`.
+
+Inside a `dual_level`, a tensor made by `make_dual(primal, tangent)` carries its
+tangent through every primitive op. The tangent of an op's output is its
+Jacobian-vector product, derived from the op's own reverse-mode rule: the rule
+is linear in its incoming gradient `u`, so for each input
+
+    J t = d/du <Jᵀu, t>
+
+which one extra backward through the rule computes exactly. No op needs a
+second, hand-written forward rule, and every op is covered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from . import tensor_type as _tt
+from .backward import grad
+from .fit import fit
+from .grad_mode import state
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+    from .primitive import Primitive
+
+
+class _Levels:
+    level: int | None = None  # the active dual level (one at a time, as in practice in PyTorch)
+    busy: bool = False  # True while a tangent is being computed (its ops carry no tangents)
+
+
+levels = _Levels()
+
+
+class UnpackedDualTensor(NamedTuple):
+    primal: Any
+    tangent: Any
+
+
+def enter_dual_level() -> int:
+    """Start a dual level (use `dual_level()` instead)."""
+    if levels.level is not None:
+        raise RuntimeError(
+            "Nested forward mode AD is not supported at the moment: retrograd supports one dual level at a time."
+        )
+    levels.level = 0
+    return 0
+
+
+def exit_dual_level(*, level: int | None = None) -> None:
+    """End the dual level; tangents made inside it are forgotten."""
+    levels.level = None
+
+
+@contextmanager
+def dual_level() -> Iterator[int]:
+    """A block in which dual tensors carry tangents."""
+    level = enter_dual_level()
+    try:
+        yield level
+    finally:
+        exit_dual_level(level=level)
+
+
+def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> Tensor:
+    """A tensor sharing `tensor`'s data and graph that carries `tangent` (same shape)."""
+    if levels.level is None:
+        raise RuntimeError("make_dual can only be used inside a dual_level context: use `with fwAD.dual_level():`")
+    if tangent.shape != tensor.shape:
+        raise RuntimeError(
+            "Trying to set a forward gradient that has a different size than that of the original Tensor, "
+            f"this is not supported. Tensor is of size {list(tensor.shape)} while the given forward "
+            f"gradient is of size {list(tangent.shape)}."
+        )
+    if not tensor.is_floating_point():
+        raise ValueError(f"Expected primal to be floating point or complex, but got: {tensor.dtype}")
+    dual = tensor.view_as(tensor)
+    dual._fw_grad = tangent if tangent.dtype == tensor.dtype else tangent.to(tensor.dtype)
+    return dual
+
+
+def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTensor:
+    """(primal, tangent): the primal is a view without the tangent; tangent may be None."""
+    tangent = tensor._fw_grad if levels.level is not None else None
+    if tangent is None:
+        return UnpackedDualTensor(tensor, None)
+    levels.busy = True  # the primal view must not get a tangent of its own
+    try:
+        primal = tensor.view_as(tensor)
+    finally:
+        levels.busy = False
+    return UnpackedDualTensor(primal, tangent)
+
+
+def propagate(prim: Primitive, inputs: tuple, outputs: tuple, attrs: dict) -> None:
+    """Set the tangents of `outputs` from those of `inputs` (called by Primitive)."""
+    levels.busy = True
+    prev = state.enabled
+    state.enabled = True
+    try:
+        cotangents = tuple(_tt.zeros_like(o, requires_grad=o.is_floating_point()) for o in outputs)
+        u = cotangents[0] if len(outputs) == 1 else cotangents
+        named = _rule_arguments(prim, inputs, outputs, attrs)
+        total = None
+        for i, rule in enumerate(prim.derivatives):
+            t = inputs[i]._fw_grad
+            if t is None or rule is None:
+                continue
+            v = rule(u, *[named(n) for n in prim.reads[i]])
+            if v is None:
+                continue
+            v = fit(v, inputs[i]._data.shape, inputs[i]._data.dtype, None, i)  # type: ignore[arg-type]
+            total = (v * t).sum() if total is None else total + (v * t).sum()
+        if total is None or not total.requires_grad:
+            return
+        wanted = [c for c in cotangents if c.requires_grad]
+        jvps = grad(total, wanted, allow_unused=True, create_graph=prev and _any_requires_grad(inputs))
+    finally:
+        state.enabled = prev
+        levels.busy = False
+    k = 0
+    for out, c in zip(outputs, cotangents):
+        if c.requires_grad:
+            j = jvps[k]
+            k += 1
+            out._fw_grad = j if j is not None else _tt.zeros_like(out)
+
+
+def _any_requires_grad(inputs: tuple) -> bool:
+    return any(t._requires_grad or (t._fw_grad is not None and t._fw_grad._requires_grad) for t in inputs)
+
+
+def _rule_arguments(prim: Primitive, inputs: tuple, outputs: tuple, attrs: dict) -> Any:
+    """A lookup of what a rule reads by name, using primal values cut from any graph."""
+    primals = {name: t.detach() for name, t in zip(prim.inputs, inputs)}
+    outs = tuple(o.detach() for o in outputs)
+
+    def named(name: str) -> Any:
+        if name in primals:
+            return primals[name]
+        if name == "out":
+            return outs[0] if len(outs) == 1 else outs
+        if name in attrs:
+            return attrs[name]
+        if name.endswith("_shape"):
+            return inputs[prim.inputs.index(name[:-6])]._data.shape
+        raise RuntimeError(f"{prim.node_name}: cannot provide {name!r} for forward-mode AD")
+
+    return named

@@ -1,0 +1,276 @@
+"""The backward graph: nodes (what `grad_fn` is), their edges and saved tensors.
+
+A node is created by an operation whose inputs require grad. It holds an edge
+`(node, output_nr)` per input, the tensors its derivative rule reads (and
+nothing else), and hooks. Nodes never point back at the tensors they produced,
+so a graph is freed as soon as its output is dropped: no reference cycles.
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from . import tensor_type as _tt
+from .grad_mode import state
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+
+_sequence = itertools.count()
+
+FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward."
+)
+
+
+class RemovableHandle:
+    """Returned by every `register_*hook`; `remove()` unregisters the hook."""
+
+    __slots__ = ("_hooks", "_hook")
+
+    def __init__(self, hooks: list, hook: Any) -> None:
+        self._hooks = hooks
+        self._hook = hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
+
+
+def _type_string(t: Tensor) -> str:
+    kind = {
+        "float32": "Float",
+        "float64": "Double",
+        "float16": "Half",
+        "int64": "Long",
+        "int32": "Int",
+        "int16": "Short",
+        "int8": "Char",
+        "uint8": "Byte",
+        "bool": "Bool",
+    }[t.dtype.name]
+    return f"[retrograd.{kind}Tensor [{', '.join(map(str, t.shape))}]]"
+
+
+_pack_hooks: list[tuple[Callable, Callable]] = []  # the active saved_tensors_hooks, innermost last
+
+
+class SavedTensor:
+    """A tensor a derivative rule reads, with the version it had when saved.
+
+    Inputs are kept by reference. An op's own output is kept as bare data and
+    rebuilt on unpack with `grad_fn` = the node, so node and output do not
+    reference each other.
+    """
+
+    __slots__ = ("tensor", "data", "counter", "version", "output_nr", "packed", "unpack_hook")
+    counter: Any  # the tensor's _Version, None once released
+
+    def __init__(self, t: Tensor, is_output: bool) -> None:
+        self.counter = t._version
+        self.version = t._version.value
+        self.output_nr = t._output_nr if is_output else -1
+        self.tensor = self.data = self.packed = self.unpack_hook = None
+        if _pack_hooks:  # saved_tensors_hooks: the user decides how it is stored
+            pack, self.unpack_hook = _pack_hooks[-1]
+            self.packed = pack(t)
+        elif is_output:
+            self.data = t._data
+        else:
+            self.tensor = t
+
+    def unpack(self, node: Node) -> Tensor:
+        if self.counter is None:
+            raise RuntimeError(FREED_MESSAGE)
+        if self.unpack_hook is not None:
+            t = self.unpack_hook(self.packed)
+            if self.output_nr >= 0 and state.enabled:
+                return _tt.make(t._data, True, node, self.output_nr)
+            return t
+        if self.counter.value != self.version:
+            self._raise_modified(node)
+        if self.tensor is not None:
+            return self.tensor
+        if state.enabled:  # create_graph: the output links back to this node
+            return _tt.make(self.data, True, node, self.output_nr)
+        return _tt.make(self.data)
+
+    def _raise_modified(self, node: Node) -> None:
+        t = self.tensor if self.tensor is not None else _tt.make(self.data)
+        where = f", which is output {self.output_nr} of {node.name()}," if self.tensor is None else ""
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: {_type_string(t)}{where} is at version {self.counter.value}; "
+            f"expected version {self.version} instead. Hint: enable anomaly detection to find "
+            "the operation that failed to compute its gradient, with "
+            "retrograd.autograd.set_detect_anomaly(True)."
+        )
+
+    def release(self) -> None:
+        self.tensor = self.data = self.counter = self.packed = None
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of array data this entry keeps alive (0 once released)."""
+        source = self.data if self.data is not None else getattr(self.tensor, "_data", None)
+        return int(source.nbytes) if source is not None else 0
+
+
+class Node:
+    """A step of the backward graph; `tensor.grad_fn` is one of these."""
+
+    __slots__ = (
+        "next_functions",
+        "_seq",
+        "_pre_hooks",
+        "_post_hooks",
+        "_tensor_hooks",
+        "_metadata",
+        "__weakref__",
+    )
+    n_outputs = 1
+
+    def __init__(self, next_functions: tuple) -> None:
+        self.next_functions = next_functions
+        self._seq = next(_sequence)
+        self._pre_hooks: list | None = None
+        self._post_hooks: list | None = None
+        self._tensor_hooks: list | None = None  # (output_nr, hook) from Tensor.register_hook
+        self._metadata: dict | None = None
+
+    @property
+    def metadata(self) -> dict:
+        """A dict for users' annotations (created on first use)."""
+        if self._metadata is None:
+            self._metadata = {}
+        return self._metadata
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    def apply(self, grads: list, wanted: Callable[[int], bool] | None) -> tuple:
+        """Gradients w.r.t. each input, given gradients w.r.t. each output."""
+        raise NotImplementedError
+
+    def release(self) -> None:
+        """Drop saved tensors (after a backward without retain_graph)."""
+
+    def register_hook(self, fn: Callable) -> RemovableHandle:
+        """`fn(grad_inputs, grad_outputs)` runs after this node; may return new grad_inputs."""
+        if self._post_hooks is None:
+            self._post_hooks = []
+        self._post_hooks.append(fn)
+        return RemovableHandle(self._post_hooks, fn)
+
+    def register_prehook(self, fn: Callable) -> RemovableHandle:
+        """`fn(grad_outputs)` runs before this node; may return new grad_outputs."""
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        self._pre_hooks.append(fn)
+        return RemovableHandle(self._pre_hooks, fn)
+
+    def _add_tensor_hook(self, output_nr: int, fn: Callable) -> RemovableHandle:
+        if self._tensor_hooks is None:
+            self._tensor_hooks = []
+        entry = (output_nr, fn)
+        self._tensor_hooks.append(entry)
+        return RemovableHandle(self._tensor_hooks, entry)
+
+    def __call__(self, *grads: Any) -> Any:
+        out = self.apply(list(grads), None)
+        return out[0] if len(out) == 1 else out
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+
+class AccumulateGrad(Node):
+    """The node of a leaf that requires grad: adds incoming gradients to `leaf.grad`."""
+
+    __slots__ = ("_variable",)
+
+    def __init__(self, variable: Tensor) -> None:
+        super().__init__(())
+        self._variable = variable
+        self._seq = 1 << 62  # run as soon as ready, as PyTorch does
+
+    @property
+    def variable(self) -> Tensor:
+        return self._variable
+
+    def apply(self, grads: list, wanted: Callable[[int], bool] | None) -> tuple:
+        return ()
+
+
+def grad_accumulator(leaf: Tensor) -> AccumulateGrad:
+    """The one AccumulateGrad node of a leaf, held weakly so it does not leak."""
+    ref = leaf._grad_acc
+    node = ref() if ref is not None else None
+    if node is None:
+        node = AccumulateGrad(leaf)
+        leaf._grad_acc = weakref.ref(node)
+    return node
+
+
+class saved_tensors_hooks:
+    """Inside this block, tensors saved for backward go through `pack_hook` and come
+    back through `unpack_hook` (e.g. to compress them or move them elsewhere)."""
+
+    def __init__(self, pack_hook: Callable[[Tensor], Any], unpack_hook: Callable[[Any], Tensor]) -> None:
+        self.pack_hook = pack_hook
+        self.unpack_hook = unpack_hook
+
+    def __enter__(self) -> saved_tensors_hooks:
+        _pack_hooks.append((self.pack_hook, self.unpack_hook))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _pack_hooks.pop()
+
+
+class save_on_cpu(saved_tensors_hooks):
+    """Keep saved tensors on the CPU (where retrograd's tensors already live: a copy)."""
+
+    def __init__(self, pin_memory: bool = False, device_type: str = "cuda") -> None:
+        super().__init__(lambda t: (t.detach().clone(), t), lambda packed: packed[0])
+
+
+def graph_stats(t: Tensor) -> dict[str, int]:
+    """How big the graph behind `t` is: nodes, saved tensors and the bytes they hold."""
+    start = t.grad_fn
+    seen: set[int] = set()
+    stack = [start] if start is not None else []
+    nodes = saved = nbytes = 0
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        nodes += 1
+        for entry in _saved_entries(node):
+            saved += 1
+            nbytes += entry.nbytes
+        stack.extend(n for n, _ in node.next_functions if n is not None)
+    return {"nodes": nodes, "saved_tensors": saved, "saved_bytes": nbytes}
+
+
+def _saved_entries(node: Node) -> list[SavedTensor]:
+    entries: list[SavedTensor] = []
+    for value in list(getattr(node, "saved", {}).values()) + list(getattr(node, "_saved", ())):
+        for s in value if isinstance(value, tuple) else (value,):
+            if isinstance(s, SavedTensor):
+                entries.append(s)
+    return entries
