@@ -12,7 +12,6 @@ tensor(5.)
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from . import dtypes as _dt
@@ -20,10 +19,10 @@ from . import ops as _ops
 from .ops._composite import matrix_power, multi_dot
 from .ops._linalg_util import TYPE_NAME, LinAlgError, check_matrix, linalg_lstsq
 from .ops._spectral import eigh, eigvalsh, lstsq_solution, matrix_exp, matrix_rank, pinv, svd, svdvals
-from .ops._util import wrap_dim
 from .ops.decompositions import cholesky, det, inv, inv_ex, qr, slogdet, solve
 from .ops.linalg import linalg_cross as cross
 from .ops.linalg import matmul
+from .ops.reduction import matrix_norm
 from .tensor import Tensor
 
 __all__ = [
@@ -42,34 +41,6 @@ def vector_norm(
     from .ops.reduction import vector_norm as _vector_norm
 
     return _vector_norm(x, ord, dim, keepdim, dtype=dtype)
-
-
-def matrix_norm(
-    A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = False, *, dtype: Any = None, out: Any = None,
-) -> Tensor:
-    """Matrix norm over the two dims `dim`: 'fro', 'nuc', ±1, ±2, ±inf."""
-    if dtype is not None:
-        A = A.to(dtype)
-    check_matrix(A, "linalg.matrix_norm", square=False)
-    dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    if len(dims) != 2:
-        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dims))}")
-    d0, d1 = (wrap_dim(d, A._data.ndim) for d in dims)
-    if d0 == d1:
-        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dims[0]}, {dims[1]})")
-    if ord == "fro":
-        return vector_norm(A, 2, (d0, d1), keepdim)
-    if ord == "nuc" or ord in (2, -2):
-        s = svdvals(A.movedim((d0, d1), (-2, -1)))
-        r = s.sum(-1) if ord == "nuc" else s.amax(-1) if ord == 2 else s.amin(-1)
-        return r.unsqueeze(min(d0, d1)).unsqueeze(max(d0, d1)) if keepdim else r
-    if ord in (1, -1, math.inf, -math.inf):
-        summed, picked = (d0, d1) if ord in (1, -1) else (d1, d0)
-        if not keepdim and picked > summed:  # the sum removed a dim before it
-            picked -= 1
-        s = A.abs().sum(summed, keepdim=keepdim)
-        return s.amax(picked, keepdim=keepdim) if ord > 0 else s.amin(picked, keepdim=keepdim)
-    raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
 
 
 def norm(

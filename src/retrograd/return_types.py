@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from typing import Any, NamedTuple
 
 
@@ -41,15 +42,24 @@ class aminmax(NamedTuple):
         return f"retrograd.return_types.aminmax(\nmin={self.min!r},\nmax={self.max!r})"
 
 
-# the linear-algebra result types live with their ops; listed here like PyTorch's
-from .ops._linalg_util import (  # noqa: E402, F401  (re-exported)
-    linalg_eigh,
-    linalg_inv_ex,
-    linalg_lstsq,
-    linalg_qr,
-    linalg_slogdet,
-    linalg_svd,
-    qr,
-    slogdet,
-    svd,
-)
+def return_type(name: str, fields: str) -> type:
+    """A named tuple printed like PyTorch's `torch.return_types.<name>(...)`."""
+    base = namedtuple(name, fields)  # type: ignore[misc]
+
+    def __repr__(self: Any) -> str:
+        body = ",\n".join(f"{f}={v!r}" for f, v in zip(self._fields, self))
+        return f"retrograd.return_types.{name}(\n{body})"
+
+    return type(name, (base,), {"__slots__": (), "__repr__": __repr__})
+
+
+linalg_slogdet = return_type("linalg_slogdet", "sign logabsdet")
+slogdet = return_type("slogdet", "sign logabsdet")
+linalg_inv_ex = return_type("linalg_inv_ex", "inverse info")
+linalg_cholesky_ex = return_type("linalg_cholesky_ex", "L info")
+linalg_qr = return_type("linalg_qr", "Q R")
+qr = return_type("qr", "Q R")
+linalg_svd = return_type("linalg_svd", "U S Vh")
+svd = return_type("svd", "U S V")
+linalg_eigh = return_type("linalg_eigh", "eigenvalues eigenvectors")
+linalg_lstsq = return_type("linalg_lstsq", "solution residuals rank singular_values")

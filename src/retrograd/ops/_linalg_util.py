@@ -3,20 +3,45 @@
 from __future__ import annotations
 
 import math
-from collections import namedtuple
 from collections.abc import Sequence
 from typing import Any
 
+from ..return_types import (  # noqa: F401  (used by the decompositions)
+    linalg_cholesky_ex,
+    linalg_eigh,
+    linalg_inv_ex,
+    linalg_lstsq,
+    linalg_qr,
+    linalg_slogdet,
+    linalg_svd,
+    qr,
+    slogdet,
+    svd,
+)
 from ..tensor import Tensor
 
 # PyTorch's ScalarType names ("Float") and the C++ type names its matmul errors print ("float")
 TYPE_NAME = {
-    "float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-    "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+    "float32": "Float",
+    "float64": "Double",
+    "float16": "Half",
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "bool": "Bool",
 }
 C10_NAME = {
-    "float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
-    "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool",
+    "float32": "float",
+    "float64": "double",
+    "float16": "c10::Half",
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "bool": "bool",
 }
 
 
@@ -59,7 +84,7 @@ def check_matrix(a: Tensor, fname: str, *, square: bool = True, floating: bool =
 def not_bool(t: Tensor, kernel: str) -> None:
     """PyTorch has no bool kernels for the matrix products."""
     if t._data.dtype.kind == "b":
-        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
 def _size(shape: Sequence[int]) -> str:
@@ -74,9 +99,7 @@ def check_mm(a: Tensor, b: Tensor, a_shape: tuple | None = None) -> None:
             f"expected m1 and m2 to have the same dtype, but got: {C10_NAME[a.dtype.name]} != {C10_NAME[b.dtype.name]}"
         )
     if a_shape[-1] != b._data.shape[0]:
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({_size(a_shape)} and {_size(b._data.shape)})"
-        )
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_size(a_shape)} and {_size(b._data.shape)})")
     not_bool(a, "addmm_impl_cpu_")
 
 
@@ -112,29 +135,6 @@ def check_bmm(a: Tensor, b: Tensor) -> None:
 def batch_prefix(index: int, batched: bool) -> str:
     """The '(Batch element i): ' PyTorch puts in errors about one matrix of a batch."""
     return f"(Batch element {index}): " if batched else ""
-
-
-def return_type(name: str, fields: str) -> type:
-    """A named tuple printed like PyTorch's `torch.return_types.<name>(...)`."""
-    base = namedtuple(name, fields)  # type: ignore[misc]
-
-    def __repr__(self: Any) -> str:
-        body = ",\n".join(f"{f}={v!r}" for f, v in zip(self._fields, self))
-        return f"retrograd.return_types.{name}(\n{body})"
-
-    return type(name, (base,), {"__slots__": (), "__repr__": __repr__})
-
-
-linalg_slogdet = return_type("linalg_slogdet", "sign logabsdet")
-slogdet = return_type("slogdet", "sign logabsdet")
-linalg_inv_ex = return_type("linalg_inv_ex", "inverse info")
-linalg_cholesky_ex = return_type("linalg_cholesky_ex", "L info")
-linalg_qr = return_type("linalg_qr", "Q R")
-qr = return_type("qr", "Q R")
-linalg_svd = return_type("linalg_svd", "U S Vh")
-svd = return_type("svd", "U S V")
-linalg_eigh = return_type("linalg_eigh", "eigenvalues eigenvectors")
-linalg_lstsq = return_type("linalg_lstsq", "solution residuals rank singular_values")
 
 
 def eye_like(t: Tensor, n: int, m: int | None = None, k: int = 0) -> Tensor:

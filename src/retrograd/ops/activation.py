@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._generator import numpy_rng
+from .._random_draw import sample_kind
 from ..engine import inplace as _inplace
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
@@ -171,9 +173,7 @@ def _rrelu_call(input: Tensor, lower: float, upper: float, training: bool, gener
     floating(input, "leaky_relu_cpu")
     if not training:
         return _rrelu[twin](input, slope=(lower + upper) / 2)
-    from .. import random as _random
-
-    slopes = _random.sample_like(input, "uniform", lower, upper, generator)
+    slopes = sample_kind(input, "uniform", lower, upper, numpy_rng(generator))
     noise = Tensor._make(_noise(input, slopes))
     return _rrelu_noise[twin](input, noise)
 

@@ -22,7 +22,9 @@ from ..tensor import Tensor
 from ._along import flip, keep, reduce_dims, reduced_shape, shift
 from ._cumulative import cummax, cummin, cumprod, cumsum, cumulative_product
 from ._extrema import amax, amin, aminmax, argmax, argmin, max, min
+from ._linalg_util import check_matrix
 from ._moments import std, std_mean, var, var_mean
+from ._spectral import svdvals
 from ._util import promote_float, wrap_dim, wrap_dims
 from .creation import zeros_like
 from .pointwise import where
@@ -315,8 +317,34 @@ def norm(
         n_dims = 1 if dim is None or isinstance(dim, (int, np.integer)) else len(dim)
         if p == "fro" and n_dims <= 2:
             return vector_norm(input, 2, dim, keepdim, dtype=dtype)
-        from .. import linalg
-
         full = list(builtins.range(input._data.ndim)) if dim is None else dim
-        return linalg.matrix_norm(input, p, full, keepdim, dtype=dtype)
+        return matrix_norm(input, p, full, keepdim, dtype=dtype)
     return vector_norm(input, 2 if p is None else p, dim, keepdim, dtype=dtype)
+
+
+def matrix_norm(
+    A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = False, *, dtype: Any = None, out: Any = None,
+) -> Tensor:
+    """Matrix norm over the two dims `dim`: 'fro', 'nuc', ±1, ±2, ±inf."""
+    if dtype is not None:
+        A = A.to(dtype)
+    check_matrix(A, "linalg.matrix_norm", square=False)
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    if len(dims) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dims))}")
+    d0, d1 = (wrap_dim(d, A._data.ndim) for d in dims)
+    if d0 == d1:
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dims[0]}, {dims[1]})")
+    if ord == "fro":
+        return vector_norm(A, 2, (d0, d1), keepdim)
+    if ord == "nuc" or ord in (2, -2):
+        s = svdvals(A.movedim((d0, d1), (-2, -1)))
+        r = s.sum(-1) if ord == "nuc" else s.amax(-1) if ord == 2 else s.amin(-1)
+        return r.unsqueeze(min(d0, d1)).unsqueeze(max(d0, d1)) if keepdim else r
+    if ord in (1, -1, math.inf, -math.inf):
+        summed, picked = (d0, d1) if ord in (1, -1) else (d1, d0)
+        if not keepdim and picked > summed:  # the sum removed a dim before it
+            picked -= 1
+        s = A.abs().sum(summed, keepdim=keepdim)
+        return s.amax(picked, keepdim=keepdim) if ord > 0 else s.amin(picked, keepdim=keepdim)
+    raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
