@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -130,3 +132,27 @@ def test_graph_stats_and_node_api():
     assert y.grad_fn.metadata == {"note": "mine"}
     y.backward()
     assert rg.autograd.graph.graph_stats(y)["saved_bytes"] == 0
+
+
+def test_anomaly_keeps_user_frames_in_a_folder_named_retrograd(tmp_path, capsys):
+    # user code whose path contains "/retrograd/" is still user code
+    folder = tmp_path / "retrograd"
+    folder.mkdir()
+    script = folder / "user_model.py"
+    script.write_text(
+        "import retrograd as rg\n"
+        "def forward(x):\n"
+        "    return (x * 0).sqrt()  # the op whose backward fails\n"
+    )
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("user_model", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    x = rg.tensor([1.0], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Anomaly Detection has been enabled", UserWarning)
+        with rg.autograd.detect_anomaly(), pytest.raises(RuntimeError, match="returned nan"):
+            module.forward(x).sum().backward()
+    err = capsys.readouterr().err
+    assert "user_model.py" in err and "the op whose backward fails" in err

@@ -37,7 +37,16 @@ from .tensor import Size, Tensor, is_tensor
 from . import autograd, ops, linalg, return_types
 from . import random as random
 from ._printing import get_printoptions, set_printoptions
-from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import (
+    enable_grad,
+    inference_mode,
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .ops import *
 from .random import *
 from . import tensor_methods as _tensor_methods

@@ -83,6 +83,7 @@ class Tensor(TensorMethods):
         "_base",
         "_view_steps",
         "_view_version",
+        "_view_meta",
         "_grad_acc",
         "_retains_grad",
         "_hooks",
@@ -101,6 +102,7 @@ class Tensor(TensorMethods):
     _base: Tensor | None
     _view_steps: tuple
     _view_version: builtins.int
+    _view_meta: Any  # set on views only (engine.views.link_view)
     _grad_acc: Any
     _retains_grad: builtins.bool
     _hooks: list | None

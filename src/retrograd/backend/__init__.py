@@ -7,9 +7,21 @@ their tensor's device. "cpu" is NumPy; "cuda" (CuPy) arrives with the GPU issue.
 from __future__ import annotations
 
 import builtins
+import warnings
 from types import ModuleType
 
 import numpy
+
+
+# PyTorch computes inf and nan without a word; NumPy warns. Silence NumPy's floating-point
+# warnings for array code in retrograd's own modules (the filter matches the module that made
+# the call, so a user's own NumPy code still warns), at no cost per op.
+warnings.filterwarnings(
+    "ignore",
+    message=r"(invalid value|divide by zero|overflow|underflow) encountered",
+    category=RuntimeWarning,
+    module=r"retrograd(\.|$)",
+)
 
 
 class device:

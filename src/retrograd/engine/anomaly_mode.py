@@ -8,6 +8,7 @@ stops at the first forward op that turns finite inputs into NaN or inf.
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 import warnings
@@ -73,12 +74,17 @@ class set_detect_anomaly(_GradModeManager):
         anomaly.enabled, anomaly.check_nan, anomaly.check_forward = self._saved
 
 
+# retrograd's own source folder, wherever it is installed: user code in a folder that happens
+# to be called "retrograd" must keep its frames.
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
 def record_stack() -> list[str]:
     """The forward call's stack, without retrograd's own frames at its end."""
-    frames = traceback.format_stack()[:-1]
-    while frames and "/retrograd/" in frames[-1]:
+    frames = traceback.extract_stack()[:-1]
+    while frames and os.path.abspath(frames[-1].filename).startswith(_PACKAGE_DIR):
         frames.pop()
-    return frames
+    return traceback.format_list(frames)
 
 
 def print_forward_stack(node: Any) -> None:

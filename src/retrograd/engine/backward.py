@@ -59,12 +59,13 @@ class _Task:
         self.reachable = reachable
 
 
-_tasks = [_Task(0, {})]
+_NO_TASK = _Task(0, {})
 _task_ids = itertools.count(1)
 
 
 def current_task() -> _Task:
-    return _tasks[-1]
+    tasks = state.backward_tasks
+    return tasks[-1] if tasks else _NO_TASK
 
 
 def _needed(order: list[Node], targets: dict[Node, Any]) -> dict[Node, bool]:
@@ -99,7 +100,8 @@ def run(
     deps, order = _discover(root_nodes)
     reachable = dict(deps)
     reachable.update((n, 0) for n in root_nodes)
-    _tasks.append(_Task(next(_task_ids), reachable))
+    outer_tasks = state.backward_tasks
+    state.backward_tasks = outer_tasks + (_Task(next(_task_ids), reachable),)
     needed = _needed(order, targets) if targets is not None else None
     buffers: dict[Node, list[Any]] = {}
     for (node, nr), g in zip(roots, root_grads):
@@ -140,7 +142,7 @@ def run(
                     heappush(heap, (-child._seq, id(child), child))
     finally:
         state.enabled = prev
-        _tasks.pop()
+        state.backward_tasks = outer_tasks
     return captured
 
 

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 class _Levels:
     level: int | None = None  # the active dual level (one at a time, as in practice in PyTorch)
-    busy: bool = False  # True while a tangent is being computed (its ops carry no tangents)
 
 
 levels = _Levels()
@@ -87,17 +86,17 @@ def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTens
     tangent = tensor._fw_grad if levels.level is not None else None
     if tangent is None:
         return UnpackedDualTensor(tensor, None)
-    levels.busy = True  # the primal view must not get a tangent of its own
+    state.computing_tangents = True  # the primal view must not get a tangent of its own
     try:
         primal = tensor.view_as(tensor)
     finally:
-        levels.busy = False
+        state.computing_tangents = False
     return UnpackedDualTensor(primal, tangent)
 
 
 def propagate(prim: Primitive, inputs: tuple, outputs: tuple, attrs: dict) -> None:
     """Set the tangents of `outputs` from those of `inputs` (called by Primitive)."""
-    levels.busy = True
+    state.computing_tangents = True
     prev = state.enabled
     state.enabled = True
     try:
@@ -120,7 +119,7 @@ def propagate(prim: Primitive, inputs: tuple, outputs: tuple, attrs: dict) -> No
         jvps = grad(total, wanted, allow_unused=True, create_graph=prev and _any_requires_grad(inputs))
     finally:
         state.enabled = prev
-        levels.busy = False
+        state.computing_tangents = False
     k = 0
     for out, c in zip(outputs, cotangents):
         if c.requires_grad:

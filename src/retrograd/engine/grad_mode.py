@@ -1,7 +1,8 @@
 """Whether operations record a graph: no_grad, enable_grad, set_grad_enabled, inference_mode.
 
 The flag is thread-local, like PyTorch's: a `no_grad` block in one thread does not
-change what another thread records. Each manager works as a `with` block and as
+change what another thread records. `state` also holds the rest of the per-thread
+autograd state (saved-tensor hooks, the running backward passes). Each manager works as a `with` block and as
 a decorator (a fresh instance per call, so nesting and recursion are safe).
 """
 
@@ -16,8 +17,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _State(threading.local):
-    enabled = True
-    inference = False
+    """The autograd state PyTorch keeps per thread; class attributes are each thread's defaults.
+
+    Stacks are tuples, replaced rather than mutated, so no thread ever sees another's list.
+    (Anomaly mode and the forward-AD level are process-wide in PyTorch, and here too.)
+    """
+
+    enabled = True  # grad mode: new operations record a graph
+    inference = False  # inside inference_mode
+    saved_tensors_hooks: tuple = ()  # active (pack, unpack) pairs, innermost last
+    computing_tangents = False  # forward AD is running an op's rule: its ops carry no tangents
+    backward_tasks: tuple = ()  # the backward passes running in this thread, innermost last
 
 
 state = _State()

@@ -65,7 +65,6 @@ def _type_string(t: Tensor) -> str:
     return f"[retrograd.{kind}Tensor [{', '.join(map(str, t.shape))}]]"
 
 
-_pack_hooks: list[tuple[Callable, Callable]] = []  # the active saved_tensors_hooks, innermost last
 
 
 class SavedTensor:
@@ -84,8 +83,9 @@ class SavedTensor:
         self.version = t._version.value
         self.output_nr = t._output_nr if is_output else -1
         self.tensor = self.data = self.packed = self.unpack_hook = None
-        if _pack_hooks:  # saved_tensors_hooks: the user decides how it is stored
-            pack, self.unpack_hook = _pack_hooks[-1]
+        hooks = state.saved_tensors_hooks
+        if hooks:  # saved_tensors_hooks (this thread's): the user decides how it is stored
+            pack, self.unpack_hook = hooks[-1]
             self.packed = pack(t)
         elif is_output:
             self.data = t._data
@@ -234,11 +234,12 @@ class saved_tensors_hooks:
         self.unpack_hook = unpack_hook
 
     def __enter__(self) -> saved_tensors_hooks:
-        _pack_hooks.append((self.pack_hook, self.unpack_hook))
+        self._outer = state.saved_tensors_hooks
+        state.saved_tensors_hooks = self._outer + ((self.pack_hook, self.unpack_hook),)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        _pack_hooks.pop()
+        state.saved_tensors_hooks = self._outer
 
 
 class save_on_cpu(saved_tensors_hooks):

@@ -21,7 +21,7 @@ from .. import dtypes as _dt
 from . import tensor_type as _tt
 from .grad_mode import state
 from .graph import Node, SavedTensor, grad_accumulator
-from .views import edge, refresh_view, replay
+from .views import check_view_rebase, edge, refresh_view, replay
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -46,6 +46,8 @@ def check_writable(target: Tensor) -> None:
     if target._requires_grad and target._grad_fn is None and target._base is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
     base = target._base
+    if base is not None and (target._requires_grad or base._requires_grad):
+        check_view_rebase(target)
     if base is not None and base._requires_grad and base._grad_fn is None:
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
     if base is not None and base._requires_grad and any(p.multi_output_view for p, _ in target._view_steps):
@@ -77,6 +79,8 @@ def commit(target: Tensor, result: Tensor) -> Tensor:
     node = result._grad_fn
     recorded = node is not None and state.enabled
     if recorded:
+        if target._base is not None:
+            check_view_rebase(target)  # before writing: a refused change leaves the data as it was
         _snapshot_saved(node, target)
     _write(target, result._data)
     _set_tangent(target, result._fw_grad)

@@ -24,6 +24,37 @@ def link_view(out: Tensor, source: Tensor, prim: Primitive, attrs: dict) -> None
     out._version = source._version
     out._view_steps = source._view_steps + ((prim, attrs),)
     out._view_version = base._version.value
+    # A view made with recording off cannot be rebased onto a graph later: remember the mode
+    # (views of such a view inherit it), so an in-place change in grad mode can be refused.
+    inherited = source._view_meta if source._base is not None else None
+    if inherited is not None:
+        out._view_meta = inherited
+    elif not state.enabled:
+        out._view_meta = "inference_mode" if state.inference else "no_grad"
+    else:
+        out._view_meta = None
+
+
+def check_view_rebase(t: Tensor) -> None:
+    """PyTorch's error for an in-place change, in grad mode, of a view made in no_grad or inference mode."""
+    meta = t._view_meta
+    if meta is None:
+        return
+    fn = t._grad_fn
+    if fn is not None:
+        op = fn.name().rsplit("Backward", 1)[0]
+        who = f"Output {t._output_nr} of {op} is a view of a view which was created in"
+    else:
+        who = "A view was created in"
+    if meta == "no_grad":
+        where, mode = "no_grad mode and is being modified inplace with grad mode enabled", "no_grad"
+    else:
+        where, mode = "inference mode and is being modified inplace in normal mode", "inference_mode"
+    raise RuntimeError(
+        f"{who} {where}. Given that this use case is ambiguous and error-prone, it is forbidden. You can "
+        f"clarify your code by moving both the view and the inplace either both inside the {mode} block (if "
+        "you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked)."
+    )
 
 
 def edge(t: Tensor) -> tuple:

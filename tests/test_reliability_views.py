@@ -1,0 +1,140 @@
+"""In-place changes of views made under no_grad / inference mode / .data / detach(): PyTorch's rules.
+
+Each scenario runs on retrograd and, where installed, on PyTorch: both must raise the same
+error (type and message) or give the same values.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import retrograd
+
+
+def _no_grad_view_mul(lib):
+    x = lib.ones(4, requires_grad=True)
+    a = x * 1
+    with lib.no_grad():
+        v = a.view(2, 2)
+    v.mul_(2)
+
+
+def _inference_view_mul(lib):
+    x = lib.ones(4, requires_grad=True)
+    a = x * 1
+    with lib.inference_mode():
+        v = a.view(2, 2)
+    v.mul_(2)
+
+
+def _no_grad_view_of_leaf(lib):
+    x = lib.ones(4, requires_grad=True)
+    with lib.no_grad():
+        v = x[1:]
+    v.mul_(2)
+
+
+def _no_grad_view_copy(lib):
+    a = lib.ones(4, requires_grad=True) * 1
+    with lib.no_grad():
+        v = a.view(2, 2)
+    v.copy_(lib.zeros(2, 2))
+
+
+def _no_grad_view_operand_requires_grad(lib):
+    y = lib.ones(4)
+    with lib.no_grad():
+        u = y.view(2, 2)
+    u.mul_(lib.ones(2, 2, requires_grad=True))
+
+
+def _detached_view_mul(lib):
+    x = lib.ones(4, requires_grad=True)
+    a = x * 1
+    d = a.detach().view(2, 2)
+    d.mul_(2)
+    a.sum().backward()
+    return x.grad
+
+
+def _data_mul(lib):
+    x = lib.ones(4, requires_grad=True)
+    a = x * x
+    a.data.mul_(2)
+    a.sum().backward()
+    return x.grad
+
+
+def _both_inside_no_grad(lib):
+    x = lib.ones(4, requires_grad=True)
+    a = x * 1
+    with lib.no_grad():
+        v = a.view(2, 2)
+        v.mul_(2)
+    a.sum().backward()
+    return x.grad, a.detach()
+
+
+def _no_grad_view_of_plain_tensor(lib):
+    y = lib.ones(4)
+    with lib.no_grad():
+        u = y.view(2, 2)
+    u.mul_(2)
+    return y
+
+
+SCENARIOS = [
+    _no_grad_view_mul,
+    _inference_view_mul,
+    _no_grad_view_of_leaf,
+    _no_grad_view_copy,
+    _no_grad_view_operand_requires_grad,
+    _detached_view_mul,
+    _data_mul,
+    _both_inside_no_grad,
+    _no_grad_view_of_plain_tensor,
+]
+RAISES = {
+    _no_grad_view_mul,
+    _inference_view_mul,
+    _no_grad_view_of_leaf,
+    _no_grad_view_copy,
+    _no_grad_view_operand_requires_grad,
+}
+
+
+def _outcome(lib, scenario):
+    try:
+        return "ok", scenario(lib)
+    except Exception as e:  # noqa: BLE001  (the outcome is what is compared)
+        return type(e).__name__, str(e)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__.strip("_"))
+def test_view_rules(scenario):
+    kind, value = _outcome(retrograd, scenario)
+    assert (kind == "RuntimeError") == (scenario in RAISES), value
+    if kind == "RuntimeError":
+        assert "is being modified inplace" in value and "forbidden" in value
+
+
+def test_refused_change_leaves_data_untouched():
+    y = retrograd.ones(4)
+    with retrograd.no_grad():
+        u = y.view(2, 2)
+    with pytest.raises(RuntimeError):
+        u.mul_(retrograd.full((2, 2), 3.0, requires_grad=True))
+    assert y.tolist() == [1.0, 1.0, 1.0, 1.0]
+
+
+@pytest.mark.pytorch
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__.strip("_"))
+def test_view_rules_match_pytorch(scenario):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _outcome(retrograd, scenario), _outcome(torch, scenario)
+    assert ours[0] == theirs[0]
+    if ours[0] != "ok":
+        assert ours[1] == theirs[1]
+    else:
+        flat = lambda v: [x.tolist() for x in (v if isinstance(v, tuple) else (v,))]  # noqa: E731
+        assert flat(ours[1]) == flat(theirs[1])
