@@ -12,7 +12,6 @@ from types import ModuleType
 
 import numpy
 
-
 # PyTorch computes inf and nan without a word; NumPy warns. Silence NumPy's floating-point
 # warnings for array code in retrograd's own modules (the filter matches the module that made
 # the call, so a user's own NumPy code still warns), at no cost per op.

@@ -156,7 +156,11 @@ class Primitive:
             node = OpNode(self, tensors, outs, attrs)
             for o in outs:
                 o._grad_fn = node
-        if _fw_levels.level is not None and not state.computing_tangents and any(t._fw_grad is not None for t in tensors):
+        if (
+            _fw_levels.level is not None
+            and not state.computing_tangents
+            and any(t._fw_grad is not None for t in tensors)
+        ):
             _propagate_tangents(self, tensors, outs, attrs)
         if _anomaly.enabled:
             _watch(self, tensors, outs)
