@@ -417,3 +417,30 @@ def test_non_leaf_repr_does_not_warn() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert repr(y) == "tensor([2., 4.], grad_fn=<MulBackward0>)"
+
+
+def test_printing_a_huge_broadcast_view_touches_only_the_shown_entries():
+    import tracemalloc
+
+    x = retrograd.zeros(1).expand(10**6, 10**6)  # 10^12 entries, 4 bytes of memory
+    y = retrograd.arange(24.0).reshape(2, 3, 4).expand(10**5, 2, 3, 4).transpose(0, 3)
+    tracemalloc.start()
+    try:
+        text_x, text_y = repr(x), repr(y)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000
+    assert text_x.startswith("tensor([[0., 0., 0.,  ..., 0., 0., 0.],")
+    assert "[22., 22., 22.,  ..., 22., 22., 22.]" in text_y
+
+
+@pytest.mark.pytorch
+def test_huge_broadcast_views_print_as_pytorch():
+    torch = pytest.importorskip("torch")
+    for make in (
+        lambda lib: lib.zeros(1).expand(10**6, 10**6),
+        lambda lib: lib.arange(24.0).reshape(2, 3, 4).expand(10**5, 2, 3, 4).transpose(0, 3),
+        lambda lib: lib.arange(6).reshape(2, 3)[:, None, :].expand(2, 10**7, 3),
+    ):
+        assert repr(make(retrograd)) == repr(make(torch)).replace("torch.", "retrograd.")
