@@ -40,6 +40,9 @@ from ._printing import get_printoptions, set_printoptions
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .ops import *
 from .random import *
+from . import tensor_methods as _tensor_methods
+
+_tensor_methods.bind(ops, random)  # the one place Tensor methods are bound to their ops
 
 __version__ = "0.1.0"
 

@@ -543,8 +543,6 @@ def _grad_enabled() -> bool:
 
 # ops import Tensor, so they can only be imported now; methods look them up at call time.
 from . import ops as _ops  # noqa: E402
-from . import tensor_methods as _methods  # noqa: E402
 from .autograd import primitive as _primitive  # noqa: E402
 
-_methods._ops = _ops
 _primitive._make = Tensor._make
