@@ -60,6 +60,7 @@ class OpMethod:
 
     def build(self, op: Callable[..., Any]) -> Callable[..., Any]:
         """The function that becomes the method."""
+        method: Callable[..., Any]
         if type(op) is FunctionType:
             # A copy of the op's function object (same code, defaults and closure): `x.sum()`
             # then costs exactly what `retrograd.sum(x)` costs, with no forwarding frame.
@@ -71,6 +72,7 @@ class OpMethod:
             def method(self: Any, *args: Any, **kwargs: Any) -> Any:
                 return op(self, *args, **kwargs)
 
+            method.__wrapped__ = op  # type: ignore[attr-defined]
         method.__doc__ = op.__doc__
         method.__signature__ = _method_signature(op)  # type: ignore[attr-defined]
         return method
@@ -87,6 +89,7 @@ class InPlaceMethod(OpMethod):
         def method(self: Any, *args: Any, **kwargs: Any) -> Any:
             return apply(self, op, *args, **kwargs)
 
+        method.__wrapped__ = op  # type: ignore[attr-defined]  # where tools find the op
         summary = f"In-place version of `Tensor.{op.__name__}`: writes the result into this tensor and returns it."
         method.__doc__ = summary + ("\n\n" + inspect.cleandoc(op.__doc__) if op.__doc__ else "")
         method.__signature__ = _method_signature(op, returns="Tensor")  # type: ignore[attr-defined]
