@@ -65,18 +65,35 @@ def render() -> str:
         if name in _OVERRIDES:
             line += "  # type: ignore[override]"
         lines.append(line)
+    shadowed = set(imports) & set(vars(TensorMethods))
+    if shadowed:  # inside the class body a method of that name would win over the type
+        raise LookupError(f"annotations use names that are also TensorMethods members: {sorted(shadowed)}")
     return _HEADER.format(imports=_import_block(imports.values())) + "\n".join(lines) + "\n"
 
 
 def _import_block(lines: Any) -> str:
     """Import lines in ruff's isort order: the standard library, then retrograd; `import` before `from`."""
-    stdlib = {"from types import ModuleType", *(line for line in lines if line and "retrograd" not in line)}
-    own = {line for line in lines if "retrograd" in line}
+    lines = {line for line in lines if line} | {"from types import ModuleType"}
+    stdlib = _merged([line for line in lines if "retrograd" not in line])
+    own = _merged([line for line in lines if "retrograd" in line])
+    return "\n".join(stdlib) + "\n\n" + "\n".join(own)
 
-    def order(line: str) -> tuple:
-        return (line.startswith("from"), line.split()[1])
 
-    return "\n".join(sorted(stdlib, key=order)) + "\n\n" + "\n".join(sorted(own, key=order))
+def _merged(lines: list[str]) -> list[str]:
+    """`import m` lines, then one `from m import a, b` line per module, each group sorted by module."""
+    plain = sorted(line for line in lines if line.startswith("import "))
+    names: dict[str, list[str]] = {}
+    for line in lines:
+        if line.startswith("from "):
+            module, imported = line[len("from ") :].split(" import ")
+            names.setdefault(module, []).append(imported)
+    merged = [f"from {m} import {', '.join(sorted(names[m], key=_isort_key))}" for m in sorted(names)]
+    return plain + merged
+
+
+def _isort_key(name: str) -> tuple:
+    """CONSTANTS, then Classes, then functions, as ruff's isort orders the names of one import."""
+    return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
 
 
 def _signature(fn: Callable[..., Any], imports: dict[str, str]) -> str:

@@ -3,8 +3,7 @@
 
 from collections.abc import Sequence
 from types import ModuleType
-from typing import SupportsIndex
-from typing import Any
+from typing import Any, SupportsIndex
 
 import retrograd.dtypes as _dt
 from retrograd._generator import Generator
