@@ -7,7 +7,8 @@
 tensor(12.)
 """
 
-from typing import Any
+import builtins
+from typing import TYPE_CHECKING, Any
 
 # ruff: noqa: I001  (order matters: Tensor must exist before the ops that build tensors)
 from . import dtypes as _dtypes
@@ -51,8 +52,25 @@ from .ops import *
 from .random import *
 from . import tensor_methods as _tensor_methods
 
-# The one late binding: Tensor's methods reach the ops (and random draws) defined above them.
-_tensor_methods.bind(ops, random)
+_tensor_methods.bind(ops, random)  # the one place Tensor methods are bound to their ops
+
+if TYPE_CHECKING:
+    # mypy reads only literal `__all__` lists, and `ops.__all__` is assembled from the families'
+    # lists, so type checkers see the families' names here (the star import above is the run-time one).
+    from .ops.activation import *
+    from .ops.arithmetic import *
+    from .ops.compare import *
+    from .ops.creation import *
+    from .ops.indexing import *
+    from .ops.linalg import *
+    from .ops.pointwise import *
+    from .ops.reduction import *
+    from .ops.shape_diag import *
+    from .ops.shape_join import *
+    from .ops.shape_repeat import *
+    from .ops.shape_slice import *
+    from .ops.sorting import *
+    from .ops.views import *
 
 __version__ = "0.1.0"
 
@@ -64,15 +82,20 @@ _ON_FIRST_USE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    import importlib
+if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know their types
+    from . import nn, optim, utils, viz
+    from .serialization import load, save
+else:
 
-    if name not in _ON_FIRST_USE:
-        raise AttributeError(f"module 'retrograd' has no attribute '{name}'")
-    module = importlib.import_module("." + _ON_FIRST_USE[name], __name__)
-    value = module if _ON_FIRST_USE[name] == name else getattr(module, name)
-    globals()[name] = value
-    return value
+    def __getattr__(name: str) -> Any:
+        import importlib
+
+        if name not in _ON_FIRST_USE:
+            raise AttributeError(f"module 'retrograd' has no attribute '{name}'")
+        module = importlib.import_module("." + _ON_FIRST_USE[name], __name__)
+        value = module if _ON_FIRST_USE[name] == name else getattr(module, name)
+        globals()[name] = value
+        return value
 
 
 def result_type(tensor1: object, tensor2: object) -> dtype:
@@ -80,9 +103,9 @@ def result_type(tensor1: object, tensor2: object) -> dtype:
     return _dtypes.result_type(tensor1, tensor2)
 
 
-def is_floating_point(input: Tensor) -> bool:
+def is_floating_point(input: Tensor) -> builtins.bool:
     return input.is_floating_point()
 
 
-def numel(input: Tensor) -> int:
+def numel(input: Tensor) -> builtins.int:
     return input.numel()

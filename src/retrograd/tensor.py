@@ -138,6 +138,7 @@ class Tensor(TensorMethods):
 
     @property
     def shape(self) -> Size:
+        """The size of each dimension, as a `retrograd.Size`."""
         return Size(self._data.shape)
 
     def size(self, dim: builtins.int | None = None) -> Any:
@@ -148,54 +149,68 @@ class Tensor(TensorMethods):
 
     @property
     def dtype(self) -> dtype:
+        """The element type, such as `retrograd.float32`."""
         return _dt.from_numpy(self._data.dtype)
 
     @property
     def device(self) -> device:
+        """Where the data lives (always the CPU for now)."""
         return CPU
 
     @property
     def is_cuda(self) -> builtins.bool:
+        """Whether the data is on a CUDA device (always False for now)."""
         return False
 
     @property
     def ndim(self) -> builtins.int:
+        """The number of dimensions."""
         return self._data.ndim
 
     def dim(self) -> builtins.int:
+        """The number of dimensions."""
         return self._data.ndim
 
     ndimension = dim
 
     def numel(self) -> builtins.int:
+        """The number of elements."""
         return int(self._data.size)
 
     nelement = numel
 
     def element_size(self) -> builtins.int:
+        """The size of one element in bytes."""
         return self._data.itemsize
 
     def is_floating_point(self) -> builtins.bool:
+        """Whether the dtype is a floating-point type."""
         return self._data.dtype.kind == "f"
 
     def is_complex(self) -> builtins.bool:
+        """Whether the dtype is complex (never, for now)."""
         return False
 
     def is_contiguous(self) -> builtins.bool:
+        """Whether the elements are laid out in row-major order without gaps."""
         return bool(self._data.flags.c_contiguous)
 
     def stride(self, dim: builtins.int | None = None) -> Any:
+        """The step in elements between neighbours along each dimension, or along `dim`."""
         strides = tuple(s // self._data.itemsize for s in self._data.strides)
         return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim)]
 
     def data_ptr(self) -> builtins.int:
+        """The address of the first element."""
         return int(self._data.__array_interface__["data"][0])
 
     def get_device(self) -> builtins.int:
+        """The CUDA device index, or -1 for CPU tensors."""
         return -1
 
     @property
     def is_leaf(self) -> builtins.bool:
+        """Whether no recorded op made this tensor (it has no `grad_fn`)."""
         return self.grad_fn is None
 
     @property
@@ -211,24 +226,29 @@ class Tensor(TensorMethods):
 
     @property
     def T(self) -> Tensor:
+        """The dimensions in reverse order (the transpose of a matrix)."""
         return _methods._ops.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
 
     @property
     def mT(self) -> Tensor:
+        """The transpose of the last two dimensions (a batch of matrices)."""
         return _methods._ops.transpose(self, -2, -1)
 
     @property
     def H(self) -> Tensor:
+        """The conjugate transpose (equal to `T` for real tensors)."""
         return self.T
 
     @property
     def mH(self) -> Tensor:
+        """The conjugate transpose of the last two dimensions (equal to `mT` for real tensors)."""
         return self.mT
 
     # --- autograd state ----------------------------------------------------------------
 
     @property
     def requires_grad(self) -> builtins.bool:
+        """Whether autograd records the operations on this tensor."""
         return self._requires_grad
 
     @requires_grad.setter
@@ -252,6 +272,7 @@ class Tensor(TensorMethods):
 
     @property
     def grad(self) -> Tensor | None:
+        """The gradient accumulated by backward (None until then; for leaves and `retain_grad` tensors)."""
         if self.grad_fn is not None and not self._retains_grad:
             warnings.warn(_NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
@@ -284,10 +305,12 @@ class Tensor(TensorMethods):
 
     @property
     def retains_grad(self) -> builtins.bool:
+        """Whether this non-leaf keeps its gradient in `.grad` (see `retain_grad`)."""
         return self._retains_grad
 
     @property
     def output_nr(self) -> builtins.int:
+        """Which output of its `grad_fn` this tensor is."""
         return self._output_nr
 
     @property
@@ -367,6 +390,7 @@ class Tensor(TensorMethods):
         return self._data.reshape(()).item()
 
     def tolist(self) -> Any:
+        """The data as (nested) Python lists of numbers."""
         return self._data.tolist()
 
     def numpy(self, *, force: builtins.bool = False) -> np.ndarray:
@@ -406,51 +430,66 @@ class Tensor(TensorMethods):
         return _methods._ops.to_dtype(self, target_dtype)
 
     def cpu(self) -> Tensor:
+        """This tensor on the CPU (itself: the data is already there)."""
         return self
 
     def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
+        """This tensor on a CUDA device (raises until the GPU backend exists)."""
         as_device("cuda")
         return self
 
     def type(self, dtype: Any = None) -> Any:
+        """The type name such as `'retrograd.FloatTensor'`, or this tensor converted to `dtype`."""
         if dtype is None:
             return "retrograd." + _TYPE_NAMES[self.dtype.name]
         return self.to(dtype)
 
     def float(self) -> Tensor:
+        """Converted to float32 (itself if it already is)."""
         return self.to(_dt.float32)
 
     def double(self) -> Tensor:
+        """Converted to float64 (itself if it already is)."""
         return self.to(_dt.float64)
 
     def half(self) -> Tensor:
+        """Converted to float16 (itself if it already is)."""
         return self.to(_dt.float16)
 
     def long(self) -> Tensor:
+        """Converted to int64 (itself if it already is)."""
         return self.to(_dt.int64)
 
     def int(self) -> Tensor:
+        """Converted to int32 (itself if it already is)."""
         return self.to(_dt.int32)
 
     def short(self) -> Tensor:
+        """Converted to int16 (itself if it already is)."""
         return self.to(_dt.int16)
 
     def char(self) -> Tensor:
+        """Converted to int8 (itself if it already is)."""
         return self.to(_dt.int8)
 
     def byte(self) -> Tensor:
+        """Converted to uint8 (itself if it already is)."""
         return self.to(_dt.uint8)
 
     def bool(self) -> Tensor:
+        """Converted to bool (itself if it already is)."""
         return self.to(_dt.bool_)
 
     def type_as(self, other: Tensor) -> Tensor:
+        """Converted to `other`'s dtype."""
         return self.to(other.dtype)
 
     def clone(self, *, memory_format: Any = None) -> Tensor:
+        """A copy with its own memory; gradients flow back to this tensor."""
         return _methods._ops.clone(self)
 
     def contiguous(self, memory_format: Any = None) -> Tensor:
+        """This tensor if its memory is contiguous, else a contiguous copy."""
         return self if self._data.flags.c_contiguous else _methods._ops.clone(self)
 
     # --- Python protocol ---------------------------------------------------------------

@@ -283,10 +283,12 @@ clip = clamp
 
 
 def clamp_min(input: Tensor, min: Any) -> Tensor:
+    """`input` with every element below `min` raised to `min`."""
     return clamp(input, min=min)
 
 
 def clamp_max(input: Tensor, max: Any) -> Tensor:
+    """`input` with every element above `max` lowered to `max`."""
     return clamp(input, max=max)
 
 

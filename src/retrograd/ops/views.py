@@ -8,10 +8,11 @@ is what in-place ops on views need (see `engine.inplace`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, SupportsIndex
 
 import numpy as np
 
+from ..dtypes import dtype
 from ..engine.fit import sum_to_shape
 from ..engine.primitive import Primitive
 from ..tensor import Size, Tensor
@@ -118,7 +119,7 @@ _expand = Primitive(
 )
 
 
-def reshape(input: Tensor, *shape: Any) -> Tensor:
+def reshape(input: Tensor, *shape: SupportsIndex | Sequence[SupportsIndex]) -> Tensor:
     """The same elements in a new shape (a view when the memory layout allows)."""
     target = _infer_shape(shape_arg(shape), input._data.size)
     if target == input._data.shape:
@@ -136,7 +137,7 @@ def _reshapes_in_place(a: np.ndarray, shape: tuple) -> bool:
         return False
 
 
-def view(input: Tensor, *shape: Any) -> Tensor:
+def view(input: Tensor, *shape: SupportsIndex | Sequence[SupportsIndex] | dtype) -> Tensor:
     """Reshape without copying; RuntimeError if the strides do not allow it."""
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int, np.integer, Size)):
         return input.to(shape[0])  # view(dtype) is only supported for same-size dtypes here
@@ -144,6 +145,7 @@ def view(input: Tensor, *shape: Any) -> Tensor:
 
 
 def view_as(input: Tensor, other: Tensor) -> Tensor:
+    """A view of `input` with `other`'s shape (`view(input, other.shape)`)."""
     return view(input, other.shape)
 
 
@@ -274,10 +276,12 @@ def _type_name(t: Tensor) -> str:
 
 
 def expand_as(input: Tensor, other: Tensor) -> Tensor:
+    """A broadcast view of `input` with `other`'s shape."""
     return expand(input, other.shape)
 
 
 def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
+    """A broadcast view of `input` with the given size (-1 keeps a dim)."""
     return expand(input, tuple(size))
 
 

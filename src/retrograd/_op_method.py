@@ -1,0 +1,107 @@
+"""Descriptors that turn a row of the Tensor method table into a method.
+
+`sum = OpMethod("sum")` in `TensorMethods` makes `x.sum(...)` run `retrograd.sum(x, ...)`;
+`add_ = InPlaceMethod("add")` makes `x.add_(...)` run `add` and write the result into `x`.
+The op is looked up once, on the method's first use (ops cannot be imported while
+`tensor.py` is), in the modules the package `__init__` hands to `bind`. The descriptor then
+puts a plain function in its place on the class, so every later call costs what a method
+written by hand costs, and `help(x.sum)` / `inspect.signature(Tensor.sum)` show the op's
+documentation and parameters with `self` in place of `input`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from types import FunctionType, ModuleType
+from typing import Any
+
+from .engine import inplace as _inplace
+
+# The modules ops are looked up in, set once by `bind` (called from retrograd/__init__.py).
+_sources: tuple[ModuleType, ...] = ()
+
+
+def bind(*sources: ModuleType) -> None:
+    """Name the modules whose functions the method table refers to (searched in order)."""
+    global _sources
+    _sources = sources
+
+
+def _resolve(op_name: str) -> Callable[..., Any]:
+    if not _sources:
+        raise RuntimeError(f"Tensor.{op_name} was used before retrograd finished importing its ops")
+    for module in _sources:
+        op = getattr(module, op_name, None)
+        if op is not None:
+            return op
+    raise AttributeError(f"no op named {op_name!r} for the Tensor method table in {[m.__name__ for m in _sources]}")
+
+
+class OpMethod:
+    """A Tensor method that calls an op with the tensor as its first argument."""
+
+    __slots__ = ("op_name", "owner", "name")
+
+    def __init__(self, op_name: str) -> None:
+        self.op_name = op_name
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.owner = owner
+        self.name = name
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        method = self.build(_resolve(self.op_name))
+        method.__name__ = self.name
+        method.__qualname__ = f"Tensor.{self.name}"
+        method.__module__ = "retrograd.tensor"
+        setattr(self.owner, self.name, method)  # from now on a plain function answers
+        return method.__get__(instance, owner)
+
+    def build(self, op: Callable[..., Any]) -> Callable[..., Any]:
+        """The function that becomes the method."""
+        method: Callable[..., Any]
+        if type(op) is FunctionType:
+            # A copy of the op's function object (same code, defaults and closure): `x.sum()`
+            # then costs exactly what `retrograd.sum(x)` costs, with no forwarding frame.
+            method = FunctionType(op.__code__, op.__globals__, op.__name__, op.__defaults__, op.__closure__)
+            method.__kwdefaults__ = dict(op.__kwdefaults__) if op.__kwdefaults__ else None
+            method.__annotations__ = dict(op.__annotations__)
+        else:
+
+            def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+                return op(self, *args, **kwargs)
+
+            method.__wrapped__ = op  # type: ignore[attr-defined]
+        method.__doc__ = op.__doc__
+        method.__signature__ = _method_signature(op)  # type: ignore[attr-defined]
+        return method
+
+
+class InPlaceMethod(OpMethod):
+    """A Tensor method `name_` that runs an op and writes its result into the tensor."""
+
+    __slots__ = ()
+
+    def build(self, op: Callable[..., Any]) -> Callable[..., Any]:
+        apply = _inplace.apply
+
+        def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+            return apply(self, op, *args, **kwargs)
+
+        method.__wrapped__ = op  # type: ignore[attr-defined]  # where tools find the op
+        summary = f"In-place version of `Tensor.{op.__name__}`: writes the result into this tensor and returns it."
+        method.__doc__ = summary + ("\n\n" + inspect.cleandoc(op.__doc__) if op.__doc__ else "")
+        method.__signature__ = _method_signature(op, returns="Tensor")  # type: ignore[attr-defined]
+        return method
+
+
+def _method_signature(op: Callable[..., Any], returns: Any = None) -> inspect.Signature:
+    """The op's signature as a method's: its first parameter (the tensor) becomes `self`."""
+    signature = inspect.signature(op)
+    first, *rest = signature.parameters.values()
+    if first.kind not in (first.POSITIONAL_ONLY, first.POSITIONAL_OR_KEYWORD):
+        raise TypeError(f"{op.__name__} does not take the tensor as its first argument")
+    self_param = inspect.Parameter("self", first.kind)
+    return_annotation = signature.return_annotation if returns is None else returns
+    return signature.replace(parameters=[self_param, *rest], return_annotation=return_annotation)
