@@ -79,6 +79,7 @@ __version__ = "0.1.0"
 # `import retrograd.nn` all work as usual).
 _ON_FIRST_USE = {
     "nn": "nn", "optim": "optim", "utils": "utils", "viz": "viz", "save": "serialization", "load": "serialization",
+    "install_as_torch": "torch_alias", "uninstall_as_torch": "torch_alias",
 }
 
 

@@ -1,4 +1,4 @@
-"""Command line: `python -m retrograd tour` and `python -m retrograd demo` (also the `retrograd` script)."""
+"""Command line: `python -m retrograd tour|demo|run` (also the `retrograd` script)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("tour", help="walk through the autograd tutorial, printing each program and its output")
+    run = sub.add_parser(
+        "run",
+        help="run a PyTorch script with `import torch` meaning retrograd",
+        description="Run SCRIPT as __main__ with `torch`, `torch.nn`, `torch.optim`, ... resolved to "
+        "retrograd's modules (like `python -m coverage run`). Arguments after SCRIPT go to the script.",
+    )
+    run.add_argument("script", help="the Python file to run")
+    run.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the script")
     demo = sub.add_parser(
         "demo",
         help="the tour, then train a small CNN on handwritten digits and write curves, weights and a report",
@@ -24,6 +32,11 @@ def main(argv: list[str] | None = None) -> int:
 
     add_arguments(demo)
     args = parser.parse_args(argv)
+    if args.command == "run":
+        from .torch_alias import run_script
+
+        run_script(args.script, args.args)
+        return 0
     if args.command == "tour":
         from .tour import main as tour
 

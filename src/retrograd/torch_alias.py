@@ -1,0 +1,91 @@
+"""`import torch` that means retrograd, on request: `install_as_torch()` and `python -m retrograd run`.
+
+An import hook (a finder on `sys.meta_path`) answers `torch` and every `torch.X.Y` with
+retrograd's own module `retrograd.X.Y`: the same module object under two names, so
+`import torch.nn as nn` gives `retrograd.nn` and `isinstance(nn.Linear(2, 2).weight,
+retrograd.Tensor)` holds. Nothing is installed unless asked for.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import runpy
+import sys
+from types import ModuleType
+
+__all__ = ["install_as_torch", "uninstall_as_torch", "run_script"]
+
+
+class _TorchAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds `torch[.X.Y]` and loads it as the already-imported `retrograd[.X.Y]`."""
+
+    def find_spec(
+        self, fullname: str, path: object = None, target: object = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname != "torch" and not fullname.startswith("torch."):
+            return None
+        real = "retrograd" + fullname[len("torch") :]
+        try:
+            found = importlib.util.find_spec(real)
+        except ModuleNotFoundError:
+            found = None
+        if found is None and fullname != "torch":
+            raise ModuleNotFoundError(
+                f"No module named {fullname!r}: retrograd (standing in for torch) has no {real!r}. "
+                "See docs/api-coverage.md for what retrograd provides.",
+                name=fullname,
+            )
+        return importlib.util.spec_from_loader(fullname, self, is_package=True)
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
+        # The retrograd module itself: one object, two names. The import system keeps its
+        # `__name__` and `__spec__`, since they are already set.
+        return importlib.import_module("retrograd" + spec.name[len("torch") :])
+
+    def exec_module(self, module: ModuleType) -> None:
+        pass  # already executed under its retrograd name
+
+
+_ALIAS = _TorchAlias()
+
+
+def install_as_torch() -> None:
+    """Make `import torch` (and `torch.nn`, `torch.optim`, ...) import retrograd from now on.
+
+    Raises RuntimeError if the real PyTorch is already imported in this process, since two
+    libraries answering to one name would mix their tensors.
+
+    >>> import retrograd
+    >>> retrograd.install_as_torch()
+    >>> import torch
+    >>> torch is retrograd
+    True
+    >>> retrograd.uninstall_as_torch()
+    """
+    existing = sys.modules.get("torch")
+    if existing is not None and existing is not sys.modules["retrograd"]:
+        raise RuntimeError(
+            "install_as_torch(): the real PyTorch is already imported in this process "
+            f"({getattr(existing, '__file__', existing)!s}); call install_as_torch() before anything imports torch."
+        )
+    if _ALIAS not in sys.meta_path:
+        sys.meta_path.insert(0, _ALIAS)
+
+
+def uninstall_as_torch() -> None:
+    """Undo `install_as_torch()`: forget the `torch` names it made (retrograd stays imported)."""
+    if _ALIAS in sys.meta_path:
+        sys.meta_path.remove(_ALIAS)
+    for name in [n for n in sys.modules if n == "torch" or n.startswith("torch.")]:
+        if getattr(sys.modules[name], "__name__", "").startswith("retrograd"):
+            del sys.modules[name]
+
+
+def run_script(path: str, args: list[str]) -> None:
+    """Run a Python file as `__main__` with `torch` meaning retrograd (`python -m retrograd run`)."""
+    install_as_torch()
+    sys.argv = [path, *args]
+    runpy.run_path(path, run_name="__main__")

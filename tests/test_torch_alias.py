@@ -1,0 +1,102 @@
+"""`import torch` meaning retrograd, on request: `python -m retrograd run` and `install_as_torch()`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
+
+EVERY_IMPORT_STYLE = """
+import sys
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torch.optim as optim
+from torch import nn as nn2, optim as optim2
+from torch.utils.data import DataLoader, TensorDataset
+from torch.optim.lr_scheduler import StepLR
+import torch.autograd
+from torch.autograd import grad
+import retrograd
+
+assert torch is retrograd and nn is retrograd.nn and nn2 is nn and optim2 is optim
+assert F is retrograd.nn.functional and sys.modules["torch.nn.functional"] is F
+model = nn.Linear(2, 1)
+assert isinstance(model.weight, retrograd.Tensor) and isinstance(model.weight, torch.Tensor)
+data = TensorDataset(torch.ones(4, 2), torch.zeros(4, 1))
+opt = optim.SGD(model.parameters(), lr=0.1)
+sched = StepLR(opt, 1)
+for x, y in DataLoader(data, batch_size=2):
+    opt.zero_grad()
+    loss = F.mse_loss(model(x), y)
+    loss.backward()
+    opt.step()
+sched.step()
+(g,) = grad((torch.tensor(3.0, requires_grad=True) ** 2), [torch.tensor(0.0, requires_grad=True)], allow_unused=True)
+print("ok", sys.argv[1:], type(loss).__module__)
+"""
+
+
+def _run(*args: str, cwd: str | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+
+
+def test_run_command_every_import_style(tmp_path):
+    script = tmp_path / "train.py"
+    script.write_text(EVERY_IMPORT_STYLE)
+    done = _run("-m", "retrograd", "run", str(script), "--epochs", "3")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok ['--epochs', '3'] retrograd.tensor"
+
+
+def test_install_as_torch_in_process(tmp_path):
+    script = tmp_path / "inproc.py"
+    script.write_text("import retrograd\nretrograd.install_as_torch()\n" + EVERY_IMPORT_STYLE)
+    done = _run(str(script))
+    assert done.returncode == 0, done.stderr
+
+
+def test_alias_is_off_by_default():
+    done = _run(
+        "-c",
+        "import retrograd, sys; import importlib.util as u; print(u.find_spec('torch') is None or "
+        "sys.modules.get('torch') is not retrograd)",
+    )
+    assert done.stdout.strip() == "True", done.stderr
+
+
+def test_missing_module_is_a_clear_error(tmp_path):
+    script = tmp_path / "missing.py"
+    script.write_text("import torch.no_such_module\n")
+    done = _run("-m", "retrograd", "run", str(script))
+    assert done.returncode != 0
+    assert "ModuleNotFoundError" in done.stderr and "retrograd.no_such_module" in done.stderr
+
+
+def test_refuses_when_real_torch_is_imported():
+    pytest.importorskip("torch")
+    done = _run("-c", "import torch, retrograd; retrograd.install_as_torch()")
+    assert done.returncode != 0
+    assert "RuntimeError" in done.stderr and "already imported" in done.stderr
+
+
+def test_seed_programs_style_script_prints(tmp_path):
+    script = tmp_path / "seed.py"
+    script.write_text(
+        textwrap.dedent("""
+        import torch
+        x = torch.tensor(2.0, requires_grad=True)
+        y = x ** 2
+        y.backward()
+        print(x.grad, y.grad_fn)
+    """)
+    )
+    done = _run("-m", "retrograd", "run", str(script))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("tensor(4.) <PowBackward0 object at 0x")
