@@ -1,23 +1,30 @@
-"""`save` and `load`: tensors and nested containers of them (state dicts of modules and
-optimizers), stored safely.
+"""`save` and `load`, compatible with `torch.save` and `torch.load`.
 
-`save` always writes the safetensors format, whatever the file's extension: the tensors
-as safetensors entries and the nesting around them (dicts, OrderedDicts, lists, tuples,
-numbers, strings, None) as JSON in the safetensors metadata. A plain state dict keeps
-its keys as tensor names, so `safetensors.torch.load_file` reads it in PyTorch.
+`save` writes PyTorch's zip checkpoint format (see `_torch_save`), so `torch.load(f,
+weights_only=True)` reads the state dicts and checkpoints retrograd saves; it pickles
+whatever `torch.save` would (whole modules and optimizers, NumPy arrays, any picklable
+object). Paths ending in `.safetensors` get the safetensors format instead: the tensors as
+entries, the nesting around them as JSON in the metadata. Saving to a path is atomic: the
+checkpoint is written to a temporary file in the same folder, then renamed over the target,
+so a failed save never destroys the file that was there.
 
-`load` recognises the format by its first bytes, not the extension, and reads:
-retrograd's files; safetensors files from elsewhere (`safetensors.torch.save_file`,
-a flat dict of tensors); and PyTorch's zip checkpoints (`torch.save`), through an
-unpickler that only rebuilds tensors and plain containers (see `_torch_pickle`).
-Nothing in a file is ever executed, whatever `weights_only` says. Tensors always
-live on the CPU; bfloat16 tensors (no retrograd dtype) load as float32, exactly.
+`load` recognises the format by its first bytes, not the extension: PyTorch zip
+checkpoints (from `torch.save` or `save`), retrograd's safetensors files and flat ones from
+elsewhere. As in PyTorch >= 2.6, `weights_only=True` is the default: the pickle is read by an
+interpreter that rebuilds only tensors, dtypes and plain containers (plus what
+`add_safe_globals` allows) and checks every declared size before reading or allocating; any
+malformed or refused file raises `CheckpointError` naming it. `weights_only=False` unpickles
+anything, for files you trust. Tensors live on the CPU; bfloat16 tensors (no retrograd dtype)
+load as float32, exactly.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import pickle
+import secrets
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable
@@ -26,6 +33,8 @@ from typing import IO, Any
 import numpy as np
 
 from ._torch_pickle import read_torch_zip
+from ._torch_save import MAX_SAVE_DEPTH, _recursion_room, write_torch_zip
+from ._weights_only import CheckpointError
 from .backend import as_device
 from .backend import device as _device
 from .dtypes import ALL as _ALL_DTYPES
@@ -33,7 +42,8 @@ from .dtypes import dtype as _dtype
 from .nn.parameter import Parameter
 from .tensor import Size, Tensor
 
-__all__ = ["save", "load"]
+__all__ = ["CheckpointError", "add_safe_globals", "clear_safe_globals", "get_safe_globals", "load",
+           "safe_globals", "save"]
 
 _STRUCTURE = "retrograd.structure"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -120,22 +130,135 @@ class _Encoder:
         return name
 
 
-def save(obj: Any, f: FileLike, pickle_module: Any = None, pickle_protocol: int = 2,
-         _use_new_zipfile_serialization: bool = True, _disable_byteorder_record: bool = False) -> None:
-    """Save a tensor or nested containers of tensors (e.g. `model.state_dict()`) to `f`
-    (a path or a binary file object) in the safetensors format. The pickle arguments are
-    accepted for PyTorch compatibility and ignored: nothing is pickled."""
+def _safetensors_bytes(obj: Any) -> bytes:
+    """`obj` in the safetensors format: tensors as entries, the rest as JSON metadata."""
     from safetensors.numpy import save as _safetensors_save
 
     encoder = _Encoder()
-    structure = encoder.encode(obj)
-    metadata = {"format": "pt", _STRUCTURE: json.dumps(structure)}
-    blob = _safetensors_save(encoder.arrays, metadata=metadata)
-    if isinstance(f, (str, os.PathLike)):
-        with open(f, "wb") as out:
-            out.write(blob)
-    else:
-        f.write(blob)
+    with _recursion_room(MAX_SAVE_DEPTH):  # the encoder and json recurse once a level
+        structure = json.dumps(encoder.encode(obj))
+    return _safetensors_save(encoder.arrays, metadata={"format": "pt", _STRUCTURE: structure})
+
+
+def _write_atomically(path: str | os.PathLike, write: Callable[[IO[bytes]], None]) -> None:
+    """Run `write` on a new file next to `path`, then rename it over `path`: a failure leaves
+    whatever was at `path` untouched. A symlink's target is replaced; an existing file's
+    permissions are kept."""
+    target = os.path.realpath(path)
+    if os.path.isdir(target):
+        raise IsADirectoryError(21, "Is a directory", os.fspath(path))
+    temporary = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            write(out)
+            out.flush()
+            os.fsync(out.fileno())
+        if os.path.exists(target):
+            os.chmod(temporary, os.stat(target).st_mode & 0o7777)
+        os.replace(temporary, target)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def _archive_name(path: str | os.PathLike) -> str:
+    """The folder inside the zip: the file's name without its extension, as torch.save does."""
+    stem = os.path.splitext(os.path.basename(os.fspath(path)))[0]
+    return stem if stem and stem.isprintable() and "/" not in stem and "\\" not in stem else "archive"
+
+
+def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: int = 2,
+         _use_new_zipfile_serialization: bool = True, _disable_byteorder_record: bool = False) -> None:
+    """Save `obj` (a state dict, a whole module or optimizer, any picklable object) to `f`, a
+    path or a binary file object, in PyTorch's checkpoint format (`torch.load` reads it).
+
+    Paths ending in `.safetensors` are written in the safetensors format (tensors and nested
+    containers of them only). Writing to a path is atomic. Objects of retrograd's own classes
+    (a whole `nn.Module`) are pickled as such: loading them needs `weights_only=False`.
+    """
+    if pickle_module is not None and pickle_module is not pickle:
+        raise NotImplementedError("retrograd.save pickles with the standard pickle module only")
+    if not _use_new_zipfile_serialization:
+        raise NotImplementedError("retrograd.save does not write PyTorch's legacy (pre-1.6) format")
+    is_path = isinstance(f, (str, os.PathLike))
+    if is_path and os.fspath(f).endswith(".safetensors"):
+        blob = _safetensors_bytes(obj)
+        _write_atomically(f, lambda out: out.write(blob))  # type: ignore[arg-type]
+        return
+
+    def write(out: IO[bytes], name: str) -> None:
+        write_torch_zip(obj, out, name, pickle_protocol, not _disable_byteorder_record)
+
+    if is_path:
+        _write_atomically(f, lambda out: write(out, _archive_name(f)))  # type: ignore[arg-type]
+        return
+    buffer = io.BytesIO()  # all or nothing: f is written only once the checkpoint is complete
+    write(buffer, "archive")
+    f.write(buffer.getbuffer())  # type: ignore[union-attr]
+
+
+# --- safe globals ----------------------------------------------------------------------------
+
+_SAFE_GLOBALS: list[Any] = []
+
+
+def _check_safe_global(entry: Any) -> None:
+    if isinstance(entry, tuple):
+        if len(entry) != 2:
+            raise ValueError(f"Expected tuple of length 2 (global, str of callable full path), but got tuple "
+                             f"of length: {len(entry)}")
+        if type(entry[1]) is not str:
+            raise TypeError(f"Expected second item in tuple to be str of callable full path, but got: "
+                            f"{type(entry[1])}")
+    elif not hasattr(entry, "__module__") or not hasattr(entry, "__qualname__"):
+        raise TypeError(f"a safe global must be a class or function (or a (global, 'module.name') tuple), "
+                        f"got {entry!r}")
+
+
+def add_safe_globals(safe_globals: list[Any]) -> None:
+    """Allow weights-only loads to use these classes or functions, named in checkpoints by
+    `module.qualname`, or by the name given in a `(global, "module.name")` tuple."""
+    for entry in safe_globals:
+        _check_safe_global(entry)
+        if entry not in _SAFE_GLOBALS:
+            _SAFE_GLOBALS.append(entry)
+
+
+def get_safe_globals() -> list[Any]:
+    """The globals added with `add_safe_globals`."""
+    return list(_SAFE_GLOBALS)
+
+
+def clear_safe_globals() -> None:
+    """Forget every global added with `add_safe_globals`."""
+    _SAFE_GLOBALS.clear()
+
+
+class safe_globals:  # noqa: N801  (PyTorch's name)
+    """A context manager that allows these globals for weights-only loads inside it."""
+
+    def __init__(self, safe_globals: list[Any]) -> None:
+        self.safe_globals = safe_globals
+
+    def __enter__(self) -> None:
+        add_safe_globals(self.safe_globals)
+
+    def __exit__(self, *exc: object) -> None:
+        for entry in self.safe_globals:
+            if entry in _SAFE_GLOBALS:
+                _SAFE_GLOBALS.remove(entry)
+
+
+def _user_globals() -> dict[str, Any]:
+    named: dict[str, Any] = {}
+    for entry in _SAFE_GLOBALS:
+        if isinstance(entry, tuple):
+            named[entry[1]] = entry[0]
+        else:
+            named[f"{entry.__module__}.{entry.__qualname__}"] = entry
+    return named
 
 
 # --- load ------------------------------------------------------------------------------------
@@ -196,26 +319,36 @@ def _safetensors_arrays(entries: list[tuple[str, dict[str, Any]]], source: str) 
     return arrays, widened
 
 
+_MAX_HEADER = 100_000_000  # bytes of JSON header the safetensors library accepts
+
+
 def _read_safetensors(data: bytes, source: str) -> Any:
     """The object in a safetensors file: retrograd's nesting if recorded, else a dict by name."""
     import safetensors
 
+    header_len = int.from_bytes(data[:8], "little")
+    if len(data) < 8 or header_len > min(len(data) - 8, _MAX_HEADER):
+        raise CheckpointError(f"{source}: corrupt or truncated safetensors file (a header of {header_len} bytes "
+                              f"in a file of {len(data)})")
     try:
         entries = safetensors.deserialize(data)
     except Exception as e:  # SafetensorError: header or sizes don't add up
-        raise RuntimeError(f"{source}: corrupt or truncated safetensors file ({e})") from None
+        raise CheckpointError(f"{source}: corrupt or truncated safetensors file ({e})") from None
     arrays, widened = _safetensors_arrays(entries, source)
     if widened:
         warnings.warn(f"{source}: retrograd has no bfloat16; bfloat16 tensors were loaded as float32 "
                       "(the values are unchanged)", UserWarning, stacklevel=4)
-    header_len = int.from_bytes(data[:8], "little")
     metadata = json.loads(data[8 : 8 + header_len]).get("__metadata__") or {}
     if _STRUCTURE not in metadata:
         return {name: Tensor._make(arrays[name]) for name in sorted(arrays)}
     try:
-        return _Decoder(arrays).decode(json.loads(metadata[_STRUCTURE]))
+        with _recursion_room(MAX_SAVE_DEPTH):  # json and the decoder recurse once a level
+            return _Decoder(arrays).decode(json.loads(metadata[_STRUCTURE]))
+    except RecursionError:
+        raise CheckpointError(f"{source}: the retrograd structure in the safetensors metadata is nested "
+                              f"more than {MAX_SAVE_DEPTH} levels deep") from None
     except (ValueError, KeyError, TypeError, AttributeError) as e:
-        raise RuntimeError(f"{source}: corrupt retrograd structure in the safetensors metadata ({e!r})") from None
+        raise CheckpointError(f"{source}: corrupt retrograd structure in the safetensors metadata ({e!r})") from None
 
 
 def _placer(map_location: Any, source: str) -> Callable[[Tensor, str], Tensor]:
@@ -249,48 +382,58 @@ def _placer(map_location: Any, source: str) -> Callable[[Tensor, str], Tensor]:
 def _detect(head: bytes, source: str) -> str:
     """'zip' (torch.save) or 'safetensors', from the first bytes of the file."""
     if not head:
-        raise RuntimeError(f"{source}: the file is empty")
+        raise CheckpointError(f"{source}: the file is empty")
     if head[:4] in _ZIP_MAGIC:
         return "zip"
     if head[:10] == _LEGACY_MAGIC[:10]:
-        raise RuntimeError(
+        raise CheckpointError(
             f"{source}: PyTorch's legacy (pre-1.6) checkpoint format is not supported; "
             "re-save it with torch.save from PyTorch 1.6 or later"
         )
     if len(head) >= 9 and head[8:9] == b"{":
         return "safetensors"
-    raise RuntimeError(
+    raise CheckpointError(
         f"{source}: not a checkpoint retrograd can read (expected a safetensors file or a "
         f"PyTorch zip archive from torch.save; the file starts with {head[:8]!r})"
     )
 
 
-def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, weights_only: bool | None = True,
+def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, weights_only: bool | None = None,
          mmap: bool | None = None, **pickle_load_args: Any) -> Any:
     """Load what `save` (or `torch.save`, or `safetensors` `save_file`) wrote to `f`.
 
-    Only tensors and plain containers are rebuilt; PyTorch checkpoints naming anything else
-    raise `pickle.UnpicklingError` without running it. Parameters load as `nn.Parameter`.
-    `map_location` is checked (tensors live on the CPU); `mmap` and pickle arguments are
-    accepted and ignored.
+    With `weights_only=True` (the default, as in PyTorch >= 2.6) only tensors, dtypes, plain
+    containers and the globals allowed with `add_safe_globals` are rebuilt; a file naming
+    anything else, or malformed in any way, raises `CheckpointError` (a
+    `pickle.UnpicklingError`) naming the file, without running anything. `weights_only=False`
+    unpickles any object: only for files you trust. `map_location` is checked (tensors live on
+    the CPU); `mmap` is accepted and the file read into memory.
     """
-    if pickle_module is not None and weights_only is not False:
+    if weights_only is None:
+        weights_only = True
+    if pickle_module is not None and weights_only:
         raise RuntimeError("Can not safely load weights when explicit pickle_module is specified")
+    if pickle_module is not None and pickle_module is not pickle:
+        raise NotImplementedError("retrograd.load unpickles with the standard pickle module only")
+    encoding = pickle_load_args.pop("encoding", "utf-8")
+    if pickle_load_args:
+        raise TypeError(f"load() got unexpected keyword arguments {sorted(pickle_load_args)}")
     if isinstance(map_location, (str, _device)):
         as_device(map_location)
+    options = {"weights_only": weights_only, "encoding": encoding}
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as stream:
-            return _load_stream(stream, os.fspath(f), map_location)
-    return _load_stream(f, str(getattr(f, "name", "<file object>")), map_location)
+            return _load_stream(stream, os.fspath(f), map_location, options)
+    return _load_stream(f, str(getattr(f, "name", "<file object>")), map_location, options)
 
 
-def _load_stream(stream: IO[bytes], source: str, map_location: Any) -> Any:
+def _load_stream(stream: IO[bytes], source: str, map_location: Any, options: dict[str, Any]) -> Any:
     start = stream.tell()
     head = stream.read(16)
     stream.seek(start)
     place = _placer(map_location, source)
     if _detect(head, source) == "zip":
-        return read_torch_zip(stream, source, place)
+        return read_torch_zip(stream, source, place, user_globals=_user_globals(), **options)
     obj = _read_safetensors(stream.read(), source)
     if map_location is not None:
         _place_all(obj, place)
