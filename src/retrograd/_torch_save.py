@@ -32,13 +32,19 @@ from .dtypes import dtype as _dtype
 from .nn.parameter import Parameter
 from .tensor import Size, Tensor
 
-__all__ = ["MAX_SAVE_DEPTH", "write_torch_zip"]
+__all__ = ["MAX_SAVE_DEPTH", "recursion_room", "write_torch_zip"]
 
 MAX_SAVE_DEPTH = 1000  # nesting levels save handles (torch.save: about 500)
 _ALIGNMENT = 64
 _STORAGE_CLASSES = {
-    "float64": "DoubleStorage", "float32": "FloatStorage", "float16": "HalfStorage", "int64": "LongStorage",
-    "int32": "IntStorage", "int16": "ShortStorage", "int8": "CharStorage", "uint8": "ByteStorage",
+    "float64": "DoubleStorage",
+    "float32": "FloatStorage",
+    "float16": "HalfStorage",
+    "int64": "LongStorage",
+    "int32": "IntStorage",
+    "int16": "ShortStorage",
+    "int8": "CharStorage",
+    "uint8": "ByteStorage",
     "bool": "BoolStorage",
 }
 
@@ -157,8 +163,7 @@ class _TorchPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
         record, offset, strides = self._storages.locate(array)
         ref = _StorageRef(record)
         self._temporaries.append(ref)
-        return _REBUILD_TENSOR, (ref, offset, tuple(array.shape), strides, t.requires_grad,
-                                 collections.OrderedDict())
+        return _REBUILD_TENSOR, (ref, offset, tuple(array.shape), strides, t.requires_grad, collections.OrderedDict())
 
     def save_torch_name(self, obj: Any) -> None:
         name = obj if type(obj) is _TorchName else _TorchName("torch", obj.name)
@@ -176,7 +181,7 @@ class _TorchPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
 
 
 @contextmanager
-def _recursion_room(levels: int) -> Iterator[None]:
+def recursion_room(levels: int) -> Iterator[None]:
     """Raise the recursion limit for a pickling that nests `levels` deep (the pure-Python pickler
     takes a few frames a level; Python-to-Python calls use no C stack), then restore it."""
     old = sys.getrecursionlimit()
@@ -199,13 +204,14 @@ def _padded_info(zf: zipfile.ZipFile, name: str, size: int) -> zipfile.ZipInfo:
     return info
 
 
-def write_torch_zip(obj: Any, file: IO[bytes], archive_name: str, protocol: int = 2,
-                    byteorder_record: bool = True) -> None:
+def write_torch_zip(
+    obj: Any, file: IO[bytes], archive_name: str, protocol: int = 2, byteorder_record: bool = True
+) -> None:
     """Write `obj` to the binary `file` in PyTorch's zip checkpoint format."""
     storages = _Storages()
     buffer = io.BytesIO()
     pickler = _TorchPickler(buffer, protocol, storages)
-    with _recursion_room(MAX_SAVE_DEPTH):
+    with recursion_room(MAX_SAVE_DEPTH):
         pickler.dump(obj)
     records = [("data.pkl", buffer.getvalue()), (".format_version", b"1"), (".storage_alignment", b"64")]
     if byteorder_record:
@@ -215,4 +221,3 @@ def write_torch_zip(obj: Any, file: IO[bytes], archive_name: str, protocol: int 
     with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
         for name, data in records:
             zf.writestr(_padded_info(zf, f"{archive_name}/{name}", len(data)), data)
-

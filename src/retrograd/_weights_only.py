@@ -56,8 +56,16 @@ class WeightsOnlyUnpickler:
     `callables` are the objects REDUCE may call (by identity), `classes` those NEWOBJ and BUILD
     may use, and `persistent_load(pid)` answers BINPERSID for `('storage', ...)` ids."""
 
-    def __init__(self, data: bytes, source: str, allowed: Mapping[str, Any], callables: list[Any],
-                 classes: list[type], persistent_load: Callable[[Any], Any], encoding: str = "utf-8") -> None:
+    def __init__(
+        self,
+        data: bytes,
+        source: str,
+        allowed: Mapping[str, Any],
+        callables: list[Any],
+        classes: list[type],
+        persistent_load: Callable[[Any], Any],
+        encoding: str = "utf-8",
+    ) -> None:
         self._data = memoryview(data)
         self._pos = 0
         self._source = source
@@ -102,8 +110,7 @@ class WeightsOnlyUnpickler:
         self._budget -= n
         if self._budget < 0:
             raise self.refuse(
-                "the pickle makes its allowed constructors copy far more data than the pickle "
-                "holds (a memory bomb?)"
+                "the pickle makes its allowed constructors copy far more data than the pickle holds (a memory bomb?)"
             )
 
     def _depth(self, item: Any) -> int:
@@ -217,6 +224,7 @@ def never_build(cls: type) -> None:
 
 
 # --- opcode handlers (each reads its operands and updates the stack) ---------------------------
+
 
 def _stop(u: WeightsOnlyUnpickler) -> None:  # handled in load()
     raise AssertionError
@@ -370,16 +378,40 @@ def _put(fmt: str) -> Callable[[WeightsOnlyUnpickler], None]:
 
 _P = pickle
 WeightsOnlyUnpickler._dispatch = {  # type: ignore[attr-defined]
-    _P.PROTO[0]: _proto, _P.STOP[0]: _stop, _P.GLOBAL[0]: _global, _P.INST[0]: _inst,
-    _P.REDUCE[0]: _reduce, _P.NEWOBJ[0]: _newobj, _P.BUILD[0]: _build,
-    _P.APPEND[0]: _append, _P.APPENDS[0]: _appends, _P.SETITEM[0]: _setitem, _P.SETITEMS[0]: _setitems,
-    _P.MARK[0]: _mark, _P.TUPLE[0]: _tuple, _P.TUPLE1[0]: _tuple_n(1), _P.TUPLE2[0]: _tuple_n(2),
-    _P.TUPLE3[0]: _tuple_n(3), _P.EMPTY_TUPLE[0]: _push(tuple),
-    _P.NONE[0]: _push(lambda: None), _P.NEWFALSE[0]: _push(lambda: False), _P.NEWTRUE[0]: _push(lambda: True),
-    _P.EMPTY_LIST[0]: _push(list), _P.EMPTY_DICT[0]: _push(dict), _P.EMPTY_SET[0]: _push(set),
-    _P.BININT[0]: _binint, _P.BININT1[0]: _binint1, _P.BININT2[0]: _binint2, _P.BINFLOAT[0]: _binfloat,
-    _P.LONG1[0]: _long1, _P.BINUNICODE[0]: _binunicode, _P.SHORT_BINSTRING[0]: _short_binstring,
-    _P.BINPERSID[0]: _binpersid, _P.BINGET[0]: _get("<B"), _P.LONG_BINGET[0]: _get("<I"),
-    _P.BINPUT[0]: _put("<B"), _P.LONG_BINPUT[0]: _put("<I"),
+    _P.PROTO[0]: _proto,
+    _P.STOP[0]: _stop,
+    _P.GLOBAL[0]: _global,
+    _P.INST[0]: _inst,
+    _P.REDUCE[0]: _reduce,
+    _P.NEWOBJ[0]: _newobj,
+    _P.BUILD[0]: _build,
+    _P.APPEND[0]: _append,
+    _P.APPENDS[0]: _appends,
+    _P.SETITEM[0]: _setitem,
+    _P.SETITEMS[0]: _setitems,
+    _P.MARK[0]: _mark,
+    _P.TUPLE[0]: _tuple,
+    _P.TUPLE1[0]: _tuple_n(1),
+    _P.TUPLE2[0]: _tuple_n(2),
+    _P.TUPLE3[0]: _tuple_n(3),
+    _P.EMPTY_TUPLE[0]: _push(tuple),
+    _P.NONE[0]: _push(lambda: None),
+    _P.NEWFALSE[0]: _push(lambda: False),
+    _P.NEWTRUE[0]: _push(lambda: True),
+    _P.EMPTY_LIST[0]: _push(list),
+    _P.EMPTY_DICT[0]: _push(dict),
+    _P.EMPTY_SET[0]: _push(set),
+    _P.BININT[0]: _binint,
+    _P.BININT1[0]: _binint1,
+    _P.BININT2[0]: _binint2,
+    _P.BINFLOAT[0]: _binfloat,
+    _P.LONG1[0]: _long1,
+    _P.BINUNICODE[0]: _binunicode,
+    _P.SHORT_BINSTRING[0]: _short_binstring,
+    _P.BINPERSID[0]: _binpersid,
+    _P.BINGET[0]: _get("<B"),
+    _P.LONG_BINGET[0]: _get("<I"),
+    _P.BINPUT[0]: _put("<B"),
+    _P.LONG_BINPUT[0]: _put("<I"),
 }
 _OPCODE_NAMES = {op.code.encode("latin-1")[0]: op.name for op in __import__("pickletools").opcodes}
