@@ -16,7 +16,7 @@ import pytest
 import safetensors.numpy
 
 import retrograd as rg
-from retrograd import nn
+from retrograd import nn, serialization
 from retrograd.serialization import load, save
 
 try:
@@ -119,7 +119,7 @@ def test_module_state_dict_roundtrip(tmp_path):
     net = Net()
     net.steps.add_(5)
     state = net.state_dict()
-    path = tmp_path / "net.pt"  # the extension does not matter: save writes safetensors
+    path = tmp_path / "net.safetensors"  # this extension selects the safetensors format
     save(state, path)
     loaded = load(path)
     assert type(loaded) is OrderedDict and list(loaded) == ["weight", "bias", "steps", "inner.scale"]
@@ -163,15 +163,16 @@ def test_tensor_names_avoid_collisions(tmp_path):
     assert out["a"]["b"].item() == 1 and out["a.b"].item() == 0 and out["__metadata__"].item() == 2
 
 
-def test_save_rejects_what_it_cannot_store(tmp_path):
+def test_safetensors_save_rejects_what_it_cannot_store(tmp_path):
     with pytest.raises(TypeError, match="can't save an object of type object at 'a.0'"):
-        save({"a": [object()]}, tmp_path / "x")
+        save({"a": [object()]}, tmp_path / "x.safetensors")
     with pytest.raises(TypeError, match="tensors can't be dict keys"):
-        save({rg.ones(1): 1}, tmp_path / "x")
+        save({rg.ones(1): 1}, tmp_path / "x.safetensors")
     loop: list = []
     loop.append(loop)
     with pytest.raises(ValueError, match="contains itself"):
-        save(loop, tmp_path / "x")
+        save(loop, tmp_path / "x.safetensors")
+    assert not os.listdir(tmp_path)  # failed saves leave no file behind
 
 
 def test_map_location(tmp_path):
@@ -304,7 +305,7 @@ def test_attributes_only_on_fresh_ordered_dicts(tmp_path):
             load(tmp_path / "build.pt")
     assert rg.float32.name == "float32" and not hasattr(rg.Size, "name")
     write_pt(tmp_path / "ext.pt", b"\x80\x02\x82\x01.", {})
-    with pytest.raises(pickle.UnpicklingError, match="refused the pickle EXT opcodes"):
+    with pytest.raises(pickle.UnpicklingError, match="uses the opcode EXT1, which a weights-only load does not"):
         load(tmp_path / "ext.pt")
 
 
@@ -314,7 +315,7 @@ def test_unsupported_persistent_ids_and_storage_types(tmp_path):
         load(tmp_path / "c.pt")
     bad_pid = b"\x80\x02" + _text("not-a-storage") + b"Q."
     write_pt(tmp_path / "p.pt", bad_pid, {})
-    with pytest.raises(RuntimeError, match="p.pt: corrupt or truncated PyTorch checkpoint.*persistent id"):
+    with pytest.raises(RuntimeError, match="p.pt: only persistent ids of storages"):
         load(tmp_path / "p.pt")
 
 
@@ -509,3 +510,186 @@ def test_retrograd_file_loads_in_torch_vs_torch(tmp_path):
     theirs = safetensors.torch.load_file(str(tmp_path / "r.safetensors"))
     for key, value in state.items():
         np.testing.assert_array_equal(theirs[key].numpy(), value.numpy())
+
+
+# --- PyTorch's checkpoint format, both ways ------------------------------------------------------
+
+ROUNDTRIP_DTYPES = [rg.bool, rg.uint8, rg.int8, rg.int16, rg.int32, rg.int64, rg.float16, rg.float32, rg.float64]
+
+
+def _views_and_values():
+    base = rg.arange(24.0).reshape(4, 6)
+    return {
+        "base": base, "t": base.t(), "window": base[1:3, 2:5], "step": base[:, ::2], "row": base[2],
+        "expanded": rg.ones(3).expand(2, 3), "zero_d": rg.tensor(2.5), "empty": rg.zeros(2, 0, 3),
+        "dtypes": [rg.arange(5).to(d) for d in ROUNDTRIP_DTYPES],
+        "scalars": (1, -2.5, "text", None, True, [1, (2, 3)], {"k": {"deep": [4.0]}}),
+        "ordered": OrderedDict([("z", 1), ("a", rg.ones(2))]),
+    }
+
+
+def _check_same_values(ours, theirs) -> None:
+    pairs = [(ours, theirs)]
+    while pairs:
+        a, b = pairs.pop()
+        if isinstance(a, rg.Tensor):
+            assert str(b.dtype).split(".")[-1] == a.dtype.name and tuple(b.shape) == tuple(a.shape)
+            np.testing.assert_array_equal(b.detach().numpy(), a.detach().numpy())
+        elif isinstance(a, dict):
+            assert type(a) is type(b) and list(a) == list(b)
+            pairs.extend((a[k], b[k]) for k in a)
+        elif isinstance(a, (list, tuple)):
+            assert type(a) is type(b) and len(a) == len(b)
+            pairs.extend(zip(a, b))
+        else:
+            assert a == b
+
+
+@needs_torch
+def test_retrograd_checkpoint_loads_in_torch_weights_only(tmp_path):
+    obj = _views_and_values()
+    save(obj, tmp_path / "r.pt")
+    theirs = torch.load(tmp_path / "r.pt", weights_only=True)
+    _check_same_values(obj, theirs)
+    # views share memory in the file, as after torch.save
+    assert theirs["t"].untyped_storage().data_ptr() == theirs["base"].untyped_storage().data_ptr()
+    assert theirs["window"].stride() == obj["window"].stride() and theirs["window"].storage_offset() == 8
+    theirs["base"][0, 0] = 100.0
+    assert theirs["t"][0, 0].item() == 100.0
+    # and retrograd reads its own file the same way
+    ours = load(tmp_path / "r.pt")
+    _check_same_values(obj, ours)
+    assert ours["window"].stride() == (6, 1)
+    ours["base"][1, 3] = -1.0
+    assert ours["t"][3, 1].item() == -1.0 and ours["window"][0, 1].item() == -1.0
+
+
+@needs_torch
+def test_retrograd_module_and_optimizer_state_dicts_load_in_torch(tmp_path):
+    rg.manual_seed(0)
+    net = Net()
+    net.steps.add_(5)
+    opt = rg.optim.Adam(net.parameters(), lr=0.01)
+    net.weight.sum().backward()
+    opt.step()
+    save({"model": net.state_dict(), "opt": opt.state_dict(), "epoch": 3}, tmp_path / "ckpt.pt")
+    theirs = torch.load(tmp_path / "ckpt.pt", weights_only=True)
+    _check_same_values(net.state_dict(), theirs["model"])
+    assert theirs["epoch"] == 3 and theirs["opt"]["param_groups"][0]["lr"] == 0.01
+    _check_same_values(opt.state_dict()["state"], theirs["opt"]["state"])
+    param = torch.load(tmp_path / "ckpt.pt", weights_only=True)
+    assert not isinstance(param["model"]["weight"], torch.nn.Parameter)  # state dicts hold detached tensors
+    save({"p": nn.Parameter(rg.ones(2))}, tmp_path / "p.pt")
+    p = torch.load(tmp_path / "p.pt", weights_only=True)["p"]
+    assert isinstance(p, torch.nn.Parameter) and p.requires_grad
+    assert isinstance(load(tmp_path / "p.pt")["p"], nn.Parameter)
+
+
+@needs_torch
+def test_torch_checkpoint_loads_in_retrograd(tmp_path):
+    model, opt = _torch_model()
+    base = torch.arange(24.0).reshape(4, 6)
+    blob = {"model": model.state_dict(), "opt": opt.state_dict(), "base": base, "t": base.t(),
+            "window": base[1:3, 2:5], "zero_d": torch.tensor(2.5), "empty": torch.zeros(2, 0, 3),
+            "dtypes": [torch.arange(5).to(getattr(torch, d.name)) for d in ROUNDTRIP_DTYPES],
+            "nested": {"a": [1, (2.5, "s")], "b": None}}
+    torch.save(blob, tmp_path / "t.pt")
+    ours = load(tmp_path / "t.pt")
+    _assert_matches_torch(ours, torch.load(tmp_path / "t.pt", weights_only=True))
+    ours["base"][0, 1] = 7.0
+    assert ours["t"][1, 0].item() == 7.0  # one storage, as in torch
+
+
+@needs_torch
+def test_retrograd_model_loads_into_torch_model(tmp_path):
+    lin = nn.Linear(3, 2)
+    save(lin.state_dict(), tmp_path / "lin.pt")
+    theirs = torch.nn.Linear(3, 2)
+    theirs.load_state_dict(torch.load(tmp_path / "lin.pt", weights_only=True))
+    x = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
+    np.testing.assert_allclose(theirs(torch.tensor(x)).detach().numpy(), lin(rg.tensor(x)).detach().numpy(),
+                               rtol=1e-6)
+
+
+def test_file_layout_matches_torch_save(tmp_path):
+    save({"x": rg.arange(3.0)}, tmp_path / "model.pt")
+    with zipfile.ZipFile(tmp_path / "model.pt") as z:
+        names = z.namelist()
+        assert names[0] == "model/data.pkl" and "model/byteorder" in names and "model/version" in names
+        info = z.getinfo("model/data/0")
+        assert info.compress_type == zipfile.ZIP_STORED
+        start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+        assert start % 64 == 0  # storages are aligned for memory mapping
+        assert z.read("model/data/0") == np.arange(3.0, dtype=np.float32).tobytes()
+
+
+def test_whole_objects_need_weights_only_false(tmp_path):
+    rg.manual_seed(0)
+    net = Net()
+    opt = rg.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
+    arr = np.arange(4.0)
+    save({"net": net, "opt": opt, "array": arr}, tmp_path / "whole.pt")
+    with pytest.raises(pickle.UnpicklingError, match="whole.pt: refused to load the global"):
+        load(tmp_path / "whole.pt")
+    out = load(tmp_path / "whole.pt", weights_only=False)
+    assert type(out["net"]) is Net and isinstance(out["net"].weight, nn.Parameter)
+    same(out["net"].weight.detach(), net.weight.detach())
+    assert out["opt"].param_groups[0]["lr"] == 0.1 and type(out["opt"]) is rg.optim.SGD
+    np.testing.assert_array_equal(out["array"], arr)
+
+
+def test_safe_globals(tmp_path):
+    save({"array": np.arange(3)}, tmp_path / "np.pt")
+    with pytest.raises(pickle.UnpicklingError, match="add_safe_globals"):
+        load(tmp_path / "np.pt")
+    reconstruct = np.ndarray.__reduce__(np.arange(1))[0]
+    allowed = [reconstruct, np.ndarray, np.dtype, type(np.dtype("int64"))]
+    with serialization.safe_globals(allowed):
+        assert set(serialization.get_safe_globals()) == set(allowed)
+        np.testing.assert_array_equal(load(tmp_path / "np.pt")["array"], np.arange(3))
+    assert serialization.get_safe_globals() == []
+    serialization.add_safe_globals([(reconstruct, "numpy.core.multiarray._reconstruct")])
+    try:
+        assert len(serialization.get_safe_globals()) == 1
+    finally:
+        serialization.clear_safe_globals()
+    assert serialization.get_safe_globals() == []
+    with pytest.raises(ValueError, match="tuple of length 2"):
+        serialization.add_safe_globals([(reconstruct,)])
+
+
+def test_failed_save_keeps_the_old_file(tmp_path):
+    path = tmp_path / "keep.pt"
+    save({"x": rg.ones(2)}, path)
+    before = path.read_bytes()
+    with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
+        save({"x": rg.zeros(2), "bad": lambda: 0}, path)
+    assert path.read_bytes() == before and sorted(os.listdir(tmp_path)) == ["keep.pt"]
+    buf = io.BytesIO(b"old")
+    with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
+        save({"bad": lambda: 0}, buf)
+    assert buf.getvalue() == b"old"
+
+
+@pytest.mark.parametrize("name", ["deep.pt", "deep.safetensors"])
+def test_deep_nesting_roundtrip(tmp_path, name):
+    deep: list = [rg.ones(1)]
+    for _ in range(999):
+        deep = [deep]
+    save(deep, tmp_path / name)
+    out = load(tmp_path / name)
+    for _ in range(999):
+        out = out[0]
+    same(out[0], rg.ones(1))
+
+
+@needs_torch
+def test_deep_nesting_loads_in_torch(tmp_path):
+    deep: dict = {"x": 1}
+    for _ in range(450):  # torch.save itself stops near 500 levels
+        deep = {"d": deep}
+    save(deep, tmp_path / "deep.pt")
+    theirs = torch.load(tmp_path / "deep.pt", weights_only=True)
+    for _ in range(450):
+        theirs = theirs["d"]
+    assert theirs == {"x": 1}

@@ -1,12 +1,16 @@
-"""Reading PyTorch's zip checkpoints (what `torch.save` writes) without PyTorch and without
-running any code named in the file.
+"""Reading PyTorch's zip checkpoints (what `torch.save` and `retrograd.save` write) without
+PyTorch.
 
-A `.pt` file is a zip archive `<name>/data.pkl` (a pickle of the saved object) with one
+A checkpoint is a zip archive `<name>/data.pkl` (a pickle of the saved object) with one
 entry `<name>/data/<key>` of raw bytes per tensor storage. The pickle names the functions
-that rebuild its objects (`torch._utils._rebuild_tensor_v2`, `collections.OrderedDict`, ...).
-`SafeUnpickler.find_class` admits only the few names a state dict needs and answers each
-with retrograd's own implementation; any other name raises `pickle.UnpicklingError`
-before anything is imported or called.
+that rebuild its objects (`torch._utils._rebuild_tensor_v2`, `collections.OrderedDict`, ...);
+each such name is answered with retrograd's own implementation.
+
+A weights-only load (the default) reads the pickle with `_weights_only.WeightsOnlyUnpickler`,
+which resolves only the names below (plus the user's `add_safe_globals`). Every size the file
+declares is checked before anything is read or allocated: zip members against the file's
+size, storages against their elements, tensor views against their storage. Anything wrong
+raises `CheckpointError` naming the file.
 """
 
 from __future__ import annotations
@@ -16,58 +20,56 @@ import io
 import pickle
 import warnings
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import IO, Any
 
 import numpy as np
 
 from . import dtypes as _dt
+from ._weights_only import CheckpointError, Refusal, WeightsOnlyUnpickler, never_build
+from .backend import device as _device
 from .nn.parameter import Parameter
 from .tensor import Size, Tensor
 
-__all__ = ["RefusedPickle", "SafeUnpickler", "read_torch_zip"]
+__all__ = ["CheckpointError", "read_torch_zip"]
 
 # storage class in the pickle -> little-endian dtype of its bytes ("bf16" is widened to float32)
 _STORAGES = {
     "DoubleStorage": "<f8", "FloatStorage": "<f4", "HalfStorage": "<f2", "BFloat16Storage": "bf16",
     "LongStorage": "<i8", "IntStorage": "<i4", "ShortStorage": "<i2", "CharStorage": "i1",
-    "ByteStorage": "u1", "BoolStorage": "?", "UntypedStorage": "u1",
+    "ByteStorage": "u1", "BoolStorage": "?",
 }
 _NO_EQUIVALENT = ("ComplexFloatStorage", "ComplexDoubleStorage", "QInt8Storage", "QUInt8Storage",
-                  "QInt32Storage", "QUInt4x2Storage", "QUInt2x4Storage")
-_DTYPES = {d.name: d for d in _dt.ALL}
-_DTYPES.update(half=_dt.float16, double=_dt.float64, long=_dt.int64, short=_dt.int16)
-_DTYPES["int"] = _dt.int32
-_DTYPES["float"] = _dt.float32
+                  "QInt32Storage", "QUInt4x2Storage", "QUInt2x4Storage", "bfloat16", "complex32",
+                  "complex64", "complex128", "uint16", "uint32", "uint64")
+# Compressed members may inflate to at most this many times the file's size, all together
+# (torch.save stores members uncompressed).
+_MAX_INFLATION = 4
+_INFLATION_SLACK = 1 << 20
+never_build(Tensor)
+never_build(Parameter)
 
 
-class RefusedPickle(pickle.UnpicklingError):
-    """The checkpoint asks for something retrograd will not do (import or call a global that
-    is not on the allow-list, set attributes on a shared object, ...)."""
+class _StorageType:
+    """Stands for a storage class named in the pickle (`torch.FloatStorage`)."""
 
-
-class _Marker:
-    """Stands for a name the pickle may mention but must never call (e.g. `torch.Tensor`)."""
-
-    def __init__(self, name: str, dtype: str | None = None) -> None:
-        self.name = name
-        self.dtype = dtype
+    def __init__(self, name: str, code: str) -> None:
+        self.name, self.code = name, code
 
     def __repr__(self) -> str:
-        return f"<{self.name}>"
+        return f"<torch.{self.name}>"
 
 
 class _Storage:
     """One storage of the archive: a flat array that the tensors built on it view."""
 
-    def __init__(self, array: np.ndarray, key: str) -> None:
-        self.array = array
-        self.key = key
+    def __init__(self, array: np.ndarray, key: str, code: str) -> None:
+        self.array, self.key, self.code = array, key, code
 
 
 def _int_tuple(value: Any, what: str) -> tuple[int, ...]:
     if not isinstance(value, tuple) or not all(type(v) is int for v in value):
-        raise pickle.UnpicklingError(f"tensor {what} must be a tuple of ints, got {value!r}")
+        raise pickle.UnpicklingError(f"tensor {what} must be a tuple of ints, got {value!r:.200}")
     return value
 
 
@@ -81,7 +83,7 @@ def _view(storage: Any, offset: Any, size: Any, stride: Any) -> np.ndarray:
         raise pickle.UnpicklingError(f"invalid tensor layout: offset {offset!r}, size {size}, stride {stride}")
     # Bounds check before as_strided: a lying header must not read memory outside the storage.
     last = offset + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else offset - 1
-    if last >= flat.size:
+    if last >= flat.size or offset > flat.size:
         raise pickle.UnpicklingError(
             f"tensor of size {size}, stride {stride}, offset {offset} does not fit in storage "
             f"'{storage.key}' of {flat.size} elements"
@@ -92,9 +94,13 @@ def _view(storage: Any, offset: Any, size: Any, stride: Any) -> np.ndarray:
 
 def _rebuild_tensor_v2(storage: Any, storage_offset: Any, size: Any, stride: Any, requires_grad: Any = False,
                        backward_hooks: Any = None, metadata: Any = None) -> Tensor:
-    """`torch._utils._rebuild_tensor_v2`: a tensor viewing `storage` (hooks and metadata ignored)."""
+    """`torch._utils._rebuild_tensor_v2`: a tensor viewing `storage` (hooks are not restored)."""
+    if metadata:
+        raise pickle.UnpicklingError(f"tensor metadata {metadata!r:.100} is not supported")
+    if type(requires_grad) is not bool:
+        raise pickle.UnpicklingError(f"requires_grad must be a bool, got {requires_grad!r:.100}")
     t = Tensor._make(_view(storage, storage_offset, size, stride))
-    if requires_grad is True:
+    if requires_grad:
         t.requires_grad_(True)
     return t
 
@@ -106,152 +112,209 @@ def _rebuild_tensor(storage: Any, storage_offset: Any, size: Any, stride: Any) -
 
 def _rebuild_parameter(data: Any, requires_grad: Any, backward_hooks: Any = None, state: Any = None) -> Parameter:
     """`torch._utils._rebuild_parameter(_with_state)`: a Parameter sharing `data`'s memory."""
-    if not isinstance(data, Tensor):
-        raise pickle.UnpicklingError(f"a parameter needs a tensor, got {type(data).__name__}")
-    return Parameter(data, requires_grad is True)
+    if type(data) is not Tensor or type(requires_grad) is not bool:
+        raise pickle.UnpicklingError(f"a parameter needs a tensor and a bool, got {type(data).__name__}")
+    if state:
+        raise pickle.UnpicklingError("retrograd can't restore Python attributes saved on a parameter")
+    return Parameter(data, requires_grad)
 
 
 def _rebuild_from_type_v2(func: Any, new_type: Any, args: Any, state: Any) -> Tensor:
-    """`torch._tensor._rebuild_from_type_v2`: only for retrograd's rebuilders; Python attributes
-    saved on the tensor (`state`) are dropped."""
-    if func not in _REBUILDERS or not isinstance(args, tuple):
-        raise pickle.UnpicklingError(f"refused to rebuild a tensor with {func!r}")
+    """`torch._tensor._rebuild_from_type_v2`: a tensor or parameter from retrograd's rebuilders;
+    Python attributes saved on the tensor (`state`) are not supported."""
+    if func not in _REBUILDERS or not isinstance(args, tuple) or new_type not in (Tensor, Parameter):
+        raise pickle.UnpicklingError(f"refused to rebuild a tensor with {func!r:.100} as {new_type!r:.100}")
+    if state:
+        raise pickle.UnpicklingError("retrograd can't restore Python attributes saved on a tensor")
     out = func(*args)
-    if isinstance(new_type, _Marker) and new_type.name == "torch.nn.parameter.Parameter":
-        return _rebuild_parameter(out, out.requires_grad)
-    return out
+    return Parameter(out, out.requires_grad) if new_type is Parameter and type(out) is Tensor else out
 
 
 def _encode(text: Any, encoding: str = "utf-8") -> bytes:
-    """`_codecs.encode` as protocol-2 pickles use it for bytes objects (latin-1 only)."""
+    """`_codecs.encode` as protocol-2 pickles use it for bytes objects."""
     if not isinstance(text, str) or encoding not in ("latin1", "latin-1"):
         raise pickle.UnpicklingError("_codecs.encode is only allowed as encode(str, 'latin1')")
     return text.encode("latin-1")
 
 
+def _bytearray(*args: Any) -> bytearray:
+    """`bytearray(bytes)` or `bytearray(str, encoding)`, never `bytearray(size)`."""
+    if args and not isinstance(args[0], (bytes, bytearray, str)):
+        raise pickle.UnpicklingError(f"bytearray is only allowed from bytes, got {type(args[0]).__name__}")
+    return bytearray(*args)
+
+
+def _from_iterable(cls: type) -> Callable[..., Any]:
+    def build(items: Any = ()) -> Any:
+        if not isinstance(items, (list, tuple, set, dict)):
+            raise pickle.UnpicklingError(f"{cls.__name__} is only allowed from a container")
+        return cls(items)
+
+    build.__qualname__ = f"_from_iterable({cls.__name__})"
+    return build
+
+
+def _size(items: Any = ()) -> Size:
+    return Size(_int_tuple(tuple(items) if isinstance(items, list) else items, "torch.Size"))
+
+
+def _complex(real: Any = 0, imag: Any = 0) -> complex:
+    if not all(isinstance(x, (int, float)) for x in (real, imag)):
+        raise pickle.UnpicklingError("complex is only allowed from numbers")
+    return complex(real, imag)
+
+
+def _torch_device(kind: Any, index: Any = None) -> _device:
+    if not isinstance(kind, str) or not (index is None or type(index) is int):
+        raise pickle.UnpicklingError("torch.device needs a string and an optional int")
+    return _device(kind, index)
+
+
 _REBUILDERS = (_rebuild_tensor_v2, _rebuild_tensor, _rebuild_parameter)
-_ALLOWED: dict[tuple[str, str], Any] = {
-    ("collections", "OrderedDict"): collections.OrderedDict,
-    ("builtins", "set"): set,
-    ("builtins", "frozenset"): frozenset,
-    ("builtins", "bytearray"): bytearray,
-    ("builtins", "complex"): complex,
-    ("_codecs", "encode"): _encode,
-    ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor_v2,
-    ("torch._utils", "_rebuild_tensor"): _rebuild_tensor,
-    ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
-    ("torch._utils", "_rebuild_parameter_with_state"): _rebuild_parameter,
-    ("torch._tensor", "_rebuild_from_type_v2"): _rebuild_from_type_v2,
-    ("torch", "Size"): Size,
-    ("torch", "Tensor"): _Marker("torch.Tensor"),
-    ("torch.nn.parameter", "Parameter"): _Marker("torch.nn.parameter.Parameter"),
+# What torch.save's pickles name -> retrograd's stand-in, for any load.
+_TORCH_NAMES: dict[str, Any] = {
+    "torch._utils._rebuild_tensor_v2": _rebuild_tensor_v2,
+    "torch._utils._rebuild_tensor": _rebuild_tensor,
+    "torch._utils._rebuild_parameter": _rebuild_parameter,
+    "torch._utils._rebuild_parameter_with_state": _rebuild_parameter,
+    "torch._tensor._rebuild_from_type_v2": _rebuild_from_type_v2,
+    "torch.Size": _size,
+    "torch.Tensor": Tensor,
+    "torch.nn.parameter.Parameter": Parameter,
+    "torch.device": _torch_device,
 }
-_ALLOWED.update({("torch", name): _Marker(f"torch.{name}", code) for name, code in _STORAGES.items()})
-_ALLOWED.update({("torch", name): d for name, d in _DTYPES.items()})
+_TORCH_NAMES.update({f"torch.{name}": _StorageType(name, code) for name, code in _STORAGES.items()})
+_TORCH_NAMES.update({f"torch.{d.name}": d for d in _dt.ALL})
+_TORCH_NAMES.update({f"torch.{name}": Refusal("retrograd has no equivalent dtype") for name in _NO_EQUIVALENT})
+# Plain Python names, resolved only by weights-only loads (a trusted load imports them).
+_BUILTIN_NAMES: dict[str, Any] = {
+    "collections.OrderedDict": _from_iterable(collections.OrderedDict),
+    "collections.Counter": _from_iterable(collections.Counter),
+    "builtins.set": _from_iterable(set),
+    "builtins.bytearray": _bytearray,
+    "builtins.complex": _complex,
+    "_codecs.encode": _encode,
+}
+_CALLABLES = [*_REBUILDERS, _rebuild_from_type_v2, _size, _torch_device, *_BUILTIN_NAMES.values()]
+_CLASSES: list[type] = [Size]
 
 
-def _refusal(source: str, module: str, name: str) -> RefusedPickle:
-    full = f"{module}.{name}"
-    if module == "torch" and (name in _NO_EQUIVALENT or name in ("bfloat16", "complex64", "complex128")):
-        why = "retrograd has no equivalent dtype"
-    else:
-        why = ("retrograd.load rebuilds only tensors and plain containers (the contents of state dicts) "
-               "and never imports or calls anything else a checkpoint names. Save a state dict "
-               "(model.state_dict()) rather than whole objects")
-    return RefusedPickle(f"{source}: refused to load the global '{full}' named in the checkpoint: {why}.")
+def weights_only_tables(user_globals: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any], list[type]]:
+    """The names a weights-only load resolves, the callables it may call, the classes it may build."""
+    allowed = {**user_globals, **_TORCH_NAMES, **_BUILTIN_NAMES}
+    users = list(user_globals.values())
+    return allowed, _CALLABLES + users, _CLASSES + [c for c in users if isinstance(c, type)]
 
 
-# The pure-Python unpickler (`pickle._Unpickler`, what `pickle.Unpickler` is without its C
-# accelerator) lets the BUILD opcode be restricted too: with the C one, BUILD could set
-# attributes on the shared objects `find_class` returns (dtypes, the Size class).
-class SafeUnpickler(pickle._Unpickler):  # type: ignore[name-defined,misc]
-    """An unpickler that resolves globals only from a fixed allow-list of retrograd functions,
-    sets attributes only on fresh OrderedDicts, and reads tensor storages through
-    `storage(storage_marker, key, location, numel)`."""
+class _TrustedUnpickler(pickle.Unpickler):
+    """For `weights_only=False`: PyTorch's rebuild functions are retrograd's, every other name
+    is imported as `pickle` would (only for files the user trusts)."""
 
-    def __init__(self, file: IO[bytes], source: str, storage: Callable[[Any, Any, Any, Any], _Storage]) -> None:
-        super().__init__(file, encoding="utf-8")
-        self._source = source
-        self._storage = storage
+    def __init__(self, file: IO[bytes], persistent_load: Callable[[Any], Any], **kwargs: Any) -> None:
+        super().__init__(file, **kwargs)
+        self._storage = persistent_load
 
     def find_class(self, module: str, name: str) -> Any:
-        # Protocol-2 pickles spell Python 3's `builtins` the Python 2 way.
-        module = "builtins" if module == "__builtin__" else module
-        found = _ALLOWED.get((module, name))
-        if found is None:
-            raise _refusal(self._source, module, name)
-        return found
+        full = f"{module}.{name}"
+        found = _TORCH_NAMES.get(full)
+        if isinstance(found, Refusal):
+            raise CheckpointError(f"refused to load the global '{full}' named in the checkpoint: {found.why}")
+        if found is not None:
+            return found
+        return super().find_class(module, name)
 
     def persistent_load(self, pid: Any) -> Any:
-        if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] == "storage"):
-            raise pickle.UnpicklingError(f"unsupported persistent id {pid!r}")
-        _, kind, key, location, numel = pid
-        if not isinstance(kind, _Marker) or kind.dtype is None:
-            raise pickle.UnpicklingError(f"{kind!r} is not a storage type")
-        return self._storage(kind, key, location, numel)
-
-    def _load_build(self) -> None:
-        state = self.stack.pop()  # type: ignore[attr-defined, assignment]
-        inst = self.stack[-1]  # type: ignore[attr-defined, assignment]
-        plain = isinstance(state, dict) and all(isinstance(k, str) for k in state)
-        if type(inst) is not collections.OrderedDict or not plain:
-            raise RefusedPickle(
-                f"{self._source}: refused to set attributes on a {type(inst).__name__} object (pickle BUILD): "
-                "only an OrderedDict's own attributes (a state dict's _metadata) may be set"
-            )
-        inst.__dict__.update(state)
-
-    def _load_ext(self) -> None:
-        # copyreg's extension registry maps codes to globals and may answer from a cache
-        # without find_class: refuse it (torch.save never uses it).
-        raise RefusedPickle(f"{self._source}: refused the pickle EXT opcodes (copyreg extension registry)")
-
-    dispatch = dict(pickle._Unpickler.dispatch)  # type: ignore[attr-defined]
-    dispatch[pickle.BUILD[0]] = _load_build  # type: ignore[attr-defined, assignment]
-    for _ext in (pickle.EXT1, pickle.EXT2, pickle.EXT4):
-        dispatch[_ext[0]] = _load_ext  # type: ignore[attr-defined, assignment]
-    del _ext
+        return self._storage(pid)
 
 
 class _Archive:
-    """The storages of one zip checkpoint, read on first use and shared by the tensors on them."""
+    """The members of one zip checkpoint, read after checking their declared sizes, and its
+    storages, read on first use and shared by the tensors on them."""
 
-    def __init__(self, archive: zipfile.ZipFile, prefix: str, source: str,
+    def __init__(self, archive: zipfile.ZipFile, end: int, source: str,
                  place: Callable[[Tensor, str], Tensor]) -> None:
-        self.archive, self.prefix, self.source, self.place = archive, prefix, source, place
-        order = f"{prefix}byteorder"
-        names = set(archive.namelist())
-        self.byteorder = archive.read(order).decode().strip() if order in names else "little"
+        self.archive, self.end, self.source, self.place = archive, end, source, place
+        self.infos = {info.filename: info for info in archive.infolist()}
+        self.inflate_left = _MAX_INFLATION * end + _INFLATION_SLACK
+        self.prefix = self._data_pickle()[: -len("data.pkl")]
+        order = f"{self.prefix}byteorder"
+        recorded = self.read(order, limit=16) if order in self.infos else b"little"
+        self.byteorder = recorded.decode("ascii", "replace").strip()
         if self.byteorder not in ("little", "big"):
-            raise RuntimeError(f"{source}: unknown byte order {self.byteorder!r} in the checkpoint")
+            raise CheckpointError(f"{source}: unknown byte order {self.byteorder!r} in the checkpoint")
         self.cache: dict[str, _Storage] = {}
         self.widened = False
 
-    def storage(self, kind: _Marker, key: Any, location: Any, numel: Any) -> _Storage:
-        if not isinstance(key, str) or not isinstance(location, str) or type(numel) is not int or numel < 0:
-            raise pickle.UnpicklingError(f"invalid storage record {(key, location, numel)!r}")
-        if key not in self.cache:
-            array = self._read(kind.dtype or "u1", key, numel)
-            placed = self.place(Tensor._make(array), location)
-            self.cache[key] = _Storage(placed._data.reshape(-1), key)
-        return self.cache[key]
+    def _data_pickle(self) -> str:
+        """The path of `<name>/data.pkl`, the pickle at the archive's top folder."""
+        top = [name for name in self.infos if name.count("/") == 1]
+        if any(name.endswith("/constants.pkl") for name in top):
+            raise CheckpointError(f"{self.source}: this is a TorchScript archive (torch.jit.save), not a "
+                                  "torch.save checkpoint")
+        for name in top:
+            if name.endswith("/data.pkl"):
+                return name
+        raise CheckpointError(f"{self.source}: zip archive without data.pkl: not a PyTorch checkpoint")
 
-    def _read(self, code: str, key: str, numel: int) -> np.ndarray:
-        entry = f"{self.prefix}data/{key}"
-        try:
-            raw = self.archive.read(entry)
-        except KeyError:
-            raise RuntimeError(f"{self.source}: storage '{entry}' is missing from the archive") from None
+    def read(self, name: str, expected: int | None = None, limit: int | None = None, what: str = "") -> bytes:
+        """The bytes of member `name`, after checking its declared size against `expected` (in
+        words: `what`), the file's size and the inflation allowance, so that a zip bomb is
+        refused unread."""
+        info = self.infos.get(name)
+        if info is None:
+            raise CheckpointError(f"{self.source}: {'storage ' if what else ''}'{name}' is missing from the archive")
+        size = info.file_size
+        if expected is not None and size != expected:
+            raise CheckpointError(f"{self.source}: storage '{name}' holds {size} bytes but {what or expected} "
+                                  "were expected (truncated or corrupt file)")
+        if limit is not None and size > limit:
+            raise CheckpointError(f"{self.source}: '{name}' is {size} bytes, more than {limit}")
+        if info.flag_bits & 0x1:
+            raise CheckpointError(f"{self.source}: '{name}' is encrypted")
+        if info.compress_type == zipfile.ZIP_STORED:
+            if info.compress_size != size or info.header_offset + size > self.end:
+                raise CheckpointError(f"{self.source}: '{name}' claims {size} bytes, more than the file holds "
+                                      "(truncated or corrupt file)")
+        else:
+            self.inflate_left -= size
+            if self.inflate_left < 0:
+                raise CheckpointError(
+                    f"{self.source}: '{name}' inflates to {size} bytes, far more than the {self.end}-byte "
+                    "file holds (a zip bomb?); retrograd reads compressed members up to "
+                    f"{_MAX_INFLATION} times the file's size"
+                )
+        with self.archive.open(info) as member:
+            data = member.read(size)
+        if len(data) != size:
+            raise CheckpointError(f"{self.source}: '{name}' is truncated ({len(data)} of {size} bytes)")
+        return data
+
+    def storage(self, pid: Any) -> _Storage:
+        """BINPERSID: the storage `('storage', storage type, key, location, numel)`."""
+        if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] in ("storage", b"storage")):
+            raise pickle.UnpicklingError(f"unsupported persistent id {pid!r:.200}")
+        _, kind, key, location, numel = pid
+        if not isinstance(kind, _StorageType):
+            raise pickle.UnpicklingError(f"{kind!r:.100} is not a storage type")
+        if not isinstance(key, str) or not isinstance(location, str) or type(numel) is not int or numel < 0:
+            raise pickle.UnpicklingError(f"invalid storage record {(key, location, numel)!r:.200}")
+        cached = self.cache.get(key)
+        if cached is None:
+            array = self._read_storage(kind.code, key, numel)
+            placed = self.place(Tensor._make(array), location)
+            cached = self.cache[key] = _Storage(placed._data.reshape(-1), key, kind.code)
+        elif cached.code != kind.code or cached.array.size != numel:
+            raise pickle.UnpicklingError(f"storage '{key}' is named twice with different types or sizes")
+        return cached
+
+    def _read_storage(self, code: str, key: str, numel: int) -> np.ndarray:
         wide = code == "bf16"
         dt = np.dtype("<u2" if wide else code)
         if self.byteorder == "big":
             dt = dt.newbyteorder(">")
-        if len(raw) < numel * dt.itemsize:
-            raise RuntimeError(
-                f"{self.source}: storage '{entry}' holds {len(raw)} bytes but {numel} elements of "
-                f"{dt.itemsize} bytes were expected (truncated or corrupt file)"
-            )
-        array = np.frombuffer(raw, dt, count=numel).astype(dt.newbyteorder("="))  # a writable native copy
+        raw = self.read(f"{self.prefix}data/{key}", numel * dt.itemsize,
+                        what=f"{numel} elements of {dt.itemsize} bytes")
+        array = np.frombuffer(raw, dt).astype(dt.newbyteorder("="))  # a writable native copy
         if wide:
             # bfloat16 is the top half of a float32: widening is exact.
             self.widened = True
@@ -259,31 +322,43 @@ class _Archive:
         return array
 
 
-def _data_pickle(archive: zipfile.ZipFile, source: str) -> str:
-    """The path of `<name>/data.pkl`, the pickle at the archive's top folder."""
-    top = [name for name in archive.namelist() if name.count("/") == 1]
-    if any(name.endswith("/constants.pkl") for name in top):
-        raise RuntimeError(f"{source}: this is a TorchScript archive (torch.jit.save), not a torch.save checkpoint")
-    for name in top:
-        if name.endswith("/data.pkl"):
-            return name
-    raise RuntimeError(f"{source}: zip archive without data.pkl: not a PyTorch checkpoint")
+class _PlacementError(Exception):
+    """Carries an error raised by `map_location` past the handlers for corrupt files."""
 
 
-def read_torch_zip(file: IO[bytes], source: str, place: Callable[[Tensor, str], Tensor]) -> Any:
+def read_torch_zip(file: IO[bytes], source: str, place: Callable[[Tensor, str], Tensor], *, weights_only: bool,
+                   user_globals: Mapping[str, Any], encoding: str = "utf-8") -> Any:
     """The object saved by `torch.save` in the zip `file`; `place(storage, location)` maps each
     storage to where it should live (see `retrograd.load`'s `map_location`)."""
+    start = file.tell()
+    end = file.seek(0, io.SEEK_END)
+    file.seek(start)
+
+    def placed(storage: Tensor, location: str) -> Tensor:
+        try:
+            return place(storage, location)
+        except Exception as e:
+            raise _PlacementError from e  # the user's map_location failed, not the file
+
     try:
         with zipfile.ZipFile(file) as archive:
-            pkl = _data_pickle(archive, source)
-            store = _Archive(archive, pkl[: -len("data.pkl")], source, place)
-            unpickler = SafeUnpickler(io.BytesIO(archive.read(pkl)), source, store.storage)
-            obj = unpickler.load()
-    except RefusedPickle:
-        raise
-    except (zipfile.BadZipFile, pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError,
-            KeyError, AttributeError, OverflowError, MemoryError) as e:
-        raise RuntimeError(f"{source}: corrupt or truncated PyTorch checkpoint ({type(e).__name__}: {e})") from e
+            store = _Archive(archive, end, source, placed)
+            data = store.read(f"{store.prefix}data.pkl")
+            if weights_only:
+                allowed, callables, classes = weights_only_tables(user_globals)
+                obj = WeightsOnlyUnpickler(data, source, allowed, callables, classes, store.storage, encoding).load()
+            else:
+                obj = _TrustedUnpickler(io.BytesIO(data), store.storage, encoding=encoding).load()
+    except _PlacementError as e:
+        raise e.__cause__ from None  # type: ignore[misc]
+    except CheckpointError as e:
+        if str(e).startswith(source):
+            raise
+        raise CheckpointError(f"{source}: {e}") from None
+    except (zipfile.BadZipFile, pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError, KeyError,
+            AttributeError, OverflowError, MemoryError, RecursionError, NotImplementedError, OSError,
+            RuntimeError) as e:
+        raise CheckpointError(f"{source}: corrupt or truncated PyTorch checkpoint ({type(e).__name__}: {e})") from e
     if store.widened:
         warnings.warn(f"{source}: retrograd has no bfloat16; bfloat16 tensors were loaded as float32 "
                       "(the values are unchanged)", UserWarning, stacklevel=4)

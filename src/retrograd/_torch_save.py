@@ -1,0 +1,223 @@
+"""Writing PyTorch's zip checkpoint format, so that `torch.load(f, weights_only=True)` reads
+what `retrograd.save` wrote.
+
+The archive holds `<name>/data.pkl`, a protocol-2 pickle of the object in which tensors are
+`torch._utils._rebuild_tensor_v2(storage, offset, size, stride, requires_grad, OrderedDict())`
+(parameters wrap that in `torch._utils._rebuild_parameter`), each storage a persistent id
+`('storage', torch.FloatStorage, key, 'cpu', numel)` whose bytes are the member
+`<name>/data/<key>`, 64-byte aligned; plus the `byteorder`, `version`, `.format_version` and
+`.storage_alignment` records that `torch.save` writes. Tensors that share memory (views of
+one another) share one storage, as in PyTorch.
+
+Pickling uses the pure-Python pickler, which lets PyTorch's names (`torch._utils...`,
+`torch.float32`) be written without importing PyTorch.
+"""
+
+from __future__ import annotations
+
+import collections
+import io
+import pickle
+import struct
+import sys
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, Any
+
+import numpy as np
+
+from .backend import device as _device
+from .dtypes import dtype as _dtype
+from .nn.parameter import Parameter
+from .tensor import Size, Tensor
+
+__all__ = ["MAX_SAVE_DEPTH", "recursion_room", "write_torch_zip"]
+
+MAX_SAVE_DEPTH = 1000  # nesting levels save handles (torch.save: about 500)
+_ALIGNMENT = 64
+_STORAGE_CLASSES = {
+    "float64": "DoubleStorage",
+    "float32": "FloatStorage",
+    "float16": "HalfStorage",
+    "int64": "LongStorage",
+    "int32": "IntStorage",
+    "int16": "ShortStorage",
+    "int8": "CharStorage",
+    "uint8": "ByteStorage",
+    "bool": "BoolStorage",
+}
+
+
+class _TorchName:
+    """A global the pickle names by `module.name` (written without importing it)."""
+
+    __slots__ = ("module", "name")
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+
+    def __call__(self, *args: Any) -> Any:  # the pickler insists that a reduce function is callable
+        raise TypeError(f"{self.module}.{self.name} is only a name written into a checkpoint")
+
+
+_REBUILD_TENSOR = _TorchName("torch._utils", "_rebuild_tensor_v2")
+_REBUILD_PARAMETER = _TorchName("torch._utils", "_rebuild_parameter")
+_TORCH_SIZE = _TorchName("torch", "Size")
+_TORCH_DEVICE = _TorchName("torch", "device")
+
+
+class _StorageRecord:
+    """One storage: the flat array of elements written as `data/<key>`."""
+
+    __slots__ = ("key", "flat", "storage_class")
+
+    def __init__(self, key: str, flat: np.ndarray) -> None:
+        self.key, self.flat = key, flat
+        self.storage_class = _TorchName("torch", _STORAGE_CLASSES[flat.dtype.name])
+
+
+class _Storages:
+    """Finds the storage behind each tensor's array: the memory block of its outermost NumPy
+    base, so views of one array share a storage; anything else gets a fresh contiguous copy."""
+
+    def __init__(self) -> None:
+        self.records: list[_StorageRecord] = []
+        self._by_block: dict[tuple[int, str], _StorageRecord] = {}
+        self._keep: list[np.ndarray] = []  # the blocks, alive until saved (ids stay unique)
+
+    def locate(self, array: np.ndarray) -> tuple[_StorageRecord, int, tuple[int, ...]]:
+        """(storage, element offset, element strides) of `array`."""
+        found = self._in_base(array)
+        if found is None:
+            copy = array.astype(array.dtype.newbyteorder("="), order="C", copy=True)
+            found = self._record(copy, copy), 0, tuple(s // copy.itemsize for s in copy.strides)
+        return found
+
+    def _in_base(self, array: np.ndarray) -> tuple[_StorageRecord, int, tuple[int, ...]] | None:
+        root = array
+        while isinstance(root.base, np.ndarray):
+            root = root.base
+        item = array.itemsize
+        if not (array.dtype.isnative and array.size and (root.flags.c_contiguous or root.flags.f_contiguous)):
+            return None
+        if root.nbytes % item or any(s < 0 or s % item for s in array.strides):
+            return None
+        start = array.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+        extent = sum((n - 1) * s for n, s in zip(array.shape, array.strides)) + item
+        if start < 0 or start % item or start + extent > root.nbytes:
+            return None
+        return self._record(root, array), start // item, tuple(s // item for s in array.strides)
+
+    def _record(self, root: np.ndarray, array: np.ndarray) -> _StorageRecord:
+        key = (id(root), array.dtype.str)
+        record = self._by_block.get(key)
+        if record is None:
+            flat = root.reshape(-1, order="A").view(np.uint8).view(array.dtype)
+            record = self._by_block[key] = _StorageRecord(str(len(self.records)), flat)
+            self.records.append(record)
+            self._keep.append(root)
+        return record
+
+
+class _StorageRef:
+    """What a tensor's storage argument pickles as: a persistent id."""
+
+    __slots__ = ("record",)
+
+    def __init__(self, record: _StorageRecord) -> None:
+        self.record = record
+
+
+class _TorchPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
+    """Pickles tensors, parameters, Size, dtypes and devices as `torch.save` does."""
+
+    def __init__(self, file: IO[bytes], protocol: int, storages: _Storages) -> None:
+        super().__init__(file, protocol)
+        self._storages = storages
+        self._temporaries: list[Any] = []  # memoized by id: keep alive until the end
+
+    def persistent_id(self, obj: Any) -> Any:
+        if type(obj) is _StorageRef:
+            record = obj.record
+            return ("storage", record.storage_class, record.key, "cpu", record.flat.size)
+        return None
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, Tensor):
+            return self._reduce_tensor(obj)
+        if isinstance(obj, Size):
+            return _TORCH_SIZE, (tuple(obj),)
+        if isinstance(obj, _device):
+            return _TORCH_DEVICE, (obj.type,) if obj.index is None else (obj.type, obj.index)
+        return NotImplemented
+
+    def _reduce_tensor(self, t: Tensor) -> tuple[Any, tuple[Any, ...]]:
+        if isinstance(t, Parameter):
+            data = Tensor._make(t._data)
+            self._temporaries.append(data)
+            return _REBUILD_PARAMETER, (data, t.requires_grad, collections.OrderedDict())
+        array = np.asarray(t._data)
+        if array.dtype.name not in _STORAGE_CLASSES:
+            raise pickle.PicklingError(f"can't save a tensor of dtype {array.dtype}")
+        record, offset, strides = self._storages.locate(array)
+        ref = _StorageRef(record)
+        self._temporaries.append(ref)
+        return _REBUILD_TENSOR, (ref, offset, tuple(array.shape), strides, t.requires_grad, collections.OrderedDict())
+
+    def save_torch_name(self, obj: Any) -> None:
+        name = obj if type(obj) is _TorchName else _TorchName("torch", obj.name)
+        if self.proto >= 4:
+            self.save(name.module)
+            self.save(name.name)
+            self.write(pickle.STACK_GLOBAL)
+        else:
+            self.write(pickle.GLOBAL + f"{name.module}\n{name.name}\n".encode())
+        self.memoize(obj)
+
+    dispatch = dict(pickle._Pickler.dispatch)  # type: ignore[attr-defined]
+    dispatch[_TorchName] = save_torch_name
+    dispatch[_dtype] = save_torch_name
+
+
+@contextmanager
+def recursion_room(levels: int) -> Iterator[None]:
+    """Raise the recursion limit for a pickling that nests `levels` deep (the pure-Python pickler
+    takes a few frames a level; Python-to-Python calls use no C stack), then restore it."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(old + 6 * levels)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def _padded_info(zf: zipfile.ZipFile, name: str, size: int) -> zipfile.ZipInfo:
+    """A stored member whose data starts at a multiple of `_ALIGNMENT` bytes (PyTorch memory-maps
+    storages): padding goes in an extra field, as torch.save's writer does."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_STORED
+    info.external_attr = 0o644 << 16
+    header = 30 + len(name.encode("utf-8")) + (20 if size * 1.05 > zipfile.ZIP64_LIMIT else 0)
+    pad = -(zf.fp.tell() + header + 4) % _ALIGNMENT  # type: ignore[union-attr]
+    info.extra = struct.pack("<HH", 0x4246, pad) + b"Z" * pad  # id "FB" as in PyTorch
+    return info
+
+
+def write_torch_zip(
+    obj: Any, file: IO[bytes], archive_name: str, protocol: int = 2, byteorder_record: bool = True
+) -> None:
+    """Write `obj` to the binary `file` in PyTorch's zip checkpoint format."""
+    storages = _Storages()
+    buffer = io.BytesIO()
+    pickler = _TorchPickler(buffer, protocol, storages)
+    with recursion_room(MAX_SAVE_DEPTH):
+        pickler.dump(obj)
+    records = [("data.pkl", buffer.getvalue()), (".format_version", b"1"), (".storage_alignment", b"64")]
+    if byteorder_record:
+        records.append(("byteorder", sys.byteorder.encode()))
+    records += [(f"data/{r.key}", memoryview(r.flat.view(np.uint8))) for r in storages.records]
+    records.append(("version", b"3\n"))
+    with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
+        for name, data in records:
+            zf.writestr(_padded_info(zf, f"{archive_name}/{name}", len(data)), data)
