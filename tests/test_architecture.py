@@ -1,0 +1,63 @@
+"""The package's architecture rules, checked: imports point down the layers, the core imports at the top.
+
+The layers are the import-linter contract in pyproject.toml (`lint-imports` checks them in CI);
+these tests check that every module is in a layer, that the core has no function-level imports
+of retrograd modules, and run the contract where import-linter is installed.
+"""
+
+from __future__ import annotations
+
+import ast
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "retrograd"
+CORE = ("engine", "autograd", "tensor.py", "tensor_methods.py", "_printing.py", "_op_method.py")
+
+
+def _layers() -> list[list[str]]:
+    tomllib = pytest.importorskip("tomllib")
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    (contract,) = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"]
+    return [[m.strip() for m in layer.replace("|", ":").split(":")] for layer in contract["layers"]]
+
+
+def test_every_top_level_module_is_in_a_layer():
+    listed = {m for layer in _layers() for m in layer}
+    modules = {
+        "retrograd." + (p.stem if p.is_file() else p.name)
+        for p in PACKAGE.iterdir()
+        if (p.suffix == ".py" and p.name != "__init__.py") or (p.is_dir() and (p / "__init__.py").exists())
+    }
+    assert sorted(modules - listed) == [], "add these modules to a layer in pyproject.toml"
+
+
+def _function_level_imports(path: pathlib.Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for sub in ast.walk(node):
+                relative = isinstance(sub, ast.ImportFrom) and (sub.level > 0 or (sub.module or "").startswith("retrograd"))
+                absolute = isinstance(sub, ast.Import) and any(a.name.startswith("retrograd") for a in sub.names)
+                if relative or absolute:
+                    found.append(f"{path.relative_to(PACKAGE)}:{sub.lineno}")
+    return found
+
+
+def test_core_has_no_function_level_imports():
+    files = [p for p in PACKAGE.rglob("*.py") if str(p.relative_to(PACKAGE)).startswith(CORE)]
+    assert files
+    assert [hit for p in files for hit in _function_level_imports(p)] == []
+
+
+def test_import_layers_contract():
+    lint = shutil.which("lint-imports") or str(pathlib.Path(sys.executable).parent / "lint-imports")
+    if not pathlib.Path(lint).exists():
+        pytest.skip("import-linter is not installed")
+    done = subprocess.run([lint], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:]
