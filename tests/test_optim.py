@@ -446,7 +446,7 @@ def test_add_param_group_and_custom_optimizer() -> None:
         (lambda p: optim.Adagrad([p], initial_accumulator_value=-1), ValueError, "Invalid initial_accumulator_value"),
         (lambda p: optim.Adadelta([p], rho=1.5), ValueError, "Invalid rho value: 1.5"),
         (lambda p: optim.NAdam([p], momentum_decay=-1), ValueError, "Invalid momentum_decay value: -1"),
-        (lambda p: optim.SGD(p), TypeError, "should be an iterable of Tensors or dicts, but got retrograd.FloatT"),
+        (lambda p: optim.SGD(p), TypeError, "should be an iterable of Tensors or dicts, but got torch.FloatT"),
         (lambda p: optim.SGD([]), ValueError, "optimizer got an empty parameter list"),
         (lambda p: optim.SGD([1.0]), TypeError, "optimizer can only optimize Tensors, but one of the params is float"),
         (lambda p: optim.SGD([p * 2]), ValueError, "can't optimize a non-leaf Tensor"),

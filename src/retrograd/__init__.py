@@ -50,6 +50,7 @@ from .autograd import (
 )
 from .ops import *
 from .random import *
+from .legacy_types import *
 from . import tensor_methods as _tensor_methods
 
 _tensor_methods.bind(ops, random)  # the one place Tensor methods are bound to their ops

@@ -135,6 +135,8 @@ def result_type(*operands: object) -> dtype:
     dim = zero = wrapped = None
     for x in operands:
         d = getattr(x, "dtype", None)
+        if isinstance(x, np.ndarray):  # an array operand counts as the tensor it becomes
+            d = from_numpy(x.dtype)
         if isinstance(d, dtype):
             if x.ndim:  # type: ignore[attr-defined]
                 dim = d if dim is None else promote_types(dim, d)

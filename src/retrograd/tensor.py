@@ -131,8 +131,15 @@ class Tensor(TensorMethods):
         t._fw_grad = None
         return t
 
+    def __new__(cls, *args: Any, device: Any = None) -> Tensor:
+        """The legacy constructor: `Tensor()`, `Tensor(2, 3)` (uninitialised), `Tensor([1, 2])`.
+
+        New code uses `retrograd.tensor(data)` or a factory such as `retrograd.zeros`.
+        """
+        return _methods._ops.legacy_new(None, args, device)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise TypeError("create tensors with retrograd.tensor(...) or a factory such as retrograd.zeros")
+        pass  # __new__ did the work (and subclasses such as Parameter have their own)
 
     # --- metadata ----------------------------------------------------------------------
 
@@ -301,6 +308,9 @@ class Tensor(TensorMethods):
 
     @data.setter
     def data(self, value: Tensor) -> None:
+        # PyTorch lets `.data` take a tensor of another shape or dtype; autograd history stays
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
         self._data = value._data
 
     @property
@@ -400,8 +410,15 @@ class Tensor(TensorMethods):
         return self._data
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        data = self._data
-        return data if dtype is None else data.astype(dtype)
+        """NumPy's view of the data; refused, like `numpy()`, while the tensor requires grad."""
+        if self._requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        data = self._data if dtype is None else self._data.astype(dtype, copy=False)
+        return data.copy() if copy else data
+
+    def __array_wrap__(self, array: Any, context: Any = None, return_scalar: builtins.bool = False) -> Tensor:
+        """NumPy ufuncs on tensors give tensors (`np.sin(t)`), 0-d results included, as in PyTorch."""
+        return Tensor._make(np.asarray(array))
 
     def __dlpack__(self, *args: Any, **kwargs: Any) -> Any:
         if self._requires_grad:
@@ -438,10 +455,18 @@ class Tensor(TensorMethods):
         as_device("cuda")
         return self
 
-    def type(self, dtype: Any = None) -> Any:
-        """The type name such as `'retrograd.FloatTensor'`, or this tensor converted to `dtype`."""
+    def type(self, dtype: Any = None, non_blocking: builtins.bool = False, **kwargs: Any) -> Any:
+        """The legacy type name (`'torch.FloatTensor'`), or this tensor converted to `dtype`.
+
+        `dtype` may be a dtype, a legacy type (`retrograd.LongTensor`) or its name
+        (`'torch.LongTensor'`); PyTorch's names are used so that code comparing them runs unchanged.
+        """
         if dtype is None:
-            return "retrograd." + _TYPE_NAMES[self.dtype.name]
+            return "torch." + _TYPE_NAMES[self.dtype.name]
+        if isinstance(dtype, str):
+            dtype = _legacy_dtype(dtype)
+        elif not isinstance(dtype, _dt.dtype):
+            dtype = getattr(dtype, "dtype", dtype)  # retrograd.FloatTensor and friends carry theirs
         return self.to(dtype)
 
     def float(self) -> Tensor:
@@ -563,6 +588,17 @@ _TYPE_NAMES = {
     "uint8": "ByteTensor",
     "bool": "BoolTensor",
 }
+
+
+def _legacy_dtype(name: str) -> dtype:
+    """The dtype a legacy type name such as 'torch.LongTensor' stands for."""
+    prefix, _, kind = name.rpartition(".")
+    if prefix in ("torch.cuda", "retrograd.cuda"):
+        raise RuntimeError(f"Cannot convert to {name}: retrograd has no CUDA device")
+    for dt_name, legacy in _TYPE_NAMES.items():
+        if legacy == kind and prefix in ("torch", "retrograd"):
+            return next(d for d in _dt.ALL if d.name == dt_name)
+    raise ValueError(f"invalid type: '{name}'")
 
 
 def _wrap_dim(dim: int, ndim: int) -> int:

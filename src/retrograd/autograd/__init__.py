@@ -19,6 +19,7 @@ from .grad_mode import (
 )
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import graph_stats
+from .variable import Variable
 
 __all__ = [
     "backward",
@@ -44,4 +45,5 @@ __all__ = [
     "Function",
     "FunctionCtx",
     "once_differentiable",
+    "Variable",
 ]

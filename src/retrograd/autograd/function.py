@@ -112,6 +112,13 @@ class FunctionCtx(Node):
 class Function:
     """Base class for custom differentiable operations; call them with `.apply`."""
 
+    _backward_cls: type = FunctionCtx
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # the ctx of each call is the node; its class carries PyTorch's name, `<Class>Backward`
+        cls._backward_cls = type(cls.__name__ + "Backward", (FunctionCtx,), {"__module__": cls.__module__})
+
     @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
@@ -127,7 +134,7 @@ class Function:
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
         record = state.enabled and any(args[i]._requires_grad for i in positions)
-        ctx = FunctionCtx(cls, tuple(edge(args[i]) for i in positions) if record else ())
+        ctx = cls._backward_cls(cls, tuple(edge(args[i]) for i in positions) if record else ())
         if record and anomaly.enabled:
             ctx.metadata["traceback_"] = record_stack()
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad and record for a in args)

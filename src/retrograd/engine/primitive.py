@@ -65,6 +65,7 @@ class Primitive:
         "saves_any",
         "constant_edges",
         "multi_output_view",
+        "node_class",
     )
 
     def __init__(
@@ -87,6 +88,7 @@ class Primitive:
             raise ValueError(f"{name}: one derivative per input ({inputs}) is required")
         self.name = name
         self.node_name = node_name or _camel(name) + "Backward0"
+        self.node_class = _node_class(self.node_name)
         self.forward = _quiet(forward) if quiet else forward
         self.derivatives = tuple(derivatives)
         self.inputs = tuple(inputs)
@@ -153,7 +155,7 @@ class Primitive:
         if self.view and (result.size == 0 or xp.may_share_memory(result, tensors[0]._data)):
             link_view(out, tensors[0], self, attrs)
         if record:
-            node = OpNode(self, tensors, outs, attrs)
+            node = self.node_class(self, tensors, outs, attrs)
             for o in outs:
                 o._grad_fn = node
         if (
@@ -297,3 +299,17 @@ class OpNode(Node):
     @property
     def _saved_tensors(self) -> tuple:
         return tuple(self._lookup(n) for n in self.saved)
+
+
+_NODE_CLASSES: dict[str, type[OpNode]] = {}
+
+
+def _node_class(node_name: str) -> type[OpNode]:
+    """The OpNode subclass named like PyTorch's node (`type(y.grad_fn).__name__ == "MulBackward0"`).
+
+    One class per name, shared by the primitives that record it; it adds nothing but the name.
+    """
+    cls = _NODE_CLASSES.get(node_name)
+    if cls is None:
+        cls = _NODE_CLASSES[node_name] = type(node_name, (OpNode,), {"__slots__": (), "__module__": __name__})
+    return cls

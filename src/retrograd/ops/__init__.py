@@ -21,6 +21,7 @@ from .activation import *  # noqa: F403
 from .arithmetic import *  # noqa: F403
 from .compare import *  # noqa: F403
 from .creation import *  # noqa: F403
+from .creation import legacy_new  # noqa: F401  (Tensor(...) and FloatTensor(...), not a public op)
 from .indexing import *  # noqa: F403
 from .linalg import *  # noqa: F403
 from .pointwise import *  # noqa: F403

@@ -340,7 +340,7 @@ def matrix_norm(
     if ord == "nuc" or ord in (2, -2):
         s = svdvals(A.movedim((d0, d1), (-2, -1)))
         r = s.sum(-1) if ord == "nuc" else s.amax(-1) if ord == 2 else s.amin(-1)
-        return r.unsqueeze(min(d0, d1)).unsqueeze(max(d0, d1)) if keepdim else r
+        return r.unsqueeze(builtins.min(d0, d1)).unsqueeze(builtins.max(d0, d1)) if keepdim else r
     if ord in (1, -1, math.inf, -math.inf):
         summed, picked = (d0, d1) if ord in (1, -1) else (d1, d0)
         if not keepdim and picked > summed:  # the sum removed a dim before it

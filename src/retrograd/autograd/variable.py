@@ -1,0 +1,36 @@
+"""`Variable`, the pre-0.4 wrapper around tensors: today every tensor is one.
+
+`Variable(t, requires_grad=True)` returns a tensor sharing `t`'s memory with no history
+(`t.detach().requires_grad_(True)`), and `isinstance(x, Variable)` holds for every tensor,
+as in PyTorch. `volatile` is accepted with PyTorch's warning and has no effect.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from ..ops.creation import empty
+from ..tensor import Tensor
+
+
+class _VariableMeta(type):
+    def __instancecheck__(cls, obj: object) -> bool:
+        return isinstance(obj, Tensor)
+
+
+class Variable(metaclass=_VariableMeta):
+    """A tensor (kept for old code: use tensors directly)."""
+
+    def __new__(cls, data: Any = None, requires_grad: bool = False, volatile: bool = False) -> Tensor:  # type: ignore[misc]
+        if volatile:
+            warnings.warn(
+                "volatile was removed and now has no effect. Use `with torch.no_grad():` instead.",
+                UserWarning,
+                stacklevel=2,
+            )
+        if data is None:
+            return empty(0)
+        if not isinstance(data, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+        return data.detach().requires_grad_(requires_grad)

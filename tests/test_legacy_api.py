@@ -1,0 +1,127 @@
+"""The legacy and NumPy-facing API real programs still use, compared with PyTorch.
+
+`autograd.Variable`, `FloatTensor`/`LongTensor`/... as constructors and isinstance targets, the
+`Tensor(...)` constructor, `.type()`, `.data` assignment, NumPy's protocol (`np.sin(t)` gives a
+tensor, NumPy conversions of a tensor that requires grad raise), and node class names.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import retrograd
+
+CASES = {
+    "variable": lambda t: t.autograd.Variable(t.ones(2), requires_grad=True),
+    "variable_is_leaf": lambda t: t.autograd.Variable(t.ones(2) * t.ones(2, requires_grad=True)).is_leaf,
+    "variable_empty": lambda t: t.autograd.Variable(),
+    "variable_isinstance": lambda t: isinstance(t.ones(2), t.autograd.Variable),
+    "variable_bad": lambda t: t.autograd.Variable([1, 2]),
+    "float_tensor": lambda t: t.FloatTensor([1, 2]),
+    "float_tensor_sizes": lambda t: t.FloatTensor(2, 3).shape,
+    "float_tensor_size": lambda t: t.FloatTensor(t.Size([4])).shape,
+    "float_tensor_negative": lambda t: t.FloatTensor(-1),
+    "float_tensor_of_long": lambda t: t.FloatTensor(t.ones(2).long()),
+    "long_tensor": lambda t: t.LongTensor([2.5, 1]),
+    "byte_tensor": lambda t: t.ByteTensor([1, 2]),
+    "bool_tensor": lambda t: t.BoolTensor([1, 0]),
+    "double_tensor_empty": lambda t: t.DoubleTensor(),
+    "isinstance_legacy": lambda t: (
+        isinstance(t.ones(2), t.FloatTensor),
+        isinstance(t.ones(2).long(), t.FloatTensor),
+        isinstance(t.ones(2).long(), t.LongTensor),
+        issubclass(t.FloatTensor, t.Tensor),
+    ),
+    "legacy_dtype": lambda t: t.HalfTensor.dtype,
+    "tensor_ctor_data": lambda t: t.Tensor([1, 2]),
+    "tensor_ctor_sizes": lambda t: t.Tensor(2, 3).shape,
+    "tensor_ctor_empty": lambda t: t.Tensor(),
+    "tensor_ctor_numpy": lambda t: t.Tensor(np.arange(3)),
+    "tensor_ctor_alias": lambda t: (lambda x: (t.Tensor(x).data_ptr() == x.data_ptr(), t.Tensor(x) is x))(t.ones(2)),
+    "tensor_ctor_scalar": lambda t: t.Tensor(3.5),
+    "tensor_ctor_ragged": lambda t: t.Tensor([[1, 2], [3]]),
+    "type_name": lambda t: (t.ones(2).type(), t.ones(2).long().type(), t.ones(2).bool().type()),
+    "type_str": lambda t: t.ones(2).type("torch.LongTensor"),
+    "type_cls": lambda t: t.ones(2).type(t.DoubleTensor).dtype,
+    "type_dtype": lambda t: t.ones(2).type(t.int32),
+    "type_bad": lambda t: t.ones(2).type("torch.Foo"),
+    "data_assign": lambda t: (lambda a: (setattr(a, "data", t.zeros(3)), a.shape, a.requires_grad))(
+        t.ones(2, requires_grad=True)
+    ),
+    "data_assign_dtype": lambda t: (lambda a: (setattr(a, "data", t.zeros(3).long()), a.dtype))(t.ones(2)),
+    "data_assign_bad": lambda t: setattr(t.ones(2), "data", [1, 2]),
+    "np_sin": lambda t: np.sin(t.ones(2)),
+    "np_add_0d": lambda t: np.add(t.tensor(1.0), 1),
+    "np_sqrt_0d": lambda t: np.sqrt(t.tensor(4.0)),
+    "np_sin_requires_grad": lambda t: np.sin(t.ones(2, requires_grad=True)),
+    "np_asarray_requires_grad": lambda t: np.asarray(t.ones(2, requires_grad=True)),
+    "np_array_dtype": lambda t: np.array(t.ones(2), dtype=np.float64).dtype,
+    "ndarray_operand_promotes": lambda t: t.ones(2) * np.ones(2),
+    "numpy_scalar_operand": lambda t: (t.ones(2) * np.float64(2.0)).dtype,
+    "node_class_name": lambda t: type((t.ones(2, requires_grad=True) * 2).grad_fn).__name__,
+    "custom_function_node": lambda t: _custom_node(t),
+}
+
+
+def _custom_node(t):
+    class MyFn(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    y = MyFn.apply(t.ones(2, requires_grad=True))
+    return type(y.grad_fn).__name__, y.grad_fn.name()
+
+
+def _outcome(lib, name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            value = CASES[name](lib)
+        except Exception as e:  # noqa: BLE001  (the outcome is compared)
+            return ("raises", type(e).__name__)
+    return ("value", _plain(value))
+
+
+def _plain(v):
+    if isinstance(v, tuple):
+        return tuple(_plain(x) for x in v)
+    if hasattr(v, "tolist") and hasattr(v, "dtype") and not isinstance(v, np.dtype):
+        return (type(v).__name__, str(v.dtype).split(".")[-1], v.tolist())
+    if type(v).__name__ == "Size":
+        return ("Size", list(v))
+    s = str(v)
+    return s.replace("torch.", "retrograd.") if "retrograd" not in s else s
+
+
+def test_every_case_runs_on_retrograd():
+    for name in CASES:
+        _outcome(retrograd, name)
+
+
+@pytest.mark.pytorch
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_legacy_api_matches_pytorch(name):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _outcome(retrograd, name), _outcome(torch, name)
+    assert ours == theirs
+
+
+def test_numpy_conversion_of_a_tensor_that_requires_grad_raises():
+    x = retrograd.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="Can't call numpy\\(\\) on Tensor that requires grad"):
+        np.asarray(x)
+    assert np.asarray(x.detach()).tolist() == [1.0, 1.0]
+
+
+def test_volatile_warns_like_pytorch():
+    with pytest.warns(UserWarning, match="volatile was removed"):
+        v = retrograd.autograd.Variable(retrograd.ones(2), volatile=True)
+    assert not v.requires_grad
