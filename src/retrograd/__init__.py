@@ -77,10 +77,18 @@ __version__ = "0.1.0"
 
 # nn, optim, utils and save/load cost ~0.4 s to import and are not needed for tensors and
 # autograd, so they load on first use (`retrograd.nn`, `from retrograd import nn` and
-# `import retrograd.nn` all work as usual).
+# `import retrograd.nn` all work as usual). So do the device and runtime-settings APIs.
 _ON_FIRST_USE = {
     "nn": "nn", "optim": "optim", "utils": "utils", "viz": "viz", "save": "serialization", "load": "serialization",
     "install_as_torch": "torch_alias", "uninstall_as_torch": "torch_alias",
+    "cuda": "cuda", "amp": "amp", "autocast": "amp", "accelerator": "accelerator", "backends": "backends",
+    "set_default_device": "_default_device", "get_default_device": "_default_device",
+    "set_num_threads": "_threads", "get_num_threads": "_threads",
+    "set_num_interop_threads": "_threads", "get_num_interop_threads": "_threads",
+    "set_float32_matmul_precision": "_global_flags", "get_float32_matmul_precision": "_global_flags",
+    "use_deterministic_algorithms": "_global_flags", "are_deterministic_algorithms_enabled": "_global_flags",
+    "is_deterministic_algorithms_warn_only_enabled": "_global_flags",
+    "set_deterministic_debug_mode": "_global_flags", "get_deterministic_debug_mode": "_global_flags",
 }
 
 

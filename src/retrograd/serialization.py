@@ -187,7 +187,7 @@ def _placer(map_location: Any, source: str) -> Callable[[Tensor, str], Tensor]:
             target = map_location
         try:
             as_device(target)
-        except RuntimeError as e:
+        except (RuntimeError, AssertionError) as e:  # AssertionError: "cuda"
             raise RuntimeError(
                 f"{source}: can't place a tensor saved on '{location}' on '{target}': {e} "
                 "Use map_location='cpu'."
@@ -236,6 +236,12 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
     encoding = pickle_load_args.pop("encoding", "utf-8")
     if pickle_load_args:
         raise TypeError(f"load() got unexpected keyword arguments {sorted(pickle_load_args)}")
+    if isinstance(map_location, (str, _device)) and _device(map_location).type == "cuda":
+        raise RuntimeError(
+            "Attempting to deserialize object on a CUDA device but retrograd.cuda.is_available() is False. "
+            "If you are running on a CPU-only machine, please use retrograd.load with "
+            "map_location=retrograd.device('cpu') to map your storages to the CPU."
+        )
     if isinstance(map_location, (str, _device)):
         as_device(map_location)
     options = {"weights_only": weights_only, "encoding": encoding}

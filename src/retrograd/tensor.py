@@ -563,7 +563,8 @@ class Tensor(TensorMethods):
         return object.__format__(self, spec)
 
     def __reduce_ex__(self, protocol: Any) -> Any:
-        return (_rebuild, (self._data.copy(), self._requires_grad))
+        # Pickling copies the data anyway; copy.copy shares it, as in PyTorch.
+        return (_rebuild, (self._data, self._requires_grad))
 
     def __deepcopy__(self, memo: dict) -> Tensor:
         t = Tensor._make(self._data.copy(), self._requires_grad if self.grad_fn is None else False)

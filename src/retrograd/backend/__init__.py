@@ -1,7 +1,9 @@
 """The array library behind each device.
 
 Ops never import NumPy for math: they ask `device.xp` for the array module of
-their tensor's device. "cpu" is NumPy; "cuda" (CuPy) arrives with the GPU issue.
+their tensor's device. "cpu" is NumPy. `device("cuda")` can be named (programs
+write `device = "cuda" if torch.cuda.is_available() else "cpu"`), but putting data
+on it raises PyTorch's no-CUDA AssertionError until a CuPy backend exists.
 """
 
 from __future__ import annotations
@@ -38,16 +40,11 @@ class device:
         kind, _, num = spec.partition(":")
         if num:
             index = builtins.int(num)
-        if kind == "cuda":
-            raise RuntimeError(
-                "retrograd has no CUDA backend yet: tensors live on 'cpu' (NumPy). "
-                "A CuPy backend for 'cuda' is planned."
-            )
-        if kind != "cpu":
+        if kind not in ("cpu", "cuda"):
             raise RuntimeError(f"Expected one of cpu, cuda device type at start of device string: {spec}")
         self.type = kind
         self.index = index
-        self.xp: ModuleType = numpy
+        self.xp: ModuleType | None = numpy if kind == "cpu" else None
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, str):
@@ -67,12 +64,17 @@ class device:
 
 CPU = device("cpu")
 
+# PyTorch without CUDA says "Torch not compiled with CUDA enabled" (an AssertionError).
+NO_CUDA = "retrograd has no CUDA device: not compiled with CUDA enabled"
+
 
 def as_device(d: str | device | None) -> device:
-    """Normalise a device argument; None means the CPU."""
+    """Normalise a device argument for data placement; None means the CPU ("cuda" raises)."""
     if d is None or d is CPU:
         return CPU
     d = device(d)
+    if d.type == "cuda":
+        raise AssertionError(NO_CUDA)
     return CPU if d == CPU else d
 
 

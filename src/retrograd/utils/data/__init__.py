@@ -1,6 +1,6 @@
 """Datasets, samplers and the DataLoader, with PyTorch's `torch.utils.data` API.
 
-Loading runs in the calling process even when `num_workers > 0` (see `dataloader`).
+With `num_workers > 0` batches are loaded by worker processes (see `dataloader`).
 """
 
 from .collate import default_collate, default_convert

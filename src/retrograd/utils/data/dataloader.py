@@ -1,21 +1,24 @@
 """DataLoader: batches of samples from a dataset, in sampler order, collated.
 
-Loading always happens in the calling process. `num_workers > 0` is accepted (and
-validated like PyTorch) but runs exactly as `num_workers=0`: no worker processes
-are started, so `worker_init_fn` is never called and `get_worker_info()` returns
-None, as in PyTorch's main process; an `IterableDataset` is therefore read once,
-as by a single worker. `pin_memory`, `timeout`, `prefetch_factor`,
-`persistent_workers` and `multiprocessing_context` have no effect (CPU only).
+With `num_workers=0` batches are loaded in the calling process; with `num_workers > 0`
+by that many worker processes (see `_multiprocess_iter`), giving the same batches in
+the same order. `pin_memory=True` warns and pins nothing, as PyTorch does when no
+accelerator is present (retrograd has none).
 """
 
 from __future__ import annotations
 
 import math
-import warnings
+import multiprocessing
+import multiprocessing.context
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ...random import Generator
+from ._fetch import _DatasetKind
+from ._loader_iter import BaseLoaderIter, SingleProcessLoaderIter
+from ._multiprocess_iter import MultiProcessLoaderIter
+from ._worker import get_worker_info
 from .collate import default_collate, default_convert
 from .dataset import Dataset, IterableDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
@@ -23,17 +26,6 @@ from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 __all__ = ["DataLoader", "get_worker_info"]
 
 _FROZEN = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers")
-
-
-def get_worker_info() -> None:
-    """Information about the current loader worker: always None, since retrograd loads
-    in the calling process (PyTorch also returns None there)."""
-    return None
-
-
-class _DatasetKind:
-    Map = 0
-    Iterable = 1
 
 
 class _InfiniteConstantSampler(Sampler[None]):
@@ -103,11 +95,6 @@ class DataLoader:
         in_order: bool = True,
     ) -> None:
         self.prefetch_factor = _check_worker_options(num_workers, timeout, prefetch_factor, persistent_workers)
-        if multiprocessing_context is not None and num_workers == 0:
-            raise ValueError(
-                "multiprocessing_context can only be used with multi-process loading (num_workers > 0), "
-                f"but got num_workers={num_workers}"
-            )
         self.dataset = dataset
         self.num_workers = num_workers
         self.pin_memory = pin_memory
@@ -116,6 +103,7 @@ class DataLoader:
         self.worker_init_fn = worker_init_fn
         self.multiprocessing_context = multiprocessing_context
         self.in_order = in_order
+        self._iterator: BaseLoaderIter | None = None  # the persistent workers' iterator
         if isinstance(dataset, IterableDataset):
             self._dataset_kind = _DatasetKind.Iterable
             _check_iterable_options(shuffle, sampler, batch_sampler)
@@ -163,6 +151,34 @@ class DataLoader:
             return RandomSampler(dataset, generator=generator)
         return SequentialSampler(dataset)
 
+    @property
+    def multiprocessing_context(self) -> multiprocessing.context.BaseContext | None:
+        """The start method's context for worker processes (None: 'fork' on Linux)."""
+        return self._multiprocessing_context
+
+    @multiprocessing_context.setter
+    def multiprocessing_context(self, context: Any) -> None:
+        if context is not None:
+            if self.num_workers == 0:
+                raise ValueError(
+                    "multiprocessing_context can only be used with multi-process loading (num_workers > 0), "
+                    f"but got num_workers={self.num_workers}"
+                )
+            if isinstance(context, str):
+                methods = multiprocessing.get_all_start_methods()
+                if context not in methods:
+                    raise ValueError(
+                        f"multiprocessing_context option should specify a valid start method in {methods!r}, "
+                        f"but got multiprocessing_context={context!r}"
+                    )
+                context = multiprocessing.get_context(context)
+            if not isinstance(context, multiprocessing.context.BaseContext):
+                raise TypeError(
+                    "multiprocessing_context option should be a valid context object or a string "
+                    f"specifying the start method, but got multiprocessing_context={context}"
+                )
+        self._multiprocessing_context = context
+
     def __setattr__(self, attr: str, val: Any) -> None:
         if self._initialized and attr in _FROZEN:
             raise ValueError(f"{attr} attribute should not be set after {type(self).__name__} is initialized")
@@ -177,8 +193,19 @@ class DataLoader:
         """What the iterator draws from: batches of indices when batching, single indices otherwise."""
         return self.batch_sampler if self._auto_collation else self.sampler
 
-    def __iter__(self) -> _DataLoaderIter:
-        return _DataLoaderIter(self)
+    def __iter__(self) -> BaseLoaderIter:
+        if not (self.persistent_workers and self.num_workers > 0):
+            return self._get_iterator()
+        if self._iterator is None:
+            self._iterator = self._get_iterator()
+        else:
+            self._iterator._reset(self)
+        return self._iterator
+
+    def _get_iterator(self) -> BaseLoaderIter:
+        if self.num_workers == 0:
+            return SingleProcessLoaderIter(self)
+        return MultiProcessLoaderIter(self)
 
     def __len__(self) -> int:
         if self._dataset_kind == _DatasetKind.Iterable:
@@ -188,74 +215,3 @@ class DataLoader:
                 length = length // self.batch_size if self.drop_last else math.ceil(length / self.batch_size)
             return length
         return len(self._index_sampler)
-
-
-class _DataLoaderIter:
-    """One pass over a DataLoader (a fresh sampler pass each time `iter(loader)` is called)."""
-
-    def __init__(self, loader: DataLoader) -> None:
-        if loader.pin_memory:
-            warnings.warn(
-                "'pin_memory' argument is set as true but no accelerator is found, "
-                "then device pinned memory won't be used.",
-                stacklevel=3,
-            )
-        if loader.num_workers == 0 and loader.timeout != 0:
-            raise AssertionError("_SingleProcessDataLoaderIter requires timeout == 0")
-        self._loader = loader
-        self._dataset = loader.dataset
-        self._kind = loader._dataset_kind
-        self._auto_collation = loader._auto_collation
-        self._collate_fn = loader.collate_fn
-        self._drop_last = loader.drop_last
-        self._index_sampler = loader._index_sampler
-        self._sampler_iter = iter(self._index_sampler)
-        self._dataset_iter = iter(self._dataset) if self._kind == _DatasetKind.Iterable else None
-        self._ended = False
-        self._num_yielded = 0
-
-    def __iter__(self) -> _DataLoaderIter:
-        return self
-
-    def __len__(self) -> int:
-        return len(self._index_sampler)
-
-    def __next__(self) -> Any:
-        index = next(self._sampler_iter)
-        data = self._fetch_iterable(index) if self._dataset_iter is not None else self._fetch_map(index)
-        self._num_yielded += 1
-        reported = self._loader._IterableDataset_len_called
-        if self._kind == _DatasetKind.Iterable and reported is not None and self._num_yielded > reported:
-            warnings.warn(
-                f"Length of IterableDataset {self._dataset} was reported to be {reported}"
-                f"(when accessing len(dataloader)), but {self._num_yielded} samples have been fetched. ",
-                stacklevel=2,
-            )
-        return data
-
-    def _fetch_map(self, index: Any) -> Any:
-        if not self._auto_collation:
-            return self._collate_fn(self._dataset[index])
-        batched = getattr(self._dataset, "__getitems__", None)
-        if batched:
-            samples = batched(index)
-        else:
-            samples = [self._dataset[i] for i in index]
-        return self._collate_fn(samples)
-
-    def _fetch_iterable(self, index: Any) -> Any:
-        if self._ended:
-            raise StopIteration
-        assert self._dataset_iter is not None
-        if not self._auto_collation:
-            return self._collate_fn(next(self._dataset_iter))
-        samples = []
-        for _ in index:
-            try:
-                samples.append(next(self._dataset_iter))
-            except StopIteration:
-                self._ended = True
-                break
-        if not samples or (self._drop_last and len(samples) < len(index)):
-            raise StopIteration
-        return self._collate_fn(samples)

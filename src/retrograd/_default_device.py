@@ -1,0 +1,25 @@
+"""`set_default_device` / `get_default_device`: always the CPU here.
+
+PyTorch accepts `set_default_device("cuda")` and fails at the next tensor it
+creates; retrograd, whose tensors all live on the CPU, fails at once with the
+same AssertionError.
+"""
+
+from __future__ import annotations
+
+from .backend import CPU, as_device, device
+
+__all__ = ["get_default_device", "set_default_device"]
+
+_default = CPU
+
+
+def set_default_device(device: str | device | None) -> None:  # noqa: A002  (PyTorch's name)
+    """Make `device` the default for new tensors (None: back to the CPU); only the CPU exists."""
+    global _default
+    _default = as_device(device)
+
+
+def get_default_device() -> device:
+    """The device new tensors go to by default."""
+    return _default

@@ -1,0 +1,66 @@
+"""`autocast`: a context manager (and decorator) that runs regions in lower precision.
+
+retrograd cannot: on "cuda" there is no CUDA, and on "cpu" no lower-precision dtype
+that autocast supports. Enabled, it warns once per construction and stays disabled,
+the same fallback PyTorch takes (see the module docstring of `retrograd.amp`).
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from ..dtypes import dtype as _dtype
+
+__all__ = ["autocast", "is_autocast_available"]
+
+_DEVICE_TYPES = ("cpu", "cuda")
+
+
+def is_autocast_available(device_type: str) -> bool:
+    """Whether autocast accepts `device_type` (it then runs disabled here)."""
+    return device_type in _DEVICE_TYPES
+
+
+class autocast:  # noqa: N801  (PyTorch's name)
+    """`with autocast(device_type="cuda"): ...`: lower precision inside the region (here: never)."""
+
+    def __init__(
+        self, device_type: str, dtype: _dtype | None = None, enabled: bool = True, cache_enabled: bool | None = None
+    ) -> None:
+        if not isinstance(device_type, str):
+            raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
+        if device_type not in _DEVICE_TYPES:
+            raise RuntimeError(f"Expected one of cpu, cuda device type at start of device string: {device_type}")
+        if dtype is not None and not isinstance(dtype, _dtype):
+            raise TypeError(f"autocast(): dtype must be a retrograd.dtype, not {type(dtype).__name__}")
+        self.device = device_type
+        self.fast_dtype = dtype
+        self._cache_enabled = cache_enabled
+        if enabled and device_type == "cuda":
+            warnings.warn("CUDA is not available. Disabling autocast.", stacklevel=2)
+            enabled = False
+        elif enabled and device_type == "cpu":
+            warnings.warn(
+                "In CPU autocast, but the target dtype is not supported. Disabling autocast.\n"
+                "retrograd's CPU autocast supports no lower-precision dtype (it has no bfloat16).",
+                stacklevel=2,
+            )
+            enabled = False
+        self._enabled = enabled
+
+    def __enter__(self) -> autocast:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        return None
+
+    def __call__(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def run_in_autocast(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return func(*args, **kwargs)
+
+        return run_in_autocast

@@ -1,0 +1,44 @@
+"""`retrograd.cuda.amp`: PyTorch's deprecated CUDA spellings of `retrograd.amp`."""
+
+from __future__ import annotations
+
+import warnings
+
+from .. import amp as _amp
+from ..dtypes import dtype as _dtype
+from ..dtypes import float16
+
+__all__ = ["GradScaler", "autocast"]
+
+
+class GradScaler(_amp.GradScaler):
+    """`retrograd.amp.GradScaler("cuda", ...)` (disabled, with a warning, when enabled: no CUDA)."""
+
+    def __init__(
+        self,
+        init_scale: float = 2.0**16,
+        growth_factor: float = 2.0,
+        backoff_factor: float = 0.5,
+        growth_interval: int = 2000,
+        enabled: bool = True,
+    ) -> None:
+        warnings.warn(
+            "`retrograd.cuda.amp.GradScaler(args...)` is deprecated. "
+            "Please use `retrograd.amp.GradScaler('cuda', args...)` instead.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        super().__init__("cuda", init_scale, growth_factor, backoff_factor, growth_interval, enabled)
+
+
+class autocast(_amp.autocast):  # noqa: N801
+    """`retrograd.amp.autocast("cuda", ...)` (disabled, with a warning, when enabled: no CUDA)."""
+
+    def __init__(self, enabled: bool = True, dtype: _dtype = float16, cache_enabled: bool = True) -> None:
+        warnings.warn(
+            "`retrograd.cuda.amp.autocast(args...)` is deprecated. "
+            "Please use `retrograd.amp.autocast('cuda', args...)` instead.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        super().__init__("cuda", dtype=dtype, enabled=enabled, cache_enabled=cache_enabled)

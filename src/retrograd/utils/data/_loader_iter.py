@@ -1,0 +1,78 @@
+"""One pass over a DataLoader: the shared part, and the pass run in the calling process."""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING, Any
+
+from ...random import randint
+from ._fetch import _DatasetKind, make_fetcher
+
+if TYPE_CHECKING:
+    from .dataloader import DataLoader
+
+
+class BaseLoaderIter:
+    """Sampler pass, worker base seed and batch count, whatever process loads the data."""
+
+    def __init__(self, loader: DataLoader) -> None:
+        if loader.pin_memory:
+            warnings.warn(
+                "'pin_memory' argument is set as true but no accelerator is found, "
+                "then device pinned memory won't be used.",
+                stacklevel=5,
+            )
+        self._dataset = loader.dataset
+        self._kind = loader._dataset_kind
+        self._auto_collation = loader._auto_collation
+        self._collate_fn = loader.collate_fn
+        self._drop_last = loader.drop_last
+        self._index_sampler = loader._index_sampler
+        self._timeout = loader.timeout
+        self._reset(loader, first_iter=True)
+
+    def _reset(self, loader: DataLoader, first_iter: bool = False) -> None:
+        """Start a new pass: a fresh sampler iterator and a new base seed."""
+        # No reference to the loader: a persistent loader holds its iterator, and a cycle
+        # would leave the workers' queues to the garbage collector, which closes them
+        # before the shutdown in __del__ can use them.
+        self._reported_len = loader._IterableDataset_len_called
+        self._sampler_iter = iter(self._index_sampler)
+        # Drawn on every pass (with workers or not, as PyTorch) so that the random stream,
+        # and with it a shuffled order, is the same for any num_workers.
+        self._base_seed = int(randint(0, 2**62, (), generator=loader.generator).item())
+        self._num_yielded = 0
+
+    def __iter__(self) -> BaseLoaderIter:
+        return self
+
+    def __len__(self) -> int:
+        return len(self._index_sampler)
+
+    def __next__(self) -> Any:
+        data = self._next_data()
+        self._num_yielded += 1
+        reported = self._reported_len
+        if self._kind == _DatasetKind.Iterable and reported is not None and self._num_yielded > reported:
+            warnings.warn(
+                f"Length of IterableDataset {self._dataset} was reported to be {reported}"
+                f"(when accessing len(dataloader)), but {self._num_yielded} samples have been fetched. ",
+                stacklevel=2,
+            )
+        return data
+
+    def _next_data(self) -> Any:
+        raise NotImplementedError
+
+
+class SingleProcessLoaderIter(BaseLoaderIter):
+    """Loads every batch in the calling process (`num_workers=0`)."""
+
+    def __init__(self, loader: DataLoader) -> None:
+        if loader.timeout != 0:
+            raise AssertionError("_SingleProcessDataLoaderIter requires timeout == 0")
+        super().__init__(loader)
+        self._fetcher = make_fetcher(self._kind, self._dataset, self._auto_collation, self._collate_fn, self._drop_last)
+
+    def _next_data(self) -> Any:
+        return self._fetcher.fetch(next(self._sampler_iter))

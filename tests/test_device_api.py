@@ -1,0 +1,406 @@
+"""The device and runtime-settings API programs touch first: cuda, amp, accelerator, backends,
+default device, threads, matmul precision, deterministic algorithms (CPU-only answers)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+
+import pytest
+
+import retrograd as rg
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+NO_CUDA = "retrograd has no CUDA device: not compiled with CUDA enabled"
+
+
+def outcome(fn):
+    """What a call gives: ('ok', value) or ('raises', exception type name)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ("ok", repr(fn()))
+    except Exception as e:  # noqa: BLE001
+        return ("raises", type(e).__name__)
+
+
+def evaluated(source: str):
+    """`outcome` of evaluating `source` with `rg` and `torch` in scope."""
+    return outcome(lambda: eval(source, {"rg": rg, "torch": torch}))
+
+
+@pytest.fixture(autouse=True)
+def _restore_settings():
+    yield
+    rg.set_float32_matmul_precision("highest")
+    rg.use_deterministic_algorithms(False)
+    rg.set_default_device(None)
+    if torch is not None:
+        torch.set_float32_matmul_precision("highest")
+        torch.use_deterministic_algorithms(False)
+
+
+# --- device("cuda") ------------------------------------------------------------------------------
+
+
+def test_cuda_device_can_be_named_but_not_used():
+    d = rg.device("cuda")
+    assert (d.type, d.index, str(d), repr(d)) == ("cuda", None, "cuda", "device(type='cuda')")
+    assert rg.device("cuda:1").index == 1 and rg.device("cuda", 0) == rg.device("cuda:0")
+    for make in (
+        lambda: rg.zeros(2, device="cuda"),
+        lambda: rg.tensor([1.0], device=d),
+        lambda: rg.ones(2).to("cuda"),
+        lambda: rg.ones(2).to(device="cuda:0"),
+        lambda: rg.ones(2).cuda(),
+        lambda: rg.randn(2, device="cuda"),
+    ):
+        with pytest.raises(AssertionError, match=NO_CUDA):
+            make()
+    with pytest.raises(RuntimeError, match="Expected one of cpu, cuda device type"):
+        rg.device("xyz")
+    assert rg.ones(2).to("cpu").device == rg.device("cpu") and not rg.ones(1).is_cuda
+
+
+def test_the_usual_device_pick_runs_on_cpu():
+    device = rg.device("cuda" if rg.cuda.is_available() else "cpu")
+    assert rg.ones(2, device=device).device.type == "cpu"
+
+
+def test_load_onto_cuda_is_a_runtime_error(tmp_path):
+    path = tmp_path / "x.pt"
+    rg.save({"x": rg.ones(2)}, path)
+    with pytest.raises(RuntimeError, match="Attempting to deserialize object on a CUDA device"):
+        rg.load(path, map_location="cuda")
+
+
+@needs_torch
+def test_cuda_errors_have_torch_types():
+    pairs = [
+        (lambda: torch.zeros(2, device="cuda"), lambda: rg.zeros(2, device="cuda")),
+        (lambda: torch.zeros(2).cuda(), lambda: rg.zeros(2).cuda()),
+        (lambda: torch.zeros(2).to("cuda"), lambda: rg.zeros(2).to("cuda")),
+        (lambda: torch.device("cuda:1").index, lambda: rg.device("cuda:1").index),
+        (lambda: torch.device("xyz"), lambda: rg.device("xyz")),
+    ]
+    for theirs, ours in pairs:
+        assert outcome(ours) == outcome(theirs)
+
+
+# --- retrograd.cuda ------------------------------------------------------------------------------
+
+CUDA_CALLS = [
+    "is_available()",
+    "device_count()",
+    "is_initialized()",
+    "manual_seed(1)",
+    "manual_seed_all(1)",
+    "seed()",
+    "seed_all()",
+    "empty_cache()",
+    "memory_allocated()",
+    "max_memory_allocated()",
+    "memory_reserved()",
+    "max_memory_reserved()",
+    "is_bf16_supported()",
+    "get_rng_state_all()",
+    "get_arch_list()",
+    "set_rng_state_all([])",
+    "synchronize()",
+    "current_device()",
+    "get_device_name()",
+    "get_device_name(0)",
+    "get_device_capability()",
+    "get_device_properties(0)",
+    "init()",
+    "get_rng_state()",
+    "initial_seed()",
+    "current_stream()",
+    "mem_get_info()",
+    "ipc_collect()",
+    "Stream()",
+    "Event()",
+]
+
+
+@pytest.mark.parametrize("call", CUDA_CALLS)
+def test_cuda_module_answers_like_a_cpu_build(call):
+    ours = outcome(lambda: eval("rg.cuda." + call))
+    if torch is not None:
+        assert ours == outcome(lambda: eval("torch.cuda." + call))
+    else:
+        assert ours[0] in ("ok", "raises")
+
+
+def test_cuda_module_without_torch():
+    assert rg.cuda.is_available() is False and rg.cuda.device_count() == 0
+    assert rg.cuda.manual_seed_all(3) is None and rg.cuda.empty_cache() is None
+    with pytest.raises(AssertionError, match=NO_CUDA):
+        rg.cuda.synchronize()
+    with pytest.raises(RuntimeError, match="compiled without CUDA"), rg.cuda.device(0):
+        pass
+    import retrograd.cuda.amp as cuda_amp
+
+    assert cuda_amp is rg.cuda.amp
+
+
+# --- amp -----------------------------------------------------------------------------------------
+
+
+def test_cuda_scaler_and_autocast_are_disabled_pass_throughs():
+    with pytest.warns(FutureWarning, match="deprecated"):
+        scaler = rg.cuda.amp.GradScaler(enabled=False)
+    assert not scaler.is_enabled() and scaler.get_scale() == 1.0 and scaler.state_dict() == {}
+    with pytest.warns(UserWarning, match="CUDA is not available.  Disabling."):
+        assert not rg.amp.GradScaler().is_enabled()
+    w = rg.nn.Parameter(rg.ones(2))
+    opt = rg.optim.SGD([w], lr=0.5)
+    loss = (w * 2).sum()
+    assert scaler.scale(loss) is loss
+    loss.backward()
+    scaler.step(opt)
+    scaler.update()
+    assert w.tolist() == [0.0, 0.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with rg.autocast(device_type="cuda", enabled=False), rg.amp.autocast("cpu", enabled=False):
+            pass
+    with pytest.warns(FutureWarning, match=r"Please use `retrograd.amp.autocast\('cuda', args...\)`"):
+        old_spelling = rg.cuda.amp.autocast(enabled=False)
+    with old_spelling:
+        pass
+    with pytest.warns(UserWarning, match="Disabling autocast"):
+        ctx = rg.autocast("cuda")
+    with ctx:
+        assert (rg.ones(2) @ rg.ones(2)).dtype == rg.float32
+    with pytest.warns(UserWarning, match="In CPU autocast, but the target dtype is not supported"):
+        rg.autocast("cpu", dtype=rg.float16)
+    with pytest.raises(ValueError, match="Expected `device_type` of type `str`"):
+        rg.autocast(3)
+    with pytest.raises(RuntimeError, match="Expected one of cpu, cuda"):
+        rg.autocast("xyz")
+
+    @rg.amp.autocast("cpu", enabled=False)
+    def double(x):
+        return x * 2
+
+    assert double(rg.ones(1)).tolist() == [2.0]
+    assert rg.amp.is_autocast_available("cpu")
+
+
+def _train(lib, scaler, grads):
+    """Steps of a scaled SGD on one parameter; `grads` sets each step's gradient (before scaling)."""
+    w = lib.nn.Parameter(lib.ones(2))
+    opt = lib.optim.SGD([w], lr=0.1)
+    log = []
+    for g in grads:
+        opt.zero_grad()
+        loss = (w * lib.tensor(g)).sum()
+        scaler.scale(loss).backward()
+        log.append(scaler.step(opt))
+        scaler.update()
+        log.append((scaler.get_scale(), [round(v, 6) for v in w.tolist()]))
+    return log, scaler.state_dict()
+
+
+def test_cpu_grad_scaler_scales_unscales_and_skips_inf_steps():
+    scaler = rg.amp.GradScaler("cpu", init_scale=8.0, growth_interval=2)
+    log, state = _train(rg, scaler, [[1.0, 2.0], [float("inf"), 1.0], [1.0, 1.0], [1.0, 1.0]])
+    assert log[1] == (8.0, [0.9, 0.8])
+    assert log[3] == (4.0, [0.9, 0.8])  # inf: step skipped, scale backed off
+    assert log[7] == (8.0, [0.7, 0.6])  # two clean steps: scale grows
+    assert state == {
+        "scale": 8.0,
+        "growth_factor": 2.0,
+        "backoff_factor": 0.5,
+        "growth_interval": 2,
+        "_growth_tracker": 0,
+    }
+    fresh = rg.amp.GradScaler("cpu")
+    with pytest.raises(AssertionError, match="Attempted update but _scale is None"):
+        fresh.update()
+    fresh.load_state_dict(state)
+    assert fresh.get_scale() == 8.0
+
+
+def test_cpu_grad_scaler_misuse():
+    scaler = rg.amp.GradScaler("cpu")
+    w = rg.nn.Parameter(rg.ones(2))
+    opt = rg.optim.SGD([w], lr=0.1)
+    scaler.scale((w * 1).sum()).backward()
+    scaler.unscale_(opt)
+    assert w.grad.tolist() == [1.0, 1.0]
+    with pytest.raises(RuntimeError, match=r"unscale_\(\) has already been called"):
+        scaler.unscale_(opt)
+    scaler.step(opt)
+    with pytest.raises(RuntimeError, match=r"step\(\) has already been called since the last update\(\)"):
+        scaler.step(opt)
+    with pytest.raises(ValueError, match="outputs must be a Tensor or an iterable of Tensors"):
+        scaler.scale(3.0)
+    pair = scaler.scale([rg.ones(1), (rg.ones(1),)])
+    assert isinstance(pair, list) and isinstance(pair[1], tuple) and pair[1][0].item() == 2.0**16
+    with pytest.raises(RuntimeError, match="source state dict is empty"):
+        scaler.load_state_dict({})
+
+
+@needs_torch
+def test_cpu_grad_scaler_vs_torch():
+    grads = [[1.0, 2.0], [float("inf"), 1.0], [1.0, 1.0], [float("nan"), 1.0], [1.0, 1.0], [1.0, 1.0]]
+    ours = _train(rg, rg.amp.GradScaler("cpu", init_scale=8.0, growth_interval=2), grads)
+    theirs = _train(torch, torch.amp.GradScaler("cpu", init_scale=8.0, growth_interval=2), grads)
+    assert ours[0] == theirs[0]
+    assert ours[1] == {k: (v.item() if hasattr(v, "item") else v) for k, v in theirs[1].items()}
+
+
+# --- accelerator and backends --------------------------------------------------------------------
+
+
+def test_accelerator_and_backends():
+    acc = rg.accelerator
+    assert (acc.is_available(), acc.current_accelerator(), acc.device_count()) == (False, None, 0)
+    with pytest.raises(RuntimeError, match="Cannot access accelerator device when none is available."):
+        acc.current_device_index()
+    b = rg.backends
+    assert (b.cudnn.enabled, b.cudnn.benchmark, b.cudnn.deterministic, b.cudnn.is_available()) == (
+        True,
+        False,
+        False,
+        False,
+    )
+    b.cudnn.benchmark = True
+    assert rg.backends.cudnn.benchmark is True
+    b.cudnn.benchmark = False
+    with b.cudnn.flags(enabled=False, deterministic=True):
+        assert not b.cudnn.enabled and b.cudnn.deterministic
+    assert b.cudnn.enabled and not b.cudnn.deterministic
+    assert (b.mps.is_available(), b.mps.is_built(), b.cuda.is_built()) == (False, False, False)
+    assert isinstance(b.mkl.is_available(), bool) and isinstance(b.openmp.is_available(), bool)
+    assert b.cuda.matmul.allow_tf32 is False
+    b.cuda.matmul.allow_tf32 = True
+    assert rg.get_float32_matmul_precision() == "high"
+    rg.set_float32_matmul_precision("highest")
+    assert b.cuda.matmul.allow_tf32 is False
+    import retrograd.backends.cudnn as cudnn_module
+
+    assert cudnn_module is b.cudnn
+
+
+@needs_torch
+def test_accelerator_and_backends_vs_torch():
+    for expr in [
+        "accelerator.is_available()",
+        "accelerator.current_accelerator()",
+        "accelerator.device_count()",
+        "accelerator.current_device_index()",
+        "accelerator.synchronize()",
+        "backends.cudnn.enabled",
+        "backends.cudnn.benchmark",
+        "backends.cudnn.deterministic",
+        "backends.cudnn.is_available()",
+        "backends.cudnn.version()",
+        "backends.cudnn.allow_tf32",
+        "backends.mps.is_available()",
+        "backends.mps.is_built()",
+        "backends.cuda.is_built()",
+        "backends.cuda.matmul.allow_tf32",
+        "backends.cuda.matmul.allow_fp16_reduced_precision_reduction",
+        "backends.mkldnn.enabled",
+    ]:
+        assert evaluated("rg." + expr) == evaluated("torch." + expr), expr
+
+
+# --- default device, threads, precision, determinism --------------------------------------------
+
+
+def test_default_device_is_the_cpu():
+    assert rg.get_default_device() == rg.device("cpu")
+    rg.set_default_device("cpu")
+    rg.set_default_device(None)
+    assert rg.get_default_device() == rg.device("cpu")
+    with pytest.raises(AssertionError, match=NO_CUDA):
+        rg.set_default_device("cuda")
+    with pytest.raises(RuntimeError, match="Expected one of cpu, cuda"):
+        rg.set_default_device("xyz")
+
+
+def test_threads():
+    n = rg.get_num_threads()
+    assert n >= 1 and rg.get_num_interop_threads() >= 1
+    rg.set_num_threads(1)
+    assert rg.get_num_threads() == 1
+    rg.set_num_threads(n)
+    for bad, msg in [
+        (0, "expects a positive integer"),
+        (-1, "expects a positive integer"),
+        (1.5, "expects an int, but got float"),
+        (True, "expects an int, but got bool"),
+    ]:
+        with pytest.raises(RuntimeError, match=msg):
+            rg.set_num_threads(bad)
+    with pytest.raises(RuntimeError, match="set_num_interop_threads expects a positive integer"):
+        rg.set_num_interop_threads(0)
+
+
+def test_set_num_interop_threads_only_once():
+    code = (
+        "import retrograd as rg; rg.set_num_interop_threads(3); assert rg.get_num_interop_threads() == 3\n"
+        "try:\n    rg.set_num_interop_threads(2)\nexcept RuntimeError as e:\n    print(e)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "cannot set number of interop threads" in out
+
+
+def test_matmul_precision_and_determinism():
+    assert rg.get_float32_matmul_precision() == "highest"
+    rg.set_float32_matmul_precision("medium")
+    assert rg.get_float32_matmul_precision() == "medium"
+    with pytest.warns(UserWarning, match="foo is not one of 'highest', 'high', or 'medium'"):
+        rg.set_float32_matmul_precision("foo")
+    assert rg.get_float32_matmul_precision() == "medium"
+    with pytest.raises(RuntimeError, match="expects a str, but got int"):
+        rg.set_float32_matmul_precision(3)
+    assert not rg.are_deterministic_algorithms_enabled()
+    rg.use_deterministic_algorithms(True, warn_only=True)
+    assert rg.are_deterministic_algorithms_enabled() and rg.is_deterministic_algorithms_warn_only_enabled()
+    assert rg.get_deterministic_debug_mode() == 1
+    rg.set_deterministic_debug_mode("error")
+    assert rg.get_deterministic_debug_mode() == 2 and not rg.is_deterministic_algorithms_warn_only_enabled()
+    with pytest.raises(TypeError, match="argument 'mode' \\(position 1\\) must be bool, not int"):
+        rg.use_deterministic_algorithms(1)
+    with pytest.raises(RuntimeError, match="invalid value of debug_mode"):
+        rg.set_deterministic_debug_mode("bad")
+
+
+@needs_torch
+def test_settings_vs_torch():
+    for lib in (rg, torch):
+        lib.set_float32_matmul_precision("high")
+    assert rg.get_float32_matmul_precision() == torch.get_float32_matmul_precision()
+    for call in [
+        "set_num_threads(0)",
+        "set_num_threads(1.5)",
+        "set_num_threads(True)",
+        "set_float32_matmul_precision(3)",
+        "use_deterministic_algorithms(1)",
+        "use_deterministic_algorithms(True, warn_only=1)",
+        "set_deterministic_debug_mode('bad')",
+        "set_default_device('xyz')",
+        "get_default_device()",
+    ]:
+        assert evaluated("rg." + call) == evaluated("torch." + call), call
+
+
+def test_new_modules_load_on_first_use():
+    code = (
+        "import sys, retrograd\n"
+        "names = ['cuda', 'amp', 'accelerator', 'backends', '_threads', '_global_flags', '_default_device']\n"
+        "print([n for n in names if 'retrograd.' + n in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
