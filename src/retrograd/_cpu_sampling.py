@@ -12,7 +12,8 @@ that after the same seed retrograd and PyTorch 2.13 (CPU) give the same bits:
   log and sincos polynomials with its fused multiply-adds), float64 uses libm.
 - normal, fewer elements: the scalar Box-Muller on 64-bit uniforms, whose second value
   is cached in the generator for the next scalar draw.
-- integers: a 32-bit draw modulo the range, or a 64-bit one for ranges >= 2**32.
+- integers: a 32-bit draw modulo the range, or a 64-bit one for ranges >= 2**28
+  (int32, int64, float64).
 - randperm: Fisher-Yates with `random() % (n − i)`.
 - bernoulli with a number p (and dropout): `u < p` on 64-bit uniforms; with a tensor
   of probabilities: 64-bit uniforms for float64 p, 32-bit ones otherwise.
@@ -211,13 +212,15 @@ _FULL_MODULUS = {
     "int64": 2**63, "int32": 2**31, "int16": 2**15, "int8": 2**7, "uint8": 2**8, "bool": 2,
     "float64": 2**53 + 1, "float32": 2**24 + 1, "float16": 2**11 + 1,
 }  # fmt: skip
-_WIDE_RANGE_DTYPES = ("int64", "float64", "float32", "bfloat16")
+# PyTorch 2.13 takes 64-bit draws for ranges of 2**28 or more (found by experiment) for these
+_WIDE_RANGE_DTYPES = ("int64", "int32", "float64")
+_WIDE_RANGE = 2**28
 
 
 def integers(gen: Generator, n: int, low: int, high: int, dtype_name: str) -> Any:
     """`n` integers `draw % (high − low) + low` as int64 (PyTorch's `random_(from, to)`)."""
     span = high - low
-    if span >= 2**32 and dtype_name in _WIDE_RANGE_DTYPES:
+    if span >= _WIDE_RANGE and dtype_name in _WIDE_RANGE_DTYPES:
         draws = gen.u64(n)
     else:
         draws = gen.u32(n).astype(np.uint64)

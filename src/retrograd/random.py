@@ -344,3 +344,21 @@ def sample_like(target: Tensor, kind: str, a: Any, b: Any, generator: Generator 
     tensor that broadcasts); "exponential" with rate a; "random" integers in [a, b).
     """
     return sample_kind(target, kind, a, b, resolve(generator))
+
+
+def random_bounds(args: tuple, bounds: dict) -> tuple[Any, Any]:
+    """(from, to) for `Tensor.random_`: `()` -> (None, None) for the dtype's whole range,
+    `(to,)` -> (0, to), `(from, to)`; keywords `from`/`to` as in PyTorch (`to=None`: dtype max + 1)."""
+    unknown = set(bounds) - {"from", "to"}
+    if unknown or len(args) > 2:
+        raise TypeError("random_() received an invalid combination of arguments")
+    if len(args) == 2:
+        low, high = args
+    elif len(args) == 1:
+        low, high = bounds.get("from", 0), args[0]
+    elif bounds:
+        low, high = bounds.get("from", 0), bounds.get("to")
+    else:
+        return None, None
+    low = _int_arg(low, "from", "random_")
+    return low, None if high is None else _int_arg(high, "to", "random_")

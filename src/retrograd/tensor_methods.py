@@ -203,7 +203,12 @@ class TensorMethods:
     def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
         return _inplace.fill_random(self, "exponential", lambd, None, generator)
 
-    def random_(self, low: int = 0, high: int | None = None, *, generator: Any = None) -> Tensor:
+    def random_(self, *args: Any, generator: Any = None, **bounds: Any) -> Tensor:
+        """`random_()` (the dtype's whole range), `random_(to)`, `random_(from, to)`; `to=None` means
+        the dtype's largest value + 1. Bounds may also be given as keywords `from` and `to`."""
+        from .random import random_bounds
+
+        low, high = random_bounds(args, bounds)
         return _inplace.fill_random(self, "random", low, high, generator)
 
     def bitwise_not(self) -> Tensor:

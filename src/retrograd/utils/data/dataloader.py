@@ -15,6 +15,8 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from ...dtypes import int64
+from ...ops import empty
 from ...random import Generator
 from .collate import default_collate, default_convert
 from .dataset import Dataset, IterableDataset
@@ -210,6 +212,9 @@ class _DataLoaderIter:
         self._drop_last = loader.drop_last
         self._index_sampler = loader._index_sampler
         self._sampler_iter = iter(self._index_sampler)
+        # PyTorch draws a base seed for worker processes here, after creating the (lazy) sampler
+        # iterator: drawing it too keeps the generator's stream, and so the shuffle order, in step
+        self._base_seed = int(empty((), dtype=int64).random_(generator=loader.generator).item())
         self._dataset_iter = iter(self._dataset) if self._kind == _DatasetKind.Iterable else None
         self._ended = False
         self._num_yielded = 0
