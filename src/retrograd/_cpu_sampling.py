@@ -17,7 +17,7 @@ that after the same seed retrograd and PyTorch 2.13 (CPU) give the same bits:
 - randperm: Fisher-Yates with `random() % (n − i)`.
 - bernoulli with a number p (and dropout): `u < p` on 64-bit uniforms; with a tensor
   of probabilities: 64-bit uniforms for float64 p, 32-bit ones otherwise.
-- exponential: `−log1p(−u) / λ` on 64-bit uniforms.
+- exponential: `(−1/λ)·log1p(−u)` on 64-bit uniforms.
 """
 
 from __future__ import annotations
@@ -284,7 +284,7 @@ def bernoulli_tensor(gen: Generator, probs: Any) -> Any:
 def exponential(gen: Generator, n: int, rate: float) -> Any:
     """`n` Exp(rate) samples in float64 (PyTorch samples in double, then casts)."""
     u = unit64(gen, n)
-    return -np.fromiter(map(math.log1p, (-u).tolist()), np.float64, count=n) / rate
+    return (-1.0 / rate) * np.fromiter(map(math.log1p, (-u).tolist()), np.float64, count=n)
 
 
 def multinomial_with_replacement(gen: Generator, rows: Any, k: int) -> Any:
