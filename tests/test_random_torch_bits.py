@@ -388,3 +388,16 @@ def test_random_samplers():
     theirs = [list(s.indices) for s in torch.utils.data.random_split(range(30), [10, 20], generator=t)]
     assert ours == theirs
     states_match()
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_rrelu_training_draws_slopes_for_non_positive_inputs_only(dtype):
+    x = np.random.default_rng(0).standard_normal((30, 7)).astype(dtype)
+    for seed in SEEDS[:3]:
+        seed_both(seed)
+        same(
+            rnn.functional.rrelu(rg.tensor(x), 0.1, 0.3, training=True),
+            torch.nn.functional.rrelu(torch.tensor(x), 0.1, 0.3, training=True),
+        )
+        same(rnn.RReLU()(rg.tensor(x)), torch.nn.RReLU()(torch.tensor(x)))
+        states_match()

@@ -94,8 +94,9 @@ def uniform(gen: Generator, n: int, np_dtype: Any, low: float, high: float) -> A
 
 
 def uniform_doubles(gen: Generator, n: int, low: float, high: float) -> Any:
-    """`n` float64 samples of U[low, high) (kernels that sample in double whatever the dtype)."""
-    return fma64(unit64(gen, n), high - low, low)
+    """`n` float64 samples of U[low, high) as kernels compiled without FMA compute them
+    (`u·(high − low) + low`, two roundings), e.g. rrelu's."""
+    return unit64(gen, n) * (high - low) + low
 
 
 # --- normal -----------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ..autograd import inplace as _inplace
 from ..autograd.primitive import Primitive
 from ..tensor import Tensor
@@ -171,16 +173,23 @@ def _rrelu_call(input: Tensor, lower: float, upper: float, training: bool, gener
     floating(input, "leaky_relu_cpu")
     if not training:
         return _rrelu[twin](input, slope=(lower + upper) / 2)
-    from .. import random as _random
-
-    slopes = _random.sample_like(input, "uniform", lower, upper, generator)
-    noise = Tensor._make(_noise(input, slopes))
+    noise = Tensor._make(_noise(input, lower, upper, generator))
     return _rrelu_noise[twin](input, noise)
 
 
-def _noise(input: Tensor, slopes: Any) -> Any:
-    # slope 1 where the input is positive, a uniform draw in [lower, upper] elsewhere
-    return (slopes * (input._data <= 0) + (input._data > 0)).astype(input._data.dtype, copy=False)
+def _noise(input: Tensor, lower: float, upper: float, generator: Any) -> Any:
+    """Slope 1 where the input is positive, U[lower, upper] elsewhere: PyTorch draws one double
+    per non-positive element, in order, between the bounds rounded to the input's dtype."""
+    from .. import _cpu_sampling
+    from .._generator import resolve
+
+    x = np.ascontiguousarray(input._data)
+    kind = x.dtype.type
+    negative = x <= 0
+    noise = np.ones_like(x)
+    draws = _cpu_sampling.uniform_doubles(resolve(generator), int(negative.sum()), float(kind(lower)), float(kind(upper)))
+    noise[negative] = draws.astype(x.dtype)
+    return noise
 
 
 def rrelu(
