@@ -156,7 +156,10 @@ def test_normal_function_overloads(dtype):
 def test_exponential_(dtype, rate):
     seed_both(2)
     for n in (1, 16, 33, 500):
-        same(rg.empty(n, dtype=getattr(rg, dtype)).exponential_(rate), torch.empty(n, dtype=getattr(torch, dtype)).exponential_(rate))
+        same(
+            rg.empty(n, dtype=getattr(rg, dtype)).exponential_(rate),
+            torch.empty(n, dtype=getattr(torch, dtype)).exponential_(rate),
+        )
 
 
 # --- integers, permutations ---------------------------------------------------------------------

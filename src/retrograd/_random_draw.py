@@ -219,7 +219,10 @@ def _random_values(gen: Generator, n: int, low: Any, high: Any, dt: _dt.dtype) -
             return _cpu.int64_full_span(gen, n)
         high = _FULL_TOP.get(dt.name, 2**63)
         if low >= high:
-            raise RuntimeError(f"random_ expects 'from' casted to dtype to be less than or equal to 'to_inc' casted to dtype, but got from={low} > to_inc={high - 1}")
+            raise RuntimeError(
+                "random_ expects 'from' casted to dtype to be less than or equal to 'to_inc' casted to dtype, "
+                f"but got from={low} > to_inc={high - 1}"
+            )
     else:
         _check_integer_bounds(low, int(high), dt)
     return _cpu.integers(gen, n, low, int(high), dt.name)

@@ -187,7 +187,8 @@ def _noise(input: Tensor, lower: float, upper: float, generator: Any) -> Any:
     kind = x.dtype.type
     negative = x <= 0
     noise = np.ones_like(x)
-    draws = _cpu_sampling.uniform_doubles(resolve(generator), int(negative.sum()), float(kind(lower)), float(kind(upper)))
+    low, high = float(kind(lower)), float(kind(upper))
+    draws = _cpu_sampling.uniform_doubles(resolve(generator), int(negative.sum()), low, high)
     noise[negative] = draws.astype(x.dtype)
     return noise
 
