@@ -71,7 +71,7 @@ def test_state_moves_between_the_libraries():
     rg.set_rng_state(rg.tensor(torch.get_rng_state().numpy()))
     same(rg.randn(5), torch.randn(5))
     g = rg.Generator().manual_seed(9)
-    g.rand(3) if hasattr(g, "rand") else rg.rand(3, generator=g)
+    rg.rand(3, generator=g)
     t = torch.Generator()
     t.set_state(torch.from_numpy(g.get_state().numpy()))
     same(rg.rand(40, generator=g), torch.rand(40, generator=t))

@@ -70,12 +70,12 @@ def fma32(a: Any, b: Any, c: Any) -> Any:
 
 def unit32(gen: Generator, n: int) -> Any:
     """`n` float32 uniforms in [0, 1) from the low 24 bits of 32-bit draws."""
-    return (gen.u32(n) & _MASK24).astype(_F32) * _F32(2.0**-24)
+    return (gen._u32(n) & _MASK24).astype(_F32) * _F32(2.0**-24)
 
 
 def unit64(gen: Generator, n: int) -> Any:
     """`n` float64 uniforms in [0, 1) from the low 53 bits of 64-bit draws."""
-    return (gen.u64(n) & _MASK53).astype(np.float64) * 2.0**-53
+    return (gen._u64(n) & _MASK53).astype(np.float64) * 2.0**-53
 
 
 def uniform(gen: Generator, n: int, np_dtype: Any, low: float, high: float) -> Any:
@@ -86,7 +86,7 @@ def uniform(gen: Generator, n: int, np_dtype: Any, low: float, high: float) -> A
         return u if (low, high) == (0.0, 1.0) else fma64(u, high - low, low)
     if kind == np.float16:
         lo, hi = np.float16(low), np.float16(high)
-        u = (gen.u32(n) & np.uint32(2**11 - 1)).astype(_F32) * _F32(2.0**-11)
+        u = (gen._u32(n) & np.uint32(2**11 - 1)).astype(_F32) * _F32(2.0**-11)
         return fma32(u, _F32(np.float16(_F32(hi) - _F32(lo))), _F32(lo)).astype(np.float16)
     lo, hi = _F32(low), _F32(high)
     u = unit32(gen, n)
@@ -237,9 +237,9 @@ def integers(gen: Generator, n: int, low: int, high: int, dtype_name: str) -> An
     """`n` integers `draw % (high − low) + low` as int64 (PyTorch's `random_(from, to)`)."""
     span = high - low
     if span >= _WIDE_RANGE and dtype_name in _WIDE_RANGE_DTYPES:
-        draws = gen.u64(n)
+        draws = gen._u64(n)
     else:
-        draws = gen.u32(n).astype(np.uint64)
+        draws = gen._u32(n).astype(np.uint64)
     offsets = draws % np.uint64(span)
     if low >= 0 or span < 2**63:
         return offsets.astype(np.int64) + np.int64(low)
@@ -249,13 +249,13 @@ def integers(gen: Generator, n: int, low: int, high: int, dtype_name: str) -> An
 def full_range_integers(gen: Generator, n: int, dtype_name: str) -> Any:
     """PyTorch's `random_()` with no bounds for dtype `dtype_name`, as int64 values."""
     modulus = _FULL_MODULUS[dtype_name]
-    draws = gen.u64(n) if dtype_name in ("int64", "float64") else gen.u32(n).astype(np.uint64)
+    draws = gen._u64(n) if dtype_name in ("int64", "float64") else gen._u32(n).astype(np.uint64)
     return (draws % np.uint64(modulus)).astype(np.int64)
 
 
 def int64_full_span(gen: Generator, n: int) -> Any:
     """PyTorch's `random_(-2**63, None)`: raw 64-bit draws as int64."""
-    return gen.u64(n).view(np.int64)
+    return gen._u64(n).view(np.int64)
 
 
 _SMALL_PERM = (2**32 - 1) // 20  # PyTorch switches algorithm from this n on
@@ -267,13 +267,13 @@ def randperm(gen: Generator, n: int) -> Any:
         perm = list(range(n))
         if n > 1:
             spans = np.arange(n, 1, -1, dtype=np.uint64)
-            offsets = (gen.u32(n - 1).astype(np.uint64) % spans).tolist()
+            offsets = (gen._u32(n - 1).astype(np.uint64) % spans).tolist()
             for i, z in enumerate(offsets):  # swap i with i + z, z uniform in [0, n − i)
                 j = i + z
                 perm[i], perm[j] = perm[j], perm[i]
         return np.array(perm, dtype=np.int64)
     # inside-out Fisher-Yates on 64-bit draws (only for huge n)
-    picks = (gen.u64(n) % np.arange(1, n + 1, dtype=np.uint64)).tolist()
+    picks = (gen._u64(n) % np.arange(1, n + 1, dtype=np.uint64)).tolist()
     out = np.empty(n, dtype=np.int64)
     for i, z in enumerate(picks):
         out[i] = out[z]

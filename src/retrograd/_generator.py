@@ -82,11 +82,11 @@ class Generator:
         return self._seed
 
     # raw draws, as PyTorch's `random()` and `random64()`
-    def u32(self, n: int) -> np.ndarray:
+    def _u32(self, n: int) -> np.ndarray:
         """The next `n` 32-bit draws (uint32)."""
         return self._mt.u32(n)
 
-    def u64(self, n: int) -> np.ndarray:
+    def _u64(self, n: int) -> np.ndarray:
         """The next `n` 64-bit draws (uint64, two 32-bit draws each, high word first)."""
         return self._mt.u64(n)
 
