@@ -404,3 +404,39 @@ def test_rrelu_training_draws_slopes_for_non_positive_inputs_only(dtype):
         )
         same(rnn.RReLU()(rg.tensor(x)), torch.nn.RReLU()(torch.tensor(x)))
         states_match()
+
+
+def test_float16_rand_and_normal():
+    for seed in SEEDS[:3]:
+        seed_both(seed)
+        for n in (1, 7, 16, 20, 33, 100, 1000):
+            same(rg.rand(n, dtype=rg.float16), torch.rand(n, dtype=torch.float16))
+            same(rg.randn(n, dtype=rg.float16), torch.randn(n, dtype=torch.float16))
+            same(rg.empty(n, dtype=rg.float16).normal_(0.5, 2.0), torch.empty(n, dtype=torch.float16).normal_(0.5, 2.0))
+            same(
+                rg.empty(n, dtype=rg.float16).uniform_(-0.3, 0.7),
+                torch.empty(n, dtype=torch.float16).uniform_(-0.3, 0.7),
+            )
+        states_match()
+
+
+def test_fills_of_non_contiguous_views_follow_memory_order():
+    seed_both(1)
+    a, b = rg.zeros(6, 9), torch.zeros(6, 9)
+    a.t().uniform_(-1, 2), b.t().uniform_(-1, 2)
+    same(a, b)
+    a.t().bernoulli_(0.4), b.t().bernoulli_(0.4)
+    same(a, b)
+    a[:, ::2].exponential_(), b[:, ::2].exponential_()
+    same(a, b)
+    p = np.linspace(0, 1, 20).reshape(4, 5).astype(np.float32)
+    same(rg.zeros(5, 4).t().bernoulli_(rg.tensor(p)), torch.zeros(5, 4).t().bernoulli_(torch.tensor(p)))
+    states_match()
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_uniform_never_returns_the_upper_bound(dtype):
+    # values that round up to `to` become `from`, as in PyTorch (common with a narrow range far from 0)
+    seed_both(2)
+    a = rg.empty(300_000, dtype=getattr(rg, dtype)).uniform_(1000.0, 1000.5)
+    same(a, torch.empty(300_000, dtype=getattr(torch, dtype)).uniform_(1000.0, 1000.5))

@@ -4,12 +4,14 @@ Each function returns a flat NumPy array of `n` samples drawn in PyTorch's order
 that after the same seed retrograd and PyTorch 2.13 (CPU) give the same bits:
 
 - uniform: float32 takes the low 24 bits of a 32-bit draw, float64 the low 53 bits
-  of a 64-bit draw; `x·(to − from) + from` with one rounding (PyTorch's kernels are
-  compiled with fused multiply-add), from and to first rounded to the dtype.
+  of a 64-bit draw, float16 24 bits rounded to half; `x·(to − from) + from` with one
+  rounding (PyTorch's kernels are compiled with fused multiply-add), from and to first
+  rounded to the dtype (float32 for float16); a result equal to `to` becomes `from`.
 - normal, 16 or more contiguous elements: all uniforms first, then Box-Muller on
   blocks of 16 (element j pairs with j + 8); a ragged tail redraws 16 fresh uniforms
   and recomputes the last 16 outputs. float32 runs PyTorch's AVX2 code (Cephes-style
   log and sincos polynomials with its fused multiply-adds), float64 uses libm.
+  float16 computes in float32 and tops up the tail's leftover uniforms to 16 instead.
 - normal, fewer elements: the scalar Box-Muller on 64-bit uniforms, whose second value
   is cached in the generator for the next scalar draw.
 - integers: a 32-bit draw modulo the range, or a 64-bit one for ranges >= 2**28
@@ -79,18 +81,17 @@ def unit64(gen: Generator, n: int) -> Any:
 
 
 def uniform(gen: Generator, n: int, np_dtype: Any, low: float, high: float) -> Any:
-    """`n` samples of U[low, high) in `np_dtype` (float16 from 11 bits, like PyTorch's Half)."""
+    """`n` samples of U[low, high) in `np_dtype`; a sample that rounds up to `high` becomes `low`."""
     kind = np.dtype(np_dtype)
+    if (low, high) == (0.0, 1.0) and kind != np.float16:  # exact: never reaches 1
+        return unit64(gen, n) if kind == np.float64 else unit32(gen, n)
     if kind == np.float64:
-        u = unit64(gen, n)
-        return u if (low, high) == (0.0, 1.0) else fma64(u, high - low, low)
-    if kind == np.float16:
-        lo, hi = np.float16(low), np.float16(high)
-        u = (gen._u32(n) & np.uint32(2**11 - 1)).astype(_F32) * _F32(2.0**-11)
-        return fma32(u, _F32(np.float16(_F32(hi) - _F32(lo))), _F32(lo)).astype(np.float16)
-    lo, hi = _F32(low), _F32(high)
-    u = unit32(gen, n)
-    return u if (lo, hi) == (0.0, 1.0) else fma32(u, hi - lo, lo)
+        values = fma64(unit64(gen, n), high - low, low)
+    else:  # float32, and float16 through float32 arithmetic
+        lo, hi = _F32(low), _F32(high)
+        values = fma32(unit32(gen, n), hi - lo, lo).astype(kind, copy=False)
+    top, bottom = kind.type(high), kind.type(low)
+    return np.where(values == top, bottom, values)
 
 
 def uniform_doubles(gen: Generator, n: int, low: float, high: float) -> Any:
@@ -193,6 +194,18 @@ def normal_vectorised(gen: Generator, n: int, np_dtype: Any, mean: float, std: f
     return out
 
 
+def _normal_half(gen: Generator, n: int, mean: float, std: float) -> Any:
+    """PyTorch's float16 `normal_` (n >= 16), in float32: a ragged tail tops up the leftover
+    uniforms with fresh ones to a block of 16 and recomputes the last 16 outputs from it."""
+    whole = n - n % 16
+    u = unit32(gen, -(-n // 16) * 16)
+    out = np.empty(n, dtype=_F32)
+    out[:whole] = _box_muller_16(u[:whole], np.float32, mean, std)
+    if whole != n:
+        out[n - 16 :] = _box_muller_16(u[whole:], np.float32, mean, std)
+    return out
+
+
 def normal_scalar(gen: Generator, n: int, mean: float, std: float) -> Any:
     """PyTorch's scalar `normal_distribution<double>`: Box-Muller pairs (cos first, sin cached)."""
     values: list[float] = []
@@ -216,8 +229,8 @@ def normal(gen: Generator, n: int, np_dtype: Any, mean: float, std: float, conti
     kind = np.dtype(np_dtype)
     if n >= 16 and contiguous and kind in (np.float32, np.float64):
         return normal_vectorised(gen, n, kind, mean, std)
-    if n >= 16 and contiguous:  # float16: PyTorch's Half arithmetic is approximated through float32
-        return normal_vectorised(gen, n, np.float32, mean, std).astype(kind)
+    if n >= 16 and contiguous:
+        return _normal_half(gen, n, mean, std).astype(kind)
     return normal_scalar(gen, n, mean, std).astype(kind)
 
 
