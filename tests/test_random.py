@@ -1,7 +1,7 @@
 """retrograd.random: seeding, state, generators, samplers' shapes/dtypes/ranges, statistics, errors.
 
-retrograd's numbers are its own (PCG64), not PyTorch's; PyTorch is used only to
-check that errors have the same type and message.
+These tests check retrograd on its own (and PyTorch's error types and messages);
+tests/test_random_torch_bits.py checks that the numbers are PyTorch's, bit for bit.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def test_rng_state_round_trips():
 
 
 def test_state_round_trips_after_an_odd_number_of_32_bit_draws():
-    # float32 draws use half of a 64-bit word; the other half is part of the state
+    # an odd number of 32-bit draws leaves the twister mid-way through a 64-bit pair
     g = retrograd.Generator().manual_seed(9)
     g_state = g.get_state()
     retrograd.rand(3, generator=g, dtype=retrograd.float32)

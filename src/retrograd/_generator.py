@@ -1,22 +1,23 @@
 """retrograd's random generator: `Generator`, seeding and state (re-exported by `random`).
 
-Every `Generator` wraps NumPy's `np.random.Generator(np.random.PCG64(seed))`.
-Results are reproducible after `manual_seed` (same seed, same calls, same
-numbers), but they are not PyTorch's numbers: PyTorch draws from a Mersenne
-Twister (mt19937) with its own transforms, which retrograd does not reproduce.
-State tensors (`get_rng_state`) are retrograd's own 56-byte PCG64 encoding, not
-PyTorch's 5056-byte one.
+A `Generator` is PyTorch's CPU generator: a 32-bit Mersenne Twister (`_mt19937`)
+seeded like PyTorch's, plus the cached second value of the last Box-Muller pair
+(one for double, one for float draws). After `manual_seed(s)` it yields the same
+bits as `torch.manual_seed(s)`, and `get_state` gives PyTorch's 5056-byte layout,
+so states move between the two libraries.
 """
 
 from __future__ import annotations
 
 import contextlib
 import secrets
+import struct
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
+from ._mt19937 import MersenneTwister, N
 from .backend import as_device
 from .tensor import Tensor
 
@@ -29,12 +30,17 @@ __all__ = [
     "get_rng_state",
     "set_rng_state",
     "fork_rng",
-    "numpy_rng",
+    "resolve",
 ]
 
 _DEFAULT_SEED = 67280421310721  # PyTorch's default initial seed
-_STATE_FIELDS = (16, 16, 8, 8, 8)  # bytes of: state, inc, has_uint32, uinteger, initial seed
-_STATE_SIZE = sum(_STATE_FIELDS)
+# PyTorch's CPUGeneratorImplState: initial seed, left, seeded, next, 624 words (as uint64),
+# the legacy normal_x/normal_y/normal_rho doubles and normal_is_valid, then the float cache.
+_HEAD = struct.Struct("<QiiQ")
+_WORDS_AT = _HEAD.size
+_TAIL = struct.Struct("<dddi4xf?3x")
+_TAIL_AT = _WORDS_AT + 8 * N
+_STATE_SIZE = _TAIL_AT + _TAIL.size  # 5056
 
 
 def _seed_value(seed: int) -> int:
@@ -45,12 +51,14 @@ def _seed_value(seed: int) -> int:
 
 
 class Generator:
-    """A seeded source of random numbers (PCG64): `Generator().manual_seed(0)` is a fixed stream."""
+    """A seeded source of random numbers, PyTorch's CPU generator (mt19937):
+    `Generator().manual_seed(0)` gives the numbers `torch.Generator().manual_seed(0)` gives."""
 
-    __slots__ = ("_rng", "_seed", "device")
+    __slots__ = ("_mt", "_seed", "_next_double_normal", "_next_float_normal", "device")
 
     def __init__(self, device: Any = "cpu") -> None:
         self.device = as_device(device)
+        self._mt = MersenneTwister(_DEFAULT_SEED)
         self.manual_seed(_DEFAULT_SEED)
 
     def manual_seed(self, seed: int) -> Generator:
@@ -58,7 +66,9 @@ class Generator:
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
             raise RuntimeError(f"manual_seed expected a long, but got {type(seed).__name__}")
         self._seed = _seed_value(int(seed))
-        self._rng = np.random.Generator(np.random.PCG64(self._seed))
+        self._mt.reseed(self._seed)
+        self._next_double_normal: float | None = None
+        self._next_float_normal: float | None = None
         return self
 
     def seed(self) -> int:
@@ -71,36 +81,51 @@ class Generator:
         """The seed the current stream started from."""
         return self._seed
 
+    # raw draws, as PyTorch's `random()` and `random64()`
+    def _u32(self, n: int) -> np.ndarray:
+        """The next `n` 32-bit draws (uint32)."""
+        return self._mt.u32(n)
+
+    def _u64(self, n: int) -> np.ndarray:
+        """The next `n` 64-bit draws (uint64, two 32-bit draws each, high word first)."""
+        return self._mt.u64(n)
+
     def get_state(self) -> Tensor:
-        """The generator's state as a 1-D uint8 tensor (for `set_state`)."""
-        s = self._rng.bit_generator.state
-        pcg = s["state"]
-        values = (pcg["state"], pcg["inc"], s["has_uint32"], s["uinteger"], self._seed)
-        pairs = zip(values, _STATE_FIELDS, strict=True)
-        raw = b"".join(int(v).to_bytes(n, "little") for v, n in pairs)
-        return Tensor._make(np.frombuffer(raw, dtype=np.uint8).copy())
+        """The generator's state as a 1-D uint8 tensor of PyTorch's layout (for `set_state`)."""
+        key, left, next_ = self._mt.counters()
+        double_valid = self._next_double_normal is not None
+        float_valid = self._next_float_normal is not None
+        head = _HEAD.pack(self._seed, left, 1, next_)
+        words = key.astype("<u8").tobytes()
+        tail = _TAIL.pack(
+            0.0,
+            self._next_double_normal if double_valid else 0.0,
+            0.0,
+            int(double_valid),
+            self._next_float_normal if float_valid else 0.0,
+            float_valid,
+        )
+        return Tensor._make(np.frombuffer(head + words + tail, dtype=np.uint8).copy())
 
     def set_state(self, new_state: Tensor) -> Generator:
-        """Restore a state from `get_state`; returns this generator."""
+        """Restore a state from `get_state` (or from `torch.get_rng_state()`); returns this generator."""
         if not isinstance(new_state, Tensor) or new_state._data.dtype != np.uint8:
             raise TypeError("RNG state must be a torch.ByteTensor")
         raw = new_state._data.tobytes()
         if len(raw) != _STATE_SIZE:
             raise RuntimeError(
-                f"Expected a PCG64 state of size {_STATE_SIZE} but found the input RNG state size to be {len(raw)}"
+                f"Expected a CPUGeneratorImplState of size {_STATE_SIZE} but found the input RNG state size "
+                f"to be {len(raw)}"
             )
-        values, at = [], 0
-        for n in _STATE_FIELDS:
-            values.append(int.from_bytes(raw[at : at + n], "little"))
-            at += n
-        state, inc, has_uint32, uinteger, seed = values
-        self._rng.bit_generator.state = {
-            "bit_generator": "PCG64",
-            "state": {"state": state, "inc": inc},
-            "has_uint32": has_uint32,
-            "uinteger": uinteger,
-        }
+        seed, left, seeded, next_ = _HEAD.unpack_from(raw, 0)
+        if not (seeded and 0 < left <= N and 0 <= next_ <= N):
+            raise RuntimeError("Invalid mt19937 state")
+        words = np.frombuffer(raw, dtype="<u8", count=N, offset=_WORDS_AT)
+        _, normal_y, _, double_valid, float_value, float_valid = _TAIL.unpack_from(raw, _TAIL_AT)
+        self._mt.restore(words.astype(np.uint32), left, next_)
         self._seed = seed
+        self._next_double_normal = normal_y if double_valid else None
+        self._next_float_normal = float_value if float_valid else None
         return self
 
 
@@ -123,7 +148,7 @@ def initial_seed() -> int:
 
 
 def get_rng_state() -> Tensor:
-    """The default generator's state as a uint8 tensor."""
+    """The default generator's state as a uint8 tensor (PyTorch's 5056-byte layout)."""
     return default_generator.get_state()
 
 
@@ -145,10 +170,10 @@ def fork_rng(devices: Any = None, enabled: bool = True, **kwargs: Any) -> Iterat
         set_rng_state(state)
 
 
-def numpy_rng(generator: Generator | None) -> np.random.Generator:
-    """The NumPy generator behind `generator` (the default generator when None)."""
+def resolve(generator: Generator | None) -> Generator:
+    """`generator`, or the default generator when None."""
     if generator is None:
-        return default_generator._rng
+        return default_generator
     if not isinstance(generator, Generator):
         raise TypeError(f"generator must be a retrograd.Generator, not {type(generator).__name__}")
-    return generator._rng
+    return generator

@@ -1,18 +1,22 @@
 """Drawing arrays for `retrograd.random`: shapes, dtype rules, integer bounds, sampled tensors.
 
-Samples are NumPy arrays drawn from a `np.random.Generator`; floats are drawn in
-float32 or float64 directly (float16 through float32). Ops whose samples depend
-on a tensor (normal, bernoulli, poisson) record a node with zero gradients, as
-PyTorch does: sampling is not reparameterised.
+Samples are NumPy arrays drawn from a `Generator` by PyTorch's CPU algorithms
+(`_cpu_sampling`), in the order PyTorch's kernels visit elements (memory order for
+non-contiguous targets). Ops whose samples depend on a tensor (normal, bernoulli,
+poisson) record a node with zero gradients, as PyTorch does: sampling is not
+reparameterised.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
+from . import _cpu_sampling as _cpu
 from . import dtypes as _dt
+from ._generator import Generator
 from .engine.primitive import Primitive
 from .ops._util import shape_arg
 from .tensor import Tensor
@@ -60,25 +64,41 @@ def check_float(dt: _dt.dtype, kernel: str) -> _dt.dtype:
     return dt
 
 
-def _native(np_dtype: Any) -> Any:
-    return np_dtype if np_dtype in (np.float32, np.float64) else np.float32
+def iteration_axes(arr: Any) -> tuple[int, ...]:
+    """The axis order PyTorch's TensorIterator walks `arr` in: memory order (by stride, largest first)."""
+    if arr.flags.c_contiguous:
+        return tuple(range(arr.ndim))
+    return tuple(sorted(range(arr.ndim), key=lambda a: -abs(arr.strides[a])))
 
 
-def uniform(rng: np.random.Generator, shape: tuple, np_dtype: Any, low: float, high: float) -> Any:
-    """U[low, high) samples in `np_dtype`."""
-    u = rng.random(shape, dtype=_native(np_dtype))
-    if low != 0.0 or high != 1.0:
-        u = u * (high - low) + low  # Python floats keep u's dtype
-    return u.astype(np_dtype, copy=False)
+def in_iteration_order(values: Any, like: Any) -> Any:
+    """Flat samples `values` laid out over an array shaped like `like`, in `like`'s iteration order."""
+    axes = iteration_axes(like)
+    if axes == tuple(range(like.ndim)):
+        return values.reshape(like.shape)
+    out = np.empty(like.shape, dtype=values.dtype)
+    out.transpose(axes)[...] = values.reshape([like.shape[a] for a in axes])
+    return out
 
 
-def standard_normal(rng: np.random.Generator, shape: tuple, np_dtype: Any) -> Any:
-    """N(0, 1) samples in `np_dtype`."""
-    return rng.standard_normal(shape, dtype=_native(np_dtype)).astype(np_dtype, copy=False)
+def uniform(gen: Generator, shape: tuple, np_dtype: Any, low: float, high: float) -> Any:
+    """U[low, high) samples of `shape` in `np_dtype`, PyTorch's bits."""
+    n = math.prod(shape)
+    return _cpu.uniform(gen, n, _float_kind(np_dtype), low, high).astype(np_dtype, copy=False).reshape(shape)
 
 
-def draw_integers(rng: np.random.Generator, low: int, high: int, shape: tuple, dt: _dt.dtype) -> Any:
-    """Integers uniform in [low, high) as dtype `dt`, with PyTorch's bound checks."""
+def normal(gen: Generator, shape: tuple, np_dtype: Any, mean: float = 0.0, std: float = 1.0) -> Any:
+    """N(mean, std²) samples of a new (contiguous) `shape` in `np_dtype`, PyTorch's bits."""
+    n = math.prod(shape)
+    return _cpu.normal(gen, n, _float_kind(np_dtype), mean, std).astype(np_dtype, copy=False).reshape(shape)
+
+
+def _float_kind(np_dtype: Any) -> Any:
+    kind = np.dtype(np_dtype)
+    return kind if kind in (np.float16, np.float32, np.float64) else np.dtype(np.float32)
+
+
+def _check_integer_bounds(low: int, high: int, dt: _dt.dtype) -> None:
     for v in (low, high):
         if not -(2**63) <= v < 2**63:
             raise ValueError("Overflow when unpacking long long")
@@ -90,29 +110,35 @@ def draw_integers(rng: np.random.Generator, low: int, high: int, shape: tuple, d
             raise RuntimeError(f"from is out of bounds for {c_name}")
         if not lo <= high - 1 <= hi:
             raise RuntimeError(f"to - 1 is out of bounds for {c_name}")
-    return rng.integers(low, high, size=shape, dtype=np.int64).astype(dt.np, copy=False)
 
 
-def multinomial_indices(rng: np.random.Generator, rows: Any, k: int, replacement: bool) -> Any:
+def draw_integers(gen: Generator, low: int, high: int, shape: tuple, dt: _dt.dtype) -> Any:
+    """Integers uniform in [low, high) as dtype `dt`, with PyTorch's bound checks and bits."""
+    _check_integer_bounds(low, high, dt)
+    values = _cpu.integers(gen, math.prod(shape), low, high, dt.name)
+    return values.astype(dt.np, copy=False).reshape(shape)
+
+
+def multinomial_indices(gen: Generator, rows: Any, k: int, replacement: bool) -> Any:
     """`k` category indices per row of non-negative weights `rows` (R, C) -> int64 (R, k)."""
-    if not np.isfinite(rows).all() or (rows < 0).any():
+    if not np.isfinite(rows).all():
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-    cum = np.cumsum(rows, axis=1)
-    total = cum[:, -1:] if rows.shape[1] else np.zeros((rows.shape[0], 1))
-    if (total <= 0).any():
+    if (rows < 0).any():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if rows.shape[1] == 0 or (rows.sum(axis=1) <= 0).any():
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    n_rows, n_cat = rows.shape
-    if not replacement:
-        # keys p / Exp(1): the top-k keys are a weighted sample without replacement
-        keys = rows / rng.standard_exponential((n_rows, n_cat))
-        return np.argsort(-keys, axis=1, kind="stable")[:, :k].astype(np.int64)
-    cdf = cum / total
-    cdf[cum >= total] = 1.0  # the last category (and trailing zeros) end exactly at 1
-    # one search for all rows: row i's cdf and draws are shifted by i, so rows never mix
-    offsets = np.arange(n_rows)[:, None]
-    draws = rng.random((n_rows, k)) + offsets
-    found = np.searchsorted((cdf + offsets).ravel(), draws.ravel(), side="right")
-    return np.minimum(found.reshape(n_rows, k) - offsets * n_cat, n_cat - 1).astype(np.int64)
+    if replacement and k > 1:
+        return _cpu.multinomial_with_replacement(gen, rows, k)
+    # PyTorch's shortcut: the top k of p / q with q ~ Exp(1) (one draw: argmax)
+    if not replacement and k > np.count_nonzero(rows, axis=1).min():
+        raise RuntimeError(
+            "invalid multinomial distribution (with replacement=False, not enough non-negative category to sample)"
+        )
+    q = _cpu.exponential(gen, rows.size, 1.0).astype(rows.dtype).reshape(rows.shape)
+    keys = rows / q
+    if k == 1:
+        return np.argmax(keys, axis=1)[:, None].astype(np.int64)
+    return np.argsort(-keys, axis=1, kind="stable")[:, :k].astype(np.int64)
 
 
 def _zero(g: Tensor) -> Tensor:
@@ -140,39 +166,68 @@ def sampled(node: str, tensors: list, data: Any) -> Tensor:
     return _SAMPLERS[node](*tensors, sample=data)
 
 
-def _bernoulli(rng: np.random.Generator, shape: tuple, np_dtype: Any, p: Any) -> Any:
+def _bernoulli(gen: Generator, target: Any, p: Any) -> Any:
     if isinstance(p, Tensor):
         probs = p._data
         if not ((probs >= 0) & (probs <= 1)).all():
             raise RuntimeError(P_IN_RANGE)
-        probs = np.broadcast_to(probs, shape)
-    else:
-        if not 0 <= p <= 1:
-            raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
-        probs = p
-    u = uniform(rng, shape, np_dtype if np.dtype(np_dtype).kind == "f" else np.float64, 0.0, 1.0)
-    return (u < probs).astype(np_dtype)
+        drawn = _cpu.bernoulli_tensor(gen, in_iteration_order_view(np.broadcast_to(probs, target.shape), target))
+        return in_iteration_order(drawn.ravel(), target).astype(target.dtype)
+    if not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
+    return in_iteration_order(_cpu.bernoulli_scalar(gen, target.size, p), target).astype(target.dtype)
 
 
-def sample_kind(target: Tensor, kind: str, a: Any, b: Any, rng: np.random.Generator) -> Any:
+def in_iteration_order_view(values: Any, like: Any) -> Any:
+    """`values` (shaped like `like`) with its axes in `like`'s iteration order, flattened."""
+    return values.transpose(iteration_axes(like)).ravel()
+
+
+def sample_kind(target: Tensor, kind: str, a: Any, b: Any, gen: Generator) -> Any:
     """An array of `target`'s shape and dtype drawn from `kind` (see `random.sample_like`)."""
-    shape, np_dtype, dt = target._data.shape, target._data.dtype, target.dtype
+    arr, dt = target._data, target.dtype
+    n, np_dtype = arr.size, arr.dtype
     if kind == "uniform":
         check_float(dt, "check_uniform_bounds")
         if a > b:
             raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a:g} > to={b:g}")
-        return uniform(rng, shape, np_dtype, float(a), float(b))
-    if kind == "normal":
+        values = _cpu.uniform(gen, n, np_dtype, float(a), float(b))
+    elif kind == "normal":
         check_float(dt, "normal_kernel_cpu")
         if b < 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {b:g}")
-        return standard_normal(rng, shape, np_dtype) * b + a
-    if kind == "bernoulli":
-        return _bernoulli(rng, shape, np_dtype, a)
-    if kind == "exponential":
+        values = _cpu.normal(gen, n, np_dtype, float(a), float(b), contiguous=arr.flags.c_contiguous)
+    elif kind == "bernoulli":
+        return _bernoulli(gen, arr, a)
+    elif kind == "exponential":
         check_float(dt, "exponential_cpu")
-        draws = rng.standard_exponential(shape, dtype=_native(np_dtype))
-        return (draws / a).astype(np_dtype, copy=False)
-    if kind == "random":
-        return draw_integers(rng, int(a), int(b), shape, dt)
-    raise ValueError(f"unknown sampling kind {kind!r}")
+        values = _cpu.exponential(gen, n, float(a))
+    elif kind == "random":
+        values = _random_values(gen, n, a, b, dt)
+    else:
+        raise ValueError(f"unknown sampling kind {kind!r}")
+    return in_iteration_order(values.astype(np_dtype, copy=False), arr)
+
+
+def _random_values(gen: Generator, n: int, low: Any, high: Any, dt: _dt.dtype) -> Any:
+    """`random_()`: the dtype's whole range when both bounds are None, else [low, high)."""
+    if low is None and high is None:
+        return _cpu.full_range_integers(gen, n, dt.name)
+    low = 0 if low is None else int(low)
+    if high is None:
+        if low == -(2**63) and dt.name in ("int64", "float64", "float32"):
+            return _cpu.int64_full_span(gen, n)
+        high = _FULL_TOP.get(dt.name, 2**63)
+        if low >= high:
+            raise RuntimeError(
+                "random_ expects 'from' casted to dtype to be less than or equal to 'to_inc' casted to dtype, "
+                f"but got from={low} > to_inc={high - 1}"
+            )
+    else:
+        _check_integer_bounds(low, int(high), dt)
+    return _cpu.integers(gen, n, low, int(high), dt.name)
+
+
+# `random_(from)` without `to`: to = the dtype's largest value + 1 (2**digits + 1 for floats)
+_FULL_TOP = {"int32": 2**31, "int16": 2**15, "int8": 2**7, "uint8": 2**8, "bool": 2,
+             "float64": 2**53 + 1, "float32": 2**24 + 1, "float16": 2**11 + 1}  # fmt: skip

@@ -1,10 +1,9 @@
 """Seeded random numbers with PyTorch's API: rand, randn, randint, normal, multinomial, ...
 
-Numbers come from retrograd's own generators (NumPy's PCG64, see `_generator.py`):
-reproducible after `manual_seed`, but not the numbers PyTorch's Mersenne Twister
-gives for the same seed. Floating-point samples are drawn directly in float32 or
-float64 (float16 via float32), so float32 sampling makes no float64 temporaries.
-Every sampler takes `generator=` (default: `default_generator`).
+Numbers come from PyTorch's CPU generator, a Mersenne Twister (`_generator.py`),
+through PyTorch's CPU algorithms (`_cpu_sampling.py`): after `manual_seed(s)` they
+are the numbers PyTorch 2.13 gives on CPU for the same calls. Every sampler takes
+`generator=` (default: `default_generator`).
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _cpu_sampling as _cpu
 from . import dtypes as _dt
 from ._generator import (
     Generator,
@@ -21,7 +21,7 @@ from ._generator import (
     get_rng_state,
     initial_seed,
     manual_seed,
-    numpy_rng,
+    resolve,
     seed,
     set_rng_state,
 )
@@ -33,8 +33,10 @@ from ._random_draw import (
     sample_kind,
     sampled,
     shape_of,
-    standard_normal,
     uniform,
+)
+from ._random_draw import (
+    normal as _normal_draw,
 )
 from .backend import as_device
 from .tensor import Tensor
@@ -88,7 +90,7 @@ def rand(
     """Uniform samples in [0, 1) of the given shape (default float dtype)."""
     as_device(device)
     dt = check_float(_float_or_default(dtype), "check_uniform_bounds")
-    data = uniform(numpy_rng(generator), shape_of(size, "rand"), dt.np, 0.0, 1.0)
+    data = uniform(resolve(generator), shape_of(size, "rand"), dt.np, 0.0, 1.0)
     return _leaf(data, requires_grad)
 
 
@@ -105,7 +107,7 @@ def randn(
     """Standard normal samples of the given shape (default float dtype)."""
     as_device(device)
     dt = check_float(_float_or_default(dtype), "normal_kernel_cpu")
-    data = standard_normal(numpy_rng(generator), shape_of(size, "randn"), dt.np)
+    data = _normal_draw(resolve(generator), shape_of(size, "randn"), dt.np)
     return _leaf(data, requires_grad)
 
 
@@ -147,7 +149,7 @@ def randint(
         )
     dt = dtype if dtype is not None else _dt.int64
     low, high = _int_arg(low, "low", "randint"), _int_arg(high, "high", "randint")
-    data = draw_integers(numpy_rng(generator), low, high, shape_of((size,), "randint"), dt)
+    data = draw_integers(resolve(generator), low, high, shape_of((size,), "randint"), dt)
     return _leaf(data, requires_grad)
 
 
@@ -166,7 +168,7 @@ def randperm(
     as_device(device)
     n = _int_arg(n, "n", "randperm")
     shape_of((n,), "randperm")
-    return _leaf(numpy_rng(generator).permutation(n).astype(dtype.np), requires_grad)
+    return _leaf(_cpu.randperm(resolve(generator), n).astype(dtype.np), requires_grad)
 
 
 # --- normal: its four overloads -------------------------------------------------------------
@@ -187,7 +189,7 @@ def normal(
 ) -> Tensor:
     """Normal samples: `normal(mean, std)` with tensor mean and/or std (broadcast), or
     `normal(mean: float, std: float, size)`. Gradients through mean/std are zero, as in PyTorch."""
-    rng = numpy_rng(generator)
+    rng = resolve(generator)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         if size is not None:
             raise TypeError(f"{_BAD_NORMAL} - got (Tensor, float, tuple)")
@@ -198,11 +200,10 @@ def normal(
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     dt = check_float(_float_or_default(dtype), "normal_kernel_cpu")
-    noise = standard_normal(rng, shape_of((size,), "normal"), dt.np)
-    return _leaf(noise * std + mean, requires_grad)
+    return _leaf(_normal_draw(rng, shape_of((size,), "normal"), dt.np, float(mean), float(std)), requires_grad)
 
 
-def _normal_tensor(mean: Any, std: Any, rng: np.random.Generator) -> Tensor:
+def _normal_tensor(mean: Any, std: Any, rng: Generator) -> Tensor:
     if isinstance(std, Tensor):
         if std._data.size and (std._data < 0).any():
             raise RuntimeError("normal expects all elements of std >= 0.0")
@@ -215,7 +216,8 @@ def _normal_tensor(mean: Any, std: Any, rng: np.random.Generator) -> Tensor:
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
     shape = np.broadcast_shapes(np.shape(m), np.shape(s))
-    data = (standard_normal(rng, shape, dt.np) * s + m).astype(dt.np, copy=False)
+    # PyTorch fills the output with N(0, 1) (its normal_ kernel), then scales and shifts it
+    data = (_normal_draw(rng, shape, dt.np) * s + m).astype(dt.np, copy=False)
     tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
     overload = 3 if len(tensors) == 2 else 1 if isinstance(mean, Tensor) else 2
     return sampled(f"NormalBackward{overload}", tensors, data)
@@ -226,18 +228,17 @@ def _normal_tensor(mean: Any, std: Any, rng: np.random.Generator) -> Tensor:
 
 def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | None = None, out: Any = None) -> Tensor:
     """0/1 samples with probabilities `input` (or a fixed `p`), in `input`'s shape and dtype."""
-    rng = numpy_rng(generator)
+    rng = resolve(generator)
     if p is not None:
         if not 0 <= p <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
-        u = uniform(rng, input._data.shape, np.float64, 0.0, 1.0)
-        return Tensor._make((u < p).astype(input._data.dtype))
+        drawn = _cpu.bernoulli_scalar(rng, input._data.size, p)
+        return Tensor._make(drawn.reshape(input._data.shape).astype(input._data.dtype))
     check_float(input.dtype, "bernoulli_tensor_cpu_p_")
-    probs = input._data
+    probs = np.ascontiguousarray(input._data)
     if not ((probs >= 0) & (probs <= 1)).all():
         raise RuntimeError(P_IN_RANGE)
-    u = uniform(rng, probs.shape, probs.dtype, 0.0, 1.0)
-    return sampled("BernoulliBackward0", [input], (u < probs).astype(probs.dtype))
+    return sampled("BernoulliBackward0", [input], _cpu.bernoulli_tensor(rng, probs).astype(probs.dtype))
 
 
 def multinomial(
@@ -260,8 +261,8 @@ def multinomial(
         raise RuntimeError("cannot sample n_sample <= 0 samples")
     if not replacement and num_samples > x.shape[-1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-    rows = x.reshape(-1, x.shape[-1]).astype(np.float64)
-    idx = multinomial_indices(numpy_rng(generator), rows, int(num_samples), bool(replacement))
+    rows = x.reshape(-1, x.shape[-1])
+    idx = multinomial_indices(resolve(generator), rows, int(num_samples), bool(replacement))
     return Tensor._make(idx.reshape(x.shape[:-1] + (int(num_samples),)))
 
 
@@ -277,7 +278,8 @@ def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:
     rates = input._data
     if (rates < 0).any():
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
-    data = numpy_rng(generator).poisson(rates.astype(np.float64)).astype(rates.dtype)
+    draws = _cpu.poisson(resolve(generator), np.ascontiguousarray(rates).ravel().astype(np.float64).tolist())
+    data = draws.reshape(rates.shape).astype(rates.dtype)
     return sampled("PoissonBackward0", [input], data)
 
 
@@ -331,7 +333,7 @@ def randint_like(
         low, high = 0, low
     dt = dtype or input.dtype
     low, high = _int_arg(low, "low", "randint_like"), _int_arg(high, "high", "randint_like")
-    data = draw_integers(numpy_rng(generator), low, high, input._data.shape, dt)
+    data = draw_integers(resolve(generator), low, high, input._data.shape, dt)
     return _leaf(data, requires_grad)
 
 
@@ -341,4 +343,22 @@ def sample_like(target: Tensor, kind: str, a: Any, b: Any, generator: Generator 
     kinds: "uniform" U[a, b); "normal" N(a, b²); "bernoulli" with p = a (a number or a
     tensor that broadcasts); "exponential" with rate a; "random" integers in [a, b).
     """
-    return sample_kind(target, kind, a, b, numpy_rng(generator))
+    return sample_kind(target, kind, a, b, resolve(generator))
+
+
+def random_bounds(args: tuple, bounds: dict) -> tuple[Any, Any]:
+    """(from, to) for `Tensor.random_`: `()` -> (None, None) for the dtype's whole range,
+    `(to,)` -> (0, to), `(from, to)`; keywords `from`/`to` as in PyTorch (`to=None`: dtype max + 1)."""
+    unknown = set(bounds) - {"from", "to"}
+    if unknown or len(args) > 2:
+        raise TypeError("random_() received an invalid combination of arguments")
+    if len(args) == 2:
+        low, high = args
+    elif len(args) == 1:
+        low, high = bounds.get("from", 0), args[0]
+    elif bounds:
+        low, high = bounds.get("from", 0), bounds.get("to")
+    else:
+        return None, None
+    low = _int_arg(low, "from", "random_")
+    return low, None if high is None else _int_arg(high, "to", "random_")

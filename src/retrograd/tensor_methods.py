@@ -574,6 +574,9 @@ class TensorMethods:
         """Fill with samples from the exponential distribution with rate `lambd`; returns this tensor."""
         return _fill_random(self, "exponential", lambd, None, generator)
 
-    def random_(self, low: int = 0, high: int | None = None, *, generator: Any = None) -> Tensor:
-        """Fill with integers drawn uniformly from [low, high); returns this tensor."""
+    def random_(self, *args: Any, generator: Any = None, **bounds: Any) -> Tensor:
+        """Fill with integers drawn uniformly: `random_()` (the dtype's whole range), `random_(to)`,
+        `random_(from, to)`; `to=None` means the dtype's largest value + 1. The bounds may also be
+        given as keywords `from` and `to`. Returns this tensor."""
+        low, high = _random.random_bounds(args, bounds)
         return _fill_random(self, "random", low, high, generator)

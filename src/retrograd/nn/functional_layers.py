@@ -15,9 +15,9 @@ import math
 import warnings
 from typing import Any
 
+from .. import _cpu_sampling
 from .. import ops as _ops
-from .._generator import numpy_rng
-from .._random_draw import uniform
+from .._generator import default_generator
 from ..engine import inplace as _inplace
 from ..ops.linalg import addmm, matmul
 from ..tensor import Tensor
@@ -80,16 +80,17 @@ def _check_p(p: float) -> None:
 
 
 def _keep_draws(input: Tensor, shape: tuple, p: float) -> Any:
-    """0/1 Bernoulli(1 - p) draws of `shape` in input's dtype, from retrograd's default generator."""
-    u = uniform(numpy_rng(None), shape, input._data.dtype, 0.0, 1.0)
-    return (u < 1.0 - p).astype(input._data.dtype, copy=False)
+    """0/1 Bernoulli(1 - p) draws of `shape` in input's dtype, from the default generator
+    (PyTorch's `bernoulli_(1 - p)` on a new tensor: one 64-bit uniform per element)."""
+    keep = _cpu_sampling.bernoulli_scalar(default_generator, math.prod(shape), 1.0 - p)
+    return keep.reshape(shape).astype(input._data.dtype)
 
 
 def _keep_mask(input: Tensor, shape: tuple, p: float) -> Tensor:
     """Bernoulli(1 - p) samples of `shape`, scaled by 1/(1 - p) (all zeros when p = 1)."""
     mask = _keep_draws(input, shape, p)
     if p < 1.0:
-        mask *= 1.0 / (1.0 - p)
+        mask /= mask.dtype.type(1.0 - p)  # PyTorch divides by 1 - p in the input's dtype
     return Tensor._make(mask)
 
 

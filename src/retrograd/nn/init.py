@@ -1,13 +1,15 @@
 """nn.init: in-place initialisers with PyTorch's formulas and defaults.
 
-Each fills a tensor with recording off and returns it. Random ones draw from
-retrograd's generator (or `generator=`), so they follow PyTorch's distributions,
-not its exact random streams.
+Each fills a tensor with recording off and returns it. Random ones draw from the
+default generator (or `generator=`) with PyTorch's calls in PyTorch's order, and
+compute bounds with PyTorch's float arithmetic, so after the same `manual_seed` they
+give PyTorch's values (`orthogonal_` up to the QR factorisation's rounding).
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -124,7 +126,7 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
     """U(-a, a) with a = gain·√(6 / (fan_in + fan_out))."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    a = gain * math.sqrt(6.0 / float(fan_in + fan_out))
+    a = math.sqrt(3.0) * (gain * math.sqrt(2.0 / float(fan_in + fan_out)))  # PyTorch's rounding
     return uniform_(tensor, -a, a, generator)
 
 
@@ -140,7 +142,8 @@ def kaiming_uniform_(
     """U(-b, b) with b = gain·√(3 / fan) (He initialisation)."""
     if 0 in tensor.shape:
         return tensor
-    bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / _fan(tensor, mode))
+    std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
+    bound = math.sqrt(3.0) * std  # PyTorch's rounding of gain·√(3 / fan)
     return uniform_(tensor, -bound, bound, generator)
 
 
@@ -161,8 +164,8 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tenso
         return tensor
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    flat = Tensor._make(np.zeros((rows, cols), dtype=np.float64))
-    normal_(flat, 0.0, 1.0, generator)
+    flat = Tensor._make(np.zeros((rows, cols), dtype=tensor._data.dtype))
+    normal_(flat, 0.0, 1.0, generator)  # PyTorch's draws; its QR (LAPACK) may round differently
     a = flat._data if rows >= cols else flat._data.T
     q, r = np.linalg.qr(a)
     q = q * np.sign(np.diag(r))
@@ -175,17 +178,61 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tenso
 def trunc_normal_(
     tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0, generator: Any = None
 ) -> Tensor:
-    """N(mean, std²) truncated to [a, b], by inverting the normal CDF on a uniform sample."""
-    from ..ops.pointwise import erfinv
+    """N(mean, std²) truncated to [a, b], by PyTorch's rejection sampling (same draws, same order):
+    redraw out-of-range normals when most of the mass is inside [a, b], else accept uniform
+    candidates on [a, b] with probability pdf / peak."""
 
     def cdf(x: float) -> float:
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
-    lo, hi = cdf((a - mean) / std), cdf((b - mean) / std)
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn(
+            "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+            "The distribution of values may be incorrect.",
+            stacklevel=2,
+        )
     with no_grad():
-        tensor.uniform_(2 * lo - 1, 2 * hi - 1, generator=generator)
-        tensor.copy_(erfinv(tensor) * (std * math.sqrt(2.0)) + mean)
-        return tensor.clamp_(a, b)
+        if cdf((b - mean) / std) - cdf((a - mean) / std) > 0.3:
+            data = _redraw_outside(tensor, mean, std, a, b, generator)
+        else:
+            data = _accept_uniform(tensor, mean, std, a, b, generator)
+        return tensor.copy_(Tensor._make(data))
+
+
+def _fresh(tensor: Tensor) -> Tensor:
+    return Tensor._make(np.empty(tensor.shape, dtype=tensor._data.dtype))
+
+
+def _redraw_outside(tensor: Tensor, mean: float, std: float, a: float, b: float, generator: Any) -> Any:
+    kind = tensor._data.dtype.type
+    lo, hi = kind(a), kind(b)
+    result = _fresh(tensor).normal_(mean, std, generator=generator)._data
+    while True:
+        outside = (result < lo) | (result > hi)
+        if not outside.any():
+            return result
+        result = np.where(outside, _fresh(tensor).normal_(mean, std, generator=generator)._data, result)
+
+
+def _accept_uniform(tensor: Tensor, mean: float, std: float, a: float, b: float, generator: Any) -> Any:
+    kind = tensor._data.dtype.type
+    mode = max(a, min(mean, b))
+    log_peak = -0.5 * ((mode - mean) / std) ** 2
+
+    def log_ratio(x: Any) -> Any:  # log(pdf(x) / pdf(mode)), op by op in the tensor's dtype
+        z = (x - kind(mean)) / kind(std)
+        return (z * z) * kind(-0.5) - kind(log_peak)
+
+    def rejected(x: Any) -> Any:
+        return np.log(_fresh(tensor).uniform_(generator=generator)._data) > log_ratio(x)
+
+    result = _fresh(tensor).uniform_(a, b, generator=generator)._data
+    pending = rejected(result)
+    while pending.any():
+        candidates = _fresh(tensor).uniform_(a, b, generator=generator)._data
+        result = np.where(pending, candidates, result)
+        pending = np.where(pending, rejected(candidates), pending)
+    return result
 
 
 def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Any = None) -> Tensor:
@@ -199,5 +246,5 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Any =
     normal_(tensor, 0.0, std, generator)
     data = tensor._data
     for c in range(cols):
-        data[randperm(rows, generator=generator)._data[:zeros], c] = 0
+        data[randperm(rows)._data[:zeros], c] = 0  # PyTorch permutes with the default generator here
     return tensor

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._generator import numpy_rng
-from .._random_draw import sample_kind
+import numpy as np
+
+from .. import _cpu_sampling
+from .._generator import resolve
 from ..engine import inplace as _inplace
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
@@ -173,14 +175,21 @@ def _rrelu_call(input: Tensor, lower: float, upper: float, training: bool, gener
     floating(input, "leaky_relu_cpu")
     if not training:
         return _rrelu[twin](input, slope=(lower + upper) / 2)
-    slopes = sample_kind(input, "uniform", lower, upper, numpy_rng(generator))
-    noise = Tensor._make(_noise(input, slopes))
+    noise = Tensor._make(_noise(input, lower, upper, generator))
     return _rrelu_noise[twin](input, noise)
 
 
-def _noise(input: Tensor, slopes: Any) -> Any:
-    # slope 1 where the input is positive, a uniform draw in [lower, upper] elsewhere
-    return (slopes * (input._data <= 0) + (input._data > 0)).astype(input._data.dtype, copy=False)
+def _noise(input: Tensor, lower: float, upper: float, generator: Any) -> Any:
+    """Slope 1 where the input is positive, U[lower, upper] elsewhere: PyTorch draws one double
+    per non-positive element, in order, between the bounds rounded to the input's dtype."""
+    x = np.ascontiguousarray(input._data)
+    kind = x.dtype.type
+    negative = x <= 0
+    noise = np.ones_like(x)
+    low, high = float(kind(lower)), float(kind(upper))
+    draws = _cpu_sampling.uniform_doubles(resolve(generator), int(negative.sum()), low, high)
+    noise[negative] = draws.astype(x.dtype)
+    return noise
 
 
 def rrelu(

@@ -1,7 +1,7 @@
 """Samplers: iterables of dataset indices (or of lists of indices, for `BatchSampler`).
 
-Random samplers draw from a `retrograd.Generator`; with a seeded generator the order is
-reproducible (though not the order PyTorch gives for the same seed: the streams differ).
+Random samplers draw from a `retrograd.Generator` exactly as PyTorch's do, so after the same
+`manual_seed` they give PyTorch's order.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence, Sized
 from typing import Any, Generic, TypeVar
 
-from ...dtypes import float64
-from ...ops import as_tensor
+from ...dtypes import float64, int64
+from ...ops import as_tensor, empty
 from ...random import Generator, multinomial, randint, randperm
 
 __all__ = [
@@ -46,10 +46,11 @@ class SequentialSampler(Sampler[int]):
 
 
 def _seeded_generator(generator: Generator | None) -> Generator:
-    """`generator`, or a fresh one seeded from the default generator (so `manual_seed` governs it)."""
+    """`generator`, or a fresh one seeded from the default generator (so `manual_seed` governs it):
+    PyTorch's seed is `torch.empty((), dtype=torch.int64).random_()`."""
     if generator is not None:
         return generator
-    seed = int(randint(0, 2**62, (1,)).item())
+    seed = int(empty((), dtype=int64).random_().item())
     return Generator().manual_seed(seed)
 
 
