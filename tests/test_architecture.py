@@ -42,7 +42,9 @@ def _function_level_imports(path: pathlib.Path) -> list[str]:
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for sub in ast.walk(node):
-                relative = isinstance(sub, ast.ImportFrom) and (sub.level > 0 or (sub.module or "").startswith("retrograd"))
+                relative = isinstance(sub, ast.ImportFrom) and (
+                    sub.level > 0 or (sub.module or "").startswith("retrograd")
+                )
                 absolute = isinstance(sub, ast.Import) and any(a.name.startswith("retrograd") for a in sub.names)
                 if relative or absolute:
                     found.append(f"{path.relative_to(PACKAGE)}:{sub.lineno}")
