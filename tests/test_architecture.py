@@ -63,3 +63,8 @@ def test_import_layers_contract():
         pytest.skip("import-linter is not installed")
     done = subprocess.run([lint], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_layers_picture_is_current():
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "layers_svg.py"), "--check"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
