@@ -22,7 +22,7 @@ test: setup-test
 
 lint: $(PY)
 	$(PIP) install ruff
-	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff check src tests tools
 
 typecheck: $(PY)
 	$(PIP) install mypy

@@ -66,5 +66,6 @@ def test_import_layers_contract():
 
 
 def test_layers_picture_is_current():
-    done = subprocess.run([sys.executable, str(ROOT / "tools" / "layers_svg.py"), "--check"], capture_output=True, text=True)
+    script = str(ROOT / "tools" / "layers_svg.py")
+    done = subprocess.run([sys.executable, script, "--check"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

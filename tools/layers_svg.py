@@ -13,6 +13,7 @@ import argparse
 import html
 import pathlib
 import sys
+
 import tomllib
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
