@@ -28,11 +28,8 @@ from .tensor import Size, Tensor
 __all__ = ["RefusedPickle", "SafeUnpickler", "read_torch_zip"]
 
 # storage class in the pickle -> little-endian dtype of its bytes ("bf16" is widened to float32)
-_STORAGES = {
-    "DoubleStorage": "<f8", "FloatStorage": "<f4", "HalfStorage": "<f2", "BFloat16Storage": "bf16",
-    "LongStorage": "<i8", "IntStorage": "<i4", "ShortStorage": "<i2", "CharStorage": "i1",
-    "ByteStorage": "u1", "BoolStorage": "?", "UntypedStorage": "u1",
-}
+_STORAGES = {d.kind_name + "Storage": d.np.newbyteorder("<").str for d in _dt.ALL}
+_STORAGES.update(BFloat16Storage="bf16", UntypedStorage="u1")
 _NO_EQUIVALENT = ("ComplexFloatStorage", "ComplexDoubleStorage", "QInt8Storage", "QUInt8Storage",
                   "QInt32Storage", "QUInt4x2Storage", "QUInt2x4Storage")
 _DTYPES = {d.name: d for d in _dt.ALL}

@@ -412,7 +412,7 @@ class Tensor(TensorMethods):
 
     def type(self, dtype: Any = None) -> Any:
         if dtype is None:
-            return "retrograd." + _TYPE_NAMES[self.dtype.name]
+            return "retrograd." + self.dtype.legacy_name
         return self.to(dtype)
 
     def float(self) -> Tensor:
@@ -509,19 +509,6 @@ class Tensor(TensorMethods):
 
 def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
     return Tensor._make(data, requires_grad)
-
-
-_TYPE_NAMES = {
-    "float32": "FloatTensor",
-    "float64": "DoubleTensor",
-    "float16": "HalfTensor",
-    "int64": "LongTensor",
-    "int32": "IntTensor",
-    "int16": "ShortTensor",
-    "int8": "CharTensor",
-    "uint8": "ByteTensor",
-    "bool": "BoolTensor",
-}
 
 
 def _wrap_dim(dim: int, ndim: int) -> int:

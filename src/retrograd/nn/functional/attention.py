@@ -12,7 +12,6 @@ import math
 
 import numpy as np
 
-from ...ops._linalg_util import C10_NAME, TYPE_NAME
 from ...ops.activation import softmax
 from ...ops.pointwise import where
 from ...tensor import Tensor
@@ -25,8 +24,8 @@ def _check_qkv(query: Tensor, key: Tensor, value: Tensor) -> None:
     if not (q.dtype == k.dtype == v.dtype):
         raise RuntimeError(
             "Expected query, key, and value to have the same dtype, but got query.dtype: "
-            f"{C10_NAME[query.dtype.name]} key.dtype: {C10_NAME[key.dtype.name]} and value.dtype: "
-            f"{C10_NAME[value.dtype.name]} instead."
+            f"{query.dtype.c10_name} key.dtype: {key.dtype.c10_name} and value.dtype: "
+            f"{value.dtype.c10_name} instead."
         )
     if min(q.ndim, k.ndim, v.ndim) < 2:
         raise RuntimeError(
@@ -34,7 +33,7 @@ def _check_qkv(query: Tensor, key: Tensor, value: Tensor) -> None:
             f"{q.ndim} key.dim: {k.ndim} and value.dim: {v.ndim} instead."
         )
     if q.dtype.kind != "f":
-        raise RuntimeError(f"expected scalar type Float but found {TYPE_NAME[query.dtype.name]}")
+        raise RuntimeError(f"expected scalar type Float but found {query.dtype.kind_name}")
 
 
 def _repeat_heads(query: Tensor, key: Tensor, value: Tensor) -> tuple[Tensor, Tensor]:
@@ -65,7 +64,7 @@ def _mask_scores(scores: Tensor, attn_mask: Tensor | None, is_causal: bool, quer
     else:
         raise RuntimeError(
             "Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: "
-            f"{C10_NAME[attn_mask.dtype.name]} and  query.dtype: {C10_NAME[query.dtype.name]} instead."
+            f"{attn_mask.dtype.c10_name} and  query.dtype: {query.dtype.c10_name} instead."
         )
     blocked = (scores._data == -math.inf).all(axis=-1, keepdims=True)
     return scores, (Tensor._make(blocked) if blocked.any() else None)

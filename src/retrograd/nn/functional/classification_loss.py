@@ -16,7 +16,6 @@ import numpy as np
 
 from ...ops import _loss
 from ...ops._activation_dim import log_softmax
-from ...ops._linalg_util import TYPE_NAME
 from ...tensor import Tensor
 
 __all__ = ["cross_entropy", "nll_loss"]
@@ -55,7 +54,7 @@ def _check_target(input: Tensor, target: Tensor) -> None:
         got = tshape[0] if tshape else 1
         raise ValueError(f"Expected input batch_size ({ishape[0]}) to match target batch_size ({got}).")
     if target._data.dtype not in (np.int64, np.uint8):
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {TYPE_NAME[target.dtype.name]}")
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {target.dtype.kind_name}")
     if nd == 1 and target.dim() == 1 and tshape[0] != 1:
         raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {tshape[0]}")
     if nd <= 2:
@@ -76,7 +75,7 @@ def _weights(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index:
             f"tensor of shape: {_shape(weight.shape)}"
         )
     if weight is not None and weight._data.dtype != input._data.dtype:
-        want, got = TYPE_NAME[input.dtype.name], TYPE_NAME[weight.dtype.name]
+        want, got = input.dtype.kind_name, weight.dtype.kind_name
         raise RuntimeError(f"expected scalar type {want} but found {got}")
     t = target._data.astype(np.int64, copy=False)
     if input.dim() == 1 and t.ndim == 1:  # (C,) input with a (1,) target: as a batch of one
@@ -98,7 +97,7 @@ def _class_dim(input: Tensor) -> int:
 def _floating(input: Tensor, kernel: str) -> None:
     if input._data.dtype.kind != "f":
         last = "_lastdim" if input.dim() <= 2 else ""
-        raise NotImplementedError(f"\"{kernel}{last}_kernel_impl\" not implemented for '{TYPE_NAME[input.dtype.name]}'")
+        raise NotImplementedError(f"\"{kernel}{last}_kernel_impl\" not implemented for '{input.dtype.kind_name}'")
 
 
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
@@ -107,7 +106,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     reduction = reduction_of(size_average, reduce, reduction)
     _check_target(input, target)
     if input._data.dtype.kind != "f":
-        raise NotImplementedError(f"\"nll_loss_out_frame\" not implemented for '{TYPE_NAME[input.dtype.name]}'")
+        raise NotImplementedError(f"\"nll_loss_out_frame\" not implemented for '{input.dtype.kind_name}'")
     idx, wt = _weights(input, target, weight, ignore_index)
     out = _loss.nll(input, idx, wt, _class_dim(input), reduction)
     return out
@@ -121,7 +120,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     if tuple(input.shape) == tuple(target.shape):
         if target._data.dtype.kind != "f":
             raise RuntimeError(
-                f"Expected floating point type for target with class probabilities, got {TYPE_NAME[target.dtype.name]}"
+                f"Expected floating point type for target with class probabilities, got {target.dtype.kind_name}"
             )
         if ignore_index >= 0:
             raise RuntimeError("ignore_index is not supported for floating point target")

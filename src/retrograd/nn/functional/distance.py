@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from ... import dtypes as _dt
 from ... import ops as _ops
 from ...tensor import Tensor
 
@@ -19,20 +18,12 @@ def _clamped_norm(x: Tensor, dim: int, eps: float) -> Tensor:
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """`Σ (x1/‖x1‖)·(x2/‖x2‖)` over `dim`, norms clamped at `eps`; inputs broadcast."""
-    from ... import dtypes as _dt
-
     common = _dt.result_type(x1, x2)
     if not common.is_floating_point:
-        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is {_dt_name(common)}")
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is {common.kind_name}")
     x1, x2 = x1.to(common), x2.to(common)
     x1, x2 = _ops.broadcast_tensors(x1, x2)
     return ((x1 / _clamped_norm(x1, dim, eps)) * (x2 / _clamped_norm(x2, dim, eps))).sum(dim)
-
-
-def _dt_name(dt: Any) -> str:
-    from ...ops._linalg_util import TYPE_NAME
-
-    return TYPE_NAME[dt.name]
 
 
 def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:

@@ -14,7 +14,6 @@ import warnings
 from typing import Any
 
 from ...ops import _loss
-from ...ops._linalg_util import TYPE_NAME
 from ...ops.pointwise import where, xlogy
 from ...ops.reduction import sum as _sum
 from ...tensor import Tensor
@@ -50,7 +49,7 @@ def _pointwise_loss(name: str, input: Tensor, target: Tensor, reduction: str, we
     """Shared body of mse/l1/huber: size warning, broadcast, optional weights, reduction."""
     _size_warning(input, target)
     if input._data.dtype.kind != "f" and target._data.dtype.kind != "f":
-        raise NotImplementedError(f"\"{name}\" not implemented for '{TYPE_NAME[input.dtype.name]}'")
+        raise NotImplementedError(f"\"{name}\" not implemented for '{input.dtype.kind_name}'")
     from ...ops.views import broadcast_tensors
 
     a, b = broadcast_tensors(input, target)
@@ -127,7 +126,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         if data.size and not ((data >= 0) & (data <= 1)).all():
             raise RuntimeError(f"all elements of {name} should be between 0 and 1")
     if target._data.dtype != input._data.dtype:
-        raise RuntimeError(f"Found dtype {TYPE_NAME[target.dtype.name]} but expected {TYPE_NAME[input.dtype.name]}")
+        raise RuntimeError(f"Found dtype {target.dtype.kind_name} but expected {input.dtype.kind_name}")
     w = None if weight is None else _expanded_weight(weight, tuple(target.shape)).astype(input._data.dtype)
     return _reduce(_loss.binary_cross_entropy(input, target, w), reduction)
 

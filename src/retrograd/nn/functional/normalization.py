@@ -18,7 +18,6 @@ from ... import backend
 from ... import ops as _ops
 from ...engine.grad_mode import no_grad
 from ...ops import _norm
-from ...ops._linalg_util import TYPE_NAME
 from ...tensor import Tensor
 
 __all__ = ["layer_norm", "batch_norm", "group_norm", "rms_norm", "instance_norm", "normalize"]
@@ -28,7 +27,7 @@ def _check_params(input: Tensor, *params: Tensor | None) -> None:
     """PyTorch's CPU kernels want weight and bias in the input's dtype."""
     for t in params:
         if t is not None and t._data.dtype != input._data.dtype and input._data.dtype.kind == "f":
-            kind = TYPE_NAME[input.dtype.name]
+            kind = input.dtype.kind_name
             raise RuntimeError(f"mixed dtype (CPU): expect parameter to have scalar type of {kind}")
 
 
@@ -38,7 +37,7 @@ def _shape_str(shape: Sequence[int]) -> str:
 
 def _floating(input: Tensor, kernel: str) -> None:
     if input._data.dtype.kind != "f":
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{TYPE_NAME[input.dtype.name]}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype.kind_name}'")
 
 
 def _check_normalized_shape(name: str, input: Tensor, normalized_shape: Any, sep: str = ", ") -> tuple:

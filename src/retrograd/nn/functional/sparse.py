@@ -21,7 +21,6 @@ import numpy as np
 
 from ...engine.grad_mode import no_grad
 from ...engine.primitive import Primitive
-from ...ops._linalg_util import TYPE_NAME
 from ...tensor import Tensor
 
 __all__ = ["embedding", "one_hot"]
@@ -85,7 +84,7 @@ def _check_embedding(input: Tensor, weight: Tensor, padding_idx: int | None) -> 
     if input._data.dtype.name not in ("int64", "int32"):
         raise RuntimeError(
             "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; "
-            f"but got torch.{TYPE_NAME[input.dtype.name]}Tensor instead (while checking arguments for embedding)"
+            f"but got torch.{input.dtype.legacy_name} instead (while checking arguments for embedding)"
         )
     if weight._data.ndim != 2:
         raise RuntimeError("'weight' must be 2-D")

@@ -275,6 +275,4 @@ def _as_parameter(value: Any) -> Any:
 
 
 def _type_name(p: Any) -> str:
-    from ...engine.inplace import _KIND
-
-    return f"retrograd.{_KIND[p.dtype.name]}Tensor"
+    return f"retrograd.{p.dtype.legacy_name}"
