@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
+from .. import dtypes as _dt
+from .. import ops
 from ..engine.grad_mode import no_grad
+from ..linalg import qr
 from ..tensor import Tensor
 
 __all__ = [
@@ -59,7 +60,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
 def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
     if tensor.dim() < 2:
         raise ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions")
-    receptive = int(np.prod(tensor.shape[2:])) if tensor.dim() > 2 else 1
+    receptive = math.prod(tensor.shape[2:])
     return tensor.shape[1] * receptive, tensor.shape[0] * receptive
 
 
@@ -103,7 +104,7 @@ def eye_(tensor: Tensor) -> Tensor:
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     with no_grad():
-        return tensor.copy_(Tensor._make(np.eye(*tensor.shape, dtype=tensor._data.dtype)))
+        return tensor.copy_(ops.eye(*tensor.shape, dtype=tensor.dtype))
 
 
 def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
@@ -112,13 +113,13 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     if dims not in (3, 4, 5):
         raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
     out_per_group = tensor.shape[0] // groups
-    data = np.zeros(tensor.shape, dtype=tensor._data.dtype)
     centre = tuple(s // 2 for s in tensor.shape[2:])
-    for g in range(groups):
-        for d in range(min(out_per_group, tensor.shape[1])):
-            data[(g * out_per_group + d, d) + centre] = 1
     with no_grad():
-        return tensor.copy_(Tensor._make(data))
+        tensor.zero_()
+        for g in range(groups):
+            for d in range(min(out_per_group, tensor.shape[1])):
+                tensor[(g * out_per_group + d, d) + centre] = 1
+    return tensor
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
@@ -161,15 +162,14 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tenso
         return tensor
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    flat = Tensor._make(np.zeros((rows, cols), dtype=np.float64))
+    flat = ops.zeros((rows, cols), dtype=_dt.float64)
     normal_(flat, 0.0, 1.0, generator)
-    a = flat._data if rows >= cols else flat._data.T
-    q, r = np.linalg.qr(a)
-    q = q * np.sign(np.diag(r))
-    if rows < cols:
-        q = q.T
     with no_grad():
-        return tensor.copy_(Tensor._make((gain * q).reshape(tensor.shape).astype(tensor._data.dtype)))
+        q, r = qr(flat if rows >= cols else flat.t())
+        q = q * r.diagonal().sign()
+        if rows < cols:
+            q = q.t()
+        return tensor.copy_((gain * q).reshape(tensor.shape))
 
 
 def trunc_normal_(
@@ -197,7 +197,7 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Any =
     from ..random import randperm
 
     normal_(tensor, 0.0, std, generator)
-    data = tensor._data
-    for c in range(cols):
-        data[randperm(rows, generator=generator)._data[:zeros], c] = 0
+    with no_grad():
+        for c in range(cols):
+            tensor[randperm(rows, generator=generator)[:zeros], c] = 0
     return tensor

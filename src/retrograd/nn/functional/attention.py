@@ -89,7 +89,7 @@ def scaled_dot_product_attention(
     _check_qkv(query, key, value)
     if not 0.0 <= dropout_p <= 1.0:
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {dropout_p}")
-    if enable_gqa and query._data.ndim >= 3:
+    if enable_gqa and query.dim() >= 3:
         key, value = _repeat_heads(query, key, value)
     s = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
     scores = (query @ key.transpose(-2, -1)) * s

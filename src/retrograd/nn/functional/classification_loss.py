@@ -74,7 +74,7 @@ def _weights(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index:
             f"weight tensor should be defined either for all {n_classes} classes or no classes but got weight "
             f"tensor of shape: {_shape(weight.shape)}"
         )
-    if weight is not None and weight._data.dtype != input._data.dtype:
+    if weight is not None and weight.dtype != input.dtype:
         want, got = input.dtype.kind_name, weight.dtype.kind_name
         raise RuntimeError(f"expected scalar type {want} but found {got}")
     t = target._data.astype(np.int64, copy=False)
@@ -95,7 +95,7 @@ def _class_dim(input: Tensor) -> int:
 
 
 def _floating(input: Tensor, kernel: str) -> None:
-    if input._data.dtype.kind != "f":
+    if not input.dtype.is_floating_point:
         last = "_lastdim" if input.dim() <= 2 else ""
         raise NotImplementedError(f"\"{kernel}{last}_kernel_impl\" not implemented for '{input.dtype.kind_name}'")
 
@@ -105,7 +105,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     """`-weight[t] · input[t]` for log-probabilities (N, C, *) and class indices (N, *)."""
     reduction = reduction_of(size_average, reduce, reduction)
     _check_target(input, target)
-    if input._data.dtype.kind != "f":
+    if not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"nll_loss_out_frame\" not implemented for '{input.dtype.kind_name}'")
     idx, wt = _weights(input, target, weight, ignore_index)
     out = _loss.nll(input, idx, wt, _class_dim(input), reduction)
@@ -118,7 +118,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     """Cross-entropy of logits (N, C, *) with class indices (N, *) or class probabilities (N, C, *)."""
     reduction = reduction_of(size_average, reduce, reduction)
     if tuple(input.shape) == tuple(target.shape):
-        if target._data.dtype.kind != "f":
+        if not target.dtype.is_floating_point:
             raise RuntimeError(
                 f"Expected floating point type for target with class probabilities, got {target.dtype.kind_name}"
             )

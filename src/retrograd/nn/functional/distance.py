@@ -28,5 +28,5 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
 
 def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
     """`‖x1 - x2 + eps‖_p` over the last dim: (N, D), (N, D) -> (N,)."""
-    dim = max(x1._data.ndim, x2._data.ndim) - 1
+    dim = max(x1.dim(), x2.dim()) - 1
     return _ops.norm(x1 - x2 + eps, p, dim, keepdim=keepdim)

@@ -51,18 +51,18 @@ def _apply_mask(input: Tensor, mask: Tensor, inplace: bool) -> Tensor:
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability `p` and scale the rest by 1/(1-p); identity when not training."""
     _check_p(p)
-    if p == 0 or not training or input._data.size == 0:
+    if p == 0 or not training or input.numel() == 0:
         return input
-    return _apply_mask(input, _keep_mask(input, input._data.shape, p), inplace)
+    return _apply_mask(input, _keep_mask(input, input.shape, p), inplace)
 
 
 def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool) -> Tensor:
     """One draw per (sample, channel) of an (N, C, *) input, broadcast over the rest."""
-    if input._data.ndim < 2:
+    if input.dim() < 2:
         raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
-    if p == 0 or not training or input._data.size == 0:
+    if p == 0 or not training or input.numel() == 0:
         return input
-    shape = input._data.shape[:2] + (1,) * (input._data.ndim - 2)
+    shape = input.shape[:2] + (1,) * (input.dim() - 2)
     return _apply_mask(input, _keep_mask(input, shape, p), inplace)
 
 
@@ -71,8 +71,8 @@ def _unbatched(input: Tensor, batched: bool, p: float, training: bool, inplace: 
         return _feature_dropout(input, p, training, inplace)
     if inplace:
         # the mask is drawn for the (1, C, ...) view and applied to input in place
-        mask_shape = (1,) + input._data.shape[:1] + (1,) * (input._data.ndim - 1)
-        if p == 0 or not training or input._data.size == 0:
+        mask_shape = (1,) + input.shape[:1] + (1,) * (input.dim() - 1)
+        if p == 0 or not training or input.numel() == 0:
             return input
         return _apply_mask(input, _keep_mask(input, mask_shape, p).squeeze(0), True)
     return _feature_dropout(input.unsqueeze(0), p, training, False).squeeze(0)
@@ -81,7 +81,7 @@ def _unbatched(input: Tensor, batched: bool, p: float, training: bool, inplace: 
 def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero whole channels of (N, C, L) or (C, L) inputs with probability `p`."""
     _check_p(p)
-    nd = input._data.ndim
+    nd = input.dim()
     if nd not in (2, 3):
         raise RuntimeError(
             f"dropout1d: Expected 2D or 3D input, but received a {nd}D input. Note that dropout1d exists to "
@@ -106,7 +106,7 @@ def _feature_warning(name: str, nd: int, spatial: int) -> None:
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero whole channels of (N, C, H, W) inputs (a 3-D input is treated as (N, C, L), with a warning)."""
     _check_p(p)
-    nd = input._data.ndim
+    nd = input.dim()
     if nd not in (3, 4):
         _feature_warning("dropout2d", nd, 2)
     if nd == 3:
@@ -125,7 +125,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
 def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) inputs."""
     _check_p(p)
-    nd = input._data.ndim
+    nd = input.dim()
     if nd not in (4, 5):
         _feature_warning("dropout3d", nd, 3)
     return _unbatched(input, nd == 5, p, training, inplace)
@@ -137,7 +137,7 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 def _alpha(input: Tensor, shape: tuple, p: float, training: bool, inplace: bool) -> Tensor:
     """Alpha dropout: dropped values become SELU's saturation, then an affine fix keeps mean and variance."""
-    if p == 0 or not training or input._data.size == 0:
+    if p == 0 or not training or input.numel() == 0:
         return input
     if p == 1:
         return input.mul_(0) if inplace else input * 0
@@ -154,13 +154,13 @@ def _alpha(input: Tensor, shape: tuple, p: float, training: bool, inplace: bool)
 def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
     """Dropout for SELU networks: keeps zero mean and unit variance."""
     _check_p(p)
-    return _alpha(input, input._data.shape, p, training, inplace)
+    return _alpha(input, input.shape, p, training, inplace)
 
 
 def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
     """Alpha dropout of whole channels of an (N, C, *) input."""
     _check_p(p)
-    if input._data.ndim < 2:
+    if input.dim() < 2:
         raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
-    shape = input._data.shape[:2] + (1,) * (input._data.ndim - 2)
+    shape = input.shape[:2] + (1,) * (input.dim() - 2)
     return _alpha(input, shape, p, training, inplace)

@@ -14,26 +14,26 @@ __all__ = ["linear", "bilinear"]
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """`input @ weight.T + bias`: (*, in) x (out, in) -> (*, out), one matrix product."""
-    nd = input._data.ndim
-    if bias is not None and weight._data.ndim == 2 and nd >= 2:
+    nd = input.dim()
+    if bias is not None and weight.dim() == 2 and nd >= 2:
         if nd == 2:
             return addmm(bias, input, weight.t())
-        rows = input.reshape(-1, input._data.shape[-1])
-        return addmm(bias, rows, weight.t()).view(input._data.shape[:-1] + (weight._data.shape[0],))
+        rows = input.reshape(-1, input.shape[-1])
+        return addmm(bias, rows, weight.t()).view(input.shape[:-1] + (weight.shape[0],))
     out = matmul(input, weight.t())
     return out if bias is None else out + bias
 
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """`y_k = x1ᵀ W_k x2 + b_k`: (*, in1), (*, in2), (out, in1, in2) -> (*, out)."""
-    w = weight._data.shape
-    if input1._data.shape[:-1] != input2._data.shape[:-1]:
+    w = weight.shape
+    if input1.shape[:-1] != input2.shape[:-1]:
         raise RuntimeError(
             f"bilinear(): input batch dimensions do not match: got {list(input1.shape[:-1])} and "
             f"{list(input2.shape[:-1])}"
         )
     for i, x in ((1, input1), (2, input2)):
-        if x._data.shape[-1] != w[i]:
+        if x.shape[-1] != w[i]:
             raise RuntimeError(
                 f"bilinear(): input{i} size does not match weight size: got {x.shape[-1]} but expected {w[i]}"
             )
@@ -44,4 +44,4 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     out = (t * x2).sum(-1)
     if bias is not None:
         out = out + bias
-    return out.reshape(input1._data.shape[:-1] + (w[0],))
+    return out.reshape(input1.shape[:-1] + (w[0],))

@@ -48,7 +48,7 @@ def _pointwise_loss(name: str, input: Tensor, target: Tensor, reduction: str, we
                     elementwise: Any, weighted_mean: bool = True) -> Tensor:
     """Shared body of mse/l1/huber: size warning, broadcast, optional weights, reduction."""
     _size_warning(input, target)
-    if input._data.dtype.kind != "f" and target._data.dtype.kind != "f":
+    if not input.dtype.is_floating_point and not target.dtype.is_floating_point:
         raise NotImplementedError(f"\"{name}\" not implemented for '{input.dtype.kind_name}'")
     from ...ops.views import broadcast_tensors
 
@@ -125,7 +125,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         data = t._data
         if data.size and not ((data >= 0) & (data <= 1)).all():
             raise RuntimeError(f"all elements of {name} should be between 0 and 1")
-    if target._data.dtype != input._data.dtype:
+    if target.dtype != input.dtype:
         raise RuntimeError(f"Found dtype {target.dtype.kind_name} but expected {input.dtype.kind_name}")
     w = None if weight is None else _expanded_weight(weight, tuple(target.shape)).astype(input._data.dtype)
     return _reduce(_loss.binary_cross_entropy(input, target, w), reduction)

@@ -26,7 +26,7 @@ __all__ = ["layer_norm", "batch_norm", "group_norm", "rms_norm", "instance_norm"
 def _check_params(input: Tensor, *params: Tensor | None) -> None:
     """PyTorch's CPU kernels want weight and bias in the input's dtype."""
     for t in params:
-        if t is not None and t._data.dtype != input._data.dtype and input._data.dtype.kind == "f":
+        if t is not None and t.dtype != input.dtype and input.dtype.is_floating_point:
             kind = input.dtype.kind_name
             raise RuntimeError(f"mixed dtype (CPU): expect parameter to have scalar type of {kind}")
 
@@ -36,7 +36,7 @@ def _shape_str(shape: Sequence[int]) -> str:
 
 
 def _floating(input: Tensor, kernel: str) -> None:
-    if input._data.dtype.kind != "f":
+    if not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype.kind_name}'")
 
 
@@ -46,7 +46,7 @@ def _check_normalized_shape(name: str, input: Tensor, normalized_shape: Any, sep
         raise TypeError(f"{name}(): argument 'normalized_shape' (position 2) must be tuple of ints, not {kind}")
     shape = tuple(int(s) for s in normalized_shape)
     k = len(shape)
-    if k == 0 or input._data.shape[input._data.ndim - k:] != shape or input._data.ndim < k:
+    if k == 0 or input.shape[input.dim() - k:] != shape or input.dim() < k:
         expected = "[*" + sep + ", ".join(str(s) for s in shape) + "]"
         raise RuntimeError(
             f"Given normalized_shape={_shape_str(shape)}, expected input with shape {expected}, but got input of "
@@ -56,7 +56,7 @@ def _check_normalized_shape(name: str, input: Tensor, normalized_shape: Any, sep
 
 
 def _check_affine(name: str, t: Tensor | None, shape: tuple) -> None:
-    if t is not None and tuple(t._data.shape) != shape:
+    if t is not None and tuple(t.shape) != shape:
         raise RuntimeError(
             f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
             f"{_shape_str(t.shape)} and normalized_shape = {_shape_str(shape)}"
@@ -78,7 +78,7 @@ def layer_norm(
     _check_params(input, weight, bias)
     xp = backend.namespace(input._data)
     d = math.prod(shape)
-    view = (input._data.size // d if d else 0, d)
+    view = (input.numel() // d if d else 0, d)
     dims = (1,)
     mean, var = _norm.moments(xp, input._data, view, dims)
     return _norm.normalize("layer", input, weight, bias, view, dims, mean, _norm.rstd_of(xp, var, eps), eps)
@@ -88,18 +88,18 @@ def _channel_param(t: Tensor | None, nd: int) -> Tensor | None:
     """A per-channel (C,) tensor shaped (C, 1, ...) to broadcast against (N, C, *)."""
     if t is None or nd <= 2:
         return t
-    return t.reshape(t._data.shape + (1,) * (nd - 2))
+    return t.reshape(t.shape + (1,) * (nd - 2))
 
 
 def _check_channels(name: str, t: Tensor | None, c: int) -> None:
-    if t is not None and t._data.size != c:
-        raise RuntimeError(f"{name} should contain {c} elements not {t._data.size}")
+    if t is not None and t.numel() != c:
+        raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
 
 
 def _update_running(running: Tensor | None, batch: Any, momentum: float) -> None:
     if running is not None:
         with no_grad():
-            new = running._data * (1 - momentum) + batch.reshape(running._data.shape) * momentum
+            new = running._data * (1 - momentum) + batch.reshape(running.shape) * momentum
             running._data[...] = new.astype(running._data.dtype, copy=False)
             running._version.value += 1
 
@@ -108,10 +108,10 @@ def _batch_stats(input: Tensor, running_mean: Tensor | None, running_var: Tensor
                  eps: float) -> tuple:
     """Batch mean and rstd (kept dims); updates the running averages (unbiased variance)."""
     xp = backend.namespace(input._data)
-    shape = input._data.shape
+    shape = input.shape
     dims = (0,) + tuple(range(2, len(shape)))
     mean, var = _norm.moments(xp, input._data, shape, dims)
-    n = input._data.size // shape[1] if shape[1] else 0
+    n = input.numel() // shape[1] if shape[1] else 0
     _update_running(running_mean, mean, momentum)
     _update_running(running_var, var * (n / max(n - 1, 1)), momentum)
     return shape, dims, mean, _norm.rstd_of(xp, var, eps)
@@ -128,7 +128,7 @@ def batch_norm(
     eps: float = 1e-5,
 ) -> Tensor:
     """Normalise each channel of (N, C, *) by batch statistics (training) or the running ones."""
-    shape = input._data.shape
+    shape = input.shape
     c = shape[1] if len(shape) > 1 else 1
     if training:
         n = shape[0] * math.prod(shape[2:])
@@ -139,7 +139,7 @@ def batch_norm(
         _check_channels(name, t, c)
     _floating(input, "batch_norm")
     _check_params(input, weight, bias)
-    if input._data.size == 0:  # nothing to normalise; the running statistics stay as they are
+    if input.numel() == 0:  # nothing to normalise; the running statistics stay as they are
         return input.clone()
     nd = len(shape)
     w, b = _channel_param(weight, nd), _channel_param(bias, nd)
@@ -161,7 +161,7 @@ def group_norm(
     input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None, eps: float = 1e-5,
 ) -> Tensor:
     """Normalise (N, C, *) over groups of C / num_groups channels (and all of *), then per-channel affine."""
-    shape = input._data.shape
+    shape = input.shape
     if len(shape) < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {len(shape)}")
     c = shape[1]
@@ -171,7 +171,7 @@ def group_norm(
             f"{_shape_str(shape)} and num_groups={num_groups}"
         )
     for name, t in (("weight", weight), ("bias", bias)):
-        if t is not None and (t._data.ndim != 1 or t._data.size != c):
+        if t is not None and (t.dim() != 1 or t.numel() != c):
             raise RuntimeError(
                 f"Expected {name} to be a vector of size equal to the number of channels in input, but got "
                 f"{name} of shape {_shape_str(t.shape)} and input of shape {_shape_str(shape)}"
@@ -179,7 +179,7 @@ def group_norm(
     _floating(input, "GroupNormKernelImpl")
     _check_params(input, weight, bias)
     xp = backend.namespace(input._data)
-    view = (shape[0], num_groups, input._data.size // (shape[0] * num_groups) if shape[0] * num_groups else 0)
+    view = (shape[0], num_groups, input.numel() // (shape[0] * num_groups) if shape[0] * num_groups else 0)
     mean, var = _norm.moments(xp, input._data, view, (2,))
     nd = len(shape)
     w, b = _channel_param(weight, nd), _channel_param(bias, nd)
@@ -193,8 +193,8 @@ def rms_norm(
     shape = _check_normalized_shape("rms_norm", input, normalized_shape, sep="")
     _check_affine("weight", weight, shape)
     if eps is None:
-        eps = float(np.finfo(input._data.dtype).eps) if input._data.dtype.kind == "f" else 1.1920928955078125e-07
-    dims = tuple(range(input._data.ndim - len(shape), input._data.ndim))
+        eps = float(np.finfo(input._data.dtype).eps) if input.dtype.is_floating_point else 1.1920928955078125e-07
+    dims = tuple(range(input.dim() - len(shape), input.dim()))
     out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
     return out if weight is None else out * weight
 
@@ -210,7 +210,7 @@ def instance_norm(
     eps: float = 1e-5,
 ) -> Tensor:
     """Normalise each (sample, channel) of (N, C, *) over *; running stats average over the batch."""
-    shape = input._data.shape
+    shape = input.shape
     if use_input_stats:
         n_spatial = math.prod(shape[2:])
         if n_spatial == 1:

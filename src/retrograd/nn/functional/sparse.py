@@ -81,14 +81,14 @@ def _renorm_rows(weight: Tensor, idx: Any, max_norm: float, norm_type: float) ->
 
 
 def _check_embedding(input: Tensor, weight: Tensor, padding_idx: int | None) -> int | None:
-    if input._data.dtype.name not in ("int64", "int32"):
+    if input.dtype.name not in ("int64", "int32"):
         raise RuntimeError(
             "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; "
             f"but got torch.{input.dtype.legacy_name} instead (while checking arguments for embedding)"
         )
-    if weight._data.ndim != 2:
+    if weight.dim() != 2:
         raise RuntimeError("'weight' must be 2-D")
-    n = weight._data.shape[0]
+    n = weight.shape[0]
     if padding_idx is not None:
         if padding_idx > 0 and padding_idx >= n:
             raise AssertionError("Padding_idx must be within num_embeddings")
@@ -121,7 +121,7 @@ def embedding(
     idx = input._data.astype(np.int64, copy=False)
     if max_norm is not None:
         _renorm_rows(weight, idx, max_norm, norm_type)
-    counts = np.bincount(idx.reshape(-1), minlength=weight._data.shape[0]) if scale_grad_by_freq else None
+    counts = np.bincount(idx.reshape(-1), minlength=weight.shape[0]) if scale_grad_by_freq else None
     scale = _row_scale(idx, padding_idx, counts, weight._data.dtype)
     return _lookup(weight, idx=idx, scale=scale)
 

@@ -265,13 +265,14 @@ class Module:
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear the gradients of all parameters (to None by default)."""
         for p in self.parameters():
-            if p._grad is None:
+            grad = p.grad
+            if grad is None:
                 continue
             if set_to_none:
-                p._grad = None
+                p.grad = None
             else:
-                p._grad = p._grad.detach()
-                p._grad.zero_()
+                p.grad = grad = grad.detach()
+                grad.zero_()
 
     def apply(self, fn: Callable[[Module], None]) -> Module:
         """Call `fn` on every submodule, children before parents (post-order, as in PyTorch)."""
@@ -298,8 +299,8 @@ class Module:
                         new = convert(p)
                         if new is not p:
                             param = Parameter(new, p.requires_grad)
-                            if p._grad is not None:
-                                param._grad = convert(p._grad)
+                            if p.grad is not None:
+                                param.grad = convert(p.grad)
                             m._parameters[name] = param
                 for name, b in m._buffers.items():
                     if b is not None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
+from ... import ops
 from ...engine.grad_mode import no_grad
+from ...ops.reduction import vector_norm
 from ...tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_"]
@@ -20,20 +20,17 @@ def _as_list(parameters: Any) -> list[Tensor]:
 def clip_grad_norm_(
     parameters: Any, max_norm: float, norm_type: float = 2.0, error_if_nonfinite: bool = False, foreach: Any = None
 ) -> Tensor:
-    """Scale gradients in place so their joint `norm_type`-norm is at most `max_norm`; returns the norm."""
+    """Scale gradients in place so their joint `norm_type`-norm is at most `max_norm`; returns the norm.
+
+    As in PyTorch, the joint norm is the norm of the per-gradient norms, each in its gradient's dtype.
+    """
     grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
     if not grads:
-        return Tensor._make(np.asarray(0.0, dtype=np.float32))
+        return ops.tensor(0.0)
     norm_type = float(norm_type)
-    dtype = grads[0]._data.dtype
-    if math.isinf(norm_type):
-        norms = [np.abs(g._data).max(initial=0.0) for g in grads]
-        total = np.max(norms).astype(dtype)
-    else:
-        norms = [np.sum(np.abs(g._data.astype(np.float64)) ** norm_type) for g in grads]
-        total = np.asarray(np.sum(norms) ** (1.0 / norm_type), dtype=dtype)
-    total = np.asarray(total, dtype=dtype)
-    if error_if_nonfinite and not np.isfinite(total):
+    with no_grad():
+        total = vector_norm(ops.stack([vector_norm(g, norm_type) for g in grads]), norm_type)
+    if error_if_nonfinite and not math.isfinite(float(total)):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so it cannot be "
             "clipped. To disable this error and scale the gradients by the non-finite norm anyway, set "
@@ -43,7 +40,7 @@ def clip_grad_norm_(
     with no_grad():
         for g in grads:
             g.mul_(coef)
-    return Tensor._make(total)
+    return total
 
 
 def clip_grad_value_(parameters: Any, clip_value: float, foreach: Any = None) -> None:
