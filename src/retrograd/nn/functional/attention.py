@@ -10,29 +10,29 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
+from ...dtypes import bool_, float32
 from ...ops.activation import softmax
+from ...ops.creation import ones
 from ...ops.pointwise import where
+from ...ops.shape_diag import tril
 from ...tensor import Tensor
 
 __all__ = ["scaled_dot_product_attention"]
 
 
 def _check_qkv(query: Tensor, key: Tensor, value: Tensor) -> None:
-    q, k, v = query._data, key._data, value._data
-    if not (q.dtype == k.dtype == v.dtype):
+    if not (query.dtype == key.dtype == value.dtype):
         raise RuntimeError(
             "Expected query, key, and value to have the same dtype, but got query.dtype: "
             f"{query.dtype.c10_name} key.dtype: {key.dtype.c10_name} and value.dtype: "
             f"{value.dtype.c10_name} instead."
         )
-    if min(q.ndim, k.ndim, v.ndim) < 2:
+    if min(query.dim(), key.dim(), value.dim()) < 2:
         raise RuntimeError(
             "Expected query, key, and value to all be  at least 2 dimensional, but got query.dim: "
-            f"{q.ndim} key.dim: {k.ndim} and value.dim: {v.ndim} instead."
+            f"{query.dim()} key.dim: {key.dim()} and value.dim: {value.dim()} instead."
         )
-    if q.dtype.kind != "f":
+    if not query.dtype.is_floating_point:
         raise RuntimeError(f"expected scalar type Float but found {query.dtype.kind_name}")
 
 
@@ -53,21 +53,21 @@ def _mask_scores(scores: Tensor, attn_mask: Tensor | None, is_causal: bool, quer
                 "_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True"
             )
         L, S = scores.shape[-2], scores.shape[-1]
-        attn_mask = Tensor._make(np.tril(np.ones((L, S), dtype=bool)))
+        attn_mask = tril(ones((L, S), dtype=bool_))
     if attn_mask is None:
         return scores, None
-    kind = attn_mask._data.dtype
-    if kind.kind == "b":
+    kind = attn_mask.dtype
+    if kind == bool_:
         scores = scores.masked_fill(~attn_mask, -math.inf)
-    elif kind == query._data.dtype or kind == np.float32:  # a float32 mask works with any query dtype
+    elif kind == query.dtype or kind == float32:  # a float32 mask works with any query dtype
         scores = scores + attn_mask.to(query.dtype)
     else:
         raise RuntimeError(
             "Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: "
             f"{attn_mask.dtype.c10_name} and  query.dtype: {query.dtype.c10_name} instead."
         )
-    blocked = (scores._data == -math.inf).all(axis=-1, keepdims=True)
-    return scores, (Tensor._make(blocked) if blocked.any() else None)
+    blocked = (scores.detach() == -math.inf).all(dim=-1, keepdim=True)
+    return scores, (blocked if bool(blocked.any()) else None)
 
 
 def scaled_dot_product_attention(

@@ -12,9 +12,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-import numpy as np
-
-from ...ops import _loss
+from ...dtypes import int64, uint8
+from ...ops import _loss, nn_support
 from ...ops._activation_dim import log_softmax
 from ...tensor import Tensor
 
@@ -53,7 +52,7 @@ def _check_target(input: Tensor, target: Tensor) -> None:
     if nd != 1 and (not tshape or ishape[0] != tshape[0]):
         got = tshape[0] if tshape else 1
         raise ValueError(f"Expected input batch_size ({ishape[0]}) to match target batch_size ({got}).")
-    if target._data.dtype not in (np.int64, np.uint8):
+    if target.dtype not in (int64, uint8):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {target.dtype.kind_name}")
     if nd == 1 and target.dim() == 1 and tshape[0] != 1:
         raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {tshape[0]}")
@@ -67,7 +66,7 @@ def _check_target(input: Tensor, target: Tensor) -> None:
 
 
 def _weights(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int) -> tuple:
-    """Valid indices (ignored targets replaced by 0) and the per-element weights (0 where ignored)."""
+    """The class-index kernels' arguments: indices (ignored ones as 0), per-element weights (0 where ignored)."""
     n_classes = input.shape[0 if input.dim() == 1 else 1]
     if weight is not None and (weight.dim() != 1 or weight.numel() != n_classes):
         raise RuntimeError(
@@ -77,17 +76,9 @@ def _weights(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index:
     if weight is not None and weight.dtype != input.dtype:
         want, got = input.dtype.kind_name, weight.dtype.kind_name
         raise RuntimeError(f"expected scalar type {want} but found {got}")
-    t = target._data.astype(np.int64, copy=False)
-    if input.dim() == 1 and t.ndim == 1:  # (C,) input with a (1,) target: as a batch of one
-        t = t.reshape(())
-    ignored = t == ignore_index
-    bad = (~ignored) & ((t < 0) | (t >= n_classes))
-    if bad.any():
-        raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds.")
-    idx = np.where(ignored, 0, t)
-    dt = input._data.dtype
-    wt = np.ones(t.shape, dtype=dt) if weight is None else weight._data.astype(dt)[idx]
-    return idx, np.where(ignored, np.zeros((), dt), wt)
+    if input.dim() == 1 and target.dim() == 1:  # (C,) input with a (1,) target: as a batch of one
+        target = target.reshape(())
+    return nn_support.class_index_weights(input, target, weight, ignore_index)
 
 
 def _class_dim(input: Tensor) -> int:
@@ -180,10 +171,11 @@ def _smoothed(input: Tensor, target: Tensor, weight: Tensor | None, reduction: s
     logp = log_softmax(input, cdim)
     nll = _loss.nll(logp, idx, wt, cdim, reduction)
     weighted = logp if weight is None else logp * _class_view(weight, input)
-    keep = Tensor._make((target._data != ignore_index).astype(input._data.dtype))
+    keep = (target != ignore_index).to(input.dtype)
     smooth = -weighted.sum(cdim) * keep
     if reduction == "mean":
-        denom = float(wt.sum()) if weight is not None else float(keep._data.sum())
+        counted = keep if weight is None else weight[target.long().masked_fill(target == ignore_index, 0)] * keep
+        denom = float(counted.sum())
         smooth = smooth.sum() / denom if denom else smooth.sum() * float("nan")
     elif reduction == "sum":
         smooth = smooth.sum()

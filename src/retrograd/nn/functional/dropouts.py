@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Any
 
-from ..._generator import numpy_rng
-from ..._random_draw import uniform
+from ... import ops as _ops
 from ...engine import inplace as _inplace
 from ...tensor import Tensor
 
@@ -28,18 +26,18 @@ def _check_p(p: float) -> None:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
-def _keep_draws(input: Tensor, shape: tuple, p: float) -> Any:
+def _keep_draws(input: Tensor, shape: tuple, p: float) -> Tensor:
     """0/1 Bernoulli(1 - p) draws of `shape` in input's dtype, from retrograd's default generator."""
-    u = uniform(numpy_rng(None), shape, input._data.dtype, 0.0, 1.0)
-    return (u < 1.0 - p).astype(input._data.dtype, copy=False)
+    u = _ops.empty(shape, dtype=input.dtype).uniform_(0.0, 1.0)
+    return (u < 1.0 - p).to(input.dtype)
 
 
 def _keep_mask(input: Tensor, shape: tuple, p: float) -> Tensor:
     """Bernoulli(1 - p) samples of `shape`, scaled by 1/(1 - p) (all zeros when p = 1)."""
     mask = _keep_draws(input, shape, p)
     if p < 1.0:
-        mask *= 1.0 / (1.0 - p)
-    return Tensor._make(mask)
+        mask.mul_(1.0 / (1.0 - p))
+    return mask
 
 
 def _apply_mask(input: Tensor, mask: Tensor, inplace: bool) -> Tensor:
@@ -143,7 +141,7 @@ def _alpha(input: Tensor, shape: tuple, p: float, training: bool, inplace: bool)
         return input.mul_(0) if inplace else input * 0
     alpha = _SELU_ALPHA * _SELU_SCALE
     a = 1.0 / math.sqrt((alpha * alpha * p + 1) * (1 - p))
-    keep = Tensor._make(_keep_draws(input, shape, p))
+    keep = _keep_draws(input, shape, p)
     b = (keep - 1) * (alpha * a) + alpha * a * p  # dropped values land on -alpha·a·(1 - p)
     keep = keep * a
     if inplace:

@@ -13,7 +13,7 @@ import math
 import warnings
 from typing import Any
 
-from ...ops import _loss
+from ...ops import nn_support
 from ...ops.pointwise import where, xlogy
 from ...ops.reduction import sum as _sum
 from ...tensor import Tensor
@@ -122,17 +122,17 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
             "deprecated. Please ensure they have the same size."
         )
     for name, t in (("input", input), ("target", target)):
-        data = t._data
-        if data.size and not ((data >= 0) & (data <= 1)).all():
+        t = t.detach()
+        if t.numel() and not bool(((t >= 0) & (t <= 1)).all()):
             raise RuntimeError(f"all elements of {name} should be between 0 and 1")
     if target.dtype != input.dtype:
         raise RuntimeError(f"Found dtype {target.dtype.kind_name} but expected {input.dtype.kind_name}")
-    w = None if weight is None else _expanded_weight(weight, tuple(target.shape)).astype(input._data.dtype)
-    return _reduce(_loss.binary_cross_entropy(input, target, w), reduction)
+    w = None if weight is None else _expanded_weight(weight, tuple(target.shape)).to(input.dtype)
+    return _reduce(nn_support.binary_cross_entropy(input, target, w), reduction)
 
 
-def _expanded_weight(weight: Tensor, shape: tuple) -> Any:
-    """`weight` broadcast to `shape` (an array), with the error torch.broadcast_shapes gives."""
+def _expanded_weight(weight: Tensor, shape: tuple) -> Tensor:
+    """`weight` broadcast to `shape`, with the error torch.broadcast_shapes gives."""
     import numpy as np
 
     wshape = tuple(weight.shape)
@@ -143,7 +143,7 @@ def _expanded_weight(weight: Tensor, shape: tuple) -> Any:
                 f"Attempting to broadcast a dimension of length {n} at -{i}! Mismatching argument at index 1 had "
                 f"{weight.shape!r}; but expected shape should be broadcastable to {list(shape)}"
             )
-    return np.broadcast_to(weight._data, np.broadcast_shapes(shape, wshape))
+    return weight.detach().expand(np.broadcast_shapes(shape, wshape))
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
@@ -223,7 +223,7 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: 
         if var < 0:
             raise ValueError("var has negative entry/entries")
         var = var * ones_like(input)
-    elif bool((var._data < 0).any()):
+    elif bool((var.detach() < 0).any()):
         raise ValueError("var has negative entry/entries")
     if var.shape != input.shape:
         if input.shape[:-1] == var.shape:
