@@ -14,10 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from ... import backend
 from ... import ops as _ops
 from ...engine.grad_mode import no_grad
-from ...ops import _norm
+from ...ops import nn_support
 from ...tensor import Tensor
 
 __all__ = ["layer_norm", "batch_norm", "group_norm", "rms_norm", "instance_norm", "normalize"]
@@ -76,12 +75,9 @@ def layer_norm(
     _check_affine("bias", bias, shape)
     _floating(input, "LayerNormKernelImpl")
     _check_params(input, weight, bias)
-    xp = backend.namespace(input._data)
     d = math.prod(shape)
     view = (input.numel() // d if d else 0, d)
-    dims = (1,)
-    mean, var = _norm.moments(xp, input._data, view, dims)
-    return _norm.normalize("layer", input, weight, bias, view, dims, mean, _norm.rstd_of(xp, var, eps), eps)
+    return nn_support.normalize("layer", input, weight, bias, view, (1,), eps)[0]
 
 
 def _channel_param(t: Tensor | None, nd: int) -> Tensor | None:
@@ -96,25 +92,22 @@ def _check_channels(name: str, t: Tensor | None, c: int) -> None:
         raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
 
 
-def _update_running(running: Tensor | None, batch: Any, momentum: float) -> None:
+def _update_running(running: Tensor | None, batch: Tensor, momentum: float) -> None:
     if running is not None:
         with no_grad():
-            new = running._data * (1 - momentum) + batch.reshape(running.shape) * momentum
-            running._data[...] = new.astype(running._data.dtype, copy=False)
-            running._version.value += 1
+            running.copy_(running * (1 - momentum) + batch.reshape(running.shape) * momentum)
 
 
-def _batch_stats(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None, momentum: float,
-                 eps: float) -> tuple:
-    """Batch mean and rstd (kept dims); updates the running averages (unbiased variance)."""
-    xp = backend.namespace(input._data)
+def _batch_stats_norm(input: Tensor, w: Tensor | None, b: Tensor | None, running_mean: Tensor | None,
+                      running_var: Tensor | None, momentum: float, eps: float) -> Tensor:
+    """Batch norm by the batch's statistics; updates the running averages (unbiased variance)."""
     shape = input.shape
     dims = (0,) + tuple(range(2, len(shape)))
-    mean, var = _norm.moments(xp, input._data, shape, dims)
+    out, mean, var = nn_support.normalize("batch", input, w, b, shape, dims, eps)
     n = input.numel() // shape[1] if shape[1] else 0
     _update_running(running_mean, mean, momentum)
     _update_running(running_var, var * (n / max(n - 1, 1)), momentum)
-    return shape, dims, mean, _norm.rstd_of(xp, var, eps)
+    return out
 
 
 def batch_norm(
@@ -144,17 +137,14 @@ def batch_norm(
     nd = len(shape)
     w, b = _channel_param(weight, nd), _channel_param(bias, nd)
     if training:
-        view, dims, mean, rstd = _batch_stats(input, running_mean, running_var, momentum, eps)
-        return _norm.normalize("batch", input, w, b, view, dims, mean, rstd, eps)
+        return _batch_stats_norm(input, w, b, running_mean, running_var, momentum, eps)
     if running_mean is None or running_var is None:
         which = "running_mean" if running_mean is None else "running_var"
         raise RuntimeError(f"{which} must be defined in evaluation mode")
-    xp = backend.namespace(input._data)
     kept = (1, c) + (1,) * (nd - 2)
-    mean = running_mean._data.reshape(kept).astype(input._data.dtype, copy=False)
-    var = running_var._data.reshape(kept).astype(input._data.dtype, copy=False)
+    stats = (running_mean.reshape(kept).to(input.dtype), running_var.reshape(kept).to(input.dtype))
     dims = (0,) + tuple(range(2, nd))
-    return _norm.normalize("batch", input, w, b, shape, dims, mean, _norm.rstd_of(xp, var, eps), eps, fixed=True)
+    return nn_support.normalize("batch", input, w, b, shape, dims, eps, stats)[0]
 
 
 def group_norm(
@@ -178,12 +168,10 @@ def group_norm(
             )
     _floating(input, "GroupNormKernelImpl")
     _check_params(input, weight, bias)
-    xp = backend.namespace(input._data)
     view = (shape[0], num_groups, input.numel() // (shape[0] * num_groups) if shape[0] * num_groups else 0)
-    mean, var = _norm.moments(xp, input._data, view, (2,))
     nd = len(shape)
     w, b = _channel_param(weight, nd), _channel_param(bias, nd)
-    return _norm.normalize("group", input, w, b, view, (2,), mean, _norm.rstd_of(xp, var, eps), eps)
+    return nn_support.normalize("group", input, w, b, view, (2,), eps)[0]
 
 
 def rms_norm(
@@ -193,7 +181,7 @@ def rms_norm(
     shape = _check_normalized_shape("rms_norm", input, normalized_shape, sep="")
     _check_affine("weight", weight, shape)
     if eps is None:
-        eps = float(np.finfo(input._data.dtype).eps) if input.dtype.is_floating_point else 1.1920928955078125e-07
+        eps = float(np.finfo(input.dtype.np).eps) if input.dtype.is_floating_point else 1.1920928955078125e-07
     dims = tuple(range(input.dim() - len(shape), input.dim()))
     out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
     return out if weight is None else out * weight
@@ -220,16 +208,15 @@ def instance_norm(
     # batch norm of a (1, N·C, *) view, with weights and running stats repeated over the batch
     n, c = shape[0], shape[1]
     folded = input.reshape((1, n * c) + shape[2:])
-    rm = None if running_mean is None else Tensor._make(np.tile(running_mean._data, n))
-    rv = None if running_var is None else Tensor._make(np.tile(running_var._data, n))
+    rm = None if running_mean is None else running_mean.detach().repeat(n)
+    rv = None if running_var is None else running_var.detach().repeat(n)
     w = None if weight is None else weight.repeat(n)
     b = None if bias is None else bias.repeat(n)
     out = batch_norm(folded, rm, rv, w, b, use_input_stats, momentum, eps).reshape(shape)
     for run, rep in ((running_mean, rm), (running_var, rv)):
         if run is not None and use_input_stats:
             with no_grad():
-                run._data[...] = rep._data.reshape(n, c).mean(axis=0).astype(run._data.dtype)
-                run._version.value += 1
+                run.copy_(rep.reshape(n, c).mean(0))
     return out
 
 
