@@ -49,7 +49,39 @@ class _MappingOfMembers:
         return self._members().items()
 
 
-class Sequential(Module):
+class _ModuleSequence(Module):
+    """The list side Sequential and ModuleList share: members in `_modules`, in order."""
+
+    def _renumber(self, members: list[Module]) -> None:
+        """Register `members` under the keys '0', '1', ... (after a deletion or an insertion)."""
+        self._modules.clear()
+        for i, m in enumerate(members):
+            self._modules[str(i)] = m
+
+    def _insert(self, index: int, module: Module) -> None:
+        members = list(self._modules.values())
+        members.insert(index, module)
+        self._renumber(members)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def append(self, module: Module) -> Any:
+        """Add `module` at the end; returns self."""
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> Any:
+        """Append each of `modules`; returns self."""
+        for m in modules:
+            self.append(m)
+        return self
+
+
+class Sequential(_ModuleSequence):
     """Modules applied one after another; built from modules or an OrderedDict of them."""
 
     def __init__(self, *args: Any) -> None:
@@ -79,36 +111,14 @@ class Sequential(Module):
         keys = list(self._modules)
         for key in keys[idx] if isinstance(idx, slice) else [keys[_index(idx, len(keys))]]:
             del self._modules[key]
-        items = list(self._modules.values())
-        self._modules.clear()
-        for i, m in enumerate(items):
-            self._modules[str(i)] = m
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
-    def append(self, module: Module) -> Sequential:
-        self.add_module(str(len(self)), module)
-        return self
-
-    def extend(self, modules: Iterable[Module]) -> Sequential:
-        for m in modules:
-            self.append(m)
-        return self
+        self._renumber(list(self._modules.values()))
 
     def insert(self, index: int, module: Module) -> Sequential:
-        items = list(self._modules.values())
-        items.insert(index if index >= 0 else len(items) + index, module)
-        self._modules.clear()
-        for i, m in enumerate(items):
-            self._modules[str(i)] = m
+        self._insert(index, module)
         return self
 
 
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """A list of modules, registered so their parameters are found."""
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
@@ -125,17 +135,9 @@ class ModuleList(Module):
         self.add_module(str(_index(idx, len(self))), module)
 
     def __delitem__(self, idx: int | slice) -> None:
-        items = list(self._modules.values())
-        del items[idx]
-        self._modules.clear()
-        for i, m in enumerate(items):
-            self._modules[str(i)] = m
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
+        members = list(self._modules.values())
+        del members[idx]
+        self._renumber(members)
 
     def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
         return self.extend(modules)
@@ -156,21 +158,8 @@ class ModuleList(Module):
         lines = [_indent(f"({a}): {text}" if a == b else f"({a}-{b}): {b - a + 1} x {text}", 2) for a, b, text in runs]
         return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
 
-    def append(self, module: Module) -> ModuleList:
-        self.add_module(str(len(self)), module)
-        return self
-
-    def extend(self, modules: Iterable[Module]) -> ModuleList:
-        for m in modules:
-            self.append(m)
-        return self
-
     def insert(self, index: int, module: Module) -> None:
-        items = list(self._modules.values())
-        items.insert(index, module)
-        self._modules.clear()
-        for i, m in enumerate(items):
-            self._modules[str(i)] = m
+        self._insert(index, module)
 
 
 class ModuleDict(_MappingOfMembers, Module):
