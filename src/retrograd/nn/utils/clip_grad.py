@@ -8,6 +8,7 @@ from typing import Any
 from ... import ops
 from ...engine.grad_mode import no_grad
 from ...ops.reduction import vector_norm
+from ...ops.shape_slice import stack
 from ...tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_"]
@@ -29,7 +30,7 @@ def clip_grad_norm_(
         return ops.tensor(0.0)
     norm_type = float(norm_type)
     with no_grad():
-        total = vector_norm(ops.stack([vector_norm(g, norm_type) for g in grads]), norm_type)
+        total = vector_norm(stack([vector_norm(g, norm_type) for g in grads]), norm_type)
     if error_if_nonfinite and not math.isfinite(float(total)):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so it cannot be "
