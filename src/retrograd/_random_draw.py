@@ -21,24 +21,13 @@ from .engine.primitive import Primitive
 from .ops._util import shape_arg
 from .tensor import Tensor
 
-_KIND = {
-    "float32": "Float",
-    "float64": "Double",
-    "float16": "Half",
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "bool": "Bool",
-}
-# integer dtypes narrower than int64: PyTorch's C type name and range, for randint's bound checks
+# integer dtypes narrower than int64: their range, for randint's bound checks
 _C_RANGE = {
-    "int8": ("signed char", -(2**7), 2**7 - 1),
-    "int16": ("short int", -(2**15), 2**15 - 1),
-    "int32": ("int", -(2**31), 2**31 - 1),
-    "uint8": ("unsigned char", 0, 2**8 - 1),
-    "bool": ("bool", 0, 1),
+    "int8": (-(2**7), 2**7 - 1),
+    "int16": (-(2**15), 2**15 - 1),
+    "int32": (-(2**31), 2**31 - 1),
+    "uint8": (0, 2**8 - 1),
+    "bool": (0, 1),
 }
 P_IN_RANGE = (
     "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be "
@@ -60,7 +49,7 @@ def shape_of(size: tuple, fn: str) -> tuple[int, ...]:
 def check_float(dt: _dt.dtype, kernel: str) -> _dt.dtype:
     """`dt` if it is a floating dtype, else PyTorch's 'not implemented' error for `kernel`."""
     if not dt.is_floating_point:
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_KIND[dt.name]}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.kind_name}'")
     return dt
 
 
@@ -105,7 +94,8 @@ def _check_integer_bounds(low: int, high: int, dt: _dt.dtype) -> None:
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     if dt.name in _C_RANGE:
-        c_name, lo, hi = _C_RANGE[dt.name]
+        lo, hi = _C_RANGE[dt.name]
+        c_name = dt.c10_name
         if not lo <= low <= hi:
             raise RuntimeError(f"from is out of bounds for {c_name}")
         if not lo <= high - 1 <= hi:

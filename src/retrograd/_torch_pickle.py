@@ -34,11 +34,8 @@ from .tensor import Size, Tensor
 __all__ = ["CheckpointError", "read_torch_zip"]
 
 # storage class in the pickle -> little-endian dtype of its bytes ("bf16" is widened to float32)
-_STORAGES = {
-    "DoubleStorage": "<f8", "FloatStorage": "<f4", "HalfStorage": "<f2", "BFloat16Storage": "bf16",
-    "LongStorage": "<i8", "IntStorage": "<i4", "ShortStorage": "<i2", "CharStorage": "i1",
-    "ByteStorage": "u1", "BoolStorage": "?",
-}
+_STORAGES = {d.kind_name + "Storage": d.np.newbyteorder("<").str for d in _dt.ALL}
+_STORAGES.update(BFloat16Storage="bf16", UntypedStorage="u1")
 _NO_EQUIVALENT = ("ComplexFloatStorage", "ComplexDoubleStorage", "QInt8Storage", "QUInt8Storage",
                   "QInt32Storage", "QUInt4x2Storage", "QUInt2x4Storage", "bfloat16", "complex32",
                   "complex64", "complex128", "uint16", "uint32", "uint64")

@@ -16,13 +16,21 @@ builtins_int_type = builtins.int
 
 
 class dtype:
-    """A tensor element type, printed as `retrograd.<name>`."""
+    """A tensor element type, printed as `retrograd.<name>`.
 
-    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "_category")
+    Besides its own name it carries PyTorch's two names for it, the ones error
+    messages print: `kind_name`, the ScalarType ("Float", "Long"; also the stem of
+    the legacy `FloatTensor` type names), and `c10_name`, the C++ type some kernels
+    print ("float", "long int", "c10::Half").
+    """
+
+    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "_category", "kind_name", "c10_name")
     _category: builtins.int
 
-    def __init__(self, name: str, np_dtype: type, category: int) -> None:
+    def __init__(self, name: str, np_dtype: type, category: int, kind_name: str, c10_name: str) -> None:
         self.name = name
+        self.kind_name = kind_name
+        self.c10_name = c10_name
         self.np = np.dtype(np_dtype)
         self.is_floating_point = category == 2
         self.is_signed = name != "uint8" and name != "bool"
@@ -32,6 +40,11 @@ class dtype:
     @property
     def is_complex(self) -> bool:
         return False
+
+    @property
+    def legacy_name(self) -> str:
+        """PyTorch's legacy tensor type name: "FloatTensor", "LongTensor", ..."""
+        return self.kind_name + "Tensor"
 
     def to_real(self) -> dtype:
         return self
@@ -43,15 +56,16 @@ class dtype:
         return self.name
 
 
-bool_ = dtype("bool", np.bool_, 0)
-uint8 = dtype("uint8", np.uint8, 1)
-int8 = dtype("int8", np.int8, 1)
-int16 = dtype("int16", np.int16, 1)
-int32 = dtype("int32", np.int32, 1)
-int64 = dtype("int64", np.int64, 1)
-float16 = dtype("float16", np.float16, 2)
-float32 = dtype("float32", np.float32, 2)
-float64 = dtype("float64", np.float64, 2)
+# The one table of dtype names: retrograd's, NumPy's, category, PyTorch's ScalarType, C++ type.
+bool_ = dtype("bool", np.bool_, 0, "Bool", "bool")
+uint8 = dtype("uint8", np.uint8, 1, "Byte", "unsigned char")
+int8 = dtype("int8", np.int8, 1, "Char", "signed char")
+int16 = dtype("int16", np.int16, 1, "Short", "short int")
+int32 = dtype("int32", np.int32, 1, "Int", "int")
+int64 = dtype("int64", np.int64, 1, "Long", "long int")
+float16 = dtype("float16", np.float16, 2, "Half", "c10::Half")
+float32 = dtype("float32", np.float32, 2, "Float", "float")
+float64 = dtype("float64", np.float64, 2, "Double", "double")
 
 # PyTorch's aliases
 half, float, double = float16, float32, float64

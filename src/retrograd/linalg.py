@@ -17,7 +17,7 @@ from typing import Any
 from . import dtypes as _dt
 from . import ops as _ops
 from .ops._composite import matrix_power, multi_dot
-from .ops._linalg_util import TYPE_NAME, LinAlgError, check_matrix, linalg_lstsq
+from .ops._linalg_util import LinAlgError, check_matrix, linalg_lstsq
 from .ops._spectral import eigh, eigvalsh, lstsq_solution, matrix_exp, matrix_rank, pinv, svd, svdvals
 from .ops.decompositions import cholesky, det, inv, inv_ex, qr, slogdet, solve
 from .ops.linalg import linalg_cross as cross
@@ -68,10 +68,10 @@ def vecdot(x: Tensor, y: Tensor, *, dim: int = -1, out: Any = None) -> Tensor:
     if x._data.dtype != y._data.dtype:
         raise RuntimeError(
             f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
-            f"{TYPE_NAME[x.dtype.name]} and y of type {TYPE_NAME[y.dtype.name]} instead"
+            f"{x.dtype.kind_name} and y of type {y.dtype.kind_name} instead"
         )
     if x._data.dtype.kind != "f":
-        name = TYPE_NAME[x.dtype.name]
+        name = x.dtype.kind_name
         raise RuntimeError(f"linalg.vecdot: Expected a floating point or complex tensor as input. Got {name}")
     return (x * y).sum(dim)
 

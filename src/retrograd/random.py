@@ -256,7 +256,7 @@ def multinomial(
     if x.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
     if x.dtype.kind != "f":
-        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {_dt_kind(input)}")
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {input.dtype.kind_name}")
     if num_samples <= 0:
         raise RuntimeError("cannot sample n_sample <= 0 samples")
     if not replacement and num_samples > x.shape[-1]:
@@ -264,12 +264,6 @@ def multinomial(
     rows = x.reshape(-1, x.shape[-1])
     idx = multinomial_indices(resolve(generator), rows, int(num_samples), bool(replacement))
     return Tensor._make(idx.reshape(x.shape[:-1] + (int(num_samples),)))
-
-
-def _dt_kind(t: Tensor) -> str:
-    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}.get(
-        t._data.dtype.name, t._data.dtype.name
-    )
 
 
 def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:

@@ -462,7 +462,7 @@ class Tensor(TensorMethods):
         (`'torch.LongTensor'`); PyTorch's names are used so that code comparing them runs unchanged.
         """
         if dtype is None:
-            return "torch." + _TYPE_NAMES[self.dtype.name]
+            return "torch." + self.dtype.legacy_name
         if isinstance(dtype, str):
             dtype = _legacy_dtype(dtype)
         elif not isinstance(dtype, _dt.dtype):
@@ -578,27 +578,14 @@ def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
     return Tensor._make(data, requires_grad)
 
 
-_TYPE_NAMES = {
-    "float32": "FloatTensor",
-    "float64": "DoubleTensor",
-    "float16": "HalfTensor",
-    "int64": "LongTensor",
-    "int32": "IntTensor",
-    "int16": "ShortTensor",
-    "int8": "CharTensor",
-    "uint8": "ByteTensor",
-    "bool": "BoolTensor",
-}
-
-
 def _legacy_dtype(name: str) -> dtype:
     """The dtype a legacy type name such as 'torch.LongTensor' stands for."""
     prefix, _, kind = name.rpartition(".")
     if prefix in ("torch.cuda", "retrograd.cuda"):
         raise RuntimeError(f"Cannot convert to {name}: retrograd has no CUDA device")
-    for dt_name, legacy in _TYPE_NAMES.items():
-        if legacy == kind and prefix in ("torch", "retrograd"):
-            return next(d for d in _dt.ALL if d.name == dt_name)
+    for d in _dt.ALL:
+        if d.legacy_name == kind and prefix in ("torch", "retrograd"):
+            return d
     raise ValueError(f"invalid type: '{name}'")
 
 

@@ -51,18 +51,7 @@ class RemovableHandle:
 
 
 def _type_string(t: Tensor) -> str:
-    kind = {
-        "float32": "Float",
-        "float64": "Double",
-        "float16": "Half",
-        "int64": "Long",
-        "int32": "Int",
-        "int16": "Short",
-        "int8": "Char",
-        "uint8": "Byte",
-        "bool": "Bool",
-    }[t.dtype.name]
-    return f"[retrograd.{kind}Tensor [{', '.join(map(str, t.shape))}]]"
+    return f"[retrograd.{t.dtype.legacy_name} [{', '.join(map(str, t.shape))}]]"
 
 
 

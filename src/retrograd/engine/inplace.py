@@ -26,19 +26,6 @@ from .views import check_view_rebase, edge, refresh_view, replay
 if TYPE_CHECKING:
     from ..tensor import Tensor
 
-_KIND = {
-    "float32": "Float",
-    "float64": "Double",
-    "float16": "Half",
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "bool": "Bool",
-}
-
-
 def check_writable(target: Tensor) -> None:
     """Refuse in-place changes autograd could not account for."""
     if not state.enabled:
@@ -73,7 +60,7 @@ def commit(target: Tensor, result: Tensor) -> Tensor:
         src, dst = result.dtype, target.dtype
         if not _dt.can_cast(src, dst):
             raise RuntimeError(
-                f"result type {_KIND[src.name]} can't be cast to the desired output type {_KIND[dst.name]}"
+                f"result type {src.kind_name} can't be cast to the desired output type {dst.kind_name}"
             )
         result = result.to(dst)
     node = result._grad_fn

@@ -1,33 +1,14 @@
-"""Neural-network building blocks: Module, Parameter, layers, losses, init, utils, functional."""
+"""Neural-network building blocks: Module, Parameter, layers, losses, init, utils, functional.
 
-from . import (
-    functional,
-    init,
-    modules_activation,
-    modules_conv,
-    modules_layers,
-    modules_loss,
-    modules_rnn,
-    modules_transformer,
-    utils,
-)
-from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
-from .module import Module
-from .modules_activation import *
-from .modules_conv import *
-from .modules_layers import *
-from .modules_loss import *
-from .modules_rnn import *
-from .modules_transformer import *
+Laid out as torch.nn: `nn.modules.<family>` holds the layers (linear, conv, pooling,
+rnn, transformer, ...), `nn.functional` the functions they call, `nn.init` the
+initialisers, `nn.utils` gradient clipping and parameter vectors, `nn.parameter`
+the Parameter class.
+"""
+
+from . import functional, init, modules, parameter, utils
+from .modules import *
 from .parameter import Parameter
 
-__all__ = [
-    "functional", "init", "utils", "Module", "Parameter", "Sequential", "ModuleList", "ModuleDict",
-    "ParameterList", "ParameterDict",
-]
-__all__ += modules_activation.__all__
-__all__ += modules_conv.__all__
-__all__ += modules_layers.__all__
-__all__ += modules_loss.__all__
-__all__ += modules_rnn.__all__
-__all__ += modules_transformer.__all__
+__all__ = ["functional", "init", "modules", "parameter", "utils", "Parameter"]
+__all__ += modules.__all__

@@ -12,9 +12,9 @@ import math
 import warnings
 from typing import Any
 
-import numpy as np
-
+from .. import ops
 from ..engine.grad_mode import no_grad
+from ..linalg import qr
 from ..tensor import Tensor
 
 __all__ = [
@@ -61,7 +61,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
 def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
     if tensor.dim() < 2:
         raise ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions")
-    receptive = int(np.prod(tensor.shape[2:])) if tensor.dim() > 2 else 1
+    receptive = math.prod(tensor.shape[2:])
     return tensor.shape[1] * receptive, tensor.shape[0] * receptive
 
 
@@ -105,7 +105,7 @@ def eye_(tensor: Tensor) -> Tensor:
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     with no_grad():
-        return tensor.copy_(Tensor._make(np.eye(*tensor.shape, dtype=tensor._data.dtype)))
+        return tensor.copy_(ops.eye(*tensor.shape, dtype=tensor.dtype))
 
 
 def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
@@ -114,13 +114,13 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     if dims not in (3, 4, 5):
         raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
     out_per_group = tensor.shape[0] // groups
-    data = np.zeros(tensor.shape, dtype=tensor._data.dtype)
     centre = tuple(s // 2 for s in tensor.shape[2:])
-    for g in range(groups):
-        for d in range(min(out_per_group, tensor.shape[1])):
-            data[(g * out_per_group + d, d) + centre] = 1
     with no_grad():
-        return tensor.copy_(Tensor._make(data))
+        tensor.zero_()
+        for g in range(groups):
+            for d in range(min(out_per_group, tensor.shape[1])):
+                tensor[(g * out_per_group + d, d) + centre] = 1
+    return tensor
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
@@ -164,15 +164,14 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tenso
         return tensor
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    flat = Tensor._make(np.zeros((rows, cols), dtype=tensor._data.dtype))
+    flat = ops.zeros((rows, cols), dtype=tensor.dtype)
     normal_(flat, 0.0, 1.0, generator)  # PyTorch's draws; its QR (LAPACK) may round differently
-    a = flat._data if rows >= cols else flat._data.T
-    q, r = np.linalg.qr(a)
-    q = q * np.sign(np.diag(r))
-    if rows < cols:
-        q = q.T
     with no_grad():
-        return tensor.copy_(Tensor._make((gain * q).reshape(tensor.shape).astype(tensor._data.dtype)))
+        q, r = qr(flat if rows >= cols else flat.t())
+        q = q * r.diagonal().sign()
+        if rows < cols:
+            q = q.t()
+        return tensor.copy_((gain * q).reshape(tensor.shape))
 
 
 def trunc_normal_(
@@ -196,42 +195,41 @@ def trunc_normal_(
             data = _redraw_outside(tensor, mean, std, a, b, generator)
         else:
             data = _accept_uniform(tensor, mean, std, a, b, generator)
-        return tensor.copy_(Tensor._make(data))
+        return tensor.copy_(data)
 
 
 def _fresh(tensor: Tensor) -> Tensor:
-    return Tensor._make(np.empty(tensor.shape, dtype=tensor._data.dtype))
+    return ops.empty(tensor.shape, dtype=tensor.dtype)
 
 
-def _redraw_outside(tensor: Tensor, mean: float, std: float, a: float, b: float, generator: Any) -> Any:
-    kind = tensor._data.dtype.type
-    lo, hi = kind(a), kind(b)
-    result = _fresh(tensor).normal_(mean, std, generator=generator)._data
+def _redraw_outside(tensor: Tensor, mean: float, std: float, a: float, b: float, generator: Any) -> Tensor:
+    # the bounds rounded to the tensor's dtype, as PyTorch compares them
+    lo, hi = ops.tensor(a, dtype=tensor.dtype), ops.tensor(b, dtype=tensor.dtype)
+    result = _fresh(tensor).normal_(mean, std, generator=generator)
     while True:
         outside = (result < lo) | (result > hi)
         if not outside.any():
             return result
-        result = np.where(outside, _fresh(tensor).normal_(mean, std, generator=generator)._data, result)
+        result = ops.where(outside, _fresh(tensor).normal_(mean, std, generator=generator), result)
 
 
-def _accept_uniform(tensor: Tensor, mean: float, std: float, a: float, b: float, generator: Any) -> Any:
-    kind = tensor._data.dtype.type
+def _accept_uniform(tensor: Tensor, mean: float, std: float, a: float, b: float, generator: Any) -> Tensor:
     mode = max(a, min(mean, b))
     log_peak = -0.5 * ((mode - mean) / std) ** 2
 
-    def log_ratio(x: Any) -> Any:  # log(pdf(x) / pdf(mode)), op by op in the tensor's dtype
-        z = (x - kind(mean)) / kind(std)
-        return (z * z) * kind(-0.5) - kind(log_peak)
+    def log_ratio(x: Tensor) -> Tensor:  # log(pdf(x) / pdf(mode)), op by op in the tensor's dtype
+        z = (x - mean) / std
+        return (z * z) * -0.5 - log_peak
 
-    def rejected(x: Any) -> Any:
-        return np.log(_fresh(tensor).uniform_(generator=generator)._data) > log_ratio(x)
+    def rejected(x: Tensor) -> Tensor:
+        return _fresh(tensor).uniform_(generator=generator).log() > log_ratio(x)
 
-    result = _fresh(tensor).uniform_(a, b, generator=generator)._data
+    result = _fresh(tensor).uniform_(a, b, generator=generator)
     pending = rejected(result)
     while pending.any():
-        candidates = _fresh(tensor).uniform_(a, b, generator=generator)._data
-        result = np.where(pending, candidates, result)
-        pending = np.where(pending, rejected(candidates), pending)
+        candidates = _fresh(tensor).uniform_(a, b, generator=generator)
+        result = ops.where(pending, candidates, result)
+        pending = ops.where(pending, rejected(candidates), pending)
     return result
 
 
@@ -244,7 +242,7 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Any =
     from ..random import randperm
 
     normal_(tensor, 0.0, std, generator)
-    data = tensor._data
-    for c in range(cols):
-        data[randperm(rows)._data[:zeros], c] = 0  # PyTorch permutes with the default generator here
+    with no_grad():
+        for c in range(cols):
+            tensor[randperm(rows)[:zeros], c] = 0  # PyTorch permutes with the default generator here
     return tensor

@@ -13,7 +13,7 @@ from typing import Any
 from .. import dtypes as _dt
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
-from ._activation_smooth import KIND, sigmoid_array
+from ._activation_smooth import sigmoid_array
 from ._util import wrap_dim
 from .pointwise import sigmoid
 
@@ -54,7 +54,7 @@ def _along(prim: Primitive, kernel: str, input: Tensor, dim: int, dtype: _dt.dty
     d = wrap_dim(dim, nd)
     if input._data.dtype.kind != "f":
         last = "_lastdim" if d == max(nd - 1, 0) else ""
-        kind = KIND[input._data.dtype.name]
+        kind = input.dtype.kind_name
         raise NotImplementedError(f"\"{kernel}{last}_kernel_impl\" not implemented for '{kind}'")
     return prim(input, dim=d if nd else None)
 

@@ -15,17 +15,6 @@ from ..tensor import Tensor
 from ._special import erf_array
 from .pointwise import erf, sigmoid, tanh, where
 
-KIND = {
-    "float32": "Float",
-    "float64": "Double",
-    "float16": "Half",
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "bool": "Bool",
-}
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _GELU_K = 0.044715
@@ -34,7 +23,7 @@ _GELU_K = 0.044715
 def floating(input: Tensor, kernel: str) -> Tensor:
     """`input` if it is floating point, else PyTorch's 'not implemented' error for `kernel`."""
     if input._data.dtype.kind != "f":
-        kind = KIND[input._data.dtype.name]
+        kind = input.dtype.kind_name
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{kind}'")
     return input
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
-from ._linalg_util import TYPE_NAME, check_bmm, check_mm, check_mv
+from ._linalg_util import check_bmm, check_mm, check_mv
 
 __all__ = ["addmm", "addmv", "addbmm", "baddbmm"]
 
@@ -69,11 +69,11 @@ _addbmm = Primitive(
 def _check_add_input(c: Tensor, a: Tensor, b: Tensor, shape: tuple, kind: str) -> None:
     if c._data.dtype != b._data.dtype and kind != "addmv":
         raise RuntimeError(
-            f"self and mat2 must have the same dtype, but got {TYPE_NAME[c.dtype.name]} and {TYPE_NAME[b.dtype.name]}"
+            f"self and mat2 must have the same dtype, but got {c.dtype.kind_name} and {b.dtype.kind_name}"
         )
     if kind == "addmv" and not (c._data.dtype == a._data.dtype == b._data.dtype):
-        names = ", ".join(TYPE_NAME[t.dtype.name] for t in (c, a))
-        last = TYPE_NAME[b.dtype.name]
+        names = ", ".join(t.dtype.kind_name for t in (c, a))
+        last = b.dtype.kind_name
         raise RuntimeError(f"addmv input tensors must have the same dtype, but got {names}, and {last}")
     c.expand(shape)  # PyTorch's error when `input` does not broadcast to the result
 

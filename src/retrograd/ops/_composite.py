@@ -15,7 +15,7 @@ from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from . import _linalg_util as _rt
 from . import decompositions as _dec
-from ._linalg_util import TYPE_NAME, check_matrix
+from ._linalg_util import check_matrix
 from ._spectral import _svd, matrix_exp, pinv
 from .reduction import _norm_grad, _vector_norm_array
 
@@ -69,7 +69,7 @@ def multi_dot(tensors: Any, *, out: Any = None) -> Tensor:
         if t._data.dtype != ts[0]._data.dtype:
             raise RuntimeError(
                 f"multi_dot(): all tensors must have be the same dtype but tensor 0 is "
-                f"{TYPE_NAME[ts[0].dtype.name]} and tensor {i} is {TYPE_NAME[t.dtype.name]}"
+                f"{ts[0].dtype.kind_name} and tensor {i} is {t.dtype.kind_name}"
             )
     out_shape = ts[0].shape[:-1] + ts[-1].shape[1:]
     if ts[0]._data.ndim == 1:
@@ -160,7 +160,7 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
         if t._data.ndim < 2:
             raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {t._data.ndim}D")
         if t._data.dtype.kind != "f":
-            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {TYPE_NAME[t.dtype.name]}")
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {t.dtype.kind_name}")
     if x1.shape[-1] != x2.shape[-1]:
         raise RuntimeError(
             f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}"

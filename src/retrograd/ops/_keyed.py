@@ -146,21 +146,17 @@ def check_bounds(
 
 def check_index_dtype(index: Any, allowed: Sequence[str], error: Callable[[str], Exception]) -> np.ndarray:
     """The index tensor's data, after checking its dtype is one of `allowed`."""
-    from ..engine.inplace import _KIND
-
     if not isinstance(index, Tensor):
         raise TypeError(f"expected Tensor as index, but got {type(index).__name__}")
     if index._data.dtype.name not in allowed:
-        raise error(_KIND[index.dtype.name])
+        raise error(index.dtype.kind_name)
     return index._data
 
 
 def check_same_dtype(a: Tensor, b: Tensor, message: Callable[[str, str], str]) -> None:
     """RuntimeError(message(a_kind, b_kind)) when the two dtypes differ."""
     if a._data.dtype != b._data.dtype:
-        from ..engine.inplace import _KIND
-
-        raise RuntimeError(message(_KIND[a.dtype.name], _KIND[b.dtype.name]))
+        raise RuntimeError(message(a.dtype.kind_name, b.dtype.kind_name))
 
 
 def broadcast_shape(a: tuple, b: tuple) -> tuple:

@@ -20,30 +20,6 @@ from ..return_types import (  # noqa: F401  (used by the decompositions)
 )
 from ..tensor import Tensor
 
-# PyTorch's ScalarType names ("Float") and the C++ type names its matmul errors print ("float")
-TYPE_NAME = {
-    "float32": "Float",
-    "float64": "Double",
-    "float16": "Half",
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "bool": "Bool",
-}
-C10_NAME = {
-    "float32": "float",
-    "float64": "double",
-    "float16": "c10::Half",
-    "int64": "long int",
-    "int32": "int",
-    "int16": "short int",
-    "int8": "signed char",
-    "uint8": "unsigned char",
-    "bool": "bool",
-}
-
 
 class LinAlgError(RuntimeError):
     """A matrix the algorithm cannot handle: singular, not positive-definite, ..."""
@@ -52,7 +28,7 @@ class LinAlgError(RuntimeError):
 def check_same_dtype(a: Tensor, b: Tensor) -> None:
     """PyTorch's 'expected scalar type X but found Y' for kernels that do not promote."""
     if a._data.dtype != b._data.dtype:
-        raise RuntimeError(f"expected scalar type {TYPE_NAME[a.dtype.name]} but found {TYPE_NAME[b.dtype.name]}")
+        raise RuntimeError(f"expected scalar type {a.dtype.kind_name} but found {b.dtype.kind_name}")
 
 
 def broadcast_batch(sa: tuple, sb: tuple) -> tuple:
@@ -77,7 +53,7 @@ def check_matrix(a: Tensor, fname: str, *, square: bool = True, floating: bool =
             f"{fname}: A must be batches of square matrices, but they are {shape[-2]} by {shape[-1]} matrices"
         )
     if floating and a._data.dtype.kind != "f":
-        name = TYPE_NAME[a.dtype.name]
+        name = a.dtype.kind_name
         raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as input. Got {name}")
 
 
@@ -96,7 +72,7 @@ def check_mm(a: Tensor, b: Tensor, a_shape: tuple | None = None) -> None:
     a_shape = a._data.shape if a_shape is None else a_shape
     if a._data.dtype != b._data.dtype:
         raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {C10_NAME[a.dtype.name]} != {C10_NAME[b.dtype.name]}"
+            f"expected m1 and m2 to have the same dtype, but got: {a.dtype.c10_name} != {b.dtype.c10_name}"
         )
     if a_shape[-1] != b._data.shape[0]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_size(a_shape)} and {_size(b._data.shape)})")
@@ -106,7 +82,7 @@ def check_mm(a: Tensor, b: Tensor, a_shape: tuple | None = None) -> None:
 def check_mv(a: Tensor, v: Tensor) -> None:
     """mv's dtype, shape and bool checks (a batched `a` counts all its rows)."""
     if a._data.dtype != v._data.dtype:
-        va, aa = TYPE_NAME[v.dtype.name], TYPE_NAME[a.dtype.name]
+        va, aa = v.dtype.kind_name, a.dtype.kind_name
         raise RuntimeError(f"addmv input tensors must have the same dtype, but got {va}, {aa}, and {va}")
     rows = math.prod(a._data.shape[:-1])
     if a._data.shape[-1] != v._data.shape[0]:

@@ -13,7 +13,6 @@ from .. import backend
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from ._linalg_util import (
-    TYPE_NAME,
     check_matrix,
     const,
     eye_like,
@@ -112,7 +111,7 @@ def eigh(A: Tensor, UPLO: str = "L", *, out: Any = None) -> Any:
     if UPLO not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
     if A._data.dtype.kind != "f":
-        raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{TYPE_NAME[A.dtype.name]}'")
+        raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{A.dtype.kind_name}'")
     return linalg_eigh(*_eigh(A, uplo=UPLO))
 
 
@@ -159,7 +158,7 @@ def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = Fal
     """Moore-Penrose pseudo-inverse of A (*, m, n), shape (*, n, m); small singular values are dropped."""
     if A._data.ndim < 2 or A._data.dtype.kind != "f":
         raise RuntimeError(
-            f"linalg.pinv({TYPE_NAME[A.dtype.name]}{{{list(A._data.shape)}}}): expected a tensor with 2 or more "
+            f"linalg.pinv({A.dtype.kind_name}{{{list(A._data.shape)}}}): expected a tensor with 2 or more "
             "dimensions of float, double, cfloat or cdouble types"
         )
     atol_v, rtol_v = _tolerances(A, atol, rtol)

@@ -25,7 +25,7 @@ from ..engine import inplace as _inplace
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from ._activation_dim import glu, log_softmax, softmax, softmin  # noqa: F401  (re-exported)
-from ._activation_smooth import KIND, floating, run
+from ._activation_smooth import floating, run
 from .pointwise import where
 
 __all__ = [
@@ -235,7 +235,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     if lambd < 0:
         raise RuntimeError(
             "lambda must be in range [0, 3.40282e+38] for input dtype "
-            f"{KIND[input._data.dtype.name]}, but found {lambd:g}"
+            f"{input.dtype.kind_name}, but found {lambd:g}"
         )
     return _softshrink(input, lambd=lambd)
 

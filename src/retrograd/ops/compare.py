@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes as _dt
 from ..tensor import Tensor
 from ._util import promote, tensor_of, wrap_dims
 
@@ -91,16 +90,12 @@ def _bitwise(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
     def op(input: Any, other: Any) -> Tensor:
         a, b = promote(input, other)
         if a._data.dtype.kind == "f":
-            raise RuntimeError(f"\"{name}_cpu\" not implemented for '{_pt_name(a.dtype)}'")
+            raise RuntimeError(f"\"{name}_cpu\" not implemented for '{a.dtype.kind_name}'")
         return Tensor._make(np.asarray(fn(a._data, b._data)))
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise `{name}` of integer or bool tensors."
     return op
-
-
-def _pt_name(d: _dt.dtype) -> str:
-    return {"float32": "Float", "float64": "Double", "float16": "Half"}.get(d.name, d.name)
 
 
 bitwise_and = _bitwise("bitwise_and", np.bitwise_and)
@@ -111,7 +106,7 @@ bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor)
 def bitwise_not(input: Tensor) -> Tensor:
     """`~input`: logical not for bool tensors, bit flip for integers."""
     if input._data.dtype.kind == "f":
-        raise RuntimeError(f"\"bitwise_not_cpu\" not implemented for '{_pt_name(input.dtype)}'")
+        raise RuntimeError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.kind_name}'")
     return Tensor._make(np.invert(input._data))
 
 

@@ -14,7 +14,7 @@ and the derivative of each is a call of another:
 (G is the incoming gradient), so gradients of any order need no extra code and
 cost as much as the forward. `F.conv_transpose*` is the second product with a
 bias. Padding is a tuple of (lo, hi) pairs; the wrappers in
-`nn/functional_conv.py` normalise PyTorch's arguments into these attributes.
+`nn/functional/convolution.py` normalise PyTorch's arguments into these attributes.
 """
 
 from __future__ import annotations

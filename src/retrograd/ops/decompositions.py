@@ -184,11 +184,9 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True, out: Any = None) -> Tensor
     """X with A X = B (or X A = B when left=False); A (*, n, n), B (*, n, k) or (*, n)."""
     check_matrix(A, "linalg.solve")
     if A._data.dtype != B._data.dtype:
-        from ._linalg_util import TYPE_NAME
-
         raise RuntimeError(
             f"linalg.solve: Expected A and B to have the same dtype, but found A of type "
-            f"{TYPE_NAME[A.dtype.name]} and B of type {TYPE_NAME[B.dtype.name]} instead"
+            f"{A.dtype.kind_name} and B of type {B.dtype.kind_name} instead"
         )
     sa, sb = A._data.shape, B._data.shape
     vec = left and (len(sb) == 1 or (len(sb) == len(sa) - 1 and sb == sa[:-1]))

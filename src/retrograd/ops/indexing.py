@@ -333,9 +333,7 @@ def _value_tensor(value: Any, t: Tensor) -> Tensor:
     elif isinstance(value, (bool, int, float, np.number, np.bool_)):
         v = constant(value, t.dtype)
     else:
-        from ..tensor import _TYPE_NAMES
-
-        raise TypeError(f"can't assign a {type(value).__name__} to a torch.{_TYPE_NAMES[t.dtype.name]}")
+        raise TypeError(f"can't assign a {type(value).__name__} to a torch.{t.dtype.legacy_name}")
     shape = v._data.shape
     lead = 0
     while lead < len(shape) and shape[lead] == 1:

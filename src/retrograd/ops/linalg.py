@@ -32,7 +32,7 @@ from ._composite import (
     svd,
 )
 from ._einsum import einsum
-from ._linalg_util import TYPE_NAME, broadcast_batch, check_bmm, check_mm, check_mv, check_same_dtype, not_bool
+from ._linalg_util import broadcast_batch, check_bmm, check_mm, check_mv, check_same_dtype, not_bool
 from ._util import wrap_dim
 
 __all__ = [
@@ -143,7 +143,7 @@ def _check_vectors(a: Tensor, b: Tensor, name: str) -> None:
     if a._data.dtype != b._data.dtype:
         raise RuntimeError(
             f"{name} : expected both vectors to have same dtype, but found "
-            f"{TYPE_NAME[a.dtype.name]} and {TYPE_NAME[b.dtype.name]}"
+            f"{a.dtype.kind_name} and {b.dtype.kind_name}"
         )
     n, m = a._data.shape[0], b._data.shape[0]
     if n != m:

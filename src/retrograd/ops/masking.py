@@ -43,13 +43,6 @@ _masked_fill_tensor = Primitive(
     node_name="MaskedFillBackward1",
 )
 
-# the names PyTorch's masked_fill_ gives dtypes in its error (C++ type names)
-_CPP_NAME = {
-    "float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-    "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-}
-
-
 def index_select(input: Tensor, dim: int, index: Tensor, *, out: Any = None) -> Tensor:
     """The slices of `input` along `dim` at the positions in the 1-d `index`."""
     idx = check_index_dtype(index, ("int64", "int32"), lambda k: RuntimeError(
@@ -67,11 +60,9 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     idx = check_index_dtype(index, ("int64", "int32"), lambda k: RuntimeError(
         f"index_add_(): Expected dtype int32/int64 for index but got: {k}"))
     if idx.ndim > 1:
-        from ..engine.inplace import _KIND
-
         raise IndexError(
             f"index_add_(): Index is supposed to be a vector, but got dim: {idx.ndim} with type: "
-            f"{_KIND[index.dtype.name]} and size: {list(idx.shape)}"
+            f"{index.dtype.kind_name} and size: {list(idx.shape)}"
         )
     _keyed.check_same_dtype(input, source, lambda a, b: (
         f"index_add_(): self ({a}) and source ({b}) must have the same scalar type"))
@@ -121,7 +112,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     """`value` where `mask` is True, else `input` (mask and input broadcast together)."""
     if mask._data.dtype != np.bool_:
         raise RuntimeError(
-            f"masked_fill_ only supports boolean masks, but got mask with dtype {_CPP_NAME[mask.dtype.name]}"
+            f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype.c10_name}"
         )
     broadcast_shape(mask._data.shape, input._data.shape)
     if isinstance(value, Tensor):
@@ -148,10 +139,8 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
 def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     """A copy of `input` with the True positions of `mask` filled, in order, from `source`."""
     if mask._data.dtype != np.bool_:
-        from ..engine.inplace import _KIND
-
         raise RuntimeError(
-            f"masked_scatter_ only supports boolean masks, but got mask with dtype {_KIND[mask.dtype.name]}"
+            f"masked_scatter_ only supports boolean masks, but got mask with dtype {mask.dtype.kind_name}"
         )
     _keyed.check_same_dtype(input, source, lambda a, b: (
         f"masked_scatter: expected self and source to have same dtypes but got{a} and {b}"))

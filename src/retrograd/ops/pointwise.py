@@ -317,23 +317,11 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
             cond = cond.to(_dt.bool_)
         else:
             raise RuntimeError(
-                f"where expected condition to be a boolean tensor, but got a tensor with dtype {_PT[cond.dtype.name]}"
+                f"where expected condition to be a boolean tensor, but got a tensor with dtype {cond.dtype.kind_name}"
             )
     a, b = promote(input, other)
     return _where(a, b, cond=cond._data)
 
-
-_PT = {
-    "float32": "Float",
-    "float64": "Double",
-    "float16": "Half",
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "bool": "Bool",
-}
 
 # maximum/minimum split the gradient evenly on ties, as PyTorch does
 _maximum = Primitive(

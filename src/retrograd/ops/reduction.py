@@ -103,15 +103,12 @@ def mean(
     if input._data.dtype.kind != "f":
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point or "
-            f"complex dtype. Got: {_KIND[input.dtype.name]}"
+            f"complex dtype. Got: {input.dtype.kind_name}"
         )
     if dim is None:
         return _mean_all(input, dims=None, keepdim=False)
     dims = wrap_dims(dim, input._data.ndim) if dim != () and dim != [] else tuple(range(input._data.ndim))
     return _mean(input, dims=dims, keepdim=keepdim)
-
-
-_KIND = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 
 # --- prod: d/da_k Π a = Π_{i≠k} a_i, computed without dividing when an input is zero ---
@@ -195,7 +192,7 @@ def nanmean(
     """Mean of the non-NaN elements: `nansum / count of non-NaN` (NaN where all are NaN)."""
     if input._data.dtype.kind != "f":
         raise RuntimeError(
-            f"nanmean(): expected input to have floating point or complex dtype but got {_KIND[input.dtype.name]}"
+            f"nanmean(): expected input to have floating point or complex dtype but got {input.dtype.kind_name}"
         )
     present = (~input.isnan()).sum(dim, keepdim)
     return nansum(input, dim, keepdim, dtype=dtype) / present
@@ -283,7 +280,7 @@ def vector_norm(
         input = input.to(dtype)
     if input._data.dtype.kind != "f":
         raise RuntimeError(
-            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {_KIND[input.dtype.name]}"
+            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {input.dtype.kind_name}"
         )
     ord = float(ord)
     dims = reduce_dims(input._data.ndim, dim)

@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.inplace import _KIND
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from ._util import wrap_dim
@@ -131,6 +130,6 @@ def trace(input: Tensor) -> Tensor:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input._data.ndim}")
     kind = input._data.dtype.kind
     if kind == "b":
-        raise NotImplementedError(f"\"trace\" not implemented for '{_KIND[input.dtype.name]}'")
+        raise NotImplementedError(f"\"trace\" not implemented for '{input.dtype.kind_name}'")
     dt = np.dtype(np.int64) if kind in "iu" else input._data.dtype
     return _trace(input, dt=dt)

@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.inplace import _KIND
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from ._util import shape_arg, wrap_dim, wrap_dims
@@ -108,7 +107,7 @@ def _interleave_int(input: Tensor, r: int, d: int, output_size: int | None) -> T
 def _check_repeats(repeats: Tensor) -> np.ndarray:
     r = repeats._data
     if r.dtype.kind not in "iu":
-        raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for \'{_KIND[repeats.dtype.name]}\'')
+        raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for \'{repeats.dtype.kind_name}\'')
     if r.ndim > 1:
         raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
     if (r < 0).any():

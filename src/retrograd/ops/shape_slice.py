@@ -17,7 +17,6 @@ from functools import lru_cache, reduce
 from typing import Any
 
 from .. import dtypes as _dt
-from ..engine.inplace import _KIND
 from ..engine.primitive import Primitive
 from ..engine.views import link_view
 from ..tensor import Tensor
@@ -359,7 +358,7 @@ def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple
 def _tensor_spec(spec: Tensor) -> int | list[int]:
     if spec._data.dtype.name != "int64":
         raise RuntimeError(
-            f"tensor_split expected tensor_indices_or_sections to have dtype of long, but got {_KIND[spec.dtype.name]}"
+            f"tensor_split expected tensor_indices_or_sections to have dtype of long, but got {spec.dtype.kind_name}"
         )
     if spec._data.ndim > 1:
         raise RuntimeError(

@@ -270,9 +270,7 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
 
 
 def _type_name(t: Tensor) -> str:
-    from ..engine.inplace import _KIND
-
-    return f"torch.{_KIND[t.dtype.name]}Tensor"
+    return f"torch.{t.dtype.legacy_name}"
 
 
 def expand_as(input: Tensor, other: Tensor) -> Tensor:

@@ -2,8 +2,8 @@
 
 An update rule is written once and runs on two kinds of operands:
 
-* backend arrays (the normal path): `p._data`, `p.grad._data` and the state
-  buffers' arrays are changed in place with NumPy's augmented assignments and
+* backend arrays (the normal path): the arrays of the parameter, its gradient
+  and the state buffers (`retrograd.ops.nn_support`) are changed in place with NumPy's augmented assignments and
   `out=` arguments, so a step allocates only the temporaries its formula needs
   and records nothing; the caller bumps the tensors' version counters after.
 * retrograd Tensors (`differentiable=True`): the same statements become
@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import ops as _ops
-from ..backend import namespace
+from ..ops import nn_support
 from ..tensor import Tensor
 
 
@@ -107,30 +107,56 @@ def squeeze_scalar(x: Any) -> Any:
     return x
 
 
+def hyper(value: Any, group: dict[str, Any]) -> Any:
+    """A hyper-parameter as an update reads it: a Python number, or 0-d when differentiable."""
+    return squeeze_scalar(value) if group["differentiable"] else scalar(value)
+
+
+def regularized_grad(param: Any, grad: Any, lr: Any, group: dict[str, Any]) -> Any:
+    """The gradient an update follows: negated with maximize, then weight decay.
+
+    L2 weight decay adds weight_decay·param to the gradient; decoupled weight
+    decay (AdamW and friends) shrinks param by (1 - lr·weight_decay) instead.
+    """
+    if group["maximize"]:
+        grad = -grad
+    weight_decay = hyper(group["weight_decay"], group)
+    if weight_decay != 0:
+        if group.get("decoupled_weight_decay"):
+            param *= 1 - lr * weight_decay
+        else:
+            grad = grad + param * weight_decay
+    return grad
+
+
 def math_of(fast: bool, p: Tensor) -> Any:
     """The namespace an update uses: the backend module for arrays, TENSOR_MATH for tensors."""
-    return namespace(p._data) if fast else TENSOR_MATH
+    return nn_support.array_namespace(p) if fast else TENSOR_MATH
 
 
 def operands(fast: bool, *tensors: Tensor | None) -> list[Any]:
     """What an update rule works on: the tensors' arrays (fast path) or the tensors themselves."""
-    if not fast:
-        return list(tensors)
-    return [None if t is None else t._data for t in tensors]
+    return nn_support.arrays_of(*tensors) if fast else list(tensors)
 
 
-def touch(*tensors: Tensor | None) -> None:
-    """Bump version counters after arrays were changed in place, so stale saved tensors are caught."""
-    for t in tensors:
-        if t is not None:
-            t._version.value += 1
+touch = nn_support.bump_versions
+
+
+def as_state(fast: bool, value: Any) -> Tensor:
+    """A buffer an update created (an array on the fast path) as the tensor the state keeps."""
+    return nn_support.tensor_over(value) if fast else value
 
 
 def advance_step(step_t: Tensor) -> float:
     """`step_t += 1` on the 0-d step counter; returns the new count as a Python float."""
-    step_t._data += 1
-    step_t._version.value += 1
-    return float(step_t._data)
+    step_t.add_(1)
+    return step_t.item()
+
+
+def scale_scalar_(t: Tensor, factor: float) -> float:
+    """`t *= factor` on a 0-d state tensor (a running product), in its dtype; returns the new value."""
+    t.mul_(factor)
+    return t.item()
 
 
 _CAPTURABLE_DEVICES = ["cuda", "xpu", "hpu", "privateuseone", "xla"]
@@ -177,6 +203,14 @@ def check_betas(betas: tuple) -> None:
     for i in (0, 1):
         if not 0.0 <= betas[i] < 1.0:
             raise ValueError(f"Invalid beta parameter at index {i}: {betas[i]}")
+
+
+def check_adam_like(lr: Any, eps: float, betas: tuple, **nonnegative: Any) -> None:
+    """The constructor checks of the Adam family, in PyTorch's order: lr, eps, betas, then the rest."""
+    check_lr(lr)
+    check_nonnegative(eps=eps)
+    check_betas(betas)
+    check_nonnegative(**nonnegative)
 
 
 def check_nonnegative(**values: Any) -> None:

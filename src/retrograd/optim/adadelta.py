@@ -54,29 +54,15 @@ class Adadelta(Optimizer):
         """Perform one optimization step; `closure` re-evaluates the model and returns the loss."""
         return self._step_groups(closure)
 
-    def _update_group(self, group: dict[str, Any]) -> None:
-        params = [p for p in group["params"] if p._grad is not None]
-        for p in params:
-            state = self.state[p]
-            if len(state) == 0:
-                state["step"] = new_scalar_state(0.0)
-                state["square_avg"] = zeros_like(p)
-                state["acc_delta"] = zeros_like(p)
-        if params:
-            F.check_capturable(group["capturable"], supports_xla=False)
-        fast = not group["differentiable"]
-        lr = F.scalar(group["lr"]) if fast else F.squeeze_scalar(group["lr"])
-        for p in params:
-            state = self.state[p]
-            F.advance_step(state["step"])
-            buffers = (state["square_avg"], state["acc_delta"])
-            adadelta_update(
-                F.math_of(fast, p), *F.operands(fast, p, p._grad, *buffers),
-                lr=lr, rho=group["rho"], eps=group["eps"], weight_decay=group["weight_decay"],
-                maximize=group["maximize"],
-            )  # fmt: skip
-            if fast:
-                F.touch(p, *buffers)
+    _BUFFERS = ("square_avg", "acc_delta")
+    _CAPTURABLE_CHECK = {"supports_xla": False}
+
+    def _new_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        return {"step": new_scalar_state(0.0), "square_avg": zeros_like(p), "acc_delta": zeros_like(p)}
+
+    def _update(self, xp: Any, param: Any, grad: Any, *buffers: Any, step: float, lr: Any,
+                group: dict[str, Any], state: dict[str, Any]) -> None:
+        adadelta_update(xp, param, grad, *buffers, lr=lr, rho=group["rho"], eps=group["eps"])
 
 
 def adadelta_update(
@@ -89,14 +75,8 @@ def adadelta_update(
     lr: Any,
     rho: float,
     eps: float,
-    weight_decay: float,
-    maximize: bool,
 ) -> None:
     """One Adadelta step on one parameter, in place."""
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        grad = grad + param * weight_decay
     square_avg *= rho
     F.addcmul_(square_avg, grad, grad, 1 - rho)
     std = square_avg + eps

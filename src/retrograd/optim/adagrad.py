@@ -56,36 +56,22 @@ class Adagrad(Optimizer):
         F.check_fused_flags(fused, differentiable, foreach)
         for group in self.param_groups:
             for p in group["params"]:
-                self._fill_state(self.state[p], p, group)
+                self.state[p].update(self._new_state(p, group))
 
-    def _fill_state(self, state: dict[str, Any], p: Tensor, group: dict[str, Any]) -> None:
-        state["step"] = new_scalar_state(0.0, group["fused"])
+    _BUFFERS = ("sum",)
+
+    def _new_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         # PyTorch reads the accumulator start from the defaults, not from the group.
-        state["sum"] = full_like(p, self.defaults["initial_accumulator_value"])
+        start = self.defaults["initial_accumulator_value"]
+        return {"step": new_scalar_state(0.0, group["fused"]), "sum": full_like(p, start)}
 
     def step(self, closure: Any = None) -> Any:
         """Perform one optimization step; `closure` re-evaluates the model and returns the loss."""
         return self._step_groups(closure)
 
-    def _update_group(self, group: dict[str, Any]) -> None:
-        fast = not group["differentiable"]
-        lr = F.scalar(group["lr"]) if fast else F.squeeze_scalar(group["lr"])
-        for p in group["params"]:
-            if p._grad is None:
-                continue
-            if group["fused"]:
-                F.check_fused_param(p)
-            state = self.state[p]
-            if len(state) == 0:
-                self._fill_state(state, p, group)
-            step = F.advance_step(state["step"])
-            adagrad_update(
-                F.math_of(fast, p), *F.operands(fast, p, p._grad, state["sum"]), step=step,
-                lr=lr, lr_decay=group["lr_decay"], eps=group["eps"], weight_decay=group["weight_decay"],
-                maximize=group["maximize"],
-            )  # fmt: skip
-            if fast:
-                F.touch(p, state["sum"])
+    def _update(self, xp: Any, param: Any, grad: Any, *buffers: Any, step: float, lr: Any,
+                group: dict[str, Any], state: dict[str, Any]) -> None:
+        adagrad_update(xp, param, grad, *buffers, step=step, lr=lr, lr_decay=group["lr_decay"], eps=group["eps"])
 
 
 def adagrad_update(
@@ -98,14 +84,8 @@ def adagrad_update(
     lr: Any,
     lr_decay: float,
     eps: float,
-    weight_decay: float,
-    maximize: bool,
 ) -> None:
     """One Adagrad step on one parameter, in place."""
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        grad = grad + param * weight_decay
     clr = lr / (1 + (step - 1) * lr_decay)
     F.addcmul_(state_sum, grad, grad, 1)
     std = xp.sqrt(state_sum)

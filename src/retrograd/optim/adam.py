@@ -48,10 +48,7 @@ class Adam(Optimizer):
         decoupled_weight_decay: bool = False,
     ) -> None:
         _check_tensor_hyper(lr, betas, foreach, capturable)
-        F.check_lr(lr)
-        F.check_nonnegative(eps=eps)
-        F.check_betas(betas)
-        F.check_nonnegative(weight_decay=weight_decay)
+        F.check_adam_like(lr, eps, betas, weight_decay=weight_decay)
         if not (
             (isinstance(betas[0], float) and isinstance(betas[1], float))
             or (isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor))
@@ -83,41 +80,26 @@ class Adam(Optimizer):
         """Perform one optimization step; `closure` re-evaluates the model and returns the loss."""
         return self._step_groups(closure)
 
-    def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
-        state = self.state[p]
-        if len(state) == 0:
-            if group["fused"]:
-                F.check_fused_param(p)
-            state["step"] = new_scalar_state(0.0, group["fused"])
-            state["exp_avg"] = zeros_like(p)
-            state["exp_avg_sq"] = zeros_like(p)
-            if group["amsgrad"]:
-                state["max_exp_avg_sq"] = zeros_like(p)
+    _BUFFERS = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq")
+
+    def _new_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        state = {"step": new_scalar_state(0.0, group["fused"]), "exp_avg": zeros_like(p), "exp_avg_sq": zeros_like(p)}
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = zeros_like(p)
+        return state
+
+    def _state_of(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        state = super()._state_of(p, group)
         if group["differentiable"] and state["step"].requires_grad:
             raise RuntimeError("`requires_grad` is not supported for `step` in differentiable mode")
         if group["foreach"] and isinstance(group["lr"], Tensor) and not group["capturable"]:
             raise RuntimeError("lr as a Tensor is not supported for capturable=False and foreach=True")
         return state
 
-    def _update_group(self, group: dict[str, Any]) -> None:
-        params = [p for p in group["params"] if p._grad is not None]
-        states = [self._init_state(p, group) for p in params]
-        if params:
-            F.check_capturable(group["capturable"])
-        fast = not group["differentiable"]
-        convert = F.scalar if fast else F.squeeze_scalar
-        lr = convert(group["lr"])
-        beta1, beta2 = (convert(b) for b in group["betas"])
-        for p, state in zip(params, states):
-            step = F.advance_step(state["step"])
-            tensors = (p, p._grad, state["exp_avg"], state["exp_avg_sq"], state.get("max_exp_avg_sq"))
-            adam_update(
-                F.math_of(fast, p), *F.operands(fast, *tensors), step=step,
-                lr=lr, beta1=beta1, beta2=beta2, eps=group["eps"], weight_decay=group["weight_decay"],
-                decoupled=group["decoupled_weight_decay"], maximize=group["maximize"],
-            )  # fmt: skip
-            if fast:
-                F.touch(p, *tensors[2:])
+    def _update(self, xp: Any, param: Any, grad: Any, *buffers: Any, step: float, lr: Any,
+                group: dict[str, Any], state: dict[str, Any]) -> None:
+        beta1, beta2 = (F.hyper(b, group) for b in group["betas"])
+        adam_update(xp, param, grad, *buffers, step=step, lr=lr, beta1=beta1, beta2=beta2, eps=group["eps"])
 
 
 class AdamW(Adam):
@@ -171,18 +153,8 @@ def adam_update(
     beta1: Any,
     beta2: Any,
     eps: float,
-    weight_decay: float,
-    decoupled: bool,
-    maximize: bool,
 ) -> None:
     """One Adam/AdamW step on one parameter, in place (max_exp_avg_sq is None without amsgrad)."""
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        if decoupled:
-            param *= 1 - lr * weight_decay
-        else:
-            grad = grad + param * weight_decay
     F.lerp_(exp_avg, grad, 1 - beta1)
     exp_avg_sq *= beta2
     F.addcmul_(exp_avg_sq, grad, grad, 1 - beta2)

@@ -43,10 +43,7 @@ class NAdam(Optimizer):
         capturable: bool = False,
         differentiable: bool = False,
     ) -> None:
-        F.check_lr(lr)
-        F.check_nonnegative(eps=eps)
-        F.check_betas(betas)
-        F.check_nonnegative(weight_decay=weight_decay, momentum_decay=momentum_decay)
+        F.check_adam_like(lr, eps, betas, weight_decay=weight_decay, momentum_decay=momentum_decay)
         defaults = {
             "lr": lr,
             "betas": betas,
@@ -65,42 +62,26 @@ class NAdam(Optimizer):
         """Perform one optimization step; `closure` re-evaluates the model and returns the loss."""
         return self._step_groups(closure)
 
-    def _update_group(self, group: dict[str, Any]) -> None:
-        params = [p for p in group["params"] if p._grad is not None]
-        for p in params:
-            state = self.state[p]
-            if len(state) == 0:
-                state["step"] = new_scalar_state(0.0)
-                state["mu_product"] = new_scalar_state(1.0)
-                state["exp_avg"] = zeros_like(p)
-                state["exp_avg_sq"] = zeros_like(p)
-        if params:
-            F.check_capturable(group["capturable"], what="params, mu_products and state_steps")
-        fast = not group["differentiable"]
-        lr = F.scalar(group["lr"]) if fast else F.squeeze_scalar(group["lr"])
+    _BUFFERS = ("exp_avg", "exp_avg_sq")
+    _CAPTURABLE_CHECK = {"what": "params, mu_products and state_steps"}
+
+    def _new_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "step": new_scalar_state(0.0), "mu_product": new_scalar_state(1.0),
+            "exp_avg": zeros_like(p), "exp_avg_sq": zeros_like(p),
+        }  # fmt: skip
+
+    def _update(self, xp: Any, param: Any, grad: Any, *buffers: Any, step: float, lr: Any,
+                group: dict[str, Any], state: dict[str, Any]) -> None:
         beta1, momentum_decay = group["betas"][0], group["momentum_decay"]
-        for p in params:
-            state = self.state[p]
-            step = F.advance_step(state["step"])
-            mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
-            mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
-            mu_product = _scale_scalar(state["mu_product"], mu)
-            buffers = (state["exp_avg"], state["exp_avg_sq"])
-            nadam_update(
-                F.math_of(fast, p), *F.operands(fast, p, p._grad, *buffers), step=step,
-                mu=mu, mu_next=mu_next, mu_product=mu_product, lr=lr, beta1=beta1, beta2=group["betas"][1],
-                eps=group["eps"], weight_decay=group["weight_decay"],
-                decoupled=group["decoupled_weight_decay"], maximize=group["maximize"],
-            )  # fmt: skip
-            if fast:
-                F.touch(p, *buffers)
-
-
-def _scale_scalar(t: Tensor, factor: float) -> float:
-    """`t *= factor` on a 0-d state tensor, in its own dtype; returns the new value."""
-    t._data *= factor
-    t._version.value += 1
-    return float(t._data)
+        mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
+        mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
+        mu_product = F.scale_scalar_(state["mu_product"], mu)
+        nadam_update(
+            xp, param, grad, *buffers, step=step,
+            mu=mu, mu_next=mu_next, mu_product=mu_product, lr=lr, beta1=beta1, beta2=group["betas"][1],
+            eps=group["eps"],
+        )  # fmt: skip
 
 
 def nadam_update(
@@ -118,19 +99,9 @@ def nadam_update(
     beta1: float,
     beta2: float,
     eps: float,
-    weight_decay: float,
-    decoupled: bool,
-    maximize: bool,
 ) -> None:
     """One NAdam step on one parameter, in place (mu_product already includes this step's mu)."""
-    if maximize:
-        grad = -grad
     bias_correction2 = 1 - beta2**step
-    if weight_decay != 0:
-        if decoupled:
-            param *= 1 - lr * weight_decay
-        else:
-            grad = grad + param * weight_decay
     F.lerp_(exp_avg, grad, 1 - beta1)
     exp_avg_sq *= beta2
     F.addcmul_(exp_avg_sq, grad, grad, 1 - beta2)

@@ -3,10 +3,15 @@
 It follows PyTorch's layout so code and checkpoints carry over: `param_groups`
 is a list of dicts (the hyper-parameters filled in from `defaults`), `state`
 maps each parameter to a dict of buffers (tensors), and `state_dict()` replaces
-parameters by integer indices. A subclass writes `step()` as
-`return self._step_groups(closure)` and the update of one group in
-`_update_group(group)`; the base runs the closure and sets the grad mode
-(updates are not recorded unless the optimizer was built with differentiable=True).
+parameters by integer indices. A built-in optimizer writes `step()` as
+`return self._step_groups(closure)` and states only its maths: the state a
+parameter starts with (`_new_state`), the buffers its update reads
+(`_BUFFERS`) and the update of one parameter (`_update`). The template here
+does the rest: the closure, the grad mode (updates are not recorded unless the
+optimizer was built with differentiable=True), the loop over groups and
+parameters with gradients, state creation, the step counter, the fused and
+capturable checks, maximize and weight decay, and the two kinds of operands of
+an update.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from ..engine.grad_mode import enable_grad, set_grad_enabled
 from ..engine.graph import RemovableHandle
 from ..ops.creation import tensor as _tensor
 from ..tensor import Tensor
+from . import _functional as F
 from ._hooks import (
     HookHandle,
     register_optimizer_step_post_hook,
@@ -251,11 +257,11 @@ class Optimizer:
         """Reset the gradients of all optimized parameters (to None by default, else to zeros)."""
         for group in self.param_groups:
             for p in group["params"]:
-                grad = p._grad
+                grad = p.grad
                 if grad is None:
                     continue
                 if set_to_none:
-                    p._grad = None
+                    p.grad = None
                     continue
                 if grad.grad_fn is not None:
                     grad.detach_()
@@ -278,7 +284,46 @@ class Optimizer:
                 self._update_group(group)
         return loss
 
+    # --- the update template of the built-in optimizers -------------------------------------------
+
+    # The per-parameter state entries `_update` receives after (param, grad), in this order.
+    _BUFFERS: tuple[str, ...] = ()
+    # check_capturable's arguments, for the optimizers that have a `capturable` flag.
+    _CAPTURABLE_CHECK: dict[str, Any] = {}
+
     def _update_group(self, group: dict[str, Any]) -> None:
+        """One step of every parameter of `group` that has a gradient."""
+        params = [p for p in group["params"] if p.grad is not None]
+        states = [self._state_of(p, group) for p in params]
+        if params and "capturable" in group:
+            F.check_capturable(group["capturable"], **self._CAPTURABLE_CHECK)
+        fast = not group["differentiable"]
+        lr = F.hyper(group["lr"], group)
+        for p, state in zip(params, states):
+            step = F.advance_step(state["step"]) if "step" in state else 0.0
+            buffers = [state.get(name) for name in self._BUFFERS]
+            param, grad, *operands = F.operands(fast, p, p.grad, *buffers)
+            grad = F.regularized_grad(param, grad, lr, group)
+            self._update(F.math_of(fast, p), param, grad, *operands, step=step, lr=lr, group=group, state=state)
+            if fast:
+                F.touch(p, *buffers)
+
+    def _state_of(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        """`p`'s state, started by `_new_state` on its first step (fused=True checks `p` first)."""
+        if group.get("fused"):
+            F.check_fused_param(p)
+        state = self.state[p]
+        if len(state) == 0:
+            state.update(self._new_state(p, group))
+        return state
+
+    def _new_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        """The state of a parameter before its first step (a built-in optimizer's buffers)."""
+        raise NotImplementedError
+
+    def _update(self, xp: Any, param: Any, grad: Any, *buffers: Any, step: float, lr: Any,
+                group: dict[str, Any], state: dict[str, Any]) -> None:
+        """One update of one parameter, in place on arrays (`xp` NumPy) or recorded tensors."""
         raise NotImplementedError
 
     # --- parameter groups -------------------------------------------------------------------------

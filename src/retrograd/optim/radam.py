@@ -43,10 +43,7 @@ class RAdam(Optimizer):
         capturable: bool = False,
         differentiable: bool = False,
     ) -> None:
-        F.check_lr(lr)
-        F.check_nonnegative(eps=eps)
-        F.check_betas(betas)
-        F.check_nonnegative(weight_decay=weight_decay)
+        F.check_adam_like(lr, eps, betas, weight_decay=weight_decay)
         defaults = {
             "lr": lr,
             "betas": betas,
@@ -64,30 +61,15 @@ class RAdam(Optimizer):
         """Perform one optimization step; `closure` re-evaluates the model and returns the loss."""
         return self._step_groups(closure)
 
-    def _update_group(self, group: dict[str, Any]) -> None:
-        params = [p for p in group["params"] if p._grad is not None]
-        for p in params:
-            state = self.state[p]
-            if len(state) == 0:
-                state["step"] = new_scalar_state(0.0)
-                state["exp_avg"] = zeros_like(p)
-                state["exp_avg_sq"] = zeros_like(p)
-        if params:
-            F.check_capturable(group["capturable"])
-        fast = not group["differentiable"]
-        lr = F.scalar(group["lr"]) if fast else F.squeeze_scalar(group["lr"])
+    _BUFFERS = ("exp_avg", "exp_avg_sq")
+
+    def _new_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        return {"step": new_scalar_state(0.0), "exp_avg": zeros_like(p), "exp_avg_sq": zeros_like(p)}
+
+    def _update(self, xp: Any, param: Any, grad: Any, *buffers: Any, step: float, lr: Any,
+                group: dict[str, Any], state: dict[str, Any]) -> None:
         beta1, beta2 = group["betas"]
-        for p in params:
-            state = self.state[p]
-            step = F.advance_step(state["step"])
-            buffers = (state["exp_avg"], state["exp_avg_sq"])
-            radam_update(
-                F.math_of(fast, p), *F.operands(fast, p, p._grad, *buffers), step=step,
-                lr=lr, beta1=beta1, beta2=beta2, eps=group["eps"], weight_decay=group["weight_decay"],
-                decoupled=group["decoupled_weight_decay"], maximize=group["maximize"],
-            )  # fmt: skip
-            if fast:
-                F.touch(p, *buffers)
+        radam_update(xp, param, grad, *buffers, step=step, lr=lr, beta1=beta1, beta2=beta2, eps=group["eps"])
 
 
 def radam_update(
@@ -102,18 +84,8 @@ def radam_update(
     beta1: float,
     beta2: float,
     eps: float,
-    weight_decay: float,
-    decoupled: bool,
-    maximize: bool,
 ) -> None:
     """One RAdam step on one parameter, in place."""
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        if decoupled:
-            param *= 1 - lr * weight_decay
-        else:
-            grad = grad + param * weight_decay
     F.lerp_(exp_avg, grad, 1 - beta1)
     exp_avg_sq *= beta2
     F.addcmul_(exp_avg_sq, grad, grad, 1 - beta2)

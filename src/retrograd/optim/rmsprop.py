@@ -63,34 +63,21 @@ class RMSprop(Optimizer):
         """Perform one optimization step; `closure` re-evaluates the model and returns the loss."""
         return self._step_groups(closure)
 
-    def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
-        state = self.state[p]
-        if len(state) == 0:
-            state["step"] = new_scalar_state(0.0)
-            state["square_avg"] = zeros_like(p)
-            if group["momentum"] > 0:
-                state["momentum_buffer"] = zeros_like(p)
-            if group["centered"]:
-                state["grad_avg"] = zeros_like(p)
+    _BUFFERS = ("square_avg", "grad_avg", "momentum_buffer")
+
+    def _new_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        state = {"step": new_scalar_state(0.0), "square_avg": zeros_like(p)}
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = zeros_like(p)
+        if group["centered"]:
+            state["grad_avg"] = zeros_like(p)
         return state
 
-    def _update_group(self, group: dict[str, Any]) -> None:
-        params = [p for p in group["params"] if p._grad is not None]
-        states = [self._init_state(p, group) for p in params]
-        if params:
-            F.check_capturable(group["capturable"])
-        fast = not group["differentiable"]
-        lr = F.scalar(group["lr"]) if fast else F.squeeze_scalar(group["lr"])
-        for p, state in zip(params, states):
-            F.advance_step(state["step"])
-            buffers = (state["square_avg"], state.get("grad_avg"), state.get("momentum_buffer"))
-            rmsprop_update(
-                F.math_of(fast, p), *F.operands(fast, p, p._grad, *buffers),
-                lr=lr, alpha=group["alpha"], eps=group["eps"], weight_decay=group["weight_decay"],
-                momentum=group["momentum"], maximize=group["maximize"],
-            )  # fmt: skip
-            if fast:
-                F.touch(p, *buffers)
+    def _update(self, xp: Any, param: Any, grad: Any, *buffers: Any, step: float, lr: Any,
+                group: dict[str, Any], state: dict[str, Any]) -> None:
+        rmsprop_update(
+            xp, param, grad, *buffers, lr=lr, alpha=group["alpha"], eps=group["eps"], momentum=group["momentum"]
+        )
 
 
 def rmsprop_update(
@@ -104,15 +91,9 @@ def rmsprop_update(
     lr: Any,
     alpha: float,
     eps: float,
-    weight_decay: float,
     momentum: float,
-    maximize: bool,
 ) -> None:
     """One RMSprop step on one parameter, in place (grad_avg is None unless centered)."""
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        grad = grad + param * weight_decay
     square_avg *= alpha
     F.addcmul_(square_avg, grad, grad, 1 - alpha)
     if grad_avg is not None:

@@ -62,29 +62,25 @@ class SGD(Optimizer):
         """Perform one optimization step; `closure` re-evaluates the model and returns the loss."""
         return self._step_groups(closure)
 
-    def _update_group(self, group: dict[str, Any]) -> None:
-        fast = not group["differentiable"]
-        convert = F.scalar if fast else F.squeeze_scalar
-        lr, weight_decay = convert(group["lr"]), convert(group["weight_decay"])
-        momentum = group["momentum"]
-        for p in group["params"]:
-            if p._grad is None:
-                continue
+    _BUFFERS = ("momentum_buffer",)
+
+    def _state_of(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        if group["momentum"] == 0:  # PyTorch keeps no state at all when momentum is 0
             if group["fused"]:
                 F.check_fused_param(p)
-            # PyTorch keeps no state at all when momentum is 0.
-            state = self.state[p] if momentum != 0 else {}
-            old = state.get("momentum_buffer")
-            param, grad, buf = F.operands(fast, p, p._grad, old)
-            new = sgd_update(
-                F.math_of(fast, p), param, grad, buf,
-                lr=lr, weight_decay=weight_decay, momentum=momentum, dampening=group["dampening"],
-                nesterov=group["nesterov"], maximize=group["maximize"],
-            )  # fmt: skip
-            if momentum != 0 and old is None:
-                state["momentum_buffer"] = Tensor._make(new) if fast else new
-            if fast:
-                F.touch(p, old)
+            return {}
+        return super()._state_of(p, group)
+
+    def _new_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        return {}  # the momentum buffer starts as the first step's gradient
+
+    def _update(self, xp: Any, param: Any, grad: Any, *buffers: Any, step: float, lr: Any,
+                group: dict[str, Any], state: dict[str, Any]) -> None:
+        (buf,) = buffers
+        momentum, dampening, nesterov = group["momentum"], group["dampening"], group["nesterov"]
+        new = sgd_update(xp, param, grad, buf, lr=lr, momentum=momentum, dampening=dampening, nesterov=nesterov)
+        if group["momentum"] != 0 and buf is None:
+            state["momentum_buffer"] = F.as_state(not group["differentiable"], new)
 
 
 def sgd_update(
@@ -94,17 +90,11 @@ def sgd_update(
     buf: Any,
     *,
     lr: Any,
-    weight_decay: Any,
     momentum: float,
     dampening: float,
     nesterov: bool,
-    maximize: bool,
 ) -> Any:
     """One SGD step on one parameter, in place; returns the momentum buffer (new on the first step)."""
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        grad = grad + param * weight_decay
     if momentum != 0:
         if buf is None:
             buf = xp.copy(grad)

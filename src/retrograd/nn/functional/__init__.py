@@ -1,0 +1,53 @@
+"""retrograd.nn.functional: PyTorch's `torch.nn.functional`, one module per section.
+
+Each function is a thin spelling of an op in `retrograd.ops` with the signature
+`torch.nn.functional` gives it, or is composed of such ops. The sections:
+
+    activation       relu, gelu, softmax, ... (the maths lives in retrograd/ops/activation.py)
+    convolution      conv1d/2d/3d, conv_transpose1d/2d/3d, unfold, fold
+    pooling          max, average and adaptive pools, 1-D to 3-D
+    vision           pad, interpolate, upsample*, pixel_shuffle, pixel_unshuffle
+    linear_maps      linear, bilinear
+    dropouts         dropout, dropout1d/2d/3d, alpha_dropout, feature_alpha_dropout
+    normalization    layer_norm, batch_norm, group_norm, instance_norm, rms_norm, normalize
+    sparse           embedding, one_hot
+    distance         cosine_similarity, pairwise_distance
+    attention        scaled_dot_product_attention
+    multihead_attention  multi_head_attention_forward
+    loss             the losses; cross_entropy and nll_loss in classification_loss
+"""
+
+from . import (
+    activation,
+    attention,
+    classification_loss,
+    convolution,
+    distance,
+    dropouts,
+    linear_maps,
+    loss,
+    multihead_attention,
+    normalization,
+    pooling,
+    sparse,
+    vision,
+)
+from .activation import *
+from .attention import *
+from .classification_loss import *
+from .convolution import *
+from .distance import *
+from .dropouts import *
+from .linear_maps import *
+from .loss import *
+from .multihead_attention import *
+from .normalization import *
+from .pooling import *
+from .sparse import *
+from .vision import *
+
+__all__ = (
+    activation.__all__ + attention.__all__ + classification_loss.__all__ + convolution.__all__ + distance.__all__
+    + dropouts.__all__ + linear_maps.__all__ + loss.__all__ + multihead_attention.__all__ + normalization.__all__
+    + pooling.__all__ + sparse.__all__ + vision.__all__
+)

@@ -1,0 +1,182 @@
+"""cross_entropy and nll_loss of torch.nn.functional, and the `reduction` argument's rules.
+
+Class-index targets go through one
+fused kernel (`retrograd.ops._loss`): inputs (N, C), (C,) or (N, C, d1, ...)
+with int64 (or uint8) targets (N,), () or (N, d1, ...). Class-probability
+targets and label smoothing are composed of log_softmax and ops, following
+PyTorch's formulas.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from ...dtypes import int64, uint8
+from ...ops import _loss, nn_support
+from ...ops._activation_dim import log_softmax
+from ...tensor import Tensor
+
+__all__ = ["cross_entropy", "nll_loss"]
+
+_LEGACY = "size_average and reduce args will be deprecated, please use reduction='{}' instead."
+
+
+def reduction_of(size_average: bool | None, reduce: bool | None, reduction: str) -> str:
+    """The reduction to use: from the legacy `size_average`/`reduce` flags (with a warning) or `reduction`."""
+    if size_average is not None or reduce is not None:
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        reduction = "mean" if size_average and reduce else "sum" if reduce else "none"
+        warnings.warn(_LEGACY.format(reduction), UserWarning, stacklevel=3)
+        return reduction
+    if reduction == "elementwise_mean":
+        warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
+                      UserWarning, stacklevel=3)
+        return "mean"
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _shape(shape: Any) -> str:
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+def _check_target(input: Tensor, target: Tensor) -> None:
+    """PyTorch's nll_loss_nd checks: dims, batch size, target shape, target dtype."""
+    nd = input.dim()
+    if nd < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {nd})")
+    ishape, tshape = tuple(input.shape), tuple(target.shape)
+    if nd != 1 and (not tshape or ishape[0] != tshape[0]):
+        got = tshape[0] if tshape else 1
+        raise ValueError(f"Expected input batch_size ({ishape[0]}) to match target batch_size ({got}).")
+    if target.dtype not in (int64, uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {target.dtype.kind_name}")
+    if nd == 1 and target.dim() == 1 and tshape[0] != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {tshape[0]}")
+    if nd <= 2:
+        if target.dim() > 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    elif nd == 4 and tshape[1:] != ishape[2:]:
+        raise RuntimeError(f"size mismatch (got input: {_shape(ishape)} , target: {_shape(tshape)}")
+    elif tshape[1:] != ishape[2:]:
+        raise RuntimeError(f"Expected target size {_shape((ishape[0],) + ishape[2:])}, got {_shape(tshape)}")
+
+
+def _weights(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int) -> tuple:
+    """The class-index kernels' arguments: indices (ignored ones as 0), per-element weights (0 where ignored)."""
+    n_classes = input.shape[0 if input.dim() == 1 else 1]
+    if weight is not None and (weight.dim() != 1 or weight.numel() != n_classes):
+        raise RuntimeError(
+            f"weight tensor should be defined either for all {n_classes} classes or no classes but got weight "
+            f"tensor of shape: {_shape(weight.shape)}"
+        )
+    if weight is not None and weight.dtype != input.dtype:
+        want, got = input.dtype.kind_name, weight.dtype.kind_name
+        raise RuntimeError(f"expected scalar type {want} but found {got}")
+    if input.dim() == 1 and target.dim() == 1:  # (C,) input with a (1,) target: as a batch of one
+        target = target.reshape(())
+    return nn_support.class_index_weights(input, target, weight, ignore_index)
+
+
+def _class_dim(input: Tensor) -> int:
+    return 0 if input.dim() == 1 else 1
+
+
+def _floating(input: Tensor, kernel: str) -> None:
+    if not input.dtype.is_floating_point:
+        last = "_lastdim" if input.dim() <= 2 else ""
+        raise NotImplementedError(f"\"{kernel}{last}_kernel_impl\" not implemented for '{input.dtype.kind_name}'")
+
+
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
+             ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """`-weight[t] · input[t]` for log-probabilities (N, C, *) and class indices (N, *)."""
+    reduction = reduction_of(size_average, reduce, reduction)
+    _check_target(input, target)
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"nll_loss_out_frame\" not implemented for '{input.dtype.kind_name}'")
+    idx, wt = _weights(input, target, weight, ignore_index)
+    out = _loss.nll(input, idx, wt, _class_dim(input), reduction)
+    return out
+
+
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
+                  ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
+    """Cross-entropy of logits (N, C, *) with class indices (N, *) or class probabilities (N, C, *)."""
+    reduction = reduction_of(size_average, reduce, reduction)
+    if tuple(input.shape) == tuple(target.shape):
+        if not target.dtype.is_floating_point:
+            raise RuntimeError(
+                f"Expected floating point type for target with class probabilities, got {target.dtype.kind_name}"
+            )
+        if ignore_index >= 0:
+            raise RuntimeError("ignore_index is not supported for floating point target")
+        return _prob_targets(input, target, weight, reduction, label_smoothing)
+    if label_smoothing > 0.0:
+        _check_smoothing(label_smoothing)
+        return _smoothed(input, target, weight, reduction, ignore_index, label_smoothing)
+    _check_target(input, target)
+    _floating(input, "log_softmax")
+    idx, wt = _weights(input, target, weight, ignore_index)
+    return _loss.cross_entropy(input, idx, wt, _class_dim(input), reduction)
+
+
+def _check_smoothing(label_smoothing: float) -> None:
+    if label_smoothing > 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+
+
+def _class_view(weight: Tensor, input: Tensor) -> Tensor:
+    shape = [1] * input.dim()
+    shape[_class_dim(input)] = weight.shape[0]
+    return weight.view(shape)
+
+
+def _prob_targets(input: Tensor, target: Tensor, weight: Tensor | None, reduction: str, smoothing: float) -> Tensor:
+    """`-Σ_c w_c · y_c · log_softmax(x)_c`; 'mean' divides by the number of samples (N·d1·...)."""
+    cdim = _class_dim(input)
+    n_classes = input.shape[cdim]
+    if weight is not None and (weight.dim() != 1 or weight.numel() != n_classes):
+        raise RuntimeError(
+            f"cross_entropy: weight tensor should be defined either for all {n_classes} classes or no classes but "
+            f"got weight tensor of shape: {_shape(weight.shape)}"
+        )
+    _floating(input, "log_softmax")
+    logp = log_softmax(input, cdim)
+    if smoothing > 0.0:
+        _check_smoothing(smoothing)
+        target = target * (1 - smoothing) + smoothing / n_classes
+    prod = logp * target if weight is None else logp * target * _class_view(weight, input)
+    if reduction == "none":
+        return -prod.sum(cdim)
+    if reduction == "sum":
+        return -prod.sum()
+    if input.numel() == 0:
+        return -prod.sum() * float("nan")
+    return -prod.sum() / (input.numel() / n_classes)
+
+
+def _smoothed(input: Tensor, target: Tensor, weight: Tensor | None, reduction: str, ignore_index: int,
+              smoothing: float) -> Tensor:
+    """`(1 - ε) · nll + ε / C · Σ_c -w_c log p_c` (ignored targets contribute nothing)."""
+    _check_target(input, target)
+    _floating(input, "log_softmax")
+    cdim = _class_dim(input)
+    n_classes = input.shape[cdim]
+    idx, wt = _weights(input, target, weight, ignore_index)
+    logp = log_softmax(input, cdim)
+    nll = _loss.nll(logp, idx, wt, cdim, reduction)
+    weighted = logp if weight is None else logp * _class_view(weight, input)
+    keep = (target != ignore_index).to(input.dtype)
+    smooth = -weighted.sum(cdim) * keep
+    if reduction == "mean":
+        counted = keep if weight is None else weight[target.long().masked_fill(target == ignore_index, 0)] * keep
+        denom = float(counted.sum())
+        smooth = smooth.sum() / denom if denom else smooth.sum() * float("nan")
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return (1 - smoothing) * nll + smooth * (smoothing / n_classes)

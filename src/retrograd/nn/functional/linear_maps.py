@@ -1,0 +1,47 @@
+"""torch.nn.functional's linear maps: linear and bilinear.
+
+`linear` is one matrix product plus the bias (an `addmm` for 2-D inputs with a
+bias, as in PyTorch).
+"""
+
+from __future__ import annotations
+
+from ...ops.linalg import addmm, matmul
+from ...tensor import Tensor
+
+__all__ = ["linear", "bilinear"]
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """`input @ weight.T + bias`: (*, in) x (out, in) -> (*, out), one matrix product."""
+    nd = input.dim()
+    if bias is not None and weight.dim() == 2 and nd >= 2:
+        if nd == 2:
+            return addmm(bias, input, weight.t())
+        rows = input.reshape(-1, input.shape[-1])
+        return addmm(bias, rows, weight.t()).view(input.shape[:-1] + (weight.shape[0],))
+    out = matmul(input, weight.t())
+    return out if bias is None else out + bias
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """`y_k = x1ᵀ W_k x2 + b_k`: (*, in1), (*, in2), (out, in1, in2) -> (*, out)."""
+    w = weight.shape
+    if input1.shape[:-1] != input2.shape[:-1]:
+        raise RuntimeError(
+            f"bilinear(): input batch dimensions do not match: got {list(input1.shape[:-1])} and "
+            f"{list(input2.shape[:-1])}"
+        )
+    for i, x in ((1, input1), (2, input2)):
+        if x.shape[-1] != w[i]:
+            raise RuntimeError(
+                f"bilinear(): input{i} size does not match weight size: got {x.shape[-1]} but expected {w[i]}"
+            )
+    # (B, in1) @ (in1, out·in2) then contract with x2: two products, no (B, out, in1, in2) temporary
+    x1 = input1.reshape(-1, w[1])
+    x2 = input2.reshape(-1, 1, w[2])
+    t = (x1 @ weight.permute(1, 0, 2).reshape(w[1], w[0] * w[2])).reshape(-1, w[0], w[2])
+    out = (t * x2).sum(-1)
+    if bias is not None:
+        out = out + bias
+    return out.reshape(input1.shape[:-1] + (w[0],))

@@ -1,0 +1,302 @@
+"""torch.nn.functional's losses, with `reduction` 'mean' / 'sum' / 'none' and PyTorch's checks.
+
+cross_entropy on class indices (the common case) and nll_loss run one fused
+kernel each (`retrograd.ops._loss`), as does binary_cross_entropy (for PyTorch's
+clamped logs). cross_entropy with class probabilities or label smoothing,
+binary_cross_entropy_with_logits (through the stable log-sigmoid) and the rest
+are composed of ops. The class-index losses live in `cross_entropy.py`.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+from ...ops import nn_support
+from ...ops.pointwise import where, xlogy
+from ...ops.reduction import sum as _sum
+from ...tensor import Tensor
+from .activation import logsigmoid
+from .classification_loss import reduction_of
+from .distance import pairwise_distance as _pairwise
+
+__all__ = [
+    "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
+    "binary_cross_entropy_with_logits", "kl_div", "cosine_embedding_loss", "margin_ranking_loss",
+    "triplet_margin_loss", "soft_margin_loss", "hinge_embedding_loss", "poisson_nll_loss", "gaussian_nll_loss",
+]
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "none":
+        return loss
+    return loss.mean() if reduction == "mean" else loss.sum()
+
+
+def _size_warning(input: Tensor, target: Tensor) -> None:
+    if target.shape != input.shape:
+        warnings.warn(
+            f"Using a target size ({target.shape!r}) that is different to the input size ({input.shape!r}). This will "
+            "likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def _pointwise_loss(name: str, input: Tensor, target: Tensor, reduction: str, weight: Tensor | None,
+                    elementwise: Any, weighted_mean: bool = True) -> Tensor:
+    """Shared body of mse/l1/huber: size warning, broadcast, optional weights, reduction."""
+    _size_warning(input, target)
+    if not input.dtype.is_floating_point and not target.dtype.is_floating_point:
+        raise NotImplementedError(f"\"{name}\" not implemented for '{input.dtype.kind_name}'")
+    from ...ops.views import broadcast_tensors
+
+    a, b = broadcast_tensors(input, target)
+    loss = elementwise(a - b)
+    if weight is None:
+        return _reduce(loss, reduction)
+    if weight.shape != input.shape:
+        raise ValueError("Weights and input must have the same size.")
+    loss = loss * weight
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
+    if reduction == "mean" and weighted_mean:
+        return loss.sum() / weight.sum()
+    return _reduce(loss, reduction)
+
+
+def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+    """`(input - target)²`, reduced; with `weight`, 'mean' is Σ w·e / Σ w."""
+    reduction = reduction_of(size_average, reduce, reduction)
+    return _pointwise_loss("mse_cpu", input, target, reduction, weight, lambda d: d * d)
+
+
+def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+            reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+    """`|input - target|`, reduced; with `weight`, 'mean' is Σ w·e / Σ w."""
+    reduction = reduction_of(size_average, reduce, reduction)
+    return _pointwise_loss("abs_cpu", input, target, reduction, weight, lambda d: d.abs())
+
+
+def _smooth_l1(d: Tensor, beta: float) -> Tensor:
+    z = d.abs()
+    return where(z < beta, 0.5 * d * d / beta, z - 0.5 * beta)
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """`0.5 d² / beta` where |d| < beta, `|d| - beta/2` elsewhere (l1 when beta = 0)."""
+    reduction = reduction_of(size_average, reduce, reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    fn = (lambda d: d.abs()) if beta == 0.0 else (lambda d: _smooth_l1(d, beta))
+    return _pointwise_loss("smooth_l1_cpu", input, target, reduction, None, fn)
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Tensor | None = None) -> Tensor:
+    """`0.5 d²` where |d| < delta, `delta (|d| - delta/2)` elsewhere."""
+    reduction_of(None, None, reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+
+    def huber(d: Tensor) -> Tensor:
+        z = d.abs()
+        return where(z < delta, 0.5 * d * d, delta * (z - 0.5 * delta))
+
+    return _pointwise_loss("huber_cpu", input, target, reduction, weight, huber, weighted_mean=False)
+
+
+# --- binary targets -----------------------------------------------------------------------------
+
+
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
+                         reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """`-w (t log x + (1-t) log(1-x))` for probabilities x; logs are clamped at -100, as in PyTorch."""
+    reduction = reduction_of(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"Using a target size ({target.shape!r}) that is different to the input size ({input.shape!r}) is "
+            "deprecated. Please ensure they have the same size."
+        )
+    for name, t in (("input", input), ("target", target)):
+        t = t.detach()
+        if t.numel() and not bool(((t >= 0) & (t <= 1)).all()):
+            raise RuntimeError(f"all elements of {name} should be between 0 and 1")
+    if target.dtype != input.dtype:
+        raise RuntimeError(f"Found dtype {target.dtype.kind_name} but expected {input.dtype.kind_name}")
+    w = None if weight is None else _expanded_weight(weight, tuple(target.shape)).to(input.dtype)
+    return _reduce(nn_support.binary_cross_entropy(input, target, w), reduction)
+
+
+def _expanded_weight(weight: Tensor, shape: tuple) -> Tensor:
+    """`weight` broadcast to `shape`, with the error torch.broadcast_shapes gives."""
+    import numpy as np
+
+    wshape = tuple(weight.shape)
+    for i in range(1, len(wshape) + 1):
+        n = wshape[-i]
+        if n != 1 and (i > len(shape) or shape[-i] not in (1, n)):
+            raise RuntimeError(
+                f"Attempting to broadcast a dimension of length {n} at -{i}! Mismatching argument at index 1 had "
+                f"{weight.shape!r}; but expected shape should be broadcastable to {list(shape)}"
+            )
+    return weight.detach().expand(np.broadcast_shapes(shape, wshape))
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                     size_average: bool | None = None, reduce: bool | None = None,
+                                     reduction: str = "mean", pos_weight: Tensor | None = None) -> Tensor:
+    """`(1 - t) x - (1 + (pos_weight - 1) t) log σ(x)`, times `weight`: stable for any logits x."""
+    reduction = reduction_of(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(f"Target size ({target.shape!r}) must be the same as input size ({input.shape!r})")
+    log_sig = logsigmoid(input)
+    if pos_weight is not None:
+        log_sig = log_sig * ((pos_weight - 1) * target + 1)
+    loss = (1 - target) * input - log_sig
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+           reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """`t (log t - input)` (input holds log-probabilities); 'batchmean' divides the sum by the batch size."""
+    if size_average is not None or reduce is not None:
+        reduction = reduction_of(size_average, reduce, reduction)
+    elif reduction == "mean":
+        warnings.warn(
+            "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
+            "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed to "
+            "behave the same as 'batchmean' in the next major release.",
+            UserWarning,
+            stacklevel=2,
+        )
+    if reduction != "batchmean":
+        reduction_of(None, None, reduction)
+    loss = target.exp() * (target - input) if log_target else xlogy(target, target) - target * input
+    if reduction == "batchmean":
+        total = loss.sum()
+        return total / input.shape[0] if input.dim() != 0 else total
+    return _reduce(loss, reduction)
+
+
+def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+                     reduction: str = "mean") -> Tensor:
+    """`log(1 + exp(-target · input))` for targets ±1."""
+    reduction = reduction_of(size_average, reduce, reduction)
+    return _reduce((-input * target).exp().log1p(), reduction)
+
+
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, size_average: bool | None = None,
+                         reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """`input` where target is 1, `max(0, margin - input)` where it is -1."""
+    reduction = reduction_of(size_average, reduce, reduction)
+    hinge = where(target != 1, (margin - input).clamp_min(0), 0.0)
+    return _reduce(hinge + where(target != -1, input, 0.0), reduction)
+
+
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,
+                     size_average: bool | None = None, eps: float = 1e-8, reduce: bool | None = None,
+                     reduction: str = "mean") -> Tensor:
+    """`exp(input) - target·input` (log_input) or `input - target·log(input + eps)`, plus Stirling if full."""
+    reduction = reduction_of(size_average, reduce, reduction)
+    loss = input.exp() - target * input if log_input else input - target * (input + eps).log()
+    if full:
+        # Stirling's term only counts where target > 1; elsewhere compute it at 1 (finite) and drop it
+        above = target > 1
+        t = where(above, target, 1.0)
+        stirling = t * t.log() - t + 0.5 * (2 * math.pi * t).log()
+        loss = loss + stirling.masked_fill(~above, 0)
+    return _reduce(loss, reduction)
+
+
+def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: bool = False, eps: float = 1e-6,
+                      reduction: str = "mean") -> Tensor:
+    """`0.5 (log var + (input - target)² / var)`, var clamped at eps (without blocking its gradient)."""
+    from ...ops.creation import ones_like
+
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = var * ones_like(input)
+    elif bool((var.detach() < 0).any()):
+        raise ValueError("var has negative entry/entries")
+    if var.shape != input.shape:
+        if input.shape[:-1] == var.shape:
+            var = var.unsqueeze(-1)
+        elif input.dim() == var.dim() and sum(y for x, y in zip(input.shape, var.shape) if x != y) == 1:
+            pass
+        else:
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    raw = var.detach()
+    var = var + (raw.clamp_min(eps) - raw)  # clamped value, gradient of the unclamped var (PyTorch's no_grad clamp)
+    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction)
+
+
+# --- embeddings and rankings ---------------------------------------------------------------------
+
+
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
+                          size_average: bool | None = None, reduce: bool | None = None,
+                          reduction: str = "mean") -> Tensor:
+    """`1 - cos(x1, x2)` where target is 1, `max(0, cos - margin)` where it is -1."""
+    reduction = reduction_of(size_average, reduce, reduction)
+    td = target.dim()
+    if td not in (0, 1):
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    want = 2 if td == 1 else 1
+    if input1.dim() != want or input2.dim() != want:
+        raise RuntimeError(
+            f"{td}D target tensor expects {want}D input tensors, but found inputs with sizes "
+            f"{list(input1.shape)} and {list(input2.shape)}."
+        )
+    eps = 1e-12
+    prod = _sum(input1 * input2, td)
+    denom = ((_sum(input1 * input1, td) + eps) * (_sum(input2 * input2, td) + eps)).sqrt()
+    cos = prod / denom
+    loss = where(target == 1, 1 - cos, 0.0) + where(target == -1, (cos - margin).clamp_min(0), 0.0)
+    return _reduce(loss, reduction)
+
+
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
+                        size_average: bool | None = None, reduce: bool | None = None,
+                        reduction: str = "mean") -> Tensor:
+    """`max(0, -target · (input1 - input2) + margin)`."""
+    reduction = reduction_of(size_average, reduce, reduction)
+    if input1.dim() != input2.dim() or input1.dim() != target.dim():
+        raise RuntimeError(
+            "margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+            f"input1: {input1.shape!r}, input2: {input2.shape!r}, target: {target.shape!r} "
+        )
+    return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
+
+
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0, p: float = 2,
+                        eps: float = 1e-6, swap: bool = False, size_average: bool | None = None,
+                        reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """`max(0, d(a, p) - d(a, n) + margin)` with pairwise distances (swap: d(a, n) ← min(d(a, n), d(p, n)))."""
+    reduction = reduction_of(size_average, reduce, reduction)
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    dims = (anchor.dim(), positive.dim(), negative.dim())
+    if len(set(dims)) != 1:
+        raise RuntimeError(
+            "The anchor, positive, and negative tensors are expected to have the same number of dimensions, but "
+            f"got: anchor {dims[0]}D, positive {dims[1]}D, and negative {dims[2]}D inputs"
+        )
+    d_pos = _pairwise(anchor, positive, p, eps)
+    d_neg = _pairwise(anchor, negative, p, eps)
+    if swap:
+        from ...ops.pointwise import minimum
+
+        d_neg = minimum(d_neg, _pairwise(positive, negative, p, eps))
+    return _reduce((margin + d_pos - d_neg).clamp_min(0), reduction)

@@ -1,0 +1,226 @@
+"""torch.nn.functional's normalisation: layer, batch, group, instance and RMS norm, and normalize.
+
+layer_norm, batch_norm and group_norm run one fused kernel each
+(`retrograd.ops._norm`): the statistics are computed once on arrays, and the
+derivative is the closed form of the normalisation's backward. rms_norm and
+normalize are composed of ops, as in PyTorch.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ... import ops as _ops
+from ...engine.grad_mode import no_grad
+from ...ops import nn_support
+from ...tensor import Tensor
+
+__all__ = ["layer_norm", "batch_norm", "group_norm", "rms_norm", "instance_norm", "normalize"]
+
+
+def _check_params(input: Tensor, *params: Tensor | None) -> None:
+    """PyTorch's CPU kernels want weight and bias in the input's dtype."""
+    for t in params:
+        if t is not None and t.dtype != input.dtype and input.dtype.is_floating_point:
+            kind = input.dtype.kind_name
+            raise RuntimeError(f"mixed dtype (CPU): expect parameter to have scalar type of {kind}")
+
+
+def _shape_str(shape: Sequence[int]) -> str:
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+def _floating(input: Tensor, kernel: str) -> None:
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype.kind_name}'")
+
+
+def _check_normalized_shape(name: str, input: Tensor, normalized_shape: Any, sep: str = ", ") -> tuple:
+    if isinstance(normalized_shape, int) or not isinstance(normalized_shape, (tuple, list)):
+        kind = type(normalized_shape).__name__
+        raise TypeError(f"{name}(): argument 'normalized_shape' (position 2) must be tuple of ints, not {kind}")
+    shape = tuple(int(s) for s in normalized_shape)
+    k = len(shape)
+    if k == 0 or input.shape[input.dim() - k:] != shape or input.dim() < k:
+        expected = "[*" + sep + ", ".join(str(s) for s in shape) + "]"
+        raise RuntimeError(
+            f"Given normalized_shape={_shape_str(shape)}, expected input with shape {expected}, but got input of "
+            f"size{_shape_str(input.shape)}"
+        )
+    return shape
+
+
+def _check_affine(name: str, t: Tensor | None, shape: tuple) -> None:
+    if t is not None and tuple(t.shape) != shape:
+        raise RuntimeError(
+            f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
+            f"{_shape_str(t.shape)} and normalized_shape = {_shape_str(shape)}"
+        )
+
+
+def layer_norm(
+    input: Tensor,
+    normalized_shape: Sequence[int],
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise over the trailing `normalized_shape` dims, then `* weight + bias` (same shape)."""
+    shape = _check_normalized_shape("layer_norm", input, normalized_shape)
+    _check_affine("weight", weight, shape)
+    _check_affine("bias", bias, shape)
+    _floating(input, "LayerNormKernelImpl")
+    _check_params(input, weight, bias)
+    d = math.prod(shape)
+    view = (input.numel() // d if d else 0, d)
+    return nn_support.normalize("layer", input, weight, bias, view, (1,), eps)[0]
+
+
+def _channel_param(t: Tensor | None, nd: int) -> Tensor | None:
+    """A per-channel (C,) tensor shaped (C, 1, ...) to broadcast against (N, C, *)."""
+    if t is None or nd <= 2:
+        return t
+    return t.reshape(t.shape + (1,) * (nd - 2))
+
+
+def _check_channels(name: str, t: Tensor | None, c: int) -> None:
+    if t is not None and t.numel() != c:
+        raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
+
+
+def _update_running(running: Tensor | None, batch: Tensor, momentum: float) -> None:
+    if running is not None:
+        with no_grad():
+            running.copy_(running * (1 - momentum) + batch.reshape(running.shape) * momentum)
+
+
+def _batch_stats_norm(input: Tensor, w: Tensor | None, b: Tensor | None, running_mean: Tensor | None,
+                      running_var: Tensor | None, momentum: float, eps: float) -> Tensor:
+    """Batch norm by the batch's statistics; updates the running averages (unbiased variance)."""
+    shape = input.shape
+    dims = (0,) + tuple(range(2, len(shape)))
+    out, mean, var = nn_support.normalize("batch", input, w, b, shape, dims, eps)
+    n = input.numel() // shape[1] if shape[1] else 0
+    _update_running(running_mean, mean, momentum)
+    _update_running(running_var, var * (n / max(n - 1, 1)), momentum)
+    return out
+
+
+def batch_norm(
+    input: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise each channel of (N, C, *) by batch statistics (training) or the running ones."""
+    shape = input.shape
+    c = shape[1] if len(shape) > 1 else 1
+    if training:
+        n = shape[0] * math.prod(shape[2:])
+        if n == 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape!r}")
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
+                    ("bias", bias)):
+        _check_channels(name, t, c)
+    _floating(input, "batch_norm")
+    _check_params(input, weight, bias)
+    if input.numel() == 0:  # nothing to normalise; the running statistics stay as they are
+        return input.clone()
+    nd = len(shape)
+    w, b = _channel_param(weight, nd), _channel_param(bias, nd)
+    if training:
+        return _batch_stats_norm(input, w, b, running_mean, running_var, momentum, eps)
+    if running_mean is None or running_var is None:
+        which = "running_mean" if running_mean is None else "running_var"
+        raise RuntimeError(f"{which} must be defined in evaluation mode")
+    kept = (1, c) + (1,) * (nd - 2)
+    stats = (running_mean.reshape(kept).to(input.dtype), running_var.reshape(kept).to(input.dtype))
+    dims = (0,) + tuple(range(2, nd))
+    return nn_support.normalize("batch", input, w, b, shape, dims, eps, stats)[0]
+
+
+def group_norm(
+    input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None, eps: float = 1e-5,
+) -> Tensor:
+    """Normalise (N, C, *) over groups of C / num_groups channels (and all of *), then per-channel affine."""
+    shape = input.shape
+    if len(shape) < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {len(shape)}")
+    c = shape[1]
+    if c % num_groups:
+        raise RuntimeError(
+            "Expected number of channels in input to be divisible by num_groups, but got input of shape "
+            f"{_shape_str(shape)} and num_groups={num_groups}"
+        )
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t.dim() != 1 or t.numel() != c):
+            raise RuntimeError(
+                f"Expected {name} to be a vector of size equal to the number of channels in input, but got "
+                f"{name} of shape {_shape_str(t.shape)} and input of shape {_shape_str(shape)}"
+            )
+    _floating(input, "GroupNormKernelImpl")
+    _check_params(input, weight, bias)
+    view = (shape[0], num_groups, input.numel() // (shape[0] * num_groups) if shape[0] * num_groups else 0)
+    nd = len(shape)
+    w, b = _channel_param(weight, nd), _channel_param(bias, nd)
+    return nn_support.normalize("group", input, w, b, view, (2,), eps)[0]
+
+
+def rms_norm(
+    input: Tensor, normalized_shape: Sequence[int], weight: Tensor | None = None, eps: float | None = None,
+) -> Tensor:
+    """`input / √(mean(input²) + eps) * weight` over the trailing `normalized_shape` dims."""
+    shape = _check_normalized_shape("rms_norm", input, normalized_shape, sep="")
+    _check_affine("weight", weight, shape)
+    if eps is None:
+        eps = float(np.finfo(input.dtype.np).eps) if input.dtype.is_floating_point else 1.1920928955078125e-07
+    dims = tuple(range(input.dim() - len(shape), input.dim()))
+    out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
+    return out if weight is None else out * weight
+
+
+def instance_norm(
+    input: Tensor,
+    running_mean: Tensor | None = None,
+    running_var: Tensor | None = None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    use_input_stats: bool = True,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise each (sample, channel) of (N, C, *) over *; running stats average over the batch."""
+    shape = input.shape
+    if use_input_stats:
+        n_spatial = math.prod(shape[2:])
+        if n_spatial == 1:
+            raise ValueError(
+                f"Expected more than 1 spatial element when training, got input size {input.shape!r}"
+            )
+    # batch norm of a (1, N·C, *) view, with weights and running stats repeated over the batch
+    n, c = shape[0], shape[1]
+    folded = input.reshape((1, n * c) + shape[2:])
+    rm = None if running_mean is None else running_mean.detach().repeat(n)
+    rv = None if running_var is None else running_var.detach().repeat(n)
+    w = None if weight is None else weight.repeat(n)
+    b = None if bias is None else bias.repeat(n)
+    out = batch_norm(folded, rm, rv, w, b, use_input_stats, momentum, eps).reshape(shape)
+    for run, rep in ((running_mean, rm), (running_var, rv)):
+        if run is not None and use_input_stats:
+            with no_grad():
+                run.copy_(rep.reshape(n, c).mean(0))
+    return out
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Any = None) -> Tensor:
+    """`input / max(‖input‖_p over dim, eps)`."""
+    denom = _ops.norm(input, p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    return input / denom

@@ -1,0 +1,283 @@
+"""torch.nn.functional's pooling: max, average and adaptive, 1-D to 3-D.
+
+Arguments are checked with PyTorch's messages and turned into a `Windows`
+description (ops/pooling.py), whose primitives hold the kernels and the
+derivative rules. As in PyTorch, the 1-D pools run the 2-D ones on an
+unsqueezed input (so their grad_fn is a SqueezeBackward1).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ...ops import _resample
+from ...ops import pooling as _pool
+from ...tensor import Tensor
+
+__all__ = [
+    "max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices", "max_pool2d_with_indices",
+    "max_pool3d_with_indices", "avg_pool1d", "avg_pool2d", "avg_pool3d", "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d", "adaptive_max_pool2d",
+    "adaptive_max_pool3d", "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices",
+    "adaptive_max_pool3d_with_indices",
+]
+
+_WORDS = {1: "one", 2: "two", 3: "three"}
+
+
+def _ints(value: Any, nd: int, what: str, name: str) -> tuple[int, ...]:
+    vals = (int(value),) if isinstance(value, int) else tuple(int(v) for v in value)
+    if len(vals) == 1:
+        vals = vals * nd
+    if len(vals) != nd:
+        raise RuntimeError(f"{name}: {what} must either be a single int, or a tuple of {_WORDS[nd]} ints")
+    return vals
+
+
+def _spatial_input(nd: int, x: Tensor) -> None:
+    rest = x.shape[1:] if x.dim() == nd + 2 else x.shape
+    if any(n == 0 for n in rest):
+        raise RuntimeError(f"Expected {nd + 1}D or {nd + 2}D (batch mode) tensor with optional 0 dim batch size "
+                           f"for input, but got:{list(x.shape)}")
+
+
+def _grid(name: str, x: Tensor, nd: int, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+          ceil_mode: bool) -> tuple[_pool.Windows, tuple[int, ...]]:
+    """The regular windows of a pooling, and its padding, checked as PyTorch checks them."""
+    kernel = _ints(kernel_size, nd, "kernel_size", name)
+    stride = kernel if stride is None or (not isinstance(stride, int) and len(stride) == 0) else _ints(
+        stride, nd, "stride", name)
+    pad = _ints(padding, nd, "padding", name)
+    dilation = _ints(dilation, nd, "dilation", name)
+    if any(s == 0 for s in stride):
+        raise RuntimeError("stride should not be zero")
+    if any(k <= 0 for k in kernel):
+        raise RuntimeError(f"kernel size should be greater than zero, but got {_hw('k', kernel)}")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError(f"dilation should be greater than zero, but got {_hw('dilation', dilation)}")
+    for k, p, d in zip(kernel, pad, dilation):
+        if p > (d * (k - 1) + 1) // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, "
+                               f"kernel_size={k} and dilation={d}")
+    spatial = tuple(x.shape[x.dim() - nd:])
+    out = tuple(_out_size(n, k, s, p, d, ceil_mode) for n, k, s, p, d in zip(spatial, kernel, stride, pad, dilation))
+    if any(o < 1 for o in out):
+        lead = list(x.shape[x.dim() - nd - 1:x.dim() - nd])
+        raise RuntimeError(f"Given input size: ({'x'.join(map(str, lead + list(spatial)))}). Calculated output "
+                           f"size: ({'x'.join(map(str, lead + list(out)))}). Output size is too small")
+    pads = tuple(
+        (p, max((o - 1) * s + d * (k - 1) + 1 - n - p, 0))
+        for n, k, s, p, d, o in zip(spatial, kernel, stride, pad, dilation, out)
+    )
+    return _pool.Windows(kernel, stride, dilation, pads, out), pad
+
+
+def _hw(prefix: str, vals: tuple) -> str:
+    names = ("D", "H", "W")[-len(vals):] if prefix != "k" else ("T", "H", "W")[-len(vals):]
+    return " ".join(f"{prefix}{n}: {v}" for n, v in zip(names, vals))
+
+
+def _out_size(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
+    """PyTorch's pooling_output_shape: floor or ceil, and no window starting in the right padding."""
+    out = (n + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)) // s + 1
+    if ceil_mode and (out - 1) * s >= n + p:
+        out -= 1
+    return out
+
+
+# --- max pooling --------------------------------------------------------------------------------------
+
+
+def _max_pool_nd(name: str, nd: int, x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+                 ceil_mode: bool, return_indices: bool) -> Any:
+    if x.dim() not in (nd + 1, nd + 2):
+        raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
+    _spatial_input(nd, x)
+    windows, _ = _grid(name, x, nd, kernel_size, stride, padding, dilation, ceil_mode)
+    return _pool.max_pool(x, windows, f"MaxPool{nd}DWithIndicesBackward0", return_indices)
+
+
+def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """Max over windows of ([N,] C, L) -> ([N,] C, L_out) [, indices]."""
+    if input.dim() not in (2, 3):
+        raise RuntimeError("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
+                           f"input, but got:{list(input.shape)}")
+    out = max_pool2d(input.unsqueeze(-2), (1, _one(kernel_size)), (1, _one(stride)) if stride is not None and (
+        isinstance(stride, int) or len(stride)) else None, (0, _one(padding)), (1, _one(dilation)), ceil_mode,
+        return_indices)
+    if return_indices:
+        return out[0].squeeze(-2), out[1].squeeze(-2)
+    return out.squeeze(-2)
+
+
+def _one(value: Any) -> int:
+    return int(value) if isinstance(value, int) else int(value[0])
+
+
+def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """Max over (kH, kW) windows of ([N,] C, H, W) -> ([N,] C, H_out, W_out) [, int64 indices into H*W]."""
+    return _max_pool_nd("max_pool2d", 2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """Max over (kD, kH, kW) windows of ([N,] C, D, H, W) [, int64 indices into D*H*W]."""
+    return _max_pool_nd("max_pool3d", 3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool1d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                            dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = True) -> Any:
+    """`max_pool1d(..., return_indices=True)`."""
+    return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool2d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                            dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = True) -> Any:
+    """`max_pool2d(..., return_indices=True)`."""
+    return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool3d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                            dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = True) -> Any:
+    """`max_pool3d(..., return_indices=True)`."""
+    return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+# --- average pooling -----------------------------------------------------------------------------------
+
+
+def _avg_pool_nd(name: str, nd: int, x: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mode: bool,
+                 count_include_pad: bool, divisor_override: Any) -> Tensor:
+    if x.dim() not in (nd + 1, nd + 2):
+        raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
+    if not x.is_floating_point():
+        raise NotImplementedError(f'"{name}" not implemented for \'{x.type().split(".")[-1][:-6]}\'')
+    windows, pad = _grid(name, x, nd, kernel_size, stride, padding, 1, ceil_mode)
+    if divisor_override is not None:
+        if divisor_override == 0:
+            raise RuntimeError("divisor must be not zero")
+        divisor = np.full((1,) * (2 + nd), float(divisor_override))
+    else:
+        spatial = tuple(x.shape[x.dim() - nd:])
+        divisor = _pool.grid_divisor(spatial, windows, pad, count_include_pad)
+    return _pool.avg_pool(x, windows, divisor, f"AvgPool{nd}DBackward0")
+
+
+def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Tensor:
+    """Mean over windows of ([N,] C, L) -> ([N,] C, L_out)."""
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for argument #1 "
+                           "'self' (while checking arguments for avg_pool1d)")
+    st = (1, _one(stride)) if stride is not None and (isinstance(stride, int) or len(stride)) else None
+    out = avg_pool2d(input.unsqueeze(-2), (1, _one(kernel_size)), st, (0, _one(padding)), ceil_mode,
+                     count_include_pad)
+    return out.squeeze(-2)
+
+
+def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+    """Mean over (kH, kW) windows of ([N,] C, H, W) -> ([N,] C, H_out, W_out)."""
+    return _avg_pool_nd("avg_pool2d", 2, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                        divisor_override)
+
+
+def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+    """Mean over (kD, kH, kW) windows of ([N,] C, D, H, W)."""
+    return _avg_pool_nd("avg_pool3d", 3, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                        divisor_override)
+
+
+# --- adaptive pooling -----------------------------------------------------------------------------------
+
+
+def _adaptive_size(name: str, nd: int, x: Tensor, output_size: Any) -> tuple[int, ...]:
+    if x.dim() not in (nd + 1, nd + 2):
+        raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got {list(x.shape)}")
+    sizes = (output_size,) * nd if isinstance(output_size, int) or output_size is None else tuple(output_size)
+    if len(sizes) == 1:
+        sizes = sizes * nd
+    if len(sizes) != nd:
+        raise RuntimeError(f"{name}: output_size must be {nd}")
+    spatial = x.shape[x.dim() - nd:]
+    return tuple(int(n) if o is None else int(o) for o, n in zip(sizes, spatial))
+
+
+def adaptive_avg_pool_nd(x: Tensor, out: tuple[int, ...], nd: int) -> Tensor:
+    """Adaptive average pooling of the last `nd` dims to `out` (also interpolate's 'area' mode)."""
+    if nd == 2 and all(o == 1 for o in out):
+        return x.mean((-2, -1), keepdim=True)  # as PyTorch does
+    spatial = tuple(x.shape[x.dim() - nd:])
+    maps = _pool.adaptive_mean_maps(spatial, out, x.dtype.np)
+    return _resample.resample(x, tuple(range(x.dim() - nd, x.dim())), maps, f"AdaptiveAvgPool{nd}DBackward0")
+
+
+def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
+    """Average over PyTorch's adaptive windows: ([N,] C, L) -> ([N,] C, output_size)."""
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for argument #1 "
+                           "'self' (while checking arguments for adaptive_avg_pool1d)")
+    size = _adaptive_size("adaptive_avg_pool1d", 1, input, output_size)
+    return adaptive_avg_pool2d(input.unsqueeze(-2), (1, size[0])).squeeze(-2)
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """Average over adaptive windows: ([N,] C, H, W) -> ([N,] C, *output_size) (None keeps a size)."""
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"adaptive_avg_pool2d" not implemented for \'{input.type().split(".")[-1][:-6]}\'')
+    return adaptive_avg_pool_nd(input, _adaptive_size("adaptive_avg_pool2d", 2, input, output_size), 2)
+
+
+def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
+    """Average over adaptive windows: ([N,] C, D, H, W) -> ([N,] C, *output_size)."""
+    return adaptive_avg_pool_nd(input, _adaptive_size("adaptive_avg_pool3d", 3, input, output_size), 3)
+
+
+def _adaptive_max_nd(nd: int, x: Tensor, output_size: Any, return_indices: bool) -> Any:
+    name = f"adaptive_max_pool{nd}d"
+    if x.dim() not in (nd + 1, nd + 2):
+        raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got: {list(x.shape)}")
+    out = _adaptive_size(name, nd, x, output_size)
+    windows = _pool.Windows.adaptive(tuple(x.shape[x.dim() - nd:]), out)
+    return _pool.max_pool(x, windows, f"AdaptiveMaxPool{nd}DBackward0", return_indices)
+
+
+def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """Max over adaptive windows: ([N,] C, L) -> ([N,] C, output_size) [, indices]."""
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"adaptive_max_pool1d(): Expected 2D or 3D tensor, but got: {list(input.shape)}")
+    size = _adaptive_size("adaptive_max_pool1d", 1, input, output_size)
+    out = adaptive_max_pool2d(input.unsqueeze(-2), (1, size[0]), return_indices)
+    if return_indices:
+        return out[0].squeeze(-2), out[1].squeeze(-2)
+    return out.squeeze(-2)
+
+
+def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """Max over adaptive windows: ([N,] C, H, W) -> ([N,] C, *output_size) [, int64 indices into H*W]."""
+    return _adaptive_max_nd(2, input, output_size, return_indices)
+
+
+def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """Max over adaptive windows: ([N,] C, D, H, W) -> ([N,] C, *output_size) [, indices]."""
+    return _adaptive_max_nd(3, input, output_size, return_indices)
+
+
+def adaptive_max_pool1d_with_indices(input: Tensor, output_size: Any, return_indices: bool = True) -> Any:
+    """`adaptive_max_pool1d(..., return_indices=True)`."""
+    return adaptive_max_pool1d(input, output_size, True)
+
+
+def adaptive_max_pool2d_with_indices(input: Tensor, output_size: Any, return_indices: bool = True) -> Any:
+    """`adaptive_max_pool2d(..., return_indices=True)`."""
+    return adaptive_max_pool2d(input, output_size, True)
+
+
+def adaptive_max_pool3d_with_indices(input: Tensor, output_size: Any, return_indices: bool = True) -> Any:
+    """`adaptive_max_pool3d(..., return_indices=True)`."""
+    return adaptive_max_pool3d(input, output_size, True)

@@ -1,0 +1,71 @@
+"""torch.nn.functional's sparse functions: embedding and one_hot.
+
+The arguments are checked here; the lookup and its derivative are the
+embedding primitives of `retrograd/ops/nn_support.py`, whose derivatives of
+any order are each other.
+"""
+
+from __future__ import annotations
+
+from ...dtypes import int64
+from ...ops import nn_support
+from ...ops.creation import arange
+from ...tensor import Tensor
+
+__all__ = ["embedding", "one_hot"]
+
+
+def _check_embedding(input: Tensor, weight: Tensor, padding_idx: int | None) -> int | None:
+    if input.dtype.name not in ("int64", "int32"):
+        raise RuntimeError(
+            "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; "
+            f"but got torch.{input.dtype.legacy_name} instead (while checking arguments for embedding)"
+        )
+    if weight.dim() != 2:
+        raise RuntimeError("'weight' must be 2-D")
+    n = weight.shape[0]
+    if padding_idx is not None:
+        if padding_idx > 0 and padding_idx >= n:
+            raise AssertionError("Padding_idx must be within num_embeddings")
+        if padding_idx < 0:
+            if padding_idx < -n:
+                raise AssertionError("Padding_idx must be within num_embeddings")
+            padding_idx = n + padding_idx
+    if input.numel() and (int(input.min()) < 0 or int(input.max()) >= n):
+        raise IndexError("index out of range in self")
+    return padding_idx
+
+
+def embedding(
+    input: Tensor,
+    weight: Tensor,
+    padding_idx: int | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2.0,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+) -> Tensor:
+    """Rows of `weight` (V, D) picked by integer `input` (*) -> (*, D).
+
+    The padding_idx row gets no gradient; `scale_grad_by_freq` divides each row's
+    gradient by how often it occurs in `input`; `max_norm` first rescales (in place)
+    the rows used to norm at most `max_norm`. `sparse` is accepted; gradients are dense.
+    """
+    padding_idx = _check_embedding(input, weight, padding_idx)
+    return nn_support.embedding(weight, input, padding_idx, max_norm, norm_type, scale_grad_by_freq)
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """int64 (*, num_classes) with a 1 at each value of the int64 `tensor` (*)."""
+    if tensor.dtype != int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if num_classes == -1:
+        if tensor.numel() == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(tensor.max()) + 1
+    if tensor.numel():
+        if int(tensor.min()) < 0:
+            raise RuntimeError("Class values must be non-negative.")
+        if int(tensor.max()) >= num_classes:
+            raise RuntimeError("Class values must be smaller than num_classes.")
+    return (tensor.detach().unsqueeze(-1) == arange(num_classes)).to(int64)

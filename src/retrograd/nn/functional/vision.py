@@ -1,0 +1,231 @@
+"""torch.nn.functional's vision functions: pad, interpolate (and the deprecated upsample*), pixel (un)shuffle.
+
+pad and interpolate check PyTorch's arguments and build one index map per
+resized axis (`retrograd/ops/_resample.py`), whose primitive gathers and
+scatters along them; the pixel shuffles are a reshape, a permute and a reshape.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+from ...ops import _resample as rs
+from ...tensor import Tensor
+from . import pooling as _pool
+
+__all__ = [
+    "pad", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "pixel_shuffle", "pixel_unshuffle",
+]
+
+
+# --- pad ---------------------------------------------------------------------------------------------
+
+
+_PAD_COMBOS = (
+    "Supported combinations for non-constant padding:\n"
+    "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+    "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+    "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)"
+)
+
+
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pad the last len(pad)/2 dims; `pad` = (left, right, top, bottom, ...) from the last dim backwards."""
+    widths = [int(p) for p in pad]
+    if len(widths) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    k = len(widths) // 2
+    if k > input.dim():
+        raise RuntimeError(
+            "Padding length should be less than or equal to two times the input dimension but got padding "
+            f"length {len(widths)} and input of dimension {input.dim()}"
+        )
+    pairs = [(0, 0)] * (input.dim() - k) + [(widths[2 * i], widths[2 * i + 1]) for i in reversed(range(k))]
+    if mode == "constant":
+        for n, (lo, hi) in zip(input.shape, pairs):
+            if n + lo + hi < 0:
+                raise RuntimeError("narrow(): length must be non-negative.")
+        return rs.constant_pad(input, tuple(pairs), 0 if value is None else value)
+    if mode not in ("reflect", "replicate", "circular"):
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if value is not None and value != 0:
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    if k not in (1, 2, 3) or input.dim() not in (k + 1, k + 2):
+        raise NotImplementedError(f"Padding size {len(widths)} is not supported for {input.dim()}D input tensor.\n"
+                                  + _PAD_COMBOS)
+    axes = tuple(range(input.dim() - k, input.dim()))
+    _check_pad_sizes(input, axes, pairs, mode)
+    maps = tuple(rs.pad_map(input.shape[a], *pairs[a], mode) for a in axes)
+    names = {"reflect": f"ReflectionPad{k}DBackward0", "replicate": f"ReplicationPad{k}DBackward0"}
+    node = names.get(mode, "CopySlices")
+    return rs.resample(input, axes, maps, node)
+
+
+def _check_pad_sizes(input: Tensor, axes: tuple, pairs: list, mode: str) -> None:
+    for i, a in enumerate(axes):
+        n, (lo, hi) = input.shape[a], pairs[a]
+        if n == 0 and mode != "circular":
+            raise RuntimeError(f"Expected {len(axes) + 1}D or {len(axes) + 2}D (batch mode) tensor with possibly 0 "
+                               f"batch size and other non-zero dimensions for input, but got: {list(input.shape)}")
+        if mode == "reflect" and (lo >= n or hi >= n):
+            arg = 2 * (len(axes) - i) + 2
+            raise RuntimeError(
+                f"Argument #{arg}: Padding size should be less than the corresponding input dimension, but got: "
+                f"padding ({lo}, {hi}) at dimension {a} of input {list(input.shape)}"
+            )
+        if mode == "circular" and (lo > n or hi > n):
+            raise RuntimeError("Padding value causes wrapping around more than once.")
+
+
+# --- interpolate ------------------------------------------------------------------------------------
+
+
+_MODES_NEED = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
+_NODE = {"nearest": "UpsampleNearest{}DBackward0", "nearest-exact": "UpsampleNearestExact{}DBackward0",
+         "linear": "UpsampleLinear1DBackward0", "bilinear": "UpsampleBilinear2DBackward0",
+         "bicubic": "UpsampleBicubic2DBackward0", "trilinear": "UpsampleTrilinear3DBackward0"}
+
+
+def _target(input: Tensor, size: Any, scale_factor: Any, recompute: Any) -> tuple[tuple, tuple]:
+    """The output size and the scales the kernel uses (None where it uses in/out)."""
+    sp = list(input.shape[2:])
+    nd = len(sp)
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        if recompute:
+            raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+        out = tuple(int(v) for v in size) if isinstance(size, (tuple, list)) else (int(size),) * nd
+        if len(out) != nd:
+            raise ValueError(
+                f"Input and output must have the same number of spatial dimensions, but got input with spatial "
+                f"dimensions of {sp} and output size of {tuple(size)}. Please provide input tensor in (N, C, d1, "
+                "d2, ...,dK) format and output size in (o1, o2, ...,oK) format."
+            )
+        return out, (None,) * nd
+    if scale_factor is None:
+        raise ValueError("either size or scale_factor should be defined")
+    scales = tuple(float(v) for v in scale_factor) if isinstance(scale_factor, (tuple, list)) else (
+        float(scale_factor),) * nd
+    if len(scales) != nd:
+        raise ValueError(
+            f"Input and scale_factor must have the same number of spatial dimensions, but got input with spatial "
+            f"dimensions of {sp} and scale_factor of shape {tuple(scale_factor)}. Please provide input tensor in "
+            "(N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format."
+        )
+    out = tuple(math.floor(n * s) for n, s in zip(sp, scales))
+    return out, ((None,) * nd if recompute else scales)
+
+
+def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+                align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+                antialias: bool = False) -> Tensor:
+    """Resize (N, C, *S) to `size` or S * scale_factor: nearest, nearest-exact, (bi/tri)linear, bicubic, area."""
+    modes = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
+    if mode in ("nearest", "area", "nearest-exact") and align_corners is not None:
+        raise ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | "
+                         "bicubic | trilinear")
+    if input.dim() not in (3, 4, 5) or mode not in (*_NODE, "area"):
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) "
+                                  f"for the modes: {modes} (got {mode})")
+    if mode in _MODES_NEED and input.dim() != _MODES_NEED[mode]:
+        raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {_MODES_NEED[mode]}D input")
+    if antialias:
+        raise NotImplementedError("retrograd: interpolate(antialias=True) is not supported")
+    if not input.is_floating_point():
+        kind = {"nearest-exact": "nearest_exact", "bilinear": "bilinear", "bicubic": "bicubic"}.get(mode, mode)
+        name = input.type().split(".")[-1][: -len("Tensor")]
+        raise NotImplementedError(f'"upsample_{kind}{input.dim() - 2}d" not implemented for \'{name}\'')
+    out, scales = _target(input, size, scale_factor, recompute_scale_factor)
+    _check_sizes(input, out)
+    if mode == "area":
+        return _pool.adaptive_avg_pool_nd(input, out, input.dim() - 2)
+    nd = input.dim() - 2
+    sp = input.shape[2:]
+    corners = bool(align_corners)
+    if mode in ("nearest", "nearest-exact"):
+        maps = tuple(rs.nearest_map(n, o, s, mode == "nearest-exact") for n, o, s in zip(sp, out, scales))
+    elif mode == "bicubic":
+        maps = tuple(rs.cubic_map(n, o, s, corners, input.dtype.np) for n, o, s in zip(sp, out, scales))
+    else:
+        maps = tuple(rs.linear_map(n, o, s, corners, input.dtype.np) for n, o, s in zip(sp, out, scales))
+    return rs.resample(input, tuple(range(2, 2 + nd)), maps, _NODE[mode].format(nd))
+
+
+def _check_sizes(input: Tensor, out: tuple) -> None:
+    if all(n > 0 for n in input.shape[2:]) and all(o > 0 for o in out):
+        return
+    names = ("D", "H", "W")[-len(out):]
+    ins = ", ".join(f"{a}: {n}" for a, n in zip(names, input.shape[2:]))
+    outs = ", ".join(f"{a}: {n}" for a, n in zip(names, out))
+    raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({ins}) output ({outs})")
+
+
+def upsample(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+             align_corners: bool | None = None) -> Tensor:
+    """Deprecated spelling of `interpolate`."""
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:
+    """Deprecated: `interpolate(..., mode='nearest')`."""
+    warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
+                  stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:
+    """Deprecated: `interpolate(..., mode='bilinear', align_corners=True)`."""
+    warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
+                  stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+# --- pixel shuffle ---------------------------------------------------------------------------
+
+
+def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
+    """(*, C·r², H, W) -> (*, C, H·r, W·r)."""
+    shape = input.shape
+    if len(shape) < 3:
+        raise RuntimeError(
+            f"pixel_shuffle expects input to have at least 3 dimensions, but got input with {len(shape)} dimension(s)"
+        )
+    r = upscale_factor
+    c, h, w = shape[-3:]
+    if c % (r * r):
+        raise RuntimeError(
+            "pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, "
+            f"but input.size(-3)={c} is not divisible by {r * r}"
+        )
+    lead = shape[:-3]
+    n = len(lead)
+    x = input.reshape(lead + (c // (r * r), r, r, h, w))
+    x = x.permute(*range(n), n, n + 3, n + 1, n + 4, n + 2)
+    return x.reshape(lead + (c // (r * r), h * r, w * r))
+
+
+def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
+    """(*, C, H·r, W·r) -> (*, C·r², H, W)."""
+    shape = input.shape
+    if len(shape) < 3:
+        raise RuntimeError(
+            f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with {len(shape)} "
+            "dimension(s)"
+        )
+    r = downscale_factor
+    c, h, w = shape[-3:]
+    for name, size, d in (("height", h, -2), ("width", w, -1)):
+        if size % r:
+            raise RuntimeError(
+                f"pixel_unshuffle expects {name} to be divisible by downscale_factor, but input.size({d})={size} "
+                f"is not divisible by {r}"
+            )
+    lead = shape[:-3]
+    n = len(lead)
+    x = input.reshape(lead + (c, h // r, r, w // r, r))
+    x = x.permute(*range(n), n, n + 2, n + 4, n + 1, n + 3)
+    return x.reshape(lead + (c * r * r, h // r, w // r))

@@ -1,0 +1,112 @@
+"""The recurrences behind RNN, LSTM and GRU (and their cells), built from tensor ops.
+
+Each layer and direction projects the whole input sequence with ONE matrix product
+(`(L·N, I) @ W_ihᵀ`), then loops over time steps in Python: the loop is inherent to
+a recurrence, every step is a handful of ops. Gates follow PyTorch's order and formulas:
+
+    RNN   h' = act(W_ih x + b_ih + W_hh h + b_hh)
+    LSTM  i, f, g, o = split(W_ih x + b_ih + W_hh h + b_hh)   (σ, σ, tanh, σ)
+          c' = f c + i g,   h' = o tanh(c')   (then h' = W_hr h' with a projection)
+    GRU   r, z = σ(W_ir x + b_ir + W_hr h + b_hr), σ(W_iz x + b_iz + W_hz h + b_hz)
+          n = tanh(W_in x + b_in + r (W_hn h + b_hn)),   h' = (1 - z) n + z h
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ... import ops
+from ...ops.shape_slice import cat, stack
+from ...tensor import Tensor
+
+State = tuple[Tensor, ...]  # (h,) or, for LSTM, (h, c); each (N, H)
+
+
+def project(x: Tensor, w_ih: Tensor, bias: Tensor | None) -> Tensor:
+    """`x @ w_ih.T + bias` for every step at once: x (L, N, I) -> (L, N, G)."""
+    steps, batch, features = x.shape
+    flat = x.reshape(steps * batch, features)
+    out = flat @ w_ih.t() if bias is None else ops.addmm(bias, flat, w_ih.t())
+    return out.reshape(steps, batch, out.shape[1])
+
+
+def input_bias(mode: str, b_ih: Tensor | None, b_hh: Tensor | None) -> Tensor | None:
+    """The bias added to the input projection: b_hh joins b_ih except in GRU (it sits inside r·(...))."""
+    if b_ih is None or mode == "GRU":
+        return b_ih
+    return b_ih + b_hh
+
+
+def step(mode: str, xw: Tensor, state: State, w_hh_t: Tensor, b_hh: Tensor | None, w_hr_t: Tensor | None) -> State:
+    """One time step: xw (N, G) is the input projection with its biases, state the previous (h[, c])."""
+    h = state[0]
+    if mode == "RNN_TANH":
+        return (ops.tanh(ops.addmm(xw, h, w_hh_t)),)
+    if mode == "RNN_RELU":
+        return (ops.relu(ops.addmm(xw, h, w_hh_t)),)
+    if mode == "LSTM":
+        i, f, g, o = ops.addmm(xw, h, w_hh_t).chunk(4, 1)
+        c = ops.sigmoid(f) * state[1] + ops.sigmoid(i) * ops.tanh(g)
+        h = ops.sigmoid(o) * ops.tanh(c)
+        return (h if w_hr_t is None else h @ w_hr_t, c)
+    # GRU: b_hh stays on the hidden side because b_hn is scaled by the reset gate
+    hw = h @ w_hh_t if b_hh is None else ops.addmm(b_hh, h, w_hh_t)
+    x_r, x_z, x_n = xw.chunk(3, 1)
+    h_r, h_z, h_n = hw.chunk(3, 1)
+    r = ops.sigmoid(x_r + h_r)
+    z = ops.sigmoid(x_z + h_z)
+    n = ops.tanh(x_n + r * h_n)
+    return (n + z * (h - n),)
+
+
+def scan(mode: str, x: Tensor, state: State, weights: Sequence[Tensor | None], reverse: bool) -> tuple[Tensor, State]:
+    """Run one layer in one direction: x (L, N, I) -> outputs (L, N, H_out) and the last state."""
+    w_ih, w_hh, b_ih, b_hh, w_hr = weights
+    assert w_ih is not None and w_hh is not None
+    xw = project(x, w_ih, input_bias(mode, b_ih, b_hh))
+    # contiguous copies once per layer: BLAS is markedly faster on them than on transposed views
+    w_hh_t = w_hh.t().contiguous()
+    w_hr_t = None if w_hr is None else w_hr.t().contiguous()
+    b_hidden = b_hh if mode == "GRU" else None
+    steps = xw.unbind(0)
+    outputs = []
+    for xw_t in reversed(steps) if reverse else steps:
+        state = step(mode, xw_t, state, w_hh_t, b_hidden, w_hr_t)
+        outputs.append(state[0])
+    if reverse:
+        outputs.reverse()
+    return stack(outputs), state
+
+
+def run_layers(
+    mode: str,
+    x: Tensor,
+    state0: State,
+    weights: Sequence[Sequence[Tensor | None]],
+    num_layers: int,
+    bidirectional: bool,
+    dropout: float,
+    training: bool,
+) -> tuple[Tensor, State]:
+    """A stack of recurrent layers: x (L, N, I), state0 entries (layers·dirs, N, H) -> output, final states.
+
+    `weights[layer * dirs + direction]` is (w_ih, w_hh, b_ih, b_hh, w_hr), absent ones None.
+    Dropout with probability `dropout` is applied to the output of every layer but the last.
+    """
+    dirs = 2 if bidirectional else 1
+    initial = [s.unbind(0) for s in state0]
+    finals: list[list[Tensor]] = [[] for _ in state0]
+    for layer in range(num_layers):
+        outs = []
+        for direction in range(dirs):
+            k = layer * dirs + direction
+            out, last = scan(mode, x, tuple(s[k] for s in initial), weights[k], direction == 1)
+            outs.append(out)
+            for kept, s in zip(finals, last):
+                kept.append(s)
+        x = outs[0] if dirs == 1 else cat(outs, 2)
+        if dropout > 0 and training and layer < num_layers - 1:
+            from ..functional.dropouts import dropout as _dropout
+
+            x = _dropout(x, dropout, True)
+    return x, tuple(stack(kept) for kept in finals)

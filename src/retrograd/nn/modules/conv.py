@@ -1,0 +1,208 @@
+"""Convolution modules: Conv1d/2d/3d and ConvTranspose1d/2d/3d.
+
+Constructor signatures, parameter shapes, default initialisation
+(kaiming_uniform_(a=sqrt(5)) for the weight, U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+for the bias) and `extra_repr` follow PyTorch's `torch.nn.modules.conv`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ...ops.creation import empty
+from ...tensor import Tensor
+from .. import functional as F
+from .. import init
+from ..parameter import Parameter
+from .module import Module
+
+__all__ = [
+    "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
+]
+
+
+def _ntuple(value: Any, n: int) -> tuple:
+    """PyTorch's _single/_pair/_triple: an iterable as a tuple, anything else repeated n times."""
+    if isinstance(value, (tuple, list)):
+        return tuple(value)
+    return (value,) * n
+
+
+_PADDING_MODES = {"zeros", "reflect", "replicate", "circular"}
+
+
+class _ConvNd(Module):
+    """Shared state of the convolution modules: the hyper-parameters, weight and bias."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: tuple, stride: tuple, padding: Any,
+                 dilation: tuple, transposed: bool, output_padding: tuple, groups: int, bias: bool,
+                 padding_mode: str, device: Any = None, dtype: Any = None) -> None:
+        super().__init__()
+        if groups <= 0:
+            raise ValueError("groups must be a positive integer")
+        if in_channels % groups != 0:
+            raise ValueError("in_channels must be divisible by groups")
+        if out_channels % groups != 0:
+            raise ValueError("out_channels must be divisible by groups")
+        if isinstance(padding, str):
+            if padding not in {"same", "valid"}:
+                raise ValueError(f"Invalid padding string {padding!r}, should be one of {{'same', 'valid'}}")
+            if padding == "same" and any(s != 1 for s in stride):
+                raise ValueError("padding='same' is not supported for strided convolutions")
+        if padding_mode not in _PADDING_MODES:
+            raise ValueError(
+                f"padding_mode must be one of {set(_PADDING_MODES)}, but got padding_mode='{padding_mode}'"
+            )
+        self.in_channels, self.out_channels, self.kernel_size = in_channels, out_channels, kernel_size
+        self.stride, self.padding, self.dilation = stride, padding, dilation
+        self.transposed, self.output_padding, self.groups = transposed, output_padding, groups
+        self.padding_mode = padding_mode
+        self._reversed_padding_repeated_twice = _reversed_padding(padding, kernel_size, dilation)
+        shape = (in_channels, out_channels // groups) if transposed else (out_channels, in_channels // groups)
+        self.weight = Parameter(empty((*shape, *kernel_size), device=device, dtype=dtype))
+        if bias:
+            self.bias = Parameter(empty((out_channels,), device=device, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """kaiming_uniform_(a=sqrt(5)) for the weight, U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for the bias."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+            if fan_in != 0:
+                bound = 1 / math.sqrt(fan_in)
+                init.uniform_(self.bias, -bound, bound)
+
+    def extra_repr(self) -> str:
+        s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if self.padding != (0,) * len(self.padding):
+            s += f", padding={self.padding}"
+        if self.dilation != (1,) * len(self.dilation):
+            s += f", dilation={self.dilation}"
+        if self.output_padding != (0,) * len(self.output_padding):
+            s += f", output_padding={self.output_padding}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        if self.bias is None:
+            s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
+        return s
+
+
+def _reversed_padding(padding: Any, kernel_size: tuple, dilation: tuple) -> list[int]:
+    """F.pad's widths (last dim first) for a padding_mode other than zeros."""
+    if not isinstance(padding, str):
+        return [p for p in reversed(padding) for _ in range(2)]
+    widths = [0, 0] * len(kernel_size)
+    if padding == "same":
+        for d, k, i in zip(dilation, kernel_size, range(len(kernel_size) - 1, -1, -1)):
+            total = d * (k - 1)
+            widths[2 * i], widths[2 * i + 1] = total // 2, total - total // 2
+    return widths
+
+
+class _Conv(_ConvNd):
+    """Conv1d/2d/3d: the same module for n spatial dims."""
+
+    _n = 2
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
+                 device: Any = None, dtype: Any = None) -> None:
+        n = self._n
+        padding = padding if isinstance(padding, str) else _ntuple(padding, n)
+        super().__init__(in_channels, out_channels, _ntuple(kernel_size, n), _ntuple(stride, n), padding,
+                         _ntuple(dilation, n), False, _ntuple(0, n), groups, bias, padding_mode, device, dtype)
+
+    def _conv_forward(self, input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
+        conv = (F.conv1d, F.conv2d, F.conv3d)[self._n - 1]
+        if self.padding_mode != "zeros":
+            padded = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
+            return conv(padded, weight, bias, self.stride, _ntuple(0, self._n), self.dilation, self.groups)
+        return conv(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return self._conv_forward(input, self.weight, self.bias)
+
+
+class Conv1d(_Conv):
+    """1-D convolution over ([N,] C_in, L) -> ([N,] C_out, L_out); weight (C_out, C_in/groups, k)."""
+
+    _n = 1
+
+
+class Conv2d(_Conv):
+    """2-D convolution over ([N,] C_in, H, W) -> ([N,] C_out, H_out, W_out); weight (C_out, C_in/groups, kH, kW)."""
+
+    _n = 2
+
+
+class Conv3d(_Conv):
+    """3-D convolution over ([N,] C_in, D, H, W); weight (C_out, C_in/groups, kD, kH, kW)."""
+
+    _n = 3
+
+
+class _ConvTranspose(_ConvNd):
+    """ConvTranspose1d/2d/3d: the same module for n spatial dims."""
+
+    _n = 2
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 output_padding: Any = 0, groups: int = 1, bias: bool = True, dilation: Any = 1,
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
+        n = self._n
+        super().__init__(in_channels, out_channels, _ntuple(kernel_size, n), _ntuple(stride, n), _ntuple(padding, n),
+                         _ntuple(dilation, n), True, _ntuple(output_padding, n), groups, bias, padding_mode,
+                         device, dtype)
+
+    def _output_padding(self, input: Tensor, output_size: Any) -> tuple:
+        """output_padding, or the one that makes the output `output_size` (checked as PyTorch does)."""
+        if output_size is None:
+            return self.output_padding
+        n = self._n
+        lead = 2 if input.dim() == n + 2 else 1
+        output_size = list(output_size)
+        if len(output_size) == lead + n:
+            output_size = output_size[lead:]
+        if len(output_size) != n:
+            raise ValueError(f"ConvTranspose{n}D: for {input.dim()}D input, output_size must have {n} or {lead + n} "
+                             f"elements (got {len(output_size)})")
+        low = [(input.size(d + lead) - 1) * self.stride[d] - 2 * self.padding[d] + self.dilation[d]
+               * (self.kernel_size[d] - 1) + 1 for d in range(n)]
+        high = [lo + s - 1 for lo, s in zip(low, self.stride)]
+        for size, lo, hi in zip(output_size, low, high):
+            if size < lo or size > hi:
+                raise ValueError(f"requested an output size of {output_size}, but valid sizes range from {low} to "
+                                 f"{high} (for an input of {input.size()[lead:]})")
+        return tuple(size - lo for size, lo in zip(output_size, low))
+
+    def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
+        conv = (F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d)[self._n - 1]
+        output_padding = self._output_padding(input, output_size)
+        return conv(input, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups,
+                    self.dilation)
+
+
+class ConvTranspose1d(_ConvTranspose):
+    """1-D transposed convolution ([N,] C_in, L) -> ([N,] C_out, L_out); weight (C_in, C_out/groups, k)."""
+
+    _n = 1
+
+
+class ConvTranspose2d(_ConvTranspose):
+    """2-D transposed convolution ([N,] C_in, H, W) -> ([N,] C_out, H_out, W_out); weight (C_in, C_out/g, kH, kW)."""
+
+    _n = 2
+
+
+class ConvTranspose3d(_ConvTranspose):
+    """3-D transposed convolution ([N,] C_in, D, H, W); weight (C_in, C_out/groups, kD, kH, kW)."""
+
+    _n = 3

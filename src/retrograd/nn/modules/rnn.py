@@ -1,0 +1,289 @@
+"""Recurrent layers: RNN, LSTM, GRU and the single-step cells, with PyTorch's parameters.
+
+Parameter names, shapes, gate order, initialisation U(-1/√H, 1/√H), input layouts
+(time-major, `batch_first`, unbatched), errors and reprs follow PyTorch 2.13. The
+recurrence itself lives in `_rnn_scan.py`.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from typing import Any
+
+from ... import ops
+from ...tensor import Tensor
+from .. import init
+from ..parameter import Parameter
+from . import _rnn_scan as scan
+from .module import Module
+from .rnn_cell import GRUCell, LSTMCell, RNNCell, RNNCellBase
+
+__all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+
+_GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
+_KINDS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")
+
+
+def _check_sizes(input_size: Any, hidden_size: Any, num_layers: int, bias: Any, batch_first: Any) -> None:
+    if not isinstance(bias, bool):
+        raise TypeError(f"bias should be of type bool, got: {type(bias).__name__}")
+    if not isinstance(batch_first, bool):
+        raise TypeError(f"batch_first should be of type bool, got: {type(batch_first).__name__}")
+    if not isinstance(input_size, int):
+        raise TypeError(f"input_size should be of type int, got: {type(input_size).__name__}")
+    if input_size <= 0:
+        raise ValueError("input_size must be greater than zero")
+    if not isinstance(hidden_size, int):
+        raise TypeError(f"hidden_size should be of type int, got: {type(hidden_size).__name__}")
+    if hidden_size <= 0:
+        raise ValueError("hidden_size must be greater than zero")
+    if num_layers <= 0:
+        raise ValueError("num_layers must be greater than zero")
+
+
+def _check_dropout(dropout: Any, num_layers: int) -> None:
+    if not isinstance(dropout, numbers.Number) or isinstance(dropout, bool) or not 0 <= dropout <= 1:  # type: ignore[operator]
+        raise ValueError(
+            "dropout should be a number in range [0, 1] representing the probability of an element being zeroed"
+        )
+    if dropout > 0 and num_layers == 1:  # type: ignore[operator]
+        warnings.warn(
+            "dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects "
+            f"num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
+            stacklevel=4,
+        )
+
+
+class RNNBase(Module):
+    """Shared construction, checks and forward of RNN, LSTM and GRU (`mode` picks the recurrence)."""
+
+    def __init__(
+        self,
+        mode: str,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        proj_size: int = 0,
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        _check_dropout(dropout, num_layers)
+        _check_sizes(input_size, hidden_size, num_layers, bias, batch_first)
+        if proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
+        if mode not in _GATES:
+            raise ValueError("Unrecognized RNN mode: " + mode)
+        self.mode, self.input_size, self.hidden_size = mode, input_size, hidden_size
+        self.num_layers, self.bias, self.batch_first = num_layers, bias, batch_first
+        self.dropout, self.bidirectional, self.proj_size = float(dropout), bidirectional, proj_size
+        self._flat_weights_names: list[str] = []
+        self._all_weights: list[list[str]] = []
+        for layer in range(num_layers):
+            for direction in range(2 if bidirectional else 1):
+                self._add_layer(layer, direction, device, dtype)
+        self.reset_parameters()
+
+    def _add_layer(self, layer: int, direction: int, device: Any, dtype: Any) -> None:
+        """Register one layer/direction's parameters under PyTorch's names, in PyTorch's order."""
+        gates = _GATES[self.mode] * self.hidden_size
+        real_hidden = self.proj_size or self.hidden_size
+        in_size = self.input_size if layer == 0 else real_hidden * (2 if self.bidirectional else 1)
+        shapes: dict[str, tuple[int, ...]] = {"weight_ih": (gates, in_size), "weight_hh": (gates, real_hidden)}
+        if self.bias:
+            shapes.update(bias_ih=(gates,), bias_hh=(gates,))
+        if self.proj_size > 0:
+            shapes["weight_hr"] = (self.proj_size, self.hidden_size)
+        suffix = "_reverse" if direction == 1 else ""
+        names = []
+        for kind, shape in shapes.items():
+            name = f"{kind}_l{layer}{suffix}"
+            setattr(self, name, Parameter(ops.empty(shape, dtype=dtype, device=device)))
+            names.append(name)
+        self._flat_weights_names.extend(names)
+        self._all_weights.append(names)
+
+    def reset_parameters(self) -> None:
+        """Draw every parameter from U(-1/√hidden_size, 1/√hidden_size)."""
+        stdv = 1.0 / math.sqrt(self.hidden_size)
+        for weight in self.parameters():
+            init.uniform_(weight, -stdv, stdv)
+
+    @property
+    def _flat_weights(self) -> list[Tensor]:
+        return [getattr(self, name) for name in self._flat_weights_names]
+
+    @property
+    def all_weights(self) -> list[list[Parameter]]:
+        """The parameters grouped per layer and direction."""
+        return [[getattr(self, name) for name in names] for names in self._all_weights]
+
+    def flatten_parameters(self) -> None:
+        """A no-op: PyTorch uses it to pack weights for cuDNN."""
+
+    def _layer_weights(self) -> list[tuple[Tensor | None, ...]]:
+        """(w_ih, w_hh, b_ih, b_hh, w_hr) per layer and direction, None where absent."""
+        get = self._parameters.get
+        return [
+            tuple(get(f"{kind}_l{layer}{'_reverse' if direction else ''}") for kind in _KINDS)
+            for layer in range(self.num_layers)
+            for direction in range(2 if self.bidirectional else 1)
+        ]
+
+    def check_input(self, input: Tensor, batch_sizes: Tensor | None = None) -> None:
+        """PyTorch's checks of the (batched, 3-D) input: dtype, rank and feature size."""
+        wdtype = self._flat_weights[0].dtype
+        if input.dtype != wdtype:
+            raise ValueError(
+                f"RNN input dtype ({input.dtype}) does not match weight dtype ({wdtype}). "
+                f"Convert input: input.to({wdtype}), or convert model: model.to({input.dtype})"
+            )
+        expected = 2 if batch_sizes is not None else 3
+        if input.dim() != expected:
+            raise RuntimeError(f"input must have {expected} dimensions, got {input.dim()}")
+        if self.input_size != input.size(-1):
+            raise RuntimeError(
+                f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got {input.size(-1)}"
+            )
+
+    def get_expected_hidden_size(self, input: Tensor, batch_sizes: Tensor | None = None) -> tuple[int, int, int]:
+        """(num_layers · num_directions, N, proj_size or hidden_size)."""
+        batch = input.size(0) if self.batch_first else input.size(1)
+        return (self.num_layers * (2 if self.bidirectional else 1), batch, self.proj_size or self.hidden_size)
+
+    def check_hidden_size(
+        self, hx: Tensor, expected: tuple[int, int, int], msg: str = "Expected hidden size {}, got {}"
+    ) -> None:
+        """Raise PyTorch's RuntimeError when hx is not `expected`."""
+        if tuple(hx.size()) != expected:
+            raise RuntimeError(msg.format(expected, list(hx.size())))
+
+    def _batched(self, input: Tensor, hx: Any, name: str) -> tuple[Tensor, Any, bool]:
+        """Add the batch dim to an unbatched (L, H_in) input and its (2-D) states."""
+        if input.dim() not in (2, 3):
+            tail = " tensor instead" if name == "RNN" else " instead"
+            raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.dim()}D{tail}")
+        batched = input.dim() == 3
+        states = () if hx is None else (tuple(hx) if isinstance(hx, (tuple, list)) else (hx,))
+        want = 3 if batched else 2
+        if any(s.dim() != want for s in states):
+            dims = ", ".join(f"{s.dim()}-D" for s in states)
+            what, cx = ("batched 3-D", "3-D") if batched else ("unbatched 2-D", "2-D")
+            if len(states) == 2:
+                raise RuntimeError(f"For {what} input, hx and cx should also be {cx} but got ({dims}) tensors")
+            raise RuntimeError(f"For {what} input, hx should also be {cx} but got {dims} tensor")
+        if not batched:
+            input = input.unsqueeze(0 if self.batch_first else 1)
+            states = tuple(s.unsqueeze(1) for s in states)
+        return input, states, batched
+
+    def _zero_states(self, input: Tensor) -> tuple[Tensor, ...]:
+        shape = self.get_expected_hidden_size(input)
+        h = ops.zeros(shape, dtype=input.dtype, device=input.device)
+        if self.mode != "LSTM":
+            return (h,)
+        return (h, ops.zeros(shape[:2] + (self.hidden_size,), dtype=input.dtype, device=input.device))
+
+    def _check_states(self, input: Tensor, states: tuple[Tensor, ...]) -> None:
+        expected = self.get_expected_hidden_size(input)
+        if self.mode != "LSTM":
+            self.check_hidden_size(states[0], expected)
+            return
+        self.check_hidden_size(states[0], expected, "Expected hidden[0] size {}, got {}")
+        self.check_hidden_size(states[1], expected[:2] + (self.hidden_size,), "Expected hidden[1] size {}, got {}")
+
+    def _run(self, input: Tensor, hx: Any, name: str) -> tuple[Tensor, tuple[Tensor, ...]]:
+        """Shared forward: returns the output and the final states with the caller's layout."""
+        input, states, batched = self._batched(input, hx, name)
+        if not states:
+            states = self._zero_states(input)
+        self.check_input(input)
+        self._check_states(input, states)
+        x = input.transpose(0, 1) if self.batch_first else input
+        out, finals = scan.run_layers(
+            self.mode, x, states, self._layer_weights(), self.num_layers, self.bidirectional,
+            self.dropout, self.training,
+        )
+        if self.batch_first:
+            out = out.transpose(0, 1)
+        if not batched:
+            out = out.squeeze(0 if self.batch_first else 1)
+            finals = tuple(s.squeeze(1) for s in finals)
+        return out, finals
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size != 0:
+            s += f", proj_size={self.proj_size}"
+        if self.num_layers != 1:
+            s += f", num_layers={self.num_layers}"
+        if self.bias is not True:
+            s += f", bias={self.bias}"
+        if self.batch_first is not False:
+            s += f", batch_first={self.batch_first}"
+        if self.dropout != 0:
+            s += f", dropout={self.dropout}"
+        if self.bidirectional is not False:
+            s += f", bidirectional={self.bidirectional}"
+        return s
+
+
+def _no_proj(kwargs: dict) -> None:
+    if "proj_size" in kwargs:
+        raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+
+
+class RNN(RNNBase):
+    """Elman RNN, h' = tanh or relu(W_ih x + b_ih + W_hh h + b_hh); input (L, N, H_in) -> (output, h_n)."""
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, nonlinearity: str = "tanh",
+                 *args: Any, **kwargs: Any) -> None:
+        _no_proj(kwargs)
+        modes = {"tanh": "RNN_TANH", "relu": "RNN_RELU"}
+        if nonlinearity not in modes:
+            raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'.")
+        super().__init__(modes[nonlinearity], input_size, hidden_size, num_layers, *args, **kwargs)
+        self.nonlinearity = nonlinearity
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
+        """input (L, N, H_in), (N, L, H_in) with batch_first, or (L, H_in); hx (layers·dirs, N, H)."""
+        out, (h,) = self._run(input, hx, "RNN")
+        return out, h
+
+
+class LSTM(RNNBase):
+    """Long short-term memory (gates i, f, g, o); returns (output, (h_n, c_n))."""
+
+    def __init__(self, input_size: int, hidden_size: int, *args: Any, **kwargs: Any) -> None:
+        super().__init__("LSTM", input_size, hidden_size, *args, **kwargs)
+
+    def get_expected_cell_size(self, input: Tensor, batch_sizes: Tensor | None = None) -> tuple[int, int, int]:
+        """(num_layers · num_directions, N, hidden_size)."""
+        return self.get_expected_hidden_size(input)[:2] + (self.hidden_size,)
+
+    def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+        """input (L, N, H_in) or batch_first or unbatched; hx = (h_0, c_0), each (layers·dirs, N, ·)."""
+        out, (h, c) = self._run(input, hx, "LSTM")
+        return out, (h, c)
+
+
+class GRU(RNNBase):
+    """Gated recurrent unit (gates r, z, n); returns (output, h_n)."""
+
+    def __init__(self, input_size: int, hidden_size: int, *args: Any, **kwargs: Any) -> None:
+        _no_proj(kwargs)
+        super().__init__("GRU", input_size, hidden_size, *args, **kwargs)
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
+        """input (L, N, H_in), (N, L, H_in) with batch_first, or (L, H_in); hx (layers·dirs, N, H)."""
+        out, (h,) = self._run(input, hx, "GRU")
+        return out, h
+

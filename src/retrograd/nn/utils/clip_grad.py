@@ -1,0 +1,52 @@
+"""Gradient clipping: clip_grad_norm_ and clip_grad_value_, as torch.nn.utils.clip_grad."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ... import ops
+from ...engine.grad_mode import no_grad
+from ...ops.reduction import vector_norm
+from ...ops.shape_slice import stack
+from ...tensor import Tensor
+
+__all__ = ["clip_grad_norm_", "clip_grad_value_"]
+
+
+def _as_list(parameters: Any) -> list[Tensor]:
+    return [parameters] if isinstance(parameters, Tensor) else list(parameters)
+
+
+def clip_grad_norm_(
+    parameters: Any, max_norm: float, norm_type: float = 2.0, error_if_nonfinite: bool = False, foreach: Any = None
+) -> Tensor:
+    """Scale gradients in place so their joint `norm_type`-norm is at most `max_norm`; returns the norm.
+
+    As in PyTorch, the joint norm is the norm of the per-gradient norms, each in its gradient's dtype.
+    """
+    grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
+    if not grads:
+        return ops.tensor(0.0)
+    norm_type = float(norm_type)
+    with no_grad():
+        total = vector_norm(stack([vector_norm(g, norm_type) for g in grads]), norm_type)
+    if error_if_nonfinite and not math.isfinite(float(total)):
+        raise RuntimeError(
+            f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so it cannot be "
+            "clipped. To disable this error and scale the gradients by the non-finite norm anyway, set "
+            "`error_if_nonfinite=False`"
+        )
+    coef = min(float(max_norm) / (float(total) + 1e-6), 1.0)
+    with no_grad():
+        for g in grads:
+            g.mul_(coef)
+    return total
+
+
+def clip_grad_value_(parameters: Any, clip_value: float, foreach: Any = None) -> None:
+    """Clamp every gradient element to [-clip_value, clip_value] in place."""
+    with no_grad():
+        for p in _as_list(parameters):
+            if p.grad is not None:
+                p.grad.clamp_(-clip_value, clip_value)

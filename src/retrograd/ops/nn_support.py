@@ -1,0 +1,189 @@
+"""Array access for the fused kernels of nn and optim (optimizer updates that run on arrays).
+
+nn and optim work on Tensors through the public API. The one exception is a
+fused in-place kernel, such as an optimizer's update on its fast path, which
+changes the parameters' and buffers' arrays directly with NumPy's augmented
+assignments (no temporaries beyond the formula's, nothing recorded). These
+helpers are the whole of that access: read the arrays, bump the version
+counters after changing them, wrap a new array as a tensor; and the argument
+preparation of the fused kernels that nn.functional calls with arrays.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..backend import namespace
+from ..engine.primitive import Primitive
+from ..tensor import Tensor
+from . import _loss, _norm
+
+__all__ = [
+    "array_namespace",
+    "arrays_of",
+    "bump_versions",
+    "tensor_over",
+    "class_index_weights",
+    "binary_cross_entropy",
+    "normalize",
+    "embedding",
+]
+
+
+def array_namespace(t: Tensor) -> Any:
+    """The array module (NumPy for "cpu") that holds `t`'s data."""
+    return namespace(t._data)
+
+
+def arrays_of(*tensors: Tensor | None) -> list[Any]:
+    """The arrays behind `tensors` (None stays None), for a kernel that changes them in place."""
+    return [None if t is None else t._data for t in tensors]
+
+
+def bump_versions(*tensors: Tensor | None) -> None:
+    """Count an in-place change made on the arrays, so saved tensors that are now stale are caught."""
+    for t in tensors:
+        if t is not None:
+            t._version.value += 1
+
+
+def tensor_over(array: Any) -> Tensor:
+    """A tensor (not requiring grad) over `array`, without copying it."""
+    return Tensor._make(array)
+
+
+def class_index_weights(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int) -> tuple[Any, Any]:
+    """The arguments of the class-index loss kernels (`ops._loss.nll`, `cross_entropy`) as arrays.
+
+    Returns the target indices, with ignored ones replaced by 0, and each element's
+    weight: `weight[target]` (1 without a weight), 0 where the target is ignored.
+    IndexError, as PyTorch's, for a target outside [0, C).
+    """
+    n_classes = input.shape[0 if input.dim() == 1 else 1]
+    t = target._data.astype(np.int64, copy=False)
+    ignored = t == ignore_index
+    bad = (~ignored) & ((t < 0) | (t >= n_classes))
+    if bad.any():
+        raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds.")
+    idx = np.where(ignored, 0, t)
+    dt = input._data.dtype
+    wt = np.ones(t.shape, dtype=dt) if weight is None else weight._data.astype(dt)[idx]
+    return idx, np.where(ignored, np.zeros((), dt), wt)
+
+
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None) -> Tensor:
+    """The fused elementwise binary cross-entropy kernel (`ops._loss`), its weight given as a tensor."""
+    return _loss.binary_cross_entropy(input, target, None if weight is None else weight._data)
+
+
+def normalize(
+    kind: str,
+    input: Tensor,
+    weight: Tensor | None,
+    bias: Tensor | None,
+    view: tuple,
+    dims: tuple,
+    eps: float,
+    stats: tuple[Tensor, Tensor] | None = None,
+) -> tuple[Tensor, Tensor, Tensor]:
+    """The fused normalisation kernel `kind` ("layer", "batch", "group"; `ops._norm`) of `input`.
+
+    `input` is seen as `view` and normalised over `dims`, by its own statistics or,
+    given `stats`, by that (mean, var) pair (batch norm in eval mode: no gradient
+    flows through them). Returns the output and the mean and biased variance used.
+    """
+    xp = namespace(input._data)
+    if stats is None:
+        mean, var = _norm.moments(xp, input._data, view, dims)
+    else:
+        mean, var = stats[0]._data, stats[1]._data
+    rstd = _norm.rstd_of(xp, var, eps)
+    out = _norm.normalize(kind, input, weight, bias, view, dims, mean, rstd, eps, fixed=stats is not None)
+    return out, Tensor._make(mean), Tensor._make(var)
+
+
+# --- embedding ----------------------------------------------------------------------------------
+# The lookup `W[idx]` and its derivative, the sum of the incoming rows per index, are each
+# other's derivative, so both are primitives and gradients of any order work:
+#
+#     embedding:        out[p] = W[idx[p]]
+#     dense backward:   dW[i] = Σ_{p: idx[p] = i} s[p] · g[p]    (s: 0 at padding_idx, 1/count with
+#                                                                 scale_grad_by_freq, else 1)
+#     its derivative:   d(dW)/dg = s[p] · gg[idx[p]]
+#
+# The dense backward sums rows with one sort and `add.reduceat` (much faster than an unbuffered
+# scatter-add).
+
+
+def _row_scale(idx: Any, padding_idx: int | None, counts: Any, dtype: Any) -> Any:
+    """s per looked-up position (idx.shape + (1,)), or None when every s is 1."""
+    if padding_idx is None and counts is None:
+        return None
+    s = np.ones(idx.shape, dtype=dtype)
+    if counts is not None:
+        s = s / counts[idx].astype(dtype)
+    if padding_idx is not None:
+        s = np.where(idx == padding_idx, np.zeros((), dtype), s)
+    return s[..., None]
+
+
+def _sum_rows(xp: Any, g: Any, idx: Any, n: int, scale: Any) -> Any:
+    """(n, D) array holding, at each index i, the sum of the rows of g (scaled) looked up at i."""
+    if scale is not None:
+        g = g * scale
+    rows = g.reshape(-1, g.shape[-1])
+    flat = idx.reshape(-1)
+    out = xp.zeros((n, rows.shape[1]), dtype=g.dtype)
+    if flat.size:
+        order = xp.argsort(flat, kind="stable")
+        ordered = flat[order]
+        starts = xp.flatnonzero(xp.concatenate(([True], ordered[1:] != ordered[:-1])))
+        out[ordered[starts]] = xp.add.reduceat(rows[order], starts, axis=0)
+    return out
+
+
+def _lookup_rule(g: Tensor, w_shape: tuple, idx: Any, scale: Any) -> Tensor:
+    return _dense_backward(g, idx=idx, n=w_shape[0], scale=scale)
+
+
+def _dense_rule(gg: Tensor, idx: Any, scale: Any) -> Tensor:
+    looked = _lookup(gg, idx=idx, scale=None)
+    return looked if scale is None else looked * Tensor._make(scale)
+
+
+_lookup = Primitive("embedding", lambda xp, w, idx, scale: w[idx], [_lookup_rule], inputs=("w",))
+_dense_backward = Primitive(
+    "embedding_dense_backward",
+    lambda xp, g, idx, n, scale: _sum_rows(xp, g, idx, n, scale),
+    [_dense_rule],
+    inputs=("g",),
+)
+
+
+def _renorm_rows(weight: Tensor, idx: Any, max_norm: float, norm_type: float) -> None:
+    """Rescale (in place, unrecorded) the rows used whose norm exceeds `max_norm`, as PyTorch does."""
+    rows = np.unique(idx)
+    data = weight._data[rows]
+    norms = np.linalg.norm(data, ord=norm_type, axis=1) if data.size else np.zeros(0)
+    scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(data.dtype)
+    weight._data[rows] = data * scale[:, None]
+    weight._version.value += 1
+
+
+def embedding(
+    weight: Tensor,
+    input: Tensor,
+    padding_idx: int | None,
+    max_norm: float | None,
+    norm_type: float,
+    scale_grad_by_freq: bool,
+) -> Tensor:
+    """Rows of `weight` (V, D) picked by the (checked) integer `input` (*) -> (*, D); see above."""
+    idx = input._data.astype(np.int64, copy=False)
+    if max_norm is not None:
+        _renorm_rows(weight, idx, max_norm, norm_type)
+    counts = np.bincount(idx.reshape(-1), minlength=weight.shape[0]) if scale_grad_by_freq else None
+    scale = _row_scale(idx, padding_idx, counts, weight._data.dtype)
+    return _lookup(weight, idx=idx, scale=scale)
