@@ -29,6 +29,9 @@ _HEADER = '''\
 
 {imports}
 
+_ops: Any
+_random: Any
+
 def bind(ops: ModuleType, random: ModuleType) -> None: ...
 
 class TensorMethods:
@@ -73,7 +76,7 @@ def render() -> str:
 
 def _import_block(lines: Any) -> str:
     """Import lines in ruff's isort order: the standard library, then retrograd; `import` before `from`."""
-    lines = {line for line in lines if line} | {"from types import ModuleType"}
+    lines = {line for line in lines if line} | {"from types import ModuleType", "from typing import Any"}
     stdlib = _merged([line for line in lines if "retrograd" not in line])
     own = _merged([line for line in lines if "retrograd" in line])
     return "\n".join(stdlib) + "\n\n" + "\n".join(own)

@@ -13,14 +13,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("tour", help="walk through the autograd tutorial, printing each program and its output")
-    run = sub.add_parser(
+    run_parser = sub.add_parser(
         "run",
         help="run a PyTorch script with `import torch` meaning retrograd",
         description="Run SCRIPT as __main__ with `torch`, `torch.nn`, `torch.optim`, ... resolved to "
         "retrograd's modules (like `python -m coverage run`). Arguments after SCRIPT go to the script.",
     )
-    run.add_argument("script", help="the Python file to run")
-    run.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the script")
+    run_parser.add_argument("script", help="the Python file to run")
+    run_parser.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the script")
     demo = sub.add_parser(
         "demo",
         help="the tour, then train a small CNN on handwritten digits and write curves, weights and a report",

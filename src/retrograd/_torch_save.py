@@ -1,3 +1,5 @@
+# mypy: disable-error-code="attr-defined,assignment,misc,arg-type"
+# (pickle's Python pickler and unpickler classes are untyped)
 """Writing PyTorch's zip checkpoint format, so that `torch.load(f, weights_only=True)` reads
 what `retrograd.save` wrote.
 

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="attr-defined,assignment,misc,arg-type"
+# (pickle's Python pickler and unpickler classes are untyped)
 """A weights-only pickle reader: the opcodes `torch.save` writes, and nothing that can run code.
 
 This is not `pickle.Unpickler` with a filter: it interprets the small set of protocol-2 opcodes

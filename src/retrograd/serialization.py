@@ -89,7 +89,7 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
     if not _use_new_zipfile_serialization:
         raise NotImplementedError("retrograd.save does not write PyTorch's legacy (pre-1.6) format")
     is_path = isinstance(f, (str, os.PathLike))
-    if is_path and os.fspath(f).endswith(".safetensors"):
+    if is_path and os.fspath(f).endswith(".safetensors"):  # type: ignore[arg-type]
         blob = safetensors_bytes(obj)
         _write_atomically(f, lambda out: out.write(blob))  # type: ignore[arg-type]
         return

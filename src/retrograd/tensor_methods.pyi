@@ -10,6 +10,9 @@ from retrograd._generator import Generator
 from retrograd.dtypes import dtype
 from retrograd.tensor import Tensor
 
+_ops: Any
+_random: Any
+
 def bind(ops: ModuleType, random: ModuleType) -> None: ...
 
 class TensorMethods:

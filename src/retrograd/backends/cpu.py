@@ -8,7 +8,7 @@ def get_cpu_capability() -> str:
     try:
         from numpy._core._multiarray_umath import __cpu_features__ as features
     except ImportError:  # NumPy 1.x
-        from numpy.core._multiarray_umath import __cpu_features__ as features
+        from numpy.core._multiarray_umath import __cpu_features__ as features  # type: ignore[no-redef]
 
     if features.get("AVX512F"):
         return "AVX512"

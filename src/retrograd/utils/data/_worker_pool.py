@@ -45,7 +45,7 @@ class WorkerPool:
         for worker_id in range(num_workers):
             index_queue = ctx.Queue()
             index_queue.cancel_join_thread()  # never block exit on requests a worker will not read
-            worker = ctx.Process(
+            worker = ctx.Process(  # type: ignore[attr-defined]
                 target=worker_loop,
                 args=(job, worker_id, num_workers, index_queue, self.result_queue, self.done_event, os.getpid()),
                 daemon=True,
