@@ -14,7 +14,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from .engine.primitive import Primitive
-from .ops._util import shape_arg
+from .ops.kernels.operands import shape_arg
 from .tensor import Tensor
 
 _KIND = {

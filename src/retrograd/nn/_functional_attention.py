@@ -12,9 +12,9 @@ import math
 
 import numpy as np
 
-from ..ops._linalg_util import C10_NAME, TYPE_NAME
-from ..ops.activation import softmax
-from ..ops.pointwise import where
+from ..ops.activation.along_dim import softmax
+from ..ops.elementwise.clamp_where import where
+from ..ops.linalg.common import C10_NAME, TYPE_NAME
 from ..tensor import Tensor
 
 __all__ = ["scaled_dot_product_attention", "pixel_shuffle", "pixel_unshuffle"]

@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from ..ops import _loss
-from ..ops._activation_dim import log_softmax
-from ..ops._linalg_util import TYPE_NAME
+from ..ops.activation.along_dim import log_softmax
+from ..ops.fused import loss as _loss
+from ..ops.linalg.common import TYPE_NAME
 from ..tensor import Tensor
 
 __all__ = ["cross_entropy", "nll_loss", "reduction_of"]

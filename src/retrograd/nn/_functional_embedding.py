@@ -21,7 +21,7 @@ import numpy as np
 
 from ..engine.grad_mode import no_grad
 from ..engine.primitive import Primitive
-from ..ops._linalg_util import TYPE_NAME
+from ..ops.linalg.common import TYPE_NAME
 from ..tensor import Tensor
 
 __all__ = ["embedding", "one_hot"]

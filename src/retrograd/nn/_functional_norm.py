@@ -16,8 +16,8 @@ import numpy as np
 
 from .. import backend
 from ..engine.grad_mode import no_grad
-from ..ops import _norm
-from ..ops._linalg_util import TYPE_NAME
+from ..ops.fused import normalization as _norm
+from ..ops.linalg.common import TYPE_NAME
 from ..tensor import Tensor
 
 __all__ = ["layer_norm", "batch_norm", "group_norm", "rms_norm", "instance_norm"]

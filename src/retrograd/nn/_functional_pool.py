@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from ..ops import _resample
-from ..ops import pooling as _pool
+from ..ops.fused import pooling as _pool
+from ..ops.fused import resample as _resample
 from ..tensor import Tensor
 
 __all__ = [

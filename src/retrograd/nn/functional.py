@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from .. import dtypes as _dt
 from ..engine import inplace as _inplace
-from ..ops import _activation_dim as _dim
-from ..ops import _activation_smooth as _smooth
-from ..ops import activation as _act
-from ..ops import pointwise as _pointwise
+from ..ops.activation import along_dim as _dim
+from ..ops.activation import piecewise as _act
+from ..ops.activation import smooth as _smooth
+from ..ops.elementwise import pointwise as _pointwise
 from ..tensor import Tensor
 
 __all__ = [
@@ -172,14 +172,14 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: 
     """`exp(x) / exp(x).sum(dim)`; without `dim`, PyTorch's deprecated implicit choice (warns)."""
     if dim is None:
         dim = _dim.implicit_dim("softmax", input.dim(), _stacklevel)
-    return _act.softmax(input, dim, dtype)
+    return _dim.softmax(input, dim, dtype)
 
 
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: _dt.dtype | None = None) -> Tensor:
     """`x - logsumexp(x, dim)`; without `dim`, PyTorch's deprecated implicit choice (warns)."""
     if dim is None:
         dim = _dim.implicit_dim("log_softmax", input.dim(), _stacklevel)
-    return _act.log_softmax(input, dim, dtype)
+    return _dim.log_softmax(input, dim, dtype)
 
 
 # The rest of torch.nn.functional, one module per family.

@@ -13,8 +13,8 @@ import math
 import warnings
 from typing import Any
 
-from ..ops import _resample as rs
-from ..ops import conv as _conv
+from ..ops.fused import conv as _conv
+from ..ops.fused import resample as rs
 from ..tensor import Tensor
 from . import _functional_pool as _pool
 from ._functional_pool import *  # noqa: F403

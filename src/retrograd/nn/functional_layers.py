@@ -19,7 +19,8 @@ from .. import ops as _ops
 from .._generator import numpy_rng
 from .._random_draw import uniform
 from ..engine import inplace as _inplace
-from ..ops.linalg import addmm, matmul
+from ..ops.linalg.multiply_add import addmm
+from ..ops.linalg.products import matmul
 from ..tensor import Tensor
 from ._functional_attention import pixel_shuffle, pixel_unshuffle, scaled_dot_product_attention
 from ._functional_embedding import embedding, one_hot
@@ -246,7 +247,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
 
 
 def _dt_name(dt: Any) -> str:
-    from ..ops._linalg_util import TYPE_NAME
+    from ..ops.linalg.common import TYPE_NAME
 
     return TYPE_NAME[dt.name]
 

@@ -13,10 +13,11 @@ import math
 import warnings
 from typing import Any
 
-from ..ops import _loss
-from ..ops._linalg_util import TYPE_NAME
-from ..ops.pointwise import where, xlogy
-from ..ops.reduction import sum as _sum
+from ..ops.elementwise.clamp_where import where
+from ..ops.elementwise.pointwise import xlogy
+from ..ops.fused import loss as _loss
+from ..ops.linalg.common import TYPE_NAME
+from ..ops.reduction.sum_prod import sum as _sum
 from ..tensor import Tensor
 from ._functional_ce import cross_entropy, nll_loss, reduction_of
 from .functional import logsigmoid
@@ -51,7 +52,7 @@ def _pointwise_loss(name: str, input: Tensor, target: Tensor, reduction: str, we
     _size_warning(input, target)
     if input._data.dtype.kind != "f" and target._data.dtype.kind != "f":
         raise NotImplementedError(f"\"{name}\" not implemented for '{TYPE_NAME[input.dtype.name]}'")
-    from ..ops.views import broadcast_tensors
+    from ..ops.shape.views import broadcast_tensors
 
     a, b = broadcast_tensors(input, target)
     loss = elementwise(a - b)
@@ -297,7 +298,7 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
     d_pos = _pairwise(anchor, positive, p, eps)
     d_neg = _pairwise(anchor, negative, p, eps)
     if swap:
-        from ..ops.pointwise import minimum
+        from ..ops.elementwise.clamp_where import minimum
 
         d_neg = minimum(d_neg, _pairwise(positive, negative, p, eps))
     return _reduce((margin + d_pos - d_neg).clamp_min(0), reduction)

@@ -176,7 +176,7 @@ def trunc_normal_(
     tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0, generator: Any = None
 ) -> Tensor:
     """N(mean, std²) truncated to [a, b], by inverting the normal CDF on a uniform sample."""
-    from ..ops.pointwise import erfinv
+    from ..ops.elementwise.pointwise import erfinv
 
     def cdf(x: float) -> float:
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0

@@ -57,7 +57,7 @@ def clip_grad_value_(parameters: Any, clip_value: float, foreach: Any = None) ->
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
     """All parameters flattened and concatenated into one 1-D tensor."""
-    from ..ops.shape import cat
+    from ..ops.shape.slicing import cat
 
     return cat([p.reshape(-1) for p in parameters])
 

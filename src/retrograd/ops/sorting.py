@@ -18,8 +18,8 @@ from .. import return_types
 from ..backend import namespace
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
-from ._along import reduced_shape, selection
-from ._util import wrap_dim
+from .kernels.operands import wrap_dim
+from .reduction.along import reduced_shape, selection
 
 __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode"]
 
