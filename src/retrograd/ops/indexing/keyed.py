@@ -52,9 +52,12 @@ def _take_forward(xp: Any, a: Any, key: tuple) -> Any:
     return read(a, key)
 
 
-def _accumulate_forward(xp: Any, g: Any, shape: tuple, key: tuple) -> Any:
+def _accumulate_forward(xp: Any, g: Any, shape: tuple, key: tuple, unique: bool = False) -> Any:
     out = xp.zeros(shape, g.dtype)
-    reduce_at(out, key, g)
+    if unique:  # no position repeats: a plain assignment, much cheaper than ufunc.at
+        write(out, key, g)
+    else:
+        reduce_at(out, key, g)
     return out
 
 

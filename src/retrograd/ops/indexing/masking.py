@@ -62,6 +62,11 @@ def index_select(input: Tensor, dim: int, index: Tensor, *, out: Any = None) -> 
     return _index_select(input, key=_key(input, d, idx))
 
 
+def select_along(input: Tensor, index: np.ndarray, dim: int) -> Tensor:
+    """`index_select` for an index array already checked (repeat_interleave, combinations)."""
+    return _index_select(input, key=_key(input, dim, index))
+
+
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
     """A copy of `input` with `alpha * source` added at the slices `index` along `dim`."""
     idx = check_index_dtype(index, ("int64", "int32"), lambda k: RuntimeError(

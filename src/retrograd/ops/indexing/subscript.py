@@ -28,6 +28,7 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..creation import copy
 from ..kernels.operands import constant
+from ..shape.slicing import take_view
 from ..shape.views import expand, reshape, unsqueeze
 from . import keyed as _keyed
 from .keyed import check_bounds, indexed_shape
@@ -43,33 +44,7 @@ def _slice_key(dim: int, start: int, stop: int, step: int) -> tuple:
     return (slice(None),) * dim + (slice(start, stop, step),)
 
 
-def _embed(xp: Any, g: Any, shape: tuple, key: tuple) -> Any:
-    out = xp.zeros(shape, g.dtype)
-    out[key] = g
-    return out
-
-
-# Basic indexing: views, each rule the transpose of the other (zeros with g written in, and back).
-_select: Primitive = Primitive(
-    "select", lambda xp, a, dim, index: a[_select_key(dim, index)],
-    [lambda g, a_shape, dim, index: _select_backward(g, shape=a_shape, dim=dim, index=index)],
-    view=True,
-)
-_select_backward: Primitive = Primitive(
-    "select_backward", lambda xp, g, shape, dim, index: _embed(xp, g, shape, _select_key(dim, index)),
-    [lambda g, dim, index: _select(g, dim=dim, index=index)],
-)
-_slice: Primitive = Primitive(
-    "slice", lambda xp, a, dim, start, stop, step: a[_slice_key(dim, start, stop, step)],
-    [lambda g, a_shape, dim, start, stop, step: _slice_backward(
-        g, shape=a_shape, dim=dim, start=start, stop=stop, step=step)],
-    view=True,
-)
-_slice_backward: Primitive = Primitive(
-    "slice_backward",
-    lambda xp, g, shape, dim, start, stop, step: _embed(xp, g, shape, _slice_key(dim, start, stop, step)),
-    [lambda g, dim, start, stop, step: _slice(g, dim=dim, start=start, stop=stop, step=step)],
-)
+# Basic indexing: views (the select/slice primitives of `shape.slicing`); t[...] is an alias.
 _alias = Primitive("alias", lambda xp, a: a.view(), [lambda g: g], view=True)  # t[...]: same elements
 
 
@@ -258,7 +233,7 @@ def _select_dim(t: Tensor, dim: int, index: int, real_dim: int) -> Tensor:
     size = t._data.shape[dim] if dim < t._data.ndim else 0
     if not -size <= index < size:
         raise IndexError(f"index {index} is out of bounds for dimension {real_dim} with size {size}")
-    return _select(t, dim=dim, index=index % size)
+    return take_view(t, _select_key(dim, index % size), select=True)
 
 
 def _slice_dim(t: Tensor, dim: int, s: slice, skip_full: bool) -> Tensor:
@@ -272,7 +247,7 @@ def _slice_dim(t: Tensor, dim: int, s: slice, skip_full: bool) -> Tensor:
     stop = max(stop, start)
     if skip_full and start == 0 and stop == size and step == 1:  # PyTorch skips `:` inside a tuple
         return t
-    return _slice(t, dim=dim, start=start, stop=stop, step=step)
+    return take_view(t, _slice_key(dim, start, stop, step))
 
 
 def _advanced_key(shape: tuple, advanced: list) -> tuple:

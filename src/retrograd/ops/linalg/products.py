@@ -17,6 +17,7 @@ from typing import Any
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels.operands import wrap_dim
+from ..shape.views import squeeze_dims, unsafe_view
 from .common import TYPE_NAME, broadcast_batch, check_bmm, check_mm, check_mv, check_same_dtype, not_bool
 from .composite import multi_dot
 
@@ -85,14 +86,6 @@ _matmul_nd = Primitive(
 _matmul_2d_nd = Primitive(
     "matmul", _fold_matmul, [_matmul_grad_a, _matmul_grad_b], inputs=("a", "b"), node_name="CloneBackward0",
 )
-_squeeze_row = Primitive(
-    "squeeze", lambda xp, a: a.reshape(a.shape[1:]), [lambda g, a_shape: g.reshape(a_shape)],
-    node_name="SqueezeBackward4", view=True,
-)
-_unsafe_view = Primitive(
-    "unsafe_view", lambda xp, a, shape: a.reshape(shape), [lambda g, a_shape: g.reshape(a_shape)],
-    node_name="UnsafeViewBackward0",
-)
 
 
 # --- matmul and its special cases ------------------------------------------------------------
@@ -160,7 +153,8 @@ def matmul(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     if da == 2 and db == 1:
         return mv(input, other)
     if da == 1 and db == 2:
-        return _squeeze_row(mm(input.unsqueeze(0), other))
+        row = mm(input.unsqueeze(0), other)
+        return squeeze_dims(row, shape=row._data.shape[1:])
     if da == 2 and db == 2:
         return mm(input, other)
     _check_batched(input, other)
@@ -261,7 +255,7 @@ def kron(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     # interleave the dims, (a0, 1, a1, 1, ...) * (1, b0, 1, b1, ...), then merge each pair
     a = input.reshape([s for d in sa for s in (d, 1)])
     b = other.reshape([s for d in sb for s in (1, d)])
-    return _unsafe_view(a * b, shape=tuple(x * y for x, y in zip(sa, sb)))
+    return unsafe_view(a * b, shape=tuple(x * y for x, y in zip(sa, sb)))
 
 
 _cross: Primitive = Primitive(

@@ -1,10 +1,11 @@
-"""Primitives that move values along one dim: gather, scatter-add, flip, shift, cumsum.
+"""What the reductions share: reduced shapes, picking values at indices, shifting, running sums.
 
-They are the building blocks of the derivatives of the selection ops (max with
-`dim`, sort, topk, median, cummax, ...) and of prod/cumprod. Each one's
-derivative is another of them, so gradients of any order need no extra code.
-Index arrays are keyword attributes (they carry no gradient); they always have
-the input's number of dims, with a 0-d input treated as 1-d.
+`selection` builds the primitives of the ops that pick entries (max with `dim`, sort,
+topk, median, cummax, ...); their gradient goes back to the picked positions through
+the indexing rules (`indexing.keyed`). `shift` and `cumulative_sum` are the building
+blocks of prod/cumprod; each one's derivative is another of them, so gradients of any
+order need no extra code. Index arrays are keyword attributes (they carry no gradient);
+they always have the input's number of dims, with a 0-d input treated as 1-d.
 """
 
 from __future__ import annotations
@@ -13,77 +14,42 @@ from typing import Any
 
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..indexing.keyed import FlatKey, accumulate, along_dim_key
 from ..kernels.operands import wrap_dims
 
 __all__: list[str] = []
-
-
-def _grid(xp: Any, index: Any, dim: int) -> tuple:
-    """Full index arrays addressing `index`'s positions, with `index` itself along `dim`."""
-    grid = list(xp.indices(index.shape, sparse=True))
-    grid[dim] = index
-    return tuple(grid)
-
-
-def _scatter_add_array(xp: Any, src: Any, index: Any, dim: int, shape: tuple, unique: bool) -> Any:
-    work = shape or (1,)
-    out = xp.zeros(work, src.dtype)
-    src = src.reshape(index.shape)
-    if unique:  # every target is hit at most once: a plain assignment
-        xp.put_along_axis(out, index, src, axis=dim)
-    else:
-        xp.add.at(out, _grid(xp, index, dim), src)
-    return out.reshape(shape)
 
 
 def _gather_array(xp: Any, a: Any, index: Any, dim: int, shape: tuple) -> Any:
     return xp.take_along_axis(a.reshape(a.shape or (1,)), index, axis=dim).reshape(shape)
 
 
-# out = a[..., index, ...] along dim; its derivative adds g back at the same positions
-_gather = Primitive(
-    "gather", lambda xp, a, index, dim, shape, unique: _gather_array(xp, a, index, dim, shape),
-    [lambda g, a_shape, index, dim, unique: scatter_add(g, index, dim, a_shape, unique)],
-)
-# out = zeros(shape); out[..., index, ...] += a; its derivative gathers g at those positions
-_scatter_add = Primitive(
-    "scatter_add", lambda xp, a, index, dim, shape, unique: _scatter_add_array(xp, a, index, dim, shape, unique),
-    [lambda g, a_shape, index, dim, unique: gather(g, index, dim, a_shape, unique)],
-)
+def _key(index: Any, dim: int, ndim: int) -> tuple:
+    """The NumPy key of `index` along `dim`; a 0-d input is addressed through its one element."""
+    return along_dim_key(index, dim) if ndim else FlatKey((index.reshape(-1),))
 
 
-def gather(a: Tensor, index: Any, dim: int, shape: tuple, unique: bool = True) -> Tensor:
-    """`a`'s values at `index` along `dim`, reshaped to `shape` (differentiable in `a`)."""
-    return _gather(a, index=index, dim=dim, shape=tuple(shape), unique=unique)
+def scatter_back(g: Tensor, a_shape: tuple, index: Any, dim: int, unique: bool = True) -> Tensor:
+    """Zeros of `a_shape` with `g` added at `index` along `dim`: the gradient of picking values there.
 
-
-def scatter_add(src: Tensor, index: Any, dim: int, shape: tuple, unique: bool = True) -> Tensor:
-    """Zeros of `shape` with `src` added at `index` along `dim`; `unique` when no target repeats."""
-    return _scatter_add(src, index=index, dim=dim, shape=tuple(shape), unique=unique)
+    It is the transpose of reading at that key (`indexing.keyed`), whose own derivative reads
+    the gradient back at the same positions. `unique` when no position is picked twice.
+    """
+    key = _key(index, dim, len(a_shape))
+    return accumulate(g.reshape(index.shape), shape=tuple(a_shape), key=key, unique=unique)
 
 
 def selection(node_name: str, unique: bool = True) -> Primitive:
     """A primitive that picks values at precomputed indices; the gradient flows back to them.
 
-    The forward is `gather`; the node carries PyTorch's name for the op (MaxBackward0,
-    SortBackward0, ...). The derivative scatters the gradient to the picked positions.
+    The forward is a gather along `dim`; the node carries PyTorch's name for the op
+    (MaxBackward0, SortBackward0, ...). The derivative scatters the gradient to the picked positions.
     """
     return Primitive(
         node_name[:-9].lower(), lambda xp, a, index, dim, shape: _gather_array(xp, a, index, dim, shape),
-        [lambda g, a_shape, index, dim: scatter_add(g, index, dim, a_shape, unique)],
+        [lambda g, a_shape, index, dim: scatter_back(g, a_shape, index, dim, unique)],
         node_name=node_name,
     )
-
-
-_flip = Primitive(
-    "flip", lambda xp, a, dim: xp.flip(a, dim).copy(),
-    [lambda g, dim: flip(g, dim)],  # reversing is its own inverse
-)
-
-
-def flip(a: Tensor, dim: int) -> Tensor:
-    """Reverse the order along `dim`."""
-    return _flip(a, dim=dim)
 
 
 def _shift_array(xp: Any, a: Any, dim: int, step: int, fill: float) -> Any:
@@ -167,3 +133,11 @@ def count(shape: tuple, dims: tuple) -> int:
     for d in dims:
         n *= shape[d]
     return n
+
+
+def evenly(g: Tensor, a: Tensor, out: Tensor) -> Tensor:
+    """The gradient of a full max/min/median: split evenly among the entries equal to the result."""
+    mask = a.isnan() if bool(out._data != out._data) else a == out
+    return mask * (g / mask.sum())
+
+

@@ -20,15 +20,9 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.clamp_where import maximum, minimum
 from ..kernels.operands import wrap_dim
-from .along import keep, reduce_dims, reduced_shape, selection
+from .along import evenly, keep, reduce_dims, reduced_shape, selection
 
 __all__ = ["max", "min", "amax", "amin", "argmax", "argmin", "aminmax"]
-
-
-def _evenly(g: Tensor, a: Tensor, out: Tensor) -> Tensor:
-    """The gradient of a full max/min/median: split evenly among the entries equal to the result."""
-    mask = a.isnan() if bool(out._data != out._data) else a == out
-    return mask * (g / mask.sum())
 
 
 def _share_by_count(g: Tensor, a: Tensor, out: Tensor, dims: tuple, keepdim: bool) -> Tensor:
@@ -40,7 +34,7 @@ def _share_by_count(g: Tensor, a: Tensor, out: Tensor, dims: tuple, keepdim: boo
 def _full_primitive(name: str, reduce: str) -> Primitive:
     return Primitive(
         name, lambda xp, a: getattr(a, reduce)(),
-        [lambda g, a, out: _evenly(g, a, out)],
+        [lambda g, a, out: evenly(g, a, out)],
         node_name=name.capitalize() + "Backward1",
     )
 

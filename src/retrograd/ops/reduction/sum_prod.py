@@ -17,7 +17,8 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..creation import zeros_like
 from ..kernels.operands import promote_float, wrap_dim, wrap_dims
-from .along import flip, keep, reduce_dims, reduced_shape, shift
+from ..shape.repeat_reorder import flip
+from .along import count, keep, reduce_dims, reduced_shape, shift
 from .cumulative import cumulative_product
 
 __all__ = ["sum", "mean", "expand_reduced", "prod", "nansum", "nanmean", "count_nonzero", "logsumexp"]
@@ -33,13 +34,6 @@ def expand_reduced(g: Tensor, shape: tuple, dims: tuple, keepdim: bool) -> Tenso
     return g.expand(shape)
 
 
-def _count(shape: tuple, dims: tuple) -> int:
-    n = 1
-    for d in dims:
-        n *= shape[d]
-    return n
-
-
 _sum_all = Primitive(
     "sum", lambda xp, a, dims, keepdim, dt: a.sum(dtype=dt),
     [lambda g, a_shape: g.expand(a_shape)],  # every element contributes once
@@ -52,13 +46,13 @@ _sum = Primitive(
 )
 _mean_all = Primitive(
     "mean", lambda xp, a, dims, keepdim: a.mean(dtype=a.dtype),
-    [lambda g, a_shape: (g / builtins.max(_count(a_shape, tuple(range(len(a_shape)))), 1)).expand(a_shape)],
+    [lambda g, a_shape: (g / builtins.max(count(a_shape, tuple(range(len(a_shape)))), 1)).expand(a_shape)],
     node_name="MeanBackward0",
 )
 _mean = Primitive(
     "mean", lambda xp, a, dims, keepdim: a.mean(axis=dims, keepdims=keepdim, dtype=a.dtype),
     [lambda g, a_shape, dims, keepdim:
-        expand_reduced(g / builtins.max(_count(a_shape, dims), 1), a_shape, dims, keepdim)],
+        expand_reduced(g / builtins.max(count(a_shape, dims), 1), a_shape, dims, keepdim)],
     node_name="MeanBackward1",
 )
 

@@ -19,7 +19,7 @@ import numpy as np
 from ... import dtypes as _dt
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
-from .repeat_reorder import index_select_op
+from ..indexing.masking import select_along
 from .slicing import cat, common_dtype, stack, take_view, tensor_list
 
 __all__ = [
@@ -202,4 +202,4 @@ def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> T
     pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
     flat = np.fromiter(itertools.chain.from_iterable(pick(range(input._data.shape[0]), r)), dtype=np.int64)
     index = flat.reshape(-1, r)
-    return stack([index_select_op(input, index=index[:, j], dim=0) for j in range(r)], 1)
+    return stack([select_along(input, index[:, j], 0) for j in range(r)], 1)

@@ -16,6 +16,7 @@ import numpy as np
 from ...engine.inplace import _KIND
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..indexing.masking import select_along
 from ..kernels.operands import shape_arg, wrap_dim, wrap_dims
 
 __all__ = [
@@ -44,30 +45,6 @@ _rot90: Primitive = Primitive(
 _roll: Primitive = Primitive(
     "roll", lambda xp, a, shifts, dims: xp.roll(a, shifts, axis=dims),
     [lambda g, shifts, dims: _roll(g, shifts=tuple(-s for s in shifts), dims=dims)],  # roll back
-)
-
-
-def _take_along(xp: Any, a: Any, index: Any, dim: int) -> Any:
-    return xp.take(a, index, axis=dim)
-
-
-def _add_along(xp: Any, g: Any, index: Any, dim: int, size: int) -> Any:
-    shape = list(g.shape)
-    shape[dim] = size
-    out = xp.zeros(shape, dtype=g.dtype)
-    xp.add.at(xp.moveaxis(out, dim, 0), index, xp.moveaxis(g, dim, 0))  # repeated indices accumulate
-    return out
-
-
-# out = a.index_select(dim, index); d/da: g added back at the selected positions
-index_select_op: Primitive = Primitive(
-    "index_select", _take_along,
-    [lambda g, a_shape, index, dim: _index_add_op(g, index=index, dim=dim, size=a_shape[dim])],
-    node_name="IndexSelectBackward0",
-)
-_index_add_op: Primitive = Primitive(
-    "index_add", _add_along, [lambda g, index, dim: index_select_op(g, index=index, dim=dim)],
-    node_name="IndexAddBackward0",
 )
 
 
@@ -144,7 +121,7 @@ def repeat_interleave(
             f"repeats.size(0) = {counts.shape[0]} and input.size(0) = {size}"
         )
     index = np.repeat(np.arange(size), counts)
-    return index_select_op(input, index=index, dim=d)
+    return select_along(input, index, d)
 
 
 def flip(input: Tensor, dims: Any = None, *more: int) -> Tensor:

@@ -81,7 +81,8 @@ _reshape = Primitive(
     view=True,
 )
 _view = Primitive("view", _reshape_view_only, [lambda g, a_shape: g.reshape(a_shape)], view=True)
-_unsafe_view = Primitive(
+# a reshape that copies (PyTorch's _unsafe_view): reshape of a non-contiguous input, kron
+unsafe_view = Primitive(
     "reshape",
     lambda xp, a, shape: a.reshape(shape),
     [lambda g, a_shape: g.reshape(a_shape)],
@@ -96,6 +97,11 @@ _squeeze_dim = Primitive(
     [lambda g, a_shape: g.reshape(a_shape)],
     node_name="SqueezeBackward1",
     view=True,
+)
+# squeeze of a list of dims (PyTorch's squeeze.dims): matmul's (k,) @ (k, n) drops the row it added
+squeeze_dims = Primitive(
+    "squeeze", lambda xp, a, shape: a.reshape(shape), [lambda g, a_shape: g.reshape(a_shape)],
+    node_name="SqueezeBackward4", view=True,
 )
 _unsqueeze = Primitive(
     "unsqueeze", lambda xp, a, shape: a.reshape(shape), [lambda g, a_shape: g.reshape(a_shape)], view=True
@@ -125,7 +131,7 @@ def reshape(input: Tensor, *shape: Any) -> Tensor:
         return _reshape(input, shape=target)
     if input._data.flags.c_contiguous or _reshapes_in_place(input._data, target):
         return _reshape(input, shape=target)
-    return _unsafe_view(input.clone(), shape=target)
+    return unsafe_view(input.clone(), shape=target)
 
 
 def _reshapes_in_place(a: np.ndarray, shape: tuple) -> bool:
