@@ -1,7 +1,7 @@
 """retrograd.linalg: PyTorch's torch.linalg namespace.
 
-The primitives live in `retrograd.ops` (products in ops/linalg.py, factorizations in
-ops/decompositions.py and ops/_spectral.py); this module gathers them under PyTorch's
+The primitives live in `retrograd.ops` (products in ops/linalg/products.py, factorizations
+in ops/linalg/decompositions.py and spectral.py); this module gathers them under PyTorch's
 names and adds the functions composed from them (norms, lstsq, vecdot).
 
 >>> import retrograd as torch

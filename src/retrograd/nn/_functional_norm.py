@@ -1,7 +1,7 @@
 """Normalisation functions of torch.nn.functional: layer, batch, group, instance and RMS norm.
 
 Part of `functional_layers` (split for size). layer_norm, batch_norm and
-group_norm run one fused kernel each (`retrograd.ops._norm`): the statistics are
+group_norm run one fused kernel each (`retrograd.ops.fused.normalization`): the statistics are
 computed once on arrays, and the derivative is the closed form of the
 normalisation's backward. rms_norm is composed of ops, as in PyTorch.
 """

@@ -3,7 +3,7 @@
 Each function here is a thin spelling of an op in `retrograd.ops` with the
 signature `torch.nn.functional` gives it: the `inplace=` flag, the implicit
 softmax dim, the `F.logsigmoid` name. The maths and derivatives live in
-`retrograd/ops/activation.py`.
+`retrograd/ops/activation/`.
 """
 
 from __future__ import annotations

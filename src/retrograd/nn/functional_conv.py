@@ -2,7 +2,7 @@
 
 Each function checks and normalises PyTorch's arguments (ints or tuples,
 padding='same', unbatched inputs, ...) and calls a primitive of
-`retrograd/ops/conv.py`, `ops/pooling.py` or `ops/_resample.py`, where the
+`retrograd/ops/fused/conv.py`, `pooling.py` or `resample.py`, where the
 kernels and derivative rules live. Pooling is in `_functional_pool.py` and
 re-exported here.
 """

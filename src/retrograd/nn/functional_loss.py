@@ -1,7 +1,7 @@
 """torch.nn.functional's losses, with `reduction` 'mean' / 'sum' / 'none' and PyTorch's checks.
 
 cross_entropy on class indices (the common case) and nll_loss run one fused
-kernel each (`retrograd.ops._loss`), as does binary_cross_entropy (for PyTorch's
+kernel each (`retrograd.ops.fused.loss`), as does binary_cross_entropy (for PyTorch's
 clamped logs). cross_entropy with class probabilities or label smoothing,
 binary_cross_entropy_with_logits (through the stable log-sigmoid) and the rest
 are composed of ops. The class-index losses live in `_functional_ce.py`.

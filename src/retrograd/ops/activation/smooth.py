@@ -1,6 +1,6 @@
 """Smooth activations (gelu, silu, mish, softplus, logsigmoid, hardsigmoid, ...) and shared helpers.
 
-Part of `retrograd.ops.activation` (split for size); `retrograd.nn.functional`
+Part of `retrograd.ops.activation`; `retrograd.nn.functional`
 exposes these functions. Each is one primitive: forward on arrays, derivative on
 tensors (differentiable, so double backward works).
 """

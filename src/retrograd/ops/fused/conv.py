@@ -1,7 +1,7 @@
 """Convolution and its transpose as three primitives that are each other's derivatives.
 
 A convolution y = conv(x, w) is bilinear, so all its derivatives are the same
-three products (array kernels in `_windows.py`):
+three products (array kernels in `kernels/windows.py`):
 
     conv(x, w)            x (N, C, *S), w (O, C/G, *k)  -> (N, O, *out)
     conv_transpose(g, w)  g (N, O, *out), w             -> (N, C, *S)     = d<y, g>/dx

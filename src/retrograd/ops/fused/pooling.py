@@ -254,7 +254,7 @@ def grid_divisor(spatial: Ints, windows: Windows, pad: Ints, count_include_pad: 
 
 
 def adaptive_mean_maps(spatial: Ints, out: Ints, dtype: Any) -> tuple:
-    """Per-dim (index, weight) maps averaging PyTorch's adaptive windows (for `_resample`)."""
+    """Per-dim (index, weight) maps averaging PyTorch's adaptive windows (for `resample`)."""
     maps = []
     for t, n in zip(Windows.adaptive(spatial, out).tables, spatial):
         valid = t < n

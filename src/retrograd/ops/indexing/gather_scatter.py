@@ -5,8 +5,8 @@ For dim 0 of a 2-d tensor, with `index` of shape (I, J):
     gather:   out[i][j] = input[index[i][j]][j]
     scatter:  out[index[i][j]][j] = src[i][j]      (scatter_add adds, scatter_reduce reduces)
 
-Both read or write `input` at one NumPy key (`_keyed.along_dim_key`), so their
-derivatives are the shared rules of `_keyed`: gather's is a scatter-add of the
+Both read or write `input` at one NumPy key (`keyed.along_dim_key`), so their
+derivatives are the shared rules of `keyed`: gather's is a scatter-add of the
 gradient, scatter's a gather of it. `take`/`put` do the same on the flattened
 tensor.
 """

@@ -1,7 +1,7 @@
 """Whole slices along a dim (index_select/add/copy/fill) and boolean masks (masked_*).
 
 Each op reads or writes its input at one NumPy key, so the derivatives are the
-shared rules of `_keyed` (see there). masked_fill is a `where` with a constant:
+shared rules of `keyed` (see there). masked_fill is a `where` with a constant:
 
     masked_fill(a, m, v) = where(m, v, a)     d/da = g with m zeroed,  d/dv = sum of g over m
 """

@@ -1,7 +1,7 @@
 """Array kernels for sliding windows: im2col, col2im and the three convolution products.
 
 Everything here works on backend arrays of shape (N, C, *spatial) for any
-number of spatial dims and knows nothing of autograd; `conv.py` wraps these
+number of spatial dims and knows nothing of autograd; `fused/conv.py` wraps these
 kernels in primitives.
 
 The column matrix is laid out channel-major, (C*K, N*L): one GEMM then covers

@@ -1,4 +1,4 @@
-"""Running reductions along a dim: cumsum, cumprod, cummax, cummin (exported by `reduction`).
+"""Running reductions along a dim: cumsum, cumprod, cummax, cummin.
 
 cumprod's derivative is d/da_k of y_j = Π_{i<=j} a_i, i.e. Σ_{j>=k} g_j Π_{i<=j, i≠k} a_i.
 Without zeros that is `reversed_cumsum(g·y) / a`. With zeros we never divide:

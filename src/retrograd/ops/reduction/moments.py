@@ -1,4 +1,4 @@
-"""Variance and standard deviation: var, std, var_mean, std_mean (exported by `reduction`).
+"""Variance and standard deviation: var, std, var_mean, std_mean.
 
 With N elements per result and a `correction` c (1 by default, Bessel's),
 var = Σ(a - mean)² / max(N - c, 0) and d var/da = 2 (a - mean) / (N - c).
