@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import numpy
@@ -191,7 +192,7 @@ _DEFINED: dict[tuple, tuple[Primitive, tuple[Site, ...]]] = {}
 
 
 def _register(prim: Primitive, forward: Callable[..., Any]) -> None:
-    frame = sys._getframe(2)  # whoever called Primitive(...)
+    frame: FrameType | None = sys._getframe(2)  # whoever called Primitive(...)
     sites: list[Site] = []
     while frame is not None and len(sites) < 6:
         code = frame.f_code

@@ -16,14 +16,33 @@ as a Tensor method (see `tensor_methods.py`). `python -m retrograd.ops.rules NAM
 prints where an op's primitives are defined and their derivative rules.
 """
 
+# Names come from the modules themselves (mypy follows one level of star imports, not two);
+# `__all__` is gathered from the sub-packages, which list their modules.
 from . import activation, creation, elementwise, indexing, linalg, reduction, shape, sorting
-from .activation import *  # noqa: F403
+from .activation.along_dim import *  # noqa: F403
+from .activation.piecewise import *  # noqa: F403
 from .creation import *  # noqa: F403
-from .elementwise import *  # noqa: F403
-from .indexing import *  # noqa: F403
-from .linalg import *  # noqa: F403
-from .reduction import *  # noqa: F403
-from .shape import *  # noqa: F403
+from .elementwise.arithmetic import *  # noqa: F403
+from .elementwise.clamp_where import *  # noqa: F403
+from .elementwise.compare import *  # noqa: F403
+from .elementwise.pointwise import *  # noqa: F403
+from .indexing.gather_scatter import *  # noqa: F403
+from .indexing.masking import *  # noqa: F403
+from .indexing.subscript import *  # noqa: F403
+from .linalg.composite import *  # noqa: F403
+from .linalg.contraction import *  # noqa: F403
+from .linalg.multiply_add import *  # noqa: F403
+from .linalg.products import *  # noqa: F403
+from .reduction.cumulative import *  # noqa: F403
+from .reduction.extrema import *  # noqa: F403
+from .reduction.moments import *  # noqa: F403
+from .reduction.norms import *  # noqa: F403
+from .reduction.sum_prod import *  # noqa: F403
+from .shape.diagonals import *  # noqa: F403
+from .shape.join import *  # noqa: F403
+from .shape.repeat_reorder import *  # noqa: F403
+from .shape.slicing import *  # noqa: F403
+from .shape.views import *  # noqa: F403
 from .sorting import *  # noqa: F403
 
 __all__: list[str] = []

@@ -12,4 +12,6 @@ from . import along_dim, piecewise
 from .along_dim import *  # noqa: F403
 from .piecewise import *  # noqa: F403
 
-__all__ = piecewise.__all__ + along_dim.__all__
+__all__: list[str] = []
+__all__ += piecewise.__all__
+__all__ += along_dim.__all__

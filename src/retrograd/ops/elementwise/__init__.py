@@ -14,4 +14,8 @@ from .clamp_where import *  # noqa: F403
 from .compare import *  # noqa: F403
 from .pointwise import *  # noqa: F403
 
-__all__ = arithmetic.__all__ + pointwise.__all__ + clamp_where.__all__ + compare.__all__
+__all__: list[str] = []
+__all__ += arithmetic.__all__
+__all__ += pointwise.__all__
+__all__ += clamp_where.__all__
+__all__ += compare.__all__

@@ -13,4 +13,7 @@ from .gather_scatter import *  # noqa: F403
 from .masking import *  # noqa: F403
 from .subscript import *  # noqa: F403
 
-__all__ = subscript.__all__ + gather_scatter.__all__ + masking.__all__
+__all__: list[str] = []
+__all__ += subscript.__all__
+__all__ += gather_scatter.__all__
+__all__ += masking.__all__

@@ -19,4 +19,8 @@ from .contraction import *  # noqa: F403
 from .multiply_add import *  # noqa: F403
 from .products import *  # noqa: F403
 
-__all__ = products.__all__ + multiply_add.__all__ + contraction.__all__ + composite.__all__
+__all__: list[str] = []
+__all__ += products.__all__
+__all__ += multiply_add.__all__
+__all__ += contraction.__all__
+__all__ += composite.__all__

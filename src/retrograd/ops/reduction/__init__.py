@@ -17,4 +17,9 @@ from .moments import *  # noqa: F403
 from .norms import *  # noqa: F403
 from .sum_prod import *  # noqa: F403
 
-__all__ = sum_prod.__all__ + norms.__all__ + moments.__all__ + extrema.__all__ + cumulative.__all__
+__all__: list[str] = []
+__all__ += sum_prod.__all__
+__all__ += norms.__all__
+__all__ += moments.__all__
+__all__ += extrema.__all__
+__all__ += cumulative.__all__

@@ -18,4 +18,9 @@ from .repeat_reorder import *  # noqa: F403
 from .slicing import *  # noqa: F403
 from .views import *  # noqa: F403
 
-__all__ = views.__all__ + slicing.__all__ + join.__all__ + repeat_reorder.__all__ + diagonals.__all__
+__all__: list[str] = []
+__all__ += views.__all__
+__all__ += slicing.__all__
+__all__ += join.__all__
+__all__ += repeat_reorder.__all__
+__all__ += diagonals.__all__
