@@ -58,20 +58,31 @@ _tensor_methods.bind(ops, random)  # the one place Tensor methods are bound to t
 if TYPE_CHECKING:
     # mypy reads only literal `__all__` lists, and `ops.__all__` is assembled from the families'
     # lists, so type checkers see the families' names here (the star import above is the run-time one).
-    from .ops.activation import *
-    from .ops.arithmetic import *
-    from .ops.compare import *
+    from .ops.activation.along_dim import *
+    from .ops.activation.piecewise import *
     from .ops.creation import *
-    from .ops.indexing import *
-    from .ops.linalg import *
-    from .ops.pointwise import *
-    from .ops.reduction import *
-    from .ops.shape_diag import *
-    from .ops.shape_join import *
-    from .ops.shape_repeat import *
-    from .ops.shape_slice import *
+    from .ops.elementwise.arithmetic import *
+    from .ops.elementwise.clamp_where import *
+    from .ops.elementwise.compare import *
+    from .ops.elementwise.pointwise import *
+    from .ops.indexing.gather_scatter import *
+    from .ops.indexing.masking import *
+    from .ops.indexing.subscript import *
+    from .ops.linalg.composite import *
+    from .ops.linalg.contraction import *
+    from .ops.linalg.multiply_add import *
+    from .ops.linalg.products import *
+    from .ops.reduction.cumulative import *
+    from .ops.reduction.extrema import *
+    from .ops.reduction.moments import *
+    from .ops.reduction.norms import *
+    from .ops.reduction.sum_prod import *
+    from .ops.shape.diagonals import *
+    from .ops.shape.join import *
+    from .ops.shape.repeat_reorder import *
+    from .ops.shape.slicing import *
+    from .ops.shape.views import *
     from .ops.sorting import *
-    from .ops.views import *
 
 __version__ = "0.1.0"
 

@@ -18,7 +18,7 @@ from . import _cpu_sampling as _cpu
 from . import dtypes as _dt
 from ._generator import Generator
 from .engine.primitive import Primitive
-from .ops._util import shape_arg
+from .ops.kernels.operands import shape_arg
 from .tensor import Tensor
 
 # integer dtypes narrower than int64: their range, for randint's bound checks

@@ -1,7 +1,7 @@
 """retrograd.linalg: PyTorch's torch.linalg namespace.
 
-The primitives live in `retrograd.ops` (products in ops/linalg.py, factorizations in
-ops/decompositions.py and ops/_spectral.py); this module gathers them under PyTorch's
+The primitives live in `retrograd.ops` (products in ops/linalg/products.py, factorizations
+in ops/linalg/decompositions.py and spectral.py); this module gathers them under PyTorch's
 names and adds the functions composed from them (norms, lstsq, vecdot).
 
 >>> import retrograd as torch
@@ -16,13 +16,13 @@ from typing import Any
 
 from . import dtypes as _dt
 from . import ops as _ops
-from .ops._composite import matrix_power, multi_dot
-from .ops._linalg_util import LinAlgError, check_matrix, linalg_lstsq
-from .ops._spectral import eigh, eigvalsh, lstsq_solution, matrix_exp, matrix_rank, pinv, svd, svdvals
-from .ops.decompositions import cholesky, det, inv, inv_ex, qr, slogdet, solve
-from .ops.linalg import linalg_cross as cross
-from .ops.linalg import matmul
-from .ops.reduction import matrix_norm
+from .ops.linalg.common import LinAlgError, check_matrix, linalg_lstsq
+from .ops.linalg.composite import matrix_power, multi_dot
+from .ops.linalg.decompositions import cholesky, det, inv, inv_ex, qr, slogdet, solve
+from .ops.linalg.products import linalg_cross as cross
+from .ops.linalg.products import matmul
+from .ops.linalg.spectral import eigh, eigvalsh, lstsq_solution, matrix_exp, matrix_rank, pinv, svd, svdvals
+from .ops.reduction.norms import matrix_norm
 from .tensor import Tensor
 
 __all__ = [
@@ -38,7 +38,7 @@ def vector_norm(
     """(Σ|x|^ord)^(1/ord) over `dim` (all dims by default); ord may be inf, -inf or 0."""
     if isinstance(ord, str):
         raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not {type(ord).__name__}")
-    from .ops.reduction import vector_norm as _vector_norm
+    from .ops.reduction.norms import vector_norm as _vector_norm
 
     return _vector_norm(x, ord, dim, keepdim, dtype=dtype)
 

@@ -15,7 +15,7 @@ from ..engine import forward_ad as fwAD
 from ..engine.backward import grad as _grad
 from ..engine.grad_mode import enable_grad
 from ..ops.creation import ones_like, zeros, zeros_like
-from ..ops.shape import stack
+from ..ops.shape.slicing import stack
 from ..tensor import Tensor
 
 

@@ -15,7 +15,9 @@ once, not in each rule.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import numpy
@@ -89,6 +91,7 @@ class Primitive:
         self.name = name
         self.node_name = node_name or _camel(name) + "Backward0"
         self.node_class = _node_class(self.node_name)
+        _register(self, forward)
         self.forward = _quiet(forward) if quiet else forward
         self.derivatives = tuple(derivatives)
         self.inputs = tuple(inputs)
@@ -183,7 +186,34 @@ def _quiet(forward: Callable[..., Any]) -> Callable[..., Any]:
         with numpy.errstate(all="ignore"):
             return forward(xp, *args, **kwargs)
 
+    quiet_forward.__wrapped__ = forward  # type: ignore[attr-defined]  # the forward as written
     return quiet_forward
+
+
+# Every primitive made so far, with the call stack that made it (innermost first, up to the
+# module-level statement): `python -m retrograd.ops.rules` reads it. Primitives made again and
+# again (per call, or per operand count) from the same place are kept once.
+Site = tuple[str, int, str]  # file, line, function
+_DEFINED: dict[tuple, tuple[Primitive, tuple[Site, ...]]] = {}
+
+
+def _register(prim: Primitive, forward: Callable[..., Any]) -> None:
+    frame: FrameType | None = sys._getframe(2)  # whoever called Primitive(...)
+    sites: list[Site] = []
+    while frame is not None and len(sites) < 6:
+        code = frame.f_code
+        sites.append((code.co_filename, frame.f_lineno, code.co_name))
+        if code.co_name == "<module>":
+            break
+        frame = frame.f_back
+    key = (getattr(forward, "__code__", forward), prim.node_name, sites[0][:2])
+    if key not in _DEFINED:
+        _DEFINED[key] = (prim, tuple(sites))
+
+
+def defined() -> list[tuple[Primitive, tuple[Site, ...]]]:
+    """Every distinct primitive made so far, in the order made, with where it was made."""
+    return list(_DEFINED.values())
 
 
 def _camel(name: str) -> str:

@@ -1,44 +1,57 @@
-"""All of retrograd's operations, one module per family.
+"""All of retrograd's operations, in sub-packages named the way PyTorch readers look for them.
 
-Every function here is also reachable as `retrograd.<name>` and, where PyTorch
-has it, as a Tensor method (see `tensor_methods.py`).
+- `elementwise`: arithmetic, pointwise math, clamp/where/maximum, comparisons and bitwise ops
+- `reduction`: sum/mean/prod, max/min, var/std, cumulative ops, norms
+- `shape`: views, cat/stack/split, repeat/flip/roll, diagonals
+- `indexing`: `t[index]`, gather/scatter, index_select/masked_*
+- `linalg`: products, einsum, decompositions, spectral functions
+- `activation`: relu/elu families, smooth activations, softmax
+- `creation`: tensor factories and the copy/cast/fill primitives
+- `sorting`: sort, topk, kthvalue, median, mode
+- `fused`: kernels only `nn.functional` calls (losses, normalization, conv, pooling, resampling)
+- `kernels`: helpers with no primitive (operand conversion, erf, sliding windows)
+
+Every name in `__all__` is also reachable as `retrograd.<name>` and, where PyTorch has it,
+as a Tensor method (see `tensor_methods.py`). `python -m retrograd.ops.rules NAME`
+prints where an op's primitives are defined and their derivative rules.
 """
 
-from . import (
-    activation,
-    arithmetic,
-    compare,
-    creation,
-    indexing,
-    linalg,
-    pointwise,
-    reduction,
-    shape,
-    sorting,
-    views,
-)
-from .activation import *  # noqa: F403
-from .arithmetic import *  # noqa: F403
-from .compare import *  # noqa: F403
+# Names come from the modules themselves (mypy follows one level of star imports, not two);
+# `__all__` is gathered from the sub-packages, which list their modules.
+from . import activation, creation, elementwise, indexing, linalg, reduction, shape, sorting
+from .activation.along_dim import *  # noqa: F403
+from .activation.piecewise import *  # noqa: F403
 from .creation import *  # noqa: F403
 from .creation import legacy_new  # noqa: F401  (Tensor(...) and FloatTensor(...), not a public op)
-from .indexing import *  # noqa: F403
-from .linalg import *  # noqa: F403
-from .pointwise import *  # noqa: F403
-from .reduction import *  # noqa: F403
-from .shape import *  # noqa: F403
+from .elementwise.arithmetic import *  # noqa: F403
+from .elementwise.clamp_where import *  # noqa: F403
+from .elementwise.compare import *  # noqa: F403
+from .elementwise.pointwise import *  # noqa: F403
+from .indexing.gather_scatter import *  # noqa: F403
+from .indexing.masking import *  # noqa: F403
+from .indexing.subscript import *  # noqa: F403
+from .linalg.composite import *  # noqa: F403
+from .linalg.contraction import *  # noqa: F403
+from .linalg.multiply_add import *  # noqa: F403
+from .linalg.products import *  # noqa: F403
+from .reduction.cumulative import *  # noqa: F403
+from .reduction.extrema import *  # noqa: F403
+from .reduction.moments import *  # noqa: F403
+from .reduction.norms import *  # noqa: F403
+from .reduction.sum_prod import *  # noqa: F403
+from .shape.diagonals import *  # noqa: F403
+from .shape.join import *  # noqa: F403
+from .shape.repeat_reorder import *  # noqa: F403
+from .shape.slicing import *  # noqa: F403
+from .shape.views import *  # noqa: F403
 from .sorting import *  # noqa: F403
-from .views import *  # noqa: F403
 
 __all__: list[str] = []
 __all__ += activation.__all__
-__all__ += arithmetic.__all__
-__all__ += compare.__all__
 __all__ += creation.__all__
+__all__ += elementwise.__all__
 __all__ += indexing.__all__
 __all__ += linalg.__all__
-__all__ += pointwise.__all__
 __all__ += reduction.__all__
 __all__ += shape.__all__
 __all__ += sorting.__all__
-__all__ += views.__all__

@@ -14,7 +14,7 @@ from ..dtypes import dtype
 from ..engine.grad_mode import state
 from ..engine.primitive import Primitive
 from ..tensor import Size, Tensor
-from ._util import shape_arg
+from .kernels.operands import shape_arg
 
 __all__ = [
     "tensor",

@@ -18,7 +18,8 @@ import numpy as np
 from ..backend import namespace
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
-from . import _loss, _norm
+from .fused import loss as _loss
+from .fused import normalization as _norm
 
 __all__ = [
     "array_namespace",

@@ -18,8 +18,8 @@ from .. import return_types
 from ..backend import namespace
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
-from ._along import reduced_shape, selection
-from ._util import wrap_dim
+from .kernels.operands import wrap_dim
+from .reduction.along import evenly, reduced_shape, selection
 
 __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode"]
 
@@ -127,18 +127,12 @@ def _full_median(xp: Any, a: Any, ignore_nan: bool) -> Any:
     return flat[(n - 1) // 2].copy()
 
 
-def _evenly(g: Tensor, a: Tensor, out: Tensor) -> Tensor:
-    # a full median shares its gradient evenly among the entries equal to it (the NaNs if NaN)
-    mask = a.isnan() if bool(out._data != out._data) else a == out
-    return mask * (g / mask.sum())
-
-
 _median_all = Primitive(
-    "median", lambda xp, a: _full_median(xp, a, False), [lambda g, a, out: _evenly(g, a, out)],
+    "median", lambda xp, a: _full_median(xp, a, False), [lambda g, a, out: evenly(g, a, out)],
     node_name="MedianBackward0",
 )
 _nanmedian_all = Primitive(
-    "nanmedian", lambda xp, a: _full_median(xp, a, True), [lambda g, a, out: _evenly(g, a, out)],
+    "nanmedian", lambda xp, a: _full_median(xp, a, True), [lambda g, a, out: evenly(g, a, out)],
     node_name="NanmedianBackward0",
 )
 

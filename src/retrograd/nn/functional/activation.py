@@ -3,17 +3,17 @@
 Each function here is a thin spelling of an op in `retrograd.ops` with the
 signature `torch.nn.functional` gives it: the `inplace=` flag, the implicit
 softmax dim, the `F.logsigmoid` name. The maths and derivatives live in
-`retrograd/ops/activation.py`.
+`retrograd/ops/activation/`.
 """
 
 from __future__ import annotations
 
 from ... import dtypes as _dt
 from ...engine import inplace as _inplace
-from ...ops import _activation_dim as _dim
-from ...ops import _activation_smooth as _smooth
-from ...ops import activation as _act
-from ...ops import pointwise as _pointwise
+from ...ops.activation import along_dim as _dim
+from ...ops.activation import piecewise as _act
+from ...ops.activation import smooth as _smooth
+from ...ops.elementwise import pointwise as _pointwise
 from ...tensor import Tensor
 
 __all__ = [
@@ -172,11 +172,11 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: 
     """`exp(x) / exp(x).sum(dim)`; without `dim`, PyTorch's deprecated implicit choice (warns)."""
     if dim is None:
         dim = _dim.implicit_dim("softmax", input.dim(), _stacklevel)
-    return _act.softmax(input, dim, dtype)
+    return _dim.softmax(input, dim, dtype)
 
 
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: _dt.dtype | None = None) -> Tensor:
     """`x - logsumexp(x, dim)`; without `dim`, PyTorch's deprecated implicit choice (warns)."""
     if dim is None:
         dim = _dim.implicit_dim("log_softmax", input.dim(), _stacklevel)
-    return _act.log_softmax(input, dim, dtype)
+    return _dim.log_softmax(input, dim, dtype)

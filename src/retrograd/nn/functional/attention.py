@@ -13,8 +13,8 @@ import math
 from ...dtypes import bool_, float32
 from ...ops.activation import softmax
 from ...ops.creation import ones
-from ...ops.pointwise import where
-from ...ops.shape_diag import tril
+from ...ops.elementwise.clamp_where import where
+from ...ops.shape.diagonals import tril
 from ...tensor import Tensor
 
 __all__ = ["scaled_dot_product_attention"]

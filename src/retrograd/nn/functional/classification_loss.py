@@ -13,8 +13,9 @@ import warnings
 from typing import Any
 
 from ...dtypes import int64, uint8
-from ...ops import _loss, nn_support
-from ...ops._activation_dim import log_softmax
+from ...ops import nn_support
+from ...ops.activation.along_dim import log_softmax
+from ...ops.fused import loss as _loss
 from ...tensor import Tensor
 
 __all__ = ["cross_entropy", "nll_loss"]

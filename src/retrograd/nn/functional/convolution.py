@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...ops import _resample as rs
-from ...ops import conv as _conv
+from ...ops.fused import conv as _conv
+from ...ops.fused import resample as rs
 from ...tensor import Tensor
 
 __all__ = [

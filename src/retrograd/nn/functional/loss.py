@@ -1,7 +1,7 @@
 """torch.nn.functional's losses, with `reduction` 'mean' / 'sum' / 'none' and PyTorch's checks.
 
 cross_entropy on class indices (the common case) and nll_loss run one fused
-kernel each (`retrograd.ops._loss`), as does binary_cross_entropy (for PyTorch's
+kernel each (`retrograd.ops.fused.loss`), as does binary_cross_entropy (for PyTorch's
 clamped logs). cross_entropy with class probabilities or label smoothing,
 binary_cross_entropy_with_logits (through the stable log-sigmoid) and the rest
 are composed of ops. The class-index losses live in `cross_entropy.py`.
@@ -14,8 +14,9 @@ import warnings
 from typing import Any
 
 from ...ops import nn_support
-from ...ops.pointwise import where, xlogy
-from ...ops.reduction import sum as _sum
+from ...ops.elementwise.clamp_where import where
+from ...ops.elementwise.pointwise import xlogy
+from ...ops.reduction.sum_prod import sum as _sum
 from ...tensor import Tensor
 from .activation import logsigmoid
 from .classification_loss import reduction_of
@@ -50,7 +51,7 @@ def _pointwise_loss(name: str, input: Tensor, target: Tensor, reduction: str, we
     _size_warning(input, target)
     if not input.dtype.is_floating_point and not target.dtype.is_floating_point:
         raise NotImplementedError(f"\"{name}\" not implemented for '{input.dtype.kind_name}'")
-    from ...ops.views import broadcast_tensors
+    from ...ops.shape.views import broadcast_tensors
 
     a, b = broadcast_tensors(input, target)
     loss = elementwise(a - b)
@@ -296,7 +297,7 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
     d_pos = _pairwise(anchor, positive, p, eps)
     d_neg = _pairwise(anchor, negative, p, eps)
     if swap:
-        from ...ops.pointwise import minimum
+        from ...ops.elementwise.clamp_where import minimum
 
         d_neg = minimum(d_neg, _pairwise(positive, negative, p, eps))
     return _reduce((margin + d_pos - d_neg).clamp_min(0), reduction)

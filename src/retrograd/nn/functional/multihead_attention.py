@@ -16,7 +16,7 @@ from typing import Any
 
 from ... import ops
 from ...dtypes import bool_ as _bool
-from ...ops.shape_slice import cat
+from ...ops.shape.slicing import cat
 from ...tensor import Tensor
 
 __all__ = ["multi_head_attention_forward"]

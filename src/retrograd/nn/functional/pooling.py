@@ -1,7 +1,7 @@
 """torch.nn.functional's pooling: max, average and adaptive, 1-D to 3-D.
 
 Arguments are checked with PyTorch's messages and turned into a `Windows`
-description (ops/pooling.py), whose primitives hold the kernels and the
+description (ops/fused/pooling.py), whose primitives hold the kernels and the
 derivative rules. As in PyTorch, the 1-D pools run the 2-D ones on an
 unsqueezed input (so their grad_fn is a SqueezeBackward1).
 """
@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from ...ops import _resample
-from ...ops import pooling as _pool
+from ...ops.fused import pooling as _pool
+from ...ops.fused import resample as _resample
 from ...tensor import Tensor
 
 __all__ = [

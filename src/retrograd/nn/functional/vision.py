@@ -11,7 +11,7 @@ import math
 import warnings
 from typing import Any
 
-from ...ops import _resample as rs
+from ...ops.fused import resample as rs
 from ...tensor import Tensor
 from . import pooling as _pool
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ... import ops
-from ...ops.shape_slice import cat, stack
+from ...ops.shape.slicing import cat, stack
 from ...tensor import Tensor
 
 State = tuple[Tensor, ...]  # (h,) or, for LSTM, (h, c); each (N, H)

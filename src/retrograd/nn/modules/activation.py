@@ -7,7 +7,7 @@ from typing import Any
 
 from ... import dtypes as _dt
 from ...ops.creation import empty
-from ...ops.pointwise import sigmoid, tanh
+from ...ops.elementwise.pointwise import sigmoid, tanh
 from ...tensor import Tensor
 from .. import functional as F
 from .. import init

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ... import ops
-from ...ops.shape_diag import triu
+from ...ops.shape.diagonals import triu
 from ...tensor import Tensor
 from .. import functional as F
 from .. import init

@@ -7,8 +7,8 @@ from typing import Any
 
 from ... import ops
 from ...engine.grad_mode import no_grad
-from ...ops.reduction import vector_norm
-from ...ops.shape_slice import stack
+from ...ops.reduction.norms import vector_norm
+from ...ops.shape.slicing import stack
 from ...tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_"]

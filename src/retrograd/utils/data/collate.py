@@ -18,7 +18,7 @@ import numpy as np
 
 from ...dtypes import float64
 from ...ops.creation import as_tensor, tensor
-from ...ops.shape import stack
+from ...ops.shape.slicing import stack
 from ...tensor import Tensor
 
 __all__ = ["collate", "default_collate", "default_collate_fn_map", "default_convert"]

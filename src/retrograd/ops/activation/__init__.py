@@ -1,0 +1,17 @@
+"""Activation functions. `__all__` holds the names PyTorch has at top level (`torch.relu`,
+`torch.softmax`, ...); `retrograd.nn.functional` exposes the rest from these modules.
+
+- `piecewise`: relu, relu6, leaky_relu, elu, selu, celu, threshold, hardtanh, rrelu, prelu, hardshrink, ...
+- `smooth`: gelu, silu, mish, softplus, logsigmoid, hardsigmoid, hardswish, ...
+- `along_dim`: softmax, log_softmax, softmin, glu
+"""
+
+from __future__ import annotations
+
+from . import along_dim, piecewise
+from .along_dim import *  # noqa: F403
+from .piecewise import *  # noqa: F403
+
+__all__: list[str] = []
+__all__ += piecewise.__all__
+__all__ += along_dim.__all__

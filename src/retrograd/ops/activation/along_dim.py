@@ -1,0 +1,145 @@
+"""Activations along one dimension: softmax, log_softmax, softmin and glu.
+
+softmax and log_softmax are single fused primitives: the forward subtracts the
+maximum (no overflow), and the derivative rules use retrograd ops only, so
+double backward works. softmax and log_softmax are also top-level names (`torch.softmax`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from ... import dtypes as _dt
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..elementwise.pointwise import sigmoid
+from ..kernels.operands import wrap_dim
+from .smooth import sigmoid_array
+
+__all__ = ["softmax", "log_softmax"]
+
+
+def _softmax_forward(xp: Any, a: Any, dim: int | None) -> Any:
+    if a.size == 0:
+        return a.copy()
+    e = xp.exp(a - a.max(axis=dim, keepdims=True))
+    return e / e.sum(axis=dim, keepdims=True)
+
+
+def _log_softmax_forward(xp: Any, a: Any, dim: int | None) -> Any:
+    if a.size == 0:
+        return a.copy()
+    shifted = a - a.max(axis=dim, keepdims=True)
+    return shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+
+
+# `dim` is None for 0-d inputs: the whole (single-element) tensor is the dimension.
+_softmax = Primitive(
+    "softmax",
+    _softmax_forward,
+    [lambda g, out, dim: out * (g - (g * out).sum(dim, keepdim=True))],  # y ⊙ (g - Σ g·y)
+    quiet=True,
+)
+_log_softmax = Primitive(
+    "log_softmax",
+    _log_softmax_forward,
+    [lambda g, out, dim: g - out.exp() * g.sum(dim, keepdim=True)],  # g - e^y · Σ g
+    quiet=True,
+)
+
+
+def _along(prim: Primitive, kernel: str, input: Tensor, dim: int, dtype: _dt.dtype | None) -> Tensor:
+    if dtype is not None:
+        input = input.to(dtype)
+    nd = input._data.ndim
+    d = wrap_dim(dim, nd)
+    if input._data.dtype.kind != "f":
+        last = "_lastdim" if d == max(nd - 1, 0) else ""
+        kind = input.dtype.kind_name
+        raise NotImplementedError(f"\"{kernel}{last}_kernel_impl\" not implemented for '{kind}'")
+    return prim(input, dim=d if nd else None)
+
+
+def softmax(input: Tensor, dim: int, dtype: _dt.dtype | None = None) -> Tensor:
+    """`exp(x) / exp(x).sum(dim)`, computed stably; `dtype` casts the input first."""
+    return _along(_softmax, "softmax", input, dim, dtype)
+
+
+def log_softmax(input: Tensor, dim: int, dtype: _dt.dtype | None = None) -> Tensor:
+    """`x - logsumexp(x, dim)`, computed stably; `dtype` casts the input first."""
+    return _along(_log_softmax, "log_softmax", input, dim, dtype)
+
+
+def implicit_dim(name: str, ndim: int, stacklevel: int) -> int:
+    """PyTorch's deprecated choice of dim when `F.softmax` gets none (with its warning)."""
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an argument.",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: _dt.dtype | None = None) -> Tensor:
+    """`softmax(-input, dim)`."""
+    if dim is None:
+        dim = implicit_dim("softmin", input.dim(), _stacklevel)
+    return softmax(-input, dim, dtype)
+
+
+# --- glu: first half times the sigmoid of the second half ---------------------------------
+
+
+def _split(xp: Any, a: Any, dim: int) -> tuple:
+    first, second = xp.split(a, 2, axis=dim)
+    return first.copy(), second.copy()
+
+
+def _join_rule(g: tuple, dim: int) -> Tensor:
+    return _join(g[0], g[1], dim=dim)  # d split = concatenation of the halves' gradients
+
+
+def _first_half(g: Tensor, dim: int) -> Tensor:
+    return _halves(g, dim=dim)[0]  # d cat / d first = the first half of g
+
+
+def _second_half(g: Tensor, dim: int) -> Tensor:
+    return _halves(g, dim=dim)[1]
+
+
+# Halving and joining are each other's derivative; glu's rule needs both.
+_halves = Primitive("split", _split, [_join_rule], n_outputs=2, node_name="SplitBackward0")
+_join = Primitive(
+    "cat",
+    lambda xp, a, b, dim: xp.concatenate((a, b), axis=dim),
+    [_first_half, _second_half],
+    inputs=("a", "b"),
+    node_name="CatBackward0",
+)
+
+
+def _glu_rule(g: Tensor, a: Tensor, dim: int) -> Tensor:
+    # ∂/∂first = σ(second); ∂/∂second = first·σ(second)(1 - σ(second))
+    first, second = _halves(a, dim=dim)
+    s = sigmoid(second)
+    return _join(g * s, g * first * s * (1 - s), dim=dim)
+
+
+def _glu_forward(xp: Any, a: Any, dim: int) -> Any:
+    first, second = xp.split(a, 2, axis=dim)
+    return first * sigmoid_array(xp, second)
+
+
+_glu = Primitive("glu", _glu_forward, [_glu_rule])
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """Gated linear unit: `a * sigmoid(b)` where `a, b` are the halves of `input` along `dim`."""
+    if input._data.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    d = wrap_dim(dim, input._data.ndim)
+    size = input._data.shape[d]
+    if size % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {size}")
+    return _glu(input, dim=d)

@@ -1,0 +1,305 @@
+"""Piecewise activations: the relu and elu families, threshold, rrelu, prelu, hardshrink.
+
+One primitive per activation: the forward on arrays, the derivative on tensors
+(so gradients of any order work). At kinks the derivative takes PyTorch's
+choice, stated next to each rule. `__all__` holds only the names PyTorch has at
+top level (`torch.relu`, `torch.selu`, ...); `retrograd.nn.functional`
+exposes the rest (`F.elu`, `F.leaky_relu`, ...). The smooth activations (gelu,
+silu, mish, softplus, ...) live in `smooth.py`, softmax and friends in `along_dim.py`.
+
+In-place variants (`relu_`, `F.elu(x, inplace=True)`) run through
+`engine.inplace`; where PyTorch names their node `...Backward1`, a twin
+primitive with that name shares the forward and the rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ... import _cpu_sampling
+from ..._generator import resolve
+from ...engine import inplace as _inplace
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..elementwise.clamp_where import where
+from .smooth import floating, run
+
+__all__ = [
+    "relu",
+    "relu_",
+    "selu",
+    "selu_",
+    "celu",
+    "celu_",
+    "threshold",
+    "threshold_",
+    "rrelu",
+    "rrelu_",
+    "prelu",
+    "hardshrink",
+]
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _twins(name: str, forward: Any, rule: Any, node: str, **kw: Any) -> tuple[Primitive, Primitive]:
+    """The out-of-place primitive (`<node>Backward0`) and its in-place twin (`<node>Backward1`)."""
+    return (
+        Primitive(name, forward, [rule], node_name=node + "Backward0", **kw),
+        Primitive(name, forward, [rule], node_name=node + "Backward1", **kw),
+    )
+
+
+# --- the relu family: piecewise linear ---------------------------------------------------
+
+# relu's gradient mask as one fused op (one NumPy expression instead of four tensor ops);
+# it is linear in g, so its own derivative in g is itself, and 0 almost everywhere in out
+_relu_mask = Primitive(
+    "threshold_backward",
+    lambda xp, g, y: g * ~(y <= 0),
+    [lambda gg, y: _relu_mask(gg, y), None],  # (inputs must not be called "out": that names the output)
+    inputs=("g", "y"),
+    node_name="ThresholdBackwardBackward0",
+)
+_relu = Primitive(
+    "relu",
+    lambda xp, a: xp.maximum(a, 0),
+    [lambda g, out: _relu_mask(g, out)],  # 0 at and below the kink, 1 elsewhere (NaN included)
+)
+_hardtanh = Primitive(
+    "hardtanh",
+    lambda xp, a, lo, hi: xp.clip(a, lo, hi).astype(a.dtype, copy=False),
+    [lambda g, a, lo, hi: g * ~((a <= lo) | (a >= hi))],  # 0 at and outside the bounds, else 1
+)
+_leaky_relu = _twins(
+    "leaky_relu",
+    lambda xp, a, slope: xp.where(a > 0, a, a * slope),
+    lambda g, a, slope: where(a > 0, g, g * slope),  # 1 for a > 0, slope at and below 0
+    "LeakyRelu",
+)
+_rrelu = _twins(
+    "rrelu",
+    lambda xp, a, slope: xp.where(a > 0, a, a * slope),
+    lambda g, a, slope: where(a > 0, g, g * slope),  # eval mode: slope = (lower + upper) / 2
+    "RreluWithNoise",
+)
+# training: `noise` holds 1 where a > 0 and the drawn slope elsewhere; d/da = noise
+_rrelu_noise = tuple(
+    Primitive(
+        "rrelu",
+        lambda xp, a, noise: a * noise,
+        [lambda g, noise: g * noise, None],
+        inputs=("a", "noise"),
+        node_name=f"RreluWithNoiseBackward{i}",
+    )
+    for i in (0, 1)
+)
+_threshold = _twins(
+    "threshold",
+    lambda xp, a, th, value: xp.where(a <= th, xp.asarray(value).astype(a.dtype), a),
+    lambda g, a, th: g * ~(a <= th),  # 0 at and below the threshold
+    "Threshold",
+)
+_hardshrink = Primitive(
+    "hardshrink",
+    lambda xp, a, lambd: xp.where((a >= -lambd) & (a <= lambd), 0, a),
+    [lambda g, a, lambd: g * ~((a >= -lambd) & (a <= lambd))],  # 0 on [-λ, λ], bounds included
+)
+_softshrink = Primitive(
+    "softshrink",
+    lambda xp, a, lambd: xp.where(a > lambd, a - lambd, xp.where(a < -lambd, a + lambd, a * 0)),
+    [lambda g, a, lambd: g * ~((a >= -lambd) & (a <= lambd))],  # 0 on [-λ, λ], bounds included
+    quiet=True,
+)
+_prelu = Primitive(
+    "prelu",
+    lambda xp, a, w: xp.where(a > 0, a, a * w),
+    [
+        lambda g, a, w: where(a > 0, g, g * w),  # 1 for a > 0, w at and below 0
+        lambda g, a: where(a > 0, 0.0, g * a),  # a where a <= 0 (summed over broadcast dims)
+    ],
+    inputs=("a", "w"),
+    node_name="PreluKernelBackward0",
+)
+
+
+def relu(input: Tensor) -> Tensor:
+    """`max(input, 0)`, keeping integer dtypes; the gradient at 0 is 0."""
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("Boolean inputs not supported for relu")
+    return _relu(input)
+
+
+def relu_(input: Tensor) -> Tensor:
+    """In-place `relu`."""
+    return _inplace.apply(input, relu)
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """`clamp(input, min_val, max_val)`; the gradient is 0 at and outside the bounds."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _hardtanh(input, lo=min_val, hi=max_val)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """In-place `hardtanh`."""
+    return _inplace.apply(input, hardtanh, min_val, max_val)
+
+
+def relu6(input: Tensor) -> Tensor:
+    """`min(max(input, 0), 6)` (PyTorch records it as a hardtanh)."""
+    return hardtanh(input, 0.0, 6.0)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """`input` where positive, `negative_slope * input` elsewhere."""
+    return run(input, _leaky_relu[0], "leaky_relu_cpu", slope=negative_slope)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """In-place `leaky_relu`."""
+    return _inplace.apply(input, run, _leaky_relu[1], "leaky_relu_cpu", slope=negative_slope)
+
+
+def _rrelu_call(input: Tensor, lower: float, upper: float, training: bool, generator: Any, twin: int) -> Tensor:
+    if lower > upper:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+    floating(input, "leaky_relu_cpu")
+    if not training:
+        return _rrelu[twin](input, slope=(lower + upper) / 2)
+    noise = Tensor._make(_noise(input, lower, upper, generator))
+    return _rrelu_noise[twin](input, noise)
+
+
+def _noise(input: Tensor, lower: float, upper: float, generator: Any) -> Any:
+    """Slope 1 where the input is positive, U[lower, upper] elsewhere: PyTorch draws one double
+    per non-positive element, in order, between the bounds rounded to the input's dtype."""
+    x = np.ascontiguousarray(input._data)
+    kind = x.dtype.type
+    negative = x <= 0
+    noise = np.ones_like(x)
+    low, high = float(kind(lower)), float(kind(upper))
+    draws = _cpu_sampling.uniform_doubles(resolve(generator), int(negative.sum()), low, high)
+    noise[negative] = draws.astype(x.dtype)
+    return noise
+
+
+def rrelu(
+    input: Tensor,
+    lower: float = 1.0 / 8,
+    upper: float = 1.0 / 3,
+    training: bool = False,
+    generator: Any = None,
+) -> Tensor:
+    """Randomized leaky relu: slopes from U(lower, upper) when training, their mean otherwise."""
+    return _rrelu_call(input, lower, upper, training, generator, 0)
+
+
+def rrelu_(
+    input: Tensor,
+    lower: float = 1.0 / 8,
+    upper: float = 1.0 / 3,
+    training: bool = False,
+    generator: Any = None,
+) -> Tensor:
+    """In-place `rrelu`."""
+    return _inplace.apply(input, _rrelu_call, lower, upper, training, generator, 1)
+
+
+def threshold(input: Tensor, threshold: float, value: float) -> Tensor:
+    """`input` where `input > threshold`, else `value`."""
+    return _threshold[0](input, th=threshold, value=value)
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    """In-place `threshold`."""
+    return _inplace.apply(input, lambda t: _threshold[1](t, th=threshold, value=value))
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """0 on `[-lambd, lambd]`, `input` elsewhere."""
+    return run(input, _hardshrink, "hardshrink_cpu", lambd=lambd)
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """`input - lambd` above `lambd`, `input + lambd` below `-lambd`, 0 between."""
+    floating(input, "softshrink_check")
+    if lambd < 0:
+        raise RuntimeError(
+            "lambda must be in range [0, 3.40282e+38] for input dtype "
+            f"{input.dtype.kind_name}, but found {lambd:g}"
+        )
+    return _softshrink(input, lambd=lambd)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """Leaky relu with learned slopes `weight`: one, or one per channel (dim 1 of `(N, C, *)`)."""
+    floating(input, "prelu_cpu")
+    n, nd = weight.numel(), input._data.ndim
+    channels = input._data.shape[1] if nd >= 2 else 1
+    if n != 1 and n != channels:
+        raise RuntimeError(
+            "Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+            f"{n} and channel size = {channels}."
+        )
+    w = weight.reshape(()) if n == 1 else weight.reshape((n,) + (1,) * (nd - 2))
+    return _prelu(input, w)
+
+
+# --- the elu family: x for x > 0, scale·alpha·(e^(x·input_scale) - 1) below ----------------
+
+
+def _elu_forward(xp: Any, a: Any, alpha: float, scale: float, input_scale: float) -> Any:
+    # min(a, 0) keeps exp from overflowing in the branch `where` discards
+    negative = xp.expm1(xp.minimum(a, 0) * input_scale) * (alpha * scale)
+    return xp.where(a > 0, a * scale, negative)
+
+
+def _elu_rule(g: Tensor, a: Tensor, alpha: float, scale: float, input_scale: float) -> Tensor:
+    # scale·alpha·input_scale·e^(a·input_scale) at and below 0; scale above (NaN included)
+    slope = (a.clamp(max=0) * input_scale).exp() * (alpha * scale * input_scale)
+    return where(a <= 0, g * slope, g * scale)
+
+
+_elu = _twins("elu", _elu_forward, _elu_rule, "Elu")
+_celu = _twins("celu", _elu_forward, _elu_rule, "Celu")
+
+
+def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """`input` for positive values, `alpha * (exp(input) - 1)` elsewhere."""
+    return run(input, _elu[0], "elu_cpu", alpha=alpha, scale=1.0, input_scale=1.0)
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """In-place `elu`."""
+    return _inplace.apply(input, run, _elu[1], "elu_cpu", alpha=alpha, scale=1.0, input_scale=1.0)
+
+
+def selu(input: Tensor) -> Tensor:
+    """`scale * elu(input, alpha)` with the self-normalising constants of Klambauer et al."""
+    return run(input, _elu[0], "elu_cpu", alpha=_SELU_ALPHA, scale=_SELU_SCALE, input_scale=1.0)
+
+
+def selu_(input: Tensor) -> Tensor:
+    """In-place `selu`."""
+    return _inplace.apply(input, run, _elu[1], "elu_cpu", alpha=_SELU_ALPHA, scale=_SELU_SCALE, input_scale=1.0)
+
+
+def _celu_attrs(alpha: float) -> dict:
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    return dict(alpha=alpha, scale=1.0, input_scale=1.0 / alpha)
+
+
+def celu(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """`max(0, x) + min(0, alpha * (exp(x / alpha) - 1))`."""
+    return run(input, _celu[0], "elu_cpu", **_celu_attrs(alpha))
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """In-place `celu`."""
+    return _inplace.apply(input, run, _celu[1], "elu_cpu", **_celu_attrs(alpha))

@@ -1,0 +1,164 @@
+"""Smooth activations (gelu, silu, mish, softplus, logsigmoid, hardsigmoid, ...) and shared helpers.
+
+Part of `retrograd.ops.activation`; `retrograd.nn.functional`
+exposes these functions. Each is one primitive: forward on arrays, derivative on
+tensors (differentiable, so double backward works).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..elementwise.clamp_where import where
+from ..elementwise.pointwise import erf, sigmoid, tanh
+from ..kernels.special import erf_array
+
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_GELU_K = 0.044715
+
+
+def floating(input: Tensor, kernel: str) -> Tensor:
+    """`input` if it is floating point, else PyTorch's 'not implemented' error for `kernel`."""
+    if input._data.dtype.kind != "f":
+        kind = input.dtype.kind_name
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{kind}'")
+    return input
+
+
+def run(input: Tensor, prim: Primitive, kernel: str, **attrs: Any) -> Tensor:
+    """`prim(input, **attrs)` for a floating-point input (else PyTorch's error for `kernel`)."""
+    return prim(floating(input, kernel), **attrs)
+
+
+def sigmoid_array(xp: Any, a: Any) -> Any:
+    """The logistic function on an array, without overflow."""
+    # e^-|a| never overflows; 1/(1+e) for a >= 0 and e/(1+e) below keep full precision
+    e = xp.exp(-xp.abs(a))
+    return xp.where(a >= 0, 1 / (1 + e), e / (1 + e))
+
+
+# --- smooth activations -----------------------------------------------------------------
+
+
+def _gelu_forward(xp: Any, a: Any, approximate: str) -> Any:
+    if approximate == "tanh":
+        return 0.5 * a * (1 + xp.tanh((a + _GELU_K * a * a * a) * _SQRT_2_OVER_PI))
+    return 0.5 * a * (1 + erf_array(a * math.sqrt(0.5)))
+
+
+def _gelu_rule(g: Tensor, a: Tensor, approximate: str) -> Tensor:
+    if approximate == "tanh":
+        # ½(1 + t) + ½a(1 - t²)·√(2/π)(1 + 3k a²), t = tanh(√(2/π)(a + k a³)).
+        # Beyond |a| = 10, t is ±1 exactly: clamping there changes nothing but avoids a³ overflow.
+        near = a.clamp(-10.0, 10.0)
+        t = tanh((near + _GELU_K * near * near * near) * _SQRT_2_OVER_PI)
+        inner = (1 + (3 * _GELU_K) * near * near) * _SQRT_2_OVER_PI
+        return g * (0.5 * (1 + t) + 0.5 * a * (1 - t * t) * inner)
+    # Φ(a) + a·φ(a); φ underflows to 0 beyond |a| = 40, where clamping avoids a² overflow
+    cdf = 0.5 * (1 + erf(a * math.sqrt(0.5)))
+    near = a.clamp(-40.0, 40.0)
+    return g * (cdf + a * ((near * near * -0.5).exp() * _INV_SQRT_2PI))
+
+
+_gelu = Primitive("gelu", _gelu_forward, [_gelu_rule], quiet=True)
+_silu = Primitive(  # quiet: -inf · σ(-inf) is NaN, silently, as in PyTorch
+    "silu",
+    lambda xp, a: a * sigmoid_array(xp, a),
+    [lambda g, a: g * _silu_slope(a)],
+    quiet=True,
+)
+_mish = Primitive(
+    "mish",
+    lambda xp, a: a * xp.tanh(xp.logaddexp(0, a)),
+    [lambda g, a: g * _mish_slope(a)],
+    quiet=True,
+)
+_softplus = Primitive(
+    "softplus",
+    lambda xp, a, beta, th: xp.where(a * beta > th, a, xp.logaddexp(0, a * beta) / beta),
+    # σ(βa), and 1 above the threshold
+    [lambda g, a, beta, th: where(a * beta > th, g, g * sigmoid(a * beta))],
+    quiet=True,
+)
+_log_sigmoid = Primitive(
+    "log_sigmoid",
+    lambda xp, a: -xp.logaddexp(0, -a),
+    [lambda g, a: g * sigmoid(-a)],  # σ(-a)
+    node_name="LogSigmoidBackward0",
+    quiet=True,
+)
+_hardsigmoid = Primitive(
+    "hardsigmoid",
+    lambda xp, a: xp.minimum(xp.maximum(a + 3, 0), 6) / 6,
+    [lambda g, a: g * ((a > -3) & (a < 3)) / 6],  # 1/6 strictly inside (-3, 3), else 0
+)
+_hardswish = Primitive(  # quiet: a·6 may overflow to inf, silently, as in PyTorch
+    "hardswish",
+    lambda xp, a: a * xp.minimum(xp.maximum(a + 3, 0), 6) / 6,
+    [lambda g, a: g * where(a < 3, where(a <= -3, 0.0, a / 3 + 0.5), 1.0)],  # 0 at -3, 1 at 3
+    quiet=True,
+)
+
+
+def _silu_slope(a: Tensor) -> Tensor:
+    s = sigmoid(a)
+    return s * (1 + a * (1 - s))  # σ(a)(1 + a(1 - σ(a)))
+
+
+def _mish_slope(a: Tensor) -> Tensor:
+    t = tanh(softplus(a))
+    return t + a * sigmoid(a) * (1 - t * t)  # tanh(sp) + a·σ(a)·sech²(sp)
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """`input * Φ(input)`; `approximate='tanh'` uses the tanh approximation."""
+    if not isinstance(approximate, str):
+        kind = type(approximate).__name__
+        raise TypeError(f"gelu(): argument 'approximate' must be str, not {kind}")
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    return run(input, _gelu, "GeluKernelImpl", approximate=approximate)
+
+
+def silu(input: Tensor) -> Tensor:
+    """`input * sigmoid(input)` (swish)."""
+    return run(input, _silu, "silu_cpu")
+
+
+def mish(input: Tensor) -> Tensor:
+    """`input * tanh(softplus(input))`."""
+    return run(input, _mish, "mish_cpu")
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """`log(1 + exp(beta * input)) / beta`, linear where `beta * input > threshold`."""
+    return run(input, _softplus, "softplus_cpu", beta=beta, th=threshold)
+
+
+def log_sigmoid(input: Tensor) -> Tensor:
+    """`log(sigmoid(input))`, computed without overflow."""
+    return run(input, _log_sigmoid, "log_sigmoid_cpu")
+
+
+def hardsigmoid(input: Tensor) -> Tensor:
+    """`clamp(input / 6 + 1/2, 0, 1)`."""
+    return run(input, _hardsigmoid, "hardsigmoid_cpu")
+
+
+def hardswish(input: Tensor) -> Tensor:
+    """`input * hardsigmoid(input)`."""
+    return run(input, _hardswish, "hardswish_cpu")
+
+
+def softsign(input: Tensor) -> Tensor:
+    """`input / (1 + |input|)` (composite, like PyTorch's)."""
+    return input / (1 + input.abs())
+
+
+def tanhshrink(input: Tensor) -> Tensor:
+    """`input - tanh(input)` (composite, like PyTorch's)."""
+    return input - tanh(input)

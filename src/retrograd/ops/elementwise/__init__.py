@@ -1,0 +1,21 @@
+"""Elementwise ops: each output element depends on the inputs' elements at the same position.
+
+- `arithmetic`: + - * / // % ** and friends, with PyTorch's type promotion
+- `pointwise`: exp, log, trigonometry, rounding, special functions, atan2, hypot, xlogy, ...
+- `clamp_where`: clamp, where, maximum, minimum, fmax, fmin (the output picks an input)
+- `compare`: comparisons, logic and bitwise ops (no gradient)
+"""
+
+from __future__ import annotations
+
+from . import arithmetic, clamp_where, compare, pointwise
+from .arithmetic import *  # noqa: F403
+from .clamp_where import *  # noqa: F403
+from .compare import *  # noqa: F403
+from .pointwise import *  # noqa: F403
+
+__all__: list[str] = []
+__all__ += arithmetic.__all__
+__all__ += pointwise.__all__
+__all__ += clamp_where.__all__
+__all__ += compare.__all__

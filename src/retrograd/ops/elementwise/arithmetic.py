@@ -1,0 +1,345 @@
+"""Arithmetic: + - * / // % ** and friends, with PyTorch's type promotion.
+
+Each primitive is one line of forward and one derivative per input; the engine
+sums gradients back to each input's shape, so rules ignore broadcasting.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import dtypes as _dt
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..kernels.operands import as_tensor_of, constant, promote
+
+__all__ = [
+    "add",
+    "sub",
+    "rsub",
+    "subtract",
+    "mul",
+    "multiply",
+    "div",
+    "divide",
+    "true_divide",
+    "rdiv",
+    "floor_divide",
+    "remainder",
+    "fmod",
+    "neg",
+    "negative",
+    "pow",
+    "float_power",
+    "reciprocal",
+    "addcmul",
+    "addcdiv",
+    "lerp",
+    "square",
+]
+
+_add = Primitive("add", lambda xp, a, b: a + b, [lambda g: g, lambda g: g], inputs=("a", "b"))
+_sub = Primitive("sub", lambda xp, a, b: a - b, [lambda g: g, lambda g: -g], inputs=("a", "b"))
+_mul = Primitive(
+    "mul",
+    lambda xp, a, b: a * b,
+    [
+        lambda g, b: g * b,  # d(ab)/da = b
+        lambda g, a: g * a,
+    ],  # d(ab)/db = a
+    inputs=("a", "b"),
+)
+_div = Primitive(
+    "div",
+    lambda xp, a, b: a / b,
+    [
+        lambda g, b: g / b,  # d(a/b)/da = 1/b
+        lambda g, a, b: -g * a / (b * b),
+    ],  # d(a/b)/db = -a/b²
+    inputs=("a", "b"),
+    quiet=True,
+)
+_neg = Primitive("neg", lambda xp, a: -a, [lambda g: -g])
+_pow_scalar = Primitive(
+    "pow",
+    lambda xp, a, exponent: a**exponent,
+    # d(aⁿ)/da = n·aⁿ⁻¹ (zero for n = 0, even where aⁿ⁻¹ is infinite)
+    [lambda g, a, exponent: g * 0 if exponent == 0 else g * (exponent * a ** (exponent - 1))],
+    node_name="PowBackward0",
+    quiet=True,
+)
+_pow_tensor = Primitive(
+    "pow",
+    lambda xp, a, b: a**b,
+    [
+        lambda g, a, b: g * (b * a ** (b - 1)),  # d(aᵇ)/da = b·aᵇ⁻¹
+        lambda g, a, b, out: g * _log_base_term(a, b, out),
+    ],  # d(aᵇ)/db = aᵇ·ln a
+    inputs=("a", "b"),
+    node_name="PowBackward1",
+    quiet=True,
+)
+_rpow = Primitive(
+    "pow",
+    lambda xp, b, base: base**b,
+    [lambda g, out, base: g * (out * _ln(base))],  # d(cᵇ)/db = cᵇ·ln c
+    inputs=("b",),
+    node_name="PowBackward2",
+    quiet=True,
+)
+_remainder = Primitive(
+    "remainder",
+    lambda xp, a, b: a - xp.floor(a / b) * b if a.dtype.kind == "f" else xp.remainder(a, b),
+    [
+        lambda g: g,  # a - floor(a/b)·b
+        lambda g, a, b: -g * (a / b).floor(),
+    ],
+    inputs=("a", "b"),
+    quiet=True,
+)
+_fmod = Primitive(
+    "fmod",
+    lambda xp, a, b: xp.fmod(a, b),
+    [lambda g: g, lambda g, a, b: -g * (a / b).trunc()],  # a - trunc(a/b)·b
+    inputs=("a", "b"),
+    quiet=True,
+)
+_floor_divide = Primitive(
+    "floor_divide", lambda xp, a, b: _floor_div(xp, a, b), [None, None], inputs=("a", "b"), quiet=True
+)
+_trunc_divide = Primitive(
+    "div",
+    lambda xp, a, b: _trunc_div(xp, a, b),
+    [lambda g: g * 0, lambda g: g * 0],
+    inputs=("a", "b"),
+    node_name="DivBackward1",
+    quiet=True,
+)
+_floor_divide_r = Primitive(
+    "div",
+    lambda xp, a, b: _floor_div(xp, a, b),
+    [lambda g: g * 0, lambda g: g * 0],
+    inputs=("a", "b"),
+    node_name="DivBackward1",
+    quiet=True,
+)
+
+
+# A Python number next to a float tensor leaves its dtype unchanged, so these skip
+# promotion and the constant tensor (the common `x * 2`, `x + 1`).
+_add_scalar = Primitive("add", lambda xp, a, c: a + c, [lambda g: g], node_name="AddBackward0", constant_edges=1)
+_sub_scalar = Primitive("sub", lambda xp, a, c: a - c, [lambda g: g], node_name="SubBackward0", constant_edges=1)
+_rsub_scalar = Primitive("rsub", lambda xp, a, c: c - a, [lambda g: -g], node_name="RsubBackward1")
+_mul_scalar = Primitive("mul", lambda xp, a, c: a * c, [lambda g, c: g * c], node_name="MulBackward0", constant_edges=1)
+_div_scalar = Primitive(
+    "div", lambda xp, a, c: a / c, [lambda g, c: g / c], node_name="DivBackward0", quiet=True, constant_edges=1
+)
+
+
+def _keeps_dtype(t: Any, c: Any) -> bool:
+    """True for a float tensor and a Python int/float (not bool): the fast path applies."""
+    tc = type(c)
+    return (tc is float or tc is int) and isinstance(t, Tensor) and t._data.dtype.kind == "f"
+
+
+def _ln(x: float) -> float:
+    import math
+
+    return math.log(x) if x > 0 else float("nan") if x < 0 else float("-inf")
+
+
+def _log_base_term(a: Tensor, b: Tensor, out: Tensor) -> Tensor:
+    # aᵇ·ln a, defined as 0 where a == 0 and b >= 0 (the limit PyTorch uses)
+    from .clamp_where import where
+
+    safe = (a == 0) & (b >= 0)
+    return where(safe, 0.0, out * a.log())
+
+
+def _floor_div(xp: Any, a: Any, b: Any) -> Any:
+    if a.dtype.kind in "iu" and (b == 0).any():
+        raise RuntimeError("ZeroDivisionError")
+    return xp.floor_divide(a, b) if a.dtype.kind != "f" else xp.floor(a / b)
+
+
+def _trunc_div(xp: Any, a: Any, b: Any) -> Any:
+    if a.dtype.kind in "iu":
+        if (b == 0).any():
+            raise RuntimeError("ZeroDivisionError")
+        q = xp.floor_divide(a, b)
+        return q + ((q < 0) & (q * b != a))
+    return xp.trunc(a / b)
+
+
+def add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
+    """`input + alpha * other`, broadcasting, with PyTorch's type promotion."""
+    if alpha == 1 and _keeps_dtype(input, other):
+        return _add_scalar.scalar(input, other)
+    if alpha != 1:
+        other = mul(other, alpha)
+    a, b = promote(input, other)
+    return _add(a, b)
+
+
+def sub(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
+    """`input - alpha * other`."""
+    if alpha == 1 and _keeps_dtype(input, other):
+        return _sub_scalar.scalar(input, other)
+    bools = [x for x in (input, other) if isinstance(x, bool) or (isinstance(x, Tensor) and x.dtype is _dt.bool_)]
+    if len(bools) == 2:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        )
+    if any(isinstance(x, Tensor) for x in bools):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. "
+            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+    if alpha != 1:
+        other = mul(other, alpha)
+    a, b = promote(input, other)
+    return _sub(a, b)
+
+
+subtract = sub
+
+
+def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """`other - alpha * input` (what `2 - x` calls)."""
+    if alpha == 1 and _keeps_dtype(input, other):
+        return _rsub_scalar.scalar(input, other)
+    return sub(other if isinstance(other, Tensor) else _scalar_for(other, input), input, alpha=alpha)
+
+
+def _scalar_for(value: Any, like: Tensor) -> Tensor:
+    # a Python number on the left of an operator keeps its "weak" scalar type
+    dt = _dt.result_type(like, value)
+    return constant(value, dt)
+
+
+def mul(input: Any, other: Any, *, out: Any = None) -> Tensor:
+    """Elementwise product, broadcasting."""
+    if _keeps_dtype(input, other):
+        return _mul_scalar.scalar(input, other)
+    a, b = promote(input, other)
+    return _mul(a, b)
+
+
+multiply = mul
+
+
+def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Any = None) -> Tensor:
+    """True division (integers give the default float), or `rounding_mode` 'trunc'/'floor'."""
+    if rounding_mode is None:
+        if _keeps_dtype(input, other):
+            return _div_scalar.scalar(input, other)
+        dt = _dt.result_type(input, other)
+        if not dt.is_floating_point:
+            dt = _dt.get_default_dtype()
+        return _div(as_tensor_of(input, dt), as_tensor_of(other, dt))
+    a, b = promote(input, other)
+    if rounding_mode == "trunc":
+        return _trunc_divide(a, b)
+    if rounding_mode == "floor":
+        return _floor_divide_r(a, b)
+    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+
+
+divide = true_divide = div
+
+
+def rdiv(input: Any, other: Any) -> Tensor:
+    """`other / input` (what `2 / x` calls)."""
+    return div(_scalar_for(other, input), input)
+
+
+def floor_divide(input: Any, other: Any, *, out: Any = None) -> Tensor:
+    """`floor(input / other)` elementwise; not differentiable."""
+    a, b = promote(input, other)
+    return _floor_divide(a, b)
+
+
+def remainder(input: Any, other: Any, *, out: Any = None) -> Tensor:
+    """Python's modulus: the result has the sign of `other`."""
+    a, b = promote(input, other)
+    return _remainder(a, b)
+
+
+def fmod(input: Any, other: Any, *, out: Any = None) -> Tensor:
+    """C's fmod: the result has the sign of `input`."""
+    a, b = promote(input, other)
+    return _fmod(a, b)
+
+
+def neg(input: Tensor, *, out: Any = None) -> Tensor:
+    """`-input`."""
+    if input.dtype is _dt.bool_:
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+            "invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+    return _neg(input)
+
+
+negative = neg
+
+
+def pow(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
+    """`input ** exponent`, for tensors and Python numbers on either side."""
+    if not isinstance(input, Tensor):
+        b = exponent
+        dt = _dt.result_type(input, b)
+        return _rpow(as_tensor_of(b, dt), base=input)
+    if isinstance(exponent, Tensor):
+        a, b = promote(input, exponent)
+        return _pow_tensor(a, b)
+    dt = _dt.result_type(input, exponent)
+    if not dt.is_floating_point and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return _pow_scalar(as_tensor_of(input, dt), exponent=exponent)
+
+
+def float_power(input: Any, exponent: Any) -> Tensor:
+    """`input ** exponent` computed in float64."""
+    x = as_tensor_of(input, _dt.float64)
+    e = as_tensor_of(exponent, _dt.float64) if isinstance(exponent, Tensor) else exponent
+    return pow(x, e)
+
+
+def square(input: Tensor, *, out: Any = None) -> Tensor:
+    """`input ** 2` (bool and int inputs give int64, as in PyTorch)."""
+    if input.dtype is _dt.bool_:
+        input = input.to(_dt.int64)
+    return pow(input, 2)
+
+
+def reciprocal(input: Tensor, *, out: Any = None) -> Tensor:
+    """`1 / input` (integers give the default float)."""
+    from ..kernels.operands import promote_float
+
+    return _reciprocal(promote_float(input))
+
+
+_reciprocal = Primitive(
+    "reciprocal",
+    lambda xp, a: 1 / a,
+    [lambda g, out: g * -(out * out)],  # d(1/a)/da = -1/a²
+    quiet=True,
+)
+
+
+def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+    """`input + value * tensor1 * tensor2`."""
+    return add(input, mul(mul(tensor1, tensor2), value) if value != 1 else mul(tensor1, tensor2))
+
+
+def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+    """`input + value * tensor1 / tensor2`."""
+    q = div(tensor1, tensor2)
+    return add(input, mul(q, value) if value != 1 else q)
+
+
+def lerp(input: Tensor, end: Any, weight: Any) -> Tensor:
+    """`input + weight * (end - input)`."""
+    return add(input, mul(weight, sub(end, input)))

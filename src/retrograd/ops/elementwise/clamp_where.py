@@ -1,0 +1,183 @@
+"""Choosing between values elementwise: clamp, where, maximum, minimum, fmax, fmin.
+
+Each output element is one of the inputs' elements (or a bound), so every
+derivative passes the gradient to the input that was chosen: ties share it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ... import dtypes as _dt
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..kernels.operands import as_tensor_of, promote, tensor_of
+
+__all__ = ["clamp", "clip", "clamp_min", "clamp_max", "where", "maximum", "minimum", "fmax", "fmin"]
+
+
+# --- clamp: the gradient passes where the input was inside the bounds (ties included) ---
+
+
+def _clamp_primitive(node_name: str) -> Primitive:
+    return Primitive(
+        "clamp",
+        lambda xp, a, lo, hi: _clip(xp, a, lo, hi),
+        [lambda g, a, lo, hi: g * _inside(a, lo, hi)],
+        node_name=node_name,
+    )
+
+
+_clamp = _clamp_primitive("ClampBackward1")
+_clamp_min = _clamp_primitive("ClampMinBackward0")
+_clamp_max = _clamp_primitive("ClampMaxBackward0")
+_clamp_tensor = Primitive(
+    "clamp",
+    lambda xp, a, lo, hi: xp.minimum(xp.maximum(a, lo), hi),
+    [
+        lambda g, a, lo, hi: g * ((a >= lo) & (a <= hi)),
+        lambda g, a, lo, hi: g * ((a < lo) & (lo <= hi)),
+        lambda g, a, lo, hi: g * ((a > hi) | (lo > hi)),
+    ],
+    inputs=("a", "lo", "hi"),
+    node_name="ClampBackward0",
+)
+
+
+def _clip(xp: Any, a: Any, lo: Any, hi: Any) -> Any:
+    out = a
+    if lo is not None:
+        out = xp.maximum(out, lo)
+    if hi is not None:
+        out = xp.minimum(out, hi)
+    return out if out is not a else a.copy()
+
+
+def _inside(a: Tensor, lo: Any, hi: Any) -> Any:
+    mask = None
+    if lo is not None:
+        mask = a >= lo
+    if hi is not None:
+        upper = a <= hi
+        mask = upper if mask is None else mask & upper
+    return mask
+
+
+def clamp(input: Tensor, min: Any = None, max: Any = None, *, out: Any = None) -> Tensor:
+    """Limit values to `[min, max]`; the gradient is 1 inside (bounds included), 0 outside."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        lo = min if min is not None else -math.inf
+        hi = max if max is not None else math.inf
+        a, lo_t, hi_t = promote(input, lo, hi)
+        return _clamp_tensor(a, lo_t, hi_t)
+    dt = _dt.result_type(input, *(v for v in (min, max) if v is not None))
+    prim = _clamp if min is not None and max is not None else _clamp_max if min is None else _clamp_min
+    return prim(as_tensor_of(input, dt), lo=min, hi=max)
+
+
+clip = clamp
+
+
+def clamp_min(input: Tensor, min: Any) -> Tensor:
+    return clamp(input, min=min)
+
+
+def clamp_max(input: Tensor, max: Any) -> Tensor:
+    return clamp(input, max=max)
+
+
+# --- selection between two tensors --------------------------------------------------------
+
+_where = Primitive(
+    "where",
+    lambda xp, a, b, cond: xp.where(cond, a, b),
+    [
+        lambda g, cond: g * Tensor._make(cond),  # where(c, 1, 0)
+        lambda g, cond: g * Tensor._make(~cond),
+    ],  # where(c, 0, 1)
+    inputs=("a", "b"),
+)
+
+
+def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = None) -> Any:
+    """`input` where `condition` holds, else `other`; `where(cond)` alone gives `nonzero(as_tuple=True)`."""
+    if input is None and other is None:
+        from ..indexing.subscript import nonzero
+
+        return nonzero(condition, as_tuple=True)
+    cond = tensor_of(condition)
+    if cond.dtype is not _dt.bool_:
+        if cond.dtype is _dt.uint8:
+            cond = cond.to(_dt.bool_)
+        else:
+            raise RuntimeError(
+                f"where expected condition to be a boolean tensor, but got a tensor with dtype {_PT[cond.dtype.name]}"
+            )
+    a, b = promote(input, other)
+    return _where(a, b, cond=cond._data)
+
+
+_PT = {
+    "float32": "Float",
+    "float64": "Double",
+    "float16": "Half",
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "bool": "Bool",
+}
+
+# maximum/minimum split the gradient evenly on ties, as PyTorch does
+_maximum = Primitive(
+    "maximum",
+    lambda xp, a, b: xp.maximum(a, b),
+    [lambda g, a, b: g * _share(a, b, a > b), lambda g, a, b: g * _share(b, a, b > a)],
+    inputs=("a", "b"),
+)
+_minimum = Primitive(
+    "minimum",
+    lambda xp, a, b: xp.minimum(a, b),
+    [lambda g, a, b: g * _share(a, b, a < b), lambda g, a, b: g * _share(b, a, b < a)],
+    inputs=("a", "b"),
+)
+_fmax = Primitive(
+    "fmax",
+    lambda xp, a, b: xp.fmax(a, b),
+    [lambda g, a, b: g * ((a >= b) | b.isnan()), lambda g, a, b: g * (~((a >= b) | b.isnan()))],
+    inputs=("a", "b"),
+)
+_fmin = Primitive(
+    "fmin",
+    lambda xp, a, b: xp.fmin(a, b),
+    [lambda g, a, b: g * ((a <= b) | b.isnan()), lambda g, a, b: g * (~((a <= b) | b.isnan()))],
+    inputs=("a", "b"),
+)
+
+
+def _share(x: Tensor, y: Tensor, wins: Tensor) -> Tensor:
+    return where(wins, 1.0, where(x == y, 0.5, 0.0))
+
+
+def maximum(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
+    """Elementwise max (NaN propagates); ties share the gradient."""
+    return _maximum(*promote(input, other))
+
+
+def minimum(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
+    """Elementwise min (NaN propagates); ties share the gradient."""
+    return _minimum(*promote(input, other))
+
+
+def fmax(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
+    """Elementwise max that ignores NaN."""
+    return _fmax(*promote(input, other))
+
+
+def fmin(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
+    """Elementwise min that ignores NaN."""
+    return _fmin(*promote(input, other))

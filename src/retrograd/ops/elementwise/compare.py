@@ -1,0 +1,149 @@
+"""Comparisons, logic and bitwise ops: they return bool (or integer) tensors and have no gradient."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ...tensor import Tensor
+from ..kernels.operands import promote, tensor_of, wrap_dims
+
+__all__ = [
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "greater",
+    "less",
+    "greater_equal",
+    "less_equal",
+    "not_equal",
+    "isnan",
+    "isinf",
+    "isfinite",
+    "isposinf",
+    "isneginf",
+    "signbit",
+    "isclose",
+    "allclose",
+    "equal",
+    "logical_and",
+    "logical_or",
+    "logical_not",
+    "logical_xor",
+    "any",
+    "all",
+    "bitwise_and",
+    "bitwise_or",
+    "bitwise_xor",
+    "bitwise_not",
+    "isreal",
+    "is_nonzero",
+]
+
+
+def _compare(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
+    def op(input: Any, other: Any, *, out: Any = None) -> Tensor:
+        a, b = promote(input, other)
+        return Tensor._make(np.asarray(fn(a._data, b._data)))
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise `{name}` comparison (broadcasting); a bool tensor, no gradient."
+    return op
+
+
+eq = _compare("eq", np.equal)
+ne = not_equal = _compare("ne", np.not_equal)
+lt = less = _compare("lt", np.less)
+le = less_equal = _compare("le", np.less_equal)
+gt = greater = _compare("gt", np.greater)
+ge = greater_equal = _compare("ge", np.greater_equal)
+logical_and = _compare("logical_and", np.logical_and)
+logical_or = _compare("logical_or", np.logical_or)
+logical_xor = _compare("logical_xor", np.logical_xor)
+
+
+def _predicate(name: str, fn: Callable[[Any], Any]) -> Callable[..., Tensor]:
+    def op(input: Tensor) -> Tensor:
+        return Tensor._make(np.asarray(fn(tensor_of(input)._data)))
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise `{name}`; a bool tensor, no gradient."
+    return op
+
+
+isnan = _predicate("isnan", np.isnan)
+isinf = _predicate("isinf", np.isinf)
+isfinite = _predicate("isfinite", np.isfinite)
+isposinf = _predicate("isposinf", np.isposinf)
+isneginf = _predicate("isneginf", np.isneginf)
+signbit = _predicate("signbit", np.signbit)
+logical_not = _predicate("logical_not", np.logical_not)
+isreal = _predicate("isreal", lambda a: np.ones(a.shape, bool))
+
+
+def _bitwise(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
+    def op(input: Any, other: Any) -> Tensor:
+        a, b = promote(input, other)
+        if a._data.dtype.kind == "f":
+            raise RuntimeError(f"\"{name}_cpu\" not implemented for '{a.dtype.kind_name}'")
+        return Tensor._make(np.asarray(fn(a._data, b._data)))
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise `{name}` of integer or bool tensors."
+    return op
+
+
+bitwise_and = _bitwise("bitwise_and", np.bitwise_and)
+bitwise_or = _bitwise("bitwise_or", np.bitwise_or)
+bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor)
+
+
+def bitwise_not(input: Tensor) -> Tensor:
+    """`~input`: logical not for bool tensors, bit flip for integers."""
+    if input._data.dtype.kind == "f":
+        raise RuntimeError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.kind_name}'")
+    return Tensor._make(np.invert(input._data))
+
+
+def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+    """`|input - other| <= atol + rtol * |other|` elementwise."""
+    a, b = promote(input, other)
+    return Tensor._make(np.asarray(np.isclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+
+
+def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+    """True when every element is close (see `isclose`)."""
+    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+def equal(input: Tensor, other: Tensor) -> bool:
+    """True when both tensors have the same shape and elements."""
+    return input.shape == other.shape and bool((input._data == other._data).all())
+
+
+def _reduce_bool(fn: Callable[..., Any], input: Tensor, dim: Any, keepdim: bool) -> Tensor:
+    data = input._data
+    axes = None if dim is None else wrap_dims(dim, data.ndim)
+    out = np.asarray(fn(data, axis=axes, keepdims=keepdim))
+    return Tensor._make(out.astype(np.uint8) if data.dtype == np.uint8 else out)
+
+
+def any(input: Tensor, dim: Any = None, keepdim: bool = False, *, out: Any = None) -> Tensor:
+    """True where any element (along `dim`) is nonzero."""
+    return _reduce_bool(np.any, input, dim, keepdim)
+
+
+def all(input: Tensor, dim: Any = None, keepdim: bool = False, *, out: Any = None) -> Tensor:
+    """True where every element (along `dim`) is nonzero."""
+    return _reduce_bool(np.all, input, dim, keepdim)
+
+
+def is_nonzero(input: Tensor) -> bool:
+    if input.numel() != 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return bool(input._data.reshape(()))

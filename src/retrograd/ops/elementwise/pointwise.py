@@ -1,0 +1,297 @@
+"""Pointwise math: exp, log, trigonometry, rounding, special functions, two-argument math.
+
+One row per op: the forward on arrays, then the derivative in terms of the
+incoming gradient `g`, the input `a` and/or the output `out`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ... import dtypes as _dt
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..kernels.operands import as_tensor_of, promote, promote_float, tensor_of
+from ..kernels.special import erf_array, erfc_array, erfinv_array
+from .clamp_where import where
+
+__all__ = [
+    "exp",
+    "exp2",
+    "expm1",
+    "log",
+    "log2",
+    "log10",
+    "log1p",
+    "sqrt",
+    "rsqrt",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "asinh",
+    "acosh",
+    "atanh",
+    "arcsinh",
+    "arccosh",
+    "arctanh",
+    "sigmoid",
+    "logit",
+    "erf",
+    "erfc",
+    "erfinv",
+    "floor",
+    "ceil",
+    "round",
+    "trunc",
+    "fix",
+    "frac",
+    "abs",
+    "absolute",
+    "sign",
+    "sgn",
+    "sinc",
+    "hypot",
+    "nan_to_num",
+    "logaddexp",
+    "logaddexp2",
+    "xlogy",
+    "atan2",
+    "arctan2",
+    "deg2rad",
+    "rad2deg",
+]
+
+_LN2 = math.log(2.0)
+_LN10 = math.log(10.0)
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+def _float_unary(
+    name: str, forward: Callable, derivative: Callable | None, node: str | None = None
+) -> Callable[..., Tensor]:
+    """A pointwise op on floats; integer and bool inputs are promoted to the default float."""
+    prim = Primitive(name, forward, [derivative], node_name=node, quiet=True)
+
+    def op(input: Tensor, *, out: Any = None) -> Tensor:
+        return prim(promote_float(tensor_of(input)))
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise `{name}` (integer inputs give the default float dtype)."
+    return op
+
+
+def _same_dtype_unary(name: str, forward: Callable, derivative: Callable | None) -> Callable[..., Tensor]:
+    """A pointwise op that keeps its input's dtype (rounding, abs, sign)."""
+    prim = Primitive(name, forward, [derivative])
+
+    def op(input: Tensor, *, out: Any = None) -> Tensor:
+        return prim(tensor_of(input))
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise `{name}`, keeping the input's dtype."
+    return op
+
+
+#                  name     forward (arrays)                  derivative (tensors)
+exp = _float_unary("exp", lambda xp, a: xp.exp(a), lambda g, out: g * out)  # eᵃ
+exp2 = _float_unary("exp2", lambda xp, a: xp.exp2(a), lambda g, out: g * (out * _LN2))  # 2ᵃ ln 2
+expm1 = _float_unary("expm1", lambda xp, a: xp.expm1(a), lambda g, out: g * (out + 1))  # eᵃ
+log = _float_unary("log", lambda xp, a: xp.log(a), lambda g, a: g / a)  # 1/a
+log2 = _float_unary("log2", lambda xp, a: xp.log2(a), lambda g, a: g / (a * _LN2))  # 1/(a ln 2)
+log10 = _float_unary("log10", lambda xp, a: xp.log10(a), lambda g, a: g / (a * _LN10))  # 1/(a ln 10)
+log1p = _float_unary("log1p", lambda xp, a: xp.log1p(a), lambda g, a: g / (a + 1))  # 1/(1+a)
+sqrt = _float_unary("sqrt", lambda xp, a: xp.sqrt(a), lambda g, out: g / (2 * out))  # 1/(2√a)
+rsqrt = _float_unary("rsqrt", lambda xp, a: 1 / xp.sqrt(a), lambda g, out: g * (-0.5 * out**3))  # -a^(-3/2)/2
+sin = _float_unary("sin", lambda xp, a: xp.sin(a), lambda g, a: g * a.cos())  # cos a
+cos = _float_unary("cos", lambda xp, a: xp.cos(a), lambda g, a: g * -a.sin())  # -sin a
+tan = _float_unary("tan", lambda xp, a: xp.tan(a), lambda g, out: g * (1 + out * out))  # 1 + tan²a
+asin = _float_unary("asin", lambda xp, a: xp.arcsin(a), lambda g, a: g / (1 - a * a).sqrt())  # 1/√(1-a²)
+acos = _float_unary("acos", lambda xp, a: xp.arccos(a), lambda g, a: -g / (1 - a * a).sqrt())  # -1/√(1-a²)
+atan = _float_unary("atan", lambda xp, a: xp.arctan(a), lambda g, a: g / (1 + a * a))  # 1/(1+a²)
+sinh = _float_unary("sinh", lambda xp, a: xp.sinh(a), lambda g, a: g * a.cosh())  # cosh a
+cosh = _float_unary("cosh", lambda xp, a: xp.cosh(a), lambda g, a: g * a.sinh())  # sinh a
+tanh = _float_unary("tanh", lambda xp, a: xp.tanh(a), lambda g, out: g * (1 - out * out))  # 1 - tanh²a
+asinh = _float_unary("asinh", lambda xp, a: xp.arcsinh(a), lambda g, a: g / (a * a + 1).sqrt())  # 1/√(a²+1)
+acosh = _float_unary("acosh", lambda xp, a: xp.arccosh(a), lambda g, a: g / (a * a - 1).sqrt())  # 1/√(a²-1)
+atanh = _float_unary("atanh", lambda xp, a: xp.arctanh(a), lambda g, a: g / (1 - a * a))  # 1/(1-a²)
+sigmoid = _float_unary("sigmoid", lambda xp, a: _sigmoid(xp, a), lambda g, out: g * (out * (1 - out)))  # σ(1-σ)
+erf = _float_unary(
+    "erf", lambda xp, a: erf_array(a), lambda g, a: g * (_TWO_OVER_SQRT_PI * (-a * a).exp())
+)  # 2/√π e^(-a²)
+erfc = _float_unary(
+    "erfc", lambda xp, a: erfc_array(a), lambda g, a: g * (-_TWO_OVER_SQRT_PI * (-a * a).exp())
+)  # -2/√π e^(-a²)
+erfinv = _float_unary(
+    "erfinv", lambda xp, a: erfinv_array(a), lambda g, out: g * (math.sqrt(math.pi) / 2 * (out * out).exp())
+)  # √π/2 e^(y²)
+sinc = _float_unary("sinc", lambda xp, a: xp.sinc(a), lambda g, a: g * _sinc_derivative(a))
+deg2rad = _float_unary("deg2rad", lambda xp, a: a * (math.pi / 180), lambda g: g * (math.pi / 180))
+rad2deg = _float_unary("rad2deg", lambda xp, a: a * (180 / math.pi), lambda g: g * (180 / math.pi))
+arcsin, arccos, arctan = asin, acos, atan
+arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
+# Piecewise-constant ops have zero derivative almost everywhere (PyTorch returns zeros).
+floor = _same_dtype_unary("floor", lambda xp, a: xp.floor(a) if a.dtype.kind == "f" else a.copy(), lambda g: g * 0)
+ceil = _same_dtype_unary("ceil", lambda xp, a: xp.ceil(a) if a.dtype.kind == "f" else a.copy(), lambda g: g * 0)
+trunc = _same_dtype_unary("trunc", lambda xp, a: xp.trunc(a) if a.dtype.kind == "f" else a.copy(), lambda g: g * 0)
+fix = trunc
+frac = _same_dtype_unary("frac", lambda xp, a: a - xp.trunc(a), lambda g: g)  # a - trunc(a)
+sign = _same_dtype_unary("sign", lambda xp, a: _sign(xp, a), lambda g: g * 0)
+sgn = sign
+abs = _same_dtype_unary("abs", lambda xp, a: xp.abs(a), lambda g, a: g * a.sign())  # sign a (0 at 0)
+absolute = abs
+
+
+def _sign(xp: Any, a: Any) -> Any:
+    # PyTorch's sign(nan) is 0, so abs and norms give 0 gradients there, not NaN
+    if a.dtype == bool:
+        return a.copy()
+    if a.dtype.kind == "f":
+        return xp.where(a != a, xp.zeros((), a.dtype), xp.sign(a))
+    return xp.sign(a)
+
+
+def _sigmoid(xp: Any, a: Any) -> Any:
+    # 1/(1+e^-a) overflows for large negative a; e^a/(1+e^a) is exact there
+    with np.errstate(over="ignore"):
+        return xp.where(a >= 0, 1 / (1 + xp.exp(-a)), xp.exp(a) / (1 + xp.exp(a)))
+
+
+def _sinc_derivative(a: Tensor) -> Tensor:
+    # d/da sin(πa)/(πa) = (cos(πa)·πa - sin(πa)) / (πa²), and 0 at a = 0
+    pa = a * math.pi
+    safe = where(a == 0, 1.0, a)
+    d = ((pa.cos() * pa) - pa.sin()) / (safe * safe * math.pi)
+    return where(a == 0, 0.0, d)
+
+
+_round = Primitive("round", lambda xp, a, decimals: xp.round(a, decimals), [lambda g: g * 0])
+
+
+def round(input: Tensor, *, decimals: int = 0, out: Any = None) -> Tensor:
+    """Round half to even, optionally to `decimals` places."""
+    return _round(input, decimals=decimals)
+
+
+_logit = Primitive(
+    "logit",
+    lambda xp, a, eps: xp.log(_clip_eps(xp, a, eps) / (1 - _clip_eps(xp, a, eps))),
+    [lambda g, a, eps: g * _logit_derivative(a, eps)],  # 1/(a(1-a)), 0 outside [eps, 1-eps]
+    quiet=True,
+)
+
+
+def _clip_eps(xp: Any, a: Any, eps: float | None) -> Any:
+    return a if eps is None else xp.clip(a, eps, 1 - eps)
+
+
+def _logit_derivative(a: Tensor, eps: float | None) -> Tensor:
+    d = 1 / (a * (1 - a))
+    if eps is None:
+        return d
+    return where((a < eps) | (a > 1 - eps), 0.0, d)
+
+
+def logit(input: Tensor, eps: float | None = None) -> Tensor:
+    """`log(p / (1 - p))`, with `p` clamped to `[eps, 1 - eps]` when eps is given."""
+    return _logit(promote_float(input), eps=eps)
+
+
+# --- binary math -------------------------------------------------------------------------
+
+_atan2 = Primitive(
+    "atan2",
+    lambda xp, a, b: xp.arctan2(a, b),
+    [
+        lambda g, a, b: g * b / (a * a + b * b),  # ∂/∂a atan2(a, b) = b/(a²+b²)
+        lambda g, a, b: g * -a / (a * a + b * b),
+    ],  # ∂/∂b = -a/(a²+b²)
+    inputs=("a", "b"),
+    quiet=True,
+)
+_hypot = Primitive(
+    "hypot",
+    lambda xp, a, b: xp.hypot(a, b),
+    [lambda g, a, out: g * a / out, lambda g, b, out: g * b / out],  # a/√(a²+b²)
+    inputs=("a", "b"),
+    quiet=True,
+)
+_logaddexp = Primitive(
+    "logaddexp",
+    lambda xp, a, b: xp.logaddexp(a, b),
+    [lambda g, a, out: g * (a - out).exp(), lambda g, b, out: g * (b - out).exp()],  # eᵃ/(eᵃ+eᵇ)
+    inputs=("a", "b"),
+    quiet=True,
+)
+_logaddexp2 = Primitive(
+    "logaddexp2",
+    lambda xp, a, b: xp.logaddexp2(a, b),
+    [lambda g, a, out: g * ((a - out) * _LN2).exp(), lambda g, b, out: g * ((b - out) * _LN2).exp()],
+    inputs=("a", "b"),
+    quiet=True,
+)
+_xlogy = Primitive(
+    "xlogy",
+    lambda xp, a, b: _xlogy_array(xp, a, b),
+    [
+        lambda g, a, b: g * where((a == 0) & ~b.isnan(), 0.0, b.log()),  # log b (0 where a = 0)
+        lambda g, a, b: g * a / b,  # a/b (NaN at 0/0, as in PyTorch)
+    ],
+    inputs=("a", "b"),
+    quiet=True,
+)
+
+
+def _xlogy_array(xp: Any, a: Any, b: Any) -> Any:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = a * xp.log(b)
+    return xp.where((a == 0) & ~xp.isnan(b), xp.zeros((), a.dtype), out)
+
+
+def _float_binary(prim: Primitive) -> Callable[..., Tensor]:
+    def op(input: Any, other: Any, *, out: Any = None) -> Tensor:
+        a, b = promote(input, other)
+        if a._data.dtype.kind != "f":
+            dt = _dt.get_default_dtype()
+            a, b = as_tensor_of(a, dt), as_tensor_of(b, dt)
+        return prim(a, b)
+
+    op.__name__ = op.__qualname__ = prim.name
+    op.__doc__ = f"Elementwise `{prim.name}` of two tensors (broadcasting; integers give floats)."
+    return op
+
+
+atan2 = arctan2 = _float_binary(_atan2)
+hypot = _float_binary(_hypot)
+logaddexp = _float_binary(_logaddexp)
+logaddexp2 = _float_binary(_logaddexp2)
+xlogy = _float_binary(_xlogy)
+
+_nan_to_num = Primitive(
+    "nan_to_num",
+    lambda xp, a, nan, posinf, neginf: xp.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf),
+    [lambda g, a: g * a.isfinite()],  # 1 where finite, 0 where replaced
+    quiet=True,
+)
+
+
+def nan_to_num(
+    input: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None, *, out: Any = None
+) -> Tensor:
+    """Replace NaN, +inf and -inf by finite numbers (default: 0, the dtype's max and min)."""
+    if input._data.dtype.kind != "f":
+        return input.clone()
+    return _nan_to_num(input, nan=nan, posinf=posinf, neginf=neginf)

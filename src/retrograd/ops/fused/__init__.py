@@ -1,0 +1,14 @@
+"""Fused kernels that only `retrograd.nn.functional` calls: one primitive for a whole layer.
+
+- `loss`: nll_loss, cross_entropy on class indices, binary_cross_entropy
+- `normalization`: layer_norm, batch_norm, group_norm
+- `conv`: convolution and its transpose
+- `pooling`: max and average pooling, adaptive pooling
+- `resample`: interpolation and the reflect/replicate/circular pads
+
+Nothing here has a top-level name (`__all__` is empty): PyTorch has these as `F.*`.
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []

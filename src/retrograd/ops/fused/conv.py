@@ -1,0 +1,275 @@
+"""Convolution and its transpose as three primitives that are each other's derivatives.
+
+A convolution y = conv(x, w) is bilinear, so all its derivatives are the same
+three products (array kernels in `kernels/windows.py`):
+
+    conv(x, w)            x (N, C, *S), w (O, C/G, *k)  -> (N, O, *out)
+    conv_transpose(g, w)  g (N, O, *out), w             -> (N, C, *S)     = d<y, g>/dx
+    conv_weight(x, g)     x, g                          -> (O, C/G, *k)   = d<y, g>/dw
+
+and the derivative of each is a call of another:
+    conv:            dx = conv_transpose(g, w),      dw = conv_weight(x, g)
+    conv_transpose:  dg = conv(G, w),                dw = conv_weight(G, g)
+    conv_weight:     dx = conv_transpose(g, G),      dg = conv(x, G)
+(G is the incoming gradient), so gradients of any order need no extra code and
+cost as much as the forward. `F.conv_transpose*` is the second product with a
+bias. Padding is a tuple of (lo, hi) pairs; the wrappers in
+`nn/functional/convolution.py` normalise PyTorch's arguments into these attributes.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..kernels import windows as win
+
+__all__: list[str] = []  # reached through retrograd.nn.functional
+
+Ints = tuple[int, ...]
+
+
+def _spatial_dims(g: Tensor) -> list[int]:
+    return [0, *range(2, g.dim())]
+
+
+def _bias_rule(g: Tensor) -> Tensor:
+    return g.sum(_spatial_dims(g))  # d/db sum_n,s y[n, o, s] = sum of g over all but the channel dim
+
+
+def _with_bias(xp: Any, y: Any, b: Any) -> Any:
+    y += b.reshape((-1,) + (1,) * (y.ndim - 2))
+    return y
+
+
+def _conv_fwd(xp: Any, a: Any, w: Any, stride: Ints, pads: Any, dilation: Ints, groups: int) -> Any:
+    return win.conv_forward(xp, a, w, stride, pads, dilation, groups)
+
+
+def _conv_fwd_b(xp: Any, a: Any, w: Any, b: Any, stride: Ints, pads: Any, dilation: Ints, groups: int) -> Any:
+    return win.conv_forward(xp, a, w, stride, pads, dilation, groups, b)
+
+
+def _convt_fwd(xp: Any, a: Any, w: Any, stride: Ints, pads: Any, dilation: Ints, groups: int, spatial: Ints) -> Any:
+    return win.conv_input_grad(xp, a, w, stride, pads, dilation, groups, spatial)
+
+
+def _convt_fwd_b(
+    xp: Any, a: Any, w: Any, b: Any, stride: Ints, pads: Any, dilation: Ints, groups: int, spatial: Ints
+) -> Any:
+    return _with_bias(xp, win.conv_input_grad(xp, a, w, stride, pads, dilation, groups, spatial), b)
+
+
+def _convw_fwd(xp: Any, a: Any, b: Any, stride: Ints, pads: Any, dilation: Ints, groups: int, kernel: Ints) -> Any:
+    return win.conv_weight_grad(xp, a, b, stride, pads, dilation, groups, kernel)
+
+
+# --- derivative rules: each a call of one of the three primitives ---------------------------
+
+
+def _conv_da(g: Tensor, w: Tensor, a_shape: Ints, stride: Ints, pads: Any, dilation: Ints, groups: int) -> Tensor:
+    return _CONVT_INNER(g, w, stride=stride, pads=pads, dilation=dilation, groups=groups, spatial=a_shape[2:])
+
+
+def _conv_dw(g: Tensor, a: Tensor, w_shape: Ints, stride: Ints, pads: Any, dilation: Ints, groups: int) -> Tensor:
+    return _CONVW(a, g, stride=stride, pads=pads, dilation=dilation, groups=groups, kernel=w_shape[2:])
+
+
+def _convt_da(g: Tensor, w: Tensor, stride: Ints, pads: Any, dilation: Ints, groups: int) -> Tensor:
+    return _CONV_INNER(g, w, stride=stride, pads=pads, dilation=dilation, groups=groups)
+
+
+def _convt_dw(g: Tensor, a: Tensor, w_shape: Ints, stride: Ints, pads: Any, dilation: Ints, groups: int) -> Tensor:
+    return _CONVW(g, a, stride=stride, pads=pads, dilation=dilation, groups=groups, kernel=w_shape[2:])
+
+
+def _convw_da(h: Tensor, b: Tensor, a_shape: Ints, stride: Ints, pads: Any, dilation: Ints, groups: int) -> Tensor:
+    return _CONVT_INNER(b, h, stride=stride, pads=pads, dilation=dilation, groups=groups, spatial=a_shape[2:])
+
+
+def _convw_db(h: Tensor, a: Tensor, stride: Ints, pads: Any, dilation: Ints, groups: int) -> Tensor:
+    return _CONV_INNER(a, h, stride=stride, pads=pads, dilation=dilation, groups=groups)
+
+
+def _family(node: str) -> tuple[Primitive, Primitive, Primitive, Primitive]:
+    """conv and conv_transpose primitives, without and with bias, named `node`."""
+    return (
+        Primitive("convolution", _conv_fwd, [_conv_da, _conv_dw], inputs=("a", "w"), node_name=node),
+        Primitive("convolution", _conv_fwd_b, [_conv_da, _conv_dw, _bias_rule], inputs=("a", "w", "b"), node_name=node),
+        Primitive("convolution", _convt_fwd, [_convt_da, _convt_dw], inputs=("a", "w"), node_name=node),
+        Primitive(
+            "convolution", _convt_fwd_b, [_convt_da, _convt_dw, _bias_rule], inputs=("a", "w", "b"), node_name=node
+        ),
+    )
+
+
+_CONV, _CONV_B, _CONVT, _CONVT_B = _family("ConvolutionBackward0")
+# inside derivative rules the nodes carry PyTorch's double-backward name
+_CONV_INNER, _, _CONVT_INNER, _ = _family("ConvolutionBackwardBackward0")
+_CONVW = Primitive(
+    "convolution_weight", _convw_fwd, [_convw_da, _convw_db], inputs=("a", "b"),
+    node_name="ConvolutionBackwardBackward0",
+)
+
+
+def conv(x: Tensor, w: Tensor, b: Tensor | None, stride: Ints, pads: Any, dilation: Ints, groups: int) -> Tensor:
+    """Batched cross-correlation (N, C, *S) * (O, C/groups, *k) [+ b (O,)] -> (N, O, *out); no checks."""
+    attrs = dict(stride=stride, pads=pads, dilation=dilation, groups=groups)
+    return _CONV(x, w, **attrs) if b is None else _CONV_B(x, w, b, **attrs)
+
+
+def conv_transpose(
+    x: Tensor, w: Tensor, b: Tensor | None, stride: Ints, pads: Any, dilation: Ints, groups: int, spatial: Ints
+) -> Tensor:
+    """Transposed convolution (N, O, *S) with w (O, C/groups, *k) [+ b (C,)] -> (N, C, *spatial); no checks."""
+    attrs = dict(stride=stride, pads=pads, dilation=dilation, groups=groups, spatial=tuple(spatial))
+    return _CONVT(x, w, **attrs) if b is None else _CONVT_B(x, w, b, **attrs)
+
+
+# --- argument handling shared by F.conv*d and F.conv_transpose*d --------------------------------
+
+
+def expand_param(value: Any, nd: int, name: str) -> Ints:
+    """An int or a list of 1 or `nd` ints as an `nd`-tuple, with PyTorch's error otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, Sequence)) or isinstance(value, str):
+        raise TypeError(f"{name} must be an int or a tuple of ints, not {type(value).__name__}")
+    vals = (int(value),) if isinstance(value, int) else tuple(int(v) for v in value)
+    if len(vals) == 1:
+        return vals * nd
+    if len(vals) != nd:
+        raise RuntimeError(
+            f"expected {name} to be a single integer value or a list of {nd} values to match the convolution "
+            f"dimensions, but got {name}={list(vals)}"
+        )
+    return vals
+
+
+def same_padding(kernel: Ints, dilation: Ints) -> tuple[tuple[int, int], ...]:
+    """padding='same': d(k-1) split as PyTorch does, the odd element on the high side."""
+    pads = []
+    for k, d in zip(kernel, dilation):
+        total = d * (k - 1)
+        pads.append((total // 2, total - total // 2))
+    if any(lo != hi for lo, hi in pads):
+        warnings.warn(
+            "Using padding='same' with even kernel lengths and odd dilation may require a zero-padded copy of "
+            "the input be created",
+            UserWarning,
+            stacklevel=4,
+        )
+    return tuple(pads)
+
+
+def check_conv_args(
+    x: Tensor, w: Tensor, b: Tensor | None, stride: Ints, padding: Any, dilation: Ints, groups: int, transposed: bool
+) -> None:
+    """PyTorch's checks of a convolution's arguments, with its messages."""
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError("non-positive dilation is not supported")
+    if any(lo < 0 or hi < 0 for lo, hi in padding):
+        raise RuntimeError("negative padding is not supported")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if w.dim() != x.dim():
+        raise RuntimeError(
+            f"expected stride to be a single integer value or a list of {w.dim() - 2} values to match the "
+            f"convolution dimensions, but got stride={list(stride)}"
+        )
+    _check_channels(x, w, groups, transposed)
+    _check_dtypes(x, w, b)
+    out_ch = w.shape[1] * groups if transposed else w.shape[0]
+    if b is not None and (b.dim() != 1 or b.shape[0] != out_ch):
+        raise RuntimeError(
+            f"Given weight of size {list(w.shape)}, expected bias to be 1-dimensional with {out_ch} elements, "
+            f"but got bias of size {list(b.shape)} instead"
+        )
+    if not transposed:
+        _check_kernel_fits(x, w, padding, dilation)
+
+
+def _check_channels(x: Tensor, w: Tensor, groups: int, transposed: bool) -> None:
+    if w.shape[0] % groups:
+        raise RuntimeError(
+            f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got weight "
+            f"of size [{list(w.shape)}] instead"
+        )
+    need = w.shape[0] if transposed else w.shape[1] * groups
+    if x.shape[1] != need:
+        prefix = "Given transposed=1, weight of size" if transposed else f"Given groups={groups}, weight of size"
+        raise RuntimeError(
+            f"{prefix} {list(w.shape)}, expected input{list(x.shape)} to have {need} channels, but got "
+            f"{x.shape[1]} channels instead"
+        )
+
+
+def _check_dtypes(x: Tensor, w: Tensor, b: Tensor | None) -> None:
+    if x.dtype != w.dtype:
+        if x.dtype.is_floating_point and w.dtype.is_floating_point and x.element_size() < w.element_size():
+            raise RuntimeError(
+                f"Input type ({x.type()}) and weight type ({w.type()}) should be the same or input should be a "
+                "MKLDNN tensor and weight is a dense tensor"
+            )
+        raise RuntimeError(f"expected scalar type {_scalar_name(x)} but found {_scalar_name(w)}")
+    if b is not None and b.dtype != x.dtype:
+        raise RuntimeError(
+            f"Input type ({_scalar_name(x).lower()}) and bias type ({_scalar_name(b).lower()}) should be the same"
+        )
+
+
+def _scalar_name(t: Tensor) -> str:
+    return t.type().split(".")[-1].replace("Tensor", "")
+
+
+def _check_kernel_fits(x: Tensor, w: Tensor, padding: Any, dilation: Ints) -> None:
+    size = [n + lo + hi for n, (lo, hi) in zip(x.shape[2:], padding)]
+    kernel = [d * (k - 1) + 1 for k, d in zip(w.shape[2:], dilation)]
+    if any(k > n for k, n in zip(kernel, size)):
+        raise RuntimeError(
+            f"Calculated padded input size per channel: ({' x '.join(map(str, size))}). Kernel size: "
+            f"({' x '.join(map(str, kernel))}). Kernel size can't be greater than actual input size"
+        )
+
+
+# --- F.unfold / F.fold: im2col and its adjoint -------------------------------------------------
+
+
+def _batched(xp: Any, a: Any, ndim: int) -> Any:
+    return a[None] if a.ndim == ndim - 1 else a
+
+
+def _unfold_fwd(xp: Any, a: Any, kernel: Ints, stride: Ints, pads: Any, dilation: Ints) -> Any:
+    cols = win.unfold_forward(xp, _batched(xp, a, 2 + len(kernel)), kernel, stride, pads, dilation)
+    return cols if a.ndim == 2 + len(kernel) else cols[0]
+
+
+def _fold_fwd(xp: Any, a: Any, spatial: Ints, kernel: Ints, stride: Ints, pads: Any, dilation: Ints) -> Any:
+    out = win.fold_forward(xp, _batched(xp, a, 3), spatial, kernel, stride, pads, dilation)
+    return out if a.ndim == 3 else out[0]
+
+
+def _unfold_rule(g: Tensor, a_shape: Ints, kernel: Ints, stride: Ints, pads: Any, dilation: Ints) -> Tensor:
+    spatial = a_shape[-len(kernel):]
+    return _FOLD(g, spatial=spatial, kernel=kernel, stride=stride, pads=pads, dilation=dilation)
+
+
+def _fold_rule(g: Tensor, kernel: Ints, stride: Ints, pads: Any, dilation: Ints) -> Tensor:
+    return _UNFOLD(g, kernel=kernel, stride=stride, pads=pads, dilation=dilation)
+
+
+_UNFOLD = Primitive("im2col", _unfold_fwd, [_unfold_rule], node_name="Im2ColBackward0")
+_FOLD = Primitive("col2im", _fold_fwd, [_fold_rule], node_name="Col2ImBackward0")
+
+
+def unfold(x: Tensor, kernel: Ints, stride: Ints, pads: Any, dilation: Ints) -> Tensor:
+    """Sliding windows of x ([N,] C, *S) as columns ([N,] C*K, L); no checks."""
+    return _UNFOLD(x, kernel=kernel, stride=stride, pads=pads, dilation=dilation)
+
+
+def fold(x: Tensor, spatial: Ints, kernel: Ints, stride: Ints, pads: Any, dilation: Ints) -> Tensor:
+    """Columns ([N,] C*K, L) summed into ([N,] C, *spatial); no checks."""
+    return _FOLD(x, spatial=tuple(spatial), kernel=kernel, stride=stride, pads=pads, dilation=dilation)

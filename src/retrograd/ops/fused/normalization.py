@@ -1,0 +1,127 @@
+"""Fused normalisation kernels: layer norm, batch norm and group norm as one primitive each.
+
+All three compute `(x - mean) * rstd * w + b` where mean and rstd = 1/√(var + eps)
+are taken over some dims of a reshaped view of x (`view`, `dims`):
+
+    layer norm   view (B, D)           dims (1,)        w, b: normalized_shape
+    batch norm   view = x.shape        dims (0, 2, ...) w, b: (C, 1, ...)
+    group norm   view (N, G, C/G·HW)   dims (2,)        w, b: (C, 1, ...)
+
+The caller computes the statistics on arrays (batch norm needs them for its
+running averages) and passes them as attributes. With x̂ = (x - mean)·rstd and
+ĝ = g·w (in view layout), the derivatives are
+
+    dx = rstd · (ĝ - mean(ĝ) - x̂ · mean(ĝ x̂))      (statistics of the batch)
+    dx = rstd · ĝ                                   (fixed statistics: eval batch norm)
+    dw = Σ g x̂,  db = Σ g                          (the engine sums to w's shape)
+
+When gradients are recorded (create_graph), the rule recomputes mean and rstd
+from x with retrograd ops so higher derivatives see their dependence on x.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...engine.grad_mode import state
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+
+
+def moments(xp: Any, a: Any, view: tuple, dims: tuple) -> tuple[Any, Any]:
+    """Mean and biased variance of `a.reshape(view)` over `dims` (kept), in `a`'s dtype."""
+    v = a.reshape(view)
+    if v.size == 0:  # NaN statistics, without NumPy's empty-slice warnings
+        kept = tuple(1 if i in dims else n for i, n in enumerate(view))
+        nan = xp.full(kept, xp.nan, dtype=a.dtype)
+        return nan, nan
+    mean = v.mean(axis=dims, keepdims=True, dtype=a.dtype)
+    d = v - mean
+    var = (d * d).mean(axis=dims, keepdims=True, dtype=a.dtype)
+    return mean, var
+
+
+def rstd_of(xp: Any, var: Any, eps: float) -> Any:
+    """1 / √(var + eps) in var's dtype."""
+    return (1 / xp.sqrt(var + eps)).astype(var.dtype, copy=False)
+
+
+def _forward(xp: Any, a: Any, *wb: Any, view: tuple, dims: tuple, mean: Any, rstd: Any, eps: float, fixed: bool) -> Any:
+    out = ((a.reshape(view) - mean) * rstd).reshape(a.shape)
+    if wb:
+        out *= wb[0]
+    if len(wb) == 2:
+        out += wb[1]
+    return out
+
+
+def _normalized(a: Tensor, view: tuple, dims: tuple, mean: Any, rstd: Any, eps: float, fixed: bool) -> tuple:
+    """x̂ and rstd in view layout: differentiable in `a` when gradients are recorded."""
+    v = a.reshape(view)
+    if state.enabled and not fixed:
+        m = v.mean(dims, keepdim=True)
+        d = v - m
+        r = ((d * d).mean(dims, keepdim=True) + eps).rsqrt()
+        return d * r, r
+    r = Tensor._make(rstd)
+    return (v - Tensor._make(mean)) * r, r
+
+
+def _grad_input(g: Tensor, a: Tensor, w: Tensor | None, view: tuple, dims: tuple, mean: Any, rstd: Any,
+                eps: float, fixed: bool) -> Tensor:
+    xhat, r = _normalized(a, view, dims, mean, rstd, eps, fixed)
+    gh = (g if w is None else g * w).reshape(view)
+    if fixed:
+        return (gh * r).reshape(a.shape)
+    dx = r * (gh - gh.mean(dims, keepdim=True) - xhat * (gh * xhat).mean(dims, keepdim=True))
+    return dx.reshape(a.shape)
+
+
+def _grad_weight(g: Tensor, a: Tensor, view: tuple, dims: tuple, mean: Any, rstd: Any, eps: float,
+                 fixed: bool) -> Tensor:
+    xhat, _ = _normalized(a, view, dims, mean, rstd, eps, fixed)
+    return g * xhat.reshape(a.shape)
+
+
+def _rule_x(g: Tensor, a: Tensor, view: tuple, dims: tuple, mean: Any, rstd: Any, eps: float, fixed: bool) -> Tensor:
+    return _grad_input(g, a, None, view, dims, mean, rstd, eps, fixed)
+
+
+def _rule_xw(g: Tensor, a: Tensor, w: Tensor, view: tuple, dims: tuple, mean: Any, rstd: Any, eps: float,
+             fixed: bool) -> Tensor:
+    return _grad_input(g, a, w, view, dims, mean, rstd, eps, fixed)
+
+
+def _primitives(node: str) -> dict[int, Primitive]:
+    """The kernel without affine parameters, with a weight, and with weight and bias."""
+    return {
+        0: Primitive(node, _forward, [_rule_x], node_name=node),
+        1: Primitive(node, _forward, [_rule_xw, _grad_weight], inputs=("a", "w"), node_name=node),
+        2: Primitive(node, _forward, [_rule_xw, _grad_weight, lambda g: g], inputs=("a", "w", "b"), node_name=node),
+    }
+
+
+_LAYER = _primitives("NativeLayerNormBackward0")
+_BATCH = _primitives("NativeBatchNormBackward0")
+_GROUP = _primitives("NativeGroupNormBackward0")
+KERNELS = {"layer": _LAYER, "batch": _BATCH, "group": _GROUP}
+
+
+def normalize(kind: str, x: Tensor, weight: Tensor | None, bias: Tensor | None, view: tuple, dims: tuple,
+              mean: Any, rstd: Any, eps: float, fixed: bool = False) -> Tensor:
+    """Run the `kind` kernel ("layer", "batch", "group") with precomputed statistics.
+
+    `weight`/`bias` must already broadcast against `x` (e.g. (C, 1, 1) for batch norm).
+    A bias without a weight gets a weight of ones.
+    """
+    prims = KERNELS[kind]
+    if weight is None and bias is not None:
+        from ..creation import ones_like
+
+        weight = ones_like(bias)
+    attrs = dict(view=view, dims=dims, mean=mean, rstd=rstd, eps=eps, fixed=fixed)
+    if weight is None:
+        return prims[0](x, **attrs)
+    if bias is None:
+        return prims[1](x, weight, **attrs)
+    return prims[2](x, weight, bias, **attrs)

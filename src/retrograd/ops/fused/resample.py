@@ -1,0 +1,182 @@
+"""Separable resampling: each output along an axis is a weighted sum of a few inputs.
+
+Interpolation (nearest, linear, bicubic) and the reflect/replicate/circular
+pads are all linear maps that act on each spatial axis on its own. One map is
+stored as `(index, weights)` arrays of shape (out, T): output i along the axis
+is sum_t weights[i, t] * x[index[i, t]] (`weights` None means a pure gather,
+T = 1). The derivative applies the *transposed* maps, built by regrouping the
+same (out, in, weight) triples by input, so it is again a gather: no scatter,
+no np.add.at, and every order of derivative is the same primitive.
+
+The zero-padding-with-a-constant pad (`ConstantPadNdBackward0`) is its own
+primitive: its derivative is the constant pad with negated widths (a crop).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+
+Map = tuple[Any, Any]  # (index (out, T) ints, weights (out, T) or None)
+
+
+def apply_maps(xp: Any, a: Any, axes: tuple[int, ...], maps: tuple[Map, ...]) -> Any:
+    """Apply one separable map per axis: T gathers (and multiply-adds) along each."""
+    for axis, (index, weights) in zip(axes, maps):
+        if weights is None:
+            a = xp.take(a, index[:, 0], axis=axis)
+            continue
+        shape = [1] * a.ndim
+        shape[axis] = index.shape[0]
+        w = weights.astype(a.dtype, copy=False)
+        acc = xp.take(a, index[:, 0], axis=axis) * w[:, 0].reshape(shape)
+        for t in range(1, index.shape[1]):
+            acc += xp.take(a, index[:, t], axis=axis) * w[:, t].reshape(shape)
+        a = acc
+    return a
+
+
+def transpose_map(index: Any, weights: Any, size: int) -> Map:
+    """The map's transpose as (size, M) arrays: each input's (output, weight) pairs, zero-padded."""
+    rows = np.repeat(np.arange(index.shape[0]), index.shape[1])
+    cols = index.ravel()
+    vals = np.ones(cols.shape) if weights is None else weights.ravel()
+    keep = vals != 0
+    rows, cols, vals = rows[keep], cols[keep], vals[keep]
+    order = np.argsort(cols, kind="stable")
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    counts = np.bincount(cols, minlength=size)
+    width = max(int(counts.max(initial=0)), 1)
+    slot = np.arange(cols.size) - (np.cumsum(counts) - counts)[cols]
+    t_index = np.zeros((size, width), dtype=np.int64)
+    t_weights = np.zeros((size, width), dtype=vals.dtype if weights is not None else np.float64)
+    t_index[cols, slot] = rows
+    t_weights[cols, slot] = vals
+    if weights is None and width == 1 and bool((counts == 1).all()):
+        return t_index, None  # a permutation stays a pure gather
+    return t_index, t_weights
+
+
+def _resample_rule(g: Tensor, axes: tuple, maps: tuple, sizes: tuple) -> Tensor:
+    flipped = tuple(transpose_map(i, w, n) for (i, w), n in zip(maps, sizes))
+    return _INNER(g, axes=axes, maps=flipped, sizes=tuple(i.shape[0] for i, _ in maps))
+
+
+def _primitive(node: str) -> Primitive:
+    return Primitive(
+        "resample", lambda xp, a, axes, maps, sizes: apply_maps(xp, a, axes, maps), [_resample_rule], node_name=node
+    )
+
+
+_INNER = _primitive("ResampleBackwardBackward0")
+_NODES: dict[str, Primitive] = {}
+
+
+def resample(x: Tensor, axes: tuple[int, ...], maps: tuple[Map, ...], node: str) -> Tensor:
+    """x with `maps[i]` applied along `axes[i]`; the node is named `node` (e.g. UpsampleBilinear2DBackward0)."""
+    prim = _NODES.get(node)
+    if prim is None:
+        prim = _NODES[node] = _primitive(node)
+    sizes = tuple(x.shape[a] for a in axes)
+    return prim(x, axes=axes, maps=maps, sizes=sizes)
+
+
+# --- the maps ----------------------------------------------------------------------------------------
+
+
+def pad_map(size: int, lo: int, hi: int, mode: str) -> Map:
+    """Where each position of a reflect/replicate/circular-padded axis reads from."""
+    i = np.arange(-lo, size + hi)
+    if mode == "reflect":
+        i = np.abs(i)
+        i = np.where(i >= size, 2 * (size - 1) - i, i)
+    elif mode == "replicate":
+        i = np.clip(i, 0, size - 1)
+    else:  # circular
+        i = np.mod(i, size)
+    return i[:, None], None
+
+
+def nearest_map(size: int, out: int, scale: float | None, exact: bool) -> Map:
+    """PyTorch's nearest source index: floor(i * s) (or floor((i + 0.5) * s)) in float32, clamped."""
+    s = np.float32(1.0 / scale) if scale else np.float32(size) / np.float32(out)
+    i = np.arange(out)
+    if exact:
+        src = np.floor(((i + 0.5) * np.float64(s)).astype(np.float32))
+    elif out == size:
+        src = i
+    elif out == 2 * size:
+        src = i >> 1
+    else:
+        src = np.floor(i.astype(np.float32) * s)
+    return np.minimum(src.astype(np.int64), size - 1)[:, None], None
+
+
+def _source(size: int, out: int, scale: float | None, align_corners: bool, cubic: bool, dt: Any) -> Any:
+    """area_pixel_compute_source_index: the real input coordinate of each output."""
+    i = np.arange(out, dtype=dt)
+    if align_corners:
+        s = dt.type((size - 1) / (out - 1)) if out > 1 else dt.type(0)
+        return s * i
+    s = dt.type(1.0 / scale) if scale else dt.type(size) / dt.type(out)
+    src = s * (i + dt.type(0.5)) - dt.type(0.5)
+    return src if cubic else np.maximum(src, dt.type(0))
+
+
+def linear_map(size: int, out: int, scale: float | None, align_corners: bool, dtype: Any) -> Map:
+    """Two taps per output: (1 - l) x[i0] + l x[i1], the weights in the input's dtype."""
+    dt = np.dtype(dtype)
+    src = _source(size, out, scale, align_corners, False, dt)
+    i0 = np.minimum(src.astype(np.int64), size - 1)
+    i1 = np.minimum(i0 + 1, size - 1)
+    lam = np.clip(src - i0.astype(dt), 0, 1).astype(dt)
+    return np.stack([i0, i1], 1), np.stack([dt.type(1) - lam, lam], 1)
+
+
+def cubic_map(size: int, out: int, scale: float | None, align_corners: bool, dtype: Any) -> Map:
+    """Four taps per output, Keys' cubic convolution with A = -0.75, indices clamped to the axis."""
+    dt = np.dtype(dtype)
+    src = _source(size, out, scale, align_corners, True, dt)
+    base = np.floor(src)
+    t = (src - base).astype(dt)
+    a = dt.type(-0.75)
+
+    def near(x: Any) -> Any:  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x: Any) -> Any:  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    one = dt.type(1)
+    weights = np.stack([far(t + one), near(t), near(one - t), far(2 * one - t)], 1).astype(dt)
+    index = np.clip(base.astype(np.int64)[:, None] + np.arange(-1, 3), 0, size - 1)
+    return index, weights
+
+
+# --- constant pad ------------------------------------------------------------------------------------
+
+
+def _cpad_fwd(xp: Any, a: Any, pads: tuple, value: Any) -> Any:
+    shape = tuple(n + lo + hi for n, (lo, hi) in zip(a.shape, pads))
+    out = xp.full(shape, value, dtype=a.dtype) if value else xp.zeros(shape, dtype=a.dtype)
+    src = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for n, (lo, hi) in zip(a.shape, pads))
+    dst = tuple(slice(max(lo, 0), m - max(hi, 0)) for m, (lo, hi) in zip(shape, pads))
+    if all(s.start < s.stop for s in src):
+        out[dst] = a[src]
+    return out
+
+
+def _cpad_rule(g: Tensor, pads: tuple) -> Tensor:
+    return _CPAD(g, pads=tuple((-lo, -hi) for lo, hi in pads), value=0)  # the pad's adjoint crops it off
+
+
+_CPAD = Primitive("constant_pad_nd", _cpad_fwd, [_cpad_rule], node_name="ConstantPadNdBackward0")
+
+
+def constant_pad(x: Tensor, pads: tuple[tuple[int, int], ...], value: Any) -> Tensor:
+    """x with (lo, hi) elements of `value` added (or removed, if negative) along every dim."""
+    return _CPAD(x, pads=pads, value=value)

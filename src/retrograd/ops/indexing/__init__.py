@@ -1,0 +1,19 @@
+"""Indexing: reading and writing elements picked by indices or masks.
+
+- `subscript`: `t[index]`, `t[index] = value`, index_put, nonzero, argwhere
+- `gather_scatter`: gather, scatter, scatter_add, scatter_reduce, take, take_along_dim, put
+- `masking`: index_select/add/copy/fill along a dim, masked_fill/select/scatter
+- `keyed`: the two derivative rules they all share (read at a key, write at a key)
+"""
+
+from __future__ import annotations
+
+from . import gather_scatter, masking, subscript
+from .gather_scatter import *  # noqa: F403
+from .masking import *  # noqa: F403
+from .subscript import *  # noqa: F403
+
+__all__: list[str] = []
+__all__ += subscript.__all__
+__all__ += gather_scatter.__all__
+__all__ += masking.__all__

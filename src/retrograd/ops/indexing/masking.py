@@ -1,0 +1,219 @@
+"""Whole slices along a dim (index_select/add/copy/fill) and boolean masks (masked_*).
+
+Each op reads or writes its input at one NumPy key, so the derivatives are the
+shared rules of `keyed` (see there). masked_fill is a `where` with a constant:
+
+    masked_fill(a, m, v) = where(m, v, a)     d/da = g with m zeroed,  d/dv = sum of g over m
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..kernels.operands import constant, wrap_dim
+from . import keyed as _keyed
+from .keyed import FlatKey, broadcast_shape, check_bounds, check_index_dtype, dim_key, putter, taker
+
+__all__ = [
+    "index_select", "index_add", "index_copy", "index_fill", "masked_fill", "masked_select",
+    "masked_scatter",
+]
+
+_index_select = taker("index_select")
+_masked_select = taker("masked_select")
+_index_add = putter("index_add")
+_index_copy = putter("index_copy")
+_index_fill = putter("index_fill")
+_index_fill_tensor = putter("index_fill", "IndexFillBackward1")
+_masked_scatter = putter("masked_scatter")
+
+_masked_fill: Primitive = Primitive(
+    "masked_fill", lambda xp, a, mask, value: xp.where(mask, xp.asarray(value, a.dtype), a),
+    [lambda g, mask: _masked_fill(g, mask=mask, value=0)],  # filled positions get no gradient
+)
+_masked_fill_tensor = Primitive(
+    "masked_fill", lambda xp, a, v, mask: xp.where(mask, v.astype(a.dtype), a),
+    [lambda g, mask: _masked_fill(g, mask=mask, value=0),
+     lambda g, mask: _masked_fill(g, mask=~mask, value=0)],  # the engine sums it down to v's 0-d shape
+    inputs=("a", "v"),
+    node_name="MaskedFillBackward1",
+)
+
+def index_select(input: Tensor, dim: int, index: Tensor, *, out: Any = None) -> Tensor:
+    """The slices of `input` along `dim` at the positions in the 1-d `index`."""
+    idx = check_index_dtype(index, ("int64", "int32"), lambda k: RuntimeError(
+        "index_select(): Expected dtype int32 or int64 for index"))
+    if idx.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    d, size = _dim_and_size(input, dim)
+    check_bounds(idx, size, False, lambda v: RuntimeError(
+        f"INDICES element is out of DATA bounds, id={v} axis_dim={size}"))
+    return _index_select(input, key=_key(input, d, idx))
+
+
+def select_along(input: Tensor, index: np.ndarray, dim: int) -> Tensor:
+    """`index_select` for an index array already checked (repeat_interleave, combinations)."""
+    return _index_select(input, key=_key(input, dim, index))
+
+
+def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+    """A copy of `input` with `alpha * source` added at the slices `index` along `dim`."""
+    idx = check_index_dtype(index, ("int64", "int32"), lambda k: RuntimeError(
+        f"index_add_(): Expected dtype int32/int64 for index but got: {k}"))
+    if idx.ndim > 1:
+
+        raise IndexError(
+            f"index_add_(): Index is supposed to be a vector, but got dim: {idx.ndim} with type: "
+            f"{index.dtype.kind_name} and size: {list(idx.shape)}"
+        )
+    _keyed.check_same_dtype(input, source, lambda a, b: (
+        f"index_add_(): self ({a}) and source ({b}) must have the same scalar type"))
+    d, size = _dim_and_size(input, dim)
+    _check_source_shape(input, source, d, idx)
+    check_bounds(idx, size, False, lambda v: RuntimeError(
+        f"index {v} is out of bounds for dimension {d} with size {size}"))
+    src = source if alpha == 1 else source * alpha
+    return _index_add(input, src, key=_key(input, d, idx), accumulate=True)
+
+
+def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
+    """A copy of `input` with the slices `index` along `dim` replaced by those of `source`."""
+    idx = check_index_dtype(index, ("int64",), lambda k: RuntimeError(
+        f"index_copy_(): Expected a long tensor for index, but got {k}"))
+    if idx.ndim > 1:
+        raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {idx.ndim})")
+    _keyed.check_same_dtype(input, source, lambda a, b: (
+        f"index_copy_(): self and source expected to have the same dtype, but got (self) {a} and (source) {b}"))
+    d, size = _dim_and_size(input, dim)
+    _check_copy_shapes(input, source, d, idx)
+    check_bounds(idx, size, False, lambda v: IndexError(
+        f"index_copy_(): index {v} is out of bounds for dimension {d} with size {size}"))
+    return _index_copy(input, source, key=_key(input, d, idx), accumulate=False)
+
+
+def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
+    """A copy of `input` with the slices `index` along `dim` set to `value` (a number or 0-d tensor)."""
+    idx = check_index_dtype(index, ("int64",), lambda k: IndexError("index_fill_(): Expected dtype int64 for index."))
+    if idx.ndim > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
+    d, size = _dim_and_size(input, dim)
+    check_bounds(idx, size, True, lambda v: IndexError(
+        f"index {v} is out of bounds for dimension {d} with size {size}"))
+    key = _key(input, d, idx)
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(
+                "index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value._data.ndim} dimension(s)."
+            )
+        return _index_fill_tensor(input, value.to(input.dtype), key=key, accumulate=False)
+    return _index_fill(input, constant(value, input.dtype), key=key, accumulate=False)
+
+
+def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
+    """`value` where `mask` is True, else `input` (mask and input broadcast together)."""
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError(
+            f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype.c10_name}"
+        )
+    broadcast_shape(mask._data.shape, input._data.shape)
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(
+                "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value._data.ndim} dimension(s)."
+            )
+        return _masked_fill_tensor(input, value, mask=mask._data)
+    return _masked_fill(input, mask=mask._data, value=value)
+
+
+def masked_select(input: Tensor, mask: Tensor) -> Tensor:
+    """The elements of `input` where `mask` is True, as a 1-d tensor (both broadcast first)."""
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    shape = broadcast_shape(mask._data.shape, input._data.shape)
+    a = input._data
+    # each selected element's position in input's own flattened elements (broadcast dims repeat)
+    flat = np.broadcast_to(np.arange(a.size, dtype=np.intp).reshape(a.shape), shape)
+    return _masked_select(input, key=FlatKey((flat[np.broadcast_to(mask._data, shape)],)))
+
+
+def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """A copy of `input` with the True positions of `mask` filled, in order, from `source`."""
+    if mask._data.dtype != np.bool_:
+
+        raise RuntimeError(
+            f"masked_scatter_ only supports boolean masks, but got mask with dtype {mask.dtype.kind_name}"
+        )
+    _keyed.check_same_dtype(input, source, lambda a, b: (
+        f"masked_scatter: expected self and source to have same dtypes but got{a} and {b}"))
+    shape = broadcast_shape(mask._data.shape, input._data.shape)
+    positions = np.flatnonzero(np.broadcast_to(mask._data, shape))
+    n = positions.size
+    if source._data.size < n:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    a = input if input._data.shape == shape else input.expand(shape)
+    v = source.reshape(-1)
+    if v._data.size != n:
+        v = v[:n]
+    return _masked_scatter(a, v, key=FlatKey((positions,)), accumulate=False)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _dim_and_size(input: Tensor, dim: int) -> tuple[int, int]:
+    shape = input._data.shape
+    d = wrap_dim(dim, len(shape))
+    return d, shape[d] if shape else 1
+
+
+def _key(input: Tensor, d: int, idx: np.ndarray) -> tuple:
+    """The key for slices `idx` along dim `d` (a 0-d input has one element, at 0)."""
+    if input._data.ndim == 0:
+        return FlatKey((idx.astype(np.intp).reshape(()),))
+    return dim_key(d, idx)
+
+
+def _check_source_shape(input: Tensor, source: Tensor, d: int, idx: np.ndarray) -> None:
+    """index_add: source is input's shape with dim `d` as long as the index."""
+    shape, sshape = input._data.shape, source._data.shape
+    if len(shape) != len(sshape) or any(s != t for i, (s, t) in enumerate(zip(shape, sshape)) if i != d):
+        if shape or sshape:
+            raise RuntimeError(
+                "source tensor shape must match self tensor shape, excluding the specified dimension. "
+                f"Got self.shape = {list(shape)} source.shape = {list(sshape)}"
+            )
+    n = sshape[d] if sshape else 1
+    if idx.size != n:
+        raise RuntimeError(
+            f"index_add_(): Number of indices ({idx.size}) should be equal to source.size(dim): ({n}), for dim: {d}"
+        )
+
+
+def _check_copy_shapes(input: Tensor, source: Tensor, d: int, idx: np.ndarray) -> None:
+    """index_copy: the same slice shapes, and one source slice per index."""
+    shape, sshape = input._data.shape, source._data.shape
+    if shape and sshape and len(shape) != len(sshape):
+        raise IndexError(
+            "index_copy_(): When source and destination are not scalars, their dimensionality must match. "
+            f"Source dimensionality ({len(sshape)}), destination dimensionality ({len(shape)})"
+        )
+    if not (shape and sshape):
+        return
+    dest_slice = [s for i, s in enumerate(shape) if i != d]
+    src_slice = [s for i, s in enumerate(sshape) if i != d]
+    if dest_slice != src_slice:
+        raise RuntimeError(
+            "index_copy_(): Source/destination tensor must have same slice shapes. Destination slice shape: "
+            f"{' '.join(map(str, dest_slice))} at dimension {d} and source slice shape: "
+            f"{' '.join(map(str, src_slice))} at dimension 0."
+        )
+    if idx.size != sshape[d]:
+        raise IndexError(
+            f"index_copy_(): Number of indices ({idx.size}) should be equal to source.size(dim) ({sshape[d]})"
+        )

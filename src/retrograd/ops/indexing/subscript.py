@@ -1,0 +1,334 @@
+"""Subscripts: `t[index]`, `t[index] = value`, index_put, nonzero and argwhere.
+
+`t[index]` follows PyTorch step by step. Basic indices are applied first, left
+to right, each as a view primitive (ints: select, slices: slice, None and
+bools: unsqueeze), so the result shares memory and the version counter with
+`t` and in-place changes to it reach `t` through `engine.inplace`. What is
+left, integer and boolean index tensors, is then applied in one copy
+(`IndexBackward0`), with NumPy's placement rule for the result's dims.
+
+`t[index] = value` writes through the same view: `copy_` into it for basic
+indexing, `index_put_` on it for advanced indexing.
+
+The gather/scatter family lives in `gather_scatter.py`, the index_*/masked_* family
+in `masking.py`.
+"""
+
+from __future__ import annotations
+
+import operator
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ...engine import inplace as _inplace
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..creation import copy
+from ..kernels.operands import constant
+from ..shape.slicing import take_view
+from ..shape.views import expand, reshape, unsqueeze
+from . import keyed as _keyed
+from .keyed import check_bounds, indexed_shape
+
+__all__ = ["getitem", "setitem", "index_put", "nonzero", "argwhere"]
+
+
+def _select_key(dim: int, index: int) -> tuple:
+    return (slice(None),) * dim + (index, Ellipsis)  # the Ellipsis keeps a 0-d result a view
+
+
+def _slice_key(dim: int, start: int, stop: int, step: int) -> tuple:
+    return (slice(None),) * dim + (slice(start, stop, step),)
+
+
+# Basic indexing: views (the select/slice primitives of `shape.slicing`); t[...] is an alias.
+_alias = Primitive("alias", lambda xp, a: a.view(), [lambda g: g], view=True)  # t[...]: same elements
+
+
+def getitem(t: Tensor, index: Any) -> Tensor:
+    """`t[index]`: a view for ints, slices, None and Ellipsis; a copy for index tensors and masks."""
+    if type(index) is int and t._data.ndim:  # the common `t[i]`, without parsing
+        return _select_dim(t, 0, index, 0)
+    out, advanced = _apply_basic(t, index)
+    if advanced:
+        return _keyed.index(out, key=_advanced_key(out._data.shape, advanced))
+    return _alias(t) if out is t else out
+
+
+def setitem(t: Tensor, index: Any, value: Any) -> None:
+    """`t[index] = value`, in place and differentiable w.r.t. both `t` and `value`."""
+    if index is False:  # PyTorch writes nothing and leaves the version alone
+        return
+    view, advanced = _apply_basic(t, index)
+    v = _value_tensor(value, t)
+    if not advanced:
+        if v._data.shape != view._data.shape:
+            v = expand(v, view._data.shape)
+        _inplace.apply(view, copy, v)
+        return
+    if isinstance(value, Tensor):
+        v = _put_value(t, advanced, v)
+    _inplace.apply(view, _put_at, _advanced_key(view._data.shape, advanced), v)
+
+
+def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
+    """A copy of `input` with `values` written (or added) at `input[indices]`."""
+    advanced, dim = [], 0
+    for i, idx in enumerate(indices):
+        if not isinstance(idx, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 1, but got {type(idx).__name__}")
+        arr = _from_tensor(idx)
+        if arr.ndim == 0:  # True selects everything (no dim used), False nothing of the next dim
+            if arr.dtype == np.bool_ and arr:
+                continue
+            arr = np.zeros(0, np.intp) if arr.dtype == np.bool_ else arr
+        advanced.append((dim, arr))
+        dim += arr.ndim if arr.dtype == np.bool_ else 1
+    if dim > input._data.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {input._data.ndim} (got {dim})")
+    if not isinstance(values, Tensor):
+        raise TypeError(f"index_put(): argument 'values' must be Tensor, not {type(values).__name__}")
+    values = _put_value(input, advanced, values)
+    return _put_at(input, _advanced_key(input._data.shape, advanced), values, accumulate)
+
+
+def nonzero(input: Tensor, *, out: Any = None, as_tuple: bool = False) -> Any:
+    """Indices of the non-zero elements: (N, ndim) int64, or one 1-d tensor per dim."""
+    data = input._data
+    if as_tuple:
+        if data.ndim == 0:
+            return (Tensor._make(np.zeros(int(bool(data)), np.int64)),)
+        return tuple(Tensor._make(x.astype(np.int64)) for x in np.nonzero(data))
+    return Tensor._make(np.argwhere(data).astype(np.int64))
+
+
+def argwhere(input: Tensor) -> Tensor:
+    """Indices of the non-zero elements, shape (N, ndim) int64 (same as `nonzero`)."""
+    return nonzero(input)
+
+
+# --- parsing an index ---------------------------------------------------------------------
+
+
+def _apply_basic(t: Tensor, index: Any) -> tuple[Tensor, list]:
+    """Apply the basic part of `index` as views; return the view and the advanced part.
+
+    The advanced part is a list of (dim, array) pairs: integer arrays index one
+    dim of the view, boolean masks index `mask.ndim` dims from `dim` on.
+    """
+    single = not isinstance(index, tuple) and not (isinstance(index, list) and _list_as_tuple(index))
+    items = [_convert(x) for x in ((index,) if single else index)]
+    n = t._data.ndim
+    used = 0
+    for item in items:
+        used += _dims_used(item)
+    if used > n:
+        _too_many(n, items[0] if single else None)
+    out, dim, real, advanced = t, 0, 0, []  # dim: in `out`; real: in `t` (for messages)
+    for item in items:
+        if item is None:
+            out, dim = unsqueeze(out, dim), dim + 1
+        elif item is Ellipsis:
+            dim, real = dim + n - used, real + n - used
+        elif isinstance(item, bool):  # a new dim of size 1, kept (True) or emptied (False)
+            out = unsqueeze(out, dim)
+            advanced.append((dim, np.arange(int(item), dtype=np.intp)))
+            dim += 1
+        elif isinstance(item, int):
+            out, real = _select_dim(out, dim, item, real), real + 1
+        elif isinstance(item, slice):
+            out, dim, real = _slice_dim(out, dim, item, skip_full=not single), dim + 1, real + 1
+        else:
+            k = _dims_used(item)
+            advanced.append((dim, item))
+            dim, real = dim + k, real + k
+    return out, advanced
+
+
+def _too_many(n: int, single: Any) -> None:
+    if n == 0 and isinstance(single, int) and not isinstance(single, bool):
+        raise IndexError(
+            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
+            "C++ to convert a 0-dim tensor to a number"
+        )
+    if n == 0 and isinstance(single, slice):
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    raise IndexError(f"too many indices for tensor of dimension {n}")
+
+
+def _list_as_tuple(seq: list) -> bool:
+    """PyTorch's (deprecated) rule: a list holding sequences, slices, None, ... is a tuple."""
+    if len(seq) >= 32:
+        return False
+    if any(isinstance(x, (Tensor, list, tuple, slice, np.ndarray)) or x is None or x is Ellipsis for x in seq):
+        warnings.warn(
+            "Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed "
+            "in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be "
+            "interpreted as tensor index, x[torch.tensor(seq)], which will result either in an error "
+            "or a different result",
+            UserWarning, stacklevel=4,
+        )
+        return True
+    return False
+
+
+def _convert(x: Any) -> Any:
+    """One index item as None, Ellipsis, bool, int, slice or a NumPy array (intp or bool)."""
+    kind = type(x)
+    if kind is int or kind is slice or x is None or x is Ellipsis:
+        return x
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, Tensor):
+        arr = _from_tensor(x)
+    elif isinstance(x, (list, tuple, range, np.ndarray)):
+        arr = np.asarray(x)
+        if arr.size == 0 and arr.dtype.kind == "f":
+            arr = arr.astype(np.int64)  # `t[[]]` selects nothing
+        _check_index_kind(arr.dtype)
+    elif isinstance(x, float):
+        raise IndexError(
+            "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
+            f"indices (got {type(x).__name__})"
+        )
+    else:  # PyTorch tries to make a tensor of it
+        raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
+    if arr.ndim == 0:  # 0-d tensors act as Python ints and bools
+        return bool(arr) if arr.dtype == np.bool_ else int(arr)
+    return arr
+
+
+def _from_tensor(x: Tensor) -> np.ndarray:
+    data = x._data
+    _check_index_kind(data.dtype)
+    if data.dtype == np.uint8:
+        warnings.warn(
+            "indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",
+            UserWarning, stacklevel=4,
+        )
+        return data.astype(np.bool_)
+    return data
+
+
+def _check_index_kind(dt: np.dtype) -> None:
+    if dt not in (np.int64, np.int32, np.uint8, np.bool_):
+        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+
+
+def _dims_used(item: Any) -> int:
+    kind = type(item)
+    if kind is int or kind is slice:
+        return 1
+    if item is None or item is Ellipsis or kind is bool:
+        return 0
+    return item.ndim if item.dtype == np.bool_ else 1
+
+
+def _select_dim(t: Tensor, dim: int, index: int, real_dim: int) -> Tensor:
+    size = t._data.shape[dim] if dim < t._data.ndim else 0
+    if not -size <= index < size:
+        raise IndexError(f"index {index} is out of bounds for dimension {real_dim} with size {size}")
+    return take_view(t, _select_key(dim, index % size), select=True)
+
+
+def _slice_dim(t: Tensor, dim: int, s: slice, skip_full: bool) -> Tensor:
+    step = 1 if s.step is None else operator.index(s.step)
+    if step == 0:
+        raise ValueError("slice step cannot be zero")
+    if step < 0:
+        raise ValueError("step must be greater than zero")
+    size = t._data.shape[dim]
+    start, stop, _ = s.indices(size)
+    stop = max(stop, start)
+    if skip_full and start == 0 and stop == size and step == 1:  # PyTorch skips `:` inside a tuple
+        return t
+    return take_view(t, _slice_key(dim, start, stop, step))
+
+
+def _advanced_key(shape: tuple, advanced: list) -> tuple:
+    """The NumPy key for the index arrays, after checking masks, bounds and broadcasting."""
+    key: list = [slice(None)] * len(shape)
+    last = 0
+    for dim, arr in advanced:
+        if arr.dtype == np.bool_:
+            for j, s in enumerate(arr.shape):
+                if shape[dim + j] != s:
+                    raise IndexError(
+                        f"The shape of the mask {list(arr.shape)} at index {j} does not match the shape "
+                        f"of the indexed tensor {list(shape)} at index {dim + j}"
+                    )
+            for j, positions in enumerate(np.nonzero(arr)):
+                key[dim + j] = positions
+            last = dim + arr.ndim
+        else:
+            check_bounds(arr, shape[dim], True, _advanced_bounds_error(shape[dim]))
+            key[dim] = arr.astype(np.intp)  # a copy: later changes to the index do not leak in
+            last = dim + 1
+    arrays = [k.shape for k in key if not isinstance(k, slice)]
+    try:
+        if len(arrays) > 1:
+            np.broadcast_shapes(*arrays)
+    except ValueError:
+        shapes = ", ".join(str(list(s)) for s in arrays)
+        raise IndexError(
+            f"shape mismatch: indexing tensors could not be broadcast together with shapes {shapes}"
+        ) from None
+    return tuple(key[:last])
+
+
+def _advanced_bounds_error(size: int) -> Callable[[int], Exception]:
+    # PyTorch names dimension 0 whichever dim the index tensor is for
+    return lambda v: IndexError(f"index {v} is out of bounds for dimension 0 with size {size}")
+
+
+def _value_tensor(value: Any, t: Tensor) -> Tensor:
+    """The assigned value as a tensor (numbers take `t`'s dtype), leading 1-dims dropped."""
+    if isinstance(value, Tensor):
+        v = value
+    elif isinstance(value, (bool, int, float, np.number, np.bool_)):
+        v = constant(value, t.dtype)
+    else:
+        raise TypeError(f"can't assign a {type(value).__name__} to a torch.{t.dtype.legacy_name}")
+    shape = v._data.shape
+    lead = 0
+    while lead < len(shape) and shape[lead] == 1:
+        lead += 1
+    return reshape(v, shape[lead:]) if lead else v
+
+
+def _put_value(t: Tensor, advanced: list, v: Tensor) -> Tensor:
+    """The value for index_put: t's dtype required, except for a 0-d value under one mask.
+
+    (PyTorch fills through masked_fill there, which casts.)
+    """
+    if len(advanced) == 1 and advanced[0][1].dtype == np.bool_ and v._data.ndim == 0:
+        return v.to(t.dtype)
+    _keyed.check_same_dtype(t, v, lambda a, b: (
+        f"Index put requires the source and destination dtypes match, got {a} for the destination "
+        f"and {b} for the source."
+    ))
+    return v
+
+
+def _put_at(t: Tensor, key: tuple, v: Tensor, accumulate: bool = False) -> Tensor:
+    """`t` with `v` written (or added) at `key`: the out-of-place half of `index_put_`."""
+    target = indexed_shape(t._data.shape, key)
+    vshape = v._data.shape
+    if not _expandable(vshape, target):
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape {list(vshape)} cannot be broadcast to indexing "
+            f"result of shape {list(target)}"
+        )
+    return _keyed.index_put(t, v, key=key, accumulate=bool(accumulate))
+
+
+def _expandable(shape: tuple, target: tuple) -> bool:
+    """Whether `shape` expands to `target` (no new dims on the right, sizes 1 or equal)."""
+    if len(shape) > len(target):
+        return False
+    return all(s in (1, d) for s, d in zip(reversed(shape), reversed(target)))

@@ -1,0 +1,12 @@
+"""Helpers with no primitive of their own, shared by the op families.
+
+- `operands`: turning operands into tensors of the right dtype; wrapping dims and shape arguments
+- `special`: erf, erfc, erfinv on arrays
+- `windows`: sliding-window array kernels (im2col, col2im, the convolution products)
+
+Nothing here has a public name (`__all__` is empty).
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,286 @@
+"""Array kernels for sliding windows: im2col, col2im and the three convolution products.
+
+Everything here works on backend arrays of shape (N, C, *spatial) for any
+number of spatial dims and knows nothing of autograd; `fused/conv.py` wraps these
+kernels in primitives.
+
+The column matrix is laid out channel-major, (C*K, N*L): one GEMM then covers
+the whole batch, and its result (O, N*L) is turned into (N, O, *out) by one
+strided copy. Two layouts of the L axis exist. The plain one has L =
+prod(out) and copies each window out of a strided view. For stride 1 the
+"wide" layout is cheaper: flattening the padded input's spatial dims makes
+each kernel tap a *contiguous* run of length Lw (the outputs plus the junk
+positions between rows), so the copy moves long runs. The input gradient lays
+whole padded images end to end, so col2im is K contiguous adds over the whole
+batch. Junk positions are cut away (outputs) or zero (gradients).
+
+Temporaries live in per-thread work buffers (`work`); every result is a
+fresh array.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from typing import Any
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+Pads = tuple[tuple[int, int], ...]
+Ints = tuple[int, ...]
+
+# The wide layout computes Lw / L times the needed columns; past this ratio
+# the plain layout's slower copy is the better deal.
+_WIDE_WASTE = 1.6
+
+# Temporaries that never leave a kernel (column matrices, GEMM results, layouts) live in
+# per-thread work buffers reused from call to call. A fresh multi-megabyte array costs a
+# page fault per 4 KiB on first touch; in a small CNN training step that measured as much
+# as the arithmetic. Results are always fresh arrays. Bigger requests are not cached.
+_WORK = threading.local()
+_WORK_LIMIT = 16 << 20
+
+
+def work(xp: Any, slot: str, shape: tuple, dtype: Any) -> Any:
+    """A C-contiguous scratch array of `shape` from this thread's buffer `slot` (contents undefined)."""
+    dtype = np.dtype(dtype)
+    size = math.prod(shape) * dtype.itemsize
+    if size > _WORK_LIMIT:
+        return xp.empty(shape, dtype=dtype)
+    buffers = _WORK.__dict__.setdefault("buffers", {})
+    buf = buffers.get(slot)
+    if buf is None or buf.nbytes < size or not isinstance(buf, xp.ndarray):
+        buf = buffers[slot] = xp.empty(max(size, 64), dtype=np.uint8)
+    return buf[:size].view(dtype).reshape(shape)
+
+
+def out_size(size: int, k: int, s: int, lo: int, hi: int, d: int) -> int:
+    """The number of windows along one dim: floor((size + lo + hi - d(k-1) - 1) / s) + 1."""
+    return (size + lo + hi - d * (k - 1) - 1) // s + 1
+
+
+def out_shape(spatial: Ints, kernel: Ints, stride: Ints, pads: Pads, dilation: Ints) -> Ints:
+    """Output spatial shape of a convolution's window scan."""
+    return tuple(
+        out_size(n, k, s, lo, hi, d) for n, k, s, (lo, hi), d in zip(spatial, kernel, stride, pads, dilation)
+    )
+
+
+def padded(spatial: Ints, pads: Pads) -> Ints:
+    return tuple(n + lo + hi for n, (lo, hi) in zip(spatial, pads))
+
+
+def pad_const(xp: Any, x: Any, pads: Pads, value: float = 0.0) -> Any:
+    """`x` (N, C, *S) with (lo, hi) elements of `value` around each spatial dim (pads >= 0)."""
+    if not any(lo or hi for lo, hi in pads):
+        return x
+    shape = x.shape[:2] + padded(x.shape[2:], pads)
+    out = xp.full(shape, value, dtype=x.dtype) if value else xp.zeros(shape, dtype=x.dtype)
+    out[(slice(None), slice(None)) + tuple(slice(lo, lo + n) for (lo, _), n in zip(pads, x.shape[2:]))] = x
+    return out
+
+
+def crop(x: Any, pads: Pads) -> Any:
+    """Remove (lo, hi) elements around each spatial dim (a view)."""
+    if not any(lo or hi for lo, hi in pads):
+        return x
+    return x[(slice(None), slice(None)) + tuple(slice(lo, n - hi) for (lo, hi), n in zip(pads, x.shape[2:]))]
+
+
+def flat_strides(spatial: Ints) -> Ints:
+    """Element strides of a C-contiguous array of shape `spatial`."""
+    strides, acc = [], 1
+    for n in reversed(spatial):
+        strides.append(acc)
+        acc *= n
+    return tuple(reversed(strides))
+
+
+def wide_length(out: Ints, spatial: Ints) -> int:
+    """Lw: one past the flat index of the last output in the wide layout."""
+    return sum((o - 1) * f for o, f in zip(out, flat_strides(spatial))) + 1
+
+
+def use_wide(stride: Ints, out: Ints, spatial: Ints) -> bool:
+    """Whether the wide layout applies (stride 1) and wastes little."""
+    if any(s != 1 for s in stride) or min(out, default=1) <= 0:
+        return False
+    return wide_length(out, spatial) <= _WIDE_WASTE * math.prod(out)
+
+
+def taps(kernel: Ints) -> list[Ints]:
+    """Every kernel position, in row-major order (the K axis of the columns)."""
+    return [tuple(int(i) for i in idx) for idx in np.ndindex(*kernel)]
+
+
+def tap_slices(tap: Ints, stride: Ints, dilation: Ints, out: Ints) -> tuple:
+    """The index of one tap's view (N, C, *out) into the padded input."""
+    return (slice(None), slice(None)) + tuple(
+        slice(a * d, a * d + s * (o - 1) + 1, s) for a, d, s, o in zip(tap, dilation, stride, out)
+    )
+
+
+def columns(xp: Any, x: Any, kernel: Ints, stride: Ints, dilation: Ints, out: Ints, wide: bool) -> Any:
+    """im2col of a padded x (N, C, *S), channel-major: (C*K, N*L), or (C*K, N*Lw) if wide."""
+    n, c = x.shape[:2]
+    k = math.prod(kernel)
+    if wide:
+        x = xp.ascontiguousarray(x)
+        it = x.itemsize
+        lw = wide_length(out, x.shape[2:])
+        tap_strides = tuple(d * f * it for d, f in zip(dilation, flat_strides(x.shape[2:])))
+        view = as_strided(x, (c, *kernel, n, lw), (x.strides[1], *tap_strides, x.strides[0], it), writeable=False)
+        return _copy_to_work(xp, view, (c * k, n * lw))
+    sp = x.strides[2:]
+    view = as_strided(
+        x,
+        (c, *kernel, n, *out),
+        (x.strides[1], *(d * s for d, s in zip(dilation, sp)), x.strides[0], *(st * s for st, s in zip(stride, sp))),
+        writeable=False,
+    )
+    return _copy_to_work(xp, view, (c * k, n * math.prod(out)))
+
+
+def _copy_to_work(xp: Any, view: Any, shape: tuple) -> Any:
+    dst = work(xp, "cols", shape, view.dtype)
+    dst.reshape(view.shape)[...] = view
+    return dst
+
+
+def _batch_view(y: Any, n: int, out: Ints, spatial: Ints, wide: bool) -> Any:
+    """A strided (N, O, *out) view of a channel-major (O, N*L) array."""
+    it = y.itemsize
+    length = y.shape[1] // n if n else 0
+    inner = flat_strides(spatial) if wide else flat_strides(out)
+    return as_strided(y, (n, y.shape[0], *out), (length * it, y.strides[0], *(f * it for f in inner)))
+
+
+def from_columns(xp: Any, y: Any, n: int, out: Ints, spatial: Ints, wide: bool, bias: Any = None) -> Any:
+    """(O, N*L) channel-major (wide or plain) -> contiguous (N, O, *out), `bias` (O,) added in the same pass."""
+    view = _batch_view(xp.ascontiguousarray(y), n, out, spatial, wide)
+    if bias is None:
+        return view.copy()  # never a view: y may be a work buffer
+    return xp.add(view, bias.reshape((-1,) + (1,) * len(out)), out=xp.empty(view.shape, dtype=y.dtype))
+
+
+def to_columns(xp: Any, g: Any, spatial: Ints, wide: bool) -> Any:
+    """(N, O, *out) -> channel-major (O, N*L); in the wide layout junk positions are zero."""
+    n, o = g.shape[:2]
+    out = g.shape[2:]
+    length = wide_length(out, spatial) if wide else math.prod(out)
+    z = work(xp, "layout", (o, n * length), g.dtype)
+    if wide and len(out) > 1:
+        z.fill(0)
+    _batch_view(z, n, out, spatial, wide)[...] = g
+    return z
+
+
+def col2im(xp: Any, cols: Any, n: int, spatial: Ints, kernel: Ints, stride: Ints, dilation: Ints, out: Ints) -> Any:
+    """Sum channel-major columns (C, K, N*L) back into windows: (N, C, *spatial). One add per tap."""
+    c = cols.shape[0]
+    acc = work(xp, "acc", (c, n, *spatial), cols.dtype)
+    acc.fill(0)
+    for k, tap in enumerate(taps(kernel)):
+        acc[tap_slices(tap, stride, dilation, out)] += cols[:, k].reshape(c, n, *out)
+    return acc.transpose(1, 0, *range(2, 2 + len(spatial)))
+
+
+def conv_forward(
+    xp: Any, x: Any, w: Any, stride: Ints, pads: Pads, dilation: Ints, groups: int, bias: Any = None
+) -> Any:
+    """Cross-correlation y[n, o] = sum_c,k w[o, c, k] x[n, c, window + k] [+ bias[o]]: (N, O, *out)."""
+    xpad = pad_const(xp, x, pads)
+    spatial, kernel = xpad.shape[2:], w.shape[2:]
+    out = out_shape(x.shape[2:], kernel, stride, pads, dilation)
+    wide = use_wide(stride, out, spatial)
+    cols = columns(xp, xpad, kernel, stride, dilation, out, wide)
+    o, length = w.shape[0], cols.shape[-1]
+    y = work(xp, "gemm", (groups, o // groups, length), cols.dtype)
+    xp.matmul(w.reshape(groups, o // groups, -1), cols.reshape(groups, -1, length), out=y)
+    return from_columns(xp, y.reshape(o, length), x.shape[0], out, spatial, wide, bias)
+
+
+def conv_input_grad(
+    xp: Any, g: Any, w: Any, stride: Ints, pads: Pads, dilation: Ints, groups: int, spatial: Ints
+) -> Any:
+    """The transpose of `conv_forward` in x: g (N, O, *out) -> (N, C, *spatial)."""
+    full = padded(spatial, pads)
+    kernel, out = w.shape[2:], g.shape[2:]
+    n, o, k = g.shape[0], w.shape[0], math.prod(kernel)
+    c = w.shape[1] * groups
+    wide = use_wide(stride, out, full)
+    # wide: g sits in whole padded images laid end to end, so each tap's columns add into the
+    # result as one contiguous run over the batch (junk positions are zero and land in junk)
+    gc = _batch_layout(xp, g, full) if wide else to_columns(xp, g, full, False)
+    length = gc.shape[-1]
+    cols = work(xp, "gemm", (groups, c // groups * k, length), g.dtype)
+    xp.matmul(w.reshape(groups, o // groups, -1).transpose(0, 2, 1), gc.reshape(groups, o // groups, length), out=cols)
+    cols = cols.reshape(c, k, length)
+    if wide:
+        acc = work(xp, "acc", (c, length), cols.dtype)
+        acc.fill(0)
+        for i, tap in enumerate(taps(kernel)):
+            off = sum(a * d * f for a, d, f in zip(tap, dilation, flat_strides(full)))
+            acc[:, off:] += cols[:, i, : length - off]
+        dx = acc.reshape(c, n, *full).transpose(1, 0, *range(2, 2 + len(full)))
+    else:
+        dx = col2im(xp, cols, n, full, kernel, stride, dilation, out)
+    return crop(dx, pads).copy()  # a fresh C-contiguous result, never a view of a work buffer
+
+
+def _batch_layout(xp: Any, g: Any, spatial: Ints) -> Any:
+    """(N, O, *out) -> (O, N*prod(spatial)): each output at its window's corner, zeros elsewhere."""
+    n, o = g.shape[:2]
+    size = math.prod(spatial)
+    z = work(xp, "layout", (o, n * size), g.dtype)
+    z.fill(0)
+    it = z.itemsize
+    view = as_strided(z, (n, o, *g.shape[2:]), (size * it, n * size * it, *(f * it for f in flat_strides(spatial))))
+    view[...] = g
+    return z
+
+
+def conv_weight_grad(
+    xp: Any, x: Any, g: Any, stride: Ints, pads: Pads, dilation: Ints, groups: int, kernel: Ints
+) -> Any:
+    """The transpose of `conv_forward` in w: g (O, N*L) @ cols.T -> (O, C/groups, *kernel)."""
+    xpad = pad_const(xp, x, pads)
+    spatial, out = xpad.shape[2:], g.shape[2:]
+    wide = use_wide(stride, out, spatial)
+    cols = columns(xp, xpad, kernel, stride, dilation, out, wide)
+    gc = to_columns(xp, g, spatial, wide)
+    o, length = g.shape[1], cols.shape[-1]
+    gg = gc.reshape(groups, o // groups, length)
+    dw = xp.matmul(gg, cols.reshape(groups, -1, length).transpose(0, 2, 1))
+    return dw.reshape(o, x.shape[1] // groups, *kernel)
+
+
+def unfold_forward(xp: Any, x: Any, kernel: Ints, stride: Ints, pads: Pads, dilation: Ints) -> Any:
+    """F.unfold: the windows of x (N, C, *S) as columns (N, C*K, L), batch-major."""
+    xpad = pad_const(xp, x, pads)
+    out = out_shape(x.shape[2:], kernel, stride, pads, dilation)
+    n, c = x.shape[:2]
+    sp = xpad.strides[2:]
+    view = as_strided(
+        xpad,
+        (n, c, *kernel, *out),
+        xpad.strides[:2] + tuple(d * s for d, s in zip(dilation, sp)) + tuple(st * s for st, s in zip(stride, sp)),
+        writeable=False,
+    )
+    cols = xp.empty((n, c * math.prod(kernel), math.prod(out)), dtype=x.dtype)
+    cols.reshape(view.shape)[...] = view  # always a copy: the result must not share x's memory
+    return cols
+
+
+def fold_forward(xp: Any, cols: Any, spatial: Ints, kernel: Ints, stride: Ints, pads: Pads, dilation: Ints) -> Any:
+    """F.fold: sum columns (N, C*K, L) into (N, C, *spatial), the adjoint of `unfold_forward`."""
+    full = padded(spatial, pads)
+    out = out_shape(spatial, kernel, stride, pads, dilation)
+    n, k = cols.shape[0], math.prod(kernel)
+    c = cols.shape[1] // k
+    parts = cols.reshape(n, c, k, *out)
+    acc = xp.zeros((n, c, *full), dtype=cols.dtype)
+    for i, tap in enumerate(taps(kernel)):
+        acc[tap_slices(tap, stride, dilation, out)] += parts[:, :, i]
+    return xp.ascontiguousarray(crop(acc, pads))

@@ -1,0 +1,26 @@
+"""Linear algebra: products, factorizations, spectral functions (the primitives of `retrograd.linalg`).
+
+- `products`: matmul and its special cases (mm, bmm, mv, dot, ...), tensordot, kron, cross
+- `multiply_add`: addmm, addmv, addbmm, baddbmm (`beta * input + alpha * product`)
+- `contraction`: einsum
+- `decompositions`: inv, det, slogdet, solve, cholesky, qr (as `torch.linalg` spells them)
+- `spectral`: svd, eigh, pinv, matrix_rank, matrix_exp (as `torch.linalg` spells them)
+- `composite`: matrix_power, multi_dot, and PyTorch's top-level spellings (torch.svd, torch.det, ...)
+- `common`: shared checks, error types and constants
+
+`__all__` holds the top-level names; `retrograd.linalg` gathers the `torch.linalg` ones.
+"""
+
+from __future__ import annotations
+
+from . import composite, contraction, multiply_add, products
+from .composite import *  # noqa: F403
+from .contraction import *  # noqa: F403
+from .multiply_add import *  # noqa: F403
+from .products import *  # noqa: F403
+
+__all__: list[str] = []
+__all__ += products.__all__
+__all__ += multiply_add.__all__
+__all__ += contraction.__all__
+__all__ += composite.__all__

@@ -1,0 +1,141 @@
+"""Shared pieces of the linear-algebra modules: checks, error types, named results, constants."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from ...return_types import (  # noqa: F401  (used by the decompositions)
+    linalg_cholesky_ex,
+    linalg_eigh,
+    linalg_inv_ex,
+    linalg_lstsq,
+    linalg_qr,
+    linalg_slogdet,
+    linalg_svd,
+    qr,
+    slogdet,
+    svd,
+)
+from ...tensor import Tensor
+
+
+class LinAlgError(RuntimeError):
+    """A matrix the algorithm cannot handle: singular, not positive-definite, ..."""
+
+
+def check_same_dtype(a: Tensor, b: Tensor) -> None:
+    """PyTorch's 'expected scalar type X but found Y' for kernels that do not promote."""
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(f"expected scalar type {a.dtype.kind_name} but found {b.dtype.kind_name}")
+
+
+def broadcast_batch(sa: tuple, sb: tuple) -> tuple:
+    """The broadcast of two shapes, with PyTorch's error when they do not broadcast."""
+    n = max(len(sa), len(sb))
+    pa, pb = (1,) * (n - len(sa)) + tuple(sa), (1,) * (n - len(sb)) + tuple(sb)
+    for i, (x, y) in enumerate(zip(pa, pb)):
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {i}"
+            )
+    return tuple(max(x, y) if min(x, y) != 0 else 0 for x, y in zip(pa, pb))
+
+
+def check_matrix(a: Tensor, fname: str, *, square: bool = True, floating: bool = True) -> None:
+    """At least 2-D, (optionally) square batches, (optionally) a floating dtype."""
+    shape = a._data.shape
+    if len(shape) < 2:
+        raise RuntimeError(f"{fname}: The input tensor A must have at least 2 dimensions.")
+    if square and shape[-1] != shape[-2]:
+        raise RuntimeError(
+            f"{fname}: A must be batches of square matrices, but they are {shape[-2]} by {shape[-1]} matrices"
+        )
+    if floating and a._data.dtype.kind != "f":
+        name = a.dtype.kind_name
+        raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as input. Got {name}")
+
+
+def not_bool(t: Tensor, kernel: str) -> None:
+    """PyTorch has no bool kernels for the matrix products."""
+    if t._data.dtype.kind == "b":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
+def _size(shape: Sequence[int]) -> str:
+    return "x".join(str(s) for s in shape)
+
+
+def check_mm(a: Tensor, b: Tensor, a_shape: tuple | None = None) -> None:
+    """mm's dtype, shape and bool checks (`a_shape`: the folded shape of a batched `a`)."""
+    a_shape = a._data.shape if a_shape is None else a_shape
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: {a.dtype.c10_name} != {b.dtype.c10_name}"
+        )
+    if a_shape[-1] != b._data.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_size(a_shape)} and {_size(b._data.shape)})")
+    not_bool(a, "addmm_impl_cpu_")
+
+
+def check_mv(a: Tensor, v: Tensor) -> None:
+    """mv's dtype, shape and bool checks (a batched `a` counts all its rows)."""
+    if a._data.dtype != v._data.dtype:
+        va, aa = v.dtype.kind_name, a.dtype.kind_name
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {va}, {aa}, and {va}")
+    rows = math.prod(a._data.shape[:-1])
+    if a._data.shape[-1] != v._data.shape[0]:
+        raise RuntimeError(
+            f"size mismatch, got input ({rows}), mat ({rows}x{a._data.shape[-1]}), vec ({v._data.shape[0]})"
+        )
+    not_bool(a, "addmv_impl_cpu")
+
+
+def check_bmm(a: Tensor, b: Tensor) -> None:
+    """bmm's checks without running it."""
+    if a._data.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if b._data.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    sa, sb = a._data.shape, b._data.shape
+    if sb[:2] != (sa[0], sa[2]):
+        raise RuntimeError(
+            "Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{sa[0]}, {sa[2]}] but got: [{sb[0]}, {sb[1]}]."
+        )
+    check_same_dtype(a, b)
+    not_bool(a, "bmm")
+
+
+def batch_prefix(index: int, batched: bool) -> str:
+    """The '(Batch element i): ' PyTorch puts in errors about one matrix of a batch."""
+    return f"(Batch element {index}): " if batched else ""
+
+
+def eye_like(t: Tensor, n: int, m: int | None = None, k: int = 0) -> Tensor:
+    """A constant (n, m) identity (shifted by `k` columns) in `t`'s dtype and backend."""
+    xp = _xp(t)
+    return Tensor._make(xp.eye(n, m if m is not None else n, k, dtype=t._data.dtype))
+
+
+def tril_mask(t: Tensor, n: int, k: int = 0) -> Tensor:
+    """A constant (n, n) 0/1 matrix that keeps the lower triangle (diagonal offset `k`)."""
+    xp = _xp(t)
+    return Tensor._make(xp.tri(n, n, k, dtype=t._data.dtype))
+
+
+def const(t: Tensor, array: Any) -> Tensor:
+    """A constant tensor holding `array` (converted to `t`'s dtype)."""
+    return Tensor._make(_xp(t).asarray(array, dtype=t._data.dtype))
+
+
+def _xp(t: Tensor) -> Any:
+    from ... import backend
+
+    return backend.namespace(t._data)
+
+
+def is_zero_leaf(g: Tensor) -> bool:
+    """True for the zeros the engine passes for an output that got no gradient."""
+    return g._grad_fn is None and not g._requires_grad and not g._data.any()

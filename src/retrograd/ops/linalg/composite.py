@@ -1,0 +1,232 @@
+"""Linear-algebra functions composed from the primitives, and PyTorch's top-level spellings.
+
+`torch.svd`, `torch.qr`, `torch.cholesky`, ... predate `torch.linalg`; they are thin
+wrappers over the same primitives with their old signatures and result types.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+from ... import backend
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..reduction.norms import _norm_grad, _vector_norm_array
+from . import common as _rt
+from . import decompositions as _dec
+from .common import check_matrix
+from .spectral import _svd, matrix_exp, pinv
+
+__all__ = [
+    "matrix_power", "logdet", "cdist", "inverse", "det", "slogdet", "cholesky", "qr",
+    "svd", "pinverse", "matrix_exp",
+]
+
+
+_identity = Primitive(
+    "matrix_power", lambda xp, a: xp.broadcast_to(xp.eye(a.shape[-1], dtype=a.dtype), a.shape).copy(),
+    [lambda g: g * 0],  # A⁰ = I does not depend on A
+    node_name="torch::autograd::CopyBackwards",
+)
+
+
+def matrix_power(A: Tensor, n: int, *, out: Any = None) -> Tensor:
+    """A multiplied by itself n times (n < 0 uses the inverse, n = 0 gives I), for A (*, m, m)."""
+    check_matrix(A, "linalg.matrix_power", floating=False)
+    if n == 0:
+        return _identity(A)
+    if n < 0:
+        A, n = _dec.inv(A), -n
+    if n == 1:
+        return A.clone()
+    if n <= 3:
+        return A @ A if n == 2 else A @ A @ A
+    result, z = None, None
+    while n > 0:  # binary powering: A^n from squarings
+        z = A if z is None else z @ z
+        if n & 1:
+            result = z if result is None else result @ z
+        n >>= 1
+    assert result is not None
+    return result
+
+
+def multi_dot(tensors: Any, *, out: Any = None) -> Tensor:
+    """A chain of matrix products in the cheapest order; the first (last) may be a vector."""
+    ts = list(tensors)
+    n = len(ts)
+    if n < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {n}")
+    for i, t in enumerate(ts):
+        d = t._data.ndim
+        edge = "first" if i == 0 else "last" if i == n - 1 else None
+        if edge and d not in (1, 2):
+            raise RuntimeError(f"multi_dot(): the {edge} tensor must be 1D or 2D but got {d}D")
+        if not edge and d != 2:
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {d}D")
+        if t._data.dtype != ts[0]._data.dtype:
+            raise RuntimeError(
+                f"multi_dot(): all tensors must have be the same dtype but tensor 0 is "
+                f"{ts[0].dtype.kind_name} and tensor {i} is {t.dtype.kind_name}"
+            )
+    out_shape = ts[0].shape[:-1] + ts[-1].shape[1:]
+    if ts[0]._data.ndim == 1:
+        ts[0] = ts[0].unsqueeze(0)
+    if ts[-1]._data.ndim == 1:
+        ts[-1] = ts[-1].unsqueeze(-1)
+    for i in range(n - 1):
+        if ts[i].shape[1] != ts[i + 1].shape[0]:
+            raise RuntimeError(
+                f"multi_dot(): tensors {i} and {i + 1} with shapes {list(ts[i].shape)} and "
+                f"{list(ts[i + 1].shape)} cannot be multiplied"
+            )
+    return _chain(ts, _chain_order(ts)).reshape(out_shape)
+
+
+def _chain_order(ts: list) -> list:
+    """split[i][j]: where the cheapest product of ts[i..j] splits (matrix-chain dynamic programme)."""
+    n = len(ts)
+    dims = [t.shape[0] for t in ts] + [ts[-1].shape[1]]
+    cost = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            best: int | None = None
+            for k in range(i, j):
+                c = cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1]
+                if best is None or c < best:
+                    best, split[i][j] = c, k
+            cost[i][j] = best if best is not None else 0
+    return split
+
+
+def _chain(ts: list, split: list) -> Tensor:
+    """Multiply ts[0..n-1] following `split`, with an explicit stack (no recursion)."""
+    n = len(ts)
+    done: dict = {}
+    stack = [(0, n - 1)]
+    while stack:
+        i, j = stack[-1]
+        if i == j:
+            done[(i, j)] = ts[i]
+            stack.pop()
+            continue
+        k = split[i][j]
+        pending = [p for p in ((i, k), (k + 1, j)) if p not in done]
+        if pending:
+            stack.extend(pending)
+            continue
+        done[(i, j)] = done[(i, k)] @ done[(k + 1, j)]
+        stack.pop()
+    return done[(0, n - 1)]
+
+
+def logdet(input: Tensor) -> Tensor:
+    """log det(A) for A (*, n, n): NaN where the determinant is negative, -inf where it is 0."""
+    from ..elementwise.clamp_where import where
+
+    check_matrix(input, "logdet")
+    sign, logabsdet = _dec._slogdet(input)
+    return where(sign < 0, math.nan, logabsdet)
+
+
+# --- pairwise distances -----------------------------------------------------------------------
+
+def _cdist_forward(xp: Any, a: Any, b: Any, p: float) -> Any:
+    return _vector_norm_array(xp, a[..., :, None, :] - b[..., None, :, :], p, (-1,), False)
+
+
+def _cdist_grad(g: Tensor, a: Tensor, b: Tensor, out: Tensor, p: float) -> Tensor:
+    """d‖a_i - b_j‖/d(a_i - b_j) weighted by g_ij, shape (*, P, R, M)."""
+    diff = a.unsqueeze(-2) - b.unsqueeze(-3)
+    grad = _norm_grad(g, diff, out, p, (diff.ndim - 1,), False)
+    return grad if grad is not None else diff * 0  # p = 0: piecewise constant
+
+
+_cdist = Primitive(
+    "cdist", _cdist_forward,
+    [lambda g, a, b, out, p: _cdist_grad(g, a, b, out, p).sum(-2),    # Σ_j over x2's rows
+     lambda g, a, b, out, p: -_cdist_grad(g, a, b, out, p).sum(-3)],  # -Σ_i over x1's rows
+    inputs=("a", "b"), quiet=True,
+)
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if_necessary") -> Tensor:
+    """p-norm distances between the rows of x1 (*, P, M) and x2 (*, R, M): (*, P, R)."""
+    for name, t in (("X1", x1), ("X2", x2)):
+        if t._data.ndim < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {t._data.ndim}D")
+        if t._data.dtype.kind != "f":
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {t.dtype.kind_name}")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(
+            f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}"
+        )
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    return _cdist(x1, x2, p=float(p))
+
+
+# --- PyTorch's top-level spellings ---------------------------------------------------------
+
+def inverse(input: Tensor, *, out: Any = None) -> Tensor:
+    """The inverse of each square matrix (`linalg.inv`)."""
+    return _dec.inv(input)
+
+
+def det(input: Tensor) -> Tensor:
+    """The determinant of each square matrix (`linalg.det`)."""
+    return _dec.det(input)
+
+
+def slogdet(input: Tensor) -> Any:
+    """(sign, logabsdet) of each square matrix (`linalg.slogdet`)."""
+    check_matrix(input, "linalg.slogdet")
+    return _rt.slogdet(*_dec._slogdet(input))
+
+
+def cholesky(input: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
+    """Deprecated `linalg.cholesky`: L (or U = Lᵀ when upper=True) of an SPD matrix."""
+    warnings.warn(
+        "torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future "
+        "PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\nL = torch.linalg.cholesky(A)\n"
+        "and\nU = torch.cholesky(A, upper=True)\nshould be replaced with\nU = torch.linalg.cholesky(A).mH\n"
+        "This transform will produce equivalent results for all valid (symmetric positive definite) inputs.",
+        UserWarning, stacklevel=2,
+    )
+    check_matrix(input, "cholesky")
+    return _dec._cholesky_legacy(input, upper=upper, fname="cholesky")
+
+
+def qr(input: Tensor, some: bool = True, *, out: Any = None) -> Any:
+    """Deprecated `linalg.qr`: reduced (some=True) or complete QR."""
+    warnings.warn(
+        "torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch "
+        "release.\nThe boolean parameter 'some' has been replaced with a string parameter 'mode'.\n"
+        "Q, R = torch.qr(A, some)\nshould be replaced with\n"
+        "Q, R = torch.linalg.qr(A, 'reduced' if some else 'complete')",
+        UserWarning, stacklevel=2,
+    )
+    return _rt.qr(*_dec.qr(input, "reduced" if some else "complete"))
+
+
+def svd(input: Tensor, some: bool = True, compute_uv: bool = True, *, out: Any = None) -> Any:
+    """(U, S, V) with A = U diag(S) Vᵀ (note V, not Vh); U, V are zeros when compute_uv=False."""
+    check_matrix(input, "linalg.svd", square=False)
+    U, S, Vh = _svd(input, full_matrices=not some and compute_uv)
+    if compute_uv:
+        return _rt.svd(U, S, Vh.mT)
+    xp = backend.namespace(input._data)
+    m, n = input.shape[-2:]
+    batch = input._data.shape[:-2]
+    zeros = [Tensor._make(xp.zeros(batch + (k, k), dtype=input._data.dtype)) for k in (m, n)]
+    return _rt.svd(zeros[0], S, zeros[1])
+
+
+def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
+    """The pseudo-inverse, dropping singular values below rcond · σ_max (`linalg.pinv`)."""
+    return pinv(input, rtol=rcond)
+

@@ -1,0 +1,303 @@
+"""Inverses and factorizations: inv, det, slogdet, solve, cholesky, qr.
+
+Forwards call the backend's LAPACK wrappers (`xp.linalg`, batched over leading dims);
+each derivative is the standard matrix-calculus formula written with retrograd's
+products, so it is differentiable again. Errors carry PyTorch's messages, and a
+matrix the algorithm cannot handle raises `LinAlgError` (a RuntimeError).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import backend
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from .common import (
+    LinAlgError,
+    batch_prefix,
+    check_matrix,
+    const,
+    eye_like,
+    linalg_inv_ex,
+    linalg_qr,
+    linalg_slogdet,
+    tril_mask,
+)
+
+__all__ = ["inv", "inv_ex", "det", "slogdet", "solve", "cholesky", "qr", "LinAlgError"]
+
+
+def _lu_info(xp: Any, a: Any) -> Any:
+    """LAPACK getrf's `info` per matrix: the 1-based index of the first zero pivot, else 0.
+
+    Only run after the backend reported a singular matrix, to word the error like PyTorch.
+    """
+    n = a.shape[-1]
+    lu = a.reshape(-1, n, n).astype(a.dtype, copy=True)
+    rows = xp.arange(lu.shape[0])
+    info = xp.zeros(lu.shape[0], dtype=xp.int32)
+    for k in range(n):  # partial pivoting, all matrices at once
+        p = xp.argmax(xp.abs(lu[:, k:, k]), axis=1) + k
+        pivot = lu[rows, p, k]
+        info[(pivot == 0) & (info == 0)] = k + 1
+        top = lu[rows, p].copy()
+        lu[rows, p] = lu[:, k]
+        lu[:, k] = top
+        factor = lu[:, k + 1 :, k] / xp.where(pivot == 0, 1, pivot)[:, None]
+        lu[:, k + 1 :, k:] -= factor[:, :, None] * lu[:, None, k, k:]
+    return info.reshape(a.shape[:-2])
+
+
+def _singular_error(xp: Any, a: Any) -> LinAlgError:
+    info = _lu_info(xp, a).reshape(-1)
+    i = int(xp.flatnonzero(info)[0]) if info.any() else 0
+    return LinAlgError(
+        f"linalg.inv: {batch_prefix(i, a.ndim > 2)}The diagonal element {int(info[i]) or a.shape[-1]} is zero, "
+        "the inversion could not be completed because the input matrix is singular."
+    )
+
+
+def _inv_forward(xp: Any, a: Any) -> Any:
+    try:
+        return xp.linalg.inv(a)
+    except xp.linalg.LinAlgError:
+        raise _singular_error(xp, a) from None
+
+
+def _inv_ex_forward(xp: Any, a: Any) -> Any:
+    """The inverse, with NaN (instead of an error) for singular matrices."""
+    try:
+        return xp.linalg.inv(a)
+    except xp.linalg.LinAlgError:
+        bad = (_lu_info(xp, a) != 0)[..., None, None]
+        out = xp.linalg.inv(xp.where(bad, xp.eye(a.shape[-1], dtype=a.dtype), a))
+        return xp.where(bad, xp.nan, out).astype(a.dtype)
+
+
+def _inv_rule(g: Tensor, out: Tensor) -> Tensor:
+    return -(out.mT @ g @ out.mT)  # d(A⁻¹) = -A⁻¹ dA A⁻¹  ⇒  ḡ = -A⁻ᵀ g A⁻ᵀ
+
+
+_inv = Primitive("linalg_inv", _inv_forward, [_inv_rule], node_name="LinalgInvExBackward0")
+_inv_ex = Primitive("linalg_inv_ex", _inv_ex_forward, [_inv_rule])
+
+
+def inv(A: Tensor, *, out: Any = None) -> Tensor:
+    """Inverse of each square matrix in A (*, n, n); LinAlgError if one is singular."""
+    check_matrix(A, "linalg.inv")
+    return _inv(A)
+
+
+def inv_ex(A: Tensor, *, check_errors: bool = False, out: Any = None) -> Any:
+    """(inverse, info): info (int32) is nonzero where a matrix is singular (its inverse is then NaN)."""
+    check_matrix(A, "linalg.inv_ex")
+    result = inv(A) if check_errors else _inv_ex(A)
+    xp = backend.namespace(A._data)
+    if xp.isnan(result._data).any():
+        info = _lu_info(xp, A._data)
+    else:
+        info = xp.zeros(A._data.shape[:-2], dtype=xp.int32)
+    return linalg_inv_ex(result, Tensor._make(info))
+
+
+# --- determinants ------------------------------------------------------------------------------
+
+def _det_rule(g: Tensor, a: Tensor, out: Tensor) -> Tensor:
+    # d det(A) = det(A) tr(A⁻¹ dA)  ⇒  ḡ = g det(A) A⁻ᵀ, the cofactor matrix times g
+    if (out._data != 0).all():
+        return (g * out).unsqueeze(-1).unsqueeze(-1) * _inv(a).mT
+    return g.unsqueeze(-1).unsqueeze(-1) * _cofactor_svd(a)
+
+
+def _cofactor_svd(a: Tensor) -> Tensor:
+    """Cofactors of possibly singular matrices: det(U)det(Vh) · U diag(Π_{j≠i} s_j) Vh."""
+    from .spectral import _svd
+
+    U, S, Vh = _svd(a, full_matrices=False)
+    sign = _orientation(U) * _orientation(Vh)
+    n = S.shape[-1]
+    eye = eye_like(S, n)
+    others = S.unsqueeze(-2) * (1 - eye) + eye  # row i: s_j for j ≠ i, 1 for j = i
+    prod = others @ eye_like(S, n, 1)  # column 0
+    for j in range(1, n):  # a product over the n columns, each step vectorised
+        prod = prod * (others @ eye_like(S, n, 1, -j))
+    return (U * prod.mT) @ Vh * const(S, sign).unsqueeze(-1).unsqueeze(-1)
+
+
+def _orientation(q: Tensor) -> Any:
+    """det(Q) = ±1 of orthogonal matrices, a constant (it cannot change under small moves)."""
+    xp = backend.namespace(q._data)
+    return xp.sign(xp.linalg.det(q._data))
+
+
+_det = Primitive("linalg_det", lambda xp, a: xp.linalg.det(a), [_det_rule])
+_slogdet = Primitive(
+    "linalg_slogdet", lambda xp, a: tuple(xp.linalg.slogdet(a)),
+    # d log|det A| = tr(A⁻¹ dA)  ⇒  ḡ = g A⁻ᵀ (the sign is locally constant)
+    [lambda g, a: g[1].unsqueeze(-1).unsqueeze(-1) * _inv_ex(a).mT],
+    n_outputs=2,
+)
+
+
+def det(A: Tensor, *, out: Any = None) -> Tensor:
+    """Determinant of each square matrix in A (*, n, n), shape (*)."""
+    check_matrix(A, "linalg.det")
+    return _det(A)
+
+
+def slogdet(A: Tensor, *, out: Any = None) -> Any:
+    """(sign, logabsdet) of the determinants of A (*, n, n)."""
+    check_matrix(A, "linalg.slogdet")
+    return linalg_slogdet(*_slogdet(A))
+
+
+# --- linear systems ----------------------------------------------------------------------------
+
+def _solve_forward(xp: Any, a: Any, b: Any, vec: bool, left: bool) -> Any:
+    if not left:  # X A = B  ⇔  Aᵀ Xᵀ = Bᵀ
+        a, b = a.swapaxes(-1, -2), b.swapaxes(-1, -2)
+    try:
+        x = xp.linalg.solve(a, b[..., None] if vec else b)
+    except xp.linalg.LinAlgError:
+        raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix is singular.") from None
+    if vec:
+        return x[..., 0]
+    return x if left else x.swapaxes(-1, -2)
+
+
+def _solve_grad_a(g: Tensor, a: Tensor, out: Tensor, vec: bool, left: bool) -> Tensor:
+    gb = _solve(a.mT, g, vec=vec, left=left)
+    if vec:
+        return -gb.unsqueeze(-1) * out.unsqueeze(-2)  # -A⁻ᵀg xᵀ
+    return -(gb @ out.mT) if left else -(out.mT @ gb)  # AX=B: -A⁻ᵀG Xᵀ;  XA=B: -Xᵀ G A⁻ᵀ
+
+
+_solve: Primitive = Primitive(
+    "linalg_solve_ex", _solve_forward,
+    [_solve_grad_a, lambda g, a, vec, left: _solve(a.mT, g, vec=vec, left=left)],  # B̄ = A⁻ᵀ G
+    inputs=("a", "b"),
+)
+
+
+def solve(A: Tensor, B: Tensor, *, left: bool = True, out: Any = None) -> Tensor:
+    """X with A X = B (or X A = B when left=False); A (*, n, n), B (*, n, k) or (*, n)."""
+    check_matrix(A, "linalg.solve")
+    if A._data.dtype != B._data.dtype:
+
+        raise RuntimeError(
+            f"linalg.solve: Expected A and B to have the same dtype, but found A of type "
+            f"{A.dtype.kind_name} and B of type {B.dtype.kind_name} instead"
+        )
+    sa, sb = A._data.shape, B._data.shape
+    vec = left and (len(sb) == 1 or (len(sb) == len(sa) - 1 and sb == sa[:-1]))
+    rows = sb[-1] if vec else sb[-2] if left else sb[-1]
+    if (vec and sb[-1] != sa[-1]) or (not vec and (len(sb) < 2 or rows != sa[-1])):
+        shape_b = f"{sb[-1]}x1" if vec else "x".join(map(str, sb[-2:]))
+        eq = "AX = B" if left else "XA = B"
+        raise RuntimeError(
+            f"linalg.solve: Incompatible shapes of A and B for the equation {eq} ({sa[-2]}x{sa[-1]} and {shape_b})"
+        )
+    return _solve(A, B, vec=vec, left=left)
+
+
+# --- Cholesky ------------------------------------------------------------------------------
+
+def _cholesky_forward(xp: Any, a: Any, upper: bool, fname: str) -> Any:
+    try:
+        L = xp.linalg.cholesky(a)
+    except xp.linalg.LinAlgError:
+        raise _not_pd_error(xp, a, fname) from None
+    return L.swapaxes(-1, -2).copy() if upper else L
+
+
+def _not_pd_error(xp: Any, a: Any, fname: str) -> LinAlgError:
+    n = a.shape[-1]
+    flat = a.reshape(-1, n, n)
+    for i, m in enumerate(flat):  # error path only: find the matrix and its first bad minor
+        for k in range(1, n + 1):
+            try:
+                xp.linalg.cholesky(m[:k, :k])
+            except xp.linalg.LinAlgError:
+                return LinAlgError(
+                    f"{fname}: {batch_prefix(i, a.ndim > 2)}The factorization could not be completed because "
+                    f"the input is not positive-definite (the leading minor of order {k} is not positive-definite)."
+                )
+    return LinAlgError(f"{fname}: The factorization could not be completed because the input is not positive-definite.")
+
+
+def _cholesky_rule(g: Tensor, out: Tensor, upper: bool) -> Tensor:
+    # Murray (2016): Ā = L⁻ᵀ Φ(Lᵀ L̄) L⁻¹, Φ = the lower triangle with half the diagonal, symmetrised
+    L, gL = (out.mT, g.mT) if upper else (out, g)
+    n = L.shape[-1]
+    phi = (L.mT @ gL) * tril_mask(L, n)
+    phi = 0.5 * (phi + (phi * tril_mask(L, n, -1)).mT)
+    x = _solve(L.mT, phi, vec=False, left=True)       # L⁻ᵀ Φ
+    return _solve(L, x, vec=False, left=False)        # (L⁻ᵀ Φ) L⁻¹
+
+
+_cholesky = Primitive("linalg_cholesky_ex", _cholesky_forward, [_cholesky_rule])
+_cholesky_legacy = Primitive("cholesky", _cholesky_forward, [_cholesky_rule])
+
+
+def cholesky(A: Tensor, *, upper: bool = False, out: Any = None) -> Tensor:
+    """L with A = L Lᵀ for symmetric positive-definite A (*, n, n); U = Lᵀ when upper=True."""
+    check_matrix(A, "linalg.cholesky")
+    return _cholesky(A, upper=upper, fname="linalg.cholesky")
+
+
+# --- QR -----------------------------------------------------------------------------------------
+
+def _qr_forward(xp: Any, a: Any, mode: str) -> tuple:
+    if mode == "r":
+        return xp.empty((0,), dtype=a.dtype), xp.linalg.qr(a, mode="r")
+    q, r = xp.linalg.qr(a, mode=mode)
+    return q, r
+
+
+def _copyltu(m: Tensor) -> Tensor:
+    """The lower triangle mirrored onto the upper one: tril(M) + tril(M, -1)ᵀ."""
+    n = m.shape[-1]
+    low = m * tril_mask(m, n, -1)
+    return low + low.mT + m * eye_like(m, n)
+
+
+def _qr_tall(gQ: Tensor, gR: Tensor, Q: Tensor, R: Tensor) -> Tensor:
+    # m ≥ n: Ā = (Q̄ + Q copyltu(M)) R⁻ᵀ with M = R R̄ᵀ - Q̄ᵀ Q
+    M = R @ gR.mT - gQ.mT @ Q
+    b = gQ + Q @ _copyltu(M)
+    return _solve(R.mT, b, vec=False, left=False)
+
+
+def _qr_rule(g: tuple, out: tuple, mode: str) -> Tensor:
+    gQ, gR = g
+    Q, R = out
+    if mode == "r":
+        raise RuntimeError(
+            "The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use "
+            "linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr."
+        )
+    m, n = Q.shape[-2], R.shape[-1]
+    if mode == "complete" and m > n:
+        raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
+    if m >= n:
+        return _qr_tall(gQ, gR, Q, R)
+    # m < n: A = Q [U | V] with X = Q U square; V = Qᵀ Y feeds Q̄ through Y = Q V
+    first, rest = eye_like(R, n, m), eye_like(R, n, n - m, -m)  # column selectors
+    U, V, gU, gV = R @ first, R @ rest, gR @ first, gR @ rest
+    gX = _qr_tall(gQ + (Q @ V) @ gV.mT, gU, Q, U)
+    return gX @ first.mT + (Q @ gV) @ rest.mT
+
+
+_qr = Primitive("linalg_qr", _qr_forward, [_qr_rule], n_outputs=2)
+
+
+def qr(A: Tensor, mode: str = "reduced", *, out: Any = None) -> Any:
+    """(Q, R) with A = Q R; mode 'reduced' (Q (*, m, k)), 'complete' (Q (*, m, m)) or 'r' (Q empty)."""
+    if mode not in ("reduced", "complete", "r"):
+        raise RuntimeError(
+            f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', or 'complete'"
+        )
+    check_matrix(A, "linalg.qr", square=False)
+    return linalg_qr(*_qr(A, mode=mode))
+

@@ -1,0 +1,113 @@
+"""Fused multiply-adds: `beta * input + alpha * (product)` for mm, mv, bmm and a summed bmm.
+
+One primitive each, so the forward is one BLAS call plus an in-place scale-and-add,
+and each input's derivative is the product rule scaled by alpha (beta for `input`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from .common import check_bmm, check_mm, check_mv
+
+__all__ = ["addmm", "addmv", "addbmm", "baddbmm"]
+
+
+def _scaled(x: Tensor, c: Any) -> Tensor:
+    return x if c == 1 else x * c
+
+
+def _axpby(xp: Any, prod: Any, c: Any, beta: Any, alpha: Any) -> Any:
+    if prod.dtype.kind in "iub":  # PyTorch truncates the scalars for integer tensors
+        beta, alpha = int(beta), int(alpha)
+    if alpha != 1:
+        prod *= alpha
+    if beta != 0:
+        prod += c * beta if beta != 1 else c
+    return prod
+
+
+def _addbmm_forward(xp: Any, c: Any, a: Any, b: Any, beta: Any, alpha: Any) -> Any:
+    # Σ_b A_b B_b as one (n, B·m) @ (B·m, p) product
+    n, k, p = a.shape[1], a.shape[0] * a.shape[2], b.shape[2]
+    prod = xp.matmul(a.transpose(1, 0, 2).reshape(n, k), b.reshape(k, p))
+    return _axpby(xp, prod, c, beta, alpha)
+
+
+_addmm = Primitive(
+    "addmm", lambda xp, c, a, b, beta, alpha: _axpby(xp, xp.matmul(a, b), c, beta, alpha),
+    [lambda g, beta: _scaled(g, beta),
+     lambda g, b, alpha: _scaled(g @ b.mT, alpha),
+     lambda g, a, alpha: _scaled(a.mT @ g, alpha)],
+    inputs=("c", "a", "b"),
+)
+_addmv = Primitive(
+    "addmv", lambda xp, c, a, b, beta, alpha: _axpby(xp, xp.matmul(a, b), c, beta, alpha),
+    [lambda g, beta: _scaled(g, beta),
+     lambda g, b, alpha: _scaled(g.unsqueeze(-1) * b, alpha),
+     lambda g, a, alpha: _scaled(a.mT @ g, alpha)],
+    inputs=("c", "a", "b"),
+)
+_baddbmm = Primitive(
+    "baddbmm", lambda xp, c, a, b, beta, alpha: _axpby(xp, xp.matmul(a, b), c, beta, alpha),
+    [lambda g, beta: _scaled(g, beta),
+     lambda g, b, alpha: _scaled(g @ b.mT, alpha),
+     lambda g, a, alpha: _scaled(a.mT @ g, alpha)],
+    inputs=("c", "a", "b"),
+)
+_addbmm = Primitive(
+    "addbmm", _addbmm_forward,
+    [lambda g, beta: _scaled(g, beta),
+     lambda g, b, alpha: _scaled(g @ b.mT, alpha),   # (n, p) @ (B, p, m)
+     lambda g, a, alpha: _scaled(a.mT @ g, alpha)],  # (B, m, n) @ (n, p)
+    inputs=("c", "a", "b"),
+)
+
+
+def _check_add_input(c: Tensor, a: Tensor, b: Tensor, shape: tuple, kind: str) -> None:
+    if c._data.dtype != b._data.dtype and kind != "addmv":
+        raise RuntimeError(
+            f"self and mat2 must have the same dtype, but got {c.dtype.kind_name} and {b.dtype.kind_name}"
+        )
+    if kind == "addmv" and not (c._data.dtype == a._data.dtype == b._data.dtype):
+        names = ", ".join(t.dtype.kind_name for t in (c, a))
+        last = b.dtype.kind_name
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {names}, and {last}")
+    c.expand(shape)  # PyTorch's error when `input` does not broadcast to the result
+
+
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1, out: Any = None) -> Tensor:
+    """`beta * input + alpha * (mat1 @ mat2)`; `input` broadcasts to (n, p)."""
+    if mat1._data.ndim != 2:
+        raise RuntimeError(f"mat1 must be a matrix, got {mat1._data.ndim}-D tensor")
+    if mat2._data.ndim != 2:
+        raise RuntimeError(f"mat2 must be a matrix, got {mat2._data.ndim}-D tensor")
+    _check_add_input(input, mat1, mat2, (mat1.shape[0], mat2.shape[1]), "addmm")
+    check_mm(mat1, mat2)
+    return _addmm(input, mat1, mat2, beta=beta, alpha=alpha)
+
+
+def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1, out: Any = None) -> Tensor:
+    """`beta * input + alpha * (mat @ vec)`; `input` broadcasts to (n,)."""
+    if mat._data.ndim != 2 or vec._data.ndim != 1:
+        dims = f"{input._data.ndim}, {mat._data.ndim}, {vec._data.ndim}"
+        raise RuntimeError(f"vector + matrix @ vector expected, got {dims}")
+    _check_add_input(input, mat, vec, (mat.shape[0],), "addmv")
+    check_mv(mat, vec)
+    return _addmv(input, mat, vec, beta=beta, alpha=alpha)
+
+
+def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1, out: Any = None) -> Tensor:
+    """`beta * input + alpha * bmm(batch1, batch2)`; `input` broadcasts to (b, n, p)."""
+    check_bmm(batch1, batch2)
+    _check_add_input(input, batch1, batch2, (batch1.shape[0], batch1.shape[1], batch2.shape[2]), "baddbmm")
+    return _baddbmm(input, batch1, batch2, beta=beta, alpha=alpha)
+
+
+def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1, out: Any = None) -> Tensor:
+    """`beta * input + alpha * Σ_b batch1[b] @ batch2[b]`; `input` broadcasts to (n, p)."""
+    check_bmm(batch1, batch2)
+    _check_add_input(input, batch1, batch2, (batch1.shape[1], batch2.shape[2]), "addbmm")
+    return _addbmm(input, batch1, batch2, beta=beta, alpha=alpha)

@@ -1,0 +1,309 @@
+"""Matrix products: matmul and its special cases, tensordot, kron, cross.
+
+Each product is one BLAS call forward (`xp.matmul`) and one per input backward:
+d(AB)/dA = G·Bᵀ, d(AB)/dB = Aᵀ·G. The rules call the same products, so they are
+differentiable to any order. addmm and friends live in `multiply_add.py`, einsum
+in `contraction.py`, the decompositions (inv, det, qr, svd, ...) in `decompositions.py`
+and `spectral.py`; the top-level PyTorch spellings of those (`torch.svd`,
+`torch.inverse`, ...) are in `composite.py`.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..kernels.operands import wrap_dim
+from ..shape.views import squeeze_dims, unsafe_view
+from .common import broadcast_batch, check_bmm, check_mm, check_mv, check_same_dtype, not_bool
+from .composite import multi_dot
+
+__all__ = [
+    "matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "inner", "tensordot", "kron", "cross",
+    "chain_matmul",
+]
+
+
+# --- the primitives: forward on arrays, one derivative per input ---------------------------
+
+_mm = Primitive(
+    "mm", lambda xp, a, b: xp.matmul(a, b),
+    [lambda g, b: mm(g, b.mT),   # d(AB)/dA = G Bᵀ
+     lambda g, a: mm(a.mT, g)],  # d(AB)/dB = Aᵀ G
+    inputs=("a", "b"),
+)
+_bmm = Primitive(
+    "bmm", lambda xp, a, b: xp.matmul(a, b),
+    [lambda g, b: bmm(g, b.mT), lambda g, a: bmm(a.mT, g)],
+    inputs=("a", "b"),
+)
+_mv = Primitive(
+    "mv", lambda xp, a, b: xp.matmul(a, b),
+    [lambda g, b: g.unsqueeze(-1) * b,  # d(Av)/dA = g vᵀ
+     lambda g, a: mv(a.mT, g)],         # d(Av)/dv = Aᵀ g
+    inputs=("a", "b"),
+)
+_dot = Primitive("dot", lambda xp, a, b: xp.dot(a, b), [lambda g, b: g * b, lambda g, a: g * a], inputs=("a", "b"))
+_vdot = Primitive("vdot", lambda xp, a, b: xp.dot(a, b), [lambda g, b: g * b, lambda g, a: g * a], inputs=("a", "b"))
+
+
+def _fold_matmul(xp: Any, a: Any, b: Any) -> Any:
+    """(..., m, k) @ (k, n) as one (M, k) @ (k, n) BLAS call instead of one per batch."""
+    if b.ndim <= 2 and a.ndim >= 3:
+        rows = xp.matmul(a.reshape(math.prod(a.shape[:-1]), a.shape[-1]), b)
+        return rows.reshape(a.shape[:-1] + b.shape[1:])
+    return xp.matmul(a, b)
+
+
+def _matmul_grad_a(g: Tensor, b: Tensor, a_shape: tuple) -> Tensor:
+    if len(a_shape) == 1:  # (k,) @ (..., k, n): the engine sums the batch dims
+        return matmul(b, g.unsqueeze(-1)).squeeze(-1)
+    if b.ndim == 1:        # (..., m, k) @ (k,): g vᵀ
+        return g.unsqueeze(-1) * b
+    return matmul(g, b.mT)
+
+
+def _matmul_grad_b(g: Tensor, a: Tensor, b_shape: tuple) -> Tensor:
+    k = a.shape[-1]
+    rows = math.prod(a.shape[:-1])
+    if a.ndim == 1:          # (k,) @ (..., k, n): a gᵀ per batch
+        return a.unsqueeze(-1) * g.unsqueeze(-2)
+    if len(b_shape) == 1:    # all batch rows at once: one matrix-vector product
+        return mv(a.reshape(rows, k).mT, g.reshape(rows))
+    if len(b_shape) == 2:    # all batch rows at once: one matrix product
+        return mm(a.reshape(rows, k).mT, g.reshape(rows, g.shape[-1]))
+    return matmul(a.mT, g)
+
+
+# batched matmul: PyTorch folds it into bmm/mm and views the result back
+_matmul_nd = Primitive(
+    "matmul", _fold_matmul, [_matmul_grad_a, _matmul_grad_b], inputs=("a", "b"), node_name="UnsafeViewBackward0",
+)
+# 2-D @ batched: PyTorch computes (Bᵀ Aᵀ)ᵀ and copies it to contiguous memory
+_matmul_2d_nd = Primitive(
+    "matmul", _fold_matmul, [_matmul_grad_a, _matmul_grad_b], inputs=("a", "b"), node_name="CloneBackward0",
+)
+
+
+# --- matmul and its special cases ------------------------------------------------------------
+
+def mm(input: Tensor, mat2: Tensor, *, out: Any = None) -> Tensor:
+    """Matrix product of (n, m) and (m, p) matrices, giving (n, p); no broadcasting."""
+    if input._data.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if mat2._data.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    check_mm(input, mat2)
+    return _mm(input, mat2)
+
+
+def bmm(input: Tensor, mat2: Tensor, *, out: Any = None) -> Tensor:
+    """Batched matrix product: (b, n, m) @ (b, m, p) -> (b, n, p); no broadcasting."""
+    check_bmm(input, mat2)
+    return _bmm(input, mat2)
+
+
+def mv(input: Tensor, vec: Tensor, *, out: Any = None) -> Tensor:
+    """Matrix-vector product: (n, m) @ (m,) -> (n,)."""
+    if input._data.ndim != 2 or vec._data.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input._data.ndim}, {vec._data.ndim}")
+    check_mv(input, vec)
+    return _mv(input, vec)
+
+
+def _check_vectors(a: Tensor, b: Tensor, name: str) -> None:
+    if a._data.ndim != 1 or b._data.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a._data.ndim}D and {b._data.ndim}D tensors")
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(
+            f"{name} : expected both vectors to have same dtype, but found "
+            f"{a.dtype.kind_name} and {b.dtype.kind_name}"
+        )
+    n, m = a._data.shape[0], b._data.shape[0]
+    if n != m:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same number of "
+            f"elements, but got {n} and {m} elements respectively"
+        )
+    not_bool(a, name)
+
+
+def dot(input: Tensor, tensor: Tensor, *, out: Any = None) -> Tensor:
+    """Inner product of two 1-D tensors of the same size and dtype, a 0-d tensor."""
+    _check_vectors(input, tensor, "dot")
+    return _dot(input, tensor)
+
+
+def vdot(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
+    """`dot` with the first argument conjugated (the same as `dot` for real tensors)."""
+    _check_vectors(input, other, "vdot")
+    return _vdot(input, other)
+
+
+def matmul(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
+    """PyTorch's `@`: dot, mv, mm, or a broadcast batched product, by the inputs' dims."""
+    da, db = input._data.ndim, other._data.ndim
+    if da == 0 or db == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
+    if da == 1 and db == 1:
+        return dot(input, other)
+    if da == 2 and db == 1:
+        return mv(input, other)
+    if da == 1 and db == 2:
+        row = mm(input.unsqueeze(0), other)
+        return squeeze_dims(row, shape=row._data.shape[1:])
+    if da == 2 and db == 2:
+        return mm(input, other)
+    _check_batched(input, other)
+    return (_matmul_nd if da != 2 else _matmul_2d_nd)(input, other)
+
+
+def _check_batched(a: Tensor, b: Tensor) -> None:
+    sa, sb = a._data.shape, b._data.shape
+    if len(sb) == 2:
+        return check_mm(a, b, (math.prod(sa[:-1]), sa[-1]))
+    if len(sb) == 1:
+        return check_mv(a, b)
+    batch = broadcast_batch(sa[:-2], sb[:-2])
+    n = math.prod(batch)
+    k = sa[-1]
+    kb = sb[-2]
+    if k != kb:
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: [{n}, {k}] but got: [{n}, {kb}]."
+        )
+    check_same_dtype(a, b)
+    not_bool(a, "bmm")
+
+
+# --- products built from the primitives ------------------------------------------------------
+
+def outer(input: Tensor, vec2: Tensor, *, out: Any = None) -> Tensor:
+    """Outer product of two vectors: (n,) x (m,) -> (n, m)."""
+    for t, name in ((input, "self"), (vec2, "vec2")):
+        if t._data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
+    return input.reshape(-1, 1) * vec2
+
+
+ger = outer
+
+
+def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
+    """Contract the last `dims` dims of `a` with the first of `b` (or the listed dim pairs)."""
+    ca, cb = _tensordot_dims(a, b, dims)
+    sa, sb = a._data.shape, b._data.shape
+    for x, y in zip(ca, cb):
+        if sa[x] != sb[y]:
+            raise RuntimeError(
+                f"contracted dimensions need to match, but first has size {sa[x]} in dim {x} and "
+                f"second has size {sb[y]} in dim {y}"
+            )
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    ca_w = [wrap_dim(d, len(sa)) for d in ca]
+    cb_w = [wrap_dim(d, len(sb)) for d in cb]
+    free_a = [d for d in range(len(sa)) if d not in ca_w]
+    free_b = [d for d in range(len(sb)) if d not in cb_w]
+    k = math.prod(sa[d] for d in ca_w)
+    left = _permuted(a, free_a + ca_w).reshape(math.prod(sa[d] for d in free_a), k)
+    right = _permuted(b, cb_w + free_b).reshape(k, math.prod(sb[d] for d in free_b))
+    return mm(left, right).reshape([sa[d] for d in free_a] + [sb[d] for d in free_b])
+
+
+def _tensordot_dims(a: Tensor, b: Tensor, dims: Any) -> tuple[list[int], list[int]]:
+    if isinstance(dims, Tensor):
+        dims = dims.tolist()
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > a._data.ndim or dims > b._data.ndim:
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
+        return list(range(-dims, 0)), list(range(dims))
+    da, db = dims
+    da = [da] if isinstance(da, int) else list(da)
+    db = [db] if isinstance(db, int) else list(db)
+    if len(da) != len(db):
+        raise RuntimeError("both dimension lists should have same length")
+    return da, db
+
+
+def _permuted(t: Tensor, order: list[int]) -> Tensor:
+    return t if order == list(range(len(order))) else t.permute(order)
+
+
+def inner(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
+    """Sum of products over the last dim of both: (..., n) x (..., n) -> (*a_batch, *b_batch)."""
+    if input._data.ndim == 0 or other._data.ndim == 0:
+        return input * other
+    sa, sb = input._data.shape, other._data.shape
+    if sa[-1] != sb[-1]:
+        raise RuntimeError(
+            f"inner() the last dimension must match on both input tensors but got shapes {list(sa)} and {list(sb)}"
+        )
+    return tensordot(input, other, dims=([-1], [-1]))
+
+
+def kron(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
+    """Kronecker product: block (i, j) is `input[i, j] * other`, for any number of dims."""
+    n = max(input._data.ndim, other._data.ndim)
+    sa = (1,) * (n - input._data.ndim) + input._data.shape
+    sb = (1,) * (n - other._data.ndim) + other._data.shape
+    # interleave the dims, (a0, 1, a1, 1, ...) * (1, b0, 1, b1, ...), then merge each pair
+    a = input.reshape([s for d in sa for s in (d, 1)])
+    b = other.reshape([s for d in sb for s in (1, d)])
+    return unsafe_view(a * b, shape=tuple(x * y for x, y in zip(sa, sb)))
+
+
+_cross: Primitive = Primitive(
+    "linalg_cross", lambda xp, a, b, dim: xp.cross(a, b, axis=dim),
+    [lambda g, b, dim: _cross(b, g, dim=dim),   # d(a×b)·g/da = b × g
+     lambda g, a, dim: _cross(g, a, dim=dim)],  # d(a×b)·g/db = g × a
+    inputs=("a", "b"),
+)
+
+
+def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
+    """Cross product of 3-vectors along `dim`, broadcasting the other dims."""
+    if input._data.ndim != other._data.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    n = input._data.ndim
+    d = wrap_dim(dim, n)
+    la, lb = input._data.shape[d], other._data.shape[d]
+    if la != 3 or lb != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {la} and {lb}")
+    broadcast_batch(input._data.shape, other._data.shape)
+    check_same_dtype(input, other)
+    return _cross(input, other, dim=d - n)
+
+
+def cross(input: Tensor, other: Tensor, dim: int | None = None, *, out: Any = None) -> Tensor:
+    """Cross product along `dim` (default, deprecated: the first dim of size 3)."""
+    if dim is None:
+        shape = broadcast_batch(input._data.shape, other._data.shape)
+        dim = next((i for i, s in enumerate(shape) if s == 3), None)
+        if dim is None:
+            raise RuntimeError("no dimension of size 3 in input")
+        warnings.warn(
+            "Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim "
+            "explicitly or simply use torch.linalg.cross.\nThe default value of dim will change to agree "
+            "with that of linalg.cross in a future release.",
+            UserWarning, stacklevel=2,
+        )
+    return linalg_cross(input, other, dim=dim)
+
+
+def chain_matmul(*matrices: Tensor, out: Any = None) -> Tensor:
+    """Deprecated spelling of `linalg.multi_dot(matrices)`."""
+    warnings.warn(
+        "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
+        "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than "
+        "multiple parameters.",
+        UserWarning, stacklevel=2,
+    )
+    if len(matrices) == 1:
+        return matrices[0].clone()
+    return multi_dot(list(matrices))

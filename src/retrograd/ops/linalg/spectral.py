@@ -1,0 +1,263 @@
+"""Spectral functions: svd, eigh, pinv, matrix_rank, matrix_exp.
+
+The svd and eigh derivatives are PyTorch's: they assume distinct singular values
+(eigenvalues) and are gauge-invariant, so only losses that do not depend on the
+signs of the singular vectors (eigenvectors) have well-defined gradients.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import backend
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from .common import (
+    check_matrix,
+    const,
+    eye_like,
+    is_zero_leaf,
+    linalg_eigh,
+    linalg_svd,
+)
+
+__all__ = ["svd", "svdvals", "eigh", "eigvalsh", "pinv", "matrix_exp", "matrix_rank"]
+
+
+# --- SVD --------------------------------------------------------------------------------------
+
+def _svd_forward(xp: Any, a: Any, full_matrices: bool) -> tuple:
+    U, S, Vh = xp.linalg.svd(a, full_matrices=full_matrices)
+    return U, S, Vh
+
+
+def _svd_rule(g: tuple, out: tuple, full_matrices: bool) -> Tensor:
+    gU, gS, gVh = g
+    U, S, Vh = out
+    k = S.shape[-1]
+    if full_matrices:  # only the first k singular vectors are determined by A
+        m, n = U.shape[-1], Vh.shape[-2]
+        if m > k:
+            U, gU = (x @ eye_like(x, m, k) for x in (U, gU))
+        if n > k:
+            Vh, gVh = (eye_like(x, k, n) @ x for x in (Vh, gVh))
+    return svd_backward(gU, gS, gVh, U, S, Vh)
+
+
+def svd_backward(gU: Tensor, gS: Tensor, gVh: Tensor, U: Tensor, S: Tensor, Vh: Tensor) -> Tensor:
+    """PyTorch's svd_backward for the thin SVD A = U diag(S) Vh (distinct singular values)."""
+    m, n = U.shape[-2], Vh.shape[-1]
+    no_u, no_v = is_zero_leaf(gU), is_zero_leaf(gVh)
+    if no_u and no_v:  # svdvals: Ā = U diag(S̄) Vh
+        return U @ (gS.unsqueeze(-1) * Vh) if m >= n else (U * gS.unsqueeze(-2)) @ Vh
+    k = S.shape[-1]
+    eye = eye_like(S, k)
+    S2 = S * S
+    E = S2.unsqueeze(-2) - S2.unsqueeze(-1) + eye  # E[i, j] = s_j² - s_i², 1 on the diagonal
+    ret = gS.unsqueeze(-1) * eye
+    if not no_u:
+        UhgU = U.mT @ gU
+        ret = ret + (UhgU - UhgU.mT) * S.unsqueeze(-2) / E
+    if not no_v:
+        VhgV = Vh @ gVh.mT
+        ret = ret + S.unsqueeze(-1) * (VhgV - VhgV.mT) / E
+    if m > n and not no_u:  # Ā = [U ret + (I - U Uᵀ) Ū S⁻¹] Vh
+        gUSinv = gU / S.unsqueeze(-2)
+        return (U @ ret + gUSinv - U @ (U.mT @ gUSinv)) @ Vh
+    if m < n and not no_v:  # Ā = U [ret Vh + S⁻¹ V̄ᵀ (I - V Vh)]
+        SinvgVh = gVh / S.unsqueeze(-1)
+        return U @ (ret @ Vh + SinvgVh - (SinvgVh @ Vh.mT) @ Vh)
+    return U @ ret @ Vh
+
+
+_svd = Primitive("linalg_svd", _svd_forward, [_svd_rule], n_outputs=3)
+
+
+def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None, out: Any = None) -> Any:
+    """(U, S, Vh) with A = U diag(S) Vh; A (*, m, n), S (*, k) descending, k = min(m, n)."""
+    check_matrix(A, "linalg.svd", square=False)
+    return linalg_svd(*_svd(A, full_matrices=full_matrices))
+
+
+def svdvals(A: Tensor, *, driver: str | None = None, out: Any = None) -> Tensor:
+    """The singular values of A (*, m, n), shape (*, k), in descending order."""
+    check_matrix(A, "linalg.svdvals", square=False)
+    return _svd(A, full_matrices=False)[1]
+
+
+# --- symmetric eigendecomposition -------------------------------------------------------------
+
+def _eigh_rule(g: tuple, out: tuple) -> Tensor:
+    # Ā = V (diag(L̄) + skew(Vᵀ V̄) / E) Vᵀ, E[i, j] = λ_j - λ_i
+    gL, gV = g
+    L, V = out
+    if is_zero_leaf(gV):
+        return V @ (gL.unsqueeze(-1) * V.mT)
+    eye = eye_like(L, L.shape[-1])
+    VhgV = V.mT @ gV
+    E = L.unsqueeze(-2) - L.unsqueeze(-1) + eye
+    inner = 0.5 * (VhgV - VhgV.mT) / E + gL.unsqueeze(-1) * eye
+    return V @ inner @ V.mT
+
+
+_eigh = Primitive(
+    "linalg_eigh", lambda xp, a, uplo: tuple(xp.linalg.eigh(a, UPLO=uplo)), [_eigh_rule], n_outputs=2,
+)
+
+
+def eigh(A: Tensor, UPLO: str = "L", *, out: Any = None) -> Any:
+    """(eigenvalues ascending (*, n), eigenvectors (*, n, n)) of symmetric A, reading one triangle."""
+    check_matrix(A, "linalg.eigh", floating=False)
+    if UPLO not in ("L", "U"):
+        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    if A._data.dtype.kind != "f":
+        raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{A.dtype.kind_name}'")
+    return linalg_eigh(*_eigh(A, uplo=UPLO))
+
+
+def eigvalsh(A: Tensor, UPLO: str = "L", *, out: Any = None) -> Tensor:
+    """The eigenvalues of symmetric A, ascending."""
+    return eigh(A, UPLO).eigenvalues
+
+
+# --- pseudo-inverse -----------------------------------------------------------------------------
+
+def _pinv_forward(xp: Any, a: Any, atol: Any, rtol: Any, hermitian: bool) -> Any:
+    if a.size == 0:
+        return xp.zeros(a.shape[:-2] + (a.shape[-1], a.shape[-2]), dtype=a.dtype)
+    if hermitian:
+        w, V = xp.linalg.eigh(a)
+        s, left, right = xp.abs(w), V, V
+    else:
+        left, s, right = xp.linalg.svd(a, full_matrices=False)
+        right = right.swapaxes(-1, -2)
+    values = w if hermitian else s
+    tol = xp.maximum(xp.asarray(atol, dtype=a.dtype), rtol * s.max(-1, keepdims=True))
+    keep = s > tol
+    inverse = xp.where(keep, 1 / xp.where(keep, values, 1), 0).astype(a.dtype)
+    return (right * inverse[..., None, :]) @ left.swapaxes(-1, -2)
+
+
+def _pinv_rule(g: Tensor, a: Tensor, out: Tensor) -> Tensor:
+    # PyTorch's pinv_backward (Golub & Pereyra), arranged to keep the matrices small
+    m, n = a.shape[-2], a.shape[-1]
+    P, Ph, gh = out, out.mT, g.mT
+    if m <= n:
+        K = gh @ P
+        KPh = K @ Ph
+        return -(P @ K).mT + KPh - (a @ P) @ KPh + (Ph @ P) @ (gh - K @ a)
+    K = P @ gh
+    PhK = Ph @ K
+    return -(K @ P).mT + (gh - a @ K) @ P @ Ph + PhK - PhK @ P @ a
+
+
+_pinv = Primitive("linalg_pinv", _pinv_forward, [_pinv_rule], quiet=True)
+
+
+def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False, out: Any = None) -> Tensor:
+    """Moore-Penrose pseudo-inverse of A (*, m, n), shape (*, n, m); small singular values are dropped."""
+    if A._data.ndim < 2 or A._data.dtype.kind != "f":
+        raise RuntimeError(
+            f"linalg.pinv({A.dtype.kind_name}{{{list(A._data.shape)}}}): expected a tensor with 2 or more "
+            "dimensions of float, double, cfloat or cdouble types"
+        )
+    atol_v, rtol_v = _tolerances(A, atol, rtol)
+    return _pinv(A, atol=atol_v, rtol=rtol_v, hermitian=hermitian)
+
+
+def _tolerances(A: Tensor, atol: Any, rtol: Any) -> tuple[Any, Any]:
+    """PyTorch's defaults: rtol = eps · max(m, n) unless a positive atol is given."""
+    xp = backend.namespace(A._data)
+    atol_v = 0.0 if atol is None else (atol._data[..., None] if isinstance(atol, Tensor) else atol)
+    if rtol is None:
+        eps = float(xp.finfo(A._data.dtype).eps) * max(A._data.shape[-2:])
+        rtol_v = eps if atol is None or (not isinstance(atol, Tensor) and atol <= 0) else 0.0
+    else:
+        rtol_v = rtol._data[..., None] if isinstance(rtol, Tensor) else rtol
+    return atol_v, rtol_v
+
+
+def _lstsq_forward(xp: Any, a: Any, b: Any, rtol: Any, vec: bool) -> Any:
+    p = _pinv_forward(xp, a, 0.0, rtol, False)
+    return xp.matmul(p, b[..., None])[..., 0] if vec else xp.matmul(p, b)
+
+
+def _lstsq_grad_a(g: Tensor, a: Tensor, b: Tensor, rtol: Any, vec: bool) -> Tensor:
+    # X = A⁺ B: the pseudo-inverse's gradient is G Bᵀ
+    gP = g.unsqueeze(-1) * b.unsqueeze(-2) if vec else g @ b.mT
+    return _pinv_rule(gP, a, _pinv(a, atol=0.0, rtol=rtol, hermitian=False))
+
+
+def _lstsq_grad_b(g: Tensor, a: Tensor, rtol: Any, vec: bool) -> Tensor:
+    P = _pinv(a, atol=0.0, rtol=rtol, hermitian=False)
+    return (P.mT @ g.unsqueeze(-1)).squeeze(-1) if vec else P.mT @ g  # B̄ = A⁺ᵀ G
+
+
+_lstsq = Primitive("linalg_lstsq", _lstsq_forward, [_lstsq_grad_a, _lstsq_grad_b], inputs=("a", "b"), quiet=True)
+
+
+def lstsq_solution(A: Tensor, B: Tensor, rcond: float | None) -> Tensor:
+    """The minimum-norm least-squares solution A⁺ B; B (*, m, k) or (*, m)."""
+    _, rtol = _tolerances(A, None, rcond if rcond is not None and rcond > 0 else None)
+    return _lstsq(A, B, rtol=rtol, vec=B._data.ndim == A._data.ndim - 1)
+
+
+def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False, out: Any = None) -> Tensor:
+    """The number of singular values above max(atol, rtol · σ_max), int64, shape (*)."""
+    if A._data.ndim < 2:
+        raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at least 2 dimensions.")
+    if A._data.dtype.kind != "f":
+        raise RuntimeError("This function doesn't handle types other than float and double")
+    xp = backend.namespace(A._data)
+    a = A._data
+    s = xp.abs(xp.linalg.eigvalsh(a)) if hermitian else xp.linalg.svd(a, compute_uv=False)
+    atol_v, rtol_v = _tolerances(A, atol, rtol)
+    smax = s.max(-1, keepdims=True) if s.shape[-1] else xp.zeros(s.shape[:-1] + (1,), a.dtype)
+    tol = xp.maximum(xp.asarray(atol_v, dtype=a.dtype), rtol_v * smax)
+    return Tensor._make((s > tol).sum(-1).astype(xp.int64))
+
+
+# --- matrix exponential -----------------------------------------------------------------------
+
+# Padé(13) coefficients (Higham 2005), divided by b0 so float32 holds them comfortably
+_PADE = [64764752532480000, 32382376266240000, 7771770303897600, 1187353796428800, 129060195264000,
+         10559470521600, 670442572800, 33522128640, 1323241920, 40840800, 960960, 16380, 182, 1]
+_B = [c / _PADE[0] for c in _PADE]
+_THETA13 = 5.371920351148152
+
+
+def _expm_forward(xp: Any, a: Any) -> Any:
+    """Scaling and squaring with a Padé(13) approximant, each matrix scaled by its own 2^s."""
+    n = a.shape[-1]
+    norm = xp.abs(a).sum(-2).max(-1, initial=0)
+    s = xp.maximum(0, xp.ceil(xp.log2(norm / _THETA13))).astype(xp.int64)
+    A = a / (2.0 ** s).astype(a.dtype)[..., None, None]
+    eye = xp.eye(n, dtype=a.dtype)
+    A2 = A @ A
+    A4 = A2 @ A2
+    A6 = A4 @ A2
+    b = _B
+    U = A @ (A6 @ (b[13] * A6 + b[11] * A4 + b[9] * A2) + b[7] * A6 + b[5] * A4 + b[3] * A2 + b[1] * eye)
+    V = A6 @ (b[12] * A6 + b[10] * A4 + b[8] * A2) + b[6] * A6 + b[4] * A4 + b[2] * A2 + b[0] * eye
+    R = xp.linalg.solve(V - U, V + U)
+    for i in range(int(s.max(initial=0))):
+        R = xp.where((i < s)[..., None, None], R @ R, R)
+    return R
+
+
+def _matrix_exp_rule(g: Tensor, a: Tensor) -> Tensor:
+    # Ā = the top-right block of exp([[Aᵀ, G], [0, Aᵀ]]) (Najfeld & Havel)
+    from .products import kron
+
+    n = a.shape[-1]
+    block = kron(const(a, [[1, 0], [0, 1]]), a.mT) + kron(const(a, [[0, 1], [0, 0]]), g)
+    return eye_like(a, n, 2 * n) @ _matrix_exp(block) @ eye_like(a, 2 * n, n, -n)
+
+
+_matrix_exp = Primitive("linalg_matrix_exp", _expm_forward, [_matrix_exp_rule], quiet=True)
+
+
+def matrix_exp(A: Tensor) -> Tensor:
+    """e^A = Σ Aᵏ/k! for each square matrix in A (*, n, n)."""
+    check_matrix(A, "linalg.matrix_exp")
+    return _matrix_exp(A)

@@ -1,0 +1,25 @@
+"""Reductions: ops that combine the elements along some dims into one.
+
+- `sum_prod`: sum, mean, prod, nansum, nanmean, count_nonzero, logsumexp
+- `extrema`: max, min, amax, amin, argmax, argmin, aminmax
+- `moments`: var, std, var_mean, std_mean
+- `cumulative`: cumsum, cumprod, cummax, cummin
+- `norms`: norm (and vector_norm, matrix_norm for `retrograd.linalg`)
+- `along`: what they share: reduced shapes, picking values at indices, shifting, running sums
+"""
+
+from __future__ import annotations
+
+from . import cumulative, extrema, moments, norms, sum_prod
+from .cumulative import *  # noqa: F403
+from .extrema import *  # noqa: F403
+from .moments import *  # noqa: F403
+from .norms import *  # noqa: F403
+from .sum_prod import *  # noqa: F403
+
+__all__: list[str] = []
+__all__ += sum_prod.__all__
+__all__ += norms.__all__
+__all__ += moments.__all__
+__all__ += extrema.__all__
+__all__ += cumulative.__all__

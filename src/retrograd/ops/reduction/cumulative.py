@@ -1,0 +1,132 @@
+"""Running reductions along a dim: cumsum, cumprod, cummax, cummin.
+
+cumprod's derivative is d/da_k of y_j = Π_{i<=j} a_i, i.e. Σ_{j>=k} g_j Π_{i<=j, i≠k} a_i.
+Without zeros that is `reversed_cumsum(g·y) / a`. With zeros we never divide:
+first-order backward uses PyTorch's O(n) case split around the first two zeros;
+under `create_graph` it builds the O(n²) products explicitly, which is
+differentiable again (PyTorch does the same).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ... import dtypes as _dt
+from ... import return_types
+from ...backend import namespace
+from ...engine.grad_mode import state
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..elementwise.clamp_where import where
+from ..kernels.operands import constant, wrap_dim
+from .along import _shift_array, cumulative_sum, selection
+
+__all__ = ["cumsum", "cumprod", "cummax", "cummin"]
+
+
+def _accumulate_dtype(input: Tensor, dtype: _dt.dtype | None) -> Any:
+    if dtype is not None:
+        return dtype.np
+    return np.dtype(np.int64) if input._data.dtype.kind in "biu" else input._data.dtype
+
+
+def cumsum(input: Tensor, dim: int, *, dtype: _dt.dtype | None = None, out: Any = None) -> Tensor:
+    """Running sums along `dim`. Integers and bool give int64 unless `dtype` says otherwise."""
+    d = wrap_dim(dim, input._data.ndim)
+    return cumulative_sum(input, d, False, _accumulate_dtype(input, dtype))
+
+
+def _cumprod_array(xp: Any, a: Any, dim: int, dt: Any) -> Any:
+    return a.astype(dt, copy=True) if a.ndim == 0 else xp.cumprod(a, axis=dim, dtype=dt)
+
+
+def _cumprod_grad(g: Tensor, a: Tensor, out: Tensor, dim: int) -> Tensor:
+    x = a._data
+    if x.ndim == 0 or x.shape[dim] <= 1:
+        return g
+    if not (x == 0).any():
+        return cumulative_sum(out * g, dim, reverse=True) / a  # Σ_{j>=k} g_j y_j / a_k
+    if not state.enabled:  # a first-order backward: the O(n) formula, on arrays
+        return Tensor._make(_cumprod_grad_with_zeros(namespace(x), g._data, x, out._data, dim))
+    return _cumprod_grad_quadratic(g, a, dim)
+
+
+def _cumprod_grad_with_zeros(xp: Any, g: Any, x: Any, y: Any, dim: int) -> Any:
+    """Σ_{j>=k} g_j Π_{i<=j, i≠k} x_i when x has zeros; z1, z2 are the first two zeros of a slice."""
+    zero = x == 0
+    seen = xp.cumsum(zero, axis=dim)
+    before = seen == 0  # k < z1: no zero in Π, so divide as usual (only the terms j < z1 survive)
+    tail = xp.flip(xp.cumsum(xp.flip(xp.where(before, y * g, 0), dim), axis=dim), dim)
+    result = xp.where(before, tail / xp.where(before, x, 1), 0)
+    first = zero & (seen == 1)  # k = z1: Π_{i<z1} x_i · Σ_{z1<=j<z2} g_j Π_{z1<i<=j} x_i
+    inner = xp.cumprod(xp.where((seen == 1) & ~first, x, 1), axis=dim)
+    total = xp.sum(xp.where(seen == 1, g, 0) * inner, axis=dim, keepdims=True)
+    prefix = xp.cumprod(_shift_array(xp, x, dim, 1, 1), axis=dim)
+    return xp.where(first, total * prefix, result)  # k > z1: every product holds x_{z1} = 0
+
+
+def _cumprod_grad_quadratic(g: Tensor, a: Tensor, dim: int) -> Tensor:
+    """The same sum as (..., k, j) products with x_k replaced by 1: O(n²), but differentiable."""
+    n = a._data.shape[dim]
+    xp = namespace(a._data)
+    x = a.movedim(dim, -1).unsqueeze(-2)  # (..., 1, n): x_j
+    rows = where(constant(xp.eye(n, dtype=bool), _dt.bool_), 1.0, x)  # (..., k, j), x_k → 1
+    products = cumulative_product(rows, rows._data.ndim - 1)  # Π_{i<=j, i≠k} x_i
+    upper = constant(xp.triu(xp.ones((n, n), dtype=bool)), _dt.bool_)  # j >= k
+    weights = where(upper, g.movedim(dim, -1).unsqueeze(-2), 0.0)
+    return (products * weights).sum(-1).movedim(-1, dim)
+
+
+_cumprod = Primitive(
+    "cumprod", _cumprod_array,
+    [lambda g, a, out, dim: _cumprod_grad(g, a, out, dim)],
+    node_name="CumprodBackward0",
+)
+
+
+def cumulative_product(a: Tensor, dim: int, dt: Any = None) -> Tensor:
+    """Running products along a non-negative `dim` (the primitive behind `cumprod`)."""
+    return _cumprod(a, dim=dim, dt=a._data.dtype if dt is None else dt)
+
+
+def cumprod(input: Tensor, dim: int, *, dtype: _dt.dtype | None = None, out: Any = None) -> Tensor:
+    """Running products along `dim`. Integers and bool give int64 unless `dtype` says otherwise."""
+    d = wrap_dim(dim, input._data.ndim)
+    return cumulative_product(input, d, _accumulate_dtype(input, dtype))
+
+
+# cummax/cummin pick a[index] for a running index, so their gradient is a scatter-add there
+_cummax_values = selection("CummaxBackward0", unique=False)
+_cummin_values = selection("CumminBackward0", unique=False)
+
+
+def _running_index(xp: Any, a: Any, dim: int, largest: bool) -> Any:
+    """Index of the running max/min: the latest entry that reached it (ties and NaNs update it)."""
+    best = (xp.maximum if largest else xp.minimum).accumulate(a, axis=dim)
+    hit = (a == best) | (a != a)
+    shape = [1] * a.ndim
+    shape[dim] = a.shape[dim]
+    position = xp.arange(a.shape[dim], dtype=np.int64).reshape(shape)
+    return xp.maximum.accumulate(xp.where(hit, position, 0), axis=dim)
+
+
+def _cumulative_extreme(input: Tensor, dim: int, largest: bool) -> Any:
+    a = input._data
+    d = wrap_dim(dim, a.ndim)
+    index = _running_index(namespace(a), a.reshape(a.shape or (1,)), d, largest)
+    prim = _cummax_values if largest else _cummin_values
+    values = prim(input, index=index, dim=d, shape=a.shape)
+    kind = return_types.cummax if largest else return_types.cummin
+    return kind(values, Tensor._make(index.reshape(a.shape).copy()))
+
+
+def cummax(input: Tensor, dim: int) -> Any:
+    """Running maximum along `dim`: `(values, indices)`; NaN propagates."""
+    return _cumulative_extreme(input, dim, True)
+
+
+def cummin(input: Tensor, dim: int) -> Any:
+    """Running minimum along `dim`: `(values, indices)`; NaN propagates."""
+    return _cumulative_extreme(input, dim, False)

@@ -1,0 +1,168 @@
+"""Largest and smallest values: max, min, amax, amin, argmax, argmin, aminmax.
+
+PyTorch splits the gradient in two ways, and so do we:
+- `max(x)`, `amax`, `amin`, `aminmax` share it evenly among all the entries equal
+  to the result (among the NaNs when the result is NaN, for `max(x)`/`min(x)`);
+- `max(x, dim)` and `min(x, dim)` give all of it to the one index they return
+  (the first occurrence).
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+
+from ... import return_types
+from ...backend import namespace
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..elementwise.clamp_where import maximum, minimum
+from ..kernels.operands import wrap_dim
+from .along import evenly, keep, reduce_dims, reduced_shape, selection
+
+__all__ = ["max", "min", "amax", "amin", "argmax", "argmin", "aminmax"]
+
+
+def _share_by_count(g: Tensor, a: Tensor, out: Tensor, dims: tuple, keepdim: bool) -> Tensor:
+    """amax/amin's gradient: each slice's share split among its entries equal to the result."""
+    mask = a == keep(out, dims, keepdim)
+    return (keep(g, dims, keepdim) / mask.sum(dims, keepdim=True)) * mask
+
+
+def _full_primitive(name: str, reduce: str) -> Primitive:
+    return Primitive(
+        name, lambda xp, a: getattr(a, reduce)(),
+        [lambda g, a, out: evenly(g, a, out)],
+        node_name=name.capitalize() + "Backward1",
+    )
+
+
+def _amax_primitive(name: str, reduce: str) -> Primitive:
+    return Primitive(
+        name, lambda xp, a, dims, keepdim: getattr(a, reduce)(axis=dims, keepdims=keepdim),
+        [lambda g, a, out, dims, keepdim: _share_by_count(g, a, out, dims, keepdim)],
+        node_name=name.capitalize() + "Backward0",
+    )
+
+
+_max_all, _min_all = _full_primitive("max", "max"), _full_primitive("min", "min")
+_amax, _amin = _amax_primitive("amax", "max"), _amax_primitive("amin", "min")
+_max_dim, _min_dim = selection("MaxBackward0"), selection("MinBackward0")
+_aminmax = Primitive(
+    "aminmax", lambda xp, a, dims, keepdim: (a.min(axis=dims, keepdims=keepdim), a.max(axis=dims, keepdims=keepdim)),
+    [lambda g, a, out, dims, keepdim:
+        _share_by_count(g[0], a, out[0], dims, keepdim) + _share_by_count(g[1], a, out[1], dims, keepdim)],
+    node_name="AminmaxBackward0",
+    n_outputs=2,
+)
+
+
+def _check_not_empty(name: str, shape: tuple, dims: tuple, dim_given: bool, error: type = IndexError) -> None:
+    """PyTorch's errors for max/min-like reductions over nothing (they have no identity)."""
+    if not dim_given and 0 in shape:
+        raise error(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+            "Specify the reduction dim with the 'dim' argument."
+        )
+    for d in dims:
+        if shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
+def _by_dim(name: str, input: Tensor, dim: Any, keepdim: bool) -> Any:
+    """max/min along one dim: (values, indices), the gradient going to the returned index."""
+    if not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{name}() received an invalid combination of arguments - got (Tensor, {type(dim).__name__})")
+    a = input._data
+    d = wrap_dim(int(dim), a.ndim)
+    _check_not_empty(name, a.shape, (d,) if a.ndim else (), True)
+    xp = namespace(a)
+    work = a.reshape(a.shape or (1,))
+    index = (xp.argmax if name == "max" else xp.argmin)(work, axis=d, keepdims=True)
+    shape = reduced_shape(a.shape, (d,) if a.ndim else (), keepdim)
+    prim = _max_dim if name == "max" else _min_dim
+    values = prim(input, index=index, dim=d, shape=shape)
+    return getattr(return_types, name)(values, Tensor._make(index.reshape(shape).copy()))
+
+
+def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Tensor | None = None, out: Any = None) -> Any:
+    """The largest value; with `dim`, `(values, indices)` along it; with a tensor, `maximum`."""
+    if isinstance(dim, Tensor) or other is not None:
+        return maximum(input, dim if other is None else other)
+    if dim is None:
+        _check_not_empty("max", input._data.shape, (), False, RuntimeError)
+        return _max_all(input)
+    return _by_dim("max", input, dim, keepdim)
+
+
+def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Tensor | None = None, out: Any = None) -> Any:
+    """The smallest value; with `dim`, `(values, indices)` along it; with a tensor, `minimum`."""
+    if isinstance(dim, Tensor) or other is not None:
+        return minimum(input, dim if other is None else other)
+    if dim is None:
+        _check_not_empty("min", input._data.shape, (), False, RuntimeError)
+        return _min_all(input)
+    return _by_dim("min", input, dim, keepdim)
+
+
+def _amax_like(name: str, prim: Primitive, input: Tensor, dim: Any, keepdim: bool) -> Tensor:
+    dims = reduce_dims(input._data.ndim, dim)
+    given = not (isinstance(dim, (tuple, list)) and len(dim) == 0) and dim is not None
+    _check_not_empty(name, input._data.shape, dims, given, RuntimeError)
+    return prim(input, dims=dims, keepdim=keepdim)
+
+
+def amax(input: Tensor, dim: Any = (), keepdim: bool = False, *, out: Any = None) -> Tensor:
+    """Largest values over `dim` (all dims by default); ties share the gradient evenly."""
+    return _amax_like("amax", _amax, input, dim, keepdim)
+
+
+def amin(input: Tensor, dim: Any = (), keepdim: bool = False, *, out: Any = None) -> Tensor:
+    """Smallest values over `dim` (all dims by default); ties share the gradient evenly."""
+    return _amax_like("amin", _amin, input, dim, keepdim)
+
+
+def _arg(name: str, input: Tensor, dim: int | None, keepdim: bool) -> Tensor:
+    a = input._data
+    xp = namespace(a)
+    find = xp.argmax if name == "argmax" else xp.argmin
+    if dim is None:
+        if a.size == 0:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+        index = xp.asarray(find(a), dtype=np.int64)
+        return Tensor._make(index.reshape((1,) * a.ndim) if keepdim else index)
+    d = wrap_dim(dim, a.ndim)
+    if a.ndim == 0:
+        return Tensor._make(xp.zeros((), np.int64))
+    _check_not_empty(name, a.shape, (d,), True)
+    return Tensor._make(find(a, axis=d, keepdims=keepdim).astype(np.int64, copy=False))
+
+
+def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Index (int64) of the first largest value, in the flattened input or along `dim`; NaN counts as largest."""
+    return _arg("argmax", input, dim, keepdim)
+
+
+def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Index (int64) of the first smallest value, in the flattened input or along `dim`; NaN counts as smallest."""
+    return _arg("argmin", input, dim, keepdim)
+
+
+def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False) -> Any:
+    """`(min, max)` over all elements or along `dim`; ties share each gradient evenly."""
+    a = input._data
+    if dim is None:
+        if a.size == 0:
+            raise RuntimeError(
+                "aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity."
+            )
+        dims = tuple(builtins.range(a.ndim))
+    else:
+        dims = reduce_dims(a.ndim, dim)
+        for d in dims:
+            if a.shape[d] == 0:
+                raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
+    mn, mx = _aminmax(input, dims=dims, keepdim=keepdim)
+    return return_types.aminmax(mn, mx)

@@ -1,0 +1,136 @@
+"""Variance and standard deviation: var, std, var_mean, std_mean.
+
+With N elements per result and a `correction` c (1 by default, Bessel's),
+var = Σ(a - mean)² / max(N - c, 0) and d var/da = 2 (a - mean) / (N - c).
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+import warnings
+from typing import Any
+
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..elementwise.clamp_where import where
+from .along import count, keep, reduce_dims
+
+__all__ = ["var", "std", "var_mean", "std_mean"]
+
+
+def _mean_array(a: Any, dims: tuple, keepdim: bool) -> Any:
+    return a.sum(axis=dims, keepdims=keepdim, dtype=a.dtype) / count(a.shape, dims)
+
+
+def _var_array(xp: Any, a: Any, dims: tuple, correction: float, keepdim: bool) -> Any:
+    d = a - _mean_array(a, dims, True)
+    dof = builtins.max(count(a.shape, dims) - correction, 0)
+    return (d * d).sum(axis=dims, keepdims=keepdim) / dof  # dof 0 gives inf or NaN, as in PyTorch
+
+
+def _var_grad(g: Tensor, a: Tensor, dims: tuple, correction: float, keepdim: bool, full: bool) -> Tensor:
+    dof = count(a._data.shape, dims) - correction
+    if full:
+        if dof <= 0:  # 2/dof is infinite: inf · 0 = NaN where a equals its mean, inf elsewhere
+            return g * where(a == a.mean(), math.nan, math.inf)
+        return (2.0 / dof) * g * (a - a.mean())
+    scale = 2.0 / dof if dof != 0 else math.inf
+    return scale * keep(g, dims, keepdim) * (a - a.mean(dims, keepdim=True))
+
+
+def _std_grad(g: Tensor, a: Tensor, out: Tensor, dims: tuple, correction: float, keepdim: bool, full: bool) -> Tensor:
+    # d std = d var / (2 std), and 0 where the std is 0
+    g_var = where(out == 0, 0.0, g / (2 * out))
+    return _var_grad(g_var, a, dims, correction, keepdim, full)
+
+
+def _mean_grad(g: Tensor, a_shape: tuple, dims: tuple, keepdim: bool) -> Tensor:
+    return (keep(g, dims, keepdim) / count(a_shape, dims)).expand(a_shape)
+
+
+_var = Primitive(
+    "var", lambda xp, a, dims, correction, keepdim, full: _var_array(xp, a, dims, correction, keepdim),
+    [lambda g, a, dims, correction, keepdim, full: _var_grad(g, a, dims, correction, keepdim, full)],
+    node_name="VarBackward0",
+    quiet=True,
+)
+_std = Primitive(
+    "std", lambda xp, a, dims, correction, keepdim, full: xp.sqrt(_var_array(xp, a, dims, correction, keepdim)),
+    [lambda g, a, out, dims, correction, keepdim, full: _std_grad(g, a, out, dims, correction, keepdim, full)],
+    node_name="StdBackward0",
+    quiet=True,
+)
+_var_mean = Primitive(
+    "var_mean",
+    lambda xp, a, dims, correction, keepdim, full:
+        (_var_array(xp, a, dims, correction, keepdim), _mean_array(a, dims, keepdim)),
+    [lambda g, a, a_shape, dims, correction, keepdim, full:
+        _var_grad(g[0], a, dims, correction, keepdim, full) + _mean_grad(g[1], a_shape, dims, keepdim)],
+    node_name="VarMeanBackward0",
+    n_outputs=2,
+    quiet=True,
+)
+_std_mean = Primitive(
+    "std_mean",
+    lambda xp, a, dims, correction, keepdim, full:
+        (xp.sqrt(_var_array(xp, a, dims, correction, keepdim)), _mean_array(a, dims, keepdim)),
+    [lambda g, a, a_shape, out, dims, correction, keepdim, full:
+        _std_grad(g[0], a, out[0], dims, correction, keepdim, full) + _mean_grad(g[1], a_shape, dims, keepdim)],
+    node_name="StdMeanBackward0",
+    n_outputs=2,
+    quiet=True,
+)
+
+
+def _call(prim: Primitive, name: str, input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any) -> Any:
+    """Resolve PyTorch's overloads (`var(x, unbiased)`, `var(x, dim, unbiased, keepdim)`, `correction=`)."""
+    if isinstance(dim, bool):  # var(input, unbiased)
+        dim, unbiased = None, dim
+    if unbiased is not None and correction is not None:
+        raise TypeError(f"{name}() received an invalid combination of arguments - got both 'unbiased' and 'correction'")
+    if input._data.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    c = correction if correction is not None else (0 if unbiased is False else 1)
+    dims = reduce_dims(input._data.ndim, dim)
+    if count(input._data.shape, dims) - c <= 0:
+        warnings.warn(
+            f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+            "reduction factor (input numel divided by output numel).",
+            UserWarning,
+            stacklevel=3,
+        )
+    full = dim is None or input._data.ndim == 0
+    return prim(input, dims=dims, correction=c, keepdim=keepdim, full=full)
+
+
+def var(
+    input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
+    *, correction: float | None = None, out: Any = None,
+) -> Tensor:
+    """Variance over `dim` (all dims by default), dividing by N - correction (correction=1)."""
+    return _call(_var, "var", input, dim, unbiased, keepdim, correction)
+
+
+def std(
+    input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
+    *, correction: float | None = None, out: Any = None,
+) -> Tensor:
+    """Standard deviation: the square root of `var` with the same arguments."""
+    return _call(_std, "std", input, dim, unbiased, keepdim, correction)
+
+
+def var_mean(
+    input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
+    *, correction: float | None = None,
+) -> tuple[Tensor, Tensor]:
+    """`(var, mean)` over the same dims, in one pass."""
+    return _call(_var_mean, "var_mean", input, dim, unbiased, keepdim, correction)
+
+
+def std_mean(
+    input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
+    *, correction: float | None = None,
+) -> tuple[Tensor, Tensor]:
+    """`(std, mean)` over the same dims, in one pass."""
+    return _call(_std_mean, "std_mean", input, dim, unbiased, keepdim, correction)

@@ -1,0 +1,141 @@
+"""Norms: vector_norm (one primitive), norm, and matrix_norm built from it and svdvals.
+
+The derivative is PyTorch's norm_backward: sign(a)|a|^(p-1) / ‖a‖^(p-1), with its
+special cases for p = 0, 1, 2 and ±inf, and 0 (not NaN) where the norm is 0.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+from typing import Any
+
+import numpy as np
+
+from ... import dtypes as _dt
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..elementwise.clamp_where import where
+from ..kernels.operands import wrap_dim
+from ..linalg.common import check_matrix
+from ..linalg.spectral import svdvals
+from .along import keep, reduce_dims
+
+__all__ = ["norm"]
+
+
+def _vector_norm_array(xp: Any, a: Any, ord: float, dims: tuple, keepdim: bool) -> Any:
+    x = xp.abs(a)
+    if ord == math.inf:
+        return x.max(axis=dims, keepdims=keepdim)
+    if ord == -math.inf:
+        return x.min(axis=dims, keepdims=keepdim)
+    if ord == 0:
+        return (x != 0).sum(axis=dims, keepdims=keepdim, dtype=a.dtype)
+    if ord == 1:
+        return x.sum(axis=dims, keepdims=keepdim)
+    if ord == 2:
+        return xp.sqrt((x * x).sum(axis=dims, keepdims=keepdim))
+    return ((x ** ord).sum(axis=dims, keepdims=keepdim)) ** (1.0 / ord)
+
+
+def _norm_grad(g: Tensor, a: Tensor, out: Tensor, ord: float, dims: tuple, keepdim: bool) -> Tensor | None:
+    # PyTorch's norm_backward: the same cases, and 0 (not NaN) where the norm is 0
+    if ord == 0:
+        return None  # piecewise constant: PyTorch returns no gradient
+    g, out = keep(g, dims, keepdim), keep(out, dims, keepdim)
+    if ord == 1:
+        return a.sign() * g  # d|a|/da
+    if ord == 2:
+        return g * where(out == 0, 0.0, a / out)  # a/‖a‖
+    if math.isinf(ord):  # like amax(|a|): shared evenly by the entries that reach it (or are NaN)
+        mask = (a.abs() == out) | a.isnan()
+        return a.sign() * ((g / mask.sum(dims, keepdim=True)) * mask)
+    if ord < 1:
+        scaled = a.sign() * where(a == 0, 0.0, a.abs() ** (ord - 1))
+        return scaled * g * out ** (1 - ord)
+    scaled = a.sign() * a.abs() ** (ord - 1) if ord < 2 else a * a.abs() ** (ord - 2)
+    return scaled * where(out == 0, 0.0, g / out ** (ord - 1))  # sign(a)|a|^(p-1) / ‖a‖^(p-1)
+
+
+_vector_norm = Primitive(
+    "linalg_vector_norm", _vector_norm_array,
+    [lambda g, a, out, ord, dims, keepdim: _norm_grad(g, a, out, ord, dims, keepdim)],
+    node_name="LinalgVectorNormBackward0",
+    quiet=True,
+)
+
+
+def vector_norm(
+    input: Tensor, ord: float = 2, dim: Any = None, keepdim: bool = False, *, dtype: _dt.dtype | None = None,
+) -> Tensor:
+    """`(Σ|a|^ord)^(1/ord)` over `dim` (all dims by default); ord may be 0, ±inf or any float."""
+    if dtype is not None and input._data.dtype.kind == "f":
+        input = input.to(dtype)
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(
+            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {input.dtype.kind_name}"
+        )
+    ord = float(ord)
+    dims = reduce_dims(input._data.ndim, dim)
+    if math.isinf(ord):
+        _check_identity(input._data.shape, dims, dim is None, ord)
+    return _vector_norm(input, ord=ord, dims=dims, keepdim=keepdim)
+
+
+def _check_identity(shape: tuple, dims: tuple, all_dims: bool, ord: float) -> None:
+    """±inf norms of nothing have no value: PyTorch's errors."""
+    name = "inf" if ord > 0 else "-inf"
+    if all_dims and 0 in shape:
+        raise RuntimeError(
+            f"linalg.vector_norm cannot compute the {name} norm on an empty tensor because the "
+            "operation does not have an identity"
+        )
+    for d in dims:
+        if shape[d] == 0:
+            raise RuntimeError(
+                f"linalg.vector_norm cannot compute the {name} norm on the dimension {d}because this "
+                "dimension is empty and the operation does not have an identity"
+            )
+
+
+def norm(
+    input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
+    out: Any = None, dtype: _dt.dtype | None = None,
+) -> Tensor:
+    """Vector p-norm over `dim` (p: 'fro', a float, 0, ±inf); 'nuc' goes to `linalg.matrix_norm`."""
+    if isinstance(p, str):
+        n_dims = 1 if dim is None or isinstance(dim, (int, np.integer)) else len(dim)
+        if p == "fro" and n_dims <= 2:
+            return vector_norm(input, 2, dim, keepdim, dtype=dtype)
+        full = list(builtins.range(input._data.ndim)) if dim is None else dim
+        return matrix_norm(input, p, full, keepdim, dtype=dtype)
+    return vector_norm(input, 2 if p is None else p, dim, keepdim, dtype=dtype)
+
+
+def matrix_norm(
+    A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = False, *, dtype: Any = None, out: Any = None,
+) -> Tensor:
+    """Matrix norm over the two dims `dim`: 'fro', 'nuc', ±1, ±2, ±inf."""
+    if dtype is not None:
+        A = A.to(dtype)
+    check_matrix(A, "linalg.matrix_norm", square=False)
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    if len(dims) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dims))}")
+    d0, d1 = (wrap_dim(d, A._data.ndim) for d in dims)
+    if d0 == d1:
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dims[0]}, {dims[1]})")
+    if ord == "fro":
+        return vector_norm(A, 2, (d0, d1), keepdim)
+    if ord == "nuc" or ord in (2, -2):
+        s = svdvals(A.movedim((d0, d1), (-2, -1)))
+        r = s.sum(-1) if ord == "nuc" else s.amax(-1) if ord == 2 else s.amin(-1)
+        return r.unsqueeze(min(d0, d1)).unsqueeze(max(d0, d1)) if keepdim else r
+    if ord in (1, -1, math.inf, -math.inf):
+        summed, picked = (d0, d1) if ord in (1, -1) else (d1, d0)
+        if not keepdim and picked > summed:  # the sum removed a dim before it
+            picked -= 1
+        s = A.abs().sum(summed, keepdim=keepdim)
+        return s.amax(picked, keepdim=keepdim) if ord > 0 else s.amin(picked, keepdim=keepdim)
+    raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")

@@ -1,0 +1,209 @@
+"""Sums and products: sum, mean, prod, nansum, nanmean, count_nonzero, logsumexp.
+
+A reduction's derivative spreads the gradient back over the reduced dims:
+`expand_reduced` re-inserts them (when `keepdim` was False) and broadcasts.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+
+from ... import dtypes as _dt
+from ...engine.grad_mode import state
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..creation import zeros_like
+from ..kernels.operands import promote_float, wrap_dim, wrap_dims
+from ..shape.repeat_reorder import flip
+from .along import count, keep, reduce_dims, reduced_shape, shift
+from .cumulative import cumulative_product
+
+__all__ = ["sum", "mean", "expand_reduced", "prod", "nansum", "nanmean", "count_nonzero", "logsumexp"]
+
+
+def expand_reduced(g: Tensor, shape: tuple, dims: tuple, keepdim: bool) -> Tensor:
+    """Broadcast a reduced gradient back to the input's `shape`."""
+    if not keepdim and dims:
+        kept = list(g._data.shape)
+        for d in dims:
+            kept.insert(d, 1)
+        g = g.reshape(kept)
+    return g.expand(shape)
+
+
+_sum_all = Primitive(
+    "sum", lambda xp, a, dims, keepdim, dt: a.sum(dtype=dt),
+    [lambda g, a_shape: g.expand(a_shape)],  # every element contributes once
+    node_name="SumBackward0",
+)
+_sum = Primitive(
+    "sum", lambda xp, a, dims, keepdim, dt: a.sum(axis=dims, keepdims=keepdim, dtype=dt),
+    [lambda g, a_shape, dims, keepdim: expand_reduced(g, a_shape, dims, keepdim)],
+    node_name="SumBackward1",
+)
+_mean_all = Primitive(
+    "mean", lambda xp, a, dims, keepdim: a.mean(dtype=a.dtype),
+    [lambda g, a_shape: (g / builtins.max(count(a_shape, tuple(range(len(a_shape)))), 1)).expand(a_shape)],
+    node_name="MeanBackward0",
+)
+_mean = Primitive(
+    "mean", lambda xp, a, dims, keepdim: a.mean(axis=dims, keepdims=keepdim, dtype=a.dtype),
+    [lambda g, a_shape, dims, keepdim:
+        expand_reduced(g / builtins.max(count(a_shape, dims), 1), a_shape, dims, keepdim)],
+    node_name="MeanBackward1",
+)
+
+
+def _sum_dtype(input: Tensor, dtype: _dt.dtype | None) -> Any:
+    if dtype is not None:
+        return dtype.np
+    kind = input._data.dtype.kind
+    return np.dtype(np.int64) if kind in "biu" else input._data.dtype
+
+
+def sum(
+    input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dt.dtype | None = None, out: Any = None,
+) -> Tensor:
+    """Sum of all elements, or over `dim` (an int or a tuple). Integers sum as int64."""
+    dt = _sum_dtype(input, dtype)
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0 and input._data.ndim == 0):
+        return _sum_all(input, dims=None, keepdim=False, dt=dt)
+    dims = wrap_dims(dim, input._data.ndim) if dim != () and dim != [] else tuple(range(input._data.ndim))
+    return _sum(input, dims=dims, keepdim=keepdim, dt=dt)
+
+
+def mean(
+    input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dt.dtype | None = None, out: Any = None,
+) -> Tensor:
+    """Mean of all elements, or over `dim`. Needs a floating dtype (or `dtype=`)."""
+    if dtype is not None:
+        input = input.to(dtype)
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point or "
+            f"complex dtype. Got: {input.dtype.kind_name}"
+        )
+    if dim is None:
+        return _mean_all(input, dims=None, keepdim=False)
+    dims = wrap_dims(dim, input._data.ndim) if dim != () and dim != [] else tuple(range(input._data.ndim))
+    return _mean(input, dims=dims, keepdim=keepdim)
+
+
+# --- prod: d/da_k Π a = Π_{i≠k} a_i, computed without dividing when an input is zero ---
+
+def _prod_array(xp: Any, a: Any, dims: tuple | None, keepdim: bool, dt: Any) -> Any:
+    return a.prod(axis=dims, keepdims=keepdim, dtype=dt)
+
+
+def _products_of_others(a: Tensor, dim: int) -> Tensor:
+    """Π_{i≠k} a_i along `dim` for every k: exclusive products from the left times from the right."""
+    left = cumulative_product(shift(a, dim, 1, 1.0), dim)
+    right = flip(cumulative_product(flip(shift(a, dim, -1, 1.0), dim), dim), dim)
+    return left * right
+
+
+def _prod_grad(g: Tensor, a: Tensor, out: Tensor, dims: tuple | None, keepdim: bool) -> Tensor:
+    if a._data.ndim == 0:
+        return g
+    if dims is not None:
+        g, out = keep(g, dims, keepdim), keep(out, dims, keepdim)
+    zeros = int((a._data == 0).sum())
+    if not zeros:
+        return g * (out / a)  # the product divided by the element: exact when nothing is zero
+    if dims is None:  # all dims: work on the flattened input, as PyTorch does
+        if zeros > 1 and not state.enabled:  # every product of the others holds a zero
+            return g * zeros_like(a)
+        return g * _products_of_others(a.reshape(-1), 0).reshape(a._data.shape)
+    return g * _products_of_others(a, dims[0])
+
+
+_prod_all = Primitive(
+    "prod", _prod_array,
+    [lambda g, a, out, dims, keepdim: _prod_grad(g, a, out, dims, keepdim)],
+    node_name="ProdBackward0",
+)
+_prod_dim = Primitive(
+    "prod", _prod_array,
+    [lambda g, a, out, dims, keepdim: _prod_grad(g, a, out, dims, keepdim)],
+    node_name="ProdBackward1",
+)
+
+
+def prod(
+    input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype: _dt.dtype | None = None, out: Any = None,
+) -> Tensor:
+    """Product of all elements, or along one `dim`. Integers and bool give int64."""
+    dt = _sum_dtype(input, dtype)
+    if dim is None:
+        return _prod_all(input, dims=None, keepdim=False, dt=dt)
+    if not isinstance(dim, (int, np.integer)):
+        raise TypeError(
+            f"prod() received an invalid combination of arguments - got ({type(dim).__name__}), but expected one of:\n"
+            " * (Tensor input, *, dtype dtype = None)\n"
+            " * (Tensor input, int dim, bool keepdim = False, *, dtype dtype = None)"
+        )
+    d = wrap_dim(dim, input._data.ndim)
+    dims = (d,) if input._data.ndim else ()
+    return _prod_dim(input, dims=dims, keepdim=keepdim, dt=dt)
+
+
+# --- NaN-ignoring sums and means, and counting ---
+
+_nansum = Primitive(
+    "nansum", lambda xp, a, dims, keepdim, dt: xp.nansum(a, axis=dims, keepdims=keepdim, dtype=dt),
+    [lambda g, a, dims, keepdim: keep(g, dims, keepdim) * ~a.isnan()],  # 1, or 0 at NaN (inf·0 = NaN, as in PyTorch)
+    node_name="NansumBackward0",
+)
+
+
+def nansum(
+    input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dt.dtype | None = None, out: Any = None,
+) -> Tensor:
+    """Sum treating NaN as zero. Integers and bool give int64."""
+    dims = reduce_dims(input._data.ndim, dim)
+    return _nansum(input, dims=dims, keepdim=keepdim, dt=_sum_dtype(input, dtype))
+
+
+def nanmean(
+    input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dt.dtype | None = None, out: Any = None,
+) -> Tensor:
+    """Mean of the non-NaN elements: `nansum / count of non-NaN` (NaN where all are NaN)."""
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(
+            f"nanmean(): expected input to have floating point or complex dtype but got {input.dtype.kind_name}"
+        )
+    present = (~input.isnan()).sum(dim, keepdim)
+    return nansum(input, dim, keepdim, dtype=dtype) / present
+
+
+def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
+    """Number of non-zero elements (int64), in all of `input` or along `dim`."""
+    dims = reduce_dims(input._data.ndim, dim)
+    a = input._data
+    return Tensor._make(a.__ne__(0).sum(axis=dims, dtype=np.int64))
+
+
+# --- logsumexp: log Σ eᵃ, shifted by the max so that nothing overflows ---
+
+def _logsumexp_array(xp: Any, a: Any, dims: tuple, keepdim: bool) -> Any:
+    top = xp.max(a, axis=dims, keepdims=True, initial=-xp.inf)  # initial: empty slices give -inf
+    top = xp.where(xp.isinf(top), xp.zeros((), a.dtype), top)  # all -inf (or +inf) slices: shift by 0
+    out = xp.log(xp.sum(xp.exp(a - top), axis=dims, keepdims=True)) + top
+    return out if keepdim else out.reshape(reduced_shape(a.shape, dims, False))
+
+
+_logsumexp = Primitive(
+    "logsumexp", _logsumexp_array,
+    [lambda g, a, out, dims, keepdim: keep(g, dims, keepdim) * (a - keep(out, dims, keepdim)).exp()],  # softmax
+    node_name="LogsumexpBackward0",
+    quiet=True,
+)
+
+
+def logsumexp(input: Tensor, dim: Any, keepdim: bool = False, *, out: Any = None) -> Tensor:
+    """`log(sum(exp(input), dim))`, computed stably. Integers give the default float."""
+    x = promote_float(input)
+    return _logsumexp(x, dims=reduce_dims(x._data.ndim, dim), keepdim=keepdim)

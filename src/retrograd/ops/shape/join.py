@@ -1,0 +1,205 @@
+"""Compositions of joins: hstack/vstack/dstack/column_stack, atleast_nd, meshgrid,
+block_diag, cartesian_prod, combinations.
+
+All but `block_diag` are built from `cat`, `stack` and views, so their
+gradients come from those ops; `block_diag` is one node whose derivative hands
+each input its block of g.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from ... import dtypes as _dt
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..indexing.masking import select_along
+from .slicing import cat, common_dtype, stack, take_view, tensor_list
+
+__all__ = [
+    "hstack", "vstack", "row_stack", "dstack", "column_stack", "atleast_1d", "atleast_2d",
+    "atleast_3d", "meshgrid", "block_diag", "cartesian_prod", "combinations",
+]
+
+
+def _atleast(tensors: tuple, fix: Callable[[Tensor], Tensor]) -> Any:
+    if len(tensors) == 1 and isinstance(tensors[0], Tensor):
+        return fix(tensors[0])
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    return tuple(fix(t) for t in tensors)
+
+
+def _fix_1d(t: Tensor) -> Tensor:
+    return t.reshape(1) if t._data.ndim == 0 else t
+
+
+def _fix_2d(t: Tensor) -> Tensor:
+    n = t._data.ndim
+    return t.reshape(1, 1) if n == 0 else t.unsqueeze(0) if n == 1 else t
+
+
+def _fix_3d(t: Tensor) -> Tensor:
+    n = t._data.ndim
+    if n == 0:
+        return t.reshape(1, 1, 1)
+    if n == 1:
+        return t.reshape(1, t._data.shape[0], 1)
+    return t.unsqueeze(-1) if n == 2 else t
+
+
+def atleast_1d(*tensors: Any) -> Any:
+    """Each tensor with at least 1 dim: () -> (1,). One tensor in, one out; else a tuple."""
+    return _atleast(tensors, _fix_1d)
+
+
+def atleast_2d(*tensors: Any) -> Any:
+    """Each tensor with at least 2 dims: () -> (1, 1), (N,) -> (1, N)."""
+    return _atleast(tensors, _fix_2d)
+
+
+def atleast_3d(*tensors: Any) -> Any:
+    """Each tensor with at least 3 dims: () -> (1, 1, 1), (N,) -> (1, N, 1), (N, M) -> (N, M, 1)."""
+    return _atleast(tensors, _fix_3d)
+
+
+def _nonempty(name: str, tensors: Any) -> list[Tensor]:
+    tensors = tensor_list(name, tensors)
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
+    return tensors
+
+
+def hstack(tensors: Any, *, out: Any = None) -> Tensor:
+    """Join along dim 1 (dim 0 for 1-D tensors); 0-d tensors count as (1,)."""
+    ts = atleast_1d(_nonempty("hstack", tensors))
+    return cat(ts, 0 if ts[0]._data.ndim == 1 else 1)
+
+
+def vstack(tensors: Any, *, out: Any = None) -> Tensor:
+    """Join along dim 0 after making every tensor at least 2-D: (N,) -> (1, N)."""
+    return cat(atleast_2d(_nonempty("vstack", tensors)), 0)
+
+
+def row_stack(tensors: Any, *, out: Any = None) -> Tensor:
+    """Alias of `vstack`."""
+    return vstack(tensors)
+
+
+def dstack(tensors: Any, *, out: Any = None) -> Tensor:
+    """Join along dim 2 after making every tensor at least 3-D."""
+    return cat(atleast_3d(_nonempty("dstack", tensors)), 2)
+
+
+def column_stack(tensors: Any, *, out: Any = None) -> Tensor:
+    """Join along dim 1, with 0-d and 1-D tensors taken as columns (N,) -> (N, 1)."""
+    ts = _nonempty("column_stack", tensors)
+    return cat([t.reshape(t._data.size, 1) if t._data.ndim <= 1 else t for t in ts], 1)
+
+
+def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
+    """Grids from 1-D tensors: N tensors of shape (n1, ..., nN) ('ij'), first two swapped for 'xy'."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        warnings.warn(
+            "torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
+            UserWarning, stacklevel=2,
+        )
+        indexing = "ij"
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    for t in tensors:
+        if t._data.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t}")
+    if any(t._data.dtype != tensors[0]._data.dtype for t in tensors):
+        raise RuntimeError("meshgrid expects all tensors to have the same dtype")
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}')
+    axes = list(range(len(tensors)))
+    if indexing == "xy" and len(tensors) > 1:
+        axes[0], axes[1] = 1, 0  # 'xy': the first tensor varies along columns
+    sizes = [0] * len(tensors)
+    for t, ax in zip(tensors, axes):
+        sizes[ax] = t._data.size
+    grids = []
+    for t, ax in zip(tensors, axes):
+        shape = [1] * len(tensors)
+        shape[ax] = -1
+        grids.append(t.reshape(shape).expand(sizes))
+    return tuple(grids)
+
+
+def _place_blocks(xp: Any, *arrays: Any, boxes: tuple, shapes: tuple, size: tuple, dt: Any) -> Any:
+    out = xp.zeros(size, dtype=dt)
+    for a, (r0, r1, c0, c1) in zip(arrays, boxes):
+        out[r0:r1, c0:c1] = a.reshape(r1 - r0, c1 - c0)
+    return out
+
+
+def _block_rule(i: int) -> Any:
+    def rule(g: Tensor, boxes: tuple, shapes: tuple) -> Tensor:
+        r0, r1, c0, c1 = boxes[i]
+        return take_view(g, (slice(r0, r1), slice(c0, c1))).reshape(shapes[i])
+
+    return rule
+
+
+@lru_cache(maxsize=64)
+def _block_diag_op(n: int) -> Primitive:
+    # d/d(input i) = the block of g where input i was placed
+    names = tuple(f"t{i}" for i in range(n))
+    return Primitive("block_diag", _place_blocks, [_block_rule(i) for i in range(n)], inputs=names)
+
+
+def block_diag(*tensors: Tensor) -> Tensor:
+    """Tensors (0-d, 1-D as a row, or 2-D) as blocks along the diagonal of a zero matrix."""
+    boxes, r, c = [], 0, 0
+    for i, t in enumerate(tensors):
+        n = t._data.ndim
+        if n > 2:
+            raise RuntimeError(
+                f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} has {n} dimensions"
+            )
+        h, w = (1, 1) if n == 0 else (1, t._data.shape[0]) if n == 1 else t._data.shape
+        boxes.append((r, r + h, c, c + w))
+        r, c = r + h, c + w
+    if not tensors:
+        return Tensor._make(np.zeros((1, 0), dtype=_dt.get_default_dtype().np))
+    op = _block_diag_op(len(tensors))
+    shapes = tuple(t._data.shape for t in tensors)
+    return op(*tensors, boxes=tuple(boxes), shapes=shapes, size=(r, c), dt=common_dtype(tensors).np)
+
+
+def _check_vector(t: Tensor) -> None:
+    if t._data.ndim != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(t._data.shape)}")
+
+
+def cartesian_prod(*tensors: Tensor) -> Tensor:
+    """All tuples of one element from each 1-D tensor, as rows: (n1 * ... * nN, N)."""
+    for t in tensors:
+        _check_vector(t)
+    if len(tensors) == 1:
+        return tensors[0]
+    grids = meshgrid(*tensors, indexing="ij")
+    return stack([g.flatten() for g in grids], 1)
+
+
+def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> Tensor:
+    """All length-`r` combinations of a 1-D tensor's elements, as rows: (C(n, r), r)."""
+    _check_vector(input)
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    if r == 0:
+        return Tensor._make(np.empty((0,), dtype=input._data.dtype))
+    pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    flat = np.fromiter(itertools.chain.from_iterable(pick(range(input._data.shape[0]), r)), dtype=np.int64)
+    index = flat.reshape(-1, r)
+    return stack([select_along(input, index[:, j], 0) for j in range(r)], 1)

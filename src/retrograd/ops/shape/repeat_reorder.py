@@ -1,0 +1,232 @@
+"""Ops that repeat or reorder elements: repeat, tile, repeat_interleave, flip, rot90, roll, unfold.
+
+Reorderings (flip, rot90, roll) are permutations, so each one's derivative is
+the inverse permutation of g. Repetitions sum g over the copies. `unfold` is a
+strided view of overlapping windows; its derivative adds every window's
+gradient back where the window came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..indexing.masking import select_along
+from ..kernels.operands import shape_arg, wrap_dim, wrap_dims
+
+__all__ = [
+    "repeat", "tile", "repeat_interleave", "flip", "fliplr", "flipud", "rot90", "roll", "unfold",
+]
+
+
+def _repeat_grad(g: Tensor, a_shape: tuple, reps: tuple) -> Tensor:
+    # the output is a (r0, s0, r1, s1, ...) grid of copies: sum over the r axes
+    if not reps:
+        return g
+    padded = (1,) * (len(reps) - len(a_shape)) + tuple(a_shape)
+    grid = [x for pair in zip(reps, padded) for x in pair]
+    return g.reshape(grid).sum(tuple(range(0, 2 * len(reps), 2))).reshape(a_shape)
+
+
+_repeat = Primitive("repeat", lambda xp, a, reps: xp.tile(a, reps), [_repeat_grad])
+_flip: Primitive = Primitive(
+    "flip", lambda xp, a, dims: xp.flip(a, dims).copy(),
+    [lambda g, dims: _flip(g, dims=dims)],  # flipping twice is the identity
+)
+_rot90: Primitive = Primitive(
+    "rot90", lambda xp, a, k, dims: xp.rot90(a, k, axes=dims).copy(),
+    [lambda g, k, dims: _rot90(g, k=-k, dims=dims)],  # rotate back
+)
+_roll: Primitive = Primitive(
+    "roll", lambda xp, a, shifts, dims: xp.roll(a, shifts, axis=dims),
+    [lambda g, shifts, dims: _roll(g, shifts=tuple(-s for s in shifts), dims=dims)],  # roll back
+)
+
+
+def repeat(input: Tensor, *repeats: Any) -> Tensor:
+    """`input` copied `repeats[i]` times along each dim (extra leading repeats add dims)."""
+    if not repeats:
+        raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
+    reps = shape_arg(repeats)
+    shape = input._data.shape
+    if len(reps) < len(shape):
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
+        )
+    padded = (1,) * (len(reps) - len(shape)) + shape
+    out_shape = [r * s for r, s in zip(reps, padded)]
+    negative = [r for r in reps if r < 0]
+    if negative:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(out_shape)}: {out_shape}")
+    return _repeat(input, reps=reps)
+
+
+def tile(input: Tensor, dims: Any, *more: int) -> Tensor:
+    """`repeat` with `dims` padded by leading ones to the tensor's number of dims."""
+    reps = shape_arg((dims,) + more)
+    reps = (1,) * (input._data.ndim - len(reps)) + reps
+    return repeat(input, reps)
+
+
+def _interleave_int(input: Tensor, r: int, d: int, output_size: int | None) -> Tensor:
+    """Each slice along `d` repeated `r` times in a row: unsqueeze, expand, copy, view."""
+    if r < 0:
+        raise RuntimeError("Repeats must be non-negative")
+    shape = input._data.shape
+    wide = input.unsqueeze(d + 1).expand(shape[: d + 1] + (r,) + shape[d + 1 :])
+    return wide.clone().view(shape[:d] + (shape[d] * r,) + shape[d + 1 :])
+
+
+def _check_repeats(repeats: Tensor) -> np.ndarray:
+    r = repeats._data
+    if r.dtype.kind not in "iu":
+        raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for \'{repeats.dtype.kind_name}\'')
+    if r.ndim > 1:
+        raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+    if (r < 0).any():
+        raise RuntimeError("repeats can not be negative")
+    return r.astype(np.int64, copy=False)
+
+
+def repeat_interleave(
+    input: Tensor, repeats: int | Tensor | None = None, dim: int | None = None, *, output_size: int | None = None
+) -> Tensor:
+    """Repeat each element (or each slice along `dim`) `repeats` times; no `dim` flattens first.
+
+    With only a 1-D integer tensor, returns `arange(n)` repeated by its counts (int64).
+    """
+    if repeats is None:  # repeat_interleave(counts): the indices each count expands to
+        if input._data.ndim != 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        counts = _check_repeats(input)
+        return Tensor._make(np.repeat(np.arange(counts.shape[0], dtype=input._data.dtype), counts))
+    if dim is None:
+        input, d = input.reshape(-1), 0
+    else:
+        d = wrap_dim(dim, input._data.ndim)
+    if not isinstance(repeats, Tensor):
+        return _interleave_int(input, int(repeats), d, output_size)
+    counts = _check_repeats(repeats)
+    size = input._data.shape[d]
+    if counts.size == 1:  # one count for every slice
+        counts = np.full(size, counts.reshape(()))
+    if counts.shape[0] != size:
+        raise RuntimeError(
+            "repeats must have the same size as input along dim, but got "
+            f"repeats.size(0) = {counts.shape[0]} and input.size(0) = {size}"
+        )
+    index = np.repeat(np.arange(size), counts)
+    return select_along(input, index, d)
+
+
+def flip(input: Tensor, dims: Any = None, *more: int) -> Tensor:
+    """Reverse the order of elements along `dims` (a copy, not a view)."""
+    if dims is None:
+        raise TypeError('flip() missing 1 required positional arguments: "dims"')
+    order = shape_arg((dims,) + more)
+    n = input._data.ndim
+    axes = wrap_dims(order, n) if order else ()
+    return _flip(input, dims=axes if n else ())
+
+
+def fliplr(input: Tensor) -> Tensor:
+    """Reverse dim 1 (left/right); needs at least 2 dims."""
+    if input._data.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return _flip(input, dims=(1,))
+
+
+def flipud(input: Tensor) -> Tensor:
+    """Reverse dim 0 (up/down); needs at least 1 dim."""
+    if input._data.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return _flip(input, dims=(0,))
+
+
+def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
+    """Rotate by 90 degrees `k` times in the plane `dims`, from the first dim towards the second."""
+    dims = tuple(dims)
+    n = input._data.ndim
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if n < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {n}")
+    d0, d1 = wrap_dim(dims[0], n), wrap_dim(dims[1], n)
+    if d0 == d1:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = {dims[1]}")
+    return _rot90(input, k=int(k) % 4, dims=(d0, d1))
+
+
+def roll(input: Tensor, shifts: int | Sequence[int], dims: int | Sequence[int] | None = None) -> Tensor:
+    """Shift elements cyclically along `dims` (no dims: over the flattened tensor, shape kept)."""
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(int(s) for s in shifts)
+    axes = None if dims is None else (dims,) if isinstance(dims, int) else tuple(dims)
+    if not shifts:
+        raise RuntimeError("`shifts` required")
+    if axes is None:
+        if len(shifts) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
+        return _roll(input, shifts=shifts, dims=None)
+    if len(shifts) != len(axes):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(axes)}")
+    n = input._data.ndim
+    if n == 0:
+        raise IndexError(f"Dimension specified as {axes[0]} but tensor has no dimensions")
+    return _roll(input, shifts=shifts, dims=tuple(wrap_dim(d, n) for d in axes))
+
+
+# --- unfold: a strided view of sliding windows -----------------------------------------
+
+
+def _windows(xp: Any, a: Any, dim: int, size: int, step: int) -> Any:
+    if a.ndim == 0:
+        return a.reshape(1)[:size]
+    n = (a.shape[dim] - size) // step + 1
+    shape = a.shape[:dim] + (n,) + a.shape[dim + 1 :] + (size,)
+    st = a.strides
+    strides = st[:dim] + (st[dim] * step,) + st[dim + 1 :] + (st[dim],)
+    # overlapping windows stay read-only: writing one element twice is an error, as in PyTorch
+    return xp.lib.stride_tricks.as_strided(a, shape, strides, writeable=step >= size)
+
+
+def _windows_sum(xp: Any, g: Any, shape: tuple, dim: int, size: int, step: int) -> Any:
+    out = xp.zeros(shape, dtype=g.dtype)
+    if not shape:
+        out[...] = g.sum()
+        return out
+    n = g.shape[dim]
+    for j in range(size):  # one strided add per position in the window, not per element
+        out[(slice(None),) * dim + (slice(j, j + step * (n - 1) + 1, step),)] += g[..., j]
+    return out
+
+
+_unfold: Primitive = Primitive(
+    "unfold", _windows,
+    [lambda g, a_shape, dim, size, step: _unfold_backward(g, shape=a_shape, dim=dim, size=size, step=step)],
+    view=True,
+)
+_unfold_backward: Primitive = Primitive(
+    "unfold_backward", _windows_sum,
+    [lambda g, dim, size, step: _unfold(g, dim=dim, size=size, step=step)],  # its adjoint: the windows again
+)
+
+
+def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    """A view of all windows of length `size`, `step` apart, along `dimension` (as `Tensor.unfold`).
+
+    Shape (..., N, ...) -> (..., (N - size) // step + 1, ..., size).
+    """
+    shape = input._data.shape
+    d = wrap_dim(dimension, len(shape))
+    longest = shape[d] if shape else 1
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    if size > longest:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {longest} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    return _unfold(input, dim=d, size=int(size), step=int(step))

@@ -1,0 +1,295 @@
+"""Ops whose output is a view of the input's memory: reshape, permute, expand, squeeze.
+
+View primitives are marked `view=True`: when NumPy returns a view, the output
+shares its base's version counter and records how to re-derive itself, which
+is what in-place ops on views need (see `engine.inplace`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, SupportsIndex
+
+import numpy as np
+
+from ...dtypes import dtype
+from ...engine.fit import sum_to_shape
+from ...engine.primitive import Primitive
+from ...tensor import Size, Tensor
+from ..kernels.operands import shape_arg, wrap_dim, wrap_dims
+
+__all__ = [
+    "reshape",
+    "view",
+    "view_as",
+    "flatten",
+    "unflatten",
+    "squeeze",
+    "unsqueeze",
+    "permute",
+    "transpose",
+    "swapaxes",
+    "swapdims",
+    "t",
+    "movedim",
+    "moveaxis",
+    "expand",
+    "expand_as",
+    "broadcast_to",
+    "broadcast_tensors",
+    "broadcast_shapes",
+    "sum_to_shape",
+    "ravel",
+]
+
+
+def _infer_shape(shape: Sequence[int], numel: int) -> tuple[int, ...]:
+    """Resolve one -1 entry of a target shape; RuntimeError if the sizes cannot match."""
+    shape = tuple(int(s) for s in shape)
+    unknown = [i for i, s in enumerate(shape) if s == -1]
+    if len(unknown) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = 1
+    for s in shape:
+        if s != -1:
+            if s < 0:
+                raise RuntimeError(f"invalid shape dimension {s}")
+            known *= s
+    if unknown:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape = shape[: unknown[0]] + (numel // known,) + shape[unknown[0] + 1 :]
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return shape
+
+
+def _reshape_view_only(xp: Any, a: Any, shape: tuple) -> Any:
+    try:
+        return xp.reshape(a, shape, copy=False)
+    except ValueError:
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one "
+            "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+        ) from None
+
+
+_reshape = Primitive(
+    "reshape",
+    lambda xp, a, shape: a.reshape(shape),
+    [lambda g, a_shape: g.reshape(a_shape)],
+    node_name="ViewBackward0",
+    view=True,
+)
+_view = Primitive("view", _reshape_view_only, [lambda g, a_shape: g.reshape(a_shape)], view=True)
+# a reshape that copies (PyTorch's _unsafe_view): reshape of a non-contiguous input, kron
+unsafe_view = Primitive(
+    "reshape",
+    lambda xp, a, shape: a.reshape(shape),
+    [lambda g, a_shape: g.reshape(a_shape)],
+    node_name="UnsafeViewBackward0",
+)
+_squeeze = Primitive(
+    "squeeze", lambda xp, a, shape: a.reshape(shape), [lambda g, a_shape: g.reshape(a_shape)], view=True
+)
+_squeeze_dim = Primitive(
+    "squeeze",
+    lambda xp, a, shape: a.reshape(shape),
+    [lambda g, a_shape: g.reshape(a_shape)],
+    node_name="SqueezeBackward1",
+    view=True,
+)
+# squeeze of a list of dims (PyTorch's squeeze.dims): matmul's (k,) @ (k, n) drops the row it added
+squeeze_dims = Primitive(
+    "squeeze", lambda xp, a, shape: a.reshape(shape), [lambda g, a_shape: g.reshape(a_shape)],
+    node_name="SqueezeBackward4", view=True,
+)
+_unsqueeze = Primitive(
+    "unsqueeze", lambda xp, a, shape: a.reshape(shape), [lambda g, a_shape: g.reshape(a_shape)], view=True
+)
+_permute = Primitive(
+    "permute",
+    lambda xp, a, dims: a.transpose(dims),
+    [lambda g, dims: g.permute(tuple(np.argsort(dims)))],  # the inverse permutation
+    view=True,
+)
+_transpose = Primitive(
+    "transpose", lambda xp, a, d0, d1: xp.swapaxes(a, d0, d1), [lambda g, d0, d1: g.transpose(d0, d1)], view=True
+)
+_t = Primitive("t", lambda xp, a: a.T, [lambda g: g.t()], node_name="TBackward0", view=True)
+_expand = Primitive(
+    "expand",
+    lambda xp, a, shape: xp.broadcast_to(a, shape),
+    [lambda g: g],  # the engine sums the gradient back down to the input's shape
+    view=True,
+)
+
+
+def reshape(input: Tensor, *shape: SupportsIndex | Sequence[SupportsIndex]) -> Tensor:
+    """The same elements in a new shape (a view when the memory layout allows)."""
+    target = _infer_shape(shape_arg(shape), input._data.size)
+    if target == input._data.shape:
+        return _reshape(input, shape=target)
+    if input._data.flags.c_contiguous or _reshapes_in_place(input._data, target):
+        return _reshape(input, shape=target)
+    return unsafe_view(input.clone(), shape=target)
+
+
+def _reshapes_in_place(a: np.ndarray, shape: tuple) -> bool:
+    try:
+        np.reshape(a, shape, copy=False)
+        return True
+    except ValueError:
+        return False
+
+
+def view(input: Tensor, *shape: SupportsIndex | Sequence[SupportsIndex] | dtype) -> Tensor:
+    """Reshape without copying; RuntimeError if the strides do not allow it."""
+    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int, np.integer, Size)):
+        return input.to(shape[0])  # view(dtype) is only supported for same-size dtypes here
+    return _view(input, shape=_infer_shape(shape_arg(shape), input._data.size))
+
+
+def view_as(input: Tensor, other: Tensor) -> Tensor:
+    """A view of `input` with `other`'s shape (`view(input, other.shape)`)."""
+    return view(input, other.shape)
+
+
+def ravel(input: Tensor) -> Tensor:
+    return reshape(input, -1)
+
+
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dims `start_dim..end_dim` into one."""
+    shape = input._data.shape
+    if not shape:
+        return reshape(input, 1)
+    s, e = wrap_dim(start_dim, len(shape)), wrap_dim(end_dim, len(shape))
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    return reshape(input, shape[:s] + (-1,) + shape[e + 1 :])
+
+
+def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
+    """Split dim `dim` into `sizes` (one entry may be -1)."""
+    shape = input._data.shape
+    d = wrap_dim(dim, len(shape))
+    inner = _infer_shape(sizes, shape[d])
+    return view(input, shape[:d] + inner + shape[d + 1 :])
+
+
+def squeeze(input: Tensor, dim: int | Sequence[int] | None = None) -> Tensor:
+    """Remove dims of size 1 (all of them, or those in `dim`)."""
+    shape = input._data.shape
+    if dim is None:
+        return _squeeze(input, shape=tuple(s for s in shape if s != 1))
+    dims = wrap_dims(dim, len(shape)) if shape else ()
+    target = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
+    return _squeeze_dim(input, shape=target)
+
+
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    """Insert a dim of size 1 at `dim`."""
+    shape = input._data.shape
+    d = wrap_dim(dim, len(shape) + 1)
+    return _unsqueeze(input, shape=shape[:d] + (1,) + shape[d:])
+
+
+def permute(input: Tensor, *dims: Any) -> Tensor:
+    """Reorder the dims; `dims` is a permutation of `range(ndim)`."""
+    order = shape_arg(dims)
+    n = input._data.ndim
+    if len(order) != n:
+        raise RuntimeError(
+            f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
+            f"length of the desired ordering of dimensions i.e. input.dim() = {n} is not equal to "
+            f"len(dims) = {len(order)}"
+        )
+    order = tuple(wrap_dim(d, n) for d in order)
+    if len(set(order)) != n:
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return _permute(input, dims=order)
+
+
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    """Swap two dims."""
+    n = input._data.ndim
+    return _transpose(input, d0=wrap_dim(dim0, n), d1=wrap_dim(dim1, n))
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input: Tensor) -> Tensor:
+    """Transpose a matrix (0-d and 1-d tensors are returned as they are)."""
+    if input._data.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input._data.ndim}D")
+    return _t(input)
+
+
+def movedim(input: Tensor, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
+    """Move dims from `source` positions to `destination` positions."""
+    n = input._data.ndim
+    src = [wrap_dim(d, n) for d in ((source,) if isinstance(source, int) else source)]
+    dst = [wrap_dim(d, n) for d in ((destination,) if isinstance(destination, int) else destination)]
+    order = [d for d in range(n) if d not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return permute(input, order)
+
+
+moveaxis = movedim
+
+
+def broadcast_shapes(*shapes: Any) -> Size:
+    """The shape all `shapes` broadcast to (RuntimeError if they cannot)."""
+    try:
+        return Size(np.broadcast_shapes(*(tuple(s) if not isinstance(s, int) else (s,) for s in shapes)))
+    except ValueError:
+        raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape: {shapes}") from None
+
+
+def expand(input: Tensor, *sizes: Any) -> Tensor:
+    """A broadcast view with the given sizes (-1 keeps a dim)."""
+    target = shape_arg(sizes)
+    shape = input._data.shape
+    if len(target) < len(shape):
+        raise RuntimeError(
+            f"expand({_type_name(input)}{{{list(shape)}}}, size={list(target)}): the number of sizes "
+            f"provided ({len(target)}) must be greater or equal to the number of dimensions in the "
+            f"tensor ({len(shape)})"
+        )
+    lead = len(target) - len(shape)
+    resolved = list(target)
+    for i, s in enumerate(shape):
+        want = target[lead + i]
+        if want == -1:
+            resolved[lead + i] = s
+        elif s != want and s != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({want}) must match the existing size ({s}) at "
+                f"non-singleton dimension {lead + i}.  Target sizes: {list(target)}.  Tensor sizes: {list(shape)}"
+            )
+    return _expand(input, shape=tuple(resolved))
+
+
+def _type_name(t: Tensor) -> str:
+    return f"torch.{t.dtype.legacy_name}"
+
+
+def expand_as(input: Tensor, other: Tensor) -> Tensor:
+    """A broadcast view of `input` with `other`'s shape."""
+    return expand(input, other.shape)
+
+
+def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
+    """A broadcast view of `input` with the given size (-1 keeps a dim)."""
+    return expand(input, tuple(size))
+
+
+def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
+    """Expand all tensors to their common broadcast shape."""
+    shape = broadcast_shapes(*(t.shape for t in tensors))
+    return tuple(t if t.shape == shape else expand(t, shape) for t in tensors)

@@ -1,0 +1,59 @@
+"""The layout of `retrograd.ops`: public names reachable as before, each op made in one place."""
+
+from __future__ import annotations
+
+import collections
+import importlib
+import os
+import pkgutil
+
+import retrograd
+import retrograd.ops as ops
+from retrograd.engine.primitive import defined
+from retrograd.ops import rules
+
+PACKAGES = ("activation", "elementwise", "indexing", "linalg", "reduction", "shape")
+
+
+def _modules() -> list:
+    return [importlib.import_module(i.name) for i in pkgutil.walk_packages(ops.__path__, "retrograd.ops.")]
+
+
+def test_public_names_reach_the_top_level() -> None:
+    assert len(ops.__all__) == len(set(ops.__all__))
+    for name in ops.__all__:
+        assert getattr(retrograd, name) is getattr(ops, name), name
+
+
+def test_packages_gather_their_modules() -> None:
+    gathered = []
+    for pkg_name in PACKAGES:
+        pkg = importlib.import_module(f"retrograd.ops.{pkg_name}")
+        assert len(pkg.__all__) == len(set(pkg.__all__)), pkg_name
+        for name in pkg.__all__:
+            assert getattr(pkg, name) is getattr(ops, name), (pkg_name, name)
+        gathered += pkg.__all__
+    assert set(gathered) | set(ops.creation.__all__) | set(ops.sorting.__all__) == set(ops.__all__)
+
+
+def test_underscore_only_on_modules_without_public_names() -> None:
+    for module in _modules():
+        leaf = module.__name__.rsplit(".", 1)[1]
+        if leaf.startswith("_"):
+            assert not getattr(module, "__all__", []), module.__name__
+
+
+def test_files_stay_small() -> None:
+    for module in _modules():
+        with open(module.__file__, encoding="utf-8") as f:
+            assert sum(1 for _ in f) <= 410, module.__name__
+
+
+def test_each_op_made_in_one_file() -> None:
+    rules.load_all()
+    files = collections.defaultdict(set)
+    for prim, sites in defined():
+        made = sites[-1] if sites[-1][2] == "<module>" else sites[0]
+        files[prim.name].add(os.path.normpath(made[0]))
+    twice = {name: sorted(paths) for name, paths in files.items() if len(paths) > 1}
+    assert not twice
