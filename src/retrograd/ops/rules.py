@@ -20,6 +20,7 @@ imports every module of `retrograd.ops` and `retrograd.nn` first.
 from __future__ import annotations
 
 import importlib
+import dis
 import inspect
 import os
 import pkgutil
@@ -91,27 +92,29 @@ def _reached_from(functions: list[Any]) -> list[Primitive]:
 
 
 def _named_by(fn: Any) -> Iterable[Any]:
-    """The global objects (and attributes of global modules) that a function's code names."""
+    """The global objects a function's code names: `g` and `g.attr` for each global `g` it loads."""
     fn = inspect.unwrap(fn)
     code = getattr(fn, "__code__", None)
     if code is None:
         return []
-    names: list[str] = []
+    scope = fn.__globals__
+    objects: list[Any] = []
     codes = [code]
     while codes:  # nested functions and lambdas, without recursion
         c = codes.pop()
-        names.extend(c.co_names)
         codes.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
-    scope = fn.__globals__
-    modules = [v for v in scope.values() if isinstance(v, types.ModuleType)]
-    objects = []
-    for n in dict.fromkeys(names):
-        if n in scope:
-            objects.append(scope[n])
-        for m in modules:
-            if n in vars(m):
-                objects.append(vars(m)[n])
-    return objects
+        loaded: Any = None  # the global the previous instruction loaded, if any
+        for ins in dis.get_instructions(c):
+            if ins.opname == "LOAD_GLOBAL" and ins.argval in scope:
+                loaded = scope[ins.argval]
+                objects.append(loaded)
+                continue
+            if ins.opname in ("LOAD_ATTR", "LOAD_METHOD") and isinstance(loaded, types.ModuleType):
+                value = vars(loaded).get(ins.argval)
+                if value is not None:
+                    objects.append(value)
+            loaded = None
+    return list({id(o): o for o in objects}.values())
 
 
 def _where(obj: Any) -> tuple[str, int, str]:
