@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import dtypes as _dt
-from .ops.creation import legacy_new
+from .ops.legacy import legacy_new
 from .tensor import Tensor
 
 

@@ -22,7 +22,6 @@ from . import activation, creation, elementwise, indexing, linalg, reduction, sh
 from .activation.along_dim import *  # noqa: F403
 from .activation.piecewise import *  # noqa: F403
 from .creation import *  # noqa: F403
-from .creation import legacy_new  # noqa: F401  (Tensor(...) and FloatTensor(...), not a public op)
 from .elementwise.arithmetic import *  # noqa: F403
 from .elementwise.clamp_where import *  # noqa: F403
 from .elementwise.compare import *  # noqa: F403
@@ -30,6 +29,7 @@ from .elementwise.pointwise import *  # noqa: F403
 from .indexing.gather_scatter import *  # noqa: F403
 from .indexing.masking import *  # noqa: F403
 from .indexing.subscript import *  # noqa: F403
+from .legacy import legacy_new  # noqa: F401  (Tensor(...) and FloatTensor(...), not a public op)
 from .linalg.composite import *  # noqa: F403
 from .linalg.contraction import *  # noqa: F403
 from .linalg.multiply_add import *  # noqa: F403

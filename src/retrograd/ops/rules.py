@@ -19,8 +19,8 @@ imports every module of `retrograd.ops` and `retrograd.nn` first.
 
 from __future__ import annotations
 
-import importlib
 import dis
+import importlib
 import inspect
 import os
 import pkgutil

@@ -109,9 +109,9 @@ def _second_half(g: Tensor, dim: int) -> Tensor:
 
 
 # Halving and joining are each other's derivative; glu's rule needs both.
-_halves = Primitive("split", _split, [_join_rule], n_outputs=2, node_name="SplitBackward0")
+_halves = Primitive("split_halves", _split, [_join_rule], n_outputs=2, node_name="SplitBackward0")
 _join = Primitive(
-    "cat",
+    "cat_halves",
     lambda xp, a, b, dim: xp.concatenate((a, b), axis=dim),
     [_first_half, _second_half],
     inputs=("a", "b"),
