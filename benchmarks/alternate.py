@@ -39,11 +39,23 @@ class Progress:
 
 def worker(system: System, work: Workload, warmup: int, reps: int, total: int, quick: bool) -> dict[str, Any]:
     """Run one worker process; its JSON object, or an error object saying how it died."""
-    command = [sys.executable, "-m", "benchmarks.worker", system.name, work.name, "--warmup", str(warmup),
-               "--reps", str(reps), "--total", str(total)] + (["--quick"] if quick else [])
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.worker",
+        system.name,
+        work.name,
+        "--warmup",
+        str(warmup),
+        "--reps",
+        str(reps),
+        "--total",
+        str(total),
+    ] + (["--quick"] if quick else [])
     try:
-        done = subprocess.run(command, cwd=ROOT, env=system.child_env(), capture_output=True, text=True,
-                              timeout=WORKER_TIMEOUT)
+        done = subprocess.run(
+            command, cwd=ROOT, env=system.child_env(), capture_output=True, text=True, timeout=WORKER_TIMEOUT
+        )
     except subprocess.TimeoutExpired:
         return {"status": "timeout", "why": f"worker ran over {WORKER_TIMEOUT:.0f} s"}
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
@@ -58,8 +70,9 @@ def applies(work: Workload, system: System) -> bool:
     return work.floor is not None if system.is_floor else work.build is not None
 
 
-def run_workload(work: Workload, systems: list[System], rounds: int, quick: bool,
-                 progress_line: Any = None) -> tuple[list[Result], list[str], dict[str, dict[str, Any]]]:
+def run_workload(
+    work: Workload, systems: list[System], rounds: int, quick: bool, progress_line: Any = None
+) -> tuple[list[Result], list[str], dict[str, dict[str, Any]]]:
     """Measure one workload on every system, alternating processes; rows, check lines, environments."""
     systems = [s for s in systems if applies(work, s)]
     warmup, reps = (1, 1) if quick else (work.warmup, work.reps)

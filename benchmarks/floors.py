@@ -22,6 +22,7 @@ CHAIN = 1000  # W1's iterations (2000 ops)
 
 # W1: one Python call per op, forward then backward, nothing recorded.
 
+
 def _mul(a: Any, c: float) -> Any:
     return a * c
 
@@ -67,6 +68,7 @@ def call_mul(value: Any) -> Step:
 
 
 # W2, W3: MLP training step.
+
 
 def _log_softmax(logits: np.ndarray) -> np.ndarray:
     shifted = logits - logits.max(axis=1, keepdims=True)
@@ -130,6 +132,7 @@ def w3_floor(quick: bool = False) -> Step:
 
 # W4: the analytic Hessian (no differentiation at all).
 
+
 def w4_floor(quick: bool = False) -> Step:
     """W4 floor: A.T @ diag(-2 t (1 - t^2)) @ A with t = tanh(A @ x), seed 4, float64."""
     a, x = hessian_data(4, hessian_size(quick))
@@ -137,6 +140,7 @@ def w4_floor(quick: bool = False) -> Step:
 
 
 # W6: im2col convolution (sliding_window_view + tensordot), max-pool by reshaping.
+
 
 def _conv(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Valid 3x3 cross-correlation (N, C, H, W) -> (N, O, H-2, W-2), and the windows for the backward."""

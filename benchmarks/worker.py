@@ -29,22 +29,37 @@ ENV_PREFIXES = ("OMP_", "OPENBLAS_", "MKL_", "GOMP_", "KMP_")
 
 def library_env(system: System, module: Any) -> dict[str, Any]:
     """What this process runs on: library version and file, BLAS/OpenMP pools, torch's threads and kernels."""
-    info: dict[str, Any] = {"library": system.library, "version": getattr(module, "__version__", "?"),
-                            "file": getattr(module, "__file__", None), "numpy": np.__version__,
-                            "env": {k: v for k, v in sorted(os.environ.items()) if k.startswith(ENV_PREFIXES)}}
+    info: dict[str, Any] = {
+        "library": system.library,
+        "version": getattr(module, "__version__", "?"),
+        "file": getattr(module, "__file__", None),
+        "numpy": np.__version__,
+        "env": {k: v for k, v in sorted(os.environ.items()) if k.startswith(ENV_PREFIXES)},
+    }
     try:
         from threadpoolctl import threadpool_info  # optional: recorded when installed
     except ImportError:
         info["blas"] = "threadpoolctl not installed"
     else:
-        keys = ("user_api", "internal_api", "prefix", "architecture", "version", "num_threads", "threading_layer",
-                "filepath")
+        keys = (
+            "user_api",
+            "internal_api",
+            "prefix",
+            "architecture",
+            "version",
+            "num_threads",
+            "threading_layer",
+            "filepath",
+        )
         info["blas"] = [{k: pool[k] for k in keys if k in pool} for pool in threadpool_info()]
     if system.library == "torch":
-        info["torch"] = {"num_threads": module.get_num_threads(),
-                         "num_interop_threads": module.get_num_interop_threads(),
-                         "mkl": module.backends.mkl.is_available(), "mkldnn": module.backends.mkldnn.is_available(),
-                         "cpu_capability": module.backends.cpu.get_cpu_capability()}
+        info["torch"] = {
+            "num_threads": module.get_num_threads(),
+            "num_interop_threads": module.get_num_interop_threads(),
+            "mkl": module.backends.mkl.is_available(),
+            "mkldnn": module.backends.mkldnn.is_available(),
+            "cpu_capability": module.backends.cpu.get_cpu_capability(),
+        }
     return info
 
 
@@ -79,8 +94,13 @@ def measure(step: Step, warmup: int, reps: int, total: int) -> dict[str, Any]:
         times.append(time.perf_counter() - start)
     for _ in range(total - max(warmup, 1) - reps):
         last_value = step()
-    return {"first": first, "times": times, "value_first": jsonable(first_value),
-            "value_last": jsonable(last_value), "calls": max(total, max(warmup, 1) + reps)}
+    return {
+        "first": first,
+        "times": times,
+        "value_first": jsonable(first_value),
+        "value_last": jsonable(last_value),
+        "calls": max(total, max(warmup, 1) + reps),
+    }
 
 
 def run(argv: list[str] | None = None) -> dict[str, Any]:

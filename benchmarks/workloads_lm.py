@@ -53,8 +53,10 @@ def lstm_sizes(quick: bool) -> LstmSizes:
 
 def randomize_state(m: ModuleType, model: Any, rng: np.random.Generator) -> None:
     """Replace every state_dict entry, in its order, by uniform(-0.1, 0.1) float32 from `rng`."""
-    state = {k: m.from_numpy(rng.uniform(-0.1, 0.1, tuple(v.shape)).astype(np.float32))
-             for k, v in model.state_dict().items()}
+    state = {
+        k: m.from_numpy(rng.uniform(-0.1, 0.1, tuple(v.shape)).astype(np.float32))
+        for k, v in model.state_dict().items()
+    }
     model.load_state_dict(state)
 
 
@@ -67,14 +69,16 @@ def gpt_model(m: ModuleType, s: GptSizes) -> Any:
             super().__init__()
             self.token = nn.Embedding(s.vocab, s.width)
             self.position = nn.Embedding(s.context, s.width)
-            layer = nn.TransformerEncoderLayer(s.width, nhead=s.heads, dim_feedforward=s.feedforward, dropout=0.0,
-                                               batch_first=True, norm_first=True)
+            layer = nn.TransformerEncoderLayer(
+                s.width, nhead=s.heads, dim_feedforward=s.feedforward, dropout=0.0, batch_first=True, norm_first=True
+            )
             self.encoder = nn.TransformerEncoder(layer, s.layers, enable_nested_tensor=False)
             self.norm = nn.LayerNorm(s.width)
             self.head = nn.Linear(s.width, s.vocab)
             self.register_buffer("positions", m.arange(s.context), persistent=False)
-            self.register_buffer("mask", m.triu(m.full((s.context, s.context), float("-inf")), diagonal=1),
-                                 persistent=False)
+            self.register_buffer(
+                "mask", m.triu(m.full((s.context, s.context), float("-inf")), diagonal=1), persistent=False
+            )
 
         def forward(self, tokens: Any) -> Any:
             h = self.token(tokens) + self.position(self.positions)
