@@ -7,7 +7,6 @@ floor or a compiled variant; processes of different systems alternate in time.
 from __future__ import annotations
 
 import json
-import math
 import statistics
 import subprocess
 import sys
@@ -22,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent  # children run here so `-m benchm
 W5_TIMEOUT = 120.0
 W5_BUDGET = 60.0
 W5_BIG_TIMEOUT = 600.0  # the 1,000,000-op variant must complete; allow it time
-W5_RUNS = 5  # chain runs per system in all, spread over the rounds
+W5_RUNS = 5  # chain runs per system: one per fresh child, the children of the systems alternating
 
 
 def library_systems(systems: list[System]) -> list[System]:
@@ -79,29 +78,27 @@ def _chain_result(system: System, workload: str, iterations: int, lines: list[di
     return summarize(label, workload, "s", 1.0, times, times[0], note)
 
 
-def _chains(systems: list[System], workload: str, iterations: int, runs: int, rounds: int,
-            timeout: float) -> list[Result]:
-    """`rounds` fresh children per system, alternating, each running the chain up to runs/rounds times."""
-    per_child = max(1, math.ceil(runs / rounds))
+def _chains(systems: list[System], workload: str, iterations: int, rounds: int, timeout: float) -> list[Result]:
+    """`rounds` fresh children per system, alternating (A, B, A, B, ...), each running the chain once."""
     lines: dict[str, list[dict[str, Any]]] = {s.name: [] for s in systems}
     problems: dict[str, list[str]] = {s.name: [] for s in systems}
     for _ in range(rounds):
         for system in systems:
             if problems[system.name]:
                 continue  # a system that timed out or crashed once is not run again
-            more, problem = _child(system, ["w5", str(iterations), str(per_child), str(W5_BUDGET)], timeout)
+            more, problem = _child(system, ["w5", str(iterations), "1", str(W5_BUDGET)], timeout)
             lines[system.name] += more
             problems[system.name] += [problem] if problem else []
     return [_chain_result(s, workload, iterations, lines[s.name], problems[s.name]) for s in systems]
 
 
-def run_w5(systems: list[System], quick: bool, rounds: int) -> list[Result]:
-    """W5: 100,000-op chain in fresh processes (alternating); then the 1,000,000-op variant (one run each)."""
+def run_w5(systems: list[System], quick: bool) -> list[Result]:
+    """W5: 100,000-op chain, 5 fresh processes per system (alternating); then 1,000,000 ops (one run each)."""
     systems = library_systems(systems)
     if quick:
-        return _chains(systems, "W5", 500, 1, 1, W5_TIMEOUT)
-    rows = _chains(systems, "W5", 50_000, W5_RUNS, min(rounds, W5_RUNS), W5_TIMEOUT)
-    rows += _chains(systems, "W5[1000000 ops]", 500_000, 1, 1, W5_BIG_TIMEOUT)
+        return _chains(systems, "W5", 500, 1, W5_TIMEOUT)
+    rows = _chains(systems, "W5", 50_000, W5_RUNS, W5_TIMEOUT)
+    rows += _chains(systems, "W5[1000000 ops]", 500_000, 1, W5_BIG_TIMEOUT)
     return rows
 
 

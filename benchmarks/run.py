@@ -66,7 +66,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 def run_one(name: str, systems: list[System], quick: bool, rounds: int) -> tuple[list[Result], list[str], dict]:
     """Rows, check lines and process environments of one workload (with its variants and floors)."""
     if name == "W5":
-        return procs.run_w5(systems, quick, rounds), [], {}
+        return procs.run_w5(systems, quick), [], {}
     if name == "W7":
         return procs.run_w7(systems, quick), [], {}
     if name == "W8":

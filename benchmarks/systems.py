@@ -9,6 +9,7 @@ time: each system is loaded only inside its own worker process.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import subprocess
@@ -74,6 +75,7 @@ def parse_system(name: str) -> System:
     return System(name, library, compiled=name.endswith("-compiled"))
 
 
+@functools.cache
 def source_commit(source: str) -> str:
     """The short git commit of the checkout holding `source` ('' if it is not in one), '+dirty' if modified."""
     def git(*args: str) -> str:

@@ -85,7 +85,7 @@ def test_compiled_system_without_compile_is_unsupported() -> None:
 @pytest.mark.parametrize("run", [procs.run_w5, procs.run_w7, procs.run_w8], ids=["W5", "W7", "W8"])
 def test_fresh_process_workload_runs(run) -> None:
     systems = [parse_system("retrograd"), parse_system("numpy-handwritten")]
-    (row,) = run(systems, True, 1) if run is procs.run_w5 else run(systems, True)
+    (row,) = run(systems, True)
     assert isinstance(row.value, float) and row.value > 0, row
 
 
