@@ -31,8 +31,12 @@ typecheck: $(PY)
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
-# Benchmarks against PyTorch (CPU build); the OPENBLAS_* tuning variables are unset for this command only.
+# Benchmarks against PyTorch (CPU build) and the hand-written NumPy floor. Each system runs in its
+# own processes under its own defaults, alternating; no wait policy is set (OMP_WAIT_POLICY=PASSIVE
+# slows PyTorch's kernels 1.5-2x), and OMP_WAIT_POLICY / OPENBLAS_* are unset for this command only.
+# BENCH_ARGS passes options through, e.g. make bench BENCH_ARGS="--systems retrograd,retrograd@../old/src,pytorch"
+BENCH_ARGS ?=
 .PHONY: bench
 bench: setup-test
 	$(PIP) install torch==2.13.0 threadpoolctl
-	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE $(PY) -m benchmarks.run
+	env -u OMP_WAIT_POLICY -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PY) -m benchmarks.run $(BENCH_ARGS)

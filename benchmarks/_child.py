@@ -3,7 +3,8 @@
     python -m benchmarks._child w5 SYSTEM ITERATIONS MAX_RUNS BUDGET_S
     python -m benchmarks._child w7 SYSTEM STEPS [quick]
 
-Only the named system is imported, so the process measures that system alone.
+Only the named system is imported (for `retrograd@PATH`, from PATH), so the process measures that
+system alone.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import resource
 import statistics
 import sys
 import time
+
+from .systems import load_module, parse_system
+from .workloads import chain_grad, mlp_step, w3_sizes
 
 
 def _emit(**fields: object) -> None:
@@ -51,10 +55,7 @@ def current_rss_mib() -> float:
 
 def deep_chain(system: str, iterations: int, max_runs: int, budget: float) -> None:
     """W5: repeat the chain (fresh x each time) up to `max_runs` times while the total stays under budget."""
-    from .systems import load_system
-    from .workloads import chain_grad
-
-    m = load_system(system)
+    m = load_module(parse_system(system))
     spent: list[float] = []
     while len(spent) < max_runs and (not spent or sum(spent) + statistics.median(spent) <= budget):
         start = time.perf_counter()
@@ -69,10 +70,7 @@ def deep_chain(system: str, iterations: int, max_runs: int, budget: float) -> No
 
 def w3_memory(system: str, steps: int, quick: bool) -> None:
     """W7: import, build W3, run `steps` steps; peak RSS after each phase and VmRSS at the end."""
-    from .systems import load_system
-    from .workloads import mlp_step, w3_sizes
-
-    m = load_system(system)
+    m = load_module(parse_system(system))
     after_import = peak_rss_mib()
     sizes, batch = w3_sizes(quick)
     step = mlp_step(m, 3, sizes, batch, "relu")

@@ -7,66 +7,61 @@ import os
 import platform
 from dataclasses import asdict
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 
 from .measure import Result
+from .systems import FLOOR, REFERENCE, source_commit
 
-# The issue's targets for retrograd / PyTorch (ratio of medians); W4 is measured only.
+# The issue's targets for retrograd / PyTorch (ratio of medians); the other workloads are measured only.
 TARGETS: dict[str, float] = {"W1": 0.5, "W2": 0.4, "W3": 1.05, "W5": 0.5, "W6": 1.5, "W7": 0.2, "W8": 0.1, "W9": 1.3}
 MUST_COMPLETE = {"W5[1000000 ops]"}  # retrograd must finish it; there is no ratio target
+ENV_PREFIXES = ("OMP_", "OPENBLAS_", "MKL_", "GOMP_", "KMP_")
+METHOD = (
+    "Every system runs in its own fresh process under its own default settings (`torch.set_num_threads(2)`; "
+    "no wait policy or thread setting chosen for another library's sake), one process per (round, system), "
+    "the systems alternating in time (A, B, C, A, B, C, ...). Each process warms up (its first call is the "
+    "cold call) and times its share of the repetitions; the figure is the median over all timed calls of "
+    "all rounds. W5, W7 and W8 run fresh processes per system, alternating likewise. `numpy-handwritten` "
+    "is the floor: the same step written out by hand in NumPy, no autograd. Ratios are of medians measured "
+    "in the same run; ratios to PyTorch move with the CPU (PyTorch's MKL/oneDNN kernels differ between "
+    "Intel and AMD), ratios to the NumPy floor much less."
+)
 
 
-def _cpu() -> tuple[str, list[str]]:
-    """CPU model name and flags from /proc/cpuinfo (platform's guess where there is none)."""
-    model, flags = "", []
+def _cpu() -> dict[str, Any]:
+    """CPU model, vendor, family/model numbers and the vector flags that matter, from /proc/cpuinfo."""
+    fields: dict[str, str] = {}
     try:
         with open("/proc/cpuinfo") as cpuinfo:
             for line in cpuinfo:
                 key, _, value = line.partition(":")
-                if key.strip() == "model name" and not model:
-                    model = value.strip()
-                elif key.strip() == "flags" and not flags:
-                    flags = value.split()
+                fields.setdefault(key.strip(), value.strip())
     except OSError:
         pass
-    return model or platform.processor() or "unknown", flags
+    flags = fields.get("flags", "").split()
+    return {"cpu": fields.get("model name") or platform.processor() or "unknown",
+            "vendor": fields.get("vendor_id", "unknown"),
+            "family_model": f"{fields.get('cpu family', '?')}/{fields.get('model', '?')}",
+            "avx2": "avx2" in flags, "avx512f": "avx512f" in flags}
 
 
-def _blas() -> list[dict[str, Any]] | str:
-    """threadpoolctl's view of the loaded BLAS/OpenMP libraries (library, API, kernel, threads, version)."""
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
-        return "threadpoolctl not installed"
-    keys = ("user_api", "internal_api", "architecture", "version", "num_threads", "threading_layer", "filepath")
-    return [{k: pool[k] for k in keys if k in pool} for pool in threadpool_info()]
-
-
-def machine_info(modules: dict[str, ModuleType]) -> dict[str, Any]:
-    """What the figures depend on: CPU, cores, load, Python, NumPy and its BLAS, torch, OPENBLAS_* values."""
-    model, flags = _cpu()
-    info: dict[str, Any] = {
-        "cpu": model,
-        "avx512f": "avx512f" in flags,
+def machine_info(sources: dict[str, str]) -> dict[str, Any]:
+    """What the figures depend on, seen from the runner: CPU, cores, load, Python, NumPy, env, commits."""
+    here = str(Path(__file__).resolve().parent.parent)
+    return {
+        **_cpu(),
         "cores": os.cpu_count(),
         "cores_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
         "platform": platform.platform(),
         "numpy": np.__version__,
-        "blas": _blas(),
-        "openblas_env": {k: v for k, v in sorted(os.environ.items()) if k.startswith("OPENBLAS")},
+        "env": {k: v for k, v in sorted(os.environ.items()) if k.startswith(ENV_PREFIXES)},
+        "benchmarks_commit": source_commit(here),
+        "sources": {label: {"path": path, "commit": source_commit(path)} for label, path in sources.items()},
     }
-    if "retrograd" in modules:
-        info["retrograd"] = getattr(modules["retrograd"], "__version__", "?")
-    if "pytorch" in modules:
-        torch = modules["pytorch"]
-        info["torch"] = {"version": torch.__version__, "num_threads": torch.get_num_threads(),
-                         "mkl": torch.backends.mkl.is_available(), "mkldnn": torch.backends.mkldnn.is_available()}
-    return info
 
 
 def _shown(row: Result | None) -> str:
@@ -78,81 +73,106 @@ def _shown(row: Result | None) -> str:
     return f"{row.value:.4g} {row.unit}"
 
 
-def table_rows(results: list[Result]) -> list[dict[str, Any]]:
-    """One row per workload: both systems' cells, ratio of medians, target and whether it is met."""
-    names = list(dict.fromkeys(r.workload for r in results))
+def _ratio(a: Result | None, b: Result | None) -> float | None:
+    """a / b of two medians, None unless both are numbers."""
+    if a is None or b is None or isinstance(a.value, str) or isinstance(b.value, str) or not b.value:
+        return None
+    return round(a.value / b.value, 3)
+
+
+def ratio_columns(labels: list[str]) -> list[tuple[str, str, str]]:
+    """(title, numerator, denominator) of every ratio shown: each system to PyTorch, each retrograd to the floor."""
+    columns = [(f"{s} / {REFERENCE}", s, REFERENCE) for s in labels if s != REFERENCE and REFERENCE in labels]
+    if FLOOR in labels:
+        columns += [(f"{s} / floor", s, FLOOR) for s in labels if s.startswith("retrograd")]
+    return columns
+
+
+def table_rows(results: list[Result], labels: list[str]) -> list[dict[str, Any]]:
+    """One row per workload: every system's cell, the ratios, the target and whether retrograd meets it."""
     rows = []
-    for name in names:
+    for name in dict.fromkeys(r.workload for r in results):
         by_system = {r.system: r for r in results if r.workload == name}
-        rg, pt = by_system.get("retrograd"), by_system.get("pytorch")
-        ratio = None
-        if rg and pt and not isinstance(rg.value, str) and not isinstance(pt.value, str) and pt.value:
-            ratio = rg.value / pt.value
+        ratios = {title: _ratio(by_system.get(a), by_system.get(b)) for title, a, b in ratio_columns(labels)}
+        ratio = ratios.get(f"retrograd / {REFERENCE}")
         target = TARGETS.get(name)
         if name in MUST_COMPLETE:
+            rg = by_system.get("retrograd")
             target_text, met = "completes", "yes" if rg and not isinstance(rg.value, str) else "no"
-        elif target is None:
+        elif target is None or "retrograd" not in labels:
             target_text, met = "measured only", ""
         else:
             target_text, met = f"<= {target}", "" if ratio is None else ("yes" if ratio <= target else "no")
-        rows.append({"workload": name, "retrograd": _shown(rg), "pytorch": _shown(pt),
-                     "ratio": None if ratio is None else round(ratio, 3), "target": target_text, "met": met})
+        rows.append({"workload": name, "cells": {s: _shown(by_system.get(s)) for s in labels}, "ratios": ratios,
+                     "target": target_text, "met": met})
     return rows
 
 
-def markdown_table(rows: list[dict[str, Any]]) -> str:
+def markdown_table(rows: list[dict[str, Any]], labels: list[str]) -> str:
     """The table as Markdown (also what is printed)."""
-    lines = ["| workload | retrograd | PyTorch | ratio | target | met |", "|---|---|---|---|---|---|"]
+    titles = [title for title, _, _ in ratio_columns(labels)]
+    head = ["workload", *labels, *titles, "target (retrograd / pytorch)", "met"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
-        ratio = "-" if row["ratio"] is None else f"{row['ratio']:.3g}"
-        lines.append(f"| {row['workload']} | {row['retrograd']} | {row['pytorch']} | {ratio} | {row['target']} "
-                     f"| {row['met']} |")
+        ratios = ["-" if row["ratios"][t] is None else f"{row['ratios'][t]:.3g}" for t in titles]
+        cells = [row["workload"], *(row["cells"][s] for s in labels), *ratios, row["target"], row["met"]]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-def machine_markdown(info: dict[str, Any]) -> str:
-    """The machine description as a Markdown list."""
-    lines = [f"- CPU: {info['cpu']} ({info['cores']} cores, {info['cores_usable']} usable, "
-             f"AVX-512: {'yes' if info['avx512f'] else 'no'}); load average at start {info['load_average_at_start']}",
-             f"- Python {info['python']} on {info['platform']}; NumPy {info['numpy']}; retrograd "
-             f"{info.get('retrograd', '-')}",
-             f"- OPENBLAS_* seen by the process: {info['openblas_env'] or 'none set'}"]
-    torch = info.get("torch")
-    if torch:
-        lines.append(f"- PyTorch {torch['version']}, {torch['num_threads']} threads, MKL {torch['mkl']}, "
-                     f"oneDNN {torch['mkldnn']}")
-    blas = info["blas"]
-    for pool in blas if isinstance(blas, list) else []:
-        path = str(pool.get("filepath"))
-        owner = next((name for name in ("numpy", "scipy", "torch") if f"/{name}" in path), "?")
-        lines.append(f"- {owner}'s {pool.get('internal_api')} {pool.get('version') or ''} ({pool.get('user_api')}), "
-                     f"kernel {pool.get('architecture', '-')}, {pool.get('num_threads')} threads: {path}")
-    if isinstance(blas, str):
-        lines.append(f"- BLAS: {blas}")
+def machine_markdown(info: dict[str, Any], envs: dict[str, dict[str, Any]]) -> str:
+    """The machine and every system's process environment as a Markdown list."""
+    lines = [f"- CPU: {info['cpu']} (vendor {info['vendor']}, family/model {info['family_model']}, "
+             f"{info['cores']} cores, {info['cores_usable']} usable, AVX2 {'yes' if info['avx2'] else 'no'}, "
+             f"AVX-512 {'yes' if info['avx512f'] else 'no'})",
+             f"- Load average (1, 5, 15 min) at start {info['load_average_at_start']}, at end "
+             f"{info.get('load_average_at_end', '-')}",
+             f"- Python {info['python']} on {info['platform']}; benchmarks at commit "
+             f"{info['benchmarks_commit'] or '?'}",
+             f"- OMP_* / OPENBLAS_* / MKL_* in the runner's environment: {info['env'] or 'none set'}"]
+    for label, source in info["sources"].items():
+        lines.append(f"- {label}: retrograd from {source['path']} (commit {source['commit'] or '?'})")
+    for label, env in envs.items():
+        text = f"- {label} process: {env['library']} {env['version']}, NumPy {env['numpy']}"
+        if env.get("torch"):
+            t = env["torch"]
+            text += (f"; {t['num_threads']} intra-op / {t['num_interop_threads']} inter-op threads, MKL {t['mkl']}, "
+                     f"oneDNN {t['mkldnn']}, CPU capability {t['cpu_capability']}")
+        if env.get("env"):
+            text += f"; env {env['env']}"
+        lines.append(text)
+        blas = env.get("blas")
+        for pool in blas if isinstance(blas, list) else []:
+            lines.append(f"  - {pool.get('internal_api')} {pool.get('version') or ''} ({pool.get('user_api')}), "
+                         f"kernel {pool.get('architecture', '-')}, {pool.get('num_threads')} threads: "
+                         f"{pool.get('filepath')}")
+        if isinstance(blas, str):
+            lines.append(f"  - BLAS: {blas}")
     return "\n".join(lines)
 
 
-def write_files(results: list[Result], checks: list[str], info: dict[str, Any], command: str, day: str,
-                results_dir: Path, markdown_path: Path) -> None:
+def write_files(results: list[Result], checks: list[str], info: dict[str, Any], envs: dict[str, dict[str, Any]],
+                labels: list[str], command: str, day: str, results_dir: Path, markdown_path: Path) -> None:
     """Write results/<day>.json and regenerate RESULTS.md."""
-    rows = table_rows(results)
+    rows = table_rows(results, labels)
     results_dir.mkdir(parents=True, exist_ok=True)
-    payload = {"date": day, "command": command, "machine": info, "table": rows, "checks": checks,
-               "results": [asdict(r) for r in results]}
+    payload = {"date": day, "command": command, "method": METHOD, "machine": info, "systems": envs,
+               "table": rows, "checks": checks, "results": [asdict(r) for r in results]}
     (results_dir / f"{day}.json").write_text(json.dumps(payload, indent=1) + "\n")
     details = [f"- {r.system} {r.workload}: {_shown(r)}" + (f" ({r.note})" if r.note else "") for r in results]
     markdown_path.write_text("\n".join([
-        "# Benchmark results: retrograd vs PyTorch",
+        "# Benchmark results: retrograd vs PyTorch and the NumPy floor",
         "",
         f"Generated by `{command}` on {day}; `make bench` rewrites this file and "
         f"`benchmarks/results/{day}.json`. Workloads: /work/shared/bench/workloads.md; notes: "
         "[NOTES.md](NOTES.md).",
         "",
-        "## Machine", "", machine_markdown(info), "",
+        "## Machine", "", machine_markdown(info, envs), "",
+        "## Method", "", METHOD, "",
         "## Results", "",
-        "Medians; ratio = retrograd / PyTorch of the medians, measured in the same run with the systems "
-        "alternating.", "",
-        markdown_table(rows), "",
-        "## Details (median, min, first call, repetitions)", "", *details, "",
+        "Medians; `a / b` = ratio of the medians; `floor` = numpy-handwritten.", "",
+        markdown_table(rows, labels), "",
+        "## Details (median, min, first call of round 1, timed calls, processes, median first call, load)", "",
+        *details, "",
         "## Correctness checks", "", *[f"- {c}" for c in checks], "",
     ]))

@@ -13,8 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .systems import is_retrograd
-from .workloads import Step
+from .workloads import Compile, Step, maybe_compiled
 
 SEED = 0  # the demo's default seed: data split and initial weights
 ORDER_SEED = 9  # the fixed batch order
@@ -42,14 +41,14 @@ def demo_model_and_data(m: ModuleType, subset: int | None) -> tuple[Any, np.ndar
     train_set, _ = load_digits(SEED, subset)
     images, labels = (t.numpy() for t in train_set.tensors)
     model = DigitsCNN()
-    if not is_retrograd(m):
+    if m.__name__ != "retrograd":
         weights = {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
         model = twin_cnn(m)
         model.load_state_dict({k: m.from_numpy(v) for k, v in weights.items()})
     return model, images, labels
 
 
-def w9_demo_epoch(m: ModuleType, quick: bool = False) -> Step:
+def w9_demo_epoch(m: ModuleType, quick: bool = False, compile_fn: Compile = None) -> Step:
     """W9: one epoch = every training batch once (zero_grad, forward, loss, backward, Adam step, item)."""
     model, images, labels = demo_model_and_data(m, 200 if quick else None)
     order = np.random.default_rng(ORDER_SEED).permutation(len(labels))
@@ -58,6 +57,7 @@ def w9_demo_epoch(m: ModuleType, quick: bool = False) -> Step:
         for idx in (order[i:i + BATCH] for i in range(0, len(order), BATCH))
     ]
     optimizer = m.optim.Adam(model.parameters(), lr=LR)
+    forward = maybe_compiled(model, compile_fn)
     cross_entropy = m.nn.functional.cross_entropy
     count = len(labels)
 
@@ -65,7 +65,7 @@ def w9_demo_epoch(m: ModuleType, quick: bool = False) -> Step:
         total = 0.0
         for x, y in batches:
             optimizer.zero_grad()
-            loss = cross_entropy(model(x), y)
+            loss = cross_entropy(forward(x), y)
             loss.backward()
             optimizer.step()
             total += loss.item() * len(y)
