@@ -11,6 +11,7 @@ from typing import Any
 from .. import dtypes as _dt
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
+from ._guards import check_int_divisor
 from ._util import as_tensor_of, constant, promote
 
 __all__ = [
@@ -239,6 +240,8 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Any = 
             dt = _dt.get_default_dtype()
         return _div(as_tensor_of(input, dt), as_tensor_of(other, dt))
     a, b = promote(input, other)
+    if rounding_mode in ("trunc", "floor"):
+        check_int_divisor(a._data, b._data, f"div_{rounding_mode}_cpu")
     if rounding_mode == "trunc":
         return _trunc_divide(a, b)
     if rounding_mode == "floor":
@@ -257,18 +260,21 @@ def rdiv(input: Any, other: Any) -> Tensor:
 def floor_divide(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """`floor(input / other)` elementwise; not differentiable."""
     a, b = promote(input, other)
+    check_int_divisor(a._data, b._data, "div_floor_cpu")
     return _floor_divide(a, b)
 
 
 def remainder(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """Python's modulus: the result has the sign of `other`."""
     a, b = promote(input, other)
+    check_int_divisor(a._data, b._data, "remainder_cpu")
     return _remainder(a, b)
 
 
 def fmod(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """C's fmod: the result has the sign of `input`."""
     a, b = promote(input, other)
+    check_int_divisor(a._data, b._data, "fmod_cpu")
     return _fmod(a, b)
 
 

@@ -27,6 +27,7 @@ from ..engine import inplace as _inplace
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from . import _keyed
+from ._guards import check_scalar_fits
 from ._keyed import check_bounds, indexed_shape
 from ._util import constant
 from .creation import copy
@@ -331,6 +332,9 @@ def _value_tensor(value: Any, t: Tensor) -> Tensor:
     if isinstance(value, Tensor):
         v = value
     elif isinstance(value, (bool, int, float, np.number, np.bool_)):
+        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+            raise ValueError("Overflow when unpacking long long")
+        check_scalar_fits(value, t.dtype)
         v = constant(value, t.dtype)
     else:
         from ..tensor import _TYPE_NAMES

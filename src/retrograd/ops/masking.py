@@ -15,6 +15,7 @@ import numpy as np
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from . import _keyed
+from ._guards import check_scalar_fits, store_scalar
 from ._keyed import FlatKey, broadcast_shape, check_bounds, check_index_dtype, dim_key, putter, taker
 from ._util import constant, wrap_dim
 
@@ -114,6 +115,7 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
                 f"{value._data.ndim} dimension(s)."
             )
         return _index_fill_tensor(input, value.to(input.dtype), key=key, accumulate=False)
+    check_scalar_fits(value, input.dtype)
     return _index_fill(input, constant(value, input.dtype), key=key, accumulate=False)
 
 
@@ -131,7 +133,8 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
                 f"{value._data.ndim} dimension(s)."
             )
         return _masked_fill_tensor(input, value, mask=mask._data)
-    return _masked_fill(input, mask=mask._data, value=value)
+    check_scalar_fits(value, input.dtype)
+    return _masked_fill(input, mask=mask._data, value=store_scalar(value, input._data.dtype))
 
 
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:

@@ -15,6 +15,7 @@ import numpy as np
 from .. import dtypes as _dt
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
+from ._guards import check_scalar_fits, fitted_scalar
 from ._special import erf_array, erfc_array, erfinv_array
 from ._util import as_tensor_of, promote, promote_float, tensor_of
 
@@ -276,6 +277,8 @@ def clamp(input: Tensor, min: Any = None, max: Any = None, *, out: Any = None) -
         return _clamp_tensor(a, lo_t, hi_t)
     dt = _dt.result_type(input, *(v for v in (min, max) if v is not None))
     prim = _clamp if min is not None and max is not None else _clamp_max if min is None else _clamp_min
+    if not dt.is_floating_point:  # bounds are stored in the integer dtype first, as in PyTorch
+        min, max = fitted_scalar(min, dt), fitted_scalar(max, dt)
     return prim(as_tensor_of(input, dt), lo=min, hi=max)
 
 
@@ -317,6 +320,9 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
             raise RuntimeError(
                 f"where expected condition to be a boolean tensor, but got a tensor with dtype {_PT[cond.dtype.name]}"
             )
+    for v in (input, other):
+        if not isinstance(v, Tensor):
+            check_scalar_fits(v, _dt.result_type(input, other))
     a, b = promote(input, other)
     return _where(a, b, cond=cond._data)
 
