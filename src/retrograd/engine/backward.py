@@ -15,6 +15,8 @@ import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy
+
 from . import tensor_type as _tt
 from .anomaly_mode import anomaly, check_results, print_forward_stack
 from .grad_mode import state
@@ -115,6 +117,10 @@ def run(
     prev = state.enabled
     state.enabled = create_graph
     heappush, heappop = heapq.heappush, heapq.heappop  # locals: called once per node
+    # PyTorch computes inf/NaN gradients silently; NumPy's own Python functions (sum, prod,
+    # det...) would warn in their modules, past the package's filter. Once per backward.
+    quiet = numpy.errstate(all="ignore")
+    quiet.__enter__()
     try:
         while heap:
             node = heappop(heap)[2]
@@ -141,6 +147,7 @@ def run(
                 if left == 0:
                     heappush(heap, (-child._seq, id(child), child))
     finally:
+        quiet.__exit__(None, None, None)
         state.enabled = prev
         state.backward_tasks = outer_tasks
     return captured

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
+from ._accumulate import wide_cumsum
 from ._util import wrap_dims
 
 __all__: list[str] = []
@@ -113,8 +114,8 @@ def _cumsum_array(xp: Any, a: Any, dim: int, reverse: bool, dt: Any) -> Any:
     if a.ndim == 0:
         return a.astype(dt, copy=True)
     if reverse:
-        return xp.flip(xp.cumsum(xp.flip(a, dim), axis=dim, dtype=dt), dim).copy()
-    return xp.cumsum(a, axis=dim, dtype=dt)
+        return xp.flip(wide_cumsum(xp, xp.flip(a, dim), dim, dt), dim).copy()
+    return wide_cumsum(xp, a, dim, dt)
 
 
 def _cumsum_primitive(node_name: str | None) -> Primitive:
