@@ -99,15 +99,40 @@ def fitted_scalar(value: Any, dt: dtype) -> Any:
     return store_scalar(value, dt.np)
 
 
+def _int_or_none(x: Any) -> int | None:
+    if isinstance(x, bool):
+        return None
+    try:
+        return operator.index(x)
+    except TypeError:
+        return None
+
+
 def new_shape(size: Sequence[Any], op: str = "") -> tuple[int, ...]:
-    """A shape for a new tensor; a negative size raises PyTorch's RuntimeError."""
-    shape = tuple(int(s) for s in size)
-    for s in shape:
-        if s < 0:
+    """The shape for a new tensor from `f(2, 3)`, `f((2, 3))` or `f(Size)`, checked as PyTorch does.
+
+    Non-integer sizes raise PyTorch's TypeError, negative ones its RuntimeError.
+    """
+    size = tuple(size)
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    elif len(size) == 1 and _int_or_none(size[0]) is None:
+        raise TypeError(f"{op}(): argument 'size' (position 1) must be tuple of ints, not {type(size[0]).__name__}")
+    shape = []
+    for i, s in enumerate(size):
+        n = _int_or_none(s)
+        if n is None:
+            raise TypeError(
+                f"{op}(): argument 'size' failed to unpack the object at pos {i + 1} with error "
+                f'"type must be tuple of ints,but got {type(s).__name__}"'
+            )
+        shape.append(n)
+    for n in shape:
+        if n < 0:
             if op == "zeros":
                 raise RuntimeError("zeros: Dimension size must be non-negative.")
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
-    return shape
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {shape}")
+    return tuple(shape)
 
 
 def check_int_divisor(a: np.ndarray, b: Any, kernel: str) -> None:
@@ -119,22 +144,6 @@ def check_int_divisor(a: np.ndarray, b: Any, kernel: str) -> None:
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
     if a.dtype.kind in "iub" and np.asarray(b).dtype.kind in "iub" and not np.all(b):
         raise RuntimeError("ZeroDivisionError")
-
-
-def broadcast_error(shapes: Sequence[tuple[int, ...]]) -> RuntimeError | None:
-    """PyTorch's message for the first pair of shapes that do not broadcast (None if all do)."""
-    result: tuple[int, ...] = ()
-    for shape in shapes:
-        n = max(len(result), len(shape))
-        a = (1,) * (n - len(result)) + tuple(result)
-        b = (1,) * (n - len(shape)) + tuple(shape)
-        for i, (x, y) in enumerate(zip(a, b)):
-            if x != y and x != 1 and y != 1:
-                return RuntimeError(
-                    f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {i}"
-                )
-        result = tuple(y if x == 1 else x for x, y in zip(a, b))
-    return None
 
 
 def ragged_error(data: Any) -> Exception | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import dtypes as _dt
+from ..engine import numpy_errors
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from ._guards import check_int_divisor
@@ -348,4 +349,7 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
 
 def lerp(input: Tensor, end: Any, weight: Any) -> Tensor:
     """`input + weight * (end - input)`."""
+    mismatch = numpy_errors.broadcast_mismatch([x.shape for x in (input, end, weight) if isinstance(x, Tensor)])
+    if mismatch is not None:
+        raise mismatch
     return add(input, mul(weight, sub(end, input)))

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes as _dt
+from ..engine import numpy_errors
 from ..tensor import Tensor
 from ._util import promote, tensor_of, wrap_dims
 
@@ -50,7 +51,10 @@ __all__ = [
 def _compare(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
     def op(input: Any, other: Any, *, out: Any = None) -> Tensor:
         a, b = promote(input, other)
-        return Tensor._make(np.asarray(fn(a._data, b._data)))
+        try:
+            return Tensor._make(np.asarray(fn(a._data, b._data)))
+        except ValueError as e:  # shapes that do not broadcast: PyTorch's RuntimeError
+            raise numpy_errors.translate(e, [a._data, b._data]) from None
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise `{name}` comparison (broadcasting); a bool tensor, no gradient."

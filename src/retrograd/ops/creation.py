@@ -23,7 +23,6 @@ from ._guards import (
     ragged_error,
     store_scalar,
 )
-from ._util import shape_arg
 
 __all__ = [
     "tensor",
@@ -201,7 +200,7 @@ def zeros(
 ) -> Tensor:
     """A tensor of zeros of the given shape (default dtype float32)."""
     as_device(device)
-    return _factory(np.zeros(new_shape(shape_arg(size), "zeros"), _float_or(dtype).np), requires_grad)
+    return _factory(np.zeros(new_shape(size, "zeros"), _float_or(dtype).np), requires_grad)
 
 
 def ones(
@@ -209,14 +208,14 @@ def ones(
 ) -> Tensor:
     """A tensor of ones of the given shape."""
     as_device(device)
-    return _factory(np.ones(new_shape(shape_arg(size)), _float_or(dtype).np), requires_grad)
+    return _factory(np.ones(new_shape(size, "ones"), _float_or(dtype).np), requires_grad)
 
 
 def empty(
     *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, out: Any = None, **kw: Any
 ) -> Tensor:
     """An uninitialised tensor (retrograd fills it with zeros, so it is deterministic)."""
-    new_shape(shape_arg(size))
+    new_shape(size, "empty")
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
@@ -228,7 +227,9 @@ def full(
     if dtype is None:
         dtype = _dt.result_type(fill_value)
     check_scalar_fits(fill_value, dtype)
-    return _factory(np.full(new_shape(shape_arg((size,))), store_scalar(fill_value, dtype.np)), requires_grad)
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
+    return _factory(np.full(new_shape((size,), "full"), store_scalar(fill_value, dtype.np)), requires_grad)
 
 
 def arange(
@@ -363,8 +364,9 @@ def new_like(
             requires_grad=requires_grad,
         )
     if kind == "full":
+        new_shape(args[:1], "new_full")
         return full(args[0], args[1], dtype=dt, requires_grad=requires_grad)
-    new_shape(shape_arg(args))
+    new_shape(args, f"new_{kind}")
     maker: Any = {"zeros": zeros, "ones": ones, "empty": empty}[kind]
     return maker(*args, dtype=dt, requires_grad=requires_grad)
 

@@ -58,8 +58,8 @@ def index_select(input: Tensor, dim: int, index: Tensor, *, out: Any = None) -> 
     if idx.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     d, size = _dim_and_size(input, dim)
-    check_bounds(idx, size, False, lambda v: RuntimeError(
-        f"INDICES element is out of DATA bounds, id={v} axis_dim={size}"))
+    check_bounds(idx, size, False, lambda v: IndexError("index out of range in self") if d == 0 else RuntimeError(
+        f"INDICES element is out of DATA bounds, id={v} axis_dim={size}"))  # PyTorch's two kernels
     return _index_select(input, key=_key(input, d, idx))
 
 

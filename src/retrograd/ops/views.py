@@ -52,7 +52,7 @@ def _infer_shape(shape: Sequence[int], numel: int) -> tuple[int, ...]:
     for s in shape:
         if s != -1:
             if s < 0:
-                raise RuntimeError(f"invalid shape dimension {s}")
+                raise RuntimeError(f"invalid shape dimension {s} at index {shape.index(s)} of shape {list(shape)}")
             known *= s
     if unknown:
         if known == 0 or numel % known:
