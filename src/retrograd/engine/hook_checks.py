@@ -13,8 +13,15 @@ from typing import Any
 from . import tensor_type as _tt
 
 _LEGACY = {
-    "float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor", "int64": "LongTensor",
-    "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor",
+    "float32": "FloatTensor",
+    "float64": "DoubleTensor",
+    "float16": "HalfTensor",
+    "int64": "LongTensor",
+    "int32": "IntTensor",
+    "int16": "ShortTensor",
+    "int8": "CharTensor",
+    "uint8": "ByteTensor",
+    "bool": "BoolTensor",
 }
 
 
@@ -31,9 +38,7 @@ def checked_value(hook: Callable[..., Any], new: Any, old: Any) -> Any:
     if old is not None:
         if new._data.dtype != old._data.dtype:
             was, got = (_LEGACY.get(str(t._data.dtype), str(t._data.dtype)) for t in (old, new))
-            raise RuntimeError(
-                f"hook '{_name(hook)}' has changed the type of value (was torch.{was} got torch.{got})"
-            )
+            raise RuntimeError(f"hook '{_name(hook)}' has changed the type of value (was torch.{was} got torch.{got})")
         if new._data.shape != old._data.shape:
             raise RuntimeError(f"hook '{_name(hook)}' has changed the size of value")
     return new

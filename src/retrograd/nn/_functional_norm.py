@@ -18,6 +18,7 @@ from .. import backend
 from ..engine.grad_mode import no_grad
 from ..ops import _norm
 from ..ops._linalg_util import TYPE_NAME
+from ..ops._zero_batch import empty_result
 from ..tensor import Tensor
 
 __all__ = ["layer_norm", "batch_norm", "group_norm", "rms_norm", "instance_norm"]
@@ -140,7 +141,7 @@ def batch_norm(
     _floating(input, "batch_norm")
     _check_params(input, weight, bias)
     if input._data.size == 0:  # nothing to normalise; the running statistics stay as they are
-        return input.clone()
+        return empty_result(tuple(input._data.shape), input, weight, bias)
     nd = len(shape)
     w, b = _channel_param(weight, nd), _channel_param(bias, nd)
     if training:
