@@ -95,7 +95,7 @@ def _bitwise(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
     def op(input: Any, other: Any) -> Tensor:
         a, b = promote(input, other)
         if a._data.dtype.kind == "f":
-            raise RuntimeError(f"\"{name}_cpu\" not implemented for '{_pt_name(a.dtype)}'")
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{_pt_name(a.dtype)}'")
         return Tensor._make(np.asarray(fn(a._data, b._data)))
 
     op.__name__ = op.__qualname__ = name
@@ -104,7 +104,9 @@ def _bitwise(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
 
 
 def _pt_name(d: _dt.dtype) -> str:
-    return {"float32": "Float", "float64": "Double", "float16": "Half"}.get(d.name, d.name)
+    names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int"}
+    names.update(int16="Short", int8="Char", uint8="Byte", bool="Bool")
+    return names.get(d.name, d.name)
 
 
 bitwise_and = _bitwise("bitwise_and", np.bitwise_and)
@@ -115,14 +117,19 @@ bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor)
 def bitwise_not(input: Tensor) -> Tensor:
     """`~input`: logical not for bool tensors, bit flip for integers."""
     if input._data.dtype.kind == "f":
-        raise RuntimeError(f"\"bitwise_not_cpu\" not implemented for '{_pt_name(input.dtype)}'")
+        raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{_pt_name(input.dtype)}'")
     return Tensor._make(np.invert(input._data))
 
 
 def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
     """`|input - other| <= atol + rtol * |other|` elementwise."""
+    if isinstance(input, Tensor) and isinstance(other, Tensor) and input.dtype is not other.dtype:
+        raise RuntimeError(f"{_pt_name(input.dtype)} did not match {_pt_name(other.dtype)}")  # no promotion here
     a, b = promote(input, other)
-    return Tensor._make(np.asarray(np.isclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+    try:
+        return Tensor._make(np.asarray(np.isclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+    except ValueError as e:  # shapes that do not broadcast: PyTorch's RuntimeError
+        raise numpy_errors.translate(e, [a._data, b._data]) from None
 
 
 def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
