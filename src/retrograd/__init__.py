@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     # lists, so type checkers see the families' names here (the star import above is the run-time one).
     from .ops.activation.along_dim import *
     from .ops.activation.piecewise import *
+    from .ops.copying import *
     from .ops.creation import *
     from .ops.elementwise.arithmetic import *
     from .ops.elementwise.clamp_where import *

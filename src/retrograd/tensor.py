@@ -535,9 +535,13 @@ class Tensor(TensorMethods):
         return bool(self._data.reshape(()))
 
     def __float__(self) -> builtins.float:
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return float(self.item())
 
     def __int__(self) -> builtins.int:
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return int(self.item())
 
     def __index__(self) -> builtins.int:

@@ -15,10 +15,13 @@ import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy
+
 from . import tensor_type as _tt
 from .anomaly_mode import anomaly, check_results, print_forward_stack
 from .grad_mode import state
 from .graph import AccumulateGrad, Node
+from .hook_checks import checked_value, checked_values
 from .views import edge
 
 if TYPE_CHECKING:
@@ -115,6 +118,10 @@ def run(
     prev = state.enabled
     state.enabled = create_graph
     heappush, heappop = heapq.heappush, heapq.heappop  # locals: called once per node
+    # PyTorch computes inf/NaN gradients silently; NumPy's own Python functions (sum, prod,
+    # det...) would warn in their modules, past the package's filter. Once per backward.
+    quiet = numpy.errstate(all="ignore")
+    quiet.__enter__()
     try:
         while heap:
             node = heappop(heap)[2]
@@ -141,6 +148,7 @@ def run(
                 if left == 0:
                     heappush(heap, (-child._seq, id(child), child))
     finally:
+        quiet.__exit__(None, None, None)
         state.enabled = prev
         state.backward_tasks = outer_tasks
     return captured
@@ -204,19 +212,19 @@ def _call_pre_hooks(node: Node, grads: list) -> list:
         hooks = sorted(node._tensor_hooks, key=lambda e: getattr(e[1], "retains_grad", False))
         for nr, hook in hooks:
             if grads[nr] is not None:
-                new = hook(grads[nr])
+                new = checked_value(hook, hook(grads[nr]), grads[nr])
                 if new is not None:
                     grads[nr] = new
     if isinstance(node, AccumulateGrad):
         leaf = node.variable
         if leaf._hooks and grads[0] is not None:
             for hook in list(leaf._hooks):
-                new = hook(grads[0])
+                new = checked_value(hook, hook(grads[0]), grads[0])
                 if new is not None:
                     grads[0] = new
     if node._pre_hooks:
         for hook in list(node._pre_hooks):
-            new = hook(tuple(grads))
+            new = checked_values(hook, hook(tuple(grads)), grads)
             if new is not None:
                 grads = list(new)
     return grads
@@ -225,7 +233,7 @@ def _call_pre_hooks(node: Node, grads: list) -> list:
 def _call_post_hooks(node: Node, results: tuple, grads: list) -> tuple:
     if node._post_hooks:
         for hook in list(node._post_hooks):
-            new = hook(results, tuple(grads))
+            new = checked_values(hook, hook(results, tuple(grads)), None)
             if new is not None:
                 results = tuple(new)
     return results

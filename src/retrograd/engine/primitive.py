@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy
 
 from .. import backend
+from . import numpy_errors
 from .anomaly_mode import anomaly as _anomaly
 from .anomaly_mode import check_forward, record_stack
 from .fit import fit as _fit
@@ -113,16 +114,19 @@ class Primitive:
         data = first._data
         xp = _NAMESPACES.get(type(data)) or backend.namespace(data)
         # one and two inputs spelled out: nearly every call, and they need no list or generator
-        if len(tensors) == 1:
-            result = self.forward(xp, data, **attrs)
-            record = first._requires_grad and state.enabled
-        elif len(tensors) == 2:
-            second = tensors[1]
-            result = self.forward(xp, data, second._data, **attrs)
-            record = (first._requires_grad or second._requires_grad) and state.enabled
-        else:
-            result = self.forward(xp, *[t._data for t in tensors], **attrs)
-            record = state.enabled and any(t._requires_grad for t in tensors)
+        try:
+            if len(tensors) == 1:
+                result = self.forward(xp, data, **attrs)
+                record = first._requires_grad and state.enabled
+            elif len(tensors) == 2:
+                second = tensors[1]
+                result = self.forward(xp, data, second._data, **attrs)
+                record = (first._requires_grad or second._requires_grad) and state.enabled
+            else:
+                result = self.forward(xp, *[t._data for t in tensors], **attrs)
+                record = state.enabled and any(t._requires_grad for t in tensors)
+        except ValueError as e:  # NumPy's broadcast failure: PyTorch's RuntimeError instead
+            raise numpy_errors.translate(e, [t._data for t in tensors] + list(attrs.values())) from None
         return self._wrap(xp, tensors, result, attrs, record)
 
     def scalar(self, t: Tensor, c: Any) -> Tensor:

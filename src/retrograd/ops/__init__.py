@@ -6,7 +6,7 @@
 - `indexing`: `t[index]`, gather/scatter, index_select/masked_*
 - `linalg`: products, einsum, decompositions, spectral functions
 - `activation`: relu/elu families, smooth activations, softmax
-- `creation`: tensor factories and the copy/cast/fill primitives
+- `creation`: tensor factories; `copying`: clone, to_dtype, and the out-of-place fill/copy
 - `sorting`: sort, topk, kthvalue, median, mode
 - `fused`: kernels only `nn.functional` calls (losses, normalization, conv, pooling, resampling)
 - `kernels`: helpers with no primitive (operand conversion, erf, sliding windows)
@@ -18,9 +18,10 @@ prints where an op's primitives are defined and their derivative rules.
 
 # Names come from the modules themselves (mypy follows one level of star imports, not two);
 # `__all__` is gathered from the sub-packages, which list their modules.
-from . import activation, creation, elementwise, indexing, linalg, reduction, shape, sorting
+from . import activation, copying, creation, elementwise, indexing, linalg, reduction, shape, sorting
 from .activation.along_dim import *  # noqa: F403
 from .activation.piecewise import *  # noqa: F403
+from .copying import *  # noqa: F403
 from .creation import *  # noqa: F403
 from .elementwise.arithmetic import *  # noqa: F403
 from .elementwise.clamp_where import *  # noqa: F403
@@ -48,6 +49,7 @@ from .sorting import *  # noqa: F403
 
 __all__: list[str] = []
 __all__ += activation.__all__
+__all__ += copying.__all__
 __all__ += creation.__all__
 __all__ += elementwise.__all__
 __all__ += indexing.__all__

@@ -1,4 +1,4 @@
-"""Making tensors: `tensor`, factories, `*_like`, and the copy/cast/fill primitives."""
+"""Making tensors: `tensor`, factories, ranges and `*_like` (copies are in `copying`)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,16 @@ import numpy as np
 from .. import dtypes as _dt
 from ..backend import as_device
 from ..dtypes import dtype
-from ..engine.grad_mode import state
-from ..engine.primitive import Primitive
 from ..tensor import Tensor
-from .kernels.operands import shape_arg
+from .kernels.guards import (
+    check_data_fits,
+    check_range,
+    check_scalar_fits,
+    check_steps,
+    new_shape,
+    ragged_error,
+    store_scalar,
+)
 
 __all__ = [
     "tensor",
@@ -37,10 +43,6 @@ __all__ = [
     "empty_like",
     "scalar_like",
     "new_like",
-    "clone",
-    "to_dtype",
-    "fill",
-    "copy",
     "scalar_tensor",
 ]
 
@@ -85,7 +87,7 @@ def _to_array(data: Any) -> np.ndarray:
     try:
         return np.asarray(data)
     except ValueError as e:
-        raise ValueError(f"expected sequence of equal lengths: {e}") from None
+        raise ragged_error(data) or ValueError(f"expected sequence of equal lengths: {e}") from None
 
 
 def tensor(
@@ -113,8 +115,7 @@ def tensor(
             stacklevel=2,
         )
     arr = _to_array(data)
-    if arr.dtype == object:
-        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    arr = _check_python_data(data, arr, dtype)
     dt = dtype if dtype is not None else _infer_dtype(data, arr)
     t = Tensor._make(np.array(arr, dtype=dt.np, copy=True))
     if requires_grad:
@@ -122,7 +123,31 @@ def tensor(
     return t
 
 
+def _check_python_data(data: Any, arr: np.ndarray, dt: dtype | None) -> np.ndarray:
+    """PyTorch's errors for Python data it cannot store: odd objects, huge ints, out-of-range values.
+
+    Returns `arr`, as float64 when huge ints sit next to floats (PyTorch reads those as floats).
+    """
+    if isinstance(data, (np.ndarray, Tensor)):
+        return arr  # arrays and tensors are cast (wrapping) without checks, as in PyTorch
+    odd = arr.dtype.kind in "USV" or arr.dtype == object
+    bad = [x for x in arr.flat if not isinstance(x, (int, float, bool, complex))][:1] if odd else []
+    if arr.dtype.kind in "USV" or bad:
+        if arr.dtype.kind == "U" or isinstance(bad[0], str):
+            raise TypeError("new(): invalid data type 'str'")
+        raise (ragged_error(data) or RuntimeError(f"Could not infer dtype of {type(bad[0]).__name__}"))
+    if arr.dtype == object and any(isinstance(x, float) for x in arr.flat):
+        arr = arr.astype(np.float64)
+    if dt is None:
+        if arr.dtype == np.uint64 or arr.dtype == object:
+            raise ValueError("Overflow when unpacking long long")
+    else:
+        check_data_fits(arr, dt)
+    return arr
+
+
 def scalar_tensor(value: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    check_scalar_fits(value, dtype or _dt.get_default_dtype())
     return tensor(value, dtype=dtype or _dt.get_default_dtype(), requires_grad=requires_grad)
 
 
@@ -169,7 +194,7 @@ def zeros(
 ) -> Tensor:
     """A tensor of zeros of the given shape (default dtype float32)."""
     as_device(device)
-    return _factory(np.zeros(shape_arg(size), _float_or(dtype).np), requires_grad)
+    return _factory(np.zeros(new_shape(size, "zeros"), _float_or(dtype).np), requires_grad)
 
 
 def ones(
@@ -177,13 +202,14 @@ def ones(
 ) -> Tensor:
     """A tensor of ones of the given shape."""
     as_device(device)
-    return _factory(np.ones(shape_arg(size), _float_or(dtype).np), requires_grad)
+    return _factory(np.ones(new_shape(size, "ones"), _float_or(dtype).np), requires_grad)
 
 
 def empty(
     *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, out: Any = None, **kw: Any
 ) -> Tensor:
     """An uninitialised tensor (retrograd fills it with zeros, so it is deterministic)."""
+    new_shape(size, "empty")
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
@@ -194,7 +220,10 @@ def full(
     as_device(device)
     if dtype is None:
         dtype = _dt.result_type(fill_value)
-    return _factory(np.full(shape_arg((size,)), fill_value, dtype.np), requires_grad)
+    check_scalar_fits(fill_value, dtype)
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
+    return _factory(np.full(new_shape((size,), "full"), store_scalar(fill_value, dtype.np)), requires_grad)
 
 
 def arange(
@@ -211,8 +240,7 @@ def arange(
     if end is None:
         start, end = 0, start
     start, end, step = (x.item() if isinstance(x, Tensor) else x for x in (start, end, step))
-    if step == 0:
-        raise RuntimeError("step must be nonzero")
+    check_range(start, end, step)
     if dtype is None:
         dtype = _dt.result_type(start, end, step)
     n = max(0, math.ceil((end - start) / step))
@@ -224,6 +252,7 @@ def range(
     start: Any, end: Any, step: Any = 1, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
     """Deprecated in PyTorch: like arange but includes `end` and defaults to float."""
+    check_range(start, end, step)
     n = int(math.floor((end - start) / step)) + 1
     values = start + step * np.arange(n, dtype=np.float64)
     return _factory(values.astype(_float_or(dtype).np), requires_grad)
@@ -235,7 +264,7 @@ def linspace(
     """`steps` evenly spaced values from `start` to `end` inclusive."""
     as_device(device)
     dt = _float_or(dtype)
-    values = _linspace_f64(float(start), float(end), int(steps))
+    values = _linspace_f64(float(start), float(end), check_steps(steps))
     return _factory(values.astype(dt.np), requires_grad)
 
 
@@ -260,7 +289,7 @@ def logspace(
     requires_grad: bool = False,
 ) -> Tensor:
     """`base ** linspace(start, end, steps)`."""
-    values = np.power(base, _linspace_f64(float(start), float(end), int(steps)))
+    values = np.power(base, _linspace_f64(float(start), float(end), check_steps(steps)))
     return _factory(values.astype(_float_or(dtype).np), requires_grad)
 
 
@@ -269,6 +298,9 @@ def eye(
 ) -> Tensor:
     """An `(n, m)` matrix with ones on the diagonal."""
     as_device(device)
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     return _factory(np.eye(n, m if m is not None else n, dtype=_float_or(dtype).np), requires_grad)
 
 
@@ -303,7 +335,8 @@ def full_like(
     requires_grad: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
-    return _factory(np.full(t._data.shape, fill_value, _like_dtype(t, dtype).np), requires_grad)
+    check_scalar_fits(fill_value, _like_dtype(t, dtype))
+    return _factory(np.full(t._data.shape, store_scalar(fill_value, _like_dtype(t, dtype).np)), requires_grad)
 
 
 def scalar_like(value: Any, t: Tensor) -> Tensor:
@@ -325,71 +358,8 @@ def new_like(
             requires_grad=requires_grad,
         )
     if kind == "full":
+        new_shape(args[:1], "new_full")
         return full(args[0], args[1], dtype=dt, requires_grad=requires_grad)
+    new_shape(args, f"new_{kind}")
     maker: Any = {"zeros": zeros, "ones": ones, "empty": empty}[kind]
     return maker(*args, dtype=dt, requires_grad=requires_grad)
-
-
-# --- copy, cast and fill as primitives (differentiable) -------------------------------------
-
-_clone = Primitive("clone", lambda xp, a: a.copy(), [lambda g: g])  # d a / d a = 1
-_to_dtype = Primitive(
-    "to_dtype",
-    lambda xp, a, dt: a.astype(dt),
-    [lambda g: g],  # the engine casts the gradient back to the input's dtype
-    node_name="ToCopyBackward0",
-)
-_fill = Primitive(
-    "fill",
-    lambda xp, a, value: xp.broadcast_to(xp.asarray(value, dtype=a.dtype), a.shape).copy(),
-    [lambda g: None],  # the old values do not influence the result
-)
-_copy = Primitive(
-    "copy",
-    lambda xp, a, b: xp.broadcast_to(b.astype(a.dtype, copy=False), a.shape).copy(),
-    [lambda g: None, lambda g: g],  # the engine sums g down to src's shape
-    inputs=("a", "b"),
-    node_name="CopyBackwards",
-)
-
-
-def clone(t: Tensor, *, memory_format: Any = None) -> Tensor:
-    """A copy with its own memory; gradients flow back to `t`."""
-    return _clone(t)
-
-
-def to_dtype(t: Tensor, dt: dtype) -> Tensor:
-    """`t` converted to dtype `dt` (differentiable between float dtypes)."""
-    out = _to_dtype(t, dt=dt.np)
-    if not dt.is_floating_point and out._requires_grad:
-        out._requires_grad = False
-        out._grad_fn = None
-    return out
-
-
-def fill(t: Tensor, value: Any) -> Tensor:
-    """A tensor shaped like `t` filled with `value` (the out-of-place half of `fill_`)."""
-    if isinstance(value, Tensor):
-        if value._data.ndim:
-            raise RuntimeError(
-                f"fill_ only supports 0-dimension value tensor but got tensor with {value._data.ndim} dimensions."
-            )
-        value = value._data
-    return _fill(t, value=value)
-
-
-def copy(t: Tensor, src: Any) -> Tensor:
-    """`src` broadcast to `t`'s shape and dtype (the out-of-place half of `copy_`)."""
-    if not isinstance(src, Tensor):
-        src = Tensor._make(np.asarray(src))
-    try:
-        return _copy(t, src)
-    except ValueError:
-        raise RuntimeError(
-            f"The size of tensor a ({t._data.shape[-1] if t._data.ndim else 0}) must match the size of "
-            f"tensor b ({src._data.shape[-1] if src._data.ndim else 0}) at non-singleton dimension "
-            f"{max(t._data.ndim - 1, 0)}"
-        ) from None
-
-
-del state

@@ -56,7 +56,7 @@ def tensor_over(array: Any) -> Tensor:
 
 
 def class_index_weights(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int) -> tuple[Any, Any]:
-    """The arguments of the class-index loss kernels (`ops._loss.nll`, `cross_entropy`) as arrays.
+    """The arguments of the class-index loss kernels (`ops.fused.loss.nll`, `cross_entropy`) as arrays.
 
     Returns the target indices, with ignored ones replaced by 0, and each element's
     weight: `weight[target]` (1 without a weight), 0 where the target is ignored.
@@ -75,7 +75,7 @@ def class_index_weights(input: Tensor, target: Tensor, weight: Tensor | None, ig
 
 
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None) -> Tensor:
-    """The fused elementwise binary cross-entropy kernel (`ops._loss`), its weight given as a tensor."""
+    """The fused elementwise binary cross-entropy kernel (`ops.fused.loss`), its weight given as a tensor."""
     return _loss.binary_cross_entropy(input, target, None if weight is None else weight._data)
 
 
@@ -89,7 +89,7 @@ def normalize(
     eps: float,
     stats: tuple[Tensor, Tensor] | None = None,
 ) -> tuple[Tensor, Tensor, Tensor]:
-    """The fused normalisation kernel `kind` ("layer", "batch", "group"; `ops._norm`) of `input`.
+    """The fused normalisation kernel `kind` ("layer", "batch", "group"; `ops.fused.normalization`) of `input`.
 
     `input` is seen as `view` and normalised over `dims`, by its own statistics or,
     given `stats`, by that (mean, var) pair (batch norm in eval mode: no gradient

@@ -1,7 +1,7 @@
 """cross_entropy and nll_loss of torch.nn.functional, and the `reduction` argument's rules.
 
 Class-index targets go through one
-fused kernel (`retrograd.ops._loss`): inputs (N, C), (C,) or (N, C, d1, ...)
+fused kernel (`retrograd.ops.fused.loss`): inputs (N, C), (C,) or (N, C, d1, ...)
 with int64 (or uint8) targets (N,), () or (N, d1, ...). Class-probability
 targets and label smoothing are composed of log_softmax and ops, following
 PyTorch's formulas.

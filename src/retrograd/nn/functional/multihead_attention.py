@@ -257,7 +257,8 @@ def multi_head_attention_forward(
     attn_mask = _merge_padding(masks, bsz, num_heads, k.size(1))
     out, weights = _attend(q, k, v, attn_mask, dropout_p if training else 0.0, is_causal, need_weights,
                            (tgt_len, bsz, num_heads, head_dim, k.size(1)))
-    out = _linear(out, out_proj_weight, out_proj_bias).view(tgt_len, bsz, -1)
+    # the size spelled out: -1 is ambiguous when the batch is empty
+    out = _linear(out, out_proj_weight, out_proj_bias).view(tgt_len, bsz, out_proj_weight.shape[0])
     if weights is not None and average_attn_weights:
         weights = weights.mean(dim=1)
     if not batched:

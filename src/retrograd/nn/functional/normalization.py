@@ -1,7 +1,7 @@
 """torch.nn.functional's normalisation: layer, batch, group, instance and RMS norm, and normalize.
 
 layer_norm, batch_norm and group_norm run one fused kernel each
-(`retrograd.ops._norm`): the statistics are computed once on arrays, and the
+(`retrograd.ops.fused.normalization`): the statistics are computed once on arrays, and the
 derivative is the closed form of the normalisation's backward. rms_norm and
 normalize are composed of ops, as in PyTorch.
 """
@@ -17,6 +17,7 @@ import numpy as np
 from ... import ops as _ops
 from ...engine.grad_mode import no_grad
 from ...ops import nn_support
+from ...ops.kernels.zero_batch import empty_result
 from ...tensor import Tensor
 
 __all__ = ["layer_norm", "batch_norm", "group_norm", "rms_norm", "instance_norm", "normalize"]
@@ -133,7 +134,7 @@ def batch_norm(
     _floating(input, "batch_norm")
     _check_params(input, weight, bias)
     if input.numel() == 0:  # nothing to normalise; the running statistics stay as they are
-        return input.clone()
+        return empty_result(tuple(input.shape), input, weight, bias)
     nd = len(shape)
     w, b = _channel_param(weight, nd), _channel_param(bias, nd)
     if training:

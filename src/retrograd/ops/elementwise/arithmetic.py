@@ -9,8 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from ... import dtypes as _dt
+from ...engine import numpy_errors
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.guards import check_int_divisor
 from ..kernels.operands import as_tensor_of, constant, promote
 
 __all__ = [
@@ -239,6 +241,8 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Any = 
             dt = _dt.get_default_dtype()
         return _div(as_tensor_of(input, dt), as_tensor_of(other, dt))
     a, b = promote(input, other)
+    if rounding_mode in ("trunc", "floor"):
+        check_int_divisor(a._data, b._data, f"div_{rounding_mode}_cpu")
     if rounding_mode == "trunc":
         return _trunc_divide(a, b)
     if rounding_mode == "floor":
@@ -257,18 +261,21 @@ def rdiv(input: Any, other: Any) -> Tensor:
 def floor_divide(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """`floor(input / other)` elementwise; not differentiable."""
     a, b = promote(input, other)
+    check_int_divisor(a._data, b._data, "div_floor_cpu")
     return _floor_divide(a, b)
 
 
 def remainder(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """Python's modulus: the result has the sign of `other`."""
     a, b = promote(input, other)
+    check_int_divisor(a._data, b._data, "remainder_cpu")
     return _remainder(a, b)
 
 
 def fmod(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """C's fmod: the result has the sign of `input`."""
     a, b = promote(input, other)
+    check_int_divisor(a._data, b._data, "fmod_cpu")
     return _fmod(a, b)
 
 
@@ -342,4 +349,7 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
 
 def lerp(input: Tensor, end: Any, weight: Any) -> Tensor:
     """`input + weight * (end - input)`."""
+    mismatch = numpy_errors.broadcast_mismatch([x.shape for x in (input, end, weight) if isinstance(x, Tensor)])
+    if mismatch is not None:
+        raise mismatch
     return add(input, mul(weight, sub(end, input)))

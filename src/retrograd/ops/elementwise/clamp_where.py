@@ -12,6 +12,7 @@ from typing import Any
 from ... import dtypes as _dt
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.guards import check_scalar_fits, fitted_scalar
 from ..kernels.operands import as_tensor_of, promote, tensor_of
 
 __all__ = ["clamp", "clip", "clamp_min", "clamp_max", "where", "maximum", "minimum", "fmax", "fmin"]
@@ -75,6 +76,8 @@ def clamp(input: Tensor, min: Any = None, max: Any = None, *, out: Any = None) -
         return _clamp_tensor(a, lo_t, hi_t)
     dt = _dt.result_type(input, *(v for v in (min, max) if v is not None))
     prim = _clamp if min is not None and max is not None else _clamp_max if min is None else _clamp_min
+    if not dt.is_floating_point:  # bounds are stored in the integer dtype first, as in PyTorch
+        min, max = fitted_scalar(min, dt), fitted_scalar(max, dt)
     return prim(as_tensor_of(input, dt), lo=min, hi=max)
 
 
@@ -114,23 +117,15 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
             cond = cond.to(_dt.bool_)
         else:
             raise RuntimeError(
-                f"where expected condition to be a boolean tensor, but got a tensor with dtype {_PT[cond.dtype.name]}"
+                f"where expected condition to be a boolean tensor, but got a tensor with dtype {cond.dtype.kind_name}"
             )
+    for v in (input, other):
+        if not isinstance(v, Tensor):
+            check_scalar_fits(v, _dt.result_type(input, other))
     a, b = promote(input, other)
     return _where(a, b, cond=cond._data)
 
 
-_PT = {
-    "float32": "Float",
-    "float64": "Double",
-    "float16": "Half",
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "bool": "Bool",
-}
 
 # maximum/minimum split the gradient evenly on ties, as PyTorch does
 _maximum = Primitive(

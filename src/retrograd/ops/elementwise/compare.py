@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ...engine import numpy_errors
 from ...tensor import Tensor
 from ..kernels.operands import promote, tensor_of, wrap_dims
 
@@ -49,7 +50,10 @@ __all__ = [
 def _compare(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
     def op(input: Any, other: Any, *, out: Any = None) -> Tensor:
         a, b = promote(input, other)
-        return Tensor._make(np.asarray(fn(a._data, b._data)))
+        try:
+            return Tensor._make(np.asarray(fn(a._data, b._data)))
+        except ValueError as e:  # shapes that do not broadcast: PyTorch's RuntimeError
+            raise numpy_errors.translate(e, [a._data, b._data]) from None
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise `{name}` comparison (broadcasting); a bool tensor, no gradient."
@@ -90,7 +94,7 @@ def _bitwise(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
     def op(input: Any, other: Any) -> Tensor:
         a, b = promote(input, other)
         if a._data.dtype.kind == "f":
-            raise RuntimeError(f"\"{name}_cpu\" not implemented for '{a.dtype.kind_name}'")
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{a.dtype.kind_name}'")
         return Tensor._make(np.asarray(fn(a._data, b._data)))
 
     op.__name__ = op.__qualname__ = name
@@ -106,14 +110,19 @@ bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor)
 def bitwise_not(input: Tensor) -> Tensor:
     """`~input`: logical not for bool tensors, bit flip for integers."""
     if input._data.dtype.kind == "f":
-        raise RuntimeError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.kind_name}'")
+        raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.kind_name}'")
     return Tensor._make(np.invert(input._data))
 
 
 def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
     """`|input - other| <= atol + rtol * |other|` elementwise."""
+    if isinstance(input, Tensor) and isinstance(other, Tensor) and input.dtype is not other.dtype:
+        raise RuntimeError(f"{input.dtype.kind_name} did not match {other.dtype.kind_name}")  # no promotion here
     a, b = promote(input, other)
-    return Tensor._make(np.asarray(np.isclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+    try:
+        return Tensor._make(np.asarray(np.isclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+    except ValueError as e:  # shapes that do not broadcast: PyTorch's RuntimeError
+        raise numpy_errors.translate(e, [a._data, b._data]) from None
 
 
 def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:

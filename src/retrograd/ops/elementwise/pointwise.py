@@ -178,7 +178,7 @@ def _sinc_derivative(a: Tensor) -> Tensor:
     return where(a == 0, 0.0, d)
 
 
-_round = Primitive("round", lambda xp, a, decimals: xp.round(a, decimals), [lambda g: g * 0])
+_round = Primitive("round", lambda xp, a, decimals: xp.round(a, decimals), [lambda g: g * 0], quiet=True)
 
 
 def round(input: Tensor, *, decimals: int = 0, out: Any = None) -> Tensor:
@@ -216,9 +216,9 @@ _atan2 = Primitive(
     "atan2",
     lambda xp, a, b: xp.arctan2(a, b),
     [
-        lambda g, a, b: g * b / (a * a + b * b),  # ∂/∂a atan2(a, b) = b/(a²+b²)
-        lambda g, a, b: g * -a / (a * a + b * b),
-    ],  # ∂/∂b = -a/(a²+b²)
+        lambda g, a, b: g * b * _atan2_scale(a, b),  # ∂/∂a atan2(a, b) = b/(a²+b²)
+        lambda g, a, b: g * -a * _atan2_scale(a, b),
+    ],  # ∂/∂b = -a/(a²+b²); both 0 at (0, 0), as in PyTorch
     inputs=("a", "b"),
     quiet=True,
 )
@@ -253,6 +253,13 @@ _xlogy = Primitive(
     inputs=("a", "b"),
     quiet=True,
 )
+
+
+def _atan2_scale(a: Tensor, b: Tensor) -> Tensor:
+    """1/(a²+b²), and 0 where a = b = 0 (no NaN even under a second derivative)."""
+    r2 = a * a + b * b
+    zero = r2 == 0
+    return where(zero, 0.0, 1 / where(zero, 1.0, r2))
 
 
 def _xlogy_array(xp: Any, a: Any, b: Any) -> Any:

@@ -26,6 +26,7 @@ from typing import Any
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels import windows as win
+from ..kernels.zero_batch import empty_result
 
 __all__: list[str] = []  # reached through retrograd.nn.functional
 
@@ -118,6 +119,9 @@ _CONVW = Primitive(
 def conv(x: Tensor, w: Tensor, b: Tensor | None, stride: Ints, pads: Any, dilation: Ints, groups: int) -> Tensor:
     """Batched cross-correlation (N, C, *S) * (O, C/groups, *k) [+ b (O,)] -> (N, O, *out); no checks."""
     attrs = dict(stride=stride, pads=pads, dilation=dilation, groups=groups)
+    if x._data.size == 0:  # a zero-size batch: the right shape, zero gradients, as in PyTorch
+        spatial = win.out_shape(x._data.shape[2:], w._data.shape[2:], stride, pads, dilation)
+        return empty_result((x._data.shape[0], w._data.shape[0], *spatial), x, w, b)
     return _CONV(x, w, **attrs) if b is None else _CONV_B(x, w, b, **attrs)
 
 
@@ -126,6 +130,8 @@ def conv_transpose(
 ) -> Tensor:
     """Transposed convolution (N, O, *S) with w (O, C/groups, *k) [+ b (C,)] -> (N, C, *spatial); no checks."""
     attrs = dict(stride=stride, pads=pads, dilation=dilation, groups=groups, spatial=tuple(spatial))
+    if x._data.size == 0:
+        return empty_result((x._data.shape[0], w._data.shape[1] * groups, *spatial), x, w, b)
     return _CONVT(x, w, **attrs) if b is None else _CONVT_B(x, w, b, **attrs)
 
 

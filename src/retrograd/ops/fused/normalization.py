@@ -26,6 +26,7 @@ from typing import Any
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.accumulate import wide_mean
 
 
 def moments(xp: Any, a: Any, view: tuple, dims: tuple) -> tuple[Any, Any]:
@@ -35,9 +36,9 @@ def moments(xp: Any, a: Any, view: tuple, dims: tuple) -> tuple[Any, Any]:
         kept = tuple(1 if i in dims else n for i, n in enumerate(view))
         nan = xp.full(kept, xp.nan, dtype=a.dtype)
         return nan, nan
-    mean = v.mean(axis=dims, keepdims=True, dtype=a.dtype)
+    mean = wide_mean(v, dims, True)
     d = v - mean
-    var = (d * d).mean(axis=dims, keepdims=True, dtype=a.dtype)
+    var = wide_mean(d * d, dims, True)
     return mean, var
 
 

@@ -202,7 +202,7 @@ def indices_of(windows: Windows, tap: Any, spatial: Ints) -> Any:
 
 def _avg_fwd(xp: Any, a: Any, windows: Windows, divisor: Any) -> Any:
     nd = len(windows.kernel)
-    sums = windows.stack(xp, pad_const(xp, _as_planes(a, nd), windows.pads)).sum(axis=0)
+    sums = xp.add.reduce(windows.stack(xp, pad_const(xp, _as_planes(a, nd), windows.pads)), axis=0)
     return (sums / divisor.astype(a.dtype, copy=False)).reshape(*a.shape[: a.ndim - nd], *windows.out)
 
 

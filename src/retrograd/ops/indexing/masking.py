@@ -14,6 +14,7 @@ import numpy as np
 
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.guards import check_scalar_fits, store_scalar
 from ..kernels.operands import constant, wrap_dim
 from . import keyed as _keyed
 from .keyed import FlatKey, broadcast_shape, check_bounds, check_index_dtype, dim_key, putter, taker
@@ -50,8 +51,8 @@ def index_select(input: Tensor, dim: int, index: Tensor, *, out: Any = None) -> 
     if idx.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     d, size = _dim_and_size(input, dim)
-    check_bounds(idx, size, False, lambda v: RuntimeError(
-        f"INDICES element is out of DATA bounds, id={v} axis_dim={size}"))
+    check_bounds(idx, size, False, lambda v: IndexError("index out of range in self") if d == 0 else RuntimeError(
+        f"INDICES element is out of DATA bounds, id={v} axis_dim={size}"))  # PyTorch's two kernels
     return _index_select(input, key=_key(input, d, idx))
 
 
@@ -111,6 +112,7 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
                 f"{value._data.ndim} dimension(s)."
             )
         return _index_fill_tensor(input, value.to(input.dtype), key=key, accumulate=False)
+    check_scalar_fits(value, input.dtype)
     return _index_fill(input, constant(value, input.dtype), key=key, accumulate=False)
 
 
@@ -128,7 +130,8 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
                 f"{value._data.ndim} dimension(s)."
             )
         return _masked_fill_tensor(input, value, mask=mask._data)
-    return _masked_fill(input, mask=mask._data, value=value)
+    check_scalar_fits(value, input.dtype)
+    return _masked_fill(input, mask=mask._data, value=store_scalar(value, input._data.dtype))
 
 
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:

@@ -26,7 +26,8 @@ import numpy as np
 from ...engine import inplace as _inplace
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
-from ..creation import copy
+from ..copying import copy
+from ..kernels.guards import check_scalar_fits
 from ..kernels.operands import constant
 from ..shape.slicing import take_view
 from ..shape.views import expand, reshape, unsqueeze
@@ -291,6 +292,9 @@ def _value_tensor(value: Any, t: Tensor) -> Tensor:
     if isinstance(value, Tensor):
         v = value
     elif isinstance(value, (bool, int, float, np.number, np.bool_)):
+        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+            raise ValueError("Overflow when unpacking long long")
+        check_scalar_fits(value, t.dtype)
         v = constant(value, t.dtype)
     else:
         raise TypeError(f"can't assign a {type(value).__name__} to a torch.{t.dtype.legacy_name}")

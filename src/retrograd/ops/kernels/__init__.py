@@ -3,6 +3,9 @@
 - `operands`: turning operands into tensors of the right dtype; wrapping dims and shape arguments
 - `special`: erf, erfc, erfinv on arrays
 - `windows`: sliding-window array kernels (im2col, col2im, the convolution products)
+- `guards`: PyTorch's argument checks (numbers that must fit a dtype, sizes, ranges, divisors)
+- `accumulate`: float32/float16 sums, means and cumulative sums accumulated in float64
+- `zero_batch`: the result of a layer on a zero-size batch, still on the graph
 
 Nothing here has a public name (`__all__` is empty).
 """

@@ -131,12 +131,13 @@ def _orientation(q: Tensor) -> Any:
     return xp.sign(xp.linalg.det(q._data))
 
 
-_det = Primitive("linalg_det", lambda xp, a: xp.linalg.det(a), [_det_rule])
+_det = Primitive("linalg_det", lambda xp, a: xp.linalg.det(a), [_det_rule], quiet=True)
 _slogdet = Primitive(
     "linalg_slogdet", lambda xp, a: tuple(xp.linalg.slogdet(a)),
     # d log|det A| = tr(A⁻¹ dA)  ⇒  ḡ = g A⁻ᵀ (the sign is locally constant)
     [lambda g, a: g[1].unsqueeze(-1).unsqueeze(-1) * _inv_ex(a).mT],
     n_outputs=2,
+    quiet=True,
 )
 
 

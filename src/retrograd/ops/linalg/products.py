@@ -263,6 +263,7 @@ _cross: Primitive = Primitive(
     [lambda g, b, dim: _cross(b, g, dim=dim),   # d(a×b)·g/da = b × g
      lambda g, a, dim: _cross(g, a, dim=dim)],  # d(a×b)·g/db = g × a
     inputs=("a", "b"),
+    quiet=True,
 )
 
 

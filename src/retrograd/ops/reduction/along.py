@@ -15,6 +15,7 @@ from typing import Any
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..indexing.keyed import FlatKey, accumulate, along_dim_key
+from ..kernels.accumulate import wide_cumsum
 from ..kernels.operands import wrap_dims
 
 __all__: list[str] = []
@@ -79,8 +80,8 @@ def _cumsum_array(xp: Any, a: Any, dim: int, reverse: bool, dt: Any) -> Any:
     if a.ndim == 0:
         return a.astype(dt, copy=True)
     if reverse:
-        return xp.flip(xp.cumsum(xp.flip(a, dim), axis=dim, dtype=dt), dim).copy()
-    return xp.cumsum(a, axis=dim, dtype=dt)
+        return xp.flip(wide_cumsum(xp, xp.flip(a, dim), dim, dt), dim).copy()
+    return wide_cumsum(xp, a, dim, dt)
 
 
 def _cumsum_primitive(node_name: str | None) -> Primitive:

@@ -20,6 +20,7 @@ from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.clamp_where import where
+from ..kernels.accumulate import wide_cumprod
 from ..kernels.operands import constant, wrap_dim
 from .along import _shift_array, cumulative_sum, selection
 
@@ -39,7 +40,7 @@ def cumsum(input: Tensor, dim: int, *, dtype: _dt.dtype | None = None, out: Any 
 
 
 def _cumprod_array(xp: Any, a: Any, dim: int, dt: Any) -> Any:
-    return a.astype(dt, copy=True) if a.ndim == 0 else xp.cumprod(a, axis=dim, dtype=dt)
+    return a.astype(dt, copy=True) if a.ndim == 0 else wide_cumprod(xp, a, dim, dt)
 
 
 def _cumprod_grad(g: Tensor, a: Tensor, out: Tensor, dim: int) -> Tensor:

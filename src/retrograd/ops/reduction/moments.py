@@ -14,19 +14,22 @@ from typing import Any
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.clamp_where import where
+from ..kernels.accumulate import wide_mean
 from .along import count, keep, reduce_dims
 
 __all__ = ["var", "std", "var_mean", "std_mean"]
 
 
 def _mean_array(a: Any, dims: tuple, keepdim: bool) -> Any:
-    return a.sum(axis=dims, keepdims=keepdim, dtype=a.dtype) / count(a.shape, dims)
+    return wide_mean(a, dims, keepdim)
 
 
 def _var_array(xp: Any, a: Any, dims: tuple, correction: float, keepdim: bool) -> Any:
-    d = a - _mean_array(a, dims, True)
+    # in float64 throughout (float32 data), rounded once, as PyTorch's double accumulators do
+    wide = a.astype(xp.float64) if a.dtype.kind == "f" and a.dtype.itemsize < 8 else a
+    d = wide - wide.sum(axis=dims, keepdims=True) / count(a.shape, dims)
     dof = builtins.max(count(a.shape, dims) - correction, 0)
-    return (d * d).sum(axis=dims, keepdims=keepdim) / dof  # dof 0 gives inf or NaN, as in PyTorch
+    return ((d * d).sum(axis=dims, keepdims=keepdim) / dof).astype(a.dtype)  # dof 0: inf or NaN, as in PyTorch
 
 
 def _var_grad(g: Tensor, a: Tensor, dims: tuple, correction: float, keepdim: bool, full: bool) -> Tensor:

@@ -16,6 +16,7 @@ from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..creation import zeros_like
+from ..kernels.accumulate import wide_mean, wide_sum
 from ..kernels.operands import promote_float, wrap_dim, wrap_dims
 from ..shape.repeat_reorder import flip
 from .along import count, keep, reduce_dims, reduced_shape, shift
@@ -35,22 +36,22 @@ def expand_reduced(g: Tensor, shape: tuple, dims: tuple, keepdim: bool) -> Tenso
 
 
 _sum_all = Primitive(
-    "sum", lambda xp, a, dims, keepdim, dt: a.sum(dtype=dt),
+    "sum", lambda xp, a, dims, keepdim, dt: wide_sum(a, dtype=dt),
     [lambda g, a_shape: g.expand(a_shape)],  # every element contributes once
     node_name="SumBackward0",
 )
 _sum = Primitive(
-    "sum", lambda xp, a, dims, keepdim, dt: a.sum(axis=dims, keepdims=keepdim, dtype=dt),
+    "sum", lambda xp, a, dims, keepdim, dt: wide_sum(a, dims, keepdim, dt),
     [lambda g, a_shape, dims, keepdim: expand_reduced(g, a_shape, dims, keepdim)],
     node_name="SumBackward1",
 )
 _mean_all = Primitive(
-    "mean", lambda xp, a, dims, keepdim: a.mean(dtype=a.dtype),
+    "mean", lambda xp, a, dims, keepdim: wide_mean(a, tuple(range(a.ndim))),
     [lambda g, a_shape: (g / builtins.max(count(a_shape, tuple(range(len(a_shape)))), 1)).expand(a_shape)],
     node_name="MeanBackward0",
 )
 _mean = Primitive(
-    "mean", lambda xp, a, dims, keepdim: a.mean(axis=dims, keepdims=keepdim, dtype=a.dtype),
+    "mean", lambda xp, a, dims, keepdim: wide_mean(a, dims, keepdim),
     [lambda g, a_shape, dims, keepdim:
         expand_reduced(g / builtins.max(count(a_shape, dims), 1), a_shape, dims, keepdim)],
     node_name="MeanBackward1",
@@ -95,7 +96,7 @@ def mean(
 # --- prod: d/da_k Π a = Π_{i≠k} a_i, computed without dividing when an input is zero ---
 
 def _prod_array(xp: Any, a: Any, dims: tuple | None, keepdim: bool, dt: Any) -> Any:
-    return a.prod(axis=dims, keepdims=keepdim, dtype=dt)
+    return xp.multiply.reduce(a, axis=dims, keepdims=keepdim, dtype=dt)  # the ufunc: warnings stay ours
 
 
 def _products_of_others(a: Tensor, dim: int) -> Tensor:
@@ -156,6 +157,7 @@ _nansum = Primitive(
     "nansum", lambda xp, a, dims, keepdim, dt: xp.nansum(a, axis=dims, keepdims=keepdim, dtype=dt),
     [lambda g, a, dims, keepdim: keep(g, dims, keepdim) * ~a.isnan()],  # 1, or 0 at NaN (inf·0 = NaN, as in PyTorch)
     node_name="NansumBackward0",
+    quiet=True,
 )
 
 

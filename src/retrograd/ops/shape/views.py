@@ -53,7 +53,7 @@ def _infer_shape(shape: Sequence[int], numel: int) -> tuple[int, ...]:
     for s in shape:
         if s != -1:
             if s < 0:
-                raise RuntimeError(f"invalid shape dimension {s}")
+                raise RuntimeError(f"invalid shape dimension {s} at index {shape.index(s)} of shape {list(shape)}")
             known *= s
     if unknown:
         if known == 0 or numel % known:
@@ -169,7 +169,10 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if s == e:
         return input
-    return reshape(input, shape[:s] + (-1,) + shape[e + 1 :])
+    merged = 1
+    for n in shape[s : e + 1]:
+        merged *= n
+    return reshape(input, shape[:s] + (merged,) + shape[e + 1 :])  # no -1: it is ambiguous with no elements
 
 
 def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:

@@ -1,0 +1,76 @@
+"""Copies as differentiable ops: `clone`, `to_dtype`, and the out-of-place halves of `fill_` and `copy_`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..dtypes import dtype
+from ..engine.primitive import Primitive
+from ..tensor import Tensor
+from .kernels.guards import check_scalar_fits, store_scalar
+
+__all__ = ["clone", "to_dtype", "fill", "copy"]
+
+_clone = Primitive("clone", lambda xp, a: a.copy(), [lambda g: g])  # d a / d a = 1
+_to_dtype = Primitive(
+    "to_dtype",
+    lambda xp, a, dt: a.astype(dt),
+    [lambda g: g],  # the engine casts the gradient back to the input's dtype
+    node_name="ToCopyBackward0",
+)
+_fill = Primitive(
+    "fill",
+    lambda xp, a, value: xp.broadcast_to(store_scalar(value, a.dtype), a.shape).copy(),
+    [lambda g: None],  # the old values do not influence the result
+)
+_copy = Primitive(
+    "copy",
+    lambda xp, a, b: xp.broadcast_to(b.astype(a.dtype, copy=False), a.shape).copy(),
+    [lambda g: None, lambda g: g],  # the engine sums g down to src's shape
+    inputs=("a", "b"),
+    node_name="CopyBackwards",
+)
+
+
+def clone(t: Tensor, *, memory_format: Any = None) -> Tensor:
+    """A copy with its own memory; gradients flow back to `t`."""
+    return _clone(t)
+
+
+def to_dtype(t: Tensor, dt: dtype) -> Tensor:
+    """`t` converted to dtype `dt` (differentiable between float dtypes)."""
+    out = _to_dtype(t, dt=dt.np)
+    if not dt.is_floating_point and out._requires_grad:
+        out._requires_grad = False
+        out._grad_fn = None
+    return out
+
+
+def fill(t: Tensor, value: Any) -> Tensor:
+    """A tensor shaped like `t` filled with `value` (the out-of-place half of `fill_`)."""
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(
+                f"fill_ only supports 0-dimension value tensor but got tensor with {value._data.ndim} dimensions."
+            )
+        value = value._data
+    else:
+        check_scalar_fits(value, t.dtype)
+    return _fill(t, value=value)
+
+
+def copy(t: Tensor, src: Any) -> Tensor:
+    """`src` broadcast to `t`'s shape and dtype (the out-of-place half of `copy_`)."""
+    if not isinstance(src, Tensor):
+        src = Tensor._make(np.asarray(src))
+    try:
+        return _copy(t, src)
+    except ValueError:
+        raise RuntimeError(
+            f"The size of tensor a ({t._data.shape[-1] if t._data.ndim else 0}) must match the size of "
+            f"tensor b ({src._data.shape[-1] if src._data.ndim else 0}) at non-singleton dimension "
+            f"{max(t._data.ndim - 1, 0)}"
+        ) from None
+

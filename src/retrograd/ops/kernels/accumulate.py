@@ -1,0 +1,55 @@
+"""Sums in a wide accumulator: float16/float32 data add up in float64, then round once.
+
+PyTorch's CPU kernels accumulate float32 cumulative sums and products in double and
+sum with a cascade, so its results are within a rounding of the exact value; NumPy's
+float32 running sums, and its sums along strided axes, add in float32 and drift
+(`full((100000,), 0.1).cumsum(0)[-1]` is off by ~1500 ulp). NumPy converts in buffered
+chunks when given `dtype=float64`, so this costs no float64 copy of the input.
+
+The ufunc methods (`np.add.reduce`, not `a.sum()`) are called directly: NumPy's Python-level
+wrappers would attribute floating-point warnings to NumPy's modules, past the package's filter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+_WIDE = np.dtype(np.float64)
+
+
+def _narrow_float(dt: Any) -> bool:
+    return dt.kind == "f" and dt.itemsize < 8
+
+
+def wide_sum(a: Any, axis: Any = None, keepdims: bool = False, dtype: Any = None) -> Any:
+    """`a.sum(axis, keepdims, dtype)` with narrow floats accumulated in float64."""
+    out = np.dtype(dtype) if dtype is not None else a.dtype
+    if _narrow_float(out):
+        return np.asarray(np.add.reduce(a, axis=axis, keepdims=keepdims, dtype=_WIDE)).astype(out)[()]
+    return np.add.reduce(a, axis=axis, keepdims=keepdims, dtype=dtype)
+
+
+def wide_cumsum(xp: Any, a: Any, axis: int, dtype: Any) -> Any:
+    """`xp.cumsum(a, axis, dtype)` with narrow floats accumulated in float64."""
+    if _narrow_float(np.dtype(dtype)):
+        return xp.add.accumulate(a, axis=axis, dtype=_WIDE).astype(dtype)
+    return xp.add.accumulate(a, axis=axis, dtype=dtype)
+
+
+def wide_cumprod(xp: Any, a: Any, axis: int, dtype: Any) -> Any:
+    """`xp.cumprod(a, axis, dtype)` with narrow floats accumulated in float64."""
+    if _narrow_float(np.dtype(dtype)):
+        return xp.multiply.accumulate(a, axis=axis, dtype=_WIDE).astype(dtype)
+    return xp.multiply.accumulate(a, axis=axis, dtype=dtype)
+
+
+def wide_mean(a: Any, axis: tuple[int, ...], keepdims: bool = False) -> Any:
+    """The mean over `axis` with narrow floats accumulated in float64 (NaN when empty, no warning)."""
+    n = 1
+    for d in axis:
+        n *= a.shape[d]
+    wide = _WIDE if _narrow_float(a.dtype) else a.dtype
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(np.add.reduce(a, axis=axis, keepdims=keepdims, dtype=wide) / n).astype(a.dtype)[()]

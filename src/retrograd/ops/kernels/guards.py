@@ -1,0 +1,198 @@
+"""Argument checks PyTorch makes before it computes: value ranges, sizes, divisors, broadcasts.
+
+NumPy would wrap, cast or raise its own errors here; these turn each case into PyTorch's
+answer (the same exception type and message) before any array is made.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ... import dtypes as _dt
+from ...dtypes import dtype
+
+# The C++ names PyTorch's fill/full paths print; `tensor()` prints the dtype's own name.
+_C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t"}
+_C_NAMES.update({"float32": "float", "float64": "double", "float16": "c10::Half"})
+_F32_MAX = float(np.finfo(np.float32).max)
+
+
+def _overflow(dt: dtype, c_name: bool) -> RuntimeError:
+    name = _C_NAMES.get(dt.name, dt.name) if c_name else dt.name
+    return RuntimeError(f"value cannot be converted to type {name} without overflow")
+
+
+def _int_out_of_range(v: int, info: np.iinfo) -> bool:
+    # Unsigned targets take negatives down to -max (two's complement wrap, as in C++).
+    low = -int(info.max) if info.min == 0 else int(info.min)
+    return v < low or v > int(info.max)
+
+
+def check_scalar_fits(value: Any, dt: dtype, *, c_name: bool = True) -> None:
+    """Raise PyTorch's overflow error when a Python number cannot be stored in `dt`.
+
+    Integer dtypes refuse NaN, ±inf and values out of range; float32 refuses finite
+    values beyond its range (float16 and float64 round to ±inf / keep them, as PyTorch does).
+    """
+    if isinstance(value, (bool, np.bool_)) or dt is _dt.bool_ or dt is _dt.float64 or dt is _dt.float16:
+        return
+    if isinstance(value, np.ndarray):
+        if value.ndim:
+            return
+        value = value.item()
+    if not isinstance(value, (int, float, np.integer, np.floating)):
+        return
+    if dt.is_floating_point:  # float32
+        if isinstance(value, (float, np.floating)) and math.isfinite(value) and abs(float(value)) > _F32_MAX:
+            raise _overflow(dt, c_name)
+        return
+    info = np.iinfo(dt.np)
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        if not math.isfinite(v) or v < float(info.min) or v > float(info.max):
+            raise _overflow(dt, c_name)
+        return
+    if _int_out_of_range(int(value), info):
+        raise _overflow(dt, c_name)
+
+
+def check_data_fits(arr: np.ndarray, dt: dtype) -> None:
+    """`tensor(python_data, dtype=dt)`: the element checks of `check_scalar_fits`, vectorised.
+
+    `arr` is NumPy's reading of the Python data (int64/uint64/float64/bool/object).
+    """
+    if arr.dtype == object or arr.dtype == np.uint64:
+        if dt is not _dt.bool_ and not dt.is_floating_point:
+            raise ValueError("Overflow when unpacking long long")
+        return
+    if dt is _dt.bool_ or dt.is_floating_point or arr.size == 0 or arr.dtype.kind == "b":
+        return
+    info = np.iinfo(dt.np)
+    if arr.dtype.kind == "f":
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(arr) | (arr < float(info.min)) | (arr > float(info.max))
+        if bad.any():
+            raise _overflow(dt, c_name=False)
+    elif arr.dtype.kind in "iu":
+        if _int_out_of_range(int(arr.min()), info) or _int_out_of_range(int(arr.max()), info):
+            raise _overflow(dt, c_name=False)
+
+
+def store_scalar(value: Any, np_dtype: Any) -> np.ndarray:
+    """A Python number as a 0-d array of `np_dtype`, wrapping like C (-1 -> 255 for uint8)."""
+    try:
+        return np.asarray(value, dtype=np_dtype)
+    except OverflowError:
+        return np.asarray(value).astype(np_dtype)
+
+
+def fitted_scalar(value: Any, dt: dtype) -> Any:
+    """A Python number checked against `dt` and stored in it (None passes through)."""
+    if value is None:
+        return None
+    check_scalar_fits(value, dt)
+    return store_scalar(value, dt.np)
+
+
+def _int_or_none(x: Any) -> int | None:
+    if isinstance(x, bool):
+        return None
+    try:
+        return operator.index(x)
+    except TypeError:
+        return None
+
+
+def new_shape(size: Sequence[Any], op: str = "") -> tuple[int, ...]:
+    """The shape for a new tensor from `f(2, 3)`, `f((2, 3))` or `f(Size)`, checked as PyTorch does.
+
+    Non-integer sizes raise PyTorch's TypeError, negative ones its RuntimeError.
+    """
+    size = tuple(size)
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    elif len(size) == 1 and _int_or_none(size[0]) is None:
+        raise TypeError(f"{op}(): argument 'size' (position 1) must be tuple of ints, not {type(size[0]).__name__}")
+    shape = []
+    for i, s in enumerate(size):
+        n = _int_or_none(s)
+        if n is None:
+            raise TypeError(
+                f"{op}(): argument 'size' failed to unpack the object at pos {i + 1} with error "
+                f'"type must be tuple of ints,but got {type(s).__name__}"'
+            )
+        shape.append(n)
+    for n in shape:
+        if n < 0:
+            if op == "zeros":
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {shape}")
+    return tuple(shape)
+
+
+def check_int_divisor(a: np.ndarray, b: Any, kernel: str) -> None:
+    """Integer division and modulus by zero: PyTorch raises where NumPy returns 0.
+
+    `kernel` names PyTorch's kernel in the error for bool operands, which it does not implement.
+    """
+    if a.dtype == np.bool_:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+    if a.dtype.kind in "iub" and np.asarray(b).dtype.kind in "iub" and not np.all(b):
+        raise RuntimeError("ZeroDivisionError")
+
+
+def ragged_error(data: Any) -> Exception | None:
+    """PyTorch's error for nested lists of uneven lengths or mixed depth (None if regular).
+
+    The expected size at each depth is the length of the first sequence met there; the
+    data is walked depth first, as PyTorch does, and the first mismatch is reported.
+    """
+    sizes: list[int] = []
+    x = data
+    while isinstance(x, (list, tuple)):
+        sizes.append(len(x))
+        if not x:
+            break
+        x = x[0]
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        x, depth = stack.pop()
+        is_seq = isinstance(x, (list, tuple))
+        if depth == len(sizes):
+            if is_seq:
+                return TypeError(f"'{type(x).__name__}' object cannot be interpreted as an integer")
+            continue
+        if not is_seq:
+            return TypeError("not a sequence")
+        if len(x) != sizes[depth]:
+            return ValueError(f"expected sequence of length {sizes[depth]} at dim {depth} (got {len(x)})")
+        stack.extend((item, depth + 1) for item in reversed(x))
+    return None
+
+
+def check_range(start: Any, end: Any, step: Any) -> None:
+    """`arange`/`range` bounds: a non-zero step, finite bounds, and a step pointing from start to end."""
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
+    if not ((step > 0 and end >= start) or (step < 0 and end <= start)):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    if abs((end - start) / step) >= 2**62:
+        raise RuntimeError("invalid size, possible overflow?")
+
+
+def check_steps(steps: Any) -> int:
+    """`linspace`/`logspace` step count: an int, not negative."""
+    try:
+        n = operator.index(steps)
+    except TypeError:
+        raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}") from None
+    if n < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    return n

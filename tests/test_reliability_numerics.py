@@ -1,0 +1,114 @@
+"""Numerics: no NumPy warnings escape, float32 accumulations round once, atan2's gradient at 0.
+
+PyTorch computes inf and NaN silently, accumulates float32 cumulative sums/products in
+double and sums with a cascade; its atan2 gradient at (0, 0) is 0.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import retrograd
+
+from .reliability_compare import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_no_warning_escapes_on_edge_values():
+    """Every op of the op table, forward and backward, on 0, -1, ±inf, NaN, huge, tiny, mixed and empty inputs."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]))
+    proc = subprocess.run(
+        [sys.executable, "-W", "error", "-m", "tests.edge_value_sweep"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    leaks = [line for line in proc.stdout.splitlines() if line.startswith("LEAK ")]  # LAPACK prints too (as in PyTorch)
+    assert not leaks, "warnings escaped:\n" + "\n".join(leaks[:40])
+
+
+def test_users_own_numpy_code_still_warns():
+    with pytest.warns(RuntimeWarning):
+        np.array([1.0]) / np.array([0.0])
+    with pytest.warns(RuntimeWarning):
+        np.array([np.inf, -np.inf]).sum()
+
+
+def _ulps(got: np.ndarray, exact: np.ndarray) -> float:
+    exact32 = exact.astype(np.float32)
+    return float(np.max(np.abs(got.astype(np.float64) - exact32) / np.spacing(np.abs(exact32))))
+
+
+def _data() -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(0)
+    return {
+        "tenths": np.full(100_000, 0.1, np.float32),
+        "uniform": rng.uniform(0, 1, 300_001).astype(np.float32),
+        "offset": (rng.standard_normal(100_000) + 1000).astype(np.float32),
+        "tall": rng.uniform(0, 1, (200_000, 3)).astype(np.float32),
+    }
+
+
+REDUCTIONS = {
+    "cumsum": (lambda x: x.reshape(-1).cumsum(0)[-1:], lambda d: d.reshape(-1).cumsum()[-1:]),
+    "sum": (lambda x: x.sum(), lambda d: d.sum()),
+    "sum0": (lambda x: x.sum(0), lambda d: d.sum(0)),
+    "mean0": (lambda x: x.mean(0), lambda d: d.mean(0)),
+    "var0": (lambda x: x.var(0), lambda d: d.var(0, ddof=1)),
+    "std": (lambda x: x.std(), lambda d: d.std(ddof=1)),
+}
+
+
+@pytest.mark.parametrize("op", list(REDUCTIONS))
+@pytest.mark.parametrize("name", list(_data()))
+def test_float32_accumulation_rounds_once(op, name):
+    a = _data()[name]
+    ours, exact = REDUCTIONS[op]
+    got = ours(retrograd.from_numpy(a)).numpy()
+    assert got.dtype == np.float32
+    assert _ulps(got, np.asarray(exact(a.astype(np.float64)))) <= 1.0
+
+
+def test_float32_cumprod_rounds_once():
+    a = (1 + np.random.default_rng(1).uniform(-1e-3, 1e-3, 20_000)).astype(np.float32)
+    got = retrograd.from_numpy(a).cumprod(0).numpy()
+    assert _ulps(got[-1:], a.astype(np.float64).cumprod()[-1:]) <= 1.0
+
+
+def test_cumsum_of_tenths_matches_pytorch():
+    got = retrograd.full((100000,), 0.1).cumsum(0)[-1].item()
+    assert got == pytest.approx(10000.0, abs=1e-3)
+    if torch is not None:
+        assert got == torch.full((100000,), 0.1).cumsum(0)[-1].item()
+
+
+def test_atan2_gradient_at_origin_is_zero():
+    a = retrograd.tensor([0.0, 0.0, 1.0], requires_grad=True)
+    b = retrograd.tensor([0.0, 2.0, 0.0], requires_grad=True)
+    retrograd.atan2(a, b).sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), [0.0, 0.5, 0.0])
+    np.testing.assert_allclose(b.grad.numpy(), [0.0, 0.0, -1.0])
+    if torch is not None:
+        ta = torch.tensor([0.0, 0.0, 1.0], requires_grad=True)
+        tb = torch.tensor([0.0, 2.0, 0.0], requires_grad=True)
+        torch.atan2(ta, tb).sum().backward()
+        np.testing.assert_allclose(a.grad.numpy(), ta.grad.numpy())
+        np.testing.assert_allclose(b.grad.numpy(), tb.grad.numpy())
+
+
+def test_atan2_second_derivative_at_origin_is_finite():
+    a = retrograd.tensor([0.0], requires_grad=True)
+    b = retrograd.tensor([0.0], requires_grad=True)
+    (ga,) = retrograd.autograd.grad(retrograd.atan2(a, b).sum(), a, create_graph=True)
+    (gga,) = retrograd.autograd.grad(ga.sum(), b)
+    assert np.isfinite(gga.numpy()).all()
