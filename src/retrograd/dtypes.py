@@ -37,7 +37,9 @@ class dtype:
         return self
 
     def __repr__(self) -> str:
-        return "retrograd." + self.name
+        from ._display_name import package_name
+
+        return package_name() + "." + self.name
 
     def __reduce__(self) -> str:
         return self.name

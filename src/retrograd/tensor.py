@@ -45,7 +45,9 @@ class Size(tuple):
     """The shape of a tensor: a tuple that prints as `retrograd.Size([2, 3])`."""
 
     def __repr__(self) -> str:
-        return f"retrograd.Size([{', '.join(map(str, self))}])"
+        from ._display_name import package_name
+
+        return f"{package_name()}.Size([{', '.join(map(str, self))}])"
 
     def numel(self) -> int:
         n = 1

@@ -275,6 +275,7 @@ def _as_parameter(value: Any) -> Any:
 
 
 def _type_name(p: Any) -> str:
+    from .._display_name import package_name
     from ..engine.inplace import _KIND
 
-    return f"retrograd.{_KIND[p.dtype.name]}Tensor"
+    return f"{package_name()}.{_KIND[p.dtype.name]}Tensor"
