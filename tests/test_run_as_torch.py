@@ -67,3 +67,31 @@ def test_script_folder_comes_first_on_the_path(tmp_path):
         cwd=str(tmp_path),
     )
     assert out.strip() == "42"
+
+
+def test_finfo_iinfo_match_pytorch():
+    import pytest
+
+    import retrograd
+
+    torch = pytest.importorskip("torch")
+    names = ["float16", "float32", "float64"]
+    for name in names:
+        ours, theirs = retrograd.finfo(getattr(retrograd, name)), torch.finfo(getattr(torch, name))
+        assert repr(ours) == repr(theirs)
+        for attr in ("bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution", "dtype"):
+            assert getattr(ours, attr) == getattr(theirs, attr), (name, attr)
+    assert repr(retrograd.finfo()) == repr(torch.finfo())
+    for name in ["uint8", "int8", "int16", "int32", "int64"]:
+        ours, theirs = retrograd.iinfo(getattr(retrograd, name)), torch.iinfo(getattr(torch, name))
+        assert (repr(ours), ours.bits, ours.max, ours.min, ours.dtype) == (
+            repr(theirs),
+            theirs.bits,
+            theirs.max,
+            theirs.min,
+            theirs.dtype,
+        )
+    with pytest.raises(TypeError, match="requires a floating point input type"):
+        retrograd.finfo(retrograd.int32)
+    with pytest.raises(TypeError, match="requires an integer input type"):
+        retrograd.iinfo(retrograd.float32)
