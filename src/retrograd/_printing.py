@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes as _dt
+from ._display_name import package_name
 from .engine import tensor_type as _tt
 from .engine.forward_ad import levels
 
@@ -217,7 +218,7 @@ def _add_suffixes(text: str, suffixes: list[str], indent: int) -> str:
     last = len(text) - text.rfind("\n") + 1
     for suffix in suffixes:
         # line breaks fall where PyTorch's would: measure dtypes as `torch.<name>`
-        width = len(suffix) - suffix.count(_DTYPE_PREFIX) * _EXTRA
+        width = len(suffix) - suffix.count(_DTYPE_PREFIX) * _EXTRA if package_name() == "retrograd" else len(suffix)
         if last + width + 2 > _OPTS.linewidth:
             parts.append(",\n" + " " * indent + suffix)
             last = indent + width

@@ -12,6 +12,8 @@ import builtins
 
 import numpy as np
 
+from ._display_name import package_name
+
 builtins_int_type = builtins.int
 
 
@@ -50,7 +52,7 @@ class dtype:
         return self
 
     def __repr__(self) -> str:
-        return "retrograd." + self.name
+        return package_name() + "." + self.name
 
     def __reduce__(self) -> str:
         return self.name

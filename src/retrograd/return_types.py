@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import namedtuple
 from typing import Any, NamedTuple
 
+from ._display_name import package_name
+
 
 class _ValuesIndices(NamedTuple):
     values: Any
@@ -15,7 +17,7 @@ def _named(name: str) -> type:
     """A (values, indices) named tuple that prints as `retrograd.return_types.<name>(...)`."""
 
     def __repr__(self: Any) -> str:
-        return f"retrograd.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+        return f"{package_name()}.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
 
     return type(name, (_ValuesIndices,), {"__repr__": __repr__, "__slots__": ()})
 
@@ -39,7 +41,7 @@ class aminmax(NamedTuple):
     max: Any
 
     def __repr__(self) -> str:
-        return f"retrograd.return_types.aminmax(\nmin={self.min!r},\nmax={self.max!r})"
+        return f"{package_name()}.return_types.aminmax(\nmin={self.min!r},\nmax={self.max!r})"
 
 
 def return_type(name: str, fields: str) -> type:
@@ -48,7 +50,7 @@ def return_type(name: str, fields: str) -> type:
 
     def __repr__(self: Any) -> str:
         body = ",\n".join(f"{f}={v!r}" for f, v in zip(self._fields, self))
-        return f"retrograd.return_types.{name}(\n{body})"
+        return f"{package_name()}.return_types.{name}(\n{body})"
 
     return type(name, (base,), {"__slots__": (), "__repr__": __repr__})
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from . import tensor_methods as _methods
+from ._display_name import package_name
 from ._printing import tensor_repr
 from .backend import CPU, as_device, device
 from .dtypes import dtype
@@ -45,7 +46,7 @@ class Size(tuple):
     """The shape of a tensor: a tuple that prints as `retrograd.Size([2, 3])`."""
 
     def __repr__(self) -> str:
-        return f"retrograd.Size([{', '.join(map(str, self))}])"
+        return f"{package_name()}.Size([{', '.join(map(str, self))}])"
 
     def numel(self) -> int:
         n = 1

@@ -12,9 +12,12 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import os
 import runpy
 import sys
 from types import ModuleType
+
+from ._display_name import set_package_name
 
 __all__ = ["install_as_torch", "uninstall_as_torch", "run_script"]
 
@@ -73,12 +76,14 @@ def install_as_torch() -> None:
         )
     if _ALIAS not in sys.meta_path:
         sys.meta_path.insert(0, _ALIAS)
+    set_package_name("torch")  # reprs read `torch.Size`, `torch.float32`, as the program expects
 
 
 def uninstall_as_torch() -> None:
     """Undo `install_as_torch()`: forget the `torch` names it made (retrograd stays imported)."""
     if _ALIAS in sys.meta_path:
         sys.meta_path.remove(_ALIAS)
+    set_package_name("retrograd")
     for name in [n for n in sys.modules if n == "torch" or n.startswith("torch.")]:
         if getattr(sys.modules[name], "__name__", "").startswith("retrograd"):
             del sys.modules[name]
@@ -88,4 +93,6 @@ def run_script(path: str, args: list[str]) -> None:
     """Run a Python file as `__main__` with `torch` meaning retrograd (`python -m retrograd run`)."""
     install_as_torch()
     sys.argv = [path, *args]
+    # as `python script.py` does: the script's folder first on the path, for its sibling modules
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
     runpy.run_path(path, run_name="__main__")

@@ -6,6 +6,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from ..._display_name import package_name
 from ..parameter import Parameter
 from .module import Module
 
@@ -264,4 +265,4 @@ def _as_parameter(value: Any) -> Any:
 
 
 def _type_name(p: Any) -> str:
-    return f"retrograd.{p.dtype.legacy_name}"
+    return f"{package_name()}.{p.dtype.legacy_name}"
