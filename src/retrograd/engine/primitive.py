@@ -29,9 +29,9 @@ from .forward_ad import levels as _fw_levels
 from .forward_ad import propagate as _propagate_tangents
 from .grad_mode import state
 from .graph import Node, SavedTensor, _sequence
+from .views import edge, link_view
 from .vmap_hook import NOT_BATCHED
 from .vmap_hook import hook as _vmap
-from .views import edge, link_view
 
 if TYPE_CHECKING:
     from ..tensor import Tensor

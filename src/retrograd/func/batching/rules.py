@@ -244,7 +244,8 @@ def fallback(prim: Any, tensors: tuple, attrs: dict, level: int) -> Any:
 def dynamic_shape(prim: Any, tensors: tuple, attrs: dict, level: int) -> Any:
     raise RuntimeError(
         "vmap: We do not support batching operators that can output dynamic shape. Attempted to vmap over "
-        f"aten::{prim.name}. Please file an issue at https://github.com/pytorch/pytorch/issues if you need this feature."
+        f"aten::{prim.name}. Please file an issue at https://github.com/pytorch/pytorch/issues if you need this "
+        "feature."
     )
 
 
