@@ -28,6 +28,8 @@ class _State(threading.local):
     saved_tensors_hooks: tuple = ()  # active (pack, unpack) pairs, innermost last
     computing_tangents = False  # forward AD is running an op's rule: its ops carry no tangents
     backward_tasks: tuple = ()  # the backward passes running in this thread, innermost last
+    vmap_levels: tuple = ()  # the open vmap levels of this thread, (level, batch size, randomness), innermost last
+    func_grad_depth = 0  # how many retrograd.func grad/vjp/jvp transforms are running in this thread
 
 
 state = _State()

@@ -22,6 +22,8 @@ from . import tensor_type as _tt
 from .grad_mode import state
 from .graph import Node, SavedTensor, grad_accumulator
 from .views import check_view_rebase, edge, refresh_view, replay
+from .vmap_hook import NOT_BATCHED
+from .vmap_hook import hook as _vmap
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -54,6 +56,10 @@ def apply(target: Tensor, op: Any, *args: Any, **kwargs: Any) -> Tensor:
 
 def commit(target: Tensor, result: Tensor) -> Tensor:
     """Write `result` into `target`'s memory and move target onto result's graph."""
+    if _vmap.active:  # a batched target or result: the write goes to the batched values
+        done = _vmap.commit(target, result)  # type: ignore[misc]
+        if done is not NOT_BATCHED:
+            return done
     if result._data.shape != target._data.shape:
         _check_broadcast(target, result)
     if result._data.dtype != target._data.dtype:

@@ -33,6 +33,8 @@ from .forward_ad import propagate as _propagate_tangents
 from .grad_mode import state
 from .graph import Node, SavedTensor, _sequence
 from .views import edge, link_view
+from .vmap_hook import NOT_BATCHED
+from .vmap_hook import hook as _vmap
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -110,6 +112,10 @@ class Primitive:
 
     def __call__(self, *tensors: Tensor, **attrs: Any) -> Any:
         """Run the forward; record a node when grad mode is on and an input requires grad."""
+        if _vmap.active:  # inside vmap: batched inputs go to their batching rule
+            out = _vmap.dispatch(self, tensors, attrs)  # type: ignore[misc]
+            if out is not NOT_BATCHED:
+                return out
         first = tensors[0]
         data = first._data
         xp = _NAMESPACES.get(type(data)) or backend.namespace(data)
@@ -136,6 +142,8 @@ class Primitive:
         fifth of what `x * 2` costs; the attribute dict is built only if a node or a
         tangent needs it.
         """
+        if _vmap.active:
+            return self(t, c=c)
         data = t._data
         xp = _NAMESPACES.get(type(data)) or backend.namespace(data)
         result = self.forward(xp, data, c)

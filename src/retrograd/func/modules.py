@@ -1,0 +1,145 @@
+"""Modules as functions of their state: functional_call, stack_module_state, batch norm for vmap.
+
+Modules are used by duck typing (`named_parameters`, `_parameters`, ...): `retrograd.nn`
+sits above this package and is not imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ..tensor import Tensor
+
+
+def _slots(module: Any) -> dict[str, tuple[Any, str, str]]:
+    """Every parameter and buffer name, duplicates included: name -> (owner, registry, attribute)."""
+    found: dict[str, tuple[Any, str, str]] = {}
+    for prefix, sub in module.named_modules(remove_duplicate=False):
+        for registry in ("_parameters", "_buffers"):
+            for attr, value in sub.__dict__[registry].items():
+                if value is not None:
+                    found[(prefix + "." if prefix else "") + attr] = (sub, registry, attr)
+    return found
+
+
+@contextmanager
+def _swapped(module: Any, values: dict[str, Any], tie_weights: bool, strict: bool) -> Iterator[None]:
+    slots = _slots(module)
+    unexpected = [k for k in values if k not in slots]
+    if strict:
+        missing = [k for k in slots if k not in values]
+        if missing or unexpected:
+            parts = []
+            if unexpected:
+                parts.append("Unexpected key(s): " + ", ".join(repr(k) for k in unexpected) + ".")
+            if missing:
+                parts.append("Missing key(s): " + ", ".join(repr(k) for k in missing) + ".")
+            raise RuntimeError(f"Error(s) in reparametrizing for {type(module).__name__}:\n\t" + "\n\t".join(parts))
+    by_tensor: dict[int, Any] = {}
+    if tie_weights:  # a tied tensor replaced under one name is replaced under all of them
+        for name, value in values.items():
+            if name in slots:
+                sub, registry, attr = slots[name]
+                by_tensor[id(sub.__dict__[registry][attr])] = value
+    saved = []
+    try:
+        for name, (sub, registry, attr) in slots.items():
+            table = sub.__dict__[registry]
+            old = table[attr]
+            new = values[name] if name in values else by_tensor.get(id(old), old)
+            if new is not old:
+                saved.append((table, attr, old))
+                table[attr] = new
+        for name in unexpected:  # a plain attribute path: set it for the call, as PyTorch does
+            owner_path, _, attr = name.rpartition(".")
+            owner = module.get_submodule(owner_path) if owner_path else module
+            saved.append((owner.__dict__, attr, owner.__dict__.get(attr, _MISSING)))
+            owner.__dict__[attr] = values[name]
+        yield
+    finally:
+        for table, attr, old in reversed(saved):
+            if old is _MISSING:
+                table.pop(attr, None)
+            else:
+                table[attr] = old
+
+
+_MISSING = object()
+
+
+def functional_call(
+    module: Any,
+    parameter_and_buffer_dicts: Any,
+    args: Any = None,
+    kwargs: dict | None = None,
+    *,
+    tie_weights: bool = True,
+    strict: bool = False,
+) -> Any:
+    """Call `module` with its parameters and buffers replaced by the given tensors."""
+    if isinstance(parameter_and_buffer_dicts, dict):
+        values = dict(parameter_and_buffer_dicts)
+    elif isinstance(parameter_and_buffer_dicts, (tuple, list)):
+        values = {}
+        for d in parameter_and_buffer_dicts:
+            for k, v in d.items():
+                if k in values:
+                    raise ValueError(
+                        f"['{k}'] appeared in multiple dictionaries; behavior of functional call is ambiguous"
+                    )
+                values[k] = v
+    else:
+        raise ValueError(
+            f"Expected parameter_and_buffer_dicts to be a dict, or a list/tuple of dicts, but got "
+            f"{type(parameter_and_buffer_dicts)}"
+        )
+    if args is None:
+        args = ()
+    elif not isinstance(args, tuple):
+        args = (args,)
+    with _swapped(module, values, tie_weights, strict):
+        return module(*args, **(kwargs or {}))
+
+
+def stack_module_state(models: Any) -> tuple[dict, dict]:
+    """The parameters and buffers of identical models, each stacked along a new dim 0."""
+    from .. import ops
+
+    models = list(models)
+    if not models:
+        raise RuntimeError("stack_module_state: Expected at least one model, got 0.")
+    if not (all(m.training for m in models) or not any(m.training for m in models)):
+        raise RuntimeError("stack_module_state: Expected all models to have the same training/eval mode.")
+    first = type(models[0])
+    if not all(type(m) is first for m in models):
+        raise RuntimeError("stack_module_state: Expected all models to be of the same class.")
+
+    def stacked(named: list) -> dict:
+        out = {}
+        for name, _ in named:
+            pieces = [dict(m.named_parameters()).get(name, dict(m.named_buffers()).get(name)) for m in models]
+            value = ops.stack([p.detach() for p in pieces])
+            if pieces[0].requires_grad:
+                value.requires_grad_()
+            out[name] = value
+        return out
+
+    return stacked(list(models[0].named_parameters())), stacked(list(models[0].named_buffers()))
+
+
+def replace_all_batch_norm_modules_(root: Any) -> Any:
+    """Make every batch norm in `root` use batch statistics only (no running stats), for vmap."""
+    for module in root.modules():
+        names = {c.__name__ for c in type(module).__mro__}
+        if "_BatchNorm" in names or "_NormBase" in names or type(module).__name__.startswith("BatchNorm"):
+            module.running_mean = None
+            module.running_var = None
+            module.num_batches_tracked = None
+            module.track_running_stats = False
+    return root
+
+
+__all__ = ["functional_call", "stack_module_state", "replace_all_batch_norm_modules_"]
+del Tensor

@@ -1,0 +1,431 @@
+"""grad, grad_and_value, vjp, linearize, jvp, jacrev, jacfwd, hessian: derivatives as functions.
+
+Each transform runs the function on fresh differentiable copies of its inputs and calls the
+engine's backward on them. Inside vmap the copies carry every open batch level explicitly
+(`_Region`), so each example gets its own gradient. Forward mode uses the double-vjp identity
+`J t = d/du <Jᵀu, t>`: one backward builds `Jᵀu` as a graph linear in `u`, a second gives
+`J t` for any `t` — batched over many `t` at once for `jacfwd`, like `jacrev` batches `vjp`s.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from ..engine.backward import grad as _engine_grad
+from ..engine.grad_mode import state
+from ..tensor import Tensor
+from . import _pytree
+from ._batched import current_levels, peel, rewrap
+from .vmap import vmap
+
+
+class _Region:
+    """One transform's view of its inputs: physical leaves carrying the open vmap levels."""
+
+    def __init__(self) -> None:
+        self.levels = current_levels()
+        self.needs_graph = state.func_grad_depth > 0  # an outer transform differentiates our results
+
+    def enter(self, x: Any) -> tuple[Tensor, Tensor]:
+        """(physical leaf, what the function sees) for input `x`."""
+        if not isinstance(x, Tensor):
+            raise RuntimeError(f"Expected tensors as inputs to differentiate, got {type(x).__name__}")
+        if not x.is_floating_point():
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        p = self.physical(x)
+        if p.requires_grad:
+            self.needs_graph = True
+            p = p.view_as(p)
+        else:
+            p = p.detach().requires_grad_()
+        return p, self.logical(p)
+
+    def physical(self, t: Tensor) -> Tensor:
+        for lv in reversed(self.levels):
+            t = peel(t, lv.level, lv.size)
+        return t
+
+    def logical(self, t: Tensor) -> Tensor:
+        for lv in self.levels:
+            t = rewrap(t, lv.level)
+        return t
+
+    def create_graph(self) -> bool:
+        return state.enabled and (self.needs_graph or state.func_grad_depth > 0)
+
+    def backward(self, outputs: list, leaves: list, cotangents: list) -> list:
+        """d<outputs, cotangents>/d(leaves) as the function sees them (zeros where unused)."""
+        outs, cots = [], []
+        for o, c in zip(outputs, cotangents):
+            p = self.physical(o)
+            if p.requires_grad:
+                outs.append(p)
+                cots.append(self.physical(c))
+        if outs:
+            grads = _engine_grad(
+                outs, leaves, cots, retain_graph=True, create_graph=self.create_graph(), allow_unused=True
+            )
+        else:
+            grads = (None,) * len(leaves)
+        return [self.logical(g) if g is not None else self.logical(leaf).detach() * 0 for g, leaf in zip(grads, leaves)]
+
+    def result(self, t: Any) -> Any:
+        """An output handed back to the caller: cut from our leaves unless someone differentiates it."""
+        if isinstance(t, Tensor) and not self.create_graph():
+            return t.detach()
+        return t
+
+
+class _Running:
+    """While the function runs: grad mode on, and the depth that tells inner transforms to keep graphs."""
+
+    def __enter__(self) -> None:
+        self.prev = state.enabled
+        state.enabled = True
+        state.func_grad_depth += 1
+
+    def __exit__(self, *exc: object) -> None:
+        state.func_grad_depth -= 1
+        state.enabled = self.prev
+
+
+def _check_argnums(argnums: Any, n: int, name: str) -> None:
+    items = argnums if isinstance(argnums, tuple) else (argnums,)
+    if isinstance(argnums, tuple) and not argnums:
+        raise RuntimeError(f"{name}: argnums must be non-empty")
+    for a in items:
+        if not isinstance(a, int):
+            raise RuntimeError(
+                f"{name}: argnums must be int or Tuple[int, ...], got: {type(argnums)}"
+                if not isinstance(argnums, tuple)
+                else f"{name}: argnums must be int or Tuple[int, ...], got: {argnums}"
+            )
+        if not -n <= a < n:
+            raise RuntimeError(f"Got argnums={a}, but only {n} positional inputs")
+
+
+def _diff_args(args: tuple, argnums: Any) -> Any:
+    if isinstance(argnums, int):
+        return args[argnums]
+    return tuple(args[a] for a in argnums)
+
+
+def _replace_args(args: tuple, argnums: Any, new: Any) -> list:
+    out = list(args)
+    if isinstance(argnums, int):
+        out[argnums] = new
+    else:
+        for a, v in zip(argnums, new):
+            out[a] = v
+    return out
+
+
+def _split_aux(output: Any, has_aux: bool, name: str) -> tuple[Any, Any]:
+    if not has_aux:
+        return output, None
+    if not (isinstance(output, (tuple, list)) and len(output) == 2):
+        raise RuntimeError(f"{name}(f, ...): output of function f should be a tuple: (output, aux) if has_aux is True")
+    return output[0], output[1]
+
+
+def _start(args: tuple, argnums: Any) -> tuple[_Region, list, Any, list]:
+    """A region, the leaves for the inputs at argnums, their tree spec and the new argument list."""
+    region = _Region()
+    flat, spec = _pytree.flatten(_diff_args(args, argnums))
+    pairs = [region.enter(x) for x in flat]
+    leaves = [p for p, _ in pairs]
+    seen = _pytree.unflatten([q for _, q in pairs], spec)
+    return region, leaves, spec, _replace_args(args, argnums, seen)
+
+
+# --- reverse mode ------------------------------------------------------------------------------
+
+
+def grad_and_value(func: Callable[..., Any], argnums: Any = 0, has_aux: bool = False) -> Callable[..., Any]:
+    """A function returning (gradient of `func`'s scalar output w.r.t. argnums, the output)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _check_argnums(argnums, len(args), "grad_and_value")
+        region, leaves, spec, new_args = _start(args, argnums)
+        with _Running():
+            output = func(*new_args, **kwargs)
+        output, aux = _split_aux(output, has_aux, "grad_and_value")
+        if not isinstance(output, Tensor):
+            raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got {type(output)}")
+        if output.dim() != 0:
+            raise RuntimeError(
+                f"grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, got tensor with "
+                f"{output.dim()} dims. Maybe you wanted to use the vjp or jacrev APIs instead?"
+            )
+        grads = region.backward([output], leaves, [_ones_like(output)])
+        grads = _pytree.unflatten(grads, spec)
+        value = region.result(output)
+        if has_aux:
+            return grads, (value, _pytree.tree_map(region.result, aux))
+        return grads, value
+
+    return wrapper
+
+
+def grad(func: Callable[..., Any], argnums: Any = 0, has_aux: bool = False) -> Callable[..., Any]:
+    """A function returning the gradient of `func`'s scalar output w.r.t. its inputs at argnums."""
+    both = grad_and_value(func, argnums, has_aux)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        grads, value = both(*args, **kwargs)
+        return (grads, value[1]) if has_aux else grads
+
+    return wrapper
+
+
+def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple:
+    """(func(*primals), vjp_fn): vjp_fn(cotangents) gives the vector-Jacobian products per primal."""
+    argnums = tuple(range(len(primals)))
+    region, leaves, spec, new_args = _start(primals, argnums)
+    with _Running():
+        output = func(*new_args)
+    output, aux = _split_aux(output, has_aux, "vjp")
+    outs, out_spec = _pytree.flatten(output)
+    for o in outs:
+        if not isinstance(o, Tensor):
+            raise RuntimeError(
+                f"vjp(f, *primals): Expected f to be a function that has only Tensor outputs, got {type(o)}"
+            )
+
+    def vjp_fn(cotangents: Any, *, retain_graph: bool = True, create_graph: bool | None = None) -> tuple:
+        cots, cot_spec = _pytree.flatten(cotangents)
+        if len(cots) != len(outs):
+            raise RuntimeError(
+                "Expected pytree structure of cotangents to be the same as pytree structure of outputs to the function"
+            )
+        for o, c in zip(outs, cots):
+            if tuple(o.shape) != tuple(c.shape):
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[0] has a shape of {c.shape} and output[0] has a shape of "
+                    f"{o.shape}."
+                )
+        grads = region.backward(outs, leaves, cots)
+        return tuple(_pytree.unflatten(grads, spec))
+
+    result = _pytree.tree_map(region.result, output)
+    if has_aux:
+        return result, vjp_fn, _pytree.tree_map(region.result, aux)
+    return result, vjp_fn
+
+
+def jacrev(
+    func: Callable[..., Any],
+    argnums: Any = 0,
+    *,
+    has_aux: bool = False,
+    chunk_size: int | None = None,
+    _preallocate_and_copy: bool = False,
+) -> Callable[..., Any]:
+    """The Jacobian of `func` w.r.t. argnums by reverse mode: all rows in one batched backward."""
+    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size <= 0):
+        raise ValueError("jacrev: `chunk_size` should be greater than 0.")
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _check_argnums(argnums, len(args), "jacrev")
+        region, leaves, spec, new_args = _start(args, argnums)
+        with _Running():
+            output = func(*new_args, **kwargs)
+        output, aux = _split_aux(output, has_aux, "jacrev")
+        outs, out_spec = _pytree.flatten(output)
+        sizes = [o.numel() for o in outs]
+        total = sum(sizes)
+        from .. import ops
+
+        basis = ops.eye(total, dtype=outs[0].dtype) if total else None
+
+        def rows(row: Tensor) -> list:
+            cots, start = [], 0
+            for o, n in zip(outs, sizes):
+                cots.append(row[start : start + n].reshape(o.shape))
+                start += n
+            return region.backward(outs, leaves, cots)
+
+        logical_leaves = [region.logical(p) for p in leaves]
+        if total:
+            per_input = vmap(rows, chunk_size=chunk_size)(basis)
+        else:
+            per_input = [ops.zeros((0,) + tuple(q.shape), dtype=q.dtype) for q in logical_leaves]
+        jac_leaves = []
+        start = 0
+        for o, n in zip(outs, sizes):
+            blocks = [
+                r[start : start + n].reshape(tuple(o.shape) + tuple(q.shape)) for r, q in zip(per_input, logical_leaves)
+            ]
+            jac_leaves.append(_pytree.unflatten([region.result(b) for b in blocks], spec))
+            start += n
+        result = _pytree.unflatten(jac_leaves, out_spec)
+        if has_aux:
+            return result, _pytree.tree_map(region.result, aux)
+        return result
+
+    return wrapper
+
+
+# --- forward mode by double vjp ----------------------------------------------------------------
+
+
+def _linearized(func: Callable, args: tuple, argnums: Any, kwargs: dict, has_aux: bool, name: str) -> tuple:
+    """Run `func` once; return (region, leaves, spec, outs, out_spec, aux, jvp of flat tangents)."""
+    region, leaves, spec, new_args = _start(args, argnums)
+    with _Running():
+        output = func(*new_args, **kwargs)
+    output, aux = _split_aux(output, has_aux, name)
+    outs, out_spec = _pytree.flatten(output)
+    for o in outs:
+        if not isinstance(o, Tensor):
+            raise RuntimeError(
+                f"{name}(f, ...): Expected f to be a function that has only Tensor outputs, got {type(o)}"
+            )
+    phys = [region.physical(o) for o in outs]
+    from .. import ops
+
+    # Jᵀu as a graph linear in the dummy cotangents u
+    dummies = [ops.zeros_like(p).requires_grad_() if p.requires_grad else None for p in phys]
+    pairs = [(p, u) for p, u in zip(phys, dummies) if u is not None]
+    if pairs:
+        with _Running():
+            vjps = _engine_grad(
+                [p for p, _ in pairs],
+                leaves,
+                [u for _, u in pairs],
+                retain_graph=True,
+                create_graph=True,
+                allow_unused=True,
+            )
+    else:
+        vjps = (None,) * len(leaves)
+    used = [(g, t_index) for t_index, g in enumerate(vjps) if g is not None and g.requires_grad]
+
+    def push(tangents: list) -> list:
+        """J t for flat tangents `t` (one per leaf), as the function sees them."""
+        wanted = [u for u in dummies if u is not None]
+        if used and wanted:
+            gs = [g for g, _ in used]
+            ts = [region.physical(tangents[i]) for _, i in used]
+            results = _engine_grad(
+                gs, wanted, ts, retain_graph=True, create_graph=region.create_graph(), allow_unused=True
+            )
+        else:
+            results = (None,) * len(wanted)
+        it = iter(results)
+        out = []
+        for o, u in zip(outs, dummies):
+            r = next(it) if u is not None else None
+            out.append(region.logical(r) if r is not None else ops.zeros_like(o))
+        return out
+
+    return region, leaves, spec, outs, out_spec, aux, push
+
+
+def _check_tangents(primals: list, tangents: list) -> None:
+    if len(primals) != len(tangents):
+        raise RuntimeError(
+            "jvp(f, primals, tangents): Expected primals and tangents to have the same python structure."
+        )
+    for p, t in zip(primals, tangents):
+        if not isinstance(t, Tensor):
+            raise RuntimeError("jvp(f, primals, tangents): Expected tangents to be a tuple of Tensors")
+        if tuple(p.shape) != tuple(t.shape):
+            raise RuntimeError(
+                "jvp(f, primals, tangents): Expected primals and tangents to have the same shape. "
+                f"Got primals of shape {tuple(p.shape)} and tangents of shape {tuple(t.shape)}."
+            )
+
+
+def jvp(func: Callable[..., Any], primals: Any, tangents: Any, *, strict: bool = False, has_aux: bool = False) -> tuple:
+    """(func(*primals), the Jacobian of func times tangents)."""
+    if not isinstance(primals, tuple):
+        raise RuntimeError(
+            "jvp(f, primals, tangents): Expected primals to be a tuple. E.g. it should be valid to call f(*primals)."
+        )
+    if not isinstance(tangents, tuple):
+        raise RuntimeError(
+            "jvp(f, primals, tangents): Expected tangents to be a tuple. E.g. it should be valid to call f(*primals)."
+        )
+    if strict:
+        raise RuntimeError("jvp(f, primals, tangents): strict=True is not supported")
+    flat_p, pspec = _pytree.flatten(primals)
+    flat_t, tspec = _pytree.flatten(tangents)
+    _check_tangents(flat_p, flat_t)
+    region, _, _, outs, out_spec, aux, push = _linearized(func, primals, tuple(range(len(primals))), {}, has_aux, "jvp")
+    result = _pytree.unflatten([region.result(o) for o in outs], out_spec)
+    tangent_out = _pytree.unflatten(push(flat_t), out_spec)
+    if has_aux:
+        return result, tangent_out, _pytree.tree_map(region.result, aux)
+    return result, tangent_out
+
+
+def linearize(func: Callable[..., Any], *primals: Any) -> tuple:
+    """(func(*primals), jvp_fn): jvp_fn(*tangents) gives the Jacobian-vector product at primals."""
+    region, _, _, outs, out_spec, _, push = _linearized(
+        func, primals, tuple(range(len(primals))), {}, False, "linearize"
+    )
+    flat_p, pspec = _pytree.flatten(primals)
+
+    def jvp_fn(*tangents: Any) -> Any:
+        flat_t, _ = _pytree.flatten(tangents)
+        _check_tangents(flat_p, flat_t)
+        return _pytree.unflatten(push(flat_t), out_spec)
+
+    return _pytree.unflatten([region.result(o) for o in outs], out_spec), jvp_fn
+
+
+def jacfwd(
+    func: Callable[..., Any], argnums: Any = 0, has_aux: bool = False, *, randomness: str = "error"
+) -> Callable[..., Any]:
+    """The Jacobian of `func` w.r.t. argnums by forward mode: all columns in one batched pass."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _check_argnums(argnums, len(args), "jacfwd")
+        region, leaves, spec, outs, out_spec, aux, push = _linearized(func, args, argnums, kwargs, has_aux, "jacfwd")
+        logical_leaves = [region.logical(p) for p in leaves]
+        sizes = [q.numel() for q in logical_leaves]
+        total = sum(sizes)
+        from .. import ops
+
+        def columns(col: Tensor) -> list:
+            tangents, start = [], 0
+            for q, n in zip(logical_leaves, sizes):
+                tangents.append(col[start : start + n].reshape(q.shape))
+                start += n
+            return push(tangents)
+
+        basis = ops.eye(total, dtype=logical_leaves[0].dtype)
+        per_output = vmap(columns, randomness=randomness)(basis)  # [total, *out_shape] per output
+        jac_leaves = []
+        for o, cols in zip(outs, per_output):
+            blocks, start = [], 0
+            for q, n in zip(logical_leaves, sizes):
+                block = cols[start : start + n]  # [n, *out_shape]
+                block = block.movedim(0, -1) if o.dim() else block
+                blocks.append(region.result(block.reshape(tuple(o.shape) + tuple(q.shape))))
+                start += n
+            jac_leaves.append(_pytree.unflatten(blocks, spec))
+        result = _pytree.unflatten(jac_leaves, out_spec)
+        if has_aux:
+            return result, _pytree.tree_map(region.result, aux)
+        return result
+
+    return wrapper
+
+
+def hessian(func: Callable[..., Any], argnums: Any = 0) -> Callable[..., Any]:
+    """The Hessian of `func`'s scalar output: the Jacobian of its gradient (reverse over reverse)."""
+    return jacrev(jacrev(func, argnums), argnums)
+
+
+def _ones_like(t: Tensor) -> Tensor:
+    from .. import ops
+
+    return ops.ones_like(t)
