@@ -9,6 +9,7 @@ from . import (
     modules_loss,
     modules_rnn,
     modules_transformer,
+    parallel,
     utils,
 )
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
@@ -22,7 +23,7 @@ from .modules_transformer import *
 from .parameter import Parameter
 
 __all__ = [
-    "functional", "init", "utils", "Module", "Parameter", "Sequential", "ModuleList", "ModuleDict",
+    "functional", "init", "parallel", "utils", "Module", "Parameter", "Sequential", "ModuleList", "ModuleDict",
     "ParameterList", "ParameterDict",
 ]
 __all__ += modules_activation.__all__
