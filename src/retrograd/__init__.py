@@ -79,7 +79,8 @@ __version__ = "0.1.0"
 # autograd, so they load on first use (`retrograd.nn`, `from retrograd import nn` and
 # `import retrograd.nn` all work as usual). So do the device and runtime-settings APIs.
 _ON_FIRST_USE = {
-    "nn": "nn", "optim": "optim", "utils": "utils", "distributed": "distributed", "viz": "viz", "save": "serialization", "load": "serialization",
+    "nn": "nn", "optim": "optim", "utils": "utils", "viz": "viz", "save": "serialization", "load": "serialization",
+    "distributed": "distributed",
     "install_as_torch": "torch_alias", "uninstall_as_torch": "torch_alias",
     "cuda": "cuda", "amp": "amp", "autocast": "amp", "accelerator": "accelerator", "backends": "backends",
     "set_default_device": "_default_device", "get_default_device": "_default_device",

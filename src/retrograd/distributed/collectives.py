@@ -370,6 +370,7 @@ def gather(
 
     def finish() -> None:
         for i, out in enumerate(outs):
+            assert gathered is not None  # outs is empty off the destination rank
             np.copyto(out._data, gathered[i])
             out._version.value += 1
 
@@ -598,7 +599,7 @@ def gather_object(
     _check_same_call(g, f"OpType=GATHER_OBJECT, Root={root}")
     with _waiting(g, "gather_object"):
         gathered = g.comm.gather(obj, root)
-    if g.rank() == root:
+    if g.rank() == root and object_gather_list is not None:
         object_gather_list[:] = gathered
     return None
 
@@ -619,6 +620,6 @@ def scatter_object_list(
     _check_same_call(g, f"OpType=SCATTER_OBJECT_LIST, Root={root}")
     with _waiting(g, "scatter_object_list"):
         scatter_object_output_list[0] = g.comm.scatter(
-            list(scatter_object_input_list) if g.rank() == root else None, root
+            list(scatter_object_input_list or []) if g.rank() == root else None, root
         )
     return None

@@ -49,7 +49,8 @@ def mpiexec_command(
     launcher = find_mpiexec(mpiexec)
     if launcher is None:
         raise RuntimeError(
-            "mpiexec not found: install an MPI (`pip install 'retrograd[distributed]'` brings Open MPI) or pass --mpiexec"
+            "mpiexec not found: install an MPI (`pip install 'retrograd[distributed]'` brings Open MPI) "
+            "or pass --mpiexec"
         )
     env = dict(os.environ)
     command = [launcher, "-n", str(nproc)]
@@ -101,7 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     nnodes = int(str(args.nnodes).split(":")[-1])
     if args.node_rank != 0:
-        raise SystemExit("--node-rank: mpiexec starts the ranks of every node from one command; run it on one node only")
+        raise SystemExit(
+            "--node-rank: mpiexec starts the ranks of every node from one command; run it on one node only"
+        )
     if args.max_restarts != 0:
         raise SystemExit("--max-restarts: restarting failed ranks is not supported (MPI jobs stop as a whole)")
     if nnodes > 1 and args.hostfile is None:

@@ -12,7 +12,7 @@ waits for all of them and writes the averaged gradients back into `.grad`.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -55,7 +55,7 @@ def assign_buckets(params: list[Tensor], cap_bytes: int, first_bytes: int) -> li
     buckets: list[Bucket] = []
     open_: dict[Any, list[tuple[int, Tensor]]] = {}
     sizes: dict[Any, int] = {}
-    limit = {}
+    limit: dict[Any, int] = {}
     for i in reversed(range(len(params))):
         p = params[i]
         key = p._data.dtype
@@ -73,14 +73,14 @@ class Reducer:
     """Averages the gradients of `params` across `group` after each backward (see the module docstring)."""
 
     def __init__(
-        self, params: list[Tensor], group: Any, cap_bytes: int, find_unused: bool, stats: dict[str, Any]
+        self, params: Sequence[Tensor], group: Any, cap_bytes: int, find_unused: bool, stats: dict[str, Any]
     ) -> None:
-        self.params = params
+        self.params = list(params)
         self.group = group
         self.world = dist.get_world_size(group)
         self.find_unused = find_unused
         self.stats = stats
-        self.buckets = assign_buckets(params, cap_bytes, min(FIRST_BUCKET_BYTES, cap_bytes))
+        self.buckets = assign_buckets(self.params, cap_bytes, min(FIRST_BUCKET_BYTES, cap_bytes))
         self.where = {}  # parameter index -> (bucket, position in it)
         for b in self.buckets:
             for k, i in enumerate(b.indices):
