@@ -142,3 +142,17 @@ def test_distributed_sampler_vs_torch(n, replicas):
                         theirs.set_epoch(epoch)
                         assert list(ours) == list(theirs), (n, replicas, rank, shuffle, drop_last, seed, epoch)
                         assert len(ours) == len(theirs)
+
+
+@pytest.mark.mpi
+@pytest.mark.skipif(not HAVE_MPI, reason="needs mpi4py and mpiexec")
+def test_demo_trains_data_parallel(tmp_path):
+    pytest.importorskip("sklearn")
+    pytest.importorskip("matplotlib")
+    command = [sys.executable, "-m", "retrograd", "demo", "--nproc", "2", "--skip-tour", "--quiet"]
+    command += ["--subset", "160", "--epochs", "1", "--out", str(tmp_path)]
+    done = subprocess.run(command, env=_env(), capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = (tmp_path / "report.md").read_text()
+    assert "## Data-parallel training on 2 ranks" in report
+    assert "| 0 | " in report and "| 1 | " in report
