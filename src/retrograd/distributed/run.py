@@ -43,8 +43,9 @@ def mpiexec_command(
 ) -> tuple[list[str], dict[str, str]]:  # fmt: skip
     """The mpiexec command line and environment that start `nproc` copies of `program`.
 
-    For Open MPI it allows running as root (containers, CI) and more ranks than cores, and
-    forwards the `export`ed variables to other nodes.
+    Like torchrun it sets OMP_NUM_THREADS=1 (one BLAS thread per rank) unless already set. For
+    Open MPI it allows running as root (containers, CI) and more ranks than cores, and forwards
+    the `export`ed variables to other nodes.
     """
     launcher = find_mpiexec(mpiexec)
     if launcher is None:
@@ -53,6 +54,8 @@ def mpiexec_command(
             "or pass --mpiexec"
         )
     env = dict(os.environ)
+    if nproc > 1:  # as torchrun does: N ranks each running N BLAS threads would fight for the cores
+        env.setdefault("OMP_NUM_THREADS", "1")
     command = [launcher, "-n", str(nproc)]
     if is_open_mpi(launcher):
         env.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
@@ -120,7 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ["RETROGRAD_NPROC_PER_NODE"] = str(per_node)
     command, env = mpiexec_command(
         per_node * nnodes, program, args.mpiexec, args.hostfile, shlex.split(args.mpiexec_args),
-        export=("PYTHONPATH", "MASTER_ADDR", "MASTER_PORT", "RETROGRAD_NPROC_PER_NODE", "TORCH_DISTRIBUTED_DEBUG"),
+        export=("PYTHONPATH", "MASTER_ADDR", "MASTER_PORT", "RETROGRAD_NPROC_PER_NODE", "TORCH_DISTRIBUTED_DEBUG",
+                "OMP_NUM_THREADS"),
     )  # fmt: skip
     return subprocess.call(command, env=env)
 
