@@ -156,3 +156,14 @@ def test_demo_trains_data_parallel(tmp_path):
     report = (tmp_path / "report.md").read_text()
     assert "## Data-parallel training on 2 ranks" in report
     assert "| 0 | " in report and "| 1 | " in report
+
+
+@pytest.mark.mpi
+@pytest.mark.skipif(not HAVE_MPI, reason="needs mpi4py and mpiexec")
+def test_torchrun_variables_must_agree_with_mpi():
+    env = _env()
+    env.update(WORLD_SIZE="2", RANK="1")
+    code = "import retrograd.distributed as d; d.init_process_group('mpi')"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "rank=1 (from the argument or the environment) but MPI says 0" in done.stderr
