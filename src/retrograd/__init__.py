@@ -92,6 +92,7 @@ __version__ = "0.1.0"
 # `import retrograd.nn` all work as usual). So do the device and runtime-settings APIs.
 _ON_FIRST_USE = {
     "nn": "nn", "optim": "optim", "utils": "utils", "viz": "viz", "save": "serialization", "load": "serialization",
+    "distributed": "distributed",
     "install_as_torch": "torch_alias", "uninstall_as_torch": "torch_alias",
     "cuda": "cuda", "amp": "amp", "autocast": "amp", "accelerator": "accelerator", "backends": "backends",
     "set_default_device": "_default_device", "get_default_device": "_default_device",
@@ -107,7 +108,7 @@ _ON_FIRST_USE = {
 
 
 if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know their types
-    from . import func, nn, optim, utils, viz
+    from . import distributed, func, nn, optim, utils, viz
     from .func import vmap
     from .serialization import load, save
 else:

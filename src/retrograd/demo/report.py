@@ -73,4 +73,22 @@ def write_report(history: History, out: Path, args: Any, files: list[str]) -> No
         "Files: " + ", ".join(f"`{f}`" for f in files),
         "",
     ]
+    if history.ranks:
+        lines += [
+            f"## Data-parallel training on {len(history.ranks)} ranks",
+            "",
+            "Each rank trained on its DistributedSampler share with its part of each batch; DistributedDataParallel",
+            "averaged the gradients in buckets during backward. Communication time is the time backward waited",
+            "for the all-reduces to finish (the part not hidden behind computation).",
+            "",
+            "| rank | samples/s | communication | share of training time | all-reduces | MB all-reduced |",
+            "|---|---|---|---|---|---|",
+        ]
+        for rank, figures in enumerate(history.ranks):
+            lines.append(
+                f"| {rank} | {figures['samples_per_second']:.0f} | {figures['communication_seconds']:.2f} s | "
+                f"{figures['communication_seconds'] / history.seconds:.1%} | {figures['all_reduces']:.0f} | "
+                f"{figures['megabytes']:.1f} |"
+            )
+        lines.append("")
     (out / "report.md").write_text("\n".join(lines))

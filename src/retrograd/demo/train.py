@@ -15,9 +15,11 @@ from typing import Any
 import numpy as np
 
 import retrograd as torch
+import retrograd.distributed as dist
 import retrograd.nn.functional as F
 from retrograd import nn, optim
-from retrograd.utils.data import DataLoader, TensorDataset
+from retrograd.nn.parallel import DistributedDataParallel
+from retrograd.utils.data import DataLoader, DistributedSampler, TensorDataset
 
 
 class DigitsCNN(nn.Module):
@@ -66,6 +68,7 @@ class History:
     test_loss: list[float] = field(default_factory=list)
     test_acc: list[float] = field(default_factory=list)
     seconds: float = 0.0
+    ranks: list[dict[str, float]] = field(default_factory=list)  # per rank, when trained data-parallel
 
 
 def evaluate(model: nn.Module, loader: DataLoader) -> tuple[float, float]:
@@ -85,18 +88,31 @@ def evaluate(model: nn.Module, loader: DataLoader) -> tuple[float, float]:
 def train(
     epochs: int, seed: int, batch_size: int = 32, lr: float = 2e-3, subset: int | None = None, progress: bool = True
 ) -> tuple[nn.Module, History, Any]:
-    """Train the CNN; return the model, its history and one training batch (for the graph picture)."""
+    """Train the CNN; return the model, its history and one training batch (for the graph picture).
+
+    In a process group of several ranks it trains data-parallel: each rank takes its share of the
+    data (DistributedSampler) and of each batch of `batch_size`, and DDP averages the gradients.
+    """
     torch.manual_seed(seed)
     train_set, test_set = load_digits(seed, subset)
+    world = dist.get_world_size() if dist.is_initialized() else 1
+    sampler = DistributedSampler(train_set, shuffle=True, seed=seed) if world > 1 else None
     generator = torch.Generator().manual_seed(seed)
-    train_loader = DataLoader(train_set, batch_size=batch_size, shuffle=True, generator=generator)
+    train_loader = DataLoader(
+        train_set, batch_size=batch_size // world, shuffle=sampler is None, sampler=sampler,
+        generator=generator if sampler is None else None,
+    )  # fmt: skip
     test_loader = DataLoader(test_set, batch_size=256)
-    model = DigitsCNN()
+    model: nn.Module = DigitsCNN()
+    if world > 1:
+        model = DistributedDataParallel(model)
     optimizer = optim.Adam(model.parameters(), lr=lr)
     history = History()
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         seen, loss_sum, correct = 0, 0.0, 0
+        if sampler is not None:
+            sampler.set_epoch(epoch)
         batches = _progress(train_loader, epoch, epochs, progress)
         for x, y in batches:
             optimizer.zero_grad()
@@ -109,6 +125,10 @@ def train(
             correct += int((logits.argmax(1) == y).sum().item())
             if progress:
                 batches.set_postfix(loss=f"{loss_sum / seen:.4f}", acc=f"{correct / seen:.3f}")
+        if world > 1:  # the epoch's figures over all ranks' shares
+            totals = torch.tensor([loss_sum, float(correct), float(seen)], dtype=torch.float64)
+            dist.all_reduce(totals)
+            loss_sum, correct, seen = totals[0].item(), int(totals[1].item()), int(totals[2].item())
         history.train_loss.append(loss_sum / seen)
         history.train_acc.append(correct / seen)
         test_loss, test_acc = evaluate(model, test_loader)
@@ -117,6 +137,16 @@ def train(
         if progress:
             batches.write(f"epoch {epoch}: test loss {test_loss:.4f}, test accuracy {test_acc:.2%}")
     history.seconds = time.perf_counter() - start
+    if isinstance(model, DistributedDataParallel):
+        stats = model.communication_stats
+        mine = {
+            "samples_per_second": len(sampler) * epochs / history.seconds if sampler is not None else 0.0,
+            "communication_seconds": stats["wait_seconds"], "all_reduces": stats["all_reduces"],
+            "megabytes": stats["bytes"] / 1e6,
+        }  # fmt: skip
+        history.ranks = [{} for _ in range(world)]
+        dist.all_gather_object(history.ranks, mine)
+        model = model.module
     return model, history, next(iter(train_loader))
 
 

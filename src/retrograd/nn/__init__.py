@@ -6,9 +6,9 @@ initialisers, `nn.utils` gradient clipping and parameter vectors, `nn.parameter`
 the Parameter class.
 """
 
-from . import functional, init, modules, parameter, utils
+from . import functional, init, modules, parallel, parameter, utils
 from .modules import *
 from .parameter import Parameter
 
-__all__ = ["functional", "init", "modules", "parameter", "utils", "Parameter"]
+__all__ = ["functional", "init", "modules", "parallel", "parameter", "utils", "Parameter"]
 __all__ += modules.__all__

@@ -1,0 +1,625 @@
+"""Collectives and point-to-point messages on tensors, with PyTorch's signatures, over MPI.
+
+Each call hands MPI the tensor's own NumPy memory when it is contiguous (zero copy) and writes
+results in place. Blocking calls wait under the watchdog (see `_watchdog`); `async_op=True`
+starts MPI's non-blocking version and returns a `Work` to `wait()` on. Before each collective
+the ranks compare a fingerprint of the call (kind, shapes, dtypes, root, op), so ranks that
+call different collectives, or the same one on different shapes, get a clear RuntimeError
+instead of a hang or garbage (TORCH_DISTRIBUTED_DEBUG=OFF skips the check).
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from ._buffers import Staged, check_tensor, check_tensor_list, kind, mpi_op, spec
+from ._mpi import mpi
+from .process_group import ProcessGroup, resolve, state
+from .reduce_op import RedOpType, ReduceOp
+
+# ---------------------------------------------------------------------------------------------
+# waiting, checking, work handles
+
+
+@contextmanager
+def _waiting(g: ProcessGroup, what: str, timeout: timedelta | None = None) -> Iterator[None]:
+    limit = (timeout or g.timeout).total_seconds()
+    watchdog = state.watchdog
+    if watchdog is None:
+        yield
+        return
+    with watchdog.waiting(f"{what} (group {g.group_name}, rank {g.rank()} of {g.size()})", limit):
+        yield
+
+
+def _checking() -> bool:
+    return os.environ.get("TORCH_DISTRIBUTED_DEBUG", "").upper() != "OFF"
+
+
+def _describe(op_type: str, tensors: Sequence[Tensor] = (), **details: Any) -> str:
+    shapes = [list(t.shape) for t in tensors]
+    kinds = [kind(t._data) for t in tensors]
+    extra = "".join(f", {k}={v}" for k, v in details.items() if v is not None)
+    shown = f", TensorShape={shapes[0] if len(shapes) == 1 else shapes}, TensorDtypes={kinds}" if tensors else ""
+    return f"OpType={op_type}{shown}{extra}"
+
+
+def _check_same_call(g: ProcessGroup, description: str) -> None:
+    """Compare this call with the other ranks' current call; RuntimeError naming both when they differ."""
+    g.sequence += 1
+    if not _checking() or g.size() == 1:
+        return
+    MPI = mpi()
+    fingerprint = zlib.crc32(description.encode())
+    both = np.array([fingerprint, -fingerprint], dtype=np.int64)  # max and -min in one all-reduce
+    with _waiting(g, f"the collective check before {description}"):
+        g.comm.Allreduce(MPI.IN_PLACE, both, MPI.MAX)
+        if both[0] == fingerprint and -both[1] == fingerprint:
+            return
+        everyone = g.comm.allgather(description)
+    mine = f"CollectiveFingerPrint(SequenceNumber={g.sequence}, {description})"
+    other = next(r for r, d in enumerate(everyone) if d != description)
+    theirs = f"CollectiveFingerPrint(SequenceNumber={g.sequence}, {everyone[other]})"
+    raise RuntimeError(
+        f"Detected mismatch between collectives on ranks. Rank {g.global_ranks[g.rank()]} is running collective: "
+        f"{mine}, but Rank {g.global_ranks[other]} is running collective: {theirs}."
+    )
+
+
+class Work:
+    """A started operation (`async_op=True`, `isend`, `irecv`): `wait()` blocks until it has finished."""
+
+    def __init__(
+        self, group: ProcessGroup, what: str, requests: list, finish: Callable[[], None] | None = None,
+        outputs: Sequence[Tensor] = (), status: Any = None,
+    ) -> None:  # fmt: skip
+        self._group = group
+        self._what = what
+        self._requests = requests
+        self._finish = finish
+        self._outputs = list(outputs)
+        self._status = status
+        self._done = False
+
+    def wait(self, timeout: timedelta | None = None) -> bool:
+        """Block until done (at most the group's timeout, or `timeout`), then apply the results."""
+        if not self._done:
+            with _waiting(self._group, self._what, timeout if timeout else None):
+                mpi().Request.Waitall(self._requests, [self._status] if self._status is not None else None)
+            self._complete()
+        return True
+
+    def synchronize(self) -> None:
+        self.wait()
+
+    def is_completed(self) -> bool:
+        """True when finished (and then its results are in place); also moves MPI's progress along."""
+        statuses = [self._status] if self._status is not None else None
+        if not self._done and mpi().Request.Testall(self._requests, statuses):
+            self._complete()
+        return self._done
+
+    def is_success(self) -> bool:
+        return self.is_completed()
+
+    def exception(self) -> None:
+        return None
+
+    def result(self) -> list[Tensor]:
+        self.wait()
+        return self._outputs
+
+    def _source_rank(self) -> int:
+        self.wait()
+        return self._group.global_ranks[self._status.Get_source()]
+
+    def _complete(self) -> None:
+        self._done = True
+        if self._finish is not None:
+            self._finish()
+
+
+def _execute(
+    g: ProcessGroup, what: str, blocking: Callable[[], Any], nonblocking: Callable[[], Any],
+    finish: Callable[[], None] | None, async_op: bool, outputs: Sequence[Tensor] = (),
+) -> Work | None:  # fmt: skip
+    """Run an MPI call now (under the watchdog) or start it and return its Work."""
+    if async_op:
+        return Work(g, what, [nonblocking()], finish, outputs)
+    with _waiting(g, what):
+        blocking()
+    if finish is not None:
+        finish()
+    return None
+
+
+def _root(g: ProcessGroup, global_rank: int | None, group_rank: int | None, name: str) -> int:
+    """A root given as a global rank (`src`/`dst`) or a group rank (`group_src`/`group_dst`), as a group rank."""
+    if global_rank is not None and group_rank is not None:
+        raise ValueError(f"Can't specify both group_{name} ({group_rank}) and {name} ({global_rank})")
+    if group_rank is not None:
+        if not 0 <= group_rank < g.size():
+            raise ValueError(f"Group rank {group_rank} is not part of group {g.group_name}")
+        return group_rank
+    if global_rank is None:
+        if g is not state.world:
+            raise ValueError(f"Either {name} or group_{name} must be given")
+        global_rank = 0
+    return g.group_rank(global_rank)
+
+
+def _same_layout(tensors: Sequence[Tensor], like: Tensor, what: str) -> None:
+    for t in tensors:
+        if t.shape != like.shape or t._data.dtype != like._data.dtype:
+            raise RuntimeError(
+                f"{what}: every tensor must have the input's shape {list(like.shape)} and dtype {kind(like._data)}, "
+                f"got {list(t.shape)} and {kind(t._data)}"
+            )
+
+
+def _average(array: np.ndarray, size: int) -> None:
+    np.divide(array, size, out=array)
+
+
+# ---------------------------------------------------------------------------------------------
+# collectives
+
+
+def all_reduce(tensor: Tensor, op: RedOpType = ReduceOp.SUM, group: ProcessGroup | None = None, async_op: bool = False):
+    """Reduce `tensor` across the group's ranks in place, so every rank holds the result."""
+    t = check_tensor(tensor, "tensor")
+    g = resolve(group)
+    if g is None:
+        return None
+    staged = Staged(t)
+    buf, mop = spec(staged.array), mpi_op(op, staged.array.dtype)
+    _check_same_call(g, _describe("ALLREDUCE", [t], ReduceOp=op.name))
+    in_place = mpi().IN_PLACE
+
+    def finish() -> None:
+        if op == RedOpType.AVG:
+            _average(staged.array, g.size())
+        staged.write_back()
+
+    return _execute(
+        g, "all_reduce", lambda: g.comm.Allreduce(in_place, buf, mop), lambda: g.comm.Iallreduce(in_place, buf, mop),
+        finish, async_op, [t],
+    )  # fmt: skip
+
+
+def broadcast(
+    tensor: Tensor, src: int | None = None, group: ProcessGroup | None = None, async_op: bool = False,
+    group_src: int | None = None,
+):  # fmt: skip
+    """Copy `tensor` from rank `src` to every rank of the group, in place."""
+    t = check_tensor(tensor, "tensor")
+    g = resolve(group)
+    if g is None:
+        return None
+    root = _root(g, src, group_src, "src")
+    staged = Staged(t)
+    buf = spec(staged.array)
+    _check_same_call(g, _describe("BROADCAST", [t], Root=root))
+    finish = staged.write_back if g.rank() != root else None
+    return _execute(
+        g, "broadcast", lambda: g.comm.Bcast(buf, root), lambda: g.comm.Ibcast(buf, root), finish, async_op, [t]
+    )
+
+
+def reduce(
+    tensor: Tensor, dst: int | None = None, op: RedOpType = ReduceOp.SUM, group: ProcessGroup | None = None,
+    async_op: bool = False, group_dst: int | None = None,
+):  # fmt: skip
+    """Reduce `tensor` across the group into rank `dst`'s tensor; the others keep theirs."""
+    t = check_tensor(tensor, "tensor")
+    g = resolve(group)
+    if g is None:
+        return None
+    root = _root(g, dst, group_dst, "dst")
+    staged = Staged(t)
+    buf, mop = spec(staged.array), mpi_op(op, staged.array.dtype)
+    _check_same_call(g, _describe("REDUCE", [t], Root=root, ReduceOp=op.name))
+    send = mpi().IN_PLACE if g.rank() == root else buf
+    recv = buf if g.rank() == root else None
+
+    def finish() -> None:
+        if g.rank() == root:
+            if op == RedOpType.AVG:
+                _average(staged.array, g.size())
+            staged.write_back()
+
+    return _execute(
+        g, "reduce", lambda: g.comm.Reduce(send, recv, mop, root), lambda: g.comm.Ireduce(send, recv, mop, root),
+        finish, async_op, [t],
+    )  # fmt: skip
+
+
+def all_gather(tensor_list: list[Tensor], tensor: Tensor, group: ProcessGroup | None = None, async_op: bool = False):
+    """Every rank's `tensor`, into `tensor_list[rank]` on every rank."""
+    outs = check_tensor_list(tensor_list, "tensor_list")
+    t = check_tensor(tensor, "tensor")
+    g = resolve(group)
+    if g is None:
+        return None
+    if len(outs) != g.size():
+        raise ValueError(f"all_gather: tensor_list must have {g.size()} tensors (one per rank), got {len(outs)}")
+    _same_layout(outs, t, "all_gather")
+    mine = np.ascontiguousarray(t._data)
+    gathered = np.empty((g.size(), *mine.shape), dtype=mine.dtype)
+    _check_same_call(g, _describe("ALLGATHER", [t]))
+
+    def finish() -> None:
+        for i, out in enumerate(outs):
+            np.copyto(out._data, gathered[i])
+            out._version.value += 1
+
+    return _execute(
+        g, "all_gather", lambda: g.comm.Allgather(spec(mine), spec(gathered)),
+        lambda: g.comm.Iallgather(spec(mine), spec(gathered)), finish, async_op, outs,
+    )  # fmt: skip
+
+
+def all_gather_into_tensor(
+    output_tensor: Tensor, input_tensor: Tensor, group: ProcessGroup | None = None, async_op: bool = False
+):
+    """Every rank's `input_tensor`, concatenated (or stacked) in rank order into `output_tensor`."""
+    out, t = check_tensor(output_tensor, "output_tensor"), check_tensor(input_tensor, "input_tensor")
+    g = resolve(group)
+    if g is None:
+        return None
+    if out.numel() != t.numel() * g.size() or out._data.dtype != t._data.dtype:
+        raise ValueError(
+            f"all_gather_into_tensor: output_tensor must have world_size ({g.size()}) times the input's "
+            f"{t.numel()} elements and its dtype, got {out.numel()} elements of {kind(out._data)}"
+        )
+    staged = Staged(out)
+    mine = np.ascontiguousarray(t._data)
+    _check_same_call(g, _describe("ALLGATHER_INTO_TENSOR", [t]))
+    return _execute(
+        g, "all_gather_into_tensor", lambda: g.comm.Allgather(spec(mine), spec(staged.array)),
+        lambda: g.comm.Iallgather(spec(mine), spec(staged.array)), staged.write_back, async_op, [out],
+    )  # fmt: skip
+
+
+def reduce_scatter(
+    output: Tensor, input_list: list[Tensor], op: RedOpType = ReduceOp.SUM, group: ProcessGroup | None = None,
+    async_op: bool = False,
+):  # fmt: skip
+    """Reduce the ranks' `input_list`s element-wise; rank i gets the reduced `input_list[i]` in `output`."""
+    out = check_tensor(output, "output")
+    ins = check_tensor_list(input_list, "input_list")
+    g = resolve(group)
+    if g is None:
+        return None
+    if len(ins) != g.size():
+        raise ValueError(f"reduce_scatter: input_list must have {g.size()} tensors (one per rank), got {len(ins)}")
+    _same_layout(ins, out, "reduce_scatter")
+    staged = Staged(out)
+    mop = mpi_op(op, staged.array.dtype)
+    send = np.stack([np.asarray(i._data) for i in ins])
+    _check_same_call(g, _describe("REDUCE_SCATTER", [out], ReduceOp=op.name))
+    return _reduce_scatter(g, "reduce_scatter", send, staged, op, mop, async_op)
+
+
+def reduce_scatter_tensor(
+    output: Tensor, input: Tensor, op: RedOpType = ReduceOp.SUM, group: ProcessGroup | None = None,
+    async_op: bool = False,
+):  # fmt: skip
+    """Reduce the ranks' `input` element-wise; rank i gets the i-th of world_size equal chunks in `output`."""
+    out, t = check_tensor(output, "output"), check_tensor(input, "input")
+    g = resolve(group)
+    if g is None:
+        return None
+    if t.numel() != out.numel() * g.size() or out._data.dtype != t._data.dtype:
+        raise ValueError(
+            f"reduce_scatter_tensor: input must have world_size ({g.size()}) times the output's {out.numel()} "
+            f"elements and its dtype, got {t.numel()} elements of {kind(t._data)}"
+        )
+    staged = Staged(out)
+    mop = mpi_op(op, staged.array.dtype)
+    _check_same_call(g, _describe("REDUCE_SCATTER_TENSOR", [t], ReduceOp=op.name))
+    return _reduce_scatter(g, "reduce_scatter_tensor", np.ascontiguousarray(t._data), staged, op, mop, async_op)
+
+
+def _reduce_scatter(
+    g: ProcessGroup, what: str, send: np.ndarray, staged: Staged, op: RedOpType, mop: Any, async_op: bool
+) -> Work | None:
+    def finish() -> None:
+        if op == RedOpType.AVG:
+            _average(staged.array, g.size())
+        staged.write_back()
+
+    return _execute(
+        g, what, lambda: g.comm.Reduce_scatter_block(spec(send), spec(staged.array), mop),
+        lambda: g.comm.Ireduce_scatter_block(spec(send), spec(staged.array), mop), finish, async_op, [staged.tensor],
+    )  # fmt: skip
+
+
+def gather(
+    tensor: Tensor, gather_list: list[Tensor] | None = None, dst: int | None = None,
+    group: ProcessGroup | None = None, async_op: bool = False, group_dst: int | None = None,
+):  # fmt: skip
+    """Every rank's `tensor` into `gather_list` on rank `dst` (which alone passes a list)."""
+    t = check_tensor(tensor, "tensor")
+    g = resolve(group)
+    if g is None:
+        return None
+    root = _root(g, dst, group_dst, "dst")
+    outs: list[Tensor] = []
+    if g.rank() == root:
+        if not gather_list:
+            raise ValueError("Argument ``gather_list`` must be specified on destination rank.")
+        outs = check_tensor_list(gather_list, "gather_list")
+        if len(outs) != g.size():
+            raise ValueError(f"gather: gather_list must have {g.size()} tensors (one per rank), got {len(outs)}")
+        _same_layout(outs, t, "gather")
+    elif gather_list:
+        raise ValueError("Argument ``gather_list`` must NOT be specified on non-destination ranks.")
+    mine = np.ascontiguousarray(t._data)
+    gathered = np.empty((g.size(), *mine.shape), dtype=mine.dtype) if outs else None
+    recv = spec(gathered) if gathered is not None else None
+    _check_same_call(g, _describe("GATHER", [t], Root=root))
+
+    def finish() -> None:
+        for i, out in enumerate(outs):
+            assert gathered is not None  # outs is empty off the destination rank
+            np.copyto(out._data, gathered[i])
+            out._version.value += 1
+
+    return _execute(
+        g, "gather", lambda: g.comm.Gather(spec(mine), recv, root), lambda: g.comm.Igather(spec(mine), recv, root),
+        finish, async_op, outs,
+    )  # fmt: skip
+
+
+def scatter(
+    tensor: Tensor, scatter_list: list[Tensor] | None = None, src: int | None = None,
+    group: ProcessGroup | None = None, async_op: bool = False, group_src: int | None = None,
+):  # fmt: skip
+    """Rank `src`'s `scatter_list[i]` into rank i's `tensor`."""
+    t = check_tensor(tensor, "tensor")
+    g = resolve(group)
+    if g is None:
+        return None
+    root = _root(g, src, group_src, "src")
+    send = None
+    if g.rank() == root:
+        if not scatter_list:
+            raise ValueError("Argument ``scatter_list`` must be specified on source rank.")
+        ins = check_tensor_list(scatter_list, "scatter_list")
+        if len(ins) != g.size():
+            raise ValueError(f"scatter: scatter_list must have {g.size()} tensors (one per rank), got {len(ins)}")
+        _same_layout(ins, t, "scatter")
+        send = np.stack([np.asarray(i._data) for i in ins])
+    elif scatter_list:
+        raise ValueError("Argument ``scatter_list`` must NOT be specified on non-source ranks.")
+    staged = Staged(t)
+    sendbuf = spec(send) if send is not None else None
+    _check_same_call(g, _describe("SCATTER", [t], Root=root))
+    return _execute(
+        g, "scatter", lambda: g.comm.Scatter(sendbuf, spec(staged.array), root),
+        lambda: g.comm.Iscatter(sendbuf, spec(staged.array), root), staged.write_back, async_op, [t],
+    )  # fmt: skip
+
+
+def all_to_all_single(
+    output: Tensor, input: Tensor, output_split_sizes: list[int] | None = None,
+    input_split_sizes: list[int] | None = None, group: ProcessGroup | None = None, async_op: bool = False,
+):  # fmt: skip
+    """Split `input` along dim 0 and send part i to rank i; `output` gets the parts received, in rank order."""
+    out, t = check_tensor(output, "output"), check_tensor(input, "input")
+    g = resolve(group)
+    if g is None:
+        return None
+    n = g.size()
+    mine = np.ascontiguousarray(t._data)
+    row = int(np.prod(mine.shape[1:], dtype=np.int64)) if mine.ndim else 1
+    sends = _splits(input_split_sizes, mine.shape[0] if mine.ndim else 1, n, "input")
+    recvs = _splits(output_split_sizes, out.shape[0] if out.ndim else 1, n, "output")
+    staged = Staged(out)
+    counts = ([s * row for s in sends], [r * row for r in recvs])
+    send_spec = [spec(mine)[0], (counts[0], _offsets(counts[0])), spec(mine)[1]]
+    recv_spec = [spec(staged.array)[0], (counts[1], _offsets(counts[1])), spec(staged.array)[1]]
+    _check_same_call(g, _describe("ALLTOALL_BASE", []))
+    return _execute(
+        g, "all_to_all_single", lambda: g.comm.Alltoallv(send_spec, recv_spec),
+        lambda: g.comm.Ialltoallv(send_spec, recv_spec), staged.write_back, async_op, [out],
+    )  # fmt: skip
+
+
+def _splits(sizes: list[int] | None, rows: int, n: int, name: str) -> list[int]:
+    if sizes is None or len(sizes) == 0:
+        if rows % n:
+            raise ValueError(f"all_to_all_single: the {name}'s first dimension ({rows}) must divide by world_size {n}")
+        return [rows // n] * n
+    if len(sizes) != n or sum(sizes) != rows:
+        raise ValueError(f"all_to_all_single: {name}_split_sizes must have {n} entries summing to {rows}, got {sizes}")
+    return [int(s) for s in sizes]
+
+
+def _offsets(counts: list[int]) -> list[int]:
+    return [int(x) for x in np.concatenate([[0], np.cumsum(counts)[:-1]])]
+
+
+def barrier(
+    group: ProcessGroup | None = None, async_op: bool = False, device_ids: Any = None,
+    timeout: timedelta | None = None,
+):  # fmt: skip
+    """Wait until every rank of the group has reached this call."""
+    g = resolve(group)
+    if g is None:
+        return None
+    if device_ids is not None:
+        raise ValueError("barrier: device_ids is for GPU backends; the MPI backend has none")
+    _check_same_call(g, "OpType=BARRIER")
+    if async_op:
+        return Work(g, "barrier", [g.comm.Ibarrier()])
+    with _waiting(g, "barrier", timeout):
+        g.comm.Barrier()
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# point to point
+
+
+def _peer(g: ProcessGroup, global_rank: int | None, group_rank: int | None, name: str, allow_any: bool) -> int:
+    if global_rank is None and group_rank is None and allow_any:
+        return mpi().ANY_SOURCE
+    peer = _root(g, global_rank, group_rank, name) if (global_rank, group_rank) != (None, None) else None
+    if peer is None:
+        raise ValueError(f"{name} must be given")
+    if peer == g.rank():
+        kind_ = "destination" if name == "dst" else "source"
+        raise ValueError(
+            f"Invalid {kind_} rank: {kind_} rank should not be the same as the rank of the current process."
+        )
+    return peer
+
+
+def send(
+    tensor: Tensor, dst: int | None = None, group: ProcessGroup | None = None, tag: int = 0,
+    group_dst: int | None = None,
+) -> None:  # fmt: skip
+    """Send `tensor` to rank `dst`; returns when the buffer may be reused."""
+    t = check_tensor(tensor, "tensor")
+    g = resolve(group)
+    if g is None:
+        return None
+    peer = _peer(g, dst, group_dst, "dst", allow_any=False)
+    data = np.ascontiguousarray(t._data)
+    with _waiting(g, f"send to rank {g.global_ranks[peer]}"):
+        g.comm.Send(spec(data), peer, tag)
+    return None
+
+
+def recv(
+    tensor: Tensor, src: int | None = None, group: ProcessGroup | None = None, tag: int = 0,
+    group_src: int | None = None,
+) -> int:  # fmt: skip
+    """Receive into `tensor` from rank `src` (any rank when None); returns the sender's rank."""
+    t = check_tensor(tensor, "tensor")
+    g = resolve(group)
+    if g is None:
+        return -1
+    peer = _peer(g, src, group_src, "src", allow_any=True)
+    staged = Staged(t)
+    status = mpi().Status()
+    with _waiting(g, "recv"):
+        g.comm.Recv(spec(staged.array), peer, tag, status)
+    staged.write_back()
+    return g.global_ranks[status.Get_source()]
+
+
+def isend(
+    tensor: Tensor, dst: int | None = None, group: ProcessGroup | None = None, tag: int = 0,
+    group_dst: int | None = None,
+) -> Work | None:  # fmt: skip
+    """Start sending `tensor` to rank `dst`; don't change it before the Work's `wait()`."""
+    t = check_tensor(tensor, "tensor")
+    g = resolve(group)
+    if g is None:
+        return None
+    peer = _peer(g, dst, group_dst, "dst", allow_any=False)
+    data = np.ascontiguousarray(t._data)
+    request = g.comm.Isend(spec(data), peer, tag)
+    return Work(g, f"isend to rank {g.global_ranks[peer]}", [request], outputs=[t])
+
+
+def irecv(
+    tensor: Tensor, src: int | None = None, group: ProcessGroup | None = None, tag: int = 0,
+    group_src: int | None = None,
+) -> Work | None:  # fmt: skip
+    """Start receiving into `tensor` from rank `src` (any rank when None)."""
+    t = check_tensor(tensor, "tensor")
+    g = resolve(group)
+    if g is None:
+        return None
+    peer = _peer(g, src, group_src, "src", allow_any=True)
+    staged = Staged(t)
+    request = g.comm.Irecv(spec(staged.array), peer, tag)
+    return Work(g, "irecv", [request], staged.write_back, [t], status=mpi().Status())
+
+
+# ---------------------------------------------------------------------------------------------
+# Python objects (pickled)
+
+
+def all_gather_object(object_list: list[Any], obj: Any, group: ProcessGroup | None = None) -> None:
+    """Every rank's picklable `obj`, into `object_list[rank]` on every rank."""
+    g = resolve(group)
+    if g is None:
+        return None
+    if len(object_list) != g.size():
+        raise ValueError(f"all_gather_object: object_list must have {g.size()} entries, got {len(object_list)}")
+    _check_same_call(g, "OpType=ALLGATHER_OBJECT")
+    with _waiting(g, "all_gather_object"):
+        gathered = g.comm.allgather(obj)
+    object_list[:] = gathered
+    return None
+
+
+def broadcast_object_list(
+    object_list: list[Any], src: int | None = None, group: ProcessGroup | None = None, device: Any = None,
+    group_src: int | None = None,
+) -> None:  # fmt: skip
+    """Rank `src`'s `object_list` entries into every rank's `object_list` (same length everywhere)."""
+    g = resolve(group)
+    if g is None:
+        return None
+    if device is not None:
+        raise ValueError("broadcast_object_list: device is for GPU backends; the MPI backend has none")
+    root = _root(g, src, group_src, "src")
+    _check_same_call(g, f"OpType=BROADCAST_OBJECT_LIST, Length={len(object_list)}, Root={root}")
+    with _waiting(g, "broadcast_object_list"):
+        received = g.comm.bcast(list(object_list) if g.rank() == root else None, root)
+    object_list[:] = received
+    return None
+
+
+def gather_object(
+    obj: Any, object_gather_list: list[Any] | None = None, dst: int | None = None,
+    group: ProcessGroup | None = None, group_dst: int | None = None,
+) -> None:  # fmt: skip
+    """Every rank's picklable `obj` into `object_gather_list` on rank `dst`."""
+    g = resolve(group)
+    if g is None:
+        return None
+    root = _root(g, dst, group_dst, "dst")
+    if g.rank() == root and (object_gather_list is None or len(object_gather_list) != g.size()):
+        raise ValueError(f"gather_object: object_gather_list must have {g.size()} entries on the destination rank")
+    _check_same_call(g, f"OpType=GATHER_OBJECT, Root={root}")
+    with _waiting(g, "gather_object"):
+        gathered = g.comm.gather(obj, root)
+    if g.rank() == root and object_gather_list is not None:
+        object_gather_list[:] = gathered
+    return None
+
+
+def scatter_object_list(
+    scatter_object_output_list: list[Any], scatter_object_input_list: list[Any] | None = None,
+    src: int | None = None, group: ProcessGroup | None = None, group_src: int | None = None,
+) -> None:  # fmt: skip
+    """Rank `src`'s `scatter_object_input_list[i]` into rank i's `scatter_object_output_list[0]`."""
+    g = resolve(group)
+    if g is None:
+        return None
+    if not isinstance(scatter_object_output_list, list) or len(scatter_object_output_list) < 1:
+        raise ValueError("Expected argument scatter_object_output_list to be a list of size at least 1.")
+    root = _root(g, src, group_src, "src")
+    if g.rank() == root and (scatter_object_input_list is None or len(scatter_object_input_list) != g.size()):
+        raise ValueError(f"scatter_object_list: the input list must have {g.size()} entries on the source rank")
+    _check_same_call(g, f"OpType=SCATTER_OBJECT_LIST, Root={root}")
+    with _waiting(g, "scatter_object_list"):
+        scatter_object_output_list[0] = g.comm.scatter(
+            list(scatter_object_input_list or []) if g.rank() == root else None, root
+        )
+    return None

@@ -1,0 +1,133 @@
+"""DistributedDataParallel: one model replica per rank, gradients averaged across ranks.
+
+Each rank runs forward and backward on its own share of the batch; the `Reducer` averages the
+gradients while backward runs, so after `loss.backward()` every rank holds the same gradients
+as one process computing the mean loss over all shares, and identical optimizer steps keep the
+replicas identical.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ... import distributed as dist
+from ...autograd import is_grad_enabled
+from ..modules.module import Module
+from ._reducer import Reducer, broadcast_coalesced
+
+
+class DistributedDataParallel(Module):
+    """Wrap `module` so `backward()` averages its gradients across the ranks of `process_group`.
+
+    As in PyTorch: parameters and buffers are broadcast from rank 0 at construction, buffers
+    again before each forward (`broadcast_buffers`), gradients are all-reduced in buckets of
+    `bucket_cap_mb` MiB, `no_sync()` accumulates locally, `find_unused_parameters` handles
+    parameters a forward did not use, and `state_dict` keys start with `module.`.
+    `communication_stats` (retrograd's own) counts all-reduces, bytes and seconds spent waiting.
+    """
+
+    def __init__(
+        self,
+        module: Module,
+        device_ids: Any = None,
+        output_device: Any = None,
+        dim: int = 0,
+        broadcast_buffers: bool | None = True,
+        init_sync: bool = True,
+        process_group: Any = None,
+        bucket_cap_mb: float | None = None,
+        find_unused_parameters: bool = False,
+        check_reduction: bool = False,
+        gradient_as_bucket_view: bool = False,
+        static_graph: bool = False,
+        delay_all_reduce_named_params: Any = None,
+        param_to_hook_all_reduce: Any = None,
+        mixed_precision: Any = None,
+        device_mesh: Any = None,
+        skip_all_reduce_unused_params: bool = False,
+    ) -> None:
+        super().__init__()
+        if device_ids is not None or output_device is not None:
+            raise ValueError(
+                "DistributedDataParallel device_ids and output_device arguments only work with single-device/"
+                f"multiple-device GPU modules or CPU modules, but got device_ids {device_ids}, output_device "
+                f"{output_device}, and module parameters {{device(type='cpu')}}."
+            )
+        unsupported = {
+            "gradient_as_bucket_view": gradient_as_bucket_view, "delay_all_reduce_named_params":
+            delay_all_reduce_named_params, "param_to_hook_all_reduce": param_to_hook_all_reduce,
+            "mixed_precision": mixed_precision, "device_mesh": device_mesh,
+            "skip_all_reduce_unused_params": skip_all_reduce_unused_params,
+        }  # fmt: skip
+        for name, value in unsupported.items():
+            if value not in (None, False):
+                raise NotImplementedError(f"DistributedDataParallel: {name} is not supported by retrograd")
+        params = [p for p in module.parameters() if p.requires_grad]
+        if not params:
+            raise RuntimeError(
+                "DistributedDataParallel is not needed when a module doesn't have any parameter that requires a "
+                "gradient."
+            )
+        self.module = module
+        self.device_ids = None
+        self.output_device = None
+        self.dim = dim
+        self.broadcast_buffers = True if broadcast_buffers is None else broadcast_buffers
+        self.find_unused_parameters = find_unused_parameters
+        self.static_graph = static_graph  # a hint for PyTorch's optimisations; results are the same without it
+        self.gradient_as_bucket_view = False
+        self.require_backward_grad_sync = True
+        self.require_forward_param_sync = True
+        self.process_group = dist.GroupMember.WORLD if process_group is None else process_group
+        cap = 25 if bucket_cap_mb is None else bucket_cap_mb
+        self.bucket_bytes_cap = int(cap * 1024 * 1024)
+        self.communication_stats = {"all_reduces": 0, "bytes": 0, "wait_seconds": 0.0, "broadcasts": 0}
+        self._check_same_model(params)
+        if init_sync:
+            broadcast_coalesced([*module.parameters(), *module.buffers()], self.process_group)
+        self.reducer = Reducer(
+            params, self.process_group, self.bucket_bytes_cap, find_unused_parameters, self.communication_stats
+        )
+
+    def _check_same_model(self, params: list) -> None:
+        """Every rank must wrap the same parameter shapes and dtypes; PyTorch's message when not."""
+        mine = [(tuple(p.shape), str(p.dtype)) for p in params]
+        everyone: list[Any] = [None] * dist.get_world_size(self.process_group)
+        dist.all_gather_object(everyone, mine, group=self.process_group)
+        for rank, theirs in enumerate(everyone):
+            if len(theirs) != len(everyone[0]):
+                raise RuntimeError(
+                    f"DDP expects same model across all ranks, but Rank {rank} has {len(theirs)} params, while rank 0 "
+                    f"has inconsistent {len(everyone[0])} params."
+                )
+            for i, (a, b) in enumerate(zip(everyone[0], theirs)):
+                if a != b:
+                    raise RuntimeError(
+                        f"DDP expects same model across all ranks, but parameter {i} is {a[0]} {a[1]} on rank 0 and "
+                        f"{b[0]} {b[1]} on rank {rank}."
+                    )
+
+    def forward(self, *inputs: Any, **kwargs: Any) -> Any:
+        if self.require_forward_param_sync and self.broadcast_buffers:
+            buffers = list(self.module.buffers())
+            if buffers and dist.get_world_size(self.process_group) > 1:
+                broadcast_coalesced(buffers, self.process_group)
+                self.communication_stats["broadcasts"] += 1
+        output = self.module(*inputs, **kwargs)
+        if is_grad_enabled() and self.require_backward_grad_sync:
+            self.reducer.prepare(output)
+        else:
+            self.reducer.expect_hooks = False
+        return output
+
+    @contextmanager
+    def no_sync(self) -> Iterator[None]:
+        """Inside, backward accumulates gradients locally; the first synced backward after averages the sum."""
+        previous = self.require_backward_grad_sync
+        self.require_backward_grad_sync = False
+        try:
+            yield
+        finally:
+            self.require_backward_grad_sync = previous
