@@ -88,6 +88,7 @@ _ON_FIRST_USE = {
     "set_float32_matmul_precision": "_global_flags", "get_float32_matmul_precision": "_global_flags",
     "use_deterministic_algorithms": "_global_flags", "are_deterministic_algorithms_enabled": "_global_flags",
     "is_deterministic_algorithms_warn_only_enabled": "_global_flags",
+    "compile": "compiler", "compiler": "compiler",
     "set_deterministic_debug_mode": "_global_flags", "get_deterministic_debug_mode": "_global_flags",
 }
 
