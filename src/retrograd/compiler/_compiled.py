@@ -16,14 +16,13 @@ from typing import Any
 
 from .. import backend
 from .._generator import default_generator
-from ..engine import backward as _engine
 from ..engine.anomaly_mode import anomaly as _anomaly
 from ..engine.forward_ad import levels as _fw_levels
 from ..engine.grad_mode import state
-from ..engine.graph import FREED_MESSAGE, AccumulateGrad, Node, _sequence
+from ..engine.graph import FREED_MESSAGE, Node, _sequence
 from ..engine.views import edge
 from ..tensor import Tensor
-from . import _trace
+from . import _probe, _trace
 from ._codegen import Generated, generate
 
 CACHE_SIZE_LIMIT = 8  # PyTorch's torch._dynamo.config.recompile_limit
@@ -290,10 +289,16 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
     try:
         result = fn(*args, **kwargs)
         entry = _build(rec, result, tensors, arg_names, rng_before, first_node, buffer_copies)
-    except _trace.Unsupported:
-        raise
     finally:
         _trace.uninstall(rec)
+    if entry.generated is not None:
+        state_tensors = {id(t): t for _, t in module_named.values()}
+        state_tensors.update((id(t), t) for t in list(rec.found.values()) + entry.params)
+        reason = _probe.check(fn, args, kwargs, tensors, list(state_tensors.values()), entry)
+        if reason is not None:
+            if fullgraph:
+                raise _trace.Unsupported(f"retrograd.compile(fullgraph=True) cannot record this function: {reason}")
+            entry = Entry(None, reasons=[reason])
     entry.module_guard, entry.module_state = module_guard, module_state
     return entry, result
 
@@ -398,29 +403,10 @@ def _record_backward(rec: _trace.Recorder, roots: list, targets: list) -> tuple[
         data = backend.namespace(o._data).ones(o._data.shape, o._data.dtype)
         seeds.append(data)
         rec.inputs[id(data)] = ("g", None)
-    edges = [edge(t) for t in targets]
-    target_map: dict = {}
-    for node, nr in edges:
-        target_map.setdefault(node, []).append(nr)
-    # the targets' own hooks run when the real backward reaches them, not now
-    stashed = []
-    for node in target_map:
-        leaf = node.variable if isinstance(node, AccumulateGrad) else None
-        stashed.append((node, node._tensor_hooks, node._pre_hooks, leaf, leaf._hooks if leaf is not None else None))
-        node._tensor_hooks = node._pre_hooks = None
-        if leaf is not None:
-            leaf._hooks = None
     rec.backward = True
     try:
-        captured = _engine.run(
-            [edge(o) for o in roots], [_make(s) for s in seeds], True, False, target_map, accumulate=False
-        )
+        grads = _probe.eager_grads(roots, seeds, targets)
     finally:
         rec.backward = False
-        for node, th, ph, leaf, lh in stashed:
-            node._tensor_hooks, node._pre_hooks = th, ph
-            if leaf is not None:
-                leaf._hooks = lh
-    grads = [captured.get(e) for e in edges]
     return seeds, [None if g is None else g._data for g in grads]
 
