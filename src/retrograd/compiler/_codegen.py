@@ -167,8 +167,12 @@ def _attr_arrays(attrs: dict) -> list:
     return found
 
 
-def _body(b: _Builder, steps: list, returned: list[Any], indent: str) -> list[str]:
-    """Lines for `steps`, with `del` after each local's last use (0-d values are left alone)."""
+def _body(b: _Builder, steps: list, returned: list[Any], indent: str, held: set) -> list[str]:
+    """Lines for `steps`, with `del` after each local's last use.
+
+    0-d values are left alone (nothing to free), and so are `held` names: arguments the caller
+    keeps alive anyway.
+    """
     last_use: dict = {}
     for i, step in enumerate(steps):
         for r in _step_reads(step):
@@ -195,7 +199,7 @@ def _body(b: _Builder, steps: list, returned: list[Any], indent: str) -> list[st
         dead = [
             b.names[r]
             for r in dict.fromkeys(_step_reads(step))
-            if last_use.get(r) == i and r in b.names and _ndim(step, r) != 0
+            if last_use.get(r) == i and r in b.names and _ndim(step, r) != 0 and b.names[r] not in held
         ]
         if not isinstance(step, Write):
             dead += [b.names[id(a)] for a in step.outs if id(a) not in last_use and a.ndim != 0]
@@ -272,11 +276,10 @@ def generate(
         if g is not None and id(g) in fwd_dynamic and id(g) not in seen:
             seen.add(id(g))
             saved.append(g)
-    body = _body(b, fwd_steps, outputs + saved, "    ")
+    body = _body(b, fwd_steps, outputs + saved, "    ", set(input_names))
     lines += body
     out_exprs = [_returned_expr(b, a) for a in outputs] + [b.names[id(a)] for a in saved]
     lines.append("    return (" + ", ".join(out_exprs) + ("," if len(out_exprs) == 1 else "") + ")")
-    backward = None
     if seeds:
         seed_names = [f"g{i}" for i in range(len(seeds))]
         for a, n in zip(seeds, seed_names):
@@ -286,7 +289,7 @@ def generate(
         lines.append("")
         lines.append("def backward(" + ", ".join(seed_names + saved_names) + "):")
         body_start = len(lines)
-        lines += _body(b, bwd_steps, [g for g in grads if g is not None], "    ")
+        lines += _body(b, bwd_steps, [g for g in grads if g is not None], "    ", set(seed_names))
         grad_exprs = ["None" if g is None else _returned_expr(b, g) for g in grads]
         lines.append("    return (" + ", ".join(grad_exprs) + ("," if len(grad_exprs) == 1 else "") + ")")
         if b.quiet:
