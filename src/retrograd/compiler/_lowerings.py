@@ -17,6 +17,7 @@ import numpy as np
 
 from ..nn import _functional_ce
 from ..ops import _loss
+from ..ops import pooling as _pool
 from ..tensor import Tensor
 from . import _trace
 
@@ -122,14 +123,29 @@ def _ce_rule(g: Tensor, a: Tensor, idx: Any, wt: Any, cdim: int, reduction: str,
     return _make(_record(_SOFTMAX_MINUS_ONE_HOT, (probs, idx), {"cdim": cdim})) * coef
 
 
+# --- max pooling: the window maxima and their taps come from array code ---------------------
+
+_FIRST_MAX = ArrayOp("window_max", _pool.first_max)
+_original_max_pool = _pool.max_pool
+
+
+def _max_pool(x: Tensor, windows: Any, node: str, return_indices: bool) -> Any:
+    if _trace.current() is None or return_indices:
+        return _original_max_pool(x, windows, node, return_indices)
+    values, tap = _record(_FIRST_MAX, (x._data,), {"windows": windows})
+    return _pool._MAX_NODES[node](x, tap=tap, windows=windows, values=values)
+
+
 def install() -> None:
     """Swap the lowered versions in (they fall back to the originals outside recordings)."""
+    _pool.max_pool = _max_pool
     _functional_ce._weights = _weights
     _loss.cross_entropy = _cross_entropy
     _loss._cross_entropy.derivatives = (_ce_rule,)
 
 
 def uninstall() -> None:
+    _pool.max_pool = _original_max_pool
     _functional_ce._weights = _original_weights
     _loss.cross_entropy = _original_cross_entropy
     _loss._cross_entropy.derivatives = (_original_ce_rule,)
