@@ -20,7 +20,7 @@ from typing import Any
 
 from ..nn.module import Module
 from . import _trace
-from ._compiled import CompiledFunction
+from ._compiled import CACHE_SIZE_LIMIT, CompiledFunction
 from ._trace import Unsupported
 
 __all__ = ["compile", "reset", "is_compiling", "explain", "disable", "OptimizedModule", "Unsupported"]
@@ -33,10 +33,11 @@ _compiled: list = []  # weak bookkeeping for reset()
 class OptimizedModule(Module):
     """A compiled module: calls run generated code; everything else is the original module's."""
 
-    def __init__(self, mod: Module, fullgraph: bool) -> None:
+    def __init__(self, mod: Module, fullgraph: bool, limit: int = CACHE_SIZE_LIMIT, name: str | None = None) -> None:
         super().__init__()
         self._orig_mod = mod
-        object.__setattr__(self, "_compiled_call", CompiledFunction(mod.__call__, fullgraph, module=mod))
+        compiled = CompiledFunction(mod.__call__, fullgraph, module=mod, limit=limit, name=name)
+        object.__setattr__(self, "_compiled_call", compiled)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self._compiled_call(*args, **kwargs)
@@ -61,15 +62,21 @@ def compile(
     *,
     fullgraph: bool = False,
     dynamic: bool | None = None,
-    backend: str | Callable = "inductor",
+    backend: str | Callable | None = None,
     mode: str | None = None,
     options: dict | None = None,
+    name: str | None = None,
     disable: bool = False,
+    recompile_limit: int | None = None,
+    isolate_recompiles: bool = False,
+    shapes_spec: Any = None,
 ) -> Any:
     """PyTorch's `torch.compile`: record forward and backward once, then run them as generated code.
 
-    Without `model` it returns a decorator. `dynamic=True` (shape-generic code) is not
-    available: each new shape records anew, as `dynamic=False` does.
+    Without `model` it returns a decorator. Each call site keeps its own cache of up to
+    `recompile_limit` (default 8) specialisations, so recompiles are always isolated.
+    `dynamic=True` (shape-generic code) is not available: each new shape records anew, as with
+    `dynamic=False`. `name` labels the call site in warnings.
     """
     if mode is not None and options is not None:
         raise RuntimeError("Either mode or options can be specified, but both can't be specified at the same time.")
@@ -79,10 +86,15 @@ def compile(
         raise NotImplementedError("retrograd.compile(dynamic=True): code is specialised per shape; use dynamic=None")
     if options:
         raise NotImplementedError(f"retrograd.compile: options {sorted(options)} are not supported")
-    if not callable(backend) and backend not in _BACKENDS:
-        raise RuntimeError(f"Invalid backend: '{backend}'; retrograd has 'inductor' (generated code) and 'eager'")
+    if shapes_spec is not None:
+        raise NotImplementedError("retrograd.compile: shapes_spec is not supported (code is specialised per shape)")
+    if backend is None:
+        backend = "inductor"
     if callable(backend):
         raise NotImplementedError("retrograd.compile: custom backends are not supported")
+    if backend not in _BACKENDS:
+        raise RuntimeError(f"Invalid backend: '{backend}'; retrograd has 'inductor' (generated code) and 'eager'")
+    limit = CACHE_SIZE_LIMIT if recompile_limit is None else int(recompile_limit)
 
     def wrap(fn: Callable) -> Any:
         if not callable(fn):
@@ -90,8 +102,8 @@ def compile(
         if disable or backend == "eager":
             return fn
         if isinstance(fn, Module):
-            return OptimizedModule(fn, fullgraph)
-        return CompiledFunction(fn, fullgraph)
+            return OptimizedModule(fn, fullgraph, limit, name)
+        return CompiledFunction(fn, fullgraph, limit=limit, name=name)
 
     if model is None:
         return wrap

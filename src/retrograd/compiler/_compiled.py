@@ -196,8 +196,12 @@ class Entry:
 class CompiledFunction:
     """`retrograd.compile(fn)`: call it like `fn`; `.code` shows the generated source."""
 
-    def __init__(self, fn: Any, fullgraph: bool, module: Any = None) -> None:
+    def __init__(
+        self, fn: Any, fullgraph: bool, module: Any = None, limit: int = CACHE_SIZE_LIMIT, name: str | None = None
+    ) -> None:
         self._fn = fn
+        self._limit = limit
+        self._name = name or getattr(fn, "__name__", "function")
         self._fullgraph = fullgraph
         self._module = module
         self._cache: dict = {}
@@ -235,12 +239,12 @@ class CompiledFunction:
                     if entry.generated is None:
                         return self._fn(*args, **kwargs)
                     return entry.run(tensors)
-        if sum(len(v) for v in self._cache.values()) >= CACHE_SIZE_LIMIT:
+        if sum(len(v) for v in self._cache.values()) >= self._limit:
             if not self._warned:
                 self._warned = True
                 warnings.warn(
-                    f"retrograd.compile: {getattr(self._fn, '__name__', 'function')} hit the recompile limit "
-                    f"({CACHE_SIZE_LIMIT}); it runs eagerly from now on for new kinds of arguments",
+                    f"retrograd.compile: {self._name} hit the recompile limit ({self._limit}); "
+                    "it runs eagerly from now on for new kinds of arguments",
                     stacklevel=2,
                 )
             return self._fn(*args, **kwargs)
@@ -427,4 +431,3 @@ def _record_backward(rec: _trace.Recorder, roots: list, targets: list) -> tuple[
     finally:
         rec.backward = False
     return seeds, [None if g is None else g._data for g in grads]
-

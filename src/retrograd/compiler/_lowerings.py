@@ -11,12 +11,13 @@ first call's values. Other threads calling them meanwhile get the original behav
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import numpy as np
 
 from ..nn import _functional_ce
-from ..ops import _loss
+from ..ops import _loss, _norm
 from ..ops import pooling as _pool
 from ..tensor import Tensor
 from . import _trace
@@ -136,9 +137,33 @@ def _max_pool(x: Tensor, windows: Any, node: str, return_indices: bool) -> Any:
     return _pool._MAX_NODES[node](x, tap=tap, windows=windows, values=values)
 
 
+# --- array helpers of the form f(xp, ...) -> array(s): recorded as they are ------------------
+
+
+def _array_helper(name: str, fn: Any) -> Any:
+    op = ArrayOp(name, fn)
+    params = list(inspect.signature(fn).parameters)[1:]
+
+    def lowered(xp: Any, *args: Any, **kwargs: Any) -> Any:
+        if _trace.current() is None:
+            return fn(xp, *args, **kwargs)
+        attrs = dict(zip(params, args))
+        attrs.update(kwargs)
+        return _record(op, (), attrs)
+
+    return lowered
+
+
+_HELPERS = [(_norm, "moments"), (_norm, "rstd_of")]
+_ORIGINAL_HELPERS = [getattr(m, n) for m, n in _HELPERS]
+_LOWERED_HELPERS = [_array_helper(n, getattr(m, n)) for m, n in _HELPERS]
+
+
 def install() -> None:
     """Swap the lowered versions in (they fall back to the originals outside recordings)."""
     _pool.max_pool = _max_pool
+    for (module, name), fn in zip(_HELPERS, _LOWERED_HELPERS):
+        setattr(module, name, fn)
     _functional_ce._weights = _weights
     _loss.cross_entropy = _cross_entropy
     _loss._cross_entropy.derivatives = (_ce_rule,)
@@ -146,6 +171,8 @@ def install() -> None:
 
 def uninstall() -> None:
     _pool.max_pool = _original_max_pool
+    for (module, name), fn in zip(_HELPERS, _ORIGINAL_HELPERS):
+        setattr(module, name, fn)
     _functional_ce._weights = _original_weights
     _loss.cross_entropy = _original_cross_entropy
     _loss._cross_entropy.derivatives = (_original_ce_rule,)

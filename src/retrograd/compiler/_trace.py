@@ -104,7 +104,7 @@ class Recorder:
 
     def log(self, op: Any, ins: tuple, attrs: dict, outs: tuple) -> None:
         """Log a call of plain array code (a lowering) like a primitive call."""
-        for a in ins:
+        for a in list(ins) + [v for v in attrs.values() if hasattr(v, "__array_interface__")]:
             if id(a) in self.inputs or id(a) in self.found:
                 self.used.add(id(a))
         for a in outs:
@@ -113,7 +113,9 @@ class Recorder:
 
     def read(self, tensor: Any, how: str) -> None:
         """Python reads a tensor's values: fine for constants, a graph break for recorded values."""
-        if self.is_dynamic(tensor._data) or tensor._requires_grad:
+        # a tensor no recorded op read before may come from array code on recorded values
+        # (comparisons, for one): only constants seen as op inputs are safe to read
+        if id(tensor._data) not in self.constants or tensor._requires_grad:
             self.graph_break(f"Tensor.{how}() reads the values of a recorded tensor (data-dependent Python)")
 
     def write(self, target: Any, result: Any) -> None:
