@@ -102,6 +102,7 @@ _ON_FIRST_USE = {
     "use_deterministic_algorithms": "_global_flags", "are_deterministic_algorithms_enabled": "_global_flags",
     "is_deterministic_algorithms_warn_only_enabled": "_global_flags",
     "func": "func", "vmap": "func",
+    "compile": "compiler", "compiler": "compiler",
     "set_deterministic_debug_mode": "_global_flags", "get_deterministic_debug_mode": "_global_flags",
     "finfo": "_type_info", "iinfo": "_type_info",
 }

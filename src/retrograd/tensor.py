@@ -22,6 +22,7 @@ from ._printing import tensor_repr
 from .backend import CPU, as_device, device
 from .dtypes import dtype
 from .engine import inplace as _inplace
+from .engine import primitive as _primitive
 from .engine import register_tensor
 from .engine.backward import backward as _backward
 from .engine.grad_mode import state as _grad_state
@@ -396,22 +397,30 @@ class Tensor(TensorMethods):
 
     def item(self) -> Any:
         """The single value as a Python number."""
+        if _primitive.tracer is not None:  # retrograd.compiler: Python now depends on the values
+            _primitive.tracer.read(self, "item")
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
         return self._data.reshape(()).item()
 
     def tolist(self) -> Any:
         """The data as (nested) Python lists of numbers."""
+        if _primitive.tracer is not None:  # retrograd.compiler: Python now depends on the values
+            _primitive.tracer.read(self, "tolist")
         return self._data.tolist()
 
     def numpy(self, *, force: builtins.bool = False) -> np.ndarray:
         """The data as a NumPy array sharing memory (call detach() first if it requires grad)."""
+        if _primitive.tracer is not None:  # retrograd.compiler: Python now depends on the values
+            _primitive.tracer.read(self, "numpy")
         if self._requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         return self._data
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         """NumPy's view of the data; refused, like `numpy()`, while the tensor requires grad."""
+        if _primitive.tracer is not None:  # retrograd.compiler: Python now depends on the values
+            _primitive.tracer.read(self, "__array__")
         if self._requires_grad:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         data = self._data if dtype is None else self._data.astype(dtype, copy=False)
@@ -531,6 +540,8 @@ class Tensor(TensorMethods):
         return iter(_methods._ops.unbind(self, 0))  # type: ignore[attr-defined]
 
     def __bool__(self) -> builtins.bool:
+        if _primitive.tracer is not None:  # retrograd.compiler: Python now depends on the values
+            _primitive.tracer.read(self, "__bool__")
         if self._data.size != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data.reshape(()))

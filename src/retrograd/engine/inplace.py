@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import dtypes as _dt
+from . import primitive as _primitive
 from . import tensor_type as _tt
 from .grad_mode import state
 from .graph import Node, SavedTensor, grad_accumulator
@@ -69,6 +70,8 @@ def commit(target: Tensor, result: Tensor) -> Tensor:
                 f"result type {src.kind_name} can't be cast to the desired output type {dst.kind_name}"
             )
         result = result.to(dst)
+    if _primitive.tracer is not None:  # retrograd.compiler records the write
+        _primitive.tracer.write(target, result)
     node = result._grad_fn
     recorded = node is not None and state.enabled
     if recorded:

@@ -148,7 +148,7 @@ class Primitive:
         xp = _NAMESPACES.get(type(data)) or backend.namespace(data)
         result = self.forward(xp, data, c)
         record = t._requires_grad and state.enabled
-        if record or _fw_levels.level is not None or _anomaly.enabled:
+        if record or _fw_levels.level is not None or _anomaly.enabled or tracer is not None:
             return self._wrap(xp, (t,), result, {"c": c}, record)
         return _make(result if type(result) is xp.ndarray else xp.asarray(result))
 
@@ -181,6 +181,8 @@ class Primitive:
             _propagate_tangents(self, tensors, outs, attrs)
         if _anomaly.enabled:
             _watch(self, tensors, outs)
+        if tracer is not None:
+            tracer(self, tensors, outs, attrs)
         return out
 
 
@@ -240,6 +242,9 @@ def _parameter_names(rule: Rule | None) -> tuple[str, ...]:
 
 
 _NAMESPACES = backend._NAMESPACES
+# retrograd.compiler sets this while it records a function (in any thread; the tracer itself
+# checks which): called as tracer(primitive, input tensors, output tensors, attrs) after each op
+tracer: Callable[[Primitive, tuple, tuple, dict], None] | None = None
 _make: Callable[..., Tensor] = None  # type: ignore[assignment]  # Tensor._make, bound on first import of tensor
 
 

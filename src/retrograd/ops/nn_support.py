@@ -154,7 +154,14 @@ def _dense_rule(gg: Tensor, idx: Any, scale: Any) -> Tensor:
     return looked if scale is None else looked * Tensor._make(scale)
 
 
-_lookup = Primitive("embedding", lambda xp, w, idx, scale: w[idx], [_lookup_rule], inputs=("w",))
+def _rows(xp: Any, w: Any, idx: Any, scale: Any) -> Any:
+    # the bounds check lives in the forward, so compiled code (which replays forwards) keeps it
+    if idx.size and (idx.min() < 0 or idx.max() >= w.shape[0]):
+        raise IndexError("index out of range in self")
+    return w[idx]
+
+
+_lookup = Primitive("embedding", _rows, [_lookup_rule], inputs=("w",))
 _dense_backward = Primitive(
     "embedding_dense_backward",
     lambda xp, g, idx, n, scale: _sum_rows(xp, g, idx, n, scale),

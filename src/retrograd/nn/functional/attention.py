@@ -66,8 +66,11 @@ def _mask_scores(scores: Tensor, attn_mask: Tensor | None, is_causal: bool, quer
             "Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: "
             f"{attn_mask.dtype.c10_name} and  query.dtype: {query.dtype.c10_name} instead."
         )
-    blocked = (scores.detach() == -math.inf).all(dim=-1, keepdim=True)
-    return scores, (blocked if bool(blocked.any()) else None)
+    if is_causal:  # the causal mask keeps key 0 in every row: no row is fully blocked
+        return scores, None
+    # rows whose every key is masked; found without reading values into Python, so a compiled
+    # function keeps working when a later mask blocks different rows
+    return scores, (scores.detach() == -math.inf).all(dim=-1, keepdim=True)
 
 
 def scaled_dot_product_attention(

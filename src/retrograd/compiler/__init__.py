@@ -1,0 +1,160 @@
+"""`retrograd.compile`: a function's forward and backward as generated straight-line NumPy code.
+
+>>> import retrograd as torch
+>>> f = torch.compile(lambda x: (x * 2).sin())
+>>> x = torch.ones(3, requires_grad=True)
+>>> f(x).sum().backward()
+>>> print(f.code)  # doctest: +SKIP
+
+The first call records the primitives that run (and the backward the engine would run) and
+writes them out as two Python functions; later calls with the same kind of arguments run that
+code. What cannot be recorded safely runs eagerly instead (`fullgraph=True` raises). See
+`retrograd.compiler._compiled` for the guards and `_codegen` for the code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..nn.modules.module import Module
+from . import _trace
+from ._compiled import CACHE_SIZE_LIMIT, CompiledFunction
+from ._trace import Unsupported
+
+__all__ = ["compile", "reset", "is_compiling", "explain", "disable", "OptimizedModule", "Unsupported"]
+
+_MODES = ("default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs")
+_BACKENDS = ("inductor", "eager")
+_compiled: list = []  # weak bookkeeping for reset()
+
+
+class OptimizedModule(Module):
+    """A compiled module: calls run generated code; everything else is the original module's."""
+
+    def __init__(self, mod: Module, fullgraph: bool, limit: int = CACHE_SIZE_LIMIT, name: str | None = None) -> None:
+        super().__init__()
+        self._orig_mod = mod
+        compiled = CompiledFunction(mod.__call__, fullgraph, module=mod, limit=limit, name=name)
+        object.__setattr__(self, "_compiled_call", compiled)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._compiled_call(*args, **kwargs)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        return self._compiled_call(*args, **kwargs)
+
+    @property
+    def code(self) -> str:
+        """The generated source of the most recent call."""
+        return self._compiled_call.code
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            return getattr(self._modules["_orig_mod"], name)
+
+
+def compile(
+    model: Callable | None = None,
+    *,
+    fullgraph: bool = False,
+    dynamic: bool | None = None,
+    backend: str | Callable | None = None,
+    mode: str | None = None,
+    options: dict | None = None,
+    name: str | None = None,
+    disable: bool = False,
+    recompile_limit: int | None = None,
+    isolate_recompiles: bool = False,
+    shapes_spec: Any = None,
+) -> Any:
+    """PyTorch's `torch.compile`: record forward and backward once, then run them as generated code.
+
+    Without `model` it returns a decorator. Each call site keeps its own cache of up to
+    `recompile_limit` (default 8) specialisations, so recompiles are always isolated.
+    `dynamic=True` (shape-generic code) is not available: each new shape records anew, as with
+    `dynamic=False`. `name` labels the call site in warnings.
+    """
+    if mode is not None and options is not None:
+        raise RuntimeError("Either mode or options can be specified, but both can't be specified at the same time.")
+    if mode is not None and mode not in _MODES:
+        raise RuntimeError(f"Unrecognized mode={mode}, should be one of: {', '.join(_MODES)}")
+    if dynamic:
+        raise NotImplementedError("retrograd.compile(dynamic=True): code is specialised per shape; use dynamic=None")
+    if options:
+        raise NotImplementedError(f"retrograd.compile: options {sorted(options)} are not supported")
+    if shapes_spec is not None:
+        raise NotImplementedError("retrograd.compile: shapes_spec is not supported (code is specialised per shape)")
+    if backend is None:
+        backend = "inductor"
+    if callable(backend):
+        raise NotImplementedError("retrograd.compile: custom backends are not supported")
+    if backend not in _BACKENDS:
+        raise RuntimeError(f"Invalid backend: '{backend}'; retrograd has 'inductor' (generated code) and 'eager'")
+    limit = CACHE_SIZE_LIMIT if recompile_limit is None else int(recompile_limit)
+
+    def wrap(fn: Callable) -> Any:
+        if not callable(fn):
+            raise RuntimeError("compile() expected a callable")
+        if disable or backend == "eager":
+            return fn
+        if isinstance(fn, Module):
+            return OptimizedModule(fn, fullgraph, limit, name)
+        return CompiledFunction(fn, fullgraph, limit=limit, name=name)
+
+    if model is None:
+        return wrap
+    return wrap(model)
+
+
+def reset() -> None:
+    """Forget nothing global: each compiled callable keeps its own cache (PyTorch's reset clears all)."""
+
+
+def is_compiling() -> bool:
+    """True while this thread runs a function that is being recorded."""
+    return _trace.current() is not None
+
+
+def disable(fn: Callable | None = None, recursive: bool = True) -> Any:
+    """Mark a function to run eagerly; it is inlined into recordings as ordinary code here."""
+    if fn is None:
+        return lambda f: f
+    return fn
+
+
+@dataclass
+class ExplainOutput:
+    """What `explain` found: how many graphs, the breaks and their reasons, and the code."""
+
+    graph_count: int
+    graph_break_count: int
+    break_reasons: list = field(default_factory=list)
+    code: str = ""
+
+    def __str__(self) -> str:
+        lines = [f"Graph Count: {self.graph_count}", f"Graph Break Count: {self.graph_break_count}"]
+        if self.break_reasons:
+            lines.append("Break Reasons:")
+            lines += [f"  {r}" for r in self.break_reasons]
+        return "\n".join(lines) + "\n" + self.code
+
+
+def explain(fn: Callable, *args: Any, **kwargs: Any) -> Any:
+    """`explain(fn)(*args)`: record `fn` on these arguments and show the code or why it breaks."""
+
+    def run(*args: Any, **kwargs: Any) -> ExplainOutput:
+        compiled = CompiledFunction(fn, False, module=fn if isinstance(fn, Module) else None)
+        compiled(*args, **kwargs)
+        entry = compiled._last
+        assert entry is not None
+        if entry.generated is None:
+            return ExplainOutput(0, len(entry.reasons), list(entry.reasons), compiled.code)
+        return ExplainOutput(1, 0, [], compiled.code)
+
+    if args or kwargs:
+        return run(*args, **kwargs)
+    return run

@@ -1,0 +1,322 @@
+"""Code generation: a recording becomes two straight-line Python functions of array calls.
+
+The forward takes the input arrays (arguments, then parameters) and returns the outputs and
+the values the backward reads; the backward takes one gradient per output and those saved
+values and returns one gradient per input that requires grad. Each line is one primitive's
+forward, `name(xp, a, b, attr)`. Calls that read only constants were run once while recording
+and their results are bound as constants; calls nothing reads are dropped; a local is
+`del`-ed after its last use so its memory goes back at once.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy
+
+from ._trace import Call, GraphBreak, Write
+
+_LITERALS = (int, bool, str, type(None))
+
+
+@dataclass
+class Generated:
+    """The generated source and the functions compiled from it."""
+
+    source: str
+    forward: Any
+    backward: Any  # None when nothing requires grad
+    n_saved: int
+
+
+@dataclass
+class _Builder:
+    """Names for arrays and constants while one source file is written."""
+
+    xp: Any
+    names: dict = field(default_factory=dict)  # id(array) -> local name
+    namespace: dict = field(default_factory=dict)  # global name -> object
+    const_names: dict = field(default_factory=dict)  # id(object) -> global name
+    keep: list = field(default_factory=list)  # keeps constants alive, so ids stay unique
+    fn_names: dict = field(default_factory=dict)  # forward function -> global name
+    quiet: bool = False
+    counter: int = 0
+
+    def local(self, array: Any) -> str:
+        name = f"t{self.counter}"
+        self.counter += 1
+        self.names[id(array)] = name
+        return name
+
+    def const(self, value: Any, hint: str = "c") -> str:
+        name = self.const_names.get(id(value))
+        if name is None:
+            if isinstance(value, numpy.dtype) and value.name.isidentifier() and value.name not in self.namespace:
+                name = value.name
+            else:
+                name = f"{hint}{len(self.const_names)}"
+            self.const_names[id(value)] = name
+            self.namespace[name] = value
+            self.keep.append(value)
+        return name
+
+    def expr(self, value: Any) -> str:
+        """Source text for an attribute or input value."""
+        if isinstance(value, self.xp.ndarray) or isinstance(value, numpy.generic):
+            name = self.names.get(id(value))
+            return name if name is not None else self.const(value)
+        if type(value) in _LITERALS:
+            return repr(value)
+        if type(value) is float:
+            return repr(value) if math.isfinite(value) else self.const(value)
+        if type(value) is tuple:
+            items = [self.expr(v) for v in value]
+            return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+        if type(value) is list:
+            return "[" + ", ".join(self.expr(v) for v in value) + "]"
+        if hasattr(value, "_data") and hasattr(value, "_requires_grad"):
+            raise GraphBreak("a tensor passed as an op attribute")
+        return self.const(value)
+
+    def function(self, call: Call) -> tuple[str, list[str] | None]:
+        """The global name of a call's forward, and its attribute names if they go by position."""
+        fn = call.prim.forward
+        inner = _unwrap_quiet(fn)
+        if inner is not fn:
+            self.quiet = True
+            fn = inner
+        name = self.fn_names.get(fn)
+        if name is None:
+            base = "".join(ch if ch.isalnum() else "_" for ch in call.prim.name) or "op"
+            name = base if base not in self.namespace and base.isidentifier() else f"{base}_{len(self.fn_names)}"
+            if not name.isidentifier():
+                name = f"op_{len(self.fn_names)}"
+            self.fn_names[fn] = name
+            self.namespace[name] = fn
+        return name, _positional(fn, len(call.ins), list(call.attrs))
+
+
+def _unwrap_quiet(fn: Any) -> Any:
+    """The forward inside a `quiet=True` wrapper (the generated code silences NumPy once instead)."""
+    if getattr(fn, "__name__", "") == "quiet_forward" and fn.__closure__:
+        inner = fn.__closure__[0].cell_contents
+        if callable(inner):
+            return inner
+    return fn
+
+
+_SIGNATURES: dict = {}
+
+
+def _positional(fn: Any, n_inputs: int, attr_names: list[str]) -> list[str] | None:
+    """`attr_names` if they are the forward's next positional parameters in order, else None."""
+    key = (fn, n_inputs, tuple(attr_names))
+    if key in _SIGNATURES:
+        return _SIGNATURES[key]
+    result = None
+    try:
+        params = list(inspect.signature(fn).parameters.values())[1 + n_inputs :]
+    except (TypeError, ValueError):
+        params = []
+    if all(p.kind is p.POSITIONAL_OR_KEYWORD for p in params[: len(attr_names)]):
+        if [p.name for p in params[: len(attr_names)]] == attr_names:
+            result = attr_names
+    _SIGNATURES[key] = result
+    return result
+
+
+def _fold_and_prune(steps: list, dynamic: set, live_out: set) -> list:
+    """Drop calls on constants (their results become constants) and calls nothing reads."""
+    kept: list = []
+    for step in steps:
+        if isinstance(step, Write):
+            if id(step.target) not in dynamic:
+                raise GraphBreak("in-place write into a constant")
+            kept.append(step)
+            continue
+        reads = [id(a) for a in step.ins] + _attr_arrays(step.attrs)
+        if any(r in dynamic for r in reads):
+            dynamic.update(id(a) for a in step.outs)
+            kept.append(step)
+    live = set(live_out)
+    pruned: list = []
+    for step in reversed(kept):
+        if isinstance(step, Write):
+            live.update((id(step.target), id(step.source)))
+            pruned.append(step)
+        elif any(id(a) in live for a in step.outs):
+            live.update(id(a) for a in step.ins)
+            live.update(_attr_arrays(step.attrs))
+            pruned.append(step)
+    pruned.reverse()
+    return pruned
+
+
+def _attr_arrays(attrs: dict) -> list:
+    found: list = []
+    stack = list(attrs.values())
+    while stack:
+        v = stack.pop()
+        if type(v) in (tuple, list):
+            stack.extend(v)
+        elif hasattr(v, "__array_interface__") or hasattr(v, "__cuda_array_interface__"):
+            found.append(id(v))
+    return found
+
+
+def _body(b: _Builder, steps: list, returned: list[Any], indent: str, held: set) -> list[str]:
+    """Lines for `steps`, with `del` after each local's last use.
+
+    0-d values are left alone (nothing to free), and so are `held` names: arguments the caller
+    keeps alive anyway.
+    """
+    last_use: dict = {}
+    for i, step in enumerate(steps):
+        for r in _step_reads(step):
+            last_use[r] = i
+    for a in returned:
+        last_use[id(a)] = len(steps)
+    write_targets = {id(s.target) for s in steps if isinstance(s, Write)}
+    lines: list[str] = []
+    for i, step in enumerate(steps):
+        if isinstance(step, Write):
+            lines.append(f"{indent}{b.expr(step.target)}[...] = {b.expr(step.source)}")
+        else:
+            fn, positional = b.function(step)
+            args = ["xp"] + [b.expr(a) for a in step.ins]
+            if positional is not None:
+                args += [b.expr(step.attrs[n]) for n in positional]
+            else:
+                args += [f"{k}={b.expr(v)}" for k, v in step.attrs.items()]
+            call = f"{fn}({', '.join(args)})"
+            targets = [b.local(a) for a in step.outs]
+            if len(targets) == 1 and id(step.outs[0]) in write_targets and step.outs[0].ndim == 0:
+                call = f"_asarray({call})"  # NumPy gives a scalar for 0-d results; a write needs an array
+            lines.append(f"{indent}{', '.join(targets)} = {call}")
+        dead = [
+            b.names[r]
+            for r in dict.fromkeys(_step_reads(step))
+            if last_use.get(r) == i and r in b.names and _ndim(step, r) != 0 and b.names[r] not in held
+        ]
+        if not isinstance(step, Write):
+            dead += [b.names[id(a)] for a in step.outs if id(a) not in last_use and a.ndim != 0]
+        if dead:
+            lines.append(f"{indent}del {', '.join(dead)}")
+    return lines
+
+
+def _ndim(step: Any, r: int) -> int:
+    for a in _step_arrays(step):
+        if id(a) == r:
+            return a.ndim
+    return -1
+
+
+def _step_arrays(step: Any) -> list:
+    if isinstance(step, Write):
+        return [step.target, step.source]
+    arrays = list(step.ins)
+    stack = list(step.attrs.values())
+    while stack:
+        v = stack.pop()
+        if type(v) in (tuple, list):
+            stack.extend(v)
+        elif hasattr(v, "ndim") and hasattr(v, "__array_interface__"):
+            arrays.append(v)
+    return arrays
+
+
+def _step_reads(step: Any) -> list[int]:
+    return [id(a) for a in _step_arrays(step)]
+
+
+def _returned_expr(b: _Builder, array: Any) -> str:
+    """A returned value: constants are copied (the caller may write into them), 0-d made arrays."""
+    if id(array) not in b.names:
+        return f"{b.const(array)}.copy()"
+    name = b.names[id(array)]
+    return f"_asarray({name})" if array.ndim == 0 else name
+
+
+def generate(
+    xp: Any,
+    steps: list,
+    inputs: list[Any],
+    input_names: list[str],
+    outputs: list[Any],
+    seeds: list[Any],
+    grads: list[Any],
+) -> Generated:
+    """Source and functions for a recording: `inputs` -> `outputs`, `seeds` -> `grads`."""
+    b = _Builder(xp)
+    b.namespace.update(xp=xp, _asarray=xp.asarray)
+    for a, n in zip(inputs, input_names):
+        b.names.setdefault(id(a), n)
+    fwd_steps = [s for s in steps if not s.backward]
+    bwd_steps = [s for s in steps if s.backward]
+    dynamic = {id(a) for a in inputs}
+    fwd_steps = _fold_and_prune(fwd_steps, dynamic, {id(a) for a in outputs} | _reads_of(bwd_steps, grads))
+    fwd_dynamic = set(dynamic)
+    bwd_dynamic = set(fwd_dynamic) | {id(a) for a in seeds}
+    bwd_steps = _fold_and_prune(bwd_steps, bwd_dynamic, {id(a) for a in grads if a is not None})
+
+    lines = ["def forward(" + ", ".join(input_names) + "):"]
+    fwd_lines_start = len(lines)
+    saved: list = []
+    seen: set = set()
+    for s in bwd_steps:
+        for a in _step_arrays(s):
+            if id(a) in fwd_dynamic and id(a) not in seen:
+                seen.add(id(a))
+                saved.append(a)
+    for g in grads:
+        if g is not None and id(g) in fwd_dynamic and id(g) not in seen:
+            seen.add(id(g))
+            saved.append(g)
+    body = _body(b, fwd_steps, outputs + saved, "    ", set(input_names))
+    lines += body
+    out_exprs = [_returned_expr(b, a) for a in outputs] + [b.names[id(a)] for a in saved]
+    lines.append("    return (" + ", ".join(out_exprs) + ("," if len(out_exprs) == 1 else "") + ")")
+    if seeds:
+        seed_names = [f"g{i}" for i in range(len(seeds))]
+        for a, n in zip(seeds, seed_names):
+            b.names[id(a)] = n
+        saved_names = [b.names[id(a)] for a in saved]
+        lines.append("")
+        lines.append("")
+        lines.append("def backward(" + ", ".join(seed_names + saved_names) + "):")
+        body_start = len(lines)
+        lines += _body(b, bwd_steps, [g for g in grads if g is not None], "    ", set(seed_names))
+        grad_exprs = ["None" if g is None else _returned_expr(b, g) for g in grads]
+        lines.append("    return (" + ", ".join(grad_exprs) + ("," if len(grad_exprs) == 1 else "") + ")")
+        if b.quiet:
+            _wrap_quiet(lines, body_start)
+    if b.quiet:
+        _wrap_quiet(lines, fwd_lines_start)
+    source = "\n".join(lines) + "\n"
+    namespace = dict(b.namespace)
+    if b.quiet:
+        namespace["_errstate"] = numpy.errstate
+    code = compile(source, "<retrograd.compile>", "exec")
+    exec(code, namespace)
+    namespace["_keep"] = b.keep
+    return Generated(source, namespace["forward"], namespace.get("backward"), len(saved))
+
+
+def _reads_of(steps: list, grads: list) -> set:
+    found = {id(g) for g in grads if g is not None}
+    for s in steps:
+        found.update(_step_reads(s))
+    return found
+
+
+def _wrap_quiet(lines: list[str], start: int) -> None:
+    """Indent a function's body under one `with _errstate(all="ignore"):` (ops that may divide by 0)."""
+    end = start
+    while end < len(lines) and lines[end].startswith("    "):
+        end += 1
+    body = ["    " + line for line in lines[start:end]]
+    lines[start:end] = ['    with _errstate(all="ignore"):  # PyTorch gives inf/nan without a warning'] + body

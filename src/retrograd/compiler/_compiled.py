@@ -1,0 +1,433 @@
+"""Compiled callables: a guarded cache of generated code per call site, and the backward node.
+
+The first call with a given kind of arguments (shapes, dtypes, requires_grad, Python values,
+grad mode) runs the function eagerly with a recorder on, records the backward the engine would
+run, and generates one forward and one backward function. Later calls of that kind run the
+generated forward; the outputs share one `CompiledFunctionBackward` node whose `apply` runs the
+generated backward and hands the gradients to the engine, which accumulates them as usual.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import backend
+from .._generator import default_generator
+from ..engine.anomaly_mode import anomaly as _anomaly
+from ..engine.forward_ad import levels as _fw_levels
+from ..engine.grad_mode import state
+from ..engine.graph import FREED_MESSAGE, Node, _sequence
+from ..engine.views import edge
+from ..tensor import Tensor
+from . import _lowerings, _probe, _trace
+from ._codegen import Generated, generate
+
+CACHE_SIZE_LIMIT = 8  # PyTorch's torch._dynamo.config.recompile_limit
+_make = Tensor._make
+
+
+class CompiledFunctionBackward(Node):
+    """The node of a compiled call's outputs: runs the generated backward."""
+
+    __slots__ = ("backward", "saved", "out_meta", "n_outputs", "xp")
+
+    def __init__(self, edges: tuple, backward: Any, saved: tuple, out_meta: tuple, xp: Any) -> None:
+        super().__init__(edges)
+        self.backward = backward
+        self.saved = saved
+        self.out_meta = out_meta
+        self.n_outputs = len(out_meta)
+        self.xp = xp
+
+    def apply(self, grads: list, wanted: Any) -> tuple:
+        if self.saved is None:
+            raise RuntimeError(FREED_MESSAGE)
+        if state.enabled:
+            raise RuntimeError("torch.compile with aot_autograd does not currently support double backward")
+        seeds = [
+            g._data if g is not None else self.xp.zeros(shape, dtype) for g, (shape, dtype) in zip(grads, self.out_meta)
+        ]
+        results = self.backward(*seeds, *self.saved)
+        return tuple([None if r is None else _make(r) for r in results])
+
+    def release(self) -> None:
+        self.saved = None
+
+
+# --- the arguments: a cache key plus the tensors in order ---------------------------------
+
+
+class _Uncacheable(Exception):
+    pass
+
+
+def _flatten(value: Any, key: list, tensors: list) -> None:
+    """Append `value`'s guard to `key` and its tensors to `tensors` (containers one level at a time)."""
+    if isinstance(value, Tensor):
+        data = value._data
+        key.append((data.shape, data.dtype, value._requires_grad))
+        tensors.append(value)
+    elif type(value) in (int, float, bool, str, type(None)):
+        key.append((type(value), value))
+    elif type(value) in (tuple, list):
+        key.append((type(value), len(value)))
+        for v in value:
+            _flatten(v, key, tensors)
+    elif type(value) is dict:
+        key.append((dict, tuple(value)))
+        for v in value.values():
+            _flatten(v, key, tensors)
+    else:
+        try:
+            hash(value)
+        except TypeError:
+            raise _Uncacheable from None
+        key.append((type(value), value))  # holds the object: modules and the like are compared by identity
+
+
+def _arguments(args: tuple, kwargs: dict) -> tuple[tuple, list]:
+    key: list = [state.enabled]
+    tensors: list = []
+    for a in args:
+        _flatten(a, key, tensors)
+    if kwargs:
+        key.append(tuple(kwargs))
+        for v in kwargs.values():
+            _flatten(v, key, tensors)
+    if len(tensors) > 1:
+        ids = [id(t._data) for t in tensors]
+        if len(set(ids)) != len(ids):  # the same array passed twice: the code depends on it
+            key.append(tuple(ids.index(i) for i in ids))
+    return tuple(key), tensors
+
+
+# --- outputs: a tree of tensors, rebuilt around new arrays ----------------------------------
+
+
+def _output_plan(value: Any, arrays: dict, inputs: dict) -> Any:
+    """What to rebuild: ("new", k) for a made tensor, ("input", i) for an argument, else the value."""
+    if isinstance(value, Tensor):
+        i = inputs.get(id(value))
+        if i is not None:
+            return ("input", i)
+        return ("new", arrays.setdefault(id(value._data), (len(arrays), value))[0])
+    if type(value) in (tuple, list) or (isinstance(value, tuple) and hasattr(value, "_fields")):
+        return ("seq", type(value), [_output_plan(v, arrays, inputs) for v in value])
+    if type(value) is dict:
+        return ("dict", {k: _output_plan(v, arrays, inputs) for k, v in value.items()})
+    return ("value", value)
+
+
+def _rebuild(plan: Any, new: list, inputs: list) -> Any:
+    kind = plan[0]
+    if kind == "new":
+        return new[plan[1]]
+    if kind == "input":
+        return inputs[plan[1]]
+    if kind == "seq":
+        items = [_rebuild(p, new, inputs) for p in plan[2]]
+        cls = plan[1]
+        return cls(*items) if hasattr(cls, "_fields") else cls(items)
+    if kind == "dict":
+        return {k: _rebuild(p, new, inputs) for k, p in plan[1].items()}
+    return plan[1]
+
+
+# --- one specialisation ---------------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    """Generated code for one kind of arguments, with the guards only the recording could tell."""
+
+    generated: Generated | None  # None: the function runs eagerly (it could not be recorded)
+    reasons: list = field(default_factory=list)
+    params: list = field(default_factory=list)  # tensors read at call time after the arguments
+    params_rg: tuple = ()
+    constants: list = field(default_factory=list)  # (tensor, version) frozen into the code
+    module_guard: Any = None  # () -> tuple, equal to `module_state` while the code is valid
+    module_state: Any = None
+    grad_inputs: list = field(default_factory=list)  # ("arg", i) / ("param", i) per backward result
+    out_plan: Any = None
+    n_new: int = 0
+    out_rg: tuple = ()  # per new output: requires grad
+    out_meta: tuple = ()  # (shape, dtype) per output requiring grad
+    xp: Any = None
+
+    def valid(self) -> bool:
+        for p, rg in zip(self.params, self.params_rg):
+            if p._requires_grad is not rg:
+                return False
+        for t, version in self.constants:
+            if t._version.value != version:
+                return False
+        return self.module_guard is None or self.module_guard() == self.module_state
+
+    def run(self, tensors: list) -> Any:
+        gen = self.generated
+        assert gen is not None
+        arrays = [t._data for t in tensors]
+        arrays += [p._data for p in self.params]
+        results = gen.forward(*arrays)
+        n = self.n_new
+        new: list = []
+        if gen.backward is not None and state.enabled:
+            edges = tuple([edge(tensors[i] if kind == "arg" else self.params[i]) for kind, i in self.grad_inputs])
+            node = CompiledFunctionBackward(edges, gen.backward, results[n:], self.out_meta, self.xp)
+            nr = 0
+            for a, rg in zip(results[:n], self.out_rg):
+                if rg:
+                    new.append(_make(a, True, node, nr))
+                    nr += 1
+                else:
+                    new.append(_make(a))
+        else:
+            new = [_make(a) for a in results[:n]]
+        return _rebuild(self.out_plan, new, tensors)
+
+
+# --- the compiled callable -------------------------------------------------------------------
+
+
+class CompiledFunction:
+    """`retrograd.compile(fn)`: call it like `fn`; `.code` shows the generated source."""
+
+    def __init__(
+        self, fn: Any, fullgraph: bool, module: Any = None, limit: int = CACHE_SIZE_LIMIT, name: str | None = None
+    ) -> None:
+        self._fn = fn
+        self._limit = limit
+        self._name = name or getattr(fn, "__name__", "function")
+        self._fullgraph = fullgraph
+        self._module = module
+        self._cache: dict = {}
+        self._last: Entry | None = None
+        self._warned = False
+        functools.update_wrapper(self, fn, updated=())
+
+    @property
+    def code(self) -> str:
+        """The generated Python source of the most recent call (forward, then backward)."""
+        entry = self._last
+        if entry is None:
+            raise RuntimeError("nothing compiled yet: call the compiled function once first")
+        if entry.generated is None:
+            return "# runs eagerly: " + "; ".join(entry.reasons) + "\n"
+        return entry.generated.source
+
+    def _eager(self, args: tuple, kwargs: dict) -> Any:
+        return self._fn(*args, **kwargs)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if _trace.current() is not None or _fw_levels.level is not None or _anomaly.enabled:
+            return self._fn(*args, **kwargs)  # inside an outer recording, or modes the code ignores
+        if state.saved_tensors_hooks:
+            return self._fn(*args, **kwargs)
+        try:
+            key, tensors = _arguments(args, kwargs)
+        except _Uncacheable:
+            return self._fn(*args, **kwargs)
+        entries = self._cache.get(key)
+        if entries is not None:
+            for entry in entries:
+                if entry.valid():
+                    self._last = entry
+                    if entry.generated is None:
+                        return self._fn(*args, **kwargs)
+                    return entry.run(tensors)
+        if sum(len(v) for v in self._cache.values()) >= self._limit:
+            if not self._warned:
+                self._warned = True
+                warnings.warn(
+                    f"retrograd.compile: {self._name} hit the recompile limit ({self._limit}); "
+                    "it runs eagerly from now on for new kinds of arguments",
+                    stacklevel=2,
+                )
+            return self._fn(*args, **kwargs)
+        entry, result = _record(self._fn, args, kwargs, tensors, self._fullgraph, self._module)
+        self._cache.setdefault(key, []).append(entry)
+        self._last = entry
+        return result
+
+
+def _module_tensors(module: Any) -> tuple[dict, Any, Any]:
+    """Parameters and buffers by array (read at call time), and a guard on the module's structure."""
+    named: dict = {}
+    for name, p in module.named_parameters():
+        named.setdefault(id(p._data), (name.replace(".", "_"), p))
+    for name, b in module.named_buffers():
+        if b is not None:
+            named.setdefault(id(b._data), (name.replace(".", "_"), b))
+    modules = list(module.modules())
+    owners = [(m._parameters, n, p) for m in modules for n, p in m._parameters.items()]
+
+    def guard() -> tuple:
+        return tuple([m.training for m in modules]) + tuple([d.get(n) is p for d, n, p in owners])
+
+    return named, guard, guard()
+
+
+_lowering_users = [0]
+_lowering_lock = threading.Lock()
+
+
+def _lowered(change: int) -> None:
+    """Count the recordings in progress; the lowerings are swapped in while there are any."""
+    with _lowering_lock:
+        before = _lowering_users[0]
+        _lowering_users[0] += change
+        if before == 0 and change > 0:
+            _lowerings.install()
+        elif _lowering_users[0] == 0:
+            _lowerings.uninstall()
+
+
+def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, module: Any) -> tuple[Entry, Any]:
+    """Run `fn` once eagerly while recording; return its entry (code or eager) and the result."""
+    rec = _trace.Recorder(fullgraph=fullgraph)
+    arg_names = []
+    for i, t in enumerate(tensors):
+        if id(t._data) not in rec.inputs:
+            rec.inputs[id(t._data)] = (f"x{i}", t)
+        arg_names.append(f"x{i}")
+    module_named: dict = {}
+    module_guard = module_state = None
+    buffer_copies: list = []
+    if module is not None:
+        module_named, module_guard, module_state = _module_tensors(module)
+        for i, (name, t) in module_named.items():
+            rec.inputs.setdefault(i, (name, t))
+            if not t._requires_grad:
+                buffer_copies.append((t, t._data.copy(), t._version.value))
+    rng_before = bytes(default_generator.get_state()._data)
+    first_node = next(_sequence)
+    _trace.install(rec)
+    _lowered(+1)
+    try:
+        result = fn(*args, **kwargs)
+        entry = _build(rec, result, tensors, arg_names, rng_before, first_node, buffer_copies)
+    finally:
+        _lowered(-1)
+        _trace.uninstall(rec)
+    if entry.generated is not None:
+        state_tensors = {id(t): t for _, t in module_named.values()}
+        state_tensors.update((id(t), t) for t in list(rec.found.values()) + entry.params)
+        reason = _probe.check(fn, args, kwargs, tensors, list(state_tensors.values()), entry)
+        if reason is not None:
+            if fullgraph:
+                raise _trace.Unsupported(f"retrograd.compile(fullgraph=True) cannot record this function: {reason}")
+            entry = Entry(None, reasons=[reason])
+    entry.module_guard, entry.module_state = module_guard, module_state
+    return entry, result
+
+
+def _build(
+    rec: _trace.Recorder,
+    result: Any,
+    tensors: list,
+    arg_names: list,
+    rng_before: bytes,
+    first_node: int,
+    buffer_copies: list,
+) -> Entry:
+    if bytes(default_generator.get_state()._data) != rng_before:
+        rec.graph_break("random numbers were drawn (the code would repeat the same ones)")
+    for t, copy, version in buffer_copies:
+        if t._version.value != version or not _same(t._data, copy):
+            rec.graph_break("a buffer was changed in place")
+    inputs_by_id = {id(t): i for i, t in enumerate(tensors)}
+    arrays: dict = {}
+    plan = _output_plan(result, arrays, inputs_by_id)
+    outs = [t for _, t in sorted(arrays.values(), key=lambda e: e[0])]
+    if not rec.breaks:
+        _check_hooks(rec, outs, first_node)
+    if rec.breaks:
+        return Entry(None, reasons=list(rec.breaks))
+
+    # the inputs of the generated forward: arguments, then parameters/buffers it read
+    params: list = []
+    param_names: list = []
+    for i in list(rec.inputs) + list(rec.found):
+        if i in rec.used and i not in {id(t._data) for t in tensors}:
+            if i in rec.inputs:
+                name, t = rec.inputs[i]
+            else:
+                t = rec.found[i]
+                name = f"p{len(params)}"
+            params.append(t)
+            param_names.append(name if name not in param_names and name.isidentifier() else f"p{len(params) - 1}")
+    grad_inputs = [("arg", i) for i, t in enumerate(tensors) if t._requires_grad and id(t._data) in rec.used]
+    grad_inputs += [("param", i) for i, p in enumerate(params) if p._requires_grad]
+    out_rg = tuple(bool(o._requires_grad and o._grad_fn is not None) for o in outs)
+    seeds: list = []
+    grads: list = []
+    out_meta: tuple = ()
+    if state.enabled and any(out_rg) and grad_inputs:
+        targets = [tensors[i] if kind == "arg" else params[i] for kind, i in grad_inputs]
+        roots = [o for o, rg in zip(outs, out_rg) if rg]
+        seeds, grads = _record_backward(rec, roots, targets)
+        out_meta = tuple((o._data.shape, o._data.dtype) for o in roots)
+        if rec.breaks:
+            return Entry(None, reasons=list(rec.breaks))
+    else:
+        out_rg = tuple(False for _ in outs)
+    xp = backend.namespace(tensors[0]._data if tensors else (params[0]._data if params else outs[0]._data))
+    dedup_inputs = []
+    dedup_names = []
+    for t, n in zip(list(tensors) + params, arg_names + param_names):
+        dedup_inputs.append(t._data)
+        dedup_names.append(n)
+    gen = generate(xp, rec.steps, dedup_inputs, dedup_names, [o._data for o in outs], seeds, grads)
+    return Entry(
+        gen,
+        params=params,
+        params_rg=tuple(p._requires_grad for p in params),
+        constants=[c for c in rec.constants.values() if c[0]._requires_grad is False],
+        grad_inputs=grad_inputs if seeds else [],
+        out_plan=plan,
+        n_new=len(outs),
+        out_rg=out_rg,
+        out_meta=out_meta,
+        xp=xp,
+    )
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool((a == b).all() or ((a != a) & (b != b) | (a == b)).all())
+    except TypeError:
+        return False
+
+
+def _check_hooks(rec: _trace.Recorder, outs: list, first_node: int) -> None:
+    """Hooks on intermediate results would not run inside generated code: record nothing."""
+    stack = [o._grad_fn for o in outs if o._grad_fn is not None]
+    seen: set = set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen or node._seq < first_node:
+            continue
+        seen.add(id(node))
+        if node._tensor_hooks or node._pre_hooks or node._post_hooks:
+            rec.graph_break("a hook on an intermediate tensor (register_hook / retain_grad)")
+            return
+        stack.extend(n for n, _ in node.next_functions)
+
+
+def _record_backward(rec: _trace.Recorder, roots: list, targets: list) -> tuple[list, list]:
+    """Run the engine's backward from `roots` to `targets` while recording; (seed arrays, grads)."""
+    seeds = []
+    for o in roots:
+        data = backend.namespace(o._data).ones(o._data.shape, o._data.dtype)
+        seeds.append(data)
+        rec.inputs[id(data)] = ("g", None)
+    rec.backward = True
+    try:
+        grads = _probe.eager_grads(roots, seeds, targets)
+    finally:
+        rec.backward = False
+    return seeds, [None if g is None else g._data for g in grads]

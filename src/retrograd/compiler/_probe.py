@@ -1,0 +1,110 @@
+"""The check before generated code is trusted: same answers as eager on other input values.
+
+Library code sometimes computes on arrays outside primitives (a target's class indices, a
+one-hot matrix); the recording cannot see that, and would freeze the first call's values as
+constants. So once, after generating, every input (arguments, parameters, buffers) is given
+other values, and the function runs both eagerly and as generated code: outputs and gradients
+must agree, or the call site runs eagerly. Floats are scaled and shifted; integers and bools
+are rotated, which keeps them valid indices.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy
+
+from ..engine import backward as _engine
+from ..engine.graph import AccumulateGrad
+from ..engine.views import edge
+from ..tensor import Tensor
+
+_make = Tensor._make
+
+
+def perturbed(a: Any) -> Any:
+    """Different values of the same shape, dtype and range."""
+    if a.dtype.kind == "f" or a.dtype.kind == "c":
+        return (a * 0.75 + 0.125).astype(a.dtype)
+    if a.size > 1:
+        return numpy.roll(a.reshape(-1), 1).reshape(a.shape).copy()
+    return a.copy()
+
+
+def _substitute(value: Any, mapping: dict) -> Any:
+    if isinstance(value, Tensor):
+        return mapping.get(id(value), value)
+    if type(value) in (tuple, list):
+        return type(value)(_substitute(v, mapping) for v in value)
+    if type(value) is dict:
+        return {k: _substitute(v, mapping) for k, v in value.items()}
+    return value
+
+
+def eager_grads(roots: list, seeds: list, targets: list) -> list:
+    """d(roots)/d(targets) by the engine, the targets' own hooks left out (they run later, once)."""
+    edges = [edge(t) for t in targets]
+    target_map: dict = {}
+    for node, nr in edges:
+        target_map.setdefault(node, []).append(nr)
+    stashed = []
+    for node in target_map:
+        leaf = node.variable if isinstance(node, AccumulateGrad) else None
+        stashed.append((node, node._tensor_hooks, node._pre_hooks, leaf, leaf._hooks if leaf is not None else None))
+        node._tensor_hooks = node._pre_hooks = None
+        if leaf is not None:
+            leaf._hooks = None
+    try:
+        captured = _engine.run([edge(o) for o in roots], [_make(s) for s in seeds], True, False, target_map, False)
+    finally:
+        for node, th, ph, leaf, lh in stashed:
+            node._tensor_hooks, node._pre_hooks = th, ph
+            if leaf is not None:
+                leaf._hooks = lh
+    return [captured.get(e) for e in edges]
+
+
+def _close(a: Any, b: Any) -> bool:
+    a = numpy.asarray(a)
+    b = numpy.asarray(b)
+    if a.shape != b.shape or a.dtype != b.dtype:
+        return False
+    if a.dtype.kind in "fc":
+        return bool(numpy.allclose(a, b, rtol=1e-5, atol=1e-6, equal_nan=True))
+    return bool((a == b).all())
+
+
+def check(fn: Any, args: tuple, kwargs: dict, tensors: list, state_tensors: list, entry: Any) -> str | None:
+    """None when the generated code agrees with eager on perturbed inputs, else the reason."""
+    from ._compiled import _output_plan  # the same flattening of outputs as recording used
+
+    mapping = {id(t): _make(perturbed(t._data), t._requires_grad) for t in tensors}
+    new_tensors = [mapping[id(t)] for t in tensors]
+    originals = [(t, t._data) for t in state_tensors]
+    try:
+        for t, data in originals:
+            t._data = perturbed(data)
+        gen = entry.generated
+        results = gen.forward(*[t._data for t in new_tensors], *[p._data for p in entry.params])
+        result = fn(*_substitute(args, mapping), **_substitute(kwargs, mapping))
+        arrays: dict = {}
+        _output_plan(result, arrays, {id(t): i for i, t in enumerate(new_tensors)})
+        outs = [t for _, t in sorted(arrays.values(), key=lambda e: e[0])]
+        if len(outs) != entry.n_new:
+            return "the outputs depend on tensor values"
+        for o, r in zip(outs, results[: entry.n_new]):
+            if not _close(o._data, r):
+                return "the function computes on tensor values outside recorded operations"
+        if gen.backward is not None and entry.grad_inputs:
+            roots = [o for o, rg in zip(outs, entry.out_rg) if rg]
+            seeds = [numpy.ones(shape, dtype) for shape, dtype in entry.out_meta]
+            targets = [new_tensors[i] if kind == "arg" else entry.params[i] for kind, i in entry.grad_inputs]
+            expected = eager_grads(roots, seeds, targets)
+            got = gen.backward(*seeds, *results[entry.n_new :])
+            for e, g in zip(expected, got):
+                if (e is None) != (g is None) or (e is not None and not _close(e._data, g)):
+                    return "the backward computes on tensor values outside recorded operations"
+    finally:
+        for t, data in originals:
+            t._data = data
+    return None

@@ -1,0 +1,167 @@
+"""Recording: the primitive calls one run of a function makes, as a flat list.
+
+While a `Recorder` is installed as the engine's tracer, every primitive call in its thread is
+logged with the arrays it read and wrote. Arrays are named by identity: a saved output that the
+engine rewraps in a new Tensor is still the same array, so the backward pass's reads of forward
+values are found without any help from the engine.
+
+Anything Python does with the *values* of a recorded array (`.item()`, `bool()`, `.numpy()`)
+and in-place writes into arrays the recording does not own end the recording as a graph break.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..engine import primitive as _primitive
+from ..engine.primitive import Primitive
+
+_lock = threading.Lock()
+_active: dict[int, Recorder] = {}  # thread id -> its recorder
+
+
+class GraphBreak(Exception):
+    """Raised inside a recording when the function cannot be recorded safely."""
+
+
+@dataclass
+class Call:
+    """One primitive call: `outs = prim.forward(xp, *ins, **attrs)` (extras included in outs)."""
+
+    prim: Primitive
+    ins: tuple  # input arrays
+    attrs: dict  # keyword attributes, without the extras
+    outs: tuple  # output arrays, then extra arrays
+    backward: bool  # logged while the backward pass ran
+
+
+@dataclass
+class Write:
+    """`target[...] = source`: an in-place op committed into an array the recording made."""
+
+    target: Any
+    source: Any
+    backward: bool
+
+
+class Unsupported(RuntimeError):
+    """`fullgraph=True` and the function cannot be recorded as one graph (PyTorch's dynamo error)."""
+
+
+@dataclass
+class Recorder:
+    """The log of one run, plus which arrays are inputs (and so must not be frozen)."""
+
+    fullgraph: bool = False
+    steps: list = field(default_factory=list)
+    # id(array) -> array, for every array a recorded call produced
+    made: dict = field(default_factory=dict)
+    # id(array) -> (name, tensor) for inputs: arguments, parameters, buffers, seeds
+    inputs: dict = field(default_factory=dict)
+    # id(array) -> tensor: tensors requiring grad met on the way (closure-captured parameters)
+    found: dict = field(default_factory=dict)
+    # id(array) -> (tensor, version): other tensors met on the way, frozen into the code
+    constants: dict = field(default_factory=dict)
+    used: set = field(default_factory=set)  # ids of input arrays some call read
+    breaks: list = field(default_factory=list)
+    backward: bool = False
+    thread: int = field(default_factory=threading.get_ident)
+
+    def is_dynamic(self, array: Any) -> bool:
+        i = id(array)
+        return i in self.made or i in self.inputs or i in self.found
+
+    def graph_break(self, reason: str) -> None:
+        """The run goes on eagerly; with fullgraph=True it stops here, as PyTorch's does."""
+        if self.fullgraph:
+            raise Unsupported(f"retrograd.compile(fullgraph=True) cannot record this function: {reason}")
+        self.breaks.append(reason)
+
+    def __call__(self, prim: Primitive, tensors: tuple, outs: tuple, attrs: dict) -> None:
+        if self.breaks:
+            return
+        ins = tuple([t._data for t in tensors])
+        for t, a in zip(tensors, ins):
+            i = id(a)
+            if i in self.made:
+                continue
+            if i in self.inputs or i in self.found:
+                self.used.add(i)
+            elif t._requires_grad and not self.backward:
+                self.found[i] = t
+                self.used.add(i)
+            elif i not in self.constants:
+                self.constants[i] = (t, t._version.value)
+        out_arrays = [o._data for o in outs]
+        kwargs = dict(attrs)
+        for name in prim.extras:  # the extras are outputs, not attributes
+            out_arrays.append(kwargs.pop(name))
+        for a in out_arrays:
+            self.made[id(a)] = a
+        self.steps.append(Call(prim, ins, kwargs, tuple(out_arrays), self.backward))
+
+    def log(self, op: Any, ins: tuple, attrs: dict, outs: tuple) -> None:
+        """Log a call of plain array code (a lowering) like a primitive call."""
+        for a in list(ins) + [v for v in attrs.values() if hasattr(v, "__array_interface__")]:
+            if id(a) in self.inputs or id(a) in self.found:
+                self.used.add(id(a))
+        for a in outs:
+            self.made[id(a)] = a
+        self.steps.append(Call(op, tuple(ins), dict(attrs), tuple(outs), self.backward))
+
+    def read(self, tensor: Any, how: str) -> None:
+        """Python reads a tensor's values: fine for constants, a graph break for recorded values."""
+        # a tensor no recorded op read before may come from array code on recorded values
+        # (comparisons, for one): only constants seen as op inputs are safe to read
+        if id(tensor._data) not in self.constants or tensor._requires_grad:
+            self.graph_break(f"Tensor.{how}() reads the values of a recorded tensor (data-dependent Python)")
+
+    def write(self, target: Any, result: Any) -> None:
+        array = target._data
+        if id(array) not in self.made:
+            self.graph_break("in-place operation on an input, parameter or constant tensor")
+        else:
+            self.steps.append(Write(array, result._data, self.backward))
+
+
+def install(recorder: Recorder) -> None:
+    """Route this thread's primitive calls to `recorder` (nesting is refused by the caller)."""
+    with _lock:
+        _active[recorder.thread] = recorder
+        _primitive.tracer = _dispatch
+
+
+def uninstall(recorder: Recorder) -> None:
+    with _lock:
+        _active.pop(recorder.thread, None)
+        if not _active:
+            _primitive.tracer = None
+
+
+def current() -> Recorder | None:
+    """The recorder of this thread, if it is recording."""
+    return _active.get(threading.get_ident())
+
+
+class _Dispatch:
+    """The engine's tracer hook: hands each event to the recorder of the calling thread."""
+
+    def __call__(self, prim: Primitive, tensors: tuple, outs: tuple, attrs: dict) -> None:
+        rec = _active.get(threading.get_ident())
+        if rec is not None:
+            rec(prim, tensors, outs, attrs)
+
+    def read(self, tensor: Any, how: str) -> None:
+        rec = _active.get(threading.get_ident())
+        if rec is not None:
+            rec.read(tensor, how)
+
+    def write(self, target: Any, result: Any) -> None:
+        rec = _active.get(threading.get_ident())
+        if rec is not None:
+            rec.write(target, result)
+
+
+_dispatch = _Dispatch()

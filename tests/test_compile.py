@@ -1,0 +1,446 @@
+"""retrograd.compile: compiled results equal eager ones; guards, recompiles, graph breaks, `.code`."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+import retrograd as torch
+import retrograd.nn as nn
+import retrograd.nn.functional as F
+from retrograd.compiler import Unsupported
+
+
+def _compiled_entry(f):
+    entry = f._compiled_call._last if hasattr(f, "_compiled_call") else f._last
+    assert entry is not None
+    return entry
+
+
+def _assert_compiled(f):
+    entry = _compiled_entry(f)
+    assert entry.generated is not None, entry.reasons
+
+
+def _same(a, b, exact=True):
+    a = a.detach().numpy() if hasattr(a, "detach") else np.asarray(a)
+    b = b.detach().numpy() if hasattr(b, "detach") else np.asarray(b)
+    if exact:
+        np.testing.assert_array_equal(a, b)
+    else:
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def _train_both(make_model, make_batch, loss_of, steps=3, exact=True, opt=None):
+    """Train an eager and a compiled copy side by side: losses and gradients agree at every step."""
+    torch.manual_seed(0)
+    eager = make_model()
+    torch.manual_seed(0)
+    twin = make_model()
+    compiled = torch.compile(lambda *b: loss_of(twin, *b))
+    opt = opt or (lambda ps: torch.optim.SGD(ps, lr=0.1))
+    opt_e, opt_c = opt(list(eager.parameters())), opt(list(twin.parameters()))
+    for step in range(steps):
+        batch = make_batch(step)
+        opt_e.zero_grad()
+        opt_c.zero_grad()
+        le = loss_of(eager, *batch)
+        lc = compiled(*batch)
+        _same(le, lc, exact)
+        le.backward()
+        lc.backward()
+        for pe, pc in zip(eager.parameters(), twin.parameters()):
+            assert (pe.grad is None) == (pc.grad is None)
+            if pe.grad is not None:
+                _same(pe.grad, pc.grad, exact)
+        opt_e.step()
+        opt_c.step()
+    _assert_compiled(compiled)
+    return compiled
+
+
+# --- workloads at small sizes ------------------------------------------------------------------
+
+
+def test_w1_scalar_chain_bit_for_bit():
+    def chain(x):
+        y = x
+        for _ in range(50):
+            y = y * 1.0001 + 0.0001
+        return y
+
+    f = torch.compile(chain)
+    for _ in range(3):
+        xe = torch.tensor(1.0, dtype=torch.float64, requires_grad=True)
+        xc = torch.tensor(1.0, dtype=torch.float64, requires_grad=True)
+        ye, yc = chain(xe), f(xc)
+        ye.backward()
+        yc.backward()
+        _same(ye, yc)
+        _same(xe.grad, xc.grad)
+    assert type(yc.grad_fn).__name__ == "CompiledFunctionBackward"
+    assert float(xc.grad) == pytest.approx(1.0001**50)
+    _assert_compiled(f)
+
+
+def _mlp(sizes, act):
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers.append(nn.Linear(sizes[i], sizes[i + 1]))
+        if i < len(sizes) - 2:
+            layers.append(act())
+    return nn.Sequential(*layers)
+
+
+def test_w2_small_mlp_step():
+    _train_both(
+        lambda: _mlp((16, 32, 10), nn.Tanh),
+        lambda s: (torch.randn(8, 16), torch.randint(0, 10, (8,))),
+        lambda m, x, y: F.cross_entropy(m(x), y),
+    )
+
+
+def test_w3_mlp_relu_step_new_targets_each_step():
+    _train_both(
+        lambda: _mlp((20, 24, 24, 10), nn.ReLU),
+        lambda s: (torch.randn(12, 20), torch.randint(0, 10, (12,))),
+        lambda m, x, y: F.cross_entropy(m(x), y),
+    )
+
+
+class _CNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 4, 3)
+        self.conv2 = nn.Conv2d(4, 8, 3)
+        self.fc = nn.Linear(8 * 2 * 2, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        return self.fc(x.flatten(1))
+
+
+def test_w6_cnn_step():
+    _train_both(
+        _CNN,
+        lambda s: (torch.randn(4, 1, 14, 14), torch.randint(0, 10, (4,))),
+        lambda m, x, y: F.cross_entropy(m(x), y),
+    )
+
+
+class _GPT(nn.Module):
+    def __init__(self, vocab=17, ctx=8, d=16):
+        super().__init__()
+        self.tok = nn.Embedding(vocab, d)
+        self.pos = nn.Embedding(ctx, d)
+        layer = nn.TransformerEncoderLayer(
+            d, nhead=2, dim_feedforward=32, dropout=0.0, batch_first=True, norm_first=True
+        )
+        self.enc = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+        self.norm = nn.LayerNorm(d)
+        self.head = nn.Linear(d, vocab)
+        self.register_buffer("mask", torch.triu(torch.full((ctx, ctx), float("-inf")), diagonal=1))
+
+    def forward(self, idx):
+        x = self.tok(idx) + self.pos(torch.arange(idx.shape[1]))
+        x = self.enc(x, mask=self.mask, is_causal=True)
+        return self.head(self.norm(x))
+
+
+def test_w10_transformer_lm_step():
+    def loss_of(m, x, y):
+        logits = m(x)
+        return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+
+    _train_both(
+        _GPT,
+        lambda s: (torch.randint(0, 17, (3, 8)), torch.randint(0, 17, (3, 8))),
+        loss_of,
+        exact=False,
+        opt=lambda ps: torch.optim.AdamW(ps, lr=1e-3),
+    )
+
+
+class _LSTMLM(nn.Module):
+    def __init__(self, vocab=23, d=8, h=12):
+        super().__init__()
+        self.emb = nn.Embedding(vocab, d)
+        self.lstm = nn.LSTM(d, h, num_layers=2)
+        self.head = nn.Linear(h, vocab)
+
+    def forward(self, x):
+        out, _ = self.lstm(self.emb(x))
+        return self.head(out)
+
+
+def test_w11_lstm_lm_step():
+    def loss_of(m, x, y):
+        return F.cross_entropy(m(x).reshape(-1, 23), y.reshape(-1))
+
+    _train_both(
+        _LSTMLM,
+        lambda s: (torch.randint(0, 23, (5, 3)), torch.randint(0, 23, (5, 3))),
+        loss_of,
+        exact=False,
+    )
+
+
+def test_compiled_module_and_gradient_accumulation():
+    torch.manual_seed(0)
+    model = _mlp((6, 5, 3), nn.Tanh)
+    cm = torch.compile(model)
+    assert isinstance(cm, nn.Module) and cm._orig_mod is model
+    assert [k for k in cm.state_dict()][0].startswith("_orig_mod.")
+    x = torch.randn(4, 6)
+    cm(x).sum().backward()
+    first = [p.grad.clone() for p in model.parameters()]
+    cm(x).sum().backward()  # accumulates, as eager
+    for p, g in zip(model.parameters(), first):
+        _same(p.grad, g * 2, exact=False)
+    _assert_compiled(cm)
+    assert "def forward" in cm.code and "def backward" in cm.code
+
+
+def test_parameter_hooks_run_once_per_backward():
+    torch.manual_seed(0)
+    lin = nn.Linear(3, 2)
+    seen = []
+    lin.weight.register_hook(lambda g: seen.append(g.clone()) or g * 2)
+    f = torch.compile(lambda x: lin(x).sum())
+    x = torch.randn(4, 3)
+    f(x).backward()
+    assert len(seen) == 1
+    _same(lin.weight.grad, seen[0] * 2)
+    seen.clear()
+    lin.weight.grad = None
+    f(x).backward()
+    assert len(seen) == 1
+    _same(lin.weight.grad, seen[0] * 2)
+
+
+# --- guards and recompiles -----------------------------------------------------------------------
+
+
+def test_recompiles_on_shape_dtype_requires_grad_and_grad_mode():
+    calls = []
+
+    def fn(x):
+        calls.append(1)
+        return (x * x).sum()
+
+    f = torch.compile(fn)
+    a = torch.randn(3, requires_grad=True)
+    f(a)
+    f(torch.randn(3, requires_grad=True))
+    assert len(f._cache) == 1
+    out = f(torch.randn(5, requires_grad=True))  # new shape: recorded anew, result still right
+    assert len(f._cache) == 2 and out.requires_grad
+    f(torch.randn(5, dtype=torch.float64, requires_grad=True))
+    f(torch.randn(5))
+    with torch.no_grad():
+        r = f(torch.randn(5))
+    assert not r.requires_grad
+    assert len(f._cache) == 5
+    x = torch.randn(7, requires_grad=True)
+    y = f(x)
+    y.backward()
+    _same(x.grad, 2 * x)
+
+
+def test_python_scalars_are_guarded():
+    f = torch.compile(lambda x, k: x * k)
+    x = torch.ones(2)
+    _same(f(x, 2.0), torch.full((2,), 2.0))
+    _same(f(x, 3.0), torch.full((2,), 3.0))
+
+
+def test_module_changes_recompile():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 4), nn.Dropout(0.5))
+    cm = torch.compile(model)
+    model.eval()
+    x = torch.randn(2, 4)
+    _same(cm(x), model(x))
+    _assert_compiled(cm)
+    model[0].weight = nn.Parameter(torch.zeros(4, 4))  # a new parameter object: guard fails
+    _same(cm(x), model(x))
+    with torch.no_grad():
+        model[0].bias.add_(1.0)  # in-place update: read at call time, no recompile needed
+    _same(cm(x), model(x))
+
+
+def test_parameter_updates_are_seen_without_recompiling():
+    w = torch.ones(3, requires_grad=True)
+    f = torch.compile(lambda x: (x * w).sum())
+    x = torch.arange(3.0)
+    assert float(f(x)) == 3.0
+    with torch.no_grad():
+        w.mul_(2)
+    assert float(f(x)) == 6.0
+    assert len(f._cache) == 1
+
+
+def test_different_targets_are_not_frozen():
+    torch.manual_seed(0)
+    logits = torch.randn(5, 4, requires_grad=True)
+    f = torch.compile(lambda a, t: F.cross_entropy(a, t))
+    for t in ([0, 1, 2, 3, 0], [3, 3, 1, 0, 2]):
+        t = torch.tensor(t)
+        _same(f(logits, t), F.cross_entropy(logits, t))
+    _assert_compiled(f)
+
+
+# --- graph breaks -------------------------------------------------------------------------------
+
+
+def test_data_dependent_control_flow_runs_eagerly():
+    def fn(x):
+        if x.sum() > 0:
+            return x * 2
+        return x * 3
+
+    f = torch.compile(fn)
+    _same(f(torch.ones(2)), torch.full((2,), 2.0))
+    _same(f(-torch.ones(2)), torch.full((2,), -3.0))
+    assert _compiled_entry(f).generated is None
+    assert "runs eagerly" in f.code
+    with pytest.raises(Unsupported):
+        torch.compile(fn, fullgraph=True)(torch.ones(2))
+
+
+def test_item_and_random_and_hooks_break():
+    f = torch.compile(lambda x: x * x.sum().item())
+    f(torch.ones(2))
+    _same(f(torch.ones(2)), torch.full((2,), 2.0))
+    _same(f(torch.full((2,), 2.0)), torch.full((2,), 8.0))
+    g = torch.compile(lambda x: x + torch.rand(2))
+    assert not torch.equal(g(torch.zeros(2)), g(torch.zeros(2)))
+    assert _compiled_entry(g).generated is None
+
+    seen = []
+
+    def with_hook(x):
+        y = x * 2
+        y.register_hook(lambda gr: seen.append(1))
+        return y.sum()
+
+    h = torch.compile(with_hook)
+    x = torch.ones(2, requires_grad=True)
+    h(x).backward()
+    h(x).backward()
+    assert len(seen) == 2
+
+
+def test_inplace_on_input_runs_eagerly_and_on_intermediate_compiles():
+    f = torch.compile(lambda x: x.add_(1))
+    x = torch.zeros(2)
+    f(x)
+    f(x)
+    _same(x, torch.full((2,), 2.0))
+
+    def inter(x):
+        y = x * 2
+        y.add_(1)
+        return y * y
+
+    g = torch.compile(inter)
+    xe = torch.arange(3.0, requires_grad=True)
+    xc = torch.arange(3.0, requires_grad=True)
+    inter(xe).sum().backward()
+    for _ in range(2):
+        xc.grad = None
+        g(xc).sum().backward()
+    _same(xe.grad, xc.grad)
+    _assert_compiled(g)
+
+
+def test_double_backward_refused():
+    f = torch.compile(lambda x: (x**3).sum())
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    f(x)  # the recording call's result is eager
+    y = f(x)
+    with pytest.raises(RuntimeError, match="double backward"):
+        torch.autograd.grad(y, x, create_graph=True)
+
+
+def test_backward_twice_needs_retain_graph():
+    f = torch.compile(lambda x: (x * x).sum())
+    x = torch.ones(2, requires_grad=True)
+    f(x)
+    y = f(x)
+    assert type(y.grad_fn).__name__ == "CompiledFunctionBackward"
+    y.backward(retain_graph=True)
+    y.backward()
+    _same(x.grad, torch.full((2,), 4.0))
+    with pytest.raises(RuntimeError, match="second time"):
+        y.backward()
+
+
+# --- API ----------------------------------------------------------------------------------------
+
+
+def test_decorator_forms_and_arguments():
+    @torch.compile
+    def f(x):
+        return x + 1
+
+    @torch.compile(fullgraph=True, mode="reduce-overhead")
+    def g(x):
+        return x - 1
+
+    _same(f(torch.zeros(1)), torch.ones(1))
+    _same(g(torch.zeros(1)), -torch.ones(1))
+    assert f.__name__ == "f"
+    with pytest.raises(RuntimeError, match="Unrecognized mode"):
+        torch.compile(f, mode="fast")
+    with pytest.raises(RuntimeError, match="Invalid backend"):
+        torch.compile(f, backend="nope")
+    assert torch.compile(f.__wrapped__, disable=True) is f.__wrapped__
+
+
+def test_code_is_readable_numpy():
+    f = torch.compile(lambda x: (x * 2.5).tanh().sum())
+    with pytest.raises(RuntimeError):
+        f.code  # noqa: B018
+    f(torch.ones(3, requires_grad=True))
+    code = f.code
+    assert "def forward(x0):" in code and "def backward(g0" in code
+    assert "2.5" in code and "tanh" in code
+    out = torch.compiler.explain(lambda x: x * 2)(torch.ones(2))
+    assert out.graph_count == 1 and out.graph_break_count == 0
+    brk = torch.compiler.explain(lambda x: x * x.sum().item())(torch.ones(2))
+    assert brk.graph_break_count == 1 and "item" in brk.break_reasons[0]
+
+
+def test_is_compiling_and_threads():
+    seen = []
+    f = torch.compile(lambda x: seen.append(torch.compiler.is_compiling()) or x * 2)
+    f(torch.ones(1))
+    assert seen[0] is True and not torch.compiler.is_compiling()
+    results = []
+
+    def worker():
+        g = torch.compile(lambda x: (x * 3).sum())
+        for _ in range(20):
+            results.append(float(g(torch.ones(4))))
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [12.0] * 60
+
+
+def test_torch_compile_signature_matches_pytorch():
+    torch_ = pytest.importorskip("torch")
+    import inspect
+
+    ours = inspect.signature(torch.compile)
+    theirs = inspect.signature(torch_.compile)
+    assert list(ours.parameters) == list(theirs.parameters)
+    for name in ours.parameters:
+        assert ours.parameters[name].default == theirs.parameters[name].default
