@@ -110,7 +110,7 @@ _ON_FIRST_USE = {
 
 if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know their types
     from . import distributed, func, nn, optim, utils, viz
-    from .func import vmap
+    from .func import vmap  # type: ignore[no-redef]  # noqa: F811
     from .serialization import load, save
 else:
 

@@ -35,6 +35,8 @@ class CompiledFunctionBackward(Node):
 
     __slots__ = ("backward", "saved", "out_meta", "n_outputs", "xp")
 
+    saved: tuple | None
+
     def __init__(self, edges: tuple, backward: Any, saved: tuple, out_meta: tuple, xp: Any) -> None:
         super().__init__(edges)
         self.backward = backward

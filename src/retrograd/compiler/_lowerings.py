@@ -118,7 +118,7 @@ def _cross_entropy(input: Tensor, idx: Any, wt: Any, cdim: int, reduction: str) 
 
 def _ce_rule(g: Tensor, a: Tensor, idx: Any, wt: Any, cdim: int, reduction: str, denom: Any, probs: Any) -> Tensor:
     if _trace.current() is None or state.enabled:
-        return _original_ce_rule(g, a, idx, wt, cdim, reduction, denom, probs)
+        return _original_ce_rule(g, a, idx, wt, cdim, reduction, denom, probs)  # type: ignore[misc]
     scale = _record(_SCALE, (wt, denom), {"reduction": reduction})
     coef = (g * _make(scale)).unsqueeze(cdim)
     return _make(_record(_SOFTMAX_MINUS_ONE_HOT, (probs, idx), {"cdim": cdim})) * coef

@@ -244,7 +244,7 @@ def _parameter_names(rule: Rule | None) -> tuple[str, ...]:
 _NAMESPACES = backend._NAMESPACES
 # retrograd.compiler sets this while it records a function (in any thread; the tracer itself
 # checks which): called as tracer(primitive, input tensors, output tensors, attrs) after each op
-tracer: Callable[[Primitive, tuple, tuple, dict], None] | None = None
+tracer: Any = None  # the compiler's recording (retrograd.compiler._trace), while one runs
 _make: Callable[..., Tensor] = None  # type: ignore[assignment]  # Tensor._make, bound on first import of tensor
 
 

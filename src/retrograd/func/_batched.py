@@ -96,8 +96,8 @@ class BatchedTensor(Tensor):
         self._requires_grad = self._value.requires_grad
         return self
 
-    @property
-    def grad_fn(self) -> Any:
+    @property  # type: ignore[misc]
+    def grad_fn(self) -> Any:  # type: ignore[override]
         return self._value.grad_fn
 
     def item(self) -> Any:
@@ -123,8 +123,8 @@ def wrap(value: Tensor, level: int) -> BatchedTensor:
     """The BatchedTensor at `level` whose batch is dim 0 of `value`."""
     data = value._data
     t = BatchedTensor._make(LogicalData(data.shape[1:], data.dtype), value._requires_grad)
-    t._value = value
-    t._level = level
+    t._value = value  # type: ignore[attr-defined]
+    t._level = level  # type: ignore[attr-defined]
     return t  # type: ignore[return-value]
 
 

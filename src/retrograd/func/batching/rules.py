@@ -69,7 +69,7 @@ def elementwise(prim: Any, tensors: tuple, attrs: dict, level: int) -> Any:
 # --- one batched input whose dims (and shapes) move past the batch --------------------------
 
 
-def _unary(transform: Callable[[dict, Any, int], dict]) -> Rule:
+def _unary(transform: Callable[[dict, Any, int], dict | None]) -> Rule:
     def rule(prim: Any, tensors: tuple, attrs: dict, level: int) -> Any:
         if len(tensors) != 1:
             return fallback(prim, tensors, attrs, level)

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="call-overload"
+# (NumPy's stubs do not accept a dtype argument to ufunc.reduce in every form NumPy does)
 """Sums in a wide accumulator: float16/float32 data add up in float64, then round once.
 
 PyTorch's CPU kernels accumulate float32 cumulative sums and products in double and

@@ -57,7 +57,7 @@ def check_scalar_fits(value: Any, dt: dtype, *, c_name: bool = True) -> None:
         if not math.isfinite(v) or v < float(info.min) or v > float(info.max):
             raise _overflow(dt, c_name)
         return
-    if _int_out_of_range(int(value), info):
+    if _int_out_of_range(int(value), info):  # type: ignore[arg-type]
         raise _overflow(dt, c_name)
 
 
@@ -79,7 +79,7 @@ def check_data_fits(arr: np.ndarray, dt: dtype) -> None:
         if bad.any():
             raise _overflow(dt, c_name=False)
     elif arr.dtype.kind in "iu":
-        if _int_out_of_range(int(arr.min()), info) or _int_out_of_range(int(arr.max()), info):
+        if _int_out_of_range(int(arr.min()), info) or _int_out_of_range(int(arr.max()), info):  # type: ignore[arg-type]
             raise _overflow(dt, c_name=False)
 
 
