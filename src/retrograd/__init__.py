@@ -11,6 +11,7 @@ import builtins
 from typing import TYPE_CHECKING, Any
 
 # ruff: noqa: I001  (order matters: Tensor must exist before the ops that build tensors)
+from . import _missing
 from . import dtypes as _dtypes
 from .backend import device
 from .dtypes import bool_ as bool
@@ -116,7 +117,7 @@ else:
         import importlib
 
         if name not in _ON_FIRST_USE:
-            raise AttributeError(f"module 'retrograd' has no attribute '{name}'")
+            return _missing.module_attribute(__name__, name)
         module = importlib.import_module("." + _ON_FIRST_USE[name], __name__)
         value = module if _ON_FIRST_USE[name] == name else getattr(module, name)
         globals()[name] = value

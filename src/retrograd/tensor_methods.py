@@ -18,7 +18,7 @@ from __future__ import annotations
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from . import _op_method
+from . import _missing, _op_method
 from ._op_method import InPlaceMethod, OpMethod
 from .engine import inplace as _inplace
 
@@ -507,6 +507,10 @@ class TensorMethods:
 
     def __setitem__(self, index: Any, value: Any) -> None:
         _ops.setitem(self, index, value)
+
+    def __getattr__(self, name: str) -> Any:
+        # runs only when normal lookup fails, so existing attributes pay nothing for it
+        raise _missing.missing_tensor_attribute(name, self)
 
     # --- methods written by hand: their arguments differ from their op's --------------------
 

@@ -5,6 +5,9 @@ The engine itself (nodes, the backward pass, grad modes, forward AD) lives in
 what is built from ops: custom Functions, the functional API and gradcheck.
 """
 
+from typing import TYPE_CHECKING, Any
+
+from .. import _missing
 from ..engine.backward import backward, grad
 from . import anomaly_mode, forward_ad, functional, grad_mode, graph
 from .anomaly_mode import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
@@ -47,3 +50,9 @@ __all__ = [
     "once_differentiable",
     "Variable",
 ]
+
+
+if not TYPE_CHECKING:  # a name PyTorch has and retrograd lacks says so (see retrograd._missing)
+
+    def __getattr__(name: str) -> Any:
+        return _missing.module_attribute(__name__, name)

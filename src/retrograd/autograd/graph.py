@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .. import _missing
 from ..engine.graph import Node, RemovableHandle, graph_stats, save_on_cpu, saved_tensors_hooks
 from .multi_grad import register
 
@@ -15,3 +16,9 @@ def register_multi_grad_hook(tensors: Any, fn: Callable, *, mode: str = "all") -
 
 
 __all__ = ["Node", "saved_tensors_hooks", "save_on_cpu", "register_multi_grad_hook", "graph_stats"]
+
+
+if not TYPE_CHECKING:  # a name PyTorch has and retrograd lacks says so (see retrograd._missing)
+
+    def __getattr__(name: str) -> Any:
+        return _missing.module_attribute(__name__, name)
