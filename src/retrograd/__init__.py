@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     from .ops.indexing.gather_scatter import *
     from .ops.indexing.masking import *
     from .ops.indexing.subscript import *
+    from .ops.inplace_functions import *
     from .ops.linalg.composite import *
     from .ops.linalg.contraction import *
     from .ops.linalg.multiply_add import *
@@ -84,6 +85,7 @@ if TYPE_CHECKING:
     from .ops.shape.repeat_reorder import *
     from .ops.shape.slicing import *
     from .ops.shape.views import *
+    from .ops.searching import *
     from .ops.sorting import *
 
 __version__ = "0.1.0"
