@@ -79,6 +79,7 @@ if TYPE_CHECKING:
     from .ops.reduction.extrema import *
     from .ops.reduction.moments import *
     from .ops.reduction.norms import *
+    from .ops.reduction.statistics import *
     from .ops.reduction.sum_prod import *
     from .ops.shape.diagonals import *
     from .ops.shape.join import *

@@ -285,6 +285,12 @@ class TensorMethods:
     cumprod_ = InPlaceMethod("cumprod")
     cummax = OpMethod("cummax")
     cummin = OpMethod("cummin")
+    logcumsumexp = OpMethod("logcumsumexp")
+    diff = OpMethod("diff")
+    cov = OpMethod("cov")
+    corrcoef = OpMethod("corrcoef")
+    quantile = OpMethod("quantile")
+    nanquantile = OpMethod("nanquantile")
 
     # --- sorting and selection -----------------------------------------------------------------
     median = OpMethod("median")
