@@ -106,12 +106,12 @@ _ON_FIRST_USE = {
     "is_deterministic_algorithms_warn_only_enabled": "_global_flags",
     "func": "func", "vmap": "func",
     "set_deterministic_debug_mode": "_global_flags", "get_deterministic_debug_mode": "_global_flags",
-    "finfo": "_type_info", "iinfo": "_type_info",
+    "finfo": "_type_info", "iinfo": "_type_info", "testing": "testing",
 }
 
 
 if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know their types
-    from . import func, nn, optim, utils, viz
+    from . import func, nn, optim, testing, utils, viz
     from .func import vmap
     from .serialization import load, save
 else:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import _missing
 from ..engine.backward import backward, grad
-from . import anomaly_mode, forward_ad, functional, grad_mode, graph
+from . import anomaly_mode, forward_ad, functional, grad_mode, graph, profiler
 from .anomaly_mode import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (
@@ -19,6 +19,7 @@ from .grad_mode import (
     is_inference_mode_enabled,
     no_grad,
     set_grad_enabled,
+    set_multithreading_enabled,
 )
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import graph_stats
@@ -34,6 +35,8 @@ __all__ = [
     "is_grad_enabled",
     "is_inference_mode_enabled",
     "graph",
+    "profiler",
+    "set_multithreading_enabled",
     "forward_ad",
     "graph_stats",
     "detect_anomaly",

@@ -229,6 +229,8 @@ def _quantile(
     if q_array.ndim > 1:
         raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
     if ((q_array < 0) | (q_array > 1)).any():
+        if q_array.ndim == 0 and not isinstance(q, Tensor):
+            raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {q}")
         raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
     if x.numel() == 0:
         raise RuntimeError(f"{name}() input tensor must be non-empty")
