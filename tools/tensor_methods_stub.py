@@ -41,6 +41,8 @@ class TensorMethods:
 _TYPE_CHECKING_ONLY = {"Tensor": "from retrograd.tensor import Tensor", "dtype": "from retrograd.dtypes import dtype"}
 # Methods whose return type deliberately differs from `object`'s.
 _OVERRIDES = {"__eq__", "__ne__"}
+# Kept out of the stub: a typed `__getattr__` would let type checkers accept any misspelt attribute.
+_HIDDEN = {"__getattr__"}
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 
@@ -62,7 +64,7 @@ def render() -> str:
     lines = []
     for name in list(vars(TensorMethods)):
         method = getattr(TensorMethods, name)  # resolves a table row into its function
-        if not inspect.isfunction(method):
+        if not inspect.isfunction(method) or name in _HIDDEN:
             continue
         line = f"    def {name}{_signature(method, imports)}: ..."
         if name in _OVERRIDES:

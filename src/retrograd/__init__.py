@@ -11,6 +11,7 @@ import builtins
 from typing import TYPE_CHECKING, Any
 
 # ruff: noqa: I001  (order matters: Tensor must exist before the ops that build tensors)
+from . import _missing
 from . import dtypes as _dtypes
 from .backend import device
 from .dtypes import bool_ as bool
@@ -69,6 +70,7 @@ if TYPE_CHECKING:
     from .ops.indexing.gather_scatter import *
     from .ops.indexing.masking import *
     from .ops.indexing.subscript import *
+    from .ops.inplace_functions import *
     from .ops.linalg.composite import *
     from .ops.linalg.contraction import *
     from .ops.linalg.multiply_add import *
@@ -77,12 +79,14 @@ if TYPE_CHECKING:
     from .ops.reduction.extrema import *
     from .ops.reduction.moments import *
     from .ops.reduction.norms import *
+    from .ops.reduction.statistics import *
     from .ops.reduction.sum_prod import *
     from .ops.shape.diagonals import *
     from .ops.shape.join import *
     from .ops.shape.repeat_reorder import *
     from .ops.shape.slicing import *
     from .ops.shape.views import *
+    from .ops.searching import *
     from .ops.sorting import *
 
 __version__ = "0.1.0"
@@ -104,12 +108,12 @@ _ON_FIRST_USE = {
     "func": "func", "vmap": "func",
     "compile": "compiler", "compiler": "compiler",
     "set_deterministic_debug_mode": "_global_flags", "get_deterministic_debug_mode": "_global_flags",
-    "finfo": "_type_info", "iinfo": "_type_info",
+    "finfo": "_type_info", "iinfo": "_type_info", "testing": "testing",
 }
 
 
 if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know their types
-    from . import distributed, func, nn, optim, utils, viz
+    from . import distributed, func, nn, optim, testing, utils, viz
     from .func import vmap  # type: ignore[no-redef]  # noqa: F811
     from .serialization import load, save
 else:
@@ -118,7 +122,7 @@ else:
         import importlib
 
         if name not in _ON_FIRST_USE:
-            raise AttributeError(f"module 'retrograd' has no attribute '{name}'")
+            return _missing.module_attribute(__name__, name)
         module = importlib.import_module("." + _ON_FIRST_USE[name], __name__)
         value = module if _ON_FIRST_USE[name] == name else getattr(module, name)
         globals()[name] = value

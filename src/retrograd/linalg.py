@@ -12,8 +12,9 @@ tensor(5.)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from . import _missing
 from . import dtypes as _dt
 from . import ops as _ops
 from .ops.linalg.common import LinAlgError, check_matrix, linalg_lstsq
@@ -102,3 +103,9 @@ def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *, driver: str | Non
     else:
         residuals = empty_f
     return linalg_lstsq(X, residuals, rank, sv)
+
+
+if not TYPE_CHECKING:  # a name PyTorch has and retrograd lacks says so (see retrograd._missing)
+
+    def __getattr__(name: str) -> Any:
+        return _missing.module_attribute(__name__, name)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from . import _op_method
+from . import _missing, _op_method
 from ._op_method import InPlaceMethod, OpMethod
 from .engine import inplace as _inplace
 
@@ -54,10 +54,16 @@ class TensorMethods:
     add_ = InPlaceMethod("add")
     sub = OpMethod("sub")
     sub_ = InPlaceMethod("sub")
+    subtract = OpMethod("subtract")
+    subtract_ = InPlaceMethod("subtract")
     mul = OpMethod("mul")
     mul_ = InPlaceMethod("mul")
+    multiply = OpMethod("multiply")
+    multiply_ = InPlaceMethod("multiply")
     div = OpMethod("div")
     div_ = InPlaceMethod("div")
+    divide = OpMethod("divide")
+    divide_ = InPlaceMethod("divide")
     true_divide = OpMethod("true_divide")
     true_divide_ = InPlaceMethod("true_divide")
     floor_divide = OpMethod("floor_divide")
@@ -91,6 +97,8 @@ class TensorMethods:
     absolute_ = InPlaceMethod("absolute")
     sign = OpMethod("sign")
     sign_ = InPlaceMethod("sign")
+    sgn = OpMethod("sgn")
+    sgn_ = InPlaceMethod("sgn")
     exp = OpMethod("exp")
     exp_ = InPlaceMethod("exp")
     exp2 = OpMethod("exp2")
@@ -127,6 +135,20 @@ class TensorMethods:
     arccos = OpMethod("arccos")
     arctan = OpMethod("arctan")
     arctan2 = OpMethod("arctan2")
+    arcsin_ = InPlaceMethod("arcsin")
+    arccos_ = InPlaceMethod("arccos")
+    arctan_ = InPlaceMethod("arctan")
+    arctan2_ = InPlaceMethod("arctan2")
+    arcsinh = OpMethod("arcsinh")
+    arcsinh_ = InPlaceMethod("arcsinh")
+    arccosh = OpMethod("arccosh")
+    arccosh_ = InPlaceMethod("arccosh")
+    arctanh = OpMethod("arctanh")
+    arctanh_ = InPlaceMethod("arctanh")
+    deg2rad = OpMethod("deg2rad")
+    deg2rad_ = InPlaceMethod("deg2rad")
+    rad2deg = OpMethod("rad2deg")
+    rad2deg_ = InPlaceMethod("rad2deg")
     sinh = OpMethod("sinh")
     sinh_ = InPlaceMethod("sinh")
     cosh = OpMethod("cosh")
@@ -178,6 +200,7 @@ class TensorMethods:
     nan_to_num = OpMethod("nan_to_num")
     nan_to_num_ = InPlaceMethod("nan_to_num")
     logaddexp = OpMethod("logaddexp")
+    logaddexp2 = OpMethod("logaddexp2")
     xlogy = OpMethod("xlogy")
     xlogy_ = InPlaceMethod("xlogy")
     sinc = OpMethod("sinc")
@@ -201,6 +224,11 @@ class TensorMethods:
     greater_equal = OpMethod("greater_equal")
     less_equal = OpMethod("less_equal")
     not_equal = OpMethod("not_equal")
+    greater_ = InPlaceMethod("greater")
+    less_ = InPlaceMethod("less")
+    greater_equal_ = InPlaceMethod("greater_equal")
+    less_equal_ = InPlaceMethod("less_equal")
+    not_equal_ = InPlaceMethod("not_equal")
     isnan = OpMethod("isnan")
     isinf = OpMethod("isinf")
     isfinite = OpMethod("isfinite")
@@ -221,6 +249,15 @@ class TensorMethods:
     isneginf = OpMethod("isneginf")
     signbit = OpMethod("signbit")
     bitwise_not = OpMethod("bitwise_not")
+    bitwise_not_ = InPlaceMethod("bitwise_not")
+    bitwise_and = OpMethod("bitwise_and")
+    bitwise_and_ = InPlaceMethod("bitwise_and")
+    bitwise_or = OpMethod("bitwise_or")
+    bitwise_or_ = InPlaceMethod("bitwise_or")
+    bitwise_xor = OpMethod("bitwise_xor")
+    bitwise_xor_ = InPlaceMethod("bitwise_xor")
+    isreal = OpMethod("isreal")
+    is_nonzero = OpMethod("is_nonzero")
 
     # --- reductions ----------------------------------------------------------------------------
     sum = OpMethod("sum")
@@ -248,6 +285,12 @@ class TensorMethods:
     cumprod_ = InPlaceMethod("cumprod")
     cummax = OpMethod("cummax")
     cummin = OpMethod("cummin")
+    logcumsumexp = OpMethod("logcumsumexp")
+    diff = OpMethod("diff")
+    cov = OpMethod("cov")
+    corrcoef = OpMethod("corrcoef")
+    quantile = OpMethod("quantile")
+    nanquantile = OpMethod("nanquantile")
 
     # --- sorting and selection -----------------------------------------------------------------
     median = OpMethod("median")
@@ -258,6 +301,10 @@ class TensorMethods:
     kthvalue = OpMethod("kthvalue")
     mode = OpMethod("mode")
     msort = OpMethod("msort")
+    unique = OpMethod("unique")
+    unique_consecutive = OpMethod("unique_consecutive")
+    bincount = OpMethod("bincount")
+    histc = OpMethod("histc")
 
     # --- linear algebra ------------------------------------------------------------------------
     matmul = OpMethod("matmul")
@@ -287,6 +334,7 @@ class TensorMethods:
     view = OpMethod("view")
     view_as = OpMethod("view_as")
     flatten = OpMethod("flatten")
+    ravel = OpMethod("ravel")
     unflatten = OpMethod("unflatten")
     squeeze = OpMethod("squeeze")
     unsqueeze = OpMethod("unsqueeze")
@@ -507,6 +555,10 @@ class TensorMethods:
 
     def __setitem__(self, index: Any, value: Any) -> None:
         _ops.setitem(self, index, value)
+
+    def __getattr__(self, name: str) -> Any:
+        # runs only when normal lookup fails, so existing attributes pay nothing for it
+        raise _missing.missing_tensor_attribute(name, self)
 
     # --- methods written by hand: their arguments differ from their op's --------------------
 

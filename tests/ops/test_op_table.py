@@ -15,6 +15,7 @@ from retrograd.autograd import gradcheck, gradgradcheck
 from . import (
     cases_activation,
     cases_conv,
+    cases_coverage,
     cases_indexing,
     cases_linalg,
     cases_nn,
@@ -26,6 +27,7 @@ from .harness import float_outputs, make_tensors, outputs, to_numpy, torch
 
 FAMILIES = [
     cases_pointwise, cases_reduction, cases_shape, cases_indexing, cases_linalg, cases_activation, cases_conv, cases_nn,
+    cases_coverage,
 ]
 
 CASES = [case for family in FAMILIES for case in family.CASES]

@@ -5,8 +5,11 @@ The engine itself (nodes, the backward pass, grad modes, forward AD) lives in
 what is built from ops: custom Functions, the functional API and gradcheck.
 """
 
+from typing import TYPE_CHECKING, Any
+
+from .. import _missing
 from ..engine.backward import backward, grad
-from . import anomaly_mode, forward_ad, functional, grad_mode, graph
+from . import anomaly_mode, forward_ad, functional, grad_mode, graph, profiler
 from .anomaly_mode import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (
@@ -16,6 +19,7 @@ from .grad_mode import (
     is_inference_mode_enabled,
     no_grad,
     set_grad_enabled,
+    set_multithreading_enabled,
 )
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import graph_stats
@@ -31,6 +35,8 @@ __all__ = [
     "is_grad_enabled",
     "is_inference_mode_enabled",
     "graph",
+    "profiler",
+    "set_multithreading_enabled",
     "forward_ad",
     "graph_stats",
     "detect_anomaly",
@@ -47,3 +53,9 @@ __all__ = [
     "once_differentiable",
     "Variable",
 ]
+
+
+if not TYPE_CHECKING:  # a name PyTorch has and retrograd lacks says so (see retrograd._missing)
+
+    def __getattr__(name: str) -> Any:
+        return _missing.module_attribute(__name__, name)

@@ -1,5 +1,8 @@
 """`torch.autograd.forward_ad`: dual tensors for forward-mode derivatives (the engine does the work)."""
 
+from typing import TYPE_CHECKING, Any
+
+from .. import _missing
 from ..engine.forward_ad import (
     UnpackedDualTensor,
     dual_level,
@@ -10,3 +13,9 @@ from ..engine.forward_ad import (
 )
 
 __all__ = ["dual_level", "enter_dual_level", "exit_dual_level", "make_dual", "unpack_dual", "UnpackedDualTensor"]
+
+
+if not TYPE_CHECKING:  # a name PyTorch has and retrograd lacks says so (see retrograd._missing)
+
+    def __getattr__(name: str) -> Any:
+        return _missing.module_attribute(__name__, name)

@@ -6,9 +6,18 @@ initialisers, `nn.utils` gradient clipping and parameter vectors, `nn.parameter`
 the Parameter class.
 """
 
+from typing import TYPE_CHECKING, Any
+
+from .. import _missing
 from . import functional, init, modules, parallel, parameter, utils
 from .modules import *
 from .parameter import Parameter
 
 __all__ = ["functional", "init", "modules", "parallel", "parameter", "utils", "Parameter"]
 __all__ += modules.__all__
+
+
+if not TYPE_CHECKING:  # a name PyTorch has and retrograd lacks says so (see retrograd._missing)
+
+    def __getattr__(name: str) -> Any:
+        return _missing.module_attribute(__name__, name)

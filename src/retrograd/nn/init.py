@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import ops
+from .. import _missing, ops
 from ..engine.grad_mode import no_grad
 from ..linalg import qr
 from ..tensor import Tensor
@@ -246,3 +246,9 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Any =
         for c in range(cols):
             tensor[randperm(rows)[:zeros], c] = 0  # PyTorch permutes with the default generator here
     return tensor
+
+
+if not TYPE_CHECKING:  # a name PyTorch has and retrograd lacks says so (see retrograd._missing)
+
+    def __getattr__(name: str) -> Any:
+        return _missing.module_attribute(__name__, name)

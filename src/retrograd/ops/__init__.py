@@ -18,7 +18,19 @@ prints where an op's primitives are defined and their derivative rules.
 
 # Names come from the modules themselves (mypy follows one level of star imports, not two);
 # `__all__` is gathered from the sub-packages, which list their modules.
-from . import activation, copying, creation, elementwise, indexing, linalg, reduction, shape, sorting
+from . import (
+    activation,
+    copying,
+    creation,
+    elementwise,
+    indexing,
+    inplace_functions,
+    linalg,
+    reduction,
+    searching,
+    shape,
+    sorting,
+)
 from .activation.along_dim import *  # noqa: F403
 from .activation.piecewise import *  # noqa: F403
 from .copying import *  # noqa: F403
@@ -30,6 +42,7 @@ from .elementwise.pointwise import *  # noqa: F403
 from .indexing.gather_scatter import *  # noqa: F403
 from .indexing.masking import *  # noqa: F403
 from .indexing.subscript import *  # noqa: F403
+from .inplace_functions import *  # noqa: F403
 from .legacy import legacy_new  # noqa: F401  (Tensor(...) and FloatTensor(...), not a public op)
 from .linalg.composite import *  # noqa: F403
 from .linalg.contraction import *  # noqa: F403
@@ -39,7 +52,9 @@ from .reduction.cumulative import *  # noqa: F403
 from .reduction.extrema import *  # noqa: F403
 from .reduction.moments import *  # noqa: F403
 from .reduction.norms import *  # noqa: F403
+from .reduction.statistics import *  # noqa: F403
 from .reduction.sum_prod import *  # noqa: F403
+from .searching import *  # noqa: F403
 from .shape.diagonals import *  # noqa: F403
 from .shape.join import *  # noqa: F403
 from .shape.repeat_reorder import *  # noqa: F403
@@ -53,7 +68,9 @@ __all__ += copying.__all__
 __all__ += creation.__all__
 __all__ += elementwise.__all__
 __all__ += indexing.__all__
+__all__ += inplace_functions.__all__
 __all__ += linalg.__all__
 __all__ += reduction.__all__
 __all__ += shape.__all__
+__all__ += searching.__all__
 __all__ += sorting.__all__

@@ -5,6 +5,9 @@ follow `torch.optim`; starting from the same values, a retrograd optimizer
 follows the same trajectory as PyTorch's (to floating-point rounding).
 """
 
+from typing import TYPE_CHECKING, Any
+
+from .. import _missing
 from . import lr_scheduler
 from .adadelta import Adadelta
 from .adagrad import Adagrad
@@ -29,3 +32,9 @@ __all__ = [
     "SGD",
     "lr_scheduler",
 ]
+
+
+if not TYPE_CHECKING:  # a name PyTorch has and retrograd lacks says so (see retrograd._missing)
+
+    def __getattr__(name: str) -> Any:
+        return _missing.module_attribute(__name__, name)

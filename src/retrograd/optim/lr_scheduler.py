@@ -4,6 +4,9 @@ The classes live in small modules (`_lr_base`, `_lr_simple`, `_lr_composite`,
 `_lr_cyclic`); this module is their public face.
 """
 
+from typing import TYPE_CHECKING, Any
+
+from .. import _missing
 from ._lr_base import LRScheduler
 from ._lr_composite import ChainedScheduler, ReduceLROnPlateau, SequentialLR
 from ._lr_cyclic import CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR
@@ -37,3 +40,9 @@ __all__ = [
     "PolynomialLR",
     "LRScheduler",
 ]
+
+
+if not TYPE_CHECKING:  # a name PyTorch has and retrograd lacks says so (see retrograd._missing)
+
+    def __getattr__(name: str) -> Any:
+        return _missing.module_attribute(__name__, name)

@@ -17,6 +17,9 @@ Each function is a thin spelling of an op in `retrograd.ops` with the signature
     loss             the losses; cross_entropy and nll_loss in classification_loss
 """
 
+from typing import TYPE_CHECKING, Any
+
+from ... import _missing
 from . import (
     activation,
     attention,
@@ -51,3 +54,9 @@ __all__ = (
     + dropouts.__all__ + linear_maps.__all__ + loss.__all__ + multihead_attention.__all__ + normalization.__all__
     + pooling.__all__ + sparse.__all__ + vision.__all__
 )
+
+
+if not TYPE_CHECKING:  # a name PyTorch has and retrograd lacks says so (see retrograd._missing)
+
+    def __getattr__(name: str) -> Any:
+        return _missing.module_attribute(__name__, name)

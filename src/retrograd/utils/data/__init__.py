@@ -3,6 +3,9 @@
 With `num_workers > 0` batches are loaded by worker processes (see `dataloader`).
 """
 
+from typing import TYPE_CHECKING, Any
+
+from ... import _missing
 from .collate import default_collate, default_convert
 from .dataloader import DataLoader, get_worker_info
 from .dataset import (
@@ -46,3 +49,9 @@ __all__ = [
     "get_worker_info",
     "random_split",
 ]
+
+
+if not TYPE_CHECKING:  # a name PyTorch has and retrograd lacks says so (see retrograd._missing)
+
+    def __getattr__(name: str) -> Any:
+        return _missing.module_attribute(__name__, name)

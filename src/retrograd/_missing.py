@@ -1,0 +1,55 @@
+"""The AttributeError for a name retrograd lacks: it says so when PyTorch has the name.
+
+A module's `__getattr__` (and `Tensor.__getattr__`) runs only when normal lookup fails, so
+existing names cost nothing. The names PyTorch has and retrograd lacks are generated into
+`_torch_names.py` by `tools/api_coverage.py`, which also writes `docs/api-coverage.md`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from types import ModuleType
+
+from ._torch_names import MISSING
+
+_NOT_YET = ": retrograd does not have it yet (see docs/api-coverage.md)"
+_sets: dict[str, frozenset[str]] = {}  # MISSING's strings split into sets on first use
+
+
+def is_torch_name(where: str, name: str) -> bool:
+    """Whether PyTorch has `name` in the module `where` (or on `Tensor`) and retrograd does not yet."""
+    names = _sets.get(where)
+    if names is None:
+        names = _sets[where] = frozenset(MISSING.get(where, "").split())
+    return name in names
+
+
+def module_attribute(module: str, name: str) -> ModuleType:
+    """A module's `__getattr__`: import a not-yet-imported submodule, else raise the AttributeError."""
+    if not name.startswith("__") and _is_submodule(module, name):
+        return importlib.import_module(f"{module}.{name}")
+    raise missing_attribute(module, name)
+
+
+def _is_submodule(module: str, name: str) -> bool:
+    try:
+        return importlib.util.find_spec(f"{module}.{name}") is not None
+    except ModuleNotFoundError:  # `module` is a plain module, not a package
+        return False
+
+
+def missing_attribute(module: str, name: str) -> AttributeError:
+    """`module 'M' has no attribute 'X'`, saying that retrograd lacks it yet where PyTorch has it."""
+    message = f"module '{module}' has no attribute '{name}'"
+    if is_torch_name(module, name):
+        message += _NOT_YET
+    return AttributeError(message, name=name)
+
+
+def missing_tensor_attribute(name: str, owner: object) -> AttributeError:
+    """`'Tensor' object has no attribute 'X'`, saying that retrograd lacks it yet where PyTorch has it."""
+    message = f"'{type(owner).__name__}' object has no attribute '{name}'"
+    if is_torch_name("Tensor", name):
+        message += _NOT_YET
+    return AttributeError(message, name=name, obj=owner)

@@ -1,0 +1,274 @@
+"""Differences, integrals and statistics along a dim: diff, trapezoid, logcumsumexp, cov, quantile.
+
+Each op is composed of differentiable ops (slices, sums, sorts, gathers), so its gradients
+of every order come from theirs; only `logcumsumexp` has a rule of its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ... import dtypes as _dt
+from ...backend import namespace
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..elementwise.clamp_where import where
+from ..kernels.operands import tensor_of, wrap_dim
+from ..shape.join import cat, stack
+
+__all__ = [
+    "diff", "trapezoid", "trapz", "cumulative_trapezoid", "logcumsumexp", "cov", "corrcoef", "quantile", "nanquantile",
+]  # fmt: skip
+
+
+def diff(
+    input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None, append: Tensor | None = None
+) -> Tensor:
+    """The `n`-th forward difference along `dim`: `out[i] = input[i + 1] - input[i]`, applied `n` times.
+
+    `prepend`/`append` are joined to `input` along `dim` first. Bool inputs give `!=` (xor).
+    """
+    x = tensor_of(input)
+    if x.dim() == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    d = wrap_dim(dim, x.dim())
+    parts = [p for p in (prepend, x, append) if p is not None]
+    if len(parts) > 1:
+        x = cat(parts, d)
+    for _ in range(n):
+        length = x.shape[d]
+        if length == 0:
+            break
+        later, earlier = x.narrow(d, 1, length - 1), x.narrow(d, 0, length - 1)
+        x = later.logical_xor(earlier) if x.dtype == _dt.bool_ else later - earlier
+    return x
+
+
+def _spacing(y: Tensor, x: Tensor | None, dx: float | None, d: int) -> Any:
+    """The widths between samples along `d`: from `x` (1-D or shaped like `y`), or `dx`."""
+    if x is None:
+        return 1.0 if dx is None else dx
+    if x.dim() == 1:
+        if x.shape[0] != y.shape[d]:
+            raise RuntimeError(
+                f"trapezoid: There must be one `x` value for each sample point, but got {x.shape[0]} "
+                f"`x` values and {y.shape[d]} sample points along dimension {d}"
+            )
+        widths = x[1:] - x[:-1]
+        return widths.reshape([-1] + [1] * (y.dim() - 1 - d))
+    return diff(x, dim=d)
+
+
+def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
+    """The trapezoid rule along `dim`: `sum((y[i] + y[i+1]) / 2 * width_i)`; widths from `x` or `dx` (1)."""
+    y = tensor_of(y)
+    if x is not None and dx is not None:
+        raise TypeError("trapezoid() received an invalid combination of arguments: got both x and dx")
+    d = wrap_dim(dim, y.dim())
+    length = y.shape[d]
+    if length == 0:
+        return y.sum(d)
+    heights = (y.narrow(d, 1, length - 1) + y.narrow(d, 0, length - 1)) / 2
+    return (heights * _spacing(y, x, dx, d)).sum(d)
+
+
+def trapz(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
+    """An older name of `trapezoid`."""
+    return trapezoid(y, x, dx=dx, dim=dim)
+
+
+def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
+    """The running trapezoid rule along `dim`: one element shorter than `y` there."""
+    y = tensor_of(y)
+    d = wrap_dim(dim, y.dim())
+    length = y.shape[d]
+    if length == 0:
+        return y
+    heights = (y.narrow(d, 1, length - 1) + y.narrow(d, 0, length - 1)) / 2
+    return (heights * _spacing(y, x, dx, d)).cumsum(d)
+
+
+# --- logcumsumexp ---------------------------------------------------------------------------
+
+
+def _logcumsumexp_array(xp: Any, a: Any, dim: int) -> Any:
+    with np.errstate(invalid="ignore"):  # -inf - -inf inside logaddexp is handled by it
+        return np.logaddexp.accumulate(a, axis=dim) if a.shape[dim] else a.copy()
+
+
+def _logcumsumexp_grad(g: Tensor, a: Tensor, out: Tensor, dim: int) -> Tensor:
+    # d out_i / d a_j = e^(a_j - out_i) for j <= i: the weights are at most 1, so an (n, n) matrix
+    # of them (rows i, columns j) is computed directly, without overflow
+    a_last, out_last, g_last = a.movedim(dim, -1), out.movedim(dim, -1), g.movedim(dim, -1)
+    n = a_last.shape[-1]
+    keep = Tensor._make(namespace(a._data).tril(np.ones((n, n), dtype=bool)))
+    exponent = where(keep, a_last.unsqueeze(-2) - out_last.unsqueeze(-1), 0.0)
+    weights = where(keep, exponent.exp(), 0.0)
+    return (g_last.unsqueeze(-1) * weights).sum(-2).movedim(-1, dim)
+
+
+_logcumsumexp = Primitive(
+    "logcumsumexp", _logcumsumexp_array, [_logcumsumexp_grad], node_name="LogcumsumexpBackward0", quiet=True
+)
+
+
+def logcumsumexp(input: Tensor, dim: int, *, out: Any = None) -> Tensor:
+    """`log(cumsum(exp(input), dim))` for float inputs, computed without overflow."""
+    x = tensor_of(input)
+    if not x.is_floating_point():
+        kind = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+        name = kind.get(str(x.dtype).split(".")[-1], str(x.dtype))
+        raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for '{name}'")
+    if x.dim() == 0:
+        return x.clone()
+    return _logcumsumexp(x, dim=wrap_dim(dim, x.dim()))
+
+
+# --- covariance -----------------------------------------------------------------------------
+
+
+def cov(
+    input: Tensor, *, correction: int = 1, fweights: Tensor | None = None, aweights: Tensor | None = None
+) -> Tensor:
+    """The covariance matrix of the variables in the rows of `input` (observations in columns).
+
+    A 1-D input is one variable. `fweights` (integer repeat counts) and `aweights` (observation
+    weights) weight the observations; `correction=1` is Bessel's correction.
+    """
+    x = tensor_of(input)
+    if x.dim() > 2:
+        raise ValueError(
+            f"cov(): expected input to have two or fewer dimensions but got an input with {x.dim()} dimensions"
+        )
+    if not x.is_floating_point():
+        x = x.to(_dt.get_default_dtype())
+    x = x.reshape(1, -1) if x.dim() < 2 else x
+    weights = None
+    if fweights is not None:
+        weights = fweights.to(x.dtype)
+    if aweights is not None:
+        weights = aweights.to(x.dtype) if weights is None else weights * aweights.to(x.dtype)
+    if weights is None:
+        total = x.shape[1]
+        mean = x.mean(1, keepdim=True)
+        norm = total - correction
+    else:
+        total = weights.sum()
+        mean = (x * weights).sum(1, keepdim=True) / total
+        if correction == 0:
+            norm = total
+        elif aweights is None:
+            norm = total - correction
+        else:
+            norm = total - correction * (weights * aweights.to(x.dtype)).sum() / total
+    centered = x - mean
+    scaled = centered if weights is None else centered * weights
+    result = scaled @ centered.t() / norm
+    return result.squeeze() if input.dim() < 2 else result
+
+
+def corrcoef(input: Tensor) -> Tensor:
+    """Pearson correlation coefficients of the rows of `input`, clipped to [-1, 1]."""
+    c = cov(input)
+    if c.dim() == 0:
+        return c / c
+    std = c.diagonal().sqrt()
+    return (c / std.unsqueeze(1) / std.unsqueeze(0)).clamp(-1, 1)
+
+
+# --- quantiles ------------------------------------------------------------------------------
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def quantile(
+    input: Tensor,
+    q: Any,
+    dim: int | None = None,
+    keepdim: bool = False,
+    *,
+    interpolation: str = "linear",
+    out: Any = None,
+) -> Tensor:
+    """The `q`-th quantiles of `input` along `dim` (of all values when None); NaN where a slice has NaN.
+
+    `q` is a number or a 1-D tensor in [0, 1]; a tensor `q` puts its dim first in the result.
+    `interpolation` picks between the two nearest ranks: linear, lower, higher, midpoint or nearest.
+    """
+    return _quantile("quantile", input, q, dim, keepdim, interpolation, ignore_nan=False)
+
+
+def nanquantile(
+    input: Tensor,
+    q: Any,
+    dim: int | None = None,
+    keepdim: bool = False,
+    *,
+    interpolation: str = "linear",
+    out: Any = None,
+) -> Tensor:
+    """`quantile` that ignores NaN values (NaN only where a slice is all NaN)."""
+    return _quantile("nanquantile", input, q, dim, keepdim, interpolation, ignore_nan=True)
+
+
+def _quantile(
+    name: str, input: Tensor, q: Any, dim: int | None, keepdim: bool, interpolation: str, ignore_nan: bool
+) -> Tensor:
+    x = tensor_of(input)
+    if not x.is_floating_point():
+        raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError(
+            f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest. Got {interpolation}"
+        )
+    q_array = np.asarray(q._data if isinstance(q, Tensor) else q, dtype=np.float64)
+    if q_array.ndim > 1:
+        raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
+    if ((q_array < 0) | (q_array > 1)).any():
+        if q_array.ndim == 0 and not isinstance(q, Tensor):
+            raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {q}")
+        raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
+    if x.numel() == 0:
+        raise RuntimeError(f"{name}() input tensor must be non-empty")
+    if dim is None:
+        values, out_shape = x.reshape(-1), [1] * x.dim() if keepdim else []
+    else:
+        d = wrap_dim(dim, x.dim())
+        values = x.movedim(d, -1)
+        out_shape = list(x.shape)
+        if keepdim:
+            out_shape[d] = 1
+        else:
+            del out_shape[d]
+    ordered = values.sort(-1).values  # NaN sorts last
+    n = ordered.shape[-1]
+    nan_count = np.isnan(values._data).sum(-1, keepdims=True)
+    valid = (n - nan_count) if ignore_nan else np.full_like(nan_count, n)
+    ranks = q_array.reshape(-1, *([1] * ordered.dim())) * np.maximum(valid - 1, 0)  # (len(q), ..., 1)
+    if not ignore_nan:
+        ranks = np.where(nan_count > 0, n - 1, ranks)  # the NaN at the end
+    results = [_pick(ordered, r, interpolation) for r in ranks]
+    stacked = [r.reshape(out_shape) for r in results]
+    if q_array.ndim == 0:
+        return stacked[0]
+    return stack(stacked)
+
+
+def _pick(ordered: Tensor, rank: Any, interpolation: str) -> Tensor:
+    """Values at fractional `rank` (shape `(..., 1)`) of the last dim of `ordered`."""
+    below, above = np.floor(rank).astype(np.int64), np.ceil(rank).astype(np.int64)
+    xp = namespace(ordered._data)
+    if interpolation == "lower":
+        return ordered.gather(-1, Tensor._make(xp.asarray(below)))
+    if interpolation == "higher":
+        return ordered.gather(-1, Tensor._make(xp.asarray(above)))
+    if interpolation == "nearest":
+        return ordered.gather(-1, Tensor._make(xp.asarray(np.round(rank).astype(np.int64))))
+    lo = ordered.gather(-1, Tensor._make(xp.asarray(below)))
+    hi = ordered.gather(-1, Tensor._make(xp.asarray(above)))
+    weight = 0.5 if interpolation == "midpoint" else Tensor._make(xp.asarray(rank - below, dtype=ordered._data.dtype))
+    return lo + (hi - lo) * weight

@@ -1,0 +1,194 @@
+"""Finding values: unique, unique_consecutive, searchsorted, bucketize, isin, bincount, histc.
+
+These ops return positions, counts or masks, which have no gradient; `unique` returns
+input values, but PyTorch gives it no derivative either. Indices and counts are int64.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..backend import namespace
+from ..tensor import Tensor
+from .kernels.operands import tensor_of, wrap_dim
+
+__all__ = ["unique", "unique_consecutive", "searchsorted", "bucketize", "isin", "bincount", "histc"]
+
+
+def _index_tensor(xp: Any, array: Any) -> Tensor:
+    return Tensor._make(xp.asarray(array, dtype=xp.int64))
+
+
+def _results(values: Any, inverse: Any, counts: Any, return_inverse: bool, return_counts: bool) -> Any:
+    xp = namespace(values)
+    out: list[Tensor] = [Tensor._make(values)]
+    if return_inverse:
+        out.append(_index_tensor(xp, inverse))
+    if return_counts:
+        out.append(_index_tensor(xp, counts))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def unique(
+    input: Tensor,
+    sorted: bool = True,
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    dim: int | None = None,
+) -> Any:
+    """The distinct values of `input` (or distinct slices along `dim`), in ascending order.
+
+    With `return_inverse`, also each element's position in the result (shaped like `input`,
+    or like `input.shape[dim]` with `dim`); with `return_counts`, how often each value occurs.
+    NaNs are all distinct, as in PyTorch. The values are sorted whatever `sorted` says (as on
+    PyTorch's CPU).
+    """
+    a = tensor_of(input)._data
+    xp = namespace(a)
+    if dim is None:
+        values, inverse, counts = np.unique(a.ravel(), return_inverse=True, return_counts=True, equal_nan=False)
+        return _results(xp.asarray(values), inverse.reshape(a.shape), counts, return_inverse, return_counts)
+    d = wrap_dim(dim, a.ndim)
+    moved = np.moveaxis(a, d, 0)
+    if moved.shape[0] == 0 or moved[0].size == 0:
+        raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied here")
+    values, inverse, counts = np.unique(
+        moved.reshape(moved.shape[0], -1), axis=0, return_inverse=True, return_counts=True
+    )
+    values = np.moveaxis(values.reshape((-1,) + moved.shape[1:]), 0, d)
+    return _results(xp.asarray(values), inverse.reshape(-1), counts, return_inverse, return_counts)
+
+
+def unique_consecutive(
+    input: Tensor, return_inverse: bool = False, return_counts: bool = False, dim: int | None = None
+) -> Any:
+    """`input` with each run of equal consecutive values (or slices along `dim`) kept once."""
+    a = tensor_of(input)._data
+    xp = namespace(a)
+    d = None if dim is None else wrap_dim(dim, a.ndim)
+    rows = a.reshape(-1, 1) if d is None else np.moveaxis(a, d, 0).reshape(a.shape[d], -1)
+    starts = np.ones(rows.shape[0], dtype=bool)
+    starts[1:] = (rows[1:] != rows[:-1]).any(axis=1)
+    inverse = np.cumsum(starts) - 1
+    counts = np.diff(np.append(np.flatnonzero(starts), rows.shape[0]))
+    if d is None:
+        values = a.reshape(-1)[starts]
+        inverse = inverse.reshape(a.shape)
+    else:
+        values = xp.compress(starts, a, axis=d)
+    return _results(xp.asarray(values), inverse, counts, return_inverse, return_counts)
+
+
+def searchsorted(
+    sorted_sequence: Tensor,
+    input: Any,
+    *,
+    out_int32: bool = False,
+    right: bool = False,
+    side: str | None = None,
+    sorter: Tensor | None = None,
+    out: Any = None,
+) -> Tensor:
+    """For each value of `input`, the index where it would go in the last dim of `sorted_sequence`.
+
+    `right=False` (`side="left"`) gives the first such index, `right=True` the last. A 1-D
+    `sorted_sequence` serves every value; otherwise its leading dims match `input`'s.
+    `sorter` holds indices that sort `sorted_sequence` when it is not sorted itself.
+    """
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
+        if right and side == "left":
+            raise RuntimeError(
+                "torch.searchsorted(): side and right can't be set to opposites, got side of left while right was True"
+            )
+        right = side == "right"
+    seq = tensor_of(sorted_sequence)._data
+    scalar = not isinstance(input, Tensor)
+    values = np.asarray(input) if scalar else input._data
+    if sorter is not None:
+        seq = np.take_along_axis(seq, sorter._data, axis=-1)
+    which = "right" if right else "left"
+    if seq.ndim == 1:
+        found = np.searchsorted(seq, values, side=which)  # type: ignore[call-overload]
+    else:
+        if seq.shape[:-1] != values.shape[:-1]:
+            raise RuntimeError(
+                "torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 dimensions of "
+                f"boundaries tensor and input value tensor must match, but we got boundaries tensor "
+                f"{list(seq.shape)} and input value tensor {list(values.shape)}"
+            )
+        flat_seq, flat_val = seq.reshape(-1, seq.shape[-1]), values.reshape(-1, values.shape[-1])
+        found = np.stack([np.searchsorted(s, v, side=which) for s, v in zip(flat_seq, flat_val)]).reshape(values.shape)  # type: ignore[call-overload]
+    xp = namespace(seq)
+    return Tensor._make(xp.asarray(found, dtype=xp.int32 if out_int32 else xp.int64))
+
+
+def bucketize(
+    input: Any, boundaries: Tensor, *, out_int32: bool = False, right: bool = False, out: Any = None
+) -> Tensor:
+    """The bucket of each value of `input` among the 1-D `boundaries`.
+
+    `right=False`: `boundaries[i-1] < x <= boundaries[i]`; `right=True`: `boundaries[i-1] <= x < boundaries[i]`.
+    """
+    if tensor_of(boundaries).dim() != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.dim()})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, invert: bool = False) -> Tensor:
+    """Whether each of `elements` occurs in `test_elements` (either may be a number); bool, shaped like `elements`."""
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        raise TypeError("isin() received an invalid combination of arguments: expected at least one Tensor")
+    a = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
+    b = test_elements._data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
+    xp = namespace(a if isinstance(elements, Tensor) else b)
+    return Tensor._make(xp.asarray(np.isin(a, b, assume_unique=assume_unique, invert=invert)))
+
+
+def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
+    """How often each value `0..max(input)` occurs in the 1-D non-negative integer `input`.
+
+    With `weights`, each occurrence adds its weight instead of 1: the result is float64, or
+    float32 for float32 weights (PyTorch's rule). At least `minlength` bins.
+    """
+    a = tensor_of(input)._data
+    if a.ndim != 1 or a.dtype.kind not in "iub" or (a.size and a.min() < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    xp = namespace(a)
+    if weights is None:
+        return Tensor._make(xp.asarray(np.bincount(a, minlength=minlength), dtype=xp.int64))
+    w = weights._data
+    if w.shape != a.shape:
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    dt = w.dtype if w.dtype == np.float32 else np.float64
+    return Tensor._make(xp.asarray(np.bincount(a, weights=w.astype(np.float64), minlength=minlength), dtype=dt))
+
+
+def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0, *, out: Any = None) -> Tensor:
+    """A histogram of `input` in `bins` equal bins over `[min, max]` (the data's range when both are 0).
+
+    Values outside the range are not counted; the result has `input`'s float dtype.
+    """
+    a = tensor_of(input)._data
+    if a.dtype.kind != "f":
+        names = {np.dtype(np.int64): "Long", np.dtype(np.int32): "Int", np.dtype(bool): "Bool"}
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{names.get(a.dtype, str(a.dtype))}'")
+    if bins <= 0:
+        raise RuntimeError(f"torch.histc: bins must be > 0, but got {bins} for dimension 0")
+    low, high = float(min), float(max)
+    if low == high and a.size:
+        low, high = float(a.min()), float(a.max())
+    if low == high:
+        low, high = low - 1, high + 1
+    if low > high:
+        raise RuntimeError(f"torch.histc: max must be larger than min, but got min {low} max {high}")
+    flat = a.ravel().astype(np.float64)
+    inside = flat[(flat >= low) & (flat <= high)]
+    index = np.minimum(((inside - low) * bins / (high - low)).astype(np.int64), bins - 1)
+    xp = namespace(a)
+    return Tensor._make(xp.asarray(np.bincount(index, minlength=bins), dtype=a.dtype))

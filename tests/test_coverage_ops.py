@@ -1,0 +1,234 @@
+"""Ops and APIs added for PyTorch coverage that the op table does not check (no gradient, in-place)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import retrograd
+from retrograd.ops import inplace_functions
+
+try:  # the comparisons skip without PyTorch; the other tests run anyway
+    import torch
+except ImportError:
+    torch = None
+
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+
+# in-place function -> (input values, extra arguments)
+_POSITIVE_BELOW_ONE = np.array([0.2, 0.5, 0.7])
+_ARGS = {
+    "acosh_": (np.array([1.5, 2.0, 3.0]), ()),
+    "arccosh_": (np.array([1.5, 2.0, 3.0]), ()),
+    "addmv_": (np.array([1.0, 2.0]), ("mat", "vec")),
+    "clamp_": (np.array([-1.0, 0.5, 2.0]), (0.0, 1.0)),
+    "clip_": (np.array([-1.0, 0.5, 2.0]), (0.0, 1.0)),
+    "clamp_max_": (np.array([-1.0, 0.5, 2.0]), (1.0,)),
+    "clamp_min_": (np.array([-1.0, 0.5, 2.0]), (0.0,)),
+    "fill_": (np.array([1.0, 2.0]), (3.0,)),
+    "index_put_": (np.array([1.0, 2.0, 3.0]), ("indices", "values")),
+    "xlogy_": (np.array([1.0, 2.0, 3.0]), (2.0,)),
+}
+
+
+def _call_in_place(module, name):
+    values, extra = _ARGS.get(name, (_POSITIVE_BELOW_ONE, ()))
+    x = module.tensor(values.astype(np.float32))
+    args = []
+    for a in extra:
+        if a == "mat":
+            args.append(module.ones(2, 3))
+        elif a == "vec":
+            args.append(module.tensor([1.0, 2.0, 3.0]))
+        elif a == "indices":
+            args.append((module.tensor([0, 2]),))
+        elif a == "values":
+            args.append(module.tensor([9.0, 8.0]))
+        else:
+            args.append(a)
+    result = getattr(module, name)(x, *args)
+    assert result is x
+    return x.numpy()
+
+
+@needs_torch
+@pytest.mark.parametrize("name", inplace_functions.__all__)
+def test_in_place_function_matches_pytorch(name):
+    np.testing.assert_allclose(_call_in_place(retrograd, name), _call_in_place(torch, name), rtol=1e-6)
+
+
+def test_in_place_function_rejects_non_tensors():
+    with pytest.raises(TypeError, match="must be Tensor"):
+        retrograd.exp_(1.0)
+
+
+@needs_torch
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.unique(m.tensor([3, 1, 2, 3, 1]), return_inverse=True, return_counts=True),
+        lambda m: m.unique(m.tensor([[1, 2], [1, 2], [0, 5]]), dim=0, return_inverse=True, return_counts=True),
+        lambda m: m.unique(m.tensor([2.0, float("nan"), 1.0, float("nan")])),
+        lambda m: m.tensor([[3, 1], [1, 1]]).unique(sorted=True),
+        lambda m: m.unique_consecutive(m.tensor([1, 1, 2, 2, 3, 1]), return_counts=True, return_inverse=True),
+        lambda m: m.unique_consecutive(m.tensor([[1, 1], [1, 1], [2, 0]]), dim=0),
+        lambda m: m.searchsorted(m.tensor([1, 3, 5, 7]), m.tensor([[3, 6], [1, 9]])),
+        lambda m: m.searchsorted(m.tensor([[1, 3, 5], [2, 4, 6]]), m.tensor([[3], [6]]), side="right"),
+        lambda m: m.searchsorted(m.tensor([1.0, 3.0, 5.0]), 3.0, out_int32=True),
+        lambda m: m.searchsorted(m.tensor([5, 1, 3]), m.tensor([2, 4]), sorter=m.tensor([1, 2, 0])),
+        lambda m: m.bucketize(m.tensor([1, 5, 9]), m.tensor([1, 3, 5, 7])),
+        lambda m: m.bucketize(m.tensor([1, 5, 9]), m.tensor([1, 3, 5, 7]), right=True),
+        lambda m: m.isin(m.tensor([1, 2, 3]), m.tensor([2, 5])),
+        lambda m: m.isin(m.tensor([1.0, 2.0]), 2, invert=True),
+        lambda m: m.bincount(m.tensor([0, 1, 1, 3]), minlength=6),
+        lambda m: m.bincount(m.tensor([0, 1, 1, 3]), weights=m.tensor([1.0, 2, 3, 4])),
+        lambda m: m.bincount(m.tensor([0, 1, 1, 3]), weights=m.tensor([1, 2, 3, 4])),
+        lambda m: m.histc(m.tensor([1.0, 2, 1, 4]), bins=4, min=0, max=3),
+        lambda m: m.tensor([0.5, 0.1, 0.9, 0.3], dtype=m.float64).histc(bins=3),
+    ],
+)
+def test_searching_ops_match_pytorch(call):
+    ours, theirs = call(retrograd), call(torch)
+    ours, theirs = (ours, theirs) if isinstance(ours, tuple) else ((ours,), (theirs,))
+    assert len(ours) == len(theirs)
+    for r, t in zip(ours, theirs):
+        assert str(r.dtype).split(".")[-1] == str(t.dtype).split(".")[-1]
+        np.testing.assert_array_equal(r.numpy(), t.numpy())
+
+
+@needs_torch
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.bincount(m.tensor([-1, 2])),
+        lambda m: m.bincount(m.tensor([[1, 2]])),
+        lambda m: m.histc(m.tensor([1, 2])),
+        lambda m: m.searchsorted(m.tensor([1, 2]), m.tensor([1]), side="middle"),
+        lambda m: m.bucketize(m.tensor([1]), m.tensor([[1, 2]])),
+        lambda m: m.quantile(m.tensor([1.0, 2.0]), 1.5),
+        lambda m: m.quantile(m.tensor([1, 2]), 0.5),
+        lambda m: m.logcumsumexp(m.tensor([1, 2]), 0),
+        lambda m: m.diff(m.tensor(1.0)),
+    ],
+)
+def test_bad_arguments_raise_pytorchs_error(call):
+    with pytest.raises(Exception) as theirs:
+        call(torch)
+    with pytest.raises(type(theirs.value)) as ours:
+        call(retrograd)
+    assert str(ours.value).split("\n")[0] == str(theirs.value).split("\n")[0]
+
+
+@needs_torch
+def test_tensor_aliases_match_pytorch():
+    for module in (retrograd, torch):
+        x, y = module.tensor([1.0, 2.0, 3.0]), module.tensor([2.0, 2.0, 2.0])
+        module.got = [
+            x.clone().greater_(y),
+            x.clone().subtract_(y, alpha=2),
+            x.divide(y, rounding_mode="floor"),
+            x.multiply(y),
+            module.tensor([3, 5]).bitwise_xor_(module.tensor([1, 1])),
+            module.tensor([3, 5]).bitwise_and(module.tensor([1, 1])),
+            x.ravel(),
+            x.clone().sgn_(),
+            x.clone().arcsinh_(),
+            x.clone().rad2deg_(),
+            x.logaddexp2(y),
+            x.clone().not_equal_(y),
+        ]
+    for r, t in zip(retrograd.got, torch.got):
+        assert str(r.dtype).split(".")[-1] == str(t.dtype).split(".")[-1]
+        np.testing.assert_allclose(r.numpy(), t.numpy(), rtol=1e-6)
+    del retrograd.got, torch.got
+
+
+# --- torch.testing.assert_close ---------------------------------------------------------------
+
+
+def _assert_close_calls(m):
+    T = m.tensor
+    return [
+        lambda: m.testing.assert_close(T([1.0, 2, 3]), T([1.0, 2.5, 3])),
+        lambda: m.testing.assert_close(T([[1, 2], [3, 4]]), T([[1, 2], [3, 5]])),
+        lambda: m.testing.assert_close(T([1.0, 2]), T([1.0, 2], dtype=m.float64)),
+        lambda: m.testing.assert_close(T([1.0, 2]), T([1.0, 2, 3])),
+        lambda: m.testing.assert_close(1.0, 1.5),
+        lambda: m.testing.assert_close(1, 2),
+        lambda: m.testing.assert_close([T(1.0)], [T(2.0)]),
+        lambda: m.testing.assert_close({"a": T(1.0)}, {"a": T(2.0)}),
+        lambda: m.testing.assert_close(T([float("nan")]), T([float("nan")])),
+        lambda: m.testing.assert_close(T([float("nan"), 1.0]), T([float("nan"), 1.0]), equal_nan=True),
+        lambda: m.testing.assert_close(T([1.0]), T([2.0]), msg="custom"),
+        lambda: m.testing.assert_close(T([1.0]), T([2.0]), rtol=1e-3),
+        lambda: m.testing.assert_close([1, 2], [1, 2, 3]),
+        lambda: m.testing.assert_close(T([True, False]), T([True, True])),
+        lambda: m.testing.assert_close(T([1.0, 2]), T([1.0, 2], dtype=m.float64), check_dtype=False),
+        lambda: m.testing.assert_close(T([0.0, 1.0]), T([0.0, float("inf")])),
+        lambda: m.testing.assert_close(T([1.0, 2.0]), T([1.000001, 2.0])),
+        lambda: m.testing.assert_close(T([1.0, 5.0]), T([1.0, 2.0]), atol=1, rtol=0.1),
+        lambda: m.testing.assert_close(T([1.0, 5.0]), T([1.0, 2.0]), msg=lambda s: s.upper()[:20]),
+    ]
+
+
+def _outcome(call):
+    try:
+        call()
+    except Exception as e:
+        return type(e).__name__, str(e)
+    return "passed", ""
+
+
+@needs_torch
+@pytest.mark.parametrize("index", range(len(_assert_close_calls(retrograd))))
+def test_assert_close_matches_pytorch(index):
+    ours = _outcome(_assert_close_calls(retrograd)[index])
+    theirs = _outcome(_assert_close_calls(torch)[index])
+    assert ours == (theirs[0], theirs[1].replace("torch.", "retrograd."))
+
+
+def test_assert_close_type_errors():
+    with pytest.raises(TypeError, match="No comparison pair"):
+        retrograd.testing.assert_close("a", "b")
+    with pytest.raises(TypeError, match="No comparison pair"):
+        retrograd.testing.assert_close(retrograd.tensor(1.0), 1.0)
+
+
+def test_make_tensor_respects_range_and_dtype():
+    t = retrograd.testing.make_tensor(3, 4, dtype=retrograd.float32, low=-1, high=1, requires_grad=True)
+    assert t.shape == (3, 4) and t.dtype == retrograd.float32 and t.requires_grad
+    assert float(t.min()) >= -1 and float(t.max()) <= 1
+    i = retrograd.testing.make_tensor((5,), dtype=retrograd.int64, exclude_zero=True)
+    assert i.dtype == retrograd.int64 and bool((i != 0).all())
+
+
+# --- torch.autograd names ---------------------------------------------------------------------
+
+
+def test_gradient_edge_and_version():
+    graph = retrograd.autograd.graph
+    x = retrograd.ones(2, requires_grad=True)
+    y = x * 2
+    assert graph.get_gradient_edge(y) == (y.grad_fn, 0)
+    assert "AccumulateGrad" in graph.get_gradient_edge(x).node.name()
+    before = x._version.value
+    graph.increment_version(x)
+    assert x._version.value == before + 1
+    with pytest.raises(RuntimeError, match="does not require gradients"):
+        graph.get_gradient_edge(retrograd.ones(1))
+
+
+def test_profiler_contexts_run_the_code():
+    profiler = retrograd.autograd.profiler
+    x = retrograd.ones(2, requires_grad=True)
+    with profiler.profile() as prof, profiler.record_function("step"):
+        (x * 2).sum().backward()
+    assert x.grad.tolist() == [2.0, 2.0]
+    assert list(prof.key_averages()) == [] and "no profiler events" in prof.key_averages().table()
+
+
+def test_set_multithreading_enabled_restores():
+    grad_mode = retrograd.autograd.grad_mode
+    with retrograd.autograd.set_multithreading_enabled(False):
+        assert not grad_mode.is_multithreading_enabled()
+    assert grad_mode.is_multithreading_enabled()
