@@ -72,8 +72,5 @@ class StudentT(Distribution):
         df = self.df
         lbeta = lgamma(0.5 * df) + math.lgamma(0.5) - lgamma(0.5 * (df + 1))
         return (
-            self.scale.log()
-            + 0.5 * (df + 1) * (digamma(0.5 * (df + 1)) - digamma(0.5 * df))
-            + 0.5 * df.log()
-            + lbeta
+            self.scale.log() + 0.5 * (df + 1) * (digamma(0.5 * (df + 1)) - digamma(0.5 * df)) + 0.5 * df.log() + lbeta
         )
