@@ -27,7 +27,7 @@ from .gumbel import Gumbel
 from .half_normal import HalfNormal
 from .independent import Independent
 from .laplace import Laplace
-from .multivariate_normal import MultivariateNormal, _batch_mahalanobis
+from .multivariate_normal import MultivariateNormal, _batch_mahalanobis, solve_lower
 from .normal import Normal
 from .one_hot_categorical import OneHotCategorical
 from .pareto import Pareto
@@ -244,7 +244,7 @@ def _kl_multivariatenormal_multivariatenormal(p: MultivariateNormal, q: Multivar
     p_L, q_L = p._unbroadcasted_scale_tril, q._unbroadcasted_scale_tril
     half_term1 = q_L.diagonal(dim1=-2, dim2=-1).log().sum(-1) - p_L.diagonal(dim1=-2, dim2=-1).log().sum(-1)
     # tr(Σq⁻¹ Σp) = ||Lq⁻¹ Lp||²_F
-    term2 = _rg.linalg.solve(q_L, p_L).pow(2).sum((-2, -1))
+    term2 = solve_lower(q_L, p_L).pow(2).sum((-2, -1))
     term3 = _batch_mahalanobis(q_L, q.loc - p.loc)
     return half_term1 + 0.5 * (term2 + term3 - p.event_shape[0])
 

@@ -19,16 +19,20 @@ def _batch_mv(bmat: Any, bvec: Any) -> Any:
     return _rg.matmul(bmat, bvec.unsqueeze(-1)).squeeze(-1)
 
 
+def solve_lower(L: Any, rhs: Any) -> Any:
+    """L⁻¹ rhs reading only L's lower triangle (so, as solve_triangular, the upper part gets no gradient)."""
+    # retrograd's linalg has only the general solve so far; tril() keeps the triangular semantics
+    return _rg.linalg.solve(L.tril(), rhs)
+
+
 def _batch_mahalanobis(bL: Any, bx: Any) -> Any:
     """xᵀ (L Lᵀ)⁻¹ x for lower-triangular L: the squared norm of L⁻¹ x."""
-    # TODO(solve_triangular): retrograd's linalg has only the general solve so far
-    solved = _rg.linalg.solve(bL, bx.unsqueeze(-1)).squeeze(-1)
-    return solved.pow(2).sum(-1)
+    return solve_lower(bL, bx.unsqueeze(-1)).squeeze(-1).pow(2).sum(-1)
 
 
 def _lower_inverse(L: Any) -> Any:
     eye = _rg.eye(L.shape[-1], dtype=L.dtype, device=L.device)
-    return _rg.linalg.solve(L, eye).tril()
+    return solve_lower(L, eye).tril()
 
 
 def _precision_to_scale_tril(P: Any) -> Any:
