@@ -33,13 +33,13 @@ class Geometric(Distribution):
         super().__init__(batch_shape, validate_args=validate_args)
         if self._validate_args and probs is not None:
             value = self.probs
-            if not bool((value > 0).all()):
+            valid = value > 0
+            if not bool(valid.all()):
                 raise ValueError(
                     f"Expected parameter probs "
                     f"({type(value).__name__} of shape {tuple(value.shape)}) "
                     f"of distribution {repr(self)} "
-                    f"to satisfy the constraint {repr(constraints.positive)}, "
-                    f"but found invalid values:\n{value}"
+                    f"to be positive but found invalid values:\n{value.detach()[~valid]}"
                 )
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> Geometric:
