@@ -65,7 +65,10 @@ KL_CASES = {
         lambda D, a: (D.Uniform(a[0], a[0] + 1), D.Uniform(a[0] - a[1], a[0] + 1 + a[1])),
         [rl(3), pos(3)],
     ),
-    "UniformNormal": (lambda D, a: (D.Uniform(a[0], a[0] + a[1]), D.Normal(a[2], a[3])), [rl(3), pos(3), rl(3), pos(3)]),
+    "UniformNormal": (
+        lambda D, a: (D.Uniform(a[0], a[0] + a[1]), D.Normal(a[2], a[3])),
+        [rl(3), pos(3), rl(3), pos(3)],
+    ),
     "ExponentialNormal": (lambda D, a: (D.Exponential(a[0]), D.Normal(a[1], a[2])), [pos(3), rl(3), pos(3)]),
     "NormalLaplace": (lambda D, a: (D.Normal(a[0], a[1]), D.Laplace(a[2], a[3])), [rl(3), pos(3), rl(3), pos(3)]),
     "MultivariateNormal": (
@@ -103,11 +106,15 @@ def test_bregman_kl_matches_closed_form():
     from retrograd.distributions.kl import _kl_expfamily_expfamily
 
     p, q = rd.Gamma(rg.tensor([2.0, 3.0]), 1.5), rd.Gamma(rg.tensor([1.0, 4.0]), 0.5)
-    np.testing.assert_allclose(_kl_expfamily_expfamily(p, q).detach().numpy(), rd.kl_divergence(p, q).numpy(), rtol=1e-5)
+    np.testing.assert_allclose(
+        _kl_expfamily_expfamily(p, q).detach().numpy(), rd.kl_divergence(p, q).numpy(), rtol=1e-5
+    )
 
 
 def test_kl_registry_dispatch_and_errors():
-    with pytest.raises(NotImplementedError, match="No KL\\(p \\|\\| q\\) is implemented for p type Cauchy and q type Laplace"):
+    with pytest.raises(
+        NotImplementedError, match="No KL\\(p \\|\\| q\\) is implemented for p type Cauchy and q type Laplace"
+    ):
         rd.kl_divergence(rd.Cauchy(1.0, 2.0), rd.Laplace(0.0, 1.0))
     with pytest.raises(NotImplementedError, match="cross KL-divergence between different exponential families"):
         rd.kl_divergence(rd.Beta(1.0, 2.0), rd.Normal(0.0, 1.0))
@@ -214,7 +221,10 @@ def test_reprs_and_constraints_match_torch():
     for ours_c, theirs_c in [
         (rd.Uniform(0.0, 2.0).support, td.Uniform(0.0, 2.0).support),
         (rd.Categorical(rg.ones(3)).support, td.Categorical(torch.ones(3)).support),
-        (rd.Independent(rd.Normal(rg.zeros(2), 1.0), 1).support, td.Independent(td.Normal(torch.zeros(2), 1.0), 1).support),
+        (
+            rd.Independent(rd.Normal(rg.zeros(2), 1.0), 1).support,
+            td.Independent(td.Normal(torch.zeros(2), 1.0), 1).support,
+        ),
     ]:
         assert repr(ours_c).replace("tensor", "") == repr(theirs_c).replace("tensor", "")
 
