@@ -68,6 +68,12 @@ CASES = {
     "Gumbel": (lambda D, p: D.Gumbel(p["loc"], p["scale"]), {"loc": real(), "scale": positive()}),
     "Pareto": (lambda D, p: D.Pareto(p["scale"], p["alpha"]), {"scale": positive(), "alpha": positive(high=5.0)}),
     "Weibull": (lambda D, p: D.Weibull(p["scale"], p["k"]), {"scale": positive(), "k": positive()}),
+    "InverseGamma": (lambda D, p: D.InverseGamma(p["c"], p["r"]), {"c": positive(high=4.0), "r": positive()}),
+    "Kumaraswamy": (lambda D, p: D.Kumaraswamy(p["a"], p["b"]), {"a": positive(), "b": positive()}),
+    "LogisticNormal": (
+        lambda D, p: D.LogisticNormal(p["loc"], p["scale"]),
+        {"loc": real((*B, 3)), "scale": positive((*B, 3))},
+    ),
     "Bernoulli": (lambda D, p: D.Bernoulli(p["p"]), {"p": prob()}),
     "BernoulliLogits": (lambda D, p: D.Bernoulli(logits=p["l"]), {"l": real()}),
     "Geometric": (lambda D, p: D.Geometric(p["p"]), {"p": prob()}),
