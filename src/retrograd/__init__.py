@@ -105,7 +105,7 @@ _ON_FIRST_USE = {
     "set_float32_matmul_precision": "_global_flags", "get_float32_matmul_precision": "_global_flags",
     "use_deterministic_algorithms": "_global_flags", "are_deterministic_algorithms_enabled": "_global_flags",
     "is_deterministic_algorithms_warn_only_enabled": "_global_flags",
-    "func": "func", "vmap": "func",
+    "func": "func", "vmap": "func", "distributions": "distributions",
     "compile": "compiler", "compiler": "compiler",
     "set_deterministic_debug_mode": "_global_flags", "get_deterministic_debug_mode": "_global_flags",
     "finfo": "_type_info", "iinfo": "_type_info", "testing": "testing",
@@ -113,7 +113,7 @@ _ON_FIRST_USE = {
 
 
 if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know their types
-    from . import distributed, func, nn, optim, testing, utils, viz
+    from . import distributed, distributions, func, nn, optim, testing, utils, viz
     from .func import vmap  # type: ignore[no-redef]  # noqa: F811
     from .serialization import load, save
 else:

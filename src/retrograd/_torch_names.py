@@ -26,20 +26,20 @@ MISSING: dict[str, str] = {
         "cholesky_solve clear_autocast_cache complex complex128 complex32 complex64 conj conj_physical "
         "conj_physical_ contiguous_format conv1d conv2d conv3d conv_transpose1d conv_transpose2d "
         "conv_transpose3d copysign cosine_embedding_loss cosine_similarity ctc_loss detach diagflat "
-        "diagonal_scatter digamma dist distributions dropout dropout_ e embedding embedding_bag "
-        "empty_permuted empty_strided feature_alpha_dropout feature_alpha_dropout_ feature_dropout "
-        "feature_dropout_ fft frexp frombuffer gcd gcd_ geqrf get_device get_device_module gradient "
-        "group_norm hamming_window hann_window has_spectral heaviside hinge_embedding_loss histogram "
-        "histogramdd i0 i0_ igamma igammac imag index_reduce inf init_num_threads instance_norm is_complex "
-        "is_conj is_inference is_neg is_same_size is_signed is_storage is_warn_always_enabled istft "
-        "kaiser_window kl_div layer_norm layout lcm lcm_ ldexp ldexp_ legacy_contiguous_format lgamma lobpcg "
-        "lu lu_solve lu_unpack margin_ranking_loss max_pool1d max_pool1d_with_indices max_pool2d max_pool3d "
-        "memory_format mvlgamma nan newaxis nextafter nuclear_norm orgqr ormqr pairwise_distance pca_lowrank "
-        "pdist pi pixel_shuffle pixel_unshuffle poisson_nll_loss polar polygamma positive preserve_format "
-        "real renorm resize_as_ resolve_conj resolve_neg rms_norm select_scatter set_anomaly_enabled "
-        "set_default_tensor_type set_flush_denormal set_warn_always slice_scatter special split_with_sizes "
-        "stft strided svd_lowrank triangular_solve tril_indices triplet_margin_loss triu_indices typename "
-        "uint16 uint32 uint64 unravel_index vander view_as_complex view_as_real "
+        "diagonal_scatter digamma dist dropout dropout_ e embedding embedding_bag empty_permuted "
+        "empty_strided feature_alpha_dropout feature_alpha_dropout_ feature_dropout feature_dropout_ fft "
+        "frexp frombuffer gcd gcd_ geqrf get_device get_device_module gradient group_norm hamming_window "
+        "hann_window has_spectral heaviside hinge_embedding_loss histogram histogramdd i0 i0_ igamma igammac "
+        "imag index_reduce inf init_num_threads instance_norm is_complex is_conj is_inference is_neg "
+        "is_same_size is_signed is_storage is_warn_always_enabled istft kaiser_window kl_div layer_norm "
+        "layout lcm lcm_ ldexp ldexp_ legacy_contiguous_format lgamma lobpcg lu lu_solve lu_unpack "
+        "margin_ranking_loss max_pool1d max_pool1d_with_indices max_pool2d max_pool3d memory_format mvlgamma "
+        "nan newaxis nextafter nuclear_norm orgqr ormqr pairwise_distance pca_lowrank pdist pi pixel_shuffle "
+        "pixel_unshuffle poisson_nll_loss polar polygamma positive preserve_format real renorm resize_as_ "
+        "resolve_conj resolve_neg rms_norm select_scatter set_anomaly_enabled set_default_tensor_type "
+        "set_flush_denormal set_warn_always slice_scatter special split_with_sizes stft strided svd_lowrank "
+        "triangular_solve tril_indices triplet_margin_loss triu_indices typename uint16 uint32 uint64 "
+        "unravel_index vander view_as_complex view_as_real "
     ),
     "retrograd.autograd": (
         "NestedIOFunction enforce_grad_layout_policy "
@@ -49,6 +49,10 @@ MISSING: dict[str, str] = {
     ),
     "retrograd.autograd.graph": (
         "allow_mutation_on_saved_tensors disable_saved_tensors_hooks "
+    ),
+    "retrograd.distributions": (
+        "ContinuousBernoulli FisherSnedecor GeneralizedPareto LKJCholesky LowRankMultivariateNormal VonMises "
+        "Wishart "
     ),
     "retrograd.linalg": (
         "cholesky_ex common_notes cond eig eigvals householder_product ldl_factor ldl_factor_ex ldl_solve lu "

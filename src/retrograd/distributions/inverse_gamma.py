@@ -1,0 +1,60 @@
+"""Inverse-gamma distribution: 1 / X for X ~ Gamma(concentration, rate)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import retrograd as _rg
+
+from . import constraints
+from ._special import digamma, lgamma
+from .gamma import Gamma
+from .transformed_distribution import TransformedDistribution
+from .transforms import PowerTransform
+
+__all__ = ["InverseGamma"]
+
+
+class InverseGamma(TransformedDistribution):
+    """InverseGamma(concentration, rate): the reciprocal of a Gamma(concentration, rate) variable."""
+
+    arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
+    support = constraints.positive
+    has_rsample = True
+
+    def __init__(self, concentration: Any, rate: Any, validate_args: bool | None = None) -> None:
+        base_dist = Gamma(concentration, rate, validate_args=validate_args)
+        neg_one = -_rg.ones_like(base_dist.rate)
+        super().__init__(base_dist, PowerTransform(neg_one), validate_args=validate_args)
+
+    def expand(self, batch_shape: Any, _instance: Any = None) -> InverseGamma:
+        new = self._get_checked_instance(InverseGamma, _instance)
+        return super().expand(batch_shape, _instance=new)
+
+    @property
+    def concentration(self) -> Any:
+        return self.base_dist.concentration
+
+    @property
+    def rate(self) -> Any:
+        return self.base_dist.rate
+
+    @property
+    def mean(self) -> Any:
+        result = self.rate / (self.concentration - 1)
+        return _rg.where(self.concentration > 1, result, _rg.full_like(result, math.inf))
+
+    @property
+    def mode(self) -> Any:
+        return self.rate / (self.concentration + 1)
+
+    @property
+    def variance(self) -> Any:
+        c = self.concentration
+        result = self.rate.square() / ((c - 1).square() * (c - 2))
+        return _rg.where(c > 2, result, _rg.full_like(result, math.inf))
+
+    def entropy(self) -> Any:
+        c = self.concentration
+        return c + self.rate.log() + lgamma(c) - (1 + c) * digamma(c)
