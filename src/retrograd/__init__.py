@@ -115,6 +115,7 @@ _ON_FIRST_USE = {
 if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know their types
     from . import distributed, distributions, func, nn, optim, testing, utils, viz
     from .func import vmap  # type: ignore[no-redef]  # noqa: F811
+    from ._type_info import finfo, iinfo
     from .serialization import load, save
 else:
 
