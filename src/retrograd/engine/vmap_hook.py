@@ -20,6 +20,29 @@ class _Hook:
     dispatch: Callable[[Any, tuple, dict], Any] | None = None
     # (target, result) -> target, for in-place ops on batched tensors; NOT_BATCHED when neither is
     commit: Callable[[Any, Any], Any] | None = None
+    # (rule, function, args, kwargs) -> result, or NOT_BATCHED when no argument is batched
+    lift: Callable[[str, Callable, tuple, dict], Any] | None = None
 
 
 hook = _Hook()
+
+
+def batched(rule: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """`fn(*args, **kwargs)` under vmap, batched by the function-level rule `rule`; NOT_BATCHED otherwise.
+
+    For ops that are not one Primitive (comparisons, sorts, fused kernels whose statistics are
+    computed on arrays): the rule calls `fn` itself on the batched values, the batch dim in front
+    and dims shifted past it (`retrograd.func.batching.lifted`). Cheap when no vmap is open.
+    """
+    if not hook.active:
+        return NOT_BATCHED
+    return hook.lift(rule, fn, args, kwargs)  # type: ignore[misc]
+
+
+def whole(fn: Callable[..., Any], *args: Any) -> Any:
+    """`fn(*args)`, with batched tensors seen whole (every example's values): for checks over all elements."""
+    if hook.active:
+        out = hook.lift("whole", fn, args, {})  # type: ignore[misc]
+        if out is not NOT_BATCHED:
+            return out
+    return fn(*args)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from ...dtypes import bool_, float32
+from ...engine.vmap_hook import whole
 from ...ops.activation import softmax
 from ...ops.creation import ones
 from ...ops.elementwise.clamp_where import where
@@ -67,7 +68,11 @@ def _mask_scores(scores: Tensor, attn_mask: Tensor | None, is_causal: bool, quer
             f"{attn_mask.dtype.c10_name} and  query.dtype: {query.dtype.c10_name} instead."
         )
     blocked = (scores.detach() == -math.inf).all(dim=-1, keepdim=True)
-    return scores, (blocked if bool(blocked.any()) else None)
+    return scores, (blocked if whole(_any_true, blocked) else None)
+
+
+def _any_true(t: Tensor) -> bool:
+    return bool(t.any())
 
 
 def scaled_dot_product_attention(

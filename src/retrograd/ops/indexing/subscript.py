@@ -25,6 +25,8 @@ import numpy as np
 
 from ...engine import inplace as _inplace
 from ...engine.primitive import Primitive
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..copying import copy
 from ..kernels.guards import check_scalar_fits
@@ -98,6 +100,8 @@ def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = Fa
 
 def nonzero(input: Tensor, *, out: Any = None, as_tuple: bool = False) -> Any:
     """Indices of the non-zero elements: (N, ndim) int64, or one 1-d tensor per dim."""
+    if _vmap.active:  # the number of indices depends on the values: PyTorch's errors
+        batched("nonzero_numpy" if as_tuple else "nonzero", nonzero, input)
     data = input._data
     if as_tuple:
         if data.ndim == 0:
