@@ -46,3 +46,14 @@ def whole(fn: Callable[..., Any], *args: Any) -> Any:
         if out is not NOT_BATCHED:
             return out
     return fn(*args)
+
+
+def unbatched_target(target: Any, source: Any) -> bool:
+    """True when an in-place write of batched `source` into `target` cannot work: `target` has fewer vmap levels."""
+    if target is None or not hook.active:
+        return False
+    return _levels(target) < _levels(source)
+
+
+def _levels(t: Any) -> int:
+    return getattr(t, "_level", 0)

@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ...dtypes import bool_, uint8
 from ...engine.vmap_hook import NOT_BATCHED
 from ...tensor import Tensor
 from .._batched import BatchedTensor, size_of, wrap
 from .rules import _aligned
 
+_MASKS = (bool_, uint8)  # index tensors of these dtypes are masks
 LiftRule = Callable[[Callable, tuple, dict, int], Any]
 
 
@@ -205,6 +207,39 @@ def _lead(t: Any, level: int, rank: int) -> Any:
     return t if v is None else _aligned(v, t._data.ndim, rank)
 
 
+def getitem(fn: Callable, args: tuple, kwargs: dict, level: int) -> Any:
+    """`t[key]` with index tensors: one advanced index on the batched value, the batch picked by an arange.
+
+    Basic keys (ints, slices) are left to the primitives' rules (NOT_BATCHED). A batched boolean
+    mask has a data-dependent shape: PyTorch's error.
+    """
+    from ... import ops
+
+    t, index = args
+    items = list(index) if isinstance(index, tuple) else [index]
+    batched_keys = [k for k in items if _value(k, level) is not None]
+    if any(k.dtype in _MASKS for k in batched_keys):
+        raise RuntimeError(LIFT_MESSAGES["boolean_mask"])
+    where = [i for i, k in enumerate(items) if isinstance(k, Tensor)]
+    if not where:
+        return NOT_BATCHED
+    contiguous = where == list(range(where[0], where[-1] + 1))
+    plain = all(isinstance(k, Tensor) or k is Ellipsis or k == slice(None) for k in items)
+    if not (contiguous and plain) or any(items[i].dtype in _MASKS for i in where):
+        return loop(fn, args, kwargs, level)
+    size = size_of(level)
+    v = _value(t, level)
+    value = v if v is not None else t.unsqueeze(0).expand(size, *t.shape)
+    if not batched_keys:  # only the tensor is batched: the batch dim stays a full slice in front
+        return wrap(fn(value, (slice(None), *items)), level)
+    if where[0] != 0:
+        return loop(fn, args, kwargs, level)
+    rank = max(items[i]._data.ndim for i in where)
+    batch_index = ops.arange(size).reshape((size,) + (1,) * rank)
+    keys = [batch_index] + [k if _value(k, level) is None else _aligned(k._value, k._data.ndim, rank) for k in items]
+    return wrap(fn(value, tuple(keys)), level)
+
+
 def _refuse(message: str) -> LiftRule:
     def rule(fn: Callable, args: tuple, kwargs: dict, level: int) -> Any:
         raise RuntimeError(message)
@@ -239,7 +274,15 @@ DATA_DEPENDENT = (
     "support that yet, please file an issue at https://github.com/pytorch/pytorch/issues ."
 )
 
+LIFT_MESSAGES = {
+    "boolean_mask": (
+        "vmap: We do not support batching operators that can support dynamic shape. Attempting to batch over "
+        "indexing with a boolean mask."
+    ),
+}
+
 LIFT_RULES: dict[str, LiftRule] = {
+    "getitem": getitem,
     "elementwise": elementwise,
     "along": along,
     "flat": flat,
@@ -250,10 +293,7 @@ LIFT_RULES: dict[str, LiftRule] = {
     "data_dependent": _refuse(DATA_DEPENDENT),
     "nonzero": _refuse(_dynamic("nonzero")),
     "nonzero_numpy": _refuse("Batching rule not implemented for aten::nonzero_numpy. We could not generate a fallback."),
-    "boolean_mask": _refuse(
-        "vmap: We do not support batching operators that can support dynamic shape. Attempting to batch over "
-        "indexing with a boolean mask."
-    ),
+    "boolean_mask": _refuse(LIFT_MESSAGES["boolean_mask"]),
     "allclose": _refuse(
         "vmap over torch.allclose isn't supported yet. Please file an issue at "
         "https://github.com/pytorch/pytorch/issues if you need this feature."

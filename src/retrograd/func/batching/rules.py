@@ -74,6 +74,8 @@ def _unary(transform: Callable[[dict, Any, int], dict]) -> Rule:
         if len(tensors) != 1:
             return fallback(prim, tensors, attrs, level)
         t = tensors[0]
+        if t._data.ndim == 0 and any(n in attrs for n in ("dim", "dims", "d0", "d1")):
+            return fallback(prim, tensors, attrs, level)  # a 0-d input's dim means its one element
         new = transform(dict(attrs), t, size_of(level))
         if new is None:
             return fallback(prim, tensors, attrs, level)

@@ -55,6 +55,8 @@ def getitem(t: Tensor, index: Any) -> Tensor:
     """`t[index]`: a view for ints, slices, None and Ellipsis; a copy for index tensors and masks."""
     if type(index) is int and t._data.ndim:  # the common `t[i]`, without parsing
         return _select_dim(t, 0, index, 0)
+    if _vmap.active and (r := batched("getitem", getitem, t, index)) is not NOT_BATCHED:
+        return r
     out, advanced = _apply_basic(t, index)
     if advanced:
         return _keyed.index(out, key=_advanced_key(out._data.shape, advanced))
