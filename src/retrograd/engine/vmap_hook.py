@@ -22,6 +22,11 @@ class _Hook:
     commit: Callable[[Any, Any], Any] | None = None
     # (rule, function, args, kwargs) -> result, or NOT_BATCHED when no argument is batched
     lift: Callable[[str, Callable, tuple, dict], Any] | None = None
+    # randomness= (func.batching.randomness): every draw checks; batched draws and fills
+    check_random: Callable[[], None] | None = None
+    random_draw: Callable[[Callable, tuple], Any] | None = None
+    random_fill: Callable[[Any, Callable], Any] | None = None
+    drawing = False  # set while a batched draw runs, so the draw inside it is not batched again
 
 
 hook = _Hook()
@@ -57,3 +62,17 @@ def unbatched_target(target: Any, source: Any) -> bool:
 
 def _levels(t: Any) -> int:
     return getattr(t, "_level", 0)
+
+
+def random_draw(make: Callable[[tuple], Any], shape: tuple) -> Any:
+    """`make(shape)`: a random op's draw; under vmap it follows the vmap's `randomness=`."""
+    if not hook.active:
+        return make(shape)
+    return hook.random_draw(make, shape)  # type: ignore[misc]
+
+
+def random_fill(target: Any, fill: Callable[[Any], Any]) -> Any:
+    """An in-place random fill under vmap ("different": on the batched values); None to fill as usual."""
+    if not hook.active:
+        return None
+    return hook.random_fill(target, fill)  # type: ignore[misc]

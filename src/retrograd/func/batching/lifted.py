@@ -197,6 +197,8 @@ def normalize(fn: Callable, args: tuple, kwargs: dict, level: int) -> Any:
     else:
         new_view, new_dims = (size * view[0],) + tuple(view[1:]), tuple(dims)
     out, mean, var = fn(kind, v, w, b, new_view, new_dims, eps, stats)
+    if stats_arg and stats_arg[0] is not None:  # fixed statistics come back as they were given
+        return wrap(out, level), stats_arg[0][0], stats_arg[0][1]
     kept = (size,) + tuple(1 if i in dims else n for i, n in enumerate(view))
     return wrap(out, level), wrap(mean.reshape(kept), level), wrap(var.reshape(kept), level)
 
@@ -238,6 +240,46 @@ def getitem(fn: Callable, args: tuple, kwargs: dict, level: int) -> Any:
     batch_index = ops.arange(size).reshape((size,) + (1,) * rank)
     keys = [batch_index] + [k if _value(k, level) is None else _aligned(k._value, k._data.ndim, rank) for k in items]
     return wrap(fn(value, tuple(keys)), level)
+
+
+def class_loss(fn: Callable, args: tuple, kwargs: dict, level: int) -> Any:
+    """`fn(input, target, reduction)` for nll_loss / cross_entropy: the batch merges into N, losses per element.
+
+    The loss runs once with reduction="none" on (B·N, C, *) and (B·N, *); each example's sum, or
+    its mean over the weights of its non-ignored targets (over its elements for probabilities),
+    is taken after.
+    """
+    x, t = args
+    weight, ignore_index, reduction = kwargs["weight"], kwargs["ignore_index"], kwargs["reduction"]
+    if _value(weight, level) is not None:
+        return loop(lambda x, t, **kw: fn(x, t, reduction), args, kwargs, level)
+    size = size_of(level)
+    vx, vt = (_value(a, level) for a in (x, t))
+    vx = vx if vx is not None else x.unsqueeze(0).expand(size, *x.shape)
+    vt = vt if vt is not None else t.unsqueeze(0).expand(size, *t.shape)
+    if x._data.ndim >= 2:  # (N, C, *): the batch joins N
+        vx = vx.reshape((size * x.shape[0],) + tuple(x.shape[1:]))
+        vt = vt.reshape((size * t.shape[0],) + tuple(t.shape[1:]))
+    losses = fn(vx, vt, "none")
+    losses = losses.reshape(size, -1)
+    if reduction == "none":
+        return wrap(losses.reshape((size,) + tuple(losses.shape[1:]) if x._data.ndim < 2 else (size,) + _none_shape(x, t)), level)
+    total = losses.sum(1)
+    if reduction == "sum":
+        return wrap(total, level)
+    if t.dtype.is_floating_point:  # class probabilities: the mean over the elements
+        return wrap(total / losses.shape[1], level)
+    labels = vt.reshape(size, -1)
+    keep = labels != ignore_index
+    counted = keep.to(x.dtype) if weight is None else weight[labels.masked_fill(~keep, 0)] * keep
+    return wrap(total / counted.sum(1), level)
+
+
+def _none_shape(x: Any, t: Any) -> tuple:
+    """The logical shape of a class loss with reduction="none": the target's for indices, N and * for probabilities."""
+    if t.dtype.is_floating_point:
+        return (x.shape[0],) + tuple(x.shape[2:])
+    return tuple(t.shape)
 
 
 def _refuse(message: str) -> LiftRule:
@@ -283,6 +325,7 @@ LIFT_MESSAGES = {
 
 LIFT_RULES: dict[str, LiftRule] = {
     "getitem": getitem,
+    "class_loss": class_loss,
     "elementwise": elementwise,
     "along": along,
     "flat": flat,
@@ -292,8 +335,10 @@ LIFT_RULES: dict[str, LiftRule] = {
     "whole": whole,
     "data_dependent": _refuse(DATA_DEPENDENT),
     "nonzero": _refuse(_dynamic("nonzero")),
+    "masked_select": _refuse(_dynamic("masked_select")),
     "nonzero_numpy": _refuse("Batching rule not implemented for aten::nonzero_numpy. We could not generate a fallback."),
     "boolean_mask": _refuse(LIFT_MESSAGES["boolean_mask"]),
+    "rrelu": _refuse("vmap: we do not yet support aten::rrelu. Please file an issue"),
     "allclose": _refuse(
         "vmap over torch.allclose isn't supported yet. Please file an issue at "
         "https://github.com/pytorch/pytorch/issues if you need this feature."
