@@ -263,7 +263,7 @@ def class_loss(fn: Callable, args: tuple, kwargs: dict, level: int) -> Any:
     losses = fn(vx, vt, "none")
     losses = losses.reshape(size, -1)
     if reduction == "none":
-        return wrap(losses.reshape((size,) + tuple(losses.shape[1:]) if x._data.ndim < 2 else (size,) + _none_shape(x, t)), level)
+        return wrap(losses.reshape((size,) + (_none_shape(x, t) if x._data.ndim >= 2 else ())), level)
     total = losses.sum(1)
     if reduction == "sum":
         return wrap(total, level)
@@ -280,6 +280,24 @@ def _none_shape(x: Any, t: Any) -> tuple:
     if t.dtype.is_floating_point:
         return (x.shape[0],) + tuple(x.shape[2:])
     return tuple(t.shape)
+
+
+def masked_select(fn: Callable, args: tuple, kwargs: dict, level: int) -> Any:
+    """`masked_select(input, mask)`: with the mask the same for every example, every example selects as
+    many elements, so the batched value is indexed once; a batched mask is PyTorch's dynamic-shape error."""
+    x, mask = args
+    if _value(mask, level) is not None:
+        raise RuntimeError(
+            "vmap: Attempted to vmap over `mask` in torch.masked_select(self, mask) We cannot support this because "
+            "for each batch this would return a differently shaped Tensor. Please file an issue at "
+            "https://github.com/pytorch/pytorch/issues if you need this feature."
+        )
+    from ...ops.indexing.keyed import broadcast_shape
+
+    shape = tuple(broadcast_shape(tuple(mask.shape), tuple(x.shape)))
+    size = size_of(level)
+    v = _aligned(x._value, x._data.ndim, len(shape)).expand((size,) + shape)
+    return wrap(v[(slice(None), mask.expand(shape))], level)
 
 
 def _refuse(message: str) -> LiftRule:
@@ -335,7 +353,7 @@ LIFT_RULES: dict[str, LiftRule] = {
     "whole": whole,
     "data_dependent": _refuse(DATA_DEPENDENT),
     "nonzero": _refuse(_dynamic("nonzero")),
-    "masked_select": _refuse(_dynamic("masked_select")),
+    "masked_select": masked_select,
     "nonzero_numpy": _refuse("Batching rule not implemented for aten::nonzero_numpy. We could not generate a fallback."),
     "boolean_mask": _refuse(LIFT_MESSAGES["boolean_mask"]),
     "rrelu": _refuse("vmap: we do not yet support aten::rrelu. Please file an issue"),
