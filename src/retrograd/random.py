@@ -26,8 +26,6 @@ from ._generator import (
     set_rng_state,
 )
 from ._generator import fork_rng as fork_rng  # `torch.random.fork_rng` (not at top level)
-from .engine.vmap_hook import hook as _vmap
-from .engine.vmap_hook import random_draw
 from ._random_draw import (
     P_IN_RANGE,
     check_float,
@@ -41,6 +39,8 @@ from ._random_draw import (
     normal as _normal_draw,
 )
 from .backend import as_device
+from .engine.vmap_hook import hook as _vmap
+from .engine.vmap_hook import random_draw
 from .tensor import Tensor
 
 __all__ = [

@@ -36,7 +36,8 @@ REFUSED = {
     "nonzero[0d]": _DYNAMIC,
     "argwhere": "",  # PyTorch fails inside its per-example fallback (a stack of unequal sizes); we refuse up front
     "nonzero[as_tuple]": "Batching rule not implemented for aten::nonzero_numpy",
-    "where[condition_only]": "",  # PyTorch names aten::where, we aten::nonzero_numpy (where(c) is nonzero(c, as_tuple=True))
+    # PyTorch names aten::where; we aten::nonzero_numpy (where(c) is nonzero(c, as_tuple=True))
+    "where[condition_only]": "",
     "F.cosine_similarity[eps]": _REQUIRES_GRAD,
     "getitem[mask_tensor]": "Attempting to batch over indexing with a boolean mask",
     "getitem[mask_after_slice]": "Attempting to batch over indexing with a boolean mask",
@@ -143,7 +144,8 @@ def _check(case):
         expected = [outputs(case.fn(retrograd, *make_tensors(retrograd, args, False))) for args in per_example]
     except Exception as e:  # noqa: BLE001 - the op refuses some random inputs; nothing to compare
         pytest.skip(f"op fails on the drawn inputs: {e}")
-    got = outputs(vmap(lambda *ts: case.fn(retrograd, *ts), in_dims=tuple(dims))(*make_tensors(retrograd, stacked, False)))
+    batched_fn = vmap(lambda *ts: case.fn(retrograd, *ts), in_dims=tuple(dims))
+    got = outputs(batched_fn(*make_tensors(retrograd, stacked, False)))
     assert len(got) == len(expected[0])
     for k, g in enumerate(got):
         want = np.stack([np.asarray(e[k].numpy()) for e in expected])

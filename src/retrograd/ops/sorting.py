@@ -157,8 +157,10 @@ def _median(name: str, input: Tensor, dim: int | None, keepdim: bool) -> Any:
     ignore_nan = name == "nanmedian"
     if dim is None:
         return (_nanmedian_all if ignore_nan else _median_all)(input)
-    if _vmap.active and (r := batched("along", lambda x, d: _median(name, x, d, keepdim), input, dim)) is not NOT_BATCHED:
-        return r
+    if _vmap.active:
+        r = batched("along", lambda x, d: _median(name, x, d, keepdim), input, dim)
+        if r is not NOT_BATCHED:
+            return r
     xp, a, d = _prepare(input, dim)
     _check_reducible(name, a, d)
     shape = reduced_shape(input._data.shape, (d,) if input._data.ndim else (), keepdim)

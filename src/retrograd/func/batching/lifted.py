@@ -122,31 +122,6 @@ def flat(fn: Callable, args: tuple, kwargs: dict, level: int) -> Any:
     return wrap_result(fn(v.reshape(size_of(level), -1), *rest, **kwargs), level)
 
 
-def planes(fn: Callable, args: tuple, kwargs: dict, level: int) -> Any:
-    """`fn(input, full_rank, ...)` for ops that treat every leading index alike (pooling).
-
-    The batch merges into the input's first dim when it has `full_rank` dims already;
-    otherwise it becomes that first (batch) dim.
-    """
-    x, full_rank, *rest = args
-    v = _value(x, level)
-    if v is None or innermost(tuple(rest), kwargs) == level:
-        return loop(fn, args, kwargs, level)
-    logical = tuple(x._data.shape)
-    if len(logical) < full_rank:
-        return wrap_result(fn(v, full_rank, *rest, **kwargs), level)
-    size = size_of(level)
-    out = fn(v.reshape((size * logical[0],) + logical[1:]), full_rank, *rest, **kwargs)
-
-    def unmerge(t: Tensor) -> Tensor:
-        return wrap(t.reshape((size, logical[0]) + tuple(t.shape[1:])), level)
-
-    if isinstance(out, tuple):
-        items = [unmerge(o) for o in out]
-        return type(out)(*items) if hasattr(out, "_fields") else tuple(items)
-    return unmerge(out)
-
-
 def loop(fn: Callable, args: tuple, kwargs: dict, level: int) -> Any:
     """Any function of fixed-shape results: once per example, stacked (the last resort)."""
     from ... import ops
@@ -347,14 +322,15 @@ LIFT_RULES: dict[str, LiftRule] = {
     "elementwise": elementwise,
     "along": along,
     "flat": flat,
-    "planes": planes,
     "loop": loop,
     "normalize": normalize,
     "whole": whole,
     "data_dependent": _refuse(DATA_DEPENDENT),
     "nonzero": _refuse(_dynamic("nonzero")),
     "masked_select": masked_select,
-    "nonzero_numpy": _refuse("Batching rule not implemented for aten::nonzero_numpy. We could not generate a fallback."),
+    "nonzero_numpy": _refuse(
+        "Batching rule not implemented for aten::nonzero_numpy. We could not generate a fallback."
+    ),
     "boolean_mask": _refuse(LIFT_MESSAGES["boolean_mask"]),
     "rrelu": _refuse("vmap: we do not yet support aten::rrelu. Please file an issue"),
     "allclose": _refuse(

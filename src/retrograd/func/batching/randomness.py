@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._batched import BatchedTensor, current_levels, rewrap
 from ...engine.vmap_hook import hook
+from .._batched import BatchedTensor, current_levels, rewrap
 
 RANDOM_ERROR = (
     "vmap: called random operation while in randomness error mode. Please either use the 'same' or 'different' "

@@ -77,8 +77,10 @@ def _by_dim(name: str, input: Tensor, dim: Any, keepdim: bool) -> Any:
     """max/min along one dim: (values, indices), the gradient going to the returned index."""
     if not isinstance(dim, (int, np.integer)):
         raise TypeError(f"{name}() received an invalid combination of arguments - got (Tensor, {type(dim).__name__})")
-    if _vmap.active and (r := batched("along", lambda x, d: _by_dim(name, x, d, keepdim), input, dim)) is not NOT_BATCHED:
-        return r
+    if _vmap.active:
+        r = batched("along", lambda x, d: _by_dim(name, x, d, keepdim), input, dim)
+        if r is not NOT_BATCHED:
+            return r
     a = input._data
     d = wrap_dim(int(dim), a.ndim)
     _check_not_empty(name, a.shape, (d,) if a.ndim else (), True)
