@@ -119,7 +119,7 @@ def flat(fn: Callable, args: tuple, kwargs: dict, level: int) -> Any:
     v = _value(x, level)
     if v is None or innermost(tuple(rest), kwargs) == level:
         return loop(fn, args, kwargs, level)
-    return wrap_result(fn(v.reshape(size_of(level), -1), *rest, **kwargs), level)
+    return wrap_result(fn(v.reshape(size_of(level), x._data.size), *rest, **kwargs), level)  # an empty batch too
 
 
 def loop(fn: Callable, args: tuple, kwargs: dict, level: int) -> Any:
@@ -128,15 +128,17 @@ def loop(fn: Callable, args: tuple, kwargs: dict, level: int) -> Any:
 
     size = size_of(level)
     results = []
-    for i in range(size):
+    for i in range(max(size, 1)):  # an empty batch runs one stand-in of zeros for the result's shape
 
         def pick(a: Any, i: int = i) -> Any:
             v = _value(a, level)
-            return a if v is None else v[i]
+            if v is None:
+                return a
+            return v[i] if size else ops.zeros(a.shape, dtype=a.dtype)
 
         new_args, new_kwargs = _map_tensors(args, kwargs, pick)
         results.append(fn(*new_args, **new_kwargs))
-    return _stacked(results, level, ops.stack)
+    return _stacked(results, level, ops.stack if size else lambda rs: rs[0].unsqueeze(0)[:0])
 
 
 def _stacked(results: list, level: int, stack: Callable) -> Any:
