@@ -19,6 +19,7 @@ import numpy as np
 
 from ._mt19937 import MersenneTwister, N
 from .backend import as_device
+from .engine.vmap_hook import hook as _vmap
 from .tensor import Tensor
 
 __all__ = [
@@ -172,6 +173,8 @@ def fork_rng(devices: Any = None, enabled: bool = True, **kwargs: Any) -> Iterat
 
 def resolve(generator: Generator | None) -> Generator:
     """`generator`, or the default generator when None."""
+    if _vmap.active:  # a draw inside vmap: randomness="error" refuses it
+        _vmap.check_random()  # type: ignore[misc]
     if generator is None:
         return default_generator
     if not isinstance(generator, Generator):

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from . import _missing
 from . import dtypes as _dt
 from . import ops as _ops
+from .engine.vmap_hook import whole
 from .ops.linalg.common import LinAlgError, check_matrix, linalg_lstsq
 from .ops.linalg.composite import matrix_power, multi_dot
 from .ops.linalg.decompositions import cholesky, det, inv, inv_ex, qr, slogdet, solve
@@ -96,7 +97,7 @@ def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *, driver: str | Non
     empty_f = _ops.zeros(0, dtype=A.dtype)
     rank = matrix_rank(A, rtol=tol) if driver != "gels" else _ops.zeros(0, dtype=_dt.int64)
     sv = svdvals(A).detach() if driver in ("gelsd", "gelss") else empty_f
-    full = driver == "gels" or bool((matrix_rank(A, rtol=tol) == min(m, n)).all())
+    full = driver == "gels" or whole(lambda a: bool((matrix_rank(a, rtol=tol) == min(m, n)).all()), A)
     if m > n and driver != "gelsy" and full:
         r = A @ X - B
         residuals = (r * r).sum(-2 if B._data.ndim == A._data.ndim else -1)

@@ -39,6 +39,8 @@ from ._random_draw import (
     normal as _normal_draw,
 )
 from .backend import as_device
+from .engine.vmap_hook import hook as _vmap
+from .engine.vmap_hook import random_draw
 from .tensor import Tensor
 
 __all__ = [
@@ -90,8 +92,8 @@ def rand(
     """Uniform samples in [0, 1) of the given shape (default float dtype)."""
     as_device(device)
     dt = check_float(_float_or_default(dtype), "check_uniform_bounds")
-    data = uniform(resolve(generator), shape_of(size, "rand"), dt.np, 0.0, 1.0)
-    return _leaf(data, requires_grad)
+    shape = shape_of(size, "rand")
+    return random_draw(lambda s: _leaf(uniform(resolve(generator), s, dt.np, 0.0, 1.0), requires_grad), shape)
 
 
 def randn(
@@ -107,8 +109,8 @@ def randn(
     """Standard normal samples of the given shape (default float dtype)."""
     as_device(device)
     dt = check_float(_float_or_default(dtype), "normal_kernel_cpu")
-    data = _normal_draw(resolve(generator), shape_of(size, "randn"), dt.np)
-    return _leaf(data, requires_grad)
+    shape = shape_of(size, "randn")
+    return random_draw(lambda s: _leaf(_normal_draw(resolve(generator), s, dt.np), requires_grad), shape)
 
 
 def _int_arg(value: Any, name: str, fn: str) -> int:
@@ -149,8 +151,8 @@ def randint(
         )
     dt = dtype if dtype is not None else _dt.int64
     low, high = _int_arg(low, "low", "randint"), _int_arg(high, "high", "randint")
-    data = draw_integers(resolve(generator), low, high, shape_of((size,), "randint"), dt)
-    return _leaf(data, requires_grad)
+    shape = shape_of((size,), "randint")
+    return random_draw(lambda s: _leaf(draw_integers(resolve(generator), low, high, s, dt), requires_grad), shape)
 
 
 def randperm(
@@ -200,7 +202,8 @@ def normal(
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     dt = check_float(_float_or_default(dtype), "normal_kernel_cpu")
-    return _leaf(_normal_draw(rng, shape_of((size,), "normal"), dt.np, float(mean), float(std)), requires_grad)
+    shape = shape_of((size,), "normal")
+    return random_draw(lambda s: _leaf(_normal_draw(rng, s, dt.np, float(mean), float(std)), requires_grad), shape)
 
 
 def _normal_tensor(mean: Any, std: Any, rng: Generator) -> Tensor:
@@ -228,6 +231,12 @@ def _normal_tensor(mean: Any, std: Any, rng: Generator) -> Tensor:
 
 def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | None = None, out: Any = None) -> Tensor:
     """0/1 samples with probabilities `input` (or a fixed `p`), in `input`'s shape and dtype."""
+    if _vmap.active and not hasattr(input, "_level"):  # vmap: `randomness=` decides
+        return random_draw(lambda s: _bernoulli(input.expand(s), p, generator), tuple(input.shape))
+    return _bernoulli(input, p, generator)
+
+
+def _bernoulli(input: Tensor, p: float | None, generator: Generator | None) -> Tensor:
     rng = resolve(generator)
     if p is not None:
         if not 0 <= p <= 1:
@@ -327,8 +336,8 @@ def randint_like(
         low, high = 0, low
     dt = dtype or input.dtype
     low, high = _int_arg(low, "low", "randint_like"), _int_arg(high, "high", "randint_like")
-    data = draw_integers(resolve(generator), low, high, input._data.shape, dt)
-    return _leaf(data, requires_grad)
+    shape = input._data.shape
+    return random_draw(lambda s: _leaf(draw_integers(resolve(generator), low, high, s, dt), requires_grad), shape)
 
 
 def sample_like(target: Tensor, kind: str, a: Any, b: Any, generator: Generator | None) -> Any:

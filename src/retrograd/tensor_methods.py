@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from . import _missing, _op_method
 from ._op_method import InPlaceMethod, OpMethod
 from .engine import inplace as _inplace
+from .engine.vmap_hook import random_fill
 
 if TYPE_CHECKING:
     from .dtypes import dtype
@@ -39,6 +40,8 @@ def bind(ops: ModuleType, random: ModuleType) -> None:
 
 def _fill_random(target: Tensor, kind: str, a: Any, b: Any, generator: Any) -> Tensor:
     """`uniform_`, `normal_`, ...: draw into a fresh array, then write it in place like `fill_`."""
+    if random_fill(target, lambda t: _fill_random(t, kind, a, b, generator)) is not None:  # vmap, "different"
+        return target
     return _inplace.apply(target, _ops.fill, _random.sample_like(target, kind, a, b, generator))
 
 

@@ -109,8 +109,10 @@ def test_vmap_in_dims_none_and_errors():
         rf.vmap(lambda a, b: a + b)(rg.ones(3), rg.ones(4))
     with pytest.raises(ValueError, match="must only return Tensors"):
         rf.vmap(lambda a: 3)(rg.ones(3))
+    with pytest.raises(RuntimeError, match="differently shaped Tensor"):
+        rf.vmap(lambda a, m: a.masked_select(m))(xs, xs > 0)
     with pytest.raises(RuntimeError, match="dynamic shape"):
-        rf.vmap(lambda a: a.masked_select(rg.tensor([True, False, True, False])))(xs)
+        rf.vmap(lambda a: a.nonzero())(xs)
     with pytest.raises(RuntimeError, match="item"):
         rf.vmap(lambda a: a.sum().item())(xs)
     assert rg.vmap is rf.vmap

@@ -18,6 +18,16 @@ from ..engine.grad_mode import state
 from ..engine.vmap_hook import hook
 from ..tensor import Tensor
 
+_CONTROL_FLOW_ERROR = (
+    "vmap: It looks like you're attempting to use a Tensor in some data-dependent control flow. We don't "
+    "support that yet, please file an issue at https://github.com/pytorch/pytorch/issues ."
+)
+_REQUIRES_GRAD_ERROR = (
+    "You are attempting to call Tensor.requires_grad_() (or perhaps using torch.autograd.functional.* APIs) "
+    "inside of a function being transformed by a functorch transform. This is unsupported, please attempt to "
+    "use the functorch transforms (e.g. grad, vjp, jacrev, jacfwd, hessian) or call requires_grad_() outside "
+    "of a function being transformed instead."
+)
 _DATA_ERROR = (
     "vmap: It looks like you're attempting to use a Tensor in some data-dependent control flow "
     "or an operation that reads a batched tensor's values directly ({what}). We don't support "
@@ -72,7 +82,7 @@ class LogicalData:
         return self._refuse("in-place arithmetic on its data")
 
     def __bool__(self) -> bool:
-        return self._refuse("bool()")
+        raise RuntimeError(_CONTROL_FLOW_ERROR)
 
     def __getattr__(self, name: str) -> Any:
         return self._refuse(f"ndarray.{name}")
@@ -92,6 +102,8 @@ class BatchedTensor(Tensor):
         return wrap(self._value.detach(), self._level)
 
     def requires_grad_(self, requires_grad: builtins.bool = True) -> Tensor:
+        if requires_grad and not self._value.requires_grad:  # PyTorch: use the func transforms instead
+            raise RuntimeError(_REQUIRES_GRAD_ERROR)
         self._value.requires_grad_(requires_grad)
         self._requires_grad = self._value.requires_grad
         return self
@@ -113,7 +125,7 @@ class BatchedTensor(Tensor):
         return self._data._refuse("numpy()")
 
     def __bool__(self) -> builtins.bool:
-        return self._data._refuse("bool()")
+        raise RuntimeError(_CONTROL_FLOW_ERROR)
 
     def contiguous(self, memory_format: Any = None) -> Tensor:
         return self

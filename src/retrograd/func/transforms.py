@@ -22,7 +22,16 @@ from .vmap import vmap
 
 
 class _Region:
-    """One transform's view of its inputs: physical leaves carrying the open vmap levels."""
+    """One transform's view of its inputs: physical leaves carrying the open vmap levels.
+
+    When are the derivatives themselves differentiable (create_graph)? As in PyTorch, a transform
+    always differentiates with a graph internally, and what reaches the caller keeps its history
+    towards anything else that requires grad, when grad mode is on at the call: an input that
+    requires grad, a tensor the function closes over (`w` in `grad(lambda x: (x * w).sum())(x)`,
+    whose result can be differentiated w.r.t. `w`), or an outer transform. Under `no_grad` the
+    results are cut. We build that graph only when one of these exists, and find closure tensors
+    by one walk over the function's graph, looking for leaves that are not ours.
+    """
 
     def __init__(self) -> None:
         self.levels = current_levels()
@@ -55,7 +64,9 @@ class _Region:
     def create_graph(self) -> bool:
         return state.enabled and (self.needs_graph or state.func_grad_depth > 0)
 
-    def backward(self, outputs: list, leaves: list, cotangents: list) -> list:
+    def backward(
+        self, outputs: list, leaves: list, cotangents: list, retain_graph: bool = True, create_graph: bool | None = None
+    ) -> list:
         """d<outputs, cotangents>/d(leaves) as the function sees them (zeros where unused)."""
         outs, cots = [], []
         for o, c in zip(outputs, cotangents):
@@ -63,9 +74,13 @@ class _Region:
             if p.requires_grad:
                 outs.append(p)
                 cots.append(self.physical(c))
+        if outs and not self.needs_graph and state.enabled and _reaches_other_leaves(outs, leaves):
+            self.needs_graph = True
+        if create_graph is None:
+            create_graph = self.create_graph()
         if outs:
             grads = _engine_grad(
-                outs, leaves, cots, retain_graph=True, create_graph=self.create_graph(), allow_unused=True
+                outs, leaves, cots, retain_graph=retain_graph, create_graph=create_graph, allow_unused=True
             )
         else:
             grads = (None,) * len(leaves)
@@ -76,6 +91,23 @@ class _Region:
         if isinstance(t, Tensor) and not self.create_graph():
             return t.detach()
         return t
+
+
+def _reaches_other_leaves(outputs: list, leaves: list) -> bool:
+    """True when the graph of `outputs` reaches a leaf that requires grad other than `leaves` (a closure tensor)."""
+    ours = {id(leaf) for leaf in leaves}
+    seen: set[int] = set()
+    stack = [o.grad_fn for o in outputs if o.grad_fn is not None]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        variable = getattr(node, "_variable", None)
+        if variable is not None and id(variable) not in ours:
+            return True
+        stack.extend(fn for fn, _ in node.next_functions if fn is not None)
+    return False
 
 
 class _Running:
@@ -208,7 +240,9 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple
                     f"Mismatch in shape: grad_output[0] has a shape of {c.shape} and output[0] has a shape of "
                     f"{o.shape}."
                 )
-        grads = region.backward(outs, leaves, cots)
+        if create_graph is None:  # PyTorch: a graph whenever grad mode is on (and something requires grad)
+            create_graph = None if state.enabled else False
+        grads = region.backward(outs, leaves, cots, retain_graph=retain_graph, create_graph=create_graph)
         return tuple(_pytree.unflatten(grads, spec))
 
     result = _pytree.tree_map(region.result, output)
@@ -251,7 +285,9 @@ def jacrev(
             return region.backward(outs, leaves, cots)
 
         logical_leaves = [region.logical(p) for p in leaves]
-        if total:
+        if total and _preallocate_and_copy:
+            per_input = _rows_into_place(rows, basis, chunk_size or total, logical_leaves)
+        elif total:
             per_input = vmap(rows, chunk_size=chunk_size)(basis)
         else:
             per_input = [ops.zeros((0,) + tuple(q.shape), dtype=q.dtype) for q in logical_leaves]
@@ -271,10 +307,25 @@ def jacrev(
     return wrapper
 
 
+def _rows_into_place(rows: Callable, basis: Tensor, chunk: int, leaves: list) -> list:
+    """jacrev's `_preallocate_and_copy=True`: the Jacobian rows allocated once, each chunk copied in."""
+    from .. import ops
+
+    n = basis.shape[0]
+    out = [ops.empty((n,) + tuple(q.shape), dtype=q.dtype) for q in leaves]
+    for start in range(0, n, chunk):
+        part = vmap(rows)(basis[start : start + chunk])
+        for o, p in zip(out, part):
+            o[start : start + p.shape[0]] = p
+    return out
+
+
 # --- forward mode by double vjp ----------------------------------------------------------------
 
 
-def _linearized(func: Callable, args: tuple, argnums: Any, kwargs: dict, has_aux: bool, name: str) -> tuple:
+def _linearized(
+    func: Callable, args: tuple, argnums: Any, kwargs: dict, has_aux: bool, name: str, strict: bool = False
+) -> tuple:
     """Run `func` once; return (region, leaves, spec, outs, out_spec, aux, jvp of flat tangents)."""
     region, leaves, spec, new_args = _start(args, argnums)
     with _Running():
@@ -321,6 +372,11 @@ def _linearized(func: Callable, args: tuple, argnums: Any, kwargs: dict, has_aux
         out = []
         for o, u in zip(outs, dummies):
             r = next(it) if u is not None else None
+            if r is None and strict:
+                raise RuntimeError(
+                    "jvp(f, primals, tangents, strict=True): The output of f is independent of the inputs. This is "
+                    "not allowed with strict=True."
+                )
             out.append(region.logical(r) if r is not None else ops.zeros_like(o))
         return out
 
@@ -352,12 +408,12 @@ def jvp(func: Callable[..., Any], primals: Any, tangents: Any, *, strict: bool =
         raise RuntimeError(
             "jvp(f, primals, tangents): Expected tangents to be a tuple. E.g. it should be valid to call f(*primals)."
         )
-    if strict:
-        raise RuntimeError("jvp(f, primals, tangents): strict=True is not supported")
     flat_p, pspec = _pytree.flatten(primals)
     flat_t, tspec = _pytree.flatten(tangents)
     _check_tangents(flat_p, flat_t)
-    region, _, _, outs, out_spec, aux, push = _linearized(func, primals, tuple(range(len(primals))), {}, has_aux, "jvp")
+    region, _, _, outs, out_spec, aux, push = _linearized(
+        func, primals, tuple(range(len(primals))), {}, has_aux, "jvp", strict
+    )
     result = _pytree.unflatten([region.result(o) for o in outs], out_spec)
     tangent_out = _pytree.unflatten(push(flat_t), out_spec)
     if has_aux:

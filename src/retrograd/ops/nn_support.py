@@ -17,6 +17,9 @@ import numpy as np
 
 from ..backend import namespace
 from ..engine.primitive import Primitive
+from ..engine.vmap_hook import NOT_BATCHED
+from ..engine.vmap_hook import batched as _batched
+from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
 from .fused import loss as _loss
 from .fused import normalization as _norm
@@ -95,6 +98,10 @@ def normalize(
     given `stats`, by that (mean, var) pair (batch norm in eval mode: no gradient
     flows through them). Returns the output and the mean and biased variance used.
     """
+    if _vmap.active:
+        r = _batched("normalize", normalize, kind, input, weight, bias, view, dims, eps, stats)
+        if r is not NOT_BATCHED:
+            return r
     xp = namespace(input._data)
     if stats is None:
         mean, var = _norm.moments(xp, input._data, view, dims)

@@ -17,6 +17,8 @@ from typing import Any
 from .. import return_types
 from ..backend import namespace
 from ..engine.primitive import Primitive
+from ..engine.vmap_hook import NOT_BATCHED, batched
+from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
 from .kernels.operands import wrap_dim
 from .reduction.along import evenly, reduced_shape, selection
@@ -53,6 +55,10 @@ def _pair(kind: type, prim: Primitive, input: Tensor, index: Any, dim: int, shap
 
 def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False, out: Any = None) -> Any:
     """`(values, indices)` sorted along `dim`; always stable (equal values keep their order)."""
+    if _vmap.active:
+        r = batched("along", lambda x, d: sort(x, d, descending, stable=stable), input, dim)
+        if r is not NOT_BATCHED:
+            return r
     xp, a, d = _prepare(input, dim)
     index = _stable_order(xp, a, d, descending)
     return _pair(return_types.sort, _sort_values, input, index, d, input._data.shape)
@@ -60,6 +66,8 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool
 
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
     """The indices (int64) that sort `input` along `dim`."""
+    if _vmap.active and (r := batched("along", lambda x, d: argsort(x, d, descending), input, dim)) is not NOT_BATCHED:
+        return r
     xp, a, d = _prepare(input, dim)
     return Tensor._make(_stable_order(xp, a, d, descending).reshape(input._data.shape))
 
@@ -71,6 +79,10 @@ def msort(input: Tensor, *, out: Any = None) -> Tensor:
 
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *, out: Any = None) -> Any:
     """The `k` largest (or smallest) values along `dim` and their indices, best first."""
+    if _vmap.active:
+        r = batched("along", lambda x, d: topk(x, k, d, largest, sorted), input, dim)
+        if r is not NOT_BATCHED:
+            return r
     xp, a, d = _prepare(input, dim)
     if not 0 <= k <= a.shape[d]:
         raise RuntimeError("selected index k out of range")
@@ -93,6 +105,10 @@ def _pick(xp: Any, order: Any, position: Any, d: int) -> Any:
 
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False, *, out: Any = None) -> Any:
     """The `k`-th smallest value along `dim` (k counts from 1) and its index."""
+    if _vmap.active:
+        r = batched("along", lambda x, d: kthvalue(x, k, d, keepdim), input, dim)
+        if r is not NOT_BATCHED:
+            return r
     xp, a, d = _prepare(input, dim)
     shape = reduced_shape(input._data.shape, (d,) if input._data.ndim else (), keepdim)
     _check_reducible("kthvalue", a, d)
@@ -141,6 +157,10 @@ def _median(name: str, input: Tensor, dim: int | None, keepdim: bool) -> Any:
     ignore_nan = name == "nanmedian"
     if dim is None:
         return (_nanmedian_all if ignore_nan else _median_all)(input)
+    if _vmap.active:
+        r = batched("along", lambda x, d: _median(name, x, d, keepdim), input, dim)
+        if r is not NOT_BATCHED:
+            return r
     xp, a, d = _prepare(input, dim)
     _check_reducible(name, a, d)
     shape = reduced_shape(input._data.shape, (d,) if input._data.ndim else (), keepdim)
@@ -179,6 +199,8 @@ def _mode_index(xp: Any, a: Any, d: int) -> Any:
 
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False, *, out: Any = None) -> Any:
     """The most frequent value along `dim` (the smallest on a tie) and the index of its last occurrence."""
+    if _vmap.active and (r := batched("along", lambda x, d: mode(x, d, keepdim), input, dim)) is not NOT_BATCHED:
+        return r
     xp, a, d = _prepare(input, dim)
     _check_reducible("mode", a, d)
     shape = reduced_shape(input._data.shape, (d,) if input._data.ndim else (), keepdim)

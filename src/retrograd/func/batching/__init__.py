@@ -13,6 +13,8 @@ from ...engine.vmap_hook import NOT_BATCHED, hook
 from .._batched import BatchedTensor
 from . import rules
 from .inplace import commit
+from .lifted import lift
+from .randomness import check_random, random_draw, random_fill
 
 _ELEMENTWISE = """
 abs acos acosh add alias asin asinh atan atan2 atanh ceil celu clamp clone copy cos cosh deg2rad div elu erf erfc
@@ -88,3 +90,7 @@ def dispatch(prim: Any, tensors: tuple, attrs: dict) -> Any:
 def install() -> None:
     hook.dispatch = dispatch
     hook.commit = commit
+    hook.lift = lift
+    hook.check_random = check_random
+    hook.random_draw = random_draw
+    hook.random_fill = random_fill

@@ -74,6 +74,8 @@ def _unary(transform: Callable[[dict, Any, int], dict | None]) -> Rule:
         if len(tensors) != 1:
             return fallback(prim, tensors, attrs, level)
         t = tensors[0]
+        if t._data.ndim == 0 and any(n in attrs for n in ("dim", "dims", "d0", "d1")):
+            return fallback(prim, tensors, attrs, level)  # a 0-d input's dim means its one element
         new = transform(dict(attrs), t, size_of(level))
         if new is None:
             return fallback(prim, tensors, attrs, level)
@@ -231,6 +233,11 @@ def fallback(prim: Any, tensors: tuple, attrs: dict, level: int) -> Any:
     from ... import ops
 
     size = size_of(level)
+    if size == 0:  # no example to run: one stand-in of zeros gives the result's shape
+        args = [t if _value(t, level) is None else ops.zeros(t.shape, dtype=t.dtype) for t in tensors]
+        result = prim(*args, **attrs)
+        empty = lambda r: wrap(r.unsqueeze(0)[:0], level)  # noqa: E731
+        return tuple(empty(r) for r in result) if isinstance(result, tuple) else empty(result)
     pieces = [t._value.unbind(0) if _value(t, level) is not None else None for t in tensors]
     results = []
     for i in range(size):
@@ -259,7 +266,7 @@ def reduce_all(public: str) -> Rule:
         from ... import ops
 
         v = tensors[0]._value
-        flat = v.reshape(v.shape[0], -1)
+        flat = v.reshape(v.shape[0], tensors[0]._data.size)  # not -1: the batch may be empty
         out = getattr(ops, public)(flat, 1)
         dt = attrs.get("dt")
         if dt is not None and out._data.dtype != dt:

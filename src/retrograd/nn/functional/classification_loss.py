@@ -13,6 +13,8 @@ import warnings
 from typing import Any
 
 from ...dtypes import int64, uint8
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...ops import nn_support
 from ...ops.activation.along_dim import log_softmax
 from ...ops.fused import loss as _loss
@@ -96,6 +98,11 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
              ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """`-weight[t] · input[t]` for log-probabilities (N, C, *) and class indices (N, *)."""
     reduction = reduction_of(size_average, reduce, reduction)
+    if _vmap.active:
+        r = batched("class_loss", lambda x, t, red: nll_loss(x, t, weight, None, ignore_index, None, red), input,
+                    target, weight=weight, ignore_index=ignore_index, reduction=reduction)
+        if r is not NOT_BATCHED:
+            return r
     _check_target(input, target)
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"nll_loss_out_frame\" not implemented for '{input.dtype.kind_name}'")
@@ -109,6 +116,12 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
                   label_smoothing: float = 0.0) -> Tensor:
     """Cross-entropy of logits (N, C, *) with class indices (N, *) or class probabilities (N, C, *)."""
     reduction = reduction_of(size_average, reduce, reduction)
+    if _vmap.active:
+        r = batched("class_loss", lambda x, t, red: cross_entropy(x, t, weight, None, ignore_index, None, red,
+                                                                  label_smoothing),
+                    input, target, weight=weight, ignore_index=ignore_index, reduction=reduction)
+        if r is not NOT_BATCHED:
+            return r
     if tuple(input.shape) == tuple(target.shape):
         if not target.dtype.is_floating_point:
             raise RuntimeError(

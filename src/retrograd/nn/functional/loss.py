@@ -13,6 +13,7 @@ import math
 import warnings
 from typing import Any
 
+from ...engine.vmap_hook import whole
 from ...ops import nn_support
 from ...ops.elementwise.clamp_where import where
 from ...ops.elementwise.pointwise import xlogy
@@ -124,12 +125,16 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         )
     for name, t in (("input", input), ("target", target)):
         t = t.detach()
-        if t.numel() and not bool(((t >= 0) & (t <= 1)).all()):
+        if t.numel() and not whole(_all_probabilities, t):
             raise RuntimeError(f"all elements of {name} should be between 0 and 1")
     if target.dtype != input.dtype:
         raise RuntimeError(f"Found dtype {target.dtype.kind_name} but expected {input.dtype.kind_name}")
     w = None if weight is None else _expanded_weight(weight, tuple(target.shape)).to(input.dtype)
     return _reduce(nn_support.binary_cross_entropy(input, target, w), reduction)
+
+
+def _all_probabilities(t: Tensor) -> bool:
+    return bool(((t >= 0) & (t <= 1)).all())
 
 
 def _expanded_weight(weight: Tensor, shape: tuple) -> Tensor:

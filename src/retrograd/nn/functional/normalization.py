@@ -16,6 +16,7 @@ import numpy as np
 
 from ... import ops as _ops
 from ...engine.grad_mode import no_grad
+from ...engine.vmap_hook import unbatched_target
 from ...ops import nn_support
 from ...ops.kernels.zero_batch import empty_result
 from ...tensor import Tensor
@@ -102,6 +103,13 @@ def _update_running(running: Tensor | None, batch: Tensor, momentum: float) -> N
 def _batch_stats_norm(input: Tensor, w: Tensor | None, b: Tensor | None, running_mean: Tensor | None,
                       running_var: Tensor | None, momentum: float, eps: float) -> Tensor:
     """Batch norm by the batch's statistics; updates the running averages (unbiased variance)."""
+    if any(unbatched_target(r, input) for r in (running_mean, running_var)):
+        raise RuntimeError(
+            "Batch norm got a batched tensor as input while the running_mean or running_var, which will be updated "
+            "in place, were not batched.\nIf you are using a module and do not need eval mode, please set "
+            "`track_running_stats` to be False.If you are using a prebuilt module and do not need eval mode, please "
+            "see the functorch website for resources on how to patch your module to work with vmap"
+        )
     shape = input.shape
     dims = (0,) + tuple(range(2, len(shape)))
     out, mean, var = nn_support.normalize("batch", input, w, b, shape, dims, eps)

@@ -22,6 +22,8 @@ from ... import _cpu_sampling
 from ..._generator import resolve
 from ...engine import inplace as _inplace
 from ...engine.primitive import Primitive
+from ...engine.vmap_hook import batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..elementwise.clamp_where import where
 from .smooth import floating, run
@@ -171,6 +173,9 @@ def _rrelu_call(input: Tensor, lower: float, upper: float, training: bool, gener
     floating(input, "leaky_relu_cpu")
     if not training:
         return _rrelu[twin](input, slope=(lower + upper) / 2)
+    if _vmap.active:  # PyTorch has no batching rule for rrelu's training mode (after the randomness check)
+        resolve(generator)
+        batched("rrelu", rrelu, input)
     noise = Tensor._make(_noise(input, lower, upper, generator))
     return _rrelu_noise[twin](input, noise)
 

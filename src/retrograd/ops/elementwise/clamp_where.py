@@ -11,6 +11,8 @@ from typing import Any
 
 from ... import dtypes as _dt
 from ...engine.primitive import Primitive
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.guards import check_scalar_fits, fitted_scalar
 from ..kernels.operands import as_tensor_of, promote, tensor_of
@@ -111,6 +113,8 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
         from ..indexing.subscript import nonzero
 
         return nonzero(condition, as_tuple=True)
+    if _vmap.active and (r := batched("elementwise", where, condition, input, other)) is not NOT_BATCHED:
+        return r
     cond = tensor_of(condition)
     if cond.dtype is not _dt.bool_:
         if cond.dtype is _dt.uint8:

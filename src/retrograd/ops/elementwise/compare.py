@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 
 from ...engine import numpy_errors
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.operands import promote, tensor_of, wrap_dims
 
@@ -49,6 +51,8 @@ __all__ = [
 
 def _compare(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
     def op(input: Any, other: Any, *, out: Any = None) -> Tensor:
+        if _vmap.active and (r := batched("elementwise", op, input, other)) is not NOT_BATCHED:
+            return r
         a, b = promote(input, other)
         try:
             return Tensor._make(np.asarray(fn(a._data, b._data)))
@@ -73,6 +77,8 @@ logical_xor = _compare("logical_xor", np.logical_xor)
 
 def _predicate(name: str, fn: Callable[[Any], Any]) -> Callable[..., Tensor]:
     def op(input: Tensor) -> Tensor:
+        if _vmap.active and (r := batched("elementwise", op, input)) is not NOT_BATCHED:
+            return r
         return Tensor._make(np.asarray(fn(tensor_of(input)._data)))
 
     op.__name__ = op.__qualname__ = name
@@ -92,6 +98,8 @@ isreal = _predicate("isreal", lambda a: np.ones(a.shape, bool))
 
 def _bitwise(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
     def op(input: Any, other: Any) -> Tensor:
+        if _vmap.active and (r := batched("elementwise", op, input, other)) is not NOT_BATCHED:
+            return r
         a, b = promote(input, other)
         if a._data.dtype.kind == "f":
             raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{a.dtype.kind_name}'")
@@ -111,6 +119,8 @@ def bitwise_not(input: Tensor) -> Tensor:
     """`~input`: logical not for bool tensors, bit flip for integers."""
     if input._data.dtype.kind == "f":
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.kind_name}'")
+    if _vmap.active and (r := batched("elementwise", bitwise_not, input)) is not NOT_BATCHED:
+        return r
     return Tensor._make(np.invert(input._data))
 
 
@@ -118,6 +128,10 @@ def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
     """`|input - other| <= atol + rtol * |other|` elementwise."""
     if isinstance(input, Tensor) and isinstance(other, Tensor) and input.dtype is not other.dtype:
         raise RuntimeError(f"{input.dtype.kind_name} did not match {other.dtype.kind_name}")  # no promotion here
+    if _vmap.active:
+        r = batched("elementwise", isclose, input, other, rtol=rtol, atol=atol, equal_nan=equal_nan)
+        if r is not NOT_BATCHED:
+            return r
     a, b = promote(input, other)
     try:
         return Tensor._make(np.asarray(np.isclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan)))
@@ -127,15 +141,23 @@ def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
 
 def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
     """True when every element is close (see `isclose`)."""
+    if _vmap.active:
+        batched("allclose", allclose, input, other)  # a Python bool cannot be batched: PyTorch's error
     return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
 
 
 def equal(input: Tensor, other: Tensor) -> bool:
     """True when both tensors have the same shape and elements."""
+    if _vmap.active:
+        batched("equal", equal, input, other)  # a Python bool cannot be batched: PyTorch's error
     return input.shape == other.shape and bool((input._data == other._data).all())
 
 
 def _reduce_bool(fn: Callable[..., Any], input: Tensor, dim: Any, keepdim: bool) -> Tensor:
+    if _vmap.active:
+        r = batched("along", lambda x, d: _reduce_bool(fn, x, d, keepdim), input, dim)
+        if r is not NOT_BATCHED:
+            return r
     data = input._data
     axes = None if dim is None else wrap_dims(dim, data.ndim)
     out = np.asarray(fn(data, axis=axes, keepdims=keepdim))
@@ -155,4 +177,6 @@ def all(input: Tensor, dim: Any = None, keepdim: bool = False, *, out: Any = Non
 def is_nonzero(input: Tensor) -> bool:
     if input.numel() != 1:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    if _vmap.active:
+        batched("data_dependent", is_nonzero, input)
     return bool(input._data.reshape(()))

@@ -24,6 +24,8 @@ from numpy.lib.stride_tricks import as_strided
 
 from ...backend import namespace
 from ...engine.primitive import Primitive
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.windows import Ints, Pads, crop, flat_strides, pad_const, padded, tap_slices, taps, work
 
@@ -173,6 +175,9 @@ _MAX_NODES = {name: _max_primitive(name) for name in (
 
 def max_pool(x: Tensor, windows: Windows, node: str, return_indices: bool) -> Any:
     """Max over each window of x (*lead, *S) -> (*lead, *out) [, int64 flat indices]."""
+    # every leading index is pooled alike, so a vmap's batch is one more of them
+    if _vmap.active and (r := batched("elementwise", max_pool, x, windows, node, return_indices)) is not NOT_BATCHED:
+        return r
     values, tap = first_max(namespace(x._data), x._data, windows)
     out = _MAX_NODES[node](x, tap=tap, windows=windows, values=values)
     if not return_indices:

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 
 from ...engine.primitive import Primitive
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.guards import check_scalar_fits, store_scalar
 from ..kernels.operands import constant, wrap_dim
@@ -136,6 +138,8 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
 
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     """The elements of `input` where `mask` is True, as a 1-d tensor (both broadcast first)."""
+    if _vmap.active and (r := batched("masked_select", masked_select, input, mask)) is not NOT_BATCHED:
+        return r  # one mask for every example; a batched mask is PyTorch's dynamic-shape error
     if mask._data.dtype != np.bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
     shape = broadcast_shape(mask._data.shape, input._data.shape)

@@ -25,6 +25,8 @@ import numpy as np
 
 from ...engine import inplace as _inplace
 from ...engine.primitive import Primitive
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..copying import copy
 from ..kernels.guards import check_scalar_fits
@@ -53,6 +55,8 @@ def getitem(t: Tensor, index: Any) -> Tensor:
     """`t[index]`: a view for ints, slices, None and Ellipsis; a copy for index tensors and masks."""
     if type(index) is int and t._data.ndim:  # the common `t[i]`, without parsing
         return _select_dim(t, 0, index, 0)
+    if _vmap.active and (r := batched("getitem", getitem, t, index)) is not NOT_BATCHED:
+        return r
     out, advanced = _apply_basic(t, index)
     if advanced:
         return _keyed.index(out, key=_advanced_key(out._data.shape, advanced))
@@ -98,6 +102,8 @@ def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = Fa
 
 def nonzero(input: Tensor, *, out: Any = None, as_tuple: bool = False) -> Any:
     """Indices of the non-zero elements: (N, ndim) int64, or one 1-d tensor per dim."""
+    if _vmap.active:  # the number of indices depends on the values: PyTorch's errors
+        batched("nonzero_numpy" if as_tuple else "nonzero", nonzero, input)
     data = input._data
     if as_tuple:
         if data.ndim == 0:

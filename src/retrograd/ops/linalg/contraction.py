@@ -130,7 +130,8 @@ def _contract(ops: list, subs: list[str], out: str) -> Tensor:
         return _pair(ops[0], ops[1], subs[0], subs[1], out)
     import numpy
 
-    path = numpy.einsum_path(",".join(subs) + "->" + out, *[t._data for t in ops], optimize="greedy")[0][1:]
+    shapes_only = [numpy.broadcast_to(numpy.zeros((), t._data.dtype), t._data.shape) for t in ops]  # no values read
+    path = numpy.einsum_path(",".join(subs) + "->" + out, *shapes_only, optimize="greedy")[0][1:]
     for step in path:
         picked = [(ops[i], subs[i]) for i in step]
         for i in sorted(step, reverse=True):

@@ -12,6 +12,8 @@ from typing import Any
 
 from ... import backend
 from ...engine.primitive import Primitive
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from .common import (
     LinAlgError,
@@ -92,6 +94,10 @@ def inv(A: Tensor, *, out: Any = None) -> Tensor:
 def inv_ex(A: Tensor, *, check_errors: bool = False, out: Any = None) -> Any:
     """(inverse, info): info (int32) is nonzero where a matrix is singular (its inverse is then NaN)."""
     check_matrix(A, "linalg.inv_ex")
+    if _vmap.active:
+        r = batched("elementwise", lambda a: inv_ex(a, check_errors=check_errors), A)
+        if r is not NOT_BATCHED:
+            return r
     result = inv(A) if check_errors else _inv_ex(A)
     xp = backend.namespace(A._data)
     if xp.isnan(result._data).any():

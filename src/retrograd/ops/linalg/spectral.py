@@ -11,6 +11,8 @@ from typing import Any
 
 from ... import backend
 from ...engine.primitive import Primitive
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from .common import (
     check_matrix,
@@ -208,6 +210,10 @@ def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: boo
         raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at least 2 dimensions.")
     if A._data.dtype.kind != "f":
         raise RuntimeError("This function doesn't handle types other than float and double")
+    if _vmap.active:
+        r = batched("elementwise", lambda a: matrix_rank(a, atol=atol, rtol=rtol, hermitian=hermitian), A)
+        if r is not NOT_BATCHED:
+            return r
     xp = backend.namespace(A._data)
     a = A._data
     s = xp.abs(xp.linalg.eigvalsh(a)) if hermitian else xp.linalg.svd(a, compute_uv=False)

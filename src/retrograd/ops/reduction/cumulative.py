@@ -18,6 +18,8 @@ from ... import return_types
 from ...backend import namespace
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..elementwise.clamp_where import where
 from ..kernels.accumulate import wide_cumprod
@@ -114,6 +116,10 @@ def _running_index(xp: Any, a: Any, dim: int, largest: bool) -> Any:
 
 
 def _cumulative_extreme(input: Tensor, dim: int, largest: bool) -> Any:
+    if _vmap.active:
+        r = batched("along", lambda x, d: _cumulative_extreme(x, d, largest), input, dim)
+        if r is not NOT_BATCHED:
+            return r
     a = input._data
     d = wrap_dim(dim, a.ndim)
     index = _running_index(namespace(a), a.reshape(a.shape or (1,)), d, largest)

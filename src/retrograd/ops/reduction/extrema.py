@@ -17,6 +17,8 @@ import numpy as np
 from ... import return_types
 from ...backend import namespace
 from ...engine.primitive import Primitive
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..elementwise.clamp_where import maximum, minimum
 from ..kernels.operands import wrap_dim
@@ -75,6 +77,10 @@ def _by_dim(name: str, input: Tensor, dim: Any, keepdim: bool) -> Any:
     """max/min along one dim: (values, indices), the gradient going to the returned index."""
     if not isinstance(dim, (int, np.integer)):
         raise TypeError(f"{name}() received an invalid combination of arguments - got (Tensor, {type(dim).__name__})")
+    if _vmap.active:
+        r = batched("along", lambda x, d: _by_dim(name, x, d, keepdim), input, dim)
+        if r is not NOT_BATCHED:
+            return r
     a = input._data
     d = wrap_dim(int(dim), a.ndim)
     _check_not_empty(name, a.shape, (d,) if a.ndim else (), True)
@@ -125,6 +131,14 @@ def amin(input: Tensor, dim: Any = (), keepdim: bool = False, *, out: Any = None
 
 
 def _arg(name: str, input: Tensor, dim: int | None, keepdim: bool) -> Tensor:
+    if _vmap.active:
+        nd = input._data.ndim
+        if dim is None:  # over the flattened example; keepdim leaves its ndim ones
+            r = batched("flat", lambda x: _arg(name, x, 1, False).reshape((-1,) + (1,) * nd * keepdim), input)
+        else:
+            r = batched("along", lambda x, d: _arg(name, x, d, keepdim), input, dim)
+        if r is not NOT_BATCHED:
+            return r
     a = input._data
     xp = namespace(a)
     find = xp.argmax if name == "argmax" else xp.argmin

@@ -14,6 +14,8 @@ import numpy as np
 from ... import dtypes as _dt
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..creation import zeros_like
 from ..kernels.accumulate import wide_mean, wide_sum
@@ -183,6 +185,8 @@ def nanmean(
 
 def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
     """Number of non-zero elements (int64), in all of `input` or along `dim`."""
+    if _vmap.active and (r := batched("along", count_nonzero, input, dim)) is not NOT_BATCHED:
+        return r
     dims = reduce_dims(input._data.ndim, dim)
     a = input._data
     return Tensor._make(a.__ne__(0).sum(axis=dims, dtype=np.int64))
