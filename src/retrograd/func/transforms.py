@@ -286,7 +286,7 @@ def jacrev(
 
         logical_leaves = [region.logical(p) for p in leaves]
         if total and _preallocate_and_copy:
-            per_input = _rows_into_place(rows, basis, chunk_size or total, logical_leaves)
+            per_input = _rows_into_place(rows, basis, chunk_size or total, logical_leaves)  # type: ignore[arg-type]
         elif total:
             per_input = vmap(rows, chunk_size=chunk_size)(basis)
         else:

@@ -29,7 +29,7 @@ def _value(t: Any, level: int) -> Any:
 
 def _items(args: tuple, kwargs: dict) -> list:
     """The arguments, with tuples and lists (statistics pairs, tensor lists) opened one level."""
-    out = []
+    out: list = []
     for a in (*args, *kwargs.values()):
         if isinstance(a, (tuple, list)):
             out.extend(a)
