@@ -118,6 +118,7 @@ def run(
     prev = state.enabled
     state.enabled = create_graph
     heappush, heappop = heapq.heappush, heapq.heappop  # locals: called once per node
+    plain = needed is None and not anomaly.enabled  # every input wanted, no anomaly checks
     # PyTorch computes inf/NaN gradients silently; NumPy's own Python functions (sum, prod,
     # det...) would warn in their modules, past the package's filter. Once per backward.
     quiet = numpy.errstate(all="ignore")
@@ -134,7 +135,12 @@ def run(
                 for nr in targets[node]:
                     if grads[nr] is not None:
                         captured[(node, nr)] = grads[nr]
-            results = _execute(node, grads, needed, targets, accumulate, create_graph, retain_graph)
+            if plain and type(node) is not AccumulateGrad and not node._post_hooks and grads[0] is not None:
+                results = node.apply(grads, None)  # the common case, _execute's path written out
+                if not retain_graph:
+                    node.release()
+            else:
+                results = _execute(node, grads, needed, targets, accumulate, create_graph, retain_graph)
             for (child, nr), g in zip(node.next_functions, results):
                 if child is None:
                     continue

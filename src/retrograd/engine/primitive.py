@@ -71,6 +71,7 @@ class Primitive:
         "constant_edges",
         "multi_output_view",
         "node_class",
+        "single",
     )
 
     def __init__(
@@ -94,6 +95,7 @@ class Primitive:
         self.name = name
         self.node_name = node_name or _camel(name) + "Backward0"
         self.node_class = _node_class(self.node_name)
+        self.single = len(inputs) == 1 and n_outputs == 1  # OpNode.apply's short path
         _register(self, forward)
         self.forward = _quiet(forward) if quiet else forward
         self.derivatives = tuple(derivatives)
@@ -146,11 +148,23 @@ class Primitive:
             return self(t, c=c)
         data = t._data
         xp = _NAMESPACES.get(type(data)) or backend.namespace(data)
-        result = self.forward(xp, data, c)
-        record = t._requires_grad and state.enabled
-        if record or _fw_levels.level is not None or _anomaly.enabled or tracer is not None:
-            return self._wrap(xp, (t,), result, {"c": c}, record)
-        return _make(result if type(result) is xp.ndarray else xp.asarray(result))
+        if data.ndim == 0 and xp is numpy:
+            # NumPy's scalar arithmetic is ~8x cheaper than its ufunc path for 0-d arrays, with
+            # the same IEEE result: compute on the element, then wrap it back into a 0-d array
+            result = numpy.asarray(self.forward(xp, data[()], c))
+        else:
+            result = self.forward(xp, data, c)
+        if type(result) is not xp.ndarray:
+            result = xp.asarray(result)
+        if _fw_levels.level is not None or _anomaly.enabled or tracer is not None:
+            return self._wrap(xp, (t,), result, {"c": c}, t._requires_grad and state.enabled)
+        if t._requires_grad and state.enabled and not self.saves_any:
+            out = _make(result, True)
+            out._grad_fn = _scalar_node(self, t, c)
+            return out
+        if t._requires_grad and state.enabled:
+            return self._wrap(xp, (t,), result, {"c": c}, True)
+        return _make(result)
 
     def _wrap(self, xp: Any, tensors: tuple, result: Any, attrs: dict, record: bool) -> Any:
         """Tensors for the forward's arrays, plus the node, view link, tangents and anomaly check."""
@@ -248,6 +262,32 @@ tracer: Any = None  # the compiler's recording (retrograd.compiler._trace), whil
 _make: Callable[..., Tensor] = None  # type: ignore[assignment]  # Tensor._make, bound on first import of tensor
 
 
+def _scalar_node(op: Primitive, t: Tensor, c: Any) -> OpNode:
+    """OpNode(op, (t,), (out,), {"c": c}) for a tensor-and-number op that saves nothing.
+
+    The same fields as OpNode.__init__ fills, set directly: W1-style chains of scalar ops
+    create one of these per op, and the general constructor's branches cost ~30% of it.
+    """
+    node = _new_node(op.node_class)
+    fn = t._grad_fn
+    e = (fn, t._output_nr) if fn is not None and t._base is None else edge(t)
+    node.next_functions = (e,) + op.constant_edges if op.constant_edges else (e,)
+    node._seq = next(_sequence)
+    node._pre_hooks = node._post_hooks = node._tensor_hooks = node._metadata = None
+    node.op = op
+    node.n_outputs = 1
+    node.attrs = {"c": c}
+    a = t._data
+    node.shapes = (a.shape,)
+    node.dtypes = (a.dtype,)
+    node.out_meta = None
+    node.saved = {}
+    return node
+
+
+_new_node = object.__new__
+
+
 class OpNode(Node):
     """The node a Primitive records: saved tensors, attributes and input metadata."""
 
@@ -314,6 +354,24 @@ class OpNode(Node):
 
     def apply(self, grads: list, wanted: Callable[[int], bool] | None) -> tuple:
         op = self.op
+        if op.single:  # one input and one output, as most ops: the loop below written out
+            rule = op.derivatives[0]
+            if rule is None or self.next_functions[0][0] is None or (wanted and not wanted(0)):
+                return (None,)
+            reads = op.reads[0]
+            if not reads:
+                grad = rule(grads[0])
+            elif len(reads) == 1:
+                name = reads[0]
+                attrs = self.attrs
+                grad = rule(grads[0], attrs[name] if name in attrs else self._lookup(name))
+            else:
+                grad = rule(grads[0], *[self._lookup(n) for n in reads])
+            if grad is not None:
+                data = grad._data
+                if data.shape != self.shapes[0] or data.dtype != self.dtypes[0]:
+                    grad = _fit(grad, self.shapes[0], self.dtypes[0], self, 0)
+            return (grad,)
         g = grads[0] if op.n_outputs == 1 else tuple(_zeros_for(self, i, x) for i, x in enumerate(grads))
         edges = self.next_functions
         results: list = []
