@@ -39,6 +39,7 @@ from ._random_draw import (
     normal as _normal_draw,
 )
 from .backend import as_device
+from .ops.kernels.out_arg import ANY, same, write_out
 from .tensor import Tensor
 
 __all__ = [
@@ -88,6 +89,8 @@ def rand(
     pin_memory: bool = False,
 ) -> Tensor:
     """Uniform samples in [0, 1) of the given shape (default float dtype)."""
+    if out is not None:
+        return write_out(out, rand, locals(), ANY, dtype_from_out=True)
     as_device(device)
     dt = check_float(_float_or_default(dtype), "check_uniform_bounds")
     data = uniform(resolve(generator), shape_of(size, "rand"), dt.np, 0.0, 1.0)
@@ -105,6 +108,8 @@ def randn(
     pin_memory: bool = False,
 ) -> Tensor:
     """Standard normal samples of the given shape (default float dtype)."""
+    if out is not None:
+        return write_out(out, randn, locals(), ANY, dtype_from_out=True)
     as_device(device)
     dt = check_float(_float_or_default(dtype), "normal_kernel_cpu")
     data = _normal_draw(resolve(generator), shape_of(size, "randn"), dt.np)
@@ -133,6 +138,8 @@ def randint(
     pin_memory: bool = False,
 ) -> Tensor:
     """Integers uniform in [low, high): `randint(high, size)` or `randint(low, high, size)`."""
+    if out is not None:
+        return write_out(out, randint, locals(), ANY, dtype_from_out=True)
     as_device(device)
     pos = list(args)
     if size is None and pos:
@@ -165,9 +172,14 @@ def randperm(
     pin_memory: bool = False,
 ) -> Tensor:
     """A random permutation of `0 .. n-1` (int64 by default)."""
+    if out is not None:
+        dtype = getattr(out, "dtype", dtype) if dtype == _dt.int64 else dtype  # the default: out's dtype wins
+        return write_out(out, randperm, locals(), ANY, dtype_from_out=True)
     as_device(device)
     n = _int_arg(n, "n", "randperm")
     shape_of((n,), "randperm")
+    if dtype == _dt.bool_:
+        raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
     return _leaf(_cpu.randperm(resolve(generator), n).astype(dtype.np), requires_grad)
 
 
@@ -189,6 +201,9 @@ def normal(
 ) -> Tensor:
     """Normal samples: `normal(mean, std)` with tensor mean and/or std (broadcast), or
     `normal(mean: float, std: float, size)`. Gradients through mean/std are zero, as in PyTorch."""
+    if out is not None:
+        from_size = not isinstance(mean, Tensor) and not isinstance(std, Tensor)  # normal(0.0, 1.0, size)
+        return write_out(out, normal, locals(), dtype_from_out=from_size)
     rng = resolve(generator)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         if size is not None:
@@ -228,6 +243,8 @@ def _normal_tensor(mean: Any, std: Any, rng: Generator) -> Tensor:
 
 def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | None = None, out: Any = None) -> Tensor:
     """0/1 samples with probabilities `input` (or a fixed `p`), in `input`'s shape and dtype."""
+    if out is not None:
+        return write_out(out, bernoulli, locals(), ANY)
     rng = resolve(generator)
     if p is not None:
         if not 0 <= p <= 1:
@@ -250,6 +267,8 @@ def multinomial(
     out: Any = None,
 ) -> Tensor:
     """Category indices drawn from rows of weights `(C,)` or `(N, C)`: int64 `(k,)` or `(N, k)`."""
+    if out is not None:
+        return write_out(out, multinomial, locals(), same("multinomial expects Long tensor out, got: {dst}"))
     from ._random_draw import multinomial_indices
 
     x = input._data

@@ -21,6 +21,7 @@ from .kernels.guards import (
     ragged_error,
     store_scalar,
 )
+from .kernels.out_arg import ANY, write_out
 
 __all__ = [
     "tensor",
@@ -193,6 +194,8 @@ def zeros(
     *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, out: Any = None
 ) -> Tensor:
     """A tensor of zeros of the given shape (default dtype float32)."""
+    if out is not None:
+        return write_out(out, zeros, locals(), ANY, dtype_from_out=True)
     as_device(device)
     return _factory(np.zeros(new_shape(size, "zeros"), _float_or(dtype).np), requires_grad)
 
@@ -201,6 +204,8 @@ def ones(
     *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, out: Any = None
 ) -> Tensor:
     """A tensor of ones of the given shape."""
+    if out is not None:
+        return write_out(out, ones, locals(), ANY, dtype_from_out=True)
     as_device(device)
     return _factory(np.ones(new_shape(size, "ones"), _float_or(dtype).np), requires_grad)
 
@@ -209,6 +214,8 @@ def empty(
     *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, out: Any = None, **kw: Any
 ) -> Tensor:
     """An uninitialised tensor (retrograd fills it with zeros, so it is deterministic)."""
+    if out is not None:
+        return write_out(out, empty, locals(), ANY, dtype_from_out=True)
     new_shape(size, "empty")
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 

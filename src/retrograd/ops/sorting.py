@@ -19,6 +19,7 @@ from ..backend import namespace
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from .kernels.operands import wrap_dim
+from .kernels.out_arg import MEDIAN, SAME, same, write_out
 from .reduction.along import evenly, reduced_shape, selection
 
 __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode"]
@@ -53,6 +54,8 @@ def _pair(kind: type, prim: Primitive, input: Tensor, index: Any, dim: int, shap
 
 def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False, out: Any = None) -> Any:
     """`(values, indices)` sorted along `dim`; always stable (equal values keep their order)."""
+    if out is not None:
+        return write_out(out, sort, locals(), SAME)
     xp, a, d = _prepare(input, dim)
     index = _stable_order(xp, a, d, descending)
     return _pair(return_types.sort, _sort_values, input, index, d, input._data.shape)
@@ -66,11 +69,15 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: b
 
 def msort(input: Tensor, *, out: Any = None) -> Tensor:
     """`sort(input, dim=0).values`."""
+    if out is not None:
+        return write_out(out, msort, locals(), SAME)
     return sort(input, 0).values
 
 
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *, out: Any = None) -> Any:
     """The `k` largest (or smallest) values along `dim` and their indices, best first."""
+    if out is not None:
+        return write_out(out, topk, locals(), SAME)
     xp, a, d = _prepare(input, dim)
     if not 0 <= k <= a.shape[d]:
         raise RuntimeError("selected index k out of range")
@@ -93,6 +100,8 @@ def _pick(xp: Any, order: Any, position: Any, d: int) -> Any:
 
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False, *, out: Any = None) -> Any:
     """The `k`-th smallest value along `dim` (k counts from 1) and its index."""
+    if out is not None:
+        return write_out(out, kthvalue, locals(), same("output values must be of same type as input"))
     xp, a, d = _prepare(input, dim)
     shape = reduced_shape(input._data.shape, (d,) if input._data.ndim else (), keepdim)
     _check_reducible("kthvalue", a, d)
@@ -151,11 +160,25 @@ def _median(name: str, input: Tensor, dim: int | None, keepdim: bool) -> Any:
 
 def median(input: Tensor, dim: int | None = None, keepdim: bool = False, *, out: Any = None) -> Any:
     """The lower of the two middle values (NaN if any); with `dim`, `(values, indices)`."""
+    if out is not None:
+        return write_out(
+            out,
+            median,
+            locals(),
+            MEDIAN,
+        )
     return _median("median", input, dim, keepdim)
 
 
 def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False, *, out: Any = None) -> Any:
     """`median` ignoring NaN (NaN only where every value is NaN)."""
+    if out is not None:
+        return write_out(
+            out,
+            nanmedian,
+            locals(),
+            MEDIAN,
+        )
     return _median("nanmedian", input, dim, keepdim)
 
 
@@ -179,6 +202,8 @@ def _mode_index(xp: Any, a: Any, d: int) -> Any:
 
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False, *, out: Any = None) -> Any:
     """The most frequent value along `dim` (the smallest on a tie) and the index of its last occurrence."""
+    if out is not None:
+        return write_out(out, mode, locals(), same("expected scalar type '{src}' but got '{dst}' for values output"))
     xp, a, d = _prepare(input, dim)
     _check_reducible("mode", a, d)
     shape = reduced_shape(input._data.shape, (d,) if input._data.ndim else (), keepdim)

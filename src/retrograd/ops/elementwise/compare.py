@@ -10,6 +10,7 @@ import numpy as np
 from ...engine import numpy_errors
 from ...tensor import Tensor
 from ..kernels.operands import promote, tensor_of, wrap_dims
+from ..kernels.out_arg import ANY, same, write_out
 
 __all__ = [
     "eq",
@@ -49,6 +50,8 @@ __all__ = [
 
 def _compare(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
     def op(input: Any, other: Any, *, out: Any = None) -> Tensor:
+        if out is not None:
+            return write_out(out, op, locals(), ANY)
         a, b = promote(input, other)
         try:
             return Tensor._make(np.asarray(fn(a._data, b._data)))
@@ -144,11 +147,15 @@ def _reduce_bool(fn: Callable[..., Any], input: Tensor, dim: Any, keepdim: bool)
 
 def any(input: Tensor, dim: Any = None, keepdim: bool = False, *, out: Any = None) -> Tensor:
     """True where any element (along `dim`) is nonzero."""
+    if out is not None:
+        return write_out(out, any, locals(), same("{name} only supports bool tensor for result, got: {dst}"))
     return _reduce_bool(np.any, input, dim, keepdim)
 
 
 def all(input: Tensor, dim: Any = None, keepdim: bool = False, *, out: Any = None) -> Tensor:
     """True where every element (along `dim`) is nonzero."""
+    if out is not None:
+        return write_out(out, all, locals(), same("{name} only supports bool tensor for result, got: {dst}"))
     return _reduce_bool(np.all, input, dim, keepdim)
 
 

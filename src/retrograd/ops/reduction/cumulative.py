@@ -22,19 +22,24 @@ from ...tensor import Tensor
 from ..elementwise.clamp_where import where
 from ..kernels.accumulate import wide_cumprod
 from ..kernels.operands import constant, wrap_dim
+from ..kernels.out_arg import ANY, write_out
 from .along import _shift_array, cumulative_sum, selection
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin"]
 
 
-def _accumulate_dtype(input: Tensor, dtype: _dt.dtype | None) -> Any:
+def _accumulate_dtype(input: Tensor, dtype: _dt.dtype | None, op: str = "cumsum") -> Any:
     if dtype is not None:
+        if dtype == _dt.bool_:  # PyTorch has no bool running-sum kernel
+            raise NotImplementedError(f"\"{op}_out_cpu\" not implemented for 'Bool'")
         return dtype.np
     return np.dtype(np.int64) if input._data.dtype.kind in "biu" else input._data.dtype
 
 
 def cumsum(input: Tensor, dim: int, *, dtype: _dt.dtype | None = None, out: Any = None) -> Tensor:
     """Running sums along `dim`. Integers and bool give int64 unless `dtype` says otherwise."""
+    if out is not None:
+        return write_out(out, cumsum, locals(), ANY, dtype_from_out=True)
     d = wrap_dim(dim, input._data.ndim)
     return cumulative_sum(input, d, False, _accumulate_dtype(input, dtype))
 
@@ -94,8 +99,10 @@ def cumulative_product(a: Tensor, dim: int, dt: Any = None) -> Tensor:
 
 def cumprod(input: Tensor, dim: int, *, dtype: _dt.dtype | None = None, out: Any = None) -> Tensor:
     """Running products along `dim`. Integers and bool give int64 unless `dtype` says otherwise."""
+    if out is not None:
+        return write_out(out, cumprod, locals(), ANY, dtype_from_out=True)
     d = wrap_dim(dim, input._data.ndim)
-    return cumulative_product(input, d, _accumulate_dtype(input, dtype))
+    return cumulative_product(input, d, _accumulate_dtype(input, dtype, "cumprod"))
 
 
 # cummax/cummin pick a[index] for a running index, so their gradient is a scatter-add there

@@ -20,6 +20,7 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.clamp_where import maximum, minimum
 from ..kernels.operands import wrap_dim
+from ..kernels.out_arg import SAME, SAME_AS_INPUT, write_out
 from .along import evenly, keep, reduce_dims, reduced_shape, selection
 
 __all__ = ["max", "min", "amax", "amin", "argmax", "argmin", "aminmax"]
@@ -89,6 +90,8 @@ def _by_dim(name: str, input: Tensor, dim: Any, keepdim: bool) -> Any:
 
 def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Tensor | None = None, out: Any = None) -> Any:
     """The largest value; with `dim`, `(values, indices)` along it; with a tensor, `maximum`."""
+    if out is not None:
+        return write_out(out, max, locals(), SAME)
     if isinstance(dim, Tensor) or other is not None:
         return maximum(input, dim if other is None else other)
     if dim is None:
@@ -99,6 +102,8 @@ def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Tensor 
 
 def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Tensor | None = None, out: Any = None) -> Any:
     """The smallest value; with `dim`, `(values, indices)` along it; with a tensor, `minimum`."""
+    if out is not None:
+        return write_out(out, min, locals(), SAME)
     if isinstance(dim, Tensor) or other is not None:
         return minimum(input, dim if other is None else other)
     if dim is None:
@@ -116,11 +121,25 @@ def _amax_like(name: str, prim: Primitive, input: Tensor, dim: Any, keepdim: boo
 
 def amax(input: Tensor, dim: Any = (), keepdim: bool = False, *, out: Any = None) -> Tensor:
     """Largest values over `dim` (all dims by default); ties share the gradient evenly."""
+    if out is not None:
+        return write_out(
+            out,
+            amax,
+            locals(),
+            SAME_AS_INPUT,
+        )
     return _amax_like("amax", _amax, input, dim, keepdim)
 
 
 def amin(input: Tensor, dim: Any = (), keepdim: bool = False, *, out: Any = None) -> Tensor:
     """Smallest values over `dim` (all dims by default); ties share the gradient evenly."""
+    if out is not None:
+        return write_out(
+            out,
+            amin,
+            locals(),
+            SAME_AS_INPUT,
+        )
     return _amax_like("amin", _amin, input, dim, keepdim)
 
 

@@ -15,6 +15,7 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.clamp_where import where
 from ..kernels.accumulate import wide_mean
+from ..kernels.out_arg import write_out
 from .along import count, keep, reduce_dims
 
 __all__ = ["var", "std", "var_mean", "std_mean"]
@@ -112,6 +113,8 @@ def var(
     *, correction: float | None = None, out: Any = None,
 ) -> Tensor:
     """Variance over `dim` (all dims by default), dividing by N - correction (correction=1)."""
+    if out is not None:
+        return write_out(out, var, locals())
     return _call(_var, "var", input, dim, unbiased, keepdim, correction)
 
 
@@ -120,6 +123,8 @@ def std(
     *, correction: float | None = None, out: Any = None,
 ) -> Tensor:
     """Standard deviation: the square root of `var` with the same arguments."""
+    if out is not None:
+        return write_out(out, std, locals())
     return _call(_std, "std", input, dim, unbiased, keepdim, correction)
 
 

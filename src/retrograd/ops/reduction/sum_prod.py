@@ -18,6 +18,7 @@ from ...tensor import Tensor
 from ..creation import zeros_like
 from ..kernels.accumulate import wide_mean, wide_sum
 from ..kernels.operands import promote_float, wrap_dim, wrap_dims
+from ..kernels.out_arg import ANY, floating, write_out
 from ..shape.repeat_reorder import flip
 from .along import count, keep, reduce_dims, reduced_shape, shift
 from .cumulative import cumulative_product
@@ -69,6 +70,8 @@ def sum(
     input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dt.dtype | None = None, out: Any = None,
 ) -> Tensor:
     """Sum of all elements, or over `dim` (an int or a tuple). Integers sum as int64."""
+    if out is not None:
+        return write_out(out, sum, locals(), ANY, dtype_from_out=True)
     dt = _sum_dtype(input, dtype)
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0 and input._data.ndim == 0):
         return _sum_all(input, dims=None, keepdim=False, dt=dt)
@@ -80,6 +83,8 @@ def mean(
     input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dt.dtype | None = None, out: Any = None,
 ) -> Tensor:
     """Mean of all elements, or over `dim`. Needs a floating dtype (or `dtype=`)."""
+    if out is not None:
+        return write_out(out, mean, locals())
     if dtype is not None:
         input = input.to(dtype)
     if input._data.dtype.kind != "f":
@@ -137,6 +142,8 @@ def prod(
     input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype: _dt.dtype | None = None, out: Any = None,
 ) -> Tensor:
     """Product of all elements, or along one `dim`. Integers and bool give int64."""
+    if out is not None:
+        return write_out(out, prod, locals(), ANY, dtype_from_out=True)
     dt = _sum_dtype(input, dtype)
     if dim is None:
         return _prod_all(input, dims=None, keepdim=False, dt=dt)
@@ -165,6 +172,10 @@ def nansum(
     input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dt.dtype | None = None, out: Any = None,
 ) -> Tensor:
     """Sum treating NaN as zero. Integers and bool give int64."""
+    if out is not None:
+        return write_out(
+            out, nansum, locals(), floating('"nansum_cpu" not implemented for \'{dst}\'', error=NotImplementedError)
+        )
     dims = reduce_dims(input._data.ndim, dim)
     return _nansum(input, dims=dims, keepdim=keepdim, dt=_sum_dtype(input, dtype))
 
@@ -173,6 +184,10 @@ def nanmean(
     input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dt.dtype | None = None, out: Any = None,
 ) -> Tensor:
     """Mean of the non-NaN elements: `nansum / count of non-NaN` (NaN where all are NaN)."""
+    if out is not None:
+        return write_out(
+            out, nanmean, locals(), floating('"nansum_cpu" not implemented for \'{dst}\'', error=NotImplementedError)
+        )
     if input._data.dtype.kind != "f":
         raise RuntimeError(
             f"nanmean(): expected input to have floating point or complex dtype but got {input.dtype.kind_name}"
@@ -207,5 +222,12 @@ _logsumexp = Primitive(
 
 def logsumexp(input: Tensor, dim: Any, keepdim: bool = False, *, out: Any = None) -> Tensor:
     """`log(sum(exp(input), dim))`, computed stably. Integers give the default float."""
+    if out is not None:
+        return write_out(
+            out,
+            logsumexp,
+            locals(),
+            floating("logsumexp(): Expected floating point type for result tensor, but got: {dst}"),
+        )
     x = promote_float(input)
     return _logsumexp(x, dims=reduce_dims(x._data.ndim, dim), keepdim=keepdim)

@@ -21,6 +21,7 @@ from ...engine.primitive import Primitive
 from ...engine.views import link_view
 from ...tensor import Tensor
 from ..kernels.operands import wrap_dim
+from ..kernels.out_arg import CAT, write_out
 
 __all__ = [
     "cat", "concat", "concatenate", "stack", "narrow", "select", "split", "chunk",
@@ -147,6 +148,13 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None) -> Tensor:
 
     Legacy rule kept from PyTorch: 1-D empty tensors of shape (0,) are skipped.
     """
+    if out is not None:
+        return write_out(
+            out,
+            cat,
+            locals(),
+            CAT,
+        )
     tensors = tensor_list("cat", tensors)
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
@@ -168,16 +176,37 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None) -> Tensor:
 
 def concat(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None) -> Tensor:
     """Alias of `cat`."""
+    if out is not None:
+        return write_out(
+            out,
+            concat,
+            locals(),
+            CAT,
+        )
     return cat(tensors, dim)
 
 
 def concatenate(tensors: Sequence[Tensor], axis: int = 0, out: Any = None) -> Tensor:
     """Alias of `cat` with NumPy's `axis` keyword."""
+    if out is not None:
+        return write_out(
+            out,
+            concatenate,
+            locals(),
+            CAT,
+        )
     return cat(tensors, axis)
 
 
 def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None) -> Tensor:
     """Join equally shaped tensors along a new dim; dtypes promote."""
+    if out is not None:
+        return write_out(
+            out,
+            stack,
+            locals(),
+            CAT,
+        )
     tensors = tensor_list("stack", tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
