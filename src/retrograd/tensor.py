@@ -9,6 +9,7 @@ and operators here only forward to it, so each op has one implementation.
 from __future__ import annotations
 
 import builtins
+import operator
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -597,9 +598,19 @@ def _legacy_dtype(name: str) -> dtype:
 def _wrap_dim(dim: int, ndim: int) -> int:
     """A dimension index in range(ndim), from a possibly negative one (IndexError if out of range)."""
     n = max(ndim, 1)
+    if type(dim) is not builtins.int:
+        dim = _dim_index(dim)
     if not -n <= dim < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     return dim % n
+
+
+def _dim_index(dim: Any) -> builtins.int:
+    """A dim given as another integer type (NumPy, 0-d int tensor); PyTorch's TypeError for anything else."""
+    try:
+        return operator.index(dim)
+    except TypeError:
+        raise TypeError(f"argument 'dim' must be int, not {type(dim).__name__}") from None
 
 
 def is_tensor(obj: object) -> bool:
