@@ -9,7 +9,7 @@ import numpy as np
 
 from ...engine import numpy_errors
 from ...tensor import Tensor
-from ..kernels.operands import promote, tensor_of, wrap_dims
+from ..kernels.operands import numpy_alias, promote, tensor_of, wrap_dims
 from ..kernels.out_arg import ANY, same, write_out
 
 __all__ = [
@@ -145,17 +145,41 @@ def _reduce_bool(fn: Callable[..., Any], input: Tensor, dim: Any, keepdim: bool)
     return Tensor._make(out.astype(np.uint8) if data.dtype == np.uint8 else out)
 
 
-def any(input: Tensor, dim: Any = None, keepdim: bool = False, *, out: Any = None) -> Tensor:
+def any(
+    input: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    out: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """True where any element (along `dim`) is nonzero."""
     if out is not None:
         return write_out(out, any, locals(), same("{name} only supports bool tensor for result, got: {dst}"))
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("any", dim, None, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("any", keepdim, False, keepdims, "keepdims")
     return _reduce_bool(np.any, input, dim, keepdim)
 
 
-def all(input: Tensor, dim: Any = None, keepdim: bool = False, *, out: Any = None) -> Tensor:
+def all(
+    input: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    out: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """True where every element (along `dim`) is nonzero."""
     if out is not None:
         return write_out(out, all, locals(), same("{name} only supports bool tensor for result, got: {dst}"))
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("all", dim, None, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("all", keepdim, False, keepdims, "keepdims")
     return _reduce_bool(np.all, input, dim, keepdim)
 
 

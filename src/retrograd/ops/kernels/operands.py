@@ -67,6 +67,13 @@ def wrap_dim(dim: int, ndim: int) -> int:
     return _wrap_dim(dim, ndim)
 
 
+def numpy_alias(name: str, value: Any, default: Any, alias: Any, alias_name: str) -> Any:
+    """`alias` (`axis=`, `keepdims=`) in place of `value`; PyTorch's TypeError when both were given."""
+    if value is not default and value != default:
+        raise TypeError(f"{name}() got an unexpected keyword argument '{alias_name}'")
+    return alias
+
+
 def wrap_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...]:
     """Normalise `dim` (None = all dims) to a sorted tuple of non-negative ints."""
     if dim is None:
