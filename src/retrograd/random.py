@@ -40,6 +40,7 @@ from ._random_draw import (
 )
 from .backend import as_device
 from .ops.kernels.out_arg import ANY, same, write_out
+from .ops.kernels.placement import check_layout, check_memory_format, check_pin_memory
 from .tensor import Tensor
 
 __all__ = [
@@ -91,6 +92,8 @@ def rand(
     """Uniform samples in [0, 1) of the given shape (default float dtype)."""
     if out is not None:
         return write_out(out, rand, locals(), ANY, dtype_from_out=True)
+    check_layout(layout)
+    check_pin_memory(pin_memory)
     as_device(device)
     dt = check_float(_float_or_default(dtype), "check_uniform_bounds")
     data = uniform(resolve(generator), shape_of(size, "rand"), dt.np, 0.0, 1.0)
@@ -110,6 +113,8 @@ def randn(
     """Standard normal samples of the given shape (default float dtype)."""
     if out is not None:
         return write_out(out, randn, locals(), ANY, dtype_from_out=True)
+    check_layout(layout)
+    check_pin_memory(pin_memory)
     as_device(device)
     dt = check_float(_float_or_default(dtype), "normal_kernel_cpu")
     data = _normal_draw(resolve(generator), shape_of(size, "randn"), dt.np)
@@ -140,6 +145,8 @@ def randint(
     """Integers uniform in [low, high): `randint(high, size)` or `randint(low, high, size)`."""
     if out is not None:
         return write_out(out, randint, locals(), ANY, dtype_from_out=True)
+    check_layout(layout)
+    check_pin_memory(pin_memory)
     as_device(device)
     pos = list(args)
     if size is None and pos:
@@ -175,6 +182,8 @@ def randperm(
     if out is not None:
         dtype = getattr(out, "dtype", dtype) if dtype == _dt.int64 else dtype  # the default: out's dtype wins
         return write_out(out, randperm, locals(), ANY, dtype_from_out=True)
+    check_layout(layout)
+    check_pin_memory(pin_memory)
     as_device(device)
     n = _int_arg(n, "n", "randperm")
     shape_of((n,), "randperm")
@@ -204,6 +213,8 @@ def normal(
     if out is not None:
         from_size = not isinstance(mean, Tensor) and not isinstance(std, Tensor)  # normal(0.0, 1.0, size)
         return write_out(out, normal, locals(), dtype_from_out=from_size)
+    check_layout(layout)
+    check_pin_memory(pin_memory)
     rng = resolve(generator)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         if size is not None:
@@ -310,6 +321,9 @@ def rand_like(
     memory_format: Any = None,
 ) -> Tensor:
     """`rand` with `input`'s shape and (by default) dtype."""
+    as_device(device)
+    check_layout(layout)
+    check_memory_format(memory_format)
     dt = dtype or input.dtype
     return rand(input._data.shape, generator=generator, dtype=dt, requires_grad=requires_grad)
 
@@ -325,6 +339,9 @@ def randn_like(
     memory_format: Any = None,
 ) -> Tensor:
     """`randn` with `input`'s shape and (by default) dtype."""
+    as_device(device)
+    check_layout(layout)
+    check_memory_format(memory_format)
     dt = dtype or input.dtype
     return randn(input._data.shape, generator=generator, dtype=dt, requires_grad=requires_grad)
 
@@ -342,6 +359,9 @@ def randint_like(
     memory_format: Any = None,
 ) -> Tensor:
     """`randint` with `input`'s shape and dtype: `randint_like(x, high)` or `(x, low, high)`."""
+    as_device(device)
+    check_layout(layout)
+    check_memory_format(memory_format)
     if high is None:
         low, high = 0, low
     dt = dtype or input.dtype

@@ -463,6 +463,9 @@ class Tensor(TensorMethods):
         `dtype` may be a dtype, a legacy type (`retrograd.LongTensor`) or its name
         (`'torch.LongTensor'`); PyTorch's names are used so that code comparing them runs unchanged.
         """
+        for key in kwargs:  # PyTorch's only extra keyword: `async`, the old name of non_blocking
+            if key != "async":
+                raise TypeError(f"type() got an unexpected keyword argument '{key}'")
         if dtype is None:
             return "torch." + self.dtype.legacy_name
         if isinstance(dtype, str):
@@ -513,10 +516,12 @@ class Tensor(TensorMethods):
 
     def clone(self, *, memory_format: Any = None) -> Tensor:
         """A copy with its own memory; gradients flow back to this tensor."""
-        return _methods._ops.clone(self)
+        return _methods._ops.clone(self, memory_format=memory_format)
 
     def contiguous(self, memory_format: Any = None) -> Tensor:
         """This tensor if its memory is contiguous, else a contiguous copy."""
+        if memory_format is not None:
+            _methods._ops.kernels.placement.check_memory_format(memory_format)
         return self if self._data.flags.c_contiguous else _methods._ops.clone(self)
 
     # --- Python protocol ---------------------------------------------------------------

@@ -56,6 +56,8 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False,
     """Values of `input` along `dim` at `index`; the result has index's shape."""
     if out is not None:
         return write_out(out, gather, locals(), SAME)
+    if sparse_grad:
+        raise NotImplementedError("gather(sparse_grad=True): retrograd has no sparse tensors")
     _, key = _key_along(input, dim, index, "gather", None)
     return _gather(input, key=key)
 

@@ -161,8 +161,17 @@ _cdist = Primitive(
 )
 
 
+_CDIST_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
+
+
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if_necessary") -> Tensor:
-    """p-norm distances between the rows of x1 (*, P, M) and x2 (*, R, M): (*, P, R)."""
+    """p-norm distances between the rows of x1 (*, P, M) and x2 (*, R, M): (*, P, R).
+
+    Distances are computed directly, as PyTorch's `donot_use_mm_for_euclid_dist` does; the
+    other modes only trade accuracy for speed, so they are checked and give the same values.
+    """
+    if compute_mode not in _CDIST_MODES:
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
     for name, t in (("X1", x1), ("X2", x2)):
         if t._data.ndim < 2:
             raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {t._data.ndim}D")

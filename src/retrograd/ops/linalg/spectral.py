@@ -74,10 +74,18 @@ def svd_backward(gU: Tensor, gS: Tensor, gVh: Tensor, U: Tensor, S: Tensor, Vh: 
 _svd = Primitive("linalg_svd", _svd_forward, [_svd_rule], n_outputs=3)
 
 
+def _check_driver(driver: str | None) -> None:
+    if driver is not None:  # PyTorch's CPU kernels have no choice of LAPACK driver either
+        raise RuntimeError(
+            "torch.linalg.svd: keyword argument `driver=` is only supported on CUDA inputs with cuSOLVER backend."
+        )
+
+
 def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None, out: Any = None) -> Any:
     """(U, S, Vh) with A = U diag(S) Vh; A (*, m, n), S (*, k) descending, k = min(m, n)."""
     if out is not None:
         return write_out(out, svd, locals(), SAME)
+    _check_driver(driver)
     check_matrix(A, "linalg.svd", square=False)
     return linalg_svd(*_svd(A, full_matrices=full_matrices))
 
@@ -86,6 +94,7 @@ def svdvals(A: Tensor, *, driver: str | None = None, out: Any = None) -> Tensor:
     """The singular values of A (*, m, n), shape (*, k), in descending order."""
     if out is not None:
         return write_out(out, svdvals, locals(), SAME)
+    _check_driver(driver)
     check_matrix(A, "linalg.svdvals", square=False)
     return _svd(A, full_matrices=False)[1]
 
