@@ -18,6 +18,7 @@ from . import _missing
 from . import dtypes as _dt
 from . import ops as _ops
 from .engine.vmap_hook import whole
+from .ops.kernels.out_arg import SAME, norm_dtype, same, write_out
 from .ops.linalg.common import LinAlgError, check_matrix, linalg_lstsq
 from .ops.linalg.composite import matrix_power, multi_dot
 from .ops.linalg.decompositions import cholesky, det, inv, inv_ex, qr, slogdet, solve
@@ -38,6 +39,8 @@ def vector_norm(
     x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, out: Any = None,
 ) -> Tensor:
     """(Σ|x|^ord)^(1/ord) over `dim` (all dims by default); ord may be inf, -inf or 0."""
+    if out is not None:
+        return write_out(out, vector_norm, locals(), SAME)
     if isinstance(ord, str):
         raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not {type(ord).__name__}")
     from .ops.reduction.norms import vector_norm as _vector_norm
@@ -49,6 +52,8 @@ def norm(
     A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *, out: Any = None, dtype: Any = None,
 ) -> Tensor:
     """A vector norm (1 dim, or a 1-D input) or a matrix norm (2 dims, or a 2-D input)."""
+    if out is not None:
+        return write_out(out, norm, locals(), norm_dtype("linalg.norm"), grad="copy")
     if dim is not None:
         dims = (dim,) if isinstance(dim, int) else tuple(dim)
         if len(dims) not in (1, 2):
@@ -67,6 +72,8 @@ def norm(
 
 def vecdot(x: Tensor, y: Tensor, *, dim: int = -1, out: Any = None) -> Tensor:
     """Σ x·y along `dim`, broadcasting the other dims."""
+    if out is not None:
+        return write_out(out, vecdot, locals(), same("linalg.vecdot: Expected out of dtype{src} but found {dst}"))
     if x._data.dtype != y._data.dtype:
         raise RuntimeError(
             f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "

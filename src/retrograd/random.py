@@ -41,6 +41,8 @@ from ._random_draw import (
 from .backend import as_device
 from .engine.vmap_hook import hook as _vmap
 from .engine.vmap_hook import random_draw
+from .ops.kernels.out_arg import ANY, same, write_out
+from .ops.kernels.placement import check_layout, check_memory_format, check_pin_memory
 from .tensor import Tensor
 
 __all__ = [
@@ -90,6 +92,10 @@ def rand(
     pin_memory: bool = False,
 ) -> Tensor:
     """Uniform samples in [0, 1) of the given shape (default float dtype)."""
+    if out is not None:
+        return write_out(out, rand, locals(), ANY, dtype_from_out=True)
+    check_layout(layout)
+    check_pin_memory(pin_memory)
     as_device(device)
     dt = check_float(_float_or_default(dtype), "check_uniform_bounds")
     shape = shape_of(size, "rand")
@@ -107,6 +113,10 @@ def randn(
     pin_memory: bool = False,
 ) -> Tensor:
     """Standard normal samples of the given shape (default float dtype)."""
+    if out is not None:
+        return write_out(out, randn, locals(), ANY, dtype_from_out=True)
+    check_layout(layout)
+    check_pin_memory(pin_memory)
     as_device(device)
     dt = check_float(_float_or_default(dtype), "normal_kernel_cpu")
     shape = shape_of(size, "randn")
@@ -135,6 +145,10 @@ def randint(
     pin_memory: bool = False,
 ) -> Tensor:
     """Integers uniform in [low, high): `randint(high, size)` or `randint(low, high, size)`."""
+    if out is not None:
+        return write_out(out, randint, locals(), ANY, dtype_from_out=True)
+    check_layout(layout)
+    check_pin_memory(pin_memory)
     as_device(device)
     pos = list(args)
     if size is None and pos:
@@ -167,9 +181,16 @@ def randperm(
     pin_memory: bool = False,
 ) -> Tensor:
     """A random permutation of `0 .. n-1` (int64 by default)."""
+    if out is not None:
+        dtype = getattr(out, "dtype", dtype) if dtype == _dt.int64 else dtype  # the default: out's dtype wins
+        return write_out(out, randperm, locals(), ANY, dtype_from_out=True)
+    check_layout(layout)
+    check_pin_memory(pin_memory)
     as_device(device)
     n = _int_arg(n, "n", "randperm")
     shape_of((n,), "randperm")
+    if dtype == _dt.bool_:
+        raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
     return _leaf(_cpu.randperm(resolve(generator), n).astype(dtype.np), requires_grad)
 
 
@@ -191,6 +212,11 @@ def normal(
 ) -> Tensor:
     """Normal samples: `normal(mean, std)` with tensor mean and/or std (broadcast), or
     `normal(mean: float, std: float, size)`. Gradients through mean/std are zero, as in PyTorch."""
+    if out is not None:
+        from_size = not isinstance(mean, Tensor) and not isinstance(std, Tensor)  # normal(0.0, 1.0, size)
+        return write_out(out, normal, locals(), dtype_from_out=from_size)
+    check_layout(layout)
+    check_pin_memory(pin_memory)
     rng = resolve(generator)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         if size is not None:
@@ -231,6 +257,8 @@ def _normal_tensor(mean: Any, std: Any, rng: Generator) -> Tensor:
 
 def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | None = None, out: Any = None) -> Tensor:
     """0/1 samples with probabilities `input` (or a fixed `p`), in `input`'s shape and dtype."""
+    if out is not None:
+        return write_out(out, bernoulli, locals(), ANY)
     if _vmap.active and not hasattr(input, "_level"):  # vmap: `randomness=` decides
         return random_draw(lambda s: _bernoulli(input.expand(s), p, generator), tuple(input.shape))
     return _bernoulli(input, p, generator)
@@ -259,6 +287,8 @@ def multinomial(
     out: Any = None,
 ) -> Tensor:
     """Category indices drawn from rows of weights `(C,)` or `(N, C)`: int64 `(k,)` or `(N, k)`."""
+    if out is not None:
+        return write_out(out, multinomial, locals(), same("multinomial expects Long tensor out, got: {dst}"))
     from ._random_draw import multinomial_indices
 
     x = input._data
@@ -300,6 +330,9 @@ def rand_like(
     memory_format: Any = None,
 ) -> Tensor:
     """`rand` with `input`'s shape and (by default) dtype."""
+    as_device(device)
+    check_layout(layout)
+    check_memory_format(memory_format)
     dt = dtype or input.dtype
     return rand(input._data.shape, generator=generator, dtype=dt, requires_grad=requires_grad)
 
@@ -315,6 +348,9 @@ def randn_like(
     memory_format: Any = None,
 ) -> Tensor:
     """`randn` with `input`'s shape and (by default) dtype."""
+    as_device(device)
+    check_layout(layout)
+    check_memory_format(memory_format)
     dt = dtype or input.dtype
     return randn(input._data.shape, generator=generator, dtype=dt, requires_grad=requires_grad)
 
@@ -332,6 +368,9 @@ def randint_like(
     memory_format: Any = None,
 ) -> Tensor:
     """`randint` with `input`'s shape and dtype: `randint_like(x, high)` or `(x, low, high)`."""
+    as_device(device)
+    check_layout(layout)
+    check_memory_format(memory_format)
     if high is None:
         low, high = 0, low
     dt = dtype or input.dtype

@@ -9,6 +9,7 @@ and operators here only forward to it, so each op has one implementation.
 from __future__ import annotations
 
 import builtins
+import operator
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -471,6 +472,9 @@ class Tensor(TensorMethods):
         `dtype` may be a dtype, a legacy type (`retrograd.LongTensor`) or its name
         (`'torch.LongTensor'`); PyTorch's names are used so that code comparing them runs unchanged.
         """
+        for key in kwargs:  # PyTorch's only extra keyword: `async`, the old name of non_blocking
+            if key != "async":
+                raise TypeError(f"type() got an unexpected keyword argument '{key}'")
         if dtype is None:
             return "torch." + self.dtype.legacy_name
         if isinstance(dtype, str):
@@ -521,10 +525,12 @@ class Tensor(TensorMethods):
 
     def clone(self, *, memory_format: Any = None) -> Tensor:
         """A copy with its own memory; gradients flow back to this tensor."""
-        return _methods._ops.clone(self)
+        return _methods._ops.clone(self, memory_format=memory_format)
 
     def contiguous(self, memory_format: Any = None) -> Tensor:
         """This tensor if its memory is contiguous, else a contiguous copy."""
+        if memory_format is not None:
+            _methods._ops.kernels.placement.check_memory_format(memory_format)
         return self if self._data.flags.c_contiguous else _methods._ops.clone(self)
 
     # --- Python protocol ---------------------------------------------------------------
@@ -608,9 +614,19 @@ def _legacy_dtype(name: str) -> dtype:
 def _wrap_dim(dim: int, ndim: int) -> int:
     """A dimension index in range(ndim), from a possibly negative one (IndexError if out of range)."""
     n = max(ndim, 1)
+    if type(dim) is not builtins.int:
+        dim = _dim_index(dim)
     if not -n <= dim < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     return dim % n
+
+
+def _dim_index(dim: Any) -> builtins.int:
+    """A dim given as another integer type (NumPy, 0-d int tensor); PyTorch's TypeError for anything else."""
+    try:
+        return operator.index(dim)
+    except TypeError:
+        raise TypeError(f"argument 'dim' must be int, not {type(dim).__name__}") from None
 
 
 def is_tensor(obj: object) -> bool:

@@ -346,6 +346,13 @@ def grad(
     materialize_grads: bool = False,
 ) -> tuple:
     """d(outputs)/d(inputs) as a tuple, one entry per input; `.grad` fields are untouched."""
+    if not only_inputs:
+        warnings.warn(
+            "only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate gradient "
+            "for other parts of the graph, please use torch.autograd.backward.",
+            FutureWarning,
+            stacklevel=2,
+        )
     if materialize_grads and allow_unused is False:
         raise ValueError(
             "Expected allow_unused to be True or not passed when materialize_grads=True, but got: allow_unused=False."

@@ -119,7 +119,10 @@ class Primitive:
             if out is not NOT_BATCHED:
                 return out
         first = tensors[0]
-        data = first._data
+        try:  # free in Python 3.11 unless it raises
+            data = first._data
+        except AttributeError:
+            raise _argument_error(self.name, tensors) from None
         xp = _NAMESPACES.get(type(data)) or backend.namespace(data)
         # one and two inputs spelled out: nearly every call, and they need no list or generator
         try:
@@ -135,6 +138,8 @@ class Primitive:
                 record = state.enabled and any(t._requires_grad for t in tensors)
         except ValueError as e:  # NumPy's broadcast failure: PyTorch's RuntimeError instead
             raise numpy_errors.translate(e, [t._data for t in tensors] + list(attrs.values())) from None
+        except AttributeError:  # an input that is not a tensor (None, a string...)
+            raise _argument_error(self.name, tensors) from None
         return self._wrap(xp, tensors, result, attrs, record)
 
     def scalar(self, t: Tensor, c: Any) -> Tensor:
@@ -146,7 +151,10 @@ class Primitive:
         """
         if _vmap.active:
             return self(t, c=c)
-        data = t._data
+        try:  # free in Python 3.11 unless it raises
+            data = t._data
+        except AttributeError:
+            raise _argument_error(self.name, (t,)) from None
         xp = _NAMESPACES.get(type(data)) or backend.namespace(data)
         if data.ndim == 0 and xp is numpy:
             # NumPy's scalar arithmetic is ~8x cheaper than its ufunc path for 0-d arrays, with
@@ -198,6 +206,16 @@ class Primitive:
         if tracer is not None:
             tracer(self, tensors, outs, attrs)
         return out
+
+
+def _argument_error(name: str, tensors: tuple) -> Exception:
+    """PyTorch's TypeError naming the first argument that is not a tensor (the error itself if all are)."""
+    for i, t in enumerate(tensors):
+        if not hasattr(t, "_data"):
+            argument = "input" if i == 0 else "other"
+            kind = type(t).__name__
+            return TypeError(f"{name}(): argument '{argument}' (position {i + 1}) must be Tensor, not {kind}")
+    return sys.exc_info()[1] or RuntimeError(f"{name}(): bad arguments")
 
 
 def _watch(prim: Primitive, inputs: tuple, outputs: tuple) -> None:

@@ -10,6 +10,7 @@ from ..dtypes import dtype
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from .kernels.guards import check_scalar_fits, store_scalar
+from .kernels.placement import check_memory_format
 
 __all__ = ["clone", "to_dtype", "fill", "copy"]
 
@@ -36,6 +37,8 @@ _copy = Primitive(
 
 def clone(t: Tensor, *, memory_format: Any = None) -> Tensor:
     """A copy with its own memory; gradients flow back to `t`."""
+    if memory_format is not None:
+        check_memory_format(memory_format)
     return _clone(t)
 
 

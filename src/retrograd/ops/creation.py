@@ -21,6 +21,8 @@ from .kernels.guards import (
     ragged_error,
     store_scalar,
 )
+from .kernels.out_arg import ANY, write_out
+from .kernels.placement import check_layout, check_memory_format, check_pin_memory
 
 __all__ = [
     "tensor",
@@ -105,6 +107,7 @@ def tensor(
     >>> tensor([[1, 2], [3, 4]]).dtype
     retrograd.int64
     """
+    check_pin_memory(pin_memory)
     as_device(device)
     if isinstance(data, Tensor):
         warnings.warn(
@@ -147,6 +150,7 @@ def _check_python_data(data: Any, arr: np.ndarray, dt: dtype | None) -> np.ndarr
 
 
 def scalar_tensor(value: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    as_device(device)
     check_scalar_fits(value, dtype or _dt.get_default_dtype())
     return tensor(value, dtype=dtype or _dt.get_default_dtype(), requires_grad=requires_grad)
 
@@ -193,6 +197,8 @@ def zeros(
     *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, out: Any = None
 ) -> Tensor:
     """A tensor of zeros of the given shape (default dtype float32)."""
+    if out is not None:
+        return write_out(out, zeros, locals(), ANY, dtype_from_out=True)
     as_device(device)
     return _factory(np.zeros(new_shape(size, "zeros"), _float_or(dtype).np), requires_grad)
 
@@ -201,14 +207,28 @@ def ones(
     *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, out: Any = None
 ) -> Tensor:
     """A tensor of ones of the given shape."""
+    if out is not None:
+        return write_out(out, ones, locals(), ANY, dtype_from_out=True)
     as_device(device)
     return _factory(np.ones(new_shape(size, "ones"), _float_or(dtype).np), requires_grad)
 
 
 def empty(
-    *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, out: Any = None, **kw: Any
+    *size: Any,
+    out: Any = None,
+    dtype: dtype | None = None,
+    layout: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
+    memory_format: Any = None,
 ) -> Tensor:
     """An uninitialised tensor (retrograd fills it with zeros, so it is deterministic)."""
+    if out is not None:
+        return write_out(out, empty, locals(), ANY, dtype_from_out=True)
+    check_layout(layout)
+    check_pin_memory(pin_memory)
+    check_memory_format(memory_format)
     new_shape(size, "empty")
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
@@ -252,6 +272,7 @@ def range(
     start: Any, end: Any, step: Any = 1, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
     """Deprecated in PyTorch: like arange but includes `end` and defaults to float."""
+    as_device(device)
     check_range(start, end, step)
     n = int(math.floor((end - start) / step)) + 1
     values = start + step * np.arange(n, dtype=np.float64)
@@ -289,6 +310,7 @@ def logspace(
     requires_grad: bool = False,
 ) -> Tensor:
     """`base ** linspace(start, end, steps)`."""
+    as_device(device)
     values = np.power(base, _linspace_f64(float(start), float(end), check_steps(steps)))
     return _factory(values.astype(_float_or(dtype).np), requires_grad)
 
@@ -311,18 +333,24 @@ def _like_dtype(t: Tensor, dtype: dtype | None) -> dtype:
 def zeros_like(
     t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None
 ) -> Tensor:
+    as_device(device)
+    check_memory_format(memory_format)
     return _factory(np.zeros(t._data.shape, _like_dtype(t, dtype).np), requires_grad)
 
 
 def ones_like(
     t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None
 ) -> Tensor:
+    as_device(device)
+    check_memory_format(memory_format)
     return _factory(np.ones(t._data.shape, _like_dtype(t, dtype).np), requires_grad)
 
 
 def empty_like(
     t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None
 ) -> Tensor:
+    as_device(device)
+    check_memory_format(memory_format)
     return zeros_like(t, dtype=dtype, requires_grad=requires_grad)
 
 
@@ -335,6 +363,8 @@ def full_like(
     requires_grad: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
+    as_device(device)
+    check_memory_format(memory_format)
     check_scalar_fits(fill_value, _like_dtype(t, dtype))
     return _factory(np.full(t._data.shape, store_scalar(fill_value, _like_dtype(t, dtype).np)), requires_grad)
 
@@ -350,6 +380,7 @@ def new_like(
     t: Tensor, kind: str, *args: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
     """`t.new_zeros(...)` and friends: the dtype defaults to `t`'s."""
+    as_device(device)
     dt = dtype if dtype is not None else t.dtype
     if kind == "tensor":
         return tensor(

@@ -20,7 +20,8 @@ from ..engine.primitive import Primitive
 from ..engine.vmap_hook import NOT_BATCHED, batched
 from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
-from .kernels.operands import wrap_dim
+from .kernels.operands import numpy_alias, wrap_dim
+from .kernels.out_arg import MEDIAN, SAME, same, write_out
 from .reduction.along import evenly, reduced_shape, selection
 
 __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode"]
@@ -53,8 +54,14 @@ def _pair(kind: type, prim: Primitive, input: Tensor, index: Any, dim: int, shap
     return kind(values, Tensor._make(index.reshape(shape).copy()))
 
 
-def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False, out: Any = None) -> Any:
+def sort(
+    input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False, out: Any = None, axis: Any = None,
+) -> Any:
     """`(values, indices)` sorted along `dim`; always stable (equal values keep their order)."""
+    if out is not None:
+        return write_out(out, sort, locals(), SAME)
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("sort", dim, -1, axis, "axis")
     if _vmap.active:
         r = batched("along", lambda x, d: sort(x, d, descending, stable=stable), input, dim)
         if r is not NOT_BATCHED:
@@ -64,8 +71,12 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool
     return _pair(return_types.sort, _sort_values, input, index, d, input._data.shape)
 
 
-def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
+def argsort(
+    input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False, axis: Any = None,
+) -> Tensor:
     """The indices (int64) that sort `input` along `dim`."""
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("argsort", dim, -1, axis, "axis")
     if _vmap.active and (r := batched("along", lambda x, d: argsort(x, d, descending), input, dim)) is not NOT_BATCHED:
         return r
     xp, a, d = _prepare(input, dim)
@@ -74,11 +85,26 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: b
 
 def msort(input: Tensor, *, out: Any = None) -> Tensor:
     """`sort(input, dim=0).values`."""
+    if out is not None:
+        return write_out(out, msort, locals(), SAME)
     return sort(input, 0).values
 
 
-def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *, out: Any = None) -> Any:
+def topk(
+    input: Tensor,
+    k: int,
+    dim: int = -1,
+    largest: bool = True,
+    sorted: bool = True,
+    *,
+    out: Any = None,
+    axis: Any = None,
+) -> Any:
     """The `k` largest (or smallest) values along `dim` and their indices, best first."""
+    if out is not None:
+        return write_out(out, topk, locals(), SAME)
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("topk", dim, -1, axis, "axis")
     if _vmap.active:
         r = batched("along", lambda x, d: topk(x, k, d, largest, sorted), input, dim)
         if r is not NOT_BATCHED:
@@ -103,8 +129,23 @@ def _pick(xp: Any, order: Any, position: Any, d: int) -> Any:
     return xp.take(order, xp.asarray([position]), axis=d)
 
 
-def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False, *, out: Any = None) -> Any:
+def kthvalue(
+    input: Tensor,
+    k: int,
+    dim: int = -1,
+    keepdim: bool = False,
+    *,
+    out: Any = None,
+    keepdims: bool | None = None,
+    axis: Any = None,
+) -> Any:
     """The `k`-th smallest value along `dim` (k counts from 1) and its index."""
+    if out is not None:
+        return write_out(out, kthvalue, locals(), same("output values must be of same type as input"))
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("kthvalue", dim, -1, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("kthvalue", keepdim, False, keepdims, "keepdims")
     if _vmap.active:
         r = batched("along", lambda x, d: kthvalue(x, k, d, keepdim), input, dim)
         if r is not NOT_BATCHED:
@@ -169,13 +210,51 @@ def _median(name: str, input: Tensor, dim: int | None, keepdim: bool) -> Any:
     return _pair(getattr(return_types, name), prim, input, index, d, shape)
 
 
-def median(input: Tensor, dim: int | None = None, keepdim: bool = False, *, out: Any = None) -> Any:
+def median(
+    input: Tensor,
+    dim: int | None = None,
+    keepdim: bool = False,
+    *,
+    out: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Any:
     """The lower of the two middle values (NaN if any); with `dim`, `(values, indices)`."""
+    if out is not None:
+        return write_out(
+            out,
+            median,
+            locals(),
+            MEDIAN,
+        )
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("median", dim, None, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("median", keepdim, False, keepdims, "keepdims")
     return _median("median", input, dim, keepdim)
 
 
-def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False, *, out: Any = None) -> Any:
+def nanmedian(
+    input: Tensor,
+    dim: int | None = None,
+    keepdim: bool = False,
+    *,
+    out: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Any:
     """`median` ignoring NaN (NaN only where every value is NaN)."""
+    if out is not None:
+        return write_out(
+            out,
+            nanmedian,
+            locals(),
+            MEDIAN,
+        )
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("nanmedian", dim, None, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("nanmedian", keepdim, False, keepdims, "keepdims")
     return _median("nanmedian", input, dim, keepdim)
 
 
@@ -197,8 +276,22 @@ def _mode_index(xp: Any, a: Any, d: int) -> Any:
     return xp.take_along_axis(order, xp.moveaxis(run_end, -1, d), axis=d)
 
 
-def mode(input: Tensor, dim: int = -1, keepdim: bool = False, *, out: Any = None) -> Any:
+def mode(
+    input: Tensor,
+    dim: int = -1,
+    keepdim: bool = False,
+    *,
+    out: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Any:
     """The most frequent value along `dim` (the smallest on a tie) and the index of its last occurrence."""
+    if out is not None:
+        return write_out(out, mode, locals(), same("expected scalar type '{src}' but got '{dst}' for values output"))
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("mode", dim, -1, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("mode", keepdim, False, keepdims, "keepdims")
     if _vmap.active and (r := batched("along", lambda x, d: mode(x, d, keepdim), input, dim)) is not NOT_BATCHED:
         return r
     xp, a, d = _prepare(input, dim)

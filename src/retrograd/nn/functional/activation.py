@@ -70,8 +70,16 @@ tanhshrink = _smooth.tanhshrink
 prelu = _act.prelu
 glu = _dim.glu
 softmin = _dim.softmin
-sigmoid = _pointwise.sigmoid
-tanh = _pointwise.tanh
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    """`1 / (1 + exp(-input))` elementwise (`F.sigmoid` takes no `out=`, unlike `torch.sigmoid`)."""
+    return _pointwise.sigmoid(input)
+
+
+def tanh(input: Tensor) -> Tensor:
+    """Elementwise hyperbolic tangent (`F.tanh` takes no `out=`, unlike `torch.tanh`)."""
+    return _pointwise.tanh(input)
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:

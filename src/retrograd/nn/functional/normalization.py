@@ -18,6 +18,7 @@ from ... import ops as _ops
 from ...engine.grad_mode import no_grad
 from ...engine.vmap_hook import unbatched_target
 from ...ops import nn_support
+from ...ops.kernels.out_arg import write_out
 from ...ops.kernels.zero_batch import empty_result
 from ...tensor import Tensor
 
@@ -231,5 +232,7 @@ def instance_norm(
 
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Any = None) -> Tensor:
     """`input / max(‖input‖_p over dim, eps)`."""
+    if out is not None:
+        return write_out(out, normalize, locals())
     denom = _ops.norm(input, p, dim, keepdim=True).clamp_min(eps).expand_as(input)
     return input / denom

@@ -156,7 +156,10 @@ class RNNBase(Module):
 
     def get_expected_hidden_size(self, input: Tensor, batch_sizes: Tensor | None = None) -> tuple[int, int, int]:
         """(num_layers · num_directions, N, proj_size or hidden_size)."""
-        batch = input.size(0) if self.batch_first else input.size(1)
+        if batch_sizes is not None:  # a packed sequence: its first step holds the whole batch
+            batch = int(batch_sizes[0])
+        else:
+            batch = input.size(0) if self.batch_first else input.size(1)
         return (self.num_layers * (2 if self.bidirectional else 1), batch, self.proj_size or self.hidden_size)
 
     def check_hidden_size(
@@ -267,7 +270,7 @@ class LSTM(RNNBase):
 
     def get_expected_cell_size(self, input: Tensor, batch_sizes: Tensor | None = None) -> tuple[int, int, int]:
         """(num_layers · num_directions, N, hidden_size)."""
-        return self.get_expected_hidden_size(input)[:2] + (self.hidden_size,)
+        return self.get_expected_hidden_size(input, batch_sizes)[:2] + (self.hidden_size,)
 
     def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, tuple[Tensor, Tensor]]:
         """input (L, N, H_in) or batch_first or unbatched; hx = (h_0, c_0), each (layers·dirs, N, ·)."""

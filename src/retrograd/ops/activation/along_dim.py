@@ -14,7 +14,7 @@ from ... import dtypes as _dt
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.pointwise import sigmoid
-from ..kernels.operands import wrap_dim
+from ..kernels.operands import numpy_alias, wrap_dim
 from .smooth import sigmoid_array
 
 __all__ = ["softmax", "log_softmax"]
@@ -61,13 +61,21 @@ def _along(prim: Primitive, kernel: str, input: Tensor, dim: int, dtype: _dt.dty
     return prim(input, dim=d if nd else None)
 
 
-def softmax(input: Tensor, dim: int, dtype: _dt.dtype | None = None) -> Tensor:
+def softmax(input: Tensor, dim: int = None, dtype: _dt.dtype | None = None, *, axis: Any = None) -> Tensor:
     """`exp(x) / exp(x).sum(dim)`, computed stably; `dtype` casts the input first."""
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("softmax", dim, None, axis, "axis")
+    elif dim is None:
+        raise TypeError('softmax() missing 1 required positional arguments: "dim"')
     return _along(_softmax, "softmax", input, dim, dtype)
 
 
-def log_softmax(input: Tensor, dim: int, dtype: _dt.dtype | None = None) -> Tensor:
+def log_softmax(input: Tensor, dim: int = None, dtype: _dt.dtype | None = None, *, axis: Any = None) -> Tensor:
     """`x - logsumexp(x, dim)`, computed stably; `dtype` casts the input first."""
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("log_softmax", dim, None, axis, "axis")
+    elif dim is None:
+        raise TypeError('log_softmax() missing 1 required positional arguments: "dim"')
     return _along(_log_softmax, "log_softmax", input, dim, dtype)
 
 

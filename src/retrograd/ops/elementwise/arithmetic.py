@@ -14,6 +14,7 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels.guards import check_int_divisor
 from ..kernels.operands import as_tensor_of, constant, promote
+from ..kernels.out_arg import SAME_INPUT, write_out
 
 __all__ = [
     "add",
@@ -175,6 +176,8 @@ def _trunc_div(xp: Any, a: Any, b: Any) -> Any:
 
 def add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     """`input + alpha * other`, broadcasting, with PyTorch's type promotion."""
+    if out is not None:
+        return write_out(out, add, locals())
     if alpha == 1 and _keeps_dtype(input, other):
         return _add_scalar.scalar(input, other)
     if alpha != 1:
@@ -185,6 +188,8 @@ def add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
 
 def sub(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     """`input - alpha * other`."""
+    if out is not None:
+        return write_out(out, sub, locals())
     if alpha == 1 and _keeps_dtype(input, other):
         return _sub_scalar.scalar(input, other)
     bools = [x for x in (input, other) if isinstance(x, bool) or (isinstance(x, Tensor) and x.dtype is _dt.bool_)]
@@ -222,6 +227,8 @@ def _scalar_for(value: Any, like: Tensor) -> Tensor:
 
 def mul(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """Elementwise product, broadcasting."""
+    if out is not None:
+        return write_out(out, mul, locals())
     if _keeps_dtype(input, other):
         return _mul_scalar.scalar(input, other)
     a, b = promote(input, other)
@@ -233,6 +240,8 @@ multiply = mul
 
 def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Any = None) -> Tensor:
     """True division (integers give the default float), or `rounding_mode` 'trunc'/'floor'."""
+    if out is not None:
+        return write_out(out, div, locals())
     if rounding_mode is None:
         if _keeps_dtype(input, other):
             return _div_scalar.scalar(input, other)
@@ -260,6 +269,8 @@ def rdiv(input: Any, other: Any) -> Tensor:
 
 def floor_divide(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """`floor(input / other)` elementwise; not differentiable."""
+    if out is not None:
+        return write_out(out, floor_divide, locals(), grad="none")
     a, b = promote(input, other)
     check_int_divisor(a._data, b._data, "div_floor_cpu")
     return _floor_divide(a, b)
@@ -267,6 +278,8 @@ def floor_divide(input: Any, other: Any, *, out: Any = None) -> Tensor:
 
 def remainder(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """Python's modulus: the result has the sign of `other`."""
+    if out is not None:
+        return write_out(out, remainder, locals())
     a, b = promote(input, other)
     check_int_divisor(a._data, b._data, "remainder_cpu")
     return _remainder(a, b)
@@ -274,6 +287,8 @@ def remainder(input: Any, other: Any, *, out: Any = None) -> Tensor:
 
 def fmod(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """C's fmod: the result has the sign of `input`."""
+    if out is not None:
+        return write_out(out, fmod, locals())
     a, b = promote(input, other)
     check_int_divisor(a._data, b._data, "fmod_cpu")
     return _fmod(a, b)
@@ -281,6 +296,8 @@ def fmod(input: Any, other: Any, *, out: Any = None) -> Tensor:
 
 def neg(input: Tensor, *, out: Any = None) -> Tensor:
     """`-input`."""
+    if out is not None:
+        return write_out(out, neg, locals(), SAME_INPUT)
     if input.dtype is _dt.bool_:
         raise RuntimeError(
             "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
@@ -294,6 +311,8 @@ negative = neg
 
 def pow(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
     """`input ** exponent`, for tensors and Python numbers on either side."""
+    if out is not None:
+        return write_out(out, pow, locals())
     if not isinstance(input, Tensor):
         b = exponent
         dt = _dt.result_type(input, b)
@@ -316,6 +335,8 @@ def float_power(input: Any, exponent: Any) -> Tensor:
 
 def square(input: Tensor, *, out: Any = None) -> Tensor:
     """`input ** 2` (bool and int inputs give int64, as in PyTorch)."""
+    if out is not None:
+        return write_out(out, square, locals())
     if input.dtype is _dt.bool_:
         input = input.to(_dt.int64)
     return pow(input, 2)
@@ -323,6 +344,8 @@ def square(input: Tensor, *, out: Any = None) -> Tensor:
 
 def reciprocal(input: Tensor, *, out: Any = None) -> Tensor:
     """`1 / input` (integers give the default float)."""
+    if out is not None:
+        return write_out(out, reciprocal, locals())
     from ..kernels.operands import promote_float
 
     return _reciprocal(promote_float(input))

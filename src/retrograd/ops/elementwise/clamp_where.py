@@ -16,6 +16,7 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.guards import check_scalar_fits, fitted_scalar
 from ..kernels.operands import as_tensor_of, promote, tensor_of
+from ..kernels.out_arg import SAME_INPUT, same, write_out
 
 __all__ = ["clamp", "clip", "clamp_min", "clamp_max", "where", "maximum", "minimum", "fmax", "fmin"]
 
@@ -69,6 +70,8 @@ def _inside(a: Tensor, lo: Any, hi: Any) -> Any:
 
 def clamp(input: Tensor, min: Any = None, max: Any = None, *, out: Any = None) -> Tensor:
     """Limit values to `[min, max]`; the gradient is 1 inside (bounds included), 0 outside."""
+    if out is not None:
+        return write_out(out, clamp, locals(), SAME_INPUT)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
@@ -109,6 +112,8 @@ _where = Primitive(
 
 def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = None) -> Any:
     """`input` where `condition` holds, else `other`; `where(cond)` alone gives `nonzero(as_tuple=True)`."""
+    if out is not None:
+        return write_out(out, where, locals(), same("Expected out type to be {src} but got {dst}"))
     if input is None and other is None:
         from ..indexing.subscript import nonzero
 
@@ -164,19 +169,27 @@ def _share(x: Tensor, y: Tensor, wins: Tensor) -> Tensor:
 
 def maximum(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     """Elementwise max (NaN propagates); ties share the gradient."""
+    if out is not None:
+        return write_out(out, maximum, locals())
     return _maximum(*promote(input, other))
 
 
 def minimum(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     """Elementwise min (NaN propagates); ties share the gradient."""
+    if out is not None:
+        return write_out(out, minimum, locals())
     return _minimum(*promote(input, other))
 
 
 def fmax(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     """Elementwise max that ignores NaN."""
+    if out is not None:
+        return write_out(out, fmax, locals())
     return _fmax(*promote(input, other))
 
 
 def fmin(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     """Elementwise min that ignores NaN."""
+    if out is not None:
+        return write_out(out, fmin, locals())
     return _fmin(*promote(input, other))

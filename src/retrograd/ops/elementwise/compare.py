@@ -11,7 +11,8 @@ from ...engine import numpy_errors
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
-from ..kernels.operands import promote, tensor_of, wrap_dims
+from ..kernels.operands import numpy_alias, promote, tensor_of, wrap_dims
+from ..kernels.out_arg import ANY, same, write_out
 
 __all__ = [
     "eq",
@@ -51,6 +52,8 @@ __all__ = [
 
 def _compare(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
     def op(input: Any, other: Any, *, out: Any = None) -> Tensor:
+        if out is not None:
+            return write_out(out, op, locals(), ANY)
         if _vmap.active and (r := batched("elementwise", op, input, other)) is not NOT_BATCHED:
             return r
         a, b = promote(input, other)
@@ -164,13 +167,41 @@ def _reduce_bool(fn: Callable[..., Any], input: Tensor, dim: Any, keepdim: bool)
     return Tensor._make(out.astype(np.uint8) if data.dtype == np.uint8 else out)
 
 
-def any(input: Tensor, dim: Any = None, keepdim: bool = False, *, out: Any = None) -> Tensor:
+def any(
+    input: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    out: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """True where any element (along `dim`) is nonzero."""
+    if out is not None:
+        return write_out(out, any, locals(), same("{name} only supports bool tensor for result, got: {dst}"))
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("any", dim, None, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("any", keepdim, False, keepdims, "keepdims")
     return _reduce_bool(np.any, input, dim, keepdim)
 
 
-def all(input: Tensor, dim: Any = None, keepdim: bool = False, *, out: Any = None) -> Tensor:
+def all(
+    input: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    out: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """True where every element (along `dim`) is nonzero."""
+    if out is not None:
+        return write_out(out, all, locals(), same("{name} only supports bool tensor for result, got: {dst}"))
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("all", dim, None, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("all", keepdim, False, keepdims, "keepdims")
     return _reduce_bool(np.all, input, dim, keepdim)
 
 

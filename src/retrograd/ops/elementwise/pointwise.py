@@ -16,6 +16,7 @@ from ... import dtypes as _dt
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels.operands import as_tensor_of, promote, promote_float, tensor_of
+from ..kernels.out_arg import SAME_INPUT, same, write_out
 from ..kernels.special import erf_array, erfc_array, erfinv_array
 from .clamp_where import where
 
@@ -86,6 +87,8 @@ def _float_unary(
     prim = Primitive(name, forward, [derivative], node_name=node, quiet=True)
 
     def op(input: Tensor, *, out: Any = None) -> Tensor:
+        if out is not None:
+            return write_out(out, op, locals())
         return prim(promote_float(tensor_of(input)))
 
     op.__name__ = op.__qualname__ = name
@@ -98,6 +101,8 @@ def _same_dtype_unary(name: str, forward: Callable, derivative: Callable | None)
     prim = Primitive(name, forward, [derivative])
 
     def op(input: Tensor, *, out: Any = None) -> Tensor:
+        if out is not None:
+            return write_out(out, op, locals(), SAME_INPUT)
         return prim(tensor_of(input))
 
     op.__name__ = op.__qualname__ = name
@@ -183,6 +188,8 @@ _round = Primitive("round", lambda xp, a, decimals: xp.round(a, decimals), [lamb
 
 def round(input: Tensor, *, decimals: int = 0, out: Any = None) -> Tensor:
     """Round half to even, optionally to `decimals` places."""
+    if out is not None:
+        return write_out(out, round, locals(), SAME_INPUT)
     return _round(input, decimals=decimals)
 
 
@@ -270,6 +277,8 @@ def _xlogy_array(xp: Any, a: Any, b: Any) -> Any:
 
 def _float_binary(prim: Primitive) -> Callable[..., Tensor]:
     def op(input: Any, other: Any, *, out: Any = None) -> Tensor:
+        if out is not None:
+            return write_out(out, op, locals())
         a, b = promote(input, other)
         if a._data.dtype.kind != "f":
             dt = _dt.get_default_dtype()
@@ -299,6 +308,10 @@ def nan_to_num(
     input: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None, *, out: Any = None
 ) -> Tensor:
     """Replace NaN, +inf and -inf by finite numbers (default: 0, the dtype's max and min)."""
+    if out is not None:
+        return write_out(
+            out, nan_to_num, locals(), same("nan_to_num: dtype of out: {dst} should be same as input: {src}")
+        )
     if input._data.dtype.kind != "f":
         return input.clone()
     return _nan_to_num(input, nan=nan, posinf=posinf, neginf=neginf)

@@ -21,6 +21,7 @@ import numpy as np
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels.operands import constant, wrap_dim
+from ..kernels.out_arg import SAME, write_out
 from . import keyed as _keyed
 from .keyed import FlatKey, along_dim_key, check_bounds, check_index_dtype, putter, taker
 
@@ -53,6 +54,10 @@ _scatter_reduced = Primitive(
 
 def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False, out: Any = None) -> Tensor:
     """Values of `input` along `dim` at `index`; the result has index's shape."""
+    if out is not None:
+        return write_out(out, gather, locals(), SAME)
+    if sparse_grad:
+        raise NotImplementedError("gather(sparse_grad=True): retrograd has no sparse tensors")
     _, key = _key_along(input, dim, index, "gather", None)
     return _gather(input, key=key)
 
@@ -119,6 +124,8 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
 
 def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None, *, out: Any = None) -> Tensor:
     """`gather` with `indices` broadcast against `input` (all dims but `dim`); flattened if dim is None."""
+    if out is not None:
+        return write_out(out, take_along_dim, locals(), SAME)
     check_index_dtype(indices, ("int64",), lambda k: RuntimeError(
         f"torch.take_along_dim(): dtype of indices should be Long but got {k}"))
     if dim is None:

@@ -18,6 +18,7 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.guards import check_scalar_fits, store_scalar
 from ..kernels.operands import constant, wrap_dim
+from ..kernels.out_arg import same, write_out
 from . import keyed as _keyed
 from .keyed import FlatKey, broadcast_shape, check_bounds, check_index_dtype, dim_key, putter, taker
 
@@ -48,6 +49,10 @@ _masked_fill_tensor = Primitive(
 
 def index_select(input: Tensor, dim: int, index: Tensor, *, out: Any = None) -> Tensor:
     """The slices of `input` along `dim` at the positions in the 1-d `index`."""
+    if out is not None:
+        return write_out(
+            out, index_select, locals(), same("index_select(): self and result must have the same scalar type")
+        )
     idx = check_index_dtype(index, ("int64", "int32"), lambda k: RuntimeError(
         "index_select(): Expected dtype int32 or int64 for index"))
     if idx.ndim > 1:

@@ -31,6 +31,7 @@ from ...tensor import Tensor
 from ..copying import copy
 from ..kernels.guards import check_scalar_fits
 from ..kernels.operands import constant
+from ..kernels.out_arg import same, write_out
 from ..shape.slicing import take_view
 from ..shape.views import expand, reshape, unsqueeze
 from . import keyed as _keyed
@@ -102,6 +103,13 @@ def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = Fa
 
 def nonzero(input: Tensor, *, out: Any = None, as_tuple: bool = False) -> Any:
     """Indices of the non-zero elements: (N, ndim) int64, or one 1-d tensor per dim."""
+    if out is not None:
+        return write_out(
+            out,
+            nonzero,
+            locals(),
+            same("nonzero: Expected out tensor to have scalar type {src} but got scalar type{dst}"),
+        )
     if _vmap.active:  # the number of indices depends on the values: PyTorch's errors
         batched("nonzero_numpy" if as_tuple else "nonzero", nonzero, input)
     data = input._data

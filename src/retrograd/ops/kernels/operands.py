@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,7 +25,18 @@ def as_tensor_of(x: Any, dt: dtype) -> Tensor:
     """`x` as a tensor of dtype `dt` (tensors are cast, recording the cast if needed)."""
     if isinstance(x, Tensor):
         return x if x._data.dtype == dt.np else x.to(dt)
+    if isinstance(x, _NOT_OPERANDS):
+        raise operand_error(x)
     return constant(x, dt)
+
+
+# What PyTorch's argument parser never turns into a tensor (it raises TypeError).
+_NOT_OPERANDS = (str, bytes, type(None), dict, set)
+
+
+def operand_error(x: Any, argument: str = "other", position: int = 2) -> TypeError:
+    """PyTorch's TypeError for a value that cannot be a tensor operand."""
+    return TypeError(f"argument '{argument}' (position {position}) must be Tensor, not {type(x).__name__}")
 
 
 def promote(*xs: Any) -> tuple[Tensor, ...]:
@@ -44,6 +56,8 @@ def tensor_of(x: Any) -> Tensor:
     """A tensor for `x`: itself if it is one, else a constant inferred like `retrograd.tensor`."""
     if isinstance(x, Tensor):
         return x
+    if isinstance(x, _NOT_OPERANDS):
+        raise operand_error(x, "input", 1)
     from ..creation import tensor
 
     return tensor(x)
@@ -53,13 +67,22 @@ def wrap_dim(dim: int, ndim: int) -> int:
     return _wrap_dim(dim, ndim)
 
 
+def numpy_alias(name: str, value: Any, default: Any, alias: Any, alias_name: str) -> Any:
+    """`alias` (`axis=`, `keepdims=`) in place of `value`; PyTorch's TypeError when both were given."""
+    if value is not default and value != default:
+        raise TypeError(f"{name}() got an unexpected keyword argument '{alias_name}'")
+    return alias
+
+
 def wrap_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...]:
     """Normalise `dim` (None = all dims) to a sorted tuple of non-negative ints."""
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, (int, np.integer)):
         return (_wrap_dim(int(dim), ndim),)
-    dims = tuple(_wrap_dim(int(d), ndim) for d in dim)
+    if isinstance(dim, (str, Tensor)) or not isinstance(dim, Sequence):
+        raise TypeError(f"argument 'dim' must be tuple of ints, not {type(dim).__name__}")
+    dims = tuple(_wrap_dim(d, ndim) for d in dim)
     if len(set(dims)) != len(dims):
         raise RuntimeError(f"dim {dims[0]} appears multiple times in the list of dims")
     return tuple(sorted(dims))
@@ -69,4 +92,8 @@ def shape_arg(size: tuple) -> tuple[int, ...]:
     """Accept `f(2, 3)`, `f((2, 3))`, `f([2, 3])` and `f(retrograd.Size(...))`."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
-    return tuple(int(s) for s in size)
+    try:
+        return tuple(operator.index(s) for s in size)
+    except TypeError:
+        kinds = [type(s).__name__ for s in size if not isinstance(s, (int, np.integer))]
+        raise TypeError(f"argument 'size' must be tuple of ints, but found element of type {kinds[0]}") from None

@@ -13,6 +13,7 @@ from typing import Any
 from ... import backend
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.out_arg import MATRIX_POWER, SAME, safely_castable, same, write_out
 from ..reduction.norms import _norm_grad, _vector_norm_array
 from . import common as _rt
 from . import decompositions as _dec
@@ -34,6 +35,8 @@ _identity = Primitive(
 
 def matrix_power(A: Tensor, n: int, *, out: Any = None) -> Tensor:
     """A multiplied by itself n times (n < 0 uses the inverse, n = 0 gives I), for A (*, m, m)."""
+    if out is not None:
+        return write_out(out, matrix_power, locals(), MATRIX_POWER)
     check_matrix(A, "linalg.matrix_power", floating=False)
     if n == 0:
         return _identity(A)
@@ -55,6 +58,10 @@ def matrix_power(A: Tensor, n: int, *, out: Any = None) -> Tensor:
 
 def multi_dot(tensors: Any, *, out: Any = None) -> Tensor:
     """A chain of matrix products in the cheapest order; the first (last) may be a vector."""
+    if out is not None:
+        return write_out(
+            out, multi_dot, locals(), same("multi_dot(): expected out tensor to have dtype {src_c} but got {dst_c}")
+        )
     ts = list(tensors)
     n = len(ts)
     if n < 2:
@@ -154,8 +161,17 @@ _cdist = Primitive(
 )
 
 
+_CDIST_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
+
+
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if_necessary") -> Tensor:
-    """p-norm distances between the rows of x1 (*, P, M) and x2 (*, R, M): (*, P, R)."""
+    """p-norm distances between the rows of x1 (*, P, M) and x2 (*, R, M): (*, P, R).
+
+    Distances are computed directly, as PyTorch's `donot_use_mm_for_euclid_dist` does; the
+    other modes only trade accuracy for speed, so they are checked and give the same values.
+    """
+    if compute_mode not in _CDIST_MODES:
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
     for name, t in (("X1", x1), ("X2", x2)):
         if t._data.ndim < 2:
             raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {t._data.ndim}D")
@@ -174,6 +190,8 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
 
 def inverse(input: Tensor, *, out: Any = None) -> Tensor:
     """The inverse of each square matrix (`linalg.inv`)."""
+    if out is not None:
+        return write_out(out, inverse, locals(), SAME)
     return _dec.inv(input)
 
 
@@ -190,6 +208,13 @@ def slogdet(input: Tensor) -> Any:
 
 def cholesky(input: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
     """Deprecated `linalg.cholesky`: L (or U = Lᵀ when upper=True) of an SPD matrix."""
+    if out is not None:
+        return write_out(
+            out,
+            cholesky,
+            locals(),
+            safely_castable("cholesky"),
+        )
     warnings.warn(
         "torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future "
         "PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\nL = torch.linalg.cholesky(A)\n"
@@ -203,6 +228,8 @@ def cholesky(input: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
 
 def qr(input: Tensor, some: bool = True, *, out: Any = None) -> Any:
     """Deprecated `linalg.qr`: reduced (some=True) or complete QR."""
+    if out is not None:
+        return write_out(out, qr, locals(), SAME)
     warnings.warn(
         "torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch "
         "release.\nThe boolean parameter 'some' has been replaced with a string parameter 'mode'.\n"
@@ -215,6 +242,8 @@ def qr(input: Tensor, some: bool = True, *, out: Any = None) -> Any:
 
 def svd(input: Tensor, some: bool = True, compute_uv: bool = True, *, out: Any = None) -> Any:
     """(U, S, V) with A = U diag(S) Vᵀ (note V, not Vh); U, V are zeros when compute_uv=False."""
+    if out is not None:
+        return write_out(out, svd, locals(), SAME)
     check_matrix(input, "linalg.svd", square=False)
     U, S, Vh = _svd(input, full_matrices=not some and compute_uv)
     if compute_uv:

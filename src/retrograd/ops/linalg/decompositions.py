@@ -15,6 +15,7 @@ from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
+from ..kernels.out_arg import SAME, write_out
 from .common import (
     LinAlgError,
     batch_prefix,
@@ -87,12 +88,16 @@ _inv_ex = Primitive("linalg_inv_ex", _inv_ex_forward, [_inv_rule])
 
 def inv(A: Tensor, *, out: Any = None) -> Tensor:
     """Inverse of each square matrix in A (*, n, n); LinAlgError if one is singular."""
+    if out is not None:
+        return write_out(out, inv, locals(), SAME)
     check_matrix(A, "linalg.inv")
     return _inv(A)
 
 
 def inv_ex(A: Tensor, *, check_errors: bool = False, out: Any = None) -> Any:
     """(inverse, info): info (int32) is nonzero where a matrix is singular (its inverse is then NaN)."""
+    if out is not None:
+        return write_out(out, inv_ex, locals(), SAME)
     check_matrix(A, "linalg.inv_ex")
     if _vmap.active:
         r = batched("elementwise", lambda a: inv_ex(a, check_errors=check_errors), A)
@@ -149,12 +154,16 @@ _slogdet = Primitive(
 
 def det(A: Tensor, *, out: Any = None) -> Tensor:
     """Determinant of each square matrix in A (*, n, n), shape (*)."""
+    if out is not None:
+        return write_out(out, det, locals(), SAME)
     check_matrix(A, "linalg.det")
     return _det(A)
 
 
 def slogdet(A: Tensor, *, out: Any = None) -> Any:
     """(sign, logabsdet) of the determinants of A (*, n, n)."""
+    if out is not None:
+        return write_out(out, slogdet, locals(), SAME)
     check_matrix(A, "linalg.slogdet")
     return linalg_slogdet(*_slogdet(A))
 
@@ -189,6 +198,8 @@ _solve: Primitive = Primitive(
 
 def solve(A: Tensor, B: Tensor, *, left: bool = True, out: Any = None) -> Tensor:
     """X with A X = B (or X A = B when left=False); A (*, n, n), B (*, n, k) or (*, n)."""
+    if out is not None:
+        return write_out(out, solve, locals(), SAME)
     check_matrix(A, "linalg.solve")
     if A._data.dtype != B._data.dtype:
 
@@ -249,6 +260,8 @@ _cholesky_legacy = Primitive("cholesky", _cholesky_forward, [_cholesky_rule])
 
 def cholesky(A: Tensor, *, upper: bool = False, out: Any = None) -> Tensor:
     """L with A = L Lᵀ for symmetric positive-definite A (*, n, n); U = Lᵀ when upper=True."""
+    if out is not None:
+        return write_out(out, cholesky, locals(), SAME)
     check_matrix(A, "linalg.cholesky")
     return _cholesky(A, upper=upper, fname="linalg.cholesky")
 
@@ -301,6 +314,8 @@ _qr = Primitive("linalg_qr", _qr_forward, [_qr_rule], n_outputs=2)
 
 def qr(A: Tensor, mode: str = "reduced", *, out: Any = None) -> Any:
     """(Q, R) with A = Q R; mode 'reduced' (Q (*, m, k)), 'complete' (Q (*, m, m)) or 'r' (Q empty)."""
+    if out is not None:
+        return write_out(out, qr, locals(), SAME)
     if mode not in ("reduced", "complete", "r"):
         raise RuntimeError(
             f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', or 'complete'"

@@ -10,6 +10,7 @@ from typing import Any
 
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.out_arg import SAME, same, write_out
 from .common import check_bmm, check_mm, check_mv
 
 __all__ = ["addmm", "addmv", "addbmm", "baddbmm"]
@@ -80,6 +81,8 @@ def _check_add_input(c: Tensor, a: Tensor, b: Tensor, shape: tuple, kind: str) -
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1, out: Any = None) -> Tensor:
     """`beta * input + alpha * (mat1 @ mat2)`; `input` broadcasts to (n, p)."""
+    if out is not None:
+        return write_out(out, addmm, locals(), SAME)
     if mat1._data.ndim != 2:
         raise RuntimeError(f"mat1 must be a matrix, got {mat1._data.ndim}-D tensor")
     if mat2._data.ndim != 2:
@@ -91,6 +94,8 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
 
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1, out: Any = None) -> Tensor:
     """`beta * input + alpha * (mat @ vec)`; `input` broadcasts to (n,)."""
+    if out is not None:
+        return write_out(out, addmv, locals(), SAME)
     if mat._data.ndim != 2 or vec._data.ndim != 1:
         dims = f"{input._data.ndim}, {mat._data.ndim}, {vec._data.ndim}"
         raise RuntimeError(f"vector + matrix @ vector expected, got {dims}")
@@ -101,6 +106,8 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any 
 
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1, out: Any = None) -> Tensor:
     """`beta * input + alpha * bmm(batch1, batch2)`; `input` broadcasts to (b, n, p)."""
+    if out is not None:
+        return write_out(out, baddbmm, locals(), SAME)
     check_bmm(batch1, batch2)
     _check_add_input(input, batch1, batch2, (batch1.shape[0], batch1.shape[1], batch2.shape[2]), "baddbmm")
     return _baddbmm(input, batch1, batch2, beta=beta, alpha=alpha)
@@ -108,6 +115,8 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alp
 
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1, out: Any = None) -> Tensor:
     """`beta * input + alpha * Σ_b batch1[b] @ batch2[b]`; `input` broadcasts to (n, p)."""
+    if out is not None:
+        return write_out(out, addbmm, locals(), same("self and mat2 must have the same dtype, but got {dst} and {src}"))
     check_bmm(batch1, batch2)
     _check_add_input(input, batch1, batch2, (batch1.shape[1], batch2.shape[2]), "addbmm")
     return _addbmm(input, batch1, batch2, beta=beta, alpha=alpha)

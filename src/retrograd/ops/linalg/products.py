@@ -17,6 +17,7 @@ from typing import Any
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels.operands import wrap_dim
+from ..kernels.out_arg import SAME, TENSORDOT, same, write_out
 from ..shape.views import squeeze_dims, unsafe_view
 from .common import broadcast_batch, check_bmm, check_mm, check_mv, check_same_dtype, not_bool
 from .composite import multi_dot
@@ -92,6 +93,8 @@ _matmul_2d_nd = Primitive(
 
 def mm(input: Tensor, mat2: Tensor, *, out: Any = None) -> Tensor:
     """Matrix product of (n, m) and (m, p) matrices, giving (n, p); no broadcasting."""
+    if out is not None:
+        return write_out(out, mm, locals(), SAME)
     if input._data.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2._data.ndim != 2:
@@ -102,12 +105,18 @@ def mm(input: Tensor, mat2: Tensor, *, out: Any = None) -> Tensor:
 
 def bmm(input: Tensor, mat2: Tensor, *, out: Any = None) -> Tensor:
     """Batched matrix product: (b, n, m) @ (b, m, p) -> (b, n, p); no broadcasting."""
+    if out is not None:
+        return write_out(out, bmm, locals(), SAME)
     check_bmm(input, mat2)
     return _bmm(input, mat2)
 
 
 def mv(input: Tensor, vec: Tensor, *, out: Any = None) -> Tensor:
     """Matrix-vector product: (n, m) @ (m,) -> (n,)."""
+    if out is not None:
+        return write_out(
+            out, mv, locals(), same("addmv input tensors must have the same dtype, but got {dst}, {src}, and {src}")
+        )
     if input._data.ndim != 2 or vec._data.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input._data.ndim}, {vec._data.ndim}")
     check_mv(input, vec)
@@ -133,18 +142,24 @@ def _check_vectors(a: Tensor, b: Tensor, name: str) -> None:
 
 def dot(input: Tensor, tensor: Tensor, *, out: Any = None) -> Tensor:
     """Inner product of two 1-D tensors of the same size and dtype, a 0-d tensor."""
+    if out is not None:
+        return write_out(out, dot, locals(), same("result dtype {dst} does not match input dtype {src}"))
     _check_vectors(input, tensor, "dot")
     return _dot(input, tensor)
 
 
 def vdot(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     """`dot` with the first argument conjugated (the same as `dot` for real tensors)."""
+    if out is not None:
+        return write_out(out, vdot, locals(), same("result dtype {dst} does not match input dtype {src}"))
     _check_vectors(input, other, "vdot")
     return _vdot(input, other)
 
 
 def matmul(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     """PyTorch's `@`: dot, mv, mm, or a broadcast batched product, by the inputs' dims."""
+    if out is not None:
+        return write_out(out, matmul, locals(), SAME)
     da, db = input._data.ndim, other._data.ndim
     if da == 0 or db == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
@@ -183,6 +198,8 @@ def _check_batched(a: Tensor, b: Tensor) -> None:
 
 def outer(input: Tensor, vec2: Tensor, *, out: Any = None) -> Tensor:
     """Outer product of two vectors: (n,) x (m,) -> (n, m)."""
+    if out is not None:
+        return write_out(out, outer, locals())
     for t, name in ((input, "self"), (vec2, "vec2")):
         if t._data.ndim != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
@@ -194,6 +211,8 @@ ger = outer
 
 def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
     """Contract the last `dims` dims of `a` with the first of `b` (or the listed dim pairs)."""
+    if out is not None:
+        return write_out(out, tensordot, locals(), TENSORDOT, grad="copy")
     ca, cb = _tensordot_dims(a, b, dims)
     sa, sb = a._data.shape, b._data.shape
     for x, y in zip(ca, cb):
@@ -237,6 +256,8 @@ def _permuted(t: Tensor, order: list[int]) -> Tensor:
 
 def inner(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     """Sum of products over the last dim of both: (..., n) x (..., n) -> (*a_batch, *b_batch)."""
+    if out is not None:
+        return write_out(out, inner, locals(), TENSORDOT, grad="copy")
     if input._data.ndim == 0 or other._data.ndim == 0:
         return input * other
     sa, sb = input._data.shape, other._data.shape
@@ -249,6 +270,8 @@ def inner(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
 
 def kron(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     """Kronecker product: block (i, j) is `input[i, j] * other`, for any number of dims."""
+    if out is not None:
+        return write_out(out, kron, locals())
     n = max(input._data.ndim, other._data.ndim)
     sa = (1,) * (n - input._data.ndim) + input._data.shape
     sb = (1,) * (n - other._data.ndim) + other._data.shape
@@ -283,6 +306,8 @@ def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
 
 def cross(input: Tensor, other: Tensor, dim: int | None = None, *, out: Any = None) -> Tensor:
     """Cross product along `dim` (default, deprecated: the first dim of size 3)."""
+    if out is not None:
+        return write_out(out, cross, locals(), SAME)
     if dim is None:
         shape = broadcast_batch(input._data.shape, other._data.shape)
         dim = next((i for i, s in enumerate(shape) if s == 3), None)
@@ -299,6 +324,10 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None, *, out: Any = No
 
 def chain_matmul(*matrices: Tensor, out: Any = None) -> Tensor:
     """Deprecated spelling of `linalg.multi_dot(matrices)`."""
+    if out is not None:
+        return write_out(
+            out, chain_matmul, locals(), same("multi_dot(): expected out tensor to have dtype {src_c} but got {dst_c}")
+        )
     warnings.warn(
         "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
         "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than "

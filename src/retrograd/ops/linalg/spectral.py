@@ -14,6 +14,7 @@ from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
+from ..kernels.out_arg import SAME, safely_castable, write_out
 from .common import (
     check_matrix,
     const,
@@ -75,14 +76,27 @@ def svd_backward(gU: Tensor, gS: Tensor, gVh: Tensor, U: Tensor, S: Tensor, Vh: 
 _svd = Primitive("linalg_svd", _svd_forward, [_svd_rule], n_outputs=3)
 
 
+def _check_driver(driver: str | None) -> None:
+    if driver is not None:  # PyTorch's CPU kernels have no choice of LAPACK driver either
+        raise RuntimeError(
+            "torch.linalg.svd: keyword argument `driver=` is only supported on CUDA inputs with cuSOLVER backend."
+        )
+
+
 def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None, out: Any = None) -> Any:
     """(U, S, Vh) with A = U diag(S) Vh; A (*, m, n), S (*, k) descending, k = min(m, n)."""
+    if out is not None:
+        return write_out(out, svd, locals(), SAME)
+    _check_driver(driver)
     check_matrix(A, "linalg.svd", square=False)
     return linalg_svd(*_svd(A, full_matrices=full_matrices))
 
 
 def svdvals(A: Tensor, *, driver: str | None = None, out: Any = None) -> Tensor:
     """The singular values of A (*, m, n), shape (*, k), in descending order."""
+    if out is not None:
+        return write_out(out, svdvals, locals(), SAME)
+    _check_driver(driver)
     check_matrix(A, "linalg.svdvals", square=False)
     return _svd(A, full_matrices=False)[1]
 
@@ -109,6 +123,8 @@ _eigh = Primitive(
 
 def eigh(A: Tensor, UPLO: str = "L", *, out: Any = None) -> Any:
     """(eigenvalues ascending (*, n), eigenvectors (*, n, n)) of symmetric A, reading one triangle."""
+    if out is not None:
+        return write_out(out, eigh, locals(), SAME)
     check_matrix(A, "linalg.eigh", floating=False)
     if UPLO not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
@@ -119,6 +135,8 @@ def eigh(A: Tensor, UPLO: str = "L", *, out: Any = None) -> Any:
 
 def eigvalsh(A: Tensor, UPLO: str = "L", *, out: Any = None) -> Tensor:
     """The eigenvalues of symmetric A, ascending."""
+    if out is not None:
+        return write_out(out, eigvalsh, locals(), SAME)
     return eigh(A, UPLO).eigenvalues
 
 
@@ -158,6 +176,13 @@ _pinv = Primitive("linalg_pinv", _pinv_forward, [_pinv_rule], quiet=True)
 
 def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False, out: Any = None) -> Tensor:
     """Moore-Penrose pseudo-inverse of A (*, m, n), shape (*, n, m); small singular values are dropped."""
+    if out is not None:
+        return write_out(
+            out,
+            pinv,
+            locals(),
+            safely_castable("linalg.pinv"),
+        )
     if A._data.ndim < 2 or A._data.dtype.kind != "f":
         raise RuntimeError(
             f"linalg.pinv({A.dtype.kind_name}{{{list(A._data.shape)}}}): expected a tensor with 2 or more "
@@ -206,6 +231,9 @@ def lstsq_solution(A: Tensor, B: Tensor, rcond: float | None) -> Tensor:
 
 def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False, out: Any = None) -> Tensor:
     """The number of singular values above max(atol, rtol · σ_max), int64, shape (*)."""
+    if out is not None:
+        rule = safely_castable("torch.linalg.matrix_rank")
+        return write_out(out, matrix_rank, locals(), rule, grad="none")
     if A._data.ndim < 2:
         raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at least 2 dimensions.")
     if A._data.dtype.kind != "f":

@@ -23,20 +23,31 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..elementwise.clamp_where import where
 from ..kernels.accumulate import wide_cumprod
-from ..kernels.operands import constant, wrap_dim
+from ..kernels.operands import constant, numpy_alias, wrap_dim
+from ..kernels.out_arg import ANY, write_out
 from .along import _shift_array, cumulative_sum, selection
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin"]
 
 
-def _accumulate_dtype(input: Tensor, dtype: _dt.dtype | None) -> Any:
+def _accumulate_dtype(input: Tensor, dtype: _dt.dtype | None, op: str = "cumsum") -> Any:
     if dtype is not None:
+        if dtype == _dt.bool_:  # PyTorch has no bool running-sum kernel
+            raise NotImplementedError(f"\"{op}_out_cpu\" not implemented for 'Bool'")
         return dtype.np
     return np.dtype(np.int64) if input._data.dtype.kind in "biu" else input._data.dtype
 
 
-def cumsum(input: Tensor, dim: int, *, dtype: _dt.dtype | None = None, out: Any = None) -> Tensor:
+def cumsum(
+    input: Tensor, dim: int = None, *, dtype: _dt.dtype | None = None, out: Any = None, axis: Any = None,
+) -> Tensor:
     """Running sums along `dim`. Integers and bool give int64 unless `dtype` says otherwise."""
+    if out is not None:
+        return write_out(out, cumsum, locals(), ANY, dtype_from_out=True)
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("cumsum", dim, None, axis, "axis")
+    elif dim is None:
+        raise TypeError('cumsum() missing 1 required positional arguments: "dim"')
     d = wrap_dim(dim, input._data.ndim)
     return cumulative_sum(input, d, False, _accumulate_dtype(input, dtype))
 
@@ -94,10 +105,18 @@ def cumulative_product(a: Tensor, dim: int, dt: Any = None) -> Tensor:
     return _cumprod(a, dim=dim, dt=a._data.dtype if dt is None else dt)
 
 
-def cumprod(input: Tensor, dim: int, *, dtype: _dt.dtype | None = None, out: Any = None) -> Tensor:
+def cumprod(
+    input: Tensor, dim: int = None, *, dtype: _dt.dtype | None = None, out: Any = None, axis: Any = None,
+) -> Tensor:
     """Running products along `dim`. Integers and bool give int64 unless `dtype` says otherwise."""
+    if out is not None:
+        return write_out(out, cumprod, locals(), ANY, dtype_from_out=True)
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("cumprod", dim, None, axis, "axis")
+    elif dim is None:
+        raise TypeError('cumprod() missing 1 required positional arguments: "dim"')
     d = wrap_dim(dim, input._data.ndim)
-    return cumulative_product(input, d, _accumulate_dtype(input, dtype))
+    return cumulative_product(input, d, _accumulate_dtype(input, dtype, "cumprod"))
 
 
 # cummax/cummin pick a[index] for a running index, so their gradient is a scatter-add there
@@ -129,11 +148,19 @@ def _cumulative_extreme(input: Tensor, dim: int, largest: bool) -> Any:
     return kind(values, Tensor._make(index.reshape(a.shape).copy()))
 
 
-def cummax(input: Tensor, dim: int) -> Any:
+def cummax(input: Tensor, dim: int = None, *, axis: Any = None) -> Any:
     """Running maximum along `dim`: `(values, indices)`; NaN propagates."""
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("cummax", dim, None, axis, "axis")
+    elif dim is None:
+        raise TypeError('cummax() missing 1 required positional arguments: "dim"')
     return _cumulative_extreme(input, dim, True)
 
 
-def cummin(input: Tensor, dim: int) -> Any:
+def cummin(input: Tensor, dim: int = None, *, axis: Any = None) -> Any:
     """Running minimum along `dim`: `(values, indices)`; NaN propagates."""
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("cummin", dim, None, axis, "axis")
+    elif dim is None:
+        raise TypeError('cummin() missing 1 required positional arguments: "dim"')
     return _cumulative_extreme(input, dim, False)

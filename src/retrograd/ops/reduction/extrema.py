@@ -21,7 +21,8 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..elementwise.clamp_where import maximum, minimum
-from ..kernels.operands import wrap_dim
+from ..kernels.operands import numpy_alias, wrap_dim
+from ..kernels.out_arg import SAME, SAME_AS_INPUT, write_out
 from .along import evenly, keep, reduce_dims, reduced_shape, selection
 
 __all__ = ["max", "min", "amax", "amin", "argmax", "argmin", "aminmax"]
@@ -93,8 +94,23 @@ def _by_dim(name: str, input: Tensor, dim: Any, keepdim: bool) -> Any:
     return getattr(return_types, name)(values, Tensor._make(index.reshape(shape).copy()))
 
 
-def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Tensor | None = None, out: Any = None) -> Any:
+def max(
+    input: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    other: Tensor | None = None,
+    out: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Any:
     """The largest value; with `dim`, `(values, indices)` along it; with a tensor, `maximum`."""
+    if out is not None:
+        return write_out(out, max, locals(), SAME)
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("max", dim, None, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("max", keepdim, False, keepdims, "keepdims")
     if isinstance(dim, Tensor) or other is not None:
         return maximum(input, dim if other is None else other)
     if dim is None:
@@ -103,8 +119,23 @@ def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Tensor 
     return _by_dim("max", input, dim, keepdim)
 
 
-def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Tensor | None = None, out: Any = None) -> Any:
+def min(
+    input: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    other: Tensor | None = None,
+    out: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Any:
     """The smallest value; with `dim`, `(values, indices)` along it; with a tensor, `minimum`."""
+    if out is not None:
+        return write_out(out, min, locals(), SAME)
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("min", dim, None, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("min", keepdim, False, keepdims, "keepdims")
     if isinstance(dim, Tensor) or other is not None:
         return minimum(input, dim if other is None else other)
     if dim is None:
@@ -120,13 +151,51 @@ def _amax_like(name: str, prim: Primitive, input: Tensor, dim: Any, keepdim: boo
     return prim(input, dims=dims, keepdim=keepdim)
 
 
-def amax(input: Tensor, dim: Any = (), keepdim: bool = False, *, out: Any = None) -> Tensor:
+def amax(
+    input: Tensor,
+    dim: Any = (),
+    keepdim: bool = False,
+    *,
+    out: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """Largest values over `dim` (all dims by default); ties share the gradient evenly."""
+    if out is not None:
+        return write_out(
+            out,
+            amax,
+            locals(),
+            SAME_AS_INPUT,
+        )
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("amax", dim, (), axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("amax", keepdim, False, keepdims, "keepdims")
     return _amax_like("amax", _amax, input, dim, keepdim)
 
 
-def amin(input: Tensor, dim: Any = (), keepdim: bool = False, *, out: Any = None) -> Tensor:
+def amin(
+    input: Tensor,
+    dim: Any = (),
+    keepdim: bool = False,
+    *,
+    out: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """Smallest values over `dim` (all dims by default); ties share the gradient evenly."""
+    if out is not None:
+        return write_out(
+            out,
+            amin,
+            locals(),
+            SAME_AS_INPUT,
+        )
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("amin", dim, (), axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("amin", keepdim, False, keepdims, "keepdims")
     return _amax_like("amin", _amin, input, dim, keepdim)
 
 
@@ -154,18 +223,36 @@ def _arg(name: str, input: Tensor, dim: int | None, keepdim: bool) -> Tensor:
     return Tensor._make(find(a, axis=d, keepdims=keepdim).astype(np.int64, copy=False))
 
 
-def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+def argmax(
+    input: Tensor, dim: int | None = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool | None = None,
+) -> Tensor:
     """Index (int64) of the first largest value, in the flattened input or along `dim`; NaN counts as largest."""
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("argmax", dim, None, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("argmax", keepdim, False, keepdims, "keepdims")
     return _arg("argmax", input, dim, keepdim)
 
 
-def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+def argmin(
+    input: Tensor, dim: int | None = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool | None = None,
+) -> Tensor:
     """Index (int64) of the first smallest value, in the flattened input or along `dim`; NaN counts as smallest."""
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("argmin", dim, None, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("argmin", keepdim, False, keepdims, "keepdims")
     return _arg("argmin", input, dim, keepdim)
 
 
-def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False) -> Any:
+def aminmax(
+    input: Tensor, *, dim: int | None = None, keepdim: bool = False, axis: Any = None, keepdims: bool | None = None,
+) -> Any:
     """`(min, max)` over all elements or along `dim`; ties share each gradient evenly."""
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("aminmax", dim, None, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("aminmax", keepdim, False, keepdims, "keepdims")
     a = input._data
     if dim is None:
         if a.size == 0:

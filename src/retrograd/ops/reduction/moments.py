@@ -15,6 +15,8 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.clamp_where import where
 from ..kernels.accumulate import wide_mean
+from ..kernels.operands import numpy_alias
+from ..kernels.out_arg import write_out
 from .along import count, keep, reduce_dims
 
 __all__ = ["var", "std", "var_mean", "std_mean"]
@@ -108,32 +110,78 @@ def _call(prim: Primitive, name: str, input: Tensor, dim: Any, unbiased: Any, ke
 
 
 def var(
-    input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
-    *, correction: float | None = None, out: Any = None,
+    input: Tensor,
+    dim: Any = None,
+    unbiased: bool | None = None,
+    keepdim: bool = False,
+    *,
+    correction: float | None = None,
+    out: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
 ) -> Tensor:
     """Variance over `dim` (all dims by default), dividing by N - correction (correction=1)."""
+    if out is not None:
+        return write_out(out, var, locals())
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("var", dim, None, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("var", keepdim, False, keepdims, "keepdims")
     return _call(_var, "var", input, dim, unbiased, keepdim, correction)
 
 
 def std(
-    input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
-    *, correction: float | None = None, out: Any = None,
+    input: Tensor,
+    dim: Any = None,
+    unbiased: bool | None = None,
+    keepdim: bool = False,
+    *,
+    correction: float | None = None,
+    out: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
 ) -> Tensor:
     """Standard deviation: the square root of `var` with the same arguments."""
+    if out is not None:
+        return write_out(out, std, locals())
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("std", dim, None, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("std", keepdim, False, keepdims, "keepdims")
     return _call(_std, "std", input, dim, unbiased, keepdim, correction)
 
 
 def var_mean(
-    input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
-    *, correction: float | None = None,
+    input: Tensor,
+    dim: Any = None,
+    unbiased: bool | None = None,
+    keepdim: bool = False,
+    *,
+    correction: float | None = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
 ) -> tuple[Tensor, Tensor]:
     """`(var, mean)` over the same dims, in one pass."""
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("var_mean", dim, None, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("var_mean", keepdim, False, keepdims, "keepdims")
     return _call(_var_mean, "var_mean", input, dim, unbiased, keepdim, correction)
 
 
 def std_mean(
-    input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
-    *, correction: float | None = None,
+    input: Tensor,
+    dim: Any = None,
+    unbiased: bool | None = None,
+    keepdim: bool = False,
+    *,
+    correction: float | None = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
 ) -> tuple[Tensor, Tensor]:
     """`(std, mean)` over the same dims, in one pass."""
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("std_mean", dim, None, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("std_mean", keepdim, False, keepdims, "keepdims")
     return _call(_std_mean, "std_mean", input, dim, unbiased, keepdim, correction)

@@ -17,6 +17,7 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.clamp_where import where
 from ..kernels.operands import wrap_dim
+from ..kernels.out_arg import SAME, norm_dtype, write_out
 from ..linalg.common import check_matrix
 from ..linalg.spectral import svdvals
 from .along import keep, reduce_dims
@@ -104,6 +105,8 @@ def norm(
     out: Any = None, dtype: _dt.dtype | None = None,
 ) -> Tensor:
     """Vector p-norm over `dim` (p: 'fro', a float, 0, ±inf); 'nuc' goes to `linalg.matrix_norm`."""
+    if out is not None:
+        return write_out(out, norm, locals(), SAME)
     if isinstance(p, str):
         n_dims = 1 if dim is None or isinstance(dim, (int, np.integer)) else len(dim)
         if p == "fro" and n_dims <= 2:
@@ -117,6 +120,8 @@ def matrix_norm(
     A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = False, *, dtype: Any = None, out: Any = None,
 ) -> Tensor:
     """Matrix norm over the two dims `dim`: 'fro', 'nuc', ±1, ±2, ±inf."""
+    if out is not None:
+        return write_out(out, matrix_norm, locals(), norm_dtype("linalg.matrix_norm"), grad="copy")
     if dtype is not None:
         A = A.to(dtype)
     check_matrix(A, "linalg.matrix_norm", square=False)

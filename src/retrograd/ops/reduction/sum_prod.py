@@ -19,7 +19,8 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..creation import zeros_like
 from ..kernels.accumulate import wide_mean, wide_sum
-from ..kernels.operands import promote_float, wrap_dim, wrap_dims
+from ..kernels.operands import numpy_alias, promote_float, wrap_dim, wrap_dims
+from ..kernels.out_arg import ANY, floating, write_out
 from ..shape.repeat_reorder import flip
 from .along import count, keep, reduce_dims, reduced_shape, shift
 from .cumulative import cumulative_product
@@ -68,9 +69,22 @@ def _sum_dtype(input: Tensor, dtype: _dt.dtype | None) -> Any:
 
 
 def sum(
-    input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dt.dtype | None = None, out: Any = None,
+    input: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    dtype: _dt.dtype | None = None,
+    out: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
 ) -> Tensor:
     """Sum of all elements, or over `dim` (an int or a tuple). Integers sum as int64."""
+    if out is not None:
+        return write_out(out, sum, locals(), ANY, dtype_from_out=True)
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("sum", dim, None, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("sum", keepdim, False, keepdims, "keepdims")
     dt = _sum_dtype(input, dtype)
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0 and input._data.ndim == 0):
         return _sum_all(input, dims=None, keepdim=False, dt=dt)
@@ -79,9 +93,22 @@ def sum(
 
 
 def mean(
-    input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dt.dtype | None = None, out: Any = None,
+    input: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    dtype: _dt.dtype | None = None,
+    out: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
 ) -> Tensor:
     """Mean of all elements, or over `dim`. Needs a floating dtype (or `dtype=`)."""
+    if out is not None:
+        return write_out(out, mean, locals())
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("mean", dim, None, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("mean", keepdim, False, keepdims, "keepdims")
     if dtype is not None:
         input = input.to(dtype)
     if input._data.dtype.kind != "f":
@@ -136,9 +163,22 @@ _prod_dim = Primitive(
 
 
 def prod(
-    input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype: _dt.dtype | None = None, out: Any = None,
+    input: Tensor,
+    dim: int | None = None,
+    keepdim: bool = False,
+    *,
+    dtype: _dt.dtype | None = None,
+    out: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
 ) -> Tensor:
     """Product of all elements, or along one `dim`. Integers and bool give int64."""
+    if out is not None:
+        return write_out(out, prod, locals(), ANY, dtype_from_out=True)
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("prod", dim, None, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("prod", keepdim, False, keepdims, "keepdims")
     dt = _sum_dtype(input, dtype)
     if dim is None:
         return _prod_all(input, dims=None, keepdim=False, dt=dt)
@@ -164,17 +204,47 @@ _nansum = Primitive(
 
 
 def nansum(
-    input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dt.dtype | None = None, out: Any = None,
+    input: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    dtype: _dt.dtype | None = None,
+    out: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
 ) -> Tensor:
     """Sum treating NaN as zero. Integers and bool give int64."""
+    if out is not None:
+        return write_out(
+            out, nansum, locals(), floating('"nansum_cpu" not implemented for \'{dst}\'', error=NotImplementedError)
+        )
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("nansum", dim, None, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("nansum", keepdim, False, keepdims, "keepdims")
     dims = reduce_dims(input._data.ndim, dim)
     return _nansum(input, dims=dims, keepdim=keepdim, dt=_sum_dtype(input, dtype))
 
 
 def nanmean(
-    input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dt.dtype | None = None, out: Any = None,
+    input: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    dtype: _dt.dtype | None = None,
+    out: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
 ) -> Tensor:
     """Mean of the non-NaN elements: `nansum / count of non-NaN` (NaN where all are NaN)."""
+    if out is not None:
+        return write_out(
+            out, nanmean, locals(), floating('"nansum_cpu" not implemented for \'{dst}\'', error=NotImplementedError)
+        )
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("nanmean", dim, None, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("nanmean", keepdim, False, keepdims, "keepdims")
     if input._data.dtype.kind != "f":
         raise RuntimeError(
             f"nanmean(): expected input to have floating point or complex dtype but got {input.dtype.kind_name}"
@@ -183,8 +253,10 @@ def nanmean(
     return nansum(input, dim, keepdim, dtype=dtype) / present
 
 
-def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
+def count_nonzero(input: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor:
     """Number of non-zero elements (int64), in all of `input` or along `dim`."""
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("count_nonzero", dim, None, axis, "axis")
     if _vmap.active and (r := batched("along", count_nonzero, input, dim)) is not NOT_BATCHED:
         return r
     dims = reduce_dims(input._data.ndim, dim)
@@ -209,7 +281,28 @@ _logsumexp = Primitive(
 )
 
 
-def logsumexp(input: Tensor, dim: Any, keepdim: bool = False, *, out: Any = None) -> Tensor:
+def logsumexp(
+    input: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    out: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """`log(sum(exp(input), dim))`, computed stably. Integers give the default float."""
+    if out is not None:
+        return write_out(
+            out,
+            logsumexp,
+            locals(),
+            floating("logsumexp(): Expected floating point type for result tensor, but got: {dst}"),
+        )
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("logsumexp", dim, None, axis, "axis")
+    elif dim is None:
+        raise TypeError('logsumexp() missing 1 required positional arguments: "dim"')
+    if keepdims is not None:
+        keepdim = numpy_alias("logsumexp", keepdim, False, keepdims, "keepdims")
     x = promote_float(input)
     return _logsumexp(x, dims=reduce_dims(x._data.ndim, dim), keepdim=keepdim)

@@ -14,6 +14,7 @@ import numpy as np
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels.operands import wrap_dim
+from ..kernels.out_arg import DIAG, SAME, write_out
 
 __all__ = ["diagonal", "diag", "diag_embed", "tril", "triu", "trace"]
 
@@ -99,6 +100,8 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
 
 def diag(input: Tensor, diagonal: int = 0, *, out: Any = None) -> Tensor:
     """1-D (N,) -> the (N + |k|, N + |k|) matrix with it on diagonal k; 2-D -> a copy of diagonal k."""
+    if out is not None:
+        return write_out(out, diag, locals(), DIAG, grad="none")
     n = input._data.ndim
     if n == 1:
         return diag_embed(input, diagonal, 0, 1)
@@ -114,12 +117,16 @@ def _check_matrix(name: str, input: Tensor) -> None:
 
 def tril(input: Tensor, diagonal: int = 0, *, out: Any = None) -> Tensor:
     """Zero the entries above diagonal k of the last two dims: (..., N, M)."""
+    if out is not None:
+        return write_out(out, tril, locals(), SAME)
     _check_matrix("tril", input)
     return _tril(input, k=int(diagonal))
 
 
 def triu(input: Tensor, diagonal: int = 0, *, out: Any = None) -> Tensor:
     """Zero the entries below diagonal k of the last two dims: (..., N, M)."""
+    if out is not None:
+        return write_out(out, triu, locals(), SAME)
     _check_matrix("triu", input)
     return _triu(input, k=int(diagonal))
 

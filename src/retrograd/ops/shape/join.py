@@ -20,6 +20,7 @@ from ... import dtypes as _dt
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..indexing.masking import select_along
+from ..kernels.out_arg import CAT, write_out
 from .slicing import cat, common_dtype, stack, take_view, tensor_list
 
 __all__ = [
@@ -78,27 +79,62 @@ def _nonempty(name: str, tensors: Any) -> list[Tensor]:
 
 def hstack(tensors: Any, *, out: Any = None) -> Tensor:
     """Join along dim 1 (dim 0 for 1-D tensors); 0-d tensors count as (1,)."""
+    if out is not None:
+        return write_out(
+            out,
+            hstack,
+            locals(),
+            CAT,
+        )
     ts = atleast_1d(_nonempty("hstack", tensors))
     return cat(ts, 0 if ts[0]._data.ndim == 1 else 1)
 
 
 def vstack(tensors: Any, *, out: Any = None) -> Tensor:
     """Join along dim 0 after making every tensor at least 2-D: (N,) -> (1, N)."""
+    if out is not None:
+        return write_out(
+            out,
+            vstack,
+            locals(),
+            CAT,
+        )
     return cat(atleast_2d(_nonempty("vstack", tensors)), 0)
 
 
 def row_stack(tensors: Any, *, out: Any = None) -> Tensor:
     """Alias of `vstack`."""
+    if out is not None:
+        return write_out(
+            out,
+            row_stack,
+            locals(),
+            CAT,
+        )
     return vstack(tensors)
 
 
 def dstack(tensors: Any, *, out: Any = None) -> Tensor:
     """Join along dim 2 after making every tensor at least 3-D."""
+    if out is not None:
+        return write_out(
+            out,
+            dstack,
+            locals(),
+            CAT,
+        )
     return cat(atleast_3d(_nonempty("dstack", tensors)), 2)
 
 
 def column_stack(tensors: Any, *, out: Any = None) -> Tensor:
     """Join along dim 1, with 0-d and 1-D tensors taken as columns (N,) -> (N, 1)."""
+    if out is not None:
+        return write_out(
+            out,
+            column_stack,
+            locals(),
+            CAT,
+        )
     ts = _nonempty("column_stack", tensors)
     return cat([t.reshape(t._data.size, 1) if t._data.ndim <= 1 else t for t in ts], 1)
 

@@ -16,7 +16,7 @@ import numpy as np
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..indexing.masking import select_along
-from ..kernels.operands import shape_arg, wrap_dim, wrap_dims
+from ..kernels.operands import numpy_alias, shape_arg, wrap_dim, wrap_dims
 
 __all__ = [
     "repeat", "tile", "repeat_interleave", "flip", "fliplr", "flipud", "rot90", "roll", "unfold",
@@ -93,12 +93,19 @@ def _check_repeats(repeats: Tensor) -> np.ndarray:
 
 
 def repeat_interleave(
-    input: Tensor, repeats: int | Tensor | None = None, dim: int | None = None, *, output_size: int | None = None
+    input: Tensor,
+    repeats: int | Tensor | None = None,
+    dim: int | None = None,
+    *,
+    output_size: int | None = None,
+    axis: Any = None,
 ) -> Tensor:
     """Repeat each element (or each slice along `dim`) `repeats` times; no `dim` flattens first.
 
     With only a 1-D integer tensor, returns `arange(n)` repeated by its counts (int64).
     """
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("repeat_interleave", dim, None, axis, "axis")
     if repeats is None:  # repeat_interleave(counts): the indices each count expands to
         if input._data.ndim != 1:
             raise RuntimeError("repeat_interleave only accept 1D vector as repeat")

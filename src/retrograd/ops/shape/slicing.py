@@ -20,7 +20,8 @@ from ... import dtypes as _dt
 from ...engine.primitive import Primitive
 from ...engine.views import link_view
 from ...tensor import Tensor
-from ..kernels.operands import wrap_dim
+from ..kernels.operands import numpy_alias, wrap_dim
+from ..kernels.out_arg import CAT, write_out
 
 __all__ = [
     "cat", "concat", "concatenate", "stack", "narrow", "select", "split", "chunk",
@@ -142,11 +143,20 @@ def _check_cat(tensors: list[Tensor], keep: list[int], dim: int) -> None:
                 )
 
 
-def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None) -> Tensor:
+def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None, axis: Any = None) -> Tensor:
     """Join tensors along an existing dim; dtypes promote (int + float -> float).
 
     Legacy rule kept from PyTorch: 1-D empty tensors of shape (0,) are skipped.
     """
+    if out is not None:
+        return write_out(
+            out,
+            cat,
+            locals(),
+            CAT,
+        )
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("cat", dim, 0, axis, "axis")
     tensors = tensor_list("cat", tensors)
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
@@ -166,18 +176,43 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None) -> Tensor:
     return _cat_op(len(tensors))(*tensors, dim=d, dt=dt, keep=tuple(keep), bounds=tuple(bounds))
 
 
-def concat(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None) -> Tensor:
+def concat(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None, axis: Any = None) -> Tensor:
     """Alias of `cat`."""
+    if out is not None:
+        return write_out(
+            out,
+            concat,
+            locals(),
+            CAT,
+        )
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("concat", dim, 0, axis, "axis")
     return cat(tensors, dim)
 
 
 def concatenate(tensors: Sequence[Tensor], axis: int = 0, out: Any = None) -> Tensor:
     """Alias of `cat` with NumPy's `axis` keyword."""
+    if out is not None:
+        return write_out(
+            out,
+            concatenate,
+            locals(),
+            CAT,
+        )
     return cat(tensors, axis)
 
 
-def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None) -> Tensor:
+def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None, axis: Any = None) -> Tensor:
     """Join equally shaped tensors along a new dim; dtypes promote."""
+    if out is not None:
+        return write_out(
+            out,
+            stack,
+            locals(),
+            CAT,
+        )
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("stack", dim, 0, axis, "axis")
     tensors = tensor_list("stack", tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
@@ -306,8 +341,10 @@ def split(tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int 
     return _split_views(tensor, _pieces_of(d, sizes), d, "SplitBackward0")
 
 
-def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+def chunk(input: Tensor, chunks: int, dim: int = 0, *, axis: Any = None) -> tuple[Tensor, ...]:
     """At most `chunks` views of equal length ceil(N / chunks) along `dim` (the last may be shorter)."""
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("chunk", dim, 0, axis, "axis")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     if input._data.ndim == 0:
@@ -319,8 +356,10 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     return split(input, -(-size // chunks), d)
 
 
-def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+def unbind(input: Tensor, dim: int = 0, *, axis: Any = None) -> tuple[Tensor, ...]:
     """Every index of `dim` as a view with that dim removed: (..., N, ...) -> N x (..., ...)."""
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("unbind", dim, 0, axis, "axis")
     d = _dim_of(input, dim)
     keys = [_dim_key(d, i) for i in range(input._data.shape[d])]
     return _split_views(input, keys, d, "UnbindBackward0")
@@ -337,8 +376,10 @@ def _section_bounds(size: int, sections: int) -> list[int]:
     return bounds
 
 
-def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0, *, axis: Any = None) -> tuple[Tensor, ...]:
     """Views split into `sections` near-equal pieces, or at the given indices, along `dim`."""
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("tensor_split", dim, 0, axis, "axis")
     if input._data.ndim == 0:
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
     d = wrap_dim(dim, input._data.ndim)

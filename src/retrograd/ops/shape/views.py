@@ -16,7 +16,7 @@ from ...dtypes import dtype
 from ...engine.fit import sum_to_shape
 from ...engine.primitive import Primitive
 from ...tensor import Size, Tensor
-from ..kernels.operands import shape_arg, wrap_dim, wrap_dims
+from ..kernels.operands import numpy_alias, shape_arg, wrap_dim, wrap_dims
 
 __all__ = [
     "reshape",
@@ -183,8 +183,10 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
     return view(input, shape[:d] + inner + shape[d + 1 :])
 
 
-def squeeze(input: Tensor, dim: int | Sequence[int] | None = None) -> Tensor:
+def squeeze(input: Tensor, dim: int | Sequence[int] | None = None, *, axis: Any = None) -> Tensor:
     """Remove dims of size 1 (all of them, or those in `dim`)."""
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("squeeze", dim, None, axis, "axis")
     shape = input._data.shape
     if dim is None:
         return _squeeze(input, shape=tuple(s for s in shape if s != 1))
@@ -193,8 +195,12 @@ def squeeze(input: Tensor, dim: int | Sequence[int] | None = None) -> Tensor:
     return _squeeze_dim(input, shape=target)
 
 
-def unsqueeze(input: Tensor, dim: int) -> Tensor:
+def unsqueeze(input: Tensor, dim: int = None, *, axis: Any = None) -> Tensor:
     """Insert a dim of size 1 at `dim`."""
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("unsqueeze", dim, None, axis, "axis")
+    elif dim is None:
+        raise TypeError('unsqueeze() missing 1 required positional arguments: "dim"')
     shape = input._data.shape
     d = wrap_dim(dim, len(shape) + 1)
     return _unsqueeze(input, shape=shape[:d] + (1,) + shape[d:])

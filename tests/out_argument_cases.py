@@ -1,0 +1,107 @@
+"""One call for every public function that takes `out=`, built the same way for retrograd and PyTorch.
+
+`CASES[name](L)` returns `(function, args, kwargs)` for the library `L`; `name` is the public
+path (`"linalg.svd"`). The inputs are fixed (no randomness) and valid for the function, so
+the call without `out` succeeds on both libraries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+_rng = np.random.default_rng(0)
+_U23 = _rng.uniform(0.1, 0.9, (2, 3)).astype(np.float32)
+_V23 = _rng.uniform(0.1, 0.9, (2, 3)).astype(np.float32)
+_M33 = _rng.uniform(-1, 1, (3, 3)).astype(np.float32)
+_SPD = (_M33 @ _M33.T + 3 * np.eye(3)).astype(np.float32)
+_B = _rng.uniform(-1, 1, (2, 3, 3)).astype(np.float32)
+_V3 = _rng.uniform(-1, 1, 3).astype(np.float32)
+_W3 = _rng.uniform(-1, 1, 3).astype(np.float32)
+_IDX = np.array([[0, 2], [1, 0]], dtype=np.int64)
+
+
+def _t(L: Any, a: Any) -> Any:
+    return L.tensor(np.array(a))
+
+
+def _fn(L: Any, path: str) -> Any:
+    obj = L
+    for part in path.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+Case = Callable[[Any], tuple[Any, tuple, dict]]
+CASES: dict[str, Case] = {}
+
+
+def _add(names: str, build: Callable[[Any], tuple[tuple, dict]]) -> None:
+    for name in names.split():
+        CASES[name] = lambda L, name=name: (_fn(L, name), *build(L))
+
+
+_UNARY = (
+    "abs absolute acos arccos asin arcsin asinh arcsinh atan arctan atanh arctanh ceil cos cosh deg2rad erf "
+    "erfc erfinv exp exp2 expm1 floor frac log log10 log1p log2 rad2deg round rsqrt sigmoid sign sgn sin sinc "
+    "sinh sqrt tan tanh trunc fix square reciprocal neg negative nan_to_num msort nonzero"
+)
+_add(_UNARY, lambda L: ((_t(L, _U23),), {}))
+_MATRIX = (
+    "tril triu cholesky inverse linalg.cholesky linalg.det linalg.inv linalg.inv_ex linalg.slogdet linalg.eigh "
+    "linalg.eigvalsh linalg.matrix_rank linalg.pinv linalg.svd linalg.svdvals linalg.norm linalg.vector_norm "
+    "linalg.matrix_norm qr svd linalg.qr"
+)
+_add(_MATRIX, lambda L: ((_t(L, _SPD),), {}))
+_add("acosh arccosh", lambda L: ((_t(L, _U23 + 1),), {}))
+_BINARY = (
+    "add sub subtract mul multiply div divide true_divide floor_divide fmod remainder pow atan2 arctan2 hypot "
+    "logaddexp logaddexp2 xlogy maximum minimum fmax fmin eq ne not_equal lt less le less_equal gt greater ge "
+    "greater_equal logical_and logical_or logical_xor"
+)
+_add(_BINARY, lambda L: ((_t(L, _U23), _t(L, _V23)), {}))
+_add("clamp clip", lambda L: ((_t(L, _U23),), {"min": 0.3, "max": 0.6}))
+_add("where", lambda L: ((_t(L, _U23 > 0.5), _t(L, _U23), _t(L, _V23)), {}))
+_add("all any", lambda L: ((_t(L, _U23 > 0.3), 1), {}))
+_add(
+    "sum mean nansum nanmean prod logsumexp std var amax amin max min cumsum cumprod norm median nanmedian "
+    "mode sort nn.functional.normalize",
+    lambda L: ((_t(L, _U23), 1), {}),
+)
+_add("kthvalue topk", lambda L: ((_t(L, _U23), 2, 1), {}))
+_add("cat concat concatenate stack", lambda L: (([_t(L, _U23), _t(L, _V23)],), {}))
+_add("hstack vstack row_stack dstack column_stack", lambda L: (([_t(L, _U23), _t(L, _V23)],), {}))
+_add("diag", lambda L: ((_t(L, _V3),), {}))
+_add("gather", lambda L: ((_t(L, _U23), 1, _t(L, _IDX)), {}))
+_add("take_along_dim", lambda L: ((_t(L, _U23), _t(L, _IDX)), {"dim": 1}))
+_add("index_select", lambda L: ((_t(L, _U23), 1, _t(L, _IDX[0])), {}))
+_add("mm matmul linalg.matmul", lambda L: ((_t(L, _U23), _t(L, _M33)), {}))
+_add("bmm", lambda L: ((_t(L, _B), _t(L, _B)), {}))
+_add("mv", lambda L: ((_t(L, _M33), _t(L, _V3)), {}))
+_add("dot vdot inner outer ger kron linalg.vecdot", lambda L: ((_t(L, _V3), _t(L, _W3)), {}))
+_add("cross", lambda L: ((_t(L, _M33), _t(L, _SPD)), {"dim": 1}))
+_add("tensordot", lambda L: ((_t(L, _U23), _t(L, _M33)), {"dims": 1}))
+_add("chain_matmul", lambda L: ((_t(L, _U23), _t(L, _M33), _t(L, _SPD)), {}))
+_add("linalg.multi_dot", lambda L: (([_t(L, _U23), _t(L, _M33), _t(L, _SPD)],), {}))
+_add("addmm", lambda L: ((_t(L, _U23), _t(L, _U23), _t(L, _M33)), {}))
+_add("addmv", lambda L: ((_t(L, _V3), _t(L, _M33), _t(L, _W3)), {}))
+_add("addbmm", lambda L: ((_t(L, _M33), _t(L, _B), _t(L, _B)), {}))
+_add("baddbmm", lambda L: ((_t(L, _B), _t(L, _B), _t(L, _B)), {}))
+_add("matrix_power linalg.matrix_power", lambda L: ((_t(L, _M33), 2), {}))
+_add("linalg.solve", lambda L: ((_t(L, _SPD), _t(L, _M33)), {}))
+_add("empty zeros ones rand randn", lambda L: ((2, 3), {}))
+_add("randint", lambda L: ((0, 5, (2, 3)), {}))
+_add("randperm", lambda L: ((5,), {}))
+_add("normal", lambda L: ((_t(L, _U23), _t(L, _V23)), {}))
+_add("bernoulli", lambda L: ((_t(L, _U23),), {}))
+_add("multinomial", lambda L: ((_t(L, _U23), 2), {}))
+
+# Functions whose results are random or uninitialised: compare shape and dtype, not values.
+RANDOM = {"empty", "rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial"}
+# Functions without a differentiable tensor input (the requires-grad check does not apply).
+NOT_DIFFERENTIABLE = RANDOM | {"zeros", "ones", "nonzero", "all", "any"} | {
+    n for n in _BINARY.split() if n in {"eq", "ne", "not_equal", "lt", "less", "le", "less_equal", "gt", "greater",
+                                          "ge", "greater_equal", "logical_and", "logical_or", "logical_xor"}
+}  # fmt: skip

@@ -1,0 +1,141 @@
+"""No public function accepts an argument and ignores it.
+
+For every public function and method (the top-level namespace, `linalg`, `nn.functional`,
+`autograd`, `func`, `nn.init`, the classes of `nn`, `optim` and `utils.data`, and `Tensor`),
+each parameter must be read somewhere in the function's body. A function whose body only
+raises, or a parameter listed in `EXEMPT` with the reason, is the exception.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import textwrap
+
+import retrograd
+
+MODULES = [
+    "retrograd", "retrograd.linalg", "retrograd.nn.functional", "retrograd.autograd", "retrograd.func",
+    "retrograd.nn.init", "retrograd.nn", "retrograd.optim", "retrograd.utils.data",
+]  # fmt: skip
+
+# "qualified name": {parameter: why it may go unread}
+EXEMPT = {
+    "Tensor.__init__": {"args": "Tensor.__new__ reads them", "kwargs": "Tensor.__new__ reads them"},
+    "Tensor.type": {"non_blocking": "CPU copies are synchronous: PyTorch ignores it on CPU too"},
+    "TensorMethods.copy_": {"non_blocking": "CPU copies are synchronous: PyTorch ignores it on CPU too"},
+    "Tensor.cuda": {"args": "as_device('cuda') refuses every call", "kwargs": "as_device('cuda') refuses every call"},
+    "nn.Parameter.__init__": {"data": "Parameter.__new__ reads it", "requires_grad": "Parameter.__new__ reads it"},
+    "nn.Identity.__init__": {
+        "args": "PyTorch's Identity ignores them too",
+        "kwargs": "PyTorch's Identity ignores them",
+    },
+    "sort": {"stable": "sorting is always stable, one of the orders stable=False allows"},
+    "argsort": {"stable": "sorting is always stable, one of the orders stable=False allows"},
+    "topk": {"sorted": "results are always sorted, one of the orders sorted=False allows"},
+    "scalar_like": {"t": "internal helper kept for its callers (not a PyTorch name)"},
+    **{
+        f"nn.functional.{pool}_with_indices": {"return_indices": "PyTorch's signature; always returns indices"}
+        for pool in (
+            "max_pool1d",
+            "max_pool2d",
+            "max_pool3d",
+            "adaptive_max_pool1d",
+            "adaptive_max_pool2d",
+            "adaptive_max_pool3d",
+        )
+    },  # fmt: skip
+    "nn.functional.embedding": {"sparse": "no sparse tensors: the gradient has the same values, dense"},
+    "func.jacrev": {"_preallocate_and_copy": "PyTorch's private speed switch; same results either way"},
+    "utils.data.Sampler.__init__": {"data_source": "PyTorch's Sampler ignores it too (deprecated argument)"},
+    "autograd.FunctionCtx.apply": {"wanted": "engine protocol: custom functions compute every gradient"},
+    # Pending (issue 9): gradcheck's optional checks are accepted but not run yet.
+    "autograd.gradcheck": {
+        p: "pending: not implemented yet"
+        for p in (
+            "nondet_tol",
+            "check_undefined_grad",
+            "check_grad_dtypes",
+            "check_batched_grad",
+            "check_batched_forward_grad",
+            "check_forward_ad",
+            "check_backward_ad",
+            "fast_mode",
+            "masked",
+        )
+    },  # fmt: skip
+    "autograd.gradgradcheck": {
+        p: "pending: not implemented yet"
+        for p in (
+            "gen_non_contig_grad_outputs",
+            "nondet_tol",
+            "check_undefined_grad",
+            "check_grad_dtypes",
+            "check_batched_grad",
+            "check_fwd_over_rev",
+            "check_rev_over_rev",
+            "fast_mode",
+            "masked",
+        )
+    },  # fmt: skip
+}
+
+
+def _unread(fn) -> list[str]:
+    try:
+        source = textwrap.dedent(inspect.getsource(fn))
+    except (OSError, TypeError):
+        return []
+    node = ast.parse(source).body[0]
+    if not isinstance(node, ast.FunctionDef):
+        return []
+    body = [s for s in node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    if all(isinstance(s, ast.Raise) for s in body):
+        return []  # refuses every call
+    a = node.args
+    params = [p.arg for p in a.posonlyargs + a.args + a.kwonlyargs]
+    params += [p.arg for p in (a.vararg, a.kwarg) if p is not None]
+    read = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return [p for p in params if p not in read and p not in ("self", "cls")]
+
+
+def _public_names():
+    for module_name in MODULES:
+        module = importlib.import_module(module_name)
+        prefix = module_name.removeprefix("retrograd").lstrip(".")
+        prefix = prefix + "." if prefix else ""
+        for name in getattr(module, "__all__", dir(module)):
+            obj = getattr(module, name, None)
+            if not name.startswith("_") and obj is not None:
+                yield prefix, name, obj
+
+
+def _public_functions():
+    """(qualified name, function): module functions first, then the methods of public classes."""
+    seen = set()  # code objects: a method made from an op (`Tensor.sum`) shares the op's code
+    for prefix, name, obj in _public_names():
+        if inspect.isfunction(obj) and obj.__code__ not in seen:
+            seen.add(obj.__code__)
+            yield prefix + name, obj
+    for prefix, _, obj in _public_names():
+        if not (inspect.isclass(obj) and obj.__module__.startswith("retrograd")):
+            continue
+        owner = "" if obj is retrograd.Tensor else prefix
+        for klass in obj.__mro__:
+            if not klass.__module__.startswith("retrograd"):
+                continue
+            for attr, fn in vars(klass).items():
+                public = not attr.startswith("_") or attr == "__init__"
+                if inspect.isfunction(fn) and public and fn.__code__ not in seen:
+                    seen.add(fn.__code__)
+                    yield f"{owner}{klass.__name__}.{attr}", fn
+
+
+def test_no_public_function_ignores_an_argument():
+    found = {}
+    for name, fn in _public_functions():
+        unread = [p for p in _unread(fn) if p not in EXEMPT.get(name, {})]
+        if unread:
+            found[name] = unread
+    assert found == {}
