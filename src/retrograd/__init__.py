@@ -15,6 +15,10 @@ from . import dtypes as _dtypes
 from .backend import device
 from .dtypes import bool_ as bool
 from .dtypes import (
+    cdouble,
+    cfloat,
+    complex64,
+    complex128,
     double,
     dtype,
     float,
@@ -65,6 +69,7 @@ if TYPE_CHECKING:
     from .ops.elementwise.arithmetic import *
     from .ops.elementwise.clamp_where import *
     from .ops.elementwise.compare import *
+    from .ops.elementwise.complex_parts import *
     from .ops.elementwise.pointwise import *
     from .ops.indexing.gather_scatter import *
     from .ops.indexing.masking import *

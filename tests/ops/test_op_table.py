@@ -14,6 +14,7 @@ from retrograd.autograd import gradcheck, gradgradcheck
 
 from . import (
     cases_activation,
+    cases_complex,
     cases_conv,
     cases_indexing,
     cases_linalg,
@@ -25,7 +26,7 @@ from . import (
 from .harness import float_outputs, make_tensors, outputs, to_numpy, torch
 
 FAMILIES = [
-    cases_pointwise, cases_reduction, cases_shape, cases_indexing, cases_linalg, cases_activation, cases_conv, cases_nn,
+    cases_pointwise, cases_complex, cases_reduction, cases_shape, cases_indexing, cases_linalg, cases_activation, cases_conv, cases_nn,
 ]
 
 CASES = [case for family in FAMILIES for case in family.CASES]

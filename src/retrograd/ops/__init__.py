@@ -26,6 +26,7 @@ from .creation import *  # noqa: F403
 from .elementwise.arithmetic import *  # noqa: F403
 from .elementwise.clamp_where import *  # noqa: F403
 from .elementwise.compare import *  # noqa: F403
+from .elementwise.complex_parts import *  # noqa: F403
 from .elementwise.pointwise import *  # noqa: F403
 from .indexing.gather_scatter import *  # noqa: F403
 from .indexing.masking import *  # noqa: F403

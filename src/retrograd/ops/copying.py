@@ -42,7 +42,7 @@ def clone(t: Tensor, *, memory_format: Any = None) -> Tensor:
 def to_dtype(t: Tensor, dt: dtype) -> Tensor:
     """`t` converted to dtype `dt` (differentiable between float dtypes)."""
     out = _to_dtype(t, dt=dt.np)
-    if not dt.is_floating_point and out._requires_grad:
+    if not dt.is_floating_point and not dt.is_complex and out._requires_grad:
         out._requires_grad = False
         out._grad_fn = None
     return out
