@@ -105,14 +105,14 @@ _ON_FIRST_USE = {
     "set_float32_matmul_precision": "_global_flags", "get_float32_matmul_precision": "_global_flags",
     "use_deterministic_algorithms": "_global_flags", "are_deterministic_algorithms_enabled": "_global_flags",
     "is_deterministic_algorithms_warn_only_enabled": "_global_flags",
-    "func": "func", "vmap": "func",
+    "func": "func", "vmap": "func", "fft": "fft", "special": "special",
     "set_deterministic_debug_mode": "_global_flags", "get_deterministic_debug_mode": "_global_flags",
     "finfo": "_type_info", "iinfo": "_type_info",
 }
 
 
 if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know their types
-    from . import func, nn, optim, utils, viz
+    from . import fft, func, nn, optim, special, utils, viz
     from .func import vmap
     from .serialization import load, save
 else:

@@ -16,6 +16,7 @@ from . import (
     cases_activation,
     cases_complex,
     cases_conv,
+    cases_fft,
     cases_indexing,
     cases_linalg,
     cases_nn,
@@ -26,7 +27,7 @@ from . import (
 from .harness import float_outputs, make_tensors, outputs, to_numpy, torch
 
 FAMILIES = [
-    cases_pointwise, cases_complex, cases_reduction, cases_shape, cases_indexing, cases_linalg, cases_activation, cases_conv, cases_nn,
+    cases_pointwise, cases_complex, cases_fft, cases_reduction, cases_shape, cases_indexing, cases_linalg, cases_activation, cases_conv, cases_nn,
 ]
 
 CASES = [case for family in FAMILIES for case in family.CASES]

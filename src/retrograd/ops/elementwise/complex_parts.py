@@ -49,7 +49,9 @@ _imag = Primitive(
 )  # i·g
 _conj = Primitive("conj", lambda xp, a: xp.conj(a), [lambda g: conj(g)])  # conj g
 _conj_physical = Primitive("conj_physical", lambda xp, a: xp.conj(a), [lambda g: conj(g)])
-_view_as_real = Primitive("view_as_real", lambda xp, a: _pairs(xp, a), [lambda g: view_as_complex(g)], view=True)
+_view_as_real = Primitive(
+    "view_as_real", lambda xp, a: _pairs(xp, a), [lambda g: view_as_complex(g.contiguous())], view=True
+)
 _view_as_complex = Primitive(
     "view_as_complex", lambda xp, a: a.view(_complex_of(a.dtype))[..., 0], [lambda g: view_as_real(g)], view=True
 )
