@@ -23,11 +23,13 @@ from . import (
     cases_pointwise,
     cases_reduction,
     cases_shape,
+    cases_special,
 )
 from .harness import float_outputs, make_tensors, outputs, to_numpy, torch
 
 FAMILIES = [
-    cases_pointwise, cases_complex, cases_fft, cases_reduction, cases_shape, cases_indexing, cases_linalg, cases_activation, cases_conv, cases_nn,
+    cases_pointwise, cases_complex, cases_fft, cases_reduction, cases_shape, cases_indexing, cases_linalg,
+    cases_activation, cases_conv, cases_nn, cases_special,
 ]
 
 CASES = [case for family in FAMILIES for case in family.CASES]

@@ -125,7 +125,7 @@ def _plan(x: Tensor, s: Sequence[int] | None, dim: Any, all_dims: bool) -> tuple
         if len(set(dims)) != len(dims):
             raise RuntimeError("FFT dims must be unique")
         if s is not None and len(s) != len(dims):
-            raise RuntimeError(f"When given, dim and shape arguments must have the same length")
+            raise RuntimeError("When given, dim and shape arguments must have the same length")
     elif s is not None:
         if len(s) > ndim:
             raise RuntimeError(f"Got shape with {len(s)} values but input tensor only has {ndim} dimensions.")
