@@ -19,6 +19,7 @@ from . import (
     cases_fft,
     cases_indexing,
     cases_linalg,
+    cases_linalg_extra,
     cases_nn,
     cases_pointwise,
     cases_reduction,
@@ -29,7 +30,7 @@ from .harness import float_outputs, make_tensors, outputs, to_numpy, torch
 
 FAMILIES = [
     cases_pointwise, cases_complex, cases_fft, cases_reduction, cases_shape, cases_indexing, cases_linalg,
-    cases_activation, cases_conv, cases_nn, cases_special,
+    cases_linalg_extra, cases_activation, cases_conv, cases_nn, cases_special,
 ]
 
 CASES = [case for family in FAMILIES for case in family.CASES]

@@ -153,7 +153,9 @@ def _permutation(pivots: Tensor, n: int, like: Tensor) -> Tensor:
     return Tensor._make(P.reshape(batch + (n, n)))
 
 
-def lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True, adjoint: bool = False, out: Any = None) -> Tensor:
+def lu_solve(
+    LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True, adjoint: bool = False, out: Any = None
+) -> Tensor:
     """X with A X = B (A = P L U given as `lu_factor` returns it); left=False: X A = B; adjoint: Aᴴ."""
     check_matrix(LU, "linalg.lu_solve")
     if pivots._data.dtype != np.int32:

@@ -31,7 +31,9 @@ def householder_product(A: Tensor, tau: Tensor, *, out: Any = None) -> Tensor:
             "torch.linalg.householder_product: input.shape[-2] must be greater than or equal to input.shape[-1]"
         )
     if k > n:
-        raise RuntimeError("torch.linalg.householder_product: input.shape[-1] must be greater than or equal to tau.shape[-1]")
+        raise RuntimeError(
+            "torch.linalg.householder_product: input.shape[-1] must be greater than or equal to tau.shape[-1]"
+        )
     if A._data.dtype != tau._data.dtype:
         raise RuntimeError(
             f"torch.linalg.householder_product: tau dtype {tau.dtype} does not match input dtype {A.dtype}"
