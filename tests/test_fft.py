@@ -61,3 +61,19 @@ def test_spectral_loss_gradient_vs_pytorch():
         loss.backward()
         outs.append(x.grad.numpy())
     np.testing.assert_allclose(outs[0], outs[1], rtol=1e-10)
+
+
+def test_stft_istft_round_trip_and_errors():
+    x = rg.tensor(np.random.default_rng(2).standard_normal((2, 50)))
+    window = rg.tensor(np.hanning(16))
+    spec = rg.stft(x, 16, hop_length=4, window=window, return_complex=True)
+    assert spec.shape == (2, 9, 13) and spec.dtype is rg.complex128
+    back = rg.istft(spec, 16, hop_length=4, window=window, length=50)
+    np.testing.assert_allclose(back.numpy(), x.numpy(), atol=1e-12)
+    with pytest.raises(RuntimeError, match="stft requires the return_complex parameter be given for real inputs"):
+        rg.stft(x, 16, window=window)
+    with pytest.raises(RuntimeError, match="istft requires a complex-valued input tensor."):
+        rg.istft(x, 16, window=window)
+    with pytest.warns(UserWarning, match="A window was not provided"):
+        rg.stft(x, 16, return_complex=True)
+    assert x.stft(16, window=window, return_complex=True).shape == (2, 9, 13)  # hop 16//4

@@ -89,6 +89,7 @@ if TYPE_CHECKING:
     from .ops.shape.slicing import *
     from .ops.shape.views import *
     from .ops.sorting import *
+    from .ops.spectral.stft import *
 
 __version__ = "0.1.0"
 

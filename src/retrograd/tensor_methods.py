@@ -98,6 +98,8 @@ class TensorMethods:
     is_conj = OpMethod("is_conj")
     is_neg = OpMethod("is_neg")
     angle = OpMethod("angle")
+    stft = OpMethod("stft")
+    istft = OpMethod("istft")
     sign_ = InPlaceMethod("sign")
     exp = OpMethod("exp")
     exp_ = InPlaceMethod("exp")

@@ -62,6 +62,30 @@ class TensorMethods:
     def is_conj(self) -> bool: ...
     def is_neg(self) -> bool: ...
     def angle(self, *, out: Any = ...) -> Tensor: ...
+    def stft(
+        self,
+        n_fft: int,
+        hop_length: int | None = ...,
+        win_length: int | None = ...,
+        window: Tensor | None = ...,
+        center: bool = ...,
+        pad_mode: str = ...,
+        normalized: bool = ...,
+        onesided: bool | None = ...,
+        return_complex: bool | None = ...,
+    ) -> Tensor: ...
+    def istft(
+        self,
+        n_fft: int,
+        hop_length: int | None = ...,
+        win_length: int | None = ...,
+        window: Tensor | None = ...,
+        center: bool = ...,
+        normalized: bool = ...,
+        onesided: bool | None = ...,
+        length: int | None = ...,
+        return_complex: bool = ...,
+    ) -> Tensor: ...
     def sign_(self, *, out: Any = ...) -> Tensor: ...
     def exp(self, *, out: Any = ...) -> Tensor: ...
     def exp_(self, *, out: Any = ...) -> Tensor: ...

@@ -99,3 +99,22 @@ CASES = [
          variant="dim"),
     real("ifftshift", (3, 5), F.ifftshift),
 ]
+
+
+def hann(m, n):
+    return m.tensor(np.hanning(n) + 0.1)
+
+
+CASES += [
+    OpCase("stft", lambda m, x: m.view_as_real(m.stft(x, 8, hop_length=3, window=hann(m, 8), return_complex=True)),
+           inputs_of(rand(2, 30))),
+    OpCase("stft", lambda m, x: m.stft(x, 6, window=hann(m, 4), win_length=4, center=False, normalized=True,
+                                       return_complex=False), inputs_of(rand(25)), variant="real_pairs_normalized"),
+    OpCase("stft", lambda m, x: m.view_as_real(m.stft(x, 8, window=hann(m, 8), pad_mode="constant", onesided=False,
+                                                      return_complex=True)), inputs_of(rand(20)), variant="twosided"),
+    OpCase("istft", lambda m, a, b: m.istft(m.complex(a, b), 8, hop_length=2, window=hann(m, 8), length=20),
+           inputs_of(rand(5, 11), rand(5, 11))),
+    OpCase("istft", lambda m, a, b: m.view_as_real(m.istft(m.complex(a, b), 4, window=hann(m, 4), onesided=False,
+                                                           return_complex=True, center=False)),
+           inputs_of(rand(4, 6), rand(4, 6)), variant="twosided_complex"),
+]

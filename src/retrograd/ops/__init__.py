@@ -8,6 +8,7 @@
 - `activation`: relu/elu families, smooth activations, softmax
 - `creation`: tensor factories; `copying`: clone, to_dtype, and the out-of-place fill/copy
 - `sorting`: sort, topk, kthvalue, median, mode
+- `spectral`: stft/istft and the transforms of `retrograd.fft`
 - `fused`: kernels only `nn.functional` calls (losses, normalization, conv, pooling, resampling)
 - `kernels`: helpers with no primitive (operand conversion, erf, sliding windows)
 
@@ -18,7 +19,7 @@ prints where an op's primitives are defined and their derivative rules.
 
 # Names come from the modules themselves (mypy follows one level of star imports, not two);
 # `__all__` is gathered from the sub-packages, which list their modules.
-from . import activation, copying, creation, elementwise, indexing, linalg, reduction, shape, sorting
+from . import activation, copying, creation, elementwise, indexing, linalg, reduction, shape, sorting, spectral
 from .activation.along_dim import *  # noqa: F403
 from .activation.piecewise import *  # noqa: F403
 from .copying import *  # noqa: F403
@@ -47,6 +48,7 @@ from .shape.repeat_reorder import *  # noqa: F403
 from .shape.slicing import *  # noqa: F403
 from .shape.views import *  # noqa: F403
 from .sorting import *  # noqa: F403
+from .spectral.stft import *  # noqa: F403
 
 __all__: list[str] = []
 __all__ += activation.__all__
@@ -58,3 +60,4 @@ __all__ += linalg.__all__
 __all__ += reduction.__all__
 __all__ += shape.__all__
 __all__ += sorting.__all__
+__all__ += spectral.__all__
