@@ -93,7 +93,8 @@ def tensorsolve(A: Tensor, B: Tensor, dims: Any = None, *, out: Any = None) -> T
 
 def cond(A: Tensor, p: Any = None, *, out: Any = None) -> Tensor:
     """The condition number ‖A‖ₚ ‖A⁻¹‖ₚ; for p = None/2/-2 the ratio of extreme singular values."""
-    from ...linalg import matrix_norm, svdvals
+    from ..reduction.norms import matrix_norm
+    from .spectral import svdvals
 
     check_matrix(A, "linalg.cond", square=p not in (None, 2, -2))
     if p in (None, 2, -2):
