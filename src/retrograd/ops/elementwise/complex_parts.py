@@ -14,7 +14,7 @@ from typing import Any
 from ... import dtypes as _dt
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
-from ..kernels.operands import promote_float, tensor_of
+from ..kernels.operands import promote_float
 
 __all__ = [
     "real",
@@ -33,6 +33,13 @@ __all__ = [
     "complex",
     "sgn",
 ]
+
+
+def _tensor_arg(x: Any, fname: str, name: str = "input", position: int = 1) -> Tensor:
+    """`x` itself; PyTorch's argument parser's TypeError for anything but a tensor."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{fname}(): argument '{name}' (position {position}) must be Tensor, not {type(x).__name__}")
+    return x
 
 
 def _as_complex(g: Tensor) -> Tensor:
@@ -126,7 +133,7 @@ def _i_over_conj(a: Tensor) -> Tensor:
 
 def sgn(input: Tensor, *, out: Any = None) -> Tensor:
     """z/|z| for complex elements (0 at 0); the sign of real ones."""
-    input = tensor_of(input)
+    input = _tensor_arg(input, "sgn")
     if input._data.dtype.kind == "c":
         return _sgn_complex(input)
     from .pointwise import sign
@@ -136,13 +143,13 @@ def sgn(input: Tensor, *, out: Any = None) -> Tensor:
 
 def real(input: Tensor) -> Tensor:
     """The real parts of a complex tensor (a view); a real tensor itself."""
-    input = tensor_of(input)
+    input = _tensor_arg(input, "real")
     return _real(input) if input._data.dtype.kind == "c" else input
 
 
 def imag(input: Tensor) -> Tensor:
     """The imaginary parts of a complex tensor (a view); real tensors are an error, as in PyTorch."""
-    input = tensor_of(input)
+    input = _tensor_arg(input, "imag")
     if input._data.dtype.kind != "c":
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
     return _imag(input)
@@ -150,44 +157,46 @@ def imag(input: Tensor) -> Tensor:
 
 def conj(input: Tensor) -> Tensor:
     """The complex conjugate; a real tensor itself (no copy, no graph node)."""
-    input = tensor_of(input)
+    input = _tensor_arg(input, "conj")
     return _conj(input) if input._data.dtype.kind == "c" else input
 
 
 def conj_physical(input: Tensor, *, out: Any = None) -> Tensor:
     """The complex conjugate, materialised (retrograd has no lazy conjugate bit)."""
-    input = tensor_of(input)
+    input = _tensor_arg(input, "conj_physical")
     return _conj_physical(input) if input._data.dtype.kind == "c" else input
 
 
 def resolve_conj(input: Tensor) -> Tensor:
     """`input` itself: conjugation is never lazy here, so there is nothing to resolve."""
-    return tensor_of(input)
+    return _tensor_arg(input, "resolve_conj")
 
 
 def resolve_neg(input: Tensor) -> Tensor:
     """`input` itself: negation is never lazy here, so there is nothing to resolve."""
-    return tensor_of(input)
+    return _tensor_arg(input, "resolve_neg")
 
 
 def is_conj(input: Tensor) -> bool:
     """Always False: retrograd conjugates eagerly (PyTorch's lazy conjugate bit is never set)."""
+    _tensor_arg(input, "is_conj")
     return False
 
 
 def is_neg(input: Tensor) -> bool:
     """Always False: retrograd negates eagerly."""
+    _tensor_arg(input, "is_neg")
     return False
 
 
 def is_complex(input: Tensor) -> bool:
     """Whether `input` has a complex dtype."""
-    return tensor_of(input).is_complex()
+    return _tensor_arg(input, "is_complex").is_complex()
 
 
 def angle(input: Tensor, *, out: Any = None) -> Tensor:
     """The argument of each element in radians (π for negative reals, 0 otherwise); integers give float."""
-    input = tensor_of(input)
+    input = _tensor_arg(input, "angle")
     if input._data.dtype.kind == "c":
         return _angle_complex(input)
     return _angle_real(promote_float(input))
@@ -195,7 +204,7 @@ def angle(input: Tensor, *, out: Any = None) -> Tensor:
 
 def view_as_real(input: Tensor) -> Tensor:
     """A complex tensor's memory as a real tensor with a last dim of size 2 (real, imag)."""
-    input = tensor_of(input)
+    input = _tensor_arg(input, "view_as_real")
     if input._data.dtype.kind != "c":
         raise RuntimeError("view_as_real is only supported for complex tensors")
     return _view_as_real(input)
@@ -203,7 +212,7 @@ def view_as_real(input: Tensor) -> Tensor:
 
 def view_as_complex(input: Tensor) -> Tensor:
     """A (..., 2) float32/float64 tensor's memory as a complex tensor of shape (...)."""
-    input = tensor_of(input)
+    input = _tensor_arg(input, "view_as_complex")
     a = input._data
     if a.dtype.kind != "f" or a.dtype.itemsize == 2:
         raise RuntimeError(
@@ -235,13 +244,13 @@ def _check_parts(name: str, a: Tensor, b: Tensor, first: str, second: str) -> No
 
 def complex(real: Tensor, imag: Tensor, *, out: Any = None) -> Tensor:
     """real + i·imag, elementwise with broadcasting; float32 parts give complex64, float64 complex128."""
-    re, im = tensor_of(real), tensor_of(imag)
+    re, im = _tensor_arg(real, "complex", "real", 1), _tensor_arg(imag, "complex", "imag", 2)
     _check_parts("complex", re, im, "real", "imag")
     return _complex(re, im)
 
 
 def polar(abs: Tensor, angle: Tensor, *, out: Any = None) -> Tensor:
     """abs·(cos angle + i sin angle), elementwise with broadcasting."""
-    r, theta = tensor_of(abs), tensor_of(angle)
+    r, theta = _tensor_arg(abs, "polar", "abs", 1), _tensor_arg(angle, "polar", "angle", 2)
     _check_parts("polar", r, theta, "abs", "angle")
     return _polar(r, theta)

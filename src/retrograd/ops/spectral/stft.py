@@ -72,6 +72,17 @@ def _pad_signal(x: Tensor, pad: int, mode: str) -> Tensor:
     return index_select(x, -1, Tensor._make(idx.astype(np.int64)))
 
 
+def _n_fft_for_stft(n_fft: Any) -> int:
+    """PyTorch's stft reads n_fft with Python arithmetic first: its errors for non-integers."""
+    if isinstance(n_fft, Tensor):
+        if n_fft.numel() != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return int(n_fft.item())
+    if not isinstance(n_fft, int):
+        raise TypeError(f"unsupported operand type(s) for //: '{type(n_fft).__name__}' and 'int'")
+    return n_fft
+
+
 def _window(window: Tensor | None, win_length: int, n_fft: int, like: Tensor, fname: str) -> Tensor:
     """The window as a length-n_fft tensor, centred by zero padding; ones when not given."""
     if window is None:
@@ -111,6 +122,7 @@ def stft(
     sides when `center`; `normalized` scales by n_fft^-½.
     """
     x = tensor_of(input)
+    n_fft = _n_fft_for_stft(n_fft)
     is_complex = x.is_complex() or (window is not None and window.is_complex())
     if return_complex is None:
         if not is_complex:
@@ -157,6 +169,8 @@ def istft(
 ) -> Tensor:
     """The inverse of `stft` (by overlap-add, divided by the summed squared window): (B?, L)."""
     spec = tensor_of(input)
+    if not isinstance(n_fft, int) or isinstance(n_fft, bool):
+        raise TypeError(f"istft(): argument 'n_fft' (position 2) must be int, not {type(n_fft).__name__}")
     if not spec.is_complex():
         raise RuntimeError("istft requires a complex-valued input tensor.")
     if spec.ndim not in (2, 3):
