@@ -93,3 +93,23 @@ CASES = [
     case("solve_ex", lambda m, a, b: m.linalg.solve_ex(a, b).result, [dominant(3, 3), rand(3, 2)],
          np.linalg.solve),
 ]
+
+
+def symmetric_small_diagonal(n):
+    """Symmetric matrices whose small diagonal forces 2×2 Bunch-Kaufman pivots."""
+
+    def make(rng):
+        a = rng.uniform(-1, 1, (n, n))
+        a = a + a.T
+        a[np.diag_indices(n)] *= 0.01
+        return a
+
+    return make
+
+
+CASES += [
+    case("ldl_factor", lambda m, a: tuple(m.linalg.ldl_factor(a)), [symmetric_small_diagonal(5)], **no_grad),
+    case("ldl_factor_ex", lambda m, a: tuple(m.linalg.ldl_factor_ex(a + a.mT)), [rand(2, 4, 4)], **no_grad),
+    case("ldl_solve", lambda m, a, b: m.linalg.ldl_solve(*m.linalg.ldl_factor(a), b),
+         [symmetric_small_diagonal(4), rand(4, 3)], np.linalg.solve, **no_grad),
+]
