@@ -2,9 +2,8 @@
 
 `lu` is the one primitive: partial pivoting as LAPACK's getrf does it (the first largest
 |entry| in the column; |re| + |im| for complex), batched over leading dims. Its derivative is
-PyTorch's for square matrices,
-    Ā = P L⁻ᴴ [tril₋₁(Lᴴ L̄) + triu(Ū Uᴴ)] U⁻ᴴ,
-and the others are compositions of it, `solve` and triangle masks, so they differentiate
+PyTorch's (for square matrices Ā = P L⁻ᴴ [tril₋₁(Lᴴ L̄) + triu(Ū Uᴴ)] U⁻ᴴ, with the
+wide and tall variants below), and the others are compositions of it, `solve` and triangle masks, so they differentiate
 through those.
 """
 
@@ -66,12 +65,36 @@ def _lu_rule(g: tuple, out: tuple) -> Tensor:
     _, gL, gU = g
     P, L, U = out
     m, n = L.shape[-2], U.shape[-1]
-    if m != n:
-        raise NotImplementedError("retrograd: the derivative of lu is implemented for square matrices only")
+    if m < n:
+        return P @ _lu_wide(gL, gU, L, U, m)
+    if m > n:
+        return P @ _lu_tall(gL, gU, L, U, n)
     phi = (L.mH @ gL).tril(-1) + (gU @ U.mH).triu()
     x = solve_triangular(L.mH, phi, upper=True, unitriangular=True)  # L⁻ᴴ Φ
-    x = solve_triangular(U.mH, x, upper=False, left=False)  # (L⁻ᴴ Φ) U⁻ᴴ
-    return P @ x
+    return P @ solve_triangular(U.mH, x, upper=False, left=False)  # P (L⁻ᴴ Φ) U⁻ᴴ
+
+
+def _lu_wide(gL: Tensor, gU: Tensor, L: Tensor, U: Tensor, k: int) -> Tensor:
+    """m < n, U = [U₁ U₂]: Ā = L⁻ᴴ [Ū₁ + tril₋₁(Lᴴ L̄ - Ū Uᴴ) U₁⁻ᴴ,  Ū₂] (before P)."""
+    from ..shape.join import cat
+
+    gL, gU = gL.tril(-1), gU.triu()
+    U1 = U[..., :, :k]
+    x = solve_triangular(U1.mH, (L.mH @ gL - gU @ U.mH).tril(-1), upper=False, left=False)
+    x = cat([x + gU[..., :, :k], gU[..., :, k:]], -1)
+    return solve_triangular(L.mH, x, upper=True, unitriangular=True)
+
+
+def _lu_tall(gL: Tensor, gU: Tensor, L: Tensor, U: Tensor, k: int) -> Tensor:
+    """m > n, L = [L₁; L₂]: Ā = [L̄₁ + L₁⁻ᴴ triu(Ū Uᴴ - Lᴴ L̄);  L̄₂] U⁻ᴴ (before P)."""
+    from ..shape.join import cat
+
+    gL = cat([gL[..., :k, :].tril(-1), gL[..., k:, :]], -2)
+    gU = gU.triu()
+    L1 = L[..., :k, :]
+    x = solve_triangular(L1.mH, (gU @ U.mH - L.mH @ gL).triu(), upper=True, unitriangular=True)
+    x = cat([x + gL[..., :k, :], gL[..., k:, :]], -2)
+    return solve_triangular(U.mH, x, upper=False, left=False)
 
 
 _lu = Primitive("linalg_lu", _lu_forward, [_lu_rule], n_outputs=3, extras=("pivots", "info"))
