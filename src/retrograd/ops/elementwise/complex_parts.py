@@ -67,6 +67,7 @@ _complex = Primitive(
     lambda xp, re, im: _join(xp, re, im),
     [lambda g: real(g), lambda g: _imag_or_zero(g)],  # ∂/∂re = Re g, ∂/∂im = Im g
     inputs=("re", "im"),
+    quiet=True,
 )
 # d|z| e^{iθ}: ∂/∂r = e^{iθ}, ∂/∂θ = i·out; a real input keeps Re(g · conj(∂out))
 _polar = Primitive(
@@ -74,6 +75,7 @@ _polar = Primitive(
     lambda xp, r, theta: _join(xp, r * xp.cos(theta), r * xp.sin(theta)),
     [lambda g, r, theta: real(g * _complex(theta.cos(), -theta.sin())), lambda g, out: real(g * (-1j * out.conj()))],
     inputs=("r", "theta"),
+    quiet=True,
 )
 # angle z = atan2(y, x): ∂/∂x = -y/|z|², ∂/∂y = x/|z|², i.e. g·(i z)/|z|² (0 at 0)
 _angle_complex = Primitive(

@@ -82,7 +82,7 @@ def mean(
     """Mean of all elements, or over `dim`. Needs a floating dtype (or `dtype=`)."""
     if dtype is not None:
         input = input.to(dtype)
-    if input._data.dtype.kind != "f":
+    if input._data.dtype.kind not in "fc":
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point or "
             f"complex dtype. Got: {input.dtype.kind_name}"

@@ -79,9 +79,10 @@ _c2c = Primitive(
     _c2c_forward,
     [lambda g, dims, norm, forward: _c2c(g, dims=dims, norm=_DUAL[norm], forward=not forward)],
     node_name="FftC2CBackward0",
+    quiet=True,  # inf and NaN inputs give NaN bins without a word, as in PyTorch
 )
-_r2c = Primitive("fft_r2c", _r2c_forward, [_r2c_rule], node_name="FftR2CBackward0")
-_c2r = Primitive("fft_c2r", _c2r_forward, [_c2r_rule], node_name="FftC2RBackward0")
+_r2c = Primitive("fft_r2c", _r2c_forward, [_r2c_rule], node_name="FftR2CBackward0", quiet=True)
+_c2r = Primitive("fft_c2r", _c2r_forward, [_c2r_rule], node_name="FftC2RBackward0", quiet=True)
 _resize = Primitive(
     "fft_resize",
     _resize_forward,

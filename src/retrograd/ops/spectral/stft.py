@@ -42,6 +42,7 @@ _overlap_add = Primitive(
     "overlap_add",
     _overlap_add_forward,
     [lambda g, a_shape, hop: _frames(g, a_shape[-1], hop)],  # the adjoint of overlap-add is framing
+    quiet=True,
 )
 
 
