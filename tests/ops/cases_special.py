@@ -109,7 +109,7 @@ CASES = [
     unary("scaled_modified_bessel_k1", sp.k1e, positive(*S), **no_grad),
     unary("spherical_bessel_j0", lambda a: sp.spherical_jn(0, a), rand(*S, low=-6, high=6),
           **no_grad),
-    unary("airy_ai", lambda a: sp.airy(a)[0], rand(*S, low=-4, high=2), **no_grad),
+    unary("airy_ai", lambda a: sp.airy(a)[0], rand(*S, low=-4, high=2), **no_grad, rtol=1e-4, atol=1e-5),  # PyTorch: ~2e-5 off
 ] + [
     case(name, polynomial(name), [rand(2, 4), ints(2, 4)], ref, **no_grad) for name, ref in POLYNOMIALS.items()
 ]
