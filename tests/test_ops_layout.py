@@ -13,7 +13,7 @@ import retrograd.ops as ops
 from retrograd.engine.primitive import defined
 from retrograd.ops import rules
 
-PACKAGES = ("activation", "elementwise", "indexing", "linalg", "reduction", "shape")
+PACKAGES = ("activation", "elementwise", "indexing", "linalg", "reduction", "shape", "spectral")
 
 
 def _modules() -> list:

@@ -16,6 +16,10 @@ from . import dtypes as _dtypes
 from .backend import device
 from .dtypes import bool_ as bool
 from .dtypes import (
+    cdouble,
+    cfloat,
+    complex64,
+    complex128,
     double,
     dtype,
     float,
@@ -66,6 +70,7 @@ if TYPE_CHECKING:
     from .ops.elementwise.arithmetic import *
     from .ops.elementwise.clamp_where import *
     from .ops.elementwise.compare import *
+    from .ops.elementwise.complex_parts import *
     from .ops.elementwise.pointwise import *
     from .ops.indexing.gather_scatter import *
     from .ops.indexing.masking import *
@@ -88,6 +93,7 @@ if TYPE_CHECKING:
     from .ops.shape.views import *
     from .ops.searching import *
     from .ops.sorting import *
+    from .ops.spectral.stft import *
 
 __version__ = "0.1.0"
 
@@ -105,7 +111,7 @@ _ON_FIRST_USE = {
     "set_float32_matmul_precision": "_global_flags", "get_float32_matmul_precision": "_global_flags",
     "use_deterministic_algorithms": "_global_flags", "are_deterministic_algorithms_enabled": "_global_flags",
     "is_deterministic_algorithms_warn_only_enabled": "_global_flags",
-    "func": "func", "vmap": "func", "distributions": "distributions",
+    "func": "func", "vmap": "func", "distributions": "distributions", "fft": "fft", "special": "special",
     "compile": "compiler", "compiler": "compiler",
     "set_deterministic_debug_mode": "_global_flags", "get_deterministic_debug_mode": "_global_flags",
     "finfo": "_type_info", "iinfo": "_type_info", "testing": "testing",
@@ -113,7 +119,7 @@ _ON_FIRST_USE = {
 
 
 if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know their types
-    from . import distributed, distributions, func, nn, optim, testing, utils, viz
+    from . import distributed, distributions, fft, func, nn, optim, special, testing, utils, viz
     from .func import vmap  # type: ignore[no-redef]  # noqa: F811
     from ._type_info import finfo, iinfo
     from .serialization import load, save

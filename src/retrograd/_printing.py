@@ -151,12 +151,28 @@ def _float_cells(values: np.ndarray, precision: int) -> tuple[list[str], int]:
 
 def _cells(values: np.ndarray) -> tuple[list[str], int]:
     """Every entry of `values` (C order) as a right-aligned string, and their width."""
+    if values.dtype.kind == "c":
+        return _complex_cells(values)
     if values.dtype.kind == "f":
         cells, width = _float_cells(values, _OPTS.precision)
     else:
         cells = [str(v) for v in values.ravel().tolist()]
         width = max([1, *map(len, cells)])
     return [c.rjust(width) for c in cells], width
+
+
+def _complex_cells(values: np.ndarray) -> tuple[list[str], int]:
+    """Complex entries as `re+imj`: real parts padded to their shared width, imaginary ones not.
+
+    The width PyTorch wraps rows by counts both parts' widths and the `j`.
+    """
+    real, real_width = _float_cells(values.real, _OPTS.precision)
+    imag, imag_width = _float_cells(values.imag, _OPTS.precision)
+    cells = []
+    for r, i in zip(real, imag):
+        im = i + "j"
+        cells.append(r.rjust(real_width) + (im if im[0] in "+-" else "+" + im))
+    return cells, real_width + imag_width + 1
 
 
 # --- laying out the brackets --------------------------------------------------------------
@@ -272,7 +288,7 @@ def tensor_repr(t: Any) -> str:
     else:
         if not _OPTS.edgeitems:
             suffixes.append(f"size={tuple(a.shape)}")
-        if dtype not in (default, _dt.int64, _dt.bool_):
+        if dtype not in (default, default.to_complex(), _dt.int64, _dt.bool_):
             suffixes.append(f"dtype={dtype!r}")
         text = _body(a, indent)
     grad = _grad_suffix(t)

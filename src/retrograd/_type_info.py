@@ -20,6 +20,8 @@ class finfo:  # noqa: N801 - PyTorch's name
 
     def __init__(self, type: _dt.dtype | None = None) -> None:
         d = _dt.get_default_dtype() if type is None else type
+        if isinstance(d, _dt.dtype) and d.is_complex:  # a complex dtype reports its parts' limits
+            d = d.to_real()
         if not isinstance(d, _dt.dtype) or not d.is_floating_point:
             raise TypeError(
                 "torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'"

@@ -41,7 +41,7 @@ class dtype:
 
     @property
     def is_complex(self) -> bool:
-        return False
+        return self._category == 3
 
     @property
     def legacy_name(self) -> str:
@@ -49,7 +49,12 @@ class dtype:
         return self.kind_name + "Tensor"
 
     def to_real(self) -> dtype:
-        return self
+        """The real dtype of a complex one's parts (complex64 -> float32); others unchanged."""
+        return _REAL_OF.get(self, self)
+
+    def to_complex(self) -> dtype:
+        """The complex dtype with this float's parts (float32 -> complex64); others unchanged."""
+        return _COMPLEX_OF.get(self, self)
 
     def __repr__(self) -> str:
         return package_name() + "." + self.name
@@ -68,12 +73,17 @@ int64 = dtype("int64", np.int64, 1, "Long", "long int")
 float16 = dtype("float16", np.float16, 2, "Half", "c10::Half")
 float32 = dtype("float32", np.float32, 2, "Float", "float")
 float64 = dtype("float64", np.float64, 2, "Double", "double")
+complex64 = dtype("complex64", np.complex64, 3, "ComplexFloat", "c10::complex<float>")
+complex128 = dtype("complex128", np.complex128, 3, "ComplexDouble", "c10::complex<double>")
 
 # PyTorch's aliases
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
+cfloat, cdouble = complex64, complex128
 
-ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
+ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128)
+_REAL_OF = {complex64: float32, complex128: float64}
+_COMPLEX_OF = {float16: complex64, float32: complex64, float64: complex128}  # no complex32 (yet)
 _BY_NUMPY = {d.np: d for d in ALL}
 _ORDER = {d: i for i, d in enumerate(ALL)}
 
@@ -84,9 +94,9 @@ def from_numpy(np_dtype: np.dtype) -> dtype:
         return _BY_NUMPY[np_dtype]
     except KeyError:
         raise TypeError(
-            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. The only "
-            "supported types are: float64, float32, float16, int64, int32, int16, int8, "
-            "uint8, and bool."
+            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).type.__name__}. The only "
+            "supported types are: float64, float32, float16, complex64, complex128, int64, "
+            "int32, int16, int8, uint8, and bool."
         ) from None
 
 
@@ -117,6 +127,8 @@ def promote_types(a: dtype, b: dtype) -> dtype:
         return a
     if a._category != b._category:
         hi, lo = (a, b) if a._category > b._category else (b, a)
+        if hi.is_complex and lo.is_floating_point:  # float64 with complex64 is complex128
+            return promote_types(hi, lo.to_complex())
         return hi
     if a._category == 1 and {a, b} == {uint8, int8}:
         return int16
@@ -128,6 +140,8 @@ def _scalar_dtype(value: object) -> dtype:
         return bool_
     if isinstance(value, (builtins_int, np.integer)):
         return int64
+    if isinstance(value, (complex, np.complexfloating)):
+        return _default.value.to_complex()
     return _default.value
 
 
@@ -139,9 +153,9 @@ def _combine(higher: dtype | None, lower: dtype | None) -> dtype | None:
     # brings a higher category (e.g. a float scalar with an int tensor).
     if higher is None:
         return lower
-    if lower is None or higher.is_floating_point:
+    if lower is None:
         return higher
-    if higher is bool_ or lower.is_floating_point:
+    if higher is bool_ or lower._category > higher._category:
         return promote_types(higher, lower)
     return higher
 

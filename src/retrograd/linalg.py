@@ -22,9 +22,21 @@ from .ops.kernels.out_arg import SAME, norm_dtype, same, write_out
 from .ops.linalg.common import LinAlgError, check_matrix, linalg_lstsq
 from .ops.linalg.composite import matrix_power, multi_dot
 from .ops.linalg.decompositions import cholesky, det, inv, inv_ex, qr, slogdet, solve
+from .ops.linalg.eig import eig, eigvals
+from .ops.linalg.ldl import ldl_factor, ldl_factor_ex, ldl_solve
+from .ops.linalg.lu import lu, lu_factor, lu_factor_ex, lu_solve, solve_triangular
 from .ops.linalg.products import linalg_cross as cross
 from .ops.linalg.products import matmul
 from .ops.linalg.spectral import eigh, eigvalsh, lstsq_solution, matrix_exp, matrix_rank, pinv, svd, svdvals
+from .ops.linalg.structured import (
+    cholesky_ex,
+    cond,
+    householder_product,
+    solve_ex,
+    tensorinv,
+    tensorsolve,
+    vander,
+)
 from .ops.reduction.norms import matrix_norm
 from .tensor import Tensor
 
@@ -32,6 +44,9 @@ __all__ = [
     "norm", "vector_norm", "matrix_norm", "inv", "inv_ex", "det", "slogdet", "solve", "cholesky",
     "qr", "svd", "svdvals", "eigh", "eigvalsh", "pinv", "cross", "matmul", "multi_dot",
     "matrix_rank", "lstsq", "vecdot", "diagonal", "matrix_power", "matrix_exp", "LinAlgError",
+    "eig", "eigvals", "lu", "lu_factor", "lu_factor_ex", "lu_solve", "solve_triangular", "cholesky_ex", "cond",
+    "householder_product", "solve_ex", "tensorinv", "tensorsolve", "vander", "ldl_factor", "ldl_factor_ex",
+    "ldl_solve",
 ]
 
 

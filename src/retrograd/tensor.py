@@ -198,8 +198,8 @@ class Tensor(TensorMethods):
         return self._data.dtype.kind == "f"
 
     def is_complex(self) -> builtins.bool:
-        """Whether the dtype is complex (never, for now)."""
-        return False
+        """Whether the dtype is complex (complex64 or complex128)."""
+        return self._data.dtype.kind == "c"
 
     def is_contiguous(self) -> builtins.bool:
         """Whether the elements are laid out in row-major order without gaps."""
@@ -247,12 +247,22 @@ class Tensor(TensorMethods):
     @property
     def H(self) -> Tensor:
         """The conjugate transpose (equal to `T` for real tensors)."""
-        return self.T
+        return self.T.conj()
 
     @property
     def mH(self) -> Tensor:
         """The conjugate transpose of the last two dimensions (equal to `mT` for real tensors)."""
-        return self.mT
+        return self.mT.conj()
+
+    @property
+    def real(self) -> Tensor:
+        """The real parts (a view; the tensor itself when it is real)."""
+        return _methods._ops.real(self)
+
+    @property
+    def imag(self) -> Tensor:
+        """The imaginary parts (a view; an error for real tensors)."""
+        return _methods._ops.imag(self)
 
     # --- autograd state ----------------------------------------------------------------
 
@@ -275,7 +285,7 @@ class Tensor(TensorMethods):
                 "a computed variable in a subgraph that doesn't require differentiation use "
                 "var_no_grad = var.detach()."
             )
-        if requires_grad and self._data.dtype.kind != "f":
+        if requires_grad and self._data.dtype.kind not in "fc":
             raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self._requires_grad = bool(requires_grad)
         return self

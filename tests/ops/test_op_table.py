@@ -14,20 +14,24 @@ from retrograd.autograd import gradcheck, gradgradcheck
 
 from . import (
     cases_activation,
+    cases_complex,
     cases_conv,
     cases_coverage,
+    cases_fft,
     cases_indexing,
     cases_linalg,
+    cases_linalg_extra,
     cases_nn,
     cases_pointwise,
     cases_reduction,
     cases_shape,
+    cases_special,
 )
 from .harness import float_outputs, make_tensors, outputs, to_numpy, torch
 
 FAMILIES = [
-    cases_pointwise, cases_reduction, cases_shape, cases_indexing, cases_linalg, cases_activation, cases_conv, cases_nn,
-    cases_coverage,
+    cases_pointwise, cases_complex, cases_fft, cases_reduction, cases_shape, cases_indexing, cases_linalg,
+    cases_linalg_extra, cases_activation, cases_conv, cases_nn, cases_special, cases_coverage,
 ]
 
 CASES = [case for family in FAMILIES for case in family.CASES]

@@ -31,6 +31,8 @@ def fit(grad: Tensor, shape: tuple, np_dtype: Any, node: Node, i: int) -> Tensor
             )
         grad = reduced
     if grad._data.dtype != np_dtype:
+        if grad._data.dtype.kind == "c" and np_dtype.kind != "c":
+            grad = grad.real  # a real input of a complex op: ∂L/∂x is the real part
         grad = grad.to(from_numpy(np_dtype))
     return grad
 

@@ -100,7 +100,9 @@ def propagate(prim: Primitive, inputs: tuple, outputs: tuple, attrs: dict) -> No
     prev = state.enabled
     state.enabled = True
     try:
-        cotangents = tuple(_tt.zeros_like(o, requires_grad=o.is_floating_point()) for o in outputs)
+        cotangents = tuple(
+            _tt.zeros_like(o, requires_grad=o.is_floating_point() or o.is_complex()) for o in outputs
+        )
         u = cotangents[0] if len(outputs) == 1 else cotangents
         named = _rule_arguments(prim, inputs, outputs, attrs)
         total = None
@@ -112,7 +114,10 @@ def propagate(prim: Primitive, inputs: tuple, outputs: tuple, attrs: dict) -> No
             if v is None:
                 continue
             v = fit(v, inputs[i]._data.shape, inputs[i]._data.dtype, None, i)  # type: ignore[arg-type]
-            total = (v * t).sum() if total is None else total + (v * t).sum()
+            # <v, t> as real vectors: Re Σ conj(v)·t (just Σ v·t for real tensors)
+            term = (v.conj() * t).sum()
+            term = term.real if term.is_complex() else term
+            total = term if total is None else total + term
         if total is None or not total.requires_grad:
             return
         wanted = [c for c in cotangents if c.requires_grad]

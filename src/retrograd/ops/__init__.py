@@ -8,6 +8,7 @@
 - `activation`: relu/elu families, smooth activations, softmax
 - `creation`: tensor factories; `copying`: clone, to_dtype, and the out-of-place fill/copy
 - `sorting`: sort, topk, kthvalue, median, mode
+- `spectral`: stft/istft and the transforms of `retrograd.fft`
 - `fused`: kernels only `nn.functional` calls (losses, normalization, conv, pooling, resampling)
 - `kernels`: helpers with no primitive (operand conversion, erf, sliding windows)
 
@@ -30,6 +31,7 @@ from . import (
     searching,
     shape,
     sorting,
+    spectral,
 )
 from .activation.along_dim import *  # noqa: F403
 from .activation.piecewise import *  # noqa: F403
@@ -38,6 +40,7 @@ from .creation import *  # noqa: F403
 from .elementwise.arithmetic import *  # noqa: F403
 from .elementwise.clamp_where import *  # noqa: F403
 from .elementwise.compare import *  # noqa: F403
+from .elementwise.complex_parts import *  # noqa: F403
 from .elementwise.pointwise import *  # noqa: F403
 from .indexing.gather_scatter import *  # noqa: F403
 from .indexing.masking import *  # noqa: F403
@@ -61,6 +64,7 @@ from .shape.repeat_reorder import *  # noqa: F403
 from .shape.slicing import *  # noqa: F403
 from .shape.views import *  # noqa: F403
 from .sorting import *  # noqa: F403
+from .spectral.stft import *  # noqa: F403
 
 __all__: list[str] = []
 __all__ += activation.__all__
@@ -74,3 +78,4 @@ __all__ += reduction.__all__
 __all__ += shape.__all__
 __all__ += searching.__all__
 __all__ += sorting.__all__
+__all__ += spectral.__all__

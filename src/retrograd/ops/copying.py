@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ __all__ = ["clone", "to_dtype", "fill", "copy"]
 _clone = Primitive("clone", lambda xp, a: a.copy(), [lambda g: g])  # d a / d a = 1
 _to_dtype = Primitive(
     "to_dtype",
-    lambda xp, a, dt: a.astype(dt),
+    lambda xp, a, dt: (a.real if a.dtype.kind == "c" and dt.kind != "c" else a).astype(dt),
     [lambda g: g],  # the engine casts the gradient back to the input's dtype
     node_name="ToCopyBackward0",
 )
@@ -44,8 +45,10 @@ def clone(t: Tensor, *, memory_format: Any = None) -> Tensor:
 
 def to_dtype(t: Tensor, dt: dtype) -> Tensor:
     """`t` converted to dtype `dt` (differentiable between float dtypes)."""
+    if t._data.dtype.kind == "c" and not dt.is_complex:
+        warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=3)
     out = _to_dtype(t, dt=dt.np)
-    if not dt.is_floating_point and out._requires_grad:
+    if not dt.is_floating_point and not dt.is_complex and out._requires_grad:
         out._requires_grad = False
         out._grad_fn = None
     return out

@@ -64,6 +64,8 @@ def _infer_dtype(data: Any, arr: np.ndarray) -> dtype:
         if _has_numpy_float(data):
             return _dt.from_numpy(arr.dtype)
         return _dt.get_default_dtype()
+    if kind == "c":  # Python complex numbers: the complex dtype of the default float
+        return _dt.get_default_dtype().to_complex()
     raise TypeError(f"Could not infer dtype of {type(data).__name__}")
 
 

@@ -4,14 +4,16 @@
 - `pointwise`: exp, log, trigonometry, rounding, special functions, atan2, hypot, xlogy, ...
 - `clamp_where`: clamp, where, maximum, minimum, fmax, fmin (the output picks an input)
 - `compare`: comparisons, logic and bitwise ops (no gradient)
+- `complex_parts`: real/imag, conj, angle, polar/complex, view_as_real/view_as_complex, sgn
 """
 
 from __future__ import annotations
 
-from . import arithmetic, clamp_where, compare, pointwise
+from . import arithmetic, clamp_where, compare, complex_parts, pointwise
 from .arithmetic import *  # noqa: F403
 from .clamp_where import *  # noqa: F403
 from .compare import *  # noqa: F403
+from .complex_parts import *  # noqa: F403
 from .pointwise import *  # noqa: F403
 
 __all__: list[str] = []
@@ -19,3 +21,4 @@ __all__ += arithmetic.__all__
 __all__ += pointwise.__all__
 __all__ += clamp_where.__all__
 __all__ += compare.__all__
+__all__ += complex_parts.__all__

@@ -47,8 +47,8 @@ _mul = Primitive(
     "mul",
     lambda xp, a, b: a * b,
     [
-        lambda g, b: g * b,  # d(ab)/da = b
-        lambda g, a: g * a,
+        lambda g, b: g * b.conj(),  # d(ab)/da = b (conjugated for complex: PyTorch's convention)
+        lambda g, a: g * a.conj(),
     ],  # d(ab)/db = a
     inputs=("a", "b"),
 )
@@ -56,8 +56,8 @@ _div = Primitive(
     "div",
     lambda xp, a, b: a / b,
     [
-        lambda g, b: g / b,  # d(a/b)/da = 1/b
-        lambda g, a, b: -g * a / (b * b),
+        lambda g, b: g / b.conj(),  # d(a/b)/da = 1/b
+        lambda g, a, b: -g * (a / (b * b)).conj(),
     ],  # d(a/b)/db = -a/b²
     inputs=("a", "b"),
     quiet=True,
@@ -67,7 +67,7 @@ _pow_scalar = Primitive(
     "pow",
     lambda xp, a, exponent: a**exponent,
     # d(aⁿ)/da = n·aⁿ⁻¹ (zero for n = 0, even where aⁿ⁻¹ is infinite)
-    [lambda g, a, exponent: g * 0 if exponent == 0 else g * (exponent * a ** (exponent - 1))],
+    [lambda g, a, exponent: g * 0 if exponent == 0 else g * (exponent * a ** (exponent - 1)).conj()],
     node_name="PowBackward0",
     quiet=True,
 )
@@ -246,7 +246,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Any = 
         if _keeps_dtype(input, other):
             return _div_scalar.scalar(input, other)
         dt = _dt.result_type(input, other)
-        if not dt.is_floating_point:
+        if not dt.is_floating_point and not dt.is_complex:
             dt = _dt.get_default_dtype()
         return _div(as_tensor_of(input, dt), as_tensor_of(other, dt))
     a, b = promote(input, other)

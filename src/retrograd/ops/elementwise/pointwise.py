@@ -62,7 +62,6 @@ __all__ = [
     "abs",
     "absolute",
     "sign",
-    "sgn",
     "sinc",
     "hypot",
     "nan_to_num",
@@ -83,17 +82,36 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 def _float_unary(
     name: str, forward: Callable, derivative: Callable | None, node: str | None = None
 ) -> Callable[..., Tensor]:
-    """A pointwise op on floats; integer and bool inputs are promoted to the default float."""
+    """A pointwise op on floats; integer and bool inputs are promoted to the default float.
+
+    Complex inputs get the same forward and the rule conjugated, g·conj(f'(z)) (PyTorch's
+    convention for holomorphic f); the rules are written as g·f'(a), so conj(rule(conj g)) is that.
+    """
     prim = Primitive(name, forward, [derivative], node_name=node, quiet=True)
+    on_complex = Primitive(name, forward, [_conjugated(derivative)], node_name=node, quiet=True)
 
     def op(input: Tensor, *, out: Any = None) -> Tensor:
         if out is not None:
             return write_out(out, op, locals())
-        return prim(promote_float(tensor_of(input)))
+        x = tensor_of(input)
+        return on_complex(x) if x._data.dtype.kind == "c" else prim(promote_float(x))
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise `{name}` (integer inputs give the default float dtype)."
     return op
+
+
+def _conjugated(rule: Callable | None) -> Callable | None:
+    """conj(rule(conj g, ...)), reading the same saved values as `rule` (by parameter name)."""
+    if rule is None:
+        return None
+    reads = rule.__code__.co_varnames[1 : rule.__code__.co_argcount]
+    if reads == ("a",):
+        return lambda g, a: rule(g.conj(), a).conj()
+    if reads == ("out",):
+        return lambda g, out: rule(g.conj(), out).conj()
+    assert reads == (), reads
+    return lambda g: rule(g.conj()).conj()
 
 
 def _same_dtype_unary(name: str, forward: Callable, derivative: Callable | None) -> Callable[..., Tensor]:
@@ -155,9 +173,14 @@ trunc = _same_dtype_unary("trunc", lambda xp, a: xp.trunc(a) if a.dtype.kind == 
 fix = trunc
 frac = _same_dtype_unary("frac", lambda xp, a: a - xp.trunc(a), lambda g: g)  # a - trunc(a)
 sign = _same_dtype_unary("sign", lambda xp, a: _sign(xp, a), lambda g: g * 0)
-sgn = sign
-abs = _same_dtype_unary("abs", lambda xp, a: xp.abs(a), lambda g, a: g * a.sign())  # sign a (0 at 0)
+abs = _same_dtype_unary("abs", lambda xp, a: xp.abs(a), lambda g, a: g * _sgn(a))  # sign a, z/|z| (0 at 0)
 absolute = abs
+
+
+def _sgn(a: Tensor) -> Tensor:
+    from .complex_parts import sgn
+
+    return sgn(a)
 
 
 def _sign(xp: Any, a: Any) -> Any:

@@ -70,7 +70,7 @@ def check_data_fits(arr: np.ndarray, dt: dtype) -> None:
         if dt is not _dt.bool_ and not dt.is_floating_point:
             raise ValueError("Overflow when unpacking long long")
         return
-    if dt is _dt.bool_ or dt.is_floating_point or arr.size == 0 or arr.dtype.kind == "b":
+    if dt is _dt.bool_ or dt.is_floating_point or dt.is_complex or arr.size == 0 or arr.dtype.kind == "b":
         return
     info = np.iinfo(dt.np)
     if arr.dtype.kind == "f":

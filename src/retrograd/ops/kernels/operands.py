@@ -46,8 +46,8 @@ def promote(*xs: Any) -> tuple[Tensor, ...]:
 
 
 def promote_float(x: Tensor) -> Tensor:
-    """Integer and bool tensors become the default float dtype (for exp, sin, mean, ...)."""
-    if x._data.dtype.kind == "f":
+    """Integer and bool tensors become the default float dtype (for exp, sin, mean, ...); complex stay."""
+    if x._data.dtype.kind in "fc":
         return x
     return x.to(_dt.get_default_dtype())
 

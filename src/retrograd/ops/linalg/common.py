@@ -52,7 +52,7 @@ def check_matrix(a: Tensor, fname: str, *, square: bool = True, floating: bool =
         raise RuntimeError(
             f"{fname}: A must be batches of square matrices, but they are {shape[-2]} by {shape[-1]} matrices"
         )
-    if floating and a._data.dtype.kind != "f":
+    if floating and a._data.dtype.kind not in "fc":
         name = a.dtype.kind_name
         raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as input. Got {name}")
 

@@ -183,15 +183,15 @@ def _solve_forward(xp: Any, a: Any, b: Any, vec: bool, left: bool) -> Any:
 
 
 def _solve_grad_a(g: Tensor, a: Tensor, out: Tensor, vec: bool, left: bool) -> Tensor:
-    gb = _solve(a.mT, g, vec=vec, left=left)
+    gb = _solve(a.mH, g, vec=vec, left=left)
     if vec:
-        return -gb.unsqueeze(-1) * out.unsqueeze(-2)  # -A⁻ᵀg xᵀ
-    return -(gb @ out.mT) if left else -(out.mT @ gb)  # AX=B: -A⁻ᵀG Xᵀ;  XA=B: -Xᵀ G A⁻ᵀ
+        return -gb.unsqueeze(-1) * out.conj().unsqueeze(-2)  # -A⁻ᵀg xᵀ (ᴴ for complex)
+    return -(gb @ out.mH) if left else -(out.mH @ gb)  # AX=B: -A⁻ᵀG Xᵀ;  XA=B: -Xᵀ G A⁻ᵀ
 
 
 _solve: Primitive = Primitive(
     "linalg_solve_ex", _solve_forward,
-    [_solve_grad_a, lambda g, a, vec, left: _solve(a.mT, g, vec=vec, left=left)],  # B̄ = A⁻ᵀ G
+    [_solve_grad_a, lambda g, a, vec, left: _solve(a.mH, g, vec=vec, left=left)],  # B̄ = A⁻ᴴ G
     inputs=("a", "b"),
 )
 

@@ -32,13 +32,13 @@ __all__ = [
 
 _mm = Primitive(
     "mm", lambda xp, a, b: xp.matmul(a, b),
-    [lambda g, b: mm(g, b.mT),   # d(AB)/dA = G Bᵀ
-     lambda g, a: mm(a.mT, g)],  # d(AB)/dB = Aᵀ G
+    [lambda g, b: mm(g, b.mH),   # d(AB)/dA = G Bᴴ (Bᵀ for real B)
+     lambda g, a: mm(a.mH, g)],  # d(AB)/dB = Aᴴ G
     inputs=("a", "b"),
 )
 _bmm = Primitive(
     "bmm", lambda xp, a, b: xp.matmul(a, b),
-    [lambda g, b: bmm(g, b.mT), lambda g, a: bmm(a.mT, g)],
+    [lambda g, b: bmm(g, b.mH), lambda g, a: bmm(a.mH, g)],
     inputs=("a", "b"),
 )
 _mv = Primitive(
@@ -64,7 +64,7 @@ def _matmul_grad_a(g: Tensor, b: Tensor, a_shape: tuple) -> Tensor:
         return matmul(b, g.unsqueeze(-1)).squeeze(-1)
     if b.ndim == 1:        # (..., m, k) @ (k,): g vᵀ
         return g.unsqueeze(-1) * b
-    return matmul(g, b.mT)
+    return matmul(g, b.mH)
 
 
 def _matmul_grad_b(g: Tensor, a: Tensor, b_shape: tuple) -> Tensor:
@@ -76,7 +76,7 @@ def _matmul_grad_b(g: Tensor, a: Tensor, b_shape: tuple) -> Tensor:
         return mv(a.reshape(rows, k).mT, g.reshape(rows))
     if len(b_shape) == 2:    # all batch rows at once: one matrix product
         return mm(a.reshape(rows, k).mT, g.reshape(rows, g.shape[-1]))
-    return matmul(a.mT, g)
+    return matmul(a.mH, g)
 
 
 # batched matmul: PyTorch folds it into bmm/mm and views the result back

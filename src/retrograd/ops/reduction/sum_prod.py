@@ -111,7 +111,7 @@ def mean(
         keepdim = numpy_alias("mean", keepdim, False, keepdims, "keepdims")
     if dtype is not None:
         input = input.to(dtype)
-    if input._data.dtype.kind != "f":
+    if input._data.dtype.kind not in "fc":
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point or "
             f"complex dtype. Got: {input.dtype.kind_name}"

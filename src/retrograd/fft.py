@@ -1,0 +1,41 @@
+"""retrograd.fft: PyTorch's torch.fft namespace, differentiable throughout.
+
+The transforms live in `retrograd.ops.spectral.fft`; real inputs are promoted to complex
+(float32 -> complex64, float64 -> complex128, integers -> the default complex dtype).
+
+>>> import retrograd as torch
+>>> torch.fft.rfft(torch.tensor([1.0, 2.0, 3.0, 4.0]))
+tensor([10.+0.j, -2.+2.j, -2.+0.j])
+"""
+
+from __future__ import annotations
+
+from .ops.spectral.fft import (
+    fft,
+    fft2,
+    fftfreq,
+    fftn,
+    fftshift,
+    hfft,
+    hfft2,
+    hfftn,
+    ifft,
+    ifft2,
+    ifftn,
+    ifftshift,
+    ihfft,
+    ihfft2,
+    ihfftn,
+    irfft,
+    irfft2,
+    irfftn,
+    rfft,
+    rfft2,
+    rfftfreq,
+    rfftn,
+)
+
+__all__ = [
+    "fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2", "irfft2", "rfftn", "irfftn",
+    "hfft", "ihfft", "hfft2", "ihfft2", "hfftn", "ihfftn", "fftfreq", "rfftfreq", "fftshift", "ifftshift",
+]

@@ -1,0 +1,258 @@
+"""Complex numbers: real/imag parts, conj, angle, polar form, and views as real pairs.
+
+Gradients follow PyTorch's convention: for a real loss L of a complex z = x + iy the
+gradient is ∂L/∂x + i ∂L/∂y (twice ∂L/∂z̄). So a holomorphic f gets `g * conj(f'(z))`,
+a real input reached by a complex output keeps the real part of its gradient (the engine
+does that once), and `real`, `imag` and `conj` pass the gradient through as written below.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ... import dtypes as _dt
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..kernels.operands import promote_float
+
+__all__ = [
+    "real",
+    "imag",
+    "conj",
+    "conj_physical",
+    "resolve_conj",
+    "resolve_neg",
+    "is_conj",
+    "is_neg",
+    "is_complex",
+    "angle",
+    "view_as_real",
+    "view_as_complex",
+    "polar",
+    "complex",
+    "sgn",
+]
+
+
+def _tensor_arg(x: Any, fname: str, name: str = "input", position: int = 1) -> Tensor:
+    """`x` itself; PyTorch's argument parser's TypeError for anything but a tensor."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{fname}(): argument '{name}' (position {position}) must be Tensor, not {type(x).__name__}")
+    return x
+
+
+def _as_complex(g: Tensor) -> Tensor:
+    """`g` as a complex tensor with zero imaginary parts (a no-op for complex `g`)."""
+    return g if g._data.dtype.kind == "c" else _complex(g, g * 0)
+
+
+#                 name        forward (arrays)             derivative (tensors)
+_real = Primitive(
+    "real", lambda xp, a: a.real, [lambda g: _as_complex(g)], view=True, node_name="SelectBackward0"
+)  # ∂/∂x = g
+_imag = Primitive(
+    "imag", lambda xp, a: a.imag, [lambda g: _complex(g * 0, g)], view=True, node_name="SelectBackward0"
+)  # i·g
+_conj = Primitive("conj", lambda xp, a: xp.conj(a), [lambda g: conj(g)])  # conj g
+_conj_physical = Primitive("conj_physical", lambda xp, a: xp.conj(a), [lambda g: conj(g)])
+_view_as_real = Primitive(
+    "view_as_real", lambda xp, a: _pairs(xp, a), [lambda g: view_as_complex(g.contiguous())], view=True
+)
+_view_as_complex = Primitive(
+    "view_as_complex", lambda xp, a: a.view(_complex_of(a.dtype))[..., 0], [lambda g: view_as_real(g)], view=True
+)
+_complex = Primitive(
+    "complex",
+    lambda xp, re, im: _join(xp, re, im),
+    [lambda g: real(g), lambda g: _imag_or_zero(g)],  # ∂/∂re = Re g, ∂/∂im = Im g
+    inputs=("re", "im"),
+    quiet=True,
+)
+# d|z| e^{iθ}: ∂/∂r = e^{iθ}, ∂/∂θ = i·out; a real input keeps Re(g · conj(∂out))
+_polar = Primitive(
+    "polar",
+    lambda xp, r, theta: _join(xp, r * xp.cos(theta), r * xp.sin(theta)),
+    [lambda g, r, theta: real(g * _complex(theta.cos(), -theta.sin())), lambda g, out: real(g * (-1j * out.conj()))],
+    inputs=("r", "theta"),
+    quiet=True,
+)
+# angle z = atan2(y, x): ∂/∂x = -y/|z|², ∂/∂y = x/|z|², i.e. g·(i z)/|z|² (0 at 0)
+_angle_complex = Primitive(
+    "angle",
+    lambda xp, a: xp.angle(a).astype(a.real.dtype),
+    [lambda g, a: g * _i_over_conj(a)],
+    quiet=True,
+)
+_angle_real = Primitive(
+    "angle",
+    lambda xp, a: xp.where(xp.isnan(a), a, xp.where(a < 0, a.dtype.type(math.pi), a.dtype.type(0))),
+    [lambda g: g * 0],
+)
+
+# sgn z = z/|z|: the gradient (g - Re(ḡ·sgn)·sgn)/|z|, 0 at z = 0
+_sgn_complex = Primitive(
+    "sgn",
+    lambda xp, a: xp.sign(a),
+    [lambda g, a, out: _sgn_gradient(g, a, out)],
+    quiet=True,
+)
+
+
+def _sgn_gradient(g: Tensor, a: Tensor, out: Tensor) -> Tensor:
+    r = a.abs()
+    nonzero = (r != 0).to(r.dtype)
+    return (g - real(g.conj() * out) * out) * (nonzero / (r + 1 - nonzero))
+
+
+def _pairs(xp: Any, a: Any) -> Any:
+    """A complex array's memory seen as (..., 2) real pairs."""
+    if a.ndim == 0:
+        return a.reshape(1).view(a.real.dtype)
+    return a[..., None].view(a.real.dtype)
+
+
+def _complex_of(np_dtype: Any) -> Any:
+    return _dt.from_numpy(np_dtype).to_complex().np
+
+
+def _join(xp: Any, re: Any, im: Any) -> Any:
+    out = xp.empty(xp.broadcast_shapes(re.shape, im.shape), _complex_of(re.dtype))
+    out.real, out.imag = re, im
+    return out
+
+
+def _imag_or_zero(g: Tensor) -> Tensor:
+    return imag(g) if g._data.dtype.kind == "c" else g * 0
+
+
+def _i_over_conj(a: Tensor) -> Tensor:
+    """i / conj(a) = i·a/|a|², with 0 where a = 0 (the direction PyTorch's angle gradient takes)."""
+    r2 = real(a) * real(a) + imag(a) * imag(a)
+    safe = r2 + (r2 == 0).to(r2.dtype)
+    return _complex(-imag(a) / safe, real(a) / safe)
+
+
+def sgn(input: Tensor, *, out: Any = None) -> Tensor:
+    """z/|z| for complex elements (0 at 0); the sign of real ones."""
+    input = _tensor_arg(input, "sgn")
+    if input._data.dtype.kind == "c":
+        return _sgn_complex(input)
+    from .pointwise import sign
+
+    return sign(input)
+
+
+def real(input: Tensor) -> Tensor:
+    """The real parts of a complex tensor (a view); a real tensor itself."""
+    input = _tensor_arg(input, "real")
+    return _real(input) if input._data.dtype.kind == "c" else input
+
+
+def imag(input: Tensor) -> Tensor:
+    """The imaginary parts of a complex tensor (a view); real tensors are an error, as in PyTorch."""
+    input = _tensor_arg(input, "imag")
+    if input._data.dtype.kind != "c":
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    return _imag(input)
+
+
+def conj(input: Tensor) -> Tensor:
+    """The complex conjugate; a real tensor itself (no copy, no graph node)."""
+    input = _tensor_arg(input, "conj")
+    return _conj(input) if input._data.dtype.kind == "c" else input
+
+
+def conj_physical(input: Tensor, *, out: Any = None) -> Tensor:
+    """The complex conjugate, materialised (retrograd has no lazy conjugate bit)."""
+    input = _tensor_arg(input, "conj_physical")
+    return _conj_physical(input) if input._data.dtype.kind == "c" else input
+
+
+def resolve_conj(input: Tensor) -> Tensor:
+    """`input` itself: conjugation is never lazy here, so there is nothing to resolve."""
+    return _tensor_arg(input, "resolve_conj")
+
+
+def resolve_neg(input: Tensor) -> Tensor:
+    """`input` itself: negation is never lazy here, so there is nothing to resolve."""
+    return _tensor_arg(input, "resolve_neg")
+
+
+def is_conj(input: Tensor) -> bool:
+    """Always False: retrograd conjugates eagerly (PyTorch's lazy conjugate bit is never set)."""
+    _tensor_arg(input, "is_conj")
+    return False
+
+
+def is_neg(input: Tensor) -> bool:
+    """Always False: retrograd negates eagerly."""
+    _tensor_arg(input, "is_neg")
+    return False
+
+
+def is_complex(input: Tensor) -> bool:
+    """Whether `input` has a complex dtype."""
+    return _tensor_arg(input, "is_complex").is_complex()
+
+
+def angle(input: Tensor, *, out: Any = None) -> Tensor:
+    """The argument of each element in radians (π for negative reals, 0 otherwise); integers give float."""
+    input = _tensor_arg(input, "angle")
+    if input._data.dtype.kind == "c":
+        return _angle_complex(input)
+    return _angle_real(promote_float(input))
+
+
+def view_as_real(input: Tensor) -> Tensor:
+    """A complex tensor's memory as a real tensor with a last dim of size 2 (real, imag)."""
+    input = _tensor_arg(input, "view_as_real")
+    if input._data.dtype.kind != "c":
+        raise RuntimeError("view_as_real is only supported for complex tensors")
+    return _view_as_real(input)
+
+
+def view_as_complex(input: Tensor) -> Tensor:
+    """A (..., 2) float32/float64 tensor's memory as a complex tensor of shape (...)."""
+    input = _tensor_arg(input, "view_as_complex")
+    a = input._data
+    if a.dtype.kind != "f" or a.dtype.itemsize == 2:
+        raise RuntimeError(
+            f"view_as_complex is only supported for float and double tensors, but got a tensor of scalar type: "
+            f"{input.dtype.kind_name}"
+        )
+    if a.ndim == 0 or a.shape[-1] != 2:
+        raise RuntimeError("Tensor must have a last dimension of size 2")
+    if a.strides[-1] != a.itemsize:
+        raise RuntimeError("Tensor must have a last dimension with stride 1")
+    if any(s % (2 * a.itemsize) for s in a.strides[:-1]):
+        raise RuntimeError("Tensor must have a stride divisible by 2 for all but last dimension")
+    return _view_as_complex(input)
+
+
+def _check_parts(name: str, a: Tensor, b: Tensor, first: str, second: str) -> None:
+    da, db = a._data.dtype, b._data.dtype
+    if da.kind != "f" or db.kind != "f" or da.itemsize == 2:
+        raise RuntimeError(
+            f"Expected both inputs to be Half, Float or Double tensors but got {a.dtype.kind_name} and "
+            f"{b.dtype.kind_name}"
+        )
+    if da != db:
+        raise RuntimeError(
+            f"Expected object of scalar type {a.dtype.kind_name} but got scalar type {b.dtype.kind_name} "
+            f"for second argument"
+        )
+
+
+def complex(real: Tensor, imag: Tensor, *, out: Any = None) -> Tensor:
+    """real + i·imag, elementwise with broadcasting; float32 parts give complex64, float64 complex128."""
+    re, im = _tensor_arg(real, "complex", "real", 1), _tensor_arg(imag, "complex", "imag", 2)
+    _check_parts("complex", re, im, "real", "imag")
+    return _complex(re, im)
+
+
+def polar(abs: Tensor, angle: Tensor, *, out: Any = None) -> Tensor:
+    """abs·(cos angle + i sin angle), elementwise with broadcasting."""
+    r, theta = _tensor_arg(abs, "polar", "abs", 1), _tensor_arg(angle, "polar", "angle", 2)
+    _check_parts("polar", r, theta, "abs", "angle")
+    return _polar(r, theta)

@@ -1,0 +1,284 @@
+"""Special functions: the gamma family, Bessel functions, zeta, error-function relatives, polynomials.
+
+The primitives of `retrograd.special` (reached through that module, not as top-level names).
+Each row is the forward on arrays (kernels in `ops/kernels/special_math.py`) and the
+derivative in retrograd's own ops, so second derivatives come free. Functions PyTorch does
+not differentiate (Bessel J/Y/K, Airy, the orthogonal polynomials) return tensors without a
+graph, as PyTorch's do; the derivatives PyTorch refuses (zeta in x, gammainc in a) raise
+its error at backward.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ... import dtypes as _dt
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..kernels import special_math as _k
+from ..kernels.operands import as_tensor_of, promote_float, tensor_of
+from .clamp_where import where
+
+__all__ = [
+    "gammaln", "digamma", "polygamma", "multigammaln", "i0", "i0e", "i1", "i1e", "erfcx", "ndtr", "ndtri",
+    "log_ndtr", "entr", "xlog1py", "zeta", "gammainc", "gammaincc", "bessel_j0", "bessel_j1", "bessel_y0",
+    "bessel_y1", "modified_bessel_i0", "modified_bessel_i1", "modified_bessel_k0", "modified_bessel_k1",
+    "scaled_modified_bessel_k0", "scaled_modified_bessel_k1", "spherical_bessel_j0", "airy_ai",
+    "chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w",
+    "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v",
+    "shifted_chebyshev_polynomial_w", "hermite_polynomial_h", "hermite_polynomial_he", "laguerre_polynomial_l",
+    "legendre_polynomial_p",
+]
+
+_SQRT_2 = math.sqrt(2.0)
+_SQRT_2PI = math.sqrt(2 * math.pi)
+_TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
+
+
+def _same(kernel: Callable[..., Any]) -> Callable[..., Any]:
+    """An array kernel (float64 inside) whose result keeps the input's dtype."""
+    return lambda xp, a, **attrs: kernel(a, **attrs).astype(a.dtype, copy=False)
+
+
+def _unary(name: str, kernel: Callable, derivative: Callable | None) -> Callable[..., Tensor]:
+    prim = Primitive(f"special_{name}", _same(kernel), [derivative], quiet=True)
+
+    def op(input: Tensor, *, out: Any = None) -> Tensor:
+        return prim(promote_float(tensor_of(input)))
+
+    op.__name__ = op.__qualname__ = name
+    return op
+
+
+def _zero_at_zero(a: Tensor) -> tuple[Tensor, Tensor]:
+    """(a with zeros replaced by ones, the 0/1 mask of zeros): for limits at a = 0."""
+    z = (a == 0).to(a.dtype)
+    return a + z, z
+
+
+def _i1_derivative(a: Tensor) -> Tensor:
+    safe, z = _zero_at_zero(a)  # I₁' = I₀ - I₁/x, ½ at 0
+    return i0(a) - i1(a) / safe * (1 - z) - 0.5 * z
+
+
+def _i1e_derivative(a: Tensor) -> Tensor:
+    safe, z = _zero_at_zero(a)  # (e^-|x| I₁)' = e^-|x| I₀ - e^-|x| I₁ (sgn x + 1/x), ½ at 0
+    return i0e(a) - i1e(a) * (a.sign() + (1 - z) / safe) - 0.5 * z
+
+
+#                name       forward kernel             derivative
+gammaln = _unary("gammaln", _k.gammaln, lambda g, a: g * digamma(a))  # ψ
+digamma = _unary("digamma", _k.digamma, lambda g, a: g * polygamma(1, a))  # ψ'
+i0 = _unary("i0", lambda a: _k.bessel_i(0, a), lambda g, a: g * i1(a))  # I₁
+i1 = _unary("i1", lambda a: _k.bessel_i(1, a), lambda g, a: g * _i1_derivative(a))
+i0e = _unary("i0e", lambda a: _k.bessel_ie(0, a), lambda g, a: g * (i1e(a) - a.sign() * i0e(a)))
+i1e = _unary("i1e", lambda a: _k.bessel_ie(1, a), lambda g, a: g * _i1e_derivative(a))
+erfcx = _unary("erfcx", _k.erfcx, lambda g, a: g * (2 * a * erfcx(a) - _TWO_OVER_SQRT_PI))  # 2x erfcx - 2/√π
+ndtri = _unary(
+    "ndtri", lambda p: _SQRT_2 * _erfinv(2 * _k.f64(p) - 1), lambda g, out: g * (_SQRT_2PI * (out * out / 2).exp())
+)  # 1/φ(Φ⁻¹(p)) = √(2π) e^(y²/2)
+log_ndtr = _unary(
+    "log_ndtr", lambda a: _log_ndtr(_k.f64(a)), lambda g, a: g * (math.sqrt(2 / math.pi) / erfcx(-a / _SQRT_2))
+)  # φ(x)/Φ(x), written with erfcx so it stays finite far left
+entr = _unary("entr", lambda a: _entr(_k.f64(a)), lambda g, a: g * -(a.log() + 1))  # -(ln x + 1)
+
+
+def _erfinv(a: np.ndarray) -> np.ndarray:
+    from ..kernels.special import erfinv_array
+
+    return erfinv_array(a)
+
+
+def _log_ndtr(x: np.ndarray) -> np.ndarray:
+    # far left, Φ(x) = erfcx(-x/√2) e^(-x²/2) / 2 keeps the logarithm finite
+    with np.errstate(all="ignore"):
+        left = np.log(_k.erfcx(-x / _SQRT_2) / 2) - x * x / 2
+        right = np.log1p(-0.5 * _k.erfcx(x / _SQRT_2) * np.exp(-x * x / 2))
+    return np.where(x < -1, left, right)
+
+
+def _entr(x: np.ndarray) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        out = np.where(x > 0, -x * np.log(np.where(x > 0, x, 1.0)), 0.0)
+    return np.where(x < 0, -np.inf, np.where(np.isnan(x), x, out))
+
+
+def ndtr(input: Tensor, *, out: Any = None) -> Tensor:
+    """The standard normal CDF Φ(x) = ½ erfc(-x/√2)."""
+    from .pointwise import erfc
+
+    return erfc(-promote_float(tensor_of(input)) / _SQRT_2) * 0.5
+
+
+_polygamma = Primitive(
+    "polygamma",
+    lambda xp, a, n: _k.polygamma(n, a).astype(a.dtype, copy=False),
+    [lambda g, a, n: g * polygamma(n + 1, a)],  # ψ⁽ⁿ⁺¹⁾
+    quiet=True,
+)
+
+
+def polygamma(n: int, input: Tensor, *, out: Any = None) -> Tensor:
+    """ψ⁽ⁿ⁾(x), the n-th derivative of digamma; n ≥ 0."""
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+    return _polygamma(promote_float(tensor_of(input)), n=int(n))
+
+
+def multigammaln(input: Tensor, p: int) -> Tensor:
+    """ln Γ_p(a) = p(p-1)/4 ln π + Σ_{j<p} ln Γ(a - j/2), the multivariate log-gamma."""
+    a = promote_float(tensor_of(input))
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    if bool((a._data <= (p - 1) / 2).any()):
+        raise RuntimeError("All elements must be greater than (p-1)/2")
+    total = gammaln(a)
+    for j in range(1, p):
+        total = total + gammaln(a - j / 2)
+    return total + p * (p - 1) / 4 * math.log(math.pi)
+
+
+# --- two-argument functions ---------------------------------------------------------------------
+
+
+def _refuse(what: str) -> Callable[..., Tensor]:
+    def rule(g: Tensor) -> Tensor:
+        raise RuntimeError(f"the derivative for '{what}' is not implemented.")
+
+    return rule
+
+
+def _float_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
+    dt = _dt.result_type(a, b)
+    if not dt.is_floating_point:
+        dt = _dt.get_default_dtype()
+    return as_tensor_of(a, dt), as_tensor_of(b, dt)
+
+
+def _xlog1py_grad_x(g: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    # log1p(y), but 0 where x = 0 and y ≤ -1 (the output is pinned to 0 there)
+    return where((a == 0) & (b <= -1), g * 0, g * b.log1p())
+
+
+_xlog1py = Primitive(
+    "special_xlog1py",
+    lambda xp, a, b: xp.where((a == 0) & ~xp.isnan(b), a.dtype.type(0), a * xp.log1p(b)),
+    [_xlog1py_grad_x, lambda g, a, b: g * a / (b + 1)],  # ∂/∂x = log1p y, ∂/∂y = x/(1+y)
+    inputs=("a", "b"),
+    quiet=True,
+)
+_zeta = Primitive(
+    "special_zeta",
+    lambda xp, a, b: _k.hurwitz_zeta(a, b).astype(a.dtype, copy=False),
+    [_refuse("zeta"), lambda g, a, b: g * (-a * zeta(a + 1, b))],  # ∂ζ(s, q)/∂q = -s ζ(s+1, q)
+    inputs=("a", "b"),
+    quiet=True,
+)
+
+
+def _incomplete_gamma_density(a: Tensor, b: Tensor) -> Tensor:
+    return ((a - 1) * b.log() - b - gammaln(a)).exp()  # x^(a-1) e^(-x) / Γ(a)
+
+
+_gammainc = Primitive(
+    "igamma",
+    lambda xp, a, b: _k.gammainc(a, b).astype(a.dtype, copy=False),
+    [_refuse("igamma: input"), lambda g, a, b: g * _incomplete_gamma_density(a, b)],
+    inputs=("a", "b"),
+    quiet=True,
+)
+_gammaincc = Primitive(
+    "igammac",
+    lambda xp, a, b: _k.gammaincc(a, b).astype(a.dtype, copy=False),
+    [_refuse("igammac: input"), lambda g, a, b: -g * _incomplete_gamma_density(a, b)],
+    inputs=("a", "b"),
+    quiet=True,
+)
+
+
+def xlog1py(input: Any, other: Any, *, out: Any = None) -> Tensor:
+    """x·log1p(y), and 0 where x = 0 (unless y is NaN)."""
+    return _xlog1py(*_float_pair(input, other))
+
+
+def zeta(input: Any, other: Any, *, out: Any = None) -> Tensor:
+    """The Hurwitz zeta function ζ(x, q) = Σ_k (q + k)^-x (differentiable in q only, as in PyTorch)."""
+    return _zeta(*_float_pair(input, other))
+
+
+def gammainc(input: Any, other: Any, *, out: Any = None) -> Tensor:
+    """The regularised lower incomplete gamma function P(a, x) (differentiable in x only)."""
+    return _gammainc(*_float_pair(input, other))
+
+
+def gammaincc(input: Any, other: Any, *, out: Any = None) -> Tensor:
+    """The regularised upper incomplete gamma function Q(a, x) = 1 - P(a, x) (differentiable in x only)."""
+    return _gammaincc(*_float_pair(input, other))
+
+
+# --- functions PyTorch does not differentiate -----------------------------------------------------
+
+
+def _constant(kernel: Callable[[np.ndarray], np.ndarray], name: str) -> Callable[..., Tensor]:
+    def op(input: Tensor, *, out: Any = None) -> Tensor:
+        x = promote_float(tensor_of(input))
+        return Tensor._make(np.asarray(kernel(x._data)).astype(x._data.dtype, copy=False))
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"`{name}` elementwise (no gradient, as in PyTorch)."
+    return op
+
+
+def _scipy(function: str, scipy_name: str) -> Callable[..., Tensor]:
+    return _constant(lambda a: getattr(_k.scipy_special(function), scipy_name)(a), function)
+
+
+bessel_j0 = _scipy("bessel_j0", "j0")
+bessel_j1 = _scipy("bessel_j1", "j1")
+bessel_y0 = _scipy("bessel_y0", "y0")
+bessel_y1 = _scipy("bessel_y1", "y1")
+modified_bessel_k0 = _scipy("modified_bessel_k0", "k0")
+modified_bessel_k1 = _scipy("modified_bessel_k1", "k1")
+scaled_modified_bessel_k0 = _scipy("scaled_modified_bessel_k0", "k0e")
+scaled_modified_bessel_k1 = _scipy("scaled_modified_bessel_k1", "k1e")
+airy_ai = _constant(lambda a: _k.scipy_special("airy_ai").airy(a)[0], "airy_ai")
+modified_bessel_i0 = _constant(lambda a: _k.bessel_i(0, a), "modified_bessel_i0")
+modified_bessel_i1 = _constant(lambda a: _k.bessel_i(1, a), "modified_bessel_i1")
+
+
+def _spherical_j0(a: np.ndarray) -> np.ndarray:
+    x = _k.f64(a)
+    with np.errstate(all="ignore"):
+        return np.where(x == 0, 1.0, np.sin(x) / np.where(x == 0, 1.0, x))
+
+
+spherical_bessel_j0 = _constant(_spherical_j0, "spherical_bessel_j0")
+
+
+def _polynomial(kind: str, name: str) -> Callable[..., Tensor]:
+    def op(input: Any, n: Any, *, out: Any = None) -> Tensor:
+        x, degree = _float_pair(input, n)
+        values = _k.orthogonal_polynomial(kind, x._data, degree._data)
+        return Tensor._make(np.asarray(values).astype(x._data.dtype, copy=False))
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"The degree-n {name.replace('_', ' ')} at `input` (no gradient, as in PyTorch; 0 for n < 0)."
+    return op
+
+
+chebyshev_polynomial_t = _polynomial("chebyshev_t", "chebyshev_polynomial_t")
+chebyshev_polynomial_u = _polynomial("chebyshev_u", "chebyshev_polynomial_u")
+chebyshev_polynomial_v = _polynomial("chebyshev_v", "chebyshev_polynomial_v")
+chebyshev_polynomial_w = _polynomial("chebyshev_w", "chebyshev_polynomial_w")
+shifted_chebyshev_polynomial_t = _polynomial("shifted_chebyshev_t", "shifted_chebyshev_polynomial_t")
+shifted_chebyshev_polynomial_u = _polynomial("shifted_chebyshev_u", "shifted_chebyshev_polynomial_u")
+shifted_chebyshev_polynomial_v = _polynomial("shifted_chebyshev_v", "shifted_chebyshev_polynomial_v")
+shifted_chebyshev_polynomial_w = _polynomial("shifted_chebyshev_w", "shifted_chebyshev_polynomial_w")
+hermite_polynomial_h = _polynomial("hermite_h", "hermite_polynomial_h")
+hermite_polynomial_he = _polynomial("hermite_he", "hermite_polynomial_he")
+laguerre_polynomial_l = _polynomial("laguerre", "laguerre_polynomial_l")
+legendre_polynomial_p = _polynomial("legendre", "legendre_polynomial_p")

@@ -1,0 +1,241 @@
+"""Special functions on NumPy arrays: gamma family, Hurwitz zeta, Bessel I, erfcx, incomplete gamma.
+
+Written with NumPy alone (float64 inside, cast back by the caller). The few functions NumPy
+cannot reasonably do (Bessel J/Y/K, Airy) come from SciPy, imported on first use with an
+error naming the function when it is missing (`pip install retrograd[special]`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+_lgamma = np.frompyfunc(lambda v: math.lgamma(v) if not (v <= 0 and v == math.floor(v)) else math.inf, 1, 1)
+_erfc = np.frompyfunc(math.erfc, 1, 1)
+
+# Bernoulli numbers B_2k / (2k)!, for the Euler-Maclaurin tail of the Hurwitz zeta sum
+_B2K_OVER_FACT = [
+    1 / 12, -1 / 720, 1 / 30240, -1 / 1209600, 1 / 47900160, -691 / 1307674368000,
+    1 / 74724249600, -3617 / 10670622842880000, 43867 / 5109094217170944000,
+    -174611 / 802857662698291200000, 77683 / 5189998453040126976000,
+]
+
+
+def f64(a: Any) -> np.ndarray:
+    return np.asarray(a, dtype=np.float64)
+
+
+def gammaln(a: Any) -> np.ndarray:
+    """ln|Γ(a)| (the C library's lgamma per element); +inf at the poles 0, -1, -2, ..."""
+    x = f64(a)
+    out = np.asarray(_lgamma(x), dtype=np.float64)
+    return np.where(np.isnan(x), x, out)
+
+
+def digamma(a: Any) -> np.ndarray:
+    """ψ(a) = Γ'(a)/Γ(a): recurrence up to a ≥ 6, then the asymptotic series; reflection below 0."""
+    x = f64(a)
+    with np.errstate(all="ignore"):
+        neg = x < 0
+        y = np.where(neg, 1 - x, x)  # ψ(x) = ψ(1 - x) - π / tan(πx)
+        acc = np.zeros_like(y)
+        for _ in range(6):
+            small = y < 6
+            acc = acc - np.where(small, 1 / y, 0)
+            y = np.where(small, y + 1, y)
+        inv2 = 1 / (y * y)
+        tail = 1 / 132 - inv2 * (691 / 32760 - inv2 / 12)
+        series = inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 * tail))))
+        out = acc + np.log(y) - 0.5 / y - series
+        out = np.where(neg, out - np.pi / np.tan(np.pi * x), out)
+        out = np.where(neg & (x == np.floor(x)), np.nan, out)
+        out = np.where(x == 0, np.copysign(np.inf, -x), out)  # PyTorch: -inf at +0, +inf at -0
+    return out
+
+
+def hurwitz_zeta(s: Any, q: Any) -> np.ndarray:
+    """ζ(s, q) = Σ_k (q + k)^-s: terms summed until q + k > 9 (at least nine), the rest by Euler-Maclaurin."""
+    x, a = np.broadcast_arrays(f64(s), f64(q))
+    with np.errstate(all="ignore"):
+        finite_a = np.where(np.isfinite(a), a, 0.0)
+        terms = np.maximum(9, np.ceil(9 - finite_a) + 1)  # negative q: sum up past the poles first
+        total = np.zeros(x.shape)
+        for k in range(int(terms.max()) if terms.size else 0):
+            total = total + np.where(k < terms, np.power(a + k, -x), 0.0)
+        w = a + terms
+        total = total + np.power(w, 1 - x) / (x - 1) + 0.5 * np.power(w, -x)
+        factor = x * np.power(w, -x - 1)  # s (s+1) ... (s+2j-2) w^(-s-2j+1)
+        for j, b in enumerate(_B2K_OVER_FACT):
+            total = total + b * factor
+            factor = factor * (x + 2 * j + 1) * (x + 2 * j + 2) / (w * w)
+        out = np.where(x == 1, np.inf, total)
+        out = np.where(x < 1, np.nan, out)
+        pole = (a <= 0) & (a == np.floor(a))
+        out = np.where(pole & (x >= 1), np.inf, out)
+        out = np.where((a < 0) & ~pole & (x != np.floor(x)), np.nan, out)
+    return out
+
+
+def polygamma(n: int, a: Any) -> np.ndarray:
+    """ψ⁽ⁿ⁾(a) = (-1)ⁿ⁺¹ n! ζ(n + 1, a) for n ≥ 1; ψ for n = 0."""
+    if n == 0:
+        return digamma(a)
+    sign = -1.0 if n % 2 == 0 else 1.0
+    return sign * math.factorial(n) * hurwitz_zeta(float(n + 1), a)
+
+
+def _bessel_i_series(nu: int, x: np.ndarray) -> np.ndarray:
+    """I_ν(x) = Σ (x/2)^(2k+ν) / (k! (k+ν)!) for |x| < 30 (positive terms: no cancellation)."""
+    half2 = (x / 2) ** 2
+    term = (x / 2) ** nu / math.factorial(nu)
+    total = term.copy()
+    for k in range(1, 90):
+        term = term * half2 / (k * (k + nu))
+        total = total + term
+    return total
+
+
+def _bessel_ie_asymptotic(nu: int, x: np.ndarray) -> np.ndarray:
+    """e^-x I_ν(x) ~ (2πx)^-½ Σ (-1)^k a_k(ν) / x^k for large x > 0."""
+    mu = 4.0 * nu * nu
+    term = np.ones_like(x)
+    total = term.copy()
+    for k in range(1, 25):
+        term = -term * (mu - (2 * k - 1) ** 2) / (k * 8 * x)
+        total = total + term
+    return total / np.sqrt(2 * np.pi * x)
+
+
+def bessel_ie(nu: int, a: Any) -> np.ndarray:
+    """e^-|x| I_ν(x) for ν = 0, 1 (I₁ is odd, I₀ even)."""
+    x = f64(a)
+    ax = np.abs(x)
+    small = ax < 30
+    with np.errstate(all="ignore"):
+        near = _bessel_i_series(nu, np.where(small, ax, 0.0)) * np.exp(-np.where(small, ax, 0.0))
+        far = _bessel_ie_asymptotic(nu, np.where(small, 30.0, ax))
+    out = np.where(small, near, far)
+    out = np.where(np.isnan(x), x, out)
+    return np.copysign(out, x) if nu == 1 else out
+
+
+def bessel_i(nu: int, a: Any) -> np.ndarray:
+    """I_ν(x) for ν = 0, 1 (overflows to inf past |x| ≈ 713, as in PyTorch)."""
+    x = f64(a)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bessel_ie(nu, x) * np.exp(np.abs(x))
+
+
+def erfcx(a: Any) -> np.ndarray:
+    """e^(x²) erfc(x): directly below x = 25, the asymptotic series above; overflows for x ≲ -26.6."""
+    x = f64(a)
+    with np.errstate(all="ignore"):
+        direct_x = np.where(x < 25, x, 0.0)
+        direct = np.exp(direct_x * direct_x) * np.asarray(_erfc(direct_x), dtype=np.float64)
+        big = np.where(x < 25, 25.0, x)
+        inv = 1 / (2 * big * big)
+        term, total = np.ones_like(big), np.ones_like(big)
+        for k in range(1, 10):
+            term = -term * (2 * k - 1) * inv
+            total = total + term
+        far = total / (big * math.sqrt(math.pi))
+    out = np.where(x < 25, direct, far)
+    return np.where(np.isnan(x), x, out)
+
+
+def gammainc(a: Any, x: Any) -> np.ndarray:
+    """The regularised lower incomplete gamma P(a, x): series for x < a + 1, else Q's continued fraction."""
+    a, x = np.broadcast_arrays(f64(a), f64(x))
+    with np.errstate(all="ignore"):
+        log_pre = a * np.log(x) - x - gammaln(a)
+        # series: P = e^(-x) x^a / Γ(a+1) Σ x^k / ((a+1)...(a+k))
+        term = 1 / a
+        total = term.copy()
+        ap = a.copy()
+        for _ in range(400):
+            ap = ap + 1
+            term = term * x / ap
+            total = total + term
+        p_series = total * np.exp(log_pre)
+        q_cf = _gammaincc_cf(a, x, log_pre)
+        out = np.where(x < a + 1, p_series, 1 - q_cf)
+        out = np.where(x == 0, 0.0, out)
+        out = np.where((a == 0) & (x > 0), 1.0, out)
+        out = np.where(np.isinf(x) & (x > 0), 1.0, out)
+        out = np.where((a < 0) | (x < 0) | np.isnan(a) | np.isnan(x), np.nan, out)
+    return out
+
+
+def gammaincc(a: Any, x: Any) -> np.ndarray:
+    """The regularised upper incomplete gamma Q(a, x) = 1 - P(a, x), without the cancellation."""
+    a, x = np.broadcast_arrays(f64(a), f64(x))
+    with np.errstate(all="ignore"):
+        log_pre = a * np.log(x) - x - gammaln(a)
+        q_cf = _gammaincc_cf(a, x, log_pre)
+        out = np.where(x < a + 1, 1 - gammainc(a, x), q_cf)
+        out = np.where(x == 0, 1.0, out)
+        out = np.where((a == 0) & (x > 0), 0.0, out)
+        out = np.where(np.isinf(x) & (x > 0), 0.0, out)
+        out = np.where((a < 0) | (x < 0) | np.isnan(a) | np.isnan(x), np.nan, out)
+    return out
+
+
+def _gammaincc_cf(a: np.ndarray, x: np.ndarray, log_pre: np.ndarray) -> np.ndarray:
+    """Q(a, x) by Lentz's continued fraction (converges fast for x ≥ a + 1)."""
+    tiny = 1e-300
+    b = x + 1 - a
+    c = np.full(x.shape, 1 / tiny)
+    d = 1 / np.where(b == 0, tiny, b)
+    h = d.copy()
+    for i in range(1, 300):
+        an = -i * (i - a)
+        b = b + 2
+        d = an * d + b
+        d = np.where(np.abs(d) < tiny, tiny, d)
+        c = b + an / c
+        c = np.where(np.abs(c) < tiny, tiny, c)
+        d = 1 / d
+        h = h * d * c
+    return np.exp(log_pre) * h
+
+
+def orthogonal_polynomial(kind: str, x: Any, n: Any) -> np.ndarray:
+    """The degree-n polynomial of a classical family at x, by its three-term recurrence (0 for n < 0)."""
+    x, n = np.broadcast_arrays(f64(x), f64(n))
+    if kind.startswith("shifted_"):
+        x, kind = 2 * x - 1, kind[len("shifted_") :]
+    first = {
+        "chebyshev_t": x, "chebyshev_u": 2 * x, "chebyshev_v": 2 * x - 1, "chebyshev_w": 2 * x + 1,
+        "hermite_h": 2 * x, "hermite_he": x, "laguerre": 1 - x, "legendre": x,
+    }[kind]
+    prev, cur = np.ones_like(x), first
+    out = np.where(n == 0, prev, np.where(n == 1, cur, 0.0))
+    top = int(np.nanmax(n)) if n.size else 0
+    with np.errstate(all="ignore"):
+        for k in range(1, top):
+            if kind.startswith("chebyshev"):
+                nxt = 2 * x * cur - prev
+            elif kind == "hermite_h":
+                nxt = 2 * x * cur - 2 * k * prev
+            elif kind == "hermite_he":
+                nxt = x * cur - k * prev
+            elif kind == "laguerre":
+                nxt = ((2 * k + 1 - x) * cur - k * prev) / (k + 1)
+            else:  # legendre
+                nxt = ((2 * k + 1) * x * cur - k * prev) / (k + 1)
+            prev, cur = cur, nxt
+            out = np.where(n == k + 1, cur, out)
+    return np.where(np.isnan(x), x, out)
+
+
+def scipy_special(function: str) -> Any:
+    """scipy.special, or an ImportError naming the retrograd function that needs it."""
+    try:
+        from scipy import special
+    except ImportError:
+        raise ImportError(
+            f"retrograd.special.{function} needs SciPy, which is not installed: pip install 'retrograd[special]'"
+        ) from None
+    return special

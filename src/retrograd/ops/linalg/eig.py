@@ -1,0 +1,61 @@
+"""The general eigendecomposition: eig and eigvals (complex results, as in PyTorch).
+
+Eigenvectors have unit norm with their phase fixed as LAPACK's geev leaves it, so only
+losses invariant to each vector's phase (|V|, V diag(L) V⁻¹, eigenvalues) have well-defined
+gradients. The derivative is PyTorch's (distinct eigenvalues assumed):
+    Ā = V⁻ᴴ (diag(L̄) + (VᴴV̄ - VᴴV Re diag(VᴴV̄)) / conj(Lⱼ - Lᵢ)) Vᴴ.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import dtypes as _dt
+from ...engine.primitive import Primitive
+from ...return_types import return_type
+from ...tensor import Tensor
+from .common import LinAlgError, check_matrix, eye_like, is_zero_leaf
+from .decompositions import solve
+
+__all__: list[str] = []  # torch.linalg names only: retrograd.linalg gathers them
+
+linalg_eig = return_type("linalg_eig", "eigenvalues eigenvectors")
+
+
+def _eig_forward(xp: Any, a: Any) -> tuple:
+    if not xp.isfinite(a).all():
+        raise LinAlgError("torch.linalg.eig: input tensor should not contain infs or NaNs.")
+    w, v = xp.linalg.eig(a)
+    complex_np = _dt.from_numpy(a.dtype).to_complex().np
+    return w.astype(complex_np), v.astype(complex_np)
+
+
+def _eig_rule(g: tuple, out: tuple) -> Tensor:
+    gL, gV = g
+    L, V = out
+    n = L.shape[-1]
+    eye = eye_like(V, n)
+    inner = eye * gL.unsqueeze(-2)
+    if not is_zero_leaf(gV):
+        VhgV = V.mH @ gV
+        diag_re = (VhgV * eye).sum(-1).real
+        Lc = L.conj()
+        E = Lc.unsqueeze(-2) - Lc.unsqueeze(-1) + eye  # conj(L_j - L_i), 1 on the diagonal
+        off = (VhgV - V.mH @ (V * diag_re.unsqueeze(-2))) / E
+        inner = inner + off * (1 - eye)
+    return solve(V.mH, inner @ V.mH)
+
+
+_eig = Primitive("linalg_eig", _eig_forward, [_eig_rule], n_outputs=2)
+
+
+def eig(A: Tensor, *, out: Any = None) -> Any:
+    """(eigenvalues, eigenvectors) of square A (*, n, n): complex, unordered, unit-norm columns."""
+    check_matrix(A, "linalg.eig")
+    return linalg_eig(*_eig(A))
+
+
+def eigvals(A: Tensor, *, out: Any = None) -> Tensor:
+    """The eigenvalues of square A (*, n, n), complex."""
+    check_matrix(A, "linalg.eigvals")
+    return _eig(A)[0]

@@ -1,0 +1,230 @@
+"""Triangular solves and the LU factorization: solve_triangular, lu, lu_factor(_ex), lu_solve.
+
+`lu` is the one primitive: partial pivoting as LAPACK's getrf does it (the first largest
+|entry| in the column; |re| + |im| for complex), batched over leading dims. Its derivative is
+PyTorch's (for square matrices Ā = P L⁻ᴴ [tril₋₁(Lᴴ L̄) + triu(Ū Uᴴ)] U⁻ᴴ, with the
+wide and tall variants below), and the others are compositions of it, `solve` and triangle masks, so they differentiate
+through those.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ...engine.primitive import Primitive
+from ...return_types import return_type
+from ...tensor import Tensor
+from .common import LinAlgError, check_matrix, eye_like
+from .decompositions import solve
+
+__all__: list[str] = []  # torch.linalg names only: retrograd.linalg gathers them
+
+linalg_lu = return_type("linalg_lu", "P L U")
+linalg_lu_factor = return_type("linalg_lu_factor", "LU pivots")
+linalg_lu_factor_ex = return_type("linalg_lu_factor_ex", "LU pivots info")
+
+
+def _lu_forward(xp: Any, a: Any) -> tuple:
+    """(P, L, U, pivots, info) with A = P L U; pivots 1-based as LAPACK's, info the first zero pivot."""
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    batch = a.shape[:-2]
+    work = np.array(a, copy=True).reshape(-1, m, n)
+    count = work.shape[0]
+    rows = np.arange(count)
+    perm = np.tile(np.arange(m), (count, 1))
+    pivots = np.zeros((count, k), np.int32)
+    info = np.zeros(count, np.int32)
+    for j in range(k):
+        column = work[:, j:, j]
+        size = np.abs(column.real) + np.abs(column.imag) if np.iscomplexobj(work) else np.abs(column)
+        p = j + np.argmax(size, axis=1)
+        pivots[:, j] = p + 1
+        work[rows, j], work[rows, p] = work[rows, p].copy(), work[rows, j].copy()
+        perm[rows, j], perm[rows, p] = perm[rows, p].copy(), perm[rows, j].copy()
+        pivot = work[:, j, j]
+        zero = pivot == 0
+        info = np.where(zero & (info == 0), j + 1, info).astype(np.int32)
+        scale = np.where(zero, 0, 1 / np.where(zero, 1, pivot))
+        work[:, j + 1 :, j] *= scale[:, None]
+        work[:, j + 1 :, j + 1 :] -= work[:, j + 1 :, j, None] * work[:, j, None, j + 1 :]
+    L = np.tril(work[:, :, :k], -1) + np.eye(m, k, dtype=work.dtype)
+    U = np.triu(work[:, :k, :])
+    P = np.zeros((count, m, m), work.dtype)
+    P[rows[:, None], perm, np.arange(m)] = 1  # row perm[i] of A is row i of L U
+    shape = batch
+    return (
+        P.reshape(shape + (m, m)), L.reshape(shape + (m, k)), U.reshape(shape + (k, n)),
+        pivots.reshape(shape + (k,)), info.reshape(shape),
+    )
+
+
+def _lu_rule(g: tuple, out: tuple) -> Tensor:
+    _, gL, gU = g
+    P, L, U = out
+    m, n = L.shape[-2], U.shape[-1]
+    if m < n:
+        return P @ _lu_wide(gL, gU, L, U, m)
+    if m > n:
+        return P @ _lu_tall(gL, gU, L, U, n)
+    phi = (L.mH @ gL).tril(-1) + (gU @ U.mH).triu()
+    x = solve_triangular(L.mH, phi, upper=True, unitriangular=True)  # L⁻ᴴ Φ
+    return P @ solve_triangular(U.mH, x, upper=False, left=False)  # P (L⁻ᴴ Φ) U⁻ᴴ
+
+
+def _lu_wide(gL: Tensor, gU: Tensor, L: Tensor, U: Tensor, k: int) -> Tensor:
+    """m < n, U = [U₁ U₂]: Ā = L⁻ᴴ [Ū₁ + tril₋₁(Lᴴ L̄ - Ū Uᴴ) U₁⁻ᴴ,  Ū₂] (before P)."""
+    from ..shape.join import cat
+
+    gL, gU = gL.tril(-1), gU.triu()
+    U1 = U[..., :, :k]
+    x = solve_triangular(U1.mH, (L.mH @ gL - gU @ U.mH).tril(-1), upper=False, left=False)
+    x = cat([x + gU[..., :, :k], gU[..., :, k:]], -1)
+    return solve_triangular(L.mH, x, upper=True, unitriangular=True)
+
+
+def _lu_tall(gL: Tensor, gU: Tensor, L: Tensor, U: Tensor, k: int) -> Tensor:
+    """m > n, L = [L₁; L₂]: Ā = [L̄₁ + L₁⁻ᴴ triu(Ū Uᴴ - Lᴴ L̄);  L̄₂] U⁻ᴴ (before P)."""
+    from ..shape.join import cat
+
+    gL = cat([gL[..., :k, :].tril(-1), gL[..., k:, :]], -2)
+    gU = gU.triu()
+    L1 = L[..., :k, :]
+    x = solve_triangular(L1.mH, (gU @ U.mH - L.mH @ gL).triu(), upper=True, unitriangular=True)
+    x = cat([x + gL[..., :k, :], gL[..., k:, :]], -2)
+    return solve_triangular(U.mH, x, upper=False, left=False)
+
+
+_lu = Primitive("linalg_lu", _lu_forward, [_lu_rule], n_outputs=3, extras=("pivots", "info"))
+
+
+def _check_float(A: Tensor, fname: str) -> None:
+    check_matrix(A, fname, square=False)
+
+
+def lu(A: Tensor, *, pivot: bool = True, out: Any = None) -> Any:
+    """(P, L, U) with A = P L U: P a permutation, L unit lower (m, k), U upper (k, n), k = min(m, n)."""
+    _check_float(A, "linalg.lu")
+    if not pivot:
+        raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
+    P, L, U = _lu(A)
+    return linalg_lu(P, L, U)
+
+
+def _factor(A: Tensor, fname: str, pivot: bool) -> tuple:
+    _check_float(A, fname)
+    if not pivot:
+        raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
+    _, L, U = _lu(A)
+    k = min(A.shape[-2:])
+    packed = L.tril(-1)
+    m, n = A.shape[-2:]
+    if m > n:
+        LU = _stack_rows(packed, U, k)
+    else:  # wide: L's strict lower part sits in the first m columns
+        LU = U + (packed if m == n else packed @ eye_like(packed, m, n))
+    pivots, info = _extras(A)  # the forward again, for the integer outputs (deterministic)
+    return LU, pivots, info
+
+
+def _stack_rows(packed: Tensor, U: Tensor, k: int) -> Tensor:
+    """A tall LU: the k×k top (strict lower of L plus U) over L's remaining rows."""
+    from ..shape.join import cat
+
+    return cat([packed[..., :k, :] + U, packed[..., k:, :]], -2)
+
+
+def _extras(A: Tensor) -> tuple:
+    *_, pivots, info = _lu_forward(np, A._data)
+    return Tensor._make(pivots), Tensor._make(info)
+
+
+def lu_factor(A: Tensor, *, pivot: bool = True, out: Any = None) -> Any:
+    """(LU, pivots): L (strictly below the diagonal, unit diagonal implied) and U packed in one matrix."""
+    LU, pivots, info = _factor(A, "linalg.lu_factor", pivot)
+    if bool((info._data != 0).any()):
+        raise LinAlgError(
+            f"torch.linalg.lu_factor: U[{int(info._data.max())},{int(info._data.max())}] is zero and using it on "
+            f"lu_solve would result in a division by zero. If you still want to perform the factorization, "
+            f"consider calling linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)"
+        )
+    return linalg_lu_factor(LU, pivots)
+
+
+def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False, out: Any = None) -> Any:
+    """(LU, pivots, info): `lu_factor` that reports a zero pivot in `info` instead of raising."""
+    LU, pivots, info = _factor(A, "linalg.lu_factor_ex", pivot)
+    if check_errors and bool((info._data != 0).any()):
+        raise LinAlgError(f"torch.linalg.lu_factor_ex: U[{int(info._data.max())},{int(info._data.max())}] is zero")
+    return linalg_lu_factor_ex(LU, pivots, info)
+
+
+def _permutation(pivots: Tensor, n: int, like: Tensor) -> Tensor:
+    """P (…, n, n) from LAPACK pivots: row swaps i <-> pivots[i] - 1 applied in order."""
+    piv = pivots._data.astype(np.int64) - 1
+    batch = piv.shape[:-1]
+    flat = piv.reshape(-1, piv.shape[-1])
+    perm = np.tile(np.arange(n), (flat.shape[0], 1))
+    rows = np.arange(flat.shape[0])
+    for j in range(flat.shape[1]):
+        p = flat[:, j]
+        perm[rows, j], perm[rows, p] = perm[rows, p].copy(), perm[rows, j].copy()
+    P = np.zeros((flat.shape[0], n, n), like._data.dtype)
+    P[rows[:, None], perm, np.arange(n)] = 1
+    return Tensor._make(P.reshape(batch + (n, n)))
+
+
+def lu_solve(
+    LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True, adjoint: bool = False, out: Any = None
+) -> Tensor:
+    """X with A X = B (A = P L U given as `lu_factor` returns it); left=False: X A = B; adjoint: Aᴴ."""
+    check_matrix(LU, "linalg.lu_solve")
+    if pivots._data.dtype != np.int32:
+        raise RuntimeError("linalg.lu_solve: Expected pivots to be integers. Got " + pivots.dtype.kind_name)
+    if B._data.ndim < 2:
+        raise RuntimeError("linalg.lu_solve: Expected B to have at least 2 dimensions, but it has 1 dimensions instead")
+    n = LU.shape[-1]
+    if (B.shape[-2] if left else B.shape[-1]) != n:
+        raise RuntimeError(
+            f"linalg.lu_solve: Incompatible shapes of A and B for the equation "
+            f"{'AX = B' if left else 'XA = B'} ({n}x{n} and {B.shape[-2]}x{B.shape[-1]})"
+        )
+    P = _permutation(pivots, n, LU)
+    L = LU.tril(-1) + eye_like(LU, n)
+    U = LU.triu()
+    if left and not adjoint:  # P L U X = B
+        return solve_triangular(U, solve_triangular(L, P.mT @ B, upper=False, unitriangular=True), upper=True)
+    if left:  # Uᴴ Lᴴ Pᵀ X = B
+        y = solve_triangular(L.mH, solve_triangular(U.mH, B, upper=False), upper=True, unitriangular=True)
+        return P @ y
+    if not adjoint:  # X P L U = B
+        y = solve_triangular(L, solve_triangular(U, B, upper=True, left=False), upper=False, left=False,
+                             unitriangular=True)
+        return y @ P.mT
+    # X Uᴴ Lᴴ Pᵀ = B:  X = B P L⁻ᴴ U⁻ᴴ
+    y = solve_triangular(L.mH, B @ P, upper=True, left=False, unitriangular=True)
+    return solve_triangular(U.mH, y, upper=False, left=False)
+
+
+def solve_triangular(
+    A: Tensor, B: Tensor, *, upper: bool, left: bool = True, unitriangular: bool = False, out: Any = None
+) -> Tensor:
+    """X with A X = B (X A = B when left=False) for triangular A; only A's `upper`/lower triangle is read."""
+    check_matrix(A, "linalg.solve_triangular")
+    if B._data.ndim < 2:
+        raise RuntimeError(
+            "linalg.solve_triangular: The input tensor B must have at least 2 dimensions."
+        )
+    if A._data.dtype != B._data.dtype:
+        raise RuntimeError(
+            f"linalg.solve_triangular: Expected A and B to have the same dtype, but found A of type "
+            f"{A.dtype.kind_name} and B of type {B.dtype.kind_name} instead"
+        )
+    n = A.shape[-1]
+    if unitriangular:
+        T = (A.triu(1) if upper else A.tril(-1)) + eye_like(A, n)
+    else:
+        T = A.triu() if upper else A.tril()
+    return solve(T, B, left=left)

@@ -1,0 +1,146 @@
+"""torch.linalg functions composed from other ops: householder_product, vander, tensorinv,
+tensorsolve, cond, and the `_ex` variants of cholesky and solve.
+
+Each is written with differentiable ops, so its derivative is that of the composition.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ...return_types import linalg_cholesky_ex, return_type
+from ...tensor import Tensor
+from .common import LinAlgError, check_matrix, eye_like
+from .decompositions import cholesky, inv, solve
+
+__all__: list[str] = []  # torch.linalg names only: retrograd.linalg gathers them
+
+linalg_solve_ex = return_type("linalg_solve_ex", "result info")
+
+
+def householder_product(A: Tensor, tau: Tensor, *, out: Any = None) -> Tensor:
+    """The first n columns of H₁…H_k, Hᵢ = I - τᵢ vᵢ vᵢᴴ, vᵢ = (0…0, 1, A[i+1:, i]); A (*, m, n), τ (*, k)."""
+    check_matrix(A, "torch.linalg.householder_product", square=False)
+    m, n = A.shape[-2:]
+    k = tau.shape[-1]
+    if m < n:
+        raise RuntimeError(
+            "torch.linalg.householder_product: input.shape[-2] must be greater than or equal to input.shape[-1]"
+        )
+    if k > n:
+        raise RuntimeError(
+            "torch.linalg.householder_product: input.shape[-1] must be greater than or equal to tau.shape[-1]"
+        )
+    if A._data.dtype != tau._data.dtype:
+        raise RuntimeError(
+            f"torch.linalg.householder_product: tau dtype {tau.dtype} does not match input dtype {A.dtype}"
+        )
+    below = Tensor._make(np.tri(m, n, -1, dtype=A._data.dtype))
+    V = A * below + eye_like(A, m, n)  # column i is vᵢ
+    Q = eye_like(A, m).expand(*A.shape[:-2], m, m) if A.ndim > 2 else eye_like(A, m)
+    for i in range(k):
+        v = V[..., :, i : i + 1]
+        Q = Q - (Q @ v) * tau[..., i : i + 1].unsqueeze(-1) @ v.mH  # Q Hᵢ
+    return Q[..., :, :n]
+
+
+def vander(x: Tensor, *, N: int | None = None) -> Tensor:
+    """The Vandermonde matrix (*, n, N) with columns x⁰, x¹, …, x^(N-1) (increasing powers)."""
+    from ..shape.join import stack
+
+    if x._data.ndim < 1:
+        raise RuntimeError("linalg.vander: x must have at least one dimension.")
+    n = x.shape[-1] if N is None else N
+    if n <= 1 and N is not None and n < 1:
+        raise RuntimeError("N must be greater than 1.")
+    columns = [x * 0 + 1]
+    for _ in range(1, n):
+        columns.append(columns[-1] * x)
+    return stack(columns[:n], -1)
+
+
+def tensorinv(A: Tensor, ind: int = 2, *, out: Any = None) -> Tensor:
+    """The tensor inverse: `tensordot(tensorinv(A), A, ind)` is the identity of A.shape[ind:]."""
+    if ind <= 0:
+        raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+    rows, cols = A.shape[:ind], A.shape[ind:]
+    if math.prod(rows) != math.prod(cols):
+        raise RuntimeError(
+            "Expected self to satisfy the requirement prod(self.shape[ind:]) == prod(self.shape[:ind]), but got "
+            f"{math.prod(cols)} != {math.prod(rows)}"
+        )
+    return inv(A.reshape(math.prod(rows), math.prod(cols))).reshape(*cols, *rows)
+
+
+def tensorsolve(A: Tensor, B: Tensor, dims: Any = None, *, out: Any = None) -> Tensor:
+    """X with tensordot(A, X, X.ndim) = B; `dims` moves those dims of A to the end first."""
+    if dims is not None:
+        order = [d % A.ndim for d in dims]
+        A = A.permute(*[d for d in range(A.ndim) if d not in order], *order)
+    rows = B.shape
+    cols = A.shape[B.ndim :]
+    if math.prod(rows) != math.prod(cols):
+        raise RuntimeError(
+            "Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == prod(self.shape[:other.ndim]), "
+            f"but got {math.prod(cols)} != {math.prod(rows)}"
+        )
+    x = solve(A.reshape(math.prod(rows), math.prod(cols)), B.reshape(math.prod(rows)))
+    return x.reshape(*cols)
+
+
+def cond(A: Tensor, p: Any = None, *, out: Any = None) -> Tensor:
+    """The condition number ‖A‖ₚ ‖A⁻¹‖ₚ; for p = None/2/-2 the ratio of extreme singular values."""
+    from ..reduction.norms import matrix_norm
+    from .spectral import svdvals
+
+    check_matrix(A, "linalg.cond", square=p not in (None, 2, -2))
+    if p in (None, 2, -2):
+        s = svdvals(A)
+        return s[..., 0] / s[..., -1] if p in (None, 2) else s[..., -1] / s[..., 0]
+    return matrix_norm(A, p) * matrix_norm(inv(A), p)
+
+
+def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, out: Any = None) -> Any:
+    """(L, info): `cholesky` that reports the first non-positive-definite minor in `info` instead of raising."""
+    check_matrix(A, "linalg.cholesky_ex")
+    info = _cholesky_info(A._data)
+    if not info.any():
+        return linalg_cholesky_ex(cholesky(A, upper=upper), Tensor._make(info))
+    if check_errors:
+        cholesky(A, upper=upper)  # raises PyTorch's error
+    # PyTorch leaves a partial factor there; retrograd gives NaN where the factorization failed
+    L = Tensor._make(np.full(A._data.shape, np.nan, A._data.dtype))
+    return linalg_cholesky_ex(L, Tensor._make(info))
+
+
+def _cholesky_info(a: np.ndarray) -> np.ndarray:
+    n = a.shape[-1]
+    flat = a.reshape(-1, n, n)
+    info = np.zeros(flat.shape[0], np.int32)
+    for i, m in enumerate(flat):
+        try:
+            np.linalg.cholesky(m)
+        except np.linalg.LinAlgError:
+            for k in range(1, n + 1):
+                try:
+                    np.linalg.cholesky(m[:k, :k])
+                except np.linalg.LinAlgError:
+                    info[i] = k
+                    break
+    return info.reshape(a.shape[:-2])
+
+
+def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False, out: Any = None) -> Any:
+    """(result, info): `solve` that reports a singular A in `info` (its first zero pivot) instead of raising."""
+    from .lu import lu_factor_ex
+
+    check_matrix(A, "linalg.solve_ex")
+    info = lu_factor_ex(A.detach()).info
+    if not bool((info._data != 0).any()):
+        return linalg_solve_ex(solve(A, B, left=left), info)
+    if check_errors:
+        raise LinAlgError("torch.linalg.solve_ex: The solver failed because the input matrix is singular.")
+    return linalg_solve_ex(Tensor._make(np.full(np.broadcast_shapes(B._data.shape), np.nan, B._data.dtype)), info)

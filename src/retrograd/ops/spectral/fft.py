@@ -1,0 +1,342 @@
+"""Discrete Fourier transforms: the primitives of `retrograd.fft` and the functions built on them.
+
+Three primitives do all the work, each a linear map whose adjoint is another transform:
+
+- `c2c`: complex to complex over some dims, forward (e^{-2πi kt/n}) or inverse (e^{+2πi kt/n});
+  its adjoint is the other direction with the dual normalisation (backward <-> forward).
+- `r2c`: real to the onesided half spectrum (n//2 + 1 bins) along one dim; its adjoint zero-pads
+  the gradient back to n bins and takes the real part of the inverse transform.
+- `c2r`: a onesided half spectrum to a real signal of length n along one dim; its adjoint is the
+  r2c of the gradient with every bin that stands for a pair (k and n - k) counted twice.
+
+`resize` zero-pads or trims a dim (the `n`/`s` arguments). Gradients are PyTorch's convention
+for complex tensors (see `ops/elementwise/complex_parts.py`); rules use these same ops, so
+second derivatives need nothing more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ... import dtypes as _dt
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..elementwise.complex_parts import conj, real
+from ..kernels.operands import tensor_of, wrap_dim
+
+_NORMS = ("backward", "forward", "ortho")
+_DUAL = {"backward": "forward", "forward": "backward", "ortho": "ortho"}
+
+
+# --- the primitives ---------------------------------------------------------------------------
+
+
+def _c2c_forward(xp: Any, a: Any, dims: tuple, norm: str, forward: bool) -> Any:
+    transform = xp.fft.fftn if forward else xp.fft.ifftn
+    return transform(a, axes=dims, norm=norm).astype(a.dtype, copy=False)
+
+
+def _r2c_forward(xp: Any, a: Any, dim: int, norm: str) -> Any:
+    return xp.fft.rfft(a, axis=dim, norm=norm).astype(_dt.from_numpy(a.dtype).to_complex().np, copy=False)
+
+
+def _c2r_forward(xp: Any, a: Any, dim: int, n: int, norm: str) -> Any:
+    return xp.fft.irfft(a, n=n, axis=dim, norm=norm).astype(a.real.dtype, copy=False)
+
+
+def _resize_forward(xp: Any, a: Any, dim: int, size: int) -> Any:
+    """Trim `dim` to `size` entries, or zero-pad it at the end."""
+    have = a.shape[dim]
+    if size <= have:
+        return a[(slice(None),) * dim + (slice(0, size),)].copy()
+    pad = [(0, 0)] * a.ndim
+    pad[dim] = (0, size - have)
+    return xp.pad(a, pad)
+
+
+def _r2c_rule(g: Tensor, a_shape: tuple, dim: int, norm: str) -> Tensor:
+    # Aᴴg for the truncated DFT: pad the half spectrum with zero bins, inverse transform, real part
+    full = _resize(g, dim=dim, size=a_shape[dim])
+    return real(_c2c(full, dims=(dim,), norm=_DUAL[norm], forward=False))
+
+
+def _c2r_rule(g: Tensor, a_shape: tuple, dim: int, n: int, norm: str) -> Tensor:
+    # bins 1 .. (n-1)//2 stand for a conjugate pair (k and n - k), so they count twice
+    half = _r2c(g, dim=dim, norm=_DUAL[norm])
+    twice = np.ones(n // 2 + 1, g._data.dtype)
+    twice[1 : (n - 1) // 2 + 1] = 2
+    shape = [1] * g.ndim
+    shape[dim] = twice.size
+    weighted = half * Tensor._make(twice.reshape(shape))
+    return _resize(weighted, dim=dim, size=a_shape[dim])
+
+
+_c2c = Primitive(
+    "fft_c2c",
+    _c2c_forward,
+    [lambda g, dims, norm, forward: _c2c(g, dims=dims, norm=_DUAL[norm], forward=not forward)],
+    node_name="FftC2CBackward0",
+    quiet=True,  # inf and NaN inputs give NaN bins without a word, as in PyTorch
+)
+_r2c = Primitive("fft_r2c", _r2c_forward, [_r2c_rule], node_name="FftR2CBackward0", quiet=True)
+_c2r = Primitive("fft_c2r", _c2r_forward, [_c2r_rule], node_name="FftC2RBackward0", quiet=True)
+_resize = Primitive(
+    "fft_resize",
+    _resize_forward,
+    [lambda g, a_shape, dim: _resize(g, dim=dim, size=a_shape[dim])],
+    node_name="ConstantPadNdBackward0",
+)
+
+
+# --- argument checks --------------------------------------------------------------------------
+
+
+def _norm(norm: str | None) -> str:
+    if norm is None:
+        return "backward"
+    if norm not in _NORMS:
+        raise RuntimeError(f'Invalid normalization mode: "{norm}"')
+    return norm
+
+
+def _check_floating(x: Tensor, fname: str, real_only: bool = False) -> Tensor:
+    """Integers and bools become the default float; half is refused (as PyTorch does on CPU)."""
+    kind = x._data.dtype.kind
+    if real_only and kind == "c":
+        raise RuntimeError(f"{fname} expects a real input tensor, but got {x.dtype.kind_name}")
+    if x.dtype is _dt.float16:
+        raise RuntimeError("Unsupported dtype Half")
+    if kind in "biu":
+        return x.to(_dt.get_default_dtype())
+    return x
+
+
+def _as_complex(x: Tensor) -> Tensor:
+    return x if x._data.dtype.kind == "c" else x.to(x.dtype.to_complex())
+
+
+def _plan(x: Tensor, s: Sequence[int] | None, dim: Any, all_dims: bool) -> tuple[list[int], list[int | None]]:
+    """The dims to transform and the signal size along each (None: keep the input's size)."""
+    ndim = x.ndim
+    if dim is not None:
+        dims = [wrap_dim(dim, ndim)] if isinstance(dim, int) else [wrap_dim(d, ndim) for d in dim]
+        if len(set(dims)) != len(dims):
+            raise RuntimeError("FFT dims must be unique")
+        if s is not None and len(s) != len(dims):
+            raise RuntimeError("When given, dim and shape arguments must have the same length")
+    elif s is not None:
+        if len(s) > ndim:
+            raise RuntimeError(f"Got shape with {len(s)} values but input tensor only has {ndim} dimensions.")
+        dims = list(range(ndim - len(s), ndim))
+    else:
+        dims = list(range(ndim)) if all_dims else [ndim - 2, ndim - 1]
+    sizes: list[int | None] = [None] * len(dims) if s is None else [None if n == -1 else int(n) for n in s]
+    for n in sizes:
+        if n is not None and n < 1:
+            raise RuntimeError(f"Invalid number of data points ({n}) specified")
+    return dims, sizes
+
+
+def _fit_sizes(x: Tensor, dims: Sequence[int], sizes: Sequence[int | None]) -> Tensor:
+    for d, n in zip(dims, sizes):
+        if n is not None and n != x.shape[d]:
+            x = _resize(x, dim=d, size=n)
+    for d in dims:
+        if x.shape[d] < 1:
+            raise RuntimeError(f"Invalid number of data points ({x.shape[d]}) specified")
+    return x
+
+
+def _one(n: int | None, dim: int) -> tuple[list[int] | None, int]:
+    return (None if n is None else [n]), dim
+
+
+# --- complex to complex -----------------------------------------------------------------------
+
+
+def _fftn_general(x: Any, s: Any, dim: Any, norm: str | None, forward: bool, all_dims: bool, name: str) -> Tensor:
+    x = _check_floating(tensor_of(x), name)
+    dims, sizes = _plan(x, s, dim, all_dims)
+    x = _fit_sizes(_as_complex(x), dims, sizes)
+    return _c2c(x, dims=tuple(dims), norm=_norm(norm), forward=forward)
+
+
+def fft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
+    """The 1-D discrete Fourier transform along `dim` (real input is promoted to complex).
+
+    >>> import retrograd as torch
+    >>> torch.fft.fft(torch.tensor([1.0, 0.0, 0.0, 0.0]))
+    tensor([1.+0.j, 1.+0.j, 1.+0.j, 1.+0.j])
+    """
+    return _fftn_general(input, *_one(n, dim), norm, True, False, "fft")
+
+
+def ifft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
+    """The 1-D inverse discrete Fourier transform along `dim` (scaled by 1/n by default)."""
+    return _fftn_general(input, *_one(n, dim), norm, False, False, "ifft")
+
+
+def fft2(input: Tensor, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, out: Any = None) -> Tensor:
+    """The 2-D discrete Fourier transform over `dim` (the last two dims by default)."""
+    return _fftn_general(input, s, dim, norm, True, False, "fft2")
+
+
+def ifft2(input: Tensor, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, out: Any = None) -> Tensor:
+    """The 2-D inverse discrete Fourier transform over `dim`."""
+    return _fftn_general(input, s, dim, norm, False, False, "ifft2")
+
+
+def fftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = None, *, out: Any = None) -> Tensor:
+    """The N-D discrete Fourier transform over `dim` (all dims, or the last len(s), by default)."""
+    return _fftn_general(input, s, dim, norm, True, True, "fftn")
+
+
+def ifftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = None, *, out: Any = None) -> Tensor:
+    """The N-D inverse discrete Fourier transform over `dim`."""
+    return _fftn_general(input, s, dim, norm, False, True, "ifftn")
+
+
+# --- real to half spectrum and back -----------------------------------------------------------
+
+
+def _rfftn_general(x: Any, s: Any, dim: Any, norm: str, all_dims: bool, name: str) -> Tensor:
+    x = _check_floating(tensor_of(x), name, real_only=True)
+    dims, sizes = _plan(x, s, dim, all_dims)
+    x = _fit_sizes(x, dims, sizes)
+    out = _r2c(x, dim=dims[-1], norm=norm)
+    if len(dims) > 1:
+        out = _c2c(out, dims=tuple(dims[:-1]), norm=norm, forward=True)
+    return out
+
+
+def _irfftn_general(x: Any, s: Any, dim: Any, norm: str, all_dims: bool, name: str) -> Tensor:
+    x = _as_complex(_check_floating(tensor_of(x), name))
+    dims, sizes = _plan(x, s, dim, all_dims)
+    last = sizes[-1] if sizes[-1] is not None else 2 * (x.shape[dims[-1]] - 1)
+    if last < 1:
+        raise RuntimeError(f"Invalid number of data points ({last}) specified")
+    x = _fit_sizes(x, dims[:-1], sizes[:-1])
+    if len(dims) > 1:
+        x = _c2c(x, dims=tuple(dims[:-1]), norm=norm, forward=False)
+    return _c2r(x, dim=dims[-1], n=last, norm=norm)
+
+
+def rfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
+    """The onesided 1-D DFT of a real signal: n//2 + 1 bins (the rest are their conjugates)."""
+    return _rfftn_general(input, *_one(n, dim), _norm(norm), False, "rfft")
+
+
+def irfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
+    """The real signal of length n (default 2·(m - 1)) whose onesided spectrum is `input`."""
+    return _irfftn_general(input, *_one(n, dim), _norm(norm), False, "irfft")
+
+
+def rfft2(input: Tensor, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, out: Any = None) -> Tensor:
+    """The 2-D DFT of a real signal, onesided in the last of `dim`."""
+    return _rfftn_general(input, s, dim, _norm(norm), False, "rfft2")
+
+
+def irfft2(input: Tensor, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, out: Any = None) -> Tensor:
+    """The inverse of `rfft2`: a real signal from a spectrum onesided in the last of `dim`."""
+    return _irfftn_general(input, s, dim, _norm(norm), False, "irfft2")
+
+
+def rfftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = None, *, out: Any = None) -> Tensor:
+    """The N-D DFT of a real signal, onesided in the last of `dim`."""
+    return _rfftn_general(input, s, dim, _norm(norm), True, "rfftn")
+
+
+def irfftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = None, *, out: Any = None) -> Tensor:
+    """The inverse of `rfftn`: a real signal from a spectrum onesided in the last of `dim`."""
+    return _irfftn_general(input, s, dim, _norm(norm), True, "irfftn")
+
+
+# --- Hermitian signals: hfft is irfft of the conjugate, ihfft the conjugate of rfft --------------
+
+
+def hfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
+    """The (real) DFT of a Hermitian-symmetric signal given by its first half; n = 2·(m - 1) by default."""
+    x = conj(_as_complex(_check_floating(tensor_of(input), "hfft")))
+    return _irfftn_general(x, *_one(n, dim), _DUAL[_norm(norm)], False, "hfft")
+
+
+def ihfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
+    """The inverse of `hfft`: the onesided inverse DFT of a real signal."""
+    return conj(_rfftn_general(input, *_one(n, dim), _DUAL[_norm(norm)], False, "ihfft"))
+
+
+def hfft2(input: Tensor, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, out: Any = None) -> Tensor:
+    """The 2-D DFT of a Hermitian-symmetric signal given by its first half in the last of `dim`."""
+    x = conj(_as_complex(_check_floating(tensor_of(input), "hfft2")))
+    return _irfftn_general(x, s, dim, _DUAL[_norm(norm)], False, "hfft2")
+
+
+def ihfft2(input: Tensor, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, out: Any = None) -> Tensor:
+    """The inverse of `hfft2`."""
+    return conj(_rfftn_general(input, s, dim, _DUAL[_norm(norm)], False, "ihfft2"))
+
+
+def hfftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = None, *, out: Any = None) -> Tensor:
+    """The N-D DFT of a Hermitian-symmetric signal given by its first half in the last of `dim`."""
+    x = conj(_as_complex(_check_floating(tensor_of(input), "hfftn")))
+    return _irfftn_general(x, s, dim, _DUAL[_norm(norm)], True, "hfftn")
+
+
+def ihfftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = None, *, out: Any = None) -> Tensor:
+    """The inverse of `hfftn`."""
+    return conj(_rfftn_general(input, s, dim, _DUAL[_norm(norm)], True, "ihfftn"))
+
+
+# --- helpers: sample frequencies and shifts ---------------------------------------------------
+
+
+def _freq_tensor(values: np.ndarray, dtype: Any, requires_grad: bool) -> Tensor:
+    dt = dtype if dtype is not None else _dt.get_default_dtype()
+    t = Tensor._make(values.astype(dt.np))
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def fftfreq(
+    n: int, d: float = 1.0, *, out: Any = None, dtype: Any = None, layout: Any = None, device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """The sample frequencies of an n-point DFT: [0, 1, ..., -(n//2), ..., -1] / (d·n)."""
+    return _freq_tensor(np.fft.fftfreq(n, d), dtype, requires_grad)
+
+
+def rfftfreq(
+    n: int, d: float = 1.0, *, out: Any = None, dtype: Any = None, layout: Any = None, device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """The sample frequencies of `rfft` for an n-point signal: [0, 1, ..., n//2] / (d·n)."""
+    return _freq_tensor(np.fft.rfftfreq(n, d), dtype, requires_grad)
+
+
+def _shift(x: Any, dim: Any, inverse: bool) -> Tensor:
+    from ..shape.repeat_reorder import roll
+
+    x = tensor_of(x)
+    dims = list(range(x.ndim)) if dim is None else [dim] if isinstance(dim, int) else list(dim)
+    shifts = [-(x.shape[d] // 2) if inverse else x.shape[d] // 2 for d in dims]
+    return roll(x, shifts, dims)
+
+
+def fftshift(input: Tensor, dim: Any = None) -> Tensor:
+    """Move the zero-frequency bin to the centre of `dim` (all dims by default)."""
+    return _shift(input, dim, inverse=False)
+
+
+def ifftshift(input: Tensor, dim: Any = None) -> Tensor:
+    """Undo `fftshift`."""
+    return _shift(input, dim, inverse=True)
+
+
+__all__ = [
+    "fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2", "irfft2", "rfftn", "irfftn",
+    "hfft", "ihfft", "hfft2", "ihfft2", "hfftn", "ihfftn", "fftfreq", "rfftfreq", "fftshift", "ifftshift",
+]

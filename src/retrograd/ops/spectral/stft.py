@@ -1,0 +1,228 @@
+"""The short-time Fourier transform and its inverse: stft and istft.
+
+stft cuts the (padded) signal into overlapping frames (`unfold`, a view), weighs each by
+the window and transforms it; istft transforms back, weighs again, overlap-adds the frames
+and divides by the summed squared window. Overlap-add is the one primitive here: the adjoint
+of framing, so each is the other's derivative.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from ... import dtypes as _dt
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..elementwise.complex_parts import view_as_real
+from ..kernels.operands import tensor_of
+from .fft import fft, ifft, irfft, rfft
+
+__all__ = ["stft", "istft"]
+
+
+def _overlap_add_forward(xp: Any, frames: Any, hop: int, length: int) -> Any:
+    """(..., n_frames, n_fft) frames summed into (..., length) at offsets 0, hop, 2·hop, ..."""
+    n_frames, n_fft = frames.shape[-2:]
+    out = xp.zeros(frames.shape[:-2] + (length,), frames.dtype)
+    for t in range(n_frames):
+        out[..., t * hop : t * hop + n_fft] += frames[..., t, :]
+    return out
+
+
+def _frames(x: Tensor, n_fft: int, hop: int) -> Tensor:
+    from ..shape.repeat_reorder import unfold
+
+    return unfold(x, -1, n_fft, hop)  # (..., n_frames, n_fft), a view
+
+
+_overlap_add = Primitive(
+    "overlap_add",
+    _overlap_add_forward,
+    [lambda g, a_shape, hop: _frames(g, a_shape[-1], hop)],  # the adjoint of overlap-add is framing
+    quiet=True,
+)
+
+
+def _pad_signal(x: Tensor, pad: int, mode: str) -> Tensor:
+    """Pad the last dim by `pad` on both sides: reflect, replicate, circular (by index) or constant."""
+    from ..indexing.masking import index_select
+    from ..shape.slicing import cat
+
+    n = x.shape[-1]
+    if mode == "constant":
+        zeros = Tensor._make(np.zeros(x.shape[:-1] + (pad,), x._data.dtype))
+        return cat([zeros, x, zeros], -1)
+    idx = np.arange(-pad, n + pad)
+    if mode == "reflect":
+        if pad >= n:
+            raise RuntimeError(
+                f"Argument #4: Padding size should be less than the corresponding input dimension, but got: "
+                f"padding ({pad}, {pad}) at dimension {x.ndim - 1} of input {list(x.shape)}"
+            )
+        idx = np.abs(idx)
+        idx = np.where(idx >= n, 2 * (n - 1) - idx, idx)
+    elif mode == "replicate":
+        idx = np.clip(idx, 0, n - 1)
+    elif mode == "circular":
+        idx = idx % n
+    else:
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    return index_select(x, -1, Tensor._make(idx.astype(np.int64)))
+
+
+def _n_fft_for_stft(n_fft: Any) -> int:
+    """PyTorch's stft reads n_fft with Python arithmetic first: its errors for non-integers."""
+    if isinstance(n_fft, Tensor):
+        if n_fft.numel() != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return int(n_fft.item())
+    if not isinstance(n_fft, int):
+        raise TypeError(f"unsupported operand type(s) for //: '{type(n_fft).__name__}' and 'int'")
+    return n_fft
+
+
+def _window(window: Tensor | None, win_length: int, n_fft: int, like: Tensor, fname: str) -> Tensor:
+    """The window as a length-n_fft tensor, centred by zero padding; ones when not given."""
+    if window is None:
+        return Tensor._make(np.ones(n_fft, like.dtype.to_real().np))
+    if window.ndim != 1 or window.shape[0] != win_length:
+        raise RuntimeError(
+            f"{fname}: expected a 1D window tensor of size equal to win_length={win_length}, but got window with "
+            f"size {list(window.shape)}"
+        )
+    if win_length == n_fft:
+        return window
+    from ..shape.slicing import cat
+
+    left = (n_fft - win_length) // 2
+    zeros = np.zeros(left, window._data.dtype), np.zeros(n_fft - win_length - left, window._data.dtype)
+    return cat([Tensor._make(zeros[0]), window, Tensor._make(zeros[1])], 0)
+
+
+def _check_sizes(n_fft: int, hop: int, win_length: int, fname: str, length: int | None = None) -> None:
+    if length is not None and not 0 < n_fft <= length:
+        raise RuntimeError(f"{fname}: expected 0 < n_fft < {length}, but got n_fft={n_fft}")
+    if hop <= 0:
+        raise RuntimeError(f"{fname}: expected hop_length > 0, but got hop_length={hop}")
+    if not 0 < win_length <= n_fft:
+        raise RuntimeError(f"{fname}: expected 0 < win_length <= n_fft, but got win_length={win_length}")
+
+
+def stft(
+    input: Tensor, n_fft: int, hop_length: int | None = None, win_length: int | None = None,
+    window: Tensor | None = None, center: bool = True, pad_mode: str = "reflect", normalized: bool = False,
+    onesided: bool | None = None, return_complex: bool | None = None,
+) -> Tensor:
+    """The STFT of (L,) or (B, L) signals: (B?, n_freq, n_frames), complex (or real pairs).
+
+    n_freq = n_fft//2 + 1 when onesided (the default for real input and window), else n_fft;
+    frames start every `hop_length` (n_fft//4) samples of the signal, padded by n_fft//2 on both
+    sides when `center`; `normalized` scales by n_fft^-½.
+    """
+    x = tensor_of(input)
+    n_fft = _n_fft_for_stft(n_fft)
+    is_complex = x.is_complex() or (window is not None and window.is_complex())
+    if return_complex is None:
+        if not is_complex:
+            raise RuntimeError(
+                "stft requires the return_complex parameter be given for real inputs, and will further require "
+                "that return_complex=True in a future PyTorch release."
+            )
+        return_complex = True
+    if x.ndim not in (1, 2):
+        raise RuntimeError(f"stft: expected a 1D or 2D tensor, but got {x.ndim}D tensor")
+    hop = n_fft // 4 if hop_length is None else hop_length
+    win_length = n_fft if win_length is None else win_length
+    if window is None:
+        warnings.warn(
+            "A window was not provided. A rectangular window will be applied,which is known to cause spectral "
+            "leakage. Other windows such as torch.hann_window or torch.hamming_window are recommended to reduce "
+            "spectral leakage.To suppress this warning and use a rectangular window, explicitly set "
+            "`window=torch.ones(n_fft, device=<device>)`.",
+            UserWarning,
+            stacklevel=2,
+        )
+    if x._data.dtype.kind in "biu":
+        x = x.to(_dt.get_default_dtype())
+    if center:
+        x = _pad_signal(x, n_fft // 2, pad_mode)
+    _check_sizes(n_fft, hop, win_length, "stft", x.shape[-1])
+    w = _window(window, win_length, n_fft, x, "stft")
+    frames = _frames(x, n_fft, hop) * w  # (B?, n_frames, n_fft)
+    onesided = (not is_complex) if onesided is None else onesided
+    if onesided and is_complex:
+        raise RuntimeError("Cannot have onesided output if window or input is complex")
+    norm = "ortho" if normalized else "backward"
+    spec = rfft(frames, norm=norm) if onesided else fft(frames, norm=norm)
+    spec = spec.transpose(-1, -2)  # (B?, n_freq, n_frames)
+    if not return_complex:
+        return view_as_real(spec)
+    return spec
+
+
+def istft(
+    input: Tensor, n_fft: int, hop_length: int | None = None, win_length: int | None = None,
+    window: Tensor | None = None, center: bool = True, normalized: bool = False, onesided: bool | None = None,
+    length: int | None = None, return_complex: bool = False,
+) -> Tensor:
+    """The inverse of `stft` (by overlap-add, divided by the summed squared window): (B?, L)."""
+    spec = tensor_of(input)
+    if not isinstance(n_fft, int) or isinstance(n_fft, bool):
+        raise TypeError(f"istft(): argument 'n_fft' (position 2) must be int, not {type(n_fft).__name__}")
+    if not spec.is_complex():
+        raise RuntimeError("istft requires a complex-valued input tensor.")
+    if spec.ndim not in (2, 3):
+        raise RuntimeError(f"istft: expected a tensor with 2 or 3 dimensions of complex, but got {spec.ndim}")
+    hop = n_fft // 4 if hop_length is None else hop_length
+    win_length = n_fft if win_length is None else win_length
+    _check_sizes(n_fft, hop, win_length, "istft")
+    n_freq, n_frames = spec.shape[-2:]
+    onesided = (n_freq != n_fft) if onesided is None else onesided
+    if onesided and n_fft // 2 + 1 != n_freq:
+        raise RuntimeError(
+            f"istft: expected the frequency dimension (3rd to the last) of the input tensor to match n_fft / 2 + 1 "
+            f"when onesided=True, but got {n_freq}"
+        )
+    if not onesided and n_freq != n_fft:
+        raise RuntimeError(
+            f"istft: expected the frequency dimension (3rd to the last) of the input tensor to match n_fft when "
+            f"onesided=False, but got {n_freq}"
+        )
+    if window is None:
+        warnings.warn(
+            "A window was not provided. A rectangular window will be applied.Please provide the same window used "
+            "by stft to make the inversion lossless.To suppress this warning and use a rectangular window, "
+            "explicitly set `window=torch.ones(n_fft, device=<device>)`.",
+            UserWarning,
+            stacklevel=2,
+        )
+    norm = "ortho" if normalized else "backward"
+    columns = spec.transpose(-1, -2)  # (B?, n_frames, n_freq)
+    if onesided:
+        if return_complex:
+            raise RuntimeError("cannot have onesided output if window or input is complex")
+        frames = irfft(columns, n=n_fft, norm=norm)
+    else:
+        frames = ifft(columns, n=n_fft, norm=norm)
+        if not return_complex:
+            frames = frames.real
+    w = _window(window, win_length, n_fft, frames, "istft")
+    expected = n_fft + hop * (n_frames - 1)
+    y = _overlap_add(frames * w, hop=hop, length=expected)
+    w2 = (w * w.conj()).real if w.is_complex() else w * w
+    envelope = _overlap_add_forward(np, np.broadcast_to(w2._data, (n_frames, n_fft)), hop, expected)
+    start = n_fft // 2 if center else 0
+    end = expected - (n_fft // 2 if center else 0) if length is None else start + length
+    end = min(end, expected)
+    if (np.abs(envelope[start:end]) < 1e-11).any():
+        raise RuntimeError("istft: window overlap add min: 0")
+    y = y[..., start:end] / Tensor._make(envelope[start:end].astype(w2._data.dtype))
+    if length is not None and y.shape[-1] < length:
+        from ..shape.slicing import cat
+
+        zeros = Tensor._make(np.zeros(y.shape[:-1] + (length - y.shape[-1],), y._data.dtype))
+        y = cat([y, zeros], -1)
+    return y

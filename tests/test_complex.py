@@ -1,0 +1,79 @@
+"""Complex tensors: dtypes and promotion, printing, predicates, errors, and the gradient convention."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+
+
+def test_dtypes_and_promotion():
+    assert rg.cfloat is rg.complex64 and rg.cdouble is rg.complex128
+    assert rg.complex64.is_complex and not rg.complex64.is_floating_point
+    assert rg.complex64.to_real() is rg.float32 and rg.float64.to_complex() is rg.complex128
+    assert rg.promote_types(rg.float64, rg.complex64) is rg.complex128
+    assert rg.promote_types(rg.int64, rg.complex64) is rg.complex64
+    assert (rg.ones(2) * 1j).dtype is rg.complex64
+    assert (rg.ones(2, dtype=rg.float64) * rg.tensor(1j)).dtype is rg.complex128
+    assert (rg.ones(2, dtype=rg.int32) * 1j).dtype is rg.complex64
+    assert rg.tensor([1 + 2j]).dtype is rg.complex64
+    assert (rg.arange(3) / rg.tensor(1j)).dtype is rg.complex64
+
+
+def test_printing():
+    assert repr(rg.tensor([1 + 2j, 3 - 1j])) == "tensor([1.+2.j, 3.-1.j])"
+    assert repr(rg.tensor([1.5 + 2j, 3 - 1j])) == "tensor([1.5000+2.j, 3.0000-1.j])"
+    assert repr(rg.tensor([1 + 2j], dtype=rg.complex128)) == "tensor([1.+2.j], dtype=retrograd.complex128)"
+    assert repr(rg.tensor(1 + 2j)) == "tensor(1.+2.j)"
+
+
+def test_predicates_and_views():
+    z = rg.tensor([1 + 2j, 3 - 4j])
+    assert rg.is_complex(z) and z.is_complex() and not rg.is_complex(rg.ones(1))
+    assert not rg.is_conj(z.conj()) and not z.is_neg()
+    assert z.real.tolist() == [1.0, 3.0] and z.imag.tolist() == [2.0, -4.0]
+    r = rg.view_as_real(z)
+    r[0, 0] = 10.0  # a view: writes show in z
+    assert z.tolist()[0] == 10 + 2j
+    assert rg.view_as_complex(r).tolist() == z.tolist()
+    x = rg.ones(3)
+    assert rg.real(x) is x and rg.conj(x) is x
+
+
+def test_errors():
+    with pytest.raises(RuntimeError, match="imag is not implemented for tensors with non-complex dtypes"):
+        rg.ones(2).imag
+    with pytest.raises(RuntimeError, match="view_as_real is only supported for complex tensors"):
+        rg.view_as_real(rg.ones(2))
+    with pytest.raises(RuntimeError, match="Tensor must have a last dimension of size 2"):
+        rg.view_as_complex(rg.ones(3))
+    with pytest.raises(RuntimeError, match="Expected both inputs to be Half, Float or Double tensors"):
+        rg.complex(rg.ones(2, dtype=rg.int64), rg.ones(2, dtype=rg.int64))
+    with pytest.raises(RuntimeError, match="Expected object of scalar type Float but got scalar type Double"):
+        rg.complex(rg.ones(2), rg.ones(2, dtype=rg.float64))
+
+
+def test_gradient_convention_matches_pytorch():
+    # PyTorch: for real L, z.grad = ∂L/∂x + i ∂L/∂y, so |z|² gives 2z
+    z = rg.tensor([1 + 2j, 3 - 1j], requires_grad=True)
+    (z.abs() ** 2).sum().backward()
+    np.testing.assert_allclose(z.grad.numpy(), [2 + 4j, 6 - 2j])
+    w = rg.tensor([0.5 - 1j, 2 + 0.25j], requires_grad=True)
+    (z * w).real.sum().backward()
+    np.testing.assert_allclose(w.grad.numpy(), np.conj(z.detach().numpy()))
+
+
+def test_complex_pointwise_and_grad_vs_pytorch():
+    torch = pytest.importorskip("torch")
+    values = np.array([0.5 + 1j, -1.5 + 0.25j, 2 - 0.5j])
+    for name in ["exp", "sin", "tanh", "log", "sqrt", "sgn", "angle", "abs"]:
+        z = rg.tensor(values, requires_grad=True)
+        t = torch.tensor(values, requires_grad=True)
+        rz, tz = getattr(rg, name)(z), getattr(torch, name)(t)
+        np.testing.assert_allclose(rz.detach().numpy(), tz.detach().numpy(), rtol=1e-12, err_msg=name)
+        rl = rg.view_as_real(rz).sum() if rz.is_complex() else rz.sum()
+        tl = torch.view_as_real(tz).sum() if tz.is_complex() else tz.sum()
+        rl.backward()
+        tl.backward()
+        np.testing.assert_allclose(z.grad.numpy(), t.grad.numpy(), rtol=1e-12, err_msg=name)

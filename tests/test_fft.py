@@ -1,0 +1,79 @@
+"""retrograd.fft beyond the op table: dtypes, errors, node names, round trips."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+
+
+def test_dtypes():
+    assert rg.fft.fft(rg.arange(4)).dtype is rg.complex64
+    assert rg.fft.fft(rg.ones(4, dtype=rg.float64)).dtype is rg.complex128
+    assert rg.fft.rfft(rg.ones(4)).dtype is rg.complex64
+    assert rg.fft.irfft(rg.ones(3, dtype=rg.complex128)).dtype is rg.float64
+    assert rg.fft.hfft(rg.ones(3, dtype=rg.complex64)).shape == (4,)
+    assert rg.fft.fftfreq(4, dtype=rg.float64).dtype is rg.float64
+
+
+def test_round_trips():
+    x = rg.tensor(np.random.default_rng(0).standard_normal((3, 8)))
+    np.testing.assert_allclose(rg.fft.ifft(rg.fft.fft(x)).real.numpy(), x.numpy(), atol=1e-12)
+    np.testing.assert_allclose(rg.fft.irfftn(rg.fft.rfftn(x), s=x.shape).numpy(), x.numpy(), atol=1e-12)
+    np.testing.assert_allclose(rg.fft.ifftshift(rg.fft.fftshift(x)).numpy(), x.numpy())
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: rg.fft.fft(rg.ones(4), norm="bad"), RuntimeError, 'Invalid normalization mode: "bad"'),
+        (lambda: rg.fft.fft(rg.ones(4), n=0), RuntimeError, r"Invalid number of data points \(0\) specified"),
+        (lambda: rg.fft.rfft(rg.ones(4, dtype=rg.complex64)), RuntimeError, "rfft expects a real input tensor"),
+        (lambda: rg.fft.ihfft(rg.ones(4, dtype=rg.complex64)), RuntimeError, "ihfft expects a real input tensor"),
+        (lambda: rg.fft.fft(rg.ones(4, dtype=rg.float16)), RuntimeError, "Unsupported dtype Half"),
+        (lambda: rg.fft.fftn(rg.ones(4), dim=(0, 0)), RuntimeError, "FFT dims must be unique"),
+        (lambda: rg.fft.fft(rg.ones(4), dim=3), IndexError, "Dimension out of range"),
+        (lambda: rg.fft.fftn(rg.ones(4), s=(2, 3)), RuntimeError, "Got shape with 2 values"),
+        (lambda: rg.fft.irfft(rg.ones(1)), RuntimeError, r"Invalid number of data points \(0\) specified"),
+    ],
+)
+def test_errors(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_node_names():
+    x = rg.ones(4, requires_grad=True)
+    assert type(rg.fft.rfft(x).grad_fn).__name__ == "FftR2CBackward0"
+    assert type(rg.fft.irfft(rg.fft.rfft(x)).grad_fn).__name__ == "FftC2RBackward0"
+    assert type(rg.fft.ifft(rg.fft.rfft(x)).grad_fn).__name__ == "FftC2CBackward0"
+
+
+def test_spectral_loss_gradient_vs_pytorch():
+    torch = pytest.importorskip("torch")
+    data = np.random.default_rng(1).standard_normal((2, 6))
+    outs = []
+    for m in (rg, torch):
+        x = m.tensor(data, requires_grad=True)
+        spec = m.fft.rfft(x, norm="ortho")
+        loss = (spec.abs() ** 2).sum() + m.fft.irfft(spec * 1j, n=6).pow(3).sum()
+        loss.backward()
+        outs.append(x.grad.numpy())
+    np.testing.assert_allclose(outs[0], outs[1], rtol=1e-10)
+
+
+def test_stft_istft_round_trip_and_errors():
+    x = rg.tensor(np.random.default_rng(2).standard_normal((2, 50)))
+    window = rg.tensor(np.hanning(16))
+    spec = rg.stft(x, 16, hop_length=4, window=window, return_complex=True)
+    assert spec.shape == (2, 9, 13) and spec.dtype is rg.complex128
+    back = rg.istft(spec, 16, hop_length=4, window=window, length=50)
+    np.testing.assert_allclose(back.numpy(), x.numpy(), atol=1e-12)
+    with pytest.raises(RuntimeError, match="stft requires the return_complex parameter be given for real inputs"):
+        rg.stft(x, 16, window=window)
+    with pytest.raises(RuntimeError, match="istft requires a complex-valued input tensor."):
+        rg.istft(x, 16, window=window)
+    with pytest.warns(UserWarning, match="A window was not provided"):
+        rg.stft(x, 16, return_complex=True)
+    assert x.stft(16, window=window, return_complex=True).shape == (2, 9, 13)  # hop 16//4

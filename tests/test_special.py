@@ -1,0 +1,83 @@
+"""retrograd.special beyond the op table: dtypes, edge values, errors, SciPy-free behaviour."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+
+S = rg.special
+
+
+def test_integer_inputs_give_the_default_float():
+    assert S.gammaln(rg.tensor([1, 2])).dtype is rg.float32
+    assert S.i0(rg.tensor([1])).dtype is rg.float32
+    assert S.chebyshev_polynomial_t(rg.tensor([1, 2]), 2).dtype is rg.float32
+    assert S.polygamma(1, rg.tensor([1.0], dtype=rg.float64)).dtype is rg.float64
+
+
+def test_edge_values_match_pytorch():
+    torch = pytest.importorskip("torch")
+    cases = [
+        ("digamma", [0.0, -1.0, -0.0, -2.5, 1e-8]),
+        ("gammaln", [0.0, -1.0, -2.5, 1e300]),
+        ("entr", [-1.0, 0.0, 0.5]),
+        ("i0e", [0.0, 800.0, -800.0]),
+        ("i1", [0.0, -3.0, 40.0]),
+        ("erfcx", [-30.0, -1.0, 0.0, 30.0, 1e10]),
+        ("log_ndtr", [-40.0, -2.0, 0.0, 10.0]),
+        ("ndtri", [0.0, 1.0, 0.5]),
+    ]
+    for name, values in cases:
+        got = getattr(S, name)(rg.tensor(values, dtype=rg.float64)).numpy()
+        want = getattr(torch.special, name)(torch.tensor(values, dtype=torch.float64)).numpy()
+        np.testing.assert_allclose(got, want, rtol=1e-10, err_msg=name)
+    got = S.polygamma(2, rg.tensor([0.0, -1.5, 3.0], dtype=rg.float64)).numpy()
+    want = torch.special.polygamma(2, torch.tensor([0.0, -1.5, 3.0], dtype=torch.float64)).numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-10)
+    x, q = [0.5, 1.0, 2.0, 3.0], [1.0, 1.0, 0.0, -1.5]
+    got = S.zeta(rg.tensor(x, dtype=rg.float64), rg.tensor(q, dtype=rg.float64)).numpy()
+    want = torch.special.zeta(torch.tensor(x, dtype=torch.float64), torch.tensor(q, dtype=torch.float64)).numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-10)
+    a, v = [0.0, 1.0, 2.0], [1.0, 0.0, -1.0]
+    got = S.gammainc(rg.tensor(a), rg.tensor(v)).numpy()
+    np.testing.assert_allclose(got, [1.0, 0.0, np.nan])
+
+
+def test_no_gradient_where_pytorch_has_none():
+    x = rg.tensor([0.5, 1.5], requires_grad=True)
+    for f in (S.bessel_j0, S.spherical_bessel_j0, S.modified_bessel_i0):
+        y = f(x)
+        assert y.grad_fn is None and not y.requires_grad
+    assert not S.legendre_polynomial_p(x, 3).requires_grad
+
+
+def test_refused_derivatives():
+    a = rg.tensor([1.5, 2.0], requires_grad=True)
+    x = rg.tensor([0.5, 1.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="the derivative for 'zeta' is not implemented."):
+        S.zeta(a, x).sum().backward()
+    with pytest.raises(RuntimeError, match="the derivative for 'igamma: input' is not implemented."):
+        S.gammainc(a, x).sum().backward()
+    (g,) = rg.autograd.grad(S.gammaincc(a.detach(), x).sum(), [x])
+    assert g.shape == (2,)
+
+
+def test_argument_errors():
+    with pytest.raises(RuntimeError, match="p has to be greater than or equal to 1"):
+        S.multigammaln(rg.tensor([3.0]), 0)
+    with pytest.raises(RuntimeError, match=r"All elements must be greater than \(p-1\)/2"):
+        S.multigammaln(rg.tensor([0.5]), 3)
+    with pytest.raises(RuntimeError, match="polygamma\\(n, x\\) does not support negative n."):
+        S.polygamma(-1, rg.tensor([1.0]))
+
+
+def test_scipy_functions_name_themselves_without_scipy(monkeypatch):
+    monkeypatch.setitem(sys.modules, "scipy", None)
+    with pytest.raises(ImportError, match=r"retrograd.special.bessel_j0 needs SciPy"):
+        S.bessel_j0(rg.tensor([1.0]))
+    assert S.i0(rg.tensor([1.0])).item() == pytest.approx(1.2660658777520082, rel=1e-6)  # NumPy only
+    assert S.digamma(rg.tensor([1.0])).item() == pytest.approx(-0.5772156649, rel=1e-6)
