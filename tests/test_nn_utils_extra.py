@@ -275,7 +275,7 @@ def test_fuse_conv_bn_eval_vs_torch(transpose):
         mods.append((conv, bn))
     rng = np.random.default_rng(0)
     stats = [rng.standard_normal(3), rng.uniform(0.5, 2, 3), rng.standard_normal(3), rng.standard_normal(3)]
-    for (conv, bn), lib in zip(mods, (torch, rg)):
+    for (_conv, bn), lib in zip(mods, (torch, rg)):
         with lib.no_grad():
             for t, s in zip((bn.running_mean, bn.running_var, bn.weight, bn.bias), stats):
                 t.copy_(lib.tensor(s))
@@ -348,3 +348,36 @@ def test_no_unexpected_warnings_from_packing():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         rg.nn.utils.rnn.pack_sequence([rg.ones(2), rg.ones(1)])
+
+
+@needs_torch
+@pytest.mark.parametrize("kind", ["weight_norm", "spectral_norm"])
+def test_hook_based_norms_vs_torch(kind):
+    torch.set_default_dtype(torch.float64)
+    rg.set_default_dtype(rg.float64)
+    try:
+        mods = []
+        for lib in (torch, rg):
+            lib.manual_seed(0)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", FutureWarning)
+                mods.append(getattr(lib.nn.utils, kind)(lib.nn.Linear(4, 3)))
+    finally:
+        torch.set_default_dtype(torch.float32)
+    t_mod, r_mod = mods
+    assert list(r_mod.state_dict()) == list(t_mod.state_dict())
+    assert [n for n, _ in r_mod.named_parameters()] == [n for n, _ in t_mod.named_parameters()]
+    x = np.random.default_rng(0).standard_normal((2, 4))
+    for _ in range(2):
+        _close(r_mod(rg.tensor(x)), t_mod(torch.tensor(x)))
+    t_out, r_out = t_mod(torch.tensor(x)), r_mod(rg.tensor(x))
+    t_out.sum().backward()
+    r_out.sum().backward()
+    for name, p in t_mod.named_parameters():
+        _close(r_mod.get_parameter(name).grad, p.grad)
+    getattr(torch.nn.utils, "remove_" + kind)(t_mod)
+    getattr(rg.nn.utils, "remove_" + kind)(r_mod)
+    assert list(r_mod.state_dict()) == list(t_mod.state_dict())
+    _close(r_mod.weight, t_mod.weight)
+    with pytest.raises(ValueError, match=f"{kind} of 'weight' not found"):
+        getattr(rg.nn.utils, "remove_" + kind)(r_mod)

@@ -8,6 +8,7 @@ weight_norm's g and v) exactly as in PyTorch.
 from __future__ import annotations
 
 import enum
+
 import numpy as np
 
 from ... import ops
