@@ -96,8 +96,12 @@ def test_pack_and_pad_packed_vs_torch(batch_first, enforce_sorted):
 
 
 RNN_CASES = [
-    ("RNN", {}), ("RNN", {"nonlinearity": "relu", "num_layers": 2}), ("GRU", {}),
-    ("GRU", {"num_layers": 2, "bidirectional": True}), ("LSTM", {}), ("LSTM", {"bidirectional": True}),
+    ("RNN", {}),
+    ("RNN", {"nonlinearity": "relu", "num_layers": 2}),
+    ("GRU", {}),
+    ("GRU", {"num_layers": 2, "bidirectional": True}),
+    ("LSTM", {}),
+    ("LSTM", {"bidirectional": True}),
     ("LSTM", {"proj_size": 2, "num_layers": 2}),
 ]
 
@@ -184,8 +188,9 @@ def test_parametrizations_vs_torch(kind, make, kwargs):
     assert [n for n, _ in r_mod.named_parameters()] == [n for n, _ in t_mod.named_parameters()]
     # (reading .weight runs spectral_norm's power iteration, so the input shape comes from the module)
     shape = {"Linear": (2, getattr(t_mod, "in_features", 0)), "Conv1d": (2, 2, 4), "ConvTranspose2d": (2, 2, 3, 3)}
-    x = np.random.default_rng(0).standard_normal(shape[rg.nn.utils.parametrize.type_before_parametrizations(
-        r_mod).__name__])
+    x = np.random.default_rng(0).standard_normal(
+        shape[rg.nn.utils.parametrize.type_before_parametrizations(r_mod).__name__]
+    )
     tx, rx = torch.tensor(x, requires_grad=True), rg.tensor(x, requires_grad=True)
     t_out, r_out = t_mod(tx), r_mod(rx)
     _close(r_out, t_out)
@@ -262,6 +267,7 @@ def test_weight_norm_gradcheck():
 
 # --- fusion, norms, skip_init, stateless -------------------------------------------------------
 
+
 @needs_torch
 @pytest.mark.parametrize("transpose", [False, True])
 def test_fuse_conv_bn_eval_vs_torch(transpose):
@@ -311,8 +317,10 @@ def test_total_norm_and_clip_with_norm_vs_torch():
     for tp, rp, g in zip(t_ps, r_ps, grads):
         tp.grad, rp.grad = torch.tensor(g), rg.tensor(g)
     for norm_type in (2.0, 1.0, float("inf")):
-        _close(rg.nn.utils.get_total_norm([p.grad for p in r_ps], norm_type),
-               torch.nn.utils.get_total_norm([p.grad for p in t_ps], norm_type))
+        _close(
+            rg.nn.utils.get_total_norm([p.grad for p in r_ps], norm_type),
+            torch.nn.utils.get_total_norm([p.grad for p in t_ps], norm_type),
+        )
     t_total = torch.nn.utils.get_total_norm([p.grad for p in t_ps])
     r_total = rg.nn.utils.get_total_norm([p.grad for p in r_ps])
     torch.nn.utils.clip_grads_with_norm_(t_ps, 0.5, t_total)

@@ -49,15 +49,15 @@ def _geqrf(q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n, k = a.shape
     tau = np.zeros(min(n, k))
     for j in range(min(n, k)):
-        alpha, below = a[j, j], a[j + 1:, j]
+        alpha, below = a[j, j], a[j + 1 :, j]
         xnorm = np.linalg.norm(below)
         if xnorm == 0.0:
             continue
         beta = -np.copysign(np.hypot(alpha, xnorm), alpha)
         tau[j] = (beta - alpha) / beta
         v = np.concatenate([[1.0], below / (alpha - beta)])
-        a[j:, j + 1:] -= tau[j] * np.outer(v, v @ a[j:, j + 1:])
-        a[j, j], a[j + 1:, j] = beta, v[1:]
+        a[j:, j + 1 :] -= tau[j] * np.outer(v, v @ a[j:, j + 1 :])
+        a[j, j], a[j + 1 :, j] = beta, v[1:]
     return a, tau
 
 
@@ -164,8 +164,9 @@ def _householder_original(Q: Tensor, transpose: bool) -> Tensor:
     return A.transpose(-1, -2) if transpose else A
 
 
-def orthogonal(module: Module, name: str = "weight", orthogonal_map: str | None = None, *,
-               use_trivialization: bool = True) -> Module:
+def orthogonal(
+    module: Module, name: str = "weight", orthogonal_map: str | None = None, *, use_trivialization: bool = True
+) -> Module:
     """Make `module.<name>` an orthogonal matrix (or batch): Qᵀ Q = I (tall) or Q Qᵀ = I (wide)."""
     weight = getattr(module, name, None)
     if not isinstance(weight, Tensor):
@@ -263,8 +264,9 @@ class _SpectralNorm(Module):
         return value
 
 
-def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int = 1, eps: float = 1e-12,
-                  dim: int | None = None) -> Module:
+def spectral_norm(
+    module: Module, name: str = "weight", n_power_iterations: int = 1, eps: float = 1e-12, dim: int | None = None
+) -> Module:
     """Divide `module.<name>` by its largest singular value, estimated by power iteration."""
     from ..modules.conv import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 

@@ -22,8 +22,13 @@ from ..modules.module import Module
 from ..parameter import Parameter
 
 __all__ = [
-    "cached", "ParametrizationList", "register_parametrization", "is_parametrized", "remove_parametrizations",
-    "type_before_parametrizations", "transfer_parametrizations_and_params",
+    "cached",
+    "ParametrizationList",
+    "register_parametrization",
+    "is_parametrized",
+    "remove_parametrizations",
+    "type_before_parametrizations",
+    "transfer_parametrizations_and_params",
 ]
 
 _cache_depth = 0
@@ -223,8 +228,9 @@ def _check_same(what: str, tensor_name: str, value: Tensor, reference: Tensor) -
         )
 
 
-def register_parametrization(module: Module, tensor_name: str, parametrization: Module, *,
-                             unsafe: bool = False) -> Module:
+def register_parametrization(
+    module: Module, tensor_name: str, parametrization: Module, *, unsafe: bool = False
+) -> Module:
     """Make `module.<tensor_name>` be `parametrization(original)` (stacking on earlier parametrizations)."""
     parametrization.train(module.training)
     if is_parametrized(module, tensor_name):
@@ -233,8 +239,9 @@ def register_parametrization(module: Module, tensor_name: str, parametrization: 
             value = parametrization(current)
             if not isinstance(value, Tensor):
                 raise ValueError(f"A parametrization must return a tensor. Got {type(value).__name__}.")
-            _check_same(("Registering a parametrization", f"parametrization(module.{tensor_name})"), tensor_name,
-                        value, current)
+            _check_same(
+                ("Registering a parametrization", f"parametrization(module.{tensor_name})"), tensor_name, value, current
+            )
             if hasattr(parametrization, "right_inverse"):
                 try:
                     inverse = parametrization.right_inverse(value)
@@ -317,8 +324,9 @@ def type_before_parametrizations(module: Module) -> type:
     return type(module).__bases__[0] if is_parametrized(module) else type(module)
 
 
-def transfer_parametrizations_and_params(from_module: Module, to_module: Module,
-                                         tensor_name: str | None = None) -> Module:
+def transfer_parametrizations_and_params(
+    from_module: Module, to_module: Module, tensor_name: str | None = None
+) -> Module:
     """Copy `from_module`'s parametrizations (and their originals) onto `to_module`."""
     if not isinstance(from_module, Module) or not isinstance(to_module, Module):
         raise AssertionError("transfer_parametrizations_and_params expects Modules")

@@ -16,8 +16,14 @@ from ...dtypes import int64
 from ...tensor import Tensor
 
 __all__ = [
-    "PackedSequence", "invert_permutation", "pack_padded_sequence", "pad_packed_sequence", "pad_sequence",
-    "unpad_sequence", "pack_sequence", "unpack_sequence",
+    "PackedSequence",
+    "invert_permutation",
+    "pack_padded_sequence",
+    "pad_packed_sequence",
+    "pad_sequence",
+    "unpad_sequence",
+    "pack_sequence",
+    "unpack_sequence",
 ]
 
 
@@ -31,8 +37,13 @@ class _PackedFields(NamedTuple):
 class PackedSequence(_PackedFields):
     """A batch of variable-length sequences packed step by step (made by pack_padded_sequence / pack_sequence)."""
 
-    def __new__(cls, data: Any, batch_sizes: Tensor | None = None, sorted_indices: Tensor | None = None,
-                unsorted_indices: Tensor | None = None) -> PackedSequence:
+    def __new__(
+        cls,
+        data: Any,
+        batch_sizes: Tensor | None = None,
+        sorted_indices: Tensor | None = None,
+        unsorted_indices: Tensor | None = None,
+    ) -> PackedSequence:
         if unsorted_indices is None:
             unsorted_indices = invert_permutation(sorted_indices)
         if batch_sizes is None:  # PackedSequence((data, batch_sizes), ...)
@@ -49,17 +60,18 @@ class PackedSequence(_PackedFields):
 
     def _with(self, convert: Any, indices_too: bool = False) -> PackedSequence:
         keep = (lambda t: t) if not indices_too else (lambda t: None if t is None else convert(t))
-        return type(self)(convert(self.data), self.batch_sizes, keep(self.sorted_indices),
-                          keep(self.unsorted_indices))
+        return type(self)(convert(self.data), self.batch_sizes, keep(self.sorted_indices), keep(self.unsorted_indices))
 
     def to(self, *args: Any, **kwargs: Any) -> PackedSequence:
         """`data.to(...)`; the indices follow data to its device, batch_sizes stays on the CPU."""
         data = self.data.to(*args, **kwargs)
         if data is self.data:
             return self
-        return type(self)(data, self.batch_sizes,
-                          *(None if t is None else t.to(data.device) for t in (self.sorted_indices,
-                                                                                 self.unsorted_indices)))
+        return type(self)(
+            data,
+            self.batch_sizes,
+            *(None if t is None else t.to(data.device) for t in (self.sorted_indices, self.unsorted_indices)),
+        )
 
     def cpu(self, *args: Any, **kwargs: Any) -> PackedSequence:
         return self.to("cpu")
@@ -130,8 +142,9 @@ def _batch_sizes(lengths: list[int], steps: int) -> list[int]:
     return [sum(1 for n in lengths if n > t) for t in range(lengths[0] if lengths else 0)]
 
 
-def pack_padded_sequence(input: Tensor, lengths: Tensor | list[int], batch_first: bool = False,
-                         enforce_sorted: bool = True) -> PackedSequence:
+def pack_padded_sequence(
+    input: Tensor, lengths: Tensor | list[int], batch_first: bool = False, enforce_sorted: bool = True
+) -> PackedSequence:
     """Pack a padded batch (T, B, *) (or (B, T, *) with batch_first) of sequences with the given lengths."""
     if isinstance(lengths, Tensor):
         lengths = lengths.to(dtype=int64)
@@ -154,8 +167,9 @@ def pack_padded_sequence(input: Tensor, lengths: Tensor | list[int], batch_first
     return PackedSequence(data, ops.tensor(sizes, dtype=int64), sorted_indices, None)
 
 
-def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, padding_value: float = 0.0,
-                        total_length: int | None = None) -> tuple[Tensor, Tensor]:
+def pad_packed_sequence(
+    sequence: PackedSequence, batch_first: bool = False, padding_value: float = 0.0, total_length: int | None = None
+) -> tuple[Tensor, Tensor]:
     """Undo pack_padded_sequence: (padded (T, B, *) or (B, T, *), lengths int64) in the caller's batch order."""
     sizes = _lengths_list(sequence.batch_sizes)
     steps = len(sizes)
@@ -170,14 +184,16 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, pad
     batch = sizes[0] if sizes else 0
     rows, offset = [], 0
     for n in sizes:
-        step = data[offset:offset + n]
+        step = data[offset : offset + n]
         offset += n
         if n < batch:
-            step = ops.cat([step, ops.full((batch - n, *data.shape[1:]), padding_value, dtype=data.dtype,
-                                           device=data.device)], 0)
+            step = ops.cat(
+                [step, ops.full((batch - n, *data.shape[1:]), padding_value, dtype=data.dtype, device=data.device)], 0
+            )
         rows.append(step)
     rows += [ops.full((batch, *data.shape[1:]), padding_value, dtype=data.dtype, device=data.device)] * (
-        steps - len(sizes))
+        steps - len(sizes)
+    )
     padded = ops.stack(rows, 0)
     if batch_first:
         padded = padded.transpose(0, 1)
@@ -188,8 +204,12 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, pad
     return padded, lengths
 
 
-def pad_sequence(sequences: Tensor | Iterable[Tensor], batch_first: bool = False, padding_value: float = 0.0,
-                 padding_side: str = "right") -> Tensor:
+def pad_sequence(
+    sequences: Tensor | Iterable[Tensor],
+    batch_first: bool = False,
+    padding_value: float = 0.0,
+    padding_side: str = "right",
+) -> Tensor:
     """Stack sequences (L_i, *) into (T, B, *) (or (B, T, *)), padding each to the longest with padding_value."""
     if not isinstance(sequences, Iterable):
         raise RuntimeError(
@@ -219,8 +239,10 @@ def _size_mismatch(want: tuple[int, ...], got: tuple[int, ...]) -> str:
     if len(want) != len(got):
         return f"The expanded size of the tensor must match the existing sizes: {list(want)} and {list(got)}"
     dim = next(i for i, (a, b) in enumerate(zip(want, got)) if a != b)
-    return (f"The size of tensor a ({want[dim]}) must match the size of tensor b ({got[dim]}) "
-            f"at non-singleton dimension {dim + 1}")
+    return (
+        f"The size of tensor a ({want[dim]}) must match the size of tensor b ({got[dim]}) "
+        f"at non-singleton dimension {dim + 1}"
+    )
 
 
 def unpad_sequence(padded_sequences: Tensor, lengths: Tensor, batch_first: bool = False) -> list[Tensor]:

@@ -77,8 +77,9 @@ class SpectralNorm:
         return fn
 
 
-def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int = 1, eps: float = 1e-12,
-                  dim: int | None = None) -> Module:
+def spectral_norm(
+    module: Module, name: str = "weight", n_power_iterations: int = 1, eps: float = 1e-12, dim: int | None = None
+) -> Module:
     """Register the spectral-norm hook on `module.<name>` (dim 1 for transposed convolutions, else 0)."""
     from ..modules.conv import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 

@@ -56,7 +56,8 @@ def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Mo
     """Split `module.<name>` into `<name>_g` and `<name>_v` (warns: deprecated, as in PyTorch)."""
     warnings.warn(
         "`torch.nn.utils.weight_norm` is deprecated in favor of `torch.nn.utils.parametrizations.weight_norm`.",
-        FutureWarning, stacklevel=2,
+        FutureWarning,
+        stacklevel=2,
     )
     WeightNorm.apply(module, name, dim)
     return module
