@@ -70,8 +70,9 @@ def test_decoder_layer_vs_torch(ctor, call, batch_first):
     t_mod, r_mod = _build("TransformerDecoderLayer", E, HEADS, FF, 0.0, batch_first=batch_first, **ctor)
     shapes = [(N, T, E), (N, S, E)] if batch_first else [(T, N, E), (S, N, E)]
     t_in, r_in = make_inputs(shapes)
-    compare_modules(t_mod, r_mod, t_in, r_in,
-                    call=lambda m, tgt, mem: m(tgt, mem, **_masks(call, torch if m is t_mod else rg)))
+    compare_modules(
+        t_mod, r_mod, t_in, r_in, call=lambda m, tgt, mem: m(tgt, mem, **_masks(call, torch if m is t_mod else rg))
+    )
 
 
 @needs_torch
@@ -94,8 +95,13 @@ def test_decoder_stack_vs_torch(with_norm):
     r_mod.load_state_dict({k: rg.tensor(v.numpy()) for k, v in t_mod.state_dict().items()})
     t_in, r_in = make_inputs([(T, N, E), (S, N, E)])
     mask = _causal(T)
-    compare_modules(t_mod, r_mod, t_in, r_in,
-                    call=lambda m, tgt, mem: m(tgt, mem, tgt_mask=(torch if m is t_mod else rg).tensor(mask)))
+    compare_modules(
+        t_mod,
+        r_mod,
+        t_in,
+        r_in,
+        call=lambda m, tgt, mem: m(tgt, mem, tgt_mask=(torch if m is t_mod else rg).tensor(mask)),
+    )
 
 
 @needs_torch
@@ -107,8 +113,13 @@ def test_transformer_vs_torch(kwargs):
     t_in, r_in = make_inputs([(N, S, E), (N, T, E)] if first else [(S, N, E), (T, N, E)])
     mask = rg.nn.Transformer.generate_square_subsequent_mask(T, dtype=rg.float64)
     np.testing.assert_array_equal(mask.numpy(), torch.nn.Transformer.generate_square_subsequent_mask(T).numpy())
-    compare_modules(t_mod, r_mod, t_in, r_in,
-                    call=lambda m, src, tgt: m(src, tgt, tgt_mask=(torch if m is t_mod else rg).tensor(_causal(T))))
+    compare_modules(
+        t_mod,
+        r_mod,
+        t_in,
+        r_in,
+        call=lambda m, src, tgt: m(src, tgt, tgt_mask=(torch if m is t_mod else rg).tensor(_causal(T))),
+    )
 
 
 def test_transformer_errors_and_repr():
