@@ -55,27 +55,22 @@ MISSING: dict[str, str] = {
         "common_notes "
     ),
     "retrograd.nn": (
-        "AdaptiveLogSoftmaxWithLoss Buffer CTCLoss ChannelShuffle Container CrossMapLRN2d DataParallel "
-        "EmbeddingBag FractionalMaxPool2d FractionalMaxPool3d LPPool1d LPPool2d LPPool3d LazyBatchNorm1d "
-        "LazyBatchNorm2d LazyBatchNorm3d LazyConv1d LazyConv2d LazyConv3d LazyConvTranspose1d "
-        "LazyConvTranspose2d LazyConvTranspose3d LazyInstanceNorm1d LazyInstanceNorm2d LazyInstanceNorm3d "
-        "LazyLinear LinearCrossEntropyLoss LinearCrossEntropyOptions LocalResponseNorm MaxUnpool1d "
-        "MaxUnpool2d MaxUnpool3d MultiLabelMarginLoss MultiLabelSoftMarginLoss MultiMarginLoss NLLLoss2d "
-        "SyncBatchNorm Transformer TransformerDecoder TransformerDecoderLayer TripletMarginWithDistanceLoss "
-        "UninitializedBuffer UninitializedParameter factory_kwargs "
+        "AdaptiveLogSoftmaxWithLoss Buffer CTCLoss Container CrossMapLRN2d DataParallel EmbeddingBag "
+        "FractionalMaxPool2d FractionalMaxPool3d LazyBatchNorm1d LazyBatchNorm2d LazyBatchNorm3d LazyConv1d "
+        "LazyConv2d LazyConv3d LazyConvTranspose1d LazyConvTranspose2d LazyConvTranspose3d LazyInstanceNorm1d "
+        "LazyInstanceNorm2d LazyInstanceNorm3d LazyLinear LinearCrossEntropyLoss LinearCrossEntropyOptions "
+        "MaxUnpool1d MaxUnpool2d MaxUnpool3d MultiLabelMarginLoss MultiLabelSoftMarginLoss MultiMarginLoss "
+        "NLLLoss2d SyncBatchNorm TripletMarginWithDistanceLoss UninitializedBuffer UninitializedParameter "
+        "factory_kwargs "
     ),
     "retrograd.nn.functional": (
-        "affine_grid channel_shuffle ctc_loss embedding_bag fractional_max_pool2d "
-        "fractional_max_pool2d_with_indices fractional_max_pool3d fractional_max_pool3d_with_indices "
-        "grid_sample gumbel_softmax linear_cross_entropy local_response_norm lp_pool1d lp_pool2d lp_pool3d "
-        "max_unpool1d max_unpool2d max_unpool3d multi_margin_loss multilabel_margin_loss "
-        "multilabel_soft_margin_loss pdist triplet_margin_with_distance_loss "
+        "affine_grid ctc_loss embedding_bag fractional_max_pool2d fractional_max_pool2d_with_indices "
+        "fractional_max_pool3d fractional_max_pool3d_with_indices grid_sample gumbel_softmax "
+        "linear_cross_entropy max_unpool1d max_unpool2d max_unpool3d multi_margin_loss multilabel_margin_loss "
+        "multilabel_soft_margin_loss triplet_margin_with_distance_loss "
     ),
     "retrograd.nn.utils": (
-        "clip_grad_norm clip_grads_with_norm_ convert_conv2d_weight_memory_format "
-        "convert_conv3d_weight_memory_format fuse_conv_bn_eval fuse_conv_bn_weights fuse_linear_bn_eval "
-        "fuse_linear_bn_weights get_total_norm parametrizations parametrize remove_spectral_norm "
-        "remove_weight_norm rnn skip_init spectral_norm stateless weight_norm "
+        "convert_conv2d_weight_memory_format convert_conv3d_weight_memory_format "
     ),
     "retrograd.optim": (
         "ASGD Adafactor LBFGS Muon Rprop SparseAdam swap_in_optimizer_params_and_state "

@@ -22,7 +22,9 @@ from ...ops.kernels.out_arg import write_out
 from ...ops.kernels.zero_batch import empty_result
 from ...tensor import Tensor
 
-__all__ = ["layer_norm", "batch_norm", "group_norm", "rms_norm", "instance_norm", "normalize"]
+__all__ = [
+    "layer_norm", "batch_norm", "group_norm", "rms_norm", "instance_norm", "normalize", "local_response_norm",
+]
 
 
 def _check_params(input: Tensor, *params: Tensor | None) -> None:
@@ -236,3 +238,26 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, o
         return write_out(out, normalize, locals())
     denom = _ops.norm(input, p, dim, keepdim=True).clamp_min(eps).expand_as(input)
     return input / denom
+
+
+def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> Tensor:
+    """x / (k + alpha · mean of x² over `size` neighbouring channels)^beta, on (N, C, *) with * non-empty."""
+    from .pooling import avg_pool2d, avg_pool3d
+    from .vision import pad
+
+    dim = input.dim()
+    if dim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality                          input (got {dim} dimensions)")
+    if input.numel() == 0:
+        return input
+    # the window runs over channels: pool a (channels, rest) image with a (size, 1) kernel
+    squares = (input * input).unsqueeze(1)
+    before, after = size // 2, (size - 1) // 2
+    if dim == 3:
+        div = avg_pool2d(pad(squares, (0, 0, before, after)), (size, 1), stride=1).squeeze(1)
+    else:
+        shape = input.shape
+        div = squares.reshape(shape[0], 1, shape[1], shape[2], -1)
+        div = avg_pool3d(pad(div, (0, 0, 0, 0, before, after)), (size, 1, 1), stride=1).squeeze(1)
+        div = div.reshape(shape)
+    return input / (div * alpha + k).pow(beta)

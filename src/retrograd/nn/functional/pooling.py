@@ -21,7 +21,7 @@ __all__ = [
     "max_pool3d_with_indices", "avg_pool1d", "avg_pool2d", "avg_pool3d", "adaptive_avg_pool1d",
     "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d", "adaptive_max_pool2d",
     "adaptive_max_pool3d", "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices",
-    "adaptive_max_pool3d_with_indices",
+    "adaptive_max_pool3d_with_indices", "lp_pool1d", "lp_pool2d", "lp_pool3d",
 ]
 
 _WORDS = {1: "one", 2: "two", 3: "three"}
@@ -281,3 +281,36 @@ def adaptive_max_pool2d_with_indices(input: Tensor, output_size: Any, return_ind
 def adaptive_max_pool3d_with_indices(input: Tensor, output_size: Any, return_indices: bool = True) -> Any:
     """`adaptive_max_pool3d(..., return_indices=True)`."""
     return adaptive_max_pool3d(input, output_size, True)
+
+
+# --- power-average (LP) pooling ------------------------------------------------------------------
+
+
+def _lp_pool(input: Tensor, norm_type: float, kernel_size: Any, stride: Any, ceil_mode: bool, nd: int) -> Tensor:
+    """(Σ x^p over each window)^(1/p): the average pool of x^p, times the window size, to the 1/p."""
+    from ... import ops as _ops
+
+    kernel = (kernel_size,) * nd if isinstance(kernel_size, int) else tuple(kernel_size)
+    avg = (avg_pool1d, avg_pool2d, avg_pool3d)[nd - 1]
+    pooled = avg(input.pow(norm_type), kernel_size, stride if stride is not None else kernel_size, 0, ceil_mode)
+    # sign · relu(|·|) keeps the rounding negatives of the average at zero, as PyTorch does
+    window = int(np.prod(kernel))
+    return (_ops.sign(pooled) * _ops.relu(_ops.abs(pooled))).mul(window).pow(1.0 / norm_type)
+
+
+def lp_pool1d(input: Tensor, norm_type: int | float, kernel_size: int, stride: Any = None,
+              ceil_mode: bool = False) -> Tensor:
+    """The p-norm over windows of ([N,] C, L)."""
+    return _lp_pool(input, float(norm_type), kernel_size, stride, ceil_mode, 1)
+
+
+def lp_pool2d(input: Tensor, norm_type: int | float, kernel_size: Any, stride: Any = None,
+              ceil_mode: bool = False) -> Tensor:
+    """The p-norm over (kH, kW) windows of ([N,] C, H, W)."""
+    return _lp_pool(input, float(norm_type), kernel_size, stride, ceil_mode, 2)
+
+
+def lp_pool3d(input: Tensor, norm_type: int | float, kernel_size: Any, stride: Any = None,
+              ceil_mode: bool = False) -> Tensor:
+    """The p-norm over (kD, kH, kW) windows of ([N,] C, D, H, W)."""
+    return _lp_pool(input, float(norm_type), kernel_size, stride, ceil_mode, 3)

@@ -3,6 +3,7 @@
 from . import (
     activation,
     batchnorm,
+    channelshuffle,
     conv,
     distance,
     dropout,
@@ -22,6 +23,7 @@ from . import (
 )
 from .activation import *
 from .batchnorm import *
+from .channelshuffle import *
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import *
 from .distance import *
@@ -46,6 +48,7 @@ __all__ = [
 ]
 __all__ += activation.__all__
 __all__ += batchnorm.__all__
+__all__ += channelshuffle.__all__
 __all__ += conv.__all__
 __all__ += distance.__all__
 __all__ += dropout.__all__

@@ -110,3 +110,60 @@ def run_layers(
 
             x = _dropout(x, dropout, True)
     return x, tuple(stack(kept) for kept in finals)
+
+
+def scan_packed(mode: str, data: Tensor, batch_sizes: list[int], state: State,
+                weights: Sequence[Tensor | None], reverse: bool) -> tuple[Tensor, State]:
+    """One layer and direction over a packed batch: data (sum(batch_sizes), I) -> packed outputs, last states.
+
+    The sequences are sorted longest first, so step t runs the first batch_sizes[t] rows; the
+    other rows keep their state (the reverse direction starts each sequence at its own last step).
+    """
+    w_ih, w_hh, b_ih, b_hh, w_hr = weights
+    assert w_ih is not None and w_hh is not None
+    xw = project(data.unsqueeze(0), w_ih, input_bias(mode, b_ih, b_hh))[0]
+    w_hh_t = w_hh.t().contiguous()
+    w_hr_t = None if w_hr is None else w_hr.t().contiguous()
+    b_hidden = b_hh if mode == "GRU" else None
+    steps = list(xw.split(batch_sizes, 0))
+    order = range(len(steps) - 1, -1, -1) if reverse else range(len(steps))
+    outputs: list[Tensor] = [xw] * len(steps)
+    batch = state[0].size(0)
+    for t in order:
+        n = batch_sizes[t]
+        new = step(mode, steps[t], tuple(s[:n] for s in state), w_hh_t, b_hidden, w_hr_t)
+        state = new if n == batch else tuple(cat([a, s[n:]], 0) for a, s in zip(new, state))
+        outputs[t] = new[0]
+    return cat(outputs, 0), state
+
+
+def run_layers_packed(
+    mode: str,
+    data: Tensor,
+    batch_sizes: list[int],
+    state0: State,
+    weights: Sequence[Sequence[Tensor | None]],
+    num_layers: int,
+    bidirectional: bool,
+    dropout: float,
+    training: bool,
+) -> tuple[Tensor, State]:
+    """`run_layers` for a packed batch: data (sum(batch_sizes), I), states (layers·dirs, batch_sizes[0], H)."""
+    dirs = 2 if bidirectional else 1
+    initial = [s.unbind(0) for s in state0]
+    finals: list[list[Tensor]] = [[] for _ in state0]
+    x = data
+    for layer in range(num_layers):
+        outs = []
+        for direction in range(dirs):
+            k = layer * dirs + direction
+            out, last = scan_packed(mode, x, batch_sizes, tuple(s[k] for s in initial), weights[k], direction == 1)
+            outs.append(out)
+            for kept, s in zip(finals, last):
+                kept.append(s)
+        x = outs[0] if dirs == 1 else cat(outs, 1)
+        if dropout > 0 and training and layer < num_layers - 1:
+            from ..functional.dropouts import dropout as _dropout
+
+            x = _dropout(x, dropout, True)
+    return x, tuple(stack(kept) for kept in finals)

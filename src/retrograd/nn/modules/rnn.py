@@ -203,8 +203,12 @@ class RNNBase(Module):
         self.check_hidden_size(states[0], expected, "Expected hidden[0] size {}, got {}")
         self.check_hidden_size(states[1], expected[:2] + (self.hidden_size,), "Expected hidden[1] size {}, got {}")
 
-    def _run(self, input: Tensor, hx: Any, name: str) -> tuple[Tensor, tuple[Tensor, ...]]:
+    def _run(self, input: Any, hx: Any, name: str) -> tuple[Any, tuple[Tensor, ...]]:
         """Shared forward: returns the output and the final states with the caller's layout."""
+        from ..utils.rnn import PackedSequence
+
+        if isinstance(input, PackedSequence):
+            return self._run_packed(input, hx)
         input, states, batched = self._batched(input, hx, name)
         if not states:
             states = self._zero_states(input)
@@ -221,6 +225,35 @@ class RNNBase(Module):
             out = out.squeeze(0 if self.batch_first else 1)
             finals = tuple(s.squeeze(1) for s in finals)
         return out, finals
+
+    def _run_packed(self, packed: Any, hx: Any) -> tuple[Any, tuple[Tensor, ...]]:
+        """Forward over a PackedSequence: states are permuted into the packed (sorted) order and back."""
+        data, sizes = packed.data, [int(n) for n in packed.batch_sizes.tolist()]
+        sort, unsort = packed.sorted_indices, packed.unsorted_indices
+        layers = self.num_layers * (2 if self.bidirectional else 1)
+        expected = (layers, sizes[0], self.proj_size or self.hidden_size)
+        if hx is None:
+            states: tuple[Tensor, ...] = (ops.zeros(expected, dtype=data.dtype, device=data.device),)
+            if self.mode == "LSTM":
+                states += (ops.zeros(expected[:2] + (self.hidden_size,), dtype=data.dtype, device=data.device),)
+        else:
+            states = tuple(hx) if isinstance(hx, (tuple, list)) else (hx,)
+            if sort is not None:
+                states = tuple(s.index_select(1, sort) for s in states)
+        self.check_input(data, packed.batch_sizes)
+        if self.mode != "LSTM":
+            self.check_hidden_size(states[0], expected)
+        else:
+            self.check_hidden_size(states[0], expected, "Expected hidden[0] size {}, got {}")
+            self.check_hidden_size(states[1], expected[:2] + (self.hidden_size,),
+                                   "Expected hidden[1] size {}, got {}")
+        out, finals = scan.run_layers_packed(
+            self.mode, data, sizes, states, self._layer_weights(), self.num_layers, self.bidirectional,
+            self.dropout, self.training,
+        )
+        if unsort is not None:
+            finals = tuple(s.index_select(1, unsort) for s in finals)
+        return type(packed)(out, packed.batch_sizes, sort, unsort), finals
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"

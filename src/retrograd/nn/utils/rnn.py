@@ -1,0 +1,264 @@
+"""Variable-length sequences for the recurrent layers: padding, packing and PackedSequence.
+
+A packed batch stores its time steps one after another, each holding only the
+sequences still running at that step: `data` is (sum(batch_sizes), *) and
+`batch_sizes[t]` says how many sequences step t holds. The sequences are sorted
+longest first (`sorted_indices` maps the sorted order back to the caller's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+from ... import ops
+from ...dtypes import int64
+from ...tensor import Tensor
+
+__all__ = [
+    "PackedSequence",
+    "invert_permutation",
+    "pack_padded_sequence",
+    "pad_packed_sequence",
+    "pad_sequence",
+    "unpad_sequence",
+    "pack_sequence",
+    "unpack_sequence",
+]
+
+
+class _PackedFields(NamedTuple):
+    data: Tensor
+    batch_sizes: Tensor
+    sorted_indices: Tensor | None
+    unsorted_indices: Tensor | None
+
+
+class PackedSequence(_PackedFields):
+    """A batch of variable-length sequences packed step by step (made by pack_padded_sequence / pack_sequence)."""
+
+    def __new__(
+        cls,
+        data: Any,
+        batch_sizes: Tensor | None = None,
+        sorted_indices: Tensor | None = None,
+        unsorted_indices: Tensor | None = None,
+    ) -> PackedSequence:
+        if unsorted_indices is None:
+            unsorted_indices = invert_permutation(sorted_indices)
+        if batch_sizes is None:  # PackedSequence((data, batch_sizes), ...)
+            if not (isinstance(data, (list, tuple)) and len(data) == 2):
+                raise AssertionError("Expected data to be a list or tuple of length 2")
+            data, batch_sizes = data
+        elif batch_sizes.device.type != "cpu":
+            raise ValueError(
+                "batch_sizes should always be on CPU. Instances of PackedSequence should never be created manually. "
+                "They should be instantiated by functions like pack_sequence and pack_padded_sequences in "
+                "nn.utils.rnn. https://pytorch.org/docs/stable/nn.html#torch.nn.utils.rnn.pack_sequence"
+            )
+        return super().__new__(cls, data, batch_sizes, sorted_indices, unsorted_indices)
+
+    def _with(self, convert: Any, indices_too: bool = False) -> PackedSequence:
+        keep = (lambda t: t) if not indices_too else (lambda t: None if t is None else convert(t))
+        return type(self)(convert(self.data), self.batch_sizes, keep(self.sorted_indices), keep(self.unsorted_indices))
+
+    def to(self, *args: Any, **kwargs: Any) -> PackedSequence:
+        """`data.to(...)`; the indices follow data to its device, batch_sizes stays on the CPU."""
+        data = self.data.to(*args, **kwargs)
+        if data is self.data:
+            return self
+        return type(self)(
+            data,
+            self.batch_sizes,
+            *(None if t is None else t.to(data.device) for t in (self.sorted_indices, self.unsorted_indices)),
+        )
+
+    def cpu(self, *args: Any, **kwargs: Any) -> PackedSequence:
+        return self.to("cpu")
+
+    def pin_memory(self) -> PackedSequence:
+        return self
+
+    def double(self) -> PackedSequence:
+        return self._with(lambda t: t.double())
+
+    def float(self) -> PackedSequence:
+        return self._with(lambda t: t.float())
+
+    def half(self) -> PackedSequence:
+        return self._with(lambda t: t.half())
+
+    def long(self) -> PackedSequence:
+        return self._with(lambda t: t.long())
+
+    def int(self) -> PackedSequence:
+        return self._with(lambda t: t.int())
+
+    def short(self) -> PackedSequence:
+        return self._with(lambda t: t.short())
+
+    def char(self) -> PackedSequence:
+        return self._with(lambda t: t.char())
+
+    def byte(self) -> PackedSequence:
+        return self._with(lambda t: t.byte())
+
+    @property
+    def is_cuda(self) -> bool:
+        return self.data.is_cuda
+
+    def is_pinned(self) -> bool:
+        return False
+
+
+def invert_permutation(permutation: Tensor | None) -> Tensor | None:
+    """The inverse permutation (None stays None): out[permutation[i]] = i."""
+    if permutation is None:
+        return None
+    out = ops.empty_like(permutation)
+    out.scatter_(0, permutation, ops.arange(permutation.numel(), device=permutation.device))
+    return out
+
+
+def _lengths_list(lengths: Tensor) -> list[int]:
+    return [int(v) for v in lengths.tolist()]
+
+
+def _batch_sizes(lengths: list[int], steps: int) -> list[int]:
+    """How many of the (sorted, longest first) sequences run at each step."""
+    for i, n in enumerate(lengths):
+        if n <= 0:
+            raise RuntimeError(
+                "Length of all samples has to be greater than 0, but found an element in 'lengths' that is <= 0"
+            )
+        if i and n > lengths[i - 1]:
+            raise RuntimeError(
+                "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You can pass "
+                "`enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to sidestep this requirement "
+                "if you do not need ONNX exportability."
+            )
+    if lengths and lengths[0] > steps:
+        raise RuntimeError(f"the longest sequence has length {lengths[0]}, but the input has only {steps} steps")
+    return [sum(1 for n in lengths if n > t) for t in range(lengths[0] if lengths else 0)]
+
+
+def pack_padded_sequence(
+    input: Tensor, lengths: Tensor | list[int], batch_first: bool = False, enforce_sorted: bool = True
+) -> PackedSequence:
+    """Pack a padded batch (T, B, *) (or (B, T, *) with batch_first) of sequences with the given lengths."""
+    if isinstance(lengths, Tensor):
+        lengths = lengths.to(dtype=int64)
+    else:
+        lengths = ops.as_tensor(lengths, dtype=int64)
+    sorted_indices = None
+    if not enforce_sorted:
+        lengths, sorted_indices = ops.sort(lengths, descending=True)
+        input = input.index_select(0 if batch_first else 1, sorted_indices)
+    if batch_first:
+        input = input.transpose(0, 1)
+    if lengths.dim() != 1:
+        raise RuntimeError(f"'lengths' should be a 1D tensor, but got {lengths.dim()}D tensor")
+    if lengths.numel() != input.size(1):
+        raise RuntimeError(
+            f"Expected `len(lengths)` to be equal to batch_size, but got {lengths.numel()} (batch_size={input.size(1)})"
+        )
+    sizes = _batch_sizes(_lengths_list(lengths), input.size(0))
+    data = ops.cat([input[t, :n] for t, n in enumerate(sizes)], 0)
+    return PackedSequence(data, ops.tensor(sizes, dtype=int64), sorted_indices, None)
+
+
+def pad_packed_sequence(
+    sequence: PackedSequence, batch_first: bool = False, padding_value: float = 0.0, total_length: int | None = None
+) -> tuple[Tensor, Tensor]:
+    """Undo pack_padded_sequence: (padded (T, B, *) or (B, T, *), lengths int64) in the caller's batch order."""
+    sizes = _lengths_list(sequence.batch_sizes)
+    steps = len(sizes)
+    if total_length is not None:
+        if total_length < steps:
+            raise ValueError(
+                "Expected total_length to be at least the length of the longest sequence in input, but got "
+                f"total_length={total_length} and max sequence length being {steps}"
+            )
+        steps = total_length
+    data = sequence.data
+    batch = sizes[0] if sizes else 0
+    rows, offset = [], 0
+    for n in sizes:
+        step = data[offset : offset + n]
+        offset += n
+        if n < batch:
+            step = ops.cat(
+                [step, ops.full((batch - n, *data.shape[1:]), padding_value, dtype=data.dtype, device=data.device)], 0
+            )
+        rows.append(step)
+    rows += [ops.full((batch, *data.shape[1:]), padding_value, dtype=data.dtype, device=data.device)] * (
+        steps - len(sizes)
+    )
+    padded = ops.stack(rows, 0)
+    if batch_first:
+        padded = padded.transpose(0, 1)
+    lengths = ops.tensor([sum(1 for n in sizes if n > b) for b in range(batch)], dtype=int64)
+    if sequence.unsorted_indices is not None:
+        padded = padded.index_select(0 if batch_first else 1, sequence.unsorted_indices)
+        lengths = lengths[sequence.unsorted_indices]
+    return padded, lengths
+
+
+def pad_sequence(
+    sequences: Tensor | Iterable[Tensor],
+    batch_first: bool = False,
+    padding_value: float = 0.0,
+    padding_side: str = "right",
+) -> Tensor:
+    """Stack sequences (L_i, *) into (T, B, *) (or (B, T, *)), padding each to the longest with padding_value."""
+    if not isinstance(sequences, Iterable):
+        raise RuntimeError(
+            f"pad_sequence: Expected iterable for input sequences, but got arg of type: {type(sequences)}"
+        )
+    seqs = list(sequences)
+    if not seqs:
+        raise RuntimeError("received an empty list of sequences")
+    if padding_side not in ("left", "right"):
+        raise RuntimeError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
+    longest = max(s.size(0) for s in seqs)
+    tail = tuple(seqs[0].shape[1:])
+    padded = []
+    for s in seqs:
+        if tuple(s.shape[1:]) != tail:
+            raise RuntimeError(_size_mismatch(tail, tuple(s.shape[1:])))
+        missing = longest - s.size(0)
+        if missing:
+            fill = ops.full((missing, *tail), padding_value, dtype=s.dtype, device=s.device)
+            s = ops.cat([s, fill] if padding_side == "right" else [fill, s], 0)
+        padded.append(s)
+    return ops.stack(padded, 0 if batch_first else 1)
+
+
+def _size_mismatch(want: tuple[int, ...], got: tuple[int, ...]) -> str:
+    """PyTorch's broadcasting message for a sequence whose trailing sizes differ from the first's."""
+    if len(want) != len(got):
+        return f"The expanded size of the tensor must match the existing sizes: {list(want)} and {list(got)}"
+    dim = next(i for i, (a, b) in enumerate(zip(want, got)) if a != b)
+    return (
+        f"The size of tensor a ({want[dim]}) must match the size of tensor b ({got[dim]}) "
+        f"at non-singleton dimension {dim + 1}"
+    )
+
+
+def unpad_sequence(padded_sequences: Tensor, lengths: Tensor, batch_first: bool = False) -> list[Tensor]:
+    """Split a padded batch back into the list of its sequences (L_i, *)."""
+    if not batch_first:
+        padded_sequences = padded_sequences.transpose(0, 1)
+    return [seq[:n] for seq, n in zip(padded_sequences, _lengths_list(lengths), strict=True)]
+
+
+def pack_sequence(sequences: list[Tensor], enforce_sorted: bool = True) -> PackedSequence:
+    """Pack a list of sequences (L_i, *): pad_sequence then pack_padded_sequence."""
+    lengths = ops.as_tensor([v.size(0) for v in sequences])
+    return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
+
+
+def unpack_sequence(packed_sequences: PackedSequence) -> list[Tensor]:
+    """The list of sequences a PackedSequence holds, in the caller's order."""
+    padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
+    return unpad_sequence(padded, lengths, batch_first=True)

@@ -1,0 +1,391 @@
+"""nn.utils: rnn packing, parametrize / parametrizations, fusion, norms, skip_init, stateless, against PyTorch.
+
+Modules are built after the same `manual_seed` in both libraries (retrograd's generator
+draws PyTorch's numbers), so parameters, buffers and every random draw of a
+parametrization must agree without copying state.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+from retrograd.autograd import gradcheck
+
+from .nn_compare import torch
+
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+
+
+def _np(t):
+    return t.detach().numpy()
+
+
+def _close(a, b, atol=1e-10):
+    np.testing.assert_allclose(_np(a), _np(b), atol=atol, rtol=1e-9)
+
+
+# --- nn.utils.rnn ------------------------------------------------------------------------------
+
+LENGTHS = [3, 5, 2, 5]
+
+
+def test_pad_sequence_and_pack_roundtrip():
+    seqs = [rg.arange(float(n * 2)).reshape(n, 2) for n in (2, 4, 1)]
+    padded = rg.nn.utils.rnn.pad_sequence(seqs)
+    assert tuple(padded.shape) == (4, 3, 2)
+    packed = rg.nn.utils.rnn.pack_sequence(seqs, enforce_sorted=False)
+    assert packed.batch_sizes.tolist() == [3, 2, 1, 1]
+    back = rg.nn.utils.rnn.unpack_sequence(packed)
+    for a, b in zip(back, seqs):
+        assert a.tolist() == b.tolist()
+    assert rg.nn.utils.rnn.invert_permutation(rg.tensor([2, 0, 1])).tolist() == [1, 2, 0]
+
+
+def test_packing_errors():
+    x = rg.zeros(4, 3, 2)
+    with pytest.raises(RuntimeError, match="must be sorted in decreasing order"):
+        rg.nn.utils.rnn.pack_padded_sequence(x, [3, 4, 2])
+    with pytest.raises(RuntimeError, match="greater than 0"):
+        rg.nn.utils.rnn.pack_padded_sequence(x, [4, 3, 0])
+    with pytest.raises(RuntimeError, match="batch_size=3"):
+        rg.nn.utils.rnn.pack_padded_sequence(x, [4, 3])
+    with pytest.raises(RuntimeError, match="empty list"):
+        rg.nn.utils.rnn.pad_sequence([])
+    with pytest.raises(RuntimeError, match="padding_side"):
+        rg.nn.utils.rnn.pad_sequence([x], padding_side="mid")
+    with pytest.raises(ValueError, match="total_length"):
+        rg.nn.utils.rnn.pad_packed_sequence(rg.nn.utils.rnn.pack_padded_sequence(x, [4, 3, 2]), total_length=2)
+
+
+@needs_torch
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_pad_sequence_vs_torch(batch_first, side):
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal((n, 3)) for n in (2, 4, 1)]
+    t = torch.nn.utils.rnn.pad_sequence([torch.tensor(a) for a in arrays], batch_first, -1.0, side)
+    r = rg.nn.utils.rnn.pad_sequence([rg.tensor(a) for a in arrays], batch_first, -1.0, side)
+    _close(r, t)
+
+
+@needs_torch
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.parametrize("enforce_sorted", [False, True])
+def test_pack_and_pad_packed_vs_torch(batch_first, enforce_sorted):
+    lengths = sorted(LENGTHS, reverse=True) if enforce_sorted else LENGTHS
+    x = np.random.default_rng(1).standard_normal((4, 5, 2) if batch_first else (5, 4, 2))
+    tx, rx = torch.tensor(x, requires_grad=True), rg.tensor(x, requires_grad=True)
+    tp = torch.nn.utils.rnn.pack_padded_sequence(tx, lengths, batch_first, enforce_sorted)
+    rp = rg.nn.utils.rnn.pack_padded_sequence(rx, lengths, batch_first, enforce_sorted)
+    _close(rp.data, tp.data)
+    assert rp.batch_sizes.tolist() == tp.batch_sizes.tolist()
+    for a, b in ((rp.sorted_indices, tp.sorted_indices), (rp.unsorted_indices, tp.unsorted_indices)):
+        assert (a is None) == (b is None) and (a is None or a.tolist() == b.tolist())
+    t_pad, t_len = torch.nn.utils.rnn.pad_packed_sequence(tp, batch_first, 0.5, total_length=6)
+    r_pad, r_len = rg.nn.utils.rnn.pad_packed_sequence(rp, batch_first, 0.5, total_length=6)
+    _close(r_pad, t_pad)
+    assert r_len.tolist() == t_len.tolist() and str(r_len.dtype) == "retrograd.int64"
+    w = np.random.default_rng(2).standard_normal(tuple(t_pad.shape))
+    (t_pad * torch.tensor(w)).sum().backward()
+    (r_pad * rg.tensor(w)).sum().backward()
+    _close(rx.grad, tx.grad)
+
+
+RNN_CASES = [
+    ("RNN", {}),
+    ("RNN", {"nonlinearity": "relu", "num_layers": 2}),
+    ("GRU", {}),
+    ("GRU", {"num_layers": 2, "bidirectional": True}),
+    ("LSTM", {}),
+    ("LSTM", {"bidirectional": True}),
+    ("LSTM", {"proj_size": 2, "num_layers": 2}),
+]
+
+
+@needs_torch
+@pytest.mark.parametrize(("mode", "kwargs"), RNN_CASES)
+@pytest.mark.parametrize("with_hx", [False, True])
+def test_rnn_on_packed_sequence_vs_torch(mode, kwargs, with_hx):
+    torch.manual_seed(0)
+    t_mod = getattr(torch.nn, mode)(3, 4, **kwargs).double()
+    rg.manual_seed(0)
+    r_mod = getattr(rg.nn, mode)(3, 4, **kwargs).double()
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((5, 4, 3))
+    tx, rx = torch.tensor(x, requires_grad=True), rg.tensor(x, requires_grad=True)
+    t_args, r_args = [], []
+    if with_hx:
+        layers = (kwargs.get("num_layers", 1)) * (2 if kwargs.get("bidirectional") else 1)
+        shapes = [(layers, 4, kwargs.get("proj_size") or 4)] + ([(layers, 4, 4)] if mode == "LSTM" else [])
+        hs = [rng.standard_normal(s) for s in shapes]
+        th = [torch.tensor(h, requires_grad=True) for h in hs]
+        rh = [rg.tensor(h, requires_grad=True) for h in hs]
+        t_args, r_args = [tuple(th) if mode == "LSTM" else th[0]], [tuple(rh) if mode == "LSTM" else rh[0]]
+    tp = torch.nn.utils.rnn.pack_padded_sequence(tx, LENGTHS, enforce_sorted=False)
+    rp = rg.nn.utils.rnn.pack_padded_sequence(rx, LENGTHS, enforce_sorted=False)
+    t_out, t_h = t_mod(tp, *t_args)
+    r_out, r_h = r_mod(rp, *r_args)
+    assert type(r_out).__name__ == "PackedSequence"
+    _close(r_out.data, t_out.data)
+    t_h = t_h if isinstance(t_h, tuple) else (t_h,)
+    r_h = r_h if isinstance(r_h, tuple) else (r_h,)
+    for a, b in zip(r_h, t_h):
+        _close(a, b)
+    w = rng.standard_normal(tuple(t_out.data.shape))
+    ((t_out.data * torch.tensor(w)).sum() + sum((h * (i + 2)).sum() for i, h in enumerate(t_h))).backward()
+    ((r_out.data * rg.tensor(w)).sum() + sum((h * (i + 2)).sum() for i, h in enumerate(r_h))).backward()
+    _close(rx.grad, tx.grad)
+    if with_hx:
+        for a, b in zip(rh, th):
+            _close(a.grad, b.grad)
+    for name, p in t_mod.named_parameters():
+        _close(r_mod.get_parameter(name).grad, p.grad)
+
+
+# --- parametrize / parametrizations ------------------------------------------------------------
+
+PARAMETRIZATIONS = [
+    ("weight_norm", lambda m: m.nn.Linear(4, 3), {}),
+    ("weight_norm", lambda m: m.nn.Linear(4, 3), {"dim": None}),
+    ("weight_norm", lambda m: m.nn.Conv1d(2, 3, 2), {"dim": 1}),
+    ("spectral_norm", lambda m: m.nn.Linear(4, 3), {}),
+    ("spectral_norm", lambda m: m.nn.ConvTranspose2d(2, 3, 2), {"n_power_iterations": 2}),
+    ("orthogonal", lambda m: m.nn.Linear(4, 3), {}),
+    ("orthogonal", lambda m: m.nn.Linear(3, 5), {}),
+    ("orthogonal", lambda m: m.nn.Linear(3, 3), {}),
+    ("orthogonal", lambda m: m.nn.Linear(3, 3), {"orthogonal_map": "cayley"}),
+    ("orthogonal", lambda m: m.nn.Linear(4, 3), {"orthogonal_map": "matrix_exp"}),
+    ("orthogonal", lambda m: m.nn.Linear(3, 4), {"orthogonal_map": "householder"}),
+    ("orthogonal", lambda m: m.nn.Linear(3, 4), {"orthogonal_map": "householder", "use_trivialization": False}),
+]
+
+
+@needs_torch
+@pytest.mark.parametrize(("kind", "make", "kwargs"), PARAMETRIZATIONS)
+def test_parametrizations_vs_torch(kind, make, kwargs):
+    # float64 from the start: the power iteration at registration runs in the weight's dtype
+    torch.set_default_dtype(torch.float64)
+    rg.set_default_dtype(rg.float64)
+    try:
+        torch.manual_seed(0)
+        t_mod = make(torch)
+        getattr(torch.nn.utils.parametrizations, kind)(t_mod, **kwargs)
+        rg.manual_seed(0)
+        r_mod = make(rg)
+        getattr(rg.nn.utils.parametrizations, kind)(r_mod, **kwargs)
+    finally:
+        torch.set_default_dtype(torch.float32)
+    assert type(r_mod).__name__ == type(t_mod).__name__
+    assert repr(r_mod) == repr(t_mod)
+    t_state, r_state = t_mod.state_dict(), r_mod.state_dict()
+    assert list(r_state) == list(t_state)
+    for key in t_state:
+        _close(r_state[key], t_state[key])
+    assert [n for n, _ in r_mod.named_parameters()] == [n for n, _ in t_mod.named_parameters()]
+    # (reading .weight runs spectral_norm's power iteration, so the input shape comes from the module)
+    shape = {"Linear": (2, getattr(t_mod, "in_features", 0)), "Conv1d": (2, 2, 4), "ConvTranspose2d": (2, 2, 3, 3)}
+    x = np.random.default_rng(0).standard_normal(
+        shape[rg.nn.utils.parametrize.type_before_parametrizations(r_mod).__name__]
+    )
+    tx, rx = torch.tensor(x, requires_grad=True), rg.tensor(x, requires_grad=True)
+    t_out, r_out = t_mod(tx), r_mod(rx)
+    _close(r_out, t_out)
+    w = np.random.default_rng(1).standard_normal(tuple(t_out.shape))
+    (t_out * torch.tensor(w)).sum().backward()
+    (r_out * rg.tensor(w)).sum().backward()
+    _close(rx.grad, tx.grad)
+    for name, p in t_mod.named_parameters():
+        _close(r_mod.get_parameter(name).grad, p.grad, atol=1e-9)
+    # buffers after a training-mode forward (spectral_norm's power iteration) still agree
+    for key, value in t_mod.state_dict().items():
+        _close(r_mod.state_dict()[key], value)
+
+
+@needs_torch
+def test_assigning_and_removing_a_parametrization_vs_torch():
+    for lib in (torch, rg):
+        lib.manual_seed(0)
+    t_mod, r_mod = torch.nn.Linear(4, 4).double(), rg.nn.Linear(4, 4).double()
+    torch.nn.utils.parametrizations.orthogonal(t_mod)
+    rg.nn.utils.parametrizations.orthogonal(r_mod)
+    q = np.linalg.qr(np.random.default_rng(3).standard_normal((4, 4)))[0]
+    with torch.no_grad():
+        t_mod.weight = torch.tensor(q)
+    with rg.no_grad():
+        r_mod.weight = rg.tensor(q)
+    _close(r_mod.weight, t_mod.weight)
+    _close(r_mod.parametrizations.weight[0].base, t_mod.parametrizations.weight[0].base)
+    torch.nn.utils.parametrize.remove_parametrizations(t_mod, "weight")
+    rg.nn.utils.parametrize.remove_parametrizations(r_mod, "weight")
+    assert type(r_mod) is rg.nn.Linear
+    assert list(r_mod.state_dict()) == list(t_mod.state_dict())
+    _close(r_mod.weight, t_mod.weight)
+
+
+class _Symmetric(rg.nn.Module):
+    def forward(self, x):
+        return x.triu() + x.triu(1).transpose(0, 1)
+
+    def right_inverse(self, a):
+        return a.triu()
+
+
+def test_register_parametrization_and_cached():
+    layer = rg.nn.Linear(3, 3)
+    original = layer.weight
+    rg.nn.utils.parametrize.register_parametrization(layer, "weight", _Symmetric())
+    assert rg.nn.utils.parametrize.is_parametrized(layer)
+    assert rg.nn.utils.parametrize.is_parametrized(layer, "weight")
+    assert not rg.nn.utils.parametrize.is_parametrized(layer, "bias")
+    assert layer.parametrizations.weight.original is original  # the same Parameter, now upper-triangular
+    assert rg.nn.utils.parametrize.type_before_parametrizations(layer) is rg.nn.Linear
+    w = layer.weight
+    np.testing.assert_allclose(_np(w), _np(w).T)
+    with rg.nn.utils.parametrize.cached():
+        assert layer.weight is layer.weight
+    assert layer.weight is not layer.weight
+    other = rg.nn.Linear(3, 3)
+    rg.nn.utils.parametrize.transfer_parametrizations_and_params(layer, other)
+    np.testing.assert_allclose(_np(other.weight), _np(layer.weight))
+    with pytest.raises(ValueError, match="does not have a parameter, a buffer"):
+        rg.nn.utils.parametrize.register_parametrization(layer, "nothing", _Symmetric())
+    rg.nn.utils.parametrize.remove_parametrizations(layer, "weight", leave_parametrized=False)
+    assert type(layer) is rg.nn.Linear and layer.weight is original
+
+
+def test_weight_norm_gradcheck():
+    layer = rg.nn.Linear(3, 2).double()
+    rg.nn.utils.parametrizations.weight_norm(layer)
+    g, v = layer.parametrizations.weight.original0, layer.parametrizations.weight.original1
+    fn = layer.parametrizations.weight[0]
+    assert gradcheck(lambda g, v: fn(g, v), [g.detach().requires_grad_(), v.detach().requires_grad_()])
+
+
+# --- fusion, norms, skip_init, stateless -------------------------------------------------------
+
+
+@needs_torch
+@pytest.mark.parametrize("transpose", [False, True])
+def test_fuse_conv_bn_eval_vs_torch(transpose):
+    for lib in (torch, rg):
+        lib.manual_seed(0)
+    conv_cls = "ConvTranspose2d" if transpose else "Conv2d"
+    mods = []
+    for lib in (torch, rg):
+        conv = getattr(lib.nn, conv_cls)(2, 3, 2).double().eval()
+        bn = lib.nn.BatchNorm2d(3).double().eval()
+        mods.append((conv, bn))
+    rng = np.random.default_rng(0)
+    stats = [rng.standard_normal(3), rng.uniform(0.5, 2, 3), rng.standard_normal(3), rng.standard_normal(3)]
+    for (_conv, bn), lib in zip(mods, (torch, rg)):
+        with lib.no_grad():
+            for t, s in zip((bn.running_mean, bn.running_var, bn.weight, bn.bias), stats):
+                t.copy_(lib.tensor(s))
+    t_fused = torch.nn.utils.fuse_conv_bn_eval(*mods[0], transpose=transpose)
+    r_fused = rg.nn.utils.fuse_conv_bn_eval(*mods[1], transpose=transpose)
+    _close(r_fused.weight, t_fused.weight)
+    _close(r_fused.bias, t_fused.bias)
+    x = rng.standard_normal((1, 2, 4, 4))
+    _close(r_fused(rg.tensor(x)), mods[1][1](mods[1][0](rg.tensor(x))), atol=1e-9)
+    with pytest.raises(AssertionError, match="Fusion only for eval!"):
+        rg.nn.utils.fuse_conv_bn_eval(mods[1][0].train(), mods[1][1])
+
+
+@needs_torch
+def test_fuse_linear_bn_eval_vs_torch():
+    for lib in (torch, rg):
+        lib.manual_seed(0)
+    t_lin, t_bn = torch.nn.Linear(4, 3).double().eval(), torch.nn.BatchNorm1d(3).double().eval()
+    r_lin, r_bn = rg.nn.Linear(4, 3).double().eval(), rg.nn.BatchNorm1d(3).double().eval()
+    t_fused, r_fused = torch.nn.utils.fuse_linear_bn_eval(t_lin, t_bn), rg.nn.utils.fuse_linear_bn_eval(r_lin, r_bn)
+    _close(r_fused.weight, t_fused.weight)
+    _close(r_fused.bias, t_fused.bias)
+    with pytest.raises(AssertionError, match="linear.out_features == bn.num_features"):
+        rg.nn.utils.fuse_linear_bn_eval(r_lin, rg.nn.BatchNorm1d(2).eval())
+
+
+@needs_torch
+def test_total_norm_and_clip_with_norm_vs_torch():
+    rng = np.random.default_rng(0)
+    grads = [rng.standard_normal(s) for s in ((3, 2), (4,))]
+    t_ps = [torch.zeros(g.shape, dtype=torch.float64, requires_grad=True) for g in grads]
+    r_ps = [rg.zeros(g.shape, dtype=rg.float64, requires_grad=True) for g in grads]
+    for tp, rp, g in zip(t_ps, r_ps, grads):
+        tp.grad, rp.grad = torch.tensor(g), rg.tensor(g)
+    for norm_type in (2.0, 1.0, float("inf")):
+        _close(
+            rg.nn.utils.get_total_norm([p.grad for p in r_ps], norm_type),
+            torch.nn.utils.get_total_norm([p.grad for p in t_ps], norm_type),
+        )
+    t_total = torch.nn.utils.get_total_norm([p.grad for p in t_ps])
+    r_total = rg.nn.utils.get_total_norm([p.grad for p in r_ps])
+    torch.nn.utils.clip_grads_with_norm_(t_ps, 0.5, t_total)
+    rg.nn.utils.clip_grads_with_norm_(r_ps, 0.5, r_total)
+    for tp, rp in zip(t_ps, r_ps):
+        _close(rp.grad, tp.grad)
+    with pytest.warns(FutureWarning, match="clip_grad_norm_"):
+        rg.nn.utils.clip_grad_norm(r_ps, 0.1)
+
+
+@needs_torch
+def test_skip_init_leaves_the_generator_alone():
+    rg.manual_seed(0)
+    layer = rg.nn.utils.skip_init(rg.nn.Linear, 3, 2)
+    assert tuple(layer.weight.shape) == (2, 3)
+    torch.manual_seed(0)
+    torch.nn.utils.skip_init(torch.nn.Linear, 3, 2)
+    assert rg.rand(3).tolist() == pytest.approx(torch.rand(3).tolist())
+    with pytest.raises(RuntimeError, match="Expected a Module"):
+        rg.nn.utils.skip_init(int)
+    with pytest.raises(RuntimeError, match="'device' arg"):
+        rg.nn.utils.skip_init(rg.nn.ReLU)
+
+
+def test_stateless_functional_call_warns():
+    layer = rg.nn.Linear(2, 1, bias=False)
+    with pytest.warns(FutureWarning, match="torch.func.functional_call"):
+        out = rg.nn.utils.stateless.functional_call(layer, {"weight": rg.ones(1, 2)}, (rg.ones(1, 2),))
+    assert out.tolist() == [[2.0]]
+
+
+def test_no_unexpected_warnings_from_packing():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rg.nn.utils.rnn.pack_sequence([rg.ones(2), rg.ones(1)])
+
+
+@needs_torch
+@pytest.mark.parametrize("kind", ["weight_norm", "spectral_norm"])
+def test_hook_based_norms_vs_torch(kind):
+    torch.set_default_dtype(torch.float64)
+    rg.set_default_dtype(rg.float64)
+    try:
+        mods = []
+        for lib in (torch, rg):
+            lib.manual_seed(0)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", FutureWarning)
+                mods.append(getattr(lib.nn.utils, kind)(lib.nn.Linear(4, 3)))
+    finally:
+        torch.set_default_dtype(torch.float32)
+    t_mod, r_mod = mods
+    assert list(r_mod.state_dict()) == list(t_mod.state_dict())
+    assert [n for n, _ in r_mod.named_parameters()] == [n for n, _ in t_mod.named_parameters()]
+    x = np.random.default_rng(0).standard_normal((2, 4))
+    for _ in range(2):
+        _close(r_mod(rg.tensor(x)), t_mod(torch.tensor(x)))
+    t_out, r_out = t_mod(torch.tensor(x)), r_mod(rg.tensor(x))
+    t_out.sum().backward()
+    r_out.sum().backward()
+    for name, p in t_mod.named_parameters():
+        _close(r_mod.get_parameter(name).grad, p.grad)
+    getattr(torch.nn.utils, "remove_" + kind)(t_mod)
+    getattr(rg.nn.utils, "remove_" + kind)(r_mod)
+    assert list(r_mod.state_dict()) == list(t_mod.state_dict())
+    _close(r_mod.weight, t_mod.weight)
+    with pytest.raises(ValueError, match=f"{kind} of 'weight' not found"):
+        getattr(rg.nn.utils, "remove_" + kind)(r_mod)
