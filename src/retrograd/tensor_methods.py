@@ -206,6 +206,17 @@ class TensorMethods:
     sinc = OpMethod("sinc")
     sinc_ = InPlaceMethod("sinc")
 
+    copysign = OpMethod("copysign")
+    copysign_ = InPlaceMethod("copysign")
+    heaviside = OpMethod("heaviside")
+    heaviside_ = InPlaceMethod("heaviside")
+    nextafter = OpMethod("nextafter")
+    nextafter_ = InPlaceMethod("nextafter")
+    ldexp = OpMethod("ldexp")
+    ldexp_ = InPlaceMethod("ldexp")
+    frexp = OpMethod("frexp")
+    histogram = OpMethod("histogram")
+
     # --- comparison and logic ------------------------------------------------------------------
     eq = OpMethod("eq")
     eq_ = InPlaceMethod("eq")
@@ -256,6 +267,14 @@ class TensorMethods:
     bitwise_or_ = InPlaceMethod("bitwise_or")
     bitwise_xor = OpMethod("bitwise_xor")
     bitwise_xor_ = InPlaceMethod("bitwise_xor")
+    bitwise_left_shift = OpMethod("bitwise_left_shift")
+    bitwise_left_shift_ = InPlaceMethod("bitwise_left_shift")
+    bitwise_right_shift = OpMethod("bitwise_right_shift")
+    bitwise_right_shift_ = InPlaceMethod("bitwise_right_shift")
+    gcd = OpMethod("gcd")
+    gcd_ = InPlaceMethod("gcd")
+    lcm = OpMethod("lcm")
+    lcm_ = InPlaceMethod("lcm")
     isreal = OpMethod("isreal")
     is_nonzero = OpMethod("is_nonzero")
 
@@ -531,6 +550,24 @@ class TensorMethods:
         return _ops.bitwise_xor(self, other)
 
     __rxor__ = __xor__
+
+    def __lshift__(self, other: Any) -> Tensor:
+        return _ops.bitwise_left_shift(self, other)
+
+    def __rlshift__(self, other: Any) -> Tensor:
+        return _ops.bitwise_left_shift(_ops.scalar_like(other, self), self)
+
+    def __ilshift__(self, other: Any) -> Tensor:
+        return _inplace.apply(self, _ops.bitwise_left_shift, other)
+
+    def __rshift__(self, other: Any) -> Tensor:
+        return _ops.bitwise_right_shift(self, other)
+
+    def __rrshift__(self, other: Any) -> Tensor:
+        return _ops.bitwise_right_shift(_ops.scalar_like(other, self), self)
+
+    def __irshift__(self, other: Any) -> Tensor:
+        return _inplace.apply(self, _ops.bitwise_right_shift, other)
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
         return _ops.eq(self, other)

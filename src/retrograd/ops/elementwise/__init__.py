@@ -4,14 +4,18 @@
 - `pointwise`: exp, log, trigonometry, rounding, special functions, atan2, hypot, xlogy, ...
 - `clamp_where`: clamp, where, maximum, minimum, fmax, fmin (the output picks an input)
 - `compare`: comparisons, logic and bitwise ops (no gradient)
+- `integer_math`: gcd, lcm and the bit shifts (integers only, no gradient)
+- `float_parts`: copysign, ldexp, frexp, nextafter, heaviside
 """
 
 from __future__ import annotations
 
-from . import arithmetic, clamp_where, compare, pointwise
+from . import arithmetic, clamp_where, compare, float_parts, integer_math, pointwise
 from .arithmetic import *  # noqa: F403
 from .clamp_where import *  # noqa: F403
 from .compare import *  # noqa: F403
+from .float_parts import *  # noqa: F403
+from .integer_math import *  # noqa: F403
 from .pointwise import *  # noqa: F403
 
 __all__: list[str] = []
@@ -19,3 +23,5 @@ __all__ += arithmetic.__all__
 __all__ += pointwise.__all__
 __all__ += clamp_where.__all__
 __all__ += compare.__all__
+__all__ += integer_math.__all__
+__all__ += float_parts.__all__
