@@ -403,6 +403,12 @@ class TensorMethods:
     scatter_reduce = OpMethod("scatter_reduce")
     scatter_reduce_ = InPlaceMethod("scatter_reduce")
 
+    index_reduce = OpMethod("index_reduce")
+    index_reduce_ = InPlaceMethod("index_reduce")
+    slice_scatter = OpMethod("slice_scatter")
+    select_scatter = OpMethod("select_scatter")
+    diagonal_scatter = OpMethod("diagonal_scatter")
+
     # --- indexing: masks -----------------------------------------------------------------------
     index_select = OpMethod("index_select")
     index_add = OpMethod("index_add")
