@@ -8,7 +8,7 @@ follows the same trajectory as PyTorch's (to floating-point rounding).
 from typing import TYPE_CHECKING, Any
 
 from .. import _missing
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
 from .adadelta import Adadelta
 from .adafactor import Adafactor
 from .adagrad import Adagrad
@@ -39,6 +39,7 @@ __all__ = [
     "SGD",
     "SparseAdam",
     "lr_scheduler",
+    "swa_utils",
 ]
 
 

@@ -93,8 +93,17 @@ class Adafactor(Optimizer):
             state["variance"] = zeros_like(p)
         return state
 
-    def _update(self, xp: Any, param: Any, grad: Any, *buffers: Any, step: float, lr: Any,
-                group: dict[str, Any], state: dict[str, Any]) -> None:
+    def _update(
+        self,
+        xp: Any,
+        param: Any,
+        grad: Any,
+        *buffers: Any,
+        step: float,
+        lr: Any,
+        group: dict[str, Any],
+        state: dict[str, Any],
+    ) -> None:
         # maximize and weight decay are applied here, in PyTorch's order (decay after α is measured)
         row_var, col_var, variance = buffers
         lr = F.scalar(lr)

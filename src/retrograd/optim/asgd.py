@@ -66,8 +66,17 @@ class ASGD(Optimizer):
             "ax": zeros_like(p),
         }
 
-    def _update(self, xp: Any, param: Any, grad: Any, *buffers: Any, step: float, lr: Any,
-                group: dict[str, Any], state: dict[str, Any]) -> None:
+    def _update(
+        self,
+        xp: Any,
+        param: Any,
+        grad: Any,
+        *buffers: Any,
+        step: float,
+        lr: Any,
+        group: dict[str, Any],
+        state: dict[str, Any],
+    ) -> None:
         (ax,) = buffers
         lambd, alpha, t0 = group["lambd"], group["alpha"], group["t0"]
         eta = state["eta"].item()

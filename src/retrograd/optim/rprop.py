@@ -59,8 +59,17 @@ class Rprop(Optimizer):
     def _new_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         return {"step": new_scalar_state(0.0), "prev": zeros_like(p), "step_size": full_like(p, F.scalar(group["lr"]))}
 
-    def _update(self, xp: Any, param: Any, grad: Any, *buffers: Any, step: float, lr: Any,
-                group: dict[str, Any], state: dict[str, Any]) -> None:
+    def _update(
+        self,
+        xp: Any,
+        param: Any,
+        grad: Any,
+        *buffers: Any,
+        step: float,
+        lr: Any,
+        group: dict[str, Any],
+        state: dict[str, Any],
+    ) -> None:
         prev, step_size = buffers
         etaminus, etaplus = group["etas"]
         low, high = group["step_sizes"]

@@ -22,6 +22,7 @@ __all__ = ["copysign", "heaviside", "nextafter", "ldexp", "frexp"]
 
 _LN2 = math.log(2.0)
 
+
 def _float_pair(input: Any, other: Any) -> tuple[Tensor, Tensor]:
     """Both operands in their common dtype, or the default float when that is not a float."""
     a, b = promote(input, other)
@@ -49,8 +50,10 @@ _copysign = Primitive(
     inputs=("a", "b"),
 )
 _copysign_scalar = Primitive(
-    "copysign", lambda xp, a, c: xp.copysign(a, xp.asarray(c, a.dtype)),
-    [lambda g, a, out: g * _sign_ratio(a, out)], node_name="CopysignBackward1",
+    "copysign",
+    lambda xp, a, c: xp.copysign(a, xp.asarray(c, a.dtype)),
+    [lambda g, a, out: g * _sign_ratio(a, out)],
+    node_name="CopysignBackward1",
 )
 
 

@@ -24,7 +24,7 @@ def _integer_operands(kernel: str, input: Any, other: Any) -> tuple[Tensor, Tens
     a, b = promote(input, other)
     kind = a._data.dtype.kind
     if kind not in "iu":  # bool << int promotes to int64 first; bool << bool is refused
-        raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'{a.dtype.kind_name}\'')
+        raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for '{a.dtype.kind_name}'")
     return a, b
 
 

@@ -26,9 +26,7 @@ def _coordinates(name: str, row: int, col: int, offset: int, dtype: Any, lower: 
     return Tensor._make(np.stack([rows[keep], cols[keep]]).astype(dt.np).reshape(2, -1))
 
 
-def tril_indices(
-    row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None
-) -> Tensor:
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None) -> Tensor:
     """The (2, N) row and column indices of the lower triangle of a row × col matrix, row by row.
 
     `offset` moves the diagonal that bounds it (positive: above the main diagonal). dtype is
@@ -37,9 +35,7 @@ def tril_indices(
     return _coordinates("tril_indices", row, col, offset, dtype, True)
 
 
-def triu_indices(
-    row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None
-) -> Tensor:
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None) -> Tensor:
     """The (2, N) row and column indices of the upper triangle of a row × col matrix, row by row."""
     as_device(device)
     return _coordinates("triu_indices", row, col, offset, dtype, False)
