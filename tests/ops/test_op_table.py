@@ -19,6 +19,7 @@ from . import (
     cases_indexing,
     cases_linalg,
     cases_nn,
+    cases_ops13,
     cases_pointwise,
     cases_reduction,
     cases_shape,
@@ -27,7 +28,7 @@ from .harness import float_outputs, make_tensors, outputs, to_numpy, torch
 
 FAMILIES = [
     cases_pointwise, cases_reduction, cases_shape, cases_indexing, cases_linalg, cases_activation, cases_conv, cases_nn,
-    cases_coverage,
+    cases_coverage, cases_ops13,
 ]
 
 CASES = [case for family in FAMILIES for case in family.CASES]

@@ -43,12 +43,12 @@ from .elementwise.compare import *  # noqa: F403
 from .elementwise.float_parts import *  # noqa: F403
 from .elementwise.integer_math import *  # noqa: F403
 from .elementwise.pointwise import *  # noqa: F403
+from .histograms import *  # noqa: F403
 from .indexing.gather_scatter import *  # noqa: F403
 from .indexing.masking import *  # noqa: F403
 from .indexing.reduce_into import *  # noqa: F403
 from .indexing.subscript import *  # noqa: F403
 from .indexing.view_scatter import *  # noqa: F403
-from .histograms import *  # noqa: F403
 from .inplace_functions import *  # noqa: F403
 from .legacy import legacy_new  # noqa: F401  (Tensor(...) and FloatTensor(...), not a public op)
 from .linalg.composite import *  # noqa: F403

@@ -45,7 +45,8 @@ def _check_edges(a: np.ndarray, edges: Tensor) -> np.ndarray:
         )
     if e.ndim != 1:
         raise RuntimeError(
-            f"{_PREFIX}bins tensor should have one dimension, but got {e.ndim} dimensions in the bins tensor for dimension 0"
+            f"{_PREFIX}bins tensor should have one dimension, but got {e.ndim} dimensions in the bins tensor "
+            "for dimension 0"
         )
     return e
 
@@ -61,7 +62,8 @@ def _check_weight(a: np.ndarray, weight: Tensor) -> np.ndarray:
     if w.shape != a.shape:
         raise RuntimeError(
             f"{_PREFIX}if weight tensor is provided it should have the same shape as the input tensor excluding "
-            f"its innermost dimension, but got input with shape {list(a.shape) + [1]} and weight with shape {list(w.shape)}"
+            f"its innermost dimension, but got input with shape {list(a.shape) + [1]} and weight with shape "
+            f"{list(w.shape)}"
         )
     if w.dtype != a.dtype:
         raise RuntimeError(

@@ -15,10 +15,11 @@ from ... import dtypes as _dt
 from ... import return_types
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..inplace_functions import _in_place
 from ..kernels.operands import as_tensor_of, promote
 from .clamp_where import where
 
-__all__ = ["copysign", "heaviside", "nextafter", "ldexp", "frexp"]
+__all__ = ["ldexp_", "copysign", "heaviside", "nextafter", "ldexp", "frexp"]
 
 _LN2 = math.log(2.0)
 
@@ -135,3 +136,6 @@ def frexp(input: Tensor) -> Any:
     exponent = np.frexp(input._data)[1].astype(np.int32)
     scale = Tensor._make(np.ldexp(np.ones((), input._data.dtype), -exponent).astype(input._data.dtype))
     return return_types.frexp(_frexp(input, scale=scale), Tensor._make(exponent))
+
+
+ldexp_ = _in_place("ldexp_")

@@ -14,9 +14,10 @@ import numpy as np
 
 from ...engine import numpy_errors
 from ...tensor import Tensor
+from ..inplace_functions import _in_place
 from ..kernels.operands import promote
 
-__all__ = ["gcd", "lcm", "bitwise_left_shift", "bitwise_right_shift"]
+__all__ = ["gcd_", "lcm_", "gcd", "lcm", "bitwise_left_shift", "bitwise_right_shift"]
 
 
 def _integer_operands(kernel: str, input: Any, other: Any) -> tuple[Tensor, Tensor]:
@@ -91,3 +92,7 @@ def bitwise_right_shift(input: Any, other: Any) -> Tensor:
     """`input >> other` elementwise for integer tensors (arithmetic: the sign bit fills in)."""
     a, b = _integer_operands("rshift", input, other)
     return _run(_shift_right_array, a, b)
+
+
+gcd_ = _in_place("gcd_")
+lcm_ = _in_place("lcm_")
