@@ -150,3 +150,67 @@ def test_node_names_vs_torch() -> None:
 
     ours, theirs = _both(names)
     assert ours == theirs
+
+
+def _view_program(m):
+    p = m.ones(2, 3, requires_grad=True)
+    q = p * 2
+    v = q[:, :2]
+    v.t_()
+    v.mul_(m.tensor([[1.0], [10.0]]))
+    w = q.unsqueeze(0) * 1
+    w.squeeze_(0).transpose_(0, 1)
+    w.swapaxes_(0, 1).swapdims_(1, 0).unsqueeze_(2)
+    (q.sum() + (w * m.arange(6.0).reshape(3, 2, 1)).sum()).backward()
+    version = w._version if isinstance(w._version, int) else w._version_value
+    return [tuple(v.shape), tuple(w.shape), w.is_contiguous(), version, p.grad.numpy()]
+
+
+def test_in_place_view_methods_vs_torch() -> None:
+    ours, theirs = _both(_view_program)
+    assert not isinstance(ours, Exception), ours
+    assert ours[:4] == theirs[:4]
+    np.testing.assert_array_equal(ours[4], theirs[4])
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        lambda m: m.ones(2, 3, requires_grad=True).t_(),
+        lambda m: m.ones(2, 3, requires_grad=True).resize_(3),
+        lambda m: m.ones(2, 3).pin_memory(),
+        lambda m: m.ones(2, 3, 4).t_(),
+        lambda m: m.ones(2).resize_(-1),
+    ],
+)
+def test_storage_and_view_method_errors_vs_torch(program) -> None:
+    ours, theirs = _both(program)
+    assert type(ours) is type(theirs) and isinstance(ours, Exception), (ours, theirs)
+
+
+def test_storage_methods_vs_torch() -> None:
+    def program(m):
+        x = m.arange(12.0).reshape(3, 4)
+        s = x.untyped_storage()
+        y = m.arange(6.0)
+        y.resize_(2, 2)
+        z = m.arange(3.0)
+        z.resize_(5)
+        return [
+            x[1:, 2:].storage_offset(),
+            x.t().storage_offset(),
+            s.nbytes(),
+            len(s),
+            x[1].untyped_storage().data_ptr() == s.data_ptr(),
+            y.numpy().tolist(),
+            tuple(z.shape),
+            x.share_memory_() is x,
+            x.is_pinned(),
+            x.new(2, 3).shape == (2, 3) and x.new(2, 3).dtype == x.dtype,
+            x.new([1, 2]).numpy().tolist(),
+            tuple(x.new().shape),
+            m.tensor([1, 2]).new([3]).dtype == m.int64,
+        ]
+
+    ours, theirs = _both(program)
+    assert ours == theirs
