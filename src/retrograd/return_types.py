@@ -55,6 +55,8 @@ def return_type(name: str, fields: str) -> type:
     return type(name, (base,), {"__slots__": (), "__repr__": __repr__})
 
 
+frexp = return_type("frexp", "mantissa exponent")
+histogram = return_type("histogram", "hist bin_edges")
 linalg_slogdet = return_type("linalg_slogdet", "sign logabsdet")
 slogdet = return_type("slogdet", "sign logabsdet")
 linalg_inv_ex = return_type("linalg_inv_ex", "inverse info")

@@ -18,9 +18,10 @@ from __future__ import annotations
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from . import _missing, _op_method
+from . import _missing, _op_method, _storage
 from ._op_method import InPlaceMethod, OpMethod
 from .engine import inplace as _inplace
+from .engine import inplace_views as _inplace_views
 from .engine.vmap_hook import random_fill
 
 if TYPE_CHECKING:
@@ -225,6 +226,17 @@ class TensorMethods:
     sinc = OpMethod("sinc")
     sinc_ = InPlaceMethod("sinc")
 
+    copysign = OpMethod("copysign")
+    copysign_ = InPlaceMethod("copysign")
+    heaviside = OpMethod("heaviside")
+    heaviside_ = InPlaceMethod("heaviside")
+    nextafter = OpMethod("nextafter")
+    nextafter_ = InPlaceMethod("nextafter")
+    ldexp = OpMethod("ldexp")
+    ldexp_ = InPlaceMethod("ldexp")
+    frexp = OpMethod("frexp")
+    histogram = OpMethod("histogram")
+
     # --- comparison and logic ------------------------------------------------------------------
     eq = OpMethod("eq")
     eq_ = InPlaceMethod("eq")
@@ -275,6 +287,14 @@ class TensorMethods:
     bitwise_or_ = InPlaceMethod("bitwise_or")
     bitwise_xor = OpMethod("bitwise_xor")
     bitwise_xor_ = InPlaceMethod("bitwise_xor")
+    bitwise_left_shift = OpMethod("bitwise_left_shift")
+    bitwise_left_shift_ = InPlaceMethod("bitwise_left_shift")
+    bitwise_right_shift = OpMethod("bitwise_right_shift")
+    bitwise_right_shift_ = InPlaceMethod("bitwise_right_shift")
+    gcd = OpMethod("gcd")
+    gcd_ = InPlaceMethod("gcd")
+    lcm = OpMethod("lcm")
+    lcm_ = InPlaceMethod("lcm")
     isreal = OpMethod("isreal")
     is_nonzero = OpMethod("is_nonzero")
 
@@ -402,6 +422,12 @@ class TensorMethods:
     put_ = InPlaceMethod("put")
     scatter_reduce = OpMethod("scatter_reduce")
     scatter_reduce_ = InPlaceMethod("scatter_reduce")
+
+    index_reduce = OpMethod("index_reduce")
+    index_reduce_ = InPlaceMethod("index_reduce")
+    slice_scatter = OpMethod("slice_scatter")
+    select_scatter = OpMethod("select_scatter")
+    diagonal_scatter = OpMethod("diagonal_scatter")
 
     # --- indexing: masks -----------------------------------------------------------------------
     index_select = OpMethod("index_select")
@@ -551,6 +577,24 @@ class TensorMethods:
 
     __rxor__ = __xor__
 
+    def __lshift__(self, other: Any) -> Tensor:
+        return _ops.bitwise_left_shift(self, other)
+
+    def __rlshift__(self, other: Any) -> Tensor:
+        return _ops.bitwise_left_shift(_ops.scalar_like(other, self), self)
+
+    def __ilshift__(self, other: Any) -> Tensor:
+        return _inplace.apply(self, _ops.bitwise_left_shift, other)
+
+    def __rshift__(self, other: Any) -> Tensor:
+        return _ops.bitwise_right_shift(self, other)
+
+    def __rrshift__(self, other: Any) -> Tensor:
+        return _ops.bitwise_right_shift(_ops.scalar_like(other, self), self)
+
+    def __irshift__(self, other: Any) -> Tensor:
+        return _inplace.apply(self, _ops.bitwise_right_shift, other)
+
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
         return _ops.eq(self, other)
 
@@ -614,6 +658,72 @@ class TensorMethods:
     ) -> Tensor:
         """An uninitialised tensor of the given size, with this tensor's dtype and device unless given."""
         return _ops.new_like(self, "empty", *size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new(self, *args: Any, device: Any = None) -> Tensor:
+        """The legacy constructor with this tensor's dtype: `x.new(2, 3)`, `x.new([1, 2])`, `x.new()`."""
+        return _ops.legacy_new(self.dtype, args, device)
+
+    # --- storage: the memory behind the tensor ------------------------------------------------
+
+    def storage_offset(self) -> int:
+        """The first element's position, in elements, from the start of the storage."""
+        return _storage.storage_offset(self._data)
+
+    def untyped_storage(self) -> _storage.UntypedStorage:
+        """The bytes this tensor's memory belongs to (shared by its views)."""
+        return _storage.UntypedStorage(_storage.root_array(self._data))
+
+    def resize_(self, *sizes: Any, memory_format: Any = None) -> Tensor:
+        """Give this tensor a new shape in place, keeping its first elements (new ones uninitialised)."""
+        if memory_format is not None:
+            raise NotImplementedError("resize_(): only the default memory_format is supported")
+        shape = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
+        _storage.resize_in_place(self, tuple(int(s) for s in shape))
+        return self
+
+    def resize_as_(self, the_template: Tensor) -> Tensor:
+        """`resize_` to another tensor's shape."""
+        return self.resize_(tuple(the_template.shape))
+
+    def share_memory_(self) -> Tensor:
+        """Returns this tensor: retrograd runs in one process, so its memory is already where it can be used."""
+        return self
+
+    def pin_memory(self, device: Any = None) -> Tensor:
+        """Pinned memory needs an accelerator; as PyTorch without one, this raises."""
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+
+    def is_pinned(self, device: Any = None) -> bool:
+        """False: no memory is pinned without an accelerator."""
+        return False
+
+    # --- in-place view ops: the tensor takes a new shape (engine.inplace_views) -------------------
+
+    def t_(self) -> Tensor:
+        """Transpose this (at most 2-d) tensor in place."""
+        return _inplace_views.apply_view(self, _ops.t)
+
+    def transpose_(self, dim0: int, dim1: int) -> Tensor:
+        """Swap two dims of this tensor in place."""
+        return _inplace_views.apply_view(self, _ops.transpose, dim0, dim1)
+
+    def swapaxes_(self, axis0: int, axis1: int) -> Tensor:
+        """`transpose_` under NumPy's name."""
+        return _inplace_views.apply_view(self, _ops.transpose, axis0, axis1)
+
+    def swapdims_(self, dim0: int, dim1: int) -> Tensor:
+        """`transpose_` under another name."""
+        return _inplace_views.apply_view(self, _ops.transpose, dim0, dim1)
+
+    def squeeze_(self, dim: Any = None) -> Tensor:
+        """Remove size-1 dims (all, or those in `dim`) in place."""
+        if dim is None:
+            return _inplace_views.apply_view(self, _ops.squeeze)
+        return _inplace_views.apply_view(self, _ops.squeeze, dim)
+
+    def unsqueeze_(self, dim: int) -> Tensor:
+        """Insert a size-1 dim at `dim` in place."""
+        return _inplace_views.apply_view(self, _ops.unsqueeze, dim)
 
     # --- in-place fills: no out-of-place op behind them ---------------------------------------
 

@@ -9,6 +9,7 @@
 - `creation`: tensor factories; `copying`: clone, to_dtype, and the out-of-place fill/copy
 - `sorting`: sort, topk, kthvalue, median, mode
 - `spectral`: stft/istft and the transforms of `retrograd.fft`
+- `histograms`: histogram (counts with bin edges)
 - `fused`: kernels only `nn.functional` calls (losses, normalization, conv, pooling, resampling)
 - `kernels`: helpers with no primitive (operand conversion, erf, sliding windows)
 
@@ -24,6 +25,7 @@ from . import (
     copying,
     creation,
     elementwise,
+    histograms,
     indexing,
     inplace_functions,
     linalg,
@@ -41,16 +43,23 @@ from .elementwise.arithmetic import *  # noqa: F403
 from .elementwise.clamp_where import *  # noqa: F403
 from .elementwise.compare import *  # noqa: F403
 from .elementwise.complex_parts import *  # noqa: F403
+from .elementwise.float_parts import *  # noqa: F403
+from .elementwise.integer_math import *  # noqa: F403
 from .elementwise.pointwise import *  # noqa: F403
+from .histograms import *  # noqa: F403
 from .indexing.gather_scatter import *  # noqa: F403
 from .indexing.masking import *  # noqa: F403
+from .indexing.reduce_into import *  # noqa: F403
 from .indexing.subscript import *  # noqa: F403
+from .indexing.view_scatter import *  # noqa: F403
 from .inplace_functions import *  # noqa: F403
 from .legacy import legacy_new  # noqa: F401  (Tensor(...) and FloatTensor(...), not a public op)
 from .linalg.composite import *  # noqa: F403
 from .linalg.contraction import *  # noqa: F403
+from .linalg.distances import *  # noqa: F403
 from .linalg.multiply_add import *  # noqa: F403
 from .linalg.products import *  # noqa: F403
+from .linalg.vandermonde import *  # noqa: F403
 from .reduction.cumulative import *  # noqa: F403
 from .reduction.extrema import *  # noqa: F403
 from .reduction.moments import *  # noqa: F403
@@ -62,6 +71,7 @@ from .shape.diagonals import *  # noqa: F403
 from .shape.join import *  # noqa: F403
 from .shape.repeat_reorder import *  # noqa: F403
 from .shape.slicing import *  # noqa: F403
+from .shape.triangle_indices import *  # noqa: F403
 from .shape.views import *  # noqa: F403
 from .sorting import *  # noqa: F403
 from .spectral.stft import *  # noqa: F403
@@ -73,6 +83,7 @@ __all__ += creation.__all__
 __all__ += elementwise.__all__
 __all__ += indexing.__all__
 __all__ += inplace_functions.__all__
+__all__ += histograms.__all__
 __all__ += linalg.__all__
 __all__ += reduction.__all__
 __all__ += shape.__all__

@@ -109,7 +109,7 @@ def squeeze_scalar(x: Any) -> Any:
 
 def hyper(value: Any, group: dict[str, Any]) -> Any:
     """A hyper-parameter as an update reads it: a Python number, or 0-d when differentiable."""
-    return squeeze_scalar(value) if group["differentiable"] else scalar(value)
+    return squeeze_scalar(value) if group.get("differentiable") else scalar(value)
 
 
 def regularized_grad(param: Any, grad: Any, lr: Any, group: dict[str, Any]) -> Any:
@@ -120,7 +120,7 @@ def regularized_grad(param: Any, grad: Any, lr: Any, group: dict[str, Any]) -> A
     """
     if group["maximize"]:
         grad = -grad
-    weight_decay = hyper(group["weight_decay"], group)
+    weight_decay = hyper(group.get("weight_decay", 0), group)  # Rprop and SparseAdam have none
     if weight_decay != 0:
         if group.get("decoupled_weight_decay"):
             param *= 1 - lr * weight_decay

@@ -297,7 +297,7 @@ class Optimizer:
         states = [self._state_of(p, group) for p in params]
         if params and "capturable" in group:
             F.check_capturable(group["capturable"], **self._CAPTURABLE_CHECK)
-        fast = not group["differentiable"]
+        fast = not group.get("differentiable", False)  # Adafactor and SparseAdam have no such flag
         lr = F.hyper(group["lr"], group)
         for p, state in zip(params, states):
             step = F.advance_step(state["step"]) if "step" in state else 0.0

@@ -5,15 +5,19 @@
 - `clamp_where`: clamp, where, maximum, minimum, fmax, fmin (the output picks an input)
 - `compare`: comparisons, logic and bitwise ops (no gradient)
 - `complex_parts`: real/imag, conj, angle, polar/complex, view_as_real/view_as_complex, sgn
+- `integer_math`: gcd, lcm and the bit shifts (integers only, no gradient)
+- `float_parts`: copysign, ldexp, frexp, nextafter, heaviside
 """
 
 from __future__ import annotations
 
-from . import arithmetic, clamp_where, compare, complex_parts, pointwise
+from . import arithmetic, clamp_where, compare, complex_parts, float_parts, integer_math, pointwise
 from .arithmetic import *  # noqa: F403
 from .clamp_where import *  # noqa: F403
 from .compare import *  # noqa: F403
 from .complex_parts import *  # noqa: F403
+from .float_parts import *  # noqa: F403
+from .integer_math import *  # noqa: F403
 from .pointwise import *  # noqa: F403
 
 __all__: list[str] = []
@@ -22,3 +26,5 @@ __all__ += pointwise.__all__
 __all__ += clamp_where.__all__
 __all__ += compare.__all__
 __all__ += complex_parts.__all__
+__all__ += integer_math.__all__
+__all__ += float_parts.__all__

@@ -3,17 +3,23 @@
 - `subscript`: `t[index]`, `t[index] = value`, index_put, nonzero, argwhere
 - `gather_scatter`: gather, scatter, scatter_add, scatter_reduce, take, take_along_dim, put
 - `masking`: index_select/add/copy/fill along a dim, masked_fill/select/scatter
+- `view_scatter`: slice_scatter, select_scatter, diagonal_scatter (a copy with one view overwritten)
+- `reduce_into`: index_reduce
 - `keyed`: the two derivative rules they all share (read at a key, write at a key)
 """
 
 from __future__ import annotations
 
-from . import gather_scatter, masking, subscript
+from . import gather_scatter, masking, reduce_into, subscript, view_scatter
 from .gather_scatter import *  # noqa: F403
 from .masking import *  # noqa: F403
+from .reduce_into import *  # noqa: F403
 from .subscript import *  # noqa: F403
+from .view_scatter import *  # noqa: F403
 
 __all__: list[str] = []
 __all__ += subscript.__all__
 __all__ += gather_scatter.__all__
 __all__ += masking.__all__
+__all__ += view_scatter.__all__
+__all__ += reduce_into.__all__

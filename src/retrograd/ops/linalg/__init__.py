@@ -6,6 +6,8 @@
 - `decompositions`: inv, det, slogdet, solve, cholesky, qr (as `torch.linalg` spells them)
 - `spectral`: svd, eigh, pinv, matrix_rank, matrix_exp (as `torch.linalg` spells them)
 - `composite`: matrix_power, multi_dot, and PyTorch's top-level spellings (torch.svd, torch.det, ...)
+- `distances`: pdist (cdist is in `composite`)
+- `vandermonde`: vander, the Vandermonde matrix
 - `common`: shared checks, error types and constants
 
 `__all__` holds the top-level names; `retrograd.linalg` gathers the `torch.linalg` ones.
@@ -13,14 +15,18 @@
 
 from __future__ import annotations
 
-from . import composite, contraction, multiply_add, products
+from . import composite, contraction, distances, multiply_add, products, vandermonde
 from .composite import *  # noqa: F403
 from .contraction import *  # noqa: F403
+from .distances import *  # noqa: F403
 from .multiply_add import *  # noqa: F403
 from .products import *  # noqa: F403
+from .vandermonde import *  # noqa: F403
 
 __all__: list[str] = []
 __all__ += products.__all__
 __all__ += multiply_add.__all__
 __all__ += contraction.__all__
 __all__ += composite.__all__
+__all__ += distances.__all__
+__all__ += vandermonde.__all__

@@ -7,15 +7,17 @@ Each module is a small group of ops that are one another's derivatives:
 - `join`: hstack/vstack/..., atleast_nd, meshgrid, block_diag, combinations
 - `repeat_reorder`: repeat, tile, repeat_interleave, flip, rot90, roll, unfold
 - `diagonals`: diagonal, diag, diag_embed, tril, triu, trace
+- `triangle_indices`: tril_indices, triu_indices
 """
 
 from __future__ import annotations
 
-from . import diagonals, join, repeat_reorder, slicing, views
+from . import diagonals, join, repeat_reorder, slicing, triangle_indices, views
 from .diagonals import *  # noqa: F403
 from .join import *  # noqa: F403
 from .repeat_reorder import *  # noqa: F403
 from .slicing import *  # noqa: F403
+from .triangle_indices import *  # noqa: F403
 from .views import *  # noqa: F403
 
 __all__: list[str] = []
@@ -24,3 +26,4 @@ __all__ += slicing.__all__
 __all__ += join.__all__
 __all__ += repeat_reorder.__all__
 __all__ += diagonals.__all__
+__all__ += triangle_indices.__all__

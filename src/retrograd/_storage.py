@@ -1,0 +1,107 @@
+"""Storage: the flat memory behind tensors, as far as NumPy arrays let retrograd see it.
+
+A tensor's array is a view of a root array (the one that owns the buffer). `untyped_storage()`
+is that root's bytes; `storage_offset()` is the tensor's first element counted from the root's
+start. Tensors that share memory share a storage (same `data_ptr()`), as in PyTorch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._display_name import package_name
+
+
+def root_array(a: np.ndarray) -> np.ndarray:
+    """The array that owns `a`'s memory (following `.base` through views)."""
+    while isinstance(a.base, np.ndarray):
+        a = a.base
+    return a
+
+
+def _address(a: np.ndarray) -> int:
+    return int(a.__array_interface__["data"][0])
+
+
+def storage_offset(a: np.ndarray) -> int:
+    """`a`'s first element, counted in elements from the start of its storage."""
+    return (_address(a) - _address(root_array(a))) // a.itemsize if a.size else 0
+
+
+class UntypedStorage:
+    """The bytes behind a tensor: `data_ptr()`, `nbytes()`, `size()`, indexing by byte."""
+
+    __slots__ = ("_array",)
+
+    def __init__(self, array: np.ndarray) -> None:
+        self._array = array  # the root array, viewed as bytes on demand
+
+    def _bytes(self) -> np.ndarray:
+        a = self._array
+        return a.reshape(-1).view(np.uint8) if a.flags.c_contiguous else np.ascontiguousarray(a).view(np.uint8)
+
+    def data_ptr(self) -> int:
+        """The address of the first byte."""
+        return _address(self._array)
+
+    def nbytes(self) -> int:
+        """The storage's size in bytes."""
+        return int(self._array.nbytes)
+
+    def size(self) -> int:
+        """The storage's size in bytes (an untyped storage counts bytes)."""
+        return self.nbytes()
+
+    def __len__(self) -> int:
+        return self.nbytes()
+
+    def element_size(self) -> int:
+        """1: an untyped storage is made of bytes."""
+        return 1
+
+    @property
+    def device(self) -> Any:
+        from .backend import as_device
+
+        return as_device("cpu")
+
+    def tolist(self) -> list[int]:
+        """The bytes as a list of ints."""
+        return self._bytes().tolist()
+
+    def __getitem__(self, index: int) -> int:
+        return int(self._bytes()[index])
+
+    def is_shared(self) -> bool:
+        """False: retrograd has no shared-memory storages."""
+        return False
+
+    def is_pinned(self, device: Any = "cuda") -> bool:
+        """False: there is no accelerator to pin memory for."""
+        return False
+
+    def __repr__(self) -> str:
+        body = "\n".join(f" {b}" for b in self.tolist())
+        head = f"[{package_name()}.storage.UntypedStorage(device=cpu) of size {self.nbytes()}]"
+        return f"{body}\n{head}" if body else head
+
+
+def resize_in_place(t: Any, shape: tuple[int, ...]) -> None:
+    """`t.resize_(shape)`: keep the first elements in row-major order; new elements are uninitialised (zeros here)."""
+    if t._requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    negative = [s for s in shape if s < 0]
+    if negative:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {negative[0]}: {list(shape)}")
+    a = t._data
+    n = int(np.prod(shape, dtype=np.int64))
+    if n <= a.size and a.flags.c_contiguous:
+        t._data = a.reshape(-1)[:n].reshape(shape)  # same memory, as PyTorch keeps its storage
+    else:
+        grown = np.zeros(n, dtype=a.dtype)
+        flat = a.reshape(-1)
+        grown[: min(n, flat.size)] = flat[:n]
+        t._data = grown.reshape(shape)
+    t._version.value += 1

@@ -1,0 +1,141 @@
+"""Ops on the parts of a floating-point number: sign, exponent, mantissa, neighbours.
+
+copysign, ldexp and frexp have gradients as in PyTorch; nextafter passes the gradient to its
+first input unchanged; heaviside has none (PyTorch's node raises at backward, and so does ours).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ... import dtypes as _dt
+from ... import return_types
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..inplace_functions import _in_place
+from ..kernels.operands import as_tensor_of, promote
+from .clamp_where import where
+
+__all__ = ["ldexp_", "copysign", "heaviside", "nextafter", "ldexp", "frexp"]
+
+_LN2 = math.log(2.0)
+
+
+def _float_pair(input: Any, other: Any) -> tuple[Tensor, Tensor]:
+    """Both operands in their common dtype, or the default float when that is not a float."""
+    a, b = promote(input, other)
+    if a._data.dtype.kind != "f":
+        dt = _dt.get_default_dtype()
+        a, b = as_tensor_of(a, dt), as_tensor_of(b, dt)
+    return a, b
+
+
+def _require_tensor(name: str, position: int, arg: str, value: Any) -> None:
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be Tensor, not {type(value).__name__}")
+
+
+def _sign_ratio(a: Tensor, out: Tensor) -> Tensor:
+    """out/a (±1), and 0 where a = 0, as PyTorch's copysign derivative."""
+    zero = a == 0
+    return where(zero, 0.0, out / where(zero, 1.0, a))
+
+
+_copysign = Primitive(
+    "copysign",
+    lambda xp, a, b: xp.copysign(a, b),
+    [lambda g, a, out: g * _sign_ratio(a, out), lambda g: g * 0],  # ±1 (0 at a = 0); 0 for the sign source
+    inputs=("a", "b"),
+)
+_copysign_scalar = Primitive(
+    "copysign",
+    lambda xp, a, c: xp.copysign(a, xp.asarray(c, a.dtype)),
+    [lambda g, a, out: g * _sign_ratio(a, out)],
+    node_name="CopysignBackward1",
+)
+
+
+def copysign(input: Tensor, other: Any) -> Tensor:
+    """`|input|` with the sign of `other`, elementwise (integers give the default float; -0.0 counts as negative)."""
+    if not isinstance(input, Tensor):
+        raise TypeError(
+            f"copysign() received an invalid combination of arguments - got ({type(input).__name__}, "
+            f"{type(other).__name__}), but expected (Tensor input, Tensor other) or (Tensor input, Number other)"
+        )
+    if isinstance(other, Tensor):
+        return _copysign(*_float_pair(input, other))
+    a, _ = _float_pair(input, other)
+    return _copysign_scalar(a, c=other)
+
+
+def _not_implemented(g: Tensor) -> None:
+    raise RuntimeError("derivative for aten::heaviside is not implemented")
+
+
+_heaviside = Primitive(
+    "heaviside",
+    lambda xp, a, v: xp.where(a == 0, v, (a > 0).astype(a.dtype)).astype(a.dtype),
+    [_not_implemented, _not_implemented],
+    inputs=("a", "v"),
+    node_name="NotImplemented",
+)
+
+
+def heaviside(input: Tensor, values: Tensor) -> Tensor:
+    """The step function: 0 where input < 0 (and at NaN), 1 where input > 0, `values` where input == 0.
+
+    Both tensors must have the same dtype; PyTorch has no derivative for it."""
+    _require_tensor("heaviside", 1, "input", input)
+    _require_tensor("heaviside", 2, "values", values)
+    if input.dtype is not values.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    return _heaviside(input, values)
+
+
+_nextafter = Primitive(
+    "nextafter", lambda xp, a, b: xp.nextafter(a, b), [lambda g: g, lambda g: g * 0], inputs=("a", "b")
+)
+
+
+def nextafter(input: Tensor, other: Tensor) -> Tensor:
+    """The next representable float after `input` in the direction of `other`, elementwise."""
+    _require_tensor("nextafter", 1, "input", input)
+    _require_tensor("nextafter", 2, "other", other)
+    a, b = promote(input, other)
+    if a._data.dtype.kind != "f":
+        raise NotImplementedError(f"\"nextafter_cpu\" not implemented for '{a.dtype.kind_name}'")
+    return _nextafter(a, b)
+
+
+_ldexp = Primitive(
+    "ldexp",
+    lambda xp, a, b: a * xp.exp2(b),
+    [lambda g, b: g * (b * _LN2).exp(), lambda g, out: g * (out * _LN2)],  # 2ᵇ; a·2ᵇ·ln 2
+    inputs=("a", "b"),
+    quiet=True,
+)
+
+
+def ldexp(input: Tensor, other: Tensor) -> Tensor:
+    """`input * 2**other`, elementwise (integer inputs give the default float)."""
+    _require_tensor("ldexp", 1, "input", input)
+    _require_tensor("ldexp", 2, "other", other)
+    return _ldexp(*_float_pair(input, other))
+
+
+_frexp = Primitive("frexp", lambda xp, a, scale: xp.frexp(a)[0], [lambda g, scale: g * scale])  # 2^-exponent
+
+
+def frexp(input: Tensor) -> Any:
+    """Split floats into mantissa in (-1, -0.5] ∪ [0.5, 1) (or 0) and an int32 exponent: input = m·2ᵉ."""
+    if input._data.dtype.kind != "f":
+        raise RuntimeError("torch.frexp() only supports floating-point dtypes")
+    exponent = np.frexp(input._data)[1].astype(np.int32)
+    scale = Tensor._make(np.ldexp(np.ones((), input._data.dtype), -exponent).astype(input._data.dtype))
+    return return_types.frexp(_frexp(input, scale=scale), Tensor._make(exponent))
+
+
+ldexp_ = _in_place("ldexp_")

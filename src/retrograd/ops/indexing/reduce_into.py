@@ -1,0 +1,66 @@
+"""index_reduce: slices of `source` reduced into `input` at the positions `index` gives along a dim.
+
+It is scatter_reduce with the 1-D index spread over source's shape, so its gradients are
+scatter_reduce's (PyTorch's rules: ties of amax/amin share the gradient; prod handles zeros).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ...tensor import Tensor
+from ..kernels.operands import wrap_dim
+from .gather_scatter import scatter_reduce
+
+__all__ = ["index_reduce"]
+
+_REDUCTIONS = ("prod", "mean", "amax", "amin")
+
+
+def _check(input: Tensor, d: int, index: Tensor, source: Tensor, reduce: str) -> None:
+    if reduce not in _REDUCTIONS:
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}.")
+    if index._data.dtype not in (np.int64, np.int32):
+        raise RuntimeError(f"index_reduce_(): Expected dtype int32/int64 for index but got: {index.dtype.kind_name}")
+    if input.dtype is not source.dtype:
+        raise RuntimeError(
+            f"index_reduce_(): self ({input.dtype.kind_name}) and source ({source.dtype.kind_name}) must have the "
+            "same scalar type"
+        )
+    if index._data.ndim > 1:
+        raise IndexError("index_reduce_(): Index is supposed to be a vector")
+    n_source = source._data.shape[d] if source._data.ndim else 1
+    if index._data.size != n_source:
+        raise RuntimeError(
+            f"index_reduce_(): Number of indices ({index._data.size}) should be equal to source.size(dim): "
+            f"({n_source}), for dim: {d}"
+        )
+    a_shape, s_shape = list(input._data.shape), list(source._data.shape)
+    if len(a_shape) != len(s_shape) or a_shape[:d] + a_shape[d + 1 :] != s_shape[:d] + s_shape[d + 1 :]:
+        raise RuntimeError(
+            "source tensor shape must match self tensor shape, excluding the specified dimension. Got self.shape = "
+            f"{a_shape} source.shape = {s_shape}"
+        )
+    size = input._data.shape[d] if input._data.ndim else 1
+    if index._data.size and (index._data.min() < -size or index._data.max() >= size):
+        raise IndexError("index out of range in self")
+
+
+def index_reduce(
+    input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *, include_self: bool = True
+) -> Tensor:
+    """A copy of input where slice `index[i]` along `dim` is reduced with slice i of `source`.
+
+    `reduce` is 'prod', 'mean', 'amax' or 'amin'; with `include_self=False` input's own values at
+    the indexed slices take no part. Integer 'mean' rounds down, as in PyTorch.
+    """
+    warnings.warn("index_reduce() is in beta and the API may change at any time.", UserWarning, stacklevel=2)
+    d = wrap_dim(dim, max(input._data.ndim, 1))
+    _check(input, d, index, source, reduce)
+    shape = [1] * source._data.ndim
+    shape[d] = -1
+    idx = np.broadcast_to(index._data.astype(np.int64).reshape(shape), source._data.shape)
+    spread = Tensor._make(np.ascontiguousarray(idx))
+    return scatter_reduce(input, d, spread, source, reduce, include_self=include_self)

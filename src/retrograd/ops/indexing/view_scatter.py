@@ -1,0 +1,131 @@
+"""slice_scatter, select_scatter, diagonal_scatter: a copy of input with src written into one view.
+
+Each is the out-of-place twin of writing into a view (`out = input.clone(); out[view] = src`).
+Writing and reading the region are adjoint: the gradient for `input` is g with the region
+zeroed (the same scatter of zeros into g), the gradient for `src` is g's region.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..kernels.operands import as_tensor_of, wrap_dim
+from ..shape.diagonals import _diag_view
+
+__all__ = ["slice_scatter", "select_scatter", "diagonal_scatter"]
+
+
+class KeyRegion:
+    """The region `array[key]` (basic indexing: slices and integers)."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: tuple) -> None:
+        self.key = key
+
+    def read(self, xp: Any, a: Any) -> Any:
+        return xp.asarray(a[self.key])
+
+    def write(self, xp: Any, a: Any, v: Any) -> None:
+        a[self.key] = v
+
+
+class DiagonalRegion:
+    """The region `diagonal(array, offset, d1, d2)`."""
+
+    __slots__ = ("offset", "d1", "d2")
+
+    def __init__(self, offset: int, d1: int, d2: int) -> None:
+        self.offset, self.d1, self.d2 = offset, d1, d2
+
+    def read(self, xp: Any, a: Any) -> Any:
+        return _diag_view(xp, a, self.offset, self.d1, self.d2)
+
+    def write(self, xp: Any, a: Any, v: Any) -> None:
+        _diag_view(xp, a, self.offset, self.d1, self.d2)[...] = v
+
+
+def _scatter_forward(xp: Any, a: Any, v: Any, region: Any) -> Any:
+    out = a.copy()
+    region.write(xp, out, v)
+    return out
+
+
+def _scattering(name: str, take: Primitive) -> Primitive:
+    prim: Primitive = Primitive(
+        name,
+        _scatter_forward,
+        [
+            lambda g, v, region: prim(g, v * 0, region=region),  # g with the region zeroed
+            lambda g, region: take(g, region=region),  # the region of g
+        ],
+        inputs=("a", "v"),
+    )
+    return prim
+
+
+def _taking(name: str) -> Primitive:
+    prim: Primitive = Primitive(
+        name,
+        lambda xp, a, region: region.read(xp, a).copy(),
+        [lambda g, a_shape, region: scatter_of[name](g.new_zeros(a_shape), g, region=region)],
+    )
+    return prim
+
+
+_slice = _taking("slice")
+_select = _taking("select")
+_diagonal = _taking("diagonal")
+_slice_scatter = _scattering("slice_scatter", _slice)
+_select_scatter = _scattering("select_scatter", _select)
+_diagonal_scatter = _scattering("diagonal_scatter", _diagonal)
+scatter_of = {"slice": _slice_scatter, "select": _select_scatter, "diagonal": _diagonal_scatter}
+
+
+def _run(prim: Primitive, input: Tensor, src: Tensor, region: Any) -> Tensor:
+    wanted = region.read(np, input._data).shape
+    if tuple(src._data.shape) != wanted:
+        raise RuntimeError(
+            "expected src to have a size equal to the slice of self. src size = "
+            f"{list(src._data.shape)}, slice size = {list(wanted)}"
+        )
+    return prim(input, as_tensor_of(src, input.dtype), region=region)
+
+
+def slice_scatter(
+    input: Tensor, src: Tensor, dim: int = 0, start: int | None = None, end: int | None = None, step: int = 1
+) -> Tensor:
+    """A copy of input with `src` written into `input[..., start:end:step, ...]` along `dim`."""
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    d = wrap_dim(dim, max(input._data.ndim, 1))
+    key = (slice(None),) * d + (slice(start, end, step),)
+    return _run(_slice_scatter, input, src, KeyRegion(key))
+
+
+def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
+    """A copy of input with `src` written into `input.select(dim, index)`."""
+    n = input._data.ndim
+    if n == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = wrap_dim(dim, n)
+    size = input._data.shape[d]
+    if not -size <= index < size:
+        raise IndexError(
+            f"select(): index {index} out of range for tensor of size {list(input._data.shape)} at dimension {dim}"
+        )
+    key = (slice(None),) * d + (index % size,)
+    return _run(_select_scatter, input, src, KeyRegion(key))
+
+
+def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """A copy of input with `src` written onto `input.diagonal(offset, dim1, dim2)`."""
+    n = input._data.ndim
+    d1, d2 = wrap_dim(dim1, n), wrap_dim(dim2, n)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return _run(_diagonal_scatter, input, src, DiagonalRegion(int(offset), d1, d2))

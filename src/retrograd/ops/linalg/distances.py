@@ -1,0 +1,27 @@
+"""pdist: the p-norm distances between all pairs of rows of one matrix."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...tensor import Tensor
+from ..reduction.norms import vector_norm
+
+__all__ = ["pdist"]
+
+
+def pdist(input: Tensor, p: float = 2.0) -> Tensor:
+    """‖x_i - x_j‖_p for all rows i < j of input (N, M), in row-major order: shape (N(N-1)/2,).
+
+    Built from indexing and `vector_norm`, so its gradient is theirs (at a tie of the ∞-norm
+    the gradient is shared between the tied entries, where PyTorch gives each the whole of it)."""
+    if input._data.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input._data.ndim}D")
+    if input._data.dtype.kind != "f":
+        raise RuntimeError("pdist only supports floating-point dtypes")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    n = input._data.shape[0]
+    i, j = np.triu_indices(n, 1)
+    diff = input[Tensor._make(i.astype(np.int64))] - input[Tensor._make(j.astype(np.int64))]
+    return vector_norm(diff, p, dim=1)

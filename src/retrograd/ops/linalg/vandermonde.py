@@ -1,0 +1,30 @@
+"""vander: the Vandermonde matrix of a vector, built from a cumulative product (so it has gradients)."""
+
+from __future__ import annotations
+
+from ... import dtypes as _dt
+from ...tensor import Tensor
+from ..reduction.cumulative import cumprod
+from ..shape.repeat_reorder import flip
+from ..shape.slicing import cat
+
+__all__ = ["vander"]
+
+
+def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
+    """The matrix whose columns are powers of x (n,): x^(N-1), ..., x, 1 (reversed if increasing): (n, N).
+
+    N defaults to n. Bool inputs give int64; other dtypes are kept."""
+    if x._data.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = x._data.shape[0] if N is None else N
+    if n < 0:
+        raise RuntimeError("N must be non-negative.")
+    if x.dtype is _dt.bool_:
+        x = x.to(_dt.int64)
+    column = x.unsqueeze(1)
+    if n == 0:
+        return column[:, :0] * 1
+    ones = column.new_ones(x._data.shape[0], 1)
+    result = cumprod(cat([ones, column.expand(-1, n - 1)], 1), 1)
+    return result if increasing else flip(result, [1])

@@ -1,0 +1,92 @@
+"""ASGD: stochastic gradient descent with a decaying step and a running average of the iterates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..ops.creation import zeros_like
+from ..tensor import Tensor
+from . import _functional as F
+from .optimizer import Optimizer, new_scalar_state
+
+__all__ = ["ASGD"]
+
+
+class ASGD(Optimizer):
+    """Averaged SGD, as `torch.optim.ASGD`.
+
+    p ← p(1 - λη) - η g;  ax ← ax + μ(p - ax)  (ax = p while μ = 1);
+    then η ← lr / (1 + λ·lr·t)^α and μ ← 1 / max(1, t - t0). η and μ are kept as 0-d
+    state tensors (float32 unless the default dtype is float64), as PyTorch keeps them.
+    """
+
+    _GROUP_FALLBACKS = {"foreach": None, "maximize": False, "differentiable": False, "capturable": False}
+    _SCALAR_STATE = ("step",)
+
+    def __init__(
+        self,
+        params: Any,
+        lr: float | Tensor = 1e-2,
+        lambd: float = 1e-4,
+        alpha: float = 0.75,
+        t0: float = 1e6,
+        weight_decay: float = 0,
+        foreach: bool | None = None,
+        maximize: bool = False,
+        differentiable: bool = False,
+        capturable: bool = False,
+    ) -> None:
+        F.check_lr(lr)
+        F.check_nonnegative(weight_decay=weight_decay)
+        defaults = {
+            "lr": lr,
+            "lambd": lambd,
+            "alpha": alpha,
+            "t0": t0,
+            "weight_decay": weight_decay,
+            "foreach": foreach,
+            "maximize": maximize,
+            "differentiable": differentiable,
+            "capturable": capturable,
+        }
+        super().__init__(params, defaults)
+
+    def step(self, closure: Any = None) -> Any:
+        """Perform one optimization step; `closure` re-evaluates the model and returns the loss."""
+        return self._step_groups(closure)
+
+    _BUFFERS = ("ax",)
+    _CAPTURABLE_CHECK = {"what": "params, mus, etas, and state_steps"}
+
+    def _new_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "step": new_scalar_state(0.0),
+            "eta": new_scalar_state(F.scalar(group["lr"])),
+            "mu": new_scalar_state(1.0),
+            "ax": zeros_like(p),
+        }
+
+    def _update(
+        self,
+        xp: Any,
+        param: Any,
+        grad: Any,
+        *buffers: Any,
+        step: float,
+        lr: Any,
+        group: dict[str, Any],
+        state: dict[str, Any],
+    ) -> None:
+        (ax,) = buffers
+        lambd, alpha, t0 = group["lambd"], group["alpha"], group["t0"]
+        eta = state["eta"].item()
+        param *= 1 - lambd * eta  # decay
+        F.add_scaled_(param, grad, -eta)
+        mu = state["mu"].item()
+        if mu != 1:
+            ax += (param - ax) * mu
+        else:
+            ax[...] = param
+        # the next step's η and μ, rounded to the state's dtype like PyTorch's copy_ into them
+        state["eta"].fill_(F.scalar(lr) / ((1 + lambd * F.scalar(lr) * step) ** alpha))
+        state["mu"].fill_(1 / max(1, step - t0))

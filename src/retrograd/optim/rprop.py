@@ -1,0 +1,98 @@
+"""Rprop: per-coordinate step sizes that grow while the gradient keeps its sign and shrink when it flips."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..ops.creation import full_like, zeros_like
+from ..ops.elementwise.clamp_where import where
+from ..tensor import Tensor
+from . import _functional as F
+from .optimizer import Optimizer, new_scalar_state
+
+__all__ = ["Rprop"]
+
+
+class Rprop(Optimizer):
+    """The resilient backpropagation algorithm, as `torch.optim.Rprop`.
+
+    With s = sign(g · g_prev): the step size is multiplied by etaplus where s > 0, by etaminus
+    where s < 0 (and that coordinate's gradient is treated as 0 for this step), then clamped
+    to step_sizes; p ← p - sign(g)·step_size.
+    """
+
+    _GROUP_FALLBACKS = {"foreach": None, "maximize": False, "differentiable": False, "capturable": False}
+    _SCALAR_STATE = ("step",)
+
+    def __init__(
+        self,
+        params: Any,
+        lr: float | Tensor = 1e-2,
+        etas: tuple[float, float] = (0.5, 1.2),
+        step_sizes: tuple[float, float] = (1e-6, 50),
+        *,
+        capturable: bool = False,
+        foreach: bool | None = None,
+        maximize: bool = False,
+        differentiable: bool = False,
+    ) -> None:
+        F.check_lr(lr)
+        if not 0.0 < etas[0] < 1.0 < etas[1]:
+            raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
+        defaults = {
+            "lr": lr,
+            "etas": etas,
+            "step_sizes": step_sizes,
+            "foreach": foreach,
+            "maximize": maximize,
+            "differentiable": differentiable,
+            "capturable": capturable,
+        }
+        super().__init__(params, defaults)
+
+    def step(self, closure: Any = None) -> Any:
+        """Perform one optimization step; `closure` re-evaluates the model and returns the loss."""
+        return self._step_groups(closure)
+
+    _BUFFERS = ("prev", "step_size")
+
+    def _new_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        return {"step": new_scalar_state(0.0), "prev": zeros_like(p), "step_size": full_like(p, F.scalar(group["lr"]))}
+
+    def _update(
+        self,
+        xp: Any,
+        param: Any,
+        grad: Any,
+        *buffers: Any,
+        step: float,
+        lr: Any,
+        group: dict[str, Any],
+        state: dict[str, Any],
+    ) -> None:
+        prev, step_size = buffers
+        etaminus, etaplus = group["etas"]
+        low, high = group["step_sizes"]
+        tensors = isinstance(param, Tensor)
+        sign = _sign(xp, grad * (prev.clone() if tensors else prev))
+        flipped = sign < 0
+        factor = _where(xp, sign > 0, etaplus, _where(xp, flipped, etaminus, 1.0, sign), sign)
+        step_size *= factor
+        if tensors:
+            step_size.clamp_(low, high)
+        else:
+            xp.clip(step_size, low, high, out=step_size)
+        grad = _where(xp, flipped, 0.0, grad, grad)  # a flipped sign: no move this step
+        param -= _sign(xp, grad) * step_size
+        prev[...] = grad
+
+
+def _sign(xp: Any, x: Any) -> Any:
+    return x.sign() if isinstance(x, Tensor) else xp.sign(x)
+
+
+def _where(xp: Any, condition: Any, a: Any, b: Any, like: Any) -> Any:
+    """`condition ? a : b` in `like`'s dtype, on arrays or (recorded) tensors."""
+    if isinstance(like, Tensor):
+        return where(condition, a, b)
+    return xp.where(condition, xp.asarray(a, like.dtype), b).astype(like.dtype, copy=False)
