@@ -120,9 +120,9 @@ def _nll_nd(input: Tensor, idx: Any, wt: Any, reduction: str) -> Tensor:
         return _loss.nll(input, idx, wt, 1, reduction, two_d=True)
     n, c, rest = input.shape[0], input.shape[1], tuple(input.shape[2:])
     flat = int(np.prod(rest))
-    out = _loss.nll(input.view(n, c, 1, flat), idx.reshape(n, 1, flat), wt.reshape(n, 1, flat), 1, reduction,
+    out = _loss.nll(input.reshape(n, c, 1, flat), idx.reshape(n, 1, flat), wt.reshape(n, 1, flat), 1, reduction,
                     two_d=True)
-    return out.view(n, *rest) if reduction == "none" else out
+    return out.reshape(n, *rest) if reduction == "none" else out
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
