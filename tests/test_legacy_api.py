@@ -125,3 +125,20 @@ def test_volatile_warns_like_pytorch():
     with pytest.warns(UserWarning, match="volatile was removed"):
         v = retrograd.autograd.Variable(retrograd.ones(2), volatile=True)
     assert not v.requires_grad
+
+
+def test_deprecated_alpha_first_add_and_sub_vs_torch():
+    """`p.data.add_(-lr, p.grad.data)` (word_language_model and other older programs): works, with the warning."""
+    torch = pytest.importorskip("torch")
+    results = []
+    for t in (retrograd, torch):
+        x, y = t.tensor([1.0, 2.0]), t.tensor([0.5, -1.0])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            got = [x.add(2, y), t.add(x, 2, y), x.sub(3, y), x.clone().add_(-0.5, y), x.clone().sub_(2, y)]
+        assert any("This overload of add" in str(w.message) for w in caught)
+        assert any("add(Number alpha, Tensor other)" in str(w.message) for w in caught)
+        results.append([g.tolist() for g in got])
+        with pytest.raises(TypeError):
+            x.add(y, 2)
+    assert results[0] == results[1]
