@@ -298,3 +298,20 @@ def test_loss_gradients_match_pytorch_through_the_new_nodes():
         assert (ours is None) == (theirs is None) or not np.any(ours if ours is not None else theirs)
         if ours is not None and theirs is not None:
             np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)
+
+
+# huber_loss is left out: PyTorch's own backward fails there ("Found dtype Long but expected Float")
+@pytest.mark.parametrize("name", ["mse_loss", "smooth_l1_loss", "l1_loss"])
+@pytest.mark.parametrize("target_dtype", ["int64", "float64"])
+def test_single_node_losses_promote_like_pytorch(name, target_dtype):
+    """A float32 input with an int64 target (tutorials' `torch.arange` targets) stays float32, as in PyTorch."""
+    got = []
+    for m in (retrograd, torch):
+        x = m.tensor([[0.5, -1.5, 2.0]], dtype=m.float32, requires_grad=True)
+        t = m.tensor([[1, 0, 3]], dtype=getattr(m, target_dtype))
+        loss = getattr(m.nn.functional, name)(x, t)
+        loss.backward()
+        got.append((str(loss.dtype).split(".")[-1], str(x.grad.dtype).split(".")[-1], float(loss), x.grad.tolist()))
+    assert got[0][:2] == got[1][:2]
+    np.testing.assert_allclose(got[0][2], got[1][2], rtol=1e-6)
+    np.testing.assert_allclose(got[0][3], got[1][3], rtol=1e-6)

@@ -70,7 +70,8 @@ def _pointwise_loss(name: str, input: Tensor, target: Tensor, reduction: str, we
     if fused is not None and weight is None:
         if reduction not in ("none", "mean", "sum"):
             raise ValueError(f"{reduction} is not a valid value for reduction")
-        return fused(a, b, reduction)
+        dtype = _promoted(a, b)  # PyTorch's promotion (float32 with an int64 target stays float32), not NumPy's
+        return fused(a if a.dtype == dtype else a.to(dtype), b if b.dtype == dtype else b.to(dtype), reduction)
     loss = elementwise(a, b)
     if weight is None:
         return _reduce(loss, reduction)
