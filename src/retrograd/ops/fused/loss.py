@@ -23,6 +23,7 @@ from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.pointwise import logit
+from ..kernels.accumulate import wide_mean, wide_sum
 
 
 def _reduce(xp: Any, elems: Any, reduction: str, denom: Any) -> Any:
@@ -88,7 +89,7 @@ def _bce_forward(xp: Any, a: Any, t: Any, w: Any, reduction: str) -> Any:
     out = out if w is None else out * w
     if reduction == "none":
         return out
-    return out.mean() if reduction == "mean" else out.sum(dtype=out.dtype)
+    return wide_mean(out, tuple(range(out.ndim))) if reduction == "mean" else wide_sum(out)
 
 
 def _weighted(x: Tensor, w: Any) -> Tensor:

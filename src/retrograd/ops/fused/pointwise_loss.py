@@ -27,14 +27,18 @@ from ...tensor import Tensor
 from ..activation.smooth import log_sigmoid
 from ..elementwise.clamp_where import where
 from ..elementwise.pointwise import sigmoid
+from ..kernels.accumulate import wide_mean, wide_sum
 
 __all__: list[str] = []  # nothing public: nn.functional wraps these with PyTorch's checks
 
 
 def _reduce(elems: Any, reduction: str) -> Any:
+    """'mean' and 'sum' accumulate float32 in float64, as retrograd's mean and sum do."""
     if reduction == "none":
         return elems
-    return elems.mean() if reduction == "mean" else elems.sum(dtype=elems.dtype)
+    if reduction == "mean":
+        return wide_mean(elems, tuple(range(elems.ndim)))
+    return wide_sum(elems)
 
 
 def _spread(g: Tensor, reduction: str, n: int) -> Tensor:
