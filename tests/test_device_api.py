@@ -404,3 +404,16 @@ def test_new_modules_load_on_first_use():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_xpu_is_absent_as_in_a_cpu_build_of_pytorch():
+    """`torch.xpu.is_available()` (pytorch/examples' device choice) works and says no."""
+    import retrograd
+
+    assert retrograd.xpu.is_available() is False
+    assert retrograd.xpu.device_count() == 0 and retrograd.xpu.is_initialized() is False
+    retrograd.xpu.manual_seed(1)
+    retrograd.xpu.manual_seed_all(1)
+    for fn in (retrograd.xpu.synchronize, retrograd.xpu.current_device):
+        with pytest.raises(AssertionError, match="Torch not compiled with XPU enabled"):
+            fn()

@@ -125,3 +125,40 @@ def test_volatile_warns_like_pytorch():
     with pytest.warns(UserWarning, match="volatile was removed"):
         v = retrograd.autograd.Variable(retrograd.ones(2), volatile=True)
     assert not v.requires_grad
+
+
+def test_deprecated_alpha_first_add_and_sub_vs_torch():
+    """`p.data.add_(-lr, p.grad.data)` (word_language_model and other older programs): works, with the warning."""
+    torch = pytest.importorskip("torch")
+    results = []
+    for t in (retrograd, torch):
+        x, y = t.tensor([1.0, 2.0]), t.tensor([0.5, -1.0])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            got = [x.add(2, y), t.add(x, 2, y), x.sub(3, y), x.clone().add_(-0.5, y), x.clone().sub_(2, y)]
+        assert any("This overload of add" in str(w.message) for w in caught)
+        assert any("add(Number alpha, Tensor other)" in str(w.message) for w in caught)
+        results.append([g.tolist() for g in got])
+        with pytest.raises(TypeError):
+            x.add(y, 2)
+    assert results[0] == results[1]
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [("uniform", (-0.5, 0.5)), ("normal", (0.0, 0.1)), ("constant", (0.3,)), ("eye", ()), ("xavier_uniform", ()),
+     ("xavier_normal", ()), ("kaiming_uniform", ()), ("kaiming_normal", ()), ("orthogonal", (2.0,))],
+)
+def test_deprecated_init_names_vs_torch(name, args):
+    """`nn.init.orthogonal(w)` & co (super_resolution, siamese_network): the `_` version, with a FutureWarning."""
+    torch = pytest.importorskip("torch")
+    values = []
+    for t in (retrograd, torch):
+        t.manual_seed(0)
+        w = t.empty(4, 3, dtype=t.float64)
+        with pytest.warns(FutureWarning, match=f"`nn.init.{name}` is now deprecated in favor of `nn.init.{name}_`"):
+            out = getattr(t.nn.init, name)(w, *args)
+        assert out is w
+        values.append(w.numpy())
+    np.testing.assert_allclose(values[0], values[1], rtol=1e-6, atol=1e-12)
+    assert sorted(retrograd.nn.init.__all__) == sorted(torch.nn.init.__all__)

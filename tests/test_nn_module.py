@@ -205,3 +205,28 @@ def test_clip_grad_value_and_vector_conversions():
     nn.utils.vector_to_parameters(vec, [a, b])
     assert a.tolist() == [[0.0, 1.0], [2.0, 3.0]] and b.tolist() == [4.0, 5.0, 6.0]
     assert nn.utils.parameters_to_vector([a, b]).tolist() == vec.tolist()
+
+
+def test_reassigning_a_child_or_parameter_keeps_its_place():
+    """`model.conv1 = nn.Conv2d(...)` then `list(model.children())[:-1]` (siamese_network) drops the last child."""
+    nn = rg.nn
+
+    class M(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = nn.Linear(1, 1)
+            self.b = nn.Linear(1, 1)
+            self.p = nn.Parameter(rg.ones(1))
+            self.q = nn.Parameter(rg.ones(1))
+            self.register_buffer("u", rg.ones(1))
+            self.register_buffer("v", rg.ones(1))
+
+    m = M()
+    m.a = nn.Linear(2, 2)
+    m.p = nn.Parameter(rg.zeros(1))
+    m.register_buffer("u", rg.zeros(1))
+    m.add_module("b", nn.Linear(3, 3))
+    assert [n for n, _ in m.named_children()] == ["a", "b"]
+    assert [n for n, _ in m.named_parameters()] == ["p", "q", "a.weight", "a.bias", "b.weight", "b.bias"]
+    assert [n for n, _ in m.named_buffers()] == ["u", "v"]
+    assert m.a.in_features == 2 and m.b.in_features == 3

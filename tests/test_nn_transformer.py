@@ -419,3 +419,52 @@ def test_encoder_repr_two_layers_vs_torch():
             warnings.simplefilter("ignore")
             reprs.append(repr(m.nn.TransformerEncoder(m.nn.TransformerEncoderLayer(E, HEADS, 16), 2)))
     assert reprs[1] == reprs[0]
+
+
+# --- the encoder-decoder Transformer ----------------------------------------------------------------
+
+
+def _seeded_transformer(lib, **kw):
+    lib.manual_seed(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return lib.nn.Transformer(d_model=E, nhead=HEADS, num_encoder_layers=2, num_decoder_layers=2,
+                                  dim_feedforward=16, dropout=0.0, dtype=lib.float64, **kw)
+
+
+@needs_torch
+@pytest.mark.parametrize("kw", [{}, {"batch_first": True, "norm_first": True, "activation": "gelu"}])
+def test_transformer_seeded_init_forward_and_grads_vs_torch(kw: dict) -> None:
+    """Same seed, same weights (xavier in PyTorch's order); same output and gradients with masks."""
+    rng = np.random.default_rng(3)
+    src, tgt = rng.standard_normal((S, N, E)), rng.standard_normal((L, N, E))
+    if kw.get("batch_first"):
+        src, tgt = src.transpose(1, 0, 2).copy(), tgt.transpose(1, 0, 2).copy()
+    pad = np.zeros((N, S), dtype=bool)
+    pad[1, -1] = True
+    results = []
+    for lib in (rg, torch):
+        model = _seeded_transformer(lib, **kw)
+        s, t = lib.tensor(src, requires_grad=True), lib.tensor(tgt, requires_grad=True)
+        mask = model.generate_square_subsequent_mask(L, dtype=lib.float64)
+        out = model(s, t, tgt_mask=mask, src_key_padding_mask=lib.tensor(pad), memory_key_padding_mask=lib.tensor(pad))
+        (out * lib.tensor(np.arange(out.numel(), dtype=np.float64).reshape(out.shape))).sum().backward()
+        grads = [p.grad.numpy() for p in model.parameters()]
+        results.append((out.detach().numpy(), s.grad.numpy(), t.grad.numpy(), grads,
+                        [n for n, _ in model.named_parameters()], repr(model)))
+    ours, theirs = results
+    for a, b in zip(ours[:3], theirs[:3]):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10)
+    for a, b in zip(ours[3], theirs[3]):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-10)
+    assert ours[4] == theirs[4] and ours[5] == theirs[5]
+
+
+@needs_torch
+def test_transformer_errors_vs_torch() -> None:
+    for lib in (rg, torch):
+        model = _seeded_transformer(lib)
+        with pytest.raises(RuntimeError, match="the batch number of src and tgt must be equal"):
+            model(lib.zeros(S, 2, E, dtype=lib.float64), lib.zeros(L, 3, E, dtype=lib.float64))
+        with pytest.raises(RuntimeError, match="the feature number of src and tgt must be equal to d_model"):
+            model(lib.zeros(S, N, E, dtype=lib.float64), lib.zeros(L, N, E + 1, dtype=lib.float64))

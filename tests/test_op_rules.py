@@ -49,7 +49,9 @@ def test_rules_found_with_source(entry: tuple) -> None:
         ("exp", "ExpBackward0"),
         ("MaxBackward0", "extrema.py"),
         ("layer_norm", "NativeLayerNormBackward0"),
-        ("cross_entropy", "NllLossBackward0"),
+        ("cross_entropy", "LogSoftmaxBackward0"),  # log_softmax, then nll_loss as PyTorch records it
+        ("nll_loss", "NllLossBackward0"),
+        ("mse_loss", "MseLossBackward0"),
         ("matrix_norm", "LinalgVectorNormBackward0"),
     ],
 )

@@ -822,3 +822,129 @@ def test_subclass_calling_super_step_runs_hooks_once() -> None:
     opt.register_step_post_hook(lambda o, args, kwargs: calls.append("post"))
     opt.step()
     assert calls == ["post"] and p.item() == 0.5
+
+
+# --- LBFGS: closure-driven, several evaluations per step ---------------------------------------------
+
+LBFGS_CASES = [
+    {},
+    {"line_search_fn": "strong_wolfe"},
+    {"lr": 0.5, "max_iter": 5, "history_size": 3},
+    {"lr": 0.8, "max_iter": 4, "history_size": 2, "line_search_fn": "strong_wolfe"},
+    {"max_iter": 1},
+    {"tolerance_grad": 1e-3, "tolerance_change": 1e-4, "max_eval": 7},
+    {"lr": 10, "max_iter": 3, "line_search_fn": "strong_wolfe"},  # brackets, zooms, runs out of evaluations
+    {"lr": 0.05, "history_size": 1, "line_search_fn": "strong_wolfe"},
+]
+
+
+def _lbfgs_loss(lib: Any, W: Any, b: Any, x: Any) -> Any:
+    """Smooth and bounded below (L-BFGS runs to the minimum): tanh features, quartic and exp terms."""
+    h = lib.tanh(x @ W + b)
+    return ((h - 0.5) ** 2).sum() + (W * W).sum() * 0.5 + (W**4).sum() * 0.1 + (lib.exp(b * 0.3) - b + b * b).sum()
+
+
+def _lbfgs_run(lib: Any, kwargs: dict, steps: int = 20, lr_tensor: bool = False) -> tuple[np.ndarray, Any]:
+    """Parameters and the returned loss after each `step(closure)`, and the optimizer."""
+    W, b, x = _params(lib)
+    if lr_tensor:
+        kwargs = dict(kwargs, lr=lib.tensor(kwargs.get("lr", 1.0), dtype=lib.float64))
+    opt = (optim if lib is rg else torch.optim).LBFGS([W, b], **kwargs)
+
+    def closure() -> Any:
+        opt.zero_grad()
+        loss = _lbfgs_loss(lib, W, b, x)
+        loss.backward()
+        return loss
+
+    rows = [np.append(_flat(W, b), float(opt.step(closure).detach())) for _ in range(steps)]
+    return np.array(rows), opt
+
+
+@needs_torch
+@pytest.mark.parametrize("kwargs", LBFGS_CASES, ids=lambda k: "-".join(f"{a}={v}" for a, v in k.items()) or "default")
+def test_lbfgs_trajectory_vs_torch(kwargs: dict) -> None:
+    (ours, mine), (theirs, ref) = _lbfgs_run(rg, kwargs), _lbfgs_run(torch, kwargs)
+    for step, (a, b) in enumerate(zip(ours, theirs), 1):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12, err_msg=f"LBFGS {kwargs} step {step}")
+    state, expected = mine.state[mine._params[0]], ref.state[ref._params[0]]
+    assert sorted(state) == sorted(expected)
+    for key in ("func_evals", "n_iter"):
+        assert state[key] == expected[key], key
+    assert len(state["old_dirs"]) == len(expected["old_dirs"])
+    np.testing.assert_allclose(state["d"].numpy(), expected["d"].numpy(), rtol=1e-8, atol=1e-12)
+
+
+@needs_torch
+def test_lbfgs_tensor_lr_vs_torch() -> None:
+    kwargs = {"lr": 0.7, "line_search_fn": "strong_wolfe"}
+    np.testing.assert_allclose(
+        _lbfgs_run(rg, kwargs, lr_tensor=True)[0], _lbfgs_run(torch, kwargs, lr_tensor=True)[0], rtol=1e-10, atol=1e-12
+    )
+
+
+@needs_torch
+def test_lbfgs_repr_and_defaults_vs_torch() -> None:
+    ours = optim.LBFGS([rg.nn.Parameter(rg.zeros(2))], max_iter=8)
+    theirs = torch.optim.LBFGS([torch.nn.Parameter(torch.zeros(2))], max_iter=8)
+    assert repr(ours) == repr(theirs)
+    assert ours.defaults == theirs.defaults
+
+
+def test_lbfgs_errors() -> None:
+    p = rg.nn.Parameter(rg.ones(2))
+    with pytest.raises(ValueError, match="Invalid learning rate: -1"):
+        optim.LBFGS([p], lr=-1)
+    with pytest.raises(ValueError, match="LBFGS doesn't support per-parameter options"):
+        optim.LBFGS([{"params": [p]}, {"params": [rg.nn.Parameter(rg.ones(1))]}])
+    opt = optim.LBFGS([p], line_search_fn="armijo")
+
+    def closure() -> Any:
+        opt.zero_grad()
+        loss = (p * p).sum()
+        loss.backward()
+        return loss
+
+    with pytest.raises(RuntimeError, match="only 'strong_wolfe' is supported"):
+        opt.step(closure)
+    with pytest.raises(TypeError):
+        opt.step()  # type: ignore[call-arg]
+
+
+def test_lbfgs_solves_a_quadratic_and_round_trips_its_state() -> None:
+    A = rg.tensor([[3.0, 1.0], [1.0, 2.0]], dtype=rg.float64)
+    target = rg.tensor([1.0, -1.0], dtype=rg.float64)
+    x = rg.nn.Parameter(rg.zeros(2, dtype=rg.float64))
+    opt = optim.LBFGS([x], line_search_fn="strong_wolfe")
+
+    def closure() -> Any:
+        opt.zero_grad()
+        loss = 0.5 * x @ A @ x - target @ x
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    np.testing.assert_allclose(x.detach().numpy(), np.linalg.solve(A.numpy(), target.numpy()), rtol=1e-5)
+    saved = copy.deepcopy(opt.state_dict())
+    fresh = optim.LBFGS([rg.nn.Parameter(x.detach().clone())], line_search_fn="strong_wolfe")
+    fresh.load_state_dict(saved)
+    assert fresh.state_dict()["state"][0]["n_iter"] == saved["state"][0]["n_iter"]
+    assert sorted(fresh.state_dict()["state"][0]) == sorted(saved["state"][0])
+
+
+def test_lbfgs_step_records_nothing_and_closure_sees_grad_mode() -> None:
+    p = rg.nn.Parameter(rg.tensor([2.0, -1.0]))
+    modes = []
+    opt = optim.LBFGS([p], max_iter=3)
+
+    def closure() -> Any:
+        modes.append(rg.is_grad_enabled())
+        opt.zero_grad()
+        loss = (p**2).sum()
+        loss.backward()
+        return loss
+
+    with rg.no_grad():
+        opt.step(closure)
+    assert modes and all(modes)
+    assert p.grad_fn is None and p.requires_grad

@@ -10,6 +10,7 @@ PyTorch cannot differentiate are passed as integers and cast inside the case.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -285,8 +286,19 @@ CLASS_LOSSES = [
     *[case("nll_loss", lambda m, x, t, r=r: F(m).nll_loss(x, t, const(m, CLASS_WEIGHT, x), reduction=r), nll_input,
            targets_with_ignored, variant=f"weight_ignore_{r}") for r in ("mean", "sum", "none")],
     case("nll_loss", lambda m, x, t: F(m).nll_loss(x, t), rand(2, 4, 3, 2), ints(0, 4, 2, 3, 2), variant="4d"),
+    case("nll_loss", lambda m, x, t: F(m).nll_loss(x, t, reduction="none"), rand(2, 4, 3), ints(0, 4, 2, 3),
+         variant="3d_none"),
+    *[case("cross_entropy", lambda m, x, t, r=r: ce_weighted(m, x, t, r), rand(2, 4, 2, 1, 2),
+           ints(0, 4, 2, 2, 1, 2), variant=f"5d_weight_{r}") for r in ("mean", "none")],
     case("nll_loss", lambda m, x, t: F(m).nll_loss(x, t, reduction="none"), rand(4), fixed(3), variant="unbatched"),
 ]
+
+
+def without_warnings(fn, *args):
+    """`fn(*args)` with its warnings (a broadcast target's size warning) silenced."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(*args)
 
 
 def pm_one(*shape):
@@ -334,6 +346,18 @@ POINTWISE_LOSSES = [
          rand(2, 3), variant="zero_target"),
     *[case("soft_margin_loss", lambda m, x, t, r=r: F(m).soft_margin_loss(x, as_float(t, x), reduction=r),
            rand(3, 4), pm_one(3, 4), variant=r) for r in REDUCTIONS],
+    # the single-node losses (MseLossBackward0, ...) with a broadcast target, and logits losses without weights
+    *[case(n, lambda m, a, b, n=n: without_warnings(getattr(F(m), n), a, b), rand(3, 4), rand(4), variant="broadcast")
+      for n in ("mse_loss", "smooth_l1_loss", "huber_loss")],
+    case("huber_loss", lambda m, a, b: F(m).huber_loss(a, b, reduction="none", delta=0.5,
+                                                       weight=const(m, ELEMENT_WEIGHT, a)), *PAIR,
+         variant="weight_none"),
+    *[case("binary_cross_entropy_with_logits",
+           lambda m, x, t, r=r: F(m).binary_cross_entropy_with_logits(x, t, reduction=r),
+           rand(3, 4, low=-3, high=3), rand(3, 4, low=0, high=1), variant=f"plain_{r}") for r in REDUCTIONS],
+    case("binary_cross_entropy_with_logits",
+         lambda m, x, t: F(m).binary_cross_entropy_with_logits(x, t, pos_weight=const(m, [2.0, 0.5, 1.0, 3.0], x)),
+         rand(3, 4, low=-3, high=3), rand(3, 4, low=0, high=1), variant="pos_weight_only"),
     *[case("hinge_embedding_loss",
            lambda m, x, t, r=r: F(m).hinge_embedding_loss(x, as_float(t, x), margin=0.5, reduction=r),
            rand(3, 4), pm_one(3, 4), variant=r) for r in REDUCTIONS],

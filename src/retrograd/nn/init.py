@@ -33,6 +33,17 @@ __all__ = [
     "orthogonal_",
     "trunc_normal_",
     "sparse_",
+    "uniform",
+    "normal",
+    "constant",
+    "eye",
+    "dirac",
+    "xavier_uniform",
+    "xavier_normal",
+    "kaiming_uniform",
+    "kaiming_normal",
+    "orthogonal",
+    "sparse",
 ]
 
 
@@ -246,6 +257,79 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Any =
         for c in range(cols):
             tensor[randperm(rows)[:zeros], c] = 0  # PyTorch permutes with the default generator here
     return tensor
+
+
+# --- the deprecated names without the trailing underscore (old programs still call them) ------------------
+
+
+def _deprecated(old: str) -> None:
+    warnings.warn(f"`nn.init.{old}` is now deprecated in favor of `nn.init.{old}_`.", FutureWarning, stacklevel=3)
+
+
+def uniform(*args: Any, **kwargs: Any) -> Tensor:
+    """Deprecated: `uniform_`, with PyTorch's FutureWarning."""
+    _deprecated("uniform")
+    return uniform_(*args, **kwargs)
+
+
+def normal(*args: Any, **kwargs: Any) -> Tensor:
+    """Deprecated: `normal_`, with PyTorch's FutureWarning."""
+    _deprecated("normal")
+    return normal_(*args, **kwargs)
+
+
+def constant(*args: Any, **kwargs: Any) -> Tensor:
+    """Deprecated: `constant_`, with PyTorch's FutureWarning."""
+    _deprecated("constant")
+    return constant_(*args, **kwargs)
+
+
+def eye(*args: Any, **kwargs: Any) -> Tensor:
+    """Deprecated: `eye_`, with PyTorch's FutureWarning."""
+    _deprecated("eye")
+    return eye_(*args, **kwargs)
+
+
+def dirac(*args: Any, **kwargs: Any) -> Tensor:
+    """Deprecated: `dirac_`, with PyTorch's FutureWarning."""
+    _deprecated("dirac")
+    return dirac_(*args, **kwargs)
+
+
+def xavier_uniform(*args: Any, **kwargs: Any) -> Tensor:
+    """Deprecated: `xavier_uniform_`, with PyTorch's FutureWarning."""
+    _deprecated("xavier_uniform")
+    return xavier_uniform_(*args, **kwargs)
+
+
+def xavier_normal(*args: Any, **kwargs: Any) -> Tensor:
+    """Deprecated: `xavier_normal_`, with PyTorch's FutureWarning."""
+    _deprecated("xavier_normal")
+    return xavier_normal_(*args, **kwargs)
+
+
+def kaiming_uniform(*args: Any, **kwargs: Any) -> Tensor:
+    """Deprecated: `kaiming_uniform_`, with PyTorch's FutureWarning."""
+    _deprecated("kaiming_uniform")
+    return kaiming_uniform_(*args, **kwargs)
+
+
+def kaiming_normal(*args: Any, **kwargs: Any) -> Tensor:
+    """Deprecated: `kaiming_normal_`, with PyTorch's FutureWarning."""
+    _deprecated("kaiming_normal")
+    return kaiming_normal_(*args, **kwargs)
+
+
+def orthogonal(*args: Any, **kwargs: Any) -> Tensor:
+    """Deprecated: `orthogonal_`, with PyTorch's FutureWarning."""
+    _deprecated("orthogonal")
+    return orthogonal_(*args, **kwargs)
+
+
+def sparse(*args: Any, **kwargs: Any) -> Tensor:
+    """Deprecated: `sparse_`, with PyTorch's FutureWarning."""
+    _deprecated("sparse")
+    return sparse_(*args, **kwargs)
 
 
 if not TYPE_CHECKING:  # a name PyTorch has and retrograd lacks says so (see retrograd._missing)

@@ -77,9 +77,9 @@ def class_index_weights(input: Tensor, target: Tensor, weight: Tensor | None, ig
     return idx, np.where(ignored, np.zeros((), dt), wt)
 
 
-def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None) -> Tensor:
-    """The fused elementwise binary cross-entropy kernel (`ops.fused.loss`), its weight given as a tensor."""
-    return _loss.binary_cross_entropy(input, target, None if weight is None else weight._data)
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None, reduction: str) -> Tensor:
+    """The fused binary cross-entropy kernel (`ops.fused.loss`), reduced, its weight given as a tensor."""
+    return _loss.binary_cross_entropy(input, target, None if weight is None else weight._data, reduction)
 
 
 def normalize(

@@ -1,16 +1,20 @@
 """cross_entropy and nll_loss of torch.nn.functional, and the `reduction` argument's rules.
 
-Class-index targets go through one
-fused kernel (`retrograd.ops.fused.loss`): inputs (N, C), (C,) or (N, C, d1, ...)
-with int64 (or uint8) targets (N,), () or (N, d1, ...). Class-probability
-targets and label smoothing are composed of log_softmax and ops, following
-PyTorch's formulas.
+Class-index targets go through the
+nll kernel (`retrograd.ops.fused.loss`): inputs (N, C), (C,) or (N, C, d1, ...)
+with int64 (or uint8) targets (N,), () or (N, d1, ...). cross_entropy is
+log_softmax then nll_loss, as in PyTorch, so its graph reads NllLossBackward0 ->
+LogSoftmaxBackward0 (NllLoss2DBackward0 for inputs of 3 or more dims, which
+PyTorch sees as (N, C, 1, -1)). Class-probability targets and label smoothing
+are composed of log_softmax and ops, following PyTorch's formulas.
 """
 
 from __future__ import annotations
 
 import warnings
 from typing import Any
+
+import numpy as np
 
 from ...dtypes import int64, uint8
 from ...engine.vmap_hook import NOT_BATCHED, batched
@@ -107,8 +111,25 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"nll_loss_out_frame\" not implemented for '{input.dtype.kind_name}'")
     idx, wt = _weights(input, target, weight, ignore_index)
-    out = _loss.nll(input, idx, wt, _class_dim(input), reduction)
-    return out
+    return _nll_nd(input, idx, wt, reduction)
+
+
+def _nll_nd(input: Tensor, idx: Any, wt: Any, reduction: str) -> Tensor:
+    """The nll kernel on checked arrays, recorded as PyTorch records it for the input's number of dims.
+
+    (C,) and (N, C) give NllLossBackward0, (N, C, H, W) NllLoss2DBackward0; other shapes (N, C, d1, ...)
+    are viewed as (N, C, 1, d1·...) for the 2-d kernel, and a 'none' result viewed back to (N, d1, ...).
+    """
+    nd = input.dim()
+    if nd <= 2:
+        return _loss.nll(input, idx, wt, _class_dim(input), reduction)
+    if nd == 4:
+        return _loss.nll(input, idx, wt, 1, reduction, two_d=True)
+    n, c, rest = input.shape[0], input.shape[1], tuple(input.shape[2:])
+    flat = int(np.prod(rest))
+    out = _loss.nll(input.reshape(n, c, 1, flat), idx.reshape(n, 1, flat), wt.reshape(n, 1, flat), 1, reduction,
+                    two_d=True)
+    return out.reshape(n, *rest) if reduction == "none" else out
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
@@ -136,7 +157,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     _check_target(input, target)
     _floating(input, "log_softmax")
     idx, wt = _weights(input, target, weight, ignore_index)
-    return _loss.cross_entropy(input, idx, wt, _class_dim(input), reduction)
+    return _nll_nd(log_softmax(input, _class_dim(input)), idx, wt, reduction)
 
 
 def _check_smoothing(label_smoothing: float) -> None:
@@ -183,7 +204,7 @@ def _smoothed(input: Tensor, target: Tensor, weight: Tensor | None, reduction: s
     n_classes = input.shape[cdim]
     idx, wt = _weights(input, target, weight, ignore_index)
     logp = log_softmax(input, cdim)
-    nll = _loss.nll(logp, idx, wt, cdim, reduction)
+    nll = _nll_nd(logp, idx, wt, reduction)
     weighted = logp if weight is None else logp * _class_view(weight, input)
     keep = (target != ignore_index).to(input.dtype)
     smooth = -weighted.sum(cdim) * keep

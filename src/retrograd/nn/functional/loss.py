@@ -1,10 +1,10 @@
 """torch.nn.functional's losses, with `reduction` 'mean' / 'sum' / 'none' and PyTorch's checks.
 
-cross_entropy on class indices (the common case) and nll_loss run one fused
-kernel each (`retrograd.ops.fused.loss`), as does binary_cross_entropy (for PyTorch's
-clamped logs). cross_entropy with class probabilities or label smoothing,
-binary_cross_entropy_with_logits (through the stable log-sigmoid) and the rest
-are composed of ops. The class-index losses live in `cross_entropy.py`.
+The losses PyTorch computes as one op (mse, smooth_l1, huber, soft_margin,
+binary_cross_entropy and its logits form) are one primitive each
+(`retrograd.ops.fused.pointwise_loss`, `retrograd.ops.fused.loss`), so their
+nodes carry PyTorch's names (`MseLossBackward0`, ...); the rest are composed of
+ops as PyTorch composes them. The class-index losses live in `classification_loss.py`.
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ import math
 import warnings
 from typing import Any
 
+from ...engine.grad_mode import is_grad_enabled
 from ...engine.vmap_hook import whole
 from ...ops import nn_support
 from ...ops.elementwise.clamp_where import where
 from ...ops.elementwise.pointwise import xlogy
+from ...ops.fused import pointwise_loss as _pointwise
 from ...ops.reduction.sum_prod import sum as _sum
 from ...tensor import Tensor
-from .activation import logsigmoid
 from .classification_loss import reduction_of
 from .distance import pairwise_distance as _pairwise
 
@@ -46,16 +47,33 @@ def _size_warning(input: Tensor, target: Tensor) -> None:
         )
 
 
+def _constant(fn: str, arg: str, t: Tensor | None) -> None:
+    """PyTorch's error for a tensor the loss cannot differentiate (a weight, a margin target) requiring grad."""
+    if t is not None and t.requires_grad and is_grad_enabled():
+        raise RuntimeError(
+            f"The function '{fn}' is not differentiable with respect to argument '{arg}'. This input cannot have "
+            "requires_grad True."
+        )
+
+
 def _pointwise_loss(name: str, input: Tensor, target: Tensor, reduction: str, weight: Tensor | None,
-                    elementwise: Any, weighted_mean: bool = True) -> Tensor:
-    """Shared body of mse/l1/huber: size warning, broadcast, optional weights, reduction."""
+                    elementwise: Any, weighted_mean: bool = True, fused: Any = None) -> Tensor:
+    """Shared body of mse/l1/huber: size warning, broadcast, optional weights, reduction.
+
+    `fused(a, b, reduction)` is the loss's own primitive, used (as PyTorch does) when there is no weight.
+    """
     _size_warning(input, target)
     if not input.dtype.is_floating_point and not target.dtype.is_floating_point:
         raise NotImplementedError(f"\"{name}\" not implemented for '{input.dtype.kind_name}'")
     from ...ops.shape.views import broadcast_tensors
 
     a, b = broadcast_tensors(input, target)
-    loss = elementwise(a - b)
+    if fused is not None and weight is None:
+        if reduction not in ("none", "mean", "sum"):
+            raise ValueError(f"{reduction} is not a valid value for reduction")
+        dtype = _promoted(a, b)  # PyTorch's promotion (float32 with an int64 target stays float32), not NumPy's
+        return fused(a if a.dtype == dtype else a.to(dtype), b if b.dtype == dtype else b.to(dtype), reduction)
+    loss = elementwise(a, b)
     if weight is None:
         return _reduce(loss, reduction)
     if weight.shape != input.shape:
@@ -72,19 +90,15 @@ def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None, re
              reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
     """`(input - target)²`, reduced; with `weight`, 'mean' is Σ w·e / Σ w."""
     reduction = reduction_of(size_average, reduce, reduction)
-    return _pointwise_loss("mse_cpu", input, target, reduction, weight, lambda d: d * d)
+    return _pointwise_loss("mse_cpu", input, target, reduction, weight, lambda a, b: (a - b) ** 2,
+                           fused=_pointwise.mse_loss)
 
 
 def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
     """`|input - target|`, reduced; with `weight`, 'mean' is Σ w·e / Σ w."""
     reduction = reduction_of(size_average, reduce, reduction)
-    return _pointwise_loss("abs_cpu", input, target, reduction, weight, lambda d: d.abs())
-
-
-def _smooth_l1(d: Tensor, beta: float) -> Tensor:
-    z = d.abs()
-    return where(z < beta, 0.5 * d * d / beta, z - 0.5 * beta)
+    return _pointwise_loss("abs_cpu", input, target, reduction, weight, lambda a, b: (a - b).abs())
 
 
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
@@ -93,8 +107,10 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
     reduction = reduction_of(size_average, reduce, reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
-    fn = (lambda d: d.abs()) if beta == 0.0 else (lambda d: _smooth_l1(d, beta))
-    return _pointwise_loss("smooth_l1_cpu", input, target, reduction, None, fn)
+    if beta == 0.0:  # PyTorch's l1_loss then
+        return _pointwise_loss("abs_cpu", input, target, reduction, None, lambda a, b: (a - b).abs())
+    return _pointwise_loss("smooth_l1_cpu", input, target, reduction, None, None,
+                           fused=lambda a, b, r: _pointwise.smooth_l1_loss(a, b, r, beta))
 
 
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
@@ -104,11 +120,9 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
 
-    def huber(d: Tensor) -> Tensor:
-        z = d.abs()
-        return where(z < delta, 0.5 * d * d, delta * (z - 0.5 * delta))
-
-    return _pointwise_loss("huber_cpu", input, target, reduction, weight, huber, weighted_mean=False)
+    return _pointwise_loss("huber_cpu", input, target, reduction, weight,
+                           lambda a, b: _pointwise.huber_loss(a, b, "none", delta), weighted_mean=False,
+                           fused=lambda a, b, r: _pointwise.huber_loss(a, b, r, delta))
 
 
 # --- binary targets -----------------------------------------------------------------------------
@@ -129,8 +143,9 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
             raise RuntimeError(f"all elements of {name} should be between 0 and 1")
     if target.dtype != input.dtype:
         raise RuntimeError(f"Found dtype {target.dtype.kind_name} but expected {input.dtype.kind_name}")
+    _constant("binary_cross_entropy", "weight", weight)
     w = None if weight is None else _expanded_weight(weight, tuple(target.shape)).to(input.dtype)
-    return _reduce(nn_support.binary_cross_entropy(input, target, w), reduction)
+    return nn_support.binary_cross_entropy(input, target, w, reduction)
 
 
 def _all_probabilities(t: Tensor) -> bool:
@@ -159,13 +174,17 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     reduction = reduction_of(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape!r}) must be the same as input size ({input.shape!r})")
-    log_sig = logsigmoid(input)
-    if pos_weight is not None:
-        log_sig = log_sig * ((pos_weight - 1) * target + 1)
-    loss = (1 - target) * input - log_sig
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
+    _constant("binary_cross_entropy_with_logits", "weight", weight)
+    _constant("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
+    dtype = _promoted(input, target)
+    w, p = (None if c is None else c.detach().to(dtype)._data for c in (weight, pos_weight))
+    return _pointwise.binary_cross_entropy_with_logits(input, target, w, p, reduction)
+
+
+def _promoted(a: Tensor, b: Tensor) -> Any:
+    from ...dtypes import promote_types
+
+    return promote_types(a.dtype, b.dtype)
 
 
 def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
@@ -194,7 +213,11 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = 
                      reduction: str = "mean") -> Tensor:
     """`log(1 + exp(-target · input))` for targets ±1."""
     reduction = reduction_of(size_average, reduce, reduction)
-    return _reduce((-input * target).exp().log1p(), reduction)
+    _constant("soft_margin_loss", "target", target)
+    from ...ops.shape.views import broadcast_tensors
+
+    a, t = broadcast_tensors(input, target.detach())
+    return _pointwise.soft_margin_loss(a, t.to(input.dtype)._data, reduction)
 
 
 def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, size_average: bool | None = None,

@@ -19,6 +19,7 @@ from . import (
     rnn,
     sparse,
     transformer,
+    transformer_decoder,
     upsampling,
 )
 from .activation import *
@@ -41,6 +42,7 @@ from .pooling import *
 from .rnn import *
 from .sparse import *
 from .transformer import *
+from .transformer_decoder import *
 from .upsampling import *
 
 __all__ = [
@@ -64,4 +66,5 @@ __all__ += pooling.__all__
 __all__ += rnn.__all__
 __all__ += sparse.__all__
 __all__ += transformer.__all__
+__all__ += transformer_decoder.__all__
 __all__ += upsampling.__all__

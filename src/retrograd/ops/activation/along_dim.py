@@ -11,6 +11,8 @@ import warnings
 from typing import Any
 
 from ... import dtypes as _dt
+from ...backend import namespace
+from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.pointwise import sigmoid
@@ -41,12 +43,16 @@ _softmax = Primitive(
     [lambda g, out, dim: out * (g - (g * out).sum(dim, keepdim=True))],  # y ⊙ (g - Σ g·y)
     quiet=True,
 )
-_log_softmax = Primitive(
-    "log_softmax",
-    _log_softmax_forward,
-    [lambda g, out, dim: g - out.exp() * g.sum(dim, keepdim=True)],  # g - e^y · Σ g
-    quiet=True,
-)
+def _log_softmax_rule(g: Tensor, out: Tensor, dim: int | None) -> Tensor:
+    # g - e^y · Σ g
+    if not state.enabled and type(g) is Tensor and type(out) is Tensor:  # not recorded: one array expression
+        gd = g._data
+        xp = namespace(gd)
+        return Tensor._make(gd - xp.exp(out._data) * gd.sum(axis=dim, keepdims=True))
+    return g - out.exp() * g.sum(dim, keepdim=True)
+
+
+_log_softmax = Primitive("log_softmax", _log_softmax_forward, [_log_softmax_rule], quiet=True)
 
 
 def _along(prim: Primitive, kernel: str, input: Tensor, dim: int, dtype: _dt.dtype | None) -> Tensor:

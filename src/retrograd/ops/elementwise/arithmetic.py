@@ -6,6 +6,7 @@ sums gradients back to each input's shape, so rules ignore broadcasting.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from ... import dtypes as _dt
@@ -174,10 +175,28 @@ def _trunc_div(xp: Any, a: Any, b: Any) -> Any:
     return xp.trunc(a / b)
 
 
-def add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
+def _alpha_first(name: str, alpha: Any, rest: tuple) -> tuple[Any, Any]:
+    """PyTorch's deprecated `name(Number alpha, Tensor other)` (old code's `p.data.add_(-lr, grad)`): warns.
+
+    Returns (other, alpha); anything else given by position is PyTorch's TypeError.
+    """
+    if len(rest) != 1 or isinstance(alpha, Tensor) or not isinstance(rest[0], Tensor):
+        raise TypeError(f"{name}() takes 1 positional argument but {1 + len(rest)} were given")
+    warnings.warn(
+        f"This overload of {name} is deprecated:\n\t{name}(Number alpha, Tensor other)\nConsider using one of the "
+        f"following signatures instead:\n\t{name}(Tensor other, *, Number alpha = 1)",
+        UserWarning,
+        stacklevel=3,
+    )
+    return rest[0], alpha
+
+
+def add(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = None) -> Tensor:
     """`input + alpha * other`, broadcasting, with PyTorch's type promotion."""
     if out is not None:
         return write_out(out, add, locals())
+    if alpha_first:
+        other, alpha = _alpha_first("add", other, alpha_first)
     if alpha == 1 and _keeps_dtype(input, other):
         return _add_scalar.scalar(input, other)
     if alpha != 1:
@@ -186,10 +205,12 @@ def add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     return _add(a, b)
 
 
-def sub(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
+def sub(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = None) -> Tensor:
     """`input - alpha * other`."""
     if out is not None:
         return write_out(out, sub, locals())
+    if alpha_first:
+        other, alpha = _alpha_first("sub", other, alpha_first)
     if alpha == 1 and _keeps_dtype(input, other):
         return _sub_scalar.scalar(input, other)
     bools = [x for x in (input, other) if isinstance(x, bool) or (isinstance(x, Tensor) and x.dtype is _dt.bool_)]

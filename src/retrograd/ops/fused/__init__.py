@@ -1,6 +1,7 @@
 """Fused kernels that only `retrograd.nn.functional` calls: one primitive for a whole layer.
 
-- `loss`: nll_loss, cross_entropy on class indices, binary_cross_entropy
+- `loss`: nll_loss on class indices, binary_cross_entropy
+- `pointwise_loss`: mse, smooth_l1, huber, soft_margin, binary_cross_entropy_with_logits
 - `normalization`: layer_norm, batch_norm, group_norm
 - `conv`: convolution and its transpose
 - `pooling`: max and average pooling, adaptive pooling

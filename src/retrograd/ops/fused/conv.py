@@ -98,9 +98,12 @@ def _convw_db(h: Tensor, a: Tensor, stride: Ints, pads: Any, dilation: Ints, gro
 def _family(node: str) -> tuple[Primitive, Primitive, Primitive, Primitive]:
     """conv and conv_transpose primitives, without and with bias, named `node`."""
     return (
-        Primitive("convolution", _conv_fwd, [_conv_da, _conv_dw], inputs=("a", "w"), node_name=node),
+        # without a bias, PyTorch's node still has an (empty) edge for it
+        Primitive("convolution", _conv_fwd, [_conv_da, _conv_dw], inputs=("a", "w"), node_name=node, constant_edges=1),
         Primitive("convolution", _conv_fwd_b, [_conv_da, _conv_dw, _bias_rule], inputs=("a", "w", "b"), node_name=node),
-        Primitive("convolution", _convt_fwd, [_convt_da, _convt_dw], inputs=("a", "w"), node_name=node),
+        Primitive(
+            "convolution", _convt_fwd, [_convt_da, _convt_dw], inputs=("a", "w"), node_name=node, constant_edges=1
+        ),
         Primitive(
             "convolution", _convt_fwd_b, [_convt_da, _convt_dw, _bias_rule], inputs=("a", "w", "b"), node_name=node
         ),

@@ -96,8 +96,9 @@ def _rule_xw(g: Tensor, a: Tensor, w: Tensor, view: tuple, dims: tuple, mean: An
 def _primitives(node: str) -> dict[int, Primitive]:
     """The kernel without affine parameters, with a weight, and with weight and bias."""
     return {
-        0: Primitive(node, _forward, [_rule_x], node_name=node),
-        1: Primitive(node, _forward, [_rule_xw, _grad_weight], inputs=("a", "w"), node_name=node),
+        # a missing weight or bias still has an (empty) edge in PyTorch's node
+        0: Primitive(node, _forward, [_rule_x], node_name=node, constant_edges=2),
+        1: Primitive(node, _forward, [_rule_xw, _grad_weight], inputs=("a", "w"), node_name=node, constant_edges=1),
         2: Primitive(node, _forward, [_rule_xw, _grad_weight, lambda g: g], inputs=("a", "w", "b"), node_name=node),
     }
 

@@ -1,0 +1,174 @@
+"""Pointwise losses that PyTorch records as one node each: mse, smooth_l1, huber, soft_margin, bce_with_logits.
+
+Each is one primitive whose forward computes the elementwise loss and applies the
+reduction ('none', 'mean' or 'sum'), so `loss.grad_fn` is PyTorch's node
+(`MseLossBackward0`, ...). In the rules, `g` is spread over the elements and divided
+by their number n for 'mean'. With d = a - b:
+
+    mse:        d²                                  d/da = 2d
+    smooth_l1:  ½d²/β where |d| < β, |d| - ½β else  d/da = d/β where |d| < β, sign(d) else
+    huber:      ½d² where |d| < δ, δ(|d| - ½δ) else d/da = d where |d| < δ, δ·sign(d) else
+                d/db = -d/da for these three
+    soft_margin:      log(1 + e^(-t·a))                     d/da = -t·σ(-t·a)
+    bce_with_logits:  w((1 - t)a - L·logσ(a)), L = 1 + (p - 1)t (p: pos_weight)
+                      d/da = w((1 - t) - L·σ(-a)),  d/dt = -w(a + (p - 1)·logσ(a))
+
+The rules use retrograd ops only, so second derivatives work. Targets of
+soft_margin and the weights are constants (arrays), as in PyTorch, which cannot
+differentiate them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..activation.smooth import log_sigmoid
+from ..elementwise.clamp_where import where
+from ..elementwise.pointwise import sigmoid
+from ..kernels.accumulate import wide_mean, wide_sum
+
+__all__: list[str] = []  # nothing public: nn.functional wraps these with PyTorch's checks
+
+
+def _reduce(elems: Any, reduction: str) -> Any:
+    """'mean' and 'sum' accumulate float32 in float64, as retrograd's mean and sum do."""
+    if reduction == "none":
+        return elems
+    if reduction == "mean":
+        return wide_mean(elems, tuple(range(elems.ndim)))
+    return wide_sum(elems)
+
+
+def _spread(g: Tensor, reduction: str, n: int) -> Tensor:
+    """The incoming gradient per element: g itself ('none', 'sum') or g / n ('mean'), broadcast by the caller."""
+    return g / n if reduction == "mean" else g
+
+
+# --- losses of a difference d = a - b --------------------------------------------------------
+
+
+def _smooth_l1_elems(xp: Any, d: Any, beta: float) -> Any:
+    z = xp.abs(d)
+    return xp.where(z < beta, 0.5 * d * d / beta, z - 0.5 * beta)
+
+
+def _huber_elems(xp: Any, d: Any, delta: float) -> Any:
+    z = xp.abs(d)
+    return xp.where(z < delta, 0.5 * d * d, delta * (z - 0.5 * delta))
+
+
+def _mse_slope(g: Tensor, a: Tensor, b: Tensor, reduction: str) -> Tensor:
+    return _spread(g, reduction, a.numel()) * (2 * (a - b))
+
+
+def _smooth_l1_slope(g: Tensor, a: Tensor, b: Tensor, reduction: str, beta: float) -> Tensor:
+    d = a - b
+    return _spread(g, reduction, a.numel()) * where(d.abs() < beta, d / beta, d.sign())
+
+
+def _huber_slope(g: Tensor, a: Tensor, b: Tensor, reduction: str, delta: float) -> Tensor:
+    d = a - b
+    return _spread(g, reduction, a.numel()) * where(d.abs() < delta, d, delta * d.sign())
+
+
+_mse = Primitive(
+    "mse_loss",
+    lambda xp, a, b, reduction: _reduce((a - b) * (a - b), reduction),
+    [_mse_slope, lambda g, a, b, reduction: -_mse_slope(g, a, b, reduction)],
+    inputs=("a", "b"),
+    quiet=True,
+)
+_smooth_l1 = Primitive(
+    "smooth_l1_loss",
+    lambda xp, a, b, reduction, beta: _reduce(_smooth_l1_elems(xp, a - b, beta), reduction),
+    [_smooth_l1_slope, lambda g, a, b, reduction, beta: -_smooth_l1_slope(g, a, b, reduction, beta)],
+    inputs=("a", "b"),
+    node_name="SmoothL1LossBackward0",
+    quiet=True,
+)
+_huber = Primitive(
+    "huber_loss",
+    lambda xp, a, b, reduction, delta: _reduce(_huber_elems(xp, a - b, delta), reduction),
+    [_huber_slope, lambda g, a, b, reduction, delta: -_huber_slope(g, a, b, reduction, delta)],
+    inputs=("a", "b"),
+    quiet=True,
+)
+
+
+def mse_loss(input: Tensor, target: Tensor, reduction: str) -> Tensor:
+    """`(input - target)²`, reduced; `input` and `target` have the same shape."""
+    return _mse(input, target, reduction=reduction)
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str, beta: float) -> Tensor:
+    """Smooth L1 of `input - target` (beta > 0), reduced; same shapes."""
+    return _smooth_l1(input, target, reduction=reduction, beta=beta)
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str, delta: float) -> Tensor:
+    """Huber loss of `input - target` (delta > 0), reduced; same shapes."""
+    return _huber(input, target, reduction=reduction, delta=delta)
+
+
+# --- margin and logit losses -----------------------------------------------------------------
+
+
+def _soft_margin_slope(g: Tensor, a: Tensor, t: Any, reduction: str) -> Tensor:
+    target = Tensor._make(t)
+    return _spread(g, reduction, a.numel()) * (-target * sigmoid(-target * a))
+
+
+_soft_margin = Primitive(
+    "soft_margin_loss",
+    lambda xp, a, t, reduction: _reduce(xp.log1p(xp.exp(-t * a)), reduction),
+    [_soft_margin_slope],
+    quiet=True,
+)
+
+
+def soft_margin_loss(input: Tensor, target: Any, reduction: str) -> Tensor:
+    """`log(1 + exp(-target · input))`, reduced; `target` is an array of ±1 in the input's dtype."""
+    return _soft_margin(input, t=target, reduction=reduction)
+
+
+def _bce_logits_elems(xp: Any, a: Any, t: Any, w: Any, p: Any) -> Any:
+    log_sig = -xp.logaddexp(0, -a)
+    scale = log_sig if p is None else log_sig * ((p - 1) * t + 1)
+    out = (1 - t) * a - scale
+    return out if w is None else out * w
+
+
+def _weighted(x: Tensor, w: Any) -> Tensor:
+    return x if w is None else x * Tensor._make(w)
+
+
+def _bce_logits_input(g: Tensor, a: Tensor, t: Tensor, w: Any, p: Any, reduction: str) -> Tensor:
+    if p is None:  # L = 1: σ(a) - t
+        slope = sigmoid(a) - t
+    else:
+        slope = (1 - t) - ((Tensor._make(p) - 1) * t + 1) * sigmoid(-a)
+    return _spread(g, reduction, a.numel()) * _weighted(slope, w)
+
+
+def _bce_logits_target(g: Tensor, a: Tensor, w: Any, p: Any, reduction: str) -> Tensor:
+    slope = -a if p is None else -a - (Tensor._make(p) - 1) * log_sigmoid(a)
+    return _spread(g, reduction, a.numel()) * _weighted(slope, w)
+
+
+_bce_logits = Primitive(
+    "binary_cross_entropy_with_logits",
+    lambda xp, a, t, w, p, reduction: _reduce(_bce_logits_elems(xp, a, t, w, p), reduction),
+    [_bce_logits_input, _bce_logits_target],
+    inputs=("a", "t"),
+    quiet=True,
+)
+
+
+def binary_cross_entropy_with_logits(
+    input: Tensor, target: Tensor, weight: Any, pos_weight: Any, reduction: str
+) -> Tensor:
+    """Binary cross-entropy of logits, reduced; `weight` and `pos_weight` are arrays (or None) that broadcast."""
+    return _bce_logits(input, target, w=weight, p=pos_weight, reduction=reduction)
+
