@@ -16,9 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.grad_mode import state
 from ..ops import nn_support
-from ..ops.fused import loss as _loss
 from ..ops.fused import normalization as _norm
 from ..ops.fused import pooling as _pool
 from ..tensor import Tensor
@@ -90,8 +88,6 @@ _SCALE = ArrayOp("loss_scale", _scale)
 _SOFTMAX_MINUS_ONE_HOT = ArrayOp("softmax_minus_one_hot", _softmax_minus_one_hot)
 
 _original_weights = nn_support.class_index_weights
-_original_cross_entropy = _loss.cross_entropy
-_original_ce_rule = _loss._cross_entropy.derivatives[0]
 
 
 def _weights(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int) -> tuple:
@@ -107,21 +103,6 @@ def _weights(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index:
         "dtype": input._data.dtype,
     }
     return _record(_CLASS_WEIGHTS, (target._data,), attrs)
-
-
-def _cross_entropy(input: Tensor, idx: Any, wt: Any, cdim: int, reduction: str) -> Tensor:
-    if _trace.current() is None:
-        return _original_cross_entropy(input, idx, wt, cdim, reduction)
-    denom = _record(_DENOMINATOR, (wt,), {"reduction": reduction})
-    return _loss._cross_entropy(input, idx=idx, wt=wt, cdim=cdim, reduction=reduction, denom=denom)
-
-
-def _ce_rule(g: Tensor, a: Tensor, idx: Any, wt: Any, cdim: int, reduction: str, denom: Any, probs: Any) -> Tensor:
-    if _trace.current() is None or state.enabled:
-        return _original_ce_rule(g, a, idx, wt, cdim, reduction, denom, probs)  # type: ignore[misc]
-    scale = _record(_SCALE, (wt, denom), {"reduction": reduction})
-    coef = (g * _make(scale)).unsqueeze(cdim)
-    return _make(_record(_SOFTMAX_MINUS_ONE_HOT, (probs, idx), {"cdim": cdim})) * coef
 
 
 # --- max pooling: the window maxima and their taps come from array code ---------------------
@@ -165,8 +146,6 @@ def install() -> None:
     for (module, name), fn in zip(_HELPERS, _LOWERED_HELPERS):
         setattr(module, name, fn)
     nn_support.class_index_weights = _weights
-    _loss.cross_entropy = _cross_entropy
-    _loss._cross_entropy.derivatives = (_ce_rule,)
 
 
 def uninstall() -> None:
@@ -174,5 +153,3 @@ def uninstall() -> None:
     for (module, name), fn in zip(_HELPERS, _ORIGINAL_HELPERS):
         setattr(module, name, fn)
     nn_support.class_index_weights = _original_weights
-    _loss.cross_entropy = _original_cross_entropy
-    _loss._cross_entropy.derivatives = (_original_ce_rule,)
