@@ -1,17 +1,25 @@
-"""Command line: `python -m retrograd tour|demo|run` (also the `retrograd` script)."""
+"""Command line: `python -m retrograd tour|demo|run` (also the `retrograd` script).
+
+`retrograd --version` prints the version; `retrograd` with no command prints the help.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from . import __version__
+
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command named in `argv` (default: `sys.argv[1:]`); return the exit status."""
     parser = argparse.ArgumentParser(
         prog="retrograd",
         description="retrograd: PyTorch's autograd, rebuilt in readable Python on NumPy.",
+        epilog="Documentation: `make docs` in a source checkout builds it into site/.",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"retrograd {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("tour", help="walk through the autograd tutorial, printing each program and its output")
     run_parser = sub.add_parser(
         "run",
@@ -32,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
 
     add_arguments(demo)
     args = parser.parse_args(argv)
+    if args.command is None:  # no command: say what there is rather than fail
+        parser.print_help()
+        return 0
     if args.command == "run":
         from .torch_alias import run_script
 
