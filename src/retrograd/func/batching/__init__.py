@@ -12,8 +12,9 @@ from typing import Any
 from ...engine.vmap_hook import NOT_BATCHED, hook
 from .._batched import BatchedTensor
 from . import rules
+from .indexed import INDEX_RULES
 from .inplace import commit
-from .lifted import lift
+from .lifted import LIFT_RULES, lift
 from .randomness import check_random, random_draw, random_fill
 
 _ELEMENTWISE = """
@@ -88,6 +89,7 @@ def dispatch(prim: Any, tensors: tuple, attrs: dict) -> Any:
 
 
 def install() -> None:
+    LIFT_RULES.update(INDEX_RULES)
     hook.dispatch = dispatch
     hook.commit = commit
     hook.lift = lift

@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 
 from ...engine.primitive import Primitive
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.operands import constant, wrap_dim
 from . import keyed as _keyed
@@ -53,6 +55,8 @@ _scatter_reduced = Primitive(
 
 def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False, out: Any = None) -> Tensor:
     """Values of `input` along `dim` at `index`; the result has index's shape."""
+    if _vmap.active and (r := batched("along_index", gather, input, dim, index)) is not NOT_BATCHED:
+        return r
     _, key = _key_along(input, dim, index, "gather", None)
     return _gather(input, key=key)
 
@@ -61,6 +65,8 @@ def scatter(
     input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None, reduce: str | None = None,
 ) -> Tensor:
     """A copy of `input` with `src` (a tensor, or a number `value`) written along `dim` at `index`."""
+    if _vmap.active and (r := batched("along_index", scatter, input, dim, index, src, value=value, reduce=reduce)) is not NOT_BATCHED:
+        return r
     if src is not None and not isinstance(src, Tensor):
         src, value = None, src
     if reduce is not None and reduce not in ("add", "multiply"):
@@ -86,6 +92,8 @@ def scatter(
 
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """A copy of `input` with `src` added along `dim` at `index` (repeated indices add up)."""
+    if _vmap.active and (r := batched("along_index", scatter_add, input, dim, index, src)) is not NOT_BATCHED:
+        return r
     _check_src_dtype(input, src)
     _, key = _key_along(input, dim, index, "scatter_add", src)
     return _scatter_add(input, _src_for(src, index), key=key, accumulate=True)
@@ -93,6 +101,8 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
 
 def take(input: Tensor, index: Tensor) -> Tensor:
     """Elements of the flattened `input` at `index` (negative indices count from the end)."""
+    if _vmap.active and (r := batched("take", take, input, index)) is not NOT_BATCHED:
+        return r
     idx = check_index_dtype(index, ("int64",), lambda k: RuntimeError(
         f"take(): Expected a long tensor for index, but got {k}"))
     _check_flat_bounds(idx, input._data.size)
@@ -101,6 +111,8 @@ def take(input: Tensor, index: Tensor) -> Tensor:
 
 def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
     """A copy of `input` with `source` written (or added) at `index` of its flattened elements."""
+    if _vmap.active and (r := batched("put", put, input, index, source, accumulate)) is not NOT_BATCHED:
+        return r
     idx = check_index_dtype(index, ("int64",), lambda k: RuntimeError(
         f"put_(): Expected a long tensor for index, but got {k}"))
     _keyed.check_same_dtype(input, source, lambda a, b: (
@@ -119,6 +131,8 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
 
 def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None, *, out: Any = None) -> Tensor:
     """`gather` with `indices` broadcast against `input` (all dims but `dim`); flattened if dim is None."""
+    if _vmap.active and (r := batched("take_along_dim", take_along_dim, input, indices, dim)) is not NOT_BATCHED:
+        return r
     check_index_dtype(indices, ("int64",), lambda k: RuntimeError(
         f"torch.take_along_dim(): dtype of indices should be Long but got {k}"))
     if dim is None:
@@ -191,6 +205,8 @@ def scatter_reduce(
     input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True,
 ) -> Tensor:
     """A copy of `input` with `src` reduced into it along `dim` at `index` (sum, prod, mean, amax, amin)."""
+    if _vmap.active and (r := batched("along_index", scatter_reduce, input, dim, index, src, reduce, include_self=include_self)) is not NOT_BATCHED:
+        return r
     reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)
     if reduce not in _REDUCE_UFUNC:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
