@@ -65,7 +65,9 @@ def scatter(
     input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None, reduce: str | None = None,
 ) -> Tensor:
     """A copy of `input` with `src` (a tensor, or a number `value`) written along `dim` at `index`."""
-    if _vmap.active and (r := batched("along_index", scatter, input, dim, index, src, value=value, reduce=reduce)) is not NOT_BATCHED:
+    if _vmap.active and (
+        r := batched("along_index", scatter, input, dim, index, src, value=value, reduce=reduce)
+    ) is not NOT_BATCHED:
         return r
     if src is not None and not isinstance(src, Tensor):
         src, value = None, src
@@ -205,7 +207,9 @@ def scatter_reduce(
     input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True,
 ) -> Tensor:
     """A copy of `input` with `src` reduced into it along `dim` at `index` (sum, prod, mean, amax, amin)."""
-    if _vmap.active and (r := batched("along_index", scatter_reduce, input, dim, index, src, reduce, include_self=include_self)) is not NOT_BATCHED:
+    if _vmap.active and (
+        r := batched("along_index", scatter_reduce, input, dim, index, src, reduce, include_self=include_self)
+    ) is not NOT_BATCHED:
         return r
     reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)
     if reduce not in _REDUCE_UFUNC:

@@ -67,7 +67,9 @@ def select_along(input: Tensor, index: np.ndarray, dim: int) -> Tensor:
 
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
     """A copy of `input` with `alpha * source` added at the slices `index` along `dim`."""
-    if _vmap.active and (r := batched("index_slices", index_add, input, dim, index, source, alpha=alpha)) is not NOT_BATCHED:
+    if _vmap.active and (
+        r := batched("index_slices", index_add, input, dim, index, source, alpha=alpha)
+    ) is not NOT_BATCHED:
         return r
     idx = check_index_dtype(index, ("int64", "int32"), lambda k: RuntimeError(
         f"index_add_(): Expected dtype int32/int64 for index but got: {k}"))

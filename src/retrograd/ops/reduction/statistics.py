@@ -201,7 +201,9 @@ def quantile(
     `q` is a number or a 1-D tensor in [0, 1]; a tensor `q` puts its dim first in the result.
     `interpolation` picks between the two nearest ranks: linear, lower, higher, midpoint or nearest.
     """
-    if _vmap.active and (r := batched("quantile", quantile, input, q, dim, keepdim, interpolation=interpolation)) is not NOT_BATCHED:
+    if _vmap.active and (
+        r := batched("quantile", quantile, input, q, dim, keepdim, interpolation=interpolation)
+    ) is not NOT_BATCHED:
         return r
     return _quantile("quantile", input, q, dim, keepdim, interpolation, ignore_nan=False)
 
@@ -216,7 +218,9 @@ def nanquantile(
     out: Any = None,
 ) -> Tensor:
     """`quantile` that ignores NaN values (NaN only where a slice is all NaN)."""
-    if _vmap.active and (r := batched("quantile", nanquantile, input, q, dim, keepdim, interpolation=interpolation)) is not NOT_BATCHED:
+    if _vmap.active and (
+        r := batched("quantile", nanquantile, input, q, dim, keepdim, interpolation=interpolation)
+    ) is not NOT_BATCHED:
         return r
     return _quantile("nanquantile", input, q, dim, keepdim, interpolation, ignore_nan=True)
 
