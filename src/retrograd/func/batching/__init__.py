@@ -11,6 +11,7 @@ from typing import Any
 
 from ...engine.vmap_hook import NOT_BATCHED, hook
 from .._batched import BatchedTensor
+from ..batched_backward import batched_grad
 from . import rules
 from .indexed import INDEX_RULES
 from .inplace import commit
@@ -96,3 +97,4 @@ def install() -> None:
     hook.check_random = check_random
     hook.random_draw = random_draw
     hook.random_fill = random_fill
+    hook.batched_grad = batched_grad
