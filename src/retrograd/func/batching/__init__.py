@@ -12,6 +12,7 @@ from typing import Any
 from ...engine.vmap_hook import NOT_BATCHED, hook
 from .._batched import BatchedTensor
 from ..batched_backward import batched_grad
+from ..custom_function import vmap_rule
 from . import rules
 from .indexed import INDEX_RULES
 from .inplace import commit
@@ -91,6 +92,7 @@ def dispatch(prim: Any, tensors: tuple, attrs: dict) -> Any:
 
 def install() -> None:
     LIFT_RULES.update(INDEX_RULES)
+    LIFT_RULES["autograd_function"] = vmap_rule
     hook.dispatch = dispatch
     hook.commit = commit
     hook.lift = lift
