@@ -45,8 +45,8 @@ RULES.update(
         # shape and view ops: the batch goes in front of the shape
         **dict.fromkeys("reshape view unsafe_view unsqueeze".split(), rules._shaped()),
         "squeeze": rules._unary(lambda attrs, t, size: None if "shape" not in attrs else rules._prepend(attrs, size)),
-        "select_backward": rules._shaped("dim"),
-        "slice_backward": rules._shaped("dim"),
+        "select_backward": rules.key_or(rules._shaped("dim")),
+        "slice_backward": rules.key_or(rules._shaped("dim")),
         "diagonal_backward": rules._shaped("d1", "d2"),
         "unfold_backward": rules._shaped("dim"),
         "diag_embed": rules._shaped("d1", "d2"),
