@@ -52,7 +52,7 @@ _vdot = Primitive("vdot", lambda xp, a, b: xp.dot(a, b), [lambda g, b: g * b, la
 
 def _fold_matmul(xp: Any, a: Any, b: Any) -> Any:
     """(..., m, k) @ (k, n) as one (M, k) @ (k, n) BLAS call instead of one per batch."""
-    if b.ndim >= 3 and a.shape[:-2] == b.shape[:-2] and not any(b.strides[:-2]):
+    if b.ndim >= 3 and b.size and a.shape[:-2] == b.shape[:-2] and not any(b.strides[:-2]):
         b = b[(0,) * (b.ndim - 2)]  # one matrix broadcast over the batch (an operand expanded by vmap)
     if a.ndim >= 3 and b.ndim == a.ndim and a.shape[-1] == 1:
         return xp.einsum("...ik,...kj->...ij", a, b)  # stacked outer products (k = 1): BLAS has no batched path
