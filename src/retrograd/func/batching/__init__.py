@@ -13,7 +13,7 @@ from ...engine.vmap_hook import NOT_BATCHED, hook
 from .._batched import BatchedTensor
 from ..batched_backward import batched_grad
 from ..custom_function import vmap_rule
-from . import rules
+from . import nn_rules, rules
 from .indexed import INDEX_RULES
 from .inplace import commit
 from .lifted import LIFT_RULES, lift
@@ -76,6 +76,9 @@ NODE_RULES: dict[str, rules.Rule] = {
     "SqueezeBackward4": rules.drop_first,
 }
 RULES["einsum"] = rules.einsum
+RULES["convolution"] = nn_rules.convolution
+RULES["avg_pool"] = RULES["avg_pool_backward"] = nn_rules.leading_dims_alike
+RULES["embedding"] = nn_rules.embedding_rows
 
 
 def dispatch(prim: Any, tensors: tuple, attrs: dict) -> Any:
@@ -92,6 +95,7 @@ def dispatch(prim: Any, tensors: tuple, attrs: dict) -> Any:
 
 def install() -> None:
     LIFT_RULES.update(INDEX_RULES)
+    LIFT_RULES["embedding"] = nn_rules.embedding_lookup
     LIFT_RULES["autograd_function"] = vmap_rule
     hook.dispatch = dispatch
     hook.commit = commit

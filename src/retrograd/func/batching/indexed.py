@@ -112,7 +112,8 @@ def index_slices(fn: Callable, args: tuple, kwargs: dict, level: int) -> Any:
     value = rest[0] if rest else None
     batched_value = isinstance(value, Tensor) and innermost((value,), {}) == level
     if _value(index, level) is None and not (batched_value and value._data.ndim == 0):
-        new_rest = [_lead(r, level, size) for r in rest]
+        # a source gets the batch like the input; index_fill's (unbatched) value stays as it is
+        new_rest = rest if fn.__name__ == "index_fill" else [_lead(r, level, size) for r in rest]
         return wrap_result(fn(_lead(x, level, size), d + 1, index, *new_rest, **kwargs), level)
     if not _in_range(index, extent, negative_ok=fn.__name__ == "index_fill"):
         return loop(fn, args, kwargs, level)

@@ -51,6 +51,9 @@ def embedding(
     gradient by how often it occurs in `input`; `max_norm` first rescales (in place)
     the rows used to norm at most `max_norm`. `sparse` is accepted; gradients are dense.
     """
+    options = (padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse)
+    if _vmap.active and (r := batched("embedding", embedding, input, weight, *options)) is not NOT_BATCHED:
+        return r
     padding_idx = _check_embedding(input, weight, padding_idx)
     return nn_support.embedding(weight, input, padding_idx, max_norm, norm_type, scale_grad_by_freq)
 
