@@ -55,7 +55,7 @@ def _fold_matmul(xp: Any, a: Any, b: Any) -> Any:
     if b.ndim >= 3 and b.size and a.shape[:-2] == b.shape[:-2] and not any(b.strides[:-2]):
         b = b[(0,) * (b.ndim - 2)]  # one matrix broadcast over the batch (an operand expanded by vmap)
     if a.ndim >= 3 and b.ndim == a.ndim and a.shape[-1] == 1:
-        return xp.einsum("...ik,...kj->...ij", a, b)  # stacked outer products (k = 1): BLAS has no batched path
+        return xp.multiply(a, b)  # stacked outer products (k = 1), broadcast: BLAS has no batched path for them
     if b.ndim <= 2 and a.ndim >= 3:
         rows = xp.matmul(a.reshape(math.prod(a.shape[:-1]), a.shape[-1]), b)
         return rows.reshape(a.shape[:-1] + b.shape[1:])
