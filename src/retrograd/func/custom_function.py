@@ -135,7 +135,7 @@ def _generated(cls: type, args: tuple, kwargs: dict, level: int) -> Any:
     entry = _level_entry(level)
     pairs = [_unbatched(a, level) for a in args]
     in_dims = tuple(d for _, d in pairs)
-    physical = _generated_class(cls).apply(cls, entry.size, entry.randomness, in_dims, *(v for v, _ in pairs))
+    physical = _generated_class(cls).apply(cls, entry.size, entry.randomness, in_dims, *(v for v, _ in pairs))  # type: ignore[attr-defined]
     if isinstance(physical, tuple):
         return tuple(wrap(o, level) if isinstance(o, Tensor) else o for o in physical)
     return wrap(physical, level)
