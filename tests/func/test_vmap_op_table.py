@@ -41,6 +41,7 @@ REFUSED = {
     "F.cosine_similarity[eps]": _REQUIRES_GRAD,
     "getitem[mask_tensor]": "Attempting to batch over indexing with a boolean mask",
     "getitem[mask_after_slice]": "Attempting to batch over indexing with a boolean mask",
+    "index_put[mask]": "Attempting to batch over indexing with a boolean mask",
     "F.batch_norm[running_stats]": "Batch norm got a batched tensor as input while the running_mean or running_var",
     "F.gaussian_nll_loss[mean]": _CONTROL_FLOW,
     "F.gaussian_nll_loss[sum]": _CONTROL_FLOW,
@@ -88,30 +89,10 @@ def _plan(case, arrays, rng):
 
 @pytest.mark.parametrize("case", table.CASES, ids=table.IDS)
 def test_vmap_matches_loop(case):
-    if case.id in INDEX_NOT_YET:
-        pytest.xfail("a batched index/mask/target input is not batched yet")
-    if case.id in SORTING_NOT_YET:
-        pytest.xfail("sorts its input with NumPy on the raw array: no batching rule yet")
     if case.id in REFUSED:
         _check_refused(case, REFUSED[case.id])
     else:
         _check(case)
-
-
-# Ops added after the batching rules were written, which read their input's array directly.
-SORTING_NOT_YET = {"quantile", "quantile[midpoint]", "nanquantile"}
-
-# Cases that fail only because an index, mask or target input is batched (PyTorch batches them):
-# these ops read their index arrays directly and have no function-level rule yet. Shrink it.
-INDEX_NOT_YET = {
-    "gather", "scatter[larger_src]", "scatter[dim0]", "scatter[reduce_add]", "scatter[reduce_multiply]",
-    "scatter_reduce[sum]", "scatter_reduce[prod]", "scatter_reduce[mean]", "scatter_reduce[amin]",
-    "scatter_reduce[prod_zeros]", "index_select[int32_negative_dim]", "index_select[0d_index]", "index_add",
-    "index_add[alpha]", "index_copy", "index_fill", "index_fill[tensor_value]", "index_fill[negative_index]",
-    "masked_fill", "masked_fill[tensor_value]", "take", "take[0d_input]", "put[accumulate]",
-    "take_along_dim[broadcast]", "take_along_dim[flat]", "index_put", "index_put[accumulate]", "index_put[mask]",
-    "F.one_hot[num_classes]", "F.scaled_dot_product_attention[blocked_row]", "F.batch_norm[train]",
-}
 
 
 def _drawn(case):

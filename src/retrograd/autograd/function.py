@@ -29,6 +29,8 @@ from ..engine.fit import fit as _fit
 from ..engine.grad_mode import no_grad, state
 from ..engine.graph import Node, SavedTensor
 from ..engine.views import edge
+from ..engine.vmap_hook import NOT_BATCHED, batched
+from ..engine.vmap_hook import hook as _vmap
 from ..ops.creation import zeros
 from ..tensor import Tensor
 
@@ -132,6 +134,10 @@ class Function:
 
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        if _vmap.active or state.func_grad_depth:  # inside a retrograd.func transform
+            r = _transformed_apply(cls, args, kwargs)
+            if r is not NOT_BATCHED:
+                return r
         positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
         record = state.enabled and any(args[i]._requires_grad for i in positions)
         ctx = cls._backward_cls(cls, tuple(edge(args[i]) for i in positions) if record else ())
@@ -161,6 +167,25 @@ class Function:
         raise NotImplementedError(
             "You must implement the jvp function for custom autograd.Function to use it with forward mode AD."
         )
+
+
+_SETUP_CONTEXT_REQUIRED = (
+    "In order to use an autograd.Function with functorch transforms (vmap, grad, jvp, jacrev, ...), it must "
+    "override the setup_context staticmethod. For more details, please see "
+    "https://pytorch.org/docs/main/notes/extending.func.html"
+)
+
+
+def _transformed_apply(cls: type, args: tuple, kwargs: dict) -> Any:
+    """PyTorch's contract for Functions under transforms: setup_context required, vmap by the class's rule.
+
+    retrograd's own Functions (distributions, checkpoint, vmap's generated rules) keep the plain path.
+    """
+    if cls.__module__.startswith("retrograd."):
+        return NOT_BATCHED
+    if not _uses_setup_context(cls):
+        raise RuntimeError(_SETUP_CONTEXT_REQUIRED)
+    return batched("autograd_function", cls.apply, *args, **kwargs)  # type: ignore[attr-defined]
 
 
 def _uses_setup_context(cls: type) -> bool:

@@ -14,9 +14,10 @@ from typing import Any
 from ..engine import forward_ad as fwAD
 from ..engine.backward import grad as _grad
 from ..engine.grad_mode import enable_grad
-from ..ops.creation import ones_like, zeros, zeros_like
+from ..ops.creation import eye, ones_like, zeros, zeros_like
 from ..ops.shape.slicing import stack
 from ..tensor import Tensor
+from .function import FunctionCtx
 
 
 def _as_tuple(x: Any, what: str, fn_name: str) -> tuple[bool, tuple]:
@@ -154,6 +155,92 @@ def _reverse_jacobian(outs: tuple, xs: tuple, create_graph: bool, strict: bool) 
     return result
 
 
+def _batchable(outs: tuple) -> bool:
+    """True when every node behind `outs` is one of retrograd's own rules, with no hooks.
+
+    Then a backward may run on batched cotangents (all rows at once) and give what one backward
+    per row gives. A custom Function's backward or a hook is user code that may not expect a
+    batch, so graphs with them keep the row-by-row loop, as PyTorch's `vectorize=False` does.
+    """
+    seen: set[int] = set()
+    stack = [o.grad_fn for o in outs if o.grad_fn is not None]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, FunctionCtx) or node._pre_hooks or node._post_hooks or node._tensor_hooks:
+            return False
+        stack.extend(fn for fn, _ in node.next_functions if fn is not None)
+    return True
+
+
+def _batched_reverse_jacobian(outs: tuple, xs: tuple, create_graph: bool) -> list[list]:
+    """J[i][j] as in `_reverse_jacobian`, every row from one backward batched over the rows of an identity."""
+    sizes = [o.numel() for o in outs]
+    total = sum(sizes)
+    cotangents, start = [], 0
+    for o, n in zip(outs, sizes):
+        rows = eye(total, dtype=o.dtype)[:, start : start + n]
+        cotangents.append(rows.reshape((total,) + tuple(o.shape)))
+        start += n
+    pairs = [(o, c) for o, c in zip(outs, cotangents) if o.requires_grad]
+    grads: tuple = (None,) * len(xs)
+    if pairs and total:
+        grads = _grad(
+            [o for o, _ in pairs], xs, [c for _, c in pairs],
+            retain_graph=True, create_graph=create_graph, allow_unused=True, is_grads_batched=True,
+        )
+    result, start = [], 0
+    for o, n in zip(outs, sizes):
+        shape = tuple(o.shape)
+        result.append([
+            zeros(shape + tuple(x.shape), dtype=x.dtype)
+            if g is None
+            else g[start : start + n].reshape(shape + tuple(x.shape))
+            for g, x in zip(grads, xs)
+        ])
+        start += n
+    return result
+
+
+def _batched_forward_jacobian(outs: tuple, xs: tuple, create_graph: bool) -> list[list]:
+    """J[i][j] column by column, all columns at once: J t = d/du <Jᵀu, t>, batched over the tangents t."""
+    us = [zeros_like(o).requires_grad_(True) for o in outs]
+    pairs = [(o, u) for o, u in zip(outs, us) if o.requires_grad]
+    sizes = [x.numel() for x in xs]
+    total = sum(sizes)
+    jvps: tuple = (None,) * len(outs)
+    if pairs and total:
+        vjps = _grad([o for o, _ in pairs], xs, [u for _, u in pairs], create_graph=True, allow_unused=True)
+        tangents, start = [], 0
+        for x, n in zip(xs, sizes):
+            tangents.append(eye(total, dtype=x.dtype)[:, start : start + n].reshape((total,) + tuple(x.shape)))
+            start += n
+        used = [(g, t) for g, t in zip(vjps, tangents) if g is not None and g.requires_grad]
+        if used:
+            wanted = [u for _, u in pairs]
+            found = _grad(
+                [g for g, _ in used], wanted, [t for _, t in used],
+                create_graph=create_graph, allow_unused=True, is_grads_batched=True,
+            )
+            by_output = dict(zip((id(u) for u in wanted), found))
+            jvps = tuple(by_output.get(id(u)) for u in us)
+    result = []
+    for o, jv in zip(outs, jvps):
+        row, start = [], 0
+        for x, n in zip(xs, sizes):
+            shape = tuple(o.shape) + tuple(x.shape)
+            if jv is None:
+                row.append(zeros(shape, dtype=o.dtype))
+            else:
+                block = jv[start : start + n]  # (n, *out_shape)
+                row.append((block.movedim(0, -1) if o.dim() else block).reshape(shape))
+            start += n
+        result.append(row)
+    return result
+
+
 def _forward_jacobian(func: Callable[..., Any], xs: tuple, create_graph: bool) -> tuple[tuple, list[list]]:
     """The Jacobian column by column with dual tensors: one forward pass per input element."""
 
@@ -206,15 +293,23 @@ def jacobian(
                 'torch.autograd.functional.jacobian: `strategy="forward-mode"` only '
                 "implemented together with `vectorize=True`."
             )
+    if strict and vectorize:
+        raise RuntimeError(
+            "torch.autograd.functional.jacobian: `strict=True` and `vectorized=True` are not supported together. "
+            "Please either set `strict=False` or `vectorize=False`."
+        )
     with enable_grad():
         is_tuple, xs = _as_tuple(inputs, "inputs", "jacobian")
         xs = _prepare(xs, create_graph)
-        if strategy == "forward-mode":
-            res = func(*xs)
-            out_tuple = isinstance(res, tuple)
+        out_tuple, outs = _as_tuple(func(*xs), "outputs of the user-provided function", "jacobian")
+        if strategy == "forward-mode" and _batchable(outs):
+            jac = _batched_forward_jacobian(outs, xs, create_graph)
+        elif strategy == "forward-mode":  # user code in the graph: dual tensors, one pass per input element
             _, jac = _forward_jacobian(func, xs, create_graph)
+        elif vectorize or (not strict and _batchable(outs)):
+            # one batched backward for all rows; with vectorize=False only when that gives what the loop gives
+            jac = _batched_reverse_jacobian(outs, xs, create_graph)
         else:
-            out_tuple, outs = _as_tuple(func(*xs), "outputs of the user-provided function", "jacobian")
             jac = _reverse_jacobian(outs, xs, create_graph, strict)
     jac = [[_finish(t, create_graph) for t in row] for row in jac]
     if out_tuple and is_tuple:

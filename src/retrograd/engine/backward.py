@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +22,7 @@ from .grad_mode import state
 from .graph import AccumulateGrad, Node
 from .hook_checks import checked_value, checked_values
 from .views import edge
+from .vmap_hook import batched_grad as _batched_grad
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -362,6 +362,10 @@ def grad(
     outputs = _as_tuple(outputs)
     single = not isinstance(inputs, (tuple, list))
     inputs = _as_tuple(inputs)
+    if is_grads_batched:  # one backward vmapped over dim 0 of the grad_outputs (retrograd.func)
+        return _batched_grad(
+            outputs, inputs, _as_tuple(grad_outputs), retain_graph, create_graph, allow_unused, materialize_grads
+        )
     grads = _root_grads(outputs, _as_tuple(grad_outputs), create_graph)
     if retain_graph is None:
         retain_graph = create_graph
@@ -390,6 +394,4 @@ def grad(
             g = g.detach()
         result.append(g)
     del single
-    if is_grads_batched:
-        warnings.warn("is_grads_batched is not supported; gradients were computed unbatched", stacklevel=2)
     return tuple(result)

@@ -8,6 +8,7 @@ hot path costs nothing more than that read.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,9 @@ class _Hook:
     check_random: Callable[[], None] | None = None
     random_draw: Callable[[Callable, tuple], Any] | None = None
     random_fill: Callable[[Any, Callable], Any] | None = None
+    # autograd.grad(..., is_grads_batched=True): (outputs, inputs, grad_outputs, retain_graph, create_graph,
+    # allow_unused, materialize_grads) -> grads, one backward vmapped over the cotangents
+    batched_grad: Callable[..., tuple] | None = None
     drawing = False  # set while a batched draw runs, so the draw inside it is not batched again
 
 
@@ -76,3 +80,10 @@ def random_fill(target: Any, fill: Callable[[Any], Any]) -> Any:
     if not hook.active:
         return None
     return hook.random_fill(target, fill)  # type: ignore[misc]
+
+
+def batched_grad(*args: Any) -> tuple:
+    """`autograd.grad(..., is_grads_batched=True)`, run by `retrograd.func` (loaded here on first use)."""
+    if hook.batched_grad is None:
+        importlib.import_module("retrograd.func")  # the layer above registers itself when it loads
+    return hook.batched_grad(*args)  # type: ignore[misc]

@@ -11,9 +11,12 @@ from typing import Any
 
 from ...engine.vmap_hook import NOT_BATCHED, hook
 from .._batched import BatchedTensor
-from . import rules
+from ..batched_backward import batched_grad
+from ..custom_function import vmap_rule
+from . import nn_rules, rules
+from .indexed import INDEX_RULES
 from .inplace import commit
-from .lifted import lift
+from .lifted import LIFT_RULES, lift
 from .randomness import check_random, random_draw, random_fill
 
 _ELEMENTWISE = """
@@ -42,8 +45,8 @@ RULES.update(
         # shape and view ops: the batch goes in front of the shape
         **dict.fromkeys("reshape view unsafe_view unsqueeze".split(), rules._shaped()),
         "squeeze": rules._unary(lambda attrs, t, size: None if "shape" not in attrs else rules._prepend(attrs, size)),
-        "select_backward": rules._shaped("dim"),
-        "slice_backward": rules._shaped("dim"),
+        "select_backward": rules.key_or(rules._shaped("dim")),
+        "slice_backward": rules.key_or(rules._shaped("dim")),
         "diagonal_backward": rules._shaped("d1", "d2"),
         "unfold_backward": rules._shaped("dim"),
         "diag_embed": rules._shaped("d1", "d2"),
@@ -73,6 +76,9 @@ NODE_RULES: dict[str, rules.Rule] = {
     "SqueezeBackward4": rules.drop_first,
 }
 RULES["einsum"] = rules.einsum
+RULES["convolution"] = nn_rules.convolution
+RULES["avg_pool"] = RULES["avg_pool_backward"] = nn_rules.leading_dims_alike
+RULES["embedding"] = nn_rules.embedding_rows
 
 
 def dispatch(prim: Any, tensors: tuple, attrs: dict) -> Any:
@@ -88,9 +94,13 @@ def dispatch(prim: Any, tensors: tuple, attrs: dict) -> Any:
 
 
 def install() -> None:
+    LIFT_RULES.update(INDEX_RULES)
+    LIFT_RULES["embedding"] = nn_rules.embedding_lookup
+    LIFT_RULES["autograd_function"] = vmap_rule
     hook.dispatch = dispatch
     hook.commit = commit
     hook.lift = lift
     hook.check_random = check_random
     hook.random_draw = random_draw
     hook.random_fill = random_fill
+    hook.batched_grad = batched_grad

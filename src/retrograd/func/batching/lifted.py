@@ -177,7 +177,10 @@ def normalize(fn: Callable, args: tuple, kwargs: dict, level: int) -> Any:
     if stats_arg and stats_arg[0] is not None:  # fixed statistics come back as they were given
         return wrap(out, level), stats_arg[0][0], stats_arg[0][1]
     kept = (size,) + tuple(1 if i in dims else n for i, n in enumerate(view))
-    return wrap(out, level), wrap(mean.reshape(kept), level), wrap(var.reshape(kept), level)
+    mean, var = mean.reshape(kept), var.reshape(kept)
+    if _value(x, level) is None:  # only the affine parameters are batched: one set of statistics, as PyTorch's
+        return wrap(out, level), mean[0], var[0]
+    return wrap(out, level), wrap(mean, level), wrap(var, level)
 
 
 def _lead(t: Any, level: int, rank: int) -> Any:

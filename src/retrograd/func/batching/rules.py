@@ -213,9 +213,10 @@ def addmm(prim: Any, tensors: tuple, attrs: dict, level: int) -> Any:
 
 
 def joined(prim: Any, tensors: tuple, attrs: dict, level: int) -> Any:
-    """cat / stack: every operand gets the batch (expanded where it has none), dim shifts."""
-    if "bounds" in attrs or "keep" in attrs:
-        return fallback(prim, tensors, attrs, level)
+    """cat / stack: every operand gets the batch (expanded where it has none), dim shifts.
+
+    cat's `keep` (the operands joined) and `bounds` (each one's extent along dim) stay as they are.
+    """
     size = size_of(level)
     args = []
     for t in tensors:

@@ -8,6 +8,8 @@ any order are each other.
 from __future__ import annotations
 
 from ...dtypes import int64
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...ops import nn_support
 from ...ops.creation import arange
 from ...tensor import Tensor
@@ -49,12 +51,17 @@ def embedding(
     gradient by how often it occurs in `input`; `max_norm` first rescales (in place)
     the rows used to norm at most `max_norm`. `sparse` is accepted; gradients are dense.
     """
+    options = (padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse)
+    if _vmap.active and (r := batched("embedding", embedding, input, weight, *options)) is not NOT_BATCHED:
+        return r
     padding_idx = _check_embedding(input, weight, padding_idx)
     return nn_support.embedding(weight, input, padding_idx, max_norm, norm_type, scale_grad_by_freq)
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """int64 (*, num_classes) with a 1 at each value of the int64 `tensor` (*)."""
+    if _vmap.active and (r := batched("one_hot", one_hot, tensor, num_classes)) is not NOT_BATCHED:
+        return r
     if tensor.dtype != int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if num_classes == -1:

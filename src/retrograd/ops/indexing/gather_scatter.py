@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 
 from ...engine.primitive import Primitive
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.operands import constant, wrap_dim
 from ..kernels.out_arg import SAME, write_out
@@ -58,6 +60,8 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False,
         return write_out(out, gather, locals(), SAME)
     if sparse_grad:
         raise NotImplementedError("gather(sparse_grad=True): retrograd has no sparse tensors")
+    if _vmap.active and (r := batched("along_index", gather, input, dim, index)) is not NOT_BATCHED:
+        return r
     _, key = _key_along(input, dim, index, "gather", None)
     return _gather(input, key=key)
 
@@ -66,6 +70,10 @@ def scatter(
     input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None, reduce: str | None = None,
 ) -> Tensor:
     """A copy of `input` with `src` (a tensor, or a number `value`) written along `dim` at `index`."""
+    if _vmap.active and (
+        r := batched("along_index", scatter, input, dim, index, src, value=value, reduce=reduce)
+    ) is not NOT_BATCHED:
+        return r
     if src is not None and not isinstance(src, Tensor):
         src, value = None, src
     if reduce is not None and reduce not in ("add", "multiply"):
@@ -91,6 +99,8 @@ def scatter(
 
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """A copy of `input` with `src` added along `dim` at `index` (repeated indices add up)."""
+    if _vmap.active and (r := batched("along_index", scatter_add, input, dim, index, src)) is not NOT_BATCHED:
+        return r
     _check_src_dtype(input, src)
     _, key = _key_along(input, dim, index, "scatter_add", src)
     return _scatter_add(input, _src_for(src, index), key=key, accumulate=True)
@@ -98,6 +108,8 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
 
 def take(input: Tensor, index: Tensor) -> Tensor:
     """Elements of the flattened `input` at `index` (negative indices count from the end)."""
+    if _vmap.active and (r := batched("take", take, input, index)) is not NOT_BATCHED:
+        return r
     idx = check_index_dtype(index, ("int64",), lambda k: RuntimeError(
         f"take(): Expected a long tensor for index, but got {k}"))
     _check_flat_bounds(idx, input._data.size)
@@ -106,6 +118,8 @@ def take(input: Tensor, index: Tensor) -> Tensor:
 
 def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
     """A copy of `input` with `source` written (or added) at `index` of its flattened elements."""
+    if _vmap.active and (r := batched("put", put, input, index, source, accumulate)) is not NOT_BATCHED:
+        return r
     idx = check_index_dtype(index, ("int64",), lambda k: RuntimeError(
         f"put_(): Expected a long tensor for index, but got {k}"))
     _keyed.check_same_dtype(input, source, lambda a, b: (
@@ -126,6 +140,8 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None, *, ou
     """`gather` with `indices` broadcast against `input` (all dims but `dim`); flattened if dim is None."""
     if out is not None:
         return write_out(out, take_along_dim, locals(), SAME)
+    if _vmap.active and (r := batched("take_along_dim", take_along_dim, input, indices, dim)) is not NOT_BATCHED:
+        return r
     check_index_dtype(indices, ("int64",), lambda k: RuntimeError(
         f"torch.take_along_dim(): dtype of indices should be Long but got {k}"))
     if dim is None:
@@ -198,6 +214,10 @@ def scatter_reduce(
     input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True,
 ) -> Tensor:
     """A copy of `input` with `src` reduced into it along `dim` at `index` (sum, prod, mean, amax, amin)."""
+    if _vmap.active and (
+        r := batched("along_index", scatter_reduce, input, dim, index, src, reduce, include_self=include_self)
+    ) is not NOT_BATCHED:
+        return r
     reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)
     if reduce not in _REDUCE_UFUNC:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")

@@ -53,6 +53,8 @@ def index_select(input: Tensor, dim: int, index: Tensor, *, out: Any = None) -> 
         return write_out(
             out, index_select, locals(), same("index_select(): self and result must have the same scalar type")
         )
+    if _vmap.active and (r := batched("index_slices", index_select, input, dim, index)) is not NOT_BATCHED:
+        return r
     idx = check_index_dtype(index, ("int64", "int32"), lambda k: RuntimeError(
         "index_select(): Expected dtype int32 or int64 for index"))
     if idx.ndim > 1:
@@ -70,6 +72,10 @@ def select_along(input: Tensor, index: np.ndarray, dim: int) -> Tensor:
 
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
     """A copy of `input` with `alpha * source` added at the slices `index` along `dim`."""
+    if _vmap.active and (
+        r := batched("index_slices", index_add, input, dim, index, source, alpha=alpha)
+    ) is not NOT_BATCHED:
+        return r
     idx = check_index_dtype(index, ("int64", "int32"), lambda k: RuntimeError(
         f"index_add_(): Expected dtype int32/int64 for index but got: {k}"))
     if idx.ndim > 1:
@@ -90,6 +96,8 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
 
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     """A copy of `input` with the slices `index` along `dim` replaced by those of `source`."""
+    if _vmap.active and (r := batched("index_slices", index_copy, input, dim, index, source)) is not NOT_BATCHED:
+        return r
     idx = check_index_dtype(index, ("int64",), lambda k: RuntimeError(
         f"index_copy_(): Expected a long tensor for index, but got {k}"))
     if idx.ndim > 1:
@@ -105,6 +113,8 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
 
 def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
     """A copy of `input` with the slices `index` along `dim` set to `value` (a number or 0-d tensor)."""
+    if _vmap.active and (r := batched("index_slices", index_fill, input, dim, index, value)) is not NOT_BATCHED:
+        return r
     idx = check_index_dtype(index, ("int64",), lambda k: IndexError("index_fill_(): Expected dtype int64 for index."))
     if idx.ndim > 1:
         raise RuntimeError("Index has to be a vector/scalar")
@@ -125,6 +135,8 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
 
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     """`value` where `mask` is True, else `input` (mask and input broadcast together)."""
+    if _vmap.active and (r := batched("masked_fill", masked_fill, input, mask, value)) is not NOT_BATCHED:
+        return r
     if mask._data.dtype != np.bool_:
         raise RuntimeError(
             f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype.c10_name}"

@@ -82,6 +82,10 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
 
 def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
     """A copy of `input` with `values` written (or added) at `input[indices]`."""
+    if _vmap.active and (
+        r := batched("index_put", index_put, input, tuple(indices), values, accumulate)
+    ) is not NOT_BATCHED:
+        return r
     advanced, dim = [], 0
     for i, idx in enumerate(indices):
         if not isinstance(idx, Tensor):

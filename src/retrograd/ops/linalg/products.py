@@ -53,9 +53,17 @@ _vdot = Primitive("vdot", lambda xp, a, b: xp.dot(a, b), [lambda g, b: g * b, la
 
 def _fold_matmul(xp: Any, a: Any, b: Any) -> Any:
     """(..., m, k) @ (k, n) as one (M, k) @ (k, n) BLAS call instead of one per batch."""
+    if b.ndim >= 3 and b.size and a.shape[:-2] == b.shape[:-2] and not any(b.strides[:-2]):
+        b = b[(0,) * (b.ndim - 2)]  # one matrix broadcast over the batch (an operand expanded by vmap)
+    if a.ndim >= 3 and b.ndim == a.ndim and a.shape[-1] == 1:
+        return xp.multiply(a, b)  # stacked outer products (k = 1), broadcast: BLAS has no batched path for them
     if b.ndim <= 2 and a.ndim >= 3:
         rows = xp.matmul(a.reshape(math.prod(a.shape[:-1]), a.shape[-1]), b)
         return rows.reshape(a.shape[:-1] + b.shape[1:])
+    if a.ndim == 2 and b.ndim >= 3 and b.shape[-1] == 1:
+        # (m, k) @ (..., k, 1), a stack of vectors (a Jacobian's rows under vmap): one (B, k) @ (k, m) call
+        cols = xp.matmul(b.reshape(math.prod(b.shape[:-2]), b.shape[-2]), a.T)
+        return cols.reshape(b.shape[:-2] + (a.shape[0], 1))
     return xp.matmul(a, b)
 
 

@@ -13,6 +13,8 @@ import numpy as np
 from ... import dtypes as _dt
 from ...backend import namespace
 from ...engine.primitive import Primitive
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..elementwise.clamp_where import where
 from ..kernels.operands import tensor_of, wrap_dim
@@ -199,6 +201,10 @@ def quantile(
     `q` is a number or a 1-D tensor in [0, 1]; a tensor `q` puts its dim first in the result.
     `interpolation` picks between the two nearest ranks: linear, lower, higher, midpoint or nearest.
     """
+    if _vmap.active and (
+        r := batched("quantile", quantile, input, q, dim, keepdim, interpolation=interpolation)
+    ) is not NOT_BATCHED:
+        return r
     return _quantile("quantile", input, q, dim, keepdim, interpolation, ignore_nan=False)
 
 
@@ -212,6 +218,10 @@ def nanquantile(
     out: Any = None,
 ) -> Tensor:
     """`quantile` that ignores NaN values (NaN only where a slice is all NaN)."""
+    if _vmap.active and (
+        r := batched("quantile", nanquantile, input, q, dim, keepdim, interpolation=interpolation)
+    ) is not NOT_BATCHED:
+        return r
     return _quantile("nanquantile", input, q, dim, keepdim, interpolation, ignore_nan=True)
 
 
