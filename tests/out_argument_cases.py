@@ -46,13 +46,14 @@ def _add(names: str, build: Callable[[Any], tuple[tuple, dict]]) -> None:
 _UNARY = (
     "abs absolute acos arccos asin arcsin asinh arcsinh atan arctan atanh arctanh ceil cos cosh deg2rad erf "
     "erfc erfinv exp exp2 expm1 floor frac log log10 log1p log2 rad2deg round rsqrt sigmoid sign sgn sin sinc "
-    "sinh sqrt tan tanh trunc fix square reciprocal neg negative nan_to_num msort nonzero"
+    "sinh sqrt tan tanh trunc fix square reciprocal neg negative nan_to_num msort nonzero angle conj_physical histc"
 )
 _add(_UNARY, lambda L: ((_t(L, _U23),), {}))
 _MATRIX = (
     "tril triu cholesky inverse linalg.cholesky linalg.det linalg.inv linalg.inv_ex linalg.slogdet linalg.eigh "
     "linalg.eigvalsh linalg.matrix_rank linalg.pinv linalg.svd linalg.svdvals linalg.norm linalg.vector_norm "
-    "linalg.matrix_norm qr svd linalg.qr"
+    "linalg.matrix_norm qr svd linalg.qr linalg.cholesky_ex linalg.cond linalg.eig linalg.eigvals linalg.ldl_factor "
+    "linalg.ldl_factor_ex linalg.lu linalg.lu_factor linalg.lu_factor_ex"
 )
 _add(_MATRIX, lambda L: ((_t(L, _SPD),), {}))
 _add("acosh arccosh", lambda L: ((_t(L, _U23 + 1),), {}))
@@ -97,6 +98,19 @@ _add("randperm", lambda L: ((5,), {}))
 _add("normal", lambda L: ((_t(L, _U23), _t(L, _V23)), {}))
 _add("bernoulli", lambda L: ((_t(L, _U23),), {}))
 _add("multinomial", lambda L: ((_t(L, _U23), 2), {}))
+
+_add("complex polar", lambda L: ((_t(L, _U23), _t(L, _V23)), {}))
+_add("logcumsumexp", lambda L: ((_t(L, _U23), 1), {}))
+_add("quantile nanquantile", lambda L: ((_t(L, _U23), 0.25), {"dim": 1}))
+_add("bucketize", lambda L: ((_t(L, _U23), _t(L, np.sort(_V3))), {}))
+_add("searchsorted", lambda L: ((_t(L, np.sort(_V3)), _t(L, _U23[0])), {}))
+_add("linalg.solve_ex", lambda L: ((_t(L, _SPD), _t(L, _M33)), {}))
+_add("linalg.tensorsolve", lambda L: ((_t(L, _SPD), _t(L, _V3)), {}))
+_add("linalg.solve_triangular", lambda L: ((_t(L, np.triu(_SPD)), _t(L, _M33)), {"upper": True}))
+_add("linalg.tensorinv", lambda L: ((_t(L, _SPD),), {"ind": 1}))
+_add("linalg.householder_product", lambda L: ((_t(L, _M33), _t(L, _V3[:2])), {}))
+_add("linalg.lu_solve", lambda L: ((*L.linalg.lu_factor(_t(L, _SPD)), _t(L, _M33)), {}))
+_add("linalg.ldl_solve", lambda L: ((*L.linalg.ldl_factor(_t(L, _SPD)), _t(L, _M33)), {}))
 
 # Functions whose results are random or uninitialised: compare shape and dtype, not values.
 RANDOM = {"empty", "rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial"}

@@ -34,6 +34,7 @@ EXEMPT = {
     "sort": {"stable": "sorting is always stable, one of the orders stable=False allows"},
     "argsort": {"stable": "sorting is always stable, one of the orders stable=False allows"},
     "topk": {"sorted": "results are always sorted, one of the orders sorted=False allows"},
+    "unique": {"sorted": "values always come out sorted, as PyTorch's CPU kernel gives them whatever `sorted` says"},
     "scalar_like": {"t": "internal helper kept for its callers (not a PyTorch name)"},
     **{
         f"nn.functional.{pool}_with_indices": {"return_indices": "PyTorch's signature; always returns indices"}

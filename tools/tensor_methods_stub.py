@@ -113,9 +113,24 @@ def _signature(fn: Callable[..., Any], imports: dict[str, str]) -> str:
     text = str(signature.replace(parameters=params, return_annotation=returns))
     if len(f"    def {fn.__name__}{text}: ...") > 120:  # one parameter a line, as ruff format would
         head, _, tail = text.rpartition(") -> ")
-        inner = ",\n".join(f"        {str(p)}" for p in params)
+        inner = ",\n".join(f"        {item}" for item in _one_a_line(params))
         text = f"(\n{inner},\n    ) -> {tail}"
     return text
+
+
+def _one_a_line(params: list[inspect.Parameter]) -> list[str]:
+    """The parameters as written one a line, with the `/` and `*` markers `str(signature)` adds."""
+    items: list[str] = []
+    for i, p in enumerate(params):
+        previous = params[i - 1].kind if i else None
+        if p.kind is p.KEYWORD_ONLY and previous not in (p.KEYWORD_ONLY, p.VAR_POSITIONAL):
+            items.append("*")
+        if previous is p.POSITIONAL_ONLY and p.kind is not p.POSITIONAL_ONLY:
+            items.append("/")
+        items.append(str(p))
+    if params and params[-1].kind is params[-1].POSITIONAL_ONLY:
+        items.append("/")
+    return items
 
 
 def _annotation(annotation: Any, fn: Callable[..., Any], imports: dict[str, str]) -> str:

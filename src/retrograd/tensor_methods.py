@@ -15,7 +15,7 @@ for type checkers; `python tools/tensor_methods_stub.py` regenerates it.
 
 from __future__ import annotations
 
-from types import ModuleType
+from types import FunctionType, ModuleType
 from typing import TYPE_CHECKING, Any
 
 from . import _missing, _op_method, _storage
@@ -42,7 +42,18 @@ def bind(ops: ModuleType, random: ModuleType) -> None:
     for name, op in (("__add__", ops.add), ("__radd__", ops.add), ("__sub__", ops.sub),
                      ("__mul__", ops.mul), ("__rmul__", ops.mul), ("__truediv__", ops.div),
                      ("__matmul__", ops.matmul), ("__neg__", ops.neg)):
-        setattr(TensorMethods, name, op)
+        setattr(TensorMethods, name, _operator(op))
+
+
+def _operator(op: Any) -> Any:
+    """`op` as an operator: a plain copy when it carries a public `__signature__` (that marks table rows)."""
+    if not hasattr(op, "__signature__"):
+        return op
+    copy = FunctionType(op.__code__, op.__globals__, op.__name__, op.__defaults__, op.__closure__)
+    copy.__kwdefaults__ = op.__kwdefaults__
+    copy.__doc__ = op.__doc__
+    copy.__annotations__ = dict(op.__annotations__)
+    return copy
 
 
 def _fill_random(target: Tensor, kind: str, a: Any, b: Any, generator: Any) -> Tensor:
@@ -694,7 +705,13 @@ class TensorMethods:
         raise RuntimeError("Cannot access accelerator device when none is available.")
 
     def is_pinned(self, device: Any = None) -> bool:
-        """False: no memory is pinned without an accelerator."""
+        """False: no memory is pinned without an accelerator (`device` is checked as PyTorch does)."""
+        if isinstance(device, int):
+            raise RuntimeError("Cannot access accelerator device when none is available.")
+        if device is not None:
+            from .backend import device as _device
+
+            _device(device)  # PyTorch's error for an unknown device string
         return False
 
     # --- in-place view ops: the tensor takes a new shape (engine.inplace_views) -------------------

@@ -17,12 +17,12 @@ _random: Any
 def bind(ops: ModuleType, random: ModuleType) -> None: ...
 
 class TensorMethods:
-    def add(self, other: Any, *alpha_first: Any, alpha: Any = ..., out: Any = ...) -> Tensor: ...
-    def add_(self, other: Any, *alpha_first: Any, alpha: Any = ..., out: Any = ...) -> Tensor: ...
-    def sub(self, other: Any, *alpha_first: Any, alpha: Any = ..., out: Any = ...) -> Tensor: ...
-    def sub_(self, other: Any, *alpha_first: Any, alpha: Any = ..., out: Any = ...) -> Tensor: ...
-    def subtract(self, other: Any, *alpha_first: Any, alpha: Any = ..., out: Any = ...) -> Tensor: ...
-    def subtract_(self, other: Any, *alpha_first: Any, alpha: Any = ..., out: Any = ...) -> Tensor: ...
+    def add(self, other: Any, *, alpha: Any = ..., out: Any = ...) -> Tensor: ...
+    def add_(self, other: Any, *, alpha: Any = ..., out: Any = ...) -> Tensor: ...
+    def sub(self, other: Any, *, alpha: Any = ..., out: Any = ...) -> Tensor: ...
+    def sub_(self, other: Any, *, alpha: Any = ..., out: Any = ...) -> Tensor: ...
+    def subtract(self, other: Any, *, alpha: Any = ..., out: Any = ...) -> Tensor: ...
+    def subtract_(self, other: Any, *, alpha: Any = ..., out: Any = ...) -> Tensor: ...
     def mul(self, other: Any, *, out: Any = ...) -> Tensor: ...
     def mul_(self, other: Any, *, out: Any = ...) -> Tensor: ...
     def multiply(self, other: Any, *, out: Any = ...) -> Tensor: ...
@@ -198,6 +198,7 @@ class TensorMethods:
         nan: float = ...,
         posinf: float | None = ...,
         neginf: float | None = ...,
+        *,
         out: Any = ...,
     ) -> Tensor: ...
     def nan_to_num_(
@@ -205,6 +206,7 @@ class TensorMethods:
         nan: float = ...,
         posinf: float | None = ...,
         neginf: float | None = ...,
+        *,
         out: Any = ...,
     ) -> Tensor: ...
     def logaddexp(self, other: Any, *, out: Any = ...) -> Tensor: ...
@@ -225,6 +227,7 @@ class TensorMethods:
     def histogram(
         self,
         bins: int | Tensor = ...,
+        *,
         range: Any = ...,
         weight: Tensor | None = ...,
         density: bool = ...,
@@ -269,6 +272,7 @@ class TensorMethods:
         self,
         dim: Any = ...,
         keepdim: bool = ...,
+        *,
         out: Any = ...,
         axis: Any = ...,
         keepdims: bool | None = ...,
@@ -277,6 +281,7 @@ class TensorMethods:
         self,
         dim: Any = ...,
         keepdim: bool = ...,
+        *,
         out: Any = ...,
         axis: Any = ...,
         keepdims: bool | None = ...,
@@ -306,6 +311,7 @@ class TensorMethods:
         self,
         dim: Any = ...,
         keepdim: bool = ...,
+        *,
         dtype: _dt.dtype | None = ...,
         out: Any = ...,
         axis: Any = ...,
@@ -315,6 +321,7 @@ class TensorMethods:
         self,
         dim: Any = ...,
         keepdim: bool = ...,
+        *,
         dtype: _dt.dtype | None = ...,
         out: Any = ...,
         axis: Any = ...,
@@ -324,6 +331,7 @@ class TensorMethods:
         self,
         dim: int | None = ...,
         keepdim: bool = ...,
+        *,
         dtype: _dt.dtype | None = ...,
         out: Any = ...,
         axis: Any = ...,
@@ -341,6 +349,7 @@ class TensorMethods:
         self,
         dim: Any = ...,
         keepdim: bool = ...,
+        *,
         out: Any = ...,
         axis: Any = ...,
         keepdims: bool | None = ...,
@@ -350,6 +359,7 @@ class TensorMethods:
         self,
         dim: Any = ...,
         keepdim: bool = ...,
+        *,
         dtype: _dt.dtype | None = ...,
         out: Any = ...,
         axis: Any = ...,
@@ -359,6 +369,7 @@ class TensorMethods:
         self,
         dim: Any = ...,
         keepdim: bool = ...,
+        *,
         dtype: _dt.dtype | None = ...,
         out: Any = ...,
         axis: Any = ...,
@@ -368,6 +379,7 @@ class TensorMethods:
         self,
         dim: Any = ...,
         keepdim: bool = ...,
+        *,
         other: Tensor | None = ...,
         out: Any = ...,
         axis: Any = ...,
@@ -377,6 +389,7 @@ class TensorMethods:
         self,
         dim: Any = ...,
         keepdim: bool = ...,
+        *,
         other: Tensor | None = ...,
         out: Any = ...,
         axis: Any = ...,
@@ -386,6 +399,7 @@ class TensorMethods:
         self,
         dim: Any = ...,
         keepdim: bool = ...,
+        *,
         out: Any = ...,
         axis: Any = ...,
         keepdims: bool | None = ...,
@@ -394,6 +408,7 @@ class TensorMethods:
         self,
         dim: Any = ...,
         keepdim: bool = ...,
+        *,
         out: Any = ...,
         axis: Any = ...,
         keepdims: bool | None = ...,
@@ -402,6 +417,7 @@ class TensorMethods:
         self,
         dim: int | None = ...,
         keepdim: bool = ...,
+        *,
         axis: Any = ...,
         keepdims: bool | None = ...,
     ) -> Tensor: ...
@@ -409,11 +425,13 @@ class TensorMethods:
         self,
         dim: int | None = ...,
         keepdim: bool = ...,
+        *,
         axis: Any = ...,
         keepdims: bool | None = ...,
     ) -> Tensor: ...
     def aminmax(
         self,
+        *,
         dim: int | None = ...,
         keepdim: bool = ...,
         axis: Any = ...,
@@ -424,6 +442,7 @@ class TensorMethods:
         dim: Any = ...,
         unbiased: bool | None = ...,
         keepdim: bool = ...,
+        *,
         correction: float | None = ...,
         out: Any = ...,
         axis: Any = ...,
@@ -434,6 +453,7 @@ class TensorMethods:
         dim: Any = ...,
         unbiased: bool | None = ...,
         keepdim: bool = ...,
+        *,
         correction: float | None = ...,
         out: Any = ...,
         axis: Any = ...,
@@ -444,6 +464,7 @@ class TensorMethods:
         dim: Any = ...,
         unbiased: bool | None = ...,
         keepdim: bool = ...,
+        *,
         correction: float | None = ...,
         axis: Any = ...,
         keepdims: bool | None = ...,
@@ -453,6 +474,7 @@ class TensorMethods:
         dim: Any = ...,
         unbiased: bool | None = ...,
         keepdim: bool = ...,
+        *,
         correction: float | None = ...,
         axis: Any = ...,
         keepdims: bool | None = ...,
@@ -463,13 +485,15 @@ class TensorMethods:
     def cumprod_(self, dim: int = ..., *, dtype: _dt.dtype | None = ..., out: Any = ..., axis: Any = ...) -> Tensor: ...
     def cummax(self, dim: int = ..., *, axis: Any = ...) -> Any: ...
     def cummin(self, dim: int = ..., *, axis: Any = ...) -> Any: ...
-    def logcumsumexp(self, dim: int, *, out: Any = ...) -> Tensor: ...
+    def logcumsumexp(self, dim: int = ..., *, out: Any = ..., axis: Any = ...) -> Tensor: ...
     def diff(
         self,
         n: int = ...,
         dim: int = ...,
         prepend: Tensor | None = ...,
         append: Tensor | None = ...,
+        *,
+        axis: Any = ...,
     ) -> Tensor: ...
     def cov(self, *, correction: int = ..., fweights: Tensor | None = ..., aweights: Tensor | None = ...) -> Tensor: ...
     def corrcoef(self) -> Tensor: ...
@@ -478,6 +502,7 @@ class TensorMethods:
         q: Any,
         dim: int | None = ...,
         keepdim: bool = ...,
+        *,
         interpolation: str = ...,
         out: Any = ...,
     ) -> Tensor: ...
@@ -486,6 +511,7 @@ class TensorMethods:
         q: Any,
         dim: int | None = ...,
         keepdim: bool = ...,
+        *,
         interpolation: str = ...,
         out: Any = ...,
     ) -> Tensor: ...
@@ -493,6 +519,7 @@ class TensorMethods:
         self,
         dim: int | None = ...,
         keepdim: bool = ...,
+        *,
         out: Any = ...,
         axis: Any = ...,
         keepdims: bool | None = ...,
@@ -501,6 +528,7 @@ class TensorMethods:
         self,
         dim: int | None = ...,
         keepdim: bool = ...,
+        *,
         out: Any = ...,
         axis: Any = ...,
         keepdims: bool | None = ...,
@@ -509,6 +537,7 @@ class TensorMethods:
         self,
         dim: int = ...,
         descending: bool = ...,
+        *,
         stable: bool = ...,
         out: Any = ...,
         axis: Any = ...,
@@ -520,6 +549,7 @@ class TensorMethods:
         dim: int = ...,
         largest: bool = ...,
         sorted: bool = ...,
+        *,
         out: Any = ...,
         axis: Any = ...,
     ) -> Any: ...
@@ -528,6 +558,7 @@ class TensorMethods:
         k: int,
         dim: int = ...,
         keepdim: bool = ...,
+        *,
         out: Any = ...,
         keepdims: bool | None = ...,
         axis: Any = ...,
@@ -536,6 +567,7 @@ class TensorMethods:
         self,
         dim: int = ...,
         keepdim: bool = ...,
+        *,
         out: Any = ...,
         axis: Any = ...,
         keepdims: bool | None = ...,
@@ -598,6 +630,7 @@ class TensorMethods:
         self,
         repeats: int | Tensor | None = ...,
         dim: int | None = ...,
+        *,
         output_size: int | None = ...,
         axis: Any = ...,
     ) -> Tensor: ...
@@ -623,6 +656,7 @@ class TensorMethods:
         dim: int,
         index: Tensor,
         src: Any = ...,
+        *,
         value: Any = ...,
         reduce: str | None = ...,
     ) -> Tensor: ...
@@ -631,6 +665,7 @@ class TensorMethods:
         dim: int,
         index: Tensor,
         src: Any = ...,
+        *,
         value: Any = ...,
         reduce: str | None = ...,
     ) -> Tensor: ...
@@ -646,6 +681,7 @@ class TensorMethods:
         index: Tensor,
         src: Tensor,
         reduce: str,
+        *,
         include_self: bool = ...,
     ) -> Tensor: ...
     def scatter_reduce_(
@@ -654,6 +690,7 @@ class TensorMethods:
         index: Tensor,
         src: Tensor,
         reduce: str,
+        *,
         include_self: bool = ...,
     ) -> Tensor: ...
     def index_reduce(
@@ -662,6 +699,7 @@ class TensorMethods:
         index: Tensor,
         source: Tensor,
         reduce: str,
+        *,
         include_self: bool = ...,
     ) -> Tensor: ...
     def index_reduce_(
@@ -670,6 +708,7 @@ class TensorMethods:
         index: Tensor,
         source: Tensor,
         reduce: str,
+        *,
         include_self: bool = ...,
     ) -> Tensor: ...
     def slice_scatter(
@@ -722,6 +761,7 @@ class TensorMethods:
         self,
         batch1: Tensor,
         batch2: Tensor,
+        *,
         beta: Any = ...,
         alpha: Any = ...,
         out: Any = ...,
@@ -730,6 +770,7 @@ class TensorMethods:
         self,
         batch1: Tensor,
         batch2: Tensor,
+        *,
         beta: Any = ...,
         alpha: Any = ...,
         out: Any = ...,
@@ -738,6 +779,7 @@ class TensorMethods:
         self,
         batch1: Tensor,
         batch2: Tensor,
+        *,
         beta: Any = ...,
         alpha: Any = ...,
         out: Any = ...,
@@ -746,6 +788,7 @@ class TensorMethods:
         self,
         batch1: Tensor,
         batch2: Tensor,
+        *,
         beta: Any = ...,
         alpha: Any = ...,
         out: Any = ...,
@@ -755,6 +798,7 @@ class TensorMethods:
         self,
         num_samples: int,
         replacement: bool = ...,
+        *,
         generator: Generator | None = ...,
         out: Any = ...,
     ) -> Tensor: ...
@@ -809,6 +853,7 @@ class TensorMethods:
     def new_tensor(
         self,
         data: Any,
+        *,
         dtype: dtype | None = ...,
         device: Any = ...,
         requires_grad: bool = ...,
@@ -831,6 +876,7 @@ class TensorMethods:
         self,
         size: Any,
         fill_value: Any,
+        *,
         dtype: dtype | None = ...,
         device: Any = ...,
         requires_grad: bool = ...,

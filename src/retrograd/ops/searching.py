@@ -13,6 +13,7 @@ import numpy as np
 from ..backend import namespace
 from ..tensor import Tensor
 from .kernels.operands import tensor_of, wrap_dim
+from .kernels.out_arg import Rule, same, write_out
 
 __all__ = ["unique", "unique_consecutive", "searchsorted", "bucketize", "isin", "bincount", "histc"]
 
@@ -81,6 +82,19 @@ def unique_consecutive(
     return _results(xp.asarray(values), inverse, counts, return_inverse, return_counts)
 
 
+def _index_dtype(out_int32: bool) -> Rule:
+    """searchsorted's `out` rule: int64 results need int64, `out_int32` ones int32."""
+    return same(
+        "torch.searchsorted(): output tensor's dtype is wrong, it can only be Int(int32) or Long(int64) depending "
+        f"on whether out_int32 flag is True, but we got output tensor's dtype {{dst}} and out_int32 flag is {out_int32}"
+    )
+
+
+_HISTC_OUT = same(
+    "torch.histogram: input tensor and hist tensor should have the same dtype, but got input {src_c} and hist {dst_c}"
+)
+
+
 def searchsorted(
     sorted_sequence: Tensor,
     input: Any,
@@ -97,6 +111,8 @@ def searchsorted(
     `sorted_sequence` serves every value; otherwise its leading dims match `input`'s.
     `sorter` holds indices that sort `sorted_sequence` when it is not sorted itself.
     """
+    if out is not None:
+        return write_out(out, searchsorted, locals(), _index_dtype(out_int32), grad="none")
     if side is not None:
         if side not in ("left", "right"):
             raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
@@ -133,6 +149,8 @@ def bucketize(
 
     `right=False`: `boundaries[i-1] < x <= boundaries[i]`; `right=True`: `boundaries[i-1] <= x < boundaries[i]`.
     """
+    if out is not None:
+        return write_out(out, bucketize, locals(), _index_dtype(out_int32), grad="none")
     if tensor_of(boundaries).dim() != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.dim()})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
@@ -174,6 +192,8 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0, *, out
 
     Values outside the range are not counted; the result has `input`'s float dtype.
     """
+    if out is not None:
+        return write_out(out, histc, locals(), _HISTC_OUT, grad="none")
     a = tensor_of(input)._data
     if a.dtype.kind != "f":
         names = {np.dtype(np.int64): "Long", np.dtype(np.int32): "Int", np.dtype(bool): "Bool"}

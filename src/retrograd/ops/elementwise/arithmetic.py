@@ -6,6 +6,7 @@ sums gradients back to each input's shape, so rules ignore broadcasting.
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from typing import Any
 
@@ -193,10 +194,10 @@ def _alpha_first(name: str, alpha: Any, rest: tuple) -> tuple[Any, Any]:
 
 def add(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = None) -> Tensor:
     """`input + alpha * other`, broadcasting, with PyTorch's type promotion."""
-    if out is not None:
-        return write_out(out, add, locals())
     if alpha_first:
         other, alpha = _alpha_first("add", other, alpha_first)
+    if out is not None:
+        return write_out(out, add, locals())
     if alpha == 1 and _keeps_dtype(input, other):
         return _add_scalar.scalar(input, other)
     if alpha != 1:
@@ -207,10 +208,10 @@ def add(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
 
 def sub(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = None) -> Tensor:
     """`input - alpha * other`."""
-    if out is not None:
-        return write_out(out, sub, locals())
     if alpha_first:
         other, alpha = _alpha_first("sub", other, alpha_first)
+    if out is not None:
+        return write_out(out, sub, locals())
     if alpha == 1 and _keeps_dtype(input, other):
         return _sub_scalar.scalar(input, other)
     bools = [x for x in (input, other) if isinstance(x, bool) or (isinstance(x, Tensor) and x.dtype is _dt.bool_)]
@@ -230,6 +231,15 @@ def sub(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
     return _sub(a, b)
 
 
+def _without_alpha_first(fn: Any) -> None:
+    """Show PyTorch's signature for `fn`: the deprecated positional alpha (`*alpha_first`) stays hidden."""
+    signature = inspect.signature(fn)
+    kept = [p for p in signature.parameters.values() if p.kind is not p.VAR_POSITIONAL]
+    fn.__signature__ = signature.replace(parameters=kept)
+
+
+_without_alpha_first(add)
+_without_alpha_first(sub)
 subtract = sub
 
 

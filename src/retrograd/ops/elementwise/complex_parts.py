@@ -15,6 +15,7 @@ from ... import dtypes as _dt
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels.operands import promote_float
+from ..kernels.out_arg import SAME_INPUT, same, write_out
 
 __all__ = [
     "real",
@@ -135,6 +136,8 @@ def _i_over_conj(a: Tensor) -> Tensor:
 
 def sgn(input: Tensor, *, out: Any = None) -> Tensor:
     """z/|z| for complex elements (0 at 0); the sign of real ones."""
+    if out is not None:
+        return write_out(out, sgn, locals(), SAME_INPUT)
     input = _tensor_arg(input, "sgn")
     if input._data.dtype.kind == "c":
         return _sgn_complex(input)
@@ -165,6 +168,8 @@ def conj(input: Tensor) -> Tensor:
 
 def conj_physical(input: Tensor, *, out: Any = None) -> Tensor:
     """The complex conjugate, materialised (retrograd has no lazy conjugate bit)."""
+    if out is not None:
+        return write_out(out, conj_physical, locals(), SAME_INPUT, grad="copy")
     input = _tensor_arg(input, "conj_physical")
     return _conj_physical(input) if input._data.dtype.kind == "c" else input
 
@@ -198,6 +203,8 @@ def is_complex(input: Tensor) -> bool:
 
 def angle(input: Tensor, *, out: Any = None) -> Tensor:
     """The argument of each element in radians (π for negative reals, 0 otherwise); integers give float."""
+    if out is not None:
+        return write_out(out, angle, locals())
     input = _tensor_arg(input, "angle")
     if input._data.dtype.kind == "c":
         return _angle_complex(input)
@@ -244,8 +251,13 @@ def _check_parts(name: str, a: Tensor, b: Tensor, first: str, second: str) -> No
         )
 
 
+_COMPLEX_OUT = same("Expected object of scalar type {src} but got scalar type {dst} for argument 'out'")
+
+
 def complex(real: Tensor, imag: Tensor, *, out: Any = None) -> Tensor:
     """real + i·imag, elementwise with broadcasting; float32 parts give complex64, float64 complex128."""
+    if out is not None:
+        return write_out(out, complex, locals(), _COMPLEX_OUT)
     re, im = _tensor_arg(real, "complex", "real", 1), _tensor_arg(imag, "complex", "imag", 2)
     _check_parts("complex", re, im, "real", "imag")
     return _complex(re, im)
@@ -253,6 +265,8 @@ def complex(real: Tensor, imag: Tensor, *, out: Any = None) -> Tensor:
 
 def polar(abs: Tensor, angle: Tensor, *, out: Any = None) -> Tensor:
     """abs·(cos angle + i sin angle), elementwise with broadcasting."""
+    if out is not None:
+        return write_out(out, polar, locals(), _COMPLEX_OUT)
     r, theta = _tensor_arg(abs, "polar", "abs", 1), _tensor_arg(angle, "polar", "angle", 2)
     _check_parts("polar", r, theta, "abs", "angle")
     return _polar(r, theta)

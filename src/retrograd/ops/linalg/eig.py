@@ -14,6 +14,7 @@ from ... import dtypes as _dt
 from ...engine.primitive import Primitive
 from ...return_types import return_type
 from ...tensor import Tensor
+from ..kernels.out_arg import Rule, castable, write_out
 from .common import LinAlgError, check_matrix, eye_like, is_zero_leaf
 from .decompositions import solve
 
@@ -49,13 +50,26 @@ def _eig_rule(g: tuple, out: tuple) -> Tensor:
 _eig = Primitive("linalg_eig", _eig_forward, [_eig_rule], n_outputs=2)
 
 
+def _eigen_castable(name: str, what: str = "eigenvalues") -> Rule:
+    """`out` rule of eig/eigvals: a dtype the complex result casts to safely, in PyTorch's words."""
+    return castable(
+        f"{name}: Expected {what} to be safely castable from {{src}} dtype, but got {what} with dtype {{dst}}"
+    )
+
+
 def eig(A: Tensor, *, out: Any = None) -> Any:
     """(eigenvalues, eigenvectors) of square A (*, n, n): complex, unordered, unit-norm columns."""
+    if out is not None:
+        return write_out(
+            out, eig, locals(), _eigen_castable("torch.linalg.eig"), _eigen_castable("torch.linalg.eig", "eigenvectors")
+        )
     check_matrix(A, "linalg.eig")
     return linalg_eig(*_eig(A))
 
 
 def eigvals(A: Tensor, *, out: Any = None) -> Tensor:
     """The eigenvalues of square A (*, n, n), complex."""
+    if out is not None:
+        return write_out(out, eigvals, locals(), _eigen_castable("torch.linalg.eigvals"), grad="copy")
     check_matrix(A, "linalg.eigvals")
     return _eig(A)[0]

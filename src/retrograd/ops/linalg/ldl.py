@@ -16,6 +16,7 @@ import numpy as np
 from ...engine.primitive import Primitive
 from ...return_types import return_type
 from ...tensor import Tensor
+from ..kernels.out_arg import SAME, write_out
 from .common import LinAlgError, check_matrix
 
 __all__: list[str] = []  # torch.linalg names only: retrograd.linalg gathers them
@@ -108,6 +109,8 @@ def _factor(A: Tensor, hermitian: bool, fname: str) -> tuple:
 
 def ldl_factor(A: Tensor, *, hermitian: bool = False, out: Any = None) -> Any:
     """(LD, pivots) with A = P L D Lᵀ Pᵀ (Bunch-Kaufman): L unit lower, D 1×1 and 2×2 blocks, packed in LD."""
+    if out is not None:
+        return write_out(out, ldl_factor, locals(), SAME, grad="copy")
     LD, piv, info = _factor(A, hermitian, "torch.linalg.ldl_factor")
     if bool((info._data != 0).any()):
         raise LinAlgError(
@@ -119,15 +122,18 @@ def ldl_factor(A: Tensor, *, hermitian: bool = False, out: Any = None) -> Any:
 
 def ldl_factor_ex(A: Tensor, *, hermitian: bool = False, check_errors: bool = False, out: Any = None) -> Any:
     """(LD, pivots, info): `ldl_factor` reporting an exactly zero D block in `info` instead of raising."""
+    if out is not None:
+        return write_out(out, ldl_factor_ex, locals(), SAME, grad="copy")
     LD, piv, info = _factor(A, hermitian, "torch.linalg.ldl_factor_ex")
     if check_errors and bool((info._data != 0).any()):
         raise LinAlgError(f"torch.linalg.ldl_factor_ex: D[{int(info._data.max())}] is exactly zero")
     return linalg_ldl_factor_ex(LD, piv, info)
 
 
-def _sytrs(ld: np.ndarray, piv: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """One system A X = B from sytf2's factors (LAPACK's sytrs, lower)."""
+def _sytrs(ld: np.ndarray, piv: np.ndarray, b: np.ndarray, hermitian: bool) -> np.ndarray:
+    """One system A X = B from sytf2's factors (LAPACK's sytrs, lower; hetrs with `hermitian`)."""
     n = ld.shape[-1]
+    lt = ld.conj() if hermitian else ld  # the entries of Lᴴ (Lᵀ for a symmetric A)
     x = b.copy()
     k = 0
     while k < n:  # L D Y = Pᵀ B, block by block
@@ -141,32 +147,32 @@ def _sytrs(ld: np.ndarray, piv: np.ndarray, b: np.ndarray) -> np.ndarray:
             kp = -piv[k] - 1
             x[[k + 1, kp]] = x[[kp, k + 1]]
             x[k + 2 :] -= np.outer(ld[k + 2 :, k], x[k]) + np.outer(ld[k + 2 :, k + 1], x[k + 1])
-            D = np.array([[ld[k, k], ld[k + 1, k]], [ld[k + 1, k], ld[k + 1, k + 1]]])
+            D = np.array([[ld[k, k], lt[k + 1, k]], [ld[k + 1, k], ld[k + 1, k + 1]]])
             x[k : k + 2] = np.linalg.solve(D, x[k : k + 2])
             k += 2
     k = n - 1
     while k >= 0:  # Lᵀ Pᵀ X = Y, backwards
         if piv[k] > 0:
-            x[k] -= ld[k + 1 :, k] @ x[k + 1 :]
+            x[k] -= lt[k + 1 :, k] @ x[k + 1 :]
             kp = piv[k] - 1
             x[[k, kp]] = x[[kp, k]]
             k -= 1
         else:
-            x[k] -= ld[k + 1 :, k] @ x[k + 1 :]
-            x[k - 1] -= ld[k + 1 :, k - 1] @ x[k + 1 :]
+            x[k] -= lt[k + 1 :, k] @ x[k + 1 :]
+            x[k - 1] -= lt[k + 1 :, k - 1] @ x[k + 1 :]
             kp = -piv[k] - 1
             x[[k, kp]] = x[[kp, k]]
             k -= 2
     return x
 
 
-def _ldl_solve_forward(xp: Any, ld: Any, b: Any, piv: Any) -> Any:
+def _ldl_solve_forward(xp: Any, ld: Any, b: Any, piv: Any, hermitian: bool) -> Any:
     n = ld.shape[-1]
     batch = np.broadcast_shapes(ld.shape[:-2], b.shape[:-2])
     lds = np.broadcast_to(ld, batch + (n, n)).reshape(-1, n, n)
     pivs = np.broadcast_to(piv, batch + (n,)).reshape(-1, n)
     bs = np.broadcast_to(b, batch + b.shape[-2:]).reshape((-1,) + b.shape[-2:])
-    out = np.stack([_sytrs(l, p, v) for l, p, v in zip(lds, pivs, bs)]) if bs.shape[0] else bs.copy()
+    out = np.stack([_sytrs(l, p, v, hermitian) for l, p, v in zip(lds, pivs, bs)]) if bs.shape[0] else bs.copy()
     return out.reshape(batch + b.shape[-2:])
 
 
@@ -180,6 +186,8 @@ _ldl_solve = Primitive(
 
 def ldl_solve(LD: Tensor, pivots: Tensor, B: Tensor, *, hermitian: bool = False, out: Any = None) -> Tensor:
     """X with A X = B, A given by `ldl_factor`'s (LD, pivots); B (*, n, k)."""
+    if out is not None:
+        return write_out(out, ldl_solve, locals(), SAME, grad="copy")
     check_matrix(LD, "torch.linalg.ldl_solve")
     if B._data.ndim < 2:
         raise RuntimeError("torch.linalg.ldl_solve: Expected B to have at least 2 dimensions, but it has 1 dimensions")
@@ -195,4 +203,4 @@ def ldl_solve(LD: Tensor, pivots: Tensor, B: Tensor, *, hermitian: bool = False,
             f"torch.linalg.ldl_solve: Incompatible shapes of A and B for the equation AX = B "
             f"({LD.shape[-2]}x{LD.shape[-1]} and {B.shape[-2]}x{B.shape[-1]})"
         )
-    return _ldl_solve(LD, B, piv=pivots._data)
+    return _ldl_solve(LD, B, piv=pivots._data, hermitian=bool(hermitian) and LD.is_complex())

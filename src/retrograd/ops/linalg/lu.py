@@ -16,6 +16,7 @@ import numpy as np
 from ...engine.primitive import Primitive
 from ...return_types import return_type
 from ...tensor import Tensor
+from ..kernels.out_arg import SAME, same, write_out
 from .common import LinAlgError, check_matrix, eye_like
 from .decompositions import solve
 
@@ -106,6 +107,8 @@ def _check_float(A: Tensor, fname: str) -> None:
 
 def lu(A: Tensor, *, pivot: bool = True, out: Any = None) -> Any:
     """(P, L, U) with A = P L U: P a permutation, L unit lower (m, k), U upper (k, n), k = min(m, n)."""
+    if out is not None:
+        return write_out(out, lu, locals(), SAME)
     _check_float(A, "linalg.lu")
     if not pivot:
         raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
@@ -143,6 +146,8 @@ def _extras(A: Tensor) -> tuple:
 
 def lu_factor(A: Tensor, *, pivot: bool = True, out: Any = None) -> Any:
     """(LU, pivots): L (strictly below the diagonal, unit diagonal implied) and U packed in one matrix."""
+    if out is not None:
+        return write_out(out, lu_factor, locals(), SAME)
     LU, pivots, info = _factor(A, "linalg.lu_factor", pivot)
     if bool((info._data != 0).any()):
         raise LinAlgError(
@@ -155,6 +160,8 @@ def lu_factor(A: Tensor, *, pivot: bool = True, out: Any = None) -> Any:
 
 def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False, out: Any = None) -> Any:
     """(LU, pivots, info): `lu_factor` that reports a zero pivot in `info` instead of raising."""
+    if out is not None:
+        return write_out(out, lu_factor_ex, locals(), SAME)
     LU, pivots, info = _factor(A, "linalg.lu_factor_ex", pivot)
     if check_errors and bool((info._data != 0).any()):
         raise LinAlgError(f"torch.linalg.lu_factor_ex: U[{int(info._data.max())},{int(info._data.max())}] is zero")
@@ -180,6 +187,8 @@ def lu_solve(
     LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True, adjoint: bool = False, out: Any = None
 ) -> Tensor:
     """X with A X = B (A = P L U given as `lu_factor` returns it); left=False: X A = B; adjoint: Aᴴ."""
+    if out is not None:
+        return write_out(out, lu_solve, locals(), SAME)
     check_matrix(LU, "linalg.lu_solve")
     if pivots._data.dtype != np.int32:
         raise RuntimeError("linalg.lu_solve: Expected pivots to be integers. Got " + pivots.dtype.kind_name)
@@ -212,6 +221,8 @@ def solve_triangular(
     A: Tensor, B: Tensor, *, upper: bool, left: bool = True, unitriangular: bool = False, out: Any = None
 ) -> Tensor:
     """X with A X = B (X A = B when left=False) for triangular A; only A's `upper`/lower triangle is read."""
+    if out is not None:
+        return write_out(out, solve_triangular, locals(), same("expected scalar type {src} but found {dst}"))
     check_matrix(A, "linalg.solve_triangular")
     if B._data.ndim < 2:
         raise RuntimeError(

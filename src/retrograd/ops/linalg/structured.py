@@ -13,6 +13,7 @@ import numpy as np
 
 from ...return_types import linalg_cholesky_ex, return_type
 from ...tensor import Tensor
+from ..kernels.out_arg import SAME, safely_castable, write_out
 from .common import LinAlgError, check_matrix, eye_like
 from .decompositions import cholesky, inv, solve
 
@@ -23,6 +24,8 @@ linalg_solve_ex = return_type("linalg_solve_ex", "result info")
 
 def householder_product(A: Tensor, tau: Tensor, *, out: Any = None) -> Tensor:
     """The first n columns of H₁…H_k, Hᵢ = I - τᵢ vᵢ vᵢᴴ, vᵢ = (0…0, 1, A[i+1:, i]); A (*, m, n), τ (*, k)."""
+    if out is not None:
+        return write_out(out, householder_product, locals(), safely_castable("torch.linalg.householder_product"))
     check_matrix(A, "torch.linalg.householder_product", square=False)
     m, n = A.shape[-2:]
     k = tau.shape[-1]
@@ -64,6 +67,8 @@ def vander(x: Tensor, *, N: int | None = None) -> Tensor:
 
 def tensorinv(A: Tensor, ind: int = 2, *, out: Any = None) -> Tensor:
     """The tensor inverse: `tensordot(tensorinv(A), A, ind)` is the identity of A.shape[ind:]."""
+    if out is not None:
+        return write_out(out, tensorinv, locals(), safely_castable("tensorinv"), grad="copy")
     if ind <= 0:
         raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
     rows, cols = A.shape[:ind], A.shape[ind:]
@@ -77,6 +82,8 @@ def tensorinv(A: Tensor, ind: int = 2, *, out: Any = None) -> Tensor:
 
 def tensorsolve(A: Tensor, B: Tensor, dims: Any = None, *, out: Any = None) -> Tensor:
     """X with tensordot(A, X, X.ndim) = B; `dims` moves those dims of A to the end first."""
+    if out is not None:
+        return write_out(out, tensorsolve, locals(), safely_castable("tensorsolve"), grad="copy")
     if dims is not None:
         order = [d % A.ndim for d in dims]
         A = A.permute(*[d for d in range(A.ndim) if d not in order], *order)
@@ -93,6 +100,8 @@ def tensorsolve(A: Tensor, B: Tensor, dims: Any = None, *, out: Any = None) -> T
 
 def cond(A: Tensor, p: Any = None, *, out: Any = None) -> Tensor:
     """The condition number ‖A‖ₚ ‖A⁻¹‖ₚ; for p = None/2/-2 the ratio of extreme singular values."""
+    if out is not None:
+        return write_out(out, cond, locals(), safely_castable("linalg.cond"), grad="copy")
     from ..reduction.norms import matrix_norm
     from .spectral import svdvals
 
@@ -105,6 +114,8 @@ def cond(A: Tensor, p: Any = None, *, out: Any = None) -> Tensor:
 
 def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, out: Any = None) -> Any:
     """(L, info): `cholesky` that reports the first non-positive-definite minor in `info` instead of raising."""
+    if out is not None:
+        return write_out(out, cholesky_ex, locals(), SAME)
     check_matrix(A, "linalg.cholesky_ex")
     info = _cholesky_info(A._data)
     if not info.any():
@@ -135,6 +146,8 @@ def _cholesky_info(a: np.ndarray) -> np.ndarray:
 
 def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False, out: Any = None) -> Any:
     """(result, info): `solve` that reports a singular A in `info` (its first zero pivot) instead of raising."""
+    if out is not None:
+        return write_out(out, solve_ex, locals(), SAME)
     from .lu import lu_factor_ex
 
     check_matrix(A, "linalg.solve_ex")

@@ -17,7 +17,8 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..elementwise.clamp_where import where
-from ..kernels.operands import tensor_of, wrap_dim
+from ..kernels.operands import numpy_alias, tensor_of, wrap_dim
+from ..kernels.out_arg import same, write_out
 from ..shape.join import cat, stack
 
 __all__ = [
@@ -26,12 +27,15 @@ __all__ = [
 
 
 def diff(
-    input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None, append: Tensor | None = None
+    input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None, append: Tensor | None = None, *,
+    axis: Any = None,
 ) -> Tensor:
     """The `n`-th forward difference along `dim`: `out[i] = input[i + 1] - input[i]`, applied `n` times.
 
     `prepend`/`append` are joined to `input` along `dim` first. Bool inputs give `!=` (xor).
     """
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("diff", dim, -1, axis, "axis")
     x = tensor_of(input)
     if x.dim() == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
@@ -65,8 +69,12 @@ def _spacing(y: Tensor, x: Tensor | None, dx: float | None, d: int) -> Any:
     return diff(x, dim=d)
 
 
-def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
+def trapezoid(
+    y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1, axis: Any = None
+) -> Tensor:
     """The trapezoid rule along `dim`: `sum((y[i] + y[i+1]) / 2 * width_i)`; widths from `x` or `dx` (1)."""
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("trapezoid", dim, -1, axis, "axis")
     y = tensor_of(y)
     if x is not None and dx is not None:
         raise TypeError("trapezoid() received an invalid combination of arguments: got both x and dx")
@@ -78,13 +86,17 @@ def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, di
     return (heights * _spacing(y, x, dx, d)).sum(d)
 
 
-def trapz(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
+def trapz(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1, axis: Any = None) -> Tensor:
     """An older name of `trapezoid`."""
-    return trapezoid(y, x, dx=dx, dim=dim)
+    return trapezoid(y, x, dx=dx, dim=dim, axis=axis)
 
 
-def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
+def cumulative_trapezoid(
+    y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1, axis: Any = None
+) -> Tensor:
     """The running trapezoid rule along `dim`: one element shorter than `y` there."""
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("cumulative_trapezoid", dim, -1, axis, "axis")
     y = tensor_of(y)
     d = wrap_dim(dim, y.dim())
     length = y.shape[d]
@@ -118,8 +130,14 @@ _logcumsumexp = Primitive(
 )
 
 
-def logcumsumexp(input: Tensor, dim: int, *, out: Any = None) -> Tensor:
+def logcumsumexp(input: Tensor, dim: int = None, *, out: Any = None, axis: Any = None) -> Tensor:
     """`log(cumsum(exp(input), dim))` for float inputs, computed without overflow."""
+    if out is not None:
+        return write_out(out, logcumsumexp, locals(), same("expected scalar_type {src} but found {dst}"))
+    if axis is not None:  # NumPy's name, as PyTorch accepts it
+        dim = numpy_alias("logcumsumexp", dim, None, axis, "axis")
+    elif dim is None:
+        raise TypeError('logcumsumexp() missing 1 required positional arguments: "dim"')
     x = tensor_of(input)
     if not x.is_floating_point():
         kind = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
@@ -185,6 +203,7 @@ def corrcoef(input: Tensor) -> Tensor:
 # --- quantiles ------------------------------------------------------------------------------
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+_QUANTILE_OUT = same("quantile() out tensor must be same dtype as the input tensor")
 
 
 def quantile(
@@ -201,6 +220,8 @@ def quantile(
     `q` is a number or a 1-D tensor in [0, 1]; a tensor `q` puts its dim first in the result.
     `interpolation` picks between the two nearest ranks: linear, lower, higher, midpoint or nearest.
     """
+    if out is not None:
+        return write_out(out, quantile, locals(), _QUANTILE_OUT, grad="copy")
     if _vmap.active and (
         r := batched("quantile", quantile, input, q, dim, keepdim, interpolation=interpolation)
     ) is not NOT_BATCHED:
@@ -218,6 +239,8 @@ def nanquantile(
     out: Any = None,
 ) -> Tensor:
     """`quantile` that ignores NaN values (NaN only where a slice is all NaN)."""
+    if out is not None:
+        return write_out(out, nanquantile, locals(), _QUANTILE_OUT, grad="copy")
     if _vmap.active and (
         r := batched("quantile", nanquantile, input, q, dim, keepdim, interpolation=interpolation)
     ) is not NOT_BATCHED:
