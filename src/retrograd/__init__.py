@@ -90,6 +90,7 @@ if TYPE_CHECKING:
     from .ops.shape.join import *
     from .ops.shape.repeat_reorder import *
     from .ops.shape.slicing import *
+    from .ops.shape.splitting import *
     from .ops.shape.views import *
     from .ops.searching import *
     from .ops.sorting import *

@@ -71,6 +71,7 @@ from .shape.diagonals import *  # noqa: F403
 from .shape.join import *  # noqa: F403
 from .shape.repeat_reorder import *  # noqa: F403
 from .shape.slicing import *  # noqa: F403
+from .shape.splitting import *  # noqa: F403
 from .shape.triangle_indices import *  # noqa: F403
 from .shape.views import *  # noqa: F403
 from .sorting import *  # noqa: F403

@@ -13,6 +13,7 @@ import numpy as np
 
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.arg_types import int_arg, tensor_arg
 from ..kernels.operands import as_tensor_of, wrap_dim
 from ..shape.diagonals import _diag_view
 
@@ -77,17 +78,18 @@ def _taking(name: str) -> Primitive:
     return prim
 
 
-_slice = _taking("slice")
-_select = _taking("select")
-_diagonal = _taking("diagonal")
+# the region read as a copy (PyTorch's slice_copy, ...), the views' ops being in `shape`
+_slice = _taking("slice_copy")
+_select = _taking("select_copy")
+_diagonal = _taking("diagonal_copy")
 _slice_scatter = _scattering("slice_scatter", _slice)
 _select_scatter = _scattering("select_scatter", _select)
 _diagonal_scatter = _scattering("diagonal_scatter", _diagonal)
-scatter_of = {"slice": _slice_scatter, "select": _select_scatter, "diagonal": _diagonal_scatter}
+scatter_of = {"slice_copy": _slice_scatter, "select_copy": _select_scatter, "diagonal_copy": _diagonal_scatter}
 
 
 def _run(prim: Primitive, input: Tensor, src: Tensor, region: Any) -> Tensor:
-    wanted = region.read(np, input._data).shape
+    wanted = region.read(np, np.broadcast_to(np.zeros(()), tuple(input.shape))).shape  # the shape only
     if tuple(src._data.shape) != wanted:
         raise RuntimeError(
             "expected src to have a size equal to the slice of self. src size = "
@@ -96,10 +98,19 @@ def _run(prim: Primitive, input: Tensor, src: Tensor, region: Any) -> Tensor:
     return prim(input, as_tensor_of(src, input.dtype), region=region)
 
 
+def _tensors(fn: str, input: Any, src: Any) -> None:
+    tensor_arg(fn, "input", 1, input)
+    tensor_arg(fn, "src", 2, src)
+
+
 def slice_scatter(
     input: Tensor, src: Tensor, dim: int = 0, start: int | None = None, end: int | None = None, step: int = 1
 ) -> Tensor:
     """A copy of input with `src` written into `input[..., start:end:step, ...]` along `dim`."""
+    _tensors("slice_scatter", input, src)
+    dim, step = int_arg("slice_scatter", "dim", 3, dim), int_arg("slice_scatter", "step", 6, step)
+    start = None if start is None else int_arg("slice_scatter", "start", 4, start)
+    end = None if end is None else int_arg("slice_scatter", "end", 5, end)
     if step <= 0:
         raise RuntimeError("slice step must be positive")
     d = wrap_dim(dim, max(input._data.ndim, 1))
@@ -109,6 +120,8 @@ def slice_scatter(
 
 def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
     """A copy of input with `src` written into `input.select(dim, index)`."""
+    _tensors("select_scatter", input, src)
+    dim, index = int_arg("select_scatter", "dim", 3, dim), int_arg("select_scatter", "index", 4, index)
     n = input._data.ndim
     if n == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
@@ -124,8 +137,11 @@ def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
 
 def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     """A copy of input with `src` written onto `input.diagonal(offset, dim1, dim2)`."""
+    _tensors("diagonal_scatter", input, src)
+    offset = int_arg("diagonal_scatter", "offset", 3, offset)
+    dim1, dim2 = int_arg("diagonal_scatter", "dim1", 4, dim1), int_arg("diagonal_scatter", "dim2", 5, dim2)
     n = input._data.ndim
     d1, d2 = wrap_dim(dim1, n), wrap_dim(dim2, n)
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-    return _run(_diagonal_scatter, input, src, DiagonalRegion(int(offset), d1, d2))
+    return _run(_diagonal_scatter, input, src, DiagonalRegion(offset, d1, d2))

@@ -3,7 +3,8 @@
 Each module is a small group of ops that are one another's derivatives:
 
 - `views`: reshape, view, permute, transpose, expand, squeeze, flatten, ... (share memory)
-- `slicing`: cat/stack and the slicing views narrow/select/split/chunk/unbind
+- `slicing`: cat/stack and the slicing views narrow/select
+- `splitting`: split/chunk/unbind/tensor_split/hsplit/vsplit/dsplit (several views at once)
 - `join`: hstack/vstack/..., atleast_nd, meshgrid, block_diag, combinations
 - `repeat_reorder`: repeat, tile, repeat_interleave, flip, rot90, roll, unfold
 - `diagonals`: diagonal, diag, diag_embed, tril, triu, trace
@@ -12,17 +13,19 @@ Each module is a small group of ops that are one another's derivatives:
 
 from __future__ import annotations
 
-from . import diagonals, join, repeat_reorder, slicing, triangle_indices, views
+from . import diagonals, join, repeat_reorder, slicing, splitting, triangle_indices, views
 from .diagonals import *  # noqa: F403
 from .join import *  # noqa: F403
 from .repeat_reorder import *  # noqa: F403
 from .slicing import *  # noqa: F403
+from .splitting import *  # noqa: F403
 from .triangle_indices import *  # noqa: F403
 from .views import *  # noqa: F403
 
 __all__: list[str] = []
 __all__ += views.__all__
 __all__ += slicing.__all__
+__all__ += splitting.__all__
 __all__ += join.__all__
 __all__ += repeat_reorder.__all__
 __all__ += diagonals.__all__

@@ -1,0 +1,44 @@
+"""The type checks of PyTorch's argument parser, for ops that would otherwise fail deeper down.
+
+PyTorch checks each argument against its declared type (Tensor, int, float) before the op
+runs and raises a TypeError naming the function, the argument and its position. These
+helpers give the same error; each returns the value as the op wants it.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+import numpy as np
+
+from ...tensor import Tensor
+
+
+def _refuse(fn: str, name: str, position: int, kind: str, value: Any) -> TypeError:
+    return TypeError(f"{fn}(): argument '{name}' (position {position}) must be {kind}, not {type(value).__name__}")
+
+
+def tensor_arg(fn: str, name: str, position: int, value: Any) -> Tensor:
+    """`value` if it is a tensor; PyTorch's TypeError otherwise."""
+    if not isinstance(value, Tensor):
+        raise _refuse(fn, name, position, "Tensor", value)
+    return value
+
+
+def int_arg(fn: str, name: str, position: int, value: Any) -> int:
+    """`value` as an int: Python and NumPy integers, or a 0-d integer tensor (not bool, not float)."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return int(value)
+    if isinstance(value, Tensor) and value._data.ndim == 0 and value._data.dtype.kind in "iu":
+        return operator.index(value)
+    raise _refuse(fn, name, position, "int", value)
+
+
+def float_arg(fn: str, name: str, position: int, value: Any) -> float:
+    """`value` as a float: any real Python or NumPy number, or a 0-d real tensor."""
+    if isinstance(value, (int, float, np.integer, np.floating, np.bool_)):
+        return float(value)
+    if isinstance(value, Tensor) and value._data.ndim == 0 and value._data.dtype.kind in "biuf":
+        return float(value.item())
+    raise _refuse(fn, name, position, "float", value)
