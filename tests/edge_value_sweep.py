@@ -35,6 +35,7 @@ EXPECTED = (
     "degrees of freedom is <= 0",
     "The reduce argument of torch.scatter",
     "Using padding='same' with even kernel",
+    "index_reduce() is in beta",
 )
 
 

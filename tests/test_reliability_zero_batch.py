@@ -82,6 +82,13 @@ LAYERS = {
     "GRUCell": ((4, 3), F4),
     "MultiheadAttention": ((4, 2), [("f", (3, 0, 4))] * 3),
     "TransformerEncoderLayer": ((4, 2, 8, 0.0), [("f", (2, 0, 4))]),
+    "TransformerDecoderLayer": ((4, 2, 8, 0.0), [("f", (3, 0, 4)), ("f", (2, 0, 4))]),
+    "Transformer": ((4, 2, 1, 1, 8, 0.0), [("f", (2, 0, 4)), ("f", (3, 0, 4))]),
+    "ChannelShuffle": ((2,), [("f", (0, 4, 3, 3))]),
+    "LocalResponseNorm": ((2,), [("f", (0, 3, 4, 4))]),
+    "LPPool1d": ((2, 2), [("f", (0, 3, 8))]),
+    "LPPool2d": ((2, 2), [("f", (0, 3, 8, 8))]),
+    "LPPool3d": ((2, 2), [("f", (0, 3, 4, 4, 4))]),
     "CosineSimilarity": ((), [("f", (0, 4))] * 2),
     "PairwiseDistance": ((), [("f", (0, 4))] * 2),
     "MSELoss": ((), PAIR),
@@ -112,7 +119,10 @@ for _n in (1, 2, 3):
     LAYERS[f"ConstantPad{_n}d"] = ((1, 0.5), [("f", _shape)])
 
 # PyTorch hands these an empty input straight back: the output is the input, a leaf here
-PASS_THROUGH = {"Identity", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"}
+PASS_THROUGH = {
+    "Identity", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout",
+    "LocalResponseNorm",
+}  # fmt: skip
 
 NOT_LAYERS = {
     "Module": "base class",
@@ -124,6 +134,7 @@ NOT_LAYERS = {
     "ParameterList": "container",
     "ParameterDict": "container",
     "TransformerEncoder": "a stack of TransformerEncoderLayer (covered)",
+    "TransformerDecoder": "a stack of TransformerDecoderLayer (covered)",
     "PixelShuffle": "PyTorch 2.13's own backward fails on an empty batch",
     "PixelUnshuffle": "PyTorch 2.13 raises on an empty batch",
 }

@@ -48,6 +48,16 @@ def _check(input: Tensor, d: int, index: Tensor, source: Tensor, reduce: str) ->
         raise IndexError("index out of range in self")
 
 
+_beta_warned = False
+
+
+def _warn_beta_once() -> None:
+    """PyTorch's warning that index_reduce is in beta, given once per process as PyTorch does."""
+    global _beta_warned
+    _beta_warned = True
+    warnings.warn("index_reduce() is in beta and the API may change at any time.", UserWarning, stacklevel=3)
+
+
 def index_reduce(
     input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *, include_self: bool = True
 ) -> Tensor:
@@ -56,7 +66,8 @@ def index_reduce(
     `reduce` is 'prod', 'mean', 'amax' or 'amin'; with `include_self=False` input's own values at
     the indexed slices take no part. Integer 'mean' rounds down, as in PyTorch.
     """
-    warnings.warn("index_reduce() is in beta and the API may change at any time.", UserWarning, stacklevel=2)
+    if not _beta_warned:
+        _warn_beta_once()
     d = wrap_dim(dim, max(input._data.ndim, 1))
     _check(input, d, index, source, reduce)
     shape = [1] * source._data.ndim
