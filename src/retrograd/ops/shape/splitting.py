@@ -150,9 +150,7 @@ def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0, *, axis:
         bounds = [0, *(_index(i) for i in spec), None]
     else:
         bounds = list(_section_bounds(input._data.shape[d], _index(spec)))
-    return tuple(
-        _slice(input, key=_dim_key(d, slice(lo, hi))) for lo, hi in zip(bounds[:-1], bounds[1:])
-    )
+    return tuple(_slice(input, key=_dim_key(d, slice(lo, hi))) for lo, hi in zip(bounds[:-1], bounds[1:]))
 
 
 def _tensor_spec(spec: Tensor) -> int | list[int]:
@@ -172,8 +170,7 @@ def _split_along(name: str, input: Tensor, spec: Any, dim: int, min_dims: int) -
     n = input._data.ndim
     if n < min_dims:
         raise RuntimeError(
-            f"torch.{name} requires a tensor with at least {min_dims} dimension, but got a tensor "
-            f"with {n} dimensions!"
+            f"torch.{name} requires a tensor with at least {min_dims} dimension, but got a tensor with {n} dimensions!"
         )
     if not isinstance(spec, (list, tuple, Tensor)):
         size, sections = input._data.shape[dim], _index(spec)
