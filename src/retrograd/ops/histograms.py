@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import return_types
 from ..tensor import Tensor
+from .kernels.arg_types import tensor_arg
 
 __all__ = ["histogram"]
 
@@ -87,6 +88,13 @@ def _counts(a: np.ndarray, edges: np.ndarray, weight: np.ndarray | None) -> np.n
     return counts.astype(a.dtype)
 
 
+_HISTOGRAM_OVERLOADS = (
+    "histogram() received an invalid combination of arguments - got (Tensor, {got}), but expected one of:\n"
+    " * (Tensor input, Tensor bins, *, Tensor weight = None, bool density = False)\n"
+    " * (Tensor input, int bins = 100, *, tuple of floats range = None, Tensor weight = None, bool density = False)\n"
+)
+
+
 def histogram(
     input: Tensor, bins: int | Tensor = 100, *, range: Any = None, weight: Tensor | None = None, density: bool = False
 ) -> Any:
@@ -96,6 +104,9 @@ def histogram(
     1-D tensor of increasing edges. With `weight` (input's shape and dtype) each value adds its
     weight; with `density` the result is normalised to integrate to 1 over the edges.
     """
+    tensor_arg("histogram", "input", 1, input)
+    if not isinstance(bins, (int, np.integer, Tensor)) or isinstance(bins, bool):
+        raise TypeError(_HISTOGRAM_OVERLOADS.format(got=type(bins).__name__))
     a = input._data
     if a.dtype.kind != "f":
         raise NotImplementedError(f"\"histogramdd\" not implemented for '{input.dtype.kind_name}'")

@@ -1,12 +1,10 @@
-"""torch.nn.functional's distances: cosine_similarity, pairwise_distance and pdist."""
+"""torch.nn.functional's distances: cosine_similarity, pairwise_distance and pdist (the op `retrograd.pdist`)."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from ... import dtypes as _dt
 from ... import ops as _ops
-from ...linalg import vector_norm
+from ...ops.linalg.distances import pdist
 from ...tensor import Tensor
 
 __all__ = ["cosine_similarity", "pairwise_distance", "pdist"]
@@ -33,16 +31,3 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
     """`‖x1 - x2 + eps‖_p` over the last dim: (N, D), (N, D) -> (N,)."""
     dim = max(x1.dim(), x2.dim()) - 1
     return _ops.norm(x1 - x2 + eps, p, dim, keepdim=keepdim)
-
-
-def pdist(input: Tensor, p: float = 2) -> Tensor:
-    """The p-norm distances between every pair of rows i < j of (N, M), in row-major order: (N (N - 1) / 2,)."""
-    if input.dim() != 2:
-        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
-    if p < 0:
-        raise RuntimeError("pdist only supports non-negative p values")
-    rows, cols = np.triu_indices(input.size(0), 1)
-    if rows.size == 0:
-        return input.new_zeros(0)
-    diff = input[_ops.tensor(rows)] - input[_ops.tensor(cols)]
-    return vector_norm(diff, p, dim=1)

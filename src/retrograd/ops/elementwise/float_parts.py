@@ -131,6 +131,7 @@ _frexp = Primitive("frexp", lambda xp, a, scale: xp.frexp(a)[0], [lambda g, scal
 
 def frexp(input: Tensor) -> Any:
     """Split floats into mantissa in (-1, -0.5] ∪ [0.5, 1) (or 0) and an int32 exponent: input = m·2ᵉ."""
+    _require_tensor("frexp", 1, "input", input)
     if input._data.dtype.kind != "f":
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     exponent = np.frexp(input._data)[1].astype(np.int32)

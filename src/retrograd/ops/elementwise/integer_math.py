@@ -23,6 +23,10 @@ __all__ = ["gcd_", "lcm_", "gcd", "lcm", "bitwise_left_shift", "bitwise_right_sh
 def _integer_operands(kernel: str, input: Any, other: Any) -> tuple[Tensor, Tensor]:
     """Both operands promoted to their common integer dtype; floats and bools are refused."""
     a, b = promote(input, other)
+    try:  # PyTorch checks that the shapes broadcast before it looks for a kernel
+        np.broadcast_shapes(a._data.shape, b._data.shape)
+    except ValueError as e:
+        raise numpy_errors.translate(e, [a._data, b._data]) from None
     kind = a._data.dtype.kind
     if kind not in "iu":  # bool << int promotes to int64 first; bool << bool is refused
         raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for '{a.dtype.kind_name}'")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...tensor import Tensor
+from ..kernels.arg_types import float_arg, tensor_arg
 from ..reduction.norms import vector_norm
 
 __all__ = ["pdist"]
@@ -15,6 +16,8 @@ def pdist(input: Tensor, p: float = 2.0) -> Tensor:
 
     Built from indexing and `vector_norm`, so its gradient is theirs (at a tie of the ∞-norm
     the gradient is shared between the tied entries, where PyTorch gives each the whole of it)."""
+    tensor_arg("pdist", "input", 1, input)
+    p = float_arg("pdist", "p", 2, p)
     if input._data.ndim != 2:
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input._data.ndim}D")
     if input._data.dtype.kind != "f":

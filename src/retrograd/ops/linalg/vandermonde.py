@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ... import dtypes as _dt
 from ...tensor import Tensor
+from ..kernels.arg_types import int_arg, tensor_arg
 from ..reduction.cumulative import cumprod
 from ..shape.repeat_reorder import flip
 from ..shape.slicing import cat
@@ -15,6 +16,10 @@ def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
     """The matrix whose columns are powers of x (n,): x^(N-1), ..., x, 1 (reversed if increasing): (n, N).
 
     N defaults to n. Bool inputs give int64; other dtypes are kept."""
+    tensor_arg("vander", "x", 1, x)
+    N = None if N is None else int_arg("vander", "N", 2, N)
+    if not isinstance(increasing, bool):
+        raise TypeError(f"vander(): argument 'increasing' (position 3) must be bool, not {type(increasing).__name__}")
     if x._data.ndim != 1:
         raise RuntimeError("x must be a one-dimensional tensor.")
     n = x._data.shape[0] if N is None else N

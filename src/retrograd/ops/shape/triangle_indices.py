@@ -9,11 +9,14 @@ import numpy as np
 from ... import dtypes as _dt
 from ...backend import as_device
 from ...tensor import Tensor
+from ..kernels.arg_types import int_arg
 
 __all__ = ["tril_indices", "triu_indices"]
 
 
 def _coordinates(name: str, row: int, col: int, offset: int, dtype: Any, lower: bool) -> Tensor:
+    row, col = int_arg(name, "row", 1, row), int_arg(name, "col", 2, col)
+    offset = int_arg(name, "offset", 3, offset)
     if row < 0:
         raise RuntimeError(f"row must be non-negative, got{row}")
     if col < 0:

@@ -122,6 +122,7 @@ def stft(
     frames start every `hop_length` (n_fft//4) samples of the signal, padded by n_fft//2 on both
     sides when `center`; `normalized` scales by n_fft^-½.
     """
+    center = bool(center)  # PyTorch tests `center` before it reads n_fft (a tensor of several values: its error)
     x = tensor_of(input)
     n_fft = _n_fft_for_stft(n_fft)
     is_complex = x.is_complex() or (window is not None and window.is_complex())
