@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 
 from .. import return_types
+from ..engine.vmap_hook import NOT_BATCHED, batched
+from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
 from .kernels.arg_types import tensor_arg
 
@@ -104,6 +106,10 @@ def histogram(
     1-D tensor of increasing edges. With `weight` (input's shape and dtype) each value adds its
     weight; with `density` the result is normalised to integrate to 1 over the edges.
     """
+    if _vmap.active and (
+        r := batched("loop", histogram, input, bins, range=range, weight=weight, density=density)
+    ) is not NOT_BATCHED:
+        return r
     tensor_arg("histogram", "input", 1, input)
     if not isinstance(bins, (int, np.integer, Tensor)) or isinstance(bins, bool):
         raise TypeError(_HISTOGRAM_OVERLOADS.format(got=type(bins).__name__))

@@ -13,6 +13,8 @@ from typing import Any
 
 from ... import dtypes as _dt
 from ...engine.primitive import Primitive
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.operands import promote_float
 from ..kernels.out_arg import SAME_INPUT, same, write_out
@@ -221,6 +223,8 @@ def view_as_real(input: Tensor) -> Tensor:
 
 def view_as_complex(input: Tensor) -> Tensor:
     """A (..., 2) float32/float64 tensor's memory as a complex tensor of shape (...)."""
+    if _vmap.active and (r := batched("elementwise", view_as_complex, input)) is not NOT_BATCHED:
+        return r
     input = _tensor_arg(input, "view_as_complex")
     a = input._data
     if a.dtype.kind != "f" or a.dtype.itemsize == 2:

@@ -14,6 +14,8 @@ import numpy as np
 from ... import dtypes as _dt
 from ... import return_types
 from ...engine.primitive import Primitive
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..inplace_functions import _in_place
 from ..kernels.operands import as_tensor_of, promote
@@ -131,6 +133,8 @@ _frexp = Primitive("frexp", lambda xp, a, scale: xp.frexp(a)[0], [lambda g, scal
 
 def frexp(input: Tensor) -> Any:
     """Split floats into mantissa in (-1, -0.5] ∪ [0.5, 1) (or 0) and an int32 exponent: input = m·2ᵉ."""
+    if _vmap.active and (r := batched("elementwise", frexp, input)) is not NOT_BATCHED:
+        return r
     _require_tensor("frexp", 1, "input", input)
     if input._data.dtype.kind != "f":
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 
 from ...engine import numpy_errors
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..inplace_functions import _in_place
 from ..kernels.operands import promote
@@ -39,6 +41,8 @@ def _check_tensor(name: str, position: int, arg: str, value: Any) -> None:
 
 
 def _run(fn: Callable[[Any, Any], Any], a: Tensor, b: Tensor) -> Tensor:
+    if _vmap.active and (r := batched("elementwise", _run, fn, a, b)) is not NOT_BATCHED:
+        return r  # the kernel reads the values: it runs once on the batch
     try:
         with np.errstate(all="ignore"):
             return Tensor._make(np.asarray(fn(a._data, b._data)))

@@ -18,6 +18,8 @@ import numpy as np
 
 from ... import dtypes as _dt
 from ...engine.primitive import Primitive
+from ...engine.vmap_hook import NOT_BATCHED, batched, whole
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels import special_math as _k
 from ..kernels.operands import as_tensor_of, promote_float, tensor_of
@@ -134,7 +136,7 @@ def multigammaln(input: Tensor, p: int) -> Tensor:
     a = promote_float(tensor_of(input))
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
-    if bool((a._data <= (p - 1) / 2).any()):
+    if whole(lambda v: bool((v._data <= (p - 1) / 2).any()), a):  # every example's values
         raise RuntimeError("All elements must be greater than (p-1)/2")
     total = gammaln(a)
     for j in range(1, p):
@@ -225,6 +227,8 @@ def gammaincc(input: Any, other: Any, *, out: Any = None) -> Tensor:
 
 def _constant(kernel: Callable[[np.ndarray], np.ndarray], name: str) -> Callable[..., Tensor]:
     def op(input: Tensor, *, out: Any = None) -> Tensor:
+        if _vmap.active and (r := batched("elementwise", op, input)) is not NOT_BATCHED:
+            return r  # the kernel reads the values: it runs once on the batch
         x = promote_float(tensor_of(input))
         return Tensor._make(np.asarray(kernel(x._data)).astype(x._data.dtype, copy=False))
 
@@ -261,6 +265,8 @@ spherical_bessel_j0 = _constant(_spherical_j0, "spherical_bessel_j0")
 
 def _polynomial(kind: str, name: str) -> Callable[..., Tensor]:
     def op(input: Any, n: Any, *, out: Any = None) -> Tensor:
+        if _vmap.active and (r := batched("elementwise", op, input, n)) is not NOT_BATCHED:
+            return r  # the kernel reads the values: it runs once on the batch
         x, degree = _float_pair(input, n)
         values = _k.orthogonal_polynomial(kind, x._data, degree._data)
         return Tensor._make(np.asarray(values).astype(x._data.dtype, copy=False))

@@ -10,6 +10,8 @@ import warnings
 
 import numpy as np
 
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.operands import wrap_dim
 from .gather_scatter import scatter_reduce
@@ -66,6 +68,10 @@ def index_reduce(
     `reduce` is 'prod', 'mean', 'amax' or 'amin'; with `include_self=False` input's own values at
     the indexed slices take no part. Integer 'mean' rounds down, as in PyTorch.
     """
+    if _vmap.active and (
+        r := batched("loop", index_reduce, input, dim, index, source, reduce, include_self=include_self)
+    ) is not NOT_BATCHED:
+        return r
     if not _beta_warned:
         _warn_beta_once()
     d = wrap_dim(dim, max(input._data.ndim, 1))

@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 
 from ...engine.primitive import Primitive
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...return_types import return_type
 from ...tensor import Tensor
 from ..kernels.out_arg import SAME, write_out
@@ -111,6 +113,8 @@ def ldl_factor(A: Tensor, *, hermitian: bool = False, out: Any = None) -> Any:
     """(LD, pivots) with A = P L D Lᵀ Pᵀ (Bunch-Kaufman): L unit lower, D 1×1 and 2×2 blocks, packed in LD."""
     if out is not None:
         return write_out(out, ldl_factor, locals(), SAME, grad="copy")
+    if _vmap.active and (r := batched("elementwise", ldl_factor, A, hermitian=hermitian)) is not NOT_BATCHED:
+        return r
     LD, piv, info = _factor(A, hermitian, "torch.linalg.ldl_factor")
     if bool((info._data != 0).any()):
         raise LinAlgError(
@@ -124,6 +128,10 @@ def ldl_factor_ex(A: Tensor, *, hermitian: bool = False, check_errors: bool = Fa
     """(LD, pivots, info): `ldl_factor` reporting an exactly zero D block in `info` instead of raising."""
     if out is not None:
         return write_out(out, ldl_factor_ex, locals(), SAME, grad="copy")
+    if _vmap.active and (
+        r := batched("elementwise", ldl_factor_ex, A, hermitian=hermitian, check_errors=check_errors)
+    ) is not NOT_BATCHED:
+        return r
     LD, piv, info = _factor(A, hermitian, "torch.linalg.ldl_factor_ex")
     if check_errors and bool((info._data != 0).any()):
         raise LinAlgError(f"torch.linalg.ldl_factor_ex: D[{int(info._data.max())}] is exactly zero")
@@ -188,6 +196,8 @@ def ldl_solve(LD: Tensor, pivots: Tensor, B: Tensor, *, hermitian: bool = False,
     """X with A X = B, A given by `ldl_factor`'s (LD, pivots); B (*, n, k)."""
     if out is not None:
         return write_out(out, ldl_solve, locals(), SAME, grad="copy")
+    if _vmap.active and (r := batched("loop", ldl_solve, LD, pivots, B, hermitian=hermitian)) is not NOT_BATCHED:
+        return r
     check_matrix(LD, "torch.linalg.ldl_solve")
     if B._data.ndim < 2:
         raise RuntimeError("torch.linalg.ldl_solve: Expected B to have at least 2 dimensions, but it has 1 dimensions")

@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 
 from ...engine.primitive import Primitive
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...return_types import return_type
 from ...tensor import Tensor
 from ..kernels.out_arg import SAME, same, write_out
@@ -148,6 +150,8 @@ def lu_factor(A: Tensor, *, pivot: bool = True, out: Any = None) -> Any:
     """(LU, pivots): L (strictly below the diagonal, unit diagonal implied) and U packed in one matrix."""
     if out is not None:
         return write_out(out, lu_factor, locals(), SAME)
+    if _vmap.active and (r := batched("elementwise", lu_factor, A, pivot=pivot)) is not NOT_BATCHED:
+        return r
     LU, pivots, info = _factor(A, "linalg.lu_factor", pivot)
     if bool((info._data != 0).any()):
         raise LinAlgError(
@@ -162,6 +166,10 @@ def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False, o
     """(LU, pivots, info): `lu_factor` that reports a zero pivot in `info` instead of raising."""
     if out is not None:
         return write_out(out, lu_factor_ex, locals(), SAME)
+    if _vmap.active and (
+        r := batched("elementwise", lu_factor_ex, A, pivot=pivot, check_errors=check_errors)
+    ) is not NOT_BATCHED:
+        return r
     LU, pivots, info = _factor(A, "linalg.lu_factor_ex", pivot)
     if check_errors and bool((info._data != 0).any()):
         raise LinAlgError(f"torch.linalg.lu_factor_ex: U[{int(info._data.max())},{int(info._data.max())}] is zero")
@@ -189,6 +197,8 @@ def lu_solve(
     """X with A X = B (A = P L U given as `lu_factor` returns it); left=False: X A = B; adjoint: Aᴴ."""
     if out is not None:
         return write_out(out, lu_solve, locals(), SAME)
+    if _vmap.active and (r := batched("loop", lu_solve, LU, pivots, B, left=left, adjoint=adjoint)) is not NOT_BATCHED:
+        return r
     check_matrix(LU, "linalg.lu_solve")
     if pivots._data.dtype != np.int32:
         raise RuntimeError("linalg.lu_solve: Expected pivots to be integers. Got " + pivots.dtype.kind_name)

@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...return_types import linalg_cholesky_ex, return_type
 from ...tensor import Tensor
 from ..kernels.out_arg import SAME, safely_castable, write_out
@@ -116,6 +118,10 @@ def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, o
     """(L, info): `cholesky` that reports the first non-positive-definite minor in `info` instead of raising."""
     if out is not None:
         return write_out(out, cholesky_ex, locals(), SAME)
+    if _vmap.active and (
+        r := batched("elementwise", cholesky_ex, A, upper=upper, check_errors=check_errors)
+    ) is not NOT_BATCHED:
+        return r
     check_matrix(A, "linalg.cholesky_ex")
     info = _cholesky_info(A._data)
     if not info.any():
@@ -148,6 +154,8 @@ def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = Fa
     """(result, info): `solve` that reports a singular A in `info` (its first zero pivot) instead of raising."""
     if out is not None:
         return write_out(out, solve_ex, locals(), SAME)
+    if _vmap.active and (r := batched("loop", solve_ex, A, B, left=left, check_errors=check_errors)) is not NOT_BATCHED:
+        return r
     from .lu import lu_factor_ex
 
     check_matrix(A, "linalg.solve_ex")
