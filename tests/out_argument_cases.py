@@ -112,10 +112,40 @@ _add("linalg.householder_product", lambda L: ((_t(L, _M33), _t(L, _V3[:2])), {})
 _add("linalg.lu_solve", lambda L: ((*L.linalg.lu_factor(_t(L, _SPD)), _t(L, _M33)), {}))
 _add("linalg.ldl_solve", lambda L: ((*L.linalg.ldl_factor(_t(L, _SPD)), _t(L, _M33)), {}))
 
+# retrograd.fft and retrograd.special
+_add(
+    "fft.fft fft.ifft fft.rfft fft.ihfft fft.fft2 fft.ifft2 fft.fftn fft.ifftn fft.rfft2 fft.rfftn fft.ihfft2 "
+    "fft.ihfftn",
+    lambda L: ((_t(L, _U23),), {}),
+)
+_add(
+    "fft.irfft fft.hfft fft.irfft2 fft.irfftn fft.hfft2 fft.hfftn",
+    lambda L: ((_t(L, (_U23 + 1j * _V23).astype(np.complex64)),), {}),
+)
+_add("fft.fftfreq fft.rfftfreq", lambda L: ((5,), {}))
+_SPECIAL_UNARY = (
+    "airy_ai bessel_j0 bessel_j1 bessel_y0 bessel_y1 digamma entr erf erfc erfcx erfinv exp2 expit expm1 gammaln i0 "
+    "i0e i1 i1e log1p log_ndtr modified_bessel_i0 modified_bessel_i1 modified_bessel_k0 modified_bessel_k1 ndtr "
+    "ndtri psi round scaled_modified_bessel_k0 scaled_modified_bessel_k1 sinc spherical_bessel_j0"
+)
+_add(" ".join("special." + n for n in _SPECIAL_UNARY.split()), lambda L: ((_t(L, _U23),), {}))
+_POLYNOMIALS = (
+    "chebyshev_polynomial_t chebyshev_polynomial_u chebyshev_polynomial_v chebyshev_polynomial_w "
+    "shifted_chebyshev_polynomial_t shifted_chebyshev_polynomial_u shifted_chebyshev_polynomial_v "
+    "shifted_chebyshev_polynomial_w hermite_polynomial_h hermite_polynomial_he laguerre_polynomial_l "
+    "legendre_polynomial_p"
+)
+_add(" ".join("special." + n for n in _POLYNOMIALS.split()), lambda L: ((_t(L, _U23), 3), {}))
+_add("special.gammainc special.gammaincc special.xlog1py special.xlogy special.zeta",
+     lambda L: ((_t(L, _U23 + 1), _t(L, _V23)), {}))  # fmt: skip
+_add("special.polygamma", lambda L: ((1, _t(L, _U23)), {}))
+_add("special.multigammaln", lambda L: ((_t(L, _U23 + 2), 2), {}))
+_add("special.logsumexp", lambda L: ((_t(L, _U23), 1), {}))
+
 # Functions whose results are random or uninitialised: compare shape and dtype, not values.
 RANDOM = {"empty", "rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial"}
 # Functions without a differentiable tensor input (the requires-grad check does not apply).
-NOT_DIFFERENTIABLE = RANDOM | {"zeros", "ones", "nonzero", "all", "any"} | {
+NOT_DIFFERENTIABLE = RANDOM | {"zeros", "ones", "nonzero", "all", "any", "fft.fftfreq", "fft.rfftfreq"} | {
     n for n in _BINARY.split() if n in {"eq", "ne", "not_equal", "lt", "less", "le", "less_equal", "gt", "greater",
                                           "ge", "greater_equal", "logical_and", "logical_or", "logical_xor"}
 }  # fmt: skip

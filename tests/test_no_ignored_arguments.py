@@ -1,7 +1,8 @@
 """No public function accepts an argument and ignores it.
 
 For every public function and method (the top-level namespace, `linalg`, `nn.functional`,
-`autograd`, `func`, `nn.init`, the classes of `nn`, `optim` and `utils.data`, and `Tensor`),
+`autograd`, `func`, `nn.init`, `fft`, `special`, the classes of `nn`, `optim` and `utils.data`,
+and `Tensor`),
 each parameter must be read somewhere in the function's body. A function whose body only
 raises, or a parameter listed in `EXEMPT` with the reason, is the exception.
 """
@@ -17,7 +18,7 @@ import retrograd
 
 MODULES = [
     "retrograd", "retrograd.linalg", "retrograd.nn.functional", "retrograd.autograd", "retrograd.func",
-    "retrograd.nn.init", "retrograd.nn", "retrograd.optim", "retrograd.utils.data",
+    "retrograd.nn.init", "retrograd.nn", "retrograd.optim", "retrograd.utils.data", "retrograd.fft", "retrograd.special",
 ]  # fmt: skip
 
 # "qualified name": {parameter: why it may go unread}

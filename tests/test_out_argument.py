@@ -29,7 +29,9 @@ needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch not installed")
 
 def _public_out_functions() -> set[str]:
     found = set()
-    for prefix, module in (("", retrograd), ("linalg.", retrograd.linalg), ("nn.functional.", retrograd.nn.functional)):
+    modules = (("", retrograd), ("linalg.", retrograd.linalg), ("nn.functional.", retrograd.nn.functional),
+               ("fft.", retrograd.fft), ("special.", retrograd.special))  # fmt: skip
+    for prefix, module in modules:
         for name in getattr(module, "__all__", dir(module)):
             fn = getattr(module, name)
             if name.startswith("_") or not inspect.isfunction(fn):

@@ -23,6 +23,7 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels import special_math as _k
 from ..kernels.operands import as_tensor_of, promote_float, tensor_of
+from ..kernels.out_arg import castable, write_out
 from .clamp_where import where
 
 __all__ = [
@@ -50,6 +51,8 @@ def _unary(name: str, kernel: Callable, derivative: Callable | None) -> Callable
     prim = Primitive(f"special_{name}", _same(kernel), [derivative], quiet=True)
 
     def op(input: Tensor, *, out: Any = None) -> Tensor:
+        if out is not None:
+            return write_out(out, op, locals())
         return prim(promote_float(tensor_of(input)))
 
     op.__name__ = op.__qualname__ = name
@@ -111,6 +114,8 @@ def _entr(x: np.ndarray) -> np.ndarray:
 
 def ndtr(input: Tensor, *, out: Any = None) -> Tensor:
     """The standard normal CDF Φ(x) = ½ erfc(-x/√2)."""
+    if out is not None:
+        return write_out(out, ndtr, locals(), grad="copy")
     from .pointwise import erfc
 
     return erfc(-promote_float(tensor_of(input)) / _SQRT_2) * 0.5
@@ -126,13 +131,21 @@ _polygamma = Primitive(
 
 def polygamma(n: int, input: Tensor, *, out: Any = None) -> Tensor:
     """ψ⁽ⁿ⁾(x), the n-th derivative of digamma; n ≥ 0."""
+    if out is not None:
+        return write_out(out, polygamma, locals())
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
     return _polygamma(promote_float(tensor_of(input)), n=int(n))
 
 
-def multigammaln(input: Tensor, p: int) -> Tensor:
+# PyTorch's message names the result's dtype twice
+_MVLGAMMA_OUT = castable("mvlgamma: result type {src} can't be cast to the desired output type {src}")
+
+
+def multigammaln(input: Tensor, p: int, *, out: Any = None) -> Tensor:
     """ln Γ_p(a) = p(p-1)/4 ln π + Σ_{j<p} ln Γ(a - j/2), the multivariate log-gamma."""
+    if out is not None:
+        return write_out(out, multigammaln, locals(), _MVLGAMMA_OUT)
     a = promote_float(tensor_of(input))
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
@@ -204,21 +217,29 @@ _gammaincc = Primitive(
 
 def xlog1py(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """x·log1p(y), and 0 where x = 0 (unless y is NaN)."""
+    if out is not None:
+        return write_out(out, xlog1py, locals())
     return _xlog1py(*_float_pair(input, other))
 
 
 def zeta(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """The Hurwitz zeta function ζ(x, q) = Σ_k (q + k)^-x (differentiable in q only, as in PyTorch)."""
+    if out is not None:
+        return write_out(out, zeta, locals())
     return _zeta(*_float_pair(input, other))
 
 
 def gammainc(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """The regularised lower incomplete gamma function P(a, x) (differentiable in x only)."""
+    if out is not None:
+        return write_out(out, gammainc, locals())
     return _gammainc(*_float_pair(input, other))
 
 
 def gammaincc(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """The regularised upper incomplete gamma function Q(a, x) = 1 - P(a, x) (differentiable in x only)."""
+    if out is not None:
+        return write_out(out, gammaincc, locals())
     return _gammaincc(*_float_pair(input, other))
 
 
@@ -227,6 +248,8 @@ def gammaincc(input: Any, other: Any, *, out: Any = None) -> Tensor:
 
 def _constant(kernel: Callable[[np.ndarray], np.ndarray], name: str) -> Callable[..., Tensor]:
     def op(input: Tensor, *, out: Any = None) -> Tensor:
+        if out is not None:
+            return write_out(out, op, locals(), grad="none")
         if _vmap.active and (r := batched("elementwise", op, input)) is not NOT_BATCHED:
             return r  # the kernel reads the values: it runs once on the batch
         x = promote_float(tensor_of(input))
@@ -265,6 +288,8 @@ spherical_bessel_j0 = _constant(_spherical_j0, "spherical_bessel_j0")
 
 def _polynomial(kind: str, name: str) -> Callable[..., Tensor]:
     def op(input: Any, n: Any, *, out: Any = None) -> Tensor:
+        if out is not None:
+            return write_out(out, op, locals(), grad="none")
         if _vmap.active and (r := batched("elementwise", op, input, n)) is not NOT_BATCHED:
             return r  # the kernel reads the values: it runs once on the batch
         x, degree = _float_pair(input, n)

@@ -22,10 +22,13 @@ from typing import Any
 import numpy as np
 
 from ... import dtypes as _dt
+from ...backend import as_device
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.complex_parts import conj, real
 from ..kernels.operands import tensor_of, wrap_dim
+from ..kernels.out_arg import SAME_INPUT, Both, Rule, floating, write_out
+from ..kernels.placement import check_layout
 
 _NORMS = ("backward", "forward", "ortho")
 _DUAL = {"backward": "forward", "forward": "backward", "ortho": "ortho"}
@@ -154,6 +157,18 @@ def _one(n: int | None, dim: int) -> tuple[list[int] | None, int]:
     return (None if n is None else [n]), dim
 
 
+# PyTorch's `out` rules: the kernel it names (fftn for fft2, ...) and the kind of dtype it needs
+_COMPLEX_OUT = {
+    k: Rule(lambda result, out: out.is_complex, f"{k} expects a complex output tensor, but got {{dst}}")
+    for k in ("fft", "ifft", "fftn", "rfft", "rfftn", "ihfft", "ihfftn")
+}
+_REAL_OUT = {
+    k: Rule(lambda result, out: out.is_floating_point, f"{k} expects a floating point output tensor, but got {{dst}}")
+    for k in ("irfft", "irfftn", "hfft", "hfftn")
+}
+_FREQ_OUT = floating("{name} requires a floating point or complex dtype")
+
+
 # --- complex to complex -----------------------------------------------------------------------
 
 
@@ -171,31 +186,43 @@ def fft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = N
     >>> torch.fft.fft(torch.tensor([1.0, 0.0, 0.0, 0.0]))
     tensor([1.+0.j, 1.+0.j, 1.+0.j, 1.+0.j])
     """
+    if out is not None:
+        return write_out(out, fft, locals(), _COMPLEX_OUT["fft"])
     return _fftn_general(input, *_one(n, dim), norm, True, False, "fft")
 
 
 def ifft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
     """The 1-D inverse discrete Fourier transform along `dim` (scaled by 1/n by default)."""
+    if out is not None:
+        return write_out(out, ifft, locals(), Both(_COMPLEX_OUT["ifft"], SAME_INPUT), grad="copy")
     return _fftn_general(input, *_one(n, dim), norm, False, False, "ifft")
 
 
 def fft2(input: Tensor, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, out: Any = None) -> Tensor:
     """The 2-D discrete Fourier transform over `dim` (the last two dims by default)."""
+    if out is not None:
+        return write_out(out, fft2, locals(), _COMPLEX_OUT["fftn"])
     return _fftn_general(input, s, dim, norm, True, False, "fft2")
 
 
 def ifft2(input: Tensor, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, out: Any = None) -> Tensor:
     """The 2-D inverse discrete Fourier transform over `dim`."""
+    if out is not None:
+        return write_out(out, ifft2, locals(), _COMPLEX_OUT["fftn"])
     return _fftn_general(input, s, dim, norm, False, False, "ifft2")
 
 
 def fftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = None, *, out: Any = None) -> Tensor:
     """The N-D discrete Fourier transform over `dim` (all dims, or the last len(s), by default)."""
+    if out is not None:
+        return write_out(out, fftn, locals(), _COMPLEX_OUT["fftn"])
     return _fftn_general(input, s, dim, norm, True, True, "fftn")
 
 
 def ifftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = None, *, out: Any = None) -> Tensor:
     """The N-D inverse discrete Fourier transform over `dim`."""
+    if out is not None:
+        return write_out(out, ifftn, locals(), _COMPLEX_OUT["fftn"])
     return _fftn_general(input, s, dim, norm, False, True, "ifftn")
 
 
@@ -226,31 +253,43 @@ def _irfftn_general(x: Any, s: Any, dim: Any, norm: str, all_dims: bool, name: s
 
 def rfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
     """The onesided 1-D DFT of a real signal: n//2 + 1 bins (the rest are their conjugates)."""
+    if out is not None:
+        return write_out(out, rfft, locals(), _COMPLEX_OUT["rfft"])
     return _rfftn_general(input, *_one(n, dim), _norm(norm), False, "rfft")
 
 
 def irfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
     """The real signal of length n (default 2·(m - 1)) whose onesided spectrum is `input`."""
+    if out is not None:
+        return write_out(out, irfft, locals(), _REAL_OUT["irfft"])
     return _irfftn_general(input, *_one(n, dim), _norm(norm), False, "irfft")
 
 
 def rfft2(input: Tensor, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, out: Any = None) -> Tensor:
     """The 2-D DFT of a real signal, onesided in the last of `dim`."""
+    if out is not None:
+        return write_out(out, rfft2, locals(), _COMPLEX_OUT["rfftn"])
     return _rfftn_general(input, s, dim, _norm(norm), False, "rfft2")
 
 
 def irfft2(input: Tensor, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, out: Any = None) -> Tensor:
     """The inverse of `rfft2`: a real signal from a spectrum onesided in the last of `dim`."""
+    if out is not None:
+        return write_out(out, irfft2, locals(), _REAL_OUT["irfftn"])
     return _irfftn_general(input, s, dim, _norm(norm), False, "irfft2")
 
 
 def rfftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = None, *, out: Any = None) -> Tensor:
     """The N-D DFT of a real signal, onesided in the last of `dim`."""
+    if out is not None:
+        return write_out(out, rfftn, locals(), _COMPLEX_OUT["rfftn"])
     return _rfftn_general(input, s, dim, _norm(norm), True, "rfftn")
 
 
 def irfftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = None, *, out: Any = None) -> Tensor:
     """The inverse of `rfftn`: a real signal from a spectrum onesided in the last of `dim`."""
+    if out is not None:
+        return write_out(out, irfftn, locals(), _REAL_OUT["irfftn"])
     return _irfftn_general(input, s, dim, _norm(norm), True, "irfftn")
 
 
@@ -259,34 +298,46 @@ def irfftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = Non
 
 def hfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
     """The (real) DFT of a Hermitian-symmetric signal given by its first half; n = 2·(m - 1) by default."""
+    if out is not None:
+        return write_out(out, hfft, locals(), _REAL_OUT["hfft"])
     x = conj(_as_complex(_check_floating(tensor_of(input), "hfft")))
     return _irfftn_general(x, *_one(n, dim), _DUAL[_norm(norm)], False, "hfft")
 
 
 def ihfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
     """The inverse of `hfft`: the onesided inverse DFT of a real signal."""
+    if out is not None:
+        return write_out(out, ihfft, locals(), Both(_COMPLEX_OUT["ihfft"], SAME_INPUT), grad="copy")
     return conj(_rfftn_general(input, *_one(n, dim), _DUAL[_norm(norm)], False, "ihfft"))
 
 
 def hfft2(input: Tensor, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, out: Any = None) -> Tensor:
     """The 2-D DFT of a Hermitian-symmetric signal given by its first half in the last of `dim`."""
+    if out is not None:
+        return write_out(out, hfft2, locals(), _REAL_OUT["hfftn"])
     x = conj(_as_complex(_check_floating(tensor_of(input), "hfft2")))
     return _irfftn_general(x, s, dim, _DUAL[_norm(norm)], False, "hfft2")
 
 
 def ihfft2(input: Tensor, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, out: Any = None) -> Tensor:
     """The inverse of `hfft2`."""
+    if out is not None:
+        return write_out(out, ihfft2, locals(), _COMPLEX_OUT["ihfftn"])
     return conj(_rfftn_general(input, s, dim, _DUAL[_norm(norm)], False, "ihfft2"))
 
 
 def hfftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = None, *, out: Any = None) -> Tensor:
     """The N-D DFT of a Hermitian-symmetric signal given by its first half in the last of `dim`."""
+    if out is not None:
+        return write_out(out, hfftn, locals(), _REAL_OUT["hfftn"])
     x = conj(_as_complex(_check_floating(tensor_of(input), "hfftn")))
     return _irfftn_general(x, s, dim, _DUAL[_norm(norm)], True, "hfftn")
 
 
 def ihfftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = None, *, out: Any = None) -> Tensor:
     """The inverse of `hfftn`."""
+    if out is not None:
+        return write_out(out, ihfftn, locals(), _COMPLEX_OUT["ihfftn"])
     return conj(_rfftn_general(input, s, dim, _DUAL[_norm(norm)], True, "ihfftn"))
 
 
@@ -306,6 +357,10 @@ def fftfreq(
     requires_grad: bool = False,
 ) -> Tensor:
     """The sample frequencies of an n-point DFT: [0, 1, ..., -(n//2), ..., -1] / (d·n)."""
+    if out is not None:
+        return write_out(out, fftfreq, locals(), _FREQ_OUT, dtype_from_out=True)
+    check_layout(layout)
+    as_device(device)
     return _freq_tensor(np.fft.fftfreq(n, d), dtype, requires_grad)
 
 
@@ -314,6 +369,10 @@ def rfftfreq(
     requires_grad: bool = False,
 ) -> Tensor:
     """The sample frequencies of `rfft` for an n-point signal: [0, 1, ..., n//2] / (d·n)."""
+    if out is not None:
+        return write_out(out, rfftfreq, locals(), _FREQ_OUT, dtype_from_out=True)
+    check_layout(layout)
+    as_device(device)
     return _freq_tensor(np.fft.rfftfreq(n, d), dtype, requires_grad)
 
 
