@@ -18,7 +18,8 @@ import retrograd
 
 MODULES = [
     "retrograd", "retrograd.linalg", "retrograd.nn.functional", "retrograd.autograd", "retrograd.func",
-    "retrograd.nn.init", "retrograd.nn", "retrograd.optim", "retrograd.utils.data", "retrograd.fft", "retrograd.special",
+    "retrograd.nn.init", "retrograd.nn", "retrograd.optim", "retrograd.utils.data", "retrograd.fft",
+    "retrograd.special",
 ]  # fmt: skip
 
 # "qualified name": {parameter: why it may go unread}
