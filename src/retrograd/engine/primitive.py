@@ -51,9 +51,11 @@ class Primitive:
     `extras` names arrays the forward returns after its outputs (indices, masks);
     rules read them like attributes. `view=True` marks ops whose output may share
     memory with input 0. `constant_edges` adds empty edges for operands that are
-    Python numbers, so `next_functions` looks like PyTorch's. `quiet=True` silences NumPy's floating-point warnings
-    (PyTorch gives inf/nan without a word); it costs ~2 µs, so only ops that can
-    divide by zero or overflow ask for it.
+    Python numbers, so `next_functions` looks like PyTorch's. NumPy's floating-point
+    warnings from ufuncs called in retrograd's modules are silenced by the package's
+    warnings filter (backend/__init__.py), at no cost; `quiet=True` (an errstate around the
+    forward, ~1-2 µs) is only for forwards that call NumPy's Python-level functions
+    (linalg, nan-reductions), whose warnings come from NumPy's own modules.
     """
 
     __slots__ = (

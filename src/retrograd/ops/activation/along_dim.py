@@ -41,7 +41,6 @@ _softmax = Primitive(
     "softmax",
     _softmax_forward,
     [lambda g, out, dim: out * (g - (g * out).sum(dim, keepdim=True))],  # y ⊙ (g - Σ g·y)
-    quiet=True,
 )
 def _log_softmax_rule(g: Tensor, out: Tensor, dim: int | None) -> Tensor:
     # g - e^y · Σ g
@@ -52,7 +51,7 @@ def _log_softmax_rule(g: Tensor, out: Tensor, dim: int | None) -> Tensor:
     return g - out.exp() * g.sum(dim, keepdim=True)
 
 
-_log_softmax = Primitive("log_softmax", _log_softmax_forward, [_log_softmax_rule], quiet=True)
+_log_softmax = Primitive("log_softmax", _log_softmax_forward, [_log_softmax_rule])
 
 
 def _along(prim: Primitive, kernel: str, input: Tensor, dim: int, dtype: _dt.dtype | None) -> Tensor:

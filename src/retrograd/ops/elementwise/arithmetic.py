@@ -140,6 +140,11 @@ _div_scalar = Primitive(
 )
 
 
+def _same_float(a: Any, b: Any) -> bool:
+    """Two float tensors of one dtype: no promotion to work out (most ops of a training step)."""
+    return isinstance(b, Tensor) and isinstance(a, Tensor) and a._data.dtype is b._data.dtype and a._data.dtype.kind == "f"
+
+
 def _keeps_dtype(t: Any, c: Any) -> bool:
     """True for a float tensor and a Python int/float (not bool): the fast path applies."""
     tc = type(c)
@@ -197,8 +202,11 @@ def add(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
         return write_out(out, add, locals())
     if alpha_first:
         other, alpha = _alpha_first("add", other, alpha_first)
-    if alpha == 1 and _keeps_dtype(input, other):
-        return _add_scalar.scalar(input, other)
+    if alpha == 1:
+        if _keeps_dtype(input, other):
+            return _add_scalar.scalar(input, other)
+        if _same_float(input, other):
+            return _add(input, other)
     if alpha != 1:
         other = mul(other, alpha)
     a, b = promote(input, other)
@@ -211,8 +219,11 @@ def sub(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
         return write_out(out, sub, locals())
     if alpha_first:
         other, alpha = _alpha_first("sub", other, alpha_first)
-    if alpha == 1 and _keeps_dtype(input, other):
-        return _sub_scalar.scalar(input, other)
+    if alpha == 1:
+        if _keeps_dtype(input, other):
+            return _sub_scalar.scalar(input, other)
+        if _same_float(input, other):
+            return _sub(input, other)
     bools = [x for x in (input, other) if isinstance(x, bool) or (isinstance(x, Tensor) and x.dtype is _dt.bool_)]
     if len(bools) == 2:
         raise RuntimeError(
@@ -252,6 +263,8 @@ def mul(input: Any, other: Any, *, out: Any = None) -> Tensor:
         return write_out(out, mul, locals())
     if _keeps_dtype(input, other):
         return _mul_scalar.scalar(input, other)
+    if _same_float(input, other):
+        return _mul(input, other)
     a, b = promote(input, other)
     return _mul(a, b)
 
