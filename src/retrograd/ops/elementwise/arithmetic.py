@@ -142,7 +142,10 @@ _div_scalar = Primitive(
 
 def _same_float(a: Any, b: Any) -> bool:
     """Two float tensors of one dtype: no promotion to work out (most ops of a training step)."""
-    return isinstance(b, Tensor) and isinstance(a, Tensor) and a._data.dtype is b._data.dtype and a._data.dtype.kind == "f"
+    if not (isinstance(b, Tensor) and isinstance(a, Tensor)):
+        return False
+    dt = a._data.dtype
+    return dt is b._data.dtype and dt.kind == "f"
 
 
 def _keeps_dtype(t: Any, c: Any) -> bool:
