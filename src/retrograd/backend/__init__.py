@@ -12,9 +12,11 @@ putting data on it raises PyTorch's no-CUDA AssertionError.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import os
 import warnings
 from types import ModuleType
+from collections.abc import Iterator
 from typing import Any
 
 import numpy
@@ -179,3 +181,14 @@ def _load() -> None:
 
 
 _load()
+
+
+@contextlib.contextmanager
+def standin_device() -> Iterator[Any]:
+    """`with standin_device():` "cuda" is the stand-in device inside (the backend before, after)."""
+    before = _cuda
+    use_standin()
+    try:
+        yield _cuda
+    finally:
+        _install(before)

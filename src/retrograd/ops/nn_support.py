@@ -67,14 +67,15 @@ def class_index_weights(input: Tensor, target: Tensor, weight: Tensor | None, ig
     """
     n_classes = input.shape[0 if input.dim() == 1 else 1]
     t = target._data.astype(np.int64, copy=False)
+    xp = namespace(t)
     ignored = t == ignore_index
     bad = (~ignored) & ((t < 0) | (t >= n_classes))
-    if bad.any():
+    if xp is np and bad.any():  # on a GPU, as in PyTorch, no host sync to check (a device-side assert)
         raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds.")
-    idx = np.where(ignored, 0, t)
+    idx = xp.where(ignored, 0, t)
     dt = input._data.dtype
-    wt = np.ones(t.shape, dtype=dt) if weight is None else weight._data.astype(dt)[idx]
-    return idx, np.where(ignored, np.zeros((), dt), wt)
+    wt = xp.ones(t.shape, dtype=dt) if weight is None else weight._data.astype(dt)[idx]
+    return idx, xp.where(ignored, xp.zeros((), dt), wt)
 
 
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None, reduction: str) -> Tensor:
