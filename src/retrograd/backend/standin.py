@@ -403,6 +403,19 @@ class _Ufunc:
         return _call(self._u, args, kwargs)
 
 
+def _joining(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """concatenate/stack: like CuPy's, they take device arrays only (no lists or host arrays)."""
+    inner = _function(fn, name)
+
+    def call(arrays: Any, *args: Any, **kwargs: Any) -> Any:
+        for a in arrays:
+            if type(a) is not ndarray:
+                raise TypeError(f"Only cupy arrays can be {name}d, got {type(a).__name__}")
+        return inner(arrays, *args, **kwargs)
+
+    return call
+
+
 def _to_host_tree(value: Any) -> Any:
     """Host copies of stand-in arrays inside nested lists (what `cupy.array([...])` copies in)."""
     if type(value) is ndarray:
@@ -465,6 +478,8 @@ class _Module(types.ModuleType):
             value = _Ufunc(value)
         elif isinstance(value, type) or not callable(value) or isinstance(value, numpy.dtype):
             pass  # dtypes, constants, classes (finfo, iinfo, generic ...): host objects in CuPy too
+        elif name in ("concatenate", "stack", "hstack", "vstack", "dstack", "column_stack"):
+            value = _joining(value, name)
         else:
             value = _function(value, name)
         setattr(self, name, value)  # looked up once

@@ -130,11 +130,12 @@ def _row_scale(idx: Any, padding_idx: int | None, counts: Any, dtype: Any) -> An
     """s per looked-up position (idx.shape + (1,)), or None when every s is 1."""
     if padding_idx is None and counts is None:
         return None
-    s = np.ones(idx.shape, dtype=dtype)
+    xp = namespace(idx)
+    s = xp.ones(idx.shape, dtype=dtype)
     if counts is not None:
         s = s / counts[idx].astype(dtype)
     if padding_idx is not None:
-        s = np.where(idx == padding_idx, np.zeros((), dtype), s)
+        s = xp.where(idx == padding_idx, xp.zeros((), dtype), s)
     return s[..., None]
 
 
@@ -148,7 +149,7 @@ def _sum_rows(xp: Any, g: Any, idx: Any, n: int, scale: Any) -> Any:
     if flat.size:
         order = xp.argsort(flat, kind="stable")
         ordered = flat[order]
-        starts = xp.flatnonzero(xp.concatenate(([True], ordered[1:] != ordered[:-1])))
+        starts = xp.flatnonzero(xp.concatenate((xp.ones(1, dtype=bool), ordered[1:] != ordered[:-1])))
         out[ordered[starts]] = xp.add.reduceat(rows[order], starts, axis=0)
     return out
 
@@ -164,7 +165,7 @@ def _dense_rule(gg: Tensor, idx: Any, scale: Any) -> Tensor:
 
 def _rows(xp: Any, w: Any, idx: Any, scale: Any) -> Any:
     # the bounds check lives in the forward, so compiled code (which replays forwards) keeps it
-    if idx.size and (idx.min() < 0 or idx.max() >= w.shape[0]):
+    if xp is np and idx.size and (idx.min() < 0 or idx.max() >= w.shape[0]):  # on a GPU: no sync
         raise IndexError("index out of range in self")
     return w[idx]
 
@@ -180,10 +181,11 @@ _dense_backward = Primitive(
 
 def _renorm_rows(weight: Tensor, idx: Any, max_norm: float, norm_type: float) -> None:
     """Rescale (in place, unrecorded) the rows used whose norm exceeds `max_norm`, as PyTorch does."""
-    rows = np.unique(idx)
+    xp = namespace(idx)
+    rows = xp.unique(idx)
     data = weight._data[rows]
-    norms = np.linalg.norm(data, ord=norm_type, axis=1) if data.size else np.zeros(0)
-    scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(data.dtype)
+    norms = xp.linalg.norm(data, ord=norm_type, axis=1) if data.size else xp.zeros(0)
+    scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(data.dtype)
     weight._data[rows] = data * scale[:, None]
     weight._version.value += 1
 
@@ -200,6 +202,6 @@ def embedding(
     idx = input._data.astype(np.int64, copy=False)
     if max_norm is not None:
         _renorm_rows(weight, idx, max_norm, norm_type)
-    counts = np.bincount(idx.reshape(-1), minlength=weight.shape[0]) if scale_grad_by_freq else None
+    counts = namespace(idx).bincount(idx.reshape(-1), minlength=weight.shape[0]) if scale_grad_by_freq else None
     scale = _row_scale(idx, padding_idx, counts, weight._data.dtype)
     return _lookup(weight, idx=idx, scale=scale)
