@@ -119,7 +119,7 @@ def cuda_device(index: int) -> device:
 
 
 def cuda_backend() -> Any:
-    """The CUDA backend in use (see `cuda_backend.CudaBackend`), or None."""
+    """The CUDA backend in use (see `cuda_runtime.CudaBackend`), or None."""
     return _cuda
 
 
@@ -134,7 +134,7 @@ def _install(backend: Any) -> None:
 
 def use_standin(enabled: bool = True) -> None:
     """Serve "cuda" by the stand-in device (for tests on machines without a GPU), or stop."""
-    from .cuda_backend import load_standin
+    from .cuda_runtime import load_standin
 
     _install(load_standin() if enabled else _cupy)
 
@@ -171,7 +171,7 @@ def namespace(array: object) -> ModuleType:
 
 def _load() -> None:
     global _cupy
-    from .cuda_backend import load_cupy
+    from .cuda_runtime import load_cupy
 
     _cupy = load_cupy()
     if os.environ.get("RETROGRAD_CUDA_STANDIN", "") not in ("", "0"):

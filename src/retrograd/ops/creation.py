@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
+import sys
 import warnings
 from typing import Any
 
 import numpy as np
 
 from .. import dtypes as _dt
-from .. import _default_device
 from ..backend import CPU, NO_CUDA, as_device, cuda_backend, namespace, to_device
 from ..dtypes import dtype
 from ..tensor import Tensor
@@ -202,7 +202,13 @@ def _target(device: Any, like: Tensor | None = None) -> Any:
         return as_device(device)
     if like is not None:
         return like.device
-    return _default_device.get_default_device()
+    chosen = sys.modules.get(_DEFAULT_DEVICE)  # loaded on first use: unset until set_default_device
+    return CPU if chosen is None else chosen.get_default_device()
+
+
+target_device = _target  # for retrograd.random's factories
+
+_DEFAULT_DEVICE = __name__.rsplit(".", 2)[0] + "._default_device"
 
 
 def _placed(arr: Any, dev: Any) -> Any:
