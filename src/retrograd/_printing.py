@@ -26,10 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from .backend import CPU, is_cuda_array, to_device
-
 from . import dtypes as _dt
 from ._display_name import package_name
+from .backend import CPU, is_cuda_array, to_device
 from .engine import tensor_type as _tt
 from .engine.forward_ad import levels
 

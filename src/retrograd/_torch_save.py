@@ -30,7 +30,6 @@ from typing import IO, Any
 import numpy as np
 
 from .backend import CPU, is_cuda_array, to_device
-
 from .backend import device as _device
 from .dtypes import dtype as _dtype
 from .nn.parameter import Parameter

@@ -29,20 +29,20 @@ from ._generator import fork_rng as fork_rng  # `torch.random.fork_rng` (not at 
 from ._random_draw import (
     P_IN_RANGE,
     check_float,
+    device_draw,
     draw_integers,
     sample_kind,
     sampled,
     shape_of,
     uniform,
 )
-from ._random_draw import device_draw
 from ._random_draw import (
     normal as _normal_draw,
 )
-from .backend import as_device, cuda_backend
-from .ops.creation import target_device
+from .backend import as_device
 from .engine.vmap_hook import hook as _vmap
 from .engine.vmap_hook import random_draw
+from .ops.creation import target_device
 from .ops.kernels.out_arg import ANY, same, write_out
 from .ops.kernels.placement import check_layout, check_memory_format, check_pin_memory
 from .tensor import Tensor

@@ -17,7 +17,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture
 def cuda():
-    """"cuda" served by the stand-in device for the test; yields the transfer counter."""
+    """ "cuda" served by the stand-in device for the test; yields the transfer counter."""
     with backend.standin_device():
         standin.transfers.clear()
         yield standin.transfers

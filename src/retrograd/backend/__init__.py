@@ -15,8 +15,8 @@ import builtins
 import contextlib
 import os
 import warnings
-from types import ModuleType
 from collections.abc import Iterator
+from types import ModuleType
 from typing import Any
 
 import numpy

@@ -45,9 +45,12 @@ def _count(kind: str) -> None:
         raise RuntimeError(f"device-to-host transfer ({kind}) on the stand-in CUDA device")
     transfers[kind] += 1
 
+
 _current = [0]  # the current device index (CuPy's cupy.cuda.Device context)
 
-IMPLICIT = "Implicit conversion to a NumPy array is not allowed. Please use `.get()` to construct a NumPy array explicitly."
+IMPLICIT = (
+    "Implicit conversion to a NumPy array is not allowed. Please use `.get()` to construct a NumPy array explicitly."
+)
 
 # NumPy names CuPy does not have: calling them through the stand-in fails as on a GPU
 _MISSING = frozenset(
@@ -436,7 +439,9 @@ def asarray(obj: Any, dtype: Any = None, order: Any = None, *, blocking: bool = 
     return ndarray(numpy.array(_to_host_tree(obj), dtype=dtype, order=order or "K", copy=True))
 
 
-def array(obj: Any, dtype: Any = None, copy: bool = True, order: str = "K", subok: bool = False, ndmin: int = 0) -> ndarray:
+def array(
+    obj: Any, dtype: Any = None, copy: bool = True, order: str = "K", subok: bool = False, ndmin: int = 0
+) -> ndarray:
     """A new device array (a copy unless `copy=False` allows sharing a device array)."""
     if type(obj) is ndarray and not copy and (dtype is None or obj.dtype == dtype) and obj._dev == _current[0]:
         return obj

@@ -98,7 +98,7 @@ def is_bf16_supported(including_emulation: bool = True) -> bool:
 
 
 def get_arch_list() -> list[str]:
-    return [] if backend.cuda_backend() is None else ["sm_%d%d" % _backend().capability(0)]
+    return [] if backend.cuda_backend() is None else ["sm_{}{}".format(*_backend().capability(0))]
 
 
 def current_device() -> int:

@@ -131,14 +131,18 @@ class Primitive:
                 record = first._requires_grad and state.enabled
             elif len(tensors) == 2:
                 second = tensors[1]
-                if type(second._data) is not type(data):  # on two devices? (engine.devices)
+                if type(second._data) is not type(data) or (  # on two devices? (engine.devices)
+                    xp is not numpy and second._data.device != data.device
+                ):
                     first, second = tensors = align_devices(self.name, tensors)
                     data = first._data
                     xp = backend.namespace(data)
                 result = self.forward(xp, data, second._data, **attrs)
                 record = (first._requires_grad or second._requires_grad) and state.enabled
             else:
-                if any(type(t._data) is not type(data) for t in tensors):  # on several devices?
+                if any(type(t._data) is not type(data) for t in tensors) or (  # on several devices?
+                    xp is not numpy and any(t._data.device != data.device for t in tensors)
+                ):
                     tensors = align_devices(self.name, tensors)
                     xp = backend.namespace(tensors[0]._data)
                 result = self.forward(xp, *[t._data for t in tensors], **attrs)

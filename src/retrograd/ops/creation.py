@@ -121,7 +121,8 @@ def tensor(
             stacklevel=2,
         )
     if isinstance(data, Tensor) and data.is_cuda:  # a device copy, on the device asked for or data's own
-        return data.detach().to(device=device if device is not None else data.device, dtype=dtype, copy=True).requires_grad_(requires_grad)
+        copied = data.detach().to(device=device if device is not None else data.device, dtype=dtype, copy=True)
+        return copied.requires_grad_(requires_grad)
     arr = _to_array(data)
     arr = _check_python_data(data, arr, dtype)
     dt = dtype if dtype is not None else _infer_dtype(data, arr)

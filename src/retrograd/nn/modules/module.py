@@ -296,7 +296,7 @@ class Module:
 
         with no_grad():
             for m in self.modules():
-                for name, p in m._parameters.items():
+                for p in m._parameters.values():
                     if p is not None:
                         new = convert(p)
                         if new is not p:  # as PyTorch: the same Parameter object, its data swapped

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from ...backend import namespace
 from ...backend.compat import put_along_axis
 from ...engine.grad_mode import state

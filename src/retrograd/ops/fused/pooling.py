@@ -20,9 +20,9 @@ import math
 from typing import Any
 
 import numpy as np
-from ...backend.compat import as_strided
 
 from ...backend import namespace
+from ...backend.compat import as_strided
 from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap

@@ -31,7 +31,8 @@ def wide_sum(a: Any, axis: Any = None, keepdims: bool = False, dtype: Any = None
     """`a.sum(axis, keepdims, dtype)` with narrow floats accumulated in float64."""
     out = np.dtype(dtype) if dtype is not None else a.dtype
     if _narrow_float(out):
-        return namespace(a).asarray(namespace(a).add.reduce(a, axis=axis, keepdims=keepdims, dtype=_WIDE)).astype(out)[()]
+        xp = namespace(a)
+        return xp.asarray(xp.add.reduce(a, axis=axis, keepdims=keepdims, dtype=_WIDE)).astype(out)[()]
     return namespace(a).add.reduce(a, axis=axis, keepdims=keepdims, dtype=dtype)
 
 
@@ -56,4 +57,5 @@ def wide_mean(a: Any, axis: tuple[int, ...], keepdims: bool = False) -> Any:
         n *= a.shape[d]
     wide = _WIDE if _narrow_float(a.dtype) else a.dtype
     with np.errstate(invalid="ignore", divide="ignore"):
-        return namespace(a).asarray(namespace(a).add.reduce(a, axis=axis, keepdims=keepdims, dtype=wide) / n).astype(a.dtype)[()]
+        xp = namespace(a)
+        return xp.asarray(xp.add.reduce(a, axis=axis, keepdims=keepdims, dtype=wide) / n).astype(a.dtype)[()]

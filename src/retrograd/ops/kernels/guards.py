@@ -13,9 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from ...backend import namespace
-
 from ... import dtypes as _dt
+from ...backend import namespace
 from ...dtypes import dtype
 
 # The C++ names PyTorch's fill/full paths print; `tensor()` prints the dtype's own name.

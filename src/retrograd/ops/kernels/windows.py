@@ -25,6 +25,7 @@ import threading
 from typing import Any
 
 import numpy as np
+
 from ...backend.compat import as_strided
 
 Pads = tuple[tuple[int, int], ...]
