@@ -29,6 +29,7 @@ from ._generator import fork_rng as fork_rng  # `torch.random.fork_rng` (not at 
 from ._random_draw import (
     P_IN_RANGE,
     check_float,
+    device_draw,
     draw_integers,
     sample_kind,
     sampled,
@@ -41,6 +42,7 @@ from ._random_draw import (
 from .backend import as_device
 from .engine.vmap_hook import hook as _vmap
 from .engine.vmap_hook import random_draw
+from .ops.creation import target_device
 from .ops.kernels.out_arg import ANY, same, write_out
 from .ops.kernels.placement import check_layout, check_memory_format, check_pin_memory
 from .tensor import Tensor
@@ -96,9 +98,11 @@ def rand(
         return write_out(out, rand, locals(), ANY, dtype_from_out=True)
     check_layout(layout)
     check_pin_memory(pin_memory)
-    as_device(device)
+    dev = target_device(device)
     dt = check_float(_float_or_default(dtype), "check_uniform_bounds")
     shape = shape_of(size, "rand")
+    if dev.type == "cuda":
+        return _leaf(device_draw(dev, "uniform", shape, dt.np, 0.0, 1.0), requires_grad)
     return random_draw(lambda s: _leaf(uniform(resolve(generator), s, dt.np, 0.0, 1.0), requires_grad), shape)
 
 
@@ -117,9 +121,11 @@ def randn(
         return write_out(out, randn, locals(), ANY, dtype_from_out=True)
     check_layout(layout)
     check_pin_memory(pin_memory)
-    as_device(device)
+    dev = target_device(device)
     dt = check_float(_float_or_default(dtype), "normal_kernel_cpu")
     shape = shape_of(size, "randn")
+    if dev.type == "cuda":
+        return _leaf(device_draw(dev, "normal", shape, dt.np, 0.0, 1.0), requires_grad)
     return random_draw(lambda s: _leaf(_normal_draw(resolve(generator), s, dt.np), requires_grad), shape)
 
 
@@ -149,7 +155,7 @@ def randint(
         return write_out(out, randint, locals(), ANY, dtype_from_out=True)
     check_layout(layout)
     check_pin_memory(pin_memory)
-    as_device(device)
+    dev = target_device(device)
     pos = list(args)
     if size is None and pos:
         size = pos.pop()
@@ -166,6 +172,8 @@ def randint(
     dt = dtype if dtype is not None else _dt.int64
     low, high = _int_arg(low, "low", "randint"), _int_arg(high, "high", "randint")
     shape = shape_of((size,), "randint")
+    if dev.type == "cuda":
+        return _leaf(device_draw(dev, "random", shape, dt.np, low, high), requires_grad)
     return random_draw(lambda s: _leaf(draw_integers(resolve(generator), low, high, s, dt), requires_grad), shape)
 
 
@@ -186,11 +194,13 @@ def randperm(
         return write_out(out, randperm, locals(), ANY, dtype_from_out=True)
     check_layout(layout)
     check_pin_memory(pin_memory)
-    as_device(device)
+    dev = target_device(device)
     n = _int_arg(n, "n", "randperm")
     shape_of((n,), "randperm")
     if dtype == _dt.bool_:
         raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
+    if dev.type == "cuda":
+        return _leaf(device_draw(dev, "perm", (n,), dtype.np), requires_grad)
     return _leaf(_cpu.randperm(resolve(generator), n).astype(dtype.np), requires_grad)
 
 
@@ -334,7 +344,8 @@ def rand_like(
     check_layout(layout)
     check_memory_format(memory_format)
     dt = dtype or input.dtype
-    return rand(input._data.shape, generator=generator, dtype=dt, requires_grad=requires_grad)
+    dev = input.device if device is None else device
+    return rand(input._data.shape, generator=generator, dtype=dt, device=dev, requires_grad=requires_grad)
 
 
 def randn_like(
@@ -352,7 +363,8 @@ def randn_like(
     check_layout(layout)
     check_memory_format(memory_format)
     dt = dtype or input.dtype
-    return randn(input._data.shape, generator=generator, dtype=dt, requires_grad=requires_grad)
+    dev = input.device if device is None else device
+    return randn(input._data.shape, generator=generator, dtype=dt, device=dev, requires_grad=requires_grad)
 
 
 def randint_like(
@@ -376,6 +388,9 @@ def randint_like(
     dt = dtype or input.dtype
     low, high = _int_arg(low, "low", "randint_like"), _int_arg(high, "high", "randint_like")
     shape = input._data.shape
+    if input.is_cuda or device is not None and as_device(device).type == "cuda":
+        dev = input.device if device is None else as_device(device)
+        return _leaf(device_draw(dev, "random", shape, dt.np, low, high), requires_grad)
     return random_draw(lambda s: _leaf(draw_integers(resolve(generator), low, high, s, dt), requires_grad), shape)
 
 

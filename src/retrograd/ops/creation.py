@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+import sys
 import warnings
 from typing import Any
 
 import numpy as np
 
 from .. import dtypes as _dt
-from ..backend import as_device
+from ..backend import CPU, NO_CUDA, as_device, cuda_backend, namespace, to_device
 from ..dtypes import dtype
 from ..tensor import Tensor
 from .kernels.guards import (
@@ -110,7 +111,7 @@ def tensor(
     retrograd.int64
     """
     check_pin_memory(pin_memory)
-    as_device(device)
+    dev = _target(device)
     if isinstance(data, Tensor):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() "
@@ -119,10 +120,13 @@ def tensor(
             UserWarning,
             stacklevel=2,
         )
+    if isinstance(data, Tensor) and data.is_cuda:  # a device copy, on the device asked for or data's own
+        copied = data.detach().to(device=device if device is not None else data.device, dtype=dtype, copy=True)
+        return copied.requires_grad_(requires_grad)
     arr = _to_array(data)
     arr = _check_python_data(data, arr, dtype)
     dt = dtype if dtype is not None else _infer_dtype(data, arr)
-    t = Tensor._make(np.array(arr, dtype=dt.np, copy=True))
+    t = Tensor._make(_placed(np.array(arr, dtype=dt.np, copy=True), dev))
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -152,20 +156,19 @@ def _check_python_data(data: Any, arr: np.ndarray, dt: dtype | None) -> np.ndarr
 
 
 def scalar_tensor(value: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    as_device(device)
     check_scalar_fits(value, dtype or _dt.get_default_dtype())
-    return tensor(value, dtype=dtype or _dt.get_default_dtype(), requires_grad=requires_grad)
+    return tensor(value, dtype=dtype or _dt.get_default_dtype(), device=device, requires_grad=requires_grad)
 
 
 def as_tensor(data: Any, dtype: dtype | None = None, device: Any = None) -> Tensor:
     """Like `tensor`, but shares memory with a tensor or NumPy array when it can."""
-    as_device(device)
     if isinstance(data, Tensor):
-        return data if dtype is None else data.to(dtype)
+        return data.to(device=device, dtype=dtype) if device is not None or dtype is not None else data
+    dev = _target(device)
     if isinstance(data, np.ndarray) and (dtype is None or data.dtype == dtype.np):
         _dt.from_numpy(data.dtype)
-        return Tensor._make(data)
-    return tensor(data, dtype=dtype)
+        return Tensor._make(_placed(data, dev))
+    return tensor(data, dtype=dtype, device=dev)
 
 
 asarray = as_tensor
@@ -180,7 +183,13 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 
 def from_dlpack(obj: Any) -> Tensor:
-    """A tensor sharing memory with any DLPack producer (NumPy, PyTorch, JAX, CuPy on CPU)."""
+    """A tensor sharing memory with any DLPack producer (NumPy, PyTorch, JAX, CuPy), on its device."""
+    kind = obj.__dlpack_device__()[0] if hasattr(obj, "__dlpack_device__") else 1
+    if kind in (2, 13):  # kDLCUDA, kDLCUDAManaged: zero-copy into the CUDA backend's array
+        cuda = cuda_backend()
+        if cuda is None:
+            raise AssertionError(NO_CUDA)
+        return Tensor._make(cuda.xp.from_dlpack(obj))
     return Tensor._make(np.from_dlpack(obj))
 
 
@@ -188,8 +197,28 @@ def _float_or(dt: dtype | None) -> dtype:
     return dt if dt is not None else _dt.get_default_dtype()
 
 
-def _factory(arr: np.ndarray, requires_grad: bool) -> Tensor:
-    t = Tensor._make(arr)
+def _target(device: Any, like: Tensor | None = None) -> Any:
+    """The device a new tensor goes to: `device`, else `like`'s, else the default device."""
+    if device is not None:
+        return as_device(device)
+    if like is not None:
+        return like.device
+    chosen = sys.modules.get(_DEFAULT_DEVICE)  # loaded on first use: unset until set_default_device
+    return CPU if chosen is None else chosen.get_default_device()
+
+
+target_device = _target  # for retrograd.random's factories
+
+_DEFAULT_DEVICE = __name__.rsplit(".", 2)[0] + "._default_device"
+
+
+def _placed(arr: Any, dev: Any) -> Any:
+    """`arr` (built on the host) on device `dev` (a host-to-device copy unless `dev` is the CPU)."""
+    return arr if dev is CPU else to_device(arr, dev)
+
+
+def _factory(arr: np.ndarray, requires_grad: bool, dev: Any = CPU) -> Tensor:
+    t = Tensor._make(_placed(arr, dev))
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -201,8 +230,8 @@ def zeros(
     """A tensor of zeros of the given shape (default dtype float32)."""
     if out is not None:
         return write_out(out, zeros, locals(), ANY, dtype_from_out=True)
-    as_device(device)
-    return _factory(np.zeros(new_shape(size, "zeros"), _float_or(dtype).np), requires_grad)
+    dev = _target(device)
+    return _factory(np.zeros(new_shape(size, "zeros"), _float_or(dtype).np), requires_grad, dev)
 
 
 def ones(
@@ -211,8 +240,8 @@ def ones(
     """A tensor of ones of the given shape."""
     if out is not None:
         return write_out(out, ones, locals(), ANY, dtype_from_out=True)
-    as_device(device)
-    return _factory(np.ones(new_shape(size, "ones"), _float_or(dtype).np), requires_grad)
+    dev = _target(device)
+    return _factory(np.ones(new_shape(size, "ones"), _float_or(dtype).np), requires_grad, dev)
 
 
 def empty(
@@ -239,13 +268,13 @@ def full(
     size: Any, fill_value: Any, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
     """A tensor filled with `fill_value`; its dtype is inferred from the value."""
-    as_device(device)
+    dev = _target(device)
     if dtype is None:
         dtype = _dt.result_type(fill_value)
     check_scalar_fits(fill_value, dtype)
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
-    return _factory(np.full(new_shape((size,), "full"), store_scalar(fill_value, dtype.np)), requires_grad)
+    return _factory(np.full(new_shape((size,), "full"), store_scalar(fill_value, dtype.np)), requires_grad, dev)
 
 
 def arange(
@@ -258,7 +287,7 @@ def arange(
     requires_grad: bool = False,
 ) -> Tensor:
     """Values from `start` to `end` (exclusive) by `step`; int64 unless a bound is a float."""
-    as_device(device)
+    dev = _target(device)
     if end is None:
         start, end = 0, start
     start, end, step = (x.item() if isinstance(x, Tensor) else x for x in (start, end, step))
@@ -267,28 +296,28 @@ def arange(
         dtype = _dt.result_type(start, end, step)
     n = max(0, math.ceil((end - start) / step))
     values = start + step * np.arange(n, dtype=np.float64 if dtype.is_floating_point else np.int64)
-    return _factory(values.astype(dtype.np), requires_grad)
+    return _factory(values.astype(dtype.np), requires_grad, dev)
 
 
 def range(
     start: Any, end: Any, step: Any = 1, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
     """Deprecated in PyTorch: like arange but includes `end` and defaults to float."""
-    as_device(device)
+    dev = _target(device)
     check_range(start, end, step)
     n = int(math.floor((end - start) / step)) + 1
     values = start + step * np.arange(n, dtype=np.float64)
-    return _factory(values.astype(_float_or(dtype).np), requires_grad)
+    return _factory(values.astype(_float_or(dtype).np), requires_grad, dev)
 
 
 def linspace(
     start: Any, end: Any, steps: int, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
     """`steps` evenly spaced values from `start` to `end` inclusive."""
-    as_device(device)
+    dev = _target(device)
     dt = _float_or(dtype)
     values = _linspace_f64(float(start), float(end), check_steps(steps))
-    return _factory(values.astype(dt.np), requires_grad)
+    return _factory(values.astype(dt.np), requires_grad, dev)
 
 
 def _linspace_f64(start: float, end: float, steps: int) -> np.ndarray:
@@ -312,20 +341,20 @@ def logspace(
     requires_grad: bool = False,
 ) -> Tensor:
     """`base ** linspace(start, end, steps)`."""
-    as_device(device)
+    dev = _target(device)
     values = np.power(base, _linspace_f64(float(start), float(end), check_steps(steps)))
-    return _factory(values.astype(_float_or(dtype).np), requires_grad)
+    return _factory(values.astype(_float_or(dtype).np), requires_grad, dev)
 
 
 def eye(
     n: int, m: int | None = None, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
     """An `(n, m)` matrix with ones on the diagonal."""
-    as_device(device)
+    dev = _target(device)
     for name, v in (("n", n), ("m", m)):
         if v is not None and v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
-    return _factory(np.eye(n, m if m is not None else n, dtype=_float_or(dtype).np), requires_grad)
+    return _factory(np.eye(n, m if m is not None else n, dtype=_float_or(dtype).np), requires_grad, dev)
 
 
 def _like_dtype(t: Tensor, dtype: dtype | None) -> dtype:
@@ -335,25 +364,28 @@ def _like_dtype(t: Tensor, dtype: dtype | None) -> dtype:
 def zeros_like(
     t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None
 ) -> Tensor:
-    as_device(device)
+    dev = _target(device, t)
     check_memory_format(memory_format)
-    return _factory(np.zeros(t._data.shape, _like_dtype(t, dtype).np), requires_grad)
+    if dev == t.device:  # built where t lives, no copy
+        return _factory(namespace(t._data).zeros_like(t._data, dtype=_like_dtype(t, dtype).np), requires_grad)
+    return _factory(np.zeros(t._data.shape, _like_dtype(t, dtype).np), requires_grad, dev)
 
 
 def ones_like(
     t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None
 ) -> Tensor:
-    as_device(device)
+    dev = _target(device, t)
     check_memory_format(memory_format)
-    return _factory(np.ones(t._data.shape, _like_dtype(t, dtype).np), requires_grad)
+    if dev == t.device:  # built where t lives, no copy
+        return _factory(namespace(t._data).ones_like(t._data, dtype=_like_dtype(t, dtype).np), requires_grad)
+    return _factory(np.ones(t._data.shape, _like_dtype(t, dtype).np), requires_grad, dev)
 
 
 def empty_like(
     t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None
 ) -> Tensor:
-    as_device(device)
     check_memory_format(memory_format)
-    return zeros_like(t, dtype=dtype, requires_grad=requires_grad)
+    return zeros_like(t, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def full_like(
@@ -365,34 +397,35 @@ def full_like(
     requires_grad: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
-    as_device(device)
+    dev = _target(device, t)
     check_memory_format(memory_format)
     check_scalar_fits(fill_value, _like_dtype(t, dtype))
-    return _factory(np.full(t._data.shape, store_scalar(fill_value, _like_dtype(t, dtype).np)), requires_grad)
+    return _factory(np.full(t._data.shape, store_scalar(fill_value, _like_dtype(t, dtype).np)), requires_grad, dev)
 
 
 def scalar_like(value: Any, t: Tensor) -> Tensor:
     """A Python number as a 0-d tensor of the dtype it would have next to `t` (for `2 - x`)."""
     if isinstance(value, Tensor):
         return value
-    return Tensor._make(np.asarray(value, dtype=_dt.result_type(value).np))
+    return Tensor._make(namespace(t._data).asarray(value, dtype=_dt.result_type(value).np))
 
 
 def new_like(
     t: Tensor, kind: str, *args: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
     """`t.new_zeros(...)` and friends: the dtype defaults to `t`'s."""
-    as_device(device)
+    dev = _target(device, t)
     dt = dtype if dtype is not None else t.dtype
     if kind == "tensor":
         return tensor(
             args[0],
             dtype=dtype if dtype is not None else None if not isinstance(args[0], (list, tuple, int, float)) else dt,
+            device=dev,
             requires_grad=requires_grad,
         )
     if kind == "full":
         new_shape(args[:1], "new_full")
-        return full(args[0], args[1], dtype=dt, requires_grad=requires_grad)
+        return full(args[0], args[1], dtype=dt, device=dev, requires_grad=requires_grad)
     new_shape(args, f"new_{kind}")
     maker: Any = {"zeros": zeros, "ones": ones, "empty": empty}[kind]
-    return maker(*args, dtype=dt, requires_grad=requires_grad)
+    return maker(*args, dtype=dt, device=dev, requires_grad=requires_grad)

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
+from ...backend import namespace
+from ...backend.compat import put_along_axis
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
@@ -44,22 +44,23 @@ def _nll_forward(xp: Any, a: Any, idx: Any, wt: Any, cdim: int, reduction: str, 
 def _coef(g: Tensor, wt: Any, cdim: int, reduction: str, denom: Any) -> Tensor:
     """g · wt / denom per element, with the class dim put back for broadcasting."""
     scale = wt / denom if reduction == "mean" else wt
-    return (g * Tensor._make(np.asarray(scale, dtype=wt.dtype))).unsqueeze(cdim)
+    return (g * Tensor._make(namespace(wt).asarray(scale, dtype=wt.dtype))).unsqueeze(cdim)
 
 
 def one_hot_of(idx: Any, shape: tuple, cdim: int, dtype: Any) -> Any:
     """A float array of `shape` with 1 at each target index along `cdim`."""
-    y = np.zeros(shape, dtype=dtype)
-    np.put_along_axis(y, np.expand_dims(idx, cdim), 1, axis=cdim)
+    y = namespace(idx).zeros(shape, dtype=dtype)
+    put_along_axis(y, namespace(idx).expand_dims(idx, cdim), 1, axis=cdim)
     return y
 
 
 def _nll_rule(g: Tensor, a_shape: tuple, idx: Any, wt: Any, cdim: int, reduction: str, denom: Any) -> Tensor:
     if not state.enabled and type(g) is Tensor:  # not recorded: put -g·wt/denom at the targets directly
         scale = wt / denom if reduction == "mean" else wt
-        d = np.zeros(a_shape, dtype=wt.dtype)
-        picked = np.broadcast_to(-(g._data * scale), idx.shape)
-        np.put_along_axis(d, np.expand_dims(idx, cdim), np.expand_dims(picked, cdim), axis=cdim)
+        xp = namespace(wt)
+        d = xp.zeros(a_shape, dtype=wt.dtype)
+        picked = xp.broadcast_to(-(g._data * scale), idx.shape)
+        put_along_axis(d, xp.expand_dims(idx, cdim), xp.expand_dims(picked, cdim), axis=cdim)
         return Tensor._make(d)
     y = one_hot_of(idx, a_shape, cdim, wt.dtype)
     return Tensor._make(-y) * _coef(g, wt, cdim, reduction, denom)
@@ -75,7 +76,7 @@ def nll(input: Tensor, idx: Any, wt: Any, cdim: int, reduction: str, two_d: bool
 
     `two_d` records PyTorch's NllLoss2DBackward0 node (its kernel for 4-d inputs) instead of NllLossBackward0.
     """
-    denom = wt.sum(dtype=wt.dtype) if reduction == "mean" else np.asarray(1, dtype=wt.dtype)
+    denom = wt.sum(dtype=wt.dtype) if reduction == "mean" else namespace(wt).asarray(1, dtype=wt.dtype)
     return (_nll2d if two_d else _nll)(input, idx=idx, wt=wt, cdim=cdim, reduction=reduction, denom=denom)
 
 

@@ -20,9 +20,9 @@ import math
 from typing import Any
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from ...backend import namespace
+from ...backend.compat import as_strided
 from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -123,7 +123,7 @@ def _first_tap(xp: Any, stacked: Any, values: Any) -> Any:
         tap += missing
     if values.dtype.kind == "f":
         nan = xp.isnan(values)
-        if nan.any():  # rare: PyTorch keeps the last NaN of the window
+        if xp is not np or nan.any():  # rare: PyTorch keeps the last NaN (on a device: no sync to ask)
             last = k - 1 - xp.isnan(stacked[::-1]).argmax(axis=0)
             tap = xp.where(nan, last, tap).astype(dtype)
     return tap
