@@ -34,6 +34,8 @@ def _reduce(xp: Any, elems: Any, reduction: str, denom: Any) -> Any:
 
 
 def _picked(xp: Any, a: Any, idx: Any, cdim: int) -> Any:
+    if a.ndim == 2:  # (N, C): one advanced index, several times faster than take_along_axis
+        return a[xp.arange(a.shape[0]), idx]
     return xp.take_along_axis(a, xp.expand_dims(idx, cdim), axis=cdim).squeeze(cdim)
 
 
@@ -48,7 +50,10 @@ def _nll_grad_forward(
     scale = wt / denom if reduction == "mean" else wt
     d = xp.zeros(shape, dtype=wt.dtype)
     picked = xp.broadcast_to(-(g * scale), idx.shape)
-    xp.put_along_axis(d, xp.expand_dims(idx, cdim), xp.expand_dims(picked, cdim), axis=cdim)
+    if d.ndim == 2:  # (N, C): as in `_picked`
+        d[xp.arange(d.shape[0]), idx] = picked
+    else:
+        xp.put_along_axis(d, xp.expand_dims(idx, cdim), xp.expand_dims(picked, cdim), axis=cdim)
     return d
 
 
