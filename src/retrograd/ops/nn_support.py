@@ -58,7 +58,9 @@ def tensor_over(array: Any) -> Tensor:
     return Tensor._make(array)
 
 
-def class_index_weights(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int) -> tuple[Any, Any]:
+def class_index_weights(
+    input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int
+) -> tuple[Tensor, Tensor]:
     """The arguments of the class-index loss kernel (`ops.fused.loss.nll`) as tensors, from a primitive on the target.
 
     Returns the target indices (int64), with ignored ones replaced by 0, and each element's
