@@ -58,24 +58,17 @@ def tensor_over(array: Any) -> Tensor:
     return Tensor._make(array)
 
 
-def class_index_weights(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int) -> tuple[Any, Any]:
-    """The arguments of the class-index loss kernels (`ops.fused.loss.nll`, `cross_entropy`) as arrays.
+def class_index_weights(
+    input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int
+) -> tuple[Tensor, Tensor]:
+    """The arguments of the class-index loss kernel (`ops.fused.loss.nll`) as tensors, from a primitive on the target.
 
-    Returns the target indices, with ignored ones replaced by 0, and each element's
+    Returns the target indices (int64), with ignored ones replaced by 0, and each element's
     weight: `weight[target]` (1 without a weight), 0 where the target is ignored.
     IndexError, as PyTorch's, for a target outside [0, C).
     """
     n_classes = input.shape[0 if input.dim() == 1 else 1]
-    t = target._data.astype(np.int64, copy=False)
-    xp = namespace(t)
-    ignored = t == ignore_index
-    bad = (~ignored) & ((t < 0) | (t >= n_classes))
-    if xp is np and bad.any():  # on a GPU, as in PyTorch, no host sync to check (a device-side assert)
-        raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds.")
-    idx = xp.where(ignored, 0, t)
-    dt = input._data.dtype
-    wt = xp.ones(t.shape, dtype=dt) if weight is None else weight._data.astype(dt)[idx]
-    return idx, xp.where(ignored, xp.zeros((), dt), wt)
+    return _loss.class_weights(target, weight, n_classes, ignore_index, input._data.dtype)
 
 
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None, reduction: str) -> Tensor:
@@ -103,14 +96,13 @@ def normalize(
         r = _batched("normalize", normalize, kind, input, weight, bias, view, dims, eps, stats)
         if r is not NOT_BATCHED:
             return r
-    xp = namespace(input._data)
     if stats is None:
-        mean, var = _norm.moments(xp, input._data, view, dims)
+        mean, var, rstd = _norm.statistics(input, view, dims, eps)
     else:
-        mean, var = stats[0]._data, stats[1]._data
-    rstd = _norm.rstd_of(xp, var, eps)
-    out = _norm.normalize(kind, input, weight, bias, view, dims, mean, rstd, eps, fixed=stats is not None)
-    return out, Tensor._make(mean), Tensor._make(var)
+        mean, var = Tensor._make(stats[0]._data), Tensor._make(stats[1]._data)
+        rstd = _norm.rstd(stats[1], eps)
+    out = _norm.normalize(kind, input, weight, bias, view, dims, mean._data, rstd._data, eps, fixed=stats is not None)
+    return out, mean, var
 
 
 # --- embedding ----------------------------------------------------------------------------------
