@@ -134,7 +134,21 @@ default_generator = Generator()
 
 
 def manual_seed(seed: int) -> Generator:
-    """Seed the default generator (negative seeds wrap to 64 bits) and each CUDA device's; returns it."""
+    """Seed the default generator (negative seeds wrap to 64 bits) and each CUDA device's; returns it.
+
+    Args:
+        seed (int): the seed.
+
+    Returns:
+        Generator: the default generator, now seeded.
+
+    Example:
+        >>> _ = retrograd.manual_seed(42)
+        >>> a = retrograd.rand(2)
+        >>> _ = retrograd.manual_seed(42)
+        >>> retrograd.equal(a, retrograd.rand(2))
+        True
+    """
     cuda = cuda_backend()
     if cuda is not None:
         cuda.seed(int(seed))

@@ -93,7 +93,22 @@ def rand(
     requires_grad: bool = False,
     pin_memory: bool = False,
 ) -> Tensor:
-    """Uniform samples in [0, 1) of the given shape (default float dtype)."""
+    """Uniform samples in [0, 1) of the given shape (default float dtype).
+
+    Args:
+        *size (int or sequence of int): the shape.
+        generator (Generator, optional): the generator to draw from (default: the global one).
+        dtype (dtype, optional): a floating dtype (default float32).
+        requires_grad (bool): whether autograd records operations on the result.
+
+    Returns:
+        Tensor: samples from U[0, 1) of shape `size`.
+
+    Example:
+        >>> _ = retrograd.manual_seed(0)
+        >>> retrograd.rand(3)
+        tensor([0.4963, 0.7682, 0.0885])
+    """
     if out is not None:
         return write_out(out, rand, locals(), ANY, dtype_from_out=True)
     check_layout(layout)
@@ -116,7 +131,23 @@ def randn(
     requires_grad: bool = False,
     pin_memory: bool = False,
 ) -> Tensor:
-    """Standard normal samples of the given shape (default float dtype)."""
+    """Standard normal samples of the given shape (default float dtype).
+
+    Args:
+        *size (int or sequence of int): the shape.
+        generator (Generator, optional): the generator to draw from (default: the global one).
+        dtype (dtype, optional): a floating dtype (default float32).
+        requires_grad (bool): whether autograd records operations on the result.
+
+    Returns:
+        Tensor: samples from N(0, 1) of shape `size`.
+
+    Example:
+        >>> _ = retrograd.manual_seed(0)
+        >>> retrograd.randn(2, 3)
+        tensor([[ 1.5410, -0.2934, -2.1788],
+                [ 0.5684, -1.0845, -1.3986]])
+    """
     if out is not None:
         return write_out(out, randn, locals(), ANY, dtype_from_out=True)
     check_layout(layout)
@@ -150,7 +181,21 @@ def randint(
     requires_grad: bool = False,
     pin_memory: bool = False,
 ) -> Tensor:
-    """Integers uniform in [low, high): `randint(high, size)` or `randint(low, high, size)`."""
+    """Integers uniform in [low, high): `randint(high, size)` or `randint(low, high, size)`.
+
+    Args:
+        *args (int): `high, size` or `low, high, size`; `size` is a tuple of ints.
+        generator (Generator, optional): the generator to draw from.
+        dtype (dtype, optional): the dtype (default int64).
+
+    Returns:
+        Tensor: integers drawn uniformly from `[low, high)`, of shape `size`.
+
+    Example:
+        >>> _ = retrograd.manual_seed(0)
+        >>> retrograd.randint(0, 10, (5,))
+        tensor([4, 9, 3, 0, 3])
+    """
     if out is not None:
         return write_out(out, randint, locals(), ANY, dtype_from_out=True)
     check_layout(layout)
@@ -188,7 +233,21 @@ def randperm(
     requires_grad: bool = False,
     pin_memory: bool = False,
 ) -> Tensor:
-    """A random permutation of `0 .. n-1` (int64 by default)."""
+    """A random permutation of `0 .. n-1` (int64 by default).
+
+    Args:
+        n (int): the number of values.
+        generator (Generator, optional): the generator to draw from.
+        dtype (dtype): the dtype (default int64).
+
+    Returns:
+        Tensor: a 1-D tensor holding `0 .. n-1` in random order.
+
+    Example:
+        >>> _ = retrograd.manual_seed(0)
+        >>> retrograd.randperm(5)
+        tensor([4, 0, 1, 3, 2])
+    """
     if out is not None:
         dtype = getattr(out, "dtype", dtype) if dtype == _dt.int64 else dtype  # the default: out's dtype wins
         return write_out(out, randperm, locals(), ANY, dtype_from_out=True)
@@ -339,7 +398,21 @@ def rand_like(
     requires_grad: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
-    """`rand` with `input`'s shape and (by default) dtype."""
+    """`rand` with `input`'s shape and (by default) dtype.
+
+    Args:
+        input (Tensor): the tensor whose shape (and, by default, dtype) is copied.
+        generator (Generator, optional): the generator to draw from.
+        dtype (dtype, optional): a floating dtype (default: `input`'s).
+
+    Returns:
+        Tensor: samples from U[0, 1) of shape `input.shape`.
+
+    Example:
+        >>> _ = retrograd.manual_seed(0)
+        >>> retrograd.rand_like(retrograd.zeros(3))
+        tensor([0.4963, 0.7682, 0.0885])
+    """
     as_device(device)
     check_layout(layout)
     check_memory_format(memory_format)
@@ -358,7 +431,22 @@ def randn_like(
     requires_grad: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
-    """`randn` with `input`'s shape and (by default) dtype."""
+    """`randn` with `input`'s shape and (by default) dtype.
+
+    Args:
+        input (Tensor): the tensor whose shape (and, by default, dtype) is copied.
+        generator (Generator, optional): the generator to draw from.
+        dtype (dtype, optional): a floating dtype (default: `input`'s).
+
+    Returns:
+        Tensor: samples from N(0, 1) of shape `input.shape`.
+
+    Example:
+        >>> _ = retrograd.manual_seed(0)
+        >>> retrograd.randn_like(retrograd.zeros(2, 2))
+        tensor([[ 1.5410, -0.2934],
+                [-2.1788,  0.5684]])
+    """
     as_device(device)
     check_layout(layout)
     check_memory_format(memory_format)

@@ -662,6 +662,7 @@ def _dim_index(dim: Any) -> builtins.int:
 
 
 def is_tensor(obj: object) -> bool:
+    """Whether `obj` is a retrograd Tensor."""
     return isinstance(obj, Tensor)
 
 

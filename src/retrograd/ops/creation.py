@@ -107,8 +107,23 @@ def tensor(
     Python floats become the default dtype (float32), ints int64, bools bool;
     NumPy arrays keep their dtype.
 
-    >>> tensor([[1, 2], [3, 4]]).dtype
-    retrograd.int64
+    Args:
+        data (number, list, ndarray or Tensor): the values; nested lists give the shape.
+        dtype (dtype, optional): the result's dtype; by default inferred from `data`.
+        device (str or device, optional): where the tensor lives (default `"cpu"`).
+        requires_grad (bool): whether autograd records operations on the result.
+
+    Returns:
+        Tensor: a new leaf tensor with its own copy of `data`.
+
+    Example:
+        >>> retrograd.tensor([[1, 2], [3, 4]])
+        tensor([[1, 2],
+                [3, 4]])
+        >>> retrograd.tensor([1.5, 2.0], requires_grad=True)
+        tensor([1.5000, 2.0000], requires_grad=True)
+        >>> retrograd.tensor(3).dtype
+        retrograd.int64
     """
     check_pin_memory(pin_memory)
     dev = _target(device)
@@ -156,12 +171,30 @@ def _check_python_data(data: Any, arr: np.ndarray, dt: dtype | None) -> np.ndarr
 
 
 def scalar_tensor(value: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """A 0-d tensor holding `value` (default float dtype)."""
     check_scalar_fits(value, dtype or _dt.get_default_dtype())
     return tensor(value, dtype=dtype or _dt.get_default_dtype(), device=device, requires_grad=requires_grad)
 
 
 def as_tensor(data: Any, dtype: dtype | None = None, device: Any = None) -> Tensor:
-    """Like `tensor`, but shares memory with a tensor or NumPy array when it can."""
+    """Like `tensor`, but shares memory with a tensor or NumPy array when it can.
+
+    Args:
+        data (number, list, ndarray or Tensor): the values.
+        dtype (dtype, optional): the result's dtype; a different dtype makes a copy.
+        device (str or device, optional): where the tensor lives.
+
+    Returns:
+        Tensor: `data` itself when it already is a matching tensor, else a tensor sharing or copying its memory.
+
+    Example:
+        >>> import numpy as np
+        >>> a = np.array([1.0, 2.0])
+        >>> t = retrograd.as_tensor(a)
+        >>> a[0] = 5.0
+        >>> t
+        tensor([5., 2.], dtype=retrograd.float64)
+    """
     if isinstance(data, Tensor):
         return data.to(device=device, dtype=dtype) if device is not None or dtype is not None else data
     dev = _target(device)
@@ -175,7 +208,19 @@ asarray = as_tensor
 
 
 def from_numpy(array: np.ndarray) -> Tensor:
-    """A tensor sharing memory with a NumPy array (changes show in both)."""
+    """A tensor sharing memory with a NumPy array (changes show in both).
+
+    Args:
+        array (ndarray): a NumPy array of a supported dtype, of any shape.
+
+    Returns:
+        Tensor: a tensor of the same shape and dtype that shares `array`'s memory.
+
+    Example:
+        >>> import numpy as np
+        >>> retrograd.from_numpy(np.arange(3))
+        tensor([0, 1, 2])
+    """
     if not isinstance(array, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
     _dt.from_numpy(array.dtype)
@@ -227,7 +272,24 @@ def _factory(arr: np.ndarray, requires_grad: bool, dev: Any = CPU) -> Tensor:
 def zeros(
     *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, out: Any = None
 ) -> Tensor:
-    """A tensor of zeros of the given shape (default dtype float32)."""
+    """A tensor of zeros of the given shape (default dtype float32).
+
+    Args:
+        *size (int or sequence of int): the shape, as ints or one sequence, e.g. `(N, C)`.
+        dtype (dtype, optional): the dtype (default: `get_default_dtype()`, float32).
+        device (str or device, optional): where the tensor lives.
+        requires_grad (bool): whether autograd records operations on the result.
+
+    Returns:
+        Tensor: a tensor of shape `size` filled with 0.
+
+    Example:
+        >>> retrograd.zeros(2, 3)
+        tensor([[0., 0., 0.],
+                [0., 0., 0.]])
+        >>> retrograd.zeros((2,), dtype=retrograd.int64)
+        tensor([0, 0])
+    """
     if out is not None:
         return write_out(out, zeros, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
@@ -237,7 +299,22 @@ def zeros(
 def ones(
     *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, out: Any = None
 ) -> Tensor:
-    """A tensor of ones of the given shape."""
+    """A tensor of ones of the given shape.
+
+    Args:
+        *size (int or sequence of int): the shape, as ints or one sequence.
+        dtype (dtype, optional): the dtype (default float32).
+        device (str or device, optional): where the tensor lives.
+        requires_grad (bool): whether autograd records operations on the result.
+
+    Returns:
+        Tensor: a tensor of shape `size` filled with 1.
+
+    Example:
+        >>> retrograd.ones(2, 2)
+        tensor([[1., 1.],
+                [1., 1.]])
+    """
     if out is not None:
         return write_out(out, ones, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
@@ -254,7 +331,21 @@ def empty(
     pin_memory: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
-    """An uninitialised tensor (retrograd fills it with zeros, so it is deterministic)."""
+    """An uninitialised tensor (retrograd fills it with zeros, so it is deterministic).
+
+    Args:
+        *size (int or sequence of int): the shape, as ints or one sequence.
+        dtype (dtype, optional): the dtype (default float32).
+        device (str or device, optional): where the tensor lives.
+        requires_grad (bool): whether autograd records operations on the result.
+
+    Returns:
+        Tensor: a tensor of shape `size` (zero-filled here; do not rely on the values).
+
+    Example:
+        >>> retrograd.empty(2, 3).shape
+        retrograd.Size([2, 3])
+    """
     if out is not None:
         return write_out(out, empty, locals(), ANY, dtype_from_out=True)
     check_layout(layout)
@@ -267,7 +358,23 @@ def empty(
 def full(
     size: Any, fill_value: Any, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    """A tensor filled with `fill_value`; its dtype is inferred from the value."""
+    """A tensor filled with `fill_value`; its dtype is inferred from the value.
+
+    Args:
+        size (sequence of int): the shape.
+        fill_value (number): the value of every element.
+        dtype (dtype, optional): the dtype; by default bool, int64 or the default float by `fill_value`.
+
+    Returns:
+        Tensor: a tensor of shape `size` filled with `fill_value`.
+
+    Example:
+        >>> retrograd.full((2, 2), 7)
+        tensor([[7, 7],
+                [7, 7]])
+        >>> retrograd.full((3,), 0.5)
+        tensor([0.5000, 0.5000, 0.5000])
+    """
     dev = _target(device)
     if dtype is None:
         dtype = _dt.result_type(fill_value)
@@ -286,7 +393,23 @@ def arange(
     device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
-    """Values from `start` to `end` (exclusive) by `step`; int64 unless a bound is a float."""
+    """Values from `start` to `end` (exclusive) by `step`; int64 unless a bound is a float.
+
+    Args:
+        start (number): the first value (or `end`, when it is the only argument).
+        end (number, optional): the bound, not included.
+        step (number): the gap between values.
+        dtype (dtype, optional): int64 when all arguments are ints, else the default float.
+
+    Returns:
+        Tensor: a 1-D tensor of `ceil((end - start) / step)` values.
+
+    Example:
+        >>> retrograd.arange(5)
+        tensor([0, 1, 2, 3, 4])
+        >>> retrograd.arange(1, 2.5, 0.5)
+        tensor([1.0000, 1.5000, 2.0000])
+    """
     dev = _target(device)
     if end is None:
         start, end = 0, start
@@ -313,7 +436,21 @@ def range(
 def linspace(
     start: Any, end: Any, steps: int, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    """`steps` evenly spaced values from `start` to `end` inclusive."""
+    """`steps` evenly spaced values from `start` to `end` inclusive.
+
+    Args:
+        start (number): the first value.
+        end (number): the last value (included).
+        steps (int): how many values.
+        dtype (dtype, optional): the dtype (default float32).
+
+    Returns:
+        Tensor: a 1-D tensor of `steps` values.
+
+    Example:
+        >>> retrograd.linspace(0, 1, 5)
+        tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    """
     dev = _target(device)
     dt = _float_or(dtype)
     values = _linspace_f64(float(start), float(end), check_steps(steps))
@@ -349,7 +486,21 @@ def logspace(
 def eye(
     n: int, m: int | None = None, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    """An `(n, m)` matrix with ones on the diagonal."""
+    """An `(n, m)` matrix with ones on the diagonal.
+
+    Args:
+        n (int): the number of rows.
+        m (int, optional): the number of columns (default `n`).
+        dtype (dtype, optional): the dtype (default float32).
+
+    Returns:
+        Tensor: an `(n, m)` tensor, 1 on the diagonal and 0 elsewhere.
+
+    Example:
+        >>> retrograd.eye(2, 3)
+        tensor([[1., 0., 0.],
+                [0., 1., 0.]])
+    """
     dev = _target(device)
     for name, v in (("n", n), ("m", m)):
         if v is not None and v < 0:
@@ -364,6 +515,21 @@ def _like_dtype(t: Tensor, dtype: dtype | None) -> dtype:
 def zeros_like(
     t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None
 ) -> Tensor:
+    """A tensor of zeros with `t`'s shape and (by default) dtype and device.
+
+    Args:
+        t (Tensor): the tensor whose shape is copied.
+        dtype (dtype, optional): the dtype (default: `t`'s).
+        requires_grad (bool): whether autograd records operations on the result.
+
+    Returns:
+        Tensor: zeros of shape `t.shape`.
+
+    Example:
+        >>> retrograd.zeros_like(retrograd.tensor([[1, 2], [3, 4]]))
+        tensor([[0, 0],
+                [0, 0]])
+    """
     dev = _target(device, t)
     check_memory_format(memory_format)
     if dev == t.device:  # built where t lives, no copy
@@ -374,6 +540,20 @@ def zeros_like(
 def ones_like(
     t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None
 ) -> Tensor:
+    """A tensor of ones with `t`'s shape and (by default) dtype and device.
+
+    Args:
+        t (Tensor): the tensor whose shape is copied.
+        dtype (dtype, optional): the dtype (default: `t`'s).
+        requires_grad (bool): whether autograd records operations on the result.
+
+    Returns:
+        Tensor: ones of shape `t.shape`.
+
+    Example:
+        >>> retrograd.ones_like(retrograd.tensor([0.5, 1.5]))
+        tensor([1., 1.])
+    """
     dev = _target(device, t)
     check_memory_format(memory_format)
     if dev == t.device:  # built where t lives, no copy
@@ -384,6 +564,7 @@ def ones_like(
 def empty_like(
     t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None
 ) -> Tensor:
+    """An uninitialised tensor with `input`'s shape and (by default) dtype and device."""
     check_memory_format(memory_format)
     return zeros_like(t, dtype=dtype, device=device, requires_grad=requires_grad)
 
@@ -397,6 +578,21 @@ def full_like(
     requires_grad: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
+    """A tensor filled with `fill_value`, with `t`'s shape and (by default) dtype and device.
+
+    Args:
+        t (Tensor): the tensor whose shape is copied.
+        fill_value (number): the value of every element.
+        dtype (dtype, optional): the dtype (default: `t`'s).
+
+    Returns:
+        Tensor: `fill_value` everywhere, of shape `t.shape`.
+
+    Example:
+        >>> retrograd.full_like(retrograd.zeros(2, 2), 3.5)
+        tensor([[3.5000, 3.5000],
+                [3.5000, 3.5000]])
+    """
     dev = _target(device, t)
     check_memory_format(memory_format)
     check_scalar_fits(fill_value, _like_dtype(t, dtype))
