@@ -533,7 +533,7 @@ def zeros_like(
     dev = _target(device, t)
     check_memory_format(memory_format)
     if dev == t.device:  # built where t lives, no copy
-        return _factory(namespace(t._data).zeros_like(t._data, dtype=_like_dtype(t, dtype).np), requires_grad)
+        return _factory(namespace(t._data).zeros(t._data.shape, dtype=_like_dtype(t, dtype).np), requires_grad)
     return _factory(np.zeros(t._data.shape, _like_dtype(t, dtype).np), requires_grad, dev)
 
 
@@ -557,7 +557,7 @@ def ones_like(
     dev = _target(device, t)
     check_memory_format(memory_format)
     if dev == t.device:  # built where t lives, no copy
-        return _factory(namespace(t._data).ones_like(t._data, dtype=_like_dtype(t, dtype).np), requires_grad)
+        return _factory(namespace(t._data).ones(t._data.shape, dtype=_like_dtype(t, dtype).np), requires_grad)
     return _factory(np.ones(t._data.shape, _like_dtype(t, dtype).np), requires_grad, dev)
 
 
