@@ -14,6 +14,9 @@ import retrograd
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "pytorch: compares retrograd with PyTorch (skipped without torch)")
     config.addinivalue_line("markers", "mpi: runs 2 ranks under mpiexec (skipped without mpi4py and mpiexec)")
+    config.addinivalue_line(
+        "markers", "device: runs on the CUDA device: the CPU stand-in, or a real GPU through CuPy (tests/device)"
+    )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -69,3 +69,48 @@ def test_layers_picture_is_current():
     script = str(ROOT / "tools" / "layers_svg.py")
     done = subprocess.run([sys.executable, script, "--check"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+# --- the layers above the ops use the public Tensor API --------------------------------------
+
+PUBLIC_API_PACKAGES = ("nn", "optim", "utils", "viz", "demo", "distributions")
+TENSOR_INTERNALS = ("_data", "_make")  # the NumPy array behind a tensor, and the unchecked wrapper
+# nn/parameter.py builds Parameters: a Parameter is a Tensor subclass sharing its source's array,
+# so it has to wrap that array itself (Parameter._make(data._data)), as the ops layer does for results.
+PUBLIC_API_EXEMPT = {"nn/parameter.py"}
+
+
+def _tensor_internals_used(path: pathlib.Path, root: pathlib.Path = PACKAGE) -> list[str]:
+    """`file:line: code` for each `._data` / `._make` access, or getattr/setattr/hasattr naming one."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        hit = isinstance(node, ast.Attribute) and node.attr in TENSOR_INTERNALS
+        hit = hit or (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("getattr", "setattr", "hasattr")
+            and any(isinstance(a, ast.Constant) and a.value in TENSOR_INTERNALS for a in node.args[1:2])
+        )
+        if hit:
+            found.append((node.lineno, f"{path.relative_to(root)}:{node.lineno}: {ast.unparse(node)}"))
+    return [text for _, text in sorted(found)]
+
+
+def test_upper_layers_use_the_public_tensor_api():
+    """nn, optim, utils, viz, demo and distributions never read a tensor's array or call Tensor._make."""
+    assert all((PACKAGE / name).is_file() for name in PUBLIC_API_EXEMPT)
+    files = [
+        p
+        for package in PUBLIC_API_PACKAGES
+        for p in sorted((PACKAGE / package).rglob("*.py"))
+        if str(p.relative_to(PACKAGE)) not in PUBLIC_API_EXEMPT
+    ]
+    assert len(files) > 50
+    assert [hit for p in files for hit in _tensor_internals_used(p)] == []
+
+
+def test_the_public_api_scan_finds_internals(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("a = t._data\nb = Tensor._make(a)\nc = getattr(t, '_data', None)\nd = t.data.shape\n")
+    hits = _tensor_internals_used(sample, tmp_path)
+    assert [hit.split(": ")[0] for hit in hits] == ["sample.py:1", "sample.py:2", "sample.py:3"]

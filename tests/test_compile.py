@@ -293,6 +293,46 @@ def test_different_targets_are_not_frozen():
     _assert_compiled(f)
 
 
+_WEIGHT = torch.tensor([0.5, 1.0, 2.0, 0.0, 1.5])
+_CLASSES = lambda *shape: lambda: (torch.randn(*shape, requires_grad=True), torch.randint(0, 5, (shape[0], *shape[2:])))  # noqa: E731
+_IMAGE = lambda *shape: lambda: (torch.randn(*shape, requires_grad=True),)  # noqa: E731
+
+# kernels whose arguments (class indices and weights, window maxima, statistics) come from the input values
+_VALUE_DEPENDENT = {
+    "ce_weight_ignore": (lambda a, t: F.cross_entropy(a, t, weight=_WEIGHT, ignore_index=2), _CLASSES(6, 5)),
+    "ce_sum": (lambda a, t: F.cross_entropy(a, t, reduction="sum"), _CLASSES(6, 5)),
+    "ce_none": (lambda a, t: F.cross_entropy(a, t, reduction="none") * torch.arange(6.0), _CLASSES(6, 5)),
+    "ce_label_smoothing": (lambda a, t: F.cross_entropy(a, t, weight=_WEIGHT, label_smoothing=0.1), _CLASSES(6, 5)),
+    "ce_4d": (lambda a, t: F.cross_entropy(a, t), _CLASSES(2, 5, 3, 3)),
+    "ce_5d": (lambda a, t: F.cross_entropy(a, t), _CLASSES(2, 5, 3, 2, 2)),
+    "nll_loss": (lambda a, t: F.nll_loss(a, t), _CLASSES(6, 5)),
+    "max_pool_indices": (lambda a: F.max_pool2d(a, 2, return_indices=True), _IMAGE(2, 3, 6, 6)),
+    "adaptive_max_pool": (lambda a: F.adaptive_max_pool2d(a, 3), _IMAGE(2, 3, 7, 7)),
+    "layer_norm": (lambda a: F.layer_norm(a, (4,)) * torch.arange(4.0), _IMAGE(3, 4)),
+    "group_norm": (lambda a: F.group_norm(a, 2) * torch.arange(5.0), _IMAGE(3, 4, 5)),
+    "batch_norm_eval": (lambda a: F.batch_norm(a, torch.zeros(4), torch.full((4,), 2.0)) * torch.arange(4.0),
+                        _IMAGE(3, 4)),
+}
+
+
+@pytest.mark.parametrize("name", list(_VALUE_DEPENDENT))
+def test_kernels_on_input_values_compile_and_recompute(name):
+    """New input values each call: the compiled code recomputes indices, maxima and statistics."""
+    fn, make = _VALUE_DEPENDENT[name]
+    torch.manual_seed(0)
+    f = torch.compile(fn)
+    for _ in range(3):
+        args = make()
+        twins = [a.detach().requires_grad_() if a.requires_grad else a for a in args]
+        outs_e, outs_c = fn(*args), f(*twins)
+        outs_e, outs_c = (outs_e, outs_c) if isinstance(outs_e, tuple) else ((outs_e,), (outs_c,))
+        for e, c in zip(outs_e, outs_c):
+            _same(e, c, exact=False)
+        outs_e[0].sum().backward()
+        outs_c[0].sum().backward()
+        _same(args[0].grad, twins[0].grad, exact=False)
+    _assert_compiled(f)
+
 # --- graph breaks -------------------------------------------------------------------------------
 
 

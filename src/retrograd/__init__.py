@@ -60,6 +60,10 @@ from . import tensor_methods as _tensor_methods
 
 _tensor_methods.bind(ops, random)  # the one place Tensor methods are bound to their ops
 
+from . import _op_docs
+
+_op_docs.apply()  # full docstrings for factory-made ops, before any Tensor method copies one
+
 if TYPE_CHECKING:
     # mypy reads only literal `__all__` lists, and `ops.__all__` is assembled from the families'
     # lists, so type checkers see the families' names here (the star import above is the run-time one).
@@ -144,8 +148,10 @@ def result_type(tensor1: object, tensor2: object) -> dtype:
 
 
 def is_floating_point(input: Tensor) -> builtins.bool:
+    """Whether `input`'s dtype is a floating-point dtype."""
     return input.is_floating_point()
 
 
 def numel(input: Tensor) -> builtins.int:
+    """The number of elements of `input`."""
     return input.numel()

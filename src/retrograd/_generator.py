@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ._mt19937 import MersenneTwister, N
-from .backend import as_device
+from .backend import as_device, cuda_backend
 from .engine.vmap_hook import hook as _vmap
 from .tensor import Tensor
 
@@ -134,7 +134,24 @@ default_generator = Generator()
 
 
 def manual_seed(seed: int) -> Generator:
-    """Seed the default generator (negative seeds wrap to 64 bits); returns it."""
+    """Seed the default generator (negative seeds wrap to 64 bits) and each CUDA device's; returns it.
+
+    Args:
+        seed (int): the seed.
+
+    Returns:
+        Generator: the default generator, now seeded.
+
+    Example:
+        >>> _ = retrograd.manual_seed(42)
+        >>> a = retrograd.rand(2)
+        >>> _ = retrograd.manual_seed(42)
+        >>> retrograd.equal(a, retrograd.rand(2))
+        True
+    """
+    cuda = cuda_backend()
+    if cuda is not None:
+        cuda.seed(int(seed))
     return default_generator.manual_seed(int(seed))
 
 

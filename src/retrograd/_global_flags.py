@@ -64,10 +64,12 @@ def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None
 
 
 def are_deterministic_algorithms_enabled() -> bool:
+    """Whether `use_deterministic_algorithms(True)` is in effect."""
     return _deterministic
 
 
 def is_deterministic_algorithms_warn_only_enabled() -> bool:
+    """Whether nondeterministic ops only warn (rather than raise) under deterministic mode."""
     return _warn_only
 
 
@@ -87,6 +89,7 @@ def set_deterministic_debug_mode(debug_mode: str | int) -> None:
 
 
 def get_deterministic_debug_mode() -> int:
+    """The deterministic debug mode: 0 (off), 1 (warn) or 2 (error)."""
     if not _deterministic:
         return 0
     return 1 if _warn_only else 2

@@ -28,6 +28,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from ._display_name import package_name
+from .backend import CPU, is_cuda_array, to_device
 from .engine import tensor_type as _tt
 from .engine.forward_ad import levels
 
@@ -275,9 +276,10 @@ def tensor_repr(t: Any) -> str:
     plain = type(t) is _tt.Tensor or _is_parameter_class(type(t))
     prefix = "tensor(" if plain else f"{type(t).__name__}("
     indent = len(prefix)
-    a = np.asarray(t._data)
+    on_device = is_cuda_array(t._data)
+    a = to_device(t._data, CPU) if on_device else np.asarray(t._data)  # printing copies to the host
     dtype, default = t.dtype, _dt.get_default_dtype()
-    suffixes = []
+    suffixes = [f"device='{t.device}'"] if on_device else []
     if a.size == 0:
         # no entries reveal the dtype, so anything but the default float is named
         if a.ndim != 1:

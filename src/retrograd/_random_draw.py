@@ -17,6 +17,7 @@ import numpy as np
 from . import _cpu_sampling as _cpu
 from . import dtypes as _dt
 from ._generator import Generator
+from .backend import cuda_backend, is_cuda_array
 from .engine.primitive import Primitive
 from .ops.kernels.operands import shape_arg
 from .tensor import Tensor
@@ -176,6 +177,8 @@ def in_iteration_order_view(values: Any, like: Any) -> Any:
 def sample_kind(target: Tensor, kind: str, a: Any, b: Any, gen: Generator) -> Any:
     """An array of `target`'s shape and dtype drawn from `kind` (see `random.sample_like`)."""
     arr, dt = target._data, target.dtype
+    if is_cuda_array(arr):
+        return _device_sample(target, kind, a, b)
     n, np_dtype = arr.size, arr.dtype
     if kind == "uniform":
         check_float(dt, "check_uniform_bounds")
@@ -221,3 +224,46 @@ def _random_values(gen: Generator, n: int, low: Any, high: Any, dt: _dt.dtype) -
 # `random_(from)` without `to`: to = the dtype's largest value + 1 (2**digits + 1 for floats)
 _FULL_TOP = {"int32": 2**31, "int16": 2**15, "int8": 2**7, "uint8": 2**8, "bool": 2,
              "float64": 2**53 + 1, "float32": 2**24 + 1, "float16": 2**11 + 1}  # fmt: skip
+
+
+# --- draws on a CUDA device: CuPy's generator of that device (seeded by manual_seed) -------------
+
+
+def device_draw(dev: Any, kind: str, shape: tuple, np_dtype: Any, a: Any = None, b: Any = None) -> Any:
+    """Samples of `shape` drawn on CUDA device `dev`: "uniform" U[a, b), "normal" N(a, b²),
+    "bernoulli" with p = a (a number or a device array), "exponential" with rate a,
+    "random" integers in [a, b), "perm" a permutation of range(shape[0])."""
+    cuda = cuda_backend()
+    gen = cuda.generator(dev.index)
+    np_dtype = np.dtype(np_dtype)
+    wide = np.float64 if np_dtype == np.float64 else np.float32
+    with cuda.on(dev.index):
+        if kind == "uniform":
+            out = gen.random(shape, dtype=wide) * (b - a) + a
+        elif kind == "normal":
+            out = gen.standard_normal(shape, dtype=wide) * b + a
+        elif kind == "bernoulli":
+            out = gen.random(shape, dtype=np.float64) < a
+        elif kind == "exponential":
+            out = -cuda.xp.log1p(-gen.random(shape, dtype=np.float64)) / a
+        elif kind == "random":
+            out = gen.integers(a, b, size=shape, dtype=np.int64)
+        elif kind == "perm":
+            out = cuda.xp.argsort(gen.random(shape, dtype=np.float64))
+        else:
+            raise ValueError(f"unknown sampling kind {kind!r}")
+        return out.astype(np_dtype)
+
+
+def _device_sample(target: Tensor, kind: str, a: Any, b: Any) -> Any:
+    """`sample_kind` for a tensor on a CUDA device (PyTorch's CUDA streams differ from its CPU ones too)."""
+    dt = target.dtype
+    if kind in ("uniform", "normal", "exponential"):
+        check_float(dt, "check_uniform_bounds" if kind == "uniform" else f"{kind}_cuda")
+    if kind == "random":
+        if a is None and b is None:
+            a, b = (0, 2**24 + 1) if dt.is_floating_point else (_C_RANGE.get(dt.name, (-(2**63), 2**63 - 1))[0], None)
+        a, b = (0 if a is None else int(a)), (_C_RANGE.get(dt.name, (0, 2**63 - 1))[1] + 1 if b is None else int(b))
+    if kind == "bernoulli" and isinstance(a, Tensor):
+        a = a._data
+    return device_draw(target.device, kind, target._data.shape, target._data.dtype, a, b)

@@ -29,6 +29,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from .backend import CPU, is_cuda_array, to_device
 from .backend import device as _device
 from .dtypes import dtype as _dtype
 from .nn.parameter import Parameter
@@ -138,11 +139,13 @@ class _TorchPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
         super().__init__(file, protocol)
         self._storages = storages
         self._temporaries: list[Any] = []  # memoized by id: keep alive until the end
+        self._locations: dict[Any, str] = {}  # storage key -> "cuda:N" for data copied from a device
 
     def persistent_id(self, obj: Any) -> Any:
         if type(obj) is _StorageRef:
             record = obj.record
-            return ("storage", record.storage_class, record.key, "cpu", record.flat.size)
+            location = self._locations.get(record.key, "cpu")  # device tensors: saved as PyTorch's "cuda:N"
+            return ("storage", record.storage_class, record.key, location, record.flat.size)
         return None
 
     def reducer_override(self, obj: Any) -> Any:
@@ -159,10 +162,14 @@ class _TorchPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
             data = Tensor._make(t._data)
             self._temporaries.append(data)
             return _REBUILD_PARAMETER, (data, t.requires_grad, collections.OrderedDict())
-        array = np.asarray(t._data)
+        on_device = is_cuda_array(t._data)
+        array = to_device(t._data, CPU) if on_device else np.asarray(t._data)  # saving copies to the host
         if array.dtype.name not in _STORAGE_CLASSES:
             raise pickle.PicklingError(f"can't save a tensor of dtype {array.dtype}")
         record, offset, strides = self._storages.locate(array)
+        if on_device:
+            self._temporaries.append(array)
+            self._locations[record.key] = str(t.device) if t.device.index is not None else "cuda:0"
         ref = _StorageRef(record)
         self._temporaries.append(ref)
         return _REBUILD_TENSOR, (ref, offset, tuple(array.shape), strides, t.requires_grad, collections.OrderedDict())

@@ -29,6 +29,7 @@ from ._generator import fork_rng as fork_rng  # `torch.random.fork_rng` (not at 
 from ._random_draw import (
     P_IN_RANGE,
     check_float,
+    device_draw,
     draw_integers,
     sample_kind,
     sampled,
@@ -41,6 +42,7 @@ from ._random_draw import (
 from .backend import as_device
 from .engine.vmap_hook import hook as _vmap
 from .engine.vmap_hook import random_draw
+from .ops.creation import target_device
 from .ops.kernels.out_arg import ANY, same, write_out
 from .ops.kernels.placement import check_layout, check_memory_format, check_pin_memory
 from .tensor import Tensor
@@ -91,14 +93,31 @@ def rand(
     requires_grad: bool = False,
     pin_memory: bool = False,
 ) -> Tensor:
-    """Uniform samples in [0, 1) of the given shape (default float dtype)."""
+    """Uniform samples in [0, 1) of the given shape (default float dtype).
+
+    Args:
+        *size (int or sequence of int): the shape.
+        generator (Generator, optional): the generator to draw from (default: the global one).
+        dtype (dtype, optional): a floating dtype (default float32).
+        requires_grad (bool): whether autograd records operations on the result.
+
+    Returns:
+        Tensor: samples from U[0, 1) of shape `size`.
+
+    Example:
+        >>> _ = retrograd.manual_seed(0)
+        >>> retrograd.rand(3)
+        tensor([0.4963, 0.7682, 0.0885])
+    """
     if out is not None:
         return write_out(out, rand, locals(), ANY, dtype_from_out=True)
     check_layout(layout)
     check_pin_memory(pin_memory)
-    as_device(device)
+    dev = target_device(device)
     dt = check_float(_float_or_default(dtype), "check_uniform_bounds")
     shape = shape_of(size, "rand")
+    if dev.type == "cuda":
+        return _leaf(device_draw(dev, "uniform", shape, dt.np, 0.0, 1.0), requires_grad)
     return random_draw(lambda s: _leaf(uniform(resolve(generator), s, dt.np, 0.0, 1.0), requires_grad), shape)
 
 
@@ -112,14 +131,32 @@ def randn(
     requires_grad: bool = False,
     pin_memory: bool = False,
 ) -> Tensor:
-    """Standard normal samples of the given shape (default float dtype)."""
+    """Standard normal samples of the given shape (default float dtype).
+
+    Args:
+        *size (int or sequence of int): the shape.
+        generator (Generator, optional): the generator to draw from (default: the global one).
+        dtype (dtype, optional): a floating dtype (default float32).
+        requires_grad (bool): whether autograd records operations on the result.
+
+    Returns:
+        Tensor: samples from N(0, 1) of shape `size`.
+
+    Example:
+        >>> _ = retrograd.manual_seed(0)
+        >>> retrograd.randn(2, 3)
+        tensor([[ 1.5410, -0.2934, -2.1788],
+                [ 0.5684, -1.0845, -1.3986]])
+    """
     if out is not None:
         return write_out(out, randn, locals(), ANY, dtype_from_out=True)
     check_layout(layout)
     check_pin_memory(pin_memory)
-    as_device(device)
+    dev = target_device(device)
     dt = check_float(_float_or_default(dtype), "normal_kernel_cpu")
     shape = shape_of(size, "randn")
+    if dev.type == "cuda":
+        return _leaf(device_draw(dev, "normal", shape, dt.np, 0.0, 1.0), requires_grad)
     return random_draw(lambda s: _leaf(_normal_draw(resolve(generator), s, dt.np), requires_grad), shape)
 
 
@@ -144,12 +181,26 @@ def randint(
     requires_grad: bool = False,
     pin_memory: bool = False,
 ) -> Tensor:
-    """Integers uniform in [low, high): `randint(high, size)` or `randint(low, high, size)`."""
+    """Integers uniform in [low, high): `randint(high, size)` or `randint(low, high, size)`.
+
+    Args:
+        *args (int): `high, size` or `low, high, size`; `size` is a tuple of ints.
+        generator (Generator, optional): the generator to draw from.
+        dtype (dtype, optional): the dtype (default int64).
+
+    Returns:
+        Tensor: integers drawn uniformly from `[low, high)`, of shape `size`.
+
+    Example:
+        >>> _ = retrograd.manual_seed(0)
+        >>> retrograd.randint(0, 10, (5,))
+        tensor([4, 9, 3, 0, 3])
+    """
     if out is not None:
         return write_out(out, randint, locals(), ANY, dtype_from_out=True)
     check_layout(layout)
     check_pin_memory(pin_memory)
-    as_device(device)
+    dev = target_device(device)
     pos = list(args)
     if size is None and pos:
         size = pos.pop()
@@ -166,6 +217,8 @@ def randint(
     dt = dtype if dtype is not None else _dt.int64
     low, high = _int_arg(low, "low", "randint"), _int_arg(high, "high", "randint")
     shape = shape_of((size,), "randint")
+    if dev.type == "cuda":
+        return _leaf(device_draw(dev, "random", shape, dt.np, low, high), requires_grad)
     return random_draw(lambda s: _leaf(draw_integers(resolve(generator), low, high, s, dt), requires_grad), shape)
 
 
@@ -180,17 +233,33 @@ def randperm(
     requires_grad: bool = False,
     pin_memory: bool = False,
 ) -> Tensor:
-    """A random permutation of `0 .. n-1` (int64 by default)."""
+    """A random permutation of `0 .. n-1` (int64 by default).
+
+    Args:
+        n (int): the number of values.
+        generator (Generator, optional): the generator to draw from.
+        dtype (dtype): the dtype (default int64).
+
+    Returns:
+        Tensor: a 1-D tensor holding `0 .. n-1` in random order.
+
+    Example:
+        >>> _ = retrograd.manual_seed(0)
+        >>> retrograd.randperm(5)
+        tensor([4, 0, 1, 3, 2])
+    """
     if out is not None:
         dtype = getattr(out, "dtype", dtype) if dtype == _dt.int64 else dtype  # the default: out's dtype wins
         return write_out(out, randperm, locals(), ANY, dtype_from_out=True)
     check_layout(layout)
     check_pin_memory(pin_memory)
-    as_device(device)
+    dev = target_device(device)
     n = _int_arg(n, "n", "randperm")
     shape_of((n,), "randperm")
     if dtype == _dt.bool_:
         raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
+    if dev.type == "cuda":
+        return _leaf(device_draw(dev, "perm", (n,), dtype.np), requires_grad)
     return _leaf(_cpu.randperm(resolve(generator), n).astype(dtype.np), requires_grad)
 
 
@@ -329,12 +398,27 @@ def rand_like(
     requires_grad: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
-    """`rand` with `input`'s shape and (by default) dtype."""
+    """`rand` with `input`'s shape and (by default) dtype.
+
+    Args:
+        input (Tensor): the tensor whose shape (and, by default, dtype) is copied.
+        generator (Generator, optional): the generator to draw from.
+        dtype (dtype, optional): a floating dtype (default: `input`'s).
+
+    Returns:
+        Tensor: samples from U[0, 1) of shape `input.shape`.
+
+    Example:
+        >>> _ = retrograd.manual_seed(0)
+        >>> retrograd.rand_like(retrograd.zeros(3))
+        tensor([0.4963, 0.7682, 0.0885])
+    """
     as_device(device)
     check_layout(layout)
     check_memory_format(memory_format)
     dt = dtype or input.dtype
-    return rand(input._data.shape, generator=generator, dtype=dt, requires_grad=requires_grad)
+    dev = input.device if device is None else device
+    return rand(input._data.shape, generator=generator, dtype=dt, device=dev, requires_grad=requires_grad)
 
 
 def randn_like(
@@ -347,12 +431,28 @@ def randn_like(
     requires_grad: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
-    """`randn` with `input`'s shape and (by default) dtype."""
+    """`randn` with `input`'s shape and (by default) dtype.
+
+    Args:
+        input (Tensor): the tensor whose shape (and, by default, dtype) is copied.
+        generator (Generator, optional): the generator to draw from.
+        dtype (dtype, optional): a floating dtype (default: `input`'s).
+
+    Returns:
+        Tensor: samples from N(0, 1) of shape `input.shape`.
+
+    Example:
+        >>> _ = retrograd.manual_seed(0)
+        >>> retrograd.randn_like(retrograd.zeros(2, 2))
+        tensor([[ 1.5410, -0.2934],
+                [-2.1788,  0.5684]])
+    """
     as_device(device)
     check_layout(layout)
     check_memory_format(memory_format)
     dt = dtype or input.dtype
-    return randn(input._data.shape, generator=generator, dtype=dt, requires_grad=requires_grad)
+    dev = input.device if device is None else device
+    return randn(input._data.shape, generator=generator, dtype=dt, device=dev, requires_grad=requires_grad)
 
 
 def randint_like(
@@ -376,6 +476,9 @@ def randint_like(
     dt = dtype or input.dtype
     low, high = _int_arg(low, "low", "randint_like"), _int_arg(high, "high", "randint_like")
     shape = input._data.shape
+    if input.is_cuda or device is not None and as_device(device).type == "cuda":
+        dev = input.device if device is None else as_device(device)
+        return _leaf(device_draw(dev, "random", shape, dt.np, low, high), requires_grad)
     return random_draw(lambda s: _leaf(draw_integers(resolve(generator), low, high, s, dt), requires_grad), shape)
 
 

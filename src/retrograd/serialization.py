@@ -31,7 +31,7 @@ from ._safetensors_format import read_safetensors, safetensors_bytes
 from ._torch_pickle import read_torch_zip
 from ._torch_save import write_torch_zip
 from ._weights_only import CheckpointError
-from .backend import as_device
+from .backend import as_device, cuda_backend
 from .backend import device as _device
 from .tensor import Tensor
 
@@ -186,13 +186,18 @@ def _placer(map_location: Any, source: str) -> Callable[[Tensor, str], Tensor]:
         else:
             target = map_location
         try:
-            as_device(target)
+            dev = as_device(target)
         except (RuntimeError, AssertionError) as e:  # AssertionError: "cuda"
             raise RuntimeError(
                 f"{source}: can't place a tensor saved on '{location}' on '{target}': {e} "
                 "Use map_location='cpu'."
             ) from None
+        if dev.type == "cuda":  # storages are read on the host; the tensors move after (_to_device)
+            devices.add(dev)
         return storage
+
+    devices: set[Any] = set()
+    place.devices = devices  # type: ignore[attr-defined]
 
     return place
 
@@ -236,7 +241,7 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
     encoding = pickle_load_args.pop("encoding", "utf-8")
     if pickle_load_args:
         raise TypeError(f"load() got unexpected keyword arguments {sorted(pickle_load_args)}")
-    if isinstance(map_location, (str, _device)) and _device(map_location).type == "cuda":
+    if isinstance(map_location, (str, _device)) and _device(map_location).type == "cuda" and cuda_backend() is None:
         raise RuntimeError(
             "Attempting to deserialize object on a CUDA device but retrograd.cuda.is_available() is False. "
             "If you are running on a CPU-only machine, please use retrograd.load with "
@@ -257,10 +262,34 @@ def _load_stream(stream: IO[bytes], source: str, map_location: Any, options: dic
     stream.seek(start)
     place = _placer(map_location, source)
     if _detect(head, source) == "zip":
-        return read_torch_zip(stream, source, place, user_globals=_user_globals(), **options)
-    obj = read_safetensors(stream.read(), source)
-    if map_location is not None:
-        _place_all(obj, place)
+        obj = read_torch_zip(stream, source, place, user_globals=_user_globals(), **options)
+    else:
+        obj = read_safetensors(stream.read(), source)
+        if map_location is not None:
+            _place_all(obj, place)
+    for dev in place.devices:  # type: ignore[attr-defined]
+        obj = _to_device(obj, dev)
+    return obj
+
+
+def _to_device(obj: Any, dev: Any) -> Any:
+    """`obj` with its tensors moved to CUDA device `dev` (containers rebuilt, Parameters kept)."""
+    if isinstance(obj, Tensor):
+        if obj.is_cuda:
+            return obj
+        if type(obj) is not Tensor:  # Parameter and subclasses: move the data, keep the object
+            obj.data = obj.data.to(dev)
+            return obj
+        return obj.detach().to(dev).requires_grad_(obj.requires_grad)
+    if isinstance(obj, dict):
+        for key in list(obj):
+            obj[key] = _to_device(obj[key], dev)
+        return obj
+    if isinstance(obj, list):
+        obj[:] = [_to_device(v, dev) for v in obj]
+        return obj
+    if type(obj) is tuple:
+        return tuple(_to_device(v, dev) for v in obj)
     return obj
 
 

@@ -20,8 +20,9 @@ from . import dtypes as _dt
 from . import tensor_methods as _methods
 from ._display_name import package_name
 from ._printing import tensor_repr
-from .backend import CPU, as_device, device
+from .backend import CPU, as_device, device, device_of, is_cuda_array
 from .dtypes import dtype
+from .engine import devices as _devices
 from .engine import inplace as _inplace
 from .engine import primitive as _primitive
 from .engine import register_tensor
@@ -164,13 +165,13 @@ class Tensor(TensorMethods):
 
     @property
     def device(self) -> device:
-        """Where the data lives (always the CPU for now)."""
-        return CPU
+        """Where the data lives: `device(type='cpu')` or `device(type='cuda', index=0)`."""
+        return CPU if type(self._data) is np.ndarray else device_of(self._data)
 
     @property
     def is_cuda(self) -> builtins.bool:
-        """Whether the data is on a CUDA device (always False for now)."""
-        return False
+        """Whether the data is on a CUDA device."""
+        return is_cuda_array(self._data)
 
     @property
     def ndim(self) -> builtins.int:
@@ -212,11 +213,14 @@ class Tensor(TensorMethods):
 
     def data_ptr(self) -> builtins.int:
         """The address of the first element."""
+        if is_cuda_array(self._data):
+            return int(self._data.data.ptr)
         return int(self._data.__array_interface__["data"][0])
 
     def get_device(self) -> builtins.int:
         """The CUDA device index, or -1 for CPU tensors."""
-        return -1
+        index = self.device.index
+        return -1 if index is None else index
 
     @property
     def is_leaf(self) -> builtins.bool:
@@ -426,6 +430,8 @@ class Tensor(TensorMethods):
             _primitive.tracer.read(self, "numpy")
         if self._requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        if type(self._data) is not np.ndarray and is_cuda_array(self._data):
+            raise TypeError(_NOT_ON_HOST.format(self.device))
         return self._data
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
@@ -434,6 +440,8 @@ class Tensor(TensorMethods):
             _primitive.tracer.read(self, "__array__")
         if self._requires_grad:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        if type(self._data) is not np.ndarray and is_cuda_array(self._data):
+            raise TypeError(_NOT_ON_HOST.format(self.device))
         data = self._data if dtype is None else self._data.astype(dtype, copy=False)
         return data.copy() if copy else data
 
@@ -460,21 +468,30 @@ class Tensor(TensorMethods):
                 target_dtype = a
             elif isinstance(a, Tensor):
                 target_dtype, dev = a.dtype, a.device
-            elif isinstance(a, (str, device)):
+            elif isinstance(a, (str, device, builtins.int)) and not isinstance(a, builtins.bool):
                 dev = a
-        as_device(dev)  # validates ("cuda" raises until the GPU backend exists)
-        if target_dtype is None or target_dtype.np == self._data.dtype:
-            return _methods._ops.clone(self) if copy else self
-        return _methods._ops.to_dtype(self, target_dtype)
+        out = self
+        if dev is not None:
+            target = as_device(dev)  # "cuda" without a CUDA backend raises PyTorch's AssertionError
+            out = _devices.to_device(self, target)
+        if target_dtype is None or target_dtype.np == out._data.dtype:
+            return _methods._ops.clone(out) if copy and out is self else out
+        return _methods._ops.to_dtype(out, target_dtype)
 
-    def cpu(self) -> Tensor:
-        """This tensor on the CPU (itself: the data is already there)."""
-        return self
+    def cpu(self, memory_format: Any = None) -> Tensor:
+        """This tensor on the CPU (itself when it is there already)."""
+        return self if type(self._data) is np.ndarray else _devices.to_device(self, CPU)
 
-    def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
-        """This tensor on a CUDA device (raises until the GPU backend exists)."""
-        as_device("cuda")
-        return self
+    def cuda(self, device: Any = None, non_blocking: builtins.bool = False, memory_format: Any = None) -> Tensor:
+        """This tensor on a CUDA device (the current one, or `device`)."""
+        if device is None:
+            device = "cuda"
+        elif isinstance(device, builtins.int):
+            device = f"cuda:{device}"
+        target = as_device(device)
+        if target.type != "cuda":
+            raise RuntimeError(f"Invalid device, must be cuda device, got {target}")
+        return _devices.to_device(self, target)
 
     def type(self, dtype: Any = None, non_blocking: builtins.bool = False, **kwargs: Any) -> Any:
         """The legacy type name (`'torch.FloatTensor'`), or this tensor converted to `dtype`.
@@ -606,6 +623,11 @@ class Tensor(TensorMethods):
         return t
 
 
+_NOT_ON_HOST = (
+    "can't convert {} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first."
+)
+
+
 def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
     return Tensor._make(data, requires_grad)
 
@@ -640,6 +662,7 @@ def _dim_index(dim: Any) -> builtins.int:
 
 
 def is_tensor(obj: object) -> bool:
+    """Whether `obj` is a retrograd Tensor."""
     return isinstance(obj, Tensor)
 
 

@@ -1,16 +1,23 @@
-"""The array library behind each device.
+"""The array library behind each device, and the registry that picks it.
 
-Ops never import NumPy for math: they ask `device.xp` for the array module of
-their tensor's device. "cpu" is NumPy. `device("cuda")` can be named (programs
-write `device = "cuda" if torch.cuda.is_available() else "cpu"`), but putting data
-on it raises PyTorch's no-CUDA AssertionError until a CuPy backend exists.
+Ops never import NumPy for math: they ask `namespace(array)` (or `device.xp`) for
+the array module of their tensor's device. "cpu" is NumPy. "cuda" is CuPy when it
+imports and sees a GPU; in CPU test runs it can be the stand-in device instead
+(`use_standin()`, or RETROGRAD_CUDA_STANDIN=1 in the environment), whose arrays
+refuse to be read on the host as CuPy's do. With neither, "cuda" can be named
+(programs write `device = "cuda" if torch.cuda.is_available() else "cpu"`) but
+putting data on it raises PyTorch's no-CUDA AssertionError.
 """
 
 from __future__ import annotations
 
 import builtins
+import contextlib
+import os
 import warnings
+from collections.abc import Iterator
 from types import ModuleType
+from typing import Any
 
 import numpy
 
@@ -28,7 +35,7 @@ warnings.filterwarnings(
 class device:
     """Where a tensor's data lives, e.g. `retrograd.device("cpu")`."""
 
-    __slots__ = ("type", "index", "xp")
+    __slots__ = ("type", "index")
     type: str
     index: int | None
 
@@ -44,7 +51,13 @@ class device:
             raise RuntimeError(f"Expected one of cpu, cuda device type at start of device string: {spec}")
         self.type = kind
         self.index = index
-        self.xp: ModuleType | None = numpy if kind == "cpu" else None
+
+    @property
+    def xp(self) -> ModuleType | None:
+        """The array module of this device (None for "cuda" without a CUDA backend)."""
+        if self.type == "cpu":
+            return numpy
+        return None if _cuda is None else _cuda.xp
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, str):
@@ -69,21 +82,113 @@ NO_CUDA = "retrograd has no CUDA device: not compiled with CUDA enabled"
 
 
 def as_device(d: str | device | None) -> device:
-    """Normalise a device argument for data placement; None means the CPU ("cuda" raises)."""
+    """Normalise a device argument for data placement; None means the CPU.
+
+    "cuda" without an index means the current CUDA device; without a CUDA backend
+    it raises PyTorch's AssertionError, and an index past the last device its RuntimeError.
+    """
     if d is None or d is CPU:
         return CPU
+    if type(d) is builtins.int:  # PyTorch reads a bare int as a CUDA ordinal
+        d = device("cuda", d)
     d = device(d)
     if d.type == "cuda":
-        raise AssertionError(NO_CUDA)
+        if _cuda is None:
+            raise AssertionError(NO_CUDA)
+        index = _cuda.current_device() if d.index is None else d.index
+        if not 0 <= index < _cuda.device_count():
+            raise RuntimeError("CUDA error: invalid device ordinal")
+        return cuda_device(index)
     return CPU if d == CPU else d
 
 
-_NAMESPACES = {numpy.ndarray: numpy}
+_NAMESPACES: dict[type, ModuleType] = {numpy.ndarray: numpy}
+
+# The CUDA backend in use: CuPy, the stand-in, or None (no CUDA).
+_cuda: Any = None
+_cupy: Any = None  # CuPy's backend once loaded, kept while the stand-in is switched on
+_CUDA_DEVICES: dict[int, device] = {}
+
+
+def cuda_device(index: int) -> device:
+    """The (shared) `device("cuda", index)`."""
+    d = _CUDA_DEVICES.get(index)
+    if d is None:
+        d = _CUDA_DEVICES[index] = device("cuda", index)
+    return d
+
+
+def cuda_backend() -> Any:
+    """The CUDA backend in use (see `cuda_runtime.CudaBackend`), or None."""
+    return _cuda
+
+
+def _install(backend: Any) -> None:
+    global _cuda
+    if _cuda is not None:
+        _NAMESPACES.pop(_cuda.ndarray, None)
+    _cuda = backend
+    if backend is not None:
+        _NAMESPACES[backend.ndarray] = backend.xp
+
+
+def use_standin(enabled: bool = True) -> None:
+    """Serve "cuda" by the stand-in device (for tests on machines without a GPU), or stop."""
+    from .cuda_runtime import load_standin
+
+    _install(load_standin() if enabled else _cupy)
+
+
+def using_standin() -> bool:
+    return _cuda is not None and _cuda.name == "standin"
+
+
+def device_of(array: Any) -> device:
+    """The device an array lives on."""
+    if type(array) is numpy.ndarray or _cuda is None or type(array) is not _cuda.ndarray:
+        return CPU
+    return cuda_device(_cuda.index_of(array))
+
+
+def is_cuda_array(array: Any) -> bool:
+    return _cuda is not None and type(array) is _cuda.ndarray
+
+
+def to_device(array: Any, target: device) -> Any:
+    """`array` on `target`: the same array when it is there already, else a copy."""
+    if target.type == "cpu":
+        return _cuda.to_host(array) if is_cuda_array(array) else array
+    return _cuda.to_device(array, target.index)
 
 
 def namespace(array: object) -> ModuleType:
-    """The array module (numpy, later cupy) that owns `array`."""
+    """The array module (numpy, cupy or the stand-in) that owns `array`."""
     xp = _NAMESPACES.get(type(array))  # type: ignore[arg-type]
     if xp is None:
         return numpy
     return xp
+
+
+def _load() -> None:
+    global _cupy
+    from .cuda_runtime import load_cupy
+
+    _cupy = load_cupy()
+    if os.environ.get("RETROGRAD_CUDA_STANDIN", "") not in ("", "0"):
+        use_standin()
+    else:
+        _install(_cupy)
+
+
+_load()
+
+
+@contextlib.contextmanager
+def standin_device() -> Iterator[Any]:
+    """`with standin_device():` "cuda" is the stand-in device inside (the backend before, after)."""
+    before = _cuda
+    use_standin()
+    try:
+        yield _cuda
+    finally:
+        _install(before)

@@ -10,7 +10,6 @@ generated backward and hands the gradients to the engine, which accumulates them
 from __future__ import annotations
 
 import functools
-import threading
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +22,7 @@ from ..engine.grad_mode import state
 from ..engine.graph import FREED_MESSAGE, Node, _sequence
 from ..engine.views import edge
 from ..tensor import Tensor
-from . import _lowerings, _probe, _trace
+from . import _probe, _trace
 from ._codegen import Generated, generate
 
 CACHE_SIZE_LIMIT = 8  # PyTorch's torch._dynamo.config.recompile_limit
@@ -273,21 +272,6 @@ def _module_tensors(module: Any) -> tuple[dict, Any, Any]:
     return named, guard, guard()
 
 
-_lowering_users = [0]
-_lowering_lock = threading.Lock()
-
-
-def _lowered(change: int) -> None:
-    """Count the recordings in progress; the lowerings are swapped in while there are any."""
-    with _lowering_lock:
-        before = _lowering_users[0]
-        _lowering_users[0] += change
-        if before == 0 and change > 0:
-            _lowerings.install()
-        elif _lowering_users[0] == 0:
-            _lowerings.uninstall()
-
-
 def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, module: Any) -> tuple[Entry, Any]:
     """Run `fn` once eagerly while recording; return its entry (code or eager) and the result."""
     rec = _trace.Recorder(fullgraph=fullgraph)
@@ -308,12 +292,10 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
     rng_before = bytes(default_generator.get_state()._data)
     first_node = next(_sequence)
     _trace.install(rec)
-    _lowered(+1)
     try:
         result = fn(*args, **kwargs)
         entry = _build(rec, result, tensors, arg_names, rng_before, first_node, buffer_copies)
     finally:
-        _lowered(-1)
         _trace.uninstall(rec)
     if entry.generated is not None:
         state_tensors = {id(t): t for _, t in module_named.values()}

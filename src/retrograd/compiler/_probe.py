@@ -1,10 +1,11 @@
 """The check before generated code is trusted: same answers as eager on other input values.
 
-Library code sometimes computes on arrays outside primitives (a target's class indices, a
-one-hot matrix); the recording cannot see that, and would freeze the first call's values as
-constants. So once, after generating, every input (arguments, parameters, buffers) is given
-other values, and the function runs both eagerly and as generated code: outputs and gradients
-must agree, or the call site runs eagerly. Floats are scaled and shifted; integers and bools
+Library code that computes on arrays outside primitives is invisible to the recording, which
+would freeze the first call's values as constants (the library's own value-dependent helpers,
+such as a loss's class indices or a pooling's window maxima, are primitives for that reason).
+So once, after generating, every input (arguments, parameters, buffers) is given other values,
+and the function runs both eagerly and as generated code: outputs and gradients must agree, or
+the call site runs eagerly. Floats are scaled and shifted; integers and bools
 are rotated, which keeps them valid indices.
 """
 

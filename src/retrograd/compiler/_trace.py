@@ -102,15 +102,6 @@ class Recorder:
             self.made[id(a)] = a
         self.steps.append(Call(prim, ins, kwargs, tuple(out_arrays), self.backward))
 
-    def log(self, op: Any, ins: tuple, attrs: dict, outs: tuple) -> None:
-        """Log a call of plain array code (a lowering) like a primitive call."""
-        for a in list(ins) + [v for v in attrs.values() if hasattr(v, "__array_interface__")]:
-            if id(a) in self.inputs or id(a) in self.found:
-                self.used.add(id(a))
-        for a in outs:
-            self.made[id(a)] = a
-        self.steps.append(Call(op, tuple(ins), dict(attrs), tuple(outs), self.backward))
-
     def read(self, tensor: Any, how: str) -> None:
         """Python reads a tensor's values: fine for constants, a graph break for recorded values."""
         # a tensor no recorded op read before may come from array code on recorded values

@@ -1,14 +1,16 @@
-"""`retrograd.cuda` on a machine (and build) without CUDA, answering as PyTorch's CPU build does.
+"""`retrograd.cuda`: PyTorch's CUDA runtime API over the CUDA backend (CuPy, or the test stand-in).
 
-Queries say "no": `is_available()` is False, `device_count()` 0, memory counters 0.
-Seeding and cache calls are no-ops. Anything that needs a device (`synchronize`,
-`current_device`, `get_device_name`, ...) raises PyTorch's AssertionError.
+With a backend, the calls act on it: devices, seeds of CuPy's generators, memory
+counters of CuPy's pool, streams and events wrapping CuPy's. Without one they
+answer as PyTorch's CPU build does: `is_available()` is False, `device_count()` 0,
+memory counters 0, seeding a no-op, and what needs a device raises its AssertionError.
 """
 
 from __future__ import annotations
 
 from typing import Any, NoReturn
 
+from .. import backend
 from ..backend import NO_CUDA
 from . import amp
 
@@ -18,6 +20,7 @@ __all__ = [
     "amp",
     "current_device",
     "current_stream",
+    "default_stream",
     "device",
     "device_count",
     "empty_cache",
@@ -47,6 +50,7 @@ __all__ = [
     "set_device",
     "set_rng_state",
     "set_rng_state_all",
+    "stream",
     "synchronize",
 ]
 
@@ -55,41 +59,102 @@ def _no_cuda(*args: Any, **kwargs: Any) -> NoReturn:
     raise AssertionError(NO_CUDA)
 
 
+def _backend() -> Any:
+    """The CUDA backend (CuPy, or the test stand-in), or PyTorch's no-CUDA AssertionError."""
+    cuda = backend.cuda_backend()
+    if cuda is None:
+        raise AssertionError(NO_CUDA)
+    return cuda
+
+
+def _index(device: Any) -> int | None:
+    """A device argument (None, int, "cuda:1", device) as an index (None: the current device)."""
+    if device is None:
+        return None
+    if isinstance(device, int):
+        return device
+    return backend.as_device(device).index
+
+
 def is_available() -> bool:
-    return False
+    return backend.cuda_backend() is not None
 
 
 def device_count() -> int:
-    return 0
+    cuda = backend.cuda_backend()
+    return 0 if cuda is None else cuda.device_count()
 
 
 def is_initialized() -> bool:
-    return False
+    return backend.cuda_backend() is not None
+
+
+def init() -> None:
+    _backend()
 
 
 def is_bf16_supported(including_emulation: bool = True) -> bool:
-    return False
+    return False  # NumPy and CuPy have no bfloat16 dtype
 
 
 def get_arch_list() -> list[str]:
-    return []
+    return [] if backend.cuda_backend() is None else ["sm_{}{}".format(*_backend().capability(0))]
 
 
-# Seeding: PyTorch queues CUDA seeds until CUDA starts, which never happens here.
+def current_device() -> int:
+    return _backend().current_device()
+
+
+def set_device(device: Any) -> None:  # noqa: A002
+    index = _index(device)
+    if index is not None and index >= 0:
+        _backend().set_device(index)
+
+
+def synchronize(device: Any = None) -> None:  # noqa: A002
+    _backend().synchronize(_index(device))
+
+
+def get_device_name(device: Any = None) -> str:  # noqa: A002
+    cuda = _backend()
+    index = _index(device)
+    return cuda.device_name(cuda.current_device() if index is None else index)
+
+
+def get_device_capability(device: Any = None) -> tuple[int, int]:  # noqa: A002
+    cuda = _backend()
+    index = _index(device)
+    return cuda.capability(cuda.current_device() if index is None else index)
+
+
+# Seeding: with a device, CuPy's generator on each device; without, PyTorch's CPU build ignores these.
 def manual_seed(seed: int) -> None:
-    return None
+    cuda = backend.cuda_backend()
+    if cuda is not None:
+        cuda.seed(int(seed), cuda.current_device())
 
 
 def manual_seed_all(seed: int) -> None:
-    return None
+    cuda = backend.cuda_backend()
+    if cuda is not None:
+        cuda.seed(int(seed))
 
 
 def seed() -> None:
-    return None
+    import random as _random
+
+    manual_seed(_random.getrandbits(63))
 
 
 def seed_all() -> None:
-    return None
+    import random as _random
+
+    manual_seed_all(_random.getrandbits(63))
+
+
+def initial_seed() -> int:
+    cuda = _backend()
+    return cuda.initial_seed(cuda.current_device())
 
 
 def set_rng_state(new_state: Any, device: Any = "cuda") -> None:  # noqa: A002
@@ -105,53 +170,138 @@ def get_rng_state_all() -> list[Any]:
 
 
 def empty_cache() -> None:
-    return None
+    cuda = backend.cuda_backend()
+    if cuda is not None:
+        cuda.empty_cache()
 
 
 def memory_allocated(device: Any = None) -> int:  # noqa: A002
-    return 0
+    cuda = backend.cuda_backend()
+    return 0 if cuda is None else cuda.memory_allocated(_index(device))
 
 
 def max_memory_allocated(device: Any = None) -> int:  # noqa: A002
-    return 0
+    cuda = backend.cuda_backend()
+    return 0 if cuda is None else cuda.max_memory_allocated(_index(device))
 
 
 def memory_reserved(device: Any = None) -> int:  # noqa: A002
-    return 0
+    cuda = backend.cuda_backend()
+    return 0 if cuda is None else cuda.memory_reserved(_index(device))
 
 
 def max_memory_reserved(device: Any = None) -> int:  # noqa: A002
-    return 0
+    return memory_reserved(device)
+
+
+def reset_peak_memory_stats(device: Any = None) -> None:  # noqa: A002
+    _backend().reset_peak(_index(device))
 
 
 def memory_stats(device: Any = None) -> dict[str, Any]:  # noqa: A002
-    return {}
+    if backend.cuda_backend() is None:
+        return {}
+    return {
+        "allocated_bytes.all.current": memory_allocated(device),
+        "allocated_bytes.all.peak": max_memory_allocated(device),
+        "reserved_bytes.all.current": memory_reserved(device),
+    }
 
 
-# Everything below needs a device.
-init = synchronize = current_device = get_device_name = get_device_capability = _no_cuda
-get_device_properties = get_rng_state = initial_seed = current_stream = mem_get_info = _no_cuda
-ipc_collect = set_device = reset_peak_memory_stats = _no_cuda
+def current_stream(device: Any = None) -> Stream:  # noqa: A002
+    return Stream._wrap(_backend().xp.cuda.get_current_stream())
+
+
+def default_stream(device: Any = None) -> Stream:  # noqa: A002
+    return Stream._wrap(_backend().xp.cuda.Stream.null)
+
+
+# Still needs what neither CuPy nor the stand-in reports here.
+get_device_properties = get_rng_state = mem_get_info = ipc_collect = _no_cuda
 
 
 class device:  # noqa: N801  (PyTorch's name)
-    """`with retrograd.cuda.device(0):` switch the current CUDA device (entering raises here)."""
+    """`with retrograd.cuda.device(1):` make a CUDA device current inside the block."""
 
     def __init__(self, device: Any) -> None:  # noqa: A002
-        self.idx = device
+        self.idx = _index(device)
+        self._prev: int | None = None
 
-    def __enter__(self) -> NoReturn:
-        raise RuntimeError("retrograd was compiled without CUDA support")
+    def __enter__(self) -> device:
+        if backend.cuda_backend() is None:
+            raise RuntimeError("retrograd was compiled without CUDA support")
+        if self.idx is not None and self.idx >= 0:
+            self._prev = current_device()
+            set_device(self.idx)
+        return self
 
     def __exit__(self, *exc_info: Any) -> None:
-        return None
+        if self._prev is not None:
+            set_device(self._prev)
 
 
 class Stream:
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("retrograd.cuda.Stream requires CUDA support")
+    """A CUDA stream, wrapping CuPy's; `with retrograd.cuda.stream(s):` runs work on it."""
+
+    def __init__(self, device: Any = None, priority: int = 0, **kwargs: Any) -> None:
+        if backend.cuda_backend() is None:
+            raise RuntimeError("retrograd.cuda.Stream requires CUDA support")
+        self._stream = _backend().xp.cuda.Stream(non_blocking=True)
+
+    @classmethod
+    def _wrap(cls, inner: Any) -> Stream:
+        s = cls.__new__(cls)
+        s._stream = inner
+        return s
+
+    def synchronize(self) -> None:
+        self._stream.synchronize()
+
+    def query(self) -> bool:
+        return bool(self._stream.done)
+
+    def wait_event(self, event: Event) -> None:
+        self._stream.wait_event(event._event)
+
+    def wait_stream(self, stream: Stream) -> None:
+        self._stream.wait_event(stream.record_event()._event)
+
+    def record_event(self, event: Event | None = None) -> Event:
+        event = event or Event()
+        event.record(self)
+        return event
+
+    def __enter__(self) -> Stream:
+        self._stream.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stream.__exit__(*exc)
+
+
+def stream(s: Stream | None) -> Any:
+    """`with retrograd.cuda.stream(s):` (a no-op for None)."""
+    import contextlib
+
+    return contextlib.nullcontext() if s is None else s
 
 
 class Event:
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("Tried to instantiate dummy base class Event")
+    """A CUDA event, wrapping CuPy's: `record`, `synchronize`, `elapsed_time` in milliseconds."""
+
+    def __init__(self, enable_timing: bool = False, blocking: bool = False, interprocess: bool = False) -> None:
+        if backend.cuda_backend() is None:
+            raise RuntimeError("Tried to instantiate dummy base class Event")
+        self._event = _backend().xp.cuda.Event(block=blocking, disable_timing=not enable_timing)
+
+    def record(self, stream: Stream | None = None) -> None:
+        self._event.record(None if stream is None else stream._stream)
+
+    def synchronize(self) -> None:
+        self._event.synchronize()
+
+    def query(self) -> bool:
+        return bool(self._event.done)
+
+    def elapsed_time(self, end_event: Event) -> float:
+        return float(_backend().xp.cuda.get_elapsed_time(self._event, end_event._event))

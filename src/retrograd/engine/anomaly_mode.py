@@ -27,10 +27,12 @@ anomaly = _Anomaly()
 
 
 def is_anomaly_enabled() -> bool:
+    """Whether anomaly detection (`autograd.detect_anomaly`) is on."""
     return anomaly.enabled
 
 
 def is_anomaly_check_nan_enabled() -> bool:
+    """Whether anomaly mode also checks backward results for NaN."""
     return anomaly.check_nan
 
 

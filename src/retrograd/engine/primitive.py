@@ -51,9 +51,11 @@ class Primitive:
     `extras` names arrays the forward returns after its outputs (indices, masks);
     rules read them like attributes. `view=True` marks ops whose output may share
     memory with input 0. `constant_edges` adds empty edges for operands that are
-    Python numbers, so `next_functions` looks like PyTorch's. `quiet=True` silences NumPy's floating-point warnings
-    (PyTorch gives inf/nan without a word); it costs ~2 µs, so only ops that can
-    divide by zero or overflow ask for it.
+    Python numbers, so `next_functions` looks like PyTorch's. NumPy's floating-point
+    warnings from ufuncs called in retrograd's modules are silenced by the package's
+    warnings filter (backend/__init__.py), at no cost; `quiet=True` (an errstate around the
+    forward, ~1-2 µs) is only for forwards that call NumPy's Python-level functions
+    (linalg, nan-reductions), whose warnings come from NumPy's own modules.
     """
 
     __slots__ = (
@@ -131,9 +133,20 @@ class Primitive:
                 record = first._requires_grad and state.enabled
             elif len(tensors) == 2:
                 second = tensors[1]
+                if type(second._data) is not type(data) or (  # on two devices? (engine.devices)
+                    xp is not numpy and second._data.device != data.device
+                ):
+                    first, second = tensors = align_devices(self.name, tensors)
+                    data = first._data
+                    xp = backend.namespace(data)
                 result = self.forward(xp, data, second._data, **attrs)
                 record = (first._requires_grad or second._requires_grad) and state.enabled
             else:
+                if any(type(t._data) is not type(data) for t in tensors) or (  # on several devices?
+                    xp is not numpy and any(t._data.device != data.device for t in tensors)
+                ):
+                    tensors = align_devices(self.name, tensors)
+                    xp = backend.namespace(tensors[0]._data)
                 result = self.forward(xp, *[t._data for t in tensors], **attrs)
                 record = state.enabled and any(t._requires_grad for t in tensors)
         except ValueError as e:  # NumPy's broadcast failure: PyTorch's RuntimeError instead
@@ -182,8 +195,8 @@ class Primitive:
             result = result[0] if k == 1 else result[:k]
             attrs.update(zip(self.extras, extra))
         if self.n_outputs == 1:
-            if type(result) is not xp.ndarray:  # NumPy reductions and 0-d arithmetic return scalars
-                result = xp.asarray(result)
+            if type(result) is not xp.ndarray and type(result) not in _NAMESPACES:
+                result = xp.asarray(result)  # NumPy reductions and 0-d arithmetic return scalars
             out = _make(result, record)
             outs: tuple = (out,)
         else:
@@ -206,6 +219,11 @@ class Primitive:
         if tracer is not None:
             tracer(self, tensors, outs, attrs)
         return out
+
+
+def align_devices(name: str, tensors: tuple) -> tuple:
+    """Inputs moved onto one device or PyTorch's mixed-device error (engine.devices installs it)."""
+    return tensors
 
 
 def _argument_error(name: str, tensors: tuple) -> Exception:

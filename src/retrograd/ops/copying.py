@@ -24,7 +24,7 @@ _to_dtype = Primitive(
 )
 _fill = Primitive(
     "fill",
-    lambda xp, a, value: xp.broadcast_to(store_scalar(value, a.dtype), a.shape).copy(),
+    lambda xp, a, value: xp.broadcast_to(xp.asarray(store_scalar(value, a.dtype)), a.shape).copy(),
     [lambda g: None],  # the old values do not influence the result
 )
 _copy = Primitive(

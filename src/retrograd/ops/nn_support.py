@@ -58,23 +58,17 @@ def tensor_over(array: Any) -> Tensor:
     return Tensor._make(array)
 
 
-def class_index_weights(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int) -> tuple[Any, Any]:
-    """The arguments of the class-index loss kernels (`ops.fused.loss.nll`, `cross_entropy`) as arrays.
+def class_index_weights(
+    input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int
+) -> tuple[Tensor, Tensor]:
+    """The arguments of the class-index loss kernel (`ops.fused.loss.nll`) as tensors, from a primitive on the target.
 
-    Returns the target indices, with ignored ones replaced by 0, and each element's
+    Returns the target indices (int64), with ignored ones replaced by 0, and each element's
     weight: `weight[target]` (1 without a weight), 0 where the target is ignored.
     IndexError, as PyTorch's, for a target outside [0, C).
     """
     n_classes = input.shape[0 if input.dim() == 1 else 1]
-    t = target._data.astype(np.int64, copy=False)
-    ignored = t == ignore_index
-    bad = (~ignored) & ((t < 0) | (t >= n_classes))
-    if bad.any():
-        raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds.")
-    idx = np.where(ignored, 0, t)
-    dt = input._data.dtype
-    wt = np.ones(t.shape, dtype=dt) if weight is None else weight._data.astype(dt)[idx]
-    return idx, np.where(ignored, np.zeros((), dt), wt)
+    return _loss.class_weights(target, weight, n_classes, ignore_index, input._data.dtype)
 
 
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None, reduction: str) -> Tensor:
@@ -102,14 +96,13 @@ def normalize(
         r = _batched("normalize", normalize, kind, input, weight, bias, view, dims, eps, stats)
         if r is not NOT_BATCHED:
             return r
-    xp = namespace(input._data)
     if stats is None:
-        mean, var = _norm.moments(xp, input._data, view, dims)
+        mean, var, rstd = _norm.statistics(input, view, dims, eps)
     else:
-        mean, var = stats[0]._data, stats[1]._data
-    rstd = _norm.rstd_of(xp, var, eps)
-    out = _norm.normalize(kind, input, weight, bias, view, dims, mean, rstd, eps, fixed=stats is not None)
-    return out, Tensor._make(mean), Tensor._make(var)
+        mean, var = Tensor._make(stats[0]._data), Tensor._make(stats[1]._data)
+        rstd = _norm.rstd(stats[1], eps)
+    out = _norm.normalize(kind, input, weight, bias, view, dims, mean._data, rstd._data, eps, fixed=stats is not None)
+    return out, mean, var
 
 
 # --- embedding ----------------------------------------------------------------------------------
@@ -129,11 +122,12 @@ def _row_scale(idx: Any, padding_idx: int | None, counts: Any, dtype: Any) -> An
     """s per looked-up position (idx.shape + (1,)), or None when every s is 1."""
     if padding_idx is None and counts is None:
         return None
-    s = np.ones(idx.shape, dtype=dtype)
+    xp = namespace(idx)
+    s = xp.ones(idx.shape, dtype=dtype)
     if counts is not None:
         s = s / counts[idx].astype(dtype)
     if padding_idx is not None:
-        s = np.where(idx == padding_idx, np.zeros((), dtype), s)
+        s = xp.where(idx == padding_idx, xp.zeros((), dtype), s)
     return s[..., None]
 
 
@@ -147,7 +141,7 @@ def _sum_rows(xp: Any, g: Any, idx: Any, n: int, scale: Any) -> Any:
     if flat.size:
         order = xp.argsort(flat, kind="stable")
         ordered = flat[order]
-        starts = xp.flatnonzero(xp.concatenate(([True], ordered[1:] != ordered[:-1])))
+        starts = xp.flatnonzero(xp.concatenate((xp.ones(1, dtype=bool), ordered[1:] != ordered[:-1])))
         out[ordered[starts]] = xp.add.reduceat(rows[order], starts, axis=0)
     return out
 
@@ -163,7 +157,7 @@ def _dense_rule(gg: Tensor, idx: Any, scale: Any) -> Tensor:
 
 def _rows(xp: Any, w: Any, idx: Any, scale: Any) -> Any:
     # the bounds check lives in the forward, so compiled code (which replays forwards) keeps it
-    if idx.size and (idx.min() < 0 or idx.max() >= w.shape[0]):
+    if xp is np and idx.size and (idx.min() < 0 or idx.max() >= w.shape[0]):  # on a GPU: no sync
         raise IndexError("index out of range in self")
     return w[idx]
 
@@ -179,10 +173,11 @@ _dense_backward = Primitive(
 
 def _renorm_rows(weight: Tensor, idx: Any, max_norm: float, norm_type: float) -> None:
     """Rescale (in place, unrecorded) the rows used whose norm exceeds `max_norm`, as PyTorch does."""
-    rows = np.unique(idx)
+    xp = namespace(idx)
+    rows = xp.unique(idx)
     data = weight._data[rows]
-    norms = np.linalg.norm(data, ord=norm_type, axis=1) if data.size else np.zeros(0)
-    scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(data.dtype)
+    norms = xp.linalg.norm(data, ord=norm_type, axis=1) if data.size else xp.zeros(0)
+    scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(data.dtype)
     weight._data[rows] = data * scale[:, None]
     weight._version.value += 1
 
@@ -199,6 +194,6 @@ def embedding(
     idx = input._data.astype(np.int64, copy=False)
     if max_norm is not None:
         _renorm_rows(weight, idx, max_norm, norm_type)
-    counts = np.bincount(idx.reshape(-1), minlength=weight.shape[0]) if scale_grad_by_freq else None
+    counts = namespace(idx).bincount(idx.reshape(-1), minlength=weight.shape[0]) if scale_grad_by_freq else None
     scale = _row_scale(idx, padding_idx, counts, weight._data.dtype)
     return _lookup(weight, idx=idx, scale=scale)

@@ -9,7 +9,8 @@ NAME is looked up in this order, stopping at the first step that finds something
 1. primitives whose name or node name is NAME (`exp`, `max`, `MaxBackward0`);
 2. the primitives that a public function called NAME reaches (`retrograd.NAME`,
    `retrograd.nn.functional.NAME`, `retrograd.linalg.NAME`): the ones its code names,
-   else the ones the functions it names reach, at most four calls deep;
+   else the ones the functions it names reach, at most four calls deep (primitives
+   without any derivative, such as a loss's class weights, are left out);
 3. primitives whose node name contains NAME in CamelCase (`layer_norm` finds
    `NativeLayerNormBackward0`).
 
@@ -79,7 +80,9 @@ def _reached_from(functions: list[Any]) -> list[Primitive]:
         for fn in level:
             for obj in _named_by(fn):
                 if isinstance(obj, Primitive):
-                    if obj not in prims:
+                    # helpers without a derivative (class weights, window maxima, statistics) are
+                    # not what NAME means: found by their own names only
+                    if obj not in prims and any(r is not None for r in obj.derivatives):
                         prims.append(obj)
                 elif isinstance(obj, types.FunctionType) and obj.__module__.startswith("retrograd"):
                     if id(obj) not in seen:

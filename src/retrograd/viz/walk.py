@@ -58,5 +58,6 @@ def saved_shapes(node: Node) -> list[tuple[str, tuple]]:
 
 
 def _shape_of(s: SavedTensor) -> tuple | None:
-    source = s.data if s.data is not None else getattr(s.tensor, "_data", None)
-    return None if source is None else tuple(source.shape)
+    if s.data is not None:  # an op's own output, kept as bare data
+        return tuple(s.data.shape)
+    return None if s.tensor is None else tuple(s.tensor.shape)

@@ -206,12 +206,11 @@ def _smoothed(input: Tensor, target: Tensor, weight: Tensor | None, reduction: s
     logp = log_softmax(input, cdim)
     nll = _nll_nd(logp, idx, wt, reduction)
     weighted = logp if weight is None else logp * _class_view(weight, input)
-    keep = (target != ignore_index).to(input.dtype)
+    # 1 where the target counts, 0 where ignored: the unweighted kernel's weights (from a primitive on the target)
+    keep = (wt if weight is None else _weights(input, target, None, ignore_index)[1]).reshape(target.shape)
     smooth = -weighted.sum(cdim) * keep
-    if reduction == "mean":
-        counted = keep if weight is None else weight[target.long().masked_fill(target == ignore_index, 0)] * keep
-        denom = float(counted.sum())
-        smooth = smooth.sum() / denom if denom else smooth.sum() * float("nan")
+    if reduction == "mean":  # over the weights of the counted targets, as nll's mean (0/0: NaN, as PyTorch)
+        smooth = smooth.sum() / wt.sum()
     elif reduction == "sum":
         smooth = smooth.sum()
     return (1 - smoothing) * nll + smooth * (smoothing / n_classes)

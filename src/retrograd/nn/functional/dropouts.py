@@ -30,13 +30,13 @@ def _check_p(p: float) -> None:
 def _keep_draws(input: Tensor, shape: tuple, p: float) -> Tensor:
     """0/1 Bernoulli(1 - p) draws of `shape` in input's dtype, from the default generator
     (PyTorch's `bernoulli_(1 - p)` on a new tensor: one 64-bit uniform per element)."""
-    return random_draw(lambda s: _ops.empty(s, dtype=input.dtype).bernoulli_(1.0 - p), shape)
+    return random_draw(lambda s: _ops.empty(s, dtype=input.dtype, device=input.device).bernoulli_(1.0 - p), shape)
 
 
 def _keep_mask(input: Tensor, shape: tuple, p: float) -> Tensor:
     """Bernoulli(1 - p) samples of `shape`, scaled by 1/(1 - p) (all zeros when p = 1)."""
     if p == 1.0:  # PyTorch draws nothing here (no random op, even inside vmap)
-        return _ops.zeros(shape, dtype=input.dtype)
+        return _ops.zeros(shape, dtype=input.dtype, device=input.device)
     mask = _keep_draws(input, shape, p)
     if p < 1.0:
         mask.div_(1.0 - p)  # PyTorch divides by 1 - p in the input's dtype

@@ -177,7 +177,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     _constant("binary_cross_entropy_with_logits", "weight", weight)
     _constant("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
     dtype = _promoted(input, target)
-    w, p = (None if c is None else c.detach().to(dtype)._data for c in (weight, pos_weight))
+    w, p = (None if c is None else c.detach().to(dtype) for c in (weight, pos_weight))
     return _pointwise.binary_cross_entropy_with_logits(input, target, w, p, reduction)
 
 
@@ -217,7 +217,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = 
     from ...ops.shape.views import broadcast_tensors
 
     a, t = broadcast_tensors(input, target.detach())
-    return _pointwise.soft_margin_loss(a, t.to(input.dtype)._data, reduction)
+    return _pointwise.soft_margin_loss(a, t.to(input.dtype), reduction)
 
 
 def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, size_average: bool | None = None,

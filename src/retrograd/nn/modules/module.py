@@ -296,14 +296,13 @@ class Module:
 
         with no_grad():
             for m in self.modules():
-                for name, p in m._parameters.items():
+                for p in m._parameters.values():
                     if p is not None:
                         new = convert(p)
-                        if new is not p:
-                            param = Parameter(new, p.requires_grad)
-                            if p.grad is not None:
-                                param.grad = convert(p.grad)
-                            m._parameters[name] = param
+                        if new is not p:  # as PyTorch: the same Parameter object, its data swapped
+                            p.data = new
+                            if p._grad is not None:
+                                p._grad = convert(p._grad)
                 for name, b in m._buffers.items():
                     if b is not None:
                         m._buffers[name] = convert(b)
@@ -334,7 +333,12 @@ class Module:
         return self._apply_to_tensors(lambda t: t.to(float16) if t.is_floating_point() else t)
 
     def cpu(self) -> Module:
-        return self
+        """Parameters and buffers moved to the CPU."""
+        return self._apply_to_tensors(lambda t: t.cpu())
+
+    def cuda(self, device: Any = None) -> Module:
+        """Parameters and buffers moved to a CUDA device (the current one, or `device`)."""
+        return self._apply_to_tensors(lambda t: t.cuda(device))
 
     def type(self, dst_type: Any) -> Module:
         return self._apply_to_tensors(lambda t: t.to(dst_type))

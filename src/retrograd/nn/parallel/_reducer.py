@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 
 from ... import distributed as dist
+from ... import ops
+from ...engine.grad_mode import no_grad
 from ...tensor import Tensor
 
 FIRST_BUCKET_BYTES = 1024 * 1024  # PyTorch's dist._DEFAULT_FIRST_BUCKET_BYTES
@@ -35,19 +37,25 @@ _UNFINISHED = (
 
 
 class Bucket:
-    """Parameters of one dtype whose gradients travel together in one flat buffer."""
+    """Parameters of one dtype whose gradients travel together in one flat buffer.
+
+    `slots[k]` is a view of the flat buffer shaped like parameter k, so gradients go in and
+    averaged gradients come out with one copy each, and the all-reduce sends the flat buffer
+    itself (contiguous, so MPI reads and writes its memory directly).
+    """
 
     def __init__(self, params: list[tuple[int, Tensor]]) -> None:
         self.indices = [i for i, _ in params]
         self.params = [p for _, p in params]
-        sizes = [p.numel() for p in self.params]
-        self.offsets = [int(x) for x in np.concatenate([[0], np.cumsum(sizes)])]
-        self.flat = Tensor._make(np.zeros(self.offsets[-1], dtype=self.params[0]._data.dtype))
+        offsets = [0]
+        for p in self.params:
+            offsets.append(offsets[-1] + p.numel())
+        with no_grad():
+            self.flat = ops.zeros(offsets[-1], dtype=self.params[0].dtype)
+            self.slots = [self.flat[a:b].view(p.shape) for a, b, p in zip(offsets, offsets[1:], self.params)]
+        self.nbytes = self.flat.numel() * self.flat.element_size()
         self.waiting = 0  # parameters whose gradient has not arrived this iteration
         self.work: Any = None
-
-    def slot(self, k: int) -> np.ndarray:
-        return self.flat._data[self.offsets[k] : self.offsets[k + 1]]
 
 
 def assign_buckets(params: list[Tensor], cap_bytes: int, first_bytes: int) -> list[Bucket]:
@@ -58,9 +66,9 @@ def assign_buckets(params: list[Tensor], cap_bytes: int, first_bytes: int) -> li
     limit: dict[Any, int] = {}
     for i in reversed(range(len(params))):
         p = params[i]
-        key = p._data.dtype
+        key = p.dtype
         open_.setdefault(key, []).append((i, p))
-        sizes[key] = sizes.get(key, 0) + p._data.nbytes
+        sizes[key] = sizes.get(key, 0) + p.numel() * p.element_size()
         if sizes[key] >= limit.setdefault(key, first_bytes):
             buckets.append(Bucket(open_.pop(key)))
             sizes[key] = 0
@@ -130,11 +138,11 @@ class Reducer:
         self.ready[index] = True
         bucket, k = self.where[index]
         grad = self.params[index].grad
-        slot = bucket.slot(k)
-        if grad is None:
-            slot[...] = 0
-        else:
-            slot[...] = grad._data.reshape(-1)
+        with no_grad():
+            if grad is None:
+                bucket.slots[k].zero_()
+            else:
+                bucket.slots[k].copy_(grad)
         bucket.waiting -= 1
         self._start_ready_buckets()
         for b in self.buckets[: self.next_bucket]:
@@ -145,10 +153,11 @@ class Reducer:
     def _start_ready_buckets(self) -> None:
         while self.next_bucket < len(self.buckets) and self.buckets[self.next_bucket].waiting == 0:
             b = self.buckets[self.next_bucket]
-            np.divide(b.flat._data, self.world, out=b.flat._data)  # average = sum of the shares
+            with no_grad():
+                b.flat.div_(self.world)  # average = sum of the shares
             b.work = dist.all_reduce(b.flat, group=self.group, async_op=True)
             self.stats["all_reduces"] += 1
-            self.stats["bytes"] += b.flat._data.nbytes
+            self.stats["bytes"] += b.nbytes
             self.next_bucket += 1
 
     def _finish(self) -> None:
@@ -157,19 +166,18 @@ class Reducer:
             b.work.wait()
         used = self.locally_used.copy()
         if self.find_unused:
-            flags = Tensor._make(used)
+            flags = ops.from_numpy(used)  # shares `used`'s memory: the reduction lands in it
             dist.all_reduce(flags, op=dist.ReduceOp.MAX, group=self.group)
         self.stats["wait_seconds"] += time.perf_counter() - started
-        for b in self.buckets:
-            for k, (i, p) in enumerate(zip(b.indices, b.params)):
-                if not used[i]:
-                    continue  # no rank used it: its gradient stays as it was, as in PyTorch
-                averaged = b.slot(k).reshape(p._data.shape)
-                if p.grad is None:
-                    p.grad = Tensor._make(averaged.copy())
-                else:
-                    np.copyto(p.grad._data, averaged)
-                    p.grad._version.value += 1
+        with no_grad():
+            for b in self.buckets:
+                for i, p, averaged in zip(b.indices, b.params, b.slots):
+                    if not used[i]:
+                        continue  # no rank used it: its gradient stays as it was, as in PyTorch
+                    if p.grad is None:
+                        p.grad = averaged.clone()
+                    else:
+                        p.grad.copy_(averaged)
         self.started = False
         self.expect_hooks = False
 
@@ -209,13 +217,13 @@ def broadcast_coalesced(tensors: Iterable[Tensor], group: Any, src: int = 0) -> 
     """Copy `tensors` from rank `src` to every rank, one broadcast per dtype."""
     by_dtype: dict[Any, list[Tensor]] = {}
     for t in tensors:
-        by_dtype.setdefault(t._data.dtype, []).append(t)
-    for items in by_dtype.values():
-        flat = Tensor._make(np.concatenate([t._data.reshape(-1) for t in items]))
-        dist.broadcast(flat, group=group, group_src=src)
-        offset = 0
-        for t in items:
-            n = t._data.size
-            np.copyto(t._data, flat._data[offset : offset + n].reshape(t._data.shape))
-            t._version.value += 1
-            offset += n
+        by_dtype.setdefault(t.dtype, []).append(t)
+    with no_grad():
+        for items in by_dtype.values():
+            flat = ops.cat([t.reshape(-1) for t in items])
+            dist.broadcast(flat, group=group, group_src=src)
+            offset = 0
+            for t in items:
+                n = t.numel()
+                t.copy_(flat[offset : offset + n].view(t.shape))
+                offset += n

@@ -11,8 +11,6 @@ import warnings
 from typing import Any
 
 from ... import dtypes as _dt
-from ...backend import namespace
-from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.pointwise import sigmoid
@@ -41,18 +39,33 @@ _softmax = Primitive(
     "softmax",
     _softmax_forward,
     [lambda g, out, dim: out * (g - (g * out).sum(dim, keepdim=True))],  # y ⊙ (g - Σ g·y)
+)
+def _log_softmax_backward_forward(xp: Any, g: Any, y: Any, dim: int | None) -> Any:
+    return g - xp.exp(y) * g.sum(axis=dim, keepdims=True)  # g - e^y · Σ g
+
+
+# the backward of log_softmax as one primitive (PyTorch's _log_softmax_backward_data): one array
+# expression for a first-order backward, and a recording (retrograd.compile) sees it as an operation
+_log_softmax_backward = Primitive(
+    "log_softmax_backward",
+    _log_softmax_backward_forward,
+    [
+        lambda gg, y, dim: gg - (gg * y.exp()).sum(dim, keepdim=True),
+        lambda gg, g, y, dim: -gg * y.exp() * g.sum(dim, keepdim=True),
+    ],
+    inputs=("g", "y"),
+    node_name="LogSoftmaxBackwardDataBackward0",
     quiet=True,
 )
+
+
 def _log_softmax_rule(g: Tensor, out: Tensor, dim: int | None) -> Tensor:
-    # g - e^y · Σ g
-    if not state.enabled and type(g) is Tensor and type(out) is Tensor:  # not recorded: one array expression
-        gd = g._data
-        xp = namespace(gd)
-        return Tensor._make(gd - xp.exp(out._data) * gd.sum(axis=dim, keepdims=True))
-    return g - out.exp() * g.sum(dim, keepdim=True)
+    if type(g) is Tensor and type(out) is Tensor:
+        return _log_softmax_backward(g, out, dim=dim)
+    return g - out.exp() * g.sum(dim, keepdim=True)  # batched (vmap): composed of ops with batching rules
 
 
-_log_softmax = Primitive("log_softmax", _log_softmax_forward, [_log_softmax_rule], quiet=True)
+_log_softmax = Primitive("log_softmax", _log_softmax_forward, [_log_softmax_rule])
 
 
 def _along(prim: Primitive, kernel: str, input: Tensor, dim: int, dtype: _dt.dtype | None) -> Tensor:

@@ -129,7 +129,18 @@ _prelu = Primitive(
 
 
 def relu(input: Tensor) -> Tensor:
-    """`max(input, 0)`, keeping integer dtypes; the gradient at 0 is 0."""
+    """`max(input, 0)`, keeping integer dtypes; the gradient at 0 is 0.
+
+    Args:
+        input (Tensor): any shape.
+
+    Returns:
+        Tensor: `max(input, 0)`, same shape and dtype.
+
+    Example:
+        >>> retrograd.relu(retrograd.tensor([-1.0, 0.0, 2.0]))
+        tensor([0., 0., 2.])
+    """
     if input._data.dtype.kind == "b":
         raise RuntimeError("Boolean inputs not supported for relu")
     return _relu(input)

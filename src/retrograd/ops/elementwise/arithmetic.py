@@ -141,6 +141,14 @@ _div_scalar = Primitive(
 )
 
 
+def _same_float(a: Any, b: Any) -> bool:
+    """Two float tensors of one dtype: no promotion to work out (most ops of a training step)."""
+    if not (isinstance(b, Tensor) and isinstance(a, Tensor)):
+        return False
+    dt = a._data.dtype
+    return dt is b._data.dtype and dt.kind == "f"
+
+
 def _keeps_dtype(t: Any, c: Any) -> bool:
     """True for a float tensor and a Python int/float (not bool): the fast path applies."""
     tc = type(c)
@@ -193,13 +201,34 @@ def _alpha_first(name: str, alpha: Any, rest: tuple) -> tuple[Any, Any]:
 
 
 def add(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = None) -> Tensor:
-    """`input + alpha * other`, broadcasting, with PyTorch's type promotion."""
+    """`input + alpha * other`, broadcasting, with PyTorch's type promotion.
+
+    Args:
+        input (Tensor or number): the first operand.
+        other (Tensor or number): the second operand; broadcasts against `input`.
+        alpha (number): the multiplier of `other`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: `input + alpha * other`, of the broadcast shape and the promoted dtype.
+
+    Example:
+        >>> a = retrograd.tensor([1.0, 2.0, 3.0])
+        >>> retrograd.add(a, 10)
+        tensor([11., 12., 13.])
+        >>> retrograd.add(a, retrograd.tensor([[1.0], [2.0]]), alpha=2)
+        tensor([[3., 4., 5.],
+                [5., 6., 7.]])
+    """
     if alpha_first:
         other, alpha = _alpha_first("add", other, alpha_first)
     if out is not None:
         return write_out(out, add, locals())
-    if alpha == 1 and _keeps_dtype(input, other):
-        return _add_scalar.scalar(input, other)
+    if alpha == 1:
+        if _keeps_dtype(input, other):
+            return _add_scalar.scalar(input, other)
+        if _same_float(input, other):
+            return _add(input, other)
     if alpha != 1:
         other = mul(other, alpha)
     a, b = promote(input, other)
@@ -207,13 +236,30 @@ def add(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
 
 
 def sub(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = None) -> Tensor:
-    """`input - alpha * other`."""
+    """`input - alpha * other`.
+
+    Args:
+        input (Tensor or number): the first operand.
+        other (Tensor or number): the operand subtracted; broadcasts against `input`.
+        alpha (number): the multiplier of `other`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: `input - alpha * other`, of the broadcast shape and the promoted dtype.
+
+    Example:
+        >>> retrograd.sub(retrograd.tensor([5, 6]), retrograd.tensor([1, 2]), alpha=2)
+        tensor([3, 2])
+    """
     if alpha_first:
         other, alpha = _alpha_first("sub", other, alpha_first)
     if out is not None:
         return write_out(out, sub, locals())
-    if alpha == 1 and _keeps_dtype(input, other):
-        return _sub_scalar.scalar(input, other)
+    if alpha == 1:
+        if _keeps_dtype(input, other):
+            return _sub_scalar.scalar(input, other)
+        if _same_float(input, other):
+            return _sub(input, other)
     bools = [x for x in (input, other) if isinstance(x, bool) or (isinstance(x, Tensor) and x.dtype is _dt.bool_)]
     if len(bools) == 2:
         raise RuntimeError(
@@ -257,11 +303,26 @@ def _scalar_for(value: Any, like: Tensor) -> Tensor:
 
 
 def mul(input: Any, other: Any, *, out: Any = None) -> Tensor:
-    """Elementwise product, broadcasting."""
+    """Elementwise product, broadcasting.
+
+    Args:
+        input (Tensor or number): the first factor.
+        other (Tensor or number): the second factor; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the elementwise product, of the broadcast shape and the promoted dtype.
+
+    Example:
+        >>> retrograd.mul(retrograd.tensor([1, 2, 3]), 2.5)
+        tensor([2.5000, 5.0000, 7.5000])
+    """
     if out is not None:
         return write_out(out, mul, locals())
     if _keeps_dtype(input, other):
         return _mul_scalar.scalar(input, other)
+    if _same_float(input, other):
+        return _mul(input, other)
     a, b = promote(input, other)
     return _mul(a, b)
 
@@ -270,7 +331,24 @@ multiply = mul
 
 
 def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Any = None) -> Tensor:
-    """True division (integers give the default float), or `rounding_mode` 'trunc'/'floor'."""
+    """True division (integers give the default float), or `rounding_mode` 'trunc'/'floor'.
+
+    Args:
+        input (Tensor or number): the dividend.
+        other (Tensor or number): the divisor; broadcasts against `input`.
+        rounding_mode (str, optional): None (true division), `"trunc"` or `"floor"`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the quotient; true division of integers gives the default float dtype.
+
+    Example:
+        >>> a = retrograd.tensor([7, -7])
+        >>> retrograd.div(a, 2)
+        tensor([ 3.5000, -3.5000])
+        >>> retrograd.div(a, 2, rounding_mode="floor")
+        tensor([ 3, -4])
+    """
     if out is not None:
         return write_out(out, div, locals())
     if rounding_mode is None:
@@ -326,7 +404,19 @@ def fmod(input: Any, other: Any, *, out: Any = None) -> Tensor:
 
 
 def neg(input: Tensor, *, out: Any = None) -> Tensor:
-    """`-input`."""
+    """`-input`.
+
+    Args:
+        input (Tensor): any shape and dtype except bool.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: `-input`, same shape and dtype.
+
+    Example:
+        >>> retrograd.neg(retrograd.tensor([1.5, -2.0]))
+        tensor([-1.5000,  2.0000])
+    """
     if out is not None:
         return write_out(out, neg, locals(), SAME_INPUT)
     if input.dtype is _dt.bool_:
@@ -341,7 +431,22 @@ negative = neg
 
 
 def pow(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
-    """`input ** exponent`, for tensors and Python numbers on either side."""
+    """`input ** exponent`, for tensors and Python numbers on either side.
+
+    Args:
+        input (Tensor or number): the base.
+        exponent (Tensor or number): the exponent; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: `input ** exponent`, of the broadcast shape and the promoted dtype.
+
+    Example:
+        >>> retrograd.pow(retrograd.tensor([1.0, 2.0, 3.0]), 2)
+        tensor([1., 4., 9.])
+        >>> retrograd.pow(2, retrograd.tensor([0, 1, 2]))
+        tensor([1, 2, 4])
+    """
     if out is not None:
         return write_out(out, pow, locals())
     if not isinstance(input, Tensor):

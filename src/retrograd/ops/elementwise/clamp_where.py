@@ -69,7 +69,21 @@ def _inside(a: Tensor, lo: Any, hi: Any) -> Any:
 
 
 def clamp(input: Tensor, min: Any = None, max: Any = None, *, out: Any = None) -> Tensor:
-    """Limit values to `[min, max]`; the gradient is 1 inside (bounds included), 0 outside."""
+    """Limit values to `[min, max]`; the gradient is 1 inside (bounds included), 0 outside.
+
+    Args:
+        input (Tensor): any shape.
+        min (number or Tensor, optional): the lower bound.
+        max (number or Tensor, optional): the upper bound (at least one bound is needed).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: `min(max(input, min), max)` elementwise.
+
+    Example:
+        >>> retrograd.clamp(retrograd.tensor([-2.0, 0.5, 3.0]), min=-1, max=1)
+        tensor([-1.0000,  0.5000,  1.0000])
+    """
     if out is not None:
         return write_out(out, clamp, locals(), SAME_INPUT)
     if min is None and max is None:
@@ -90,10 +104,12 @@ clip = clamp
 
 
 def clamp_min(input: Tensor, min: Any) -> Tensor:
+    """`max(input, min)` elementwise: `clamp` with only a lower bound."""
     return clamp(input, min=min)
 
 
 def clamp_max(input: Tensor, max: Any) -> Tensor:
+    """`min(input, max)` elementwise: `clamp` with only an upper bound."""
     return clamp(input, max=max)
 
 
@@ -111,7 +127,24 @@ _where = Primitive(
 
 
 def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = None) -> Any:
-    """`input` where `condition` holds, else `other`; `where(cond)` alone gives `nonzero(as_tuple=True)`."""
+    """`input` where `condition` holds, else `other`; `where(cond)` alone gives `nonzero(as_tuple=True)`.
+
+    Args:
+        condition (Tensor): a bool tensor; broadcasts with `input` and `other`.
+        input (Tensor or number): the values where `condition` is True.
+        other (Tensor or number): the values where it is False.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the chosen values, of the broadcast shape (or, for `where(condition)`, a tuple of index tensors).
+
+    Example:
+        >>> x = retrograd.tensor([-1.0, 2.0, -3.0])
+        >>> retrograd.where(x > 0, x, 0.0)
+        tensor([0., 2., 0.])
+        >>> retrograd.where(x > 0)
+        (tensor([1]),)
+    """
     if out is not None:
         return write_out(out, where, locals(), same("Expected out type to be {src} but got {dst}"))
     if input is None and other is None:
@@ -168,14 +201,40 @@ def _share(x: Tensor, y: Tensor, wins: Tensor) -> Tensor:
 
 
 def maximum(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
-    """Elementwise max (NaN propagates); ties share the gradient."""
+    """Elementwise max (NaN propagates); ties share the gradient.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor): the second operand; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the larger of each pair.
+
+    Example:
+        >>> retrograd.maximum(retrograd.tensor([1, 5]), retrograd.tensor([3, 2]))
+        tensor([3, 5])
+    """
     if out is not None:
         return write_out(out, maximum, locals())
     return _maximum(*promote(input, other))
 
 
 def minimum(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
-    """Elementwise min (NaN propagates); ties share the gradient."""
+    """Elementwise min (NaN propagates); ties share the gradient.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor): the second operand; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the smaller of each pair.
+
+    Example:
+        >>> retrograd.minimum(retrograd.tensor([1, 5]), retrograd.tensor([3, 2]))
+        tensor([1, 2])
+    """
     if out is not None:
         return write_out(out, minimum, locals())
     return _minimum(*promote(input, other))

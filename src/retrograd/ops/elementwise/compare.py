@@ -128,7 +128,22 @@ def bitwise_not(input: Tensor) -> Tensor:
 
 
 def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
-    """`|input - other| <= atol + rtol * |other|` elementwise."""
+    """`|input - other| <= atol + rtol * |other|` elementwise.
+
+    Args:
+        input (Tensor): the first tensor.
+        other (Tensor or number): the second operand; broadcasts against `input`.
+        rtol (float): relative tolerance.
+        atol (float): absolute tolerance.
+        equal_nan (bool): whether two NaNs count as close.
+
+    Returns:
+        Tensor: a bool tensor of the broadcast shape.
+
+    Example:
+        >>> retrograd.isclose(retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 2.1]))
+        tensor([ True, False])
+    """
     if isinstance(input, Tensor) and isinstance(other, Tensor) and input.dtype is not other.dtype:
         raise RuntimeError(f"{input.dtype.kind_name} did not match {other.dtype.kind_name}")  # no promotion here
     if _vmap.active:
@@ -143,7 +158,22 @@ def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
 
 
 def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
-    """True when every element is close (see `isclose`)."""
+    """True when every element is close (see `isclose`).
+
+    Args:
+        input (Tensor): the first tensor.
+        other (Tensor): the second tensor; broadcasts against `input`.
+        rtol (float): relative tolerance.
+        atol (float): absolute tolerance.
+        equal_nan (bool): whether two NaNs count as close.
+
+    Returns:
+        bool: whether `|input - other| <= atol + rtol * |other|` everywhere.
+
+    Example:
+        >>> retrograd.allclose(retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 2.0000001]))
+        True
+    """
     if _vmap.active:
         batched("allclose", allclose, input, other)  # a Python bool cannot be batched: PyTorch's error
     return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
@@ -206,6 +236,7 @@ def all(
 
 
 def is_nonzero(input: Tensor) -> bool:
+    """Whether the single element of a one-element tensor is nonzero (bool)."""
     if input.numel() != 1:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
     if _vmap.active:

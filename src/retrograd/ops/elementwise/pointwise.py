@@ -80,15 +80,15 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
 def _float_unary(
-    name: str, forward: Callable, derivative: Callable | None, node: str | None = None
+    name: str, forward: Callable, derivative: Callable | None, node: str | None = None, quiet: bool = False
 ) -> Callable[..., Tensor]:
     """A pointwise op on floats; integer and bool inputs are promoted to the default float.
 
     Complex inputs get the same forward and the rule conjugated, g·conj(f'(z)) (PyTorch's
     convention for holomorphic f); the rules are written as g·f'(a), so conj(rule(conj g)) is that.
     """
-    prim = Primitive(name, forward, [derivative], node_name=node, quiet=True)
-    on_complex = Primitive(name, forward, [_conjugated(derivative)], node_name=node, quiet=True)
+    prim = Primitive(name, forward, [derivative], node_name=node, quiet=quiet)
+    on_complex = Primitive(name, forward, [_conjugated(derivative)], node_name=node, quiet=quiet)
 
     def op(input: Tensor, *, out: Any = None) -> Tensor:
         if out is not None:
@@ -160,7 +160,8 @@ erfc = _float_unary(
 erfinv = _float_unary(
     "erfinv", lambda xp, a: erfinv_array(a), lambda g, out: g * (math.sqrt(math.pi) / 2 * (out * out).exp())
 )  # √π/2 e^(y²)
-sinc = _float_unary("sinc", lambda xp, a: xp.sinc(a), lambda g, a: g * _sinc_derivative(a))
+# np.sinc is Python code in NumPy's module: its warnings need the errstate (quiet)
+sinc = _float_unary("sinc", lambda xp, a: xp.sinc(a), lambda g, a: g * _sinc_derivative(a), quiet=True)
 deg2rad = _float_unary("deg2rad", lambda xp, a: a * (math.pi / 180), lambda g: g * (math.pi / 180))
 rad2deg = _float_unary("rad2deg", lambda xp, a: a * (180 / math.pi), lambda g: g * (180 / math.pi))
 arcsin, arccos, arctan = asin, acos, atan

@@ -9,8 +9,9 @@ one-hot targets Y:
     bce:  loss = -w (t log x + (1-t) log(1-x)), logs clamped at -100 (as PyTorch), then reduced
           d/dx = w (x - t) / max(x(1-x), 1e-12),  d/dt = -w logit(x)   (g / n per element for 'mean')
 
-cross_entropy is log_softmax followed by nll, as PyTorch records it. The nll rule
-writes its (sparse) gradient straight into an array when gradients are not recorded.
+cross_entropy is log_softmax followed by nll, as PyTorch records it. The nll backward
+writes its (sparse) gradient straight into a zero array, as one primitive; indices,
+weights and denom come from primitives on the target too (`class_weights`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ...engine.grad_mode import state
+from ...backend import namespace
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.pointwise import logit
@@ -34,6 +35,8 @@ def _reduce(xp: Any, elems: Any, reduction: str, denom: Any) -> Any:
 
 
 def _picked(xp: Any, a: Any, idx: Any, cdim: int) -> Any:
+    if a.ndim == 2:  # (N, C): one advanced index, several times faster than take_along_axis
+        return a[xp.arange(a.shape[0]), idx]
     return xp.take_along_axis(a, xp.expand_dims(idx, cdim), axis=cdim).squeeze(cdim)
 
 
@@ -41,42 +44,94 @@ def _nll_forward(xp: Any, a: Any, idx: Any, wt: Any, cdim: int, reduction: str, 
     return _reduce(xp, -(wt * _picked(xp, a, idx, cdim)), reduction, denom)
 
 
-def _coef(g: Tensor, wt: Any, cdim: int, reduction: str, denom: Any) -> Tensor:
-    """g · wt / denom per element, with the class dim put back for broadcasting."""
+def _nll_grad_forward(
+    xp: Any, g: Any, shape: tuple, idx: Any, wt: Any, cdim: int, reduction: str, denom: Any
+) -> Any:
+    """d(nll)/d(input): -g·wt/denom at each element's target index, 0 elsewhere."""
     scale = wt / denom if reduction == "mean" else wt
-    return (g * Tensor._make(np.asarray(scale, dtype=wt.dtype))).unsqueeze(cdim)
+    d = xp.zeros(shape, dtype=wt.dtype)
+    picked = xp.broadcast_to(-(g * scale), idx.shape)
+    if d.ndim == 2:  # (N, C): as in `_picked`
+        d[xp.arange(d.shape[0]), idx] = picked
+    else:
+        xp.put_along_axis(d, xp.expand_dims(idx, cdim), xp.expand_dims(picked, cdim), axis=cdim)
+    return d
 
 
-def one_hot_of(idx: Any, shape: tuple, cdim: int, dtype: Any) -> Any:
-    """A float array of `shape` with 1 at each target index along `cdim`."""
-    y = np.zeros(shape, dtype=dtype)
-    np.put_along_axis(y, np.expand_dims(idx, cdim), 1, axis=cdim)
-    return y
+def _nll_kernels(name: str, node: str) -> tuple[Primitive, Primitive]:
+    """The nll primitive recorded as `node`, and its backward (recorded as PyTorch's double-backward node).
+
+    The backward is linear in the gradient: its derivative is the nll kernel again, so every order works.
+    """
+
+    def forward_rule(g: Tensor, a_shape: tuple, idx: Any, wt: Any, cdim: int, reduction: str, denom: Any) -> Tensor:
+        return backward(g, shape=a_shape, idx=idx, wt=wt, cdim=cdim, reduction=reduction, denom=denom)
+
+    def backward_rule(g: Tensor, idx: Any, wt: Any, cdim: int, reduction: str, denom: Any) -> Tensor:
+        return forward(g, idx=idx, wt=wt, cdim=cdim, reduction=reduction, denom=denom)  # linear in the gradient
+
+    forward = Primitive(name, _nll_forward, [forward_rule], node_name=node, quiet=True)
+    backward = Primitive(name + "_backward", _nll_grad_forward, [backward_rule],
+                         node_name=node.replace("Backward0", "BackwardBackward0"), quiet=True)
+    return forward, backward
 
 
-def _nll_rule(g: Tensor, a_shape: tuple, idx: Any, wt: Any, cdim: int, reduction: str, denom: Any) -> Tensor:
-    if not state.enabled and type(g) is Tensor:  # not recorded: put -g·wt/denom at the targets directly
-        scale = wt / denom if reduction == "mean" else wt
-        d = np.zeros(a_shape, dtype=wt.dtype)
-        picked = np.broadcast_to(-(g._data * scale), idx.shape)
-        np.put_along_axis(d, np.expand_dims(idx, cdim), np.expand_dims(picked, cdim), axis=cdim)
-        return Tensor._make(d)
-    y = one_hot_of(idx, a_shape, cdim, wt.dtype)
-    return Tensor._make(-y) * _coef(g, wt, cdim, reduction, denom)
-
-
-_nll = Primitive("nll_loss", _nll_forward, [_nll_rule], node_name="NllLossBackward0", quiet=True)
+_nll, _nll_backward = _nll_kernels("nll_loss", "NllLossBackward0")
 # PyTorch's kernel for (N, C, H, W) inputs (and for others seen as (N, C, 1, -1)): the same maths
-_nll2d = Primitive("nll_loss2d", _nll_forward, [_nll_rule], node_name="NllLoss2DBackward0", quiet=True)
+_nll2d, _nll2d_backward = _nll_kernels("nll_loss2d", "NllLoss2DBackward0")
 
 
-def nll(input: Tensor, idx: Any, wt: Any, cdim: int, reduction: str, two_d: bool = False) -> Tensor:
-    """The fused nll kernel; `idx` holds valid class indices, `wt` the per-element weights.
+# --- the kernels' arguments: class indices, weights, the mean's denominator ----------------------
+# Computed from the target's values, so each is a primitive of its own (not differentiable): a
+# recording (retrograd.compile) sees them as operations on the target, not as constants.
+
+
+def _checked_indices(xp: Any, t: Any, n_classes: int, ignore_index: int) -> tuple[Any, Any]:
+    """The target as int64 indices with ignored ones as 0, and where it is ignored; IndexError out of range."""
+    t = t.astype(np.int64, copy=False)
+    ignored = t == ignore_index
+    bad = (~ignored) & ((t < 0) | (t >= n_classes))
+    if xp is np and bad.any():  # on a GPU, as in PyTorch, no host sync to check (a device-side assert)
+        raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds.")
+    return xp.where(ignored, 0, t), ignored
+
+
+def _unweighted(xp: Any, t: Any, n_classes: int, ignore_index: int, dtype: Any) -> tuple[Any, Any]:
+    idx, ignored = _checked_indices(xp, t, n_classes, ignore_index)
+    return idx, (~ignored).astype(dtype)
+
+
+def _weighted_classes(xp: Any, t: Any, w: Any, n_classes: int, ignore_index: int, dtype: Any) -> tuple[Any, Any]:
+    idx, ignored = _checked_indices(xp, t, n_classes, ignore_index)
+    return idx, xp.where(ignored, xp.zeros((), dtype), w.astype(dtype, copy=False)[idx])
+
+
+_class_weights = Primitive("class_weights", _unweighted, [None], inputs=("t",), n_outputs=2)
+_class_weights_w = Primitive("class_weights", _weighted_classes, [None, None], inputs=("t", "w"), n_outputs=2)
+_denominator = Primitive("loss_denominator", lambda xp, wt: xp.asarray(wt.sum(dtype=wt.dtype)), [None],
+                         inputs=("wt",))
+
+
+def _constant(t: Tensor) -> Tensor:
+    """`t` as an input of a non-differentiable kernel: the same array, no gradient recorded."""
+    return Tensor._make(t._data) if t._requires_grad else t
+
+
+def class_weights(target: Tensor, weight: Tensor | None, n_classes: int, ignore_index: int, dtype: Any) -> tuple:
+    """(indices, weights) tensors for `nll`: ignored targets get index 0 and weight 0; others weight[t] (or 1)."""
+    if weight is None:
+        return _class_weights(target, n_classes=n_classes, ignore_index=ignore_index, dtype=dtype)
+    return _class_weights_w(target, _constant(weight), n_classes=n_classes, ignore_index=ignore_index, dtype=dtype)
+
+
+def nll(input: Tensor, idx: Tensor, wt: Tensor, cdim: int, reduction: str, two_d: bool = False) -> Tensor:
+    """The fused nll kernel; `idx` holds valid class indices, `wt` the per-element weights (`class_weights`).
 
     `two_d` records PyTorch's NllLoss2DBackward0 node (its kernel for 4-d inputs) instead of NllLossBackward0.
     """
-    denom = wt.sum(dtype=wt.dtype) if reduction == "mean" else np.asarray(1, dtype=wt.dtype)
-    return (_nll2d if two_d else _nll)(input, idx=idx, wt=wt, cdim=cdim, reduction=reduction, denom=denom)
+    w = wt._data
+    denom = _denominator(wt)._data if reduction == "mean" else namespace(w).ones((), dtype=w.dtype)
+    return (_nll2d if two_d else _nll)(input, idx=idx._data, wt=w, cdim=cdim, reduction=reduction, denom=denom)
 
 
 # --- binary cross-entropy --------------------------------------------------------------------

@@ -7,8 +7,9 @@ are taken over some dims of a reshaped view of x (`view`, `dims`):
     batch norm   view = x.shape        dims (0, 2, ...) w, b: (C, 1, ...)
     group norm   view (N, G, C/G·HW)   dims (2,)        w, b: (C, 1, ...)
 
-The caller computes the statistics on arrays (batch norm needs them for its
-running averages) and passes them as attributes. With x̂ = (x - mean)·rstd and
+The caller computes the statistics first (`statistics`, `rstd`: primitives of
+their own; batch norm needs them for its running averages) and passes their
+arrays as attributes. With x̂ = (x - mean)·rstd and
 ĝ = g·w (in view layout), the derivatives are
 
     dx = rstd · (ĝ - mean(ĝ) - x̂ · mean(ĝ x̂))      (statistics of the batch)
@@ -45,6 +46,27 @@ def moments(xp: Any, a: Any, view: tuple, dims: tuple) -> tuple[Any, Any]:
 def rstd_of(xp: Any, var: Any, eps: float) -> Any:
     """1 / √(var + eps) in var's dtype."""
     return (1 / xp.sqrt(var + eps)).astype(var.dtype, copy=False)
+
+
+def _statistics(xp: Any, a: Any, view: tuple, dims: tuple, eps: float) -> tuple[Any, Any, Any]:
+    mean, var = moments(xp, a, view, dims)
+    return mean, var, rstd_of(xp, var, eps)
+
+
+# The statistics depend on the input's values: primitives (not differentiable: the kernels' rules
+# account for them) of their own, so a recording sees them as operations, not constants.
+_STATISTICS = Primitive("batch_statistics", _statistics, [None], n_outputs=3)
+_RSTD = Primitive("rstd", rstd_of, [None], inputs=("var",))
+
+
+def statistics(x: Tensor, view: tuple, dims: tuple, eps: float) -> tuple[Tensor, Tensor, Tensor]:
+    """Mean, biased variance and 1/√(var + eps) of `x.reshape(view)` over `dims` (kept), as tensors."""
+    return _STATISTICS(Tensor._make(x._data) if x._requires_grad else x, view=view, dims=dims, eps=eps)
+
+
+def rstd(var: Tensor, eps: float) -> Tensor:
+    """1 / √(var + eps) of given (fixed) variances, as a tensor without gradient."""
+    return _RSTD(Tensor._make(var._data) if var._requires_grad else var, eps=eps)
 
 
 def _forward(xp: Any, a: Any, *wb: Any, view: tuple, dims: tuple, mean: Any, rstd: Any, eps: float, fixed: bool) -> Any:

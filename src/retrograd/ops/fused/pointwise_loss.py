@@ -128,9 +128,9 @@ _soft_margin = Primitive(
 )
 
 
-def soft_margin_loss(input: Tensor, target: Any, reduction: str) -> Tensor:
-    """`log(1 + exp(-target · input))`, reduced; `target` is an array of ±1 in the input's dtype."""
-    return _soft_margin(input, t=target, reduction=reduction)
+def soft_margin_loss(input: Tensor, target: Tensor, reduction: str) -> Tensor:
+    """`log(1 + exp(-target · input))`, reduced; `target` (±1, the input's dtype and shape) is a constant."""
+    return _soft_margin(input, t=target._data, reduction=reduction)
 
 
 def _bce_logits_elems(xp: Any, a: Any, t: Any, w: Any, p: Any) -> Any:
@@ -167,8 +167,9 @@ _bce_logits = Primitive(
 
 
 def binary_cross_entropy_with_logits(
-    input: Tensor, target: Tensor, weight: Any, pos_weight: Any, reduction: str
+    input: Tensor, target: Tensor, weight: Tensor | None, pos_weight: Tensor | None, reduction: str
 ) -> Tensor:
-    """Binary cross-entropy of logits, reduced; `weight` and `pos_weight` are arrays (or None) that broadcast."""
-    return _bce_logits(input, target, w=weight, p=pos_weight, reduction=reduction)
+    """Binary cross-entropy of logits, reduced; `weight` and `pos_weight` (or None) broadcast and are constants."""
+    w, p = (None if c is None else c._data for c in (weight, pos_weight))
+    return _bce_logits(input, target, w=w, p=p, reduction=reduction)
 

@@ -20,9 +20,8 @@ import math
 from typing import Any
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
-from ...backend import namespace
+from ...backend.compat import as_strided
 from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -123,7 +122,7 @@ def _first_tap(xp: Any, stacked: Any, values: Any) -> Any:
         tap += missing
     if values.dtype.kind == "f":
         nan = xp.isnan(values)
-        if nan.any():  # rare: PyTorch keeps the last NaN of the window
+        if xp is not np or nan.any():  # rare: PyTorch keeps the last NaN (on a device: no sync to ask)
             last = k - 1 - xp.isnan(stacked[::-1]).argmax(axis=0)
             tap = xp.where(nan, last, tap).astype(dtype)
     return tap
@@ -163,7 +162,7 @@ _GATHER = Primitive("max_pool_gather", _gather_fwd, [_gather_rule], node_name="M
 
 
 def _max_primitive(node: str) -> Primitive:
-    # the forward hands back the values computed (with their taps) by `first_max`
+    # the forward hands back the values computed (with their taps) by `_WINDOW_MAX`
     return Primitive("max_pool", lambda xp, a, tap, windows, values: values, [_gather_rule], node_name=node)
 
 
@@ -171,6 +170,10 @@ _MAX_NODES = {name: _max_primitive(name) for name in (
     "MaxPool2DWithIndicesBackward0", "MaxPool3DWithIndicesBackward0", "AdaptiveMaxPool2DBackward0",
     "AdaptiveMaxPool3DBackward0",
 )}
+# the window maxima and their taps, and PyTorch's indices from the taps, depend on the input's
+# values: primitives (not differentiable) of their own, so a recording sees them as operations
+_WINDOW_MAX = Primitive("window_max", first_max, [None], n_outputs=2)
+_INDICES = Primitive("max_pool_indices", lambda xp, tap, windows, spatial: indices_of(windows, tap, spatial), [None])
 
 
 def max_pool(x: Tensor, windows: Windows, node: str, return_indices: bool) -> Any:
@@ -178,12 +181,12 @@ def max_pool(x: Tensor, windows: Windows, node: str, return_indices: bool) -> An
     # every leading index is pooled alike, so a vmap's batch is one more of them
     if _vmap.active and (r := batched("elementwise", max_pool, x, windows, node, return_indices)) is not NOT_BATCHED:
         return r
-    values, tap = first_max(namespace(x._data), x._data, windows)
-    out = _MAX_NODES[node](x, tap=tap, windows=windows, values=values)
+    values, tap = _WINDOW_MAX(Tensor._make(x._data) if x._requires_grad else x, windows=windows)
+    out = _MAX_NODES[node](x, tap=tap._data, windows=windows, values=values._data)
     if not return_indices:
         return out
     spatial = x.shape[x.dim() - len(windows.kernel):]
-    return out, Tensor._make(indices_of(windows, tap, spatial))
+    return out, _INDICES(tap, windows=windows, spatial=tuple(spatial))
 
 
 def indices_of(windows: Windows, tap: Any, spatial: Ints) -> Any:

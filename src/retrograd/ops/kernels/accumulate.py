@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from ...backend import namespace
+
 _WIDE = np.dtype(np.float64)
 
 
@@ -29,8 +31,9 @@ def wide_sum(a: Any, axis: Any = None, keepdims: bool = False, dtype: Any = None
     """`a.sum(axis, keepdims, dtype)` with narrow floats accumulated in float64."""
     out = np.dtype(dtype) if dtype is not None else a.dtype
     if _narrow_float(out):
-        return np.asarray(np.add.reduce(a, axis=axis, keepdims=keepdims, dtype=_WIDE)).astype(out)[()]
-    return np.add.reduce(a, axis=axis, keepdims=keepdims, dtype=dtype)
+        xp = namespace(a)
+        return xp.asarray(xp.add.reduce(a, axis=axis, keepdims=keepdims, dtype=_WIDE)).astype(out)[()]
+    return namespace(a).add.reduce(a, axis=axis, keepdims=keepdims, dtype=dtype)
 
 
 def wide_cumsum(xp: Any, a: Any, axis: int, dtype: Any) -> Any:
@@ -54,4 +57,5 @@ def wide_mean(a: Any, axis: tuple[int, ...], keepdims: bool = False) -> Any:
         n *= a.shape[d]
     wide = _WIDE if _narrow_float(a.dtype) else a.dtype
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.asarray(np.add.reduce(a, axis=axis, keepdims=keepdims, dtype=wide) / n).astype(a.dtype)[()]
+        xp = namespace(a)
+        return xp.asarray(xp.add.reduce(a, axis=axis, keepdims=keepdims, dtype=wide) / n).astype(a.dtype)[()]

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ... import dtypes as _dt
+from ...backend import namespace
 from ...dtypes import dtype
 
 # The C++ names PyTorch's fill/full paths print; `tensor()` prints the dtype's own name.
@@ -86,7 +87,7 @@ def check_data_fits(arr: np.ndarray, dt: dtype) -> None:
 def store_scalar(value: Any, np_dtype: Any) -> np.ndarray:
     """A Python number as a 0-d array of `np_dtype`, wrapping like C (-1 -> 255 for uint8)."""
     try:
-        return np.asarray(value, dtype=np_dtype)
+        return namespace(value).asarray(value, dtype=np_dtype)  # a device array stays on its device
     except OverflowError:
         return np.asarray(value).astype(np_dtype)
 

@@ -25,7 +25,8 @@ import threading
 from typing import Any
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
+
+from ...backend.compat import as_strided
 
 Pads = tuple[tuple[int, int], ...]
 Ints = tuple[int, ...]

@@ -30,6 +30,19 @@ def einsum(*args: Any) -> Tensor:
 
     Supports '...', the implicit output (letters seen once, sorted), operands given as a
     list, and the sublist form `einsum(a, [0, 1], b, [1, 2], [0, 2])`.
+
+    Args:
+        *args (str and Tensor): the equation (e.g. `"bij,bjk->bik"`) followed by the operands (or one list of them).
+
+    Returns:
+        Tensor: the contraction, with the dims named on the right of `->` (or the unrepeated ones, sorted).
+
+    Example:
+        >>> a, b = retrograd.ones(2, 3), retrograd.ones(3, 4)
+        >>> retrograd.einsum("ij,jk->ik", a, b).shape
+        retrograd.Size([2, 4])
+        >>> retrograd.einsum("ii", retrograd.eye(3))
+        tensor(3.)
     """
     if args and isinstance(args[0], Tensor):
         equation, operands = _from_sublists(args)

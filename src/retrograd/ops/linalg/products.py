@@ -100,7 +100,20 @@ _matmul_2d_nd = Primitive(
 # --- matmul and its special cases ------------------------------------------------------------
 
 def mm(input: Tensor, mat2: Tensor, *, out: Any = None) -> Tensor:
-    """Matrix product of (n, m) and (m, p) matrices, giving (n, p); no broadcasting."""
+    """Matrix product of (n, m) and (m, p) matrices, giving (n, p); no broadcasting.
+
+    Args:
+        input (Tensor): an `(n, m)` matrix.
+        mat2 (Tensor): an `(m, p)` matrix of the same dtype.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the `(n, p)` product (no broadcasting).
+
+    Example:
+        >>> retrograd.mm(retrograd.tensor([[1.0, 2.0]]), retrograd.tensor([[3.0], [4.0]]))
+        tensor([[11.]])
+    """
     if out is not None:
         return write_out(out, mm, locals(), SAME)
     if input._data.ndim != 2:
@@ -112,7 +125,20 @@ def mm(input: Tensor, mat2: Tensor, *, out: Any = None) -> Tensor:
 
 
 def bmm(input: Tensor, mat2: Tensor, *, out: Any = None) -> Tensor:
-    """Batched matrix product: (b, n, m) @ (b, m, p) -> (b, n, p); no broadcasting."""
+    """Batched matrix product: (b, n, m) @ (b, m, p) -> (b, n, p); no broadcasting.
+
+    Args:
+        input (Tensor): a batch of matrices, `(b, n, m)`.
+        mat2 (Tensor): a batch of matrices, `(b, m, p)`, same dtype.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the `(b, n, p)` batch of products.
+
+    Example:
+        >>> retrograd.bmm(retrograd.ones(2, 3, 4), retrograd.ones(2, 4, 5)).shape
+        retrograd.Size([2, 3, 5])
+    """
     if out is not None:
         return write_out(out, bmm, locals(), SAME)
     check_bmm(input, mat2)
@@ -165,7 +191,23 @@ def vdot(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
 
 
 def matmul(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
-    """PyTorch's `@`: dot, mv, mm, or a broadcast batched product, by the inputs' dims."""
+    """PyTorch's `@`: dot, mv, mm, or a broadcast batched product, by the inputs' dims.
+
+    Args:
+        input (Tensor): the left operand, `(n,)`, `(n, m)` or `(*, n, m)`.
+        other (Tensor): the right operand, `(m,)`, `(m, p)` or `(*, m, p)`; batch dims broadcast.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the product; 1-D operands lose their dim, e.g. `(b, n, m) @ (m,)` is `(b, n)`.
+
+    Example:
+        >>> a = retrograd.arange(6.0).reshape(2, 3)
+        >>> retrograd.matmul(a, retrograd.ones(3))
+        tensor([ 3., 12.])
+        >>> retrograd.matmul(retrograd.ones(4, 2, 3), retrograd.ones(3, 5)).shape
+        retrograd.Size([4, 2, 5])
+    """
     if out is not None:
         return write_out(out, matmul, locals(), SAME)
     da, db = input._data.ndim, other._data.ndim

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ...backend.compat import as_strided
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..indexing.masking import select_along
@@ -197,7 +198,7 @@ def _windows(xp: Any, a: Any, dim: int, size: int, step: int) -> Any:
     st = a.strides
     strides = st[:dim] + (st[dim] * step,) + st[dim + 1 :] + (st[dim],)
     # overlapping windows stay read-only: writing one element twice is an error, as in PyTorch
-    return xp.lib.stride_tricks.as_strided(a, shape, strides, writeable=step >= size)
+    return as_strided(a, shape, strides, writeable=step >= size)
 
 
 def _windows_sum(xp: Any, g: Any, shape: tuple, dim: int, size: int, step: int) -> Any:

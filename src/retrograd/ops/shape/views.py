@@ -156,6 +156,7 @@ def view_as(input: Tensor, other: Tensor) -> Tensor:
 
 
 def ravel(input: Tensor) -> Tensor:
+    """`input` flattened to 1-D (a view when its memory allows)."""
     return reshape(input, -1)
 
 

@@ -1,0 +1,76 @@
+"""The same checks on a real GPU through CuPy: skipped without CuPy and a CUDA device.
+
+Run by benchmarks/gpu/run.sh on a GPU machine; on CPU CI every test here skips.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+from retrograd import backend
+
+pytestmark = [
+    pytest.mark.device,
+    pytest.mark.skipif(backend._cupy is None, reason="needs CuPy and a CUDA device"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _real_cuda():
+    before = backend.cuda_backend()
+    backend._install(backend._cupy)
+    yield
+    backend._install(before)
+
+
+def test_runtime_api():
+    assert rg.cuda.is_available() and rg.cuda.device_count() >= 1
+    rg.cuda.synchronize()
+    assert isinstance(rg.cuda.get_device_name(0), str)
+    x = rg.ones(1024, 1024, device="cuda")
+    assert rg.cuda.memory_allocated() >= x.numel() * 4
+    start, end = rg.cuda.Event(enable_timing=True), rg.cuda.Event(enable_timing=True)
+    start.record()
+    (x @ x).sum()
+    end.record()
+    end.synchronize()
+    assert start.elapsed_time(end) >= 0.0
+
+
+def test_training_step_matches_cpu():
+    from .test_training_standin import MODELS, batch, train
+
+    for kind in sorted(MODELS):
+        rg.manual_seed(0)
+        cpu_model = MODELS[kind]()
+        rg.manual_seed(0)
+        dev_model = MODELS[kind]().cuda()
+        x, y = batch(kind)
+        cpu_losses, _ = train(cpu_model, x, y, rg.optim.AdamW)
+        dev_losses, _ = train(dev_model, x.cuda(), y.cuda(), rg.optim.AdamW)
+        np.testing.assert_allclose(dev_losses, cpu_losses, rtol=1e-4, atol=1e-5)
+
+
+def test_errors_of_pytorch():
+    d = rg.ones(3, device="cuda")
+    with pytest.raises(TypeError, match="can't convert cuda:0 device type tensor to numpy"):
+        d.numpy()
+    with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
+        d + rg.ones(3)
+
+
+def test_dlpack_with_cupy_and_torch_is_zero_copy():
+    cupy = pytest.importorskip("cupy")
+    d = rg.arange(4.0, device="cuda")
+    c = cupy.from_dlpack(d)
+    c[0] = 7.0
+    assert d[0].item() == 7.0 and rg.from_dlpack(c).data_ptr() == d.data_ptr()
+    torch = pytest.importorskip("torch")
+    if not torch.cuda.is_available():
+        pytest.skip("PyTorch without CUDA")
+    t = torch.from_dlpack(d)
+    assert t.is_cuda and t.data_ptr() == d.data_ptr()
+    back = rg.from_dlpack(t)
+    assert back.is_cuda and back.data_ptr() == t.data_ptr()
