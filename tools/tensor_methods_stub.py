@@ -66,7 +66,10 @@ def render() -> str:
         method = getattr(TensorMethods, name)  # resolves a table row into its function
         if not inspect.isfunction(method) or name in _HIDDEN:
             continue
-        line = f"    def {name}{_signature(method, imports)}: ..."
+        if name.startswith("__") and next(iter(inspect.signature(method).parameters)) != "self":
+            line = f"    def {name}{_operator_signature(method)}: ..."  # an op bound as an operator (`bind`)
+        else:
+            line = f"    def {name}{_signature(method, imports)}: ..."
         if name in _OVERRIDES:
             line += "  # type: ignore[override]"
         lines.append(line)
@@ -116,6 +119,16 @@ def _signature(fn: Callable[..., Any], imports: dict[str, str]) -> str:
         inner = ",\n".join(f"        {item}" for item in _one_a_line(params))
         text = f"(\n{inner},\n    ) -> {tail}"
     return text
+
+
+def _operator_signature(fn: Callable[..., Any]) -> str:
+    """An op bound as an operator, as Python calls it: `(self, other)` or `(self)`."""
+    required = [
+        p
+        for p in inspect.signature(fn).parameters.values()
+        if p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD
+    ]
+    return "(self, other: Any) -> Tensor" if len(required) > 1 else "(self) -> Tensor"
 
 
 def _one_a_line(params: list[inspect.Parameter]) -> list[str]:

@@ -224,7 +224,7 @@ class ndarray:  # noqa: N801  (CuPy's name)
         _count("tolist")
         return self._a.tolist()
 
-    def tobytes(self, order: str = "C") -> bytes:
+    def tobytes(self, order: Any = "C") -> bytes:
         _count("tobytes")
         return self._a.tobytes(order)
 
@@ -365,11 +365,11 @@ for _name, _uf in {
     "ge": numpy.greater_equal,
 }.items():
     setattr(ndarray, f"__{_name}__", _binary(_uf))
-ndarray.__divmod__ = _binary(numpy.divmod)  # type: ignore[attr-defined]
-ndarray.__neg__ = lambda self: ndarray(-self._a, self._dev)  # type: ignore[attr-defined]
-ndarray.__pos__ = lambda self: ndarray(+self._a, self._dev)  # type: ignore[attr-defined]
+ndarray.__divmod__ = _binary(numpy.divmod)  # type: ignore[attr-defined, operator]
+ndarray.__neg__ = lambda self: ndarray(-self._a, self._dev)  # type: ignore[attr-defined, operator]
+ndarray.__pos__ = lambda self: ndarray(+self._a, self._dev)  # type: ignore[attr-defined, operator]
 ndarray.__abs__ = lambda self: ndarray(abs(self._a), self._dev)  # type: ignore[attr-defined]
-ndarray.__invert__ = lambda self: ndarray(~self._a, self._dev)  # type: ignore[attr-defined]
+ndarray.__invert__ = lambda self: ndarray(~self._a, self._dev)  # type: ignore[attr-defined, operator]
 ndarray.__hash__ = None  # type: ignore[assignment]
 
 
@@ -440,7 +440,7 @@ def asarray(obj: Any, dtype: Any = None, order: Any = None, *, blocking: bool = 
 
 
 def array(
-    obj: Any, dtype: Any = None, copy: bool = True, order: str = "K", subok: bool = False, ndmin: int = 0
+    obj: Any, dtype: Any = None, copy: bool = True, order: Any = "K", subok: bool = False, ndmin: int = 0
 ) -> ndarray:
     """A new device array (a copy unless `copy=False` allows sharing a device array)."""
     if type(obj) is ndarray and not copy and (dtype is None or obj.dtype == dtype) and obj._dev == _current[0]:

@@ -226,7 +226,7 @@ def align_devices(name: str, tensors: tuple) -> tuple:
     return tensors
 
 
-def _argument_error(name: str, tensors: tuple) -> Exception:
+def _argument_error(name: str, tensors: tuple) -> BaseException:
     """PyTorch's TypeError naming the first argument that is not a tensor (the error itself if all are)."""
     for i, t in enumerate(tensors):
         if not hasattr(t, "_data"):

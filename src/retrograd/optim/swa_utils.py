@@ -123,6 +123,8 @@ class AveragedModel(Module):
         return self.module(*args, **kwargs)
 
     def _pairs(self, model: Module) -> tuple[list[Tensor], list[Tensor]]:
+        mine: Iterable[Tensor]
+        theirs: Iterable[Tensor]
         if self.use_buffers:
             mine = itertools.chain(self.module.parameters(), self.module.buffers())
             theirs = itertools.chain(model.parameters(), model.buffers())

@@ -55,7 +55,7 @@ def _register_parameter_or_buffer(module: Module, name: str, value: Tensor) -> N
         module.register_buffer(name, value)
 
 
-def _set_in_place(dest: Tensor, src: Tensor) -> None:
+def _set_in_place(dest: Tensor, src: Any) -> None:
     """Make `dest` hold `src`'s values, keeping `dest`'s identity (optimizers may hold it)."""
     dest.data = src
 
@@ -214,7 +214,7 @@ def _inject_property(module: Module, tensor_name: str) -> None:
     setattr(type(module), tensor_name, property(get_parametrized, set_original))
 
 
-def _check_same(what: str, tensor_name: str, value: Tensor, reference: Tensor) -> None:
+def _check_same(what: tuple[str, str], tensor_name: str, value: Tensor, reference: Tensor) -> None:
     """The checks of a parametrization added to an already parametrized tensor (without `unsafe`)."""
     if value.dtype != reference.dtype:
         raise ValueError(

@@ -120,7 +120,7 @@ def invert_permutation(permutation: Tensor | None) -> Tensor | None:
     return out
 
 
-def _lengths_list(lengths: Tensor) -> list[int]:
+def _lengths_list(lengths: Any) -> list[int]:
     return [int(v) for v in lengths.tolist()]
 
 

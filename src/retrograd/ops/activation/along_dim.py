@@ -80,7 +80,7 @@ def _along(prim: Primitive, kernel: str, input: Tensor, dim: int, dtype: _dt.dty
     return prim(input, dim=d if nd else None)
 
 
-def softmax(input: Tensor, dim: int = None, dtype: _dt.dtype | None = None, *, axis: Any = None) -> Tensor:
+def softmax(input: Tensor, dim: int | None = None, dtype: _dt.dtype | None = None, *, axis: Any = None) -> Tensor:
     """`exp(x) / exp(x).sum(dim)`, computed stably; `dtype` casts the input first."""
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("softmax", dim, None, axis, "axis")
@@ -89,7 +89,7 @@ def softmax(input: Tensor, dim: int = None, dtype: _dt.dtype | None = None, *, a
     return _along(_softmax, "softmax", input, dim, dtype)
 
 
-def log_softmax(input: Tensor, dim: int = None, dtype: _dt.dtype | None = None, *, axis: Any = None) -> Tensor:
+def log_softmax(input: Tensor, dim: int | None = None, dtype: _dt.dtype | None = None, *, axis: Any = None) -> Tensor:
     """`x - logsumexp(x, dim)`, computed stably; `dtype` casts the input first."""
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("log_softmax", dim, None, axis, "axis")

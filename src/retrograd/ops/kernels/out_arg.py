@@ -171,7 +171,7 @@ def _dtype_from_out(args: dict[str, Any], out: Any) -> dict[str, Any]:
     return args
 
 
-def _any_requires_grad(values: Any, tensor_type: type) -> bool:
+def _any_requires_grad(values: Any, tensor_type: Any) -> bool:
     for v in values:
         if isinstance(v, tensor_type):
             if v._requires_grad:

@@ -39,7 +39,7 @@ def _accumulate_dtype(input: Tensor, dtype: _dt.dtype | None, op: str = "cumsum"
 
 
 def cumsum(
-    input: Tensor, dim: int = None, *, dtype: _dt.dtype | None = None, out: Any = None, axis: Any = None,
+    input: Tensor, dim: int | None = None, *, dtype: _dt.dtype | None = None, out: Any = None, axis: Any = None,
 ) -> Tensor:
     """Running sums along `dim`. Integers and bool give int64 unless `dtype` says otherwise."""
     if out is not None:
@@ -106,7 +106,7 @@ def cumulative_product(a: Tensor, dim: int, dt: Any = None) -> Tensor:
 
 
 def cumprod(
-    input: Tensor, dim: int = None, *, dtype: _dt.dtype | None = None, out: Any = None, axis: Any = None,
+    input: Tensor, dim: int | None = None, *, dtype: _dt.dtype | None = None, out: Any = None, axis: Any = None,
 ) -> Tensor:
     """Running products along `dim`. Integers and bool give int64 unless `dtype` says otherwise."""
     if out is not None:
@@ -148,7 +148,7 @@ def _cumulative_extreme(input: Tensor, dim: int, largest: bool) -> Any:
     return kind(values, Tensor._make(index.reshape(a.shape).copy()))
 
 
-def cummax(input: Tensor, dim: int = None, *, axis: Any = None) -> Any:
+def cummax(input: Tensor, dim: int | None = None, *, axis: Any = None) -> Any:
     """Running maximum along `dim`: `(values, indices)`; NaN propagates."""
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("cummax", dim, None, axis, "axis")
@@ -157,7 +157,7 @@ def cummax(input: Tensor, dim: int = None, *, axis: Any = None) -> Any:
     return _cumulative_extreme(input, dim, True)
 
 
-def cummin(input: Tensor, dim: int = None, *, axis: Any = None) -> Any:
+def cummin(input: Tensor, dim: int | None = None, *, axis: Any = None) -> Any:
     """Running minimum along `dim`: `(values, indices)`; NaN propagates."""
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("cummin", dim, None, axis, "axis")

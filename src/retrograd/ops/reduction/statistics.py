@@ -130,7 +130,7 @@ _logcumsumexp = Primitive(
 )
 
 
-def logcumsumexp(input: Tensor, dim: int = None, *, out: Any = None, axis: Any = None) -> Tensor:
+def logcumsumexp(input: Tensor, dim: int | None = None, *, out: Any = None, axis: Any = None) -> Tensor:
     """`log(cumsum(exp(input), dim))` for float inputs, computed without overflow."""
     if out is not None:
         return write_out(out, logcumsumexp, locals(), same("expected scalar_type {src} but found {dst}"))

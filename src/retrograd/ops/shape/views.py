@@ -196,7 +196,7 @@ def squeeze(input: Tensor, dim: int | Sequence[int] | None = None, *, axis: Any 
     return _squeeze_dim(input, shape=target)
 
 
-def unsqueeze(input: Tensor, dim: int = None, *, axis: Any = None) -> Tensor:
+def unsqueeze(input: Tensor, dim: int | None = None, *, axis: Any = None) -> Tensor:
     """Insert a dim of size 1 at `dim`."""
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("unsqueeze", dim, None, axis, "axis")
