@@ -76,6 +76,8 @@ if TYPE_CHECKING:
     from .ops.elementwise.compare import *
     from .ops.elementwise.complex_parts import *
     from .ops.elementwise.pointwise import *
+    from .ops.elementwise.powers import *
+    from .ops.from_data import *
     from .ops.indexing.gather_scatter import *
     from .ops.indexing.masking import *
     from .ops.indexing.subscript import *
@@ -84,6 +86,7 @@ if TYPE_CHECKING:
     from .ops.linalg.contraction import *
     from .ops.linalg.multiply_add import *
     from .ops.linalg.products import *
+    from .ops.ranges import *
     from .ops.reduction.cumulative import *
     from .ops.reduction.extrema import *
     from .ops.reduction.moments import *

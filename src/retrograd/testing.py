@@ -251,7 +251,7 @@ def make_tensor(
     `exclude_zero` replaces zeros by the dtype's smallest step above zero (1 for integers).
     """
     from . import random as _random
-    from .ops.creation import tensor as _tensor
+    from .ops.from_data import tensor as _tensor
 
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])

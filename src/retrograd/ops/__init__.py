@@ -6,7 +6,8 @@
 - `indexing`: `t[index]`, gather/scatter, index_select/masked_*
 - `linalg`: products, einsum, decompositions, spectral functions
 - `activation`: relu/elu families, smooth activations, softmax
-- `creation`: tensor factories; `copying`: clone, to_dtype, and the out-of-place fill/copy
+- `from_data`: tensor/as_tensor/from_numpy; `creation`: zeros/ones/full/eye/*_like; `ranges`: arange/linspace
+- `copying`: clone, to_dtype, and the out-of-place fill/copy
 - `sorting`: sort, topk, kthvalue, median, mode
 - `spectral`: stft/istft and the transforms of `retrograd.fft`
 - `histograms`: histogram (counts with bin edges)
@@ -25,10 +26,12 @@ from . import (
     copying,
     creation,
     elementwise,
+    from_data,
     histograms,
     indexing,
     inplace_functions,
     linalg,
+    ranges,
     reduction,
     searching,
     shape,
@@ -46,6 +49,8 @@ from .elementwise.complex_parts import *  # noqa: F403
 from .elementwise.float_parts import *  # noqa: F403
 from .elementwise.integer_math import *  # noqa: F403
 from .elementwise.pointwise import *  # noqa: F403
+from .elementwise.powers import *  # noqa: F403
+from .from_data import *  # noqa: F403
 from .histograms import *  # noqa: F403
 from .indexing.gather_scatter import *  # noqa: F403
 from .indexing.masking import *  # noqa: F403
@@ -60,6 +65,7 @@ from .linalg.distances import *  # noqa: F403
 from .linalg.multiply_add import *  # noqa: F403
 from .linalg.products import *  # noqa: F403
 from .linalg.vandermonde import *  # noqa: F403
+from .ranges import *  # noqa: F403
 from .reduction.cumulative import *  # noqa: F403
 from .reduction.extrema import *  # noqa: F403
 from .reduction.moments import *  # noqa: F403
@@ -80,7 +86,9 @@ from .spectral.stft import *  # noqa: F403
 __all__: list[str] = []
 __all__ += activation.__all__
 __all__ += copying.__all__
+__all__ += from_data.__all__
 __all__ += creation.__all__
+__all__ += ranges.__all__
 __all__ += elementwise.__all__
 __all__ += indexing.__all__
 __all__ += inplace_functions.__all__

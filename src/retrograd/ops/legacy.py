@@ -10,7 +10,8 @@ from .. import dtypes as _dt
 from ..backend import as_device
 from ..dtypes import dtype
 from ..tensor import Size, Tensor
-from .creation import empty, tensor
+from .creation import empty
+from .from_data import tensor
 
 
 def legacy_new(legacy_dtype: dtype | None, args: tuple, device: Any = None) -> Tensor:

@@ -27,7 +27,7 @@ from ..dtypes import dtype as _dtype
 from ..dtypes import float32, float64, get_default_dtype
 from ..engine.grad_mode import enable_grad, set_grad_enabled
 from ..engine.graph import RemovableHandle
-from ..ops.creation import tensor as _tensor
+from ..ops.from_data import tensor as _tensor
 from ..tensor import Tensor
 from . import _functional as F
 from ._hooks import (

@@ -16,7 +16,7 @@ from typing import Any
 from ..engine.grad_mode import no_grad
 from ..nn.modules.batchnorm import _BatchNorm
 from ..nn.modules.module import Module
-from ..ops.creation import tensor
+from ..ops.from_data import tensor
 from ..tensor import Tensor
 from ._lr_base import LRScheduler, format_param, warn_get_lr_outside_step
 from .optimizer import Optimizer

@@ -11,7 +11,7 @@ from ...dtypes import int64
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...ops import nn_support
-from ...ops.creation import arange
+from ...ops.ranges import arange
 from ...tensor import Tensor
 
 __all__ = ["embedding", "one_hot"]

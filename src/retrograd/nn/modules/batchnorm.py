@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from ... import dtypes as _dt
-from ...ops.creation import ones, tensor, zeros
+from ...ops.creation import ones, zeros
+from ...ops.from_data import tensor
 from ...tensor import Tensor
 from .. import functional as F
 from .module import Module

@@ -1,6 +1,7 @@
 """Elementwise ops: each output element depends on the inputs' elements at the same position.
 
-- `arithmetic`: + - * / // % ** and friends, with PyTorch's type promotion
+- `arithmetic`: + - * / // % and friends, with PyTorch's type promotion
+- `powers`: pow, float_power, square, reciprocal
 - `pointwise`: exp, log, trigonometry, rounding, special functions, atan2, hypot, xlogy, ...
 - `clamp_where`: clamp, where, maximum, minimum, fmax, fmin (the output picks an input)
 - `compare`: comparisons, logic and bitwise ops (no gradient)
@@ -11,7 +12,7 @@
 
 from __future__ import annotations
 
-from . import arithmetic, clamp_where, compare, complex_parts, float_parts, integer_math, pointwise
+from . import arithmetic, clamp_where, compare, complex_parts, float_parts, integer_math, pointwise, powers
 from .arithmetic import *  # noqa: F403
 from .clamp_where import *  # noqa: F403
 from .compare import *  # noqa: F403
@@ -19,9 +20,11 @@ from .complex_parts import *  # noqa: F403
 from .float_parts import *  # noqa: F403
 from .integer_math import *  # noqa: F403
 from .pointwise import *  # noqa: F403
+from .powers import *  # noqa: F403
 
 __all__: list[str] = []
 __all__ += arithmetic.__all__
+__all__ += powers.__all__
 __all__ += pointwise.__all__
 __all__ += clamp_where.__all__
 __all__ += compare.__all__

@@ -58,7 +58,7 @@ def tensor_of(x: Any) -> Tensor:
         return x
     if isinstance(x, _NOT_OPERANDS):
         raise operand_error(x, "input", 1)
-    from ..creation import tensor
+    from ..from_data import tensor
 
     return tensor(x)
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ...dtypes import float64
-from ...ops.creation import as_tensor, tensor
+from ...ops.from_data import as_tensor, tensor
 from ...ops.shape.slicing import stack
 from ...tensor import Tensor
 

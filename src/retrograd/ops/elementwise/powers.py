@@ -1,0 +1,123 @@
+"""Powers: pow (tensor or number bases and exponents), float_power, square, reciprocal.
+
+PyTorch's derivative conventions: d(aⁿ)/da is 0 for n = 0 even where aⁿ⁻¹ is infinite, and
+d(aᵇ)/db = aᵇ·ln a is taken as 0 where a = 0 and b ≥ 0.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import dtypes as _dt
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..kernels.operands import as_tensor_of, promote, promote_float
+from ..kernels.out_arg import write_out
+
+__all__ = ["pow", "float_power", "reciprocal", "square"]
+
+_pow_scalar = Primitive(
+    "pow",
+    lambda xp, a, exponent: a**exponent,
+    # d(aⁿ)/da = n·aⁿ⁻¹ (zero for n = 0, even where aⁿ⁻¹ is infinite)
+    [lambda g, a, exponent: g * 0 if exponent == 0 else g * (exponent * a ** (exponent - 1)).conj()],
+    node_name="PowBackward0",
+    quiet=True,
+)
+_pow_tensor = Primitive(
+    "pow",
+    lambda xp, a, b: a**b,
+    [
+        lambda g, a, b: g * (b * a ** (b - 1)),  # d(aᵇ)/da = b·aᵇ⁻¹
+        lambda g, a, b, out: g * _log_base_term(a, b, out),
+    ],  # d(aᵇ)/db = aᵇ·ln a
+    inputs=("a", "b"),
+    node_name="PowBackward1",
+    quiet=True,
+)
+_rpow = Primitive(
+    "pow",
+    lambda xp, b, base: base**b,
+    [lambda g, out, base: g * (out * _ln(base))],  # d(cᵇ)/db = cᵇ·ln c
+    inputs=("b",),
+    node_name="PowBackward2",
+    quiet=True,
+)
+
+
+def _ln(x: float) -> float:
+    import math
+
+    return math.log(x) if x > 0 else float("nan") if x < 0 else float("-inf")
+
+
+def _log_base_term(a: Tensor, b: Tensor, out: Tensor) -> Tensor:
+    # aᵇ·ln a, defined as 0 where a == 0 and b >= 0 (the limit PyTorch uses)
+    from .clamp_where import where
+
+    safe = (a == 0) & (b >= 0)
+    return where(safe, 0.0, out * a.log())
+
+
+def pow(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
+    """`input ** exponent`, for tensors and Python numbers on either side.
+
+    Args:
+        input (Tensor or number): the base.
+        exponent (Tensor or number): the exponent; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: `input ** exponent`, of the broadcast shape and the promoted dtype.
+
+    Example:
+        >>> retrograd.pow(retrograd.tensor([1.0, 2.0, 3.0]), 2)
+        tensor([1., 4., 9.])
+        >>> retrograd.pow(2, retrograd.tensor([0, 1, 2]))
+        tensor([1, 2, 4])
+    """
+    if out is not None:
+        return write_out(out, pow, locals())
+    if not isinstance(input, Tensor):
+        b = exponent
+        dt = _dt.result_type(input, b)
+        return _rpow(as_tensor_of(b, dt), base=input)
+    if isinstance(exponent, Tensor):
+        a, b = promote(input, exponent)
+        return _pow_tensor(a, b)
+    dt = _dt.result_type(input, exponent)
+    if not dt.is_floating_point and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return _pow_scalar(as_tensor_of(input, dt), exponent=exponent)
+
+
+def float_power(input: Any, exponent: Any) -> Tensor:
+    """`input ** exponent` computed in float64."""
+    x = as_tensor_of(input, _dt.float64)
+    e = as_tensor_of(exponent, _dt.float64) if isinstance(exponent, Tensor) else exponent
+    return pow(x, e)
+
+
+def square(input: Tensor, *, out: Any = None) -> Tensor:
+    """`input ** 2` (bool and int inputs give int64, as in PyTorch)."""
+    if out is not None:
+        return write_out(out, square, locals())
+    if input.dtype is _dt.bool_:
+        input = input.to(_dt.int64)
+    return pow(input, 2)
+
+
+def reciprocal(input: Tensor, *, out: Any = None) -> Tensor:
+    """`1 / input` (integers give the default float)."""
+    if out is not None:
+        return write_out(out, reciprocal, locals())
+
+    return _reciprocal(promote_float(input))
+
+
+_reciprocal = Primitive(
+    "reciprocal",
+    lambda xp, a: 1 / a,
+    [lambda g, out: g * -(out * out)],  # d(1/a)/da = -1/a²
+    quiet=True,
+)

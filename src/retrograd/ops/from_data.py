@@ -1,0 +1,213 @@
+"""Tensors from data: `tensor`, `as_tensor`/`asarray`, `from_numpy`, `from_dlpack`, `scalar_tensor`.
+
+Python data gets PyTorch's dtype (bools bool, ints int64, floats the default dtype) and its
+checks (ragged nesting, values that do not fit); arrays keep their dtype and `as_tensor`
+and `from_numpy` share their memory.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..backend import NO_CUDA, cuda_backend
+from ..dtypes import dtype
+from ..tensor import Tensor
+from .creation import _placed, _target
+from .kernels.guards import (
+    check_data_fits,
+    check_scalar_fits,
+    ragged_error,
+)
+from .kernels.placement import check_pin_memory
+
+__all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "from_dlpack", "scalar_tensor"]
+
+
+def _infer_dtype(data: Any, arr: np.ndarray) -> dtype:
+    """PyTorch's dtype for Python data: bools stay bool, ints int64, floats the default."""
+    if isinstance(data, np.ndarray) or isinstance(data, np.generic):
+        return _dt.from_numpy(arr.dtype)
+    kind = arr.dtype.kind
+    if kind == "b":
+        return _dt.bool_
+    if kind in "iu":
+        return _dt.int64
+    if kind == "f":
+        if _has_numpy_float(data):
+            return _dt.from_numpy(arr.dtype)
+        return _dt.get_default_dtype()
+    if kind == "c":  # Python complex numbers: the complex dtype of the default float
+        return _dt.get_default_dtype().to_complex()
+    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+
+
+def _has_numpy_float(data: Any) -> bool:
+    """Nested data whose floats are all NumPy/retrograd values keeps their dtype."""
+    stack, found = [data], False
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, tuple)):
+            stack.extend(x)
+        elif isinstance(x, float) and not isinstance(x, np.floating):
+            return False
+        elif isinstance(x, (np.floating, Tensor)):
+            found = True
+    return found
+
+
+def _to_array(data: Any) -> np.ndarray:
+    if isinstance(data, Tensor):
+        return data._data
+    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
+        return np.stack([_to_array(x) for x in data]) if data else np.zeros(0)
+    try:
+        return np.asarray(data)
+    except ValueError as e:
+        raise ragged_error(data) or ValueError(f"expected sequence of equal lengths: {e}") from None
+
+
+def tensor(
+    data: Any,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
+) -> Tensor:
+    """A new tensor that copies `data` (a number, nested lists, an array or a tensor).
+
+    Python floats become the default dtype (float32), ints int64, bools bool;
+    NumPy arrays keep their dtype.
+
+    Args:
+        data (number, list, ndarray or Tensor): the values; nested lists give the shape.
+        dtype (dtype, optional): the result's dtype; by default inferred from `data`.
+        device (str or device, optional): where the tensor lives (default `"cpu"`).
+        requires_grad (bool): whether autograd records operations on the result.
+
+    Returns:
+        Tensor: a new leaf tensor with its own copy of `data`.
+
+    Example:
+        >>> retrograd.tensor([[1, 2], [3, 4]])
+        tensor([[1, 2],
+                [3, 4]])
+        >>> retrograd.tensor([1.5, 2.0], requires_grad=True)
+        tensor([1.5000, 2.0000], requires_grad=True)
+        >>> retrograd.tensor(3).dtype
+        retrograd.int64
+    """
+    check_pin_memory(pin_memory)
+    dev = _target(device)
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() "
+            "or sourceTensor.clone().detach().requires_grad_(True), rather than "
+            "torch.tensor(sourceTensor).",
+            UserWarning,
+            stacklevel=2,
+        )
+    if isinstance(data, Tensor) and data.is_cuda:  # a device copy, on the device asked for or data's own
+        copied = data.detach().to(device=device if device is not None else data.device, dtype=dtype, copy=True)
+        return copied.requires_grad_(requires_grad)
+    arr = _to_array(data)
+    arr = _check_python_data(data, arr, dtype)
+    dt = dtype if dtype is not None else _infer_dtype(data, arr)
+    t = Tensor._make(_placed(np.array(arr, dtype=dt.np, copy=True), dev))
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _check_python_data(data: Any, arr: np.ndarray, dt: dtype | None) -> np.ndarray:
+    """PyTorch's errors for Python data it cannot store: odd objects, huge ints, out-of-range values.
+
+    Returns `arr`, as float64 when huge ints sit next to floats (PyTorch reads those as floats).
+    """
+    if isinstance(data, (np.ndarray, Tensor)):
+        return arr  # arrays and tensors are cast (wrapping) without checks, as in PyTorch
+    odd = arr.dtype.kind in "USV" or arr.dtype == object
+    bad = [x for x in arr.flat if not isinstance(x, (int, float, bool, complex))][:1] if odd else []
+    if arr.dtype.kind in "USV" or bad:
+        if arr.dtype.kind == "U" or isinstance(bad[0], str):
+            raise TypeError("new(): invalid data type 'str'")
+        raise (ragged_error(data) or RuntimeError(f"Could not infer dtype of {type(bad[0]).__name__}"))
+    if arr.dtype == object and any(isinstance(x, float) for x in arr.flat):
+        arr = arr.astype(np.float64)
+    if dt is None:
+        if arr.dtype == np.uint64 or arr.dtype == object:
+            raise ValueError("Overflow when unpacking long long")
+    else:
+        check_data_fits(arr, dt)
+    return arr
+
+
+def scalar_tensor(value: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """A 0-d tensor holding `value` (default float dtype)."""
+    check_scalar_fits(value, dtype or _dt.get_default_dtype())
+    return tensor(value, dtype=dtype or _dt.get_default_dtype(), device=device, requires_grad=requires_grad)
+
+
+def as_tensor(data: Any, dtype: dtype | None = None, device: Any = None) -> Tensor:
+    """Like `tensor`, but shares memory with a tensor or NumPy array when it can.
+
+    Args:
+        data (number, list, ndarray or Tensor): the values.
+        dtype (dtype, optional): the result's dtype; a different dtype makes a copy.
+        device (str or device, optional): where the tensor lives.
+
+    Returns:
+        Tensor: `data` itself when it already is a matching tensor, else a tensor sharing or copying its memory.
+
+    Example:
+        >>> import numpy as np
+        >>> a = np.array([1.0, 2.0])
+        >>> t = retrograd.as_tensor(a)
+        >>> a[0] = 5.0
+        >>> t
+        tensor([5., 2.], dtype=retrograd.float64)
+    """
+    if isinstance(data, Tensor):
+        return data.to(device=device, dtype=dtype) if device is not None or dtype is not None else data
+    dev = _target(device)
+    if isinstance(data, np.ndarray) and (dtype is None or data.dtype == dtype.np):
+        _dt.from_numpy(data.dtype)
+        return Tensor._make(_placed(data, dev))
+    return tensor(data, dtype=dtype, device=dev)
+
+
+asarray = as_tensor
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing memory with a NumPy array (changes show in both).
+
+    Args:
+        array (ndarray): a NumPy array of a supported dtype, of any shape.
+
+    Returns:
+        Tensor: a tensor of the same shape and dtype that shares `array`'s memory.
+
+    Example:
+        >>> import numpy as np
+        >>> retrograd.from_numpy(np.arange(3))
+        tensor([0, 1, 2])
+    """
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    _dt.from_numpy(array.dtype)
+    return Tensor._make(array)
+
+
+def from_dlpack(obj: Any) -> Tensor:
+    """A tensor sharing memory with any DLPack producer (NumPy, PyTorch, JAX, CuPy), on its device."""
+    kind = obj.__dlpack_device__()[0] if hasattr(obj, "__dlpack_device__") else 1
+    if kind in (2, 13):  # kDLCUDA, kDLCUDAManaged: zero-copy into the CUDA backend's array
+        cuda = cuda_backend()
+        if cuda is None:
+            raise AssertionError(NO_CUDA)
+        return Tensor._make(cuda.xp.from_dlpack(obj))
+    return Tensor._make(np.from_dlpack(obj))

@@ -1,0 +1,118 @@
+"""Evenly spaced values: arange, range, linspace, logspace."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..dtypes import dtype
+from ..tensor import Tensor
+from .creation import _factory, _float_or, _target
+from .kernels.guards import (
+    check_range,
+    check_steps,
+)
+
+__all__ = ["arange", "range", "linspace", "logspace"]
+
+
+def arange(
+    start: Any,
+    end: Any = None,
+    step: Any = 1,
+    *,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Values from `start` to `end` (exclusive) by `step`; int64 unless a bound is a float.
+
+    Args:
+        start (number): the first value (or `end`, when it is the only argument).
+        end (number, optional): the bound, not included.
+        step (number): the gap between values.
+        dtype (dtype, optional): int64 when all arguments are ints, else the default float.
+
+    Returns:
+        Tensor: a 1-D tensor of `ceil((end - start) / step)` values.
+
+    Example:
+        >>> retrograd.arange(5)
+        tensor([0, 1, 2, 3, 4])
+        >>> retrograd.arange(1, 2.5, 0.5)
+        tensor([1.0000, 1.5000, 2.0000])
+    """
+    dev = _target(device)
+    if end is None:
+        start, end = 0, start
+    start, end, step = (x.item() if isinstance(x, Tensor) else x for x in (start, end, step))
+    check_range(start, end, step)
+    if dtype is None:
+        dtype = _dt.result_type(start, end, step)
+    n = max(0, math.ceil((end - start) / step))
+    values = start + step * np.arange(n, dtype=np.float64 if dtype.is_floating_point else np.int64)
+    return _factory(values.astype(dtype.np), requires_grad, dev)
+
+
+def range(
+    start: Any, end: Any, step: Any = 1, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """Deprecated in PyTorch: like arange but includes `end` and defaults to float."""
+    dev = _target(device)
+    check_range(start, end, step)
+    n = int(math.floor((end - start) / step)) + 1
+    values = start + step * np.arange(n, dtype=np.float64)
+    return _factory(values.astype(_float_or(dtype).np), requires_grad, dev)
+
+
+def linspace(
+    start: Any, end: Any, steps: int, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """`steps` evenly spaced values from `start` to `end` inclusive.
+
+    Args:
+        start (number): the first value.
+        end (number): the last value (included).
+        steps (int): how many values.
+        dtype (dtype, optional): the dtype (default float32).
+
+    Returns:
+        Tensor: a 1-D tensor of `steps` values.
+
+    Example:
+        >>> retrograd.linspace(0, 1, 5)
+        tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    """
+    dev = _target(device)
+    dt = _float_or(dtype)
+    values = _linspace_f64(float(start), float(end), check_steps(steps))
+    return _factory(values.astype(dt.np), requires_grad, dev)
+
+
+def _linspace_f64(start: float, end: float, steps: int) -> np.ndarray:
+    # PyTorch fills the first half from start and the second half from end.
+    if steps == 1:
+        return np.array([start])
+    step = (end - start) / (steps - 1)
+    i = np.arange(steps, dtype=np.float64)
+    half = steps // 2
+    return np.where(i < half, start + step * i, end - step * (steps - 1 - i))
+
+
+def logspace(
+    start: Any,
+    end: Any,
+    steps: int,
+    base: float = 10.0,
+    *,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """`base ** linspace(start, end, steps)`."""
+    dev = _target(device)
+    values = np.power(base, _linspace_f64(float(start), float(end), check_steps(steps)))
+    return _factory(values.astype(_float_or(dtype).np), requires_grad, dev)
