@@ -27,7 +27,9 @@ EXEMPT = {
     "Tensor.__init__": {"args": "Tensor.__new__ reads them", "kwargs": "Tensor.__new__ reads them"},
     "Tensor.type": {"non_blocking": "CPU copies are synchronous: PyTorch ignores it on CPU too"},
     "TensorMethods.copy_": {"non_blocking": "CPU copies are synchronous: PyTorch ignores it on CPU too"},
-    "Tensor.cuda": {"args": "as_device('cuda') refuses every call", "kwargs": "as_device('cuda') refuses every call"},
+    "Tensor.cuda": {"non_blocking": "copies here are synchronous: the same values, PyTorch only may return earlier"},
+    "compile": {"isolate_recompiles": "every call site keeps its own cache already (recompiles are always isolated)"},
+    "load": {"mmap": "the file is read into memory either way: the same tensors, mmap only saves memory"},
     "nn.Parameter.__init__": {"data": "Parameter.__new__ reads it", "requires_grad": "Parameter.__new__ reads it"},
     "nn.Identity.__init__": {
         "args": "PyTorch's Identity ignores them too",

@@ -480,10 +480,14 @@ class Tensor(TensorMethods):
 
     def cpu(self, memory_format: Any = None) -> Tensor:
         """This tensor on the CPU (itself when it is there already)."""
+        if memory_format is not None:
+            _methods._ops.kernels.placement.check_memory_format(memory_format)
         return self if type(self._data) is np.ndarray else _devices.to_device(self, CPU)
 
     def cuda(self, device: Any = None, non_blocking: builtins.bool = False, memory_format: Any = None) -> Tensor:
         """This tensor on a CUDA device (the current one, or `device`)."""
+        if memory_format is not None:
+            _methods._ops.kernels.placement.check_memory_format(memory_format)
         if device is None:
             device = "cuda"
         elif isinstance(device, builtins.int):

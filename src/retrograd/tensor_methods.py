@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _missing, _op_method, _storage
 from ._op_method import InPlaceMethod, OpMethod
+from .backend import device as _device
 from .engine import inplace as _inplace
 from .engine import inplace_views as _inplace_views
 from .engine.vmap_hook import random_fill
@@ -709,8 +710,6 @@ class TensorMethods:
         if isinstance(device, int):
             raise RuntimeError("Cannot access accelerator device when none is available.")
         if device is not None:
-            from .backend import device as _device
-
             _device(device)  # PyTorch's error for an unknown device string
         return False
 
