@@ -192,3 +192,9 @@ def standin_device() -> Iterator[Any]:
         yield _cuda
     finally:
         _install(before)
+
+
+def on_device_of(array: Any, ref: Any) -> Any:
+    """`array` (host data an op built, e.g. an index table or weights) moved to where `ref` lives."""
+    xp = _NAMESPACES.get(type(ref))
+    return array if xp is None or xp is numpy else xp.asarray(array)

@@ -88,7 +88,7 @@ class CudaBackend:
         with self.on(index):
             if type(array) is self.ndarray:  # device to device
                 return self.xp.array(array, copy=True)
-            return self.xp.asarray(numpy.ascontiguousarray(array))
+            return self.xp.asarray(numpy.asarray(array, order="C"))  # ascontiguousarray makes 0-d 1-d
 
     def to_host(self, array: Any) -> numpy.ndarray:
         """A NumPy copy of device data (an explicit transfer)."""

@@ -209,7 +209,8 @@ class ndarray:  # noqa: N801  (CuPy's name)
         attr = getattr(self._a, name)  # methods of numpy.ndarray (sum, reshape, astype, ...)
         if not callable(attr):
             return _wrap(attr, self._dev)
-        return lambda *args, **kwargs: _call(attr, args, kwargs)
+        method = lambda *args, **kwargs: _call(attr, args, kwargs)  # noqa: E731
+        return _without_initial(method, name) if name in _NO_INITIAL else method
 
     # --- device-to-host transfers (counted) ---
     def get(self, stream: Any = None, order: str = "C", out: Any = None) -> numpy.ndarray:
@@ -396,11 +397,16 @@ class _Ufunc:
 
     def __init__(self, ufunc: numpy.ufunc) -> None:
         self._u = ufunc
-        self.__name__ = ufunc.__name__
+        self.__name__ = f"cupy_{ufunc.__name__}"  # CuPy's ufuncs are named so
         self.nin, self.nout, self.types = ufunc.nin, ufunc.nout, ufunc.types
         self.__call__ = _function(ufunc, ufunc.__name__)  # type: ignore[method-assign]
         for method in ("reduce", "accumulate", "reduceat", "outer", "at"):
             setattr(self, method, _function(getattr(ufunc, method), f"{ufunc.__name__}.{method}"))
+        if ufunc.__name__ not in ("add", "multiply"):  # CuPy accumulates with add and multiply only
+            self.accumulate = self._no_accumulate
+
+    def _no_accumulate(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"`{self.__name__}.accumulate` is not supported yet")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return _call(self._u, args, kwargs)
@@ -485,10 +491,25 @@ class _Module(types.ModuleType):
             pass  # dtypes, constants, classes (finfo, iinfo, generic ...): host objects in CuPy too
         elif name in ("concatenate", "stack", "hstack", "vstack", "dstack", "column_stack"):
             value = _joining(value, name)
+        elif name in _NO_INITIAL:
+            value = _without_initial(_function(value, name), name)
         else:
             value = _function(value, name)
         setattr(self, name, value)  # looked up once
         return value
+
+
+# reductions whose CuPy versions take no `initial=` (empty slices must be handled by the caller)
+_NO_INITIAL = frozenset({"max", "amax", "min", "amin", "nanmax", "nanmin"})
+
+
+def _without_initial(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if "initial" in kwargs:
+            raise TypeError(f"{name}() got an unexpected keyword argument 'initial'")
+        return fn(*args, **kwargs)
+
+    return call
 
 
 def _submodule(mod: types.ModuleType, name: str) -> types.ModuleType:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from ..backend import namespace
 from ..dtypes import from_numpy
 from . import tensor_type as _tt
 
@@ -12,11 +15,13 @@ if TYPE_CHECKING:
     from .graph import Node
 
 
-def zeros_for(node: Any, i: int, g: Any) -> Any:
-    """Multi-output rules get zeros for outputs that received no gradient."""
+def zeros_for(node: Any, i: int, g: Any, like: Any = None) -> Any:
+    """Multi-output rules get zeros for outputs that received no gradient (on the device of `like`)."""
     if g is not None:
         return g
     shape, np_dtype = node.out_meta[i]  # type: ignore[index]
+    if like is not None and namespace(like._data) is not np:
+        return _tt.make(namespace(like._data).zeros(shape, np_dtype))
     return _tt.zeros(shape, from_numpy(np_dtype))
 
 

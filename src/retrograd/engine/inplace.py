@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import dtypes as _dt
+from ..backend import namespace, on_device_of
 from . import primitive as _primitive
 from . import tensor_type as _tt
 from .grad_mode import state
@@ -51,8 +52,52 @@ def check_writable(target: Tensor) -> None:
 
 def apply(target: Tensor, op: Any, *args: Any, **kwargs: Any) -> Tensor:
     """`target.op_(*args)`: compute `op(target, *args)` and commit it into target."""
+    ufunc = _DIRECT.get(op.__name__)
+    if ufunc is not None and len(args) == 1 and not kwargs and _direct(target, ufunc, args[0]):
+        return target
     check_writable(target)
     return commit(target, op(target, *args, **kwargs))
+
+
+# in-place arithmetic that can be computed straight into the target's memory
+_DIRECT = {"add": "add", "sub": "subtract", "mul": "multiply", "div": "true_divide"}
+
+
+def _direct(target: Tensor, ufunc: str, other: Any) -> bool:
+    """`target op= other` written by the ufunc into target's memory, saving the result's copy.
+
+    Only where nothing is to be recorded or checked: no gradient, tangent, view, vmap or compile
+    trace, a float target and an operand (a number or a same-dtype tensor on the same device, not
+    sharing target's memory) whose result has target's own dtype and shape. False: take the
+    general path.
+    """
+    if (state.enabled and target._requires_grad) or target._base is not None or target._fw_grad is not None:
+        return False
+    if _vmap.active or _primitive.tracer is not None:
+        return False
+    data = target._data
+    if data.dtype.kind not in "fc" or data.dtype.itemsize < 4:
+        return False
+    kind = type(other)
+    if kind is float or kind is int:
+        value = other
+    elif kind is _tt.Tensor:
+        if (state.enabled and other._requires_grad) or other._fw_grad is not None:
+            return False
+        value = other._data
+        owner = other if other._base is None else other._base
+        if value.dtype != data.dtype or type(value) is not type(data) or owner is target:
+            return False
+        if value.shape != data.shape and np.broadcast_shapes(value.shape, data.shape) != data.shape:
+            return False
+    else:
+        return False
+    try:
+        getattr(namespace(data), ufunc)(data, value, out=data)
+    except ValueError:  # e.g. read-only (expanded) memory: the general path raises PyTorch's error
+        return False
+    target._version.value += 1
+    return True
 
 
 def commit(target: Tensor, result: Tensor) -> Tensor:
@@ -168,7 +213,7 @@ def _copy_slices(view: Tensor, result: Tensor) -> None:
         region = prim.forward(np, region, **attrs)
     region[...] = False
     assert base is not None
-    node = CopySlices(_stale_edge(base), edge(result), view._view_steps, mask)
+    node = CopySlices(_stale_edge(base), edge(result), view._view_steps, on_device_of(mask, base._data))
     base._grad_fn = node
     base._output_nr = 0
     base._requires_grad = True

@@ -408,7 +408,11 @@ class OpNode(Node):
                 if data.shape != self.shapes[0] or data.dtype != self.dtypes[0]:
                     grad = _fit(grad, self.shapes[0], self.dtypes[0], self, 0)
             return (grad,)
-        g = grads[0] if op.n_outputs == 1 else tuple(_zeros_for(self, i, x) for i, x in enumerate(grads))
+        if op.n_outputs == 1:
+            g = grads[0]
+        else:
+            like = next(x for x in grads if x is not None)
+            g = tuple(_zeros_for(self, i, x, like) for i, x in enumerate(grads))
         edges = self.next_functions
         results: list = []
         for i, rule in enumerate(op.derivatives):

@@ -22,6 +22,7 @@ from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
 from .kernels.operands import numpy_alias, wrap_dim
 from .kernels.out_arg import MEDIAN, SAME, same, write_out
+from .kernels.scan import accumulate
 from .reduction.along import evenly, reduced_shape, selection
 
 __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode"]
@@ -268,8 +269,8 @@ def _mode_index(xp: Any, a: Any, d: int) -> Any:
     ends = xp.ones(s.shape, dtype=bool)
     ends[..., :-1] = starts[..., 1:]
     position = xp.arange(n)
-    first = xp.maximum.accumulate(xp.where(starts, position, 0), axis=-1)
-    last = xp.flip(xp.minimum.accumulate(xp.flip(xp.where(ends, position, n), -1), axis=-1), -1)
+    first = accumulate(xp, "maximum", xp.where(starts, position, 0), -1)
+    last = xp.flip(accumulate(xp, "minimum", xp.flip(xp.where(ends, position, n), -1), -1), -1)
     best = xp.argmax(last - first, axis=-1)[..., None]  # longest run; the first one is the smallest value
     run_end = xp.take_along_axis(last, best, axis=-1)
     # stable order: the last entry of a run is the value's last occurrence in the input

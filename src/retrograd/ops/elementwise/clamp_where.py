@@ -10,6 +10,7 @@ import math
 from typing import Any
 
 from ... import dtypes as _dt
+from ...backend import on_device_of
 from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -165,6 +166,8 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
         if not isinstance(v, Tensor):
             check_scalar_fits(v, _dt.result_type(input, other))
     a, b = promote(input, other)
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):  # two numbers: on the condition's device
+        a, b = (Tensor._make(on_device_of(t._data, cond._data)) for t in (a, b))
     return _where(a, b, cond=cond._data)
 
 

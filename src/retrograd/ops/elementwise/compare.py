@@ -11,7 +11,7 @@ from ...engine import numpy_errors
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
-from ..kernels.operands import numpy_alias, promote, tensor_of, wrap_dims
+from ..kernels.operands import as_array, numpy_alias, promote, tensor_of, wrap_dims
 from ..kernels.out_arg import ANY, same, write_out
 
 __all__ = [
@@ -58,7 +58,7 @@ def _compare(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
             return r
         a, b = promote(input, other)
         try:
-            return Tensor._make(np.asarray(fn(a._data, b._data)))
+            return Tensor._make(as_array(fn(a._data, b._data)))
         except ValueError as e:  # shapes that do not broadcast: PyTorch's RuntimeError
             raise numpy_errors.translate(e, [a._data, b._data]) from None
 
@@ -82,7 +82,7 @@ def _predicate(name: str, fn: Callable[[Any], Any]) -> Callable[..., Tensor]:
     def op(input: Tensor) -> Tensor:
         if _vmap.active and (r := batched("elementwise", op, input)) is not NOT_BATCHED:
             return r
-        return Tensor._make(np.asarray(fn(tensor_of(input)._data)))
+        return Tensor._make(as_array(fn(tensor_of(input)._data)))
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise `{name}`; a bool tensor, no gradient."
@@ -106,7 +106,7 @@ def _bitwise(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
         a, b = promote(input, other)
         if a._data.dtype.kind == "f":
             raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{a.dtype.kind_name}'")
-        return Tensor._make(np.asarray(fn(a._data, b._data)))
+        return Tensor._make(as_array(fn(a._data, b._data)))
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise `{name}` of integer or bool tensors."
@@ -152,7 +152,7 @@ def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
             return r
     a, b = promote(input, other)
     try:
-        return Tensor._make(np.asarray(np.isclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+        return Tensor._make(as_array(np.isclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan)))
     except ValueError as e:  # shapes that do not broadcast: PyTorch's RuntimeError
         raise numpy_errors.translate(e, [a._data, b._data]) from None
 
@@ -193,7 +193,7 @@ def _reduce_bool(fn: Callable[..., Any], input: Tensor, dim: Any, keepdim: bool)
             return r
     data = input._data
     axes = None if dim is None else wrap_dims(dim, data.ndim)
-    out = np.asarray(fn(data, axis=axes, keepdims=keepdim))
+    out = as_array(fn(data, axis=axes, keepdims=keepdim))
     return Tensor._make(out.astype(np.uint8) if data.dtype == np.uint8 else out)
 
 

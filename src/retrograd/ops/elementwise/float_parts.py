@@ -13,6 +13,7 @@ import numpy as np
 
 from ... import dtypes as _dt
 from ... import return_types
+from ...backend import namespace
 from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -139,7 +140,8 @@ def frexp(input: Tensor) -> Any:
     if input._data.dtype.kind != "f":
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     exponent = np.frexp(input._data)[1].astype(np.int32)
-    scale = Tensor._make(np.ldexp(np.ones((), input._data.dtype), -exponent).astype(input._data.dtype))
+    one = namespace(input._data).ones((), input._data.dtype)
+    scale = Tensor._make(np.ldexp(one, -exponent).astype(input._data.dtype))
     return return_types.frexp(_frexp(input, scale=scale), Tensor._make(exponent))
 
 

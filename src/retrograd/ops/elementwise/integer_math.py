@@ -17,7 +17,7 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..inplace_functions import _in_place
-from ..kernels.operands import promote
+from ..kernels.operands import as_array, promote
 
 __all__ = ["gcd_", "lcm_", "gcd", "lcm", "bitwise_left_shift", "bitwise_right_shift"]
 
@@ -45,7 +45,7 @@ def _run(fn: Callable[[Any, Any], Any], a: Tensor, b: Tensor) -> Tensor:
         return r  # the kernel reads the values: it runs once on the batch
     try:
         with np.errstate(all="ignore"):
-            return Tensor._make(np.asarray(fn(a._data, b._data)))
+            return Tensor._make(as_array(fn(a._data, b._data)))
     except ValueError as e:  # shapes that do not broadcast: PyTorch's RuntimeError
         raise numpy_errors.translate(e, [a._data, b._data]) from None
 
@@ -79,7 +79,7 @@ def _shift_left_array(a: Any, b: Any) -> Any:
     a, b = np.broadcast_arrays(a, b)
     bad = (b < 0) | (b >= bits)
     safe = np.where(bad, 0, b).astype(a.dtype)
-    return np.where(bad, np.zeros((), a.dtype), np.left_shift(a, safe))
+    return np.where(bad, a.dtype.type(0), np.left_shift(a, safe))
 
 
 def _shift_right_array(a: Any, b: Any) -> Any:

@@ -90,9 +90,10 @@ def _checked_indices(xp: Any, t: Any, n_classes: int, ignore_index: int) -> tupl
     """The target as int64 indices with ignored ones as 0, and where it is ignored; IndexError out of range."""
     t = t.astype(np.int64, copy=False)
     ignored = t == ignore_index
-    bad = (~ignored) & ((t < 0) | (t >= n_classes))
-    if xp is np and bad.any():  # on a GPU, as in PyTorch, no host sync to check (a device-side assert)
-        raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds.")
+    if xp is np:  # on a GPU, as in PyTorch, no host sync to check (there it is a device-side assert)
+        bad = (~ignored) & ((t < 0) | (t >= n_classes))
+        if bad.any():
+            raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds.")
     return xp.where(ignored, 0, t), ignored
 
 

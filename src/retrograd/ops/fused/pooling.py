@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ...backend import namespace, on_device_of
 from ...backend.compat import as_strided
 from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
@@ -135,6 +136,7 @@ def _scatter_fwd(xp: Any, a: Any, tap: Any, windows: Windows, spatial: Ints) -> 
     for i, t in enumerate(taps(windows.kernel)):
         index = windows.index(t)
         if windows.tables is not None:  # adaptive windows may share a position within one tap
+            index = tuple(on_device_of(k, acc) if isinstance(k, np.ndarray) else k for k in index)
             xp.add.at(acc, index, g * (tap == i))
         elif windows.overlap:
             acc[index] += g * (tap == i)
@@ -191,16 +193,17 @@ def max_pool(x: Tensor, windows: Windows, node: str, return_indices: bool) -> An
 
 def indices_of(windows: Windows, tap: Any, spatial: Ints) -> Any:
     """PyTorch's indices: the flat position (over the spatial dims) of each output's maximum."""
-    digits = np.unravel_index(tap, windows.kernel)
+    xp = namespace(tap)
+    digits = xp.unravel_index(tap, windows.kernel)
     strides = flat_strides(spatial)
     nd = len(spatial)
-    flat = np.zeros(tap.shape, dtype=np.int64)
+    flat = xp.zeros(tap.shape, dtype=np.int64)
     for dim, (a, f) in enumerate(zip(digits, strides)):
-        o = np.arange(windows.out[dim]).reshape((-1,) + (1,) * (nd - 1 - dim))
+        o = xp.arange(windows.out[dim]).reshape((-1,) + (1,) * (nd - 1 - dim))
         if windows.tables is None:
             pos = o * windows.stride[dim] + a * windows.dilation[dim] - windows.pads[dim][0]
         else:
-            pos = windows.tables[dim][o, a]
+            pos = on_device_of(windows.tables[dim], tap)[o, a]
         flat += pos * f
     return flat
 
@@ -211,12 +214,12 @@ def indices_of(windows: Windows, tap: Any, spatial: Ints) -> Any:
 def _avg_fwd(xp: Any, a: Any, windows: Windows, divisor: Any) -> Any:
     nd = len(windows.kernel)
     sums = xp.add.reduce(windows.stack(xp, pad_const(xp, _as_planes(a, nd), windows.pads)), axis=0)
-    return (sums / divisor.astype(a.dtype, copy=False)).reshape(*a.shape[: a.ndim - nd], *windows.out)
+    return (sums / on_device_of(divisor.astype(a.dtype, copy=False), a)).reshape(*a.shape[: a.ndim - nd], *windows.out)
 
 
 def _spread_fwd(xp: Any, a: Any, windows: Windows, divisor: Any, spatial: Ints) -> Any:
     nd = len(spatial)
-    part = _as_planes(a, nd) / divisor.astype(a.dtype, copy=False)
+    part = _as_planes(a, nd) / on_device_of(divisor.astype(a.dtype, copy=False), a)
     parts = xp.broadcast_to(part, (math.prod(windows.kernel), *part.shape))
     out = xp.ascontiguousarray(windows.spread(xp, parts, spatial))
     return out.reshape(*a.shape[: a.ndim - nd], *spatial)

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ...backend import on_device_of
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 
@@ -27,12 +28,13 @@ Map = tuple[Any, Any]  # (index (out, T) ints, weights (out, T) or None)
 def apply_maps(xp: Any, a: Any, axes: tuple[int, ...], maps: tuple[Map, ...]) -> Any:
     """Apply one separable map per axis: T gathers (and multiply-adds) along each."""
     for axis, (index, weights) in zip(axes, maps):
+        index = on_device_of(index, a)
         if weights is None:
             a = xp.take(a, index[:, 0], axis=axis)
             continue
         shape = [1] * a.ndim
         shape[axis] = index.shape[0]
-        w = weights.astype(a.dtype, copy=False)
+        w = on_device_of(weights.astype(a.dtype, copy=False), a)
         acc = xp.take(a, index[:, 0], axis=axis) * w[:, 0].reshape(shape)
         for t in range(1, index.shape[1]):
             acc += xp.take(a, index[:, t], axis=axis) * w[:, t].reshape(shape)

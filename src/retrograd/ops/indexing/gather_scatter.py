@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ...backend import namespace
 from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -235,7 +236,7 @@ def _scatter_reduce_grads(
         return _keyed.index(t, key=key)
 
     def const(x: Any) -> Tensor:
-        return Tensor._make(np.asarray(x, dtype=g._data.dtype))
+        return Tensor._make(namespace(g._data).asarray(x, dtype=g._data.dtype))
 
     if reduce == "sum":
         ga, gv = g, at(g)
@@ -261,7 +262,7 @@ def _prod_grads(g: Tensor, a: Tensor, v: Tensor, out: Tensor, key: tuple, includ
     dt = g._data.dtype
 
     def const(x: Any) -> Tensor:
-        return Tensor._make(np.asarray(x, dtype=dt))
+        return Tensor._make(namespace(g._data).asarray(x, dtype=dt))
 
     self_zero = a._data == 0
     masked_self = a * const(~self_zero) + const(self_zero)  # zeros replaced by ones

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ...backend import namespace
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 
@@ -45,7 +46,13 @@ def write(arr: Any, key: tuple, v: Any) -> None:
 
 def reduce_at(arr: Any, key: tuple, v: Any, ufunc: Any = np.add) -> None:
     """`arr[key] op= v` with repeated positions applied one after another (`ufunc.at`)."""
-    ufunc.at(_target(arr, key), tuple(key), v)
+    target = _target(arr, key)
+    xp = namespace(target)
+    if xp is not np:  # a device array: the device's ufunc, and index arrays moved over as indexing does
+        ufunc = getattr(xp, ufunc.__name__.removeprefix("cupy_"))
+        key = tuple(xp.asarray(k) if isinstance(k, np.ndarray) else k for k in key)
+        v = xp.asarray(v, dtype=target.dtype)  # CuPy's ufunc.at does not cast (bool counts into floats)
+    ufunc.at(target, tuple(key), v)
 
 
 def _take_forward(xp: Any, a: Any, key: tuple) -> Any:

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ...backend import namespace
 from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -162,8 +163,9 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     shape = broadcast_shape(mask._data.shape, input._data.shape)
     a = input._data
     # each selected element's position in input's own flattened elements (broadcast dims repeat)
-    flat = np.broadcast_to(np.arange(a.size, dtype=np.intp).reshape(a.shape), shape)
-    return _masked_select(input, key=FlatKey((flat[np.broadcast_to(mask._data, shape)],)))
+    xp = namespace(a)
+    flat = xp.broadcast_to(xp.arange(a.size, dtype=np.intp).reshape(a.shape), shape)
+    return _masked_select(input, key=FlatKey((flat[xp.broadcast_to(mask._data, shape)],)))
 
 
 def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:

@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 
+from ...backend import namespace
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
@@ -78,6 +79,7 @@ def index_reduce(
     _check(input, d, index, source, reduce)
     shape = [1] * source._data.ndim
     shape[d] = -1
-    idx = np.broadcast_to(index._data.astype(np.int64).reshape(shape), source._data.shape)
-    spread = Tensor._make(np.ascontiguousarray(idx))
+    xp = namespace(index._data)
+    idx = xp.broadcast_to(index._data.astype(np.int64).reshape(shape), source._data.shape)
+    spread = Tensor._make(xp.ascontiguousarray(idx))
     return scatter_reduce(input, d, spread, source, reduce, include_self=include_self)

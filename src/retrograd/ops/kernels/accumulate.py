@@ -8,6 +8,9 @@ float32 running sums, and its sums along strided axes, add in float32 and drift
 (`full((100000,), 0.1).cumsum(0)[-1]` is off by ~1500 ulp). NumPy converts in buffered
 chunks when given `dtype=float64`, so this costs no float64 copy of the input.
 
+On a GPU the sums and means are not widened: CuPy reduces in a tree, as PyTorch's CUDA kernels
+do (in float32), so the float64 pass would only add two casts and twice the memory traffic.
+
 The ufunc methods (`np.add.reduce`, not `a.sum()`) are called directly: NumPy's Python-level
 wrappers would attribute floating-point warnings to NumPy's modules, past the package's filter.
 """
@@ -30,10 +33,10 @@ def _narrow_float(dt: Any) -> bool:
 def wide_sum(a: Any, axis: Any = None, keepdims: bool = False, dtype: Any = None) -> Any:
     """`a.sum(axis, keepdims, dtype)` with narrow floats accumulated in float64."""
     out = np.dtype(dtype) if dtype is not None else a.dtype
-    if _narrow_float(out):
-        xp = namespace(a)
-        return xp.asarray(xp.add.reduce(a, axis=axis, keepdims=keepdims, dtype=_WIDE)).astype(out)[()]
-    return namespace(a).add.reduce(a, axis=axis, keepdims=keepdims, dtype=dtype)
+    xp = namespace(a)
+    if _narrow_float(out) and xp is np:
+        return np.asarray(np.add.reduce(a, axis=axis, keepdims=keepdims, dtype=_WIDE)).astype(out)[()]
+    return xp.add.reduce(a, axis=axis, keepdims=keepdims, dtype=dtype)
 
 
 def wide_cumsum(xp: Any, a: Any, axis: int, dtype: Any) -> Any:
@@ -55,7 +58,7 @@ def wide_mean(a: Any, axis: tuple[int, ...], keepdims: bool = False) -> Any:
     n = 1
     for d in axis:
         n *= a.shape[d]
-    wide = _WIDE if _narrow_float(a.dtype) else a.dtype
+    xp = namespace(a)
+    wide = _WIDE if _narrow_float(a.dtype) and xp is np else a.dtype
     with np.errstate(invalid="ignore", divide="ignore"):
-        xp = namespace(a)
         return xp.asarray(xp.add.reduce(a, axis=axis, keepdims=keepdims, dtype=wide) / n).astype(a.dtype)[()]

@@ -9,25 +9,29 @@ from typing import Any
 import numpy as np
 
 from ... import dtypes as _dt
+from ...backend import namespace
 from ...dtypes import dtype
 from ...tensor import Tensor, _wrap_dim
 
 
-def constant(value: Any, dt: dtype) -> Tensor:
-    """A Python number (or array-like) as a tensor of `dt` that needs no gradient."""
+def constant(value: Any, dt: dtype, xp: Any = np) -> Tensor:
+    """A Python number (or array-like) as a tensor of `dt` that needs no gradient, in array module `xp`."""
     try:
-        return Tensor._make(np.asarray(value, dtype=dt.np))
+        return Tensor._make(xp.asarray(value, dtype=dt.np))
     except OverflowError:  # e.g. -1 for uint8: wraps around, as in PyTorch
-        return Tensor._make(np.asarray(value).astype(dt.np))
+        return Tensor._make(xp.asarray(np.asarray(value).astype(dt.np)))
 
 
-def as_tensor_of(x: Any, dt: dtype) -> Tensor:
-    """`x` as a tensor of dtype `dt` (tensors are cast, recording the cast if needed)."""
+def as_tensor_of(x: Any, dt: dtype, xp: Any = np) -> Tensor:
+    """`x` as a tensor of dtype `dt` (tensors are cast, recording the cast if needed).
+
+    A number becomes a constant in array module `xp`: the device of the tensors it meets.
+    """
     if isinstance(x, Tensor):
         return x if x._data.dtype == dt.np else x.to(dt)
     if isinstance(x, _NOT_OPERANDS):
         raise operand_error(x)
-    return constant(x, dt)
+    return constant(x, dt, xp)
 
 
 # What PyTorch's argument parser never turns into a tensor (it raises TypeError).
@@ -42,7 +46,8 @@ def operand_error(x: Any, argument: str = "other", position: int = 2) -> TypeErr
 def promote(*xs: Any) -> tuple[Tensor, ...]:
     """Tensors and scalars converted to PyTorch's common dtype of all of them."""
     dt = _dt.result_type(*xs)
-    return tuple(as_tensor_of(x, dt) for x in xs)
+    xp = next((namespace(x._data) for x in xs if isinstance(x, Tensor)), np)
+    return tuple(as_tensor_of(x, dt, xp) for x in xs)
 
 
 def promote_float(x: Tensor) -> Tensor:
@@ -97,3 +102,8 @@ def shape_arg(size: tuple) -> tuple[int, ...]:
     except TypeError:
         kinds = [type(s).__name__ for s in size if not isinstance(s, (int, np.integer))]
         raise TypeError(f"argument 'size' must be tuple of ints, but found element of type {kinds[0]}") from None
+
+
+def as_array(value: Any) -> Any:
+    """An array function's result as an array: NumPy hands back 0-d results as scalars; device arrays stay."""
+    return np.asarray(value) if isinstance(value, (np.generic, bool, int, float, complex)) else value

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ... import backend
 from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
@@ -173,8 +175,11 @@ def slogdet(A: Tensor, *, out: Any = None) -> Any:
 def _solve_forward(xp: Any, a: Any, b: Any, vec: bool, left: bool) -> Any:
     if not left:  # X A = B  ⇔  Aᵀ Xᵀ = Bᵀ
         a, b = a.swapaxes(-1, -2), b.swapaxes(-1, -2)
+    b = b[..., None] if vec else b
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])  # CuPy's solve does not broadcast batches
+    a, b = xp.broadcast_to(a, batch + a.shape[-2:]), xp.broadcast_to(b, batch + b.shape[-2:])
     try:
-        x = xp.linalg.solve(a, b[..., None] if vec else b)
+        x = xp.linalg.solve(a, b)
     except xp.linalg.LinAlgError:
         raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix is singular.") from None
     if vec:

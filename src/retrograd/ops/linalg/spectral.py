@@ -263,7 +263,7 @@ _THETA13 = 5.371920351148152
 def _expm_forward(xp: Any, a: Any) -> Any:
     """Scaling and squaring with a Padé(13) approximant, each matrix scaled by its own 2^s."""
     n = a.shape[-1]
-    norm = xp.abs(a).sum(-2).max(-1, initial=0)
+    norm = xp.abs(a).sum(-2).max(-1) if n else xp.zeros(a.shape[:-2], a.dtype)
     s = xp.maximum(0, xp.ceil(xp.log2(norm / _THETA13))).astype(xp.int64)
     A = a / (2.0 ** s).astype(a.dtype)[..., None, None]
     eye = xp.eye(n, dtype=a.dtype)
@@ -274,7 +274,7 @@ def _expm_forward(xp: Any, a: Any) -> Any:
     U = A @ (A6 @ (b[13] * A6 + b[11] * A4 + b[9] * A2) + b[7] * A6 + b[5] * A4 + b[3] * A2 + b[1] * eye)
     V = A6 @ (b[12] * A6 + b[10] * A4 + b[8] * A2) + b[6] * A6 + b[4] * A4 + b[2] * A2 + b[0] * eye
     R = xp.linalg.solve(V - U, V + U)
-    for i in range(int(s.max(initial=0))):
+    for i in range(int(s.max()) if s.size else 0):  # the squarings: one host read per call
         R = xp.where((i < s)[..., None, None], R @ R, R)
     return R
 

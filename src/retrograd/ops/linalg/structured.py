@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ...backend import on_device_of
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...return_types import linalg_cholesky_ex, return_type
@@ -43,7 +44,7 @@ def householder_product(A: Tensor, tau: Tensor, *, out: Any = None) -> Tensor:
         raise RuntimeError(
             f"torch.linalg.householder_product: tau dtype {tau.dtype} does not match input dtype {A.dtype}"
         )
-    below = Tensor._make(np.tri(m, n, -1, dtype=A._data.dtype))
+    below = Tensor._make(on_device_of(np.tri(m, n, -1, dtype=A._data.dtype), A._data))
     V = A * below + eye_like(A, m, n)  # column i is vᵢ
     Q = eye_like(A, m).expand(*A.shape[:-2], m, m) if A.ndim > 2 else eye_like(A, m)
     for i in range(k):

@@ -25,6 +25,7 @@ from ..elementwise.clamp_where import where
 from ..kernels.accumulate import wide_cumprod
 from ..kernels.operands import constant, numpy_alias, wrap_dim
 from ..kernels.out_arg import ANY, write_out
+from ..kernels.scan import accumulate
 from .along import _shift_array, cumulative_sum, selection
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin"]
@@ -126,12 +127,12 @@ _cummin_values = selection("CumminBackward0", unique=False)
 
 def _running_index(xp: Any, a: Any, dim: int, largest: bool) -> Any:
     """Index of the running max/min: the latest entry that reached it (ties and NaNs update it)."""
-    best = (xp.maximum if largest else xp.minimum).accumulate(a, axis=dim)
+    best = accumulate(xp, "maximum" if largest else "minimum", a, dim)
     hit = (a == best) | (a != a)
     shape = [1] * a.ndim
     shape[dim] = a.shape[dim]
     position = xp.arange(a.shape[dim], dtype=np.int64).reshape(shape)
-    return xp.maximum.accumulate(xp.where(hit, position, 0), axis=dim)
+    return accumulate(xp, "maximum", xp.where(hit, position, 0), dim)
 
 
 def _cumulative_extreme(input: Tensor, dim: int, largest: bool) -> Any:

@@ -19,6 +19,7 @@ from ...tensor import Tensor
 from ..elementwise.clamp_where import where
 from ..kernels.operands import numpy_alias, tensor_of, wrap_dim
 from ..kernels.out_arg import same, write_out
+from ..kernels.scan import accumulate
 from ..shape.join import cat, stack
 
 __all__ = [
@@ -111,7 +112,7 @@ def cumulative_trapezoid(
 
 def _logcumsumexp_array(xp: Any, a: Any, dim: int) -> Any:
     with np.errstate(invalid="ignore"):  # -inf - -inf inside logaddexp is handled by it
-        return np.logaddexp.accumulate(a, axis=dim) if a.shape[dim] else a.copy()
+        return accumulate(xp, "logaddexp", a, dim) if a.shape[dim] else a.copy()
 
 
 def _logcumsumexp_grad(g: Tensor, a: Tensor, out: Tensor, dim: int) -> Tensor:
@@ -119,7 +120,8 @@ def _logcumsumexp_grad(g: Tensor, a: Tensor, out: Tensor, dim: int) -> Tensor:
     # of them (rows i, columns j) is computed directly, without overflow
     a_last, out_last, g_last = a.movedim(dim, -1), out.movedim(dim, -1), g.movedim(dim, -1)
     n = a_last.shape[-1]
-    keep = Tensor._make(namespace(a._data).tril(np.ones((n, n), dtype=bool)))
+    xp = namespace(a._data)
+    keep = Tensor._make(xp.tril(xp.ones((n, n), dtype=bool)))
     exponent = where(keep, a_last.unsqueeze(-2) - out_last.unsqueeze(-1), 0.0)
     weights = where(keep, exponent.exp(), 0.0)
     return (g_last.unsqueeze(-1) * weights).sum(-2).movedim(-1, dim)

@@ -267,7 +267,9 @@ def count_nonzero(input: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor
 # --- logsumexp: log Σ eᵃ, shifted by the max so that nothing overflows ---
 
 def _logsumexp_array(xp: Any, a: Any, dims: tuple, keepdim: bool) -> Any:
-    top = xp.max(a, axis=dims, keepdims=True, initial=-xp.inf)  # initial: empty slices give -inf
+    if any(a.shape[d] == 0 for d in dims):  # empty slices: log 0 = -inf (CuPy's max takes no initial=)
+        return xp.full(reduced_shape(a.shape, dims, keepdim), -xp.inf, a.dtype)
+    top = xp.max(a, axis=dims, keepdims=True)
     top = xp.where(xp.isinf(top), xp.zeros((), a.dtype), top)  # all -inf (or +inf) slices: shift by 0
     out = xp.log(xp.sum(xp.exp(a - top), axis=dims, keepdims=True)) + top
     return out if keepdim else out.reshape(reduced_shape(a.shape, dims, False))

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ... import dtypes as _dt
-from ...backend import as_device
+from ...backend import as_device, on_device_of
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.complex_parts import conj, real
@@ -73,7 +73,7 @@ def _c2r_rule(g: Tensor, a_shape: tuple, dim: int, n: int, norm: str) -> Tensor:
     twice[1 : (n - 1) // 2 + 1] = 2
     shape = [1] * g.ndim
     shape[dim] = twice.size
-    weighted = half * Tensor._make(twice.reshape(shape))
+    weighted = half * Tensor._make(on_device_of(twice.reshape(shape), half._data))
     return _resize(weighted, dim=dim, size=a_shape[dim])
 
 
