@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..backend.cuda_kernels import kernel
 from ..ops.creation import zeros_like
 from ..tensor import Tensor
 from . import _functional as F
@@ -155,6 +156,12 @@ def adam_update(
     eps: float,
 ) -> None:
     """One Adam/AdamW step on one parameter, in place (max_exp_avg_sq is None without amsgrad)."""
+    fused = None if max_exp_avg_sq is not None else kernel(xp, "adam", param, grad, exp_avg, exp_avg_sq)
+    if fused is not None and not any(isinstance(h, Tensor) for h in (lr, beta1, beta2)):
+        bias_correction2_sqrt = (1 - beta2**step) ** 0.5
+        step_size = lr / (1 - beta1**step)
+        fused(grad, 1 - beta1, beta2, 1 - beta2, step_size, bias_correction2_sqrt, eps, param, exp_avg, exp_avg_sq)
+        return
     F.lerp_(exp_avg, grad, 1 - beta1)
     exp_avg_sq *= beta2
     F.addcmul_(exp_avg_sq, grad, grad, 1 - beta2)

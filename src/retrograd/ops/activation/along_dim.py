@@ -11,6 +11,7 @@ import warnings
 from typing import Any
 
 from ... import dtypes as _dt
+from ...backend.cuda_kernels import kernel
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.pointwise import sigmoid
@@ -41,6 +42,9 @@ _softmax = Primitive(
     [lambda g, out, dim: out * (g - (g * out).sum(dim, keepdim=True))],  # y ⊙ (g - Σ g·y)
 )
 def _log_softmax_backward_forward(xp: Any, g: Any, y: Any, dim: int | None) -> Any:
+    fused = kernel(xp, "log_softmax_backward", g, y)
+    if fused is not None:
+        return fused(g, y, g.sum(axis=dim, keepdims=True))
     return g - xp.exp(y) * g.sum(axis=dim, keepdims=True)  # g - e^y · Σ g
 
 

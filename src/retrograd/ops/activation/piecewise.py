@@ -20,6 +20,7 @@ import numpy as np
 
 from ... import _cpu_sampling
 from ..._generator import resolve
+from ...backend.cuda_kernels import kernel
 from ...engine import inplace as _inplace
 from ...engine.primitive import Primitive
 from ...engine.vmap_hook import batched
@@ -59,9 +60,14 @@ def _twins(name: str, forward: Any, rule: Any, node: str, **kw: Any) -> tuple[Pr
 
 # relu's gradient mask as one fused op (one NumPy expression instead of four tensor ops);
 # it is linear in g, so its own derivative in g is itself, and 0 almost everywhere in out
+def _relu_mask_forward(xp: Any, g: Any, y: Any) -> Any:
+    fused = kernel(xp, "relu_backward", g, y)
+    return fused(g, y) if fused is not None else g * ~(y <= 0)
+
+
 _relu_mask = Primitive(
     "threshold_backward",
-    lambda xp, g, y: g * ~(y <= 0),
+    _relu_mask_forward,
     [lambda gg, y: _relu_mask(gg, y), None],  # (inputs must not be called "out": that names the output)
     inputs=("g", "y"),
     node_name="ThresholdBackwardBackward0",

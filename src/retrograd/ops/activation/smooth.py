@@ -10,6 +10,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ...backend import namespace
+from ...backend.cuda_kernels import kernel
+from ...engine.grad_mode import state as grad_state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.clamp_where import where
@@ -45,12 +48,21 @@ def sigmoid_array(xp: Any, a: Any) -> Any:
 
 
 def _gelu_forward(xp: Any, a: Any, approximate: str) -> Any:
+    fused = kernel(xp, "gelu_tanh" if approximate == "tanh" else "gelu", a)
+    if fused is not None:
+        return fused(a)
     if approximate == "tanh":
         return 0.5 * a * (1 + xp.tanh((a + _GELU_K * a * a * a) * _SQRT_2_OVER_PI))
     return 0.5 * a * (1 + erf_array(a * math.sqrt(0.5)))
 
 
 def _gelu_rule(g: Tensor, a: Tensor, approximate: str) -> Tensor:
+    if not grad_state.enabled and type(g) is Tensor and type(a) is Tensor:  # nothing to record: fuse
+        fused = kernel(
+            namespace(a._data), "gelu_tanh_backward" if approximate == "tanh" else "gelu_backward", g._data, a._data
+        )
+        if fused is not None:
+            return Tensor._make(fused(g._data, a._data))
     if approximate == "tanh":
         # ½(1 + t) + ½a(1 - t²)·√(2/π)(1 + 3k a²), t = tanh(√(2/π)(a + k a³)).
         # Beyond |a| = 10, t is ±1 exactly: clamping there changes nothing but avoids a³ overflow.
