@@ -47,6 +47,7 @@ from .elementwise.clamp_where import *  # noqa: F403
 from .elementwise.compare import *  # noqa: F403
 from .elementwise.complex_parts import *  # noqa: F403
 from .elementwise.float_parts import *  # noqa: F403
+from .elementwise.gamma_names import *  # noqa: F403
 from .elementwise.integer_math import *  # noqa: F403
 from .elementwise.pointwise import *  # noqa: F403
 from .elementwise.powers import *  # noqa: F403
@@ -59,6 +60,7 @@ from .indexing.subscript import *  # noqa: F403
 from .indexing.view_scatter import *  # noqa: F403
 from .inplace_functions import *  # noqa: F403
 from .legacy import legacy_new  # noqa: F401  (Tensor(...) and FloatTensor(...), not a public op)
+from .linalg.classic import *  # noqa: F403
 from .linalg.composite import *  # noqa: F403
 from .linalg.contraction import *  # noqa: F403
 from .linalg.distances import *  # noqa: F403
