@@ -106,15 +106,18 @@ if TYPE_CHECKING:
     from .ops.reduction.norms import *
     from .ops.reduction.statistics import *
     from .ops.reduction.sum_prod import *
+    from .ops.shape.aliases import *
     from .ops.shape.diagonals import *
     from .ops.shape.join import *
     from .ops.shape.repeat_reorder import *
     from .ops.shape.slicing import *
     from .ops.shape.splitting import *
     from .ops.shape.views import *
+    from .ops.queries import *
     from .ops.searching import *
     from .ops.sorting import *
     from .ops.spectral.stft import *
+    from .ops.windows import *
 
 __version__ = "0.1.0"
 

@@ -10,6 +10,7 @@
 - `copying`: clone, to_dtype, and the out-of-place fill/copy
 - `sorting`: sort, topk, kthvalue, median, mode
 - `spectral`: stft/istft and the transforms of `retrograd.fft`
+- `windows`: hann/hamming/blackman/bartlett/kaiser windows
 - `histograms`: histogram (counts with bin edges)
 - `fused`: kernels only `nn.functional` calls (losses, normalization, conv, pooling, resampling)
 - `kernels`: helpers with no primitive (operand conversion, erf, sliding windows)
@@ -31,12 +32,15 @@ from . import (
     indexing,
     inplace_functions,
     linalg,
+    queries,
     ranges,
     reduction,
     searching,
     shape,
     sorting,
     spectral,
+    tensor_only,  # what only Tensor methods spell, not in __all__
+    windows,
 )
 from .activation.along_dim import *  # noqa: F403
 from .activation.piecewise import *  # noqa: F403
@@ -74,7 +78,9 @@ from .reduction.moments import *  # noqa: F403
 from .reduction.norms import *  # noqa: F403
 from .reduction.statistics import *  # noqa: F403
 from .reduction.sum_prod import *  # noqa: F403
+from .queries import *  # noqa: F403
 from .searching import *  # noqa: F403
+from .shape.aliases import *  # noqa: F403
 from .shape.diagonals import *  # noqa: F403
 from .shape.join import *  # noqa: F403
 from .shape.repeat_reorder import *  # noqa: F403
@@ -84,6 +90,7 @@ from .shape.triangle_indices import *  # noqa: F403
 from .shape.views import *  # noqa: F403
 from .sorting import *  # noqa: F403
 from .spectral.stft import *  # noqa: F403
+from .windows import *  # noqa: F403
 
 __all__: list[str] = []
 __all__ += activation.__all__
@@ -99,5 +106,7 @@ __all__ += linalg.__all__
 __all__ += reduction.__all__
 __all__ += shape.__all__
 __all__ += searching.__all__
+__all__ += queries.__all__
 __all__ += sorting.__all__
 __all__ += spectral.__all__
+__all__ += windows.__all__
