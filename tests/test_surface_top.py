@@ -65,6 +65,7 @@ def test_layouts_are_accepted_where_pytorch_takes_them():
 # --- nn.functional ops at top level ----------------------------------------------------------------
 
 RNG = np.random.default_rng(0)
+INDICES = np.array([[0, 1, 4], [1, 1, 2]])
 X4 = RNG.standard_normal((2, 4, 5, 5))
 X3 = RNG.standard_normal((2, 4, 6))
 
@@ -92,15 +93,22 @@ FUNCTIONAL = {
     "conv1d": (lambda m, x, w: m.conv1d(x, w, None, 1, 1), [X3, W1]),
     "conv2d": (lambda m, x, w: m.conv2d(x, w, None, 2, 1), [X4, W2]),
     "conv_transpose1d": (lambda m, x, w: m.conv_transpose1d(x, w.transpose(0, 1), None, 2), [X3, W1]),
-    "batch_norm": (lambda m, x, w, b: m.batch_norm(x, w, b, None, None, True, 0.1, 1e-5, False),
-                   [X4, RNG.standard_normal(4), RNG.standard_normal(4)]),
+    "batch_norm": (
+        lambda m, x, w, b: m.batch_norm(x, w, b, None, None, True, 0.1, 1e-5, False),
+        [X4, RNG.standard_normal(4), RNG.standard_normal(4)],
+    ),
     "instance_norm": (lambda m, x: m.instance_norm(x, None, None, None, None, True, 0.1, 1e-5, False), [X3]),
     "layer_norm": (lambda m, x, w: m.layer_norm(x, [6], w), [X3, RNG.standard_normal(6)]),
     "group_norm": (lambda m, x: m.group_norm(x, 2), [X3]),
     "rms_norm": (lambda m, x: m.rms_norm(x, [6]), [X3]),
-    "embedding": (lambda m, w, i: m.embedding(w, i, 1), [RNG.standard_normal((5, 3)), np.array([[0, 1, 4], [1, 1, 2]])]),
-    "bilinear": (lambda m, a, b, w: m.bilinear(a, b, w), [RNG.standard_normal((2, 3)), RNG.standard_normal((2, 4)),
-                                                          RNG.standard_normal((5, 3, 4))]),
+    "embedding": (
+        lambda m, w, i: m.embedding(w, i, 1),
+        [RNG.standard_normal((5, 3)), np.array([[0, 1, 4], [1, 1, 2]])],
+    ),
+    "bilinear": (
+        lambda m, a, b, w: m.bilinear(a, b, w),
+        [RNG.standard_normal((2, 3)), RNG.standard_normal((2, 4)), RNG.standard_normal((5, 3, 4))],
+    ),
     "max_pool1d": (lambda m, x: m.max_pool1d(x, 2), [X3]),
     "max_pool1d_with_indices": (lambda m, x: m.max_pool1d_with_indices(x, 3, 2, 1), [X3]),
     "max_pool2d": (lambda m, x: m.max_pool2d(x, 2, 1), [X4]),
@@ -127,16 +135,19 @@ def test_functional_op_at_top_level_vs_torch(name):
 LOSS_INPUTS = [RNG.standard_normal((3, 4)), RNG.uniform(0.1, 1, (3, 4))]
 SIGNS = np.sign(RNG.standard_normal((3, 4)))
 LOSSES = {
-    "binary_cross_entropy_with_logits": (lambda m, x, t, r: m.binary_cross_entropy_with_logits(x, t, None, None, *r),
-                                         LOSS_INPUTS),
+    "binary_cross_entropy_with_logits": (
+        lambda m, x, t, r: m.binary_cross_entropy_with_logits(x, t, None, None, *r),
+        LOSS_INPUTS,
+    ),
     "hinge_embedding_loss": (lambda m, x, s, r: m.hinge_embedding_loss(x, s, 0.5, *r), [LOSS_INPUTS[0], SIGNS]),
     "kl_div": (lambda m, x, t, r: m.kl_div(x, t, *r), LOSS_INPUTS),
     "margin_ranking_loss": (lambda m, a, b, r: m.margin_ranking_loss(a, b, b.sign(), 0.1, *r), LOSS_INPUTS),
-    "cosine_embedding_loss": (lambda m, a, b, r: m.cosine_embedding_loss(a, b, a[:, 0].sign(), 0.0, *r),
-                              LOSS_INPUTS),
+    "cosine_embedding_loss": (lambda m, a, b, r: m.cosine_embedding_loss(a, b, a[:, 0].sign(), 0.0, *r), LOSS_INPUTS),
     "poisson_nll_loss": (lambda m, x, t, r: m.poisson_nll_loss(x, t, True, True, 1e-8, *(r or (0,))), LOSS_INPUTS),
-    "triplet_margin_loss": (lambda m, a, p, r: m.triplet_margin_loss(a, p, a.flip(0), 1.0, 2, 1e-6, True, *r),
-                            LOSS_INPUTS),
+    "triplet_margin_loss": (
+        lambda m, a, p, r: m.triplet_margin_loss(a, p, a.flip(0), 1.0, 2, 1e-6, True, *r),
+        LOSS_INPUTS,
+    ),
 }
 
 
@@ -173,8 +184,9 @@ def test_dropout_refuses_a_bad_probability_like_pytorch():
 # --- windows -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["bartlett_window", "blackman_window", "hamming_window", "hann_window",
-                                  "kaiser_window"])
+@pytest.mark.parametrize(
+    "name", ["bartlett_window", "blackman_window", "hamming_window", "hann_window", "kaiser_window"]
+)
 @pytest.mark.parametrize("length", [0, 1, 2, 5, 16, 33])
 @pytest.mark.parametrize("periodic", [True, False])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

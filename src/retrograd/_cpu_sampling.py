@@ -381,7 +381,8 @@ def cauchy(gen: Generator, n: int, median: float, sigma: float) -> Any:
 def log_normal(gen: Generator, n: int, mean: float, std: float) -> Any:
     """`n` samples exp(N(mean, std²)) in float64, the normals drawn one at a time as PyTorch's scalar kernel."""
     normals = normal_scalar(gen, n, mean, std).tolist()
-    return np.fromiter(map(math.exp, normals), np.float64, count=n)  # libm's exp, as PyTorch's (NumPy's differs by an ulp)
+    # libm's exp, as PyTorch's (NumPy's vectorised exp differs by an ulp now and then)
+    return np.fromiter(map(math.exp, normals), np.float64, count=n)
 
 
 def geometric(gen: Generator, n: int, p: float) -> Any:

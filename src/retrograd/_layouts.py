@@ -8,7 +8,11 @@ retrograd does and refuse the others (`ops.kernels.placement`).
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from ._display_name import package_name
+
+_C = TypeVar("_C", bound="_NamedConstant")
 
 __all__ = [
     "layout", "strided", "memory_format", "contiguous_format", "channels_last", "channels_last_3d",
@@ -20,12 +24,13 @@ class _NamedConstant:
     """One of a fixed set of named values, printed `torch.<name>` and pickled by name."""
 
     __slots__ = ("_name",)
+    _name: str
 
     def __new__(cls, *args: object, **kwargs: object) -> _NamedConstant:
         raise TypeError(f"cannot create '{package_name()}.{cls.__name__}' instances")
 
     @classmethod
-    def _make(cls, name: str) -> _NamedConstant:
+    def _make(cls: type[_C], name: str) -> _C:
         """The one instance called `name` (PyTorch users never create these)."""
         value = object.__new__(cls)
         value._name = name
@@ -56,4 +61,3 @@ channels_last = memory_format._make("channels_last")
 channels_last_3d = memory_format._make("channels_last_3d")
 preserve_format = memory_format._make("preserve_format")
 legacy_contiguous_format = contiguous_format  # PyTorch's is the same object
-

@@ -682,7 +682,8 @@ class TensorMethods:
     def float_power_(self, exponent: Any) -> Tensor:
         """`float_power` written into this tensor, which must be float64 (or complex128) to hold it."""
         if self.dtype.name not in ("float64", "complex128"):
-            result = "ComplexDouble" if self.is_complex() or getattr(exponent, "is_complex", lambda: False)() else "Double"
+            complex_result = self.is_complex() or getattr(exponent, "is_complex", lambda: False)()
+            result = "ComplexDouble" if complex_result else "Double"
             raise RuntimeError(
                 f"the base given to float_power_ has dtype {self.dtype.kind_name} but the operation's result "
                 f"requires dtype {result}"

@@ -71,6 +71,7 @@ from .linalg.distances import *  # noqa: F403
 from .linalg.multiply_add import *  # noqa: F403
 from .linalg.products import *  # noqa: F403
 from .linalg.vandermonde import *  # noqa: F403
+from .queries import *  # noqa: F403
 from .ranges import *  # noqa: F403
 from .reduction.cumulative import *  # noqa: F403
 from .reduction.extrema import *  # noqa: F403
@@ -78,7 +79,6 @@ from .reduction.moments import *  # noqa: F403
 from .reduction.norms import *  # noqa: F403
 from .reduction.statistics import *  # noqa: F403
 from .reduction.sum_prod import *  # noqa: F403
-from .queries import *  # noqa: F403
 from .searching import *  # noqa: F403
 from .shape.aliases import *  # noqa: F403
 from .shape.diagonals import *  # noqa: F403

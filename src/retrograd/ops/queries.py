@@ -44,9 +44,9 @@ def typename(obj: Any) -> str:
         return obj.type()
     if hasattr(obj, "__module__"):
         module = obj.__module__ + "."
-        qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", "")
+        qualname = str(getattr(obj, "__qualname__", None) or getattr(obj, "__name__", ""))
     elif hasattr(obj, "__qualname__") or hasattr(obj, "__name__"):
-        module, qualname = "", getattr(obj, "__qualname__", None) or obj.__name__
+        module, qualname = "", str(getattr(obj, "__qualname__", None) or obj.__name__)
     else:
         module, qualname = type(obj).__module__ + ".", type(obj).__qualname__
     return qualname if module in ("", "builtins.") else module + qualname

@@ -33,8 +33,16 @@ def _positions(name: str, window_length: int, periodic: bool, dtype: _dt.dtype |
     return np.arange(n, dtype=dt.np), n
 
 
-def _finish(values: Any, window_length: int, periodic: bool, dtype: _dt.dtype | None, layout: Any,
-            device: Any, requires_grad: bool, pin_memory: bool) -> Tensor:
+def _finish(
+    values: Any,
+    window_length: int,
+    periodic: bool,
+    dtype: _dt.dtype | None,
+    layout: Any,
+    device: Any,
+    requires_grad: bool,
+    pin_memory: bool,
+) -> Tensor:
     """The window as a tensor: the periodic form drops the last value; length 0 and 1 are [] and [1]."""
     check_layout(layout)
     check_pin_memory(pin_memory or False)
@@ -47,9 +55,18 @@ def _finish(values: Any, window_length: int, periodic: bool, dtype: _dt.dtype | 
     return out.requires_grad_(requires_grad)
 
 
-def hamming_window(window_length: int, periodic: bool = True, alpha: float = 0.54, beta: float = 0.46, *,
-                   dtype: _dt.dtype | None = None, layout: Any = None, device: Any = None,
-                   requires_grad: bool = False, pin_memory: bool | None = None) -> Tensor:
+def hamming_window(
+    window_length: int,
+    periodic: bool = True,
+    alpha: float = 0.54,
+    beta: float = 0.46,
+    *,
+    dtype: _dt.dtype | None = None,
+    layout: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool | None = None,
+) -> Tensor:
     """α − β cos(2πn / (N − 1)), n = 0 … N − 1."""
     x, n = _positions("hamming_window", window_length, periodic, dtype)
     if x is not None:
@@ -58,8 +75,16 @@ def hamming_window(window_length: int, periodic: bool = True, alpha: float = 0.5
     return _finish(x, window_length, periodic, dtype, layout, device, requires_grad, bool(pin_memory))
 
 
-def hann_window(window_length: int, periodic: bool = True, *, dtype: _dt.dtype | None = None, layout: Any = None,
-                device: Any = None, requires_grad: bool = False, pin_memory: bool | None = None) -> Tensor:
+def hann_window(
+    window_length: int,
+    periodic: bool = True,
+    *,
+    dtype: _dt.dtype | None = None,
+    layout: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool | None = None,
+) -> Tensor:
     """½ − ½ cos(2πn / (N − 1)): the Hamming window with α = β = ½."""
     x, n = _positions("hann_window", window_length, periodic, dtype)
     if x is not None:
@@ -68,9 +93,16 @@ def hann_window(window_length: int, periodic: bool = True, *, dtype: _dt.dtype |
     return _finish(x, window_length, periodic, dtype, layout, device, requires_grad, bool(pin_memory))
 
 
-def blackman_window(window_length: int, periodic: bool = True, *, dtype: _dt.dtype | None = None,
-                    layout: Any = None, device: Any = None, requires_grad: bool = False,
-                    pin_memory: bool | None = None) -> Tensor:
+def blackman_window(
+    window_length: int,
+    periodic: bool = True,
+    *,
+    dtype: _dt.dtype | None = None,
+    layout: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool | None = None,
+) -> Tensor:
     """0.42 − 0.5 cos(2πn / (N − 1)) + 0.08 cos(4πn / (N − 1))."""
     x, n = _positions("blackman_window", window_length, periodic, dtype)
     if x is not None:
@@ -80,9 +112,16 @@ def blackman_window(window_length: int, periodic: bool = True, *, dtype: _dt.dty
     return _finish(x, window_length, periodic, dtype, layout, device, requires_grad, bool(pin_memory))
 
 
-def bartlett_window(window_length: int, periodic: bool = True, *, dtype: _dt.dtype | None = None,
-                    layout: Any = None, device: Any = None, requires_grad: bool = False,
-                    pin_memory: bool | None = None) -> Tensor:
+def bartlett_window(
+    window_length: int,
+    periodic: bool = True,
+    *,
+    dtype: _dt.dtype | None = None,
+    layout: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool | None = None,
+) -> Tensor:
     """The triangle 2n / (N − 1) rising to 1 at the middle, then falling back to 0."""
     x, n = _positions("bartlett_window", window_length, periodic, dtype)
     if x is not None:
@@ -93,9 +132,17 @@ def bartlett_window(window_length: int, periodic: bool = True, *, dtype: _dt.dty
     return _finish(x, window_length, periodic, dtype, layout, device, requires_grad, bool(pin_memory))
 
 
-def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0, *,
-                  dtype: _dt.dtype | None = None, layout: Any = None, device: Any = None,
-                  requires_grad: bool = False, pin_memory: bool | None = None) -> Tensor:
+def kaiser_window(
+    window_length: int,
+    periodic: bool = True,
+    beta: float = 12.0,
+    *,
+    dtype: _dt.dtype | None = None,
+    layout: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool | None = None,
+) -> Tensor:
     """I₀(β √(1 − ((n − a) / a)²)) / I₀(β) with a = (N − 1) / 2 (I₀: the modified Bessel function)."""
     x, n = _positions("kaiser_window", window_length, periodic, dtype)
     if x is not None:

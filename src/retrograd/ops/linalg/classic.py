@@ -18,10 +18,10 @@ from ...return_types import return_type
 from ...tensor import Tensor
 from ..kernels.out_arg import SAME, write_out
 from ..reduction.norms import matrix_norm, vector_norm
+from ..shape.join import cat
 from .common import check_matrix, eye_like
 from .lu import _permutation, lu_factor, lu_factor_ex, solve_triangular
 from .lu import lu_solve as _linalg_lu_solve
-from ..shape.join import cat
 from .products import outer
 from .structured import householder_product
 
@@ -78,7 +78,9 @@ def nuclear_norm(input: Tensor, dim: Any = None, keepdim: bool = False, *, out: 
     if isinstance(dim, bool):  # nuclear_norm(input, keepdim) positionally
         dim, keepdim = None, dim
     if input.dim() != 2 and dim is None:
-        raise RuntimeError(f"Expected a tensor with 2 dimensions, but got a tensor with {input.dim()} dimensions instead.")
+        raise RuntimeError(
+            f"Expected a tensor with 2 dimensions, but got a tensor with {input.dim()} dimensions instead."
+        )
     return matrix_norm(input, "nuc", (-2, -1) if dim is None else tuple(dim), keepdim, out=out)
 
 
@@ -123,8 +125,9 @@ def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor, *, out: Any = None) 
     return _linalg_lu_solve(LU_data, LU_pivots, b, out=out)
 
 
-def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True, unpack_pivots: bool = True,
-              *, out: Any = None) -> Any:
+def lu_unpack(
+    LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True, unpack_pivots: bool = True, *, out: Any = None
+) -> Any:
     """(P, L, U) with A = P L U from the packed factorization; an unpacked part comes back empty."""
     if out is not None:
         raise NotImplementedError("lu_unpack(): out= is not supported")
@@ -139,8 +142,9 @@ def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True, unpa
     return lu_unpack_result(P, L, U)
 
 
-def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool = False,
-                     unitriangular: bool = False, *, out: Any = None) -> Any:
+def triangular_solve(
+    b: Tensor, A: Tensor, upper: bool = True, transpose: bool = False, unitriangular: bool = False, *, out: Any = None
+) -> Any:
     """(X, a copy of A) with A X = b (Aᵀ X = b when `transpose`) for triangular A."""
     if out is not None:
         raise NotImplementedError("triangular_solve(): out= is not supported")
@@ -196,8 +200,9 @@ def orgqr(input: Tensor, input2: Tensor, *, out: Any = None) -> Tensor:
     return householder_product(input, input2, out=out)
 
 
-def ormqr(input: Tensor, input2: Tensor, input3: Tensor, left: bool = True, transpose: bool = False,
-          *, out: Any = None) -> Tensor:
+def ormqr(
+    input: Tensor, input2: Tensor, input3: Tensor, left: bool = True, transpose: bool = False, *, out: Any = None
+) -> Tensor:
     """Q C, Qᴴ C, C Q or C Qᴴ (`left`, `transpose`) with the full m×m Q of `geqrf`'s (input, tau = input2)."""
     if out is not None:
         return write_out(out, ormqr, locals(), SAME)
