@@ -16,6 +16,7 @@ import numpy as np
 
 from ...return_types import return_type
 from ...tensor import Tensor
+from ..kernels.operands import numpy_alias
 from ..kernels.out_arg import SAME, write_out
 from ..reduction.norms import matrix_norm, vector_norm
 from ..shape.join import cat
@@ -73,15 +74,28 @@ def renorm(input: Tensor, p: Any, dim: int, maxnorm: Any, *, out: Any = None) ->
     return input * factor
 
 
-def nuclear_norm(input: Tensor, dim: Any = None, keepdim: bool = False, *, out: Any = None) -> Tensor:
-    """The sum of singular values of the matrices over `dim` (the last two dims by default)."""
+def nuclear_norm(
+    input: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    out: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Tensor:
+    """The sum of singular values of the matrices over `dim` (two dims; the last two by default)."""
     if isinstance(dim, bool):  # nuclear_norm(input, keepdim) positionally
         dim, keepdim = None, dim
-    if input.dim() != 2 and dim is None:
+    if axis is not None:  # NumPy's names, as PyTorch accepts them
+        dim = numpy_alias("nuclear_norm", dim, None, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("nuclear_norm", keepdim, False, keepdims, "keepdims")
+    if dim is None and input.dim() != 2:
         raise RuntimeError(
             f"Expected a tensor with 2 dimensions, but got a tensor with {input.dim()} dimensions instead."
         )
-    return matrix_norm(input, "nuc", (-2, -1) if dim is None else tuple(dim), keepdim, out=out)
+    dims = (-2, -1) if dim is None else (int(dim), int(dim)) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    return matrix_norm(input, "nuc", dims, keepdim, out=out)
 
 
 # --- solvers with a factor given ------------------------------------------------------------------
