@@ -8,6 +8,7 @@ tensor(12.)
 """
 
 import builtins
+import math as _math
 from typing import TYPE_CHECKING, Any
 
 # ruff: noqa: I001  (order matters: Tensor must exist before the ops that build tensors)
@@ -38,6 +39,16 @@ from .dtypes import (
     set_default_dtype,
     short,
     uint8,
+)
+from ._layouts import (
+    channels_last,
+    channels_last_3d,
+    contiguous_format,
+    layout,
+    legacy_contiguous_format,
+    memory_format,
+    preserve_format,
+    strided,
 )
 from .tensor import Size, Tensor, is_tensor
 from . import autograd, ops, linalg, return_types
@@ -75,6 +86,7 @@ if TYPE_CHECKING:
     from .ops.elementwise.clamp_where import *
     from .ops.elementwise.compare import *
     from .ops.elementwise.complex_parts import *
+    from .ops.elementwise.gamma_names import *
     from .ops.elementwise.pointwise import *
     from .ops.elementwise.powers import *
     from .ops.from_data import *
@@ -82,6 +94,7 @@ if TYPE_CHECKING:
     from .ops.indexing.masking import *
     from .ops.indexing.subscript import *
     from .ops.inplace_functions import *
+    from .ops.linalg.classic import *
     from .ops.linalg.composite import *
     from .ops.linalg.contraction import *
     from .ops.linalg.multiply_add import *
@@ -93,17 +106,26 @@ if TYPE_CHECKING:
     from .ops.reduction.norms import *
     from .ops.reduction.statistics import *
     from .ops.reduction.sum_prod import *
+    from .ops.shape.aliases import *
     from .ops.shape.diagonals import *
     from .ops.shape.join import *
     from .ops.shape.repeat_reorder import *
     from .ops.shape.slicing import *
     from .ops.shape.splitting import *
     from .ops.shape.views import *
+    from .ops.queries import *
     from .ops.searching import *
     from .ops.sorting import *
     from .ops.spectral.stft import *
+    from .ops.windows import *
 
 __version__ = "0.1.0"
+
+e = _math.e
+pi = _math.pi
+inf = _math.inf
+nan = _math.nan
+newaxis = None  # `x[:, torch.newaxis]`, as NumPy's
 
 # nn, optim, utils and save/load cost ~0.4 s to import and are not needed for tensors and
 # autograd, so they load on first use (`retrograd.nn`, `from retrograd import nn` and
@@ -125,12 +147,27 @@ _ON_FIRST_USE = {
     "set_deterministic_debug_mode": "_global_flags", "get_deterministic_debug_mode": "_global_flags",
     "finfo": "_type_info", "iinfo": "_type_info", "testing": "testing",
 }
+# The nn.functional ops PyTorch also has at top level load with nn.
+_ON_FIRST_USE.update({
+    name: "_functional_aliases"
+    for name in (
+        "adaptive_avg_pool1d", "adaptive_max_pool1d", "alpha_dropout", "alpha_dropout_", "avg_pool1d", "batch_norm",
+        "bilinear", "binary_cross_entropy_with_logits", "channel_shuffle", "conv1d", "conv2d", "conv3d",
+        "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "cosine_embedding_loss", "cosine_similarity",
+        "dropout", "dropout_", "embedding", "feature_alpha_dropout", "feature_alpha_dropout_", "feature_dropout",
+        "feature_dropout_", "group_norm", "hinge_embedding_loss", "instance_norm", "kl_div", "layer_norm",
+        "margin_ranking_loss", "max_pool1d", "max_pool1d_with_indices", "max_pool2d", "max_pool3d",
+        "pairwise_distance", "pixel_shuffle", "pixel_unshuffle", "poisson_nll_loss", "rms_norm",
+        "triplet_margin_loss",
+    )
+})  # fmt: skip
 
 
 if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know their types
     from . import distributed, distributions, fft, func, nn, optim, special, testing, utils, viz
     from .func import vmap  # type: ignore[no-redef]  # noqa: F811
     from ._type_info import finfo, iinfo
+    from ._functional_aliases import *
     from .serialization import load, save
 else:
 

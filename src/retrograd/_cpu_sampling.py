@@ -367,3 +367,26 @@ def _poisson_one(gen: Generator, rate: float) -> int:
             continue
         if math.log(v) + math.log(inv_alpha) - math.log(a / (us * us) + b) <= -rate + k * log_rate - math.lgamma(k + 1):
             return k
+
+
+# --- cauchy_, log_normal_, geometric_: one double uniform (or normal) per element, in order -------
+
+
+def cauchy(gen: Generator, n: int, median: float, sigma: float) -> Any:
+    """`n` Cauchy samples median + σ·tan(π(u − ½)) in float64 (PyTorch's `cauchy_distribution<double>`)."""
+    u = unit64(gen, n).tolist()
+    return np.array([median + sigma * math.tan(math.pi * (v - 0.5)) for v in u], np.float64)  # libm's tan
+
+
+def log_normal(gen: Generator, n: int, mean: float, std: float) -> Any:
+    """`n` samples exp(N(mean, std²)) in float64, the normals drawn one at a time as PyTorch's scalar kernel."""
+    normals = normal_scalar(gen, n, mean, std).tolist()
+    # libm's exp, as PyTorch's (NumPy's vectorised exp differs by an ulp now and then)
+    return np.fromiter(map(math.exp, normals), np.float64, count=n)
+
+
+def geometric(gen: Generator, n: int, p: float) -> Any:
+    """`n` Geometric(p) samples ⌈ln u / ln(1 − p)⌉ (trials up to the first success) in float64."""
+    u = unit64(gen, n).tolist()
+    scale = math.log1p(-p)
+    return np.array([math.ceil(math.log(v) / scale) if v > 0 else math.inf for v in u], np.float64)

@@ -197,9 +197,28 @@ def sample_kind(target: Tensor, kind: str, a: Any, b: Any, gen: Generator) -> An
         values = _cpu.exponential(gen, n, float(a))
     elif kind == "random":
         values = _random_values(gen, n, a, b, dt)
+    elif kind in ("cauchy", "log_normal", "geometric"):
+        values = _more_kinds(gen, n, kind, a, b, dt)
     else:
         raise ValueError(f"unknown sampling kind {kind!r}")
     return in_iteration_order(values.astype(np_dtype, copy=False), arr)
+
+
+def _more_kinds(gen: Generator, n: int, kind: str, a: Any, b: Any, dt: _dt.dtype) -> Any:
+    """cauchy_ (median a, scale b), log_normal_ (mean a, std b), geometric_ (p = a), with PyTorch's checks."""
+    if kind == "cauchy":
+        check_float(dt, "cauchy_cpu")
+        if not b > 0.0:
+            raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={b:g}")
+        return _cpu.cauchy(gen, n, float(a), float(b))
+    if kind == "log_normal":
+        check_float(dt, "log_normal_cpu")
+        if not b > 0.0:
+            raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={b:g}")
+        return _cpu.log_normal(gen, n, float(a), float(b))
+    if not 0 < a < 1:
+        raise RuntimeError(f"geometric_ expects p to be in (0, 1), got p = {a:g}")
+    return _cpu.geometric(gen, n, float(a))
 
 
 def _random_values(gen: Generator, n: int, low: Any, high: Any, dt: _dt.dtype) -> Any:

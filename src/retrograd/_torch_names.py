@@ -3,34 +3,17 @@
 
 MISSING: dict[str, str] = {
     "Tensor": (
-        "addr addr_ adjoint apply_ as_strided as_strided_ as_strided_scatter as_subclass bfloat16 cauchy_ "
-        "cdouble cfloat chalf cholesky_inverse cholesky_solve conj_physical_ const_data_ptr diagflat digamma "
-        "digamma_ dim_order dist fill_diagonal_ float_power_ geometric_ geqrf grad_dtype i0 i0_ igamma "
-        "igamma_ igammac igammac_ index is_cpu is_distributed is_inference is_meta is_same_size is_set_to "
-        "is_shared is_signed itemsize layout lgamma lgamma_ log_normal_ lu lu_solve map2_ map_ module_load "
-        "mvlgamma mvlgamma_ name nbytes new_empty_strided orgqr ormqr polygamma polygamma_ positive "
-        "record_stream renorm renorm_ reshape_as resize resize_as set_ split_with_sizes storage storage_type "
-        "sum_to_size triangular_solve "
+        "as_strided as_strided_ as_strided_scatter as_subclass bfloat16 chalf conj_physical_ dim_order "
+        "grad_dtype index is_distributed is_inference is_set_to is_shared module_load name new_empty_strided "
+        "record_stream resize resize_as set_ storage storage_type "
     ),
     "retrograd": (
         "AcceleratorError BFloat16Tensor Event GradScaler OutOfMemoryError StorageBase Stream UntypedStorage "
-        "adaptive_avg_pool1d adaptive_max_pool1d addr adjoint alpha_dropout alpha_dropout_ as_strided "
-        "as_strided_ as_strided_scatter avg_pool1d bartlett_window batch_norm bfloat16 bilinear "
-        "binary_cross_entropy_with_logits binomial blackman_window can_cast chalf channel_shuffle "
-        "channels_last channels_last_3d cholesky_inverse cholesky_solve clear_autocast_cache complex32 "
-        "conj_physical_ contiguous_format conv1d conv2d conv3d conv_transpose1d conv_transpose2d "
-        "conv_transpose3d cosine_embedding_loss cosine_similarity ctc_loss detach diagflat digamma dist "
-        "dropout dropout_ e embedding embedding_bag empty_permuted empty_strided feature_alpha_dropout "
-        "feature_alpha_dropout_ feature_dropout feature_dropout_ frombuffer geqrf get_device "
-        "get_device_module gradient group_norm hamming_window hann_window has_spectral hinge_embedding_loss "
-        "histogramdd i0 i0_ igamma igammac inf init_num_threads instance_norm is_inference is_same_size "
-        "is_signed is_storage is_warn_always_enabled kaiser_window kl_div layer_norm layout "
-        "legacy_contiguous_format lgamma lobpcg lu lu_solve lu_unpack margin_ranking_loss max_pool1d "
-        "max_pool1d_with_indices max_pool2d max_pool3d memory_format mvlgamma nan newaxis nuclear_norm orgqr "
-        "ormqr pairwise_distance pca_lowrank pi pixel_shuffle pixel_unshuffle poisson_nll_loss polygamma "
-        "positive preserve_format renorm resize_as_ rms_norm set_anomaly_enabled set_default_tensor_type "
-        "set_flush_denormal set_warn_always split_with_sizes strided svd_lowrank triangular_solve "
-        "triplet_margin_loss typename uint16 uint32 uint64 unravel_index "
+        "as_strided as_strided_ as_strided_scatter bfloat16 binomial chalf clear_autocast_cache complex32 "
+        "conj_physical_ ctc_loss embedding_bag empty_permuted empty_strided frombuffer get_device_module "
+        "gradient has_spectral histogramdd init_num_threads is_inference is_storage is_warn_always_enabled "
+        "lobpcg pca_lowrank resize_as_ set_anomaly_enabled set_default_tensor_type set_flush_denormal "
+        "set_warn_always svd_lowrank uint16 uint32 uint64 "
     ),
     "retrograd.autograd": (
         "NestedIOFunction enforce_grad_layout_policy "

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _layouts
 from . import dtypes as _dt
 from . import tensor_methods as _methods
 from ._display_name import package_name
@@ -172,6 +173,31 @@ class Tensor(TensorMethods):
     def is_cuda(self) -> builtins.bool:
         """Whether the data is on a CUDA device."""
         return is_cuda_array(self._data)
+
+    @property
+    def is_cpu(self) -> builtins.bool:
+        """Whether the data is in host memory."""
+        return not is_cuda_array(self._data)
+
+    @property
+    def is_meta(self) -> builtins.bool:
+        """False: retrograd has no data-less "meta" tensors."""
+        return False
+
+    @property
+    def layout(self) -> _layouts.layout:
+        """How the elements are stored: always `strided` (dense) here."""
+        return _layouts.strided
+
+    @property
+    def itemsize(self) -> builtins.int:
+        """The size of one element in bytes."""
+        return self._data.itemsize
+
+    @property
+    def nbytes(self) -> builtins.int:
+        """The bytes the elements take: numel × itemsize."""
+        return int(self._data.size) * self._data.itemsize
 
     @property
     def ndim(self) -> builtins.int:

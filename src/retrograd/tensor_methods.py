@@ -19,6 +19,7 @@ from types import FunctionType, ModuleType
 from typing import TYPE_CHECKING, Any
 
 from . import _missing, _op_method, _storage
+from . import dtypes as _dtypes
 from ._op_method import InPlaceMethod, OpMethod
 from .backend import device as _device
 from .engine import inplace as _inplace
@@ -487,6 +488,39 @@ class TensorMethods:
     baddbmm = OpMethod("baddbmm")
     baddbmm_ = InPlaceMethod("baddbmm")
 
+    # --- the classic linear algebra and gamma-family names (ops.linalg.classic, gamma_names) ----
+    addr = OpMethod("addr")
+    addr_ = InPlaceMethod("addr")
+    dist = OpMethod("dist")
+    renorm = OpMethod("renorm")
+    renorm_ = InPlaceMethod("renorm")
+    cholesky_solve = OpMethod("cholesky_solve")
+    cholesky_inverse = OpMethod("cholesky_inverse")
+    lu = OpMethod("lu")
+    lu_solve = OpMethod("lu_solve")
+    triangular_solve = OpMethod("triangular_solve")
+    geqrf = OpMethod("geqrf")
+    orgqr = OpMethod("orgqr")
+    ormqr = OpMethod("ormqr")
+    adjoint = OpMethod("adjoint")
+    diagflat = OpMethod("diagflat")
+    positive = OpMethod("positive")
+    split_with_sizes = OpMethod("split_with_sizes")
+    is_signed = OpMethod("is_signed")
+    is_same_size = OpMethod("is_same_size")
+    digamma = OpMethod("digamma")
+    digamma_ = InPlaceMethod("digamma")
+    lgamma = OpMethod("lgamma")
+    lgamma_ = InPlaceMethod("lgamma")
+    i0 = OpMethod("i0")
+    i0_ = InPlaceMethod("i0")
+    igamma = OpMethod("igamma")
+    igamma_ = InPlaceMethod("igamma")
+    igammac = OpMethod("igammac")
+    igammac_ = InPlaceMethod("igammac")
+    mvlgamma = OpMethod("mvlgamma")
+    mvlgamma_ = InPlaceMethod("mvlgamma")
+
     # --- random sampling (from retrograd.random) -----------------------------------------------
     bernoulli = OpMethod("bernoulli")
     multinomial = OpMethod("multinomial")
@@ -637,6 +671,62 @@ class TensorMethods:
 
     # --- methods written by hand: their arguments differ from their op's --------------------
 
+    def polygamma(self, n: int) -> Tensor:
+        """ψ⁽ⁿ⁾ of this tensor (`retrograd.polygamma(n, self)`: the order comes first there)."""
+        return _ops.polygamma(n, self)
+
+    def polygamma_(self, n: int) -> Tensor:
+        """`polygamma` written into this tensor."""
+        return _inplace.apply(self, lambda t: _ops.polygamma(n, t))
+
+    def float_power_(self, exponent: Any) -> Tensor:
+        """`float_power` written into this tensor, which must be float64 (or complex128) to hold it."""
+        if self.dtype.name not in ("float64", "complex128"):
+            complex_result = self.is_complex() or getattr(exponent, "is_complex", lambda: False)()
+            result = "ComplexDouble" if complex_result else "Double"
+            raise RuntimeError(
+                f"the base given to float_power_ has dtype {self.dtype.kind_name} but the operation's result "
+                f"requires dtype {result}"
+            )
+        return _inplace.apply(self, _ops.float_power, exponent)
+
+    def reshape_as(self, other: Tensor) -> Tensor:
+        """`self.reshape(other.shape)`."""
+        return _ops.reshape(self, tuple(other.shape))
+
+    def sum_to_size(self, *size: Any) -> Tensor:
+        """Summed down to `size`, which must broadcast to this tensor's shape (the reverse of `expand`)."""
+        return _ops.tensor_only.sum_to_size(self, *size)
+
+    def cfloat(self) -> Tensor:
+        """Converted to complex64 (itself if it already is)."""
+        return self.to(_dtypes.complex64)
+
+    def cdouble(self) -> Tensor:
+        """Converted to complex128 (itself if it already is)."""
+        return self.to(_dtypes.complex128)
+
+    def const_data_ptr(self) -> int:
+        """The address of the first element (`data_ptr`; retrograd makes no read-only distinction)."""
+        return self.data_ptr()
+
+    def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> Tensor:
+        """Write `fill_value` on the main diagonal (all dims equal, or a 2-D matrix; `wrap`: tall
+        matrices restart the diagonal every N + 1 rows)."""
+        return _inplace.apply(self, _ops.tensor_only.fill_diagonal, fill_value, wrap)
+
+    def apply_(self, callable: Any) -> Tensor:
+        """Replace each element x by `callable(x)` (a Python function; CPU only, no autograd)."""
+        return _ops.tensor_only.map_elements(self, "apply_", callable, ())
+
+    def map_(self, tensor: Tensor, callable: Any) -> Tensor:
+        """Replace each element x by `callable(x, y)`, y from `tensor` broadcast to this shape."""
+        return _ops.tensor_only.map_elements(self, "map_", callable, (tensor,))
+
+    def map2_(self, x: Tensor, y: Tensor, callable: Any) -> Tensor:
+        """Replace each element s by `callable(s, a, b)`, a and b from `x` and `y` broadcast to this shape."""
+        return _ops.tensor_only.map_elements(self, "map2_", callable, (x, y))
+
     def where(self, condition: Any, other: Any) -> Tensor:
         """`condition ? self : other`, elementwise (`retrograd.where(condition, self, other)`)."""
         return _ops.where(condition, self, other)
@@ -770,6 +860,18 @@ class TensorMethods:
     def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with samples from the exponential distribution with rate `lambd`; returns this tensor."""
         return _fill_random(self, "exponential", lambd, None, generator)
+
+    def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with samples of the Cauchy distribution median + σ tan(π(u − ½)); returns this tensor."""
+        return _fill_random(self, "cauchy", median, sigma, generator)
+
+    def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> Tensor:
+        """Fill with exp of N(mean, std²) samples; returns this tensor."""
+        return _fill_random(self, "log_normal", mean, std, generator)
+
+    def geometric_(self, p: float, *, generator: Any = None) -> Tensor:
+        """Fill with the number of Bernoulli(p) trials up to the first success (1, 2, ...); returns this tensor."""
+        return _fill_random(self, "geometric", p, None, generator)
 
     def random_(self, *args: Any, generator: Any = None, **bounds: Any) -> Tensor:
         """Fill with integers drawn uniformly: `random_()` (the dtype's whole range), `random_(to)`,

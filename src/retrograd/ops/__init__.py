@@ -10,6 +10,7 @@
 - `copying`: clone, to_dtype, and the out-of-place fill/copy
 - `sorting`: sort, topk, kthvalue, median, mode
 - `spectral`: stft/istft and the transforms of `retrograd.fft`
+- `windows`: hann/hamming/blackman/bartlett/kaiser windows
 - `histograms`: histogram (counts with bin edges)
 - `fused`: kernels only `nn.functional` calls (losses, normalization, conv, pooling, resampling)
 - `kernels`: helpers with no primitive (operand conversion, erf, sliding windows)
@@ -31,12 +32,15 @@ from . import (
     indexing,
     inplace_functions,
     linalg,
+    queries,
     ranges,
     reduction,
     searching,
     shape,
     sorting,
     spectral,
+    tensor_only,  # what only Tensor methods spell, not in __all__
+    windows,
 )
 from .activation.along_dim import *  # noqa: F403
 from .activation.piecewise import *  # noqa: F403
@@ -47,6 +51,7 @@ from .elementwise.clamp_where import *  # noqa: F403
 from .elementwise.compare import *  # noqa: F403
 from .elementwise.complex_parts import *  # noqa: F403
 from .elementwise.float_parts import *  # noqa: F403
+from .elementwise.gamma_names import *  # noqa: F403
 from .elementwise.integer_math import *  # noqa: F403
 from .elementwise.pointwise import *  # noqa: F403
 from .elementwise.powers import *  # noqa: F403
@@ -59,12 +64,14 @@ from .indexing.subscript import *  # noqa: F403
 from .indexing.view_scatter import *  # noqa: F403
 from .inplace_functions import *  # noqa: F403
 from .legacy import legacy_new  # noqa: F401  (Tensor(...) and FloatTensor(...), not a public op)
+from .linalg.classic import *  # noqa: F403
 from .linalg.composite import *  # noqa: F403
 from .linalg.contraction import *  # noqa: F403
 from .linalg.distances import *  # noqa: F403
 from .linalg.multiply_add import *  # noqa: F403
 from .linalg.products import *  # noqa: F403
 from .linalg.vandermonde import *  # noqa: F403
+from .queries import *  # noqa: F403
 from .ranges import *  # noqa: F403
 from .reduction.cumulative import *  # noqa: F403
 from .reduction.extrema import *  # noqa: F403
@@ -73,6 +80,7 @@ from .reduction.norms import *  # noqa: F403
 from .reduction.statistics import *  # noqa: F403
 from .reduction.sum_prod import *  # noqa: F403
 from .searching import *  # noqa: F403
+from .shape.aliases import *  # noqa: F403
 from .shape.diagonals import *  # noqa: F403
 from .shape.join import *  # noqa: F403
 from .shape.repeat_reorder import *  # noqa: F403
@@ -82,6 +90,7 @@ from .shape.triangle_indices import *  # noqa: F403
 from .shape.views import *  # noqa: F403
 from .sorting import *  # noqa: F403
 from .spectral.stft import *  # noqa: F403
+from .windows import *  # noqa: F403
 
 __all__: list[str] = []
 __all__ += activation.__all__
@@ -97,5 +106,7 @@ __all__ += linalg.__all__
 __all__ += reduction.__all__
 __all__ += shape.__all__
 __all__ += searching.__all__
+__all__ += queries.__all__
 __all__ += sorting.__all__
 __all__ += spectral.__all__
+__all__ += windows.__all__

@@ -8,16 +8,18 @@
 - `complex_parts`: real/imag, conj, angle, polar/complex, view_as_real/view_as_complex, sgn
 - `integer_math`: gcd, lcm and the bit shifts (integers only, no gradient)
 - `float_parts`: copysign, ldexp, frexp, nextafter, heaviside
+- `gamma_names`: lgamma, digamma, igamma, mvlgamma, ... (torch.special's ops, top-level names)
 """
 
 from __future__ import annotations
 
-from . import arithmetic, clamp_where, compare, complex_parts, float_parts, integer_math, pointwise, powers
+from . import arithmetic, clamp_where, compare, complex_parts, float_parts, gamma_names, integer_math, pointwise, powers
 from .arithmetic import *  # noqa: F403
 from .clamp_where import *  # noqa: F403
 from .compare import *  # noqa: F403
 from .complex_parts import *  # noqa: F403
 from .float_parts import *  # noqa: F403
+from .gamma_names import *  # noqa: F403
 from .integer_math import *  # noqa: F403
 from .pointwise import *  # noqa: F403
 from .powers import *  # noqa: F403
@@ -31,3 +33,4 @@ __all__ += compare.__all__
 __all__ += complex_parts.__all__
 __all__ += integer_math.__all__
 __all__ += float_parts.__all__
+__all__ += gamma_names.__all__

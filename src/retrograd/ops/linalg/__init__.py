@@ -8,6 +8,7 @@
 - `composite`: matrix_power, multi_dot, and PyTorch's top-level spellings (torch.svd, torch.det, ...)
 - `distances`: pdist (cdist is in `composite`)
 - `vandermonde`: vander, the Vandermonde matrix
+- `classic`: the pre-torch.linalg spellings (addr, dist, renorm, lu, lu_solve, triangular_solve, geqrf, ...)
 - `common`: shared checks, error types and constants
 
 `__all__` holds the top-level names; `retrograd.linalg` gathers the `torch.linalg` ones.
@@ -15,7 +16,8 @@
 
 from __future__ import annotations
 
-from . import composite, contraction, distances, multiply_add, products, vandermonde
+from . import classic, composite, contraction, distances, multiply_add, products, vandermonde
+from .classic import *  # noqa: F403
 from .composite import *  # noqa: F403
 from .contraction import *  # noqa: F403
 from .distances import *  # noqa: F403
@@ -30,3 +32,4 @@ __all__ += contraction.__all__
 __all__ += composite.__all__
 __all__ += distances.__all__
 __all__ += vandermonde.__all__
+__all__ += classic.__all__

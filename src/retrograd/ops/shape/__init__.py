@@ -13,7 +13,8 @@ Each module is a small group of ops that are one another's derivatives:
 
 from __future__ import annotations
 
-from . import diagonals, join, repeat_reorder, slicing, splitting, triangle_indices, views
+from . import aliases, diagonals, join, repeat_reorder, slicing, splitting, triangle_indices, views
+from .aliases import *  # noqa: F403
 from .diagonals import *  # noqa: F403
 from .join import *  # noqa: F403
 from .repeat_reorder import *  # noqa: F403
@@ -30,3 +31,4 @@ __all__ += join.__all__
 __all__ += repeat_reorder.__all__
 __all__ += diagonals.__all__
 __all__ += triangle_indices.__all__
+__all__ += aliases.__all__

@@ -1,0 +1,234 @@
+"""PyTorch's pre-`torch.linalg` top-level spellings: addr, dist, renorm, nuclear_norm, the
+LAPACK-style solvers (cholesky_solve, lu, lu_solve, lu_unpack, triangular_solve) and the
+Householder trio (geqrf, orgqr, ormqr).
+
+Each is a composition of ops that already carry their derivatives (solve_triangular, lu_factor,
+householder_product, vector/matrix norms), so gradients of any order come with them; only
+`geqrf` is a forward-only kernel, as in PyTorch (which has no derivative for it either).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from ...return_types import return_type
+from ...tensor import Tensor
+from ..kernels.operands import numpy_alias
+from ..kernels.out_arg import SAME, write_out
+from ..reduction.norms import matrix_norm, vector_norm
+from ..shape.join import cat
+from .common import check_matrix, eye_like
+from .lu import _permutation, lu_factor, lu_factor_ex, solve_triangular
+from .lu import lu_solve as _linalg_lu_solve
+from .products import outer
+from .structured import householder_product
+
+__all__ = [
+    "addr", "cholesky_inverse", "cholesky_solve", "dist", "geqrf", "lu", "lu_solve", "lu_unpack", "nuclear_norm",
+    "orgqr", "ormqr", "renorm", "triangular_solve",
+]  # fmt: skip
+
+lu_unpack_result = return_type("lu_unpack", "P L U")
+triangular_solve_result = return_type("triangular_solve", "solution cloned_coefficient")
+geqrf_result = return_type("geqrf", "a tau")
+
+
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1, out: Any = None) -> Tensor:
+    """`beta * input + alpha * outer(vec1, vec2)`; with beta = 0 `input` is not read (NaNs in it vanish)."""
+    if out is not None:
+        return write_out(out, addr, locals())
+    for name, v in (("vec1", vec1), ("vec2", vec2)):
+        if v.dim() != 1:
+            raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {v.dim()}-D")
+    product = outer(vec1, vec2)
+    product = product if alpha == 1 else alpha * product
+    if beta == 0:  # PyTorch does not read input then: its NaNs and infs do not show
+        return product.expand(np.broadcast_shapes(tuple(input.shape), tuple(product.shape))).clone()
+    return (input if beta == 1 else beta * input) + product
+
+
+def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:
+    """The p-norm of `input - other` (broadcast), over all elements."""
+    return vector_norm(input - other, float(p))
+
+
+def renorm(input: Tensor, p: Any, dim: int, maxnorm: Any, *, out: Any = None) -> Tensor:
+    """Each slice along `dim` scaled down to p-norm `maxnorm` where its norm exceeds it
+    (factor maxnorm / (norm + 1e-7), PyTorch's)."""
+    if out is not None:
+        return write_out(out, renorm, locals())
+    if p <= 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
+    ndim = input.dim()
+    if ndim <= 1:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {ndim} dimensions")
+    dim = dim % ndim
+    others = tuple(d for d in range(ndim) if d != dim)
+    norm = vector_norm(input, float(p), others, keepdim=True)
+    factor = (maxnorm / (norm + 1e-7)).where(norm > maxnorm, norm.new_ones(()))
+    return input * factor
+
+
+def nuclear_norm(
+    input: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    out: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Tensor:
+    """The sum of singular values of the matrices over `dim` (two dims; the last two by default)."""
+    if isinstance(dim, bool):  # nuclear_norm(input, keepdim) positionally
+        dim, keepdim = None, dim
+    if axis is not None:  # NumPy's names, as PyTorch accepts them
+        dim = numpy_alias("nuclear_norm", dim, None, axis, "axis")
+    if keepdims is not None:
+        keepdim = numpy_alias("nuclear_norm", keepdim, False, keepdims, "keepdims")
+    if dim is None and input.dim() != 2:
+        raise RuntimeError(
+            f"Expected a tensor with 2 dimensions, but got a tensor with {input.dim()} dimensions instead."
+        )
+    dims = (-2, -1) if dim is None else (int(dim), int(dim)) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    return matrix_norm(input, "nuc", dims, keepdim, out=out)
+
+
+# --- solvers with a factor given ------------------------------------------------------------------
+
+
+def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
+    """X with A X = B, A = L Lᴴ (or Uᴴ U when `upper`) given its Cholesky factor `input2`; B is `input`."""
+    if out is not None:
+        return write_out(out, cholesky_solve, locals(), SAME)
+    check_matrix(input2, "cholesky_solve")
+    L = input2.mH if upper else input2
+    return solve_triangular(L.mH, solve_triangular(L, input, upper=False), upper=True)
+
+
+def cholesky_inverse(input: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
+    """A⁻¹ from A's Cholesky factor (L with A = L Lᴴ, or U with A = Uᴴ U when `upper`)."""
+    if out is not None:
+        return write_out(out, cholesky_inverse, locals(), SAME)
+    check_matrix(input, "cholesky_inverse")
+    return cholesky_solve(eye_like(input, input.shape[-1]).expand(input.shape), input, upper)
+
+
+def lu(A: Tensor, pivot: bool = True, get_infos: bool = False, out: Any = None) -> Any:
+    """(LU, pivots), and the LAPACK infos when `get_infos`: the packed LU factorization (deprecated
+    in PyTorch for `linalg.lu_factor`, with its warning)."""
+    warnings.warn(
+        "torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex and will be "
+        "removed in a future PyTorch release.",
+        UserWarning,
+        stacklevel=2,
+    )
+    if out is not None:
+        raise NotImplementedError("lu(): out= is not supported; use linalg.lu_factor(..., out=...)")
+    if get_infos:
+        return tuple(lu_factor_ex(A, pivot=pivot))
+    return tuple(lu_factor(A, pivot=pivot))
+
+
+def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor, *, out: Any = None) -> Tensor:
+    """X with A X = b, A given as `lu`'s (LU_data, LU_pivots): `linalg.lu_solve(LU, pivots, b)`."""
+    return _linalg_lu_solve(LU_data, LU_pivots, b, out=out)
+
+
+def lu_unpack(
+    LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True, unpack_pivots: bool = True, *, out: Any = None
+) -> Any:
+    """(P, L, U) with A = P L U from the packed factorization; an unpacked part comes back empty."""
+    if out is not None:
+        raise NotImplementedError("lu_unpack(): out= is not supported")
+    m, n = LU_data.shape[-2], LU_data.shape[-1]
+    k = min(m, n)
+    empty = LU_data.new_empty((0,))
+    P = _permutation(LU_pivots, m, LU_data) if unpack_pivots else empty
+    if not unpack_data:
+        return lu_unpack_result(P, empty, empty)
+    L = LU_data[..., :, :k].tril(-1) + eye_like(LU_data, m)[:, :k]
+    U = LU_data[..., :k, :].triu()
+    return lu_unpack_result(P, L, U)
+
+
+def triangular_solve(
+    b: Tensor, A: Tensor, upper: bool = True, transpose: bool = False, unitriangular: bool = False, *, out: Any = None
+) -> Any:
+    """(X, a copy of A) with A X = b (Aᵀ X = b when `transpose`) for triangular A."""
+    if out is not None:
+        raise NotImplementedError("triangular_solve(): out= is not supported")
+    if transpose:
+        X = solve_triangular(A.mT, b, upper=not upper, unitriangular=unitriangular)
+    else:
+        X = solve_triangular(A, b, upper=upper, unitriangular=unitriangular)
+    return triangular_solve_result(X, A.clone())
+
+
+# --- Householder QR, LAPACK's layout --------------------------------------------------------------
+
+
+def _geqrf_one(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """LAPACK geqrf on one matrix: R on and above the diagonal, reflectors v (v₀ = 1) below, and τ."""
+    a = a.copy()
+    m, n = a.shape
+    tau = np.zeros(min(m, n), a.dtype)
+    for j in range(min(m, n)):
+        alpha, x = a[j, j], a[j + 1 :, j]
+        xnorm = np.linalg.norm(x)
+        if xnorm == 0 and np.imag(alpha) == 0:
+            continue  # H = I
+        beta = -np.copysign(np.sqrt(abs(alpha) ** 2 + xnorm**2), np.real(alpha))
+        tau[j] = (beta - alpha) / beta
+        a[j + 1 :, j] = x / (alpha - beta)
+        a[j, j] = beta
+        v = np.concatenate([[1.0], a[j + 1 :, j]]).astype(a.dtype)
+        block = a[j:, j + 1 :]
+        block -= np.conj(tau[j]) * np.outer(v, v.conj() @ block)  # Hᴴ = I - τ̄ v vᴴ
+    return a, tau
+
+
+def geqrf(input: Tensor, *, out: Any = None) -> Any:
+    """(a, tau): the QR factorization as LAPACK's geqrf stores it (R above, Householder vectors below).
+    Not differentiable, as in PyTorch."""
+    if out is not None:
+        raise NotImplementedError("geqrf(): out= is not supported")
+    check_matrix(input, "geqrf", square=False)
+    if input.requires_grad:
+        raise RuntimeError("the derivative for 'geqrf' is not implemented.")
+    data = input._data
+    batch, (m, n) = data.shape[:-2], data.shape[-2:]
+    flat = data.reshape((-1, m, n))
+    results = [_geqrf_one(np.asarray(x)) for x in flat]
+    a = np.stack([r[0] for r in results]) if results else flat.copy()
+    tau = np.stack([r[1] for r in results]) if results else np.zeros((0, min(m, n)), data.dtype)
+    return geqrf_result(Tensor._make(a.reshape(data.shape)), Tensor._make(tau.reshape(batch + (min(m, n),))))
+
+
+def orgqr(input: Tensor, input2: Tensor, *, out: Any = None) -> Tensor:
+    """The first n columns of Q = H₁⋯H_k from `geqrf`'s output: `linalg.householder_product`."""
+    return householder_product(input, input2, out=out)
+
+
+def ormqr(
+    input: Tensor, input2: Tensor, input3: Tensor, left: bool = True, transpose: bool = False, *, out: Any = None
+) -> Tensor:
+    """Q C, Qᴴ C, C Q or C Qᴴ (`left`, `transpose`) with the full m×m Q of `geqrf`'s (input, tau = input2)."""
+    if out is not None:
+        return write_out(out, ormqr, locals(), SAME)
+    m, n = input.shape[-2], input.shape[-1]
+    if n < m:  # zero columns and τ = 0 add identity reflectors: Q becomes square
+        input = _pad_columns(input, m - n)
+        input2 = _pad_columns(input2, m - input2.shape[-1])
+    Q = householder_product(input[..., :, :m], input2)
+    Q = Q.mH if transpose else Q
+    return Q @ input3 if left else input3 @ Q
+
+
+def _pad_columns(t: Tensor, extra: int) -> Tensor:
+    """`t` with `extra` zero columns on the right."""
+    return cat([t, t.new_zeros(t.shape[:-1] + (extra,))], -1) if extra > 0 else t
