@@ -121,7 +121,7 @@ def _same_float(a: Any, b: Any) -> bool:
 def _keeps_dtype(t: Any, c: Any) -> bool:
     """True for a float tensor and a Python int/float (not bool): the fast path applies."""
     tc = type(c)
-    return (tc is float or tc is int) and isinstance(t, Tensor) and t._data.dtype.kind == "f"
+    return (tc is float or tc is int) and isinstance(t, Tensor) and _dt.is_floating(t._data.dtype)
 
 
 def _floor_div(xp: Any, a: Any, b: Any) -> Any:

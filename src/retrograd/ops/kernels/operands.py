@@ -47,7 +47,7 @@ def promote(*xs: Any) -> tuple[Tensor, ...]:
 
 def promote_float(x: Tensor) -> Tensor:
     """Integer and bool tensors become the default float dtype (for exp, sin, mean, ...); complex stay."""
-    if x._data.dtype.kind in "fc":
+    if (_dt.is_floating(x._data.dtype) or x._data.dtype.kind == "c"):
         return x
     return x.to(_dt.get_default_dtype())
 
