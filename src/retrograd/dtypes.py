@@ -17,24 +17,6 @@ from ._display_name import package_name
 builtins_int_type = builtins.int
 
 
-def _bfloat16_storage() -> np.dtype:
-    """NumPy's dtype for bfloat16 arrays: `ml_dtypes.bfloat16`, an optional dependency.
-
-    DESIGN: NumPy has no bfloat16, so a bfloat16 tensor's array is an `ml_dtypes.bfloat16`
-    array. That keeps the dtype inside the array, so views, copies, indexing and concatenation
-    keep it with no code of ours. Arithmetic does not run on it: a primitive with a bfloat16
-    input computes on float32 copies and rounds its float32 results back to bfloat16 once
-    (engine/bfloat16.py), as PyTorch's CPU kernels do (float32 "opmath", float32 accumulation).
-    Without ml_dtypes the dtype still exists (printing, promotion, finfo), but making a bfloat16
-    tensor raises (see `require_storage`).
-    """
-    try:
-        import ml_dtypes
-    except ImportError:
-        return np.dtype([("bfloat16", "<u2")])  # a stand-in no array of ours ever has
-    return np.dtype(ml_dtypes.bfloat16)
-
-
 class dtype:
     """A tensor element type, printed as `retrograd.<name>`.
 
@@ -91,7 +73,7 @@ int64 = dtype("int64", np.int64, 1, "Long", "long int")
 float16 = dtype("float16", np.float16, 2, "Half", "c10::Half")
 float32 = dtype("float32", np.float32, 2, "Float", "float")
 float64 = dtype("float64", np.float64, 2, "Double", "double")
-bfloat16 = dtype("bfloat16", _bfloat16_storage(), 2, "BFloat16", "c10::BFloat16")
+bfloat16 = dtype("bfloat16", np.uint16, 2, "BFloat16", "c10::BFloat16")  # storage: see below
 complex64 = dtype("complex64", np.complex64, 3, "ComplexFloat", "c10::complex<float>")
 complex128 = dtype("complex128", np.complex128, 3, "ComplexDouble", "c10::complex<double>")
 
@@ -101,7 +83,39 @@ short, int, long = int16, int32, int64
 cfloat, cdouble = complex64, complex128
 
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128, bfloat16)
-HAS_BFLOAT16 = bfloat16.np.names is None  # ml_dtypes is installed (the stand-in is a record dtype)
+
+
+# DESIGN: NumPy has no bfloat16, so a bfloat16 tensor's array is an `ml_dtypes.bfloat16` array
+# (an optional dependency). The dtype lives in the array, so views, copies, indexing and
+# concatenation keep it with no code of ours. NumPy does not compute on it: a primitive with a
+# bfloat16 input runs on float32 copies and rounds its float32 results back to bfloat16 once
+# (engine/bfloat16.py), as PyTorch's CPU kernels do (float32 "opmath", float32 accumulation).
+# Without ml_dtypes the dtype still prints, promotes and has finfo; asking for its arrays raises.
+class _StoragelessDtype(dtype):
+    """A dtype whose NumPy storage is not installed: `.np` raises (so no tensor of it is made)."""
+
+    __slots__ = ()
+
+    @property  # type: ignore[override]
+    def np(self) -> np.dtype:
+        require_storage(self)
+        raise AssertionError  # unreachable: require_storage raised
+
+    @np.setter
+    def np(self, value: np.dtype) -> None:
+        pass
+
+
+try:
+    import ml_dtypes
+except ImportError:
+    HAS_BFLOAT16 = False
+    BFLOAT16_NP = np.dtype([("bfloat16", "<u2")])  # a stand-in no array of ours has
+    bfloat16.__class__ = _StoragelessDtype
+else:
+    HAS_BFLOAT16 = True
+    BFLOAT16_NP = bfloat16.np = np.dtype(ml_dtypes.bfloat16)  # `array.dtype is BFLOAT16_NP`: bfloat16 data
+
 _REAL_OF = {complex64: float32, complex128: float64}
 _COMPLEX_OF = {float16: complex64, bfloat16: complex64, float32: complex64, float64: complex128}  # no complex32
 _BY_NUMPY = {d.np: d for d in ALL if d is not bfloat16 or HAS_BFLOAT16}
@@ -120,7 +134,7 @@ def require_storage(d: dtype) -> None:
 
 def is_floating(np_dtype: np.dtype) -> bool:
     """Whether a NumPy dtype is a floating-point one, bfloat16 included (its NumPy kind is 'V')."""
-    return np_dtype.kind == "f" or np_dtype is bfloat16.np
+    return np_dtype.kind == "f" or np_dtype is BFLOAT16_NP
 
 
 def from_numpy(np_dtype: np.dtype) -> dtype:

@@ -635,7 +635,7 @@ class Tensor(TensorMethods):
         return t
 
 
-_BF16 = _dt.bfloat16.np
+_BF16 = _dt.BFLOAT16_NP
 _NOT_ON_HOST = (
     "can't convert {} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first."
 )

@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from ..dtypes import bfloat16
+from ..dtypes import BFLOAT16_NP
 
-BF16 = bfloat16.np  # `array.dtype is BF16` asks whether an array holds bfloat16
+BF16 = BFLOAT16_NP  # `array.dtype is BF16` asks whether an array holds bfloat16
 _F32 = np.dtype(np.float32)
 _F16 = np.dtype(np.float16)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..dtypes import bfloat16, dtype, require_storage
+from ..dtypes import BFLOAT16_NP, dtype
 from ..engine.bfloat16 import to_bfloat16
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
@@ -38,7 +38,7 @@ _copy = Primitive(
 
 
 def _convert(a: Any, dt: Any) -> Any:
-    return to_bfloat16(a) if dt is bfloat16.np else a.astype(dt)
+    return to_bfloat16(a) if dt is BFLOAT16_NP else a.astype(dt)
 
 
 def clone(t: Tensor, *, memory_format: Any = None) -> Tensor:
@@ -50,7 +50,6 @@ def clone(t: Tensor, *, memory_format: Any = None) -> Tensor:
 
 def to_dtype(t: Tensor, dt: dtype) -> Tensor:
     """`t` converted to dtype `dt` (differentiable between float dtypes)."""
-    require_storage(dt)
     if t._data.dtype.kind == "c" and not dt.is_complex:
         warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=3)
     out = _to_dtype(t, dt=dt.np)
