@@ -3,19 +3,18 @@
 
 MISSING: dict[str, str] = {
     "Tensor": (
-        "addr addr_ adjoint apply_ as_strided as_strided_ as_strided_scatter as_subclass bfloat16 cauchy_ "
-        "cdouble cfloat chalf cholesky_inverse cholesky_solve conj_physical_ const_data_ptr diagflat digamma "
-        "digamma_ dim_order dist fill_diagonal_ float_power_ geometric_ geqrf grad_dtype i0 i0_ igamma "
-        "igamma_ igammac igammac_ index is_cpu is_distributed is_inference is_meta is_same_size is_set_to "
-        "is_shared is_signed itemsize layout lgamma lgamma_ log_normal_ lu lu_solve map2_ map_ module_load "
-        "mvlgamma mvlgamma_ name nbytes new_empty_strided orgqr ormqr polygamma polygamma_ positive "
-        "record_stream renorm renorm_ reshape_as resize resize_as set_ split_with_sizes storage storage_type "
-        "sum_to_size triangular_solve "
+        "addr addr_ adjoint apply_ as_strided as_strided_ as_strided_scatter as_subclass cauchy_ cdouble "
+        "cfloat chalf cholesky_inverse cholesky_solve conj_physical_ const_data_ptr diagflat digamma digamma_ "
+        "dim_order dist fill_diagonal_ float_power_ geometric_ geqrf grad_dtype i0 i0_ igamma igamma_ igammac "
+        "igammac_ index is_cpu is_distributed is_inference is_meta is_same_size is_set_to is_shared is_signed "
+        "itemsize layout lgamma lgamma_ log_normal_ lu lu_solve map2_ map_ module_load mvlgamma mvlgamma_ "
+        "name nbytes new_empty_strided orgqr ormqr polygamma polygamma_ positive record_stream renorm renorm_ "
+        "reshape_as resize resize_as set_ split_with_sizes storage storage_type sum_to_size triangular_solve "
     ),
     "retrograd": (
-        "AcceleratorError BFloat16Tensor Event GradScaler OutOfMemoryError StorageBase Stream UntypedStorage "
+        "AcceleratorError Event GradScaler OutOfMemoryError StorageBase Stream UntypedStorage "
         "adaptive_avg_pool1d adaptive_max_pool1d addr adjoint alpha_dropout alpha_dropout_ as_strided "
-        "as_strided_ as_strided_scatter avg_pool1d bartlett_window batch_norm bfloat16 bilinear "
+        "as_strided_ as_strided_scatter avg_pool1d bartlett_window batch_norm bilinear "
         "binary_cross_entropy_with_logits binomial blackman_window can_cast chalf channel_shuffle "
         "channels_last channels_last_3d cholesky_inverse cholesky_solve clear_autocast_cache complex32 "
         "conj_physical_ contiguous_format conv1d conv2d conv3d conv_transpose1d conv_transpose2d "

@@ -10,11 +10,14 @@ import numpy as np
 
 from ... import dtypes as _dt
 from ...dtypes import dtype
+from ...engine.bfloat16 import to_bfloat16
 from ...tensor import Tensor, _wrap_dim
 
 
 def constant(value: Any, dt: dtype) -> Tensor:
     """A Python number (or array-like) as a tensor of `dt` that needs no gradient."""
+    if dt is _dt.bfloat16:
+        return Tensor._make(to_bfloat16(np.asarray(value)))
     try:
         return Tensor._make(np.asarray(value, dtype=dt.np))
     except OverflowError:  # e.g. -1 for uint8: wraps around, as in PyTorch
