@@ -95,6 +95,10 @@ def test_autocast_defaults_as_pytorch():
 # --- against PyTorch ---------------------------------------------------------------------------
 
 
+def _gelu(x):
+    return (rg if isinstance(x, rg.Tensor) else __import__("torch")).nn.functional.gelu(x)
+
+
 def _pair(rs, *shape):
     import torch
 
@@ -134,6 +138,7 @@ _OPS = [
     ("sigmoid", lambda a, b, m: a.sigmoid()),
     ("softmax", lambda a, b, m: a.softmax(-1)),
     ("relu", lambda a, b, m: a.relu()),
+    ("gelu", lambda a, b, m: _gelu(a)),
     ("square", lambda a, b, m: a**2),
     ("var", lambda a, b, m: a.var(1)),
     ("max", lambda a, b, m: a.max(1).values),
