@@ -17,6 +17,7 @@ from . import dtypes as _dtypes
 from .backend import device
 from .dtypes import bool_ as bool
 from .dtypes import (
+    bfloat16,
     cdouble,
     cfloat,
     complex64,

@@ -278,6 +278,8 @@ def tensor_repr(t: Any) -> str:
     indent = len(prefix)
     on_device = is_cuda_array(t._data)
     a = to_device(t._data, CPU) if on_device else np.asarray(t._data)  # printing copies to the host
+    if a.dtype is _dt.BFLOAT16_NP:  # formatted from its (exact) float32 values, as PyTorch does
+        a = a.astype(np.float32)
     dtype, default = t.dtype, _dt.get_default_dtype()
     suffixes = [f"device='{t.device}'"] if on_device else []
     if a.size == 0:

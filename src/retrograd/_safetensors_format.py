@@ -16,6 +16,7 @@ import numpy as np
 from ._torch_save import MAX_SAVE_DEPTH, recursion_room
 from ._weights_only import CheckpointError
 from .dtypes import ALL as _ALL_DTYPES
+from .dtypes import BFLOAT16_NP, HAS_BFLOAT16
 from .dtypes import dtype as _dtype
 from .nn.parameter import Parameter
 from .tensor import Size, Tensor
@@ -23,7 +24,7 @@ from .tensor import Size, Tensor
 __all__ = ["read_safetensors", "safetensors_bytes"]
 
 _STRUCTURE = "retrograd.structure"
-# safetensors dtype codes -> NumPy; "BF16" is widened to float32
+# safetensors dtype codes -> NumPy; "BF16" is bfloat16, or widened to float32 without ml_dtypes
 _SAFETENSORS_DTYPES = {
     "F64": "<f8", "F32": "<f4", "F16": "<f2", "BF16": "<u2", "I64": "<i8", "I32": "<i4", "I16": "<i2",
     "I8": "i1", "U8": "u1", "BOOL": "?",
@@ -83,7 +84,8 @@ class _Encoder:
         if name is None:  # the same tensor twice is stored once and loads as one object
             name = self._fresh_name(".".join(path) or "tensor")
             self._names[id(t)] = name
-            array = t.detach().numpy()
+            # bfloat16 arrays (ml_dtypes) are stored as BF16; .numpy() refuses them as PyTorch does
+            array = t._data if t._data.dtype is BFLOAT16_NP else t.detach().numpy()
             # safetensors stores C order; (np.ascontiguousarray would turn 0-d into 1-d)
             self.arrays[name] = array if array.flags.c_contiguous else array.copy(order="C")
         node: dict[str, Any] = {"tensor": name}
@@ -161,7 +163,9 @@ def _safetensors_arrays(entries: list[tuple[str, dict[str, Any]]], source: str) 
             raise RuntimeError(f"{source}: tensor '{name}' has dtype {info['dtype']}, which retrograd does not support")
         # data is a fresh bytearray, so the array owns writable memory.
         array = np.frombuffer(info["data"], np.dtype(code)).astype(np.dtype(code).newbyteorder("="), copy=False)
-        if info["dtype"] == "BF16":
+        if info["dtype"] == "BF16" and HAS_BFLOAT16:
+            array = array.view(BFLOAT16_NP)
+        elif info["dtype"] == "BF16":
             array, widened = (array.astype(np.uint32) << 16).view(np.float32), True
         arrays[name] = array.reshape(tuple(info["shape"]))
     return arrays, widened
@@ -184,7 +188,7 @@ def read_safetensors(data: bytes, source: str) -> Any:
         raise CheckpointError(f"{source}: corrupt or truncated safetensors file ({e})") from None
     arrays, widened = _safetensors_arrays(entries, source)
     if widened:
-        warnings.warn(f"{source}: retrograd has no bfloat16; bfloat16 tensors were loaded as float32 "
+        warnings.warn(f"{source}: bfloat16 tensors need the ml_dtypes package; they were loaded as float32 "
                       "(the values are unchanged)", UserWarning, stacklevel=4)
     metadata = json.loads(data[8 : 8 + header_len]).get("__metadata__") or {}
     if _STRUCTURE not in metadata:

@@ -33,8 +33,9 @@ from .tensor import Size, Tensor
 
 __all__ = ["CheckpointError", "read_torch_zip"]
 
-# storage class in the pickle -> little-endian dtype of its bytes ("bf16" is widened to float32)
-_STORAGES = {d.kind_name + "Storage": d.np.newbyteorder("<").str for d in _dt.ALL}
+# storage class in the pickle -> little-endian dtype of its bytes ("bf16": bfloat16, or float32
+# without ml_dtypes)
+_STORAGES = {d.kind_name + "Storage": d.np.newbyteorder("<").str for d in _dt.ALL if d is not _dt.bfloat16}
 _STORAGES.update(BFloat16Storage="bf16", UntypedStorage="u1")
 _NO_EQUIVALENT = ("ComplexFloatStorage", "ComplexDoubleStorage", "QInt8Storage", "QUInt8Storage",
                   "QInt32Storage", "QUInt4x2Storage", "QUInt2x4Storage", "bfloat16", "complex32",
@@ -312,7 +313,9 @@ class _Archive:
         raw = self.read(f"{self.prefix}data/{key}", numel * dt.itemsize,
                         what=f"{numel} elements of {dt.itemsize} bytes")
         array = np.frombuffer(raw, dt).astype(dt.newbyteorder("="))  # a writable native copy
-        if wide:
+        if wide and _dt.HAS_BFLOAT16:
+            array = array.view(_dt.BFLOAT16_NP)
+        elif wide:
             # bfloat16 is the top half of a float32: widening is exact.
             self.widened = True
             array = (array.astype(np.uint32) << 16).view(np.float32)
@@ -357,6 +360,6 @@ def read_torch_zip(file: IO[bytes], source: str, place: Callable[[Tensor, str], 
             RuntimeError) as e:
         raise CheckpointError(f"{source}: corrupt or truncated PyTorch checkpoint ({type(e).__name__}: {e})") from e
     if store.widened:
-        warnings.warn(f"{source}: retrograd has no bfloat16; bfloat16 tensors were loaded as float32 "
+        warnings.warn(f"{source}: bfloat16 tensors need the ml_dtypes package; they were loaded as float32 "
                       "(the values are unchanged)", UserWarning, stacklevel=4)
     return obj

@@ -43,6 +43,7 @@ _STORAGE_CLASSES = {
     "float64": "DoubleStorage",
     "float32": "FloatStorage",
     "float16": "HalfStorage",
+    "bfloat16": "BFloat16Storage",  # ml_dtypes' dtype name
     "int64": "LongStorage",
     "int32": "IntStorage",
     "int16": "ShortStorage",

@@ -12,6 +12,8 @@ from . import dtypes as _dt
 
 __all__ = ["finfo", "iinfo"]
 
+_BFLOAT16_MAX = (2.0 - 2.0**-7) * 2.0**127  # 3.3895e38
+
 
 class finfo:  # noqa: N801 - PyTorch's name
     """Machine limits of a floating-point dtype (the default dtype when none is given)."""
@@ -26,14 +28,15 @@ class finfo:  # noqa: N801 - PyTorch's name
             raise TypeError(
                 "torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'"
             )
-        info = np.finfo(d.np)
-        self.bits = int(info.bits)
-        self.eps = float(info.eps)
-        self.max = float(info.max)
-        self.min = float(info.min)
-        self.tiny = float(info.smallest_normal)
+        if d is _dt.bfloat16:  # no NumPy dtype to ask (ml_dtypes is optional): 8 exponent bits, 7 stored
+            self.bits, self.eps, self.max, self.tiny, precision = 16, 2.0**-7, _BFLOAT16_MAX, 2.0**-126, 2
+        else:
+            info = np.finfo(d.np)
+            self.bits, self.eps, self.max = int(info.bits), float(info.eps), float(info.max)
+            self.tiny, precision = float(info.smallest_normal), int(info.precision)
+        self.min = -self.max
         self.smallest_normal = self.tiny
-        self.resolution = 10.0 ** -int(info.precision)  # as a Python float, not rounded to the dtype
+        self.resolution = 10.0**-precision  # as a Python float, not rounded to the dtype
         self.dtype = d.name
 
     def __eq__(self, other: object) -> bool:

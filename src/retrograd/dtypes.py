@@ -73,6 +73,7 @@ int64 = dtype("int64", np.int64, 1, "Long", "long int")
 float16 = dtype("float16", np.float16, 2, "Half", "c10::Half")
 float32 = dtype("float32", np.float32, 2, "Float", "float")
 float64 = dtype("float64", np.float64, 2, "Double", "double")
+bfloat16 = dtype("bfloat16", np.uint16, 2, "BFloat16", "c10::BFloat16")  # storage: see below
 complex64 = dtype("complex64", np.complex64, 3, "ComplexFloat", "c10::complex<float>")
 complex128 = dtype("complex128", np.complex128, 3, "ComplexDouble", "c10::complex<double>")
 
@@ -81,11 +82,59 @@ half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
 cfloat, cdouble = complex64, complex128
 
-ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128)
+ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128, bfloat16)
+
+
+# DESIGN: NumPy has no bfloat16, so a bfloat16 tensor's array is an `ml_dtypes.bfloat16` array
+# (an optional dependency). The dtype lives in the array, so views, copies, indexing and
+# concatenation keep it with no code of ours. NumPy does not compute on it: a primitive with a
+# bfloat16 input runs on float32 copies and rounds its float32 results back to bfloat16 once
+# (engine/bfloat16.py), as PyTorch's CPU kernels do (float32 "opmath", float32 accumulation).
+# Without ml_dtypes the dtype still prints, promotes and has finfo; asking for its arrays raises.
+class _StoragelessDtype(dtype):
+    """A dtype whose NumPy storage is not installed: `.np` raises (so no tensor of it is made)."""
+
+    __slots__ = ()
+
+    @property  # type: ignore[override]
+    def np(self) -> np.dtype:
+        require_storage(self)
+        raise AssertionError  # unreachable: require_storage raised
+
+    @np.setter
+    def np(self, value: np.dtype) -> None:
+        pass
+
+
+try:
+    import ml_dtypes
+except ImportError:
+    HAS_BFLOAT16 = False
+    BFLOAT16_NP = np.dtype([("bfloat16", "<u2")])  # a stand-in no array of ours has
+    bfloat16.__class__ = _StoragelessDtype
+else:
+    HAS_BFLOAT16 = True
+    BFLOAT16_NP = bfloat16.np = np.dtype(ml_dtypes.bfloat16)  # `array.dtype is BFLOAT16_NP`: bfloat16 data
+
 _REAL_OF = {complex64: float32, complex128: float64}
-_COMPLEX_OF = {float16: complex64, float32: complex64, float64: complex128}  # no complex32 (yet)
-_BY_NUMPY = {d.np: d for d in ALL}
-_ORDER = {d: i for i, d in enumerate(ALL)}
+_COMPLEX_OF = {float16: complex64, bfloat16: complex64, float32: complex64, float64: complex128}  # no complex32
+_BY_NUMPY = {d.np: d for d in ALL if d is not bfloat16 or HAS_BFLOAT16}
+# rank within a category for promotion; bfloat16 and float16 meet at float32 (promote_types)
+_ORDER = {d: i for i, d in enumerate(ALL[:-1])}
+_ORDER[bfloat16] = _ORDER[float16]
+
+
+def require_storage(d: dtype) -> None:
+    """Raise unless tensors of `d` can be made here (bfloat16 needs the ml_dtypes package)."""
+    if d is bfloat16 and not HAS_BFLOAT16:
+        raise RuntimeError(
+            "bfloat16 tensors need the ml_dtypes package, which is not installed (pip install ml_dtypes)"
+        )
+
+
+def is_floating(np_dtype: np.dtype) -> bool:
+    """Whether a NumPy dtype is a floating-point one, bfloat16 included (its NumPy kind is 'V')."""
+    return np_dtype.kind == "f" or np_dtype is BFLOAT16_NP
 
 
 def from_numpy(np_dtype: np.dtype) -> dtype:
@@ -132,6 +181,8 @@ def promote_types(a: dtype, b: dtype) -> dtype:
         return hi
     if a._category == 1 and {a, b} == {uint8, int8}:
         return int16
+    if {a, b} == {float16, bfloat16}:
+        return float32
     return a if _ORDER[a] > _ORDER[b] else b
 
 

@@ -33,6 +33,7 @@ def _legacy_type(name: str, dtype: _dt.dtype) -> _LegacyTensorType:
 FloatTensor = _legacy_type("FloatTensor", _dt.float32)
 DoubleTensor = _legacy_type("DoubleTensor", _dt.float64)
 HalfTensor = _legacy_type("HalfTensor", _dt.float16)
+BFloat16Tensor = _legacy_type("BFloat16Tensor", _dt.bfloat16)
 LongTensor = _legacy_type("LongTensor", _dt.int64)
 IntTensor = _legacy_type("IntTensor", _dt.int32)
 ShortTensor = _legacy_type("ShortTensor", _dt.int16)
@@ -46,6 +47,7 @@ BY_NAME = {
         FloatTensor,
         DoubleTensor,
         HalfTensor,
+        BFloat16Tensor,
         LongTensor,
         IntTensor,
         ShortTensor,

@@ -94,7 +94,7 @@ def vecdot(x: Tensor, y: Tensor, *, dim: int = -1, out: Any = None) -> Tensor:
             f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
             f"{x.dtype.kind_name} and y of type {y.dtype.kind_name} instead"
         )
-    if x._data.dtype.kind != "f":
+    if not _dt.is_floating(x._data.dtype):
         name = x.dtype.kind_name
         raise RuntimeError(f"linalg.vecdot: Expected a floating point or complex tensor as input. Got {name}")
     return (x * y).sum(dim)

@@ -73,7 +73,7 @@ _BAD_NORMAL = "normal() received an invalid combination of arguments"
 def _leaf(data: Any, requires_grad: bool) -> Tensor:
     t = Tensor._make(data)
     if requires_grad:
-        if data.dtype.kind != "f":
+        if not _dt.is_floating(data.dtype):
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         t._requires_grad = True
     return t

@@ -222,7 +222,7 @@ class Tensor(TensorMethods):
 
     def is_floating_point(self) -> builtins.bool:
         """Whether the dtype is a floating-point type."""
-        return self._data.dtype.kind == "f"
+        return _dt.is_floating(self._data.dtype)
 
     def is_complex(self) -> builtins.bool:
         """Whether the dtype is complex (complex64 or complex128)."""
@@ -315,7 +315,7 @@ class Tensor(TensorMethods):
                 "a computed variable in a subgraph that doesn't require differentiation use "
                 "var_no_grad = var.detach()."
             )
-        if requires_grad and self._data.dtype.kind not in "fc":
+        if requires_grad and self._data.dtype.kind not in "fc" and self._data.dtype is not _BF16:
             raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self._requires_grad = bool(requires_grad)
         return self
@@ -458,6 +458,8 @@ class Tensor(TensorMethods):
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         if type(self._data) is not np.ndarray and is_cuda_array(self._data):
             raise TypeError(_NOT_ON_HOST.format(self.device))
+        if self._data.dtype is _BF16:  # NumPy has no bfloat16 (ml_dtypes' is not NumPy's)
+            raise TypeError("Got unsupported ScalarType BFloat16")
         return self._data
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
@@ -468,6 +470,8 @@ class Tensor(TensorMethods):
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         if type(self._data) is not np.ndarray and is_cuda_array(self._data):
             raise TypeError(_NOT_ON_HOST.format(self.device))
+        if self._data.dtype is _BF16 and dtype is None:
+            raise TypeError("Got unsupported ScalarType BFloat16")
         data = self._data if dtype is None else self._data.astype(dtype, copy=False)
         return data.copy() if copy else data
 
@@ -551,6 +555,10 @@ class Tensor(TensorMethods):
     def half(self) -> Tensor:
         """Converted to float16 (itself if it already is)."""
         return self.to(_dt.float16)
+
+    def bfloat16(self) -> Tensor:
+        """Converted to bfloat16 (itself if it already is)."""
+        return self.to(_dt.bfloat16)
 
     def long(self) -> Tensor:
         """Converted to int64 (itself if it already is)."""
@@ -653,6 +661,7 @@ class Tensor(TensorMethods):
         return t
 
 
+_BF16 = _dt.BFLOAT16_NP
 _NOT_ON_HOST = (
     "can't convert {} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first."
 )

@@ -1,8 +1,10 @@
 """`retrograd.amp`: mixed precision's API (`GradScaler`, `autocast`).
 
 `GradScaler("cpu")` really scales losses and unscales gradients. Autocast never
-lowers precision here (retrograd has no CUDA and no bfloat16): asked to, it warns and
-stays off, as PyTorch does for a device or dtype it cannot autocast.
+lowers precision here (retrograd has no CUDA, and its CPU autocast does not cast ops to
+bfloat16 yet; convert with `.bfloat16()` instead): asked to, it warns and stays off, as
+PyTorch does for a device or dtype it cannot autocast. Its `fast_dtype` defaults as
+PyTorch's do: bfloat16 on the CPU, float16 on CUDA.
 """
 
 from .autocast_mode import autocast, is_autocast_available

@@ -12,11 +12,13 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from .. import dtypes as _dt
 from ..dtypes import dtype as _dtype
 
 __all__ = ["autocast", "is_autocast_available"]
 
 _DEVICE_TYPES = ("cpu", "cuda")
+_DEFAULT_DTYPES = {"cpu": _dt.bfloat16, "cuda": _dt.float16}
 
 
 def is_autocast_available(device_type: str) -> bool:
@@ -37,7 +39,8 @@ class autocast:  # noqa: N801  (PyTorch's name)
         if dtype is not None and not isinstance(dtype, _dtype):
             raise TypeError(f"autocast(): dtype must be a retrograd.dtype, not {type(dtype).__name__}")
         self.device = device_type
-        self.fast_dtype = dtype
+        # PyTorch's defaults: bfloat16 on the CPU, float16 on CUDA
+        self.fast_dtype = dtype if dtype is not None else _DEFAULT_DTYPES[device_type]
         self._cache_enabled = cache_enabled
         if enabled and device_type == "cuda":
             warnings.warn("CUDA is not available. Disabling autocast.", stacklevel=2)
@@ -45,7 +48,12 @@ class autocast:  # noqa: N801  (PyTorch's name)
         elif enabled and device_type == "cpu":
             warnings.warn(
                 "In CPU autocast, but the target dtype is not supported. Disabling autocast.\n"
-                "retrograd's CPU autocast supports no lower-precision dtype (it has no bfloat16).",
+                + (
+                    "CPU Autocast only supports dtypes of retrograd.bfloat16, retrograd.float16 currently."
+                    if self.fast_dtype not in (_dt.bfloat16, _dt.float16)
+                    else "retrograd's CPU autocast does not run ops in lower precision yet: convert the model "
+                    "and inputs with .bfloat16() instead."
+                ),
                 stacklevel=2,
             )
             enabled = False

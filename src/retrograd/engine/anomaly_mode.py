@@ -14,6 +14,7 @@ import traceback
 import warnings
 from typing import Any
 
+from .. import dtypes as _dt
 from .grad_mode import _GradModeManager
 
 
@@ -102,7 +103,7 @@ def print_forward_stack(node: Any) -> None:
 def check_results(node: Any, results: tuple) -> None:
     """Raise PyTorch's error when a backward rule returned NaN."""
     for i, g in enumerate(results):
-        if g is not None and g._data.dtype.kind == "f" and (g._data != g._data).any():
+        if g is not None and _dt.is_floating(g._data.dtype) and (g._data != g._data).any():
             print_forward_stack(node)
             raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
 
@@ -111,10 +112,10 @@ def check_forward(prim: Any, inputs: tuple, outputs: tuple) -> None:
     """Stop at a forward op that makes NaN/inf from finite inputs (retrograd's extra check)."""
     import numpy as np
 
-    if not all(np.isfinite(t._data).all() for t in inputs if t._data.dtype.kind == "f"):
+    if not all(np.isfinite(t._data).all() for t in inputs if _dt.is_floating(t._data.dtype)):
         return
     for o in outputs:
-        if o._data.dtype.kind == "f" and not np.isfinite(o._data).all():
+        if _dt.is_floating(o._data.dtype) and not np.isfinite(o._data).all():
             stack = "".join(record_stack())
             raise RuntimeError(
                 f"Function '{prim.name}' produced non-finite values from finite inputs in its forward pass.\n"

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy
 
 from .. import backend
+from . import bfloat16 as _bf16
 from . import numpy_errors
 from .anomaly_mode import anomaly as _anomaly
 from .anomaly_mode import check_forward, record_stack
@@ -129,7 +130,10 @@ class Primitive:
         # one and two inputs spelled out: nearly every call, and they need no list or generator
         try:
             if len(tensors) == 1:
-                result = self.forward(xp, data, **attrs)
+                if data.dtype is _BF16 and not self.view:  # computed in float32, rounded once
+                    result = _bf16.forward(self.forward, xp, (data,), attrs)
+                else:
+                    result = self.forward(xp, data, **attrs)
                 record = first._requires_grad and state.enabled
             elif len(tensors) == 2:
                 second = tensors[1]
@@ -139,7 +143,10 @@ class Primitive:
                     first, second = tensors = align_devices(self.name, tensors)
                     data = first._data
                     xp = backend.namespace(data)
-                result = self.forward(xp, data, second._data, **attrs)
+                if (data.dtype is _BF16 or second._data.dtype is _BF16) and not self.view:
+                    result = _bf16.forward(self.forward, xp, (data, second._data), attrs)
+                else:
+                    result = self.forward(xp, data, second._data, **attrs)
                 record = (first._requires_grad or second._requires_grad) and state.enabled
             else:
                 if any(type(t._data) is not type(data) for t in tensors) or (  # on several devices?
@@ -147,7 +154,11 @@ class Primitive:
                 ):
                     tensors = align_devices(self.name, tensors)
                     xp = backend.namespace(tensors[0]._data)
-                result = self.forward(xp, *[t._data for t in tensors], **attrs)
+                arrays = tuple([t._data for t in tensors])
+                if not self.view and any(a.dtype is _BF16 for a in arrays):
+                    result = _bf16.forward(self.forward, xp, arrays, attrs)
+                else:
+                    result = self.forward(xp, *arrays, **attrs)
                 record = state.enabled and any(t._requires_grad for t in tensors)
         except ValueError as e:  # NumPy's broadcast failure: PyTorch's RuntimeError instead
             raise numpy_errors.translate(e, [t._data for t in tensors] + list(attrs.values())) from None
@@ -169,7 +180,9 @@ class Primitive:
         except AttributeError:
             raise _argument_error(self.name, (t,)) from None
         xp = _NAMESPACES.get(type(data)) or backend.namespace(data)
-        if data.ndim == 0 and xp is numpy:
+        if data.dtype is _BF16:
+            result = _bf16.forward(self.forward, xp, (data,), {}, (c,))
+        elif data.ndim == 0 and xp is numpy:
             # NumPy's scalar arithmetic is ~8x cheaper than its ufunc path for 0-d arrays, with
             # the same IEEE result: compute on the element, then wrap it back into a 0-d array
             result = numpy.asarray(self.forward(xp, data[()], c))
@@ -292,6 +305,7 @@ def _parameter_names(rule: Rule | None) -> tuple[str, ...]:
 
 
 _NAMESPACES = backend._NAMESPACES
+_BF16 = _bf16.BF16
 # retrograd.compiler sets this while it records a function (in any thread; the tracer itself
 # checks which): called as tracer(primitive, input tensors, output tensors, attrs) after each op
 tracer: Any = None  # the compiler's recording (retrograd.compiler._trace), while one runs

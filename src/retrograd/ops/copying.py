@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from ..dtypes import dtype
+from ..dtypes import BFLOAT16_NP, dtype
+from ..engine.bfloat16 import to_bfloat16
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from .kernels.guards import check_scalar_fits, store_scalar
@@ -18,7 +19,7 @@ __all__ = ["clone", "to_dtype", "fill", "copy"]
 _clone = Primitive("clone", lambda xp, a: a.copy(), [lambda g: g])  # d a / d a = 1
 _to_dtype = Primitive(
     "to_dtype",
-    lambda xp, a, dt: (a.real if a.dtype.kind == "c" and dt.kind != "c" else a).astype(dt),
+    lambda xp, a, dt: _convert(a.real if a.dtype.kind == "c" and dt.kind != "c" else a, dt),
     [lambda g: g],  # the engine casts the gradient back to the input's dtype
     node_name="ToCopyBackward0",
 )
@@ -34,6 +35,10 @@ _copy = Primitive(
     inputs=("a", "b"),
     node_name="CopyBackwards",
 )
+
+
+def _convert(a: Any, dt: Any) -> Any:
+    return to_bfloat16(a) if dt is BFLOAT16_NP else a.astype(dt)
 
 
 def clone(t: Tensor, *, memory_format: Any = None) -> Tensor:

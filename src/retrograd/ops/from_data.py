@@ -15,6 +15,7 @@ import numpy as np
 from .. import dtypes as _dt
 from ..backend import NO_CUDA, cuda_backend
 from ..dtypes import dtype
+from ..engine.bfloat16 import to_bfloat16
 from ..tensor import Tensor
 from .creation import _placed, _target
 from .kernels.guards import (
@@ -116,7 +117,8 @@ def tensor(
     arr = _to_array(data)
     arr = _check_python_data(data, arr, dtype)
     dt = dtype if dtype is not None else _infer_dtype(data, arr)
-    t = Tensor._make(_placed(np.array(arr, dtype=dt.np, copy=True), dev))
+    array = to_bfloat16(np.asarray(arr)) if dt is _dt.bfloat16 else np.array(arr, dtype=dt.np, copy=True)
+    t = Tensor._make(_placed(array, dev))
     if requires_grad:
         t.requires_grad_(True)
     return t

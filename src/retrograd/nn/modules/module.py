@@ -332,6 +332,12 @@ class Module:
 
         return self._apply_to_tensors(lambda t: t.to(float16) if t.is_floating_point() else t)
 
+    def bfloat16(self) -> Module:
+        """Floating-point parameters and buffers converted to bfloat16."""
+        from ...dtypes import bfloat16
+
+        return self._apply_to_tensors(lambda t: t.to(bfloat16) if t.is_floating_point() else t)
+
     def cpu(self) -> Module:
         """Parameters and buffers moved to the CPU."""
         return self._apply_to_tensors(lambda t: t.cpu())

@@ -77,7 +77,7 @@ def _along(prim: Primitive, kernel: str, input: Tensor, dim: int, dtype: _dt.dty
         input = input.to(dtype)
     nd = input._data.ndim
     d = wrap_dim(dim, nd)
-    if input._data.dtype.kind != "f":
+    if not _dt.is_floating(input._data.dtype):
         last = "_lastdim" if d == max(nd - 1, 0) else ""
         kind = input.dtype.kind_name
         raise NotImplementedError(f"\"{kernel}{last}_kernel_impl\" not implemented for '{kind}'")

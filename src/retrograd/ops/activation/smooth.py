@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ... import dtypes as _dt
 from ...backend import namespace
 from ...backend.cuda_kernels import kernel
 from ...engine.grad_mode import state as grad_state
@@ -26,7 +27,7 @@ _GELU_K = 0.044715
 
 def floating(input: Tensor, kernel: str) -> Tensor:
     """`input` if it is floating point, else PyTorch's 'not implemented' error for `kernel`."""
-    if input._data.dtype.kind != "f":
+    if not _dt.is_floating(input._data.dtype):
         kind = input.dtype.kind_name
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{kind}'")
     return input

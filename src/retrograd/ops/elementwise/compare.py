@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ... import dtypes as _dt
 from ...engine import numpy_errors
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -104,7 +105,7 @@ def _bitwise(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
         if _vmap.active and (r := batched("elementwise", op, input, other)) is not NOT_BATCHED:
             return r
         a, b = promote(input, other)
-        if a._data.dtype.kind == "f":
+        if _dt.is_floating(a._data.dtype):
             raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{a.dtype.kind_name}'")
         return Tensor._make(as_array(fn(a._data, b._data)))
 
@@ -120,7 +121,7 @@ bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor)
 
 def bitwise_not(input: Tensor) -> Tensor:
     """`~input`: logical not for bool tensors, bit flip for integers."""
-    if input._data.dtype.kind == "f":
+    if _dt.is_floating(input._data.dtype):
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.kind_name}'")
     if _vmap.active and (r := batched("elementwise", bitwise_not, input)) is not NOT_BATCHED:
         return r

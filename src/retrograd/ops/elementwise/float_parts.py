@@ -30,7 +30,7 @@ _LN2 = math.log(2.0)
 def _float_pair(input: Any, other: Any) -> tuple[Tensor, Tensor]:
     """Both operands in their common dtype, or the default float when that is not a float."""
     a, b = promote(input, other)
-    if a._data.dtype.kind != "f":
+    if not _dt.is_floating(a._data.dtype):
         dt = _dt.get_default_dtype()
         a, b = as_tensor_of(a, dt), as_tensor_of(b, dt)
     return a, b
@@ -108,7 +108,7 @@ def nextafter(input: Tensor, other: Tensor) -> Tensor:
     _require_tensor("nextafter", 1, "input", input)
     _require_tensor("nextafter", 2, "other", other)
     a, b = promote(input, other)
-    if a._data.dtype.kind != "f":
+    if not _dt.is_floating(a._data.dtype):
         raise NotImplementedError(f"\"nextafter_cpu\" not implemented for '{a.dtype.kind_name}'")
     return _nextafter(a, b)
 
@@ -137,7 +137,7 @@ def frexp(input: Tensor) -> Any:
     if _vmap.active and (r := batched("elementwise", frexp, input)) is not NOT_BATCHED:
         return r
     _require_tensor("frexp", 1, "input", input)
-    if input._data.dtype.kind != "f":
+    if not _dt.is_floating(input._data.dtype):
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     exponent = np.frexp(input._data)[1].astype(np.int32)
     one = namespace(input._data).ones((), input._data.dtype)

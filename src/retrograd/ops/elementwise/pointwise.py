@@ -304,7 +304,7 @@ def _float_binary(prim: Primitive) -> Callable[..., Tensor]:
         if out is not None:
             return write_out(out, op, locals())
         a, b = promote(input, other)
-        if a._data.dtype.kind != "f":
+        if not _dt.is_floating(a._data.dtype):
             dt = _dt.get_default_dtype()
             a, b = as_tensor_of(a, dt), as_tensor_of(b, dt)
         return prim(a, b)
@@ -336,6 +336,6 @@ def nan_to_num(
         return write_out(
             out, nan_to_num, locals(), same("nan_to_num: dtype of out: {dst} should be same as input: {src}")
         )
-    if input._data.dtype.kind != "f":
+    if not _dt.is_floating(input._data.dtype):
         return input.clone()
     return _nan_to_num(input, nan=nan, posinf=posinf, neginf=neginf)

@@ -22,12 +22,13 @@ from typing import Any
 import numpy as np
 
 from ...backend import namespace
+from ...dtypes import BFLOAT16_NP
 
 _WIDE = np.dtype(np.float64)
 
 
 def _narrow_float(dt: Any) -> bool:
-    return dt.kind == "f" and dt.itemsize < 8
+    return (dt.kind == "f" and dt.itemsize < 8) or dt is BFLOAT16_NP
 
 
 def wide_sum(a: Any, axis: Any = None, keepdims: bool = False, dtype: Any = None) -> Any:

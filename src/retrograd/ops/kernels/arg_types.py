@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ... import dtypes as _dt
 from ...tensor import Tensor
 
 
@@ -39,6 +40,10 @@ def float_arg(fn: str, name: str, position: int, value: Any) -> float:
     """`value` as a float: any real Python or NumPy number, or a 0-d real tensor."""
     if isinstance(value, (int, float, np.integer, np.floating, np.bool_)):
         return float(value)
-    if isinstance(value, Tensor) and value._data.ndim == 0 and value._data.dtype.kind in "biuf":
+    if (
+        isinstance(value, Tensor)
+        and value._data.ndim == 0
+        and (value._data.dtype.kind in "biuf" or _dt.is_floating(value._data.dtype))
+    ):
         return float(value.item())
     raise _refuse(fn, name, position, "float", value)

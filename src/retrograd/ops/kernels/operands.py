@@ -11,11 +11,14 @@ import numpy as np
 from ... import dtypes as _dt
 from ...backend import namespace
 from ...dtypes import dtype
+from ...engine.bfloat16 import to_bfloat16
 from ...tensor import Tensor, _wrap_dim
 
 
 def constant(value: Any, dt: dtype, xp: Any = np) -> Tensor:
     """A Python number (or array-like) as a tensor of `dt` that needs no gradient, in array module `xp`."""
+    if dt is _dt.bfloat16:
+        return Tensor._make(to_bfloat16(np.asarray(value)))
     try:
         return Tensor._make(xp.asarray(value, dtype=dt.np))
     except OverflowError:  # e.g. -1 for uint8: wraps around, as in PyTorch
@@ -52,7 +55,7 @@ def promote(*xs: Any) -> tuple[Tensor, ...]:
 
 def promote_float(x: Tensor) -> Tensor:
     """Integer and bool tensors become the default float dtype (for exp, sin, mean, ...); complex stay."""
-    if x._data.dtype.kind in "fc":
+    if (_dt.is_floating(x._data.dtype) or x._data.dtype.kind == "c"):
         return x
     return x.to(_dt.get_default_dtype())
 

@@ -11,6 +11,7 @@ import math
 import warnings
 from typing import Any
 
+from ... import dtypes as _dt
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.clamp_where import where
@@ -94,7 +95,7 @@ def _call(prim: Primitive, name: str, input: Tensor, dim: Any, unbiased: Any, ke
         dim, unbiased = None, dim
     if unbiased is not None and correction is not None:
         raise TypeError(f"{name}() received an invalid combination of arguments - got both 'unbiased' and 'correction'")
-    if input._data.dtype.kind != "f":
+    if not _dt.is_floating(input._data.dtype):
         raise RuntimeError("std and var only support floating point and complex dtypes")
     c = correction if correction is not None else (0 if unbiased is False else 1)
     dims = reduce_dims(input._data.ndim, dim)

@@ -71,9 +71,9 @@ def vector_norm(
     input: Tensor, ord: float = 2, dim: Any = None, keepdim: bool = False, *, dtype: _dt.dtype | None = None,
 ) -> Tensor:
     """`(Σ|a|^ord)^(1/ord)` over `dim` (all dims by default); ord may be 0, ±inf or any float."""
-    if dtype is not None and input._data.dtype.kind == "f":
+    if dtype is not None and _dt.is_floating(input._data.dtype):
         input = input.to(dtype)
-    if input._data.dtype.kind != "f":
+    if not _dt.is_floating(input._data.dtype):
         raise RuntimeError(
             f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {input.dtype.kind_name}"
         )

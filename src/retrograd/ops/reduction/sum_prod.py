@@ -111,7 +111,7 @@ def mean(
         keepdim = numpy_alias("mean", keepdim, False, keepdims, "keepdims")
     if dtype is not None:
         input = input.to(dtype)
-    if input._data.dtype.kind not in "fc":
+    if not (_dt.is_floating(input._data.dtype) or input._data.dtype.kind == "c"):
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point or "
             f"complex dtype. Got: {input.dtype.kind_name}"
@@ -245,7 +245,7 @@ def nanmean(
         dim = numpy_alias("nanmean", dim, None, axis, "axis")
     if keepdims is not None:
         keepdim = numpy_alias("nanmean", keepdim, False, keepdims, "keepdims")
-    if input._data.dtype.kind != "f":
+    if not _dt.is_floating(input._data.dtype):
         raise RuntimeError(
             f"nanmean(): expected input to have floating point or complex dtype but got {input.dtype.kind_name}"
         )

@@ -1,0 +1,65 @@
+"""bfloat16 arithmetic: compute in float32, round the result to bfloat16 once.
+
+DESIGN: a bfloat16 tensor's array is an `ml_dtypes.bfloat16` array (see dtypes.py), which
+NumPy can copy, view and index but should not compute on: its reductions would accumulate
+in bfloat16 and many NumPy functions do not know the dtype. PyTorch's CPU kernels compute
+bfloat16 ops in float32 and round each op's result to bfloat16 (round to nearest even), and
+its reductions accumulate in float32. So every primitive with a bfloat16 input runs its
+forward here: on float32 copies of the bfloat16 arrays, with its float32 results rounded back.
+This is the one place bfloat16 rounding happens; ops need no code of their own for it.
+
+Which float32 results are bfloat16 ones: those of an op whose first input is bfloat16
+(`copy`, `scatter` and friends write into it) or whose floating inputs are all bfloat16.
+A float32 result next to a float32 or float16 input is a real float32 one (PyTorch promotes
+bfloat16 with either to float32), and one asked for by a dtype argument (`to(float32)`) too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..dtypes import BFLOAT16_NP, bfloat16, require_storage
+
+BF16 = BFLOAT16_NP  # `array.dtype is BF16` asks whether an array holds bfloat16
+_F32 = np.dtype(np.float32)
+_F16 = np.dtype(np.float16)
+
+
+def forward(run: Any, xp: Any, arrays: tuple, attrs: dict, args: tuple = ()) -> Any:
+    """`run(xp, *arrays, *args, **attrs)` computed in float32 for bfloat16 inputs, rounded back."""
+    wide = tuple(a.astype(_F32) if a.dtype is BF16 else a for a in arrays)
+    result = run(xp, *wide, *args, **attrs)
+    if not _results_are_bfloat16(arrays, attrs):
+        return result
+    if isinstance(result, tuple):
+        return tuple(_round(r) for r in result)
+    if isinstance(result, list):
+        return [_round(r) for r in result]
+    return _round(result)
+
+
+def _results_are_bfloat16(arrays: tuple, attrs: dict) -> bool:
+    if any(isinstance(v, np.dtype) for v in attrs.values()):
+        return False  # an explicit conversion: its float32 result is wanted as float32
+    if arrays[0].dtype is BF16:
+        return True
+    return not any(a.dtype is _F32 or a.dtype is _F16 for a in arrays)
+
+
+def _round(r: Any) -> Any:
+    if isinstance(r, np.floating) and r.dtype is _F32:  # NumPy reductions return scalars
+        return np.asarray(r).astype(BF16)
+    if getattr(r, "dtype", None) is _F32 and isinstance(r, np.ndarray):
+        return r.astype(BF16)
+    return r
+
+
+def to_bfloat16(array: Any) -> Any:
+    """`array` converted to bfloat16 as PyTorch converts: by way of float32 (float64 and integers
+    round twice, so 1 + 2**-8 + 2**-30 becomes 1.0, where ml_dtypes' direct cast gives 1.0078125)."""
+    require_storage(bfloat16)
+    if array.dtype is not _F32:
+        array = array.astype(_F32)
+    return array.astype(BF16)
