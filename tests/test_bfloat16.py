@@ -210,3 +210,26 @@ def test_save_load_vs_torch(tmp_path):
     rg.save({"t": ours}, tmp_path / "ours.safetensors")
     back = rg.load(tmp_path / "ours.safetensors")["t"]
     assert back.dtype is bf and back.float().tolist() == ours.float().tolist()
+
+
+def test_import_does_not_load_ml_dtypes_until_a_bfloat16_tensor():
+    """ml_dtypes costs up to a second to import: only the first bfloat16 tensor pays it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, retrograd as rg\n"
+        "assert 'ml_dtypes' not in sys.modules\n"
+        "print(rg.bfloat16, rg.finfo(rg.bfloat16).eps)\n"
+        "assert 'ml_dtypes' not in sys.modules\n"
+        "try:\n"
+        "    x = rg.ones(2, dtype=rg.bfloat16)\n"
+        "except RuntimeError:\n"
+        "    raise SystemExit(0)  # no ml_dtypes here\n"
+        "from retrograd import dtypes\n"
+        "stale = [(n, a) for n, m in list(sys.modules.items()) if n.startswith('retrograd')\n"
+        "         for a, v in vars(m).items() if v is dtypes._NO_BFLOAT16_NP and a != '_NO_BFLOAT16_NP']\n"
+        "assert not stale, stale\n"
+        "assert (x + 1).dtype is rg.bfloat16\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

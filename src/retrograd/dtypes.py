@@ -9,6 +9,8 @@ A `dtype` wraps a NumPy dtype with PyTorch's name (`retrograd.float32`).
 from __future__ import annotations
 
 import builtins
+import importlib.util
+import sys
 
 import numpy as np
 
@@ -106,27 +108,62 @@ class _StoragelessDtype(dtype):
         pass
 
 
-try:
+class _LazyStorageDtype(dtype):
+    """bfloat16 before ml_dtypes is imported: the first `.np` imports it (importing ml_dtypes
+    registers its NumPy loops and costs up to a second, so `import retrograd` does not pay it)."""
+
+    __slots__ = ()
+
+    @property  # type: ignore[override]
+    def np(self) -> np.dtype:
+        load_bfloat16()
+        return self.np
+
+    @np.setter
+    def np(self, value: np.dtype) -> None:
+        pass
+
+
+# `array.dtype is BFLOAT16_NP` asks whether an array holds bfloat16; until ml_dtypes is loaded
+# it is a stand-in no array of ours has (load_bfloat16 replaces it in every module holding it).
+_NO_BFLOAT16_NP = BFLOAT16_NP = np.dtype([("bfloat16", "<u2")])
+HAS_BFLOAT16 = importlib.util.find_spec("ml_dtypes") is not None
+bfloat16.__class__ = _LazyStorageDtype if HAS_BFLOAT16 else _StoragelessDtype
+
+
+def load_bfloat16() -> None:
+    """Import ml_dtypes and give bfloat16 its storage (once, on the first bfloat16 tensor)."""
+    global BFLOAT16_NP
+    if bfloat16.__class__ is dtype:
+        return
     import ml_dtypes
-except ImportError:
-    HAS_BFLOAT16 = False
-    BFLOAT16_NP = np.dtype([("bfloat16", "<u2")])  # a stand-in no array of ours has
-    bfloat16.__class__ = _StoragelessDtype
-else:
-    HAS_BFLOAT16 = True
-    BFLOAT16_NP = bfloat16.np = np.dtype(ml_dtypes.bfloat16)  # `array.dtype is BFLOAT16_NP`: bfloat16 data
+
+    real = np.dtype(ml_dtypes.bfloat16)
+    bfloat16.__class__ = dtype
+    bfloat16.np = real
+    _BY_NUMPY[real] = bfloat16
+    BFLOAT16_NP = real
+    stand_in = _NO_BFLOAT16_NP
+    for name, module in list(sys.modules.items()):  # the modules that copied the stand-in at import
+        if name == "retrograd" or name.startswith("retrograd."):
+            for attr, value in list(vars(module).items()):
+                if value is stand_in and attr != "_NO_BFLOAT16_NP":
+                    setattr(module, attr, real)
+
 
 _REAL_OF = {complex64: float32, complex128: float64}
 _COMPLEX_OF = {float16: complex64, bfloat16: complex64, float32: complex64, float64: complex128}  # no complex32
-_BY_NUMPY = {d.np: d for d in ALL if d is not bfloat16 or HAS_BFLOAT16}
+_BY_NUMPY = {d.np: d for d in ALL if d is not bfloat16}  # bfloat16's is added by load_bfloat16
 # rank within a category for promotion; bfloat16 and float16 meet at float32 (promote_types)
 _ORDER = {d: i for i, d in enumerate(ALL[:-1])}
 _ORDER[bfloat16] = _ORDER[float16]
 
 
 def require_storage(d: dtype) -> None:
-    """Raise unless tensors of `d` can be made here (bfloat16 needs the ml_dtypes package)."""
-    if d is bfloat16 and not HAS_BFLOAT16:
+    """Raise unless tensors of `d` can be made here (bfloat16 needs the ml_dtypes package, loaded now)."""
+    if d is bfloat16 and HAS_BFLOAT16:
+        load_bfloat16()
+    elif d is bfloat16:
         raise RuntimeError(
             "bfloat16 tensors need the ml_dtypes package, which is not installed (pip install ml_dtypes)"
         )
@@ -142,6 +179,9 @@ def from_numpy(np_dtype: np.dtype) -> dtype:
     try:
         return _BY_NUMPY[np_dtype]
     except KeyError:
+        if HAS_BFLOAT16 and getattr(np_dtype, "name", "") == "bfloat16":  # a user's ml_dtypes array
+            load_bfloat16()
+            return _BY_NUMPY[np_dtype]
         raise TypeError(
             f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).type.__name__}. The only "
             "supported types are: float64, float32, float16, complex64, complex128, int64, "
