@@ -23,7 +23,7 @@ from .suite import WORKLOADS, base_name
 from .systems import DEFAULT_SYSTEMS, System, parse_system
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9", "W10", "W11"]
+ORDER = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9", "W10", "W11", "W12"]
 DEFAULT_ROUNDS = 4
 
 

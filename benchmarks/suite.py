@@ -1,4 +1,4 @@
-"""The in-process workloads (W1-W4, W6, W9-W11 and the W1 floors): sizes of their runs, units and checks.
+"""The in-process workloads (W1-W4, W6, W9-W12 and the W1 floors): sizes of their runs, units and checks.
 
 Each runs in worker processes, one system per process (benchmarks/worker.py); `alternate.py`
 alternates the processes. `build(m, quick, compile_fn)` is the library version (the same code for
@@ -18,6 +18,7 @@ from . import floors
 from . import workloads as wl
 from .data import analytic_hessian, hessian_data
 from .workloads_demo import w9_demo_epoch
+from .workloads_func import check_per_sample, w12_floor, w12_per_sample_grads
 from .workloads_lm import w10_gpt, w11_lstm
 
 Values = dict[str, list[Any]]  # system label -> [value of the first call, value of the last call]
@@ -123,6 +124,7 @@ WORKLOADS = [
     Workload("W9", "s/epoch", 1.0, 1, 5, w9_demo_epoch, None, check_epochs),
     Workload("W10", "ms/step", 1e3, 5, 20, w10_gpt, None, check_first_loss_agrees),
     Workload("W11", "ms/step", 1e3, 5, 20, w11_lstm, None, check_first_loss_agrees),
+    Workload("W12", "ms/call", 1e3, 5, 40, w12_per_sample_grads, w12_floor, check_per_sample),
 ]
 WORKLOADS_BY_NAME = {w.name: w for w in WORKLOADS}
 

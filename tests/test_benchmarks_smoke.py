@@ -46,7 +46,7 @@ def test_in_process_workload_runs(work) -> None:
     work.check(work.name, values, True)
 
 
-@pytest.mark.parametrize("name", ["W1", "W2", "W3", "W4", "W6"])
+@pytest.mark.parametrize("name", ["W1", "W2", "W3", "W4", "W6", "W12"])
 def test_floor_agrees_with_retrograd(name) -> None:
     work = WORKLOADS_BY_NAME[name]
     library, floor = work.build(retrograd, True, None), work.floor(True)

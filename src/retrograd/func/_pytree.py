@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 # a spec is None for a leaf, else (kind, keys or None, child specs)
@@ -12,37 +12,41 @@ Spec = Any
 def flatten(tree: Any) -> tuple[list, Spec]:
     """The leaves of `tree` in order, and a spec that `unflatten` rebuilds it from."""
     leaves: list = []
-
-    def walk(node: Any) -> Spec:
-        if isinstance(node, dict):
-            keys = list(node)
-            return (dict, keys, [walk(node[k]) for k in keys])
-        if isinstance(node, tuple) and hasattr(node, "_fields"):  # a named tuple keeps its type
-            return (type(node), None, [walk(c) for c in node])
-        if isinstance(node, (tuple, list)):
-            return (type(node), None, [walk(c) for c in node])
-        leaves.append(node)
-        return None
-
-    spec = walk(tree)
+    spec = _walk(tree, leaves)
     return leaves, spec
 
 
 def unflatten(leaves: list, spec: Spec) -> Any:
-    it = iter(leaves)
+    """The tree `spec` describes, its leaves taken from `leaves` in order."""
+    return _build(spec, iter(leaves))
 
-    def build(s: Spec) -> Any:
-        if s is None:
-            return next(it)
-        kind, keys, children = s
-        if kind is dict:
-            return {k: build(c) for k, c in zip(keys, children)}
-        values = [build(c) for c in children]
-        if kind in (tuple, list):
-            return kind(values)
-        return kind(*values)  # a named tuple
 
-    return build(spec)
+# Module-level helpers, not closures: a closure that calls itself is a reference cycle that
+# keeps the leaves it saw (vmap's and grad's results) alive until the cyclic GC runs.
+
+
+def _walk(node: Any, leaves: list) -> Spec:
+    if isinstance(node, dict):
+        keys = list(node)
+        return (dict, keys, [_walk(node[k], leaves) for k in keys])
+    if isinstance(node, tuple) and hasattr(node, "_fields"):  # a named tuple keeps its type
+        return (type(node), None, [_walk(c, leaves) for c in node])
+    if isinstance(node, (tuple, list)):
+        return (type(node), None, [_walk(c, leaves) for c in node])
+    leaves.append(node)
+    return None
+
+
+def _build(s: Spec, it: Iterator) -> Any:
+    if s is None:
+        return next(it)
+    kind, keys, children = s
+    if kind is dict:
+        return {k: _build(c, it) for k, c in zip(keys, children)}
+    values = [_build(c, it) for c in children]
+    if kind in (tuple, list):
+        return kind(values)
+    return kind(*values)  # a named tuple
 
 
 def tree_map(fn: Callable[[Any], Any], tree: Any) -> Any:

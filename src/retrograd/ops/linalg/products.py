@@ -14,6 +14,8 @@ import math
 import warnings
 from typing import Any
 
+import numpy
+
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels.operands import wrap_dim
@@ -56,7 +58,9 @@ def _fold_matmul(xp: Any, a: Any, b: Any) -> Any:
     if b.ndim >= 3 and b.size and a.shape[:-2] == b.shape[:-2] and not any(b.strides[:-2]):
         b = b[(0,) * (b.ndim - 2)]  # one matrix broadcast over the batch (an operand expanded by vmap)
     if a.ndim >= 3 and b.ndim == a.ndim and a.shape[-1] == 1:
-        return xp.multiply(a, b)  # stacked outer products (k = 1), broadcast: BLAS has no batched path for them
+        # stacked outer products (k = 1; per-example weight grads under vmap): BLAS has no batched
+        # path for them, and einsum's k = 1 loop writes them faster than a broadcast multiply
+        return xp.einsum("...ik,...kj->...ij", a, b)
     if b.ndim <= 2 and a.ndim >= 3:
         rows = xp.matmul(a.reshape(math.prod(a.shape[:-1]), a.shape[-1]), b)
         return rows.reshape(a.shape[:-1] + b.shape[1:])
@@ -75,7 +79,8 @@ def _matmul_grad_a(g: Tensor, b: Tensor, a_shape: tuple) -> Tensor:
     return matmul(g, b.mH)
 
 
-def _matmul_grad_b(g: Tensor, a: Tensor, b_shape: tuple) -> Tensor:
+def _matmul_grad_b(g: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    b_shape = b.shape  # b is saved anyway: the grad of a reads it
     k = a.shape[-1]
     rows = math.prod(a.shape[:-1])
     if a.ndim == 1:          # (k,) @ (..., k, n): a gᵀ per batch
@@ -84,7 +89,24 @@ def _matmul_grad_b(g: Tensor, a: Tensor, b_shape: tuple) -> Tensor:
         return mv(a.reshape(rows, k).mT, g.reshape(rows))
     if len(b_shape) == 2:    # all batch rows at once: one matrix product
         return mm(a.reshape(rows, k).mT, g.reshape(rows, g.shape[-1]))
+    if _column_major(b):     # b is a transposed view (a Linear's weight.t()): the grad in b's layout
+        return matmul(g.mT, a.conj() if a.is_complex() else a).mT
     return matmul(a.mH, g)
+
+
+def _column_major(t: Tensor) -> bool:
+    """True when `t`'s last two dims are stored transposed (a `.mT` of a row-major matrix).
+
+    Its grad is then computed as `(gᵀ A)ᵀ`, as PyTorch does for mm, so that the grad of the
+    row-major matrix it was transposed from comes out contiguous: under vmap a Linear layer's
+    per-example weight grads are written once, in the layout a `.view` of them needs.
+    """
+    data = t._data
+    shape = data.shape
+    if type(data) is not numpy.ndarray or shape[-1] < 2 or shape[-2] < 2:
+        return False
+    strides = data.strides
+    return strides[-2] == data.itemsize and strides[-1] == shape[-2] * data.itemsize
 
 
 # batched matmul: PyTorch folds it into bmm/mm and views the result back
