@@ -149,3 +149,31 @@ NOT_DIFFERENTIABLE = RANDOM | {"zeros", "ones", "nonzero", "all", "any", "fft.ff
     n for n in _BINARY.split() if n in {"eq", "ne", "not_equal", "lt", "less", "le", "less_equal", "gt", "greater",
                                           "ge", "greater_equal", "logical_and", "logical_or", "logical_xor"}
 }  # fmt: skip
+
+# added in session 8 with the top-level surface (special functions, classic linear algebra)
+_CHOL = np.linalg.cholesky(_SPD.astype(np.float64)).astype(np.float32)
+_add("digamma lgamma i0", lambda L: ((_t(L, _U23),), {}))
+_add("igamma igammac", lambda L: ((_t(L, _U23), _t(L, _V23)), {}))
+_add("mvlgamma", lambda L: ((_t(L, _U23 + 2), 2), {}))
+_add("polygamma", lambda L: ((1, _t(L, _U23)), {}))
+_add("addr", lambda L: ((_t(L, _M33), _t(L, _V3), _t(L, _W3)), {}))
+_add("cholesky_inverse", lambda L: ((_t(L, _CHOL),), {}))
+_add("cholesky_solve", lambda L: ((_t(L, _M33), _t(L, _CHOL)), {}))
+_add("renorm", lambda L: ((_t(L, _U23), 2, 0, 1.0), {}))
+_add("nuclear_norm", lambda L: ((_t(L, _M33),), {}))
+_add("geqrf", lambda L: ((_t(L, _M33),), {}))
+_add("orgqr", lambda L: ((*L.geqrf(_t(L, _M33)),), {}))
+_add("ormqr", lambda L: ((*L.geqrf(_t(L, _M33)), _t(L, _SPD)), {}))
+_add("lu_solve", lambda L: ((_t(L, _M33), *L.linalg.lu_factor(_t(L, _SPD))), {}))
+_add("lu_unpack", lambda L: (L.linalg.lu_factor(_t(L, _SPD)), {}))
+_add("lu", lambda L: ((_t(L, _SPD),), {}))
+_add("triangular_solve", lambda L: ((_t(L, _M33), _t(L, np.triu(_SPD))), {}))
+
+# functions whose out= does not behave as PyTorch's yet (session 8's surface additions)
+_REFUSED = "out= refused (NotImplementedError) where PyTorch writes it"
+_CASTING = "out= of another float dtype refused where PyTorch casts; PyTorch's message differs"
+KNOWN_GAPS = {
+    "geqrf": _REFUSED, "lu": _REFUSED, "lu_unpack": _REFUSED, "triangular_solve": _REFUSED,
+    "cholesky_inverse": _CASTING, "cholesky_solve": _CASTING, "ormqr": "PyTorch's dtype message for out= differs",
+    "renorm": "out= of another dtype: PyTorch refuses float64 and words the int/bool refusal differently",
+}

@@ -21,11 +21,11 @@ from .engine.vmap_hook import whole
 from .ops.kernels.out_arg import SAME, norm_dtype, same, write_out
 from .ops.linalg.common import LinAlgError, check_matrix, linalg_lstsq
 from .ops.linalg.composite import matrix_power, multi_dot
+from .ops.linalg.cross_product import linalg_cross as cross
 from .ops.linalg.decompositions import cholesky, det, inv, inv_ex, qr, slogdet, solve
 from .ops.linalg.eig import eig, eigvals
 from .ops.linalg.ldl import ldl_factor, ldl_factor_ex, ldl_solve
 from .ops.linalg.lu import lu, lu_factor, lu_factor_ex, lu_solve, solve_triangular
-from .ops.linalg.products import linalg_cross as cross
 from .ops.linalg.products import matmul
 from .ops.linalg.spectral import eigh, eigvalsh, lstsq_solution, matrix_exp, matrix_rank, pinv, svd, svdvals
 from .ops.linalg.structured import (

@@ -63,3 +63,12 @@ def to_bfloat16(array: Any) -> Any:
     if array.dtype is not _F32:
         array = array.astype(_F32)
     return array.astype(BF16)
+
+
+def added_number(array: Any, c: Any) -> Any:
+    """The number `c` as PyTorch adds it to (or subtracts it from) `array`: for bfloat16 data it
+    first becomes bfloat16, by way of float32 (mul and div keep theirs in float32; float16 data
+    round theirs in NumPy already)."""
+    if array.dtype is not BF16:
+        return c
+    return float(np.asarray(np.float32(c)).astype(BF16))

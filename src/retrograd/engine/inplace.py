@@ -63,6 +63,13 @@ def apply(target: Tensor, op: Any, *args: Any, **kwargs: Any) -> Tensor:
 _DIRECT = {"add": "add", "sub": "subtract", "mul": "multiply", "div": "true_divide"}
 
 
+def _broadcasts_to(shape: tuple, target: tuple) -> bool:
+    try:
+        return np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False
+
+
 def _direct(target: Tensor, ufunc: str, other: Any) -> bool:
     """`target op= other` written by the ufunc into target's memory, saving the result's copy.
 
@@ -88,7 +95,7 @@ def _direct(target: Tensor, ufunc: str, other: Any) -> bool:
         owner = other if other._base is None else other._base
         if value.dtype != data.dtype or type(value) is not type(data) or owner is target:
             return False
-        if value.shape != data.shape and np.broadcast_shapes(value.shape, data.shape) != data.shape:
+        if value.shape != data.shape and not _broadcasts_to(value.shape, data.shape):
             return False
     else:
         return False

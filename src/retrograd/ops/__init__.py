@@ -67,6 +67,7 @@ from .legacy import legacy_new  # noqa: F401  (Tensor(...) and FloatTensor(...),
 from .linalg.classic import *  # noqa: F403
 from .linalg.composite import *  # noqa: F403
 from .linalg.contraction import *  # noqa: F403
+from .linalg.cross_product import *  # noqa: F403
 from .linalg.distances import *  # noqa: F403
 from .linalg.multiply_add import *  # noqa: F403
 from .linalg.products import *  # noqa: F403

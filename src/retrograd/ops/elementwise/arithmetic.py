@@ -10,17 +10,14 @@ import inspect
 import warnings
 from typing import Any
 
-import numpy as np
-
 from ... import dtypes as _dt
 from ...engine import numpy_errors
+from ...engine.bfloat16 import added_number
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels.guards import check_int_divisor
 from ..kernels.operands import as_tensor_of, constant, promote
 from ..kernels.out_arg import SAME_INPUT, write_out
-
-_BF16 = _dt.BFLOAT16_NP
 
 __all__ = [
     "add",
@@ -128,14 +125,6 @@ def _keeps_dtype(t: Any, c: Any) -> bool:
     return (tc is float or tc is int) and isinstance(t, Tensor) and _dt.is_floating(t._data.dtype)
 
 
-def _added_scalar(t: Tensor, c: Any) -> Any:
-    """The number as PyTorch adds it to `t`: a bfloat16 tensor's first becomes bfloat16, by way of
-    float32 (mul and div keep theirs in float32; float16 tensors round theirs in NumPy already)."""
-    if t._data.dtype is not _BF16:
-        return c
-    return float(np.asarray(np.float32(c)).astype(_BF16))
-
-
 def _floor_div(xp: Any, a: Any, b: Any) -> Any:
     if a.dtype.kind in "iu" and (b == 0).any():
         raise RuntimeError("ZeroDivisionError")
@@ -193,7 +182,7 @@ def add(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
         return write_out(out, add, locals())
     if alpha == 1:
         if _keeps_dtype(input, other):
-            return _add_scalar.scalar(input, _added_scalar(input, other))
+            return _add_scalar.scalar(input, added_number(input._data, other))
         if _same_float(input, other):
             return _add(input, other)
     if alpha != 1:
@@ -224,7 +213,7 @@ def sub(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
         return write_out(out, sub, locals())
     if alpha == 1:
         if _keeps_dtype(input, other):
-            return _sub_scalar.scalar(input, _added_scalar(input, other))
+            return _sub_scalar.scalar(input, added_number(input._data, other))
         if _same_float(input, other):
             return _sub(input, other)
     bools = [x for x in (input, other) if isinstance(x, bool) or (isinstance(x, Tensor) and x.dtype is _dt.bool_)]
@@ -259,7 +248,7 @@ subtract = sub
 def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """`other - alpha * input` (what `2 - x` calls)."""
     if alpha == 1 and _keeps_dtype(input, other):
-        return _rsub_scalar.scalar(input, _added_scalar(input, other))
+        return _rsub_scalar.scalar(input, added_number(input._data, other))
     return sub(other if isinstance(other, Tensor) else _scalar_for(other, input), input, alpha=alpha)
 
 

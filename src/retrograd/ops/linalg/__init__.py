@@ -1,6 +1,7 @@
 """Linear algebra: products, factorizations, spectral functions (the primitives of `retrograd.linalg`).
 
-- `products`: matmul and its special cases (mm, bmm, mv, dot, ...), tensordot, kron, cross
+- `products`: matmul and its special cases (mm, bmm, mv, dot, ...), tensordot, kron
+- `cross_product`: cross and linalg.cross
 - `multiply_add`: addmm, addmv, addbmm, baddbmm (`beta * input + alpha * product`)
 - `contraction`: einsum
 - `decompositions`: inv, det, slogdet, solve, cholesky, qr (as `torch.linalg` spells them)
@@ -16,10 +17,11 @@
 
 from __future__ import annotations
 
-from . import classic, composite, contraction, distances, multiply_add, products, vandermonde
+from . import classic, composite, contraction, cross_product, distances, multiply_add, products, vandermonde
 from .classic import *  # noqa: F403
 from .composite import *  # noqa: F403
 from .contraction import *  # noqa: F403
+from .cross_product import *  # noqa: F403
 from .distances import *  # noqa: F403
 from .multiply_add import *  # noqa: F403
 from .products import *  # noqa: F403
@@ -27,6 +29,7 @@ from .vandermonde import *  # noqa: F403
 
 __all__: list[str] = []
 __all__ += products.__all__
+__all__ += cross_product.__all__
 __all__ += multiply_add.__all__
 __all__ += contraction.__all__
 __all__ += composite.__all__

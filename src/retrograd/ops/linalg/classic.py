@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...return_types import return_type
 from ...tensor import Tensor
 from ..kernels.operands import numpy_alias
@@ -145,6 +147,10 @@ def lu_unpack(
     """(P, L, U) with A = P L U from the packed factorization; an unpacked part comes back empty."""
     if out is not None:
         raise NotImplementedError("lu_unpack(): out= is not supported")
+    if _vmap.active and (  # the pivots are read as indices: one example at a time
+        r := batched("loop", lu_unpack, LU_data, LU_pivots, unpack_data, unpack_pivots)
+    ) is not NOT_BATCHED:
+        return r
     m, n = LU_data.shape[-2], LU_data.shape[-1]
     k = min(m, n)
     empty = LU_data.new_empty((0,))
