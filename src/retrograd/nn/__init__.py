@@ -11,9 +11,12 @@ from typing import TYPE_CHECKING, Any
 from .. import _missing
 from . import functional, init, modules, parallel, parameter, utils
 from .modules import *
-from .parameter import Parameter
+from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 
-__all__ = ["functional", "init", "modules", "parallel", "parameter", "utils", "Parameter"]
+__all__ = [
+    "functional", "init", "modules", "parallel", "parameter", "utils", "Parameter", "Buffer", "UninitializedParameter",
+    "UninitializedBuffer",
+]
 __all__ += modules.__all__
 
 
