@@ -5,6 +5,7 @@ from . import (
     batchnorm,
     channelshuffle,
     conv,
+    deprecated,
     distance,
     dropout,
     flatten,
@@ -19,6 +20,7 @@ from . import (
     pooling,
     rnn,
     sparse,
+    sync_batchnorm,
     transformer,
     transformer_decoder,
     upsampling,
@@ -28,6 +30,7 @@ from .batchnorm import *
 from .channelshuffle import *
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import *
+from .deprecated import *
 from .distance import *
 from .dropout import *
 from .flatten import *
@@ -43,6 +46,7 @@ from .pixelshuffle import *
 from .pooling import *
 from .rnn import *
 from .sparse import *
+from .sync_batchnorm import *
 from .transformer import *
 from .transformer_decoder import *
 from .upsampling import *
@@ -54,6 +58,7 @@ __all__ += activation.__all__
 __all__ += batchnorm.__all__
 __all__ += channelshuffle.__all__
 __all__ += conv.__all__
+__all__ += deprecated.__all__
 __all__ += distance.__all__
 __all__ += dropout.__all__
 __all__ += flatten.__all__
@@ -68,6 +73,7 @@ __all__ += pixelshuffle.__all__
 __all__ += pooling.__all__
 __all__ += rnn.__all__
 __all__ += sparse.__all__
+__all__ += sync_batchnorm.__all__
 __all__ += transformer.__all__
 __all__ += transformer_decoder.__all__
 __all__ += upsampling.__all__
