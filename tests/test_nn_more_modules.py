@@ -23,8 +23,8 @@ def test_container_and_nllloss2d_vs_torch():
     x = np.random.default_rng(0).standard_normal((2, 3, 4, 4)).astype(np.float32)
     target = np.random.default_rng(1).integers(0, 3, (2, 4, 4))
     for lib in (rg, torch):
-        container, w1 = _warned(lambda: lib.nn.Container(a=lib.nn.Identity(), b=lib.nn.ReLU()))
-        loss, w2 = _warned(lambda: lib.nn.NLLLoss2d(ignore_index=1, reduction="sum"))
+        container, w1 = _warned(lambda lib=lib: lib.nn.Container(a=lib.nn.Identity(), b=lib.nn.ReLU()))
+        loss, w2 = _warned(lambda lib=lib: lib.nn.NLLLoss2d(ignore_index=1, reduction="sum"))
         value = loss(lib.tensor(x).log_softmax(1), lib.tensor(target)).item()
         seen.append((repr(container), w1, repr(loss), w2, isinstance(loss, lib.nn.NLLLoss), value))
     assert seen[0][:5] == seen[1][:5]

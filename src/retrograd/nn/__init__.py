@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from .. import _missing
 from . import functional, init, modules, parallel, parameter, utils
 from .factory import factory_kwargs
-from .parallel import DataParallel
 from .modules import *
+from .parallel import DataParallel
 from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 
 __all__ = [
