@@ -121,3 +121,14 @@ def test_buffer_registers_vs_torch():
     m.b = rg.nn.Buffer(source)
     m.b.add_(1)
     assert source.tolist() == [2.0, 2.0]  # the buffer shares the memory
+
+
+def test_uninitialized_buffer_assigned_registers_vs_torch():
+    torch = pytest.importorskip("torch")
+    seen = []
+    for lib in (rg, torch):
+        m = lib.nn.Module()
+        m.x = lib.nn.UninitializedBuffer(persistent=False)
+        m.y = lib.nn.UninitializedBuffer()
+        seen.append((list(m._buffers), sorted(m._non_persistent_buffers_set), list(m.state_dict())))
+    assert seen[0] == seen[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from ..tensor import Tensor
@@ -235,12 +236,28 @@ class UninitializedBuffer(UninitializedTensorMixin, Tensor):
     def __new__(
         cls, requires_grad: bool = False, device: Any = None, dtype: Any = None, persistent: bool = True
     ) -> UninitializedBuffer:
-        return cls._make(_placeholder_data(device, dtype), requires_grad)  # type: ignore[return-value]
+        b = cls._make(_placeholder_data(device, dtype), requires_grad)
+        if not persistent:  # no room for a flag (it becomes a Tensor in place): kept aside while it lives
+            _NOT_PERSISTENT[id(b)] = True
+            weakref.finalize(b, _NOT_PERSISTENT.pop, id(b), None)
+        return b  # type: ignore[return-value]
 
     def __init__(
         self, requires_grad: bool = False, device: Any = None, dtype: Any = None, persistent: bool = True
     ) -> None:
         pass
+
+
+_NOT_PERSISTENT: dict[int, bool] = {}  # id -> True for the UninitializedBuffers made with persistent=False
+
+
+def buffer_persistence(value: Any) -> bool | None:
+    """For an nn.Buffer or UninitializedBuffer, whether it is persistent; None for anything else."""
+    if isinstance(value, Buffer):
+        return value.persistent
+    if isinstance(value, UninitializedBuffer):
+        return id(value) not in _NOT_PERSISTENT
+    return None
 
 
 def is_lazy(t: Any) -> bool:

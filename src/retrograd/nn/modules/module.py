@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from ...engine.graph import RemovableHandle
 from ...tensor import Tensor
-from ..parameter import Buffer, Parameter, is_lazy
+from ..parameter import Buffer, Parameter, buffer_persistence, is_lazy
 
 
 class _IncompatibleKeys(NamedTuple):
@@ -78,8 +78,10 @@ class Module:
     def __setattr__(self, name: str, value: Any) -> None:
         if "_parameters" not in self.__dict__ and isinstance(value, (Parameter, Module)):
             raise AttributeError("cannot assign parameters or modules before Module.__init__() call")
-        if isinstance(value, Buffer):  # nn.Buffer: registers a buffer (a plain tensor over the same memory)
-            self.register_buffer(name, value.as_plain_tensor(), persistent=value.persistent)
+        persistent = buffer_persistence(value)
+        if persistent is not None:  # nn.Buffer (stored as a plain tensor over its memory), UninitializedBuffer
+            plain = value.as_plain_tensor() if isinstance(value, Buffer) else value
+            self.register_buffer(name, plain, persistent=persistent)
         elif isinstance(value, Parameter):
             self._discard(name, keep=self._parameters)
             self._parameters[name] = value
