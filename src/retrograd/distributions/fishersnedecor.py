@@ -8,8 +8,8 @@ from typing import Any
 import retrograd as _rg
 
 from . import constraints
-from .distribution import Distribution
 from ._special import lgamma
+from .distribution import Distribution
 from .gamma import Gamma
 from .utils import broadcast_all
 
