@@ -2,6 +2,7 @@
 
 from . import (
     activation,
+    adaptive,
     batchnorm,
     channelshuffle,
     conv,
@@ -26,6 +27,7 @@ from . import (
     upsampling,
 )
 from .activation import *
+from .adaptive import *
 from .batchnorm import *
 from .channelshuffle import *
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
@@ -55,6 +57,7 @@ __all__ = [
     "Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict",
 ]
 __all__ += activation.__all__
+__all__ += adaptive.__all__
 __all__ += batchnorm.__all__
 __all__ += channelshuffle.__all__
 __all__ += conv.__all__
