@@ -65,15 +65,16 @@ class Buffer(Tensor):
     """
 
     __slots__ = ("persistent",)
+    persistent: bool
 
     def __new__(cls, data: Tensor | None = None, *, persistent: bool = True) -> Buffer:
         from ..ops.creation import empty
 
         if data is None:
             data = empty(0)
-        b = cls._make(data._data, data._requires_grad)
+        b: Buffer = cls._make(data._data, data._requires_grad)  # type: ignore[assignment]  # an instance of cls
         b.persistent = persistent
-        return b  # type: ignore[return-value]  # _make builds an instance of cls
+        return b
 
     def __init__(self, data: Tensor | None = None, *, persistent: bool = True) -> None:
         pass
@@ -109,6 +110,7 @@ class UninitializedTensorMixin:
 
     __slots__ = ()
     cls_to_become: type
+    _requires_grad: bool  # the Tensor slot of the class this mixes into
 
     @property
     def _data(self) -> Any:
@@ -152,7 +154,7 @@ class UninitializedTensorMixin:
 
     @data.setter
     def data(self, value: Tensor) -> None:  # Module.to and friends swap in a converted placeholder
-        _DATA_SLOT.__set__(self, value._placeholder() if is_lazy(value) else value._data)
+        _DATA_SLOT.__set__(self, _DATA_SLOT.__get__(value))  # a lazy one's placeholder, or the array
 
     def materialize(self, shape: Any, device: Any = None, dtype: Any = None) -> None:
         """Give it uninitialized memory of `shape` (its dtype/device unless given); it becomes `cls_to_become`."""
@@ -165,14 +167,16 @@ class UninitializedTensorMixin:
         self.__class__ = self.cls_to_become  # type: ignore[assignment]
 
     def _converted(self, dtype: Any = None, device: Any = None) -> Any:
-        placeholder = Tensor._make(self._placeholder()).to(device=device or self.device, dtype=dtype or self.dtype)
-        other = type(self).__new__(type(self), self._requires_grad, placeholder.device, placeholder.dtype)
-        return other
+        """A new uninitialized tensor of this kind with `dtype` and `device` (its own unless given)."""
+        cls: Any = type(self)
+        return cls(self._requires_grad, device or self.device, dtype or self.dtype)
+
+    def _like(self, placeholder: Tensor) -> Any:
+        return self._converted(placeholder.dtype, placeholder.device)
 
     def to(self, *args: Any, **kwargs: Any) -> Any:
         """A new uninitialized tensor with the dtype/device given (as `Tensor.to` reads them)."""
-        converted = Tensor._make(self._placeholder()).to(*args, **kwargs)
-        return self._converted(converted.dtype, converted.device)
+        return self._like(Tensor._make(self._placeholder()).to(*args, **kwargs))
 
     def float(self) -> Any:
         from ..dtypes import float32
@@ -189,11 +193,11 @@ class UninitializedTensorMixin:
 
         return self._converted(float16)
 
-    def cpu(self) -> Any:
-        return self._converted(device="cpu")
+    def cpu(self, memory_format: Any = None) -> Any:
+        return self._like(Tensor._make(self._placeholder()).cpu(memory_format=memory_format))
 
-    def cuda(self, device: Any = None) -> Any:
-        return self._converted(device=device if device is not None else "cuda")
+    def cuda(self, device: Any = None, non_blocking: bool = False, memory_format: Any = None) -> Any:
+        return self._like(Tensor._make(self._placeholder()).cuda(device, non_blocking, memory_format))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"

@@ -8,12 +8,13 @@ Loading a state dict with real tensors materializes them too.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from ... import dtypes as _dt
 from ...ops.from_data import tensor
 from ...tensor import Tensor
-from ..parameter import UninitializedBuffer, UninitializedParameter, is_lazy
+from ..parameter import Parameter, UninitializedBuffer, UninitializedParameter, is_lazy
 from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d, _NormBase
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
@@ -93,6 +94,9 @@ class _LazyConvMixin(LazyModuleMixin):
     in_channels: int
     kernel_size: tuple
     transposed: bool
+    weight: Parameter
+    bias: Parameter
+    _get_name: Callable[[], str]
 
     def _lazy_setup(self, out_channels: int, bias: bool, device: Any, dtype: Any) -> None:
         self.weight = UninitializedParameter(device=device, dtype=dtype)
@@ -123,9 +127,9 @@ class _LazyConvMixin(LazyModuleMixin):
                 shape = (self.in_channels, self.out_channels // self.groups)
             else:
                 shape = (self.out_channels, self.in_channels // self.groups)
-            self.weight.materialize((*shape, *self.kernel_size))
+            cast(UninitializedParameter, self.weight).materialize((*shape, *self.kernel_size))
             if self.bias is not None:
-                self.bias.materialize((self.out_channels,))
+                cast(UninitializedParameter, self.bias).materialize((self.out_channels,))
             self.reset_parameters()
 
 
