@@ -167,3 +167,12 @@ def test_torchrun_variables_must_agree_with_mpi():
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
     assert "rank=1 (from the argument or the environment) but MPI says 0" in done.stderr
+
+
+@pytest.mark.mpi
+@pytest.mark.skipif(not HAVE_MPI, reason="needs mpi4py and mpiexec")
+def test_sync_batchnorm_on_two_ranks_equals_batchnorm_on_the_whole_batch():
+    done = _mpiexec("sync_batchnorm.py")
+    assert done.returncode == 0, done.stdout + done.stderr
+    for rank in (0, 1):
+        assert f"rank {rank}: SyncBatchNorm checks passed" in done.stdout

@@ -389,3 +389,37 @@ def test_hook_based_norms_vs_torch(kind):
     _close(r_mod.weight, t_mod.weight)
     with pytest.raises(ValueError, match=f"{kind} of 'weight' not found"):
         getattr(rg.nn.utils, "remove_" + kind)(r_mod)
+
+
+# --- convert_conv2d/3d_weight_memory_format: a checked no-op ------------------------------------
+
+
+def test_convert_conv_weight_memory_format_vs_torch():
+    torch = pytest.importorskip("torch")
+    import retrograd
+
+    rnn = retrograd.nn
+    cases = [
+        ("convert_conv2d_weight_memory_format", "Conv2d", "channels_last"),
+        ("convert_conv2d_weight_memory_format", "ConvTranspose2d", "contiguous_format"),
+        ("convert_conv2d_weight_memory_format", "Conv2d", "channels_last_3d"),
+        ("convert_conv2d_weight_memory_format", "Conv2d", "preserve_format"),
+        ("convert_conv3d_weight_memory_format", "Conv3d", "channels_last_3d"),
+        ("convert_conv3d_weight_memory_format", "ConvTranspose3d", "channels_last"),
+        ("convert_conv3d_weight_memory_format", "Linear", "channels_last"),
+    ]
+    for fn, layer, fmt in cases:
+        ours = rnn.Sequential(getattr(rnn, layer)(2, 2, 1) if layer != "Linear" else rnn.Linear(2, 2))
+        theirs = torch.nn.Sequential(getattr(torch.nn, layer)(2, 2, 1) if layer != "Linear" else torch.nn.Linear(2, 2))
+        weight = ours[0].weight.detach().clone()
+        outcomes = []
+        for mod, module in ((retrograd, ours), (torch, theirs)):
+            try:
+                out = getattr(mod.nn.utils, fn)(module, getattr(torch, fmt))
+                outcomes.append(("ok", out is module))
+            except RuntimeError as e:
+                outcomes.append(("RuntimeError", str(e)))
+        assert outcomes[0] == outcomes[1], (fn, layer, fmt)
+        assert retrograd.equal(ours[0].weight, weight)
+    with pytest.raises(TypeError, match="memory_format"):
+        rnn.utils.convert_conv2d_weight_memory_format(rnn.Conv2d(1, 1, 1), "rows")

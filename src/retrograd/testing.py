@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 
 from . import dtypes as _dt
+from ._filecheck import FileCheck
 from .tensor import Tensor
 
-__all__ = ["assert_close", "make_tensor", "assert_allclose"]
+__all__ = ["assert_close", "make_tensor", "assert_allclose", "FileCheck"]
 
 _DEFAULT_TOLERANCES = {  # dtype name -> (rtol, atol)
     "float16": (1e-3, 1e-5),

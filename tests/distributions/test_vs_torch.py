@@ -74,6 +74,12 @@ CASES = {
         lambda D, p: D.LogisticNormal(p["loc"], p["scale"]),
         {"loc": real((*B, 3)), "scale": positive((*B, 3))},
     ),
+    "FisherSnedecor": (
+        lambda D, p: D.FisherSnedecor(p["a"], p["b"]), {"a": positive(high=6.0), "b": positive(high=9.0)}
+    ),
+    "ContinuousBernoulli": (lambda D, p: D.ContinuousBernoulli(p["p"]), {"p": prob()}),
+    "ContinuousBernoulliLogits": (lambda D, p: D.ContinuousBernoulli(logits=p["l"]), {"l": real()}),
+    "ContinuousBernoulliNearHalf": (lambda D, p: D.ContinuousBernoulli(p["p"]), {"p": RNG.uniform(0.4995, 0.5005, B)}),
     "Bernoulli": (lambda D, p: D.Bernoulli(p["p"]), {"p": prob()}),
     "BernoulliLogits": (lambda D, p: D.Bernoulli(logits=p["l"]), {"l": real()}),
     "Geometric": (lambda D, p: D.Geometric(p["p"]), {"p": prob()}),

@@ -9,6 +9,7 @@ from .. import _missing
 from ..engine.graph import Node, RemovableHandle, graph_stats, save_on_cpu, saved_tensors_hooks
 from ..engine.views import edge
 from .multi_grad import register
+from .saved_tensors import allow_mutation_on_saved_tensors, disable_saved_tensors_hooks
 
 
 def register_multi_grad_hook(tensors: Any, fn: Callable, *, mode: str = "all") -> RemovableHandle:
@@ -39,7 +40,7 @@ def increment_version(tensor: Any | Iterable[Any]) -> None:
 
 __all__ = [
     "Node", "GradientEdge", "get_gradient_edge", "increment_version", "saved_tensors_hooks", "save_on_cpu",
-    "register_multi_grad_hook", "graph_stats",
+    "register_multi_grad_hook", "graph_stats", "disable_saved_tensors_hooks", "allow_mutation_on_saved_tensors",
 ]  # fmt: skip
 
 

@@ -26,6 +26,7 @@ class _State(threading.local):
     enabled = True  # grad mode: new operations record a graph
     inference = False  # inside inference_mode
     saved_tensors_hooks: tuple = ()  # active (pack, unpack) pairs, innermost last
+    saved_tensors_hooks_disabled: str | None = None  # disable_saved_tensors_hooks' message, while active
     computing_tangents = False  # forward AD is running an op's rule: its ops carry no tangents
     backward_tasks: tuple = ()  # the backward passes running in this thread, innermost last
     vmap_levels: tuple = ()  # the open vmap levels of this thread, (level, batch size, randomness), innermost last

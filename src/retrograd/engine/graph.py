@@ -223,6 +223,8 @@ class saved_tensors_hooks:
         self.unpack_hook = unpack_hook
 
     def __enter__(self) -> saved_tensors_hooks:
+        if state.saved_tensors_hooks_disabled is not None:  # inside autograd.graph.disable_saved_tensors_hooks
+            raise RuntimeError(state.saved_tensors_hooks_disabled)
         self._outer = state.saved_tensors_hooks
         state.saved_tensors_hooks = self._outer + ((self.pack_hook, self.unpack_hook),)
         return self

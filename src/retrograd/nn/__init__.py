@@ -10,10 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 from .. import _missing
 from . import functional, init, modules, parallel, parameter, utils
+from .factory import factory_kwargs
 from .modules import *
-from .parameter import Parameter
+from .parallel import DataParallel
+from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 
-__all__ = ["functional", "init", "modules", "parallel", "parameter", "utils", "Parameter"]
+__all__ = [
+    "functional", "init", "modules", "parallel", "parameter", "utils", "Parameter", "Buffer", "UninitializedParameter",
+    "UninitializedBuffer", "factory_kwargs", "DataParallel",
+]
 __all__ += modules.__all__
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from ..tensor import Tensor
@@ -49,3 +50,220 @@ class Parameter(Tensor):
 
 def _rebuild_parameter(data: Any, requires_grad: bool) -> Parameter:
     return Parameter._make(data, requires_grad)  # type: ignore[return-value]
+
+
+class Buffer(Tensor):
+    """A tensor that, assigned to a Module attribute, registers as a buffer (`persistent` or not).
+
+    Assigning it stores a plain Tensor sharing its memory in the module's buffers, as in PyTorch.
+
+    >>> import retrograd as torch
+    >>> m = torch.nn.Module()
+    >>> m.running = torch.nn.Buffer(torch.zeros(2), persistent=False)
+    >>> list(m.named_buffers()), list(m.state_dict())
+    ([('running', tensor([0., 0.]))], [])
+    """
+
+    __slots__ = ("persistent",)
+    persistent: bool
+
+    def __new__(cls, data: Tensor | None = None, *, persistent: bool = True) -> Buffer:
+        from ..ops.creation import empty
+
+        if data is None:
+            data = empty(0)
+        b: Buffer = cls._make(data._data, data._requires_grad)  # type: ignore[assignment]  # an instance of cls
+        b.persistent = persistent
+        return b
+
+    def __init__(self, data: Tensor | None = None, *, persistent: bool = True) -> None:
+        pass
+
+    def as_plain_tensor(self) -> Tensor:
+        """The Tensor a module stores: the same memory and version counter, no Buffer wrapper."""
+        t = Tensor._make(self._data, self._requires_grad)
+        t._version = self._version
+        return t
+
+
+# --- lazy modules: parameters and buffers whose shape the first forward decides -------------------
+
+_DATA_SLOT = Tensor._data  # the slot behind `_data`; the uninitialized classes hide it behind a property
+_USE_MESSAGE = (
+    "Attempted to use an uninitialized parameter. This error happens when you are using a `LazyModule` or "
+    "explicitly manipulating `torch.nn.parameter.UninitializedParameter` objects. When using LazyModules Call "
+    "`forward` with a dummy batch to initialize the parameters before calling torch functions"
+)
+_SHAPE_MESSAGE = (
+    "Can't access the shape of an uninitialized parameter or buffer. This error usually happens in "
+    "`load_state_dict` when trying to load an uninitialized parameter into an initialized one. Call `forward` to "
+    "initialize the parameters before accessing their attributes."
+)
+
+
+class UninitializedTensorMixin:
+    """What UninitializedParameter and UninitializedBuffer share: no data until `materialize(shape)`.
+
+    They keep a dtype and a device (in a 0-element placeholder); using their values raises
+    ValueError and reading their shape RuntimeError, as in PyTorch.
+    """
+
+    __slots__ = ()
+    cls_to_become: type
+    _requires_grad: bool  # the Tensor slot of the class this mixes into
+
+    @property
+    def _data(self) -> Any:
+        raise ValueError(_USE_MESSAGE)
+
+    @_data.setter
+    def _data(self, value: Any) -> None:
+        _DATA_SLOT.__set__(self, value)
+
+    def _placeholder(self) -> Any:
+        return _DATA_SLOT.__get__(self)
+
+    @property
+    def dtype(self) -> Any:
+        from ..dtypes import from_numpy
+
+        return from_numpy(self._placeholder().dtype)
+
+    @property
+    def device(self) -> Any:
+        return Tensor._make(self._placeholder()).device
+
+    @property
+    def shape(self) -> Any:
+        raise RuntimeError(_SHAPE_MESSAGE)
+
+    def is_floating_point(self) -> bool:
+        return bool(self.dtype.is_floating_point)
+
+    def is_complex(self) -> bool:
+        return bool(self.dtype.is_complex)
+
+    def size(self, dim: int | None = None) -> Any:
+        from ..tensor import Size
+
+        return Size((0,)) if dim is None else Tensor._make(self._placeholder()).size(dim)  # PyTorch's answer
+
+    @property
+    def data(self) -> Tensor:
+        return self  # type: ignore[return-value]
+
+    @data.setter
+    def data(self, value: Tensor) -> None:  # Module.to and friends swap in a converted placeholder
+        _DATA_SLOT.__set__(self, _DATA_SLOT.__get__(value))  # a lazy one's placeholder, or the array
+
+    def materialize(self, shape: Any, device: Any = None, dtype: Any = None) -> None:
+        """Give it uninitialized memory of `shape` (its dtype/device unless given); it becomes `cls_to_become`."""
+        from ..ops.creation import empty
+
+        if isinstance(shape, int):
+            shape = (shape,)
+        data = empty(tuple(shape), device=device or self.device, dtype=dtype or self.dtype)
+        _DATA_SLOT.__set__(self, data._data)
+        self.__class__ = self.cls_to_become  # type: ignore[assignment]
+
+    def _converted(self, dtype: Any = None, device: Any = None) -> Any:
+        """A new uninitialized tensor of this kind with `dtype` and `device` (its own unless given)."""
+        cls: Any = type(self)
+        return cls(self._requires_grad, device or self.device, dtype or self.dtype)
+
+    def _like(self, placeholder: Tensor) -> Any:
+        return self._converted(placeholder.dtype, placeholder.device)
+
+    def to(self, *args: Any, **kwargs: Any) -> Any:
+        """A new uninitialized tensor with the dtype/device given (as `Tensor.to` reads them)."""
+        return self._like(Tensor._make(self._placeholder()).to(*args, **kwargs))
+
+    def float(self) -> Any:
+        from ..dtypes import float32
+
+        return self._converted(float32)
+
+    def double(self) -> Any:
+        from ..dtypes import float64
+
+        return self._converted(float64)
+
+    def half(self) -> Any:
+        from ..dtypes import float16
+
+        return self._converted(float16)
+
+    def cpu(self, memory_format: Any = None) -> Any:
+        return self._like(Tensor._make(self._placeholder()).cpu(memory_format=memory_format))
+
+    def cuda(self, device: Any = None, non_blocking: bool = False, memory_format: Any = None) -> Any:
+        return self._like(Tensor._make(self._placeholder()).cuda(device, non_blocking, memory_format))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+    def __deepcopy__(self, memo: dict) -> Any:
+        other = self._converted()
+        memo[id(self)] = other
+        return other
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return (type(self), (self._requires_grad, None, self.dtype))
+
+
+def _placeholder_data(device: Any, dtype: Any) -> Any:
+    from ..ops.creation import empty
+
+    return empty(0, device=device, dtype=dtype)._data
+
+
+class UninitializedParameter(UninitializedTensorMixin, Parameter):
+    """A parameter whose shape is not known yet (a lazy module's, before its first forward)."""
+
+    __slots__ = ()
+    cls_to_become = Parameter
+
+    def __new__(cls, requires_grad: bool = True, device: Any = None, dtype: Any = None) -> UninitializedParameter:
+        p = cls._make(_placeholder_data(device, dtype), requires_grad)
+        return p  # type: ignore[return-value]
+
+    def __init__(self, requires_grad: bool = True, device: Any = None, dtype: Any = None) -> None:
+        pass
+
+
+class UninitializedBuffer(UninitializedTensorMixin, Tensor):
+    """A buffer whose shape is not known yet (a lazy module's, before its first forward)."""
+
+    __slots__ = ()
+    cls_to_become = Tensor
+
+    def __new__(
+        cls, requires_grad: bool = False, device: Any = None, dtype: Any = None, persistent: bool = True
+    ) -> UninitializedBuffer:
+        b = cls._make(_placeholder_data(device, dtype), requires_grad)
+        if not persistent:  # no room for a flag (it becomes a Tensor in place): kept aside while it lives
+            _NOT_PERSISTENT[id(b)] = True
+            weakref.finalize(b, _NOT_PERSISTENT.pop, id(b), None)
+        return b  # type: ignore[return-value]
+
+    def __init__(
+        self, requires_grad: bool = False, device: Any = None, dtype: Any = None, persistent: bool = True
+    ) -> None:
+        pass
+
+
+_NOT_PERSISTENT: dict[int, bool] = {}  # id -> True for the UninitializedBuffers made with persistent=False
+
+
+def buffer_persistence(value: Any) -> bool | None:
+    """For an nn.Buffer or UninitializedBuffer, whether it is persistent; None for anything else."""
+    if isinstance(value, Buffer):
+        return value.persistent
+    if isinstance(value, UninitializedBuffer):
+        return id(value) not in _NOT_PERSISTENT
+    return None
+
+
+def is_lazy(t: Any) -> bool:
+    """Whether `t` is an uninitialized parameter or buffer."""
+    return isinstance(t, UninitializedTensorMixin)

@@ -2,14 +2,17 @@
 
 from . import (
     activation,
+    adaptive,
     batchnorm,
     channelshuffle,
     conv,
+    deprecated,
     distance,
     dropout,
     flatten,
     fold,
     instancenorm,
+    lazy,
     linear,
     loss,
     normalization,
@@ -18,20 +21,24 @@ from . import (
     pooling,
     rnn,
     sparse,
+    sync_batchnorm,
     transformer,
     transformer_decoder,
     upsampling,
 )
 from .activation import *
+from .adaptive import *
 from .batchnorm import *
 from .channelshuffle import *
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import *
+from .deprecated import *
 from .distance import *
 from .dropout import *
 from .flatten import *
 from .fold import *
 from .instancenorm import *
+from .lazy import *
 from .linear import *
 from .loss import *
 from .module import Module
@@ -41,6 +48,7 @@ from .pixelshuffle import *
 from .pooling import *
 from .rnn import *
 from .sparse import *
+from .sync_batchnorm import *
 from .transformer import *
 from .transformer_decoder import *
 from .upsampling import *
@@ -49,14 +57,17 @@ __all__ = [
     "Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict",
 ]
 __all__ += activation.__all__
+__all__ += adaptive.__all__
 __all__ += batchnorm.__all__
 __all__ += channelshuffle.__all__
 __all__ += conv.__all__
+__all__ += deprecated.__all__
 __all__ += distance.__all__
 __all__ += dropout.__all__
 __all__ += flatten.__all__
 __all__ += fold.__all__
 __all__ += instancenorm.__all__
+__all__ += lazy.__all__
 __all__ += linear.__all__
 __all__ += loss.__all__
 __all__ += normalization.__all__
@@ -65,6 +76,7 @@ __all__ += pixelshuffle.__all__
 __all__ += pooling.__all__
 __all__ += rnn.__all__
 __all__ += sparse.__all__
+__all__ += sync_batchnorm.__all__
 __all__ += transformer.__all__
 __all__ += transformer_decoder.__all__
 __all__ += upsampling.__all__

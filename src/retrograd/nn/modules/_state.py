@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 def load_into(module: Module, state_dict: Any, strict: bool, assign: bool) -> _IncompatibleKeys:
     """Copy matching entries of `state_dict` into `module`; PyTorch's errors for the rest."""
-    from ..parameter import Parameter
+    from ..parameter import Parameter, is_lazy
     from .module import _IncompatibleKeys
 
     if not hasattr(state_dict, "items"):
@@ -32,6 +32,11 @@ def load_into(module: Module, state_dict: Any, strict: bool, assign: bool) -> _I
                 f"from checkpoint but received {type(value)}"
             )
             continue
+        if is_lazy(target):  # a lazy module's parameter takes the shape it is given, or stays lazy
+            if not is_lazy(value):
+                target.materialize(value.shape)
+            else:
+                continue
         if value.shape != target.shape:
             errors.append(
                 f"size mismatch for {key}: copying a param with shape {value.shape} from checkpoint, "

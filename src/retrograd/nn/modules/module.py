@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from ...engine.graph import RemovableHandle
 from ...tensor import Tensor
-from ..parameter import Parameter
+from ..parameter import Buffer, Parameter, buffer_persistence, is_lazy
 
 
 class _IncompatibleKeys(NamedTuple):
@@ -78,7 +78,11 @@ class Module:
     def __setattr__(self, name: str, value: Any) -> None:
         if "_parameters" not in self.__dict__ and isinstance(value, (Parameter, Module)):
             raise AttributeError("cannot assign parameters or modules before Module.__init__() call")
-        if isinstance(value, Parameter):
+        persistent = buffer_persistence(value)
+        if persistent is not None:  # nn.Buffer (stored as a plain tensor over its memory), UninitializedBuffer
+            plain = value.as_plain_tensor() if isinstance(value, Buffer) else value
+            self.register_buffer(name, plain, persistent=persistent)
+        elif isinstance(value, Parameter):
             self._discard(name, keep=self._parameters)
             self._parameters[name] = value
         elif isinstance(value, Module):
@@ -357,11 +361,11 @@ class Module:
         for mod_name, module in self.named_modules(prefix=prefix.rstrip("."), remove_duplicate=False):
             base = f"{mod_name}." if mod_name else ""
             for name, p in module._parameters.items():
-                if p is not None:
-                    out[base + name] = p if keep_vars else p.detach()
+                if p is not None:  # an uninitialized (lazy) one is saved as it is, as in PyTorch
+                    out[base + name] = p if keep_vars or is_lazy(p) else p.detach()
             for name, b in module._buffers.items():
                 if b is not None and name not in module._non_persistent_buffers_set:
-                    out[base + name] = b if keep_vars else b.detach()
+                    out[base + name] = b if keep_vars or is_lazy(b) else b.detach()
         return out
 
     def load_state_dict(self, state_dict: Any, strict: bool = True, assign: bool = False) -> _IncompatibleKeys:

@@ -10,13 +10,14 @@ from typing import Any
 
 from ... import dtypes as _dt
 from ...ops.creation import empty
+from ...ops.from_data import tensor
 from ...tensor import Tensor
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["LayerNorm", "GroupNorm", "RMSNorm", "LocalResponseNorm"]
+__all__ = ["LayerNorm", "GroupNorm", "RMSNorm", "LocalResponseNorm", "CrossMapLRN2d"]
 
 
 def register_affine(module: Module, shape: tuple, affine: bool, bias: bool, device: Any, dtype: Any) -> None:
@@ -139,6 +140,49 @@ class LocalResponseNorm(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+def _cross_map_window(channels: int, size: int) -> list[list[float]]:
+    """window[c][j] = 1 when channel j's square enters channel c's scale in PyTorch's CrossMapLRN2d.
+
+    PyTorch slides a running sum over the channels: channel 0 sums the first ⌊(size-1)/2⌋+1
+    squares, each next channel adds the square entering on the right and drops the one leaving
+    on the left, except that channel 0's square is never dropped. The window reproduces that.
+    """
+    pre_pad = int((size - 1) / 2 + 1)
+    rows = [[0.0] * channels for _ in range(channels)]
+    for j in range(min(pre_pad, channels)):
+        rows[0][j] = 1.0
+    for c in range(1, channels):
+        rows[c] = list(rows[c - 1])
+        if c < channels - pre_pad + 1:
+            rows[c][c + pre_pad - 1] += 1.0
+        if c > pre_pad:
+            rows[c][c - pre_pad] -= 1.0
+    return rows
+
+
+class CrossMapLRN2d(Module):
+    """Lua Torch's cross-channel LRN of (N, C, H, W): x / (k + alpha/size · Σ_window x²)^beta.
+
+    The window over channels is PyTorch's (see `_cross_map_window`). The gradient is the exact
+    derivative of this forward (PyTorch's own backward assumes a symmetric window and does not
+    pass gradcheck).
+    """
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1) -> None:
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.dim() != 4:
+            raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.dim()}D instead.")
+        window = tensor(_cross_map_window(input.size(1), self.size), dtype=input.dtype, device=input.device)
+        summed = (input * input).permute(0, 2, 3, 1).matmul(window.T).permute(0, 3, 1, 2)
+        return input * (summed * (self.alpha / self.size) + self.k).pow(-self.beta)
 
     def extra_repr(self) -> str:
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"

@@ -1,5 +1,6 @@
-"""Data parallelism across processes: `DistributedDataParallel` (on `retrograd.distributed`)."""
+"""Data parallelism: `DistributedDataParallel` across processes (on `retrograd.distributed`), `DataParallel`."""
 
+from .data_parallel import DataParallel
 from .distributed import DistributedDataParallel
 
-__all__ = ["DistributedDataParallel"]
+__all__ = ["DataParallel", "DistributedDataParallel"]

@@ -1,0 +1,41 @@
+"""Old names PyTorch keeps for compatibility: `Container` and `NLLLoss2d` (each warns when built)."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from ...tensor import Tensor
+from .loss import NLLLoss
+from .module import Module
+
+__all__ = ["Container", "NLLLoss2d"]
+
+
+class Container(Module):
+    """Deprecated: a Module whose keyword arguments become its children (subclass Module instead)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        warnings.warn(
+            "`nn.Container` is deprecated. All of its functionality is now implemented in `nn.Module`. "
+            "Subclass that instead.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        super().__init__()
+        for key, value in kwargs.items():
+            self.add_module(key, value)
+
+
+class NLLLoss2d(NLLLoss):
+    """Deprecated: NLLLoss under its old name for (N, C, H, W) inputs; it is NLLLoss."""
+
+    def __init__(self, weight: Tensor | None = None, size_average: Any = None, ignore_index: int = -100,
+                 reduce: Any = None, reduction: str = "mean") -> None:  # fmt: skip
+        warnings.warn(
+            "`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and see "
+            "https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)

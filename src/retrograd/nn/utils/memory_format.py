@@ -1,0 +1,58 @@
+"""Converting convolution weights to a memory format: a checked no-op, tensors here are row-major.
+
+PyTorch re-lays out the weights of Conv2d/ConvTranspose2d (Conv3d/ConvTranspose3d) as
+`channels_last` for faster NHWC kernels. retrograd's tensors have one contiguous layout, so
+these functions check the format as PyTorch does and return the module unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from ..modules.conv import Conv2d, Conv3d, ConvTranspose2d, ConvTranspose3d
+from ..modules.module import Module
+
+__all__ = ["convert_conv2d_weight_memory_format", "convert_conv3d_weight_memory_format"]
+
+_M = TypeVar("_M", bound=Module)
+_RANK = {"channels_last": 4, "channels_last_3d": 5}  # the weight rank each format needs
+
+
+def _format_name(memory_format: Any) -> str:
+    """'channels_last' for torch.channels_last (or the string); TypeError for anything else."""
+    name = memory_format if isinstance(memory_format, str) else str(memory_format)
+    name = name.rpartition(".")[2]
+    if name not in ("preserve_format", "contiguous_format", "channels_last", "channels_last_3d"):
+        raise TypeError(
+            f"clone(): argument 'memory_format' must be torch.memory_format, not {type(memory_format).__name__}"
+        )
+    return name
+
+
+def _convert(module: _M, memory_format: Any, kinds: tuple[type, ...], rank: int) -> _M:
+    for m in module.modules():
+        if not isinstance(m, kinds):
+            continue
+        name = _format_name(memory_format)  # checked where PyTorch checks it: when a weight is converted
+        if name == "preserve_format":  # what PyTorch's resize_ says to it
+            raise RuntimeError("Unsupported memory formatPreserve")
+        if _RANK.get(name, rank) != rank:
+            raise RuntimeError(f"required rank {_RANK[name]} tensor to use {name} format")
+    return module
+
+
+def convert_conv2d_weight_memory_format(module: _M, memory_format: Any) -> _M:
+    """Return `module`; its Conv2d/ConvTranspose2d weights would be laid out as `memory_format`.
+
+    `memory_format` is `channels_last` or `contiguous_format` (by name); the layout itself is a
+    no-op here, as retrograd's tensors are always contiguous.
+    """
+    return _convert(module, memory_format, (Conv2d, ConvTranspose2d), 4)
+
+
+def convert_conv3d_weight_memory_format(module: _M, memory_format: Any) -> _M:
+    """Return `module`; its Conv3d/ConvTranspose3d weights would be laid out as `memory_format`.
+
+    `memory_format` is `channels_last_3d` or `contiguous_format` (by name); a no-op layout here.
+    """
+    return _convert(module, memory_format, (Conv3d, ConvTranspose3d), 5)
