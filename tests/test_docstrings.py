@@ -46,15 +46,35 @@ NO_SUMMARY_YET = {
 }
 
 # The most used names: full docstrings (summary, Args, Returns, a `>>>` example run below).
-FULL = [
-    f"retrograd.{n}"
-    for n in """
-    tensor as_tensor from_numpy zeros ones empty full arange linspace eye randn rand randint randperm
-    zeros_like ones_like full_like randn_like rand_like manual_seed
-    add sub mul div matmul mm bmm pow exp log sqrt abs neg clamp where maximum minimum sigmoid tanh relu
-    sin cos eq gt allclose isclose einsum
-    """.split()
-]
+# Each area lists names relative to its dotted prefix; a Tensor method that runs an op shares
+# the op's docstring (`Tensor.sum` is `retrograd.sum`'s text).
+FULL_BY_AREA = {
+    "retrograd": """
+        tensor as_tensor from_numpy zeros ones empty full arange linspace eye randn rand randint randperm
+        zeros_like ones_like full_like randn_like rand_like manual_seed
+        add sub mul div matmul mm bmm pow exp log sqrt abs neg clamp where maximum minimum sigmoid tanh relu
+        sin cos eq gt allclose isclose einsum
+        cat stack split chunk reshape permute transpose squeeze unsqueeze flatten
+        sum mean std var max min argmax argmin topk sort argsort cumsum prod norm softmax log_softmax
+        no_grad enable_grad set_grad_enabled save load compile
+    """,
+    "retrograd.Tensor": """
+        backward item numpy tolist detach requires_grad_ retain_grad register_hook
+        view reshape permute transpose squeeze unsqueeze flatten expand repeat contiguous clone to size zero_
+        sum mean max min argmax softmax masked_fill index_select gather scatter_
+    """,
+    "retrograd.autograd": "grad backward Function functional.jacobian functional.hessian",
+    "retrograd.func": "grad vmap jacrev jacfwd",
+    "retrograd.nn": """
+        Module Linear Conv2d ReLU Sequential CrossEntropyLoss MSELoss Embedding LSTM LayerNorm BatchNorm2d Dropout
+        functional.relu functional.cross_entropy functional.mse_loss functional.softmax functional.linear
+        functional.conv2d init.kaiming_uniform_ init.xavier_uniform_
+    """,
+    "retrograd.optim": "SGD Adam AdamW lr_scheduler.StepLR",
+    "retrograd.utils.data": "DataLoader Dataset TensorDataset",
+    "retrograd.linalg": "norm solve inv",
+}
+FULL = [f"{prefix}.{name}" for prefix, names in FULL_BY_AREA.items() for name in names.split()]
 
 
 def _resolve(dotted: str) -> object:
