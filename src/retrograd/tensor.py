@@ -301,7 +301,7 @@ class Tensor(TensorMethods):
                 tensors can require grad; a non-leaf can only be switched on (no change).
 
         Returns:
-            Tensor: this tensor.
+            (Tensor): this tensor.
 
         Example:
             >>> w = retrograd.ones(2).requires_grad_()
@@ -381,8 +381,8 @@ class Tensor(TensorMethods):
             self (Tensor): any tensor.
 
         Returns:
-            Tensor: the same memory with `requires_grad=False` and no `grad_fn`; in-place changes
-            to it show in this tensor (and autograd notices them through the shared version).
+            (Tensor): the same memory with `requires_grad=False` and no `grad_fn`; in-place changes
+                to it show in this tensor (and autograd notices them through the shared version).
 
         Example:
             >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
@@ -419,7 +419,7 @@ class Tensor(TensorMethods):
                 theirs anyway).
 
         Returns:
-            None: from now on, backward fills `self.grad`.
+            (None): from now on, backward fills `self.grad`.
 
         Example:
             >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
@@ -446,7 +446,7 @@ class Tensor(TensorMethods):
                 for the rest of the backward pass (and in `.grad`).
 
         Returns:
-            RemovableHandle: `handle.remove()` unregisters the hook.
+            (RemovableHandle): `handle.remove()` unregisters the hook.
 
         Example:
             >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
@@ -495,7 +495,7 @@ class Tensor(TensorMethods):
                 `.grad` instead of every leaf.
 
         Returns:
-            None: the gradients are added to `.grad` (which starts as None).
+            (None): the gradients are added to `.grad` (which starts as None).
 
         Example:
             >>> x = retrograd.tensor([1.0, 2.0, 3.0], requires_grad=True)
@@ -515,7 +515,7 @@ class Tensor(TensorMethods):
 
         Returns:
             int, float, bool or complex: the value, as the Python type matching the dtype;
-            RuntimeError if the tensor has more than one element.
+                RuntimeError if the tensor has more than one element.
 
         Example:
             >>> retrograd.tensor([[2.5]]).item()
@@ -557,7 +557,7 @@ class Tensor(TensorMethods):
 
         Returns:
             numpy.ndarray: the tensor's own memory, so writes through it show in the tensor;
-            RuntimeError for a tensor that requires grad unless `force=True`.
+                RuntimeError for a tensor that requires grad unless `force=True`.
 
         Example:
             >>> t = retrograd.zeros(3)
@@ -601,15 +601,14 @@ class Tensor(TensorMethods):
         """Convert dtype and/or device: `to(dtype)`, `to(device, dtype)`, `to(other)`.
 
         Args:
-            device (str or device or int, optional): the target device, e.g. `"cpu"`.
-            dtype (dtype, optional): the target dtype.
-            other (Tensor, optional): take both dtype and device from this tensor.
-            non_blocking (bool): accepted for PyTorch compatibility (copies here are synchronous).
-            copy (bool): return a new tensor even when nothing changes.
+            *args (dtype or device or Tensor): the target: `to(dtype)`, `to(device)`,
+                `to(device, dtype)`, or `to(other)` for both the dtype and the device of the tensor `other`.
+            **kwargs: `device=` and `dtype=` name the target; `copy=True` makes a new tensor even when
+                nothing changes; `non_blocking=` is accepted (copies here are synchronous).
 
         Returns:
-            Tensor: this tensor itself when it already has the dtype and device (and `copy` is
-            False), else a converted copy; gradients flow back through the conversion.
+            (Tensor): this tensor itself when it already has the dtype and device (and `copy` is
+                False), else a converted copy; gradients flow back through the conversion.
 
         Example:
             >>> x = retrograd.tensor([1.7, -2.2])
@@ -723,8 +722,8 @@ class Tensor(TensorMethods):
                 always contiguous.
 
         Returns:
-            Tensor: a new tensor with the same values, dtype and `requires_grad` (recorded in the
-            graph: its gradient goes to this tensor).
+            (Tensor): a new tensor with the same values, dtype and `requires_grad` (recorded in the
+                graph: its gradient goes to this tensor).
 
         Example:
             >>> a = retrograd.tensor([1.0, 2.0])
@@ -743,7 +742,7 @@ class Tensor(TensorMethods):
                 default (row-major) layout is made.
 
         Returns:
-            Tensor: `self` when already contiguous, else a row-major copy (recorded in the graph).
+            (Tensor): `self` when already contiguous, else a row-major copy (recorded in the graph).
 
         Example:
             >>> x = retrograd.arange(6).reshape(2, 3).t()

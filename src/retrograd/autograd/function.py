@@ -119,12 +119,9 @@ class Function:
     which returns one gradient (or None) per input of forward. Optionally `setup_context` (then
     `forward` takes no `ctx`), `jvp` for forward mode, and `vmap`.
 
-    Args:
-        *args: `Function.apply(*args)` passes its arguments on to `forward`.
-
     Returns:
-        object: `apply` returns `forward`'s result, recorded in the graph with `backward` as its
-        gradient.
+        (Function): subclasses are not instantiated: `Cls.apply(*args)` runs `forward(ctx, *args)`
+            and returns its result, recorded in the graph with `backward` as its gradient.
 
     Example:
         >>> class Cube(retrograd.autograd.Function):

@@ -286,7 +286,7 @@ def jacobian(
 
     Returns:
         Tensor or tuple: one tensor for one input and one output; otherwise (nested) tuples
-        indexed `[output][input]`.
+            indexed `[output][input]`.
 
     Example:
         >>> def f(x):

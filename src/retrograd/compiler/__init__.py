@@ -93,7 +93,7 @@ def compile(
 
     Returns:
         callable: the compiled function (or an `OptimizedModule` wrapping `model`), same results;
-        a decorator when `model` is omitted.
+            a decorator when `model` is omitted.
 
     Example:
         >>> @retrograd.compile

@@ -77,12 +77,9 @@ class no_grad(_GradModeManager):
 
     Use it as a `with` block or a decorator, for evaluation and for updating weights by hand.
 
-    Args:
-        (none): `no_grad()` takes no arguments.
-
     Returns:
-        no_grad: a context manager (and decorator) that turns recording off and restores the
-        previous mode on exit.
+        (no_grad): a context manager (and decorator) that turns recording off and restores the
+            previous mode on exit.
 
     Example:
         >>> w = retrograd.ones(2, requires_grad=True)
@@ -104,12 +101,9 @@ class no_grad(_GradModeManager):
 class enable_grad(_GradModeManager):
     """Turn recording back on inside a `no_grad` block.
 
-    Args:
-        (none): `enable_grad()` takes no arguments.
-
     Returns:
-        enable_grad: a context manager (and decorator) that turns recording on and restores the
-        previous mode on exit.
+        (enable_grad): a context manager (and decorator) that turns recording on and restores the
+            previous mode on exit.
 
     Example:
         >>> w = retrograd.ones(2, requires_grad=True)
@@ -131,8 +125,8 @@ class set_grad_enabled(_GradModeManager):
         mode (bool): True to record operations, False not to.
 
     Returns:
-        set_grad_enabled: an object that, used in `with`, restores the previous mode on exit (or,
-        used as a decorator, sets the mode only while the function runs).
+        (set_grad_enabled): an object that, used in `with`, restores the previous mode on exit (or,
+            used as a decorator, sets the mode only while the function runs).
 
     Example:
         >>> w = retrograd.ones(2, requires_grad=True)

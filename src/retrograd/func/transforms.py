@@ -293,7 +293,7 @@ def jacrev(
 
     Returns:
         callable: takes `func`'s arguments, returns the Jacobian, of shape
-        `output.shape + input.shape`.
+            `output.shape + input.shape`.
 
     Example:
         >>> from retrograd.func import jacrev
@@ -493,7 +493,7 @@ def jacfwd(
 
     Returns:
         callable: takes `func`'s arguments, returns the Jacobian, of shape
-        `output.shape + input.shape`.
+            `output.shape + input.shape`.
 
     Example:
         >>> from retrograd.func import jacfwd, jacrev

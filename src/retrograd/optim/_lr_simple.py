@@ -100,7 +100,7 @@ class StepLR(LRScheduler):
         last_epoch (int): the index of the last epoch, to resume (default -1, a fresh start).
 
     Returns:
-        StepLR: a scheduler; call `step()` once per epoch, after `optimizer.step()`.
+        (StepLR): a scheduler; call `step()` once per epoch, after `optimizer.step()`.
 
     Example:
         >>> w = nn.Parameter(retrograd.zeros(1))

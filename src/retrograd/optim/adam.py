@@ -34,7 +34,7 @@ class Adam(Optimizer):
         decoupled_weight_decay (bool): decay the weights directly, as AdamW does.
 
     Returns:
-        Adam: an optimizer; `step()` updates the parameters from their `.grad`.
+        (Adam): an optimizer; `step()` updates the parameters from their `.grad`.
 
     Example:
         >>> w = nn.Parameter(retrograd.tensor([1.0, -1.0]))
@@ -146,7 +146,7 @@ class AdamW(Adam):
         fused (bool, optional): accepted for PyTorch compatibility (one implementation here).
 
     Returns:
-        AdamW: an optimizer; `step()` updates the parameters from their `.grad`.
+        (AdamW): an optimizer; `step()` updates the parameters from their `.grad`.
 
     Example:
         >>> w = nn.Parameter(retrograd.tensor([1.0, -1.0]))

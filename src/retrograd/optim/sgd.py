@@ -30,7 +30,7 @@ class SGD(Optimizer):
         fused (bool, optional): accepted for PyTorch compatibility (one implementation here).
 
     Returns:
-        SGD: an optimizer; `step()` updates the parameters from their `.grad`.
+        (SGD): an optimizer; `step()` updates the parameters from their `.grad`.
 
     Example:
         >>> w = nn.Parameter(retrograd.tensor([1.0, 2.0]))

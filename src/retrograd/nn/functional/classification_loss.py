@@ -151,7 +151,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
         label_smoothing (float): mix this much of the uniform distribution into the targets (default 0).
 
     Returns:
-        Tensor: a 0-d tensor, or one loss per sample with `reduction='none'`.
+        (Tensor): a 0-d tensor, or one loss per sample with `reduction='none'`.
 
     Example:
         >>> logits = retrograd.tensor([[2.0, 0.0, 0.0], [0.0, 3.0, 0.0]])

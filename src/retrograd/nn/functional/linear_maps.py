@@ -21,7 +21,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         bias (Tensor, optional): (out_features,) or broadcastable to the result.
 
     Returns:
-        Tensor: (*, out_features).
+        (Tensor): (*, out_features).
 
     Example:
         >>> x = retrograd.tensor([[1.0, 2.0]])

@@ -59,7 +59,7 @@ class ReLU(_Inplace):
         inplace (bool): overwrite the input instead of making a new tensor (default False).
 
     Returns:
-        ReLU: a module that applies `relu` elementwise; any shape in, the same shape out.
+        (ReLU): a module that applies `relu` elementwise; any shape in, the same shape out.
 
     Example:
         >>> relu = nn.ReLU()

@@ -117,7 +117,7 @@ class BatchNorm2d(_BatchNorm):
         bias (bool): learn the bias too (default True).
 
     Returns:
-        BatchNorm2d: a module; the output has the input's shape.
+        (BatchNorm2d): a module; the output has the input's shape.
 
     Example:
         >>> bn = nn.BatchNorm2d(2)

@@ -90,8 +90,8 @@ class Sequential(_ModuleSequence):
             `OrderedDict` mapping names to modules.
 
     Returns:
-        Sequential: a module whose `forward(x)` feeds `x` through each module in turn; it can be
-        indexed, sliced, iterated and appended to.
+        (Sequential): a module whose `forward(x)` feeds `x` through each module in turn; it can be
+            indexed, sliced, iterated and appended to.
 
     Example:
         >>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))

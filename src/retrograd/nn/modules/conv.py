@@ -154,7 +154,7 @@ class Conv2d(_Conv):
         dtype (dtype, optional): the parameters' dtype (default float32).
 
     Returns:
-        Conv2d: a module with `weight` (C_out, C_in/groups, kH, kW) and `bias` (C_out,).
+        (Conv2d): a module with `weight` (C_out, C_in/groups, kH, kW) and `bias` (C_out,).
 
     Example:
         >>> conv = nn.Conv2d(3, 8, kernel_size=3, padding=1)

@@ -31,7 +31,7 @@ class Dropout(_DropoutNd):
         inplace (bool): overwrite the input instead of making a new tensor (default False).
 
     Returns:
-        Dropout: a module; the output has the input's shape.
+        (Dropout): a module; the output has the input's shape.
 
     Example:
         >>> drop = nn.Dropout(p=0.5)

@@ -47,8 +47,8 @@ class Linear(Module):
         dtype (dtype, optional): the parameters' dtype (default float32).
 
     Returns:
-        Linear: a module with `weight` (out_features, in_features) and `bias` (out_features,);
-        calling it maps (*, in_features) to (*, out_features).
+        (Linear): a module with `weight` (out_features, in_features) and `bias` (out_features,);
+            calling it maps (*, in_features) to (*, out_features).
 
     Example:
         >>> layer = nn.Linear(3, 2)

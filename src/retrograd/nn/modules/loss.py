@@ -46,8 +46,8 @@ class MSELoss(_Loss):
         reduction (str): `'mean'` (default), `'sum'` or `'none'`.
 
     Returns:
-        MSELoss: a module; `loss(input, target)` gives a 0-d tensor (or, with
-        `reduction='none'`, the squared errors).
+        (MSELoss): a module; `loss(input, target)` gives a 0-d tensor (or, with
+            `reduction='none'`, the squared errors).
 
     Example:
         >>> loss = nn.MSELoss()
@@ -107,8 +107,8 @@ class CrossEntropyLoss(_WeightedLoss):
         label_smoothing (float): mix this much of the uniform distribution into the targets (default 0).
 
     Returns:
-        CrossEntropyLoss: a module; `loss(input, target)` gives a 0-d tensor (or, with
-        `reduction='none'`, one loss per sample).
+        (CrossEntropyLoss): a module; `loss(input, target)` gives a 0-d tensor (or, with
+            `reduction='none'`, one loss per sample).
 
     Example:
         >>> loss = nn.CrossEntropyLoss()

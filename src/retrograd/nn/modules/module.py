@@ -33,11 +33,9 @@ class Module:
     so `parameters()`, `state_dict()`, `to()`, `train()`/`eval()` and `zero_grad()` find it.
     Calling the module runs its hooks around `forward`.
 
-    Args:
-        (none): `Module.__init__` takes no arguments; call `super().__init__()` first in a subclass.
-
     Returns:
-        Module: calling an instance returns what its `forward` returns.
+        (Module): a module; calling it runs `forward` (and the registered hooks) and returns
+            what `forward` returns.
 
     Example:
         >>> class TwoLayer(nn.Module):
@@ -50,8 +48,8 @@ class Module:
         >>> model = TwoLayer()
         >>> model(retrograd.zeros(5, 4)).shape
         retrograd.Size([5, 1])
-        >>> [name for name, _ in model.named_parameters()]
-        ['hidden.weight', 'hidden.bias', 'out.weight', 'out.bias']
+        >>> print(", ".join(name for name, _ in model.named_parameters()))
+        hidden.weight, hidden.bias, out.weight, out.bias
         >>> sum(p.numel() for p in model.parameters())
         49
     """

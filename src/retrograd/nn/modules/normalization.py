@@ -62,7 +62,7 @@ class LayerNorm(Module):
         dtype (dtype, optional): the parameters' dtype (default float32).
 
     Returns:
-        LayerNorm: a module; the output has the input's shape.
+        (LayerNorm): a module; the output has the input's shape.
 
     Example:
         >>> norm = nn.LayerNorm(3)

@@ -301,6 +301,8 @@ class LSTM(RNNBase):
     Args:
         input_size (int): features per time step of the input, H_in.
         hidden_size (int): features of the hidden state, H.
+
+    Other Parameters:
         num_layers (int): stacked layers (default 1).
         bias (bool): learn biases (default True).
         batch_first (bool): inputs and outputs are (N, L, ·) instead of (L, N, ·).
@@ -311,8 +313,8 @@ class LSTM(RNNBase):
         dtype (dtype, optional): the parameters' dtype (default float32).
 
     Returns:
-        LSTM: a module; `lstm(input, (h_0, c_0))` gives `(output, (h_n, c_n))`, output
-        (L, N, D·H) and each state (D·num_layers, N, H), with D = 2 if bidirectional else 1.
+        (LSTM): a module; `lstm(input, (h_0, c_0))` gives `(output, (h_n, c_n))`, output
+            (L, N, D·H) and each state (D·num_layers, N, H), with D = 2 if bidirectional else 1.
 
     Example:
         >>> lstm = nn.LSTM(input_size=4, hidden_size=6, num_layers=2, batch_first=True)

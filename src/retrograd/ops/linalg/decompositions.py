@@ -94,7 +94,7 @@ def inv(A: Tensor, *, out: Any = None) -> Tensor:
         out (Tensor, optional): a tensor to write the result into.
 
     Returns:
-        Tensor: the inverses, of A's shape.
+        (Tensor): the inverses, of A's shape.
 
     Example:
         >>> A = retrograd.tensor([[2.0, 0.0], [0.0, 4.0]])
@@ -222,7 +222,7 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True, out: Any = None) -> Tensor
         out (Tensor, optional): a tensor to write the result into.
 
     Returns:
-        Tensor: X, of B's (broadcast) shape; LinAlgError if A is singular.
+        (Tensor): X, of B's (broadcast) shape; LinAlgError if A is singular.
 
     Example:
         >>> A = retrograd.tensor([[2.0, 0.0], [1.0, 1.0]])

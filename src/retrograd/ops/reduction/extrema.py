@@ -115,7 +115,7 @@ def max(
 
     Returns:
         Tensor or (Tensor, Tensor): a 0-d tensor of the largest value; with `dim`, a named tuple
-        `(values, indices)`; with a second tensor, the elementwise maximum.
+            `(values, indices)`; with a second tensor, the elementwise maximum.
 
     Example:
         >>> x = retrograd.tensor([[1, 5], [7, 2]])
@@ -160,7 +160,7 @@ def min(
 
     Returns:
         Tensor or (Tensor, Tensor): a 0-d tensor of the smallest value; with `dim`, a named tuple
-        `(values, indices)`; with a second tensor, the elementwise minimum.
+            `(values, indices)`; with a second tensor, the elementwise minimum.
 
     Example:
         >>> x = retrograd.tensor([[1, 5], [7, 2]])
@@ -273,7 +273,7 @@ def argmax(
         keepdim (bool): keep the reduced dim, with size 1 (default False; ignored without `dim`).
 
     Returns:
-        Tensor: int64 positions; a 0-d tensor (a flat index) when `dim` is omitted.
+        (Tensor): int64 positions; a 0-d tensor (a flat index) when `dim` is omitted.
 
     Example:
         >>> x = retrograd.tensor([[1, 5], [7, 2]])
@@ -300,7 +300,7 @@ def argmin(
         keepdim (bool): keep the reduced dim, with size 1 (default False; ignored without `dim`).
 
     Returns:
-        Tensor: int64 positions; a 0-d tensor (a flat index) when `dim` is omitted.
+        (Tensor): int64 positions; a 0-d tensor (a flat index) when `dim` is omitted.
 
     Example:
         >>> x = retrograd.tensor([[1, 5], [7, 2]])

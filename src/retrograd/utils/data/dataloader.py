@@ -103,7 +103,7 @@ class DataLoader:
         in_order (bool): return batches in order even when workers finish out of order.
 
     Returns:
-        DataLoader: an iterable over batches; `len()` gives the number of batches.
+        (DataLoader): an iterable over batches; `len()` gives the number of batches.
 
     Example:
         >>> from retrograd.utils.data import DataLoader, TensorDataset

@@ -27,11 +27,8 @@ class Dataset(Generic[T_co]):
 
     `DataLoader` asks it for samples by index; `ds1 + ds2` concatenates two datasets.
 
-    Args:
-        (none): `Dataset` takes no arguments; subclasses take their own.
-
     Returns:
-        Dataset: an object that maps an index to a sample.
+        (Dataset): an object that maps an index to a sample.
 
     Example:
         >>> from retrograd.utils.data import Dataset
@@ -69,7 +66,7 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
         *tensors (Tensor): tensors with the same size in dim 0, e.g. inputs and labels.
 
     Returns:
-        TensorDataset: a dataset of `len(tensors[0])` samples, each a tuple of rows.
+        (TensorDataset): a dataset of `len(tensors[0])` samples, each a tuple of rows.
 
     Example:
         >>> from retrograd.utils.data import TensorDataset
