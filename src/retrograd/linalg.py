@@ -80,7 +80,7 @@ def norm(
         dtype (dtype, optional): compute in this dtype.
 
     Returns:
-        (Tensor): the norm, real even for complex input.
+        Tensor: the norm, real even for complex input.
 
     Example:
         >>> A = retrograd.tensor([[3.0, 0.0], [0.0, 4.0]])

@@ -93,7 +93,7 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
         _disable_byteorder_record (bool): leave out the byte-order record, as in PyTorch.
 
     Returns:
-        (None): the checkpoint is in `f`.
+        None: the checkpoint is in `f`.
 
     Example:
         >>> import io

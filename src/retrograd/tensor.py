@@ -301,7 +301,7 @@ class Tensor(TensorMethods):
                 tensors can require grad; a non-leaf can only be switched on (no change).
 
         Returns:
-            (Tensor): this tensor.
+            Tensor: this tensor.
 
         Example:
             >>> w = retrograd.ones(2).requires_grad_()
@@ -381,7 +381,7 @@ class Tensor(TensorMethods):
             self (Tensor): any tensor.
 
         Returns:
-            (Tensor): the same memory with `requires_grad=False` and no `grad_fn`; in-place changes
+            Tensor: the same memory with `requires_grad=False` and no `grad_fn`; in-place changes
                 to it show in this tensor (and autograd notices them through the shared version).
 
         Example:
@@ -419,7 +419,7 @@ class Tensor(TensorMethods):
                 theirs anyway).
 
         Returns:
-            (None): from now on, backward fills `self.grad`.
+            None: from now on, backward fills `self.grad`.
 
         Example:
             >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
@@ -446,7 +446,7 @@ class Tensor(TensorMethods):
                 for the rest of the backward pass (and in `.grad`).
 
         Returns:
-            (RemovableHandle): `handle.remove()` unregisters the hook.
+            RemovableHandle: `handle.remove()` unregisters the hook.
 
         Example:
             >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
@@ -495,7 +495,7 @@ class Tensor(TensorMethods):
                 `.grad` instead of every leaf.
 
         Returns:
-            (None): the gradients are added to `.grad` (which starts as None).
+            None: the gradients are added to `.grad` (which starts as None).
 
         Example:
             >>> x = retrograd.tensor([1.0, 2.0, 3.0], requires_grad=True)
@@ -607,7 +607,7 @@ class Tensor(TensorMethods):
                 nothing changes; `non_blocking=` is accepted (copies here are synchronous).
 
         Returns:
-            (Tensor): this tensor itself when it already has the dtype and device (and `copy` is
+            Tensor: this tensor itself when it already has the dtype and device (and `copy` is
                 False), else a converted copy; gradients flow back through the conversion.
 
         Example:
@@ -722,7 +722,7 @@ class Tensor(TensorMethods):
                 always contiguous.
 
         Returns:
-            (Tensor): a new tensor with the same values, dtype and `requires_grad` (recorded in the
+            Tensor: a new tensor with the same values, dtype and `requires_grad` (recorded in the
                 graph: its gradient goes to this tensor).
 
         Example:
@@ -742,7 +742,7 @@ class Tensor(TensorMethods):
                 default (row-major) layout is made.
 
         Returns:
-            (Tensor): `self` when already contiguous, else a row-major copy (recorded in the graph).
+            Tensor: `self` when already contiguous, else a row-major copy (recorded in the graph).
 
         Example:
             >>> x = retrograd.arange(6).reshape(2, 3).t()

@@ -750,7 +750,7 @@ class TensorMethods:
             self (Tensor): any tensor (a leaf that requires grad must be under `no_grad`, as in PyTorch).
 
         Returns:
-            (Tensor): this tensor, now all zeros (its version counter moves on).
+            Tensor: this tensor, now all zeros (its version counter moves on).
 
         Example:
             >>> x = retrograd.tensor([1.0, 2.0, 3.0])

@@ -322,7 +322,7 @@ def backward(
         inputs (Tensor or sequence of Tensor, optional): accumulate only into these tensors.
 
     Returns:
-        (None): the gradients are added to `.grad`.
+        None: the gradients are added to `.grad`.
 
     Example:
         >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)

@@ -149,7 +149,7 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) ->
         generator (Generator, optional): the random number generator to draw from.
 
     Returns:
-        (Tensor): `tensor`, filled in place (without recording a graph).
+        Tensor: `tensor`, filled in place (without recording a graph).
 
     Example:
         >>> w = retrograd.empty(20, 30)
@@ -184,7 +184,7 @@ def kaiming_uniform_(
         generator (Generator, optional): the random number generator to draw from.
 
     Returns:
-        (Tensor): `tensor`, filled in place (without recording a graph).
+        Tensor: `tensor`, filled in place (without recording a graph).
 
     Example:
         >>> w = retrograd.empty(64, 100)

@@ -104,7 +104,7 @@ def argsort(
         stable (bool): accepted for PyTorch compatibility; the sort is stable anyway.
 
     Returns:
-        (Tensor): int64 positions of `input`'s shape, as in `sort(...).indices`.
+        Tensor: int64 positions of `input`'s shape, as in `sort(...).indices`.
 
     Example:
         >>> x = retrograd.tensor([[3, 1, 2], [0, 9, 4]])

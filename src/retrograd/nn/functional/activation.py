@@ -90,7 +90,7 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
         inplace (bool): overwrite `input` instead of making a new tensor (default False).
 
     Returns:
-        (Tensor): `input`'s shape and dtype, with negative values set to 0.
+        Tensor: `input`'s shape and dtype, with negative values set to 0.
 
     Example:
         >>> F.relu(retrograd.tensor([-2.0, 0.5, 3.0]))
@@ -198,7 +198,7 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: 
         dtype (dtype, optional): cast the input to this dtype first.
 
     Returns:
-        (Tensor): `input`'s shape, positive, summing to 1 along `dim`.
+        Tensor: `input`'s shape, positive, summing to 1 along `dim`.
 
     Example:
         >>> F.softmax(retrograd.tensor([[0.0, 1.0], [2.0, 2.0]]), dim=-1)

@@ -135,7 +135,7 @@ def _nll_nd(input: Tensor, idx: Any, wt: Any, reduction: str) -> Tensor:
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
                   ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean",
                   label_smoothing: float = 0.0) -> Tensor:
-    """Cross-entropy of logits (N, C, *) with class indices (N, *) or class probabilities (N, C, *).
+    """Cross-entropy of logits `(N, C, *)` with class indices `(N, *)` or class probabilities `(N, C, *)`.
 
     Takes raw scores: `log_softmax` over the class dim is applied here, so do not softmax first.
 
@@ -151,7 +151,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
         label_smoothing (float): mix this much of the uniform distribution into the targets (default 0).
 
     Returns:
-        (Tensor): a 0-d tensor, or one loss per sample with `reduction='none'`.
+        Tensor: a 0-d tensor, or one loss per sample with `reduction='none'`.
 
     Example:
         >>> logits = retrograd.tensor([[2.0, 0.0, 0.0], [0.0, 3.0, 0.0]])

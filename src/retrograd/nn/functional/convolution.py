@@ -77,7 +77,7 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
         groups (int): split the channels into this many independent groups (default 1).
 
     Returns:
-        (Tensor): (N, O, H_out, W_out), or (O, H_out, W_out) for unbatched input.
+        Tensor: (N, O, H_out, W_out), or (O, H_out, W_out) for unbatched input.
 
     Example:
         >>> x = retrograd.arange(16.0).reshape(1, 1, 4, 4)

@@ -13,15 +13,15 @@ __all__ = ["linear", "bilinear"]
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """`input @ weight.T + bias`: (*, in) x (out, in) -> (*, out), one matrix product.
+    """`input @ weight.T + bias`: `(*, in)` x (out, in) -> `(*, out)`, one matrix product.
 
     Args:
-        input (Tensor): (*, in_features).
+        input (Tensor): `(*, in_features)`.
         weight (Tensor): (out_features, in_features), or (in_features,) for a single output.
         bias (Tensor, optional): (out_features,) or broadcastable to the result.
 
     Returns:
-        (Tensor): (*, out_features).
+        Tensor: `(*, out_features)`.
 
     Example:
         >>> x = retrograd.tensor([[1.0, 2.0]])

@@ -99,7 +99,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None, re
         weight (Tensor, optional): a weight for each element's squared error.
 
     Returns:
-        (Tensor): a 0-d tensor, or the squared errors with `reduction='none'`.
+        Tensor: a 0-d tensor, or the squared errors with `reduction='none'`.
 
     Example:
         >>> F.mse_loss(retrograd.tensor([1.0, 2.0, 3.0]), retrograd.tensor([1.0, 2.0, 6.0]))

@@ -35,7 +35,7 @@ class Identity(Module):
 
 
 class Linear(Module):
-    """`y = x Wᵀ + b`: (*, in_features) -> (*, out_features).
+    """`y = x Wᵀ + b`: `(*, in_features)` -> `(*, out_features)`.
 
     W ~ kaiming_uniform_(a=√5), i.e. U(±1/√in_features); b ~ U(±1/√in_features).
 
@@ -48,7 +48,7 @@ class Linear(Module):
 
     Returns:
         (Linear): a module with `weight` (out_features, in_features) and `bias` (out_features,);
-            calling it maps (*, in_features) to (*, out_features).
+            calling it maps `(*, in_features)` to `(*, out_features)`.
 
     Example:
         >>> layer = nn.Linear(3, 2)

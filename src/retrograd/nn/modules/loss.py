@@ -94,7 +94,7 @@ class HuberLoss(_Loss):
 
 
 class CrossEntropyLoss(_WeightedLoss):
-    """Cross-entropy of logits (N, C, *) with class indices (N, *) or class probabilities (N, C, *).
+    """Cross-entropy of logits `(N, C, *)` with class indices `(N, *)` or class probabilities `(N, C, *)`.
 
     Takes raw scores: it applies `log_softmax` over the class dim itself.
 

@@ -31,7 +31,7 @@ class Embedding(Module):
         dtype (dtype, optional): the weight's dtype (default float32).
 
     Returns:
-        (Embedding): a module; calling it with an int64 tensor of indices (*) gives (*, embedding_dim).
+        (Embedding): a module; calling it with an int64 tensor of indices `(*)` gives `(*, embedding_dim)`.
 
     Example:
         >>> emb = nn.Embedding(10, 3, padding_idx=0)

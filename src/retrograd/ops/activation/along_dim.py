@@ -89,7 +89,7 @@ def softmax(input: Tensor, dim: int | None = None, dtype: _dt.dtype | None = Non
         dtype (dtype, optional): cast the input to this dtype first.
 
     Returns:
-        (Tensor): `input`'s shape, positive, summing to 1 along `dim`.
+        Tensor: `input`'s shape, positive, summing to 1 along `dim`.
 
     Example:
         >>> x = retrograd.tensor([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])
@@ -117,7 +117,7 @@ def log_softmax(input: Tensor, dim: int | None = None, dtype: _dt.dtype | None =
         dtype (dtype, optional): cast the input to this dtype first.
 
     Returns:
-        (Tensor): `input`'s shape; `exp` of it sums to 1 along `dim`.
+        Tensor: `input`'s shape; `exp` of it sums to 1 along `dim`.
 
     Example:
         >>> x = retrograd.tensor([1.0, 2.0, 3.0])

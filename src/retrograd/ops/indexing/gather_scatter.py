@@ -68,7 +68,7 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False,
         out (Tensor, optional): a tensor to write the result into.
 
     Returns:
-        (Tensor): a new tensor of `index`'s shape.
+        Tensor: a new tensor of `index`'s shape.
 
     Example:
         >>> x = retrograd.tensor([[1, 2], [3, 4]])
@@ -103,7 +103,7 @@ def scatter(
         reduce (str, optional): `'add'` or `'multiply'` to combine with what is there.
 
     Returns:
-        (Tensor): the result, of `input`'s shape and dtype.
+        Tensor: the result, of `input`'s shape and dtype.
 
     Example:
         >>> x = retrograd.zeros(2, 3)

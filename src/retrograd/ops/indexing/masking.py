@@ -57,7 +57,7 @@ def index_select(input: Tensor, dim: int, index: Tensor, *, out: Any = None) -> 
         out (Tensor, optional): a tensor to write the result into.
 
     Returns:
-        (Tensor): a new tensor, `input`'s shape with `dim` of length `len(index)`.
+        Tensor: a new tensor, `input`'s shape with `dim` of length `len(index)`.
 
     Example:
         >>> x = retrograd.tensor([[1, 2, 3], [4, 5, 6]])
@@ -161,7 +161,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
         value (number or 0-d Tensor): the fill value, cast to `input`'s dtype.
 
     Returns:
-        (Tensor): a new tensor of `input`'s shape and dtype (`x.masked_fill_` writes in place).
+        Tensor: a new tensor of `input`'s shape and dtype (`x.masked_fill_` writes in place).
 
     Example:
         >>> x = retrograd.tensor([1.0, -2.0, 3.0])

@@ -50,7 +50,7 @@ def cumsum(
         out (Tensor, optional): a tensor to write the result into.
 
     Returns:
-        (Tensor): `input`'s shape; element i is the sum of elements 0..i along `dim`.
+        Tensor: `input`'s shape; element i is the sum of elements 0..i along `dim`.
 
     Example:
         >>> x = retrograd.tensor([[1, 2, 3], [4, 5, 6]])

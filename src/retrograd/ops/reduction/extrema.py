@@ -273,7 +273,7 @@ def argmax(
         keepdim (bool): keep the reduced dim, with size 1 (default False; ignored without `dim`).
 
     Returns:
-        (Tensor): int64 positions; a 0-d tensor (a flat index) when `dim` is omitted.
+        Tensor: int64 positions; a 0-d tensor (a flat index) when `dim` is omitted.
 
     Example:
         >>> x = retrograd.tensor([[1, 5], [7, 2]])
@@ -300,7 +300,7 @@ def argmin(
         keepdim (bool): keep the reduced dim, with size 1 (default False; ignored without `dim`).
 
     Returns:
-        (Tensor): int64 positions; a 0-d tensor (a flat index) when `dim` is omitted.
+        Tensor: int64 positions; a 0-d tensor (a flat index) when `dim` is omitted.
 
     Example:
         >>> x = retrograd.tensor([[1, 5], [7, 2]])

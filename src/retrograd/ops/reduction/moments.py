@@ -131,7 +131,7 @@ def var(
         out (Tensor, optional): a tensor to write the result into.
 
     Returns:
-        (Tensor): the variance, reduced like `sum` (real for complex input).
+        Tensor: the variance, reduced like `sum` (real for complex input).
 
     Example:
         >>> x = retrograd.tensor([1.0, 2.0, 3.0, 4.0])
@@ -171,7 +171,7 @@ def std(
         out (Tensor, optional): a tensor to write the result into.
 
     Returns:
-        (Tensor): the standard deviation, reduced like `sum`.
+        Tensor: the standard deviation, reduced like `sum`.
 
     Example:
         >>> x = retrograd.tensor([[1.0, 3.0], [2.0, 6.0]])

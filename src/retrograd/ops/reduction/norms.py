@@ -118,7 +118,7 @@ def norm(
         dtype (dtype, optional): cast the input to this dtype first.
 
     Returns:
-        (Tensor): the norm, reduced like `sum`.
+        Tensor: the norm, reduced like `sum`.
 
     Example:
         >>> x = retrograd.tensor([[3.0, 4.0], [0.0, 0.0]])

@@ -88,7 +88,7 @@ def sum(
         out (Tensor, optional): a tensor to write the result into.
 
     Returns:
-        (Tensor): a 0-d tensor, or `input`'s shape without (or with size-1) `dim`.
+        Tensor: a 0-d tensor, or `input`'s shape without (or with size-1) `dim`.
 
     Example:
         >>> x = retrograd.tensor([[1, 2, 3], [4, 5, 6]])
@@ -133,7 +133,7 @@ def mean(
         out (Tensor, optional): a tensor to write the result into.
 
     Returns:
-        (Tensor): the mean, reduced like `sum`; RuntimeError for integer input without `dtype`.
+        Tensor: the mean, reduced like `sum`; RuntimeError for integer input without `dtype`.
 
     Example:
         >>> x = retrograd.tensor([[1.0, 2.0], [3.0, 4.0]])
@@ -223,7 +223,7 @@ def prod(
         out (Tensor, optional): a tensor to write the result into.
 
     Returns:
-        (Tensor): the product, a 0-d tensor or `input`'s shape without `dim`.
+        Tensor: the product, a 0-d tensor or `input`'s shape without `dim`.
 
     Example:
         >>> x = retrograd.tensor([[1, 2], [3, 4]])

@@ -57,7 +57,7 @@ def repeat(input: Tensor, *repeats: Any) -> Tensor:
             of them.
 
     Returns:
-        (Tensor): a new tensor of shape `input.shape[i] * repeats[i]` per dim (a copy, unlike `expand`).
+        Tensor: a new tensor of shape `input.shape[i] * repeats[i]` per dim (a copy, unlike `expand`).
 
     Example:
         >>> x = retrograd.tensor([1, 2])

@@ -142,7 +142,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None, axis: Any =
         out (Tensor, optional): a tensor to write the result into.
 
     Returns:
-        (Tensor): a new tensor whose `dim` is the sum of the inputs' lengths.
+        Tensor: a new tensor whose `dim` is the sum of the inputs' lengths.
 
     Example:
         >>> a, b = retrograd.tensor([[1, 2]]), retrograd.tensor([[3, 4]])
@@ -215,7 +215,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None, axis: Any
         out (Tensor, optional): a tensor to write the result into.
 
     Returns:
-        (Tensor): a new tensor with one more dim, of length `len(tensors)`.
+        Tensor: a new tensor with one more dim, of length `len(tensors)`.
 
     Example:
         >>> a, b = retrograd.tensor([1, 2]), retrograd.tensor([3, 4])

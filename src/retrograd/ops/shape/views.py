@@ -134,7 +134,7 @@ def reshape(input: Tensor, *shape: SupportsIndex | Sequence[SupportsIndex]) -> T
             be -1, inferred from the number of elements.
 
     Returns:
-        (Tensor): a view sharing memory when the strides allow it, else a copy.
+        Tensor: a view sharing memory when the strides allow it, else a copy.
 
     Example:
         >>> x = retrograd.arange(6)
@@ -169,7 +169,7 @@ def view(input: Tensor, *shape: SupportsIndex | Sequence[SupportsIndex] | dtype)
             -1. A single dtype instead converts (same-size dtypes only).
 
     Returns:
-        (Tensor): a view sharing this tensor's memory: writes through one show in the other.
+        Tensor: a view sharing this tensor's memory: writes through one show in the other.
 
     Example:
         >>> x = retrograd.zeros(2, 3)
@@ -203,7 +203,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         end_dim (int): the last dim to merge, included (default -1).
 
     Returns:
-        (Tensor): the merged tensor (a view when the memory layout allows).
+        Tensor: the merged tensor (a view when the memory layout allows).
 
     Example:
         >>> x = retrograd.zeros(2, 3, 4)
@@ -242,7 +242,7 @@ def squeeze(input: Tensor, dim: int | Sequence[int] | None = None, *, axis: Any 
         dim (int or tuple of int, optional): only these dims; those not of size 1 are kept.
 
     Returns:
-        (Tensor): a view without the size-1 dims.
+        Tensor: a view without the size-1 dims.
 
     Example:
         >>> x = retrograd.zeros(2, 1, 3, 1)
@@ -269,7 +269,7 @@ def unsqueeze(input: Tensor, dim: int | None = None, *, axis: Any = None) -> Ten
         dim (int): where the new dim goes, in `[-input.dim() - 1, input.dim()]`.
 
     Returns:
-        (Tensor): a view with one more dim.
+        Tensor: a view with one more dim.
 
     Example:
         >>> x = retrograd.tensor([1, 2, 3])
@@ -296,7 +296,7 @@ def permute(input: Tensor, *dims: Any) -> Tensor:
             sequence (negative dims count from the end).
 
     Returns:
-        (Tensor): a view with the dims in the new order.
+        Tensor: a view with the dims in the new order.
 
     Example:
         >>> x = retrograd.zeros(2, 3, 4)
@@ -328,7 +328,7 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
         dim1 (int): the dim to swap it with.
 
     Returns:
-        (Tensor): a view with `dim0` and `dim1` exchanged.
+        Tensor: a view with `dim0` and `dim1` exchanged.
 
     Example:
         >>> x = retrograd.tensor([[1, 2, 3], [4, 5, 6]])
@@ -384,7 +384,7 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
             sizes add dims.
 
     Returns:
-        (Tensor): a view without copying (the repeated elements share memory).
+        Tensor: a view without copying (the repeated elements share memory).
 
     Example:
         >>> x = retrograd.tensor([[1], [2]])
