@@ -66,7 +66,31 @@ def vector_norm(
 def norm(
     A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *, out: Any = None, dtype: Any = None,
 ) -> Tensor:
-    """A vector norm (1 dim, or a 1-D input) or a matrix norm (2 dims, or a 2-D input)."""
+    """A vector norm (1 dim, or a 1-D input) or a matrix norm (2 dims, or a 2-D input).
+
+    With `ord=None` it is the 2-norm of the flattened input (Frobenius for matrices).
+
+    Args:
+        A (Tensor): a floating point or complex tensor.
+        ord (int or float or str, optional): the vector order (a number, `inf`, `-inf`) or the
+            matrix order (`'fro'`, `'nuc'`, `inf`, `-inf`, 1, -1, 2, -2).
+        dim (int or tuple of int, optional): one dim for a vector norm, two for a matrix norm.
+        keepdim (bool): keep the reduced dims, with size 1 (default False).
+        out (Tensor, optional): a tensor to write the result into.
+        dtype (dtype, optional): compute in this dtype.
+
+    Returns:
+        Tensor: the norm, real even for complex input.
+
+    Example:
+        >>> A = retrograd.tensor([[3.0, 0.0], [0.0, 4.0]])
+        >>> retrograd.linalg.norm(A)
+        tensor(5.)
+        >>> retrograd.linalg.norm(A, ord=2)
+        tensor(4.)
+        >>> retrograd.linalg.norm(A, ord=1, dim=1)
+        tensor([3., 4.])
+    """
     if out is not None:
         return write_out(out, norm, locals(), norm_dtype("linalg.norm"), grad="copy")
     if dim is not None:

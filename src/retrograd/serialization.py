@@ -77,12 +77,31 @@ def _archive_name(path: str | os.PathLike) -> str:
 
 def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: int = 2,
          _use_new_zipfile_serialization: bool = True, _disable_byteorder_record: bool = False) -> None:
-    """Save `obj` (a state dict, a whole module or optimizer, any picklable object) to `f`, a
-    path or a binary file object, in PyTorch's checkpoint format (`torch.load` reads it).
+    """Save `obj` (a state dict, a whole module or optimizer, any picklable object) to `f`.
 
-    Paths ending in `.safetensors` are written in the safetensors format (tensors and nested
-    containers of them only). Writing to a path is atomic. Objects of retrograd's own classes
-    (a whole `nn.Module`) are pickled as such: loading them needs `weights_only=False`.
+    The file is in PyTorch's checkpoint format (`torch.load` reads it). Paths ending in
+    `.safetensors` are written in the safetensors format (tensors and nested containers of them
+    only). Writing to a path is atomic. Objects of retrograd's own classes (a whole `nn.Module`)
+    are pickled as such: loading them needs `weights_only=False`.
+
+    Args:
+        obj (object): what to save, usually `model.state_dict()`.
+        f (str or PathLike or binary file): where to write.
+        pickle_module (module): only the standard `pickle` module is supported.
+        pickle_protocol (int): the pickle protocol (default 2, as in PyTorch).
+        _use_new_zipfile_serialization (bool): must stay True (the legacy format is not written).
+        _disable_byteorder_record (bool): leave out the byte-order record, as in PyTorch.
+
+    Returns:
+        None: the checkpoint is in `f`.
+
+    Example:
+        >>> import io
+        >>> buffer = io.BytesIO()
+        >>> retrograd.save({"w": retrograd.tensor([1.0, 2.0])}, buffer)
+        >>> _ = buffer.seek(0)
+        >>> retrograd.load(buffer)
+        {'w': tensor([1., 2.])}
     """
     if pickle_module is not None and pickle_module is not pickle:
         raise NotImplementedError("retrograd.save pickles with the standard pickle module only")
@@ -229,8 +248,27 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
     containers and the globals allowed with `add_safe_globals` are rebuilt; a file naming
     anything else, or malformed in any way, raises `CheckpointError` (a
     `pickle.UnpicklingError`) naming the file, without running anything. `weights_only=False`
-    unpickles any object: only for files you trust. `map_location` is checked (tensors live on
-    the CPU); `mmap` is accepted and the file read into memory.
+    unpickles any object: only for files you trust.
+
+    Args:
+        f (str or PathLike or binary file): the checkpoint to read.
+        map_location (str or device or dict or callable, optional): checked; tensors are loaded
+            onto the CPU.
+        pickle_module (module, optional): only the standard `pickle` module is supported.
+        weights_only (bool, optional): rebuild only tensors and plain data (default True).
+        mmap (bool, optional): accepted; the file is read into memory.
+        **pickle_load_args: passed on to the unpickler (such as `encoding`).
+
+    Returns:
+        object: the saved object, e.g. a state dict to hand to `load_state_dict`.
+
+    Example:
+        >>> import io
+        >>> buffer = io.BytesIO()
+        >>> retrograd.save([retrograd.arange(3), 7], buffer)
+        >>> _ = buffer.seek(0)
+        >>> retrograd.load(buffer, weights_only=True)
+        [tensor([0, 1, 2]), 7]
     """
     if weights_only is None:
         weights_only = True

@@ -154,7 +154,21 @@ class Tensor(TensorMethods):
         return Size(self._data.shape)
 
     def size(self, dim: builtins.int | None = None) -> Any:
-        """The shape, or the length of one dimension."""
+        """The shape, or the length of one dimension.
+
+        Args:
+            dim (int, optional): a dimension (negative counts from the end); omitted for the whole shape.
+
+        Returns:
+            Size or int: the shape as a `retrograd.Size` (a tuple), or the length of `dim`.
+
+        Example:
+            >>> x = retrograd.zeros(2, 3)
+            >>> x.size()
+            retrograd.Size([2, 3])
+            >>> x.size(-1)
+            3
+        """
         if dim is None:
             return Size(self._data.shape)
         return self._data.shape[_wrap_dim(dim, self._data.ndim)]
@@ -306,7 +320,23 @@ class Tensor(TensorMethods):
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad: builtins.bool = True) -> Tensor:
-        """Set whether autograd records operations on this leaf; returns self."""
+        """Set whether autograd records operations on this leaf; returns self.
+
+        Args:
+            requires_grad (bool): whether to record (default True). Only floating point and complex
+                tensors can require grad; a non-leaf can only be switched on (no change).
+
+        Returns:
+            Tensor: this tensor.
+
+        Example:
+            >>> w = retrograd.ones(2).requires_grad_()
+            >>> w.requires_grad
+            True
+            >>> (w * 3).sum().backward()
+            >>> w.grad
+            tensor([3., 3.])
+        """
         if self.grad_fn is not None:
             if requires_grad:
                 return self
@@ -371,7 +401,23 @@ class Tensor(TensorMethods):
         return self._version.value
 
     def detach(self) -> Tensor:
-        """A tensor sharing this data and version counter, cut from the graph."""
+        """A tensor sharing this data and version counter, cut from the graph.
+
+        Args:
+            self (Tensor): any tensor.
+
+        Returns:
+            Tensor: the same memory with `requires_grad=False` and no `grad_fn`; in-place changes
+                to it show in this tensor (and autograd notices them through the shared version).
+
+        Example:
+            >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
+            >>> y = (x * 2).detach()
+            >>> y
+            tensor([2., 4.])
+            >>> y.requires_grad
+            False
+        """
         t = Tensor._make(self._data)
         t._version = self._version
         return t
@@ -392,7 +438,23 @@ class Tensor(TensorMethods):
         return self
 
     def retain_grad(self) -> None:
-        """Keep this non-leaf tensor's gradient in `.grad` during backward."""
+        """Keep this non-leaf tensor's gradient in `.grad` during backward.
+
+        Args:
+            self (Tensor): a tensor that requires grad; for a leaf this does nothing (leaves keep
+                theirs anyway).
+
+        Returns:
+            None: from now on, backward fills `self.grad`.
+
+        Example:
+            >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
+            >>> y = x * 3
+            >>> y.retain_grad()
+            >>> (y * y).sum().backward()
+            >>> y.grad
+            tensor([ 6., 12.])
+        """
         if self.grad_fn is None:
             if not self._requires_grad:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
@@ -403,7 +465,23 @@ class Tensor(TensorMethods):
         self._retains_grad = True
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
-        """`hook(grad)` runs when this tensor's gradient is computed; may return a new one."""
+        """`hook(grad)` runs when this tensor's gradient is computed; may return a new one.
+
+        Args:
+            hook (callable): `hook(grad) -> Tensor or None`; a returned tensor replaces the gradient
+                for the rest of the backward pass (and in `.grad`).
+
+        Returns:
+            RemovableHandle: `handle.remove()` unregisters the hook.
+
+        Example:
+            >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
+            >>> handle = x.register_hook(lambda g: g * 10)
+            >>> x.sum().backward()
+            >>> x.grad
+            tensor([10., 10.])
+            >>> handle.remove()
+        """
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is not None:
@@ -431,13 +509,46 @@ class Tensor(TensorMethods):
         create_graph: builtins.bool = False,
         inputs: Any = None,
     ) -> None:
-        """Accumulate the gradient of this tensor into the `.grad` of the graph's leaves."""
+        """Accumulate the gradient of this tensor into the `.grad` of the graph's leaves.
+
+        Args:
+            gradient (Tensor, optional): d(loss)/d(self), of this tensor's shape; needed unless it
+                has one element (then 1 is used).
+            retain_graph (bool, optional): keep the graph so backward can run through it again
+                (default: `create_graph`).
+            create_graph (bool): record the backward pass too, for higher-order derivatives.
+            inputs (Tensor or sequence of Tensor, optional): accumulate only into these tensors'
+                `.grad` instead of every leaf.
+
+        Returns:
+            None: the gradients are added to `.grad` (which starts as None).
+
+        Example:
+            >>> x = retrograd.tensor([1.0, 2.0, 3.0], requires_grad=True)
+            >>> (x * x).sum().backward()
+            >>> x.grad
+            tensor([2., 4., 6.])
+        """
         _backward(self, gradient, retain_graph, create_graph, inputs)
 
     # --- conversions -------------------------------------------------------------------
 
     def item(self) -> Any:
-        """The single value as a Python number."""
+        """The single value as a Python number.
+
+        Args:
+            self (Tensor): a tensor with exactly one element (any number of dims).
+
+        Returns:
+            int, float, bool or complex: the value, as the Python type matching the dtype;
+                RuntimeError if the tensor has more than one element.
+
+        Example:
+            >>> retrograd.tensor([[2.5]]).item()
+            2.5
+            >>> retrograd.arange(4).sum().item()
+            6
+        """
         if _primitive.tracer is not None:  # retrograd.compiler: Python now depends on the values
             _primitive.tracer.read(self, "item")
         if self._data.size != 1:
@@ -445,13 +556,42 @@ class Tensor(TensorMethods):
         return self._data.reshape(()).item()
 
     def tolist(self) -> Any:
-        """The data as (nested) Python lists of numbers."""
+        """The data as (nested) Python lists of numbers.
+
+        Args:
+            self (Tensor): any tensor; a 0-d tensor gives a plain number.
+
+        Returns:
+            list or number: nested lists, one level per dim, of Python ints, floats or bools.
+
+        Example:
+            >>> retrograd.tensor([[1, 2], [3, 4]]).tolist()
+            [[1, 2], [3, 4]]
+            >>> retrograd.tensor(0.5).tolist()
+            0.5
+        """
         if _primitive.tracer is not None:  # retrograd.compiler: Python now depends on the values
             _primitive.tracer.read(self, "tolist")
         return self._data.tolist()
 
     def numpy(self, *, force: builtins.bool = False) -> np.ndarray:
-        """The data as a NumPy array sharing memory (call detach() first if it requires grad)."""
+        """The data as a NumPy array sharing memory (call detach() first if it requires grad).
+
+        Args:
+            force (bool): when True, also allowed on tensors that require grad (the array is
+                still shared; autograd does not see changes made through it).
+
+        Returns:
+            numpy.ndarray: the tensor's own memory, so writes through it show in the tensor;
+                RuntimeError for a tensor that requires grad unless `force=True`.
+
+        Example:
+            >>> t = retrograd.zeros(3)
+            >>> a = t.numpy()
+            >>> a[0] = 7
+            >>> t
+            tensor([7., 0., 0.])
+        """
         if _primitive.tracer is not None:  # retrograd.compiler: Python now depends on the values
             _primitive.tracer.read(self, "numpy")
         if self._requires_grad and not force:
@@ -488,7 +628,27 @@ class Tensor(TensorMethods):
         return self._data.__dlpack_device__()
 
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
-        """Convert dtype and/or device: `to(dtype)`, `to(device, dtype)`, `to(other)`."""
+        """Convert dtype and/or device: `to(dtype)`, `to(device, dtype)`, `to(other)`.
+
+        Args:
+            *args (dtype or device or Tensor): the target: `to(dtype)`, `to(device)`,
+                `to(device, dtype)`, or `to(other)` for both the dtype and the device of the tensor `other`.
+            **kwargs: `device=` and `dtype=` name the target; `copy=True` makes a new tensor even when
+                nothing changes; `non_blocking=` is accepted (copies here are synchronous).
+
+        Returns:
+            Tensor: this tensor itself when it already has the dtype and device (and `copy` is
+                False), else a converted copy; gradients flow back through the conversion.
+
+        Example:
+            >>> x = retrograd.tensor([1.7, -2.2])
+            >>> x.to(retrograd.int64)
+            tensor([ 1, -2])
+            >>> x.to("cpu") is x
+            True
+            >>> x.to(retrograd.tensor([1], dtype=retrograd.float64)).dtype
+            retrograd.float64
+        """
         target_dtype = kwargs.pop("dtype", None)
         dev = kwargs.pop("device", None)
         copy = kwargs.pop("copy", False)
@@ -589,11 +749,44 @@ class Tensor(TensorMethods):
         return self.to(other.dtype)
 
     def clone(self, *, memory_format: Any = None) -> Tensor:
-        """A copy with its own memory; gradients flow back to this tensor."""
+        """A copy with its own memory; gradients flow back to this tensor.
+
+        Args:
+            memory_format (memory_format, optional): checked for PyTorch compatibility; the copy is
+                always contiguous.
+
+        Returns:
+            Tensor: a new tensor with the same values, dtype and `requires_grad` (recorded in the
+                graph: its gradient goes to this tensor).
+
+        Example:
+            >>> a = retrograd.tensor([1.0, 2.0])
+            >>> b = a.clone()
+            >>> b[0] = 5.0
+            >>> a, b
+            (tensor([1., 2.]), tensor([5., 2.]))
+        """
         return _methods._ops.clone(self, memory_format=memory_format)
 
     def contiguous(self, memory_format: Any = None) -> Tensor:
-        """This tensor if its memory is contiguous, else a contiguous copy."""
+        """This tensor if its memory is contiguous, else a contiguous copy.
+
+        Args:
+            memory_format (memory_format, optional): checked for PyTorch compatibility; only the
+                default (row-major) layout is made.
+
+        Returns:
+            Tensor: `self` when already contiguous, else a row-major copy (recorded in the graph).
+
+        Example:
+            >>> x = retrograd.arange(6).reshape(2, 3).t()
+            >>> x.is_contiguous()
+            False
+            >>> x.contiguous().is_contiguous()
+            True
+            >>> x.contiguous().view(-1)
+            tensor([0, 3, 1, 4, 2, 5])
+        """
         if memory_format is not None:
             _methods._ops.kernels.placement.check_memory_format(memory_format)
         return self if self._data.flags.c_contiguous else _methods._ops.clone(self)

@@ -834,7 +834,21 @@ class TensorMethods:
     # --- in-place fills: no out-of-place op behind them ---------------------------------------
 
     def zero_(self) -> Tensor:
-        """Fill this tensor with zeros; returns it."""
+        """Fill this tensor with zeros; returns it.
+
+        Args:
+            self (Tensor): any tensor (a leaf that requires grad must be under `no_grad`, as in PyTorch).
+
+        Returns:
+            Tensor: this tensor, now all zeros (its version counter moves on).
+
+        Example:
+            >>> x = retrograd.tensor([1.0, 2.0, 3.0])
+            >>> x.zero_()
+            tensor([0., 0., 0.])
+            >>> x
+            tensor([0., 0., 0.])
+        """
         return _inplace.apply(self, _ops.fill, 0)
 
     def fill_(self, value: Any) -> Tensor:

@@ -112,7 +112,32 @@ class FunctionCtx(Node):
 
 
 class Function:
-    """Base class for custom differentiable operations; call them with `.apply`."""
+    """Base class for custom differentiable operations; call them with `.apply`.
+
+    Subclasses define two static methods: `forward(ctx, *args)`, which computes the result and
+    may keep what backward needs (`ctx.save_for_backward(...)`), and `backward(ctx, *grads)`,
+    which returns one gradient (or None) per input of forward. Optionally `setup_context` (then
+    `forward` takes no `ctx`), `jvp` for forward mode, and `vmap`.
+
+    Returns:
+        (Function): subclasses are not instantiated: `Cls.apply(*args)` runs `forward(ctx, *args)`
+            and returns its result, recorded in the graph with `backward` as its gradient.
+
+    Example:
+        >>> class Cube(retrograd.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x ** 3
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         (x,) = ctx.saved_tensors
+        ...         return grad * 3 * x ** 2
+        >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
+        >>> Cube.apply(x).sum().backward()
+        >>> x.grad
+        tensor([ 3., 12.])
+    """
 
     _backward_cls: type = FunctionCtx
 

@@ -274,7 +274,27 @@ def jacobian(
     vectorize: bool = False,
     strategy: str = "reverse-mode",
 ) -> Any:
-    """The Jacobian of `func` at `inputs`: shape `output.shape + input.shape` per pair."""
+    """The Jacobian of `func` at `inputs`: shape `output.shape + input.shape` per pair.
+
+    Args:
+        func (callable): takes the tensors of `inputs`, returns a tensor or a tuple of tensors.
+        inputs (Tensor or tuple of Tensor): where to evaluate the Jacobian.
+        create_graph (bool): record the computation, so the result can be differentiated.
+        strict (bool): raise if an output does not depend on an input (else the block is zeros).
+        vectorize (bool): compute all rows in one batched pass instead of one per output element.
+        strategy (str): `'reverse-mode'` (default) or `'forward-mode'` (needs `vectorize=True`).
+
+    Returns:
+        Tensor or tuple: one tensor for one input and one output; otherwise (nested) tuples
+            indexed `[output][input]`.
+
+    Example:
+        >>> def f(x):
+        ...     return x ** 2
+        >>> retrograd.autograd.functional.jacobian(f, retrograd.tensor([1.0, 2.0]))
+        tensor([[2., 0.],
+                [0., 4.]])
+    """
     if strategy not in ("forward-mode", "reverse-mode"):
         raise ValueError(
             'Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your '
@@ -329,7 +349,27 @@ def hessian(
     vectorize: bool = False,
     outer_jacobian_strategy: str = "reverse-mode",
 ) -> Any:
-    """The Hessian of a scalar `func` at `inputs`: shape `input.shape + input.shape`."""
+    """The Hessian of a scalar `func` at `inputs`: shape `input.shape + input.shape`.
+
+    Args:
+        func (callable): takes the tensors of `inputs`, returns a tensor with one element.
+        inputs (Tensor or tuple of Tensor): where to evaluate the Hessian.
+        create_graph (bool): record the computation, so the result can be differentiated.
+        strict (bool): raise if the output does not depend on an input (else the block is zeros).
+        vectorize (bool): compute the rows in one batched pass.
+        outer_jacobian_strategy (str): `'reverse-mode'` (default) or `'forward-mode'` for the
+            outer Jacobian.
+
+    Returns:
+        Tensor or tuple: one tensor for one input; otherwise tuples indexed `[input_i][input_j]`.
+
+    Example:
+        >>> def f(x):
+        ...     return (x ** 3).sum()
+        >>> retrograd.autograd.functional.hessian(f, retrograd.tensor([1.0, 2.0]))
+        tensor([[ 6.,  0.],
+                [ 0., 12.]])
+    """
     is_tuple, xs = _as_tuple(inputs, "inputs", "hessian")
 
     def scalar(*args: Any) -> Any:

@@ -77,6 +77,34 @@ def compile(
     `recompile_limit` (default 8) specialisations, so recompiles are always isolated.
     `dynamic=True` (shape-generic code) is not available: each new shape records anew, as with
     `dynamic=False`. `name` labels the call site in warnings.
+
+    Args:
+        model (callable or Module, optional): the function or module to compile.
+        fullgraph (bool): raise instead of falling back to eager code for what cannot be recorded.
+        dynamic (bool, optional): False or None; True is not available (NotImplementedError).
+        backend (str, optional): `'inductor'` (default, generated code) or `'eager'` (no compiling).
+        mode (str, optional): one of PyTorch's mode names; accepted, with no effect on the code.
+        options (dict, optional): must be empty (no backend options here).
+        name (str, optional): labels the call site in warnings.
+        disable (bool): return `model` unchanged (a no-op, for switching compilation off).
+        recompile_limit (int, optional): specialisations kept per call site (default 8).
+        isolate_recompiles (bool): accepted; recompiles are always isolated here.
+        shapes_spec (object, optional): must be None (code is specialised per shape).
+
+    Returns:
+        callable: the compiled function (or an `OptimizedModule` wrapping `model`), same results;
+            a decorator when `model` is omitted.
+
+    Example:
+        >>> @retrograd.compile
+        ... def f(x):
+        ...     return (x.sin() ** 2 + x.cos() ** 2).sum()
+        >>> x = retrograd.tensor([0.5, 1.0], requires_grad=True)
+        >>> f(x).detach()
+        tensor(2.)
+        >>> f(x).backward()
+        >>> x.grad.abs().max() < 1e-6
+        tensor(True)
     """
     if mode is not None and options is not None:
         raise RuntimeError("Either mode or options can be specified, but both can't be specified at the same time.")

@@ -309,7 +309,28 @@ def backward(
     create_graph: bool = False,
     inputs: Any = None,
 ) -> None:
-    """Accumulate d(tensors)/d(leaf) into the `.grad` of every leaf of the graph."""
+    """Accumulate d(tensors)/d(leaf) into the `.grad` of every leaf of the graph.
+
+    `retrograd.autograd.backward(y)` is `y.backward()`, for several outputs at once.
+
+    Args:
+        tensors (Tensor or sequence of Tensor): the outputs to differentiate.
+        grad_tensors (Tensor or sequence of Tensor, optional): d(loss)/d(output) for each output;
+            may be omitted for outputs with one element.
+        retain_graph (bool, optional): keep the graph for another backward (default: `create_graph`).
+        create_graph (bool): record the backward pass, for higher-order derivatives.
+        inputs (Tensor or sequence of Tensor, optional): accumulate only into these tensors.
+
+    Returns:
+        None: the gradients are added to `.grad`.
+
+    Example:
+        >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
+        >>> a, b = x * 2, x ** 2
+        >>> retrograd.autograd.backward([a.sum(), b.sum()])
+        >>> x.grad
+        tensor([4., 6.])
+    """
     outputs = _as_tuple(tensors)
     grads = _root_grads(outputs, _as_tuple(grad_tensors), create_graph)
     if retain_graph is None:
@@ -346,7 +367,34 @@ def grad(
     is_grads_batched: bool = False,
     materialize_grads: bool = False,
 ) -> tuple:
-    """d(outputs)/d(inputs) as a tuple, one entry per input; `.grad` fields are untouched."""
+    """d(outputs)/d(inputs) as a tuple, one entry per input; `.grad` fields are untouched.
+
+    Args:
+        outputs (Tensor or sequence of Tensor): the outputs to differentiate.
+        inputs (Tensor or sequence of Tensor): the tensors to differentiate with respect to.
+        grad_outputs (Tensor or sequence of Tensor, optional): d(loss)/d(output) for each output
+            (may be omitted for outputs with one element).
+        retain_graph (bool, optional): keep the graph for another pass (default: `create_graph`).
+        create_graph (bool): record the pass, so the result can be differentiated again.
+        only_inputs (bool): must be True (deprecated in PyTorch).
+        allow_unused (bool, optional): give None for inputs the outputs do not depend on, instead
+            of raising.
+        is_grads_batched (bool): treat the first dim of `grad_outputs` as a batch (one
+            vector-Jacobian product per row).
+        materialize_grads (bool): give zeros instead of None for unused inputs.
+
+    Returns:
+        tuple of Tensor: the gradient for each input, in order.
+
+    Example:
+        >>> x = retrograd.tensor(3.0, requires_grad=True)
+        >>> y = x ** 3
+        >>> (dy,) = retrograd.autograd.grad(y, x, create_graph=True)
+        >>> dy
+        tensor(27., grad_fn=<MulBackward0>)
+        >>> retrograd.autograd.grad(dy, x)
+        (tensor(18.),)
+    """
     if not only_inputs:
         warnings.warn(
             "only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate gradient "

@@ -74,21 +74,73 @@ class _GradModeManager:
 
 
 class no_grad(_GradModeManager):
-    """Operations inside do not record a graph; results have requires_grad=False."""
+    """Operations inside do not record a graph; results have requires_grad=False.
+
+    Use it as a `with` block or a decorator, for evaluation and for updating weights by hand.
+
+    Returns:
+        (no_grad): a context manager (and decorator) that turns recording off and restores the
+            previous mode on exit.
+
+    Example:
+        >>> w = retrograd.ones(2, requires_grad=True)
+        >>> with retrograd.no_grad():
+        ...     y = w * 2
+        >>> y.requires_grad
+        False
+        >>> @retrograd.no_grad()
+        ... def evaluate(x):
+        ...     return (w * x).sum()
+        >>> evaluate(retrograd.ones(2)).requires_grad
+        False
+    """
 
     def _target(self) -> bool:
         return False
 
 
 class enable_grad(_GradModeManager):
-    """Turn recording back on inside a `no_grad` block."""
+    """Turn recording back on inside a `no_grad` block.
+
+    Returns:
+        (enable_grad): a context manager (and decorator) that turns recording on and restores the
+            previous mode on exit.
+
+    Example:
+        >>> w = retrograd.ones(2, requires_grad=True)
+        >>> with retrograd.no_grad():
+        ...     with retrograd.enable_grad():
+        ...         y = w * 2
+        >>> y.requires_grad
+        True
+    """
 
     def _target(self) -> bool:
         return True
 
 
 class set_grad_enabled(_GradModeManager):
-    """Set recording on or off; takes effect at once, and also works as a `with` block."""
+    """Set recording on or off; takes effect at once, and also works as a `with` block.
+
+    Args:
+        mode (bool): True to record operations, False not to.
+
+    Returns:
+        (set_grad_enabled): an object that, used in `with`, restores the previous mode on exit (or,
+            used as a decorator, sets the mode only while the function runs).
+
+    Example:
+        >>> w = retrograd.ones(2, requires_grad=True)
+        >>> is_train = False
+        >>> with retrograd.set_grad_enabled(is_train):
+        ...     y = w * 2
+        >>> y.requires_grad
+        False
+        >>> _ = retrograd.set_grad_enabled(False)
+        >>> (w * 2).requires_grad
+        False
+        >>> _ = retrograd.set_grad_enabled(True)
+    """
 
     def __init__(self, mode: bool) -> None:
         self.mode = bool(mode)

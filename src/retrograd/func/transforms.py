@@ -203,7 +203,28 @@ def grad_and_value(func: Callable[..., Any], argnums: Any = 0, has_aux: bool = F
 
 
 def grad(func: Callable[..., Any], argnums: Any = 0, has_aux: bool = False) -> Callable[..., Any]:
-    """A function returning the gradient of `func`'s scalar output w.r.t. its inputs at argnums."""
+    """A function returning the gradient of `func`'s scalar output w.r.t. its inputs at argnums.
+
+    `func.grad` composes: `grad(grad(f))` is the second derivative, and it works under `vmap`.
+
+    Args:
+        func (callable): returns a tensor with one element (or `(output, aux)` with `has_aux`).
+        argnums (int or tuple of int): which positional arguments to differentiate (default 0).
+        has_aux (bool): `func` returns `(output, aux)`; the new function then returns
+            `(gradient, aux)`.
+
+    Returns:
+        callable: takes `func`'s arguments, returns the gradient (a tuple for a tuple `argnums`).
+
+    Example:
+        >>> from retrograd.func import grad
+        >>> def f(x):
+        ...     return (x ** 2).sum()
+        >>> grad(f)(retrograd.tensor([1.0, 3.0]))
+        tensor([2., 6.])
+        >>> grad(grad(retrograd.sin))(retrograd.tensor(0.0))
+        tensor(-0.)
+    """
     both = grad_and_value(func, argnums, has_aux)
 
     @functools.wraps(func)
@@ -259,7 +280,27 @@ def jacrev(
     chunk_size: int | None = None,
     _preallocate_and_copy: bool = False,
 ) -> Callable[..., Any]:
-    """The Jacobian of `func` w.r.t. argnums by reverse mode: all rows in one batched backward."""
+    """The Jacobian of `func` w.r.t. argnums by reverse mode: all rows in one batched backward.
+
+    Best when the output is smaller than the input; composes with `vmap` and `jacfwd`.
+
+    Args:
+        func (callable): returns a tensor (or `(output, aux)` with `has_aux`).
+        argnums (int or tuple of int): which positional arguments to differentiate (default 0).
+        has_aux (bool): `func` returns `(output, aux)`; the new function then returns
+            `(jacobian, aux)`.
+        chunk_size (int, optional): compute at most this many rows at a time.
+
+    Returns:
+        callable: takes `func`'s arguments, returns the Jacobian, of shape
+            `output.shape + input.shape`.
+
+    Example:
+        >>> from retrograd.func import jacrev
+        >>> jacrev(retrograd.sin)(retrograd.tensor([0.0, 0.0]))
+        tensor([[1., 0.],
+                [0., 1.]])
+    """
     if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size <= 0):
         raise ValueError("jacrev: `chunk_size` should be greater than 0.")
 
@@ -439,7 +480,31 @@ def linearize(func: Callable[..., Any], *primals: Any) -> tuple:
 def jacfwd(
     func: Callable[..., Any], argnums: Any = 0, has_aux: bool = False, *, randomness: str = "error"
 ) -> Callable[..., Any]:
-    """The Jacobian of `func` w.r.t. argnums by forward mode: all columns in one batched pass."""
+    """The Jacobian of `func` w.r.t. argnums by forward mode: all columns in one batched pass.
+
+    Best when the input is smaller than the output; `jacfwd(jacrev(f))` gives the Hessian.
+
+    Args:
+        func (callable): returns a tensor (or `(output, aux)` with `has_aux`).
+        argnums (int or tuple of int): which positional arguments to differentiate (default 0).
+        has_aux (bool): `func` returns `(output, aux)`; the new function then returns
+            `(jacobian, aux)`.
+        randomness (str): random ops inside: `'error'` (default), `'different'` or `'same'`.
+
+    Returns:
+        callable: takes `func`'s arguments, returns the Jacobian, of shape
+            `output.shape + input.shape`.
+
+    Example:
+        >>> from retrograd.func import jacfwd, jacrev
+        >>> def f(x):
+        ...     return x ** 2
+        >>> jacfwd(f)(retrograd.tensor([1.0, 2.0]))
+        tensor([[2., 0.],
+                [0., 4.]])
+        >>> jacfwd(jacrev(lambda x: (x ** 3).sum()))(retrograd.tensor([1.0]))
+        tensor([[6.]])
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:

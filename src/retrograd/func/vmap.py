@@ -21,7 +21,31 @@ def vmap(
     *,
     chunk_size: int | None = None,
 ) -> Callable[..., Any]:
-    """`func` vectorised over dim `in_dims` of its inputs; results stacked along `out_dims`."""
+    """`func` vectorised over dim `in_dims` of its inputs; results stacked along `out_dims`.
+
+    `func` is written for one example; the new function runs it on a batch at once.
+
+    Args:
+        func (callable): takes and returns tensors (or nested tuples, lists, dicts of them).
+        in_dims (int or None or nested): the batch dim of each input; None for an input shared by
+            every example (default 0).
+        out_dims (int or nested): where the batch dim goes in each output (default 0).
+        randomness (str): random ops inside: `'error'` (default), `'different'` or `'same'`
+            per example.
+        chunk_size (int, optional): run at most this many examples at a time.
+
+    Returns:
+        callable: takes batched inputs, returns batched outputs.
+
+    Example:
+        >>> from retrograd.func import vmap
+        >>> x = retrograd.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> vmap(retrograd.dot)(x, x)
+        tensor([ 5., 25.])
+        >>> vmap(retrograd.mv, in_dims=(None, 0))(x, x)
+        tensor([[ 5., 11.],
+                [11., 25.]])
+    """
     if randomness not in _RANDOMNESS:
         raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. Got {randomness}")
     if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size <= 0):

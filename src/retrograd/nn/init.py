@@ -138,7 +138,25 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
-    """U(-a, a) with a = gain·√(6 / (fan_in + fan_out))."""
+    """U(-a, a) with a = gain·√(6 / (fan_in + fan_out)).
+
+    Glorot initialisation; keeps the variance of activations and gradients about equal across
+    layers for tanh-like activations.
+
+    Args:
+        tensor (Tensor): at least 2-D (a Linear weight (out, in), a Conv weight (out, in, k...)).
+        gain (float): a scale factor, e.g. `nn.init.calculate_gain('tanh')` (default 1).
+        generator (Generator, optional): the random number generator to draw from.
+
+    Returns:
+        Tensor: `tensor`, filled in place (without recording a graph).
+
+    Example:
+        >>> w = retrograd.empty(20, 30)
+        >>> _ = nn.init.xavier_uniform_(w)
+        >>> bool(w.abs().max() <= (6 / (20 + 30)) ** 0.5)
+        True
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     a = math.sqrt(3.0) * (gain * math.sqrt(2.0 / float(fan_in + fan_out)))  # PyTorch's rounding
     return uniform_(tensor, -a, a, generator)
@@ -153,7 +171,27 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> 
 def kaiming_uniform_(
     tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu", generator: Any = None
 ) -> Tensor:
-    """U(-b, b) with b = gain·√(3 / fan) (He initialisation)."""
+    """U(-b, b) with b = gain·√(3 / fan) (He initialisation).
+
+    Keeps the variance of activations about equal across ReLU-like layers; `nn.Linear` and
+    `nn.Conv2d` initialise their weights with it (`a=√5`).
+
+    Args:
+        tensor (Tensor): at least 2-D (a Linear weight (out, in), a Conv weight (out, in, k...)).
+        a (float): the negative slope of the leaky ReLU that follows (default 0).
+        mode (str): `'fan_in'` (default; preserves the forward pass) or `'fan_out'` (the backward).
+        nonlinearity (str): `'leaky_relu'` (default) or `'relu'`, which set the gain.
+        generator (Generator, optional): the random number generator to draw from.
+
+    Returns:
+        Tensor: `tensor`, filled in place (without recording a graph).
+
+    Example:
+        >>> w = retrograd.empty(64, 100)
+        >>> _ = nn.init.kaiming_uniform_(w, nonlinearity="relu")
+        >>> bool(w.abs().max() <= (2 ** 0.5) * (3 / 100) ** 0.5)
+        True
+    """
     if 0 in tensor.shape:
         return tensor
     std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))

@@ -58,7 +58,28 @@ def _pair(kind: type, prim: Primitive, input: Tensor, index: Any, dim: int, shap
 def sort(
     input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False, out: Any = None, axis: Any = None,
 ) -> Any:
-    """`(values, indices)` sorted along `dim`; always stable (equal values keep their order)."""
+    """`(values, indices)` sorted along `dim`; always stable (equal values keep their order).
+
+    Args:
+        input (Tensor): the tensor.
+        dim (int): the dim to sort along (default -1, the last).
+        descending (bool): largest first (default False).
+        stable (bool): accepted for PyTorch compatibility; the sort is stable anyway.
+        out (tuple of Tensor, optional): tensors to write the result into.
+
+    Returns:
+        (Tensor, Tensor): a named tuple `(values, indices)`: the sorted values, and the int64
+            positions in `input` they came from.
+
+    Example:
+        >>> x = retrograd.tensor([3, 1, 2])
+        >>> retrograd.sort(x)
+        retrograd.return_types.sort(
+        values=tensor([1, 2, 3]),
+        indices=tensor([1, 2, 0]))
+        >>> x.sort(descending=True).values
+        tensor([3, 2, 1])
+    """
     if out is not None:
         return write_out(out, sort, locals(), SAME)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -75,7 +96,26 @@ def sort(
 def argsort(
     input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False, axis: Any = None,
 ) -> Tensor:
-    """The indices (int64) that sort `input` along `dim`."""
+    """The indices (int64) that sort `input` along `dim`.
+
+    Args:
+        input (Tensor): the tensor.
+        dim (int): the dim to sort along (default -1, the last).
+        descending (bool): largest first (default False).
+        stable (bool): accepted for PyTorch compatibility; the sort is stable anyway.
+
+    Returns:
+        Tensor: int64 positions of `input`'s shape, as in `sort(...).indices`.
+
+    Example:
+        >>> x = retrograd.tensor([[3, 1, 2], [0, 9, 4]])
+        >>> retrograd.argsort(x)
+        tensor([[1, 2, 0],
+                [0, 2, 1]])
+        >>> x.argsort(dim=0, descending=True)
+        tensor([[0, 1, 1],
+                [1, 0, 0]])
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("argsort", dim, -1, axis, "axis")
     if _vmap.active and (r := batched("along", lambda x, d: argsort(x, d, descending), input, dim)) is not NOT_BATCHED:
@@ -101,7 +141,27 @@ def topk(
     out: Any = None,
     axis: Any = None,
 ) -> Any:
-    """The `k` largest (or smallest) values along `dim` and their indices, best first."""
+    """The `k` largest (or smallest) values along `dim` and their indices, best first.
+
+    Args:
+        input (Tensor): the tensor.
+        k (int): how many to take, at most the size of `dim`.
+        dim (int): the dim to search along (default -1, the last).
+        largest (bool): the largest (default) or the smallest values.
+        sorted (bool): return them in order (default True).
+        out (tuple of Tensor, optional): tensors to write the result into.
+
+    Returns:
+        (Tensor, Tensor): a named tuple `(values, indices)`, with `dim` of length `k`.
+
+    Example:
+        >>> x = retrograd.tensor([1.0, 5.0, 3.0, 4.0])
+        >>> values, indices = retrograd.topk(x, 2)
+        >>> values, indices
+        (tensor([5., 4.]), tensor([1, 3]))
+        >>> x.topk(1, largest=False).values
+        tensor([1.])
+    """
     if out is not None:
         return write_out(out, topk, locals(), SAME)
     if axis is not None:  # NumPy's name, as PyTorch accepts it

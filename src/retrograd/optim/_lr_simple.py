@@ -91,7 +91,29 @@ class MultiplicativeLR(_LambdaScheduler):
 
 
 class StepLR(LRScheduler):
-    """Multiply the lr by gamma every step_size epochs."""
+    """Multiply the lr by gamma every step_size epochs.
+
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to change.
+        step_size (int): how many epochs (calls to `step()`) between decays.
+        gamma (float): the factor (default 0.1).
+        last_epoch (int): the index of the last epoch, to resume (default -1, a fresh start).
+
+    Returns:
+        (StepLR): a scheduler; call `step()` once per epoch, after `optimizer.step()`.
+
+    Example:
+        >>> w = nn.Parameter(retrograd.zeros(1))
+        >>> opt = retrograd.optim.SGD([w], lr=1.0)
+        >>> sched = retrograd.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(sched.get_last_lr()[0])
+        >>> lrs
+        [1.0, 0.5, 0.5, 0.25, 0.25]
+    """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1) -> None:
         self.step_size = step_size

@@ -19,6 +19,31 @@ class Adam(Optimizer):
     m ← β₁m + (1-β₁)g,  v ← β₂v + (1-β₂)g²,  p ← p - lr/(1-β₁ᵗ) · m / (√v/√(1-β₂ᵗ) + eps).
     amsgrad uses the running maximum of v; decoupled_weight_decay multiplies p by
     (1 - lr·λ) first (AdamW) instead of adding λ·p to g.
+
+    Args:
+        params (iterable): the parameters to optimise, or dicts of parameter groups with their own options.
+        lr (float or Tensor): the learning rate (default 1e-3).
+        betas (tuple of float): β₁ and β₂, the decay rates of m and v (default (0.9, 0.999)).
+        eps (float): added to the denominator (default 1e-8).
+        weight_decay (float): the L2 penalty λ (default 0).
+        amsgrad (bool): use the AMSGrad variant (default False).
+        foreach (bool, optional): accepted for PyTorch compatibility (one implementation here).
+        maximize (bool): maximise the objective instead of minimising it.
+        capturable (bool): keep the step count as a tensor, as in PyTorch.
+        differentiable (bool): record the update in the graph.
+        fused (bool, optional): accepted for PyTorch compatibility (one implementation here).
+        decoupled_weight_decay (bool): decay the weights directly, as AdamW does.
+
+    Returns:
+        (Adam): an optimizer; `step()` updates the parameters from their `.grad`.
+
+    Example:
+        >>> w = nn.Parameter(retrograd.tensor([1.0, -1.0]))
+        >>> opt = retrograd.optim.Adam([w], lr=0.1)
+        >>> (w ** 2).sum().backward()
+        >>> opt.step()
+        >>> w.detach()
+        tensor([ 0.9000, -0.9000])
     """
 
     _GROUP_FALLBACKS = {
@@ -104,7 +129,34 @@ class Adam(Optimizer):
 
 
 class AdamW(Adam):
-    """Adam with decoupled weight decay (default 1e-2), as `torch.optim.AdamW`."""
+    """Adam with decoupled weight decay (default 1e-2), as `torch.optim.AdamW`.
+
+    The weights shrink by `lr·weight_decay` each step, separately from the gradient's moments.
+
+    Args:
+        params (iterable): the parameters to optimise, or dicts of parameter groups with their own options.
+        lr (float or Tensor): the learning rate (default 1e-3).
+        betas (tuple of float): β₁ and β₂, the decay rates of the moments (default (0.9, 0.999)).
+        eps (float): added to the denominator (default 1e-8).
+        weight_decay (float): the decoupled decay λ (default 1e-2).
+        amsgrad (bool): use the AMSGrad variant (default False).
+        maximize (bool): maximise the objective instead of minimising it.
+        foreach (bool, optional): accepted for PyTorch compatibility (one implementation here).
+        capturable (bool): keep the step count as a tensor, as in PyTorch.
+        differentiable (bool): record the update in the graph.
+        fused (bool, optional): accepted for PyTorch compatibility (one implementation here).
+
+    Returns:
+        (AdamW): an optimizer; `step()` updates the parameters from their `.grad`.
+
+    Example:
+        >>> w = nn.Parameter(retrograd.tensor([1.0, -1.0]))
+        >>> opt = retrograd.optim.AdamW([w], lr=0.1, weight_decay=0.5)
+        >>> (w ** 2).sum().backward()
+        >>> opt.step()
+        >>> w.detach()
+        tensor([ 0.8500, -0.8500])
+    """
 
     def __init__(
         self,

@@ -16,6 +16,31 @@ class SGD(Optimizer):
 
     With momentum μ and dampening τ: b ← μ·b + (1-τ)·g (b starts at g), then
     p ← p - lr·(g + μ·b if nesterov else b). weight_decay adds λ·p to g first.
+
+    Args:
+        params (iterable): the parameters to optimise, or dicts of parameter groups with their own options.
+        lr (float or Tensor): the learning rate (default 1e-3).
+        momentum (float): the momentum factor μ (default 0).
+        dampening (float): the dampening τ for momentum (default 0).
+        weight_decay (float or Tensor): the L2 penalty λ (default 0).
+        nesterov (bool): use Nesterov momentum (needs momentum > 0 and dampening 0).
+        maximize (bool): maximise the objective instead of minimising it.
+        foreach (bool, optional): accepted for PyTorch compatibility (one implementation here).
+        differentiable (bool): record the update in the graph.
+        fused (bool, optional): accepted for PyTorch compatibility (one implementation here).
+
+    Returns:
+        (SGD): an optimizer; `step()` updates the parameters from their `.grad`.
+
+    Example:
+        >>> w = nn.Parameter(retrograd.tensor([1.0, 2.0]))
+        >>> opt = retrograd.optim.SGD([w], lr=0.1)
+        >>> (w ** 2).sum().backward()
+        >>> opt.step()
+        >>> w
+        Parameter containing:
+        tensor([0.8000, 1.6000], requires_grad=True)
+        >>> opt.zero_grad()
     """
 
     _GROUP_FALLBACKS = {"nesterov": False, "maximize": False, "foreach": None, "differentiable": False, "fused": False}

@@ -83,7 +83,19 @@ def tanh(input: Tensor) -> Tensor:
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
-    """`max(input, 0)` elementwise."""
+    """`max(input, 0)` elementwise.
+
+    Args:
+        input (Tensor): any shape.
+        inplace (bool): overwrite `input` instead of making a new tensor (default False).
+
+    Returns:
+        Tensor: `input`'s shape and dtype, with negative values set to 0.
+
+    Example:
+        >>> F.relu(retrograd.tensor([-2.0, 0.5, 3.0]))
+        tensor([0.0000, 0.5000, 3.0000])
+    """
     return _act.relu_(input) if inplace else _act.relu(input)
 
 
@@ -177,7 +189,22 @@ def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, traini
 
 
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: _dt.dtype | None = None) -> Tensor:
-    """`exp(x) / exp(x).sum(dim)`; without `dim`, PyTorch's deprecated implicit choice (warns)."""
+    """`exp(x) / exp(x).sum(dim)`; without `dim`, PyTorch's deprecated implicit choice (warns).
+
+    Args:
+        input (Tensor): a floating point tensor.
+        dim (int): the dim whose entries sum to 1; always pass it.
+        _stacklevel (int): where the warning about a missing `dim` points (internal).
+        dtype (dtype, optional): cast the input to this dtype first.
+
+    Returns:
+        Tensor: `input`'s shape, positive, summing to 1 along `dim`.
+
+    Example:
+        >>> F.softmax(retrograd.tensor([[0.0, 1.0], [2.0, 2.0]]), dim=-1)
+        tensor([[0.2689, 0.7311],
+                [0.5000, 0.5000]])
+    """
     if dim is None:
         dim = _dim.implicit_dim("softmax", input.dim(), _stacklevel)
     return _dim.softmax(input, dim, dtype)

@@ -135,7 +135,31 @@ def _nll_nd(input: Tensor, idx: Any, wt: Any, reduction: str) -> Tensor:
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
                   ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean",
                   label_smoothing: float = 0.0) -> Tensor:
-    """Cross-entropy of logits (N, C, *) with class indices (N, *) or class probabilities (N, C, *)."""
+    """Cross-entropy of logits `(N, C, *)` with class indices `(N, *)` or class probabilities `(N, C, *)`.
+
+    Takes raw scores: `log_softmax` over the class dim is applied here, so do not softmax first.
+
+    Args:
+        input (Tensor): logits, (N, C), (N, C, d1, ...) or unbatched (C,).
+        target (Tensor): int64 class indices in `[0, C)`, of `input`'s shape without C, or class
+            probabilities of `input`'s shape.
+        weight (Tensor, optional): a weight for each of the C classes.
+        size_average (bool, optional): deprecated; use `reduction`.
+        ignore_index (int): targets with this class index add nothing (default -100).
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default; over the weights of the targets), `'sum'` or `'none'`.
+        label_smoothing (float): mix this much of the uniform distribution into the targets (default 0).
+
+    Returns:
+        Tensor: a 0-d tensor, or one loss per sample with `reduction='none'`.
+
+    Example:
+        >>> logits = retrograd.tensor([[2.0, 0.0, 0.0], [0.0, 3.0, 0.0]])
+        >>> F.cross_entropy(logits, retrograd.tensor([0, 1]))
+        tensor(0.1672)
+        >>> F.cross_entropy(logits, retrograd.tensor([2, 1]), reduction="none")
+        tensor([2.2395, 0.0949])
+    """
     reduction = reduction_of(size_average, reduce, reduction)
     if _vmap.active:
         r = batched("class_loss", lambda x, t, red: cross_entropy(x, t, weight, None, ignore_index, None, red,

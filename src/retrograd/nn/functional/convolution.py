@@ -63,7 +63,30 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
 
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
            dilation: Any = 1, groups: int = 1) -> Tensor:
-    """2-D cross-correlation: ([N,] C, H, W) with weight (O, C/groups, kH, kW) -> ([N,] O, H_out, W_out)."""
+    """2-D cross-correlation: ([N,] C, H, W) with weight (O, C/groups, kH, kW) -> ([N,] O, H_out, W_out).
+
+    `H_out = (H + 2·padding - dilation·(kH - 1) - 1) // stride + 1`, and the same for W.
+
+    Args:
+        input (Tensor): (N, C, H, W) or unbatched (C, H, W).
+        weight (Tensor): the filters, (O, C/groups, kH, kW).
+        bias (Tensor, optional): (O,), added to each output channel.
+        stride (int or tuple): the step between kernel positions (default 1).
+        padding (int or tuple or str): zeros added on each side, or `'same'` / `'valid'` (default 0).
+        dilation (int or tuple): the spacing between kernel elements (default 1).
+        groups (int): split the channels into this many independent groups (default 1).
+
+    Returns:
+        Tensor: (N, O, H_out, W_out), or (O, H_out, W_out) for unbatched input.
+
+    Example:
+        >>> x = retrograd.arange(16.0).reshape(1, 1, 4, 4)
+        >>> F.conv2d(x, retrograd.ones(1, 1, 2, 2), stride=2)
+        tensor([[[[10., 18.],
+                  [42., 50.]]]])
+        >>> F.conv2d(x, retrograd.ones(2, 1, 3, 3), padding="same").shape
+        retrograd.Size([1, 2, 4, 4])
+    """
     return _conv_nd("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 

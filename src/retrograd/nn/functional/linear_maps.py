@@ -13,7 +13,22 @@ __all__ = ["linear", "bilinear"]
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """`input @ weight.T + bias`: (*, in) x (out, in) -> (*, out), one matrix product."""
+    """`input @ weight.T + bias`: `(*, in)` x (out, in) -> `(*, out)`, one matrix product.
+
+    Args:
+        input (Tensor): `(*, in_features)`.
+        weight (Tensor): (out_features, in_features), or (in_features,) for a single output.
+        bias (Tensor, optional): (out_features,) or broadcastable to the result.
+
+    Returns:
+        Tensor: `(*, out_features)`.
+
+    Example:
+        >>> x = retrograd.tensor([[1.0, 2.0]])
+        >>> w = retrograd.tensor([[1.0, 0.0], [1.0, 1.0], [0.0, -1.0]])
+        >>> F.linear(x, w, retrograd.tensor([0.0, 0.0, 10.0]))
+        tensor([[1., 3., 8.]])
+    """
     nd = input.dim()
     if bias is not None and weight.dim() == 2 and nd >= 2:
         if nd == 2:

@@ -88,7 +88,25 @@ def _pointwise_loss(name: str, input: Tensor, target: Tensor, reduction: str, we
 
 def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
              reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
-    """`(input - target)²`, reduced; with `weight`, 'mean' is Σ w·e / Σ w."""
+    """`(input - target)²`, reduced; with `weight`, 'mean' is Σ w·e / Σ w.
+
+    Args:
+        input (Tensor): the predictions.
+        target (Tensor): the targets; broadcasts with `input` (a warning if the shapes differ).
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+        weight (Tensor, optional): a weight for each element's squared error.
+
+    Returns:
+        Tensor: a 0-d tensor, or the squared errors with `reduction='none'`.
+
+    Example:
+        >>> F.mse_loss(retrograd.tensor([1.0, 2.0, 3.0]), retrograd.tensor([1.0, 2.0, 6.0]))
+        tensor(3.)
+        >>> F.mse_loss(retrograd.tensor([1.0, 2.0]), retrograd.zeros(2), reduction="none")
+        tensor([1., 4.])
+    """
     reduction = reduction_of(size_average, reduce, reduction)
     return _pointwise_loss("mse_cpu", input, target, reduction, weight, lambda a, b: (a - b) ** 2,
                            fused=_pointwise.mse_loss)

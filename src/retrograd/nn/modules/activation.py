@@ -53,7 +53,19 @@ class Threshold(Module):
 
 
 class ReLU(_Inplace):
-    """`max(0, x)`."""
+    """`max(0, x)`.
+
+    Args:
+        inplace (bool): overwrite the input instead of making a new tensor (default False).
+
+    Returns:
+        (ReLU): a module that applies `relu` elementwise; any shape in, the same shape out.
+
+    Example:
+        >>> relu = nn.ReLU()
+        >>> relu(retrograd.tensor([-1.0, 0.0, 2.0]))
+        tensor([0., 0., 2.])
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return F.relu(input, inplace=self.inplace)

@@ -99,7 +99,34 @@ class BatchNorm1d(_BatchNorm):
 
 
 class BatchNorm2d(_BatchNorm):
-    """Batch norm over (N, C, H, W) inputs, per channel C."""
+    """Batch norm over (N, C, H, W) inputs, per channel C.
+
+    In training, each channel is normalised with the batch's mean and (biased) variance, and the
+    running statistics are updated (`running = (1 - momentum)·running + momentum·batch`, with the
+    unbiased variance); in `eval()` mode the running statistics are used.
+
+    Args:
+        num_features (int): the number of channels, C.
+        eps (float): added to the variance (default 1e-5).
+        momentum (float, optional): the running statistics' update rate (default 0.1); None for
+            a plain running average.
+        affine (bool): learn a per-channel `weight` and `bias` (default True).
+        track_running_stats (bool): keep running statistics (default True).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+        bias (bool): learn the bias too (default True).
+
+    Returns:
+        (BatchNorm2d): a module; the output has the input's shape.
+
+    Example:
+        >>> bn = nn.BatchNorm2d(2)
+        >>> x = retrograd.arange(8.0).reshape(2, 2, 1, 2)
+        >>> bn(x).mean(dim=(0, 2, 3)).abs().max() < 1e-6
+        tensor(True)
+        >>> bn.running_mean
+        tensor([0.2500, 0.4500])
+    """
 
     _dims = (4,)
 

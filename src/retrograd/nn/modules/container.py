@@ -83,7 +83,25 @@ class _ModuleSequence(Module):
 
 
 class Sequential(_ModuleSequence):
-    """Modules applied one after another; built from modules or an OrderedDict of them."""
+    """Modules applied one after another; built from modules or an OrderedDict of them.
+
+    Args:
+        *args (Module or OrderedDict): the modules in order (named `'0'`, `'1'`, ...), or one
+            `OrderedDict` mapping names to modules.
+
+    Returns:
+        (Sequential): a module whose `forward(x)` feeds `x` through each module in turn; it can be
+            indexed, sliced, iterated and appended to.
+
+    Example:
+        >>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+        >>> model(retrograd.zeros(3, 4)).shape
+        retrograd.Size([3, 2])
+        >>> model[1]
+        ReLU()
+        >>> len(model)
+        3
+    """
 
     def __init__(self, *args: Any) -> None:
         super().__init__()

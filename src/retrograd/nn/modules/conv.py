@@ -136,7 +136,33 @@ class Conv1d(_Conv):
 
 
 class Conv2d(_Conv):
-    """2-D convolution over ([N,] C_in, H, W) -> ([N,] C_out, H_out, W_out); weight (C_out, C_in/groups, kH, kW)."""
+    """2-D convolution over ([N,] C_in, H, W) -> ([N,] C_out, H_out, W_out); weight (C_out, C_in/groups, kH, kW).
+
+    `H_out = (H + 2·padding - dilation·(kH - 1) - 1) // stride + 1`, and the same for W.
+
+    Args:
+        in_channels (int): channels of the input, C_in.
+        out_channels (int): channels of the output, C_out.
+        kernel_size (int or tuple): the kernel's height and width.
+        stride (int or tuple): the step between kernel positions (default 1).
+        padding (int or tuple or str): zeros added on each side, or `'same'` / `'valid'` (default 0).
+        dilation (int or tuple): the spacing between kernel elements (default 1).
+        groups (int): split the channels into this many independent groups (default 1).
+        bias (bool): learn a bias per output channel (default True).
+        padding_mode (str): `'zeros'`, `'reflect'`, `'replicate'` or `'circular'`.
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (Conv2d): a module with `weight` (C_out, C_in/groups, kH, kW) and `bias` (C_out,).
+
+    Example:
+        >>> conv = nn.Conv2d(3, 8, kernel_size=3, padding=1)
+        >>> conv(retrograd.zeros(2, 3, 32, 32)).shape
+        retrograd.Size([2, 8, 32, 32])
+        >>> nn.Conv2d(3, 8, 5, stride=2)(retrograd.zeros(1, 3, 32, 32)).shape
+        retrograd.Size([1, 8, 14, 14])
+    """
 
     _n = 2
 

@@ -22,7 +22,25 @@ class _DropoutNd(Module):
 
 
 class Dropout(_DropoutNd):
-    """Zero elements with probability p while training, scaling the rest by 1/(1-p)."""
+    """Zero elements with probability p while training, scaling the rest by 1/(1-p).
+
+    In `eval()` mode it passes the input through unchanged.
+
+    Args:
+        p (float): the probability of zeroing each element (default 0.5).
+        inplace (bool): overwrite the input instead of making a new tensor (default False).
+
+    Returns:
+        (Dropout): a module; the output has the input's shape.
+
+    Example:
+        >>> drop = nn.Dropout(p=0.5)
+        >>> y = drop(retrograd.ones(1000))
+        >>> sorted(set(y.tolist()))
+        [0.0, 2.0]
+        >>> drop.eval()(retrograd.ones(3))
+        tensor([1., 1., 1.])
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return F.dropout(input, self.p, self.training, self.inplace)

@@ -35,9 +35,32 @@ class Identity(Module):
 
 
 class Linear(Module):
-    """`y = x Wᵀ + b`: (*, in_features) -> (*, out_features).
+    """`y = x Wᵀ + b`: `(*, in_features)` -> `(*, out_features)`.
 
     W ~ kaiming_uniform_(a=√5), i.e. U(±1/√in_features); b ~ U(±1/√in_features).
+
+    Args:
+        in_features (int): the size of each input's last dim.
+        out_features (int): the size of each output's last dim.
+        bias (bool): learn an additive bias (default True).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (Linear): a module with `weight` (out_features, in_features) and `bias` (out_features,);
+            calling it maps `(*, in_features)` to `(*, out_features)`.
+
+    Example:
+        >>> layer = nn.Linear(3, 2)
+        >>> layer.weight.shape
+        retrograd.Size([2, 3])
+        >>> layer(retrograd.ones(4, 3)).shape
+        retrograd.Size([4, 2])
+        >>> with retrograd.no_grad():
+        ...     _ = layer.weight.fill_(1.0)
+        ...     _ = layer.bias.zero_()
+        >>> layer(retrograd.tensor([1.0, 2.0, 3.0])).tolist()
+        [6.0, 6.0]
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, device: Any = None,

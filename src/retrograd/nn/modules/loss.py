@@ -38,7 +38,24 @@ class _WeightedLoss(_Loss):
 
 
 class MSELoss(_Loss):
-    """Mean squared error: `(input - target)²`, reduced."""
+    """Mean squared error: `(input - target)²`, reduced.
+
+    Args:
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        (MSELoss): a module; `loss(input, target)` gives a 0-d tensor (or, with
+            `reduction='none'`, the squared errors).
+
+    Example:
+        >>> loss = nn.MSELoss()
+        >>> loss(retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 4.0]))
+        tensor(2.)
+        >>> nn.MSELoss(reduction="sum")(retrograd.tensor([1.0, 2.0]), retrograd.zeros(2))
+        tensor(5.)
+    """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.mse_loss(input, target, reduction=self.reduction)
@@ -77,7 +94,30 @@ class HuberLoss(_Loss):
 
 
 class CrossEntropyLoss(_WeightedLoss):
-    """Cross-entropy of logits (N, C, *) with class indices (N, *) or class probabilities (N, C, *)."""
+    """Cross-entropy of logits `(N, C, *)` with class indices `(N, *)` or class probabilities `(N, C, *)`.
+
+    Takes raw scores: it applies `log_softmax` over the class dim itself.
+
+    Args:
+        weight (Tensor, optional): a weight for each of the C classes.
+        size_average (bool, optional): deprecated; use `reduction`.
+        ignore_index (int): targets with this class index add nothing (default -100).
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+        label_smoothing (float): mix this much of the uniform distribution into the targets (default 0).
+
+    Returns:
+        (CrossEntropyLoss): a module; `loss(input, target)` gives a 0-d tensor (or, with
+            `reduction='none'`, one loss per sample).
+
+    Example:
+        >>> loss = nn.CrossEntropyLoss()
+        >>> logits = retrograd.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+        >>> loss(logits, retrograd.tensor([0, 2]))
+        tensor(0.6691)
+        >>> nn.CrossEntropyLoss(reduction="none")(logits, retrograd.tensor([0, 2]))
+        tensor([0.2395, 1.0986])
+    """
 
     def __init__(self, weight: Tensor | None = None, size_average: Any = None, ignore_index: int = -100,
                  reduce: Any = None, reduction: str = "mean", label_smoothing: float = 0.0) -> None:

@@ -27,7 +27,32 @@ class _IncompatibleKeys(NamedTuple):
 
 
 class Module:
-    """Base class for all neural-network modules; subclasses define `forward`."""
+    """Base class for all neural-network modules; subclasses define `forward`.
+
+    Assigning a `Parameter`, a `Module` or a buffer to an attribute in `__init__` registers it,
+    so `parameters()`, `state_dict()`, `to()`, `train()`/`eval()` and `zero_grad()` find it.
+    Calling the module runs its hooks around `forward`.
+
+    Returns:
+        (Module): a module; calling it runs `forward` (and the registered hooks) and returns
+            what `forward` returns.
+
+    Example:
+        >>> class TwoLayer(nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.hidden = nn.Linear(4, 8)
+        ...         self.out = nn.Linear(8, 1)
+        ...     def forward(self, x):
+        ...         return self.out(self.hidden(x).relu())
+        >>> model = TwoLayer()
+        >>> model(retrograd.zeros(5, 4)).shape
+        retrograd.Size([5, 1])
+        >>> print(", ".join(name for name, _ in model.named_parameters()))
+        hidden.weight, hidden.bias, out.weight, out.bias
+        >>> sum(p.numel() for p in model.parameters())
+        49
+    """
 
     training: bool
 

@@ -49,7 +49,27 @@ def _as_shape(normalized_shape: Any) -> tuple:
 
 
 class LayerNorm(Module):
-    """Layer norm over the trailing `normalized_shape` dims, with elementwise weight (1) and bias (0)."""
+    """Layer norm over the trailing `normalized_shape` dims, with elementwise weight (1) and bias (0).
+
+    `y = (x - mean) / sqrt(var + eps) * weight + bias`, with the mean and (biased) variance taken
+    over the last `len(normalized_shape)` dims of each sample.
+
+    Args:
+        normalized_shape (int or sequence of int): the trailing shape to normalise over.
+        eps (float): added to the variance (default 1e-5).
+        elementwise_affine (bool): learn `weight` (and `bias`) of `normalized_shape` (default True).
+        bias (bool): learn a bias too (default True).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (LayerNorm): a module; the output has the input's shape.
+
+    Example:
+        >>> norm = nn.LayerNorm(3)
+        >>> norm(retrograd.tensor([[1.0, 2.0, 3.0]]))
+        tensor([[-1.2247,  0.0000,  1.2247]], grad_fn=<NativeLayerNormBackward0>)
+    """
 
     def __init__(self, normalized_shape: Any, eps: float = 1e-5, elementwise_affine: bool = True, bias: bool = True,
                  device: Any = None, dtype: _dt.dtype | None = None) -> None:

@@ -296,7 +296,32 @@ class RNN(RNNBase):
 
 
 class LSTM(RNNBase):
-    """Long short-term memory (gates i, f, g, o); returns (output, (h_n, c_n))."""
+    """Long short-term memory (gates i, f, g, o); returns (output, (h_n, c_n)).
+
+    Args:
+        input_size (int): features per time step of the input, H_in.
+        hidden_size (int): features of the hidden state, H.
+
+    Other Parameters:
+        num_layers (int): stacked layers (default 1).
+        bias (bool): learn biases (default True).
+        batch_first (bool): inputs and outputs are (N, L, ·) instead of (L, N, ·).
+        dropout (float): dropout between layers, all but the last (default 0).
+        bidirectional (bool): also run backwards in time; outputs are then 2·H wide.
+        proj_size (int): project the hidden state to this size (default 0, no projection).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (LSTM): a module; `lstm(input, (h_0, c_0))` gives `(output, (h_n, c_n))`, output
+            (L, N, D·H) and each state (D·num_layers, N, H), with D = 2 if bidirectional else 1.
+
+    Example:
+        >>> lstm = nn.LSTM(input_size=4, hidden_size=6, num_layers=2, batch_first=True)
+        >>> output, (h_n, c_n) = lstm(retrograd.zeros(3, 5, 4))
+        >>> output.shape, h_n.shape, c_n.shape
+        (retrograd.Size([3, 5, 6]), retrograd.Size([2, 3, 6]), retrograd.Size([2, 3, 6]))
+    """
 
     def __init__(self, input_size: int, hidden_size: int, *args: Any, **kwargs: Any) -> None:
         super().__init__("LSTM", input_size, hidden_size, *args, **kwargs)

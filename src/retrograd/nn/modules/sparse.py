@@ -17,7 +17,29 @@ __all__ = ["Embedding"]
 
 
 class Embedding(Module):
-    """A lookup table (num_embeddings, embedding_dim) ~ N(0, 1); the padding_idx row starts at 0."""
+    """A lookup table (num_embeddings, embedding_dim) ~ N(0, 1); the padding_idx row starts at 0.
+
+    Args:
+        num_embeddings (int): how many rows (the vocabulary size).
+        embedding_dim (int): the length of each row.
+        padding_idx (int, optional): this row starts at zero and gets no gradient.
+        max_norm (float, optional): rows looked up are renormalised in place to at most this norm.
+        norm_type (float): the p of the p-norm for `max_norm` (default 2).
+        scale_grad_by_freq (bool): divide gradients by how often each index occurs in the batch.
+        sparse (bool): accepted for PyTorch compatibility (the gradient is dense).
+        device (str or device, optional): where the weight lives.
+        dtype (dtype, optional): the weight's dtype (default float32).
+
+    Returns:
+        (Embedding): a module; calling it with an int64 tensor of indices `(*)` gives `(*, embedding_dim)`.
+
+    Example:
+        >>> emb = nn.Embedding(10, 3, padding_idx=0)
+        >>> emb(retrograd.tensor([[1, 2], [0, 9]])).shape
+        retrograd.Size([2, 2, 3])
+        >>> emb(retrograd.tensor([0]))
+        tensor([[0., 0., 0.]], grad_fn=<EmbeddingBackward0>)
+    """
 
     def __init__(
         self,

@@ -85,7 +85,24 @@ def _along(prim: Primitive, kernel: str, input: Tensor, dim: int, dtype: _dt.dty
 
 
 def softmax(input: Tensor, dim: int | None = None, dtype: _dt.dtype | None = None, *, axis: Any = None) -> Tensor:
-    """`exp(x) / exp(x).sum(dim)`, computed stably; `dtype` casts the input first."""
+    """`exp(x) / exp(x).sum(dim)`, computed stably; `dtype` casts the input first.
+
+    Args:
+        input (Tensor): a floating point tensor (integer input needs `dtype`).
+        dim (int): the dim whose entries sum to 1.
+        dtype (dtype, optional): cast the input to this dtype first.
+
+    Returns:
+        Tensor: `input`'s shape, positive, summing to 1 along `dim`.
+
+    Example:
+        >>> x = retrograd.tensor([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])
+        >>> retrograd.softmax(x, dim=1)
+        tensor([[0.0900, 0.2447, 0.6652],
+                [0.3333, 0.3333, 0.3333]])
+        >>> x.softmax(0)[:, 0]
+        tensor([0.7311, 0.2689])
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("softmax", dim, None, axis, "axis")
     elif dim is None:
@@ -94,7 +111,25 @@ def softmax(input: Tensor, dim: int | None = None, dtype: _dt.dtype | None = Non
 
 
 def log_softmax(input: Tensor, dim: int | None = None, dtype: _dt.dtype | None = None, *, axis: Any = None) -> Tensor:
-    """`x - logsumexp(x, dim)`, computed stably; `dtype` casts the input first."""
+    """`x - logsumexp(x, dim)`, computed stably; `dtype` casts the input first.
+
+    More accurate than `softmax(x).log()`; pairs with `nn.functional.nll_loss`.
+
+    Args:
+        input (Tensor): a floating point tensor (integer input needs `dtype`).
+        dim (int): the dim to normalise over.
+        dtype (dtype, optional): cast the input to this dtype first.
+
+    Returns:
+        Tensor: `input`'s shape; `exp` of it sums to 1 along `dim`.
+
+    Example:
+        >>> x = retrograd.tensor([1.0, 2.0, 3.0])
+        >>> retrograd.log_softmax(x, dim=0)
+        tensor([-2.4076, -1.4076, -0.4076])
+        >>> x.log_softmax(0).exp().sum()
+        tensor(1.)
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("log_softmax", dim, None, axis, "axis")
     elif dim is None:

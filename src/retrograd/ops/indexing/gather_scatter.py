@@ -56,7 +56,27 @@ _scatter_reduced = Primitive(
 
 
 def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False, out: Any = None) -> Tensor:
-    """Values of `input` along `dim` at `index`; the result has index's shape."""
+    """Values of `input` along `dim` at `index`; the result has index's shape.
+
+    For a 2-D input and `dim=1`, `out[i][j] = input[i][index[i][j]]`.
+
+    Args:
+        input (Tensor): the source.
+        dim (int): the dim along which to pick.
+        index (Tensor): an int64 tensor with as many dims as `input`; no larger than it in the
+            other dims.
+        sparse_grad (bool): accepted for PyTorch compatibility (the gradient is dense).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: a new tensor of `index`'s shape.
+
+    Example:
+        >>> x = retrograd.tensor([[1, 2], [3, 4]])
+        >>> x.gather(1, retrograd.tensor([[0, 0], [1, 0]]))
+        tensor([[1, 1],
+                [4, 3]])
+    """
     if out is not None:
         return write_out(out, gather, locals(), SAME)
     if sparse_grad:
@@ -70,7 +90,30 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False,
 def scatter(
     input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None, reduce: str | None = None,
 ) -> Tensor:
-    """A copy of `input` with `src` (a tensor, or a number `value`) written along `dim` at `index`."""
+    """A copy of `input` with `src` (a tensor, or a number `value`) written along `dim` at `index`.
+
+    The reverse of `gather`: for a 2-D input and `dim=1`, `out[i][index[i][j]] = src[i][j]`.
+    `x.scatter_(...)` writes into `x` instead of copying.
+
+    Args:
+        input (Tensor): the tensor written into (a copy of it, for `scatter`).
+        dim (int): the dim along which to write.
+        index (Tensor): an int64 tensor with as many dims as `input`, where each value goes.
+        src (Tensor or number): the values to write (a number acts like `value`).
+        value (number, optional): one number written at every index, instead of `src`.
+        reduce (str, optional): `'add'` or `'multiply'` to combine with what is there.
+
+    Returns:
+        Tensor: the result, of `input`'s shape and dtype.
+
+    Example:
+        >>> x = retrograd.zeros(2, 3)
+        >>> x.scatter_(1, retrograd.tensor([[2], [0]]), retrograd.tensor([[5.0], [7.0]]))
+        tensor([[0., 0., 5.],
+                [7., 0., 0.]])
+        >>> retrograd.scatter(retrograd.zeros(3), 0, retrograd.tensor([1]), value=1.0)
+        tensor([0., 1., 0.])
+    """
     if _vmap.active and (
         r := batched("along_index", scatter, input, dim, index, src, value=value, reduce=reduce)
     ) is not NOT_BATCHED:

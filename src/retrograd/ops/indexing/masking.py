@@ -49,7 +49,26 @@ _masked_fill_tensor = Primitive(
 )
 
 def index_select(input: Tensor, dim: int, index: Tensor, *, out: Any = None) -> Tensor:
-    """The slices of `input` along `dim` at the positions in the 1-d `index`."""
+    """The slices of `input` along `dim` at the positions in the 1-d `index`.
+
+    Args:
+        input (Tensor): the tensor to select from.
+        dim (int): the dim to index.
+        index (Tensor): a 1-d (or 0-d) int64 or int32 tensor of positions; they may repeat.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: a new tensor, `input`'s shape with `dim` of length `len(index)`.
+
+    Example:
+        >>> x = retrograd.tensor([[1, 2, 3], [4, 5, 6]])
+        >>> x.index_select(1, retrograd.tensor([2, 0]))
+        tensor([[3, 1],
+                [6, 4]])
+        >>> retrograd.index_select(x, 0, retrograd.tensor([1, 1]))
+        tensor([[4, 5, 6],
+                [4, 5, 6]])
+    """
     if out is not None:
         return write_out(
             out, index_select, locals(), same("index_select(): self and result must have the same scalar type")
@@ -135,7 +154,25 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
 
 
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
-    """`value` where `mask` is True, else `input` (mask and input broadcast together)."""
+    """`value` where `mask` is True, else `input` (mask and input broadcast together).
+
+    Args:
+        input (Tensor): the values kept where `mask` is False.
+        mask (Tensor): a bool tensor that broadcasts to `input`'s shape.
+        value (number or 0-d Tensor): the fill value, cast to `input`'s dtype.
+
+    Returns:
+        Tensor: a new tensor of `input`'s shape and dtype (`x.masked_fill_` writes in place).
+
+    Example:
+        >>> x = retrograd.tensor([1.0, -2.0, 3.0])
+        >>> x.masked_fill(x < 0, 0.0)
+        tensor([1., 0., 3.])
+        >>> scores = retrograd.zeros(2, 2)
+        >>> scores.masked_fill(retrograd.tensor([[False, True], [False, False]]), float("-inf"))
+        tensor([[0., -inf],
+                [0., 0.]])
+    """
     if _vmap.active and (r := batched("masked_fill", masked_fill, input, mask, value)) is not NOT_BATCHED:
         return r
     if mask._data.dtype != np.bool_:

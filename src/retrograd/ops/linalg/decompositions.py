@@ -89,7 +89,21 @@ _inv_ex = Primitive("linalg_inv_ex", _inv_ex_forward, [_inv_rule])
 
 
 def inv(A: Tensor, *, out: Any = None) -> Tensor:
-    """Inverse of each square matrix in A (*, n, n); LinAlgError if one is singular."""
+    """Inverse of each square matrix in A `(*, n, n)`; LinAlgError if one is singular.
+
+    Args:
+        A (Tensor): square matrices `(*, n, n)`, floating point or complex.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the inverses, of A's shape.
+
+    Example:
+        >>> A = retrograd.tensor([[2.0, 0.0], [0.0, 4.0]])
+        >>> retrograd.linalg.inv(A)
+        tensor([[0.5000, 0.0000],
+                [0.0000, 0.2500]])
+    """
     if out is not None:
         return write_out(out, inv, locals(), SAME)
     check_matrix(A, "linalg.inv")
@@ -202,7 +216,24 @@ _solve: Primitive = Primitive(
 
 
 def solve(A: Tensor, B: Tensor, *, left: bool = True, out: Any = None) -> Tensor:
-    """X with A X = B (or X A = B when left=False); A (*, n, n), B (*, n, k) or (*, n)."""
+    """X with A X = B (or X A = B when left=False); A `(*, n, n)`, B `(*, n, k)` or `(*, n)`.
+
+    Prefer it to `inv(A) @ B`: it is faster and more accurate.
+
+    Args:
+        A (Tensor): square matrices `(*, n, n)`, invertible.
+        B (Tensor): right-hand sides `(*, n, k)`, or vectors `(*, n)`; batch dims broadcast.
+        left (bool): solve `A X = B` (default) or `X A = B`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: X, of B's (broadcast) shape; LinAlgError if A is singular.
+
+    Example:
+        >>> A = retrograd.tensor([[2.0, 0.0], [1.0, 1.0]])
+        >>> retrograd.linalg.solve(A, retrograd.tensor([4.0, 3.0]))
+        tensor([2., 1.])
+    """
     if out is not None:
         return write_out(out, solve, locals(), SAME)
     check_matrix(A, "linalg.solve")

@@ -42,7 +42,26 @@ def _accumulate_dtype(input: Tensor, dtype: _dt.dtype | None, op: str = "cumsum"
 def cumsum(
     input: Tensor, dim: int | None = None, *, dtype: _dt.dtype | None = None, out: Any = None, axis: Any = None,
 ) -> Tensor:
-    """Running sums along `dim`. Integers and bool give int64 unless `dtype` says otherwise."""
+    """Running sums along `dim`. Integers and bool give int64 unless `dtype` says otherwise.
+
+    Args:
+        input (Tensor): the tensor.
+        dim (int): the dim to accumulate along (required).
+        dtype (dtype, optional): cast the input to this dtype first.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: `input`'s shape; element i is the sum of elements 0..i along `dim`.
+
+    Example:
+        >>> x = retrograd.tensor([[1, 2, 3], [4, 5, 6]])
+        >>> retrograd.cumsum(x, dim=1)
+        tensor([[ 1,  3,  6],
+                [ 4,  9, 15]])
+        >>> x.cumsum(0)
+        tensor([[1, 2, 3],
+                [5, 7, 9]])
+    """
     if out is not None:
         return write_out(out, cumsum, locals(), ANY, dtype_from_out=True)
     if axis is not None:  # NumPy's name, as PyTorch accepts it

@@ -104,7 +104,27 @@ def max(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Any:
-    """The largest value; with `dim`, `(values, indices)` along it; with a tensor, `maximum`."""
+    """The largest value; with `dim`, `(values, indices)` along it; with a tensor, `maximum`.
+
+    Args:
+        input (Tensor): the tensor.
+        dim (int, optional): the dim to reduce; when given, the positions come back too.
+        keepdim (bool): keep the reduced dim, with size 1 (default False).
+        other (Tensor, optional): compare elementwise with this tensor instead (`max(a, b)`).
+        out (tuple of Tensor, optional): tensors to write the result into.
+
+    Returns:
+        Tensor or (Tensor, Tensor): a 0-d tensor of the largest value; with `dim`, a named tuple
+            `(values, indices)`; with a second tensor, the elementwise maximum.
+
+    Example:
+        >>> x = retrograd.tensor([[1, 5], [7, 2]])
+        >>> x.max()
+        tensor(7)
+        >>> values, indices = retrograd.max(x, dim=1)
+        >>> values, indices
+        (tensor([5, 7]), tensor([1, 0]))
+    """
     if out is not None:
         return write_out(out, max, locals(), SAME)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -129,7 +149,26 @@ def min(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Any:
-    """The smallest value; with `dim`, `(values, indices)` along it; with a tensor, `minimum`."""
+    """The smallest value; with `dim`, `(values, indices)` along it; with a tensor, `minimum`.
+
+    Args:
+        input (Tensor): the tensor.
+        dim (int, optional): the dim to reduce; when given, the positions come back too.
+        keepdim (bool): keep the reduced dim, with size 1 (default False).
+        other (Tensor, optional): compare elementwise with this tensor instead (`min(a, b)`).
+        out (tuple of Tensor, optional): tensors to write the result into.
+
+    Returns:
+        Tensor or (Tensor, Tensor): a 0-d tensor of the smallest value; with `dim`, a named tuple
+            `(values, indices)`; with a second tensor, the elementwise minimum.
+
+    Example:
+        >>> x = retrograd.tensor([[1, 5], [7, 2]])
+        >>> retrograd.min(x)
+        tensor(1)
+        >>> x.min(dim=0).indices
+        tensor([0, 1])
+    """
     if out is not None:
         return write_out(out, min, locals(), SAME)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -226,7 +265,23 @@ def _arg(name: str, input: Tensor, dim: int | None, keepdim: bool) -> Tensor:
 def argmax(
     input: Tensor, dim: int | None = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool | None = None,
 ) -> Tensor:
-    """Index (int64) of the first largest value, in the flattened input or along `dim`; NaN counts as largest."""
+    """Index (int64) of the first largest value, in the flattened input or along `dim`; NaN counts as largest.
+
+    Args:
+        input (Tensor): the tensor.
+        dim (int, optional): the dim to reduce; the flattened input when omitted.
+        keepdim (bool): keep the reduced dim, with size 1 (default False; ignored without `dim`).
+
+    Returns:
+        Tensor: int64 positions; a 0-d tensor (a flat index) when `dim` is omitted.
+
+    Example:
+        >>> x = retrograd.tensor([[1, 5], [7, 2]])
+        >>> x.argmax()
+        tensor(2)
+        >>> retrograd.argmax(x, dim=1)
+        tensor([1, 0])
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("argmax", dim, None, axis, "axis")
     if keepdims is not None:
@@ -237,7 +292,23 @@ def argmax(
 def argmin(
     input: Tensor, dim: int | None = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool | None = None,
 ) -> Tensor:
-    """Index (int64) of the first smallest value, in the flattened input or along `dim`; NaN counts as smallest."""
+    """Index (int64) of the first smallest value, in the flattened input or along `dim`; NaN counts as smallest.
+
+    Args:
+        input (Tensor): the tensor.
+        dim (int, optional): the dim to reduce; the flattened input when omitted.
+        keepdim (bool): keep the reduced dim, with size 1 (default False; ignored without `dim`).
+
+    Returns:
+        Tensor: int64 positions; a 0-d tensor (a flat index) when `dim` is omitted.
+
+    Example:
+        >>> x = retrograd.tensor([[1, 5], [7, 2]])
+        >>> retrograd.argmin(x)
+        tensor(0)
+        >>> x.argmin(dim=0, keepdim=True)
+        tensor([[0, 1]])
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("argmin", dim, None, axis, "axis")
     if keepdims is not None:

@@ -121,7 +121,26 @@ def var(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Tensor:
-    """Variance over `dim` (all dims by default), dividing by N - correction (correction=1)."""
+    """Variance over `dim` (all dims by default), dividing by N - correction (correction=1).
+
+    Args:
+        input (Tensor): a floating point or complex tensor.
+        dim (int or tuple of int, optional): the dims to reduce; all of them when omitted.
+        unbiased (bool, optional): the old spelling: True is `correction=1`, False `correction=0`.
+        keepdim (bool): keep the reduced dims, with size 1 (default False).
+        correction (float, optional): subtracted from N in the divisor (default 1, Bessel's).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the variance, reduced like `sum` (real for complex input).
+
+    Example:
+        >>> x = retrograd.tensor([1.0, 2.0, 3.0, 4.0])
+        >>> retrograd.var(x)
+        tensor(1.6667)
+        >>> x.var(correction=0)
+        tensor(1.2500)
+    """
     if out is not None:
         return write_out(out, var, locals())
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -142,7 +161,26 @@ def std(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Tensor:
-    """Standard deviation: the square root of `var` with the same arguments."""
+    """Standard deviation: the square root of `var` with the same arguments.
+
+    Args:
+        input (Tensor): a floating point or complex tensor.
+        dim (int or tuple of int, optional): the dims to reduce; all of them when omitted.
+        unbiased (bool, optional): the old spelling: True is `correction=1`, False `correction=0`.
+        keepdim (bool): keep the reduced dims, with size 1 (default False).
+        correction (float, optional): subtracted from N in the divisor (default 1, Bessel's).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the standard deviation, reduced like `sum`.
+
+    Example:
+        >>> x = retrograd.tensor([[1.0, 3.0], [2.0, 6.0]])
+        >>> retrograd.std(x, dim=1)
+        tensor([1.4142, 2.8284])
+        >>> x.std(correction=0)
+        tensor(1.8708)
+    """
     if out is not None:
         return write_out(out, std, locals())
     if axis is not None:  # NumPy's name, as PyTorch accepts it

@@ -104,7 +104,29 @@ def norm(
     input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
     out: Any = None, dtype: _dt.dtype | None = None,
 ) -> Tensor:
-    """Vector p-norm over `dim` (p: 'fro', a float, 0, ±inf); 'nuc' goes to `linalg.matrix_norm`."""
+    """Vector p-norm over `dim` (p: 'fro', a float, 0, ±inf); 'nuc' goes to `linalg.matrix_norm`.
+
+    Kept for old code: new code uses `retrograd.linalg.norm` (or `vector_norm`, `matrix_norm`).
+
+    Args:
+        input (Tensor): a floating point or complex tensor.
+        p (float or str): the order: `'fro'` (default, the 2-norm of all elements), a number,
+            `inf`, `-inf`, or `'nuc'` with two dims.
+        dim (int or tuple of int, optional): the dims to reduce; all of them when omitted.
+        keepdim (bool): keep the reduced dims, with size 1 (default False).
+        out (Tensor, optional): a tensor to write the result into.
+        dtype (dtype, optional): cast the input to this dtype first.
+
+    Returns:
+        Tensor: the norm, reduced like `sum`.
+
+    Example:
+        >>> x = retrograd.tensor([[3.0, 4.0], [0.0, 0.0]])
+        >>> retrograd.norm(x)
+        tensor(5.)
+        >>> x.norm(p=1, dim=1)
+        tensor([7., 0.])
+    """
     if out is not None:
         return write_out(out, norm, locals(), SAME)
     if isinstance(p, str):

@@ -78,7 +78,28 @@ def sum(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Tensor:
-    """Sum of all elements, or over `dim` (an int or a tuple). Integers sum as int64."""
+    """Sum of all elements, or over `dim` (an int or a tuple). Integers sum as int64.
+
+    Args:
+        input (Tensor): the tensor to sum (`x.sum(...)` passes it as `self`).
+        dim (int or tuple of int, optional): the dims to reduce; all of them when omitted.
+        keepdim (bool): keep the reduced dims, with size 1 (default False).
+        dtype (dtype, optional): cast the input to this dtype first.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: a 0-d tensor, or `input`'s shape without (or with size-1) `dim`.
+
+    Example:
+        >>> x = retrograd.tensor([[1, 2, 3], [4, 5, 6]])
+        >>> x.sum()
+        tensor(21)
+        >>> retrograd.sum(x, dim=0)
+        tensor([5, 7, 9])
+        >>> x.sum(1, keepdim=True)
+        tensor([[ 6],
+                [15]])
+    """
     if out is not None:
         return write_out(out, sum, locals(), ANY, dtype_from_out=True)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -102,7 +123,27 @@ def mean(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Tensor:
-    """Mean of all elements, or over `dim`. Needs a floating dtype (or `dtype=`)."""
+    """Mean of all elements, or over `dim`. Needs a floating dtype (or `dtype=`).
+
+    Args:
+        input (Tensor): a floating point or complex tensor.
+        dim (int or tuple of int, optional): the dims to average over; all of them when omitted.
+        keepdim (bool): keep the reduced dims, with size 1 (default False).
+        dtype (dtype, optional): cast the input to this dtype first (how integers are averaged).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the mean, reduced like `sum`; RuntimeError for integer input without `dtype`.
+
+    Example:
+        >>> x = retrograd.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> x.mean()
+        tensor(2.5000)
+        >>> retrograd.mean(x, dim=1)
+        tensor([1.5000, 3.5000])
+        >>> retrograd.tensor([1, 2]).mean(dtype=retrograd.float32)
+        tensor(1.5000)
+    """
     if out is not None:
         return write_out(out, mean, locals())
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -172,7 +213,25 @@ def prod(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Tensor:
-    """Product of all elements, or along one `dim`. Integers and bool give int64."""
+    """Product of all elements, or along one `dim`. Integers and bool give int64.
+
+    Args:
+        input (Tensor): the tensor.
+        dim (int, optional): the one dim to reduce; all elements when omitted.
+        keepdim (bool): keep the reduced dim, with size 1 (default False).
+        dtype (dtype, optional): cast the input to this dtype first.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the product, a 0-d tensor or `input`'s shape without `dim`.
+
+    Example:
+        >>> x = retrograd.tensor([[1, 2], [3, 4]])
+        >>> retrograd.prod(x)
+        tensor(24)
+        >>> x.prod(dim=0)
+        tensor([3, 8])
+    """
     if out is not None:
         return write_out(out, prod, locals(), ANY, dtype_from_out=True)
     if axis is not None:  # NumPy's name, as PyTorch accepts it

@@ -49,7 +49,24 @@ _roll: Primitive = Primitive(
 
 
 def repeat(input: Tensor, *repeats: Any) -> Tensor:
-    """`input` copied `repeats[i]` times along each dim (extra leading repeats add dims)."""
+    """`input` copied `repeats[i]` times along each dim (extra leading repeats add dims).
+
+    Args:
+        input (Tensor): the tensor to tile.
+        *repeats (int or sequence of int): how many copies along each dim; at least `input.dim()`
+            of them.
+
+    Returns:
+        Tensor: a new tensor of shape `input.shape[i] * repeats[i]` per dim (a copy, unlike `expand`).
+
+    Example:
+        >>> x = retrograd.tensor([1, 2])
+        >>> x.repeat(2)
+        tensor([1, 2, 1, 2])
+        >>> x.repeat(2, 2)
+        tensor([[1, 2, 1, 2],
+                [1, 2, 1, 2]])
+    """
     if not repeats:
         raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
     reps = shape_arg(repeats)

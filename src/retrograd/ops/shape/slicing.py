@@ -135,6 +135,22 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None, axis: Any =
     """Join tensors along an existing dim; dtypes promote (int + float -> float).
 
     Legacy rule kept from PyTorch: 1-D empty tensors of shape (0,) are skipped.
+
+    Args:
+        tensors (sequence of Tensor): tensors of the same shape except in `dim`.
+        dim (int): the dim to join along (default 0).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: a new tensor whose `dim` is the sum of the inputs' lengths.
+
+    Example:
+        >>> a, b = retrograd.tensor([[1, 2]]), retrograd.tensor([[3, 4]])
+        >>> retrograd.cat([a, b])
+        tensor([[1, 2],
+                [3, 4]])
+        >>> retrograd.cat((a, b), dim=1)
+        tensor([[1, 2, 3, 4]])
     """
     if out is not None:
         return write_out(
@@ -191,7 +207,25 @@ def concatenate(tensors: Sequence[Tensor], axis: int = 0, out: Any = None) -> Te
 
 
 def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None, axis: Any = None) -> Tensor:
-    """Join equally shaped tensors along a new dim; dtypes promote."""
+    """Join equally shaped tensors along a new dim; dtypes promote.
+
+    Args:
+        tensors (sequence of Tensor): tensors, all of the same shape.
+        dim (int): where the new dim goes, in `[-ndim - 1, ndim]` (default 0).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: a new tensor with one more dim, of length `len(tensors)`.
+
+    Example:
+        >>> a, b = retrograd.tensor([1, 2]), retrograd.tensor([3, 4])
+        >>> retrograd.stack([a, b])
+        tensor([[1, 2],
+                [3, 4]])
+        >>> retrograd.stack([a, b], dim=1)
+        tensor([[1, 3],
+                [2, 4]])
+    """
     if out is not None:
         return write_out(
             out,

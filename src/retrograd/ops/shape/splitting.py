@@ -73,7 +73,24 @@ def _pieces_of(d: int, sizes: Sequence[int]) -> list[tuple]:
 
 
 def split(tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
-    """Views of `split_size`-long pieces along `dim` (the last may be shorter), or of the given sizes."""
+    """Views of `split_size`-long pieces along `dim` (the last may be shorter), or of the given sizes.
+
+    Args:
+        tensor (Tensor): the tensor to split (at least 1-d).
+        split_size_or_sections (int or sequence of int): the length of every piece, or a list
+            of lengths that sum to the dim's size.
+        dim (int): the dim to split (default 0).
+
+    Returns:
+        tuple of Tensor: the pieces, as views of `tensor`.
+
+    Example:
+        >>> x = retrograd.arange(5)
+        >>> retrograd.split(x, 2)
+        (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+        >>> x.split([1, 4])
+        (tensor([0]), tensor([1, 2, 3, 4]))
+    """
     if tensor._data.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = wrap_dim(dim, tensor._data.ndim)
@@ -101,7 +118,23 @@ def split(tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int 
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0, *, axis: Any = None) -> tuple[Tensor, ...]:
-    """At most `chunks` views of equal length ceil(N / chunks) along `dim` (the last may be shorter)."""
+    """At most `chunks` views of equal length ceil(N / chunks) along `dim` (the last may be shorter).
+
+    Args:
+        input (Tensor): the tensor to split (at least 1-d).
+        chunks (int): how many pieces to aim for; fewer come back when the sizes do not allow it.
+        dim (int): the dim to split (default 0).
+
+    Returns:
+        tuple of Tensor: the pieces, as views of `input`.
+
+    Example:
+        >>> x = retrograd.arange(6)
+        >>> retrograd.chunk(x, 3)
+        (tensor([0, 1]), tensor([2, 3]), tensor([4, 5]))
+        >>> x.chunk(4)
+        (tensor([0, 1]), tensor([2, 3]), tensor([4, 5]))
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("chunk", dim, 0, axis, "axis")
     if chunks <= 0:

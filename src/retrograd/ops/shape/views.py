@@ -126,7 +126,24 @@ _expand = Primitive(
 
 
 def reshape(input: Tensor, *shape: SupportsIndex | Sequence[SupportsIndex]) -> Tensor:
-    """The same elements in a new shape (a view when the memory layout allows)."""
+    """The same elements in a new shape (a view when the memory layout allows).
+
+    Args:
+        input (Tensor): the tensor to reshape (`x.reshape(...)` passes it as `self`).
+        *shape (int or sequence of int): the new shape, as ints or one sequence; one entry may
+            be -1, inferred from the number of elements.
+
+    Returns:
+        Tensor: a view sharing memory when the strides allow it, else a copy.
+
+    Example:
+        >>> x = retrograd.arange(6)
+        >>> x.reshape(2, 3)
+        tensor([[0, 1, 2],
+                [3, 4, 5]])
+        >>> retrograd.reshape(x, (3, -1)).shape
+        retrograd.Size([3, 2])
+    """
     target = _infer_shape(shape_arg(shape), input._data.size)
     if target == input._data.shape:
         return _reshape(input, shape=target)
@@ -144,7 +161,24 @@ def _reshapes_in_place(a: np.ndarray, shape: tuple) -> bool:
 
 
 def view(input: Tensor, *shape: SupportsIndex | Sequence[SupportsIndex] | dtype) -> Tensor:
-    """Reshape without copying; RuntimeError if the strides do not allow it."""
+    """Reshape without copying; RuntimeError if the strides do not allow it.
+
+    Args:
+        input (Tensor): the tensor to view (`x.view(...)` passes it as `self`).
+        *shape (int or sequence of int): the new shape, as ints or one sequence; one entry may be
+            -1. A single dtype instead converts (same-size dtypes only).
+
+    Returns:
+        Tensor: a view sharing this tensor's memory: writes through one show in the other.
+
+    Example:
+        >>> x = retrograd.zeros(2, 3)
+        >>> v = x.view(-1)
+        >>> v[0] = 1.0
+        >>> x
+        tensor([[1., 0., 0.],
+                [0., 0., 0.]])
+    """
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int, np.integer, Size)):
         return input.to(shape[0])  # view(dtype) is only supported for same-size dtypes here
     return _view(input, shape=_infer_shape(shape_arg(shape), input._data.size))
@@ -161,7 +195,23 @@ def ravel(input: Tensor) -> Tensor:
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    """Merge dims `start_dim..end_dim` into one."""
+    """Merge dims `start_dim..end_dim` into one.
+
+    Args:
+        input (Tensor): the tensor to flatten; a 0-d tensor gives shape `(1,)`.
+        start_dim (int): the first dim to merge (default 0).
+        end_dim (int): the last dim to merge, included (default -1).
+
+    Returns:
+        Tensor: the merged tensor (a view when the memory layout allows).
+
+    Example:
+        >>> x = retrograd.zeros(2, 3, 4)
+        >>> x.flatten().shape
+        retrograd.Size([24])
+        >>> retrograd.flatten(x, start_dim=1).shape
+        retrograd.Size([2, 12])
+    """
     shape = input._data.shape
     if not shape:
         return reshape(input, 1)
@@ -185,7 +235,22 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
 
 
 def squeeze(input: Tensor, dim: int | Sequence[int] | None = None, *, axis: Any = None) -> Tensor:
-    """Remove dims of size 1 (all of them, or those in `dim`)."""
+    """Remove dims of size 1 (all of them, or those in `dim`).
+
+    Args:
+        input (Tensor): the tensor to squeeze.
+        dim (int or tuple of int, optional): only these dims; those not of size 1 are kept.
+
+    Returns:
+        Tensor: a view without the size-1 dims.
+
+    Example:
+        >>> x = retrograd.zeros(2, 1, 3, 1)
+        >>> x.squeeze().shape
+        retrograd.Size([2, 3])
+        >>> retrograd.squeeze(x, 1).shape
+        retrograd.Size([2, 3, 1])
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("squeeze", dim, None, axis, "axis")
     shape = input._data.shape
@@ -197,7 +262,22 @@ def squeeze(input: Tensor, dim: int | Sequence[int] | None = None, *, axis: Any 
 
 
 def unsqueeze(input: Tensor, dim: int | None = None, *, axis: Any = None) -> Tensor:
-    """Insert a dim of size 1 at `dim`."""
+    """Insert a dim of size 1 at `dim`.
+
+    Args:
+        input (Tensor): the tensor.
+        dim (int): where the new dim goes, in `[-input.dim() - 1, input.dim()]`.
+
+    Returns:
+        Tensor: a view with one more dim.
+
+    Example:
+        >>> x = retrograd.tensor([1, 2, 3])
+        >>> x.unsqueeze(0)
+        tensor([[1, 2, 3]])
+        >>> retrograd.unsqueeze(x, -1).shape
+        retrograd.Size([3, 1])
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("unsqueeze", dim, None, axis, "axis")
     elif dim is None:
@@ -208,7 +288,23 @@ def unsqueeze(input: Tensor, dim: int | None = None, *, axis: Any = None) -> Ten
 
 
 def permute(input: Tensor, *dims: Any) -> Tensor:
-    """Reorder the dims; `dims` is a permutation of `range(ndim)`."""
+    """Reorder the dims; `dims` is a permutation of `range(ndim)`.
+
+    Args:
+        input (Tensor): the tensor.
+        *dims (int or sequence of int): the source dim for each output dim, as ints or one
+            sequence (negative dims count from the end).
+
+    Returns:
+        Tensor: a view with the dims in the new order.
+
+    Example:
+        >>> x = retrograd.zeros(2, 3, 4)
+        >>> x.permute(2, 0, 1).shape
+        retrograd.Size([4, 2, 3])
+        >>> retrograd.permute(x, (0, 2, 1)).shape
+        retrograd.Size([2, 4, 3])
+    """
     order = shape_arg(dims)
     n = input._data.ndim
     if len(order) != n:
@@ -224,7 +320,25 @@ def permute(input: Tensor, *dims: Any) -> Tensor:
 
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
-    """Swap two dims."""
+    """Swap two dims.
+
+    Args:
+        input (Tensor): the tensor.
+        dim0 (int): the first dim.
+        dim1 (int): the dim to swap it with.
+
+    Returns:
+        Tensor: a view with `dim0` and `dim1` exchanged.
+
+    Example:
+        >>> x = retrograd.tensor([[1, 2, 3], [4, 5, 6]])
+        >>> x.transpose(0, 1)
+        tensor([[1, 4],
+                [2, 5],
+                [3, 6]])
+        >>> retrograd.transpose(retrograd.zeros(2, 3, 4), -1, 0).shape
+        retrograd.Size([4, 3, 2])
+    """
     n = input._data.ndim
     return _transpose(input, d0=wrap_dim(dim0, n), d1=wrap_dim(dim1, n))
 
@@ -262,7 +376,24 @@ def broadcast_shapes(*shapes: Any) -> Size:
 
 
 def expand(input: Tensor, *sizes: Any) -> Tensor:
-    """A broadcast view with the given sizes (-1 keeps a dim)."""
+    """A broadcast view with the given sizes (-1 keeps a dim).
+
+    Args:
+        input (Tensor): the tensor; only its size-1 dims can grow.
+        *sizes (int or sequence of int): the new shape; -1 keeps a dim's size, and extra leading
+            sizes add dims.
+
+    Returns:
+        Tensor: a view without copying (the repeated elements share memory).
+
+    Example:
+        >>> x = retrograd.tensor([[1], [2]])
+        >>> x.expand(2, 3)
+        tensor([[1, 1, 1],
+                [2, 2, 2]])
+        >>> x.expand(4, -1, 2).shape
+        retrograd.Size([4, 2, 2])
+    """
     target = shape_arg(sizes)
     shape = input._data.shape
     if len(target) < len(shape):

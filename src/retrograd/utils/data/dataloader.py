@@ -80,6 +80,42 @@ class DataLoader:
     Map-style datasets are read in sampler order (sequential, or a random permutation
     from `generator` when `shuffle=True`); `batch_size=None` turns batching off.
     See the module docstring for what `num_workers` and friends do here.
+
+    Args:
+        dataset (Dataset): a map-style or iterable-style dataset.
+        batch_size (int, optional): samples per batch (default 1); None for no batching.
+        shuffle (bool, optional): reshuffle at every epoch (default False).
+        sampler (Sampler or iterable, optional): the order of indices; excludes `shuffle`.
+        batch_sampler (Sampler or iterable, optional): yields lists of indices; excludes
+            `batch_size`, `shuffle`, `sampler` and `drop_last`.
+        num_workers (int): worker processes for loading (default 0, the main process).
+        collate_fn (callable, optional): merges a list of samples into a batch (default:
+            `default_collate`, which stacks tensors and numbers).
+        pin_memory (bool): copy batches into pinned memory.
+        drop_last (bool): drop the last batch if it is incomplete (default False).
+        timeout (float): how long to wait for a worker's batch (default 0, no limit).
+        worker_init_fn (callable, optional): called in each worker with its id.
+        multiprocessing_context (str or context, optional): how workers are started.
+        generator (Generator, optional): the generator for shuffling and worker seeds.
+        prefetch_factor (int, optional): batches loaded ahead by each worker.
+        persistent_workers (bool): keep the workers between epochs.
+        pin_memory_device (str): the device to pin for (deprecated in PyTorch).
+        in_order (bool): return batches in order even when workers finish out of order.
+
+    Returns:
+        (DataLoader): an iterable over batches; `len()` gives the number of batches.
+
+    Example:
+        >>> from retrograd.utils.data import DataLoader, TensorDataset
+        >>> ds = TensorDataset(retrograd.arange(5.0), retrograd.tensor([0, 1, 0, 1, 0]))
+        >>> loader = DataLoader(ds, batch_size=2)
+        >>> len(loader)
+        3
+        >>> for x, y in loader:
+        ...     print(x, y)
+        tensor([0., 1.]) tensor([0, 1])
+        tensor([2., 3.]) tensor([0, 1])
+        tensor([4.]) tensor([0])
     """
 
     _initialized = False

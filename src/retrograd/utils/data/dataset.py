@@ -23,7 +23,24 @@ T = TypeVar("T")
 
 
 class Dataset(Generic[T_co]):
-    """A map-style dataset: subclasses define `__getitem__(index)` and usually `__len__`."""
+    """A map-style dataset: subclasses define `__getitem__(index)` and usually `__len__`.
+
+    `DataLoader` asks it for samples by index; `ds1 + ds2` concatenates two datasets.
+
+    Returns:
+        (Dataset): an object that maps an index to a sample.
+
+    Example:
+        >>> from retrograd.utils.data import Dataset
+        >>> class Squares(Dataset):
+        ...     def __len__(self):
+        ...         return 4
+        ...     def __getitem__(self, i):
+        ...         return retrograd.tensor(float(i)), retrograd.tensor(float(i * i))
+        >>> ds = Squares()
+        >>> len(ds), ds[3]
+        (4, (tensor(3.), tensor(9.)))
+    """
 
     def __getitem__(self, index: Any) -> T_co:
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
@@ -43,7 +60,22 @@ class IterableDataset(Dataset[T_co], Iterable[T_co]):
 
 
 class TensorDataset(Dataset[tuple[Tensor, ...]]):
-    """Samples are rows of tensors that share their first dimension: item i is `(t[i] for t)`."""
+    """Samples are rows of tensors that share their first dimension: item i is `(t[i] for t)`.
+
+    Args:
+        *tensors (Tensor): tensors with the same size in dim 0, e.g. inputs and labels.
+
+    Returns:
+        (TensorDataset): a dataset of `len(tensors[0])` samples, each a tuple of rows.
+
+    Example:
+        >>> from retrograd.utils.data import TensorDataset
+        >>> ds = TensorDataset(retrograd.tensor([[1, 2], [3, 4]]), retrograd.tensor([0, 1]))
+        >>> len(ds)
+        2
+        >>> ds[1]
+        (tensor([3, 4]), tensor(1))
+    """
 
     tensors: tuple[Tensor, ...]
 
