@@ -82,6 +82,7 @@ from .reduction.statistics import *  # noqa: F403
 from .reduction.sum_prod import *  # noqa: F403
 from .searching import *  # noqa: F403
 from .shape.aliases import *  # noqa: F403
+from .shape.broadcasting import *  # noqa: F403
 from .shape.diagonals import *  # noqa: F403
 from .shape.join import *  # noqa: F403
 from .shape.repeat_reorder import *  # noqa: F403

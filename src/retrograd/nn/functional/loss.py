@@ -65,7 +65,7 @@ def _pointwise_loss(name: str, input: Tensor, target: Tensor, reduction: str, we
     _size_warning(input, target)
     if not input.dtype.is_floating_point and not target.dtype.is_floating_point:
         raise NotImplementedError(f"\"{name}\" not implemented for '{input.dtype.kind_name}'")
-    from ...ops.shape.views import broadcast_tensors
+    from ...ops.shape.broadcasting import broadcast_tensors
 
     a, b = broadcast_tensors(input, target)
     if fused is not None and weight is None:
@@ -232,7 +232,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = 
     """`log(1 + exp(-target · input))` for targets ±1."""
     reduction = reduction_of(size_average, reduce, reduction)
     _constant("soft_margin_loss", "target", target)
-    from ...ops.shape.views import broadcast_tensors
+    from ...ops.shape.broadcasting import broadcast_tensors
 
     a, t = broadcast_tensors(input, target.detach())
     return _pointwise.soft_margin_loss(a, t.to(input.dtype), reduction)

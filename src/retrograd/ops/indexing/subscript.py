@@ -32,8 +32,9 @@ from ..copying import copy
 from ..kernels.guards import check_scalar_fits
 from ..kernels.operands import constant
 from ..kernels.out_arg import same, write_out
+from ..shape.broadcasting import expand
 from ..shape.slicing import take_view
-from ..shape.views import expand, reshape, unsqueeze
+from ..shape.views import reshape, unsqueeze
 from . import keyed as _keyed
 from .keyed import check_bounds, indexed_shape
 

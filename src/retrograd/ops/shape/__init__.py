@@ -2,7 +2,8 @@
 
 Each module is a small group of ops that are one another's derivatives:
 
-- `views`: reshape, view, permute, transpose, expand, squeeze, flatten, ... (share memory)
+- `views`: reshape, view, permute, transpose, squeeze, flatten, ... (share memory)
+- `broadcasting`: expand, broadcast_to, broadcast_tensors, broadcast_shapes
 - `slicing`: cat/stack and the slicing views narrow/select
 - `splitting`: split/chunk/unbind/tensor_split/hsplit/vsplit/dsplit (several views at once)
 - `join`: hstack/vstack/..., atleast_nd, meshgrid, block_diag, combinations
@@ -13,8 +14,9 @@ Each module is a small group of ops that are one another's derivatives:
 
 from __future__ import annotations
 
-from . import aliases, diagonals, join, repeat_reorder, slicing, splitting, triangle_indices, views
+from . import aliases, broadcasting, diagonals, join, repeat_reorder, slicing, splitting, triangle_indices, views
 from .aliases import *  # noqa: F403
+from .broadcasting import *  # noqa: F403
 from .diagonals import *  # noqa: F403
 from .join import *  # noqa: F403
 from .repeat_reorder import *  # noqa: F403
@@ -25,6 +27,7 @@ from .views import *  # noqa: F403
 
 __all__: list[str] = []
 __all__ += views.__all__
+__all__ += broadcasting.__all__
 __all__ += slicing.__all__
 __all__ += splitting.__all__
 __all__ += join.__all__

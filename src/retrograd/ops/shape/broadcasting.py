@@ -1,0 +1,95 @@
+"""Broadcasting: the shape tensors broadcast to, and `expand`, the view that broadcasts one.
+
+`expand` is a view (`xp.broadcast_to`): the repeated elements share memory, and its
+derivative is the gradient summed back down to the input's shape, which the engine does
+for every op (`engine.fit`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ...engine.primitive import Primitive
+from ...tensor import Size, Tensor
+from ..kernels.operands import shape_arg
+
+__all__ = ["expand", "expand_as", "broadcast_to", "broadcast_tensors", "broadcast_shapes"]
+
+_expand = Primitive(
+    "expand",
+    lambda xp, a, shape: xp.broadcast_to(a, shape),
+    [lambda g: g],  # the engine sums the gradient back down to the input's shape
+    view=True,
+)
+
+
+def broadcast_shapes(*shapes: Any) -> Size:
+    """The shape all `shapes` broadcast to (RuntimeError if they cannot)."""
+    try:
+        return Size(np.broadcast_shapes(*(tuple(s) if not isinstance(s, int) else (s,) for s in shapes)))
+    except ValueError:
+        raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape: {shapes}") from None
+
+
+def expand(input: Tensor, *sizes: Any) -> Tensor:
+    """A broadcast view with the given sizes (-1 keeps a dim).
+
+    Args:
+        input (Tensor): the tensor; only its size-1 dims can grow.
+        *sizes (int or sequence of int): the new shape; -1 keeps a dim's size, and extra leading
+            sizes add dims.
+
+    Returns:
+        Tensor: a view without copying (the repeated elements share memory).
+
+    Example:
+        >>> x = retrograd.tensor([[1], [2]])
+        >>> x.expand(2, 3)
+        tensor([[1, 1, 1],
+                [2, 2, 2]])
+        >>> x.expand(4, -1, 2).shape
+        retrograd.Size([4, 2, 2])
+    """
+    target = shape_arg(sizes)
+    shape = input._data.shape
+    if len(target) < len(shape):
+        raise RuntimeError(
+            f"expand({_type_name(input)}{{{list(shape)}}}, size={list(target)}): the number of sizes "
+            f"provided ({len(target)}) must be greater or equal to the number of dimensions in the "
+            f"tensor ({len(shape)})"
+        )
+    lead = len(target) - len(shape)
+    resolved = list(target)
+    for i, s in enumerate(shape):
+        want = target[lead + i]
+        if want == -1:
+            resolved[lead + i] = s
+        elif s != want and s != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({want}) must match the existing size ({s}) at "
+                f"non-singleton dimension {lead + i}.  Target sizes: {list(target)}.  Tensor sizes: {list(shape)}"
+            )
+    return _expand(input, shape=tuple(resolved))
+
+
+def _type_name(t: Tensor) -> str:
+    return f"torch.{t.dtype.legacy_name}"
+
+
+def expand_as(input: Tensor, other: Tensor) -> Tensor:
+    """A broadcast view of `input` with `other`'s shape."""
+    return expand(input, other.shape)
+
+
+def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
+    """A broadcast view of `input` with the given size (-1 keeps a dim)."""
+    return expand(input, tuple(size))
+
+
+def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
+    """Expand all tensors to their common broadcast shape."""
+    shape = broadcast_shapes(*(t.shape for t in tensors))
+    return tuple(t if t.shape == shape else expand(t, shape) for t in tensors)
