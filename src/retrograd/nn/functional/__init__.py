@@ -15,6 +15,8 @@ Each function is a thin spelling of an op in `retrograd.ops` with the signature
     attention        scaled_dot_product_attention
     multihead_attention  multi_head_attention_forward
     loss             the losses; cross_entropy and nll_loss in classification_loss
+    margin_loss      multi_margin, multilabel_margin, multilabel_soft_margin, triplet_margin_with_distance
+    ctc              ctc_loss
 """
 
 from typing import TYPE_CHECKING, Any
@@ -25,10 +27,12 @@ from . import (
     attention,
     classification_loss,
     convolution,
+    ctc,
     distance,
     dropouts,
     linear_maps,
     loss,
+    margin_loss,
     multihead_attention,
     normalization,
     pooling,
@@ -39,10 +43,12 @@ from .activation import *
 from .attention import *
 from .classification_loss import *
 from .convolution import *
+from .ctc import *
 from .distance import *
 from .dropouts import *
 from .linear_maps import *
 from .loss import *
+from .margin_loss import *
 from .multihead_attention import *
 from .normalization import *
 from .pooling import *
@@ -52,7 +58,7 @@ from .vision import *
 __all__ = (
     activation.__all__ + attention.__all__ + classification_loss.__all__ + convolution.__all__ + distance.__all__
     + dropouts.__all__ + linear_maps.__all__ + loss.__all__ + multihead_attention.__all__ + normalization.__all__
-    + pooling.__all__ + sparse.__all__ + vision.__all__
+    + pooling.__all__ + sparse.__all__ + vision.__all__ + ctc.__all__ + margin_loss.__all__
 )
 
 
