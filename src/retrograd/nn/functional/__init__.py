@@ -17,6 +17,9 @@ Each function is a thin spelling of an op in `retrograd.ops` with the signature
     loss             the losses; cross_entropy and nll_loss in classification_loss
     margin_loss      multi_margin, multilabel_margin, multilabel_soft_margin, triplet_margin_with_distance
     ctc              ctc_loss
+    embedding_bags   embedding_bag
+    unpooling        max_unpool1d/2d/3d
+    fractional_pooling  fractional_max_pool2d/3d (and _with_indices)
 """
 
 from typing import TYPE_CHECKING, Any
@@ -30,6 +33,8 @@ from . import (
     ctc,
     distance,
     dropouts,
+    embedding_bags,
+    fractional_pooling,
     linear_maps,
     loss,
     margin_loss,
@@ -37,6 +42,7 @@ from . import (
     normalization,
     pooling,
     sparse,
+    unpooling,
     vision,
 )
 from .activation import *
@@ -46,6 +52,8 @@ from .convolution import *
 from .ctc import *
 from .distance import *
 from .dropouts import *
+from .embedding_bags import *
+from .fractional_pooling import *
 from .linear_maps import *
 from .loss import *
 from .margin_loss import *
@@ -53,12 +61,14 @@ from .multihead_attention import *
 from .normalization import *
 from .pooling import *
 from .sparse import *
+from .unpooling import *
 from .vision import *
 
 __all__ = (
     activation.__all__ + attention.__all__ + classification_loss.__all__ + convolution.__all__ + distance.__all__
     + dropouts.__all__ + linear_maps.__all__ + loss.__all__ + multihead_attention.__all__ + normalization.__all__
     + pooling.__all__ + sparse.__all__ + vision.__all__ + ctc.__all__ + margin_loss.__all__
+    + embedding_bags.__all__ + fractional_pooling.__all__ + unpooling.__all__
 )
 
 
