@@ -20,6 +20,8 @@ Each function is a thin spelling of an op in `retrograd.ops` with the signature
     embedding_bags   embedding_bag
     unpooling        max_unpool1d/2d/3d
     fractional_pooling  fractional_max_pool2d/3d (and _with_indices)
+    grid             affine_grid, grid_sample
+    gumbel           gumbel_softmax
 """
 
 from typing import TYPE_CHECKING, Any
@@ -35,6 +37,8 @@ from . import (
     dropouts,
     embedding_bags,
     fractional_pooling,
+    grid,
+    gumbel,
     linear_maps,
     loss,
     margin_loss,
@@ -54,6 +58,8 @@ from .distance import *
 from .dropouts import *
 from .embedding_bags import *
 from .fractional_pooling import *
+from .grid import *
+from .gumbel import *
 from .linear_maps import *
 from .loss import *
 from .margin_loss import *
@@ -68,7 +74,8 @@ __all__ = (
     activation.__all__ + attention.__all__ + classification_loss.__all__ + convolution.__all__ + distance.__all__
     + dropouts.__all__ + linear_maps.__all__ + loss.__all__ + multihead_attention.__all__ + normalization.__all__
     + pooling.__all__ + sparse.__all__ + vision.__all__ + ctc.__all__ + margin_loss.__all__
-    + embedding_bags.__all__ + fractional_pooling.__all__ + unpooling.__all__
+    + embedding_bags.__all__ + fractional_pooling.__all__ + unpooling.__all__ + grid.__all__
+    + gumbel.__all__
 )
 
 
