@@ -7,11 +7,13 @@ from . import (
     conv,
     distance,
     dropout,
+    embedding_bag,
     flatten,
     fold,
     instancenorm,
     linear,
     loss,
+    margin_loss,
     normalization,
     padding,
     pixelshuffle,
@@ -20,6 +22,7 @@ from . import (
     sparse,
     transformer,
     transformer_decoder,
+    unpooling,
     upsampling,
 )
 from .activation import *
@@ -29,11 +32,13 @@ from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Seq
 from .conv import *
 from .distance import *
 from .dropout import *
+from .embedding_bag import *
 from .flatten import *
 from .fold import *
 from .instancenorm import *
 from .linear import *
 from .loss import *
+from .margin_loss import *
 from .module import Module
 from .normalization import *
 from .padding import *
@@ -43,6 +48,7 @@ from .rnn import *
 from .sparse import *
 from .transformer import *
 from .transformer_decoder import *
+from .unpooling import *
 from .upsampling import *
 
 __all__ = [
@@ -68,3 +74,6 @@ __all__ += sparse.__all__
 __all__ += transformer.__all__
 __all__ += transformer_decoder.__all__
 __all__ += upsampling.__all__
+__all__ += embedding_bag.__all__
+__all__ += margin_loss.__all__
+__all__ += unpooling.__all__
