@@ -52,12 +52,15 @@ def _flat_input(input: Tensor, offsets: Tensor | None, include_last_offset: bool
     return input, np.asarray(offsets.detach().cpu().numpy(), dtype=np.int64), include_last_offset
 
 
-def _bags(offsets: np.ndarray, n: int, include_last_offset: bool) -> tuple[np.ndarray, int]:
-    """Each index's bag (the number of bags for indices in none) and the number of bags."""
+def _bags(offsets: np.ndarray, n: int, include_last_offset: bool, kind: str) -> tuple[np.ndarray, int]:
+    """Each index's bag (the number of bags for indices in none) and the number of bags.
+
+    `kind` names the offsets' legacy tensor type, which PyTorch's message prints.
+    """
     if offsets.size and offsets[0] != 0:
         raise RuntimeError(
             "offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from position 0. "
-            f"However, got {offsets[0]}"
+            f"However, got {offsets[0]}\n[ torch.{kind}{{}} ]"
         )
     if offsets.size and offsets[-1] > n:
         raise RuntimeError(
@@ -136,7 +139,8 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
         raise RuntimeError(f"Index {bad[0]} of input takes value {idx[bad[0]]} which is not in the valid range "
                            f"[0, {n_rows})")
     pad = _padding(padding_idx, n_rows)
-    bag, n_bags = _bags(offs, idx.size, include_last_offset)
+    kind = offsets.dtype.legacy_name if offsets is not None else "LongTensor"
+    bag, n_bags = _bags(offs, idx.size, include_last_offset, kind)
     if pad is not None:
         bag[idx == pad] = n_bags
     rows = nn_support.embedding(weight, flat, None, max_norm, norm_type, scale_grad_by_freq)

@@ -60,15 +60,17 @@ def _sizes(name: str, x: Tensor, nd: int, kernel_size: Any, output_size: Any, ou
 
 def _check(x: Tensor, nd: int, kernel: tuple, out: tuple, samples: Tensor) -> None:
     spatial = tuple(x.shape[-nd:])
+    # PyTorch's checks: (height, width) with out + k - 1 <= in for 2-D; (time, width, height), strictly, for 3-D
     if nd == 2:
-        prefix = "fractional_max_pool2d(): "
+        prefix, order = "fractional_max_pool2d(): ", (0, 1)
         too_big = [o + k - 1 > n for o, k, n in zip(out, kernel, spatial)]
     else:
-        prefix = "fractional_max_pool3d_out(): "
+        prefix, order = "fractional_max_pool3d_out(): ", (0, 2, 1)
         too_big = [o + k - 1 >= n for o, k, n in zip(out, kernel, spatial)]
-    for axis, k, n, bad in zip(_AXES[nd], kernel, spatial, too_big):
-        if bad:
-            raise RuntimeError(f"{prefix}pool {axis} {k} too large relative to input {axis} {n}")
+    for axis in order:
+        if too_big[axis]:
+            name = _AXES[nd][axis]
+            raise RuntimeError(f"{prefix}pool {name} {kernel[axis]} too large relative to input {name} {spatial[axis]}")
     batch = x.shape[0] if x.dim() == nd + 2 else 1
     if samples.dtype != x.dtype:
         raise RuntimeError("Expect _random_samples to have the same dtype as input")
