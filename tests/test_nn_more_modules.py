@@ -42,20 +42,33 @@ def _compare(t_out, r_out, t_in, r_in, tol=TOL):
 X = _rng(1).standard_normal((5, 4))
 LOSSES = [
     ("MultiMarginLoss", lambda m: {}, [X, _rng(2).integers(0, 4, 5)], [True, False]),
-    ("MultiMarginLoss", lambda m: {"p": 2, "margin": 0.5, "weight": m.tensor(np.linspace(0.5, 2, 4))},
-     [X, _rng(2).integers(0, 4, 5)], [True, False]),
+    (
+        "MultiMarginLoss",
+        lambda m: {"p": 2, "margin": 0.5, "weight": m.tensor(np.linspace(0.5, 2, 4))},
+        [X, _rng(2).integers(0, 4, 5)],
+        [True, False],
+    ),
     ("MultiLabelMarginLoss", lambda m: {}, [X, np.array([[3, 0, -1, 1]] * 5)], [True, False]),
-    ("MultiLabelSoftMarginLoss", lambda m: {"weight": m.tensor(np.linspace(0.5, 2, 4))},
-     [X, _rng(3).uniform(0, 1, (5, 4))], [True, True]),
-    ("TripletMarginWithDistanceLoss", lambda m: {"swap": True, "margin": 1.5},
-     [X, _rng(4).standard_normal((5, 4)), _rng(5).standard_normal((5, 4))], [True, True, True]),
+    (
+        "MultiLabelSoftMarginLoss",
+        lambda m: {"weight": m.tensor(np.linspace(0.5, 2, 4))},
+        [X, _rng(3).uniform(0, 1, (5, 4))],
+        [True, True],
+    ),
+    (
+        "TripletMarginWithDistanceLoss",
+        lambda m: {"swap": True, "margin": 1.5},
+        [X, _rng(4).standard_normal((5, 4)), _rng(5).standard_normal((5, 4))],
+        [True, True, True],
+    ),
 ]
 CASES = [(*spec, r) for spec in LOSSES for r in ("mean", "sum", "none")]
 
 
 @needs_torch
-@pytest.mark.parametrize("name,kwargs,arrays,grads,reduction", CASES,
-                         ids=[f"{c[0]}-{i}-{c[4]}" for i, c in enumerate(CASES)])
+@pytest.mark.parametrize(
+    "name,kwargs,arrays,grads,reduction", CASES, ids=[f"{c[0]}-{i}-{c[4]}" for i, c in enumerate(CASES)]
+)
 def test_loss_module_vs_torch(name, kwargs, arrays, grads, reduction):
     t_mod = getattr(torch.nn, name)(**kwargs(torch), reduction=reduction)
     r_mod = getattr(rg.nn, name)(**kwargs(rg), reduction=reduction)
@@ -73,10 +86,12 @@ def test_ctc_loss_module_vs_torch(reduction, dtype):
     targets = np.array([[1, 2, 2, 4], [3, 3, 0, 0], [1, 4, 1, 2]])
     lengths = [np.array([8, 7, 6]), np.array([4, 2, 0])]
     t_x, r_x = torch.tensor(x, requires_grad=True), rg.tensor(x, requires_grad=True)
-    t_loss = torch.nn.CTCLoss(blank=0, reduction=reduction)(t_x.log_softmax(2), torch.tensor(targets),
-                                                            *map(torch.tensor, lengths))
-    r_loss = rg.nn.CTCLoss(blank=0, reduction=reduction)(r_x.log_softmax(2), rg.tensor(targets),
-                                                         *map(rg.tensor, lengths))
+    t_loss = torch.nn.CTCLoss(blank=0, reduction=reduction)(
+        t_x.log_softmax(2), torch.tensor(targets), *map(torch.tensor, lengths)
+    )
+    r_loss = rg.nn.CTCLoss(blank=0, reduction=reduction)(
+        r_x.log_softmax(2), rg.tensor(targets), *map(rg.tensor, lengths)
+    )
     tol = TOL if dtype == "float64" else dict(rtol=1e-5, atol=1e-5)
     _compare(t_loss, r_loss, [t_x], [r_x], tol)
 
@@ -96,10 +111,12 @@ def test_ctc_gradient_with_respect_to_log_probs_is_pytorchs():
 def test_ctc_impossible_alignment_and_zero_infinity():
     lp = np.log(_rng(8).dirichlet(np.ones(3), (3, 1)))
     for zero_infinity in (False, True):
-        t = torch.nn.functional.ctc_loss(torch.tensor(lp), torch.tensor([[1, 1, 1]]), [3], [3], reduction="none",
-                                         zero_infinity=zero_infinity)
-        r = rg.nn.functional.ctc_loss(rg.tensor(lp), rg.tensor([[1, 1, 1]]), [3], [3], reduction="none",
-                                      zero_infinity=zero_infinity)
+        t = torch.nn.functional.ctc_loss(
+            torch.tensor(lp), torch.tensor([[1, 1, 1]]), [3], [3], reduction="none", zero_infinity=zero_infinity
+        )
+        r = rg.nn.functional.ctc_loss(
+            rg.tensor(lp), rg.tensor([[1, 1, 1]]), [3], [3], reduction="none", zero_infinity=zero_infinity
+        )
         np.testing.assert_array_equal(r.numpy(), t.numpy())
     r_lp = rg.tensor(lp, requires_grad=True)
     rg.nn.functional.ctc_loss(r_lp, rg.tensor([[1, 1, 1]]), [3], [3], zero_infinity=True).backward()
@@ -131,8 +148,9 @@ def test_embedding_bag_per_sample_weights_2d_input_and_from_pretrained():
     t_mod = torch.nn.EmbeddingBag.from_pretrained(torch.tensor(table), mode="sum", freeze=False)
     r_mod = rg.nn.EmbeddingBag.from_pretrained(rg.tensor(table), mode="sum", freeze=False)
     t_w, r_w = torch.tensor(psw, requires_grad=True), rg.tensor(psw, requires_grad=True)
-    _compare(t_mod(torch.tensor(idx), per_sample_weights=t_w), r_mod(rg.tensor(idx), per_sample_weights=r_w),
-             [t_w], [r_w])
+    _compare(
+        t_mod(torch.tensor(idx), per_sample_weights=t_w), r_mod(rg.tensor(idx), per_sample_weights=r_w), [t_w], [r_w]
+    )
     np.testing.assert_allclose(r_mod.weight.grad.numpy(), t_mod.weight.grad.numpy(), **TOL)
     assert not rg.nn.EmbeddingBag.from_pretrained(rg.tensor(table)).weight.requires_grad
 
@@ -159,10 +177,12 @@ def test_fractional_max_pool_module_equals_torch_exactly(nd, dtype):
     x = _rng(7).standard_normal(shape).astype(dtype)
     samples = _rng(8).uniform(size=(2, 3, nd)).astype(dtype)
     kwargs = {"output_size": 4} if nd == 2 else {"output_ratio": 0.5}
-    t_mod = getattr(torch.nn, f"FractionalMaxPool{nd}d")(2, return_indices=True, _random_samples=torch.tensor(samples),
-                                                         **kwargs)
-    r_mod = getattr(rg.nn, f"FractionalMaxPool{nd}d")(2, return_indices=True, _random_samples=rg.tensor(samples),
-                                                      **kwargs)
+    t_mod = getattr(torch.nn, f"FractionalMaxPool{nd}d")(
+        2, return_indices=True, _random_samples=torch.tensor(samples), **kwargs
+    )
+    r_mod = getattr(rg.nn, f"FractionalMaxPool{nd}d")(
+        2, return_indices=True, _random_samples=rg.tensor(samples), **kwargs
+    )
     assert list(r_mod.state_dict()) == list(t_mod.state_dict()) == ["_random_samples"]
     t_x, r_x = torch.tensor(x, requires_grad=True), rg.tensor(x, requires_grad=True)
     (t_val, t_idx), (r_val, r_idx) = t_mod(t_x), r_mod(r_x)
@@ -204,22 +224,55 @@ ERRORS = [
     ("multilabel_margin_loss", lambda m: (m.randn(2, 4), m.tensor([[5, 0, -1, 1], [0, 1, 2, 3]])), {}),
     ("multilabel_soft_margin_loss", lambda m: (m.randn(3, 4), m.rand(3, 4)), {"reduction": "bad"}),
     ("triplet_margin_with_distance_loss", lambda m: (m.randn(3, 4), m.randn(3, 4), m.randn(3, 4)), {"margin": 0}),
-    ("ctc_loss", lambda m: (m.randn(6, 3, 4).log_softmax(2), m.ones(3, 3, dtype=m.int64), m.tensor([6, 5, 4]),
-                            m.tensor([4, 3, 3])), {}),
-    ("ctc_loss", lambda m: (m.randn(6, 3, 4).log_softmax(2), m.ones(3, 3, dtype=m.int64), m.tensor([7, 5, 4]),
-                            m.tensor([3, 3, 3])), {}),
-    ("ctc_loss", lambda m: (m.randn(6, 3, 4).log_softmax(2), m.ones(3, 3, dtype=m.int64), m.tensor([6, 5, 4]),
-                            m.tensor([3, 3, 3])), {"blank": 4}),
-    ("ctc_loss", lambda m: (m.randn(6, 3, 4).log_softmax(2), m.ones(4, dtype=m.int64), m.tensor([6, 5, 4]),
-                            m.tensor([3, 1, 1])), {}),
+    (
+        "ctc_loss",
+        lambda m: (
+            m.randn(6, 3, 4).log_softmax(2),
+            m.ones(3, 3, dtype=m.int64),
+            m.tensor([6, 5, 4]),
+            m.tensor([4, 3, 3]),
+        ),
+        {},
+    ),
+    (
+        "ctc_loss",
+        lambda m: (
+            m.randn(6, 3, 4).log_softmax(2),
+            m.ones(3, 3, dtype=m.int64),
+            m.tensor([7, 5, 4]),
+            m.tensor([3, 3, 3]),
+        ),
+        {},
+    ),
+    (
+        "ctc_loss",
+        lambda m: (
+            m.randn(6, 3, 4).log_softmax(2),
+            m.ones(3, 3, dtype=m.int64),
+            m.tensor([6, 5, 4]),
+            m.tensor([3, 3, 3]),
+        ),
+        {"blank": 4},
+    ),
+    (
+        "ctc_loss",
+        lambda m: (m.randn(6, 3, 4).log_softmax(2), m.ones(4, dtype=m.int64), m.tensor([6, 5, 4]), m.tensor([3, 1, 1])),
+        {},
+    ),
     ("embedding_bag", lambda m: (m.tensor([1, 2, 3]), m.randn(5, 2), m.tensor([1, 2])), {}),
     ("embedding_bag", lambda m: (m.tensor([9, 2, 1, 0]), m.randn(5, 2), m.tensor([0, 2, 2])), {}),
     ("embedding_bag", lambda m: (m.tensor([1, 2, 3]), m.randn(5, 2), m.tensor([0, 2])), {"mode": "bad"}),
-    ("embedding_bag", lambda m: (m.tensor([1, 2, 3]), m.randn(5, 2), m.tensor([0, 2])),
-     {"mode": "max", "scale_grad_by_freq": True}),
+    (
+        "embedding_bag",
+        lambda m: (m.tensor([1, 2, 3]), m.randn(5, 2), m.tensor([0, 2])),
+        {"mode": "max", "scale_grad_by_freq": True},
+    ),
     ("embedding_bag", lambda m: (m.tensor([[1, 2, 3]]), m.randn(5, 2), m.tensor([0])), {}),
-    ("embedding_bag", lambda m: (m.tensor([1, 2, 3]), m.randn(5, 2), m.tensor([0])),
-     lambda m: {"mode": "mean", "per_sample_weights": m.ones(3)}),
+    (
+        "embedding_bag",
+        lambda m: (m.tensor([1, 2, 3]), m.randn(5, 2), m.tensor([0])),
+        lambda m: {"mode": "mean", "per_sample_weights": m.ones(3)},
+    ),
     ("max_unpool2d", lambda m: (m.randn(1, 2, 2, 2), m.zeros(1, 2, 2, 2, dtype=m.int64) + 16, 2), {}),
     ("max_unpool2d", lambda m: (m.randn(1, 2, 2, 2), m.zeros(1, 2, 2, 2, dtype=m.int64), 2), {"output_size": (9, 5)}),
     ("max_unpool2d", lambda m: (m.randn(1, 2, 2, 2), m.zeros(2, 2, 2, dtype=m.int64), 2), {}),
@@ -227,8 +280,11 @@ ERRORS = [
     ("fractional_max_pool2d", lambda m: (m.randn(1, 2, 9, 8), 2), {"output_size": (9, 4)}),
     ("fractional_max_pool2d", lambda m: (m.randn(1, 2, 9, 8), 2), {}),
     ("fractional_max_pool3d", lambda m: (m.randn(1, 2, 5, 6, 7), 2), {"output_size": (3, 5, 6)}),
-    ("fractional_max_pool2d", lambda m: (m.randn(2, 2, 9, 8), 2),
-     lambda m: {"output_size": 3, "_random_samples": m.rand(1, 2, 2)}),
+    (
+        "fractional_max_pool2d",
+        lambda m: (m.randn(2, 2, 9, 8), 2),
+        lambda m: {"output_size": 3, "_random_samples": m.rand(1, 2, 2)},
+    ),
     ("affine_grid", lambda m: (m.randn(2, 3, 3), [2, 3, 4, 5]), {"align_corners": False}),
     ("affine_grid", lambda m: (m.randn(2, 2, 3), [2, 3, 4]), {"align_corners": False}),
     ("grid_sample", lambda m: (m.randn(2, 3, 4, 5), m.randn(2, 6, 7, 3)), {"align_corners": False}),

@@ -132,8 +132,14 @@ CTC_TARGETS = np.array([[1, 2, 2], [3, 1, 0]])
 
 
 def _ctc(m, x, reduction="mean", zero_infinity=False, targets=CTC_TARGETS, in_len=(5, 4), tgt_len=(3, 2)):
-    return F(m).ctc_loss(x.log_softmax(2), m.tensor(targets), m.tensor(list(in_len)), m.tensor(list(tgt_len)),
-                         reduction=reduction, zero_infinity=zero_infinity)
+    return F(m).ctc_loss(
+        x.log_softmax(2),
+        m.tensor(targets),
+        m.tensor(list(in_len)),
+        m.tensor(list(tgt_len)),
+        reduction=reduction,
+        zero_infinity=zero_infinity,
+    )
 
 
 def _bag(m, w, idx, mode, **kw):
@@ -141,76 +147,225 @@ def _bag(m, w, idx, mode, **kw):
 
 
 CASES = [
-    case("multi_margin_loss", lambda m, x, y: F(m).multi_margin_loss(x, y), rand(4, 5), ints(5, 4),
-         ref=multi_margin_ref),
-    case("multi_margin_loss", lambda m, x, y: F(m).multi_margin_loss(x, y, p=2, margin=0.6,
-                                                                       weight=m.tensor([0.5, 1.0, 1.5, 2.0, 0.7], dtype=x.dtype)),
-         rand(4, 5), ints(5, 4), ref=lambda x, y: multi_margin_ref(x, y, 2, 0.6, np.array([0.5, 1, 1.5, 2, 0.7])),
-         variant="p2-weight"),
-    case("multi_margin_loss", lambda m, x, y: F(m).multi_margin_loss(x, y, reduction="none"), rand(5), ints(5),
-         variant="1d"),
-    case("multilabel_margin_loss", lambda m, x, y: F(m).multilabel_margin_loss(x, y), rand(3, 4),
-         const([[3, 0, -1, 1], [0, 1, 2, 3], [2, 2, -1, 0]]), ref=multilabel_margin_ref),
-    case("multilabel_margin_loss", lambda m, x, y: F(m).multilabel_margin_loss(x, y, reduction="none"), rand(4),
-         const([1, 3, -1, 0]), variant="1d"),
-    case("multilabel_soft_margin_loss", lambda m, x, y: F(m).multilabel_soft_margin_loss(x, y), rand(3, 4),
-         rand(3, 4, low=0.0), ref=soft_margin_ref),
-    case("multilabel_soft_margin_loss", lambda m, x, y, w: F(m).multilabel_soft_margin_loss(x, y, w,
-                                                                                              reduction="none"),
-         rand(3, 4), rand(3, 4, low=0.0), positive(4), variant="weight"),
-    case("triplet_margin_with_distance_loss",
-         lambda m, a, p, n: F(m).triplet_margin_with_distance_loss(a, p, n), rand(4, 3), rand(4, 3), rand(4, 3)),
-    case("triplet_margin_with_distance_loss",
-         lambda m, a, p, n: F(m).triplet_margin_with_distance_loss(
-             a, p, n, distance_function=lambda u, v: (u - v).abs().sum(-1), margin=2.0, swap=True, reduction="none"),
-         rand(4, 3), rand(4, 3), rand(4, 3), variant="l1-swap"),
-    case("ctc_loss", lambda m, x: _ctc(m, x), rand(5, 2, 4),
-         ref=lambda x: ctc_ref(x, CTC_TARGETS, (5, 4), (3, 2))),
-    case("ctc_loss", lambda m, x: _ctc(m, x, "none", targets=np.array([1, 2, 2, 3, 1])), rand(5, 2, 4),
-         variant="concatenated"),
-    case("ctc_loss", lambda m, x: _ctc(m, x, "sum", True, np.array([[1, 1, 1], [2, 0, 0]]), (4, 5), (3, 0)),
-         rand(5, 2, 3), variant="zero_infinity"),
-    case("ctc_loss", lambda m, x: F(m).ctc_loss(x.log_softmax(1), m.tensor([2, 1]), m.tensor(4), m.tensor(2),
-                                                blank=3, reduction="none"),
-         rand(4, 4), variant="unbatched"),
-    case("embedding_bag", lambda m, w, i: _bag(m, w, i, "sum"), rand(6, 3), ints(6, 7),
-         ref=lambda w, i: bag_ref(w, i, [0, 2, 2, 5], "sum")),
-    case("embedding_bag", lambda m, w, i: _bag(m, w, i, "mean"), rand(6, 3), ints(6, 7),
-         ref=lambda w, i: bag_ref(w, i, [0, 2, 2, 5], "mean"), variant="mean"),
-    case("embedding_bag", lambda m, w, i: _bag(m, w, i, "max"), rand(6, 3), ints(6, 7),
-         ref=lambda w, i: bag_ref(w, i, [0, 2, 2, 5], "max"), variant="max"),
-    case("embedding_bag", lambda m, w, i, s: _bag(m, w, i, "sum", per_sample_weights=s, padding_idx=1), rand(6, 3),
-         const([1, 2, 4, 1, 0, 5, 3]), rand(7), variant="weights-padding"),
-    case("embedding_bag", lambda m, w, i: F(m).embedding_bag(i, w, mode="mean"), rand(6, 3), ints(6, 2, 3),
-         variant="2d"),
-    case("max_unpool1d", lambda m, x, i: F(m).max_unpool1d(x, i, 2), rand(2, 3, 4),
-         lambda rng: pool_indices(rng, (2, 3), (8,), 2)),
-    case("max_unpool2d", lambda m, x, i: F(m).max_unpool2d(x, i, 2), rand(1, 2, 2, 3),
-         lambda rng: pool_indices(rng, (1, 2), (4, 6), 2)),
-    case("max_unpool2d", lambda m, x, i: F(m).max_unpool2d(x, i, 2, output_size=(5, 7)), rand(2, 2, 3),
-         lambda rng: pool_indices(rng, (2,), (4, 6), 2), variant="output_size"),
-    case("max_unpool3d", lambda m, x, i: F(m).max_unpool3d(x, i, 2), rand(1, 2, 2, 1, 2),
-         lambda rng: pool_indices(rng, (1, 2), (4, 2, 4), 2)),
-    case("fractional_max_pool2d", lambda m, x: F(m).fractional_max_pool2d(
-        x, 2, output_size=(3, 4), _random_samples=m.tensor(SAMPLES_2D, dtype=x.dtype)), rand(1, 2, 7, 6)),
-    case("fractional_max_pool2d_with_indices", lambda m, x: F(m).fractional_max_pool2d_with_indices(
-        x, (2, 3), output_size=(4, 2), _random_samples=m.tensor(SAMPLES_2D, dtype=x.dtype)), rand(2, 7, 6)),
-    case("fractional_max_pool3d", lambda m, x: F(m).fractional_max_pool3d(
-        x, 2, output_size=(2, 3, 2), _random_samples=m.tensor(SAMPLES_3D, dtype=x.dtype)), rand(1, 2, 5, 6, 4)),
-    case("fractional_max_pool3d_with_indices", lambda m, x: F(m).fractional_max_pool3d_with_indices(
-        x, 2, output_size=2, _random_samples=m.tensor(SAMPLES_3D, dtype=x.dtype)), rand(2, 4, 5, 4)),
-    case("affine_grid", lambda m, t: F(m).affine_grid(t, [2, 3, 4, 5], align_corners=False), rand(2, 2, 3),
-         ref=lambda t: affine_ref(t, 4, 5)),
-    case("affine_grid", lambda m, t: F(m).affine_grid(t, [1, 1, 2, 3, 4], align_corners=True), rand(1, 3, 4),
-         variant="3d"),
-    case("grid_sample", lambda m, x, g: F(m).grid_sample(x, g, align_corners=False), rand(2, 2, 3, 4),
-         rand(2, 3, 2, 2, low=-1.2, high=1.2), ref=bilinear_ref),
-    case("grid_sample", lambda m, x, g: F(m).grid_sample(x, g, "bilinear", "border", True), rand(1, 2, 3, 4),
-         rand(1, 3, 2, 2, low=-1.3, high=1.3), variant="border"),
-    case("grid_sample", lambda m, x, g: F(m).grid_sample(x, g, "bilinear", "reflection", False), rand(1, 2, 3, 4),
-         rand(1, 3, 2, 2, low=-2.5, high=2.5), variant="reflection"),
-    case("grid_sample", lambda m, x, g: F(m).grid_sample(x, g, "nearest", "zeros", False), rand(1, 2, 3, 4),
-         rand(1, 3, 2, 2, low=-1.2, high=1.2), variant="nearest"),
-    case("grid_sample", lambda m, x, g: F(m).grid_sample(x, g, "bilinear", "zeros", True), rand(1, 2, 3, 2, 3),
-         rand(1, 2, 2, 1, 3, low=-1.1, high=1.1), variant="trilinear"),
+    case(
+        "multi_margin_loss", lambda m, x, y: F(m).multi_margin_loss(x, y), rand(4, 5), ints(5, 4), ref=multi_margin_ref
+    ),
+    case(
+        "multi_margin_loss",
+        lambda m, x, y: F(m).multi_margin_loss(
+            x, y, p=2, margin=0.6, weight=m.tensor([0.5, 1.0, 1.5, 2.0, 0.7], dtype=x.dtype)
+        ),
+        rand(4, 5),
+        ints(5, 4),
+        ref=lambda x, y: multi_margin_ref(x, y, 2, 0.6, np.array([0.5, 1, 1.5, 2, 0.7])),
+        variant="p2-weight",
+    ),
+    case(
+        "multi_margin_loss",
+        lambda m, x, y: F(m).multi_margin_loss(x, y, reduction="none"),
+        rand(5),
+        ints(5),
+        variant="1d",
+    ),
+    case(
+        "multilabel_margin_loss",
+        lambda m, x, y: F(m).multilabel_margin_loss(x, y),
+        rand(3, 4),
+        const([[3, 0, -1, 1], [0, 1, 2, 3], [2, 2, -1, 0]]),
+        ref=multilabel_margin_ref,
+    ),
+    case(
+        "multilabel_margin_loss",
+        lambda m, x, y: F(m).multilabel_margin_loss(x, y, reduction="none"),
+        rand(4),
+        const([1, 3, -1, 0]),
+        variant="1d",
+    ),
+    case(
+        "multilabel_soft_margin_loss",
+        lambda m, x, y: F(m).multilabel_soft_margin_loss(x, y),
+        rand(3, 4),
+        rand(3, 4, low=0.0),
+        ref=soft_margin_ref,
+    ),
+    case(
+        "multilabel_soft_margin_loss",
+        lambda m, x, y, w: F(m).multilabel_soft_margin_loss(x, y, w, reduction="none"),
+        rand(3, 4),
+        rand(3, 4, low=0.0),
+        positive(4),
+        variant="weight",
+    ),
+    case(
+        "triplet_margin_with_distance_loss",
+        lambda m, a, p, n: F(m).triplet_margin_with_distance_loss(a, p, n),
+        rand(4, 3),
+        rand(4, 3),
+        rand(4, 3),
+    ),
+    case(
+        "triplet_margin_with_distance_loss",
+        lambda m, a, p, n: F(m).triplet_margin_with_distance_loss(
+            a, p, n, distance_function=lambda u, v: (u - v).abs().sum(-1), margin=2.0, swap=True, reduction="none"
+        ),
+        rand(4, 3),
+        rand(4, 3),
+        rand(4, 3),
+        variant="l1-swap",
+    ),
+    case("ctc_loss", lambda m, x: _ctc(m, x), rand(5, 2, 4), ref=lambda x: ctc_ref(x, CTC_TARGETS, (5, 4), (3, 2))),
+    case(
+        "ctc_loss",
+        lambda m, x: _ctc(m, x, "none", targets=np.array([1, 2, 2, 3, 1])),
+        rand(5, 2, 4),
+        variant="concatenated",
+    ),
+    case(
+        "ctc_loss",
+        lambda m, x: _ctc(m, x, "sum", True, np.array([[1, 1, 1], [2, 0, 0]]), (4, 5), (3, 0)),
+        rand(5, 2, 3),
+        variant="zero_infinity",
+    ),
+    case(
+        "ctc_loss",
+        lambda m, x: F(m).ctc_loss(
+            x.log_softmax(1), m.tensor([2, 1]), m.tensor(4), m.tensor(2), blank=3, reduction="none"
+        ),
+        rand(4, 4),
+        variant="unbatched",
+    ),
+    case(
+        "embedding_bag",
+        lambda m, w, i: _bag(m, w, i, "sum"),
+        rand(6, 3),
+        ints(6, 7),
+        ref=lambda w, i: bag_ref(w, i, [0, 2, 2, 5], "sum"),
+    ),
+    case(
+        "embedding_bag",
+        lambda m, w, i: _bag(m, w, i, "mean"),
+        rand(6, 3),
+        ints(6, 7),
+        ref=lambda w, i: bag_ref(w, i, [0, 2, 2, 5], "mean"),
+        variant="mean",
+    ),
+    case(
+        "embedding_bag",
+        lambda m, w, i: _bag(m, w, i, "max"),
+        rand(6, 3),
+        ints(6, 7),
+        ref=lambda w, i: bag_ref(w, i, [0, 2, 2, 5], "max"),
+        variant="max",
+    ),
+    case(
+        "embedding_bag",
+        lambda m, w, i, s: _bag(m, w, i, "sum", per_sample_weights=s, padding_idx=1),
+        rand(6, 3),
+        const([1, 2, 4, 1, 0, 5, 3]),
+        rand(7),
+        variant="weights-padding",
+    ),
+    case(
+        "embedding_bag", lambda m, w, i: F(m).embedding_bag(i, w, mode="mean"), rand(6, 3), ints(6, 2, 3), variant="2d"
+    ),
+    case(
+        "max_unpool1d",
+        lambda m, x, i: F(m).max_unpool1d(x, i, 2),
+        rand(2, 3, 4),
+        lambda rng: pool_indices(rng, (2, 3), (8,), 2),
+    ),
+    case(
+        "max_unpool2d",
+        lambda m, x, i: F(m).max_unpool2d(x, i, 2),
+        rand(1, 2, 2, 3),
+        lambda rng: pool_indices(rng, (1, 2), (4, 6), 2),
+    ),
+    case(
+        "max_unpool2d",
+        lambda m, x, i: F(m).max_unpool2d(x, i, 2, output_size=(5, 7)),
+        rand(2, 2, 3),
+        lambda rng: pool_indices(rng, (2,), (4, 6), 2),
+        variant="output_size",
+    ),
+    case(
+        "max_unpool3d",
+        lambda m, x, i: F(m).max_unpool3d(x, i, 2),
+        rand(1, 2, 2, 1, 2),
+        lambda rng: pool_indices(rng, (1, 2), (4, 2, 4), 2),
+    ),
+    case(
+        "fractional_max_pool2d",
+        lambda m, x: F(m).fractional_max_pool2d(
+            x, 2, output_size=(3, 4), _random_samples=m.tensor(SAMPLES_2D, dtype=x.dtype)
+        ),
+        rand(1, 2, 7, 6),
+    ),
+    case(
+        "fractional_max_pool2d_with_indices",
+        lambda m, x: F(m).fractional_max_pool2d_with_indices(
+            x, (2, 3), output_size=(4, 2), _random_samples=m.tensor(SAMPLES_2D, dtype=x.dtype)
+        ),
+        rand(2, 7, 6),
+    ),
+    case(
+        "fractional_max_pool3d",
+        lambda m, x: F(m).fractional_max_pool3d(
+            x, 2, output_size=(2, 3, 2), _random_samples=m.tensor(SAMPLES_3D, dtype=x.dtype)
+        ),
+        rand(1, 2, 5, 6, 4),
+    ),
+    case(
+        "fractional_max_pool3d_with_indices",
+        lambda m, x: F(m).fractional_max_pool3d_with_indices(
+            x, 2, output_size=2, _random_samples=m.tensor(SAMPLES_3D, dtype=x.dtype)
+        ),
+        rand(2, 4, 5, 4),
+    ),
+    case(
+        "affine_grid",
+        lambda m, t: F(m).affine_grid(t, [2, 3, 4, 5], align_corners=False),
+        rand(2, 2, 3),
+        ref=lambda t: affine_ref(t, 4, 5),
+    ),
+    case(
+        "affine_grid",
+        lambda m, t: F(m).affine_grid(t, [1, 1, 2, 3, 4], align_corners=True),
+        rand(1, 3, 4),
+        variant="3d",
+    ),
+    case(
+        "grid_sample",
+        lambda m, x, g: F(m).grid_sample(x, g, align_corners=False),
+        rand(2, 2, 3, 4),
+        rand(2, 3, 2, 2, low=-1.2, high=1.2),
+        ref=bilinear_ref,
+    ),
+    case(
+        "grid_sample",
+        lambda m, x, g: F(m).grid_sample(x, g, "bilinear", "border", True),
+        rand(1, 2, 3, 4),
+        rand(1, 3, 2, 2, low=-1.3, high=1.3),
+        variant="border",
+    ),
+    case(
+        "grid_sample",
+        lambda m, x, g: F(m).grid_sample(x, g, "bilinear", "reflection", False),
+        rand(1, 2, 3, 4),
+        rand(1, 3, 2, 2, low=-2.5, high=2.5),
+        variant="reflection",
+    ),
+    case(
+        "grid_sample",
+        lambda m, x, g: F(m).grid_sample(x, g, "nearest", "zeros", False),
+        rand(1, 2, 3, 4),
+        rand(1, 3, 2, 2, low=-1.2, high=1.2),
+        variant="nearest",
+    ),
+    case(
+        "grid_sample",
+        lambda m, x, g: F(m).grid_sample(x, g, "bilinear", "zeros", True),
+        rand(1, 2, 3, 2, 3),
+        rand(1, 2, 2, 1, 3, low=-1.1, high=1.1),
+        variant="trilinear",
+    ),
 ]

@@ -43,13 +43,17 @@ def _padded_targets(targets: Tensor, target_len: np.ndarray) -> np.ndarray:
     longest = int(target_len.max()) if target_len.size else 0
     if labels.ndim == 2:
         if labels.shape[1] < longest:
-            raise RuntimeError(f"Expected tensor to have size at least {longest} at dimension 1, but got size "
-                               f"{labels.shape[1]} for argument #2 'targets'" + _WHERE)
+            raise RuntimeError(
+                f"Expected tensor to have size at least {longest} at dimension 1, but got size "
+                f"{labels.shape[1]} for argument #2 'targets'" + _WHERE
+            )
         return labels[:, :longest]
     total = int(target_len.sum())
     if labels.shape[0] != total:
-        raise RuntimeError(f"Expected tensor to have size {total} at dimension 0, but got size {labels.shape[0]} for "
-                           "argument #2 'targets'" + _WHERE)
+        raise RuntimeError(
+            f"Expected tensor to have size {total} at dimension 0, but got size {labels.shape[0]} for "
+            "argument #2 'targets'" + _WHERE
+        )
     starts = np.concatenate([[0], np.cumsum(target_len)[:-1]])
     out = np.zeros((len(target_len), longest), dtype=np.int64)
     for row, (s, n) in enumerate(zip(starts, target_len)):
@@ -96,12 +100,20 @@ def _check(log_probs: Tensor, batch: int, input_len: np.ndarray, target_len: np.
     if target_len.size != batch:
         raise RuntimeError("target_lengths must be of size batch_size")
     if input_len.size and input_len.max() > frames:
-        raise RuntimeError(f"Expected input_lengths to have value at most {frames}, but got value "
-                           f"{int(input_len.max())}" + _WHERE)
+        raise RuntimeError(
+            f"Expected input_lengths to have value at most {frames}, but got value {int(input_len.max())}" + _WHERE
+        )
 
 
-def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_lengths: Any, blank: int = 0,
-             reduction: str = "mean", zero_infinity: bool = False) -> Tensor:
+def ctc_loss(
+    log_probs: Tensor,
+    targets: Tensor,
+    input_lengths: Any,
+    target_lengths: Any,
+    blank: int = 0,
+    reduction: str = "mean",
+    zero_infinity: bool = False,
+) -> Tensor:
     """`-log p(target | log_probs)` summed over alignments; log_probs (T, N, C) or (T, C), targets (N, S) or (Σ S_n,).
 
     'mean' divides each sample's loss by its target length (at least 1), then averages over the batch;

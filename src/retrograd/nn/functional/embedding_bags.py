@@ -79,8 +79,10 @@ def _padding(padding_idx: int | None, n_rows: int) -> int | None:
     if padding_idx is None:
         return None
     if not -n_rows <= padding_idx < n_rows:
-        raise RuntimeError(f"padding_idx must be within the number of embeddings, -{n_rows} through {n_rows - 1}, "
-                           f"but got {padding_idx}")
+        raise RuntimeError(
+            f"padding_idx must be within the number of embeddings, -{n_rows} through {n_rows - 1}, "
+            f"but got {padding_idx}"
+        )
     return padding_idx % n_rows
 
 
@@ -101,10 +103,19 @@ def _max_rows(rows: Tensor, bag: np.ndarray, n_bags: int) -> Tensor:
     return _ops.where(empty, 0.0, picked)
 
 
-def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, max_norm: float | None = None,
-                  norm_type: float = 2, scale_grad_by_freq: bool = False, mode: str = "mean", sparse: bool = False,
-                  per_sample_weights: Tensor | None = None, include_last_offset: bool = False,
-                  padding_idx: int | None = None) -> Tensor:
+def embedding_bag(
+    input: Tensor,
+    weight: Tensor,
+    offsets: Tensor | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2,
+    scale_grad_by_freq: bool = False,
+    mode: str = "mean",
+    sparse: bool = False,
+    per_sample_weights: Tensor | None = None,
+    include_last_offset: bool = False,
+    padding_idx: int | None = None,
+) -> Tensor:
     """Reduce bags of rows of `weight` (V, D) to (B, D): bags are the rows of a (B, L) input or slices at `offsets`.
 
     `sparse` is accepted for PyTorch's checks; gradients are dense.
@@ -113,7 +124,8 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
         warnings.warn(
             "Argument order of nn.functional.embedding_bag was changed. Usage `embedding_bag(weight, input, ...)` is "
             "deprecated, and should now be `embedding_bag(input, weight, ...)`.",
-            UserWarning, stacklevel=2,
+            UserWarning,
+            stacklevel=2,
         )
         weight, input = input, weight
     if per_sample_weights is not None and tuple(input.shape) != tuple(per_sample_weights.shape):
@@ -136,8 +148,9 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
     n_rows = weight.shape[0]
     bad = np.flatnonzero((idx < 0) | (idx >= n_rows))
     if bad.size:
-        raise RuntimeError(f"Index {bad[0]} of input takes value {idx[bad[0]]} which is not in the valid range "
-                           f"[0, {n_rows})")
+        raise RuntimeError(
+            f"Index {bad[0]} of input takes value {idx[bad[0]]} which is not in the valid range [0, {n_rows})"
+        )
     pad = _padding(padding_idx, n_rows)
     kind = offsets.dtype.legacy_name if offsets is not None else "LongTensor"
     bag, n_bags = _bags(offs, idx.size, include_last_offset, kind)

@@ -19,7 +19,9 @@ from ... import ops as _ops
 from ...tensor import Tensor
 
 __all__ = [
-    "fractional_max_pool2d", "fractional_max_pool3d", "fractional_max_pool2d_with_indices",
+    "fractional_max_pool2d",
+    "fractional_max_pool3d",
+    "fractional_max_pool2d_with_indices",
     "fractional_max_pool3d_with_indices",
 ]
 
@@ -90,7 +92,8 @@ def _window_indices(x: np.ndarray, samples: np.ndarray, kernel: tuple, out: tupl
     flat = np.zeros((planes,) + out + kernel, dtype=np.int64)
     for axis in range(nd):
         pos = _starts(samples[:, order[axis]], spatial[axis], out[axis], kernel[axis])[:, :, None] + np.arange(
-            kernel[axis])
+            kernel[axis]
+        )
         shape = [planes] + [1] * (2 * nd)
         shape[1 + axis], shape[1 + nd + axis] = out[axis], kernel[axis]
         flat = flat * spatial[axis] + pos.reshape(shape)
@@ -100,8 +103,9 @@ def _window_indices(x: np.ndarray, samples: np.ndarray, kernel: tuple, out: tupl
     return np.take_along_axis(flat.reshape((planes,) + out + (-1,)), best[..., None], -1)[..., 0]
 
 
-def _fractional(name: str, nd: int, input: Tensor, kernel_size: Any, output_size: Any, output_ratio: Any,
-                samples: Tensor | None) -> tuple[Tensor, Tensor]:
+def _fractional(
+    name: str, nd: int, input: Tensor, kernel_size: Any, output_size: Any, output_ratio: Any, samples: Tensor | None
+) -> tuple[Tensor, Tensor]:
     kernel, out = _sizes(name, input, nd, kernel_size, output_size, output_ratio)
     if input.dim() not in (nd + 1, nd + 2):
         raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got: {list(input.shape)}")
@@ -122,9 +126,14 @@ def _fractional(name: str, nd: int, input: Tensor, kernel_size: Any, output_size
     return (values, index) if batched else (values.squeeze(0), index.squeeze(0))
 
 
-def fractional_max_pool2d_with_indices(input: Tensor, kernel_size: Any, output_size: Any = None,
-                                       output_ratio: Any = None, return_indices: bool = False,
-                                       _random_samples: Tensor | None = None) -> tuple[Tensor, Tensor]:
+def fractional_max_pool2d_with_indices(
+    input: Tensor,
+    kernel_size: Any,
+    output_size: Any = None,
+    output_ratio: Any = None,
+    return_indices: bool = False,
+    _random_samples: Tensor | None = None,
+) -> tuple[Tensor, Tensor]:
     """Fractional max pooling of (N, C, H, W) or (C, H, W) to `output_size` (or H, W times `output_ratio`).
 
     Returns the values and the flat (H·W) indices of the maxima, whatever `return_indices` says (as PyTorch).
@@ -132,24 +141,43 @@ def fractional_max_pool2d_with_indices(input: Tensor, kernel_size: Any, output_s
     return _fractional("fractional_max_pool2d", 2, input, kernel_size, output_size, output_ratio, _random_samples)
 
 
-def fractional_max_pool3d_with_indices(input: Tensor, kernel_size: Any, output_size: Any = None,
-                                       output_ratio: Any = None, return_indices: bool = False,
-                                       _random_samples: Tensor | None = None) -> tuple[Tensor, Tensor]:
+def fractional_max_pool3d_with_indices(
+    input: Tensor,
+    kernel_size: Any,
+    output_size: Any = None,
+    output_ratio: Any = None,
+    return_indices: bool = False,
+    _random_samples: Tensor | None = None,
+) -> tuple[Tensor, Tensor]:
     """Fractional max pooling of (N, C, T, H, W) or (C, T, H, W); values and flat (T·H·W) indices."""
     return _fractional("fractional_max_pool3d", 3, input, kernel_size, output_size, output_ratio, _random_samples)
 
 
-def fractional_max_pool2d(input: Tensor, kernel_size: Any, output_size: Any = None, output_ratio: Any = None,
-                          return_indices: bool = False, _random_samples: Tensor | None = None) -> Any:
+def fractional_max_pool2d(
+    input: Tensor,
+    kernel_size: Any,
+    output_size: Any = None,
+    output_ratio: Any = None,
+    return_indices: bool = False,
+    _random_samples: Tensor | None = None,
+) -> Any:
     """Fractional max pooling of (N, C, H, W) or (C, H, W); with `return_indices`, also the maxima's flat indices."""
-    values, indices = fractional_max_pool2d_with_indices(input, kernel_size, output_size, output_ratio, True,
-                                                         _random_samples)
+    values, indices = fractional_max_pool2d_with_indices(
+        input, kernel_size, output_size, output_ratio, True, _random_samples
+    )
     return (values, indices) if return_indices else values
 
 
-def fractional_max_pool3d(input: Tensor, kernel_size: Any, output_size: Any = None, output_ratio: Any = None,
-                          return_indices: bool = False, _random_samples: Tensor | None = None) -> Any:
+def fractional_max_pool3d(
+    input: Tensor,
+    kernel_size: Any,
+    output_size: Any = None,
+    output_ratio: Any = None,
+    return_indices: bool = False,
+    _random_samples: Tensor | None = None,
+) -> Any:
     """Fractional max pooling of (N, C, T, H, W) or (C, T, H, W); with `return_indices`, also the indices."""
-    values, indices = fractional_max_pool3d_with_indices(input, kernel_size, output_size, output_ratio, True,
-                                                         _random_samples)
+    values, indices = fractional_max_pool3d_with_indices(
+        input, kernel_size, output_size, output_ratio, True, _random_samples
+    )
     return (values, indices) if return_indices else values

@@ -45,22 +45,31 @@ def affine_grid(theta: Tensor, size: list[int], align_corners: bool | None = Non
     size = [int(s) for s in size]
     nd = len(size) - 2
     if nd not in (2, 3):
-        raise NotImplementedError("affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
-                                  f"respectively. Got size {size}.")
+        raise NotImplementedError(
+            "affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
+            f"respectively. Got size {size}."
+        )
     if theta.dim() != 3 or tuple(theta.shape[-2:]) != (nd, nd + 1):
         kind = "Nx2x3" if nd == 2 else "Nx3x4"
-        raise ValueError(f"Expected a batch of {nd}D affine matrices of shape {kind} for size {size}. Got "
-                         f"{theta.shape!r}.")
+        raise ValueError(
+            f"Expected a batch of {nd}D affine matrices of shape {kind} for size {size}. Got {theta.shape!r}."
+        )
     spatial = size[2:]
     if align_corners and min(spatial) == 1:
-        warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
-                      "align_corners=True. This is not an intended use case of affine_grid. See the documentation of "
-                      "affine_grid for details.", UserWarning, stacklevel=2)
+        warnings.warn(
+            "Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
+            "align_corners=True. This is not an intended use case of affine_grid. See the documentation of "
+            "affine_grid for details.",
+            UserWarning,
+            stacklevel=2,
+        )
     elif min(size) <= 0:
         raise ValueError(f"Expected non-zero, positive output size. Got {size}")
     if theta.shape[0] != size[0]:
-        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{size[0]}, {nd + 1}] "
-                           f"but got: [{theta.shape[0]}, {nd + 1}].")
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: [{size[0]}, {nd + 1}] "
+            f"but got: [{theta.shape[0]}, {nd + 1}]."
+        )
     # (x, y[, z], 1) per output point, x along the last axis
     axes = [_base_coords(n, align_corners, theta) for n in reversed(spatial)]
     mesh = _ops.meshgrid(*reversed(axes), indexing="ij")
@@ -94,33 +103,44 @@ def _pixel_coords(g: Tensor, size: int, padding_mode: str, align_corners: bool) 
 
 def _check_sample(input: Tensor, grid: Tensor, mode: str, padding_mode: str) -> int:
     if mode not in ("bilinear", "nearest", "bicubic"):
-        raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but "
-                         f"got: '{mode}'")
+        raise ValueError(
+            f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but got: '{mode}'"
+        )
     if padding_mode not in ("zeros", "border", "reflection"):
-        raise ValueError("nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
-                         f"'reflection', but got: '{padding_mode}'")
+        raise ValueError(
+            "nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
+            f"'reflection', but got: '{padding_mode}'"
+        )
     nd = input.dim() - 2
     if input.shape[0] != grid.shape[0]:
-        raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size, but got input with "
-                           f"sizes {list(input.shape)} and grid with sizes {list(grid.shape)}")
+        raise RuntimeError(
+            f"grid_sampler(): expected grid and input to have same batch size, but got input with "
+            f"sizes {list(input.shape)} and grid with sizes {list(grid.shape)}"
+        )
     if grid.shape[-1] != nd:
-        raise RuntimeError(f"grid_sampler(): expected grid to have size {nd} in last dimension, but got grid with "
-                           f"sizes {list(grid.shape)}")
+        raise RuntimeError(
+            f"grid_sampler(): expected grid to have size {nd} in last dimension, but got grid with "
+            f"sizes {list(grid.shape)}"
+        )
     if nd not in (2, 3) or grid.dim() != input.dim():
-        raise RuntimeError(f"grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but "
-                           f"got input with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}")
+        raise RuntimeError(
+            f"grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but "
+            f"got input with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}"
+        )
     if mode == "bicubic" and nd != 2:
         raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
     if not input.dtype.is_floating_point:
-        raise NotImplementedError(f"\"grid_sampler_{nd}d_cpu_kernel_impl\" not implemented for "
-                                  f"'{input.dtype.kind_name}'")
+        raise NotImplementedError(
+            f"\"grid_sampler_{nd}d_cpu_kernel_impl\" not implemented for '{input.dtype.kind_name}'"
+        )
     if grid.dtype != input.dtype:
         raise RuntimeError(f"expected scalar type {input.dtype.kind_name} but found {grid.dtype.kind_name}")
     return nd
 
 
-def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mode: str = "zeros",
-                align_corners: bool | None = None) -> Tensor:
+def grid_sample(
+    input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mode: str = "zeros", align_corners: bool | None = None
+) -> Tensor:
     """Sample input (N, C, H, W) at grid (N, H_out, W_out, 2) -> (N, C, H_out, W_out); 5-D alike (x, y, z order)."""
     nd = _check_sample(input, grid, mode, padding_mode)
     if align_corners is None:
@@ -133,8 +153,9 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
     out_shape = tuple(grid.shape[1:-1])
     flat_input = input.reshape(n, c, -1)
     # grid's last axis holds (x, y[, z]): the last spatial axis first
-    coords = [_pixel_coords(grid[..., nd - 1 - a].reshape(n, -1), sizes[a], padding_mode, align_corners)
-              for a in range(nd)]
+    coords = [
+        _pixel_coords(grid[..., nd - 1 - a].reshape(n, -1), sizes[a], padding_mode, align_corners) for a in range(nd)
+    ]
     if mode == "nearest":
         picks = [(x.detach().round(), None) for x in coords]
         return _read(flat_input, [[p] for p, _ in picks], [[None]] * nd, sizes).reshape(n, c, *out_shape)

@@ -19,7 +19,10 @@ from .distance import pairwise_distance
 from .loss import _constant
 
 __all__ = [
-    "multi_margin_loss", "multilabel_margin_loss", "multilabel_soft_margin_loss", "triplet_margin_with_distance_loss",
+    "multi_margin_loss",
+    "multilabel_margin_loss",
+    "multilabel_soft_margin_loss",
+    "triplet_margin_with_distance_loss",
 ]
 
 
@@ -42,9 +45,16 @@ def _long_target(input: Tensor, target: Tensor) -> None:
         raise RuntimeError(f"expected scalar type Long but found {target.dtype.kind_name}")
 
 
-def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0, weight: Tensor | None = None,
-                      size_average: bool | None = None, reduce: bool | None = None,
-                      reduction: str = "mean") -> Tensor:
+def multi_margin_loss(
+    input: Tensor,
+    target: Tensor,
+    p: int = 1,
+    margin: float = 1.0,
+    weight: Tensor | None = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
     """`Σ_{i≠y} w_y · max(0, margin - x_y + x_i)^p / C` for scores (N, C) or (C,) and class indices (N,) or ()."""
     reduction = reduction_of(size_average, reduce, reduction)
     if p not in (1, 2):
@@ -72,8 +82,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
         raise RuntimeError("target out of range")
     x = input.reshape(batch, n_classes)
     idx = _ops.tensor(labels.reshape(batch, 1), device=input.device)
-    others = _ops.tensor((np.arange(n_classes) != labels.reshape(batch, 1)).astype(input.dtype.np),
-                         device=input.device)
+    others = _ops.tensor((np.arange(n_classes) != labels.reshape(batch, 1)).astype(input.dtype.np), device=input.device)
     hinge = (margin - x.gather(1, idx) + x).clamp_min(0)
     if p == 2:
         hinge = hinge * hinge
@@ -88,7 +97,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
 def _label_sets(labels: np.ndarray, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
     """Per sample: how often each class is a target (up to the first -1) and whether it is one."""
     counts = np.zeros(labels.shape, dtype=np.int64)
-    for row, (lab, cnt) in enumerate(zip(labels, counts)):
+    for row, lab in enumerate(labels):
         stop = np.flatnonzero(lab < 0)
         used = lab[: stop[0] if stop.size else n_classes]
         if used.size and (used.max() >= n_classes):
@@ -97,8 +106,9 @@ def _label_sets(labels: np.ndarray, n_classes: int) -> tuple[np.ndarray, np.ndar
     return counts, counts > 0
 
 
-def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
-                           reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+def multilabel_margin_loss(
+    input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean"
+) -> Tensor:
     """`Σ_{j targets} Σ_{i not targets} max(0, 1 - (x_j - x_i)) / C`; `target` lists classes, ended by -1."""
     reduction = reduction_of(size_average, reduce, reduction)
     _vector_or_matrix(input)
@@ -119,9 +129,14 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: bool | N
     return _reduced(loss, reduction)
 
 
-def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
-                                size_average: bool | None = None, reduce: bool | None = None,
-                                reduction: str = "mean") -> Tensor:
+def multilabel_soft_margin_loss(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
     """`-mean_c w_c (y_c log σ(x_c) + (1 - y_c) log σ(-x_c))` per sample, then reduced."""
     if size_average is not None or reduce is not None:
         reduction = reduction_of(size_average, reduce, reduction)
@@ -137,9 +152,16 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
     return _reduced(loss, reduction)
 
 
-def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative: Tensor, *,
-                                      distance_function: Callable[[Tensor, Tensor], Tensor] | None = None,
-                                      margin: float = 1.0, swap: bool = False, reduction: str = "mean") -> Tensor:
+def triplet_margin_with_distance_loss(
+    anchor: Tensor,
+    positive: Tensor,
+    negative: Tensor,
+    *,
+    distance_function: Callable[[Tensor, Tensor], Tensor] | None = None,
+    margin: float = 1.0,
+    swap: bool = False,
+    reduction: str = "mean",
+) -> Tensor:
     """`max(0, d(a, p) - d(a, n) + margin)` with any distance `d` (pairwise_distance by default)."""
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
