@@ -63,6 +63,7 @@ def _sizes(name: str, x: Tensor, nd: int, kernel_size: Any, output_size: Any, ou
 def _check(x: Tensor, nd: int, kernel: tuple, out: tuple, samples: Tensor) -> None:
     spatial = tuple(x.shape[-nd:])
     # PyTorch's checks: (height, width) with out + k - 1 <= in for 2-D; (time, width, height), strictly, for 3-D
+    order: tuple[int, ...]
     if nd == 2:
         prefix, order = "fractional_max_pool2d(): ", (0, 1)
         too_big = [o + k - 1 > n for o, k, n in zip(out, kernel, spatial)]

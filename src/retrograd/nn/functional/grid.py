@@ -184,4 +184,5 @@ def _read(flat_input: Tensor, points: list, weights: list, sizes: tuple) -> Tens
         mask = inside.to(flat_input.dtype) if weight is None else _ops.where(inside, weight, 0.0)
         term = values * mask.unsqueeze(1)
         total = term if total is None else total + term
+    assert total is not None  # at least one corner
     return total
