@@ -65,6 +65,8 @@ EXEMPT = {
             "adaptive_max_pool1d",
             "adaptive_max_pool2d",
             "adaptive_max_pool3d",
+            "fractional_max_pool2d",
+            "fractional_max_pool3d",
         )
     },  # fmt: skip
     "nn.functional.embedding": {"sparse": "no sparse tensors: the gradient has the same values, dense"},

@@ -15,6 +15,13 @@ Each function is a thin spelling of an op in `retrograd.ops` with the signature
     attention        scaled_dot_product_attention
     multihead_attention  multi_head_attention_forward
     loss             the losses; cross_entropy and nll_loss in classification_loss
+    margin_loss      multi_margin, multilabel_margin, multilabel_soft_margin, triplet_margin_with_distance
+    ctc              ctc_loss
+    embedding_bags   embedding_bag
+    unpooling        max_unpool1d/2d/3d
+    fractional_pooling  fractional_max_pool2d/3d (and _with_indices)
+    grid             affine_grid, grid_sample
+    gumbel           gumbel_softmax
 """
 
 from typing import TYPE_CHECKING, Any
@@ -25,34 +32,50 @@ from . import (
     attention,
     classification_loss,
     convolution,
+    ctc,
     distance,
     dropouts,
+    embedding_bags,
+    fractional_pooling,
+    grid,
+    gumbel,
     linear_maps,
     loss,
+    margin_loss,
     multihead_attention,
     normalization,
     pooling,
     sparse,
+    unpooling,
     vision,
 )
 from .activation import *
 from .attention import *
 from .classification_loss import *
 from .convolution import *
+from .ctc import *
 from .distance import *
 from .dropouts import *
+from .embedding_bags import *
+from .fractional_pooling import *
+from .grid import *
+from .gumbel import *
 from .linear_maps import *
 from .loss import *
+from .margin_loss import *
 from .multihead_attention import *
 from .normalization import *
 from .pooling import *
 from .sparse import *
+from .unpooling import *
 from .vision import *
 
 __all__ = (
     activation.__all__ + attention.__all__ + classification_loss.__all__ + convolution.__all__ + distance.__all__
     + dropouts.__all__ + linear_maps.__all__ + loss.__all__ + multihead_attention.__all__ + normalization.__all__
-    + pooling.__all__ + sparse.__all__ + vision.__all__
+    + pooling.__all__ + sparse.__all__ + vision.__all__ + ctc.__all__ + margin_loss.__all__
+    + embedding_bags.__all__ + fractional_pooling.__all__ + unpooling.__all__ + grid.__all__
+    + gumbel.__all__
 )
 
 

@@ -9,12 +9,14 @@ from . import (
     deprecated,
     distance,
     dropout,
+    embedding_bag,
     flatten,
     fold,
     instancenorm,
     lazy,
     linear,
     loss,
+    margin_loss,
     normalization,
     padding,
     pixelshuffle,
@@ -24,6 +26,7 @@ from . import (
     sync_batchnorm,
     transformer,
     transformer_decoder,
+    unpooling,
     upsampling,
 )
 from .activation import *
@@ -35,12 +38,14 @@ from .conv import *
 from .deprecated import *
 from .distance import *
 from .dropout import *
+from .embedding_bag import *
 from .flatten import *
 from .fold import *
 from .instancenorm import *
 from .lazy import *
 from .linear import *
 from .loss import *
+from .margin_loss import *
 from .module import Module
 from .normalization import *
 from .padding import *
@@ -51,6 +56,7 @@ from .sparse import *
 from .sync_batchnorm import *
 from .transformer import *
 from .transformer_decoder import *
+from .unpooling import *
 from .upsampling import *
 
 __all__ = [
@@ -80,3 +86,6 @@ __all__ += sync_batchnorm.__all__
 __all__ += transformer.__all__
 __all__ += transformer_decoder.__all__
 __all__ += upsampling.__all__
+__all__ += embedding_bag.__all__
+__all__ += margin_loss.__all__
+__all__ += unpooling.__all__

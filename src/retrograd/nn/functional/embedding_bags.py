@@ -1,0 +1,184 @@
+"""torch.nn.functional.embedding_bag: sums, means or maxima of bags of embedding rows.
+
+The rows are looked up by the embedding primitive (`retrograd/ops/nn_support.py`,
+which also renorms them for `max_norm` and scales their gradient for
+`scale_grad_by_freq`); 'sum' and 'mean' add them into their bags with
+`index_add`, 'max' picks, per bag and feature, the first row holding the
+maximum (as PyTorch does) with a `gather`. Rows at `padding_idx` belong to no
+bag. With `include_last_offset` there is one bag fewer than offsets, and the
+last bag runs to the end of the input (what PyTorch's CPU kernel computes,
+whatever the last offset says).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from ... import ops as _ops
+from ...dtypes import int64
+from ...ops import nn_support
+from ...tensor import Tensor
+
+__all__ = ["embedding_bag"]
+
+
+def _indices(input: Tensor) -> None:
+    if input.dtype.name not in ("int64", "int32"):
+        raise RuntimeError(
+            "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; "
+            f"but got torch.{input.dtype.legacy_name} instead (while checking arguments for embedding_bag)"
+        )
+
+
+def _flat_input(input: Tensor, offsets: Tensor | None, include_last_offset: bool) -> tuple[Tensor, np.ndarray, bool]:
+    """The 1-D indices and the bags' offsets, from (B, L) input or 1-D input with offsets."""
+    if input.dim() == 2:
+        if offsets is not None:
+            raise ValueError(
+                "if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length "
+                f"sequences. However, found offsets of type {type(offsets)}"
+            )
+        return input.reshape(-1), np.arange(0, input.numel(), max(input.shape[1], 1)), False
+    if input.dim() != 1:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.dim()}")
+    if offsets is None:
+        raise ValueError("offsets has to be a 1D Tensor but got None")
+    if offsets.dim() != 1:
+        raise ValueError("offsets has to be a 1D Tensor")
+    _indices(offsets)
+    return input, np.asarray(offsets.detach().cpu().numpy(), dtype=np.int64), include_last_offset
+
+
+def _bags(offsets: np.ndarray, n: int, include_last_offset: bool, kind: str) -> tuple[np.ndarray, int]:
+    """Each index's bag (the number of bags for indices in none) and the number of bags.
+
+    `kind` names the offsets' legacy tensor type, which PyTorch's message prints.
+    """
+    if offsets.size and offsets[0] != 0:
+        raise RuntimeError(
+            "offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from position 0. "
+            f"However, got {offsets[0]}\n[ torch.{kind}{{}} ]"
+        )
+    if offsets.size and offsets[-1] > n:
+        raise RuntimeError(
+            f"offsets[-1] can not be greater than input's length {n} but got offsets[-1] of {offsets[-1]}"
+        )
+    if np.any(np.diff(offsets) < 0):
+        raise RuntimeError("offsets must be non-decreasing")
+    n_bags = max(offsets.size - 1, 0) if include_last_offset else offsets.size
+    starts = offsets[:n_bags]
+    bag = np.searchsorted(starts, np.arange(n), side="right") - 1
+    bag[bag < 0] = n_bags
+    return bag, n_bags
+
+
+def _padding(padding_idx: int | None, n_rows: int) -> int | None:
+    if padding_idx is None:
+        return None
+    if not -n_rows <= padding_idx < n_rows:
+        raise RuntimeError(
+            f"padding_idx must be within the number of embeddings, -{n_rows} through {n_rows - 1}, "
+            f"but got {padding_idx}"
+        )
+    return padding_idx % n_rows
+
+
+def _max_rows(rows: Tensor, bag: np.ndarray, n_bags: int) -> Tensor:
+    """Per bag and feature, the first row with the largest value (0 for an empty bag)."""
+    values = np.asarray(rows.detach().cpu().numpy())
+    counts = np.bincount(bag, minlength=n_bags + 1)[:n_bags]
+    width = int(counts.max()) if counts.size else 0
+    slots = np.full((n_bags, max(width, 1)), -1, dtype=np.int64)
+    order = np.argsort(bag, kind="stable")
+    order = order[bag[order] < n_bags]
+    rank = np.arange(order.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    slots[bag[order], rank] = order
+    candidates = np.where(slots[..., None] >= 0, values[slots.clip(0)], -np.inf)
+    best = np.take_along_axis(slots, candidates.argmax(1), 1) if rows.shape[1] else np.zeros((n_bags, 0), np.int64)
+    picked = rows.gather(0, _ops.tensor(best.clip(0), device=rows.device))
+    empty = _ops.tensor((counts == 0)[:, None], device=rows.device)
+    return _ops.where(empty, 0.0, picked)
+
+
+def embedding_bag(
+    input: Tensor,
+    weight: Tensor,
+    offsets: Tensor | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2,
+    scale_grad_by_freq: bool = False,
+    mode: str = "mean",
+    sparse: bool = False,
+    per_sample_weights: Tensor | None = None,
+    include_last_offset: bool = False,
+    padding_idx: int | None = None,
+) -> Tensor:
+    """Reduce bags of rows of `weight` (V, D) to (B, D): bags are the rows of a (B, L) input or slices at `offsets`.
+
+    `sparse` is accepted for PyTorch's checks; gradients are dense.
+    """
+    if weight.dtype == int64 and input.is_floating_point():
+        warnings.warn(
+            "Argument order of nn.functional.embedding_bag was changed. Usage `embedding_bag(weight, input, ...)` is "
+            "deprecated, and should now be `embedding_bag(input, weight, ...)`.",
+            UserWarning,
+            stacklevel=2,
+        )
+        weight, input = input, weight
+    if per_sample_weights is not None and tuple(input.shape) != tuple(per_sample_weights.shape):
+        raise ValueError(
+            f"embedding_bag: If per_sample_weights ({per_sample_weights.shape!r}) is not None, then it must have the "
+            f"same shape as the input ({input.shape!r})"
+        )
+    if weight.dim() != 2:
+        raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.dim()}")
+    flat, offs, include_last_offset = _flat_input(input, offsets, include_last_offset)
+    _check_mode(mode, scale_grad_by_freq, sparse, per_sample_weights)
+    _indices(flat)
+    if per_sample_weights is not None and per_sample_weights.dtype != weight.dtype:
+        raise RuntimeError(
+            "Expected tensor for argument #1 'weight' to have the same type as tensor for argument #1 "
+            f"'per_sample_weights'; but type {weight.type()} does not equal {per_sample_weights.type()} (while "
+            "checking arguments for embedding_bag)"
+        )
+    idx = np.asarray(flat.detach().cpu().numpy(), dtype=np.int64)
+    n_rows = weight.shape[0]
+    bad = np.flatnonzero((idx < 0) | (idx >= n_rows))
+    if bad.size:
+        raise RuntimeError(
+            f"Index {bad[0]} of input takes value {idx[bad[0]]} which is not in the valid range [0, {n_rows})"
+        )
+    pad = _padding(padding_idx, n_rows)
+    kind = offsets.dtype.legacy_name if offsets is not None else "LongTensor"
+    bag, n_bags = _bags(offs, idx.size, include_last_offset, kind)
+    if pad is not None:
+        bag[idx == pad] = n_bags
+    rows = nn_support.embedding(weight, flat, None, max_norm, norm_type, scale_grad_by_freq)
+    if mode == "max":
+        return _max_rows(rows, bag, n_bags)
+    if per_sample_weights is not None:
+        rows = rows * per_sample_weights.reshape(-1, 1)
+    into = _ops.zeros((n_bags + 1, weight.shape[1]), dtype=weight.dtype, device=weight.device)
+    total = into.index_add(0, _ops.tensor(bag, device=weight.device), rows)[:n_bags]
+    if mode == "sum":
+        return total
+    counts = np.bincount(bag, minlength=n_bags + 1)[:n_bags].clip(1)
+    return total / _ops.tensor(counts[:, None], dtype=weight.dtype, device=weight.device)
+
+
+def _check_mode(mode: str, scale_grad_by_freq: bool, sparse: bool, per_sample_weights: Any) -> None:
+    if mode == "max":
+        if scale_grad_by_freq:
+            raise ValueError("max mode does not support scaling the gradient by the frequency")
+        if sparse:
+            raise ValueError("max mode does not support sparse weights")
+    elif mode not in ("sum", "mean"):
+        raise ValueError("mode has to be one of sum, mean or max")
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError(
+            "embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum' "
+            f"(got mode='{mode}'). Please open a feature request on GitHub."
+        )

@@ -1,0 +1,181 @@
+"""torch.nn.functional's multi-class and multi-label margin losses, and the triplet loss with a distance function.
+
+All are composed of differentiable ops, so their gradients of any order come
+from the ops' rules. The class-index targets are read once (they are not
+differentiable) to build constant masks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ... import ops as _ops
+from ...dtypes import int64
+from ...tensor import Tensor
+from .classification_loss import reduction_of
+from .distance import pairwise_distance
+from .loss import _constant
+
+__all__ = [
+    "multi_margin_loss",
+    "multilabel_margin_loss",
+    "multilabel_soft_margin_loss",
+    "triplet_margin_with_distance_loss",
+]
+
+
+def _reduced(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "none":
+        return loss
+    return loss.mean() if reduction == "mean" else loss.sum()
+
+
+def _vector_or_matrix(input: Tensor) -> None:
+    """PyTorch's shape rule for the margin losses: (C,) or (N, C), C > 0, N may be 0."""
+    if input.dim() > 2 or (input.dim() >= 1 and input.shape[-1] == 0):
+        raise RuntimeError(
+            f"Expected non-empty vector or matrix with optional 0-dim batch size, but got: {list(input.shape)}"
+        )
+
+
+def _long_target(input: Tensor, target: Tensor) -> None:
+    if target.dtype != int64:
+        raise RuntimeError(f"expected scalar type Long but found {target.dtype.kind_name}")
+
+
+def multi_margin_loss(
+    input: Tensor,
+    target: Tensor,
+    p: int = 1,
+    margin: float = 1.0,
+    weight: Tensor | None = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """`Σ_{i≠y} w_y · max(0, margin - x_y + x_i)^p / C` for scores (N, C) or (C,) and class indices (N,) or ()."""
+    reduction = reduction_of(size_average, reduce, reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.dim() != 1:
+        raise ValueError("weight must be one-dimensional")
+    _vector_or_matrix(input)
+    n_classes = input.shape[-1] if input.dim() else 1
+    batch = input.shape[0] if input.dim() == 2 else 1
+    if target.numel() != batch or target.dim() > 1:
+        raise RuntimeError(
+            "multi_margin_loss: target tensor should be 1-D with size equal to the number of input samples (batch "
+            f"size). Expected target size [{batch}], but got {list(target.shape)}. Input has shape "
+            f"{list(input.shape)}."
+        )
+    _long_target(input, target)
+    _constant("multi_margin_loss", "weight", weight)
+    if weight is not None:
+        if weight.numel() != n_classes:
+            raise RuntimeError(f"inconsistent weight size, expected {n_classes} but got {list(weight.shape)}")
+        if weight.dtype != input.dtype:
+            raise RuntimeError(f"expected scalar type {input.dtype.kind_name} but found {weight.dtype.kind_name}")
+    labels = target.detach().cpu().numpy().reshape(batch)
+    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+        raise RuntimeError("target out of range")
+    x = input.reshape(batch, n_classes)
+    idx = _ops.tensor(labels.reshape(batch, 1), device=input.device)
+    others = _ops.tensor((np.arange(n_classes) != labels.reshape(batch, 1)).astype(input.dtype.np), device=input.device)
+    hinge = (margin - x.gather(1, idx) + x).clamp_min(0)
+    if p == 2:
+        hinge = hinge * hinge
+    if weight is not None:
+        hinge = hinge * weight.detach().gather(0, idx.reshape(batch)).reshape(batch, 1)
+    loss = (hinge * others).sum(1) / n_classes
+    if reduction == "none":
+        return loss.reshape(target.shape) if input.dim() == 2 or target.dim() == 1 else loss.reshape(())
+    return _reduced(loss, reduction)
+
+
+def _label_sets(labels: np.ndarray, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per sample: how often each class is a target (up to the first -1) and whether it is one."""
+    counts = np.zeros(labels.shape, dtype=np.int64)
+    for row, lab in enumerate(labels):
+        stop = np.flatnonzero(lab < 0)
+        used = lab[: stop[0] if stop.size else n_classes]
+        if used.size and (used.max() >= n_classes):
+            raise RuntimeError("argument #2 'target' is out of range")
+        np.add.at(counts[row], used, 1)
+    return counts, counts > 0
+
+
+def multilabel_margin_loss(
+    input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean"
+) -> Tensor:
+    """`Σ_{j targets} Σ_{i not targets} max(0, 1 - (x_j - x_i)) / C`; `target` lists classes, ended by -1."""
+    reduction = reduction_of(size_average, reduce, reduction)
+    _vector_or_matrix(input)
+    if tuple(target.shape) != tuple(input.shape):
+        raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}")
+    _long_target(input, target)
+    n_classes = input.shape[-1] if input.dim() else 1
+    batch = input.shape[0] if input.dim() == 2 else 1
+    counts, is_target = _label_sets(target.detach().cpu().numpy().reshape(batch, n_classes), n_classes)
+    x = input.reshape(batch, n_classes)
+    # pair (j, i): j counted as often as it is listed, i any class that is not a target
+    pairs = counts[:, :, None] * (~is_target)[:, None, :]
+    pair_w = _ops.tensor(pairs.astype(input.dtype.np), device=input.device)
+    hinge = (1 - x.unsqueeze(2) + x.unsqueeze(1)).clamp_min(0)
+    loss = (hinge * pair_w).sum((1, 2)) / n_classes
+    if reduction == "none":
+        return loss if input.dim() == 2 else loss.reshape(())
+    return _reduced(loss, reduction)
+
+
+def multilabel_soft_margin_loss(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """`-mean_c w_c (y_c log σ(x_c) + (1 - y_c) log σ(-x_c))` per sample, then reduced."""
+    if size_average is not None or reduce is not None:
+        reduction = reduction_of(size_average, reduce, reduction)
+    from .activation import logsigmoid
+
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    class_dim = input.dim() - 1
+    loss = loss.sum(class_dim) / input.size(class_dim)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    return _reduced(loss, reduction)
+
+
+def triplet_margin_with_distance_loss(
+    anchor: Tensor,
+    positive: Tensor,
+    negative: Tensor,
+    *,
+    distance_function: Callable[[Tensor, Tensor], Tensor] | None = None,
+    margin: float = 1.0,
+    swap: bool = False,
+    reduction: str = "mean",
+) -> Tensor:
+    """`max(0, d(a, p) - d(a, n) + margin)` with any distance `d` (pairwise_distance by default)."""
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    dims = (anchor.dim(), positive.dim(), negative.dim())
+    if len(set(dims)) != 1:
+        raise RuntimeError(
+            "The anchor, positive, and negative tensors are expected to have the same number of dimensions, but "
+            f"got: anchor {dims[0]}D, positive {dims[1]}D, and negative {dims[2]}D inputs"
+        )
+    distance = pairwise_distance if distance_function is None else distance_function
+    d_pos = distance(anchor, positive)
+    d_neg = distance(anchor, negative)
+    if swap:
+        d_neg = _ops.minimum(d_neg, distance(positive, negative))
+    return _reduced((margin + d_pos - d_neg).clamp_min(0), reduction)

@@ -1,0 +1,320 @@
+"""The nn modules of issue 13's second pass against PyTorch: margin losses, CTCLoss, EmbeddingBag, MaxUnpool*d,
+FractionalMaxPool*d; plus the errors and warnings of their functions, and gumbel_softmax's properties."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+
+try:
+    import torch
+except ImportError:  # pragma: no cover - CI runs once without torch
+    torch = None
+
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+TOL = dict(rtol=1e-9, atol=1e-11)
+
+
+def _rng(seed: int = 0) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+def _tensors(m, arrays, grads):
+    return [m.tensor(a, requires_grad=g) for a, g in zip(arrays, grads)]
+
+
+def _compare(t_out, r_out, t_in, r_in, tol=TOL):
+    assert tuple(r_out.shape) == tuple(t_out.shape)
+    assert str(r_out.dtype).split(".")[-1] == str(t_out.dtype).split(".")[-1]
+    np.testing.assert_allclose(r_out.detach().numpy(), t_out.detach().numpy(), **tol)
+    w = _rng(9).standard_normal(tuple(t_out.shape))
+    (t_out * torch.tensor(w, dtype=t_out.dtype)).sum().backward()
+    (r_out * rg.tensor(w, dtype=r_out.dtype)).sum().backward()
+    for i, (t, r) in enumerate(zip(t_in, r_in)):
+        if t.requires_grad:
+            np.testing.assert_allclose(r.grad.numpy(), t.grad.numpy(), err_msg=f"input {i}", **tol)
+
+
+X = _rng(1).standard_normal((5, 4))
+LOSSES = [
+    ("MultiMarginLoss", lambda m: {}, [X, _rng(2).integers(0, 4, 5)], [True, False]),
+    (
+        "MultiMarginLoss",
+        lambda m: {"p": 2, "margin": 0.5, "weight": m.tensor(np.linspace(0.5, 2, 4))},
+        [X, _rng(2).integers(0, 4, 5)],
+        [True, False],
+    ),
+    ("MultiLabelMarginLoss", lambda m: {}, [X, np.array([[3, 0, -1, 1]] * 5)], [True, False]),
+    (
+        "MultiLabelSoftMarginLoss",
+        lambda m: {"weight": m.tensor(np.linspace(0.5, 2, 4))},
+        [X, _rng(3).uniform(0, 1, (5, 4))],
+        [True, True],
+    ),
+    (
+        "TripletMarginWithDistanceLoss",
+        lambda m: {"swap": True, "margin": 1.5},
+        [X, _rng(4).standard_normal((5, 4)), _rng(5).standard_normal((5, 4))],
+        [True, True, True],
+    ),
+]
+CASES = [(*spec, r) for spec in LOSSES for r in ("mean", "sum", "none")]
+
+
+@needs_torch
+@pytest.mark.parametrize(
+    "name,kwargs,arrays,grads,reduction", CASES, ids=[f"{c[0]}-{i}-{c[4]}" for i, c in enumerate(CASES)]
+)
+def test_loss_module_vs_torch(name, kwargs, arrays, grads, reduction):
+    t_mod = getattr(torch.nn, name)(**kwargs(torch), reduction=reduction)
+    r_mod = getattr(rg.nn, name)(**kwargs(rg), reduction=reduction)
+    assert repr(r_mod) == repr(t_mod)
+    assert list(r_mod.state_dict()) == list(t_mod.state_dict())
+    t_in, r_in = _tensors(torch, arrays, grads), _tensors(rg, arrays, grads)
+    _compare(t_mod(*t_in), r_mod(*r_in), t_in, r_in)
+
+
+@needs_torch
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_ctc_loss_module_vs_torch(reduction, dtype):
+    x = _rng(6).standard_normal((8, 3, 5)).astype(dtype)
+    targets = np.array([[1, 2, 2, 4], [3, 3, 0, 0], [1, 4, 1, 2]])
+    lengths = [np.array([8, 7, 6]), np.array([4, 2, 0])]
+    t_x, r_x = torch.tensor(x, requires_grad=True), rg.tensor(x, requires_grad=True)
+    t_loss = torch.nn.CTCLoss(blank=0, reduction=reduction)(
+        t_x.log_softmax(2), torch.tensor(targets), *map(torch.tensor, lengths)
+    )
+    r_loss = rg.nn.CTCLoss(blank=0, reduction=reduction)(
+        r_x.log_softmax(2), rg.tensor(targets), *map(rg.tensor, lengths)
+    )
+    tol = TOL if dtype == "float64" else dict(rtol=1e-5, atol=1e-5)
+    _compare(t_loss, r_loss, [t_x], [r_x], tol)
+
+
+@needs_torch
+def test_ctc_gradient_with_respect_to_log_probs_is_pytorchs():
+    """PyTorch's ctc backward is exp(log_probs) - posterior (the gradient through a log_softmax); same here."""
+    lp = np.log(_rng(7).dirichlet(np.ones(4), (6, 2)))
+    t_lp, r_lp = torch.tensor(lp, requires_grad=True), rg.tensor(lp, requires_grad=True)
+    args = ([[1, 2], [3, 0]], [6, 5], [2, 1])
+    torch.nn.functional.ctc_loss(t_lp, *map(torch.tensor, args)).backward()
+    rg.nn.functional.ctc_loss(r_lp, *map(rg.tensor, args)).backward()
+    np.testing.assert_allclose(r_lp.grad.numpy(), t_lp.grad.numpy(), **TOL)
+
+
+@needs_torch
+def test_ctc_impossible_alignment_and_zero_infinity():
+    lp = np.log(_rng(8).dirichlet(np.ones(3), (3, 1)))
+    for zero_infinity in (False, True):
+        t = torch.nn.functional.ctc_loss(
+            torch.tensor(lp), torch.tensor([[1, 1, 1]]), [3], [3], reduction="none", zero_infinity=zero_infinity
+        )
+        r = rg.nn.functional.ctc_loss(
+            rg.tensor(lp), rg.tensor([[1, 1, 1]]), [3], [3], reduction="none", zero_infinity=zero_infinity
+        )
+        np.testing.assert_array_equal(r.numpy(), t.numpy())
+    r_lp = rg.tensor(lp, requires_grad=True)
+    rg.nn.functional.ctc_loss(r_lp, rg.tensor([[1, 1, 1]]), [3], [3], zero_infinity=True).backward()
+    assert not r_lp.grad.numpy().any()
+
+
+@needs_torch
+@pytest.mark.parametrize("mode", ["sum", "mean", "max"])
+@pytest.mark.parametrize("extra", [{}, {"padding_idx": 2}, {"include_last_offset": True}])
+def test_embedding_bag_module_vs_torch(mode, extra):
+    t_mod = torch.nn.EmbeddingBag(7, 3, mode=mode, dtype=torch.float64, **extra)
+    r_mod = rg.nn.EmbeddingBag(7, 3, mode=mode, dtype=rg.float64, **extra)
+    r_mod.load_state_dict({"weight": rg.tensor(t_mod.weight.detach().numpy())})
+    assert repr(r_mod) == repr(t_mod)
+    idx, offsets = np.array([1, 2, 6, 5, 2, 3, 2, 0, 4]), np.array([0, 3, 3, 6])
+    t_out = t_mod(torch.tensor(idx), torch.tensor(offsets))
+    r_out = r_mod(rg.tensor(idx), rg.tensor(offsets))
+    np.testing.assert_allclose(r_out.detach().numpy(), t_out.detach().numpy(), **TOL)
+    w = _rng(3).standard_normal(tuple(t_out.shape))
+    (t_out * torch.tensor(w)).sum().backward()
+    (r_out * rg.tensor(w)).sum().backward()
+    np.testing.assert_allclose(r_mod.weight.grad.numpy(), t_mod.weight.grad.numpy(), **TOL)
+
+
+@needs_torch
+def test_embedding_bag_per_sample_weights_2d_input_and_from_pretrained():
+    table = _rng(4).standard_normal((5, 2))
+    idx, psw = np.array([[0, 4, 4], [1, 2, 3]]), _rng(5).uniform(size=(2, 3))
+    t_mod = torch.nn.EmbeddingBag.from_pretrained(torch.tensor(table), mode="sum", freeze=False)
+    r_mod = rg.nn.EmbeddingBag.from_pretrained(rg.tensor(table), mode="sum", freeze=False)
+    t_w, r_w = torch.tensor(psw, requires_grad=True), rg.tensor(psw, requires_grad=True)
+    _compare(
+        t_mod(torch.tensor(idx), per_sample_weights=t_w), r_mod(rg.tensor(idx), per_sample_weights=r_w), [t_w], [r_w]
+    )
+    np.testing.assert_allclose(r_mod.weight.grad.numpy(), t_mod.weight.grad.numpy(), **TOL)
+    assert not rg.nn.EmbeddingBag.from_pretrained(rg.tensor(table)).weight.requires_grad
+
+
+@needs_torch
+@pytest.mark.parametrize("nd,shape", [(1, (2, 3, 8)), (2, (2, 3, 4, 6)), (2, (3, 4, 6)), (3, (1, 2, 4, 2, 6))])
+def test_max_unpool_inverts_max_pool_like_torch(nd, shape):
+    x = torch.tensor(_rng(6).standard_normal(shape))
+    pooled, idx = getattr(torch.nn, f"MaxPool{nd}d")(2, return_indices=True)(x)
+    t_mod, r_mod = getattr(torch.nn, f"MaxUnpool{nd}d")(2), getattr(rg.nn, f"MaxUnpool{nd}d")(2)
+    assert repr(r_mod) == repr(t_mod)
+    t_in = pooled.detach().requires_grad_()
+    r_in = rg.tensor(pooled.detach().numpy(), requires_grad=True)
+    size = list(shape[-nd:])
+    size[-1] += 1
+    _compare(t_mod(t_in, idx, size), r_mod(r_in, rg.tensor(idx.numpy()), size), [t_in], [r_in])
+
+
+@needs_torch
+@pytest.mark.parametrize("nd", [2, 3])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_fractional_max_pool_module_equals_torch_exactly(nd, dtype):
+    shape = (2, 3, 9, 8) if nd == 2 else (2, 3, 7, 6, 8)
+    x = _rng(7).standard_normal(shape).astype(dtype)
+    samples = _rng(8).uniform(size=(2, 3, nd)).astype(dtype)
+    kwargs = {"output_size": 4} if nd == 2 else {"output_ratio": 0.5}
+    t_mod = getattr(torch.nn, f"FractionalMaxPool{nd}d")(
+        2, return_indices=True, _random_samples=torch.tensor(samples), **kwargs
+    )
+    r_mod = getattr(rg.nn, f"FractionalMaxPool{nd}d")(
+        2, return_indices=True, _random_samples=rg.tensor(samples), **kwargs
+    )
+    assert list(r_mod.state_dict()) == list(t_mod.state_dict()) == ["_random_samples"]
+    t_x, r_x = torch.tensor(x, requires_grad=True), rg.tensor(x, requires_grad=True)
+    (t_val, t_idx), (r_val, r_idx) = t_mod(t_x), r_mod(r_x)
+    np.testing.assert_array_equal(r_idx.numpy(), t_idx.numpy())
+    _compare(t_val, r_val, [t_x], [r_x], dict(rtol=0, atol=0))
+
+
+def test_fractional_max_pool_draws_its_own_samples():
+    out = rg.nn.FractionalMaxPool2d(3, output_ratio=(0.5, 0.5))(rg.randn(2, 3, 10, 8))
+    assert tuple(out.shape) == (2, 3, 5, 4)
+    with pytest.raises(ValueError, match="either an output size, or a pooling ratio"):
+        rg.nn.FractionalMaxPool2d(2)
+    with pytest.raises(ValueError, match="output_ratio must be between 0 and 1"):
+        rg.nn.FractionalMaxPool3d(2, output_ratio=1.5)
+
+
+def test_gumbel_softmax_samples_and_straight_through():
+    rg.manual_seed(0)
+    logits = rg.tensor(np.log([[0.7, 0.2, 0.1]] * 4000), requires_grad=True)
+    soft = rg.nn.functional.gumbel_softmax(logits, tau=0.5)
+    np.testing.assert_allclose(soft.detach().sum(-1).numpy(), 1.0, rtol=1e-12)
+    hard = rg.nn.functional.gumbel_softmax(logits, hard=True)
+    counts = hard.detach().numpy().sum(0) / 4000
+    np.testing.assert_allclose(counts, [0.7, 0.2, 0.1], atol=0.03)  # argmax of Gumbel-perturbed logits ~ softmax
+    assert set(np.unique(hard.detach().numpy())) == {0.0, 1.0}
+    (hard * rg.tensor([1.0, 2.0, 3.0])).sum().backward()
+    assert logits.grad.abs().sum().item() > 0  # the soft sample's gradient flows through the one-hot
+    with pytest.warns(UserWarning, match="`eps` parameter is deprecated"):
+        rg.nn.functional.gumbel_softmax(logits, eps=1e-3)
+
+
+ERRORS = [
+    ("multi_margin_loss", lambda m: (m.randn(3, 4), m.tensor([0, 4, 1])), {}),
+    ("multi_margin_loss", lambda m: (m.randn(3, 4), m.tensor([0, 1])), {}),
+    ("multi_margin_loss", lambda m: (m.randn(3, 4), m.tensor([0, 1, 2])), {"p": 3}),
+    ("multi_margin_loss", lambda m: (m.randn(3, 4), m.tensor([0, 1, 2])), lambda m: {"weight": m.ones(3)}),
+    ("multi_margin_loss", lambda m: (m.randn(3, 2, 2), m.tensor([0, 1, 2])), {}),
+    ("multilabel_margin_loss", lambda m: (m.randn(3, 4), m.zeros(2, 4, dtype=m.int64)), {}),
+    ("multilabel_margin_loss", lambda m: (m.randn(2, 4), m.tensor([[5, 0, -1, 1], [0, 1, 2, 3]])), {}),
+    ("multilabel_soft_margin_loss", lambda m: (m.randn(3, 4), m.rand(3, 4)), {"reduction": "bad"}),
+    ("triplet_margin_with_distance_loss", lambda m: (m.randn(3, 4), m.randn(3, 4), m.randn(3, 4)), {"margin": 0}),
+    (
+        "ctc_loss",
+        lambda m: (
+            m.randn(6, 3, 4).log_softmax(2),
+            m.ones(3, 3, dtype=m.int64),
+            m.tensor([6, 5, 4]),
+            m.tensor([4, 3, 3]),
+        ),
+        {},
+    ),
+    (
+        "ctc_loss",
+        lambda m: (
+            m.randn(6, 3, 4).log_softmax(2),
+            m.ones(3, 3, dtype=m.int64),
+            m.tensor([7, 5, 4]),
+            m.tensor([3, 3, 3]),
+        ),
+        {},
+    ),
+    (
+        "ctc_loss",
+        lambda m: (
+            m.randn(6, 3, 4).log_softmax(2),
+            m.ones(3, 3, dtype=m.int64),
+            m.tensor([6, 5, 4]),
+            m.tensor([3, 3, 3]),
+        ),
+        {"blank": 4},
+    ),
+    (
+        "ctc_loss",
+        lambda m: (m.randn(6, 3, 4).log_softmax(2), m.ones(4, dtype=m.int64), m.tensor([6, 5, 4]), m.tensor([3, 1, 1])),
+        {},
+    ),
+    ("embedding_bag", lambda m: (m.tensor([1, 2, 3]), m.randn(5, 2), m.tensor([1, 2])), {}),
+    ("embedding_bag", lambda m: (m.tensor([9, 2, 1, 0]), m.randn(5, 2), m.tensor([0, 2, 2])), {}),
+    ("embedding_bag", lambda m: (m.tensor([1, 2, 3]), m.randn(5, 2), m.tensor([0, 2])), {"mode": "bad"}),
+    (
+        "embedding_bag",
+        lambda m: (m.tensor([1, 2, 3]), m.randn(5, 2), m.tensor([0, 2])),
+        {"mode": "max", "scale_grad_by_freq": True},
+    ),
+    ("embedding_bag", lambda m: (m.tensor([[1, 2, 3]]), m.randn(5, 2), m.tensor([0])), {}),
+    (
+        "embedding_bag",
+        lambda m: (m.tensor([1, 2, 3]), m.randn(5, 2), m.tensor([0])),
+        lambda m: {"mode": "mean", "per_sample_weights": m.ones(3)},
+    ),
+    ("max_unpool2d", lambda m: (m.randn(1, 2, 2, 2), m.zeros(1, 2, 2, 2, dtype=m.int64) + 16, 2), {}),
+    ("max_unpool2d", lambda m: (m.randn(1, 2, 2, 2), m.zeros(1, 2, 2, 2, dtype=m.int64), 2), {"output_size": (9, 5)}),
+    ("max_unpool2d", lambda m: (m.randn(1, 2, 2, 2), m.zeros(2, 2, 2, dtype=m.int64), 2), {}),
+    ("max_unpool3d", lambda m: (m.randn(2, 2, 2), m.zeros(2, 2, 2, dtype=m.int64), 2), {}),
+    ("fractional_max_pool2d", lambda m: (m.randn(1, 2, 9, 8), 2), {"output_size": (9, 4)}),
+    ("fractional_max_pool2d", lambda m: (m.randn(1, 2, 9, 8), 2), {}),
+    ("fractional_max_pool3d", lambda m: (m.randn(1, 2, 5, 6, 7), 2), {"output_size": (3, 5, 6)}),
+    (
+        "fractional_max_pool2d",
+        lambda m: (m.randn(2, 2, 9, 8), 2),
+        lambda m: {"output_size": 3, "_random_samples": m.rand(1, 2, 2)},
+    ),
+    ("affine_grid", lambda m: (m.randn(2, 3, 3), [2, 3, 4, 5]), {"align_corners": False}),
+    ("affine_grid", lambda m: (m.randn(2, 2, 3), [2, 3, 4]), {"align_corners": False}),
+    ("grid_sample", lambda m: (m.randn(2, 3, 4, 5), m.randn(2, 6, 7, 3)), {"align_corners": False}),
+    ("grid_sample", lambda m: (m.randn(2, 3, 4, 5), m.randn(3, 6, 7, 2)), {"align_corners": False}),
+    ("grid_sample", lambda m: (m.randn(2, 3, 4, 5), m.randn(2, 6, 7, 2)), {"mode": "bad"}),
+    ("grid_sample", lambda m: (m.randn(2, 3, 4, 5), m.randn(2, 6, 7, 2)), {"padding_mode": "bad"}),
+]
+
+
+@needs_torch
+@pytest.mark.parametrize("name,make,kwargs", ERRORS, ids=[f"{e[0]}-{i}" for i, e in enumerate(ERRORS)])
+def test_errors_match_torch(name, make, kwargs):
+    outcomes = []
+    for m in (torch, rg):
+        args = make(m)
+        kw = kwargs(m) if callable(kwargs) else kwargs
+        with pytest.raises(Exception) as info:
+            getattr(m.nn.functional, name)(*args, **kw)
+        message = str(info.value).replace("retrograd.tensor.Tensor", "torch.Tensor").replace("retrograd.", "torch.")
+        outcomes.append((type(info.value), message))
+    assert outcomes[1] == outcomes[0]
+
+
+@needs_torch
+def test_align_corners_warning_like_torch():
+    for m in (torch, rg):
+        with pytest.warns(UserWarning, match="align_corners=False since 1.3.0"):
+            m.nn.functional.affine_grid(m.zeros(1, 2, 3), [1, 1, 2, 2])
+        with pytest.warns(UserWarning, match="align_corners=False since 1.3.0"):
+            m.nn.functional.grid_sample(m.zeros(1, 1, 2, 2), m.zeros(1, 2, 2, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rg.nn.functional.grid_sample(rg.zeros(1, 1, 2, 2), rg.zeros(1, 2, 2, 2), align_corners=True)
