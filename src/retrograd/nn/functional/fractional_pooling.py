@@ -11,6 +11,7 @@ sends the gradient back to it.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -120,9 +121,12 @@ def _fractional(
     _check(input, nd, kernel, out, samples)
     plane_values = np.asarray(x.detach().cpu().numpy()).reshape((n * c,) + tuple(x.shape[2:]))
     plane_samples = np.asarray(samples.detach().cpu().numpy())[:n, :c].reshape(n * c, nd)
-    idx = _window_indices(plane_values, plane_samples, kernel, out)
-    index = _ops.tensor(idx.reshape(n, c, -1), device=input.device)
-    values = x.reshape(n, c, -1).gather(2, index).reshape(n, c, *out)
+    if n * c == 0:  # an empty batch: no window to search
+        idx = np.zeros((0, *out), dtype=np.int64)
+    else:
+        idx = _window_indices(plane_values, plane_samples, kernel, out)
+    index = _ops.tensor(idx.reshape(n, c, math.prod(out)), device=input.device)
+    values = x.reshape(n, c, math.prod(x.shape[2:])).gather(2, index).reshape(n, c, *out)
     index = index.reshape(n, c, *out)
     return (values, index) if batched else (values.squeeze(0), index.squeeze(0))
 
