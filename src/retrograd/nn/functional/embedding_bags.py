@@ -19,6 +19,8 @@ import numpy as np
 
 from ... import ops as _ops
 from ...dtypes import int64
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...ops import nn_support
 from ...tensor import Tensor
 
@@ -120,6 +122,28 @@ def embedding_bag(
 
     `sparse` is accepted for PyTorch's checks; gradients are dense.
     """
+    if (
+        _vmap.active
+        and (
+            r := batched(
+                "loop",
+                embedding_bag,
+                input,
+                weight,
+                offsets,
+                max_norm,
+                norm_type,
+                scale_grad_by_freq,
+                mode,
+                sparse,
+                per_sample_weights,
+                include_last_offset,
+                padding_idx,
+            )
+        )
+        is not NOT_BATCHED
+    ):
+        return r  # the indices decide where values go: one example at a time
     if weight.dtype == int64 and input.is_floating_point():
         warnings.warn(
             "Argument order of nn.functional.embedding_bag was changed. Usage `embedding_bag(weight, input, ...)` is "

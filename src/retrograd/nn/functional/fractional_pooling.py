@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 
 from ... import ops as _ops
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 
 __all__ = [
@@ -143,6 +145,23 @@ def fractional_max_pool2d_with_indices(
 
     Returns the values and the flat (H·W) indices of the maxima, whatever `return_indices` says (as PyTorch).
     """
+    if (
+        _vmap.active
+        and (
+            r := batched(
+                "loop",
+                fractional_max_pool2d_with_indices,
+                input,
+                kernel_size,
+                output_size,
+                output_ratio,
+                return_indices,
+                _random_samples,
+            )
+        )
+        is not NOT_BATCHED
+    ):
+        return r  # the indices decide where values go: one example at a time
     return _fractional("fractional_max_pool2d", 2, input, kernel_size, output_size, output_ratio, _random_samples)
 
 
@@ -155,6 +174,23 @@ def fractional_max_pool3d_with_indices(
     _random_samples: Tensor | None = None,
 ) -> tuple[Tensor, Tensor]:
     """Fractional max pooling of (N, C, T, H, W) or (C, T, H, W); values and flat (T·H·W) indices."""
+    if (
+        _vmap.active
+        and (
+            r := batched(
+                "loop",
+                fractional_max_pool3d_with_indices,
+                input,
+                kernel_size,
+                output_size,
+                output_ratio,
+                return_indices,
+                _random_samples,
+            )
+        )
+        is not NOT_BATCHED
+    ):
+        return r  # the indices decide where values go: one example at a time
     return _fractional("fractional_max_pool3d", 3, input, kernel_size, output_size, output_ratio, _random_samples)
 
 
@@ -167,6 +203,23 @@ def fractional_max_pool2d(
     _random_samples: Tensor | None = None,
 ) -> Any:
     """Fractional max pooling of (N, C, H, W) or (C, H, W); with `return_indices`, also the maxima's flat indices."""
+    if (
+        _vmap.active
+        and (
+            r := batched(
+                "loop",
+                fractional_max_pool2d,
+                input,
+                kernel_size,
+                output_size,
+                output_ratio,
+                return_indices,
+                _random_samples,
+            )
+        )
+        is not NOT_BATCHED
+    ):
+        return r  # the indices decide where values go: one example at a time
     values, indices = fractional_max_pool2d_with_indices(
         input, kernel_size, output_size, output_ratio, True, _random_samples
     )
@@ -182,6 +235,23 @@ def fractional_max_pool3d(
     _random_samples: Tensor | None = None,
 ) -> Any:
     """Fractional max pooling of (N, C, T, H, W) or (C, T, H, W); with `return_indices`, also the indices."""
+    if (
+        _vmap.active
+        and (
+            r := batched(
+                "loop",
+                fractional_max_pool3d,
+                input,
+                kernel_size,
+                output_size,
+                output_ratio,
+                return_indices,
+                _random_samples,
+            )
+        )
+        is not NOT_BATCHED
+    ):
+        return r  # the indices decide where values go: one example at a time
     values, indices = fractional_max_pool3d_with_indices(
         input, kernel_size, output_size, output_ratio, True, _random_samples
     )

@@ -13,6 +13,8 @@ import numpy as np
 
 from ... import ops as _ops
 from ...dtypes import int64
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from .classification_loss import reduction_of
 from .distance import pairwise_distance
@@ -56,6 +58,12 @@ def multi_margin_loss(
     reduction: str = "mean",
 ) -> Tensor:
     """`Σ_{i≠y} w_y · max(0, margin - x_y + x_i)^p / C` for scores (N, C) or (C,) and class indices (N,) or ()."""
+    if (
+        _vmap.active
+        and (r := batched("loop", multi_margin_loss, input, target, p, margin, weight, size_average, reduce, reduction))
+        is not NOT_BATCHED
+    ):
+        return r  # the indices decide where values go: one example at a time
     reduction = reduction_of(size_average, reduce, reduction)
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")

@@ -13,6 +13,8 @@ import numpy as np
 
 from ... import ops as _ops
 from ...dtypes import int64
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 
 __all__ = ["max_unpool1d", "max_unpool2d", "max_unpool3d"]
@@ -85,6 +87,12 @@ def max_unpool1d(
     input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, output_size: Any = None
 ) -> Tensor:
     """Inverse of max_pool1d: (N, C, L) values at `indices` in zeros of length (L - 1)·stride + kernel - 2·padding."""
+    if (
+        _vmap.active
+        and (r := batched("loop", max_unpool1d, input, indices, kernel_size, stride, padding, output_size))
+        is not NOT_BATCHED
+    ):
+        return r  # the indices decide where values go: one example at a time
     kernel = _tuple(kernel_size, 1)
     step = kernel if stride is None else _tuple(stride, 1)
     sizes = _output_size(input, kernel, step, _tuple(padding, 1), output_size)
@@ -95,6 +103,12 @@ def max_unpool2d(
     input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, output_size: Any = None
 ) -> Tensor:
     """Inverse of max_pool2d: (N, C, H, W) values placed at their flat `indices` in (N, C, H_out, W_out) zeros."""
+    if (
+        _vmap.active
+        and (r := batched("loop", max_unpool2d, input, indices, kernel_size, stride, padding, output_size))
+        is not NOT_BATCHED
+    ):
+        return r  # the indices decide where values go: one example at a time
     kernel = _tuple(kernel_size, 2)
     step = kernel if stride is None else _tuple(stride, 2)
     return _unpool(input, indices, _output_size(input, kernel, step, _tuple(padding, 2), output_size), 2)
@@ -104,6 +118,12 @@ def max_unpool3d(
     input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, output_size: Any = None
 ) -> Tensor:
     """Inverse of max_pool3d: (N, C, D, H, W) values placed at their flat `indices` in zeros of the unpooled size."""
+    if (
+        _vmap.active
+        and (r := batched("loop", max_unpool3d, input, indices, kernel_size, stride, padding, output_size))
+        is not NOT_BATCHED
+    ):
+        return r  # the indices decide where values go: one example at a time
     kernel = _tuple(kernel_size, 3)
     step = kernel if stride is None else _tuple(stride, 3)
     return _unpool(input, indices, _output_size(input, kernel, step, _tuple(padding, 3), output_size), 3)
