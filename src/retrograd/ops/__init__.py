@@ -79,6 +79,7 @@ from .reduction.extrema import *  # noqa: F403
 from .reduction.moments import *  # noqa: F403
 from .reduction.norms import *  # noqa: F403
 from .reduction.statistics import *  # noqa: F403
+from .reduction.finite_differences import *  # noqa: F403
 from .reduction.sum_prod import *  # noqa: F403
 from .searching import *  # noqa: F403
 from .shape.aliases import *  # noqa: F403

@@ -1,0 +1,95 @@
+"""gradient, as_strided and antialiased interpolate against PyTorch: values, dtypes and errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+
+torch = pytest.importorskip("torch")
+
+
+def _both(fn):
+    """(retrograd result or error, torch result or error) of fn(module)."""
+    out = []
+    for m in (rg, torch):
+        try:
+            out.append(fn(m))
+        except Exception as e:  # noqa: BLE001 - the error itself is compared
+            out.append(e)
+    return out
+
+
+def _same(ours, theirs):
+    if isinstance(theirs, Exception):
+        assert type(ours) is type(theirs), f"{type(ours).__name__}: {ours}"
+        assert str(ours) == str(theirs)
+        return
+    assert not isinstance(ours, Exception), f"{type(ours).__name__}: {ours}"
+    ours = ours if isinstance(ours, tuple) else (ours,)
+    theirs = theirs if isinstance(theirs, tuple) else (theirs,)
+    assert len(ours) == len(theirs)
+    for o, t in zip(ours, theirs):
+        assert str(o.dtype).split(".")[-1] == str(t.dtype).split(".")[-1]
+        assert tuple(o.shape) == tuple(t.shape)
+        np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy(), rtol=1e-6, atol=1e-6)
+
+
+def _grid(m):
+    return m.arange(12.0).reshape(3, 4) ** 2
+
+
+GRADIENT_CASES = {
+    "default": lambda m: m.gradient(_grid(m)),
+    "scalar": lambda m: m.gradient(_grid(m), spacing=2.0),
+    "scalar-tensor": lambda m: m.gradient(_grid(m), spacing=m.tensor(2.0)),
+    "scalars": lambda m: m.gradient(_grid(m), spacing=[2.0, 3.0]),
+    "dims-reordered": lambda m: m.gradient(_grid(m), dim=[1, 0], spacing=[2.0, 3.0]),
+    "scalar-dims": lambda m: m.gradient(_grid(m), dim=[1, 0], spacing=2),
+    "int-input": lambda m: m.gradient(m.arange(5)),
+    "int-coordinates": lambda m: m.gradient(m.arange(5), spacing=[m.tensor([0, 1, 3, 4, 8])]),
+    "float32-float64-coordinates": lambda m: m.gradient(
+        _grid(m), spacing=[m.tensor([0.0, 1, 3], dtype=m.float64)], dim=0
+    ),
+    "coordinates-edge2": lambda m: m.gradient(m.arange(5.0) ** 3, spacing=[m.tensor([0.0, 1, 3, 4, 8])], edge_order=2),
+    "complex": lambda m: m.gradient(m.tensor([1 + 2j, 3 + 1j, 0j])),
+    "empty-other-dim": lambda m: m.gradient(m.ones(0, 3), dim=1),
+    "zero-dim": lambda m: m.gradient(m.tensor(1.0)),
+    "size-1-other-dim": lambda m: m.gradient(m.ones(1, 4), dim=1),
+    # errors
+    "spacing-list-short": lambda m: m.gradient(_grid(m), spacing=[2.0]),
+    "spacing-dim-lengths": lambda m: m.gradient(_grid(m), spacing=[1.0, 2.0], dim=0),
+    "edge-order-3": lambda m: m.gradient(_grid(m), edge_order=3),
+    "too-short-edge2": lambda m: m.gradient(m.ones(2, 4), edge_order=2),
+    "too-short": lambda m: m.gradient(m.ones(1, 4)),
+    "repeated-dim": lambda m: m.gradient(_grid(m), dim=(0, 0)),
+    "dim-out-of-range": lambda m: m.gradient(_grid(m), dim=5),
+    "coordinates-2d": lambda m: m.gradient(_grid(m), spacing=[m.tensor([[0.0, 1, 3, 4]])], dim=1),
+    "coordinates-0d": lambda m: m.gradient(_grid(m), spacing=[m.tensor(2.0), m.tensor(3.0)]),
+    "bool": lambda m: m.gradient(m.tensor([True, False, True])),
+}
+
+
+@pytest.mark.parametrize("name", list(GRADIENT_CASES))
+def test_gradient_vs_torch(name):
+    _same(*_both(GRADIENT_CASES[name]))
+
+
+def test_gradient_mixed_spacing_is_a_type_error():
+    for m in (rg, torch):
+        with pytest.raises(TypeError):
+            m.gradient(_grid(m), spacing=[m.tensor([0.0, 1, 3]), 2.0])
+        with pytest.raises(TypeError):
+            m.gradient(_grid(m), spacing=m.tensor([0.0, 1, 3]))
+
+
+def test_gradient_flows_to_coordinates():
+    grads = []
+    for m in (rg, torch):
+        x = m.tensor([0.0, 1.0, 3.0, 4.5, 8.0], requires_grad=True)
+        y = m.tensor([1.0, -2.0, 0.5, 3.0, 2.0], requires_grad=True)
+        (m.gradient(y, spacing=[x], edge_order=2)[0] ** 2).sum().backward()
+        grads.append((x.grad.numpy(), y.grad.numpy()))
+    np.testing.assert_allclose(grads[0][0], grads[1][0], rtol=1e-6)
+    np.testing.assert_allclose(grads[0][1], grads[1][1], rtol=1e-6)
