@@ -115,6 +115,7 @@ if TYPE_CHECKING:
     from .ops.shape.repeat_reorder import *
     from .ops.shape.slicing import *
     from .ops.shape.splitting import *
+    from .ops.shape.strided import *
     from .ops.shape.views import *
     from .ops.shape.broadcasting import *
     from .ops.queries import *
