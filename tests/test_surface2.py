@@ -181,3 +181,48 @@ def test_as_strided_gradient_vs_torch(view):
         out.backward(m.arange(1.0, 1.0 + out.numel()).reshape(out.shape))
         grads.append(a.grad.numpy())
     np.testing.assert_array_equal(grads[0], grads[1])
+
+
+# --- interpolate(antialias=True) ------------------------------------------------------------------
+
+AA_SIZES = [
+    {"size": (4, 5)}, {"size": (6, 9)}, {"size": (13, 17)}, {"size": (20, 30)}, {"size": (3, 40)}, {"size": (1, 4)},
+    {"scale_factor": 0.3}, {"scale_factor": (0.5, 2.5)}, {"scale_factor": 0.37, "recompute_scale_factor": True},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
+@pytest.mark.parametrize("align_corners", [False, True])
+@pytest.mark.parametrize("kw", AA_SIZES, ids=str)
+def test_interpolate_antialias_vs_torch(mode, align_corners, kw):
+    a = np.random.default_rng(0).normal(size=(2, 3, 13, 17))
+    results = []
+    for m in (rg, torch):
+        x = m.tensor(a, requires_grad=True)
+        out = m.nn.functional.interpolate(x, mode=mode, align_corners=align_corners, antialias=True, **kw)
+        (out * m.tensor(np.arange(out.numel()).reshape(out.shape) % 7)).sum().backward()
+        results.append((out.detach().numpy(), x.grad.numpy(), type(out.grad_fn).__name__))
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-9, atol=1e-12)
+    assert results[0][2] == results[1][2]
+
+
+def test_interpolate_antialias_float32():
+    a = np.random.default_rng(1).normal(size=(1, 2, 11, 9)).astype(np.float32)
+    ours = rg.nn.functional.interpolate(rg.tensor(a), size=(4, 20), mode="bicubic", antialias=True)
+    theirs = torch.nn.functional.interpolate(torch.tensor(a), size=(4, 20), mode="bicubic", antialias=True)
+    assert ours.dtype == rg.float32
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda m: m.nn.functional.interpolate(m.ones(1, 1, 4, 4), size=2, mode="nearest", antialias=True),
+        lambda m: m.nn.functional.interpolate(m.ones(1, 4, 4), size=2, mode="bilinear", antialias=True),
+        lambda m: m.nn.functional.interpolate(m.ones(1, 1, 4, 4, 4), size=2, mode="bicubic", antialias=True),
+    ],
+)
+def test_interpolate_antialias_errors(make):
+    ours, theirs = _both(make)
+    assert type(ours) is type(theirs) and str(ours) == str(theirs)

@@ -32,7 +32,60 @@ def _np_gradient(a, *spacing, axis=None, edge_order=1):
 
 EXEMPT = {"as_strided_": "changes the tensor's own geometry in place, no autograd; tested in tests/test_surface2.py"}
 
+
+def _interpolate_aa(mode, align_corners=False, **size):
+    return lambda m, x: m.nn.functional.interpolate(x, mode=mode, align_corners=align_corners, antialias=True, **size)
+
+
+def _np_antialias(a, out, cubic, align_corners=False):
+    """The PIL-style antialiased resampling of the last two axes, one output at a time."""
+    for axis, n_out in ((2, out[0]), (3, out[1])):
+        n = a.shape[axis]
+        s = ((n - 1) / (n_out - 1) if n_out > 1 else 0.0) if align_corners else n / n_out
+        support, stretch = (2.0 if cubic else 1.0) * max(s, 1.0), 1.0 / max(s, 1.0)
+        rows = []
+        for i in range(n_out):
+            c = s * (i + 0.5)
+            j = np.arange(max(int(c - support + 0.5), 0), min(int(c + support + 0.5), n))
+            x = np.abs((j - c + 0.5) * stretch)
+            if cubic:
+                w = np.where(x < 1, (1.5 * x - 2.5) * x * x + 1, np.where(x < 2, ((-0.5 * x + 2.5) * x - 4) * x + 2, 0))
+            else:
+                w = np.maximum(0.0, 1 - x)
+            rows.append(np.tensordot(np.moveaxis(a, axis, -1)[..., j], w / w.sum(), axes=1))
+        a = np.moveaxis(np.stack(rows, -1), -1, axis)
+    return a
+
+
 CASES = [
+    OpCase(
+        "F.interpolate",
+        _interpolate_aa("bilinear", size=(3, 4)),
+        inputs_of(rand(1, 2, 7, 9)),
+        lambda a: _np_antialias(a, (3, 4), False),
+        variant="antialias_bilinear_down",
+    ),
+    OpCase(
+        "F.interpolate",
+        _interpolate_aa("bicubic", size=(2, 12)),
+        inputs_of(rand(1, 2, 7, 5)),
+        lambda a: _np_antialias(a, (2, 12), True),
+        variant="antialias_bicubic_mixed",
+    ),
+    OpCase(
+        "F.interpolate",
+        _interpolate_aa("bilinear", True, scale_factor=0.5),
+        inputs_of(rand(1, 1, 8, 6)),
+        lambda a: _np_antialias(a, (4, 3), False, True),
+        variant="antialias_bilinear_corners",
+    ),
+    OpCase(
+        "F.interpolate",
+        _interpolate_aa("bicubic", True, size=(3, 3)),
+        inputs_of(rand(2, 1, 6, 7)),
+        lambda a: _np_antialias(a, (3, 3), True, True),
+        variant="antialias_bicubic_corners",
+    ),
     OpCase(
         "as_strided",
         lambda m, a: m.as_strided(a, (3, 3), (1, 1)),
