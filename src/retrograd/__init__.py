@@ -107,6 +107,7 @@ if TYPE_CHECKING:
     from .ops.reduction.moments import *
     from .ops.reduction.norms import *
     from .ops.reduction.statistics import *
+    from .ops.reduction.finite_differences import *
     from .ops.reduction.sum_prod import *
     from .ops.shape.aliases import *
     from .ops.shape.diagonals import *
@@ -114,6 +115,7 @@ if TYPE_CHECKING:
     from .ops.shape.repeat_reorder import *
     from .ops.shape.slicing import *
     from .ops.shape.splitting import *
+    from .ops.shape.strided import *
     from .ops.shape.views import *
     from .ops.shape.broadcasting import *
     from .ops.queries import *

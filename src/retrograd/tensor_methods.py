@@ -400,6 +400,9 @@ class TensorMethods:
     expand = OpMethod("expand")
     expand_as = OpMethod("expand_as")
     broadcast_to = OpMethod("broadcast_to")
+    as_strided = OpMethod("as_strided")
+    as_strided_ = OpMethod("as_strided_")
+    as_strided_scatter = OpMethod("as_strided_scatter")
 
     # --- shape: repeat, flip, roll -------------------------------------------------------------
     repeat = OpMethod("repeat")

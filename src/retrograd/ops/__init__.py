@@ -76,6 +76,7 @@ from .queries import *  # noqa: F403
 from .ranges import *  # noqa: F403
 from .reduction.cumulative import *  # noqa: F403
 from .reduction.extrema import *  # noqa: F403
+from .reduction.finite_differences import *  # noqa: F403
 from .reduction.moments import *  # noqa: F403
 from .reduction.norms import *  # noqa: F403
 from .reduction.statistics import *  # noqa: F403
@@ -88,6 +89,7 @@ from .shape.join import *  # noqa: F403
 from .shape.repeat_reorder import *  # noqa: F403
 from .shape.slicing import *  # noqa: F403
 from .shape.splitting import *  # noqa: F403
+from .shape.strided import *  # noqa: F403
 from .shape.triangle_indices import *  # noqa: F403
 from .shape.views import *  # noqa: F403
 from .sorting import *  # noqa: F403

@@ -11,6 +11,7 @@ import math
 import warnings
 from typing import Any
 
+from ...ops.fused import antialias as aa
 from ...ops.fused import resample as rs
 from ...tensor import Tensor
 from . import pooling as _pool
@@ -84,6 +85,7 @@ def _check_pad_sizes(input: Tensor, axes: tuple, pairs: list, mode: str) -> None
 
 
 _MODES_NEED = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
+_ANTIALIAS_NODE = {"bilinear": "UpsampleBilinear2DAaBackward0", "bicubic": "UpsampleBicubic2DAaBackward0"}
 _NODE = {"nearest": "UpsampleNearest{}DBackward0", "nearest-exact": "UpsampleNearestExact{}DBackward0",
          "linear": "UpsampleLinear1DBackward0", "bilinear": "UpsampleBilinear2DBackward0",
          "bicubic": "UpsampleBicubic2DBackward0", "trilinear": "UpsampleTrilinear3DBackward0"}
@@ -131,10 +133,12 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
     if input.dim() not in (3, 4, 5) or mode not in (*_NODE, "area"):
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) "
                                   f"for the modes: {modes} (got {mode})")
+    if antialias and not (mode in ("bilinear", "bicubic") and input.dim() == 4):
+        raise ValueError(
+            "Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D tensor as input"
+        )
     if mode in _MODES_NEED and input.dim() != _MODES_NEED[mode]:
         raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {_MODES_NEED[mode]}D input")
-    if antialias:
-        raise NotImplementedError("retrograd: interpolate(antialias=True) is not supported")
     if not input.is_floating_point():
         kind = {"nearest-exact": "nearest_exact", "bilinear": "bilinear", "bicubic": "bicubic"}.get(mode, mode)
         name = input.type().split(".")[-1][: -len("Tensor")]
@@ -146,6 +150,10 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
     nd = input.dim() - 2
     sp = input.shape[2:]
     corners = bool(align_corners)
+    if antialias:
+        cubic = mode == "bicubic"
+        maps = tuple(aa.antialias_map(n, o, s, corners, cubic, input.dtype.np) for n, o, s in zip(sp, out, scales))
+        return rs.resample(input, (2, 3), maps, _ANTIALIAS_NODE[mode])
     if mode in ("nearest", "nearest-exact"):
         maps = tuple(rs.nearest_map(n, o, s, mode == "nearest-exact") for n, o, s in zip(sp, out, scales))
     elif mode == "bicubic":

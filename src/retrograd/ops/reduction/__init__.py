@@ -5,15 +5,17 @@
 - `moments`: var, std, var_mean, std_mean
 - `cumulative`: cumsum, cumprod, cummax, cummin
 - `statistics`: diff, trapezoid, logcumsumexp, cov, corrcoef, quantile (composed of the others)
+- `finite_differences`: gradient (numpy.gradient's estimate, composed of slices)
 - `norms`: norm (and vector_norm, matrix_norm for `retrograd.linalg`)
 - `along`: what they share: reduced shapes, picking values at indices, shifting, running sums
 """
 
 from __future__ import annotations
 
-from . import cumulative, extrema, moments, norms, statistics, sum_prod
+from . import cumulative, extrema, finite_differences, moments, norms, statistics, sum_prod
 from .cumulative import *  # noqa: F403
 from .extrema import *  # noqa: F403
+from .finite_differences import *  # noqa: F403
 from .moments import *  # noqa: F403
 from .norms import *  # noqa: F403
 from .statistics import *  # noqa: F403
@@ -26,3 +28,4 @@ __all__ += moments.__all__
 __all__ += extrema.__all__
 __all__ += cumulative.__all__
 __all__ += statistics.__all__
+__all__ += finite_differences.__all__

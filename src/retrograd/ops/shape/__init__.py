@@ -9,12 +9,24 @@ Each module is a small group of ops that are one another's derivatives:
 - `join`: hstack/vstack/..., atleast_nd, meshgrid, block_diag, combinations
 - `repeat_reorder`: repeat, tile, repeat_interleave, flip, rot90, roll, unfold
 - `diagonals`: diagonal, diag, diag_embed, tril, triu, trace
+- `strided`: as_strided, as_strided_scatter (the storage read with explicit strides)
 - `triangle_indices`: tril_indices, triu_indices
 """
 
 from __future__ import annotations
 
-from . import aliases, broadcasting, diagonals, join, repeat_reorder, slicing, splitting, triangle_indices, views
+from . import (
+    aliases,
+    broadcasting,
+    diagonals,
+    join,
+    repeat_reorder,
+    slicing,
+    splitting,
+    strided,
+    triangle_indices,
+    views,
+)
 from .aliases import *  # noqa: F403
 from .broadcasting import *  # noqa: F403
 from .diagonals import *  # noqa: F403
@@ -22,6 +34,7 @@ from .join import *  # noqa: F403
 from .repeat_reorder import *  # noqa: F403
 from .slicing import *  # noqa: F403
 from .splitting import *  # noqa: F403
+from .strided import *  # noqa: F403
 from .triangle_indices import *  # noqa: F403
 from .views import *  # noqa: F403
 
@@ -35,3 +48,4 @@ __all__ += repeat_reorder.__all__
 __all__ += diagonals.__all__
 __all__ += triangle_indices.__all__
 __all__ += aliases.__all__
+__all__ += strided.__all__
