@@ -87,8 +87,17 @@ def _plan(case, arrays, rng):
     return dims
 
 
+# Known disagreements with the per-example loop, with the reason.
+DIFFERS = {
+    "as_strided[transposed-input]": "a batched example is re-laid out contiguously before as_strided, so strides "
+    "index the transposed layout, not the example's original storage",
+}
+
+
 @pytest.mark.parametrize("case", table.CASES, ids=table.IDS)
 def test_vmap_matches_loop(case):
+    if case.id in DIFFERS:
+        pytest.xfail(DIFFERS[case.id])
     if case.id in REFUSED:
         _check_refused(case, REFUSED[case.id])
     else:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ...tensor import Tensor
-from ..kernels.operands import tensor_of, wrap_dim
+from ..kernels.operands import numpy_alias, tensor_of, wrap_dim
 from ..shape.join import cat
 
 __all__ = ["gradient"]
@@ -130,7 +130,12 @@ def _nonuniform(x: Tensor, d: int, coordinates: Tensor, edge_order: int) -> Tens
 
 
 def gradient(
-    input: Tensor, *, spacing: Any = 1, dim: int | Sequence[int] | None = None, edge_order: int = 1
+    input: Tensor,
+    *,
+    spacing: Any = 1,
+    dim: int | Sequence[int] | None = None,
+    edge_order: int = 1,
+    axis: int | Sequence[int] | None = None,
 ) -> tuple[Tensor, ...]:
     """The derivative of `input` along each of `dim` (all dims when None), by finite differences.
 
@@ -143,6 +148,8 @@ def gradient(
     >>> retrograd.gradient(retrograd.tensor([1.0, 4.0, 9.0, 16.0]))
     (tensor([3., 4., 6., 7.]),)
     """
+    if axis is not None:  # NumPy's name, which PyTorch accepts too
+        dim = numpy_alias("gradient", dim, None, axis, "axis")
     x = tensor_of(input)
     dims = _dims_of(x, dim)
     spacings = _spacings_of(x, spacing, dim, dims)

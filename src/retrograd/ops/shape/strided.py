@@ -19,6 +19,8 @@ from ..._storage import storage_offset as offset_of
 from ...backend import namespace
 from ...backend.compat import as_strided as _array_as_strided
 from ...engine.primitive import Primitive
+from ...engine.vmap_hook import NOT_BATCHED, batched
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..elementwise.clamp_where import where
 from ..kernels.arg_types import tensor_arg
@@ -148,8 +150,17 @@ def as_strided(input: Tensor, size: Sequence[int], stride: Sequence[int], storag
             [2., 3.]])
     """
     tensor_arg("as_strided", "input", 1, input)
+    if _vmap.active and (
+        r := batched("loop", _example_as_strided, input, size, stride, storage_offset)
+    ) is not NOT_BATCHED:
+        return r
     size, stride, offset = _geometry_args("as_strided", input, size, stride, storage_offset)
     return _as_strided(input, size=size, stride=stride, storage_offset=offset, source=geometry_of(input._data))
+
+
+def _example_as_strided(x: Tensor, size: Any, stride: Any, storage_offset: Any) -> Tensor:
+    # under vmap each example is a storage of its own (PyTorch's semantics): not a slice of the batch's
+    return as_strided(x.clone() if x._base is not None else x, size, stride, storage_offset)
 
 
 def as_strided_(input: Tensor, size: Sequence[int], stride: Sequence[int], storage_offset: int | None = None) -> Tensor:
@@ -178,6 +189,11 @@ def as_strided_scatter(
     """
     tensor_arg("as_strided_scatter", "input", 1, input)
     tensor_arg("as_strided_scatter", "src", 2, src)
+    if _vmap.active and (
+        r := batched("loop", lambda x, *rest: as_strided_scatter(x.clone(), *rest), input, src, size, stride,
+                     storage_offset)
+    ) is not NOT_BATCHED:
+        return r
     size, stride, offset = _geometry_args("as_strided_scatter", input, size, stride, storage_offset)
     if tuple(src.shape) != size:
         raise RuntimeError(
