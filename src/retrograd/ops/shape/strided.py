@@ -128,7 +128,9 @@ _as_strided = Primitive(
 )
 
 
-def _geometry_args(fn: str, input: Tensor, size: Any, stride: Any, storage_offset: Any) -> tuple:
+def _geometry_args(
+    fn: str, input: Tensor, size: Any, stride: Any, storage_offset: Any
+) -> tuple[tuple[int, ...], tuple[int, ...], int]:
     size = _int_tuple(fn, "size", 2, size)
     stride = _int_tuple(fn, "stride", 3, stride)
     offset = offset_of(input._data) if storage_offset is None else int(storage_offset)
@@ -170,9 +172,9 @@ def as_strided_(input: Tensor, size: Sequence[int], stride: Sequence[int], stora
         if input._grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         raise NotImplementedError("retrograd: as_strided_ of a tensor that requires grad is not supported")
-    size, stride, offset = _geometry_args("as_strided_", input, size, stride, storage_offset)
+    shape, strides, offset = _geometry_args("as_strided_", input, size, stride, storage_offset)
     data = input._data
-    input._data = _strided_view(namespace(data), data, size, stride, offset, geometry_of(data))
+    input._data = _strided_view(namespace(data), data, shape, strides, offset, geometry_of(data))
     return input
 
 
@@ -194,14 +196,14 @@ def as_strided_scatter(
                      storage_offset)
     ) is not NOT_BATCHED:
         return r
-    size, stride, offset = _geometry_args("as_strided_scatter", input, size, stride, storage_offset)
-    if tuple(src.shape) != size:
+    shape, strides, offset = _geometry_args("as_strided_scatter", input, size, stride, storage_offset)
+    if tuple(src.shape) != shape:
         raise RuntimeError(
             f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, "
-            f"slice size = {list(size)}"
+            f"slice size = {list(shape)}"
         )
     xp = namespace(input._data)
-    out_index = storage_indices(size, stride, offset).reshape(-1)
+    out_index = storage_indices(shape, strides, offset).reshape(-1)
     in_index = storage_indices(*geometry_of(input._data))
     length = int(max(out_index.max(initial=-1), in_index.max(initial=-1))) + 1
     writer = np.full(length, -1, dtype=np.int64)
