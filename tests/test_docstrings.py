@@ -121,7 +121,7 @@ def is_full(dotted: str) -> bool:
     """Whether a name's docstring has what FULL asks for: Args (if it takes any), Returns, a `>>>` example."""
     doc = inspect.cleandoc(_doc(dotted))
     has_args = "\nArgs:\n" in doc or dotted in NO_ARGS
-    return has_args and "\nReturns:\n" in doc and "\nExample:\n" in doc and ">>> " in doc
+    return has_args and "\nReturns:\n" in doc and "\nExamples:\n" in doc and ">>> " in doc
 
 
 def coverage() -> tuple[int, int, int]:
@@ -155,7 +155,9 @@ def test_exemptions_are_still_needed():
 def test_full_docstring(dotted):
     doc = inspect.cleandoc(_doc(dotted))
     assert doc.splitlines()[0].strip(), "a one-line summary first"
-    sections = ("\nReturns:\n", "\nExample:\n") if dotted in NO_ARGS else ("\nArgs:\n", "\nReturns:\n", "\nExample:\n")
+    sections = ("\nReturns:\n", "\nExamples:\n")
+    if dotted not in NO_ARGS:
+        sections = ("\nArgs:\n", *sections)
     for section in sections:
         assert section in doc, f"{dotted} lacks {section.strip()}"
     assert ">>> " in doc

@@ -142,7 +142,7 @@ def manual_seed(seed: int) -> Generator:
     Returns:
         Generator: the default generator, now seeded.
 
-    Example:
+    Examples:
         >>> _ = retrograd.manual_seed(42)
         >>> a = retrograd.rand(2)
         >>> _ = retrograd.manual_seed(42)

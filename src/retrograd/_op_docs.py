@@ -43,7 +43,7 @@ Args:
 Returns:
     Tensor: `e ** input`, same shape.
 
-Example:
+Examples:
     >>> retrograd.exp(retrograd.tensor([0.0, 1.0]))
     tensor([1.0000, 2.7183])""",
     "log": """Elementwise `log` (integer inputs give the default float dtype).
@@ -55,7 +55,7 @@ Args:
 Returns:
     Tensor: the natural logarithm, same shape (`nan` below 0, `-inf` at 0).
 
-Example:
+Examples:
     >>> retrograd.log(retrograd.tensor([1.0, 100.0, 0.0]))
     tensor([0.0000, 4.6052,   -inf])""",
     "sqrt": """Elementwise `sqrt` (integer inputs give the default float dtype).
@@ -67,7 +67,7 @@ Args:
 Returns:
     Tensor: the square root, same shape (`nan` below 0).
 
-Example:
+Examples:
     >>> retrograd.sqrt(retrograd.tensor([4, 2]))
     tensor([2.0000, 1.4142])""",
     "abs": """Elementwise `abs`, keeping the input's dtype.
@@ -79,7 +79,7 @@ Args:
 Returns:
     Tensor: `|input|`, same shape.
 
-Example:
+Examples:
     >>> retrograd.abs(retrograd.tensor([-1, 2, -3]))
     tensor([1, 2, 3])""",
     "sigmoid": """Elementwise `sigmoid` (integer inputs give the default float dtype).
@@ -91,7 +91,7 @@ Args:
 Returns:
     Tensor: `1 / (1 + exp(-input))`, same shape.
 
-Example:
+Examples:
     >>> retrograd.sigmoid(retrograd.tensor([0.0, 2.0]))
     tensor([0.5000, 0.8808])""",
     "tanh": """Elementwise `tanh` (integer inputs give the default float dtype).
@@ -103,7 +103,7 @@ Args:
 Returns:
     Tensor: the hyperbolic tangent, same shape.
 
-Example:
+Examples:
     >>> retrograd.tanh(retrograd.tensor([0.0, 1.0]))
     tensor([0.0000, 0.7616])""",
     "sin": """Elementwise `sin` (integer inputs give the default float dtype).
@@ -115,7 +115,7 @@ Args:
 Returns:
     Tensor: the sine, same shape.
 
-Example:
+Examples:
     >>> retrograd.sin(retrograd.tensor([0.0, 1.5708]))
     tensor([0., 1.])""",
     "cos": """Elementwise `cos` (integer inputs give the default float dtype).
@@ -127,7 +127,7 @@ Args:
 Returns:
     Tensor: the cosine, same shape.
 
-Example:
+Examples:
     >>> retrograd.cos(retrograd.tensor([0.0, 3.1416]))
     tensor([ 1., -1.])""",
     "eq": """Elementwise `eq` comparison (broadcasting); a bool tensor, no gradient.
@@ -140,7 +140,7 @@ Args:
 Returns:
     Tensor: a bool tensor, True where the elements are equal (same as `input == other`).
 
-Example:
+Examples:
     >>> retrograd.eq(retrograd.tensor([1, 2, 3]), 2)
     tensor([False,  True, False])""",
     "gt": """Elementwise `gt` comparison (broadcasting); a bool tensor, no gradient.
@@ -153,7 +153,7 @@ Args:
 Returns:
     Tensor: a bool tensor, True where `input > other`.
 
-Example:
+Examples:
     >>> retrograd.gt(retrograd.tensor([1, 2, 3]), retrograd.tensor([2, 2, 2]))
     tensor([False, False,  True])""",
 }

@@ -82,7 +82,7 @@ def norm(
     Returns:
         Tensor: the norm, real even for complex input.
 
-    Example:
+    Examples:
         >>> A = retrograd.tensor([[3.0, 0.0], [0.0, 4.0]])
         >>> retrograd.linalg.norm(A)
         tensor(5.)

@@ -104,7 +104,7 @@ def rand(
     Returns:
         Tensor: samples from U[0, 1) of shape `size`.
 
-    Example:
+    Examples:
         >>> _ = retrograd.manual_seed(0)
         >>> retrograd.rand(3)
         tensor([0.4963, 0.7682, 0.0885])
@@ -142,7 +142,7 @@ def randn(
     Returns:
         Tensor: samples from N(0, 1) of shape `size`.
 
-    Example:
+    Examples:
         >>> _ = retrograd.manual_seed(0)
         >>> retrograd.randn(2, 3)
         tensor([[ 1.5410, -0.2934, -2.1788],
@@ -191,7 +191,7 @@ def randint(
     Returns:
         Tensor: integers drawn uniformly from `[low, high)`, of shape `size`.
 
-    Example:
+    Examples:
         >>> _ = retrograd.manual_seed(0)
         >>> retrograd.randint(0, 10, (5,))
         tensor([4, 9, 3, 0, 3])
@@ -243,7 +243,7 @@ def randperm(
     Returns:
         Tensor: a 1-D tensor holding `0 .. n-1` in random order.
 
-    Example:
+    Examples:
         >>> _ = retrograd.manual_seed(0)
         >>> retrograd.randperm(5)
         tensor([4, 0, 1, 3, 2])
@@ -408,7 +408,7 @@ def rand_like(
     Returns:
         Tensor: samples from U[0, 1) of shape `input.shape`.
 
-    Example:
+    Examples:
         >>> _ = retrograd.manual_seed(0)
         >>> retrograd.rand_like(retrograd.zeros(3))
         tensor([0.4963, 0.7682, 0.0885])
@@ -441,7 +441,7 @@ def randn_like(
     Returns:
         Tensor: samples from N(0, 1) of shape `input.shape`.
 
-    Example:
+    Examples:
         >>> _ = retrograd.manual_seed(0)
         >>> retrograd.randn_like(retrograd.zeros(2, 2))
         tensor([[ 1.5410, -0.2934],

@@ -95,7 +95,7 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
     Returns:
         None: the checkpoint is in `f`.
 
-    Example:
+    Examples:
         >>> import io
         >>> buffer = io.BytesIO()
         >>> retrograd.save({"w": retrograd.tensor([1.0, 2.0])}, buffer)
@@ -262,7 +262,7 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
     Returns:
         object: the saved object, e.g. a state dict to hand to `load_state_dict`.
 
-    Example:
+    Examples:
         >>> import io
         >>> buffer = io.BytesIO()
         >>> retrograd.save([retrograd.arange(3), 7], buffer)

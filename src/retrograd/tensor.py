@@ -162,7 +162,7 @@ class Tensor(TensorMethods):
         Returns:
             Size or int: the shape as a `retrograd.Size` (a tuple), or the length of `dim`.
 
-        Example:
+        Examples:
             >>> x = retrograd.zeros(2, 3)
             >>> x.size()
             retrograd.Size([2, 3])
@@ -329,7 +329,7 @@ class Tensor(TensorMethods):
         Returns:
             Tensor: this tensor.
 
-        Example:
+        Examples:
             >>> w = retrograd.ones(2).requires_grad_()
             >>> w.requires_grad
             True
@@ -410,7 +410,7 @@ class Tensor(TensorMethods):
             Tensor: the same memory with `requires_grad=False` and no `grad_fn`; in-place changes
                 to it show in this tensor (and autograd notices them through the shared version).
 
-        Example:
+        Examples:
             >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
             >>> y = (x * 2).detach()
             >>> y
@@ -447,7 +447,7 @@ class Tensor(TensorMethods):
         Returns:
             None: from now on, backward fills `self.grad`.
 
-        Example:
+        Examples:
             >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
             >>> y = x * 3
             >>> y.retain_grad()
@@ -474,7 +474,7 @@ class Tensor(TensorMethods):
         Returns:
             RemovableHandle: `handle.remove()` unregisters the hook.
 
-        Example:
+        Examples:
             >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
             >>> handle = x.register_hook(lambda g: g * 10)
             >>> x.sum().backward()
@@ -523,7 +523,7 @@ class Tensor(TensorMethods):
         Returns:
             None: the gradients are added to `.grad` (which starts as None).
 
-        Example:
+        Examples:
             >>> x = retrograd.tensor([1.0, 2.0, 3.0], requires_grad=True)
             >>> (x * x).sum().backward()
             >>> x.grad
@@ -543,7 +543,7 @@ class Tensor(TensorMethods):
             int, float, bool or complex: the value, as the Python type matching the dtype;
                 RuntimeError if the tensor has more than one element.
 
-        Example:
+        Examples:
             >>> retrograd.tensor([[2.5]]).item()
             2.5
             >>> retrograd.arange(4).sum().item()
@@ -564,7 +564,7 @@ class Tensor(TensorMethods):
         Returns:
             list or number: nested lists, one level per dim, of Python ints, floats or bools.
 
-        Example:
+        Examples:
             >>> retrograd.tensor([[1, 2], [3, 4]]).tolist()
             [[1, 2], [3, 4]]
             >>> retrograd.tensor(0.5).tolist()
@@ -585,7 +585,7 @@ class Tensor(TensorMethods):
             numpy.ndarray: the tensor's own memory, so writes through it show in the tensor;
                 RuntimeError for a tensor that requires grad unless `force=True`.
 
-        Example:
+        Examples:
             >>> t = retrograd.zeros(3)
             >>> a = t.numpy()
             >>> a[0] = 7
@@ -640,7 +640,7 @@ class Tensor(TensorMethods):
             Tensor: this tensor itself when it already has the dtype and device (and `copy` is
                 False), else a converted copy; gradients flow back through the conversion.
 
-        Example:
+        Examples:
             >>> x = retrograd.tensor([1.7, -2.2])
             >>> x.to(retrograd.int64)
             tensor([ 1, -2])
@@ -759,7 +759,7 @@ class Tensor(TensorMethods):
             Tensor: a new tensor with the same values, dtype and `requires_grad` (recorded in the
                 graph: its gradient goes to this tensor).
 
-        Example:
+        Examples:
             >>> a = retrograd.tensor([1.0, 2.0])
             >>> b = a.clone()
             >>> b[0] = 5.0
@@ -778,7 +778,7 @@ class Tensor(TensorMethods):
         Returns:
             Tensor: `self` when already contiguous, else a row-major copy (recorded in the graph).
 
-        Example:
+        Examples:
             >>> x = retrograd.arange(6).reshape(2, 3).t()
             >>> x.is_contiguous()
             False

@@ -845,7 +845,7 @@ class TensorMethods:
         Returns:
             Tensor: this tensor, now all zeros (its version counter moves on).
 
-        Example:
+        Examples:
             >>> x = retrograd.tensor([1.0, 2.0, 3.0])
             >>> x.zero_()
             tensor([0., 0., 0.])

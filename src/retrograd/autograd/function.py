@@ -123,7 +123,7 @@ class Function:
         (Function): subclasses are not instantiated: `Cls.apply(*args)` runs `forward(ctx, *args)`
             and returns its result, recorded in the graph with `backward` as its gradient.
 
-    Example:
+    Examples:
         >>> class Cube(retrograd.autograd.Function):
         ...     @staticmethod
         ...     def forward(ctx, x):

@@ -288,7 +288,7 @@ def jacobian(
         Tensor or tuple: one tensor for one input and one output; otherwise (nested) tuples
             indexed `[output][input]`.
 
-    Example:
+    Examples:
         >>> def f(x):
         ...     return x ** 2
         >>> retrograd.autograd.functional.jacobian(f, retrograd.tensor([1.0, 2.0]))
@@ -363,7 +363,7 @@ def hessian(
     Returns:
         Tensor or tuple: one tensor for one input; otherwise tuples indexed `[input_i][input_j]`.
 
-    Example:
+    Examples:
         >>> def f(x):
         ...     return (x ** 3).sum()
         >>> retrograd.autograd.functional.hessian(f, retrograd.tensor([1.0, 2.0]))

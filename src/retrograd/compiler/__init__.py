@@ -95,7 +95,7 @@ def compile(
         callable: the compiled function (or an `OptimizedModule` wrapping `model`), same results;
             a decorator when `model` is omitted.
 
-    Example:
+    Examples:
         >>> @retrograd.compile
         ... def f(x):
         ...     return (x.sin() ** 2 + x.cos() ** 2).sum()

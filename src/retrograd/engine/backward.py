@@ -324,7 +324,7 @@ def backward(
     Returns:
         None: the gradients are added to `.grad`.
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
         >>> a, b = x * 2, x ** 2
         >>> retrograd.autograd.backward([a.sum(), b.sum()])
@@ -386,7 +386,7 @@ def grad(
     Returns:
         tuple of Tensor: the gradient for each input, in order.
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor(3.0, requires_grad=True)
         >>> y = x ** 3
         >>> (dy,) = retrograd.autograd.grad(y, x, create_graph=True)

@@ -82,7 +82,7 @@ class no_grad(_GradModeManager):
         (no_grad): a context manager (and decorator) that turns recording off and restores the
             previous mode on exit.
 
-    Example:
+    Examples:
         >>> w = retrograd.ones(2, requires_grad=True)
         >>> with retrograd.no_grad():
         ...     y = w * 2
@@ -106,7 +106,7 @@ class enable_grad(_GradModeManager):
         (enable_grad): a context manager (and decorator) that turns recording on and restores the
             previous mode on exit.
 
-    Example:
+    Examples:
         >>> w = retrograd.ones(2, requires_grad=True)
         >>> with retrograd.no_grad():
         ...     with retrograd.enable_grad():
@@ -129,7 +129,7 @@ class set_grad_enabled(_GradModeManager):
         (set_grad_enabled): an object that, used in `with`, restores the previous mode on exit (or,
             used as a decorator, sets the mode only while the function runs).
 
-    Example:
+    Examples:
         >>> w = retrograd.ones(2, requires_grad=True)
         >>> is_train = False
         >>> with retrograd.set_grad_enabled(is_train):

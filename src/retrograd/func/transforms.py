@@ -216,7 +216,7 @@ def grad(func: Callable[..., Any], argnums: Any = 0, has_aux: bool = False) -> C
     Returns:
         callable: takes `func`'s arguments, returns the gradient (a tuple for a tuple `argnums`).
 
-    Example:
+    Examples:
         >>> from retrograd.func import grad
         >>> def f(x):
         ...     return (x ** 2).sum()
@@ -295,7 +295,7 @@ def jacrev(
         callable: takes `func`'s arguments, returns the Jacobian, of shape
             `output.shape + input.shape`.
 
-    Example:
+    Examples:
         >>> from retrograd.func import jacrev
         >>> jacrev(retrograd.sin)(retrograd.tensor([0.0, 0.0]))
         tensor([[1., 0.],
@@ -495,7 +495,7 @@ def jacfwd(
         callable: takes `func`'s arguments, returns the Jacobian, of shape
             `output.shape + input.shape`.
 
-    Example:
+    Examples:
         >>> from retrograd.func import jacfwd, jacrev
         >>> def f(x):
         ...     return x ** 2

@@ -37,7 +37,7 @@ def vmap(
     Returns:
         callable: takes batched inputs, returns batched outputs.
 
-    Example:
+    Examples:
         >>> from retrograd.func import vmap
         >>> x = retrograd.tensor([[1.0, 2.0], [3.0, 4.0]])
         >>> vmap(retrograd.dot)(x, x)

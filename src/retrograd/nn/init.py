@@ -151,7 +151,7 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) ->
     Returns:
         Tensor: `tensor`, filled in place (without recording a graph).
 
-    Example:
+    Examples:
         >>> w = retrograd.empty(20, 30)
         >>> _ = nn.init.xavier_uniform_(w)
         >>> bool(w.abs().max() <= (6 / (20 + 30)) ** 0.5)
@@ -186,7 +186,7 @@ def kaiming_uniform_(
     Returns:
         Tensor: `tensor`, filled in place (without recording a graph).
 
-    Example:
+    Examples:
         >>> w = retrograd.empty(64, 100)
         >>> _ = nn.init.kaiming_uniform_(w, nonlinearity="relu")
         >>> bool(w.abs().max() <= (2 ** 0.5) * (3 / 100) ** 0.5)

@@ -79,7 +79,7 @@ def zeros(
     Returns:
         Tensor: a tensor of shape `size` filled with 0.
 
-    Example:
+    Examples:
         >>> retrograd.zeros(2, 3)
         tensor([[0., 0., 0.],
                 [0., 0., 0.]])
@@ -106,7 +106,7 @@ def ones(
     Returns:
         Tensor: a tensor of shape `size` filled with 1.
 
-    Example:
+    Examples:
         >>> retrograd.ones(2, 2)
         tensor([[1., 1.],
                 [1., 1.]])
@@ -138,7 +138,7 @@ def empty(
     Returns:
         Tensor: a tensor of shape `size` (zero-filled here; do not rely on the values).
 
-    Example:
+    Examples:
         >>> retrograd.empty(2, 3).shape
         retrograd.Size([2, 3])
     """
@@ -164,7 +164,7 @@ def full(
     Returns:
         Tensor: a tensor of shape `size` filled with `fill_value`.
 
-    Example:
+    Examples:
         >>> retrograd.full((2, 2), 7)
         tensor([[7, 7],
                 [7, 7]])
@@ -193,7 +193,7 @@ def eye(
     Returns:
         Tensor: an `(n, m)` tensor, 1 on the diagonal and 0 elsewhere.
 
-    Example:
+    Examples:
         >>> retrograd.eye(2, 3)
         tensor([[1., 0., 0.],
                 [0., 1., 0.]])
@@ -222,7 +222,7 @@ def zeros_like(
     Returns:
         Tensor: zeros of shape `t.shape`.
 
-    Example:
+    Examples:
         >>> retrograd.zeros_like(retrograd.tensor([[1, 2], [3, 4]]))
         tensor([[0, 0],
                 [0, 0]])
@@ -247,7 +247,7 @@ def ones_like(
     Returns:
         Tensor: ones of shape `t.shape`.
 
-    Example:
+    Examples:
         >>> retrograd.ones_like(retrograd.tensor([0.5, 1.5]))
         tensor([1., 1.])
     """
@@ -285,7 +285,7 @@ def full_like(
     Returns:
         Tensor: `fill_value` everywhere, of shape `t.shape`.
 
-    Example:
+    Examples:
         >>> retrograd.full_like(retrograd.zeros(2, 2), 3.5)
         tensor([[3.5000, 3.5000],
                 [3.5000, 3.5000]])

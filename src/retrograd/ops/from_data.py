@@ -92,7 +92,7 @@ def tensor(
     Returns:
         Tensor: a new leaf tensor with its own copy of `data`.
 
-    Example:
+    Examples:
         >>> retrograd.tensor([[1, 2], [3, 4]])
         tensor([[1, 2],
                 [3, 4]])
@@ -164,7 +164,7 @@ def as_tensor(data: Any, dtype: dtype | None = None, device: Any = None) -> Tens
     Returns:
         Tensor: `data` itself when it already is a matching tensor, else a tensor sharing or copying its memory.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> a = np.array([1.0, 2.0])
         >>> t = retrograd.as_tensor(a)
@@ -193,7 +193,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
     Returns:
         Tensor: a tensor of the same shape and dtype that shares `array`'s memory.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> retrograd.from_numpy(np.arange(3))
         tensor([0, 1, 2])

@@ -39,7 +39,7 @@ def arange(
     Returns:
         Tensor: a 1-D tensor of `ceil((end - start) / step)` values.
 
-    Example:
+    Examples:
         >>> retrograd.arange(5)
         tensor([0, 1, 2, 3, 4])
         >>> retrograd.arange(1, 2.5, 0.5)
@@ -82,7 +82,7 @@ def linspace(
     Returns:
         Tensor: a 1-D tensor of `steps` values.
 
-    Example:
+    Examples:
         >>> retrograd.linspace(0, 1, 5)
         tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
     """

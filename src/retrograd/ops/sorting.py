@@ -71,7 +71,7 @@ def sort(
         (Tensor, Tensor): a named tuple `(values, indices)`: the sorted values, and the int64
             positions in `input` they came from.
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([3, 1, 2])
         >>> retrograd.sort(x)
         retrograd.return_types.sort(
@@ -107,7 +107,7 @@ def argsort(
     Returns:
         Tensor: int64 positions of `input`'s shape, as in `sort(...).indices`.
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([[3, 1, 2], [0, 9, 4]])
         >>> retrograd.argsort(x)
         tensor([[1, 2, 0],
@@ -154,7 +154,7 @@ def topk(
     Returns:
         (Tensor, Tensor): a named tuple `(values, indices)`, with `dim` of length `k`.
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([1.0, 5.0, 3.0, 4.0])
         >>> values, indices = retrograd.topk(x, 2)
         >>> values, indices

@@ -102,7 +102,7 @@ class StepLR(LRScheduler):
     Returns:
         (StepLR): a scheduler; call `step()` once per epoch, after `optimizer.step()`.
 
-    Example:
+    Examples:
         >>> w = nn.Parameter(retrograd.zeros(1))
         >>> opt = retrograd.optim.SGD([w], lr=1.0)
         >>> sched = retrograd.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)

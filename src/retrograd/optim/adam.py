@@ -37,7 +37,7 @@ class Adam(Optimizer):
     Returns:
         (Adam): an optimizer; `step()` updates the parameters from their `.grad`.
 
-    Example:
+    Examples:
         >>> w = nn.Parameter(retrograd.tensor([1.0, -1.0]))
         >>> opt = retrograd.optim.Adam([w], lr=0.1)
         >>> (w ** 2).sum().backward()
@@ -149,7 +149,7 @@ class AdamW(Adam):
     Returns:
         (AdamW): an optimizer; `step()` updates the parameters from their `.grad`.
 
-    Example:
+    Examples:
         >>> w = nn.Parameter(retrograd.tensor([1.0, -1.0]))
         >>> opt = retrograd.optim.AdamW([w], lr=0.1, weight_decay=0.5)
         >>> (w ** 2).sum().backward()

@@ -32,7 +32,7 @@ class SGD(Optimizer):
     Returns:
         (SGD): an optimizer; `step()` updates the parameters from their `.grad`.
 
-    Example:
+    Examples:
         >>> w = nn.Parameter(retrograd.tensor([1.0, 2.0]))
         >>> opt = retrograd.optim.SGD([w], lr=0.1)
         >>> (w ** 2).sum().backward()

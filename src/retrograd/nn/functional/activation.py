@@ -92,7 +92,7 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
     Returns:
         Tensor: `input`'s shape and dtype, with negative values set to 0.
 
-    Example:
+    Examples:
         >>> F.relu(retrograd.tensor([-2.0, 0.5, 3.0]))
         tensor([0.0000, 0.5000, 3.0000])
     """
@@ -200,7 +200,7 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: 
     Returns:
         Tensor: `input`'s shape, positive, summing to 1 along `dim`.
 
-    Example:
+    Examples:
         >>> F.softmax(retrograd.tensor([[0.0, 1.0], [2.0, 2.0]]), dim=-1)
         tensor([[0.2689, 0.7311],
                 [0.5000, 0.5000]])

@@ -153,7 +153,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     Returns:
         Tensor: a 0-d tensor, or one loss per sample with `reduction='none'`.
 
-    Example:
+    Examples:
         >>> logits = retrograd.tensor([[2.0, 0.0, 0.0], [0.0, 3.0, 0.0]])
         >>> F.cross_entropy(logits, retrograd.tensor([0, 1]))
         tensor(0.1672)

@@ -79,7 +79,7 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     Returns:
         Tensor: (N, O, H_out, W_out), or (O, H_out, W_out) for unbatched input.
 
-    Example:
+    Examples:
         >>> x = retrograd.arange(16.0).reshape(1, 1, 4, 4)
         >>> F.conv2d(x, retrograd.ones(1, 1, 2, 2), stride=2)
         tensor([[[[10., 18.],

@@ -23,7 +23,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     Returns:
         Tensor: `(*, out_features)`.
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([[1.0, 2.0]])
         >>> w = retrograd.tensor([[1.0, 0.0], [1.0, 1.0], [0.0, -1.0]])
         >>> F.linear(x, w, retrograd.tensor([0.0, 0.0, 10.0]))

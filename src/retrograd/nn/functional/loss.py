@@ -101,7 +101,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None, re
     Returns:
         Tensor: a 0-d tensor, or the squared errors with `reduction='none'`.
 
-    Example:
+    Examples:
         >>> F.mse_loss(retrograd.tensor([1.0, 2.0, 3.0]), retrograd.tensor([1.0, 2.0, 6.0]))
         tensor(3.)
         >>> F.mse_loss(retrograd.tensor([1.0, 2.0]), retrograd.zeros(2), reduction="none")

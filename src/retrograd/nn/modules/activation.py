@@ -61,7 +61,7 @@ class ReLU(_Inplace):
     Returns:
         (ReLU): a module that applies `relu` elementwise; any shape in, the same shape out.
 
-    Example:
+    Examples:
         >>> relu = nn.ReLU()
         >>> relu(retrograd.tensor([-1.0, 0.0, 2.0]))
         tensor([0., 0., 2.])

@@ -119,7 +119,7 @@ class BatchNorm2d(_BatchNorm):
     Returns:
         (BatchNorm2d): a module; the output has the input's shape.
 
-    Example:
+    Examples:
         >>> bn = nn.BatchNorm2d(2)
         >>> x = retrograd.arange(8.0).reshape(2, 2, 1, 2)
         >>> bn(x).mean(dim=(0, 2, 3)).abs().max() < 1e-6

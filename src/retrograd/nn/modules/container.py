@@ -93,7 +93,7 @@ class Sequential(_ModuleSequence):
         (Sequential): a module whose `forward(x)` feeds `x` through each module in turn; it can be
             indexed, sliced, iterated and appended to.
 
-    Example:
+    Examples:
         >>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
         >>> model(retrograd.zeros(3, 4)).shape
         retrograd.Size([3, 2])

@@ -156,7 +156,7 @@ class Conv2d(_Conv):
     Returns:
         (Conv2d): a module with `weight` (C_out, C_in/groups, kH, kW) and `bias` (C_out,).
 
-    Example:
+    Examples:
         >>> conv = nn.Conv2d(3, 8, kernel_size=3, padding=1)
         >>> conv(retrograd.zeros(2, 3, 32, 32)).shape
         retrograd.Size([2, 8, 32, 32])

@@ -33,7 +33,7 @@ class Dropout(_DropoutNd):
     Returns:
         (Dropout): a module; the output has the input's shape.
 
-    Example:
+    Examples:
         >>> drop = nn.Dropout(p=0.5)
         >>> y = drop(retrograd.ones(1000))
         >>> sorted(set(y.tolist()))

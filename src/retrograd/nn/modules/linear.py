@@ -50,7 +50,7 @@ class Linear(Module):
         (Linear): a module with `weight` (out_features, in_features) and `bias` (out_features,);
             calling it maps `(*, in_features)` to `(*, out_features)`.
 
-    Example:
+    Examples:
         >>> layer = nn.Linear(3, 2)
         >>> layer.weight.shape
         retrograd.Size([2, 3])

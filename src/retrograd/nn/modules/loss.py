@@ -49,7 +49,7 @@ class MSELoss(_Loss):
         (MSELoss): a module; `loss(input, target)` gives a 0-d tensor (or, with
             `reduction='none'`, the squared errors).
 
-    Example:
+    Examples:
         >>> loss = nn.MSELoss()
         >>> loss(retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 4.0]))
         tensor(2.)
@@ -110,7 +110,7 @@ class CrossEntropyLoss(_WeightedLoss):
         (CrossEntropyLoss): a module; `loss(input, target)` gives a 0-d tensor (or, with
             `reduction='none'`, one loss per sample).
 
-    Example:
+    Examples:
         >>> loss = nn.CrossEntropyLoss()
         >>> logits = retrograd.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
         >>> loss(logits, retrograd.tensor([0, 2]))

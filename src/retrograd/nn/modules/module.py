@@ -37,7 +37,7 @@ class Module:
         (Module): a module; calling it runs `forward` (and the registered hooks) and returns
             what `forward` returns.
 
-    Example:
+    Examples:
         >>> class TwoLayer(nn.Module):
         ...     def __init__(self):
         ...         super().__init__()

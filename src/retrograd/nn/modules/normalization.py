@@ -65,7 +65,7 @@ class LayerNorm(Module):
     Returns:
         (LayerNorm): a module; the output has the input's shape.
 
-    Example:
+    Examples:
         >>> norm = nn.LayerNorm(3)
         >>> norm(retrograd.tensor([[1.0, 2.0, 3.0]]))
         tensor([[-1.2247,  0.0000,  1.2247]], grad_fn=<NativeLayerNormBackward0>)

@@ -316,7 +316,7 @@ class LSTM(RNNBase):
         (LSTM): a module; `lstm(input, (h_0, c_0))` gives `(output, (h_n, c_n))`, output
             (L, N, D·H) and each state (D·num_layers, N, H), with D = 2 if bidirectional else 1.
 
-    Example:
+    Examples:
         >>> lstm = nn.LSTM(input_size=4, hidden_size=6, num_layers=2, batch_first=True)
         >>> output, (h_n, c_n) = lstm(retrograd.zeros(3, 5, 4))
         >>> output.shape, h_n.shape, c_n.shape

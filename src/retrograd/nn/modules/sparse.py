@@ -33,7 +33,7 @@ class Embedding(Module):
     Returns:
         (Embedding): a module; calling it with an int64 tensor of indices `(*)` gives `(*, embedding_dim)`.
 
-    Example:
+    Examples:
         >>> emb = nn.Embedding(10, 3, padding_idx=0)
         >>> emb(retrograd.tensor([[1, 2], [0, 9]])).shape
         retrograd.Size([2, 2, 3])

@@ -95,7 +95,7 @@ def softmax(input: Tensor, dim: int | None = None, dtype: _dt.dtype | None = Non
     Returns:
         Tensor: `input`'s shape, positive, summing to 1 along `dim`.
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])
         >>> retrograd.softmax(x, dim=1)
         tensor([[0.0900, 0.2447, 0.6652],
@@ -123,7 +123,7 @@ def log_softmax(input: Tensor, dim: int | None = None, dtype: _dt.dtype | None =
     Returns:
         Tensor: `input`'s shape; `exp` of it sums to 1 along `dim`.
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([1.0, 2.0, 3.0])
         >>> retrograd.log_softmax(x, dim=0)
         tensor([-2.4076, -1.4076, -0.4076])

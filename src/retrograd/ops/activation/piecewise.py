@@ -143,7 +143,7 @@ def relu(input: Tensor) -> Tensor:
     Returns:
         Tensor: `max(input, 0)`, same shape and dtype.
 
-    Example:
+    Examples:
         >>> retrograd.relu(retrograd.tensor([-1.0, 0.0, 2.0]))
         tensor([0., 0., 2.])
     """

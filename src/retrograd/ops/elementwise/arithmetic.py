@@ -168,7 +168,7 @@ def add(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
     Returns:
         Tensor: `input + alpha * other`, of the broadcast shape and the promoted dtype.
 
-    Example:
+    Examples:
         >>> a = retrograd.tensor([1.0, 2.0, 3.0])
         >>> retrograd.add(a, 10)
         tensor([11., 12., 13.])
@@ -203,7 +203,7 @@ def sub(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
     Returns:
         Tensor: `input - alpha * other`, of the broadcast shape and the promoted dtype.
 
-    Example:
+    Examples:
         >>> retrograd.sub(retrograd.tensor([5, 6]), retrograd.tensor([1, 2]), alpha=2)
         tensor([3, 2])
     """
@@ -269,7 +269,7 @@ def mul(input: Any, other: Any, *, out: Any = None) -> Tensor:
     Returns:
         Tensor: the elementwise product, of the broadcast shape and the promoted dtype.
 
-    Example:
+    Examples:
         >>> retrograd.mul(retrograd.tensor([1, 2, 3]), 2.5)
         tensor([2.5000, 5.0000, 7.5000])
     """
@@ -298,7 +298,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Any = 
     Returns:
         Tensor: the quotient; true division of integers gives the default float dtype.
 
-    Example:
+    Examples:
         >>> a = retrograd.tensor([7, -7])
         >>> retrograd.div(a, 2)
         tensor([ 3.5000, -3.5000])
@@ -369,7 +369,7 @@ def neg(input: Tensor, *, out: Any = None) -> Tensor:
     Returns:
         Tensor: `-input`, same shape and dtype.
 
-    Example:
+    Examples:
         >>> retrograd.neg(retrograd.tensor([1.5, -2.0]))
         tensor([-1.5000,  2.0000])
     """

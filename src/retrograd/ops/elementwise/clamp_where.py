@@ -81,7 +81,7 @@ def clamp(input: Tensor, min: Any = None, max: Any = None, *, out: Any = None) -
     Returns:
         Tensor: `min(max(input, min), max)` elementwise.
 
-    Example:
+    Examples:
         >>> retrograd.clamp(retrograd.tensor([-2.0, 0.5, 3.0]), min=-1, max=1)
         tensor([-1.0000,  0.5000,  1.0000])
     """
@@ -139,7 +139,7 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
     Returns:
         Tensor: the chosen values, of the broadcast shape (or, for `where(condition)`, a tuple of index tensors).
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([-1.0, 2.0, -3.0])
         >>> retrograd.where(x > 0, x, 0.0)
         tensor([0., 2., 0.])
@@ -214,7 +214,7 @@ def maximum(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     Returns:
         Tensor: the larger of each pair.
 
-    Example:
+    Examples:
         >>> retrograd.maximum(retrograd.tensor([1, 5]), retrograd.tensor([3, 2]))
         tensor([3, 5])
     """
@@ -234,7 +234,7 @@ def minimum(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     Returns:
         Tensor: the smaller of each pair.
 
-    Example:
+    Examples:
         >>> retrograd.minimum(retrograd.tensor([1, 5]), retrograd.tensor([3, 2]))
         tensor([1, 2])
     """

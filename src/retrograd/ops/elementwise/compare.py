@@ -141,7 +141,7 @@ def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
     Returns:
         Tensor: a bool tensor of the broadcast shape.
 
-    Example:
+    Examples:
         >>> retrograd.isclose(retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 2.1]))
         tensor([ True, False])
     """
@@ -171,7 +171,7 @@ def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08
     Returns:
         bool: whether `|input - other| <= atol + rtol * |other|` everywhere.
 
-    Example:
+    Examples:
         >>> retrograd.allclose(retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 2.0000001]))
         True
     """

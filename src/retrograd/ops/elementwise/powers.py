@@ -70,7 +70,7 @@ def pow(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
     Returns:
         Tensor: `input ** exponent`, of the broadcast shape and the promoted dtype.
 
-    Example:
+    Examples:
         >>> retrograd.pow(retrograd.tensor([1.0, 2.0, 3.0]), 2)
         tensor([1., 4., 9.])
         >>> retrograd.pow(2, retrograd.tensor([0, 1, 2]))

@@ -71,7 +71,7 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False,
     Returns:
         Tensor: a new tensor of `index`'s shape.
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([[1, 2], [3, 4]])
         >>> x.gather(1, retrograd.tensor([[0, 0], [1, 0]]))
         tensor([[1, 1],
@@ -106,7 +106,7 @@ def scatter(
     Returns:
         Tensor: the result, of `input`'s shape and dtype.
 
-    Example:
+    Examples:
         >>> x = retrograd.zeros(2, 3)
         >>> x.scatter_(1, retrograd.tensor([[2], [0]]), retrograd.tensor([[5.0], [7.0]]))
         tensor([[0., 0., 5.],

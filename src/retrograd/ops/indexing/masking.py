@@ -60,7 +60,7 @@ def index_select(input: Tensor, dim: int, index: Tensor, *, out: Any = None) -> 
     Returns:
         Tensor: a new tensor, `input`'s shape with `dim` of length `len(index)`.
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([[1, 2, 3], [4, 5, 6]])
         >>> x.index_select(1, retrograd.tensor([2, 0]))
         tensor([[3, 1],
@@ -164,7 +164,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     Returns:
         Tensor: a new tensor of `input`'s shape and dtype (`x.masked_fill_` writes in place).
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([1.0, -2.0, 3.0])
         >>> x.masked_fill(x < 0, 0.0)
         tensor([1., 0., 3.])

@@ -37,7 +37,7 @@ def einsum(*args: Any) -> Tensor:
     Returns:
         Tensor: the contraction, with the dims named on the right of `->` (or the unrepeated ones, sorted).
 
-    Example:
+    Examples:
         >>> a, b = retrograd.ones(2, 3), retrograd.ones(3, 4)
         >>> retrograd.einsum("ij,jk->ik", a, b).shape
         retrograd.Size([2, 4])

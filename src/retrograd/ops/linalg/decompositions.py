@@ -98,7 +98,7 @@ def inv(A: Tensor, *, out: Any = None) -> Tensor:
     Returns:
         Tensor: the inverses, of A's shape.
 
-    Example:
+    Examples:
         >>> A = retrograd.tensor([[2.0, 0.0], [0.0, 4.0]])
         >>> retrograd.linalg.inv(A)
         tensor([[0.5000, 0.0000],
@@ -229,7 +229,7 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True, out: Any = None) -> Tensor
     Returns:
         Tensor: X, of B's (broadcast) shape; LinAlgError if A is singular.
 
-    Example:
+    Examples:
         >>> A = retrograd.tensor([[2.0, 0.0], [1.0, 1.0]])
         >>> retrograd.linalg.solve(A, retrograd.tensor([4.0, 3.0]))
         tensor([2., 1.])

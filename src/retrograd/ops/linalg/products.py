@@ -132,7 +132,7 @@ def mm(input: Tensor, mat2: Tensor, *, out: Any = None) -> Tensor:
     Returns:
         Tensor: the `(n, p)` product (no broadcasting).
 
-    Example:
+    Examples:
         >>> retrograd.mm(retrograd.tensor([[1.0, 2.0]]), retrograd.tensor([[3.0], [4.0]]))
         tensor([[11.]])
     """
@@ -157,7 +157,7 @@ def bmm(input: Tensor, mat2: Tensor, *, out: Any = None) -> Tensor:
     Returns:
         Tensor: the `(b, n, p)` batch of products.
 
-    Example:
+    Examples:
         >>> retrograd.bmm(retrograd.ones(2, 3, 4), retrograd.ones(2, 4, 5)).shape
         retrograd.Size([2, 3, 5])
     """
@@ -223,7 +223,7 @@ def matmul(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     Returns:
         Tensor: the product; 1-D operands lose their dim, e.g. `(b, n, m) @ (m,)` is `(b, n)`.
 
-    Example:
+    Examples:
         >>> a = retrograd.arange(6.0).reshape(2, 3)
         >>> retrograd.matmul(a, retrograd.ones(3))
         tensor([ 3., 12.])

@@ -53,7 +53,7 @@ def cumsum(
     Returns:
         Tensor: `input`'s shape; element i is the sum of elements 0..i along `dim`.
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([[1, 2, 3], [4, 5, 6]])
         >>> retrograd.cumsum(x, dim=1)
         tensor([[ 1,  3,  6],

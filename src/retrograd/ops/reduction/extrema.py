@@ -117,7 +117,7 @@ def max(
         Tensor or (Tensor, Tensor): a 0-d tensor of the largest value; with `dim`, a named tuple
             `(values, indices)`; with a second tensor, the elementwise maximum.
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([[1, 5], [7, 2]])
         >>> x.max()
         tensor(7)
@@ -162,7 +162,7 @@ def min(
         Tensor or (Tensor, Tensor): a 0-d tensor of the smallest value; with `dim`, a named tuple
             `(values, indices)`; with a second tensor, the elementwise minimum.
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([[1, 5], [7, 2]])
         >>> retrograd.min(x)
         tensor(1)
@@ -275,7 +275,7 @@ def argmax(
     Returns:
         Tensor: int64 positions; a 0-d tensor (a flat index) when `dim` is omitted.
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([[1, 5], [7, 2]])
         >>> x.argmax()
         tensor(2)
@@ -302,7 +302,7 @@ def argmin(
     Returns:
         Tensor: int64 positions; a 0-d tensor (a flat index) when `dim` is omitted.
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([[1, 5], [7, 2]])
         >>> retrograd.argmin(x)
         tensor(0)

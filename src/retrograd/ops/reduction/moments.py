@@ -134,7 +134,7 @@ def var(
     Returns:
         Tensor: the variance, reduced like `sum` (real for complex input).
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([1.0, 2.0, 3.0, 4.0])
         >>> retrograd.var(x)
         tensor(1.6667)
@@ -174,7 +174,7 @@ def std(
     Returns:
         Tensor: the standard deviation, reduced like `sum`.
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([[1.0, 3.0], [2.0, 6.0]])
         >>> retrograd.std(x, dim=1)
         tensor([1.4142, 2.8284])

@@ -120,7 +120,7 @@ def norm(
     Returns:
         Tensor: the norm, reduced like `sum`.
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([[3.0, 4.0], [0.0, 0.0]])
         >>> retrograd.norm(x)
         tensor(5.)

@@ -90,7 +90,7 @@ def sum(
     Returns:
         Tensor: a 0-d tensor, or `input`'s shape without (or with size-1) `dim`.
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([[1, 2, 3], [4, 5, 6]])
         >>> x.sum()
         tensor(21)
@@ -135,7 +135,7 @@ def mean(
     Returns:
         Tensor: the mean, reduced like `sum`; RuntimeError for integer input without `dtype`.
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([[1.0, 2.0], [3.0, 4.0]])
         >>> x.mean()
         tensor(2.5000)
@@ -225,7 +225,7 @@ def prod(
     Returns:
         Tensor: the product, a 0-d tensor or `input`'s shape without `dim`.
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([[1, 2], [3, 4]])
         >>> retrograd.prod(x)
         tensor(24)

@@ -45,7 +45,7 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
     Returns:
         Tensor: a view without copying (the repeated elements share memory).
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([[1], [2]])
         >>> x.expand(2, 3)
         tensor([[1, 1, 1],

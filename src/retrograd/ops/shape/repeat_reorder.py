@@ -59,7 +59,7 @@ def repeat(input: Tensor, *repeats: Any) -> Tensor:
     Returns:
         Tensor: a new tensor of shape `input.shape[i] * repeats[i]` per dim (a copy, unlike `expand`).
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([1, 2])
         >>> x.repeat(2)
         tensor([1, 2, 1, 2])

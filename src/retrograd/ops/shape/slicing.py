@@ -144,7 +144,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None, axis: Any =
     Returns:
         Tensor: a new tensor whose `dim` is the sum of the inputs' lengths.
 
-    Example:
+    Examples:
         >>> a, b = retrograd.tensor([[1, 2]]), retrograd.tensor([[3, 4]])
         >>> retrograd.cat([a, b])
         tensor([[1, 2],
@@ -217,7 +217,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None, axis: Any
     Returns:
         Tensor: a new tensor with one more dim, of length `len(tensors)`.
 
-    Example:
+    Examples:
         >>> a, b = retrograd.tensor([1, 2]), retrograd.tensor([3, 4])
         >>> retrograd.stack([a, b])
         tensor([[1, 2],

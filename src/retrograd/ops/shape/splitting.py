@@ -84,7 +84,7 @@ def split(tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int 
     Returns:
         tuple of Tensor: the pieces, as views of `tensor`.
 
-    Example:
+    Examples:
         >>> x = retrograd.arange(5)
         >>> retrograd.split(x, 2)
         (tensor([0, 1]), tensor([2, 3]), tensor([4]))
@@ -128,7 +128,7 @@ def chunk(input: Tensor, chunks: int, dim: int = 0, *, axis: Any = None) -> tupl
     Returns:
         tuple of Tensor: the pieces, as views of `input`.
 
-    Example:
+    Examples:
         >>> x = retrograd.arange(6)
         >>> retrograd.chunk(x, 3)
         (tensor([0, 1]), tensor([2, 3]), tensor([4, 5]))

@@ -125,7 +125,7 @@ def reshape(input: Tensor, *shape: SupportsIndex | Sequence[SupportsIndex]) -> T
     Returns:
         Tensor: a view sharing memory when the strides allow it, else a copy.
 
-    Example:
+    Examples:
         >>> x = retrograd.arange(6)
         >>> x.reshape(2, 3)
         tensor([[0, 1, 2],
@@ -160,7 +160,7 @@ def view(input: Tensor, *shape: SupportsIndex | Sequence[SupportsIndex] | dtype)
     Returns:
         Tensor: a view sharing this tensor's memory: writes through one show in the other.
 
-    Example:
+    Examples:
         >>> x = retrograd.zeros(2, 3)
         >>> v = x.view(-1)
         >>> v[0] = 1.0
@@ -194,7 +194,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     Returns:
         Tensor: the merged tensor (a view when the memory layout allows).
 
-    Example:
+    Examples:
         >>> x = retrograd.zeros(2, 3, 4)
         >>> x.flatten().shape
         retrograd.Size([24])
@@ -233,7 +233,7 @@ def squeeze(input: Tensor, dim: int | Sequence[int] | None = None, *, axis: Any 
     Returns:
         Tensor: a view without the size-1 dims.
 
-    Example:
+    Examples:
         >>> x = retrograd.zeros(2, 1, 3, 1)
         >>> x.squeeze().shape
         retrograd.Size([2, 3])
@@ -260,7 +260,7 @@ def unsqueeze(input: Tensor, dim: int | None = None, *, axis: Any = None) -> Ten
     Returns:
         Tensor: a view with one more dim.
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([1, 2, 3])
         >>> x.unsqueeze(0)
         tensor([[1, 2, 3]])
@@ -287,7 +287,7 @@ def permute(input: Tensor, *dims: Any) -> Tensor:
     Returns:
         Tensor: a view with the dims in the new order.
 
-    Example:
+    Examples:
         >>> x = retrograd.zeros(2, 3, 4)
         >>> x.permute(2, 0, 1).shape
         retrograd.Size([4, 2, 3])
@@ -319,7 +319,7 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     Returns:
         Tensor: a view with `dim0` and `dim1` exchanged.
 
-    Example:
+    Examples:
         >>> x = retrograd.tensor([[1, 2, 3], [4, 5, 6]])
         >>> x.transpose(0, 1)
         tensor([[1, 4],

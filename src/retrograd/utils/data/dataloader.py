@@ -105,7 +105,7 @@ class DataLoader:
     Returns:
         (DataLoader): an iterable over batches; `len()` gives the number of batches.
 
-    Example:
+    Examples:
         >>> from retrograd.utils.data import DataLoader, TensorDataset
         >>> ds = TensorDataset(retrograd.arange(5.0), retrograd.tensor([0, 1, 0, 1, 0]))
         >>> loader = DataLoader(ds, batch_size=2)

@@ -30,7 +30,7 @@ class Dataset(Generic[T_co]):
     Returns:
         (Dataset): an object that maps an index to a sample.
 
-    Example:
+    Examples:
         >>> from retrograd.utils.data import Dataset
         >>> class Squares(Dataset):
         ...     def __len__(self):
@@ -68,7 +68,7 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
     Returns:
         (TensorDataset): a dataset of `len(tensors[0])` samples, each a tuple of rows.
 
-    Example:
+    Examples:
         >>> from retrograd.utils.data import TensorDataset
         >>> ds = TensorDataset(retrograd.tensor([[1, 2], [3, 4]]), retrograd.tensor([0, 1]))
         >>> len(ds)
