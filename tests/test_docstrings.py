@@ -75,6 +75,13 @@ FULL_BY_AREA = {
     "retrograd.linalg": "norm solve inv",
 }
 FULL = [f"{prefix}.{name}" for prefix, names in FULL_BY_AREA.items() for name in names.split()]
+# more names with full docstrings, one dotted name per line, a file per area (tests/docstring_full/*.txt)
+FULL += [
+    line.strip()
+    for listing in sorted((Path(__file__).parent / "docstring_full").glob("*.txt"))
+    for line in listing.read_text().splitlines()
+    if line.strip() and not line.startswith("#")
+]
 
 # Names in FULL that take no arguments (their docstrings have no Args section to fill).
 NO_ARGS = {f"retrograd.{n}" for n in ("no_grad", "enable_grad", "nn.Module", "utils.data.Dataset", "autograd.Function")}
