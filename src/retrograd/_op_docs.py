@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sys
 
+from ._op_docs_elementwise import DOCS as ELEMENTWISE_DOCS
+
 DOCS: dict[str, str] = {
     "lgamma": """Elementwise ln |Γ(x)|, the log of the gamma function's magnitude (`special.gammaln`).
 
@@ -160,7 +162,7 @@ Examples:
 
 
 def apply() -> None:
-    """Give the factory-made ops named in `DOCS` their full docstrings."""
+    """Give the factory-made ops named in `DOCS` (and `_op_docs_elementwise.DOCS`) their full docstrings."""
     package = sys.modules[__package__]
-    for name, doc in DOCS.items():
+    for name, doc in {**DOCS, **ELEMENTWISE_DOCS}.items():
         getattr(package, name).__doc__ = doc
