@@ -133,7 +133,7 @@ def bitwise_not(input: Tensor) -> Tensor:
         tensor([-1, -6,  0])
         >>> retrograd.bitwise_not(retrograd.tensor([True, False]))
         tensor([False,  True])
-"""
+    """
     if _dt.is_floating(input._data.dtype):
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.kind_name}'")
     if _vmap.active and (r := batched("elementwise", bitwise_not, input)) is not NOT_BATCHED:
@@ -208,7 +208,7 @@ def equal(input: Tensor, other: Tensor) -> bool:
         True
         >>> retrograd.equal(retrograd.tensor([1, 2]), retrograd.tensor([1, 3]))
         False
-"""
+    """
     if _vmap.active:
         batched("equal", equal, input, other)  # a Python bool cannot be batched: PyTorch's error
     return input.shape == other.shape and bool((input._data == other._data).all())
@@ -251,7 +251,7 @@ def any(
         tensor(True)
         >>> x.any(dim=1)
         tensor([ True, False])
-"""
+    """
     if out is not None:
         return write_out(out, any, locals(), same("{name} only supports bool tensor for result, got: {dst}"))
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -288,7 +288,7 @@ def all(
         >>> x.all(dim=1, keepdim=True)
         tensor([[ True],
                 [False]])
-"""
+    """
     if out is not None:
         return write_out(out, all, locals(), same("{name} only supports bool tensor for result, got: {dst}"))
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -312,7 +312,7 @@ def is_nonzero(input: Tensor) -> bool:
         False
         >>> retrograd.is_nonzero(retrograd.tensor(3))
         True
-"""
+    """
     if input.numel() != 1:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
     if _vmap.active:

@@ -226,7 +226,7 @@ def round(input: Tensor, *, decimals: int = 0, out: Any = None) -> Tensor:
         tensor([0., 2., 2., -0., 1.])
         >>> retrograd.round(retrograd.tensor([1.2345, 12.5]), decimals=2)
         tensor([ 1.2300, 12.5000])
-"""
+    """
     if out is not None:
         return write_out(out, round, locals(), SAME_INPUT)
     return _round(input, decimals=decimals)
@@ -266,7 +266,7 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:
         tensor([0.0000, 1.0986,   -inf])
         >>> retrograd.logit(retrograd.tensor([0.5, 0.75, 0.0]), eps=1e-6)
         tensor([  0.0000,   1.0986, -13.8155])
-"""
+    """
     return _logit(promote_float(input), eps=eps)
 
 
@@ -378,7 +378,7 @@ def nan_to_num(
         tensor([ 0.0000e+00,  3.4028e+38, -3.4028e+38,  1.5000e+00])
         >>> retrograd.nan_to_num(x, nan=0.0, posinf=9.0, neginf=-9.0)
         tensor([ 0.0000,  9.0000, -9.0000,  1.5000])
-"""
+    """
     if out is not None:
         return write_out(
             out, nan_to_num, locals(), same("nan_to_num: dtype of out: {dst} should be same as input: {src}")

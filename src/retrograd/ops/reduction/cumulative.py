@@ -145,7 +145,7 @@ def cumprod(
         >>> retrograd.tensor([[1.0, 2.0], [3.0, 0.5]]).cumprod(1)
         tensor([[1.0000, 2.0000],
                 [3.0000, 1.5000]])
-"""
+    """
     if out is not None:
         return write_out(out, cumprod, locals(), ANY, dtype_from_out=True)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -201,7 +201,7 @@ def cummax(input: Tensor, dim: int | None = None, *, axis: Any = None) -> Any:
         tensor([1., 3., 3., 5., 5.])
         >>> r.indices
         tensor([0, 1, 1, 3, 3])
-"""
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("cummax", dim, None, axis, "axis")
     elif dim is None:
@@ -227,7 +227,7 @@ def cummin(input: Tensor, dim: int | None = None, *, axis: Any = None) -> Any:
         >>> r.indices
         tensor([[0, 1, 1],
                 [0, 0, 2]])
-"""
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("cummin", dim, None, axis, "axis")
     elif dim is None:

@@ -218,7 +218,7 @@ def amax(
         tensor([5, 7])
         >>> x.amax((0, 1), keepdim=True)
         tensor([[7]])
-"""
+    """
     if out is not None:
         return write_out(
             out,
@@ -259,7 +259,7 @@ def amin(
         tensor(0.)
         >>> retrograd.amin(x, dim=0)
         tensor([1., 0., 2.])
-"""
+    """
     if out is not None:
         return write_out(
             out,
@@ -363,7 +363,7 @@ def aminmax(
         keepdim (bool): keep the reduced dims, with size 1 (default False).
 
     Returns:
-        return_types.aminmax: a named tuple `(min, max)` of tensors, each 0-d or `input`'s shape without (or with size-1) `dim`.
+        return_types.aminmax: `(min, max)`, each 0-d or `input`'s shape without (or with size-1) `dim`.
 
     Examples:
         >>> x = retrograd.tensor([[1, 5, 2], [7, 0, 3]])
@@ -373,7 +373,7 @@ def aminmax(
         max=tensor(7))
         >>> retrograd.aminmax(x, dim=1).max
         tensor([5, 7])
-"""
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("aminmax", dim, None, axis, "axis")
     if keepdims is not None:

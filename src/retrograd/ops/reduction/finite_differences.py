@@ -137,16 +137,17 @@ def gradient(
     edge_order: int = 1,
     axis: int | Sequence[int] | None = None,
 ) -> tuple[Tensor, ...]:
-    """Estimate the derivative of sampled values along each dim by finite differences (central inside, one-sided at the edges).
+    """Estimate the derivative of samples along each dim by finite differences (central inside, one-sided at the edges).
 
     Args:
         input (Tensor): the samples, at least 1-d.
-        spacing (number, list of numbers or tuple of Tensor): the step per dim, or the sample coordinates per dim (default 1).
+        spacing (number, list of numbers or tuple of Tensor): the step per dim, or the sample coordinates per dim
+            (default 1).
         dim (int or list of int, optional): the dims to differentiate along; all of them when None.
         edge_order (int): 1 or 2, the accuracy order of the one-sided differences at the edges (default 1).
 
     Returns:
-        tuple[Tensor, ...]: one tensor of `input`'s shape per dim.
+        tuple[Tensor, ...]: one tensor of `input`'s shape per dim (integer inputs give the default float).
 
     Examples:
         >>> y = retrograd.tensor([1.0, 4.0, 9.0, 16.0])
@@ -157,7 +158,7 @@ def gradient(
         >>> retrograd.gradient(retrograd.tensor([[1.0, 2.0, 4.0], [2.0, 5.0, 9.0]]), dim=1)
         (tensor([[1.0000, 1.5000, 2.0000],
                 [3.0000, 3.5000, 4.0000]]),)
-"""
+    """
     if axis is not None:  # NumPy's name, which PyTorch accepts too
         dim = numpy_alias("gradient", dim, None, axis, "axis")
     x = tensor_of(input)

@@ -207,7 +207,8 @@ def var_mean(
         dim (int or tuple of int, optional): the dims to reduce; all of them when omitted.
         unbiased (bool, optional): the older switch for `correction` (True: 1, False: 0).
         keepdim (bool): keep the reduced dims, with size 1 (default False).
-        correction (int or float, optional): subtracted from the element count in the divisor (default 1, Bessel's correction).
+        correction (int or float, optional): subtracted from the element count in the divisor (default 1, Bessel's
+            correction).
 
     Returns:
         tuple[Tensor, Tensor]: `(var, mean)`, each 0-d or `input`'s shape without (or with size-1) `dim`.
@@ -218,7 +219,7 @@ def var_mean(
         (tensor(8.3000), tensor(3.5000))
         >>> retrograd.var_mean(x, dim=1, correction=0)
         (tensor([0.6667, 8.6667]), tensor([2., 5.]))
-"""
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("var_mean", dim, None, axis, "axis")
     if keepdims is not None:
@@ -243,7 +244,8 @@ def std_mean(
         dim (int or tuple of int, optional): the dims to reduce; all of them when omitted.
         unbiased (bool, optional): the older switch for `correction` (True: 1, False: 0).
         keepdim (bool): keep the reduced dims, with size 1 (default False).
-        correction (int or float, optional): subtracted from the element count in the divisor (default 1, Bessel's correction).
+        correction (int or float, optional): subtracted from the element count in the divisor (default 1, Bessel's
+            correction).
 
     Returns:
         tuple[Tensor, Tensor]: `(std, mean)`, each 0-d or `input`'s shape without (or with size-1) `dim`.
@@ -256,7 +258,7 @@ def std_mean(
         (tensor([[1.0000],
                 [3.6056]]), tensor([[2.],
                 [5.]]))
-"""
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("std_mean", dim, None, axis, "axis")
     if keepdims is not None:

@@ -51,7 +51,7 @@ def diff(
         tensor([2, 2])
         >>> retrograd.diff(x, prepend=retrograd.tensor([0]))
         tensor([1, 3, 5, 7])
-"""
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("diff", dim, -1, axis, "axis")
     x = tensor_of(input)
@@ -109,7 +109,7 @@ def trapezoid(
         tensor(2.2500)
         >>> retrograd.trapezoid(y, retrograd.tensor([0.0, 1.0, 3.0]))
         tensor(7.5000)
-"""
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("trapezoid", dim, -1, axis, "axis")
     y = tensor_of(y)
@@ -138,7 +138,7 @@ def trapz(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: i
     Examples:
         >>> retrograd.trapz(retrograd.tensor([[1.0, 2.0, 4.0], [0.0, 1.0, 0.0]]))
         tensor([4.5000, 1.0000])
-"""
+    """
     return trapezoid(y, x, dx=dx, dim=dim, axis=axis)
 
 
@@ -162,7 +162,7 @@ def cumulative_trapezoid(
         tensor([ 1.5000,  4.5000, 10.0000])
         >>> retrograd.cumulative_trapezoid(y, dx=2.0)
         tensor([ 3.,  9., 20.])
-"""
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("cumulative_trapezoid", dim, -1, axis, "axis")
     y = tensor_of(y)
@@ -213,7 +213,7 @@ def logcumsumexp(input: Tensor, dim: int | None = None, *, out: Any = None, axis
     Examples:
         >>> retrograd.logcumsumexp(retrograd.tensor([0.0, 0.0, 1000.0, 1000.0]), dim=0)
         tensor([0.0000e+00, 6.9315e-01, 1.0000e+03, 1.0007e+03])
-"""
+    """
     if out is not None:
         return write_out(out, logcumsumexp, locals(), same("expected scalar_type {src} but found {dst}"))
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -240,7 +240,8 @@ def cov(
 
     Args:
         input (Tensor): a 1-d tensor (one variable) or a 2-d `(variables, observations)` tensor.
-        correction (int): subtracted from the number of observations in the divisor (default 1; 0 gives the population covariance).
+        correction (int): subtracted from the number of observations in the divisor (default 1; 0 gives the
+            population covariance).
         fweights (Tensor, optional): 1-d integer frequency weights, one per observation.
         aweights (Tensor, optional): 1-d float importance weights, one per observation.
 
@@ -257,7 +258,7 @@ def cov(
                 [-0.6667,  0.6667]])
         >>> retrograd.cov(retrograd.tensor([1.0, 2.0, 4.0]))
         tensor(2.3333)
-"""
+    """
     x = tensor_of(input)
     if x.dim() > 2:
         raise ValueError(
@@ -305,7 +306,7 @@ def corrcoef(input: Tensor) -> Tensor:
         tensor([[ 1.0000, -1.0000,  0.5000],
                 [-1.0000,  1.0000, -0.5000],
                 [ 0.5000, -0.5000,  1.0000]])
-"""
+    """
     c = cov(input)
     if c.dim() == 0:
         return c / c
@@ -358,7 +359,8 @@ def nanquantile(
         q (float or Tensor): quantile(s) in [0, 1]; a 1-d tensor adds a leading dim of its length.
         dim (int, optional): the dim to reduce; the flattened input when None.
         keepdim (bool): keep the reduced dims, with size 1 (default False).
-        interpolation (str): between two data points: 'linear' (default), 'lower', 'higher', 'midpoint' or 'nearest'.
+        interpolation (str): between two data points: 'linear' (default), 'lower', 'higher', 'midpoint' or
+            'nearest'.
         out (Tensor, optional): a tensor to write the result into.
 
     Returns:
@@ -373,7 +375,7 @@ def nanquantile(
         >>> retrograd.nanquantile(x, retrograd.tensor([0.25, 0.75]), dim=1, interpolation='lower')
         tensor([[1., 4.],
                 [1., 5.]])
-"""
+    """
     if out is not None:
         return write_out(out, nanquantile, locals(), _QUANTILE_OUT, grad="copy")
     if _vmap.active and (

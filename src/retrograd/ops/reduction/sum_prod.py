@@ -290,7 +290,7 @@ def nansum(
         tensor(8.)
         >>> x.nansum(dim=1)
         tensor([1., 7.])
-"""
+    """
     if out is not None:
         return write_out(
             out, nansum, locals(), floating('"nansum_cpu" not implemented for \'{dst}\'', error=NotImplementedError)
@@ -331,7 +331,7 @@ def nanmean(
         tensor(2.6667)
         >>> x.nanmean(dim=1)
         tensor([1.0000, 3.5000])
-"""
+    """
     if out is not None:
         return write_out(
             out, nanmean, locals(), floating('"nansum_cpu" not implemented for \'{dst}\'', error=NotImplementedError)
@@ -364,7 +364,7 @@ def count_nonzero(input: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor
         tensor(3)
         >>> retrograd.count_nonzero(x, dim=0)
         tensor([0, 1, 2])
-"""
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("count_nonzero", dim, None, axis, "axis")
     if _vmap.active and (r := batched("along", count_nonzero, input, dim)) is not NOT_BATCHED:
@@ -419,7 +419,7 @@ def logsumexp(
         tensor([   2.4076, 1001.0986])
         >>> x.logsumexp(0, keepdim=True)
         tensor([[1000., 1000., 1000.]])
-"""
+    """
     if out is not None:
         return write_out(
             out,
