@@ -12,30 +12,6 @@ import sys
 from ._op_docs_elementwise import DOCS as ELEMENTWISE_DOCS
 
 DOCS: dict[str, str] = {
-    "lgamma": """Elementwise ln |Γ(x)|, the log of the gamma function's magnitude (`special.gammaln`).
-
-Args:
-    input (Tensor): any shape; integer and bool inputs are promoted to the default float.
-    out (Tensor, optional): a tensor to write the result into.
-
-Returns:
-    Tensor: ln |Γ(input)|, same shape; its derivative is `digamma`.""",
-    "digamma": """Elementwise ψ(x) = d/dx ln Γ(x), the digamma function (`special.digamma`, `special.psi`).
-
-Args:
-    input (Tensor): any shape; integer and bool inputs are promoted to the default float.
-    out (Tensor, optional): a tensor to write the result into.
-
-Returns:
-    Tensor: ψ(input), same shape (`-inf`/`nan` at the poles 0, -1, -2, ...).""",
-    "i0": """Elementwise I₀(x), the modified Bessel function of the first kind of order 0 (`special.i0`).
-
-Args:
-    input (Tensor): any shape; integer and bool inputs are promoted to the default float.
-    out (Tensor, optional): a tensor to write the result into.
-
-Returns:
-    Tensor: I₀(input), same shape; its derivative is I₁.""",
     "exp": """Elementwise `exp` (integer inputs give the default float dtype).
 
 Args:
@@ -162,7 +138,7 @@ Examples:
 
 
 def apply() -> None:
-    """Give the factory-made ops named in `DOCS` (and `_op_docs_elementwise.DOCS`) their full docstrings."""
+    """Give the factory-made ops named in `DOCS` and `ELEMENTWISE_DOCS` their full docstrings."""
     package = sys.modules[__package__]
     for name, doc in {**DOCS, **ELEMENTWISE_DOCS}.items():
         getattr(package, name).__doc__ = doc

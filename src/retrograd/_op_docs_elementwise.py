@@ -603,4 +603,40 @@ Examples:
     tensor([ 6, 12])
     >>> retrograd.bitwise_xor(retrograd.tensor([True, False]), True)
     tensor([False,  True])""",
+    "lgamma": """Elementwise ln |Γ(x)|, the log of the gamma function's magnitude (`special.gammaln`).
+
+Args:
+    input (Tensor): any shape; integer and bool inputs are promoted to the default float.
+    out (Tensor, optional): a tensor to write the result into.
+
+Returns:
+    Tensor: ln |Γ(input)|, same shape (`inf` at 0, -1, -2, ...); its derivative is `digamma`.
+
+Examples:
+    >>> retrograd.lgamma(retrograd.tensor([1.0, 3.0, 0.5, -0.5]))
+    tensor([0.0000, 0.6931, 0.5724, 1.2655])""",
+    "digamma": """Elementwise ψ(x) = d/dx ln Γ(x), the digamma function (`special.digamma`, `special.psi`).
+
+Args:
+    input (Tensor): any shape; integer and bool inputs are promoted to the default float.
+    out (Tensor, optional): a tensor to write the result into.
+
+Returns:
+    Tensor: ψ(input), same shape (`-inf` at 0, `nan` at -1, -2, ...).
+
+Examples:
+    >>> retrograd.digamma(retrograd.tensor([1.0, 2.0, 0.5, 0.0]))
+    tensor([-0.5772,  0.4228, -1.9635,    -inf])""",
+    "i0": """Elementwise I₀(x), the modified Bessel function of the first kind of order 0 (`special.i0`).
+
+Args:
+    input (Tensor): any shape; integer and bool inputs are promoted to the default float.
+    out (Tensor, optional): a tensor to write the result into.
+
+Returns:
+    Tensor: I₀(input), same shape; its derivative is I₁.
+
+Examples:
+    >>> retrograd.i0(retrograd.tensor([0.0, 1.0, -2.0]))
+    tensor([1.0000, 1.2661, 2.2796])""",
 }
