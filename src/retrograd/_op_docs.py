@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sys
 
-from ._op_docs_elementwise import DOCS as ELEMENTWISE_DOCS
+from ._op_docs_compare import DOCS as COMPARE_DOCS
+from ._op_docs_math import DOCS as MATH_DOCS
 
 DOCS: dict[str, str] = {
     "exp": """Elementwise `exp` (integer inputs give the default float dtype).
@@ -138,7 +139,7 @@ Examples:
 
 
 def apply() -> None:
-    """Give the factory-made ops named in `DOCS` and `ELEMENTWISE_DOCS` their full docstrings."""
+    """Give the factory-made ops named in `DOCS`, `MATH_DOCS` and `COMPARE_DOCS` their full docstrings."""
     package = sys.modules[__package__]
-    for name, doc in {**DOCS, **ELEMENTWISE_DOCS}.items():
+    for name, doc in {**DOCS, **MATH_DOCS, **COMPARE_DOCS}.items():
         getattr(package, name).__doc__ = doc
