@@ -9,31 +9,10 @@ from __future__ import annotations
 
 import sys
 
+from ._op_docs_compare import DOCS as COMPARE_DOCS
+from ._op_docs_math import DOCS as MATH_DOCS
+
 DOCS: dict[str, str] = {
-    "lgamma": """Elementwise ln |Γ(x)|, the log of the gamma function's magnitude (`special.gammaln`).
-
-Args:
-    input (Tensor): any shape; integer and bool inputs are promoted to the default float.
-    out (Tensor, optional): a tensor to write the result into.
-
-Returns:
-    Tensor: ln |Γ(input)|, same shape; its derivative is `digamma`.""",
-    "digamma": """Elementwise ψ(x) = d/dx ln Γ(x), the digamma function (`special.digamma`, `special.psi`).
-
-Args:
-    input (Tensor): any shape; integer and bool inputs are promoted to the default float.
-    out (Tensor, optional): a tensor to write the result into.
-
-Returns:
-    Tensor: ψ(input), same shape (`-inf`/`nan` at the poles 0, -1, -2, ...).""",
-    "i0": """Elementwise I₀(x), the modified Bessel function of the first kind of order 0 (`special.i0`).
-
-Args:
-    input (Tensor): any shape; integer and bool inputs are promoted to the default float.
-    out (Tensor, optional): a tensor to write the result into.
-
-Returns:
-    Tensor: I₀(input), same shape; its derivative is I₁.""",
     "exp": """Elementwise `exp` (integer inputs give the default float dtype).
 
 Args:
@@ -160,7 +139,7 @@ Examples:
 
 
 def apply() -> None:
-    """Give the factory-made ops named in `DOCS` their full docstrings."""
+    """Give the factory-made ops named in `DOCS`, `MATH_DOCS` and `COMPARE_DOCS` their full docstrings."""
     package = sys.modules[__package__]
-    for name, doc in DOCS.items():
+    for name, doc in {**DOCS, **MATH_DOCS, **COMPARE_DOCS}.items():
         getattr(package, name).__doc__ = doc

@@ -246,7 +246,22 @@ subtract = sub
 
 
 def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    """`other - alpha * input` (what `2 - x` calls)."""
+    """Reversed subtraction `other - alpha * input`, elementwise (broadcasting); what `2 - x` runs.
+
+    Args:
+        input (Tensor or number): the subtrahend.
+        other (Tensor or number): the minuend; broadcasts against `input`.
+        alpha (number): the scale of `input` (default 1).
+
+    Returns:
+        Tensor: the broadcast shape, in the promoted dtype.
+
+    Examples:
+        >>> retrograd.rsub(retrograd.tensor([1, 2, 3]), 10)
+        tensor([9, 8, 7])
+        >>> retrograd.rsub(retrograd.tensor([1.0, 2.0]), retrograd.tensor([5.0, 5.0]), alpha=2)
+        tensor([3., 1.])
+    """
     if alpha == 1 and _keeps_dtype(input, other):
         return _rsub_scalar.scalar(input, added_number(input._data, other))
     return sub(other if isinstance(other, Tensor) else _scalar_for(other, input), input, alpha=alpha)
@@ -333,7 +348,22 @@ def rdiv(input: Any, other: Any) -> Tensor:
 
 
 def floor_divide(input: Any, other: Any, *, out: Any = None) -> Tensor:
-    """`floor(input / other)` elementwise; not differentiable."""
+    """Elementwise division rounded down, `floor(input / other)` (broadcasting); no gradient.
+
+    Args:
+        input (Tensor or number): the first operand.
+        other (Tensor or number): the second operand; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the broadcast shape, in the promoted dtype (integers stay integers).
+
+    Examples:
+        >>> retrograd.floor_divide(retrograd.tensor([7, -7, 7]), retrograd.tensor([2, 2, -2]))
+        tensor([ 3, -4, -4])
+        >>> retrograd.floor_divide(retrograd.tensor([7.5, -7.5]), 2)
+        tensor([ 3., -4.])
+    """
     if out is not None:
         return write_out(out, floor_divide, locals(), grad="none")
     a, b = promote(input, other)
@@ -342,7 +372,22 @@ def floor_divide(input: Any, other: Any, *, out: Any = None) -> Tensor:
 
 
 def remainder(input: Any, other: Any, *, out: Any = None) -> Tensor:
-    """Python's modulus: the result has the sign of `other`."""
+    """Elementwise Python-style modulus: `input - floor(input / other) * other`, with the sign of `other`.
+
+    Args:
+        input (Tensor or number): the first operand.
+        other (Tensor or number): the second operand; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the broadcast shape, in the promoted dtype.
+
+    Examples:
+        >>> retrograd.remainder(retrograd.tensor([5, -5, 5]), retrograd.tensor([3, 3, -3]))
+        tensor([ 2,  1, -1])
+        >>> retrograd.remainder(retrograd.tensor([5.5, -1.5]), 2)
+        tensor([1.5000, 0.5000])
+    """
     if out is not None:
         return write_out(out, remainder, locals())
     a, b = promote(input, other)
@@ -351,7 +396,22 @@ def remainder(input: Any, other: Any, *, out: Any = None) -> Tensor:
 
 
 def fmod(input: Any, other: Any, *, out: Any = None) -> Tensor:
-    """C's fmod: the result has the sign of `input`."""
+    """Elementwise C-style remainder: `input - trunc(input / other) * other`, with the sign of `input`.
+
+    Args:
+        input (Tensor or number): the first operand.
+        other (Tensor or number): the second operand; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the broadcast shape, in the promoted dtype.
+
+    Examples:
+        >>> retrograd.fmod(retrograd.tensor([5, -5, 5]), retrograd.tensor([3, 3, -3]))
+        tensor([ 2, -2,  2])
+        >>> retrograd.fmod(retrograd.tensor([5.5, -1.5]), 2)
+        tensor([ 1.5000, -1.5000])
+    """
     if out is not None:
         return write_out(out, fmod, locals())
     a, b = promote(input, other)
@@ -387,18 +447,63 @@ negative = neg
 
 
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
-    """`input + value * tensor1 * tensor2`."""
+    """Elementwise `input + value * tensor1 * tensor2` (broadcasting), in one op.
+
+    Args:
+        input (Tensor): the tensor to add to.
+        tensor1 (Tensor): the first factor.
+        tensor2 (Tensor): the second factor.
+        value (number): the scale of the product (default 1).
+
+    Returns:
+        Tensor: the broadcast shape of the three tensors.
+
+    Examples:
+        >>> a, b = retrograd.tensor([2.0, 3.0]), retrograd.tensor([4.0, 5.0])
+        >>> retrograd.addcmul(retrograd.tensor([1.0, 1.0]), a, b, value=0.5)
+        tensor([5.0000, 8.5000])
+    """
     return add(input, mul(mul(tensor1, tensor2), value) if value != 1 else mul(tensor1, tensor2))
 
 
 def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
-    """`input + value * tensor1 / tensor2`."""
+    """Elementwise `input + value * tensor1 / tensor2` (broadcasting), in one op.
+
+    Args:
+        input (Tensor): the tensor to add to.
+        tensor1 (Tensor): the numerator.
+        tensor2 (Tensor): the denominator.
+        value (number): the scale of the quotient (default 1).
+
+    Returns:
+        Tensor: the broadcast shape of the three tensors.
+
+    Examples:
+        >>> a, b = retrograd.tensor([2.0, 3.0]), retrograd.tensor([4.0, 6.0])
+        >>> retrograd.addcdiv(retrograd.tensor([1.0, 1.0]), a, b, value=2)
+        tensor([2., 2.])
+    """
     q = div(tensor1, tensor2)
     return add(input, mul(q, value) if value != 1 else q)
 
 
 def lerp(input: Tensor, end: Any, weight: Any) -> Tensor:
-    """`input + weight * (end - input)`."""
+    """Linear interpolation `input + weight * (end - input)`, elementwise (broadcasting).
+
+    Args:
+        input (Tensor): the start points (floating dtype).
+        end (Tensor): the end points, same dtype.
+        weight (float or Tensor): the fraction of the way from `input` to `end`.
+
+    Returns:
+        Tensor: the broadcast shape.
+
+    Examples:
+        >>> retrograd.lerp(retrograd.tensor([0.0, 10.0]), retrograd.tensor([10.0, 20.0]), 0.25)
+        tensor([ 2.5000, 12.5000])
+        >>> retrograd.lerp(retrograd.tensor([0.0, 0.0]), retrograd.tensor([1.0, 1.0]), retrograd.tensor([0.5, 2.0]))
+        tensor([0.5000, 2.0000])
+    """
     mismatch = numpy_errors.broadcast_mismatch([x.shape for x in (input, end, weight) if isinstance(x, Tensor)])
     if mismatch is not None:
         raise mismatch

@@ -105,12 +105,36 @@ clip = clamp
 
 
 def clamp_min(input: Tensor, min: Any) -> Tensor:
-    """`max(input, min)` elementwise: `clamp` with only a lower bound."""
+    """Elementwise `max(input, min)`: `clamp` with only a lower bound.
+
+    Args:
+        input (Tensor): any shape.
+        min (number or Tensor): the lower bound (a tensor broadcasts).
+
+    Returns:
+        Tensor: `input`'s shape (the broadcast shape for a tensor bound).
+
+    Examples:
+        >>> retrograd.clamp_min(retrograd.tensor([-2.0, 0.5, 3.0]), 0.0)
+        tensor([0.0000, 0.5000, 3.0000])
+    """
     return clamp(input, min=min)
 
 
 def clamp_max(input: Tensor, max: Any) -> Tensor:
-    """`min(input, max)` elementwise: `clamp` with only an upper bound."""
+    """Elementwise `min(input, max)`: `clamp` with only an upper bound.
+
+    Args:
+        input (Tensor): any shape.
+        max (number or Tensor): the upper bound (a tensor broadcasts).
+
+    Returns:
+        Tensor: `input`'s shape (the broadcast shape for a tensor bound).
+
+    Examples:
+        >>> retrograd.clamp_max(retrograd.tensor([-2, 1, 3]), 1)
+        tensor([-2,  1,  1])
+    """
     return clamp(input, max=max)
 
 
@@ -244,14 +268,42 @@ def minimum(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
 
 
 def fmax(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
-    """Elementwise max that ignores NaN."""
+    """Elementwise maximum that ignores NaN: a NaN operand yields the other one (broadcasting).
+
+    Args:
+        input (Tensor): the first tensor.
+        other (Tensor): the second tensor; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the broadcast shape (NaN only where both are NaN).
+
+    Examples:
+        >>> nan = float('nan')
+        >>> retrograd.fmax(retrograd.tensor([1.0, nan, 3.0]), retrograd.tensor([2.0, 0.0, nan]))
+        tensor([2., 0., 3.])
+    """
     if out is not None:
         return write_out(out, fmax, locals())
     return _fmax(*promote(input, other))
 
 
 def fmin(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
-    """Elementwise min that ignores NaN."""
+    """Elementwise minimum that ignores NaN: a NaN operand yields the other one (broadcasting).
+
+    Args:
+        input (Tensor): the first tensor.
+        other (Tensor): the second tensor; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the broadcast shape (NaN only where both are NaN).
+
+    Examples:
+        >>> nan = float('nan')
+        >>> retrograd.fmin(retrograd.tensor([1.0, nan, 3.0]), retrograd.tensor([2.0, 0.0, nan]))
+        tensor([1., 0., 3.])
+    """
     if out is not None:
         return write_out(out, fmin, locals())
     return _fmin(*promote(input, other))

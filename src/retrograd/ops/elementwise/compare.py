@@ -120,7 +120,20 @@ bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor)
 
 
 def bitwise_not(input: Tensor) -> Tensor:
-    """`~input`: logical not for bool tensors, bit flip for integers."""
+    """Elementwise `~input`: logical NOT for bool tensors, two's-complement bit flip for integers.
+
+    Args:
+        input (Tensor): an integer or bool tensor.
+
+    Returns:
+        Tensor: `~input`, same shape and dtype.
+
+    Examples:
+        >>> retrograd.bitwise_not(retrograd.tensor([0, 5, -1]))
+        tensor([-1, -6,  0])
+        >>> retrograd.bitwise_not(retrograd.tensor([True, False]))
+        tensor([False,  True])
+    """
     if _dt.is_floating(input._data.dtype):
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.kind_name}'")
     if _vmap.active and (r := batched("elementwise", bitwise_not, input)) is not NOT_BATCHED:
@@ -181,7 +194,21 @@ def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08
 
 
 def equal(input: Tensor, other: Tensor) -> bool:
-    """True when both tensors have the same shape and elements."""
+    """Whether two tensors have the same shape and the same elements.
+
+    Args:
+        input (Tensor): the first tensor.
+        other (Tensor): the second tensor.
+
+    Returns:
+        bool: True if the shapes and all elements match, else False.
+
+    Examples:
+        >>> retrograd.equal(retrograd.tensor([1, 2]), retrograd.tensor([1, 2]))
+        True
+        >>> retrograd.equal(retrograd.tensor([1, 2]), retrograd.tensor([1, 3]))
+        False
+    """
     if _vmap.active:
         batched("equal", equal, input, other)  # a Python bool cannot be batched: PyTorch's error
     return input.shape == other.shape and bool((input._data == other._data).all())
@@ -207,7 +234,24 @@ def any(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Tensor:
-    """True where any element (along `dim`) is nonzero."""
+    """Whether any element (of all, or along `dim`) is nonzero.
+
+    Args:
+        input (Tensor): any shape and dtype.
+        dim (int or tuple of int, optional): the dims to reduce; all of them when omitted.
+        keepdim (bool): keep the reduced dims, with size 1 (default False).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: a bool tensor (uint8 for uint8 input): 0-d, or `input`'s shape without (or with size-1) `dim`.
+
+    Examples:
+        >>> x = retrograd.tensor([[0, 0, 1], [0, 0, 0]])
+        >>> retrograd.any(x)
+        tensor(True)
+        >>> x.any(dim=1)
+        tensor([ True, False])
+    """
     if out is not None:
         return write_out(out, any, locals(), same("{name} only supports bool tensor for result, got: {dst}"))
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -226,7 +270,25 @@ def all(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Tensor:
-    """True where every element (along `dim`) is nonzero."""
+    """Whether every element (of all, or along `dim`) is nonzero.
+
+    Args:
+        input (Tensor): any shape and dtype.
+        dim (int or tuple of int, optional): the dims to reduce; all of them when omitted.
+        keepdim (bool): keep the reduced dims, with size 1 (default False).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: a bool tensor (uint8 for uint8 input): 0-d, or `input`'s shape without (or with size-1) `dim`.
+
+    Examples:
+        >>> x = retrograd.tensor([[1, 2, 3], [1, 0, 3]])
+        >>> retrograd.all(x)
+        tensor(False)
+        >>> x.all(dim=1, keepdim=True)
+        tensor([[ True],
+                [False]])
+    """
     if out is not None:
         return write_out(out, all, locals(), same("{name} only supports bool tensor for result, got: {dst}"))
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -237,7 +299,20 @@ def all(
 
 
 def is_nonzero(input: Tensor) -> bool:
-    """Whether the single element of a one-element tensor is nonzero (bool)."""
+    """Whether the one element of a one-element tensor is nonzero.
+
+    Args:
+        input (Tensor): a tensor with exactly one element.
+
+    Returns:
+        bool: True or False; a RuntimeError for tensors with more (or fewer) than one element.
+
+    Examples:
+        >>> retrograd.is_nonzero(retrograd.tensor([0.0]))
+        False
+        >>> retrograd.is_nonzero(retrograd.tensor(3))
+        True
+    """
     if input.numel() != 1:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
     if _vmap.active:

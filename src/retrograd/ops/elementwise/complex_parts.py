@@ -137,7 +137,21 @@ def _i_over_conj(a: Tensor) -> Tensor:
 
 
 def sgn(input: Tensor, *, out: Any = None) -> Tensor:
-    """z/|z| for complex elements (0 at 0); the sign of real ones."""
+    """Elementwise `z / |z|` for complex numbers (0 at 0), and the sign (-1, 0, 1) for real ones.
+
+    Args:
+        input (Tensor): any shape and dtype.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: same shape and dtype.
+
+    Examples:
+        >>> retrograd.sgn(retrograd.tensor([3+4j, 0j]))
+        tensor([0.6000+0.8000j, 0.0000+0.0000j])
+        >>> retrograd.sgn(retrograd.tensor([-2.0, 0.0, 5.0]))
+        tensor([-1.,  0.,  1.])
+    """
     if out is not None:
         return write_out(out, sgn, locals(), SAME_INPUT)
     input = _tensor_arg(input, "sgn")
@@ -149,13 +163,37 @@ def sgn(input: Tensor, *, out: Any = None) -> Tensor:
 
 
 def real(input: Tensor) -> Tensor:
-    """The real parts of a complex tensor (a view); a real tensor itself."""
+    """The real parts of a complex tensor, as a view; a real tensor is returned as is.
+
+    Args:
+        input (Tensor): any shape.
+
+    Returns:
+        Tensor: same shape, the matching real dtype (a view sharing memory with `input`).
+
+    Examples:
+        >>> z = retrograd.tensor([3+4j, -1+0j, 2j])
+        >>> retrograd.real(z)
+        tensor([ 3., -1.,  0.])
+    """
     input = _tensor_arg(input, "real")
     return _real(input) if input._data.dtype.kind == "c" else input
 
 
 def imag(input: Tensor) -> Tensor:
-    """The imaginary parts of a complex tensor (a view); real tensors are an error, as in PyTorch."""
+    """The imaginary parts of a complex tensor, as a view (a real tensor is an error).
+
+    Args:
+        input (Tensor): a complex tensor.
+
+    Returns:
+        Tensor: same shape, the matching real dtype (a view sharing memory with `input`).
+
+    Examples:
+        >>> z = retrograd.tensor([3+4j, -1+0j, 2j])
+        >>> retrograd.imag(z)
+        tensor([4., 0., 2.])
+    """
     input = _tensor_arg(input, "imag")
     if input._data.dtype.kind != "c":
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
@@ -163,13 +201,38 @@ def imag(input: Tensor) -> Tensor:
 
 
 def conj(input: Tensor) -> Tensor:
-    """The complex conjugate; a real tensor itself (no copy, no graph node)."""
+    """The complex conjugate `a - ib` of each element; a real tensor is returned as is.
+
+    Args:
+        input (Tensor): any shape.
+
+    Returns:
+        Tensor: same shape and dtype.
+
+    Examples:
+        >>> retrograd.conj(retrograd.tensor([1+2j, 3-1j]))
+        tensor([1.-2.j, 3.+1.j])
+        >>> retrograd.conj(retrograd.tensor([1.0, 2.0]))
+        tensor([1., 2.])
+    """
     input = _tensor_arg(input, "conj")
     return _conj(input) if input._data.dtype.kind == "c" else input
 
 
 def conj_physical(input: Tensor, *, out: Any = None) -> Tensor:
-    """The complex conjugate, materialised (retrograd has no lazy conjugate bit)."""
+    """The complex conjugate of each element, always computed into new memory.
+
+    Args:
+        input (Tensor): any shape.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: same shape and dtype.
+
+    Examples:
+        >>> retrograd.conj_physical(retrograd.tensor([1+2j, 3-1j]))
+        tensor([1.-2.j, 3.+1.j])
+    """
     if out is not None:
         return write_out(out, conj_physical, locals(), SAME_INPUT, grad="copy")
     input = _tensor_arg(input, "conj_physical")
@@ -177,34 +240,106 @@ def conj_physical(input: Tensor, *, out: Any = None) -> Tensor:
 
 
 def resolve_conj(input: Tensor) -> Tensor:
-    """`input` itself: conjugation is never lazy here, so there is nothing to resolve."""
+    """Materialize a lazily conjugated tensor; retrograd conjugates eagerly, so this returns `input`.
+
+    Args:
+        input (Tensor): any shape.
+
+    Returns:
+        Tensor: a tensor with the same values, with no pending conjugation.
+
+    Examples:
+        >>> retrograd.resolve_conj(retrograd.conj(retrograd.tensor([1+2j])))
+        tensor([1.-2.j])
+    """
     return _tensor_arg(input, "resolve_conj")
 
 
 def resolve_neg(input: Tensor) -> Tensor:
-    """`input` itself: negation is never lazy here, so there is nothing to resolve."""
+    """Materialize a lazily negated tensor; retrograd negates eagerly, so this returns `input`.
+
+    Args:
+        input (Tensor): any shape.
+
+    Returns:
+        Tensor: a tensor with the same values, with no pending negation.
+
+    Examples:
+        >>> retrograd.resolve_neg(retrograd.tensor([1.0, -2.0]))
+        tensor([ 1., -2.])
+    """
     return _tensor_arg(input, "resolve_neg")
 
 
 def is_conj(input: Tensor) -> bool:
-    """Always False: retrograd conjugates eagerly (PyTorch's lazy conjugate bit is never set)."""
+    """Whether `input` carries a pending (lazy) conjugation; always False here, as retrograd conjugates eagerly.
+
+    Args:
+        input (Tensor): any tensor.
+
+    Returns:
+        bool: False.
+
+    Examples:
+        >>> retrograd.is_conj(retrograd.tensor([1.0, 2.0]))
+        False
+    """
     _tensor_arg(input, "is_conj")
     return False
 
 
 def is_neg(input: Tensor) -> bool:
-    """Always False: retrograd negates eagerly."""
+    """Whether `input` carries a pending (lazy) negation; always False here, as retrograd negates eagerly.
+
+    Args:
+        input (Tensor): any tensor.
+
+    Returns:
+        bool: False.
+
+    Examples:
+        >>> retrograd.is_neg(retrograd.tensor([1.0, 2.0]))
+        False
+    """
     _tensor_arg(input, "is_neg")
     return False
 
 
 def is_complex(input: Tensor) -> bool:
-    """Whether `input` has a complex dtype."""
+    """Whether `input` has a complex dtype (complex64 or complex128).
+
+    Args:
+        input (Tensor): any tensor.
+
+    Returns:
+        bool: True for complex dtypes, else False.
+
+    Examples:
+        >>> retrograd.is_complex(retrograd.tensor([1+2j]))
+        True
+        >>> retrograd.is_complex(retrograd.tensor([1.0]))
+        False
+    """
     return _tensor_arg(input, "is_complex").is_complex()
 
 
 def angle(input: Tensor, *, out: Any = None) -> Tensor:
-    """The argument of each element in radians (π for negative reals, 0 otherwise); integers give float."""
+    """Elementwise argument (phase) in radians; for real inputs π where negative, else 0.
+
+    Args:
+        input (Tensor): any shape; integer inputs give the default float.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: same shape, a real floating dtype, in [-π, π].
+
+    Examples:
+        >>> z = retrograd.tensor([3+4j, -1+0j, 2j])
+        >>> retrograd.angle(z)
+        tensor([0.9273, 3.1416, 1.5708])
+        >>> retrograd.angle(retrograd.tensor([-2.0, 0.0, 3.0]))
+        tensor([3.1416, 0.0000, 0.0000])
+    """
     if out is not None:
         return write_out(out, angle, locals())
     input = _tensor_arg(input, "angle")
@@ -214,7 +349,19 @@ def angle(input: Tensor, *, out: Any = None) -> Tensor:
 
 
 def view_as_real(input: Tensor) -> Tensor:
-    """A complex tensor's memory as a real tensor with a last dim of size 2 (real, imag)."""
+    """View a complex tensor's memory as a real tensor with a last dim of size 2 (real, imag).
+
+    Args:
+        input (Tensor): a complex tensor.
+
+    Returns:
+        Tensor: shape `(*input.shape, 2)`, float32 for complex64 and float64 for complex128; shares memory.
+
+    Examples:
+        >>> retrograd.view_as_real(retrograd.tensor([1+2j, 3-4j]))
+        tensor([[ 1.,  2.],
+                [ 3., -4.]])
+    """
     input = _tensor_arg(input, "view_as_real")
     if input._data.dtype.kind != "c":
         raise RuntimeError("view_as_real is only supported for complex tensors")
@@ -222,7 +369,18 @@ def view_as_real(input: Tensor) -> Tensor:
 
 
 def view_as_complex(input: Tensor) -> Tensor:
-    """A (..., 2) float32/float64 tensor's memory as a complex tensor of shape (...)."""
+    """View a real tensor whose last dim has size 2 (real, imag) as a complex tensor.
+
+    Args:
+        input (Tensor): float32 or float64, shape `(..., 2)`, with a contiguous last dim.
+
+    Returns:
+        Tensor: shape `input.shape[:-1]`, complex64 or complex128; shares memory.
+
+    Examples:
+        >>> retrograd.view_as_complex(retrograd.tensor([[1.0, 2.0], [3.0, -4.0]]))
+        tensor([1.+2.j, 3.-4.j])
+    """
     if _vmap.active and (r := batched("elementwise", view_as_complex, input)) is not NOT_BATCHED:
         return r
     input = _tensor_arg(input, "view_as_complex")
@@ -259,7 +417,20 @@ _COMPLEX_OUT = same("Expected object of scalar type {src} but got scalar type {d
 
 
 def complex(real: Tensor, imag: Tensor, *, out: Any = None) -> Tensor:
-    """real + i·imag, elementwise with broadcasting; float32 parts give complex64, float64 complex128."""
+    """Build a complex tensor `real + i * imag` elementwise (broadcasting).
+
+    Args:
+        real (Tensor): the real parts, float32 or float64.
+        imag (Tensor): the imaginary parts, same dtype as `real`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the broadcast shape; complex64 from float32 parts, complex128 from float64.
+
+    Examples:
+        >>> retrograd.complex(retrograd.tensor([1.0, 2.0]), retrograd.tensor([0.5, -1.0]))
+        tensor([1.+0.5000j, 2.-1.0000j])
+    """
     if out is not None:
         return write_out(out, complex, locals(), _COMPLEX_OUT)
     re, im = _tensor_arg(real, "complex", "real", 1), _tensor_arg(imag, "complex", "imag", 2)
@@ -268,7 +439,20 @@ def complex(real: Tensor, imag: Tensor, *, out: Any = None) -> Tensor:
 
 
 def polar(abs: Tensor, angle: Tensor, *, out: Any = None) -> Tensor:
-    """abs·(cos angle + i sin angle), elementwise with broadcasting."""
+    """Build a complex tensor from magnitudes and angles: `abs * (cos(angle) + i sin(angle))`.
+
+    Args:
+        abs (Tensor): the magnitudes, float32 or float64.
+        angle (Tensor): the angles in radians, same dtype as `abs`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the broadcast shape, the matching complex dtype.
+
+    Examples:
+        >>> retrograd.polar(retrograd.tensor([2.0, 5.0]), retrograd.tensor([0.0, 0.9273]))
+        tensor([2.0000+0.0000j, 3.0000+4.0000j])
+    """
     if out is not None:
         return write_out(out, polar, locals(), _COMPLEX_OUT)
     r, theta = _tensor_arg(abs, "polar", "abs", 1), _tensor_arg(angle, "polar", "angle", 2)

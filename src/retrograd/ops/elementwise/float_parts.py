@@ -62,7 +62,21 @@ _copysign_scalar = Primitive(
 
 
 def copysign(input: Tensor, other: Any) -> Tensor:
-    """`|input|` with the sign of `other`, elementwise (integers give the default float; -0.0 counts as negative)."""
+    """Elementwise `|input|` with the sign of `other` (-0.0 counts as negative).
+
+    Args:
+        input (Tensor): the magnitudes; integer inputs give the default float.
+        other (Tensor or number): the signs; broadcasts against `input`.
+
+    Returns:
+        Tensor: the broadcast shape, a floating dtype.
+
+    Examples:
+        >>> retrograd.copysign(retrograd.tensor([1.0, -2.0, 3.0]), retrograd.tensor([-1.0, 1.0, -0.0]))
+        tensor([-1.,  2., -3.])
+        >>> retrograd.copysign(retrograd.tensor([1, 2]), -1)
+        tensor([-1., -2.])
+    """
     if not isinstance(input, Tensor):
         raise TypeError(
             f"copysign() received an invalid combination of arguments - got ({type(input).__name__}, "
@@ -88,9 +102,19 @@ _heaviside = Primitive(
 
 
 def heaviside(input: Tensor, values: Tensor) -> Tensor:
-    """The step function: 0 where input < 0 (and at NaN), 1 where input > 0, `values` where input == 0.
+    """The Heaviside step function: 0 where `input < 0`, 1 where `input > 0`, and `values` where `input == 0`.
 
-    Both tensors must have the same dtype; PyTorch has no derivative for it."""
+    Args:
+        input (Tensor): any shape.
+        values (Tensor): the value at 0; broadcasts against `input`, same dtype.
+
+    Returns:
+        Tensor: the broadcast shape.
+
+    Examples:
+        >>> retrograd.heaviside(retrograd.tensor([-1.5, 0.0, 2.0]), retrograd.tensor([0.5]))
+        tensor([0.0000, 0.5000, 1.0000])
+    """
     _require_tensor("heaviside", 1, "input", input)
     _require_tensor("heaviside", 2, "values", values)
     if input.dtype is not values.dtype:
@@ -104,7 +128,20 @@ _nextafter = Primitive(
 
 
 def nextafter(input: Tensor, other: Tensor) -> Tensor:
-    """The next representable float after `input` in the direction of `other`, elementwise."""
+    """Elementwise, the next representable float after `input` in the direction of `other`.
+
+    Args:
+        input (Tensor): a floating tensor.
+        other (Tensor): the directions, same dtype; broadcasts against `input`.
+
+    Returns:
+        Tensor: the broadcast shape, same dtype.
+
+    Examples:
+        >>> x = retrograd.tensor([1.0, 1.0], dtype=retrograd.float64)
+        >>> retrograd.nextafter(x, retrograd.tensor([2.0, 0.0], dtype=retrograd.float64)) - x
+        tensor([ 2.2204e-16, -1.1102e-16], dtype=retrograd.float64)
+    """
     _require_tensor("nextafter", 1, "input", input)
     _require_tensor("nextafter", 2, "other", other)
     a, b = promote(input, other)
@@ -123,7 +160,19 @@ _ldexp = Primitive(
 
 
 def ldexp(input: Tensor, other: Tensor) -> Tensor:
-    """`input * 2**other`, elementwise (integer inputs give the default float)."""
+    """Elementwise `input * 2 ** other` (integer inputs give the default float).
+
+    Args:
+        input (Tensor): the mantissas.
+        other (Tensor): the (integer) exponents; broadcasts against `input`.
+
+    Returns:
+        Tensor: the broadcast shape, a floating dtype.
+
+    Examples:
+        >>> retrograd.ldexp(retrograd.tensor([1.0, 3.0, 0.5]), retrograd.tensor([3, -1, 2]))
+        tensor([8.0000, 1.5000, 2.0000])
+    """
     _require_tensor("ldexp", 1, "input", input)
     _require_tensor("ldexp", 2, "other", other)
     return _ldexp(*_float_pair(input, other))
@@ -133,7 +182,20 @@ _frexp = Primitive("frexp", lambda xp, a, scale: xp.frexp(a)[0], [lambda g, scal
 
 
 def frexp(input: Tensor) -> Any:
-    """Split floats into mantissa in (-1, -0.5] ∪ [0.5, 1) (or 0) and an int32 exponent: input = m·2ᵉ."""
+    """Split floats into mantissa and exponent, `input = mantissa * 2 ** exponent`.
+
+    Args:
+        input (Tensor): a floating tensor of any shape.
+
+    Returns:
+        return_types.frexp: `(mantissa, exponent)`; mantissa in ±[0.5, 1) (or 0), same dtype; exponent int32.
+
+    Examples:
+        >>> retrograd.frexp(retrograd.tensor([8.0, -3.0, 0.0, 0.375]))
+        retrograd.return_types.frexp(
+        mantissa=tensor([ 0.5000, -0.7500,  0.0000,  0.7500]),
+        exponent=tensor([ 4,  2,  0, -1], dtype=retrograd.int32))
+    """
     if _vmap.active and (r := batched("elementwise", frexp, input)) is not NOT_BATCHED:
         return r
     _require_tensor("frexp", 1, "input", input)

@@ -20,12 +20,41 @@ igammac = gammaincc  # regularised upper incomplete gamma Q(a, x)
 
 
 def mvlgamma(input: Tensor, p: int, *, out: Any = None) -> Tensor:
-    """The multivariate log-gamma ln Γ_p(x) (`special.multigammaln`)."""
+    """Elementwise multivariate log-gamma ln Γ_p(x) of dimension `p` (`special.multigammaln`).
+
+    Args:
+        input (Tensor): any shape; every element must exceed (p - 1) / 2.
+        p (int): the dimension, p >= 1.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: ln Γ_p(input), same shape (p = 1 is `lgamma`).
+
+    Examples:
+        >>> retrograd.mvlgamma(retrograd.tensor([2.5, 3.0]), p=2)
+        tensor([0.8570, 1.5502])
+        >>> retrograd.mvlgamma(retrograd.tensor([2.5, 3.0]), p=1)
+        tensor([0.2847, 0.6931])
+    """
     return multigammaln(input, p, out=out)
 
 
 def i0_(input: Tensor) -> Tensor:
-    """In-place `i0` of `input`, the same as `input.i0_()`; returns `input`."""
+    """In-place `i0`: overwrite a floating `input` with I₀(input) and return it (`input.i0_()`).
+
+    Args:
+        input (Tensor): a floating tensor to overwrite.
+
+    Returns:
+        Tensor: `input` itself.
+
+    Examples:
+        >>> x = retrograd.tensor([0.0, 1.0, 2.0])
+        >>> retrograd.i0_(x)
+        tensor([1.0000, 1.2661, 2.2796])
+        >>> x
+        tensor([1.0000, 1.2661, 2.2796])
+    """
     if not isinstance(input, Tensor):
         raise TypeError(f"i0_(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     return input.i0_()

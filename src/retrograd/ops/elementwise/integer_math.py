@@ -59,7 +59,19 @@ def _lcm_array(a: Any, b: Any) -> Any:
 
 
 def gcd(input: Tensor, other: Tensor) -> Tensor:
-    """Elementwise greatest common divisor of two integer tensors (gcd(0, 0) = 0)."""
+    """Elementwise greatest common divisor of integer tensors (non-negative; gcd(0, 0) = 0).
+
+    Args:
+        input (Tensor): an integer tensor.
+        other (Tensor): an integer tensor; broadcasts against `input`.
+
+    Returns:
+        Tensor: the broadcast shape and promoted integer dtype.
+
+    Examples:
+        >>> retrograd.gcd(retrograd.tensor([12, -18, 7, 0]), retrograd.tensor([8, 12, 0, 0]))
+        tensor([4, 6, 7, 0])
+    """
     _check_tensor("gcd", 1, "input", input)
     _check_tensor("gcd", 2, "other", other)
     a, b = _integer_operands("gcd", input, other)
@@ -67,7 +79,19 @@ def gcd(input: Tensor, other: Tensor) -> Tensor:
 
 
 def lcm(input: Tensor, other: Tensor) -> Tensor:
-    """Elementwise least common multiple of two integer tensors (non-negative; 0 if either is 0)."""
+    """Elementwise least common multiple of integer tensors (non-negative; 0 if either is 0).
+
+    Args:
+        input (Tensor): an integer tensor.
+        other (Tensor): an integer tensor; broadcasts against `input`.
+
+    Returns:
+        Tensor: the broadcast shape and promoted integer dtype.
+
+    Examples:
+        >>> retrograd.lcm(retrograd.tensor([4, -6, 5]), retrograd.tensor([6, 4, 0]))
+        tensor([12, 12,  0])
+    """
     _check_tensor("lcm", 1, "input", input)
     _check_tensor("lcm", 2, "other", other)
     a, b = _integer_operands("lcm", input, other)
@@ -91,13 +115,37 @@ def _shift_right_array(a: Any, b: Any) -> Any:
 
 
 def bitwise_left_shift(input: Any, other: Any) -> Tensor:
-    """`input << other` elementwise for integer tensors (a shift out of range gives 0)."""
+    """Elementwise `input << other` for integer tensors (a shift past the width gives 0).
+
+    Args:
+        input (Tensor or int): an integer tensor.
+        other (Tensor or int): the shift amounts; broadcasts against `input`.
+
+    Returns:
+        Tensor: the broadcast shape and promoted integer dtype.
+
+    Examples:
+        >>> retrograd.bitwise_left_shift(retrograd.tensor([1, 3, -2]), 2)
+        tensor([ 4, 12, -8])
+    """
     a, b = _integer_operands("lshift", input, other)
     return _run(_shift_left_array, a, b)
 
 
 def bitwise_right_shift(input: Any, other: Any) -> Tensor:
-    """`input >> other` elementwise for integer tensors (arithmetic: the sign bit fills in)."""
+    """Elementwise `input >> other` for integer tensors (arithmetic: the sign bit fills in).
+
+    Args:
+        input (Tensor or int): an integer tensor.
+        other (Tensor or int): the shift amounts; broadcasts against `input`.
+
+    Returns:
+        Tensor: the broadcast shape and promoted integer dtype.
+
+    Examples:
+        >>> retrograd.bitwise_right_shift(retrograd.tensor([16, 7, -16]), retrograd.tensor([2, 1, 2]))
+        tensor([ 4,  3, -4])
+    """
     a, b = _integer_operands("rshift", input, other)
     return _run(_shift_right_array, a, b)
 

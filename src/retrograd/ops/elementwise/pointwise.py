@@ -211,7 +211,22 @@ _round = Primitive("round", lambda xp, a, decimals: xp.round(a, decimals), [lamb
 
 
 def round(input: Tensor, *, decimals: int = 0, out: Any = None) -> Tensor:
-    """Round half to even, optionally to `decimals` places."""
+    """Elementwise rounding to the nearest integer, halves to even, or to `decimals` places.
+
+    Args:
+        input (Tensor): any shape and dtype.
+        decimals (int): digits after the point to keep (negative rounds to tens, hundreds, ...; default 0).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: rounded `input`, same shape and dtype.
+
+    Examples:
+        >>> retrograd.round(retrograd.tensor([0.5, 1.5, 2.5, -0.5, 1.26]))
+        tensor([0., 2., 2., -0., 1.])
+        >>> retrograd.round(retrograd.tensor([1.2345, 12.5]), decimals=2)
+        tensor([ 1.2300, 12.5000])
+    """
     if out is not None:
         return write_out(out, round, locals(), SAME_INPUT)
     return _round(input, decimals=decimals)
@@ -237,7 +252,21 @@ def _logit_derivative(a: Tensor, eps: float | None) -> Tensor:
 
 
 def logit(input: Tensor, eps: float | None = None) -> Tensor:
-    """`log(p / (1 - p))`, with `p` clamped to `[eps, 1 - eps]` when eps is given."""
+    """Elementwise log-odds `log(p / (1 - p))`, with `p` clamped to `[eps, 1 - eps]` when `eps` is given.
+
+    Args:
+        input (Tensor): probabilities, any shape; integer inputs are promoted to the default float.
+        eps (float, optional): the clamping margin; no clamping when None (default).
+
+    Returns:
+        Tensor: the log-odds, same shape (`±inf` at 1 and 0 when `eps` is None).
+
+    Examples:
+        >>> retrograd.logit(retrograd.tensor([0.5, 0.75, 0.0]))
+        tensor([0.0000, 1.0986,   -inf])
+        >>> retrograd.logit(retrograd.tensor([0.5, 0.75, 0.0]), eps=1e-6)
+        tensor([  0.0000,   1.0986, -13.8155])
+    """
     return _logit(promote_float(input), eps=eps)
 
 
@@ -331,7 +360,25 @@ _nan_to_num = Primitive(
 def nan_to_num(
     input: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None, *, out: Any = None
 ) -> Tensor:
-    """Replace NaN, +inf and -inf by finite numbers (default: 0, the dtype's max and min)."""
+    """Replace NaN, +inf and -inf by finite numbers (by default 0 and the dtype's largest and smallest values).
+
+    Args:
+        input (Tensor): any shape; non-floating tensors are returned as a copy.
+        nan (float): the value for NaN (default 0.0).
+        posinf (float, optional): the value for +inf; the dtype's max when None.
+        neginf (float, optional): the value for -inf; the dtype's min when None.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: a copy of `input` with those values replaced, same shape and dtype.
+
+    Examples:
+        >>> x = retrograd.tensor([float('nan'), float('inf'), -float('inf'), 1.5])
+        >>> retrograd.nan_to_num(x)
+        tensor([ 0.0000e+00,  3.4028e+38, -3.4028e+38,  1.5000e+00])
+        >>> retrograd.nan_to_num(x, nan=0.0, posinf=9.0, neginf=-9.0)
+        tensor([ 0.0000,  9.0000, -9.0000,  1.5000])
+    """
     if out is not None:
         return write_out(
             out, nan_to_num, locals(), same("nan_to_num: dtype of out: {dst} should be same as input: {src}")

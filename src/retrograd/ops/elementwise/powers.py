@@ -92,14 +92,42 @@ def pow(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
 
 
 def float_power(input: Any, exponent: Any) -> Tensor:
-    """`input ** exponent` computed in float64."""
+    """Elementwise `input ** exponent` computed in double precision (float64, or complex128).
+
+    Args:
+        input (Tensor or number): the bases.
+        exponent (Tensor or number): the exponents; broadcasts against `input`.
+
+    Returns:
+        Tensor: the broadcast shape, float64 (complex128 if either operand is complex).
+
+    Examples:
+        >>> retrograd.float_power(retrograd.tensor([2, 3, 4]), 2)
+        tensor([ 4.,  9., 16.], dtype=retrograd.float64)
+        >>> retrograd.float_power(retrograd.tensor([4.0, 9.0]), 0.5).dtype
+        retrograd.float64
+    """
     x = as_tensor_of(input, _dt.float64)
     e = as_tensor_of(exponent, _dt.float64) if isinstance(exponent, Tensor) else exponent
     return pow(x, e)
 
 
 def square(input: Tensor, *, out: Any = None) -> Tensor:
-    """`input ** 2` (bool and int inputs give int64, as in PyTorch)."""
+    """Elementwise `input ** 2` (bool and integer inputs give int64).
+
+    Args:
+        input (Tensor): any shape.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: same shape.
+
+    Examples:
+        >>> retrograd.square(retrograd.tensor([-2.0, 0.5, 3.0]))
+        tensor([4.0000, 0.2500, 9.0000])
+        >>> retrograd.square(retrograd.tensor([-3, 4]))
+        tensor([ 9, 16])
+    """
     if out is not None:
         return write_out(out, square, locals())
     if input.dtype is _dt.bool_:
@@ -108,7 +136,21 @@ def square(input: Tensor, *, out: Any = None) -> Tensor:
 
 
 def reciprocal(input: Tensor, *, out: Any = None) -> Tensor:
-    """`1 / input` (integers give the default float)."""
+    """Elementwise `1 / input` (integer inputs give the default float).
+
+    Args:
+        input (Tensor): any shape.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: same shape (`inf` at 0).
+
+    Examples:
+        >>> retrograd.reciprocal(retrograd.tensor([2.0, -0.5, 0.0]))
+        tensor([ 0.5000, -2.0000,     inf])
+        >>> retrograd.reciprocal(retrograd.tensor([4, 8]))
+        tensor([0.2500, 0.1250])
+    """
     if out is not None:
         return write_out(out, reciprocal, locals())
 

@@ -130,7 +130,22 @@ _polygamma = Primitive(
 
 
 def polygamma(n: int, input: Tensor, *, out: Any = None) -> Tensor:
-    """ψ⁽ⁿ⁾(x), the n-th derivative of digamma; n ≥ 0."""
+    """Elementwise ψ⁽ⁿ⁾(x), the n-th derivative of the digamma function (`special.polygamma`).
+
+    Args:
+        n (int): the order of the derivative, n >= 0 (0 gives `digamma`).
+        input (Tensor): any shape; integer inputs give the default float.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: ψ⁽ⁿ⁾(input), same shape.
+
+    Examples:
+        >>> retrograd.polygamma(1, retrograd.tensor([1.0, 2.0, 0.5]))
+        tensor([1.6449, 0.6449, 4.9348])
+        >>> retrograd.polygamma(0, retrograd.tensor([1.0]))
+        tensor([-0.5772])
+    """
     if out is not None:
         return write_out(out, polygamma, locals())
     if n < 0:
@@ -230,14 +245,40 @@ def zeta(input: Any, other: Any, *, out: Any = None) -> Tensor:
 
 
 def gammainc(input: Any, other: Any, *, out: Any = None) -> Tensor:
-    """The regularised lower incomplete gamma function P(a, x) (differentiable in x only)."""
+    """The regularized lower incomplete gamma function P(a, x), elementwise (`special.gammainc`).
+
+    Args:
+        input (Tensor or number): the shape parameters `a` > 0.
+        other (Tensor or number): the points `x` >= 0; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: P(input, other) in [0, 1], the broadcast shape; differentiable in `other` only.
+
+    Examples:
+        >>> retrograd.igamma(retrograd.tensor([1.0, 2.0, 3.0]), retrograd.tensor([1.0, 1.0, 5.0]))
+        tensor([0.6321, 0.2642, 0.8753])
+    """
     if out is not None:
         return write_out(out, gammainc, locals())
     return _gammainc(*_float_pair(input, other))
 
 
 def gammaincc(input: Any, other: Any, *, out: Any = None) -> Tensor:
-    """The regularised upper incomplete gamma function Q(a, x) = 1 - P(a, x) (differentiable in x only)."""
+    """The regularized upper incomplete gamma function Q(a, x) = 1 - P(a, x), elementwise (`special.gammaincc`).
+
+    Args:
+        input (Tensor or number): the shape parameters `a` > 0.
+        other (Tensor or number): the points `x` >= 0; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: Q(input, other) in [0, 1], the broadcast shape; differentiable in `other` only.
+
+    Examples:
+        >>> retrograd.igammac(retrograd.tensor([1.0, 2.0, 3.0]), retrograd.tensor([1.0, 1.0, 5.0]))
+        tensor([0.3679, 0.7358, 0.1247])
+    """
     if out is not None:
         return write_out(out, gammaincc, locals())
     return _gammaincc(*_float_pair(input, other))

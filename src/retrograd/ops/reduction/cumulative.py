@@ -128,7 +128,24 @@ def cumulative_product(a: Tensor, dim: int, dt: Any = None) -> Tensor:
 def cumprod(
     input: Tensor, dim: int | None = None, *, dtype: _dt.dtype | None = None, out: Any = None, axis: Any = None,
 ) -> Tensor:
-    """Running products along `dim`. Integers and bool give int64 unless `dtype` says otherwise."""
+    """Running products along `dim`: `out[i] = input[0] * ... * input[i]`.
+
+    Args:
+        input (Tensor): any shape; integers and bool give int64 unless `dtype` says otherwise.
+        dim (int): the dim to run along.
+        dtype (dtype, optional): cast the input to this dtype first.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: same shape as `input`.
+
+    Examples:
+        >>> retrograd.cumprod(retrograd.tensor([1, 2, 3, 4]), dim=0)
+        tensor([ 1,  2,  6, 24])
+        >>> retrograd.tensor([[1.0, 2.0], [3.0, 0.5]]).cumprod(1)
+        tensor([[1.0000, 2.0000],
+                [3.0000, 1.5000]])
+    """
     if out is not None:
         return write_out(out, cumprod, locals(), ANY, dtype_from_out=True)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -169,7 +186,22 @@ def _cumulative_extreme(input: Tensor, dim: int, largest: bool) -> Any:
 
 
 def cummax(input: Tensor, dim: int | None = None, *, axis: Any = None) -> Any:
-    """Running maximum along `dim`: `(values, indices)`; NaN propagates."""
+    """Running maximum along `dim`, with the index where each running maximum was found (NaN propagates).
+
+    Args:
+        input (Tensor): any shape.
+        dim (int): the dim to run along.
+
+    Returns:
+        return_types.cummax: a named tuple `(values, indices)`, both `input`'s shape; `indices` is int64.
+
+    Examples:
+        >>> r = retrograd.cummax(retrograd.tensor([1.0, 3.0, 2.0, 5.0, 4.0]), dim=0)
+        >>> r.values
+        tensor([1., 3., 3., 5., 5.])
+        >>> r.indices
+        tensor([0, 1, 1, 3, 3])
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("cummax", dim, None, axis, "axis")
     elif dim is None:
@@ -178,7 +210,24 @@ def cummax(input: Tensor, dim: int | None = None, *, axis: Any = None) -> Any:
 
 
 def cummin(input: Tensor, dim: int | None = None, *, axis: Any = None) -> Any:
-    """Running minimum along `dim`: `(values, indices)`; NaN propagates."""
+    """Running minimum along `dim`, with the index where each running minimum was found (NaN propagates).
+
+    Args:
+        input (Tensor): any shape.
+        dim (int): the dim to run along.
+
+    Returns:
+        return_types.cummin: a named tuple `(values, indices)`, both `input`'s shape; `indices` is int64.
+
+    Examples:
+        >>> r = retrograd.cummin(retrograd.tensor([[4, 2, 3], [1, 5, 0]]), dim=1)
+        >>> r.values
+        tensor([[4, 2, 2],
+                [1, 1, 0]])
+        >>> r.indices
+        tensor([[0, 1, 1],
+                [0, 0, 2]])
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("cummin", dim, None, axis, "axis")
     elif dim is None:

@@ -199,7 +199,26 @@ def amax(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Tensor:
-    """Largest values over `dim` (all dims by default); ties share the gradient evenly."""
+    """Largest values over `dim` (all dims by default), without their indices; ties share the gradient evenly.
+
+    Args:
+        input (Tensor): any shape.
+        dim (int or tuple of int): the dims to reduce; all of them when `()` (default).
+        keepdim (bool): keep the reduced dims, with size 1 (default False).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: a 0-d tensor, or `input`'s shape without (or with size-1) `dim`.
+
+    Examples:
+        >>> x = retrograd.tensor([[1, 5, 2], [7, 0, 3]])
+        >>> retrograd.amax(x)
+        tensor(7)
+        >>> retrograd.amax(x, dim=1)
+        tensor([5, 7])
+        >>> x.amax((0, 1), keepdim=True)
+        tensor([[7]])
+    """
     if out is not None:
         return write_out(
             out,
@@ -223,7 +242,24 @@ def amin(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Tensor:
-    """Smallest values over `dim` (all dims by default); ties share the gradient evenly."""
+    """Smallest values over `dim` (all dims by default), without their indices; ties share the gradient evenly.
+
+    Args:
+        input (Tensor): any shape.
+        dim (int or tuple of int): the dims to reduce; all of them when `()` (default).
+        keepdim (bool): keep the reduced dims, with size 1 (default False).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: a 0-d tensor, or `input`'s shape without (or with size-1) `dim`.
+
+    Examples:
+        >>> x = retrograd.tensor([[1.0, 5.0, 2.0], [7.0, 0.0, 3.0]])
+        >>> retrograd.amin(x)
+        tensor(0.)
+        >>> retrograd.amin(x, dim=0)
+        tensor([1., 0., 2.])
+    """
     if out is not None:
         return write_out(
             out,
@@ -319,7 +355,25 @@ def argmin(
 def aminmax(
     input: Tensor, *, dim: int | None = None, keepdim: bool = False, axis: Any = None, keepdims: bool | None = None,
 ) -> Any:
-    """`(min, max)` over all elements or along `dim`; ties share each gradient evenly."""
+    """The smallest and the largest values at once, over all elements or along `dim`.
+
+    Args:
+        input (Tensor): a non-empty tensor of any shape.
+        dim (int, optional): the dim to reduce (keyword only); all elements when None.
+        keepdim (bool): keep the reduced dims, with size 1 (default False).
+
+    Returns:
+        return_types.aminmax: `(min, max)`, each 0-d or `input`'s shape without (or with size-1) `dim`.
+
+    Examples:
+        >>> x = retrograd.tensor([[1, 5, 2], [7, 0, 3]])
+        >>> retrograd.aminmax(x)
+        retrograd.return_types.aminmax(
+        min=tensor(0),
+        max=tensor(7))
+        >>> retrograd.aminmax(x, dim=1).max
+        tensor([5, 7])
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("aminmax", dim, None, axis, "axis")
     if keepdims is not None:

@@ -137,16 +137,27 @@ def gradient(
     edge_order: int = 1,
     axis: int | Sequence[int] | None = None,
 ) -> tuple[Tensor, ...]:
-    """The derivative of `input` along each of `dim` (all dims when None), by finite differences.
+    """Estimate the derivative of samples along each dim by finite differences (central inside, one-sided at the edges).
 
-    `spacing` is a scalar (the step of every dim), a list of scalars (one step per dim) or a
-    list of 1-D coordinate tensors (the sample positions per dim). Interior points use central
-    differences, the edges one-sided differences of order `edge_order` (1 or 2). Returns one
-    tensor per dim, each shaped like `input`; integer inputs give floats.
+    Args:
+        input (Tensor): the samples, at least 1-d.
+        spacing (number, list of numbers or tuple of Tensor): the step per dim, or the sample coordinates per dim
+            (default 1).
+        dim (int or list of int, optional): the dims to differentiate along; all of them when None.
+        edge_order (int): 1 or 2, the accuracy order of the one-sided differences at the edges (default 1).
 
-    >>> import retrograd
-    >>> retrograd.gradient(retrograd.tensor([1.0, 4.0, 9.0, 16.0]))
-    (tensor([3., 4., 6., 7.]),)
+    Returns:
+        tuple[Tensor, ...]: one tensor of `input`'s shape per dim (integer inputs give the default float).
+
+    Examples:
+        >>> y = retrograd.tensor([1.0, 4.0, 9.0, 16.0])
+        >>> retrograd.gradient(y)
+        (tensor([3., 4., 6., 7.]),)
+        >>> retrograd.gradient(y, spacing=2.0, edge_order=2)
+        (tensor([1., 2., 3., 4.]),)
+        >>> retrograd.gradient(retrograd.tensor([[1.0, 2.0, 4.0], [2.0, 5.0, 9.0]]), dim=1)
+        (tensor([[1.0000, 1.5000, 2.0000],
+                [3.0000, 3.5000, 4.0000]]),)
     """
     if axis is not None:  # NumPy's name, which PyTorch accepts too
         dim = numpy_alias("gradient", dim, None, axis, "axis")

@@ -200,7 +200,26 @@ def var_mean(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> tuple[Tensor, Tensor]:
-    """`(var, mean)` over the same dims, in one pass."""
+    """Variance and mean over the same dims, in one pass.
+
+    Args:
+        input (Tensor): any shape, a floating dtype.
+        dim (int or tuple of int, optional): the dims to reduce; all of them when omitted.
+        unbiased (bool, optional): the older switch for `correction` (True: 1, False: 0).
+        keepdim (bool): keep the reduced dims, with size 1 (default False).
+        correction (int or float, optional): subtracted from the element count in the divisor (default 1, Bessel's
+            correction).
+
+    Returns:
+        tuple[Tensor, Tensor]: `(var, mean)`, each 0-d or `input`'s shape without (or with size-1) `dim`.
+
+    Examples:
+        >>> x = retrograd.tensor([[1.0, 2.0, 3.0], [2.0, 4.0, 9.0]])
+        >>> retrograd.var_mean(x)
+        (tensor(8.3000), tensor(3.5000))
+        >>> retrograd.var_mean(x, dim=1, correction=0)
+        (tensor([0.6667, 8.6667]), tensor([2., 5.]))
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("var_mean", dim, None, axis, "axis")
     if keepdims is not None:
@@ -218,7 +237,28 @@ def std_mean(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> tuple[Tensor, Tensor]:
-    """`(std, mean)` over the same dims, in one pass."""
+    """Standard deviation and mean over the same dims, in one pass.
+
+    Args:
+        input (Tensor): any shape, a floating dtype.
+        dim (int or tuple of int, optional): the dims to reduce; all of them when omitted.
+        unbiased (bool, optional): the older switch for `correction` (True: 1, False: 0).
+        keepdim (bool): keep the reduced dims, with size 1 (default False).
+        correction (int or float, optional): subtracted from the element count in the divisor (default 1, Bessel's
+            correction).
+
+    Returns:
+        tuple[Tensor, Tensor]: `(std, mean)`, each 0-d or `input`'s shape without (or with size-1) `dim`.
+
+    Examples:
+        >>> x = retrograd.tensor([[1.0, 2.0, 3.0], [2.0, 4.0, 9.0]])
+        >>> retrograd.std_mean(x)
+        (tensor(2.8810), tensor(3.5000))
+        >>> retrograd.std_mean(x, dim=1, keepdim=True)
+        (tensor([[1.0000],
+                [3.6056]]), tensor([[2.],
+                [5.]]))
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("std_mean", dim, None, axis, "axis")
     if keepdims is not None:

@@ -33,7 +33,24 @@ def diff(
 ) -> Tensor:
     """The `n`-th forward difference along `dim`: `out[i] = input[i + 1] - input[i]`, applied `n` times.
 
-    `prepend`/`append` are joined to `input` along `dim` first. Bool inputs give `!=` (xor).
+    Args:
+        input (Tensor): at least 1-d (bool inputs give the XOR of neighbours).
+        n (int): how many times to difference (default 1).
+        dim (int): the dim to difference along (default -1).
+        prepend (Tensor, optional): values put before `input` along `dim` first.
+        append (Tensor, optional): values put after `input` along `dim` first.
+
+    Returns:
+        Tensor: `input`'s shape with `n` fewer elements along `dim` (counting `prepend` and `append`).
+
+    Examples:
+        >>> x = retrograd.tensor([1, 4, 9, 16])
+        >>> retrograd.diff(x)
+        tensor([3, 5, 7])
+        >>> retrograd.diff(x, n=2)
+        tensor([2, 2])
+        >>> retrograd.diff(x, prepend=retrograd.tensor([0]))
+        tensor([1, 3, 5, 7])
     """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("diff", dim, -1, axis, "axis")
@@ -73,7 +90,26 @@ def _spacing(y: Tensor, x: Tensor | None, dx: float | None, d: int) -> Any:
 def trapezoid(
     y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1, axis: Any = None
 ) -> Tensor:
-    """The trapezoid rule along `dim`: `sum((y[i] + y[i+1]) / 2 * width_i)`; widths from `x` or `dx` (1)."""
+    """Integral of `y` along `dim` by the trapezoid rule; sample spacing from `x` or `dx` (default 1).
+
+    Args:
+        y (Tensor): the sampled values, any shape.
+        x (Tensor, optional): the sample points (1-d, or `y`'s shape); not with `dx`.
+        dx (float, optional): a constant spacing between samples (default 1).
+        dim (int): the dim to integrate along (default -1).
+
+    Returns:
+        Tensor: `y`'s shape without `dim`.
+
+    Examples:
+        >>> y = retrograd.tensor([1.0, 2.0, 4.0])
+        >>> retrograd.trapezoid(y)
+        tensor(4.5000)
+        >>> retrograd.trapezoid(y, dx=0.5)
+        tensor(2.2500)
+        >>> retrograd.trapezoid(y, retrograd.tensor([0.0, 1.0, 3.0]))
+        tensor(7.5000)
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("trapezoid", dim, -1, axis, "axis")
     y = tensor_of(y)
@@ -88,14 +124,45 @@ def trapezoid(
 
 
 def trapz(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1, axis: Any = None) -> Tensor:
-    """An older name of `trapezoid`."""
+    """An older name of `trapezoid`: the integral of `y` along `dim` by the trapezoid rule.
+
+    Args:
+        y (Tensor): the sampled values, any shape.
+        x (Tensor, optional): the sample points (1-d, or `y`'s shape); not with `dx`.
+        dx (float, optional): a constant spacing between samples (default 1).
+        dim (int): the dim to integrate along (default -1).
+
+    Returns:
+        Tensor: `y`'s shape without `dim`.
+
+    Examples:
+        >>> retrograd.trapz(retrograd.tensor([[1.0, 2.0, 4.0], [0.0, 1.0, 0.0]]))
+        tensor([4.5000, 1.0000])
+    """
     return trapezoid(y, x, dx=dx, dim=dim, axis=axis)
 
 
 def cumulative_trapezoid(
     y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1, axis: Any = None
 ) -> Tensor:
-    """The running trapezoid rule along `dim`: one element shorter than `y` there."""
+    """Running integral of `y` along `dim` by the trapezoid rule (one element shorter than `y` there).
+
+    Args:
+        y (Tensor): the sampled values, any shape.
+        x (Tensor, optional): the sample points (1-d, or `y`'s shape); not with `dx`.
+        dx (float, optional): a constant spacing between samples (default 1).
+        dim (int): the dim to integrate along (default -1).
+
+    Returns:
+        Tensor: `y`'s shape with one element fewer along `dim`.
+
+    Examples:
+        >>> y = retrograd.tensor([1.0, 2.0, 4.0, 7.0])
+        >>> retrograd.cumulative_trapezoid(y)
+        tensor([ 1.5000,  4.5000, 10.0000])
+        >>> retrograd.cumulative_trapezoid(y, dx=2.0)
+        tensor([ 3.,  9., 20.])
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("cumulative_trapezoid", dim, -1, axis, "axis")
     y = tensor_of(y)
@@ -133,7 +200,20 @@ _logcumsumexp = Primitive(
 
 
 def logcumsumexp(input: Tensor, dim: int | None = None, *, out: Any = None, axis: Any = None) -> Tensor:
-    """`log(cumsum(exp(input), dim))` for float inputs, computed without overflow."""
+    """Running `log(cumsum(exp(input)))` along `dim`, computed without overflow.
+
+    Args:
+        input (Tensor): any shape, a floating (or complex) dtype.
+        dim (int): the dim to run along.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: same shape as `input`.
+
+    Examples:
+        >>> retrograd.logcumsumexp(retrograd.tensor([0.0, 0.0, 1000.0, 1000.0]), dim=0)
+        tensor([0.0000e+00, 6.9315e-01, 1.0000e+03, 1.0007e+03])
+    """
     if out is not None:
         return write_out(out, logcumsumexp, locals(), same("expected scalar_type {src} but found {dst}"))
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -156,10 +236,28 @@ def logcumsumexp(input: Tensor, dim: int | None = None, *, out: Any = None, axis
 def cov(
     input: Tensor, *, correction: int = 1, fweights: Tensor | None = None, aweights: Tensor | None = None
 ) -> Tensor:
-    """The covariance matrix of the variables in the rows of `input` (observations in columns).
+    """Covariance matrix of the variables in the rows of `input` (observations in the columns).
 
-    A 1-D input is one variable. `fweights` (integer repeat counts) and `aweights` (observation
-    weights) weight the observations; `correction=1` is Bessel's correction.
+    Args:
+        input (Tensor): a 1-d tensor (one variable) or a 2-d `(variables, observations)` tensor.
+        correction (int): subtracted from the number of observations in the divisor (default 1; 0 gives the
+            population covariance).
+        fweights (Tensor, optional): 1-d integer frequency weights, one per observation.
+        aweights (Tensor, optional): 1-d float importance weights, one per observation.
+
+    Returns:
+        Tensor: `(variables, variables)`, or 0-d for a single variable; integer inputs give the default float.
+
+    Examples:
+        >>> x = retrograd.tensor([[0.0, 1.0, 2.0], [2.0, 1.0, 0.0]])
+        >>> retrograd.cov(x)
+        tensor([[ 1., -1.],
+                [-1.,  1.]])
+        >>> retrograd.cov(x, correction=0)
+        tensor([[ 0.6667, -0.6667],
+                [-0.6667,  0.6667]])
+        >>> retrograd.cov(retrograd.tensor([1.0, 2.0, 4.0]))
+        tensor(2.3333)
     """
     x = tensor_of(input)
     if x.dim() > 2:
@@ -194,7 +292,21 @@ def cov(
 
 
 def corrcoef(input: Tensor) -> Tensor:
-    """Pearson correlation coefficients of the rows of `input`, clipped to [-1, 1]."""
+    """Pearson correlation coefficients of the variables in the rows of `input`, clipped to [-1, 1].
+
+    Args:
+        input (Tensor): a 1-d tensor (one variable) or a 2-d `(variables, observations)` tensor.
+
+    Returns:
+        Tensor: `(variables, variables)`, or 0-d for a single variable.
+
+    Examples:
+        >>> x = retrograd.tensor([[0.0, 1.0, 2.0], [2.0, 1.0, 0.0], [1.0, 3.0, 2.0]])
+        >>> retrograd.corrcoef(x)
+        tensor([[ 1.0000, -1.0000,  0.5000],
+                [-1.0000,  1.0000, -0.5000],
+                [ 0.5000, -0.5000,  1.0000]])
+    """
     c = cov(input)
     if c.dim() == 0:
         return c / c
@@ -240,7 +352,30 @@ def nanquantile(
     interpolation: str = "linear",
     out: Any = None,
 ) -> Tensor:
-    """`quantile` that ignores NaN values (NaN only where a slice is all NaN)."""
+    """The `q`-th quantiles of `input`, ignoring NaN values (NaN only where a whole slice is NaN).
+
+    Args:
+        input (Tensor): any shape, float32 or float64.
+        q (float or Tensor): quantile(s) in [0, 1]; a 1-d tensor adds a leading dim of its length.
+        dim (int, optional): the dim to reduce; the flattened input when None.
+        keepdim (bool): keep the reduced dims, with size 1 (default False).
+        interpolation (str): between two data points: 'linear' (default), 'lower', 'higher', 'midpoint' or
+            'nearest'.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: `input`'s shape without (or with size-1) `dim`, 0-d for a scalar `q` and no `dim`.
+
+    Examples:
+        >>> x = retrograd.tensor([[1.0, float('nan'), 3.0], [4.0, 5.0, 6.0]])
+        >>> retrograd.nanquantile(x, 0.5)
+        tensor(4.)
+        >>> retrograd.nanquantile(x, 0.5, dim=1)
+        tensor([2., 5.])
+        >>> retrograd.nanquantile(x, retrograd.tensor([0.25, 0.75]), dim=1, interpolation='lower')
+        tensor([[1., 4.],
+                [1., 5.]])
+    """
     if out is not None:
         return write_out(out, nanquantile, locals(), _QUANTILE_OUT, grad="copy")
     if _vmap.active and (

@@ -272,7 +272,25 @@ def nansum(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Tensor:
-    """Sum treating NaN as zero. Integers and bool give int64."""
+    """Sum of the elements, treating NaN as zero; integers and bool sum as int64.
+
+    Args:
+        input (Tensor): any shape.
+        dim (int or tuple of int, optional): the dims to reduce; all of them when omitted.
+        keepdim (bool): keep the reduced dims, with size 1 (default False).
+        dtype (dtype, optional): cast the input to this dtype first.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: a 0-d tensor, or `input`'s shape without (or with size-1) `dim`.
+
+    Examples:
+        >>> x = retrograd.tensor([[1.0, float('nan')], [3.0, 4.0]])
+        >>> retrograd.nansum(x)
+        tensor(8.)
+        >>> x.nansum(dim=1)
+        tensor([1., 7.])
+    """
     if out is not None:
         return write_out(
             out, nansum, locals(), floating('"nansum_cpu" not implemented for \'{dst}\'', error=NotImplementedError)
@@ -295,7 +313,25 @@ def nanmean(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Tensor:
-    """Mean of the non-NaN elements: `nansum / count of non-NaN` (NaN where all are NaN)."""
+    """Mean of the non-NaN elements (NaN where every element of a slice is NaN).
+
+    Args:
+        input (Tensor): any shape, a floating dtype.
+        dim (int or tuple of int, optional): the dims to reduce; all of them when omitted.
+        keepdim (bool): keep the reduced dims, with size 1 (default False).
+        dtype (dtype, optional): cast the input to this dtype first.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: a 0-d tensor, or `input`'s shape without (or with size-1) `dim`.
+
+    Examples:
+        >>> x = retrograd.tensor([[1.0, float('nan')], [3.0, 4.0]])
+        >>> retrograd.nanmean(x)
+        tensor(2.6667)
+        >>> x.nanmean(dim=1)
+        tensor([1.0000, 3.5000])
+    """
     if out is not None:
         return write_out(
             out, nanmean, locals(), floating('"nansum_cpu" not implemented for \'{dst}\'', error=NotImplementedError)
@@ -313,7 +349,22 @@ def nanmean(
 
 
 def count_nonzero(input: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor:
-    """Number of non-zero elements (int64), in all of `input` or along `dim`."""
+    """Number of nonzero elements, in all of `input` or along `dim`.
+
+    Args:
+        input (Tensor): any shape and dtype.
+        dim (int or tuple of int, optional): the dims to count along; all of them when omitted.
+
+    Returns:
+        Tensor: an int64 count: 0-d, or `input`'s shape without `dim`.
+
+    Examples:
+        >>> x = retrograd.tensor([[0, 1, 2], [0, 0, 3]])
+        >>> retrograd.count_nonzero(x)
+        tensor(3)
+        >>> retrograd.count_nonzero(x, dim=0)
+        tensor([0, 1, 2])
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("count_nonzero", dim, None, axis, "axis")
     if _vmap.active and (r := batched("along", count_nonzero, input, dim)) is not NOT_BATCHED:
@@ -351,7 +402,24 @@ def logsumexp(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Tensor:
-    """`log(sum(exp(input), dim))`, computed stably. Integers give the default float."""
+    """`log(sum(exp(input)))` over `dim`, computed without overflow (integers give the default float).
+
+    Args:
+        input (Tensor): any shape; integer and bool inputs are promoted to the default float.
+        dim (int or tuple of int, optional): the dims to reduce; all of them when omitted.
+        keepdim (bool): keep the reduced dims, with size 1 (default False).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: a 0-d tensor, or `input`'s shape without (or with size-1) `dim`.
+
+    Examples:
+        >>> x = retrograd.tensor([[0.0, 1.0, 2.0], [1000.0, 1000.0, 1000.0]])
+        >>> retrograd.logsumexp(x, dim=1)
+        tensor([   2.4076, 1001.0986])
+        >>> x.logsumexp(0, keepdim=True)
+        tensor([[1000., 1000., 1000.]])
+    """
     if out is not None:
         return write_out(
             out,
