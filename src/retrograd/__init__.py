@@ -84,9 +84,11 @@ if TYPE_CHECKING:
     from .ops.copying import *
     from .ops.creation import *
     from .ops.elementwise.arithmetic import *
+    from .ops.elementwise.rounded_division import *
     from .ops.elementwise.clamp_where import *
     from .ops.elementwise.compare import *
     from .ops.elementwise.complex_parts import *
+    from .ops.elementwise.complex_views import *
     from .ops.elementwise.gamma_names import *
     from .ops.elementwise.pointwise import *
     from .ops.elementwise.powers import *
@@ -107,6 +109,8 @@ if TYPE_CHECKING:
     from .ops.reduction.moments import *
     from .ops.reduction.norms import *
     from .ops.reduction.statistics import *
+    from .ops.reduction.nan_reductions import *
+    from .ops.reduction.sampled_calculus import *
     from .ops.reduction.finite_differences import *
     from .ops.reduction.sum_prod import *
     from .ops.shape.aliases import *

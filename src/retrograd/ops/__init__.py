@@ -50,11 +50,13 @@ from .elementwise.arithmetic import *  # noqa: F403
 from .elementwise.clamp_where import *  # noqa: F403
 from .elementwise.compare import *  # noqa: F403
 from .elementwise.complex_parts import *  # noqa: F403
+from .elementwise.complex_views import *  # noqa: F403
 from .elementwise.float_parts import *  # noqa: F403
 from .elementwise.gamma_names import *  # noqa: F403
 from .elementwise.integer_math import *  # noqa: F403
 from .elementwise.pointwise import *  # noqa: F403
 from .elementwise.powers import *  # noqa: F403
+from .elementwise.rounded_division import *  # noqa: F403
 from .from_data import *  # noqa: F403
 from .histograms import *  # noqa: F403
 from .indexing.gather_scatter import *  # noqa: F403
@@ -78,7 +80,9 @@ from .reduction.cumulative import *  # noqa: F403
 from .reduction.extrema import *  # noqa: F403
 from .reduction.finite_differences import *  # noqa: F403
 from .reduction.moments import *  # noqa: F403
+from .reduction.nan_reductions import *  # noqa: F403
 from .reduction.norms import *  # noqa: F403
+from .reduction.sampled_calculus import *  # noqa: F403
 from .reduction.statistics import *  # noqa: F403
 from .reduction.sum_prod import *  # noqa: F403
 from .searching import *  # noqa: F403

@@ -1,4 +1,4 @@
-"""Arithmetic: + - * / // % and friends, with PyTorch's type promotion (powers: `powers`).
+"""Arithmetic: + - * / and friends, with PyTorch's type promotion (powers: `powers`; // and %: `rounded_division`).
 
 Each primitive is one line of forward and one derivative per input; the engine
 sums gradients back to each input's shape, so rules ignore broadcasting.
@@ -18,6 +18,7 @@ from ...tensor import Tensor
 from ..kernels.guards import check_int_divisor
 from ..kernels.operands import as_tensor_of, constant, promote
 from ..kernels.out_arg import SAME_INPUT, write_out
+from .rounded_division import _floor_div, _trunc_div
 
 __all__ = [
     "add",
@@ -30,9 +31,6 @@ __all__ = [
     "divide",
     "true_divide",
     "rdiv",
-    "floor_divide",
-    "remainder",
-    "fmod",
     "neg",
     "negative",
     "addcmul",
@@ -61,27 +59,6 @@ _div = Primitive(
     inputs=("a", "b"),
     quiet=True,
 )
-_neg = Primitive("neg", lambda xp, a: -a, [lambda g: -g])
-_remainder = Primitive(
-    "remainder",
-    lambda xp, a, b: a - xp.floor(a / b) * b if a.dtype.kind == "f" else xp.remainder(a, b),
-    [
-        lambda g: g,  # a - floor(a/b)·b
-        lambda g, a, b: -g * (a / b).floor(),
-    ],
-    inputs=("a", "b"),
-    quiet=True,
-)
-_fmod = Primitive(
-    "fmod",
-    lambda xp, a, b: xp.fmod(a, b),
-    [lambda g: g, lambda g, a, b: -g * (a / b).trunc()],  # a - trunc(a/b)·b
-    inputs=("a", "b"),
-    quiet=True,
-)
-_floor_divide = Primitive(
-    "floor_divide", lambda xp, a, b: _floor_div(xp, a, b), [None, None], inputs=("a", "b"), quiet=True
-)
 _trunc_divide = Primitive(
     "div",
     lambda xp, a, b: _trunc_div(xp, a, b),
@@ -98,6 +75,7 @@ _floor_divide_r = Primitive(
     node_name="DivBackward1",
     quiet=True,
 )
+_neg = Primitive("neg", lambda xp, a: -a, [lambda g: -g])
 
 
 # A Python number next to a float tensor leaves its dtype unchanged, so these skip
@@ -123,21 +101,6 @@ def _keeps_dtype(t: Any, c: Any) -> bool:
     """True for a float tensor and a Python int/float (not bool): the fast path applies."""
     tc = type(c)
     return (tc is float or tc is int) and isinstance(t, Tensor) and _dt.is_floating(t._data.dtype)
-
-
-def _floor_div(xp: Any, a: Any, b: Any) -> Any:
-    if a.dtype.kind in "iu" and (b == 0).any():
-        raise RuntimeError("ZeroDivisionError")
-    return xp.floor_divide(a, b) if a.dtype.kind != "f" else xp.floor(a / b)
-
-
-def _trunc_div(xp: Any, a: Any, b: Any) -> Any:
-    if a.dtype.kind in "iu":
-        if (b == 0).any():
-            raise RuntimeError("ZeroDivisionError")
-        q = xp.floor_divide(a, b)
-        return q + ((q < 0) & (q * b != a))
-    return xp.trunc(a / b)
 
 
 def _alpha_first(name: str, alpha: Any, rest: tuple) -> tuple[Any, Any]:
@@ -345,78 +308,6 @@ divide = true_divide = div
 def rdiv(input: Any, other: Any) -> Tensor:
     """`other / input` (what `2 / x` calls)."""
     return div(_scalar_for(other, input), input)
-
-
-def floor_divide(input: Any, other: Any, *, out: Any = None) -> Tensor:
-    """Elementwise division rounded down, `floor(input / other)` (broadcasting); no gradient.
-
-    Args:
-        input (Tensor or number): the first operand.
-        other (Tensor or number): the second operand; broadcasts against `input`.
-        out (Tensor, optional): a tensor to write the result into.
-
-    Returns:
-        Tensor: the broadcast shape, in the promoted dtype (integers stay integers).
-
-    Examples:
-        >>> retrograd.floor_divide(retrograd.tensor([7, -7, 7]), retrograd.tensor([2, 2, -2]))
-        tensor([ 3, -4, -4])
-        >>> retrograd.floor_divide(retrograd.tensor([7.5, -7.5]), 2)
-        tensor([ 3., -4.])
-    """
-    if out is not None:
-        return write_out(out, floor_divide, locals(), grad="none")
-    a, b = promote(input, other)
-    check_int_divisor(a._data, b._data, "div_floor_cpu")
-    return _floor_divide(a, b)
-
-
-def remainder(input: Any, other: Any, *, out: Any = None) -> Tensor:
-    """Elementwise Python-style modulus: `input - floor(input / other) * other`, with the sign of `other`.
-
-    Args:
-        input (Tensor or number): the first operand.
-        other (Tensor or number): the second operand; broadcasts against `input`.
-        out (Tensor, optional): a tensor to write the result into.
-
-    Returns:
-        Tensor: the broadcast shape, in the promoted dtype.
-
-    Examples:
-        >>> retrograd.remainder(retrograd.tensor([5, -5, 5]), retrograd.tensor([3, 3, -3]))
-        tensor([ 2,  1, -1])
-        >>> retrograd.remainder(retrograd.tensor([5.5, -1.5]), 2)
-        tensor([1.5000, 0.5000])
-    """
-    if out is not None:
-        return write_out(out, remainder, locals())
-    a, b = promote(input, other)
-    check_int_divisor(a._data, b._data, "remainder_cpu")
-    return _remainder(a, b)
-
-
-def fmod(input: Any, other: Any, *, out: Any = None) -> Tensor:
-    """Elementwise C-style remainder: `input - trunc(input / other) * other`, with the sign of `input`.
-
-    Args:
-        input (Tensor or number): the first operand.
-        other (Tensor or number): the second operand; broadcasts against `input`.
-        out (Tensor, optional): a tensor to write the result into.
-
-    Returns:
-        Tensor: the broadcast shape, in the promoted dtype.
-
-    Examples:
-        >>> retrograd.fmod(retrograd.tensor([5, -5, 5]), retrograd.tensor([3, 3, -3]))
-        tensor([ 2, -2,  2])
-        >>> retrograd.fmod(retrograd.tensor([5.5, -1.5]), 2)
-        tensor([ 1.5000, -1.5000])
-    """
-    if out is not None:
-        return write_out(out, fmod, locals())
-    a, b = promote(input, other)
-    check_int_divisor(a._data, b._data, "fmod_cpu")
-    return _fmod(a, b)
 
 
 def neg(input: Tensor, *, out: Any = None) -> Tensor:

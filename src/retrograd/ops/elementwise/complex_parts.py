@@ -13,8 +13,6 @@ from typing import Any
 
 from ... import dtypes as _dt
 from ...engine.primitive import Primitive
-from ...engine.vmap_hook import NOT_BATCHED, batched
-from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.operands import promote_float
 from ..kernels.out_arg import SAME_INPUT, same, write_out
@@ -30,8 +28,6 @@ __all__ = [
     "is_neg",
     "is_complex",
     "angle",
-    "view_as_real",
-    "view_as_complex",
     "polar",
     "complex",
     "sgn",
@@ -59,12 +55,6 @@ _imag = Primitive(
 )  # i·g
 _conj = Primitive("conj", lambda xp, a: xp.conj(a), [lambda g: conj(g)])  # conj g
 _conj_physical = Primitive("conj_physical", lambda xp, a: xp.conj(a), [lambda g: conj(g)])
-_view_as_real = Primitive(
-    "view_as_real", lambda xp, a: _pairs(xp, a), [lambda g: view_as_complex(g.contiguous())], view=True
-)
-_view_as_complex = Primitive(
-    "view_as_complex", lambda xp, a: a.view(_complex_of(a.dtype))[..., 0], [lambda g: view_as_real(g)], view=True
-)
 _complex = Primitive(
     "complex",
     lambda xp, re, im: _join(xp, re, im),
@@ -106,13 +96,6 @@ def _sgn_gradient(g: Tensor, a: Tensor, out: Tensor) -> Tensor:
     r = a.abs()
     nonzero = (r != 0).to(r.dtype)
     return (g - real(g.conj() * out) * out) * (nonzero / (r + 1 - nonzero))
-
-
-def _pairs(xp: Any, a: Any) -> Any:
-    """A complex array's memory seen as (..., 2) real pairs."""
-    if a.ndim == 0:
-        return a.reshape(1).view(a.real.dtype)
-    return a[..., None].view(a.real.dtype)
 
 
 def _complex_of(np_dtype: Any) -> Any:
@@ -346,57 +329,6 @@ def angle(input: Tensor, *, out: Any = None) -> Tensor:
     if input._data.dtype.kind == "c":
         return _angle_complex(input)
     return _angle_real(promote_float(input))
-
-
-def view_as_real(input: Tensor) -> Tensor:
-    """View a complex tensor's memory as a real tensor with a last dim of size 2 (real, imag).
-
-    Args:
-        input (Tensor): a complex tensor.
-
-    Returns:
-        Tensor: shape `(*input.shape, 2)`, float32 for complex64 and float64 for complex128; shares memory.
-
-    Examples:
-        >>> retrograd.view_as_real(retrograd.tensor([1+2j, 3-4j]))
-        tensor([[ 1.,  2.],
-                [ 3., -4.]])
-    """
-    input = _tensor_arg(input, "view_as_real")
-    if input._data.dtype.kind != "c":
-        raise RuntimeError("view_as_real is only supported for complex tensors")
-    return _view_as_real(input)
-
-
-def view_as_complex(input: Tensor) -> Tensor:
-    """View a real tensor whose last dim has size 2 (real, imag) as a complex tensor.
-
-    Args:
-        input (Tensor): float32 or float64, shape `(..., 2)`, with a contiguous last dim.
-
-    Returns:
-        Tensor: shape `input.shape[:-1]`, complex64 or complex128; shares memory.
-
-    Examples:
-        >>> retrograd.view_as_complex(retrograd.tensor([[1.0, 2.0], [3.0, -4.0]]))
-        tensor([1.+2.j, 3.-4.j])
-    """
-    if _vmap.active and (r := batched("elementwise", view_as_complex, input)) is not NOT_BATCHED:
-        return r
-    input = _tensor_arg(input, "view_as_complex")
-    a = input._data
-    if a.dtype.kind != "f" or a.dtype.itemsize == 2:
-        raise RuntimeError(
-            f"view_as_complex is only supported for float and double tensors, but got a tensor of scalar type: "
-            f"{input.dtype.kind_name}"
-        )
-    if a.ndim == 0 or a.shape[-1] != 2:
-        raise RuntimeError("Tensor must have a last dimension of size 2")
-    if a.strides[-1] != a.itemsize:
-        raise RuntimeError("Tensor must have a last dimension with stride 1")
-    if any(s % (2 * a.itemsize) for s in a.strides[:-1]):
-        raise RuntimeError("Tensor must have a stride divisible by 2 for all but last dimension")
-    return _view_as_complex(input)
 
 
 def _check_parts(name: str, a: Tensor, b: Tensor, first: str, second: str) -> None:

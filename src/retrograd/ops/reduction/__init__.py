@@ -1,10 +1,12 @@
 """Reductions: ops that combine the elements along some dims into one.
 
-- `sum_prod`: sum, mean, prod, nansum, nanmean, count_nonzero, logsumexp
+- `sum_prod`: sum, mean, prod, logsumexp
+- `nan_reductions`: nansum, nanmean, count_nonzero
 - `extrema`: max, min, amax, amin, argmax, argmin, aminmax
 - `moments`: var, std, var_mean, std_mean
 - `cumulative`: cumsum, cumprod, cummax, cummin
-- `statistics`: diff, trapezoid, logcumsumexp, cov, corrcoef, quantile (composed of the others)
+- `statistics`: logcumsumexp, cov, corrcoef, quantile (composed of the others)
+- `sampled_calculus`: diff, trapezoid, trapz, cumulative_trapezoid
 - `finite_differences`: gradient (numpy.gradient's estimate, composed of slices)
 - `norms`: norm (and vector_norm, matrix_norm for `retrograd.linalg`)
 - `along`: what they share: reduced shapes, picking values at indices, shifting, running sums
@@ -12,12 +14,24 @@
 
 from __future__ import annotations
 
-from . import cumulative, extrema, finite_differences, moments, norms, statistics, sum_prod
+from . import (
+    cumulative,
+    extrema,
+    finite_differences,
+    moments,
+    nan_reductions,
+    norms,
+    sampled_calculus,
+    statistics,
+    sum_prod,
+)
 from .cumulative import *  # noqa: F403
 from .extrema import *  # noqa: F403
 from .finite_differences import *  # noqa: F403
 from .moments import *  # noqa: F403
+from .nan_reductions import *  # noqa: F403
 from .norms import *  # noqa: F403
+from .sampled_calculus import *  # noqa: F403
 from .statistics import *  # noqa: F403
 from .sum_prod import *  # noqa: F403
 
@@ -28,4 +42,6 @@ __all__ += moments.__all__
 __all__ += extrema.__all__
 __all__ += cumulative.__all__
 __all__ += statistics.__all__
+__all__ += nan_reductions.__all__
+__all__ += sampled_calculus.__all__
 __all__ += finite_differences.__all__

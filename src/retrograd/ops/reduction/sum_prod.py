@@ -14,8 +14,6 @@ import numpy as np
 from ... import dtypes as _dt
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
-from ...engine.vmap_hook import NOT_BATCHED, batched
-from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..creation import zeros_like
 from ..kernels.accumulate import wide_mean, wide_sum
@@ -25,7 +23,7 @@ from ..shape.repeat_reorder import flip
 from .along import count, keep, reduce_dims, reduced_shape, shift
 from .cumulative import cumulative_product
 
-__all__ = ["sum", "mean", "expand_reduced", "prod", "nansum", "nanmean", "count_nonzero", "logsumexp"]
+__all__ = ["sum", "mean", "expand_reduced", "prod", "logsumexp"]
 
 
 def expand_reduced(g: Tensor, shape: tuple, dims: tuple, keepdim: bool) -> Tensor:
@@ -250,128 +248,6 @@ def prod(
     d = wrap_dim(dim, input._data.ndim)
     dims = (d,) if input._data.ndim else ()
     return _prod_dim(input, dims=dims, keepdim=keepdim, dt=dt)
-
-
-# --- NaN-ignoring sums and means, and counting ---
-
-_nansum = Primitive(
-    "nansum", lambda xp, a, dims, keepdim, dt: xp.nansum(a, axis=dims, keepdims=keepdim, dtype=dt),
-    [lambda g, a, dims, keepdim: keep(g, dims, keepdim) * ~a.isnan()],  # 1, or 0 at NaN (inf·0 = NaN, as in PyTorch)
-    node_name="NansumBackward0",
-    quiet=True,
-)
-
-
-def nansum(
-    input: Tensor,
-    dim: Any = None,
-    keepdim: bool = False,
-    *,
-    dtype: _dt.dtype | None = None,
-    out: Any = None,
-    axis: Any = None,
-    keepdims: bool | None = None,
-) -> Tensor:
-    """Sum of the elements, treating NaN as zero; integers and bool sum as int64.
-
-    Args:
-        input (Tensor): any shape.
-        dim (int or tuple of int, optional): the dims to reduce; all of them when omitted.
-        keepdim (bool): keep the reduced dims, with size 1 (default False).
-        dtype (dtype, optional): cast the input to this dtype first.
-        out (Tensor, optional): a tensor to write the result into.
-
-    Returns:
-        Tensor: a 0-d tensor, or `input`'s shape without (or with size-1) `dim`.
-
-    Examples:
-        >>> x = retrograd.tensor([[1.0, float('nan')], [3.0, 4.0]])
-        >>> retrograd.nansum(x)
-        tensor(8.)
-        >>> x.nansum(dim=1)
-        tensor([1., 7.])
-    """
-    if out is not None:
-        return write_out(
-            out, nansum, locals(), floating('"nansum_cpu" not implemented for \'{dst}\'', error=NotImplementedError)
-        )
-    if axis is not None:  # NumPy's name, as PyTorch accepts it
-        dim = numpy_alias("nansum", dim, None, axis, "axis")
-    if keepdims is not None:
-        keepdim = numpy_alias("nansum", keepdim, False, keepdims, "keepdims")
-    dims = reduce_dims(input._data.ndim, dim)
-    return _nansum(input, dims=dims, keepdim=keepdim, dt=_sum_dtype(input, dtype))
-
-
-def nanmean(
-    input: Tensor,
-    dim: Any = None,
-    keepdim: bool = False,
-    *,
-    dtype: _dt.dtype | None = None,
-    out: Any = None,
-    axis: Any = None,
-    keepdims: bool | None = None,
-) -> Tensor:
-    """Mean of the non-NaN elements (NaN where every element of a slice is NaN).
-
-    Args:
-        input (Tensor): any shape, a floating dtype.
-        dim (int or tuple of int, optional): the dims to reduce; all of them when omitted.
-        keepdim (bool): keep the reduced dims, with size 1 (default False).
-        dtype (dtype, optional): cast the input to this dtype first.
-        out (Tensor, optional): a tensor to write the result into.
-
-    Returns:
-        Tensor: a 0-d tensor, or `input`'s shape without (or with size-1) `dim`.
-
-    Examples:
-        >>> x = retrograd.tensor([[1.0, float('nan')], [3.0, 4.0]])
-        >>> retrograd.nanmean(x)
-        tensor(2.6667)
-        >>> x.nanmean(dim=1)
-        tensor([1.0000, 3.5000])
-    """
-    if out is not None:
-        return write_out(
-            out, nanmean, locals(), floating('"nansum_cpu" not implemented for \'{dst}\'', error=NotImplementedError)
-        )
-    if axis is not None:  # NumPy's name, as PyTorch accepts it
-        dim = numpy_alias("nanmean", dim, None, axis, "axis")
-    if keepdims is not None:
-        keepdim = numpy_alias("nanmean", keepdim, False, keepdims, "keepdims")
-    if not _dt.is_floating(input._data.dtype):
-        raise RuntimeError(
-            f"nanmean(): expected input to have floating point or complex dtype but got {input.dtype.kind_name}"
-        )
-    present = (~input.isnan()).sum(dim, keepdim)
-    return nansum(input, dim, keepdim, dtype=dtype) / present
-
-
-def count_nonzero(input: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor:
-    """Number of nonzero elements, in all of `input` or along `dim`.
-
-    Args:
-        input (Tensor): any shape and dtype.
-        dim (int or tuple of int, optional): the dims to count along; all of them when omitted.
-
-    Returns:
-        Tensor: an int64 count: 0-d, or `input`'s shape without `dim`.
-
-    Examples:
-        >>> x = retrograd.tensor([[0, 1, 2], [0, 0, 3]])
-        >>> retrograd.count_nonzero(x)
-        tensor(3)
-        >>> retrograd.count_nonzero(x, dim=0)
-        tensor([0, 1, 2])
-    """
-    if axis is not None:  # NumPy's name, as PyTorch accepts it
-        dim = numpy_alias("count_nonzero", dim, None, axis, "axis")
-    if _vmap.active and (r := batched("along", count_nonzero, input, dim)) is not NOT_BATCHED:
-        return r
-    dims = reduce_dims(input._data.ndim, dim)
-    a = input._data
-    return Tensor._make(a.__ne__(0).sum(axis=dims, dtype=np.int64))
 
 
 # --- logsumexp: log Σ eᵃ, shifted by the max so that nothing overflows ---

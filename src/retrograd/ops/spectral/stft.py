@@ -16,7 +16,7 @@ import numpy as np
 from ... import dtypes as _dt
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
-from ..elementwise.complex_parts import view_as_real
+from ..elementwise.complex_views import view_as_real
 from ..kernels.operands import tensor_of
 from .fft import fft, ifft, irfft, rfft
 

@@ -1,0 +1,127 @@
+"""Division that rounds: floor_divide (//), remainder (%), fmod, and the rounded quotients of div.
+
+The quotient rounded down (floor) or toward zero (trunc) is flat almost everywhere, so its
+derivative is zero; the remainders a - round(a/b)·b pass the gradient to `a` unchanged and
+give `b` minus the rounded quotient. Integer division by zero is PyTorch's RuntimeError. div's
+rounding modes use the quotients here; their primitives (named div) live with div in `arithmetic`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..kernels.guards import check_int_divisor
+from ..kernels.operands import promote
+from ..kernels.out_arg import write_out
+
+__all__ = ["floor_divide", "remainder", "fmod"]
+
+_remainder = Primitive(
+    "remainder",
+    lambda xp, a, b: a - xp.floor(a / b) * b if a.dtype.kind == "f" else xp.remainder(a, b),
+    [
+        lambda g: g,  # a - floor(a/b)·b
+        lambda g, a, b: -g * (a / b).floor(),
+    ],
+    inputs=("a", "b"),
+    quiet=True,
+)
+_fmod = Primitive(
+    "fmod",
+    lambda xp, a, b: xp.fmod(a, b),
+    [lambda g: g, lambda g, a, b: -g * (a / b).trunc()],  # a - trunc(a/b)·b
+    inputs=("a", "b"),
+    quiet=True,
+)
+_floor_divide = Primitive(
+    "floor_divide", lambda xp, a, b: _floor_div(xp, a, b), [None, None], inputs=("a", "b"), quiet=True
+)
+
+
+def _floor_div(xp: Any, a: Any, b: Any) -> Any:
+    if a.dtype.kind in "iu" and (b == 0).any():
+        raise RuntimeError("ZeroDivisionError")
+    return xp.floor_divide(a, b) if a.dtype.kind != "f" else xp.floor(a / b)
+
+
+def _trunc_div(xp: Any, a: Any, b: Any) -> Any:
+    if a.dtype.kind in "iu":
+        if (b == 0).any():
+            raise RuntimeError("ZeroDivisionError")
+        q = xp.floor_divide(a, b)
+        return q + ((q < 0) & (q * b != a))
+    return xp.trunc(a / b)
+
+
+def floor_divide(input: Any, other: Any, *, out: Any = None) -> Tensor:
+    """Elementwise division rounded down, `floor(input / other)` (broadcasting); no gradient.
+
+    Args:
+        input (Tensor or number): the first operand.
+        other (Tensor or number): the second operand; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the broadcast shape, in the promoted dtype (integers stay integers).
+
+    Examples:
+        >>> retrograd.floor_divide(retrograd.tensor([7, -7, 7]), retrograd.tensor([2, 2, -2]))
+        tensor([ 3, -4, -4])
+        >>> retrograd.floor_divide(retrograd.tensor([7.5, -7.5]), 2)
+        tensor([ 3., -4.])
+    """
+    if out is not None:
+        return write_out(out, floor_divide, locals(), grad="none")
+    a, b = promote(input, other)
+    check_int_divisor(a._data, b._data, "div_floor_cpu")
+    return _floor_divide(a, b)
+
+
+def remainder(input: Any, other: Any, *, out: Any = None) -> Tensor:
+    """Elementwise Python-style modulus: `input - floor(input / other) * other`, with the sign of `other`.
+
+    Args:
+        input (Tensor or number): the first operand.
+        other (Tensor or number): the second operand; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the broadcast shape, in the promoted dtype.
+
+    Examples:
+        >>> retrograd.remainder(retrograd.tensor([5, -5, 5]), retrograd.tensor([3, 3, -3]))
+        tensor([ 2,  1, -1])
+        >>> retrograd.remainder(retrograd.tensor([5.5, -1.5]), 2)
+        tensor([1.5000, 0.5000])
+    """
+    if out is not None:
+        return write_out(out, remainder, locals())
+    a, b = promote(input, other)
+    check_int_divisor(a._data, b._data, "remainder_cpu")
+    return _remainder(a, b)
+
+
+def fmod(input: Any, other: Any, *, out: Any = None) -> Tensor:
+    """Elementwise C-style remainder: `input - trunc(input / other) * other`, with the sign of `input`.
+
+    Args:
+        input (Tensor or number): the first operand.
+        other (Tensor or number): the second operand; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the broadcast shape, in the promoted dtype.
+
+    Examples:
+        >>> retrograd.fmod(retrograd.tensor([5, -5, 5]), retrograd.tensor([3, 3, -3]))
+        tensor([ 2, -2,  2])
+        >>> retrograd.fmod(retrograd.tensor([5.5, -1.5]), 2)
+        tensor([ 1.5000, -1.5000])
+    """
+    if out is not None:
+        return write_out(out, fmod, locals())
+    a, b = promote(input, other)
+    check_int_divisor(a._data, b._data, "fmod_cpu")
+    return _fmod(a, b)
