@@ -64,7 +64,24 @@ class detect_anomaly(_GradModeManager):
 
 
 class set_detect_anomaly(_GradModeManager):
-    """Turn anomaly detection on or off (at once, or for a `with` block)."""
+    """Turn anomaly detection on or off (at once, or for a `with` block).
+
+    Args:
+        mode (bool): turn anomaly detection on (True) or off (False).
+        check_nan (bool): raise when a backward function returns NaN (default True).
+        check_forward (bool): also record the forward's traceback in the warnings (default False).
+
+    Returns:
+        (set_detect_anomaly): takes effect at once; as a context manager, restores the previous
+            setting on exit.
+
+    Examples:
+        >>> with retrograd.autograd.set_detect_anomaly(True):
+        ...     print(retrograd.is_anomaly_enabled())
+        True
+        >>> retrograd.is_anomaly_enabled()
+        False
+    """
 
     def __init__(self, mode: bool, check_nan: bool = True, check_forward: bool = False) -> None:
         self._saved = (anomaly.enabled, anomaly.check_nan, anomaly.check_forward)

@@ -65,7 +65,23 @@ def dual_level() -> Iterator[int]:
 
 
 def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> Tensor:
-    """A tensor sharing `tensor`'s data and graph that carries `tangent` (same shape)."""
+    """A tensor sharing `tensor`'s data and graph that carries `tangent` (same shape).
+
+    Args:
+        tensor (Tensor): the primal, a floating-point or complex tensor.
+        tangent (Tensor): the direction, the same shape as `tensor`.
+        level (int, optional): the dual level (default: the innermost one).
+
+    Returns:
+        Tensor: a dual tensor; ops on it compute tangents of their results (forward mode).
+
+    Examples:
+        >>> import retrograd.autograd.forward_ad as fwAD
+        >>> with fwAD.dual_level():
+        ...     x = fwAD.make_dual(retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 0.0]))
+        ...     print(fwAD.unpack_dual(x.sin()).tangent)
+        tensor([0.5403, -0.0000])
+    """
     if levels.level is None:
         raise RuntimeError("make_dual can only be used inside a dual_level context: use `with fwAD.dual_level():`")
     if tangent.shape != tensor.shape:
@@ -82,7 +98,24 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
 
 
 def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTensor:
-    """(primal, tangent): the primal is a view without the tangent; tangent may be None."""
+    """(primal, tangent): the primal is a view without the tangent; tangent may be None.
+
+    Args:
+        tensor (Tensor): a tensor, dual or not.
+        level (int, optional): the dual level (default: the innermost one).
+
+    Returns:
+        (UnpackedDualTensor): the named tuple `(primal, tangent)`; tangent is None when `tensor`
+            carries none at that level.
+
+    Examples:
+        >>> import retrograd.autograd.forward_ad as fwAD
+        >>> with fwAD.dual_level():
+        ...     x = fwAD.make_dual(retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 0.0]))
+        ...     primal, tangent = fwAD.unpack_dual(x ** 2)
+        ...     print(primal, tangent)
+        tensor([1., 4.]) tensor([2., 0.])
+    """
     tangent = tensor._fw_grad if levels.level is not None else None
     if tangent is None:
         return UnpackedDualTensor(tensor, None)
