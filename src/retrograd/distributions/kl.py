@@ -97,7 +97,22 @@ def _dispatch_kl(type_p: type, type_q: type) -> Any:
 
 
 def kl_divergence(p: Distribution, q: Distribution) -> Any:
-    """KL(p || q) = E_p[log p(x) - log q(x)], batched over batch_shape."""
+    """KL(p || q) = E_p[log p(x) - log q(x)], batched over batch_shape.
+
+    Args:
+        p (Distribution): the distribution the expectation is over.
+        q (Distribution): the other distribution.
+
+    Returns:
+        Tensor: KL(p || q), of shape `batch_shape` (the broadcast of p's and q's). Raises
+            NotImplementedError when no formula is registered for the pair of types.
+
+    Examples:
+        >>> p = retrograd.distributions.Normal(retrograd.tensor(0.0), retrograd.tensor(1.0))
+        >>> q = retrograd.distributions.Normal(retrograd.tensor(1.0), retrograd.tensor(2.0))
+        >>> retrograd.distributions.kl_divergence(p, q)
+        tensor(0.4431)
+    """
     try:
         fun = _KL_MEMOIZE[type(p), type(q)]
     except KeyError:
