@@ -69,7 +69,8 @@ class set_detect_anomaly(_GradModeManager):
     Args:
         mode (bool): turn anomaly detection on (True) or off (False).
         check_nan (bool): raise when a backward function returns NaN (default True).
-        check_forward (bool): also record the forward's traceback in the warnings (default False).
+        check_forward (bool): a retrograd extra: also stop at the first forward op that turns finite
+            inputs into NaN or inf (default False).
 
     Returns:
         (set_detect_anomaly): takes effect at once; as a context manager, restores the previous

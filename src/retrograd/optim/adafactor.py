@@ -26,8 +26,8 @@ class Adafactor(Optimizer):
         params (iterable): the parameters to optimise, or dicts of parameter groups with their own options.
         lr (float or Tensor): the largest relative step size ρ may take (default 1e-2).
         beta2_decay (float): the exponent of t in β₂ₜ = 1 - t^beta2_decay (default -0.8).
-        eps (tuple): (eps1, eps2): eps1 is added to the squared gradient (None: the dtype's smallest
-            normal number), eps2 is the floor of RMS(p) (default (None, 1e-3)).
+        eps (tuple): (eps1, eps2): eps1 is added to the squared gradient (None: the dtype's machine
+            epsilon), eps2 is the floor of RMS(p) (default (None, 1e-3)).
         d (float): the clipping threshold of the update's RMS (default 1.0).
         weight_decay (float): the decoupled weight decay (default 0.0).
         foreach (bool, optional): accepted for PyTorch compatibility (one implementation here).

@@ -78,7 +78,7 @@ class Muon(Optimizer):
         nesterov (bool): use Nesterov momentum (default True).
         ns_coefficients (tuple of float): the (a, b, c) of the Newton-Schulz polynomial
             (default (3.4445, -4.775, 2.0315)).
-        eps (float): added to the norm the update is divided by before the iterations (default 1e-7).
+        eps (float): the smallest norm the update is divided by before the iterations (default 1e-7).
         ns_steps (int): how many Newton-Schulz iterations (default 5).
         adjust_lr_fn (str, optional): how the lr is scaled by the weight's shape: None or
             `'original'` (√max(1, rows/cols)), or `'match_rms_adamw'` (0.2·√max(rows, cols)).
