@@ -37,7 +37,22 @@ def register_multi_grad_hook(tensors: Any, fn: Callable, *, mode: str = "all") -
 
 
 class GradientEdge(NamedTuple):
-    """Where a tensor's gradient flows in the graph: a node and which of its outputs."""
+    """Where a tensor's gradient flows in the graph: a node and which of its outputs.
+
+    Args:
+        node (Node): the graph node the gradient enters: a grad_fn, or a leaf's AccumulateGrad.
+        output_nr (int): which of the node's outputs (its inputs in the backward).
+
+    Returns:
+        (GradientEdge): a named tuple `(node, output_nr)`.
+
+    Examples:
+        >>> from retrograd.autograd.graph import get_gradient_edge
+        >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
+        >>> edge = get_gradient_edge(x * 3)
+        >>> edge.node.name(), edge.output_nr
+        ('MulBackward0', 0)
+    """
 
     node: Node
     output_nr: int

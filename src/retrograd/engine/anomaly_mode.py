@@ -38,7 +38,24 @@ def is_anomaly_check_nan_enabled() -> bool:
 
 
 class detect_anomaly(_GradModeManager):
-    """Context manager / decorator that turns anomaly detection on (slow: for debugging)."""
+    """Context manager / decorator that turns anomaly detection on (slow: for debugging).
+
+    Args:
+        check_nan (bool): raise when a backward function returns NaN (default True).
+        check_forward (bool): a retrograd extra: also stop at the first forward op that turns finite
+            inputs into NaN or inf (default False).
+
+    Returns:
+        (detect_anomaly): a context manager, also usable as a decorator; it warns that it is slow.
+
+    Examples:
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     with retrograd.autograd.detect_anomaly():
+        ...         print(retrograd.is_anomaly_enabled())
+        True
+    """
 
     def __init__(self, check_nan: bool = True, check_forward: bool = False) -> None:
         self.check_nan = check_nan

@@ -35,6 +35,25 @@ levels = _Levels()
 
 
 class UnpackedDualTensor(NamedTuple):
+    """A dual tensor taken apart: its primal and its tangent (None when it has none).
+
+    Args:
+        primal (Tensor): the value, without the tangent.
+        tangent (Tensor or None): the directional derivative carried at the level.
+
+    Returns:
+        (UnpackedDualTensor): a named tuple, as `unpack_dual` returns.
+
+    Examples:
+        >>> import retrograd.autograd.forward_ad as fwAD
+        >>> with fwAD.dual_level():
+        ...     unpacked = fwAD.unpack_dual(fwAD.make_dual(retrograd.tensor(1.0), retrograd.tensor(2.0)))
+        >>> unpacked.primal, unpacked.tangent
+        (tensor(1.), tensor(2.))
+        >>> fwAD.UnpackedDualTensor(retrograd.tensor(1.0), None)
+        UnpackedDualTensor(primal=tensor(1.), tangent=None)
+    """
+
     primal: Any
     tangent: Any
 
@@ -50,7 +69,24 @@ def enter_dual_level() -> int:
 
 
 def exit_dual_level(*, level: int | None = None) -> None:
-    """End the dual level; tangents made inside it are forgotten."""
+    """End the dual level; tangents made inside it are forgotten.
+
+    Args:
+        level (int, optional): the level `enter_dual_level()` returned (default: the current one).
+
+    Returns:
+        None
+
+    Examples:
+        >>> import retrograd.autograd.forward_ad as fwAD
+        >>> level = fwAD.enter_dual_level()
+        >>> x = fwAD.make_dual(retrograd.tensor(1.0), retrograd.tensor(2.0))
+        >>> fwAD.unpack_dual(x).tangent
+        tensor(2.)
+        >>> fwAD.exit_dual_level(level=level)
+        >>> fwAD.unpack_dual(x).tangent is None
+        True
+    """
     levels.level = None
 
 

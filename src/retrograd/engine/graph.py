@@ -260,7 +260,24 @@ class saved_tensors_hooks:
 
 
 class save_on_cpu(saved_tensors_hooks):
-    """Keep saved tensors on the CPU (where retrograd's tensors already live: a copy)."""
+    """Keep saved tensors on the CPU (where retrograd's tensors already live: a copy).
+
+    Args:
+        pin_memory (bool): pin the saved copies in PyTorch (no pinned memory here).
+        device_type (str): the device type the saved tensors come from (default "cuda").
+
+    Returns:
+        (save_on_cpu): a context manager.
+
+    Examples:
+        >>> from retrograd.autograd.graph import save_on_cpu
+        >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
+        >>> with save_on_cpu():
+        ...     y = (x * x).sum()
+        >>> y.backward()
+        >>> x.grad
+        tensor([2., 4.])
+    """
 
     def __init__(self, pin_memory: bool = False, device_type: str = "cuda") -> None:
         super().__init__(lambda t: (t.detach().clone(), t), lambda packed: packed[0])
