@@ -82,7 +82,24 @@ def get_gradient_edge(tensor: Any) -> GradientEdge:
 
 
 def increment_version(tensor: Any | Iterable[Any]) -> None:
-    """Bump the version counter of `tensor` (or of each tensor given), as an in-place change would."""
+    """Bump the version counter of `tensor` (or of each tensor given), as an in-place change would.
+
+    Args:
+        tensor (Tensor or iterable of Tensor): the tensor(s) whose data changed behind autograd's back.
+
+    Returns:
+        None
+
+    Examples:
+        >>> from retrograd.autograd.graph import increment_version
+        >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = x.exp()
+        >>> increment_version(y)
+        >>> y.sum().backward()
+        Traceback (most recent call last):
+        ...
+        RuntimeError: one of the variables needed for gradient computation has been modified by an inplace ...
+    """
     for t in [tensor] if not isinstance(tensor, (list, tuple)) else tensor:
         t._version.value += 1
 

@@ -14,7 +14,31 @@ from .utils import _sum_rightmost
 
 
 class Transform:
-    """An invertible (or not) map with a log|det Jacobian|; `cache_size=1` remembers the last pair."""
+    """An invertible (or not) map with a log|det Jacobian|; `cache_size=1` remembers the last pair.
+
+    Args:
+        cache_size (int): 1 remembers the last (x, y) pair, 0 caches nothing (default 0).
+
+    Returns:
+        (Transform): the base of every transform; subclasses define `_call`, `_inverse` and
+            `log_abs_det_jacobian`, and set `domain`, `codomain` and `bijective`.
+
+    Examples:
+        >>> constraints = retrograd.distributions.constraints
+        >>> class Square(retrograd.distributions.Transform):
+        ...     bijective = True
+        ...     domain = constraints.positive
+        ...     codomain = constraints.positive
+        ...     def _call(self, x):
+        ...         return x * x
+        ...     def _inverse(self, y):
+        ...         return y.sqrt()
+        ...     def log_abs_det_jacobian(self, x, y):
+        ...         return (2 * x).log()
+        >>> t = Square()
+        >>> t(retrograd.tensor([3.0])), t.inv(retrograd.tensor([4.0]))
+        (tensor([9.]), tensor([2.]))
+    """
 
     bijective = False
     domain: constraints.Constraint
