@@ -20,23 +20,7 @@ class _VariableMeta(type):
 
 
 class Variable(metaclass=_VariableMeta):
-    """A tensor (kept for old code: use tensors directly).
-
-    Args:
-        data (Tensor, optional): the tensor to wrap (default: an empty tensor).
-        requires_grad (bool): whether the result requires grad (default False).
-        volatile (bool): the removed pre-0.4 flag; True warns and has no effect.
-
-    Returns:
-        (Variable): in fact a plain `Tensor`, detached from `data`'s graph.
-
-    Examples:
-        >>> v = retrograd.autograd.Variable(retrograd.tensor([1.0, 2.0]), requires_grad=True)
-        >>> v
-        tensor([1., 2.], requires_grad=True)
-        >>> isinstance(v, retrograd.Tensor)
-        True
-    """
+    """A tensor (kept for old code: use tensors directly)."""
 
     def __new__(cls, data: Any = None, requires_grad: bool = False, volatile: bool = False) -> Tensor:  # type: ignore[misc]
         if volatile:
