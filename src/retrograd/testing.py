@@ -66,6 +66,36 @@ def assert_close(
     Shapes must match, and with `check_dtype`/`check_device`/`check_stride` so must those.
     `equal_nan=True` treats NaN as equal to NaN. `msg` replaces the message (a callable gets the
     generated one).
+
+    Args:
+        actual (Tensor or any): the value to check; tensors, numbers, NumPy arrays, and sequences
+            or mappings of them.
+        expected (Tensor or any): the reference, with the same structure.
+        allow_subclasses (bool): allow related types (default True).
+        rtol (float, optional): the relative tolerance (default: by dtype, e.g. 1.3e-6 for float32).
+        atol (float, optional): the absolute tolerance (default: by dtype, e.g. 1e-5 for float32);
+            give both or neither.
+        equal_nan (bool): count NaN as equal to NaN (default False).
+        check_device (bool): require the same device (default True).
+        check_dtype (bool): require the same dtype (default True).
+        check_layout (bool): require the same layout (default True).
+        check_stride (bool): require the same strides (default False).
+        msg (str or callable, optional): the failure message, or a function of the generated one.
+
+    Returns:
+        None: it returns when the values are close, and raises AssertionError otherwise.
+
+    Examples:
+        >>> from retrograd.testing import assert_close
+        >>> assert_close(retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 2.0 + 1e-7]))
+        >>> assert_close(retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 2.5]))
+        Traceback (most recent call last):
+        ...
+        AssertionError: Tensor-likes are not close!
+        <BLANKLINE>
+        Mismatched elements: 1 / 2 (50.0%)
+        Greatest absolute difference: 0.5 at index (1,) (up to 1e-05 allowed)
+        Greatest relative difference: 0.20000000298023224 at index (1,) (up to 1.3e-06 allowed)
     """
     options = dict(rtol=rtol, atol=atol, equal_nan=equal_nan, check_device=check_device, check_dtype=check_dtype)
     options["check_stride"] = check_stride
@@ -231,7 +261,25 @@ def _raise_scalar_mismatch(actual: Any, expected: Any, rtol: float, atol: float,
 def assert_allclose(
     actual: Any, expected: Any, rtol: float | None = None, atol: float | None = None, **kwargs: Any
 ) -> None:
-    """Deprecated PyTorch spelling of `assert_close` (checks values, not dtypes)."""
+    """Deprecated PyTorch spelling of `assert_close` (checks values, not dtypes).
+
+    Args:
+        actual (Tensor or any): the value to check.
+        expected (Tensor or any): the reference.
+        rtol (float, optional): the relative tolerance (default: by dtype).
+        atol (float, optional): the absolute tolerance (default: by dtype).
+        **kwargs: further options of `assert_close`.
+
+    Returns:
+        None: it returns when the values are close, and raises AssertionError otherwise.
+
+    Examples:
+        >>> import warnings
+        >>> from retrograd.testing import assert_allclose
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     assert_allclose(retrograd.tensor([1, 2]), retrograd.tensor([1.0, 2.0]))
+    """
     assert_close(actual, expected, rtol=rtol, atol=atol, check_dtype=False, **kwargs)
 
 
@@ -250,6 +298,27 @@ def make_tensor(
 
     The default range is [-9, 9] (floats and ints; [0, 10) for unsigned; bools are 0 or 1).
     `exclude_zero` replaces zeros by the dtype's smallest step above zero (1 for integers).
+
+    Args:
+        *shape (int or sequence of int): the shape, as separate ints or one sequence.
+        dtype (dtype): the dtype.
+        device (str or device): the device (PyTorch requires it; "cpu" here).
+        low (float, optional): the inclusive lower bound (default -9, or 0 for unsigned dtypes).
+        high (float, optional): the exclusive upper bound (default 9, or 10 for unsigned dtypes).
+        requires_grad (bool): whether the result requires grad (floating dtypes).
+        noncontiguous (bool): make a non-contiguous tensor (PyTorch's spacing trick).
+        exclude_zero (bool): replace zeros by the dtype's smallest step above zero.
+        memory_format (memory_format, optional): the layout of the result.
+
+    Returns:
+        Tensor: a random tensor of the given shape and dtype.
+
+    Examples:
+        >>> from retrograd.testing import make_tensor
+        >>> make_tensor(2, 3, dtype=retrograd.float32, device="cpu").shape
+        retrograd.Size([2, 3])
+        >>> make_tensor((2,), dtype=retrograd.int64, device="cpu", low=5, high=6)
+        tensor([5, 5])
     """
     from . import random as _random
     from .ops.from_data import tensor as _tensor

@@ -80,7 +80,25 @@ def _differentiable(outputs: tuple) -> list:
 def vjp(
     func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False
 ) -> tuple:
-    """(func(inputs), vᵀ J): the vector-Jacobian product at `inputs`."""
+    """(func(inputs), vᵀ J): the vector-Jacobian product at `inputs`.
+
+    Args:
+        func (callable): takes the tensors of `inputs`, returns a tensor or a tuple of tensors.
+        inputs (Tensor or tuple of Tensor): where to evaluate.
+        v (Tensor or tuple of Tensor, optional): the vector, shaped like func's output (may be
+            omitted when the output has one element).
+        create_graph (bool): record the computation, so the result can be differentiated.
+        strict (bool): raise if an output does not depend on an input (else that part is zeros).
+
+    Returns:
+        tuple: `(func(inputs), vjp)`, the product shaped like `inputs`.
+
+    Examples:
+        >>> def f(x):
+        ...     return x ** 2
+        >>> retrograd.autograd.functional.vjp(f, retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 1.0]))
+        (tensor([1., 4.]), tensor([2., 4.]))
+    """
     with enable_grad():
         is_tuple, xs = _as_tuple(inputs, "inputs", "vjp")
         xs = _prepare(xs, create_graph)
@@ -101,7 +119,25 @@ def vjp(
 def jvp(
     func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False
 ) -> tuple:
-    """(func(inputs), J v): the Jacobian-vector product, by the double-backward trick."""
+    """(func(inputs), J v): the Jacobian-vector product, by the double-backward trick.
+
+    Args:
+        func (callable): takes the tensors of `inputs`, returns a tensor or a tuple of tensors.
+        inputs (Tensor or tuple of Tensor): where to evaluate.
+        v (Tensor or tuple of Tensor, optional): the vector, shaped like `inputs` (may be omitted
+            when the input has one element).
+        create_graph (bool): record the computation, so the result can be differentiated.
+        strict (bool): raise if an output does not depend on an input (else that part is zeros).
+
+    Returns:
+        tuple: `(func(inputs), jvp)`, the product shaped like func's output.
+
+    Examples:
+        >>> def f(x):
+        ...     return x ** 2
+        >>> retrograd.autograd.functional.jvp(f, retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 1.0]))
+        (tensor([1., 4.]), tensor([2., 4.]))
+    """
 
     with enable_grad():
         is_tuple, xs = _as_tuple(inputs, "inputs", "jvp")
@@ -399,7 +435,25 @@ def hessian(
 def vhp(
     func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False
 ) -> tuple:
-    """(func(inputs), vᵀ H): a vector-Hessian product of a scalar function."""
+    """(func(inputs), vᵀ H): a vector-Hessian product of a scalar function.
+
+    Args:
+        func (callable): takes the tensors of `inputs`, returns a one-element tensor.
+        inputs (Tensor or tuple of Tensor): where to evaluate.
+        v (Tensor or tuple of Tensor, optional): the vector, shaped like `inputs` (may be omitted
+            when the input has one element).
+        create_graph (bool): record the computation, so the result can be differentiated.
+        strict (bool): raise if the output does not depend on an input (else that part is zeros).
+
+    Returns:
+        tuple: `(func(inputs), vhp)`, the product shaped like `inputs`.
+
+    Examples:
+        >>> def f(x):
+        ...     return (x ** 3).sum()
+        >>> retrograd.autograd.functional.vhp(f, retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 1.0]))
+        (tensor(9.), tensor([ 6., 12.]))
+    """
     with enable_grad():
         is_tuple, xs = _as_tuple(inputs, "inputs", "vhp")
         xs = _prepare(xs, create_graph)
@@ -422,5 +476,23 @@ def vhp(
 def hvp(
     func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False, strict: bool = False
 ) -> tuple:
-    """(func(inputs), H v); equals vhp because the Hessian is symmetric."""
+    """(func(inputs), H v); equals vhp because the Hessian is symmetric.
+
+    Args:
+        func (callable): takes the tensors of `inputs`, returns a one-element tensor.
+        inputs (Tensor or tuple of Tensor): where to evaluate.
+        v (Tensor or tuple of Tensor, optional): the vector, shaped like `inputs` (may be omitted
+            when the input has one element).
+        create_graph (bool): record the computation, so the result can be differentiated.
+        strict (bool): raise if the output does not depend on an input (else that part is zeros).
+
+    Returns:
+        tuple: `(func(inputs), hvp)`, the product shaped like `inputs`.
+
+    Examples:
+        >>> def f(x):
+        ...     return (x ** 3).sum()
+        >>> retrograd.autograd.functional.hvp(f, retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 1.0]))
+        (tensor(9.), tensor([ 6., 12.]))
+    """
     return vhp(func, inputs, v, create_graph=create_graph, strict=strict)

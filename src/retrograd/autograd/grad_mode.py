@@ -18,6 +18,20 @@ class set_multithreading_enabled:
 
     retrograd's backward always runs on the calling thread, so there is nothing to switch; the
     setting is kept (`is_multithreading_enabled`) so code that saves and restores it works.
+
+    Args:
+        mode (bool): whether backward may use several threads (retrograd's backward runs on one
+            thread either way).
+
+    Returns:
+        (set_multithreading_enabled): a context manager, also usable as a decorator.
+
+    Examples:
+        >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
+        >>> with retrograd.autograd.set_multithreading_enabled(False):
+        ...     (x * x).sum().backward()
+        >>> x.grad
+        tensor([2., 4.])
     """
 
     _enabled = True

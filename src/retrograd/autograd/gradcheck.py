@@ -101,10 +101,30 @@ def gradcheck(
     Every input tensor with `requires_grad=True` is checked against every
     floating-point output.
 
-    >>> import retrograd as torch
-    >>> x = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
-    >>> torch.autograd.gradcheck(torch.sin, (x,))
-    True
+    Args:
+        func (callable): takes the tensors of `inputs`, returns a tensor or a tuple of tensors.
+        inputs (Tensor or tuple): the inputs; use float64 for the finite differences to be accurate.
+        eps (float): the finite-difference step (default 1e-6).
+        atol (float): the absolute tolerance (default 1e-5).
+        rtol (float): the relative tolerance (default 1e-3).
+        raise_exception (bool): raise on a mismatch instead of returning False (default True).
+        nondet_tol (float): how far two runs of the backward may differ (default 0.0).
+        check_undefined_grad (bool): also check that undefined (None) output gradients are handled.
+        check_grad_dtypes (bool): also check that the gradients' dtypes match the inputs'.
+        check_batched_grad (bool): also check batched gradients (as vmap computes them).
+        check_batched_forward_grad (bool): also check batched forward-mode gradients.
+        check_forward_ad (bool): also check forward-mode derivatives.
+        check_backward_ad (bool): check the backward-mode derivatives (default True).
+        fast_mode (bool): compare random projections of the Jacobians instead of the whole matrices.
+        masked (bool, optional): treat sparse inputs as masked (their unstored elements are not inputs).
+
+    Returns:
+        bool: True when the derivatives match (with `raise_exception=False`, False when not).
+
+    Examples:
+        >>> x = retrograd.tensor([1.0, 2.0], dtype=retrograd.float64, requires_grad=True)
+        >>> retrograd.autograd.gradcheck(retrograd.sin, (x,))
+        True
     """
 
     inputs = _prepare(_as_tuple(inputs))
@@ -152,6 +172,32 @@ def gradgradcheck(
 
     `grad_outputs` (random when omitted) are the vectors the first backward uses;
     they are differentiated too.
+
+    Args:
+        func (callable): takes the tensors of `inputs`, returns a tensor or a tuple of tensors.
+        inputs (Tensor or tuple): the inputs; use float64 for the finite differences to be accurate.
+        grad_outputs (sequence of Tensor, optional): the vectors of the first backward, one per output.
+        eps (float): the finite-difference step (default 1e-6).
+        atol (float): the absolute tolerance (default 1e-5).
+        rtol (float): the relative tolerance (default 1e-3).
+        gen_non_contig_grad_outputs (bool): make the random grad_outputs non-contiguous.
+        raise_exception (bool): raise on a mismatch instead of returning False (default True).
+        nondet_tol (float): how far two runs of the backward may differ (default 0.0).
+        check_undefined_grad (bool): also check that undefined (None) output gradients are handled.
+        check_grad_dtypes (bool): also check that the gradients' dtypes match the inputs'.
+        check_batched_grad (bool): also check batched gradients (as vmap computes them).
+        check_fwd_over_rev (bool): also check forward-over-reverse second derivatives.
+        check_rev_over_rev (bool): check reverse-over-reverse second derivatives (default True).
+        fast_mode (bool): compare random projections of the Jacobians instead of the whole matrices.
+        masked (bool): treat sparse inputs as masked.
+
+    Returns:
+        bool: True when the second derivatives match (with `raise_exception=False`, False when not).
+
+    Examples:
+        >>> x = retrograd.tensor([1.0, 2.0], dtype=retrograd.float64, requires_grad=True)
+        >>> retrograd.autograd.gradgradcheck(retrograd.sin, (x,))
+        True
     """
 
     inputs = _prepare(_as_tuple(inputs))

@@ -29,6 +29,22 @@ class disable_saved_tensors_hooks(contextlib.ContextDecorator):
     ...     torch.autograd.graph.save_on_cpu().__enter__()
     Traceback (most recent call last):
     RuntimeError: not here
+
+    Args:
+        error_message (str): the message of the RuntimeError raised by an attempt to use hooks.
+
+    Returns:
+        (disable_saved_tensors_hooks): a context manager, also usable as a decorator.
+
+    Examples:
+        >>> from retrograd.autograd.graph import disable_saved_tensors_hooks, saved_tensors_hooks
+        >>> with disable_saved_tensors_hooks("no hooks here"):
+        ...     try:
+        ...         with saved_tensors_hooks(lambda t: t, lambda t: t):
+        ...             pass
+        ...     except RuntimeError as e:
+        ...         print(e)
+        no hooks here
     """
 
     def __init__(self, error_message: str) -> None:

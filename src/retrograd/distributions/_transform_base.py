@@ -14,7 +14,31 @@ from .utils import _sum_rightmost
 
 
 class Transform:
-    """An invertible (or not) map with a log|det Jacobian|; `cache_size=1` remembers the last pair."""
+    """An invertible (or not) map with a log|det Jacobian|; `cache_size=1` remembers the last pair.
+
+    Args:
+        cache_size (int): 1 remembers the last (x, y) pair, 0 caches nothing (default 0).
+
+    Returns:
+        (Transform): the base of every transform; subclasses define `_call`, `_inverse` and
+            `log_abs_det_jacobian`, and set `domain`, `codomain` and `bijective`.
+
+    Examples:
+        >>> constraints = retrograd.distributions.constraints
+        >>> class Square(retrograd.distributions.Transform):
+        ...     bijective = True
+        ...     domain = constraints.positive
+        ...     codomain = constraints.positive
+        ...     def _call(self, x):
+        ...         return x * x
+        ...     def _inverse(self, y):
+        ...         return y.sqrt()
+        ...     def log_abs_det_jacobian(self, x, y):
+        ...         return (2 * x).log()
+        >>> t = Square()
+        >>> t(retrograd.tensor([3.0])), t.inv(retrograd.tensor([4.0]))
+        (tensor([9.]), tensor([2.]))
+    """
 
     bijective = False
     domain: constraints.Constraint
@@ -169,7 +193,22 @@ class _InverseTransform(Transform):
 
 
 class ComposeTransform(Transform):
-    """Applies `parts` in order; event dims grow to the largest any part needs."""
+    """Applies `parts` in order; event dims grow to the largest any part needs.
+
+    Args:
+        parts (list of Transform): the transforms, applied first to last.
+        cache_size (int): 1 remembers the last (x, y) pair, 0 caches nothing (default 0).
+
+    Returns:
+        (ComposeTransform): a transform: call it on x; `.inv` maps y back,
+            `log_abs_det_jacobian(x, y)` gives log|dy/dx|.
+
+    Examples:
+        >>> exp = retrograd.distributions.ExpTransform()
+        >>> t = retrograd.distributions.ComposeTransform([exp, retrograd.distributions.AffineTransform(0.0, 2.0)])
+        >>> t(retrograd.tensor([0.0, 1.0]))
+        tensor([2.0000, 5.4366])
+    """
 
     def __init__(self, parts: list, cache_size: int = 0) -> None:
         if cache_size:
@@ -275,7 +314,25 @@ identity_transform = ComposeTransform([])
 
 
 class IndependentTransform(Transform):
-    """Treats `reinterpreted_batch_ndims` extra rightmost dims of `base_transform` as event dims."""
+    """Treats `reinterpreted_batch_ndims` extra rightmost dims of `base_transform` as event dims.
+
+    Args:
+        base_transform (Transform): the transform to wrap.
+        reinterpreted_batch_ndims (int): how many extra rightmost dims count as event dims
+            (summed over in `log_abs_det_jacobian`).
+        cache_size (int): 1 remembers the last (x, y) pair, 0 caches nothing (default 0).
+
+    Returns:
+        (IndependentTransform): a transform: call it on x; `.inv` maps y back,
+            `log_abs_det_jacobian(x, y)` gives log|dy/dx|.
+
+    Examples:
+        >>> base = retrograd.distributions.ExpTransform()
+        >>> t = retrograd.distributions.IndependentTransform(base, 1)
+        >>> x = retrograd.tensor([0.0, 1.0])
+        >>> t.log_abs_det_jacobian(x, t(x))
+        tensor(1.)
+    """
 
     def __init__(self, base_transform: Transform, reinterpreted_batch_ndims: int, cache_size: int = 0) -> None:
         super().__init__(cache_size=cache_size)
@@ -328,7 +385,23 @@ class IndependentTransform(Transform):
 
 
 class ReshapeTransform(Transform):
-    """Reshapes the rightmost `in_shape` dims to `out_shape` (unit Jacobian)."""
+    """Reshapes the rightmost `in_shape` dims to `out_shape` (unit Jacobian).
+
+    Args:
+        in_shape (tuple of int): the event shape of x.
+        out_shape (tuple of int): the event shape of y (the same number of elements).
+        cache_size (int): 1 remembers the last (x, y) pair, 0 caches nothing (default 0).
+
+    Returns:
+        (ReshapeTransform): a transform: call it on x; `.inv` maps y back,
+            `log_abs_det_jacobian(x, y)` gives log|dy/dx|.
+
+    Examples:
+        >>> t = retrograd.distributions.ReshapeTransform((4,), (2, 2))
+        >>> t(retrograd.arange(4.0))
+        tensor([[0., 1.],
+                [2., 3.]])
+    """
 
     bijective = True
 

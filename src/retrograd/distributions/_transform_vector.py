@@ -20,7 +20,20 @@ def _too_few_dims(shape: Any, needed: int) -> None:
 
 
 class SoftmaxTransform(Transform):
-    """Unconstrained vectors to the simplex by softmax (not bijective; the inverse is log)."""
+    """Unconstrained vectors to the simplex by softmax (not bijective; the inverse is log).
+
+    Args:
+        cache_size (int): 1 remembers the last (x, y) pair, 0 caches nothing (default 0).
+
+    Returns:
+        (SoftmaxTransform): a transform: call it on x; `.inv` maps y back,
+            `log_abs_det_jacobian(x, y)` gives log|dy/dx|.
+
+    Examples:
+        >>> t = retrograd.distributions.SoftmaxTransform()
+        >>> t(retrograd.tensor([0.0, 0.0, 0.0, 0.0]))
+        tensor([0.2500, 0.2500, 0.2500, 0.2500])
+    """
 
     domain = constraints.real_vector
     codomain = constraints.simplex
@@ -47,7 +60,20 @@ class SoftmaxTransform(Transform):
 
 
 class StickBreakingTransform(Transform):
-    """R^(K-1) to the K-simplex by stick breaking (bijective), offset so zero maps to the centre."""
+    """R^(K-1) to the K-simplex by stick breaking (bijective), offset so zero maps to the centre.
+
+    Args:
+        cache_size (int): 1 remembers the last (x, y) pair, 0 caches nothing (default 0).
+
+    Returns:
+        (StickBreakingTransform): a transform: call it on x; `.inv` maps y back,
+            `log_abs_det_jacobian(x, y)` gives log|dy/dx|.
+
+    Examples:
+        >>> t = retrograd.distributions.StickBreakingTransform()
+        >>> t(retrograd.tensor([0.0, 0.0]))
+        tensor([0.3333, 0.3333, 0.3333])
+    """
 
     domain = constraints.real_vector
     codomain = constraints.simplex
@@ -86,7 +112,21 @@ class StickBreakingTransform(Transform):
 
 
 class LowerCholeskyTransform(Transform):
-    """Square matrices to lower-triangular ones with positive diagonal (exp of the diagonal)."""
+    """Square matrices to lower-triangular ones with positive diagonal (exp of the diagonal).
+
+    Args:
+        cache_size (int): 1 remembers the last (x, y) pair, 0 caches nothing (default 0).
+
+    Returns:
+        (LowerCholeskyTransform): a transform: call it on x; `.inv` maps y back,
+            `log_abs_det_jacobian(x, y)` gives log|dy/dx|.
+
+    Examples:
+        >>> t = retrograd.distributions.LowerCholeskyTransform()
+        >>> t(retrograd.tensor([[0.0, 5.0], [2.0, 0.0]]))
+        tensor([[1., 0.],
+                [2., 1.]])
+    """
 
     domain = constraints.independent(constraints.real, 2)
     codomain = constraints.lower_cholesky
@@ -104,7 +144,21 @@ class LowerCholeskyTransform(Transform):
 
 
 class PositiveDefiniteTransform(Transform):
-    """Square matrices to positive-definite ones: L Lᵀ with L from LowerCholeskyTransform."""
+    """Square matrices to positive-definite ones: L Lᵀ with L from LowerCholeskyTransform.
+
+    Args:
+        cache_size (int): 1 remembers the last (x, y) pair, 0 caches nothing (default 0).
+
+    Returns:
+        (PositiveDefiniteTransform): a transform: call it on x; `.inv` maps y back,
+            `log_abs_det_jacobian(x, y)` gives log|dy/dx|.
+
+    Examples:
+        >>> t = retrograd.distributions.PositiveDefiniteTransform()
+        >>> t(retrograd.tensor([[0.0, 5.0], [2.0, 0.0]]))
+        tensor([[1., 2.],
+                [2., 5.]])
+    """
 
     domain = constraints.independent(constraints.real, 2)
     codomain = constraints.positive_definite
@@ -124,7 +178,21 @@ class PositiveDefiniteTransform(Transform):
 
 
 class CorrCholeskyTransform(Transform):
-    """Vectors of D(D-1)/2 reals to Cholesky factors of D×D correlation matrices (tanh, then stick breaking)."""
+    """Vectors of D(D-1)/2 reals to Cholesky factors of D×D correlation matrices (tanh, then stick breaking).
+
+    Args:
+        cache_size (int): 1 remembers the last (x, y) pair, 0 caches nothing (default 0).
+
+    Returns:
+        (CorrCholeskyTransform): a transform: call it on x; `.inv` maps y back,
+            `log_abs_det_jacobian(x, y)` gives log|dy/dx|.
+
+    Examples:
+        >>> t = retrograd.distributions.CorrCholeskyTransform()
+        >>> t(retrograd.tensor([0.0]))
+        tensor([[1., 0.],
+                [0., 1.]])
+    """
 
     domain = constraints.real_vector
     codomain = constraints.corr_cholesky
@@ -175,7 +243,24 @@ class CorrCholeskyTransform(Transform):
 
 
 class CatTransform(Transform):
-    """Applies each transform of `tseq` to its slice (of `lengths`) along `dim`, as torch.cat joins them."""
+    """Applies each transform of `tseq` to its slice (of `lengths`) along `dim`, as torch.cat joins them.
+
+    Args:
+        tseq (sequence of Transform): one transform per slice.
+        dim (int): the dim along which the slices lie (default 0).
+        lengths (sequence of int, optional): each slice's size along dim (default 1 each).
+        cache_size (int): 1 remembers the last (x, y) pair, 0 caches nothing (default 0).
+
+    Returns:
+        (CatTransform): a transform: call it on x; `.inv` maps y back,
+            `log_abs_det_jacobian(x, y)` gives log|dy/dx|.
+
+    Examples:
+        >>> exp, tanh = retrograd.distributions.ExpTransform(), retrograd.distributions.TanhTransform()
+        >>> t = retrograd.distributions.CatTransform([exp, tanh], dim=0, lengths=[1, 1])
+        >>> t(retrograd.tensor([0.0, 0.0]))
+        tensor([1., 0.])
+    """
 
     def __init__(self, tseq: Any, dim: int = 0, lengths: Any = None, cache_size: int = 0) -> None:
         if not all(isinstance(t, Transform) for t in tseq):
@@ -250,7 +335,23 @@ class CatTransform(Transform):
 
 
 class StackTransform(Transform):
-    """Applies each transform of `tseq` to its index along `dim`, as torch.stack joins them."""
+    """Applies each transform of `tseq` to its index along `dim`, as torch.stack joins them.
+
+    Args:
+        tseq (sequence of Transform): one transform per index along dim.
+        dim (int): the dim along which to split and stack (default 0).
+        cache_size (int): 1 remembers the last (x, y) pair, 0 caches nothing (default 0).
+
+    Returns:
+        (StackTransform): a transform: call it on x; `.inv` maps y back,
+            `log_abs_det_jacobian(x, y)` gives log|dy/dx|.
+
+    Examples:
+        >>> exp, tanh = retrograd.distributions.ExpTransform(), retrograd.distributions.TanhTransform()
+        >>> t = retrograd.distributions.StackTransform([exp, tanh], dim=0)
+        >>> t(retrograd.tensor([1.0, 1.0]))
+        tensor([2.7183, 0.7616])
+    """
 
     def __init__(self, tseq: Any, dim: int = 0, cache_size: int = 0) -> None:
         if not all(isinstance(t, Transform) for t in tseq):

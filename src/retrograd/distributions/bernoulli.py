@@ -23,7 +23,23 @@ def one_of_probs_logits(probs: Any, logits: Any) -> None:
 
 
 class Bernoulli(ExponentialFamily):
-    """Bernoulli(probs): 1 with probability `probs`, else 0."""
+    """Bernoulli(probs): 1 with probability `probs`, else 0.
+
+    Args:
+        probs (float or Tensor, optional): the probabilities; give probs or logits, not both.
+        logits (float or Tensor, optional): the log-odds instead of probs.
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (Bernoulli): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.Bernoulli(probs=retrograd.tensor([0.25, 0.5]))
+        >>> d.log_prob(retrograd.tensor([1.0, 0.0]))
+        tensor([-1.3863, -0.6931])
+        >>> d.mean, d.variance
+        (tensor([0.2500, 0.5000]), tensor([0.1875, 0.2500]))
+    """
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.boolean

@@ -17,7 +17,23 @@ __all__ = ["Beta"]
 
 
 class Beta(ExponentialFamily):
-    """Beta(concentration1, concentration0): a two-category Dirichlet, seen through its first coordinate."""
+    """Beta(concentration1, concentration0): a two-category Dirichlet, seen through its first coordinate.
+
+    Args:
+        concentration1 (float or Tensor): α, the first shape parameter (positive).
+        concentration0 (float or Tensor): β, the second shape parameter (positive).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (Beta): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.Beta(retrograd.tensor(2.0), retrograd.tensor(3.0))
+        >>> d.mean
+        tensor(0.4000)
+        >>> d.log_prob(retrograd.tensor(0.5))
+        tensor(0.4055)
+    """
 
     arg_constraints = {"concentration1": constraints.positive, "concentration0": constraints.positive}
     support = constraints.unit_interval

@@ -22,7 +22,24 @@ def _clamp_by_zero(x: Any) -> Any:
 
 
 class Binomial(Distribution):
-    """Binomial(total_count, probs): successes in `total_count` Bernoulli(probs) trials."""
+    """Binomial(total_count, probs): successes in `total_count` Bernoulli(probs) trials.
+
+    Args:
+        total_count (int or Tensor): the number of trials (default 1).
+        probs (float or Tensor, optional): the probabilities; give probs or logits, not both.
+        logits (float or Tensor, optional): the log-odds instead of probs.
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (Binomial): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.Binomial(10, probs=retrograd.tensor(0.5))
+        >>> d.log_prob(retrograd.tensor(5.0))
+        tensor(-1.4020)
+        >>> d.mean, d.variance
+        (tensor(5.), tensor(2.5000))
+    """
 
     arg_constraints = {
         "total_count": constraints.nonnegative_integer,

@@ -16,7 +16,25 @@ __all__ = ["Categorical"]
 
 
 class Categorical(Distribution):
-    """Categorical(probs): index i with probability probs[..., i] (probs are normalised over the last dim)."""
+    """Categorical(probs): index i with probability probs[..., i] (probs are normalised over the last dim).
+
+    Args:
+        probs (Tensor, optional): the weights of the K categories in the last dim (normalised); give probs or logits.
+        logits (Tensor, optional): unnormalised log-probabilities instead of probs.
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (Categorical): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.Categorical(probs=retrograd.tensor([0.2, 0.3, 0.5]))
+        >>> d.log_prob(retrograd.tensor(2))
+        tensor(-0.6931)
+        >>> d.entropy()
+        tensor(1.0297)
+        >>> d.sample((4,)).shape
+        retrograd.Size([4])
+    """
 
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.independent(constraints.real, 1)}
     has_enumerate_support = True

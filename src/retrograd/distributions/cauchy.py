@@ -16,7 +16,23 @@ __all__ = ["Cauchy"]
 
 
 class Cauchy(Distribution):
-    """Cauchy(loc, scale): density 1 / (π scale (1 + ((x - loc) / scale)²)); no mean or variance."""
+    """Cauchy(loc, scale): density 1 / (π scale (1 + ((x - loc) / scale)²)); no mean or variance.
+
+    Args:
+        loc (float or Tensor): the location.
+        scale (float or Tensor): the scale (positive).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (Cauchy): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.Cauchy(retrograd.tensor(0.0), retrograd.tensor(1.0))
+        >>> d.log_prob(retrograd.tensor(1.0))
+        tensor(-1.8379)
+        >>> d.cdf(retrograd.tensor(1.0))
+        tensor(0.7500)
+    """
 
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real

@@ -11,7 +11,22 @@ __all__ = ["Chi2"]
 
 
 class Chi2(Gamma):
-    """Chi2(df): the sum of `df` squared standard normals."""
+    """Chi2(df): the sum of `df` squared standard normals.
+
+    Args:
+        df (float or Tensor): the degrees of freedom (positive).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (Chi2): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.Chi2(retrograd.tensor(4.0))
+        >>> d.mean, d.variance
+        (tensor(4.), tensor(8.))
+        >>> d.log_prob(retrograd.tensor(2.0))
+        tensor(-1.6931)
+    """
 
     arg_constraints = {"df": constraints.positive}
 

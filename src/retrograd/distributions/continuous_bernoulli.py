@@ -23,6 +23,22 @@ class ContinuousBernoulli(ExponentialFamily):
 
     C(λ) = 2·artanh(1-2λ)/(1-2λ), i.e. log C = log|log(1-λ) - log λ| - log|1 - 2λ|. Near λ = ½
     (inside `lims`) that and the moments are replaced by their Taylor series, as PyTorch does.
+
+    Args:
+        probs (float or Tensor, optional): the probabilities; give probs or logits, not both.
+        logits (float or Tensor, optional): the log-odds instead of probs.
+        lims (tuple of float): around 0.5 the density is computed by a Taylor expansion, inside (lims[0], lims[1]).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (ContinuousBernoulli): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.ContinuousBernoulli(probs=retrograd.tensor(0.3))
+        >>> d.log_prob(retrograd.tensor(0.5))
+        tensor(-0.0297)
+        >>> d.mean
+        tensor(0.4302)
     """
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}

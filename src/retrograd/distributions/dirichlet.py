@@ -20,6 +20,22 @@ class Dirichlet(ExponentialFamily):
     """Dirichlet(concentration): density Γ(Σα) / ΠΓ(α_i) · Π x_i^(α_i - 1) on the simplex.
 
     `rsample` normalises reparameterised Gamma draws, so gradients reach `concentration`.
+
+    Args:
+        concentration (Tensor): α, positive, shape `(..., K)`.
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (Dirichlet): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.Dirichlet(retrograd.tensor([1.0, 2.0, 3.0]))
+        >>> d.mean
+        tensor([0.1667, 0.3333, 0.5000])
+        >>> d.log_prob(retrograd.tensor([0.2, 0.3, 0.5]))
+        tensor(1.5041)
+        >>> d.event_shape
+        retrograd.Size([3])
     """
 
     arg_constraints = {"concentration": constraints.independent(constraints.positive, 1)}

@@ -18,7 +18,26 @@ def _all_true(valid: Any) -> bool:
 
 
 class Distribution:
-    """Base class of probability distributions: `batch_shape`, `event_shape`, sampling and densities."""
+    """Base class of probability distributions: `batch_shape`, `event_shape`, sampling and densities.
+
+    Args:
+        batch_shape (Size): the shape of independent, not identically distributed draws (default ()).
+        event_shape (Size): the shape of one draw (default ()).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (Distribution): the base of every distribution; subclasses define `sample`/`rsample`,
+            `log_prob` and the moments.
+
+    Examples:
+        >>> d = retrograd.distributions.Normal(retrograd.zeros(2), retrograd.ones(2))
+        >>> isinstance(d, retrograd.distributions.Distribution)
+        True
+        >>> d.batch_shape, d.event_shape
+        (retrograd.Size([2]), retrograd.Size([]))
+        >>> d.expand((3, 2)).batch_shape
+        retrograd.Size([3, 2])
+    """
 
     has_rsample = False
     has_enumerate_support = False

@@ -12,7 +12,24 @@ __all__ = ["ExponentialFamily"]
 
 
 class ExponentialFamily(Distribution):
-    """Distributions with density exp(<t(x), θ> - F(θ) + k(x)); subclasses give θ, F and E[k(x)]."""
+    """Distributions with density exp(<t(x), θ> - F(θ) + k(x)); subclasses give θ, F and E[k(x)].
+
+    Args:
+        batch_shape (Size): the shape of independent draws (default ()).
+        event_shape (Size): the shape of one draw (default ()).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (ExponentialFamily): the base of Normal, Gamma, Bernoulli and the other exponential
+            families; its `entropy()` comes from the Bregman divergence of F.
+
+    Examples:
+        >>> d = retrograd.distributions.Exponential(retrograd.tensor(2.0))
+        >>> isinstance(d, retrograd.distributions.ExponentialFamily)
+        True
+        >>> d.entropy()
+        tensor(0.3069)
+    """
 
     @property
     def _natural_params(self) -> tuple:

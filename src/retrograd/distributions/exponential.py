@@ -16,7 +16,24 @@ __all__ = ["Exponential"]
 
 
 class Exponential(ExponentialFamily):
-    """Exponential(rate): density rate · exp(-rate · x) on x >= 0."""
+    """Exponential(rate): density rate · exp(-rate · x) on x >= 0.
+
+    Args:
+        rate (float or Tensor): the rate (positive; 1 / mean).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (Exponential): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.Exponential(retrograd.tensor([1.0, 2.0]))
+        >>> d.mean
+        tensor([1.0000, 0.5000])
+        >>> d.log_prob(retrograd.tensor([1.0, 1.0]))
+        tensor([-1.0000, -1.3069])
+        >>> d.cdf(retrograd.tensor([1.0, 1.0]))
+        tensor([0.6321, 0.8647])
+    """
 
     arg_constraints = {"rate": constraints.positive}
     support = constraints.nonnegative

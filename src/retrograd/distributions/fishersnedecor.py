@@ -22,6 +22,21 @@ class FisherSnedecor(Distribution):
     log p(x) = lgamma((d1+d2)/2) - lgamma(d1/2) - lgamma(d2/2) + (d1/2)·log(d1/d2)
     + (d1/2 - 1)·log x - ((d1+d2)/2)·log(1 + d1·x/d2). Samples are reparameterised through
     the two Gamma(d/2, d/2) draws.
+
+    Args:
+        df1 (float or Tensor): the numerator's degrees of freedom (positive).
+        df2 (float or Tensor): the denominator's degrees of freedom (positive).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (FisherSnedecor): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.FisherSnedecor(retrograd.tensor(4.0), retrograd.tensor(6.0))
+        >>> d.mean
+        tensor(1.5000)
+        >>> d.log_prob(retrograd.tensor(1.0))
+        tensor(-0.8802)
     """
 
     arg_constraints = {"df1": constraints.positive, "df2": constraints.positive}

@@ -21,6 +21,21 @@ class Gamma(ExponentialFamily):
     """Gamma(concentration, rate): density rate^c x^(c-1) e^(-rate x) / Γ(c).
 
     `rsample` is reparameterised by implicit differentiation of the CDF in `concentration`.
+
+    Args:
+        concentration (float or Tensor): the shape c (positive).
+        rate (float or Tensor): the rate (positive; 1 / scale).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (Gamma): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.Gamma(retrograd.tensor(2.0), retrograd.tensor(0.5))
+        >>> d.mean, d.variance
+        (tensor(4.), tensor(8.))
+        >>> d.log_prob(retrograd.tensor(3.0))
+        tensor(-1.7877)
     """
 
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}

@@ -20,6 +20,23 @@ class GeneralizedPareto(Distribution):
 
     Exponential (loc 0, ξ 0), Pareto (ξ > 0, loc = scale/ξ) and Uniform (ξ = -1) are special
     cases. The support is [loc, loc - scale/ξ] for ξ < 0, [loc, ∞) otherwise.
+
+    Args:
+        loc (float or Tensor): the location.
+        scale (float or Tensor): the scale (positive).
+        concentration (float or Tensor): the shape ξ.
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (GeneralizedPareto): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> loc, scale, xi = retrograd.tensor(0.0), retrograd.tensor(1.0), retrograd.tensor(0.5)
+        >>> d = retrograd.distributions.GeneralizedPareto(loc, scale, xi)
+        >>> d.log_prob(retrograd.tensor(1.0))
+        tensor(-1.2164)
+        >>> d.mean
+        tensor(2.)
     """
 
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive, "concentration": constraints.real}

@@ -17,7 +17,23 @@ __all__ = ["Geometric"]
 
 
 class Geometric(Distribution):
-    """Geometric(probs): P(k) = (1 - p)^k p for k = 0, 1, 2, ...; p must be positive."""
+    """Geometric(probs): P(k) = (1 - p)^k p for k = 0, 1, 2, ...; p must be positive.
+
+    Args:
+        probs (float or Tensor, optional): the probabilities; give probs or logits, not both.
+        logits (float or Tensor, optional): the log-odds instead of probs.
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (Geometric): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.Geometric(probs=retrograd.tensor(0.25))
+        >>> d.log_prob(retrograd.tensor(2.0))
+        tensor(-1.9617)
+        >>> d.mean
+        tensor(3.)
+    """
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.nonnegative_integer

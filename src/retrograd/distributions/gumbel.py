@@ -18,7 +18,23 @@ __all__ = ["Gumbel"]
 
 
 class Gumbel(TransformedDistribution):
-    """Gumbel(loc, scale): loc - scale · log(-log U) for U ~ Uniform(tiny, 1 - eps)."""
+    """Gumbel(loc, scale): loc - scale · log(-log U) for U ~ Uniform(tiny, 1 - eps).
+
+    Args:
+        loc (float or Tensor): the location.
+        scale (float or Tensor): the scale (positive).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (Gumbel): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.Gumbel(retrograd.tensor(0.0), retrograd.tensor(1.0))
+        >>> d.log_prob(retrograd.tensor(0.0))
+        tensor(-1.)
+        >>> d.mean
+        tensor(0.5772)
+    """
 
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real

@@ -16,7 +16,22 @@ __all__ = ["HalfCauchy"]
 
 
 class HalfCauchy(TransformedDistribution):
-    """HalfCauchy(scale): the absolute value of a centred Cauchy."""
+    """HalfCauchy(scale): the absolute value of a centred Cauchy.
+
+    Args:
+        scale (float or Tensor): the scale of the underlying Cauchy (positive).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (HalfCauchy): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.HalfCauchy(retrograd.tensor(1.0))
+        >>> d.log_prob(retrograd.tensor(1.0))
+        tensor(-1.1447)
+        >>> d.cdf(retrograd.tensor(1.0))
+        tensor(0.5000)
+    """
 
     arg_constraints = {"scale": constraints.positive}
     support = constraints.nonnegative

@@ -16,7 +16,22 @@ __all__ = ["HalfNormal"]
 
 
 class HalfNormal(TransformedDistribution):
-    """HalfNormal(scale): the absolute value of a centred Normal."""
+    """HalfNormal(scale): the absolute value of a centred Normal.
+
+    Args:
+        scale (float or Tensor): the scale of the underlying Normal (positive).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (HalfNormal): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.HalfNormal(retrograd.tensor(1.0))
+        >>> d.log_prob(retrograd.tensor(0.5))
+        tensor(-0.3508)
+        >>> d.mean
+        tensor(0.7979)
+    """
 
     arg_constraints = {"scale": constraints.positive}
     support = constraints.nonnegative

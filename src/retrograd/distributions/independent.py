@@ -14,7 +14,24 @@ __all__ = ["Independent"]
 
 
 class Independent(Distribution):
-    """Makes the rightmost `reinterpreted_batch_ndims` batch dims of `base_distribution` part of the event."""
+    """Makes the rightmost `reinterpreted_batch_ndims` batch dims of `base_distribution` part of the event.
+
+    Args:
+        base_distribution (Distribution): the distribution to reinterpret.
+        reinterpreted_batch_ndims (int): how many rightmost batch dims become event dims.
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (Independent): a distribution whose log_prob sums over the reinterpreted dims.
+
+    Examples:
+        >>> base = retrograd.distributions.Normal(retrograd.zeros(3), retrograd.ones(3))
+        >>> d = retrograd.distributions.Independent(base, 1)
+        >>> d.batch_shape, d.event_shape
+        (retrograd.Size([]), retrograd.Size([3]))
+        >>> d.log_prob(retrograd.zeros(3))
+        tensor(-2.7568)
+    """
 
     arg_constraints: dict = {}
 

@@ -17,7 +17,23 @@ __all__ = ["InverseGamma"]
 
 
 class InverseGamma(TransformedDistribution):
-    """InverseGamma(concentration, rate): the reciprocal of a Gamma(concentration, rate) variable."""
+    """InverseGamma(concentration, rate): the reciprocal of a Gamma(concentration, rate) variable.
+
+    Args:
+        concentration (float or Tensor): the shape (positive).
+        rate (float or Tensor): the rate of the underlying Gamma (positive).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (InverseGamma): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.InverseGamma(retrograd.tensor(3.0), retrograd.tensor(2.0))
+        >>> d.mean
+        tensor(1.)
+        >>> d.log_prob(retrograd.tensor(1.0))
+        tensor(-0.6137)
+    """
 
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
     support = constraints.positive

@@ -43,7 +43,26 @@ _KL_MEMOIZE: dict = {}  # (type_p, type_q) -> the most specific registered funct
 
 
 def register_kl(type_p: type, type_q: type) -> Callable:
-    """Decorator registering a pairwise KL(p || q) function for two Distribution subclasses."""
+    """Decorator registering a pairwise KL(p || q) function for two Distribution subclasses.
+
+    Args:
+        type_p (type): the Distribution subclass of p.
+        type_q (type): the Distribution subclass of q.
+
+    Returns:
+        callable: a decorator; it registers `fn(p, q)` and returns it. `kl_divergence` uses the
+            most specific registered pair of types.
+
+    Examples:
+        >>> class Point(retrograd.distributions.Normal):
+        ...     pass
+        >>> @retrograd.distributions.register_kl(Point, Point)
+        ... def kl_point_point(p, q):
+        ...     return (p.loc - q.loc).abs()
+        >>> p, q = Point(retrograd.tensor(0.0), 1.0), Point(retrograd.tensor(2.0), 1.0)
+        >>> retrograd.distributions.kl_divergence(p, q)
+        tensor(2.)
+    """
     if not isinstance(type_p, type) or not issubclass(type_p, Distribution):
         raise TypeError(f"Expected type_p to be a Distribution subclass but got {type_p}")
     if not isinstance(type_q, type) or not issubclass(type_q, Distribution):
@@ -97,7 +116,22 @@ def _dispatch_kl(type_p: type, type_q: type) -> Any:
 
 
 def kl_divergence(p: Distribution, q: Distribution) -> Any:
-    """KL(p || q) = E_p[log p(x) - log q(x)], batched over batch_shape."""
+    """KL(p || q) = E_p[log p(x) - log q(x)], batched over batch_shape.
+
+    Args:
+        p (Distribution): the distribution the expectation is over.
+        q (Distribution): the other distribution.
+
+    Returns:
+        Tensor: KL(p || q), of shape `batch_shape` (the broadcast of p's and q's). Raises
+            NotImplementedError when no formula is registered for the pair of types.
+
+    Examples:
+        >>> p = retrograd.distributions.Normal(retrograd.tensor(0.0), retrograd.tensor(1.0))
+        >>> q = retrograd.distributions.Normal(retrograd.tensor(1.0), retrograd.tensor(2.0))
+        >>> retrograd.distributions.kl_divergence(p, q)
+        tensor(0.4431)
+    """
     try:
         fun = _KL_MEMOIZE[type(p), type(q)]
     except KeyError:

@@ -24,7 +24,21 @@ def _moments(a: Any, b: Any, n: int) -> Any:
 
 
 class Kumaraswamy(TransformedDistribution):
-    """Kumaraswamy(concentration1, concentration0): (1 - U^(1/b))^(1/a) for U ~ Uniform(0, 1)."""
+    """Kumaraswamy(concentration1, concentration0): (1 - U^(1/b))^(1/a) for U ~ Uniform(0, 1).
+
+    Args:
+        concentration1 (float or Tensor): a, the first shape parameter (positive).
+        concentration0 (float or Tensor): b, the second shape parameter (positive).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (Kumaraswamy): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.Kumaraswamy(retrograd.tensor(2.0), retrograd.tensor(3.0))
+        >>> d.log_prob(retrograd.tensor(0.5))
+        tensor(0.5232)
+    """
 
     arg_constraints = {"concentration1": constraints.positive, "concentration0": constraints.positive}
     support = constraints.unit_interval

@@ -15,7 +15,23 @@ __all__ = ["Laplace"]
 
 
 class Laplace(Distribution):
-    """Laplace(loc, scale): density exp(-|x - loc| / scale) / (2 scale)."""
+    """Laplace(loc, scale): density exp(-|x - loc| / scale) / (2 scale).
+
+    Args:
+        loc (float or Tensor): the location.
+        scale (float or Tensor): the scale (positive).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (Laplace): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.Laplace(retrograd.tensor(0.0), retrograd.tensor(2.0))
+        >>> d.log_prob(retrograd.tensor(1.0))
+        tensor(-1.8863)
+        >>> d.variance
+        tensor(8.)
+    """
 
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real

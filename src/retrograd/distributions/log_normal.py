@@ -13,7 +13,23 @@ __all__ = ["LogNormal"]
 
 
 class LogNormal(TransformedDistribution):
-    """LogNormal(loc, scale): X = exp(Y) with Y ~ Normal(loc, scale)."""
+    """LogNormal(loc, scale): X = exp(Y) with Y ~ Normal(loc, scale).
+
+    Args:
+        loc (float or Tensor): the mean of log X.
+        scale (float or Tensor): the standard deviation of log X (positive).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (LogNormal): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.LogNormal(retrograd.tensor(0.0), retrograd.tensor(1.0))
+        >>> d.log_prob(retrograd.tensor(1.0))
+        tensor(-0.9189)
+        >>> d.mean
+        tensor(1.6487)
+    """
 
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.positive

@@ -13,7 +13,23 @@ __all__ = ["LogisticNormal"]
 
 
 class LogisticNormal(TransformedDistribution):
-    """LogisticNormal(loc, scale): StickBreakingTransform of Normal(loc, scale); event_shape is (K + 1,)."""
+    """LogisticNormal(loc, scale): StickBreakingTransform of Normal(loc, scale); event_shape is (K + 1,).
+
+    Args:
+        loc (Tensor): the mean of the underlying Normal, shape `(..., K)`.
+        scale (Tensor): its standard deviation (positive), shape `(..., K)`.
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (LogisticNormal): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.LogisticNormal(retrograd.zeros(2), retrograd.ones(2))
+        >>> d.event_shape
+        retrograd.Size([3])
+        >>> d.log_prob(retrograd.tensor([0.2, 0.3, 0.5]))
+        tensor(1.2980)
+    """
 
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.simplex

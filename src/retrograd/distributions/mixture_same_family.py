@@ -14,7 +14,25 @@ __all__ = ["MixtureSameFamily"]
 
 
 class MixtureSameFamily(Distribution):
-    """Mixture over the rightmost batch dim of `component_distribution`, weighted by `mixture_distribution`."""
+    """Mixture over the rightmost batch dim of `component_distribution`, weighted by `mixture_distribution`.
+
+    Args:
+        mixture_distribution (Categorical): the weights of the components (its batch shape is the mixture's).
+        component_distribution (Distribution): the components, along its rightmost batch dim.
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (MixtureSameFamily): a distribution; log_prob is the log of the weighted sum of the component densities.
+
+    Examples:
+        >>> mix = retrograd.distributions.Categorical(probs=retrograd.tensor([0.5, 0.5]))
+        >>> comp = retrograd.distributions.Normal(retrograd.tensor([-1.0, 1.0]), retrograd.tensor([1.0, 1.0]))
+        >>> d = retrograd.distributions.MixtureSameFamily(mix, comp)
+        >>> d.mean
+        tensor(0.)
+        >>> d.log_prob(retrograd.tensor(0.0))
+        tensor(-1.4189)
+    """
 
     arg_constraints: dict = {}
     has_rsample = False

@@ -17,7 +17,24 @@ __all__ = ["Multinomial"]
 
 
 class Multinomial(Distribution):
-    """Multinomial(total_count, probs): event_shape is (K,); total_count is one int for the whole batch."""
+    """Multinomial(total_count, probs): event_shape is (K,); total_count is one int for the whole batch.
+
+    Args:
+        total_count (int): the number of trials, the same for the whole batch (default 1).
+        probs (Tensor, optional): the weights of the K categories in the last dim (normalised); give probs or logits.
+        logits (Tensor, optional): unnormalised log-probabilities instead of probs.
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (Multinomial): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.Multinomial(4, probs=retrograd.tensor([0.5, 0.5]))
+        >>> d.log_prob(retrograd.tensor([2.0, 2.0]))
+        tensor(-0.9808)
+        >>> d.mean
+        tensor([2., 2.])
+    """
 
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
 

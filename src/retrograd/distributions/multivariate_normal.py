@@ -43,7 +43,29 @@ def _precision_to_scale_tril(P: Any) -> Any:
 
 
 class MultivariateNormal(Distribution):
-    """MultivariateNormal(loc, covariance_matrix | precision_matrix | scale_tril); event_shape is loc's last dim."""
+    """MultivariateNormal(loc, covariance_matrix | precision_matrix | scale_tril); event_shape is loc's last dim.
+
+    Args:
+        loc (Tensor): the mean, shape `(..., K)`.
+        covariance_matrix (Tensor, optional): the covariance, positive definite, shape `(..., K, K)`.
+        precision_matrix (Tensor, optional): the inverse covariance instead.
+        scale_tril (Tensor, optional): a lower-triangular Cholesky factor of the covariance instead
+            (give exactly one of the three).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (MultivariateNormal): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> cov = retrograd.tensor([[2.0, 0.0], [0.0, 0.5]])
+        >>> d = retrograd.distributions.MultivariateNormal(retrograd.zeros(2), covariance_matrix=cov)
+        >>> d.log_prob(retrograd.tensor([1.0, 1.0]))
+        tensor(-3.0879)
+        >>> d.event_shape, d.batch_shape
+        (retrograd.Size([2]), retrograd.Size([]))
+        >>> d.variance
+        tensor([2.0000, 0.5000])
+    """
 
     arg_constraints = {
         "loc": constraints.real_vector,

@@ -18,7 +18,24 @@ __all__ = ["NegativeBinomial"]
 
 
 class NegativeBinomial(Distribution):
-    """NegativeBinomial(total_count, probs): P(k) = C(k + r - 1, k) p^k (1 - p)^r."""
+    """NegativeBinomial(total_count, probs): P(k) = C(k + r - 1, k) p^k (1 - p)^r.
+
+    Args:
+        total_count (float or Tensor): r, the number of failures to stop at (non-negative).
+        probs (float or Tensor, optional): the probabilities; give probs or logits, not both.
+        logits (float or Tensor, optional): the log-odds instead of probs.
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (NegativeBinomial): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.NegativeBinomial(retrograd.tensor(3.0), probs=retrograd.tensor(0.5))
+        >>> d.log_prob(retrograd.tensor(2.0))
+        tensor(-1.6740)
+        >>> d.mean
+        tensor(3.)
+    """
 
     arg_constraints = {
         "total_count": constraints.greater_than_eq(0),

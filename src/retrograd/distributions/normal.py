@@ -17,7 +17,23 @@ __all__ = ["Normal"]
 
 
 class Normal(ExponentialFamily):
-    """Normal(loc, scale): density exp(-(x - loc)² / (2 scale²)) / (scale √(2π))."""
+    """Normal(loc, scale): density exp(-(x - loc)² / (2 scale²)) / (scale √(2π)).
+
+    Args:
+        loc (float or Tensor): the mean.
+        scale (float or Tensor): the standard deviation (positive).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (Normal): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.Normal(retrograd.tensor([0.0, 1.0]), retrograd.tensor([1.0, 2.0]))
+        >>> d.log_prob(retrograd.tensor([0.0, 0.0]))
+        tensor([-0.9189, -1.7371])
+        >>> d.sample((3,)).shape
+        retrograd.Size([3, 2])
+    """
 
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real

@@ -15,7 +15,23 @@ __all__ = ["OneHotCategorical", "OneHotCategoricalStraightThrough"]
 
 
 class OneHotCategorical(Distribution):
-    """OneHotCategorical(probs): one-hot vectors of length K; event_shape is (K,)."""
+    """OneHotCategorical(probs): one-hot vectors of length K; event_shape is (K,).
+
+    Args:
+        probs (Tensor, optional): the weights of the K categories in the last dim (normalised); give probs or logits.
+        logits (Tensor, optional): unnormalised log-probabilities instead of probs.
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (OneHotCategorical): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.OneHotCategorical(probs=retrograd.tensor([0.2, 0.8]))
+        >>> d.log_prob(retrograd.tensor([0.0, 1.0]))
+        tensor(-0.2231)
+        >>> d.event_shape
+        retrograd.Size([2])
+    """
 
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     support = constraints.one_hot

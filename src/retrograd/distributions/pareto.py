@@ -14,7 +14,23 @@ __all__ = ["Pareto"]
 
 
 class Pareto(TransformedDistribution):
-    """Pareto(scale, alpha): scale · exp(E) with E ~ Exponential(alpha)."""
+    """Pareto(scale, alpha): scale · exp(E) with E ~ Exponential(alpha).
+
+    Args:
+        scale (float or Tensor): the smallest value x_m (positive).
+        alpha (float or Tensor): the shape (positive).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (Pareto): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.Pareto(retrograd.tensor(1.0), retrograd.tensor(3.0))
+        >>> d.log_prob(retrograd.tensor(2.0))
+        tensor(-1.6740)
+        >>> d.mean
+        tensor(1.5000)
+    """
 
     arg_constraints = {"alpha": constraints.positive, "scale": constraints.positive}
 

@@ -17,7 +17,22 @@ __all__ = ["Poisson"]
 
 
 class Poisson(ExponentialFamily):
-    """Poisson(rate): P(k) = rate^k e^(-rate) / k!."""
+    """Poisson(rate): P(k) = rate^k e^(-rate) / k!.
+
+    Args:
+        rate (float or Tensor): the mean number of events (non-negative).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (Poisson): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.Poisson(retrograd.tensor([1.0, 4.0]))
+        >>> d.log_prob(retrograd.tensor([0.0, 2.0]))
+        tensor([-1.0000, -1.9206])
+        >>> d.mean
+        tensor([1., 4.])
+    """
 
     arg_constraints = {"rate": constraints.nonnegative}
     support = constraints.nonnegative_integer

@@ -71,7 +71,24 @@ class LogitRelaxedBernoulli(Distribution):
 
 
 class RelaxedBernoulli(TransformedDistribution):
-    """RelaxedBernoulli(temperature, probs): a differentiable relaxation of Bernoulli on (0, 1)."""
+    """RelaxedBernoulli(temperature, probs): a differentiable relaxation of Bernoulli on (0, 1).
+
+    Args:
+        temperature (Tensor): the relaxation temperature (positive; smaller is closer to Bernoulli).
+        probs (float or Tensor, optional): the probabilities; give probs or logits, not both.
+        logits (float or Tensor, optional): the log-odds instead of probs.
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (RelaxedBernoulli): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.RelaxedBernoulli(retrograd.tensor(0.5), probs=retrograd.tensor(0.3))
+        >>> d.log_prob(retrograd.tensor(0.5))
+        tensor(-0.8675)
+        >>> d.rsample((2,)).shape
+        retrograd.Size([2])
+    """
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.unit_interval

@@ -73,7 +73,25 @@ class ExpRelaxedCategorical(Distribution):
 
 
 class RelaxedOneHotCategorical(TransformedDistribution):
-    """RelaxedOneHotCategorical(temperature, probs): a differentiable relaxation of one-hot draws on the simplex."""
+    """RelaxedOneHotCategorical(temperature, probs): a differentiable relaxation of one-hot draws on the simplex.
+
+    Args:
+        temperature (Tensor): the relaxation temperature (positive; smaller is closer to one-hot).
+        probs (Tensor, optional): the weights of the K categories in the last dim (normalised); give probs or logits.
+        logits (Tensor, optional): unnormalised log-probabilities instead of probs.
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (RelaxedOneHotCategorical): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> probs = retrograd.tensor([0.2, 0.8])
+        >>> d = retrograd.distributions.RelaxedOneHotCategorical(retrograd.tensor(0.5), probs=probs)
+        >>> d.log_prob(retrograd.tensor([0.3, 0.7]))
+        tensor(-0.7420)
+        >>> d.rsample().shape
+        retrograd.Size([2])
+    """
 
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     support = constraints.simplex

@@ -17,7 +17,24 @@ __all__ = ["StudentT"]
 
 
 class StudentT(Distribution):
-    """StudentT(df, loc, scale): loc + scale · N(0, 1) / sqrt(Chi2(df) / df)."""
+    """StudentT(df, loc, scale): loc + scale · N(0, 1) / sqrt(Chi2(df) / df).
+
+    Args:
+        df (float or Tensor): the degrees of freedom (positive).
+        loc (float or Tensor): the location (default 0.0).
+        scale (float or Tensor): the scale (default 1.0).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (StudentT): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.StudentT(retrograd.tensor(3.0))
+        >>> d.log_prob(retrograd.tensor(0.0))
+        tensor(-1.0009)
+        >>> d.variance
+        tensor(3.)
+    """
 
     arg_constraints = {"df": constraints.positive, "loc": constraints.real, "scale": constraints.positive}
     support = constraints.real

@@ -16,7 +16,22 @@ __all__ = ["TransformedDistribution"]
 
 
 class TransformedDistribution(Distribution):
-    """X ~ base_distribution, Y = f_n(...f_1(X)); log_prob by change of variables."""
+    """X ~ base_distribution, Y = f_n(...f_1(X)); log_prob by change of variables.
+
+    Args:
+        base_distribution (Distribution): the distribution of X.
+        transforms (Transform or list of Transform): applied in order to X.
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (TransformedDistribution): a distribution of Y.
+
+    Examples:
+        >>> base = retrograd.distributions.Normal(retrograd.tensor(0.0), retrograd.tensor(1.0))
+        >>> d = retrograd.distributions.TransformedDistribution(base, [retrograd.distributions.ExpTransform()])
+        >>> d.log_prob(retrograd.tensor(1.0))
+        tensor(-0.9189)
+    """
 
     arg_constraints: dict = {}
 

@@ -16,7 +16,25 @@ __all__ = ["Uniform"]
 
 
 class Uniform(Distribution):
-    """Uniform(low, high): constant density 1 / (high - low) on [low, high)."""
+    """Uniform(low, high): constant density 1 / (high - low) on [low, high).
+
+    Args:
+        low (float or Tensor): the lower bound (inclusive).
+        high (float or Tensor): the upper bound (exclusive).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (Uniform): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.Uniform(0.0, 4.0)
+        >>> d.log_prob(retrograd.tensor(1.0))
+        tensor(-1.3863)
+        >>> d.cdf(retrograd.tensor(1.0))
+        tensor(0.2500)
+        >>> d.mean, d.variance
+        (tensor(2.), tensor(1.3333))
+    """
 
     has_rsample = True
 

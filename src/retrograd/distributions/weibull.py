@@ -17,7 +17,23 @@ __all__ = ["Weibull"]
 
 
 class Weibull(TransformedDistribution):
-    """Weibull(scale, concentration): scale · E^(1/concentration) with E ~ Exponential(1)."""
+    """Weibull(scale, concentration): scale · E^(1/concentration) with E ~ Exponential(1).
+
+    Args:
+        scale (float or Tensor): the scale λ (positive).
+        concentration (float or Tensor): the shape k (positive).
+        validate_args (bool, optional): check the parameters and `log_prob`'s values (default: the global setting).
+
+    Returns:
+        (Weibull): a distribution (`sample`, `log_prob`, `mean`, `variance`, ...).
+
+    Examples:
+        >>> d = retrograd.distributions.Weibull(retrograd.tensor(1.0), retrograd.tensor(2.0))
+        >>> d.log_prob(retrograd.tensor(1.0))
+        tensor(-0.3069)
+        >>> d.cdf(retrograd.tensor(1.0))
+        tensor(0.6321)
+    """
 
     arg_constraints = {"scale": constraints.positive, "concentration": constraints.positive}
     support = constraints.positive

@@ -38,7 +38,24 @@ def is_anomaly_check_nan_enabled() -> bool:
 
 
 class detect_anomaly(_GradModeManager):
-    """Context manager / decorator that turns anomaly detection on (slow: for debugging)."""
+    """Context manager / decorator that turns anomaly detection on (slow: for debugging).
+
+    Args:
+        check_nan (bool): raise when a backward function returns NaN (default True).
+        check_forward (bool): a retrograd extra: also stop at the first forward op that turns finite
+            inputs into NaN or inf (default False).
+
+    Returns:
+        (detect_anomaly): a context manager, also usable as a decorator; it warns that it is slow.
+
+    Examples:
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     with retrograd.autograd.detect_anomaly():
+        ...         print(retrograd.is_anomaly_enabled())
+        True
+    """
 
     def __init__(self, check_nan: bool = True, check_forward: bool = False) -> None:
         self.check_nan = check_nan
@@ -64,7 +81,25 @@ class detect_anomaly(_GradModeManager):
 
 
 class set_detect_anomaly(_GradModeManager):
-    """Turn anomaly detection on or off (at once, or for a `with` block)."""
+    """Turn anomaly detection on or off (at once, or for a `with` block).
+
+    Args:
+        mode (bool): turn anomaly detection on (True) or off (False).
+        check_nan (bool): raise when a backward function returns NaN (default True).
+        check_forward (bool): a retrograd extra: also stop at the first forward op that turns finite
+            inputs into NaN or inf (default False).
+
+    Returns:
+        (set_detect_anomaly): takes effect at once; as a context manager, restores the previous
+            setting on exit.
+
+    Examples:
+        >>> with retrograd.autograd.set_detect_anomaly(True):
+        ...     print(retrograd.is_anomaly_enabled())
+        True
+        >>> retrograd.is_anomaly_enabled()
+        False
+    """
 
     def __init__(self, mode: bool, check_nan: bool = True, check_forward: bool = False) -> None:
         self._saved = (anomaly.enabled, anomaly.check_nan, anomaly.check_forward)

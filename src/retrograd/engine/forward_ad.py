@@ -35,6 +35,25 @@ levels = _Levels()
 
 
 class UnpackedDualTensor(NamedTuple):
+    """A dual tensor taken apart: its primal and its tangent (None when it has none).
+
+    Args:
+        primal (Tensor): the value, without the tangent.
+        tangent (Tensor or None): the directional derivative carried at the level.
+
+    Returns:
+        (UnpackedDualTensor): a named tuple, as `unpack_dual` returns.
+
+    Examples:
+        >>> import retrograd.autograd.forward_ad as fwAD
+        >>> with fwAD.dual_level():
+        ...     unpacked = fwAD.unpack_dual(fwAD.make_dual(retrograd.tensor(1.0), retrograd.tensor(2.0)))
+        >>> unpacked.primal, unpacked.tangent
+        (tensor(1.), tensor(2.))
+        >>> fwAD.UnpackedDualTensor(retrograd.tensor(1.0), None)
+        UnpackedDualTensor(primal=tensor(1.), tangent=None)
+    """
+
     primal: Any
     tangent: Any
 
@@ -50,7 +69,24 @@ def enter_dual_level() -> int:
 
 
 def exit_dual_level(*, level: int | None = None) -> None:
-    """End the dual level; tangents made inside it are forgotten."""
+    """End the dual level; tangents made inside it are forgotten.
+
+    Args:
+        level (int, optional): the level `enter_dual_level()` returned (default: the current one).
+
+    Returns:
+        None
+
+    Examples:
+        >>> import retrograd.autograd.forward_ad as fwAD
+        >>> level = fwAD.enter_dual_level()
+        >>> x = fwAD.make_dual(retrograd.tensor(1.0), retrograd.tensor(2.0))
+        >>> fwAD.unpack_dual(x).tangent
+        tensor(2.)
+        >>> fwAD.exit_dual_level(level=level)
+        >>> fwAD.unpack_dual(x).tangent is None
+        True
+    """
     levels.level = None
 
 
@@ -65,7 +101,23 @@ def dual_level() -> Iterator[int]:
 
 
 def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> Tensor:
-    """A tensor sharing `tensor`'s data and graph that carries `tangent` (same shape)."""
+    """A tensor sharing `tensor`'s data and graph that carries `tangent` (same shape).
+
+    Args:
+        tensor (Tensor): the primal, a floating-point or complex tensor.
+        tangent (Tensor): the direction, the same shape as `tensor`.
+        level (int, optional): the dual level (default: the innermost one).
+
+    Returns:
+        Tensor: a dual tensor; ops on it compute tangents of their results (forward mode).
+
+    Examples:
+        >>> import retrograd.autograd.forward_ad as fwAD
+        >>> with fwAD.dual_level():
+        ...     x = fwAD.make_dual(retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 0.0]))
+        ...     print(fwAD.unpack_dual(x.sin()).tangent)
+        tensor([0.5403, -0.0000])
+    """
     if levels.level is None:
         raise RuntimeError("make_dual can only be used inside a dual_level context: use `with fwAD.dual_level():`")
     if tangent.shape != tensor.shape:
@@ -82,7 +134,24 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
 
 
 def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTensor:
-    """(primal, tangent): the primal is a view without the tangent; tangent may be None."""
+    """(primal, tangent): the primal is a view without the tangent; tangent may be None.
+
+    Args:
+        tensor (Tensor): a tensor, dual or not.
+        level (int, optional): the dual level (default: the innermost one).
+
+    Returns:
+        (UnpackedDualTensor): the named tuple `(primal, tangent)`; tangent is None when `tensor`
+            carries none at that level.
+
+    Examples:
+        >>> import retrograd.autograd.forward_ad as fwAD
+        >>> with fwAD.dual_level():
+        ...     x = fwAD.make_dual(retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 0.0]))
+        ...     primal, tangent = fwAD.unpack_dual(x ** 2)
+        ...     print(primal, tangent)
+        tensor([1., 4.]) tensor([2., 0.])
+    """
     tangent = tensor._fw_grad if levels.level is not None else None
     if tangent is None:
         return UnpackedDualTensor(tensor, None)

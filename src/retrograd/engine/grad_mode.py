@@ -162,7 +162,21 @@ class set_grad_enabled(_GradModeManager):
 
 
 class inference_mode(_GradModeManager):
-    """Like no_grad (retrograd keeps no extra bookkeeping to skip); `mode=False` is a no-op."""
+    """Like no_grad (retrograd keeps no extra bookkeeping to skip); `mode=False` is a no-op.
+
+    Args:
+        mode (bool): turn inference mode on (default True); False makes it a no-op.
+
+    Returns:
+        (inference_mode): a context manager, also usable as a decorator.
+
+    Examples:
+        >>> x = retrograd.tensor([1.0], requires_grad=True)
+        >>> with retrograd.inference_mode():
+        ...     y = x * 2
+        >>> y.requires_grad
+        False
+    """
 
     def __init__(self, mode: bool = True) -> None:
         self.mode = bool(mode)

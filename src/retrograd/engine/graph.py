@@ -215,8 +215,34 @@ def grad_accumulator(leaf: Tensor) -> AccumulateGrad:
 
 
 class saved_tensors_hooks:
-    """Inside this block, tensors saved for backward go through `pack_hook` and come
-    back through `unpack_hook` (e.g. to compress them or move them elsewhere)."""
+    """Inside this block, tensors saved for backward go through `pack_hook` and `unpack_hook`.
+
+    Use it e.g. to compress saved tensors or move them elsewhere until backward needs them.
+
+    Args:
+        pack_hook (callable): takes a tensor being saved, returns anything to keep instead.
+        unpack_hook (callable): takes what pack_hook returned, returns a tensor equal to the original.
+
+    Returns:
+        (saved_tensors_hooks): a context manager.
+
+    Examples:
+        >>> from retrograd.autograd.graph import saved_tensors_hooks
+        >>> def pack(t):
+        ...     print("pack", tuple(t.shape))
+        ...     return t
+        >>> def unpack(t):
+        ...     print("unpack")
+        ...     return t
+        >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
+        >>> with saved_tensors_hooks(pack, unpack):
+        ...     y = x * x
+        pack (2,)
+        pack (2,)
+        >>> y.sum().backward()
+        unpack
+        unpack
+    """
 
     def __init__(self, pack_hook: Callable[[Tensor], Any], unpack_hook: Callable[[Any], Tensor]) -> None:
         self.pack_hook = pack_hook
@@ -234,7 +260,24 @@ class saved_tensors_hooks:
 
 
 class save_on_cpu(saved_tensors_hooks):
-    """Keep saved tensors on the CPU (where retrograd's tensors already live: a copy)."""
+    """Keep saved tensors on the CPU (where retrograd's tensors already live: a copy).
+
+    Args:
+        pin_memory (bool): pin the saved copies in PyTorch (no pinned memory here).
+        device_type (str): the device type the saved tensors come from (default "cuda").
+
+    Returns:
+        (save_on_cpu): a context manager.
+
+    Examples:
+        >>> from retrograd.autograd.graph import save_on_cpu
+        >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
+        >>> with save_on_cpu():
+        ...     y = (x * x).sum()
+        >>> y.backward()
+        >>> x.grad
+        tensor([2., 4.])
+    """
 
     def __init__(self, pin_memory: bool = False, device_type: str = "cuda") -> None:
         super().__init__(lambda t: (t.detach().clone(), t), lambda packed: packed[0])

@@ -78,7 +78,26 @@ def functional_call(
     tie_weights: bool = True,
     strict: bool = False,
 ) -> Any:
-    """Call `module` with its parameters and buffers replaced by the given tensors."""
+    """Call `module` with its parameters and buffers replaced by the given tensors.
+
+    Args:
+        module (Module): the module to call.
+        parameter_and_buffer_dicts (dict or sequence of dict): tensors by dotted name
+            (`"0.weight"`); names not given keep the module's own tensors.
+        args (Tensor or tuple, optional): the positional arguments of the call.
+        kwargs (dict, optional): the keyword arguments of the call.
+        tie_weights (bool): a tensor given for one of two tied names is used for both (default True).
+        strict (bool): require a tensor for every parameter and buffer, and no unknown names.
+
+    Returns:
+        the module's output; the module's own parameters are unchanged afterwards.
+
+    Examples:
+        >>> lin = nn.Linear(2, 1)
+        >>> params = {"weight": retrograd.tensor([[1.0, 2.0]]), "bias": retrograd.tensor([0.5])}
+        >>> retrograd.func.functional_call(lin, params, (retrograd.tensor([[1.0, 1.0]]),))
+        tensor([[3.5000]])
+    """
     if isinstance(parameter_and_buffer_dicts, dict):
         values = dict(parameter_and_buffer_dicts)
     elif isinstance(parameter_and_buffer_dicts, (tuple, list)):
@@ -104,7 +123,23 @@ def functional_call(
 
 
 def stack_module_state(models: Any) -> tuple[dict, dict]:
-    """The parameters and buffers of identical models, each stacked along a new dim 0."""
+    """The parameters and buffers of identical models, each stacked along a new dim 0.
+
+    Args:
+        models (sequence of Module): modules of the same class and the same shapes.
+
+    Returns:
+        tuple: `(params, buffers)`, two dicts from dotted name to the stacked tensor, of shape
+            `(len(models), *shape)`; the stacked parameters are new leaves that require grad.
+
+    Examples:
+        >>> models = [nn.Linear(2, 1) for _ in range(3)]
+        >>> params, buffers = retrograd.func.stack_module_state(models)
+        >>> {name: p.shape for name, p in params.items()}
+        {'weight': retrograd.Size([3, 1, 2]), 'bias': retrograd.Size([3, 1])}
+        >>> buffers
+        {}
+    """
     from .. import ops
 
     models = list(models)
@@ -130,7 +165,20 @@ def stack_module_state(models: Any) -> tuple[dict, dict]:
 
 
 def replace_all_batch_norm_modules_(root: Any) -> Any:
-    """Make every batch norm in `root` use batch statistics only (no running stats), for vmap."""
+    """Make every batch norm in `root` use batch statistics only (no running stats), for vmap.
+
+    Args:
+        root (Module): the module to change in place, with its submodules.
+
+    Returns:
+        Module: `root`, whose batch norms no longer track running statistics.
+
+    Examples:
+        >>> model = nn.Sequential(nn.BatchNorm1d(2))
+        >>> model = retrograd.func.replace_all_batch_norm_modules_(model)
+        >>> model[0].running_mean is None, model[0].track_running_stats
+        (True, False)
+    """
     for module in root.modules():
         names = {c.__name__ for c in type(module).__mro__}
         if "_BatchNorm" in names or "_NormBase" in names or type(module).__name__.startswith("BatchNorm"):

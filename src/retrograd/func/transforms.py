@@ -176,7 +176,23 @@ def _start(args: tuple, argnums: Any) -> tuple[_Region, list, Any, list]:
 
 
 def grad_and_value(func: Callable[..., Any], argnums: Any = 0, has_aux: bool = False) -> Callable[..., Any]:
-    """A function returning (gradient of `func`'s scalar output w.r.t. argnums, the output)."""
+    """A function returning (gradient of `func`'s scalar output w.r.t. argnums, the output).
+
+    Args:
+        func (callable): returns a one-element tensor (or `(output, aux)` with has_aux).
+        argnums (int or tuple of int): which positional arguments to differentiate (default 0).
+        has_aux (bool): func returns `(output, aux)`; aux is passed through undifferentiated.
+
+    Returns:
+        callable: takes func's arguments and returns `(gradient, output)` (`((gradient, output), aux)`
+            with has_aux); the gradient is shaped like the argument, a tuple for a tuple of argnums.
+
+    Examples:
+        >>> def f(x):
+        ...     return (x ** 3).sum()
+        >>> retrograd.func.grad_and_value(f)(retrograd.tensor([1.0, 2.0]))
+        (tensor([ 3., 12.]), tensor(9.))
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -236,7 +252,26 @@ def grad(func: Callable[..., Any], argnums: Any = 0, has_aux: bool = False) -> C
 
 
 def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple:
-    """(func(*primals), vjp_fn): vjp_fn(cotangents) gives the vector-Jacobian products per primal."""
+    """(func(*primals), vjp_fn): vjp_fn(cotangents) gives the vector-Jacobian products per primal.
+
+    Args:
+        func (callable): takes the primals, returns a tensor or a tuple of tensors.
+        *primals (Tensor): where to evaluate.
+        has_aux (bool): func returns `(output, aux)`; aux is returned as a third element.
+
+    Returns:
+        tuple: `(func(*primals), vjp_fn)`; `vjp_fn(cotangents)` returns a tuple with one product
+            per primal, shaped like it.
+
+    Examples:
+        >>> def f(x):
+        ...     return x ** 2
+        >>> out, vjp_fn = retrograd.func.vjp(f, retrograd.tensor([1.0, 2.0]))
+        >>> out
+        tensor([1., 4.])
+        >>> vjp_fn(retrograd.tensor([1.0, 1.0]))
+        (tensor([2., 4.]),)
+    """
     argnums = tuple(range(len(primals)))
     region, leaves, spec, new_args = _start(primals, argnums)
     with _Running():
@@ -440,7 +475,24 @@ def _check_tangents(primals: list, tangents: list) -> None:
 
 
 def jvp(func: Callable[..., Any], primals: Any, tangents: Any, *, strict: bool = False, has_aux: bool = False) -> tuple:
-    """(func(*primals), the Jacobian of func times tangents)."""
+    """(func(*primals), the Jacobian of func times tangents).
+
+    Args:
+        func (callable): takes the primals, returns a tensor or a tuple of tensors.
+        primals (tuple of Tensor): where to evaluate.
+        tangents (tuple of Tensor): the directions, one per primal, with the same shapes.
+        strict (bool): raise RuntimeError if an output does not depend on the primals (default False).
+        has_aux (bool): func returns `(output, aux)`; aux is returned as a third element.
+
+    Returns:
+        tuple: `(func(*primals), jvp_out)`, the product shaped like the output.
+
+    Examples:
+        >>> def f(x):
+        ...     return x ** 2
+        >>> retrograd.func.jvp(f, (retrograd.tensor([1.0, 2.0]),), (retrograd.tensor([1.0, 0.0]),))
+        (tensor([1., 4.]), tensor([2., 0.]))
+    """
     if not isinstance(primals, tuple):
         raise RuntimeError(
             "jvp(f, primals, tangents): Expected primals to be a tuple. E.g. it should be valid to call f(*primals)."
@@ -463,7 +515,23 @@ def jvp(func: Callable[..., Any], primals: Any, tangents: Any, *, strict: bool =
 
 
 def linearize(func: Callable[..., Any], *primals: Any) -> tuple:
-    """(func(*primals), jvp_fn): jvp_fn(*tangents) gives the Jacobian-vector product at primals."""
+    """(func(*primals), jvp_fn): jvp_fn(*tangents) gives the Jacobian-vector product at primals.
+
+    Args:
+        func (callable): takes the primals, returns a tensor or a tuple of tensors.
+        *primals (Tensor): where to linearize.
+
+    Returns:
+        tuple: `(func(*primals), jvp_fn)`; `jvp_fn(*tangents)` is the Jacobian at primals times
+            the tangents (as many as primals, with their shapes).
+
+    Examples:
+        >>> out, jvp_fn = retrograd.func.linearize(retrograd.sin, retrograd.tensor([0.0, 1.0]))
+        >>> out
+        tensor([0.0000, 0.8415])
+        >>> jvp_fn(retrograd.tensor([1.0, 1.0]))
+        tensor([1.0000, 0.5403])
+    """
     region, _, _, outs, out_spec, _, push = _linearized(
         func, primals, tuple(range(len(primals))), {}, False, "linearize"
     )
@@ -542,7 +610,23 @@ def jacfwd(
 
 
 def hessian(func: Callable[..., Any], argnums: Any = 0) -> Callable[..., Any]:
-    """The Hessian of `func`'s scalar output: the Jacobian of its gradient (reverse over reverse)."""
+    """The Hessian of `func`'s scalar output: the Jacobian of its gradient (reverse over reverse).
+
+    Args:
+        func (callable): returns a one-element tensor.
+        argnums (int or tuple of int): which positional arguments to differentiate (default 0).
+
+    Returns:
+        callable: takes func's arguments and returns the Hessian, of shape
+            `input.shape + input.shape` for one argument.
+
+    Examples:
+        >>> def f(x):
+        ...     return (x ** 3).sum()
+        >>> retrograd.func.hessian(f)(retrograd.tensor([1.0, 2.0]))
+        tensor([[ 6.,  0.],
+                [ 0., 12.]])
+    """
     return jacrev(jacrev(func, argnums), argnums)
 
 

@@ -96,6 +96,28 @@ class LRScheduler:
     The constructor records `initial_lr` in every parameter group (when
     last_epoch == -1) and takes the first step, so the optimizer starts at the
     schedule's value for epoch 0.
+
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to change.
+        last_epoch (int): the index of the last epoch, to resume (default -1, a fresh start).
+
+    Returns:
+        (LRScheduler): a scheduler; call `step()` once per epoch, after `optimizer.step()`.
+
+    Examples:
+        >>> class Halve(retrograd.optim.lr_scheduler.LRScheduler):
+        ...     def get_lr(self):
+        ...         return [base / 2 ** self.last_epoch for base in self.base_lrs]
+        >>> w = nn.Parameter(retrograd.zeros(1))
+        >>> opt = retrograd.optim.SGD([w], lr=1.0)
+        >>> sched = Halve(opt)
+        >>> lrs = []
+        >>> for epoch in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(sched.get_last_lr()[0])
+        >>> lrs
+        [0.5, 0.25, 0.125]
     """
 
     _get_lr_called_within_step: bool = False

@@ -54,7 +54,31 @@ class _Composite(LRScheduler):
 
 
 class SequentialLR(_Composite):
-    """Run `schedulers` one after another, switching at each milestone epoch."""
+    """Run `schedulers` one after another, switching at each milestone epoch.
+
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to change.
+        schedulers (list of LRScheduler): the schedulers, each made on the same optimizer.
+        milestones (list of int): the epochs at which to switch to the next scheduler (one fewer than schedulers).
+        last_epoch (int): the index of the last epoch, to resume (default -1, a fresh start).
+
+    Returns:
+        (SequentialLR): a scheduler; call `step()` once per epoch, after `optimizer.step()`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.zeros(1))
+        >>> opt = retrograd.optim.SGD([w], lr=1.0)
+        >>> first = retrograd.optim.lr_scheduler.ConstantLR(opt, factor=0.1, total_iters=2)
+        >>> then = retrograd.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> sched = retrograd.optim.lr_scheduler.SequentialLR(opt, [first, then], milestones=[2])
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 4))
+        >>> lrs
+        [0.1, 1.0, 0.5, 0.25, 0.125]
+    """
 
     def __init__(
         self, optimizer: Optimizer, schedulers: list[LRScheduler], milestones: list[int], last_epoch: int = -1
@@ -104,7 +128,29 @@ class SequentialLR(_Composite):
 
 
 class ChainedScheduler(_Composite):
-    """Step several schedulers together each epoch; their multiplicative effects compose."""
+    """Step several schedulers together each epoch; their multiplicative effects compose.
+
+    Args:
+        schedulers (sequence of LRScheduler): the schedulers to step together.
+        optimizer (Optimizer, optional): their optimizer (default: the first scheduler's).
+
+    Returns:
+        (ChainedScheduler): a scheduler; call `step()` once per epoch, after `optimizer.step()`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.zeros(1))
+        >>> opt = retrograd.optim.SGD([w], lr=1.0)
+        >>> first = retrograd.optim.lr_scheduler.ConstantLR(opt, factor=0.1, total_iters=2)
+        >>> then = retrograd.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> sched = retrograd.optim.lr_scheduler.ChainedScheduler([first, then])
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 4))
+        >>> lrs
+        [0.05, 0.25, 0.125, 0.0625, 0.0312]
+    """
 
     def __init__(self, schedulers: Sequence[LRScheduler], optimizer: Optimizer | None = None) -> None:
         name = self.__class__.__name__
@@ -124,7 +170,34 @@ class ChainedScheduler(_Composite):
 
 
 class ReduceLROnPlateau(LRScheduler):
-    """Multiply the lr by `factor` once a metric has stopped improving for `patience` epochs."""
+    """Multiply the lr by `factor` once a metric has stopped improving for `patience` epochs.
+
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to change.
+        mode (str): `'min'` (the metric should fall, e.g. a loss) or `'max'` (default `'min'`).
+        factor (float): the factor applied on a plateau, below 1 (default 0.1).
+        patience (int): how many epochs without improvement to tolerate (default 10).
+        threshold (float): how much better counts as an improvement (default 1e-4).
+        threshold_mode (str): `'rel'` (relative to the best) or `'abs'` (default `'rel'`).
+        cooldown (int): epochs to wait after a reduction before counting again (default 0).
+        min_lr (float or list of float): the smallest lr, per group (default 0).
+        eps (float): skip reductions smaller than this (default 1e-8).
+
+    Returns:
+        (ReduceLROnPlateau): a scheduler; call `step(metric)` once per epoch with the validation metric.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.zeros(1))
+        >>> opt = retrograd.optim.SGD([w], lr=1.0)
+        >>> sched = retrograd.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=1)
+        >>> lrs = []
+        >>> for loss in [1.0, 0.5, 0.6, 0.7, 0.8, 0.9]:
+        ...     opt.step()
+        ...     sched.step(loss)
+        ...     lrs.append(opt.param_groups[0]["lr"])
+        >>> lrs
+        [1.0, 1.0, 1.0, 0.5, 0.5, 0.25]
+    """
 
     def __init__(
         self,

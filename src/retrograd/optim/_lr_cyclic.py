@@ -48,7 +48,39 @@ def _set_momentum(group: dict[str, Any], momentum: float, use_beta1: bool) -> No
 
 
 class CyclicLR(LRScheduler):
-    """Cycle the lr between base_lr and max_lr (triangular, triangular2 or exp_range)."""
+    """Cycle the lr between base_lr and max_lr (triangular, triangular2 or exp_range).
+
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to change.
+        base_lr (float or list of float): the lower end of the cycle, per group.
+        max_lr (float or list of float): the upper end of the cycle, per group.
+        step_size_up (int): steps (batches) from base_lr up to max_lr (default 2000).
+        step_size_down (int, optional): steps back down (default step_size_up).
+        mode (str): `'triangular'`, `'triangular2'` (halve the amplitude each
+            cycle) or `'exp_range'` (scale by gamma**step).
+        gamma (float): the base of `'exp_range'`'s scaling (default 1.0).
+        scale_fn (callable, optional): a custom amplitude scaling, used instead of mode.
+        scale_mode (str): whether scale_fn takes the `'cycle'` number or the `'iterations'` count (default `'cycle'`).
+        cycle_momentum (bool): cycle the momentum inversely to the lr (default True; the optimizer needs momentum).
+        base_momentum (float or list of float): the lower momentum (default 0.8).
+        max_momentum (float or list of float): the upper momentum (default 0.9).
+        last_epoch (int): the index of the last epoch, to resume (default -1, a fresh start).
+
+    Returns:
+        (CyclicLR): a scheduler; call `step()` once per epoch, after `optimizer.step()`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.zeros(1))
+        >>> opt = retrograd.optim.SGD([w], lr=1.0, momentum=0.9)
+        >>> sched = retrograd.optim.lr_scheduler.CyclicLR(opt, base_lr=0.1, max_lr=1.0, step_size_up=2)
+        >>> lrs = []
+        >>> for epoch in range(6):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 4))
+        >>> lrs
+        [0.55, 1.0, 0.55, 0.1, 0.55, 1.0]
+    """
 
     def __init__(
         self,
@@ -160,7 +192,30 @@ class CyclicLR(LRScheduler):
 
 
 class CosineAnnealingWarmRestarts(LRScheduler):
-    """Cosine annealing restarted every T_i epochs (T_0, then T_i · T_mult)."""
+    """Cosine annealing restarted every T_i epochs (T_0, then T_i · T_mult).
+
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to change.
+        T_0 (int): the length of the first cycle, in epochs.
+        T_mult (int): the factor by which each cycle is longer than the last (default 1).
+        eta_min (float): the smallest lr (default 0.0).
+        last_epoch (int): the index of the last epoch, to resume (default -1, a fresh start).
+
+    Returns:
+        (CosineAnnealingWarmRestarts): a scheduler; call `step()` once per epoch, after `optimizer.step()`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.zeros(1))
+        >>> opt = retrograd.optim.SGD([w], lr=1.0)
+        >>> sched = retrograd.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=2)
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 4))
+        >>> lrs
+        [0.5, 1.0, 0.5, 1.0, 0.5]
+    """
 
     def __init__(
         self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0, last_epoch: int = -1
@@ -215,7 +270,39 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 
 
 class OneCycleLR(LRScheduler):
-    """The 1cycle policy: warm up to max_lr, then anneal far below the start (cos or linear)."""
+    """The 1cycle policy: warm up to max_lr, then anneal far below the start (cos or linear).
+
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to change.
+        max_lr (float or list of float): the peak lr, per group.
+        total_steps (int, optional): the length of the cycle (else epochs · steps_per_epoch).
+        epochs (int, optional): with steps_per_epoch, gives total_steps.
+        steps_per_epoch (int, optional): with epochs, gives total_steps.
+        pct_start (float): the fraction of the cycle spent warming up (default 0.3).
+        anneal_strategy (str): `'cos'` (default) or `'linear'`.
+        cycle_momentum (bool): cycle the momentum inversely to the lr (default True).
+        base_momentum (float or list of float): the lower momentum (default 0.85).
+        max_momentum (float or list of float): the upper momentum (default 0.95).
+        div_factor (float): initial_lr = max_lr / div_factor (default 25).
+        final_div_factor (float): min_lr = initial_lr / final_div_factor (default 1e4).
+        three_phase (bool): go back down to initial_lr before the final anneal (default False).
+        last_epoch (int): the index of the last epoch, to resume (default -1, a fresh start).
+
+    Returns:
+        (OneCycleLR): a scheduler; call `step()` once per epoch, after `optimizer.step()`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.zeros(1))
+        >>> opt = retrograd.optim.SGD([w], lr=1.0, momentum=0.9)
+        >>> sched = retrograd.optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=6)
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 4))
+        >>> lrs
+        [0.9944, 0.8117, 0.4626, 0.1335, 0.0]
+    """
 
     def __init__(
         self,

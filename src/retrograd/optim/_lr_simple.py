@@ -60,7 +60,28 @@ class _LambdaScheduler(LRScheduler):
 
 
 class LambdaLR(_LambdaScheduler):
-    """lr = initial_lr · lr_lambda(epoch)."""
+    """lr = initial_lr · lr_lambda(epoch).
+
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to change.
+        lr_lambda (callable or list): a function of the epoch giving the factor, or one per parameter group.
+        last_epoch (int): the index of the last epoch, to resume (default -1, a fresh start).
+
+    Returns:
+        (LambdaLR): a scheduler; call `step()` once per epoch, after `optimizer.step()`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.zeros(1))
+        >>> opt = retrograd.optim.SGD([w], lr=1.0)
+        >>> sched = retrograd.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 1 / (epoch + 1))
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 4))
+        >>> lrs
+        [0.5, 0.3333, 0.25, 0.2, 0.1667]
+    """
 
     def __init__(self, optimizer: Optimizer, lr_lambda: Any, last_epoch: int = -1) -> None:
         self._set_lambdas(optimizer, lr_lambda)
@@ -73,7 +94,29 @@ class LambdaLR(_LambdaScheduler):
 
 
 class MultiplicativeLR(_LambdaScheduler):
-    """lr ← lr · lr_lambda(epoch) each step (not at construction)."""
+    """lr ← lr · lr_lambda(epoch) each step (not at construction).
+
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to change.
+        lr_lambda (callable or list): a function of the epoch giving the factor applied this step,
+            or one per parameter group.
+        last_epoch (int): the index of the last epoch, to resume (default -1, a fresh start).
+
+    Returns:
+        (MultiplicativeLR): a scheduler; call `step()` once per epoch, after `optimizer.step()`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.zeros(1))
+        >>> opt = retrograd.optim.SGD([w], lr=1.0)
+        >>> sched = retrograd.optim.lr_scheduler.MultiplicativeLR(opt, lambda epoch: 0.5)
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 4))
+        >>> lrs
+        [0.5, 0.25, 0.125, 0.0625, 0.0312]
+    """
 
     def __init__(self, optimizer: Optimizer, lr_lambda: Any, last_epoch: int = -1) -> None:
         self._set_lambdas(optimizer, lr_lambda)
@@ -132,7 +175,29 @@ class StepLR(LRScheduler):
 
 
 class MultiStepLR(LRScheduler):
-    """Multiply the lr by gamma at each milestone (repeated milestones multiply again)."""
+    """Multiply the lr by gamma at each milestone (repeated milestones multiply again).
+
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to change.
+        milestones (iterable of int): the epochs at which to decay.
+        gamma (float): the factor (default 0.1).
+        last_epoch (int): the index of the last epoch, to resume (default -1, a fresh start).
+
+    Returns:
+        (MultiStepLR): a scheduler; call `step()` once per epoch, after `optimizer.step()`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.zeros(1))
+        >>> opt = retrograd.optim.SGD([w], lr=1.0)
+        >>> sched = retrograd.optim.lr_scheduler.MultiStepLR(opt, milestones=[1, 3], gamma=0.5)
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 4))
+        >>> lrs
+        [0.5, 0.5, 0.25, 0.25, 0.25]
+    """
 
     def __init__(
         self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1, last_epoch: int = -1
@@ -154,7 +219,29 @@ class MultiStepLR(LRScheduler):
 
 
 class ConstantLR(LRScheduler):
-    """Scale the lr by factor until epoch total_iters, then restore it."""
+    """Scale the lr by factor until epoch total_iters, then restore it.
+
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to change.
+        factor (float): the factor while epoch < total_iters (default 1/3).
+        total_iters (int): the epoch at which the lr is restored (default 5).
+        last_epoch (int): the index of the last epoch, to resume (default -1, a fresh start).
+
+    Returns:
+        (ConstantLR): a scheduler; call `step()` once per epoch, after `optimizer.step()`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.zeros(1))
+        >>> opt = retrograd.optim.SGD([w], lr=1.0)
+        >>> sched = retrograd.optim.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=2)
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 4))
+        >>> lrs
+        [0.5, 1.0, 1.0, 1.0, 1.0]
+    """
 
     def __init__(
         self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5, last_epoch: int = -1
@@ -180,7 +267,30 @@ class ConstantLR(LRScheduler):
 
 
 class LinearLR(LRScheduler):
-    """Scale the lr linearly from start_factor to end_factor over total_iters epochs."""
+    """Scale the lr linearly from start_factor to end_factor over total_iters epochs.
+
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to change.
+        start_factor (float): the factor at epoch 0 (default 1/3).
+        end_factor (float): the factor from epoch total_iters on (default 1.0).
+        total_iters (int): how many epochs the change takes (default 5).
+        last_epoch (int): the index of the last epoch, to resume (default -1, a fresh start).
+
+    Returns:
+        (LinearLR): a scheduler; call `step()` once per epoch, after `optimizer.step()`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.zeros(1))
+        >>> opt = retrograd.optim.SGD([w], lr=1.0)
+        >>> sched = retrograd.optim.lr_scheduler.LinearLR(opt, start_factor=0.25, total_iters=3)
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 4))
+        >>> lrs
+        [0.5, 0.75, 1.0, 1.0, 1.0]
+    """
 
     def __init__(
         self,
@@ -217,7 +327,28 @@ class LinearLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """Multiply the lr by gamma every epoch."""
+    """Multiply the lr by gamma every epoch.
+
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to change.
+        gamma (float): the factor per epoch.
+        last_epoch (int): the index of the last epoch, to resume (default -1, a fresh start).
+
+    Returns:
+        (ExponentialLR): a scheduler; call `step()` once per epoch, after `optimizer.step()`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.zeros(1))
+        >>> opt = retrograd.optim.SGD([w], lr=1.0)
+        >>> sched = retrograd.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 4))
+        >>> lrs
+        [0.5, 0.25, 0.125, 0.0625, 0.0312]
+    """
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma
@@ -235,7 +366,29 @@ class ExponentialLR(LRScheduler):
 
 
 class PolynomialLR(LRScheduler):
-    """Decay the lr as (1 - epoch/total_iters)^power, reaching 0 at total_iters."""
+    """Decay the lr as (1 - epoch/total_iters)^power, reaching 0 at total_iters.
+
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to change.
+        total_iters (int): the epoch at which the lr reaches 0 (default 5).
+        power (float): the power of the decay (default 1.0).
+        last_epoch (int): the index of the last epoch, to resume (default -1, a fresh start).
+
+    Returns:
+        (PolynomialLR): a scheduler; call `step()` once per epoch, after `optimizer.step()`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.zeros(1))
+        >>> opt = retrograd.optim.SGD([w], lr=1.0)
+        >>> sched = retrograd.optim.lr_scheduler.PolynomialLR(opt, total_iters=4, power=2.0)
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 4))
+        >>> lrs
+        [0.5625, 0.25, 0.0625, 0.0, 0.0]
+    """
 
     def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1) -> None:
         self.total_iters = total_iters
@@ -258,7 +411,29 @@ class PolynomialLR(LRScheduler):
 
 
 class CosineAnnealingLR(LRScheduler):
-    """Anneal the lr from initial_lr to eta_min along a half cosine of period T_max."""
+    """Anneal the lr from initial_lr to eta_min along a half cosine of period T_max.
+
+    Args:
+        optimizer (Optimizer): the optimizer whose learning rates to change.
+        T_max (int): half the period of the cosine, in epochs.
+        eta_min (float): the smallest lr (default 0.0).
+        last_epoch (int): the index of the last epoch, to resume (default -1, a fresh start).
+
+    Returns:
+        (CosineAnnealingLR): a scheduler; call `step()` once per epoch, after `optimizer.step()`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.zeros(1))
+        >>> opt = retrograd.optim.SGD([w], lr=1.0)
+        >>> sched = retrograd.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=4)
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 4))
+        >>> lrs
+        [0.8536, 0.5, 0.1464, 0.0, 0.1464]
+    """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:
         self.T_max = T_max

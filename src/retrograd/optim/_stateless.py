@@ -100,6 +100,29 @@ def swap_in_optimizer_params_and_state(
     `model.named_parameters()`); `swapin_optim_state` is shaped as `optimizer.state_dict()`.
     In-place changes to its state tensors show through; the live parameters, groups and
     state are restored on exit. The optimizer must have stepped once (its state exists).
+
+    Args:
+        optimizer (Optimizer): the live optimizer, whose state already exists.
+        swapin_parameters (dict of str to Tensor): the tensors to step instead of the parameters,
+            in the order of the optimizer's parameters.
+        swapin_optim_state (dict): the state to use, shaped as `optimizer.state_dict()`.
+
+    Returns:
+        a context manager; on exit the optimizer's own parameters, groups and state are back.
+
+    Examples:
+        >>> model = nn.Linear(1, 1, bias=False)
+        >>> with retrograd.no_grad():
+        ...     _ = model.weight.fill_(1.0)
+        >>> opt = retrograd.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        >>> model(retrograd.ones(1, 1)).sum().backward()
+        >>> opt.step()
+        >>> other = {"weight": retrograd.tensor([[5.0]])}
+        >>> other["weight"].grad = retrograd.tensor([[1.0]])
+        >>> with retrograd.optim.swap_in_optimizer_params_and_state(opt, other, opt.state_dict()):
+        ...     opt.step()
+        >>> other["weight"], model.weight.detach()
+        (tensor([[4.8100]]), tensor([[0.9000]]))
     """
     state, plan = _swap_plan(optimizer, swapin_parameters, swapin_optim_state)
     original_state = optimizer.state

@@ -16,6 +16,30 @@ class Adadelta(Optimizer):
     """Adadelta, as `torch.optim.Adadelta` (lr defaults to 1.0).
 
     v ← ρv + (1-ρ)g²,  Δ = √(u + eps)/√(v + eps) · g,  u ← ρu + (1-ρ)Δ²,  p ← p - lr·Δ.
+
+    Args:
+        params (iterable): the parameters to optimise, or dicts of parameter groups with their own options.
+        lr (float or Tensor): scales Δ before it is applied (default 1.0).
+        rho (float): the decay rate ρ of the running averages (default 0.9).
+        eps (float): added inside the square roots (default 1e-6).
+        weight_decay (float): the L2 penalty λ added to the gradient (default 0).
+        foreach (bool, optional): accepted for PyTorch compatibility (one implementation here).
+        capturable (bool): keep the step count as a tensor, as in PyTorch (default False).
+        maximize (bool): maximise the objective instead of minimising it (default False).
+        differentiable (bool): record the update in the graph (default False).
+
+    Returns:
+        (Adadelta): an optimizer; `step()` updates the parameters from their `.grad`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.tensor([1.0, -1.0]))
+        >>> opt = retrograd.optim.Adadelta([w], lr=1.0)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     (w ** 2).sum().backward()
+        ...     opt.step()
+        >>> w.detach()
+        tensor([ 0.9936, -0.9936])
     """
 
     _GROUP_FALLBACKS = {"foreach": None, "maximize": False, "differentiable": False, "capturable": False}

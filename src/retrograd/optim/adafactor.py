@@ -21,6 +21,29 @@ class Adafactor(Optimizer):
     column factor (..., 1, n) of the squared gradient's means; vectors keep the full variance.
     β₂ₜ = 1 - t^beta2_decay; ρ = min(lr, 1/√t); the step is ρ·max(eps2, RMS(p)) times g/√v,
     scaled down when that update's RMS exceeds d. Weight decay is decoupled: p ← p(1 - lr·wd).
+
+    Args:
+        params (iterable): the parameters to optimise, or dicts of parameter groups with their own options.
+        lr (float or Tensor): the largest relative step size ρ may take (default 1e-2).
+        beta2_decay (float): the exponent of t in β₂ₜ = 1 - t^beta2_decay (default -0.8).
+        eps (tuple): (eps1, eps2): eps1 is added to the squared gradient (None: the dtype's machine
+            epsilon), eps2 is the floor of RMS(p) (default (None, 1e-3)).
+        d (float): the clipping threshold of the update's RMS (default 1.0).
+        weight_decay (float): the decoupled weight decay (default 0.0).
+        foreach (bool, optional): accepted for PyTorch compatibility (one implementation here).
+        maximize (bool): maximise the objective instead of minimising it (default False).
+
+    Returns:
+        (Adafactor): an optimizer; `step()` updates the parameters from their `.grad`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        >>> opt = retrograd.optim.Adafactor([w], lr=0.1)
+        >>> (w ** 2).sum().backward()
+        >>> opt.step()
+        >>> w.detach()
+        tensor([[0.7879, 1.7000],
+                [2.7154, 3.7317]])
     """
 
     _GROUP_FALLBACKS = {"foreach": None}

@@ -18,6 +18,31 @@ class Adagrad(Optimizer):
     s ← s + g²,  p ← p - clr · g/(√s + eps)  with  clr = lr / (1 + (t-1)·lr_decay).
     The state of every parameter is created at construction (s starts at
     initial_accumulator_value), as PyTorch does.
+
+    Args:
+        params (iterable): the parameters to optimise, or dicts of parameter groups with their own options.
+        lr (float or Tensor): the learning rate (default 1e-2).
+        lr_decay (float): the learning rate decay (default 0).
+        weight_decay (float): the L2 penalty λ added to the gradient (default 0).
+        initial_accumulator_value (float): the starting value of the sum of squares s (default 0).
+        eps (float): added to the denominator (default 1e-10).
+        foreach (bool, optional): accepted for PyTorch compatibility (one implementation here).
+        maximize (bool): maximise the objective instead of minimising it (default False).
+        differentiable (bool): record the update in the graph (default False).
+        fused (bool, optional): accepted for PyTorch compatibility (one implementation here).
+
+    Returns:
+        (Adagrad): an optimizer; `step()` updates the parameters from their `.grad`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.tensor([1.0, -1.0]))
+        >>> opt = retrograd.optim.Adagrad([w], lr=0.1)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     (w ** 2).sum().backward()
+        ...     opt.step()
+        >>> w.detach()
+        tensor([ 0.8331, -0.8331])
     """
 
     _GROUP_FALLBACKS = {"foreach": None, "maximize": False, "differentiable": False, "fused": None}

@@ -16,6 +16,30 @@ class Adamax(Optimizer):
     """Adamax, as `torch.optim.Adamax` (lr defaults to 2e-3).
 
     m ← β₁m + (1-β₁)g,  u ← max(β₂u, |g| + eps),  p ← p - lr/(1-β₁ᵗ) · m/u.
+
+    Args:
+        params (iterable): the parameters to optimise, or dicts of parameter groups with their own options.
+        lr (float or Tensor): the learning rate (default 2e-3).
+        betas (tuple of float): β₁ and β₂, the decay rates of m and u (default (0.9, 0.999)).
+        eps (float): added to |g| (default 1e-8).
+        weight_decay (float): the L2 penalty λ added to the gradient (default 0).
+        foreach (bool, optional): accepted for PyTorch compatibility (one implementation here).
+        maximize (bool): maximise the objective instead of minimising it (default False).
+        differentiable (bool): record the update in the graph (default False).
+        capturable (bool): keep the step count as a tensor, as in PyTorch (default False).
+
+    Returns:
+        (Adamax): an optimizer; `step()` updates the parameters from their `.grad`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.tensor([1.0, -1.0]))
+        >>> opt = retrograd.optim.Adamax([w], lr=0.1)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     (w ** 2).sum().backward()
+        ...     opt.step()
+        >>> w.detach()
+        tensor([ 0.8052, -0.8052])
     """
 
     _GROUP_FALLBACKS = {"foreach": None, "maximize": False, "differentiable": False, "capturable": False}

@@ -18,6 +18,31 @@ class ASGD(Optimizer):
     p ← p(1 - λη) - η g;  ax ← ax + μ(p - ax)  (ax = p while μ = 1);
     then η ← lr / (1 + λ·lr·t)^α and μ ← 1 / max(1, t - t0). η and μ are kept as 0-d
     state tensors (float32 unless the default dtype is float64), as PyTorch keeps them.
+
+    Args:
+        params (iterable): the parameters to optimise, or dicts of parameter groups with their own options.
+        lr (float or Tensor): the learning rate η₀ (default 1e-2).
+        lambd (float): the decay term λ (default 1e-4).
+        alpha (float): the power α of the η update (default 0.75).
+        t0 (float): the step at which averaging starts (default 1e6).
+        weight_decay (float): the L2 penalty λ added to the gradient (default 0).
+        foreach (bool, optional): accepted for PyTorch compatibility (one implementation here).
+        maximize (bool): maximise the objective instead of minimising it (default False).
+        differentiable (bool): record the update in the graph (default False).
+        capturable (bool): keep the step count as a tensor, as in PyTorch (default False).
+
+    Returns:
+        (ASGD): an optimizer; `step()` updates the parameters from their `.grad`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.tensor([1.0, -1.0]))
+        >>> opt = retrograd.optim.ASGD([w], lr=0.1)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     (w ** 2).sum().backward()
+        ...     opt.step()
+        >>> w.detach()
+        tensor([ 0.6400, -0.6400])
     """
 
     _GROUP_FALLBACKS = {"foreach": None, "maximize": False, "differentiable": False, "capturable": False}

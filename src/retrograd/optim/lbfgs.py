@@ -32,6 +32,34 @@ class LBFGS(Optimizer):
 
     One parameter group only; `line_search_fn` is None or "strong_wolfe"; `max_eval`
     defaults to `max_iter * 5 // 4`.
+
+    Args:
+        params (iterable): the parameters to optimise (a single group).
+        lr (float or Tensor): the step length, or the line search's first trial step (default 1).
+        max_iter (int): the most iterations per `step()` (default 20).
+        max_eval (int, optional): the most closure evaluations per `step()` (default `max_iter * 5 // 4`).
+        tolerance_grad (float): stop once the largest |gradient| is at most this (default 1e-7).
+        tolerance_change (float): stop once the change of the loss or of the parameters is at most
+            this (default 1e-9).
+        history_size (int): how many past updates approximate the inverse Hessian (default 100).
+        line_search_fn (str, optional): None (a fixed step of lr) or `'strong_wolfe'`.
+
+    Returns:
+        (LBFGS): an optimizer; `step(closure)` runs up to `max_iter` iterations and returns the
+            first loss.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.tensor([1.0, -2.0]))
+        >>> opt = retrograd.optim.LBFGS([w], lr=1.0)
+        >>> def closure():
+        ...     opt.zero_grad()
+        ...     loss = ((w - 3.0) ** 2).sum()
+        ...     loss.backward()
+        ...     return loss
+        >>> opt.step(closure)
+        tensor(29., grad_fn=<SumBackward0>)
+        >>> w.detach()
+        tensor([3.0000, 3.0000])
     """
 
     def __init__(

@@ -69,6 +69,31 @@ class Muon(Optimizer):
     B ← μ·B + (1-μ)·g (a lerp); the update is g lerped towards B by μ (nesterov) or B,
     orthogonalized by `ns_steps` Newton-Schulz iterations with `ns_coefficients`;
     p ← p·(1 - lr·weight_decay) - adjusted_lr·update (see `adjusted_lr`).
+
+    Args:
+        params (iterable): the 2-D parameters to optimise, or dicts of parameter groups with their own options.
+        lr (float or Tensor): the learning rate (default 1e-3).
+        weight_decay (float): the decoupled weight decay (default 0.1).
+        momentum (float): the momentum factor μ (default 0.95).
+        nesterov (bool): use Nesterov momentum (default True).
+        ns_coefficients (tuple of float): the (a, b, c) of the Newton-Schulz polynomial
+            (default (3.4445, -4.775, 2.0315)).
+        eps (float): the smallest norm the update is divided by before the iterations (default 1e-7).
+        ns_steps (int): how many Newton-Schulz iterations (default 5).
+        adjust_lr_fn (str, optional): how the lr is scaled by the weight's shape: None or
+            `'original'` (√max(1, rows/cols)), or `'match_rms_adamw'` (0.2·√max(rows, cols)).
+
+    Returns:
+        (Muon): an optimizer; `step()` updates the parameters from their `.grad`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.tensor([[1.0, 0.0], [0.0, 2.0]]))
+        >>> opt = retrograd.optim.Muon([w], lr=0.1, weight_decay=0.0)
+        >>> (w ** 2).sum().backward()
+        >>> opt.step()
+        >>> w.detach()
+        tensor([[0.8883, 0.0000],
+                [0.0000, 1.9309]])
     """
 
     def __init__(

@@ -17,6 +17,32 @@ class NAdam(Optimizer):
 
     μₜ = β₁(1 - ½·0.96^(t·ψ)) with ψ = momentum_decay; the running product Πμ is
     kept in state['mu_product'] (a 0-d tensor of the scalar dtype, rounded as PyTorch's is).
+
+    Args:
+        params (iterable): the parameters to optimise, or dicts of parameter groups with their own options.
+        lr (float or Tensor): the learning rate (default 2e-3).
+        betas (tuple of float): β₁ and β₂, the decay rates of m and v (default (0.9, 0.999)).
+        eps (float): added to the denominator (default 1e-8).
+        weight_decay (float): the L2 penalty λ added to the gradient (default 0).
+        momentum_decay (float): ψ, how fast μₜ approaches β₁ (default 4e-3).
+        decoupled_weight_decay (bool): decay the weights directly, as AdamW does (default False).
+        foreach (bool, optional): accepted for PyTorch compatibility (one implementation here).
+        maximize (bool): maximise the objective instead of minimising it (default False).
+        capturable (bool): keep the step count as a tensor, as in PyTorch (default False).
+        differentiable (bool): record the update in the graph (default False).
+
+    Returns:
+        (NAdam): an optimizer; `step()` updates the parameters from their `.grad`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.tensor([1.0, -1.0]))
+        >>> opt = retrograd.optim.NAdam([w], lr=0.1)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     (w ** 2).sum().backward()
+        ...     opt.step()
+        >>> w.detach()
+        tensor([ 0.8200, -0.8200])
     """
 
     _GROUP_FALLBACKS = {

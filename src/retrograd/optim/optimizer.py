@@ -82,6 +82,32 @@ class Optimizer:
     >>> (w * w).sum().backward(); opt.step(); w
     Parameter containing:
     tensor([0., 0.], requires_grad=True)
+
+    Args:
+        params (iterable): the parameters to optimise (tensors or `(name, tensor)` pairs), or dicts
+            of parameter groups with their own options.
+        defaults (dict): the options of every group that does not set them itself (e.g. `{"lr": 0.1}`).
+
+    Returns:
+        (Optimizer): an optimizer with `param_groups`, `state`, `zero_grad()`, `state_dict()`;
+            subclasses define `step()`.
+
+    Examples:
+        >>> class PlainSGD(retrograd.optim.Optimizer):
+        ...     def __init__(self, params, lr=0.1):
+        ...         super().__init__(params, {"lr": lr})
+        ...     @retrograd.no_grad()
+        ...     def step(self, closure=None):
+        ...         for group in self.param_groups:
+        ...             for p in group["params"]:
+        ...                 if p.grad is not None:
+        ...                     p.add_(p.grad, alpha=-group["lr"])
+        >>> w = nn.Parameter(retrograd.tensor([1.0, 2.0]))
+        >>> opt = PlainSGD([w], lr=0.5)
+        >>> (w ** 2).sum().backward()
+        >>> opt.step()
+        >>> w.detach()
+        tensor([0., 0.])
     """
 
     # Keys older state dicts may lack, filled in by __setstate__ (PyTorch's per-class setdefaults).

@@ -18,6 +18,31 @@ class RAdam(Optimizer):
     ρ∞ = 2/(1-β₂) - 1,  ρₜ = ρ∞ - 2tβ₂ᵗ/(1-β₂ᵗ). While ρₜ ≤ 5 the step is plain
     momentum SGD on the bias-corrected m; after, it is scaled by the rectifier and
     the adaptive rate √(1-β₂ᵗ)/(√v + eps).
+
+    Args:
+        params (iterable): the parameters to optimise, or dicts of parameter groups with their own options.
+        lr (float or Tensor): the learning rate (default 1e-3).
+        betas (tuple of float): β₁ and β₂, the decay rates of m and v (default (0.9, 0.999)).
+        eps (float): added to the denominator (default 1e-8).
+        weight_decay (float): the L2 penalty λ added to the gradient (default 0).
+        decoupled_weight_decay (bool): decay the weights directly, as AdamW does (default False).
+        foreach (bool, optional): accepted for PyTorch compatibility (one implementation here).
+        maximize (bool): maximise the objective instead of minimising it (default False).
+        capturable (bool): keep the step count as a tensor, as in PyTorch (default False).
+        differentiable (bool): record the update in the graph (default False).
+
+    Returns:
+        (RAdam): an optimizer; `step()` updates the parameters from their `.grad`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.tensor([1.0, -1.0]))
+        >>> opt = retrograd.optim.RAdam([w], lr=0.1)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     (w ** 2).sum().backward()
+        ...     opt.step()
+        >>> w.detach()
+        tensor([ 0.6211, -0.6211])
     """
 
     _GROUP_FALLBACKS = {

@@ -17,6 +17,32 @@ class RMSprop(Optimizer):
 
     v ← αv + (1-α)g²; centered subtracts the squared running mean of g; then
     p ← p - lr·g/(√v + eps), or with momentum μ: b ← μb + g/(√v + eps), p ← p - lr·b.
+
+    Args:
+        params (iterable): the parameters to optimise, or dicts of parameter groups with their own options.
+        lr (float or Tensor): the learning rate (default 1e-2).
+        alpha (float): the smoothing constant α of v (default 0.99).
+        eps (float): added to the denominator (default 1e-8).
+        weight_decay (float): the L2 penalty λ added to the gradient (default 0).
+        momentum (float): the momentum factor μ (default 0).
+        centered (bool): normalise by the estimated variance of g instead of its second moment (default False).
+        capturable (bool): keep the step count as a tensor, as in PyTorch (default False).
+        foreach (bool, optional): accepted for PyTorch compatibility (one implementation here).
+        maximize (bool): maximise the objective instead of minimising it (default False).
+        differentiable (bool): record the update in the graph (default False).
+
+    Returns:
+        (RMSprop): an optimizer; `step()` updates the parameters from their `.grad`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.tensor([1.0, -1.0]))
+        >>> opt = retrograd.optim.RMSprop([w], lr=0.01)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     (w ** 2).sum().backward()
+        ...     opt.step()
+        >>> w.detach()
+        tensor([ 0.8329, -0.8329])
     """
 
     _GROUP_FALLBACKS = {

@@ -19,6 +19,29 @@ class Rprop(Optimizer):
     With s = sign(g · g_prev): the step size is multiplied by etaplus where s > 0, by etaminus
     where s < 0 (and that coordinate's gradient is treated as 0 for this step), then clamped
     to step_sizes; p ← p - sign(g)·step_size.
+
+    Args:
+        params (iterable): the parameters to optimise, or dicts of parameter groups with their own options.
+        lr (float or Tensor): the initial step size of every coordinate (default 1e-2).
+        etas (tuple of float): (etaminus, etaplus), the factors that shrink and grow the step size (default (0.5, 1.2)).
+        step_sizes (tuple of float): the smallest and largest step sizes allowed (default (1e-6, 50)).
+        capturable (bool): keep the step count as a tensor, as in PyTorch (default False).
+        foreach (bool, optional): accepted for PyTorch compatibility (one implementation here).
+        maximize (bool): maximise the objective instead of minimising it (default False).
+        differentiable (bool): record the update in the graph (default False).
+
+    Returns:
+        (Rprop): an optimizer; `step()` updates the parameters from their `.grad`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.tensor([1.0, -1.0]))
+        >>> opt = retrograd.optim.Rprop([w], lr=0.1)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     (w ** 2).sum().backward()
+        ...     opt.step()
+        >>> w.detach()
+        tensor([ 0.7800, -0.7800])
     """
 
     _GROUP_FALLBACKS = {"foreach": None, "maximize": False, "differentiable": False, "capturable": False}

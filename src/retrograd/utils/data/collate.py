@@ -39,7 +39,23 @@ def _is_numpy_value(value: Any) -> bool:
 
 
 def default_convert(data: Any) -> Any:
-    """Convert NumPy arrays (and NumPy scalars) inside `data` to tensors; leave the rest as is."""
+    """Convert NumPy arrays (and NumPy scalars) inside `data` to tensors; leave the rest as is.
+
+    Args:
+        data: a NumPy array or scalar, or a tuple, list or dict holding them.
+
+    Returns:
+        `data` with each NumPy array turned into a tensor of the same dtype (strings and object
+            arrays are left as they are).
+
+    Examples:
+        >>> import numpy as np
+        >>> from retrograd.utils.data import default_convert
+        >>> default_convert(np.array([1.0, 2.0]))
+        tensor([1., 2.], dtype=retrograd.float64)
+        >>> default_convert({"a": np.array([1]), "b": "text"})
+        {'a': tensor([1]), 'b': 'text'}
+    """
     kind = type(data)
     if isinstance(data, Tensor):
         return data
@@ -159,10 +175,27 @@ default_collate_fn_map: CollateMap = {
 
 
 def default_collate(batch: Any) -> Any:
-    """A list of samples as one batch: tensors stacked to `(B, ...)`, numbers and NumPy values
-    as tensors, strings as lists; dicts, namedtuples and sequences collated per entry.
+    """A list of samples as one batch, the default `collate_fn` of `DataLoader`.
 
-    >>> default_collate([(1, 0.5), (2, 1.5)])
-    [tensor([1, 2]), tensor([0.5000, 1.5000], dtype=retrograd.float64)]
+    Tensors are stacked to `(B, ...)`, numbers and NumPy values become tensors, strings lists;
+    dicts, namedtuples and sequences are collated per entry.
+
+    Args:
+        batch (list): the samples; each a tensor, a number, a NumPy array, a string, or a
+            tuple, list or dict of those (nested the same way in every sample).
+
+    Returns:
+        the batch, with the samples' structure: tensors stacked along a new dim 0 (shape
+            `(B, ...)`), numbers as 1-D tensors (int64 for ints, float64 for floats), strings as lists.
+
+    Examples:
+        >>> from retrograd.utils.data import default_collate
+        >>> default_collate([(retrograd.tensor([1, 2]), 0), (retrograd.tensor([3, 4]), 1)])
+        [tensor([[1, 2],
+                [3, 4]]), tensor([0, 1])]
+        >>> default_collate([(1, 0.5), (2, 1.5)])
+        [tensor([1, 2]), tensor([0.5000, 1.5000], dtype=retrograd.float64)]
+        >>> default_collate([{"x": 1.0}, {"x": 2.0}])
+        {'x': tensor([1., 2.], dtype=retrograd.float64)}
     """
     return collate(batch, collate_fn_map=default_collate_fn_map)

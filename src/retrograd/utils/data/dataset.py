@@ -92,7 +92,21 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
 
 
 class StackDataset(Dataset[T_co]):
-    """Datasets of equal length zipped: positional args give tuples, keyword args give dicts."""
+    """Datasets of equal length zipped: positional args give tuples, keyword args give dicts.
+
+    Args:
+        *args (Dataset): datasets whose items form tuples.
+        **kwargs (Dataset): datasets whose items form dicts, keyed by the argument names.
+
+    Returns:
+        (StackDataset): a dataset of their common length.
+
+    Examples:
+        >>> from retrograd.utils.data import StackDataset
+        >>> ds = StackDataset(x=retrograd.tensor([1, 2]), y=retrograd.tensor([3, 4]))
+        >>> ds[1]
+        {'x': tensor(2), 'y': tensor(4)}
+    """
 
     def __init__(self, *args: Dataset[Any], **kwargs: Dataset[Any]) -> None:
         if args and kwargs:
@@ -118,7 +132,22 @@ class StackDataset(Dataset[T_co]):
 
 
 class ConcatDataset(Dataset[T_co]):
-    """Several map-style datasets one after another; index i finds its part by bisection."""
+    """Several map-style datasets one after another; index i finds its part by bisection.
+
+    Args:
+        datasets (iterable of Dataset): the map-style datasets to join, in order.
+
+    Returns:
+        (ConcatDataset): a dataset whose length is the sum of theirs.
+
+    Examples:
+        >>> from retrograd.utils.data import ConcatDataset, TensorDataset
+        >>> ds = ConcatDataset([TensorDataset(retrograd.tensor([1, 2])), TensorDataset(retrograd.tensor([3]))])
+        >>> len(ds)
+        3
+        >>> ds[2]
+        (tensor(3),)
+    """
 
     datasets: list[Dataset[T_co]]
     cumulative_sizes: list[int]
@@ -151,7 +180,24 @@ class ConcatDataset(Dataset[T_co]):
 
 
 class ChainDataset(IterableDataset[T_co]):
-    """Iterable datasets chained: iterates each in turn."""
+    """Iterable datasets chained: iterates each in turn.
+
+    Args:
+        datasets (iterable of IterableDataset): the datasets to iterate, in order.
+
+    Returns:
+        (ChainDataset): an iterable dataset yielding the samples of each dataset in turn.
+
+    Examples:
+        >>> from retrograd.utils.data import ChainDataset, IterableDataset
+        >>> class Count(IterableDataset):
+        ...     def __init__(self, n):
+        ...         self.n = n
+        ...     def __iter__(self):
+        ...         return iter(range(self.n))
+        >>> list(ChainDataset([Count(2), Count(3)]))
+        [0, 1, 0, 1, 2]
+    """
 
     def __init__(self, datasets: Iterable[Dataset[Any]]) -> None:
         self.datasets = datasets
@@ -172,7 +218,23 @@ class ChainDataset(IterableDataset[T_co]):
 
 
 class Subset(Dataset[T_co]):
-    """The items of `dataset` at `indices`, in that order."""
+    """The items of `dataset` at `indices`, in that order.
+
+    Args:
+        dataset (Dataset): the whole dataset.
+        indices (sequence of int): the indices to keep.
+
+    Returns:
+        (Subset): a dataset of `len(indices)` items.
+
+    Examples:
+        >>> from retrograd.utils.data import Subset
+        >>> sub = Subset(retrograd.tensor([10, 20, 30]), [2, 0])
+        >>> len(sub)
+        2
+        >>> sub[0]
+        tensor(30)
+    """
 
     dataset: Dataset[T_co]
     indices: Sequence[int]
@@ -230,7 +292,26 @@ def random_split(
     dataset: Dataset[T], lengths: Sequence[int | float], generator: Generator | None = default_generator
 ) -> list[Subset[T]]:
     """Split `dataset` into non-overlapping random subsets of the given lengths (or fractions
-    summing to 1); pass a seeded `generator` for a reproducible split."""
+    summing to 1); pass a seeded `generator` for a reproducible split.
+
+    Args:
+        dataset (Dataset): the dataset to split.
+        lengths (sequence of int or float): the subsets' lengths, summing to len(dataset), or
+            fractions summing to 1 (the remainder is spread one by one from the first subset).
+        generator (Generator): the random number generator of the permutation (default: the global one).
+
+    Returns:
+        list of Subset: one subset per length, together a permutation of the dataset.
+
+    Examples:
+        >>> from retrograd.utils.data import random_split
+        >>> g = retrograd.Generator().manual_seed(0)
+        >>> a, b = random_split(range(5), [3, 2], generator=g)
+        >>> list(a), list(b)
+        ([4, 0, 1], [3, 2])
+        >>> [len(s) for s in random_split(range(5), [0.6, 0.4])]
+        [3, 2]
+    """
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
         lengths = _fraction_lengths(len(dataset), lengths)  # type: ignore[arg-type]
     if sum(lengths) != len(dataset):  # type: ignore[arg-type]

@@ -20,7 +20,26 @@ __all__ = ["DistributedSampler"]
 
 
 class DistributedSampler(Sampler[int]):
-    """The indices of rank `rank` of `num_replicas` (by default the default process group's)."""
+    """The indices of rank `rank` of `num_replicas` (by default the default process group's).
+
+    Args:
+        dataset (Sized): the dataset to split between the processes.
+        num_replicas (int, optional): how many processes (default: the process group's world size).
+        rank (int, optional): this process's rank (default: its rank in the process group).
+        shuffle (bool): shuffle the indices, the same way in every process (default True).
+        seed (int): the shuffle's seed, the same in every process (default 0).
+        drop_last (bool): drop the tail so that every rank gets the same count; else pad by
+            repeating indices from the start (default False).
+
+    Returns:
+        (DistributedSampler): a sampler yielding every num_replicas-th index from rank on; call
+            `set_epoch(epoch)` each epoch to reshuffle.
+
+    Examples:
+        >>> from retrograd.utils.data import DistributedSampler
+        >>> list(DistributedSampler(range(5), num_replicas=2, rank=1, shuffle=False))
+        [1, 3, 0]
+    """
 
     def __init__(
         self, dataset: Sized, num_replicas: int | None = None, rank: int | None = None, shuffle: bool = True,

@@ -23,7 +23,24 @@ _CHUNK = 32  # indices drawn per randint call when sampling with replacement, as
 
 
 class Sampler(Generic[T_co]):
-    """Base class: subclasses define `__iter__` (indices) and, when they can, `__len__`."""
+    """Base class: subclasses define `__iter__` (indices) and, when they can, `__len__`.
+
+    Args:
+        data_source (Sized, optional): unused; accepted as PyTorch accepts it.
+
+    Returns:
+        (Sampler): a sampler; iterate it for the indices.
+
+    Examples:
+        >>> from retrograd.utils.data import Sampler
+        >>> class Evens(Sampler):
+        ...     def __init__(self, n):
+        ...         self.n = n
+        ...     def __iter__(self):
+        ...         return iter(range(0, self.n, 2))
+        >>> list(Evens(5))
+        [0, 2, 4]
+    """
 
     def __init__(self, data_source: Sized | None = None) -> None:
         pass
@@ -33,7 +50,19 @@ class Sampler(Generic[T_co]):
 
 
 class SequentialSampler(Sampler[int]):
-    """Indices `0, 1, ..., len(data_source) - 1` in order."""
+    """Indices `0, 1, ..., len(data_source) - 1` in order.
+
+    Args:
+        data_source (Sized): the dataset whose indices to give.
+
+    Returns:
+        (SequentialSampler): a sampler of the indices in order.
+
+    Examples:
+        >>> from retrograd.utils.data import SequentialSampler
+        >>> list(SequentialSampler(["a", "b", "c"]))
+        [0, 1, 2]
+    """
 
     def __init__(self, data_source: Sized) -> None:
         self.data_source = data_source
@@ -55,7 +84,23 @@ def _seeded_generator(generator: Generator | None) -> Generator:
 
 
 class RandomSampler(Sampler[int]):
-    """A random permutation of the indices, or `num_samples` draws with replacement."""
+    """A random permutation of the indices, or `num_samples` draws with replacement.
+
+    Args:
+        data_source (Sized): the dataset to sample indices of.
+        replacement (bool): draw with replacement (default False).
+        num_samples (int, optional): how many indices to draw (default len(data_source)).
+        generator (Generator, optional): the random number generator (default: the global one).
+
+    Returns:
+        (RandomSampler): a sampler of random indices.
+
+    Examples:
+        >>> from retrograd.utils.data import RandomSampler
+        >>> g = retrograd.Generator().manual_seed(0)
+        >>> list(RandomSampler(range(5), generator=g))
+        [4, 0, 1, 3, 2]
+    """
 
     def __init__(
         self, data_source: Sized, replacement: bool = False, num_samples: int | None = None,
@@ -96,7 +141,21 @@ class RandomSampler(Sampler[int]):
 
 
 class SubsetRandomSampler(Sampler[int]):
-    """The given indices in a random order."""
+    """The given indices in a random order.
+
+    Args:
+        indices (sequence of int): the indices to shuffle.
+        generator (Generator, optional): the random number generator (default: the global one).
+
+    Returns:
+        (SubsetRandomSampler): a sampler of a random permutation of `indices`.
+
+    Examples:
+        >>> from retrograd.utils.data import SubsetRandomSampler
+        >>> g = retrograd.Generator().manual_seed(0)
+        >>> list(SubsetRandomSampler([10, 11, 12, 13], generator=g))
+        [10, 11, 13, 12]
+    """
 
     def __init__(self, indices: Sequence[int], generator: Generator | None = None) -> None:
         self.indices = indices
@@ -111,7 +170,25 @@ class SubsetRandomSampler(Sampler[int]):
 
 
 class WeightedRandomSampler(Sampler[int]):
-    """`num_samples` indices drawn with probabilities proportional to `weights` (need not sum to 1)."""
+    """`num_samples` indices drawn with probabilities proportional to `weights` (need not sum to 1).
+
+    Args:
+        weights (sequence of float): one non-negative weight per index.
+        num_samples (int): how many indices to draw.
+        replacement (bool): draw with replacement (default True); without it an index is drawn at most once.
+        generator (Generator, optional): the random number generator (default: the global one).
+
+    Returns:
+        (WeightedRandomSampler): a sampler of `num_samples` random indices.
+
+    Examples:
+        >>> from retrograd.utils.data import WeightedRandomSampler
+        >>> g = retrograd.Generator().manual_seed(0)
+        >>> list(WeightedRandomSampler([0.1, 0.0, 0.9], 5, generator=g))
+        [2, 2, 2, 2, 2]
+        >>> sorted(WeightedRandomSampler([1.0, 1.0, 1.0], 3, replacement=False, generator=g))
+        [0, 1, 2]
+    """
 
     def __init__(
         self, weights: Sequence[float], num_samples: int, replacement: bool = True,
@@ -142,7 +219,23 @@ class WeightedRandomSampler(Sampler[int]):
 
 class BatchSampler(Sampler[list[int]]):
     """Groups the indices of `sampler` into lists of `batch_size` (the last one shorter
-    unless `drop_last`)."""
+    unless `drop_last`).
+
+    Args:
+        sampler (Sampler or iterable of int): where the indices come from.
+        batch_size (int): how many indices per batch.
+        drop_last (bool): drop the last batch when it is shorter than batch_size.
+
+    Returns:
+        (BatchSampler): a sampler that yields lists of indices.
+
+    Examples:
+        >>> from retrograd.utils.data import BatchSampler
+        >>> list(BatchSampler(range(5), batch_size=2, drop_last=False))
+        [[0, 1], [2, 3], [4]]
+        >>> list(BatchSampler(range(5), batch_size=2, drop_last=True))
+        [[0, 1], [2, 3]]
+    """
 
     def __init__(self, sampler: Sampler[int] | Iterable[int], batch_size: int, drop_last: bool) -> None:
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
