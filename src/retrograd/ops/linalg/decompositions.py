@@ -111,7 +111,23 @@ def inv(A: Tensor, *, out: Any = None) -> Tensor:
 
 
 def inv_ex(A: Tensor, *, check_errors: bool = False, out: Any = None) -> Any:
-    """(inverse, info): info (int32) is nonzero where a matrix is singular (its inverse is then NaN)."""
+    """(inverse, info): info (int32) is nonzero where a matrix is singular (its inverse is then NaN).
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape (*, n, n).
+        check_errors (bool): raise LinAlgError on a singular matrix anyway (default False).
+        out (tuple of Tensor, optional): `(inverse, info)` tensors to write into.
+
+    Returns:
+        (Tensor, Tensor): a named tuple `(inverse, info)`; info has shape (*).
+
+    Examples:
+        >>> retrograd.linalg.inv_ex(retrograd.tensor([[2.0, 0.0], [0.0, 4.0]]))
+        retrograd.return_types.linalg_inv_ex(
+        inverse=tensor([[0.5000, 0.0000],
+                [0.0000, 0.2500]]),
+        info=tensor(0, dtype=retrograd.int32))
+    """
     if out is not None:
         return write_out(out, inv_ex, locals(), SAME)
     check_matrix(A, "linalg.inv_ex")
@@ -169,7 +185,20 @@ _slogdet = Primitive(
 
 
 def det(A: Tensor, *, out: Any = None) -> Tensor:
-    """Determinant of each square matrix in A (*, n, n), shape (*)."""
+    """Determinant of each square matrix in A (*, n, n), shape (*).
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, floating or complex.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: shape (*).
+
+    Examples:
+        >>> A = retrograd.tensor([[[1.0, 2.0], [3.0, 4.0]], [[2.0, 0.0], [0.0, 2.0]]])
+        >>> retrograd.linalg.det(A)
+        tensor([-2.,  4.])
+    """
     if out is not None:
         return write_out(out, det, locals(), SAME)
     check_matrix(A, "linalg.det")
@@ -177,7 +206,23 @@ def det(A: Tensor, *, out: Any = None) -> Tensor:
 
 
 def slogdet(A: Tensor, *, out: Any = None) -> Any:
-    """(sign, logabsdet) of the determinants of A (*, n, n)."""
+    """(sign, logabsdet) of the determinants of A (*, n, n).
+
+    Steadier than `log(det(A))` when the determinant under- or overflows.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, floating or complex.
+        out (tuple of Tensor, optional): `(sign, logabsdet)` tensors to write into.
+
+    Returns:
+        (Tensor, Tensor): a named tuple `(sign, logabsdet)`, each of shape (*); det = sign * exp(logabsdet).
+
+    Examples:
+        >>> retrograd.linalg.slogdet(retrograd.tensor([[0.0, 2.0], [3.0, 0.0]]))
+        retrograd.return_types.linalg_slogdet(
+        sign=tensor(-1.),
+        logabsdet=tensor(1.7918))
+    """
     if out is not None:
         return write_out(out, slogdet, locals(), SAME)
     check_matrix(A, "linalg.slogdet")
