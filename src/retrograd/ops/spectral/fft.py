@@ -182,9 +182,21 @@ def _fftn_general(x: Any, s: Any, dim: Any, norm: str | None, forward: bool, all
 def fft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
     """The 1-D discrete Fourier transform along `dim` (real input is promoted to complex).
 
-    >>> import retrograd as torch
-    >>> torch.fft.fft(torch.tensor([1.0, 0.0, 0.0, 0.0]))
-    tensor([1.+0.j, 1.+0.j, 1.+0.j, 1.+0.j])
+    Args:
+        input (Tensor): the signal, real or complex (integers become the default float).
+        n (int, optional): the signal length: `input` is cut or zero-padded to it along `dim`
+            (default: as it is).
+        dim (int): the dim to transform (default -1).
+        norm (str, optional): the scaling: 'backward' (default; none forward, 1/n on the inverse),
+            'ortho' (1/sqrt(n) both ways) or 'forward' (1/n forward, none on the inverse).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: complex, n bins along `dim`.
+
+    Examples:
+        >>> retrograd.fft.fft(retrograd.tensor([1.0, 2.0, 3.0, 4.0]))
+        tensor([10.+0.j, -2.+2.j, -2.+0.j, -2.-2.j])
     """
     if out is not None:
         return write_out(out, fft, locals(), _COMPLEX_OUT["fft"])
@@ -192,35 +204,123 @@ def fft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = N
 
 
 def ifft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The 1-D inverse discrete Fourier transform along `dim` (scaled by 1/n by default)."""
+    """The 1-D inverse discrete Fourier transform along `dim` (scaled by 1/n by default).
+
+    Args:
+        input (Tensor): the spectrum, real or complex.
+        n (int, optional): the signal length: `input` is cut or zero-padded to it along `dim`
+            (default: as it is).
+        dim (int): the dim to transform (default -1).
+        norm (str, optional): the scaling: 'backward' (default; none forward, 1/n on the inverse),
+            'ortho' (1/sqrt(n) both ways) or 'forward' (1/n forward, none on the inverse).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: complex, n samples along `dim`.
+
+    Examples:
+        >>> retrograd.fft.ifft(retrograd.tensor([10.0 + 0j, -2 + 2j, -2 + 0j, -2 - 2j]))
+        tensor([1.+0.j, 2.+0.j, 3.+0.j, 4.+0.j])
+    """
     if out is not None:
         return write_out(out, ifft, locals(), Both(_COMPLEX_OUT["ifft"], SAME_INPUT), grad="copy")
     return _fftn_general(input, *_one(n, dim), norm, False, False, "ifft")
 
 
 def fft2(input: Tensor, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The 2-D discrete Fourier transform over `dim` (the last two dims by default)."""
+    """The 2-D discrete Fourier transform over `dim` (the last two dims by default).
+
+    Args:
+        input (Tensor): the signal, real or complex.
+        s (sequence of int, optional): the signal size per transformed dim (cut or zero-padded).
+        dim (sequence of int): the dims to transform (default (-2, -1)).
+        norm (str, optional): the scaling: 'backward' (default; none forward, 1/n on the inverse),
+            'ortho' (1/sqrt(n) both ways) or 'forward' (1/n forward, none on the inverse).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: complex.
+
+    Examples:
+        >>> retrograd.fft.fft2(retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        tensor([[10.+0.j, -2.+0.j],
+                [-4.+0.j,  0.+0.j]])
+    """
     if out is not None:
         return write_out(out, fft2, locals(), _COMPLEX_OUT["fftn"])
     return _fftn_general(input, s, dim, norm, True, False, "fft2")
 
 
 def ifft2(input: Tensor, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The 2-D inverse discrete Fourier transform over `dim`."""
+    """The 2-D inverse discrete Fourier transform over `dim`.
+
+    Args:
+        input (Tensor): the spectrum, real or complex.
+        s (sequence of int, optional): the signal size per transformed dim (cut or zero-padded).
+        dim (sequence of int): the dims to transform (default (-2, -1)).
+        norm (str, optional): the scaling: 'backward' (default; none forward, 1/n on the inverse),
+            'ortho' (1/sqrt(n) both ways) or 'forward' (1/n forward, none on the inverse).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: complex.
+
+    Examples:
+        >>> retrograd.fft.ifft2(retrograd.tensor([[4.0, 0.0], [0.0, 0.0]]))
+        tensor([[1.+0.j, 1.+0.j],
+                [1.+0.j, 1.+0.j]])
+    """
     if out is not None:
         return write_out(out, ifft2, locals(), _COMPLEX_OUT["fftn"])
     return _fftn_general(input, s, dim, norm, False, False, "ifft2")
 
 
 def fftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The N-D discrete Fourier transform over `dim` (all dims, or the last len(s), by default)."""
+    """The N-D discrete Fourier transform over `dim` (all dims, or the last len(s), by default).
+
+    Args:
+        input (Tensor): the signal, real or complex.
+        s (sequence of int, optional): the signal size per transformed dim (cut or zero-padded).
+        dim (sequence of int, optional): the dims to transform (default all, or the last len(s)).
+        norm (str, optional): the scaling: 'backward' (default; none forward, 1/n on the inverse),
+            'ortho' (1/sqrt(n) both ways) or 'forward' (1/n forward, none on the inverse).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: complex.
+
+    Examples:
+        >>> retrograd.fft.fftn(retrograd.ones(2, 2, 2))
+        tensor([[[8.+0.j, 0.+0.j],
+                 [0.+0.j, 0.+0.j]],
+        <BLANKLINE>
+                [[0.+0.j, 0.+0.j],
+                 [0.+0.j, 0.+0.j]]])
+    """
     if out is not None:
         return write_out(out, fftn, locals(), _COMPLEX_OUT["fftn"])
     return _fftn_general(input, s, dim, norm, True, True, "fftn")
 
 
 def ifftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The N-D inverse discrete Fourier transform over `dim`."""
+    """The N-D inverse discrete Fourier transform over `dim`.
+
+    Args:
+        input (Tensor): the spectrum, real or complex.
+        s (sequence of int, optional): the signal size per transformed dim (cut or zero-padded).
+        dim (sequence of int, optional): the dims to transform (default all, or the last len(s)).
+        norm (str, optional): the scaling: 'backward' (default; none forward, 1/n on the inverse),
+            'ortho' (1/sqrt(n) both ways) or 'forward' (1/n forward, none on the inverse).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: complex.
+
+    Examples:
+        >>> retrograd.fft.ifftn(retrograd.fft.fftn(retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]))).real
+        tensor([[1., 2.],
+                [3., 4.]])
+    """
     if out is not None:
         return write_out(out, ifftn, locals(), _COMPLEX_OUT["fftn"])
     return _fftn_general(input, s, dim, norm, False, True, "ifftn")
@@ -252,42 +352,143 @@ def _irfftn_general(x: Any, s: Any, dim: Any, norm: str, all_dims: bool, name: s
 
 
 def rfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The onesided 1-D DFT of a real signal: n//2 + 1 bins (the rest are their conjugates)."""
+    """The onesided 1-D DFT of a real signal: n//2 + 1 bins (the rest are their conjugates).
+
+    Args:
+        input (Tensor): a real signal (integers become the default float).
+        n (int, optional): the signal length: `input` is cut or zero-padded to it along `dim`
+            (default: as it is).
+        dim (int): the dim to transform (default -1).
+        norm (str, optional): the scaling: 'backward' (default; none forward, 1/n on the inverse),
+            'ortho' (1/sqrt(n) both ways) or 'forward' (1/n forward, none on the inverse).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: complex, n//2 + 1 bins along `dim`.
+
+    Examples:
+        >>> retrograd.fft.rfft(retrograd.tensor([1.0, 2.0, 3.0, 4.0]))
+        tensor([10.+0.j, -2.+2.j, -2.+0.j])
+    """
     if out is not None:
         return write_out(out, rfft, locals(), _COMPLEX_OUT["rfft"])
     return _rfftn_general(input, *_one(n, dim), _norm(norm), False, "rfft")
 
 
 def irfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The real signal of length n (default 2·(m - 1)) whose onesided spectrum is `input`."""
+    """The real signal of length n (default 2·(m - 1)) whose onesided spectrum is `input`.
+
+    Args:
+        input (Tensor): a onesided spectrum of m bins along `dim`.
+        n (int, optional): the output length (default 2·(m - 1); pass it for an odd-length signal).
+        dim (int): the dim to transform (default -1).
+        norm (str, optional): the scaling: 'backward' (default; none forward, 1/n on the inverse),
+            'ortho' (1/sqrt(n) both ways) or 'forward' (1/n forward, none on the inverse).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: real, n samples along `dim`.
+
+    Examples:
+        >>> retrograd.fft.irfft(retrograd.fft.rfft(retrograd.tensor([1.0, 2.0, 3.0])), n=3)
+        tensor([1., 2., 3.])
+    """
     if out is not None:
         return write_out(out, irfft, locals(), _REAL_OUT["irfft"])
     return _irfftn_general(input, *_one(n, dim), _norm(norm), False, "irfft")
 
 
 def rfft2(input: Tensor, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The 2-D DFT of a real signal, onesided in the last of `dim`."""
+    """The 2-D DFT of a real signal, onesided in the last of `dim`.
+
+    Args:
+        input (Tensor): a real signal.
+        s (sequence of int, optional): the signal size per transformed dim (cut or zero-padded).
+        dim (sequence of int): the dims to transform (default (-2, -1)).
+        norm (str, optional): the scaling: 'backward' (default; none forward, 1/n on the inverse),
+            'ortho' (1/sqrt(n) both ways) or 'forward' (1/n forward, none on the inverse).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: complex; the last transformed dim has n//2 + 1 bins.
+
+    Examples:
+        >>> retrograd.fft.rfft2(retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        tensor([[10.+0.j, -2.+0.j],
+                [-4.+0.j,  0.+0.j]])
+    """
     if out is not None:
         return write_out(out, rfft2, locals(), _COMPLEX_OUT["rfftn"])
     return _rfftn_general(input, s, dim, _norm(norm), False, "rfft2")
 
 
 def irfft2(input: Tensor, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The inverse of `rfft2`: a real signal from a spectrum onesided in the last of `dim`."""
+    """The inverse of `rfft2`: a real signal from a spectrum onesided in the last of `dim`.
+
+    Args:
+        input (Tensor): a spectrum, onesided in the last of `dim`.
+        s (sequence of int, optional): the output size per transformed dim (default: the last one
+            2·(m - 1)).
+        dim (sequence of int): the dims to transform (default (-2, -1)).
+        norm (str, optional): the scaling: 'backward' (default; none forward, 1/n on the inverse),
+            'ortho' (1/sqrt(n) both ways) or 'forward' (1/n forward, none on the inverse).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: real.
+
+    Examples:
+        >>> retrograd.fft.irfft2(retrograd.fft.rfft2(retrograd.tensor([[1.0, 2.0], [3.0, 4.0]])))
+        tensor([[1., 2.],
+                [3., 4.]])
+    """
     if out is not None:
         return write_out(out, irfft2, locals(), _REAL_OUT["irfftn"])
     return _irfftn_general(input, s, dim, _norm(norm), False, "irfft2")
 
 
 def rfftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The N-D DFT of a real signal, onesided in the last of `dim`."""
+    """The N-D DFT of a real signal, onesided in the last of `dim`.
+
+    Args:
+        input (Tensor): a real signal.
+        s (sequence of int, optional): the signal size per transformed dim (cut or zero-padded).
+        dim (sequence of int, optional): the dims to transform (default all, or the last len(s)).
+        norm (str, optional): the scaling: 'backward' (default; none forward, 1/n on the inverse),
+            'ortho' (1/sqrt(n) both ways) or 'forward' (1/n forward, none on the inverse).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: complex; the last transformed dim has n//2 + 1 bins.
+
+    Examples:
+        >>> retrograd.fft.rfftn(retrograd.ones(2, 2, 2)).shape
+        retrograd.Size([2, 2, 2])
+    """
     if out is not None:
         return write_out(out, rfftn, locals(), _COMPLEX_OUT["rfftn"])
     return _rfftn_general(input, s, dim, _norm(norm), True, "rfftn")
 
 
 def irfftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The inverse of `rfftn`: a real signal from a spectrum onesided in the last of `dim`."""
+    """The inverse of `rfftn`: a real signal from a spectrum onesided in the last of `dim`.
+
+    Args:
+        input (Tensor): a spectrum, onesided in the last of `dim`.
+        s (sequence of int, optional): the output size per transformed dim (default: the last one
+            2·(m - 1)).
+        dim (sequence of int, optional): the dims to transform (default all, or the last len(s)).
+        norm (str, optional): the scaling: 'backward' (default; none forward, 1/n on the inverse),
+            'ortho' (1/sqrt(n) both ways) or 'forward' (1/n forward, none on the inverse).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: real.
+
+    Examples:
+        >>> retrograd.fft.irfftn(retrograd.fft.rfftn(retrograd.ones(2, 2, 2))).shape
+        retrograd.Size([2, 2, 2])
+    """
     if out is not None:
         return write_out(out, irfftn, locals(), _REAL_OUT["irfftn"])
     return _irfftn_general(input, s, dim, _norm(norm), True, "irfftn")
@@ -297,7 +498,23 @@ def irfftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = Non
 
 
 def hfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The (real) DFT of a Hermitian-symmetric signal given by its first half; n = 2·(m - 1) by default."""
+    """The (real) DFT of a Hermitian-symmetric signal given by its first half; n = 2·(m - 1) by default.
+
+    Args:
+        input (Tensor): the first half (m samples along `dim`) of a Hermitian-symmetric signal.
+        n (int, optional): the output length (default 2·(m - 1)).
+        dim (int): the dim to transform (default -1).
+        norm (str, optional): the scaling: 'backward' (default; none forward, 1/n on the inverse),
+            'ortho' (1/sqrt(n) both ways) or 'forward' (1/n forward, none on the inverse).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: real, n bins along `dim`.
+
+    Examples:
+        >>> retrograd.fft.hfft(retrograd.tensor([1.0, 2.0, 3.0]))
+        tensor([ 8., -2.,  0., -2.])
+    """
     if out is not None:
         return write_out(out, hfft, locals(), _REAL_OUT["hfft"])
     x = conj(_as_complex(_check_floating(tensor_of(input), "hfft")))
@@ -305,7 +522,24 @@ def hfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = 
 
 
 def ihfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The inverse of `hfft`: the onesided inverse DFT of a real signal."""
+    """The inverse of `hfft`: the onesided inverse DFT of a real signal.
+
+    Args:
+        input (Tensor): a real signal.
+        n (int, optional): the signal length: `input` is cut or zero-padded to it along `dim`
+            (default: as it is).
+        dim (int): the dim to transform (default -1).
+        norm (str, optional): the scaling: 'backward' (default; none forward, 1/n on the inverse),
+            'ortho' (1/sqrt(n) both ways) or 'forward' (1/n forward, none on the inverse).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: complex, n//2 + 1 bins along `dim`.
+
+    Examples:
+        >>> retrograd.fft.ihfft(retrograd.tensor([4.0, 0.0, 0.0, 0.0]))
+        tensor([1.-0.j, 1.-0.j, 1.-0.j])
+    """
     if out is not None:
         return write_out(out, ihfft, locals(), Both(_COMPLEX_OUT["ihfft"], SAME_INPUT), grad="copy")
     return conj(_rfftn_general(input, *_one(n, dim), _DUAL[_norm(norm)], False, "ihfft"))
@@ -356,7 +590,26 @@ def fftfreq(
     n: int, d: float = 1.0, *, out: Any = None, dtype: Any = None, layout: Any = None, device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
-    """The sample frequencies of an n-point DFT: [0, 1, ..., -(n//2), ..., -1] / (d·n)."""
+    """The sample frequencies of an n-point DFT: [0, 1, ..., -(n//2), ..., -1] / (d·n).
+
+    Args:
+        n (int): the signal length.
+        d (float): the sample spacing (default 1.0).
+        out (Tensor, optional): a tensor to write the result into.
+        dtype (dtype, optional): the result's dtype (default: the default float).
+        layout (layout, optional): only `retrograd.strided`.
+        device (device, optional): where to place the result.
+        requires_grad (bool): record operations on the result (default False).
+
+    Returns:
+        Tensor: 1-D, n frequencies in `fft`'s bin order.
+
+    Examples:
+        >>> retrograd.fft.fftfreq(4)
+        tensor([ 0.0000,  0.2500, -0.5000, -0.2500])
+        >>> retrograd.fft.fftfreq(5, d=0.5)
+        tensor([ 0.0000,  0.4000,  0.8000, -0.8000, -0.4000])
+    """
     if out is not None:
         return write_out(out, fftfreq, locals(), _FREQ_OUT, dtype_from_out=True)
     check_layout(layout)
@@ -368,7 +621,24 @@ def rfftfreq(
     n: int, d: float = 1.0, *, out: Any = None, dtype: Any = None, layout: Any = None, device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
-    """The sample frequencies of `rfft` for an n-point signal: [0, 1, ..., n//2] / (d·n)."""
+    """The sample frequencies of `rfft` for an n-point signal: [0, 1, ..., n//2] / (d·n).
+
+    Args:
+        n (int): the signal length.
+        d (float): the sample spacing (default 1.0).
+        out (Tensor, optional): a tensor to write the result into.
+        dtype (dtype, optional): the result's dtype (default: the default float).
+        layout (layout, optional): only `retrograd.strided`.
+        device (device, optional): where to place the result.
+        requires_grad (bool): record operations on the result (default False).
+
+    Returns:
+        Tensor: 1-D, n//2 + 1 frequencies.
+
+    Examples:
+        >>> retrograd.fft.rfftfreq(5)
+        tensor([0.0000, 0.2000, 0.4000])
+    """
     if out is not None:
         return write_out(out, rfftfreq, locals(), _FREQ_OUT, dtype_from_out=True)
     check_layout(layout)
@@ -386,12 +656,36 @@ def _shift(x: Any, dim: Any, inverse: bool) -> Tensor:
 
 
 def fftshift(input: Tensor, dim: Any = None) -> Tensor:
-    """Move the zero-frequency bin to the centre of `dim` (all dims by default)."""
+    """Move the zero-frequency bin to the centre of `dim` (all dims by default).
+
+    Args:
+        input (Tensor): a spectrum in `fft`'s bin order.
+        dim (int or sequence of int, optional): the dims to shift (default all).
+
+    Returns:
+        Tensor: `input` rolled by n//2 along each dim.
+
+    Examples:
+        >>> retrograd.fft.fftshift(retrograd.fft.fftfreq(5))
+        tensor([-0.4000, -0.2000,  0.0000,  0.2000,  0.4000])
+    """
     return _shift(input, dim, inverse=False)
 
 
 def ifftshift(input: Tensor, dim: Any = None) -> Tensor:
-    """Undo `fftshift`."""
+    """Undo `fftshift`.
+
+    Args:
+        input (Tensor): a spectrum with the zero-frequency bin centred.
+        dim (int or sequence of int, optional): the dims to shift (default all).
+
+    Returns:
+        Tensor: `input` rolled by -(n//2) along each dim.
+
+    Examples:
+        >>> retrograd.fft.ifftshift(retrograd.tensor([-2.0, -1.0, 0.0, 1.0, 2.0]))
+        tensor([ 0.,  1.,  2., -2., -1.])
+    """
     return _shift(input, dim, inverse=True)
 
 
