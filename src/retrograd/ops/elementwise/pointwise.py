@@ -211,7 +211,23 @@ _round = Primitive("round", lambda xp, a, decimals: xp.round(a, decimals), [lamb
 
 
 def round(input: Tensor, *, decimals: int = 0, out: Any = None) -> Tensor:
-    """Round half to even, optionally to `decimals` places."""
+    """Round half to even, optionally to `decimals` places.
+
+    Args:
+        input (Tensor): any shape and dtype (integers come back unchanged).
+        decimals (int): the number of decimal places; negative rounds to tens, hundreds, ...
+            (default 0).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: same shape and dtype.
+
+    Examples:
+        >>> retrograd.round(retrograd.tensor([0.5, 1.5, 2.5, -0.4]))
+        tensor([0., 2., 2., -0.])
+        >>> retrograd.round(retrograd.tensor([1.2345, 123.0]), decimals=2)
+        tensor([  1.2300, 123.0000])
+    """
     if out is not None:
         return write_out(out, round, locals(), SAME_INPUT)
     return _round(input, decimals=decimals)
@@ -237,7 +253,21 @@ def _logit_derivative(a: Tensor, eps: float | None) -> Tensor:
 
 
 def logit(input: Tensor, eps: float | None = None) -> Tensor:
-    """`log(p / (1 - p))`, with `p` clamped to `[eps, 1 - eps]` when eps is given."""
+    """`log(p / (1 - p))`, with `p` clamped to `[eps, 1 - eps]` when eps is given.
+
+    Args:
+        input (Tensor): probabilities p; integer and bool inputs are promoted to the default float.
+        eps (float, optional): the clamp bound; None leaves p as it is (±inf at 0 and 1).
+
+    Returns:
+        Tensor: the log-odds, same shape.
+
+    Examples:
+        >>> retrograd.logit(retrograd.tensor([0.25, 0.5, 1.0]))
+        tensor([-1.0986,  0.0000,     inf])
+        >>> retrograd.special.logit(retrograd.tensor([0.0, 1.0]), eps=1e-6)
+        tensor([-13.8155,  13.8023])
+    """
     return _logit(promote_float(input), eps=eps)
 
 

@@ -113,7 +113,19 @@ def _entr(x: np.ndarray) -> np.ndarray:
 
 
 def ndtr(input: Tensor, *, out: Any = None) -> Tensor:
-    """The standard normal CDF Φ(x) = ½ erfc(-x/√2)."""
+    """The standard normal CDF Φ(x) = ½ erfc(-x/√2).
+
+    Args:
+        input (Tensor): any shape; integer and bool inputs are promoted to the default float.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: Φ(input), same shape, in [0, 1].
+
+    Examples:
+        >>> retrograd.special.ndtr(retrograd.tensor([-1.0, 0.0, 1.0]))
+        tensor([0.1587, 0.5000, 0.8413])
+    """
     if out is not None:
         return write_out(out, ndtr, locals(), grad="copy")
     from .pointwise import erfc
@@ -130,7 +142,20 @@ _polygamma = Primitive(
 
 
 def polygamma(n: int, input: Tensor, *, out: Any = None) -> Tensor:
-    """ψ⁽ⁿ⁾(x), the n-th derivative of digamma; n ≥ 0."""
+    """ψ⁽ⁿ⁾(x), the n-th derivative of digamma; n ≥ 0.
+
+    Args:
+        n (int): the order of the derivative; 0 gives `digamma`.
+        input (Tensor): any shape; integer and bool inputs are promoted to the default float.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: ψ⁽ⁿ⁾(input), same shape.
+
+    Examples:
+        >>> retrograd.special.polygamma(1, retrograd.tensor([1.0, 2.0]))
+        tensor([1.6449, 0.6449])
+    """
     if out is not None:
         return write_out(out, polygamma, locals())
     if n < 0:
@@ -143,7 +168,20 @@ _MVLGAMMA_OUT = castable("mvlgamma: result type {src} can't be cast to the desir
 
 
 def multigammaln(input: Tensor, p: int, *, out: Any = None) -> Tensor:
-    """ln Γ_p(a) = p(p-1)/4 ln π + Σ_{j<p} ln Γ(a - j/2), the multivariate log-gamma."""
+    """ln Γ_p(a) = p(p-1)/4 ln π + Σ_{j<p} ln Γ(a - j/2), the multivariate log-gamma.
+
+    Args:
+        input (Tensor): a; every element must exceed (p - 1) / 2.
+        p (int): the dimension, 1 or more (p = 1 is `gammaln`).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: same shape, a floating dtype.
+
+    Examples:
+        >>> retrograd.special.multigammaln(retrograd.tensor([1.5, 3.0]), 2)
+        tensor([0.4516, 1.5502])
+    """
     if out is not None:
         return write_out(out, multigammaln, locals(), _MVLGAMMA_OUT)
     a = promote_float(tensor_of(input))
@@ -216,28 +254,80 @@ _gammaincc = Primitive(
 
 
 def xlog1py(input: Any, other: Any, *, out: Any = None) -> Tensor:
-    """x·log1p(y), and 0 where x = 0 (unless y is NaN)."""
+    """x·log1p(y), and 0 where x = 0 (unless y is NaN).
+
+    Args:
+        input (Tensor or number): x.
+        other (Tensor or number): y; broadcasts with `input`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the broadcast shape, a floating dtype.
+
+    Examples:
+        >>> retrograd.special.xlog1py(retrograd.tensor([0.0, 2.0, 3.0]), retrograd.tensor([-1.0, 0.0, 1.0]))
+        tensor([0.0000, 0.0000, 2.0794])
+    """
     if out is not None:
         return write_out(out, xlog1py, locals())
     return _xlog1py(*_float_pair(input, other))
 
 
 def zeta(input: Any, other: Any, *, out: Any = None) -> Tensor:
-    """The Hurwitz zeta function ζ(x, q) = Σ_k (q + k)^-x (differentiable in q only, as in PyTorch)."""
+    """The Hurwitz zeta function ζ(x, q) = Σ_k (q + k)^-x (differentiable in q only, as in PyTorch).
+
+    Args:
+        input (Tensor or number): x, the exponent.
+        other (Tensor or number): q, the shift; broadcasts with `input`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the broadcast shape, a floating dtype.
+
+    Examples:
+        >>> retrograd.special.zeta(retrograd.tensor([2.0, 4.0]), 1.0)
+        tensor([1.6449, 1.0823])
+    """
     if out is not None:
         return write_out(out, zeta, locals())
     return _zeta(*_float_pair(input, other))
 
 
 def gammainc(input: Any, other: Any, *, out: Any = None) -> Tensor:
-    """The regularised lower incomplete gamma function P(a, x) (differentiable in x only)."""
+    """The regularised lower incomplete gamma function P(a, x) (differentiable in x only).
+
+    Args:
+        input (Tensor or number): a, positive.
+        other (Tensor or number): x, non-negative; broadcasts with `input`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the broadcast shape, values in [0, 1].
+
+    Examples:
+        >>> retrograd.special.gammainc(retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 1.0]))
+        tensor([0.6321, 0.2642])
+    """
     if out is not None:
         return write_out(out, gammainc, locals())
     return _gammainc(*_float_pair(input, other))
 
 
 def gammaincc(input: Any, other: Any, *, out: Any = None) -> Tensor:
-    """The regularised upper incomplete gamma function Q(a, x) = 1 - P(a, x) (differentiable in x only)."""
+    """The regularised upper incomplete gamma function Q(a, x) = 1 - P(a, x) (differentiable in x only).
+
+    Args:
+        input (Tensor or number): a, positive.
+        other (Tensor or number): x, non-negative; broadcasts with `input`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the broadcast shape, values in [0, 1].
+
+    Examples:
+        >>> retrograd.special.gammaincc(retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 1.0]))
+        tensor([0.3679, 0.7358])
+    """
     if out is not None:
         return write_out(out, gammaincc, locals())
     return _gammaincc(*_float_pair(input, other))

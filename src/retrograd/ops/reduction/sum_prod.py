@@ -351,7 +351,26 @@ def logsumexp(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Tensor:
-    """`log(sum(exp(input), dim))`, computed stably. Integers give the default float."""
+    """`log(sum(exp(input), dim))`, computed stably. Integers give the default float.
+
+    Args:
+        input (Tensor): the tensor to reduce.
+        dim (int or tuple of int, optional): the dims to reduce (default all; an empty tuple too).
+        keepdim (bool): keep the reduced dims with size 1 (default False).
+        out (Tensor, optional): a tensor to write the result into.
+        axis (int or tuple of int, optional): NumPy's name for `dim`.
+        keepdims (bool, optional): NumPy's name for `keepdim`.
+
+    Returns:
+        Tensor: the reduced tensor, a floating dtype.
+
+    Examples:
+        >>> x = retrograd.tensor([[0.0, 0.0], [1000.0, 1000.0]])
+        >>> retrograd.logsumexp(x, dim=1)
+        tensor([6.9315e-01, 1.0007e+03])
+        >>> retrograd.special.logsumexp(retrograd.tensor([1, 2, 3]), 0)
+        tensor(3.4076)
+    """
     if out is not None:
         return write_out(
             out,
