@@ -340,7 +340,26 @@ _cholesky_legacy = Primitive("cholesky", _cholesky_forward, [_cholesky_rule])
 
 
 def cholesky(A: Tensor, *, upper: bool = False, out: Any = None) -> Tensor:
-    """L with A = L Lᵀ for symmetric positive-definite A (*, n, n); U = Lᵀ when upper=True."""
+    """L with A = L Lᵀ for symmetric positive-definite A (*, n, n); U = Lᵀ when upper=True.
+
+    For complex A, Hermitian positive-definite, A = L Lᴴ. Only the lower triangle is read.
+
+    Args:
+        A (Tensor): a positive-definite matrix or batch, shape (*, n, n).
+        upper (bool): return the upper factor U = Lᴴ (default False).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the triangular factor, `A`'s shape; LinAlgError if A is not positive-definite.
+
+    Examples:
+        >>> retrograd.linalg.cholesky(retrograd.tensor([[4.0, 2.0], [2.0, 5.0]]))
+        tensor([[2., 0.],
+                [1., 2.]])
+        >>> retrograd.linalg.cholesky(retrograd.tensor([[4.0, 2.0], [2.0, 5.0]]), upper=True)
+        tensor([[2., 1.],
+                [0., 2.]])
+    """
     if out is not None:
         return write_out(out, cholesky, locals(), SAME)
     check_matrix(A, "linalg.cholesky")
@@ -394,7 +413,26 @@ _qr = Primitive("linalg_qr", _qr_forward, [_qr_rule], n_outputs=2)
 
 
 def qr(A: Tensor, mode: str = "reduced", *, out: Any = None) -> Any:
-    """(Q, R) with A = Q R; mode 'reduced' (Q (*, m, k)), 'complete' (Q (*, m, m)) or 'r' (Q empty)."""
+    """(Q, R) with A = Q R; mode 'reduced' (Q (*, m, k)), 'complete' (Q (*, m, m)) or 'r' (Q empty).
+
+    Q has orthonormal columns and R is upper triangular; k = min(m, n).
+
+    Args:
+        A (Tensor): a matrix or a batch of them, shape (*, m, n).
+        mode (str): 'reduced' (default), 'complete' or 'r' (R only).
+        out (tuple of Tensor, optional): `(Q, R)` tensors to write into.
+
+    Returns:
+        (Tensor, Tensor): a named tuple `(Q, R)`.
+
+    Examples:
+        >>> Q, R = retrograd.linalg.qr(retrograd.tensor([[3.0, 1.0], [4.0, 2.0], [0.0, 0.0]]))
+        >>> Q.shape, R.shape
+        (retrograd.Size([3, 2]), retrograd.Size([2, 2]))
+        >>> retrograd.linalg.qr(retrograd.tensor([[3.0, 1.0], [4.0, 2.0]]), mode="r").R
+        tensor([[-5.0000, -2.2000],
+                [ 0.0000,  0.4000]])
+    """
     if out is not None:
         return write_out(out, qr, locals(), SAME)
     if mode not in ("reduced", "complete", "r"):
