@@ -336,6 +336,27 @@ def gammaincc(input: Any, other: Any, *, out: Any = None) -> Tensor:
 # --- functions PyTorch does not differentiate -----------------------------------------------------
 
 
+def _full_doc(summary: str, args: str, returns: str, example: tuple[str, str] | None) -> str:
+    """A docstring with Args, Returns and (when `example`, a `(call, printed result)` pair) Examples."""
+    doc = f"{summary}\n\nArgs:\n{args}\n    out (Tensor, optional): a tensor to write the result into.\n\n"
+    doc += f"Returns:\n    Tensor: {returns}"
+    if example is not None:
+        call, result = example
+        doc += f"\n\nExamples:\n    >>> {call}\n    {result}"
+    return doc
+
+
+_INPUT_ARG = "    input (Tensor): any shape; integer and bool inputs are promoted to the default float."
+
+# printed results of the NumPy-only functions at 0, 1, 2 (the SciPy-backed ones get no example:
+# SciPy is optional)
+_CONSTANT_EXAMPLES = {
+    "modified_bessel_i0": "tensor([1.0000, 1.2661, 2.2796])",
+    "modified_bessel_i1": "tensor([0.0000, 0.5652, 1.5906])",
+    "spherical_bessel_j0": "tensor([1.0000, 0.8415, 0.4546])",
+}
+
+
 def _constant(kernel: Callable[[np.ndarray], np.ndarray], name: str) -> Callable[..., Tensor]:
     def op(input: Tensor, *, out: Any = None) -> Tensor:
         if out is not None:
@@ -346,7 +367,10 @@ def _constant(kernel: Callable[[np.ndarray], np.ndarray], name: str) -> Callable
         return Tensor._make(np.asarray(kernel(x._data)).astype(x._data.dtype, copy=False))
 
     op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"`{name}` elementwise (no gradient, as in PyTorch)."
+    result = _CONSTANT_EXAMPLES.get(name)
+    example = None if result is None else (f"retrograd.special.{name}(retrograd.tensor([0.0, 1.0, 2.0]))", result)
+    summary = f"`{name}` elementwise (no gradient, as in PyTorch)."
+    op.__doc__ = _full_doc(summary, _INPUT_ARG, "same shape, a float dtype.", example)
     return op
 
 
@@ -376,6 +400,27 @@ def _spherical_j0(a: np.ndarray) -> np.ndarray:
 spherical_bessel_j0 = _constant(_spherical_j0, "spherical_bessel_j0")
 
 
+# printed results at x = 0, 0.5, 1 for degree n = 2
+_POLYNOMIAL_EXAMPLES = {
+    "chebyshev_polynomial_t": "tensor([-1.0000, -0.5000,  1.0000])",
+    "chebyshev_polynomial_u": "tensor([-1.,  0.,  3.])",
+    "chebyshev_polynomial_v": "tensor([-1., -1.,  1.])",
+    "chebyshev_polynomial_w": "tensor([-1.,  1.,  5.])",
+    "shifted_chebyshev_polynomial_t": "tensor([ 1., -1.,  1.])",
+    "shifted_chebyshev_polynomial_u": "tensor([ 3., -1.,  3.])",
+    "shifted_chebyshev_polynomial_v": "tensor([ 5., -1.,  1.])",
+    "shifted_chebyshev_polynomial_w": "tensor([ 1., -1.,  5.])",
+    "hermite_polynomial_h": "tensor([-2., -1.,  2.])",
+    "hermite_polynomial_he": "tensor([-1.0000, -0.7500,  0.0000])",
+    "laguerre_polynomial_l": "tensor([ 1.0000,  0.1250, -0.5000])",
+    "legendre_polynomial_p": "tensor([-0.5000, -0.1250,  1.0000])",
+}
+_POLYNOMIAL_ARGS = (
+    "    input (Tensor or number): the points x; integer and bool inputs are promoted to the default float.\n"
+    "    n (Tensor or number): the degree; broadcasts with `input`."
+)
+
+
 def _polynomial(kind: str, name: str) -> Callable[..., Tensor]:
     def op(input: Any, n: Any, *, out: Any = None) -> Tensor:
         if out is not None:
@@ -387,7 +432,10 @@ def _polynomial(kind: str, name: str) -> Callable[..., Tensor]:
         return Tensor._make(np.asarray(values).astype(x._data.dtype, copy=False))
 
     op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"The degree-n {name.replace('_', ' ')} at `input` (no gradient, as in PyTorch; 0 for n < 0)."
+    summary = f"The degree-n {name.replace('_', ' ')} at `input` (no gradient, as in PyTorch; 0 for n < 0)."
+    call = f"retrograd.special.{name}(retrograd.tensor([0.0, 0.5, 1.0]), 2)"
+    returns = "the broadcast shape of `input` and `n`, a float dtype."
+    op.__doc__ = _full_doc(summary, _POLYNOMIAL_ARGS, returns, (call, _POLYNOMIAL_EXAMPLES[name]))
     return op
 
 
