@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import collections
 import importlib
 import os
@@ -48,10 +49,24 @@ def test_underscore_only_on_modules_without_public_names() -> None:
             assert not getattr(module, "__all__", []), module.__name__
 
 
+def _code_lines(path: str) -> int:
+    """Lines of a source file, not counting docstrings: documentation does not make a file too big."""
+    with open(path, encoding="utf-8") as f:
+        source = f.read()
+    documented = set()
+    for node in ast.walk(ast.parse(source)):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            value = body[0].value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                documented.update(range(value.lineno, value.end_lineno + 1))
+    return sum(1 for n in range(1, source.count("\n") + 2) if n not in documented)
+
+
 def test_files_stay_small() -> None:
+    # split by meaning, not length; but an ops file past ~400 lines of code holds more than one job
     for module in _modules():
-        with open(module.__file__, encoding="utf-8") as f:
-            assert sum(1 for _ in f) <= 410, module.__name__
+        assert _code_lines(module.__file__) <= 410, module.__name__
 
 
 def test_each_op_made_in_one_file() -> None:

@@ -135,6 +135,103 @@ Returns:
 Examples:
     >>> retrograd.gt(retrograd.tensor([1, 2, 3]), retrograd.tensor([2, 2, 2]))
     tensor([False, False,  True])""",
+    "erf": """Elementwise erf(x) = 2/√π ∫₀ˣ e^(-t²) dt, the error function (`special.erf`).
+
+Args:
+    input (Tensor): any shape; integer and bool inputs are promoted to the default float.
+    out (Tensor, optional): a tensor to write the result into.
+
+Returns:
+    Tensor: erf(input), same shape, in [-1, 1].
+
+Examples:
+    >>> retrograd.erf(retrograd.tensor([0.0, 0.5, -2.0]))
+    tensor([ 0.0000,  0.5205, -0.9953])""",
+    "erfc": """Elementwise erfc(x) = 1 - erf(x), the complementary error function (`special.erfc`).
+
+Args:
+    input (Tensor): any shape; integer and bool inputs are promoted to the default float.
+    out (Tensor, optional): a tensor to write the result into.
+
+Returns:
+    Tensor: erfc(input), same shape, in [0, 2] (accurate where erf(x) is near 1).
+
+Examples:
+    >>> retrograd.erfc(retrograd.tensor([0.0, 1.0, 3.0]))
+    tensor([1.0000e+00, 1.5730e-01, 2.2090e-05])""",
+    "erfinv": """Elementwise inverse of `erf` (`special.erfinv`).
+
+Args:
+    input (Tensor): any shape; integer and bool inputs are promoted to the default float.
+    out (Tensor, optional): a tensor to write the result into.
+
+Returns:
+    Tensor: y with erf(y) = input, same shape (±inf at ±1, `nan` outside [-1, 1]).
+
+Examples:
+    >>> retrograd.erfinv(retrograd.tensor([0.0, 0.5, 1.0]))
+    tensor([0.0000, 0.4769,    inf])""",
+    "exp2": """Elementwise 2 ** x (`special.exp2`).
+
+Args:
+    input (Tensor): any shape; integer and bool inputs are promoted to the default float.
+    out (Tensor, optional): a tensor to write the result into.
+
+Returns:
+    Tensor: `2 ** input`, same shape.
+
+Examples:
+    >>> retrograd.exp2(retrograd.tensor([0, 3, -1]))
+    tensor([1.0000, 8.0000, 0.5000])""",
+    "expm1": """Elementwise exp(x) - 1, accurate for small x (`special.expm1`).
+
+Args:
+    input (Tensor): any shape; integer and bool inputs are promoted to the default float.
+    out (Tensor, optional): a tensor to write the result into.
+
+Returns:
+    Tensor: `exp(input) - 1`, same shape.
+
+Examples:
+    >>> retrograd.expm1(retrograd.tensor([1e-10, 1.0]))
+    tensor([1.0000e-10, 1.7183e+00])""",
+    "log1p": """Elementwise log(1 + x), accurate for small x (`special.log1p`).
+
+Args:
+    input (Tensor): any shape; integer and bool inputs are promoted to the default float.
+    out (Tensor, optional): a tensor to write the result into.
+
+Returns:
+    Tensor: `log(1 + input)`, same shape (`nan` below -1).
+
+Examples:
+    >>> retrograd.log1p(retrograd.tensor([1e-10, 1.0]))
+    tensor([1.0000e-10, 6.9315e-01])""",
+    "sinc": """Elementwise normalised sinc: sin(πx) / (πx), and 1 at 0 (`special.sinc`).
+
+Args:
+    input (Tensor): any shape; integer and bool inputs are promoted to the default float.
+    out (Tensor, optional): a tensor to write the result into.
+
+Returns:
+    Tensor: same shape.
+
+Examples:
+    >>> retrograd.sinc(retrograd.tensor([0.0, 0.5, 1.0]))
+    tensor([ 1.0000e+00,  6.3662e-01, -2.7828e-08])""",
+    "xlogy": """Elementwise x·log(y), and 0 where x = 0 (unless y is NaN) (`special.xlogy`).
+
+Args:
+    input (Tensor or number): x.
+    other (Tensor or number): y; broadcasts with `input`.
+    out (Tensor, optional): a tensor to write the result into.
+
+Returns:
+    Tensor: the broadcast shape; integer and bool inputs give the default float.
+
+Examples:
+    >>> retrograd.xlogy(retrograd.tensor([0.0, 1.0, 2.0]), retrograd.tensor([0.0, 2.0, 3.0]))
+    tensor([0.0000, 0.6931, 2.1972])""",
 }
 
 

@@ -13,16 +13,21 @@ from __future__ import annotations
 from .ops.spectral.fft import (
     fft,
     fft2,
-    fftfreq,
     fftn,
-    fftshift,
-    hfft,
-    hfft2,
-    hfftn,
     ifft,
     ifft2,
     ifftn,
+)
+from .ops.spectral.frequencies import (
+    fftfreq,
+    fftshift,
     ifftshift,
+    rfftfreq,
+)
+from .ops.spectral.real_fft import (
+    hfft,
+    hfft2,
+    hfftn,
     ihfft,
     ihfft2,
     ihfftn,
@@ -31,7 +36,6 @@ from .ops.spectral.fft import (
     irfftn,
     rfft,
     rfft2,
-    rfftfreq,
     rfftn,
 )
 

@@ -53,7 +53,29 @@ __all__ = [
 def vector_norm(
     x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, out: Any = None,
 ) -> Tensor:
-    """(Σ|x|^ord)^(1/ord) over `dim` (all dims by default); ord may be inf, -inf or 0."""
+    """(Σ|x|^ord)^(1/ord) over `dim` (all dims by default); ord may be inf, -inf or 0.
+
+    Args:
+        x (Tensor): a floating-point or complex tensor.
+        ord (number): the order (default 2); inf is the largest |x|, -inf the smallest, 0 counts
+            the non-zeros.
+        dim (int or tuple of int, optional): the dims to reduce (default all, as if flattened).
+        keepdim (bool): keep the reduced dims with size 1 (default False).
+        dtype (dtype, optional): compute in this dtype.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the norms, real even for complex input.
+
+    Examples:
+        >>> x = retrograd.tensor([[3.0, -4.0], [0.0, 1.0]])
+        >>> retrograd.linalg.vector_norm(x)
+        tensor(5.0990)
+        >>> retrograd.linalg.vector_norm(x, ord=1, dim=1)
+        tensor([7., 1.])
+        >>> retrograd.linalg.vector_norm(x, ord=float("inf"))
+        tensor(4.)
+    """
     if out is not None:
         return write_out(out, vector_norm, locals(), SAME)
     if isinstance(ord, str):
@@ -110,7 +132,23 @@ def norm(
 
 
 def vecdot(x: Tensor, y: Tensor, *, dim: int = -1, out: Any = None) -> Tensor:
-    """Σ x·y along `dim`, broadcasting the other dims."""
+    """Σ x·y along `dim`, broadcasting the other dims.
+
+    For complex inputs `x` is conjugated, as in PyTorch.
+
+    Args:
+        x (Tensor): a floating-point or complex tensor.
+        y (Tensor): a tensor of `x`'s dtype that broadcasts with it.
+        dim (int): the dim to sum over (default -1).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the broadcast shape without `dim`.
+
+    Examples:
+        >>> retrograd.linalg.vecdot(retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]), retrograd.tensor([1.0, -1.0]))
+        tensor([-1., -1.])
+    """
     if out is not None:
         return write_out(out, vecdot, locals(), same("linalg.vecdot: Expected out of dtype{src} but found {dst}"))
     if x._data.dtype != y._data.dtype:
@@ -125,12 +163,47 @@ def vecdot(x: Tensor, y: Tensor, *, dim: int = -1, out: Any = None) -> Tensor:
 
 
 def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
-    """The diagonals of the matrices in A (a view), like `retrograd.diagonal` with matrix dims last."""
+    """The diagonals of the matrices in A (a view), like `retrograd.diagonal` with matrix dims last.
+
+    Args:
+        A (Tensor): a tensor with at least 2 dims.
+        offset (int): which diagonal (default 0, the main one; > 0 above, < 0 below).
+        dim1 (int): the first dim of the matrices (default -2).
+        dim2 (int): the second dim of the matrices (default -1).
+
+    Returns:
+        Tensor: a view with `dim1` and `dim2` removed and the diagonal as the last dim.
+
+    Examples:
+        >>> A = retrograd.arange(8).reshape(2, 2, 2)
+        >>> retrograd.linalg.diagonal(A)
+        tensor([[0, 3],
+                [4, 7]])
+    """
     return _ops.diagonal(A, offset, dim1, dim2)  # type: ignore[attr-defined]
 
 
 def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *, driver: str | None = None) -> Any:
-    """X minimising ‖AX - B‖ (via the pseudo-inverse): (solution, residuals, rank, singular_values)."""
+    """X minimising ‖AX - B‖ (via the pseudo-inverse): (solution, residuals, rank, singular_values).
+
+    Args:
+        A (Tensor): the coefficients, shape (*, m, n).
+        B (Tensor): the right-hand side, shape (*, m, k).
+        rcond (float, optional): the relative cutoff for small singular values (default: machine
+            epsilon times max(m, n)).
+        driver (str, optional): LAPACK's driver name, 'gels', 'gelsy' (default), 'gelsd' or 'gelss';
+            it decides which of the other outputs are filled, as in PyTorch.
+
+    Returns:
+        (Tensor, Tensor, Tensor, Tensor): a named tuple `(solution, residuals, rank,
+            singular_values)`; the solution has shape (*, n, k).
+
+    Examples:
+        >>> A = retrograd.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+        >>> retrograd.linalg.lstsq(A, retrograd.tensor([[1.0], [2.0], [4.0]])).solution
+        tensor([[1.3333],
+                [2.3333]])
+    """
     check_matrix(A, "torch.linalg.lstsq", square=False)
     driver = driver or "gelsy"
     if driver not in ("gels", "gelsy", "gelsd", "gelss"):

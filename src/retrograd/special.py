@@ -41,8 +41,6 @@ from .ops.elementwise.special_functions import (
     digamma,
     entr,
     erfcx,
-    gammainc,
-    gammaincc,
     gammaln,
     hermite_polynomial_h,
     hermite_polynomial_he,
@@ -68,9 +66,8 @@ from .ops.elementwise.special_functions import (
     shifted_chebyshev_polynomial_v,
     shifted_chebyshev_polynomial_w,
     spherical_bessel_j0,
-    xlog1py,
-    zeta,
 )
+from .ops.elementwise.special_pairs import gammainc, gammaincc, xlog1py, zeta
 from .ops.reduction.sum_prod import logsumexp
 from .tensor import Tensor
 
@@ -90,10 +87,36 @@ __all__ = [
 
 
 def softmax(input: Tensor, dim: int, *, dtype: _dt.dtype | None = None) -> Tensor:
-    """`exp(x) / exp(x).sum(dim)`, computed stably; `dtype` casts the input first."""
+    """`exp(x) / exp(x).sum(dim)`, computed stably; `dtype` casts the input first.
+
+    Args:
+        input (Tensor): the scores.
+        dim (int): the dim that sums to 1.
+        dtype (dtype, optional): cast `input` to this dtype first.
+
+    Returns:
+        Tensor: same shape, values in [0, 1].
+
+    Examples:
+        >>> retrograd.special.softmax(retrograd.tensor([[1.0, 2.0, 3.0]]), dim=1)
+        tensor([[0.0900, 0.2447, 0.6652]])
+    """
     return _softmax(input, dim, dtype)
 
 
 def log_softmax(input: Tensor, dim: int, *, dtype: _dt.dtype | None = None) -> Tensor:
-    """`x - logsumexp(x, dim)`, computed stably; `dtype` casts the input first."""
+    """`x - logsumexp(x, dim)`, computed stably; `dtype` casts the input first.
+
+    Args:
+        input (Tensor): the scores.
+        dim (int): the dim to normalise over.
+        dtype (dtype, optional): cast `input` to this dtype first.
+
+    Returns:
+        Tensor: same shape, the log of `softmax`.
+
+    Examples:
+        >>> retrograd.special.log_softmax(retrograd.tensor([1.0, 2.0, 3.0]), dim=0)
+        tensor([-2.4076, -1.4076, -0.4076])
+    """
     return _log_softmax(input, dim, dtype)

@@ -45,6 +45,24 @@ def unique(
     or like `input.shape[dim]` with `dim`); with `return_counts`, how often each value occurs.
     NaNs are all distinct, as in PyTorch. The values are sorted whatever `sorted` says (as on
     PyTorch's CPU).
+
+    Args:
+        input (Tensor): the tensor to search.
+        sorted (bool): whether to sort the result (default True; it is sorted either way).
+        return_inverse (bool): also return each element's index into the result (default False).
+        return_counts (bool): also return each distinct value's count (default False).
+        dim (int, optional): find distinct slices along `dim`; None flattens `input`.
+
+    Returns:
+        Tensor or tuple of Tensor: the distinct values, followed by the inverse indices and the
+            counts (int64) when asked for.
+
+    Examples:
+        >>> x = retrograd.tensor([3, 1, 3, 2, 1])
+        >>> retrograd.unique(x)
+        tensor([1, 2, 3])
+        >>> retrograd.unique(x, return_inverse=True, return_counts=True)
+        (tensor([1, 2, 3]), tensor([2, 0, 2, 1, 0]), tensor([2, 1, 2]))
     """
     a = tensor_of(input)._data
     xp = namespace(a)
@@ -65,7 +83,25 @@ def unique(
 def unique_consecutive(
     input: Tensor, return_inverse: bool = False, return_counts: bool = False, dim: int | None = None
 ) -> Any:
-    """`input` with each run of equal consecutive values (or slices along `dim`) kept once."""
+    """`input` with each run of equal consecutive values (or slices along `dim`) kept once.
+
+    Args:
+        input (Tensor): the tensor to compress.
+        return_inverse (bool): also return each element's index into the result (default False).
+        return_counts (bool): also return each run's length (default False).
+        dim (int, optional): compare slices along `dim`; None flattens `input`.
+
+    Returns:
+        Tensor or tuple of Tensor: the kept values, followed by the inverse indices and the counts
+            (int64) when asked for.
+
+    Examples:
+        >>> x = retrograd.tensor([1, 1, 2, 2, 3, 1, 1])
+        >>> retrograd.unique_consecutive(x)
+        tensor([1, 2, 3, 1])
+        >>> retrograd.unique_consecutive(x, return_counts=True)
+        (tensor([1, 2, 3, 1]), tensor([2, 2, 1, 2]))
+    """
     a = tensor_of(input)._data
     xp = namespace(a)
     d = None if dim is None else wrap_dim(dim, a.ndim)
@@ -110,6 +146,25 @@ def searchsorted(
     `right=False` (`side="left"`) gives the first such index, `right=True` the last. A 1-D
     `sorted_sequence` serves every value; otherwise its leading dims match `input`'s.
     `sorter` holds indices that sort `sorted_sequence` when it is not sorted itself.
+
+    Args:
+        sorted_sequence (Tensor): ascending along its last dim (or put in order by `sorter`).
+        input (Tensor or number): the values to place.
+        out_int32 (bool): return int32 indices instead of int64 (default False).
+        right (bool): place each value after equal entries (default False).
+        side (str, optional): 'left' or 'right', the same choice as `right`.
+        sorter (Tensor, optional): int64 indices that sort `sorted_sequence` along its last dim.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: indices of `input`'s shape (0-d for a number).
+
+    Examples:
+        >>> seq = retrograd.tensor([1, 3, 5, 7])
+        >>> retrograd.searchsorted(seq, retrograd.tensor([3, 6, 9]))
+        tensor([1, 3, 4])
+        >>> retrograd.searchsorted(seq, retrograd.tensor([3, 6, 9]), right=True)
+        tensor([2, 3, 4])
     """
     if out is not None:
         return write_out(out, searchsorted, locals(), _index_dtype(out_int32), grad="none")
@@ -148,6 +203,23 @@ def bucketize(
     """The bucket of each value of `input` among the 1-D `boundaries`.
 
     `right=False`: `boundaries[i-1] < x <= boundaries[i]`; `right=True`: `boundaries[i-1] <= x < boundaries[i]`.
+
+    Args:
+        input (Tensor or number): the values to classify.
+        boundaries (Tensor): 1-D, ascending.
+        out_int32 (bool): return int32 indices instead of int64 (default False).
+        right (bool): which side of a boundary its equal values fall on (default False).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: bucket indices of `input`'s shape, from 0 to `len(boundaries)`.
+
+    Examples:
+        >>> b = retrograd.tensor([1, 3, 5])
+        >>> retrograd.bucketize(retrograd.tensor([0, 3, 4, 6]), b)
+        tensor([0, 1, 2, 3])
+        >>> retrograd.bucketize(retrograd.tensor([0, 3, 4, 6]), b, right=True)
+        tensor([0, 2, 2, 3])
     """
     if out is not None:
         return write_out(out, bucketize, locals(), _index_dtype(out_int32), grad="none")
@@ -157,7 +229,24 @@ def bucketize(
 
 
 def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, invert: bool = False) -> Tensor:
-    """Whether each of `elements` occurs in `test_elements` (either may be a number); bool, shaped like `elements`."""
+    """Whether each of `elements` occurs in `test_elements` (either may be a number); bool, shaped like `elements`.
+
+    Args:
+        elements (Tensor or number): the values to test.
+        test_elements (Tensor or number): the values to look for.
+        assume_unique (bool): a hint that both inputs hold no repeated values (default False).
+        invert (bool): return True where an element does NOT occur (default False).
+
+    Returns:
+        Tensor: a bool tensor of `elements`' shape.
+
+    Examples:
+        >>> retrograd.isin(retrograd.tensor([[1, 2], [3, 4]]), retrograd.tensor([2, 3]))
+        tensor([[False,  True],
+                [ True, False]])
+        >>> retrograd.isin(retrograd.tensor([1, 2, 3]), 2, invert=True)
+        tensor([ True, False,  True])
+    """
     if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
         raise TypeError("isin() received an invalid combination of arguments: expected at least one Tensor")
     a = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
@@ -171,6 +260,21 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
 
     With `weights`, each occurrence adds its weight instead of 1: the result is float64, or
     float32 for float32 weights (PyTorch's rule). At least `minlength` bins.
+
+    Args:
+        input (Tensor): a 1-D tensor of non-negative integers.
+        weights (Tensor, optional): one weight per element of `input`.
+        minlength (int): the least number of bins (default 0).
+
+    Returns:
+        Tensor: 1-D, `max(max(input) + 1, minlength)` bins; int64 without weights.
+
+    Examples:
+        >>> x = retrograd.tensor([0, 1, 1, 3])
+        >>> retrograd.bincount(x)
+        tensor([1, 2, 0, 1])
+        >>> retrograd.bincount(x, weights=retrograd.tensor([0.5, 1.0, 1.0, 2.0]), minlength=5)
+        tensor([0.5000, 2.0000, 0.0000, 2.0000, 0.0000])
     """
     a = tensor_of(input)._data
     if a.ndim != 1 or a.dtype.kind not in "iub" or (a.size and a.min() < 0):
@@ -191,6 +295,20 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0, *, out
     """A histogram of `input` in `bins` equal bins over `[min, max]` (the data's range when both are 0).
 
     Values outside the range are not counted; the result has `input`'s float dtype.
+
+    Args:
+        input (Tensor): a floating-point tensor of any shape.
+        bins (int): the number of bins (default 100).
+        min (float): the lower end of the range (default 0).
+        max (float): the upper end of the range, included in the last bin (default 0).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: 1-D, `bins` counts.
+
+    Examples:
+        >>> retrograd.histc(retrograd.tensor([1.0, 2.0, 1.0, 4.0]), bins=4, min=0, max=4)
+        tensor([0., 2., 1., 1.])
     """
     if out is not None:
         return write_out(out, histc, locals(), _HISTC_OUT, grad="none")

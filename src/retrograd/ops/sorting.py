@@ -125,7 +125,21 @@ def argsort(
 
 
 def msort(input: Tensor, *, out: Any = None) -> Tensor:
-    """`sort(input, dim=0).values`."""
+    """`sort(input, dim=0).values`.
+
+    Args:
+        input (Tensor): the tensor to sort along its first dim.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the sorted values, same shape (no indices).
+
+    Examples:
+        >>> retrograd.msort(retrograd.tensor([[3, 1], [1, 2], [2, 0]]))
+        tensor([[1, 0],
+                [2, 1],
+                [3, 2]])
+    """
     if out is not None:
         return write_out(out, msort, locals(), SAME)
     return sort(input, 0).values
@@ -200,7 +214,29 @@ def kthvalue(
     keepdims: bool | None = None,
     axis: Any = None,
 ) -> Any:
-    """The `k`-th smallest value along `dim` (k counts from 1) and its index."""
+    """The `k`-th smallest value along `dim` (k counts from 1) and its index.
+
+    Args:
+        input (Tensor): the tensor to search.
+        k (int): which smallest value, from 1 to the size of `dim`.
+        dim (int): the dim to search along (default -1).
+        keepdim (bool): keep `dim` with size 1 (default False).
+        out (tuple of Tensor, optional): `(values, indices)` tensors to write into.
+        keepdims (bool, optional): NumPy's name for `keepdim`.
+        axis (int, optional): NumPy's name for `dim`.
+
+    Returns:
+        (Tensor, Tensor): a named tuple `(values, indices)`; the indices are int64.
+
+    Examples:
+        >>> x = retrograd.tensor([[5.0, 1.0, 3.0], [2.0, 6.0, 4.0]])
+        >>> retrograd.kthvalue(x, 2)
+        retrograd.return_types.kthvalue(
+        values=tensor([3., 4.]),
+        indices=tensor([2, 2]))
+        >>> x.kthvalue(1, dim=0).values
+        tensor([2., 1., 3.])
+    """
     if out is not None:
         return write_out(out, kthvalue, locals(), same("output values must be of same type as input"))
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -280,7 +316,29 @@ def median(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Any:
-    """The lower of the two middle values (NaN if any); with `dim`, `(values, indices)`."""
+    """The lower of the two middle values (NaN if any); with `dim`, `(values, indices)`.
+
+    Args:
+        input (Tensor): the tensor to reduce.
+        dim (int, optional): the dim to reduce; None reduces all elements to a 0-d tensor.
+        keepdim (bool): keep `dim` with size 1 (default False; only with `dim`).
+        out (tuple of Tensor, optional): `(values, indices)` tensors to write into (only with `dim`).
+        axis (int, optional): NumPy's name for `dim`.
+        keepdims (bool, optional): NumPy's name for `keepdim`.
+
+    Returns:
+        Tensor or (Tensor, Tensor): the median without `dim`; a named tuple `(values, indices)`
+            with it.
+
+    Examples:
+        >>> x = retrograd.tensor([[1.0, 4.0, 2.0, 3.0], [0.0, 5.0, 9.0, 7.0]])
+        >>> retrograd.median(x)
+        tensor(3.)
+        >>> retrograd.median(x, dim=1)
+        retrograd.return_types.median(
+        values=tensor([2., 5.]),
+        indices=tensor([2, 1]))
+    """
     if out is not None:
         return write_out(
             out,
@@ -304,7 +362,25 @@ def nanmedian(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Any:
-    """`median` ignoring NaN (NaN only where every value is NaN)."""
+    """`median` ignoring NaN (NaN only where every value is NaN).
+
+    Args:
+        input (Tensor): the tensor to reduce.
+        dim (int, optional): the dim to reduce; None reduces all elements to a 0-d tensor.
+        keepdim (bool): keep `dim` with size 1 (default False; only with `dim`).
+        out (tuple of Tensor, optional): `(values, indices)` tensors to write into (only with `dim`).
+        axis (int, optional): NumPy's name for `dim`.
+        keepdims (bool, optional): NumPy's name for `keepdim`.
+
+    Returns:
+        Tensor or (Tensor, Tensor): the median without `dim`; a named tuple `(values, indices)`
+            with it.
+
+    Examples:
+        >>> x = retrograd.tensor([1.0, float("nan"), 3.0, 2.0])
+        >>> retrograd.median(x), retrograd.nanmedian(x)
+        (tensor(nan), tensor(2.))
+    """
     if out is not None:
         return write_out(
             out,
@@ -346,7 +422,25 @@ def mode(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Any:
-    """The most frequent value along `dim` (the smallest on a tie) and the index of its last occurrence."""
+    """The most frequent value along `dim` (the smallest on a tie) and the index of its last occurrence.
+
+    Args:
+        input (Tensor): the tensor to search.
+        dim (int): the dim to search along (default -1).
+        keepdim (bool): keep `dim` with size 1 (default False).
+        out (tuple of Tensor, optional): `(values, indices)` tensors to write into.
+        axis (int, optional): NumPy's name for `dim`.
+        keepdims (bool, optional): NumPy's name for `keepdim`.
+
+    Returns:
+        (Tensor, Tensor): a named tuple `(values, indices)`; the indices are int64.
+
+    Examples:
+        >>> retrograd.mode(retrograd.tensor([[1, 2, 2, 3], [4, 4, 5, 5]]))
+        retrograd.return_types.mode(
+        values=tensor([2, 4]),
+        indices=tensor([2, 1]))
+    """
     if out is not None:
         return write_out(out, mode, locals(), same("expected scalar type '{src}' but got '{dst}' for values output"))
     if axis is not None:  # NumPy's name, as PyTorch accepts it

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...tensor import Tensor
-from .special_functions import digamma, gammainc, gammaincc, gammaln, i0, multigammaln, polygamma
+from .special_functions import digamma, gammaln, i0, multigammaln, polygamma
+from .special_pairs import gammainc, gammaincc
 
 __all__ = ["digamma", "i0", "i0_", "igamma", "igammac", "lgamma", "mvlgamma", "polygamma"]
 

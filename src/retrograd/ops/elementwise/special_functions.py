@@ -24,11 +24,10 @@ from ...tensor import Tensor
 from ..kernels import special_math as _k
 from ..kernels.operands import as_tensor_of, promote_float, tensor_of
 from ..kernels.out_arg import castable, write_out
-from .clamp_where import where
 
 __all__ = [
     "gammaln", "digamma", "polygamma", "multigammaln", "i0", "i0e", "i1", "i1e", "erfcx", "ndtr", "ndtri",
-    "log_ndtr", "entr", "xlog1py", "zeta", "gammainc", "gammaincc", "bessel_j0", "bessel_j1", "bessel_y0",
+    "log_ndtr", "entr", "bessel_j0", "bessel_j1", "bessel_y0",
     "bessel_y1", "modified_bessel_i0", "modified_bessel_i1", "modified_bessel_k0", "modified_bessel_k1",
     "scaled_modified_bessel_k0", "scaled_modified_bessel_k1", "spherical_bessel_j0", "airy_ai",
     "chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w",
@@ -113,7 +112,19 @@ def _entr(x: np.ndarray) -> np.ndarray:
 
 
 def ndtr(input: Tensor, *, out: Any = None) -> Tensor:
-    """The standard normal CDF Φ(x) = ½ erfc(-x/√2)."""
+    """The standard normal CDF Φ(x) = ½ erfc(-x/√2).
+
+    Args:
+        input (Tensor): any shape; integer and bool inputs are promoted to the default float.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: Φ(input), same shape, in [0, 1].
+
+    Examples:
+        >>> retrograd.special.ndtr(retrograd.tensor([-1.0, 0.0, 1.0]))
+        tensor([0.1587, 0.5000, 0.8413])
+    """
     if out is not None:
         return write_out(out, ndtr, locals(), grad="copy")
     from .pointwise import erfc
@@ -158,7 +169,20 @@ _MVLGAMMA_OUT = castable("mvlgamma: result type {src} can't be cast to the desir
 
 
 def multigammaln(input: Tensor, p: int, *, out: Any = None) -> Tensor:
-    """ln Γ_p(a) = p(p-1)/4 ln π + Σ_{j<p} ln Γ(a - j/2), the multivariate log-gamma."""
+    """ln Γ_p(a) = p(p-1)/4 ln π + Σ_{j<p} ln Γ(a - j/2), the multivariate log-gamma.
+
+    Args:
+        input (Tensor): a; every element must exceed (p - 1) / 2.
+        p (int): the dimension, 1 or more (p = 1 is `gammaln`).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: same shape, a floating dtype.
+
+    Examples:
+        >>> retrograd.special.multigammaln(retrograd.tensor([1.5, 3.0]), 2)
+        tensor([0.4516, 1.5502])
+    """
     if out is not None:
         return write_out(out, multigammaln, locals(), _MVLGAMMA_OUT)
     a = promote_float(tensor_of(input))
@@ -172,16 +196,6 @@ def multigammaln(input: Tensor, p: int, *, out: Any = None) -> Tensor:
     return total + p * (p - 1) / 4 * math.log(math.pi)
 
 
-# --- two-argument functions ---------------------------------------------------------------------
-
-
-def _refuse(what: str) -> Callable[..., Tensor]:
-    def rule(g: Tensor) -> Tensor:
-        raise RuntimeError(f"the derivative for '{what}' is not implemented.")
-
-    return rule
-
-
 def _float_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     dt = _dt.result_type(a, b)
     if not dt.is_floating_point:
@@ -189,102 +203,28 @@ def _float_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     return as_tensor_of(a, dt), as_tensor_of(b, dt)
 
 
-def _xlog1py_grad_x(g: Tensor, a: Tensor, b: Tensor) -> Tensor:
-    # log1p(y), but 0 where x = 0 and y ≤ -1 (the output is pinned to 0 there)
-    return where((a == 0) & (b <= -1), g * 0, g * b.log1p())
-
-
-_xlog1py = Primitive(
-    "special_xlog1py",
-    lambda xp, a, b: xp.where((a == 0) & ~xp.isnan(b), a.dtype.type(0), a * xp.log1p(b)),
-    [_xlog1py_grad_x, lambda g, a, b: g * a / (b + 1)],  # ∂/∂x = log1p y, ∂/∂y = x/(1+y)
-    inputs=("a", "b"),
-    quiet=True,
-)
-_zeta = Primitive(
-    "special_zeta",
-    lambda xp, a, b: _k.hurwitz_zeta(a, b).astype(a.dtype, copy=False),
-    [_refuse("zeta"), lambda g, a, b: g * (-a * zeta(a + 1, b))],  # ∂ζ(s, q)/∂q = -s ζ(s+1, q)
-    inputs=("a", "b"),
-    quiet=True,
-)
-
-
-def _incomplete_gamma_density(a: Tensor, b: Tensor) -> Tensor:
-    return ((a - 1) * b.log() - b - gammaln(a)).exp()  # x^(a-1) e^(-x) / Γ(a)
-
-
-_gammainc = Primitive(
-    "igamma",
-    lambda xp, a, b: _k.gammainc(a, b).astype(a.dtype, copy=False),
-    [_refuse("igamma: input"), lambda g, a, b: g * _incomplete_gamma_density(a, b)],
-    inputs=("a", "b"),
-    quiet=True,
-)
-_gammaincc = Primitive(
-    "igammac",
-    lambda xp, a, b: _k.gammaincc(a, b).astype(a.dtype, copy=False),
-    [_refuse("igammac: input"), lambda g, a, b: -g * _incomplete_gamma_density(a, b)],
-    inputs=("a", "b"),
-    quiet=True,
-)
-
-
-def xlog1py(input: Any, other: Any, *, out: Any = None) -> Tensor:
-    """x·log1p(y), and 0 where x = 0 (unless y is NaN)."""
-    if out is not None:
-        return write_out(out, xlog1py, locals())
-    return _xlog1py(*_float_pair(input, other))
-
-
-def zeta(input: Any, other: Any, *, out: Any = None) -> Tensor:
-    """The Hurwitz zeta function ζ(x, q) = Σ_k (q + k)^-x (differentiable in q only, as in PyTorch)."""
-    if out is not None:
-        return write_out(out, zeta, locals())
-    return _zeta(*_float_pair(input, other))
-
-
-def gammainc(input: Any, other: Any, *, out: Any = None) -> Tensor:
-    """The regularized lower incomplete gamma function P(a, x), elementwise (`special.gammainc`).
-
-    Args:
-        input (Tensor or number): the shape parameters `a` > 0.
-        other (Tensor or number): the points `x` >= 0; broadcasts against `input`.
-        out (Tensor, optional): a tensor to write the result into.
-
-    Returns:
-        Tensor: P(input, other) in [0, 1], the broadcast shape; differentiable in `other` only.
-
-    Examples:
-        >>> retrograd.igamma(retrograd.tensor([1.0, 2.0, 3.0]), retrograd.tensor([1.0, 1.0, 5.0]))
-        tensor([0.6321, 0.2642, 0.8753])
-    """
-    if out is not None:
-        return write_out(out, gammainc, locals())
-    return _gammainc(*_float_pair(input, other))
-
-
-def gammaincc(input: Any, other: Any, *, out: Any = None) -> Tensor:
-    """The regularized upper incomplete gamma function Q(a, x) = 1 - P(a, x), elementwise (`special.gammaincc`).
-
-    Args:
-        input (Tensor or number): the shape parameters `a` > 0.
-        other (Tensor or number): the points `x` >= 0; broadcasts against `input`.
-        out (Tensor, optional): a tensor to write the result into.
-
-    Returns:
-        Tensor: Q(input, other) in [0, 1], the broadcast shape; differentiable in `other` only.
-
-    Examples:
-        >>> retrograd.igammac(retrograd.tensor([1.0, 2.0, 3.0]), retrograd.tensor([1.0, 1.0, 5.0]))
-        tensor([0.3679, 0.7358, 0.1247])
-    """
-    if out is not None:
-        return write_out(out, gammaincc, locals())
-    return _gammaincc(*_float_pair(input, other))
-
-
 # --- functions PyTorch does not differentiate -----------------------------------------------------
+
+
+def _full_doc(summary: str, args: str, returns: str, example: tuple[str, str] | None) -> str:
+    """A docstring with Args, Returns and (when `example`, a `(call, printed result)` pair) Examples."""
+    doc = f"{summary}\n\nArgs:\n{args}\n    out (Tensor, optional): a tensor to write the result into.\n\n"
+    doc += f"Returns:\n    Tensor: {returns}"
+    if example is not None:
+        call, result = example
+        doc += f"\n\nExamples:\n    >>> {call}\n    {result}"
+    return doc
+
+
+_INPUT_ARG = "    input (Tensor): any shape; integer and bool inputs are promoted to the default float."
+
+# printed results of the NumPy-only functions at 0, 1, 2 (the SciPy-backed ones get no example:
+# SciPy is optional)
+_CONSTANT_EXAMPLES = {
+    "modified_bessel_i0": "tensor([1.0000, 1.2661, 2.2796])",
+    "modified_bessel_i1": "tensor([0.0000, 0.5652, 1.5906])",
+    "spherical_bessel_j0": "tensor([1.0000, 0.8415, 0.4546])",
+}
 
 
 def _constant(kernel: Callable[[np.ndarray], np.ndarray], name: str) -> Callable[..., Tensor]:
@@ -297,7 +237,10 @@ def _constant(kernel: Callable[[np.ndarray], np.ndarray], name: str) -> Callable
         return Tensor._make(np.asarray(kernel(x._data)).astype(x._data.dtype, copy=False))
 
     op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"`{name}` elementwise (no gradient, as in PyTorch)."
+    result = _CONSTANT_EXAMPLES.get(name)
+    example = None if result is None else (f"retrograd.special.{name}(retrograd.tensor([0.0, 1.0, 2.0]))", result)
+    summary = f"`{name}` elementwise (no gradient, as in PyTorch)."
+    op.__doc__ = _full_doc(summary, _INPUT_ARG, "same shape, a float dtype.", example)
     return op
 
 
@@ -327,6 +270,27 @@ def _spherical_j0(a: np.ndarray) -> np.ndarray:
 spherical_bessel_j0 = _constant(_spherical_j0, "spherical_bessel_j0")
 
 
+# printed results at x = 0, 0.5, 1 for degree n = 2
+_POLYNOMIAL_EXAMPLES = {
+    "chebyshev_polynomial_t": "tensor([-1.0000, -0.5000,  1.0000])",
+    "chebyshev_polynomial_u": "tensor([-1.,  0.,  3.])",
+    "chebyshev_polynomial_v": "tensor([-1., -1.,  1.])",
+    "chebyshev_polynomial_w": "tensor([-1.,  1.,  5.])",
+    "shifted_chebyshev_polynomial_t": "tensor([ 1., -1.,  1.])",
+    "shifted_chebyshev_polynomial_u": "tensor([ 3., -1.,  3.])",
+    "shifted_chebyshev_polynomial_v": "tensor([ 5., -1.,  1.])",
+    "shifted_chebyshev_polynomial_w": "tensor([ 1., -1.,  5.])",
+    "hermite_polynomial_h": "tensor([-2., -1.,  2.])",
+    "hermite_polynomial_he": "tensor([-1.0000, -0.7500,  0.0000])",
+    "laguerre_polynomial_l": "tensor([ 1.0000,  0.1250, -0.5000])",
+    "legendre_polynomial_p": "tensor([-0.5000, -0.1250,  1.0000])",
+}
+_POLYNOMIAL_ARGS = (
+    "    input (Tensor or number): the points x; integer and bool inputs are promoted to the default float.\n"
+    "    n (Tensor or number): the degree; broadcasts with `input`."
+)
+
+
 def _polynomial(kind: str, name: str) -> Callable[..., Tensor]:
     def op(input: Any, n: Any, *, out: Any = None) -> Tensor:
         if out is not None:
@@ -338,7 +302,10 @@ def _polynomial(kind: str, name: str) -> Callable[..., Tensor]:
         return Tensor._make(np.asarray(values).astype(x._data.dtype, copy=False))
 
     op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"The degree-n {name.replace('_', ' ')} at `input` (no gradient, as in PyTorch; 0 for n < 0)."
+    summary = f"The degree-n {name.replace('_', ' ')} at `input` (no gradient, as in PyTorch; 0 for n < 0)."
+    call = f"retrograd.special.{name}(retrograd.tensor([0.0, 0.5, 1.0]), 2)"
+    returns = "the broadcast shape of `input` and `n`, a float dtype."
+    op.__doc__ = _full_doc(summary, _POLYNOMIAL_ARGS, returns, (call, _POLYNOMIAL_EXAMPLES[name]))
     return op
 
 

@@ -142,7 +142,25 @@ def scatter(
 
 
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
-    """A copy of `input` with `src` added along `dim` at `index` (repeated indices add up)."""
+    """A copy of `input` with `src` added along `dim` at `index` (repeated indices add up).
+
+    For a 2-D input and `dim=1`, `out[i][index[i][j]] += src[i][j]`.
+
+    Args:
+        input (Tensor): the tensor to add into.
+        dim (int): the dim along which `index` points.
+        index (Tensor): an int64 tensor with as many dims as `input`; no larger than `src`.
+        src (Tensor): the values to add, `input`'s dtype.
+
+    Returns:
+        Tensor: a new tensor of `input`'s shape.
+
+    Examples:
+        >>> x = retrograd.zeros(2, 3)
+        >>> retrograd.scatter_add(x, 1, retrograd.tensor([[0, 0, 2], [1, 1, 1]]), retrograd.ones(2, 3))
+        tensor([[2., 0., 1.],
+                [0., 3., 0.]])
+    """
     if _vmap.active and (r := batched("along_index", scatter_add, input, dim, index, src)) is not NOT_BATCHED:
         return r
     _check_src_dtype(input, src)
@@ -151,7 +169,20 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
 
 
 def take(input: Tensor, index: Tensor) -> Tensor:
-    """Elements of the flattened `input` at `index` (negative indices count from the end)."""
+    """Elements of the flattened `input` at `index` (negative indices count from the end).
+
+    Args:
+        input (Tensor): the source, read as if flattened to 1-D.
+        index (Tensor): an int64 tensor of positions.
+
+    Returns:
+        Tensor: a new tensor of `index`'s shape and `input`'s dtype.
+
+    Examples:
+        >>> x = retrograd.tensor([[4, 3, 5], [6, 7, 8]])
+        >>> retrograd.take(x, retrograd.tensor([0, 2, -1]))
+        tensor([4, 5, 8])
+    """
     if _vmap.active and (r := batched("take", take, input, index)) is not NOT_BATCHED:
         return r
     idx = check_index_dtype(index, ("int64",), lambda k: RuntimeError(
@@ -161,7 +192,26 @@ def take(input: Tensor, index: Tensor) -> Tensor:
 
 
 def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
-    """A copy of `input` with `source` written (or added) at `index` of its flattened elements."""
+    """A copy of `input` with `source` written (or added) at `index` of its flattened elements.
+
+    Args:
+        input (Tensor): the tensor to write into, read as if flattened.
+        index (Tensor): an int64 tensor of flat positions (negative counts from the end).
+        source (Tensor): the values, as many as `index` has, `input`'s dtype.
+        accumulate (bool): add into the positions instead of overwriting them (default False).
+
+    Returns:
+        Tensor: a new tensor of `input`'s shape.
+
+    Examples:
+        >>> x = retrograd.zeros(2, 2)
+        >>> retrograd.put(x, retrograd.tensor([0, 3]), retrograd.tensor([1.0, 2.0]))
+        tensor([[1., 0.],
+                [0., 2.]])
+        >>> retrograd.put(x, retrograd.tensor([1, 1]), retrograd.tensor([1.0, 2.0]), accumulate=True)
+        tensor([[0., 3.],
+                [0., 0.]])
+    """
     if _vmap.active and (r := batched("put", put, input, index, source, accumulate)) is not NOT_BATCHED:
         return r
     idx = check_index_dtype(index, ("int64",), lambda k: RuntimeError(
@@ -181,7 +231,27 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
 
 
 def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None, *, out: Any = None) -> Tensor:
-    """`gather` with `indices` broadcast against `input` (all dims but `dim`); flattened if dim is None."""
+    """`gather` with `indices` broadcast against `input` (all dims but `dim`); flattened if dim is None.
+
+    Pairs well with the indices of `argsort`, `argmax` (keepdim=True) and the like.
+
+    Args:
+        input (Tensor): the source.
+        indices (Tensor): an int64 tensor with as many dims as `input` (any shape when `dim` is None).
+        dim (int, optional): the dim to pick along; None picks from the flattened `input`.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the picked values.
+
+    Examples:
+        >>> x = retrograd.tensor([[10, 30, 20], [60, 40, 50]])
+        >>> retrograd.take_along_dim(x, x.argsort(dim=1), dim=1)
+        tensor([[10, 20, 30],
+                [40, 50, 60]])
+        >>> retrograd.take_along_dim(x, retrograd.tensor([5, 0]))
+        tensor([50, 10])
+    """
     if out is not None:
         return write_out(out, take_along_dim, locals(), SAME)
     if _vmap.active and (r := batched("take_along_dim", take_along_dim, input, indices, dim)) is not NOT_BATCHED:
@@ -257,7 +327,29 @@ _scatter_reduce = Primitive(
 def scatter_reduce(
     input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True,
 ) -> Tensor:
-    """A copy of `input` with `src` reduced into it along `dim` at `index` (sum, prod, mean, amax, amin)."""
+    """A copy of `input` with `src` reduced into it along `dim` at `index` (sum, prod, mean, amax, amin).
+
+    Args:
+        input (Tensor): the tensor to reduce into.
+        dim (int): the dim along which `index` points.
+        index (Tensor): an int64 tensor with as many dims as `input`; no larger than `src`.
+        src (Tensor): the values, `input`'s dtype.
+        reduce (str): 'sum', 'prod', 'mean', 'amax' or 'amin'.
+        include_self (bool): whether `input`'s values at the targeted positions take part
+            (default True).
+
+    Returns:
+        Tensor: a new tensor of `input`'s shape; positions no index targets keep `input`'s value.
+
+    Examples:
+        >>> x = retrograd.tensor([1.0, 2.0, 3.0])
+        >>> idx = retrograd.tensor([0, 0, 2, 2])
+        >>> src = retrograd.tensor([5.0, 6.0, 7.0, 8.0])
+        >>> retrograd.scatter_reduce(x, 0, idx, src, "amax")
+        tensor([6., 2., 8.])
+        >>> retrograd.scatter_reduce(x, 0, idx, src, "mean", include_self=False)
+        tensor([5.5000, 2.0000, 7.5000])
+    """
     if _vmap.active and (
         r := batched("along_index", scatter_reduce, input, dim, index, src, reduce, include_self=include_self)
     ) is not NOT_BATCHED:

@@ -91,7 +91,27 @@ def select_along(input: Tensor, index: np.ndarray, dim: int) -> Tensor:
 
 
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
-    """A copy of `input` with `alpha * source` added at the slices `index` along `dim`."""
+    """A copy of `input` with `alpha * source` added at the slices `index` along `dim`.
+
+    Slice `i` of `source` along `dim` goes to slice `index[i]` of `input`; repeated indices add up.
+
+    Args:
+        input (Tensor): the tensor to add into.
+        dim (int): the dim that `index` selects along.
+        index (Tensor): a 1-D int64 (or int32) tensor, one entry per slice of `source`.
+        source (Tensor): the slices to add; `input`'s shape except in `dim`.
+        alpha (number): a factor for `source` (default 1).
+
+    Returns:
+        Tensor: a new tensor of `input`'s shape.
+
+    Examples:
+        >>> x = retrograd.zeros(3, 2)
+        >>> retrograd.index_add(x, 0, retrograd.tensor([0, 2, 0]), retrograd.ones(3, 2), alpha=2)
+        tensor([[4., 4.],
+                [0., 0.],
+                [2., 2.]])
+    """
     if _vmap.active and (
         r := batched("index_slices", index_add, input, dim, index, source, alpha=alpha)
     ) is not NOT_BATCHED:
@@ -115,7 +135,24 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
 
 
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
-    """A copy of `input` with the slices `index` along `dim` replaced by those of `source`."""
+    """A copy of `input` with the slices `index` along `dim` replaced by those of `source`.
+
+    Args:
+        input (Tensor): the tensor to copy into.
+        dim (int): the dim that `index` selects along.
+        index (Tensor): a 1-D int64 tensor, one entry per slice of `source`.
+        source (Tensor): the new slices; `input`'s shape except in `dim`, `input`'s dtype.
+
+    Returns:
+        Tensor: a new tensor of `input`'s shape.
+
+    Examples:
+        >>> x = retrograd.zeros(3, 2)
+        >>> retrograd.index_copy(x, 0, retrograd.tensor([2, 0]), retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        tensor([[3., 4.],
+                [0., 0.],
+                [1., 2.]])
+    """
     if _vmap.active and (r := batched("index_slices", index_copy, input, dim, index, source)) is not NOT_BATCHED:
         return r
     idx = check_index_dtype(index, ("int64",), lambda k: RuntimeError(
@@ -132,7 +169,23 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
 
 
 def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
-    """A copy of `input` with the slices `index` along `dim` set to `value` (a number or 0-d tensor)."""
+    """A copy of `input` with the slices `index` along `dim` set to `value` (a number or 0-d tensor).
+
+    Args:
+        input (Tensor): the tensor to fill.
+        dim (int): the dim that `index` selects along.
+        index (Tensor): a 1-D (or 0-d) int64 tensor of slice positions.
+        value (number or Tensor): the fill value.
+
+    Returns:
+        Tensor: a new tensor of `input`'s shape.
+
+    Examples:
+        >>> x = retrograd.tensor([[1, 2, 3], [4, 5, 6]])
+        >>> retrograd.index_fill(x, 1, retrograd.tensor([0, 2]), -1)
+        tensor([[-1,  2, -1],
+                [-1,  5, -1]])
+    """
     if _vmap.active and (r := batched("index_slices", index_fill, input, dim, index, value)) is not NOT_BATCHED:
         return r
     idx = check_index_dtype(index, ("int64",), lambda k: IndexError("index_fill_(): Expected dtype int64 for index."))
@@ -192,7 +245,20 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
 
 
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:
-    """The elements of `input` where `mask` is True, as a 1-d tensor (both broadcast first)."""
+    """The elements of `input` where `mask` is True, as a 1-d tensor (both broadcast first).
+
+    Args:
+        input (Tensor): the source.
+        mask (Tensor): a bool tensor that broadcasts with `input`.
+
+    Returns:
+        Tensor: a new 1-D tensor, in row-major order of the broadcast shape.
+
+    Examples:
+        >>> x = retrograd.tensor([[1, -2], [-3, 4]])
+        >>> retrograd.masked_select(x, x > 0)
+        tensor([1, 4])
+    """
     if _vmap.active and (r := batched("masked_select", masked_select, input, mask)) is not NOT_BATCHED:
         return r  # one mask for every example; a batched mask is PyTorch's dynamic-shape error
     if mask._data.dtype != np.bool_:
@@ -206,7 +272,24 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
 
 
 def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
-    """A copy of `input` with the True positions of `mask` filled, in order, from `source`."""
+    """A copy of `input` with the True positions of `mask` filled, in order, from `source`.
+
+    Args:
+        input (Tensor): the tensor to fill.
+        mask (Tensor): a bool tensor that broadcasts to `input`'s shape.
+        source (Tensor): values of `input`'s dtype, at least as many as `mask` has True entries;
+            read in row-major order.
+
+    Returns:
+        Tensor: a new tensor of `input`'s shape.
+
+    Examples:
+        >>> x = retrograd.zeros(2, 3)
+        >>> mask = retrograd.tensor([[True, False, True], [False, True, False]])
+        >>> retrograd.masked_scatter(x, mask, retrograd.tensor([1.0, 2.0, 3.0, 4.0]))
+        tensor([[1., 0., 2.],
+                [0., 3., 0.]])
+    """
     if mask._data.dtype != np.bool_:
 
         raise RuntimeError(

@@ -67,7 +67,24 @@ def index_reduce(
     """A copy of input where slice `index[i]` along `dim` is reduced with slice i of `source`.
 
     `reduce` is 'prod', 'mean', 'amax' or 'amin'; with `include_self=False` input's own values at
-    the indexed slices take no part. Integer 'mean' rounds down, as in PyTorch.
+    the indexed slices take no part. Integer 'mean' rounds down, as in PyTorch. (PyTorch marks this
+    op as beta and warns once.)
+
+    Args:
+        input (Tensor): the tensor to reduce into.
+        dim (int): the dim that `index` selects along.
+        index (Tensor): a 1-D int64 tensor, one entry per slice of `source`.
+        source (Tensor): the slices; `input`'s shape except in `dim`, `input`'s dtype.
+        reduce (str): 'prod', 'mean', 'amax' or 'amin'.
+        include_self (bool): whether `input`'s values at the indexed slices take part (default True).
+
+    Returns:
+        Tensor: a new tensor of `input`'s shape.
+
+    Examples:
+        >>> x = retrograd.tensor([1.0, 2.0, 3.0])
+        >>> retrograd.index_reduce(x, 0, retrograd.tensor([0, 0, 1]), retrograd.tensor([4.0, 5.0, 6.0]), "prod")
+        tensor([20., 12.,  3.])
     """
     if _vmap.active and (
         r := batched("loop", index_reduce, input, dim, index, source, reduce, include_self=include_self)

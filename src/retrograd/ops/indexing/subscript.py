@@ -82,7 +82,28 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
 
 
 def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
-    """A copy of `input` with `values` written (or added) at `input[indices]`."""
+    """A copy of `input` with `values` written (or added) at `input[indices]`.
+
+    Args:
+        input (Tensor): the tensor to write into.
+        indices (tuple of Tensor): index tensors (int64, or bool masks), one per leading dim, as in
+            `input[indices]`.
+        values (Tensor): values that broadcast to the indexed shape, `input`'s dtype.
+        accumulate (bool): add into the positions instead of overwriting; repeated positions then
+            add up (default False).
+
+    Returns:
+        Tensor: a new tensor of `input`'s shape.
+
+    Examples:
+        >>> x = retrograd.zeros(2, 2)
+        >>> retrograd.index_put(x, (retrograd.tensor([0, 1]), retrograd.tensor([1, 0])), retrograd.tensor(5.0))
+        tensor([[0., 5.],
+                [5., 0.]])
+        >>> retrograd.index_put(x, (retrograd.tensor([0, 0]),), retrograd.ones(2), accumulate=True)
+        tensor([[2., 2.],
+                [0., 0.]])
+    """
     if _vmap.active and (
         r := batched("index_put", index_put, input, tuple(indices), values, accumulate)
     ) is not NOT_BATCHED:
@@ -107,7 +128,25 @@ def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = Fa
 
 
 def nonzero(input: Tensor, *, out: Any = None, as_tuple: bool = False) -> Any:
-    """Indices of the non-zero elements: (N, ndim) int64, or one 1-d tensor per dim."""
+    """Indices of the non-zero elements: (N, ndim) int64, or one 1-d tensor per dim.
+
+    Args:
+        input (Tensor): the tensor to search.
+        out (Tensor, optional): a tensor to write the result into.
+        as_tuple (bool): return one 1-D tensor per dim (usable as `input[...]`) instead of one
+            matrix (default False).
+
+    Returns:
+        Tensor or tuple of Tensor: the coordinates in row-major order.
+
+    Examples:
+        >>> x = retrograd.tensor([[0, 1], [2, 0]])
+        >>> retrograd.nonzero(x)
+        tensor([[0, 1],
+                [1, 0]])
+        >>> retrograd.nonzero(x, as_tuple=True)
+        (tensor([0, 1]), tensor([1, 0]))
+    """
     if out is not None:
         return write_out(
             out,
@@ -126,7 +165,19 @@ def nonzero(input: Tensor, *, out: Any = None, as_tuple: bool = False) -> Any:
 
 
 def argwhere(input: Tensor) -> Tensor:
-    """Indices of the non-zero elements, shape (N, ndim) int64 (same as `nonzero`)."""
+    """Indices of the non-zero elements, shape (N, ndim) int64 (same as `nonzero`).
+
+    Args:
+        input (Tensor): the tensor to search.
+
+    Returns:
+        Tensor: one row of coordinates per non-zero element, in row-major order.
+
+    Examples:
+        >>> retrograd.argwhere(retrograd.tensor([0.0, 1.5, 0.0, 2.0]))
+        tensor([[1],
+                [3]])
+    """
     return nonzero(input)
 
 

@@ -106,7 +106,25 @@ def _tensors(fn: str, input: Any, src: Any) -> None:
 def slice_scatter(
     input: Tensor, src: Tensor, dim: int = 0, start: int | None = None, end: int | None = None, step: int = 1
 ) -> Tensor:
-    """A copy of input with `src` written into `input[..., start:end:step, ...]` along `dim`."""
+    """A copy of input with `src` written into `input[..., start:end:step, ...]` along `dim`.
+
+    Args:
+        input (Tensor): the tensor to copy.
+        src (Tensor): the values, of the slice's shape and `input`'s dtype.
+        dim (int): the dim to slice (default 0).
+        start (int, optional): the first index (default the beginning).
+        end (int, optional): the index to stop before (default the end).
+        step (int): the stride of the slice (default 1).
+
+    Returns:
+        Tensor: a new tensor of `input`'s shape.
+
+    Examples:
+        >>> x = retrograd.zeros(2, 4)
+        >>> retrograd.slice_scatter(x, retrograd.ones(2, 2), dim=1, start=0, step=2)
+        tensor([[1., 0., 1., 0.],
+                [1., 0., 1., 0.]])
+    """
     _tensors("slice_scatter", input, src)
     dim, step = int_arg("slice_scatter", "dim", 3, dim), int_arg("slice_scatter", "step", 6, step)
     start = None if start is None else int_arg("slice_scatter", "start", 4, start)
@@ -119,7 +137,22 @@ def slice_scatter(
 
 
 def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
-    """A copy of input with `src` written into `input.select(dim, index)`."""
+    """A copy of input with `src` written into `input.select(dim, index)`.
+
+    Args:
+        input (Tensor): the tensor to copy.
+        src (Tensor): the values, of `input`'s shape without `dim`, and `input`'s dtype.
+        dim (int): the dim to index.
+        index (int): the position in `dim`.
+
+    Returns:
+        Tensor: a new tensor of `input`'s shape.
+
+    Examples:
+        >>> retrograd.select_scatter(retrograd.zeros(2, 2), retrograd.tensor([1.0, 2.0]), 0, 1)
+        tensor([[0., 0.],
+                [1., 2.]])
+    """
     _tensors("select_scatter", input, src)
     dim, index = int_arg("select_scatter", "dim", 3, dim), int_arg("select_scatter", "index", 4, index)
     n = input._data.ndim
@@ -136,7 +169,24 @@ def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
 
 
 def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
-    """A copy of input with `src` written onto `input.diagonal(offset, dim1, dim2)`."""
+    """A copy of input with `src` written onto `input.diagonal(offset, dim1, dim2)`.
+
+    Args:
+        input (Tensor): the tensor to copy (at least 2-D).
+        src (Tensor): the values, of the diagonal's shape and `input`'s dtype.
+        offset (int): which diagonal (default 0, the main one).
+        dim1 (int): the first dim of the plane (default 0).
+        dim2 (int): the second dim of the plane (default 1).
+
+    Returns:
+        Tensor: a new tensor of `input`'s shape.
+
+    Examples:
+        >>> retrograd.diagonal_scatter(retrograd.zeros(3, 3), retrograd.ones(2), 1)
+        tensor([[0., 1., 0.],
+                [0., 0., 1.],
+                [0., 0., 0.]])
+    """
     _tensors("diagonal_scatter", input, src)
     offset = int_arg("diagonal_scatter", "offset", 3, offset)
     dim1, dim2 = int_arg("diagonal_scatter", "dim1", 4, dim1), int_arg("diagonal_scatter", "dim2", 5, dim2)

@@ -39,7 +39,24 @@ geqrf_result = return_type("geqrf", "a tau")
 
 
 def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1, out: Any = None) -> Tensor:
-    """`beta * input + alpha * outer(vec1, vec2)`; with beta = 0 `input` is not read (NaNs in it vanish)."""
+    """`beta * input + alpha * outer(vec1, vec2)`; with beta = 0 `input` is not read (NaNs in it vanish).
+
+    Args:
+        input (Tensor): the term to add, broadcastable to (n, m).
+        vec1 (Tensor): a vector of n elements.
+        vec2 (Tensor): a vector of m elements.
+        beta (number): the factor for `input` (default 1).
+        alpha (number): the factor for the outer product (default 1).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: shape (n, m).
+
+    Examples:
+        >>> retrograd.addr(retrograd.ones(2, 3), retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 0.0, -1.0]))
+        tensor([[ 2.,  1.,  0.],
+                [ 3.,  1., -1.]])
+    """
     if out is not None:
         return write_out(out, addr, locals())
     for name, v in (("vec1", vec1), ("vec2", vec2)):
@@ -53,13 +70,45 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any
 
 
 def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:
-    """The p-norm of `input - other` (broadcast), over all elements."""
+    """The p-norm of `input - other` (broadcast), over all elements.
+
+    Args:
+        input (Tensor): a floating-point tensor.
+        other (Tensor): a tensor that broadcasts with `input`.
+        p (number): the norm's order (default 2; inf, -inf and 0 work too).
+
+    Returns:
+        Tensor: a 0-d tensor.
+
+    Examples:
+        >>> a, b = retrograd.tensor([0.0, 0.0]), retrograd.tensor([3.0, 4.0])
+        >>> retrograd.dist(a, b), retrograd.dist(a, b, p=1)
+        (tensor(5.), tensor(7.))
+    """
     return vector_norm(input - other, float(p))
 
 
 def renorm(input: Tensor, p: Any, dim: int, maxnorm: Any, *, out: Any = None) -> Tensor:
-    """Each slice along `dim` scaled down to p-norm `maxnorm` where its norm exceeds it
-    (factor maxnorm / (norm + 1e-7), PyTorch's)."""
+    """Each slice along `dim` scaled down to p-norm `maxnorm` where its norm exceeds it.
+
+    The factor is maxnorm / (norm + 1e-7), as in PyTorch; slices within the bound are unchanged.
+
+    Args:
+        input (Tensor): a floating-point tensor with at least 2 dims.
+        p (number): the norm's order (positive).
+        dim (int): the dim that indexes the slices; each slice is every other dim.
+        maxnorm (number): the largest norm a slice keeps.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: `input`'s shape.
+
+    Examples:
+        >>> x = retrograd.tensor([[3.0, 4.0], [0.3, 0.4]])
+        >>> retrograd.renorm(x, p=2, dim=0, maxnorm=1.0)
+        tensor([[0.6000, 0.8000],
+                [0.3000, 0.4000]])
+    """
     if out is not None:
         return write_out(out, renorm, locals())
     if p <= 0:
@@ -85,7 +134,24 @@ def nuclear_norm(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Tensor:
-    """The sum of singular values of the matrices over `dim` (two dims; the last two by default)."""
+    """The sum of singular values of the matrices over `dim` (two dims; the last two by default).
+
+    Args:
+        input (Tensor): a floating-point tensor with at least 2 dims.
+        dim (pair of int, optional): the two matrix dims; None takes the last two (and requires a
+            2-D input).
+        keepdim (bool): keep the reduced dims with size 1 (default False).
+        out (Tensor, optional): a tensor to write the result into.
+        axis (pair of int, optional): NumPy's name for `dim`.
+        keepdims (bool, optional): NumPy's name for `keepdim`.
+
+    Returns:
+        Tensor: the norms, the matrix dims reduced.
+
+    Examples:
+        >>> retrograd.nuclear_norm(retrograd.tensor([[3.0, 0.0], [0.0, -2.0]]))
+        tensor(5.)
+    """
     if isinstance(dim, bool):  # nuclear_norm(input, keepdim) positionally
         dim, keepdim = None, dim
     if axis is not None:  # NumPy's names, as PyTorch accepts them
@@ -104,7 +170,23 @@ def nuclear_norm(
 
 
 def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
-    """X with A X = B, A = L Lᴴ (or Uᴴ U when `upper`) given its Cholesky factor `input2`; B is `input`."""
+    """X with A X = B, A = L Lᴴ (or Uᴴ U when `upper`) given its Cholesky factor `input2`; B is `input`.
+
+    Args:
+        input (Tensor): B, shape (*, n, k).
+        input2 (Tensor): the Cholesky factor of A, shape (*, n, n).
+        upper (bool): `input2` is the upper factor U (default False: the lower L).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: X, shape (*, n, k) with broadcast batch dims.
+
+    Examples:
+        >>> L = retrograd.tensor([[2.0, 0.0], [1.0, 2.0]])
+        >>> retrograd.cholesky_solve(retrograd.tensor([[4.0], [5.0]]), L)
+        tensor([[0.6250],
+                [0.7500]])
+    """
     if out is not None:
         return write_out(out, cholesky_solve, locals(), SAME)
     check_matrix(input2, "cholesky_solve")
@@ -113,7 +195,21 @@ def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False, *, out: A
 
 
 def cholesky_inverse(input: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
-    """A⁻¹ from A's Cholesky factor (L with A = L Lᴴ, or U with A = Uᴴ U when `upper`)."""
+    """A⁻¹ from A's Cholesky factor (L with A = L Lᴴ, or U with A = Uᴴ U when `upper`).
+
+    Args:
+        input (Tensor): the triangular factor, shape (*, n, n).
+        upper (bool): `input` is the upper factor U (default False: the lower L).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the inverse of A, shape (*, n, n).
+
+    Examples:
+        >>> retrograd.cholesky_inverse(retrograd.tensor([[2.0, 0.0], [1.0, 2.0]]))
+        tensor([[ 0.3125, -0.1250],
+                [-0.1250,  0.2500]])
+    """
     if out is not None:
         return write_out(out, cholesky_inverse, locals(), SAME)
     check_matrix(input, "cholesky_inverse")
@@ -121,8 +217,27 @@ def cholesky_inverse(input: Tensor, upper: bool = False, *, out: Any = None) -> 
 
 
 def lu(A: Tensor, pivot: bool = True, get_infos: bool = False, out: Any = None) -> Any:
-    """(LU, pivots), and the LAPACK infos when `get_infos`: the packed LU factorization (deprecated
-    in PyTorch for `linalg.lu_factor`, with its warning)."""
+    """(LU, pivots), and the LAPACK infos when `get_infos`: the packed LU factorization.
+
+    Deprecated in PyTorch for `linalg.lu_factor`, with its warning.
+
+    Args:
+        A (Tensor): a matrix or a batch of them, shape (*, m, n).
+        pivot (bool): pivot rows (default True; False is not supported on CPU, as in PyTorch).
+        get_infos (bool): also return the int32 infos, nonzero where a pivot is zero (default False).
+        out (tuple, optional): not supported (use `linalg.lu_factor(..., out=...)`).
+
+    Returns:
+        tuple of Tensor: `(LU, pivots)` or `(LU, pivots, infos)`; pivots are 1-based int32.
+
+    Examples:
+        >>> LU, pivots = retrograd.lu(retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        >>> LU
+        tensor([[3.0000, 4.0000],
+                [0.3333, 0.6667]])
+        >>> pivots
+        tensor([2, 2], dtype=retrograd.int32)
+    """
     warnings.warn(
         "torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex and will be "
         "removed in a future PyTorch release.",
@@ -137,14 +252,51 @@ def lu(A: Tensor, pivot: bool = True, get_infos: bool = False, out: Any = None) 
 
 
 def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor, *, out: Any = None) -> Tensor:
-    """X with A X = b, A given as `lu`'s (LU_data, LU_pivots): `linalg.lu_solve(LU, pivots, b)`."""
+    """X with A X = b, A given as `lu`'s (LU_data, LU_pivots): `linalg.lu_solve(LU, pivots, b)`.
+
+    Args:
+        b (Tensor): the right-hand side, shape (*, n, k).
+        LU_data (Tensor): the packed factorization from `lu`, shape (*, n, n).
+        LU_pivots (Tensor): its int32 pivots, shape (*, n).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: X, shape (*, n, k).
+
+    Examples:
+        >>> A = retrograd.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> retrograd.lu_solve(retrograd.tensor([[5.0], [11.0]]), *retrograd.linalg.lu_factor(A))
+        tensor([[1.],
+                [2.]])
+    """
     return _linalg_lu_solve(LU_data, LU_pivots, b, out=out)
 
 
 def lu_unpack(
     LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True, unpack_pivots: bool = True, *, out: Any = None
 ) -> Any:
-    """(P, L, U) with A = P L U from the packed factorization; an unpacked part comes back empty."""
+    """(P, L, U) with A = P L U from the packed factorization; an unpacked part comes back empty.
+
+    Args:
+        LU_data (Tensor): the packed factorization from `lu` or `linalg.lu_factor`, shape (*, m, n).
+        LU_pivots (Tensor): its int32 pivots, shape (*, min(m, n)).
+        unpack_data (bool): return L and U (default True).
+        unpack_pivots (bool): return P (default True).
+        out (tuple of Tensor, optional): `(P, L, U)` tensors to write into.
+
+    Returns:
+        (Tensor, Tensor, Tensor): a named tuple `(P, L, U)`.
+
+    Examples:
+        >>> A = retrograd.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> P, L, U = retrograd.lu_unpack(*retrograd.linalg.lu_factor(A))
+        >>> P
+        tensor([[0., 1.],
+                [1., 0.]])
+        >>> L
+        tensor([[1.0000, 0.0000],
+                [0.3333, 1.0000]])
+    """
     if out is not None:
         raise NotImplementedError("lu_unpack(): out= is not supported")
     if _vmap.active and (  # the pivots are read as indices: one example at a time
@@ -165,7 +317,27 @@ def lu_unpack(
 def triangular_solve(
     b: Tensor, A: Tensor, upper: bool = True, transpose: bool = False, unitriangular: bool = False, *, out: Any = None
 ) -> Any:
-    """(X, a copy of A) with A X = b (Aᵀ X = b when `transpose`) for triangular A."""
+    """(X, a copy of A) with A X = b (Aᵀ X = b when `transpose`) for triangular A.
+
+    Deprecated in PyTorch for `linalg.solve_triangular`.
+
+    Args:
+        b (Tensor): the right-hand side, shape (*, n, k).
+        A (Tensor): a triangular matrix or batch, shape (*, n, n); only its triangle is read.
+        upper (bool): A is upper triangular (default True).
+        transpose (bool): solve Aᵀ X = b (default False).
+        unitriangular (bool): take A's diagonal as ones (default False).
+        out (tuple of Tensor, optional): `(solution, cloned_coefficient)` tensors to write into.
+
+    Returns:
+        (Tensor, Tensor): a named tuple `(solution, cloned_coefficient)`.
+
+    Examples:
+        >>> A = retrograd.tensor([[2.0, 1.0], [0.0, 4.0]])
+        >>> retrograd.triangular_solve(retrograd.tensor([[4.0], [8.0]]), A).solution
+        tensor([[1.],
+                [2.]])
+    """
     if out is not None:
         raise NotImplementedError("triangular_solve(): out= is not supported")
     if transpose:
@@ -200,7 +372,24 @@ def _geqrf_one(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def geqrf(input: Tensor, *, out: Any = None) -> Any:
     """(a, tau): the QR factorization as LAPACK's geqrf stores it (R above, Householder vectors below).
-    Not differentiable, as in PyTorch."""
+
+    Not differentiable, as in PyTorch. `linalg.householder_product(a, tau)` rebuilds Q.
+
+    Args:
+        input (Tensor): a matrix or a batch of them, shape (*, m, n).
+        out (tuple of Tensor, optional): `(a, tau)` tensors to write into.
+
+    Returns:
+        (Tensor, Tensor): a named tuple `(a, tau)`; tau has shape (*, min(m, n)).
+
+    Examples:
+        >>> a, tau = retrograd.geqrf(retrograd.tensor([[3.0, 1.0], [4.0, 2.0]]))
+        >>> a
+        tensor([[-5.0000, -2.2000],
+                [ 0.5000,  0.4000]])
+        >>> tau
+        tensor([1.6000, 0.0000])
+    """
     if out is not None:
         raise NotImplementedError("geqrf(): out= is not supported")
     check_matrix(input, "geqrf", square=False)
@@ -216,14 +405,47 @@ def geqrf(input: Tensor, *, out: Any = None) -> Any:
 
 
 def orgqr(input: Tensor, input2: Tensor, *, out: Any = None) -> Tensor:
-    """The first n columns of Q = H₁⋯H_k from `geqrf`'s output: `linalg.householder_product`."""
+    """The first n columns of Q = H₁⋯H_k from `geqrf`'s output: `linalg.householder_product`.
+
+    Args:
+        input (Tensor): the Householder vectors below the diagonal, shape (*, m, n).
+        input2 (Tensor): tau, the reflectors' scales, shape (*, k) with k <= n.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: Q's first n columns, shape (*, m, n).
+
+    Examples:
+        >>> a, tau = retrograd.geqrf(retrograd.tensor([[3.0, 1.0], [4.0, 2.0]]))
+        >>> retrograd.orgqr(a, tau)
+        tensor([[-0.6000, -0.8000],
+                [-0.8000,  0.6000]])
+    """
     return householder_product(input, input2, out=out)
 
 
 def ormqr(
     input: Tensor, input2: Tensor, input3: Tensor, left: bool = True, transpose: bool = False, *, out: Any = None
 ) -> Tensor:
-    """Q C, Qᴴ C, C Q or C Qᴴ (`left`, `transpose`) with the full m×m Q of `geqrf`'s (input, tau = input2)."""
+    """Q C, Qᴴ C, C Q or C Qᴴ (`left`, `transpose`) with the full m×m Q of `geqrf`'s (input, tau = input2).
+
+    Args:
+        input (Tensor): the Householder vectors from `geqrf`, shape (*, m, n).
+        input2 (Tensor): tau from `geqrf`, shape (*, k).
+        input3 (Tensor): C, the matrix to multiply, shape (*, m, p) (or (*, p, m) when not `left`).
+        left (bool): multiply Q from the left (default True).
+        transpose (bool): use Qᴴ instead of Q (default False).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: `input3`'s shape.
+
+    Examples:
+        >>> a, tau = retrograd.geqrf(retrograd.tensor([[3.0, 1.0], [4.0, 2.0]]))
+        >>> retrograd.ormqr(a, tau, retrograd.eye(2))
+        tensor([[-0.6000, -0.8000],
+                [-0.8000,  0.6000]])
+    """
     if out is not None:
         return write_out(out, ormqr, locals(), SAME)
     m, n = input.shape[-2], input.shape[-1]

@@ -34,7 +34,25 @@ _identity = Primitive(
 
 
 def matrix_power(A: Tensor, n: int, *, out: Any = None) -> Tensor:
-    """A multiplied by itself n times (n < 0 uses the inverse, n = 0 gives I), for A (*, m, m)."""
+    """A multiplied by itself n times (n < 0 uses the inverse, n = 0 gives I), for A (*, m, m).
+
+    Args:
+        A (Tensor): a square matrix or a batch of them.
+        n (int): the exponent.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: `A`'s shape.
+
+    Examples:
+        >>> A = retrograd.tensor([[1.0, 1.0], [0.0, 1.0]])
+        >>> retrograd.matrix_power(A, 3)
+        tensor([[1., 3.],
+                [0., 1.]])
+        >>> retrograd.linalg.matrix_power(A, -1)
+        tensor([[ 1., -1.],
+                [ 0.,  1.]])
+    """
     if out is not None:
         return write_out(out, matrix_power, locals(), MATRIX_POWER)
     check_matrix(A, "linalg.matrix_power", floating=False)
@@ -57,7 +75,21 @@ def matrix_power(A: Tensor, n: int, *, out: Any = None) -> Tensor:
 
 
 def multi_dot(tensors: Any, *, out: Any = None) -> Tensor:
-    """A chain of matrix products in the cheapest order; the first (last) may be a vector."""
+    """A chain of matrix products in the cheapest order; the first (last) may be a vector.
+
+    Args:
+        tensors (sequence of Tensor): at least two tensors; all 2-D except that the first may be
+            1-D (a row) and the last 1-D (a column).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the product; a 1-D end drops its dim from the result.
+
+    Examples:
+        >>> a, b = retrograd.tensor([1.0, 2.0]), retrograd.tensor([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])
+        >>> retrograd.linalg.multi_dot([a, b, retrograd.ones(3)])
+        tensor(6.)
+    """
     if out is not None:
         return write_out(
             out, multi_dot, locals(), same("multi_dot(): expected out tensor to have dtype {src_c} but got {dst_c}")
@@ -132,7 +164,20 @@ def _chain(ts: list, split: list) -> Tensor:
 
 
 def logdet(input: Tensor) -> Tensor:
-    """log det(A) for A (*, n, n): NaN where the determinant is negative, -inf where it is 0."""
+    """log det(A) for A (*, n, n): NaN where the determinant is negative, -inf where it is 0.
+
+    Args:
+        input (Tensor): a square matrix or a batch of them.
+
+    Returns:
+        Tensor: shape (*).
+
+    Examples:
+        >>> retrograd.logdet(retrograd.tensor([[2.0, 0.0], [0.0, 3.0]]))
+        tensor(1.7918)
+        >>> retrograd.logdet(retrograd.tensor([[0.0, 1.0], [1.0, 0.0]]))
+        tensor(nan)
+    """
     from ..elementwise.clamp_where import where
 
     check_matrix(input, "logdet")
@@ -169,6 +214,26 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
 
     Distances are computed directly, as PyTorch's `donot_use_mm_for_euclid_dist` does; the
     other modes only trade accuracy for speed, so they are checked and give the same values.
+
+    Args:
+        x1 (Tensor): P points of M coordinates, shape (*, P, M).
+        x2 (Tensor): R points of M coordinates, shape (*, R, M).
+        p (float): the norm's order, from 0 to inf (default 2).
+        compute_mode (str): 'use_mm_for_euclid_dist_if_necessary' (default),
+            'use_mm_for_euclid_dist' or 'donot_use_mm_for_euclid_dist'.
+
+    Returns:
+        Tensor: the distance of every pair, shape (*, P, R).
+
+    Examples:
+        >>> x1 = retrograd.tensor([[0.0, 0.0], [1.0, 1.0]])
+        >>> x2 = retrograd.tensor([[3.0, 4.0]])
+        >>> retrograd.cdist(x1, x2)
+        tensor([[5.0000],
+                [3.6056]])
+        >>> retrograd.cdist(x1, x2, p=1)
+        tensor([[7.],
+                [5.]])
     """
     if compute_mode not in _CDIST_MODES:
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
@@ -189,25 +254,76 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
 # --- PyTorch's top-level spellings ---------------------------------------------------------
 
 def inverse(input: Tensor, *, out: Any = None) -> Tensor:
-    """The inverse of each square matrix (`linalg.inv`)."""
+    """The inverse of each square matrix (`linalg.inv`).
+
+    Args:
+        input (Tensor): an invertible matrix or a batch of them, shape (*, n, n).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: `input`'s shape.
+
+    Examples:
+        >>> retrograd.inverse(retrograd.tensor([[2.0, 0.0], [0.0, 4.0]]))
+        tensor([[0.5000, 0.0000],
+                [0.0000, 0.2500]])
+    """
     if out is not None:
         return write_out(out, inverse, locals(), SAME)
     return _dec.inv(input)
 
 
 def det(input: Tensor) -> Tensor:
-    """The determinant of each square matrix (`linalg.det`)."""
+    """The determinant of each square matrix (`linalg.det`).
+
+    Args:
+        input (Tensor): a square matrix or a batch of them, shape (*, n, n).
+
+    Returns:
+        Tensor: shape (*).
+
+    Examples:
+        >>> retrograd.det(retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        tensor(-2.)
+    """
     return _dec.det(input)
 
 
 def slogdet(input: Tensor) -> Any:
-    """(sign, logabsdet) of each square matrix (`linalg.slogdet`)."""
+    """(sign, logabsdet) of each square matrix (`linalg.slogdet`).
+
+    Args:
+        input (Tensor): a square matrix or a batch of them, shape (*, n, n).
+
+    Returns:
+        (Tensor, Tensor): a named tuple `(sign, logabsdet)`, each of shape (*); det = sign * exp(logabsdet).
+
+    Examples:
+        >>> retrograd.slogdet(retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        retrograd.return_types.slogdet(
+        sign=tensor(-1.),
+        logabsdet=tensor(0.6931))
+    """
     check_matrix(input, "linalg.slogdet")
     return _rt.slogdet(*_dec._slogdet(input))
 
 
 def cholesky(input: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
-    """Deprecated `linalg.cholesky`: L (or U = Lᵀ when upper=True) of an SPD matrix."""
+    """Deprecated `linalg.cholesky`: L (or U = Lᵀ when upper=True) of an SPD matrix.
+
+    Args:
+        input (Tensor): a symmetric (Hermitian) positive-definite matrix or batch, (*, n, n).
+        upper (bool): return the upper factor U with A = Uᴴ U instead (default False).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the triangular factor, `input`'s shape.
+
+    Examples:
+        >>> retrograd.cholesky(retrograd.tensor([[4.0, 2.0], [2.0, 5.0]]))
+        tensor([[2., 0.],
+                [1., 2.]])
+    """
     if out is not None:
         return write_out(
             out,
@@ -227,7 +343,22 @@ def cholesky(input: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
 
 
 def qr(input: Tensor, some: bool = True, *, out: Any = None) -> Any:
-    """Deprecated `linalg.qr`: reduced (some=True) or complete QR."""
+    """Deprecated `linalg.qr`: reduced (some=True) or complete QR.
+
+    Args:
+        input (Tensor): a matrix or a batch of them, shape (*, m, n).
+        some (bool): the reduced factorization (default True); False gives the complete one.
+        out (tuple of Tensor, optional): `(Q, R)` tensors to write into.
+
+    Returns:
+        (Tensor, Tensor): a named tuple `(Q, R)` with orthonormal columns in Q and R upper triangular.
+
+    Examples:
+        >>> Q, R = retrograd.qr(retrograd.tensor([[3.0, 1.0], [4.0, 2.0]]))
+        >>> R
+        tensor([[-5.0000, -2.2000],
+                [ 0.0000,  0.4000]])
+    """
     if out is not None:
         return write_out(out, qr, locals(), SAME)
     warnings.warn(
@@ -241,7 +372,23 @@ def qr(input: Tensor, some: bool = True, *, out: Any = None) -> Any:
 
 
 def svd(input: Tensor, some: bool = True, compute_uv: bool = True, *, out: Any = None) -> Any:
-    """(U, S, V) with A = U diag(S) Vᵀ (note V, not Vh); U, V are zeros when compute_uv=False."""
+    """(U, S, V) with A = U diag(S) Vᵀ (note V, not Vh); U, V are zeros when compute_uv=False.
+
+    Deprecated in favour of `linalg.svd`, which returns Vh.
+
+    Args:
+        input (Tensor): a matrix or a batch of them, shape (*, m, n).
+        some (bool): the reduced SVD (default True); False gives square U and V.
+        compute_uv (bool): compute U and V (default True).
+        out (tuple of Tensor, optional): `(U, S, V)` tensors to write into.
+
+    Returns:
+        (Tensor, Tensor, Tensor): a named tuple `(U, S, V)`; S descending, real.
+
+    Examples:
+        >>> retrograd.svd(retrograd.tensor([[3.0, 0.0], [0.0, -2.0]])).S
+        tensor([3., 2.])
+    """
     if out is not None:
         return write_out(out, svd, locals(), SAME)
     check_matrix(input, "linalg.svd", square=False)
@@ -256,6 +403,19 @@ def svd(input: Tensor, some: bool = True, compute_uv: bool = True, *, out: Any =
 
 
 def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
-    """The pseudo-inverse, dropping singular values below rcond · σ_max (`linalg.pinv`)."""
+    """The pseudo-inverse, dropping singular values below rcond · σ_max (`linalg.pinv`).
+
+    Args:
+        input (Tensor): a matrix or a batch of them, shape (*, m, n).
+        rcond (float): the relative cutoff for small singular values (default 1e-15).
+
+    Returns:
+        Tensor: shape (*, n, m).
+
+    Examples:
+        >>> retrograd.pinverse(retrograd.tensor([[2.0, 0.0], [0.0, 0.0]]))
+        tensor([[0.5000, 0.0000],
+                [0.0000, 0.0000]])
+    """
     return pinv(input, rtol=rcond)
 

@@ -28,7 +28,20 @@ _cross: Primitive = Primitive(
 
 
 def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
-    """Cross product of 3-vectors along `dim`, broadcasting the other dims."""
+    """Cross product of 3-vectors along `dim`, broadcasting the other dims.
+
+    Args:
+        input (Tensor): a tensor whose `dim` has size 3.
+        other (Tensor): the same number of dims, `dim` of size 3; broadcasts with `input`.
+        dim (int): the dim holding the vectors (default -1).
+
+    Returns:
+        Tensor: the broadcast shape.
+
+    Examples:
+        >>> retrograd.linalg.cross(retrograd.tensor([1, 0, 0]), retrograd.tensor([0, 1, 0]))
+        tensor([0, 0, 1])
+    """
     if input._data.ndim != other._data.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     n = input._data.ndim
@@ -42,7 +55,24 @@ def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
 
 
 def cross(input: Tensor, other: Tensor, dim: int | None = None, *, out: Any = None) -> Tensor:
-    """Cross product along `dim` (default, deprecated: the first dim of size 3)."""
+    """Cross product along `dim` (default, deprecated: the first dim of size 3).
+
+    Args:
+        input (Tensor): a tensor with a dim of size 3.
+        other (Tensor): a tensor of the same number of dims; broadcasts with `input`.
+        dim (int, optional): the dim holding the vectors; None takes the first dim of size 3 (with
+            PyTorch's deprecation warning).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the broadcast shape.
+
+    Examples:
+        >>> a = retrograd.tensor([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+        >>> retrograd.cross(a, retrograd.tensor([[0.0, 1.0, 0.0]]), dim=1)
+        tensor([[0., 0., 1.],
+                [0., 0., 0.]])
+    """
     if out is not None:
         return write_out(out, cross, locals(), SAME)
     if dim is None:

@@ -111,7 +111,23 @@ def inv(A: Tensor, *, out: Any = None) -> Tensor:
 
 
 def inv_ex(A: Tensor, *, check_errors: bool = False, out: Any = None) -> Any:
-    """(inverse, info): info (int32) is nonzero where a matrix is singular (its inverse is then NaN)."""
+    """(inverse, info): info (int32) is nonzero where a matrix is singular (its inverse is then NaN).
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape (*, n, n).
+        check_errors (bool): raise LinAlgError on a singular matrix anyway (default False).
+        out (tuple of Tensor, optional): `(inverse, info)` tensors to write into.
+
+    Returns:
+        (Tensor, Tensor): a named tuple `(inverse, info)`; info has shape (*).
+
+    Examples:
+        >>> retrograd.linalg.inv_ex(retrograd.tensor([[2.0, 0.0], [0.0, 4.0]]))
+        retrograd.return_types.linalg_inv_ex(
+        inverse=tensor([[0.5000, 0.0000],
+                [0.0000, 0.2500]]),
+        info=tensor(0, dtype=retrograd.int32))
+    """
     if out is not None:
         return write_out(out, inv_ex, locals(), SAME)
     check_matrix(A, "linalg.inv_ex")
@@ -169,7 +185,20 @@ _slogdet = Primitive(
 
 
 def det(A: Tensor, *, out: Any = None) -> Tensor:
-    """Determinant of each square matrix in A (*, n, n), shape (*)."""
+    """Determinant of each square matrix in A (*, n, n), shape (*).
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, floating or complex.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: shape (*).
+
+    Examples:
+        >>> A = retrograd.tensor([[[1.0, 2.0], [3.0, 4.0]], [[2.0, 0.0], [0.0, 2.0]]])
+        >>> retrograd.linalg.det(A)
+        tensor([-2.,  4.])
+    """
     if out is not None:
         return write_out(out, det, locals(), SAME)
     check_matrix(A, "linalg.det")
@@ -177,7 +206,23 @@ def det(A: Tensor, *, out: Any = None) -> Tensor:
 
 
 def slogdet(A: Tensor, *, out: Any = None) -> Any:
-    """(sign, logabsdet) of the determinants of A (*, n, n)."""
+    """(sign, logabsdet) of the determinants of A (*, n, n).
+
+    Steadier than `log(det(A))` when the determinant under- or overflows.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, floating or complex.
+        out (tuple of Tensor, optional): `(sign, logabsdet)` tensors to write into.
+
+    Returns:
+        (Tensor, Tensor): a named tuple `(sign, logabsdet)`, each of shape (*); det = sign * exp(logabsdet).
+
+    Examples:
+        >>> retrograd.linalg.slogdet(retrograd.tensor([[0.0, 2.0], [3.0, 0.0]]))
+        retrograd.return_types.linalg_slogdet(
+        sign=tensor(-1.),
+        logabsdet=tensor(1.7918))
+    """
     if out is not None:
         return write_out(out, slogdet, locals(), SAME)
     check_matrix(A, "linalg.slogdet")
@@ -295,7 +340,26 @@ _cholesky_legacy = Primitive("cholesky", _cholesky_forward, [_cholesky_rule])
 
 
 def cholesky(A: Tensor, *, upper: bool = False, out: Any = None) -> Tensor:
-    """L with A = L Lᵀ for symmetric positive-definite A (*, n, n); U = Lᵀ when upper=True."""
+    """L with A = L Lᵀ for symmetric positive-definite A (*, n, n); U = Lᵀ when upper=True.
+
+    For complex A, Hermitian positive-definite, A = L Lᴴ. Only the lower triangle is read.
+
+    Args:
+        A (Tensor): a positive-definite matrix or batch, shape (*, n, n).
+        upper (bool): return the upper factor U = Lᴴ (default False).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the triangular factor, `A`'s shape; LinAlgError if A is not positive-definite.
+
+    Examples:
+        >>> retrograd.linalg.cholesky(retrograd.tensor([[4.0, 2.0], [2.0, 5.0]]))
+        tensor([[2., 0.],
+                [1., 2.]])
+        >>> retrograd.linalg.cholesky(retrograd.tensor([[4.0, 2.0], [2.0, 5.0]]), upper=True)
+        tensor([[2., 1.],
+                [0., 2.]])
+    """
     if out is not None:
         return write_out(out, cholesky, locals(), SAME)
     check_matrix(A, "linalg.cholesky")
@@ -349,7 +413,26 @@ _qr = Primitive("linalg_qr", _qr_forward, [_qr_rule], n_outputs=2)
 
 
 def qr(A: Tensor, mode: str = "reduced", *, out: Any = None) -> Any:
-    """(Q, R) with A = Q R; mode 'reduced' (Q (*, m, k)), 'complete' (Q (*, m, m)) or 'r' (Q empty)."""
+    """(Q, R) with A = Q R; mode 'reduced' (Q (*, m, k)), 'complete' (Q (*, m, m)) or 'r' (Q empty).
+
+    Q has orthonormal columns and R is upper triangular; k = min(m, n).
+
+    Args:
+        A (Tensor): a matrix or a batch of them, shape (*, m, n).
+        mode (str): 'reduced' (default), 'complete' or 'r' (R only).
+        out (tuple of Tensor, optional): `(Q, R)` tensors to write into.
+
+    Returns:
+        (Tensor, Tensor): a named tuple `(Q, R)`.
+
+    Examples:
+        >>> Q, R = retrograd.linalg.qr(retrograd.tensor([[3.0, 1.0], [4.0, 2.0], [0.0, 0.0]]))
+        >>> Q.shape, R.shape
+        (retrograd.Size([3, 2]), retrograd.Size([2, 2]))
+        >>> retrograd.linalg.qr(retrograd.tensor([[3.0, 1.0], [4.0, 2.0]]), mode="r").R
+        tensor([[-5.0000, -2.2000],
+                [ 0.0000,  0.4000]])
+    """
     if out is not None:
         return write_out(out, qr, locals(), SAME)
     if mode not in ("reduced", "complete", "r"):

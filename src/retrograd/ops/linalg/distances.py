@@ -15,7 +15,19 @@ def pdist(input: Tensor, p: float = 2.0) -> Tensor:
     """‖x_i - x_j‖_p for all rows i < j of input (N, M), in row-major order: shape (N(N-1)/2,).
 
     Built from indexing and `vector_norm`, so its gradient is theirs (at a tie of the ∞-norm
-    the gradient is shared between the tied entries, where PyTorch gives each the whole of it)."""
+    the gradient is shared between the tied entries, where PyTorch gives each the whole of it).
+
+    Args:
+        input (Tensor): N points of M coordinates, shape (N, M).
+        p (float): the norm's order, 0 or more (default 2).
+
+    Returns:
+        Tensor: the distances of the pairs (0, 1), (0, 2), ..., (1, 2), ...
+
+    Examples:
+        >>> retrograd.pdist(retrograd.tensor([[0.0, 0.0], [3.0, 4.0], [6.0, 8.0]]))
+        tensor([ 5., 10.,  5.])
+    """
     tensor_arg("pdist", "input", 1, input)
     p = float_arg("pdist", "p", 2, p)
     if input._data.ndim != 2:

@@ -58,7 +58,24 @@ def _eigen_castable(name: str, what: str = "eigenvalues") -> Rule:
 
 
 def eig(A: Tensor, *, out: Any = None) -> Any:
-    """(eigenvalues, eigenvectors) of square A (*, n, n): complex, unordered, unit-norm columns."""
+    """(eigenvalues, eigenvectors) of square A (*, n, n): complex, unordered, unit-norm columns.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape (*, n, n).
+        out (tuple of Tensor, optional): `(eigenvalues, eigenvectors)` tensors to write into.
+
+    Returns:
+        (Tensor, Tensor): a named tuple `(eigenvalues, eigenvectors)`, complex, shapes (*, n) and
+            (*, n, n); column i of the vectors belongs to value i.
+
+    Examples:
+        >>> L, V = retrograd.linalg.eig(retrograd.tensor([[2.0, 0.0], [0.0, 3.0]]))
+        >>> L
+        tensor([2.+0.j, 3.+0.j])
+        >>> V
+        tensor([[1.+0.j, 0.+0.j],
+                [0.+0.j, 1.+0.j]])
+    """
     if out is not None:
         return write_out(
             out, eig, locals(), _eigen_castable("torch.linalg.eig"), _eigen_castable("torch.linalg.eig", "eigenvectors")
@@ -68,7 +85,19 @@ def eig(A: Tensor, *, out: Any = None) -> Any:
 
 
 def eigvals(A: Tensor, *, out: Any = None) -> Tensor:
-    """The eigenvalues of square A (*, n, n), complex."""
+    """The eigenvalues of square A (*, n, n), complex.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape (*, n, n).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: complex, shape (*, n), in no particular order.
+
+    Examples:
+        >>> retrograd.linalg.eigvals(retrograd.tensor([[0.0, -1.0], [1.0, 0.0]]))
+        tensor([0.+1.j, 0.-1.j])
+    """
     if out is not None:
         return write_out(out, eigvals, locals(), _eigen_castable("torch.linalg.eigvals"), grad="copy")
     check_matrix(A, "linalg.eigvals")

@@ -110,7 +110,24 @@ def _factor(A: Tensor, hermitian: bool, fname: str) -> tuple:
 
 
 def ldl_factor(A: Tensor, *, hermitian: bool = False, out: Any = None) -> Any:
-    """(LD, pivots) with A = P L D Lᵀ Pᵀ (Bunch-Kaufman): L unit lower, D 1×1 and 2×2 blocks, packed in LD."""
+    """(LD, pivots) with A = P L D Lᵀ Pᵀ (Bunch-Kaufman): L unit lower, D 1×1 and 2×2 blocks, packed in LD.
+
+    Args:
+        A (Tensor): a symmetric (or Hermitian) matrix or batch, shape (*, n, n); only its lower
+            triangle is read.
+        hermitian (bool): treat complex A as Hermitian rather than symmetric (default False).
+        out (tuple of Tensor, optional): `(LD, pivots)` tensors to write into.
+
+    Returns:
+        (Tensor, Tensor): a named tuple `(LD, pivots)`; pivots are int32 in LAPACK's sytrf form.
+
+    Examples:
+        >>> retrograd.linalg.ldl_factor(retrograd.tensor([[4.0, 2.0], [2.0, 3.0]]))
+        retrograd.return_types.linalg_ldl_factor(
+        LD=tensor([[4.0000, 0.0000],
+                [0.5000, 2.0000]]),
+        pivots=tensor([1, 2], dtype=retrograd.int32))
+    """
     if out is not None:
         return write_out(out, ldl_factor, locals(), SAME, grad="copy")
     if _vmap.active and (r := batched("elementwise", ldl_factor, A, hermitian=hermitian)) is not NOT_BATCHED:
@@ -125,7 +142,22 @@ def ldl_factor(A: Tensor, *, hermitian: bool = False, out: Any = None) -> Any:
 
 
 def ldl_factor_ex(A: Tensor, *, hermitian: bool = False, check_errors: bool = False, out: Any = None) -> Any:
-    """(LD, pivots, info): `ldl_factor` reporting an exactly zero D block in `info` instead of raising."""
+    """(LD, pivots, info): `ldl_factor` reporting an exactly zero D block in `info` instead of raising.
+
+    Args:
+        A (Tensor): a symmetric (or Hermitian) matrix or batch, shape (*, n, n).
+        hermitian (bool): treat complex A as Hermitian rather than symmetric (default False).
+        check_errors (bool): raise on a failure anyway (default False).
+        out (tuple of Tensor, optional): `(LD, pivots, info)` tensors to write into.
+
+    Returns:
+        (Tensor, Tensor, Tensor): a named tuple `(LD, pivots, info)`; info (int32, shape (*)) is 0
+            on success.
+
+    Examples:
+        >>> retrograd.linalg.ldl_factor_ex(retrograd.tensor([[4.0, 2.0], [2.0, 3.0]])).info
+        tensor(0, dtype=retrograd.int32)
+    """
     if out is not None:
         return write_out(out, ldl_factor_ex, locals(), SAME, grad="copy")
     if _vmap.active and (
@@ -193,7 +225,24 @@ _ldl_solve = Primitive(
 
 
 def ldl_solve(LD: Tensor, pivots: Tensor, B: Tensor, *, hermitian: bool = False, out: Any = None) -> Tensor:
-    """X with A X = B, A given by `ldl_factor`'s (LD, pivots); B (*, n, k)."""
+    """X with A X = B, A given by `ldl_factor`'s (LD, pivots); B (*, n, k).
+
+    Args:
+        LD (Tensor): the packed factorization from `ldl_factor`, shape (*, n, n).
+        pivots (Tensor): its int32 pivots, shape (*, n).
+        B (Tensor): the right-hand side, shape (*, n, k).
+        hermitian (bool): the factorization is of a Hermitian A (default False).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: X, shape (*, n, k).
+
+    Examples:
+        >>> LD, pivots = retrograd.linalg.ldl_factor(retrograd.tensor([[4.0, 2.0], [2.0, 3.0]]))
+        >>> retrograd.linalg.ldl_solve(LD, pivots, retrograd.tensor([[6.0], [5.0]]))
+        tensor([[1.],
+                [1.]])
+    """
     if out is not None:
         return write_out(out, ldl_solve, locals(), SAME, grad="copy")
     if _vmap.active and (r := batched("loop", ldl_solve, LD, pivots, B, hermitian=hermitian)) is not NOT_BATCHED:

@@ -108,7 +108,25 @@ def _check_float(A: Tensor, fname: str) -> None:
 
 
 def lu(A: Tensor, *, pivot: bool = True, out: Any = None) -> Any:
-    """(P, L, U) with A = P L U: P a permutation, L unit lower (m, k), U upper (k, n), k = min(m, n)."""
+    """(P, L, U) with A = P L U: P a permutation, L unit lower (m, k), U upper (k, n), k = min(m, n).
+
+    Args:
+        A (Tensor): a matrix or a batch of them, shape (*, m, n).
+        pivot (bool): pivot rows (default True; False is not supported on CPU, as in PyTorch).
+        out (tuple of Tensor, optional): `(P, L, U)` tensors to write into.
+
+    Returns:
+        (Tensor, Tensor, Tensor): a named tuple `(P, L, U)`.
+
+    Examples:
+        >>> P, L, U = retrograd.linalg.lu(retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        >>> L
+        tensor([[1.0000, 0.0000],
+                [0.3333, 1.0000]])
+        >>> U
+        tensor([[3.0000, 4.0000],
+                [0.0000, 0.6667]])
+    """
     if out is not None:
         return write_out(out, lu, locals(), SAME)
     _check_float(A, "linalg.lu")
@@ -147,7 +165,23 @@ def _extras(A: Tensor) -> tuple:
 
 
 def lu_factor(A: Tensor, *, pivot: bool = True, out: Any = None) -> Any:
-    """(LU, pivots): L (strictly below the diagonal, unit diagonal implied) and U packed in one matrix."""
+    """(LU, pivots): L (strictly below the diagonal, unit diagonal implied) and U packed in one matrix.
+
+    Args:
+        A (Tensor): a matrix or a batch of them, shape (*, m, n).
+        pivot (bool): pivot rows (default True; False is not supported on CPU, as in PyTorch).
+        out (tuple of Tensor, optional): `(LU, pivots)` tensors to write into.
+
+    Returns:
+        (Tensor, Tensor): a named tuple `(LU, pivots)`; pivots are 1-based int32, shape (*, min(m, n)).
+
+    Examples:
+        >>> retrograd.linalg.lu_factor(retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        retrograd.return_types.linalg_lu_factor(
+        LU=tensor([[3.0000, 4.0000],
+                [0.3333, 0.6667]]),
+        pivots=tensor([2, 2], dtype=retrograd.int32))
+    """
     if out is not None:
         return write_out(out, lu_factor, locals(), SAME)
     if _vmap.active and (r := batched("elementwise", lu_factor, A, pivot=pivot)) is not NOT_BATCHED:
@@ -163,7 +197,22 @@ def lu_factor(A: Tensor, *, pivot: bool = True, out: Any = None) -> Any:
 
 
 def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False, out: Any = None) -> Any:
-    """(LU, pivots, info): `lu_factor` that reports a zero pivot in `info` instead of raising."""
+    """(LU, pivots, info): `lu_factor` that reports a zero pivot in `info` instead of raising.
+
+    Args:
+        A (Tensor): a matrix or a batch of them, shape (*, m, n).
+        pivot (bool): pivot rows (default True).
+        check_errors (bool): raise LinAlgError on a zero pivot anyway (default False).
+        out (tuple of Tensor, optional): `(LU, pivots, info)` tensors to write into.
+
+    Returns:
+        (Tensor, Tensor, Tensor): a named tuple `(LU, pivots, info)`; info (int32, shape (*)) is 0,
+            or the 1-based position of the first zero pivot.
+
+    Examples:
+        >>> retrograd.linalg.lu_factor_ex(retrograd.tensor([[1.0, 2.0], [2.0, 4.0]])).info
+        tensor(2, dtype=retrograd.int32)
+    """
     if out is not None:
         return write_out(out, lu_factor_ex, locals(), SAME)
     if _vmap.active and (
@@ -194,7 +243,25 @@ def _permutation(pivots: Tensor, n: int, like: Tensor) -> Tensor:
 def lu_solve(
     LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True, adjoint: bool = False, out: Any = None
 ) -> Tensor:
-    """X with A X = B (A = P L U given as `lu_factor` returns it); left=False: X A = B; adjoint: Aᴴ."""
+    """X with A X = B (A = P L U given as `lu_factor` returns it); left=False: X A = B; adjoint: Aᴴ.
+
+    Args:
+        LU (Tensor): the packed factorization from `lu_factor`, shape (*, n, n).
+        pivots (Tensor): its int32 pivots, shape (*, n).
+        B (Tensor): the right-hand side, shape (*, n, k) (or (*, k, n) when not `left`).
+        left (bool): solve A X = B (default True); False solves X A = B.
+        adjoint (bool): use Aᴴ in place of A (default False).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: X, `B`'s shape (batch dims broadcast).
+
+    Examples:
+        >>> LU, pivots = retrograd.linalg.lu_factor(retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        >>> retrograd.linalg.lu_solve(LU, pivots, retrograd.tensor([[5.0], [11.0]]))
+        tensor([[1.],
+                [2.]])
+    """
     if out is not None:
         return write_out(out, lu_solve, locals(), SAME)
     if _vmap.active and (r := batched("loop", lu_solve, LU, pivots, B, left=left, adjoint=adjoint)) is not NOT_BATCHED:
@@ -230,7 +297,25 @@ def lu_solve(
 def solve_triangular(
     A: Tensor, B: Tensor, *, upper: bool, left: bool = True, unitriangular: bool = False, out: Any = None
 ) -> Tensor:
-    """X with A X = B (X A = B when left=False) for triangular A; only A's `upper`/lower triangle is read."""
+    """X with A X = B (X A = B when left=False) for triangular A; only A's `upper`/lower triangle is read.
+
+    Args:
+        A (Tensor): a triangular matrix or batch, shape (*, n, n).
+        B (Tensor): the right-hand side, shape (*, n, k) (or (*, k, n) when not `left`).
+        upper (bool): A is upper triangular (keyword, required).
+        left (bool): solve A X = B (default True); False solves X A = B.
+        unitriangular (bool): take A's diagonal as ones (default False).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: X, `B`'s shape (batch dims broadcast).
+
+    Examples:
+        >>> A = retrograd.tensor([[2.0, 1.0], [0.0, 4.0]])
+        >>> retrograd.linalg.solve_triangular(A, retrograd.tensor([[4.0], [8.0]]), upper=True)
+        tensor([[1.],
+                [2.]])
+    """
     if out is not None:
         return write_out(out, solve_triangular, locals(), same("expected scalar type {src} but found {dst}"))
     check_matrix(A, "linalg.solve_triangular")

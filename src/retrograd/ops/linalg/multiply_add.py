@@ -80,7 +80,26 @@ def _check_add_input(c: Tensor, a: Tensor, b: Tensor, shape: tuple, kind: str) -
 
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1, out: Any = None) -> Tensor:
-    """`beta * input + alpha * (mat1 @ mat2)`; `input` broadcasts to (n, p)."""
+    """`beta * input + alpha * (mat1 @ mat2)`; `input` broadcasts to (n, p).
+
+    Args:
+        input (Tensor): the term to add, broadcastable to (n, p).
+        mat1 (Tensor): the (n, m) matrix.
+        mat2 (Tensor): the (m, p) matrix.
+        beta (number): the factor for `input` (default 1; 0 ignores its NaN and inf).
+        alpha (number): the factor for the product (default 1).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: shape (n, p).
+
+    Examples:
+        >>> bias = retrograd.tensor([1.0, 2.0])
+        >>> retrograd.addmm(bias, retrograd.ones(3, 2), retrograd.eye(2), alpha=2)
+        tensor([[3., 4.],
+                [3., 4.],
+                [3., 4.]])
+    """
     if out is not None:
         return write_out(out, addmm, locals(), SAME)
     if mat1._data.ndim != 2:
@@ -93,7 +112,24 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
 
 
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1, out: Any = None) -> Tensor:
-    """`beta * input + alpha * (mat @ vec)`; `input` broadcasts to (n,)."""
+    """`beta * input + alpha * (mat @ vec)`; `input` broadcasts to (n,).
+
+    Args:
+        input (Tensor): the term to add, broadcastable to (n,).
+        mat (Tensor): the (n, m) matrix.
+        vec (Tensor): the (m,) vector.
+        beta (number): the factor for `input` (default 1; 0 ignores its NaN and inf).
+        alpha (number): the factor for the product (default 1).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: shape (n,).
+
+    Examples:
+        >>> mat = retrograd.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> retrograd.addmv(retrograd.tensor([1.0, 1.0]), mat, retrograd.ones(2), beta=0.5)
+        tensor([3.5000, 7.5000])
+    """
     if out is not None:
         return write_out(out, addmv, locals(), SAME)
     if mat._data.ndim != 2 or vec._data.ndim != 1:
@@ -105,7 +141,23 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any 
 
 
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1, out: Any = None) -> Tensor:
-    """`beta * input + alpha * bmm(batch1, batch2)`; `input` broadcasts to (b, n, p)."""
+    """`beta * input + alpha * bmm(batch1, batch2)`; `input` broadcasts to (b, n, p).
+
+    Args:
+        input (Tensor): the term to add, broadcastable to (b, n, p).
+        batch1 (Tensor): the (b, n, m) matrices.
+        batch2 (Tensor): the (b, m, p) matrices.
+        beta (number): the factor for `input` (default 1; 0 ignores its NaN and inf).
+        alpha (number): the factor for the products (default 1).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: shape (b, n, p).
+
+    Examples:
+        >>> retrograd.baddbmm(retrograd.zeros(1, 2), retrograd.ones(3, 2, 4), retrograd.ones(3, 4, 2)).shape
+        retrograd.Size([3, 2, 2])
+    """
     if out is not None:
         return write_out(out, baddbmm, locals(), SAME)
     check_bmm(batch1, batch2)
@@ -114,7 +166,24 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alp
 
 
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1, out: Any = None) -> Tensor:
-    """`beta * input + alpha * Σ_b batch1[b] @ batch2[b]`; `input` broadcasts to (n, p)."""
+    """`beta * input + alpha * Σ_b batch1[b] @ batch2[b]`; `input` broadcasts to (n, p).
+
+    Args:
+        input (Tensor): the term to add, broadcastable to (n, p).
+        batch1 (Tensor): the (b, n, m) matrices.
+        batch2 (Tensor): the (b, m, p) matrices.
+        beta (number): the factor for `input` (default 1; 0 ignores its NaN and inf).
+        alpha (number): the factor for the summed products (default 1).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: shape (n, p), the batch summed away.
+
+    Examples:
+        >>> retrograd.addbmm(retrograd.zeros(2, 2), retrograd.ones(3, 2, 4), retrograd.ones(3, 4, 2))
+        tensor([[12., 12.],
+                [12., 12.]])
+    """
     if out is not None:
         return write_out(out, addbmm, locals(), same("self and mat2 must have the same dtype, but got {dst} and {src}"))
     check_bmm(batch1, batch2)

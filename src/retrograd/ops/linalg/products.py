@@ -49,8 +49,10 @@ _mv = Primitive(
      lambda g, a: mv(a.mT, g)],         # d(Av)/dv = Aᵀ g
     inputs=("a", "b"),
 )
-_dot = Primitive("dot", lambda xp, a, b: xp.dot(a, b), [lambda g, b: g * b, lambda g, a: g * a], inputs=("a", "b"))
-_vdot = Primitive("vdot", lambda xp, a, b: xp.dot(a, b), [lambda g, b: g * b, lambda g, a: g * a], inputs=("a", "b"))
+# conjugated partner for complex inputs, PyTorch's convention (as for `mul`); a no-op for real ones
+_DOT_RULES = [lambda g, b: g * b.conj(), lambda g, a: g * a.conj()]
+_dot = Primitive("dot", lambda xp, a, b: xp.dot(a, b), _DOT_RULES, inputs=("a", "b"))
+_vdot = Primitive("vdot", lambda xp, a, b: xp.dot(a, b), _DOT_RULES, inputs=("a", "b"))
 
 
 def _fold_matmul(xp: Any, a: Any, b: Any) -> Any:
@@ -168,7 +170,20 @@ def bmm(input: Tensor, mat2: Tensor, *, out: Any = None) -> Tensor:
 
 
 def mv(input: Tensor, vec: Tensor, *, out: Any = None) -> Tensor:
-    """Matrix-vector product: (n, m) @ (m,) -> (n,)."""
+    """Matrix-vector product: (n, m) @ (m,) -> (n,).
+
+    Args:
+        input (Tensor): the matrix, shape (n, m).
+        vec (Tensor): the vector, shape (m,), same dtype.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: shape (n,).
+
+    Examples:
+        >>> retrograd.mv(retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]), retrograd.tensor([1.0, -1.0]))
+        tensor([-1., -1.])
+    """
     if out is not None:
         return write_out(
             out, mv, locals(), same("addmv input tensors must have the same dtype, but got {dst}, {src}, and {src}")
@@ -197,7 +212,20 @@ def _check_vectors(a: Tensor, b: Tensor, name: str) -> None:
 
 
 def dot(input: Tensor, tensor: Tensor, *, out: Any = None) -> Tensor:
-    """Inner product of two 1-D tensors of the same size and dtype, a 0-d tensor."""
+    """Inner product of two 1-D tensors of the same size and dtype, a 0-d tensor.
+
+    Args:
+        input (Tensor): a 1-D tensor.
+        tensor (Tensor): a 1-D tensor of the same size and dtype.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: a 0-d tensor, Σ input[i] * tensor[i] (no conjugation; see `vdot`).
+
+    Examples:
+        >>> retrograd.dot(retrograd.tensor([1, 2, 3]), retrograd.tensor([4, 5, 6]))
+        tensor(32)
+    """
     if out is not None:
         return write_out(out, dot, locals(), same("result dtype {dst} does not match input dtype {src}"))
     _check_vectors(input, tensor, "dot")
@@ -205,10 +233,28 @@ def dot(input: Tensor, tensor: Tensor, *, out: Any = None) -> Tensor:
 
 
 def vdot(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
-    """`dot` with the first argument conjugated (the same as `dot` for real tensors)."""
+    """`dot` with the first argument conjugated (the same as `dot` for real tensors).
+
+    Args:
+        input (Tensor): a 1-D tensor, conjugated before the product.
+        other (Tensor): a 1-D tensor of the same size and dtype.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: a 0-d tensor, Σ conj(input[i]) * other[i].
+
+    Examples:
+        >>> a = retrograd.tensor([1 + 2j, 3 - 1j])
+        >>> retrograd.vdot(a, a)
+        tensor(15.+0.j)
+        >>> retrograd.dot(a, a)
+        tensor(5.-2.j)
+    """
     if out is not None:
         return write_out(out, vdot, locals(), same("result dtype {dst} does not match input dtype {src}"))
     _check_vectors(input, other, "vdot")
+    if input.is_complex():  # the conjugate is what sets vdot apart from dot
+        input = input.conj()
     return _vdot(input, other)
 
 
@@ -269,7 +315,21 @@ def _check_batched(a: Tensor, b: Tensor) -> None:
 # --- products built from the primitives ------------------------------------------------------
 
 def outer(input: Tensor, vec2: Tensor, *, out: Any = None) -> Tensor:
-    """Outer product of two vectors: (n,) x (m,) -> (n, m)."""
+    """Outer product of two vectors: (n,) x (m,) -> (n, m).
+
+    Args:
+        input (Tensor): a 1-D tensor of n elements.
+        vec2 (Tensor): a 1-D tensor of m elements; dtypes promote.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the (n, m) matrix `input[i] * vec2[j]`.
+
+    Examples:
+        >>> retrograd.outer(retrograd.tensor([1, 2]), retrograd.tensor([1, 10, 100]))
+        tensor([[  1,  10, 100],
+                [  2,  20, 200]])
+    """
     if out is not None:
         return write_out(out, outer, locals())
     for t, name in ((input, "self"), (vec2, "vec2")):
@@ -282,7 +342,27 @@ ger = outer
 
 
 def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
-    """Contract the last `dims` dims of `a` with the first of `b` (or the listed dim pairs)."""
+    """Contract the last `dims` dims of `a` with the first of `b` (or the listed dim pairs).
+
+    Args:
+        a (Tensor): the left operand.
+        b (Tensor): the right operand, same dtype.
+        dims (int or pair of sequences): how many trailing dims of `a` meet as many leading dims
+            of `b` (default 2), or `([dims of a], [dims of b])` to contract pairwise.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: `a`'s free dims followed by `b`'s.
+
+    Examples:
+        >>> a = retrograd.arange(6.0).reshape(2, 3)
+        >>> b = retrograd.arange(12.0).reshape(3, 4)
+        >>> retrograd.tensordot(a, b, dims=1)
+        tensor([[20., 23., 26., 29.],
+                [56., 68., 80., 92.]])
+        >>> retrograd.tensordot(a, a, dims=([0, 1], [0, 1]))
+        tensor(55.)
+    """
     if out is not None:
         return write_out(out, tensordot, locals(), TENSORDOT, grad="copy")
     ca, cb = _tensordot_dims(a, b, dims)
@@ -327,7 +407,22 @@ def _permuted(t: Tensor, order: list[int]) -> Tensor:
 
 
 def inner(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
-    """Sum of products over the last dim of both: (..., n) x (..., n) -> (*a_batch, *b_batch)."""
+    """Sum of products over the last dim of both: (..., n) x (..., n) -> (*a_batch, *b_batch).
+
+    Args:
+        input (Tensor): a tensor whose last dim has size n (a 0-d tensor scales `other`).
+        other (Tensor): a tensor whose last dim has size n.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: `input`'s other dims followed by `other`'s.
+
+    Examples:
+        >>> retrograd.inner(retrograd.tensor([1, 2, 3]), retrograd.tensor([1, 0, 1]))
+        tensor(4)
+        >>> retrograd.inner(retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]), retrograd.tensor([1.0, 1.0]))
+        tensor([3., 7.])
+    """
     if out is not None:
         return write_out(out, inner, locals(), TENSORDOT, grad="copy")
     if input._data.ndim == 0 or other._data.ndim == 0:
@@ -341,7 +436,21 @@ def inner(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
 
 
 def kron(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
-    """Kronecker product: block (i, j) is `input[i, j] * other`, for any number of dims."""
+    """Kronecker product: block (i, j) is `input[i, j] * other`, for any number of dims.
+
+    Args:
+        input (Tensor): the tensor giving the block factors.
+        other (Tensor): the block; the fewer-dim operand gets leading dims of size 1.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: shape `input.shape[k] * other.shape[k]` in each dim k.
+
+    Examples:
+        >>> retrograd.kron(retrograd.tensor([[1, 2], [3, 4]]), retrograd.tensor([[1, 1]]))
+        tensor([[1, 1, 2, 2],
+                [3, 3, 4, 4]])
+    """
     if out is not None:
         return write_out(out, kron, locals())
     n = max(input._data.ndim, other._data.ndim)
@@ -354,7 +463,21 @@ def kron(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
 
 
 def chain_matmul(*matrices: Tensor, out: Any = None) -> Tensor:
-    """Deprecated spelling of `linalg.multi_dot(matrices)`."""
+    """Deprecated spelling of `linalg.multi_dot(matrices)`.
+
+    Args:
+        *matrices (Tensor): 2-D tensors whose shapes chain: (a, b), (b, c), ...
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the product of all the matrices, multiplied in the cheapest order.
+
+    Examples:
+        >>> a, b, c = retrograd.ones(2, 3), retrograd.ones(3, 4), retrograd.ones(4, 1)
+        >>> retrograd.chain_matmul(a, b, c)
+        tensor([[12.],
+                [12.]])
+    """
     if out is not None:
         return write_out(
             out, chain_matmul, locals(), same("multi_dot(): expected out tensor to have dtype {src_c} but got {dst_c}")

@@ -84,7 +84,28 @@ def _check_driver(driver: str | None) -> None:
 
 
 def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None, out: Any = None) -> Any:
-    """(U, S, Vh) with A = U diag(S) Vh; A (*, m, n), S (*, k) descending, k = min(m, n)."""
+    """(U, S, Vh) with A = U diag(S) Vh; A (*, m, n), S (*, k) descending, k = min(m, n).
+
+    Args:
+        A (Tensor): a matrix or a batch of them, floating or complex.
+        full_matrices (bool): square U (*, m, m) and Vh (*, n, n) (default True); False gives the
+            reduced U (*, m, k) and Vh (*, k, n).
+        driver (str, optional): accepted for PyTorch compatibility (a CUDA-only choice); must be None
+            on CPU.
+        out (tuple of Tensor, optional): `(U, S, Vh)` tensors to write into.
+
+    Returns:
+        (Tensor, Tensor, Tensor): a named tuple `(U, S, Vh)`; S is real. The signs of the singular
+            vectors are not unique.
+
+    Examples:
+        >>> A = retrograd.tensor([[3.0, 0.0], [0.0, -2.0], [0.0, 0.0]])
+        >>> U, S, Vh = retrograd.linalg.svd(A, full_matrices=False)
+        >>> S
+        tensor([3., 2.])
+        >>> U.shape, Vh.shape
+        (retrograd.Size([3, 2]), retrograd.Size([2, 2]))
+    """
     if out is not None:
         return write_out(out, svd, locals(), SAME)
     _check_driver(driver)
@@ -93,7 +114,21 @@ def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None, out
 
 
 def svdvals(A: Tensor, *, driver: str | None = None, out: Any = None) -> Tensor:
-    """The singular values of A (*, m, n), shape (*, k), in descending order."""
+    """The singular values of A (*, m, n), shape (*, k), in descending order.
+
+    Args:
+        A (Tensor): a matrix or a batch of them, floating or complex.
+        driver (str, optional): accepted for PyTorch compatibility (a CUDA-only choice); must be None
+            on CPU.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: real, shape (*, min(m, n)).
+
+    Examples:
+        >>> retrograd.linalg.svdvals(retrograd.tensor([[0.0, 2.0], [-5.0, 0.0]]))
+        tensor([5., 2.])
+    """
     if out is not None:
         return write_out(out, svdvals, locals(), SAME)
     _check_driver(driver)
@@ -122,7 +157,22 @@ _eigh = Primitive(
 
 
 def eigh(A: Tensor, UPLO: str = "L", *, out: Any = None) -> Any:
-    """(eigenvalues ascending (*, n), eigenvectors (*, n, n)) of symmetric A, reading one triangle."""
+    """(eigenvalues ascending (*, n), eigenvectors (*, n, n)) of symmetric A, reading one triangle.
+
+    Args:
+        A (Tensor): a symmetric (or Hermitian) matrix or batch, shape (*, n, n).
+        UPLO (str): 'L' reads the lower triangle (default), 'U' the upper one.
+        out (tuple of Tensor, optional): `(eigenvalues, eigenvectors)` tensors to write into.
+
+    Returns:
+        (Tensor, Tensor): a named tuple `(eigenvalues, eigenvectors)`; real eigenvalues, and
+            orthonormal eigenvectors as columns (their signs are not unique).
+
+    Examples:
+        >>> L, Q = retrograd.linalg.eigh(retrograd.tensor([[2.0, 1.0], [1.0, 2.0]]))
+        >>> L
+        tensor([1., 3.])
+    """
     if out is not None:
         return write_out(out, eigh, locals(), SAME)
     check_matrix(A, "linalg.eigh", floating=False)
@@ -134,7 +184,20 @@ def eigh(A: Tensor, UPLO: str = "L", *, out: Any = None) -> Any:
 
 
 def eigvalsh(A: Tensor, UPLO: str = "L", *, out: Any = None) -> Tensor:
-    """The eigenvalues of symmetric A, ascending."""
+    """The eigenvalues of symmetric A, ascending.
+
+    Args:
+        A (Tensor): a symmetric (or Hermitian) matrix or batch, shape (*, n, n).
+        UPLO (str): 'L' reads the lower triangle (default), 'U' the upper one.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: real, shape (*, n).
+
+    Examples:
+        >>> retrograd.linalg.eigvalsh(retrograd.tensor([[2.0, 1.0], [1.0, 2.0]]))
+        tensor([1., 3.])
+    """
     if out is not None:
         return write_out(out, eigvalsh, locals(), SAME)
     return eigh(A, UPLO).eigenvalues
@@ -175,7 +238,27 @@ _pinv = Primitive("linalg_pinv", _pinv_forward, [_pinv_rule], quiet=True)
 
 
 def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False, out: Any = None) -> Tensor:
-    """Moore-Penrose pseudo-inverse of A (*, m, n), shape (*, n, m); small singular values are dropped."""
+    """Moore-Penrose pseudo-inverse of A (*, m, n), shape (*, n, m); small singular values are dropped.
+
+    A singular value σ is kept when σ > max(atol, rtol · σ_max).
+
+    Args:
+        A (Tensor): a matrix or a batch of them, floating or complex.
+        atol (float or Tensor, optional): the absolute cutoff (default 0).
+        rtol (float or Tensor, optional): the relative cutoff (default: machine epsilon times
+            max(m, n) when `atol` is not given, else 0).
+        hermitian (bool): A is Hermitian, so an eigendecomposition of its lower triangle is used
+            (default False).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: shape (*, n, m).
+
+    Examples:
+        >>> retrograd.linalg.pinv(retrograd.tensor([[1.0, 2.0], [2.0, 4.0]]))
+        tensor([[0.0400, 0.0800],
+                [0.0800, 0.1600]])
+    """
     if out is not None:
         return write_out(
             out,
@@ -230,7 +313,25 @@ def lstsq_solution(A: Tensor, B: Tensor, rcond: float | None) -> Tensor:
 
 
 def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False, out: Any = None) -> Tensor:
-    """The number of singular values above max(atol, rtol · σ_max), int64, shape (*)."""
+    """The number of singular values above max(atol, rtol · σ_max), int64, shape (*).
+
+    Args:
+        A (Tensor): a matrix or a batch of them, floating or complex.
+        atol (float or Tensor, optional): the absolute cutoff (default 0).
+        rtol (float or Tensor, optional): the relative cutoff (default: machine epsilon times
+            max(m, n) when `atol` is not given, else 0).
+        hermitian (bool): A is Hermitian, so its eigenvalues' magnitudes are counted (default False).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: int64, shape (*).
+
+    Examples:
+        >>> retrograd.linalg.matrix_rank(retrograd.tensor([[1.0, 2.0], [2.0, 4.0]]))
+        tensor(1)
+        >>> retrograd.linalg.matrix_rank(retrograd.eye(3))
+        tensor(3)
+    """
     if out is not None:
         rule = safely_castable("torch.linalg.matrix_rank")
         return write_out(out, matrix_rank, locals(), rule, grad="none")
@@ -292,6 +393,21 @@ _matrix_exp = Primitive("linalg_matrix_exp", _expm_forward, [_matrix_exp_rule], 
 
 
 def matrix_exp(A: Tensor) -> Tensor:
-    """e^A = Σ Aᵏ/k! for each square matrix in A (*, n, n)."""
+    """e^A = Σ Aᵏ/k! for each square matrix in A (*, n, n).
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, floating or complex.
+
+    Returns:
+        Tensor: `A`'s shape.
+
+    Examples:
+        >>> retrograd.linalg.matrix_exp(retrograd.tensor([[0.0, 1.0], [0.0, 0.0]]))
+        tensor([[1., 1.],
+                [0., 1.]])
+        >>> retrograd.matrix_exp(retrograd.tensor([[1.0, 0.0], [0.0, 2.0]]))
+        tensor([[2.7183, 0.0000],
+                [0.0000, 7.3891]])
+    """
     check_matrix(A, "linalg.matrix_exp")
     return _matrix_exp(A)

@@ -26,7 +26,22 @@ linalg_solve_ex = return_type("linalg_solve_ex", "result info")
 
 
 def householder_product(A: Tensor, tau: Tensor, *, out: Any = None) -> Tensor:
-    """The first n columns of H₁…H_k, Hᵢ = I - τᵢ vᵢ vᵢᴴ, vᵢ = (0…0, 1, A[i+1:, i]); A (*, m, n), τ (*, k)."""
+    """The first n columns of H₁…H_k, Hᵢ = I - τᵢ vᵢ vᵢᴴ, vᵢ = (0…0, 1, A[i+1:, i]); A (*, m, n), τ (*, k).
+
+    Args:
+        A (Tensor): the Householder vectors below the diagonal, shape (*, m, n) with m >= n.
+        tau (Tensor): the reflectors' scales, shape (*, k) with k <= n.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: shape (*, m, n).
+
+    Examples:
+        >>> a, tau = retrograd.geqrf(retrograd.tensor([[3.0, 1.0], [4.0, 2.0]]))
+        >>> retrograd.linalg.householder_product(a, tau)
+        tensor([[-0.6000, -0.8000],
+                [-0.8000,  0.6000]])
+    """
     if out is not None:
         return write_out(out, householder_product, locals(), safely_castable("torch.linalg.householder_product"))
     check_matrix(A, "torch.linalg.householder_product", square=False)
@@ -54,7 +69,21 @@ def householder_product(A: Tensor, tau: Tensor, *, out: Any = None) -> Tensor:
 
 
 def vander(x: Tensor, *, N: int | None = None) -> Tensor:
-    """The Vandermonde matrix (*, n, N) with columns x⁰, x¹, …, x^(N-1) (increasing powers)."""
+    """The Vandermonde matrix (*, n, N) with columns x⁰, x¹, …, x^(N-1) (increasing powers).
+
+    Args:
+        x (Tensor): the points, shape (*, n).
+        N (int, optional): the number of columns (default n).
+
+    Returns:
+        Tensor: shape (*, n, N), `x`'s dtype.
+
+    Examples:
+        >>> retrograd.linalg.vander(retrograd.tensor([1, 2, 3]))
+        tensor([[1, 1, 1],
+                [1, 2, 4],
+                [1, 3, 9]])
+    """
     from ..shape.join import stack
 
     if x._data.ndim < 1:
@@ -69,7 +98,21 @@ def vander(x: Tensor, *, N: int | None = None) -> Tensor:
 
 
 def tensorinv(A: Tensor, ind: int = 2, *, out: Any = None) -> Tensor:
-    """The tensor inverse: `tensordot(tensorinv(A), A, ind)` is the identity of A.shape[ind:]."""
+    """The tensor inverse: `tensordot(tensorinv(A), A, ind)` is the identity of A.shape[ind:].
+
+    Args:
+        A (Tensor): a tensor whose first `ind` dims and remaining dims have equal products.
+        ind (int): how many leading dims form the "rows" (default 2).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: shape `A.shape[ind:] + A.shape[:ind]`.
+
+    Examples:
+        >>> A = retrograd.eye(4).reshape(4, 2, 2) * 2
+        >>> retrograd.linalg.tensorinv(A, ind=1).shape
+        retrograd.Size([2, 2, 4])
+    """
     if out is not None:
         return write_out(out, tensorinv, locals(), safely_castable("tensorinv"), grad="copy")
     if ind <= 0:
@@ -84,7 +127,22 @@ def tensorinv(A: Tensor, ind: int = 2, *, out: Any = None) -> Tensor:
 
 
 def tensorsolve(A: Tensor, B: Tensor, dims: Any = None, *, out: Any = None) -> Tensor:
-    """X with tensordot(A, X, X.ndim) = B; `dims` moves those dims of A to the end first."""
+    """X with tensordot(A, X, X.ndim) = B; `dims` moves those dims of A to the end first.
+
+    Args:
+        A (Tensor): the coefficients, shape `B.shape + X.shape`.
+        B (Tensor): the right-hand side.
+        dims (tuple of int, optional): dims of A to move to the end before solving.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: X, shape `A.shape[B.ndim:]`.
+
+    Examples:
+        >>> A = retrograd.eye(6).reshape(2, 3, 6) * 2
+        >>> retrograd.linalg.tensorsolve(A, retrograd.ones(2, 3))
+        tensor([0.5000, 0.5000, 0.5000, 0.5000, 0.5000, 0.5000])
+    """
     if out is not None:
         return write_out(out, tensorsolve, locals(), safely_castable("tensorsolve"), grad="copy")
     if dims is not None:
@@ -102,7 +160,21 @@ def tensorsolve(A: Tensor, B: Tensor, dims: Any = None, *, out: Any = None) -> T
 
 
 def cond(A: Tensor, p: Any = None, *, out: Any = None) -> Tensor:
-    """The condition number ‖A‖ₚ ‖A⁻¹‖ₚ; for p = None/2/-2 the ratio of extreme singular values."""
+    """The condition number ‖A‖ₚ ‖A⁻¹‖ₚ; for p = None/2/-2 the ratio of extreme singular values.
+
+    Args:
+        A (Tensor): a matrix or a batch of them, shape (*, m, n) (square for p other than None/2/-2).
+        p (int, inf, -inf, 'fro' or 'nuc', optional): the norm (default None: the 2-norm).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: real, shape (*).
+
+    Examples:
+        >>> A = retrograd.tensor([[4.0, 0.0], [0.0, 0.5]])
+        >>> retrograd.linalg.cond(A), retrograd.linalg.cond(A, p=-2)
+        (tensor(8.), tensor(0.1250))
+    """
     if out is not None:
         return write_out(out, cond, locals(), safely_castable("linalg.cond"), grad="copy")
     from ..reduction.norms import matrix_norm
@@ -116,7 +188,27 @@ def cond(A: Tensor, p: Any = None, *, out: Any = None) -> Tensor:
 
 
 def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, out: Any = None) -> Any:
-    """(L, info): `cholesky` that reports the first non-positive-definite minor in `info` instead of raising."""
+    """(L, info): `cholesky` that reports the first non-positive-definite minor in `info` instead of raising.
+
+    Args:
+        A (Tensor): a Hermitian matrix or a batch of them, shape (*, n, n).
+        upper (bool): return the upper factor U = Lᴴ instead (default False).
+        check_errors (bool): raise LinAlgError on a failure anyway (default False).
+        out (tuple of Tensor, optional): `(L, info)` tensors to write into.
+
+    Returns:
+        (Tensor, Tensor): a named tuple `(L, info)`; info (int32, shape (*)) is 0 on success, else
+            the order of the first failing leading minor.
+
+    Examples:
+        >>> retrograd.linalg.cholesky_ex(retrograd.tensor([[4.0, 2.0], [2.0, 5.0]]))
+        retrograd.return_types.linalg_cholesky_ex(
+        L=tensor([[2., 0.],
+                [1., 2.]]),
+        info=tensor(0, dtype=retrograd.int32))
+        >>> retrograd.linalg.cholesky_ex(retrograd.tensor([[1.0, 2.0], [2.0, 1.0]])).info
+        tensor(2, dtype=retrograd.int32)
+    """
     if out is not None:
         return write_out(out, cholesky_ex, locals(), SAME)
     if _vmap.active and (
@@ -152,7 +244,25 @@ def _cholesky_info(a: np.ndarray) -> np.ndarray:
 
 
 def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False, out: Any = None) -> Any:
-    """(result, info): `solve` that reports a singular A in `info` (its first zero pivot) instead of raising."""
+    """(result, info): `solve` that reports a singular A in `info` (its first zero pivot) instead of raising.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape (*, n, n).
+        B (Tensor): the right-hand side, shape (*, n, k) or (*, n).
+        left (bool): solve A X = B (default True); False solves X A = B.
+        check_errors (bool): raise LinAlgError on a singular A anyway (default False).
+        out (tuple of Tensor, optional): `(result, info)` tensors to write into.
+
+    Returns:
+        (Tensor, Tensor): a named tuple `(result, info)`; info (int32, shape (*)) is 0 on success.
+
+    Examples:
+        >>> A = retrograd.tensor([[2.0, 0.0], [0.0, 4.0]])
+        >>> retrograd.linalg.solve_ex(A, retrograd.tensor([2.0, 2.0]))
+        retrograd.return_types.linalg_solve_ex(
+        result=tensor([1.0000, 0.5000]),
+        info=tensor(0, dtype=retrograd.int32))
+    """
     if out is not None:
         return write_out(out, solve_ex, locals(), SAME)
     if _vmap.active and (r := batched("loop", solve_ex, A, B, left=left, check_errors=check_errors)) is not NOT_BATCHED:

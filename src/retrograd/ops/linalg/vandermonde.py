@@ -15,7 +15,27 @@ __all__ = ["vander"]
 def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
     """The matrix whose columns are powers of x (n,): x^(N-1), ..., x, 1 (reversed if increasing): (n, N).
 
-    N defaults to n. Bool inputs give int64; other dtypes are kept."""
+    N defaults to n. Bool inputs give int64; other dtypes are kept.
+
+    Args:
+        x (Tensor): a 1-D tensor of n points.
+        N (int, optional): the number of columns (default n).
+        increasing (bool): powers from 0 upward instead of downward (default False).
+
+    Returns:
+        Tensor: shape (n, N).
+
+    Examples:
+        >>> x = retrograd.tensor([1, 2, 3])
+        >>> retrograd.vander(x)
+        tensor([[1, 1, 1],
+                [4, 2, 1],
+                [9, 3, 1]])
+        >>> retrograd.vander(x, N=2, increasing=True)
+        tensor([[1, 1],
+                [1, 2],
+                [1, 3]])
+    """
     tensor_arg("vander", "x", 1, x)
     N = None if N is None else int_arg("vander", "N", 2, N)
     if not isinstance(increasing, bool):

@@ -141,7 +141,29 @@ def norm(
 def matrix_norm(
     A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = False, *, dtype: Any = None, out: Any = None,
 ) -> Tensor:
-    """Matrix norm over the two dims `dim`: 'fro', 'nuc', ±1, ±2, ±inf."""
+    """Matrix norm over the two dims `dim`: 'fro', 'nuc', ±1, ±2, ±inf.
+
+    1 and inf are the largest column and row sums of |A|; 2 the largest singular value; the
+    negative orders take the smallest instead.
+
+    Args:
+        A (Tensor): a floating-point or complex tensor with at least 2 dims.
+        ord (str or number): 'fro' (default), 'nuc', 1, -1, 2, -2, inf or -inf.
+        dim (pair of int): the two matrix dims (default (-2, -1)).
+        keepdim (bool): keep the reduced dims with size 1 (default False).
+        dtype (dtype, optional): compute in this dtype.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: real, the matrix dims reduced.
+
+    Examples:
+        >>> A = retrograd.tensor([[1.0, -2.0], [3.0, 4.0]])
+        >>> retrograd.linalg.matrix_norm(A)
+        tensor(5.4772)
+        >>> retrograd.linalg.matrix_norm(A, ord=1), retrograd.linalg.matrix_norm(A, ord=float("inf"))
+        (tensor(6.), tensor(7.))
+    """
     if out is not None:
         return write_out(out, matrix_norm, locals(), norm_dtype("linalg.matrix_norm"), grad="copy")
     if dtype is not None:

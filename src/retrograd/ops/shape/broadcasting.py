@@ -27,7 +27,20 @@ _expand = Primitive(
 
 
 def broadcast_shapes(*shapes: Any) -> Size:
-    """The shape all `shapes` broadcast to (RuntimeError if they cannot)."""
+    """The shape all `shapes` broadcast to (RuntimeError if they cannot).
+
+    Args:
+        *shapes (int or sequence of int): the shapes to combine, without building tensors.
+
+    Returns:
+        Size: the common broadcast shape.
+
+    Examples:
+        >>> retrograd.broadcast_shapes((2, 1), (1, 3))
+        retrograd.Size([2, 3])
+        >>> retrograd.broadcast_shapes(4, (3, 1))
+        retrograd.Size([3, 4])
+    """
     try:
         return Size(np.broadcast_shapes(*(tuple(s) if not isinstance(s, int) else (s,) for s in shapes)))
     except ValueError:
@@ -85,11 +98,39 @@ def expand_as(input: Tensor, other: Tensor) -> Tensor:
 
 
 def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
-    """A broadcast view of `input` with the given size (-1 keeps a dim)."""
+    """A broadcast view of `input` with the given size (-1 keeps a dim).
+
+    Args:
+        input (Tensor): the tensor to broadcast.
+        size (sequence of int): the target shape; `input`'s shape must broadcast to it.
+
+    Returns:
+        Tensor: a view of shape `size` (broadcast dims repeat the data without copying it).
+
+    Examples:
+        >>> retrograd.broadcast_to(retrograd.tensor([1, 2, 3]), (2, 3))
+        tensor([[1, 2, 3],
+                [1, 2, 3]])
+    """
     return expand(input, tuple(size))
 
 
 def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
-    """Expand all tensors to their common broadcast shape."""
+    """Expand all tensors to their common broadcast shape.
+
+    Args:
+        *tensors (Tensor): the tensors to broadcast together.
+
+    Returns:
+        tuple of Tensor: views of the inputs, all of the broadcast shape.
+
+    Examples:
+        >>> a, b = retrograd.broadcast_tensors(retrograd.tensor([[1], [2]]), retrograd.tensor([10, 20, 30]))
+        >>> a
+        tensor([[1, 1, 1],
+                [2, 2, 2]])
+        >>> b.shape
+        retrograd.Size([2, 3])
+    """
     shape = broadcast_shapes(*(t.shape for t in tensors))
     return tuple(t if t.shape == shape else expand(t, shape) for t in tensors)

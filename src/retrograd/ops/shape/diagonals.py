@@ -74,6 +74,22 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
     """The view of the diagonal in the plane (dim1, dim2), appended as the last dim.
 
     `offset` > 0 is above the main diagonal, < 0 below. Shape (N, M) -> (min(N, M - offset),).
+
+    Args:
+        input (Tensor): a tensor with at least 2 dims.
+        offset (int): which diagonal (default 0, the main one).
+        dim1 (int): the first dim of the plane (default 0).
+        dim2 (int): the second dim of the plane (default 1).
+
+    Returns:
+        Tensor: a view with `dim1` and `dim2` removed and the diagonal as the last dim.
+
+    Examples:
+        >>> x = retrograd.arange(9).reshape(3, 3)
+        >>> retrograd.diagonal(x)
+        tensor([0, 4, 8])
+        >>> retrograd.diagonal(x, offset=1)
+        tensor([1, 5])
     """
     n = input._data.ndim
     d1, d2 = wrap_dim(dim1, n), wrap_dim(dim2, n)
@@ -86,6 +102,23 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
     """Place the last dim of `input` on the diagonal of new (dim1, dim2) planes of zeros.
 
     Shape (..., N) -> (..., N + |offset|, N + |offset|) for the default dims.
+
+    Args:
+        input (Tensor): the diagonals, shape (..., N).
+        offset (int): which diagonal to fill (default 0, the main one).
+        dim1 (int): the first dim of the new planes in the output (default -2).
+        dim2 (int): the second dim of the new planes in the output (default -1).
+
+    Returns:
+        Tensor: a new tensor with one more dim than `input`, zero off the diagonal.
+
+    Examples:
+        >>> retrograd.diag_embed(retrograd.tensor([[1, 2], [3, 4]]))
+        tensor([[[1, 0],
+                 [0, 2]],
+        <BLANKLINE>
+                [[3, 0],
+                 [0, 4]]])
     """
     n = input._data.ndim + 1
     d1, d2 = wrap_dim(dim1, n), wrap_dim(dim2, n)
@@ -99,7 +132,23 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
 
 
 def diag(input: Tensor, diagonal: int = 0, *, out: Any = None) -> Tensor:
-    """1-D (N,) -> the (N + |k|, N + |k|) matrix with it on diagonal k; 2-D -> a copy of diagonal k."""
+    """1-D (N,) -> the (N + |k|, N + |k|) matrix with it on diagonal k; 2-D -> a copy of diagonal k.
+
+    Args:
+        input (Tensor): a vector (to build a matrix from) or a matrix (to read a diagonal of).
+        diagonal (int): k, which diagonal: 0 the main one, > 0 above, < 0 below (default 0).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: a matrix for a vector input, a vector for a matrix input.
+
+    Examples:
+        >>> retrograd.diag(retrograd.tensor([1, 2]))
+        tensor([[1, 0],
+                [0, 2]])
+        >>> retrograd.diag(retrograd.tensor([[1, 2], [3, 4]]), 1)
+        tensor([2])
+    """
     if out is not None:
         return write_out(out, diag, locals(), DIAG, grad="none")
     n = input._data.ndim
@@ -116,7 +165,27 @@ def _check_matrix(name: str, input: Tensor) -> None:
 
 
 def tril(input: Tensor, diagonal: int = 0, *, out: Any = None) -> Tensor:
-    """Zero the entries above diagonal k of the last two dims: (..., N, M)."""
+    """Zero the entries above diagonal k of the last two dims: (..., N, M).
+
+    Args:
+        input (Tensor): a matrix or a batch of matrices, shape (..., N, M).
+        diagonal (int): k: 0 keeps the main diagonal, > 0 keeps more above it, < 0 fewer (default 0).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the lower triangle, same shape and dtype.
+
+    Examples:
+        >>> x = retrograd.ones(3, 3, dtype=retrograd.int64)
+        >>> retrograd.tril(x)
+        tensor([[1, 0, 0],
+                [1, 1, 0],
+                [1, 1, 1]])
+        >>> retrograd.tril(x, diagonal=-1)
+        tensor([[0, 0, 0],
+                [1, 0, 0],
+                [1, 1, 0]])
+    """
     if out is not None:
         return write_out(out, tril, locals(), SAME)
     _check_matrix("tril", input)
@@ -124,7 +193,27 @@ def tril(input: Tensor, diagonal: int = 0, *, out: Any = None) -> Tensor:
 
 
 def triu(input: Tensor, diagonal: int = 0, *, out: Any = None) -> Tensor:
-    """Zero the entries below diagonal k of the last two dims: (..., N, M)."""
+    """Zero the entries below diagonal k of the last two dims: (..., N, M).
+
+    Args:
+        input (Tensor): a matrix or a batch of matrices, shape (..., N, M).
+        diagonal (int): k: 0 keeps the main diagonal, > 0 keeps fewer, < 0 keeps more below it (default 0).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: the upper triangle, same shape and dtype.
+
+    Examples:
+        >>> x = retrograd.arange(1, 10).reshape(3, 3)
+        >>> retrograd.triu(x)
+        tensor([[1, 2, 3],
+                [0, 5, 6],
+                [0, 0, 9]])
+        >>> retrograd.triu(x, 1)
+        tensor([[0, 2, 3],
+                [0, 0, 6],
+                [0, 0, 0]])
+    """
     if out is not None:
         return write_out(out, triu, locals(), SAME)
     _check_matrix("triu", input)
@@ -132,7 +221,20 @@ def triu(input: Tensor, diagonal: int = 0, *, out: Any = None) -> Tensor:
 
 
 def trace(input: Tensor) -> Tensor:
-    """Sum of the main diagonal of a matrix (N, M) -> (); integers sum as int64."""
+    """Sum of the main diagonal of a matrix (N, M) -> (); integers sum as int64.
+
+    Args:
+        input (Tensor): a 2-D tensor.
+
+    Returns:
+        Tensor: a 0-d tensor (int64 for integer and bool inputs, else `input`'s dtype).
+
+    Examples:
+        >>> retrograd.trace(retrograd.tensor([[1, 2], [3, 4]]))
+        tensor(5)
+        >>> retrograd.trace(retrograd.eye(3))
+        tensor(3.)
+    """
     if input._data.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input._data.ndim}")
     kind = input._data.dtype.kind

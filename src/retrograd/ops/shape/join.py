@@ -56,17 +56,54 @@ def _fix_3d(t: Tensor) -> Tensor:
 
 
 def atleast_1d(*tensors: Any) -> Any:
-    """Each tensor with at least 1 dim: () -> (1,). One tensor in, one out; else a tuple."""
+    """Each tensor with at least 1 dim: () -> (1,). One tensor in, one out; else a tuple.
+
+    Args:
+        *tensors (Tensor): the tensors (or one list or tuple of them); others keep their shape.
+
+    Returns:
+        Tensor or tuple of Tensor: a view per input, one tensor when given one.
+
+    Examples:
+        >>> retrograd.atleast_1d(retrograd.tensor(5))
+        tensor([5])
+        >>> retrograd.atleast_1d(retrograd.tensor(1.0), retrograd.tensor([2.0, 3.0]))
+        (tensor([1.]), tensor([2., 3.]))
+    """
     return _atleast(tensors, _fix_1d)
 
 
 def atleast_2d(*tensors: Any) -> Any:
-    """Each tensor with at least 2 dims: () -> (1, 1), (N,) -> (1, N)."""
+    """Each tensor with at least 2 dims: () -> (1, 1), (N,) -> (1, N).
+
+    Args:
+        *tensors (Tensor): the tensors (or one list or tuple of them); others keep their shape.
+
+    Returns:
+        Tensor or tuple of Tensor: a view per input, one tensor when given one.
+
+    Examples:
+        >>> retrograd.atleast_2d(retrograd.tensor([1, 2]))
+        tensor([[1, 2]])
+    """
     return _atleast(tensors, _fix_2d)
 
 
 def atleast_3d(*tensors: Any) -> Any:
-    """Each tensor with at least 3 dims: () -> (1, 1, 1), (N,) -> (1, N, 1), (N, M) -> (N, M, 1)."""
+    """Each tensor with at least 3 dims: () -> (1, 1, 1), (N,) -> (1, N, 1), (N, M) -> (N, M, 1).
+
+    Args:
+        *tensors (Tensor): the tensors (or one list or tuple of them); others keep their shape.
+
+    Returns:
+        Tensor or tuple of Tensor: a view per input, one tensor when given one.
+
+    Examples:
+        >>> retrograd.atleast_3d(retrograd.tensor([1, 2])).shape
+        retrograd.Size([1, 2, 1])
+        >>> retrograd.atleast_3d(retrograd.zeros(2, 3)).shape
+        retrograd.Size([2, 3, 1])
+    """
     return _atleast(tensors, _fix_3d)
 
 
@@ -78,7 +115,22 @@ def _nonempty(name: str, tensors: Any) -> list[Tensor]:
 
 
 def hstack(tensors: Any, *, out: Any = None) -> Tensor:
-    """Join along dim 1 (dim 0 for 1-D tensors); 0-d tensors count as (1,)."""
+    """Join tensors column-wise: along dim 1, or dim 0 when they are 1-D.
+
+    Args:
+        tensors (sequence of Tensor): the tensors to join; dtypes promote.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: a new tensor.
+
+    Examples:
+        >>> retrograd.hstack([retrograd.tensor([1, 2]), retrograd.tensor([3])])
+        tensor([1, 2, 3])
+        >>> retrograd.hstack([retrograd.tensor([[1], [2]]), retrograd.tensor([[3], [4]])])
+        tensor([[1, 3],
+                [2, 4]])
+    """
     if out is not None:
         return write_out(
             out,
@@ -91,7 +143,20 @@ def hstack(tensors: Any, *, out: Any = None) -> Tensor:
 
 
 def vstack(tensors: Any, *, out: Any = None) -> Tensor:
-    """Join along dim 0 after making every tensor at least 2-D: (N,) -> (1, N)."""
+    """Join tensors row-wise, along dim 0, after making each at least 2-D (`atleast_2d`).
+
+    Args:
+        tensors (sequence of Tensor): the tensors to join; dtypes promote.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: a new tensor with at least 2 dims.
+
+    Examples:
+        >>> retrograd.vstack([retrograd.tensor([1, 2]), retrograd.tensor([3, 4])])
+        tensor([[1, 2],
+                [3, 4]])
+    """
     if out is not None:
         return write_out(
             out,
@@ -103,7 +168,20 @@ def vstack(tensors: Any, *, out: Any = None) -> Tensor:
 
 
 def row_stack(tensors: Any, *, out: Any = None) -> Tensor:
-    """Alias of `vstack`."""
+    """Alias of `vstack`: join tensors along dim 0 after making each at least 2-D.
+
+    Args:
+        tensors (sequence of Tensor): the tensors to join; dtypes promote.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: a new tensor with at least 2 dims.
+
+    Examples:
+        >>> retrograd.row_stack([retrograd.tensor([1, 2]), retrograd.tensor([3, 4])])
+        tensor([[1, 2],
+                [3, 4]])
+    """
     if out is not None:
         return write_out(
             out,
@@ -115,7 +193,20 @@ def row_stack(tensors: Any, *, out: Any = None) -> Tensor:
 
 
 def dstack(tensors: Any, *, out: Any = None) -> Tensor:
-    """Join along dim 2 after making every tensor at least 3-D."""
+    """Join tensors depth-wise, along dim 2, after making each at least 3-D (`atleast_3d`).
+
+    Args:
+        tensors (sequence of Tensor): the tensors to join; dtypes promote.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: a new tensor with at least 3 dims.
+
+    Examples:
+        >>> retrograd.dstack([retrograd.tensor([1, 2]), retrograd.tensor([3, 4])])
+        tensor([[[1, 3],
+                 [2, 4]]])
+    """
     if out is not None:
         return write_out(
             out,
@@ -127,7 +218,20 @@ def dstack(tensors: Any, *, out: Any = None) -> Tensor:
 
 
 def column_stack(tensors: Any, *, out: Any = None) -> Tensor:
-    """Join along dim 1, with 0-d and 1-D tensors taken as columns (N,) -> (N, 1)."""
+    """Join tensors as columns: 0-d and 1-D inputs become (N, 1) columns, then `hstack`.
+
+    Args:
+        tensors (sequence of Tensor): the tensors to join; dtypes promote.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: a new 2-D (or higher) tensor.
+
+    Examples:
+        >>> retrograd.column_stack([retrograd.tensor([1, 2]), retrograd.tensor([3, 4])])
+        tensor([[1, 3],
+                [2, 4]])
+    """
     if out is not None:
         return write_out(
             out,
@@ -140,7 +244,26 @@ def column_stack(tensors: Any, *, out: Any = None) -> Tensor:
 
 
 def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
-    """Grids from 1-D tensors: N tensors of shape (n1, ..., nN) ('ij'), first two swapped for 'xy'."""
+    """Grids from 1-D tensors: N tensors of shape (n1, ..., nN) ('ij'), first two swapped for 'xy'.
+
+    Args:
+        *tensors (Tensor): 1-D (or 0-d) tensors, or one list or tuple of them.
+        indexing (str, optional): 'ij' (matrix indexing) or 'xy' (Cartesian); None warns and uses 'ij'.
+
+    Returns:
+        tuple of Tensor: one broadcast view per input; the k-th varies along dim k.
+
+    Examples:
+        >>> x, y = retrograd.meshgrid(retrograd.tensor([1, 2, 3]), retrograd.tensor([4, 5]), indexing="ij")
+        >>> x
+        tensor([[1, 1],
+                [2, 2],
+                [3, 3]])
+        >>> y
+        tensor([[4, 5],
+                [4, 5],
+                [4, 5]])
+    """
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
     if indexing is None:
@@ -195,7 +318,20 @@ def _block_diag_op(n: int) -> Primitive:
 
 
 def block_diag(*tensors: Tensor) -> Tensor:
-    """Tensors (0-d, 1-D as a row, or 2-D) as blocks along the diagonal of a zero matrix."""
+    """Tensors (0-d, 1-D as a row, or 2-D) as blocks along the diagonal of a zero matrix.
+
+    Args:
+        *tensors (Tensor): the blocks; dtypes promote.
+
+    Returns:
+        Tensor: a 2-D tensor whose size is the sum of the blocks' sizes in each dim.
+
+    Examples:
+        >>> retrograd.block_diag(retrograd.tensor([[1, 2], [3, 4]]), retrograd.tensor(5))
+        tensor([[1, 2, 0],
+                [3, 4, 0],
+                [0, 0, 5]])
+    """
     boxes, r, c = [], 0, 0
     for i, t in enumerate(tensors):
         n = t._data.ndim
@@ -219,7 +355,21 @@ def _check_vector(t: Tensor) -> None:
 
 
 def cartesian_prod(*tensors: Tensor) -> Tensor:
-    """All tuples of one element from each 1-D tensor, as rows: (n1 * ... * nN, N)."""
+    """All tuples of one element from each 1-D tensor, as rows: (n1 * ... * nN, N).
+
+    Args:
+        *tensors (Tensor): 1-D tensors; a single one is returned as it is.
+
+    Returns:
+        Tensor: the product, row by row in lexicographic order.
+
+    Examples:
+        >>> retrograd.cartesian_prod(retrograd.tensor([1, 2]), retrograd.tensor([3, 4]))
+        tensor([[1, 3],
+                [1, 4],
+                [2, 3],
+                [2, 4]])
+    """
     for t in tensors:
         _check_vector(t)
     if len(tensors) == 1:
@@ -229,7 +379,26 @@ def cartesian_prod(*tensors: Tensor) -> Tensor:
 
 
 def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> Tensor:
-    """All length-`r` combinations of a 1-D tensor's elements, as rows: (C(n, r), r)."""
+    """All length-`r` combinations of a 1-D tensor's elements, as rows: (C(n, r), r).
+
+    Args:
+        input (Tensor): a 1-D tensor.
+        r (int): the length of each combination (default 2).
+        with_replacement (bool): whether an element may repeat within a combination (default False).
+
+    Returns:
+        Tensor: one combination per row, in the order of `itertools.combinations`.
+
+    Examples:
+        >>> retrograd.combinations(retrograd.tensor([1, 2, 3]))
+        tensor([[1, 2],
+                [1, 3],
+                [2, 3]])
+        >>> retrograd.combinations(retrograd.tensor([1, 2]), with_replacement=True)
+        tensor([[1, 1],
+                [1, 2],
+                [2, 2]])
+    """
     _check_vector(input)
     if r < 0:
         raise RuntimeError(f"Expect a non-negative number, but got {r}")

@@ -84,7 +84,26 @@ def repeat(input: Tensor, *repeats: Any) -> Tensor:
 
 
 def tile(input: Tensor, dims: Any, *more: int) -> Tensor:
-    """`repeat` with `dims` padded by leading ones to the tensor's number of dims."""
+    """Repeat `input` the given number of times along each dim (NumPy's `tile`).
+
+    When `dims` has fewer entries than `input` has dims, ones are prepended to it; when it has
+    more, `input` gets leading dims of size 1.
+
+    Args:
+        input (Tensor): the tensor to repeat.
+        dims (int or sequence of int): the repetitions per dim (or the first of several ints).
+        *more (int): further repetitions when given as separate ints.
+
+    Returns:
+        Tensor: a new tensor.
+
+    Examples:
+        >>> retrograd.tile(retrograd.tensor([1, 2]), (2,))
+        tensor([1, 2, 1, 2])
+        >>> retrograd.tile(retrograd.tensor([1, 2]), (2, 1))
+        tensor([[1, 2],
+                [1, 2]])
+    """
     reps = shape_arg((dims,) + more)
     reps = (1,) * (input._data.ndim - len(reps)) + reps
     return repeat(input, reps)
@@ -118,9 +137,31 @@ def repeat_interleave(
     output_size: int | None = None,
     axis: Any = None,
 ) -> Tensor:
-    """Repeat each element (or each slice along `dim`) `repeats` times; no `dim` flattens first.
+    """Repeat each element (or each slice along `dim`) `repeats` times in place, not the whole tensor.
 
-    With only a 1-D integer tensor, returns `arange(n)` repeated by its counts (int64).
+    Called with only a 1-D int tensor, it repeats each index `i` `input[i]` times.
+
+    Args:
+        input (Tensor): the tensor to repeat.
+        repeats (int or Tensor): a count for all elements, or an int64 tensor of one count per
+            element along `dim`.
+        dim (int, optional): the dim to repeat along; None flattens `input` first.
+        output_size (int, optional): the total length along `dim`, if known.
+        axis (int, optional): NumPy's name for `dim`.
+
+    Returns:
+        Tensor: a new tensor, longer along `dim` (1-D when `dim` is None).
+
+    Examples:
+        >>> retrograd.repeat_interleave(retrograd.tensor([1, 2]), 2)
+        tensor([1, 1, 2, 2])
+        >>> x = retrograd.tensor([[1, 2], [3, 4]])
+        >>> retrograd.repeat_interleave(x, retrograd.tensor([1, 2]), dim=0)
+        tensor([[1, 2],
+                [3, 4],
+                [3, 4]])
+        >>> retrograd.repeat_interleave(retrograd.tensor([2, 1]))
+        tensor([0, 0, 1])
     """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("repeat_interleave", dim, None, axis, "axis")
@@ -149,7 +190,25 @@ def repeat_interleave(
 
 
 def flip(input: Tensor, dims: Any = None, *more: int) -> Tensor:
-    """Reverse the order of elements along `dims` (a copy, not a view)."""
+    """Reverse the order of the elements along the given dims.
+
+    Args:
+        input (Tensor): the tensor to flip.
+        dims (int or sequence of int): the dims to reverse (or the first of several ints).
+        *more (int): further dims when given as separate ints.
+
+    Returns:
+        Tensor: a new tensor (a copy, unlike NumPy's view), same shape.
+
+    Examples:
+        >>> x = retrograd.tensor([[1, 2], [3, 4]])
+        >>> retrograd.flip(x, [0])
+        tensor([[3, 4],
+                [1, 2]])
+        >>> x.flip(0, 1)
+        tensor([[4, 3],
+                [2, 1]])
+    """
     if dims is None:
         raise TypeError('flip() missing 1 required positional arguments: "dims"')
     order = shape_arg((dims,) + more)
@@ -159,21 +218,63 @@ def flip(input: Tensor, dims: Any = None, *more: int) -> Tensor:
 
 
 def fliplr(input: Tensor) -> Tensor:
-    """Reverse dim 1 (left/right); needs at least 2 dims."""
+    """Reverse the columns (dim 1) of a tensor with at least 2 dims.
+
+    Args:
+        input (Tensor): a tensor with at least 2 dims.
+
+    Returns:
+        Tensor: a copy with dim 1 reversed.
+
+    Examples:
+        >>> retrograd.fliplr(retrograd.tensor([[1, 2], [3, 4]]))
+        tensor([[2, 1],
+                [4, 3]])
+    """
     if input._data.ndim < 2:
         raise RuntimeError("Input must be >= 2-d.")
     return _flip(input, dims=(1,))
 
 
 def flipud(input: Tensor) -> Tensor:
-    """Reverse dim 0 (up/down); needs at least 1 dim."""
+    """Reverse the rows (dim 0) of a tensor with at least 1 dim.
+
+    Args:
+        input (Tensor): a tensor with at least 1 dim.
+
+    Returns:
+        Tensor: a copy with dim 0 reversed.
+
+    Examples:
+        >>> retrograd.flipud(retrograd.tensor([[1, 2], [3, 4]]))
+        tensor([[3, 4],
+                [1, 2]])
+    """
     if input._data.ndim < 1:
         raise RuntimeError("Input must be >= 1-d.")
     return _flip(input, dims=(0,))
 
 
 def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
-    """Rotate by 90 degrees `k` times in the plane `dims`, from the first dim towards the second."""
+    """Rotate by 90 degrees `k` times in the plane `dims`, from the first dim toward the second.
+
+    Args:
+        input (Tensor): a tensor with at least 2 dims.
+        k (int): the number of quarter turns; negative turns the other way (default 1).
+        dims (sequence of int): the two dims of the plane (default (0, 1)).
+
+    Returns:
+        Tensor: a new tensor; the two dims swap sizes when `k` is odd.
+
+    Examples:
+        >>> x = retrograd.tensor([[1, 2], [3, 4]])
+        >>> retrograd.rot90(x)
+        tensor([[2, 4],
+                [1, 3]])
+        >>> retrograd.rot90(x, -1)
+        tensor([[3, 1],
+                [4, 2]])
+    """
     dims = tuple(dims)
     n = input._data.ndim
     if len(dims) != 2:
@@ -187,7 +288,26 @@ def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
 
 
 def roll(input: Tensor, shifts: int | Sequence[int], dims: int | Sequence[int] | None = None) -> Tensor:
-    """Shift elements cyclically along `dims` (no dims: over the flattened tensor, shape kept)."""
+    """Shift the elements cyclically along dims: what falls off one end comes back at the other.
+
+    Args:
+        input (Tensor): the tensor to roll.
+        shifts (int or sequence of int): the shift per dim (positive moves toward higher indices).
+        dims (int or sequence of int, optional): the dims to roll, one per shift; None flattens
+            `input`, rolls it, and restores the shape.
+
+    Returns:
+        Tensor: a new tensor of `input`'s shape.
+
+    Examples:
+        >>> x = retrograd.tensor([[1, 2, 3], [4, 5, 6]])
+        >>> retrograd.roll(x, 1)
+        tensor([[6, 1, 2],
+                [3, 4, 5]])
+        >>> retrograd.roll(x, shifts=-1, dims=1)
+        tensor([[2, 3, 1],
+                [5, 6, 4]])
+    """
     shifts = (shifts,) if isinstance(shifts, int) else tuple(int(s) for s in shifts)
     axes = None if dims is None else (dims,) if isinstance(dims, int) else tuple(dims)
     if not shifts:

@@ -181,7 +181,21 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None, axis: Any =
 
 
 def concat(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None, axis: Any = None) -> Tensor:
-    """Alias of `cat`."""
+    """Alias of `cat`: join tensors along an existing dim.
+
+    Args:
+        tensors (sequence of Tensor): tensors of the same shape except in `dim`; dtypes promote.
+        dim (int): the dim to join along (default 0).
+        out (Tensor, optional): a tensor to write the result into.
+        axis (int, optional): NumPy's name for `dim`.
+
+    Returns:
+        Tensor: a new tensor.
+
+    Examples:
+        >>> retrograd.concat([retrograd.tensor([1, 2]), retrograd.tensor([3])])
+        tensor([1, 2, 3])
+    """
     if out is not None:
         return write_out(
             out,
@@ -195,7 +209,21 @@ def concat(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None, axis: An
 
 
 def concatenate(tensors: Sequence[Tensor], axis: int = 0, out: Any = None) -> Tensor:
-    """Alias of `cat` with NumPy's `axis` keyword."""
+    """Alias of `cat` with NumPy's `axis` keyword.
+
+    Args:
+        tensors (sequence of Tensor): tensors of the same shape except in `axis`; dtypes promote.
+        axis (int): the dim to join along (default 0).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: a new tensor.
+
+    Examples:
+        >>> retrograd.concatenate([retrograd.zeros(2, 1), retrograd.ones(2, 2)], axis=1)
+        tensor([[0., 1., 1.],
+                [0., 1., 1.]])
+    """
     if out is not None:
         return write_out(
             out,
@@ -257,7 +285,27 @@ def _index(x: Any) -> int:
 
 
 def narrow(input: Tensor, dim: int, start: int | Tensor, length: int) -> Tensor:
-    """The view `input[..., start:start + length, ...]` along `dim` (start may be negative)."""
+    """The view `input[..., start:start + length, ...]` along `dim` (start may be negative).
+
+    Args:
+        input (Tensor): the tensor to slice (at least 1-D).
+        dim (int): the dim to narrow.
+        start (int or Tensor): the first index kept (a 0-d int tensor is accepted).
+        length (int): how many indices to keep.
+
+    Returns:
+        Tensor: a view sharing `input`'s memory.
+
+    Examples:
+        >>> x = retrograd.arange(9).reshape(3, 3)
+        >>> retrograd.narrow(x, 0, 1, 2)
+        tensor([[3, 4, 5],
+                [6, 7, 8]])
+        >>> x.narrow(1, -1, 1)
+        tensor([[2],
+                [5],
+                [8]])
+    """
     if input._data.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = wrap_dim(dim, input._data.ndim)
@@ -275,7 +323,21 @@ def narrow(input: Tensor, dim: int, start: int | Tensor, length: int) -> Tensor:
 
 
 def select(input: Tensor, dim: int, index: int | Tensor) -> Tensor:
-    """The view at position `index` of `dim`, which is removed: shape (..., N, ...) -> (..., ...)."""
+    """The view at position `index` of `dim`, which is removed: shape (..., N, ...) -> (..., ...).
+
+    Args:
+        input (Tensor): the tensor to index (at least 1-D).
+        dim (int): the dim to index.
+        index (int or Tensor): the position in `dim` (negative counts from the end).
+
+    Returns:
+        Tensor: a view with one dim fewer (`input[:, index]` for `dim=1`).
+
+    Examples:
+        >>> x = retrograd.tensor([[1, 2, 3], [4, 5, 6]])
+        >>> retrograd.select(x, 1, -1)
+        tensor([3, 6])
+    """
     shape = input._data.shape
     if not shape:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")

@@ -149,7 +149,22 @@ def chunk(input: Tensor, chunks: int, dim: int = 0, *, axis: Any = None) -> tupl
 
 
 def unbind(input: Tensor, dim: int = 0, *, axis: Any = None) -> tuple[Tensor, ...]:
-    """Every index of `dim` as a view with that dim removed: (..., N, ...) -> N x (..., ...)."""
+    """Split `input` into all its slices along `dim`, removing that dim.
+
+    Args:
+        input (Tensor): the tensor to split.
+        dim (int): the dim to remove (default 0).
+        axis (int, optional): NumPy's name for `dim`.
+
+    Returns:
+        tuple of Tensor: `input.shape[dim]` views.
+
+    Examples:
+        >>> retrograd.unbind(retrograd.tensor([[1, 2], [3, 4]]))
+        (tensor([1, 2]), tensor([3, 4]))
+        >>> retrograd.tensor([[1, 2], [3, 4]]).unbind(1)
+        (tensor([1, 3]), tensor([2, 4]))
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("unbind", dim, 0, axis, "axis")
     d = _dim_of(input, dim)
@@ -169,7 +184,27 @@ def _section_bounds(size: int, sections: int) -> list[int]:
 
 
 def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0, *, axis: Any = None) -> tuple[Tensor, ...]:
-    """Views split into `sections` near-equal pieces, or at the given indices, along `dim`."""
+    """Split `input` along `dim` into a number of near-equal pieces, or at given indices.
+
+    With an int `n`, the first `size % n` pieces are one longer; unlike `split`, the int counts pieces.
+
+    Args:
+        input (Tensor): the tensor to split.
+        indices_or_sections (int, sequence of int or Tensor): the number of pieces, or the indices
+            to split before (a 0-d or 1-D int64 tensor works too).
+        dim (int): the dim to split along (default 0).
+        axis (int, optional): NumPy's name for `dim`.
+
+    Returns:
+        tuple of Tensor: views of `input`.
+
+    Examples:
+        >>> x = retrograd.arange(7)
+        >>> retrograd.tensor_split(x, 3)
+        (tensor([0, 1, 2]), tensor([3, 4]), tensor([5, 6]))
+        >>> retrograd.tensor_split(x, [1, 5])
+        (tensor([0]), tensor([1, 2, 3, 4]), tensor([5, 6]))
+    """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("tensor_split", dim, 0, axis, "axis")
     if input._data.ndim == 0:
@@ -216,15 +251,60 @@ def _split_along(name: str, input: Tensor, spec: Any, dim: int, min_dims: int) -
 
 
 def hsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
-    """`tensor_split` along dim 1 (dim 0 for 1-D input); an int must divide the size."""
+    """`tensor_split` along dim 1 (dim 0 for 1-D inputs), NumPy's `hsplit`.
+
+    An int must divide that dim's size evenly.
+
+    Args:
+        input (Tensor): a tensor with at least 1 dim.
+        indices_or_sections (int or sequence of int): the number of equal pieces, or split indices.
+
+    Returns:
+        tuple of Tensor: views of `input`.
+
+    Examples:
+        >>> retrograd.hsplit(retrograd.arange(8).reshape(2, 4), 2)
+        (tensor([[0, 1],
+                [4, 5]]), tensor([[2, 3],
+                [6, 7]]))
+    """
     return _split_along("hsplit", input, indices_or_sections, 1 if input._data.ndim > 1 else 0, 1)
 
 
 def vsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
-    """`tensor_split` along dim 0 of an at least 2-D tensor; an int must divide the size."""
+    """`tensor_split` along dim 0 for tensors with at least 2 dims, NumPy's `vsplit`.
+
+    An int must divide that dim's size evenly.
+
+    Args:
+        input (Tensor): a tensor with at least 2 dims.
+        indices_or_sections (int or sequence of int): the number of equal pieces, or split indices.
+
+    Returns:
+        tuple of Tensor: views of `input`.
+
+    Examples:
+        >>> retrograd.vsplit(retrograd.arange(6).reshape(3, 2), [1])
+        (tensor([[0, 1]]), tensor([[2, 3],
+                [4, 5]]))
+    """
     return _split_along("vsplit", input, indices_or_sections, 0, 2)
 
 
 def dsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
-    """`tensor_split` along dim 2 of an at least 3-D tensor; an int must divide the size."""
+    """`tensor_split` along dim 2 for tensors with at least 3 dims, NumPy's `dsplit`.
+
+    An int must divide that dim's size evenly.
+
+    Args:
+        input (Tensor): a tensor with at least 3 dims.
+        indices_or_sections (int or sequence of int): the number of equal pieces, or split indices.
+
+    Returns:
+        tuple of Tensor: views of `input`.
+
+    Examples:
+        >>> [p.shape for p in retrograd.dsplit(retrograd.zeros(2, 2, 4), 2)]
+        [retrograd.Size([2, 2, 2]), retrograd.Size([2, 2, 2])]
+    """
     return _split_along("dsplit", input, indices_or_sections, 2, 3)

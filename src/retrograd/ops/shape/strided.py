@@ -145,11 +145,24 @@ def as_strided(input: Tensor, size: Sequence[int], stride: Sequence[int], storag
     `storage_offset` defaults to `input.storage_offset()`. Writes through the result reach
     `input`. Elements may overlap (stride 0 or small strides).
 
-    >>> import retrograd
-    >>> retrograd.as_strided(retrograd.arange(5.0), (3, 2), (1, 1))
-    tensor([[0., 1.],
-            [1., 2.],
-            [2., 3.]])
+    Args:
+        input (Tensor): the tensor whose storage is viewed.
+        size (sequence of int): the result's shape.
+        stride (sequence of int): the step in storage elements for each dim of the result.
+        storage_offset (int, optional): where element 0 sits in the storage (default: `input`'s own
+            offset).
+
+    Returns:
+        Tensor: a view sharing `input`'s storage; RuntimeError if it would read outside it.
+
+    Examples:
+        >>> retrograd.as_strided(retrograd.arange(5.0), (3, 2), (1, 1))
+        tensor([[0., 1.],
+                [1., 2.],
+                [2., 3.]])
+        >>> retrograd.arange(6).as_strided((2, 2), (1, 3))
+        tensor([[0, 3],
+                [1, 4]])
     """
     tensor_arg("as_strided", "input", 1, input)
     if _vmap.active and (
@@ -166,7 +179,26 @@ def _example_as_strided(x: Tensor, size: Any, stride: Any, storage_offset: Any) 
 
 
 def as_strided_(input: Tensor, size: Sequence[int], stride: Sequence[int], storage_offset: int | None = None) -> Tensor:
-    """`input` itself, changed to view its storage with the given geometry (see `as_strided`)."""
+    """`input` itself, changed to view its storage with the given geometry (see `as_strided`).
+
+    Args:
+        input (Tensor): the tensor to change in place (not one that requires grad).
+        size (sequence of int): the result's shape.
+        stride (sequence of int): the step in storage elements for each dim of the result.
+        storage_offset (int, optional): where element 0 sits in the storage (default: `input`'s own
+            offset).
+
+    Returns:
+        Tensor: `input`, with its new shape and strides.
+
+    Examples:
+        >>> x = retrograd.arange(6)
+        >>> retrograd.as_strided_(x, (2, 2), (3, 1))
+        tensor([[0, 1],
+                [3, 4]])
+        >>> x.shape
+        retrograd.Size([2, 2])
+    """
     tensor_arg("as_strided_", "input", 1, input)
     if input._requires_grad:
         if input._grad_fn is None:
@@ -185,9 +217,20 @@ def as_strided_scatter(
 
     Storage elements that none of `input`'s elements read are not part of the result.
 
-    >>> import retrograd
-    >>> retrograd.as_strided_scatter(retrograd.zeros(5), retrograd.ones(2), (2,), (2,), 1)
-    tensor([0., 1., 0., 1., 0.])
+    Args:
+        input (Tensor): the tensor to copy.
+        src (Tensor): the values, of shape `size` and `input`'s dtype.
+        size (sequence of int): the result's shape.
+        stride (sequence of int): the step in storage elements for each dim of the result.
+        storage_offset (int, optional): where element 0 sits in the storage (default: `input`'s own
+            offset).
+
+    Returns:
+        Tensor: a new tensor of `input`'s shape.
+
+    Examples:
+        >>> retrograd.as_strided_scatter(retrograd.zeros(5), retrograd.ones(2), (2,), (2,), 1)
+        tensor([0., 1., 0., 1., 0.])
     """
     tensor_arg("as_strided_scatter", "input", 1, input)
     tensor_arg("as_strided_scatter", "src", 2, src)

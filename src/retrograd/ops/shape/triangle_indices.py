@@ -30,15 +30,49 @@ def _coordinates(name: str, row: int, col: int, offset: int, dtype: Any, lower: 
 
 
 def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None) -> Tensor:
-    """The (2, N) row and column indices of the lower triangle of a row × col matrix, row by row.
+    """The coordinates of the lower triangle of a `row` x `col` matrix, as a (2, N) tensor.
 
-    `offset` moves the diagonal that bounds it (positive: above the main diagonal). dtype is
-    int64 (default) or int32."""
+    Args:
+        row (int): the number of rows.
+        col (int): the number of columns.
+        offset (int): the diagonal bounding the triangle: 0 the main one, > 0 above, < 0 below
+            (default 0).
+        dtype (dtype, optional): the index dtype (default int64).
+        device (device, optional): where to place the result.
+
+    Returns:
+        Tensor: row indices in row 0 and column indices in row 1, in row-major order.
+
+    Examples:
+        >>> retrograd.tril_indices(3, 3)
+        tensor([[0, 1, 1, 2, 2, 2],
+                [0, 0, 1, 0, 1, 2]])
+        >>> retrograd.tril_indices(3, 2, offset=-1)
+        tensor([[1, 2, 2],
+                [0, 0, 1]])
+    """
     as_device(device)
     return _coordinates("tril_indices", row, col, offset, dtype, True)
 
 
 def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None) -> Tensor:
-    """The (2, N) row and column indices of the upper triangle of a row × col matrix, row by row."""
+    """The coordinates of the upper triangle of a `row` x `col` matrix, as a (2, N) tensor.
+
+    Args:
+        row (int): the number of rows.
+        col (int): the number of columns.
+        offset (int): the diagonal bounding the triangle: 0 the main one, > 0 above, < 0 below
+            (default 0).
+        dtype (dtype, optional): the index dtype (default int64).
+        device (device, optional): where to place the result.
+
+    Returns:
+        Tensor: row indices in row 0 and column indices in row 1, in row-major order.
+
+    Examples:
+        >>> retrograd.triu_indices(3, 3, 1)
+        tensor([[0, 0, 1],
+                [1, 2, 2]])
+    """
     as_device(device)
     return _coordinates("triu_indices", row, col, offset, dtype, False)

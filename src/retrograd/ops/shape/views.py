@@ -179,7 +179,19 @@ def view_as(input: Tensor, other: Tensor) -> Tensor:
 
 
 def ravel(input: Tensor) -> Tensor:
-    """`input` flattened to 1-D (a view when its memory allows)."""
+    """`input` flattened to 1-D (a view when its memory allows).
+
+    Args:
+        input (Tensor): a tensor of any shape.
+
+    Returns:
+        Tensor: a 1-D tensor of `input.numel()` elements in row-major order; a view when the
+            memory layout allows, else a copy.
+
+    Examples:
+        >>> retrograd.ravel(retrograd.tensor([[1, 2], [3, 4]]))
+        tensor([1, 2, 3, 4])
+    """
     return reshape(input, -1)
 
 
@@ -216,7 +228,23 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 
 def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
-    """Split dim `dim` into `sizes` (one entry may be -1)."""
+    """Split dim `dim` into `sizes` (one entry may be -1).
+
+    Args:
+        input (Tensor): the tensor to reshape.
+        dim (int): the dim to split; its size must equal the product of `sizes`.
+        sizes (sequence of int): the new dims that replace `dim`; one entry may be -1.
+
+    Returns:
+        Tensor: a view with `dim` replaced by `sizes`.
+
+    Examples:
+        >>> retrograd.unflatten(retrograd.arange(6), 0, (2, 3))
+        tensor([[0, 1, 2],
+                [3, 4, 5]])
+        >>> retrograd.zeros(4, 6).unflatten(1, (3, -1)).shape
+        retrograd.Size([4, 3, 2])
+    """
     shape = input._data.shape
     d = wrap_dim(dim, len(shape))
     inner = _infer_shape(sizes, shape[d])
@@ -336,14 +364,45 @@ swapaxes = swapdims = transpose
 
 
 def t(input: Tensor) -> Tensor:
-    """Transpose a matrix (0-d and 1-d tensors are returned as they are)."""
+    """Transpose a matrix (0-d and 1-d tensors are returned as they are).
+
+    Args:
+        input (Tensor): a tensor with at most 2 dims.
+
+    Returns:
+        Tensor: a view with dims 0 and 1 swapped (`input` itself for 0-d and 1-d).
+
+    Examples:
+        >>> retrograd.t(retrograd.tensor([[1, 2, 3], [4, 5, 6]]))
+        tensor([[1, 4],
+                [2, 5],
+                [3, 6]])
+    """
     if input._data.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input._data.ndim}D")
     return _t(input)
 
 
 def movedim(input: Tensor, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
-    """Move dims from `source` positions to `destination` positions."""
+    """Move dims from `source` positions to `destination` positions (`moveaxis` is an alias).
+
+    The other dims keep their relative order.
+
+    Args:
+        input (Tensor): the tensor whose dims move.
+        source (int or sequence of int): the dims to move.
+        destination (int or sequence of int): where they go, one per `source` entry.
+
+    Returns:
+        Tensor: a view with the dims reordered.
+
+    Examples:
+        >>> x = retrograd.zeros(2, 3, 4)
+        >>> retrograd.movedim(x, 0, -1).shape
+        retrograd.Size([3, 4, 2])
+        >>> retrograd.moveaxis(x, (0, 1), (2, 0)).shape
+        retrograd.Size([3, 4, 2])
+    """
     n = input._data.ndim
     src = [wrap_dim(d, n) for d in ((source,) if isinstance(source, int) else source)]
     dst = [wrap_dim(d, n) for d in ((destination,) if isinstance(destination, int) else destination)]

@@ -22,13 +22,12 @@ from typing import Any
 import numpy as np
 
 from ... import dtypes as _dt
-from ...backend import as_device, on_device_of
+from ...backend import on_device_of
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
-from ..elementwise.complex_parts import conj, real
+from ..elementwise.complex_parts import real
 from ..kernels.operands import tensor_of, wrap_dim
 from ..kernels.out_arg import SAME_INPUT, Both, Rule, floating, write_out
-from ..kernels.placement import check_layout
 
 _NORMS = ("backward", "forward", "ortho")
 _DUAL = {"backward": "forward", "forward": "backward", "ortho": "ortho"}
@@ -182,9 +181,21 @@ def _fftn_general(x: Any, s: Any, dim: Any, norm: str | None, forward: bool, all
 def fft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
     """The 1-D discrete Fourier transform along `dim` (real input is promoted to complex).
 
-    >>> import retrograd as torch
-    >>> torch.fft.fft(torch.tensor([1.0, 0.0, 0.0, 0.0]))
-    tensor([1.+0.j, 1.+0.j, 1.+0.j, 1.+0.j])
+    Args:
+        input (Tensor): the signal, real or complex (integers become the default float).
+        n (int, optional): the signal length: `input` is cut or zero-padded to it along `dim`
+            (default: as it is).
+        dim (int): the dim to transform (default -1).
+        norm (str, optional): the scaling: 'backward' (default; none forward, 1/n on the inverse),
+            'ortho' (1/sqrt(n) both ways) or 'forward' (1/n forward, none on the inverse).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: complex, n bins along `dim`.
+
+    Examples:
+        >>> retrograd.fft.fft(retrograd.tensor([1.0, 2.0, 3.0, 4.0]))
+        tensor([10.+0.j, -2.+2.j, -2.+0.j, -2.-2.j])
     """
     if out is not None:
         return write_out(out, fft, locals(), _COMPLEX_OUT["fft"])
@@ -192,210 +203,126 @@ def fft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = N
 
 
 def ifft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The 1-D inverse discrete Fourier transform along `dim` (scaled by 1/n by default)."""
+    """The 1-D inverse discrete Fourier transform along `dim` (scaled by 1/n by default).
+
+    Args:
+        input (Tensor): the spectrum, real or complex.
+        n (int, optional): the signal length: `input` is cut or zero-padded to it along `dim`
+            (default: as it is).
+        dim (int): the dim to transform (default -1).
+        norm (str, optional): the scaling: 'backward' (default; none forward, 1/n on the inverse),
+            'ortho' (1/sqrt(n) both ways) or 'forward' (1/n forward, none on the inverse).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: complex, n samples along `dim`.
+
+    Examples:
+        >>> retrograd.fft.ifft(retrograd.tensor([10.0 + 0j, -2 + 2j, -2 + 0j, -2 - 2j]))
+        tensor([1.+0.j, 2.+0.j, 3.+0.j, 4.+0.j])
+    """
     if out is not None:
         return write_out(out, ifft, locals(), Both(_COMPLEX_OUT["ifft"], SAME_INPUT), grad="copy")
     return _fftn_general(input, *_one(n, dim), norm, False, False, "ifft")
 
 
 def fft2(input: Tensor, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The 2-D discrete Fourier transform over `dim` (the last two dims by default)."""
+    """The 2-D discrete Fourier transform over `dim` (the last two dims by default).
+
+    Args:
+        input (Tensor): the signal, real or complex.
+        s (sequence of int, optional): the signal size per transformed dim (cut or zero-padded).
+        dim (sequence of int): the dims to transform (default (-2, -1)).
+        norm (str, optional): the scaling: 'backward' (default; none forward, 1/n on the inverse),
+            'ortho' (1/sqrt(n) both ways) or 'forward' (1/n forward, none on the inverse).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: complex.
+
+    Examples:
+        >>> retrograd.fft.fft2(retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        tensor([[10.+0.j, -2.+0.j],
+                [-4.+0.j,  0.+0.j]])
+    """
     if out is not None:
         return write_out(out, fft2, locals(), _COMPLEX_OUT["fftn"])
     return _fftn_general(input, s, dim, norm, True, False, "fft2")
 
 
 def ifft2(input: Tensor, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The 2-D inverse discrete Fourier transform over `dim`."""
+    """The 2-D inverse discrete Fourier transform over `dim`.
+
+    Args:
+        input (Tensor): the spectrum, real or complex.
+        s (sequence of int, optional): the signal size per transformed dim (cut or zero-padded).
+        dim (sequence of int): the dims to transform (default (-2, -1)).
+        norm (str, optional): the scaling: 'backward' (default; none forward, 1/n on the inverse),
+            'ortho' (1/sqrt(n) both ways) or 'forward' (1/n forward, none on the inverse).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: complex.
+
+    Examples:
+        >>> retrograd.fft.ifft2(retrograd.tensor([[4.0, 0.0], [0.0, 0.0]]))
+        tensor([[1.+0.j, 1.+0.j],
+                [1.+0.j, 1.+0.j]])
+    """
     if out is not None:
         return write_out(out, ifft2, locals(), _COMPLEX_OUT["fftn"])
     return _fftn_general(input, s, dim, norm, False, False, "ifft2")
 
 
 def fftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The N-D discrete Fourier transform over `dim` (all dims, or the last len(s), by default)."""
+    """The N-D discrete Fourier transform over `dim` (all dims, or the last len(s), by default).
+
+    Args:
+        input (Tensor): the signal, real or complex.
+        s (sequence of int, optional): the signal size per transformed dim (cut or zero-padded).
+        dim (sequence of int, optional): the dims to transform (default all, or the last len(s)).
+        norm (str, optional): the scaling: 'backward' (default; none forward, 1/n on the inverse),
+            'ortho' (1/sqrt(n) both ways) or 'forward' (1/n forward, none on the inverse).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: complex.
+
+    Examples:
+        >>> retrograd.fft.fftn(retrograd.ones(2, 2, 2))
+        tensor([[[8.+0.j, 0.+0.j],
+                 [0.+0.j, 0.+0.j]],
+        <BLANKLINE>
+                [[0.+0.j, 0.+0.j],
+                 [0.+0.j, 0.+0.j]]])
+    """
     if out is not None:
         return write_out(out, fftn, locals(), _COMPLEX_OUT["fftn"])
     return _fftn_general(input, s, dim, norm, True, True, "fftn")
 
 
 def ifftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The N-D inverse discrete Fourier transform over `dim`."""
+    """The N-D inverse discrete Fourier transform over `dim`.
+
+    Args:
+        input (Tensor): the spectrum, real or complex.
+        s (sequence of int, optional): the signal size per transformed dim (cut or zero-padded).
+        dim (sequence of int, optional): the dims to transform (default all, or the last len(s)).
+        norm (str, optional): the scaling: 'backward' (default; none forward, 1/n on the inverse),
+            'ortho' (1/sqrt(n) both ways) or 'forward' (1/n forward, none on the inverse).
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: complex.
+
+    Examples:
+        >>> retrograd.fft.ifftn(retrograd.fft.fftn(retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]))).real
+        tensor([[1., 2.],
+                [3., 4.]])
+    """
     if out is not None:
         return write_out(out, ifftn, locals(), _COMPLEX_OUT["fftn"])
     return _fftn_general(input, s, dim, norm, False, True, "ifftn")
 
 
-# --- real to half spectrum and back -----------------------------------------------------------
-
-
-def _rfftn_general(x: Any, s: Any, dim: Any, norm: str, all_dims: bool, name: str) -> Tensor:
-    x = _check_floating(tensor_of(x), name, real_only=True)
-    dims, sizes = _plan(x, s, dim, all_dims)
-    x = _fit_sizes(x, dims, sizes)
-    out = _r2c(x, dim=dims[-1], norm=norm)
-    if len(dims) > 1:
-        out = _c2c(out, dims=tuple(dims[:-1]), norm=norm, forward=True)
-    return out
-
-
-def _irfftn_general(x: Any, s: Any, dim: Any, norm: str, all_dims: bool, name: str) -> Tensor:
-    x = _as_complex(_check_floating(tensor_of(x), name))
-    dims, sizes = _plan(x, s, dim, all_dims)
-    last = sizes[-1] if sizes[-1] is not None else 2 * (x.shape[dims[-1]] - 1)
-    if last < 1:
-        raise RuntimeError(f"Invalid number of data points ({last}) specified")
-    x = _fit_sizes(x, dims[:-1], sizes[:-1])
-    if len(dims) > 1:
-        x = _c2c(x, dims=tuple(dims[:-1]), norm=norm, forward=False)
-    return _c2r(x, dim=dims[-1], n=last, norm=norm)
-
-
-def rfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The onesided 1-D DFT of a real signal: n//2 + 1 bins (the rest are their conjugates)."""
-    if out is not None:
-        return write_out(out, rfft, locals(), _COMPLEX_OUT["rfft"])
-    return _rfftn_general(input, *_one(n, dim), _norm(norm), False, "rfft")
-
-
-def irfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The real signal of length n (default 2·(m - 1)) whose onesided spectrum is `input`."""
-    if out is not None:
-        return write_out(out, irfft, locals(), _REAL_OUT["irfft"])
-    return _irfftn_general(input, *_one(n, dim), _norm(norm), False, "irfft")
-
-
-def rfft2(input: Tensor, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The 2-D DFT of a real signal, onesided in the last of `dim`."""
-    if out is not None:
-        return write_out(out, rfft2, locals(), _COMPLEX_OUT["rfftn"])
-    return _rfftn_general(input, s, dim, _norm(norm), False, "rfft2")
-
-
-def irfft2(input: Tensor, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The inverse of `rfft2`: a real signal from a spectrum onesided in the last of `dim`."""
-    if out is not None:
-        return write_out(out, irfft2, locals(), _REAL_OUT["irfftn"])
-    return _irfftn_general(input, s, dim, _norm(norm), False, "irfft2")
-
-
-def rfftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The N-D DFT of a real signal, onesided in the last of `dim`."""
-    if out is not None:
-        return write_out(out, rfftn, locals(), _COMPLEX_OUT["rfftn"])
-    return _rfftn_general(input, s, dim, _norm(norm), True, "rfftn")
-
-
-def irfftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The inverse of `rfftn`: a real signal from a spectrum onesided in the last of `dim`."""
-    if out is not None:
-        return write_out(out, irfftn, locals(), _REAL_OUT["irfftn"])
-    return _irfftn_general(input, s, dim, _norm(norm), True, "irfftn")
-
-
-# --- Hermitian signals: hfft is irfft of the conjugate, ihfft the conjugate of rfft --------------
-
-
-def hfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The (real) DFT of a Hermitian-symmetric signal given by its first half; n = 2·(m - 1) by default."""
-    if out is not None:
-        return write_out(out, hfft, locals(), _REAL_OUT["hfft"])
-    x = conj(_as_complex(_check_floating(tensor_of(input), "hfft")))
-    return _irfftn_general(x, *_one(n, dim), _DUAL[_norm(norm)], False, "hfft")
-
-
-def ihfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The inverse of `hfft`: the onesided inverse DFT of a real signal."""
-    if out is not None:
-        return write_out(out, ihfft, locals(), Both(_COMPLEX_OUT["ihfft"], SAME_INPUT), grad="copy")
-    return conj(_rfftn_general(input, *_one(n, dim), _DUAL[_norm(norm)], False, "ihfft"))
-
-
-def hfft2(input: Tensor, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The 2-D DFT of a Hermitian-symmetric signal given by its first half in the last of `dim`."""
-    if out is not None:
-        return write_out(out, hfft2, locals(), _REAL_OUT["hfftn"])
-    x = conj(_as_complex(_check_floating(tensor_of(input), "hfft2")))
-    return _irfftn_general(x, s, dim, _DUAL[_norm(norm)], False, "hfft2")
-
-
-def ihfft2(input: Tensor, s: Any = None, dim: Any = (-2, -1), norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The inverse of `hfft2`."""
-    if out is not None:
-        return write_out(out, ihfft2, locals(), _COMPLEX_OUT["ihfftn"])
-    return conj(_rfftn_general(input, s, dim, _DUAL[_norm(norm)], False, "ihfft2"))
-
-
-def hfftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The N-D DFT of a Hermitian-symmetric signal given by its first half in the last of `dim`."""
-    if out is not None:
-        return write_out(out, hfftn, locals(), _REAL_OUT["hfftn"])
-    x = conj(_as_complex(_check_floating(tensor_of(input), "hfftn")))
-    return _irfftn_general(x, s, dim, _DUAL[_norm(norm)], True, "hfftn")
-
-
-def ihfftn(input: Tensor, s: Any = None, dim: Any = None, norm: str | None = None, *, out: Any = None) -> Tensor:
-    """The inverse of `hfftn`."""
-    if out is not None:
-        return write_out(out, ihfftn, locals(), _COMPLEX_OUT["ihfftn"])
-    return conj(_rfftn_general(input, s, dim, _DUAL[_norm(norm)], True, "ihfftn"))
-
-
-# --- helpers: sample frequencies and shifts ---------------------------------------------------
-
-
-def _freq_tensor(values: np.ndarray, dtype: Any, requires_grad: bool) -> Tensor:
-    dt = dtype if dtype is not None else _dt.get_default_dtype()
-    t = Tensor._make(values.astype(dt.np))
-    if requires_grad:
-        t.requires_grad_(True)
-    return t
-
-
-def fftfreq(
-    n: int, d: float = 1.0, *, out: Any = None, dtype: Any = None, layout: Any = None, device: Any = None,
-    requires_grad: bool = False,
-) -> Tensor:
-    """The sample frequencies of an n-point DFT: [0, 1, ..., -(n//2), ..., -1] / (d·n)."""
-    if out is not None:
-        return write_out(out, fftfreq, locals(), _FREQ_OUT, dtype_from_out=True)
-    check_layout(layout)
-    as_device(device)
-    return _freq_tensor(np.fft.fftfreq(n, d), dtype, requires_grad)
-
-
-def rfftfreq(
-    n: int, d: float = 1.0, *, out: Any = None, dtype: Any = None, layout: Any = None, device: Any = None,
-    requires_grad: bool = False,
-) -> Tensor:
-    """The sample frequencies of `rfft` for an n-point signal: [0, 1, ..., n//2] / (d·n)."""
-    if out is not None:
-        return write_out(out, rfftfreq, locals(), _FREQ_OUT, dtype_from_out=True)
-    check_layout(layout)
-    as_device(device)
-    return _freq_tensor(np.fft.rfftfreq(n, d), dtype, requires_grad)
-
-
-def _shift(x: Any, dim: Any, inverse: bool) -> Tensor:
-    from ..shape.repeat_reorder import roll
-
-    x = tensor_of(x)
-    dims = list(range(x.ndim)) if dim is None else [dim] if isinstance(dim, int) else list(dim)
-    shifts = [-(x.shape[d] // 2) if inverse else x.shape[d] // 2 for d in dims]
-    return roll(x, shifts, dims)
-
-
-def fftshift(input: Tensor, dim: Any = None) -> Tensor:
-    """Move the zero-frequency bin to the centre of `dim` (all dims by default)."""
-    return _shift(input, dim, inverse=False)
-
-
-def ifftshift(input: Tensor, dim: Any = None) -> Tensor:
-    """Undo `fftshift`."""
-    return _shift(input, dim, inverse=True)
-
-
-__all__ = [
-    "fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2", "irfft2", "rfftn", "irfftn",
-    "hfft", "ihfft", "hfft2", "ihfft2", "hfftn", "ihfftn", "fftfreq", "rfftfreq", "fftshift", "ifftshift",
-]
+__all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn"]

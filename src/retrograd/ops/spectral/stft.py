@@ -18,7 +18,8 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.complex_views import view_as_real
 from ..kernels.operands import tensor_of
-from .fft import fft, ifft, irfft, rfft
+from .fft import fft, ifft
+from .real_fft import irfft, rfft
 
 __all__ = ["stft", "istft"]
 
@@ -121,6 +122,33 @@ def stft(
     n_freq = n_fft//2 + 1 when onesided (the default for real input and window), else n_fft;
     frames start every `hop_length` (n_fft//4) samples of the signal, padded by n_fft//2 on both
     sides when `center`; `normalized` scales by n_fft^-½.
+
+    Args:
+        input (Tensor): the signal, (L,) or (B, L), real or complex.
+        n_fft (int): the length of each frame's DFT.
+        hop_length (int, optional): the step between frames (default n_fft // 4).
+        win_length (int, optional): the window's length, at most n_fft; it is zero-padded to n_fft
+            at the centre (default n_fft).
+        window (Tensor, optional): a 1-D window of `win_length` samples (default all ones).
+        center (bool): pad the signal so that frame t is centred at sample t · hop_length (default True).
+        pad_mode (str): how to pad when `center`: 'reflect' (default), 'constant', 'replicate' or
+            'circular'.
+        normalized (bool): scale by n_fft^-½ (default False).
+        onesided (bool, optional): keep only the n_fft//2 + 1 non-redundant bins (default: True for
+            real input and window).
+        return_complex (bool, optional): return a complex tensor; required for real input, as in
+            PyTorch (False gives a trailing dim of 2 holding the real and imaginary parts).
+
+    Returns:
+        Tensor: shape (B?, n_freq, n_frames).
+
+    Examples:
+        >>> x = retrograd.arange(8.0)
+        >>> S = retrograd.stft(x, n_fft=4, hop_length=2, window=retrograd.hann_window(4), return_complex=True)
+        >>> S.shape
+        retrograd.Size([3, 5])
+        >>> S[:, 2]
+        tensor([ 8.+0.j, -4.+1.j,  0.+0.j])
     """
     center = bool(center)  # PyTorch tests `center` before it reads n_fft (a tensor of several values: its error)
     x = tensor_of(input)
@@ -169,7 +197,32 @@ def istft(
     window: Tensor | None = None, center: bool = True, normalized: bool = False, onesided: bool | None = None,
     length: int | None = None, return_complex: bool = False,
 ) -> Tensor:
-    """The inverse of `stft` (by overlap-add, divided by the summed squared window): (B?, L)."""
+    """The inverse of `stft` (by overlap-add, divided by the summed squared window): (B?, L).
+
+    Args:
+        input (Tensor): a complex spectrogram, (B?, n_freq, n_frames), as `stft` returns it.
+        n_fft (int): the length of each frame's DFT.
+        hop_length (int, optional): the step between frames (default n_fft // 4).
+        win_length (int, optional): the window's length, at most n_fft; it is zero-padded to n_fft
+            at the centre (default n_fft).
+        window (Tensor, optional): a 1-D window of `win_length` samples (default all ones).
+        center (bool): the signal was padded by `stft` with `center=True` (default True).
+        normalized (bool): the spectrogram was normalised by n_fft^-½ (default False).
+        onesided (bool, optional): the spectrogram holds n_fft//2 + 1 bins (default: inferred from
+            its size).
+        length (int, optional): trim or zero-pad the signal to this length.
+        return_complex (bool): return a complex signal (default False: real).
+
+    Returns:
+        Tensor: the signal, (B?, L).
+
+    Examples:
+        >>> x = retrograd.arange(8.0)
+        >>> w = retrograd.hann_window(4)
+        >>> S = retrograd.stft(x, n_fft=4, hop_length=1, window=w, return_complex=True)
+        >>> retrograd.istft(S, n_fft=4, hop_length=1, window=w, length=8)
+        tensor([0., 1., 2., 3., 4., 5., 6., 7.])
+    """
     spec = tensor_of(input)
     if not isinstance(n_fft, int) or isinstance(n_fft, bool):
         raise TypeError(f"istft(): argument 'n_fft' (position 2) must be int, not {type(n_fft).__name__}")
