@@ -149,7 +149,7 @@ def fractional_max_pool2d_with_indices(
         input (Tensor): (N, C, H, W) or (C, H, W), floating.
         kernel_size (int or tuple): the window size (an int for all 2 dims, or one per dim).
         output_size (int or tuple, optional): the output size of the pooled dims.
-        output_ratio (float or tuple, optional): the output size as a fraction in (0, 1) of the input's; give this
+        output_ratio (tuple of float, optional): the output size as fractions in (0, 1) of the input's; give this
             or `output_size`.
         return_indices (bool): ignored by this variant, which always returns the indices.
         _random_samples (Tensor, optional): `(N, C, 2)` numbers in [0, 1) that place the windows; drawn when None.
@@ -196,7 +196,7 @@ def fractional_max_pool3d_with_indices(
         input (Tensor): (N, C, T, H, W) or (C, T, H, W), floating.
         kernel_size (int or tuple): the window size (an int for all 3 dims, or one per dim).
         output_size (int or tuple, optional): the output size of the pooled dims.
-        output_ratio (float or tuple, optional): the output size as a fraction in (0, 1) of the input's; give this
+        output_ratio (tuple of float, optional): the output size as fractions in (0, 1) of the input's; give this
             or `output_size`.
         return_indices (bool): ignored by this variant, which always returns the indices.
         _random_samples (Tensor, optional): `(N, C, 3)` numbers in [0, 1) that place the windows; drawn when None.
@@ -243,7 +243,7 @@ def fractional_max_pool2d(
         input (Tensor): (N, C, H, W) or (C, H, W), floating.
         kernel_size (int or tuple): the window size (an int for all 2 dims, or one per dim).
         output_size (int or tuple, optional): the output size of the pooled dims.
-        output_ratio (float or tuple, optional): the output size as a fraction in (0, 1) of the input's; give this
+        output_ratio (tuple of float, optional): the output size as fractions in (0, 1) of the input's; give this
             or `output_size`.
         return_indices (bool): also return the maxima's flat indices (default False).
         _random_samples (Tensor, optional): `(N, C, 2)` numbers in [0, 1) that place the windows; drawn when None.
@@ -295,7 +295,7 @@ def fractional_max_pool3d(
         input (Tensor): (N, C, T, H, W) or (C, T, H, W), floating.
         kernel_size (int or tuple): the window size (an int for all 3 dims, or one per dim).
         output_size (int or tuple, optional): the output size of the pooled dims.
-        output_ratio (float or tuple, optional): the output size as a fraction in (0, 1) of the input's; give this
+        output_ratio (tuple of float, optional): the output size as fractions in (0, 1) of the input's; give this
             or `output_size`.
         return_indices (bool): also return the maxima's flat indices (default False).
         _random_samples (Tensor, optional): `(N, C, 3)` numbers in [0, 1) that place the windows; drawn when None.
