@@ -13,7 +13,22 @@ __all__ = ["Container", "NLLLoss2d"]
 
 
 class Container(Module):
-    """Deprecated: a Module whose keyword arguments become its children (subclass Module instead)."""
+    """Deprecated: a Module whose keyword arguments become its children (subclass Module instead).
+
+    Args:
+        **kwargs: the children, by name.
+
+    Returns:
+        (Container): a module holding the children (it warns that it is deprecated).
+
+    Examples:
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')
+        ...     c = nn.Container(fc=nn.Linear(2, 2))
+        >>> list(dict(c.named_children()))
+        ['fc']
+    """
 
     def __init__(self, **kwargs: Any) -> None:
         warnings.warn(

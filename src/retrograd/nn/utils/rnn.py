@@ -35,7 +35,27 @@ class _PackedFields(NamedTuple):
 
 
 class PackedSequence(_PackedFields):
-    """A batch of variable-length sequences packed step by step (made by pack_padded_sequence / pack_sequence)."""
+    """A batch of variable-length sequences packed step by step (made by pack_padded_sequence / pack_sequence).
+
+    Args:
+        data (Tensor): the time steps' rows stacked, (Σ lengths, *).
+        batch_sizes (Tensor, optional): int64 (T,), how many sequences are still running at each step.
+        sorted_indices (Tensor, optional): the batch order used for packing (by decreasing length).
+        unsorted_indices (Tensor, optional): its inverse, to restore the caller's order.
+
+    Returns:
+        (PackedSequence): a named tuple (data, batch_sizes, sorted_indices, unsorted_indices) that the RNN modules
+            accept as input.
+
+    Examples:
+        >>> padded = retrograd.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 0.0]])
+        >>> packed = nn.utils.rnn.pack_padded_sequence(padded, [3, 2], batch_first=True)
+        >>> packed.data, packed.batch_sizes
+        (tensor([1., 4., 2., 5., 3.]), tensor([2, 2, 1]))
+        >>> output, h_n = nn.RNN(1, 2)(nn.utils.rnn.PackedSequence(packed.data[:, None], packed.batch_sizes))
+        >>> type(output).__name__, output.data.shape
+        ('PackedSequence', retrograd.Size([5, 2]))
+    """
 
     def __new__(
         cls,

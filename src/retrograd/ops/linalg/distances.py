@@ -15,7 +15,21 @@ def pdist(input: Tensor, p: float = 2.0) -> Tensor:
     """‖x_i - x_j‖_p for all rows i < j of input (N, M), in row-major order: shape (N(N-1)/2,).
 
     Built from indexing and `vector_norm`, so its gradient is theirs (at a tie of the ∞-norm
-    the gradient is shared between the tied entries, where PyTorch gives each the whole of it)."""
+    the gradient is shared between the tied entries, where PyTorch gives each the whole of it).
+
+    Args:
+        input (Tensor): a floating (N, M) tensor.
+        p (float): the norm degree, >= 0 (default 2).
+
+    Returns:
+        Tensor: (N·(N - 1)/2,), the upper triangle of the distance matrix, row by row.
+
+    Examples:
+        >>> F.pdist(retrograd.tensor([[0.0, 0.0], [3.0, 4.0], [6.0, 8.0]]))
+        tensor([ 5., 10.,  5.])
+        >>> F.pdist(retrograd.tensor([[0.0, 0.0], [3.0, 4.0], [6.0, 8.0]]), p=1)
+        tensor([ 7., 14.,  7.])
+    """
     tensor_arg("pdist", "input", 1, input)
     p = float_arg("pdist", "p", 2, p)
     if input._data.ndim != 2:
