@@ -12,12 +12,23 @@ _SIMPLE_KEYS = ("device", "dtype", "memory_format")
 def factory_kwargs(kwargs: dict[str, Any] | None) -> dict[str, Any]:
     """The factory arguments of `kwargs`, checked: `device`, `dtype`, `memory_format`, plus `factory_kwargs`.
 
-    A `factory_kwargs` entry (a dict) gives them when a name clashes with a module argument; a key
-    given both ways, or any other key, is a TypeError.
+    Args:
+        kwargs (dict, optional): keyword arguments; a `factory_kwargs` entry (a dict) gives them when a name clashes
+            with a module argument.
 
-    >>> import retrograd as torch
-    >>> torch.nn.factory_kwargs({"device": "cpu", "factory_kwargs": {"dtype": torch.float64}})
-    {'dtype': retrograd.float64, 'device': 'cpu'}
+    Returns:
+        dict: the `device`, `dtype` and `memory_format` entries; a key given both ways, or any other key, is a
+            TypeError.
+
+    Examples:
+        >>> nn.factory_kwargs({'device': 'cpu', 'factory_kwargs': {'dtype': retrograd.float64}})
+        {'dtype': retrograd.float64, 'device': 'cpu'}
+        >>> nn.factory_kwargs(None)
+        {}
+        >>> nn.factory_kwargs({'bias': True})
+        Traceback (most recent call last):
+            ...
+        TypeError: unexpected kwargs {'bias'}
     """
     if kwargs is None:
         return {}

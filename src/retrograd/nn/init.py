@@ -48,7 +48,25 @@ __all__ = [
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
-    """The recommended gain for an activation (e.g. √2 for relu, 5/3 for tanh)."""
+    """The recommended gain for an activation (e.g. √2 for relu, 5/3 for tanh).
+
+    Args:
+        nonlinearity (str): 'linear', 'conv1d'/'conv2d'/'conv3d', 'conv_transpose1d'/2d/3d,
+            'sigmoid' (gain 1), 'tanh' (5/3), 'relu' (√2), 'leaky_relu' (√(2 / (1 + slope²)))
+            or 'selu' (3/4); anything else raises ValueError.
+        param (float, optional): the negative slope for 'leaky_relu' (default 0.01).
+
+    Returns:
+        float: the gain, a factor for the standard deviation of the weights.
+
+    Examples:
+        >>> nn.init.calculate_gain("tanh")
+        1.6666666666666667
+        >>> nn.init.calculate_gain("relu")
+        1.4142135623730951
+        >>> nn.init.calculate_gain("leaky_relu", 0.2)
+        1.3867504905630728
+    """
     linear = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
     if nonlinearity in linear or nonlinearity == "sigmoid":
         return 1.0
@@ -85,37 +103,117 @@ def _fan(tensor: Tensor, mode: str) -> int:
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor:
-    """Fill with U(a, b)."""
+    """Fill with U(a, b).
+
+    Args:
+        tensor (Tensor): the tensor to fill in place; any shape.
+        a (float): the lower bound (default 0).
+        b (float): the upper bound (default 1).
+        generator (Generator, optional): the random number generator to draw from.
+
+    Returns:
+        Tensor: `tensor`, filled in place (without recording a graph).
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> nn.init.uniform_(retrograd.empty(2, 3), -1.0, 1.0)
+        tensor([[-0.0075,  0.5364, -0.8230],
+                [-0.7359, -0.3852,  0.2682]])
+    """
     with no_grad():
         return tensor.uniform_(a, b, generator=generator)
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
-    """Fill with N(mean, std²)."""
+    """Fill with N(mean, std²).
+
+    Args:
+        tensor (Tensor): the tensor to fill in place; any shape.
+        mean (float): the mean (default 0).
+        std (float): the standard deviation (default 1).
+        generator (Generator, optional): the random number generator to draw from.
+
+    Returns:
+        Tensor: `tensor`, filled in place (without recording a graph).
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> nn.init.normal_(retrograd.empty(2, 3), mean=1.0, std=0.1)
+        tensor([[1.1541, 0.9707, 0.7821],
+                [1.0568, 0.8915, 0.8601]])
+    """
     with no_grad():
         return tensor.normal_(mean, std, generator=generator)
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
-    """Fill `tensor` with `val` in place, without recording a graph; returns it."""
+    """Fill `tensor` with `val` in place, without recording a graph; returns it.
+
+    Args:
+        tensor (Tensor): the tensor to fill in place; any shape.
+        val (float): the value.
+
+    Returns:
+        Tensor: `tensor`, filled in place (without recording a graph).
+
+    Examples:
+        >>> nn.init.constant_(retrograd.empty(2, 2), 0.5)
+        tensor([[0.5000, 0.5000],
+                [0.5000, 0.5000]])
+    """
     with no_grad():
         return tensor.fill_(val)
 
 
 def zeros_(tensor: Tensor) -> Tensor:
-    """Fill `tensor` with zeros in place, without recording a graph; returns it."""
+    """Fill `tensor` with zeros in place, without recording a graph; returns it.
+
+    Args:
+        tensor (Tensor): the tensor to fill in place; any shape.
+
+    Returns:
+        Tensor: `tensor`, filled in place (without recording a graph).
+
+    Examples:
+        >>> nn.init.zeros_(retrograd.ones(3))
+        tensor([0., 0., 0.])
+    """
     with no_grad():
         return tensor.zero_()
 
 
 def ones_(tensor: Tensor) -> Tensor:
-    """Fill `tensor` with ones in place, without recording a graph; returns it."""
+    """Fill `tensor` with ones in place, without recording a graph; returns it.
+
+    Args:
+        tensor (Tensor): the tensor to fill in place; any shape.
+
+    Returns:
+        Tensor: `tensor`, filled in place (without recording a graph).
+
+    Examples:
+        >>> nn.init.ones_(retrograd.empty(2, 2))
+        tensor([[1., 1.],
+                [1., 1.]])
+    """
     with no_grad():
         return tensor.fill_(1.0)
 
 
 def eye_(tensor: Tensor) -> Tensor:
-    """Fill a 2-D tensor with the identity."""
+    """Fill a 2-D tensor with the identity.
+
+    Args:
+        tensor (Tensor): a 2-D tensor; non-square ones get ones on the main diagonal.
+
+    Returns:
+        Tensor: `tensor`, filled in place (without recording a graph).
+
+    Examples:
+        >>> nn.init.eye_(retrograd.empty(2, 3))
+        tensor([[1., 0., 0.],
+                [0., 1., 0.]])
+    """
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     with no_grad():
@@ -123,7 +221,28 @@ def eye_(tensor: Tensor) -> Tensor:
 
 
 def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
-    """Fill a 3-5-D conv weight so the convolution is the identity (per group)."""
+    """Fill a 3-5-D conv weight so the convolution is the identity (per group).
+
+    Args:
+        tensor (Tensor): a 3-, 4- or 5-D conv weight `(out_channels, in_channels / groups, *k)`.
+        groups (int): the number of groups; `out_channels` must divide by it (default 1).
+
+    Returns:
+        Tensor: `tensor`, filled in place (without recording a graph).
+
+    Examples:
+        >>> w = nn.init.dirac_(retrograd.empty(2, 2, 3))
+        >>> w
+        tensor([[[0., 1., 0.],
+                 [0., 0., 0.]],
+        <BLANKLINE>
+                [[0., 0., 0.],
+                 [0., 1., 0.]]])
+        >>> x = retrograd.tensor([[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]])
+        >>> F.conv1d(x, w, padding=1)
+        tensor([[[1., 2., 3.],
+                 [4., 5., 6.]]])
+    """
     dims = tensor.dim()
     if dims not in (3, 4, 5):
         raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
@@ -163,7 +282,22 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) ->
 
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
-    """N(0, std²) with std = gain·√(2 / (fan_in + fan_out))."""
+    """N(0, std²) with std = gain·√(2 / (fan_in + fan_out)).
+
+    Args:
+        tensor (Tensor): at least 2-D (a Linear weight (out, in), a Conv weight (out, in, k...)).
+        gain (float): a scale factor, e.g. `nn.init.calculate_gain('tanh')` (default 1).
+        generator (Generator, optional): the random number generator to draw from.
+
+    Returns:
+        Tensor: `tensor`, filled in place (without recording a graph).
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> nn.init.xavier_normal_(retrograd.empty(2, 3))
+        tensor([[ 0.9746, -0.1856, -1.3780],
+                [ 0.3595, -0.6859, -0.8845]])
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
 
@@ -202,14 +336,50 @@ def kaiming_uniform_(
 def kaiming_normal_(
     tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu", generator: Any = None
 ) -> Tensor:
-    """N(0, std²) with std = gain / √fan."""
+    """N(0, std²) with std = gain / √fan.
+
+    He initialisation for relu-like layers: keeps the activations' (mode='fan_in') or the
+    gradients' (mode='fan_out') variance about constant across layers.
+
+    Args:
+        tensor (Tensor): at least 2-D (a Linear weight (out, in), a Conv weight (out, in, k...)).
+        a (float): the negative slope of the leaky_relu that follows (default 0).
+        mode (str): 'fan_in' (default) or 'fan_out', the fan that `std` divides by.
+        nonlinearity (str): the activation for `calculate_gain`, 'leaky_relu' (default) or
+            'relu'.
+        generator (Generator, optional): the random number generator to draw from.
+
+    Returns:
+        Tensor: `tensor`, filled in place (without recording a graph).
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> nn.init.kaiming_normal_(retrograd.empty(2, 3), mode="fan_out", nonlinearity="relu")
+        tensor([[ 1.5410, -0.2934, -2.1788],
+                [ 0.5684, -1.0845, -1.3986]])
+    """
     if 0 in tensor.shape:
         return tensor
     return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode)), generator)
 
 
 def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tensor:
-    """A (semi-)orthogonal matrix from the QR decomposition of a normal sample."""
+    """A (semi-)orthogonal matrix from the QR decomposition of a normal sample.
+
+    Args:
+        tensor (Tensor): at least 2-D; dims after the first are flattened into columns.
+        gain (float): a scale factor for the result (default 1).
+        generator (Generator, optional): the random number generator to draw from.
+
+    Returns:
+        Tensor: `tensor`, filled in place (without recording a graph) with orthonormal rows
+            (or columns, whichever are fewer), times `gain`.
+
+    Examples:
+        >>> w = nn.init.orthogonal_(retrograd.empty(3, 5))
+        >>> retrograd.allclose(w @ w.T, retrograd.eye(3), atol=1e-6)
+        True
+    """
     if tensor.dim() < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if tensor.numel() == 0:
@@ -229,9 +399,31 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tenso
 def trunc_normal_(
     tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0, generator: Any = None
 ) -> Tensor:
-    """N(mean, std²) truncated to [a, b], by PyTorch's rejection sampling (same draws, same order):
-    redraw out-of-range normals when most of the mass is inside [a, b], else accept uniform
-    candidates on [a, b] with probability pdf / peak."""
+    """Fill with N(mean, std²) truncated to [a, b].
+
+    Uses PyTorch's rejection sampling (same draws, same order): out-of-range normals are redrawn
+    when most of the mass is inside [a, b], else uniform candidates on [a, b] are accepted with
+    probability pdf / peak.
+
+    Args:
+        tensor (Tensor): the tensor to fill in place; any shape.
+        mean (float): the mean of the normal (default 0).
+        std (float): its standard deviation (default 1).
+        a (float): the lower cut-off (default -2).
+        b (float): the upper cut-off (default 2).
+        generator (Generator, optional): the random number generator to draw from.
+
+    Returns:
+        Tensor: `tensor`, filled in place (without recording a graph).
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> w = nn.init.trunc_normal_(retrograd.empty(1000), std=1.0, a=-0.5, b=0.5)
+        >>> bool(w.min() >= -0.5), bool(w.max() <= 0.5)
+        (True, True)
+        >>> nn.init.trunc_normal_(retrograd.empty(3), std=0.02)
+        tensor([-0.0465, -0.0273, -0.0148])
+    """
 
     def cdf(x: float) -> float:
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
@@ -286,7 +478,23 @@ def _accept_uniform(tensor: Tensor, mean: float, std: float, a: float, b: float,
 
 
 def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Any = None) -> Tensor:
-    """A 2-D tensor with a fraction `sparsity` of each column zeroed, the rest N(0, std²)."""
+    """A 2-D tensor with a fraction `sparsity` of each column zeroed, the rest N(0, std²).
+
+    Args:
+        tensor (Tensor): a 2-D tensor `(rows, columns)`.
+        sparsity (float): the fraction of each column set to 0 (`ceil(sparsity * rows)` entries).
+        std (float): the standard deviation of the nonzero entries (default 0.01).
+        generator (Generator, optional): the random number generator to draw from.
+
+    Returns:
+        Tensor: `tensor`, filled in place (without recording a graph).
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> w = nn.init.sparse_(retrograd.empty(4, 3), sparsity=0.5, std=1.0)
+        >>> (w == 0).sum(dim=0)
+        tensor([2, 2, 2])
+    """
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     rows, cols = tensor.shape

@@ -13,10 +13,24 @@ class Parameter(Tensor):
 
     It shares memory with the tensor it is made from, as in PyTorch.
 
-    >>> import retrograd as torch
-    >>> torch.nn.Parameter(torch.zeros(2))
-    Parameter containing:
-    tensor([0., 0.], requires_grad=True)
+    Args:
+        data (Tensor, optional): the values; the parameter shares their memory (default: an empty tensor).
+        requires_grad (bool): whether it requires grad (default True).
+
+    Returns:
+        (Parameter): a Tensor subclass; assigned to a Module attribute, it is registered in `parameters()`.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.zeros(2))
+        >>> w
+        Parameter containing:
+        tensor([0., 0.], requires_grad=True)
+        >>> m = nn.Module()
+        >>> m.w = w
+        >>> [name for name, _ in m.named_parameters()]
+        ['w']
+        >>> nn.Parameter(retrograd.ones(1), requires_grad=False).requires_grad
+        False
     """
 
     __slots__ = ()
@@ -55,13 +69,23 @@ def _rebuild_parameter(data: Any, requires_grad: bool) -> Parameter:
 class Buffer(Tensor):
     """A tensor that, assigned to a Module attribute, registers as a buffer (`persistent` or not).
 
-    Assigning it stores a plain Tensor sharing its memory in the module's buffers, as in PyTorch.
+    Args:
+        data (Tensor, optional): the values (default: an empty tensor).
+        persistent (bool): whether the buffer is part of the module's `state_dict` (default True).
 
-    >>> import retrograd as torch
-    >>> m = torch.nn.Module()
-    >>> m.running = torch.nn.Buffer(torch.zeros(2), persistent=False)
-    >>> list(m.named_buffers()), list(m.state_dict())
-    ([('running', tensor([0., 0.]))], [])
+    Returns:
+        (Buffer): a Tensor subclass; assigning it stores a plain Tensor sharing its memory in the module's buffers.
+
+    Examples:
+        >>> m = nn.Module()
+        >>> m.running = nn.Buffer(retrograd.zeros(2), persistent=False)
+        >>> m.count = nn.Buffer(retrograd.tensor(0))
+        >>> list(m.named_buffers())
+        [('running', tensor([0., 0.])), ('count', tensor(0))]
+        >>> list(m.state_dict())
+        ['count']
+        >>> type(m.running).__name__
+        'Tensor'
     """
 
     __slots__ = ("persistent",)
@@ -218,7 +242,24 @@ def _placeholder_data(device: Any, dtype: Any) -> Any:
 
 
 class UninitializedParameter(UninitializedTensorMixin, Parameter):
-    """A parameter whose shape is not known yet (a lazy module's, before its first forward)."""
+    """A parameter whose shape is not known yet (a lazy module's, before its first forward).
+
+    Args:
+        requires_grad (bool): whether the parameter will require grad (default True).
+        device (str or device, optional): where it will live.
+        dtype (dtype, optional): its dtype (default float32).
+
+    Returns:
+        (UninitializedParameter): a placeholder with no data; `materialize(shape)` turns it into a `Parameter` in place.
+
+    Examples:
+        >>> p = nn.UninitializedParameter()
+        >>> p
+        <UninitializedParameter>
+        >>> p.materialize((2, 3))
+        >>> type(p).__name__, p.shape
+        ('Parameter', retrograd.Size([2, 3]))
+    """
 
     __slots__ = ()
     cls_to_become = Parameter
@@ -232,7 +273,25 @@ class UninitializedParameter(UninitializedTensorMixin, Parameter):
 
 
 class UninitializedBuffer(UninitializedTensorMixin, Tensor):
-    """A buffer whose shape is not known yet (a lazy module's, before its first forward)."""
+    """A buffer whose shape is not known yet (a lazy module's, before its first forward).
+
+    Args:
+        requires_grad (bool): whether the buffer will require grad (default False).
+        device (str or device, optional): where it will live.
+        dtype (dtype, optional): its dtype (default float32).
+        persistent (bool): whether it will be part of the module's `state_dict` (default True).
+
+    Returns:
+        (UninitializedBuffer): a placeholder with no data; `materialize(shape)` turns it into a plain Tensor in place.
+
+    Examples:
+        >>> b = nn.UninitializedBuffer()
+        >>> b
+        <UninitializedBuffer>
+        >>> b.materialize((4,))
+        >>> type(b).__name__, b.shape
+        ('Tensor', retrograd.Size([4]))
+    """
 
     __slots__ = ()
     cls_to_become = Tensor

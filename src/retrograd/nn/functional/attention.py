@@ -88,6 +88,33 @@ def scaled_dot_product_attention(
     A bool `attn_mask` marks the positions that take part; a float one is added to
     the scores. `is_causal` masks keys after each query (top-left aligned).
     `scale` defaults to 1/√E; `dropout_p` drops attention weights.
+
+    Args:
+        query (Tensor): (*, L, E).
+        key (Tensor): (*, S, E).
+        value (Tensor): (*, S, Ev).
+        attn_mask (Tensor, optional): (L, S) or broadcastable; bool marks the positions that take part, float is
+            added to the scores.
+        dropout_p (float): dropout on the attention weights (default 0).
+        is_causal (bool): mask keys after each query; then `attn_mask` must be None (default False).
+        scale (float, optional): the scores' factor (default 1/√E).
+        enable_gqa (bool): allow fewer key/value heads than query heads (grouped-query attention) (default False).
+
+    Returns:
+        Tensor: (*, L, Ev).
+
+    Examples:
+        >>> q = k = retrograd.tensor([[[1.0, 0.0], [0.0, 1.0]]])
+        >>> v = retrograd.tensor([[[1.0, 2.0], [3.0, 4.0]]])
+        >>> F.scaled_dot_product_attention(q, k, v, scale=100.0)
+        tensor([[[1., 2.],
+                 [3., 4.]]])
+        >>> F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        tensor([[[1.0000, 2.0000],
+                 [2.3395, 3.3395]]])
+        >>> q, k, v = retrograd.ones(2, 4, 5, 8), retrograd.ones(2, 4, 7, 8), retrograd.ones(2, 4, 7, 3)
+        >>> F.scaled_dot_product_attention(q, k, v).shape
+        retrograd.Size([2, 4, 5, 3])
     """
     _check_qkv(query, key, value)
     if not 0.0 <= dropout_p <= 1.0:

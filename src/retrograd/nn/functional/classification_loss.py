@@ -100,7 +100,27 @@ def _floating(input: Tensor, kernel: str) -> None:
 
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
              ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean") -> Tensor:
-    """`-weight[t] · input[t]` for log-probabilities (N, C, *) and class indices (N, *)."""
+    """`-weight[t] · input[t]` for log-probabilities (N, C, *) and class indices (N, *).
+
+    Args:
+        input (Tensor): log-probabilities `(N, C, *)` or `(C,)`.
+        target (Tensor): int64 class indices in [0, C), `(N, *)` or `()`.
+        weight (Tensor, optional): a weight per class, shape `(C,)`; 'mean' divides by the targets' total weight.
+        size_average (bool, optional): deprecated; use `reduction`.
+        ignore_index (int): a target value that contributes nothing (default -100).
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        Tensor: a 0-d tensor; with `reduction='none'`, the unreduced losses.
+
+    Examples:
+        >>> logp = retrograd.tensor([[0.0, -1.0, -2.0], [-3.0, -0.5, -1.0]])
+        >>> F.nll_loss(logp, retrograd.tensor([0, 2]))
+        tensor(0.5000)
+        >>> F.nll_loss(logp, retrograd.tensor([1, -100]), reduction='none')
+        tensor([1., 0.])
+    """
     reduction = reduction_of(size_average, reduce, reduction)
     if _vmap.active:
         r = batched("class_loss", lambda x, t, red: nll_loss(x, t, weight, None, ignore_index, None, red), input,

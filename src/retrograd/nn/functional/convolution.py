@@ -57,7 +57,29 @@ def _conv_nd(name: str, nd: int, x: Tensor, w: Tensor, b: Any, stride: Any, padd
 
 def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
            dilation: Any = 1, groups: int = 1) -> Tensor:
-    """1-D cross-correlation: ([N,] C, L) with weight (O, C/groups, k) -> ([N,] O, L_out)."""
+    """1-D cross-correlation: ([N,] C, L) with weight (O, C/groups, k) -> ([N,] O, L_out).
+
+    Args:
+        input (Tensor): (N, C, L) or unbatched (C, L).
+        weight (Tensor): the filters, (O, C/groups, k).
+        bias (Tensor, optional): (O,), added to each output channel.
+        stride (int or tuple): the step between kernel positions (default 1).
+        padding (int or tuple or str): zeros added on each side, or `'same'` / `'valid'` (default 0).
+        dilation (int or tuple): the spacing between kernel elements (default 1).
+        groups (int): split the channels into this many independent groups (default 1).
+
+    Returns:
+        Tensor: (N, O, *out) or (O, *out) for unbatched input, `out = (in + 2·padding - dilation·(k - 1) - 1) //
+            stride + 1`.
+
+    Examples:
+        >>> x = retrograd.arange(5.0).reshape(1, 1, 5)
+        >>> F.conv1d(x, retrograd.tensor([[[1.0, 0.0, -1.0]]]))
+        tensor([[[-2., -2., -2.]]])
+        >>> F.conv1d(x, retrograd.ones(2, 1, 3), padding=1, stride=2)
+        tensor([[[1., 6., 7.],
+                 [1., 6., 7.]]])
+    """
     return _conv_nd("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
 
 
@@ -92,7 +114,31 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
 
 def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
            dilation: Any = 1, groups: int = 1) -> Tensor:
-    """3-D cross-correlation: ([N,] C, D, H, W) with weight (O, C/groups, kD, kH, kW)."""
+    """3-D cross-correlation: ([N,] C, D, H, W) with weight (O, C/groups, kD, kH, kW).
+
+    Args:
+        input (Tensor): (N, C, D, H, W) or unbatched (C, D, H, W).
+        weight (Tensor): the filters, (O, C/groups, kD, kH, kW).
+        bias (Tensor, optional): (O,), added to each output channel.
+        stride (int or tuple): the step between kernel positions (default 1).
+        padding (int or tuple or str): zeros added on each side, or `'same'` / `'valid'` (default 0).
+        dilation (int or tuple): the spacing between kernel elements (default 1).
+        groups (int): split the channels into this many independent groups (default 1).
+
+    Returns:
+        Tensor: (N, O, *out) or (O, *out) for unbatched input, `out = (in + 2·padding - dilation·(k - 1) - 1) //
+            stride + 1`.
+
+    Examples:
+        >>> x = retrograd.ones(1, 2, 4, 4, 4)
+        >>> F.conv3d(x, retrograd.ones(3, 2, 2, 2, 2)).shape
+        retrograd.Size([1, 3, 3, 3, 3])
+        >>> F.conv3d(x, retrograd.ones(3, 2, 3, 3, 3), padding='same')[0, 0, 0]
+        tensor([[16., 24., 24., 16.],
+                [24., 36., 36., 24.],
+                [24., 36., 36., 24.],
+                [16., 24., 24., 16.]])
+    """
     return _conv_nd("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
 
 
@@ -138,21 +184,84 @@ def _conv_transpose_nd(name: str, nd: int, x: Tensor, w: Tensor, b: Any, stride:
 
 def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
                      output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
-    """1-D transposed convolution: ([N,] C, L) with weight (C, O/groups, k) -> ([N,] O, L_out)."""
+    """1-D transposed convolution: ([N,] C, L) with weight (C, O/groups, k) -> ([N,] O, L_out).
+
+    Args:
+        input (Tensor): (N, C, L) or unbatched (C, L).
+        weight (Tensor): the filters, (C, O/groups, k).
+        bias (Tensor, optional): (O,), added to each output channel.
+        stride (int or tuple): the step between kernel positions (default 1).
+        padding (int or tuple): `dilation·(k - 1) - padding` zeros pad each side of the input (default 0).
+        output_padding (int or tuple): extra size added on one side of the output (default 0).
+        groups (int): split the channels into this many independent groups (default 1).
+        dilation (int or tuple): the spacing between kernel elements (default 1).
+
+    Returns:
+        Tensor: (N, O, *out) or (O, *out), `out = (in - 1)·stride - 2·padding + dilation·(k - 1) + output_padding + 1`.
+
+    Examples:
+        >>> x = retrograd.tensor([[[1.0, 2.0, 3.0]]])
+        >>> F.conv_transpose1d(x, retrograd.ones(1, 1, 2))
+        tensor([[[1., 3., 5., 3.]]])
+        >>> F.conv_transpose1d(x, retrograd.ones(1, 1, 2), stride=2)
+        tensor([[[1., 1., 2., 2., 3., 3.]]])
+    """
     return _conv_transpose_nd("conv_transpose1d", 1, input, weight, bias, stride, padding, output_padding, groups,
                               dilation)
 
 
 def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
                      output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
-    """2-D transposed convolution: ([N,] C, H, W) with weight (C, O/groups, kH, kW) -> ([N,] O, H_out, W_out)."""
+    """2-D transposed convolution: ([N,] C, H, W) with weight (C, O/groups, kH, kW) -> ([N,] O, H_out, W_out).
+
+    Args:
+        input (Tensor): (N, C, H, W) or unbatched (C, H, W).
+        weight (Tensor): the filters, (C, O/groups, kH, kW).
+        bias (Tensor, optional): (O,), added to each output channel.
+        stride (int or tuple): the step between kernel positions (default 1).
+        padding (int or tuple): `dilation·(k - 1) - padding` zeros pad each side of the input (default 0).
+        output_padding (int or tuple): extra size added on one side of the output (default 0).
+        groups (int): split the channels into this many independent groups (default 1).
+        dilation (int or tuple): the spacing between kernel elements (default 1).
+
+    Returns:
+        Tensor: (N, O, *out) or (O, *out), `out = (in - 1)·stride - 2·padding + dilation·(k - 1) + output_padding + 1`.
+
+    Examples:
+        >>> x = retrograd.ones(1, 2, 3, 3)
+        >>> F.conv_transpose2d(x, retrograd.ones(2, 4, 3, 3), stride=2, padding=1).shape
+        retrograd.Size([1, 4, 5, 5])
+        >>> F.conv_transpose2d(x, retrograd.ones(2, 4, 3, 3), stride=2, padding=1, output_padding=1).shape
+        retrograd.Size([1, 4, 6, 6])
+    """
     return _conv_transpose_nd("conv_transpose2d", 2, input, weight, bias, stride, padding, output_padding, groups,
                               dilation)
 
 
 def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
                      output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
-    """3-D transposed convolution: ([N,] C, D, H, W) with weight (C, O/groups, kD, kH, kW)."""
+    """3-D transposed convolution: ([N,] C, D, H, W) with weight (C, O/groups, kD, kH, kW).
+
+    Args:
+        input (Tensor): (N, C, D, H, W) or unbatched (C, D, H, W).
+        weight (Tensor): the filters, (C, O/groups, kD, kH, kW).
+        bias (Tensor, optional): (O,), added to each output channel.
+        stride (int or tuple): the step between kernel positions (default 1).
+        padding (int or tuple): `dilation·(k - 1) - padding` zeros pad each side of the input (default 0).
+        output_padding (int or tuple): extra size added on one side of the output (default 0).
+        groups (int): split the channels into this many independent groups (default 1).
+        dilation (int or tuple): the spacing between kernel elements (default 1).
+
+    Returns:
+        Tensor: (N, O, *out) or (O, *out), `out = (in - 1)·stride - 2·padding + dilation·(k - 1) + output_padding + 1`.
+
+    Examples:
+        >>> x = retrograd.ones(1, 2, 3, 3, 3)
+        >>> F.conv_transpose3d(x, retrograd.ones(2, 4, 3, 3, 3), stride=2, padding=1).shape
+        retrograd.Size([1, 4, 5, 5, 5])
+        >>> F.conv_transpose3d(x, retrograd.ones(2, 4, 3, 3, 3), stride=2, padding=1, output_padding=1).shape
+        retrograd.Size([1, 4, 6, 6, 6])
+    """
     return _conv_transpose_nd("conv_transpose3d", 3, input, weight, bias, stride, padding, output_padding, groups,
                               dilation)
 
@@ -168,7 +277,28 @@ def _pair(value: Any, name: str) -> tuple[int, int]:
 
 
 def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> Tensor:
-    """im2col: sliding (kH, kW) blocks of ([N,] C, H, W) as columns ([N,] C*kH*kW, L)."""
+    """im2col: sliding (kH, kW) blocks of ([N,] C, H, W) as columns ([N,] C*kH*kW, L).
+
+    Args:
+        input (Tensor): (N, C, H, W) or unbatched (C, H, W).
+        kernel_size (int or tuple): the block size (kH, kW).
+        dilation (int or tuple): the spacing between kernel elements (default 1).
+        padding (int or tuple): zeros added on each side (default 0).
+        stride (int or tuple): the step between kernel positions (default 1).
+
+    Returns:
+        Tensor: (N, C·kH·kW, L) or (C·kH·kW, L), one column per block position (L of them).
+
+    Examples:
+        >>> x = retrograd.arange(9.0).reshape(1, 1, 3, 3)
+        >>> F.unfold(x, kernel_size=2)
+        tensor([[[0., 1., 3., 4.],
+                 [1., 2., 4., 5.],
+                 [3., 4., 6., 7.],
+                 [4., 5., 7., 8.]]])
+        >>> F.unfold(retrograd.ones(2, 3, 8, 8), 3, padding=1, stride=2).shape
+        retrograd.Size([2, 27, 16])
+    """
     if input.dim() not in (3, 4):
         raise NotImplementedError(f"Input Error: Only 3D or 4D input Tensors are supported (got {input.dim()}D)")
     k, d, p, s = (_pair(v, n) for v, n in ((kernel_size, "kernel_size"), (dilation, "dilation"),
@@ -185,7 +315,26 @@ def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
 
 def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
          stride: Any = 1) -> Tensor:
-    """col2im: sum columns ([N,] C*kH*kW, L) into ([N,] C, *output_size), overlaps added."""
+    """col2im: sum columns ([N,] C*kH*kW, L) into ([N,] C, *output_size), overlaps added.
+
+    Args:
+        input (Tensor): columns (N, C·kH·kW, L) or unbatched (C·kH·kW, L).
+        output_size (int or tuple): the spatial size (H, W) of the result.
+        kernel_size (int or tuple): the block size (kH, kW).
+        dilation (int or tuple): the spacing between kernel elements (default 1).
+        padding (int or tuple): the padding `unfold` used (default 0).
+        stride (int or tuple): the step between kernel positions (default 1).
+
+    Returns:
+        Tensor: (N, C, H, W) or (C, H, W), overlapping values summed.
+
+    Examples:
+        >>> cols = F.unfold(retrograd.ones(1, 1, 3, 3), kernel_size=2)
+        >>> F.fold(cols, output_size=3, kernel_size=2)
+        tensor([[[[1., 2., 1.],
+                  [2., 4., 2.],
+                  [1., 2., 1.]]]])
+    """
     if input.dim() not in (2, 3) or 0 in input.shape[-2:]:
         raise RuntimeError(
             "Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero dimensions "

@@ -118,6 +118,27 @@ def ctc_loss(
 
     'mean' divides each sample's loss by its target length (at least 1), then averages over the batch;
     `zero_infinity` turns the infinite losses of impossible alignments (and their gradients) into zeros.
+
+    Args:
+        log_probs (Tensor): (T, N, C) or (T, C), log_softmax over the C classes.
+        targets (Tensor): (N, S) padded, or all targets concatenated (Σ target_lengths,); no blanks.
+        input_lengths (Tensor or tuple of int): (N,), each input's length <= T.
+        target_lengths (Tensor or tuple of int): (N,), each target's length.
+        blank (int): the blank label (default 0).
+        reduction (str): `'mean'` (default: each loss over its target length, then the batch mean), `'sum'` or `'none'`.
+        zero_infinity (bool): replace infinite losses and their gradients by 0 (default False).
+
+    Returns:
+        Tensor: a 0-d tensor; with `reduction='none'`, (N,).
+
+    Examples:
+        >>> log_probs = retrograd.full((3, 1, 2), 0.5).log()
+        >>> lengths = retrograd.tensor([3]), retrograd.tensor([1])
+        >>> F.ctc_loss(log_probs, retrograd.tensor([[1]]), *lengths, reduction='sum')
+        tensor(0.2877)
+        >>> too_long = retrograd.tensor([2]), retrograd.tensor([2])  # '1 1' needs a blank between: 3 steps
+        >>> F.ctc_loss(log_probs, retrograd.tensor([[1, 1]]), *too_long, zero_infinity=True)
+        tensor(0.)
     """
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")

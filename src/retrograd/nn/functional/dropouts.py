@@ -50,7 +50,25 @@ def _apply_mask(input: Tensor, mask: Tensor, inplace: bool) -> Tensor:
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
-    """Zero each element with probability `p` and scale the rest by 1/(1-p); identity when not training."""
+    """Zero each element with probability `p` and scale the rest by 1/(1-p); identity when not training.
+
+    Args:
+        input (Tensor): any shape.
+        p (float): the probability of dropping each element (default 0.5).
+        training (bool): apply the dropout; if False the input passes unchanged (default True).
+        inplace (bool): overwrite `input` and return it (default False).
+
+    Returns:
+        Tensor: `input`'s shape; in training the kept values are rescaled so the expectation is unchanged.
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> x = retrograd.ones(8)
+        >>> F.dropout(x, 0.5)
+        tensor([0., 0., 2., 0., 0., 0., 2., 2.])
+        >>> F.dropout(x, 0.5, training=False)
+        tensor([1., 1., 1., 1., 1., 1., 1., 1.])
+    """
     _check_p(p)
     if p == 0 or not training or input.numel() == 0:
         return input
@@ -80,7 +98,25 @@ def _unbatched(input: Tensor, batched: bool, p: float, training: bool, inplace: 
 
 
 def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
-    """Zero whole channels of (N, C, L) or (C, L) inputs with probability `p`."""
+    """Zero whole channels of (N, C, L) or (C, L) inputs with probability `p`.
+
+    Args:
+        input (Tensor): (N, C, L) or (C, L).
+        p (float): the probability of dropping whole channels (default 0.5).
+        training (bool): apply the dropout; if False the input passes unchanged (default True).
+        inplace (bool): overwrite `input` and return it (default False).
+
+    Returns:
+        Tensor: `input`'s shape; in training the kept values are rescaled so the expectation is unchanged.
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> F.dropout1d(retrograd.ones(1, 4, 3), 0.5)
+        tensor([[[0., 0., 0.],
+                 [0., 0., 0.],
+                 [2., 2., 2.],
+                 [0., 0., 0.]]])
+    """
     _check_p(p)
     nd = input.dim()
     if nd not in (2, 3):
@@ -105,7 +141,28 @@ def _feature_warning(name: str, nd: int, spatial: int) -> None:
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
-    """Zero whole channels of (N, C, H, W) inputs (a 3-D input is treated as (N, C, L), with a warning)."""
+    """Zero whole channels of (N, C, H, W) inputs (a 3-D input is treated as (N, C, L), with a warning).
+
+    Args:
+        input (Tensor): (N, C, H, W) or (C, H, W).
+        p (float): the probability of dropping whole channels (default 0.5).
+        training (bool): apply the dropout; if False the input passes unchanged (default True).
+        inplace (bool): overwrite `input` and return it (default False).
+
+    Returns:
+        Tensor: `input`'s shape; in training the kept values are rescaled so the expectation is unchanged.
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> F.dropout2d(retrograd.ones(1, 4, 1, 2), 0.5)
+        tensor([[[[0., 0.]],
+        <BLANKLINE>
+                 [[0., 0.]],
+        <BLANKLINE>
+                 [[2., 2.]],
+        <BLANKLINE>
+                 [[0., 0.]]]])
+    """
     _check_p(p)
     nd = input.dim()
     if nd not in (3, 4):
@@ -124,7 +181,28 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
 
 
 def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
-    """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) inputs."""
+    """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) inputs.
+
+    Args:
+        input (Tensor): (N, C, D, H, W) or (C, D, H, W).
+        p (float): the probability of dropping whole channels (default 0.5).
+        training (bool): apply the dropout; if False the input passes unchanged (default True).
+        inplace (bool): overwrite `input` and return it (default False).
+
+    Returns:
+        Tensor: `input`'s shape; in training the kept values are rescaled so the expectation is unchanged.
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> F.dropout3d(retrograd.ones(1, 3, 1, 1, 2), 0.5)
+        tensor([[[[[0., 0.]]],
+        <BLANKLINE>
+        <BLANKLINE>
+                 [[[0., 0.]]],
+        <BLANKLINE>
+        <BLANKLINE>
+                 [[[2., 2.]]]]])
+    """
     _check_p(p)
     nd = input.dim()
     if nd not in (4, 5):
@@ -153,13 +231,50 @@ def _alpha(input: Tensor, shape: tuple, p: float, training: bool, inplace: bool)
 
 
 def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
-    """Dropout for SELU networks: keeps zero mean and unit variance."""
+    """Dropout for SELU networks: keeps zero mean and unit variance.
+
+    Args:
+        input (Tensor): any shape.
+        p (float): the probability of dropping each element (to SELU's negative saturation, then an affine fix)
+            (default 0.5).
+        training (bool): apply the dropout; if False the input passes unchanged (default False).
+        inplace (bool): overwrite `input` and return it (default False).
+
+    Returns:
+        Tensor: `input`'s shape; in training the kept values are rescaled so the expectation is unchanged.
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> F.alpha_dropout(retrograd.zeros(6), 0.5, training=True)
+        tensor([-0.7792, -0.7792,  0.7792, -0.7792, -0.7792, -0.7792])
+        >>> F.alpha_dropout(retrograd.zeros(2), 0.5)
+        tensor([0., 0.])
+    """
     _check_p(p)
     return _alpha(input, input.shape, p, training, inplace)
 
 
 def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
-    """Alpha dropout of whole channels of an (N, C, *) input."""
+    """Alpha dropout of whole channels of an (N, C, *) input.
+
+    Args:
+        input (Tensor): (N, C, *).
+        p (float): the probability of dropping whole channels (to SELU's negative saturation, then an affine fix)
+            (default 0.5).
+        training (bool): apply the dropout; if False the input passes unchanged (default False).
+        inplace (bool): overwrite `input` and return it (default False).
+
+    Returns:
+        Tensor: `input`'s shape; in training the kept values are rescaled so the expectation is unchanged.
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> F.feature_alpha_dropout(retrograd.zeros(1, 4, 2), 0.5, training=True)
+        tensor([[[-0.7792, -0.7792],
+                 [-0.7792, -0.7792],
+                 [ 0.7792,  0.7792],
+                 [-0.7792, -0.7792]]])
+    """
     _check_p(p)
     if input.dim() < 2:
         raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")

@@ -121,6 +121,34 @@ def embedding_bag(
     """Reduce bags of rows of `weight` (V, D) to (B, D): bags are the rows of a (B, L) input or slices at `offsets`.
 
     `sparse` is accepted for PyTorch's checks; gradients are dense.
+
+    Args:
+        input (Tensor): integer indices, (B, L) bags of equal size or 1-D split by `offsets`.
+        weight (Tensor): the table, (V, D).
+        offsets (Tensor, optional): (B,) start of each bag in a 1-D `input`.
+        max_norm (float, optional): renormalise, in place, the looked-up rows whose norm exceeds it.
+        norm_type (float): the p of that norm (default 2).
+        scale_grad_by_freq (bool): divide the gradients by the indices' counts (default False).
+        mode (str): `'mean'` (default), `'sum'` or `'max'`.
+        sparse (bool): accepted for compatibility; the gradient is dense (default False).
+        per_sample_weights (Tensor, optional): a weight per index, `input`'s shape; only with mode `'sum'`.
+        include_last_offset (bool): `offsets` has one extra entry, the end of the last bag (default False).
+        padding_idx (int, optional): an index that adds nothing to its bag.
+
+    Returns:
+        Tensor: (B, D).
+
+    Examples:
+        >>> table = retrograd.arange(12.0).reshape(4, 3)
+        >>> F.embedding_bag(retrograd.tensor([[0, 1], [2, 3]]), table)
+        tensor([[1.5000, 2.5000, 3.5000],
+                [7.5000, 8.5000, 9.5000]])
+        >>> F.embedding_bag(retrograd.tensor([0, 1, 3]), table, retrograd.tensor([0, 1]), mode='sum')
+        tensor([[ 0.,  1.,  2.],
+                [12., 14., 16.]])
+        >>> weights = retrograd.tensor([[2.0, 1.0]])
+        >>> F.embedding_bag(retrograd.tensor([[0, 1]]), table, mode='sum', per_sample_weights=weights)
+        tensor([[3., 6., 9.]])
     """
     if (
         _vmap.active

@@ -144,6 +144,23 @@ def fractional_max_pool2d_with_indices(
     """Fractional max pooling of (N, C, H, W) or (C, H, W) to `output_size` (or H, W times `output_ratio`).
 
     Returns the values and the flat (H·W) indices of the maxima, whatever `return_indices` says (as PyTorch).
+
+    Args:
+        input (Tensor): (N, C, H, W) or (C, H, W), floating.
+        kernel_size (int or tuple): the window size (an int for all 2 dims, or one per dim).
+        output_size (int or tuple, optional): the output size of the pooled dims.
+        output_ratio (tuple of float, optional): the output size as fractions in (0, 1) of the input's; give this
+            or `output_size`.
+        return_indices (bool): ignored by this variant, which always returns the indices.
+        _random_samples (Tensor, optional): `(N, C, 2)` numbers in [0, 1) that place the windows; drawn when None.
+
+    Returns:
+        tuple: (maxima, int64 flat indices), each the pooled shape.
+
+    Examples:
+        >>> x = retrograd.randn(1, 2, 8, 8)
+        >>> [t.shape for t in F.fractional_max_pool2d_with_indices(x, 2, output_ratio=(0.5, 0.5))]
+        [retrograd.Size([1, 2, 4, 4]), retrograd.Size([1, 2, 4, 4])]
     """
     if (
         _vmap.active
@@ -173,7 +190,25 @@ def fractional_max_pool3d_with_indices(
     return_indices: bool = False,
     _random_samples: Tensor | None = None,
 ) -> tuple[Tensor, Tensor]:
-    """Fractional max pooling of (N, C, T, H, W) or (C, T, H, W); values and flat (T·H·W) indices."""
+    """Fractional max pooling of (N, C, T, H, W) or (C, T, H, W); values and flat (T·H·W) indices.
+
+    Args:
+        input (Tensor): (N, C, T, H, W) or (C, T, H, W), floating.
+        kernel_size (int or tuple): the window size (an int for all 3 dims, or one per dim).
+        output_size (int or tuple, optional): the output size of the pooled dims.
+        output_ratio (tuple of float, optional): the output size as fractions in (0, 1) of the input's; give this
+            or `output_size`.
+        return_indices (bool): ignored by this variant, which always returns the indices.
+        _random_samples (Tensor, optional): `(N, C, 3)` numbers in [0, 1) that place the windows; drawn when None.
+
+    Returns:
+        tuple: (maxima, int64 flat indices), each the pooled shape.
+
+    Examples:
+        >>> x = retrograd.randn(1, 2, 8, 8, 8)
+        >>> [t.shape for t in F.fractional_max_pool3d_with_indices(x, 2, output_ratio=(0.5, 0.5, 0.5))]
+        [retrograd.Size([1, 2, 4, 4, 4]), retrograd.Size([1, 2, 4, 4, 4])]
+    """
     if (
         _vmap.active
         and (
@@ -202,7 +237,27 @@ def fractional_max_pool2d(
     return_indices: bool = False,
     _random_samples: Tensor | None = None,
 ) -> Any:
-    """Fractional max pooling of (N, C, H, W) or (C, H, W); with `return_indices`, also the maxima's flat indices."""
+    """Fractional max pooling of (N, C, H, W) or (C, H, W); with `return_indices`, also the maxima's flat indices.
+
+    Args:
+        input (Tensor): (N, C, H, W) or (C, H, W), floating.
+        kernel_size (int or tuple): the window size (an int for all 2 dims, or one per dim).
+        output_size (int or tuple, optional): the output size of the pooled dims.
+        output_ratio (tuple of float, optional): the output size as fractions in (0, 1) of the input's; give this
+            or `output_size`.
+        return_indices (bool): also return the maxima's flat indices (default False).
+        _random_samples (Tensor, optional): `(N, C, 2)` numbers in [0, 1) that place the windows; drawn when None.
+
+    Returns:
+        Tensor: the maxima of the pooled shape; with `return_indices`, also the int64 flat indices.
+
+    Examples:
+        >>> x = retrograd.randn(1, 2, 8, 8)
+        >>> F.fractional_max_pool2d(x, 2, output_ratio=(0.5, 0.5)).shape
+        retrograd.Size([1, 2, 4, 4])
+        >>> F.fractional_max_pool2d(x, 3, output_size=5, return_indices=True)[1].dtype
+        retrograd.int64
+    """
     if (
         _vmap.active
         and (
@@ -234,7 +289,27 @@ def fractional_max_pool3d(
     return_indices: bool = False,
     _random_samples: Tensor | None = None,
 ) -> Any:
-    """Fractional max pooling of (N, C, T, H, W) or (C, T, H, W); with `return_indices`, also the indices."""
+    """Fractional max pooling of (N, C, T, H, W) or (C, T, H, W); with `return_indices`, also the indices.
+
+    Args:
+        input (Tensor): (N, C, T, H, W) or (C, T, H, W), floating.
+        kernel_size (int or tuple): the window size (an int for all 3 dims, or one per dim).
+        output_size (int or tuple, optional): the output size of the pooled dims.
+        output_ratio (tuple of float, optional): the output size as fractions in (0, 1) of the input's; give this
+            or `output_size`.
+        return_indices (bool): also return the maxima's flat indices (default False).
+        _random_samples (Tensor, optional): `(N, C, 3)` numbers in [0, 1) that place the windows; drawn when None.
+
+    Returns:
+        Tensor: the maxima of the pooled shape; with `return_indices`, also the int64 flat indices.
+
+    Examples:
+        >>> x = retrograd.randn(1, 2, 8, 8, 8)
+        >>> F.fractional_max_pool3d(x, 2, output_ratio=(0.5, 0.5, 0.5)).shape
+        retrograd.Size([1, 2, 4, 4, 4])
+        >>> F.fractional_max_pool3d(x, 3, output_size=5, return_indices=True)[1].dtype
+        retrograd.int64
+    """
     if (
         _vmap.active
         and (

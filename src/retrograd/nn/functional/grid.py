@@ -36,7 +36,26 @@ def _base_coords(n: int, align_corners: bool, like: Tensor) -> Tensor:
 
 
 def affine_grid(theta: Tensor, size: list[int], align_corners: bool | None = None) -> Tensor:
-    """Sampling grid (N, H, W, 2) of affine maps theta (N, 2, 3), or (N, D, H, W, 3) of theta (N, 3, 4)."""
+    """Sampling grid (N, H, W, 2) of affine maps theta (N, 2, 3), or (N, D, H, W, 3) of theta (N, 3, 4).
+
+    Args:
+        theta (Tensor): affine maps, (N, 2, 3) for 2-D or (N, 3, 4) for 3-D.
+        size (sequence of int): the target size (N, C, H, W) or (N, C, D, H, W).
+        align_corners (bool, optional): whether -1 and 1 are the corner pixels' centres (True) or their outer edges
+            (default False).
+
+    Returns:
+        Tensor: the sampling grid (N, H, W, 2) or (N, D, H, W, 3) of normalised (x, y[, z]) points.
+
+    Examples:
+        >>> theta = retrograd.tensor([[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]])
+        >>> F.affine_grid(theta, [1, 1, 2, 2], align_corners=False)
+        tensor([[[[-0.5000, -0.5000],
+                  [ 0.5000, -0.5000]],
+        <BLANKLINE>
+                 [[-0.5000,  0.5000],
+                  [ 0.5000,  0.5000]]]])
+    """
     if align_corners is None:
         warnings.warn(_ALIGN_WARNING, UserWarning, stacklevel=2)
         align_corners = False
@@ -141,7 +160,26 @@ def _check_sample(input: Tensor, grid: Tensor, mode: str, padding_mode: str) -> 
 def grid_sample(
     input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mode: str = "zeros", align_corners: bool | None = None
 ) -> Tensor:
-    """Sample input (N, C, H, W) at grid (N, H_out, W_out, 2) -> (N, C, H_out, W_out); 5-D alike (x, y, z order)."""
+    """Sample input (N, C, H, W) at grid (N, H_out, W_out, 2) -> (N, C, H_out, W_out); 5-D alike (x, y, z order).
+
+    Args:
+        input (Tensor): (N, C, H, W) or (N, C, D, H, W).
+        grid (Tensor): (N, H_out, W_out, 2) or (N, D_out, H_out, W_out, 3) sampling points, x first, in [-1, 1].
+        mode (str): `'bilinear'` (default), `'nearest'` or `'bicubic'` (2-D only).
+        padding_mode (str): values outside: `'zeros'` (default), `'border'` or `'reflection'`.
+        align_corners (bool, optional): as in `affine_grid` (default False).
+
+    Returns:
+        Tensor: (N, C, H_out, W_out) or (N, C, D_out, H_out, W_out).
+
+    Examples:
+        >>> img = retrograd.tensor([[[[1.0, 2.0], [3.0, 4.0]]]])
+        >>> grid = retrograd.tensor([[[[0.0, 0.0], [-1.0, -1.0]]]])
+        >>> F.grid_sample(img, grid, align_corners=True)
+        tensor([[[[2.5000, 1.0000]]]])
+        >>> F.grid_sample(img, grid, mode='nearest', align_corners=True)
+        tensor([[[[1., 1.]]]])
+    """
     nd = _check_sample(input, grid, mode, padding_mode)
     if align_corners is None:
         warnings.warn(_ALIGN_WARNING, UserWarning, stacklevel=2)

@@ -40,7 +40,24 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """`y_k = x1ᵀ W_k x2 + b_k`: (*, in1), (*, in2), (out, in1, in2) -> (*, out)."""
+    """`y_k = x1ᵀ W_k x2 + b_k`: (*, in1), (*, in2), (out, in1, in2) -> (*, out).
+
+    Args:
+        input1 (Tensor): (*, in1).
+        input2 (Tensor): (*, in2), the same leading dims.
+        weight (Tensor): (out, in1, in2).
+        bias (Tensor, optional): (out,).
+
+    Returns:
+        Tensor: (*, out).
+
+    Examples:
+        >>> x1, x2 = retrograd.tensor([[1.0, 2.0]]), retrograd.tensor([[3.0, 4.0, 5.0]])
+        >>> F.bilinear(x1, x2, retrograd.ones(1, 2, 3), retrograd.tensor([0.5]))
+        tensor([[36.5000]])
+        >>> F.bilinear(retrograd.ones(4, 2), retrograd.ones(4, 3), retrograd.ones(6, 2, 3)).shape
+        retrograd.Size([4, 6])
+    """
     w = weight.shape
     if input1.shape[:-1] != input2.shape[:-1]:
         raise RuntimeError(

@@ -114,14 +114,50 @@ def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None, re
 
 def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
-    """`|input - target|`, reduced; with `weight`, 'mean' is Σ w·e / Σ w."""
+    """`|input - target|`, reduced; with `weight`, 'mean' is Σ w·e / Σ w.
+
+    Args:
+        input (Tensor): the predictions, floating, any shape.
+        target (Tensor): the targets, `input`'s shape.
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+        weight (Tensor, optional): per-element weights; with 'mean' the result is Σ w·e / Σ w.
+
+    Returns:
+        Tensor: a 0-d tensor; with `reduction='none'`, the unreduced losses.
+
+    Examples:
+        >>> F.l1_loss(retrograd.tensor([1.0, 2.0, 3.0]), retrograd.tensor([1.0, 4.0, 2.0]))
+        tensor(1.)
+        >>> F.l1_loss(retrograd.tensor([1.0, 2.0]), retrograd.zeros(2), reduction='none')
+        tensor([1., 2.])
+    """
     reduction = reduction_of(size_average, reduce, reduction)
     return _pointwise_loss("abs_cpu", input, target, reduction, weight, lambda a, b: (a - b).abs())
 
 
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
                    reduction: str = "mean", beta: float = 1.0) -> Tensor:
-    """`0.5 d² / beta` where |d| < beta, `|d| - beta/2` elsewhere (l1 when beta = 0)."""
+    """`0.5 d² / beta` where |d| < beta, `|d| - beta/2` elsewhere (l1 when beta = 0).
+
+    Args:
+        input (Tensor): the predictions, floating, any shape.
+        target (Tensor): the targets, `input`'s shape.
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+        beta (float): where the loss turns from quadratic to linear; >= 0 (default 1).
+
+    Returns:
+        Tensor: a 0-d tensor; with `reduction='none'`, the unreduced losses.
+
+    Examples:
+        >>> F.smooth_l1_loss(retrograd.tensor([0.5, 3.0]), retrograd.zeros(2), reduction='none')
+        tensor([0.1250, 2.5000])
+        >>> F.smooth_l1_loss(retrograd.tensor([0.5, 3.0]), retrograd.zeros(2), beta=2.0)
+        tensor(1.0312)
+    """
     reduction = reduction_of(size_average, reduce, reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
@@ -133,7 +169,22 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
 
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
                weight: Tensor | None = None) -> Tensor:
-    """`0.5 d²` where |d| < delta, `delta (|d| - delta/2)` elsewhere."""
+    """`0.5 d²` where |d| < delta, `delta (|d| - delta/2)` elsewhere.
+
+    Args:
+        input (Tensor): the predictions, floating, any shape.
+        target (Tensor): the targets, `input`'s shape.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+        delta (float): where the loss turns from quadratic to linear; > 0 (default 1).
+        weight (Tensor, optional): per-element weights, broadcast against `input`.
+
+    Returns:
+        Tensor: a 0-d tensor; with `reduction='none'`, the unreduced losses.
+
+    Examples:
+        >>> F.huber_loss(retrograd.tensor([0.5, 3.0]), retrograd.zeros(2), reduction='none', delta=2.0)
+        tensor([0.1250, 4.0000])
+    """
     reduction_of(None, None, reduction)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
@@ -148,7 +199,25 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
 
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
                          reduce: bool | None = None, reduction: str = "mean") -> Tensor:
-    """`-w (t log x + (1-t) log(1-x))` for probabilities x; logs are clamped at -100, as in PyTorch."""
+    """`-w (t log x + (1-t) log(1-x))` for probabilities x; logs are clamped at -100, as in PyTorch.
+
+    Args:
+        input (Tensor): probabilities in [0, 1], any shape.
+        target (Tensor): the targets, `input`'s shape.
+        weight (Tensor, optional): a rescaling weight broadcast against the elements.
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        Tensor: a 0-d tensor; with `reduction='none'`, the unreduced losses.
+
+    Examples:
+        >>> F.binary_cross_entropy(retrograd.tensor([0.5, 0.9, 0.2]), retrograd.tensor([1.0, 1.0, 0.0]))
+        tensor(0.3406)
+        >>> F.binary_cross_entropy(retrograd.tensor([0.0]), retrograd.tensor([1.0]))
+        tensor(100.)
+    """
     reduction = reduction_of(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(
@@ -188,7 +257,27 @@ def _expanded_weight(weight: Tensor, shape: tuple) -> Tensor:
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
                                      size_average: bool | None = None, reduce: bool | None = None,
                                      reduction: str = "mean", pos_weight: Tensor | None = None) -> Tensor:
-    """`(1 - t) x - (1 + (pos_weight - 1) t) log σ(x)`, times `weight`: stable for any logits x."""
+    """`(1 - t) x - (1 + (pos_weight - 1) t) log σ(x)`, times `weight`: stable for any logits x.
+
+    Args:
+        input (Tensor): logits, any shape.
+        target (Tensor): targets in [0, 1], `input`'s shape.
+        weight (Tensor, optional): a rescaling weight broadcast against the elements.
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+        pos_weight (Tensor, optional): a weight on the positive term, broadcast along the last (class) dim.
+
+    Returns:
+        Tensor: a 0-d tensor; with `reduction='none'`, the unreduced losses.
+
+    Examples:
+        >>> x, t = retrograd.tensor([0.0, 2.0, -1.0]), retrograd.tensor([1.0, 1.0, 0.0])
+        >>> F.binary_cross_entropy_with_logits(x, t)
+        tensor(0.3778)
+        >>> F.binary_cross_entropy_with_logits(x, t, pos_weight=retrograd.tensor([3.0]))
+        tensor(0.9245)
+    """
     reduction = reduction_of(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape!r}) must be the same as input size ({input.shape!r})")
@@ -207,7 +296,27 @@ def _promoted(a: Tensor, b: Tensor) -> Any:
 
 def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
            reduction: str = "mean", log_target: bool = False) -> Tensor:
-    """`t (log t - input)` (input holds log-probabilities); 'batchmean' divides the sum by the batch size."""
+    """`t (log t - input)` (input holds log-probabilities); 'batchmean' divides the sum by the batch size.
+
+    Args:
+        input (Tensor): log-probabilities, any shape.
+        target (Tensor): probabilities (log-probabilities with `log_target`), `input`'s shape.
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default, over all elements), `'batchmean'` (the sum over the batch size: the true
+            KL divergence), `'sum'` or `'none'`.
+        log_target (bool): whether `target` holds log-probabilities (default False).
+
+    Returns:
+        Tensor: a 0-d tensor; with `reduction='none'`, the unreduced losses.
+
+    Examples:
+        >>> logq, p = retrograd.tensor([[0.25, 0.75]]).log(), retrograd.tensor([[0.5, 0.5]])
+        >>> F.kl_div(logq, p, reduction='batchmean')
+        tensor(0.1438)
+        >>> F.kl_div(logq, p.log(), reduction='none', log_target=True)
+        tensor([[ 0.3466, -0.2027]])
+    """
     if size_average is not None or reduce is not None:
         reduction = reduction_of(size_average, reduce, reduction)
     elif reduction == "mean":
@@ -229,7 +338,22 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, redu
 
 def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
                      reduction: str = "mean") -> Tensor:
-    """`log(1 + exp(-target · input))` for targets ±1."""
+    """`log(1 + exp(-target · input))` for targets ±1.
+
+    Args:
+        input (Tensor): the predictions, floating, any shape.
+        target (Tensor): 1 or -1, `input`'s shape.
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        Tensor: a 0-d tensor; with `reduction='none'`, the unreduced losses.
+
+    Examples:
+        >>> F.soft_margin_loss(retrograd.tensor([0.0, 2.0]), retrograd.tensor([1.0, -1.0]))
+        tensor(1.4100)
+    """
     reduction = reduction_of(size_average, reduce, reduction)
     _constant("soft_margin_loss", "target", target)
     from ...ops.shape.broadcasting import broadcast_tensors
@@ -240,7 +364,24 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = 
 
 def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, size_average: bool | None = None,
                          reduce: bool | None = None, reduction: str = "mean") -> Tensor:
-    """`input` where target is 1, `max(0, margin - input)` where it is -1."""
+    """`input` where target is 1, `max(0, margin - input)` where it is -1.
+
+    Args:
+        input (Tensor): the predictions, floating, any shape.
+        target (Tensor): 1 or -1, `input`'s shape.
+        margin (float): the margin for targets -1 (default 1).
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        Tensor: a 0-d tensor; with `reduction='none'`, the unreduced losses.
+
+    Examples:
+        >>> x, t = retrograd.tensor([0.3, 0.3, 2.0]), retrograd.tensor([1.0, -1.0, -1.0])
+        >>> F.hinge_embedding_loss(x, t, reduction='none')
+        tensor([0.3000, 0.7000, 0.0000])
+    """
     reduction = reduction_of(size_average, reduce, reduction)
     hinge = where(target != 1, (margin - input).clamp_min(0), 0.0)
     return _reduce(hinge + where(target != -1, input, 0.0), reduction)
@@ -249,7 +390,27 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, siz
 def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,
                      size_average: bool | None = None, eps: float = 1e-8, reduce: bool | None = None,
                      reduction: str = "mean") -> Tensor:
-    """`exp(input) - target·input` (log_input) or `input - target·log(input + eps)`, plus Stirling if full."""
+    """`exp(input) - target·input` (log_input) or `input - target·log(input + eps)`, plus Stirling if full.
+
+    Args:
+        input (Tensor): log-rates (with `log_input`) or rates, any shape.
+        target (Tensor): the observed counts, `input`'s shape.
+        log_input (bool): whether `input` holds log-rates (default True).
+        full (bool): add the Stirling term `t log t - t + 0.5 log(2πt)` for targets > 1 (default False).
+        size_average (bool, optional): deprecated; use `reduction`.
+        eps (float): keeps `log(input + eps)` finite when `log_input=False` (default 1e-8).
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        Tensor: a 0-d tensor; with `reduction='none'`, the unreduced losses.
+
+    Examples:
+        >>> F.poisson_nll_loss(retrograd.tensor([0.0, 1.0]), retrograd.tensor([1.0, 2.0]), reduction='none')
+        tensor([1.0000, 0.7183])
+        >>> F.poisson_nll_loss(retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 2.0]), log_input=False, full=True)
+        tensor(1.1328)
+    """
     reduction = reduction_of(size_average, reduce, reduction)
     loss = input.exp() - target * input if log_input else input - target * (input + eps).log()
     if full:
@@ -263,7 +424,25 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
 
 def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: bool = False, eps: float = 1e-6,
                       reduction: str = "mean") -> Tensor:
-    """`0.5 (log var + (input - target)² / var)`, var clamped at eps (without blocking its gradient)."""
+    """`0.5 (log var + (input - target)² / var)`, var clamped at eps (without blocking its gradient).
+
+    Args:
+        input (Tensor): the predicted means, `(N, *)` or `(*)`.
+        target (Tensor): the observations, `input`'s shape.
+        var (Tensor or float): the predicted variances: `input`'s shape, it with the last dim 1, one dim fewer, or a
+            scalar.
+        full (bool): add the constant `0.5 log(2π)` (default False).
+        eps (float): the variances are clamped below at it (default 1e-6).
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        Tensor: a 0-d tensor; with `reduction='none'`, the unreduced losses.
+
+    Examples:
+        >>> mean, target, var = retrograd.tensor([0.0, 1.0]), retrograd.tensor([1.0, 1.0]), retrograd.tensor([1.0, 2.0])
+        >>> F.gaussian_nll_loss(mean, target, var, reduction='none')
+        tensor([0.5000, 0.3466])
+    """
     from ...ops.creation import ones_like
 
     if isinstance(var, float):
@@ -295,7 +474,25 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: 
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
                           size_average: bool | None = None, reduce: bool | None = None,
                           reduction: str = "mean") -> Tensor:
-    """`1 - cos(x1, x2)` where target is 1, `max(0, cos - margin)` where it is -1."""
+    """`1 - cos(x1, x2)` where target is 1, `max(0, cos - margin)` where it is -1.
+
+    Args:
+        input1 (Tensor): the first input, `(N, D)` or `(D,)`.
+        input2 (Tensor): the second input, `input1`'s shape.
+        target (Tensor): 1 (similar) or -1 (dissimilar), `(N,)` or `()`.
+        margin (float): the allowed cosine for dissimilar pairs, in [-1, 1] (default 0).
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        Tensor: a 0-d tensor; with `reduction='none'`, the unreduced losses.
+
+    Examples:
+        >>> a, b = retrograd.tensor([[1.0, 0.0], [1.0, 1.0]]), retrograd.tensor([[0.0, 1.0], [1.0, 1.0]])
+        >>> F.cosine_embedding_loss(a, b, retrograd.tensor([1, -1]), reduction='none')
+        tensor([1., 1.])
+    """
     reduction = reduction_of(size_average, reduce, reduction)
     td = target.dim()
     if td not in (0, 1):
@@ -317,7 +514,25 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
 def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
                         size_average: bool | None = None, reduce: bool | None = None,
                         reduction: str = "mean") -> Tensor:
-    """`max(0, -target · (input1 - input2) + margin)`."""
+    """`max(0, -target · (input1 - input2) + margin)`.
+
+    Args:
+        input1 (Tensor): the first scores, any shape.
+        input2 (Tensor): the second scores, `input1`'s shape.
+        target (Tensor): 1 where `input1` should rank higher, -1 where `input2` should.
+        margin (float): the required gap (default 0).
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        Tensor: a 0-d tensor; with `reduction='none'`, the unreduced losses.
+
+    Examples:
+        >>> x1, x2 = retrograd.tensor([1.0, 2.0]), retrograd.tensor([0.0, 3.0])
+        >>> F.margin_ranking_loss(x1, x2, retrograd.tensor([1.0, 1.0]), margin=0.5)
+        tensor(0.7500)
+    """
     reduction = reduction_of(size_average, reduce, reduction)
     if input1.dim() != input2.dim() or input1.dim() != target.dim():
         raise RuntimeError(
@@ -330,7 +545,28 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
 def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0, p: float = 2,
                         eps: float = 1e-6, swap: bool = False, size_average: bool | None = None,
                         reduce: bool | None = None, reduction: str = "mean") -> Tensor:
-    """`max(0, d(a, p) - d(a, n) + margin)` with pairwise distances (swap: d(a, n) ← min(d(a, n), d(p, n)))."""
+    """`max(0, d(a, p) - d(a, n) + margin)` with pairwise distances (swap: d(a, n) ← min(d(a, n), d(p, n))).
+
+    Args:
+        anchor (Tensor): the anchors, `(N, D)` or `(D,)`.
+        positive (Tensor): the positive examples, `anchor`'s shape.
+        negative (Tensor): the negative examples, `anchor`'s shape.
+        margin (float): the required gap between the distances (default 1).
+        p (float): the norm degree of the distance (default 2).
+        eps (float): added to the differences before the norm (default 1e-6).
+        swap (bool): use min(d(a, n), d(p, n)) as the negative distance (default False).
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        Tensor: a 0-d tensor; with `reduction='none'`, the unreduced losses.
+
+    Examples:
+        >>> a, pos, neg = retrograd.zeros(1, 2), retrograd.tensor([[1.0, 0.0]]), retrograd.tensor([[0.0, 1.5]])
+        >>> F.triplet_margin_loss(a, pos, neg, margin=1.0, eps=0.0)
+        tensor(0.5000)
+    """
     reduction = reduction_of(size_average, reduce, reduction)
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")

@@ -57,7 +57,25 @@ def multi_margin_loss(
     reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
-    """`Σ_{i≠y} w_y · max(0, margin - x_y + x_i)^p / C` for scores (N, C) or (C,) and class indices (N,) or ()."""
+    """`Σ_{i≠y} w_y · max(0, margin - x_y + x_i)^p / C` for scores (N, C) or (C,) and class indices (N,) or ().
+
+    Args:
+        input (Tensor): scores `(N, C)` or `(C,)`.
+        target (Tensor): int64 class indices `(N,)` or `()`.
+        p (int): 1 or 2, the power of each hinge term (default 1).
+        margin (float): the required gap to the target's score (default 1).
+        weight (Tensor, optional): a weight per class, shape `(C,)`.
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        Tensor: a 0-d tensor; with `reduction='none'`, the unreduced losses.
+
+    Examples:
+        >>> F.multi_margin_loss(retrograd.tensor([[0.1, 0.2, 0.4, 0.8]]), retrograd.tensor([3]))
+        tensor(0.3250)
+    """
     if (
         _vmap.active
         and (r := batched("loop", multi_margin_loss, input, target, p, margin, weight, size_average, reduce, reduction))
@@ -117,7 +135,22 @@ def _label_sets(labels: np.ndarray, n_classes: int) -> tuple[np.ndarray, np.ndar
 def multilabel_margin_loss(
     input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean"
 ) -> Tensor:
-    """`Σ_{j targets} Σ_{i not targets} max(0, 1 - (x_j - x_i)) / C`; `target` lists classes, ended by -1."""
+    """`Σ_{j targets} Σ_{i not targets} max(0, 1 - (x_j - x_i)) / C`; `target` lists classes, ended by -1.
+
+    Args:
+        input (Tensor): scores `(N, C)` or `(C,)`.
+        target (Tensor): int64, `input`'s shape: the target classes first, ended by -1.
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        Tensor: a 0-d tensor; with `reduction='none'`, the unreduced losses.
+
+    Examples:
+        >>> F.multilabel_margin_loss(retrograd.tensor([[0.1, 0.2, 0.4, 0.8]]), retrograd.tensor([[3, 0, -1, 1]]))
+        tensor(0.8500)
+    """
     reduction = reduction_of(size_average, reduce, reduction)
     _vector_or_matrix(input)
     if tuple(target.shape) != tuple(input.shape):
@@ -145,7 +178,23 @@ def multilabel_soft_margin_loss(
     reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
-    """`-mean_c w_c (y_c log σ(x_c) + (1 - y_c) log σ(-x_c))` per sample, then reduced."""
+    """`-mean_c w_c (y_c log σ(x_c) + (1 - y_c) log σ(-x_c))` per sample, then reduced.
+
+    Args:
+        input (Tensor): logits `(N, C)`.
+        target (Tensor): 0/1 labels, `input`'s shape.
+        weight (Tensor, optional): a weight per class, shape `(C,)`.
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        Tensor: a 0-d tensor; with `reduction='none'`, the unreduced losses.
+
+    Examples:
+        >>> F.multilabel_soft_margin_loss(retrograd.tensor([[0.0, 2.0, -1.0]]), retrograd.tensor([[1.0, 1.0, 0.0]]))
+        tensor(0.3778)
+    """
     if size_average is not None or reduce is not None:
         reduction = reduction_of(size_average, reduce, reduction)
     from .activation import logsigmoid
@@ -170,7 +219,26 @@ def triplet_margin_with_distance_loss(
     swap: bool = False,
     reduction: str = "mean",
 ) -> Tensor:
-    """`max(0, d(a, p) - d(a, n) + margin)` with any distance `d` (pairwise_distance by default)."""
+    """`max(0, d(a, p) - d(a, n) + margin)` with any distance `d` (pairwise_distance by default).
+
+    Args:
+        anchor (Tensor): the anchors, `(N, D)` or `(D,)`.
+        positive (Tensor): the positive examples, `anchor`'s shape.
+        negative (Tensor): the negative examples, `anchor`'s shape.
+        distance_function (callable, optional): maps two tensors to distances along the last dim (default
+            `pairwise_distance`).
+        margin (float): the required gap between the distances (default 1).
+        swap (bool): use min(d(a, n), d(p, n)) as the negative distance (default False).
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        Tensor: a 0-d tensor; with `reduction='none'`, the unreduced losses.
+
+    Examples:
+        >>> a, pos, neg = retrograd.zeros(1, 2), retrograd.tensor([[1.0, 0.0]]), retrograd.tensor([[0.0, 1.5]])
+        >>> F.triplet_margin_with_distance_loss(a, pos, neg, distance_function=lambda x, y: (x - y).abs().sum(-1))
+        tensor(0.5000)
+    """
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
     if margin <= 0:

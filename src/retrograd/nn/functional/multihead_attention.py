@@ -238,6 +238,49 @@ def multi_head_attention_forward(
     """Multi-head attention: query (L, N, E), key (S, N, E_k), value (S, N, E_v) -> ((L, N, E), weights).
 
     The weights are (N, L, S) averaged over heads, (N, heads, L, S) otherwise, None without need_weights.
+
+    Args:
+        query (Tensor): (L, N, E) or unbatched (L, E).
+        key (Tensor): (S, N, E_k) or (S, E_k).
+        value (Tensor): (S, N, E_v) or (S, E_v).
+        embed_dim_to_check (int): E, checked against `query`.
+        num_heads (int): the number of heads; E must divide by it.
+        in_proj_weight (Tensor, optional): the packed q, k, v projection (3E, E), unless `use_separate_proj_weight`.
+        in_proj_bias (Tensor, optional): its bias (3E,).
+        bias_k (Tensor, optional): a bias step (1, 1, E) appended to the keys.
+        bias_v (Tensor, optional): a bias step (1, 1, E) appended to the values.
+        add_zero_attn (bool): append a step of zeros to the keys and values.
+        dropout_p (float): dropout on the attention weights.
+        out_proj_weight (Tensor): the output projection (E, E).
+        out_proj_bias (Tensor, optional): its bias (E,).
+        training (bool): apply the dropout (default True).
+        key_padding_mask (Tensor, optional): (N, S) or (S,); True (or -inf) marks keys to ignore.
+        need_weights (bool): also return the attention weights (default True).
+        attn_mask (Tensor, optional): (L, S) or (N·heads, L, S); bool True masks, float is added to the scores.
+        use_separate_proj_weight (bool): use `q_proj_weight`, `k_proj_weight`, `v_proj_weight` instead of
+            `in_proj_weight` (default False).
+        q_proj_weight (Tensor, optional): (E, E).
+        k_proj_weight (Tensor, optional): (E, E_k).
+        v_proj_weight (Tensor, optional): (E, E_v).
+        static_k (Tensor, optional): precomputed projected keys (N·heads, S, E/heads).
+        static_v (Tensor, optional): precomputed projected values (N·heads, S, E/heads).
+        average_attn_weights (bool): average the returned weights over the heads (default True).
+        is_causal (bool): a hint that `attn_mask` is the causal mask (default False).
+
+    Returns:
+        tuple: (output (L, N, E) or (L, E), weights (N, L, S) averaged over heads, (N, heads, L, S) otherwise, or
+            None without need_weights).
+
+    Examples:
+        >>> E, heads = 4, 2
+        >>> x = retrograd.randn(3, 1, E)
+        >>> w_in, w_out = retrograd.randn(3 * E, E), retrograd.randn(E, E)
+        >>> out, weights = F.multi_head_attention_forward(x, x, x, E, heads, w_in, None, None, None, False, 0.0,
+        ...                                               w_out, None)
+        >>> out.shape, weights.shape
+        (retrograd.Size([3, 1, 4]), retrograd.Size([1, 3, 3]))
+        >>> weights.sum(dim=-1)
+        tensor([[1., 1., 1.]])
     """
     batched = _shape_check(query, key, value, key_padding_mask, attn_mask, num_heads)
     if not batched:

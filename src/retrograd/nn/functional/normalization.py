@@ -74,7 +74,27 @@ def layer_norm(
     bias: Tensor | None = None,
     eps: float = 1e-5,
 ) -> Tensor:
-    """Normalise over the trailing `normalized_shape` dims, then `* weight + bias` (same shape)."""
+    """Normalise over the trailing `normalized_shape` dims, then `* weight + bias` (same shape).
+
+    Args:
+        input (Tensor): (*, *normalized_shape).
+        normalized_shape (int or sequence of int): the trailing dims to normalise over.
+        weight (Tensor, optional): a scale of shape `normalized_shape`.
+        bias (Tensor, optional): a shift of shape `normalized_shape`.
+        eps (float): added to the variance (or norm) for stability (default 1e-5).
+
+    Returns:
+        Tensor: `input`'s shape, zero mean and unit (biased) variance over the trailing dims before the affine map.
+
+    Examples:
+        >>> x = retrograd.tensor([[1.0, 2.0, 3.0], [2.0, 2.0, 2.0]])
+        >>> F.layer_norm(x, (3,))
+        tensor([[-1.2247,  0.0000,  1.2247],
+                [ 0.0000,  0.0000,  0.0000]])
+        >>> F.layer_norm(x, (3,), weight=retrograd.full((3,), 2.0), bias=retrograd.ones(3))
+        tensor([[-1.4495,  1.0000,  3.4495],
+                [ 1.0000,  1.0000,  1.0000]])
+    """
     shape = _check_normalized_shape("layer_norm", input, normalized_shape)
     _check_affine("weight", weight, shape)
     _check_affine("bias", bias, shape)
@@ -132,7 +152,34 @@ def batch_norm(
     momentum: float = 0.1,
     eps: float = 1e-5,
 ) -> Tensor:
-    """Normalise each channel of (N, C, *) by batch statistics (training) or the running ones."""
+    """Normalise each channel of (N, C, *) by batch statistics (training) or the running ones.
+
+    Args:
+        input (Tensor): (N, C, *).
+        running_mean (Tensor, optional): (C,), used in eval and updated in place in training.
+        running_var (Tensor, optional): (C,), the same for the (unbiased) variance.
+        weight (Tensor, optional): a per-channel scale, (C,).
+        bias (Tensor, optional): a per-channel shift, (C,).
+        training (bool): normalise by the batch's statistics (and update the running ones) instead of the running
+            ones (default False).
+        momentum (float): the running statistics' update weight (default 0.1).
+        eps (float): added to the variance (or norm) for stability (default 1e-5).
+
+    Returns:
+        Tensor: `input`'s shape.
+
+    Examples:
+        >>> x = retrograd.tensor([[1.0], [3.0]])
+        >>> mean, var = retrograd.zeros(1), retrograd.ones(1)
+        >>> F.batch_norm(x, mean, var, training=True)
+        tensor([[-1.0000],
+                [ 1.0000]])
+        >>> mean, var
+        (tensor([0.2000]), tensor([1.1000]))
+        >>> F.batch_norm(x, mean, var)
+        tensor([[0.7628],
+                [2.6697]])
+    """
     shape = input.shape
     c = shape[1] if len(shape) > 1 else 1
     if training:
@@ -162,7 +209,25 @@ def batch_norm(
 def group_norm(
     input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None, eps: float = 1e-5,
 ) -> Tensor:
-    """Normalise (N, C, *) over groups of C / num_groups channels (and all of *), then per-channel affine."""
+    """Normalise (N, C, *) over groups of C / num_groups channels (and all of *), then per-channel affine.
+
+    Args:
+        input (Tensor): (N, C, *).
+        num_groups (int): the number of groups; C must divide by it.
+        weight (Tensor, optional): a per-channel scale, (C,).
+        bias (Tensor, optional): a per-channel shift, (C,).
+        eps (float): added to the variance (or norm) for stability (default 1e-5).
+
+    Returns:
+        Tensor: `input`'s shape.
+
+    Examples:
+        >>> x = retrograd.tensor([[1.0, 3.0, 0.0, 4.0]])
+        >>> F.group_norm(x, 2)
+        tensor([[-1.0000,  1.0000, -1.0000,  1.0000]])
+        >>> F.group_norm(retrograd.randn(2, 6, 5), 3).shape
+        retrograd.Size([2, 6, 5])
+    """
     shape = input.shape
     if len(shape) < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {len(shape)}")
@@ -189,7 +254,23 @@ def group_norm(
 def rms_norm(
     input: Tensor, normalized_shape: Sequence[int], weight: Tensor | None = None, eps: float | None = None,
 ) -> Tensor:
-    """`input / √(mean(input²) + eps) * weight` over the trailing `normalized_shape` dims."""
+    """`input / √(mean(input²) + eps) * weight` over the trailing `normalized_shape` dims.
+
+    Args:
+        input (Tensor): (*, *normalized_shape).
+        normalized_shape (sequence of int): the trailing dims to normalise over.
+        weight (Tensor, optional): a scale of shape `normalized_shape`.
+        eps (float, optional): added to the mean square; None uses the dtype's machine epsilon.
+
+    Returns:
+        Tensor: `input`'s shape.
+
+    Examples:
+        >>> F.rms_norm(retrograd.tensor([[3.0, 4.0]]), [2])
+        tensor([[0.8485, 1.1314]])
+        >>> F.rms_norm(retrograd.tensor([[3.0, 4.0]]), [2], weight=retrograd.tensor([1.0, 2.0]))
+        tensor([[0.8485, 2.2627]])
+    """
     shape = _check_normalized_shape("rms_norm", input, normalized_shape, sep="")
     _check_affine("weight", weight, shape)
     if eps is None:
@@ -209,7 +290,27 @@ def instance_norm(
     momentum: float = 0.1,
     eps: float = 1e-5,
 ) -> Tensor:
-    """Normalise each (sample, channel) of (N, C, *) over *; running stats average over the batch."""
+    """Normalise each (sample, channel) of (N, C, *) over *; running stats average over the batch.
+
+    Args:
+        input (Tensor): (N, C, *).
+        running_mean (Tensor, optional): (C,), updated with the batch's average when given.
+        running_var (Tensor, optional): (C,), the same for the variance.
+        weight (Tensor, optional): a per-channel scale, (C,).
+        bias (Tensor, optional): a per-channel shift, (C,).
+        use_input_stats (bool): normalise by each instance's statistics; if False by the running ones (default True).
+        momentum (float): the running statistics' update weight (default 0.1).
+        eps (float): added to the variance (or norm) for stability (default 1e-5).
+
+    Returns:
+        Tensor: `input`'s shape.
+
+    Examples:
+        >>> x = retrograd.tensor([[[1.0, 3.0], [2.0, 2.0]]])
+        >>> F.instance_norm(x)
+        tensor([[[-1.0000,  1.0000],
+                 [ 0.0000,  0.0000]]])
+    """
     shape = input.shape
     if use_input_stats:
         n_spatial = math.prod(shape[2:])
@@ -233,7 +334,25 @@ def instance_norm(
 
 
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Any = None) -> Tensor:
-    """`input / max(‖input‖_p over dim, eps)`."""
+    """`input / max(‖input‖_p over dim, eps)`.
+
+    Args:
+        input (Tensor): any shape.
+        p (float): the norm's degree (default 2).
+        dim (int or tuple): the dim(s) to normalise along (default 1).
+        eps (float): the smallest divisor (default 1e-12).
+        out (Tensor, optional): where to write the result.
+
+    Returns:
+        Tensor: `input`'s shape, each slice along `dim` of p-norm 1 (or 0 for zero slices).
+
+    Examples:
+        >>> F.normalize(retrograd.tensor([[3.0, 4.0], [0.0, 0.0]]))
+        tensor([[0.6000, 0.8000],
+                [0.0000, 0.0000]])
+        >>> F.normalize(retrograd.tensor([1.0, 3.0]), p=1, dim=0)
+        tensor([0.2500, 0.7500])
+    """
     if out is not None:
         return write_out(out, normalize, locals())
     denom = _ops.norm(input, p, dim, keepdim=True).clamp_min(eps).expand_as(input)
@@ -241,7 +360,25 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, o
 
 
 def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> Tensor:
-    """x / (k + alpha · mean of x² over `size` neighbouring channels)^beta, on (N, C, *) with * non-empty."""
+    """x / (k + alpha · mean of x² over `size` neighbouring channels)^beta, on (N, C, *) with * non-empty.
+
+    Args:
+        input (Tensor): (N, C, *) with at least one dim in *.
+        size (int): the number of neighbouring channels to average over.
+        alpha (float): the scale of the average (default 1e-4).
+        beta (float): the exponent (default 0.75).
+        k (float): the additive constant (default 1).
+
+    Returns:
+        Tensor: `input`'s shape.
+
+    Examples:
+        >>> x = retrograd.tensor([[[1.0], [2.0], [3.0]]])
+        >>> F.local_response_norm(x, 2, alpha=1.0, beta=1.0)
+        tensor([[[0.6667],
+                 [0.5714],
+                 [0.4000]]])
+    """
     from .pooling import avg_pool2d, avg_pool3d
     from .vision import pad
 

@@ -101,7 +101,28 @@ def _max_pool_nd(name: str, nd: int, x: Tensor, kernel_size: Any, stride: Any, p
 
 def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
                ceil_mode: bool = False, return_indices: bool = False) -> Any:
-    """Max over windows of ([N,] C, L) -> ([N,] C, L_out) [, indices]."""
+    """Max over windows of ([N,] C, L) -> ([N,] C, L_out) [, indices].
+
+    Args:
+        input (Tensor): ([N,] C, L), floating.
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the step between windows (default `kernel_size`).
+        padding (int or tuple): implicit -inf padding on both sides, at most half the kernel (default 0).
+        dilation (int or tuple): the spacing between window elements (default 1).
+        ceil_mode (bool): round the output size up instead of down (default False).
+        return_indices (bool): also return the flat positions of the maxima (default False).
+
+    Returns:
+        Tensor: the maxima, ([N,] C, L_out); with `return_indices`, a tuple (maxima, int64 flat indices into the
+            input's pooled dims).
+
+    Examples:
+        >>> x = retrograd.tensor([[[1.0, 3.0, 2.0, 5.0, 4.0, 0.0]]])
+        >>> F.max_pool1d(x, 2)
+        tensor([[[3., 5., 4.]]])
+        >>> F.max_pool1d(x, 3, stride=2, padding=1, return_indices=True)
+        (tensor([[[3., 5., 5.]]]), tensor([[[1, 3, 3]]]))
+    """
     if input.dim() not in (2, 3):
         raise RuntimeError("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
                            f"input, but got:{list(input.shape)}")
@@ -119,31 +140,126 @@ def _one(value: Any) -> int:
 
 def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
                ceil_mode: bool = False, return_indices: bool = False) -> Any:
-    """Max over (kH, kW) windows of ([N,] C, H, W) -> ([N,] C, H_out, W_out) [, int64 indices into H*W]."""
+    """Max over (kH, kW) windows of ([N,] C, H, W) -> ([N,] C, H_out, W_out) [, int64 indices into H*W].
+
+    Args:
+        input (Tensor): ([N,] C, H, W), floating.
+        kernel_size (int or tuple): the window size (an int for all 2 dims, or one per dim).
+        stride (int or tuple, optional): the step between windows (default `kernel_size`).
+        padding (int or tuple): implicit -inf padding on both sides, at most half the kernel (default 0).
+        dilation (int or tuple): the spacing between window elements (default 1).
+        ceil_mode (bool): round the output size up instead of down (default False).
+        return_indices (bool): also return the flat positions of the maxima (default False).
+
+    Returns:
+        Tensor: the maxima, ([N,] C, H, W_out); with `return_indices`, a tuple (maxima, int64 flat indices into the
+            input's pooled dims).
+
+    Examples:
+        >>> x = retrograd.arange(16.0).reshape(1, 1, 4, 4)
+        >>> F.max_pool2d(x, 2)
+        tensor([[[[ 5.,  7.],
+                  [13., 15.]]]])
+    """
     return _max_pool_nd("max_pool2d", 2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
 def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
                ceil_mode: bool = False, return_indices: bool = False) -> Any:
-    """Max over (kD, kH, kW) windows of ([N,] C, D, H, W) [, int64 indices into D*H*W]."""
+    """Max over (kD, kH, kW) windows of ([N,] C, D, H, W) [, int64 indices into D*H*W].
+
+    Args:
+        input (Tensor): ([N,] C, D, H, W), floating.
+        kernel_size (int or tuple): the window size (an int for all 3 dims, or one per dim).
+        stride (int or tuple, optional): the step between windows (default `kernel_size`).
+        padding (int or tuple): implicit -inf padding on both sides, at most half the kernel (default 0).
+        dilation (int or tuple): the spacing between window elements (default 1).
+        ceil_mode (bool): round the output size up instead of down (default False).
+        return_indices (bool): also return the flat positions of the maxima (default False).
+
+    Returns:
+        Tensor: the maxima, ([N,] C, D, H, W_out); with `return_indices`, a tuple (maxima, int64 flat indices into
+            the input's pooled dims).
+
+    Examples:
+        >>> x = retrograd.arange(64.0).reshape(1, 1, 4, 4, 4)
+        >>> F.max_pool3d(x, 2).shape
+        retrograd.Size([1, 1, 2, 2, 2])
+    """
     return _max_pool_nd("max_pool3d", 3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
 def max_pool1d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
                             dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = True) -> Any:
-    """`max_pool1d(..., return_indices=True)`."""
+    """`max_pool1d(..., return_indices=True)`.
+
+    Args:
+        input (Tensor): ([N,] C, L), floating.
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the step between windows (default `kernel_size`).
+        padding (int or tuple): implicit -inf padding on both sides, at most half the kernel (default 0).
+        dilation (int or tuple): the spacing between window elements (default 1).
+        ceil_mode (bool): round the output size up instead of down (default False).
+        return_indices (bool): ignored by this variant, which always returns the indices.
+
+    Returns:
+        tuple: (maxima, int64 flat indices into the input's pooled dims), each of the pooled shape.
+
+    Examples:
+        >>> x = retrograd.tensor([[[1.0, 3.0, 2.0, 5.0, 4.0, 0.0]]])
+        >>> F.max_pool1d_with_indices(x, 2)
+        (tensor([[[3., 5., 4.]]]), tensor([[[1, 3, 4]]]))
+    """
     return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
 def max_pool2d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
                             dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = True) -> Any:
-    """`max_pool2d(..., return_indices=True)`."""
+    """`max_pool2d(..., return_indices=True)`.
+
+    Args:
+        input (Tensor): ([N,] C, H, W), floating.
+        kernel_size (int or tuple): the window size (an int for all 2 dims, or one per dim).
+        stride (int or tuple, optional): the step between windows (default `kernel_size`).
+        padding (int or tuple): implicit -inf padding on both sides, at most half the kernel (default 0).
+        dilation (int or tuple): the spacing between window elements (default 1).
+        ceil_mode (bool): round the output size up instead of down (default False).
+        return_indices (bool): ignored by this variant, which always returns the indices.
+
+    Returns:
+        tuple: (maxima, int64 flat indices into the input's pooled dims), each of the pooled shape.
+
+    Examples:
+        >>> x = retrograd.arange(16.0).reshape(1, 1, 4, 4)
+        >>> F.max_pool2d_with_indices(x, 2)
+        (tensor([[[[ 5.,  7.],
+                  [13., 15.]]]]), tensor([[[[ 5,  7],
+                  [13, 15]]]]))
+    """
     return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
 def max_pool3d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
                             dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = True) -> Any:
-    """`max_pool3d(..., return_indices=True)`."""
+    """`max_pool3d(..., return_indices=True)`.
+
+    Args:
+        input (Tensor): ([N,] C, D, H, W), floating.
+        kernel_size (int or tuple): the window size (an int for all 3 dims, or one per dim).
+        stride (int or tuple, optional): the step between windows (default `kernel_size`).
+        padding (int or tuple): implicit -inf padding on both sides, at most half the kernel (default 0).
+        dilation (int or tuple): the spacing between window elements (default 1).
+        ceil_mode (bool): round the output size up instead of down (default False).
+        return_indices (bool): ignored by this variant, which always returns the indices.
+
+    Returns:
+        tuple: (maxima, int64 flat indices into the input's pooled dims), each of the pooled shape.
+
+    Examples:
+        >>> x = retrograd.arange(64.0).reshape(1, 1, 4, 4, 4)
+        >>> [t.shape for t in F.max_pool3d_with_indices(x, 2)]
+        [retrograd.Size([1, 1, 2, 2, 2]), retrograd.Size([1, 1, 2, 2, 2])]
+    """
     return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
@@ -169,7 +285,26 @@ def _avg_pool_nd(name: str, nd: int, x: Tensor, kernel_size: Any, stride: Any, p
 
 def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
                count_include_pad: bool = True) -> Tensor:
-    """Mean over windows of ([N,] C, L) -> ([N,] C, L_out)."""
+    """Mean over windows of ([N,] C, L) -> ([N,] C, L_out).
+
+    Args:
+        input (Tensor): ([N,] C, L), floating.
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the step between windows (default `kernel_size`).
+        padding (int or tuple): implicit zero padding on both sides, at most half the kernel (default 0).
+        ceil_mode (bool): round the output size up instead of down (default False).
+        count_include_pad (bool): count the padding zeros in the mean's divisor (default True).
+
+    Returns:
+        Tensor: the window means, of the pooled shape.
+
+    Examples:
+        >>> x = retrograd.tensor([[[1.0, 3.0, 2.0, 5.0, 4.0, 0.0]]])
+        >>> F.avg_pool1d(x, 2)
+        tensor([[[2.0000, 3.5000, 2.0000]]])
+        >>> F.avg_pool1d(x, 3, stride=1, padding=1, count_include_pad=False)
+        tensor([[[2.0000, 2.0000, 3.3333, 3.6667, 3.0000, 2.0000]]])
+    """
     if input.dim() not in (2, 3):
         raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for argument #1 "
                            "'self' (while checking arguments for avg_pool1d)")
@@ -181,14 +316,51 @@ def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
 
 def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
                count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
-    """Mean over (kH, kW) windows of ([N,] C, H, W) -> ([N,] C, H_out, W_out)."""
+    """Mean over (kH, kW) windows of ([N,] C, H, W) -> ([N,] C, H_out, W_out).
+
+    Args:
+        input (Tensor): ([N,] C, H, W), floating.
+        kernel_size (int or tuple): the window size (an int for all 2 dims, or one per dim).
+        stride (int or tuple, optional): the step between windows (default `kernel_size`).
+        padding (int or tuple): implicit zero padding on both sides, at most half the kernel (default 0).
+        ceil_mode (bool): round the output size up instead of down (default False).
+        count_include_pad (bool): count the padding zeros in the mean's divisor (default True).
+        divisor_override (int, optional): divide every window's sum by this instead.
+
+    Returns:
+        Tensor: the window means, of the pooled shape.
+
+    Examples:
+        >>> x = retrograd.arange(16.0).reshape(1, 1, 4, 4)
+        >>> F.avg_pool2d(x, 2)
+        tensor([[[[ 2.5000,  4.5000],
+                  [10.5000, 12.5000]]]])
+    """
     return _avg_pool_nd("avg_pool2d", 2, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
                         divisor_override)
 
 
 def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
                count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
-    """Mean over (kD, kH, kW) windows of ([N,] C, D, H, W)."""
+    """Mean over (kD, kH, kW) windows of ([N,] C, D, H, W).
+
+    Args:
+        input (Tensor): ([N,] C, D, H, W), floating.
+        kernel_size (int or tuple): the window size (an int for all 3 dims, or one per dim).
+        stride (int or tuple, optional): the step between windows (default `kernel_size`).
+        padding (int or tuple): implicit zero padding on both sides, at most half the kernel (default 0).
+        ceil_mode (bool): round the output size up instead of down (default False).
+        count_include_pad (bool): count the padding zeros in the mean's divisor (default True).
+        divisor_override (int, optional): divide every window's sum by this instead.
+
+    Returns:
+        Tensor: the window means, of the pooled shape.
+
+    Examples:
+        >>> x = retrograd.arange(64.0).reshape(1, 1, 4, 4, 4)
+        >>> F.avg_pool3d(x, 2).shape
+        retrograd.Size([1, 1, 2, 2, 2])
+    """
     return _avg_pool_nd("avg_pool3d", 3, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
                         divisor_override)
 
@@ -218,7 +390,20 @@ def adaptive_avg_pool_nd(x: Tensor, out: tuple[int, ...], nd: int) -> Tensor:
 
 
 def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
-    """Average over PyTorch's adaptive windows: ([N,] C, L) -> ([N,] C, output_size)."""
+    """Average over PyTorch's adaptive windows: ([N,] C, L) -> ([N,] C, output_size).
+
+    Args:
+        input (Tensor): ([N,] C, L), floating.
+        output_size (int or tuple): the output size.
+
+    Returns:
+        Tensor: ([N,] C, L) with the pooled dims of size `output_size`.
+
+    Examples:
+        >>> x = retrograd.tensor([[[1.0, 3.0, 2.0, 5.0, 4.0, 0.0]]])
+        >>> F.adaptive_avg_pool1d(x, 4)
+        tensor([[[2.0000, 2.5000, 4.5000, 2.0000]]])
+    """
     if input.dim() not in (2, 3):
         raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for argument #1 "
                            "'self' (while checking arguments for adaptive_avg_pool1d)")
@@ -227,14 +412,41 @@ def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
 
 
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
-    """Average over adaptive windows: ([N,] C, H, W) -> ([N,] C, *output_size) (None keeps a size)."""
+    """Average over adaptive windows: ([N,] C, H, W) -> ([N,] C, *output_size) (None keeps a size).
+
+    Args:
+        input (Tensor): ([N,] C, H, W), floating.
+        output_size (int or tuple): the output size, an int for all 2 dims or one per dim (None keeps that dim).
+
+    Returns:
+        Tensor: ([N,] C, H, W) with the pooled dims of size `output_size`.
+
+    Examples:
+        >>> x = retrograd.arange(16.0).reshape(1, 1, 4, 4)
+        >>> F.adaptive_avg_pool2d(x, 2)
+        tensor([[[[ 2.5000,  4.5000],
+                  [10.5000, 12.5000]]]])
+    """
     if not input.is_floating_point():
         raise NotImplementedError(f'"adaptive_avg_pool2d" not implemented for \'{input.type().split(".")[-1][:-6]}\'')
     return adaptive_avg_pool_nd(input, _adaptive_size("adaptive_avg_pool2d", 2, input, output_size), 2)
 
 
 def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
-    """Average over adaptive windows: ([N,] C, D, H, W) -> ([N,] C, *output_size)."""
+    """Average over adaptive windows: ([N,] C, D, H, W) -> ([N,] C, *output_size).
+
+    Args:
+        input (Tensor): ([N,] C, D, H, W), floating.
+        output_size (int or tuple): the output size, an int for all 3 dims or one per dim (None keeps that dim).
+
+    Returns:
+        Tensor: ([N,] C, D, H, W) with the pooled dims of size `output_size`.
+
+    Examples:
+        >>> x = retrograd.arange(64.0).reshape(1, 1, 4, 4, 4)
+        >>> F.adaptive_avg_pool3d(x, 2).shape
+        retrograd.Size([1, 1, 2, 2, 2])
+    """
     return adaptive_avg_pool_nd(input, _adaptive_size("adaptive_avg_pool3d", 3, input, output_size), 3)
 
 
@@ -248,7 +460,22 @@ def _adaptive_max_nd(nd: int, x: Tensor, output_size: Any, return_indices: bool)
 
 
 def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
-    """Max over adaptive windows: ([N,] C, L) -> ([N,] C, output_size) [, indices]."""
+    """Max over adaptive windows: ([N,] C, L) -> ([N,] C, output_size) [, indices].
+
+    Args:
+        input (Tensor): ([N,] C, L), floating.
+        output_size (int or tuple): the output size.
+        return_indices (bool): also return the flat positions of the maxima (default False).
+
+    Returns:
+        Tensor: the maxima, ([N,] C, L) with the pooled dims of size `output_size`; with `return_indices`, also the
+            int64 flat indices.
+
+    Examples:
+        >>> x = retrograd.tensor([[[1.0, 3.0, 2.0, 5.0, 4.0, 0.0]]])
+        >>> F.adaptive_max_pool1d(x, 4)
+        tensor([[[3., 3., 5., 4.]]])
+    """
     if input.dim() not in (2, 3):
         raise RuntimeError(f"adaptive_max_pool1d(): Expected 2D or 3D tensor, but got: {list(input.shape)}")
     size = _adaptive_size("adaptive_max_pool1d", 1, input, output_size)
@@ -259,27 +486,102 @@ def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = 
 
 
 def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
-    """Max over adaptive windows: ([N,] C, H, W) -> ([N,] C, *output_size) [, int64 indices into H*W]."""
+    """Max over adaptive windows: ([N,] C, H, W) -> ([N,] C, *output_size) [, int64 indices into H*W].
+
+    Args:
+        input (Tensor): ([N,] C, H, W), floating.
+        output_size (int or tuple): the output size, an int for all 2 dims or one per dim (None keeps that dim).
+        return_indices (bool): also return the flat positions of the maxima (default False).
+
+    Returns:
+        Tensor: the maxima, ([N,] C, H, W) with the pooled dims of size `output_size`; with `return_indices`, also
+            the int64 flat indices.
+
+    Examples:
+        >>> x = retrograd.arange(16.0).reshape(1, 1, 4, 4)
+        >>> F.adaptive_max_pool2d(x, 2)
+        tensor([[[[ 5.,  7.],
+                  [13., 15.]]]])
+    """
     return _adaptive_max_nd(2, input, output_size, return_indices)
 
 
 def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
-    """Max over adaptive windows: ([N,] C, D, H, W) -> ([N,] C, *output_size) [, indices]."""
+    """Max over adaptive windows: ([N,] C, D, H, W) -> ([N,] C, *output_size) [, indices].
+
+    Args:
+        input (Tensor): ([N,] C, D, H, W), floating.
+        output_size (int or tuple): the output size, an int for all 3 dims or one per dim (None keeps that dim).
+        return_indices (bool): also return the flat positions of the maxima (default False).
+
+    Returns:
+        Tensor: the maxima, ([N,] C, D, H, W) with the pooled dims of size `output_size`; with `return_indices`,
+            also the int64 flat indices.
+
+    Examples:
+        >>> x = retrograd.arange(64.0).reshape(1, 1, 4, 4, 4)
+        >>> F.adaptive_max_pool3d(x, 2).shape
+        retrograd.Size([1, 1, 2, 2, 2])
+    """
     return _adaptive_max_nd(3, input, output_size, return_indices)
 
 
 def adaptive_max_pool1d_with_indices(input: Tensor, output_size: Any, return_indices: bool = True) -> Any:
-    """`adaptive_max_pool1d(..., return_indices=True)`."""
+    """`adaptive_max_pool1d(..., return_indices=True)`.
+
+    Args:
+        input (Tensor): ([N,] C, L), floating.
+        output_size (int or tuple): the output size.
+        return_indices (bool): ignored by this variant, which always returns the indices.
+
+    Returns:
+        tuple: (maxima, int64 flat indices), each ([N,] C, L) with the pooled dims of size `output_size`.
+
+    Examples:
+        >>> x = retrograd.tensor([[[1.0, 3.0, 2.0, 5.0, 4.0, 0.0]]])
+        >>> F.adaptive_max_pool1d_with_indices(x, 4)
+        (tensor([[[3., 3., 5., 4.]]]), tensor([[[1, 1, 3, 4]]]))
+    """
     return adaptive_max_pool1d(input, output_size, True)
 
 
 def adaptive_max_pool2d_with_indices(input: Tensor, output_size: Any, return_indices: bool = True) -> Any:
-    """`adaptive_max_pool2d(..., return_indices=True)`."""
+    """`adaptive_max_pool2d(..., return_indices=True)`.
+
+    Args:
+        input (Tensor): ([N,] C, H, W), floating.
+        output_size (int or tuple): the output size, an int for all 2 dims or one per dim (None keeps that dim).
+        return_indices (bool): ignored by this variant, which always returns the indices.
+
+    Returns:
+        tuple: (maxima, int64 flat indices), each ([N,] C, H, W) with the pooled dims of size `output_size`.
+
+    Examples:
+        >>> x = retrograd.arange(16.0).reshape(1, 1, 4, 4)
+        >>> F.adaptive_max_pool2d_with_indices(x, 2)
+        (tensor([[[[ 5.,  7.],
+                  [13., 15.]]]]), tensor([[[[ 5,  7],
+                  [13, 15]]]]))
+    """
     return adaptive_max_pool2d(input, output_size, True)
 
 
 def adaptive_max_pool3d_with_indices(input: Tensor, output_size: Any, return_indices: bool = True) -> Any:
-    """`adaptive_max_pool3d(..., return_indices=True)`."""
+    """`adaptive_max_pool3d(..., return_indices=True)`.
+
+    Args:
+        input (Tensor): ([N,] C, D, H, W), floating.
+        output_size (int or tuple): the output size, an int for all 3 dims or one per dim (None keeps that dim).
+        return_indices (bool): ignored by this variant, which always returns the indices.
+
+    Returns:
+        tuple: (maxima, int64 flat indices), each ([N,] C, D, H, W) with the pooled dims of size `output_size`.
+
+    Examples:
+        >>> x = retrograd.arange(64.0).reshape(1, 1, 4, 4, 4)
+        >>> [t.shape for t in F.adaptive_max_pool3d_with_indices(x, 2)]
+        [retrograd.Size([1, 1, 2, 2, 2]), retrograd.Size([1, 1, 2, 2, 2])]
+    """
     return adaptive_max_pool3d(input, output_size, True)
 
 
@@ -300,17 +602,66 @@ def _lp_pool(input: Tensor, norm_type: float, kernel_size: Any, stride: Any, cei
 
 def lp_pool1d(input: Tensor, norm_type: int | float, kernel_size: int, stride: Any = None,
               ceil_mode: bool = False) -> Tensor:
-    """The p-norm over windows of ([N,] C, L)."""
+    """The p-norm over windows of ([N,] C, L).
+
+    Args:
+        input (Tensor): ([N,] C, L), floating.
+        norm_type (float): the power p; each window gives `(Σ x^p)^(1/p)`.
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the step between windows (default `kernel_size`).
+        ceil_mode (bool): round the output size up instead of down (default False).
+
+    Returns:
+        Tensor: the windows' p-norms, of the pooled shape.
+
+    Examples:
+        >>> x = retrograd.tensor([[[1.0, 3.0, 2.0, 5.0, 4.0, 0.0]]])
+        >>> F.lp_pool1d(x, 2.0, 2)
+        tensor([[[3.1623, 5.3852, 4.0000]]])
+    """
     return _lp_pool(input, float(norm_type), kernel_size, stride, ceil_mode, 1)
 
 
 def lp_pool2d(input: Tensor, norm_type: int | float, kernel_size: Any, stride: Any = None,
               ceil_mode: bool = False) -> Tensor:
-    """The p-norm over (kH, kW) windows of ([N,] C, H, W)."""
+    """The p-norm over (kH, kW) windows of ([N,] C, H, W).
+
+    Args:
+        input (Tensor): ([N,] C, H, W), floating.
+        norm_type (float): the power p; each window gives `(Σ x^p)^(1/p)`.
+        kernel_size (int or tuple): the window size (an int for all 2 dims, or one per dim).
+        stride (int or tuple, optional): the step between windows (default `kernel_size`).
+        ceil_mode (bool): round the output size up instead of down (default False).
+
+    Returns:
+        Tensor: the windows' p-norms, of the pooled shape.
+
+    Examples:
+        >>> x = retrograd.arange(16.0).reshape(1, 1, 4, 4)
+        >>> F.lp_pool2d(x, 2.0, 2)
+        tensor([[[[ 6.4807,  9.8995],
+                  [21.4009, 25.3377]]]])
+    """
     return _lp_pool(input, float(norm_type), kernel_size, stride, ceil_mode, 2)
 
 
 def lp_pool3d(input: Tensor, norm_type: int | float, kernel_size: Any, stride: Any = None,
               ceil_mode: bool = False) -> Tensor:
-    """The p-norm over (kD, kH, kW) windows of ([N,] C, D, H, W)."""
+    """The p-norm over (kD, kH, kW) windows of ([N,] C, D, H, W).
+
+    Args:
+        input (Tensor): ([N,] C, D, H, W), floating.
+        norm_type (float): the power p; each window gives `(Σ x^p)^(1/p)`.
+        kernel_size (int or tuple): the window size (an int for all 3 dims, or one per dim).
+        stride (int or tuple, optional): the step between windows (default `kernel_size`).
+        ceil_mode (bool): round the output size up instead of down (default False).
+
+    Returns:
+        Tensor: the windows' p-norms, of the pooled shape.
+
+    Examples:
+        >>> x = retrograd.arange(64.0).reshape(1, 1, 4, 4, 4)
+        >>> F.lp_pool3d(x, 2.0, 2).shape
+        retrograd.Size([1, 1, 2, 2, 2])
+    """
     return _lp_pool(input, float(norm_type), kernel_size, stride, ceil_mode, 3)

@@ -50,6 +50,24 @@ def embedding(
     The padding_idx row gets no gradient; `scale_grad_by_freq` divides each row's
     gradient by how often it occurs in `input`; `max_norm` first rescales (in place)
     the rows used to norm at most `max_norm`. `sparse` is accepted; gradients are dense.
+
+    Args:
+        input (Tensor): integer indices, any shape (*).
+        weight (Tensor): the table, (V, D).
+        padding_idx (int, optional): a row whose gradient is always zero.
+        max_norm (float, optional): renormalise, in place, the picked rows whose norm exceeds it.
+        norm_type (float): the p of that norm (default 2).
+        scale_grad_by_freq (bool): divide the gradients by the indices' counts in the batch (default False).
+        sparse (bool): accepted for compatibility; the gradient is dense (default False).
+
+    Returns:
+        Tensor: (*, D).
+
+    Examples:
+        >>> table = retrograd.arange(6.0).reshape(3, 2)
+        >>> F.embedding(retrograd.tensor([[2, 0]]), table)
+        tensor([[[4., 5.],
+                 [0., 1.]]])
     """
     options = (padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse)
     if _vmap.active and (r := batched("embedding", embedding, input, weight, *options)) is not NOT_BATCHED:
@@ -59,7 +77,23 @@ def embedding(
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
-    """int64 (*, num_classes) with a 1 at each value of the int64 `tensor` (*)."""
+    """int64 (*, num_classes) with a 1 at each value of the int64 `tensor` (*).
+
+    Args:
+        tensor (Tensor): int64 class values, any shape (*).
+        num_classes (int): the number of classes; -1 (default) uses max + 1.
+
+    Returns:
+        Tensor: int64 (*, num_classes).
+
+    Examples:
+        >>> F.one_hot(retrograd.tensor([0, 2, 1]))
+        tensor([[1, 0, 0],
+                [0, 0, 1],
+                [0, 1, 0]])
+        >>> F.one_hot(retrograd.tensor([1]), num_classes=4)
+        tensor([[0, 1, 0, 0]])
+    """
     if _vmap.active and (r := batched("one_hot", one_hot, tensor, num_classes)) is not NOT_BATCHED:
         return r
     if tensor.dtype != int64:

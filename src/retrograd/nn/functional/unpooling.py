@@ -86,7 +86,28 @@ def _unpool(input: Tensor, indices: Tensor, sizes: list[int], nd: int) -> Tensor
 def max_unpool1d(
     input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, output_size: Any = None
 ) -> Tensor:
-    """Inverse of max_pool1d: (N, C, L) values at `indices` in zeros of length (L - 1)·stride + kernel - 2·padding."""
+    """Inverse of max_pool1d: (N, C, L) values at `indices` in zeros of length (L - 1)·stride + kernel - 2·padding.
+
+    Args:
+        input (Tensor): the pooled maxima, (N, C, L) or (C, L).
+        indices (Tensor): int64 flat indices into the unpooled dims, `input`'s shape (as max pooling returned them).
+        kernel_size (int or tuple): the window size of the max pooling being inverted.
+        stride (int or tuple, optional): its stride (default `kernel_size`).
+        padding (int or tuple): its padding (default 0).
+        output_size (sequence of int, optional): the exact output size (the last dims, or all), to pick among the
+            sizes that pool to the input's.
+
+    Returns:
+        Tensor: zeros of the unpooled size with each value of `input` at its index.
+
+    Examples:
+        >>> x = retrograd.tensor([[[1.0, 3.0, 2.0, 5.0, 4.0, 0.0]]])
+        >>> pooled, idx = F.max_pool1d(x, 2, return_indices=True)
+        >>> F.max_unpool1d(pooled, idx, 2)
+        tensor([[[0., 3., 0., 5., 4., 0.]]])
+        >>> F.max_unpool1d(pooled, idx, 2, output_size=[7])
+        tensor([[[0., 3., 0., 5., 4., 0., 0.]]])
+    """
     if (
         _vmap.active
         and (r := batched("loop", max_unpool1d, input, indices, kernel_size, stride, padding, output_size))
@@ -102,7 +123,29 @@ def max_unpool1d(
 def max_unpool2d(
     input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, output_size: Any = None
 ) -> Tensor:
-    """Inverse of max_pool2d: (N, C, H, W) values placed at their flat `indices` in (N, C, H_out, W_out) zeros."""
+    """Inverse of max_pool2d: (N, C, H, W) values placed at their flat `indices` in (N, C, H_out, W_out) zeros.
+
+    Args:
+        input (Tensor): the pooled maxima, (N, C, H, W) or (C, H, W).
+        indices (Tensor): int64 flat indices into the unpooled dims, `input`'s shape (as max pooling returned them).
+        kernel_size (int or tuple): the window size of the max pooling being inverted.
+        stride (int or tuple, optional): its stride (default `kernel_size`).
+        padding (int or tuple): its padding (default 0).
+        output_size (sequence of int, optional): the exact output size (the last dims, or all), to pick among the
+            sizes that pool to the input's.
+
+    Returns:
+        Tensor: zeros of the unpooled size with each value of `input` at its index.
+
+    Examples:
+        >>> x = retrograd.arange(16.0).reshape(1, 1, 4, 4)
+        >>> pooled, idx = F.max_pool2d(x, 2, return_indices=True)
+        >>> F.max_unpool2d(pooled, idx, 2)
+        tensor([[[[ 0.,  0.,  0.,  0.],
+                  [ 0.,  5.,  0.,  7.],
+                  [ 0.,  0.,  0.,  0.],
+                  [ 0., 13.,  0., 15.]]]])
+    """
     if (
         _vmap.active
         and (r := batched("loop", max_unpool2d, input, indices, kernel_size, stride, padding, output_size))
@@ -117,7 +160,26 @@ def max_unpool2d(
 def max_unpool3d(
     input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, output_size: Any = None
 ) -> Tensor:
-    """Inverse of max_pool3d: (N, C, D, H, W) values placed at their flat `indices` in zeros of the unpooled size."""
+    """Inverse of max_pool3d: (N, C, D, H, W) values placed at their flat `indices` in zeros of the unpooled size.
+
+    Args:
+        input (Tensor): the pooled maxima, (N, C, D, H, W) or (C, D, H, W).
+        indices (Tensor): int64 flat indices into the unpooled dims, `input`'s shape (as max pooling returned them).
+        kernel_size (int or tuple): the window size of the max pooling being inverted.
+        stride (int or tuple, optional): its stride (default `kernel_size`).
+        padding (int or tuple): its padding (default 0).
+        output_size (sequence of int, optional): the exact output size (the last dims, or all), to pick among the
+            sizes that pool to the input's.
+
+    Returns:
+        Tensor: zeros of the unpooled size with each value of `input` at its index.
+
+    Examples:
+        >>> x = retrograd.arange(64.0).reshape(1, 1, 4, 4, 4)
+        >>> pooled, idx = F.max_pool3d(x, 2, return_indices=True)
+        >>> F.max_unpool3d(pooled, idx, 2).shape
+        retrograd.Size([1, 1, 4, 4, 4])
+    """
     if (
         _vmap.active
         and (r := batched("loop", max_unpool3d, input, indices, kernel_size, stride, padding, output_size))

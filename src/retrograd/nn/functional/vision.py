@@ -34,7 +34,29 @@ _PAD_COMBOS = (
 
 
 def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
-    """Pad the last len(pad)/2 dims; `pad` = (left, right, top, bottom, ...) from the last dim backwards."""
+    """Pad the last len(pad)/2 dims; `pad` = (left, right, top, bottom, ...) from the last dim backwards.
+
+    Args:
+        input (Tensor): any shape.
+        pad (sequence of int): widths in pairs from the last dim backwards: (left, right), then (top, bottom), ...;
+            negative widths crop.
+        mode (str): `'constant'` (default), `'reflect'`, `'replicate'` or `'circular'`.
+        value (float, optional): the fill for `'constant'` mode (default 0).
+
+    Returns:
+        Tensor: `input` grown by the widths.
+
+    Examples:
+        >>> x = retrograd.tensor([[1.0, 2.0, 3.0]])
+        >>> F.pad(x, (1, 2))
+        tensor([[0., 1., 2., 3., 0., 0.]])
+        >>> F.pad(x, (1, 1), value=9.0)
+        tensor([[9., 1., 2., 3., 9.]])
+        >>> F.pad(x.unsqueeze(0), (2, 0), mode='reflect')
+        tensor([[[3., 2., 1., 2., 3.]]])
+        >>> F.pad(x, (0, 0, 1, 0)).shape
+        retrograd.Size([2, 3])
+    """
     widths = [int(p) for p in pad]
     if len(widths) % 2:
         raise RuntimeError("Padding length must be divisible by 2")
@@ -125,7 +147,32 @@ def _target(input: Tensor, size: Any, scale_factor: Any, recompute: Any) -> tupl
 def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
                 antialias: bool = False) -> Tensor:
-    """Resize (N, C, *S) to `size` or S * scale_factor: nearest, nearest-exact, (bi/tri)linear, bicubic, area."""
+    """Resize (N, C, *S) to `size` or S * scale_factor: nearest, nearest-exact, (bi/tri)linear, bicubic, area.
+
+    Args:
+        input (Tensor): (N, C, *S) with 1 to 3 spatial dims S.
+        size (int or tuple, optional): the output's spatial size; give this or `scale_factor`.
+        scale_factor (float or tuple, optional): the factor(s) to multiply the spatial size by.
+        mode (str): `'nearest'` (default), `'nearest-exact'`, `'linear'`, `'bilinear'`, `'bicubic'`, `'trilinear'`
+            or `'area'`.
+        align_corners (bool, optional): for the linear modes and bicubic, map corner pixel centres onto each other
+            (default False).
+        recompute_scale_factor (bool, optional): compute the sampling from the output size instead of the given
+            `scale_factor`.
+        antialias (bool): low-pass filter when downsampling with bilinear or bicubic (default False).
+
+    Returns:
+        Tensor: (N, C, *size).
+
+    Examples:
+        >>> x = retrograd.tensor([[[1.0, 2.0, 4.0]]])
+        >>> F.interpolate(x, scale_factor=2)
+        tensor([[[1., 1., 2., 2., 4., 4.]]])
+        >>> F.interpolate(x, size=5, mode='linear', align_corners=True)
+        tensor([[[1.0000, 1.5000, 2.0000, 3.0000, 4.0000]]])
+        >>> F.interpolate(retrograd.ones(1, 3, 4, 4), scale_factor=0.5, mode='bilinear').shape
+        retrograd.Size([1, 3, 2, 2])
+    """
     modes = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
     if mode in ("nearest", "area", "nearest-exact") and align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | "
@@ -174,20 +221,82 @@ def _check_sizes(input: Tensor, out: tuple) -> None:
 
 def upsample(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
              align_corners: bool | None = None) -> Tensor:
-    """Deprecated spelling of `interpolate`."""
+    """Deprecated spelling of `interpolate`.
+
+    Args:
+        input (Tensor): (N, C, *S) with 1 to 3 spatial dims S.
+        size (int or tuple, optional): the output's spatial size; give this or `scale_factor`.
+        scale_factor (float or tuple, optional): the factor(s) to multiply the spatial size by.
+        mode (str): as in `interpolate` (default `'nearest'`).
+        align_corners (bool, optional): as in `interpolate`.
+
+    Returns:
+        Tensor: (N, C, *size), as `interpolate` gives it (with a deprecation warning).
+
+    Examples:
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')
+        ...     y = F.upsample(retrograd.tensor([[[[1.0, 2.0], [3.0, 4.0]]]]), scale_factor=2)
+        >>> y
+        tensor([[[[1., 1., 2., 2.],
+                  [1., 1., 2., 2.],
+                  [3., 3., 4., 4.],
+                  [3., 3., 4., 4.]]]])
+    """
     warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
 def upsample_nearest(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:
-    """Deprecated: `interpolate(..., mode='nearest')`."""
+    """Deprecated: `interpolate(..., mode='nearest')`.
+
+    Args:
+        input (Tensor): (N, C, *S) with 1 to 3 spatial dims S.
+        size (int or tuple, optional): the output's spatial size; give this or `scale_factor`.
+        scale_factor (float or tuple, optional): the factor(s) to multiply the spatial size by.
+
+    Returns:
+        Tensor: (N, C, *size), as `interpolate` gives it (with a deprecation warning).
+
+    Examples:
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')
+        ...     y = F.upsample_nearest(retrograd.tensor([[[[1.0, 2.0], [3.0, 4.0]]]]), scale_factor=2)
+        >>> y
+        tensor([[[[1., 1., 2., 2.],
+                  [1., 1., 2., 2.],
+                  [3., 3., 4., 4.],
+                  [3., 3., 4., 4.]]]])
+    """
     warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
                   stacklevel=2)
     return interpolate(input, size, scale_factor, mode="nearest")
 
 
 def upsample_bilinear(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:
-    """Deprecated: `interpolate(..., mode='bilinear', align_corners=True)`."""
+    """Deprecated: `interpolate(..., mode='bilinear', align_corners=True)`.
+
+    Args:
+        input (Tensor): (N, C, *S) with 2 spatial dims.
+        size (int or tuple, optional): the output's spatial size; give this or `scale_factor`.
+        scale_factor (float or tuple, optional): the factor(s) to multiply the spatial size by.
+
+    Returns:
+        Tensor: (N, C, *size), as `interpolate` gives it (with a deprecation warning).
+
+    Examples:
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')
+        ...     y = F.upsample_bilinear(retrograd.tensor([[[[1.0, 2.0], [3.0, 4.0]]]]), scale_factor=2)
+        >>> y
+        tensor([[[[1.0000, 1.3333, 1.6667, 2.0000],
+                  [1.6667, 2.0000, 2.3333, 2.6667],
+                  [2.3333, 2.6667, 3.0000, 3.3333],
+                  [3.0000, 3.3333, 3.6667, 4.0000]]]])
+    """
     warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
                   stacklevel=2)
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
@@ -197,7 +306,23 @@ def upsample_bilinear(input: Tensor, size: Any = None, scale_factor: Any = None)
 
 
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
-    """(*, C·r², H, W) -> (*, C, H·r, W·r)."""
+    """(*, C·r², H, W) -> (*, C, H·r, W·r).
+
+    Args:
+        input (Tensor): (*, C·r², H, W).
+        upscale_factor (int): r.
+
+    Returns:
+        Tensor: (*, C, H·r, W·r).
+
+    Examples:
+        >>> x = retrograd.arange(4.0).reshape(1, 4, 1, 1)
+        >>> F.pixel_shuffle(x, 2)
+        tensor([[[[0., 1.],
+                  [2., 3.]]]])
+        >>> F.pixel_shuffle(retrograd.ones(2, 18, 4, 4), 3).shape
+        retrograd.Size([2, 2, 12, 12])
+    """
     shape = input.shape
     if len(shape) < 3:
         raise RuntimeError(
@@ -218,7 +343,22 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
 
 
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
-    """(*, C, H·r, W·r) -> (*, C·r², H, W)."""
+    """(*, C, H·r, W·r) -> (*, C·r², H, W).
+
+    Args:
+        input (Tensor): (*, C, H·r, W·r).
+        downscale_factor (int): r.
+
+    Returns:
+        Tensor: (*, C·r², H, W), the inverse of `pixel_shuffle`.
+
+    Examples:
+        >>> x = retrograd.arange(4.0).reshape(1, 1, 2, 2)
+        >>> F.pixel_unshuffle(x, 2).flatten()
+        tensor([0., 1., 2., 3.])
+        >>> F.pixel_unshuffle(retrograd.ones(2, 2, 6, 6), 3).shape
+        retrograd.Size([2, 18, 2, 2])
+    """
     shape = input.shape
     if len(shape) < 3:
         raise RuntimeError(
@@ -241,7 +381,20 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
 
 
 def channel_shuffle(input: Tensor, groups: int) -> Tensor:
-    """Interleave the channels of (N, C, *) taken from `groups` groups: (g, C/g) -> (C/g, g)."""
+    """Interleave the channels of (N, C, *) taken from `groups` groups: (g, C/g) -> (C/g, g).
+
+    Args:
+        input (Tensor): (N, C, *) with C divisible by `groups`.
+        groups (int): the number of channel groups.
+
+    Returns:
+        Tensor: `input`'s shape, channels reordered.
+
+    Examples:
+        >>> x = retrograd.arange(6.0).reshape(1, 6, 1)
+        >>> F.channel_shuffle(x, 2).flatten()
+        tensor([0., 3., 1., 4., 2., 5.])
+    """
     if input.dim() <= 2:
         raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with sizes {list(input.shape)}")
     if groups <= 0:

@@ -34,6 +34,32 @@ class AdaptiveLogSoftmaxWithLoss(Module):
 
     forward((N, in_features), (N,) targets) -> (output (N,), loss); also (in_features,) with a
     0-d target. `log_prob` gives (N, n_classes); `predict` the most likely class.
+
+    Args:
+        in_features (int): the input's feature size.
+        n_classes (int): the number of classes, sorted most frequent first.
+        cutoffs (sequence of int): increasing class indices in (0, n_classes) that split the classes into the head
+            and the tail clusters.
+        div_value (float): each tail cluster's projection is `div_value` times smaller than the last (default 4).
+        head_bias (bool): learn a bias in the head's Linear (default False).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (AdaptiveLogSoftmaxWithLoss): a module; `asm(input, target)` with input (N, in_features) and target (N,)
+            gives `(output, loss)`: each target's log-probability (N,) and their negative mean; `log_prob(input)`
+            gives all (N, n_classes), `predict(input)` the argmax.
+
+    Examples:
+        >>> asm = nn.AdaptiveLogSoftmaxWithLoss(16, 10, cutoffs=[4, 8])
+        >>> x, target = retrograd.randn(3, 16), retrograd.tensor([0, 5, 9])
+        >>> out = asm(x, target)
+        >>> out.output.shape, out.loss.shape
+        (retrograd.Size([3]), retrograd.Size([]))
+        >>> asm.log_prob(x).exp().sum(dim=1).allclose(retrograd.ones(3))
+        True
+        >>> asm.predict(x).shape
+        retrograd.Size([3])
     """
 
     def __init__(self, in_features: int, n_classes: int, cutoffs: Sequence[int], div_value: float = 4.0,

@@ -93,7 +93,33 @@ class _BatchNorm(_NormBase):
 
 
 class BatchNorm1d(_BatchNorm):
-    """Batch norm over (N, C) or (N, C, L) inputs, per channel C."""
+    """Batch norm over (N, C) or (N, C, L) inputs, per channel C.
+
+    Args:
+        num_features (int): C, the input's channels.
+        eps (float): added to the variance (default 1e-5).
+        momentum (float, optional): the running statistics' update rate (default 0.1); None for a plain running average.
+        affine (bool): learn a per-channel `weight` and `bias` (default True).
+        track_running_stats (bool): keep running statistics and use them in eval mode (default True).
+        device (str or device, optional): where the parameters and buffers live.
+        dtype (dtype, optional): their dtype (default float32).
+        bias (bool): learn the bias too, when `affine` (default True).
+
+    Returns:
+        (BatchNorm1d): a module mapping (N, C) or (N, C, L) to the same shape; training mode normalises by the
+            batch's statistics and updates `running_mean` / `running_var`, eval mode uses them.
+
+    Examples:
+        >>> bn = nn.BatchNorm1d(2)
+        >>> bn
+        BatchNorm1d(2, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
+        >>> y = bn(retrograd.tensor([[1.0, 2.0], [3.0, 6.0]]))
+        >>> y
+        tensor([[-1.0000, -1.0000],
+                [ 1.0000,  1.0000]], grad_fn=<NativeBatchNormBackward0>)
+        >>> bn.running_mean, bn.running_var
+        (tensor([0.2000, 0.4000]), tensor([1.1000, 1.7000]))
+    """
 
     _dims = (2, 3)
 
@@ -132,7 +158,33 @@ class BatchNorm2d(_BatchNorm):
 
 
 class BatchNorm3d(_BatchNorm):
-    """Batch norm over (N, C, D, H, W) inputs, per channel C."""
+    """Batch norm over (N, C, D, H, W) inputs, per channel C.
+
+    Args:
+        num_features (int): C, the input's channels.
+        eps (float): added to the variance (default 1e-5).
+        momentum (float, optional): the running statistics' update rate (default 0.1); None for a plain running average.
+        affine (bool): learn a per-channel `weight` and `bias` (default True).
+        track_running_stats (bool): keep running statistics and use them in eval mode (default True).
+        device (str or device, optional): where the parameters and buffers live.
+        dtype (dtype, optional): their dtype (default float32).
+        bias (bool): learn the bias too, when `affine` (default True).
+
+    Returns:
+        (BatchNorm3d): a module mapping (N, C, D, H, W) to the same shape; training mode normalises by the batch's
+            statistics and updates `running_mean` / `running_var`, eval mode uses them.
+
+    Examples:
+        >>> bn = nn.BatchNorm3d(2)
+        >>> bn
+        BatchNorm3d(2, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
+        >>> y = bn(retrograd.arange(8.0).reshape(2, 2, 1, 1, 2))
+        >>> y.flatten()
+        tensor([-1.2127, -0.7276, -1.2127, -0.7276,  0.7276,  1.2127,  0.7276,  1.2127],
+               grad_fn=<ViewBackward0>)
+        >>> bn.running_mean, bn.running_var
+        (tensor([0.2500, 0.4500]), tensor([1.4667, 1.4667]))
+    """
 
     _dims = (5,)
 

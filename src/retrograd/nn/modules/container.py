@@ -138,7 +138,29 @@ class Sequential(_ModuleSequence):
 
 
 class ModuleList(_ModuleSequence):
-    """A list of modules, registered so their parameters are found."""
+    """A list of modules, registered so their parameters are found.
+
+    Args:
+        modules (iterable of Module, optional): the initial members.
+
+    Returns:
+        (ModuleList): a module that holds its members in order, indexable and iterable like a list; their parameters
+            are its parameters.
+
+    Examples:
+        >>> layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
+        >>> len(layers)
+        3
+        >>> layers.append(nn.ReLU())
+        ModuleList(
+          (0-2): 3 x Linear(in_features=2, out_features=2, bias=True)
+          (3): ReLU()
+        )
+        >>> layers[-1]
+        ReLU()
+        >>> len(list(layers.parameters()))
+        6
+    """
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
         super().__init__()
@@ -182,7 +204,25 @@ class ModuleList(_ModuleSequence):
 
 
 class ModuleDict(_MappingOfMembers, Module):
-    """An ordered dict of modules."""
+    """An ordered dict of modules.
+
+    Args:
+        modules (mapping or iterable of (str, Module) pairs, optional): the initial members.
+
+    Returns:
+        (ModuleDict): a module that holds its members by name, in insertion order, like a dict; their parameters are
+            its parameters.
+
+    Examples:
+        >>> blocks = nn.ModuleDict({'act': nn.ReLU(), 'proj': nn.Linear(2, 3)})
+        >>> list(blocks.keys())
+        ['act', 'proj']
+        >>> blocks['act']
+        ReLU()
+        >>> blocks['norm'] = nn.LayerNorm(3)
+        >>> [name for name, _ in blocks.named_parameters()]
+        ['proj.weight', 'proj.bias', 'norm.weight', 'norm.bias']
+    """
 
     def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None) -> None:
         super().__init__()
@@ -207,7 +247,27 @@ class ModuleDict(_MappingOfMembers, Module):
 
 
 class ParameterList(Module):
-    """A list of parameters (plain tensors are wrapped as Parameters)."""
+    """A list of parameters (plain tensors are wrapped as Parameters).
+
+    Args:
+        values (iterable of Tensor, optional): the initial members; plain tensors are wrapped as Parameters.
+
+    Returns:
+        (ParameterList): a module that holds parameters in order, indexable and iterable like a list.
+
+    Examples:
+        >>> params = nn.ParameterList([retrograd.zeros(2), retrograd.ones(3)])
+        >>> params
+        ParameterList(
+            (0): Parameter containing: [retrograd.float32 of size 2]
+            (1): Parameter containing: [retrograd.float32 of size 3]
+        )
+        >>> params[1]
+        Parameter containing:
+        tensor([1., 1., 1.], requires_grad=True)
+        >>> len(list(params.parameters()))
+        2
+    """
 
     def __init__(self, values: Iterable[Any] | None = None) -> None:
         super().__init__()
@@ -249,7 +309,26 @@ class ParameterList(Module):
 
 
 class ParameterDict(_MappingOfMembers, Module):
-    """An ordered dict of parameters (plain tensors are wrapped as Parameters)."""
+    """An ordered dict of parameters (plain tensors are wrapped as Parameters).
+
+    Args:
+        parameters (mapping or iterable of (str, Tensor) pairs, optional): the initial members; plain tensors are
+            wrapped as Parameters.
+
+    Returns:
+        (ParameterDict): a module that holds parameters by name, in insertion order, like a dict.
+
+    Examples:
+        >>> params = nn.ParameterDict({'scale': retrograd.ones(2)})
+        >>> params['shift'] = retrograd.zeros(2)
+        >>> params
+        ParameterDict(
+            (scale): Parameter containing: [retrograd.FloatTensor of size 2]
+            (shift): Parameter containing: [retrograd.FloatTensor of size 2]
+        )
+        >>> [name for name, _ in params.named_parameters()]
+        ['scale', 'shift']
+    """
 
     def __init__(self, parameters: Any = None) -> None:
         super().__init__()

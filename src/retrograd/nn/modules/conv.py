@@ -130,7 +130,38 @@ class _Conv(_ConvNd):
 
 
 class Conv1d(_Conv):
-    """1-D convolution over ([N,] C_in, L) -> ([N,] C_out, L_out); weight (C_out, C_in/groups, k)."""
+    """1-D convolution over ([N,] C_in, L) -> ([N,] C_out, L_out); weight (C_out, C_in/groups, k).
+
+    `L_out = (L + 2·padding - dilation·(k - 1) - 1) // stride + 1` (per spatial dim).
+
+    Args:
+        in_channels (int): channels of the input, C_in.
+        out_channels (int): channels of the output, C_out.
+        kernel_size (int or tuple): the kernel's length.
+        stride (int or tuple): the step between kernel positions (default 1).
+        padding (int or tuple or str): padding added on each side, or `'same'` / `'valid'` (default 0).
+        dilation (int or tuple): the spacing between kernel elements (default 1).
+        groups (int): split the channels into this many independent groups (default 1).
+        bias (bool): learn a bias per output channel (default True).
+        padding_mode (str): `'zeros'` (default), `'reflect'`, `'replicate'` or `'circular'`.
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (Conv1d): a module with `weight` (C_out, C_in/groups, k) and `bias` (C_out,), mapping ([N,] C_in, L) to
+            ([N,] C_out, L_out).
+
+    Examples:
+        >>> conv = nn.Conv1d(2, 4, 3, padding=1)
+        >>> conv
+        Conv1d(2, 4, kernel_size=(3,), stride=(1,), padding=(1,))
+        >>> conv.weight.shape
+        retrograd.Size([4, 2, 3])
+        >>> conv(retrograd.zeros(5, 2, 8)).shape
+        retrograd.Size([5, 4, 8])
+        >>> nn.Conv1d(2, 4, 3, stride=2, bias=False)(retrograd.zeros(2, 8)).shape
+        retrograd.Size([4, 3])
+    """
 
     _n = 1
 
@@ -168,7 +199,38 @@ class Conv2d(_Conv):
 
 
 class Conv3d(_Conv):
-    """3-D convolution over ([N,] C_in, D, H, W); weight (C_out, C_in/groups, kD, kH, kW)."""
+    """3-D convolution over ([N,] C_in, D, H, W); weight (C_out, C_in/groups, kD, kH, kW).
+
+    `D_out = (D + 2·padding - dilation·(k - 1) - 1) // stride + 1` (per spatial dim).
+
+    Args:
+        in_channels (int): channels of the input, C_in.
+        out_channels (int): channels of the output, C_out.
+        kernel_size (int or tuple): the kernel size (an int for all 3 dims, or one per dim).
+        stride (int or tuple): the step between kernel positions (default 1).
+        padding (int or tuple or str): padding added on each side, or `'same'` / `'valid'` (default 0).
+        dilation (int or tuple): the spacing between kernel elements (default 1).
+        groups (int): split the channels into this many independent groups (default 1).
+        bias (bool): learn a bias per output channel (default True).
+        padding_mode (str): `'zeros'` (default), `'reflect'`, `'replicate'` or `'circular'`.
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (Conv3d): a module with `weight` (C_out, C_in/groups, kD, kH, kW) and `bias` (C_out,), mapping ([N,] C_in,
+            D, H, W) to ([N,] C_out, D_out, H_out, W_out).
+
+    Examples:
+        >>> conv = nn.Conv3d(2, 4, 3, padding=1)
+        >>> conv
+        Conv3d(2, 4, kernel_size=(3, 3, 3), stride=(1, 1, 1), padding=(1, 1, 1))
+        >>> conv.weight.shape
+        retrograd.Size([4, 2, 3, 3, 3])
+        >>> conv(retrograd.zeros(5, 2, 8, 8, 8)).shape
+        retrograd.Size([5, 4, 8, 8, 8])
+        >>> nn.Conv3d(2, 4, 3, stride=2, bias=False)(retrograd.zeros(2, 8, 8, 8)).shape
+        retrograd.Size([4, 3, 3, 3])
+    """
 
     _n = 3
 
@@ -217,18 +279,126 @@ class _ConvTranspose(_ConvNd):
 
 
 class ConvTranspose1d(_ConvTranspose):
-    """1-D transposed convolution ([N,] C_in, L) -> ([N,] C_out, L_out); weight (C_in, C_out/groups, k)."""
+    """1-D transposed convolution ([N,] C_in, L) -> ([N,] C_out, L_out); weight (C_in, C_out/groups, k).
+
+    The gradient of Conv1d with respect to its input: `out = (in - 1)·stride - 2·padding + dilation·(k - 1) +
+    output_padding + 1` per spatial dim.
+
+    Args:
+        in_channels (int): channels of the input, C_in.
+        out_channels (int): channels of the output, C_out.
+        kernel_size (int or tuple): the kernel's length.
+        stride (int or tuple): the step between kernel positions (default 1).
+        padding (int or tuple): `dilation·(k - 1) - padding` zeros are added on each side of the input; it undoes a
+            convolution's padding (default 0).
+        output_padding (int or tuple): extra size added on one side of the output, to pick among the sizes a strided
+            convolution maps to the same size; smaller than stride or dilation (default 0).
+        groups (int): split the channels into this many independent groups (default 1).
+        bias (bool): learn a bias per output channel (default True).
+        dilation (int or tuple): the spacing between kernel elements (default 1).
+        padding_mode (str): only `'zeros'` is supported.
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (ConvTranspose1d): a module with `weight` (C_in, C_out/groups, k) and `bias` (C_out,); `module(input,
+            output_size=None)` maps ([N,] C_in, L) to ([N,] C_out, *out).
+
+    Examples:
+        >>> up = nn.ConvTranspose1d(4, 2, 3, stride=2, padding=1)
+        >>> up
+        ConvTranspose1d(4, 2, kernel_size=(3,), stride=(2,), padding=(1,))
+        >>> up.weight.shape
+        retrograd.Size([4, 2, 3])
+        >>> x = retrograd.zeros(1, 4, 5)
+        >>> up(x).shape
+        retrograd.Size([1, 2, 9])
+        >>> up(x, output_size=[10]).shape
+        retrograd.Size([1, 2, 10])
+    """
 
     _n = 1
 
 
 class ConvTranspose2d(_ConvTranspose):
-    """2-D transposed convolution ([N,] C_in, H, W) -> ([N,] C_out, H_out, W_out); weight (C_in, C_out/g, kH, kW)."""
+    """2-D transposed convolution ([N,] C_in, H, W) -> ([N,] C_out, H_out, W_out); weight (C_in, C_out/g, kH, kW).
+
+    The gradient of Conv2d with respect to its input: `out = (in - 1)·stride - 2·padding + dilation·(k - 1) +
+    output_padding + 1` per spatial dim.
+
+    Args:
+        in_channels (int): channels of the input, C_in.
+        out_channels (int): channels of the output, C_out.
+        kernel_size (int or tuple): the kernel size (an int for all 2 dims, or one per dim).
+        stride (int or tuple): the step between kernel positions (default 1).
+        padding (int or tuple): `dilation·(k - 1) - padding` zeros are added on each side of the input; it undoes a
+            convolution's padding (default 0).
+        output_padding (int or tuple): extra size added on one side of the output, to pick among the sizes a strided
+            convolution maps to the same size; smaller than stride or dilation (default 0).
+        groups (int): split the channels into this many independent groups (default 1).
+        bias (bool): learn a bias per output channel (default True).
+        dilation (int or tuple): the spacing between kernel elements (default 1).
+        padding_mode (str): only `'zeros'` is supported.
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (ConvTranspose2d): a module with `weight` (C_in, C_out/groups, kH, kW) and `bias` (C_out,); `module(input,
+            output_size=None)` maps ([N,] C_in, H, W) to ([N,] C_out, *out).
+
+    Examples:
+        >>> up = nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1)
+        >>> up
+        ConvTranspose2d(4, 2, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1))
+        >>> up.weight.shape
+        retrograd.Size([4, 2, 3, 3])
+        >>> x = retrograd.zeros(1, 4, 5, 5)
+        >>> up(x).shape
+        retrograd.Size([1, 2, 9, 9])
+        >>> up(x, output_size=[10, 10]).shape
+        retrograd.Size([1, 2, 10, 10])
+    """
 
     _n = 2
 
 
 class ConvTranspose3d(_ConvTranspose):
-    """3-D transposed convolution ([N,] C_in, D, H, W); weight (C_in, C_out/groups, kD, kH, kW)."""
+    """3-D transposed convolution ([N,] C_in, D, H, W); weight (C_in, C_out/groups, kD, kH, kW).
+
+    The gradient of Conv3d with respect to its input: `out = (in - 1)·stride - 2·padding + dilation·(k - 1) +
+    output_padding + 1` per spatial dim.
+
+    Args:
+        in_channels (int): channels of the input, C_in.
+        out_channels (int): channels of the output, C_out.
+        kernel_size (int or tuple): the kernel size (an int for all 3 dims, or one per dim).
+        stride (int or tuple): the step between kernel positions (default 1).
+        padding (int or tuple): `dilation·(k - 1) - padding` zeros are added on each side of the input; it undoes a
+            convolution's padding (default 0).
+        output_padding (int or tuple): extra size added on one side of the output, to pick among the sizes a strided
+            convolution maps to the same size; smaller than stride or dilation (default 0).
+        groups (int): split the channels into this many independent groups (default 1).
+        bias (bool): learn a bias per output channel (default True).
+        dilation (int or tuple): the spacing between kernel elements (default 1).
+        padding_mode (str): only `'zeros'` is supported.
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (ConvTranspose3d): a module with `weight` (C_in, C_out/groups, kD, kH, kW) and `bias` (C_out,);
+            `module(input, output_size=None)` maps ([N,] C_in, D, H, W) to ([N,] C_out, *out).
+
+    Examples:
+        >>> up = nn.ConvTranspose3d(4, 2, 3, stride=2, padding=1)
+        >>> up
+        ConvTranspose3d(4, 2, kernel_size=(3, 3, 3), stride=(2, 2, 2), padding=(1, 1, 1))
+        >>> up.weight.shape
+        retrograd.Size([4, 2, 3, 3, 3])
+        >>> x = retrograd.zeros(1, 4, 5, 5, 5)
+        >>> up(x).shape
+        retrograd.Size([1, 2, 9, 9, 9])
+        >>> up(x, output_size=[10, 10, 10]).shape
+        retrograd.Size([1, 2, 10, 10, 10])
+    """
 
     _n = 3

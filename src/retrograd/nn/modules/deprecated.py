@@ -13,7 +13,22 @@ __all__ = ["Container", "NLLLoss2d"]
 
 
 class Container(Module):
-    """Deprecated: a Module whose keyword arguments become its children (subclass Module instead)."""
+    """Deprecated: a Module whose keyword arguments become its children (subclass Module instead).
+
+    Args:
+        **kwargs: the children, by name.
+
+    Returns:
+        (Container): a module holding the children (it warns that it is deprecated).
+
+    Examples:
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')
+        ...     c = nn.Container(fc=nn.Linear(2, 2))
+        >>> list(dict(c.named_children()))
+        ['fc']
+    """
 
     def __init__(self, **kwargs: Any) -> None:
         warnings.warn(
@@ -28,7 +43,28 @@ class Container(Module):
 
 
 class NLLLoss2d(NLLLoss):
-    """Deprecated: NLLLoss under its old name for (N, C, H, W) inputs; it is NLLLoss."""
+    """Deprecated: NLLLoss under its old name for (N, C, H, W) inputs; it is NLLLoss.
+
+    Args:
+        weight (Tensor, optional): a rescaling weight per class, shape `(C,)`.
+        size_average (bool, optional): deprecated; use `reduction`.
+        ignore_index (int): a target value that adds nothing to the loss (default -100).
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        (NLLLoss2d): an `NLLLoss`; `loss(input, target)` with log-probabilities (N, C, H, W) and class indices (N,
+            H, W) gives a 0-d tensor.
+
+    Examples:
+        >>> logp = retrograd.full((1, 2, 1, 2), 0.5).log()
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")  # NLLLoss2d warns that it is deprecated
+        ...     loss = nn.NLLLoss2d()
+        >>> loss(logp, retrograd.tensor([[[0, 1]]]))
+        tensor(0.6931)
+    """
 
     def __init__(self, weight: Tensor | None = None, size_average: Any = None, ignore_index: int = -100,
                  reduce: Any = None, reduction: str = "mean") -> None:  # fmt: skip

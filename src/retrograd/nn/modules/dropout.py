@@ -47,35 +47,126 @@ class Dropout(_DropoutNd):
 
 
 class Dropout1d(_DropoutNd):
-    """Zero whole channels of (N, C, L) or (C, L) inputs while training."""
+    """Zero whole channels of (N, C, L) or (C, L) inputs while training.
+
+    Args:
+        p (float): the probability of dropping a whole channel (default 0.5).
+        inplace (bool): overwrite the input instead of making a new tensor (default False).
+
+    Returns:
+        (Dropout1d): a module; in training mode it maps (N, C, L) or (C, L) to the same shape, dropping at random
+            and rescaling the rest; in eval mode it is the identity.
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> nn.Dropout1d(0.5)(retrograd.ones(1, 4, 3))
+        tensor([[[0., 0., 0.],
+                 [0., 0., 0.],
+                 [2., 2., 2.],
+                 [0., 0., 0.]]])
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return F.dropout1d(input, self.p, self.training, self.inplace)
 
 
 class Dropout2d(_DropoutNd):
-    """Zero whole channels of (N, C, H, W) inputs while training."""
+    """Zero whole channels of (N, C, H, W) inputs while training.
+
+    Args:
+        p (float): the probability of dropping a whole channel (default 0.5).
+        inplace (bool): overwrite the input instead of making a new tensor (default False).
+
+    Returns:
+        (Dropout2d): a module; in training mode it maps (N, C, H, W) or (C, H, W) to the same shape, dropping at
+            random and rescaling the rest; in eval mode it is the identity.
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> nn.Dropout2d(0.5)(retrograd.ones(1, 4, 1, 2))
+        tensor([[[[0., 0.]],
+        <BLANKLINE>
+                 [[0., 0.]],
+        <BLANKLINE>
+                 [[2., 2.]],
+        <BLANKLINE>
+                 [[0., 0.]]]])
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return F.dropout2d(input, self.p, self.training, self.inplace)
 
 
 class Dropout3d(_DropoutNd):
-    """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) inputs while training."""
+    """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) inputs while training.
+
+    Args:
+        p (float): the probability of dropping a whole channel (default 0.5).
+        inplace (bool): overwrite the input instead of making a new tensor (default False).
+
+    Returns:
+        (Dropout3d): a module; in training mode it maps (N, C, D, H, W) or (C, D, H, W) to the same shape, dropping
+            at random and rescaling the rest; in eval mode it is the identity.
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> nn.Dropout3d(0.5)(retrograd.ones(1, 3, 1, 1, 2))
+        tensor([[[[[0., 0.]]],
+        <BLANKLINE>
+        <BLANKLINE>
+                 [[[0., 0.]]],
+        <BLANKLINE>
+        <BLANKLINE>
+                 [[[2., 2.]]]]])
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return F.dropout3d(input, self.p, self.training, self.inplace)
 
 
 class AlphaDropout(_DropoutNd):
-    """Dropout that keeps zero mean and unit variance (for SELU networks)."""
+    """Dropout that keeps zero mean and unit variance (for SELU networks).
+
+    Args:
+        p (float): the probability of dropping an element (default 0.5).
+        inplace (bool): overwrite the input instead of making a new tensor (default False).
+
+    Returns:
+        (AlphaDropout): a module; in training mode it maps any shape to the same shape, dropping at random and
+            rescaling the rest; in eval mode it is the identity.
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> m = nn.AlphaDropout(0.5)
+        >>> m(retrograd.zeros(6))
+        tensor([-0.7792, -0.7792,  0.7792, -0.7792, -0.7792, -0.7792])
+        >>> m.eval()(retrograd.zeros(2))
+        tensor([0., 0.])
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return F.alpha_dropout(input, self.p, self.training)
 
 
 class FeatureAlphaDropout(_DropoutNd):
-    """Alpha dropout of whole channels."""
+    """Alpha dropout of whole channels.
+
+    Args:
+        p (float): the probability of dropping a whole channel (default 0.5).
+        inplace (bool): overwrite the input instead of making a new tensor (default False).
+
+    Returns:
+        (FeatureAlphaDropout): a module; in training mode it maps (N, C, *) to the same shape, dropping at random
+            and rescaling the rest; in eval mode it is the identity.
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> nn.FeatureAlphaDropout(0.5)(retrograd.zeros(1, 4, 2))
+        tensor([[[-0.7792, -0.7792],
+                 [-0.7792, -0.7792],
+                 [ 0.7792,  0.7792],
+                 [-0.7792, -0.7792]]])
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return F.feature_alpha_dropout(input, self.p, self.training)

@@ -17,7 +17,40 @@ __all__ = ["EmbeddingBag"]
 
 
 class EmbeddingBag(Module):
-    """A table (num_embeddings, embedding_dim) ~ N(0, 1) whose rows are reduced per bag ('sum', 'mean' or 'max')."""
+    """A table (num_embeddings, embedding_dim) ~ N(0, 1) whose rows are reduced per bag ('sum', 'mean' or 'max').
+
+    Args:
+        num_embeddings (int): the table's rows.
+        embedding_dim (int): each row's size.
+        max_norm (float, optional): renormalise, in place, the looked-up rows whose norm exceeds it.
+        norm_type (float): the p of that norm (default 2).
+        scale_grad_by_freq (bool): divide the gradients by the indices' counts in the batch (default False).
+        mode (str): how each bag is reduced: `'mean'` (default), `'sum'` or `'max'`.
+        sparse (bool): accepted for compatibility; the gradient is dense (default False).
+        _weight (Tensor, optional): use this tensor as the table instead of drawing N(0, 1).
+        include_last_offset (bool): `offsets` has one extra entry, the end of the last bag (default False).
+        padding_idx (int, optional): an index that adds nothing to its bag (and whose row gets no gradient).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (EmbeddingBag): a module with `weight` (num_embeddings, embedding_dim); `bag(input, offsets=None,
+            per_sample_weights=None)` with 2-D indices (B, n) or 1-D indices split at `offsets` (B,) gives (B,
+            embedding_dim).
+
+    Examples:
+        >>> bag = nn.EmbeddingBag(10, 3, mode='sum')
+        >>> bag
+        EmbeddingBag(10, 3, mode='sum')
+        >>> with retrograd.no_grad():
+        ...     _ = bag.weight.copy_(retrograd.arange(30.0).reshape(10, 3))
+        >>> bag(retrograd.tensor([[1, 2], [4, 5]])).detach()
+        tensor([[ 9., 11., 13.],
+                [27., 29., 31.]])
+        >>> bag(retrograd.tensor([1, 2, 4]), retrograd.tensor([0, 2])).detach()
+        tensor([[ 9., 11., 13.],
+                [12., 13., 14.]])
+    """
 
     def __init__(
         self,

@@ -54,19 +54,91 @@ class _InstanceNorm(_NormBase):
 
 
 class InstanceNorm1d(_InstanceNorm):
-    """Instance norm of (N, C, L) or (C, L) inputs: each (sample, channel) over L."""
+    """Instance norm of (N, C, L) or (C, L) inputs: each (sample, channel) over L.
+
+    Args:
+        num_features (int): C, the input's channels.
+        eps (float): added to the variance (default 1e-5).
+        momentum (float): the running statistics' update rate (default 0.1).
+        affine (bool): learn a per-channel `weight` and `bias` (default False).
+        track_running_stats (bool): keep running statistics and use them in eval mode (default False).
+        device (str or device, optional): where the parameters and buffers live.
+        dtype (dtype, optional): their dtype (default float32).
+        bias (bool): learn the bias too, when `affine` (default True).
+
+    Returns:
+        (InstanceNorm1d): a module mapping (N, C, L) or (C, L) to the same shape, each (sample, channel) normalised
+            over its own positions.
+
+    Examples:
+        >>> norm = nn.InstanceNorm1d(2)
+        >>> norm
+        InstanceNorm1d(2, eps=1e-05, momentum=0.1, affine=False, bias=False, track_running_stats=False)
+        >>> norm(retrograd.tensor([[[1.0, 3.0], [2.0, 2.0]]]))
+        tensor([[[-1.0000,  1.0000],
+                 [ 0.0000,  0.0000]]])
+    """
 
     _dims = (2, 3)
 
 
 class InstanceNorm2d(_InstanceNorm):
-    """Instance norm of (N, C, H, W) or (C, H, W) inputs."""
+    """Instance norm of (N, C, H, W) or (C, H, W) inputs.
+
+    Args:
+        num_features (int): C, the input's channels.
+        eps (float): added to the variance (default 1e-5).
+        momentum (float): the running statistics' update rate (default 0.1).
+        affine (bool): learn a per-channel `weight` and `bias` (default False).
+        track_running_stats (bool): keep running statistics and use them in eval mode (default False).
+        device (str or device, optional): where the parameters and buffers live.
+        dtype (dtype, optional): their dtype (default float32).
+        bias (bool): learn the bias too, when `affine` (default True).
+
+    Returns:
+        (InstanceNorm2d): a module mapping (N, C, H, W) or (C, H, W) to the same shape, each (sample, channel)
+            normalised over its own positions.
+
+    Examples:
+        >>> norm = nn.InstanceNorm2d(2)
+        >>> norm
+        InstanceNorm2d(2, eps=1e-05, momentum=0.1, affine=False, bias=False, track_running_stats=False)
+        >>> norm(retrograd.tensor([[[[1.0, 3.0]], [[2.0, 6.0]]]]))
+        tensor([[[[-1.0000,  1.0000]],
+        <BLANKLINE>
+                 [[-1.0000,  1.0000]]]])
+    """
 
     _dims = (3, 4)
 
 
 class InstanceNorm3d(_InstanceNorm):
-    """Instance norm of (N, C, D, H, W) or (C, D, H, W) inputs."""
+    """Instance norm of (N, C, D, H, W) or (C, D, H, W) inputs.
+
+    Args:
+        num_features (int): C, the input's channels.
+        eps (float): added to the variance (default 1e-5).
+        momentum (float): the running statistics' update rate (default 0.1).
+        affine (bool): learn a per-channel `weight` and `bias` (default False).
+        track_running_stats (bool): keep running statistics and use them in eval mode (default False).
+        device (str or device, optional): where the parameters and buffers live.
+        dtype (dtype, optional): their dtype (default float32).
+        bias (bool): learn the bias too, when `affine` (default True).
+
+    Returns:
+        (InstanceNorm3d): a module mapping (N, C, D, H, W) or (C, D, H, W) to the same shape, each (sample, channel)
+            normalised over its own positions.
+
+    Examples:
+        >>> norm = nn.InstanceNorm3d(2)
+        >>> norm
+        InstanceNorm3d(2, eps=1e-05, momentum=0.1, affine=False, bias=False, track_running_stats=False)
+        >>> norm(retrograd.tensor([[[[[1.0, 3.0]]], [[[2.0, 6.0]]]]]))
+        tensor([[[[[-1.0000,  1.0000]]],
+        <BLANKLINE>
+        <BLANKLINE>
+                 [[[-1.0000,  1.0000]]]]])
+    """
 
     _dims = (4, 5)
 

@@ -58,7 +58,32 @@ def _infer_parameters(module: Any, args: tuple) -> None:
 
 
 class LazyLinear(LazyModuleMixin, Linear):
-    """Linear whose `in_features` is the last dim of the first input."""
+    """Linear whose `in_features` is the last dim of the first input.
+
+    Its parameters are `UninitializedParameter`s until the first call, which fixes their shapes from the input and
+    initialises them as the eager module does.
+
+    Args:
+        out_features (int): the size of each output's last dim.
+        bias (bool): learn an additive bias (default True).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (LazyLinear): a module that becomes a `Linear(in_features, out_features)` at its first call, `in_features`
+            being the input's last dim.
+
+    Examples:
+        >>> layer = nn.LazyLinear(3)
+        >>> layer.weight
+        <UninitializedParameter>
+        >>> layer(retrograd.ones(2, 5)).shape
+        retrograd.Size([2, 3])
+        >>> layer
+        Linear(in_features=5, out_features=3, bias=True)
+        >>> layer.weight.shape
+        retrograd.Size([3, 5])
+    """
 
     cls_to_become = Linear
     weight: UninitializedParameter
@@ -155,37 +180,226 @@ class _LazyConvTranspose(_LazyConvMixin):
 
 
 class LazyConv1d(_LazyConv, Conv1d):
-    """Conv1d whose `in_channels` is the first input's channel count."""
+    """Conv1d whose `in_channels` is the first input's channel count.
+
+    Its parameters are `UninitializedParameter`s until the first call, which fixes their shapes from the input and
+    initialises them as the eager module does.
+
+    Args:
+        out_channels (int): channels of the output, C_out.
+        kernel_size (int or tuple): the kernel size.
+        stride (int or tuple): the step between kernel positions (default 1).
+        padding (int or tuple or str): padding added on each side, or `'same'` / `'valid'` (default 0).
+        dilation (int or tuple): the spacing between kernel elements (default 1).
+        groups (int): split the channels into this many independent groups (default 1).
+        bias (bool): learn a bias per output channel (default True).
+        padding_mode (str): `'zeros'` (default), `'reflect'`, `'replicate'` or `'circular'`.
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (LazyConv1d): a module that becomes a `Conv1d(in_channels, out_channels, ...)` at its first call,
+            `in_channels` being the input's dim 1 (dim 0 unbatched).
+
+    Examples:
+        >>> m = nn.LazyConv1d(4, 3)
+        >>> m.weight
+        <UninitializedParameter>
+        >>> m(retrograd.ones(2, 3, 8)).shape
+        retrograd.Size([2, 4, 6])
+        >>> m.weight.shape
+        retrograd.Size([4, 3, 3])
+        >>> m
+        Conv1d(3, 4, kernel_size=(3,), stride=(1,))
+    """
 
     cls_to_become = Conv1d
 
 
 class LazyConv2d(_LazyConv, Conv2d):
-    """Conv2d whose `in_channels` is the first input's channel count."""
+    """Conv2d whose `in_channels` is the first input's channel count.
+
+    Its parameters are `UninitializedParameter`s until the first call, which fixes their shapes from the input and
+    initialises them as the eager module does.
+
+    Args:
+        out_channels (int): channels of the output, C_out.
+        kernel_size (int or tuple): the kernel size.
+        stride (int or tuple): the step between kernel positions (default 1).
+        padding (int or tuple or str): padding added on each side, or `'same'` / `'valid'` (default 0).
+        dilation (int or tuple): the spacing between kernel elements (default 1).
+        groups (int): split the channels into this many independent groups (default 1).
+        bias (bool): learn a bias per output channel (default True).
+        padding_mode (str): `'zeros'` (default), `'reflect'`, `'replicate'` or `'circular'`.
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (LazyConv2d): a module that becomes a `Conv2d(in_channels, out_channels, ...)` at its first call,
+            `in_channels` being the input's dim 1 (dim 0 unbatched).
+
+    Examples:
+        >>> m = nn.LazyConv2d(4, 3)
+        >>> m.weight
+        <UninitializedParameter>
+        >>> m(retrograd.ones(2, 3, 8, 8)).shape
+        retrograd.Size([2, 4, 6, 6])
+        >>> m.weight.shape
+        retrograd.Size([4, 3, 3, 3])
+        >>> m
+        Conv2d(3, 4, kernel_size=(3, 3), stride=(1, 1))
+    """
 
     cls_to_become = Conv2d
 
 
 class LazyConv3d(_LazyConv, Conv3d):
-    """Conv3d whose `in_channels` is the first input's channel count."""
+    """Conv3d whose `in_channels` is the first input's channel count.
+
+    Its parameters are `UninitializedParameter`s until the first call, which fixes their shapes from the input and
+    initialises them as the eager module does.
+
+    Args:
+        out_channels (int): channels of the output, C_out.
+        kernel_size (int or tuple): the kernel size.
+        stride (int or tuple): the step between kernel positions (default 1).
+        padding (int or tuple or str): padding added on each side, or `'same'` / `'valid'` (default 0).
+        dilation (int or tuple): the spacing between kernel elements (default 1).
+        groups (int): split the channels into this many independent groups (default 1).
+        bias (bool): learn a bias per output channel (default True).
+        padding_mode (str): `'zeros'` (default), `'reflect'`, `'replicate'` or `'circular'`.
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (LazyConv3d): a module that becomes a `Conv3d(in_channels, out_channels, ...)` at its first call,
+            `in_channels` being the input's dim 1 (dim 0 unbatched).
+
+    Examples:
+        >>> m = nn.LazyConv3d(4, 3)
+        >>> m.weight
+        <UninitializedParameter>
+        >>> m(retrograd.ones(2, 3, 8, 8, 8)).shape
+        retrograd.Size([2, 4, 6, 6, 6])
+        >>> m.weight.shape
+        retrograd.Size([4, 3, 3, 3, 3])
+        >>> m
+        Conv3d(3, 4, kernel_size=(3, 3, 3), stride=(1, 1, 1))
+    """
 
     cls_to_become = Conv3d
 
 
 class LazyConvTranspose1d(_LazyConvTranspose, ConvTranspose1d):
-    """ConvTranspose1d whose `in_channels` is the first input's channel count."""
+    """ConvTranspose1d whose `in_channels` is the first input's channel count.
+
+    Its parameters are `UninitializedParameter`s until the first call, which fixes their shapes from the input and
+    initialises them as the eager module does.
+
+    Args:
+        out_channels (int): channels of the output, C_out.
+        kernel_size (int or tuple): the kernel size.
+        stride (int or tuple): the step between kernel positions (default 1).
+        padding (int or tuple): undoes a convolution's padding (default 0).
+        output_padding (int or tuple): extra size added on one side of the output (default 0).
+        groups (int): split the channels into this many independent groups (default 1).
+        bias (bool): learn a bias per output channel (default True).
+        dilation (int or tuple): the spacing between kernel elements (default 1).
+        padding_mode (str): only `'zeros'` is supported.
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (LazyConvTranspose1d): a module that becomes a `ConvTranspose1d(in_channels, out_channels, ...)` at its
+            first call, `in_channels` being the input's dim 1 (dim 0 unbatched).
+
+    Examples:
+        >>> m = nn.LazyConvTranspose1d(4, 3)
+        >>> m.weight
+        <UninitializedParameter>
+        >>> m(retrograd.ones(2, 3, 8)).shape
+        retrograd.Size([2, 4, 10])
+        >>> m.weight.shape
+        retrograd.Size([3, 4, 3])
+        >>> m
+        ConvTranspose1d(3, 4, kernel_size=(3,), stride=(1,))
+    """
 
     cls_to_become = ConvTranspose1d
 
 
 class LazyConvTranspose2d(_LazyConvTranspose, ConvTranspose2d):
-    """ConvTranspose2d whose `in_channels` is the first input's channel count."""
+    """ConvTranspose2d whose `in_channels` is the first input's channel count.
+
+    Its parameters are `UninitializedParameter`s until the first call, which fixes their shapes from the input and
+    initialises them as the eager module does.
+
+    Args:
+        out_channels (int): channels of the output, C_out.
+        kernel_size (int or tuple): the kernel size.
+        stride (int or tuple): the step between kernel positions (default 1).
+        padding (int or tuple): undoes a convolution's padding (default 0).
+        output_padding (int or tuple): extra size added on one side of the output (default 0).
+        groups (int): split the channels into this many independent groups (default 1).
+        bias (bool): learn a bias per output channel (default True).
+        dilation (int or tuple): the spacing between kernel elements (default 1).
+        padding_mode (str): only `'zeros'` is supported.
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (LazyConvTranspose2d): a module that becomes a `ConvTranspose2d(in_channels, out_channels, ...)` at its
+            first call, `in_channels` being the input's dim 1 (dim 0 unbatched).
+
+    Examples:
+        >>> m = nn.LazyConvTranspose2d(4, 3)
+        >>> m.weight
+        <UninitializedParameter>
+        >>> m(retrograd.ones(2, 3, 8, 8)).shape
+        retrograd.Size([2, 4, 10, 10])
+        >>> m.weight.shape
+        retrograd.Size([3, 4, 3, 3])
+        >>> m
+        ConvTranspose2d(3, 4, kernel_size=(3, 3), stride=(1, 1))
+    """
 
     cls_to_become = ConvTranspose2d
 
 
 class LazyConvTranspose3d(_LazyConvTranspose, ConvTranspose3d):
-    """ConvTranspose3d whose `in_channels` is the first input's channel count."""
+    """ConvTranspose3d whose `in_channels` is the first input's channel count.
+
+    Its parameters are `UninitializedParameter`s until the first call, which fixes their shapes from the input and
+    initialises them as the eager module does.
+
+    Args:
+        out_channels (int): channels of the output, C_out.
+        kernel_size (int or tuple): the kernel size.
+        stride (int or tuple): the step between kernel positions (default 1).
+        padding (int or tuple): undoes a convolution's padding (default 0).
+        output_padding (int or tuple): extra size added on one side of the output (default 0).
+        groups (int): split the channels into this many independent groups (default 1).
+        bias (bool): learn a bias per output channel (default True).
+        dilation (int or tuple): the spacing between kernel elements (default 1).
+        padding_mode (str): only `'zeros'` is supported.
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (LazyConvTranspose3d): a module that becomes a `ConvTranspose3d(in_channels, out_channels, ...)` at its
+            first call, `in_channels` being the input's dim 1 (dim 0 unbatched).
+
+    Examples:
+        >>> m = nn.LazyConvTranspose3d(4, 3)
+        >>> m.weight
+        <UninitializedParameter>
+        >>> m(retrograd.ones(2, 3, 8, 8, 8)).shape
+        retrograd.Size([2, 4, 10, 10, 10])
+        >>> m.weight.shape
+        retrograd.Size([3, 4, 3, 3, 3])
+        >>> m
+        ConvTranspose3d(3, 4, kernel_size=(3, 3, 3), stride=(1, 1, 1))
+    """
 
     cls_to_become = ConvTranspose3d
 
@@ -223,36 +437,204 @@ class _LazyNormBase(LazyModuleMixin, _NormBase):
 
 
 class LazyBatchNorm1d(_LazyNormBase, BatchNorm1d):
-    """BatchNorm1d whose `num_features` is the first input's dim 1 (size C)."""
+    """BatchNorm1d whose `num_features` is the first input's dim 1 (size C).
+
+    Its parameters are `UninitializedParameter`s until the first call, which fixes their shapes from the input and
+    initialises them as the eager module does.
+
+    Args:
+        eps (float): added to the variance (default 1e-5).
+        momentum (float, optional): the running statistics' update rate (default 0.1).
+        affine (bool): learn a per-channel `weight` and `bias` (default True).
+        track_running_stats (bool): keep running statistics (default True).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+        bias (bool): learn the bias too, when `affine` (default True).
+
+    Returns:
+        (LazyBatchNorm1d): a module that becomes a `BatchNorm1d(num_features)` at its first call, `num_features`
+            being the input's channel count.
+
+    Examples:
+        >>> norm = nn.LazyBatchNorm1d()
+        >>> norm.weight
+        <UninitializedParameter>
+        >>> norm(retrograd.ones(2, 3)).shape
+        retrograd.Size([2, 3])
+        >>> norm.weight.shape
+        retrograd.Size([3])
+        >>> norm
+        BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
+    """
 
     cls_to_become = BatchNorm1d
 
 
 class LazyBatchNorm2d(_LazyNormBase, BatchNorm2d):
-    """BatchNorm2d whose `num_features` is the first input's dim 1 (size C)."""
+    """BatchNorm2d whose `num_features` is the first input's dim 1 (size C).
+
+    Its parameters are `UninitializedParameter`s until the first call, which fixes their shapes from the input and
+    initialises them as the eager module does.
+
+    Args:
+        eps (float): added to the variance (default 1e-5).
+        momentum (float, optional): the running statistics' update rate (default 0.1).
+        affine (bool): learn a per-channel `weight` and `bias` (default True).
+        track_running_stats (bool): keep running statistics (default True).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+        bias (bool): learn the bias too, when `affine` (default True).
+
+    Returns:
+        (LazyBatchNorm2d): a module that becomes a `BatchNorm2d(num_features)` at its first call, `num_features`
+            being the input's channel count.
+
+    Examples:
+        >>> norm = nn.LazyBatchNorm2d()
+        >>> norm.weight
+        <UninitializedParameter>
+        >>> norm(retrograd.ones(2, 3, 4, 4)).shape
+        retrograd.Size([2, 3, 4, 4])
+        >>> norm.weight.shape
+        retrograd.Size([3])
+        >>> norm
+        BatchNorm2d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
+    """
 
     cls_to_become = BatchNorm2d
 
 
 class LazyBatchNorm3d(_LazyNormBase, BatchNorm3d):
-    """BatchNorm3d whose `num_features` is the first input's dim 1 (size C)."""
+    """BatchNorm3d whose `num_features` is the first input's dim 1 (size C).
+
+    Its parameters are `UninitializedParameter`s until the first call, which fixes their shapes from the input and
+    initialises them as the eager module does.
+
+    Args:
+        eps (float): added to the variance (default 1e-5).
+        momentum (float, optional): the running statistics' update rate (default 0.1).
+        affine (bool): learn a per-channel `weight` and `bias` (default True).
+        track_running_stats (bool): keep running statistics (default True).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+        bias (bool): learn the bias too, when `affine` (default True).
+
+    Returns:
+        (LazyBatchNorm3d): a module that becomes a `BatchNorm3d(num_features)` at its first call, `num_features`
+            being the input's channel count.
+
+    Examples:
+        >>> norm = nn.LazyBatchNorm3d()
+        >>> norm.weight
+        <UninitializedParameter>
+        >>> norm(retrograd.ones(2, 3, 2, 2, 2)).shape
+        retrograd.Size([2, 3, 2, 2, 2])
+        >>> norm.weight.shape
+        retrograd.Size([3])
+        >>> norm
+        BatchNorm3d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
+    """
 
     cls_to_become = BatchNorm3d
 
 
 class LazyInstanceNorm1d(_LazyNormBase, InstanceNorm1d):
-    """InstanceNorm1d whose `num_features` is the first input's dim 1 (size C)."""
+    """InstanceNorm1d whose `num_features` is the first input's dim 1 (size C).
+
+    Its parameters are `UninitializedParameter`s until the first call, which fixes their shapes from the input and
+    initialises them as the eager module does.
+
+    Args:
+        eps (float): added to the variance (default 1e-5).
+        momentum (float, optional): the running statistics' update rate (default 0.1).
+        affine (bool): learn a per-channel `weight` and `bias` (default True).
+        track_running_stats (bool): keep running statistics (default True).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+        bias (bool): learn the bias too, when `affine` (default True).
+
+    Returns:
+        (LazyInstanceNorm1d): a module that becomes a `InstanceNorm1d(num_features)` at its first call,
+            `num_features` being the input's channel count.
+
+    Examples:
+        >>> norm = nn.LazyInstanceNorm1d()
+        >>> norm.weight
+        <UninitializedParameter>
+        >>> norm(retrograd.ones(2, 3, 4)).shape
+        retrograd.Size([2, 3, 4])
+        >>> norm.weight.shape
+        retrograd.Size([3])
+        >>> norm
+        InstanceNorm1d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
+    """
 
     cls_to_become = InstanceNorm1d
 
 
 class LazyInstanceNorm2d(_LazyNormBase, InstanceNorm2d):
-    """InstanceNorm2d whose `num_features` is the first input's dim 1 (size C)."""
+    """InstanceNorm2d whose `num_features` is the first input's dim 1 (size C).
+
+    Its parameters are `UninitializedParameter`s until the first call, which fixes their shapes from the input and
+    initialises them as the eager module does.
+
+    Args:
+        eps (float): added to the variance (default 1e-5).
+        momentum (float, optional): the running statistics' update rate (default 0.1).
+        affine (bool): learn a per-channel `weight` and `bias` (default True).
+        track_running_stats (bool): keep running statistics (default True).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+        bias (bool): learn the bias too, when `affine` (default True).
+
+    Returns:
+        (LazyInstanceNorm2d): a module that becomes a `InstanceNorm2d(num_features)` at its first call,
+            `num_features` being the input's channel count.
+
+    Examples:
+        >>> norm = nn.LazyInstanceNorm2d()
+        >>> norm.weight
+        <UninitializedParameter>
+        >>> norm(retrograd.ones(2, 3, 4, 4)).shape
+        retrograd.Size([2, 3, 4, 4])
+        >>> norm.weight.shape
+        retrograd.Size([3])
+        >>> norm
+        InstanceNorm2d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
+    """
 
     cls_to_become = InstanceNorm2d
 
 
 class LazyInstanceNorm3d(_LazyNormBase, InstanceNorm3d):
-    """InstanceNorm3d whose `num_features` is the first input's dim 1 (size C)."""
+    """InstanceNorm3d whose `num_features` is the first input's dim 1 (size C).
+
+    Its parameters are `UninitializedParameter`s until the first call, which fixes their shapes from the input and
+    initialises them as the eager module does.
+
+    Args:
+        eps (float): added to the variance (default 1e-5).
+        momentum (float, optional): the running statistics' update rate (default 0.1).
+        affine (bool): learn a per-channel `weight` and `bias` (default True).
+        track_running_stats (bool): keep running statistics (default True).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+        bias (bool): learn the bias too, when `affine` (default True).
+
+    Returns:
+        (LazyInstanceNorm3d): a module that becomes a `InstanceNorm3d(num_features)` at its first call,
+            `num_features` being the input's channel count.
+
+    Examples:
+        >>> norm = nn.LazyInstanceNorm3d()
+        >>> norm.weight
+        <UninitializedParameter>
+        >>> norm(retrograd.ones(2, 3, 2, 2, 2)).shape
+        retrograd.Size([2, 3, 2, 2, 2])
+        >>> norm.weight.shape
+        retrograd.Size([3])
+        >>> norm
+        InstanceNorm3d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
+    """
 
     cls_to_become = InstanceNorm3d

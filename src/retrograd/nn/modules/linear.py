@@ -25,7 +25,23 @@ def _empty(shape: tuple, device: Any, dtype: _dt.dtype | None) -> Tensor:
 
 
 class Identity(Module):
-    """Returns its input unchanged; accepts (and ignores) any constructor arguments."""
+    """Returns its input unchanged; accepts (and ignores) any constructor arguments.
+
+    Args:
+        *args: any positional arguments; ignored.
+        **kwargs: any keyword arguments; ignored.
+
+    Returns:
+        (Identity): a module that returns its input, as a placeholder for a layer that may be swapped in.
+
+    Examples:
+        >>> m = nn.Identity(54, unused='ok')
+        >>> m
+        Identity()
+        >>> x = retrograd.ones(2, 3)
+        >>> m(x) is x
+        True
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
@@ -91,7 +107,29 @@ class Linear(Module):
 
 
 class Bilinear(Module):
-    """`y_k = x1ᵀ W_k x2 + b_k`: (*, in1), (*, in2) -> (*, out); W, b ~ U(±1/√in1)."""
+    """`y_k = x1ᵀ W_k x2 + b_k`: (*, in1), (*, in2) -> (*, out); W, b ~ U(±1/√in1).
+
+    Args:
+        in1_features (int): the size of the first input's last dim.
+        in2_features (int): the size of the second input's last dim.
+        out_features (int): the size of the output's last dim.
+        bias (bool): learn an additive bias (default True).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (Bilinear): a module with `weight` (out, in1, in2) and `bias` (out,); `module(x1, x2)` maps (*, in1) and (*,
+            in2) to (*, out).
+
+    Examples:
+        >>> bl = nn.Bilinear(2, 3, 4)
+        >>> bl
+        Bilinear(in1_features=2, in2_features=3, out_features=4, bias=True)
+        >>> bl.weight.shape
+        retrograd.Size([4, 2, 3])
+        >>> bl(retrograd.ones(5, 2), retrograd.ones(5, 3)).shape
+        retrograd.Size([5, 4])
+    """
 
     def __init__(self, in1_features: int, in2_features: int, out_features: int, bias: bool = True,
                  device: Any = None, dtype: _dt.dtype | None = None) -> None:

@@ -62,14 +62,51 @@ class MSELoss(_Loss):
 
 
 class L1Loss(_Loss):
-    """Mean absolute error: `|input - target|`, reduced."""
+    """Mean absolute error: `|input - target|`, reduced.
+
+    Args:
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        (L1Loss): a module; `loss(input, target)` gives a 0-d tensor
+            (with `reduction='none'`, the unreduced losses).
+            `input` and `target` have the same shape.
+
+    Examples:
+        >>> loss = nn.L1Loss()
+        >>> loss(retrograd.tensor([1.0, 2.0, 3.0]), retrograd.tensor([1.0, 4.0, 2.0]))
+        tensor(1.)
+        >>> nn.L1Loss(reduction="none")(retrograd.tensor([1.0, 2.0]), retrograd.tensor([0.0, 4.0]))
+        tensor([1., 2.])
+    """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
 class SmoothL1Loss(_Loss):
-    """Quadratic below `beta`, linear above."""
+    """Quadratic below `beta`, linear above.
+
+    Args:
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+        beta (float): where the loss switches from `0.5 x² / beta` to `|x| - 0.5 beta`; >= 0
+            (default 1).
+
+    Returns:
+        (SmoothL1Loss): a module; `loss(input, target)` gives a 0-d tensor
+            (with `reduction='none'`, the unreduced losses).
+
+    Examples:
+        >>> loss = nn.SmoothL1Loss(reduction="none")
+        >>> loss(retrograd.tensor([0.5, 3.0]), retrograd.zeros(2))
+        tensor([0.1250, 2.5000])
+        >>> nn.SmoothL1Loss(beta=2.0)(retrograd.tensor([0.5, 3.0]), retrograd.zeros(2))
+        tensor(1.0312)
+    """
 
     def __init__(self, size_average: Any = None, reduce: Any = None, reduction: str = "mean",
                  beta: float = 1.0) -> None:
@@ -81,7 +118,24 @@ class SmoothL1Loss(_Loss):
 
 
 class HuberLoss(_Loss):
-    """Quadratic below `delta`, `delta`-scaled linear above."""
+    """Quadratic below `delta`, `delta`-scaled linear above.
+
+    Args:
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+        delta (float): where the loss switches from `0.5 x²` to `delta (|x| - 0.5 delta)`; > 0
+            (default 1).
+
+    Returns:
+        (HuberLoss): a module; `loss(input, target)` gives a 0-d tensor
+            (with `reduction='none'`, the unreduced losses).
+
+    Examples:
+        >>> loss = nn.HuberLoss(delta=2.0, reduction="none")
+        >>> loss(retrograd.tensor([0.5, 3.0]), retrograd.zeros(2))
+        tensor([0.1250, 4.0000])
+        >>> nn.HuberLoss()(retrograd.tensor([0.5, 3.0]), retrograd.zeros(2))
+        tensor(1.3125)
+    """
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
         if not isinstance(delta, (float, int)):
@@ -131,7 +185,28 @@ class CrossEntropyLoss(_WeightedLoss):
 
 
 class NLLLoss(_WeightedLoss):
-    """Negative log-likelihood of log-probabilities (N, C, *) at class indices (N, *)."""
+    """Negative log-likelihood of log-probabilities (N, C, *) at class indices (N, *).
+
+    Args:
+        weight (Tensor, optional): a rescaling weight per class, shape `(C,)`.
+        size_average (bool, optional): deprecated; use `reduction`.
+        ignore_index (int): a target value that adds nothing to the loss or to the mean's
+            denominator (default -100).
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`. The mean is weighted by the targets' class weights.
+
+    Returns:
+        (NLLLoss): a module; `loss(input, target)` gives a 0-d tensor
+            (with `reduction='none'`, the unreduced losses).
+            `input` is `(N, C, *)` or `(C,)` floating, `target` `(N, *)` or `()` int64 in [0, C).
+
+    Examples:
+        >>> logp = retrograd.tensor([[0.0, -1.0, -2.0], [-3.0, -0.5, -1.0]])
+        >>> nn.NLLLoss()(logp, retrograd.tensor([0, 2]))
+        tensor(0.5000)
+        >>> nn.NLLLoss(reduction="none")(logp, retrograd.tensor([1, 1]))
+        tensor([1.0000, 0.5000])
+    """
 
     def __init__(self, weight: Tensor | None = None, size_average: Any = None, ignore_index: int = -100,
                  reduce: Any = None, reduction: str = "mean") -> None:
@@ -143,14 +218,54 @@ class NLLLoss(_WeightedLoss):
 
 
 class BCELoss(_WeightedLoss):
-    """Binary cross-entropy of probabilities."""
+    """Binary cross-entropy of probabilities.
+
+    Args:
+        weight (Tensor, optional): a rescaling weight broadcast against the elements.
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        (BCELoss): a module; `loss(input, target)` gives a 0-d tensor
+            (with `reduction='none'`, the unreduced losses).
+            `input` holds probabilities in [0, 1], `target` has its shape; logs are clamped at
+            -100.
+
+    Examples:
+        >>> loss = nn.BCELoss()
+        >>> loss(retrograd.tensor([0.5, 0.9, 0.2]), retrograd.tensor([1.0, 1.0, 0.0]))
+        tensor(0.3406)
+    """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):
-    """Binary cross-entropy of logits (a stable sigmoid + BCE), with optional `pos_weight`."""
+    """Binary cross-entropy of logits (a stable sigmoid + BCE), with optional `pos_weight`.
+
+    Args:
+        weight (Tensor, optional): a rescaling weight broadcast against the elements.
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+        pos_weight (Tensor, optional): a weight on the positive term, broadcast along the last
+            (class) dim, e.g. shape `(C,)`.
+
+    Returns:
+        (BCEWithLogitsLoss): a module; `loss(input, target)` gives a 0-d tensor
+            (with `reduction='none'`, the unreduced losses).
+            `input` holds logits, `target` has its shape with values in [0, 1].
+
+    Examples:
+        >>> logits = retrograd.tensor([0.0, 2.0, -1.0])
+        >>> target = retrograd.tensor([1.0, 1.0, 0.0])
+        >>> nn.BCEWithLogitsLoss()(logits, target)
+        tensor(0.3778)
+        >>> nn.BCEWithLogitsLoss(pos_weight=retrograd.tensor([3.0]))(logits, target)
+        tensor(0.9245)
+    """
 
     def __init__(self, weight: Tensor | None = None, size_average: Any = None, reduce: Any = None,
                  reduction: str = "mean", pos_weight: Tensor | None = None) -> None:
@@ -164,7 +279,28 @@ class BCEWithLogitsLoss(_Loss):
 
 
 class KLDivLoss(_Loss):
-    """Kullback-Leibler divergence of log-probabilities `input` from `target`."""
+    """Kullback-Leibler divergence of log-probabilities `input` from `target`.
+
+    Args:
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default, over all elements), `'batchmean'` (the sum divided
+            by the batch size, the true KL divergence), `'sum'` or `'none'`.
+        log_target (bool): whether `target` is given as log-probabilities too (default False).
+
+    Returns:
+        (KLDivLoss): a module; `loss(input, target)` gives a 0-d tensor
+            (with `reduction='none'`, the unreduced losses).
+            The pointwise loss is `target * (log(target) - input)`.
+
+    Examples:
+        >>> logq = retrograd.tensor([[0.25, 0.75]]).log()
+        >>> p = retrograd.tensor([[0.5, 0.5]])
+        >>> nn.KLDivLoss(reduction="batchmean")(logq, p)
+        tensor(0.1438)
+        >>> nn.KLDivLoss(reduction="batchmean", log_target=True)(logq, p.log())
+        tensor(0.1438)
+    """
 
     def __init__(self, size_average: Any = None, reduce: Any = None, reduction: str = "mean",
                  log_target: bool = False) -> None:
@@ -176,7 +312,25 @@ class KLDivLoss(_Loss):
 
 
 class CosineEmbeddingLoss(_Loss):
-    """`1 - cos` for similar pairs (target 1), `max(0, cos - margin)` for dissimilar ones (-1)."""
+    """`1 - cos` for similar pairs (target 1), `max(0, cos - margin)` for dissimilar ones (-1).
+
+    Args:
+        margin (float): the allowed cosine for dissimilar pairs, in [-1, 1] (default 0).
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        (CosineEmbeddingLoss): a module; `loss(input1, input2, target)` gives a 0-d tensor
+            (with `reduction='none'`, the unreduced losses).
+            `input1`, `input2` are `(N, D)` or `(D,)`; `target` is `(N,)` or `()` of 1 / -1.
+
+    Examples:
+        >>> a = retrograd.tensor([[1.0, 0.0], [1.0, 1.0]])
+        >>> b = retrograd.tensor([[0.0, 1.0], [1.0, 1.0]])
+        >>> nn.CosineEmbeddingLoss(reduction="none")(a, b, retrograd.tensor([1, -1]))
+        tensor([1., 1.])
+    """
 
     def __init__(self, margin: float = 0.0, size_average: Any = None, reduce: Any = None,
                  reduction: str = "mean") -> None:
@@ -188,7 +342,25 @@ class CosineEmbeddingLoss(_Loss):
 
 
 class MarginRankingLoss(_Loss):
-    """`max(0, -target · (input1 - input2) + margin)`."""
+    """`max(0, -target · (input1 - input2) + margin)`.
+
+    Args:
+        margin (float): how far apart the ranked inputs must be for zero loss (default 0).
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        (MarginRankingLoss): a module; `loss(input1, input2, target)` gives a 0-d tensor
+            (with `reduction='none'`, the unreduced losses).
+            All three have the same shape; `target` is 1 where `input1` should rank higher,
+            -1 where `input2` should.
+
+    Examples:
+        >>> x1, x2 = retrograd.tensor([1.0, 2.0, 0.5]), retrograd.tensor([0.0, 3.0, 0.5])
+        >>> nn.MarginRankingLoss(margin=0.5, reduction="none")(x1, x2, retrograd.tensor([1.0, 1.0, -1.0]))
+        tensor([0.0000, 1.5000, 0.5000])
+    """
 
     def __init__(self, margin: float = 0.0, size_average: Any = None, reduce: Any = None,
                  reduction: str = "mean") -> None:
@@ -200,7 +372,29 @@ class MarginRankingLoss(_Loss):
 
 
 class TripletMarginLoss(_Loss):
-    """`max(0, d(a, p) - d(a, n) + margin)` with p-norm distances."""
+    """`max(0, d(a, p) - d(a, n) + margin)` with p-norm distances.
+
+    Args:
+        margin (float): the required gap between the negative and positive distances (default 1).
+        p (float): the norm degree of the pairwise distance (default 2).
+        eps (float): added to the differences before the norm, for stability (default 1e-6).
+        swap (bool): use the smaller of d(a, n) and d(p, n) as the negative distance (default
+            False).
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        (TripletMarginLoss): a module; `loss(anchor, positive, negative)` gives a 0-d tensor
+            (with `reduction='none'`, the unreduced losses).
+            The three inputs are `(N, D)` or `(D,)`.
+
+    Examples:
+        >>> a = retrograd.tensor([[0.0, 0.0]])
+        >>> pos, neg = retrograd.tensor([[1.0, 0.0]]), retrograd.tensor([[0.0, 1.5]])
+        >>> nn.TripletMarginLoss(margin=1.0, eps=0.0)(a, pos, neg)
+        tensor(0.5000)
+    """
 
     def __init__(self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6, swap: bool = False,
                  size_average: Any = None, reduce: Any = None, reduction: str = "mean") -> None:
@@ -218,14 +412,46 @@ class TripletMarginLoss(_Loss):
 
 
 class SoftMarginLoss(_Loss):
-    """`log(1 + exp(-target · input))` for targets ±1."""
+    """`log(1 + exp(-target · input))` for targets ±1.
+
+    Args:
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        (SoftMarginLoss): a module; `loss(input, target)` gives a 0-d tensor
+            (with `reduction='none'`, the unreduced losses).
+            `target` has `input`'s shape, with values 1 or -1.
+
+    Examples:
+        >>> nn.SoftMarginLoss()(retrograd.tensor([0.0, 2.0]), retrograd.tensor([1.0, -1.0]))
+        tensor(1.4100)
+    """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.soft_margin_loss(input, target, reduction=self.reduction)
 
 
 class HingeEmbeddingLoss(_Loss):
-    """`input` for target 1, `max(0, margin - input)` for target -1."""
+    """`input` for target 1, `max(0, margin - input)` for target -1.
+
+    Args:
+        margin (float): the margin for targets -1 (default 1).
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        (HingeEmbeddingLoss): a module; `loss(input, target)` gives a 0-d tensor
+            (with `reduction='none'`, the unreduced losses).
+            `target` has `input`'s shape, with values 1 or -1.
+
+    Examples:
+        >>> loss = nn.HingeEmbeddingLoss(margin=1.0, reduction="none")
+        >>> loss(retrograd.tensor([0.3, 0.3, 2.0]), retrograd.tensor([1.0, -1.0, -1.0]))
+        tensor([0.3000, 0.7000, 0.0000])
+    """
 
     def __init__(self, margin: float = 1.0, size_average: Any = None, reduce: Any = None,
                  reduction: str = "mean") -> None:
@@ -237,7 +463,28 @@ class HingeEmbeddingLoss(_Loss):
 
 
 class PoissonNLLLoss(_Loss):
-    """Poisson negative log-likelihood of `log_input` (or rates) against counts `target`."""
+    """Poisson negative log-likelihood of `log_input` (or rates) against counts `target`.
+
+    Args:
+        log_input (bool): `input` is the log-rate, loss `exp(input) - target * input` (default);
+            if False, the rate itself, loss `input - target * log(input + eps)`.
+        full (bool): add the Stirling term `t log t - t + 0.5 log(2πt)` for targets > 1
+            (default False).
+        size_average (bool, optional): deprecated; use `reduction`.
+        eps (float): keeps the log finite when `log_input=False` (default 1e-8).
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        (PoissonNLLLoss): a module; `loss(input, target)` gives a 0-d tensor
+            (with `reduction='none'`, the unreduced losses).
+
+    Examples:
+        >>> nn.PoissonNLLLoss(reduction="none")(retrograd.tensor([0.0, 1.0]), retrograd.tensor([1.0, 2.0]))
+        tensor([1.0000, 0.7183])
+        >>> nn.PoissonNLLLoss(log_input=False)(retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 2.0]))
+        tensor(0.8069)
+    """
 
     def __init__(self, log_input: bool = True, full: bool = False, size_average: Any = None, eps: float = 1e-8,
                  reduce: Any = None, reduction: str = "mean") -> None:
@@ -252,7 +499,24 @@ class PoissonNLLLoss(_Loss):
 
 
 class GaussianNLLLoss(_Loss):
-    """Gaussian negative log-likelihood of means `input` with variances `var`."""
+    """Gaussian negative log-likelihood of means `input` with variances `var`.
+
+    Args:
+        full (bool): add the constant `0.5 log(2π)` (default False).
+        eps (float): the variances are clamped below at it, for stability (default 1e-6).
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        (GaussianNLLLoss): a module; `loss(input, target, var)` gives a 0-d tensor
+            (with `reduction='none'`, the unreduced losses).
+            The pointwise loss is `0.5 (log(var) + (input - target)² / var)`; `var` has
+            `input`'s shape, or it with the last dim 1, or one dim fewer (homoscedastic).
+
+    Examples:
+        >>> mean, target = retrograd.tensor([0.0, 1.0]), retrograd.tensor([1.0, 1.0])
+        >>> nn.GaussianNLLLoss(reduction="none")(mean, target, retrograd.tensor([1.0, 2.0]))
+        tensor([0.5000, 0.3466])
+    """
 
     def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean") -> None:
         super().__init__(None, None, reduction)

@@ -20,7 +20,28 @@ __all__ = [
 
 
 class MultiMarginLoss(_WeightedLoss):
-    """Multi-class hinge loss `Σ_{i≠y} w_y · max(0, margin - x_y + x_i)^p / C`."""
+    """Multi-class hinge loss `Σ_{i≠y} w_y · max(0, margin - x_y + x_i)^p / C`.
+
+    Args:
+        p (int): 1 or 2, the power of each hinge term (default 1).
+        margin (float): the required gap between the target's score and the others (default 1).
+        weight (Tensor, optional): a rescaling weight per class, shape `(C,)`.
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        (MultiMarginLoss): a module; `loss(input, target)` with scores `(N, C)` or `(C,)` and
+            class indices `(N,)` or `()` gives a 0-d tensor (with `reduction='none'`, one loss per
+            sample).
+
+    Examples:
+        >>> scores = retrograd.tensor([[0.1, 0.2, 0.4, 0.8]])
+        >>> nn.MultiMarginLoss()(scores, retrograd.tensor([3]))
+        tensor(0.3250)
+        >>> nn.MultiMarginLoss(p=2, margin=0.5)(scores, retrograd.tensor([0]))
+        tensor(0.6100)
+    """
 
     def __init__(
         self,
@@ -46,21 +67,74 @@ class MultiMarginLoss(_WeightedLoss):
 
 
 class MultiLabelMarginLoss(_Loss):
-    """Multi-label hinge loss over (target, non-target) class pairs; targets listed and ended by -1."""
+    """Multi-label hinge loss over (target, non-target) class pairs; targets listed and ended by -1.
+
+    Args:
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        (MultiLabelMarginLoss): a module; `loss(input, target)` with scores `(N, C)` or `(C,)`
+            and an int64 `target` of the same shape (the target classes first, then -1 and
+            anything) gives a 0-d tensor (with `reduction='none'`, one loss per sample).
+
+    Examples:
+        >>> scores = retrograd.tensor([[0.1, 0.2, 0.4, 0.8]])
+        >>> nn.MultiLabelMarginLoss()(scores, retrograd.tensor([[3, 0, -1, 1]]))
+        tensor(0.8500)
+    """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.multilabel_margin_loss(input, target, reduction=self.reduction)
 
 
 class MultiLabelSoftMarginLoss(_WeightedLoss):
-    """Per-class logistic loss averaged over the classes: `-mean_c w_c (y log σ(x) + (1 - y) log σ(-x))`."""
+    """Per-class logistic loss averaged over the classes: `-mean_c w_c (y log σ(x) + (1 - y) log σ(-x))`.
+
+    Args:
+        weight (Tensor, optional): a rescaling weight per class, shape `(C,)`.
+        size_average (bool, optional): deprecated; use `reduction`.
+        reduce (bool, optional): deprecated; use `reduction`.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        (MultiLabelSoftMarginLoss): a module; `loss(input, target)` with logits `(N, C)` and 0/1
+            targets of the same shape gives a 0-d tensor (with `reduction='none'`, one loss per
+            sample).
+
+    Examples:
+        >>> logits = retrograd.tensor([[0.0, 2.0, -1.0]])
+        >>> nn.MultiLabelSoftMarginLoss()(logits, retrograd.tensor([[1.0, 1.0, 0.0]]))
+        tensor(0.3778)
+    """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.multilabel_soft_margin_loss(input, target, weight=self.weight, reduction=self.reduction)
 
 
 class TripletMarginWithDistanceLoss(_Loss):
-    """`max(0, d(a, p) - d(a, n) + margin)` with any distance function (pairwise_distance by default)."""
+    """`max(0, d(a, p) - d(a, n) + margin)` with any distance function (pairwise_distance by default).
+
+    Args:
+        distance_function (callable, optional): maps two `(N, D)` tensors to `(N,)` distances
+            (default `pairwise_distance`).
+        margin (float): the required gap between the negative and positive distances (default 1).
+        swap (bool): use the smaller of d(a, n) and d(p, n) as the negative distance (default
+            False).
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+
+    Returns:
+        (TripletMarginWithDistanceLoss): a module; `loss(anchor, positive, negative)` gives a
+            0-d tensor (with `reduction='none'`, one loss per triplet).
+
+    Examples:
+        >>> a = retrograd.tensor([[0.0, 0.0]])
+        >>> pos, neg = retrograd.tensor([[1.0, 0.0]]), retrograd.tensor([[0.0, 1.5]])
+        >>> l1 = lambda x, y: (x - y).abs().sum(dim=-1)
+        >>> nn.TripletMarginWithDistanceLoss(distance_function=l1, margin=1.0)(a, pos, neg)
+        tensor(0.5000)
+    """
 
     def __init__(
         self,
@@ -92,7 +166,26 @@ class TripletMarginWithDistanceLoss(_Loss):
 
 
 class CTCLoss(_Loss):
-    """Connectionist temporal classification loss of log-probabilities (T, N, C) against unaligned targets."""
+    """Connectionist temporal classification loss of log-probabilities (T, N, C) against unaligned targets.
+
+    Args:
+        blank (int): the index of the blank label (default 0).
+        reduction (str): `'mean'` (default: each loss divided by its target length, then the
+            batch mean), `'sum'` or `'none'`.
+        zero_infinity (bool): replace infinite losses (targets too long for their input) and
+            their gradients by 0 (default False).
+
+    Returns:
+        (CTCLoss): a module; `loss(log_probs, targets, input_lengths, target_lengths)` with
+            `log_probs` `(T, N, C)` (log_softmax over C), `targets` `(N, S)` or concatenated,
+            and int lengths `(N,)` gives a 0-d tensor (with `reduction='none'`, `(N,)`).
+
+    Examples:
+        >>> log_probs = retrograd.full((3, 1, 2), 0.5).log()
+        >>> ctc = nn.CTCLoss()
+        >>> ctc(log_probs, retrograd.tensor([[1]]), retrograd.tensor([3]), retrograd.tensor([1]))
+        tensor(0.2877)
+    """
 
     def __init__(self, blank: int = 0, reduction: str = "mean", zero_infinity: bool = False) -> None:
         super().__init__(reduction=reduction)

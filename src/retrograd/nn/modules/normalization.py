@@ -95,7 +95,28 @@ class LayerNorm(Module):
 
 
 class GroupNorm(Module):
-    """Group norm of (N, C, *) inputs over groups of channels, per-channel weight (1) and bias (0)."""
+    """Group norm of (N, C, *) inputs over groups of channels, per-channel weight (1) and bias (0).
+
+    Args:
+        num_groups (int): the number of groups; `num_channels` must divide by it.
+        num_channels (int): C, the input's channels.
+        eps (float): added to the variance (default 1e-5).
+        affine (bool): learn a per-channel `weight` (ones) and `bias` (zeros) (default True).
+        device (str or device, optional): where the parameters and buffers live.
+        dtype (dtype, optional): their dtype (default float32).
+        bias (bool): learn the bias too, when `affine` (default True).
+
+    Returns:
+        (GroupNorm): a module mapping (N, C, *) to the same shape.
+
+    Examples:
+        >>> gn = nn.GroupNorm(2, 4)
+        >>> gn
+        GroupNorm(2, 4, eps=1e-05, affine=True, bias=True)
+        >>> gn(retrograd.tensor([[1.0, 3.0, 0.0, 4.0]]))
+        tensor([[-1.0000,  1.0000, -1.0000,  1.0000]],
+               grad_fn=<NativeGroupNormBackward0>)
+    """
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
                  device: Any = None, dtype: _dt.dtype | None = None, *, bias: bool = True) -> None:
@@ -124,7 +145,25 @@ class GroupNorm(Module):
 
 
 class RMSNorm(Module):
-    """`x / √(mean(x²) + eps) * weight` over the trailing `normalized_shape` dims (eps: dtype's epsilon)."""
+    """`x / √(mean(x²) + eps) * weight` over the trailing `normalized_shape` dims (eps: dtype's epsilon).
+
+    Args:
+        normalized_shape (int or sequence of int): the trailing dims to normalise over.
+        eps (float, optional): added to the mean square; None uses the dtype's machine epsilon.
+        elementwise_affine (bool): learn a `weight` of shape `normalized_shape` (ones) (default True).
+        device (str or device, optional): where the parameters and buffers live.
+        dtype (dtype, optional): their dtype (default float32).
+
+    Returns:
+        (RMSNorm): a module mapping (*, *normalized_shape) to the same shape.
+
+    Examples:
+        >>> norm = nn.RMSNorm(2)
+        >>> norm
+        RMSNorm((2,), eps=None, elementwise_affine=True)
+        >>> norm(retrograd.tensor([[3.0, 4.0]]))
+        tensor([[0.8485, 1.1314]], grad_fn=<MulBackward0>)
+    """
 
     def __init__(self, normalized_shape: Any, eps: float | None = None, elementwise_affine: bool = True,
                  device: Any = None, dtype: _dt.dtype | None = None) -> None:
@@ -152,7 +191,26 @@ class RMSNorm(Module):
 
 
 class LocalResponseNorm(Module):
-    """Normalise each channel by the mean square of its `size` neighbouring channels (see F.local_response_norm)."""
+    """Normalise each channel by the mean square of its `size` neighbouring channels (see F.local_response_norm).
+
+    Args:
+        size (int): the number of neighbouring channels to average over.
+        alpha (float): the scale (default 1e-4).
+        beta (float): the exponent (default 0.75).
+        k (float): the additive constant (default 1).
+
+    Returns:
+        (LocalResponseNorm): a module mapping (N, C, *) to the same shape.
+
+    Examples:
+        >>> lrn = nn.LocalResponseNorm(2, alpha=1.0, beta=1.0)
+        >>> lrn
+        LocalResponseNorm(2, alpha=1.0, beta=1.0, k=1.0)
+        >>> lrn(retrograd.tensor([[[1.0], [2.0], [3.0]]]))
+        tensor([[[0.6667],
+                 [0.5714],
+                 [0.4000]]])
+    """
 
     def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> None:
         super().__init__()
@@ -191,6 +249,20 @@ class CrossMapLRN2d(Module):
     The window over channels is PyTorch's (see `_cross_map_window`). The gradient is the exact
     derivative of this forward (PyTorch's own backward assumes a symmetric window and does not
     pass gradcheck).
+
+    Args:
+        size (int): the number of neighbouring channels in the window.
+        alpha (float): the scale (default 1e-4).
+        beta (float): the exponent (default 0.75).
+        k (float): the additive constant (default 1).
+
+    Returns:
+        (CrossMapLRN2d): a module mapping (N, C, H, W) to the same shape.
+
+    Examples:
+        >>> lrn = nn.CrossMapLRN2d(3, alpha=1.0, beta=1.0)
+        >>> lrn(retrograd.tensor([[[[1.0]], [[2.0]], [[3.0]]]])).flatten()
+        tensor([0.3750, 0.3529, 0.5294])
     """
 
     def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1) -> None:

@@ -38,7 +38,24 @@ class _ConstantPad(_PadNd):
 
 
 class ZeroPad1d(_PadNd):
-    """Pad the last dim with zeros; `padding` = int or (left, right)."""
+    """Pad the last dim with zeros.
+
+    Args:
+        padding (int or tuple): one width for every side, or the 2 widths (left, right).
+
+    Returns:
+        (ZeroPad1d): a module taking `(C, W)` or `(N, C, W)` and growing each padded dim by its two widths.
+
+    Examples:
+        >>> x = retrograd.tensor([[1.0, 2.0, 3.0]])
+        >>> pad = nn.ZeroPad1d(1)
+        >>> pad
+        ZeroPad1d((1, 1))
+        >>> pad(x)
+        tensor([[0., 1., 2., 3., 0.]])
+        >>> nn.ZeroPad1d((2, 1))(x)
+        tensor([[0., 0., 1., 2., 3., 0.]])
+    """
 
     _dims = 1
 
@@ -47,19 +64,70 @@ class ZeroPad1d(_PadNd):
 
 
 class ZeroPad2d(ZeroPad1d):
-    """Pad the last 2 dims with zeros; `padding` = int or (left, right, top, bottom)."""
+    """Pad the last 2 dims with zeros.
+
+    Args:
+        padding (int or tuple): one width for every side, or the 4 widths (left, right, top, bottom).
+
+    Returns:
+        (ZeroPad2d): a module taking `(C, H, W)` or `(N, C, H, W)` and growing each padded dim by its two widths.
+
+    Examples:
+        >>> x = retrograd.arange(4.0).reshape(1, 2, 2)
+        >>> pad = nn.ZeroPad2d(1)
+        >>> pad
+        ZeroPad2d((1, 1, 1, 1))
+        >>> pad(x)
+        tensor([[[0., 0., 0., 0.],
+                 [0., 0., 1., 0.],
+                 [0., 2., 3., 0.],
+                 [0., 0., 0., 0.]]])
+    """
 
     _dims = 2
 
 
 class ZeroPad3d(ZeroPad1d):
-    """Pad the last 3 dims with zeros; `padding` = int or 6 widths."""
+    """Pad the last 3 dims with zeros.
+
+    Args:
+        padding (int or tuple): one width for every side, or the 6 widths (left, right, top, bottom, front, back).
+
+    Returns:
+        (ZeroPad3d): a module taking `(C, D, H, W)` or `(N, C, D, H, W)` and growing each padded dim by its two widths.
+
+    Examples:
+        >>> x = retrograd.ones(1, 1, 2, 2, 2)
+        >>> pad = nn.ZeroPad3d(1)
+        >>> pad
+        ZeroPad3d((1, 1, 1, 1, 1, 1))
+        >>> pad(x).shape
+        retrograd.Size([1, 1, 4, 4, 4])
+    """
 
     _dims = 3
 
 
 class ConstantPad1d(_ConstantPad):
-    """Pad the last dim with `value`."""
+    """Pad the last dim with a constant `value`.
+
+    Args:
+        padding (int or tuple): one width for every side, or the 2 widths (left, right).
+        value (float): the fill value.
+
+    Returns:
+        (ConstantPad1d): a module taking `(C, W)` or `(N, C, W)` and growing each padded dim by its two widths.
+
+    Examples:
+        >>> x = retrograd.tensor([[1.0, 2.0, 3.0]])
+        >>> pad = nn.ConstantPad1d(1, 9.0)
+        >>> pad
+        ConstantPad1d(padding=(1, 1), value=9.0)
+        >>> pad(x)
+        tensor([[9., 1., 2., 3., 9.]])
+        >>> nn.ConstantPad1d((2, 1), 9.0)(x)
+        tensor([[9., 9., 1., 2., 3., 9.]])
+    """
 
     _dims = 1
 
@@ -68,19 +136,73 @@ class ConstantPad1d(_ConstantPad):
 
 
 class ConstantPad2d(ConstantPad1d):
-    """Pad the last 2 dims with `value`."""
+    """Pad the last 2 dims with a constant `value`.
+
+    Args:
+        padding (int or tuple): one width for every side, or the 4 widths (left, right, top, bottom).
+        value (float): the fill value.
+
+    Returns:
+        (ConstantPad2d): a module taking `(C, H, W)` or `(N, C, H, W)` and growing each padded dim by its two widths.
+
+    Examples:
+        >>> x = retrograd.arange(4.0).reshape(1, 2, 2)
+        >>> pad = nn.ConstantPad2d(1, 9.0)
+        >>> pad
+        ConstantPad2d(padding=(1, 1, 1, 1), value=9.0)
+        >>> pad(x)
+        tensor([[[9., 9., 9., 9.],
+                 [9., 0., 1., 9.],
+                 [9., 2., 3., 9.],
+                 [9., 9., 9., 9.]]])
+    """
 
     _dims = 2
 
 
 class ConstantPad3d(ConstantPad1d):
-    """Pad the last 3 dims with `value`."""
+    """Pad the last 3 dims with a constant `value`.
+
+    Args:
+        padding (int or tuple): one width for every side, or the 6 widths (left, right, top, bottom, front, back).
+        value (float): the fill value.
+
+    Returns:
+        (ConstantPad3d): a module taking `(C, D, H, W)` or `(N, C, D, H, W)` and growing each padded dim by its two
+            widths.
+
+    Examples:
+        >>> x = retrograd.ones(1, 1, 2, 2, 2)
+        >>> pad = nn.ConstantPad3d(1, 9.0)
+        >>> pad
+        ConstantPad3d(padding=(1, 1, 1, 1, 1, 1), value=9.0)
+        >>> pad(x).shape
+        retrograd.Size([1, 1, 4, 4, 4])
+    """
 
     _dims = 3
 
 
 class ReflectionPad1d(_PadNd):
-    """Pad the last 1 dim by reflecting the input; `padding` = int or 2 widths (last dim first)."""
+    """Pad the last dim by reflecting the input at its edges (the edge itself not repeated).
+
+    Args:
+        padding (int or tuple): one width for every side, or the 2 widths (left, right). Each must be smaller than
+            its dim's size.
+
+    Returns:
+        (ReflectionPad1d): a module taking `(C, W)` or `(N, C, W)` and growing each padded dim by its two widths.
+
+    Examples:
+        >>> x = retrograd.tensor([[1.0, 2.0, 3.0]])
+        >>> pad = nn.ReflectionPad1d(1)
+        >>> pad
+        ReflectionPad1d((1, 1))
+        >>> pad(x)
+        tensor([[2., 1., 2., 3., 2.]])
+        >>> nn.ReflectionPad1d((2, 1))(x)
+        tensor([[3., 2., 1., 2., 3., 2.]])
+    """
 
     _dims, _mode = 1, "reflect"
 
@@ -89,7 +211,26 @@ class ReflectionPad1d(_PadNd):
 
 
 class ReflectionPad2d(_PadNd):
-    """Pad the last 2 dims by reflecting the input; `padding` = int or 4 widths (last dim first)."""
+    """Pad the last 2 dims by reflecting the input at its edges (the edge itself not repeated).
+
+    Args:
+        padding (int or tuple): one width for every side, or the 4 widths (left, right, top, bottom). Each must be
+            smaller than its dim's size.
+
+    Returns:
+        (ReflectionPad2d): a module taking `(C, H, W)` or `(N, C, H, W)` and growing each padded dim by its two widths.
+
+    Examples:
+        >>> x = retrograd.arange(4.0).reshape(1, 2, 2)
+        >>> pad = nn.ReflectionPad2d(1)
+        >>> pad
+        ReflectionPad2d((1, 1, 1, 1))
+        >>> pad(x)
+        tensor([[[3., 2., 3., 2.],
+                 [1., 0., 1., 0.],
+                 [3., 2., 3., 2.],
+                 [1., 0., 1., 0.]]])
+    """
 
     _dims, _mode = 2, "reflect"
 
@@ -98,7 +239,24 @@ class ReflectionPad2d(_PadNd):
 
 
 class ReflectionPad3d(_PadNd):
-    """Pad the last 3 dims by reflecting the input; `padding` = int or 6 widths (last dim first)."""
+    """Pad the last 3 dims by reflecting the input at its edges (the edge itself not repeated).
+
+    Args:
+        padding (int or tuple): one width for every side, or the 6 widths (left, right, top, bottom, front, back).
+            Each must be smaller than its dim's size.
+
+    Returns:
+        (ReflectionPad3d): a module taking `(C, D, H, W)` or `(N, C, D, H, W)` and growing each padded dim by its
+            two widths.
+
+    Examples:
+        >>> x = retrograd.ones(1, 1, 2, 2, 2)
+        >>> pad = nn.ReflectionPad3d(1)
+        >>> pad
+        ReflectionPad3d((1, 1, 1, 1, 1, 1))
+        >>> pad(x).shape
+        retrograd.Size([1, 1, 4, 4, 4])
+    """
 
     _dims, _mode = 3, "reflect"
 
@@ -107,7 +265,24 @@ class ReflectionPad3d(_PadNd):
 
 
 class ReplicationPad1d(_PadNd):
-    """Pad the last 1 dim by replicateing the input; `padding` = int or 2 widths (last dim first)."""
+    """Pad the last dim by repeating the edge values.
+
+    Args:
+        padding (int or tuple): one width for every side, or the 2 widths (left, right).
+
+    Returns:
+        (ReplicationPad1d): a module taking `(C, W)` or `(N, C, W)` and growing each padded dim by its two widths.
+
+    Examples:
+        >>> x = retrograd.tensor([[1.0, 2.0, 3.0]])
+        >>> pad = nn.ReplicationPad1d(1)
+        >>> pad
+        ReplicationPad1d((1, 1))
+        >>> pad(x)
+        tensor([[1., 1., 2., 3., 3.]])
+        >>> nn.ReplicationPad1d((2, 1))(x)
+        tensor([[1., 1., 1., 2., 3., 3.]])
+    """
 
     _dims, _mode = 1, "replicate"
 
@@ -116,7 +291,25 @@ class ReplicationPad1d(_PadNd):
 
 
 class ReplicationPad2d(_PadNd):
-    """Pad the last 2 dims by replicateing the input; `padding` = int or 4 widths (last dim first)."""
+    """Pad the last 2 dims by repeating the edge values.
+
+    Args:
+        padding (int or tuple): one width for every side, or the 4 widths (left, right, top, bottom).
+
+    Returns:
+        (ReplicationPad2d): a module taking `(C, H, W)` or `(N, C, H, W)` and growing each padded dim by its two widths.
+
+    Examples:
+        >>> x = retrograd.arange(4.0).reshape(1, 2, 2)
+        >>> pad = nn.ReplicationPad2d(1)
+        >>> pad
+        ReplicationPad2d((1, 1, 1, 1))
+        >>> pad(x)
+        tensor([[[0., 0., 1., 1.],
+                 [0., 0., 1., 1.],
+                 [2., 2., 3., 3.],
+                 [2., 2., 3., 3.]]])
+    """
 
     _dims, _mode = 2, "replicate"
 
@@ -125,7 +318,23 @@ class ReplicationPad2d(_PadNd):
 
 
 class ReplicationPad3d(_PadNd):
-    """Pad the last 3 dims by replicateing the input; `padding` = int or 6 widths (last dim first)."""
+    """Pad the last 3 dims by repeating the edge values.
+
+    Args:
+        padding (int or tuple): one width for every side, or the 6 widths (left, right, top, bottom, front, back).
+
+    Returns:
+        (ReplicationPad3d): a module taking `(C, D, H, W)` or `(N, C, D, H, W)` and growing each padded dim by its
+            two widths.
+
+    Examples:
+        >>> x = retrograd.ones(1, 1, 2, 2, 2)
+        >>> pad = nn.ReplicationPad3d(1)
+        >>> pad
+        ReplicationPad3d((1, 1, 1, 1, 1, 1))
+        >>> pad(x).shape
+        retrograd.Size([1, 1, 4, 4, 4])
+    """
 
     _dims, _mode = 3, "replicate"
 
@@ -134,7 +343,24 @@ class ReplicationPad3d(_PadNd):
 
 
 class CircularPad1d(_PadNd):
-    """Pad the last 1 dim by circularing the input; `padding` = int or 2 widths (last dim first)."""
+    """Pad the last dim by wrapping around (the far end's values).
+
+    Args:
+        padding (int or tuple): one width for every side, or the 2 widths (left, right).
+
+    Returns:
+        (CircularPad1d): a module taking `(C, W)` or `(N, C, W)` and growing each padded dim by its two widths.
+
+    Examples:
+        >>> x = retrograd.tensor([[1.0, 2.0, 3.0]])
+        >>> pad = nn.CircularPad1d(1)
+        >>> pad
+        CircularPad1d((1, 1))
+        >>> pad(x)
+        tensor([[3., 1., 2., 3., 1.]])
+        >>> nn.CircularPad1d((2, 1))(x)
+        tensor([[2., 3., 1., 2., 3., 1.]])
+    """
 
     _dims, _mode = 1, "circular"
 
@@ -143,7 +369,25 @@ class CircularPad1d(_PadNd):
 
 
 class CircularPad2d(_PadNd):
-    """Pad the last 2 dims by circularing the input; `padding` = int or 4 widths (last dim first)."""
+    """Pad the last 2 dims by wrapping around (the far end's values).
+
+    Args:
+        padding (int or tuple): one width for every side, or the 4 widths (left, right, top, bottom).
+
+    Returns:
+        (CircularPad2d): a module taking `(C, H, W)` or `(N, C, H, W)` and growing each padded dim by its two widths.
+
+    Examples:
+        >>> x = retrograd.arange(4.0).reshape(1, 2, 2)
+        >>> pad = nn.CircularPad2d(1)
+        >>> pad
+        CircularPad2d((1, 1, 1, 1))
+        >>> pad(x)
+        tensor([[[3., 2., 3., 2.],
+                 [1., 0., 1., 0.],
+                 [3., 2., 3., 2.],
+                 [1., 0., 1., 0.]]])
+    """
 
     _dims, _mode = 2, "circular"
 
@@ -152,7 +396,23 @@ class CircularPad2d(_PadNd):
 
 
 class CircularPad3d(_PadNd):
-    """Pad the last 3 dims by circularing the input; `padding` = int or 6 widths (last dim first)."""
+    """Pad the last 3 dims by wrapping around (the far end's values).
+
+    Args:
+        padding (int or tuple): one width for every side, or the 6 widths (left, right, top, bottom, front, back).
+
+    Returns:
+        (CircularPad3d): a module taking `(C, D, H, W)` or `(N, C, D, H, W)` and growing each padded dim by its two
+            widths.
+
+    Examples:
+        >>> x = retrograd.ones(1, 1, 2, 2, 2)
+        >>> pad = nn.CircularPad3d(1)
+        >>> pad
+        CircularPad3d((1, 1, 1, 1, 1, 1))
+        >>> pad(x).shape
+        retrograd.Size([1, 1, 4, 4, 4])
+    """
 
     _dims, _mode = 3, "circular"
 

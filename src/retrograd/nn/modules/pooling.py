@@ -42,19 +42,82 @@ class _MaxPoolNd(Module):
 
 
 class MaxPool1d(_MaxPoolNd):
-    """Max over windows of ([N,] C, L)."""
+    """Max over windows of ([N,] C, L).
+
+    Args:
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the step between windows (default `kernel_size`).
+        padding (int or tuple): implicit -inf padding on both sides, at most half the kernel (default 0).
+        dilation (int or tuple): the spacing between window elements (default 1).
+        return_indices (bool): also return the flat positions of the maxima, for `MaxUnpool` (default False).
+        ceil_mode (bool): round the output size up instead of down (default False).
+
+    Returns:
+        (MaxPool1d): a module mapping ([N,] C, L) to the pooled shape (and indices with `return_indices`).
+
+    Examples:
+        >>> x = retrograd.arange(8.0).reshape(1, 1, 8)
+        >>> pool = nn.MaxPool1d(2)
+        >>> pool
+        MaxPool1d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
+        >>> pool(x)
+        tensor([[[1., 3., 5., 7.]]])
+        >>> nn.MaxPool1d(3, stride=2, padding=1, return_indices=True)(x)
+        (tensor([[[1., 3., 5., 7.]]]), tensor([[[1, 3, 5, 7]]]))
+    """
 
     _fn = staticmethod(P.max_pool1d)
 
 
 class MaxPool2d(_MaxPoolNd):
-    """Max over (kH, kW) windows of ([N,] C, H, W)."""
+    """Max over (kH, kW) windows of ([N,] C, H, W).
+
+    Args:
+        kernel_size (int or tuple): the window size (an int for all 2 dims, or one per dim).
+        stride (int or tuple, optional): the step between windows (default `kernel_size`).
+        padding (int or tuple): implicit -inf padding on both sides, at most half the kernel (default 0).
+        dilation (int or tuple): the spacing between window elements (default 1).
+        return_indices (bool): also return the flat positions of the maxima, for `MaxUnpool` (default False).
+        ceil_mode (bool): round the output size up instead of down (default False).
+
+    Returns:
+        (MaxPool2d): a module mapping ([N,] C, H, W) to the pooled shape (and indices with `return_indices`).
+
+    Examples:
+        >>> x = retrograd.arange(16.0).reshape(1, 1, 4, 4)
+        >>> pool = nn.MaxPool2d(2)
+        >>> pool
+        MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
+        >>> pool(x)
+        tensor([[[[ 5.,  7.],
+                  [13., 15.]]]])
+    """
 
     _fn = staticmethod(P.max_pool2d)
 
 
 class MaxPool3d(_MaxPoolNd):
-    """Max over (kD, kH, kW) windows of ([N,] C, D, H, W)."""
+    """Max over (kD, kH, kW) windows of ([N,] C, D, H, W).
+
+    Args:
+        kernel_size (int or tuple): the window size (an int for all 3 dims, or one per dim).
+        stride (int or tuple, optional): the step between windows (default `kernel_size`).
+        padding (int or tuple): implicit -inf padding on both sides, at most half the kernel (default 0).
+        dilation (int or tuple): the spacing between window elements (default 1).
+        return_indices (bool): also return the flat positions of the maxima, for `MaxUnpool` (default False).
+        ceil_mode (bool): round the output size up instead of down (default False).
+
+    Returns:
+        (MaxPool3d): a module mapping ([N,] C, D, H, W) to the pooled shape (and indices with `return_indices`).
+
+    Examples:
+        >>> x = retrograd.arange(64.0).reshape(1, 1, 4, 4, 4)
+        >>> pool = nn.MaxPool3d(2)
+        >>> pool
+        MaxPool3d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
+        >>> pool(x).shape
+        retrograd.Size([1, 1, 2, 2, 2])
+    """
 
     _fn = staticmethod(P.max_pool3d)
 
@@ -65,7 +128,28 @@ class _AvgPoolNd(Module):
 
 
 class AvgPool1d(_AvgPoolNd):
-    """Mean over windows of ([N,] C, L)."""
+    """Mean over windows of ([N,] C, L).
+
+    Args:
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the step between windows (default `kernel_size`).
+        padding (int or tuple): implicit zero padding on both sides, at most half the kernel (default 0).
+        ceil_mode (bool): round the output size up instead of down (default False).
+        count_include_pad (bool): count the padding zeros in the mean's divisor (default True).
+
+    Returns:
+        (AvgPool1d): a module mapping ([N,] C, L) to the pooled shape.
+
+    Examples:
+        >>> x = retrograd.arange(8.0).reshape(1, 1, 8)
+        >>> pool = nn.AvgPool1d(2)
+        >>> pool
+        AvgPool1d(kernel_size=(2,), stride=(2,), padding=(0,))
+        >>> pool(x)
+        tensor([[[0.5000, 2.5000, 4.5000, 6.5000]]])
+        >>> nn.AvgPool1d(3, stride=1, padding=1, count_include_pad=False)(x)
+        tensor([[[0.5000, 1.0000, 2.0000, 3.0000, 4.0000, 5.0000, 6.0000, 6.5000]]])
+    """
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
                  count_include_pad: bool = True) -> None:
@@ -104,13 +188,54 @@ class _AvgPool(_AvgPoolNd):
 
 
 class AvgPool2d(_AvgPool):
-    """Mean over (kH, kW) windows of ([N,] C, H, W)."""
+    """Mean over (kH, kW) windows of ([N,] C, H, W).
+
+    Args:
+        kernel_size (int or tuple): the window size (an int for all 2 dims, or one per dim).
+        stride (int or tuple, optional): the step between windows (default `kernel_size`).
+        padding (int or tuple): implicit zero padding on both sides, at most half the kernel (default 0).
+        ceil_mode (bool): round the output size up instead of down (default False).
+        count_include_pad (bool): count the padding zeros in the mean's divisor (default True).
+        divisor_override (int, optional): divide every window's sum by this instead.
+
+    Returns:
+        (AvgPool2d): a module mapping ([N,] C, H, W) to the pooled shape.
+
+    Examples:
+        >>> x = retrograd.arange(16.0).reshape(1, 1, 4, 4)
+        >>> pool = nn.AvgPool2d(2)
+        >>> pool
+        AvgPool2d(kernel_size=2, stride=2, padding=0)
+        >>> pool(x)
+        tensor([[[[ 2.5000,  4.5000],
+                  [10.5000, 12.5000]]]])
+    """
 
     _fn = staticmethod(P.avg_pool2d)
 
 
 class AvgPool3d(_AvgPool):
-    """Mean over (kD, kH, kW) windows of ([N,] C, D, H, W)."""
+    """Mean over (kD, kH, kW) windows of ([N,] C, D, H, W).
+
+    Args:
+        kernel_size (int or tuple): the window size (an int for all 3 dims, or one per dim).
+        stride (int or tuple, optional): the step between windows (default `kernel_size`).
+        padding (int or tuple): implicit zero padding on both sides, at most half the kernel (default 0).
+        ceil_mode (bool): round the output size up instead of down (default False).
+        count_include_pad (bool): count the padding zeros in the mean's divisor (default True).
+        divisor_override (int, optional): divide every window's sum by this instead.
+
+    Returns:
+        (AvgPool3d): a module mapping ([N,] C, D, H, W) to the pooled shape.
+
+    Examples:
+        >>> x = retrograd.arange(64.0).reshape(1, 1, 4, 4, 4)
+        >>> pool = nn.AvgPool3d(2)
+        >>> pool
+        AvgPool3d(kernel_size=2, stride=2, padding=0)
+        >>> pool(x).shape
+        retrograd.Size([1, 1, 2, 2, 2])
+    """
 
     _fn = staticmethod(P.avg_pool3d)
 
@@ -130,19 +255,68 @@ class _AdaptiveAvg(Module):
 
 
 class AdaptiveAvgPool1d(_AdaptiveAvg):
-    """Average over adaptive windows: ([N,] C, L) -> ([N,] C, output_size)."""
+    """Average over adaptive windows: ([N,] C, L) -> ([N,] C, output_size).
+
+    Args:
+        output_size (int or tuple): the output length.
+
+    Returns:
+        (AdaptiveAvgPool1d): a module mapping ([N,] C, L) to `output_size` by averaging over windows it picks to
+            cover the input.
+
+    Examples:
+        >>> x = retrograd.arange(8.0).reshape(1, 1, 8)
+        >>> pool = nn.AdaptiveAvgPool1d(3)
+        >>> pool
+        AdaptiveAvgPool1d(output_size=3)
+        >>> pool(x)
+        tensor([[[1.0000, 3.5000, 6.0000]]])
+    """
 
     _fn = staticmethod(P.adaptive_avg_pool1d)
 
 
 class AdaptiveAvgPool2d(_AdaptiveAvg):
-    """Average over adaptive windows: ([N,] C, H, W) -> ([N,] C, *output_size)."""
+    """Average over adaptive windows: ([N,] C, H, W) -> ([N,] C, *output_size).
+
+    Args:
+        output_size (int or tuple): the output size, an int for all 2 dims or one per dim (None keeps that dim).
+
+    Returns:
+        (AdaptiveAvgPool2d): a module mapping ([N,] C, H, W) to `output_size` by averaging over windows it picks to
+            cover the input.
+
+    Examples:
+        >>> x = retrograd.arange(16.0).reshape(1, 1, 4, 4)
+        >>> pool = nn.AdaptiveAvgPool2d(2)
+        >>> pool
+        AdaptiveAvgPool2d(output_size=2)
+        >>> pool(x)
+        tensor([[[[ 2.5000,  4.5000],
+                  [10.5000, 12.5000]]]])
+    """
 
     _fn = staticmethod(P.adaptive_avg_pool2d)
 
 
 class AdaptiveAvgPool3d(_AdaptiveAvg):
-    """Average over adaptive windows: ([N,] C, D, H, W) -> ([N,] C, *output_size)."""
+    """Average over adaptive windows: ([N,] C, D, H, W) -> ([N,] C, *output_size).
+
+    Args:
+        output_size (int or tuple): the output size, an int for all 3 dims or one per dim (None keeps that dim).
+
+    Returns:
+        (AdaptiveAvgPool3d): a module mapping ([N,] C, D, H, W) to `output_size` by averaging over windows it picks
+            to cover the input.
+
+    Examples:
+        >>> x = retrograd.arange(64.0).reshape(1, 1, 4, 4, 4)
+        >>> pool = nn.AdaptiveAvgPool3d(2)
+        >>> pool
+        AdaptiveAvgPool3d(output_size=2)
+        >>> pool(x).shape
+        retrograd.Size([1, 1, 2, 2, 2])
+    """
 
     _fn = staticmethod(P.adaptive_avg_pool3d)
 
@@ -163,19 +337,73 @@ class _AdaptiveMax(Module):
 
 
 class AdaptiveMaxPool1d(_AdaptiveMax):
-    """Max over adaptive windows: ([N,] C, L) -> ([N,] C, output_size)."""
+    """Max over adaptive windows: ([N,] C, L) -> ([N,] C, output_size).
+
+    Args:
+        output_size (int or tuple): the output length.
+        return_indices (bool): also return the flat positions of the maxima (default False).
+
+    Returns:
+        (AdaptiveMaxPool1d): a module mapping ([N,] C, L) to `output_size` by the max over windows it picks to cover
+            the input.
+
+    Examples:
+        >>> x = retrograd.arange(8.0).reshape(1, 1, 8)
+        >>> pool = nn.AdaptiveMaxPool1d(3)
+        >>> pool
+        AdaptiveMaxPool1d(output_size=3)
+        >>> pool(x)
+        tensor([[[2., 5., 7.]]])
+        >>> nn.AdaptiveMaxPool1d(2, return_indices=True)(x)
+        (tensor([[[3., 7.]]]), tensor([[[3, 7]]]))
+    """
 
     _fn = staticmethod(P.adaptive_max_pool1d)
 
 
 class AdaptiveMaxPool2d(_AdaptiveMax):
-    """Max over adaptive windows: ([N,] C, H, W) -> ([N,] C, *output_size)."""
+    """Max over adaptive windows: ([N,] C, H, W) -> ([N,] C, *output_size).
+
+    Args:
+        output_size (int or tuple): the output size, an int for all 2 dims or one per dim (None keeps that dim).
+        return_indices (bool): also return the flat positions of the maxima (default False).
+
+    Returns:
+        (AdaptiveMaxPool2d): a module mapping ([N,] C, H, W) to `output_size` by the max over windows it picks to
+            cover the input.
+
+    Examples:
+        >>> x = retrograd.arange(16.0).reshape(1, 1, 4, 4)
+        >>> pool = nn.AdaptiveMaxPool2d(2)
+        >>> pool
+        AdaptiveMaxPool2d(output_size=2)
+        >>> pool(x)
+        tensor([[[[ 5.,  7.],
+                  [13., 15.]]]])
+    """
 
     _fn = staticmethod(P.adaptive_max_pool2d)
 
 
 class AdaptiveMaxPool3d(_AdaptiveMax):
-    """Max over adaptive windows: ([N,] C, D, H, W) -> ([N,] C, *output_size)."""
+    """Max over adaptive windows: ([N,] C, D, H, W) -> ([N,] C, *output_size).
+
+    Args:
+        output_size (int or tuple): the output size, an int for all 3 dims or one per dim (None keeps that dim).
+        return_indices (bool): also return the flat positions of the maxima (default False).
+
+    Returns:
+        (AdaptiveMaxPool3d): a module mapping ([N,] C, D, H, W) to `output_size` by the max over windows it picks to
+            cover the input.
+
+    Examples:
+        >>> x = retrograd.arange(64.0).reshape(1, 1, 4, 4, 4)
+        >>> pool = nn.AdaptiveMaxPool3d(2)
+        >>> pool
+        AdaptiveMaxPool3d(output_size=2)
+        >>> pool(x).shape
+        retrograd.Size([1, 1, 2, 2, 2])
+    """
 
     _fn = staticmethod(P.adaptive_max_pool3d)
 
@@ -198,18 +426,73 @@ class _LPPoolNd(Module):
 
 
 class LPPool1d(_LPPoolNd):
-    """Power-average pooling over ([N,] C, L)."""
+    """Power-average pooling over ([N,] C, L).
+
+    Args:
+        norm_type (float): the power p: each window gives `(Σ x^p)^(1/p)`; inf is max pooling, 1 sum pooling.
+        kernel_size (int or tuple): the window size.
+        stride (int or tuple, optional): the step between windows (default `kernel_size`).
+        ceil_mode (bool): round the output size up instead of down (default False).
+
+    Returns:
+        (LPPool1d): a module mapping ([N,] C, L) to the pooled shape.
+
+    Examples:
+        >>> x = retrograd.arange(8.0).reshape(1, 1, 8)
+        >>> pool = nn.LPPool1d(2, 2)
+        >>> pool
+        LPPool1d(norm_type=2, kernel_size=2, stride=None, ceil_mode=False)
+        >>> pool(x)
+        tensor([[[1.0000, 3.6056, 6.4031, 9.2195]]])
+    """
 
     _fn = "lp_pool1d"
 
 
 class LPPool2d(_LPPoolNd):
-    """Power-average pooling over ([N,] C, H, W)."""
+    """Power-average pooling over ([N,] C, H, W).
+
+    Args:
+        norm_type (float): the power p: each window gives `(Σ x^p)^(1/p)`; inf is max pooling, 1 sum pooling.
+        kernel_size (int or tuple): the window size (an int for all 2 dims, or one per dim).
+        stride (int or tuple, optional): the step between windows (default `kernel_size`).
+        ceil_mode (bool): round the output size up instead of down (default False).
+
+    Returns:
+        (LPPool2d): a module mapping ([N,] C, H, W) to the pooled shape.
+
+    Examples:
+        >>> x = retrograd.arange(16.0).reshape(1, 1, 4, 4)
+        >>> pool = nn.LPPool2d(2, 2)
+        >>> pool
+        LPPool2d(norm_type=2, kernel_size=2, stride=None, ceil_mode=False)
+        >>> pool(x)
+        tensor([[[[ 6.4807,  9.8995],
+                  [21.4009, 25.3377]]]])
+    """
 
     _fn = "lp_pool2d"
 
 
 class LPPool3d(_LPPoolNd):
-    """Power-average pooling over ([N,] C, D, H, W)."""
+    """Power-average pooling over ([N,] C, D, H, W).
+
+    Args:
+        norm_type (float): the power p: each window gives `(Σ x^p)^(1/p)`; inf is max pooling, 1 sum pooling.
+        kernel_size (int or tuple): the window size (an int for all 3 dims, or one per dim).
+        stride (int or tuple, optional): the step between windows (default `kernel_size`).
+        ceil_mode (bool): round the output size up instead of down (default False).
+
+    Returns:
+        (LPPool3d): a module mapping ([N,] C, D, H, W) to the pooled shape.
+
+    Examples:
+        >>> x = retrograd.arange(64.0).reshape(1, 1, 4, 4, 4)
+        >>> pool = nn.LPPool3d(2, 2)
+        >>> pool
+        LPPool3d(norm_type=2, kernel_size=2, stride=None, ceil_mode=False)
+        >>> pool(x).shape
+        retrograd.Size([1, 1, 2, 2, 2])
+    """
 
     _fn = "lp_pool3d"

@@ -57,7 +57,32 @@ def _check_dropout(dropout: Any, num_layers: int) -> None:
 
 
 class RNNBase(Module):
-    """Shared construction, checks and forward of RNN, LSTM and GRU (`mode` picks the recurrence)."""
+    """Shared construction, checks and forward of RNN, LSTM and GRU (`mode` picks the recurrence).
+
+    Args:
+        mode (str): `'RNN_TANH'`, `'RNN_RELU'`, `'LSTM'` or `'GRU'`.
+        input_size (int): features per time step of the input, H_in.
+        hidden_size (int): features of the hidden state, H.
+        num_layers (int): stacked layers (default 1).
+        bias (bool): learn biases (default True).
+        batch_first (bool): inputs and outputs are (N, L, ·) instead of (L, N, ·) (default False).
+        dropout (float): dropout on the outputs of each layer but the last (default 0).
+        bidirectional (bool): also run backwards in time; outputs are then 2·H wide (default False).
+        proj_size (int): for LSTM, project the hidden state to this size (default 0).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (RNNBase): the recurrent module for `mode`, with parameters `weight_ih_l{k}`, `weight_hh_l{k}`,
+            `bias_ih_l{k}`, `bias_hh_l{k}` (`_reverse` too when bidirectional).
+
+    Examples:
+        >>> base = nn.RNNBase('GRU', 2, 3)
+        >>> [name for name, _ in base.named_parameters()]
+        ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0']
+        >>> base.weight_ih_l0.shape
+        retrograd.Size([9, 2])
+    """
 
     def __init__(
         self,
@@ -278,7 +303,39 @@ def _no_proj(kwargs: dict) -> None:
 
 
 class RNN(RNNBase):
-    """Elman RNN, h' = tanh or relu(W_ih x + b_ih + W_hh h + b_hh); input (L, N, H_in) -> (output, h_n)."""
+    """Elman RNN, h' = tanh or relu(W_ih x + b_ih + W_hh h + b_hh); input (L, N, H_in) -> (output, h_n).
+
+    Args:
+        input_size (int): features per time step of the input, H_in.
+        hidden_size (int): features of the hidden state, H.
+        num_layers (int): stacked layers (default 1).
+        nonlinearity (str): `'tanh'` (default) or `'relu'`.
+        *args: `bias`, `batch_first`, `dropout`, `bidirectional`, `device`, `dtype` in that order (see Other
+            Parameters).
+        **kwargs: the same, by name.
+
+    Other Parameters:
+        bias (bool): learn biases (default True).
+        batch_first (bool): inputs and outputs are (N, L, ·) instead of (L, N, ·) (default False).
+        dropout (float): dropout on the outputs of each layer but the last (default 0).
+        bidirectional (bool): also run backwards in time; outputs are then 2·H wide (default False).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (RNN): a module; `rnn(input, h_0=None)` gives `(output, h_n)`, output (L, N, D·H) (or (N, L, D·H) with
+            batch_first, (L, D·H) unbatched) and h_n (D·num_layers, N, H), with D = 2 if bidirectional else 1.
+
+    Examples:
+        >>> rnn = nn.RNN(4, 6, num_layers=2)
+        >>> rnn
+        RNN(4, 6, num_layers=2)
+        >>> output, h_n = rnn(retrograd.zeros(5, 3, 4))
+        >>> output.shape, h_n.shape
+        (retrograd.Size([5, 3, 6]), retrograd.Size([2, 3, 6]))
+        >>> nn.RNN(4, 6, nonlinearity='relu', bidirectional=True)(retrograd.zeros(5, 4))[0].shape
+        retrograd.Size([5, 12])
+    """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, nonlinearity: str = "tanh",
                  *args: Any, **kwargs: Any) -> None:
@@ -337,7 +394,38 @@ class LSTM(RNNBase):
 
 
 class GRU(RNNBase):
-    """Gated recurrent unit (gates r, z, n); returns (output, h_n)."""
+    """Gated recurrent unit (gates r, z, n); returns (output, h_n).
+
+    Args:
+        input_size (int): features per time step of the input, H_in.
+        hidden_size (int): features of the hidden state, H.
+        *args: `num_layers`, `bias`, `batch_first`, `dropout`, `bidirectional`, `device`, `dtype` in that order (see
+            Other Parameters).
+        **kwargs: the same, by name.
+
+    Other Parameters:
+        num_layers (int): stacked layers (default 1).
+        bias (bool): learn biases (default True).
+        batch_first (bool): inputs and outputs are (N, L, ·) instead of (L, N, ·) (default False).
+        dropout (float): dropout on the outputs of each layer but the last (default 0).
+        bidirectional (bool): also run backwards in time; outputs are then 2·H wide (default False).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (GRU): a module; `gru(input, h_0=None)` gives `(output, h_n)`, output (L, N, D·H) (or (N, L, D·H) with
+            batch_first) and h_n (D·num_layers, N, H), with D = 2 if bidirectional else 1.
+
+    Examples:
+        >>> gru = nn.GRU(input_size=4, hidden_size=6, batch_first=True)
+        >>> gru
+        GRU(4, 6, batch_first=True)
+        >>> output, h_n = gru(retrograd.zeros(3, 5, 4))
+        >>> output.shape, h_n.shape
+        (retrograd.Size([3, 5, 6]), retrograd.Size([1, 3, 6]))
+        >>> gru.weight_ih_l0.shape
+        retrograd.Size([18, 4])
+    """
 
     def __init__(self, input_size: int, hidden_size: int, *args: Any, **kwargs: Any) -> None:
         _no_proj(kwargs)

@@ -16,7 +16,27 @@ __all__ = ["RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
 
 class RNNCellBase(Module):
-    """Parameters weight_ih (G·H, H_in), weight_hh (G·H, H), bias_ih, bias_hh (G·H) of a cell with G gates."""
+    """Parameters weight_ih (G·H, H_in), weight_hh (G·H, H), bias_ih, bias_hh (G·H) of a cell with G gates.
+
+    Args:
+        input_size (int): features of the input, H_in.
+        hidden_size (int): features of the hidden state, H.
+        bias (bool): learn `bias_ih` and `bias_hh`.
+        num_chunks (int): the gate count G (1 RNN, 4 LSTM, 3 GRU).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (RNNCellBase): a module with `weight_ih` (G·H, H_in), `weight_hh` (G·H, H) and, with bias, `bias_ih`,
+            `bias_hh` (G·H,), all drawn from U(±1/√H).
+
+    Examples:
+        >>> cell = nn.RNNCellBase(2, 3, True, 4)
+        >>> cell
+        RNNCellBase(2, 3)
+        >>> cell.weight_ih.shape, cell.weight_hh.shape
+        (retrograd.Size([12, 2]), retrograd.Size([12, 3]))
+    """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int,
                  device: Any = None, dtype: Any = None) -> None:
@@ -83,7 +103,30 @@ class RNNCellBase(Module):
 
 
 class RNNCell(RNNCellBase):
-    """h' = tanh or relu(W_ih x + b_ih + W_hh h + b_hh); input (N, H_in) or (H_in), hx (N, H) or (H)."""
+    """h' = tanh or relu(W_ih x + b_ih + W_hh h + b_hh); input (N, H_in) or (H_in), hx (N, H) or (H).
+
+    Args:
+        input_size (int): features of the input, H_in.
+        hidden_size (int): features of the hidden state, H.
+        bias (bool): learn `bias_ih` and `bias_hh` (default True).
+        nonlinearity (str): `'tanh'` (default) or `'relu'`.
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (RNNCell): a module; `cell(input, hx=None)` with input (N, H_in) or (H_in,) and hx (N, H) or (H,) (zeros
+            when None) gives h' of hx's shape.
+
+    Examples:
+        >>> cell = nn.RNNCell(4, 6)
+        >>> cell
+        RNNCell(4, 6)
+        >>> h = cell(retrograd.zeros(3, 4))
+        >>> h.shape
+        retrograd.Size([3, 6])
+        >>> cell(retrograd.zeros(3, 4), h).shape
+        retrograd.Size([3, 6])
+    """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, nonlinearity: str = "tanh",
                  device: Any = None, dtype: Any = None) -> None:
@@ -99,7 +142,29 @@ class RNNCell(RNNCellBase):
 
 
 class LSTMCell(RNNCellBase):
-    """One LSTM step (gates i, f, g, o); hx = (h, c), each (N, H) or (H); returns (h', c')."""
+    """One LSTM step (gates i, f, g, o); hx = (h, c), each (N, H) or (H); returns (h', c').
+
+    Args:
+        input_size (int): features of the input, H_in.
+        hidden_size (int): features of the hidden state, H.
+        bias (bool): learn `bias_ih` and `bias_hh` (default True).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (LSTMCell): a module; `cell(input, hx=None)` with input (N, H_in) or (H_in,) and hx = (h, c), each (N, H) or
+            (H,) (zeros when None), gives (h', c').
+
+    Examples:
+        >>> cell = nn.LSTMCell(4, 6)
+        >>> cell
+        LSTMCell(4, 6)
+        >>> h, c = cell(retrograd.zeros(3, 4))
+        >>> h.shape, c.shape
+        (retrograd.Size([3, 6]), retrograd.Size([3, 6]))
+        >>> cell.weight_ih.shape
+        retrograd.Size([24, 4])
+    """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
                  device: Any = None, dtype: Any = None) -> None:
@@ -112,7 +177,28 @@ class LSTMCell(RNNCellBase):
 
 
 class GRUCell(RNNCellBase):
-    """One GRU step (gates r, z, n); input (N, H_in) or (H_in), hx (N, H) or (H)."""
+    """One GRU step (gates r, z, n); input (N, H_in) or (H_in), hx (N, H) or (H).
+
+    Args:
+        input_size (int): features of the input, H_in.
+        hidden_size (int): features of the hidden state, H.
+        bias (bool): learn `bias_ih` and `bias_hh` (default True).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (GRUCell): a module; `cell(input, hx=None)` with input (N, H_in) or (H_in,) and hx (N, H) or (H,) (zeros
+            when None) gives h' of hx's shape.
+
+    Examples:
+        >>> cell = nn.GRUCell(4, 6)
+        >>> cell
+        GRUCell(4, 6)
+        >>> cell(retrograd.zeros(3, 4)).shape
+        retrograd.Size([3, 6])
+        >>> cell.weight_hh.shape
+        retrograd.Size([18, 6])
+    """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
                  device: Any = None, dtype: Any = None) -> None:

@@ -39,7 +39,33 @@ class _AllReduceSum(Function):
 
 
 class SyncBatchNorm(_BatchNorm):
-    """Batch norm over (N, C, *) with statistics synchronised across `process_group` in training."""
+    """Batch norm over (N, C, *) with statistics synchronised across `process_group` in training.
+
+    Args:
+        num_features (int): C, the input's channels.
+        eps (float): added to the variance (default 1e-5).
+        momentum (float, optional): the running statistics' update rate (default 0.1); None for a plain running average.
+        affine (bool): learn a per-channel `weight` and `bias` (default True).
+        track_running_stats (bool): keep running statistics and use them in eval mode (default True).
+        process_group (ProcessGroup, optional): the processes to synchronise over (default: the whole world).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+        bias (bool): learn the bias too, when `affine` (default True).
+
+    Returns:
+        (SyncBatchNorm): a module mapping (N, C, *) to the same shape; outside a distributed run (or in eval mode)
+            it is a plain batch norm.
+
+    Examples:
+        >>> sbn = nn.SyncBatchNorm(2)
+        >>> sbn
+        SyncBatchNorm(2, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
+        >>> model = nn.SyncBatchNorm.convert_sync_batchnorm(nn.Sequential(nn.BatchNorm1d(2)))
+        >>> model
+        Sequential(
+          (0): SyncBatchNorm(2, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
+        )
+    """
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
                  track_running_stats: bool = True, process_group: Any = None, device: Any = None, dtype: Any = None,

@@ -38,6 +38,35 @@ class MultiheadAttention(Module):
 
     query (L, N, E), key (S, N, kdim), value (S, N, vdim), or (N, L, E) ... with batch_first,
     or unbatched (L, E); returns ((L, N, E), weights (N, L, S) averaged over heads, or None).
+
+    Args:
+        embed_dim (int): E, the query's (and output's) feature size.
+        num_heads (int): the number of heads; E must divide by it.
+        dropout (float): dropout on the attention weights (default 0).
+        bias (bool): learn the projections' biases (default True).
+        add_bias_kv (bool): append a learned bias step to the keys and values (default False).
+        add_zero_attn (bool): append a step of zeros to the keys and values (default False).
+        kdim (int, optional): the keys' feature size (default E).
+        vdim (int, optional): the values' feature size (default E).
+        batch_first (bool): inputs and outputs are (N, L, E) instead of (L, N, E) (default False).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (MultiheadAttention): a module; `mha(query, key, value, key_padding_mask=None, need_weights=True,
+            attn_mask=None, average_attn_weights=True, is_causal=False)` gives `(output, weights)`: output like
+            `query`, weights (N, L, S) averaged over heads (per head with `average_attn_weights=False`), or None.
+
+    Examples:
+        >>> mha = nn.MultiheadAttention(embed_dim=8, num_heads=2, batch_first=True)
+        >>> x = retrograd.randn(3, 5, 8)
+        >>> out, weights = mha(x, x, x)
+        >>> out.shape, weights.shape
+        (retrograd.Size([3, 5, 8]), retrograd.Size([3, 5, 5]))
+        >>> weights.sum(dim=-1).allclose(retrograd.ones(3, 5))
+        True
+        >>> mha(x, x, x, need_weights=False)[1] is None
+        True
     """
 
     bias_k: Parameter | None
@@ -182,6 +211,30 @@ class TransformerEncoderLayer(Module):
 
     Post-norm (default): x = norm1(x + sa(x)); x = norm2(x + ff(x)). With norm_first:
     x = x + sa(norm1(x)); x = x + ff(norm2(x)). src (L, N, E), (N, L, E) with batch_first, or (L, E).
+
+    Args:
+        d_model (int): the embedding size E.
+        nhead (int): the number of attention heads; E must divide by it.
+        dim_feedforward (int): the hidden size of the feed-forward block (default 2048).
+        dropout (float): the dropout rate everywhere in the layer (default 0.1).
+        activation (str or callable): the feed-forward activation, `'relu'` (default), `'gelu'` or a callable.
+        layer_norm_eps (float): the LayerNorms' eps (default 1e-5).
+        batch_first (bool): inputs and outputs are (N, L, E) instead of (L, N, E) (default False).
+        norm_first (bool): apply LayerNorm before each block (pre-norm) instead of after the residual (default False).
+        bias (bool): learn biases in the Linear and LayerNorm layers (default True).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (TransformerEncoderLayer): a module; `layer(src, src_mask=None, src_key_padding_mask=None, is_causal=False)`
+            maps (L, N, E) (or (N, L, E) with batch_first, or (L, E)) to the same shape.
+
+    Examples:
+        >>> layer = nn.TransformerEncoderLayer(d_model=8, nhead=2, dim_feedforward=16, batch_first=True)
+        >>> layer(retrograd.randn(3, 5, 8)).shape
+        retrograd.Size([3, 5, 8])
+        >>> layer.self_attn.num_heads, layer.linear1
+        (2, Linear(in_features=8, out_features=16, bias=True))
     """
 
     def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048, dropout: float = 0.1,
@@ -255,7 +308,28 @@ def _why_not_sparsity_fast_path(layer: Module) -> str:
 
 
 class TransformerEncoder(Module):
-    """`num_layers` deep copies of `encoder_layer` applied in turn, then the optional `norm`."""
+    """`num_layers` deep copies of `encoder_layer` applied in turn, then the optional `norm`.
+
+    Args:
+        encoder_layer (TransformerEncoderLayer): the layer to copy (each copy has its own parameters).
+        num_layers (int): how many copies to stack.
+        norm (Module, optional): applied to the last layer's output.
+        enable_nested_tensor (bool): accepted for PyTorch compatibility; padded batches are computed densely
+            (default True).
+        mask_check (bool): check the masks as PyTorch does (default True).
+
+    Returns:
+        (TransformerEncoder): a module; `encoder(src, mask=None, src_key_padding_mask=None, is_causal=None)` maps
+            src to the same shape.
+
+    Examples:
+        >>> layer = nn.TransformerEncoderLayer(d_model=8, nhead=2, dim_feedforward=16)
+        >>> encoder = nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
+        >>> len(encoder.layers)
+        2
+        >>> encoder(retrograd.randn(5, 3, 8)).shape
+        retrograd.Size([5, 3, 8])
+    """
 
     def __init__(self, encoder_layer: Module, num_layers: int, norm: Module | None = None,
                  enable_nested_tensor: bool = True, mask_check: bool = True) -> None:

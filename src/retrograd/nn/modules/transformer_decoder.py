@@ -39,6 +39,30 @@ class TransformerDecoderLayer(Module):
     Post-norm (default): x = norm1(x + sa(x)); x = norm2(x + mha(x, memory)); x = norm3(x + ff(x)).
     With norm_first each block reads the normalised x and is added to x. tgt (T, N, E), memory (S, N, E)
     ((N, ·, E) with batch_first).
+
+    Args:
+        d_model (int): the embedding size E.
+        nhead (int): the number of attention heads; E must divide by it.
+        dim_feedforward (int): the hidden size of the feed-forward block (default 2048).
+        dropout (float): the dropout rate everywhere in the layer (default 0.1).
+        activation (str or callable): the feed-forward activation, `'relu'` (default), `'gelu'` or a callable.
+        layer_norm_eps (float): the LayerNorms' eps (default 1e-5).
+        batch_first (bool): inputs and outputs are (N, L, E) instead of (L, N, E) (default False).
+        norm_first (bool): apply LayerNorm before each block (pre-norm) instead of after the residual (default False).
+        bias (bool): learn biases in the Linear and LayerNorm layers (default True).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (TransformerDecoderLayer): a module; `layer(tgt, memory, tgt_mask=None, memory_mask=None,
+            tgt_key_padding_mask=None, memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False)`
+            maps tgt (T, N, E) to the same shape.
+
+    Examples:
+        >>> layer = nn.TransformerDecoderLayer(d_model=8, nhead=2, dim_feedforward=16, batch_first=True)
+        >>> tgt, memory = retrograd.randn(3, 4, 8), retrograd.randn(3, 6, 8)
+        >>> layer(tgt, memory).shape
+        retrograd.Size([3, 4, 8])
     """
 
     def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048, dropout: float = 0.1,
@@ -96,7 +120,24 @@ class TransformerDecoderLayer(Module):
 
 
 class TransformerDecoder(Module):
-    """`num_layers` deep copies of `decoder_layer` applied in turn to tgt (with memory), then the optional `norm`."""
+    """`num_layers` deep copies of `decoder_layer` applied in turn to tgt (with memory), then the optional `norm`.
+
+    Args:
+        decoder_layer (TransformerDecoderLayer): the layer to copy (each copy has its own parameters).
+        num_layers (int): how many copies to stack.
+        norm (Module, optional): applied to the last layer's output.
+
+    Returns:
+        (TransformerDecoder): a module; `decoder(tgt, memory, tgt_mask=None, memory_mask=None,
+            tgt_key_padding_mask=None, memory_key_padding_mask=None, tgt_is_causal=None, memory_is_causal=False)`
+            maps tgt to the same shape.
+
+    Examples:
+        >>> layer = nn.TransformerDecoderLayer(d_model=8, nhead=2, dim_feedforward=16)
+        >>> decoder = nn.TransformerDecoder(layer, num_layers=2)
+        >>> decoder(retrograd.randn(4, 3, 8), retrograd.randn(6, 3, 8)).shape
+        retrograd.Size([4, 3, 8])
+    """
 
     def __init__(self, decoder_layer: Module, num_layers: int, norm: Module | None = None) -> None:
         super().__init__()
@@ -126,6 +167,41 @@ class Transformer(Module):
     """The encoder-decoder Transformer ("Attention Is All You Need"): encoder(src) is the decoder's memory.
 
     src (S, N, E), tgt (T, N, E) ((N, ·, E) with batch_first); returns (T, N, E).
+
+    Args:
+        d_model (int): the embedding size E (default 512).
+        nhead (int): the number of attention heads (default 8).
+        num_encoder_layers (int): the encoder's depth (default 6).
+        num_decoder_layers (int): the decoder's depth (default 6).
+        dim_feedforward (int): the hidden size of the feed-forward blocks (default 2048).
+        dropout (float): the dropout rate (default 0.1).
+        activation (str or callable): the feed-forward activation, `'relu'` (default), `'gelu'` or a callable.
+        custom_encoder (Module, optional): used instead of the default encoder.
+        custom_decoder (Module, optional): used instead of the default decoder.
+        layer_norm_eps (float): the LayerNorms' eps (default 1e-5).
+        batch_first (bool): inputs and outputs are (N, L, E) instead of (L, N, E) (default False).
+        norm_first (bool): pre-norm layers (default False).
+        bias (bool): learn biases in the Linear and LayerNorm layers (default True).
+        device (str or device, optional): where the parameters live.
+        dtype (dtype, optional): the parameters' dtype (default float32).
+
+    Returns:
+        (Transformer): a module; `model(src, tgt, src_mask=None, tgt_mask=None, memory_mask=None,
+            src_key_padding_mask=None, tgt_key_padding_mask=None, memory_key_padding_mask=None, src_is_causal=None,
+            tgt_is_causal=None, memory_is_causal=False)` gives tgt's shape (T, N, E).
+
+    Examples:
+        >>> model = nn.Transformer(d_model=8, nhead=2, num_encoder_layers=1, num_decoder_layers=1, dim_feedforward=16,
+        ...                        batch_first=True)
+        >>> src, tgt = retrograd.randn(2, 6, 8), retrograd.randn(2, 4, 8)
+        >>> mask = nn.Transformer.generate_square_subsequent_mask(4)
+        >>> model(src, tgt, tgt_mask=mask).shape
+        retrograd.Size([2, 4, 8])
+        >>> mask
+        tensor([[0., -inf, -inf, -inf],
+                [0., 0., -inf, -inf],
+                [0., 0., 0., -inf],
+                [0., 0., 0., 0.]])
     """
 
     def __init__(self, d_model: int = 512, nhead: int = 8, num_encoder_layers: int = 6,

@@ -31,7 +31,26 @@ class _MaxUnpoolNd(Module):
 
 
 class MaxUnpool1d(_MaxUnpoolNd):
-    """Inverse of MaxPool1d: values back at their `indices`, zeros elsewhere."""
+    """Inverse of MaxPool1d: values back at their `indices`, zeros elsewhere.
+
+    Args:
+        kernel_size (int or tuple): the window size of the max pooling being inverted.
+        stride (int or tuple, optional): its stride (default `kernel_size`).
+        padding (int or tuple): its padding (default 0).
+
+    Returns:
+        (MaxUnpool1d): a module; `unpool(input, indices, output_size=None)` maps (N, C, L) or (C, L) maxima and the
+            int64 indices `MaxPool1d(return_indices=True)` gave back to the unpooled size.
+
+    Examples:
+        >>> x = retrograd.tensor([[[1.0, 3.0, 2.0, 5.0, 4.0, 0.0]]])
+        >>> pooled, idx = nn.MaxPool1d(2, return_indices=True)(x)
+        >>> unpool = nn.MaxUnpool1d(2)
+        >>> unpool
+        MaxUnpool1d(kernel_size=(2,), stride=(2,), padding=(0,))
+        >>> unpool(pooled, idx)
+        tensor([[[0., 3., 0., 5., 4., 0.]]])
+    """
 
     _nd = 1
 
@@ -40,7 +59,29 @@ class MaxUnpool1d(_MaxUnpoolNd):
 
 
 class MaxUnpool2d(_MaxUnpoolNd):
-    """Inverse of MaxPool2d: values back at their `indices`, zeros elsewhere."""
+    """Inverse of MaxPool2d: values back at their `indices`, zeros elsewhere.
+
+    Args:
+        kernel_size (int or tuple): the window size of the max pooling being inverted.
+        stride (int or tuple, optional): its stride (default `kernel_size`).
+        padding (int or tuple): its padding (default 0).
+
+    Returns:
+        (MaxUnpool2d): a module; `unpool(input, indices, output_size=None)` maps (N, C, H, W) or (C, H, W) maxima
+            and the int64 indices `MaxPool2d(return_indices=True)` gave back to the unpooled size.
+
+    Examples:
+        >>> x = retrograd.arange(16.0).reshape(1, 1, 4, 4)
+        >>> pooled, idx = nn.MaxPool2d(2, return_indices=True)(x)
+        >>> unpool = nn.MaxUnpool2d(2)
+        >>> unpool
+        MaxUnpool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0))
+        >>> unpool(pooled, idx)
+        tensor([[[[ 0.,  0.,  0.,  0.],
+                  [ 0.,  5.,  0.,  7.],
+                  [ 0.,  0.,  0.,  0.],
+                  [ 0., 13.,  0., 15.]]]])
+    """
 
     _nd = 2
 
@@ -49,7 +90,26 @@ class MaxUnpool2d(_MaxUnpoolNd):
 
 
 class MaxUnpool3d(_MaxUnpoolNd):
-    """Inverse of MaxPool3d: values back at their `indices`, zeros elsewhere."""
+    """Inverse of MaxPool3d: values back at their `indices`, zeros elsewhere.
+
+    Args:
+        kernel_size (int or tuple): the window size of the max pooling being inverted.
+        stride (int or tuple, optional): its stride (default `kernel_size`).
+        padding (int or tuple): its padding (default 0).
+
+    Returns:
+        (MaxUnpool3d): a module; `unpool(input, indices, output_size=None)` maps (N, C, D, H, W) or (C, D, H, W)
+            maxima and the int64 indices `MaxPool3d(return_indices=True)` gave back to the unpooled size.
+
+    Examples:
+        >>> x = retrograd.arange(64.0).reshape(1, 1, 4, 4, 4)
+        >>> pooled, idx = nn.MaxPool3d(2, return_indices=True)(x)
+        >>> unpool = nn.MaxUnpool3d(2)
+        >>> unpool
+        MaxUnpool3d(kernel_size=(2, 2, 2), stride=(2, 2, 2), padding=(0, 0, 0))
+        >>> unpool(pooled, idx).shape
+        retrograd.Size([1, 1, 4, 4, 4])
+    """
 
     _nd = 3
 
@@ -84,7 +144,28 @@ class _FractionalMaxPoolNd(Module):
 
 
 class FractionalMaxPool2d(_FractionalMaxPoolNd):
-    """Max pooling over pseudo-random windows shrinking (N, C, H, W) to `output_size` or by `output_ratio`."""
+    """Max pooling over pseudo-random windows shrinking (N, C, H, W) to `output_size` or by `output_ratio`.
+
+    Args:
+        kernel_size (int or tuple): the window size (an int for all 2 dims, or one per dim).
+        output_size (int or tuple, optional): the output size of the pooled dims.
+        output_ratio (float or tuple, optional): the output size as a fraction in (0, 1) of the input's; give this
+            or `output_size`.
+        return_indices (bool): also return the maxima's flat indices (default False).
+        _random_samples (Tensor, optional): `(N, C, 2)` numbers in [0, 1) that place the windows; drawn when None.
+
+    Returns:
+        (FractionalMaxPool2d): a module mapping (N, C, H, W) or (C, H, W) to the pooled size (and the int64 flat
+            indices with `return_indices`).
+
+    Examples:
+        >>> x = retrograd.randn(1, 2, 8, 8)
+        >>> pool = nn.FractionalMaxPool2d(2, output_ratio=0.5)
+        >>> pool(x).shape
+        retrograd.Size([1, 2, 4, 4])
+        >>> nn.FractionalMaxPool2d(3, output_size=5, return_indices=True)(x)[1].shape
+        retrograd.Size([1, 2, 5, 5])
+    """
 
     _nd = 2
 
@@ -100,7 +181,28 @@ class FractionalMaxPool2d(_FractionalMaxPoolNd):
 
 
 class FractionalMaxPool3d(_FractionalMaxPoolNd):
-    """Max pooling over pseudo-random windows shrinking (N, C, T, H, W) to `output_size` or by `output_ratio`."""
+    """Max pooling over pseudo-random windows shrinking (N, C, T, H, W) to `output_size` or by `output_ratio`.
+
+    Args:
+        kernel_size (int or tuple): the window size (an int for all 3 dims, or one per dim).
+        output_size (int or tuple, optional): the output size of the pooled dims.
+        output_ratio (float or tuple, optional): the output size as a fraction in (0, 1) of the input's; give this
+            or `output_size`.
+        return_indices (bool): also return the maxima's flat indices (default False).
+        _random_samples (Tensor, optional): `(N, C, 3)` numbers in [0, 1) that place the windows; drawn when None.
+
+    Returns:
+        (FractionalMaxPool3d): a module mapping (N, C, T, H, W) or (C, T, H, W) to the pooled size (and the int64
+            flat indices with `return_indices`).
+
+    Examples:
+        >>> x = retrograd.randn(1, 2, 8, 8, 8)
+        >>> pool = nn.FractionalMaxPool3d(2, output_ratio=0.5)
+        >>> pool(x).shape
+        retrograd.Size([1, 2, 4, 4, 4])
+        >>> nn.FractionalMaxPool3d(3, output_size=5, return_indices=True)(x)[1].shape
+        retrograd.Size([1, 2, 5, 5, 5])
+    """
 
     _nd = 3
 

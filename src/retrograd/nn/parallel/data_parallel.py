@@ -40,10 +40,21 @@ def _moved(value: Any, device: str) -> Any:
 class DataParallel(Module):
     """Run `module` over the batch dim `dim` on `device_ids` (one device here; none without CUDA).
 
-    >>> import retrograd as torch
-    >>> net = torch.nn.DataParallel(torch.nn.Linear(2, 3))
-    >>> net(torch.ones(4, 2)).shape
-    retrograd.Size([4, 3])
+    Args:
+        module (Module): the module to run.
+        device_ids (sequence of int or device, optional): the devices to use (default: all visible CUDA devices).
+        output_device (int or device, optional): where the outputs gather (default `device_ids[0]`).
+        dim (int): the batch dim to split the inputs along (default 0).
+
+    Returns:
+        (DataParallel): a module whose call is `module`'s; without CUDA devices it is a plain wrapper.
+
+    Examples:
+        >>> net = nn.DataParallel(nn.Linear(2, 3))
+        >>> net(retrograd.ones(4, 2)).shape
+        retrograd.Size([4, 3])
+        >>> type(net.module).__name__
+        'Linear'
     """
 
     def __init__(self, module: Module, device_ids: Sequence[int | Any] | None = None,

@@ -25,6 +25,25 @@ def clip_grad_norm_(
     """Scale gradients in place so their joint `norm_type`-norm is at most `max_norm`; returns the norm.
 
     As in PyTorch, the joint norm is the norm of the per-gradient norms, each in its gradient's dtype.
+
+    Args:
+        parameters (Tensor or iterable of Tensor): the parameters whose `.grad` to change (those with no grad are
+            skipped).
+        max_norm (float): the largest total norm allowed.
+        norm_type (float or str): the p of the norm; 'inf' for the max norm (default 2).
+        error_if_nonfinite (bool): raise RuntimeError if the total norm is nan or inf (default False).
+        foreach (bool, optional): accepted for PyTorch compatibility; every path computes the same.
+
+    Returns:
+        Tensor: the total norm of the gradients before clipping, 0-d.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.zeros(2))
+        >>> w.grad = retrograd.tensor([3.0, 4.0])
+        >>> nn.utils.clip_grad_norm_([w], max_norm=1.0)
+        tensor(5.)
+        >>> w.grad
+        tensor([0.6000, 0.8000])
     """
     grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
     if not grads:
@@ -46,7 +65,24 @@ def clip_grad_norm_(
 
 
 def clip_grad_value_(parameters: Any, clip_value: float, foreach: Any = None) -> None:
-    """Clamp every gradient element to [-clip_value, clip_value] in place."""
+    """Clamp every gradient element to [-clip_value, clip_value] in place.
+
+    Args:
+        parameters (Tensor or iterable of Tensor): the parameters whose `.grad` to change (those with no grad are
+            skipped).
+        clip_value (float): the largest absolute value allowed.
+        foreach (bool, optional): accepted for PyTorch compatibility; every path computes the same.
+
+    Returns:
+        None: the gradients are changed in place.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.zeros(3))
+        >>> w.grad = retrograd.tensor([-2.0, 0.5, 3.0])
+        >>> nn.utils.clip_grad_value_(w, 1.0)
+        >>> w.grad
+        tensor([-1.0000,  0.5000,  1.0000])
+    """
     with no_grad():
         for p in _as_list(parameters):
             if p.grad is not None:
@@ -55,7 +91,23 @@ def clip_grad_value_(parameters: Any, clip_value: float, foreach: Any = None) ->
 
 def get_total_norm(tensors: Any, norm_type: float = 2.0, error_if_nonfinite: bool = False,
                    foreach: Any = None) -> Tensor:
-    """The `norm_type`-norm of all `tensors` together (the norm of their norms)."""
+    """The `norm_type`-norm of all `tensors` together (the norm of their norms).
+
+    Args:
+        tensors (Tensor or iterable of Tensor): the tensors (e.g. gradients); None entries are skipped.
+        norm_type (float or str): the p of the norm; 'inf' for the max norm (default 2).
+        error_if_nonfinite (bool): raise RuntimeError if the total norm is nan or inf (default False).
+        foreach (bool, optional): accepted for PyTorch compatibility; every path computes the same.
+
+    Returns:
+        Tensor: the total norm, 0-d.
+
+    Examples:
+        >>> nn.utils.get_total_norm([retrograd.tensor([3.0]), retrograd.tensor([4.0])])
+        tensor(5.)
+        >>> nn.utils.get_total_norm([retrograd.tensor([3.0, -5.0])], norm_type='inf')
+        tensor(5.)
+    """
     tensors = _as_list(tensors)
     if not tensors:
         return ops.tensor(0.0)
@@ -72,7 +124,26 @@ def get_total_norm(tensors: Any, norm_type: float = 2.0, error_if_nonfinite: boo
 
 
 def clip_grads_with_norm_(parameters: Any, max_norm: float, total_norm: Tensor, foreach: Any = None) -> None:
-    """Scale the gradients in place by min(max_norm / (total_norm + 1e-6), 1)."""
+    """Scale the gradients in place by min(max_norm / (total_norm + 1e-6), 1).
+
+    Args:
+        parameters (Tensor or iterable of Tensor): the parameters whose `.grad` to change (those with no grad are
+            skipped).
+        max_norm (float): the largest total norm allowed.
+        total_norm (Tensor): the gradients' total norm, e.g. from `get_total_norm`.
+        foreach (bool, optional): accepted for PyTorch compatibility; every path computes the same.
+
+    Returns:
+        None: the gradients are scaled in place.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.zeros(2))
+        >>> w.grad = retrograd.tensor([3.0, 4.0])
+        >>> total = nn.utils.get_total_norm([w.grad])
+        >>> nn.utils.clip_grads_with_norm_([w], 1.0, total)
+        >>> w.grad
+        tensor([0.6000, 0.8000])
+    """
     grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
     if not grads:
         return
@@ -84,7 +155,29 @@ def clip_grads_with_norm_(parameters: Any, max_norm: float, total_norm: Tensor, 
 
 def clip_grad_norm(parameters: Any, max_norm: float, norm_type: float = 2.0, error_if_nonfinite: bool = False,
                    foreach: Any = None) -> Tensor:
-    """Deprecated spelling of clip_grad_norm_ (warns as PyTorch does)."""
+    """Deprecated spelling of clip_grad_norm_ (warns as PyTorch does).
+
+    Args:
+        parameters (Tensor or iterable of Tensor): the parameters whose `.grad` to change (those with no grad are
+            skipped).
+        max_norm (float): the largest total norm allowed.
+        norm_type (float or str): the p of the norm; 'inf' for the max norm (default 2).
+        error_if_nonfinite (bool): raise RuntimeError if the total norm is nan or inf (default False).
+        foreach (bool, optional): accepted for PyTorch compatibility; every path computes the same.
+
+    Returns:
+        Tensor: the total norm before clipping, as `clip_grad_norm_` (with a FutureWarning).
+
+    Examples:
+        >>> import warnings
+        >>> w = nn.Parameter(retrograd.zeros(2))
+        >>> w.grad = retrograd.tensor([3.0, 4.0])
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')
+        ...     total = nn.utils.clip_grad_norm([w], 2.5)
+        >>> total, w.grad
+        (tensor(5.), tensor([1.5000, 2.0000]))
+    """
     warnings.warn(
         "`torch.nn.utils.clip_grad_norm` is now deprecated in favor of `torch.nn.utils.clip_grad_norm_`.",
         FutureWarning, stacklevel=2,

@@ -11,14 +11,41 @@ __all__ = ["parameters_to_vector", "vector_to_parameters"]
 
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
-    """All parameters flattened and concatenated into one 1-D tensor."""
+    """All parameters flattened and concatenated into one 1-D tensor.
+
+    Args:
+        parameters (iterable of Tensor): the parameters, e.g. `model.parameters()`.
+
+    Returns:
+        Tensor: 1-D, their elements in order.
+
+    Examples:
+        >>> layer = nn.Linear(2, 1)
+        >>> _ = layer.weight.data.fill_(1.0), layer.bias.data.fill_(2.0)
+        >>> nn.utils.parameters_to_vector(layer.parameters())
+        tensor([1., 1., 2.], grad_fn=<CatBackward0>)
+    """
     from ...ops.shape import cat
 
     return cat([p.reshape(-1) for p in parameters])
 
 
 def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
-    """Copy consecutive slices of `vec` into the parameters (in place)."""
+    """Copy consecutive slices of `vec` into the parameters (in place).
+
+    Args:
+        vec (Tensor): 1-D, as many elements as the parameters hold together.
+        parameters (iterable of Tensor): the parameters to overwrite, in order.
+
+    Returns:
+        None: the parameters' data is replaced in place.
+
+    Examples:
+        >>> layer = nn.Linear(2, 1)
+        >>> nn.utils.vector_to_parameters(retrograd.tensor([1.0, 2.0, 3.0]), layer.parameters())
+        >>> layer.weight.data, layer.bias.data
+        (tensor([[1., 2.]]), tensor([3.]))
+    """
     if not isinstance(vec, Tensor):
         raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
     offset = 0

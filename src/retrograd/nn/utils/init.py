@@ -14,6 +14,21 @@ def skip_init(module_cls: Any, *args: Any, **kwargs: Any) -> Any:
     PyTorch builds the module on the meta device and allocates empty memory; retrograd has no
     meta device, so it builds the module normally and then restores the generator's state,
     which leaves the same random stream as PyTorch (no draws).
+
+    Args:
+        module_cls (type): a Module class whose constructor takes a `device` argument.
+        *args: its positional arguments.
+        **kwargs: its keyword arguments.
+
+    Returns:
+        Module: an instance with uninitialised (arbitrary) parameter values, to be filled by the caller.
+
+    Examples:
+        >>> m = nn.utils.skip_init(nn.Linear, 5, 1)
+        >>> m
+        Linear(in_features=5, out_features=1, bias=True)
+        >>> m.weight.shape
+        retrograd.Size([1, 5])
     """
     from ... import _generator as random
     from ..modules.module import Module

@@ -46,6 +46,19 @@ def convert_conv2d_weight_memory_format(module: _M, memory_format: Any) -> _M:
 
     `memory_format` is `channels_last` or `contiguous_format` (by name); the layout itself is a
     no-op here, as retrograd's tensors are always contiguous.
+
+    Args:
+        module (Module): a module; its Conv2d / ConvTranspose2d weights (and its children's) are converted.
+        memory_format (memory_format): the layout, e.g. `channels_last`.
+
+    Returns:
+        Module: `module` itself; retrograd keeps tensors row-major, so only the API is provided and values are
+            unchanged.
+
+    Examples:
+        >>> conv = nn.Conv2d(2, 4, 3)
+        >>> nn.utils.convert_conv2d_weight_memory_format(conv, retrograd.channels_last) is conv
+        True
     """
     return _convert(module, memory_format, (Conv2d, ConvTranspose2d), 4)
 
@@ -54,5 +67,18 @@ def convert_conv3d_weight_memory_format(module: _M, memory_format: Any) -> _M:
     """Return `module`; its Conv3d/ConvTranspose3d weights would be laid out as `memory_format`.
 
     `memory_format` is `channels_last_3d` or `contiguous_format` (by name); a no-op layout here.
+
+    Args:
+        module (Module): a module; its Conv3d / ConvTranspose3d weights (and its children's) are converted.
+        memory_format (memory_format): the layout, e.g. `channels_last`_3d.
+
+    Returns:
+        Module: `module` itself; retrograd keeps tensors row-major, so only the API is provided and values are
+            unchanged.
+
+    Examples:
+        >>> conv = nn.Conv3d(2, 4, 3)
+        >>> nn.utils.convert_conv3d_weight_memory_format(conv, retrograd.channels_last_3d) is conv
+        True
     """
     return _convert(module, memory_format, (Conv3d, ConvTranspose3d), 5)

@@ -167,7 +167,25 @@ def _householder_original(Q: Tensor, transpose: bool) -> Tensor:
 def orthogonal(
     module: Module, name: str = "weight", orthogonal_map: str | None = None, *, use_trivialization: bool = True
 ) -> Module:
-    """Make `module.<name>` an orthogonal matrix (or batch): Qᵀ Q = I (tall) or Q Qᵀ = I (wide)."""
+    """Make `module.<name>` an orthogonal matrix (or batch): Qᵀ Q = I (tall) or Q Qᵀ = I (wide).
+
+    Args:
+        module (Module): the module holding the matrix.
+        name (str): the tensor's name (default 'weight').
+        orthogonal_map (str, optional): `'matrix_exp'`, `'cayley'` or `'householder'`; the default is matrix_exp for
+            square or complex matrices, else householder.
+        use_trivialization (bool): keep the original as a base times the map of an unconstrained matrix, which
+            optimisers handle better (default True).
+
+    Returns:
+        Module: `module`, with `<name>` parametrized to stay orthogonal (QᵀQ = I for tall, QQᵀ = I for wide).
+
+    Examples:
+        >>> layer = nn.utils.parametrizations.orthogonal(nn.Linear(4, 3))
+        >>> w = layer.weight
+        >>> retrograd.allclose(w @ w.T, retrograd.eye(3), atol=1e-5)
+        True
+    """
     weight = getattr(module, name, None)
     if not isinstance(weight, Tensor):
         raise ValueError(f"Module '{module}' has no parameter or buffer with name '{name}'")
@@ -210,7 +228,25 @@ class _WeightNorm(Module):
 
 
 def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Module:
-    """Split `module.<name>` into a magnitude g (original0) and a direction v (original1)."""
+    """Split `module.<name>` into a magnitude g (original0) and a direction v (original1).
+
+    Args:
+        module (Module): the module holding the tensor.
+        name (str): the tensor's name (default 'weight').
+        dim (int, optional): the dim kept by the norm (default 0, one magnitude per output row); None for one norm
+            of the whole tensor.
+
+    Returns:
+        Module: `module`, with `<name> = g · v / ‖v‖` where g is `parametrizations.<name>.original0` and v `original1`.
+
+    Examples:
+        >>> m = nn.utils.parametrizations.weight_norm(nn.Linear(3, 2))
+        >>> p = m.parametrizations.weight
+        >>> p.original0.shape, p.original1.shape
+        (retrograd.Size([2, 1]), retrograd.Size([2, 3]))
+        >>> retrograd.allclose(m.weight, p.original1)
+        True
+    """
     parametrize.register_parametrization(module, name, _WeightNorm(dim), unsafe=True)
     return module
 
@@ -267,7 +303,25 @@ class _SpectralNorm(Module):
 def spectral_norm(
     module: Module, name: str = "weight", n_power_iterations: int = 1, eps: float = 1e-12, dim: int | None = None
 ) -> Module:
-    """Divide `module.<name>` by its largest singular value, estimated by power iteration."""
+    """Divide `module.<name>` by its largest singular value, estimated by power iteration.
+
+    Args:
+        module (Module): the module holding the tensor.
+        name (str): the tensor's name (default 'weight').
+        n_power_iterations (int): power-iteration steps per training forward (default 1).
+        eps (float): keeps the normalisations finite (default 1e-12).
+        dim (int, optional): the output dim (default 0, or 1 for transposed convolutions).
+
+    Returns:
+        Module: `module`, with `<name>` divided by its (estimated) largest singular value.
+
+    Examples:
+        >>> m = nn.utils.parametrizations.spectral_norm(nn.Linear(5, 4))
+        >>> for _ in range(20):
+        ...     _ = m(retrograd.ones(1, 5))
+        >>> round(retrograd.linalg.matrix_norm(m.weight, ord=2).item(), 2)
+        1.0
+    """
     from ..modules.conv import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 
     weight = getattr(module, name, None)

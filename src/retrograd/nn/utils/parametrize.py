@@ -37,7 +37,23 @@ _cache: dict[tuple[int, str], Tensor] = {}
 
 @contextlib.contextmanager
 def cached() -> Iterator[None]:
-    """Inside this context each parametrized tensor is computed once, on its first read."""
+    """Inside this context each parametrized tensor is computed once, on its first read.
+
+    Returns:
+        contextmanager: on exit the cache is cleared.
+
+    Examples:
+        >>> import retrograd.nn.utils.parametrize as P
+        >>> class Double(nn.Module):
+        ...     def forward(self, x):
+        ...         return 2 * x
+        >>> m = nn.Linear(2, 2)
+        >>> _ = P.register_parametrization(m, 'weight', Double())
+        >>> with P.cached():
+        ...     same = m.weight is m.weight
+        >>> same, m.weight is m.weight
+        (True, False)
+    """
     global _cache_depth
     _cache_depth += 1
     try:
@@ -61,7 +77,28 @@ def _set_in_place(dest: Tensor, src: Any) -> None:
 
 
 class ParametrizationList(ModuleList):
-    """The parametrizations of one tensor, applied in order, and the tensor(s) they start from."""
+    """The parametrizations of one tensor, applied in order, and the tensor(s) they start from.
+
+    Args:
+        modules (sequence of Module): the parametrizations, applied in order.
+        original (Tensor): the tensor being parametrized (stored as `original`, or `original0`, `original1`, ...
+            when `right_inverse` returns several).
+        unsafe (bool): skip the dtype and shape checks (default False).
+
+    Returns:
+        (ParametrizationList): a ModuleList whose call gives the parametrized value; `register_parametrization`
+            makes these.
+
+    Examples:
+        >>> import retrograd.nn.utils.parametrize as P
+        >>> m = P.register_parametrization(nn.Linear(2, 2), 'weight', nn.Tanh())
+        >>> type(m.parametrizations.weight).__name__
+        'ParametrizationList'
+        >>> m.parametrizations.weight
+        ParametrizationList(
+          (0): Tanh()
+        )
+    """
 
     def __init__(self, modules: Sequence[Module], original: Tensor, unsafe: bool = False) -> None:
         if len(modules) == 0:
@@ -231,7 +268,32 @@ def _check_same(what: tuple[str, str], tensor_name: str, value: Tensor, referenc
 def register_parametrization(
     module: Module, tensor_name: str, parametrization: Module, *, unsafe: bool = False
 ) -> Module:
-    """Make `module.<tensor_name>` be `parametrization(original)` (stacking on earlier parametrizations)."""
+    """Make `module.<tensor_name>` be `parametrization(original)` (stacking on earlier parametrizations).
+
+    Args:
+        module (Module): the module holding the tensor.
+        tensor_name (str): the parameter or buffer to parametrize.
+        parametrization (Module): maps the original tensor to the value `module.<tensor_name>` returns; an optional
+            `right_inverse` maps an assigned value back.
+        unsafe (bool): skip the checks that the parametrization keeps the dtype and shape (default False).
+
+    Returns:
+        Module: `module`, whose class is now a subclass with a `<tensor_name>` property; the original lives in
+            `module.parametrizations.<tensor_name>.original`.
+
+    Examples:
+        >>> import retrograd.nn.utils.parametrize as P
+        >>> class Symmetric(nn.Module):
+        ...     def forward(self, x):
+        ...         return x.triu() + x.triu(1).T
+        >>> m = P.register_parametrization(nn.Linear(3, 3), 'weight', Symmetric())
+        >>> bool((m.weight == m.weight.T).all())
+        True
+        >>> P.is_parametrized(m, 'weight'), type(m).__name__
+        (True, 'ParametrizedLinear')
+        >>> m.parametrizations.weight.original.shape
+        retrograd.Size([3, 3])
+    """
     parametrization.train(module.training)
     if is_parametrized(module, tensor_name):
         if not unsafe:
@@ -285,7 +347,24 @@ def register_parametrization(
 
 
 def is_parametrized(module: Module, tensor_name: str | None = None) -> bool:
-    """Whether `module` has a parametrization on `tensor_name` (on anything, when None)."""
+    """Whether `module` has a parametrization on `tensor_name` (on anything, when None).
+
+    Args:
+        module (Module): the module to ask.
+        tensor_name (str, optional): the tensor; None asks about any tensor.
+
+    Returns:
+        bool: whether it has a parametrization there.
+
+    Examples:
+        >>> import retrograd.nn.utils.parametrize as P
+        >>> m = nn.Linear(2, 2)
+        >>> P.is_parametrized(m)
+        False
+        >>> _ = P.register_parametrization(m, 'bias', nn.Tanh())
+        >>> P.is_parametrized(m), P.is_parametrized(m, 'weight')
+        (True, False)
+    """
     parametrizations = module._modules.get("parametrizations") if isinstance(module, Module) else None
     if not isinstance(parametrizations, ModuleDict):
         return False
@@ -293,7 +372,25 @@ def is_parametrized(module: Module, tensor_name: str | None = None) -> bool:
 
 
 def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized: bool = True) -> Module:
-    """Undo register_parametrization: keep the current value (default) or the original tensor."""
+    """Undo register_parametrization: keep the current value (default) or the original tensor.
+
+    Args:
+        module (Module): a parametrized module.
+        tensor_name (str): the tensor whose parametrizations to remove.
+        leave_parametrized (bool): keep the current (parametrized) value; if False, the original (default True).
+
+    Returns:
+        Module: `module`, with `<tensor_name>` a plain parameter or buffer again (and its original class once
+            nothing is parametrized).
+
+    Examples:
+        >>> import retrograd.nn.utils.parametrize as P
+        >>> m = nn.Linear(2, 2)
+        >>> _ = P.register_parametrization(m, 'weight', nn.ReLU())
+        >>> m = P.remove_parametrizations(m, 'weight')
+        >>> type(m).__name__, bool((m.weight >= 0).all())
+        ('Linear', True)
+    """
     if not is_parametrized(module, tensor_name):
         raise ValueError(f"Module {module} does not have a parametrization on {tensor_name}")
     plist = module.parametrizations[tensor_name]
@@ -320,14 +417,43 @@ def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized
 
 
 def type_before_parametrizations(module: Module) -> type:
-    """The module's class as it was before any parametrization was registered."""
+    """The module's class as it was before any parametrization was registered.
+
+    Args:
+        module (Module): any module.
+
+    Returns:
+        type: its class before any parametrization was registered (its class, if none was).
+
+    Examples:
+        >>> import retrograd.nn.utils.parametrize as P
+        >>> m = P.register_parametrization(nn.Linear(2, 2), 'weight', nn.Identity())
+        >>> type(m).__name__, P.type_before_parametrizations(m).__name__
+        ('ParametrizedLinear', 'Linear')
+    """
     return type(module).__bases__[0] if is_parametrized(module) else type(module)
 
 
 def transfer_parametrizations_and_params(
     from_module: Module, to_module: Module, tensor_name: str | None = None
 ) -> Module:
-    """Copy `from_module`'s parametrizations (and their originals) onto `to_module`."""
+    """Copy `from_module`'s parametrizations (and their originals) onto `to_module`.
+
+    Args:
+        from_module (Module): a parametrized module.
+        to_module (Module): the module to copy onto; its tensors are replaced.
+        tensor_name (str, optional): the one tensor to transfer; None transfers all.
+
+    Returns:
+        Module: `to_module`, with the same parametrizations and original values.
+
+    Examples:
+        >>> import retrograd.nn.utils.parametrize as P
+        >>> a = P.register_parametrization(nn.Linear(2, 2), 'weight', nn.Tanh())
+        >>> b = P.transfer_parametrizations_and_params(a, nn.Linear(2, 2))
+        >>> P.is_parametrized(b, 'weight'), bool((b.weight == a.weight).all())
+        (True, True)
+    """
     if not isinstance(from_module, Module) or not isinstance(to_module, Module):
         raise AssertionError("transfer_parametrizations_and_params expects Modules")
     if not is_parametrized(from_module):

@@ -35,7 +35,27 @@ class _PackedFields(NamedTuple):
 
 
 class PackedSequence(_PackedFields):
-    """A batch of variable-length sequences packed step by step (made by pack_padded_sequence / pack_sequence)."""
+    """A batch of variable-length sequences packed step by step (made by pack_padded_sequence / pack_sequence).
+
+    Other Parameters:
+        data (Tensor): the time steps' rows stacked, (Σ lengths, *).
+        batch_sizes (Tensor, optional): int64 (T,), how many sequences are still running at each step.
+        sorted_indices (Tensor, optional): the batch order used for packing (by decreasing length).
+        unsorted_indices (Tensor, optional): its inverse, to restore the caller's order.
+
+    Returns:
+        (PackedSequence): a named tuple (data, batch_sizes, sorted_indices, unsorted_indices) that the RNN modules
+            accept as input.
+
+    Examples:
+        >>> padded = retrograd.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 0.0]])
+        >>> packed = nn.utils.rnn.pack_padded_sequence(padded, [3, 2], batch_first=True)
+        >>> packed.data, packed.batch_sizes
+        (tensor([1., 4., 2., 5., 3.]), tensor([2, 2, 1]))
+        >>> output, h_n = nn.RNN(1, 2)(nn.utils.rnn.PackedSequence(packed.data[:, None], packed.batch_sizes))
+        >>> type(output).__name__, output.data.shape
+        ('PackedSequence', retrograd.Size([5, 2]))
+    """
 
     def __new__(
         cls,
@@ -112,7 +132,18 @@ class PackedSequence(_PackedFields):
 
 
 def invert_permutation(permutation: Tensor | None) -> Tensor | None:
-    """The inverse permutation (None stays None): out[permutation[i]] = i."""
+    """The inverse permutation (None stays None): out[permutation[i]] = i.
+
+    Args:
+        permutation (Tensor, optional): a 1-D int64 permutation.
+
+    Returns:
+        Tensor: the inverse permutation (None for None).
+
+    Examples:
+        >>> nn.utils.rnn.invert_permutation(retrograd.tensor([2, 0, 1]))
+        tensor([1, 2, 0])
+    """
     if permutation is None:
         return None
     out = ops.empty_like(permutation)
@@ -145,7 +176,24 @@ def _batch_sizes(lengths: list[int], steps: int) -> list[int]:
 def pack_padded_sequence(
     input: Tensor, lengths: Tensor | list[int], batch_first: bool = False, enforce_sorted: bool = True
 ) -> PackedSequence:
-    """Pack a padded batch (T, B, *) (or (B, T, *) with batch_first) of sequences with the given lengths."""
+    """Pack a padded batch (T, B, *) (or (B, T, *) with batch_first) of sequences with the given lengths.
+
+    Args:
+        input (Tensor): (T, B, *) or (B, T, *) padded sequences.
+        lengths (Tensor or list of int): each sequence's length (on the CPU).
+        batch_first (bool): the batch dim comes first (default False).
+        enforce_sorted (bool): require lengths in decreasing order; if False they are sorted and the order
+            remembered (default True).
+
+    Returns:
+        PackedSequence: the time steps' data stacked, with `batch_sizes` per step.
+
+    Examples:
+        >>> padded = retrograd.tensor([[1.0, 2.0, 3.0], [4.0, 0.0, 0.0]])
+        >>> packed = nn.utils.rnn.pack_padded_sequence(padded, [3, 1], batch_first=True)
+        >>> packed.data, packed.batch_sizes
+        (tensor([1., 4., 2., 3.]), tensor([2, 1, 1]))
+    """
     if isinstance(lengths, Tensor):
         lengths = lengths.to(dtype=int64)
     else:
@@ -170,7 +218,23 @@ def pack_padded_sequence(
 def pad_packed_sequence(
     sequence: PackedSequence, batch_first: bool = False, padding_value: float = 0.0, total_length: int | None = None
 ) -> tuple[Tensor, Tensor]:
-    """Undo pack_padded_sequence: (padded (T, B, *) or (B, T, *), lengths int64) in the caller's batch order."""
+    """Undo pack_padded_sequence: (padded (T, B, *) or (B, T, *), lengths int64) in the caller's batch order.
+
+    Args:
+        sequence (PackedSequence): a packed batch.
+        batch_first (bool): return (B, T, *) instead of (T, B, *) (default False).
+        padding_value (float): the fill (default 0).
+        total_length (int, optional): pad to this length T instead of the longest sequence's.
+
+    Returns:
+        tuple: (padded tensor, int64 lengths (B,)), in the original batch order.
+
+    Examples:
+        >>> packed = nn.utils.rnn.pack_sequence([retrograd.tensor([1.0, 2.0]), retrograd.tensor([3.0])])
+        >>> nn.utils.rnn.pad_packed_sequence(packed, batch_first=True, total_length=3)
+        (tensor([[1., 2., 0.],
+                [3., 0., 0.]]), tensor([2, 1]))
+    """
     sizes = _lengths_list(sequence.batch_sizes)
     steps = len(sizes)
     if total_length is not None:
@@ -210,7 +274,27 @@ def pad_sequence(
     padding_value: float = 0.0,
     padding_side: str = "right",
 ) -> Tensor:
-    """Stack sequences (L_i, *) into (T, B, *) (or (B, T, *)), padding each to the longest with padding_value."""
+    """Stack sequences (L_i, *) into (T, B, *) (or (B, T, *)), padding each to the longest with padding_value.
+
+    Args:
+        sequences (list of Tensor): tensors (L_i, *) with the same trailing dims.
+        batch_first (bool): return (B, T, *) instead of (T, B, *) (default False).
+        padding_value (float): the fill (default 0).
+        padding_side (str): `'right'` (default) or `'left'`.
+
+    Returns:
+        Tensor: (T, B, *) or (B, T, *), T the longest length.
+
+    Examples:
+        >>> seqs = [retrograd.tensor([1.0, 2.0, 3.0]), retrograd.tensor([4.0])]
+        >>> nn.utils.rnn.pad_sequence(seqs)
+        tensor([[1., 4.],
+                [2., 0.],
+                [3., 0.]])
+        >>> nn.utils.rnn.pad_sequence(seqs, batch_first=True, padding_value=-1.0, padding_side='left')
+        tensor([[ 1.,  2.,  3.],
+                [-1., -1.,  4.]])
+    """
     if not isinstance(sequences, Iterable):
         raise RuntimeError(
             f"pad_sequence: Expected iterable for input sequences, but got arg of type: {type(sequences)}"
@@ -246,19 +330,59 @@ def _size_mismatch(want: tuple[int, ...], got: tuple[int, ...]) -> str:
 
 
 def unpad_sequence(padded_sequences: Tensor, lengths: Tensor, batch_first: bool = False) -> list[Tensor]:
-    """Split a padded batch back into the list of its sequences (L_i, *)."""
+    """Split a padded batch back into the list of its sequences (L_i, *).
+
+    Args:
+        padded_sequences (Tensor): (T, B, *) or (B, T, *).
+        lengths (Tensor or list of int): each sequence's length.
+        batch_first (bool): the batch dim comes first (default False).
+
+    Returns:
+        list of Tensor: the B sequences (L_i, *).
+
+    Examples:
+        >>> padded = retrograd.tensor([[1.0, 2.0, 3.0], [4.0, 0.0, 0.0]])
+        >>> nn.utils.rnn.unpad_sequence(padded, retrograd.tensor([3, 1]), batch_first=True)
+        [tensor([1., 2., 3.]), tensor([4.])]
+    """
     if not batch_first:
         padded_sequences = padded_sequences.transpose(0, 1)
     return [seq[:n] for seq, n in zip(padded_sequences, _lengths_list(lengths), strict=True)]
 
 
 def pack_sequence(sequences: list[Tensor], enforce_sorted: bool = True) -> PackedSequence:
-    """Pack a list of sequences (L_i, *): pad_sequence then pack_padded_sequence."""
+    """Pack a list of sequences (L_i, *): pad_sequence then pack_padded_sequence.
+
+    Args:
+        sequences (list of Tensor): tensors (L_i, *) with the same trailing dims.
+        enforce_sorted (bool): require lengths in decreasing order (default True).
+
+    Returns:
+        PackedSequence: the sequences packed step by step.
+
+    Examples:
+        >>> seqs = [retrograd.tensor([1.0]), retrograd.tensor([2.0, 3.0])]
+        >>> packed = nn.utils.rnn.pack_sequence(seqs, enforce_sorted=False)
+        >>> packed.data, packed.batch_sizes, packed.sorted_indices
+        (tensor([2., 1., 3.]), tensor([2, 1]), tensor([1, 0]))
+    """
     lengths = ops.as_tensor([v.size(0) for v in sequences])
     return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
 
 
 def unpack_sequence(packed_sequences: PackedSequence) -> list[Tensor]:
-    """The list of sequences a PackedSequence holds, in the caller's order."""
+    """The list of sequences a PackedSequence holds, in the caller's order.
+
+    Args:
+        packed_sequences (PackedSequence): a packed batch.
+
+    Returns:
+        list of Tensor: the sequences (L_i, *), in the order they were packed from.
+
+    Examples:
+        >>> seqs = [retrograd.tensor([1.0]), retrograd.tensor([2.0, 3.0])]
+        >>> nn.utils.rnn.unpack_sequence(nn.utils.rnn.pack_sequence(seqs, enforce_sorted=False))
+        [tensor([1.]), tensor([2., 3.])]
+    """
     padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
     return unpad_sequence(padded, lengths, batch_first=True)

@@ -80,7 +80,27 @@ class SpectralNorm:
 def spectral_norm(
     module: Module, name: str = "weight", n_power_iterations: int = 1, eps: float = 1e-12, dim: int | None = None
 ) -> Module:
-    """Register the spectral-norm hook on `module.<name>` (dim 1 for transposed convolutions, else 0)."""
+    """Register the spectral-norm hook on `module.<name>` (dim 1 for transposed convolutions, else 0).
+
+    Args:
+        module (Module): the module holding the parameter.
+        name (str): the parameter's name (default 'weight').
+        n_power_iterations (int): power-iteration steps per training forward (default 1).
+        eps (float): keeps the normalisations finite (default 1e-12).
+        dim (int, optional): the output dim (default 0, or 1 for transposed convolutions).
+
+    Returns:
+        Module: `module`, with `<name>_orig` the parameter and `<name> = <name>_orig / σ` recomputed before each
+            forward.
+
+    Examples:
+        >>> m = nn.utils.spectral_norm(nn.Linear(4, 3))
+        >>> sorted(name for name, _ in m.named_parameters())
+        ['bias', 'weight_orig']
+        >>> _ = m(retrograd.ones(1, 4))
+        >>> m.weight.shape
+        retrograd.Size([3, 4])
+    """
     from ..modules.conv import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 
     if dim is None:
@@ -90,7 +110,20 @@ def spectral_norm(
 
 
 def remove_spectral_norm(module: Module, name: str = "weight") -> Module:
-    """Turn `<name>_orig` / σ back into one parameter `<name>`."""
+    """Turn `<name>_orig` / σ back into one parameter `<name>`.
+
+    Args:
+        module (Module): a module `spectral_norm` was applied to.
+        name (str): the parameter's name (default 'weight').
+
+    Returns:
+        Module: `module`, with `<name>` a plain parameter again.
+
+    Examples:
+        >>> m = nn.utils.remove_spectral_norm(nn.utils.spectral_norm(nn.Linear(4, 3)))
+        >>> sorted(name for name, _ in m.named_parameters())
+        ['bias', 'weight']
+    """
     for key, hook in list(module._forward_pre_hooks.items()):
         if isinstance(hook, SpectralNorm) and hook.name == name:
             hook.remove(module)

@@ -17,7 +17,32 @@ def functional_call(
     tie_weights: bool = True,
     strict: bool = False,
 ) -> Any:
-    """Call `module` with its parameters and buffers replaced by the given tensors (warns: deprecated)."""
+    """Call `module` with its parameters and buffers replaced by the given tensors (warns: deprecated).
+
+    Args:
+        module (Module): the module to call.
+        parameters_and_buffers (dict or tuple of dicts): tensors by dotted name, used in place of the module's own
+            for this call.
+        args (Any or tuple, optional): the positional arguments of the call.
+        kwargs (dict, optional): its keyword arguments.
+        tie_weights (bool): tied parameters (the same tensor under two names) are replaced together (default True).
+        strict (bool): the dict must name every parameter and buffer exactly (default False).
+
+    Returns:
+        Any: what `module(*args, **kwargs)` returns with the substituted tensors; the module is unchanged afterwards.
+
+    Examples:
+        >>> layer = nn.Linear(2, 1)
+        >>> params = {'weight': retrograd.ones(1, 2), 'bias': retrograd.zeros(1)}
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')  # deprecated in favour of retrograd.func.functional_call
+        ...     y = nn.utils.stateless.functional_call(layer, params, (retrograd.tensor([[1.0, 2.0]]),))
+        >>> y
+        tensor([[3.]])
+        >>> layer.weight.shape
+        retrograd.Size([1, 2])
+    """
     from ...func.modules import functional_call as func_functional_call
 
     warnings.warn(

@@ -53,7 +53,28 @@ class WeightNorm:
 
 
 def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Module:
-    """Split `module.<name>` into `<name>_g` and `<name>_v` (warns: deprecated, as in PyTorch)."""
+    """Split `module.<name>` into `<name>_g` and `<name>_v` (warns: deprecated, as in PyTorch).
+
+    Args:
+        module (Module): the module holding the parameter.
+        name (str): the parameter's name (default 'weight').
+        dim (int, optional): the dim kept by the norm (default 0, one magnitude per output row); None for one norm
+            of the whole tensor.
+
+    Returns:
+        Module: `module`, now with parameters `<name>_g` and `<name>_v` and `<name> = g · v / ‖v‖` rebuilt before
+            each forward.
+
+    Examples:
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')  # deprecated in favour of parametrizations.weight_norm
+        ...     m = nn.utils.weight_norm(nn.Linear(3, 2))
+        >>> m.weight_g.shape, m.weight_v.shape
+        (retrograd.Size([2, 1]), retrograd.Size([2, 3]))
+        >>> retrograd.allclose(m.weight_g.flatten(), m.weight_v.norm(dim=1))
+        True
+    """
     warnings.warn(
         "`torch.nn.utils.weight_norm` is deprecated in favor of `torch.nn.utils.parametrizations.weight_norm`.",
         FutureWarning,
@@ -64,7 +85,24 @@ def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Mo
 
 
 def remove_weight_norm(module: Module, name: str = "weight") -> Module:
-    """Fold `<name>_g` and `<name>_v` back into one parameter `<name>`."""
+    """Fold `<name>_g` and `<name>_v` back into one parameter `<name>`.
+
+    Args:
+        module (Module): a module `weight_norm` was applied to.
+        name (str): the parameter's name (default 'weight').
+
+    Returns:
+        Module: `module`, with `<name>` a plain parameter again.
+
+    Examples:
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')
+        ...     m = nn.utils.weight_norm(nn.Linear(3, 2))
+        >>> m = nn.utils.remove_weight_norm(m)
+        >>> sorted(name for name, _ in m.named_parameters())
+        ['bias', 'weight']
+    """
     for key, hook in list(module._forward_pre_hooks.items()):
         if isinstance(hook, WeightNorm) and hook.name == name:
             hook.remove(module)

@@ -148,7 +148,23 @@ def implicit_dim(name: str, ndim: int, stacklevel: int) -> int:
 
 
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: _dt.dtype | None = None) -> Tensor:
-    """`softmax(-input, dim)`."""
+    """`softmax(-input, dim)`.
+
+    Args:
+        input (Tensor): a floating tensor of any shape.
+        dim (int): the dim whose slices sum to 1; None picks one from the rank, with a deprecation warning.
+        _stacklevel (int): internal, the warning's stack level.
+        dtype (dtype, optional): cast `input` to this dtype first.
+
+    Returns:
+        Tensor: `input`'s shape, `softmax(-input)` along `dim`.
+
+    Examples:
+        >>> F.softmin(retrograd.tensor([[1.0, 2.0, 3.0]]), dim=1)
+        tensor([[0.6652, 0.2447, 0.0900]])
+        >>> F.softmin(retrograd.tensor([1.0, 2.0]), dim=0, dtype=retrograd.float64)
+        tensor([0.7311, 0.2689], dtype=retrograd.float64)
+    """
     if dim is None:
         dim = implicit_dim("softmin", input.dim(), _stacklevel)
     return softmax(-input, dim, dtype)
@@ -201,7 +217,21 @@ _glu = Primitive("glu", _glu_forward, [_glu_rule])
 
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:
-    """Gated linear unit: `a * sigmoid(b)` where `a, b` are the halves of `input` along `dim`."""
+    """Gated linear unit: `a * sigmoid(b)` where `a, b` are the halves of `input` along `dim`.
+
+    Args:
+        input (Tensor): a floating tensor of any shape.
+        dim (int): the dim to halve; its size must be even (default -1).
+
+    Returns:
+        Tensor: `input`'s shape with `dim` halved: `a * sigmoid(b)` for the first half a and second half b.
+
+    Examples:
+        >>> F.glu(retrograd.tensor([[1.0, 2.0, 0.0, 0.0]]))
+        tensor([[0.5000, 1.0000]])
+        >>> F.glu(retrograd.ones(4, 6), dim=0).shape
+        retrograd.Size([2, 6])
+    """
     if input._data.ndim == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
     d = wrap_dim(dim, input._data.ndim)

@@ -153,7 +153,20 @@ def relu(input: Tensor) -> Tensor:
 
 
 def relu_(input: Tensor) -> Tensor:
-    """In-place `relu`."""
+    """In-place `relu`.
+
+    Args:
+        input (Tensor): a floating tensor of any shape.
+
+    Returns:
+        Tensor: `input`, overwritten with the result.
+
+    Examples:
+        >>> x = retrograd.tensor([-1.0, 0.0, 2.0])
+        >>> y = F.relu_(x)
+        >>> y is x, x
+        (True, tensor([0., 0., 2.]))
+    """
     return _inplace.apply(input, relu)
 
 
@@ -165,7 +178,22 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tens
 
 
 def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
-    """In-place `hardtanh`."""
+    """In-place `hardtanh`.
+
+    Args:
+        input (Tensor): a floating tensor of any shape.
+        min_val (float): the lower end of the linear region (default -1).
+        max_val (float): the upper end (default 1).
+
+    Returns:
+        Tensor: `input`, overwritten with the result.
+
+    Examples:
+        >>> x = retrograd.tensor([-1.0, 0.0, 2.0])
+        >>> y = F.hardtanh_(x, 0.0, 1.0)
+        >>> y is x, x
+        (True, tensor([0., 0., 1.]))
+    """
     return _inplace.apply(input, hardtanh, min_val, max_val)
 
 
@@ -180,7 +208,21 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
 
 
 def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
-    """In-place `leaky_relu`."""
+    """In-place `leaky_relu`.
+
+    Args:
+        input (Tensor): a floating tensor of any shape.
+        negative_slope (float): the slope for negative inputs (default 0.01).
+
+    Returns:
+        Tensor: `input`, overwritten with the result.
+
+    Examples:
+        >>> x = retrograd.tensor([-1.0, 0.0, 2.0])
+        >>> y = F.leaky_relu_(x, 0.1)
+        >>> y is x, x
+        (True, tensor([-0.1000,  0.0000,  2.0000]))
+    """
     return _inplace.apply(input, run, _leaky_relu[1], "leaky_relu_cpu", slope=negative_slope)
 
 
@@ -238,17 +280,58 @@ def threshold(input: Tensor, threshold: float, value: float) -> Tensor:
 
 
 def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
-    """In-place `threshold`."""
+    """In-place `threshold`.
+
+    Args:
+        input (Tensor): a floating tensor of any shape.
+        threshold (float): the cut-off; elements at or below it are replaced.
+        value (float): what replaces them.
+
+    Returns:
+        Tensor: `input`, overwritten with the result.
+
+    Examples:
+        >>> x = retrograd.tensor([-1.0, 0.0, 2.0])
+        >>> y = F.threshold_(x, 0.5, -1.0)
+        >>> y is x, x
+        (True, tensor([-1., -1.,  2.]))
+    """
     return _inplace.apply(input, lambda t: _threshold[1](t, th=threshold, value=value))
 
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
-    """0 on `[-lambd, lambd]`, `input` elsewhere."""
+    """0 on `[-lambd, lambd]`, `input` elsewhere.
+
+    Args:
+        input (Tensor): a floating tensor of any shape.
+        lambd (float): the half-width of the band sent to 0 (default 0.5).
+
+    Returns:
+        Tensor: the result, `input`'s shape and dtype.
+
+    Examples:
+        >>> F.hardshrink(retrograd.tensor([-2.0, -0.5, 0.2, 0.6]))
+        tensor([-2.0000,  0.0000,  0.0000,  0.6000])
+        >>> F.hardshrink(retrograd.tensor([-2.0, -0.5, 0.2, 0.6]), 1.0)
+        tensor([-2.,  0.,  0.,  0.])
+    """
     return run(input, _hardshrink, "hardshrink_cpu", lambd=lambd)
 
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
-    """`input - lambd` above `lambd`, `input + lambd` below `-lambd`, 0 between."""
+    """`input - lambd` above `lambd`, `input + lambd` below `-lambd`, 0 between.
+
+    Args:
+        input (Tensor): a floating tensor of any shape.
+        lambd (float): the half-width of the band sent to 0; >= 0 (default 0.5).
+
+    Returns:
+        Tensor: the result, `input`'s shape and dtype.
+
+    Examples:
+        >>> F.softshrink(retrograd.tensor([-2.0, -0.5, 0.2, 1.5]))
+        tensor([-1.5000, -0.0000,  0.0000,  1.0000])
+    """
     floating(input, "softshrink_check")
     if lambd < 0:
         raise RuntimeError(
@@ -259,7 +342,23 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
-    """Leaky relu with learned slopes `weight`: one, or one per channel (dim 1 of `(N, C, *)`)."""
+    """Leaky relu with learned slopes `weight`: one, or one per channel (dim 1 of `(N, C, *)`).
+
+    Args:
+        input (Tensor): a floating tensor of any shape.
+        weight (Tensor): the slopes: one element, or one per channel (size of dim 1).
+
+    Returns:
+        Tensor: `input`'s shape: `input` where positive, `weight * input` elsewhere.
+
+    Examples:
+        >>> F.prelu(retrograd.tensor([-1.0, 0.0, 2.0]), retrograd.tensor([0.25]))
+        tensor([-0.2500,  0.0000,  2.0000])
+        >>> x = retrograd.tensor([[-1.0, -1.0], [2.0, -2.0]])
+        >>> F.prelu(x, retrograd.tensor([0.1, 0.5]))
+        tensor([[-0.1000, -0.5000],
+                [ 2.0000, -1.0000]])
+    """
     floating(input, "prelu_cpu")
     n, nd = weight.numel(), input._data.ndim
     channels = input._data.shape[1] if nd >= 2 else 1
@@ -297,7 +396,21 @@ def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
 
 
 def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
-    """In-place `elu`."""
+    """In-place `elu`.
+
+    Args:
+        input (Tensor): a floating tensor of any shape.
+        alpha (float): the negative part saturates at `-alpha` (default 1).
+
+    Returns:
+        Tensor: `input`, overwritten with the result.
+
+    Examples:
+        >>> x = retrograd.tensor([-1.0, 0.0, 2.0])
+        >>> y = F.elu_(x)
+        >>> y is x, x
+        (True, tensor([-0.6321,  0.0000,  2.0000]))
+    """
     return _inplace.apply(input, run, _elu[1], "elu_cpu", alpha=alpha, scale=1.0, input_scale=1.0)
 
 
@@ -307,7 +420,20 @@ def selu(input: Tensor) -> Tensor:
 
 
 def selu_(input: Tensor) -> Tensor:
-    """In-place `selu`."""
+    """In-place `selu`.
+
+    Args:
+        input (Tensor): a floating tensor of any shape.
+
+    Returns:
+        Tensor: `input`, overwritten with the result.
+
+    Examples:
+        >>> x = retrograd.tensor([-1.0, 0.0, 2.0])
+        >>> y = F.selu_(x)
+        >>> y is x, x
+        (True, tensor([-1.1113,  0.0000,  2.1014]))
+    """
     return _inplace.apply(input, run, _elu[1], "elu_cpu", alpha=_SELU_ALPHA, scale=_SELU_SCALE, input_scale=1.0)
 
 
@@ -323,5 +449,19 @@ def celu(input: Tensor, alpha: float = 1.0) -> Tensor:
 
 
 def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
-    """In-place `celu`."""
+    """In-place `celu`.
+
+    Args:
+        input (Tensor): a floating tensor of any shape.
+        alpha (float): the scale of the negative part; must not be 0 (default 1).
+
+    Returns:
+        Tensor: `input`, overwritten with the result.
+
+    Examples:
+        >>> x = retrograd.tensor([-1.0, 0.0, 2.0])
+        >>> y = F.celu_(x, 2.0)
+        >>> y is x, x
+        (True, tensor([-0.7869,  0.0000,  2.0000]))
+    """
     return _inplace.apply(input, run, _celu[1], "elu_cpu", **_celu_attrs(alpha))

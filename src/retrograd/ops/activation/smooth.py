@@ -128,7 +128,22 @@ def _mish_slope(a: Tensor) -> Tensor:
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
-    """`input * Φ(input)`; `approximate='tanh'` uses the tanh approximation."""
+    """`input * Φ(input)`; `approximate='tanh'` uses the tanh approximation.
+
+    Args:
+        input (Tensor): a floating tensor of any shape.
+        approximate (str): `'none'` for the exact `x·Φ(x)` with the normal CDF Φ, `'tanh'` for the tanh
+            approximation (default `'none'`).
+
+    Returns:
+        Tensor: the result, `input`'s shape and dtype.
+
+    Examples:
+        >>> F.gelu(retrograd.tensor([-1.0, 0.0, 2.0]))
+        tensor([-0.1587,  0.0000,  1.9545])
+        >>> F.gelu(retrograd.tensor([-1.0, 0.0, 2.0]), approximate='tanh')
+        tensor([-0.1588,  0.0000,  1.9546])
+    """
     if not isinstance(approximate, str):
         kind = type(approximate).__name__
         raise TypeError(f"gelu(): argument 'approximate' must be str, not {kind}")
@@ -168,10 +183,32 @@ def hardswish(input: Tensor) -> Tensor:
 
 
 def softsign(input: Tensor) -> Tensor:
-    """`input / (1 + |input|)` (composite, like PyTorch's)."""
+    """`input / (1 + |input|)` (composite, like PyTorch's).
+
+    Args:
+        input (Tensor): a floating tensor of any shape.
+
+    Returns:
+        Tensor: the result, `input`'s shape and dtype.
+
+    Examples:
+        >>> F.softsign(retrograd.tensor([-2.0, -0.5, 0.0, 1.0, 3.0]))
+        tensor([-0.6667, -0.3333,  0.0000,  0.5000,  0.7500])
+    """
     return input / (1 + input.abs())
 
 
 def tanhshrink(input: Tensor) -> Tensor:
-    """`input - tanh(input)` (composite, like PyTorch's)."""
+    """`input - tanh(input)` (composite, like PyTorch's).
+
+    Args:
+        input (Tensor): a floating tensor of any shape.
+
+    Returns:
+        Tensor: the result, `input`'s shape and dtype.
+
+    Examples:
+        >>> F.tanhshrink(retrograd.tensor([-1.0, 0.0, 2.0]))
+        tensor([-0.2384,  0.0000,  1.0360])
+    """
     return input - tanh(input)
