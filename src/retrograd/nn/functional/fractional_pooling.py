@@ -110,11 +110,24 @@ def _window_indices(x: np.ndarray, samples: np.ndarray, kernel: tuple, out: tupl
 def _fractional(
     name: str, nd: int, input: Tensor, kernel_size: Any, output_size: Any, output_ratio: Any, samples: Tensor | None
 ) -> tuple[Tensor, Tensor]:
+    if (
+        _vmap.active
+        and (
+            r := batched(
+                "loop",
+                lambda x, u: _fractional(name, nd, x, kernel_size, output_size, output_ratio, u),
+                input,
+                samples,
+            )
+        )
+        is not NOT_BATCHED
+    ):
+        return r  # the windows are drawn per example: one example at a time
     kernel, out = _sizes(name, input, nd, kernel_size, output_size, output_ratio)
     if input.dim() not in (nd + 1, nd + 2):
         raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got: {list(input.shape)}")
-    batched = input.dim() == nd + 2
-    x = input if batched else input.unsqueeze(0)
+    has_batch = input.dim() == nd + 2
+    x = input if has_batch else input.unsqueeze(0)
     n, c = x.shape[0], x.shape[1]
     if samples is None:
         from ...random import rand
@@ -130,7 +143,7 @@ def _fractional(
     index = _ops.tensor(idx.reshape(n, c, math.prod(out)), device=input.device)
     values = x.reshape(n, c, math.prod(x.shape[2:])).gather(2, index).reshape(n, c, *out)
     index = index.reshape(n, c, *out)
-    return (values, index) if batched else (values.squeeze(0), index.squeeze(0))
+    return (values, index) if has_batch else (values.squeeze(0), index.squeeze(0))
 
 
 def fractional_max_pool2d_with_indices(
@@ -162,23 +175,6 @@ def fractional_max_pool2d_with_indices(
         >>> [t.shape for t in F.fractional_max_pool2d_with_indices(x, 2, output_ratio=(0.5, 0.5))]
         [retrograd.Size([1, 2, 4, 4]), retrograd.Size([1, 2, 4, 4])]
     """
-    if (
-        _vmap.active
-        and (
-            r := batched(
-                "loop",
-                fractional_max_pool2d_with_indices,
-                input,
-                kernel_size,
-                output_size,
-                output_ratio,
-                return_indices,
-                _random_samples,
-            )
-        )
-        is not NOT_BATCHED
-    ):
-        return r  # the indices decide where values go: one example at a time
     return _fractional("fractional_max_pool2d", 2, input, kernel_size, output_size, output_ratio, _random_samples)
 
 
@@ -209,23 +205,6 @@ def fractional_max_pool3d_with_indices(
         >>> [t.shape for t in F.fractional_max_pool3d_with_indices(x, 2, output_ratio=(0.5, 0.5, 0.5))]
         [retrograd.Size([1, 2, 4, 4, 4]), retrograd.Size([1, 2, 4, 4, 4])]
     """
-    if (
-        _vmap.active
-        and (
-            r := batched(
-                "loop",
-                fractional_max_pool3d_with_indices,
-                input,
-                kernel_size,
-                output_size,
-                output_ratio,
-                return_indices,
-                _random_samples,
-            )
-        )
-        is not NOT_BATCHED
-    ):
-        return r  # the indices decide where values go: one example at a time
     return _fractional("fractional_max_pool3d", 3, input, kernel_size, output_size, output_ratio, _random_samples)
 
 
@@ -258,23 +237,6 @@ def fractional_max_pool2d(
         >>> F.fractional_max_pool2d(x, 3, output_size=5, return_indices=True)[1].dtype
         retrograd.int64
     """
-    if (
-        _vmap.active
-        and (
-            r := batched(
-                "loop",
-                fractional_max_pool2d,
-                input,
-                kernel_size,
-                output_size,
-                output_ratio,
-                return_indices,
-                _random_samples,
-            )
-        )
-        is not NOT_BATCHED
-    ):
-        return r  # the indices decide where values go: one example at a time
     values, indices = fractional_max_pool2d_with_indices(
         input, kernel_size, output_size, output_ratio, True, _random_samples
     )
@@ -310,23 +272,6 @@ def fractional_max_pool3d(
         >>> F.fractional_max_pool3d(x, 3, output_size=5, return_indices=True)[1].dtype
         retrograd.int64
     """
-    if (
-        _vmap.active
-        and (
-            r := batched(
-                "loop",
-                fractional_max_pool3d,
-                input,
-                kernel_size,
-                output_size,
-                output_ratio,
-                return_indices,
-                _random_samples,
-            )
-        )
-        is not NOT_BATCHED
-    ):
-        return r  # the indices decide where values go: one example at a time
     values, indices = fractional_max_pool3d_with_indices(
         input, kernel_size, output_size, output_ratio, True, _random_samples
     )
