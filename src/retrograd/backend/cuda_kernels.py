@@ -73,7 +73,7 @@ def _build(xp: Any, name: str) -> Any:
 
 def kernel(xp: Any, name: str, *arrays: Any) -> Any:
     """The fused kernel `name` for arrays of `xp`, or None (not CuPy, or not float32/float64 data)."""
-    if getattr(xp, "ElementwiseKernel", None) is None:
+    if xp is numpy or getattr(xp, "ElementwiseKernel", None) is None:  # NumPy first: the CPU's hot path
         return None
     dt = arrays[0].dtype if arrays else None
     if dt is not None and (dt not in _FLOATS or any(a.dtype != dt for a in arrays)):
