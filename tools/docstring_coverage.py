@@ -21,7 +21,7 @@ def main() -> None:
     import test_docstrings
 
     full, summaries, total = test_docstrings.coverage()
-    print(f"names with Args+example: {full} / {total} public names ({100 * full / total:.1f}%)")
+    print(f"names with Args+Returns+example: {full} / {total} public functions, classes and methods ({100 * full / total:.1f}%)")
     print(f"names with a summary:    {summaries} / {total}")
     print(f"required full (FULL):    {len(test_docstrings.FULL)}")
 
