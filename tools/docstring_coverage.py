@@ -21,7 +21,8 @@ def main() -> None:
     import test_docstrings
 
     full, summaries, total = test_docstrings.coverage()
-    print(f"names with Args+Returns+example: {full} / {total} public functions, classes and methods ({100 * full / total:.1f}%)")
+    share = f"{100 * full / total:.1f}%"
+    print(f"names with Args+Returns+example: {full} / {total} public functions, classes and methods ({share})")
     print(f"names with a summary:    {summaries} / {total}")
     print(f"required full (FULL):    {len(test_docstrings.FULL)}")
 

@@ -175,11 +175,16 @@ def propagate(prim: Primitive, inputs: tuple, outputs: tuple, attrs: dict) -> No
         u = cotangents[0] if len(outputs) == 1 else cotangents
         named = _rule_arguments(prim, inputs, outputs, attrs)
         total = None
+        joint = None  # a joint rule's gradients for every input, computed once
         for i, rule in enumerate(prim.derivatives):
             t = inputs[i]._fw_grad
             if t is None or rule is None:
                 continue
-            v = rule(u, *[named(n) for n in prim.reads[i]])
+            if prim.joint:
+                joint = joint or rule(u, *[named(n) for n in prim.reads[i]])
+                v = joint[i]
+            else:
+                v = rule(u, *[named(n) for n in prim.reads[i]])
             if v is None:
                 continue
             v = fit(v, inputs[i]._data.shape, inputs[i]._data.dtype, None, i)  # type: ignore[arg-type]

@@ -52,7 +52,9 @@ class Primitive:
     `extras` names arrays the forward returns after its outputs (indices, masks);
     rules read them like attributes. `view=True` marks ops whose output may share
     memory with input 0. `constant_edges` adds empty edges for operands that are
-    Python numbers, so `next_functions` looks like PyTorch's. NumPy's floating-point
+    Python numbers, so `next_functions` looks like PyTorch's. `joint=True` takes ONE rule
+    that returns every input's gradient at once, for ops whose input gradients come out of
+    one shared computation (a recurrence's backward through time). NumPy's floating-point
     warnings from ufuncs called in retrograd's modules are silenced by the package's
     warnings filter (backend/__init__.py), at no cost; `quiet=True` (an errstate around the
     forward, ~1-2 µs) is only for forwards that call NumPy's Python-level functions
@@ -75,6 +77,7 @@ class Primitive:
         "multi_output_view",
         "node_class",
         "single",
+        "joint",
     )
 
     def __init__(
@@ -90,7 +93,10 @@ class Primitive:
         view: bool = False,
         quiet: bool = False,
         constant_edges: int = 0,
+        joint: bool = False,
     ) -> None:
+        if joint:  # the one rule stands for every input (and reads what all of them need)
+            derivatives = tuple(derivatives) * len(inputs)
         if "out" in inputs:
             raise ValueError(f"{name}: an input may not be called 'out' (rules read the output by that name)")
         if len(derivatives) != len(inputs):
@@ -98,7 +104,8 @@ class Primitive:
         self.name = name
         self.node_name = node_name or _camel(name) + "Backward0"
         self.node_class = _node_class(self.node_name)
-        self.single = len(inputs) == 1 and n_outputs == 1  # OpNode.apply's short path
+        self.joint = joint
+        self.single = len(inputs) == 1 and n_outputs == 1 and not joint  # OpNode.apply's short path
         _register(self, forward)
         self.forward = _quiet(forward) if quiet else forward
         self.derivatives = tuple(derivatives)
@@ -429,6 +436,17 @@ class OpNode(Node):
             g = tuple(_zeros_for(self, i, x, like) for i, x in enumerate(grads))
         edges = self.next_functions
         results: list = []
+        if op.joint:
+            grads = op.derivatives[0](g, *[self._lookup(n) for n in op.reads[0]])
+            for i, grad in enumerate(grads):
+                if grad is None or edges[i][0] is None or (wanted and not wanted(i)):
+                    results.append(None)
+                    continue
+                data = grad._data
+                if data.shape != self.shapes[i] or data.dtype != self.dtypes[i]:
+                    grad = _fit(grad, self.shapes[i], self.dtypes[i], self, i)
+                results.append(grad)
+            return tuple(results)
         for i, rule in enumerate(op.derivatives):
             if rule is None or edges[i][0] is None or (wanted and not wanted(i)):
                 results.append(None)

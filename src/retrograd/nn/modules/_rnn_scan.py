@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ... import ops
+from ...ops.fused import recurrent
 from ...ops.shape.slicing import cat, stack
 from ...tensor import Tensor
 
@@ -45,9 +46,7 @@ def step(mode: str, xw: Tensor, state: State, w_hh_t: Tensor, b_hh: Tensor | Non
     if mode == "RNN_RELU":
         return (ops.relu(ops.addmm(xw, h, w_hh_t)),)
     if mode == "LSTM":
-        i, f, g, o = ops.addmm(xw, h, w_hh_t).chunk(4, 1)
-        c = ops.sigmoid(f) * state[1] + ops.sigmoid(i) * ops.tanh(g)
-        h = ops.sigmoid(o) * ops.tanh(c)
+        h, c = recurrent.cell(ops.addmm(xw, h, w_hh_t), state[1])
         return (h if w_hr_t is None else h @ w_hr_t, c)
     # GRU: b_hh stays on the hidden side because b_hn is scaled by the reset gate
     hw = h @ w_hh_t if b_hh is None else ops.addmm(b_hh, h, w_hh_t)
@@ -63,6 +62,9 @@ def scan(mode: str, x: Tensor, state: State, weights: Sequence[Tensor | None], r
     """Run one layer in one direction: x (L, N, I) -> outputs (L, N, H_out) and the last state."""
     w_ih, w_hh, b_ih, b_hh, w_hr = weights
     assert w_ih is not None and w_hh is not None
+    if mode == "LSTM" and w_hr is None:  # the common case: one fused node per layer
+        out, h, c = recurrent.lstm_layer(x, w_ih, w_hh, b_ih, b_hh, state[0], state[1], reverse)
+        return out, (h, c)
     xw = project(x, w_ih, input_bias(mode, b_ih, b_hh))
     # contiguous copies once per layer: BLAS is markedly faster on them than on transposed views
     w_hh_t = w_hh.t().contiguous()

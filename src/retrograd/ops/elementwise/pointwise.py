@@ -194,9 +194,10 @@ def _sign(xp: Any, a: Any) -> Any:
 
 
 def _sigmoid(xp: Any, a: Any) -> Any:
-    # 1/(1+e^-a) overflows for large negative a; e^a/(1+e^a) is exact there
-    with np.errstate(over="ignore"):
-        return xp.where(a >= 0, 1 / (1 + xp.exp(-a)), xp.exp(a) / (1 + xp.exp(a)))
+    # accurate to an ulp for every a (as PyTorch computes it): for large negative a, 1 + e^-a
+    # rounds to e^-a and the quotient to e^a; e^-a = inf gives the limit 0 (the overflow
+    # warning is silenced by the package's filter)
+    return 1 / (1 + xp.exp(-a))
 
 
 def _sinc_derivative(a: Tensor) -> Tensor:
