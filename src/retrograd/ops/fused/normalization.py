@@ -106,22 +106,69 @@ def _grad_weight(g: Tensor, a: Tensor, view: tuple, dims: tuple, mean: Any, rstd
     return g * xhat.reshape(a.shape)
 
 
-def _rule_x(g: Tensor, a: Tensor, view: tuple, dims: tuple, mean: Any, rstd: Any, eps: float, fixed: bool) -> Tensor:
-    return _grad_input(g, a, None, view, dims, mean, rstd, eps, fixed)
+def _backward_arrays(xp: Any, g: Any, a: Any, *w: Any, view: tuple, dims: tuple, mean: Any, rstd: Any,
+                     fixed: bool, n: int) -> tuple:
+    """dx, and (when the kernel has them) g·x̂ for the weight and g for the bias, in array code."""
+    xhat = (a.reshape(view) - mean) * rstd
+    gh = (g * w[0] if w else g).reshape(view)
+    if fixed:
+        dx = gh * rstd
+    else:
+        dx = gh - wide_mean(gh, dims, True)
+        dx -= xhat * wide_mean(gh * xhat, dims, True)
+        dx *= rstd
+    grads = (dx.reshape(a.shape), g * xhat.reshape(a.shape), g)
+    return grads[:n]
+
+
+# The first-order backward of all three kernels as one primitive per operand count; higher
+# orders take the rules' recorded path (`_composed`) instead, so this one needs no derivatives.
+_BACKWARD = {
+    n: Primitive("native_norm_backward", _backward_arrays, [None] * (1 + min(n, 2)),
+                 inputs=("g", "a", "w")[: 2 + min(n - 1, 1)], n_outputs=n, quiet=True)
+    for n in (1, 2, 3)
+}
+
+
+def _composed(g: Tensor, a: Tensor, w: Tensor | None, n: int, attrs: dict) -> tuple:
+    grads = [_grad_input(g, a, w, **attrs)]
+    if n > 1:
+        grads.append(_grad_weight(g, a, **attrs))
+    if n > 2:
+        grads.append(g)
+    return tuple(grads)
+
+
+def _joint(g: Tensor, a: Tensor, w: Tensor | None, n: int, attrs: dict) -> tuple:
+    if state.enabled or type(g) is not Tensor:  # recorded (create_graph) or batched (vmap): tensor ops
+        return _composed(g, a, w, n, attrs)
+    keep = {k: attrs[k] for k in ("view", "dims", "mean", "rstd", "fixed")}
+    operands = (g, a) if w is None else (g, a, w)
+    out = _BACKWARD[n](*operands, **keep, n=n)
+    return out if n > 1 else (out,)
+
+
+def _rule_x(g: Tensor, a: Tensor, view: tuple, dims: tuple, mean: Any, rstd: Any, eps: float, fixed: bool) -> tuple:
+    return _joint(g, a, None, 1, dict(view=view, dims=dims, mean=mean, rstd=rstd, eps=eps, fixed=fixed))
 
 
 def _rule_xw(g: Tensor, a: Tensor, w: Tensor, view: tuple, dims: tuple, mean: Any, rstd: Any, eps: float,
-             fixed: bool) -> Tensor:
-    return _grad_input(g, a, w, view, dims, mean, rstd, eps, fixed)
+             fixed: bool) -> tuple:
+    return _joint(g, a, w, 2, dict(view=view, dims=dims, mean=mean, rstd=rstd, eps=eps, fixed=fixed))
+
+
+def _rule_xwb(g: Tensor, a: Tensor, w: Tensor, view: tuple, dims: tuple, mean: Any, rstd: Any, eps: float,
+              fixed: bool) -> tuple:
+    return _joint(g, a, w, 3, dict(view=view, dims=dims, mean=mean, rstd=rstd, eps=eps, fixed=fixed))
 
 
 def _primitives(node: str) -> dict[int, Primitive]:
-    """The kernel without affine parameters, with a weight, and with weight and bias."""
+    """The kernel without affine parameters, with a weight, and with weight and bias (one joint rule each)."""
     return {
         # a missing weight or bias still has an (empty) edge in PyTorch's node
-        0: Primitive(node, _forward, [_rule_x], node_name=node, constant_edges=2),
-        1: Primitive(node, _forward, [_rule_xw, _grad_weight], inputs=("a", "w"), node_name=node, constant_edges=1),
-        2: Primitive(node, _forward, [_rule_xw, _grad_weight, lambda g: g], inputs=("a", "w", "b"), node_name=node),
+        0: Primitive(node, _forward, [_rule_x], node_name=node, constant_edges=2, joint=True),
+        1: Primitive(node, _forward, [_rule_xw], inputs=("a", "w"), node_name=node, constant_edges=1, joint=True),
+        2: Primitive(node, _forward, [_rule_xwb], inputs=("a", "w", "b"), node_name=node, joint=True),
     }
 
 
