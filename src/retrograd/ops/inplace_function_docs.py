@@ -174,8 +174,10 @@ _INPUT = {
 
 def docstring(name: str) -> str:
     """The docstring of `retrograd.<name>`, the in-place function spelling of `Tensor.<name>`."""
-    entry = _TABLE[_ALIASES.get(name, name)]
     base = name[:-1]
+    entry = _TABLE.get(_ALIASES.get(name, name))
+    if entry is None:  # a new in-place function gets its summary here until the table has its row
+        return f"In-place version of `retrograd.{base}`, the same as `input.{name}(...)`; returns `input`."
     args = "\n".join(f"    {line}" for line in (_INPUT[entry.kind], *_EXTRA_ARGS.get(name, ())))
     call = f"x, {entry.call}" if entry.call else "x"
     return f"""In-place version of `retrograd.{base}`: {entry.meaning}.
