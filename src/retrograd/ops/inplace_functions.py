@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..tensor import Tensor
+from .inplace_function_docs import docstring
 
 __all__ = [
     "abs_", "acos_", "acosh_", "addmv_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_", "asin_",
@@ -29,7 +30,7 @@ def _in_place(name: str) -> Callable[..., Tensor]:
         return getattr(input, name)(*args, **kwargs)
 
     function.__name__ = function.__qualname__ = name
-    function.__doc__ = f"In-place `{name[:-1]}` of `input`, the same as `input.{name}(...)`; returns `input`."
+    function.__doc__ = docstring(name)
     return function
 
 

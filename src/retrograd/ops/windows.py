@@ -3,6 +3,7 @@
 Each computes PyTorch's formula step by step in the requested dtype (arange, scale, cos, ...),
 so float32 windows round as PyTorch's do. `periodic=True` (the default) computes a window one
 longer and drops its last value, the form `stft` wants; `periodic=False` gives the symmetric one.
+Like the other factories, each also takes `layout` (strided only) and `pin_memory` (False on the CPU).
 """
 
 from __future__ import annotations
@@ -67,7 +68,29 @@ def hamming_window(
     requires_grad: bool = False,
     pin_memory: bool | None = None,
 ) -> Tensor:
-    """α − β cos(2πn / (N − 1)), n = 0 … N − 1."""
+    """The generalized Hamming window α − β cos(2πn / (N − 1)), n = 0 … N − 1.
+
+    With `periodic` (the default) N is `window_length + 1` and the last value is dropped, the
+    form spectral analysis (`stft`) wants; otherwise N is `window_length` and the window is symmetric.
+
+    Args:
+        window_length (int): the number of values, at least 0 (0 gives [], 1 gives [1]).
+        periodic (bool): the periodic rather than the symmetric window (default True).
+        alpha (float): the constant term α (default 0.54).
+        beta (float): the cosine's coefficient β (default 0.46).
+        dtype (dtype, optional): a floating dtype (default: `get_default_dtype()`).
+        device (str or device, optional): where the window lives.
+        requires_grad (bool): whether autograd records operations on the window (default False).
+
+    Returns:
+        Tensor: (window_length,).
+
+    Examples:
+        >>> retrograd.hamming_window(5)
+        tensor([0.0800, 0.3979, 0.9121, 0.9121, 0.3979])
+        >>> retrograd.hamming_window(5, False, 0.5, 0.5)
+        tensor([0.0000, 0.5000, 1.0000, 0.5000, 0.0000])
+    """
     x, n = _positions("hamming_window", window_length, periodic, dtype)
     if x is not None:
         t = x.dtype.type
@@ -85,7 +108,27 @@ def hann_window(
     requires_grad: bool = False,
     pin_memory: bool | None = None,
 ) -> Tensor:
-    """½ − ½ cos(2πn / (N − 1)): the Hamming window with α = β = ½."""
+    """The Hann window ½ − ½ cos(2πn / (N − 1)), n = 0 … N − 1: a raised cosine that starts at 0.
+
+    `periodic` (the default) computes N = `window_length + 1` values and drops the last one;
+    `periodic=False` gives the symmetric window of N = `window_length` values.
+
+    Args:
+        window_length (int): the number of values, at least 0.
+        periodic (bool): the periodic (for `stft`) rather than the symmetric window (default True).
+        dtype (dtype, optional): a floating dtype (default: `get_default_dtype()`).
+        device (str or device, optional): where the window lives.
+        requires_grad (bool): whether autograd records operations on the window (default False).
+
+    Returns:
+        Tensor: (window_length,).
+
+    Examples:
+        >>> retrograd.hann_window(5)
+        tensor([0.0000, 0.3455, 0.9045, 0.9045, 0.3455])
+        >>> retrograd.hann_window(5, periodic=False)
+        tensor([0.0000, 0.5000, 1.0000, 0.5000, 0.0000])
+    """
     x, n = _positions("hann_window", window_length, periodic, dtype)
     if x is not None:
         t = x.dtype.type
@@ -103,7 +146,25 @@ def blackman_window(
     requires_grad: bool = False,
     pin_memory: bool | None = None,
 ) -> Tensor:
-    """0.42 − 0.5 cos(2πn / (N − 1)) + 0.08 cos(4πn / (N − 1))."""
+    """The Blackman window 0.42 − 0.5 cos(2πn / (N − 1)) + 0.08 cos(4πn / (N − 1)), n = 0 … N − 1.
+
+    Its side lobes are lower than Hann's at the cost of a wider main lobe. `periodic` drops the
+    last of N = `window_length + 1` values; the ends are 0 up to float rounding.
+
+    Args:
+        window_length (int): the number of values, at least 0.
+        periodic (bool): the periodic (for `stft`) rather than the symmetric window (default True).
+        dtype (dtype, optional): a floating dtype (default: `get_default_dtype()`).
+        device (str or device, optional): where the window lives.
+        requires_grad (bool): whether autograd records operations on the window (default False).
+
+    Returns:
+        Tensor: (window_length,).
+
+    Examples:
+        >>> retrograd.blackman_window(5, False)
+        tensor([-2.9802e-08,  3.4000e-01,  1.0000e+00,  3.4000e-01, -2.9802e-08])
+    """
     x, n = _positions("blackman_window", window_length, periodic, dtype)
     if x is not None:
         t = x.dtype.type
@@ -122,7 +183,27 @@ def bartlett_window(
     requires_grad: bool = False,
     pin_memory: bool | None = None,
 ) -> Tensor:
-    """The triangle 2n / (N − 1) rising to 1 at the middle, then falling back to 0."""
+    """The Bartlett (triangular) window: 2n / (N − 1) rising to 1 at the middle, then back down to 0.
+
+    `periodic` (the default) computes N = `window_length + 1` values and drops the last one;
+    `periodic=False` gives the symmetric triangle of `window_length` values.
+
+    Args:
+        window_length (int): the number of values, at least 0.
+        periodic (bool): the periodic (for `stft`) rather than the symmetric window (default True).
+        dtype (dtype, optional): a floating dtype (default: `get_default_dtype()`).
+        device (str or device, optional): where the window lives.
+        requires_grad (bool): whether autograd records operations on the window (default False).
+
+    Returns:
+        Tensor: (window_length,).
+
+    Examples:
+        >>> retrograd.bartlett_window(5)
+        tensor([0.0000, 0.4000, 0.8000, 0.8000, 0.4000])
+        >>> retrograd.bartlett_window(5, periodic=False)
+        tensor([0.0000, 0.5000, 1.0000, 0.5000, 0.0000])
+    """
     x, n = _positions("bartlett_window", window_length, periodic, dtype)
     if x is not None:
         t = x.dtype.type
@@ -143,7 +224,28 @@ def kaiser_window(
     requires_grad: bool = False,
     pin_memory: bool | None = None,
 ) -> Tensor:
-    """I₀(β √(1 − ((n − a) / a)²)) / I₀(β) with a = (N − 1) / 2 (I₀: the modified Bessel function)."""
+    """The Kaiser window I₀(β √(1 − ((n − a) / a)²)) / I₀(β), a = (N − 1) / 2, I₀ the modified Bessel function.
+
+    `beta` trades the main lobe's width for the side lobes' height: 0 gives a rectangle, larger
+    values a narrower bell. `periodic` drops the last of N = `window_length + 1` values.
+
+    Args:
+        window_length (int): the number of values, at least 0.
+        periodic (bool): the periodic (for `stft`) rather than the symmetric window (default True).
+        beta (float): the shape parameter β (default 12).
+        dtype (dtype, optional): a floating dtype (default: `get_default_dtype()`).
+        device (str or device, optional): where the window lives.
+        requires_grad (bool): whether autograd records operations on the window (default False).
+
+    Returns:
+        Tensor: (window_length,).
+
+    Examples:
+        >>> retrograd.kaiser_window(5, False, 5.0)
+        tensor([0.0367, 0.5529, 1.0000, 0.5529, 0.0367])
+        >>> retrograd.kaiser_window(5)
+        tensor([5.2773e-05, 1.0172e-01, 7.9294e-01, 7.9294e-01, 1.0172e-01])
+    """
     x, n = _positions("kaiser_window", window_length, periodic, dtype)
     if x is not None:
         a = (n - 1) / 2.0

@@ -259,7 +259,29 @@ def rrelu(
     training: bool = False,
     generator: Any = None,
 ) -> Tensor:
-    """Randomized leaky relu: slopes from U(lower, upper) when training, their mean otherwise."""
+    """Randomized leaky ReLU: negative elements times a slope drawn from U(lower, upper) while training.
+
+    Outside training every negative element is multiplied by the fixed slope `(lower + upper) / 2`;
+    positive elements pass unchanged either way.
+
+    Args:
+        input (Tensor): any shape, floating point.
+        lower (float): the smallest slope (default 1/8).
+        upper (float): the largest slope (default 1/3).
+        training (bool): draw a slope per negative element rather than use the mean (default False).
+        generator (Generator, optional): the random source for the draws (default: the global one).
+
+    Returns:
+        Tensor: `input`'s shape and dtype.
+
+    Examples:
+        >>> x = retrograd.tensor([-2.0, -0.5, 0.0, 1.5])
+        >>> retrograd.rrelu(x)
+        tensor([-0.4583, -0.1146,  0.0000,  1.5000])
+        >>> _ = retrograd.manual_seed(0)
+        >>> retrograd.rrelu(x, 0.1, 0.3, True)
+        tensor([-0.5880, -0.1208,  0.0000,  1.5000])
+    """
     return _rrelu_call(input, lower, upper, training, generator, 0)
 
 
@@ -270,12 +292,46 @@ def rrelu_(
     training: bool = False,
     generator: Any = None,
 ) -> Tensor:
-    """In-place `rrelu`."""
+    """In-place `retrograd.rrelu`: negative elements of `input` scaled by random (or mean) slopes.
+
+    Args:
+        input (Tensor): any shape, floating point; overwritten with the result.
+        lower (float): the smallest slope (default 1/8).
+        upper (float): the largest slope (default 1/3).
+        training (bool): draw a slope per negative element; otherwise use `(lower + upper) / 2` (default False).
+        generator (Generator, optional): the random source for the draws (default: the global one).
+
+    Returns:
+        Tensor: `input` itself.
+
+    Examples:
+        >>> x = retrograd.tensor([-3.0, 3.0])
+        >>> retrograd.rrelu_(x) is x
+        True
+        >>> x
+        tensor([-0.6875,  3.0000])
+    """
     return _inplace.apply(input, _rrelu_call, lower, upper, training, generator, 1)
 
 
 def threshold(input: Tensor, threshold: float, value: float) -> Tensor:
-    """`input` where `input > threshold`, else `value`."""
+    """Keep the elements greater than `threshold`; replace the others with `value`.
+
+    Args:
+        input (Tensor): any shape.
+        threshold (float): the cut-off; elements at or below it are replaced.
+        value (float): what replaces them.
+
+    Returns:
+        Tensor: `input`'s shape and dtype.
+
+    Examples:
+        >>> x = retrograd.tensor([-2.0, -0.5, 0.0, 1.5])
+        >>> retrograd.threshold(x, 0.0, -9.0)
+        tensor([-9.0000, -9.0000, -9.0000,  1.5000])
+        >>> retrograd.threshold(x, -1.0, 0.0)
+        tensor([ 0.0000, -0.5000,  0.0000,  1.5000])
+    """
     return _threshold[0](input, th=threshold, value=value)
 
 
@@ -415,7 +471,21 @@ def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
 
 
 def selu(input: Tensor) -> Tensor:
-    """`scale * elu(input, alpha)` with the self-normalising constants of Klambauer et al."""
+    """SELU: `scale * elu(input, alpha)` with the self-normalizing constants of Klambauer et al. (2017).
+
+    `alpha` is about 1.6733 and `scale` about 1.0507, chosen so activations keep zero mean and
+    unit variance through deep stacks.
+
+    Args:
+        input (Tensor): any shape, floating point.
+
+    Returns:
+        Tensor: `input`'s shape and dtype.
+
+    Examples:
+        >>> retrograd.selu(retrograd.tensor([-2.0, -0.5, 0.0, 1.5]))
+        tensor([-1.5202, -0.6918,  0.0000,  1.5761])
+    """
     return run(input, _elu[0], "elu_cpu", alpha=_SELU_ALPHA, scale=_SELU_SCALE, input_scale=1.0)
 
 
@@ -444,7 +514,24 @@ def _celu_attrs(alpha: float) -> dict:
 
 
 def celu(input: Tensor, alpha: float = 1.0) -> Tensor:
-    """`max(0, x) + min(0, alpha * (exp(x / alpha) - 1))`."""
+    """CELU: `max(0, x) + min(0, alpha * (exp(x / alpha) - 1))` for each element `x`.
+
+    A continuously differentiable ELU: the negative part saturates at `-alpha`.
+
+    Args:
+        input (Tensor): any shape, floating point.
+        alpha (float): the scale of the negative part; must not be 0 (default 1).
+
+    Returns:
+        Tensor: `input`'s shape and dtype.
+
+    Examples:
+        >>> x = retrograd.tensor([-2.0, -0.5, 0.0, 1.5])
+        >>> retrograd.celu(x)
+        tensor([-0.8647, -0.3935,  0.0000,  1.5000])
+        >>> retrograd.celu(x, 2.0)
+        tensor([-1.2642, -0.4424,  0.0000,  1.5000])
+    """
     return run(input, _celu[0], "elu_cpu", **_celu_attrs(alpha))
 
 
