@@ -60,6 +60,41 @@ _SOURCES: dict[str, tuple[str, str, str]] = {
         param = param + (exp_avg * -step_size) / (sqrt(exp_avg_sq) / bc2_sqrt + eps)
         """,
     ),
+    # one LSTM time step over (N, H) elements: z (N, 4H) holds the pre-activations of the gates
+    # i, f, g, o and is overwritten with the activated gates (the backward reads them)
+    "lstm_cell": (
+        "T c_prev, int32 H",
+        "raw T z, T c, T tanh_c, T h",
+        """
+        int base = (i / H) * 4 * H + i % H;
+        T gi = T(1) / (T(1) + exp(-z[base]));
+        T gf = T(1) / (T(1) + exp(-z[base + H]));
+        T gg = tanh(z[base + 2 * H]);
+        T go = T(1) / (T(1) + exp(-z[base + 3 * H]));
+        z[base] = gi; z[base + H] = gf; z[base + 2 * H] = gg; z[base + 3 * H] = go;
+        c = gf * c_prev + gi * gg;
+        tanh_c = tanh(c);
+        h = go * tanh_c
+        """,
+    ),
+    # its backward: dh = dh + g_out, dc = dc + dh·o·(1 - tanh²c); the gates' gradients into dz
+    # (N, 4H); dc carried to the previous step (dc·f), in place
+    "lstm_cell_backward": (
+        "raw T a, T c_prev, T tanh_c, T g_out, int32 H",
+        "raw T dz, T dh, T dc",
+        """
+        int base = (i / H) * 4 * H + i % H;
+        T gi = a[base], gf = a[base + H], gg = a[base + 2 * H], go = a[base + 3 * H];
+        T dh_t = dh + g_out;
+        T dc_t = dc + dh_t * go * (T(1) - tanh_c * tanh_c);
+        dz[base] = dc_t * gg * gi * (T(1) - gi);
+        dz[base + H] = dc_t * c_prev * gf * (T(1) - gf);
+        dz[base + 2 * H] = dc_t * gi * (T(1) - gg * gg);
+        dz[base + 3 * H] = dh_t * tanh_c * go * (T(1) - go);
+        dh = dh_t;
+        dc = dc_t * gf
+        """,
+    ),
 }
 
 _FLOATS = (numpy.dtype(numpy.float32), numpy.dtype(numpy.float64))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...backend.cuda_kernels import kernel
 from ...engine.backward import grad as _grad
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
@@ -54,9 +55,14 @@ def _forward(xp: Any, x: Any, w_ih: Any, w_hh: Any, *rest: Any, reverse: bool) -
     out = xp.empty((steps, batch, hidden), x.dtype)
     cells = xp.empty_like(out)
     tanhs = xp.empty_like(out)
+    fused = kernel(xp, "lstm_cell", gates, c)  # one launch per step on a GPU
     for t in reversed(range(steps)) if reverse else range(steps):
         z = gates[t]  # the step's pre-activations, replaced by the activated gates
         z += h @ w_t
+        if fused is not None:
+            fused(c, hidden, z, cells[t], tanhs[t], out[t])
+            h, c = out[t], cells[t]
+            continue
         g = xp.tanh(z[:, 2 * hidden : 3 * hidden])
         _sigmoid_(xp, z)
         z[:, 2 * hidden : 3 * hidden] = g
@@ -75,9 +81,14 @@ def _backward(xp: Any, g_out: Any, g_h: Any, g_c: Any, x: Any, w_ih: Any, w_hh: 
     dz = xp.empty_like(gates)
     dh = g_h.copy()
     dc = g_c.copy()
+    fused = kernel(xp, "lstm_cell_backward", gates, dh)  # one launch per step on a GPU
     for t in range(steps) if reverse else reversed(range(steps)):
         prev = t + 1 if reverse else t - 1
         c_prev = cells[prev] if 0 <= prev < steps else c0
+        if fused is not None:
+            fused(gates[t], c_prev, tanhs[t], g_out[t], hidden, dz[t], dh, dc)
+            dh = dz[t] @ w_hh
+            continue
         a = gates[t]
         i, f, g, o = a[:, :hidden], a[:, hidden : 2 * hidden], a[:, 2 * hidden : 3 * hidden], a[:, 3 * hidden :]
         tanh_c = tanhs[t]
