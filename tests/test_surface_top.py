@@ -236,6 +236,7 @@ def test_unravel_index_vs_torch(indices):
         assert len(a) == len(b)
         for x, y in zip(a, b):
             np.testing.assert_array_equal(x.numpy(), y.numpy())
+            assert tuple(x.shape) == tuple(y.shape)
             assert x.dtype.name == "int64"
 
 

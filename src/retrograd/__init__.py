@@ -192,15 +192,55 @@ else:
 
 
 def result_type(tensor1: object, tensor2: object) -> dtype:
-    """The dtype PyTorch's promotion gives for an op on these two operands."""
+    """The dtype PyTorch's promotion gives for an op on these two operands.
+
+    A tensor with dims outranks a 0-d tensor, which outranks a Python number, unless the lower
+    rank holds a higher kind of number (bool < integer < floating < complex): `int tensor + 1.0`
+    is the default float, `uint8 tensor + int64 0-d tensor` stays uint8.
+
+    Args:
+        tensor1 (Tensor or number): an operand.
+        tensor2 (Tensor or number): the other operand.
+
+    Returns:
+        dtype: the dtype of e.g. `tensor1 + tensor2`.
+
+    Examples:
+        >>> retrograd.result_type(retrograd.tensor([1, 2]), 1.0)
+        retrograd.float32
+        >>> retrograd.result_type(retrograd.tensor([1, 2], dtype=retrograd.uint8), retrograd.tensor(-1))
+        retrograd.uint8
+    """
     return _dtypes.result_type(tensor1, tensor2)
 
 
 def is_floating_point(input: Tensor) -> builtins.bool:
-    """Whether `input`'s dtype is a floating-point dtype."""
+    """Whether `input`'s dtype is a floating-point dtype (float16, bfloat16, float32 or float64).
+
+    Args:
+        input (Tensor): any tensor.
+
+    Returns:
+        bool: `input.dtype.is_floating_point` (False for complex dtypes).
+
+    Examples:
+        >>> retrograd.is_floating_point(retrograd.tensor([1.0])), retrograd.is_floating_point(retrograd.tensor([1]))
+        (True, False)
+    """
     return input.is_floating_point()
 
 
 def numel(input: Tensor) -> builtins.int:
-    """The number of elements of `input`."""
+    """The number of elements of `input` (the product of its shape; 1 for a 0-d tensor).
+
+    Args:
+        input (Tensor): any tensor.
+
+    Returns:
+        int: the element count.
+
+    Examples:
+        >>> retrograd.numel(retrograd.zeros(2, 3, 4)), retrograd.numel(retrograd.tensor(5.0))
+        (24, 1)
+    """
     return input.numel()

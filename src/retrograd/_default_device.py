@@ -15,11 +15,34 @@ _default = CPU
 
 
 def set_default_device(device: str | device | None) -> None:  # noqa: A002  (PyTorch's name)
-    """Make `device` the default for new tensors (None: back to the CPU); only the CPU exists."""
+    """Make `device` the default for new tensors (None: back to the CPU); only the CPU exists here.
+
+    Args:
+        device (str or device, optional): the device; "cuda" fails at once (PyTorch fails at the
+            next tensor made without CUDA).
+
+    Returns:
+        None: `get_default_device()` reports it.
+
+    Examples:
+        >>> old = retrograd.get_default_device()
+        >>> retrograd.set_default_device("cpu")
+        >>> retrograd.get_default_device(), retrograd.zeros(1).device
+        (device(type='cpu'), device(type='cpu'))
+        >>> retrograd.set_default_device(old)
+    """
     global _default
     _default = as_device(device)
 
 
 def get_default_device() -> device:
-    """The device new tensors go to by default."""
+    """The device new tensors go to when a factory is given none.
+
+    Returns:
+        device: the CPU unless `set_default_device` chose another.
+
+    Examples:
+        >>> retrograd.get_default_device()
+        device(type='cpu')
+    """
     return _default

@@ -101,7 +101,23 @@ def _check_absent(group: list[_Check], text: str, start: int, end: int) -> None:
 
 
 class FileCheck:
-    """Build a list of checks with the `check*` methods (each returns self), then `run(text)`."""
+    """Checks that text contains patterns in order (LLVM FileCheck style), as `torch.testing.FileCheck`.
+
+    Build a list of checks with the `check*` methods (each returns self), then `run(text)`,
+    which raises RuntimeError at the first check that fails.
+
+    Returns:
+        (FileCheck): an empty list of checks.
+
+    Examples:
+        >>> code = "def f(x):\\n    return x * 2\\n"
+        >>> retrograd.testing.FileCheck().check("def f").check_next("return").check_not("print").run(code)
+        >>> try:
+        ...     retrograd.testing.FileCheck().check("return").check("def").run(code)
+        ... except RuntimeError:
+        ...     print("failed")
+        failed
+    """
 
     def __init__(self) -> None:
         self._checks: list[_Check] = []

@@ -52,8 +52,24 @@ def _seed_value(seed: int) -> int:
 
 
 class Generator:
-    """A seeded source of random numbers, PyTorch's CPU generator (mt19937):
-    `Generator().manual_seed(0)` gives the numbers `torch.Generator().manual_seed(0)` gives."""
+    """A seeded source of random numbers, PyTorch's CPU generator (mt19937).
+
+    `Generator().manual_seed(0)` gives the numbers `torch.Generator().manual_seed(0)` gives; pass
+    it as `generator=` to the random functions to draw from it instead of the default generator.
+
+    Args:
+        device (str or device): where its numbers are used; only "cpu" (the default).
+
+    Returns:
+        (Generator): a generator seeded with PyTorch's default seed, 67280421310721.
+
+    Examples:
+        >>> g = retrograd.Generator().manual_seed(42)
+        >>> retrograd.rand(2, generator=g)
+        tensor([0.8823, 0.9150])
+        >>> retrograd.Generator().initial_seed()
+        67280421310721
+    """
 
     __slots__ = ("_mt", "_seed", "_next_double_normal", "_next_float_normal", "device")
 
@@ -156,22 +172,71 @@ def manual_seed(seed: int) -> Generator:
 
 
 def seed() -> int:
-    """Seed the default generator non-deterministically; returns the seed."""
+    """Seed the default generator non-deterministically (from the OS's entropy).
+
+    Returns:
+        int: the new seed, which `initial_seed()` reports from then on.
+
+    Examples:
+        >>> state = retrograd.get_rng_state()
+        >>> s = retrograd.seed()
+        >>> retrograd.initial_seed() == s
+        True
+        >>> retrograd.set_rng_state(state)  # back to the stream before
+    """
     return default_generator.seed()
 
 
 def initial_seed() -> int:
-    """The seed the default generator's stream started from."""
+    """The seed the default generator's stream started from (the last `manual_seed` or `seed`).
+
+    Returns:
+        int: the seed.
+
+    Examples:
+        >>> state = retrograd.get_rng_state()
+        >>> _ = retrograd.manual_seed(7)
+        >>> retrograd.initial_seed()
+        7
+        >>> retrograd.set_rng_state(state)
+    """
     return default_generator.initial_seed()
 
 
 def get_rng_state() -> Tensor:
-    """The default generator's state as a uint8 tensor (PyTorch's 5056-byte layout)."""
+    """The default generator's state as a uint8 tensor (PyTorch's 5056-byte layout).
+
+    Returns:
+        Tensor: uint8, shape (5056,); `set_rng_state` takes it back to replay the same numbers.
+
+    Examples:
+        >>> state = retrograd.get_rng_state()
+        >>> state.dtype, state.shape
+        (retrograd.uint8, retrograd.Size([5056]))
+        >>> a = retrograd.rand(3)
+        >>> retrograd.set_rng_state(state)
+        >>> retrograd.equal(retrograd.rand(3), a)
+        True
+    """
     return default_generator.get_state()
 
 
 def set_rng_state(new_state: Tensor) -> None:
-    """Restore the default generator's state from `get_rng_state()`."""
+    """Restore the default generator's state from `get_rng_state()`.
+
+    Args:
+        new_state (Tensor): uint8, shape (5056,), as `get_rng_state()` returns it.
+
+    Returns:
+        None: the default generator continues from that state.
+
+    Examples:
+        >>> state = retrograd.get_rng_state()
+        >>> first = retrograd.randint(0, 100, (4,))
+        >>> retrograd.set_rng_state(state)
+        >>> retrograd.equal(retrograd.randint(0, 100, (4,)), first)
+        True
+    """
     default_generator.set_state(new_state)
 
 

@@ -29,7 +29,24 @@ _warn_only = False
 
 
 def set_float32_matmul_precision(precision: str) -> None:
-    """Record the float32 matmul precision ('highest', 'high' or 'medium'); others warn."""
+    """Record the float32 matmul precision ('highest', 'high' or 'medium'); other strings warn.
+
+    On PyTorch's GPUs 'high' and 'medium' allow TF32 or bfloat16 inside float32 matmuls;
+    NumPy's matmul always computes in full float32, so here the value is only reported back.
+
+    Args:
+        precision (str): 'highest', 'high' or 'medium'.
+
+    Returns:
+        None: `get_float32_matmul_precision()` reports the new value.
+
+    Examples:
+        >>> old = retrograd.get_float32_matmul_precision()
+        >>> retrograd.set_float32_matmul_precision("high")
+        >>> retrograd.get_float32_matmul_precision()
+        'high'
+        >>> retrograd.set_float32_matmul_precision(old)
+    """
     global _matmul_precision
     if not isinstance(precision, str):
         raise RuntimeError(f"set_float32_matmul_precision expects a str, but got {type(precision).__name__}")
@@ -44,7 +61,18 @@ def set_float32_matmul_precision(precision: str) -> None:
 
 
 def get_float32_matmul_precision() -> str:
-    """The recorded float32 matmul precision ('highest' unless set)."""
+    """The recorded float32 matmul precision ('highest' unless set).
+
+    Returns:
+        str: 'highest', 'high' or 'medium'.
+
+    Examples:
+        >>> old = retrograd.get_float32_matmul_precision()
+        >>> retrograd.set_float32_matmul_precision("medium")
+        >>> retrograd.get_float32_matmul_precision()
+        'medium'
+        >>> retrograd.set_float32_matmul_precision(old)
+    """
     return _matmul_precision
 
 
@@ -56,7 +84,25 @@ def _check_bool(name: str, value: Any, where: str) -> None:
 
 
 def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
-    """Require deterministic algorithms (all of retrograd's are, so this only records the mode)."""
+    """Require deterministic algorithms (all of retrograd's are, so this only records the mode).
+
+    Args:
+        mode (bool): True to require deterministic algorithms.
+        warn_only (bool): with `mode`, PyTorch only warns, rather than raising, when an op has no
+            deterministic version (default False).
+
+    Returns:
+        None: `are_deterministic_algorithms_enabled()` and
+            `is_deterministic_algorithms_warn_only_enabled()` report the new mode.
+
+    Examples:
+        >>> old = (retrograd.are_deterministic_algorithms_enabled(),
+        ...        retrograd.is_deterministic_algorithms_warn_only_enabled())
+        >>> retrograd.use_deterministic_algorithms(True, warn_only=True)
+        >>> retrograd.are_deterministic_algorithms_enabled(), retrograd.get_deterministic_debug_mode()
+        (True, 1)
+        >>> retrograd.use_deterministic_algorithms(old[0], warn_only=old[1])
+    """
     global _deterministic, _warn_only
     _check_bool("mode", mode, " (position 1)")
     _check_bool("warn_only", warn_only, "")
@@ -64,17 +110,56 @@ def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None
 
 
 def are_deterministic_algorithms_enabled() -> bool:
-    """Whether `use_deterministic_algorithms(True)` is in effect."""
+    """Whether `use_deterministic_algorithms(True)` is in effect.
+
+    Returns:
+        bool: the recorded mode (False unless set).
+
+    Examples:
+        >>> old = retrograd.are_deterministic_algorithms_enabled()
+        >>> retrograd.use_deterministic_algorithms(True)
+        >>> retrograd.are_deterministic_algorithms_enabled()
+        True
+        >>> retrograd.use_deterministic_algorithms(old)
+    """
     return _deterministic
 
 
 def is_deterministic_algorithms_warn_only_enabled() -> bool:
-    """Whether nondeterministic ops only warn (rather than raise) under deterministic mode."""
+    """Whether nondeterministic ops only warn (rather than raise) under deterministic mode.
+
+    Returns:
+        bool: the `warn_only` last given to `use_deterministic_algorithms` (False unless set).
+
+    Examples:
+        >>> old = (retrograd.are_deterministic_algorithms_enabled(),
+        ...        retrograd.is_deterministic_algorithms_warn_only_enabled())
+        >>> retrograd.use_deterministic_algorithms(True, warn_only=True)
+        >>> retrograd.is_deterministic_algorithms_warn_only_enabled()
+        True
+        >>> retrograd.use_deterministic_algorithms(old[0], warn_only=old[1])
+    """
     return _warn_only
 
 
 def set_deterministic_debug_mode(debug_mode: str | int) -> None:
-    """0/'default': off; 1/'warn': deterministic, warn only; 2/'error': deterministic."""
+    """Set the deterministic mode by level: 0/'default' off, 1/'warn' warn only, 2/'error' raise.
+
+    The same as `use_deterministic_algorithms(level != 0, warn_only=level == 1)`.
+
+    Args:
+        debug_mode (str or int): 'default', 'warn' or 'error', or 0, 1 or 2.
+
+    Returns:
+        None: `get_deterministic_debug_mode()` reports the level.
+
+    Examples:
+        >>> old = retrograd.get_deterministic_debug_mode()
+        >>> retrograd.set_deterministic_debug_mode("error")
+        >>> retrograd.get_deterministic_debug_mode(), retrograd.are_deterministic_algorithms_enabled()
+        (2, True)
+        >>> retrograd.set_deterministic_debug_mode(old)
+    """
     if isinstance(debug_mode, str):
         if debug_mode not in _DEBUG_MODES:
             raise RuntimeError(
@@ -89,7 +174,18 @@ def set_deterministic_debug_mode(debug_mode: str | int) -> None:
 
 
 def get_deterministic_debug_mode() -> int:
-    """The deterministic debug mode: 0 (off), 1 (warn) or 2 (error)."""
+    """The deterministic debug mode: 0 (off), 1 (warn) or 2 (error).
+
+    Returns:
+        int: 0 unless deterministic algorithms are on; then 1 with `warn_only`, else 2.
+
+    Examples:
+        >>> old = retrograd.get_deterministic_debug_mode()
+        >>> retrograd.set_deterministic_debug_mode("warn")
+        >>> retrograd.get_deterministic_debug_mode()
+        1
+        >>> retrograd.set_deterministic_debug_mode(old)
+    """
     if not _deterministic:
         return 0
     return 1 if _warn_only else 2

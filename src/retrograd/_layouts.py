@@ -44,13 +44,45 @@ class _NamedConstant:
 
 
 class layout(_NamedConstant):
-    """How a tensor's elements are stored: retrograd has only `strided` (dense)."""
+    """How a tensor's elements are stored: retrograd has only `retrograd.strided` (dense).
+
+    The class exists for `layout=` arguments and `isinstance` checks; its values are module
+    constants and it cannot be instantiated.
+
+    Args:
+        *args: refused, as is any keyword: `retrograd.strided` is the one value.
+
+    Returns:
+        (layout): never; constructing one raises TypeError.
+
+    Examples:
+        >>> retrograd.ones(2).layout
+        retrograd.strided
+        >>> isinstance(retrograd.strided, retrograd.layout)
+        True
+    """
 
     __slots__ = ()
 
 
 class memory_format(_NamedConstant):
-    """The order a new tensor's dims are laid out in memory."""
+    """The order a new tensor's dims are laid out in memory (`memory_format=` of `clone`, `to`, ...).
+
+    Its values are module constants: `contiguous_format` (row-major; what retrograd always makes),
+    `channels_last`, `channels_last_3d` and `preserve_format`; the class cannot be instantiated.
+
+    Args:
+        *args: refused, as is any keyword: use the module constants.
+
+    Returns:
+        (memory_format): never; constructing one raises TypeError.
+
+    Examples:
+        >>> retrograd.contiguous_format, isinstance(retrograd.channels_last, retrograd.memory_format)
+        (retrograd.contiguous_format, True)
+        >>> retrograd.ones(2, 3).clone(memory_format=retrograd.contiguous_format).is_contiguous()
+        True
+    """
 
     __slots__ = ()
 

@@ -69,10 +69,26 @@ def set_printoptions(
     As in PyTorch, options left as None keep their value, except `sci_mode`, which
     is always set (None lets the formatter choose). An unknown profile is ignored.
 
-    >>> set_printoptions(precision=2)
-    >>> get_printoptions()["precision"]
-    2
-    >>> set_printoptions(profile="default")
+    Args:
+        precision (int, optional): digits after the decimal point (default 4).
+        threshold (float, optional): above this many elements a tensor prints summarised (default 1000).
+        edgeitems (int, optional): elements shown at each end of a summarised dim (default 3).
+        linewidth (int, optional): characters per line before wrapping (default 80).
+        profile (str, optional): 'default', 'short' (precision 2, threshold 1000, edgeitems 2) or
+            'full' (never summarise).
+        sci_mode (bool, optional): True or False forces scientific notation on or off; None chooses.
+
+    Returns:
+        None: later prints use the options (`get_printoptions()` reads them).
+
+    Examples:
+        >>> retrograd.set_printoptions(precision=2)
+        >>> retrograd.tensor([1.23456, 2.0])
+        tensor([1.23, 2.00])
+        >>> retrograd.set_printoptions(threshold=5, edgeitems=2)
+        >>> retrograd.arange(10)
+        tensor([0, 1,  ..., 8, 9])
+        >>> retrograd.set_printoptions(profile="default")  # back to the defaults
     """
     if profile in _PROFILES:
         _OPTS.precision, _OPTS.threshold, _OPTS.edgeitems, _OPTS.linewidth = _PROFILES[profile]

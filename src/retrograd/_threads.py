@@ -36,7 +36,21 @@ def _check_count(name: str, value: Any) -> int:
 
 
 def set_num_threads(int: Any) -> None:  # noqa: A002  (PyTorch's parameter name)
-    """Set the number of threads used for intra-op parallelism (the BLAS pools)."""
+    """Set the number of threads used for intra-op parallelism (the BLAS pools, via threadpoolctl).
+
+    Args:
+        int (int): a positive thread count (PyTorch's parameter name).
+
+    Returns:
+        None: `get_num_threads()` reports the new count.
+
+    Examples:
+        >>> old = retrograd.get_num_threads()
+        >>> retrograd.set_num_threads(1)
+        >>> retrograd.get_num_threads()
+        1
+        >>> retrograd.set_num_threads(old)
+    """
     global _num_threads, _limiter
     count = _check_count("set_num_threads", int)
     try:
@@ -49,12 +63,34 @@ def set_num_threads(int: Any) -> None:  # noqa: A002  (PyTorch's parameter name)
 
 
 def get_num_threads() -> int:
-    """The number of threads used for intra-op parallelism."""
+    """The number of threads used for intra-op parallelism.
+
+    Returns:
+        int: the last count given to `set_num_threads`, else the number of CPU cores.
+
+    Examples:
+        >>> retrograd.get_num_threads() >= 1
+        True
+    """
     return _num_threads
 
 
 def set_num_interop_threads(int: Any) -> None:  # noqa: A002
-    """Set the number of inter-op threads; like PyTorch, only once."""
+    """Set the number of inter-op threads (recorded only); like PyTorch, allowed once per process.
+
+    Args:
+        int (int): a positive thread count (PyTorch's parameter name).
+
+    Returns:
+        None: `get_num_interop_threads()` reports the count; a second call raises RuntimeError.
+
+    Examples:
+        >>> try:
+        ...     retrograd.set_num_interop_threads(0)
+        ... except RuntimeError as e:
+        ...     print(e)
+        set_num_interop_threads expects a positive integer
+    """
     global _num_interop_threads, _interop_set
     count = _check_count("set_num_interop_threads", int)
     if _interop_set:
@@ -66,5 +102,13 @@ def set_num_interop_threads(int: Any) -> None:  # noqa: A002
 
 
 def get_num_interop_threads() -> int:
-    """The number of inter-op threads."""
+    """The number of inter-op threads (what `set_num_interop_threads` recorded, else the core count).
+
+    Returns:
+        int: the count.
+
+    Examples:
+        >>> retrograd.get_num_interop_threads() >= 1
+        True
+    """
     return _num_interop_threads

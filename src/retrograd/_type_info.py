@@ -16,7 +16,24 @@ _BFLOAT16_MAX = (2.0 - 2.0**-7) * 2.0**127  # 3.3895e38
 
 
 class finfo:  # noqa: N801 - PyTorch's name
-    """Machine limits of a floating-point dtype (the default dtype when none is given)."""
+    """Machine limits of a floating-point dtype (the default dtype when none is given).
+
+    Attributes: `bits`, `eps` (the gap between 1 and the next value), `max`, `min` (= -max),
+    `tiny` and `smallest_normal` (the smallest positive normal number), `resolution`
+    (10 ** -decimal digits) and `dtype` (its name). A complex dtype reports its parts' limits.
+
+    Args:
+        type (dtype, optional): a floating or complex dtype (default: the default dtype).
+
+    Returns:
+        (finfo): the limits, as Python floats.
+
+    Examples:
+        >>> retrograd.finfo(retrograd.float32).eps, retrograd.finfo(retrograd.float16).max
+        (1.1920928955078125e-07, 65504.0)
+        >>> retrograd.finfo(retrograd.float16)
+        finfo(resolution=0.001, min=-65504, max=65504, eps=0.000976562, ..., dtype=float16)
+    """
 
     __slots__ = ("bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution", "dtype")
 
@@ -53,7 +70,22 @@ class finfo:  # noqa: N801 - PyTorch's name
 
 
 class iinfo:  # noqa: N801 - PyTorch's name
-    """Limits of an integer dtype."""
+    """Limits of an integer dtype: `bits`, `min`, `max` and `dtype` (its name).
+
+    Args:
+        type (dtype): an integer dtype (not bool or a floating one).
+
+    Returns:
+        (iinfo): the limits, as Python ints.
+
+    Examples:
+        >>> retrograd.iinfo(retrograd.int8).min, retrograd.iinfo(retrograd.int8).max
+        (-128, 127)
+        >>> retrograd.iinfo(retrograd.uint8).max
+        255
+        >>> retrograd.iinfo(retrograd.int16)
+        iinfo(min=-32768, max=32767, dtype=int16)
+    """
 
     __slots__ = ("bits", "max", "min", "dtype")
 

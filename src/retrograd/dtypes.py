@@ -20,12 +20,28 @@ builtins_int_type = builtins.int
 
 
 class dtype:
-    """A tensor element type, printed as `retrograd.<name>`.
+    """A tensor element type, printed as `retrograd.<name>` (`retrograd.float32`, `retrograd.int64`, ...).
 
-    Besides its own name it carries PyTorch's two names for it, the ones error
-    messages print: `kind_name`, the ScalarType ("Float", "Long"; also the stem of
-    the legacy `FloatTensor` type names), and `c10_name`, the C++ type some kernels
-    print ("float", "long int", "c10::Half").
+    The dtypes are module constants; programs compare them and read their properties, never
+    construct them. Besides its own name each carries PyTorch's two names for it, the ones error
+    messages print: `kind_name`, the ScalarType ("Float", "Long"; also the stem of the legacy
+    `FloatTensor` type names), and `c10_name`, the C++ type some kernels print ("float", "long int").
+
+    Args:
+        name (str): the name after `retrograd.`, e.g. "float32".
+        np_dtype (type): the NumPy scalar type that stores the elements.
+        category (int): 0 bool, 1 integer, 2 floating, 3 complex (the promotion order of kinds).
+        kind_name (str): PyTorch's ScalarType name.
+        c10_name (str): PyTorch's C++ type name.
+
+    Returns:
+        (dtype): the element type; `is_floating_point`, `is_complex`, `is_signed` and `itemsize` describe it.
+
+    Examples:
+        >>> retrograd.ones(2).dtype
+        retrograd.float32
+        >>> retrograd.float32.is_floating_point, retrograd.float32.itemsize, retrograd.int64.is_signed
+        (True, 4, True)
     """
 
     __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "_category", "kind_name", "c10_name")
@@ -199,19 +215,63 @@ _default = _DefaultDtype()
 
 
 def get_default_dtype() -> dtype:
-    """The dtype Python floats become (float32 unless changed)."""
+    """The dtype Python floats become (float32 unless changed by `set_default_dtype`).
+
+    Returns:
+        dtype: the default floating dtype; float factories (`zeros`, `rand`, ...) use it too.
+
+    Examples:
+        >>> retrograd.get_default_dtype()
+        retrograd.float32
+        >>> retrograd.tensor([1.5]).dtype
+        retrograd.float32
+    """
     return _default.value
 
 
 def set_default_dtype(d: dtype) -> None:
-    """Set the dtype Python floats and float factories produce; float16/32/64 only."""
+    """Set the dtype Python floats and float factories produce (the default complex dtype follows).
+
+    Args:
+        d (dtype): a floating dtype: float16, bfloat16, float32 or float64.
+
+    Returns:
+        None: `get_default_dtype()` reports the new default.
+
+    Examples:
+        >>> old = retrograd.get_default_dtype()
+        >>> retrograd.set_default_dtype(retrograd.float64)
+        >>> retrograd.tensor([1.5]).dtype, retrograd.zeros(1).dtype
+        (retrograd.float64, retrograd.float64)
+        >>> retrograd.set_default_dtype(old)
+    """
     if not isinstance(d, dtype) or not d.is_floating_point:
         raise TypeError("only floating-point types are supported as the default type")
     _default.value = d
 
 
 def promote_types(a: dtype, b: dtype) -> dtype:
-    """The smallest dtype both `a` and `b` convert to safely (PyTorch's table)."""
+    """The smallest dtype both `a` and `b` convert to without losing their kind (PyTorch's table).
+
+    A higher kind wins (bool < integer < floating < complex); within a kind the wider dtype
+    wins, and the pairs without a wider member go one up (uint8 with int8 is int16, float16
+    with bfloat16 is float32).
+
+    Args:
+        a (dtype): a dtype.
+        b (dtype): another dtype.
+
+    Returns:
+        dtype: the promoted dtype.
+
+    Examples:
+        >>> retrograd.promote_types(retrograd.int32, retrograd.float16)
+        retrograd.float16
+        >>> retrograd.promote_types(retrograd.uint8, retrograd.int8)
+        retrograd.int16
+        >>> retrograd.promote_types(retrograd.float16, retrograd.bfloat16)
+        retrograd.float32
+    """
     if a is b:
         return a
     if a._category != b._category:

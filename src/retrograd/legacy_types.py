@@ -26,20 +26,48 @@ class _LegacyTensorType(type):
         return isinstance(obj, Tensor) and obj.dtype is cls.dtype and obj.device.type == "cpu"
 
 
-def _legacy_type(name: str, dtype: _dt.dtype) -> _LegacyTensorType:
-    return _LegacyTensorType(name, (), {"dtype": dtype, "__module__": "retrograd", "__doc__": f"{dtype} tensors."})
+_DOC = """A legacy constructor of {dtype} CPU tensors; `isinstance(t, {name})` asks for that dtype.
+
+Args:
+    *args: nothing (an empty tensor), sizes as ints or a `Size` (an uninitialised tensor of that
+        shape), a sequence of numbers (nested for more dims; converted to {dtype}), or a {dtype}
+        tensor (returned as an alias sharing its memory).
+    device (str or device, optional): must be the CPU.
+
+Returns:
+    Tensor: a {dtype} tensor; new code writes `retrograd.tensor(data, dtype={dtype})`.
+
+Examples:
+    >>> retrograd.{name}({data})
+    {printed}
+    >>> retrograd.{name}(2, 3).shape
+    retrograd.Size([2, 3])
+    >>> isinstance(retrograd.{name}({data}), retrograd.{name}), isinstance(retrograd.{name}({data}), retrograd.Tensor)
+    (True, True)
+"""
 
 
-FloatTensor = _legacy_type("FloatTensor", _dt.float32)
-DoubleTensor = _legacy_type("DoubleTensor", _dt.float64)
-HalfTensor = _legacy_type("HalfTensor", _dt.float16)
-BFloat16Tensor = _legacy_type("BFloat16Tensor", _dt.bfloat16)
-LongTensor = _legacy_type("LongTensor", _dt.int64)
-IntTensor = _legacy_type("IntTensor", _dt.int32)
-ShortTensor = _legacy_type("ShortTensor", _dt.int16)
-CharTensor = _legacy_type("CharTensor", _dt.int8)
-ByteTensor = _legacy_type("ByteTensor", _dt.uint8)
-BoolTensor = _legacy_type("BoolTensor", _dt.bool_)
+def _legacy_type(name: str, dtype: _dt.dtype, data: str, printed: str) -> _LegacyTensorType:
+    """The legacy type `name` of `dtype`; its docstring's example builds `data`, which prints as `printed`."""
+    doc = _DOC.format(name=name, dtype=dtype, data=data, printed=printed)
+    return _LegacyTensorType(name, (), {"dtype": dtype, "__module__": "retrograd", "__doc__": doc})
+
+
+# each: its name, dtype, example data and how that prints
+FloatTensor = _legacy_type("FloatTensor", _dt.float32, "[1, 2]", "tensor([1., 2.])")
+DoubleTensor = _legacy_type(
+    "DoubleTensor", _dt.float64, "[0.5, 2]", "tensor([0.5000, 2.0000], dtype=retrograd.float64)"
+)
+HalfTensor = _legacy_type("HalfTensor", _dt.float16, "[1.5, 2]", "tensor([1.5000, 2.0000], dtype=retrograd.float16)")
+BFloat16Tensor = _legacy_type(
+    "BFloat16Tensor", _dt.bfloat16, "[1.5, 2]", "tensor([1.5000, 2.0000], dtype=retrograd.bfloat16)"
+)
+LongTensor = _legacy_type("LongTensor", _dt.int64, "[1.7, -2]", "tensor([ 1, -2])")
+IntTensor = _legacy_type("IntTensor", _dt.int32, "[3, 4]", "tensor([3, 4], dtype=retrograd.int32)")
+ShortTensor = _legacy_type("ShortTensor", _dt.int16, "[3, -4]", "tensor([ 3, -4], dtype=retrograd.int16)")
+CharTensor = _legacy_type("CharTensor", _dt.int8, "[-1, 5]", "tensor([-1,  5], dtype=retrograd.int8)")
+ByteTensor = _legacy_type("ByteTensor", _dt.uint8, "[1, 255]", "tensor([  1, 255], dtype=retrograd.uint8)")
+BoolTensor = _legacy_type("BoolTensor", _dt.bool_, "[0, 2]", "tensor([False,  True])")
 
 BY_NAME = {
     t.__name__: t

@@ -279,8 +279,33 @@ def normal(
     pin_memory: bool = False,
     requires_grad: bool = False,
 ) -> Tensor:
-    """Normal samples: `normal(mean, std)` with tensor mean and/or std (broadcast), or
-    `normal(mean: float, std: float, size)`. Gradients through mean/std are zero, as in PyTorch."""
+    """Samples from normal distributions N(mean, std²).
+
+    Two forms: `normal(mean, std)` with a tensor mean and/or std (broadcast to one shape; one
+    sample per element), or `normal(mean, std, size)` with float mean and std. Gradients through
+    tensor mean/std are zero, as in PyTorch (use `distributions.Normal.rsample` to differentiate).
+
+    Args:
+        mean (Tensor or float): the means (default 0.0).
+        std (Tensor or float): the standard deviations, >= 0 (default 1.0).
+        size (tuple of int, optional): the shape, for float mean and std only.
+        generator (Generator, optional): the generator to draw from.
+        out (Tensor, optional): a tensor to write the result into.
+        dtype (dtype, optional): a floating dtype for the `size` form (default: the default dtype).
+        requires_grad (bool): for the `size` form, whether the result records a graph (default False).
+
+    Returns:
+        Tensor: the broadcast shape of mean and std, or `size`; a floating dtype.
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> retrograd.normal(retrograd.tensor([0.0, 10.0, 100.0]), 0.1)
+        tensor([ 0.1541,  9.9707, 99.7821])
+        >>> _ = retrograd.manual_seed(0)
+        >>> retrograd.normal(2.0, 0.5, (2, 2))
+        tensor([[2.7705, 1.8533],
+                [0.9106, 2.2842]])
+    """
     if out is not None:
         from_size = not isinstance(mean, Tensor) and not isinstance(std, Tensor)  # normal(0.0, 1.0, size)
         return write_out(out, normal, locals(), dtype_from_out=from_size)
@@ -325,7 +350,25 @@ def _normal_tensor(mean: Any, std: Any, rng: Generator) -> Tensor:
 
 
 def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | None = None, out: Any = None) -> Tensor:
-    """0/1 samples with probabilities `input` (or a fixed `p`), in `input`'s shape and dtype."""
+    """0/1 samples with probabilities `input` (or a fixed `p`), in `input`'s shape and dtype.
+
+    Args:
+        input (Tensor): floating, any shape: the probability of a 1 at each place, in [0, 1].
+        p (float, optional): one probability for every place instead; `input` then gives only the shape and dtype.
+        generator (Generator, optional): the generator to draw from.
+        out (Tensor, optional): a tensor to write the result into.
+
+    Returns:
+        Tensor: zeros and ones, `input`'s shape and dtype; no gradient flows back to `input`.
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> retrograd.bernoulli(retrograd.tensor([0.0, 0.5, 0.5, 1.0]))
+        tensor([0., 0., 1., 1.])
+        >>> retrograd.bernoulli(retrograd.zeros(2, 3), p=0.5)
+        tensor([[1., 0., 0.],
+                [0., 1., 1.]])
+    """
     if out is not None:
         return write_out(out, bernoulli, locals(), ANY)
     if _vmap.active and not hasattr(input, "_level"):  # vmap: `randomness=` decides
@@ -355,7 +398,28 @@ def multinomial(
     generator: Generator | None = None,
     out: Any = None,
 ) -> Tensor:
-    """Category indices drawn from rows of weights `(C,)` or `(N, C)`: int64 `(k,)` or `(N, k)`."""
+    """Category indices drawn from rows of non-negative weights (they need not sum to 1).
+
+    Args:
+        input (Tensor): floating weights, (C,) or (N, C); each row needs a positive entry.
+        num_samples (int): k, the draws per row; without replacement at most the number of
+            positive weights.
+        replacement (bool): whether a category can be drawn again (default False).
+        generator (Generator, optional): the generator to draw from.
+        out (Tensor, optional): an int64 tensor to write the result into.
+
+    Returns:
+        Tensor: int64 indices into the last dim, (k,) or (N, k).
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> retrograd.multinomial(retrograd.tensor([0.1, 0.0, 0.9]), 4, replacement=True)
+        tensor([2, 2, 2, 2])
+        >>> _ = retrograd.manual_seed(0)
+        >>> retrograd.multinomial(retrograd.tensor([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]]), 2)
+        tensor([[1, 0],
+                [1, 2]])
+    """
     if out is not None:
         return write_out(out, multinomial, locals(), same("multinomial expects Long tensor out, got: {dst}"))
     from ._random_draw import multinomial_indices
@@ -375,7 +439,20 @@ def multinomial(
 
 
 def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:
-    """Poisson samples with rates `input`, in `input`'s dtype."""
+    """Poisson samples, one per element, with rates `input`.
+
+    Args:
+        input (Tensor): floating, any shape: the rates λ >= 0.
+        generator (Generator, optional): the generator to draw from.
+
+    Returns:
+        Tensor: whole-number counts in `input`'s shape and dtype; no gradient flows back to `input`.
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> retrograd.poisson(retrograd.tensor([0.0, 1.0, 10.0]))
+        tensor([ 0.,  2., 15.])
+    """
     check_float(input.dtype, "poisson_cpu")
     rates = input._data
     if (rates < 0).any():
@@ -467,7 +544,29 @@ def randint_like(
     requires_grad: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
-    """`randint` with `input`'s shape and dtype: `randint_like(x, high)` or `(x, low, high)`."""
+    """`randint` with `input`'s shape and dtype: `randint_like(x, high)` or `randint_like(x, low, high)`.
+
+    Args:
+        input (Tensor): the tensor whose shape (and, by default, dtype) is copied.
+        low (int): the lowest value (default 0); with `high` omitted, it is `high` instead.
+        high (int): one above the highest value.
+        generator (Generator, optional): the generator to draw from.
+        dtype (dtype, optional): the result's dtype (default: `input`'s).
+        device (str or device, optional): the result's device (default: `input`'s).
+        requires_grad (bool): whether the result records a graph (floating dtypes only; default False).
+
+    Returns:
+        Tensor: integers uniform in [low, high), shape `input.shape`.
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> retrograd.randint_like(retrograd.zeros(2, 3), 10)
+        tensor([[4., 9., 3.],
+                [0., 3., 9.]])
+        >>> _ = retrograd.manual_seed(0)
+        >>> retrograd.randint_like(retrograd.zeros(4, dtype=retrograd.int64), 5, 8)
+        tensor([7, 5, 7, 5])
+    """
     as_device(device)
     check_layout(layout)
     check_memory_format(memory_format)

@@ -47,7 +47,23 @@ _new = object.__new__  # bound once: _make runs for every op
 
 
 class Size(tuple):
-    """The shape of a tensor: a tuple that prints as `retrograd.Size([2, 3])`."""
+    """The shape of a tensor: a tuple of ints that prints as `retrograd.Size([2, 3])`.
+
+    Slicing and `+` give a Size again; it compares equal to the plain tuple with the same ints.
+
+    Args:
+        iterable (iterable of int): the dims, outermost first (default: none, the shape of a 0-d tensor).
+
+    Returns:
+        (Size): the shape; `numel()` is the product of its dims.
+
+    Examples:
+        >>> s = retrograd.zeros(2, 3).shape
+        >>> s, s.numel(), s == (2, 3)
+        (retrograd.Size([2, 3]), 6, True)
+        >>> s[1:], s + (4,)
+        (retrograd.Size([3]), retrograd.Size([2, 3, 4]))
+    """
 
     def __repr__(self) -> str:
         return f"{package_name()}.Size([{', '.join(map(str, self))}])"
@@ -76,7 +92,28 @@ _NON_LEAF_GRAD_WARNING = (
 
 
 class Tensor(TensorMethods):
-    """A multi-dimensional array with autograd. Build one with `retrograd.tensor`."""
+    """A multi-dimensional array with autograd; build one with `retrograd.tensor` or a factory.
+
+    Calling the class itself is PyTorch's legacy constructor, which always makes the default
+    float dtype; `retrograd.tensor(data)` infers the dtype from the data instead.
+
+    Args:
+        *args: nothing (an empty tensor), sizes as ints or a `Size` (an uninitialised tensor of
+            that shape), a sequence of numbers (converted to the default float dtype), or a tensor
+            (returned as an alias sharing its memory).
+        device (str or device, optional): must be the CPU.
+
+    Returns:
+        Tensor: a tensor without a graph (requires_grad=False).
+
+    Examples:
+        >>> retrograd.Tensor([1, 2])
+        tensor([1., 2.])
+        >>> retrograd.Tensor(2, 3).shape
+        retrograd.Size([2, 3])
+        >>> isinstance(retrograd.tensor([1, 2]), retrograd.Tensor)
+        True
+    """
 
     __slots__ = (
         "_data",
@@ -894,7 +931,18 @@ def _dim_index(dim: Any) -> builtins.int:
 
 
 def is_tensor(obj: object) -> bool:
-    """Whether `obj` is a retrograd Tensor."""
+    """Whether `obj` is a retrograd Tensor (a subclass such as `nn.Parameter` counts).
+
+    Args:
+        obj (object): anything.
+
+    Returns:
+        bool: `isinstance(obj, retrograd.Tensor)`.
+
+    Examples:
+        >>> retrograd.is_tensor(retrograd.ones(2)), retrograd.is_tensor([1.0, 2.0])
+        (True, False)
+    """
     return isinstance(obj, Tensor)
 
 

@@ -27,7 +27,29 @@ def is_autocast_available(device_type: str) -> bool:
 
 
 class autocast:  # noqa: N801  (PyTorch's name)
-    """`with autocast(device_type="cuda"): ...`: lower precision inside the region (here: never)."""
+    """A region (a `with` block or a decorator) where PyTorch runs chosen ops in lower precision.
+
+    retrograd never lowers precision: an enabled autocast warns and runs the region as written.
+    Convert the model and inputs (`.bfloat16()`, `.half()`) to compute in a smaller dtype.
+
+    Args:
+        device_type (str): 'cpu' or 'cuda'.
+        dtype (dtype, optional): the lower precision (default bfloat16 on the CPU, float16 on CUDA).
+        enabled (bool): False turns the region into a plain block without the warning (default True).
+        cache_enabled (bool, optional): accepted for PyTorch compatibility (no weight cache here).
+
+    Returns:
+        (autocast): a context manager and decorator; `fast_dtype` is the dtype it would use.
+
+    Examples:
+        >>> ac = retrograd.autocast("cpu", enabled=False)
+        >>> ac.fast_dtype
+        retrograd.bfloat16
+        >>> with ac:
+        ...     y = retrograd.ones(2, 2) @ retrograd.ones(2, 2)
+        >>> y.dtype
+        retrograd.float32
+    """
 
     def __init__(
         self, device_type: str, dtype: _dtype | None = None, enabled: bool = True, cache_enabled: bool | None = None

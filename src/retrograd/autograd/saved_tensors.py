@@ -81,15 +81,21 @@ _OUTSIDE = (
 def allow_mutation_on_saved_tensors() -> Iterator[_AllowMutationOnSavedContext]:
     """Allow in-place changes to tensors saved for backward; run forward and backward inside it.
 
-    >>> import retrograd as torch
-    >>> with torch.autograd.graph.allow_mutation_on_saved_tensors():
-    ...     a = torch.ones(2, requires_grad=True)
-    ...     b = a.clone()
-    ...     out = (b**2).sum()
-    ...     _ = b.sin_()
-    ...     out.backward()
-    >>> a.grad
-    tensor([2., 2.])
+    Without it, modifying a saved tensor makes backward raise; inside it the original values
+    are kept aside when a saved tensor is first modified, so the gradient uses them.
+
+    Returns:
+        (context manager): its value is the context that holds the kept values; contexts cannot be nested.
+
+    Examples:
+        >>> with retrograd.autograd.graph.allow_mutation_on_saved_tensors():
+        ...     a = retrograd.ones(2, requires_grad=True)
+        ...     b = a.clone()
+        ...     out = (b**2).sum()
+        ...     _ = b.sin_()
+        ...     out.backward()
+        >>> a.grad
+        tensor([2., 2.])
     """
     if any(getattr(pack, "_allows_mutation", False) for pack, _ in state.saved_tensors_hooks):
         raise RuntimeError("allow_mutation_on_saved_tensors contexts cannot be nested")

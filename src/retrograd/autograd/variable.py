@@ -20,7 +20,24 @@ class _VariableMeta(type):
 
 
 class Variable(metaclass=_VariableMeta):
-    """A tensor (kept for old code: use tensors directly)."""
+    """A tensor (the pre-0.4 wrapper, kept for old code: use tensors directly).
+
+    `Variable(t, requires_grad=True)` returns a detached tensor with that flag, and every
+    tensor passes `isinstance(t, Variable)`.
+
+    Args:
+        data (Tensor, optional): the values (default: an empty tensor).
+        requires_grad (bool): whether the result records a graph (default False).
+        volatile (bool): ignored with a warning, as in PyTorch (use `no_grad`).
+
+    Returns:
+        Tensor: a plain tensor sharing `data`'s memory, cut from `data`'s graph.
+
+    Examples:
+        >>> v = retrograd.autograd.Variable(retrograd.tensor([1.0, 2.0]), requires_grad=True)
+        >>> v, type(v).__name__, isinstance(retrograd.ones(1), retrograd.autograd.Variable)
+        (tensor([1., 2.], requires_grad=True), 'Tensor', True)
+    """
 
     def __new__(cls, data: Any = None, requires_grad: bool = False, volatile: bool = False) -> Tensor:  # type: ignore[misc]
         if volatile:

@@ -33,7 +33,26 @@ warnings.filterwarnings(
 
 
 class device:
-    """Where a tensor's data lives, e.g. `retrograd.device("cpu")`."""
+    """Where a tensor's data lives: `retrograd.device("cpu")`, `retrograd.device("cuda", 0)`.
+
+    It compares equal to another device of the same type and index; `str()` gives the
+    "type:index" spelling that `.to()` and the `device=` arguments also accept.
+
+    Args:
+        type (str or device): "cpu" or "cuda", optionally with an index ("cuda:1"); a device is copied.
+        index (int, optional): the device number (None: unspecified).
+
+    Returns:
+        (device): the device; `.type` and `.index` are its parts.
+
+    Examples:
+        >>> retrograd.device("cuda:1")
+        device(type='cuda', index=1)
+        >>> str(retrograd.device("cuda", 1)), retrograd.device("cuda:1").index
+        ('cuda:1', 1)
+        >>> retrograd.ones(2).device
+        device(type='cpu')
+    """
 
     __slots__ = ("type", "index")
     type: str

@@ -107,7 +107,29 @@ class OneHotCategorical(Distribution):
 
 
 class OneHotCategoricalStraightThrough(OneHotCategorical):
-    """OneHotCategorical whose `rsample` passes gradients straight through to `probs` (biased estimator)."""
+    """OneHotCategorical whose `rsample` passes gradients straight through to `probs` (biased estimator).
+
+    `rsample()` returns the one-hot sample in the forward pass, while backward treats it as
+    if it were `probs`: `sample + (probs - probs.detach())`.
+
+    Args:
+        probs (Tensor, optional): (*, K) event probabilities (normalised along the last dim).
+        logits (Tensor, optional): (*, K) unnormalised log-probabilities; give this or `probs`.
+        validate_args (bool, optional): check the arguments (default: the global setting).
+
+    Returns:
+        (OneHotCategoricalStraightThrough): a distribution over one-hot vectors of length K.
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> p = retrograd.tensor([0.2, 0.8], requires_grad=True)
+        >>> s = retrograd.distributions.OneHotCategoricalStraightThrough(probs=p).rsample()
+        >>> s
+        tensor([0., 1.], grad_fn=<AddBackward0>)
+        >>> (s * retrograd.tensor([1.0, 2.0])).sum().backward()
+        >>> p.grad
+        tensor([-0.8000,  0.2000])
+    """
 
     has_rsample = True
 

@@ -28,12 +28,34 @@ anomaly = _Anomaly()
 
 
 def is_anomaly_enabled() -> bool:
-    """Whether anomaly detection (`autograd.detect_anomaly`) is on."""
+    """Whether anomaly detection (`autograd.detect_anomaly` / `set_detect_anomaly`) is on.
+
+    Returns:
+        bool: True inside an anomaly-detection block.
+
+    Examples:
+        >>> retrograd.is_anomaly_enabled()
+        False
+        >>> with retrograd.autograd.set_detect_anomaly(True):
+        ...     print(retrograd.is_anomaly_enabled())
+        True
+    """
     return anomaly.enabled
 
 
 def is_anomaly_check_nan_enabled() -> bool:
-    """Whether anomaly mode also checks backward results for NaN."""
+    """Whether anomaly mode also checks backward results for NaN (its `check_nan` option).
+
+    Returns:
+        bool: the `check_nan` of the innermost anomaly block (True outside one, PyTorch's default).
+
+    Examples:
+        >>> retrograd.is_anomaly_check_nan_enabled()
+        True
+        >>> with retrograd.autograd.set_detect_anomaly(True, check_nan=False):
+        ...     print(retrograd.is_anomaly_enabled(), retrograd.is_anomaly_check_nan_enabled())
+        True False
+    """
     return anomaly.check_nan
 
 

@@ -59,7 +59,19 @@ class UnpackedDualTensor(NamedTuple):
 
 
 def enter_dual_level() -> int:
-    """Start a dual level (use `dual_level()` instead)."""
+    """Start a dual level by hand (prefer the `dual_level()` block, which also ends it).
+
+    Returns:
+        int: the level (0: retrograd supports one at a time), for `exit_dual_level(level=...)`.
+
+    Examples:
+        >>> import retrograd.autograd.forward_ad as fwAD
+        >>> level = fwAD.enter_dual_level()
+        >>> d = fwAD.make_dual(retrograd.tensor(3.0), retrograd.tensor(1.0))
+        >>> fwAD.unpack_dual(d.exp()).tangent
+        tensor(20.0855)
+        >>> fwAD.exit_dual_level(level=level)
+    """
     if levels.level is not None:
         raise RuntimeError(
             "Nested forward mode AD is not supported at the moment: retrograd supports one dual level at a time."
@@ -92,7 +104,18 @@ def exit_dual_level(*, level: int | None = None) -> None:
 
 @contextmanager
 def dual_level() -> Iterator[int]:
-    """A block in which dual tensors carry tangents."""
+    """A block in which dual tensors carry tangents (forward-mode AD); tangents are dropped at its end.
+
+    Returns:
+        (context manager): its value is the level number that `make_dual` and `unpack_dual` use by default.
+
+    Examples:
+        >>> import retrograd.autograd.forward_ad as fwAD
+        >>> with fwAD.dual_level():
+        ...     x = fwAD.make_dual(retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 0.0]))
+        ...     print(fwAD.unpack_dual(x * x).tangent)
+        tensor([2., 0.])
+    """
     level = enter_dual_level()
     try:
         yield level

@@ -37,12 +37,34 @@ state = _State()
 
 
 def is_grad_enabled() -> bool:
-    """True when new operations record a graph in this thread."""
+    """Whether new operations record a graph in this thread (False inside `no_grad`).
+
+    Returns:
+        bool: the grad mode.
+
+    Examples:
+        >>> retrograd.is_grad_enabled()
+        True
+        >>> with retrograd.no_grad():
+        ...     print(retrograd.is_grad_enabled())
+        False
+    """
     return state.enabled
 
 
 def is_inference_mode_enabled() -> bool:
-    """Whether an `inference_mode` block is active."""
+    """Whether an `inference_mode` block is active in this thread.
+
+    Returns:
+        bool: True inside `inference_mode()` (not inside a plain `no_grad`).
+
+    Examples:
+        >>> retrograd.is_inference_mode_enabled()
+        False
+        >>> with retrograd.inference_mode():
+        ...     print(retrograd.is_inference_mode_enabled())
+        True
+    """
     return state.inference
 
 

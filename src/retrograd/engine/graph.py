@@ -119,7 +119,26 @@ class SavedTensor:
 
 
 class Node:
-    """A step of the backward graph; `tensor.grad_fn` is one of these."""
+    """A step of the backward graph; `tensor.grad_fn` is one of these.
+
+    Each node computes the gradients of an op's inputs from those of its outputs; `name()`
+    gives PyTorch's name for it ("MulBackward0") and `next_functions` holds, per input, the
+    (node, output index) pair the gradient goes to next. Nodes are made by ops, not by hand.
+
+    Args:
+        next_functions (tuple): the (node, output index) pairs of the op's inputs.
+
+    Returns:
+        (Node): the node.
+
+    Examples:
+        >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = (x * 2).sum()
+        >>> isinstance(y.grad_fn, retrograd.autograd.graph.Node), y.grad_fn.name()
+        (True, 'SumBackward0')
+        >>> y.grad_fn.next_functions[0][0].name()
+        'MulBackward0'
+    """
 
     __slots__ = (
         "next_functions",

@@ -42,7 +42,24 @@ def _convert(a: Any, dt: Any) -> Any:
 
 
 def clone(t: Tensor, *, memory_format: Any = None) -> Tensor:
-    """A copy with its own memory; gradients flow back to `t`."""
+    """A copy with its own memory; gradients flow back to `t`.
+
+    Args:
+        t (Tensor): any tensor.
+        memory_format (memory_format, optional): accepted for PyTorch compatibility; copies are contiguous.
+
+    Returns:
+        Tensor: the same values, shape and dtype; changing it leaves `t` alone.
+
+    Examples:
+        >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
+        >>> c = retrograd.clone(x)
+        >>> c
+        tensor([1., 2.], grad_fn=<CloneBackward0>)
+        >>> c.sum().backward()
+        >>> x.grad
+        tensor([1., 1.])
+    """
     if memory_format is not None:
         check_memory_format(memory_format)
     return _clone(t)
@@ -60,7 +77,22 @@ def to_dtype(t: Tensor, dt: dtype) -> Tensor:
 
 
 def fill(t: Tensor, value: Any) -> Tensor:
-    """A tensor shaped like `t` filled with `value` (the out-of-place half of `fill_`)."""
+    """A tensor shaped like `t` filled with `value` (the out-of-place half of `fill_`).
+
+    Args:
+        t (Tensor): gives the shape and dtype.
+        value (number or Tensor): the fill value; a tensor must be 0-d.
+
+    Returns:
+        Tensor: `t`'s shape and dtype, every element `value`.
+
+    Examples:
+        >>> retrograd.fill(retrograd.zeros(2, 2), 7)
+        tensor([[7., 7.],
+                [7., 7.]])
+        >>> retrograd.fill(retrograd.zeros(3, dtype=retrograd.int64), 2)
+        tensor([2, 2, 2])
+    """
     if isinstance(value, Tensor):
         if value._data.ndim:
             raise RuntimeError(

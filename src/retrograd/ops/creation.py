@@ -261,7 +261,26 @@ def ones_like(
 def empty_like(
     t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None
 ) -> Tensor:
-    """An uninitialised tensor with `input`'s shape and (by default) dtype and device."""
+    """A tensor with `t`'s shape and (by default) dtype and device whose values are not to be relied on.
+
+    PyTorch leaves the memory uninitialised; retrograd fills it with zeros, which programs must
+    not count on either.
+
+    Args:
+        t (Tensor): the tensor whose shape is copied.
+        dtype (dtype, optional): the dtype (default: `t`'s).
+        device (str or device, optional): the device (default: `t`'s).
+        requires_grad (bool): whether the result records a graph (default False).
+        memory_format (memory_format, optional): accepted for PyTorch compatibility; the result is contiguous.
+
+    Returns:
+        Tensor: shape `t.shape`, to be written before it is read.
+
+    Examples:
+        >>> e = retrograd.empty_like(retrograd.ones(2, 3, dtype=retrograd.int32))
+        >>> e.shape, e.dtype
+        (retrograd.Size([2, 3]), retrograd.int32)
+    """
     check_memory_format(memory_format)
     return zeros_like(t, dtype=dtype, device=device, requires_grad=requires_grad)
 

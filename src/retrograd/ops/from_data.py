@@ -148,7 +148,23 @@ def _check_python_data(data: Any, arr: np.ndarray, dt: dtype | None) -> np.ndarr
 
 
 def scalar_tensor(value: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    """A 0-d tensor holding `value` (default float dtype)."""
+    """A 0-d tensor holding the number `value` (the default float dtype unless `dtype` is given).
+
+    Args:
+        value (number): the value; it must fit `dtype`.
+        dtype (dtype, optional): the dtype (default: the default float dtype, even for ints).
+        device (str or device, optional): the device.
+        requires_grad (bool): whether the result records a graph (default False).
+
+    Returns:
+        Tensor: shape ().
+
+    Examples:
+        >>> retrograd.scalar_tensor(3), retrograd.scalar_tensor(3).shape
+        (tensor(3.), retrograd.Size([]))
+        >>> retrograd.scalar_tensor(True, dtype=retrograd.bool)
+        tensor(True)
+    """
     check_scalar_fits(value, dtype or _dt.get_default_dtype())
     return tensor(value, dtype=dtype or _dt.get_default_dtype(), device=device, requires_grad=requires_grad)
 

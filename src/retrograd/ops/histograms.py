@@ -100,11 +100,26 @@ _HISTOGRAM_OVERLOADS = (
 def histogram(
     input: Tensor, bins: int | Tensor = 100, *, range: Any = None, weight: Tensor | None = None, density: bool = False
 ) -> Any:
-    """A histogram of the float `input`: `(hist, bin_edges)`.
+    """A histogram of the floating `input`'s values: `(hist, bin_edges)`.
 
-    `bins` is a number of equal-width bins over `range` (default: the data's min to max) or a
-    1-D tensor of increasing edges. With `weight` (input's shape and dtype) each value adds its
-    weight; with `density` the result is normalised to integrate to 1 over the edges.
+    Args:
+        input (Tensor): floating, any shape (flattened).
+        bins (int or Tensor): a number of equal-width bins over `range` (default 100), or a 1-D
+            tensor of increasing edges.
+        range (tuple of float, optional): (min, max) of the equal-width bins (default: the data's
+            min and max); values outside are not counted.
+        weight (Tensor, optional): `input`'s shape and dtype; each value adds its weight instead of 1.
+        density (bool): normalise the counts so they integrate to 1 over the edges (default False).
+
+    Returns:
+        (Tensor, Tensor): named `hist` (one count per bin, `input`'s dtype) and `bin_edges` (one more than bins).
+
+    Examples:
+        >>> hist, edges = retrograd.histogram(retrograd.tensor([1.0, 2.0, 1.0, 4.0]), bins=3)
+        >>> hist, edges
+        (tensor([2., 1., 1.]), tensor([1., 2., 3., 4.]))
+        >>> retrograd.histogram(retrograd.tensor([0.5, 1.5, 1.7]), retrograd.tensor([0.0, 1.0, 2.0]), density=True).hist
+        tensor([0.3333, 0.6667])
     """
     if _vmap.active and (
         r := batched("loop", histogram, input, bins, range=range, weight=weight, density=density)

@@ -14,32 +14,117 @@ __all__ = ["can_cast", "detach", "get_device", "is_same_size", "is_signed", "typ
 
 
 def is_signed(input: Tensor) -> bool:
-    """Whether `input`'s dtype holds negative numbers (not bool or uint8)."""
+    """Whether `input`'s dtype holds negative numbers (every dtype but bool and the unsigned ones).
+
+    Args:
+        input (Tensor): any tensor; only its dtype is read.
+
+    Returns:
+        bool: `input.dtype.is_signed`.
+
+    Examples:
+        >>> retrograd.is_signed(retrograd.tensor([1, 2]))
+        True
+        >>> retrograd.is_signed(retrograd.tensor([1], dtype=retrograd.uint8))
+        False
+    """
     return input.dtype.is_signed
 
 
 def is_same_size(input: Tensor, other: Tensor) -> bool:
-    """Whether the two tensors have the same shape."""
+    """Whether the two tensors have the same shape (dtypes and values do not matter).
+
+    Args:
+        input (Tensor): a tensor.
+        other (Tensor): the tensor to compare shapes with.
+
+    Returns:
+        bool: `input.shape == other.shape`.
+
+    Examples:
+        >>> retrograd.is_same_size(retrograd.zeros(2, 3), retrograd.ones(2, 3))
+        True
+        >>> retrograd.is_same_size(retrograd.zeros(2, 3), retrograd.zeros(3, 2))
+        False
+    """
     return tuple(input.shape) == tuple(other.shape)
 
 
 def can_cast(from_: _dt.dtype, to: _dt.dtype) -> bool:
-    """Whether PyTorch's casting rules allow `from_` to `to` (no float to integer, no complex to real, ...)."""
+    """Whether PyTorch's casting rules allow `from_` to `to` (the check in-place ops and `out=` make).
+
+    A cast is refused only when it changes the kind of number: floating to integer or bool,
+    complex to real, integer to bool. Narrowing within a kind (float64 to float16) is allowed.
+
+    Args:
+        from_ (dtype): the source dtype.
+        to (dtype): the target dtype.
+
+    Returns:
+        bool: True when the cast keeps the kind of number.
+
+    Examples:
+        >>> retrograd.can_cast(retrograd.int32, retrograd.float32)
+        True
+        >>> retrograd.can_cast(retrograd.float32, retrograd.int64)
+        False
+        >>> retrograd.can_cast(retrograd.float64, retrograd.float16)
+        True
+        >>> retrograd.can_cast(retrograd.complex64, retrograd.float64)
+        False
+    """
     return _dt.can_cast(from_, to)
 
 
 def get_device(input: Tensor) -> int:
-    """The CUDA device index of `input`, or -1 on the CPU."""
+    """The CUDA device index of `input`, or -1 on the CPU.
+
+    Args:
+        input (Tensor): any tensor.
+
+    Returns:
+        int: `input.device.index` for a CUDA tensor, else -1.
+
+    Examples:
+        >>> retrograd.get_device(retrograd.ones(2))
+        -1
+    """
     return input.get_device()
 
 
 def detach(input: Tensor) -> Tensor:
-    """`input.detach()`: the same data, cut from the graph."""
+    """`input.detach()`: the same data, cut from the graph.
+
+    Args:
+        input (Tensor): any tensor.
+
+    Returns:
+        Tensor: a leaf with requires_grad=False sharing `input`'s memory (in-place changes show in both).
+
+    Examples:
+        >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = retrograd.detach(x * 2)
+        >>> y, y.requires_grad
+        (tensor([2., 4.]), False)
+    """
     return input.detach()
 
 
 def typename(obj: Any) -> str:
-    """A readable type name: a tensor's legacy type ("torch.FloatTensor"), else module.qualname."""
+    """A readable type name: a tensor's legacy type name, else the object's module and qualified name.
+
+    Args:
+        obj (object): a tensor, a class or any object (whose type is then named).
+
+    Returns:
+        str: e.g. 'torch.FloatTensor' for a float32 CPU tensor (PyTorch's spelling), 'int' for 3.
+
+    Examples:
+        >>> retrograd.typename(retrograd.ones(2)), retrograd.typename(retrograd.ones(2, dtype=retrograd.int64))
+        ('torch.FloatTensor', 'torch.LongTensor')
+        >>> retrograd.typename(3)
+        'int'
+    """
     if isinstance(obj, Tensor):
         return obj.type()
     if hasattr(obj, "__module__"):
@@ -53,7 +138,21 @@ def typename(obj: Any) -> str:
 
 
 def unravel_index(indices: Any, shape: Any) -> tuple[Tensor, ...]:
-    """The coordinates in a tensor of `shape` of each flat index (out-of-range indices wrap, as PyTorch's)."""
+    """The coordinates in a tensor of `shape` of each flat (row-major) index.
+
+    Args:
+        indices (Tensor): integer flat indices, any shape; out-of-range ones wrap, as PyTorch's do.
+        shape (int or tuple of int): the shape the indices point into.
+
+    Returns:
+        tuple of Tensor: one int64 tensor per dim of `shape`, each shaped like `indices`.
+
+    Examples:
+        >>> retrograd.unravel_index(retrograd.tensor([4, 1]), (2, 3))
+        (tensor([1, 0]), tensor([1, 1]))
+        >>> retrograd.unravel_index(retrograd.tensor(5), (2, 3))
+        (tensor(1), tensor(2))
+    """
     if not isinstance(indices, Tensor):
         raise TypeError(f"expected 'indices' to be a tensor, but got {type(indices).__name__}")
     if indices.dtype.np.kind not in "iu":
@@ -66,4 +165,4 @@ def unravel_index(indices: Any, shape: Any) -> tuple[Tensor, ...]:
     for d in reversed(dims):
         coords.append((flat // stride) % d if d else flat * 0)
         stride *= d
-    return tuple(Tensor._make(np.ascontiguousarray(c)) for c in reversed(coords))
+    return tuple(Tensor._make(np.array(c, dtype=np.int64)) for c in reversed(coords))  # 0-d stays 0-d

@@ -60,7 +60,28 @@ def arange(
 def range(
     start: Any, end: Any, step: Any = 1, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    """Deprecated in PyTorch: like arange but includes `end` and defaults to float."""
+    """Values from `start` to `end` inclusive in steps of `step` (deprecated in PyTorch: use `arange`).
+
+    Unlike `arange` it includes `end` when a step lands on it, and its default dtype is the
+    default float even for integer arguments.
+
+    Args:
+        start (number): the first value.
+        end (number): the last value allowed.
+        step (number): the gap between values, non-zero (default 1).
+        dtype (dtype, optional): the dtype (default: the default float dtype).
+        device (str or device, optional): the device.
+        requires_grad (bool): whether the result records a graph (default False).
+
+    Returns:
+        Tensor: 1-D, floor((end - start) / step) + 1 values.
+
+    Examples:
+        >>> retrograd.range(1, 4)
+        tensor([1., 2., 3., 4.])
+        >>> retrograd.range(1, 4, 2, dtype=retrograd.int64)
+        tensor([1, 3])
+    """
     dev = _target(device)
     check_range(start, end, step)
     n = int(math.floor((end - start) / step)) + 1
@@ -112,7 +133,26 @@ def logspace(
     device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
-    """`base ** linspace(start, end, steps)`."""
+    """`steps` values spaced evenly on a log scale: `base ** linspace(start, end, steps)`.
+
+    Args:
+        start (number): the first exponent.
+        end (number): the last exponent (included).
+        steps (int): how many values.
+        base (float): the base of the exponents (default 10.0).
+        dtype (dtype, optional): the dtype (default: the default float dtype).
+        device (str or device, optional): the device.
+        requires_grad (bool): whether the result records a graph (default False).
+
+    Returns:
+        Tensor: 1-D, `steps` values from base ** start to base ** end.
+
+    Examples:
+        >>> retrograd.logspace(0, 3, 4)
+        tensor([   1.,   10.,  100., 1000.])
+        >>> retrograd.logspace(0, 3, 4, base=2)
+        tensor([1., 2., 4., 8.])
+    """
     dev = _target(device)
     values = np.power(base, _linspace_f64(float(start), float(end), check_steps(steps)))
     return _factory(values.astype(_float_or(dtype).np), requires_grad, dev)

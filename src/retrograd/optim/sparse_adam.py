@@ -18,6 +18,28 @@ class SparseAdam(Optimizer):
     and raises for dense ones. retrograd's gradients are all dense, so `step` raises PyTorch's
     error whenever a parameter has a gradient; construction, `state_dict` and printing behave
     as PyTorch's. Use `Adam` for dense gradients.
+
+    Args:
+        params (iterable): the parameters to optimise, or dicts of parameter groups with their own options.
+        lr (float or Tensor): the learning rate (default 1e-3).
+        betas (tuple of float): the decay rates of the first and second moments (default (0.9, 0.999)).
+        eps (float): added to the denominator (default 1e-8).
+        maximize (bool): maximise the objective instead of minimising it (default False).
+
+    Returns:
+        (SparseAdam): an optimizer whose `step()` refuses dense gradients.
+
+    Examples:
+        >>> w = nn.Parameter(retrograd.ones(3))
+        >>> opt = retrograd.optim.SparseAdam([w], lr=0.01)
+        >>> opt.param_groups[0]["lr"], opt.param_groups[0]["betas"]
+        (0.01, (0.9, 0.999))
+        >>> (w * 2).sum().backward()
+        >>> try:
+        ...     opt.step()
+        ... except RuntimeError as e:
+        ...     print(e)
+        SparseAdam does not support dense gradients, please consider Adam instead
     """
 
     def __init__(

@@ -37,7 +37,7 @@ class _PackedFields(NamedTuple):
 class PackedSequence(_PackedFields):
     """A batch of variable-length sequences packed step by step (made by pack_padded_sequence / pack_sequence).
 
-    Other Parameters:
+    Args:
         data (Tensor): the time steps' rows stacked, (Σ lengths, *).
         batch_sizes (Tensor, optional): int64 (T,), how many sequences are still running at each step.
         sorted_indices (Tensor, optional): the batch order used for packing (by decreasing length).

@@ -218,13 +218,56 @@ def _full_doc(summary: str, args: str, returns: str, example: tuple[str, str] | 
 
 _INPUT_ARG = "    input (Tensor): any shape; integer and bool inputs are promoted to the default float."
 
-# printed results of the NumPy-only functions at 0, 1, 2 (the SciPy-backed ones get no example:
-# SciPy is optional)
-_CONSTANT_EXAMPLES = {
-    "modified_bessel_i0": "tensor([1.0000, 1.2661, 2.2796])",
-    "modified_bessel_i1": "tensor([0.0000, 0.5652, 1.5906])",
-    "spherical_bessel_j0": "tensor([1.0000, 0.8415, 0.4546])",
+# what each function is, the points its example evaluates and what that prints (SciPy, which
+# the Bessel J/Y/K and Airy kernels need, is among the test dependencies)
+_CONSTANT_DOCS = {
+    "bessel_j0": ("J₀(x), the Bessel function of the first kind of order 0", "0.0, 1.0, 2.0", "1.0000, 0.7652, 0.2239"),
+    "bessel_j1": ("J₁(x), the Bessel function of the first kind of order 1", "0.0, 1.0, 2.0", "0.0000, 0.4401, 0.5767"),
+    "bessel_y0": ("Y₀(x), the Bessel function of the second kind of order 0",
+                  "0.5, 1.0, 2.0", "-0.4445,  0.0883,  0.5104"),
+    "bessel_y1": ("Y₁(x), the Bessel function of the second kind of order 1",
+                  "0.5, 1.0, 2.0", "-1.4715, -0.7812, -0.1070"),
+    "modified_bessel_i0": ("I₀(x), the modified Bessel function of the first kind of order 0", "0.0, 1.0, 2.0",
+                           "1.0000, 1.2661, 2.2796"),
+    "modified_bessel_i1": ("I₁(x), the modified Bessel function of the first kind of order 1", "0.0, 1.0, 2.0",
+                           "0.0000, 0.5652, 1.5906"),
+    "modified_bessel_k0": ("K₀(x), the modified Bessel function of the second kind of order 0", "0.5, 1.0, 2.0",
+                           "0.9244, 0.4210, 0.1139"),
+    "modified_bessel_k1": ("K₁(x), the modified Bessel function of the second kind of order 1", "0.5, 1.0, 2.0",
+                           "1.6564, 0.6019, 0.1399"),
+    "scaled_modified_bessel_k0": ("eˣ K₀(x), the exponentially scaled K₀", "0.5, 1.0, 2.0", "1.5241, 1.1445, 0.8416"),
+    "scaled_modified_bessel_k1": ("eˣ K₁(x), the exponentially scaled K₁", "0.5, 1.0, 2.0", "2.7310, 1.6362, 1.0335"),
+    "spherical_bessel_j0": ("j₀(x) = sin(x)/x, the spherical Bessel function of order 0", "0.0, 1.0, 2.0",
+                            "1.0000, 0.8415, 0.4546"),
+    "airy_ai": ("Ai(x), the Airy function of the first kind", "0.0, 1.0, 2.0", "0.3550, 0.1353, 0.0349"),
 }
+
+
+def _example(name: str, points: str, printed: str) -> tuple[str, str]:
+    """The `(call, printed result)` of `retrograd.special.<name>` at a few float points."""
+    return f"retrograd.special.{name}(retrograd.tensor([{points}]))", f"tensor([{printed}])"
+
+
+# the differentiable functions above that only `retrograd.special` exports (the top-level ones
+# get theirs in `_op_docs_math`): what each is, its example's points and what they print
+_UNARY_DOCS = {
+    entr: ("-x ln x, the entropy term (0 at 0, -inf below 0)", "0.0, 0.5, 2.0", " 0.0000,  0.3466, -1.3863"),
+    erfcx: ("eˣ² erfc(x), the scaled complementary error function", "0.0, 1.0, 10.0", "1.0000, 0.4276, 0.0561"),
+    i0e: ("e^-|x| I₀(x), the exponentially scaled modified Bessel function of order 0", "0.0, 1.0, 2.0",
+          "1.0000, 0.4658, 0.3085"),
+    i1: ("I₁(x), the modified Bessel function of the first kind of order 1", "0.0, 1.0, 2.0",
+         "0.0000, 0.5652, 1.5906"),
+    i1e: ("e^-|x| I₁(x), the exponentially scaled modified Bessel function of order 1", "0.0, 1.0, 2.0",
+          "0.0000, 0.2079, 0.2153"),
+    log_ndtr: ("ln Φ(x), the log of the standard normal CDF (finite far into the left tail)", "-10.0, 0.0, 1.0",
+               "-53.2313,  -0.6931,  -0.1728"),
+    ndtri: ("Φ⁻¹(p), the standard normal quantile (the inverse of `ndtr`)", "0.025, 0.5, 0.975",
+            "-1.9600,  0.0000,  1.9600"),
+}
+for _op, (_what, _points, _printed) in _UNARY_DOCS.items():
+    _op.__doc__ = _full_doc(
+        f"Elementwise {_what}.", _INPUT_ARG, "same shape, a float dtype.", _example(_op.__name__, _points, _printed)
+    )
 
 
 def _constant(kernel: Callable[[np.ndarray], np.ndarray], name: str) -> Callable[..., Tensor]:
@@ -237,10 +280,9 @@ def _constant(kernel: Callable[[np.ndarray], np.ndarray], name: str) -> Callable
         return Tensor._make(np.asarray(kernel(x._data)).astype(x._data.dtype, copy=False))
 
     op.__name__ = op.__qualname__ = name
-    result = _CONSTANT_EXAMPLES.get(name)
-    example = None if result is None else (f"retrograd.special.{name}(retrograd.tensor([0.0, 1.0, 2.0]))", result)
-    summary = f"`{name}` elementwise (no gradient, as in PyTorch)."
-    op.__doc__ = _full_doc(summary, _INPUT_ARG, "same shape, a float dtype.", example)
+    what, points, printed = _CONSTANT_DOCS[name]
+    summary = f"Elementwise {what} (no gradient, as in PyTorch)."
+    op.__doc__ = _full_doc(summary, _INPUT_ARG, "same shape, a float dtype.", _example(name, points, printed))
     return op
 
 

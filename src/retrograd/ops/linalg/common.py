@@ -22,7 +22,24 @@ from ...tensor import Tensor
 
 
 class LinAlgError(RuntimeError):
-    """A matrix the algorithm cannot handle: singular, not positive-definite, ..."""
+    """The error a linear-algebra function raises for a matrix it cannot handle: singular, not positive-definite, ...
+
+    A subclass of RuntimeError, so `except RuntimeError` catches it too; the message names the
+    function and the failing pivot or minor, as PyTorch's does.
+
+    Args:
+        *args: the message (built by the function that raises it).
+
+    Returns:
+        (LinAlgError): the exception.
+
+    Examples:
+        >>> try:
+        ...     retrograd.linalg.inv(retrograd.zeros(2, 2))
+        ... except retrograd.linalg.LinAlgError as e:
+        ...     print(isinstance(e, RuntimeError), str(e).split(":")[0])
+        True linalg.inv
+    """
 
 
 def check_same_dtype(a: Tensor, b: Tensor) -> None:

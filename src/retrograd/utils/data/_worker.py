@@ -47,7 +47,22 @@ _worker_info: WorkerInfo | None = None
 def get_worker_info() -> WorkerInfo | None:
     """This process's `WorkerInfo` inside a DataLoader worker; None in the main process.
 
-    An `IterableDataset.__iter__` uses it to read only its share of the data.
+    An `IterableDataset.__iter__` uses it to read only its share of the data: the info's
+    `id` (0 to `num_workers - 1`), `num_workers`, `seed` and `dataset` (the worker's copy).
+
+    Returns:
+        (WorkerInfo or None): the worker's info, or None outside a worker.
+
+    Examples:
+        >>> class Shard(retrograd.utils.data.IterableDataset):
+        ...     def __iter__(self):
+        ...         info = retrograd.utils.data.get_worker_info()
+        ...         start, step = (0, 1) if info is None else (info.id, info.num_workers)
+        ...         return iter(range(start, 6, step))
+        >>> list(Shard())  # the main process reads everything
+        [0, 1, 2, 3, 4, 5]
+        >>> retrograd.utils.data.get_worker_info() is None
+        True
     """
     return _worker_info
 

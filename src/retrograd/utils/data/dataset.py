@@ -50,7 +50,26 @@ class Dataset(Generic[T_co]):
 
 
 class IterableDataset(Dataset[T_co], Iterable[T_co]):
-    """An iterable-style dataset: subclasses define `__iter__` (a stream of samples)."""
+    """An iterable-style dataset: subclasses define `__iter__`, a stream of samples (no indexing, no `len`).
+
+    A DataLoader batches the stream in order (`shuffle` and samplers do not apply); with
+    workers, each worker iterates its own copy, so `__iter__` reads `get_worker_info()` to
+    take only its share. `a + b` chains two of them.
+
+    Returns:
+        (IterableDataset): the dataset (subclasses take their own arguments).
+
+    Examples:
+        >>> class Count(retrograd.utils.data.IterableDataset):
+        ...     def __init__(self, n):
+        ...         self.n = n
+        ...     def __iter__(self):
+        ...         return iter(range(self.n))
+        >>> list(retrograd.utils.data.DataLoader(Count(5), batch_size=2))
+        [tensor([0, 1]), tensor([2, 3]), tensor([4])]
+        >>> list(Count(2) + Count(3))
+        [0, 1, 0, 1, 2]
+    """
 
     def __iter__(self) -> Iterator[T_co]:
         raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
