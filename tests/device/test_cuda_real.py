@@ -107,6 +107,7 @@ def _composed(monkeypatch):
         "retrograd.ops.activation.along_dim",
         "retrograd.ops.activation.smooth",
         "retrograd.optim.adam",
+        "retrograd.ops.fused.recurrent",
     ):
         monkeypatch.setattr(f"{module}.kernel", lambda *a, **k: None)
     return cuda_kernels
@@ -135,6 +136,28 @@ def test_fused_kernels_agree_with_composed(monkeypatch, dtype):
         _composed(m)
         composed = run()
     # float32: the fused kernels round in another order (one element of 2112 was 3.6e-5 off)
+    tol = dict(rtol=1e-4, atol=1e-5) if dtype == rg.float32 else dict(rtol=1e-12, atol=1e-12)
+    for f, c in zip(fused, composed):
+        np.testing.assert_allclose(f, c, **tol)
+
+
+@pytest.mark.parametrize("dtype", [rg.float32, rg.float64])
+def test_fused_lstm_cell_agrees_with_composed(monkeypatch, dtype):
+    """The LSTM layer's per-step kernels (forward and backward) == its array expressions, both directions."""
+
+    def run():
+        rg.manual_seed(0)
+        lstm = rg.nn.LSTM(5, 7, num_layers=2, bidirectional=True, dtype=dtype).to("cuda")
+        x = rg.randn(6, 3, 5, dtype=dtype, device="cuda", requires_grad=True)
+        out, (h, c) = lstm(x)
+        (out.square().sum() + h.sum() + c.sum()).backward()
+        grads = [p.grad for p in lstm.parameters()]
+        return [t.detach().cpu().numpy() for t in (out, h, c, x.grad, *grads)]
+
+    fused = run()
+    with monkeypatch.context() as m:
+        _composed(m)
+        composed = run()
     tol = dict(rtol=1e-4, atol=1e-5) if dtype == rg.float32 else dict(rtol=1e-12, atol=1e-12)
     for f, c in zip(fused, composed):
         np.testing.assert_allclose(f, c, **tol)
