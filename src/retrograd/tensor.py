@@ -152,18 +152,18 @@ class Tensor(TensorMethods):
     def shape(self) -> Size:
         """The size of each dimension, as a `retrograd.Size`.
 
-            Args:
-                self (Tensor): any tensor; a 0-d tensor has the empty shape.
+        Args:
+            self (Tensor): any tensor; a 0-d tensor has the empty shape.
 
-            Returns:
-                Size: a tuple of ints, one per dimension (what `size()` gives).
+        Returns:
+            Size: a tuple of ints, one per dimension (what `size()` gives).
 
-            Examples:
-                >>> x = retrograd.zeros(2, 3)
-                >>> x.shape
-                retrograd.Size([2, 3])
-                >>> x.shape[0], retrograd.tensor(5.0).shape
-                (2, retrograd.Size([]))
+        Examples:
+            >>> x = retrograd.zeros(2, 3)
+            >>> x.shape
+            retrograd.Size([2, 3])
+            >>> x.shape[0], retrograd.tensor(5.0).shape
+            (2, retrograd.Size([]))
         """
         return Size(self._data.shape)
 
@@ -201,15 +201,15 @@ class Tensor(TensorMethods):
     def is_cuda(self) -> builtins.bool:
         """Whether the data is on a CUDA device.
 
-            Args:
-                self (Tensor): any tensor.
+        Args:
+            self (Tensor): any tensor.
 
-            Returns:
-                bool: True for a tensor made on, or moved to, a `"cuda"` device; False in host memory.
+        Returns:
+            bool: True for a tensor made on, or moved to, a `"cuda"` device; False in host memory.
 
-            Examples:
-                >>> retrograd.zeros(2).is_cuda
-                False
+        Examples:
+            >>> retrograd.zeros(2).is_cuda
+            False
         """
         return is_cuda_array(self._data)
 
@@ -217,15 +217,15 @@ class Tensor(TensorMethods):
     def is_cpu(self) -> builtins.bool:
         """Whether the data is in host memory.
 
-            Args:
-                self (Tensor): any tensor.
+        Args:
+            self (Tensor): any tensor.
 
-            Returns:
-                bool: True when `device.type` is `"cpu"` (the default), the opposite of `is_cuda`.
+        Returns:
+            bool: True when `device.type` is `"cpu"` (the default), the opposite of `is_cuda`.
 
-            Examples:
-                >>> retrograd.zeros(2).is_cpu
-                True
+        Examples:
+            >>> retrograd.zeros(2).is_cpu
+            True
         """
         return not is_cuda_array(self._data)
 
@@ -233,16 +233,16 @@ class Tensor(TensorMethods):
     def is_meta(self) -> builtins.bool:
         """False: retrograd has no data-less "meta" tensors.
 
-            Args:
-                self (Tensor): any tensor.
+        Args:
+            self (Tensor): any tensor.
 
-            Returns:
-                bool: always False (PyTorch's meta device tracks shapes without data; every retrograd
-                    tensor holds its values).
+        Returns:
+            bool: always False (PyTorch's meta device tracks shapes without data; every retrograd
+                tensor holds its values).
 
-            Examples:
-                >>> retrograd.ones(3).is_meta
-                False
+        Examples:
+            >>> retrograd.ones(3).is_meta
+            False
         """
         return False
 
@@ -250,15 +250,15 @@ class Tensor(TensorMethods):
     def layout(self) -> _layouts.layout:
         """How the elements are stored: always `strided` (dense) here.
 
-            Args:
-                self (Tensor): any tensor.
+        Args:
+            self (Tensor): any tensor.
 
-            Returns:
-                layout: `retrograd.strided`; retrograd has no sparse layouts.
+        Returns:
+            layout: `retrograd.strided`; retrograd has no sparse layouts.
 
-            Examples:
-                >>> retrograd.eye(2).layout
-                retrograd.strided
+        Examples:
+            >>> retrograd.eye(2).layout
+            retrograd.strided
         """
         return _layouts.strided
 
@@ -284,17 +284,17 @@ class Tensor(TensorMethods):
     def nbytes(self) -> builtins.int:
         """The bytes the elements take: numel × itemsize.
 
-            Args:
-                self (Tensor): any tensor (a view counts only its own elements, not its base's).
+        Args:
+            self (Tensor): any tensor (a view counts only its own elements, not its base's).
 
-            Returns:
-                int: `numel() * itemsize`.
+        Returns:
+            int: `numel() * itemsize`.
 
-            Examples:
-                >>> retrograd.zeros(2, 3).nbytes
-                24
-                >>> retrograd.zeros(10, dtype=retrograd.int16)[:4].nbytes
-                8
+        Examples:
+            >>> retrograd.zeros(2, 3).nbytes
+            24
+            >>> retrograd.zeros(10, dtype=retrograd.int16)[:4].nbytes
+            8
         """
         return int(self._data.size) * self._data.itemsize
 
@@ -336,15 +336,15 @@ class Tensor(TensorMethods):
     def numel(self) -> builtins.int:
         """The number of elements: the product of the shape (`nelement` is another name).
 
-            Returns:
-                int: 1 for a 0-d tensor, 0 when any dimension is 0.
+        Returns:
+            int: 1 for a 0-d tensor, 0 when any dimension is 0.
 
-            Examples:
-                >>> x = retrograd.zeros(2, 3)
-                >>> x.numel(), x.nelement()
-                (6, 6)
-                >>> retrograd.tensor(1.5).numel()
-                1
+        Examples:
+            >>> x = retrograd.zeros(2, 3)
+            >>> x.numel(), x.nelement()
+            (6, 6)
+            >>> retrograd.tensor(1.5).numel()
+            1
         """
         return int(self._data.size)
 
@@ -367,61 +367,61 @@ class Tensor(TensorMethods):
     def is_floating_point(self) -> builtins.bool:
         """Whether the dtype is a floating-point type.
 
-            Returns:
-                bool: True for float16, bfloat16, float32 and float64; False for integer, bool and
-                    complex tensors.
+        Returns:
+            bool: True for float16, bfloat16, float32 and float64; False for integer, bool and
+                complex tensors.
 
-            Examples:
-                >>> retrograd.tensor([1.0]).is_floating_point()
-                True
-                >>> retrograd.tensor([1]).is_floating_point()
-                False
+        Examples:
+            >>> retrograd.tensor([1.0]).is_floating_point()
+            True
+            >>> retrograd.tensor([1]).is_floating_point()
+            False
         """
         return _dt.is_floating(self._data.dtype)
 
     def is_complex(self) -> builtins.bool:
         """Whether the dtype is complex (complex64 or complex128).
 
-            Returns:
-                bool: True for complex tensors, even when every imaginary part is 0.
+        Returns:
+            bool: True for complex tensors, even when every imaginary part is 0.
 
-            Examples:
-                >>> retrograd.tensor([1 + 2j]).is_complex()
-                True
-                >>> retrograd.tensor([1.0]).is_complex()
-                False
+        Examples:
+            >>> retrograd.tensor([1 + 2j]).is_complex()
+            True
+            >>> retrograd.tensor([1.0]).is_complex()
+            False
         """
         return self._data.dtype.kind == "c"
 
     def is_contiguous(self) -> builtins.bool:
         """Whether the elements are laid out in row-major order without gaps.
 
-            Returns:
-                bool: True when the strides are those of a fresh tensor of this shape; transposed or
-                    stepped views are not (`contiguous()` makes a row-major copy of them).
+        Returns:
+            bool: True when the strides are those of a fresh tensor of this shape; transposed or
+                stepped views are not (`contiguous()` makes a row-major copy of them).
 
-            Examples:
-                >>> x = retrograd.arange(6).reshape(2, 3)
-                >>> x.is_contiguous(), x.t().is_contiguous()
-                (True, False)
+        Examples:
+            >>> x = retrograd.arange(6).reshape(2, 3)
+            >>> x.is_contiguous(), x.t().is_contiguous()
+            (True, False)
         """
         return bool(self._data.flags.c_contiguous)
 
     def stride(self, dim: builtins.int | None = None) -> Any:
         """The step in elements between neighbours along each dimension, or along `dim`.
 
-            Args:
-                dim (int, optional): one dimension (negative counts from the end); omitted for all of them.
+        Args:
+            dim (int, optional): one dimension (negative counts from the end); omitted for all of them.
 
-            Returns:
-                tuple of int or int: the strides, counted in elements (not bytes), or the one of `dim`.
+        Returns:
+            tuple of int or int: the strides, counted in elements (not bytes), or the one of `dim`.
 
-            Examples:
-                >>> x = retrograd.zeros(2, 3)
-                >>> x.stride()
-                (3, 1)
-                >>> x.t().stride(), x.stride(-1)
-                ((1, 3), 1)
+        Examples:
+            >>> x = retrograd.zeros(2, 3)
+            >>> x.stride()
+            (3, 1)
+            >>> x.t().stride(), x.stride(-1)
+            ((1, 3), 1)
         """
         strides = tuple(s // self._data.itemsize for s in self._data.strides)
         return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim)]
@@ -429,16 +429,16 @@ class Tensor(TensorMethods):
     def data_ptr(self) -> builtins.int:
         """The address of the first element.
 
-            Returns:
-                int: the memory address of the tensor's first element (of a view: where the view starts);
-                    useful to tell whether two tensors share memory.
+        Returns:
+            int: the memory address of the tensor's first element (of a view: where the view starts);
+                useful to tell whether two tensors share memory.
 
-            Examples:
-                >>> x = retrograd.arange(4)
-                >>> x[1].data_ptr() - x.data_ptr()
-                8
-                >>> x.clone().data_ptr() == x.data_ptr()
-                False
+        Examples:
+            >>> x = retrograd.arange(4)
+            >>> x[1].data_ptr() - x.data_ptr()
+            8
+            >>> x.clone().data_ptr() == x.data_ptr()
+            False
         """
         if is_cuda_array(self._data):
             return int(self._data.data.ptr)
@@ -447,12 +447,12 @@ class Tensor(TensorMethods):
     def get_device(self) -> builtins.int:
         """The CUDA device index, or -1 for CPU tensors.
 
-            Returns:
-                int: `device.index` of a CUDA tensor (0 for `"cuda:0"`), -1 for a tensor in host memory.
+        Returns:
+            int: `device.index` of a CUDA tensor (0 for `"cuda:0"`), -1 for a tensor in host memory.
 
-            Examples:
-                >>> retrograd.zeros(2).get_device()
-                -1
+        Examples:
+            >>> retrograd.zeros(2).get_device()
+            -1
         """
         index = self.device.index
         return -1 if index is None else index
@@ -461,21 +461,21 @@ class Tensor(TensorMethods):
     def is_leaf(self) -> builtins.bool:
         """Whether no recorded op made this tensor (it has no `grad_fn`).
 
-            Args:
-                self (Tensor): any tensor.
+        Args:
+            self (Tensor): any tensor.
 
-            Returns:
-                bool: True for tensors the user made (with or without `requires_grad`) and for results
-                    computed without grad; False for results of recorded ops. Backward fills `.grad`
-                    of leaves only (unless `retain_grad` was called).
+        Returns:
+            bool: True for tensors the user made (with or without `requires_grad`) and for results
+                computed without grad; False for results of recorded ops. Backward fills `.grad`
+                of leaves only (unless `retain_grad` was called).
 
-            Examples:
-                >>> x = retrograd.tensor([1.0], requires_grad=True)
-                >>> x.is_leaf, (x * 2).is_leaf
-                (True, False)
-                >>> with retrograd.no_grad():
-                ...     (x * 2).is_leaf
-                True
+        Examples:
+            >>> x = retrograd.tensor([1.0], requires_grad=True)
+            >>> x.is_leaf, (x * 2).is_leaf
+            (True, False)
+            >>> with retrograd.no_grad():
+            ...     (x * 2).is_leaf
+            True
         """
         return self.grad_fn is None
 
@@ -483,19 +483,19 @@ class Tensor(TensorMethods):
     def grad_fn(self) -> Any:
         """The node that made this tensor (None for leaves).
 
-            Args:
-                self (Tensor): any tensor.
+        Args:
+            self (Tensor): any tensor.
 
-            Returns:
-                Node or None: the backward node of the recorded op that made this tensor (named after it,
-                    such as `MulBackward0`), through which backward reaches the inputs; None for leaves.
+        Returns:
+            Node or None: the backward node of the recorded op that made this tensor (named after it,
+                such as `MulBackward0`), through which backward reaches the inputs; None for leaves.
 
-            Examples:
-                >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
-                >>> (x * 2).grad_fn
-                <MulBackward0 object at 0x...>
-                >>> x.grad_fn is None
-                True
+        Examples:
+            >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
+            >>> (x * 2).grad_fn
+            <MulBackward0 object at 0x...>
+            >>> x.grad_fn is None
+            True
         """
         if self._base is not None and self._view_version != self._version.value:
             _inplace.refresh_view(self)
@@ -509,19 +509,19 @@ class Tensor(TensorMethods):
     def T(self) -> Tensor:
         """The dimensions in reverse order (the transpose of a matrix).
 
-            Args:
-                self (Tensor): a tensor of at most 2 dims (PyTorch deprecates `T` on other ranks: use
-                    `mT` or `permute`).
+        Args:
+            self (Tensor): a tensor of at most 2 dims (PyTorch deprecates `T` on other ranks: use
+                `mT` or `permute`).
 
-            Returns:
-                Tensor: a view with the dims reversed (`permute(n-1, ..., 0)`).
+        Returns:
+            Tensor: a view with the dims reversed (`permute(n-1, ..., 0)`).
 
-            Examples:
-                >>> x = retrograd.arange(6).reshape(2, 3)
-                >>> x.T
-                tensor([[0, 3],
-                        [1, 4],
-                        [2, 5]])
+        Examples:
+            >>> x = retrograd.arange(6).reshape(2, 3)
+            >>> x.T
+            tensor([[0, 3],
+                    [1, 4],
+                    [2, 5]])
         """
         return _methods._ops.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
 
@@ -529,15 +529,15 @@ class Tensor(TensorMethods):
     def mT(self) -> Tensor:
         """The transpose of the last two dimensions (a batch of matrices).
 
-            Args:
-                self (Tensor): a tensor of shape `(*, m, n)`, at least 2-d.
+        Args:
+            self (Tensor): a tensor of shape `(*, m, n)`, at least 2-d.
 
-            Returns:
-                Tensor: a view of shape `(*, n, m)`, `transpose(-2, -1)`.
+        Returns:
+            Tensor: a view of shape `(*, n, m)`, `transpose(-2, -1)`.
 
-            Examples:
-                >>> retrograd.zeros(4, 2, 3).mT.shape
-                retrograd.Size([4, 3, 2])
+        Examples:
+            >>> retrograd.zeros(4, 2, 3).mT.shape
+            retrograd.Size([4, 3, 2])
         """
         return _methods._ops.transpose(self, -2, -1)
 
@@ -545,16 +545,16 @@ class Tensor(TensorMethods):
     def H(self) -> Tensor:
         """The conjugate transpose (equal to `T` for real tensors).
 
-            Args:
-                self (Tensor): a matrix (2-d) or a vector.
+        Args:
+            self (Tensor): a matrix (2-d) or a vector.
 
-            Returns:
-                Tensor: `T` with every element conjugated (a lazy conjugate view for complex tensors).
+        Returns:
+            Tensor: `T` with every element conjugated (a lazy conjugate view for complex tensors).
 
-            Examples:
-                >>> retrograd.tensor([[1 + 1j, 2]]).H
-                tensor([[1.-1.j],
-                        [2.-0.j]])
+        Examples:
+            >>> retrograd.tensor([[1 + 1j, 2]]).H
+            tensor([[1.-1.j],
+                    [2.-0.j]])
         """
         return self.T.conj()
 
@@ -562,19 +562,19 @@ class Tensor(TensorMethods):
     def mH(self) -> Tensor:
         """The conjugate transpose of the last two dimensions (equal to `mT` for real tensors).
 
-            Args:
-                self (Tensor): a batch of matrices, shape `(*, m, n)`.
+        Args:
+            self (Tensor): a batch of matrices, shape `(*, m, n)`.
 
-            Returns:
-                Tensor: shape `(*, n, m)`, `mT` with every element conjugated.
+        Returns:
+            Tensor: shape `(*, n, m)`, `mT` with every element conjugated.
 
-            Examples:
-                >>> z = retrograd.tensor([[[1j, 2]], [[3, -1j]]])
-                >>> z.mH.shape
-                retrograd.Size([2, 2, 1])
-                >>> z.mH[1]
-                tensor([[3.-0.j],
-                        [-0.+1.j]])
+        Examples:
+            >>> z = retrograd.tensor([[[1j, 2]], [[3, -1j]]])
+            >>> z.mH.shape
+            retrograd.Size([2, 2, 1])
+            >>> z.mH[1]
+            tensor([[3.-0.j],
+                    [-0.+1.j]])
         """
         return self.mT.conj()
 
@@ -582,20 +582,20 @@ class Tensor(TensorMethods):
     def real(self) -> Tensor:
         """The real parts (a view; the tensor itself when it is real).
 
-            Args:
-                self (Tensor): any tensor.
+        Args:
+            self (Tensor): any tensor.
 
-            Returns:
-                Tensor: for a complex tensor, a float view of its real parts (writing to it changes the
-                    tensor); a real tensor is returned as it is.
+        Returns:
+            Tensor: for a complex tensor, a float view of its real parts (writing to it changes the
+                tensor); a real tensor is returned as it is.
 
-            Examples:
-                >>> z = retrograd.tensor([1 + 2j, 3 - 1j])
-                >>> z.real
-                tensor([1., 3.])
-                >>> z.real[0] = 5
-                >>> z
-                tensor([5.+2.j, 3.-1.j])
+        Examples:
+            >>> z = retrograd.tensor([1 + 2j, 3 - 1j])
+            >>> z.real
+            tensor([1., 3.])
+            >>> z.real[0] = 5
+            >>> z
+            tensor([5.+2.j, 3.-1.j])
         """
         return _methods._ops.real(self)
 
@@ -603,16 +603,16 @@ class Tensor(TensorMethods):
     def imag(self) -> Tensor:
         """The imaginary parts (a view; an error for real tensors).
 
-            Args:
-                self (Tensor): a complex tensor; a real one raises RuntimeError.
+        Args:
+            self (Tensor): a complex tensor; a real one raises RuntimeError.
 
-            Returns:
-                Tensor: a float view of the imaginary parts (writing to it changes the tensor).
+        Returns:
+            Tensor: a float view of the imaginary parts (writing to it changes the tensor).
 
-            Examples:
-                >>> z = retrograd.tensor([1 + 2j, 3 - 1j])
-                >>> z.imag
-                tensor([ 2., -1.])
+        Examples:
+            >>> z = retrograd.tensor([1 + 2j, 3 - 1j])
+            >>> z.imag
+            tensor([ 2., -1.])
         """
         return _methods._ops.imag(self)
 
@@ -622,22 +622,22 @@ class Tensor(TensorMethods):
     def requires_grad(self) -> builtins.bool:
         """Whether autograd records the operations on this tensor.
 
-            Assigning to it is `requires_grad_(flag)` (only float and complex leaves can be switched on).
+        Assigning to it is `requires_grad_(flag)` (only float and complex leaves can be switched on).
 
-            Args:
-                self (Tensor): any tensor.
+        Args:
+            self (Tensor): any tensor.
 
-            Returns:
-                bool: True for leaves made with `requires_grad=True` and for the results of recorded ops
-                    on them.
+        Returns:
+            bool: True for leaves made with `requires_grad=True` and for the results of recorded ops
+                on them.
 
-            Examples:
-                >>> w = retrograd.zeros(2)
-                >>> w.requires_grad
-                False
-                >>> w.requires_grad = True
-                >>> (w + 1).requires_grad
-                True
+        Examples:
+            >>> w = retrograd.zeros(2)
+            >>> w.requires_grad
+            False
+            >>> w.requires_grad = True
+            >>> (w + 1).requires_grad
+            True
         """
         return self._requires_grad
 
@@ -680,23 +680,23 @@ class Tensor(TensorMethods):
     def grad(self) -> Tensor | None:
         """The gradient accumulated by backward (None until then; for leaves and `retain_grad` tensors).
 
-            Each backward adds to it, so training loops reset it (`optimizer.zero_grad()` or
-            `x.grad = None`). Reading it on a non-leaf that did not `retain_grad` warns and gives None.
+        Each backward adds to it, so training loops reset it (`optimizer.zero_grad()` or
+        `x.grad = None`). Reading it on a non-leaf that did not `retain_grad` warns and gives None.
 
-            Args:
-                self (Tensor): a leaf that requires grad, or a non-leaf after `retain_grad()`.
+        Args:
+            self (Tensor): a leaf that requires grad, or a non-leaf after `retain_grad()`.
 
-            Returns:
-                Tensor or None: d(output)/d(self) with this tensor's shape and dtype, summed over the
-                    backward calls so far.
+        Returns:
+            Tensor or None: d(output)/d(self) with this tensor's shape and dtype, summed over the
+                backward calls so far.
 
-            Examples:
-                >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
-                >>> x.grad is None
-                True
-                >>> (x * x).sum().backward()
-                >>> x.grad
-                tensor([2., 4.])
+        Examples:
+            >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
+            >>> x.grad is None
+            True
+            >>> (x * x).sum().backward()
+            >>> x.grad
+            tensor([2., 4.])
         """
         if self.grad_fn is not None and not self._retains_grad:
             warnings.warn(_NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
@@ -723,22 +723,22 @@ class Tensor(TensorMethods):
     def data(self) -> Tensor:
         """The same storage without autograd history (changes to it are not tracked).
 
-            Prefer `detach()`, which shares the version counter so autograd notices in-place changes.
-            Assigning `x.data = other` swaps in another tensor's values (of any shape and dtype).
+        Prefer `detach()`, which shares the version counter so autograd notices in-place changes.
+        Assigning `x.data = other` swaps in another tensor's values (of any shape and dtype).
 
-            Args:
-                self (Tensor): any tensor.
+        Args:
+            self (Tensor): any tensor.
 
-            Returns:
-                Tensor: a leaf with `requires_grad=False` sharing this tensor's memory.
+        Returns:
+            Tensor: a leaf with `requires_grad=False` sharing this tensor's memory.
 
-            Examples:
-                >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
-                >>> x.data
-                tensor([1., 2.])
-                >>> x.data[0] = 5
-                >>> x
-                tensor([5., 2.], requires_grad=True)
+        Examples:
+            >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
+            >>> x.data
+            tensor([1., 2.])
+            >>> x.data[0] = 5
+            >>> x
+            tensor([5., 2.], requires_grad=True)
         """
         return Tensor._make(self._data)
 
@@ -753,21 +753,21 @@ class Tensor(TensorMethods):
     def retains_grad(self) -> builtins.bool:
         """Whether this non-leaf keeps its gradient in `.grad` (see `retain_grad`).
 
-            Args:
-                self (Tensor): any tensor.
+        Args:
+            self (Tensor): any tensor.
 
-            Returns:
-                bool: True after `retain_grad()` on a non-leaf; False otherwise, leaves included (they
-                    keep their gradient anyway).
+        Returns:
+            bool: True after `retain_grad()` on a non-leaf; False otherwise, leaves included (they
+                keep their gradient anyway).
 
-            Examples:
-                >>> x = retrograd.tensor([1.0], requires_grad=True)
-                >>> y = x * 2
-                >>> y.retains_grad
-                False
-                >>> y.retain_grad()
-                >>> y.retains_grad
-                True
+        Examples:
+            >>> x = retrograd.tensor([1.0], requires_grad=True)
+            >>> y = x * 2
+            >>> y.retains_grad
+            False
+            >>> y.retain_grad()
+            >>> y.retains_grad
+            True
         """
         return self._retains_grad
 
@@ -775,18 +775,18 @@ class Tensor(TensorMethods):
     def output_nr(self) -> builtins.int:
         """Which output of its `grad_fn` this tensor is.
 
-            Args:
-                self (Tensor): any tensor.
+        Args:
+            self (Tensor): any tensor.
 
-            Returns:
-                int: the position among the outputs of the op that made it (0 for single-output ops and
-                    for leaves).
+        Returns:
+            int: the position among the outputs of the op that made it (0 for single-output ops and
+                for leaves).
 
-            Examples:
-                >>> x = retrograd.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
-                >>> first, second = x.unbind(0)
-                >>> first.output_nr, second.output_nr
-                (0, 1)
+        Examples:
+            >>> x = retrograd.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+            >>> first, second = x.unbind(0)
+            >>> first.output_nr, second.output_nr
+            (0, 1)
         """
         return self._output_nr
 
@@ -819,18 +819,18 @@ class Tensor(TensorMethods):
     def detach_(self) -> Tensor:
         """Cut this tensor from the graph in place; it becomes a leaf.
 
-            Views of tensors that require grad cannot be detached in place (use `detach()`).
+        Views of tensors that require grad cannot be detached in place (use `detach()`).
 
-            Returns:
-                Tensor: this tensor, now with `requires_grad=False` and no `grad_fn`.
+        Returns:
+            Tensor: this tensor, now with `requires_grad=False` and no `grad_fn`.
 
-            Examples:
-                >>> x = retrograd.tensor([1.0], requires_grad=True)
-                >>> y = x * 2
-                >>> y.detach_()
-                tensor([2.])
-                >>> y.is_leaf, y.requires_grad
-                (True, False)
+        Examples:
+            >>> x = retrograd.tensor([1.0], requires_grad=True)
+            >>> y = x * 2
+            >>> y.detach_()
+            tensor([2.])
+            >>> y.is_leaf, y.requires_grad
+            (True, False)
         """
         if self._base is not None and self._base._requires_grad:
             raise RuntimeError(
@@ -902,20 +902,20 @@ class Tensor(TensorMethods):
     def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> RemovableHandle:
         """`hook(tensor)` runs after a gradient has been added to this leaf's `.grad`.
 
-            Optimizers can use it to update a parameter as soon as its gradient is complete.
+        Optimizers can use it to update a parameter as soon as its gradient is complete.
 
-            Args:
-                hook (callable): `hook(tensor) -> None`, called with this tensor (read `tensor.grad`).
+        Args:
+            hook (callable): `hook(tensor) -> None`, called with this tensor (read `tensor.grad`).
 
-            Returns:
-                RemovableHandle: `handle.remove()` unregisters the hook.
+        Returns:
+            RemovableHandle: `handle.remove()` unregisters the hook.
 
-            Examples:
-                >>> w = retrograd.tensor([1.0, 2.0], requires_grad=True)
-                >>> handle = w.register_post_accumulate_grad_hook(lambda t: print("grad:", t.grad))
-                >>> (w * 3).sum().backward()
-                grad: tensor([3., 3.])
-                >>> handle.remove()
+        Examples:
+            >>> w = retrograd.tensor([1.0, 2.0], requires_grad=True)
+            >>> handle = w.register_post_accumulate_grad_hook(lambda t: print("grad:", t.grad))
+            >>> (w * 3).sum().backward()
+            grad: tensor([3., 3.])
+            >>> handle.remove()
         """
         if self.grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
@@ -1095,17 +1095,17 @@ class Tensor(TensorMethods):
     def cpu(self, memory_format: Any = None) -> Tensor:
         """This tensor on the CPU (itself when it is there already).
 
-            Args:
-                memory_format (memory_format, optional): checked for PyTorch compatibility; the layout
-                    is kept.
+        Args:
+            memory_format (memory_format, optional): checked for PyTorch compatibility; the layout
+                is kept.
 
-            Returns:
-                Tensor: `self` for a tensor in host memory, else a copy there (recorded in the graph).
+        Returns:
+            Tensor: `self` for a tensor in host memory, else a copy there (recorded in the graph).
 
-            Examples:
-                >>> x = retrograd.ones(2)
-                >>> x.cpu() is x
-                True
+        Examples:
+            >>> x = retrograd.ones(2)
+            >>> x.cpu() is x
+            True
         """
         if memory_format is not None:
             _methods._ops.kernels.placement.check_memory_format(memory_format)
@@ -1114,21 +1114,21 @@ class Tensor(TensorMethods):
     def cuda(self, device: Any = None, non_blocking: builtins.bool = False, memory_format: Any = None) -> Tensor:
         """This tensor on a CUDA device (the current one, or `device`).
 
-            Args:
-                device (int or str or device, optional): the target, such as `0` or `"cuda:1"`; the current
-                    CUDA device when omitted. A non-CUDA device raises RuntimeError.
-                non_blocking (bool): accepted for PyTorch compatibility; the copy is synchronous.
-                memory_format (memory_format, optional): checked for PyTorch compatibility.
+        Args:
+            device (int or str or device, optional): the target, such as `0` or `"cuda:1"`; the current
+                CUDA device when omitted. A non-CUDA device raises RuntimeError.
+            non_blocking (bool): accepted for PyTorch compatibility; the copy is synchronous.
+            memory_format (memory_format, optional): checked for PyTorch compatibility.
 
-            Returns:
-                Tensor: the tensor in that device's memory (itself when it is there already); raises
-                    when no CUDA device is available.
+        Returns:
+            Tensor: the tensor in that device's memory (itself when it is there already); raises
+                when no CUDA device is available.
 
-            Examples:
-                >>> x = retrograd.ones(2)
-                >>> y = x.cuda() if retrograd.cuda.is_available() else x
-                >>> y.sum().item()
-                2.0
+        Examples:
+            >>> x = retrograd.ones(2)
+            >>> y = x.cuda() if retrograd.cuda.is_available() else x
+            >>> y.sum().item()
+            2.0
         """
         if memory_format is not None:
             _methods._ops.kernels.placement.check_memory_format(memory_format)
@@ -1144,25 +1144,25 @@ class Tensor(TensorMethods):
     def type(self, dtype: Any = None, non_blocking: builtins.bool = False, **kwargs: Any) -> Any:
         """The legacy type name (`'torch.FloatTensor'`), or this tensor converted to `dtype`.
 
-            PyTorch's names are used so that code comparing them runs unchanged.
+        PyTorch's names are used so that code comparing them runs unchanged.
 
-            Args:
-                dtype (dtype or type or str, optional): the target: a dtype, a legacy type
-                    (`retrograd.LongTensor`) or its name (`'torch.LongTensor'`); omitted to ask for the name.
-                non_blocking (bool): accepted for PyTorch compatibility; conversions are synchronous.
-                **kwargs: only `async`, the old name of `non_blocking`.
+        Args:
+            dtype (dtype or type or str, optional): the target: a dtype, a legacy type
+                (`retrograd.LongTensor`) or its name (`'torch.LongTensor'`); omitted to ask for the name.
+            non_blocking (bool): accepted for PyTorch compatibility; conversions are synchronous.
+            **kwargs: only `async`, the old name of `non_blocking`.
 
-            Returns:
-                str or Tensor: the type name when `dtype` is omitted, else `self.to(dtype)`.
+        Returns:
+            str or Tensor: the type name when `dtype` is omitted, else `self.to(dtype)`.
 
-            Examples:
-                >>> x = retrograd.tensor([1.5, 2.5])
-                >>> x.type()
-                'torch.FloatTensor'
-                >>> x.type(retrograd.int64)
-                tensor([1, 2])
-                >>> x.type('torch.DoubleTensor').type()
-                'torch.DoubleTensor'
+        Examples:
+            >>> x = retrograd.tensor([1.5, 2.5])
+            >>> x.type()
+            'torch.FloatTensor'
+            >>> x.type(retrograd.int64)
+            tensor([1, 2])
+            >>> x.type('torch.DoubleTensor').type()
+            'torch.DoubleTensor'
         """
         for key in kwargs:  # PyTorch's only extra keyword: `async`, the old name of non_blocking
             if key != "async":
@@ -1188,16 +1188,16 @@ class Tensor(TensorMethods):
     def type_as(self, other: Tensor) -> Tensor:
         """Converted to `other`'s dtype.
 
-            Args:
-                other (Tensor): the tensor whose dtype to take (its device is not used).
+        Args:
+            other (Tensor): the tensor whose dtype to take (its device is not used).
 
-            Returns:
-                Tensor: `self.to(other.dtype)`: `self` when the dtypes match, else a converted copy.
+        Returns:
+            Tensor: `self.to(other.dtype)`: `self` when the dtypes match, else a converted copy.
 
-            Examples:
-                >>> x = retrograd.tensor([1.7, -0.5])
-                >>> x.type_as(retrograd.tensor([0]))
-                tensor([1, 0])
+        Examples:
+            >>> x = retrograd.tensor([1.7, -0.5])
+            >>> x.type_as(retrograd.tensor([0]))
+            tensor([1, 0])
         """
         return self.to(other.dtype)
 
