@@ -20,6 +20,7 @@ from . import _layouts
 from . import dtypes as _dt
 from . import tensor_methods as _methods
 from ._display_name import package_name
+from ._op_method import dtype_conversion
 from ._printing import tensor_repr
 from .backend import CPU, as_device, device, device_of, is_cuda_array
 from .dtypes import dtype
@@ -1175,16 +1176,17 @@ class Tensor(TensorMethods):
             dtype = getattr(dtype, "dtype", dtype)  # retrograd.FloatTensor and friends carry theirs
         return self.to(dtype)
 
-    float = _methods.dtype_conversion("float")
-    double = _methods.dtype_conversion("double")
-    half = _methods.dtype_conversion("half")
-    bfloat16 = _methods.dtype_conversion("bfloat16")
-    long = _methods.dtype_conversion("long")
-    int = _methods.dtype_conversion("int")
-    short = _methods.dtype_conversion("short")
-    char = _methods.dtype_conversion("char")
-    byte = _methods.dtype_conversion("byte")
-    bool = _methods.dtype_conversion("bool")
+    float = dtype_conversion("float")
+    double = dtype_conversion("double")
+    half = dtype_conversion("half")
+    bfloat16 = dtype_conversion("bfloat16")
+    long = dtype_conversion("long")
+    int = dtype_conversion("int")
+    short = dtype_conversion("short")
+    char = dtype_conversion("char")
+    byte = dtype_conversion("byte")
+    bool = dtype_conversion("bool")
+
     def type_as(self, other: Tensor) -> Tensor:
         """Converted to `other`'s dtype.
 

@@ -15,13 +15,11 @@ for type checkers; `python tools/tensor_methods_stub.py` regenerates it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from types import FunctionType, ModuleType
 from typing import TYPE_CHECKING, Any
 
 from . import _missing, _op_method, _storage
-from . import dtypes as _dtypes
-from ._op_method import InPlaceMethod, OpMethod
+from ._op_method import InPlaceMethod, OpMethod, dtype_conversion
 from .backend import device as _device
 from .engine import inplace as _inplace
 from .engine import inplace_views as _inplace_views
@@ -64,63 +62,6 @@ def _fill_random(target: Tensor, kind: str, a: Any, b: Any, generator: Any) -> T
     if random_fill(target, lambda t: _fill_random(t, kind, a, b, generator)) is not None:  # vmap, "different"
         return target
     return _inplace.apply(target, _ops.fill, _random.sample_like(target, kind, a, b, generator))
-
-
-# The dtype-conversion methods (`x.float()` is `x.to(retrograd.float32)`): the method's name ->
-# (the dtype's name in `retrograd`, what happens to the values, an example input and its converted repr).
-_CONVERSIONS = {
-    "float": ("float32", "the default floating point type", "retrograd.tensor([1, 2])", "tensor([1., 2.])"),
-    "double": ("float64", "about 16 significant digits", "retrograd.tensor([0.5, 2.0])",
-               "tensor([0.5000, 2.0000], dtype=retrograd.float64)"),
-    "half": ("float16", "about 3 significant digits, largest value 65504", "retrograd.tensor([1 / 3])",
-             "tensor([0.3333], dtype=retrograd.float16)"),
-    "bfloat16": ("bfloat16", "float32's range with about 2 significant digits", "retrograd.tensor([1 / 3])",
-                 "tensor([0.3340], dtype=retrograd.bfloat16)"),
-    "long": ("int64", "fractions are cut toward zero", "retrograd.tensor([2.7, -2.7])", "tensor([ 2, -2])"),
-    "int": ("int32", "fractions are cut toward zero", "retrograd.tensor([2.7, -2.7])",
-            "tensor([ 2, -2], dtype=retrograd.int32)"),
-    "short": ("int16", "fractions are cut toward zero", "retrograd.tensor([300.5, -1.5])",
-              "tensor([300,  -1], dtype=retrograd.int16)"),
-    "char": ("int8", "fractions are cut toward zero; -128 to 127", "retrograd.tensor([-3.9, 100.0])",
-             "tensor([ -3, 100], dtype=retrograd.int8)"),
-    "byte": ("uint8", "fractions are cut toward zero; 0 to 255", "retrograd.tensor([3.9, 255.0])",
-             "tensor([  3, 255], dtype=retrograd.uint8)"),
-    "bool": ("bool", "zero becomes False, anything else True", "retrograd.tensor([0, 2, -1])",
-             "tensor([False,  True,  True])"),
-    "cfloat": ("complex64", "real values get the imaginary part 0", "retrograd.tensor([1.0, -2.0])",
-               "tensor([ 1.+0.j, -2.+0.j])"),
-    "cdouble": ("complex128", "real values get the imaginary part 0", "retrograd.tensor([1.0, -2.0])",
-                "tensor([ 1.+0.j, -2.+0.j], dtype=retrograd.complex128)"),
-}
-
-
-def dtype_conversion(name: str) -> Callable[[Tensor], Tensor]:
-    """The method `name` of `_CONVERSIONS` (`float`, `long`, ...), with its docstring made from its row."""
-    target, values, example, shown = _CONVERSIONS[name]
-    to_dtype = getattr(_dtypes, "bool_" if target == "bool" else target)
-
-    def convert(self: Tensor) -> Tensor:
-        return self.to(to_dtype)
-
-    convert.__name__ = name
-    convert.__qualname__ = f"Tensor.{name}"
-    convert.__doc__ = f"""Converted to {target} (this tensor itself if it already is {target}).
-
-        `x.{name}()` is `x.to(retrograd.{target})`: {values}.
-
-        Returns:
-            Tensor: `self` when its dtype is {target} already, else a {target} copy; the copy is
-                recorded in the graph, so gradients flow back when both dtypes are floating or complex.
-
-        Examples:
-            >>> x = {example}
-            >>> x.{name}()
-            {shown}
-            >>> y = x.{name}()
-            >>> y.{name}() is y
-            True
-        """
-    return convert
 
 
 class TensorMethods:
