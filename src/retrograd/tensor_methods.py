@@ -886,8 +886,8 @@ class TensorMethods:
 
         Args:
             data (array_like): a number, (nested) list, NumPy array or tensor; always copied.
-            dtype (dtype, optional): overrides this tensor's dtype.
-            device (device, optional): overrides this tensor's device.
+            dtype (dtype, optional): the dtype to convert `data` to (default: this tensor's).
+            device (device, optional): where the copy goes (default: this tensor's device).
             requires_grad (bool): whether the new leaf requires grad.
 
         Returns:
@@ -928,10 +928,10 @@ class TensorMethods:
         """A tensor of ones of the given size, with this tensor's dtype and device unless given.
 
         Args:
-            *size (int or sequence of int): the shape, as separate ints or one sequence.
-            dtype (dtype, optional): overrides this tensor's dtype.
-            device (device, optional): overrides this tensor's device.
-            requires_grad (bool): whether the new leaf requires grad.
+            *size (int or sequence of int): the shape: `new_ones(2, 3)` or `new_ones((2, 3))`.
+            dtype (dtype, optional): the element type, if not this tensor's.
+            device (device, optional): where to allocate, if not on this tensor's device.
+            requires_grad (bool): record operations on the result (default False).
 
         Returns:
             Tensor: a new tensor of shape `size` filled with 1.
@@ -953,9 +953,9 @@ class TensorMethods:
         Args:
             size (sequence of int): the shape, as one list or tuple.
             fill_value (number): the value of every element (cast to the dtype).
-            dtype (dtype, optional): overrides this tensor's dtype.
-            device (device, optional): overrides this tensor's device.
-            requires_grad (bool): whether the new leaf requires grad.
+            dtype (dtype, optional): the dtype (default: this tensor's; `fill_value` is cast to it).
+            device (device, optional): the device (default: this tensor's).
+            requires_grad (bool): make the result a leaf that requires grad.
 
         Returns:
             Tensor: a new tensor of shape `size` holding `fill_value` everywhere.
@@ -973,10 +973,10 @@ class TensorMethods:
         """An uninitialised tensor of the given size, with this tensor's dtype and device unless given.
 
         Args:
-            *size (int or sequence of int): the shape, as separate ints or one sequence.
-            dtype (dtype, optional): overrides this tensor's dtype.
-            device (device, optional): overrides this tensor's device.
-            requires_grad (bool): whether the new leaf requires grad.
+            *size (int or sequence of int): the dims' sizes, as ints or as one tuple or list.
+            dtype (dtype, optional): None keeps this tensor's dtype.
+            device (device, optional): None keeps this tensor's device.
+            requires_grad (bool): whether autograd tracks the result.
 
         Returns:
             Tensor: a new tensor of shape `size` whose values are whatever the memory held; write
