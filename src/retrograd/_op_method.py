@@ -7,6 +7,9 @@ The op is looked up once, on the method's first use (ops cannot be imported whil
 puts a plain function in its place on the class, so every later call costs what a method
 written by hand costs, and `help(x.sum)` / `inspect.signature(Tensor.sum)` show the op's
 documentation and parameters with `self` in place of `input`.
+
+`dtype_conversion` makes the methods that only change the dtype (`x.float()`, `x.long()`, ...),
+each documented from its row of one table.
 """
 
 from __future__ import annotations
@@ -14,9 +17,13 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from types import FunctionType, ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from . import dtypes as _dtypes
 from .engine import inplace as _inplace
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
 
 # The modules ops are looked up in, set once by `bind` (called from retrograd/__init__.py).
 _sources: tuple[ModuleType, ...] = ()
@@ -105,3 +112,91 @@ def _method_signature(op: Callable[..., Any], returns: Any = None) -> inspect.Si
     self_param = inspect.Parameter("self", first.kind)
     return_annotation = signature.return_annotation if returns is None else returns
     return signature.replace(parameters=[self_param, *rest], return_annotation=return_annotation)
+
+
+# The dtype-conversion methods (`x.float()` is `x.to(retrograd.float32)`): the method's name ->
+# (the dtype's name in `retrograd`, what happens to the values, an example input and its converted repr).
+_TRUNCATES = "fractions are cut toward zero"
+_CONVERSIONS = {
+    "float": ("float32", "the default floating point type", "retrograd.tensor([1, 2])", "tensor([1., 2.])"),
+    "double": (
+        "float64",
+        "about 16 significant digits",
+        "retrograd.tensor([0.5, 2.0])",
+        "tensor([0.5000, 2.0000], dtype=retrograd.float64)",
+    ),
+    "half": (
+        "float16",
+        "about 3 significant digits, largest value 65504",
+        "retrograd.tensor([1 / 3])",
+        "tensor([0.3333], dtype=retrograd.float16)",
+    ),
+    "bfloat16": (
+        "bfloat16",
+        "float32's range with about 2 significant digits",
+        "retrograd.tensor([1 / 3])",
+        "tensor([0.3340], dtype=retrograd.bfloat16)",
+    ),
+    "long": ("int64", _TRUNCATES, "retrograd.tensor([2.7, -2.7])", "tensor([ 2, -2])"),
+    "int": ("int32", _TRUNCATES, "retrograd.tensor([2.7, -2.7])", "tensor([ 2, -2], dtype=retrograd.int32)"),
+    "short": ("int16", _TRUNCATES, "retrograd.tensor([300.5, -1.5])", "tensor([300,  -1], dtype=retrograd.int16)"),
+    "char": (
+        "int8",
+        f"{_TRUNCATES}; -128 to 127",
+        "retrograd.tensor([-3.9, 100.0])",
+        "tensor([ -3, 100], dtype=retrograd.int8)",
+    ),
+    "byte": (
+        "uint8",
+        f"{_TRUNCATES}; 0 to 255",
+        "retrograd.tensor([3.9, 255.0])",
+        "tensor([  3, 255], dtype=retrograd.uint8)",
+    ),
+    "bool": (
+        "bool",
+        "zero becomes False, anything else True",
+        "retrograd.tensor([0, 2, -1])",
+        "tensor([False,  True,  True])",
+    ),
+    "cfloat": (
+        "complex64",
+        "real values get the imaginary part 0",
+        "retrograd.tensor([1.0, -2.0])",
+        "tensor([ 1.+0.j, -2.+0.j])",
+    ),
+    "cdouble": (
+        "complex128",
+        "real values get the imaginary part 0",
+        "retrograd.tensor([1.0, -2.0])",
+        "tensor([ 1.+0.j, -2.+0.j], dtype=retrograd.complex128)",
+    ),
+}
+
+
+def dtype_conversion(name: str) -> Callable[[Tensor], Tensor]:
+    """The method `name` of `_CONVERSIONS` (`float`, `long`, ...), with its docstring made from its row."""
+    target, values, example, shown = _CONVERSIONS[name]
+    to_dtype = getattr(_dtypes, "bool_" if target == "bool" else target)
+
+    def convert(self) -> Tensor:
+        return self.to(to_dtype)
+
+    convert.__name__ = name
+    convert.__qualname__ = f"Tensor.{name}"
+    convert.__doc__ = f"""Converted to {target} (this tensor itself if it already is {target}).
+
+        `x.{name}()` is `x.to(retrograd.{target})`: {values}.
+
+        Returns:
+            Tensor: `self` when its dtype is {target} already, else a {target} copy; the copy is
+                recorded in the graph, so gradients flow back when both dtypes are floating or complex.
+
+        Examples:
+            >>> x = {example}
+            >>> x.{name}()
+            {shown}
+            >>> y = x.{name}()
+            >>> y.{name}() is y
+            True
+        """
+    return convert

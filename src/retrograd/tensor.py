@@ -20,6 +20,7 @@ from . import _layouts
 from . import dtypes as _dt
 from . import tensor_methods as _methods
 from ._display_name import package_name
+from ._op_method import dtype_conversion
 from ._printing import tensor_repr
 from .backend import CPU, as_device, device, device_of, is_cuda_array
 from .dtypes import dtype
@@ -187,7 +188,21 @@ class Tensor(TensorMethods):
 
     @property
     def shape(self) -> Size:
-        """The size of each dimension, as a `retrograd.Size`."""
+        """The size of each dimension, as a `retrograd.Size`.
+
+        Args:
+            self (Tensor): any tensor; a 0-d tensor has the empty shape.
+
+        Returns:
+            Size: a tuple of ints, one per dimension (what `size()` gives).
+
+        Examples:
+            >>> x = retrograd.zeros(2, 3)
+            >>> x.shape
+            retrograd.Size([2, 3])
+            >>> x.shape[0], retrograd.tensor(5.0).shape
+            (2, retrograd.Size([]))
+        """
         return Size(self._data.shape)
 
     def size(self, dim: builtins.int | None = None) -> Any:
@@ -222,91 +237,304 @@ class Tensor(TensorMethods):
 
     @property
     def is_cuda(self) -> builtins.bool:
-        """Whether the data is on a CUDA device."""
+        """Whether the data is on a CUDA device.
+
+        Args:
+            self (Tensor): any tensor.
+
+        Returns:
+            bool: True for a tensor made on, or moved to, a `"cuda"` device; False in host memory.
+
+        Examples:
+            >>> retrograd.zeros(2).is_cuda
+            False
+        """
         return is_cuda_array(self._data)
 
     @property
     def is_cpu(self) -> builtins.bool:
-        """Whether the data is in host memory."""
+        """Whether the data is in host memory.
+
+        Args:
+            self (Tensor): any tensor.
+
+        Returns:
+            bool: True when `device.type` is `"cpu"` (the default), the opposite of `is_cuda`.
+
+        Examples:
+            >>> retrograd.zeros(2).is_cpu
+            True
+        """
         return not is_cuda_array(self._data)
 
     @property
     def is_meta(self) -> builtins.bool:
-        """False: retrograd has no data-less "meta" tensors."""
+        """False: retrograd has no data-less "meta" tensors.
+
+        Args:
+            self (Tensor): any tensor.
+
+        Returns:
+            bool: always False (PyTorch's meta device tracks shapes without data; every retrograd
+                tensor holds its values).
+
+        Examples:
+            >>> retrograd.ones(3).is_meta
+            False
+        """
         return False
 
     @property
     def layout(self) -> _layouts.layout:
-        """How the elements are stored: always `strided` (dense) here."""
+        """How the elements are stored: always `strided` (dense) here.
+
+        Args:
+            self (Tensor): any tensor.
+
+        Returns:
+            layout: `retrograd.strided`; retrograd has no sparse layouts.
+
+        Examples:
+            >>> retrograd.eye(2).layout
+            retrograd.strided
+        """
         return _layouts.strided
 
     @property
     def itemsize(self) -> builtins.int:
-        """The size of one element in bytes."""
+        """The size of one element in bytes (the property form of `element_size()`).
+
+        Args:
+            self (Tensor): any tensor.
+
+        Returns:
+            int: 4 for float32, 8 for float64 and int64, 1 for bool and uint8, and so on.
+
+        Examples:
+            >>> retrograd.zeros(2, dtype=retrograd.float64).itemsize
+            8
+            >>> retrograd.zeros(2, dtype=retrograd.int16).itemsize
+            2
+        """
         return self._data.itemsize
 
     @property
     def nbytes(self) -> builtins.int:
-        """The bytes the elements take: numel × itemsize."""
+        """The bytes the elements take: numel × itemsize.
+
+        Args:
+            self (Tensor): any tensor (a view counts only its own elements, not its base's).
+
+        Returns:
+            int: `numel() * itemsize`.
+
+        Examples:
+            >>> retrograd.zeros(2, 3).nbytes
+            24
+            >>> retrograd.zeros(10, dtype=retrograd.int16)[:4].nbytes
+            8
+        """
         return int(self._data.size) * self._data.itemsize
 
     @property
     def ndim(self) -> builtins.int:
-        """The number of dimensions."""
+        """The number of dimensions (the property form of `dim()`).
+
+        Args:
+            self (Tensor): any tensor.
+
+        Returns:
+            int: `len(self.shape)`; 0 for a scalar tensor.
+
+        Examples:
+            >>> retrograd.zeros(2, 3).ndim
+            2
+            >>> retrograd.tensor(7).ndim
+            0
+        """
         return self._data.ndim
 
     def dim(self) -> builtins.int:
-        """The number of dimensions."""
+        """The number of dimensions (`ndimension()` is the same method, `ndim` the property).
+
+        Returns:
+            int: how many sizes the shape has; 0 for a tensor holding one number without dims.
+
+        Examples:
+            >>> x = retrograd.ones(4, 1, 2)
+            >>> x.dim(), x.ndimension()
+            (3, 3)
+            >>> x[0, 0, 0].dim()
+            0
+        """
         return self._data.ndim
 
     ndimension = dim
 
     def numel(self) -> builtins.int:
-        """The number of elements."""
+        """The number of elements: the product of the shape (`nelement` is another name).
+
+        Returns:
+            int: 1 for a 0-d tensor, 0 when any dimension is 0.
+
+        Examples:
+            >>> x = retrograd.zeros(2, 3)
+            >>> x.numel(), x.nelement()
+            (6, 6)
+            >>> retrograd.tensor(1.5).numel()
+            1
+        """
         return int(self._data.size)
 
     nelement = numel
 
     def element_size(self) -> builtins.int:
-        """The size of one element in bytes."""
+        """The size of one element in bytes, set by the dtype (`itemsize` as a method).
+
+        Returns:
+            int: the bytes per element, whatever the shape (`nbytes` is the whole tensor's).
+
+        Examples:
+            >>> retrograd.tensor([1, 2]).element_size()
+            8
+            >>> retrograd.zeros(3, dtype=retrograd.float16).element_size()
+            2
+        """
         return self._data.itemsize
 
     def is_floating_point(self) -> builtins.bool:
-        """Whether the dtype is a floating-point type."""
+        """Whether the dtype is a floating-point type.
+
+        Returns:
+            bool: True for float16, bfloat16, float32 and float64; False for integer, bool and
+                complex tensors.
+
+        Examples:
+            >>> retrograd.tensor([1.0]).is_floating_point()
+            True
+            >>> retrograd.tensor([1]).is_floating_point()
+            False
+        """
         return _dt.is_floating(self._data.dtype)
 
     def is_complex(self) -> builtins.bool:
-        """Whether the dtype is complex (complex64 or complex128)."""
+        """Whether the dtype is complex (complex64 or complex128).
+
+        Returns:
+            bool: True for complex tensors, even when every imaginary part is 0.
+
+        Examples:
+            >>> retrograd.tensor([1 + 2j]).is_complex()
+            True
+            >>> retrograd.tensor([1.0]).is_complex()
+            False
+        """
         return self._data.dtype.kind == "c"
 
     def is_contiguous(self) -> builtins.bool:
-        """Whether the elements are laid out in row-major order without gaps."""
+        """Whether the elements are laid out in row-major order without gaps.
+
+        Returns:
+            bool: True when the strides are those of a fresh tensor of this shape; transposed or
+                stepped views are not (`contiguous()` makes a row-major copy of them).
+
+        Examples:
+            >>> x = retrograd.arange(6).reshape(2, 3)
+            >>> x.is_contiguous(), x.t().is_contiguous()
+            (True, False)
+        """
         return bool(self._data.flags.c_contiguous)
 
     def stride(self, dim: builtins.int | None = None) -> Any:
-        """The step in elements between neighbours along each dimension, or along `dim`."""
+        """The step in elements between neighbours along each dimension, or along `dim`.
+
+        Args:
+            dim (int, optional): one dimension (negative counts from the end); omitted for all of them.
+
+        Returns:
+            tuple of int or int: the strides, counted in elements (not bytes), or the one of `dim`.
+
+        Examples:
+            >>> x = retrograd.zeros(2, 3)
+            >>> x.stride()
+            (3, 1)
+            >>> x.t().stride(), x.stride(-1)
+            ((1, 3), 1)
+        """
         strides = tuple(s // self._data.itemsize for s in self._data.strides)
         return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim)]
 
     def data_ptr(self) -> builtins.int:
-        """The address of the first element."""
+        """The address of the first element.
+
+        Returns:
+            int: the memory address of the tensor's first element (of a view: where the view starts);
+                useful to tell whether two tensors share memory.
+
+        Examples:
+            >>> x = retrograd.arange(4)
+            >>> x[1].data_ptr() - x.data_ptr()
+            8
+            >>> x.clone().data_ptr() == x.data_ptr()
+            False
+        """
         if is_cuda_array(self._data):
             return int(self._data.data.ptr)
         return int(self._data.__array_interface__["data"][0])
 
     def get_device(self) -> builtins.int:
-        """The CUDA device index, or -1 for CPU tensors."""
+        """The CUDA device index, or -1 for CPU tensors.
+
+        Returns:
+            int: `device.index` of a CUDA tensor (0 for `"cuda:0"`), -1 for a tensor in host memory.
+
+        Examples:
+            >>> retrograd.zeros(2).get_device()
+            -1
+        """
         index = self.device.index
         return -1 if index is None else index
 
     @property
     def is_leaf(self) -> builtins.bool:
-        """Whether no recorded op made this tensor (it has no `grad_fn`)."""
+        """Whether no recorded op made this tensor (it has no `grad_fn`).
+
+        Args:
+            self (Tensor): any tensor.
+
+        Returns:
+            bool: True for tensors the user made (with or without `requires_grad`) and for results
+                computed without grad; False for results of recorded ops. Backward fills `.grad`
+                of leaves only (unless `retain_grad` was called).
+
+        Examples:
+            >>> x = retrograd.tensor([1.0], requires_grad=True)
+            >>> x.is_leaf, (x * 2).is_leaf
+            (True, False)
+            >>> with retrograd.no_grad():
+            ...     (x * 2).is_leaf
+            True
+        """
         return self.grad_fn is None
 
     @property
     def grad_fn(self) -> Any:
-        """The node that made this tensor (None for leaves)."""
+        """The node that made this tensor (None for leaves).
+
+        Args:
+            self (Tensor): any tensor.
+
+        Returns:
+            Node or None: the backward node of the recorded op that made this tensor (named after it,
+                such as `MulBackward0`), through which backward reaches the inputs; None for leaves.
+
+        Examples:
+            >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
+            >>> (x * 2).grad_fn
+            <MulBackward0 object at 0x...>
+            >>> x.grad_fn is None
+            True
+        """
         if self._base is not None and self._view_version != self._version.value:
             _inplace.refresh_view(self)
         return self._grad_fn
@@ -317,39 +545,138 @@ class Tensor(TensorMethods):
 
     @property
     def T(self) -> Tensor:
-        """The dimensions in reverse order (the transpose of a matrix)."""
+        """The dimensions in reverse order (the transpose of a matrix).
+
+        Args:
+            self (Tensor): a tensor of at most 2 dims (PyTorch deprecates `T` on other ranks: use
+                `mT` or `permute`).
+
+        Returns:
+            Tensor: a view with the dims reversed (`permute(n-1, ..., 0)`).
+
+        Examples:
+            >>> x = retrograd.arange(6).reshape(2, 3)
+            >>> x.T
+            tensor([[0, 3],
+                    [1, 4],
+                    [2, 5]])
+        """
         return _methods._ops.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
 
     @property
     def mT(self) -> Tensor:
-        """The transpose of the last two dimensions (a batch of matrices)."""
+        """The transpose of the last two dimensions (a batch of matrices).
+
+        Args:
+            self (Tensor): a tensor of shape `(*, m, n)`, at least 2-d.
+
+        Returns:
+            Tensor: a view of shape `(*, n, m)`, `transpose(-2, -1)`.
+
+        Examples:
+            >>> retrograd.zeros(4, 2, 3).mT.shape
+            retrograd.Size([4, 3, 2])
+        """
         return _methods._ops.transpose(self, -2, -1)
 
     @property
     def H(self) -> Tensor:
-        """The conjugate transpose (equal to `T` for real tensors)."""
+        """The conjugate transpose (equal to `T` for real tensors).
+
+        Args:
+            self (Tensor): a matrix (2-d) or a vector.
+
+        Returns:
+            Tensor: `T` with every element conjugated (a lazy conjugate view for complex tensors).
+
+        Examples:
+            >>> retrograd.tensor([[1 + 1j, 2]]).H
+            tensor([[1.-1.j],
+                    [2.-0.j]])
+        """
         return self.T.conj()
 
     @property
     def mH(self) -> Tensor:
-        """The conjugate transpose of the last two dimensions (equal to `mT` for real tensors)."""
+        """The conjugate transpose of the last two dimensions (equal to `mT` for real tensors).
+
+        Args:
+            self (Tensor): a batch of matrices, shape `(*, m, n)`.
+
+        Returns:
+            Tensor: shape `(*, n, m)`, `mT` with every element conjugated.
+
+        Examples:
+            >>> z = retrograd.tensor([[[1j, 2]], [[3, -1j]]])
+            >>> z.mH.shape
+            retrograd.Size([2, 2, 1])
+            >>> z.mH[1]
+            tensor([[3.-0.j],
+                    [-0.+1.j]])
+        """
         return self.mT.conj()
 
     @property
     def real(self) -> Tensor:
-        """The real parts (a view; the tensor itself when it is real)."""
+        """The real parts (a view; the tensor itself when it is real).
+
+        Args:
+            self (Tensor): any tensor.
+
+        Returns:
+            Tensor: for a complex tensor, a float view of its real parts (writing to it changes the
+                tensor); a real tensor is returned as it is.
+
+        Examples:
+            >>> z = retrograd.tensor([1 + 2j, 3 - 1j])
+            >>> z.real
+            tensor([1., 3.])
+            >>> z.real[0] = 5
+            >>> z
+            tensor([5.+2.j, 3.-1.j])
+        """
         return _methods._ops.real(self)
 
     @property
     def imag(self) -> Tensor:
-        """The imaginary parts (a view; an error for real tensors)."""
+        """The imaginary parts (a view; an error for real tensors).
+
+        Args:
+            self (Tensor): a complex tensor; a real one raises RuntimeError.
+
+        Returns:
+            Tensor: a float view of the imaginary parts (writing to it changes the tensor).
+
+        Examples:
+            >>> z = retrograd.tensor([1 + 2j, 3 - 1j])
+            >>> z.imag
+            tensor([ 2., -1.])
+        """
         return _methods._ops.imag(self)
 
     # --- autograd state ----------------------------------------------------------------
 
     @property
     def requires_grad(self) -> builtins.bool:
-        """Whether autograd records the operations on this tensor."""
+        """Whether autograd records the operations on this tensor.
+
+        Assigning to it is `requires_grad_(flag)` (only float and complex leaves can be switched on).
+
+        Args:
+            self (Tensor): any tensor.
+
+        Returns:
+            bool: True for leaves made with `requires_grad=True` and for the results of recorded ops
+                on them.
+
+        Examples:
+            >>> w = retrograd.zeros(2)
+            >>> w.requires_grad
+            False
+            >>> w.requires_grad = True
+            >>> (w + 1).requires_grad
+            True
+        """
         return self._requires_grad
 
     @requires_grad.setter
@@ -389,7 +716,26 @@ class Tensor(TensorMethods):
 
     @property
     def grad(self) -> Tensor | None:
-        """The gradient accumulated by backward (None until then; for leaves and `retain_grad` tensors)."""
+        """The gradient accumulated by backward (None until then; for leaves and `retain_grad` tensors).
+
+        Each backward adds to it, so training loops reset it (`optimizer.zero_grad()` or
+        `x.grad = None`). Reading it on a non-leaf that did not `retain_grad` warns and gives None.
+
+        Args:
+            self (Tensor): a leaf that requires grad, or a non-leaf after `retain_grad()`.
+
+        Returns:
+            Tensor or None: d(output)/d(self) with this tensor's shape and dtype, summed over the
+                backward calls so far.
+
+        Examples:
+            >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
+            >>> x.grad is None
+            True
+            >>> (x * x).sum().backward()
+            >>> x.grad
+            tensor([2., 4.])
+        """
         if self.grad_fn is not None and not self._retains_grad:
             warnings.warn(_NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
@@ -413,7 +759,25 @@ class Tensor(TensorMethods):
 
     @property
     def data(self) -> Tensor:
-        """The same storage without autograd history (changes to it are not tracked)."""
+        """The same storage without autograd history (changes to it are not tracked).
+
+        Prefer `detach()`, which shares the version counter so autograd notices in-place changes.
+        Assigning `x.data = other` swaps in another tensor's values (of any shape and dtype).
+
+        Args:
+            self (Tensor): any tensor.
+
+        Returns:
+            Tensor: a leaf with `requires_grad=False` sharing this tensor's memory.
+
+        Examples:
+            >>> x = retrograd.tensor([1.0, 2.0], requires_grad=True)
+            >>> x.data
+            tensor([1., 2.])
+            >>> x.data[0] = 5
+            >>> x
+            tensor([5., 2.], requires_grad=True)
+        """
         return Tensor._make(self._data)
 
     @data.setter
@@ -425,12 +789,43 @@ class Tensor(TensorMethods):
 
     @property
     def retains_grad(self) -> builtins.bool:
-        """Whether this non-leaf keeps its gradient in `.grad` (see `retain_grad`)."""
+        """Whether this non-leaf keeps its gradient in `.grad` (see `retain_grad`).
+
+        Args:
+            self (Tensor): any tensor.
+
+        Returns:
+            bool: True after `retain_grad()` on a non-leaf; False otherwise, leaves included (they
+                keep their gradient anyway).
+
+        Examples:
+            >>> x = retrograd.tensor([1.0], requires_grad=True)
+            >>> y = x * 2
+            >>> y.retains_grad
+            False
+            >>> y.retain_grad()
+            >>> y.retains_grad
+            True
+        """
         return self._retains_grad
 
     @property
     def output_nr(self) -> builtins.int:
-        """Which output of its `grad_fn` this tensor is."""
+        """Which output of its `grad_fn` this tensor is.
+
+        Args:
+            self (Tensor): any tensor.
+
+        Returns:
+            int: the position among the outputs of the op that made it (0 for single-output ops and
+                for leaves).
+
+        Examples:
+            >>> x = retrograd.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+            >>> first, second = x.unbind(0)
+            >>> first.output_nr, second.output_nr
+            (0, 1)
+        """
         return self._output_nr
 
     @property
@@ -460,7 +855,21 @@ class Tensor(TensorMethods):
         return t
 
     def detach_(self) -> Tensor:
-        """Cut this tensor from the graph in place; it becomes a leaf."""
+        """Cut this tensor from the graph in place; it becomes a leaf.
+
+        Views of tensors that require grad cannot be detached in place (use `detach()`).
+
+        Returns:
+            Tensor: this tensor, now with `requires_grad=False` and no `grad_fn`.
+
+        Examples:
+            >>> x = retrograd.tensor([1.0], requires_grad=True)
+            >>> y = x * 2
+            >>> y.detach_()
+            tensor([2.])
+            >>> y.is_leaf, y.requires_grad
+            (True, False)
+        """
         if self._base is not None and self._base._requires_grad:
             raise RuntimeError(
                 "Can't detach views in-place. Use detach() instead. If you are using "
@@ -529,7 +938,23 @@ class Tensor(TensorMethods):
         return RemovableHandle(self._hooks, hook)
 
     def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> RemovableHandle:
-        """`hook(tensor)` runs after a gradient has been added to this leaf's `.grad`."""
+        """`hook(tensor)` runs after a gradient has been added to this leaf's `.grad`.
+
+        Optimizers can use it to update a parameter as soon as its gradient is complete.
+
+        Args:
+            hook (callable): `hook(tensor) -> None`, called with this tensor (read `tensor.grad`).
+
+        Returns:
+            RemovableHandle: `handle.remove()` unregisters the hook.
+
+        Examples:
+            >>> w = retrograd.tensor([1.0, 2.0], requires_grad=True)
+            >>> handle = w.register_post_accumulate_grad_hook(lambda t: print("grad:", t.grad))
+            >>> (w * 3).sum().backward()
+            grad: tensor([3., 3.])
+            >>> handle.remove()
+        """
         if self.grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
         if not self._requires_grad:
@@ -706,13 +1131,43 @@ class Tensor(TensorMethods):
         return _methods._ops.to_dtype(out, target_dtype)
 
     def cpu(self, memory_format: Any = None) -> Tensor:
-        """This tensor on the CPU (itself when it is there already)."""
+        """This tensor on the CPU (itself when it is there already).
+
+        Args:
+            memory_format (memory_format, optional): checked for PyTorch compatibility; the layout
+                is kept.
+
+        Returns:
+            Tensor: `self` for a tensor in host memory, else a copy there (recorded in the graph).
+
+        Examples:
+            >>> x = retrograd.ones(2)
+            >>> x.cpu() is x
+            True
+        """
         if memory_format is not None:
             _methods._ops.kernels.placement.check_memory_format(memory_format)
         return self if type(self._data) is np.ndarray else _devices.to_device(self, CPU)
 
     def cuda(self, device: Any = None, non_blocking: builtins.bool = False, memory_format: Any = None) -> Tensor:
-        """This tensor on a CUDA device (the current one, or `device`)."""
+        """This tensor on a CUDA device (the current one, or `device`).
+
+        Args:
+            device (int or str or device, optional): the target, such as `0` or `"cuda:1"`; the current
+                CUDA device when omitted. A non-CUDA device raises RuntimeError.
+            non_blocking (bool): accepted for PyTorch compatibility; the copy is synchronous.
+            memory_format (memory_format, optional): checked for PyTorch compatibility.
+
+        Returns:
+            Tensor: the tensor in that device's memory (itself when it is there already); raises
+                when no CUDA device is available.
+
+        Examples:
+            >>> x = retrograd.ones(2)
+            >>> y = x.cuda() if retrograd.cuda.is_available() else x
+            >>> y.sum().item()
+            2.0
+        """
         if memory_format is not None:
             _methods._ops.kernels.placement.check_memory_format(memory_format)
         if device is None:
@@ -727,8 +1182,25 @@ class Tensor(TensorMethods):
     def type(self, dtype: Any = None, non_blocking: builtins.bool = False, **kwargs: Any) -> Any:
         """The legacy type name (`'torch.FloatTensor'`), or this tensor converted to `dtype`.
 
-        `dtype` may be a dtype, a legacy type (`retrograd.LongTensor`) or its name
-        (`'torch.LongTensor'`); PyTorch's names are used so that code comparing them runs unchanged.
+        PyTorch's names are used so that code comparing them runs unchanged.
+
+        Args:
+            dtype (dtype or type or str, optional): the target: a dtype, a legacy type
+                (`retrograd.LongTensor`) or its name (`'torch.LongTensor'`); omitted to ask for the name.
+            non_blocking (bool): accepted for PyTorch compatibility; conversions are synchronous.
+            **kwargs: only `async`, the old name of `non_blocking`.
+
+        Returns:
+            str or Tensor: the type name when `dtype` is omitted, else `self.to(dtype)`.
+
+        Examples:
+            >>> x = retrograd.tensor([1.5, 2.5])
+            >>> x.type()
+            'torch.FloatTensor'
+            >>> x.type(retrograd.int64)
+            tensor([1, 2])
+            >>> x.type('torch.DoubleTensor').type()
+            'torch.DoubleTensor'
         """
         for key in kwargs:  # PyTorch's only extra keyword: `async`, the old name of non_blocking
             if key != "async":
@@ -741,48 +1213,31 @@ class Tensor(TensorMethods):
             dtype = getattr(dtype, "dtype", dtype)  # retrograd.FloatTensor and friends carry theirs
         return self.to(dtype)
 
-    def float(self) -> Tensor:
-        """Converted to float32 (itself if it already is)."""
-        return self.to(_dt.float32)
-
-    def double(self) -> Tensor:
-        """Converted to float64 (itself if it already is)."""
-        return self.to(_dt.float64)
-
-    def half(self) -> Tensor:
-        """Converted to float16 (itself if it already is)."""
-        return self.to(_dt.float16)
-
-    def bfloat16(self) -> Tensor:
-        """Converted to bfloat16 (itself if it already is)."""
-        return self.to(_dt.bfloat16)
-
-    def long(self) -> Tensor:
-        """Converted to int64 (itself if it already is)."""
-        return self.to(_dt.int64)
-
-    def int(self) -> Tensor:
-        """Converted to int32 (itself if it already is)."""
-        return self.to(_dt.int32)
-
-    def short(self) -> Tensor:
-        """Converted to int16 (itself if it already is)."""
-        return self.to(_dt.int16)
-
-    def char(self) -> Tensor:
-        """Converted to int8 (itself if it already is)."""
-        return self.to(_dt.int8)
-
-    def byte(self) -> Tensor:
-        """Converted to uint8 (itself if it already is)."""
-        return self.to(_dt.uint8)
-
-    def bool(self) -> Tensor:
-        """Converted to bool (itself if it already is)."""
-        return self.to(_dt.bool_)
+    float = dtype_conversion("float")
+    double = dtype_conversion("double")
+    half = dtype_conversion("half")
+    bfloat16 = dtype_conversion("bfloat16")
+    long = dtype_conversion("long")
+    int = dtype_conversion("int")
+    short = dtype_conversion("short")
+    char = dtype_conversion("char")
+    byte = dtype_conversion("byte")
+    bool = dtype_conversion("bool")
 
     def type_as(self, other: Tensor) -> Tensor:
-        """Converted to `other`'s dtype."""
+        """Converted to `other`'s dtype.
+
+        Args:
+            other (Tensor): the tensor whose dtype to take (its device is not used).
+
+        Returns:
+            Tensor: `self.to(other.dtype)`: `self` when the dtypes match, else a converted copy.
+
+        Examples:
+            >>> x = retrograd.tensor([1.7, -0.5])
+            >>> x.type_as(retrograd.tensor([0]))
+            tensor([1, 0])
+        """
         return self.to(other.dtype)
 
     def clone(self, *, memory_format: Any = None) -> Tensor:

@@ -19,8 +19,7 @@ from types import FunctionType, ModuleType
 from typing import TYPE_CHECKING, Any
 
 from . import _missing, _op_method, _storage
-from . import dtypes as _dtypes
-from ._op_method import InPlaceMethod, OpMethod
+from ._op_method import InPlaceMethod, OpMethod, dtype_conversion
 from .backend import device as _device
 from .engine import inplace as _inplace
 from .engine import inplace_views as _inplace_views
@@ -675,15 +674,54 @@ class TensorMethods:
     # --- methods written by hand: their arguments differ from their op's --------------------
 
     def polygamma(self, n: int) -> Tensor:
-        """ψ⁽ⁿ⁾ of this tensor (`retrograd.polygamma(n, self)`: the order comes first there)."""
+        """ψ⁽ⁿ⁾ of this tensor (`retrograd.polygamma(n, self)`: the order comes first there).
+
+        Args:
+            n (int): the derivative order, n ≥ 0 (0 is the digamma function, 1 trigamma).
+
+        Returns:
+            Tensor: the n-th derivative of the digamma function at each element (float; integer
+                inputs are promoted), recorded for autograd.
+
+        Examples:
+            >>> retrograd.tensor([1.0, 2.0]).polygamma(1)
+            tensor([1.6449, 0.6449])
+        """
         return _ops.polygamma(n, self)
 
     def polygamma_(self, n: int) -> Tensor:
-        """`polygamma` written into this tensor."""
+        """`polygamma` written into this tensor.
+
+        Args:
+            n (int): the derivative order, n ≥ 0.
+
+        Returns:
+            Tensor: this tensor, now holding ψ⁽ⁿ⁾ of its old values (it must be floating point).
+
+        Examples:
+            >>> x = retrograd.tensor([1.0, 0.5])
+            >>> x.polygamma_(0)
+            tensor([-0.5772, -1.9635])
+            >>> x
+            tensor([-0.5772, -1.9635])
+        """
         return _inplace.apply(self, lambda t: _ops.polygamma(n, t))
 
     def float_power_(self, exponent: Any) -> Tensor:
-        """`float_power` written into this tensor, which must be float64 (or complex128) to hold it."""
+        """`float_power` written into this tensor, which must be float64 (or complex128) to hold it.
+
+        Args:
+            exponent (Tensor or number): the power, broadcast to this tensor's shape.
+
+        Returns:
+            Tensor: this tensor, now `self ** exponent` computed in double precision; a tensor of
+                another dtype raises RuntimeError.
+
+        Examples:
+            >>> x = retrograd.tensor([2.0, 3.0], dtype=retrograd.float64)
+            >>> x.float_power_(2)
+            tensor([4., 9.], dtype=retrograd.float64)
+        """
         if self.dtype.name not in ("float64", "complex128"):
             complex_result = self.is_complex() or getattr(exponent, "is_complex", lambda: False)()
             result = "ComplexDouble" if complex_result else "Double"
@@ -694,92 +732,332 @@ class TensorMethods:
         return _inplace.apply(self, _ops.float_power, exponent)
 
     def reshape_as(self, other: Tensor) -> Tensor:
-        """`self.reshape(other.shape)`."""
+        """This tensor's elements in `other`'s shape: `self.reshape(other.shape)`.
+
+        Args:
+            other (Tensor): a tensor with as many elements as this one; only its shape is used.
+
+        Returns:
+            Tensor: a view when the memory allows (as `reshape`), else a copy.
+
+        Examples:
+            >>> retrograd.arange(6).reshape_as(retrograd.zeros(2, 3))
+            tensor([[0, 1, 2],
+                    [3, 4, 5]])
+        """
         return _ops.reshape(self, tuple(other.shape))
 
     def sum_to_size(self, *size: Any) -> Tensor:
-        """Summed down to `size`, which must broadcast to this tensor's shape (the reverse of `expand`)."""
+        """Summed down to `size`, which must broadcast to this tensor's shape (the reverse of `expand`).
+
+        Args:
+            *size (int or sequence of int): the target shape, as separate ints or one sequence; each
+                size is this tensor's or 1 (leading dims may be left out).
+
+        Returns:
+            Tensor: shape `size`, each element the sum of the elements that broadcast from it.
+
+        Examples:
+            >>> x = retrograd.ones(2, 3)
+            >>> x.sum_to_size(1, 3)
+            tensor([[2., 2., 2.]])
+            >>> x.sum_to_size((2, 1))
+            tensor([[3.],
+                    [3.]])
+        """
         return _ops.tensor_only.sum_to_size(self, *size)
 
-    def cfloat(self) -> Tensor:
-        """Converted to complex64 (itself if it already is)."""
-        return self.to(_dtypes.complex64)
-
-    def cdouble(self) -> Tensor:
-        """Converted to complex128 (itself if it already is)."""
-        return self.to(_dtypes.complex128)
+    cfloat = dtype_conversion("cfloat")
+    cdouble = dtype_conversion("cdouble")
 
     def const_data_ptr(self) -> int:
-        """The address of the first element (`data_ptr`; retrograd makes no read-only distinction)."""
+        """The address of the first element (`data_ptr`; retrograd makes no read-only distinction).
+
+        Returns:
+            int: the same address as `data_ptr()`.
+
+        Examples:
+            >>> x = retrograd.zeros(3)
+            >>> x.const_data_ptr() == x.data_ptr()
+            True
+        """
         return self.data_ptr()
 
     def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> Tensor:
-        """Write `fill_value` on the main diagonal (all dims equal, or a 2-D matrix; `wrap`: tall
-        matrices restart the diagonal every N + 1 rows)."""
+        """Write `fill_value` on the main diagonal, in place.
+
+        Args:
+            fill_value (number): the value for the elements `[i, i, ..., i]`.
+            wrap (bool): for a tall matrix (more rows than columns N), restart the diagonal after every
+                N + 1 rows; by default only the top square is filled.
+
+        Returns:
+            Tensor: this tensor, which must be a matrix or have all dims equal.
+
+        Examples:
+            >>> retrograd.zeros(3, 3).fill_diagonal_(5)
+            tensor([[5., 0., 0.],
+                    [0., 5., 0.],
+                    [0., 0., 5.]])
+            >>> retrograd.zeros(5, 2).fill_diagonal_(1, wrap=True)
+            tensor([[1., 0.],
+                    [0., 1.],
+                    [0., 0.],
+                    [1., 0.],
+                    [0., 1.]])
+        """
         return _inplace.apply(self, _ops.tensor_only.fill_diagonal, fill_value, wrap)
 
     def apply_(self, callable: Any) -> Tensor:
-        """Replace each element x by `callable(x)` (a Python function; CPU only, no autograd)."""
+        """Replace each element x by `callable(x)` (a Python function; CPU only, no autograd).
+
+        Slow (one Python call per element): for tests and small tensors.
+
+        Args:
+            callable (callable): takes one Python number, returns one (cast to this dtype).
+
+        Returns:
+            Tensor: this tensor, changed in place.
+
+        Examples:
+            >>> retrograd.tensor([1.0, 2.0, 3.0]).apply_(lambda v: v * v + 1)
+            tensor([ 2.,  5., 10.])
+        """
         return _ops.tensor_only.map_elements(self, "apply_", callable, ())
 
     def map_(self, tensor: Tensor, callable: Any) -> Tensor:
-        """Replace each element x by `callable(x, y)`, y from `tensor` broadcast to this shape."""
+        """Replace each element x by `callable(x, y)`, y from `tensor` broadcast to this shape.
+
+        Args:
+            tensor (Tensor): the second arguments, broadcast to this tensor's shape.
+            callable (callable): takes two Python numbers, returns one (cast to this dtype).
+
+        Returns:
+            Tensor: this tensor, changed in place (CPU only, not recorded for autograd).
+
+        Examples:
+            >>> x = retrograd.tensor([[1, 2], [3, 4]])
+            >>> x.map_(retrograd.tensor([10, 100]), lambda a, b: a * b)
+            tensor([[ 10, 200],
+                    [ 30, 400]])
+        """
         return _ops.tensor_only.map_elements(self, "map_", callable, (tensor,))
 
     def map2_(self, x: Tensor, y: Tensor, callable: Any) -> Tensor:
-        """Replace each element s by `callable(s, a, b)`, a and b from `x` and `y` broadcast to this shape."""
+        """Replace each element s by `callable(s, a, b)`, a and b from `x` and `y` broadcast to this shape.
+
+        Args:
+            x (Tensor): the second arguments, broadcast to this tensor's shape.
+            y (Tensor): the third arguments, broadcast likewise.
+            callable (callable): takes three Python numbers, returns one (cast to this dtype).
+
+        Returns:
+            Tensor: this tensor, changed in place (CPU only, not recorded for autograd).
+
+        Examples:
+            >>> s = retrograd.zeros(3)
+            >>> s.map2_(retrograd.tensor([1.0, 2.0, 3.0]), retrograd.tensor(0.5), lambda v, a, b: v + a * b)
+            tensor([0.5000, 1.0000, 1.5000])
+        """
         return _ops.tensor_only.map_elements(self, "map2_", callable, (x, y))
 
     def where(self, condition: Any, other: Any) -> Tensor:
-        """`condition ? self : other`, elementwise (`retrograd.where(condition, self, other)`)."""
+        """`condition ? self : other`, elementwise (`retrograd.where(condition, self, other)`).
+
+        Args:
+            condition (Tensor): bool mask, broadcast with this tensor and `other`.
+            other (Tensor or number): the values where `condition` is False.
+
+        Returns:
+            Tensor: the broadcast shape and promoted dtype; gradients go to this tensor where the
+                condition holds and to `other` elsewhere.
+
+        Examples:
+            >>> x = retrograd.tensor([1.0, -2.0, 3.0])
+            >>> x.where(x > 0, 0.0)
+            tensor([1., 0., 3.])
+        """
         return _ops.where(condition, self, other)
 
     def new_tensor(
         self, data: Any, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
     ) -> Tensor:
-        """A new tensor from `data`, with this tensor's dtype and device unless given."""
+        """A new tensor from `data`, with this tensor's dtype and device unless given.
+
+        Args:
+            data (array_like): a number, (nested) list, NumPy array or tensor; always copied.
+            dtype (dtype, optional): the dtype to convert `data` to (default: this tensor's).
+            device (device, optional): where the copy goes (default: this tensor's device).
+            requires_grad (bool): whether the new leaf requires grad.
+
+        Returns:
+            Tensor: a new leaf holding `data`, which shares nothing with this tensor.
+
+        Examples:
+            >>> base = retrograd.zeros(2, dtype=retrograd.float64)
+            >>> base.new_tensor([1, 2])
+            tensor([1., 2.], dtype=retrograd.float64)
+        """
         return _ops.new_like(self, "tensor", data, dtype=dtype, device=device, requires_grad=requires_grad)
 
     def new_zeros(
         self, *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
     ) -> Tensor:
-        """A tensor of zeros of the given size, with this tensor's dtype and device unless given."""
+        """A tensor of zeros of the given size, with this tensor's dtype and device unless given.
+
+        Args:
+            *size (int or sequence of int): the shape, as separate ints or one sequence.
+            dtype (dtype, optional): overrides this tensor's dtype.
+            device (device, optional): overrides this tensor's device.
+            requires_grad (bool): whether the new leaf requires grad.
+
+        Returns:
+            Tensor: a new tensor of shape `size` filled with 0.
+
+        Examples:
+            >>> base = retrograd.tensor([1, 2])
+            >>> base.new_zeros(2, 3)
+            tensor([[0, 0, 0],
+                    [0, 0, 0]])
+        """
         return _ops.new_like(self, "zeros", *size, dtype=dtype, device=device, requires_grad=requires_grad)
 
     def new_ones(
         self, *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
     ) -> Tensor:
-        """A tensor of ones of the given size, with this tensor's dtype and device unless given."""
+        """A tensor of ones of the given size, with this tensor's dtype and device unless given.
+
+        Args:
+            *size (int or sequence of int): the shape: `new_ones(2, 3)` or `new_ones((2, 3))`.
+            dtype (dtype, optional): the element type, if not this tensor's.
+            device (device, optional): where to allocate, if not on this tensor's device.
+            requires_grad (bool): record operations on the result (default False).
+
+        Returns:
+            Tensor: a new tensor of shape `size` filled with 1.
+
+        Examples:
+            >>> base = retrograd.zeros(1, dtype=retrograd.float64)
+            >>> base.new_ones((2,))
+            tensor([1., 1.], dtype=retrograd.float64)
+            >>> base.new_ones(2, dtype=retrograd.bool)
+            tensor([True, True])
+        """
         return _ops.new_like(self, "ones", *size, dtype=dtype, device=device, requires_grad=requires_grad)
 
     def new_full(
         self, size: Any, fill_value: Any, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
     ) -> Tensor:
-        """A tensor of the given size filled with `fill_value`, with this tensor's dtype and device unless given."""
+        """A tensor of the given size filled with `fill_value`, with this tensor's dtype and device unless given.
+
+        Args:
+            size (sequence of int): the shape, as one list or tuple.
+            fill_value (number): the value of every element (cast to the dtype).
+            dtype (dtype, optional): the dtype (default: this tensor's; `fill_value` is cast to it).
+            device (device, optional): the device (default: this tensor's).
+            requires_grad (bool): make the result a leaf that requires grad.
+
+        Returns:
+            Tensor: a new tensor of shape `size` holding `fill_value` everywhere.
+
+        Examples:
+            >>> retrograd.tensor([1, 2]).new_full((2, 2), 7)
+            tensor([[7, 7],
+                    [7, 7]])
+        """
         return _ops.new_like(self, "full", size, fill_value, dtype=dtype, device=device, requires_grad=requires_grad)
 
     def new_empty(
         self, *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
     ) -> Tensor:
-        """An uninitialised tensor of the given size, with this tensor's dtype and device unless given."""
+        """An uninitialised tensor of the given size, with this tensor's dtype and device unless given.
+
+        Args:
+            *size (int or sequence of int): the dims' sizes, as ints or as one tuple or list.
+            dtype (dtype, optional): None keeps this tensor's dtype.
+            device (device, optional): None keeps this tensor's device.
+            requires_grad (bool): whether autograd tracks the result.
+
+        Returns:
+            Tensor: a new tensor of shape `size` whose values are whatever the memory held; write
+                every element before reading it.
+
+        Examples:
+            >>> y = retrograd.zeros(1, dtype=retrograd.int16).new_empty(2, 3)
+            >>> y.shape, y.dtype
+            (retrograd.Size([2, 3]), retrograd.int16)
+        """
         return _ops.new_like(self, "empty", *size, dtype=dtype, device=device, requires_grad=requires_grad)
 
     def new(self, *args: Any, device: Any = None) -> Tensor:
-        """The legacy constructor with this tensor's dtype: `x.new(2, 3)`, `x.new([1, 2])`, `x.new()`."""
+        """The legacy constructor with this tensor's dtype: `x.new(2, 3)`, `x.new([1, 2])`, `x.new()`.
+
+        New code uses `new_empty`, `new_tensor` and the other `new_*` methods.
+
+        Args:
+            *args (int or sequence or Tensor): sizes (an uninitialised tensor of that shape), or one
+                list of values (copied), or nothing (an empty 1-d tensor).
+            device (device, optional): where to make it (default: the CPU).
+
+        Returns:
+            Tensor: a new tensor with this tensor's dtype.
+
+        Examples:
+            >>> x = retrograd.tensor([1, 2])
+            >>> x.new([3, 4])
+            tensor([3, 4])
+            >>> x.new(2, 3).shape, x.new().shape
+            (retrograd.Size([2, 3]), retrograd.Size([0]))
+        """
         return _ops.legacy_new(self.dtype, args, device)
 
     # --- storage: the memory behind the tensor ------------------------------------------------
 
     def storage_offset(self) -> int:
-        """The first element's position, in elements, from the start of the storage."""
+        """The first element's position, in elements, from the start of the storage.
+
+        Returns:
+            int: 0 for a tensor that starts its memory; for a view, how many elements of its base
+                come before it.
+
+        Examples:
+            >>> x = retrograd.arange(6).reshape(2, 3)
+            >>> x.storage_offset(), x[1].storage_offset(), x[:, 2].storage_offset()
+            (0, 3, 2)
+        """
         return _storage.storage_offset(self._data)
 
     def untyped_storage(self) -> _storage.UntypedStorage:
-        """The bytes this tensor's memory belongs to (shared by its views)."""
+        """The bytes this tensor's memory belongs to (shared by its views).
+
+        Returns:
+            UntypedStorage: the whole block of memory, not only the part this tensor covers; a view
+                and its base have the same storage.
+
+        Examples:
+            >>> x = retrograd.arange(4, dtype=retrograd.int32)
+            >>> x.untyped_storage().nbytes(), x[2:].untyped_storage().nbytes()
+            (16, 16)
+        """
         return _storage.UntypedStorage(_storage.root_array(self._data))
 
     def resize_(self, *sizes: Any, memory_format: Any = None) -> Tensor:
-        """Give this tensor a new shape in place, keeping its first elements (new ones uninitialised)."""
+        """Give this tensor a new shape in place, keeping its first elements (new ones uninitialised).
+
+        Args:
+            *sizes (int or sequence of int): the new shape, as separate ints or one sequence.
+            memory_format (memory_format, optional): only the default is supported.
+
+        Returns:
+            Tensor: this tensor, with the new shape; the elements it keeps are its first ones in
+                row-major order, elements past the old end hold arbitrary values.
+
+        Examples:
+            >>> x = retrograd.tensor([1.0, 2.0, 3.0, 4.0, 5.0])
+            >>> x.resize_(2, 2)
+            tensor([[1., 2.],
+                    [3., 4.]])
+        """
         if memory_format is not None:
             raise NotImplementedError("resize_(): only the default memory_format is supported")
         shape = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
@@ -787,19 +1065,72 @@ class TensorMethods:
         return self
 
     def resize_as_(self, the_template: Tensor) -> Tensor:
-        """`resize_` to another tensor's shape."""
+        """`resize_` to another tensor's shape.
+
+        Args:
+            the_template (Tensor): the tensor whose shape to take (its values are not used).
+
+        Returns:
+            Tensor: this tensor with `the_template`'s shape; see `resize_` for which elements stay.
+
+        Examples:
+            >>> x = retrograd.arange(6)
+            >>> x.resize_as_(retrograd.zeros(2, 2))
+            tensor([[0, 1],
+                    [2, 3]])
+        """
         return self.resize_(tuple(the_template.shape))
 
     def share_memory_(self) -> Tensor:
-        """Returns this tensor: retrograd runs in one process, so its memory is already where it can be used."""
+        """Returns this tensor: retrograd runs in one process, so its memory is already where it can be used.
+
+        PyTorch moves the memory to shared memory for other processes; retrograd's data loader
+        workers do not need that.
+
+        Returns:
+            Tensor: `self`, unchanged.
+
+        Examples:
+            >>> x = retrograd.ones(2)
+            >>> x.share_memory_() is x
+            True
+        """
         return self
 
     def pin_memory(self, device: Any = None) -> Tensor:
-        """Pinned memory needs an accelerator; as PyTorch without one, this raises."""
+        """Pinned memory needs an accelerator; as PyTorch without one, this raises.
+
+        Pinned (page-locked) host memory speeds up copies to a GPU; on a machine without one there
+        is nothing to pin for.
+
+        Args:
+            device (device, optional): the accelerator the memory would be pinned for.
+
+        Returns:
+            Tensor: never returns here: RuntimeError.
+
+        Examples:
+            >>> retrograd.ones(2).pin_memory()
+            Traceback (most recent call last):
+                ...
+            RuntimeError: Cannot access accelerator device when none is available.
+        """
         raise RuntimeError("Cannot access accelerator device when none is available.")
 
     def is_pinned(self, device: Any = None) -> bool:
-        """False: no memory is pinned without an accelerator (`device` is checked as PyTorch does)."""
+        """False: no memory is pinned without an accelerator (`device` is checked as PyTorch does).
+
+        Args:
+            device (device or str, optional): the accelerator to ask about; an unknown device string
+                raises RuntimeError.
+
+        Returns:
+            bool: False.
+
+        Examples:
+            >>> retrograd.ones(2).is_pinned()
+            False
+        """
         if isinstance(device, int):
             raise RuntimeError("Cannot access accelerator device when none is available.")
         if device is not None:
@@ -809,29 +1140,113 @@ class TensorMethods:
     # --- in-place view ops: the tensor takes a new shape (engine.inplace_views) -------------------
 
     def t_(self) -> Tensor:
-        """Transpose this (at most 2-d) tensor in place."""
+        """Transpose this (at most 2-d) tensor in place.
+
+        Returns:
+            Tensor: this tensor, its two dims swapped (0-d and 1-d tensors stay as they are).
+
+        Examples:
+            >>> x = retrograd.arange(6).reshape(2, 3)
+            >>> x.t_()
+            tensor([[0, 3],
+                    [1, 4],
+                    [2, 5]])
+            >>> x.shape
+            retrograd.Size([3, 2])
+        """
         return _inplace_views.apply_view(self, _ops.t)
 
     def transpose_(self, dim0: int, dim1: int) -> Tensor:
-        """Swap two dims of this tensor in place."""
+        """Swap two dims of this tensor in place.
+
+        Args:
+            dim0 (int): a dimension (negative counts from the end).
+            dim1 (int): the dimension to swap it with.
+
+        Returns:
+            Tensor: this tensor, with the new shape and strides (the data does not move).
+
+        Examples:
+            >>> x = retrograd.zeros(2, 3, 4)
+            >>> x.transpose_(0, 2).shape
+            retrograd.Size([4, 3, 2])
+            >>> x.is_contiguous()
+            False
+        """
         return _inplace_views.apply_view(self, _ops.transpose, dim0, dim1)
 
     def swapaxes_(self, axis0: int, axis1: int) -> Tensor:
-        """`transpose_` under NumPy's name."""
+        """`transpose_` under NumPy's name: swap two axes of this tensor in place.
+
+        Args:
+            axis0 (int): an axis (negative counts from the end).
+            axis1 (int): the axis to swap it with.
+
+        Returns:
+            Tensor: this tensor, reshaped.
+
+        Examples:
+            >>> x = retrograd.tensor([[1, 2]])
+            >>> x.swapaxes_(0, 1)
+            tensor([[1],
+                    [2]])
+        """
         return _inplace_views.apply_view(self, _ops.transpose, axis0, axis1)
 
     def swapdims_(self, dim0: int, dim1: int) -> Tensor:
-        """`transpose_` under another name."""
+        """`transpose_` under another name: swap two dims of this tensor in place.
+
+        Args:
+            dim0 (int): a dimension (negative counts from the end).
+            dim1 (int): the dimension to swap it with.
+
+        Returns:
+            Tensor: this tensor, reshaped.
+
+        Examples:
+            >>> x = retrograd.ones(1, 2, 3)
+            >>> x.swapdims_(-1, -3).shape
+            retrograd.Size([3, 2, 1])
+        """
         return _inplace_views.apply_view(self, _ops.transpose, dim0, dim1)
 
     def squeeze_(self, dim: Any = None) -> Tensor:
-        """Remove size-1 dims (all, or those in `dim`) in place."""
+        """Remove size-1 dims (all, or those in `dim`) in place.
+
+        Args:
+            dim (int or tuple of int, optional): the dims to drop if their size is 1 (others are
+                kept); omitted for every size-1 dim.
+
+        Returns:
+            Tensor: this tensor, with the new shape.
+
+        Examples:
+            >>> x = retrograd.zeros(3, 1, 2, 1)
+            >>> x.squeeze_(1).shape
+            retrograd.Size([3, 2, 1])
+            >>> x.squeeze_().shape
+            retrograd.Size([3, 2])
+        """
         if dim is None:
             return _inplace_views.apply_view(self, _ops.squeeze)
         return _inplace_views.apply_view(self, _ops.squeeze, dim)
 
     def unsqueeze_(self, dim: int) -> Tensor:
-        """Insert a size-1 dim at `dim` in place."""
+        """Insert a size-1 dim at `dim` in place.
+
+        Args:
+            dim (int): where the new dim goes, in `[-ndim - 1, ndim]` (negative counts from the end).
+
+        Returns:
+            Tensor: this tensor, one dim longer.
+
+        Examples:
+            >>> x = retrograd.tensor([1.0, 2.0])
+            >>> x.unsqueeze_(0)
+            tensor([[1., 2.]])
+            >>> x.unsqueeze_(-1).shape
+            retrograd.Size([1, 2, 1])
+        """
         return _inplace_views.apply_view(self, _ops.unsqueeze, dim)
 
     # --- in-place fills: no out-of-place op behind them ---------------------------------------
@@ -855,44 +1270,196 @@ class TensorMethods:
         return _inplace.apply(self, _ops.fill, 0)
 
     def fill_(self, value: Any) -> Tensor:
-        """Fill this tensor with `value`; returns it."""
+        """Fill this tensor with `value`; returns it.
+
+        Args:
+            value (number or Tensor): the value for every element (a tensor must have one element),
+                cast to this dtype.
+
+        Returns:
+            Tensor: this tensor (its version counter moves on, as for every in-place change).
+
+        Examples:
+            >>> retrograd.zeros(3).fill_(2.5)
+            tensor([2.5000, 2.5000, 2.5000])
+            >>> retrograd.zeros(2, dtype=retrograd.int64).fill_(7)
+            tensor([7, 7])
+        """
         return _inplace.apply(self, _ops.fill, value)
 
     def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
-        """Copy `src` (broadcast to this shape, cast to this dtype) into this tensor; returns it."""
+        """Copy `src` (broadcast to this shape, cast to this dtype) into this tensor; returns it.
+
+        Args:
+            src (Tensor or number): the values; its shape must broadcast to this tensor's.
+            non_blocking (bool): accepted for PyTorch compatibility; the copy is synchronous.
+
+        Returns:
+            Tensor: this tensor, holding `src`'s values; gradients flow back to `src`.
+
+        Examples:
+            >>> x = retrograd.zeros(2, 2)
+            >>> x.copy_(retrograd.tensor([1, 2]))
+            tensor([[1., 2.],
+                    [1., 2.]])
+        """
         return _inplace.apply(self, _ops.copy, src)
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
-        """Fill with samples from the uniform distribution on [a, b); returns this tensor."""
+        """Fill with samples from the uniform distribution on [a, b); returns this tensor.
+
+        Args:
+            a (float): the lower bound (included).
+            b (float): the upper bound (excluded).
+            generator (Generator, optional): the random number source (default: the global one).
+
+        Returns:
+            Tensor: this floating point tensor, filled.
+
+        Examples:
+            >>> _ = retrograd.manual_seed(0)
+            >>> retrograd.empty(3).uniform_(-1, 1)
+            tensor([-0.0075,  0.5364, -0.8230])
+        """
         return _fill_random(self, "uniform", a, b, generator)
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
-        """Fill with samples from the normal distribution N(mean, std²); returns this tensor."""
+        """Fill with samples from the normal distribution N(mean, std²); returns this tensor.
+
+        Args:
+            mean (float): the distribution's mean.
+            std (float): its standard deviation, ≥ 0.
+            generator (Generator, optional): the random number source (default: the global one).
+
+        Returns:
+            Tensor: this floating point tensor, filled.
+
+        Examples:
+            >>> _ = retrograd.manual_seed(0)
+            >>> w = retrograd.empty(2, 3).normal_(0.0, 0.02)
+            >>> w.shape
+            retrograd.Size([2, 3])
+            >>> bool(w.abs().max() < 1)
+            True
+        """
         return _fill_random(self, "normal", mean, std, generator)
 
     def bernoulli_(self, p: float = 0.5, *, generator: Any = None) -> Tensor:
-        """Fill with 0/1 samples that are 1 with probability `p`; returns this tensor."""
+        """Fill with 0/1 samples that are 1 with probability `p`; returns this tensor.
+
+        Args:
+            p (float or Tensor): the probability of a 1, in [0, 1]; a tensor gives one per element.
+            generator (Generator, optional): the random number source (default: the global one).
+
+        Returns:
+            Tensor: this tensor, holding only 0 and 1 in its dtype.
+
+        Examples:
+            >>> _ = retrograd.manual_seed(0)
+            >>> retrograd.empty(6).bernoulli_(0.5)
+            tensor([0., 0., 1., 0., 0., 0.])
+            >>> retrograd.empty(3).bernoulli_(1.0)
+            tensor([1., 1., 1.])
+        """
         return _fill_random(self, "bernoulli", p, None, generator)
 
     def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
-        """Fill with samples from the exponential distribution with rate `lambd`; returns this tensor."""
+        """Fill with samples from the exponential distribution with rate `lambd`; returns this tensor.
+
+        The density is λ exp(-λx) for x ≥ 0, so the mean is 1/λ.
+
+        Args:
+            lambd (float): the rate λ > 0.
+            generator (Generator, optional): the random number source (default: the global one).
+
+        Returns:
+            Tensor: this floating point tensor, filled with non-negative samples.
+
+        Examples:
+            >>> _ = retrograd.manual_seed(0)
+            >>> retrograd.empty(3).exponential_(2.0)
+            tensor([1.7542, 0.6152, 0.3075])
+            >>> x = retrograd.empty(10000).exponential_(4.0)
+            >>> bool(x.min() >= 0), abs(x.mean().item() - 0.25) < 0.01
+            (True, True)
+        """
         return _fill_random(self, "exponential", lambd, None, generator)
 
     def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> Tensor:
-        """Fill with samples of the Cauchy distribution median + σ tan(π(u − ½)); returns this tensor."""
+        """Fill with samples of the Cauchy distribution median + σ tan(π(u − ½)); returns this tensor.
+
+        Args:
+            median (float): the centre of the distribution.
+            sigma (float): its half width at half maximum, > 0.
+            generator (Generator, optional): the random number source (default: the global one).
+
+        Returns:
+            Tensor: this floating point tensor, filled (heavy tailed: the mean does not exist).
+
+        Examples:
+            >>> _ = retrograd.manual_seed(0)
+            >>> x = retrograd.empty(1001).cauchy_(median=3.0)
+            >>> round(x.median().item())
+            3
+        """
         return _fill_random(self, "cauchy", median, sigma, generator)
 
     def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> Tensor:
-        """Fill with exp of N(mean, std²) samples; returns this tensor."""
+        """Fill with exp of N(mean, std²) samples; returns this tensor.
+
+        Args:
+            mean (float): the mean of the underlying normal distribution (of the log).
+            std (float): its standard deviation, > 0.
+            generator (Generator, optional): the random number source (default: the global one).
+
+        Returns:
+            Tensor: this floating point tensor, filled with positive samples.
+
+        Examples:
+            >>> _ = retrograd.manual_seed(0)
+            >>> retrograd.empty(3).log_normal_(0.0, 0.5)
+            tensor([2.1608, 0.8635, 0.3364])
+        """
         return _fill_random(self, "log_normal", mean, std, generator)
 
     def geometric_(self, p: float, *, generator: Any = None) -> Tensor:
-        """Fill with the number of Bernoulli(p) trials up to the first success (1, 2, ...); returns this tensor."""
+        """Fill with the number of Bernoulli(p) trials up to the first success (1, 2, ...); returns this tensor.
+
+        Args:
+            p (float): the success probability of each trial, in (0, 1].
+            generator (Generator, optional): the random number source (default: the global one).
+
+        Returns:
+            Tensor: this tensor, filled with whole numbers ≥ 1 in its dtype.
+
+        Examples:
+            >>> _ = retrograd.manual_seed(0)
+            >>> retrograd.empty(5).geometric_(0.5)
+            tensor([1., 1., 2., 1., 1.])
+        """
         return _fill_random(self, "geometric", p, None, generator)
 
     def random_(self, *args: Any, generator: Any = None, **bounds: Any) -> Tensor:
-        """Fill with integers drawn uniformly: `random_()` (the dtype's whole range), `random_(to)`,
-        `random_(from, to)`; `to=None` means the dtype's largest value + 1. The bounds may also be
-        given as keywords `from` and `to`. Returns this tensor."""
+        """Fill with integers drawn uniformly from [from, to); returns this tensor.
+
+        `random_()` draws over the dtype's whole range (for floats: the integers it represents
+        exactly), `random_(to)` from [0, to), `random_(from, to)` from [from, to).
+
+        Args:
+            *args (int): `to`, or `from, to`; they may also be given as the keywords `from` and `to`,
+                and `to=None` means the dtype's largest value + 1.
+            generator (Generator, optional): the random number source (default: the global one).
+            **bounds (int): the keywords `from` and `to`.
+
+        Returns:
+            Tensor: this tensor, holding integer values in its dtype.
+
+        Examples:
+            >>> _ = retrograd.manual_seed(0)
+            >>> retrograd.empty(5, dtype=retrograd.int64).random_(10)
+            tensor([4, 9, 3, 0, 3])
+            >>> retrograd.zeros(3).random_(4, 5)
+            tensor([4., 4., 4.])
+        """
         low, high = _random.random_bounds(args, bounds)
         return _fill_random(self, "random", low, high, generator)

@@ -93,7 +93,23 @@ def _type_name(t: Tensor) -> str:
 
 
 def expand_as(input: Tensor, other: Tensor) -> Tensor:
-    """A broadcast view of `input` with `other`'s shape."""
+    """A broadcast view of `input` with `other`'s shape.
+
+    `x.expand_as(y)` is `x.expand(y.shape)`: size-1 dims repeat without copying data.
+
+    Args:
+        input (Tensor): the tensor to expand (the tensor the method is called on).
+        other (Tensor): the tensor whose shape to take; `input`'s shape must broadcast to it.
+
+    Returns:
+        Tensor: a view of shape `other.shape`; gradients are summed back to `input`'s shape.
+
+    Examples:
+        >>> col = retrograd.tensor([[1], [2]])
+        >>> col.expand_as(retrograd.zeros(2, 3))
+        tensor([[1, 1, 1],
+                [2, 2, 2]])
+    """
     return expand(input, other.shape)
 
 

@@ -363,7 +363,23 @@ _unfold_backward: Primitive = Primitive(
 def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
     """A view of all windows of length `size`, `step` apart, along `dimension` (as `Tensor.unfold`).
 
-    Shape (..., N, ...) -> (..., (N - size) // step + 1, ..., size).
+    Args:
+        input (Tensor): the tensor to slide over, shape `(..., N, ...)` with N at `dimension`.
+        dimension (int): the dim the windows run along (negative counts from the end).
+        size (int): the length of each window, at most N.
+        step (int): the distance between the starts of neighbouring windows, > 0.
+
+    Returns:
+        Tensor: a view of shape `(..., (N - size) // step + 1, ..., size)`: `dimension` now
+            indexes the windows and a new last dim holds each window's elements.
+
+    Examples:
+        >>> x = retrograd.arange(6)
+        >>> x.unfold(0, 3, 2)
+        tensor([[0, 1, 2],
+                [2, 3, 4]])
+        >>> retrograd.zeros(2, 5).unfold(1, 2, 1).shape
+        retrograd.Size([2, 4, 2])
     """
     shape = input._data.shape
     d = wrap_dim(dimension, len(shape))

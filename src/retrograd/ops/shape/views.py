@@ -174,7 +174,23 @@ def view(input: Tensor, *shape: SupportsIndex | Sequence[SupportsIndex] | dtype)
 
 
 def view_as(input: Tensor, other: Tensor) -> Tensor:
-    """A view of `input` with `other`'s shape (`view(input, other.shape)`)."""
+    """A view of `input` with `other`'s shape (`view(input, other.shape)`).
+
+    Args:
+        input (Tensor): the tensor to view (the tensor the method is called on).
+        other (Tensor): a tensor with as many elements; only its shape is used.
+
+    Returns:
+        Tensor: a view sharing `input`'s memory (an error where the strides do not allow one:
+            use `reshape_as`).
+
+    Examples:
+        >>> x = retrograd.arange(4)
+        >>> y = x.view_as(retrograd.zeros(2, 2))
+        >>> y[1, 0] = 9
+        >>> x
+        tensor([0, 1, 9, 3])
+    """
     return view(input, other.shape)
 
 
