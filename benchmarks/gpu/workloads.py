@@ -73,6 +73,36 @@ def mlp_step(lib: Any, sizes: tuple, batch: int, warm: int, timed: int) -> float
     return statistics.median(times) * 1e3
 
 
+def lstm_lm_step(lib: Any) -> float:
+    """W11 (2-layer LSTM language model step) on the device: median ms per step (measured only)."""
+    from pathlib import Path
+
+    import numpy as np
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from benchmarks.workloads_lm import LstmSizes, lstm_model, randomize_state
+
+    s = LstmSizes()
+    rng = np.random.default_rng(11)
+    model = lstm_model(lib, s)
+    randomize_state(lib, model, rng)
+    model.to("cuda")
+    tokens = lib.from_numpy(rng.integers(0, s.vocab, (s.sequence, s.batch))).to("cuda")
+    targets = lib.from_numpy(rng.integers(0, s.vocab, (s.sequence, s.batch))).reshape(-1).to("cuda")
+    params = list(model.parameters())
+    optimizer = lib.optim.SGD(params, lr=1.0)
+
+    def step() -> float:
+        optimizer.zero_grad(set_to_none=True)
+        loss = lib.nn.functional.cross_entropy(model(tokens).reshape(-1, s.vocab), targets)
+        loss.backward()
+        lib.nn.utils.clip_grad_norm_(params, 0.25)
+        optimizer.step()
+        return loss.item()
+
+    return _timed(step, 5, 30) * 1e3
+
+
 def _timed(step: Any, warm: int, timed: int) -> float:
     """Median seconds of `step()` after `warm` untimed calls."""
     for _ in range(warm):
@@ -165,6 +195,7 @@ def main() -> None:
                 ("G1", lambda: g1(lib), "us/op"),
                 ("G2", lambda: mlp_step(lib, (1024, 4096, 4096, 10), 1024, 10, 50), "ms/step"),
                 ("G3", lambda: mlp_step(lib, (4096, 8192, 8192, 1000), 4096, 3, 20), "ms/step"),
+                ("W11-cuda", lambda: lstm_lm_step(lib), "ms/step"),
             ],
         )
 
