@@ -1,8 +1,8 @@
-"""Op table: the fused LSTM layer (ops/fused/recurrent.py) through `nn.LSTM`, against a NumPy recurrence.
+"""Op table: the fused LSTM layer that `nn.LSTM` runs (ops/fused/recurrent.py), against a NumPy recurrence.
 
-Each case calls an `nn.LSTM` with the case's arrays as its weights (`func.functional_call`), so
 gradcheck and gradgradcheck reach the weights, the input and the initial state; the second
-derivatives go through the rule's recorded path (the composed recurrence).
+derivatives go through the rule's recorded path (the composed recurrence). PyTorch's side is its
+LSTM layer kernel (`_VF.lstm`), the reverse direction as the forward one on the flipped sequence.
 """
 
 from __future__ import annotations
@@ -33,21 +33,15 @@ def lstm_ref(x, w_ih, w_hh, *rest, reverse=False):
 
 def _call(m, x, w_ih, w_hh, *rest, reverse):
     *biases, h0, c0 = rest
-    lstm = m.nn.LSTM(FEATURES, HIDDEN, bias=bool(biases), bidirectional=reverse, dtype=x.dtype)
-    suffix = "_reverse" if reverse else ""
-    weights = {f"weight_ih_l0{suffix}": w_ih, f"weight_hh_l0{suffix}": w_hh}
-    if biases:
-        weights.update({f"bias_ih_l0{suffix}": biases[0], f"bias_hh_l0{suffix}": biases[1]})
-    if reverse:  # the forward direction's weights are fixed; the case's arrays drive the reverse one
-        weights = {**{k: v.detach() for k, v in lstm.named_parameters() if "reverse" not in k}, **weights}
-        h0 = m.stack([m.zeros_like(h0), h0])
-        c0 = m.stack([m.zeros_like(c0), c0])
-    else:
-        h0, c0 = h0[None], c0[None]
-    out, (h, c) = m.func.functional_call(lstm, weights, (x, (h0, c0)))
-    if reverse:
-        return out[..., HIDDEN:], h[1], c[1]
-    return out, h[0], c[0]
+    if m.__name__ == "torch":  # PyTorch's LSTM layer; a reverse direction is the forward one on the flipped sequence
+        xs = x.flip(0) if reverse else x
+        out, h, c = m._VF.lstm(xs, (h0[None], c0[None]), [w_ih, w_hh, *biases], bool(biases), 1, 0.0, False,
+                               False, False)
+        return (out.flip(0) if reverse else out), h[0], c[0]
+    from retrograd.ops.fused.recurrent import lstm_layer
+
+    b_ih, b_hh = biases if biases else (None, None)
+    return lstm_layer(x, w_ih, w_hh, b_ih, b_hh, h0, c0, reverse)
 
 
 def _case(variant, bias, reverse):

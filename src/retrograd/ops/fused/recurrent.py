@@ -104,7 +104,7 @@ def _backward(xp: Any, g_out: Any, g_h: Any, g_c: Any, x: Any, w_ih: Any, w_hh: 
     flat = dz.reshape(steps * batch, 4 * hidden)
     h_prev = xp.concatenate([out[1:], h0[None]] if reverse else [h0[None], out[:-1]])
     dx = (flat @ w_ih).reshape(x.shape)
-    dw_ih = flat.T @ x.reshape(steps * batch, -1)
+    dw_ih = flat.T @ x.reshape(steps * batch, x.shape[2])
     dw_hh = flat.T @ h_prev.reshape(steps * batch, hidden)
     db = (flat.sum(0),) * 2 if biased else ()
     return (dx, dw_ih, dw_hh, *db, dh, dc)

@@ -28,7 +28,7 @@ class LinAlgError(RuntimeError):
     function and the failing pivot or minor, as PyTorch's does.
 
     Args:
-        *args: the message (built by the function that raises it).
+        *args (str): the message (built by the function that raises it).
 
     Returns:
         (LinAlgError): the exception.
