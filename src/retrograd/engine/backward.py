@@ -253,7 +253,12 @@ def _accumulate(node: AccumulateGrad, g: Tensor | None, create_graph: bool) -> N
     leaf = node.variable
     old = leaf._grad
     if old is None:
-        leaf._grad = g if create_graph else g.detach().clone()
+        if create_graph:
+            leaf._grad = g
+        elif type(g) is _tt.Tensor:  # a copy of the array: what detach().clone() makes, without two op calls
+            leaf._grad = _tt.make(g._data.copy())
+        else:
+            leaf._grad = g.detach().clone()
     elif create_graph or old._requires_grad:
         leaf._grad = old + g
     else:

@@ -8,7 +8,10 @@ import numpy as np
 
 from ..backend import namespace
 from ..dtypes import from_numpy
+from . import primitive as _primitive
 from . import tensor_type as _tt
+from .grad_mode import state
+from .wide_sum import wide_sum
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -58,5 +61,11 @@ def sum_to_shape(grad: Tensor, shape: tuple) -> Tensor | None:
             dims.append(lead + i)
         elif s != gs:
             return None
-    out = grad.sum(dims, keepdim=True) if dims else grad
+    if not dims:
+        return grad.reshape(shape) if gshape != shape else grad
+    if not state.enabled and _primitive.tracer is None and type(grad) is _tt.Tensor:
+        # nothing records this sum (no create_graph, no compile): the array sum that
+        # `grad.sum(dims)` runs, without two op calls; every broadcast bias gradient comes here
+        return _tt.make(wide_sum(grad._data, tuple(dims), True).reshape(shape))
+    out = grad.sum(dims, keepdim=True)
     return out.reshape(shape) if out._data.shape != shape else out

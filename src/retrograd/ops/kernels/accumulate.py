@@ -22,22 +22,11 @@ from typing import Any
 import numpy as np
 
 from ...backend import namespace
-from ...dtypes import BFLOAT16_NP
+from ...engine.wide_sum import WIDE as _WIDE
+from ...engine.wide_sum import narrow_float as _narrow_float
+from ...engine.wide_sum import wide_sum
 
-_WIDE = np.dtype(np.float64)
-
-
-def _narrow_float(dt: Any) -> bool:
-    return (dt.kind == "f" and dt.itemsize < 8) or dt is BFLOAT16_NP
-
-
-def wide_sum(a: Any, axis: Any = None, keepdims: bool = False, dtype: Any = None) -> Any:
-    """`a.sum(axis, keepdims, dtype)` with narrow floats accumulated in float64."""
-    out = np.dtype(dtype) if dtype is not None else a.dtype
-    xp = namespace(a)
-    if _narrow_float(out) and xp is np:
-        return np.asarray(np.add.reduce(a, axis=axis, keepdims=keepdims, dtype=_WIDE)).astype(out)[()]
-    return xp.add.reduce(a, axis=axis, keepdims=keepdims, dtype=dtype)
+__all__ = ["wide_cumprod", "wide_cumsum", "wide_mean", "wide_sum"]
 
 
 def wide_cumsum(xp: Any, a: Any, axis: int, dtype: Any) -> Any:
