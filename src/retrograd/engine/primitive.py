@@ -437,7 +437,9 @@ class OpNode(Node):
         edges = self.next_functions
         results: list = []
         if op.joint:
-            grads = op.derivatives[0](g, *[self._lookup(n) for n in op.reads[0]])
+            joint_rule = op.derivatives[0]
+            assert joint_rule is not None  # a joint primitive is made with its one rule
+            grads = joint_rule(g, *[self._lookup(n) for n in op.reads[0]])
             for i, grad in enumerate(grads):
                 if grad is None or edges[i][0] is None or (wanted and not wanted(i)):
                     results.append(None)

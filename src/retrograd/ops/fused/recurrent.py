@@ -23,6 +23,7 @@ any order stay exact.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from ...backend.cuda_kernels import kernel
@@ -113,7 +114,7 @@ def _backward(xp: Any, g_out: Any, g_h: Any, g_c: Any, x: Any, w_ih: Any, w_hh: 
 _BACKWARD = {
     biased: Primitive(
         "lstm_layer_backward",
-        lambda xp, *arrays, reverse, biased=biased: _backward(xp, *arrays, reverse=reverse, biased=biased),
+        functools.partial(_backward, biased=biased),
         [None] * 12,
         inputs=("g_out", "g_h", "g_c", "x", "w_ih", "w_hh", "h0", "c0", "hs", "gates", "cells", "tanhs"),
         n_outputs=7 if biased else 5,
