@@ -55,6 +55,26 @@ def _discover(roots: Sequence[Node]) -> tuple[dict[Node, int], list[Node]]:
     return deps, order
 
 
+def _count_edges(roots: Sequence[Node]) -> dict[Node, int]:
+    """Incoming-edge counts of every node reachable from `roots` (each root listed, with 0 if none).
+
+    `_discover` without the post-order, which only a `grad()` with inputs needs; the usual
+    `backward()` takes this shorter walk.
+    """
+    deps: dict[Node, int] = dict.fromkeys(roots, 0)
+    stack = list(deps)
+    while stack:
+        for child, _ in stack.pop().next_functions:
+            if child is None:
+                continue
+            if child in deps:
+                deps[child] += 1
+            else:
+                deps[child] = 1
+                stack.append(child)
+    return deps
+
+
 class _Task:
     """The backward currently running: an id and the nodes it can reach."""
 
@@ -101,12 +121,15 @@ def run(
     AccumulateGrad nodes that run add into their leaf's `.grad`.
     """
     root_nodes = [n for n, _ in roots]
-    deps, order = _discover(root_nodes)
-    reachable = dict(deps)
-    reachable.update((n, 0) for n in root_nodes)
+    if targets is None:
+        deps = _count_edges(root_nodes)  # keys: every node this pass can reach
+        needed = None
+    else:
+        deps, order = _discover(root_nodes)
+        deps.update((n, deps.get(n, 0)) for n in root_nodes)
+        needed = _needed(order, targets)
     outer_tasks = state.backward_tasks
-    state.backward_tasks = outer_tasks + (_Task(next(_task_ids), reachable),)
-    needed = _needed(order, targets) if targets is not None else None
+    state.backward_tasks = outer_tasks + (_Task(next(_task_ids), deps.keys()),)
     buffers: dict[Node, list[Any]] = {}
     for (node, nr), g in zip(roots, root_grads):
         buf = buffers.setdefault(node, [None] * node.n_outputs)
@@ -120,6 +143,7 @@ def run(
     state.enabled = create_graph
     heappush, heappop = heapq.heappush, heapq.heappop  # locals: called once per node
     plain = needed is None and not anomaly.enabled  # every input wanted, no anomaly checks
+    plain_leaves = accumulate and targets is None  # every leaf reached accumulates
     # PyTorch computes inf/NaN gradients silently; NumPy's own Python functions (sum, prod,
     # det...) would warn in their modules, past the package's filter. Once per backward.
     quiet = numpy.errstate(all="ignore")
@@ -130,6 +154,12 @@ def run(
             grads = buffers.pop(node, None)
             if grads is None:
                 grads = [None] * node.n_outputs
+            if (
+                type(node) is AccumulateGrad and plain_leaves
+                and not (node._tensor_hooks or node._pre_hooks or node._variable._hooks)
+            ):
+                _accumulate(node, grads[0], create_graph)  # a leaf without hooks: no children to hand on to
+                continue
             if node._tensor_hooks or node._pre_hooks or type(node) is AccumulateGrad:
                 grads = _call_pre_hooks(node, grads)
             if targets is not None and node in targets:
