@@ -87,8 +87,15 @@ _nll2d, _nll2d_backward = _nll_kernels("nll_loss2d", "NllLoss2DBackward0")
 
 
 def _checked_indices(xp: Any, t: Any, n_classes: int, ignore_index: int) -> tuple[Any, Any]:
-    """The target as int64 indices with ignored ones as 0, and where it is ignored; IndexError out of range."""
+    """The target as int64 indices with ignored ones as 0, and where it is ignored (None: nowhere).
+
+    IndexError for a target out of range.
+    """
     t = t.astype(np.int64, copy=False)
+    if xp is np and t.size:  # the usual batch: every target a class, none ignored (two reductions)
+        low, high = t.min(), t.max()
+        if 0 <= low and high < n_classes and not low <= ignore_index <= high:
+            return t.copy(), None  # a copy: the backward must not see later writes into the target
     ignored = t == ignore_index
     if xp is np:  # on a GPU, as in PyTorch, no host sync to check (there it is a device-side assert)
         bad = (~ignored) & ((t < 0) | (t >= n_classes))
@@ -99,12 +106,13 @@ def _checked_indices(xp: Any, t: Any, n_classes: int, ignore_index: int) -> tupl
 
 def _unweighted(xp: Any, t: Any, n_classes: int, ignore_index: int, dtype: Any) -> tuple[Any, Any]:
     idx, ignored = _checked_indices(xp, t, n_classes, ignore_index)
-    return idx, (~ignored).astype(dtype)
+    return idx, xp.ones(idx.shape, dtype) if ignored is None else (~ignored).astype(dtype)
 
 
 def _weighted_classes(xp: Any, t: Any, w: Any, n_classes: int, ignore_index: int, dtype: Any) -> tuple[Any, Any]:
     idx, ignored = _checked_indices(xp, t, n_classes, ignore_index)
-    return idx, xp.where(ignored, xp.zeros((), dtype), w.astype(dtype, copy=False)[idx])
+    picked = w.astype(dtype, copy=False)[idx]
+    return idx, picked if ignored is None else xp.where(ignored, xp.zeros((), dtype), picked)
 
 
 _class_weights = Primitive("class_weights", _unweighted, [None], inputs=("t",), n_outputs=2)
