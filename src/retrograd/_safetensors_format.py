@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from . import dtypes as _dtypes
 from ._torch_save import MAX_SAVE_DEPTH, recursion_room
 from ._weights_only import CheckpointError
 from .dtypes import ALL as _ALL_DTYPES
@@ -164,7 +165,8 @@ def _safetensors_arrays(entries: list[tuple[str, dict[str, Any]]], source: str) 
         # data is a fresh bytearray, so the array owns writable memory.
         array = np.frombuffer(info["data"], np.dtype(code)).astype(np.dtype(code).newbyteorder("="), copy=False)
         if info["dtype"] == "BF16" and HAS_BFLOAT16:
-            array = array.view(BFLOAT16_NP)
+            _dtypes.load_bfloat16()  # the first bfloat16 array of the process: give the dtype its storage
+            array = array.view(_dtypes.BFLOAT16_NP)
         elif info["dtype"] == "BF16":
             array, widened = (array.astype(np.uint32) << 16).view(np.float32), True
         arrays[name] = array.reshape(tuple(info["shape"]))

@@ -314,6 +314,7 @@ class _Archive:
                         what=f"{numel} elements of {dt.itemsize} bytes")
         array = np.frombuffer(raw, dt).astype(dt.newbyteorder("="))  # a writable native copy
         if wide and _dt.HAS_BFLOAT16:
+            _dt.load_bfloat16()  # the first bfloat16 array of the process: give the dtype its storage
             array = array.view(_dt.BFLOAT16_NP)
         elif wide:
             # bfloat16 is the top half of a float32: widening is exact.

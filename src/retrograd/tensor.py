@@ -122,7 +122,7 @@ class Tensor(TensorMethods):
         "_grad_fn",
         "_output_nr",
         "_grad",
-        "_version",
+        "_version_box",
         "_base",
         "_view_steps",
         "_view_version",
@@ -141,7 +141,7 @@ class Tensor(TensorMethods):
     _grad_fn: Any
     _output_nr: builtins.int
     _grad: Tensor | None
-    _version: _Version
+    _version_box: _Version | None
     _base: Tensor | None
     _view_steps: tuple
     _view_version: builtins.int
@@ -163,7 +163,7 @@ class Tensor(TensorMethods):
         t._grad_fn = grad_fn
         t._output_nr = output_nr
         t._grad = None
-        t._version = _Version()
+        t._version_box = None  # made on first use: most tensors are never saved nor changed in place
         t._base = None
         t._view_steps = ()
         t._view_version = 0
@@ -827,6 +827,18 @@ class Tensor(TensorMethods):
             (0, 1)
         """
         return self._output_nr
+
+    @property
+    def _version(self) -> _Version:
+        """The version counter shared with this tensor's views (bumped by in-place changes)."""
+        box = self._version_box
+        if box is None:
+            box = self._version_box = _Version()
+        return box
+
+    @_version.setter
+    def _version(self, counter: _Version) -> None:
+        self._version_box = counter
 
     @property
     def _version_value(self) -> builtins.int:
