@@ -11,13 +11,13 @@ directives, each an HTML comment on a line of its own:
     <!-- api-reference retrograd.nn.functional -->
     <!-- api-reference retrograd.nn module=retrograd.nn.modules.conv -->
 
-The first is the module's docstring. The second stands for every public name of that module: the names docs/api-coverage.md lists as
-present (`**Has:**`), or the module's `__all__` for modules the coverage page does not count
-(func, compiler, distributed). The third keeps only the names whose objects are defined in that
-module (or below it). Names of a page's module that no `module=` directive took are appended under
-"Other names". Per name: a heading with the dotted name as its anchor, the signature, the
-docstring as Markdown (tools/docstring_markdown.py); for a class, its own public methods and
-properties follow one level deeper.
+The first is the module's docstring. The second stands for every public name of that module: the
+names docs/api-coverage.md lists as present (`**Has:**`), or the module's `__all__` for modules
+the coverage page does not count (func, compiler, distributed). The third keeps only the names
+whose objects are defined in that module (or below it). Names of a page's module that no
+`module=` directive took are appended under "Other names". Per name: a heading with the dotted
+name as its anchor, the signature, the docstring as Markdown (tools/docstring_markdown.py); for
+a class, its own public methods and properties follow one level deeper.
 
 The docs build expands the directives on the fly (docs/_code/hooks.py), so the pages are never
 stale. By hand:

@@ -31,7 +31,9 @@ SECTION_TITLES = set(PARAMETER_SECTIONS) | set(TYPED_SECTIONS) | EXAMPLE_SECTION
 _SECTION_LINE = re.compile(r"^(" + "|".join(sorted(SECTION_TITLES, key=len, reverse=True)) + r"):\s*$")
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
-_PARAMETER = re.compile(r"^(?P<name>\*{0,2}[\w.]+(?:\s*,\s*\*{0,2}[\w.]+)*)\s*(?:\((?P<type>[^:]*)\))?\s*:(?:\s+(?P<desc>.*))?$")
+_PARAMETER = re.compile(
+    r"^(?P<name>\*{0,2}[\w.]+(?:\s*,\s*\*{0,2}[\w.]+)*)\s*(?:\((?P<type>[^:]*)\))?\s*:(?:\s+(?P<desc>.*))?$"
+)
 _TYPED = re.compile(r"^\(?(?P<type>[^:()]{1,80}?|[^:]{1,80}?)\)?:(?:\s+(?P<desc>.*))?$")
 
 
