@@ -20,7 +20,8 @@ demo: $(PY)
 test: setup-test
 	$(PY) -m pytest
 
-# The documentation site (MkDocs + Material + mkdocstrings; the tutorials' code runs during the
+# The documentation site (MkDocs + Material; the API reference is written from the runtime docstrings
+# by tools/api_reference.py, and the tutorials' code runs during the
 # build). Strict: a broken link, a missing page, a failing code cell or a docstring that does not
 # render fails the build. `make docs-serve` previews it at http://127.0.0.1:8000.
 setup-docs: $(PY)
