@@ -1,9 +1,9 @@
 """Scaled dot-product attention of torch.nn.functional.
 
-Attention is composed of retrograd ops (two matrix products around a softmax),
-so its derivatives of any order come from theirs. Rows whose keys are all
-masked out give zeros (and zero gradients), as PyTorch 2.13's safe softmax
-does, instead of NaN.
+The maths lives in `ops/fused/attention.py`: 4-d inputs without dropout run as one fused
+node (PyTorch's flash-attention node on the CPU); other inputs, and dropout on the weights,
+use the same attention composed of tensor ops. Rows whose keys are all masked out give zeros
+(and zero gradients), as PyTorch 2.13's safe softmax does, instead of NaN.
 """
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ from __future__ import annotations
 import math
 
 from ...dtypes import bool_, float32
-from ...ops.activation import softmax
-from ...ops.creation import ones
-from ...ops.elementwise.clamp_where import where
-from ...ops.shape.diagonals import tril
+from ...engine.vmap_hook import hook as _vmap
+from ...ops.fused import attention as _fused
 from ...tensor import Tensor
 
 __all__ = ["scaled_dot_product_attention"]
@@ -45,32 +43,18 @@ def _repeat_heads(query: Tensor, key: Tensor, value: Tensor) -> tuple[Tensor, Te
     return key.repeat_interleave(hq // hk, -3), value.repeat_interleave(hq // hv, -3)
 
 
-def _mask_scores(scores: Tensor, attn_mask: Tensor | None, is_causal: bool, query: Tensor) -> tuple:
-    """Scores with -inf at masked positions (or the float mask added), and the fully masked rows."""
-    if is_causal:
-        if attn_mask is not None:
-            raise RuntimeError(
-                "_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True"
-            )
-        L, S = scores.shape[-2], scores.shape[-1]
-        attn_mask = tril(ones((L, S), dtype=bool_))
+def _check_mask(attn_mask: Tensor | None, is_causal: bool, query: Tensor) -> None:
+    """PyTorch's errors for a mask given with is_causal, or of a dtype it does not take."""
     if attn_mask is None:
-        return scores, None
+        return
+    if is_causal:
+        raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
     kind = attn_mask.dtype
-    if kind == bool_:
-        scores = scores.masked_fill(~attn_mask, -math.inf)
-    elif kind == query.dtype or kind == float32:  # a float32 mask works with any query dtype
-        scores = scores + attn_mask.to(query.dtype)
-    else:
+    if kind != bool_ and kind != query.dtype and kind != float32:  # a float32 mask works with any query dtype
         raise RuntimeError(
             "Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: "
             f"{attn_mask.dtype.c10_name} and  query.dtype: {query.dtype.c10_name} instead."
         )
-    if is_causal:  # the causal mask keeps key 0 in every row: no row is fully blocked
-        return scores, None
-    # rows whose every key is masked; found without reading values into Python, so a compiled
-    # function keeps working when a later mask blocks different rows
-    return scores, (scores.detach() == -math.inf).all(dim=-1, keepdim=True)
 
 
 def scaled_dot_product_attention(
@@ -122,13 +106,10 @@ def scaled_dot_product_attention(
     if enable_gqa and query.dim() >= 3:
         key, value = _repeat_heads(query, key, value)
     s = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
-    scores = (query @ key.transpose(-2, -1)) * s
-    scores, blocked = _mask_scores(scores, attn_mask, is_causal, query)
-    if blocked is not None:  # rows with no allowed key: a finite softmax, zeroed afterwards
-        scores = where(blocked, 0.0, scores)
-    weights = softmax(scores, -1)
-    if blocked is not None:
-        weights = where(blocked, 0.0, weights)
+    _check_mask(attn_mask, is_causal, query)
+    if dropout_p == 0.0 and query.dim() == key.dim() == value.dim() == 4 and not _vmap.active:
+        return _fused.attention(query, key, value, attn_mask, s, is_causal)  # one node, as PyTorch's flash kernel
+    weights = _fused.weights(query, key, attn_mask, s, is_causal)
     if dropout_p > 0.0:
         from .dropouts import dropout
 

@@ -1,0 +1,139 @@
+"""Scaled dot-product attention over 4-d inputs as one primitive (PyTorch's flash-attention node on the CPU).
+
+    forward   S = Q Kᵀ · scale, masked (bool: -inf where not allowed; float: added; causal: -inf
+              above the diagonal);  P = softmax(S) (rows with no allowed key give zeros);  O = P V
+    backward  dV = Pᵀ dO,  dP = dO Vᵀ,  dS = P ⊙ (dP - Σ_row dP ⊙ P),
+              dQ = dS K · scale,  dK = dSᵀ Q · scale,  d(float mask) = dS
+
+Composed from tensor ops (`weights` below, which `F.scaled_dot_product_attention` also uses when
+it drops weights out), attention records ~10 nodes forward and as many backward; fused it is one,
+whose first-order backward is a primitive of its own (one call in a `retrograd.compile` recording).
+The forward saves P. A recorded or batched backward differentiates the composed form instead
+(`recompute`), so every order of derivative stays exact.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ...dtypes import bool_
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..activation.along_dim import _softmax_forward, softmax
+from ..creation import ones
+from ..elementwise.clamp_where import where
+from ..shape.diagonals import tril
+from .recompute import differentiate, recorded
+
+__all__: list[str] = []  # reached through retrograd.nn.functional.scaled_dot_product_attention
+
+
+# --- composed from tensor ops -------------------------------------------------------------------
+
+
+def weights(q: Tensor, k: Tensor, mask: Tensor | None, scale: float, causal: bool) -> Tensor:
+    """softmax(Q Kᵀ · scale + mask) with tensor ops; rows whose every key is masked give zeros."""
+    scores = (q @ k.transpose(-2, -1)) * scale
+    if causal:  # key j is visible to query i when j <= i: every row keeps key 0
+        mask = tril(ones((scores.shape[-2], scores.shape[-1]), dtype=bool_))
+    if mask is None:
+        return softmax(scores, -1)
+    if mask.dtype == bool_:
+        scores = scores.masked_fill(~mask, -math.inf)
+    else:
+        scores = scores + mask.to(q.dtype)
+    if causal:
+        return softmax(scores, -1)
+    # rows whose every key is masked; found without reading values into Python, so a compiled
+    # function keeps working when a later mask blocks different rows
+    blocked = (scores.detach() == -math.inf).all(dim=-1, keepdim=True)
+    return where(blocked, 0.0, softmax(where(blocked, 0.0, scores), -1))
+
+
+def _composed(q: Tensor, k: Tensor, v: Tensor, *mask: Tensor, scale: float, causal: bool) -> Tensor:
+    return weights(q, k, mask[0] if mask else None, scale, causal) @ v
+
+
+# --- the fused kernel -----------------------------------------------------------------------------
+
+
+def _forward(xp: Any, q: Any, k: Any, v: Any, *mask: Any, scale: float, causal: bool) -> tuple[Any, Any]:
+    scores = q @ xp.swapaxes(k, -1, -2)
+    scores *= scale
+    blocked = None
+    if causal:
+        length, source = scores.shape[-2:]
+        scores[..., xp.triu(xp.ones((length, source), dtype=bool), 1)] = -math.inf
+    elif mask:
+        m = mask[0]
+        if m.dtype == bool:
+            scores = xp.where(m, scores, xp.asarray(-math.inf, dtype=scores.dtype))
+        else:
+            scores = scores + m.astype(scores.dtype, copy=False)
+        blocked = (scores == -math.inf).all(axis=-1, keepdims=True)
+        scores = xp.where(blocked, xp.zeros((), scores.dtype), scores)  # a finite softmax there, zeroed below
+    p = _softmax_forward(xp, scores, -1)
+    if blocked is not None:
+        p = xp.where(blocked, xp.zeros((), p.dtype), p)
+    return p @ v, p
+
+
+def _backward(xp: Any, g: Any, q: Any, k: Any, v: Any, p: Any, *, scale: float, with_mask: bool) -> tuple:
+    dv = xp.swapaxes(p, -1, -2) @ g
+    dp = g @ xp.swapaxes(v, -1, -2)
+    ds = dp - (dp * p).sum(axis=-1, keepdims=True)
+    ds *= p  # the softmax's derivative: zero where a key was masked
+    d_mask = (ds.copy(),) if with_mask else ()
+    ds *= scale
+    return (ds @ k, xp.swapaxes(ds, -1, -2) @ q, dv, *d_mask)
+
+
+_BACKWARD = {
+    with_mask: Primitive(
+        "attention_backward",
+        lambda xp, g, q, k, v, p, scale, with_mask=with_mask: _backward(xp, g, q, k, v, p, scale=scale,
+                                                                         with_mask=with_mask),
+        [None] * 5,
+        inputs=("g", "q", "k", "v", "p"),
+        n_outputs=4 if with_mask else 3,
+    )
+    for with_mask in (False, True)
+}
+
+
+def _rule(g: Tensor, inputs: tuple, p: Any, scale: float, causal: bool) -> tuple:
+    if recorded(g):
+        return differentiate(lambda *ts: _composed(*ts, scale=scale, causal=causal), inputs, g)
+    float_mask = len(inputs) == 4 and inputs[3].is_floating_point()
+    grads = _BACKWARD[float_mask](g, *inputs[:3], Tensor._make(p), scale=scale)
+    return grads + (None,) * (len(inputs) - len(grads))  # a bool mask takes no gradient
+
+
+def _rule_qkv(g: Tensor, q: Tensor, k: Tensor, v: Tensor, p: Any, scale: float, causal: bool) -> tuple:
+    return _rule(g, (q, k, v), p, scale, causal)
+
+
+def _rule_masked(g: Tensor, q: Tensor, k: Tensor, v: Tensor, mask: Tensor, p: Any, scale: float,
+                 causal: bool) -> tuple:
+    return _rule(g, (q, k, v, mask), p, scale, causal)
+
+
+_NODE = "ScaledDotProductFlashAttentionForCpuBackward0"
+_ATTENTION = {
+    False: Primitive("scaled_dot_product_attention", _forward, [_rule_qkv], inputs=("q", "k", "v"),
+                     extras=("p",), node_name=_NODE, joint=True),
+    True: Primitive("scaled_dot_product_attention", _forward, [_rule_masked], inputs=("q", "k", "v", "mask"),
+                    extras=("p",), node_name=_NODE, joint=True),
+}
+
+
+def attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None, scale: float, causal: bool) -> Tensor:
+    """`softmax(Q Kᵀ · scale + mask) V` for (N, H, L, E), (N, H, S, E), (N, H, S, Ev) tensors, as one node.
+
+    `mask` is None, bool (True where a key takes part) or float (added), broadcastable to (N, H, L, S);
+    `causal` masks the keys after each query (then `mask` is None).
+    """
+    if mask is None:
+        return _ATTENTION[False](q, k, v, scale=scale, causal=causal)
+    return _ATTENTION[True](q, k, v, mask, scale=scale, causal=causal)
