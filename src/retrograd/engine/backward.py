@@ -64,7 +64,9 @@ def _count_edges(roots: Sequence[Node]) -> dict[Node, int]:
     deps: dict[Node, int] = dict.fromkeys(roots, 0)
     stack = list(deps)
     while stack:
-        for child, _ in stack.pop().next_functions:
+        node = stack.pop()
+        edges = node._edges  # next_functions without the property: None is one input in two slots
+        for child, _ in edges if edges is not None else ((node._input, 0),):
             if child is None:
                 continue
             if child in deps:
@@ -172,7 +174,8 @@ def run(
                     node.release()
             else:
                 results = _execute(node, grads, needed, targets, accumulate, create_graph, retain_graph)
-            for (child, nr), g in zip(node.next_functions, results):
+            edges = node._edges  # next_functions without the property (see _count_edges)
+            for (child, nr), g in zip(edges if edges is not None else ((node._input, node._input_nr),), results):
                 if child is None:
                     continue
                 if g is not None:

@@ -141,7 +141,9 @@ class Node:
     """
 
     __slots__ = (
-        "next_functions",
+        "_edges",
+        "_input",
+        "_input_nr",
         "_seq",
         "_pre_hooks",
         "_post_hooks",
@@ -152,12 +154,35 @@ class Node:
     n_outputs = 1
 
     def __init__(self, next_functions: tuple) -> None:
-        self.next_functions = next_functions
+        self._edges = next_functions
         self._seq = next(_sequence)
         self._pre_hooks: list | None = None
         self._post_hooks: list | None = None
         self._tensor_hooks: list | None = None  # (output_nr, hook) from Tensor.register_hook
         self._metadata: dict | None = None
+
+    @property
+    def next_functions(self) -> tuple:
+        """Per input, the (node, output index) pair its gradient goes to ((None, 0) for a constant)."""
+        edges = self._edges
+        if edges is None:  # one input kept in two slots (see `link_input`)
+            return ((self._input, self._input_nr),)
+        return edges
+
+    @next_functions.setter
+    def next_functions(self, edges: tuple) -> None:
+        self._edges = edges
+
+    def link_input(self, node: Node | None, output_nr: int) -> None:
+        """Set a single input's edge without tuples.
+
+        A node holding tuples is three objects the cyclic garbage collector tracks instead of
+        one; a chain of a million ops keeps a million nodes alive, and the collector's full
+        passes over them cost more than the ops themselves (W5).
+        """
+        self._edges = None
+        self._input = node
+        self._input_nr = output_nr
 
     @property
     def metadata(self) -> dict:

@@ -327,8 +327,12 @@ def _scalar_node(op: Primitive, t: Tensor, c: Any) -> OpNode:
     """
     node = _new_node(op.node_class)
     fn = t._grad_fn
-    e = (fn, t._output_nr) if fn is not None and t._base is None else edge(t)
-    node.next_functions = (e,) + op.constant_edges if op.constant_edges else (e,)
+    if fn is not None and t._base is None:
+        node._edges = None  # node.link_input(fn, nr) written out
+        node._input = fn
+        node._input_nr = t._output_nr
+    else:
+        node.link_input(*edge(t))
     node._seq = next(_sequence)
     node._pre_hooks = node._post_hooks = node._tensor_hooks = node._metadata = None
     node.op = op
@@ -372,7 +376,7 @@ class OpNode(Node):
             self.dtypes = tuple([t._data.dtype for t in inputs])
         if op.constant_edges:
             edges += op.constant_edges
-        self.next_functions = edges
+        self._edges = edges
         self._seq = next(_sequence)
         self._pre_hooks = self._post_hooks = self._tensor_hooks = self._metadata = None
         self.op = op
@@ -391,6 +395,18 @@ class OpNode(Node):
                         else:
                             saved[name] = SavedTensor(inputs[op.inputs.index(name)], False)
         self.saved = saved
+
+    @property
+    def next_functions(self) -> tuple:
+        """Per input, the (node, output index) pair its gradient goes to; (None, 0) for constants."""
+        edges = self._edges
+        if edges is None:  # one input in two slots (`link_input`), then the op's constant operands
+            return ((self._input, self._input_nr),) + self.op.constant_edges
+        return edges
+
+    @next_functions.setter
+    def next_functions(self, edges: tuple) -> None:
+        self._edges = edges
 
     def name(self) -> str:
         return self.op.node_name
@@ -413,7 +429,9 @@ class OpNode(Node):
         op = self.op
         if op.single:  # one input and one output, as most ops: the loop below written out
             rule = op.derivatives[0]
-            if rule is None or self.next_functions[0][0] is None or (wanted and not wanted(0)):
+            edges = self._edges  # next_functions without the property: None is one input in two slots
+            first = self._input if edges is None else edges[0][0]
+            if rule is None or first is None or (wanted and not wanted(0)):
                 return (None,)
             reads = op.reads[0]
             if not reads:
