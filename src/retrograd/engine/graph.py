@@ -152,6 +152,9 @@ class Node:
         "__weakref__",
     )
     n_outputs = 1
+    _edges: tuple | None  # None: one input, in _input and _input_nr
+    _input: Node | None
+    _input_nr: int
 
     def __init__(self, next_functions: tuple) -> None:
         self._edges = next_functions
