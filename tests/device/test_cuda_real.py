@@ -108,6 +108,7 @@ def _composed(monkeypatch):
         "retrograd.ops.activation.smooth",
         "retrograd.optim.adam",
         "retrograd.ops.fused.recurrent",
+        "retrograd.ops.fused.normalization",
     ):
         monkeypatch.setattr(f"{module}.kernel", lambda *a, **k: None)
     return cuda_kernels
@@ -115,7 +116,7 @@ def _composed(monkeypatch):
 
 @pytest.mark.parametrize("dtype", [rg.float32, rg.float64])
 def test_fused_kernels_agree_with_composed(monkeypatch, dtype):
-    """relu/log_softmax/GELU derivatives and the Adam step: fused kernels == array expressions."""
+    """relu/log_softmax/GELU derivatives, layer norm and the Adam step: fused kernels == array expressions."""
     import retrograd.nn.functional as F
 
     def run():
@@ -125,6 +126,9 @@ def test_fused_kernels_agree_with_composed(monkeypatch, dtype):
         h = x @ w
         out = F.relu(h).sum() + F.log_softmax(h, 1).square().sum() + F.gelu(h).sum()
         out = out + F.gelu(h, approximate="tanh").sum()
+        ln_w = rg.randn(17, dtype=dtype, device="cuda", requires_grad=True)
+        ln_b = rg.randn(17, dtype=dtype, device="cuda", requires_grad=True)
+        out = out + F.layer_norm(h, (17,), ln_w, ln_b).square().sum()
         out.backward()
         opt = rg.optim.AdamW([w], lr=0.01)
         for _ in range(3):

@@ -60,6 +60,10 @@ _SOURCES: dict[str, tuple[str, str, str]] = {
         param = param + (exp_avg * -step_size) / (sqrt(exp_avg_sq) / bc2_sqrt + eps)
         """,
     ),
+    # layer norm's affine output from the statistics (mean, rstd broadcast along the normalised dim)
+    "layer_norm": ("T a, T mean, T rstd, T w, T b", "T y", "y = (a - mean) * rstd * w + b"),
+    # the normalisation kernels' input gradient from gh = g·w, x̂ and the two row means of gh and gh·x̂
+    "norm_backward": ("T gh, T xhat, T m1, T m2, T rstd", "T dx", "dx = (gh - m1 - xhat * m2) * rstd"),
     # one LSTM time step over (N, H) elements: z (N, 4H) holds the pre-activations of the gates
     # i, f, g, o and is overwritten with the activated gates (the backward reads them)
     "lstm_cell": (

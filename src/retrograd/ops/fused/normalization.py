@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...backend.cuda_kernels import kernel
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
@@ -70,7 +71,12 @@ def rstd(var: Tensor, eps: float) -> Tensor:
 
 
 def _forward(xp: Any, a: Any, *wb: Any, view: tuple, dims: tuple, mean: Any, rstd: Any, eps: float, fixed: bool) -> Any:
-    out = ((a.reshape(view) - mean) * rstd).reshape(a.shape)
+    v = a.reshape(view)
+    if len(wb) == 2 and dims == (1,) and len(view) == 2:  # layer norm: weight and bias run along the view's rows
+        fused = kernel(xp, "layer_norm", v, mean, *wb)
+        if fused is not None:
+            return fused(v, mean, rstd, wb[0].reshape(-1), wb[1].reshape(-1)).reshape(a.shape)
+    out = ((v - mean) * rstd).reshape(a.shape)
     if wb:
         out *= wb[0]
     if len(wb) == 2:
@@ -114,9 +120,14 @@ def _backward_arrays(xp: Any, g: Any, a: Any, *w: Any, view: tuple, dims: tuple,
     if fixed:
         dx = gh * rstd
     else:
-        dx = gh - wide_mean(gh, dims, True)
-        dx -= xhat * wide_mean(gh * xhat, dims, True)
-        dx *= rstd
+        m1, m2 = wide_mean(gh, dims, True), wide_mean(gh * xhat, dims, True)
+        fused = kernel(xp, "norm_backward", gh, xhat)
+        if fused is not None:
+            dx = fused(gh, xhat, m1, m2, rstd)
+        else:
+            dx = gh - m1
+            dx -= xhat * m2
+            dx *= rstd
     grads = (dx.reshape(a.shape), g * xhat.reshape(a.shape), g)
     return grads[:n]
 
