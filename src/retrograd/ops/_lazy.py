@@ -67,9 +67,8 @@ def lazy_package(
     children = {module.removeprefix(prefix).split(".")[0] for module in MODULES if module.startswith(prefix)}
     files = {entry.removesuffix(".py") for entry in os.listdir(os.path.dirname(namespace["__file__"]))}
     if files & where.keys():
-        package_module = sys.modules[package]
-        package_module.__class__ = _OpsFirst
-        package_module._ops_first = frozenset(files & where.keys())
+        sys.modules[package].__class__ = _OpsFirst
+        namespace["_ops_first"] = frozenset(files & where.keys())
 
     def __getattr__(name: str) -> Any:
         module = where.get(name)
