@@ -52,7 +52,8 @@ from ._layouts import (
     strided,
 )
 from .tensor import Size, Tensor, is_tensor
-from . import autograd, ops, linalg, return_types
+from . import autograd, ops, return_types
+from .ops.from_data import tensor  # the function: importing .tensor above bound the module's name
 from . import random as random
 from ._printing import get_printoptions, set_printoptions
 from .autograd import (
@@ -65,20 +66,17 @@ from .autograd import (
     no_grad,
     set_grad_enabled,
 )
-from .ops import *
 from .random import *
 from .legacy_types import *
 from . import tensor_methods as _tensor_methods
 
 _tensor_methods.bind(ops, random)  # the one place Tensor methods are bound to their ops
 
-from . import _op_docs
-
-_op_docs.apply()  # full docstrings for factory-made ops, before any Tensor method copies one
-
 if TYPE_CHECKING:
-    # mypy reads only literal `__all__` lists, and `ops.__all__` is assembled from the families'
-    # lists, so type checkers see the families' names here (the star import above is the run-time one).
+    # The ops load on first use (`__getattr__` below asks `retrograd.ops`, whose modules load on
+    # first use too). mypy reads only literal `__all__` lists, and `ops.__all__` is assembled from
+    # the families' lists, so type checkers see the families' names here as well.
+    from .ops import *
     from .ops.activation.along_dim import *
     from .ops.activation.piecewise import *
     from .ops.copying import *
@@ -138,7 +136,7 @@ newaxis = None  # `x[:, torch.newaxis]`, as NumPy's
 
 # nn, optim, utils and save/load cost ~0.4 s to import and are not needed for tensors and
 # autograd, so they load on first use (`retrograd.nn`, `from retrograd import nn` and
-# `import retrograd.nn` all work as usual). So do the device and runtime-settings APIs.
+# `import retrograd.nn` all work as usual). So do linalg, the device and runtime-settings APIs.
 _ON_FIRST_USE = {
     "nn": "nn", "optim": "optim", "utils": "utils", "viz": "viz", "save": "serialization", "load": "serialization",
     "distributed": "distributed",
@@ -154,7 +152,7 @@ _ON_FIRST_USE = {
     "func": "func", "vmap": "func", "distributions": "distributions", "fft": "fft", "special": "special",
     "compile": "compiler", "compiler": "compiler",
     "set_deterministic_debug_mode": "_global_flags", "get_deterministic_debug_mode": "_global_flags",
-    "finfo": "_type_info", "iinfo": "_type_info", "testing": "testing",
+    "finfo": "_type_info", "iinfo": "_type_info", "testing": "testing", "linalg": "linalg",
 }
 # The nn.functional ops PyTorch also has at top level load with nn.
 _ON_FIRST_USE.update({
@@ -173,22 +171,29 @@ _ON_FIRST_USE.update({
 
 
 if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know their types
-    from . import distributed, distributions, fft, func, nn, optim, special, testing, utils, viz
+    from . import distributed, distributions, fft, func, linalg, nn, optim, special, testing, utils, viz
     from .func import vmap  # type: ignore[no-redef]  # noqa: F811
     from ._type_info import finfo, iinfo
     from ._functional_aliases import *
     from .serialization import load, save
 else:
+    _OPS = frozenset(ops.__all__)  # the ops are `retrograd.<name>` too, loaded when first asked for
 
     def __getattr__(name: str) -> Any:
         import importlib
 
-        if name not in _ON_FIRST_USE:
+        if name in _OPS:
+            value = getattr(ops, name)
+        elif name in _ON_FIRST_USE:
+            module = importlib.import_module("." + _ON_FIRST_USE[name], __name__)
+            value = module if _ON_FIRST_USE[name] == name else getattr(module, name)
+        else:
             return _missing.module_attribute(__name__, name)
-        module = importlib.import_module("." + _ON_FIRST_USE[name], __name__)
-        value = module if _ON_FIRST_USE[name] == name else getattr(module, name)
         globals()[name] = value
         return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | _OPS | set(_ON_FIRST_USE))
 
 
 def result_type(tensor1: object, tensor2: object) -> dtype:

@@ -1,13 +1,14 @@
 """Full docstrings for ops built by factories (`_float_unary("exp", ...)` and the like).
 
 The factories give each op a one-line summary; these replace it with the API reference's
-text (Args, Returns, an example run as a doctest). `apply` runs when the package is imported,
-before any Tensor method is first used, so the methods (which copy their op's `__doc__`) get it too.
+text (Args, Returns, an example run as a doctest). The modules that make these ops call
+`install(globals())` at their end, so an op has its full docstring from the moment its module is
+imported, before any Tensor method (which copies its op's `__doc__`) can be built from it.
 """
 
 from __future__ import annotations
 
-import sys
+from typing import Any
 
 from ._op_docs_compare import DOCS as COMPARE_DOCS
 from ._op_docs_math import DOCS as MATH_DOCS
@@ -235,8 +236,9 @@ Examples:
 }
 
 
-def apply() -> None:
-    """Give the factory-made ops named in `DOCS`, `MATH_DOCS` and `COMPARE_DOCS` their full docstrings."""
-    package = sys.modules[__package__]
+def install(namespace: dict[str, Any]) -> None:
+    """Give the ops in `namespace` (a module's `globals()`) that the tables name their full docstrings."""
     for name, doc in {**DOCS, **MATH_DOCS, **COMPARE_DOCS}.items():
-        getattr(package, name).__doc__ = doc
+        op = namespace.get(name)
+        if op is not None:
+            op.__doc__ = doc

@@ -1,6 +1,6 @@
 """Full docstrings for the factory-made comparisons, logical and bitwise ops and predicates.
 
-Data only: `_op_docs.apply` installs these with its own table when the package is imported.
+Data only: `_op_docs.install` puts these on the ops, with its own table, when their module is imported.
 """
 
 from __future__ import annotations

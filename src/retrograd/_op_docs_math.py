@@ -1,6 +1,6 @@
 """Full docstrings for the factory-made pointwise math ops (exp2 ... xlogy, lgamma, digamma, i0).
 
-Data only: `_op_docs.apply` installs these with its own table when the package is imported.
+Data only: `_op_docs.install` puts these on the ops, with its own table, when their module is imported.
 """
 
 from __future__ import annotations

@@ -8,10 +8,18 @@
 
 from __future__ import annotations
 
-from . import along_dim, piecewise
-from .along_dim import *  # noqa: F403
-from .piecewise import *  # noqa: F403
+from typing import TYPE_CHECKING
 
-__all__: list[str] = []
-__all__ += piecewise.__all__
-__all__ += along_dim.__all__
+if TYPE_CHECKING:  # the modules this package gathers (at run time they load on first use: ops/_lazy.py)
+    from . import along_dim, piecewise
+    from .along_dim import *  # noqa: F403
+    from .piecewise import *  # noqa: F403
+
+    __all__: list[str] = []
+    __all__ += piecewise.__all__
+    __all__ += along_dim.__all__
+else:
+    from .. import _lazy
+
+    __all__ = _lazy.public_names(__name__)
+    __getattr__, __dir__ = _lazy.lazy_package(__name__, globals())

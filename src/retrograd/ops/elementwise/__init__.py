@@ -15,40 +15,48 @@
 
 from __future__ import annotations
 
-from . import (
-    arithmetic,
-    clamp_where,
-    compare,
-    complex_parts,
-    complex_views,
-    float_parts,
-    gamma_names,
-    integer_math,
-    pointwise,
-    powers,
-    rounded_division,
-)
-from .arithmetic import *  # noqa: F403
-from .clamp_where import *  # noqa: F403
-from .compare import *  # noqa: F403
-from .complex_parts import *  # noqa: F403
-from .complex_views import *  # noqa: F403
-from .float_parts import *  # noqa: F403
-from .gamma_names import *  # noqa: F403
-from .integer_math import *  # noqa: F403
-from .pointwise import *  # noqa: F403
-from .powers import *  # noqa: F403
-from .rounded_division import *  # noqa: F403
+from typing import TYPE_CHECKING
 
-__all__: list[str] = []
-__all__ += arithmetic.__all__
-__all__ += rounded_division.__all__
-__all__ += powers.__all__
-__all__ += pointwise.__all__
-__all__ += clamp_where.__all__
-__all__ += compare.__all__
-__all__ += complex_parts.__all__
-__all__ += complex_views.__all__
-__all__ += integer_math.__all__
-__all__ += float_parts.__all__
-__all__ += gamma_names.__all__
+if TYPE_CHECKING:  # the modules this package gathers (at run time they load on first use: ops/_lazy.py)
+    from . import (
+        arithmetic,
+        clamp_where,
+        compare,
+        complex_parts,
+        complex_views,
+        float_parts,
+        gamma_names,
+        integer_math,
+        pointwise,
+        powers,
+        rounded_division,
+    )
+    from .arithmetic import *  # noqa: F403
+    from .clamp_where import *  # noqa: F403
+    from .compare import *  # noqa: F403
+    from .complex_parts import *  # noqa: F403
+    from .complex_views import *  # noqa: F403
+    from .float_parts import *  # noqa: F403
+    from .gamma_names import *  # noqa: F403
+    from .integer_math import *  # noqa: F403
+    from .pointwise import *  # noqa: F403
+    from .powers import *  # noqa: F403
+    from .rounded_division import *  # noqa: F403
+
+    __all__: list[str] = []
+    __all__ += arithmetic.__all__
+    __all__ += rounded_division.__all__
+    __all__ += powers.__all__
+    __all__ += pointwise.__all__
+    __all__ += clamp_where.__all__
+    __all__ += compare.__all__
+    __all__ += complex_parts.__all__
+    __all__ += complex_views.__all__
+    __all__ += integer_math.__all__
+    __all__ += float_parts.__all__
+    __all__ += gamma_names.__all__
+else:
+    from .. import _lazy
+
+    __all__ = _lazy.public_names(__name__)
+    __getattr__, __dir__ = _lazy.lazy_package(__name__, globals())

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ... import _op_docs
 from ... import dtypes as _dt
 from ...engine import numpy_errors
 from ...engine.vmap_hook import NOT_BATCHED, batched
@@ -318,3 +319,5 @@ def is_nonzero(input: Tensor) -> bool:
     if _vmap.active:
         batched("data_dependent", is_nonzero, input)
     return bool(input._data.reshape(()))
+
+_op_docs.install(globals())  # the full docstrings of the factory-made ops above

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ... import _op_docs
 from ... import dtypes as _dt
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
@@ -387,3 +388,5 @@ def nan_to_num(
     if not _dt.is_floating(input._data.dtype):
         return input.clone()
     return _nan_to_num(input, nan=nan, posinf=posinf, neginf=neginf)
+
+_op_docs.install(globals())  # the full docstrings of the factory-made ops above

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ... import _op_docs
 from ... import dtypes as _dt
 from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched, whole
@@ -363,3 +364,6 @@ hermite_polynomial_h = _polynomial("hermite_h", "hermite_polynomial_h")
 hermite_polynomial_he = _polynomial("hermite_he", "hermite_polynomial_he")
 laguerre_polynomial_l = _polynomial("laguerre", "laguerre_polynomial_l")
 legendre_polynomial_p = _polynomial("legendre", "legendre_polynomial_p")
+
+_op_docs.install(globals())  # the full docstrings of the factory-made ops above
+_op_docs.install({"lgamma": gammaln})  # documented under its top-level name (ops/elementwise/gamma_names.py)

@@ -10,16 +10,24 @@
 
 from __future__ import annotations
 
-from . import gather_scatter, masking, reduce_into, subscript, view_scatter
-from .gather_scatter import *  # noqa: F403
-from .masking import *  # noqa: F403
-from .reduce_into import *  # noqa: F403
-from .subscript import *  # noqa: F403
-from .view_scatter import *  # noqa: F403
+from typing import TYPE_CHECKING
 
-__all__: list[str] = []
-__all__ += subscript.__all__
-__all__ += gather_scatter.__all__
-__all__ += masking.__all__
-__all__ += view_scatter.__all__
-__all__ += reduce_into.__all__
+if TYPE_CHECKING:  # the modules this package gathers (at run time they load on first use: ops/_lazy.py)
+    from . import gather_scatter, masking, reduce_into, subscript, view_scatter
+    from .gather_scatter import *  # noqa: F403
+    from .masking import *  # noqa: F403
+    from .reduce_into import *  # noqa: F403
+    from .subscript import *  # noqa: F403
+    from .view_scatter import *  # noqa: F403
+
+    __all__: list[str] = []
+    __all__ += subscript.__all__
+    __all__ += gather_scatter.__all__
+    __all__ += masking.__all__
+    __all__ += view_scatter.__all__
+    __all__ += reduce_into.__all__
+else:
+    from .. import _lazy
+
+    __all__ = _lazy.public_names(__name__)
+    __getattr__, __dir__ = _lazy.lazy_package(__name__, globals())

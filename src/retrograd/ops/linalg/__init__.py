@@ -17,22 +17,30 @@
 
 from __future__ import annotations
 
-from . import classic, composite, contraction, cross_product, distances, multiply_add, products, vandermonde
-from .classic import *  # noqa: F403
-from .composite import *  # noqa: F403
-from .contraction import *  # noqa: F403
-from .cross_product import *  # noqa: F403
-from .distances import *  # noqa: F403
-from .multiply_add import *  # noqa: F403
-from .products import *  # noqa: F403
-from .vandermonde import *  # noqa: F403
+from typing import TYPE_CHECKING
 
-__all__: list[str] = []
-__all__ += products.__all__
-__all__ += cross_product.__all__
-__all__ += multiply_add.__all__
-__all__ += contraction.__all__
-__all__ += composite.__all__
-__all__ += distances.__all__
-__all__ += vandermonde.__all__
-__all__ += classic.__all__
+if TYPE_CHECKING:  # the modules this package gathers (at run time they load on first use: ops/_lazy.py)
+    from . import classic, composite, contraction, cross_product, distances, multiply_add, products, vandermonde
+    from .classic import *  # noqa: F403
+    from .composite import *  # noqa: F403
+    from .contraction import *  # noqa: F403
+    from .cross_product import *  # noqa: F403
+    from .distances import *  # noqa: F403
+    from .multiply_add import *  # noqa: F403
+    from .products import *  # noqa: F403
+    from .vandermonde import *  # noqa: F403
+
+    __all__: list[str] = []
+    __all__ += products.__all__
+    __all__ += cross_product.__all__
+    __all__ += multiply_add.__all__
+    __all__ += contraction.__all__
+    __all__ += composite.__all__
+    __all__ += distances.__all__
+    __all__ += vandermonde.__all__
+    __all__ += classic.__all__
+else:
+    from .. import _lazy
+
+    __all__ = _lazy.public_names(__name__)
+    __getattr__, __dir__ = _lazy.lazy_package(__name__, globals())

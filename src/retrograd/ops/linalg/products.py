@@ -22,7 +22,6 @@ from ..kernels.operands import wrap_dim
 from ..kernels.out_arg import SAME, TENSORDOT, same, write_out
 from ..shape.views import squeeze_dims, unsafe_view
 from .common import broadcast_batch, check_bmm, check_mm, check_mv, check_same_dtype, not_bool
-from .composite import multi_dot
 
 __all__ = [
     "matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "inner", "tensordot", "kron",
@@ -490,4 +489,6 @@ def chain_matmul(*matrices: Tensor, out: Any = None) -> Tensor:
     )
     if len(matrices) == 1:
         return matrices[0].clone()
+    from .composite import multi_dot  # here: composite pulls in the factorizations, which matmul does not need
+
     return multi_dot(list(matrices))

@@ -15,37 +15,45 @@ Each module is a small group of ops that are one another's derivatives:
 
 from __future__ import annotations
 
-from . import (
-    aliases,
-    broadcasting,
-    diagonals,
-    join,
-    repeat_reorder,
-    slicing,
-    splitting,
-    strided,
-    triangle_indices,
-    views,
-)
-from .aliases import *  # noqa: F403
-from .broadcasting import *  # noqa: F403
-from .diagonals import *  # noqa: F403
-from .join import *  # noqa: F403
-from .repeat_reorder import *  # noqa: F403
-from .slicing import *  # noqa: F403
-from .splitting import *  # noqa: F403
-from .strided import *  # noqa: F403
-from .triangle_indices import *  # noqa: F403
-from .views import *  # noqa: F403
+from typing import TYPE_CHECKING
 
-__all__: list[str] = []
-__all__ += views.__all__
-__all__ += broadcasting.__all__
-__all__ += slicing.__all__
-__all__ += splitting.__all__
-__all__ += join.__all__
-__all__ += repeat_reorder.__all__
-__all__ += diagonals.__all__
-__all__ += triangle_indices.__all__
-__all__ += aliases.__all__
-__all__ += strided.__all__
+if TYPE_CHECKING:  # the modules this package gathers (at run time they load on first use: ops/_lazy.py)
+    from . import (
+        aliases,
+        broadcasting,
+        diagonals,
+        join,
+        repeat_reorder,
+        slicing,
+        splitting,
+        strided,
+        triangle_indices,
+        views,
+    )
+    from .aliases import *  # noqa: F403
+    from .broadcasting import *  # noqa: F403
+    from .diagonals import *  # noqa: F403
+    from .join import *  # noqa: F403
+    from .repeat_reorder import *  # noqa: F403
+    from .slicing import *  # noqa: F403
+    from .splitting import *  # noqa: F403
+    from .strided import *  # noqa: F403
+    from .triangle_indices import *  # noqa: F403
+    from .views import *  # noqa: F403
+
+    __all__: list[str] = []
+    __all__ += views.__all__
+    __all__ += broadcasting.__all__
+    __all__ += slicing.__all__
+    __all__ += splitting.__all__
+    __all__ += join.__all__
+    __all__ += repeat_reorder.__all__
+    __all__ += diagonals.__all__
+    __all__ += triangle_indices.__all__
+    __all__ += aliases.__all__
+    __all__ += strided.__all__
+else:
+    from .. import _lazy
+
+    __all__ = _lazy.public_names(__name__)
+    __getattr__, __dir__ = _lazy.lazy_package(__name__, globals())

@@ -1,0 +1,87 @@
+"""`import retrograd` loads only what tensors and autograd need; the rest loads on first use.
+
+Guards the import-time win (ops families, linalg, nn, ... are not imported until asked for) and
+that the lazily loaded names are the same objects as before: `retrograd.<op>`, `ops.<op>`, the
+families' `__all__`, and the generated table of where each op lives.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import subprocess
+import sys
+
+import pytest
+
+import retrograd
+import retrograd.ops as ops
+from retrograd.ops._export_table import MODULES
+
+SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
+
+# modules a bare `import retrograd` must not load (each costs milliseconds nobody asked for)
+NOT_AT_IMPORT = [
+    "retrograd.nn", "retrograd.optim", "retrograd.linalg", "retrograd.fft", "retrograd.special",
+    "retrograd.ops.linalg.composite", "retrograd.ops.linalg.decompositions", "retrograd.ops.linalg.spectral",
+    "retrograd.ops.elementwise.pointwise", "retrograd.ops.activation.piecewise", "retrograd.ops.sorting",
+    "retrograd.ops.spectral", "retrograd.ops.windows", "retrograd.ops.indexing.subscript",
+    "retrograd.ops.reduction.statistics", "retrograd.ops.searching",
+]  # fmt: skip
+
+
+def _loaded_after(code: str) -> set[str]:
+    env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys; print('\\n'.join(sys.modules))"],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return set(out.split())
+
+
+def test_import_leaves_the_heavy_parts_unloaded() -> None:
+    loaded = _loaded_after("import retrograd")
+    assert sorted(loaded & set(NOT_AT_IMPORT)) == []
+    assert sum(m.startswith("retrograd.ops.") for m in loaded) < 40
+
+
+def test_first_use_loads_the_family() -> None:
+    loaded = _loaded_after("import retrograd; retrograd.svd; retrograd.tensor([1.0]).exp()")
+    assert {"retrograd.ops.linalg.composite", "retrograd.ops.elementwise.pointwise"} <= loaded
+    assert "retrograd.nn" not in loaded
+
+
+def test_names_reach_their_ops() -> None:
+    for module, names in MODULES.items():
+        defining = importlib.import_module(f"retrograd.ops.{module}")
+        for name in names:
+            assert getattr(ops, name) is getattr(defining, name), name
+            assert getattr(retrograd, name) is getattr(defining, name), name
+    assert ops.__all__ == [name for names in MODULES.values() for name in names]
+    assert set(ops.__all__) <= set(dir(retrograd)) and set(ops.__all__) <= set(dir(ops))
+    assert callable(retrograd.tensor) and ops.legacy_new is importlib.import_module("retrograd.ops.legacy").legacy_new
+
+
+def test_submodules_are_reachable_as_attributes() -> None:
+    assert ops.elementwise.arithmetic.add is ops.add
+    assert isinstance(ops.spectral.__all__, list) and callable(ops.spectral.stft)
+    assert retrograd.linalg.det is importlib.import_module("retrograd.linalg").det
+    with pytest.raises(AttributeError):
+        ops.no_such_op  # noqa: B018
+    with pytest.raises(AttributeError):
+        ops.elementwise.no_such_op  # noqa: B018
+
+
+def test_star_import_gives_every_op() -> None:
+    namespace: dict[str, object] = {}
+    exec("from retrograd.ops import *", namespace)
+    assert set(ops.__all__) <= set(namespace)
+
+
+def test_export_table_is_up_to_date() -> None:
+    sys.path.insert(0, os.path.join(os.path.dirname(SRC), "tools"))
+    try:
+        import ops_exports
+    finally:
+        sys.path.pop(0)
+    assert ops_exports.table() == MODULES, "run `PYTHONPATH=src python tools/ops_exports.py`"
