@@ -122,9 +122,9 @@ _SOURCES: dict[str, tuple[str, str, str]] = {
         int base = (i / H) * 3 * H + i % H;
         T gr = a[base], gz = a[base + H], gn = a[base + 2 * H];
         T dh_t = dh + g_out;
-        T dn = dh_t * (T(1) - gz) * (T(1) - gn * gn);
-        T dr = dn * hn * gr * (T(1) - gr);
-        T dzg = dh_t * (h_prev - gn) * gz * (T(1) - gz);
+        T dn = dh_t * ((T(1) - gz) * (T(1) - gn * gn));
+        T dr = dn * (hn * gr * (T(1) - gr));
+        T dzg = dh_t * ((h_prev - gn) * gz * (T(1) - gz));
         dxw[base] = dr; dxw[base + H] = dzg; dxw[base + 2 * H] = dn;
         dhw[base] = dr; dhw[base + H] = dzg; dhw[base + 2 * H] = dn * gr;
         dh = dh_t * gz

@@ -11,11 +11,12 @@ scaled by the reset gate:
                         h = n + z (h_prev - n)
     backward  per step, newest first, with dh the gradient reaching h:
                         dh += g_out[t]
-                        dn = dh (1 - z)(1 - n²);  dz = dh (h_prev - n) z(1 - z);  dr = dn hw_n r(1 - r)
+                        dn = dh [(1 - z)(1 - n²)];  dz = dh [(h_prev - n) z(1 - z)];  dr = dn [hw_n r(1 - r)]
                         dxw = (dr, dz, dn);  dhw = (dr, dz, dn r)
                         dh = dh z + dhw W_hh
               then dx = dxw W_ih, dW_ih = Σ dxwᵀ x, dW_hh = Σ dhwᵀ h_prev, db_ih = Σ dxw, db_hh = Σ dhw
 
+The factors in brackets need no dh: the array path computes them for all steps before the loop.
 The forward saves the activated gates and hw_n. The backward is a primitive of its own (so
 `retrograd.compile` records it as one call); it is not differentiable. When the backward itself
 is recorded (`create_graph=True`, forward-mode AD), the rule runs the same recurrence composed
@@ -94,34 +95,32 @@ def _backward(
     dxw = xp.empty_like(gates)
     dhw = xp.empty_like(gates)
     dh = g_h.copy()
+    h_prevs = xp.concatenate([out[1:], h0[None]] if reverse else [h0[None], out[:-1]])
     fused = kernel(xp, "gru_cell_backward", gates, dh)  # one launch per step on a GPU
+    r, z, n = gates[..., :hidden], gates[..., hidden : 2 * hidden], gates[..., 2 * hidden :]
+    if fused is None:  # the factors that need no dh, for all steps at once: dn = dh a_n, dz = dh a_z, dr = dn a_r
+        a_n = (1 - z) * (1 - n * n)
+        a_z = (h_prevs - n) * z * (1 - z)
+        a_r = hns * r * (1 - r)
     for t in range(steps) if reverse else reversed(range(steps)):
-        prev = t + 1 if reverse else t - 1
-        h_prev = out[prev] if 0 <= prev < steps else h0
-        if fused is not None:
-            fused(gates[t], h_prev, hns[t], g_out[t], hidden, dxw[t], dhw[t], dh)
-            dh += dhw[t] @ w_hh
-            continue
-        a = gates[t]
-        r, z, n = a[:, :hidden], a[:, hidden : 2 * hidden], a[:, 2 * hidden :]
-        dh += g_out[t]
-        dn = dh * (1 - z) * (1 - n * n)
-        dr = dn * hns[t] * r * (1 - r)
-        dzg = dh * (h_prev - n) * z * (1 - z)
         di, dg = dxw[t], dhw[t]
-        di[:, :hidden] = dr
-        di[:, hidden : 2 * hidden] = dzg
-        di[:, 2 * hidden :] = dn
+        if fused is not None:
+            fused(gates[t], h_prevs[t], hns[t], g_out[t], hidden, di, dg, dh)
+            dh += dg @ w_hh
+            continue
+        dh += g_out[t]
+        dn = xp.multiply(dh, a_n[t], out=di[:, 2 * hidden :])
+        xp.multiply(dn, a_r[t], out=di[:, :hidden])
+        xp.multiply(dh, a_z[t], out=di[:, hidden : 2 * hidden])
         dg[:, : 2 * hidden] = di[:, : 2 * hidden]
-        xp.multiply(dn, r, out=dg[:, 2 * hidden :])
-        dh *= z
+        xp.multiply(dn, r[t], out=dg[:, 2 * hidden :])
+        dh *= z[t]
         dh += dg @ w_hh
     flat_x = dxw.reshape(steps * batch, 3 * hidden)
     flat_h = dhw.reshape(steps * batch, 3 * hidden)
-    h_prev = xp.concatenate([out[1:], h0[None]] if reverse else [h0[None], out[:-1]])
     dx = (flat_x @ w_ih).reshape(x.shape)
     dw_ih = flat_x.T @ x.reshape(steps * batch, x.shape[2])
-    dw_hh = flat_h.T @ h_prev.reshape(steps * batch, hidden)
+    dw_hh = flat_h.T @ h_prevs.reshape(steps * batch, hidden)
     db = (flat_x.sum(0), flat_h.sum(0)) if biased else ()
     return (dx, dw_ih, dw_hh, *db, dh)
 
