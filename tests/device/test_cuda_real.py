@@ -109,6 +109,7 @@ def _composed(monkeypatch):
         "retrograd.optim.adam",
         "retrograd.ops.fused.recurrent",
         "retrograd.ops.fused.normalization",
+        "retrograd.ops.fused.recurrent_gru",
     ):
         monkeypatch.setattr(f"{module}.kernel", lambda *a, **k: None)
     return cuda_kernels
@@ -157,6 +158,30 @@ def test_fused_lstm_cell_agrees_with_composed(monkeypatch, dtype):
         (out.square().sum() + h.sum() + c.sum()).backward()
         grads = [p.grad for p in lstm.parameters()]
         return [t.detach().cpu().numpy() for t in (out, h, c, x.grad, *grads)]
+
+    fused = run()
+    with monkeypatch.context() as m:
+        _composed(m)
+        composed = run()
+    tol = dict(rtol=1e-4, atol=1e-5) if dtype == rg.float32 else dict(rtol=1e-12, atol=1e-12)
+    for f, c in zip(fused, composed):
+        np.testing.assert_allclose(f, c, **tol)
+
+
+@pytest.mark.parametrize("dtype", [rg.float32, rg.float64])
+@pytest.mark.parametrize("bias", [True, False])
+def test_fused_gru_cell_agrees_with_composed(monkeypatch, dtype, bias):
+    """The GRU layer's per-step kernels (forward and backward) == its array expressions, both directions."""
+
+    def run():
+        rg.manual_seed(0)
+        gru = rg.nn.GRU(5, 7, num_layers=2, bidirectional=True, bias=bias, dtype=dtype).to("cuda")
+        x = rg.randn(6, 3, 5, dtype=dtype, device="cuda", requires_grad=True)
+        h0 = rg.randn(4, 3, 7, dtype=dtype, device="cuda", requires_grad=True)
+        out, h = gru(x, h0)
+        (out.square().sum() + h.sum()).backward()
+        grads = [p.grad for p in gru.parameters()]
+        return [t.detach().cpu().numpy() for t in (out, h, x.grad, h0.grad, *grads)]
 
     fused = run()
     with monkeypatch.context() as m:

@@ -99,6 +99,41 @@ _SOURCES: dict[str, tuple[str, str, str]] = {
         dc = dc_t * gf
         """,
     ),
+    # one GRU time step over (N, H) elements: g (N, 3H) holds the input side x W_ihᵀ + b_ih of the
+    # gates r, z, n and is overwritten with the activated gates; hw (N, 3H) is h W_hhᵀ + b_hh, and
+    # its n part is kept in hn (the backward reads both)
+    "gru_cell": (
+        "T h_prev, raw T hw, int32 H",
+        "raw T g, T hn, T h",
+        """
+        int base = (i / H) * 3 * H + i % H;
+        T gr = T(1) / (T(1) + exp(-(g[base] + hw[base])));
+        T gz = T(1) / (T(1) + exp(-(g[base + H] + hw[base + H])));
+        T hn_t = hw[base + 2 * H];
+        T gn = tanh(g[base + 2 * H] + gr * hn_t);
+        g[base] = gr; g[base + H] = gz; g[base + 2 * H] = gn;
+        hn = hn_t;
+        h = gn + (h_prev - gn) * gz
+        """,
+    ),
+    # its backward: dh = dh + g_out; the gates' gradients on the input side into dxw (N, 3H) and on
+    # the hidden side into dhw (the n part scaled by r); dh·z carried to the previous step, in place
+    # (the caller adds dhw W_hh)
+    "gru_cell_backward": (
+        "raw T a, T h_prev, T hn, T g_out, int32 H",
+        "raw T dxw, raw T dhw, T dh",
+        """
+        int base = (i / H) * 3 * H + i % H;
+        T gr = a[base], gz = a[base + H], gn = a[base + 2 * H];
+        T dh_t = dh + g_out;
+        T dn = dh_t * ((T(1) - gz) * (T(1) - gn * gn));
+        T dr = dn * (hn * gr * (T(1) - gr));
+        T dzg = dh_t * ((h_prev - gn) * gz * (T(1) - gz));
+        dxw[base] = dr; dxw[base + H] = dzg; dxw[base + 2 * H] = dn;
+        dhw[base] = dr; dhw[base + H] = dzg; dhw[base + 2 * H] = dn * gr;
+        dh = dh_t * gz
+        """,
+    ),
 }
 
 _FLOATS = (numpy.dtype(numpy.float32), numpy.dtype(numpy.float64))

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ... import ops
-from ...ops.fused import recurrent
+from ...ops.fused import recurrent, recurrent_gru
 from ...ops.shape.slicing import cat, stack
 from ...tensor import Tensor
 
@@ -50,21 +50,19 @@ def step(mode: str, xw: Tensor, state: State, w_hh_t: Tensor, b_hh: Tensor | Non
         return (h if w_hr_t is None else h @ w_hr_t, c)
     # GRU: b_hh stays on the hidden side because b_hn is scaled by the reset gate
     hw = h @ w_hh_t if b_hh is None else ops.addmm(b_hh, h, w_hh_t)
-    x_r, x_z, x_n = xw.chunk(3, 1)
-    h_r, h_z, h_n = hw.chunk(3, 1)
-    r = ops.sigmoid(x_r + h_r)
-    z = ops.sigmoid(x_z + h_z)
-    n = ops.tanh(x_n + r * h_n)
-    return (n + z * (h - n),)
+    return (recurrent_gru.cell(xw, hw, h),)
 
 
 def scan(mode: str, x: Tensor, state: State, weights: Sequence[Tensor | None], reverse: bool) -> tuple[Tensor, State]:
     """Run one layer in one direction: x (L, N, I) -> outputs (L, N, H_out) and the last state."""
     w_ih, w_hh, b_ih, b_hh, w_hr = weights
     assert w_ih is not None and w_hh is not None
-    if mode == "LSTM" and w_hr is None:  # the common case: one fused node per layer
+    if mode == "LSTM" and w_hr is None:  # the common cases: one fused node per layer
         out, h, c = recurrent.lstm_layer(x, w_ih, w_hh, b_ih, b_hh, state[0], state[1], reverse)
         return out, (h, c)
+    if mode == "GRU":
+        out, h = recurrent_gru.gru_layer(x, w_ih, w_hh, b_ih, b_hh, state[0], reverse)
+        return out, (h,)
     xw = project(x, w_ih, input_bias(mode, b_ih, b_hh))
     # contiguous copies once per layer: BLAS is markedly faster on them than on transposed views
     w_hh_t = w_hh.t().contiguous()

@@ -240,6 +240,8 @@ class RNNBase(Module):
         self.check_input(input)
         self._check_states(input, states)
         x = input.transpose(0, 1) if self.batch_first else input
+        if x.shape[0] == 0:
+            raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         out, finals = scan.run_layers(
             self.mode, x, states, self._layer_weights(), self.num_layers, self.bidirectional,
             self.dropout, self.training,
