@@ -23,16 +23,14 @@ any order stay exact.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from ...backend.cuda_kernels import kernel
-from ...engine.backward import grad as _grad
-from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from .. import addmm, sigmoid, tanh
 from ..shape.slicing import stack
+from .recompute import differentiate, recorded
 
 __all__: list[str] = []  # reached through retrograd.nn.LSTM
 
@@ -114,7 +112,7 @@ def _backward(xp: Any, g_out: Any, g_h: Any, g_c: Any, x: Any, w_ih: Any, w_hh: 
 _BACKWARD = {
     biased: Primitive(
         "lstm_layer_backward",
-        functools.partial(_backward, biased=biased),
+        _backward,  # `biased` comes with each call, as an attribute
         [None] * 12,
         inputs=("g_out", "g_h", "g_c", "x", "w_ih", "w_hh", "h0", "c0", "hs", "gates", "cells", "tanhs"),
         n_outputs=7 if biased else 5,
@@ -149,13 +147,12 @@ def composed(x: Tensor, w_ih: Tensor, w_hh: Tensor, *rest: Tensor, reverse: bool
 
 
 def _rule(grads: tuple, inputs: tuple, out: tuple, gates: Any, cells: Any, tanhs: Any, reverse: bool) -> tuple:
-    if state.enabled:  # the backward is being recorded: differentiate the composed recurrence
-        leaves = [t if t.requires_grad else t.detach().requires_grad_() for t in inputs]
-        outs = composed(*leaves, reverse=reverse)
-        return _grad(outs, leaves, grads, create_graph=True, allow_unused=True)
+    if recorded(grads):  # the backward is recorded or batched: differentiate the composed recurrence
+        return differentiate(lambda *ts: composed(*ts, reverse=reverse), inputs, grads)
     saved = [Tensor._make(a) for a in (gates, cells, tanhs)]
     h0, c0 = inputs[-2:]
-    return _BACKWARD[len(inputs) == 7](*grads, *inputs[:3], h0, c0, out[0], *saved, reverse=reverse)
+    biased = len(inputs) == 7
+    return _BACKWARD[biased](*grads, *inputs[:3], h0, c0, out[0], *saved, reverse=reverse, biased=biased)
 
 
 def _rule_biased(grads: tuple, x: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor, b_hh: Tensor, h0: Tensor,

@@ -25,16 +25,14 @@ from tensor ops and differentiates that instead, so derivatives of any order sta
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from ...backend.cuda_kernels import kernel
-from ...engine.backward import grad as _grad
-from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from .. import addmm, sigmoid, tanh
 from ..shape.slicing import stack
+from .recompute import differentiate, recorded
 from .recurrent import _sigmoid_
 
 __all__: list[str] = []  # reached through retrograd.nn.GRU
@@ -128,7 +126,7 @@ def _backward(
 _BACKWARD = {
     biased: Primitive(
         "gru_layer_backward",
-        functools.partial(_backward, biased=biased),
+        _backward,  # `biased` comes with each call, as an attribute
         [None] * 9,
         inputs=("g_out", "g_h", "x", "w_ih", "w_hh", "h0", "hs", "gates", "hns"),
         n_outputs=6 if biased else 4,
@@ -165,12 +163,11 @@ def composed(x: Tensor, w_ih: Tensor, w_hh: Tensor, *rest: Tensor, reverse: bool
 
 
 def _rule(grads: tuple, inputs: tuple, out: tuple, gates: Any, hns: Any, reverse: bool) -> tuple:
-    if state.enabled:  # the backward is being recorded: differentiate the composed recurrence
-        leaves = [t if t.requires_grad else t.detach().requires_grad_() for t in inputs]
-        outs = composed(*leaves, reverse=reverse)
-        return _grad(outs, leaves, grads, create_graph=True, allow_unused=True)
+    if recorded(grads):  # the backward is recorded or batched: differentiate the composed recurrence
+        return differentiate(lambda *ts: composed(*ts, reverse=reverse), inputs, grads)
     saved = [Tensor._make(a) for a in (gates, hns)]
-    return _BACKWARD[len(inputs) == 6](*grads, *inputs[:3], inputs[-1], out[0], *saved, reverse=reverse)
+    biased = len(inputs) == 6
+    return _BACKWARD[biased](*grads, *inputs[:3], inputs[-1], out[0], *saved, reverse=reverse, biased=biased)
 
 
 def _rule_biased(
