@@ -68,8 +68,8 @@ class SavedTensor:
     counter: Any  # the tensor's _Version, None once released
 
     def __init__(self, t: Tensor, is_output: bool) -> None:
-        self.counter = t._version
-        self.version = t._version.value
+        counter = self.counter = t._version
+        self.version = counter.value
         self.output_nr = t._output_nr if is_output else -1
         self.tensor = self.data = self.packed = self.unpack_hook = None
         hooks = state.saved_tensors_hooks
