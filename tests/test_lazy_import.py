@@ -27,6 +27,8 @@ NOT_AT_IMPORT = [
     "retrograd.ops.elementwise.pointwise", "retrograd.ops.activation.piecewise", "retrograd.ops.sorting",
     "retrograd.ops.spectral", "retrograd.ops.windows", "retrograd.ops.indexing.subscript",
     "retrograd.ops.reduction.statistics", "retrograd.ops.searching",
+    "retrograd.random", "retrograd._generator", "retrograd._cpu_sampling", "retrograd._random_draw",
+    "numpy.random", "secrets", "hashlib",
 ]  # fmt: skip
 
 
@@ -85,3 +87,20 @@ def test_export_table_is_up_to_date() -> None:
     finally:
         sys.path.pop(0)
     assert ops_exports.table() == MODULES, "run `PYTHONPATH=src python tools/ops_exports.py`"
+
+
+def test_random_loads_on_first_use() -> None:
+    # a Tensor method that draws numbers loads retrograd.random (and only then its generator)
+    loaded = _loaded_after("import retrograd; retrograd.ones(2).sum(); retrograd.zeros(2).uniform_()")
+    assert {"retrograd.random", "retrograd._generator", "numpy.random"} <= loaded
+    loaded = _loaded_after("import retrograd; retrograd.tensor([0.5]).bernoulli()")
+    assert "retrograd.random" in loaded
+
+
+def test_random_names_are_the_modules() -> None:
+    random = importlib.import_module("retrograd.random")
+    assert list(retrograd._RANDOM) == random.__all__
+    for name in random.__all__:
+        assert getattr(retrograd, name) is getattr(random, name), name
+    assert retrograd.random is random and retrograd.default_generator is random.default_generator
+    assert set(random.__all__) <= set(dir(retrograd))
