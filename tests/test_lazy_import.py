@@ -27,6 +27,8 @@ NOT_AT_IMPORT = [
     "retrograd.ops.elementwise.pointwise", "retrograd.ops.activation.piecewise", "retrograd.ops.sorting",
     "retrograd.ops.spectral", "retrograd.ops.windows", "retrograd.ops.indexing.subscript",
     "retrograd.ops.reduction.statistics", "retrograd.ops.searching",
+    "retrograd.random", "retrograd._generator", "retrograd._cpu_sampling", "retrograd._random_draw",
+    "numpy.random", "secrets", "hashlib",
 ]  # fmt: skip
 
 
@@ -85,3 +87,60 @@ def test_export_table_is_up_to_date() -> None:
     finally:
         sys.path.pop(0)
     assert ops_exports.table() == MODULES, "run `PYTHONPATH=src python tools/ops_exports.py`"
+
+
+def test_random_loads_on_first_use() -> None:
+    # a Tensor method that draws numbers loads retrograd.random (and only then its generator)
+    loaded = _loaded_after("import retrograd; retrograd.ones(2).sum(); retrograd.zeros(2).uniform_()")
+    assert {"retrograd.random", "retrograd._generator", "numpy.random"} <= loaded
+    loaded = _loaded_after("import retrograd; retrograd.tensor([0.5]).bernoulli()")
+    assert "retrograd.random" in loaded
+
+
+def test_random_names_are_the_modules() -> None:
+    random = importlib.import_module("retrograd.random")
+    assert list(retrograd._RANDOM) == random.__all__
+    for name in random.__all__:
+        assert getattr(retrograd, name) is getattr(random, name), name
+    assert retrograd.random is random and retrograd.default_generator is random.default_generator
+    assert set(random.__all__) <= set(dir(retrograd))
+
+
+def test_nn_loads_what_is_used() -> None:
+    loaded = _loaded_after("import retrograd; retrograd.nn.functional.cross_entropy")
+    assert "retrograd.nn.functional.classification_loss" in loaded
+    unused = {"retrograd.nn.modules", "retrograd.nn.parallel", "retrograd.distributed", "retrograd.nn.functional.ctc"}
+    assert sorted(loaded & unused) == []
+    assert "retrograd.nn.modules.linear" in _loaded_after("import retrograd.nn as nn; nn.Linear")
+
+
+def test_nn_names_are_the_modules() -> None:
+    import retrograd.nn as nn
+    import retrograd.nn.functional as F
+    from retrograd.nn._export_table import FUNCTIONAL, LAYERS
+
+    modules = importlib.import_module("retrograd.nn.modules")
+    assert list(LAYERS) == modules.__all__ and set(LAYERS) <= set(nn.__all__) <= set(dir(nn))
+    for name in nn.__all__:
+        assert getattr(nn, name) is not None, name
+    assert nn.Linear is modules.Linear and nn.Parameter is importlib.import_module("retrograd.nn.parameter").Parameter
+    for section, names in FUNCTIONAL.items():
+        defining = importlib.import_module(f"retrograd.nn.functional.{section}")
+        assert getattr(F, section) is defining
+        for name in names:
+            assert getattr(F, name) is getattr(defining, name), name
+    assert set(F.__all__) <= set(dir(F))
+    namespace: dict[str, object] = {}
+    exec("from retrograd.nn.functional import *; from retrograd.nn import *", namespace)
+    assert set(F.__all__) | set(nn.__all__) <= set(namespace)
+
+
+def test_nn_export_table_is_up_to_date() -> None:
+    sys.path.insert(0, os.path.join(os.path.dirname(SRC), "tools"))
+    try:
+        import nn_exports
+    finally:
+        sys.path.pop(0)
+    assert nn_exports.render() == open(nn_exports.TABLE, encoding="utf-8").read(), (
+        "run `PYTHONPATH=src python tools/nn_exports.py`"
+    )

@@ -30,9 +30,9 @@ _HEADER = '''\
 {imports}
 
 _ops: Any
-_random: Any
+_load_random: Callable[[], ModuleType]
 
-def bind(ops: ModuleType, random: ModuleType) -> None: ...
+def bind(ops: ModuleType, load_random: Callable[[], ModuleType]) -> None: ...
 
 class TensorMethods:
 '''
@@ -82,6 +82,7 @@ def render() -> str:
 def _import_block(lines: Any) -> str:
     """Import lines in ruff's isort order: the standard library, then retrograd; `import` before `from`."""
     lines = {line for line in lines if line} | {"from types import ModuleType", "from typing import Any"}
+    lines |= {"from collections.abc import Callable"}  # `bind`'s loader
     stdlib = _merged([line for line in lines if "retrograd" not in line])
     own = _merged([line for line in lines if "retrograd" in line])
     return "\n".join(stdlib) + "\n\n" + "\n".join(own)

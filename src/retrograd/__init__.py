@@ -54,7 +54,6 @@ from ._layouts import (
 from .tensor import Size, Tensor, is_tensor
 from . import autograd, ops, return_types
 from .ops.from_data import tensor  # the function: importing .tensor above bound the module's name
-from . import random as random
 from ._printing import get_printoptions, set_printoptions
 from .autograd import (
     enable_grad,
@@ -66,11 +65,17 @@ from .autograd import (
     no_grad,
     set_grad_enabled,
 )
-from .random import *
 from .legacy_types import *
 from . import tensor_methods as _tensor_methods
 
-_tensor_methods.bind(ops, random)  # the one place Tensor methods are bound to their ops
+
+def _load_random() -> Any:
+    from . import random
+
+    return random
+
+
+_tensor_methods.bind(ops, _load_random)  # the one place Tensor methods are bound to their ops
 
 if TYPE_CHECKING:
     # The ops load on first use (`__getattr__` below asks `retrograd.ops`, whose modules load on
@@ -154,6 +159,14 @@ _ON_FIRST_USE = {
     "set_deterministic_debug_mode": "_global_flags", "get_deterministic_debug_mode": "_global_flags",
     "finfo": "_type_info", "iinfo": "_type_info", "testing": "testing", "linalg": "linalg",
 }
+# The random functions and the default generator (its Mersenne Twister state and the samplers
+# cost ~20 ms to import) load on first use; this list is `retrograd.random.__all__`.
+_RANDOM = (
+    "Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state",
+    "rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial", "poisson", "rand_like",
+    "randn_like", "randint_like",
+)
+_ON_FIRST_USE.update({name: "random" for name in _RANDOM}, random="random")
 # The nn.functional ops PyTorch also has at top level load with nn.
 _ON_FIRST_USE.update({
     name: "_functional_aliases"
@@ -171,7 +184,8 @@ _ON_FIRST_USE.update({
 
 
 if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know their types
-    from . import distributed, distributions, fft, func, linalg, nn, optim, special, testing, utils, viz
+    from . import distributed, distributions, fft, func, linalg, nn, optim, random, special, testing, utils, viz
+    from .random import *
     from .func import vmap  # type: ignore[no-redef]  # noqa: F811
     from ._type_info import finfo, iinfo
     from ._functional_aliases import *

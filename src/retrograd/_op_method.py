@@ -25,12 +25,13 @@ from .engine import inplace as _inplace
 if TYPE_CHECKING:
     from .tensor import Tensor
 
-# The modules ops are looked up in, set once by `bind` (called from retrograd/__init__.py).
-_sources: tuple[ModuleType, ...] = ()
+# Functions returning the modules ops are looked up in, set once by `bind` (called from
+# retrograd/__init__.py); functions, so that a module can load on a method's first use.
+_sources: tuple[Callable[[], ModuleType], ...] = ()
 
 
-def bind(*sources: ModuleType) -> None:
-    """Name the modules whose functions the method table refers to (searched in order)."""
+def bind(*sources: Callable[[], ModuleType]) -> None:
+    """Name the modules whose functions the method table refers to (searched in order), as loaders."""
     global _sources
     _sources = sources
 
@@ -38,11 +39,12 @@ def bind(*sources: ModuleType) -> None:
 def _resolve(op_name: str) -> Callable[..., Any]:
     if not _sources:
         raise RuntimeError(f"Tensor.{op_name} was used before retrograd finished importing its ops")
-    for module in _sources:
-        op = getattr(module, op_name, None)
+    for load in _sources:  # a later module loads only when the earlier ones lack the op
+        op = getattr(load(), op_name, None)
         if op is not None:
             return op
-    raise AttributeError(f"no op named {op_name!r} for the Tensor method table in {[m.__name__ for m in _sources]}")
+    searched = [load().__name__ for load in _sources]
+    raise AttributeError(f"no op named {op_name!r} for the Tensor method table in {searched}")
 
 
 class OpMethod:

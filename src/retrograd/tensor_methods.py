@@ -15,6 +15,7 @@ for type checkers; `python tools/tensor_methods_stub.py` regenerates it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import FunctionType, ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -30,14 +31,24 @@ if TYPE_CHECKING:
     from .tensor import Tensor
 
 _ops: Any = None  # retrograd.ops, for the operators written by hand (set by `bind`)
-_random: Any = None  # retrograd.random, for the random fills (set by `bind`)
 
 
-def bind(ops: ModuleType, random: ModuleType) -> None:
-    """Connect the methods to their ops: `retrograd.ops` first, then `retrograd.random`."""
-    global _ops, _random
-    _ops, _random = ops, random
-    _op_method.bind(ops, random)
+def _unbound() -> ModuleType:
+    raise RuntimeError("Tensor methods were used before retrograd finished importing its ops")
+
+
+_load_random: Callable[[], ModuleType] = _unbound  # imports retrograd.random, for the random fills (set by `bind`)
+
+
+def bind(ops: ModuleType, load_random: Callable[[], ModuleType]) -> None:
+    """Connect the methods to their ops: `retrograd.ops` first, then `retrograd.random`.
+
+    `retrograd.random` loads on first use (its generator costs milliseconds at import), so it
+    comes as the function that imports it.
+    """
+    global _ops, _load_random
+    _ops, _load_random = ops, load_random
+    _op_method.bind(lambda: ops, load_random)
     # The operators whose op takes (tensor, other) in that order are the op itself, with no
     # forwarding frame between `x * y` and `mul` (about a sixth of a small op's cost).
     for name, op in (("__add__", ops.add), ("__radd__", ops.add), ("__sub__", ops.sub),
@@ -61,7 +72,7 @@ def _fill_random(target: Tensor, kind: str, a: Any, b: Any, generator: Any) -> T
     """`uniform_`, `normal_`, ...: draw into a fresh array, then write it in place like `fill_`."""
     if random_fill(target, lambda t: _fill_random(t, kind, a, b, generator)) is not None:  # vmap, "different"
         return target
-    return _inplace.apply(target, _ops.fill, _random.sample_like(target, kind, a, b, generator))
+    return _inplace.apply(target, _ops.fill, _load_random().sample_like(target, kind, a, b, generator))
 
 
 class TensorMethods:
@@ -1461,5 +1472,5 @@ class TensorMethods:
             >>> retrograd.zeros(3).random_(4, 5)
             tensor([4., 4., 4.])
         """
-        low, high = _random.random_bounds(args, bounds)
+        low, high = _load_random().random_bounds(args, bounds)
         return _fill_random(self, "random", low, high, generator)

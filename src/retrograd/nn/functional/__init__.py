@@ -24,62 +24,71 @@ Each function is a thin spelling of an op in `retrograd.ops` with the signature
     gumbel           gumbel_softmax
 """
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from ... import _missing
-from . import (
-    activation,
-    attention,
-    classification_loss,
-    convolution,
-    ctc,
-    distance,
-    dropouts,
-    embedding_bags,
-    fractional_pooling,
-    grid,
-    gumbel,
-    linear_maps,
-    loss,
-    margin_loss,
-    multihead_attention,
-    normalization,
-    pooling,
-    sparse,
-    unpooling,
-    vision,
-)
-from .activation import *
-from .attention import *
-from .classification_loss import *
-from .convolution import *
-from .ctc import *
-from .distance import *
-from .dropouts import *
-from .embedding_bags import *
-from .fractional_pooling import *
-from .grid import *
-from .gumbel import *
-from .linear_maps import *
-from .loss import *
-from .margin_loss import *
-from .multihead_attention import *
-from .normalization import *
-from .pooling import *
-from .sparse import *
-from .unpooling import *
-from .vision import *
+from .._export_table import FUNCTIONAL
 
-__all__ = (
-    activation.__all__ + attention.__all__ + classification_loss.__all__ + convolution.__all__ + distance.__all__
-    + dropouts.__all__ + linear_maps.__all__ + loss.__all__ + multihead_attention.__all__ + normalization.__all__
-    + pooling.__all__ + sparse.__all__ + vision.__all__ + ctc.__all__ + margin_loss.__all__
-    + embedding_bags.__all__ + fractional_pooling.__all__ + unpooling.__all__ + grid.__all__
-    + gumbel.__all__
-)
+if TYPE_CHECKING:
+    from . import (
+        activation,
+        attention,
+        classification_loss,
+        convolution,
+        ctc,
+        distance,
+        dropouts,
+        embedding_bags,
+        fractional_pooling,
+        grid,
+        gumbel,
+        linear_maps,
+        loss,
+        margin_loss,
+        multihead_attention,
+        normalization,
+        pooling,
+        sparse,
+        unpooling,
+        vision,
+    )
+    from .activation import *
+    from .attention import *
+    from .classification_loss import *
+    from .convolution import *
+    from .ctc import *
+    from .distance import *
+    from .dropouts import *
+    from .embedding_bags import *
+    from .fractional_pooling import *
+    from .grid import *
+    from .gumbel import *
+    from .linear_maps import *
+    from .loss import *
+    from .margin_loss import *
+    from .multihead_attention import *
+    from .normalization import *
+    from .pooling import *
+    from .sparse import *
+    from .unpooling import *
+    from .vision import *
+
+# The sections load on first use (`F.cross_entropy` loads classification_loss); the names and
+# `__all__` come from nn/_export_table.py, which `python tools/nn_exports.py` regenerates.
+__all__ = [name for names in FUNCTIONAL.values() for name in names]
+_SECTION = {name: section for section, names in FUNCTIONAL.items() for name in names}
 
 
-if not TYPE_CHECKING:  # a name PyTorch has and retrograd lacks says so (see retrograd._missing)
+if not TYPE_CHECKING:
 
     def __getattr__(name: str) -> Any:
-        return _missing.module_attribute(__name__, name)
+        section = _SECTION.get(name)
+        if section is None:  # a section, or a name PyTorch has and retrograd lacks says so
+            return _missing.module_attribute(__name__, name)
+        value = getattr(importlib.import_module(f"{__name__}.{section}"), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | set(_SECTION) | set(FUNCTIONAL))
