@@ -7,6 +7,7 @@ floor or a compiled variant; processes of different systems alternate in time.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -139,11 +140,23 @@ def _wall(code: str, env: dict[str, str] | None) -> float:
     return time.perf_counter() - start
 
 
+def _import_env(env: dict[str, str] | None) -> dict[str, str]:
+    """The environment for an import timing: bytecode caches allowed, as in any installed package.
+
+    With PYTHONDONTWRITEBYTECODE set, a source checkout (retrograd's src/) would be compiled from
+    source in every process, while installed libraries (torch, numpy) read their shipped caches;
+    the unmeasured first run writes the caches, so the timed runs compare like with like.
+    """
+    env = dict(os.environ if env is None else env)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def run_w8(systems: list[System], quick: bool) -> list[Result]:
     """W8: `python -c "import <lib>"` wall time: one unmeasured (first) run, then 5 fresh processes, alternating."""
     systems = library_systems(systems)
-    codes = {s.name: (f"import {s.library}", s.child_env()) for s in systems}
-    baselines = {} if quick else {"python": ("pass", None), "numpy": ("import numpy", None)}
+    codes = {s.name: (f"import {s.library}", _import_env(s.child_env())) for s in systems}
+    baselines = {} if quick else {"python": ("pass", _import_env(None)), "numpy": ("import numpy", _import_env(None))}
     everything = {**codes, **baselines}
     times: dict[str, list[float]] = {k: [] for k in everything}
     failed: dict[str, str] = {}
