@@ -104,6 +104,13 @@ def _needed(order: list[Node], targets: dict[Node, Any]) -> dict[Node, bool]:
     return needed
 
 
+def _first(n_outputs: int, nr: int, g: Tensor) -> list:
+    """A node's gradient buffer holding `g` at output `nr`, None elsewhere."""
+    buffer: list = [None] * n_outputs
+    buffer[nr] = g
+    return buffer
+
+
 def _add(a: Tensor | None, b: Tensor) -> Tensor:
     return b if a is None else a + b
 
@@ -151,8 +158,12 @@ def run(
     quiet = numpy.errstate(all="ignore")
     quiet.__enter__()
     try:
-        while heap:
-            node = heappop(heap)[2]
+        following = None  # the one node ready next when the heap is empty: a chain skips the heap
+        while heap or following is not None:
+            if following is not None:
+                node, following = following, None
+            else:
+                node = heappop(heap)[2]
             grads = buffers.pop(node, None)
             if grads is None:
                 grads = [None] * node.n_outputs
@@ -174,19 +185,28 @@ def run(
                     node.release()
             else:
                 results = _execute(node, grads, needed, targets, accumulate, create_graph, retain_graph)
-            edges = node._edges  # next_functions without the property (see _count_edges)
-            for (child, nr), g in zip(edges if edges is not None else ((node._input, node._input_nr),), results):
+            edges = node._edges  # next_functions without the property: None is one input in two slots
+            if edges is None:
+                edges = ((node._input, node._input_nr),)
+            for (child, nr), g in zip(edges, results):
                 if child is None:
                     continue
                 if g is not None:
                     pending = buffers.get(child)
                     if pending is None:
-                        pending = buffers[child] = [None] * child.n_outputs
-                    pending[nr] = g if pending[nr] is None else pending[nr] + g
+                        buffers[child] = [g] if child.n_outputs == 1 else _first(child.n_outputs, nr, g)
+                    else:
+                        pending[nr] = g if pending[nr] is None else pending[nr] + g
                 left = deps[child] - 1
                 deps[child] = left
                 if left == 0:
-                    heappush(heap, (-child._seq, id(child), child))
+                    if following is None and not heap:
+                        following = child
+                    else:
+                        heappush(heap, (-child._seq, id(child), child))
+            if following is not None and heap:  # not alone after all: the heap orders them
+                heappush(heap, (-following._seq, id(following), following))
+                following = None
     finally:
         quiet.__exit__(None, None, None)
         state.enabled = prev
