@@ -342,11 +342,12 @@ def _scalar_node(op: Primitive, t: Tensor, c: Any) -> OpNode:
     node.shapes = (a.shape,)
     node.dtypes = (a.dtype,)
     node.out_meta = None
-    node.saved = {}
+    node.saved = _NOTHING_SAVED  # shared: nothing writes into a node's empty saved mapping
     return node
 
 
 _new_node = object.__new__
+_NOTHING_SAVED: dict = {}
 
 
 class OpNode(Node):
