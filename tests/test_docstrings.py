@@ -21,8 +21,6 @@ import retrograd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))  # not a package
 import api_reference  # noqa: E402
 
-
-
 # Public names known to lack a docstring (none now; a name added here must be documented soon).
 NO_SUMMARY_YET: set[str] = set()
 
