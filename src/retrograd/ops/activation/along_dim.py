@@ -25,14 +25,16 @@ def _softmax_forward(xp: Any, a: Any, dim: int | None) -> Any:
     if a.size == 0:
         return a.copy()
     e = xp.exp(a - a.max(axis=dim, keepdims=True))
-    return e / e.sum(axis=dim, keepdims=True)
+    e /= e.sum(axis=dim, keepdims=True)  # in place: one array fewer to allocate (and page in)
+    return e
 
 
 def _log_softmax_forward(xp: Any, a: Any, dim: int | None) -> Any:
     if a.size == 0:
         return a.copy()
     shifted = a - a.max(axis=dim, keepdims=True)
-    return shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+    shifted -= xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))  # in place, as in softmax
+    return shifted
 
 
 # `dim` is None for 0-d inputs: the whole (single-element) tensor is the dimension.
@@ -45,7 +47,11 @@ def _log_softmax_backward_forward(xp: Any, g: Any, y: Any, dim: int | None) -> A
     fused = kernel(xp, "log_softmax_backward", g, y)
     if fused is not None:
         return fused(g, y, g.sum(axis=dim, keepdims=True))
-    return g - xp.exp(y) * g.sum(axis=dim, keepdims=True)  # g - e^y · Σ g
+    if y.ndim == 0:  # NumPy gives scalars for 0-d operands: no array to write into
+        return g - xp.exp(y) * g.sum(axis=dim, keepdims=True)
+    e = xp.exp(y)  # g - e^y · Σ g, written into e^y's array
+    e *= g.sum(axis=dim, keepdims=True)
+    return xp.subtract(g, e, out=e)
 
 
 # the backward of log_softmax as one primitive (PyTorch's _log_softmax_backward_data): one array
