@@ -112,3 +112,28 @@ def test_atan2_second_derivative_at_origin_is_finite():
     (ga,) = retrograd.autograd.grad(retrograd.atan2(a, b).sum(), a, create_graph=True)
     (gga,) = retrograd.autograd.grad(ga.sum(), b)
     assert np.isfinite(gga.numpy()).all()
+
+
+MASKED_BACKWARDS = {
+    "relu": lambda m, t: m.relu(t),
+    "clamp": lambda m, t: t.clamp(0.5, 1.0),
+    "clamp_tensor_bounds": lambda m, t: t.clamp(m.tensor(0.5), m.tensor(1.0)),
+    "hardtanh": lambda m, t: m.nn.functional.hardtanh(t, 0.5, 1.0),
+    "threshold": lambda m, t: m.nn.functional.threshold(t, 0.5, 0.0),
+    "hardshrink": lambda m, t: m.nn.functional.hardshrink(t, 0.8),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MASKED_BACKWARDS))
+def test_masked_gradients_are_positive_zeros(name):
+    """Where an op blocks the gradient it gives +0 (PyTorch selects 0), so a negative upstream gradient
+    does not print as `-0.`."""
+    f = MASKED_BACKWARDS[name]
+    x = retrograd.tensor([-1.0, 0.0, 2.0, 0.7], requires_grad=True)
+    (f(retrograd, x) * -3).sum().backward()
+    g = x.grad.numpy()
+    assert not np.any((g == 0) & np.signbit(g)), f"{name}: -0.0 in {g}"
+    torch = pytest.importorskip("torch")
+    t = torch.tensor([-1.0, 0.0, 2.0, 0.7], requires_grad=True)
+    (f(torch, t) * -3).sum().backward()
+    assert str(x.grad) == str(t.grad)

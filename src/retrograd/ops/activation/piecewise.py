@@ -26,7 +26,7 @@ from ...engine.primitive import Primitive
 from ...engine.vmap_hook import batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
-from ..elementwise.clamp_where import where
+from ..elementwise.clamp_where import gated, where
 from .smooth import floating, run
 
 __all__ = [
@@ -62,7 +62,11 @@ def _twins(name: str, forward: Any, rule: Any, node: str, **kw: Any) -> tuple[Pr
 # it is linear in g, so its own derivative in g is itself, and 0 almost everywhere in out
 def _relu_mask_forward(xp: Any, g: Any, y: Any) -> Any:
     fused = kernel(xp, "relu_backward", g, y)
-    return fused(g, y) if fused is not None else g * ~(y <= 0)
+    if fused is not None:
+        return fused(g, y)
+    dx = g * ~(y <= 0)
+    dx += 0.0  # a negative g times False is -0.0; PyTorch's threshold_backward gives +0.0 (and prints "0.")
+    return dx
 
 
 _relu_mask = Primitive(
@@ -80,7 +84,7 @@ _relu = Primitive(
 _hardtanh = Primitive(
     "hardtanh",
     lambda xp, a, lo, hi: xp.clip(a, lo, hi).astype(a.dtype, copy=False),
-    [lambda g, a, lo, hi: g * ~((a <= lo) | (a >= hi))],  # 0 at and outside the bounds, else 1
+    [lambda g, a, lo, hi: gated(g, ~((a <= lo) | (a >= hi)))],  # 0 at and outside the bounds, else 1
 )
 _leaky_relu = _twins(
     "leaky_relu",
@@ -108,13 +112,13 @@ _rrelu_noise = tuple(
 _threshold = _twins(
     "threshold",
     lambda xp, a, th, value: xp.where(a <= th, xp.asarray(value).astype(a.dtype), a),
-    lambda g, a, th: g * ~(a <= th),  # 0 at and below the threshold
+    lambda g, a, th: gated(g, ~(a <= th)),  # 0 at and below the threshold
     "Threshold",
 )
 _hardshrink = Primitive(
     "hardshrink",
     lambda xp, a, lambd: xp.where((a >= -lambd) & (a <= lambd), 0, a),
-    [lambda g, a, lambd: g * ~((a >= -lambd) & (a <= lambd))],  # 0 on [-λ, λ], bounds included
+    [lambda g, a, lambd: gated(g, ~((a >= -lambd) & (a <= lambd)))],  # 0 on [-λ, λ], bounds included
 )
 _softshrink = Primitive(
     "softshrink",

@@ -25,11 +25,19 @@ __all__ = ["clamp", "clip", "clamp_min", "clamp_max", "where", "maximum", "minim
 # --- clamp: the gradient passes where the input was inside the bounds (ties included) ---
 
 
+def gated(g: Tensor, keep: Tensor) -> Tensor:
+    """`g` where `keep` holds, +0 elsewhere (PyTorch's masked backwards select, so they print `0.`, not `-0.`).
+
+    `g * keep` alone gives -0.0 for a negative gradient; adding 0.0 turns only that into +0.0.
+    """
+    return g * keep + 0.0
+
+
 def _clamp_primitive(node_name: str) -> Primitive:
     return Primitive(
         "clamp",
         lambda xp, a, lo, hi: _clip(xp, a, lo, hi),
-        [lambda g, a, lo, hi: g * _inside(a, lo, hi)],
+        [lambda g, a, lo, hi: gated(g, _inside(a, lo, hi))],
         node_name=node_name,
     )
 
@@ -41,9 +49,9 @@ _clamp_tensor = Primitive(
     "clamp",
     lambda xp, a, lo, hi: xp.minimum(xp.maximum(a, lo), hi),
     [
-        lambda g, a, lo, hi: g * ((a >= lo) & (a <= hi)),
-        lambda g, a, lo, hi: g * ((a < lo) & (lo <= hi)),
-        lambda g, a, lo, hi: g * ((a > hi) | (lo > hi)),
+        lambda g, a, lo, hi: gated(g, (a >= lo) & (a <= hi)),
+        lambda g, a, lo, hi: gated(g, (a < lo) & (lo <= hi)),
+        lambda g, a, lo, hi: gated(g, (a > hi) | (lo > hi)),
     ],
     inputs=("a", "lo", "hi"),
     node_name="ClampBackward0",
