@@ -121,6 +121,15 @@ MASKED_BACKWARDS = {
     "hardtanh": lambda m, t: m.nn.functional.hardtanh(t, 0.5, 1.0),
     "threshold": lambda m, t: m.nn.functional.threshold(t, 0.5, 0.0),
     "hardshrink": lambda m, t: m.nn.functional.hardshrink(t, 0.8),
+    "softshrink": lambda m, t: m.nn.functional.softshrink(t, 0.8),
+    "hardsigmoid": lambda m, t: m.nn.functional.hardsigmoid(t * 4),
+    "floor": lambda m, t: t.floor() + t,
+    "sign": lambda m, t: t.sign() + t,
+    "floor_divide": lambda m, t: m.div(t, 0.3, rounding_mode="floor") + t,
+    "where": lambda m, t: m.where(t > 0.5, t, t * 0),
+    "maximum": lambda m, t: m.maximum(t, m.zeros_like(t)),
+    "max": lambda m, t: t.max(),
+    "max_pool1d": lambda m, t: m.nn.functional.max_pool1d(t[None, None], 2)[0, 0],
 }
 
 

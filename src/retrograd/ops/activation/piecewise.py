@@ -123,7 +123,7 @@ _hardshrink = Primitive(
 _softshrink = Primitive(
     "softshrink",
     lambda xp, a, lambd: xp.where(a > lambd, a - lambd, xp.where(a < -lambd, a + lambd, a * 0)),
-    [lambda g, a, lambd: g * ~((a >= -lambd) & (a <= lambd))],  # 0 on [-λ, λ], bounds included
+    [lambda g, a, lambd: gated(g, ~((a >= -lambd) & (a <= lambd)))],  # 0 on [-λ, λ], bounds included
     quiet=True,
 )
 _prelu = Primitive(

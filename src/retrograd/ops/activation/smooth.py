@@ -16,7 +16,7 @@ from ...backend.cuda_kernels import kernel
 from ...engine.grad_mode import state as grad_state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
-from ..elementwise.clamp_where import where
+from ..elementwise.clamp_where import gated, where
 from ..elementwise.pointwise import erf, sigmoid, tanh
 from ..kernels.special import erf_array
 
@@ -107,12 +107,12 @@ _log_sigmoid = Primitive(
 _hardsigmoid = Primitive(
     "hardsigmoid",
     lambda xp, a: xp.minimum(xp.maximum(a + 3, 0), 6) / 6,
-    [lambda g, a: g * ((a > -3) & (a < 3)) / 6],  # 1/6 strictly inside (-3, 3), else 0
+    [lambda g, a: gated(g, (a > -3) & (a < 3)) / 6],  # 1/6 strictly inside (-3, 3), else 0
 )
 _hardswish = Primitive(  # quiet: a·6 may overflow to inf, silently, as in PyTorch
     "hardswish",
     lambda xp, a: a * xp.minimum(xp.maximum(a + 3, 0), 6) / 6,
-    [lambda g, a: g * where(a < 3, where(a <= -3, 0.0, a / 3 + 0.5), 1.0)],  # 0 at -3, 1 at 3
+    [lambda g, a: gated(g, where(a < 3, where(a <= -3, 0.0, a / 3 + 0.5), 1.0))],  # 0 at -3, 1 at 3
     quiet=True,
 )
 

@@ -59,10 +59,17 @@ _div = Primitive(
     inputs=("a", "b"),
     quiet=True,
 )
+
+
+def _no_gradient(g: Tensor) -> Tensor:
+    """Rounded division's derivative: zero (+0, as PyTorch's zeros), kept in the graph through `g`."""
+    return g * 0 + 0.0  # g·0 alone is -0.0 for a negative g
+
+
 _trunc_divide = Primitive(
     "div",
     lambda xp, a, b: _trunc_div(xp, a, b),
-    [lambda g: g * 0, lambda g: g * 0],
+    [_no_gradient, _no_gradient],
     inputs=("a", "b"),
     node_name="DivBackward1",
     quiet=True,
@@ -70,7 +77,7 @@ _trunc_divide = Primitive(
 _floor_divide_r = Primitive(
     "div",
     lambda xp, a, b: _floor_div(xp, a, b),
-    [lambda g: g * 0, lambda g: g * 0],
+    [_no_gradient, _no_gradient],
     inputs=("a", "b"),
     node_name="DivBackward1",
     quiet=True,

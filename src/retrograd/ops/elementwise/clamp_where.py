@@ -152,8 +152,8 @@ _where = Primitive(
     "where",
     lambda xp, a, b, cond: xp.where(cond, a, b),
     [
-        lambda g, cond: g * Tensor._make(cond),  # where(c, 1, 0)
-        lambda g, cond: g * Tensor._make(~cond),
+        lambda g, cond: gated(g, Tensor._make(cond)),  # where(c, 1, 0)
+        lambda g, cond: gated(g, Tensor._make(~cond)),
     ],  # where(c, 0, 1)
     inputs=("a", "b"),
 )
@@ -208,25 +208,25 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
 _maximum = Primitive(
     "maximum",
     lambda xp, a, b: xp.maximum(a, b),
-    [lambda g, a, b: g * _share(a, b, a > b), lambda g, a, b: g * _share(b, a, b > a)],
+    [lambda g, a, b: gated(g, _share(a, b, a > b)), lambda g, a, b: gated(g, _share(b, a, b > a))],
     inputs=("a", "b"),
 )
 _minimum = Primitive(
     "minimum",
     lambda xp, a, b: xp.minimum(a, b),
-    [lambda g, a, b: g * _share(a, b, a < b), lambda g, a, b: g * _share(b, a, b < a)],
+    [lambda g, a, b: gated(g, _share(a, b, a < b)), lambda g, a, b: gated(g, _share(b, a, b < a))],
     inputs=("a", "b"),
 )
 _fmax = Primitive(
     "fmax",
     lambda xp, a, b: xp.fmax(a, b),
-    [lambda g, a, b: g * ((a >= b) | b.isnan()), lambda g, a, b: g * (~((a >= b) | b.isnan()))],
+    [lambda g, a, b: gated(g, (a >= b) | b.isnan()), lambda g, a, b: gated(g, ~((a >= b) | b.isnan()))],
     inputs=("a", "b"),
 )
 _fmin = Primitive(
     "fmin",
     lambda xp, a, b: xp.fmin(a, b),
-    [lambda g, a, b: g * ((a <= b) | b.isnan()), lambda g, a, b: g * (~((a <= b) | b.isnan()))],
+    [lambda g, a, b: gated(g, (a <= b) | b.isnan()), lambda g, a, b: gated(g, ~((a <= b) | b.isnan()))],
     inputs=("a", "b"),
 )
 

@@ -19,7 +19,7 @@ from ...tensor import Tensor
 from ..kernels.operands import as_tensor_of, promote, promote_float, tensor_of
 from ..kernels.out_arg import SAME_INPUT, same, write_out
 from ..kernels.special import erf_array, erfc_array, erfinv_array
-from .clamp_where import where
+from .clamp_where import gated, where
 
 __all__ = [
     "exp",
@@ -169,12 +169,17 @@ arcsin, arccos, arctan = asin, acos, atan
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
 # Piecewise-constant ops have zero derivative almost everywhere (PyTorch returns zeros).
-floor = _same_dtype_unary("floor", lambda xp, a: xp.floor(a) if a.dtype.kind == "f" else a.copy(), lambda g: g * 0)
-ceil = _same_dtype_unary("ceil", lambda xp, a: xp.ceil(a) if a.dtype.kind == "f" else a.copy(), lambda g: g * 0)
-trunc = _same_dtype_unary("trunc", lambda xp, a: xp.trunc(a) if a.dtype.kind == "f" else a.copy(), lambda g: g * 0)
+def _no_gradient(g: Tensor) -> Tensor:
+    """The derivative of a step function: zero (+0, as PyTorch's zeros), kept in the graph through `g`."""
+    return gated(g, 0)
+
+
+floor = _same_dtype_unary("floor", lambda xp, a: xp.floor(a) if a.dtype.kind == "f" else a.copy(), _no_gradient)
+ceil = _same_dtype_unary("ceil", lambda xp, a: xp.ceil(a) if a.dtype.kind == "f" else a.copy(), _no_gradient)
+trunc = _same_dtype_unary("trunc", lambda xp, a: xp.trunc(a) if a.dtype.kind == "f" else a.copy(), _no_gradient)
 fix = trunc
 frac = _same_dtype_unary("frac", lambda xp, a: a - xp.trunc(a), lambda g: g)  # a - trunc(a)
-sign = _same_dtype_unary("sign", lambda xp, a: _sign(xp, a), lambda g: g * 0)
+sign = _same_dtype_unary("sign", lambda xp, a: _sign(xp, a), _no_gradient)
 abs = _same_dtype_unary("abs", lambda xp, a: xp.abs(a), lambda g, a: g * _sgn(a))  # sign a, z/|z| (0 at 0)
 absolute = abs
 
@@ -209,7 +214,7 @@ def _sinc_derivative(a: Tensor) -> Tensor:
     return where(a == 0, 0.0, d)
 
 
-_round = Primitive("round", lambda xp, a, decimals: xp.round(a, decimals), [lambda g: g * 0], quiet=True)
+_round = Primitive("round", lambda xp, a, decimals: xp.round(a, decimals), [_no_gradient], quiet=True)
 
 
 def round(input: Tensor, *, decimals: int = 0, out: Any = None) -> Tensor:

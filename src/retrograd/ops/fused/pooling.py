@@ -142,6 +142,8 @@ def _scatter_fwd(xp: Any, a: Any, tap: Any, windows: Windows, spatial: Ints) -> 
             acc[index] += g * (tap == i)
         else:  # the taps tile the input: write each one in place
             xp.multiply(g, tap == i, out=acc[index])
+    if windows.tables is None and not windows.overlap:
+        acc += 0.0  # a negative g times False wrote -0.0: PyTorch's zeros print as "0."
     return xp.ascontiguousarray(crop(acc, windows.pads)).reshape(*a.shape[: a.ndim - nd], *spatial)
 
 

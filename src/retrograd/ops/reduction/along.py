@@ -14,6 +14,7 @@ from typing import Any
 
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..elementwise.clamp_where import gated
 from ..indexing.keyed import FlatKey, accumulate, along_dim_key
 from ..kernels.accumulate import wide_cumsum
 from ..kernels.operands import wrap_dims
@@ -139,6 +140,6 @@ def count(shape: tuple, dims: tuple) -> int:
 def evenly(g: Tensor, a: Tensor, out: Tensor) -> Tensor:
     """The gradient of a full max/min/median: split evenly among the entries equal to the result."""
     mask = a.isnan() if bool(out._data != out._data) else a == out
-    return mask * (g / mask.sum())
+    return gated(g / mask.sum(), mask)
 
 

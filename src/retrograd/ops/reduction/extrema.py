@@ -31,7 +31,7 @@ __all__ = ["max", "min", "amax", "amin", "argmax", "argmin", "aminmax"]
 def _share_by_count(g: Tensor, a: Tensor, out: Tensor, dims: tuple, keepdim: bool) -> Tensor:
     """amax/amin's gradient: each slice's share split among its entries equal to the result."""
     mask = a == keep(out, dims, keepdim)
-    return (keep(g, dims, keepdim) / mask.sum(dims, keepdim=True)) * mask
+    return (keep(g, dims, keepdim) / mask.sum(dims, keepdim=True)) * mask  # -0.0 where masked, as PyTorch's
 
 
 def _full_primitive(name: str, reduce: str) -> Primitive:
