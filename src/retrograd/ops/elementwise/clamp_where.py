@@ -25,7 +25,7 @@ __all__ = ["clamp", "clip", "clamp_min", "clamp_max", "where", "maximum", "minim
 # --- clamp: the gradient passes where the input was inside the bounds (ties included) ---
 
 
-def gated(g: Tensor, keep: Tensor) -> Tensor:
+def gated(g: Tensor, keep: Tensor | float) -> Tensor:
     """`g` where `keep` holds, +0 elsewhere (PyTorch's masked backwards select, so they print `0.`, not `-0.`).
 
     `g * keep` alone gives -0.0 for a negative gradient; adding 0.0 turns only that into +0.0.
