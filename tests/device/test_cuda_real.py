@@ -115,6 +115,18 @@ def _composed(monkeypatch):
     return cuda_kernels
 
 
+def _assert_fused_matches_composed(monkeypatch, run, dtype) -> None:
+    """`run()` with the fused kernels, then with the array paths (`_composed`): the same arrays."""
+    fused = run()
+    with monkeypatch.context() as m:
+        _composed(m)
+        composed = run()
+    # float32: the fused kernels round in another order (one element of 2112 was 3.6e-5 off)
+    tol = dict(rtol=1e-4, atol=1e-5) if dtype == rg.float32 else dict(rtol=1e-12, atol=1e-12)
+    for f, c in zip(fused, composed):
+        np.testing.assert_allclose(f, c, **tol)
+
+
 @pytest.mark.parametrize("dtype", [rg.float32, rg.float64])
 def test_fused_kernels_agree_with_composed(monkeypatch, dtype):
     """relu/log_softmax/GELU derivatives, layer norm and the Adam step: fused kernels == array expressions."""
@@ -136,14 +148,7 @@ def test_fused_kernels_agree_with_composed(monkeypatch, dtype):
             opt.step()
         return [t.detach().cpu().numpy() for t in (out, x.grad, w, opt.state[w]["exp_avg_sq"])]
 
-    fused = run()
-    with monkeypatch.context() as m:
-        _composed(m)
-        composed = run()
-    # float32: the fused kernels round in another order (one element of 2112 was 3.6e-5 off)
-    tol = dict(rtol=1e-4, atol=1e-5) if dtype == rg.float32 else dict(rtol=1e-12, atol=1e-12)
-    for f, c in zip(fused, composed):
-        np.testing.assert_allclose(f, c, **tol)
+    _assert_fused_matches_composed(monkeypatch, run, dtype)
 
 
 @pytest.mark.parametrize("dtype", [rg.float32, rg.float64])
@@ -159,13 +164,7 @@ def test_fused_lstm_cell_agrees_with_composed(monkeypatch, dtype):
         grads = [p.grad for p in lstm.parameters()]
         return [t.detach().cpu().numpy() for t in (out, h, c, x.grad, *grads)]
 
-    fused = run()
-    with monkeypatch.context() as m:
-        _composed(m)
-        composed = run()
-    tol = dict(rtol=1e-4, atol=1e-5) if dtype == rg.float32 else dict(rtol=1e-12, atol=1e-12)
-    for f, c in zip(fused, composed):
-        np.testing.assert_allclose(f, c, **tol)
+    _assert_fused_matches_composed(monkeypatch, run, dtype)
 
 
 @pytest.mark.parametrize("dtype", [rg.float32, rg.float64])
@@ -183,10 +182,4 @@ def test_fused_gru_cell_agrees_with_composed(monkeypatch, dtype, bias):
         grads = [p.grad for p in gru.parameters()]
         return [t.detach().cpu().numpy() for t in (out, h, x.grad, h0.grad, *grads)]
 
-    fused = run()
-    with monkeypatch.context() as m:
-        _composed(m)
-        composed = run()
-    tol = dict(rtol=1e-4, atol=1e-5) if dtype == rg.float32 else dict(rtol=1e-12, atol=1e-12)
-    for f, c in zip(fused, composed):
-        np.testing.assert_allclose(f, c, **tol)
+    _assert_fused_matches_composed(monkeypatch, run, dtype)
