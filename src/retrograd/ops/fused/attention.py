@@ -92,8 +92,7 @@ def _backward(xp: Any, g: Any, q: Any, k: Any, v: Any, p: Any, *, scale: float, 
 _BACKWARD = {
     with_mask: Primitive(
         "attention_backward",
-        lambda xp, g, q, k, v, p, scale, with_mask=with_mask: _backward(xp, g, q, k, v, p, scale=scale,
-                                                                         with_mask=with_mask),
+        _backward,  # `with_mask` comes with each call, as an attribute
         [None] * 5,
         inputs=("g", "q", "k", "v", "p"),
         n_outputs=4 if with_mask else 3,
@@ -106,7 +105,7 @@ def _rule(g: Tensor, inputs: tuple, p: Any, scale: float, causal: bool) -> tuple
     if recorded(g):
         return differentiate(lambda *ts: _composed(*ts, scale=scale, causal=causal), inputs, g)
     float_mask = len(inputs) == 4 and inputs[3].is_floating_point()
-    grads = _BACKWARD[float_mask](g, *inputs[:3], Tensor._make(p), scale=scale)
+    grads = _BACKWARD[float_mask](g, *inputs[:3], Tensor._make(p), scale=scale, with_mask=float_mask)
     return grads + (None,) * (len(inputs) - len(grads))  # a bool mask takes no gradient
 
 
