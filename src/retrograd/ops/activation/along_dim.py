@@ -7,8 +7,11 @@ double backward works. softmax and log_softmax are also top-level names (`torch.
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
+
+import numpy as np
 
 from ... import dtypes as _dt
 from ...backend.cuda_kernels import kernel
@@ -21,10 +24,18 @@ from .smooth import sigmoid_array
 __all__ = ["softmax", "log_softmax"]
 
 
+def _row_max(xp: Any, a: Any, dim: int | None) -> Any:
+    """`a.max(dim, keepdims=True)`. Given the identity -inf, NumPy reduces rows of 32 or 64 floats
+    ~3x faster (attention's score rows); the result is the same, NaN included."""
+    if xp is np and a.dtype.kind == "f":
+        return a.max(axis=dim, keepdims=True, initial=-math.inf)
+    return a.max(axis=dim, keepdims=True)
+
+
 def _softmax_forward(xp: Any, a: Any, dim: int | None) -> Any:
     if a.size == 0:
         return a.copy()
-    e = xp.exp(a - a.max(axis=dim, keepdims=True))
+    e = xp.exp(a - _row_max(xp, a, dim))
     e /= e.sum(axis=dim, keepdims=True)  # in place: one array fewer to allocate (and page in)
     return e
 
@@ -32,7 +43,7 @@ def _softmax_forward(xp: Any, a: Any, dim: int | None) -> Any:
 def _log_softmax_forward(xp: Any, a: Any, dim: int | None) -> Any:
     if a.size == 0:
         return a.copy()
-    shifted = a - a.max(axis=dim, keepdims=True)
+    shifted = a - _row_max(xp, a, dim)
     shifted -= xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))  # in place, as in softmax
     return shifted
 
