@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import sys
 import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -207,6 +208,7 @@ def run(
             if following is not None and heap:  # not alone after all: the heap orders them
                 heappush(heap, (-following._seq, id(following), following))
                 following = None
+            results = g = None  # hold no gradient past its node: `_accumulate` counts the references
     finally:
         quiet.__exit__(None, None, None)
         state.enabled = prev
@@ -299,6 +301,33 @@ def _call_post_hooks(node: Node, results: tuple, grads: list) -> tuple:
     return results
 
 
+# The references to a gradient that reaches `_accumulate` from the engine, when nothing else
+# holds it: the node's gradient buffer, `_accumulate`'s own argument, and getrefcount's argument.
+# Its array: the tensor's `_data` and getrefcount's argument. Anything more (a hook that kept it,
+# retain_grad, a second edge it also went to, a saved tensor, a view of the array) is counted.
+_ENGINE_REFS = 3
+_TENSOR_REFS = 2
+
+
+def _unshared(g: Tensor) -> bool:
+    """Whether `g` and its array are referenced by the engine only, so `.grad` may be `g` itself.
+
+    The array must also own its memory (not a view: a broadcast gradient is read-only), be
+    writeable and C-contiguous, and the tensor carry no graph.
+    """
+    a = g._data
+    return (
+        type(a) is numpy.ndarray
+        and a.base is None
+        and a.flags.writeable
+        and a.flags.c_contiguous
+        and g._grad_fn is None
+        and not g._requires_grad
+        and sys.getrefcount(g) == _ENGINE_REFS + 1  # + the local `g` of this function
+        and sys.getrefcount(a) == _TENSOR_REFS + 1  # + the local `a`
+    )
+
+
 def _accumulate(node: AccumulateGrad, g: Tensor | None, create_graph: bool) -> None:
     """leaf.grad += g, in place when it is safe, as PyTorch does."""
     if g is None:
@@ -308,8 +337,10 @@ def _accumulate(node: AccumulateGrad, g: Tensor | None, create_graph: bool) -> N
     if old is None:
         if create_graph:
             leaf._grad = g
-        elif type(g) is _tt.Tensor:  # a copy of the array: what detach().clone() makes, without two op calls
-            leaf._grad = _tt.make(g._data.copy())
+        elif type(g) is _tt.Tensor:
+            # nothing else holds a fresh gradient: it becomes .grad as it is (PyTorch steals it too);
+            # anything else gets a copy of the array, what detach().clone() makes without two op calls
+            leaf._grad = g if _unshared(g) else _tt.make(g._data.copy())
         else:
             leaf._grad = g.detach().clone()
     elif create_graph or old._requires_grad:

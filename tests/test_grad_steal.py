@@ -1,0 +1,173 @@
+"""A leaf's first gradient becomes `.grad` without a copy when nothing else holds it (PyTorch steals it too).
+
+The engine counts references (engine/backward.py `_unshared`); these tests pin both sides: a fresh
+gradient is taken as it is, and every way another holder can keep the same array (a hook, retain_grad,
+a second edge, a Function's saved output, a view, the user's own `gradient=`) gets a copy, so that
+no two `.grad`s, and no `.grad` and another tensor, ever share memory.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import retrograd as torch
+from retrograd.autograd import Function
+
+
+def _address(t):
+    return t._data.__array_interface__["data"][0]
+
+
+class _Fresh(Function):
+    """Identity forward; the backward returns a new array and reports its address."""
+
+    seen: list = []
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.clone()
+
+    @staticmethod
+    def backward(ctx, g):
+        out = g * 2.0
+        _Fresh.seen.append(_address(out))
+        return out
+
+
+class _Kept(Function):
+    """The backward's result is also kept by the Function (as a user's cache might)."""
+
+    kept: list = []
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.clone()
+
+    @staticmethod
+    def backward(ctx, g):
+        out = g * 2.0
+        _Kept.kept.append(out)
+        return out
+
+
+def test_a_fresh_gradient_becomes_grad_without_a_copy():
+    _Fresh.seen.clear()
+    w = torch.randn(4, 3, requires_grad=True)
+    _Fresh.apply(w).sum().backward()
+    assert _address(w.grad) == _Fresh.seen[0]
+    np.testing.assert_array_equal(w.grad.numpy(), np.full((4, 3), 2.0, np.float32))
+
+
+def test_matmul_weight_gradient_is_taken_and_stays_writeable():
+    x = torch.randn(5, 4)
+    w = torch.randn(4, 3, requires_grad=True)
+    (x @ w).tanh().sum().backward()
+    expected = w.grad.clone()
+    w.grad.add_(1.0)  # an optimizer's in-place use of the gradient
+    np.testing.assert_allclose(w.grad.numpy(), expected.numpy() + 1.0)
+
+
+def test_a_gradient_the_function_kept_is_copied():
+    _Kept.kept.clear()
+    w = torch.randn(3, requires_grad=True)
+    _Kept.apply(w).sum().backward()
+    kept = _Kept.kept[0]
+    assert not np.shares_memory(w.grad._data, kept._data)
+    w.grad.zero_()
+    np.testing.assert_array_equal(kept.numpy(), np.full(3, 2.0, np.float32))
+
+
+def test_one_gradient_sent_to_two_leaves_is_not_shared():
+    a = torch.randn(3, requires_grad=True)
+    b = torch.randn(3, requires_grad=True)
+    (a + b).mul(3.0).sum().backward()  # add hands the same gradient to both inputs
+    assert not np.shares_memory(a.grad._data, b.grad._data)
+    a.grad.zero_()
+    np.testing.assert_array_equal(b.grad.numpy(), np.full(3, 3.0, np.float32))
+
+
+def test_retained_intermediate_gradient_is_not_shared_with_the_leaf():
+    w = torch.randn(3, requires_grad=True)
+    h = w.clone()
+    h.retain_grad()
+    (h * torch.tensor([1.0, 2.0, 3.0])).sum().backward()
+    assert not np.shares_memory(w.grad._data, h.grad._data)
+    w.grad.zero_()
+    np.testing.assert_array_equal(h.grad.numpy(), [1.0, 2.0, 3.0])
+
+
+def test_a_hook_that_keeps_the_gradient_gets_its_own_array():
+    seen = []
+    w = torch.randn(3, requires_grad=True)
+    y = w * torch.tensor([1.0, 2.0, 3.0])
+    y.register_hook(lambda g: seen.append(g))
+    (y * 2.0).sum().backward()
+    w.grad.zero_()
+    np.testing.assert_array_equal(seen[0].numpy(), [2.0, 2.0, 2.0])
+
+
+def test_a_leaf_hook_that_keeps_the_gradient():
+    seen = []
+    w = torch.randn(3, requires_grad=True)
+    w.register_hook(lambda g: seen.append(g))
+    (w * torch.tensor([1.0, 2.0, 3.0])).sum().backward()
+    w.grad.zero_()
+    np.testing.assert_array_equal(seen[0].numpy(), [1.0, 2.0, 3.0])
+
+
+def test_the_users_gradient_argument_is_never_taken():
+    w = torch.randn(3, requires_grad=True)
+    given = torch.tensor([1.0, 2.0, 3.0])
+    w.backward(given)
+    w.grad.zero_()
+    np.testing.assert_array_equal(given.numpy(), [1.0, 2.0, 3.0])
+    y = w.clone()  # the gradient passes through clone's backward unchanged
+    y.backward(given)
+    w.grad.zero_()
+    np.testing.assert_array_equal(given.numpy(), [1.0, 2.0, 3.0])
+
+
+def test_a_broadcast_gradient_is_copied_into_a_writeable_array():
+    w = torch.randn(4, 3, requires_grad=True)
+    w.sum().backward()  # sum's gradient is a broadcast (read-only) view
+    assert w.grad._data.flags.writeable
+    w.grad.mul_(2.0)
+    np.testing.assert_array_equal(w.grad.numpy(), np.full((4, 3), 2.0, np.float32))
+
+
+def test_a_gradient_whose_view_is_held_elsewhere_is_copied():
+    views = []
+
+    class _Viewed(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.clone()
+
+        @staticmethod
+        def backward(ctx, g):
+            out = g * 2.0
+            views.append(out._data[:1])  # a view of the array only
+            return out
+
+    w = torch.randn(3, requires_grad=True)
+    _Viewed.apply(w).sum().backward()
+    w.grad.zero_()
+    assert views[0][0] == 2.0
+
+
+def test_second_backward_accumulates_into_the_taken_gradient():
+    x = torch.randn(5, 4)
+    w = torch.randn(4, 3, requires_grad=True)
+    (x @ w).sum().backward()
+    first = w.grad.clone()
+    (x @ w).sum().backward()
+    np.testing.assert_allclose(w.grad.numpy(), 2 * first.numpy(), rtol=1e-6)
+
+
+def test_autograd_grad_results_are_not_shared_with_grad():
+    x = torch.randn(5, 4)
+    w = torch.randn(4, 3, requires_grad=True)
+    loss = (x @ w).sum()
+    (g,) = torch.autograd.grad(loss, w, retain_graph=True)
+    loss.backward()
+    assert not np.shares_memory(g._data, w.grad._data)
