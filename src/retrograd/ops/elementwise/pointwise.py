@@ -129,6 +129,47 @@ def _same_dtype_unary(name: str, forward: Callable, derivative: Callable | None)
     return op
 
 
+# tanh's and sigmoid's derivatives as one primitive each, PyTorch's tanh_backward and
+# sigmoid_backward: one op call instead of three; their own derivatives are recorded as PyTorch
+# records them. Complex and vmap-batched gradients compose tensor ops instead.
+def _tanh_backward_forward(xp: Any, g: Any, y: Any) -> Any:
+    d = y * y  # g (1 - y²), in one temporary
+    xp.subtract(1, d, out=d)
+    d *= g
+    return d
+
+
+def _sigmoid_backward_forward(xp: Any, g: Any, y: Any) -> Any:
+    d = 1 - y  # g y (1 - y), in one temporary
+    d *= y
+    d *= g
+    return d
+
+
+_tanh_backward = Primitive(
+    "tanh_backward", _tanh_backward_forward,
+    [lambda gg, y: _tanh_backward(gg, y), lambda gg, g, y: gg * g * (-2 * y)],
+    inputs=("g", "y"), node_name="TanhBackwardBackward0",
+)
+_sigmoid_backward = Primitive(
+    "sigmoid_backward", _sigmoid_backward_forward,
+    [lambda gg, y: _sigmoid_backward(gg, y), lambda gg, g, y: gg * g * (1 - 2 * y)],
+    inputs=("g", "y"), node_name="SigmoidBackwardBackward0",
+)
+
+
+def _tanh_rule(g: Tensor, out: Tensor) -> Tensor:
+    if type(g) is Tensor and out._data.dtype.kind != "c":
+        return _tanh_backward(g, out)
+    return g * (1 - out * out)  # 1 - tanh²a
+
+
+def _sigmoid_rule(g: Tensor, out: Tensor) -> Tensor:
+    if type(g) is Tensor and out._data.dtype.kind != "c":
+        return _sigmoid_backward(g, out)
+    return g * (out * (1 - out))  # σ(1-σ)
+
+
 #                  name     forward (arrays)                  derivative (tensors)
 exp = _float_unary("exp", lambda xp, a: xp.exp(a), lambda g, out: g * out)  # eᵃ
 exp2 = _float_unary("exp2", lambda xp, a: xp.exp2(a), lambda g, out: g * (out * _LN2))  # 2ᵃ ln 2
@@ -147,11 +188,11 @@ acos = _float_unary("acos", lambda xp, a: xp.arccos(a), lambda g, a: -g / (1 - a
 atan = _float_unary("atan", lambda xp, a: xp.arctan(a), lambda g, a: g / (1 + a * a))  # 1/(1+a²)
 sinh = _float_unary("sinh", lambda xp, a: xp.sinh(a), lambda g, a: g * a.cosh())  # cosh a
 cosh = _float_unary("cosh", lambda xp, a: xp.cosh(a), lambda g, a: g * a.sinh())  # sinh a
-tanh = _float_unary("tanh", lambda xp, a: xp.tanh(a), lambda g, out: g * (1 - out * out))  # 1 - tanh²a
+tanh = _float_unary("tanh", lambda xp, a: xp.tanh(a), _tanh_rule)  # 1 - tanh²a
 asinh = _float_unary("asinh", lambda xp, a: xp.arcsinh(a), lambda g, a: g / (a * a + 1).sqrt())  # 1/√(a²+1)
 acosh = _float_unary("acosh", lambda xp, a: xp.arccosh(a), lambda g, a: g / (a * a - 1).sqrt())  # 1/√(a²-1)
 atanh = _float_unary("atanh", lambda xp, a: xp.arctanh(a), lambda g, a: g / (1 - a * a))  # 1/(1-a²)
-sigmoid = _float_unary("sigmoid", lambda xp, a: _sigmoid(xp, a), lambda g, out: g * (out * (1 - out)))  # σ(1-σ)
+sigmoid = _float_unary("sigmoid", lambda xp, a: _sigmoid(xp, a), _sigmoid_rule)  # σ(1-σ)
 erf = _float_unary(
     "erf", lambda xp, a: erf_array(a), lambda g, a: g * (_TWO_OVER_SQRT_PI * (-a * a).exp())
 )  # 2/√π e^(-a²)

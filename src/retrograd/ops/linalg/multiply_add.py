@@ -12,6 +12,7 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels.out_arg import SAME, same, write_out
 from .common import check_bmm, check_mm, check_mv
+from .products import first_order, grad_at, grad_bt
 
 __all__ = ["addmm", "addmv", "addbmm", "baddbmm"]
 
@@ -40,8 +41,8 @@ def _addbmm_forward(xp: Any, c: Any, a: Any, b: Any, beta: Any, alpha: Any) -> A
 _addmm = Primitive(
     "addmm", lambda xp, c, a, b, beta, alpha: _axpby(xp, xp.matmul(a, b), c, beta, alpha),
     [lambda g, beta: _scaled(g, beta),
-     lambda g, b, alpha: _scaled(g @ b.mT, alpha),
-     lambda g, a, alpha: _scaled(a.mT @ g, alpha)],
+     lambda g, b, alpha: _scaled(grad_bt(g, b) if first_order(g, b) else g @ b.mT, alpha),
+     lambda g, a, alpha: _scaled(grad_at(a, g) if first_order(g, a) else a.mT @ g, alpha)],
     inputs=("c", "a", "b"),
 )
 _addmv = Primitive(
@@ -54,8 +55,8 @@ _addmv = Primitive(
 _baddbmm = Primitive(
     "baddbmm", lambda xp, c, a, b, beta, alpha: _axpby(xp, xp.matmul(a, b), c, beta, alpha),
     [lambda g, beta: _scaled(g, beta),
-     lambda g, b, alpha: _scaled(g @ b.mT, alpha),
-     lambda g, a, alpha: _scaled(a.mT @ g, alpha)],
+     lambda g, b, alpha: _scaled(grad_bt(g, b) if first_order(g, b) else g @ b.mT, alpha),
+     lambda g, a, alpha: _scaled(grad_at(a, g) if first_order(g, a) else a.mT @ g, alpha)],
     inputs=("c", "a", "b"),
 )
 _addbmm = Primitive(

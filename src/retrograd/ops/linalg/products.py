@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy
 
+from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels.operands import wrap_dim
@@ -31,15 +32,29 @@ __all__ = [
 
 # --- the primitives: forward on arrays, one derivative per input ---------------------------
 
+# A first-order backward's products as one primitive each, G Bᵀ and Aᵀ G, with no transpose op
+# in between: two op calls fewer per matrix product. Only when nothing records the backward (no
+# create_graph, no vmap batch) and the other operand is real; otherwise the rules below compose
+# differentiable ops, so that higher derivatives are recorded as PyTorch records them.
+grad_bt = Primitive("mm", lambda xp, g, b: xp.matmul(g, xp.swapaxes(b, -1, -2)), [None, None], inputs=("g", "b"))
+grad_at = Primitive("mm", lambda xp, a, g: xp.matmul(xp.swapaxes(a, -1, -2), g), [None, None], inputs=("a", "g"))
+
+
+def first_order(g: Tensor, other: Tensor) -> bool:
+    """Whether a product's derivative may be `grad_bt`/`grad_at`: unrecorded, unbatched, real."""
+    return not state.enabled and type(g) is Tensor and other._data.dtype.kind != "c"
+
+
 _mm = Primitive(
     "mm", lambda xp, a, b: xp.matmul(a, b),
-    [lambda g, b: mm(g, b.mH),   # d(AB)/dA = G Bᴴ (Bᵀ for real B)
-     lambda g, a: mm(a.mH, g)],  # d(AB)/dB = Aᴴ G
+    [lambda g, b: grad_bt(g, b) if first_order(g, b) else mm(g, b.mH),   # d(AB)/dA = G Bᴴ (Bᵀ for real B)
+     lambda g, a: grad_at(a, g) if first_order(g, a) else mm(a.mH, g)],  # d(AB)/dB = Aᴴ G
     inputs=("a", "b"),
 )
 _bmm = Primitive(
     "bmm", lambda xp, a, b: xp.matmul(a, b),
-    [lambda g, b: bmm(g, b.mH), lambda g, a: bmm(a.mH, g)],
+    [lambda g, b: grad_bt(g, b) if first_order(g, b) else bmm(g, b.mH),
+     lambda g, a: grad_at(a, g) if first_order(g, a) else bmm(a.mH, g)],
     inputs=("a", "b"),
 )
 _mv = Primitive(
@@ -77,7 +92,7 @@ def _matmul_grad_a(g: Tensor, b: Tensor, a_shape: tuple) -> Tensor:
         return matmul(b, g.unsqueeze(-1)).squeeze(-1)
     if b.ndim == 1:        # (..., m, k) @ (k,): g vᵀ
         return g.unsqueeze(-1) * b
-    return matmul(g, b.mH)
+    return grad_bt(g, b) if g.ndim == b.ndim and first_order(g, b) else matmul(g, b.mH)
 
 
 def _matmul_grad_b(g: Tensor, a: Tensor, b: Tensor) -> Tensor:
@@ -92,7 +107,7 @@ def _matmul_grad_b(g: Tensor, a: Tensor, b: Tensor) -> Tensor:
         return mm(a.reshape(rows, k).mT, g.reshape(rows, g.shape[-1]))
     if _column_major(b):     # b is a transposed view (a Linear's weight.t()): the grad in b's layout
         return matmul(g.mT, a.conj() if a.is_complex() else a).mT
-    return matmul(a.mH, g)
+    return grad_at(a, g) if a.ndim == g.ndim and first_order(g, a) else matmul(a.mH, g)
 
 
 def _column_major(t: Tensor) -> bool:
