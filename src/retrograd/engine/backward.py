@@ -208,7 +208,7 @@ def run(
             if following is not None and heap:  # not alone after all: the heap orders them
                 heappush(heap, (-following._seq, id(following), following))
                 following = None
-            results = g = None  # hold no gradient past its node: `_accumulate` counts the references
+            results = g = None  # type: ignore[assignment]  # hold no gradient past its node: `_accumulate` counts references
     finally:
         quiet.__exit__(None, None, None)
         state.enabled = prev
