@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy
 
+from ..backend import namespace
 from . import tensor_type as _tt
 from .anomaly_mode import anomaly, check_results, print_forward_stack
 from .grad_mode import state
@@ -369,7 +370,9 @@ def _root_grads(outputs: tuple, grads: tuple, create_graph: bool) -> list:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             if not out.dtype.is_floating_point:
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {out.dtype}")
-            g = _tt.ones_like(out)
+            result.append(_tt.make(numpy.ones_like(out._data) if type(out._data) is numpy.ndarray
+                                   else namespace(out._data).ones_like(out._data)))  # fresh: no detach
+            continue
         elif not isinstance(g, type(out)):
             g = _tt.from_value(g, like=out)
         if g.shape != out.shape:

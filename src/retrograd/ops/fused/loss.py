@@ -50,7 +50,9 @@ def _nll_grad_forward(
     """d(nll)/d(input): -g·wt/denom at each element's target index, 0 elsewhere."""
     scale = wt / denom if reduction == "mean" else wt
     d = xp.zeros(shape, dtype=wt.dtype)
-    picked = xp.broadcast_to(-(g * scale), idx.shape)
+    picked = -(g * scale)
+    if picked.shape != idx.shape:  # a per-element g ('none') already has the shape
+        picked = xp.broadcast_to(picked, idx.shape)
     if d.ndim == 2:  # (N, C): as in `_picked`
         d[xp.arange(d.shape[0]), idx] = picked
     else:
@@ -93,7 +95,7 @@ def _checked_indices(xp: Any, t: Any, n_classes: int, ignore_index: int) -> tupl
     """
     t = t.astype(np.int64, copy=False)
     if xp is np and t.size:  # the usual batch: every target a class, none ignored (two reductions)
-        low, high = t.min(), t.max()
+        low, high = np.minimum.reduce(t, axis=None), np.maximum.reduce(t, axis=None)  # ufuncs: no wrapper
         if 0 <= low and high < n_classes and not low <= ignore_index <= high:
             return t.copy(), None  # a copy: the backward must not see later writes into the target
     ignored = t == ignore_index
