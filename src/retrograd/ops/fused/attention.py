@@ -58,13 +58,28 @@ def _composed(q: Tensor, k: Tensor, v: Tensor, *mask: Tensor, scale: float, caus
 # --- the fused kernel -----------------------------------------------------------------------------
 
 
+_CAUSAL: dict = {}  # (array module, L, S, dtype) -> the additive mask; a model uses one or two
+
+
+def _causal_mask(xp: Any, length: int, source: int, dtype: Any) -> Any:
+    """-inf above the diagonal, 0 elsewhere, (L, S): added to the scores, ~6x faster than a boolean
+    assignment of -inf (and the same result: s + 0 = s, s + -inf = -inf)."""
+    key = (xp, length, source, dtype)
+    mask = _CAUSAL.get(key)
+    if mask is None:
+        if len(_CAUSAL) > 64:
+            _CAUSAL.clear()
+        above = xp.triu(xp.ones((length, source), dtype=bool), 1)
+        mask = _CAUSAL[key] = xp.where(above, xp.asarray(-math.inf, dtype=dtype), xp.zeros((), dtype=dtype))
+    return mask
+
+
 def _forward(xp: Any, q: Any, k: Any, v: Any, *mask: Any, scale: float, causal: bool) -> tuple[Any, Any]:
     scores = q @ xp.swapaxes(k, -1, -2)
     scores *= scale
     blocked = None
     if causal:
-        length, source = scores.shape[-2:]
-        scores[..., xp.triu(xp.ones((length, source), dtype=bool), 1)] = -math.inf
+        scores += _causal_mask(xp, *scores.shape[-2:], scores.dtype)
     elif mask:
         m = mask[0]
         if m.dtype == bool:

@@ -18,17 +18,42 @@ arrays as attributes. With x̂ = (x - mean)·rstd and
 
 When gradients are recorded (create_graph), the rule recomputes mean and rstd
 from x with retrograd ops so higher derivatives see their dependence on x.
+
+Layer norm's sums run along the rows of its (B, D) view, on the CPU in float32 or float64, as
+BLAS matrix-vector products with a vector of ones (`_row_means`, `_column_sums`): ~7x faster
+than NumPy's float64-accumulated reductions over short rows. They accumulate in the data's
+dtype, in the vector lanes' partial sums, as PyTorch's own layer-norm kernel accumulates float32.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ...backend.cuda_kernels import kernel
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels.accumulate import wide_mean
+
+
+_BLAS_SUMS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _by_blas(xp: Any, v: Any, view: tuple, dims: tuple) -> bool:
+    """Whether the sums over `dims` of `v` (seen as `view`) are rows of a layer norm BLAS can take."""
+    return xp is np and dims == (1,) and len(view) == 2 and v.dtype in _BLAS_SUMS and v.size > 0
+
+
+def _row_means(xp: Any, v: Any) -> Any:
+    """The mean of each row of a 2-D array, as a (B, 1) column: one matrix-vector product."""
+    return (v @ xp.ones((v.shape[1], 1), dtype=v.dtype)) / v.shape[1]
+
+
+def _column_sums(xp: Any, v: Any) -> Any:
+    """The sum of each column of a 2-D array, (D,): one matrix-vector product."""
+    return xp.ones(v.shape[0], dtype=v.dtype) @ v
 
 
 def moments(xp: Any, a: Any, view: tuple, dims: tuple) -> tuple[Any, Any]:
@@ -38,6 +63,11 @@ def moments(xp: Any, a: Any, view: tuple, dims: tuple) -> tuple[Any, Any]:
         kept = tuple(1 if i in dims else n for i, n in enumerate(view))
         nan = xp.full(kept, xp.nan, dtype=a.dtype)
         return nan, nan
+    if _by_blas(xp, v, view, dims):
+        mean = _row_means(xp, v)
+        d = v - mean
+        d *= d
+        return mean, _row_means(xp, d)
     mean = wide_mean(v, dims, True)
     d = v - mean
     var = wide_mean(d * d, dims, True)
@@ -119,6 +149,16 @@ def _backward_arrays(xp: Any, g: Any, a: Any, *w: Any, view: tuple, dims: tuple,
     gh = (g * w[0] if w else g).reshape(view)
     if fixed:
         dx = gh * rstd
+    elif _by_blas(xp, gh, view, dims):
+        dx = gh - _row_means(xp, gh)
+        dx -= xhat * _row_means(xp, gh * xhat)
+        dx *= rstd
+        if n > 1:  # the weight's and bias's gradients summed over the rows here, not by the engine
+            w_shape = w[0].shape
+            gv = g.reshape(view)
+            grads = (dx.reshape(a.shape), _column_sums(xp, gv * xhat).reshape(w_shape),
+                     _column_sums(xp, gv).reshape(w_shape))
+            return grads[:n]
     else:
         m1, m2 = wide_mean(gh, dims, True), wide_mean(gh * xhat, dims, True)
         fused = kernel(xp, "norm_backward", gh, xhat)

@@ -77,7 +77,9 @@ def _check_add_input(c: Tensor, a: Tensor, b: Tensor, shape: tuple, kind: str) -
         names = ", ".join(t.dtype.kind_name for t in (c, a))
         last = b.dtype.kind_name
         raise RuntimeError(f"addmv input tensors must have the same dtype, but got {names}, and {last}")
-    c.expand(shape)  # PyTorch's error when `input` does not broadcast to the result
+    cs = c._data.shape
+    if len(cs) > len(shape) or any(n != 1 and n != m for n, m in zip(reversed(cs), reversed(shape))):
+        c.expand(shape)  # raises PyTorch's error: `input` does not broadcast to the result
 
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1, out: Any = None) -> Tensor:
