@@ -37,7 +37,6 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels.accumulate import wide_mean
 
-
 _BLAS_SUMS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
