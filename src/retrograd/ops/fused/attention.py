@@ -79,7 +79,8 @@ def _forward(xp: Any, q: Any, k: Any, v: Any, *mask: Any, scale: float, causal: 
     scores *= scale
     blocked = None
     if causal:
-        scores += _causal_mask(xp, *scores.shape[-2:], scores.dtype)
+        length, source = scores.shape[-2:]
+        scores += _causal_mask(xp, length, source, scores.dtype)
     elif mask:
         m = mask[0]
         if m.dtype == bool:
