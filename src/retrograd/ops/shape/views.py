@@ -13,7 +13,9 @@ from typing import Any, SupportsIndex
 import numpy as np
 
 from ...dtypes import dtype
+from ...engine import primitive as _primitive
 from ...engine.fit import sum_to_shape
+from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Size, Tensor
 from ..kernels.operands import numpy_alias, shape_arg, wrap_dim, wrap_dims
@@ -69,49 +71,70 @@ def _reshape_view_only(xp: Any, a: Any, shape: tuple) -> Any:
         ) from None
 
 
+def _plain(g: Tensor) -> bool:
+    """Whether a view's derivative may be a view of g's array, with no op call: nothing records
+    the backward (no create_graph, no retrograd.compile recording) and g is not batched (vmap)."""
+    return type(g) is Tensor and not state.enabled and _primitive.tracer is None
+
+
+def _reshaped(g: Tensor, a_shape: tuple) -> Tensor:
+    """The derivative of every reshaping view: g back in the input's shape."""
+    return Tensor._make(g._data.reshape(a_shape)) if _plain(g) else g.reshape(a_shape)
+
+
+def _swapped(g: Tensor, d0: int, d1: int) -> Tensor:
+    return Tensor._make(g._data.swapaxes(d0, d1)) if _plain(g) else g.transpose(d0, d1)
+
+
+def _unpermuted(g: Tensor, dims: tuple) -> Tensor:
+    inverse = tuple(np.argsort(dims))
+    return Tensor._make(g._data.transpose(inverse)) if _plain(g) else g.permute(inverse)
+
+
 _reshape = Primitive(
     "reshape",
     lambda xp, a, shape: a.reshape(shape),
-    [lambda g, a_shape: g.reshape(a_shape)],
+    [_reshaped],
     node_name="ViewBackward0",
     view=True,
 )
-_view = Primitive("view", _reshape_view_only, [lambda g, a_shape: g.reshape(a_shape)], view=True)
+_view = Primitive("view", _reshape_view_only, [_reshaped], view=True)
 # a reshape that copies (PyTorch's _unsafe_view): reshape of a non-contiguous input, kron
 unsafe_view = Primitive(
     "reshape",
     lambda xp, a, shape: a.reshape(shape),
-    [lambda g, a_shape: g.reshape(a_shape)],
+    [_reshaped],
     node_name="UnsafeViewBackward0",
 )
 _squeeze = Primitive(
-    "squeeze", lambda xp, a, shape: a.reshape(shape), [lambda g, a_shape: g.reshape(a_shape)], view=True
+    "squeeze", lambda xp, a, shape: a.reshape(shape), [_reshaped], view=True
 )
 _squeeze_dim = Primitive(
     "squeeze",
     lambda xp, a, shape: a.reshape(shape),
-    [lambda g, a_shape: g.reshape(a_shape)],
+    [_reshaped],
     node_name="SqueezeBackward1",
     view=True,
 )
 # squeeze of a list of dims (PyTorch's squeeze.dims): matmul's (k,) @ (k, n) drops the row it added
 squeeze_dims = Primitive(
-    "squeeze", lambda xp, a, shape: a.reshape(shape), [lambda g, a_shape: g.reshape(a_shape)],
+    "squeeze", lambda xp, a, shape: a.reshape(shape), [_reshaped],
     node_name="SqueezeBackward4", view=True,
 )
 _unsqueeze = Primitive(
-    "unsqueeze", lambda xp, a, shape: a.reshape(shape), [lambda g, a_shape: g.reshape(a_shape)], view=True
+    "unsqueeze", lambda xp, a, shape: a.reshape(shape), [_reshaped], view=True
 )
 _permute = Primitive(
     "permute",
     lambda xp, a, dims: a.transpose(dims),
-    [lambda g, dims: g.permute(tuple(np.argsort(dims)))],  # the inverse permutation
+    [_unpermuted],  # the inverse permutation
     view=True,
 )
 _transpose = Primitive(
-    "transpose", lambda xp, a, d0, d1: xp.swapaxes(a, d0, d1), [lambda g, d0, d1: g.transpose(d0, d1)], view=True
+    "transpose", lambda xp, a, d0, d1: xp.swapaxes(a, d0, d1), [_swapped], view=True
 )
-_t = Primitive("t", lambda xp, a: a.T, [lambda g: g.t()], node_name="TBackward0", view=True)
+_t = Primitive("t", lambda xp, a: a.T, [lambda g: Tensor._make(g._data.T) if _plain(g) else g.t()],
+               node_name="TBackward0", view=True)
 
 
 def reshape(input: Tensor, *shape: SupportsIndex | Sequence[SupportsIndex]) -> Tensor:
