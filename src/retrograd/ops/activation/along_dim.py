@@ -18,6 +18,7 @@ from ...backend.cuda_kernels import kernel
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.pointwise import sigmoid
+from ..kernels.accumulate import row_sums
 from ..kernels.operands import numpy_alias, wrap_dim
 from .smooth import sigmoid_array
 
@@ -36,7 +37,7 @@ def _softmax_forward(xp: Any, a: Any, dim: int | None) -> Any:
     if a.size == 0:
         return a.copy()
     e = xp.exp(a - _row_max(xp, a, dim))
-    e /= e.sum(axis=dim, keepdims=True)  # in place: one array fewer to allocate (and page in)
+    e /= row_sums(xp, e, dim)  # in place: one array fewer to allocate (and page in)
     return e
 
 
@@ -44,7 +45,7 @@ def _log_softmax_forward(xp: Any, a: Any, dim: int | None) -> Any:
     if a.size == 0:
         return a.copy()
     shifted = a - _row_max(xp, a, dim)
-    shifted -= xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))  # in place, as in softmax
+    shifted -= xp.log(row_sums(xp, xp.exp(shifted), dim))  # in place, as in softmax
     return shifted
 
 
@@ -61,7 +62,7 @@ def _log_softmax_backward_forward(xp: Any, g: Any, y: Any, dim: int | None) -> A
     if y.ndim == 0:  # NumPy gives scalars for 0-d operands: no array to write into
         return g - xp.exp(y) * g.sum(axis=dim, keepdims=True)
     e = xp.exp(y)  # g - e^y · Σ g, written into e^y's array
-    e *= g.sum(axis=dim, keepdims=True)
+    e *= row_sums(xp, g, dim)
     return xp.subtract(g, e, out=e)
 
 

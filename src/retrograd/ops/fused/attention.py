@@ -23,6 +23,7 @@ from ...tensor import Tensor
 from ..activation.along_dim import _softmax_forward, softmax
 from ..creation import ones
 from ..elementwise.clamp_where import where
+from ..kernels.accumulate import row_sums
 from ..shape.diagonals import tril
 from .recompute import differentiate, recorded
 
@@ -98,7 +99,7 @@ def _forward(xp: Any, q: Any, k: Any, v: Any, *mask: Any, scale: float, causal: 
 def _backward(xp: Any, g: Any, q: Any, k: Any, v: Any, p: Any, *, scale: float, with_mask: bool) -> tuple:
     dv = xp.swapaxes(p, -1, -2) @ g
     dp = g @ xp.swapaxes(v, -1, -2)
-    ds = dp - (dp * p).sum(axis=-1, keepdims=True)
+    ds = dp - row_sums(xp, dp * p, -1)
     ds *= p  # the softmax's derivative: zero where a key was masked
     d_mask = (ds.copy(),) if with_mask else ()
     ds *= scale

@@ -26,7 +26,7 @@ from ...engine.wide_sum import WIDE as _WIDE
 from ...engine.wide_sum import narrow_float as _narrow_float
 from ...engine.wide_sum import wide_sum
 
-__all__ = ["wide_cumprod", "wide_cumsum", "wide_mean", "wide_sum"]
+__all__ = ["row_sums", "wide_cumprod", "wide_cumsum", "wide_mean", "wide_sum"]
 
 
 def wide_cumsum(xp: Any, a: Any, axis: int, dtype: Any) -> Any:
@@ -52,3 +52,19 @@ def wide_mean(a: Any, axis: tuple[int, ...], keepdims: bool = False) -> Any:
     wide = _WIDE if _narrow_float(a.dtype) and xp is np else a.dtype
     with np.errstate(invalid="ignore", divide="ignore"):
         return xp.asarray(xp.add.reduce(a, axis=axis, keepdims=keepdims, dtype=wide) / n).astype(a.dtype)[()]
+
+
+_BLAS_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def row_sums(xp: Any, a: Any, dim: int | None) -> Any:
+    """`a.sum(dim, keepdims=True)` in `a`'s dtype (softmax's and attention's sums along a row).
+
+    Along the last dim of NumPy float32/float64 data it is one BLAS matrix-vector product with a
+    vector of ones: 5-7x faster than NumPy's reduction over rows of 10-1000 elements, and like it
+    accumulated in the data's dtype (in the vector lanes' partial sums rather than pairwise).
+    """
+    if xp is np and a.ndim and a.size and (dim == -1 or dim == a.ndim - 1) and a.dtype in _BLAS_DTYPES:
+        n = a.shape[-1]
+        return (a.reshape(-1, n) @ np.ones(n, a.dtype)).reshape(a.shape[:-1] + (1,))
+    return a.sum(axis=dim, keepdims=True)
