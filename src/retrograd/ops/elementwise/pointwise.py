@@ -133,14 +133,13 @@ def _same_dtype_unary(name: str, forward: Callable, derivative: Callable | None)
 # sigmoid_backward: one op call instead of three; their own derivatives are recorded as PyTorch
 # records them. Complex and vmap-batched gradients compose tensor ops instead.
 def _tanh_backward_forward(xp: Any, g: Any, y: Any) -> Any:
-    d = y * y  # g (1 - y²), in one temporary
-    xp.subtract(1, d, out=d)
+    d = 1 - y * y  # g (1 - y²); in place from here (NumPy gives scalars for 0-d: rebinding is fine)
     d *= g
     return d
 
 
 def _sigmoid_backward_forward(xp: Any, g: Any, y: Any) -> Any:
-    d = 1 - y  # g y (1 - y), in one temporary
+    d = 1 - y  # g y (1 - y), in place after the first
     d *= y
     d *= g
     return d
