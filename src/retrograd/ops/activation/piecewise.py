@@ -27,6 +27,7 @@ from ...engine.vmap_hook import batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..elementwise.clamp_where import gated, where
+from ..kernels.select import select
 from .smooth import floating, run
 
 __all__ = [
@@ -88,13 +89,13 @@ _hardtanh = Primitive(
 )
 _leaky_relu = _twins(
     "leaky_relu",
-    lambda xp, a, slope: xp.where(a > 0, a, a * slope),
+    lambda xp, a, slope: select(xp, a > 0, a, a * slope),
     lambda g, a, slope: where(a > 0, g, g * slope),  # 1 for a > 0, slope at and below 0
     "LeakyRelu",
 )
 _rrelu = _twins(
     "rrelu",
-    lambda xp, a, slope: xp.where(a > 0, a, a * slope),
+    lambda xp, a, slope: select(xp, a > 0, a, a * slope),
     lambda g, a, slope: where(a > 0, g, g * slope),  # eval mode: slope = (lower + upper) / 2
     "RreluWithNoise",
 )
@@ -111,24 +112,24 @@ _rrelu_noise = tuple(
 )
 _threshold = _twins(
     "threshold",
-    lambda xp, a, th, value: xp.where(a <= th, xp.asarray(value).astype(a.dtype), a),
+    lambda xp, a, th, value: select(xp, a <= th, xp.asarray(value).astype(a.dtype), a),
     lambda g, a, th: gated(g, ~(a <= th)),  # 0 at and below the threshold
     "Threshold",
 )
 _hardshrink = Primitive(
     "hardshrink",
-    lambda xp, a, lambd: xp.where((a >= -lambd) & (a <= lambd), 0, a),
+    lambda xp, a, lambd: select(xp, (a >= -lambd) & (a <= lambd), 0, a),
     [lambda g, a, lambd: gated(g, ~((a >= -lambd) & (a <= lambd)))],  # 0 on [-λ, λ], bounds included
 )
 _softshrink = Primitive(
     "softshrink",
-    lambda xp, a, lambd: xp.where(a > lambd, a - lambd, xp.where(a < -lambd, a + lambd, a * 0)),
+    lambda xp, a, lambd: select(xp, a > lambd, a - lambd, select(xp, a < -lambd, a + lambd, a * 0)),
     [lambda g, a, lambd: gated(g, ~((a >= -lambd) & (a <= lambd)))],  # 0 on [-λ, λ], bounds included
     quiet=True,
 )
 _prelu = Primitive(
     "prelu",
-    lambda xp, a, w: xp.where(a > 0, a, a * w),
+    lambda xp, a, w: select(xp, a > 0, a, a * w),
     [
         lambda g, a, w: where(a > 0, g, g * w),  # 1 for a > 0, w at and below 0
         lambda g, a: where(a > 0, 0.0, g * a),  # a where a <= 0 (summed over broadcast dims)
@@ -437,7 +438,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
 def _elu_forward(xp: Any, a: Any, alpha: float, scale: float, input_scale: float) -> Any:
     # min(a, 0) keeps exp from overflowing in the branch `where` discards
     negative = xp.expm1(xp.minimum(a, 0) * input_scale) * (alpha * scale)
-    return xp.where(a > 0, a * scale, negative)
+    return select(xp, a > 0, a * scale, negative)
 
 
 def _elu_rule(g: Tensor, a: Tensor, alpha: float, scale: float, input_scale: float) -> Tensor:

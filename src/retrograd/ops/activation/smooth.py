@@ -18,6 +18,7 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.clamp_where import gated, where
 from ..elementwise.pointwise import erf, sigmoid, tanh
+from ..kernels.select import select
 from ..kernels.special import erf_array
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
@@ -42,7 +43,7 @@ def sigmoid_array(xp: Any, a: Any) -> Any:
     """The logistic function on an array, without overflow."""
     # e^-|a| never overflows; 1/(1+e) for a >= 0 and e/(1+e) below keep full precision
     e = xp.exp(-xp.abs(a))
-    return xp.where(a >= 0, 1 / (1 + e), e / (1 + e))
+    return select(xp, a >= 0, 1 / (1 + e), e / (1 + e))
 
 
 # --- smooth activations -----------------------------------------------------------------
@@ -92,7 +93,7 @@ _mish = Primitive(
 )
 _softplus = Primitive(
     "softplus",
-    lambda xp, a, beta, th: xp.where(a * beta > th, a, xp.logaddexp(0, a * beta) / beta),
+    lambda xp, a, beta, th: select(xp, a * beta > th, a, xp.logaddexp(0, a * beta) / beta),
     # σ(βa), and 1 above the threshold
     [lambda g, a, beta, th: where(a * beta > th, g, g * sigmoid(a * beta))],
     quiet=True,

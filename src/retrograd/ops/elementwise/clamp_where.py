@@ -18,6 +18,7 @@ from ...tensor import Tensor
 from ..kernels.guards import check_scalar_fits, fitted_scalar
 from ..kernels.operands import as_tensor_of, promote, tensor_of
 from ..kernels.out_arg import SAME_INPUT, same, write_out
+from ..kernels.select import select
 
 __all__ = ["clamp", "clip", "clamp_min", "clamp_max", "where", "maximum", "minimum", "fmax", "fmin"]
 
@@ -150,7 +151,7 @@ def clamp_max(input: Tensor, max: Any) -> Tensor:
 
 _where = Primitive(
     "where",
-    lambda xp, a, b, cond: xp.where(cond, a, b),
+    lambda xp, a, b, cond: select(xp, cond, a, b),
     [
         lambda g, cond: gated(g, Tensor._make(cond)),  # where(c, 1, 0)
         lambda g, cond: gated(g, Tensor._make(~cond)),

@@ -28,6 +28,7 @@ from ..activation.smooth import log_sigmoid
 from ..elementwise.clamp_where import where
 from ..elementwise.pointwise import sigmoid
 from ..kernels.accumulate import wide_mean, wide_sum
+from ..kernels.select import select
 
 __all__: list[str] = []  # nothing public: nn.functional wraps these with PyTorch's checks
 
@@ -51,12 +52,12 @@ def _spread(g: Tensor, reduction: str, n: int) -> Tensor:
 
 def _smooth_l1_elems(xp: Any, d: Any, beta: float) -> Any:
     z = xp.abs(d)
-    return xp.where(z < beta, 0.5 * d * d / beta, z - 0.5 * beta)
+    return select(xp, z < beta, 0.5 * d * d / beta, z - 0.5 * beta)
 
 
 def _huber_elems(xp: Any, d: Any, delta: float) -> Any:
     z = xp.abs(d)
-    return xp.where(z < delta, 0.5 * d * d, delta * (z - 0.5 * delta))
+    return select(xp, z < delta, 0.5 * d * d, delta * (z - 0.5 * delta))
 
 
 def _mse_slope(g: Tensor, a: Tensor, b: Tensor, reduction: str) -> Tensor:
