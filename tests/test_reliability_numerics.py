@@ -151,3 +151,27 @@ def test_masked_gradients_are_positive_zeros(name):
 def test_masked_gradients_print_vs_torch(name):
     torch = pytest.importorskip("torch")
     assert str(_masked_grad(retrograd, name)) == str(_masked_grad(torch, name))
+
+
+BLOCKING_OPS = {
+    "relu": lambda m, x: m.relu(x),
+    "clamp": lambda m, x: m.clamp(x, 0.0, 3.0),
+    "hardtanh": lambda m, x: m.nn.functional.hardtanh(x),
+    "threshold": lambda m, x: m.nn.functional.threshold(x, 0.5, 0.0),
+    "maximum": lambda m, x: m.maximum(x, m.zeros_like(x)),
+    "where": lambda m, x: m.where(x > 0, x, m.zeros_like(x)),
+}
+
+
+@pytest.mark.parametrize("op", list(BLOCKING_OPS))
+def test_blocked_inf_gradient_gives_zero(op):
+    # a gradient that an op blocks is 0 even when it is inf or NaN (a select, not a product)
+    values, grads = [-1.0, 2.0, 5.0, -2.0], [float("inf"), -1.0, float("-inf"), float("nan")]
+    x = retrograd.tensor(values, requires_grad=True)
+    BLOCKING_OPS[op](retrograd, x).backward(retrograd.tensor(grads))
+    assert x.grad[0].item() == 0.0 and not np.signbit(x.grad[0].item())
+    assert x.grad[3].item() == 0.0
+    if torch is not None:
+        t = torch.tensor(values, requires_grad=True)
+        BLOCKING_OPS[op](torch, t).backward(torch.tensor(grads))
+        np.testing.assert_array_equal(x.grad.numpy(), t.grad.numpy())

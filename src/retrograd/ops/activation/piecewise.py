@@ -27,7 +27,7 @@ from ...engine.vmap_hook import batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..elementwise.clamp_where import gated, where
-from ..kernels.select import select
+from ..kernels.select import select, zero_where
 from .smooth import floating, run
 
 __all__ = [
@@ -65,9 +65,7 @@ def _relu_mask_forward(xp: Any, g: Any, y: Any) -> Any:
     fused = kernel(xp, "relu_backward", g, y)
     if fused is not None:
         return fused(g, y)
-    dx = g * ~(y <= 0)
-    dx += 0.0  # a negative g times False is -0.0; PyTorch's threshold_backward gives +0.0 (and prints "0.")
-    return dx
+    return zero_where(xp, y <= 0, g)  # +0.0 at and below the kink, as PyTorch's threshold_backward
 
 
 _relu_mask = Primitive(

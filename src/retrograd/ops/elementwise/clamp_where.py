@@ -29,8 +29,11 @@ __all__ = ["clamp", "clip", "clamp_min", "clamp_max", "where", "maximum", "minim
 def gated(g: Tensor, keep: Tensor | float) -> Tensor:
     """`g` where `keep` holds, +0 elsewhere (PyTorch's masked backwards select, so they print `0.`, not `-0.`).
 
-    `g * keep` alone gives -0.0 for a negative gradient; adding 0.0 turns only that into +0.0.
+    A bool `keep` selects (an inf or NaN gradient where it is False gives 0, as in PyTorch); a
+    number or float tensor scales, and adding 0.0 turns the -0.0 of a negative g times 0 into +0.0.
     """
+    if isinstance(keep, Tensor) and keep.dtype is _dt.bool_:
+        return where(keep, g, 0.0)
     return g * keep + 0.0
 
 
@@ -209,13 +212,13 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
 _maximum = Primitive(
     "maximum",
     lambda xp, a, b: xp.maximum(a, b),
-    [lambda g, a, b: gated(g, _share(a, b, a > b)), lambda g, a, b: gated(g, _share(b, a, b > a))],
+    [lambda g, a, b: _shared(g, a, b, a > b), lambda g, a, b: _shared(g, b, a, b > a)],
     inputs=("a", "b"),
 )
 _minimum = Primitive(
     "minimum",
     lambda xp, a, b: xp.minimum(a, b),
-    [lambda g, a, b: gated(g, _share(a, b, a < b)), lambda g, a, b: gated(g, _share(b, a, b < a))],
+    [lambda g, a, b: _shared(g, a, b, a < b), lambda g, a, b: _shared(g, b, a, b < a)],
     inputs=("a", "b"),
 )
 _fmax = Primitive(
@@ -232,8 +235,9 @@ _fmin = Primitive(
 )
 
 
-def _share(x: Tensor, y: Tensor, wins: Tensor) -> Tensor:
-    return where(wins, 1.0, where(x == y, 0.5, 0.0))
+def _shared(g: Tensor, x: Tensor, y: Tensor, wins: Tensor) -> Tensor:
+    """g where x wins, half of it on a tie (PyTorch splits the gradient), +0 where x loses."""
+    return where(wins, g, where(x == y, g * 0.5, 0.0))
 
 
 def maximum(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:

@@ -37,3 +37,14 @@ def select(xp: Any, cond: Any, a: Any, b: Any) -> Any:
     out = np.bitwise_and(np.bitwise_xor(a_bits, b_bits), mask)  # the broadcast shape of all three
     out ^= b_bits
     return out.view(a.dtype)
+
+
+def zero_where(xp: Any, blocked: Any, g: Any) -> Any:
+    """`g` with +0.0 where `blocked` holds: a masked backward, exact for inf and NaN in `g`
+    (`g * ~blocked` would give NaN for a blocked inf, and -0.0 for a blocked negative)."""
+    if xp is not np or type(g) is not np.ndarray or g.dtype.itemsize not in _SAME_SIZE_INT:
+        return xp.where(blocked, xp.zeros((), g.dtype), g)
+    as_int = _SAME_SIZE_INT[g.dtype.itemsize]
+    keep = blocked.astype(as_int)
+    keep -= 1  # blocked: 1 -> 0, kept: 0 -> all ones
+    return np.bitwise_and(g.view(as_int), keep).view(g.dtype)
