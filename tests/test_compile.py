@@ -484,3 +484,28 @@ def test_torch_compile_signature_matches_pytorch():
     assert list(ours.parameters) == list(theirs.parameters)
     for name in ours.parameters:
         assert ours.parameters[name].default == theirs.parameters[name].default
+
+
+class _Positions(nn.Module):
+    """Token + position embeddings; the positions are a buffer read only as the lookup's indices."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.token = nn.Embedding(11, 4)
+        self.position = nn.Embedding(6, 4)
+        self.register_buffer("positions", torch.arange(6), persistent=False)
+
+    def forward(self, tokens):
+        return (self.token(tokens) + self.position(self.positions)).tanh()
+
+
+def test_buffer_read_as_indices_is_an_input_of_the_code():
+    torch.manual_seed(0)
+    model = _Positions()
+    tokens = torch.tensor([[1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 0, 1]])
+    assert torch.compiler.explain(model)(tokens).graph_count == 1  # was frozen into the code, so ran eagerly
+    compiled = torch.compile(model, fullgraph=True)
+    np.testing.assert_array_equal(compiled(tokens).detach().numpy(), model(tokens).detach().numpy())
+    with torch.no_grad():
+        model.positions.copy_(torch.tensor([5, 4, 3, 2, 1, 0]))  # the code reads the buffer's new values
+    np.testing.assert_array_equal(compiled(tokens).detach().numpy(), model(tokens).detach().numpy())

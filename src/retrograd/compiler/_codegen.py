@@ -18,6 +18,7 @@ from typing import Any
 import numpy
 
 from ._trace import Call, GraphBreak, Write
+from ._trace import array_ids as _attr_arrays
 
 _LITERALS = (int, bool, str, type(None))
 
@@ -153,18 +154,6 @@ def _fold_and_prune(steps: list, dynamic: set, live_out: set) -> list:
             pruned.append(step)
     pruned.reverse()
     return pruned
-
-
-def _attr_arrays(attrs: dict) -> list:
-    found: list = []
-    stack = list(attrs.values())
-    while stack:
-        v = stack.pop()
-        if type(v) in (tuple, list):
-            stack.extend(v)
-        elif hasattr(v, "__array_interface__") or hasattr(v, "__cuda_array_interface__"):
-            found.append(id(v))
-    return found
 
 
 def _body(b: _Builder, steps: list, returned: list[Any], indent: str, held: set) -> list[str]:

@@ -94,6 +94,9 @@ class Recorder:
                 self.used.add(i)
             elif i not in self.constants:
                 self.constants[i] = (t, t._version.value)
+        for i in array_ids(attrs):  # an input read as an attribute (an embedding's indices)
+            if i in self.inputs or i in self.found:
+                self.used.add(i)
         out_arrays = [o._data for o in outs]
         kwargs = dict(attrs)
         for name in prim.extras:  # the extras are outputs, not attributes
@@ -115,6 +118,19 @@ class Recorder:
             self.graph_break("in-place operation on an input, parameter or constant tensor")
         else:
             self.steps.append(Write(array, result._data, self.backward))
+
+
+def array_ids(attrs: dict) -> list:
+    """The ids of the arrays among a call's attributes (nested in tuples and lists too)."""
+    found: list = []
+    stack = list(attrs.values())
+    while stack:
+        v = stack.pop()
+        if type(v) in (tuple, list):
+            stack.extend(v)
+        elif hasattr(v, "__array_interface__") or hasattr(v, "__cuda_array_interface__"):
+            found.append(id(v))
+    return found
 
 
 def install(recorder: Recorder) -> None:
