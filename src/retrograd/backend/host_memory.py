@@ -8,10 +8,12 @@ virtual machine that costs about a microsecond per page: the W11 LSTM step took 
 faults (about 5 of its 25 ms), the W10 transformer step 1,200, the W6 CNN step 650.
 
 `keep_heap_mapped()` asks glibc to keep a pad of memory at the top of the heap when it trims
-(`mallopt(M_TOP_PAD)`). Faults per step fall to about zero; peak memory stays the same (the pad is
-memory the step has just used), the process just returns its freed memory later. The environment
-variable RETROGRAD_MALLOC_TOP_PAD sets the pad in bytes; 0 leaves malloc as it is. Other C
-libraries (macOS, Windows, musl) are left alone.
+(`mallopt(M_TOP_PAD)`), and to take arrays up to 32 MiB from the heap (`M_MMAP_THRESHOLD`):
+glibc would otherwise map each one above its mmap threshold (128 KiB until it adapts, and
+setting any of these parameters stops the adapting) and unmap it when freed. Faults per step fall
+to about zero; peak memory stays the same (the pad is memory the step has just used), the process
+just returns its freed memory later. The environment variable RETROGRAD_MALLOC_TOP_PAD sets the
+pad in bytes; 0 leaves malloc as it is. Other C libraries (macOS, Windows, musl) are left alone.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from __future__ import annotations
 import ctypes
 import os
 
-M_TOP_PAD = -2  # glibc's <malloc.h> parameter number
+M_TOP_PAD = -2  # glibc's <malloc.h> parameter numbers
+M_MMAP_THRESHOLD = -3
 DEFAULT_TOP_PAD = 64 << 20  # 64 MiB: more than any workload's per-step churn in benchmarks/
+HEAP_UP_TO = 32 << 20  # the largest mmap threshold glibc accepts on 64-bit systems
 
 
 def is_glibc() -> bool:
@@ -52,4 +56,4 @@ def keep_heap_mapped() -> bool:
         return False
     mallopt = ctypes.CDLL(None).mallopt
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
-    return bool(mallopt(M_TOP_PAD, min(pad, 2**31 - 1)))
+    return bool(mallopt(M_MMAP_THRESHOLD, HEAP_UP_TO)) and bool(mallopt(M_TOP_PAD, min(pad, 2**31 - 1)))
