@@ -47,4 +47,5 @@ def zero_where(xp: Any, blocked: Any, g: Any) -> Any:
     as_int = _SAME_SIZE_INT[g.dtype.itemsize]
     keep = blocked.astype(as_int)
     keep -= 1  # blocked: 1 -> 0, kept: 0 -> all ones
-    return np.bitwise_and(g.view(as_int), keep).view(g.dtype)
+    out = keep if keep.shape == g.shape else None  # the mask's memory holds the result: one array fewer
+    return np.bitwise_and(g.view(as_int), keep, out=out).view(g.dtype)
