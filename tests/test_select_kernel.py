@@ -50,3 +50,16 @@ def test_where_op_and_activations_use_it():
     np.testing.assert_array_equal(retrograd.where(x > 0, x, -x).numpy(), np.abs(x.numpy()))
     y = retrograd.nn.functional.leaky_relu(x, 0.1).numpy()
     np.testing.assert_array_equal(y, np.where(x.numpy() > 0, x.numpy(), x.numpy() * np.float32(0.1)))
+
+
+@pytest.mark.parametrize("shape", [(), (1,), (3, 5000)])
+def test_zero_where_keeps_g_where_not_blocked_bit_for_bit(shape):
+    from retrograd.ops.kernels.select import zero_where
+
+    rng = np.random.default_rng(2)
+    g = rng.standard_normal(shape)
+    y = rng.standard_normal(shape)
+    got = np.asarray(zero_where(np, y <= 0, g))
+    want = np.where(y <= 0, 0.0, g)
+    np.testing.assert_array_equal(got, want)
+    assert not np.signbit(got[np.asarray(y <= 0)]).any()

@@ -47,5 +47,6 @@ def zero_where(xp: Any, blocked: Any, g: Any) -> Any:
     as_int = _SAME_SIZE_INT[g.dtype.itemsize]
     keep = blocked.astype(as_int)
     keep -= 1  # blocked: 1 -> 0, kept: 0 -> all ones
-    out = keep if keep.shape == g.shape else None  # the mask's memory holds the result: one array fewer
+    # the mask's memory holds the result (one array fewer); a 0-d comparison gave NumPy scalars
+    out = keep if type(keep) is np.ndarray and keep.shape == g.shape else None
     return np.bitwise_and(g.view(as_int), keep, out=out).view(g.dtype)
