@@ -440,3 +440,16 @@ def test_uniform_never_returns_the_upper_bound(dtype):
     seed_both(2)
     a = rg.empty(300_000, dtype=getattr(rg, dtype)).uniform_(1000.0, 1000.5)
     same(a, torch.empty(300_000, dtype=getattr(torch, dtype)).uniform_(1000.0, 1000.5))
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+@pytest.mark.parametrize("shape", [(), (3,), (5, 8), (40,)])
+def test_complex_randn_and_normal_match_pytorch(dtype, shape):
+    # PyTorch draws a complex normal as its real view with std / √2 (short and vectorised paths)
+    seed_both(7)
+    same(rg.randn(shape, dtype=getattr(rg, dtype)), torch.randn(shape, dtype=getattr(torch, dtype)))
+    same(rg.zeros(shape, dtype=getattr(rg, dtype)).normal_(0.5, 2.0),
+         torch.zeros(shape, dtype=getattr(torch, dtype)).normal_(0.5, 2.0))
+    same(rg.randn_like(rg.zeros(shape, dtype=getattr(rg, dtype))),
+         torch.randn_like(torch.zeros(shape, dtype=getattr(torch, dtype))))
+    states_match()

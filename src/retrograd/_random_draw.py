@@ -186,10 +186,17 @@ def sample_kind(target: Tensor, kind: str, a: Any, b: Any, gen: Generator) -> An
             raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a:g} > to={b:g}")
         values = _cpu.uniform(gen, n, np_dtype, float(a), float(b))
     elif kind == "normal":
-        check_float(dt, "normal_kernel_cpu")
+        if not dt.is_complex:
+            check_float(dt, "normal_kernel_cpu")
         if b < 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {b:g}")
-        values = _cpu.normal(gen, n, np_dtype, float(a), float(b), contiguous=arr.flags.c_contiguous)
+        if dt.is_complex:  # PyTorch draws the real view (real, imaginary pairs) with std / √2
+            real = dt.to_real().np
+            std = float(b) / math.sqrt(2.0)
+            pairs = _cpu.normal(gen, 2 * n, real, float(a), std, contiguous=arr.flags.c_contiguous)
+            values = pairs.astype(real, copy=False).view(np_dtype)
+        else:
+            values = _cpu.normal(gen, n, np_dtype, float(a), float(b), contiguous=arr.flags.c_contiguous)
     elif kind == "bernoulli":
         return _bernoulli(gen, arr, a)
     elif kind == "exponential":

@@ -8,6 +8,7 @@ are the numbers PyTorch 2.13 gives on CPU for the same calls. Every sampler take
 
 from __future__ import annotations
 
+import math
 import operator
 from typing import Any
 
@@ -153,8 +154,15 @@ def randn(
     check_layout(layout)
     check_pin_memory(pin_memory)
     dev = target_device(device)
-    dt = check_float(_float_or_default(dtype), "normal_kernel_cpu")
+    dt = _float_or_default(dtype)
     shape = shape_of(size, "randn")
+    if dt.is_complex:  # PyTorch draws the real and imaginary parts as one real tensor, each N(0, 1/2)
+        real, std = dt.to_real().np, 1.0 / math.sqrt(2.0)  # std / √2, as PyTorch divides it
+        if dev.type == "cuda":
+            return _leaf(device_draw(dev, "normal", shape + (2,), real, 0.0, std).view(dt.np)[..., 0], requires_grad)
+        pairs = lambda s: _normal_draw(resolve(generator), tuple(s) + (2,), real, 0.0, std)  # noqa: E731
+        return random_draw(lambda s: _leaf(pairs(s).view(dt.np)[..., 0], requires_grad), shape)
+    check_float(dt, "normal_kernel_cpu")
     if dev.type == "cuda":
         return _leaf(device_draw(dev, "normal", shape, dt.np, 0.0, 1.0), requires_grad)
     return random_draw(lambda s: _leaf(_normal_draw(resolve(generator), s, dt.np), requires_grad), shape)
