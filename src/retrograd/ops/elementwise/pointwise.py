@@ -158,13 +158,13 @@ _sigmoid_backward = Primitive(
 
 
 def _tanh_rule(g: Tensor, out: Tensor) -> Tensor:
-    if type(g) is Tensor and out._data.dtype.kind != "c":
+    if type(g) is Tensor and type(out) is Tensor and out._data.dtype.kind != "c":  # else: complex or vmap
         return _tanh_backward(g, out)
     return g * (1 - out * out)  # 1 - tanh²a
 
 
 def _sigmoid_rule(g: Tensor, out: Tensor) -> Tensor:
-    if type(g) is Tensor and out._data.dtype.kind != "c":
+    if type(g) is Tensor and type(out) is Tensor and out._data.dtype.kind != "c":
         return _sigmoid_backward(g, out)
     return g * (out * (1 - out))  # σ(1-σ)
 

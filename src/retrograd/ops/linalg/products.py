@@ -42,13 +42,18 @@ grad_at = Primitive("mm", lambda xp, a, g: xp.matmul(xp.swapaxes(a, -1, -2), g),
 
 def first_order(g: Tensor, other: Tensor) -> bool:
     """Whether a product's derivative may be `grad_bt`/`grad_at`: unrecorded, unbatched, real."""
-    return not state.enabled and type(g) is Tensor and other._data.dtype.kind != "c"
+    return not state.enabled and type(g) is Tensor and type(other) is Tensor and other._data.dtype.kind != "c"
+
+
+def _adjoint(m: Tensor) -> Tensor:
+    """Mᴴ of a matrix, recorded as PyTorch records it (TBackward0 for real M)."""
+    return m.mH if m.is_complex() else m.t()
 
 
 _mm = Primitive(
     "mm", lambda xp, a, b: xp.matmul(a, b),
-    [lambda g, b: grad_bt(g, b) if first_order(g, b) else mm(g, b.mH),   # d(AB)/dA = G Bᴴ (Bᵀ for real B)
-     lambda g, a: grad_at(a, g) if first_order(g, a) else mm(a.mH, g)],  # d(AB)/dB = Aᴴ G
+    [lambda g, b: grad_bt(g, b) if first_order(g, b) else mm(g, _adjoint(b)),   # d(AB)/dA = G Bᴴ
+     lambda g, a: grad_at(a, g) if first_order(g, a) else mm(_adjoint(a), g)],  # d(AB)/dB = Aᴴ G
     inputs=("a", "b"),
 )
 _bmm = Primitive(
