@@ -18,43 +18,29 @@ def _address(t):
     return t._data.__array_interface__["data"][0]
 
 
-class _Fresh(Function):
-    """Identity forward; the backward returns a new array and reports its address."""
+def _doubling(keep):
+    """An identity Function whose backward returns 2·g as a new tensor and hands it to `keep` first
+    (what `keep` holds on to decides whether the engine may take it as `.grad`)."""
 
-    seen: list = []
+    class _Doubling(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.clone()
 
-    @staticmethod
-    def forward(ctx, x):
-        return x.clone()
+        @staticmethod
+        def backward(ctx, g):
+            out = g * 2.0
+            keep(out)
+            return out
 
-    @staticmethod
-    def backward(ctx, g):
-        out = g * 2.0
-        _Fresh.seen.append(_address(out))
-        return out
-
-
-class _Kept(Function):
-    """The backward's result is also kept by the Function (as a user's cache might)."""
-
-    kept: list = []
-
-    @staticmethod
-    def forward(ctx, x):
-        return x.clone()
-
-    @staticmethod
-    def backward(ctx, g):
-        out = g * 2.0
-        _Kept.kept.append(out)
-        return out
+    return _Doubling
 
 
 def test_a_fresh_gradient_becomes_grad_without_a_copy():
-    _Fresh.seen.clear()
+    seen = []
     w = torch.randn(4, 3, requires_grad=True)
-    _Fresh.apply(w).sum().backward()
-    assert _address(w.grad) == _Fresh.seen[0]
+    _doubling(lambda out: seen.append(_address(out))).apply(w).sum().backward()  # only the address kept
+    assert _address(w.grad) == seen[0]
     np.testing.assert_array_equal(w.grad.numpy(), np.full((4, 3), 2.0, np.float32))
 
 
@@ -68,10 +54,10 @@ def test_matmul_weight_gradient_is_taken_and_stays_writeable():
 
 
 def test_a_gradient_the_function_kept_is_copied():
-    _Kept.kept.clear()
+    kept_list = []
     w = torch.randn(3, requires_grad=True)
-    _Kept.apply(w).sum().backward()
-    kept = _Kept.kept[0]
+    _doubling(kept_list.append).apply(w).sum().backward()  # the tensor itself kept, as a user's cache might
+    kept = kept_list[0]
     assert not np.shares_memory(w.grad._data, kept._data)
     w.grad.zero_()
     np.testing.assert_array_equal(kept.numpy(), np.full(3, 2.0, np.float32))
@@ -137,20 +123,8 @@ def test_a_broadcast_gradient_is_copied_into_a_writeable_array():
 
 def test_a_gradient_whose_view_is_held_elsewhere_is_copied():
     views = []
-
-    class _Viewed(Function):
-        @staticmethod
-        def forward(ctx, x):
-            return x.clone()
-
-        @staticmethod
-        def backward(ctx, g):
-            out = g * 2.0
-            views.append(out._data[:1])  # a view of the array only
-            return out
-
     w = torch.randn(3, requires_grad=True)
-    _Viewed.apply(w).sum().backward()
+    _doubling(lambda out: views.append(out._data[:1])).apply(w).sum().backward()  # a view of the array only
     w.grad.zero_()
     assert views[0][0] == 2.0
 
