@@ -141,7 +141,11 @@ def _sum_rows(xp: Any, g: Any, idx: Any, n: int, scale: Any) -> Any:
     if flat.size:
         order = xp.argsort(flat, kind="stable")
         ordered = flat[order]
-        starts = xp.flatnonzero(xp.concatenate((xp.ones(1, dtype=bool), ordered[1:] != ordered[:-1])))
+        new_index = ordered[1:] != ordered[:-1]
+        if bool(new_index.all()):  # every index once (position embeddings): no sums to make
+            out[ordered] = rows[order]
+            return out
+        starts = xp.flatnonzero(xp.concatenate((xp.ones(1, dtype=bool), new_index)))
         out[ordered[starts]] = xp.add.reduceat(rows[order], starts, axis=0)
     return out
 
