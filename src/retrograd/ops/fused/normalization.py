@@ -35,7 +35,7 @@ from ...backend.cuda_kernels import kernel
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
-from ..kernels.accumulate import wide_mean
+from ..kernels.accumulate import row_sums, wide_mean
 
 _BLAS_SUMS = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -47,7 +47,7 @@ def _by_blas(xp: Any, v: Any, view: tuple, dims: tuple) -> bool:
 
 def _row_means(xp: Any, v: Any) -> Any:
     """The mean of each row of a 2-D array, as a (B, 1) column: one matrix-vector product."""
-    return (v @ xp.ones((v.shape[1], 1), dtype=v.dtype)) / v.shape[1]
+    return row_sums(xp, v, 1) / v.shape[1]
 
 
 def _column_sums(xp: Any, v: Any) -> Any:
