@@ -321,3 +321,33 @@ def test_cell_gradgradcheck(name):
     assert tuple(f(x, h).shape) == (2, 3) and state is not None
     assert gradcheck(f, (x, h))
     assert gradgradcheck(f, (x, h))
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("batch", [0, 1, 3])
+def test_lstm_layer_kernel_equals_composed(batch, reverse):
+    """The layer kernel (transposed gate blocks on the CPU) against the same layer from tensor ops,
+    for every input's gradient; the gradients handed to it stay untouched (batch 1 makes their
+    transposes contiguous, where a view would have been written into)."""
+    from retrograd.ops.fused.recurrent import composed, lstm_layer
+
+    gen = rg.Generator().manual_seed(7)
+    shapes = [(4, batch, 3), (8, 3), (8, 2), (8,), (8,), (batch, 2), (batch, 2)]
+    inputs = [rg.randn(*s, dtype=rg.float64, generator=gen, requires_grad=True) for s in shapes]
+    grads = [rg.randn(4, batch, 2, dtype=rg.float64, generator=gen), rg.ones(batch, 2, dtype=rg.float64),
+             rg.ones(batch, 2, dtype=rg.float64)]
+    before = [g.clone() for g in grads]
+    fused = lstm_layer(*inputs, reverse=reverse)
+    if batch == 0:  # the composed layer's reshape(-1) cannot infer a size from an empty batch
+        got = rg.autograd.grad(fused, inputs, grads, allow_unused=True)
+        assert [tuple(g.shape) for g in got] == shapes
+        return
+    reference = composed(*inputs, reverse=reverse)
+    for a, b in zip(fused, reference):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-12, atol=1e-12)
+    got = rg.autograd.grad(fused, inputs, grads, allow_unused=True)
+    want = rg.autograd.grad(reference, inputs, grads, allow_unused=True)
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-10, atol=1e-12)
+    for g, b in zip(grads, before):
+        assert rg.equal(g, b)

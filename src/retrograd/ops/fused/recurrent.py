@@ -14,7 +14,10 @@ computing. Here one layer in one direction is one node (PyTorch's `MkldnnRnnLaye
                         dh = dz W_hh;  dc = dc f
               then dx = dz W_ih, dW_ih = Σ dzᵀ x, dW_hh = Σ dzᵀ h_prev, db = Σ dz (all steps at once)
 
-The forward saves the activated gates, the cells and tanh of the cells. The backward is a
+The forward saves the activated gates, the cells and tanh of the cells. On the CPU the loop runs
+on transposed (4H, N) blocks (see `_to_blocks`) and the backward first computes every gate's local
+derivative for all steps at once, so a step costs one small product and seven array calls; on a GPU
+each step is one fused kernel in PyTorch's (N, 4H) layout. The backward is a
 primitive of its own (so `retrograd.compile` records it as one call); it is not differentiable.
 When the backward itself is recorded (`create_graph=True`, forward-mode AD), the rule runs the
 same recurrence composed from tensor ops and differentiates that instead, so derivatives of
@@ -29,6 +32,7 @@ from ...backend.cuda_kernels import kernel
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from .. import addmm, sigmoid, tanh
+from ..kernels.accumulate import row_sums
 from ..shape.slicing import stack
 from .recompute import differentiate, recorded
 
@@ -43,63 +47,129 @@ def _sigmoid_(xp: Any, a: Any) -> None:
     xp.reciprocal(a, out=a)
 
 
+# On the CPU the recurrence runs transposed: each step's gates are one contiguous (4H, N) block,
+# in the order o, i, f, g, so the three sigmoid gates are one slice, the gates that dc scales in
+# the backward are one slice, and W_hh (4H, H) @ hᵀ (H, N) is the faster product for small N.
+def _to_blocks(xp: Any, a: Any, hidden: int) -> Any:
+    """Rows (or entries) of a 4H weight in PyTorch's gate order i, f, g, o -> o, i, f, g."""
+    return xp.concatenate([a[3 * hidden :], a[: 3 * hidden]])
+
+
+def _from_blocks(xp: Any, a: Any, hidden: int) -> Any:
+    """Rows in the order o, i, f, g -> PyTorch's i, f, g, o."""
+    return xp.concatenate([a[hidden:], a[:hidden]])
+
+
 def _forward(xp: Any, x: Any, w_ih: Any, w_hh: Any, *rest: Any, reverse: bool) -> tuple:
     *biases, h, c = rest
+    if kernel(xp, "lstm_cell", x, w_ih, w_hh, h, c) is not None:  # same test as the backward's
+        return _forward_fused(xp, x, w_ih, w_hh, biases, h, c, reverse)
+    steps, batch, features = x.shape
+    hidden = w_hh.shape[1]
+    xw = x.reshape(steps * batch, features) @ _to_blocks(xp, w_ih, hidden).T  # every step's input at once
+    if biases:
+        xw += _to_blocks(xp, biases[0] + biases[1], hidden)
+    gates = xp.ascontiguousarray(xw.reshape(steps, batch, 4 * hidden).transpose(0, 2, 1))  # (L, 4H, N)
+    w = _to_blocks(xp, w_hh, hidden)
+    h, c = xp.ascontiguousarray(h.T), xp.ascontiguousarray(c.T)
+    out = xp.empty((steps, hidden, batch), gates.dtype)
+    cells = xp.empty_like(out)
+    tanhs = xp.empty_like(out)
+    hw = xp.empty((4 * hidden, batch), gates.dtype)
+    ig = xp.empty((hidden, batch), gates.dtype)
+    for t in reversed(range(steps)) if reverse else range(steps):
+        z = gates[t]  # the step's pre-activations, replaced by the activated gates
+        xp.matmul(w, h, out=hw)
+        z += hw
+        _sigmoid_(xp, z[: 3 * hidden])
+        o, i, f, g = z[:hidden], z[hidden : 2 * hidden], z[2 * hidden : 3 * hidden], z[3 * hidden :]
+        xp.tanh(g, out=g)
+        c = xp.multiply(f, c, out=cells[t])
+        xp.multiply(i, g, out=ig)
+        c += ig
+        xp.tanh(c, out=tanhs[t])
+        h = xp.multiply(o, tanhs[t], out=out[t])
+    return xp.ascontiguousarray(out.transpose(0, 2, 1)), h.T.copy(), c.T.copy(), gates, cells, tanhs
+
+
+def _forward_fused(xp: Any, x: Any, w_ih: Any, w_hh: Any, biases: list, h: Any, c: Any, reverse: bool) -> tuple:
+    """The GPU's layout: gates (L, N, 4H) in PyTorch's order, one fused kernel launch per step."""
     steps, batch, features = x.shape
     hidden = w_hh.shape[1]
     gates = (x.reshape(steps * batch, features) @ w_ih.T).reshape(steps, batch, 4 * hidden)
     for b in biases:
         gates += b
-    w_t = xp.ascontiguousarray(w_hh.T)  # BLAS is markedly faster on contiguous operands
+    w_t = xp.ascontiguousarray(w_hh.T)
     out = xp.empty((steps, batch, hidden), x.dtype)
     cells = xp.empty_like(out)
     tanhs = xp.empty_like(out)
-    fused = kernel(xp, "lstm_cell", gates, c)  # one launch per step on a GPU
+    fused = kernel(xp, "lstm_cell", gates, c)
     for t in reversed(range(steps)) if reverse else range(steps):
-        z = gates[t]  # the step's pre-activations, replaced by the activated gates
+        z = gates[t]
         z += h @ w_t
-        if fused is not None:
-            fused(c, hidden, z, cells[t], tanhs[t], out[t])
-            h, c = out[t], cells[t]
-            continue
-        g = xp.tanh(z[:, 2 * hidden : 3 * hidden])
-        _sigmoid_(xp, z)
-        z[:, 2 * hidden : 3 * hidden] = g
-        c_new, tanh_c, h = cells[t], tanhs[t], out[t]
-        xp.multiply(z[:, hidden : 2 * hidden], c, out=c_new)
-        c_new += z[:, :hidden] * g
-        xp.tanh(c_new, out=tanh_c)
-        xp.multiply(z[:, 3 * hidden :], tanh_c, out=h)
-        c = c_new
+        fused(c, hidden, z, cells[t], tanhs[t], out[t])
+        h, c = out[t], cells[t]
     return out, h.copy(), c.copy(), gates, cells, tanhs
 
 
 def _backward(xp: Any, g_out: Any, g_h: Any, g_c: Any, x: Any, w_ih: Any, w_hh: Any, h0: Any, c0: Any,
               out: Any, gates: Any, cells: Any, tanhs: Any, reverse: bool, biased: bool) -> tuple:
+    if kernel(xp, "lstm_cell_backward", x, w_ih, w_hh, h0, c0) is not None:
+        return _backward_fused(xp, g_out, g_h, g_c, x, w_ih, w_hh, h0, c0, out, gates, cells, tanhs, reverse,
+                               biased)
+    steps, batch, hidden = out.shape
+    o, i, f, g = (gates[:, k * hidden : (k + 1) * hidden] for k in range(4))
+    # every gate's local derivative, for all steps at once; the loop only scales them by dh and dc
+    dz = xp.subtract(1, gates)
+    dz *= gates  # σ' = s (1 - s) for o, i, f
+    dg = dz[:, 3 * hidden :]
+    xp.multiply(g, g, out=dg)
+    xp.subtract(1, dg, out=dg)  # tanh' = 1 - g²
+    dz[:, :hidden] *= tanhs  # ∂h/∂z_o = tanh(c) σ'
+    dz[:, hidden : 2 * hidden] *= g  # ∂c/∂z_i = g σ'
+    first, later, earlier = (steps - 1, slice(0, -1), slice(1, None)) if reverse else (0, slice(1, None), slice(0, -1))
+    if steps:
+        dz[first, 2 * hidden : 3 * hidden] *= c0.T  # ∂c/∂z_f = c_prev σ'
+    dz[later, 2 * hidden : 3 * hidden] *= cells[earlier]
+    dg *= i  # ∂c/∂z_g = i tanh'
+    dc_dh = tanhs * tanhs
+    xp.subtract(1, dc_dh, out=dc_dh)
+    dc_dh *= o  # ∂h/∂c = o (1 - tanh² c)
+    g_out = xp.ascontiguousarray(g_out.transpose(0, 2, 1))
+    w = _to_blocks(xp, w_hh, hidden).T  # (H, 4H): dh = W_hhᵀ dz
+    dh, dc = g_h.T.copy(), g_c.T.copy()  # C order: the loop updates them in place
+    scratch = xp.empty_like(dh)
+    for t in range(steps) if reverse else reversed(range(steps)):
+        dh += g_out[t]
+        dc += xp.multiply(dh, dc_dh[t], out=scratch)
+        d = dz[t]
+        d[:hidden] *= dh
+        d_ifg = d[hidden:].reshape(3, hidden, batch)
+        d_ifg *= dc
+        dc *= f[t]
+        dh = w @ d
+    flat = xp.ascontiguousarray(dz.transpose(1, 0, 2)).reshape(4 * hidden, steps * batch)
+    h_prev = xp.concatenate([out[1:], h0[None]] if reverse else [h0[None], out[:-1]])
+    dx = (flat.T @ _to_blocks(xp, w_ih, hidden)).reshape(x.shape)
+    dw_ih = _from_blocks(xp, flat @ x.reshape(steps * batch, x.shape[2]), hidden)
+    dw_hh = _from_blocks(xp, flat @ h_prev.reshape(steps * batch, hidden), hidden)
+    db = (_from_blocks(xp, row_sums(xp, flat, 1).reshape(-1), hidden),) * 2 if biased else ()
+    return (dx, dw_ih, dw_hh, *db, dh.T.copy(), dc.T.copy())
+
+
+def _backward_fused(xp: Any, g_out: Any, g_h: Any, g_c: Any, x: Any, w_ih: Any, w_hh: Any, h0: Any, c0: Any,
+                    out: Any, gates: Any, cells: Any, tanhs: Any, reverse: bool, biased: bool) -> tuple:
+    """The backward of `_forward_fused`'s layout, one fused kernel launch per step."""
     steps, batch, hidden = out.shape
     dz = xp.empty_like(gates)
     dh = g_h.copy()
     dc = g_c.copy()
-    fused = kernel(xp, "lstm_cell_backward", gates, dh)  # one launch per step on a GPU
+    fused = kernel(xp, "lstm_cell_backward", gates, dh)
     for t in range(steps) if reverse else reversed(range(steps)):
         prev = t + 1 if reverse else t - 1
         c_prev = cells[prev] if 0 <= prev < steps else c0
-        if fused is not None:
-            fused(gates[t], c_prev, tanhs[t], g_out[t], hidden, dz[t], dh, dc)
-            dh = dz[t] @ w_hh
-            continue
-        a = gates[t]
-        i, f, g, o = a[:, :hidden], a[:, hidden : 2 * hidden], a[:, 2 * hidden : 3 * hidden], a[:, 3 * hidden :]
-        tanh_c = tanhs[t]
-        dh += g_out[t]
-        dc += dh * o * (1 - tanh_c * tanh_c)
-        d = dz[t]
-        d[:, :hidden] = dc * g * i * (1 - i)
-        d[:, hidden : 2 * hidden] = dc * c_prev * f * (1 - f)
-        d[:, 2 * hidden : 3 * hidden] = dc * i * (1 - g * g)
-        d[:, 3 * hidden :] = dh * tanh_c * o * (1 - o)
-        dc *= f
-        dh = d @ w_hh
+        fused(gates[t], c_prev, tanhs[t], g_out[t], hidden, dz[t], dh, dc)
+        dh = dz[t] @ w_hh
     flat = dz.reshape(steps * batch, 4 * hidden)
     h_prev = xp.concatenate([out[1:], h0[None]] if reverse else [h0[None], out[:-1]])
     dx = (flat @ w_ih).reshape(x.shape)
