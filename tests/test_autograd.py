@@ -380,3 +380,18 @@ def test_gradcheck_and_gradgradcheck_detect_wrong_derivatives():
     with pytest.raises(rg.autograd.GradcheckError, match="Jacobian mismatch"):
         rg.autograd.gradcheck(Wrong.apply, (x,))
     assert rg.autograd.gradgradcheck(lambda a: a.sin() * a, (x,))
+
+
+def test_gradcheck_runs_the_function_in_the_callers_grad_mode():
+    """As PyTorch's: the checked function may take gradients itself (a gradient as a function
+    of the output gradient); under no_grad that would find nothing to differentiate."""
+    x = rg.randn(5, 3, dtype=rg.float64, requires_grad=True)
+    b = rg.randn(3, dtype=rg.float64, requires_grad=True)
+
+    def bias_gradient(g):
+        return rg.autograd.grad((x + b).tanh(), b, g, create_graph=True)[0]
+
+    assert rg.autograd.gradcheck(bias_gradient, (rg.randn(5, 3, dtype=rg.float64, requires_grad=True),))
+    seen = []
+    rg.autograd.gradcheck(lambda a: seen.append(rg.is_grad_enabled()) or a * 2, (leaf([0.5]),))
+    assert all(seen)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..engine.backward import grad as _grad
-from ..engine.grad_mode import enable_grad, no_grad
+from ..engine.grad_mode import enable_grad
 from ..ops.creation import zeros_like
 from ..tensor import Tensor
 
@@ -31,24 +31,26 @@ def _differentiable_outputs(out: Any) -> list:
 
 
 def _numerical_jacobians(func: Callable, inputs: tuple, targets: list[int], eps: float) -> list[list[np.ndarray]]:
-    """J[i][o]: d(output o)/d(input i) by central differences, shape (numel_in, numel_out)."""
-    with no_grad():
-        base = [o._data.copy() for o in _differentiable_outputs(func(*inputs))]
-        result = []
-        for i in targets:
-            x = inputs[i]._data
-            flat = x.reshape(-1)  # a view: the inputs are contiguous copies (see _prepare)
-            cols = [np.zeros((flat.size, b.size)) for b in base]
-            for j in range(flat.size):
-                orig = flat[j]
-                flat[j] = orig + eps
-                plus = [o._data.copy() for o in _differentiable_outputs(func(*inputs))]
-                flat[j] = orig - eps
-                minus = [o._data.copy() for o in _differentiable_outputs(func(*inputs))]
-                flat[j] = orig
-                for k, (p, m) in enumerate(zip(plus, minus)):
-                    cols[k][j] = ((p - m) / (2 * eps)).reshape(-1)
-            result.append(cols)
+    """J[i][o]: d(output o)/d(input i) by central differences, shape (numel_in, numel_out).
+
+    `func` runs in the caller's grad mode, as in PyTorch: it may take gradients itself.
+    """
+    base = [o._data.copy() for o in _differentiable_outputs(func(*inputs))]
+    result = []
+    for i in targets:
+        x = inputs[i]._data
+        flat = x.reshape(-1)  # a view: the inputs are contiguous copies (see _prepare)
+        cols = [np.zeros((flat.size, b.size)) for b in base]
+        for j in range(flat.size):
+            orig = flat[j]
+            flat[j] = orig + eps
+            plus = [o._data.copy() for o in _differentiable_outputs(func(*inputs))]
+            flat[j] = orig - eps
+            minus = [o._data.copy() for o in _differentiable_outputs(func(*inputs))]
+            flat[j] = orig
+            for k, (p, m) in enumerate(zip(plus, minus)):
+                cols[k][j] = ((p - m) / (2 * eps)).reshape(-1)
+        result.append(cols)
     return result
 
 
@@ -210,7 +212,7 @@ def gradgradcheck(
     targets = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
 
     def first_derivative(*args: Any) -> tuple:
-        # always record: the numerical pass calls this under no_grad, but it needs a graph
+        # always record: the caller may have turned grad mode off, and this needs a graph
         with enable_grad():
             xs, vs = args[:n_in], args[n_in:]
             outs = _differentiable_outputs(func(*xs))

@@ -11,7 +11,7 @@ from ..dtypes import from_numpy
 from . import primitive as _primitive
 from . import tensor_type as _tt
 from .grad_mode import state
-from .wide_sum import wide_sum
+from .wide_sum import leading_sum, wide_sum
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -63,9 +63,14 @@ def sum_to_shape(grad: Tensor, shape: tuple) -> Tensor | None:
             return None
     if not dims:
         return grad.reshape(shape) if gshape != shape else grad
-    if not state.enabled and _primitive.tracer is None and type(grad) is _tt.Tensor:
+    if type(grad) is _tt.Tensor and dims == list(range(len(dims))):  # leading dims: every bias gradient
+        if not state.enabled and _primitive.tracer is None:  # nothing records it: the kernel alone
+            return _tt.make(leading_sum(grad._data, len(dims)).reshape(shape))
+        out = _primitive.broadcast_sum(grad, lead=len(dims))  # recorded: the same kernel as an op
+    elif not state.enabled and _primitive.tracer is None and type(grad) is _tt.Tensor:
         # nothing records this sum (no create_graph, no compile): the array sum that
-        # `grad.sum(dims)` runs, without two op calls; every broadcast bias gradient comes here
+        # `grad.sum(dims)` runs, without two op calls
         return _tt.make(wide_sum(grad._data, tuple(dims), True).reshape(shape))
-    out = grad.sum(dims, keepdim=True)
+    else:
+        out = grad.sum(dims, keepdim=True)
     return out.reshape(shape) if out._data.shape != shape else out

@@ -36,6 +36,7 @@ from .graph import Node, SavedTensor, _sequence
 from .views import edge, link_view
 from .vmap_hook import NOT_BATCHED
 from .vmap_hook import hook as _vmap
+from .wide_sum import leading_sum
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -511,3 +512,14 @@ def _node_class(node_name: str) -> type[OpNode]:
     if cls is None:
         cls = _NODE_CLASSES[node_name] = type(node_name, (OpNode,), {"__slots__": (), "__module__": __name__})
     return cls
+
+
+# The engine's own op: a broadcast gradient summed over its leading dims (every bias gradient)
+# when the backward is itself recorded (create_graph, compile). It runs `fit`'s kernel, so
+# recorded and compiled gradients keep the bits of eager ones; PyTorch's node for `sum_to`.
+broadcast_sum = Primitive(
+    "broadcast_sum",
+    lambda xp, a, lead: leading_sum(a, lead),
+    [lambda g, a_shape: g.expand(a_shape)],  # every summed element contributes once
+    node_name="SumBackward1",
+)
