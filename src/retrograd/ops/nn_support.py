@@ -60,11 +60,11 @@ def tensor_over(array: Any) -> Tensor:
 
 def class_index_weights(
     input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int
-) -> tuple[Tensor, Tensor]:
+) -> tuple[Tensor, Tensor, Tensor]:
     """The arguments of the class-index loss kernel (`ops.fused.loss.nll`) as tensors, from a primitive on the target.
 
-    Returns the target indices (int64), with ignored ones replaced by 0, and each element's
-    weight: `weight[target]` (1 without a weight), 0 where the target is ignored.
+    Returns the target indices (int64), with ignored ones replaced by 0, each element's weight:
+    `weight[target]` (1 without a weight), 0 where the target is ignored, and the weights' total.
     IndexError, as PyTorch's, for a target outside [0, C).
     """
     n_classes = input.shape[0 if input.dim() == 1 else 1]

@@ -130,11 +130,11 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     _check_target(input, target)
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"nll_loss_out_frame\" not implemented for '{input.dtype.kind_name}'")
-    idx, wt = _weights(input, target, weight, ignore_index)
-    return _nll_nd(input, idx, wt, reduction)
+    idx, wt, denom = _weights(input, target, weight, ignore_index)
+    return _nll_nd(input, idx, wt, denom, reduction)
 
 
-def _nll_nd(input: Tensor, idx: Any, wt: Any, reduction: str) -> Tensor:
+def _nll_nd(input: Tensor, idx: Any, wt: Any, denom: Any, reduction: str) -> Tensor:
     """The nll kernel on checked arrays, recorded as PyTorch records it for the input's number of dims.
 
     (C,) and (N, C) give NllLossBackward0, (N, C, H, W) NllLoss2DBackward0; other shapes (N, C, d1, ...)
@@ -142,13 +142,13 @@ def _nll_nd(input: Tensor, idx: Any, wt: Any, reduction: str) -> Tensor:
     """
     nd = input.dim()
     if nd <= 2:
-        return _loss.nll(input, idx, wt, _class_dim(input), reduction)
+        return _loss.nll(input, idx, wt, denom, _class_dim(input), reduction)
     if nd == 4:
-        return _loss.nll(input, idx, wt, 1, reduction, two_d=True)
+        return _loss.nll(input, idx, wt, denom, 1, reduction, two_d=True)
     n, c, rest = input.shape[0], input.shape[1], tuple(input.shape[2:])
     flat = int(np.prod(rest))
-    out = _loss.nll(input.reshape(n, c, 1, flat), idx.reshape(n, 1, flat), wt.reshape(n, 1, flat), 1, reduction,
-                    two_d=True)
+    out = _loss.nll(input.reshape(n, c, 1, flat), idx.reshape(n, 1, flat), wt.reshape(n, 1, flat), denom, 1,
+                    reduction, two_d=True)
     return out.reshape(n, *rest) if reduction == "none" else out
 
 
@@ -200,8 +200,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
         return _smoothed(input, target, weight, reduction, ignore_index, label_smoothing)
     _check_target(input, target)
     _floating(input, "log_softmax")
-    idx, wt = _weights(input, target, weight, ignore_index)
-    return _nll_nd(log_softmax(input, _class_dim(input)), idx, wt, reduction)
+    idx, wt, denom = _weights(input, target, weight, ignore_index)
+    return _nll_nd(log_softmax(input, _class_dim(input)), idx, wt, denom, reduction)
 
 
 def _check_smoothing(label_smoothing: float) -> None:
@@ -246,15 +246,15 @@ def _smoothed(input: Tensor, target: Tensor, weight: Tensor | None, reduction: s
     _floating(input, "log_softmax")
     cdim = _class_dim(input)
     n_classes = input.shape[cdim]
-    idx, wt = _weights(input, target, weight, ignore_index)
+    idx, wt, denom = _weights(input, target, weight, ignore_index)
     logp = log_softmax(input, cdim)
-    nll = _nll_nd(logp, idx, wt, reduction)
+    nll = _nll_nd(logp, idx, wt, denom, reduction)
     weighted = logp if weight is None else logp * _class_view(weight, input)
     # 1 where the target counts, 0 where ignored: the unweighted kernel's weights (from a primitive on the target)
     keep = (wt if weight is None else _weights(input, target, None, ignore_index)[1]).reshape(target.shape)
     smooth = -weighted.sum(cdim) * keep
     if reduction == "mean":  # over the weights of the counted targets, as nll's mean (0/0: NaN, as PyTorch)
-        smooth = smooth.sum() / wt.sum()
+        smooth = smooth.sum() / denom
     elif reduction == "sum":
         smooth = smooth.sum()
     return (1 - smoothing) * nll + smooth * (smoothing / n_classes)

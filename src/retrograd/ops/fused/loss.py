@@ -106,21 +106,24 @@ def _checked_indices(xp: Any, t: Any, n_classes: int, ignore_index: int) -> tupl
     return xp.where(ignored, 0, t), ignored
 
 
-def _unweighted(xp: Any, t: Any, n_classes: int, ignore_index: int, dtype: Any) -> tuple[Any, Any]:
+def _with_total(xp: Any, idx: Any, wt: Any) -> tuple[Any, Any, Any]:
+    return idx, wt, xp.asarray(wt.sum(dtype=wt.dtype))  # the weights' total: the mean's denominator
+
+
+def _unweighted(xp: Any, t: Any, n_classes: int, ignore_index: int, dtype: Any) -> tuple[Any, Any, Any]:
     idx, ignored = _checked_indices(xp, t, n_classes, ignore_index)
-    return idx, xp.ones(idx.shape, dtype) if ignored is None else (~ignored).astype(dtype)
+    return _with_total(xp, idx, xp.ones(idx.shape, dtype) if ignored is None else (~ignored).astype(dtype))
 
 
-def _weighted_classes(xp: Any, t: Any, w: Any, n_classes: int, ignore_index: int, dtype: Any) -> tuple[Any, Any]:
+def _weighted_classes(xp: Any, t: Any, w: Any, n_classes: int, ignore_index: int,
+                      dtype: Any) -> tuple[Any, Any, Any]:
     idx, ignored = _checked_indices(xp, t, n_classes, ignore_index)
     picked = w.astype(dtype, copy=False)[idx]
-    return idx, picked if ignored is None else xp.where(ignored, xp.zeros((), dtype), picked)
+    return _with_total(xp, idx, picked if ignored is None else xp.where(ignored, xp.zeros((), dtype), picked))
 
 
-_class_weights = Primitive("class_weights", _unweighted, [None], inputs=("t",), n_outputs=2)
-_class_weights_w = Primitive("class_weights", _weighted_classes, [None, None], inputs=("t", "w"), n_outputs=2)
-_denominator = Primitive("loss_denominator", lambda xp, wt: xp.asarray(wt.sum(dtype=wt.dtype)), [None],
-                         inputs=("wt",))
+_class_weights = Primitive("class_weights", _unweighted, [None], inputs=("t",), n_outputs=3)
+_class_weights_w = Primitive("class_weights", _weighted_classes, [None, None], inputs=("t", "w"), n_outputs=3)
 
 
 def _constant(t: Tensor) -> Tensor:
@@ -129,20 +132,22 @@ def _constant(t: Tensor) -> Tensor:
 
 
 def class_weights(target: Tensor, weight: Tensor | None, n_classes: int, ignore_index: int, dtype: Any) -> tuple:
-    """(indices, weights) tensors for `nll`: ignored targets get index 0 and weight 0; others weight[t] (or 1)."""
+    """(indices, weights, total weight) tensors for `nll`: ignored targets get index 0 and weight 0; others
+    weight[t] (or 1)."""
     if weight is None:
         return _class_weights(target, n_classes=n_classes, ignore_index=ignore_index, dtype=dtype)
     return _class_weights_w(target, _constant(weight), n_classes=n_classes, ignore_index=ignore_index, dtype=dtype)
 
 
-def nll(input: Tensor, idx: Tensor, wt: Tensor, cdim: int, reduction: str, two_d: bool = False) -> Tensor:
-    """The fused nll kernel; `idx` holds valid class indices, `wt` the per-element weights (`class_weights`).
+def nll(input: Tensor, idx: Tensor, wt: Tensor, denom: Tensor, cdim: int, reduction: str,
+        two_d: bool = False) -> Tensor:
+    """The fused nll kernel on `class_weights`' indices, per-element weights and their sum `denom`.
 
     `two_d` records PyTorch's NllLoss2DBackward0 node (its kernel for 4-d inputs) instead of NllLossBackward0.
     """
     w = wt._data
-    denom = _denominator(wt)._data if reduction == "mean" else namespace(w).ones((), dtype=w.dtype)
-    return (_nll2d if two_d else _nll)(input, idx=idx._data, wt=w, cdim=cdim, reduction=reduction, denom=denom)
+    d = denom._data if reduction == "mean" else namespace(w).ones((), dtype=w.dtype)
+    return (_nll2d if two_d else _nll)(input, idx=idx._data, wt=w, cdim=cdim, reduction=reduction, denom=d)
 
 
 # --- binary cross-entropy --------------------------------------------------------------------

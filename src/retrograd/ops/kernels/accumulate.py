@@ -55,16 +55,18 @@ def wide_mean(a: Any, axis: tuple[int, ...], keepdims: bool = False) -> Any:
 
 
 _BLAS_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+_BLAS_FROM = 2048  # elements; below this NumPy's own reduction is the faster call
 
 
 def row_sums(xp: Any, a: Any, dim: int | None) -> Any:
     """`a.sum(dim, keepdims=True)` in `a`'s dtype (softmax's and attention's sums along a row).
 
-    Along the last dim of NumPy float32/float64 data it is one BLAS matrix-vector product with a
-    vector of ones: 5-7x faster than NumPy's reduction over rows of 10-1000 elements, and like it
-    accumulated in the data's dtype (in the vector lanes' partial sums rather than pairwise).
+    Along the last dim of NumPy float32/float64 data (2048 elements or more) it is one BLAS
+    matrix-vector product with a vector of ones: 5-7x faster than NumPy's reduction over rows of
+    10-1000 elements, and like it accumulated in the data's dtype (in the vector lanes' partial
+    sums rather than pairwise).
     """
-    if xp is np and a.ndim and a.size and (dim == -1 or dim == a.ndim - 1) and a.dtype in _BLAS_DTYPES:
+    if xp is np and a.size >= _BLAS_FROM and (dim == -1 or dim == a.ndim - 1) and a.dtype in _BLAS_DTYPES:
         n = a.shape[-1]
         return (a.reshape(-1, n) @ np.ones(n, a.dtype)).reshape(a.shape[:-1] + (1,))
     return a.sum(axis=dim, keepdims=True)

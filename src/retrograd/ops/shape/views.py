@@ -87,7 +87,7 @@ def _swapped(g: Tensor, d0: int, d1: int) -> Tensor:
 
 
 def _unpermuted(g: Tensor, dims: tuple) -> Tensor:
-    inverse = tuple(np.argsort(dims))
+    inverse = tuple(sorted(range(len(dims)), key=dims.__getitem__))  # Python ints: no array round trip
     return Tensor._make(g._data.transpose(inverse)) if _plain(g) else g.permute(inverse)
 
 
