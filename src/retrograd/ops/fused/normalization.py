@@ -147,6 +147,8 @@ def _backward_arrays(xp: Any, g: Any, a: Any, *w: Any, view: tuple, dims: tuple,
                      fixed: bool, n: int) -> tuple:
     """dx, and (when the kernel has them) g·x̂ for the weight and g for the bias, in array code."""
     xhat = (a.reshape(view) - mean) * rstd
+    if not fixed and w and n > 1 and _by_blas(xp, xhat, view, dims) and w[0].size == view[1]:
+        return _layer_norm_backward(xp, g, a, w[0], view, xhat, rstd)[:n]
     gh = (g * w[0] if w else g).reshape(view)
     if fixed:
         dx = gh * rstd
@@ -154,12 +156,6 @@ def _backward_arrays(xp: Any, g: Any, a: Any, *w: Any, view: tuple, dims: tuple,
         dx = gh - _row_means(xp, gh)
         dx -= xhat * _row_means(xp, gh * xhat)
         dx *= rstd
-        if n > 1:  # the weight's and bias's gradients summed over the rows here, not by the engine
-            w_shape = w[0].shape
-            gv = g.reshape(view)
-            grads = (dx.reshape(a.shape), _column_sums(xp, gv * xhat).reshape(w_shape),
-                     _column_sums(xp, gv).reshape(w_shape))
-            return grads[:n]
     else:
         m1, m2 = wide_mean(gh, dims, True), wide_mean(gh * xhat, dims, True)
         fused = kernel(xp, "norm_backward", gh, xhat)
@@ -172,6 +168,25 @@ def _backward_arrays(xp: Any, g: Any, a: Any, *w: Any, view: tuple, dims: tuple,
     if n == 1:  # one output: the array itself (a tuple would be read as an extra dim)
         return dx.reshape(a.shape)
     return (dx.reshape(a.shape), g * xhat.reshape(a.shape), g)[:n]
+
+
+def _layer_norm_backward(xp: Any, g: Any, a: Any, w: Any, view: tuple, xhat: Any, rstd: Any) -> tuple:
+    """Layer norm's dx, dw, db on its (B, D) rows with a weight along them, in six passes.
+
+    The row means of ĝ = g·w and of ĝ·x̂ are matrix-vector products with w (Σ_j g_ij w_j), so ĝ
+    is never formed for them; g·x̂ is also the weight's gradient before its sum over the rows.
+    """
+    gv = g.reshape(view)
+    gx = gv * xhat
+    wv = w.reshape(-1)
+    width = view[1]
+    m1 = (gv @ wv).reshape(-1, 1) / width
+    m2 = (gx @ wv).reshape(-1, 1) / width
+    dx = gv * wv
+    dx -= m1
+    dx -= xhat * m2
+    dx *= rstd
+    return dx.reshape(a.shape), _column_sums(xp, gx).reshape(w.shape), _column_sums(xp, gv).reshape(w.shape)
 
 
 # The first-order backward of all three kernels as one primitive per operand count; higher
