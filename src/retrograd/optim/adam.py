@@ -6,6 +6,7 @@ from typing import Any
 
 from ..backend.cuda_kernels import kernel
 from ..ops.creation import zeros_like
+from ..ops.flat_groups import FlatGroup, advance_equal_steps, flat_float_arrays
 from ..tensor import Tensor
 from . import _functional as F
 from .optimizer import Optimizer, new_scalar_state
@@ -27,7 +28,8 @@ class Adam(Optimizer):
         eps (float): added to the denominator (default 1e-8).
         weight_decay (float): the L2 penalty λ (default 0).
         amsgrad (bool): use the AMSGrad variant (default False).
-        foreach (bool, optional): accepted for PyTorch compatibility (one implementation here).
+        foreach (bool, optional): False updates one parameter at a time; otherwise a group's CPU
+            parameters of one float dtype are updated as one flat array (the same bits, fewer calls).
         maximize (bool): maximise the objective instead of minimising it.
         capturable (bool): keep the step count as a tensor, as in PyTorch.
         differentiable (bool): record the update in the graph.
@@ -127,6 +129,45 @@ class Adam(Optimizer):
         beta1, beta2 = (F.hyper(b, group) for b in group["betas"])
         adam_update(xp, param, grad, *buffers, step=step, lr=lr, beta1=beta1, beta2=beta2, eps=group["eps"])
 
+    def _update_group(self, group: dict[str, Any]) -> None:
+        """The group's parameters as one flat update where they allow it, else one by one."""
+        params = [p for p in group["params"] if p.grad is not None]
+        if not self._flat_update(group, params):
+            super()._update_group(group)
+
+    def _flat_update(self, group: dict[str, Any], params: list[Tensor]) -> bool:
+        """Adam on all of `params` at once (`ops.flat_groups`): the moments live in flat arrays, the
+        parameters and gradients are gathered and the parameters written back. Element-wise, so the
+        same bits as one update per parameter. False (nothing changed) where that path must run:
+        one parameter, a recorded or capturable update, foreach=False, fused=True, parameters of
+        mixed or non-float dtypes or off the CPU, or step counts that differ."""
+        grads = [p.grad for p in params]
+        if (
+            len(params) < 2 or group["differentiable"] or group["capturable"] or group["foreach"] is False
+            or group["fused"] or not flat_float_arrays(params, grads)
+        ):
+            return False
+        self._state_of(params[0], group)  # the group's checks; the state made on a first step
+        states = [self.state[p] or self._state_of(p, group) for p in params]
+        names = [n for n in self._BUFFERS if n in states[0]]
+        buffers = [[s[n] for s in states] for n in names]
+        layouts = self.__dict__.setdefault("_flat_layouts", {})  # not state: rebuilt after loading
+        flat = layouts.get(id(group))
+        if flat is None or not flat.fits(params, buffers):
+            flat = layouts[id(group)] = FlatGroup(params, buffers)
+        step = advance_equal_steps([s["step"] for s in states])
+        if step is None:
+            return False
+        lr = F.hyper(group["lr"], group)
+        beta1, beta2 = (F.hyper(b, group) for b in group["betas"])
+        param = flat.gather_params(params)
+        grad = F.regularized_grad(param, flat.gather(grads), lr, group)
+        moments = flat.buffers + [None] * (3 - len(flat.buffers))  # no running maximum without amsgrad
+        adam_update(F.math_of(True, params[0]), param, grad, *moments, step=step, lr=lr, beta1=beta1, beta2=beta2,
+                    eps=group["eps"])
+        flat.scatter(params, buffers)
+        return True
+
 
 class AdamW(Adam):
     """Adam with decoupled weight decay (default 1e-2), as `torch.optim.AdamW`.
@@ -141,7 +182,8 @@ class AdamW(Adam):
         weight_decay (float): the decoupled decay λ (default 1e-2).
         amsgrad (bool): use the AMSGrad variant (default False).
         maximize (bool): maximise the objective instead of minimising it.
-        foreach (bool, optional): accepted for PyTorch compatibility (one implementation here).
+        foreach (bool, optional): False updates one parameter at a time; otherwise a group's CPU
+            parameters of one float dtype are updated as one flat array (the same bits, fewer calls).
         capturable (bool): keep the step count as a tensor, as in PyTorch.
         differentiable (bool): record the update in the graph.
         fused (bool, optional): accepted for PyTorch compatibility (one implementation here).

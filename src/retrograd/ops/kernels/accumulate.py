@@ -66,7 +66,9 @@ def row_sums(xp: Any, a: Any, dim: int | None) -> Any:
     10-1000 elements, and like it accumulated in the data's dtype (in the vector lanes' partial
     sums rather than pairwise).
     """
-    if xp is np and a.size >= _BLAS_FROM and (dim == -1 or dim == a.ndim - 1) and a.dtype in _BLAS_DTYPES:
+    if xp is not np:
+        return a.sum(axis=dim, keepdims=True)
+    if a.size >= _BLAS_FROM and (dim == -1 or dim == a.ndim - 1) and a.dtype in _BLAS_DTYPES:
         n = a.shape[-1]
         return (a.reshape(-1, n) @ np.ones(n, a.dtype)).reshape(a.shape[:-1] + (1,))
-    return a.sum(axis=dim, keepdims=True)
+    return np.add.reduce(a, axis=dim, keepdims=True)  # the ufunc: its warnings are retrograd's (filtered)
