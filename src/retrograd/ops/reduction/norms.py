@@ -26,6 +26,8 @@ __all__ = ["norm"]
 
 
 def _vector_norm_array(xp: Any, a: Any, ord: float, dims: tuple, keepdim: bool) -> Any:
+    if ord == 2 and a.dtype.kind == "f":  # a·a is |a|·|a| exactly: no pass for the magnitudes
+        return xp.sqrt((a * a).sum(axis=dims, keepdims=keepdim))
     x = xp.abs(a)
     if ord == math.inf:
         return x.max(axis=dims, keepdims=keepdim)
