@@ -32,6 +32,7 @@ __all__ = [
     "class_index_weights",
     "binary_cross_entropy",
     "normalize",
+    "layer_norm",
     "embedding",
 ]
 
@@ -103,6 +104,14 @@ def normalize(
         rstd = _norm.rstd(stats[1], eps)
     out = _norm.normalize(kind, input, weight, bias, view, dims, mean._data, rstd._data, eps, fixed=stats is not None)
     return out, mean, var
+
+
+def layer_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None, view: tuple, eps: float) -> Tensor:
+    """The fused layer-norm kernel (`ops.fused.normalization`): `input` seen as `view` (B, D),
+    normalised over each row by its own statistics, then `* weight + bias` (of the rows' shape)."""
+    if _vmap.active:
+        return normalize("layer", input, weight, bias, view, (1,), eps)[0]
+    return _norm.layer_norm(input, weight, bias, view, eps)
 
 
 # --- embedding ----------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from ..backend.cuda_kernels import kernel
 from ..ops.creation import zeros_like
@@ -141,7 +141,7 @@ class Adam(Optimizer):
         same bits as one update per parameter. False (nothing changed) where that path must run:
         one parameter, a recorded or capturable update, foreach=False, fused=True, parameters of
         mixed or non-float dtypes or off the CPU, or step counts that differ."""
-        grads = [p.grad for p in params]
+        grads = cast("list[Tensor]", [p.grad for p in params])  # `params` are those with a gradient
         if (
             len(params) < 2 or group["differentiable"] or group["capturable"] or group["foreach"] is False
             or group["fused"] or not flat_float_arrays(params, grads)

@@ -102,7 +102,7 @@ def layer_norm(
     _check_params(input, weight, bias)
     d = math.prod(shape)
     view = (input.numel() // d if d else 0, d)
-    return nn_support.normalize("layer", input, weight, bias, view, (1,), eps)[0]
+    return nn_support.layer_norm(input, weight, bias, view, eps)
 
 
 def _channel_param(t: Tensor | None, nd: int) -> Tensor | None:

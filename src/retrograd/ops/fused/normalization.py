@@ -241,6 +241,68 @@ def _primitives(node: str) -> dict[int, Primitive]:
 
 
 _LAYER = _primitives("NativeLayerNormBackward0")
+
+
+# Layer norm in one call: its statistics (value-dependent, but computed inside the recorded op,
+# so a recording replays them) and the output, which reuses x - mean; the rules read mean and rstd
+# as the forward's extras. Batch and group norm keep the statistics as an op of their own (eval
+# batch norm takes given ones).
+def _layer_forward(xp: Any, a: Any, *wb: Any, view: tuple, eps: float) -> tuple[Any, Any, Any]:
+    v = a.reshape(view)
+    if not (_by_blas(xp, v, view, (1,)) and all(t.size == view[1] for t in wb)):
+        mean, _, r = _statistics(xp, a, view, (1,), eps)
+        return _forward(xp, a, *wb, view=view, dims=(1,), mean=mean, rstd=r, eps=eps, fixed=False), mean, r
+    mean = _row_means(xp, v)
+    out = v - mean
+    square = out * out
+    r = rstd_of(xp, _row_means(xp, square), eps)
+    out *= r  # x̂, then scaled and shifted along the rows (the weight and bias broadcast as in `_forward`)
+    out = out.reshape(a.shape)
+    if wb:
+        out *= wb[0]
+    if len(wb) == 2:
+        out += wb[1]
+    return out, mean, r
+
+
+def _layer_attrs(view: tuple, mean: Any, rstd: Any, eps: float) -> dict:
+    return dict(view=view, dims=(1,), mean=mean, rstd=rstd, eps=eps, fixed=False)
+
+
+def _layer_rule_x(g: Tensor, a: Tensor, view: tuple, mean: Any, rstd: Any, eps: float) -> tuple:
+    return _joint(g, a, None, 1, _layer_attrs(view, mean, rstd, eps))
+
+
+def _layer_rule_xw(g: Tensor, a: Tensor, w: Tensor, view: tuple, mean: Any, rstd: Any, eps: float) -> tuple:
+    return _joint(g, a, w, 2, _layer_attrs(view, mean, rstd, eps))
+
+
+def _layer_rule_xwb(g: Tensor, a: Tensor, w: Tensor, view: tuple, mean: Any, rstd: Any, eps: float) -> tuple:
+    return _joint(g, a, w, 3, _layer_attrs(view, mean, rstd, eps))
+
+
+_STATS = ("mean", "rstd")
+_LAYER_NORM = {
+    0: Primitive("layer_norm", _layer_forward, [_layer_rule_x], node_name="NativeLayerNormBackward0",
+                 constant_edges=2, joint=True, extras=_STATS),
+    1: Primitive("layer_norm", _layer_forward, [_layer_rule_xw], inputs=("a", "w"),
+                 node_name="NativeLayerNormBackward0", constant_edges=1, joint=True, extras=_STATS),
+    2: Primitive("layer_norm", _layer_forward, [_layer_rule_xwb], inputs=("a", "w", "b"),
+                 node_name="NativeLayerNormBackward0", joint=True, extras=_STATS),
+}
+
+
+def layer_norm(x: Tensor, weight: Tensor | None, bias: Tensor | None, view: tuple, eps: float) -> Tensor:
+    """Layer norm of `x` seen as `view` (B, D), over its rows; weight and bias of the rows' shape."""
+    if weight is None and bias is not None:
+        from ..creation import ones_like
+
+        weight = ones_like(bias)
+    if weight is None:
+        return _LAYER_NORM[0](x, view=view, eps=eps)
+    if bias is None:
+        return _LAYER_NORM[1](x, weight, view=view, eps=eps)
+    return _LAYER_NORM[2](x, weight, bias, view=view, eps=eps)
 _BATCH = _primitives("NativeBatchNormBackward0")
 _GROUP = _primitives("NativeGroupNormBackward0")
 KERNELS = {"layer": _LAYER, "batch": _BATCH, "group": _GROUP}
