@@ -1,4 +1,4 @@
-"""backend/host_memory: glibc keeps freed array memory mapped after `import retrograd`."""
+"""backend/host_memory: glibc keeps freed array memory mapped once a backward pass has run."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 
-import retrograd  # noqa: F401  (the import sets the pad)
+import retrograd
 from retrograd.backend import host_memory
 
 glibc_only = pytest.mark.skipif(not host_memory.is_glibc(), reason="the pad is a glibc malloc setting")
@@ -51,10 +51,15 @@ def _faults_of_reallocating(nbytes: int, times: int) -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
 
 
+def _one_backward() -> None:
+    x = retrograd.ones(2, requires_grad=True)
+    (x * 2).sum().backward()
+
+
 def _faults_in_a_fresh_process(**env: str) -> int:
     # a process of its own: how malloc behaves depends on the process's history (a long test run
-    # has a large, fragmented heap), and the setting is made once, at import
-    code = "import tests.test_host_memory as t; print(t._faults_of_reallocating(3 << 20, 20))"
+    # has a large, fragmented heap), and the setting is made once, at the first backward pass
+    code = "import tests.test_host_memory as t; t._one_backward(); print(t._faults_of_reallocating(3 << 20, 20))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={**os.environ, **env}, check=True)
     return int(out.stdout.strip())
@@ -72,3 +77,18 @@ def test_without_the_pad_the_same_loop_faults():
     # the other side of the test above, so that it cannot pass by accident: a process that
     # opts out (RETROGRAD_MALLOC_TOP_PAD=0) faults the pages in again and again
     assert _faults_in_a_fresh_process(RETROGRAD_MALLOC_TOP_PAD="0") > 5000
+
+
+def _applied_in_a_fresh_process(code: str) -> bool:
+    probe = f"import retrograd; from retrograd.backend import host_memory as h; {code}; print(h._applied)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return out.stdout.strip() == "True"
+
+
+def test_applied_at_the_first_backward_pass_not_at_import():
+    """Setup before training (data drawn and converted) keeps glibc's default, which returns its
+    large temporaries; the first backward pass (or autograd.grad) starts the loop of steps."""
+    assert not _applied_in_a_fresh_process("x = retrograd.ones(3) * 2")
+    assert _applied_in_a_fresh_process("x = retrograd.ones(2, requires_grad=True); (x * 2).sum().backward()")
+    grad = "x = retrograd.ones(2, requires_grad=True); retrograd.autograd.grad((x * 2).sum(), x)"
+    assert _applied_in_a_fresh_process(grad)

@@ -21,8 +21,6 @@ from typing import Any
 
 import numpy
 
-from .host_memory import keep_heap_mapped
-
 # PyTorch computes inf and nan without a word; NumPy warns. Silence NumPy's floating-point
 # warnings for array code in retrograd's own modules (the filter matches the module that made
 # the call, so a user's own NumPy code still warns), at no cost per op.
@@ -32,8 +30,6 @@ warnings.filterwarnings(
     category=RuntimeWarning,
     module=r"retrograd(\.|$)",
 )
-
-keep_heap_mapped()  # training steps reuse freed memory instead of faulting in fresh pages
 
 
 class device:

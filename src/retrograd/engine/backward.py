@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy
 
 from ..backend import namespace
+from ..backend.host_memory import before_training
 from . import tensor_type as _tt
 from .anomaly_mode import anomaly, check_results, print_forward_stack
 from .grad_mode import state
@@ -131,6 +132,7 @@ def run(
     each (node, output_nr) target is captured and returned. With `accumulate`,
     AccumulateGrad nodes that run add into their leaf's `.grad`.
     """
+    before_training()  # a training loop starts: keep freed array memory mapped (backend/host_memory)
     root_nodes = [n for n, _ in roots]
     if targets is None:
         deps = _count_edges(root_nodes)  # keys: every node this pass can reach
