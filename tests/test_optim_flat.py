@@ -125,3 +125,29 @@ def test_mixed_dtypes_take_one_parameter_at_a_time():
     assert not opt.__dict__.get("_flat_layouts")
     np.testing.assert_allclose(a.detach().numpy(), 0.9)
     np.testing.assert_allclose(b.detach().numpy(), 0.9)
+
+
+def test_a_replaced_state_of_another_dtype_or_shape_is_left_to_the_per_parameter_path():
+    model, opt = _train(rg.optim.Adam, steps=1)
+    p = next(model.parameters())
+    opt.state[p]["exp_avg"] = rg.zeros(p.shape, dtype=rg.float64)  # kept as given, not upcast by a flat copy
+    model(rg.ones(2, 5)).sum().backward()
+    opt.step()
+    assert opt.state[p]["exp_avg"].dtype == rg.float64
+    assert all(opt.state[q]["exp_avg"].dtype == rg.float32 for q in model.parameters() if q is not p)
+
+
+def test_a_parameter_listed_twice_is_updated_twice_in_turn():
+    w = rg.nn.Parameter(rg.ones(3))
+    v = rg.nn.Parameter(rg.ones(2))
+    with pytest.warns(UserWarning, match="duplicate parameters"):
+        opt = rg.optim.Adam([w, v, w], lr=0.1)
+    (w.sum() + v.sum()).backward()
+    opt.step()
+    with pytest.warns(UserWarning, match="duplicate parameters"):
+        ref = rg.optim.Adam([w2 := rg.nn.Parameter(rg.ones(3)), rg.nn.Parameter(rg.ones(2)), w2], lr=0.1,
+                            foreach=False)
+    w2.grad = rg.ones(3)
+    ref.param_groups[0]["params"][1].grad = rg.ones(2)
+    ref.step()
+    assert rg.equal(w.detach(), w2.detach())

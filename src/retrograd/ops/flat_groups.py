@@ -51,6 +51,20 @@ class FlatGroup:
 
     __slots__ = ("ids", "shapes", "buffers", "pieces", "param", "param_pieces")
 
+    @classmethod
+    def build(cls, params: list[Tensor], buffers: list[list[Tensor]]) -> FlatGroup | None:
+        """The layout, or None where one update per parameter must run instead: a parameter listed
+        twice (its updates follow each other), or a buffer not a NumPy array of its parameter's
+        shape and dtype (a state the user replaced; a flat copy would change or misalign it)."""
+        if len({id(p) for p in params}) != len(params):
+            return None
+        for tensors in buffers:
+            for t, p in zip(tensors, params):
+                a, b = t._data, p._data
+                if type(a) is not np.ndarray or a.shape != b.shape or a.dtype != b.dtype:
+                    return None
+        return cls(params, buffers)
+
     def __init__(self, params: list[Tensor], buffers: list[list[Tensor]]) -> None:
         """`buffers[k][i]` is the k-th buffer of `params[i]` (its shape); their storage moves into
         one flat array per k, and each buffer tensor becomes a view of its piece."""

@@ -154,7 +154,9 @@ class Adam(Optimizer):
         layouts = self.__dict__.setdefault("_flat_layouts", {})  # not state: rebuilt after loading
         flat = layouts.get(id(group))
         if flat is None or not flat.fits(params, buffers):
-            flat = layouts[id(group)] = FlatGroup(params, buffers)
+            flat = layouts[id(group)] = FlatGroup.build(params, buffers)
+            if flat is None:
+                return False
         step = advance_equal_steps([s["step"] for s in states])
         if step is None:
             return False
