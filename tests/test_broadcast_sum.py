@@ -105,3 +105,32 @@ def test_bias_gradient_matches_pytorch():
     theirs = torch.tensor(b_np, requires_grad=True)
     (torch.tensor(x_np) + theirs).backward(torch.tensor(g_np))
     np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=2e-6, atol=2e-5)
+
+
+# --- a convolution bias's gradient: the sum over all dims but the channel dim -------------------
+
+
+@pytest.mark.parametrize("shape", [(4, 3, 26, 26), (2, 5, 9), (1, 2, 150, 150), (3, 4, 2, 3, 2)])
+def test_channel_sums_close_to_the_exact_sum(shape):
+    from retrograd.ops.kernels.accumulate import channel_sums
+
+    g = np.random.default_rng(len(shape)).standard_normal(shape).astype(np.float32)
+    dims = (0, *range(2, g.ndim))
+    got = channel_sums(np, g)
+    assert got.shape == (shape[1],) and got.dtype == np.float32
+    exact = g.astype(np.longdouble).sum(dims)
+    scale = np.abs(g).astype(np.float64).sum(dims)
+    assert np.all(np.abs(got - exact) <= 16 * np.finfo(np.float32).eps * scale)
+
+
+def test_compiled_conv_bias_gradient_equals_eager_bits():
+    conv = rg.nn.Conv2d(2, 3, 3)
+    x = rg.randn(4, 2, 12, 12)
+    compiled = rg.compile(lambda x: conv(x).relu().sum())
+    compiled(x).backward()
+    got = conv.bias.grad.clone()
+    conv.zero_grad()
+    conv(x).relu().sum().backward()
+    assert rg.equal(got, conv.bias.grad)
+    (gb,) = rg.autograd.grad(conv(x).pow(2).sum(), conv.bias, create_graph=True)
+    assert gb.grad_fn.name() == "SumBackward1"

@@ -26,6 +26,7 @@ from typing import Any
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels import windows as win
+from ..kernels.accumulate import channel_sums
 from ..kernels.zero_batch import empty_result
 
 __all__: list[str] = []  # reached through retrograd.nn.functional
@@ -38,7 +39,18 @@ def _spatial_dims(g: Tensor) -> list[int]:
 
 
 def _bias_rule(g: Tensor) -> Tensor:
-    return g.sum(_spatial_dims(g))  # d/db sum_n,s y[n, o, s] = sum of g over all but the channel dim
+    # d/db sum_n,s y[n, o, s] = sum of g over all but the channel dim
+    if type(g) is not Tensor:  # batched (vmap): the sum's own batching rule
+        return g.sum(_spatial_dims(g))
+    return _BIAS_SUM(g)  # recorded or not, the same kernel: compiled gradients keep eager bits
+
+
+_BIAS_SUM = Primitive(
+    "channel_sums",
+    channel_sums,
+    [lambda g, a_shape: g.reshape((1, -1) + (1,) * (len(a_shape) - 2)).expand(a_shape)],
+    node_name="SumBackward1",
+)
 
 
 def _with_bias(xp: Any, y: Any, b: Any) -> Any:

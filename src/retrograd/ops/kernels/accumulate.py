@@ -23,10 +23,10 @@ import numpy as np
 
 from ...backend import namespace
 from ...engine.wide_sum import WIDE as _WIDE
+from ...engine.wide_sum import leading_sum, wide_sum
 from ...engine.wide_sum import narrow_float as _narrow_float
-from ...engine.wide_sum import wide_sum
 
-__all__ = ["row_sums", "wide_cumprod", "wide_cumsum", "wide_mean", "wide_sum"]
+__all__ = ["channel_sums", "row_sums", "wide_cumprod", "wide_cumsum", "wide_mean", "wide_sum"]
 
 
 def wide_cumsum(xp: Any, a: Any, axis: int, dtype: Any) -> Any:
@@ -72,3 +72,26 @@ def row_sums(xp: Any, a: Any, dim: int | None) -> Any:
         n = a.shape[-1]
         return (a.reshape(-1, n) @ np.ones(n, a.dtype)).reshape(a.shape[:-1] + (1,))
     return np.add.reduce(a, axis=dim, keepdims=True)  # the ufunc: its warnings are retrograd's (filtered)
+
+
+_PLANE_BLAS_UP_TO = 16384  # elements per plane: a BLAS row sum's lanes add at most ~1000 terms each
+
+
+def channel_sums(xp: Any, g: Any) -> Any:
+    """`g` (N, C, *S) summed over all dims but the channel dim, (C,): a convolution bias's gradient.
+
+    On NumPy float32/float64 data each (n, c) plane is one row of a BLAS matrix-vector product
+    (planes up to 16,384 elements; larger ones by NumPy's pairwise sum), and the batch is added
+    as every bias gradient is (`leading_sum`): 3-5x faster than the float64-accumulated sum,
+    a few ulp from the exactly rounded one.
+    """
+    dims = (0, *range(2, g.ndim))
+    if xp is not np or g.dtype not in _BLAS_DTYPES or g.size == 0 or not g.flags.c_contiguous:
+        return wide_sum(g, dims)
+    n, c = g.shape[:2]
+    planes = g.reshape(n * c, -1)
+    if planes.shape[1] <= _PLANE_BLAS_UP_TO:
+        per_plane = planes @ np.ones(planes.shape[1], g.dtype)
+    else:
+        per_plane = np.add.reduce(planes, axis=1)
+    return leading_sum(per_plane.reshape(n, c), 1)[0]
