@@ -176,7 +176,8 @@ def test_page_as_a_reader_sees_it(browser, server: str, screenshots: Path, page:
             assert figures.count() >= PICTURES[page], f"{page}: the pictures are missing"
             assert figures.first.bounding_box()["height"] > 20, f"{page}: a picture has no height"
         name = page.removesuffix("index.html").strip("/").replace("/", "-") or "home"
-        tab.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
+        # a long page (the reference of `retrograd`) takes Chromium a while on a loaded 2-core machine
+        tab.screenshot(path=str(screenshots / f"{name}.png"), full_page=True, timeout=180_000)
         assert not problems, f"{page}: " + "; ".join(problems)
     finally:
         context.close()
