@@ -37,7 +37,7 @@ def wide_sum(a: Any, axis: Any = None, keepdims: bool = False, dtype: Any = None
 
 
 _BLOCK = 128  # rows per float32 partial sum in `leading_sum`
-_BLAS = (np.dtype(np.float32), np.dtype(np.float64))
+BLAS_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))  # the dtypes BLAS sums (the ops' too)
 
 
 def leading_sum(a: Any, lead: int) -> Any:
@@ -52,7 +52,7 @@ def leading_sum(a: Any, lead: int) -> Any:
     relative to it, measured), PyTorch's order, but it is not the exactly rounded sum of
     `wide_sum`: a bias gradient may differ from `g.sum(0)` in its last bit.
     """
-    if type(a) is not np.ndarray or a.dtype not in _BLAS or a.size == 0 or not a.flags.c_contiguous:
+    if type(a) is not np.ndarray or a.dtype not in BLAS_FLOATS or a.size == 0 or not a.flags.c_contiguous:
         return wide_sum(a, tuple(range(lead)), True)
     rows = math.prod(a.shape[:lead])
     cols = a.size // rows

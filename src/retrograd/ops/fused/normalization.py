@@ -35,16 +35,14 @@ import numpy as np
 from ...backend.cuda_kernels import kernel
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
-from ...engine.wide_sum import leading_sum
+from ...engine.wide_sum import BLAS_FLOATS, leading_sum
 from ...tensor import Tensor
 from ..kernels.accumulate import row_sums, wide_mean
-
-_BLAS_SUMS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _by_blas(xp: Any, v: Any, view: tuple, dims: tuple) -> bool:
     """Whether the sums over `dims` of `v` (seen as `view`) are rows of a layer norm BLAS can take."""
-    return xp is np and dims == (1,) and len(view) == 2 and v.dtype in _BLAS_SUMS and v.size > 0
+    return xp is np and dims == (1,) and len(view) == 2 and v.dtype in BLAS_FLOATS and v.size > 0
 
 
 def _row_means(xp: Any, v: Any) -> Any:
@@ -244,14 +242,15 @@ _LAYER = _primitives("NativeLayerNormBackward0")
 
 
 # Layer norm in one call: its statistics (value-dependent, but computed inside the recorded op,
-# so a recording replays them) and the output, which reuses x - mean; the rules read mean and rstd
-# as the forward's extras. Batch and group norm keep the statistics as an op of their own (eval
-# batch norm takes given ones).
-def _layer_forward(xp: Any, a: Any, *wb: Any, view: tuple, eps: float) -> tuple[Any, Any, Any]:
+# so a recording replays them) and the output, which reuses x - mean; the three kernels' rules
+# read mean and rstd as the forward's extras. Batch and group norm keep the statistics as an op
+# of their own (eval batch norm takes given ones).
+def _layer_forward(xp: Any, a: Any, *wb: Any, view: tuple, dims: tuple, eps: float,
+                   fixed: bool) -> tuple[Any, Any, Any]:
     v = a.reshape(view)
-    if not (_by_blas(xp, v, view, (1,)) and all(t.size == view[1] for t in wb)):
-        mean, _, r = _statistics(xp, a, view, (1,), eps)
-        return _forward(xp, a, *wb, view=view, dims=(1,), mean=mean, rstd=r, eps=eps, fixed=False), mean, r
+    if fixed or not (_by_blas(xp, v, view, dims) and all(t.size == view[1] for t in wb)):
+        mean, _, r = _statistics(xp, a, view, dims, eps)
+        return _forward(xp, a, *wb, view=view, dims=dims, mean=mean, rstd=r, eps=eps, fixed=fixed), mean, r
     mean = _row_means(xp, v)
     out = v - mean
     square = out * out
@@ -265,29 +264,13 @@ def _layer_forward(xp: Any, a: Any, *wb: Any, view: tuple, eps: float) -> tuple[
     return out, mean, r
 
 
-def _layer_attrs(view: tuple, mean: Any, rstd: Any, eps: float) -> dict:
-    return dict(view=view, dims=(1,), mean=mean, rstd=rstd, eps=eps, fixed=False)
-
-
-def _layer_rule_x(g: Tensor, a: Tensor, view: tuple, mean: Any, rstd: Any, eps: float) -> tuple:
-    return _joint(g, a, None, 1, _layer_attrs(view, mean, rstd, eps))
-
-
-def _layer_rule_xw(g: Tensor, a: Tensor, w: Tensor, view: tuple, mean: Any, rstd: Any, eps: float) -> tuple:
-    return _joint(g, a, w, 2, _layer_attrs(view, mean, rstd, eps))
-
-
-def _layer_rule_xwb(g: Tensor, a: Tensor, w: Tensor, view: tuple, mean: Any, rstd: Any, eps: float) -> tuple:
-    return _joint(g, a, w, 3, _layer_attrs(view, mean, rstd, eps))
-
-
 _STATS = ("mean", "rstd")
 _LAYER_NORM = {
-    0: Primitive("layer_norm", _layer_forward, [_layer_rule_x], node_name="NativeLayerNormBackward0",
+    0: Primitive("layer_norm", _layer_forward, [_rule_x], node_name="NativeLayerNormBackward0",
                  constant_edges=2, joint=True, extras=_STATS),
-    1: Primitive("layer_norm", _layer_forward, [_layer_rule_xw], inputs=("a", "w"),
+    1: Primitive("layer_norm", _layer_forward, [_rule_xw], inputs=("a", "w"),
                  node_name="NativeLayerNormBackward0", constant_edges=1, joint=True, extras=_STATS),
-    2: Primitive("layer_norm", _layer_forward, [_layer_rule_xwb], inputs=("a", "w", "b"),
+    2: Primitive("layer_norm", _layer_forward, [_rule_xwb], inputs=("a", "w", "b"),
                  node_name="NativeLayerNormBackward0", joint=True, extras=_STATS),
 }
 
@@ -298,11 +281,12 @@ def layer_norm(x: Tensor, weight: Tensor | None, bias: Tensor | None, view: tupl
         from ..creation import ones_like
 
         weight = ones_like(bias)
+    attrs = dict(view=view, dims=(1,), eps=eps, fixed=False)  # the attributes the shared rules read
     if weight is None:
-        return _LAYER_NORM[0](x, view=view, eps=eps)
+        return _LAYER_NORM[0](x, **attrs)
     if bias is None:
-        return _LAYER_NORM[1](x, weight, view=view, eps=eps)
-    return _LAYER_NORM[2](x, weight, bias, view=view, eps=eps)
+        return _LAYER_NORM[1](x, weight, **attrs)
+    return _LAYER_NORM[2](x, weight, bias, **attrs)
 _BATCH = _primitives("NativeBatchNormBackward0")
 _GROUP = _primitives("NativeGroupNormBackward0")
 KERNELS = {"layer": _LAYER, "batch": _BATCH, "group": _GROUP}

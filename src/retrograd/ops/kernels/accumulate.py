@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 
 from ...backend import namespace
+from ...engine.wide_sum import BLAS_FLOATS, leading_sum, wide_sum
 from ...engine.wide_sum import WIDE as _WIDE
-from ...engine.wide_sum import leading_sum, wide_sum
 from ...engine.wide_sum import narrow_float as _narrow_float
 
 __all__ = ["channel_sums", "row_sums", "wide_cumprod", "wide_cumsum", "wide_mean", "wide_sum"]
@@ -54,7 +54,6 @@ def wide_mean(a: Any, axis: tuple[int, ...], keepdims: bool = False) -> Any:
         return xp.asarray(xp.add.reduce(a, axis=axis, keepdims=keepdims, dtype=wide) / n).astype(a.dtype)[()]
 
 
-_BLAS_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 _BLAS_FROM = 2048  # elements; below this NumPy's own reduction is the faster call
 
 
@@ -68,7 +67,7 @@ def row_sums(xp: Any, a: Any, dim: int | None) -> Any:
     """
     if xp is not np:
         return a.sum(axis=dim, keepdims=True)
-    if a.size >= _BLAS_FROM and (dim == -1 or dim == a.ndim - 1) and a.dtype in _BLAS_DTYPES:
+    if a.size >= _BLAS_FROM and (dim == -1 or dim == a.ndim - 1) and a.dtype in BLAS_FLOATS:
         n = a.shape[-1]
         return (a.reshape(-1, n) @ np.ones(n, a.dtype)).reshape(a.shape[:-1] + (1,))
     return np.add.reduce(a, axis=dim, keepdims=True)  # the ufunc: its warnings are retrograd's (filtered)
@@ -86,7 +85,7 @@ def channel_sums(xp: Any, g: Any) -> Any:
     a few ulp from the exactly rounded one.
     """
     dims = (0, *range(2, g.ndim))
-    if xp is not np or g.dtype not in _BLAS_DTYPES or g.size == 0 or not g.flags.c_contiguous:
+    if xp is not np or g.dtype not in BLAS_FLOATS or g.size == 0 or not g.flags.c_contiguous:
         return wide_sum(g, dims)
     n, c = g.shape[:2]
     planes = g.reshape(n * c, -1)
