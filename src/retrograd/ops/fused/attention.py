@@ -20,7 +20,7 @@ from typing import Any
 from ...dtypes import bool_
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
-from ..activation.along_dim import _softmax_forward, softmax
+from ..activation.along_dim import _softmax_forward, exp_needs_no_shift, normalized_exp, softmax
 from ..creation import ones
 from ..elementwise.clamp_where import where
 from ..kernels.accumulate import row_sums
@@ -80,8 +80,14 @@ def _forward(xp: Any, q: Any, k: Any, v: Any, *mask: Any, scale: float, causal: 
     scores *= scale
     blocked = None
     if causal:
+        # the scores' range is checked before the mask adds -inf (exp(-inf) = 0: each row keeps
+        # its diagonal key, so its sum stays positive)
+        unshifted = exp_needs_no_shift(xp, scores)
         length, source = scores.shape[-2:]
         scores += _causal_mask(xp, length, source, scores.dtype)
+        if unshifted:
+            p = normalized_exp(xp, xp.exp(scores, out=scores), -1)
+            return p @ v, p
     elif mask:
         m = mask[0]
         if m.dtype == bool:

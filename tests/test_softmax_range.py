@@ -1,0 +1,126 @@
+"""Softmax without the row-maximum shift when every score is within exp's normal range.
+
+`exp_needs_no_shift` lets softmax (and causal attention) compute exp(s) / Σ exp(s) directly when
+all of s lies within ±80 (float32) or ±700 (float64); otherwise the rows' maxima are subtracted
+first. Both paths must give the softmax to a few ulp, and the fallback must be taken exactly
+where the direct form would overflow, underflow or meet NaN/inf.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+from retrograd.ops.activation.along_dim import exp_needs_no_shift
+
+try:
+    import torch
+except ImportError:  # PyTorch is a test-only dependency
+    torch = None
+
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch not installed")
+ULP_TOL = {np.float32: 4e-7 * 8, np.float64: 2.3e-16 * 8}  # a few ulp of the largest probability
+
+
+def reference_softmax(s: np.ndarray, dim: int) -> np.ndarray:
+    """The softmax in long double, shifted by the exact row maxima."""
+    wide = s.astype(np.longdouble)
+    e = np.exp(wide - wide.max(axis=dim, keepdims=True))
+    return e / e.sum(axis=dim, keepdims=True)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape,dim", [((64, 32), -1), ((16, 4, 32, 32), -1), ((40, 30), 0), ((700, 100), 1)])
+def test_direct_path_matches_reference(dtype, shape, dim):
+    s = np.random.default_rng(0).uniform(-30, 30, shape).astype(dtype)
+    assert exp_needs_no_shift(np, s)
+    got = rg.softmax(rg.tensor(s), dim).numpy()
+    assert got.dtype == dtype
+    np.testing.assert_allclose(got, reference_softmax(s, dim), rtol=0, atol=ULP_TOL[dtype])
+    np.testing.assert_allclose(got.sum(axis=dim), 1, atol=ULP_TOL[dtype] * shape[dim])
+
+
+@pytest.mark.parametrize("dtype,bound", [(np.float32, 80.0), (np.float64, 700.0)])
+def test_edges_of_the_range(dtype, bound):
+    """Scores just inside ±bound take the direct path and stay exact; just outside, the shifted one."""
+    rng = np.random.default_rng(1)
+    inside = rng.uniform(-1, 1, (64, 32)).astype(dtype)
+    inside[0] = np.nextafter(dtype(bound), dtype(0))  # a row of the largest allowed score
+    inside[1] = -inside[0]  # and of the smallest: exp is tiny but normal
+    assert exp_needs_no_shift(np, inside)
+    got = rg.softmax(rg.tensor(inside), 1).numpy()
+    assert np.isfinite(got).all()
+    np.testing.assert_allclose(got, reference_softmax(inside, 1), rtol=0, atol=ULP_TOL[dtype])
+    for far in (bound, -bound, 3 * bound):
+        outside = inside.copy()
+        outside[2] = far + np.copysign(rng.uniform(0, 1, 32), far)  # a row where exp alone would overflow or underflow
+        assert not exp_needs_no_shift(np, outside)
+        got = rg.softmax(rg.tensor(outside), 1).numpy()
+        assert np.isfinite(got).all()
+        np.testing.assert_allclose(got, reference_softmax(outside, 1), rtol=0, atol=ULP_TOL[dtype])
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_nan_and_inf_take_the_shifted_path(bad):
+    s = np.random.default_rng(2).uniform(-3, 3, (64, 32)).astype(np.float32)
+    s[5, 7] = bad
+    assert not exp_needs_no_shift(np, s)
+    got = rg.softmax(rg.tensor(s), 1).numpy()
+    untouched = np.delete(np.arange(64), 5)
+    np.testing.assert_allclose(got[untouched], reference_softmax(s[untouched], 1), atol=ULP_TOL[np.float32])
+    if bad == -math.inf:  # a score of -inf has probability 0; its row stays a distribution
+        assert got[5, 7] == 0 and abs(got[5].sum() - 1) < 1e-6
+    else:  # NaN spreads over the row; +inf gives inf - inf = NaN, as in PyTorch
+        assert np.isnan(got[5]).all()
+
+
+def test_small_and_other_dtypes_are_not_checked():
+    assert not exp_needs_no_shift(np, np.zeros((10, 10), np.float32))  # under 1,024 elements
+    assert not exp_needs_no_shift(np, np.zeros((64, 32), np.float16))  # exp(12) overflows float16
+
+
+@needs_torch
+@pytest.mark.parametrize("scale", [1.0, 200.0])
+def test_softmax_and_its_gradient_against_pytorch(scale):
+    x = np.random.default_rng(3).standard_normal((48, 40)) * scale
+    r = rg.tensor(x, requires_grad=True)
+    t = torch.tensor(x, requires_grad=True)
+    w = np.random.default_rng(4).standard_normal((48, 40))
+    (rg.softmax(r, 1) * rg.tensor(w)).sum().backward()
+    (torch.softmax(t, 1) * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(rg.softmax(r, 1).detach().numpy(), torch.softmax(t, 1).detach().numpy(),
+                               rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(r.grad.numpy(), t.grad.numpy(), rtol=1e-10, atol=1e-14)
+
+
+@pytest.mark.parametrize("scale", [1.0, 60.0])
+def test_causal_attention_direct_path_matches_the_composed_one(scale):
+    """The fused causal attention (direct exp when the scores allow it) against softmax of masked
+    scores composed from tensor ops, forward and gradients; the large scale forces the shift."""
+    rng = np.random.default_rng(5)
+    q, k, v = (rng.standard_normal((4, 2, 32, 16)).astype(np.float32) * s for s in (scale, 1.0, 1.0))
+    args = [rg.tensor(a, requires_grad=True) for a in (q, k, v)]
+    out = rg.nn.functional.scaled_dot_product_attention(*args, is_causal=True)
+    out.sum().backward()
+    grads = [a.grad.numpy() for a in args]
+    plain = [rg.tensor(a, requires_grad=True) for a in (q, k, v)]
+    mask = rg.tensor(np.triu(np.full((32, 32), -math.inf, np.float32), 1))
+    scores = plain[0] @ plain[1].transpose(-2, -1) / math.sqrt(16) + mask
+    expected = rg.softmax(scores, -1) @ plain[2]
+    expected.sum().backward()
+    np.testing.assert_allclose(out.detach().numpy(), expected.detach().numpy(), rtol=1e-5, atol=1e-5)
+    for got, want in zip(grads, (a.grad.numpy() for a in plain)):
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+    assert np.isfinite(out.detach().numpy()).all()
+
+
+@needs_torch
+def test_causal_attention_against_pytorch():
+    rng = np.random.default_rng(6)
+    q, k, v = (rng.standard_normal((2, 3, 40, 8)) for _ in range(3))
+    r = rg.nn.functional.scaled_dot_product_attention(*map(rg.tensor, (q, k, v)), is_causal=True)
+    t = torch.nn.functional.scaled_dot_product_attention(*map(torch.tensor, (q, k, v)), is_causal=True)
+    np.testing.assert_allclose(r.numpy(), t.numpy(), rtol=1e-12, atol=1e-13)
