@@ -123,8 +123,10 @@ def layer_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None, view: 
 #                                                                 scale_grad_by_freq, else 1)
 #     its derivative:   d(dW)/dg = s[p] · gg[idx[p]]
 #
-# The dense backward sums rows with one sort and `add.reduceat` (much faster than an unbuffered
-# scatter-add).
+# The dense backward sorts the positions by index (stable), then sums each index's rows either
+# with `add.reduceat` (one call, ~0.35 µs per index on NumPy) or, when few indices repeat often,
+# level by level: the first occurrence of every index written at once, then the second ones added,
+# and so on (~5 µs per level). Both are much faster than an unbuffered scatter-add (`add.at`).
 
 
 def _row_scale(idx: Any, padding_idx: int | None, counts: Any, dtype: Any) -> Any:
@@ -155,8 +157,34 @@ def _sum_rows(xp: Any, g: Any, idx: Any, n: int, scale: Any) -> Any:
             out[ordered] = rows[order]
             return out
         starts = xp.flatnonzero(xp.concatenate((xp.ones(1, dtype=bool), new_index)))
+        if xp is np and _add_by_levels(out, rows, order, ordered, starts):
+            return out
         out[ordered[starts]] = xp.add.reduceat(rows[order], starts, axis=0)
     return out
+
+
+_SEGMENTS_PER_LEVEL = 15  # reduceat's cost of this many indices ~ one level's fancy-indexed add
+
+
+def _add_by_levels(out: Any, rows: Any, order: Any, ordered: Any, starts: Any) -> bool:
+    """Sum `rows[order]` into `out[ordered]` one occurrence level at a time (each index's rows
+    added in their order), when that beats `reduceat`: few levels, many indices. False: not done.
+
+    W11's 700 positions over a 1,000-word vocabulary: 495 indices in 5 levels, 78 µs against
+    reduceat's 220; W10's 512 positions over 65 words: 15 levels, reduceat stays (60 against 90).
+    """
+    lengths = np.diff(starts, append=len(ordered))
+    levels = int(lengths.max())
+    if levels * _SEGMENTS_PER_LEVEL >= len(starts):
+        return False
+    rank = np.arange(len(ordered)) - np.repeat(starts, lengths)  # occurrence number within the index
+    by_rank = np.argsort(rank, kind="stable")
+    bounds = np.searchsorted(rank[by_rank], np.arange(levels + 1))
+    rows, ordered = rows[order[by_rank]], ordered[by_rank]
+    out[ordered[: bounds[1]]] = rows[: bounds[1]]
+    for lo, hi in zip(bounds[1:-1], bounds[2:]):  # within a level every index is distinct
+        out[ordered[lo:hi]] += rows[lo:hi]
+    return True
 
 
 def _lookup_rule(g: Tensor, w_shape: tuple, idx: Any, scale: Any) -> Tensor:
