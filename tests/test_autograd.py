@@ -306,9 +306,29 @@ def test_detach_shares_data_and_version():
     assert not d.requires_grad and d.grad_fn is None
     d.add_(1)
     assert y.tolist() == [2.0, 3.0]
-    assert y._version.value == 1
+    assert y._version == 1
     y.detach_()
     assert y.is_leaf and not y.requires_grad
+
+
+def test_version_is_an_int_counting_in_place_changes_as_in_pytorch():
+    """`_version` is a read-only int shared by a tensor, its views and its detached aliases."""
+    torch = pytest.importorskip("torch")
+    counts = []
+    for m in (rg, torch):
+        x = m.zeros(4)
+        v, d = x[1:], x.detach()
+        seen = [x._version]
+        x.add_(1)
+        v.mul_(2)
+        d.zero_()
+        x[0] = 5.0
+        seen += [x._version, v._version, d._version, (x + 1)._version, x.clone()._version]
+        counts.append(seen)
+        assert all(type(c) is int for c in seen)
+        with pytest.raises(AttributeError):
+            x._version = 0
+    assert counts[0] == counts[1] == [0, 4, 4, 4, 0, 0]
 
 
 def test_tensor_hooks_modify_gradients_and_can_be_removed():

@@ -32,7 +32,7 @@ def test_basic_indexing_shares_memory_and_version():
     row.add_(1)
     block.mul_(2)
     assert x[0, 1].item() == -3 and x[1, 2].item() == 2 * 1
-    assert x._version_value == row._version_value == block._version_value == 2
+    assert x._version == row._version == block._version == 2
     assert row._base is x and block._base is x
 
 
@@ -46,7 +46,7 @@ def test_advanced_indexing_copies():
     x = arange(retrograd, 3, 4)
     y = x[[0, 1]]
     y.add_(100)
-    assert x[0, 0].item() == -5 and x._version_value == 0
+    assert x[0, 0].item() == -5 and x._version == 0
 
 
 def test_setitem_bumps_version():
@@ -54,9 +54,9 @@ def test_setitem_bumps_version():
     x[0] = 1.0
     x[[1, 2], 0] = 2.0
     x[x > 5] = 0.0
-    assert x._version_value == 3
+    assert x._version == 3
     x[False] = 9.0  # PyTorch writes nothing and leaves the version alone
-    assert x._version_value == 3
+    assert x._version == 3
 
 
 # --- autograd through in-place writes -----------------------------------------------------------------

@@ -29,10 +29,10 @@ def test_views_share_memory_and_version():
     t = v.t()
     x.add_(1)
     assert v.tolist() == [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
-    assert t._version.value == v._version.value == x._version.value == 1
+    assert t._version == v._version == x._version == 1
     t.mul_(2)
     assert x.tolist() == [2.0, 4.0, 6.0, 8.0, 10.0, 12.0]
-    assert x._version.value == 2
+    assert x._version == 2
 
 
 def test_in_place_on_leaf_that_requires_grad_raises():

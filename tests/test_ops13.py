@@ -162,7 +162,7 @@ def _view_program(m):
     w.squeeze_(0).transpose_(0, 1)
     w.swapaxes_(0, 1).swapdims_(1, 0).unsqueeze_(2)
     (q.sum() + (w * m.arange(6.0).reshape(3, 2, 1)).sum()).backward()
-    version = w._version if isinstance(w._version, int) else w._version_value
+    version = w._version
     return [tuple(v.shape), tuple(w.shape), w.is_contiguous(), version, p.grad.numpy()]
 
 

@@ -346,11 +346,11 @@ def test_adagrad_state_exists_from_construction() -> None:
 
 def test_step_updates_in_place_without_recording() -> None:
     W, b, x = _params(rg)
-    data_before, version_before = W._data, W._version.value
+    data_before, version_before = W._data, W._version
     opt = optim.Adam([W, b])
     _loss(rg, W, b, x).backward()
     opt.step()
-    assert W._data is data_before and W._version.value > version_before
+    assert W._data is data_before and W._version > version_before
     assert W.is_leaf and W.grad_fn is None and W.requires_grad
     assert opt.state[W]["exp_avg"].grad_fn is None
 

@@ -104,4 +104,4 @@ def resize_in_place(t: Any, shape: tuple[int, ...]) -> None:
         flat = a.reshape(-1)
         grown[: min(n, flat.size)] = flat[:n]
         t._data = grown.reshape(shape)
-    t._version.value += 1
+    t._version_counter.value += 1

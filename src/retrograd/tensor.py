@@ -535,7 +535,7 @@ class Tensor(TensorMethods):
             >>> x.grad_fn is None
             True
         """
-        if self._base is not None and self._view_version != self._version.value:
+        if self._base is not None and self._view_version != self._version_counter.value:
             _inplace.refresh_view(self)
         return self._grad_fn
 
@@ -829,20 +829,23 @@ class Tensor(TensorMethods):
         return self._output_nr
 
     @property
-    def _version(self) -> _Version:
+    def _version_counter(self) -> _Version:
         """The version counter shared with this tensor's views (bumped by in-place changes)."""
         box = self._version_box
         if box is None:
             box = self._version_box = _Version()
         return box
 
-    @_version.setter
-    def _version(self, counter: _Version) -> None:
+    @_version_counter.setter
+    def _version_counter(self, counter: _Version) -> None:
         self._version_box = counter
 
     @property
-    def _version_value(self) -> builtins.int:
-        return self._version.value
+    def _version(self) -> builtins.int:
+        """How many in-place changes this tensor's memory has seen (its views count too), as PyTorch's
+        `Tensor._version`: autograd compares it with the count when a tensor was saved."""
+        box = self._version_box
+        return 0 if box is None else box.value
 
     def detach(self) -> Tensor:
         """A tensor sharing this data and version counter, cut from the graph.
@@ -863,7 +866,7 @@ class Tensor(TensorMethods):
             False
         """
         t = Tensor._make(self._data)
-        t._version = self._version
+        t._version_counter = self._version_counter
         return t
 
     def detach_(self) -> Tensor:

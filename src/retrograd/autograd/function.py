@@ -229,9 +229,9 @@ def _wrap_outputs(ctx: FunctionCtx, args: tuple, output: Any, record: bool) -> A
             continue
         if id(out) in inputs and not any(out is d for d in ctx._dirty):
             out = out.detach()  # an input returned as is: a new tensor object, as PyTorch does
-            out._version = _shared_version(args, out)
+            out._version_counter = _shared_version(args, out)
         if any(out is d for d in ctx._dirty):
-            out._version.value += 1
+            out._version_counter.value += 1
         non_diff = any(out is n for n in ctx._non_differentiable)
         if record and not non_diff and out.is_floating_point():
             out._grad_fn = ctx
@@ -253,8 +253,8 @@ def _wrap_outputs(ctx: FunctionCtx, args: tuple, output: Any, record: bool) -> A
 def _shared_version(args: tuple, out: Any) -> Any:
     for a in args:
         if getattr(a, "_data", None) is out._data:
-            return a._version
-    return out._version
+            return a._version_counter
+    return out._version_counter
 
 
 def _save(t: Any, outputs: list) -> SavedTensor | None:

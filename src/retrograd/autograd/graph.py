@@ -101,7 +101,7 @@ def increment_version(tensor: Any | Iterable[Any]) -> None:
         RuntimeError: one of the variables needed for gradient computation has been modified by an inplace ...
     """
     for t in [tensor] if not isinstance(tensor, (list, tuple)) else tensor:
-        t._version.value += 1
+        t._version_counter.value += 1
 
 
 __all__ = [

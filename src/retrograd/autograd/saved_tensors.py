@@ -103,7 +103,7 @@ def allow_mutation_on_saved_tensors() -> Iterator[_AllowMutationOnSavedContext]:
 
     def _pack_keeping_original(t: Tensor) -> tuple:
         ctx.saved += 1
-        return t, t._version.value, t._data.copy(), t.grad_fn, t._output_nr
+        return t, t._version_counter.value, t._data.copy(), t.grad_fn, t._output_nr
 
     _pack_keeping_original._allows_mutation = True  # type: ignore[attr-defined]  # how nesting is seen
 
@@ -111,7 +111,7 @@ def allow_mutation_on_saved_tensors() -> Iterator[_AllowMutationOnSavedContext]:
         if not ctx.active:
             raise AssertionError(_OUTSIDE)
         t, version, data, grad_fn, output_nr = packed
-        if t._version.value == version:
+        if t._version_counter.value == version:
             return t
         # the value it had when saved, still the output of the node that made it (for double backward)
         return Tensor._make(data, grad_fn is not None, grad_fn, output_nr)

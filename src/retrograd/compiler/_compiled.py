@@ -164,7 +164,7 @@ class Entry:
             if p._requires_grad is not rg:
                 return False
         for t, version in self.constants:
-            if t._version.value != version:
+            if t._version_counter.value != version:
                 return False
         return self.module_guard is None or self.module_guard() == self.module_state
 
@@ -288,7 +288,7 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
         for i, (name, t) in module_named.items():
             rec.inputs.setdefault(i, (name, t))
             if not t._requires_grad:
-                buffer_copies.append((t, t._data.copy(), t._version.value))
+                buffer_copies.append((t, t._data.copy(), t._version_counter.value))
     rng_before = bytes(default_generator.get_state()._data)
     first_node = next(_sequence)
     _trace.install(rec)
@@ -321,7 +321,7 @@ def _build(
     if bytes(default_generator.get_state()._data) != rng_before:
         rec.graph_break("random numbers were drawn (the code would repeat the same ones)")
     for t, copy, version in buffer_copies:
-        if t._version.value != version or not _same(t._data, copy):
+        if t._version_counter.value != version or not _same(t._data, copy):
             rec.graph_break("a buffer was changed in place")
     inputs_by_id = {id(t): i for i, t in enumerate(tensors)}
     arrays: dict = {}

@@ -93,7 +93,7 @@ class Recorder:
                 self.found[i] = t
                 self.used.add(i)
             elif i not in self.constants:
-                self.constants[i] = (t, t._version.value)
+                self.constants[i] = (t, t._version_counter.value)
         for i in array_ids(attrs):  # an input read as an attribute (an embedding's indices)
             if i in self.inputs or i in self.found:
                 self.used.add(i)

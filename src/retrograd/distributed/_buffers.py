@@ -112,4 +112,4 @@ class Staged:
         """Make the received values the tensor's values, and count the in-place change."""
         if not self.direct:
             np.copyto(self.tensor._data, self.array.reshape(self.tensor._data.shape))
-        self.tensor._version.value += 1
+        self.tensor._version_counter.value += 1

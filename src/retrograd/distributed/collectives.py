@@ -259,7 +259,7 @@ def all_gather(tensor_list: list[Tensor], tensor: Tensor, group: ProcessGroup | 
     def finish() -> None:
         for i, out in enumerate(outs):
             np.copyto(out._data, gathered[i])
-            out._version.value += 1
+            out._version_counter.value += 1
 
     return _execute(
         g, "all_gather", lambda: g.comm.Allgather(spec(mine), spec(gathered)),
@@ -372,7 +372,7 @@ def gather(
         for i, out in enumerate(outs):
             assert gathered is not None  # outs is empty off the destination rank
             np.copyto(out._data, gathered[i])
-            out._version.value += 1
+            out._version_counter.value += 1
 
     return _execute(
         g, "gather", lambda: g.comm.Gather(spec(mine), recv, root), lambda: g.comm.Igather(spec(mine), recv, root),

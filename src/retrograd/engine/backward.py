@@ -350,7 +350,7 @@ def _accumulate(node: AccumulateGrad, g: Tensor | None, create_graph: bool) -> N
         leaf._grad = old + g
     else:
         old._data += g._data
-        old._version.value += 1
+        old._version_counter.value += 1
     for hook in list(leaf._post_acc_hooks or ()):
         hook(leaf)
 

@@ -68,7 +68,7 @@ class SavedTensor:
     counter: Any  # the tensor's _Version, None once released
 
     def __init__(self, t: Tensor, is_output: bool) -> None:
-        counter = self.counter = t._version
+        counter = self.counter = t._version_counter
         self.version = counter.value
         self.output_nr = t._output_nr if is_output else -1
         self.tensor = self.data = self.packed = self.unpack_hook = None

@@ -103,7 +103,7 @@ def _direct(target: Tensor, ufunc: str, other: Any) -> bool:
         getattr(namespace(data), ufunc)(data, value, out=data)
     except ValueError:  # e.g. read-only (expanded) memory: the general path raises PyTorch's error
         return False
-    target._version.value += 1
+    target._version_counter.value += 1
     return True
 
 
@@ -163,7 +163,7 @@ def _write(target: Tensor, data: Any) -> None:
             "unsupported operation: more than one element of the written-to tensor refers to a "
             "single memory location. Please clone() the tensor before performing the operation."
         ) from None
-    target._version.value += 1
+    target._version_counter.value += 1
 
 
 def _snapshot_saved(node: Node, target: Tensor) -> None:

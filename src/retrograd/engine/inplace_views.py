@@ -28,6 +28,6 @@ def apply_view(target: Tensor, op: Any, *args: Any) -> Tensor:
         target._grad_fn = result._grad_fn
         target._output_nr = result._output_nr
         target._requires_grad = True
-    target._version.value += 1
-    target._view_version = target._version.value
+    target._version_counter.value += 1
+    target._view_version = target._version_counter.value
     return target

@@ -21,9 +21,9 @@ def link_view(out: Tensor, source: Tensor, prim: Primitive, attrs: dict) -> None
     """Make `out` a view of `source`'s base: shared version counter and a replay recipe."""
     base = source._base if source._base is not None else source
     out._base = base
-    out._version = source._version
+    out._version_counter = source._version_counter
     out._view_steps = source._view_steps + ((prim, attrs),)
-    out._view_version = base._version.value
+    out._view_version = base._version_counter.value
     # A view made with recording off cannot be rebased onto a graph later: remember the mode
     # (views of such a view inherit it), so an in-place change in grad mode can be refused.
     inherited = source._view_meta if source._base is not None else None
@@ -59,7 +59,7 @@ def check_view_rebase(t: Tensor) -> None:
 
 def edge(t: Tensor) -> tuple:
     """The (node, output_nr) a gradient for `t` flows into; (None, 0) if none."""
-    if t._base is not None and t._view_version != t._version.value:
+    if t._base is not None and t._view_version != t._version_counter.value:
         refresh_view(t)
     fn = t._grad_fn
     if fn is not None:
@@ -78,7 +78,7 @@ def replay(steps: tuple, t: Tensor) -> Tensor:
 
 def refresh_view(t: Tensor) -> None:
     """Re-derive a view's node from its base after the base (or a sibling) changed in place."""
-    t._view_version = t._version.value
+    t._view_version = t._version_counter.value
     base = t._base
     if not (t._requires_grad and base._requires_grad):
         return

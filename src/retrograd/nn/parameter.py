@@ -106,7 +106,7 @@ class Buffer(Tensor):
     def as_plain_tensor(self) -> Tensor:
         """The Tensor a module stores: the same memory and version counter, no Buffer wrapper."""
         t = Tensor._make(self._data, self._requires_grad)
-        t._version = self._version
+        t._version_counter = self._version_counter
         return t
 
 

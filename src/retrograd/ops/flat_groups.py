@@ -42,7 +42,7 @@ def advance_equal_steps(steps: list[Tensor]) -> float | None:
         return None
     for s, a in zip(steps, arrays):
         a.fill(first + 1)  # `step += 1` in the counter's dtype
-        s._version.value += 1
+        s._version_counter.value += 1
     return float(arrays[0])
 
 
@@ -108,7 +108,7 @@ class FlatGroup:
         """Write the flat parameters back; count the in-place change of them and of the buffers."""
         for p, piece in zip(params, self.param_pieces):
             p._data[...] = piece
-            p._version.value += 1
+            p._version_counter.value += 1
         for tensors in buffers:
             for t in tensors:
-                t._version.value += 1
+                t._version_counter.value += 1

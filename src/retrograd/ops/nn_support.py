@@ -51,7 +51,7 @@ def bump_versions(*tensors: Tensor | None) -> None:
     """Count an in-place change made on the arrays, so saved tensors that are now stale are caught."""
     for t in tensors:
         if t is not None:
-            t._version.value += 1
+            t._version_counter.value += 1
 
 
 def tensor_over(array: Any) -> Tensor:
@@ -220,7 +220,7 @@ def _renorm_rows(weight: Tensor, idx: Any, max_norm: float, norm_type: float) ->
     norms = xp.linalg.norm(data, ord=norm_type, axis=1) if data.size else xp.zeros(0)
     scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(data.dtype)
     weight._data[rows] = data * scale[:, None]
-    weight._version.value += 1
+    weight._version_counter.value += 1
 
 
 def embedding(

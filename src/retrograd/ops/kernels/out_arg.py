@@ -231,4 +231,4 @@ def _store(out: Any, data: Any) -> None:
     if out._data.shape != data.shape:
         _resize(out, data.shape)
     out._data[...] = data.astype(out._data.dtype, copy=False)
-    out._version.value += 1
+    out._version_counter.value += 1
