@@ -126,3 +126,13 @@ def test_compiled_equals_eager():
         out.backward()
     assert out.item() == eager.item()
     np.testing.assert_array_equal(weight.grad.numpy(), grad)
+
+
+@pytest.mark.parametrize("m,k,n,inside", [(700, 64, 512, True), (8, 64, 16, False), (256, 784, 64, False)])
+def test_biased_matmul_picks_the_cheaper_way(monkeypatch, m, k, n, inside):
+    """`biased_matmul` (the LSTM's input projection) takes the same decision as addmm, same sums."""
+    calls = biased_calls(monkeypatch)
+    c, a, b = operands(m, k, n)
+    got = multiply_add.biased_matmul(np, a, b, c)
+    assert bool(calls) == inside and got.shape == (m, n) and got.dtype == np.float32
+    np.testing.assert_allclose(got, a.astype(np.float64) @ b + c, rtol=1e-4, atol=1e-4)

@@ -33,6 +33,7 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from .. import addmm, sigmoid, tanh
 from ..kernels.accumulate import row_sums
+from ..linalg.multiply_add import biased_matmul
 from ..shape.slicing import stack
 from .recompute import differentiate, recorded
 
@@ -66,9 +67,11 @@ def _forward(xp: Any, x: Any, w_ih: Any, w_hh: Any, *rest: Any, reverse: bool) -
         return _forward_fused(xp, x, w_ih, w_hh, biases, h, c, reverse)
     steps, batch, features = x.shape
     hidden = w_hh.shape[1]
-    xw = x.reshape(steps * batch, features) @ _to_blocks(xp, w_ih, hidden).T  # every step's input at once
-    if biases:
-        xw += _to_blocks(xp, biases[0] + biases[1], hidden)
+    inputs, w_in = x.reshape(steps * batch, features), _to_blocks(xp, w_ih, hidden).T
+    if biases:  # every step's input at once, the two biases summed into the product
+        xw = biased_matmul(xp, inputs, w_in, _to_blocks(xp, biases[0] + biases[1], hidden))
+    else:
+        xw = inputs @ w_in
     gates = xp.ascontiguousarray(xw.reshape(steps, batch, 4 * hidden).transpose(0, 2, 1))  # (L, 4H, N)
     w = _to_blocks(xp, w_hh, hidden)
     h, c = xp.ascontiguousarray(h.T), xp.ascontiguousarray(c.T)
@@ -120,8 +123,10 @@ def _backward(xp: Any, g_out: Any, g_h: Any, g_c: Any, x: Any, w_ih: Any, w_hh: 
     steps, batch, hidden = out.shape
     o, i, f, g = (gates[:, k * hidden : (k + 1) * hidden] for k in range(4))
     # every gate's local derivative, for all steps at once; the loop only scales them by dh and dc
-    dz = xp.subtract(1, gates)
-    dz *= gates  # σ' = s (1 - s) for o, i, f
+    dz = xp.empty_like(gates)
+    d_sig, sig = dz[:, : 3 * hidden], gates[:, : 3 * hidden]
+    xp.subtract(1, sig, out=d_sig)
+    d_sig *= sig  # σ' = s (1 - s) for o, i, f
     dg = dz[:, 3 * hidden :]
     xp.multiply(g, g, out=dg)
     xp.subtract(1, dg, out=dg)  # tanh' = 1 - g²

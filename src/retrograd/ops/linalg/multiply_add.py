@@ -63,6 +63,16 @@ def _biased_product(a: Any, b: Any, c: Any) -> Any:
     return left @ right
 
 
+def biased_matmul(xp: Any, a: Any, b: Any, c: Any) -> Any:
+    """a @ b + c for matrices a, b and a row vector c: one product with c inside when that is
+    cheaper (`_bias_in_gemm`), else the product and an in-place add."""
+    if _bias_in_gemm(xp, c, a, b):
+        return _biased_product(a, b, c)
+    out = xp.matmul(a, b)
+    out += c
+    return out
+
+
 def _addmm_forward(xp: Any, c: Any, a: Any, b: Any, beta: Any, alpha: Any) -> Any:
     if beta == 1 and alpha == 1 and _bias_in_gemm(xp, c, a, b):
         return _biased_product(a, b, c)
