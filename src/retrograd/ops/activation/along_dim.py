@@ -58,15 +58,49 @@ def normalized_exp(xp: Any, e: Any, dim: int | None) -> Any:
     return e
 
 
+# Rows this short along the last dim (a classifier's 10 classes) are worked on transposed: NumPy
+# pays ~30-90 ns per row for a reduction along a row and for each broadcast of a per-row value,
+# while along the first axis of a contiguous (n, rows) copy every pass is one vectorised loop.
+# (256, 10): log-softmax 26 -> 9 µs, its backward 12 -> 8 (the copies in and out included).
+_SHORT_ROW = 24
+_SHORT_ROWS_FROM = 32  # rows; fewer cost little either way
+
+
+def _short_rows(xp: Any, a: Any, dim: int | None) -> bool:
+    """Whether `a`'s softmax rows along `dim` take the transposed path (NumPy, the last dim, short)."""
+    return (xp is np and dim is not None and a.ndim >= 2 and dim in (-1, a.ndim - 1)
+            and a.shape[-1] <= _SHORT_ROW and a.size >= _SHORT_ROWS_FROM * a.shape[-1])
+
+
+def _transposed(a: Any) -> Any:
+    """(..., n) as a fresh C-contiguous (n, rows) array (the caller's to overwrite)."""
+    return np.ascontiguousarray(a.reshape(-1, a.shape[-1]).T)
+
+
+def _untransposed(at: Any, shape: tuple) -> Any:
+    return np.ascontiguousarray(at.T).reshape(shape)
+
+
 def _softmax_forward(xp: Any, a: Any, dim: int | None) -> Any:
     if a.size == 0:
         return a.copy()
+    if _short_rows(xp, a, dim):
+        at = _transposed(a)
+        at -= np.maximum.reduce(at, axis=0)
+        np.exp(at, out=at)
+        at /= np.add.reduce(at, axis=0)
+        return _untransposed(at, a.shape)
     return normalized_exp(xp, xp.exp(a if exp_needs_no_shift(xp, a) else a - _row_max(xp, a, dim)), dim)
 
 
 def _log_softmax_forward(xp: Any, a: Any, dim: int | None) -> Any:
     if a.size == 0:
         return a.copy()
+    if _short_rows(xp, a, dim):
+        at = _transposed(a)
+        at -= np.maximum.reduce(at, axis=0)
+        at -= np.log(np.add.reduce(np.exp(at), axis=0))
+        return _untransposed(at, a.shape)
     shifted = a - _row_max(xp, a, dim)
     shifted -= xp.log(row_sums(xp, xp.exp(shifted), dim))  # in place, as in softmax
     return shifted
@@ -84,6 +118,11 @@ def _log_softmax_backward_forward(xp: Any, g: Any, y: Any, dim: int | None) -> A
         return fused(g, y, g.sum(axis=dim, keepdims=True))
     if y.ndim == 0:  # NumPy gives scalars for 0-d operands: no array to write into
         return g - xp.exp(y) * g.sum(axis=dim, keepdims=True)
+    if _short_rows(xp, y, dim) and g.dtype == y.dtype:
+        gt, et = _transposed(g), _transposed(y)
+        np.exp(et, out=et)
+        et *= np.add.reduce(gt, axis=0)
+        return _untransposed(np.subtract(gt, et, out=et), y.shape)
     e = xp.exp(y)  # g - e^y · Σ g, written into e^y's array
     e *= row_sums(xp, g, dim)
     return xp.subtract(g, e, out=e)

@@ -1,9 +1,13 @@
-"""Softmax without the row-maximum shift when every score is within exp's normal range.
+"""Softmax's and log-softmax's array paths: unshifted exponentials, and short rows worked on transposed.
 
 `exp_needs_no_shift` lets softmax (and causal attention) compute exp(s) / Σ exp(s) directly when
 all of s lies within ±80 (float32) or ±700 (float64); otherwise the rows' maxima are subtracted
 first. Both paths must give the softmax to a few ulp, and the fallback must be taken exactly
 where the direct form would overflow, underflow or meet NaN/inf.
+
+Rows of at most 24 elements along the last dim (a classifier's classes) are computed on a
+transposed copy (`_short_rows`); softmax, log-softmax and log-softmax's backward must agree with
+the reference there too, NaN and -inf included.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import numpy as np
 import pytest
 
 import retrograd as rg
+from retrograd.ops.activation import along_dim
 from retrograd.ops.activation.along_dim import exp_needs_no_shift
 
 try:
@@ -124,3 +129,86 @@ def test_causal_attention_against_pytorch():
     r = rg.nn.functional.scaled_dot_product_attention(*map(rg.tensor, (q, k, v)), is_causal=True)
     t = torch.nn.functional.scaled_dot_product_attention(*map(torch.tensor, (q, k, v)), is_causal=True)
     np.testing.assert_allclose(r.numpy(), t.numpy(), rtol=1e-12, atol=1e-13)
+
+
+# --- short rows, transposed ------------------------------------------------------------------------
+
+
+def reference_log_softmax(s: np.ndarray, dim: int) -> np.ndarray:
+    wide = s.astype(np.longdouble)
+    shifted = wide - wide.max(axis=dim, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+
+
+def transposed_calls(monkeypatch) -> list:
+    calls: list = []
+    real = along_dim._transposed
+
+    def spy(a):
+        calls.append(a.shape)
+        return real(a)
+
+    monkeypatch.setattr(along_dim, "_transposed", spy)
+    return calls
+
+
+SHORT = [((256, 10), -1, True), ((64, 3, 5), 2, True), ((40, 24), 1, True), ((40, 25), 1, False),
+         ((31, 10), 1, False), ((256, 10), 0, False), ((10, 256), 0, False)]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape,dim,transposed", SHORT)
+def test_short_rows_match_the_reference(monkeypatch, dtype, shape, dim, transposed):
+    calls = transposed_calls(monkeypatch)
+    s = np.random.default_rng(8).uniform(-6, 6, shape).astype(dtype)
+    soft = rg.softmax(rg.tensor(s), dim).numpy()
+    log = rg.log_softmax(rg.tensor(s), dim).numpy()
+    assert bool(calls) == transposed
+    assert soft.dtype == log.dtype == dtype and soft.shape == log.shape == shape
+    np.testing.assert_allclose(soft, reference_softmax(s, dim), rtol=0, atol=ULP_TOL[dtype])
+    np.testing.assert_allclose(log, reference_log_softmax(s, dim), rtol=0, atol=16 * ULP_TOL[dtype])
+
+
+@pytest.mark.parametrize("shape,dim,transposed", SHORT)
+def test_short_rows_log_softmax_gradient(monkeypatch, shape, dim, transposed):
+    """log-softmax's backward, g - e^y Σ g, against the same formula in long double."""
+    rng = np.random.default_rng(9)
+    s, g = rng.uniform(-6, 6, shape), rng.standard_normal(shape)
+    x = rg.tensor(s, requires_grad=True)
+    y = rg.log_softmax(x, dim)
+    calls = transposed_calls(monkeypatch)
+    y.backward(rg.tensor(g))
+    assert bool(calls) == transposed
+    wide_y = reference_log_softmax(s, dim)
+    expected = g - np.exp(wide_y) * g.astype(np.longdouble).sum(axis=dim, keepdims=True)
+    np.testing.assert_allclose(x.grad.numpy(), expected.astype(np.float64), rtol=1e-12, atol=1e-12)
+
+
+def test_short_rows_with_nan_and_inf():
+    s = np.random.default_rng(10).uniform(-3, 3, (64, 10)).astype(np.float32)
+    s[1, 2], s[2, :3], s[3], s[4, 5] = np.nan, -np.inf, -np.inf, np.inf
+    soft = rg.softmax(rg.tensor(s), 1).numpy()
+    log = rg.log_softmax(rg.tensor(s), 1).numpy()
+    assert np.isnan(soft[1]).all() and np.isnan(log[1]).all()  # NaN spreads over its row
+    assert (soft[2, :3] == 0).all() and log[2, :3].tolist() == [-np.inf] * 3
+    np.testing.assert_allclose(soft[2, 3:].sum(), 1, rtol=1e-6)
+    assert np.isnan(soft[3]).all() and np.isnan(log[3]).all()  # every score -inf: NaN, as in PyTorch
+    assert np.isnan(soft[4]).all()  # inf - inf
+    rest = np.r_[0, 5:64]
+    np.testing.assert_allclose(soft[rest], reference_softmax(s[rest], 1), atol=ULP_TOL[np.float32])
+
+
+@needs_torch
+@pytest.mark.parametrize("batch", [32, 256, 1000])
+def test_ten_class_cross_entropy_against_pytorch(batch):
+    rng = np.random.default_rng(batch)
+    logits, target = rng.standard_normal((batch, 10)) * 3, rng.integers(0, 10, batch)
+    r, t = rg.tensor(logits, requires_grad=True), torch.tensor(logits, requires_grad=True)
+    r_loss = rg.nn.functional.cross_entropy(r, rg.tensor(target))
+    t_loss = torch.nn.functional.cross_entropy(t, torch.tensor(target))
+    r_loss.backward()
+    t_loss.backward()
+    assert abs(r_loss.item() - t_loss.item()) < 1e-12
+    np.testing.assert_allclose(r.grad.numpy(), t.grad.numpy(), rtol=1e-10, atol=1e-15)
+    probs = rg.softmax(rg.tensor(logits), -1).numpy()
+    np.testing.assert_allclose(probs, torch.softmax(torch.tensor(logits), -1).numpy(), rtol=1e-12, atol=1e-16)
