@@ -64,8 +64,9 @@ def _biased_product(a: Any, b: Any, c: Any) -> Any:
 
 
 def biased_matmul(xp: Any, a: Any, b: Any, c: Any) -> Any:
-    """a @ b + c for matrices a, b and a row vector c: one product with c inside when that is
-    cheaper (`_bias_in_gemm`), else the product and an in-place add."""
+    """a @ b + c for matrices a, b and a c that broadcasts to the product: one product with c
+    inside when c is a row vector and that is cheaper (`_bias_in_gemm`), else the product and
+    an in-place add."""
     if _bias_in_gemm(xp, c, a, b):
         return _biased_product(a, b, c)
     out = xp.matmul(a, b)
@@ -74,8 +75,8 @@ def biased_matmul(xp: Any, a: Any, b: Any, c: Any) -> Any:
 
 
 def _addmm_forward(xp: Any, c: Any, a: Any, b: Any, beta: Any, alpha: Any) -> Any:
-    if beta == 1 and alpha == 1 and _bias_in_gemm(xp, c, a, b):
-        return _biased_product(a, b, c)
+    if beta == 1 and alpha == 1:
+        return biased_matmul(xp, a, b, c)
     return _axpby(xp, xp.matmul(a, b), c, beta, alpha)
 
 
