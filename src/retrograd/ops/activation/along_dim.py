@@ -1,7 +1,8 @@
 """Activations along one dimension: softmax, log_softmax, softmin and glu.
 
-softmax and log_softmax are single fused primitives: the forward subtracts the
-maximum (no overflow), and the derivative rules use retrograd ops only, so
+softmax and log_softmax are single fused primitives: the forward subtracts each row's
+maximum (no overflow; softmax skips it when every score is within exp's normal range, and
+short rows are worked on transposed), and the derivative rules use retrograd ops only, so
 double backward works. softmax and log_softmax are also top-level names (`torch.softmax`).
 """
 
