@@ -1,7 +1,8 @@
 """Fused multiply-adds: `beta * input + alpha * (product)` for mm, mv, bmm and a summed bmm.
 
-One primitive each, so the forward is one BLAS call plus an in-place scale-and-add,
-and each input's derivative is the product rule scaled by alpha (beta for `input`).
+One primitive each, so the forward is one BLAS call plus an in-place scale-and-add (or, for
+addmm with a row-vector bias and a wide output, one BLAS call with the bias inside it), and
+each input's derivative is the product rule scaled by alpha (beta for `input`).
 """
 
 from __future__ import annotations
