@@ -78,6 +78,13 @@ def _transposed(a: Any) -> Any:
     return np.ascontiguousarray(a.reshape(-1, a.shape[-1]).T)
 
 
+def _shifted_columns(a: Any) -> Any:
+    """`_transposed(a)` less each column's maximum (the softmax shift, one row of `a` per column)."""
+    at = _transposed(a)
+    at -= np.maximum.reduce(at, axis=0)
+    return at
+
+
 def _untransposed(at: Any, shape: tuple) -> Any:
     return np.ascontiguousarray(at.T).reshape(shape)
 
@@ -86,8 +93,7 @@ def _softmax_forward(xp: Any, a: Any, dim: int | None) -> Any:
     if a.size == 0:
         return a.copy()
     if _short_rows(xp, a, dim):
-        at = _transposed(a)
-        at -= np.maximum.reduce(at, axis=0)
+        at = _shifted_columns(a)
         np.exp(at, out=at)
         at /= np.add.reduce(at, axis=0)
         return _untransposed(at, a.shape)
@@ -98,8 +104,7 @@ def _log_softmax_forward(xp: Any, a: Any, dim: int | None) -> Any:
     if a.size == 0:
         return a.copy()
     if _short_rows(xp, a, dim):
-        at = _transposed(a)
-        at -= np.maximum.reduce(at, axis=0)
+        at = _shifted_columns(a)
         at -= np.log(np.add.reduce(np.exp(at), axis=0))
         return _untransposed(at, a.shape)
     shifted = a - _row_max(xp, a, dim)
