@@ -5,7 +5,9 @@ regular grid (kernel, stride, dilation, padding: `max_pool`, `avg_pool`) or by
 index tables (adaptive pools, whose windows differ in length; missing taps
 point at one extra "trash" slot past the end). A window scan copies the K
 taps into one contiguous (K, N, C, *out) array, after which a reduction over
-axis 0 is a fast NumPy call; the way back adds one strided slice per tap.
+axis 0 is a fast NumPy call; the way back adds one strided slice per tap
+(or, for max pooling over windows that tile the input, writes each gradient
+to the flat position of its tap).
 
 Max pooling keeps the tap of each output's first maximum (PyTorch's choice on
 ties; the last NaN if there is one). Its derivative scatters the gradient to
@@ -133,6 +135,11 @@ def _scatter_fwd(xp: Any, a: Any, tap: Any, windows: Windows, spatial: Ints) -> 
     nd = len(spatial)
     g, tap = _as_planes(a, nd), _as_planes(tap, nd)
     acc = xp.zeros((*g.shape[:2], *padded(spatial, windows.pads)), dtype=a.dtype)
+    if xp is np and windows.tables is None and not windows.overlap:
+        # the windows tile the input: each gradient is written to one flat position, in
+        # increasing order (one indexed write, where a write per tap goes through strided slices)
+        acc.reshape(-1)[_flat_targets(windows, tap, acc.shape)] = g.reshape(-1)
+        return xp.ascontiguousarray(crop(acc, windows.pads)).reshape(*a.shape[: a.ndim - nd], *spatial)
     for i, t in enumerate(taps(windows.kernel)):
         index = windows.index(t)
         if windows.tables is not None:  # adaptive windows may share a position within one tap
@@ -145,6 +152,35 @@ def _scatter_fwd(xp: Any, a: Any, tap: Any, windows: Windows, spatial: Ints) -> 
     if windows.tables is None and not windows.overlap:
         acc += 0.0  # a negative g times False wrote -0.0: PyTorch's zeros print as "0."
     return xp.ascontiguousarray(crop(acc, windows.pads)).reshape(*a.shape[: a.ndim - nd], *spatial)
+
+
+# Flat positions of every window's first tap, per layout: a training loop pools the same shapes
+# every step, and recomputing them would cost as much as the scatter itself. A few layouts are kept.
+_CORNERS: dict[tuple, Any] = {}
+_CORNERS_KEPT = 16
+
+
+def _corners(shape: Ints, windows: Windows) -> Any:
+    """The flat index of each window's first tap in a C-contiguous `shape` (1, planes, *padded)."""
+    key = (shape, windows.out, windows.stride)
+    corners = _CORNERS.get(key)
+    if corners is None:
+        if len(_CORNERS) >= _CORNERS_KEPT:
+            _CORNERS.pop(next(iter(_CORNERS)))
+        strides = flat_strides(shape)
+        axes = [np.arange(shape[1]) * strides[1]]
+        axes += [np.arange(o) * (s * f) for o, s, f in zip(windows.out, windows.stride, strides[2:])]
+        corners = _CORNERS[key] = sum(np.ix_(*axes))[None]  # (1, planes, *out)
+    return corners
+
+
+def _flat_targets(windows: Windows, tap: Any, shape: Ints) -> Any:
+    """The flat index into `shape` (1, planes, *padded) of each output's chosen tap, in output order."""
+    strides = flat_strides(shape)[2:]
+    offsets = np.array([sum(a * d * f for a, d, f in zip(t, windows.dilation, strides)) for t in taps(windows.kernel)])
+    targets = offsets.take(tap.astype(np.intp))  # (indexing with the uint8 taps themselves is ~4x slower)
+    targets += _corners(shape, windows)
+    return targets.reshape(-1)
 
 
 def _gather_fwd(xp: Any, a: Any, tap: Any, windows: Windows) -> Any:
