@@ -62,7 +62,8 @@ def normalized_exp(xp: Any, e: Any, dim: int | None) -> Any:
 # Rows this short along the last dim (a classifier's 10 classes) are worked on transposed: NumPy
 # pays ~30-90 ns per row for a reduction along a row and for each broadcast of a per-row value,
 # while along the first axis of a contiguous (n, rows) copy every pass is one vectorised loop.
-# (256, 10): log-softmax 26 -> 9 µs, its backward 12 -> 8 (the copies in and out included).
+# (256, 10): log-softmax 26 -> 9 µs (the copies in and out included). Not its backward: there
+# the one reduction is a BLAS product (`row_sums`), faster than the transposed copies.
 _SHORT_ROW = 24
 _SHORT_ROWS_FROM = 32  # rows; fewer cost little either way
 
@@ -124,11 +125,8 @@ def _log_softmax_backward_forward(xp: Any, g: Any, y: Any, dim: int | None) -> A
         return fused(g, y, g.sum(axis=dim, keepdims=True))
     if y.ndim == 0:  # NumPy gives scalars for 0-d operands: no array to write into
         return g - xp.exp(y) * g.sum(axis=dim, keepdims=True)
-    if _short_rows(xp, y, dim) and g.dtype == y.dtype:
-        gt, et = _transposed(g), _transposed(y)
-        np.exp(et, out=et)
-        et *= np.add.reduce(gt, axis=0)
-        return _untransposed(np.subtract(gt, et, out=et), y.shape)
+    # (short rows stay as they are here: `row_sums` is a BLAS product for all but the smallest
+    # arrays, 1.3-2.5x faster than sums over a transposed copy, as measured at 2-24 classes)
     e = xp.exp(y)  # g - e^y · Σ g, written into e^y's array
     e *= row_sums(xp, g, dim)
     return xp.subtract(g, e, out=e)
