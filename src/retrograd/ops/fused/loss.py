@@ -21,7 +21,9 @@ from typing import Any
 import numpy as np
 
 from ...backend import namespace
+from ...engine import primitive as _primitive
 from ...engine.primitive import Primitive
+from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..elementwise.pointwise import logit
 from ..kernels.accumulate import wide_mean, wide_sum
@@ -134,6 +136,11 @@ def _constant(t: Tensor) -> Tensor:
 def class_weights(target: Tensor, weight: Tensor | None, n_classes: int, ignore_index: int, dtype: Any) -> tuple:
     """(indices, weights, total weight) tensors for `nll`: ignored targets get index 0 and weight 0; others
     weight[t] (or 1)."""
+    if weight is None and _primitive.tracer is None and not _vmap.active and type(target) is Tensor:
+        # nothing records the call (no retrograd.compile recording, no vmap batch), and no
+        # gradient flows from a target: the kernel itself, without an op call around it
+        arrays = _unweighted(namespace(target._data), target._data, n_classes, ignore_index, dtype)
+        return tuple(Tensor._make(a) for a in arrays)
     if weight is None:
         return _class_weights(target, n_classes=n_classes, ignore_index=ignore_index, dtype=dtype)
     return _class_weights_w(target, _constant(weight), n_classes=n_classes, ignore_index=ignore_index, dtype=dtype)
