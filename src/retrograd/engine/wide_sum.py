@@ -37,6 +37,7 @@ def wide_sum(a: Any, axis: Any = None, keepdims: bool = False, dtype: Any = None
 
 
 _BLOCK = 128  # rows per float32 partial sum in `leading_sum`
+_SMALL = 8192  # elements: up to this many in one block, NumPy's sum is faster than the BLAS product
 BLAS_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))  # the dtypes BLAS sums (the ops' too)
 
 
@@ -57,6 +58,10 @@ def leading_sum(a: Any, lead: int) -> Any:
     rows = math.prod(a.shape[:lead])
     cols = a.size // rows
     flat = a.reshape(rows, cols)
+    if rows <= _BLOCK and a.size <= _SMALL:
+        # one block, small: NumPy's own running sum down the rows (the same at most 128 terms per
+        # column in the data's dtype) costs less than a BLAS call here (1.2 against 3 µs at (32, 128))
+        return np.add.reduce(flat, axis=0).reshape((1,) * lead + a.shape[lead:])
     full = rows - rows % _BLOCK
     parts = []
     if full:  # one product per block: (B,) @ (n, B, C) -> (n, C)
