@@ -25,6 +25,7 @@ import numpy
 from .. import backend
 from . import bfloat16 as _bf16
 from . import numpy_errors
+from . import tensor_type as _tt
 from .anomaly_mode import anomaly as _anomaly
 from .anomaly_mode import check_forward, record_stack
 from .fit import fit as _fit
@@ -60,6 +61,14 @@ class Primitive:
     warnings filter (backend/__init__.py), at no cost; `quiet=True` (an errstate around the
     forward, ~1-2 µs) is only for forwards that call NumPy's Python-level functions
     (linalg, nan-reductions), whose warnings come from NumPy's own modules.
+
+    `array_rules` (optional, one per input, None where there is none) compute what the rules
+    compute, on arrays: `rule(xp, g, *reads)` with the same saved values and attributes as the
+    rule of that input, by name. The engine runs them for a plain first-order backward (nothing
+    records it: no `create_graph`, no `retrograd.compile` recording, no forward-mode tangents,
+    no vmap batch) of one real dtype, where a rule's op calls would cost more than the arithmetic
+    of a small model's step. Each must call the very kernels its rule's ops call, in the same
+    order, so both give the same bits (compiled steps record the rules).
     """
 
     __slots__ = (
@@ -79,6 +88,7 @@ class Primitive:
         "node_class",
         "single",
         "joint",
+        "array_rules",
     )
 
     def __init__(
@@ -95,6 +105,7 @@ class Primitive:
         quiet: bool = False,
         constant_edges: int = 0,
         joint: bool = False,
+        array_rules: Sequence[Rule | None] = (),
     ) -> None:
         if joint:  # the one rule stands for every input (and reads what all of them need)
             derivatives = tuple(derivatives) * len(inputs)
@@ -122,6 +133,7 @@ class Primitive:
         self.constant_edges = ((None, 0),) * constant_edges
         # set on the view steps of split/unbind pieces: PyTorch forbids in-place changes to them
         self.multi_output_view = False
+        self.array_rules = _checked_array_rules(self, tuple(array_rules)) if array_rules else None
 
     def __call__(self, *tensors: Tensor, **attrs: Any) -> Any:
         """Run the forward; record a node when grad mode is on and an input requires grad."""
@@ -305,6 +317,26 @@ def _camel(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
 
 
+def _one_real_dtype(dt: Any, dtypes: tuple) -> bool:
+    """Whether a gradient of dtype `dt` meets inputs of that same real dtype: no promotion to work out."""
+    if dt.kind != "f":
+        return False
+    for d in dtypes:
+        if d != dt:
+            return False
+    return True
+
+
+def _checked_array_rules(prim: Primitive, rules: tuple) -> tuple:
+    """`rules` if each reads what its input's rule reads (by name, after `xp, g`), else ValueError."""
+    if prim.n_outputs != 1 or prim.joint or len(rules) != len(prim.inputs):
+        raise ValueError(f"{prim.name}: array rules need one output and one rule (or None) per input")
+    for rule, reads in zip(rules, prim.reads):
+        if rule is not None and _parameter_names(rule)[1:] != reads:
+            raise ValueError(f"{prim.name}: an array rule must read {reads} after (xp, g)")
+    return rules
+
+
 def _parameter_names(rule: Rule | None) -> tuple[str, ...]:
     if rule is None:
         return ()
@@ -429,6 +461,10 @@ class OpNode(Node):
 
     def apply(self, grads: list, wanted: Callable[[int], bool] | None) -> tuple:
         op = self.op
+        if op.array_rules is not None and not state.enabled and tracer is None and _fw_levels.level is None:
+            g = grads[0]
+            if type(g) is _tt.Tensor and _one_real_dtype(g._data.dtype, self.dtypes):  # (a vmap batch is not)
+                return self._apply_arrays(g, wanted)
         if op.single:  # one input and one output, as most ops: the loop below written out
             rule = op.derivatives[0]
             edges = self._edges  # next_functions without the property: None is one input in two slots
@@ -485,6 +521,46 @@ class OpNode(Node):
                 data = grad._data
                 if data.shape != self.shapes[i] or data.dtype != self.dtypes[i]:
                     grad = _fit(grad, self.shapes[i], self.dtypes[i], self, i)
+            results.append(grad)
+        return tuple(results)
+
+    def _apply_arrays(self, g: Tensor, wanted: Callable[[int], bool] | None) -> tuple:
+        """`apply` by the op's array rules: the same gradients, without an op call per rule.
+
+        An array rule may return NotImplemented for a case it leaves to its rule.
+        """
+        op = self.op
+        edges = self._edges
+        if edges is None:  # one input in two slots (`link_input`)
+            edges = self.next_functions
+        a = g._data
+        xp = _NAMESPACES.get(type(a)) or backend.namespace(a)
+        attrs = self.attrs
+        results: list = []
+        for i, rule in enumerate(op.array_rules):  # type: ignore[arg-type]
+            if rule is None or edges[i][0] is None or (wanted and not wanted(i)):
+                results.append(None)
+                continue
+            args = []
+            for name in op.reads[i]:  # attributes as they are, saved tensors as their arrays
+                if name in attrs:
+                    args.append(attrs[name])
+                else:
+                    value = self._lookup(name)
+                    args.append(value._data if isinstance(value, _tt.Tensor) else value)
+            data = rule(xp, a, *args)
+            if data is NotImplemented:
+                grad = op.derivatives[i](g, *[self._lookup(n) for n in op.reads[i]])  # type: ignore[misc]
+                if grad is None:
+                    results.append(None)
+                    continue
+                data = grad._data
+            else:
+                if type(data) is not type(a):
+                    data = xp.asarray(data)  # NumPy's 0-d arithmetic gives scalars
+                grad = _make(data)
+            if data.shape != self.shapes[i] or data.dtype != self.dtypes[i]:
+                grad = _fit(grad, self.shapes[i], self.dtypes[i], self, i)
             results.append(grad)
         return tuple(results)
 

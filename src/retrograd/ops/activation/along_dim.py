@@ -153,7 +153,10 @@ def _log_softmax_rule(g: Tensor, out: Tensor, dim: int | None) -> Tensor:
     return g - out.exp() * g.sum(dim, keepdim=True)  # batched (vmap): composed of ops with batching rules
 
 
-_log_softmax = Primitive("log_softmax", _log_softmax_forward, [_log_softmax_rule])
+_log_softmax = Primitive(
+    "log_softmax", _log_softmax_forward, [_log_softmax_rule],
+    array_rules=[lambda xp, g, out, dim: _log_softmax_backward.forward(xp, g, out, dim=dim)],
+)
 
 
 def _along(prim: Primitive, kernel: str, input: Tensor, dim: int, dtype: _dt.dtype | None) -> Tensor:

@@ -79,6 +79,7 @@ _relu = Primitive(
     "relu",
     lambda xp, a: xp.maximum(a, 0),
     [lambda g, out: _relu_mask(g, out)],  # 0 at and below the kink, 1 elsewhere (NaN included)
+    array_rules=[lambda xp, g, out: _relu_mask_forward(xp, g, out)],
 )
 _hardtanh = Primitive(
     "hardtanh",

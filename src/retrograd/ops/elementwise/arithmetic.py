@@ -48,6 +48,7 @@ _mul = Primitive(
         lambda g, a: g * a.conj(),
     ],  # d(ab)/db = a
     inputs=("a", "b"),
+    array_rules=[lambda xp, g, b: g * b, lambda xp, g, a: g * a],  # (real arrays: nothing to conjugate)
 )
 _div = Primitive(
     "div",

@@ -81,14 +81,17 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
 def _float_unary(
-    name: str, forward: Callable, derivative: Callable | None, node: str | None = None, quiet: bool = False
+    name: str, forward: Callable, derivative: Callable | None, node: str | None = None, quiet: bool = False,
+    array_rule: Callable | None = None,
 ) -> Callable[..., Tensor]:
     """A pointwise op on floats; integer and bool inputs are promoted to the default float.
 
     Complex inputs get the same forward and the rule conjugated, g·conj(f'(z)) (PyTorch's
     convention for holomorphic f); the rules are written as g·f'(a), so conj(rule(conj g)) is that.
+    `array_rule` is the derivative on real arrays (engine.primitive's array rules).
     """
-    prim = Primitive(name, forward, [derivative], node_name=node, quiet=quiet)
+    prim = Primitive(name, forward, [derivative], node_name=node, quiet=quiet,
+                     array_rules=[array_rule] if array_rule is not None else ())
     on_complex = Primitive(name, forward, [_conjugated(derivative)], node_name=node, quiet=quiet)
 
     def op(input: Tensor, *, out: Any = None) -> Tensor:
@@ -170,10 +173,10 @@ def _sigmoid_rule(g: Tensor, out: Tensor) -> Tensor:
 
 
 #                  name     forward (arrays)                  derivative (tensors)
-exp = _float_unary("exp", lambda xp, a: xp.exp(a), lambda g, out: g * out)  # eᵃ
+exp = _float_unary("exp", lambda xp, a: xp.exp(a), lambda g, out: g * out, array_rule=lambda xp, g, out: g * out)
 exp2 = _float_unary("exp2", lambda xp, a: xp.exp2(a), lambda g, out: g * (out * _LN2))  # 2ᵃ ln 2
 expm1 = _float_unary("expm1", lambda xp, a: xp.expm1(a), lambda g, out: g * (out + 1))  # eᵃ
-log = _float_unary("log", lambda xp, a: xp.log(a), lambda g, a: g / a)  # 1/a
+log = _float_unary("log", lambda xp, a: xp.log(a), lambda g, a: g / a, array_rule=lambda xp, g, a: g / a)  # 1/a
 log2 = _float_unary("log2", lambda xp, a: xp.log2(a), lambda g, a: g / (a * _LN2))  # 1/(a ln 2)
 log10 = _float_unary("log10", lambda xp, a: xp.log10(a), lambda g, a: g / (a * _LN10))  # 1/(a ln 10)
 log1p = _float_unary("log1p", lambda xp, a: xp.log1p(a), lambda g, a: g / (a + 1))  # 1/(1+a)
@@ -187,11 +190,16 @@ acos = _float_unary("acos", lambda xp, a: xp.arccos(a), lambda g, a: -g / (1 - a
 atan = _float_unary("atan", lambda xp, a: xp.arctan(a), lambda g, a: g / (1 + a * a))  # 1/(1+a²)
 sinh = _float_unary("sinh", lambda xp, a: xp.sinh(a), lambda g, a: g * a.cosh())  # cosh a
 cosh = _float_unary("cosh", lambda xp, a: xp.cosh(a), lambda g, a: g * a.sinh())  # sinh a
-tanh = _float_unary("tanh", lambda xp, a: xp.tanh(a), _tanh_rule)  # 1 - tanh²a
+tanh = _float_unary(
+    "tanh", lambda xp, a: xp.tanh(a), _tanh_rule, array_rule=lambda xp, g, out: _tanh_backward_forward(xp, g, out)
+)  # 1 - tanh²a
 asinh = _float_unary("asinh", lambda xp, a: xp.arcsinh(a), lambda g, a: g / (a * a + 1).sqrt())  # 1/√(a²+1)
 acosh = _float_unary("acosh", lambda xp, a: xp.arccosh(a), lambda g, a: g / (a * a - 1).sqrt())  # 1/√(a²-1)
 atanh = _float_unary("atanh", lambda xp, a: xp.arctanh(a), lambda g, a: g / (1 - a * a))  # 1/(1-a²)
-sigmoid = _float_unary("sigmoid", lambda xp, a: _sigmoid(xp, a), _sigmoid_rule)  # σ(1-σ)
+sigmoid = _float_unary(
+    "sigmoid", lambda xp, a: _sigmoid(xp, a), _sigmoid_rule,
+    array_rule=lambda xp, g, out: _sigmoid_backward_forward(xp, g, out),
+)  # σ(1-σ)
 erf = _float_unary(
     "erf", lambda xp, a: erf_array(a), lambda g, a: g * (_TWO_OVER_SQRT_PI * (-a * a).exp())
 )  # 2/√π e^(-a²)

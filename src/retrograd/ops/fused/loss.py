@@ -74,7 +74,12 @@ def _nll_kernels(name: str, node: str) -> tuple[Primitive, Primitive]:
     def backward_rule(g: Tensor, idx: Any, wt: Any, cdim: int, reduction: str, denom: Any) -> Tensor:
         return forward(g, idx=idx, wt=wt, cdim=cdim, reduction=reduction, denom=denom)  # linear in the gradient
 
-    forward = Primitive(name, _nll_forward, [forward_rule], node_name=node, quiet=True)
+    def forward_array_rule(xp: Any, g: Any, a_shape: tuple, idx: Any, wt: Any, cdim: int, reduction: str,
+                           denom: Any) -> Any:
+        return backward.forward(xp, g, shape=a_shape, idx=idx, wt=wt, cdim=cdim, reduction=reduction, denom=denom)
+
+    forward = Primitive(name, _nll_forward, [forward_rule], node_name=node, quiet=True,
+                        array_rules=[forward_array_rule])
     backward = Primitive(name + "_backward", _nll_grad_forward, [backward_rule],
                          node_name=node.replace("Backward0", "BackwardBackward0"), quiet=True)
     return forward, backward

@@ -170,7 +170,10 @@ def _corners(shape: Ints, windows: Windows) -> Any:
         strides = flat_strides(shape)
         axes = [np.arange(shape[1]) * strides[1]]
         axes += [np.arange(o) * (s * f) for o, s, f in zip(windows.out, windows.stride, strides[2:])]
-        corners = _CORNERS[key] = sum(np.ix_(*axes))[None]  # (1, planes, *out)
+        grid = axes[0].reshape((-1,) + (1,) * (len(axes) - 1))
+        for a in np.ix_(*axes)[1:]:
+            grid = grid + a
+        corners = _CORNERS[key] = grid[None]  # (1, planes, *out)
     return corners
 
 

@@ -36,8 +36,20 @@ __all__ = [
 # in between: two op calls fewer per matrix product. Only when nothing records the backward (no
 # create_graph, no vmap batch) and the other operand is real; otherwise the rules below compose
 # differentiable ops, so that higher derivatives are recorded as PyTorch records them.
-grad_bt = Primitive("mm", lambda xp, g, b: xp.matmul(g, xp.swapaxes(b, -1, -2)), [None, None], inputs=("g", "b"))
-grad_at = Primitive("mm", lambda xp, a, g: xp.matmul(xp.swapaxes(a, -1, -2), g), [None, None], inputs=("a", "g"))
+def g_bt(xp: Any, g: Any, b: Any) -> Any:
+    """G Bᵀ: a product's derivative in its left operand (the kernel of `grad_bt`)."""
+    return xp.matmul(g, b.swapaxes(-1, -2))  # (the array's method: NumPy's function costs ~0.3 µs more)
+
+
+def at_g(xp: Any, a: Any, g: Any) -> Any:
+    """Aᵀ G: a product's derivative in its right operand (the kernel of `grad_at`)."""
+    return xp.matmul(a.swapaxes(-1, -2), g)
+
+
+grad_bt = Primitive("mm", g_bt, [None, None], inputs=("g", "b"))
+grad_at = Primitive("mm", at_g, [None, None], inputs=("a", "g"))
+# the same kernels as array rules (engine.primitive): a plain first-order backward calls them directly
+PRODUCT_ARRAY_RULES = (g_bt, lambda xp, g, a: at_g(xp, a, g))
 
 
 def first_order(g: Tensor, other: Tensor) -> bool:
@@ -55,12 +67,14 @@ _mm = Primitive(
     [lambda g, b: grad_bt(g, b) if first_order(g, b) else mm(g, _adjoint(b)),   # d(AB)/dA = G Bᴴ
      lambda g, a: grad_at(a, g) if first_order(g, a) else mm(_adjoint(a), g)],  # d(AB)/dB = Aᴴ G
     inputs=("a", "b"),
+    array_rules=PRODUCT_ARRAY_RULES,
 )
 _bmm = Primitive(
     "bmm", lambda xp, a, b: xp.matmul(a, b),
     [lambda g, b: grad_bt(g, b) if first_order(g, b) else bmm(g, b.mH),
      lambda g, a: grad_at(a, g) if first_order(g, a) else bmm(a.mH, g)],
     inputs=("a", "b"),
+    array_rules=PRODUCT_ARRAY_RULES,
 )
 _mv = Primitive(
     "mv", lambda xp, a, b: xp.matmul(a, b),
