@@ -41,6 +41,10 @@ def _ops():
         "log_softmax": ([t(6, 7)], lambda a: F.log_softmax(a, 1)),
         "cross_entropy": ([t(6, 7)], lambda a: F.cross_entropy(a, retrograd.tensor(target))),
         "nll sum": ([t(6, 7)], lambda a: F.nll_loss(a, retrograd.tensor(target), reduction="sum")),
+        "conv2d": ([t(2, 3, 8, 8), t(4, 3, 3, 3), t(4)], lambda x, w, b: F.conv2d(x, w, b, padding=1)),
+        "conv2d strided, groups": ([t(2, 4, 9, 9), t(4, 2, 3, 3)], lambda x, w: F.conv2d(x, w, stride=2, groups=2)),
+        "conv1d dilated": ([t(2, 3, 20, dtype=np.float64), t(5, 3, 4, dtype=np.float64)],
+                           lambda x, w: F.conv1d(x, w, dilation=2, padding=3)),
     }
 
 
@@ -165,3 +169,24 @@ def test_an_array_rule_must_read_what_its_rule_reads():
         Primitive("bad", lambda xp, a: a, [lambda g, out: g], array_rules=[lambda xp, g, a: g])
     with pytest.raises(ValueError, match="one output"):
         Primitive("bad", lambda xp, a: (a, a), [lambda g: g], n_outputs=2, array_rules=[lambda xp, g: g])
+
+
+def test_a_convolution_keeps_its_columns_only_for_a_weight_gradient():
+    x = retrograd.randn(2, 3, 6, 6)
+    w = retrograd.randn(4, 3, 3, 3, requires_grad=True)
+    assert "cols" in F.conv2d(x, w).grad_fn.attrs  # kept for the weight's gradient
+    assert F.conv2d(x.requires_grad_(), w.detach()).grad_fn.attrs.keys().isdisjoint({"cols"})
+    with retrograd.no_grad():
+        assert F.conv2d(x, w).grad_fn is None
+
+
+def test_kept_columns_are_not_a_shared_buffer():
+    rng = np.random.default_rng(4)
+    x1, x2 = (retrograd.tensor(rng.standard_normal((2, 3, 6, 6)).astype(np.float32)) for _ in range(2))
+    w = retrograd.tensor(rng.standard_normal((4, 3, 3, 3)).astype(np.float32), requires_grad=True)
+    y1 = F.conv2d(x1, w)
+    F.conv2d(x2, w)  # a second forward before the first backward
+    y1.sum().backward()
+    fresh = w.detach().requires_grad_()
+    (expected,) = retrograd.autograd.grad(F.conv2d(x1, fresh).sum(), fresh)
+    np.testing.assert_array_equal(w.grad.numpy(), expected.numpy())

@@ -64,11 +64,12 @@ class Primitive:
 
     `array_rules` (optional, one per input, None where there is none) compute what the rules
     compute, on arrays: `rule(xp, g, *reads)` with the same saved values and attributes as the
-    rule of that input, by name. The engine runs them for a plain first-order backward (nothing
-    records it: no `create_graph`, no `retrograd.compile` recording, no forward-mode tangents,
-    no vmap batch) of one real dtype, where a rule's op calls would cost more than the arithmetic
-    of a small model's step. Each must call the very kernels its rule's ops call, in the same
-    order, so both give the same bits (compiled steps record the rules).
+    rule of that input, by name, then any of the `extras` (what the forward kept for them). The
+    engine runs them for a plain first-order backward (nothing records it: no `create_graph`, no
+    `retrograd.compile` recording, no forward-mode tangents, no vmap batch) of one real dtype,
+    where a rule's op calls would cost more than the arithmetic of a small model's step. Each
+    must call the very kernels its rule's ops call, in the same order, so both give the same
+    bits (compiled steps record the rules).
     """
 
     __slots__ = (
@@ -89,6 +90,7 @@ class Primitive:
         "single",
         "joint",
         "array_rules",
+        "array_reads",
     )
 
     def __init__(
@@ -134,6 +136,7 @@ class Primitive:
         # set on the view steps of split/unbind pieces: PyTorch forbids in-place changes to them
         self.multi_output_view = False
         self.array_rules = _checked_array_rules(self, tuple(array_rules)) if array_rules else None
+        self.array_reads = tuple(_parameter_names(r)[1:] for r in array_rules)  # after (xp, g)
 
     def __call__(self, *tensors: Tensor, **attrs: Any) -> Any:
         """Run the forward; record a node when grad mode is on and an input requires grad."""
@@ -332,8 +335,9 @@ def _checked_array_rules(prim: Primitive, rules: tuple) -> tuple:
     if prim.n_outputs != 1 or prim.joint or len(rules) != len(prim.inputs):
         raise ValueError(f"{prim.name}: array rules need one output and one rule (or None) per input")
     for rule, reads in zip(rules, prim.reads):
-        if rule is not None and _parameter_names(rule)[1:] != reads:
-            raise ValueError(f"{prim.name}: an array rule must read {reads} after (xp, g)")
+        names = _parameter_names(rule)[1:]
+        if rule is not None and (names[: len(reads)] != reads or any(n not in prim.extras for n in names[len(reads):])):
+            raise ValueError(f"{prim.name}: an array rule must read {reads} after (xp, g), then extras only")
     return rules
 
 
@@ -542,7 +546,7 @@ class OpNode(Node):
                 results.append(None)
                 continue
             args = []
-            for name in op.reads[i]:  # attributes as they are, saved tensors as their arrays
+            for name in op.array_reads[i]:  # attributes as they are, saved tensors as their arrays
                 if name in attrs:
                     args.append(attrs[name])
                 else:

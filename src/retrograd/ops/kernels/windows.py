@@ -122,8 +122,12 @@ def tap_slices(tap: Ints, stride: Ints, dilation: Ints, out: Ints) -> tuple:
     )
 
 
-def columns(xp: Any, x: Any, kernel: Ints, stride: Ints, dilation: Ints, out: Ints, wide: bool) -> Any:
-    """im2col of a padded x (N, C, *S), channel-major: (C*K, N*L), or (C*K, N*Lw) if wide."""
+def columns(xp: Any, x: Any, kernel: Ints, stride: Ints, dilation: Ints, out: Ints, wide: bool,
+            fresh: bool = False) -> Any:
+    """im2col of a padded x (N, C, *S), channel-major: (C*K, N*L), or (C*K, N*Lw) if wide.
+
+    In a work buffer, or in a `fresh` array for a caller that keeps it.
+    """
     n, c = x.shape[:2]
     k = math.prod(kernel)
     if wide:
@@ -132,7 +136,7 @@ def columns(xp: Any, x: Any, kernel: Ints, stride: Ints, dilation: Ints, out: In
         lw = wide_length(out, x.shape[2:])
         tap_strides = tuple(d * f * it for d, f in zip(dilation, flat_strides(x.shape[2:])))
         view = as_strided(x, (c, *kernel, n, lw), (x.strides[1], *tap_strides, x.strides[0], it), writeable=False)
-        return _copy_to_work(xp, view, (c * k, n * lw))
+        return _copy_to_work(xp, view, (c * k, n * lw), fresh)
     sp = x.strides[2:]
     view = as_strided(
         x,
@@ -140,11 +144,11 @@ def columns(xp: Any, x: Any, kernel: Ints, stride: Ints, dilation: Ints, out: In
         (x.strides[1], *(d * s for d, s in zip(dilation, sp)), x.strides[0], *(st * s for st, s in zip(stride, sp))),
         writeable=False,
     )
-    return _copy_to_work(xp, view, (c * k, n * math.prod(out)))
+    return _copy_to_work(xp, view, (c * k, n * math.prod(out)), fresh)
 
 
-def _copy_to_work(xp: Any, view: Any, shape: tuple) -> Any:
-    dst = work(xp, "cols", shape, view.dtype)
+def _copy_to_work(xp: Any, view: Any, shape: tuple, fresh: bool) -> Any:
+    dst = xp.empty(shape, view.dtype) if fresh else work(xp, "cols", shape, view.dtype)
     dst.reshape(view.shape)[...] = view
     return dst
 
@@ -185,21 +189,26 @@ def col2im(xp: Any, cols: Any, n: int, spatial: Ints, kernel: Ints, stride: Ints
 
 
 def conv_forward(
-    xp: Any, x: Any, w: Any, stride: Ints, pads: Pads, dilation: Ints, groups: int, bias: Any = None
+    xp: Any, x: Any, w: Any, stride: Ints, pads: Pads, dilation: Ints, groups: int, bias: Any = None,
+    keep_columns: bool = False,
 ) -> Any:
-    """Cross-correlation y[n, o] = sum_c,k w[o, c, k] x[n, c, window + k] [+ bias[o]]: (N, O, *out)."""
+    """Cross-correlation y[n, o] = sum_c,k w[o, c, k] x[n, c, window + k] [+ bias[o]]: (N, O, *out).
+
+    `keep_columns` returns (y, the column matrix) for `conv_weight_grad` to use again.
+    """
     xpad = pad_const(xp, x, pads)
     spatial, kernel = xpad.shape[2:], w.shape[2:]
     out = out_shape(x.shape[2:], kernel, stride, pads, dilation)
     wide = use_wide(stride, out, spatial)
-    cols = columns(xp, xpad, kernel, stride, dilation, out, wide)
+    cols = columns(xp, xpad, kernel, stride, dilation, out, wide, fresh=keep_columns)
     o, length = w.shape[0], cols.shape[-1]
     y = work(xp, "gemm", (groups, o // groups, length), cols.dtype)
     xp.matmul(w.reshape(groups, o // groups, -1), cols.reshape(groups, -1, length), out=y)
     y = y.reshape(o, length)
     if bias is not None:  # on the GEMM's contiguous rows: one long pass instead of short strided ones
         y += bias.reshape(o, 1)
-    return from_columns(xp, y, x.shape[0], out, spatial, wide)
+    result = from_columns(xp, y, x.shape[0], out, spatial, wide)
+    return (result, cols) if keep_columns else result
 
 
 def conv_input_grad(
@@ -243,13 +252,17 @@ def _batch_layout(xp: Any, g: Any, spatial: Ints) -> Any:
 
 
 def conv_weight_grad(
-    xp: Any, x: Any, g: Any, stride: Ints, pads: Pads, dilation: Ints, groups: int, kernel: Ints
+    xp: Any, x: Any, g: Any, stride: Ints, pads: Pads, dilation: Ints, groups: int, kernel: Ints,
+    cols: Any = None,
 ) -> Any:
-    """The transpose of `conv_forward` in w: g (O, N*L) @ cols.T -> (O, C/groups, *kernel)."""
-    xpad = pad_const(xp, x, pads)
-    spatial, out = xpad.shape[2:], g.shape[2:]
+    """The transpose of `conv_forward` in w: g (O, N*L) @ cols.T -> (O, C/groups, *kernel).
+
+    `cols`: x's column matrix as `conv_forward` kept it, instead of building it again.
+    """
+    spatial, out = padded(x.shape[2:], pads), g.shape[2:]
     wide = use_wide(stride, out, spatial)
-    cols = columns(xp, xpad, kernel, stride, dilation, out, wide)
+    if cols is None:
+        cols = columns(xp, pad_const(xp, x, pads), kernel, stride, dilation, out, wide)
     gc = to_columns(xp, g, spatial, wide)
     o, length = g.shape[1], cols.shape[-1]
     dw = _long_product(xp, gc.reshape(groups, o // groups, length), cols.reshape(groups, -1, length))
