@@ -69,7 +69,8 @@ class Primitive:
     `retrograd.compile` recording, no forward-mode tangents, no vmap batch) of one real dtype,
     where a rule's op calls would cost more than the arithmetic of a small model's step. Each
     must call the very kernels its rule's ops call, in the same order, so both give the same
-    bits (compiled steps record the rules).
+    bits (compiled steps record the rules). They run inside the backward pass's errstate, so
+    they may call a quiet primitive's kernel without the primitive's own.
     """
 
     __slots__ = (

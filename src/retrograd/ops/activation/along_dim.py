@@ -155,7 +155,7 @@ def _log_softmax_rule(g: Tensor, out: Tensor, dim: int | None) -> Tensor:
 
 _log_softmax = Primitive(
     "log_softmax", _log_softmax_forward, [_log_softmax_rule],
-    array_rules=[lambda xp, g, out, dim: _log_softmax_backward.forward(xp, g, out, dim=dim)],
+    array_rules=[lambda xp, g, out, dim: _log_softmax_backward_forward(xp, g, out, dim)],
 )
 
 

@@ -76,7 +76,7 @@ def _nll_kernels(name: str, node: str) -> tuple[Primitive, Primitive]:
 
     def forward_array_rule(xp: Any, g: Any, a_shape: tuple, idx: Any, wt: Any, cdim: int, reduction: str,
                            denom: Any) -> Any:
-        return backward.forward(xp, g, shape=a_shape, idx=idx, wt=wt, cdim=cdim, reduction=reduction, denom=denom)
+        return _nll_grad_forward(xp, g, a_shape, idx, wt, cdim, reduction, denom)
 
     forward = Primitive(name, _nll_forward, [forward_rule], node_name=node, quiet=True,
                         array_rules=[forward_array_rule])
