@@ -32,7 +32,7 @@ from ..kernels.accumulate import wide_mean, wide_sum
 def _reduce(xp: Any, elems: Any, reduction: str, denom: Any) -> Any:
     if reduction == "none":
         return elems
-    total = elems.sum(dtype=elems.dtype)
+    total = xp.add.reduce(elems, axis=None, dtype=elems.dtype)  # the ufunc (its warnings are retrograd's)
     return total / denom if reduction == "mean" else total
 
 
@@ -78,8 +78,7 @@ def _nll_kernels(name: str, node: str) -> tuple[Primitive, Primitive]:
                            denom: Any) -> Any:
         return _nll_grad_forward(xp, g, a_shape, idx, wt, cdim, reduction, denom)
 
-    forward = Primitive(name, _nll_forward, [forward_rule], node_name=node, quiet=True,
-                        array_rules=[forward_array_rule])
+    forward = Primitive(name, _nll_forward, [forward_rule], node_name=node, array_rules=[forward_array_rule])
     backward = Primitive(name + "_backward", _nll_grad_forward, [backward_rule],
                          node_name=node.replace("Backward0", "BackwardBackward0"), quiet=True)
     return forward, backward
