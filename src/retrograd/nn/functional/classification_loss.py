@@ -52,7 +52,7 @@ def _shape(shape: Any) -> str:
 
 def _check_target(input: Tensor, target: Tensor) -> None:
     """PyTorch's nll_loss_nd checks: dims, batch size, target shape, target dtype."""
-    ishape, tshape = input._data.shape, target._data.shape
+    ishape, tshape = tuple(input.shape), tuple(target.shape)
     nd = len(ishape)
     if nd < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {nd})")
@@ -187,7 +187,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
                     input, target, weight=weight, ignore_index=ignore_index, reduction=reduction)
         if r is not NOT_BATCHED:
             return r
-    if input._data.shape == target._data.shape:
+    if input.shape == target.shape:
         if not target.dtype.is_floating_point:
             raise RuntimeError(
                 f"Expected floating point type for target with class probabilities, got {target.dtype.kind_name}"
