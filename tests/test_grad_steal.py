@@ -145,3 +145,58 @@ def test_autograd_grad_results_are_not_shared_with_grad():
     (g,) = torch.autograd.grad(loss, w, retain_graph=True)
     loss.backward()
     assert not np.shares_memory(g._data, w.grad._data)
+
+
+def _reshaping(keep_base):
+    """A Function whose backward returns a whole reshape of a fresh array (as the engine's bias sums
+    are), recording the view's address; `keep_base` may hold on to the array behind the view."""
+    seen: list = []
+
+    class _Reshaping(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.clone()
+
+        @staticmethod
+        def backward(ctx, g):
+            base = np.array(g.numpy()).reshape(1, -1) * 2.0  # fresh, owns its memory
+            keep_base(base)
+            view = torch.from_numpy(base.reshape(g.shape))
+            seen.append(_address(view))
+            return view
+
+    return _Reshaping, seen
+
+
+def test_a_whole_view_of_an_unheld_array_is_taken():
+    fn, seen = _reshaping(lambda base: None)
+    x = torch.ones(6, requires_grad=True)
+    fn.apply(x).sum().backward()
+    assert _address(x.grad) == seen[0]
+    assert x.grad.tolist() == [2.0] * 6
+
+
+def test_a_view_whose_array_is_held_elsewhere_is_copied():
+    kept: list = []
+    fn, seen = _reshaping(kept.append)
+    x = torch.ones(6, requires_grad=True)
+    fn.apply(x).sum().backward()
+    assert _address(x.grad) != seen[0]
+    kept[0][...] = 0  # the holder's writes do not reach .grad
+    assert x.grad.tolist() == [2.0] * 6
+
+
+def test_a_partial_view_is_copied():
+    y = torch.ones(3, dtype=torch.float64, requires_grad=True)
+
+    class _Slice(Function):
+        @staticmethod
+        def forward(ctx, t):
+            return t.clone()
+
+        @staticmethod
+        def backward(ctx, g):
+            return torch.from_numpy(np.full(6, 3.0)[:3])  # half of a fresh array: not the whole of it
+
+    _Slice.apply(y).sum().backward()
+    assert y.grad.tolist() == [3.0] * 3 and y.grad._data.base is None

@@ -315,13 +315,14 @@ _TENSOR_REFS = 2
 def _unshared(g: Tensor) -> bool:
     """Whether `g` and its array are referenced by the engine only, so `.grad` may be `g` itself.
 
-    The array must also own its memory (not a view: a broadcast gradient is read-only), be
+    The array must also own its memory, or be a whole reshape of an array nothing else holds
+    (a bias gradient: the engine's sum reshaped; not a broadcast view, which is read-only), be
     writeable and C-contiguous, and the tensor carry no graph.
     """
     a = g._data
     return (
         type(a) is numpy.ndarray
-        and a.base is None
+        and (a.base is None or _owned_view(a))
         and a.flags.writeable
         and a.flags.c_contiguous
         and g._grad_fn is None
@@ -329,6 +330,20 @@ def _unshared(g: Tensor) -> bool:
         and sys.getrefcount(g) == _ENGINE_REFS + 1  # + the local `g` of this function
         and sys.getrefcount(a) == _TENSOR_REFS + 1  # + the local `a`
     )
+
+
+def _owned_view(a: Any) -> bool:
+    """Whether view `a` covers all of a base array that only `a` references."""
+    base = a.base
+    return (
+        type(base) is numpy.ndarray
+        and base.base is None
+        and base.size == a.size
+        and sys.getrefcount(base) == _VIEW_BASE_REFS + 1  # + the local `base`
+    )
+
+
+_VIEW_BASE_REFS = 2  # the view's own reference to its base, and getrefcount's argument
 
 
 def _accumulate(node: AccumulateGrad, g: Tensor | None, create_graph: bool) -> None:
