@@ -108,15 +108,15 @@ def _convw_db(h: Tensor, a: Tensor, stride: Ints, pads: Any, dilation: Ints, gro
     return _CONV_INNER(a, h, stride=stride, pads=pads, dilation=dilation, groups=groups)
 
 
-# The same three products on arrays (engine.primitive's array rules), for a plain first-order
-# backward; `cols` is x's column matrix when the forward kept it (`_CONV_KEEP`), else None.
+# The same products on arrays (engine.primitive's array rules), for a plain first-order backward
+# of `_CONV_KEEP`; `cols` is x's column matrix, which its forward kept.
 def _conv_da_array(xp: Any, g: Any, w: Any, a_shape: Ints, stride: Ints, pads: Any, dilation: Ints,
                    groups: int) -> Any:
     return win.conv_input_grad(xp, g, w, stride, pads, dilation, groups, a_shape[2:])
 
 
 def _conv_dw_array(xp: Any, g: Any, a: Any, w_shape: Ints, stride: Ints, pads: Any, dilation: Ints, groups: int,
-                   cols: Any = None) -> Any:
+                   cols: Any) -> Any:
     return win.conv_weight_grad(xp, a, g, stride, pads, dilation, groups, w_shape[2:], cols)
 
 
