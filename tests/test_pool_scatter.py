@@ -3,7 +3,7 @@
 With stride >= the window's span the taps never share an input position, so each output's
 gradient is written straight to the flat position of its chosen tap (`_flat_targets`). These
 tests hold that path to PyTorch bit for bit (values and the sign of every zero), to the
-strided per-tap path it replaced, and to the bound on its cache of window corners.
+strided per-tap path it replaced, and to the bound on its cache of window layouts.
 """
 
 from __future__ import annotations
@@ -112,11 +112,11 @@ def test_nan_windows_route_to_the_last_nan_like_pytorch():
     assert np.array_equal(grads[1], grads[0])
 
 
-def test_corner_cache_stays_bounded():
-    for side in range(4, 4 + 2 * pooling._CORNERS_KEPT + 3):
+def test_layout_cache_stays_bounded():
+    for side in range(4, 4 + 2 * pooling._LAYOUTS_KEPT + 3):
         x = retrograd.randn(1, 1, side, side, requires_grad=True)
         retrograd.nn.functional.max_pool2d(x, 2).sum().backward()
-    assert len(pooling._CORNERS) <= pooling._CORNERS_KEPT
+    assert len(pooling._LAYOUTS) <= pooling._LAYOUTS_KEPT
 
 
 def test_compiled_pool_step_equals_eager():

@@ -139,7 +139,13 @@ def _scatter_fwd(xp: Any, a: Any, tap: Any, windows: Windows, spatial: Ints) -> 
         # the windows tile the input: each gradient is written to one flat position, in
         # increasing order (one indexed write, where a write per tap goes through strided slices)
         acc.reshape(-1)[_flat_targets(windows, tap, acc.shape)] = g.reshape(-1)
-        return xp.ascontiguousarray(crop(acc, windows.pads)).reshape(*a.shape[: a.ndim - nd], *spatial)
+    else:
+        _add_per_tap(xp, acc, g, tap, windows)
+    return xp.ascontiguousarray(crop(acc, windows.pads)).reshape(*a.shape[: a.ndim - nd], *spatial)
+
+
+def _add_per_tap(xp: Any, acc: Any, g: Any, tap: Any, windows: Windows) -> None:
+    """Each tap's share of g (where it was the chosen one) added into acc through its window slice."""
     for i, t in enumerate(taps(windows.kernel)):
         index = windows.index(t)
         if windows.tables is not None:  # adaptive windows may share a position within one tap
@@ -151,38 +157,38 @@ def _scatter_fwd(xp: Any, a: Any, tap: Any, windows: Windows, spatial: Ints) -> 
             xp.multiply(g, tap == i, out=acc[index])
     if windows.tables is None and not windows.overlap:
         acc += 0.0  # a negative g times False wrote -0.0: PyTorch's zeros print as "0."
-    return xp.ascontiguousarray(crop(acc, windows.pads)).reshape(*a.shape[: a.ndim - nd], *spatial)
+
+# Per layout, the flat position of every window's first tap and each tap's offset from it: a
+# training loop pools the same shapes every step, and recomputing them would cost as much as the
+# scatter itself. A few layouts are kept.
+_LAYOUTS: dict[tuple, tuple[Any, Any]] = {}
+_LAYOUTS_KEPT = 16
 
 
-# Flat positions of every window's first tap, per layout: a training loop pools the same shapes
-# every step, and recomputing them would cost as much as the scatter itself. A few layouts are kept.
-_CORNERS: dict[tuple, Any] = {}
-_CORNERS_KEPT = 16
-
-
-def _corners(shape: Ints, windows: Windows) -> Any:
-    """The flat index of each window's first tap in a C-contiguous `shape` (1, planes, *padded)."""
-    key = (shape, windows.out, windows.stride)
-    corners = _CORNERS.get(key)
-    if corners is None:
-        if len(_CORNERS) >= _CORNERS_KEPT:
-            _CORNERS.pop(next(iter(_CORNERS)))
+def _layout(shape: Ints, windows: Windows) -> tuple[Any, Any]:
+    """(corners (1, planes, *out), offsets (K,)): flat indices into a C-contiguous `shape` (1, planes, *padded)."""
+    key = (shape, windows.out, windows.stride, windows.kernel, windows.dilation)
+    layout = _LAYOUTS.get(key)
+    if layout is None:
+        if len(_LAYOUTS) >= _LAYOUTS_KEPT:
+            _LAYOUTS.pop(next(iter(_LAYOUTS)))
         strides = flat_strides(shape)
-        axes = [np.arange(shape[1]) * strides[1]]
-        axes += [np.arange(o) * (s * f) for o, s, f in zip(windows.out, windows.stride, strides[2:])]
-        grid = axes[0].reshape((-1,) + (1,) * (len(axes) - 1))
-        for a in np.ix_(*axes)[1:]:
-            grid = grid + a
-        corners = _CORNERS[key] = grid[None]  # (1, planes, *out)
-    return corners
+        axes = np.ix_(np.arange(shape[1]) * strides[1],
+                      *[np.arange(o) * (s * f) for o, s, f in zip(windows.out, windows.stride, strides[2:])])
+        corners = axes[0]
+        for a in axes[1:]:
+            corners = corners + a
+        offsets = np.array([sum(a * d * f for a, d, f in zip(t, windows.dilation, strides[2:]))
+                            for t in taps(windows.kernel)])
+        layout = _LAYOUTS[key] = (corners[None], offsets)
+    return layout
 
 
 def _flat_targets(windows: Windows, tap: Any, shape: Ints) -> Any:
     """The flat index into `shape` (1, planes, *padded) of each output's chosen tap, in output order."""
-    strides = flat_strides(shape)[2:]
-    offsets = np.array([sum(a * d * f for a, d, f in zip(t, windows.dilation, strides)) for t in taps(windows.kernel)])
+    corners, offsets = _layout(shape, windows)
     targets = offsets.take(tap.astype(np.intp))  # (indexing with the uint8 taps themselves is ~4x slower)
-    targets += _corners(shape, windows)
+    targets += corners
     return targets.reshape(-1)
 
 
