@@ -1,9 +1,10 @@
-"""The convolution's two layouts: image by image (batch-major columns) and one product over the batch.
+"""The convolution's layouts: image by image (batch-major columns) or one product over the batch,
+and for the input's gradient one product for all kernel taps or one per tap.
 
-`kernels/windows.py` picks the layout from the shapes (`per_image`). The op table's small
-convolutions all run as one product over the batch; here every convolution case of the table
-runs image by image too: forward against its NumPy reference, first and second derivatives
-against finite differences, and every gradient against the other layout's.
+`kernels/windows.py` picks them from the shapes (`per_image`, `_PER_TAP_MAX_WORK`). The op
+table's small convolutions mostly run one way; here every convolution case of the table runs
+each way: forward against its NumPy reference, first and second derivatives against finite
+differences, and every gradient against the other ways'.
 """
 
 from __future__ import annotations
@@ -24,22 +25,27 @@ CONV_CASES = [c for c in cases_conv.CASES if c.name.startswith(("F.conv", "F.con
 IDS = [c.id for c in CONV_CASES]
 
 
-def _force(monkeypatch, layout: str) -> list:
-    """Every convolution in `layout`: "image" (image by image) or "batch" (one product).
+LAYOUTS = ["image", "batch", "batch, taps one by one"]
 
-    Returns the list of the per-image column matrices built, to show the layout ran."""
+
+def _force(monkeypatch, layout: str) -> list:
+    """Every convolution in `layout` (one of LAYOUTS).
+
+    Returns the list of the functions of the layout that ran, to show it did."""
     image = layout == "image"
     monkeypatch.setattr(windows, "_PER_IMAGE_MIN", 1 if image else 10**9)
     monkeypatch.setattr(windows, "_PER_IMAGE_MAX_WORK", 10**9 if image else 0)
-    built: list = []
-    real = windows.image_columns
+    monkeypatch.setattr(windows, "_PER_TAP_MAX_WORK", 10**9 if "one by one" in layout else 0)
+    ran: list = []
+    for name in ("image_columns", "_taps_one_by_one"):
+        real = getattr(windows, name)
 
-    def spy(*args, **kwargs):
-        built.append(real(*args, **kwargs))
-        return built[-1]
+        def spy(*args, _real=real, _name=name, **kwargs):
+            ran.append(_name)
+            return _real(*args, **kwargs)
 
-    monkeypatch.setattr(windows, "image_columns", spy)
-    return built
+        monkeypatch.setattr(windows, name, spy)
+    return ran
 
 
 def _rng(case) -> np.random.Generator:
@@ -61,9 +67,10 @@ def test_the_table_has_convolutions_of_every_kind():
     assert {"F.conv1d", "F.conv2d", "F.conv3d", "F.conv_transpose1d", "F.conv_transpose2d"} <= names
 
 
+@pytest.mark.parametrize("layout", LAYOUTS[0::2])
 @pytest.mark.parametrize("case", CONV_CASES, ids=IDS)
-def test_image_by_image_matches_the_reference(case, monkeypatch):
-    _force(monkeypatch, "image")
+def test_each_layout_matches_the_reference(case, layout, monkeypatch):
+    _force(monkeypatch, layout)
     arrays = case.inputs(_rng(case))
     if case.ref is not None:
         got = to_numpy(case.fn(retrograd, *make_tensors(retrograd, arrays, False)))
@@ -74,19 +81,31 @@ def test_image_by_image_matches_the_reference(case, monkeypatch):
 
 
 @pytest.mark.parametrize("case", CONV_CASES, ids=IDS)
-def test_both_layouts_agree(case, monkeypatch):
+def test_the_layouts_agree(case, monkeypatch):
     arrays = case.inputs(_rng(case))
-    built = _force(monkeypatch, "image")
+    ran = _force(monkeypatch, "image")
     image = _value_and_grads(case, arrays)
-    assert built  # every case's forward or backward runs a convolution image by image
-    built = _force(monkeypatch, "batch")
+    assert "image_columns" in ran  # every case's forward or backward runs a convolution image by image
+    ran = _force(monkeypatch, "batch")
     batch = _value_and_grads(case, arrays)
-    assert not built
+    assert not ran
     for a, b in zip(image[0] + image[1], batch[0] + batch[1]):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    ran = _force(monkeypatch, "batch, taps one by one")
+    taps = _value_and_grads(case, arrays)
+    for a, b in zip(taps[0] + taps[1], batch[0] + batch[1]):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("layout", ["image", "batch"])
+def test_taps_one_by_one_run_for_a_stride_one_input_gradient(monkeypatch):
+    ran = _force(monkeypatch, "batch, taps one by one")
+    x = retrograd.randn(2, 4, 9, 8, requires_grad=True)
+    w = retrograd.randn(6, 2, 3, 3)
+    F.conv2d(x, w, padding=1, groups=2).sum().backward()
+    assert ran == ["_taps_one_by_one"]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
 def test_float32_array_rules_and_tensor_rules_agree_bit_for_bit(layout, monkeypatch):
     # the weight's array rule reads the kept columns; the tensor rule builds them again
     _force(monkeypatch, layout)
@@ -98,6 +117,7 @@ def test_float32_array_rules_and_tensor_rules_agree_bit_for_bit(layout, monkeypa
     def grads(create_graph: bool):
         ts = [retrograd.tensor(a, requires_grad=True) for a in (x, w, b)]
         y = F.conv2d(ts[0], ts[1], ts[2], padding=1, stride=(1, 2), groups=2)
+        y = F.conv2d(y, ts[1][:, :1].repeat(1, 3, 1, 1), padding=(1, 2), groups=2)  # stride 1: a wide input gradient
         gs = retrograd.autograd.grad((y * y).sum(), ts, create_graph=create_graph)
         return [g.detach().numpy() for g in gs]
 
