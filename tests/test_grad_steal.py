@@ -200,3 +200,39 @@ def test_a_partial_view_is_copied():
 
     _Slice.apply(y).sum().backward()
     assert y.grad.tolist() == [3.0] * 3 and y.grad._data.base is None
+
+
+
+def test_a_linear_weight_gradient_is_computed_in_the_weights_layout():
+    # as PyTorch's mm: the product for weight.t() is (gᵀ x)ᵀ, so the weight's gradient is row-major
+    # and is taken as it is: a view of the product's own array, not a copy
+    layer = torch.nn.Linear(5, 7)
+    x = torch.randn(4, 5)
+    layer(x).pow(2).sum().backward()
+    grad = layer.weight.grad
+    assert grad.is_contiguous() and grad._data.flags.writeable and not grad._data.flags.owndata
+    np.testing.assert_allclose(grad.numpy(), (2 * layer(x)).detach().numpy().T @ x.numpy(), rtol=1e-5)
+
+
+def test_a_compiled_linear_weight_gradient_is_taken_too():
+    layer = torch.nn.Linear(5, 7)
+    step = torch.compile(layer)
+    x = torch.randn(4, 5)
+    step(x).sum().backward()  # the first call records
+    expected = layer.weight.grad.clone()
+    layer.zero_grad(set_to_none=True)
+    step(x).sum().backward()
+    assert not layer.weight.grad._data.flags.owndata
+    assert np.array_equal(layer.weight.grad.numpy(), expected.numpy())
+
+
+def test_the_product_for_a_transposed_matrix_is_laid_out_as_it():
+    from retrograd.ops.linalg.products import at_g_like
+
+    rng = np.random.default_rng(0)
+    a, g, w = rng.standard_normal((4, 3)), rng.standard_normal((4, 5)), rng.standard_normal((5, 3))
+    column_major = at_g_like(np, a, g, w.T)
+    row_major = at_g_like(np, a, g, np.ascontiguousarray(w.T))
+    assert column_major.T.flags.c_contiguous and row_major.flags.c_contiguous
+    np.testing.assert_allclose(column_major, a.T @ g)
+    np.testing.assert_allclose(row_major, a.T @ g)

@@ -16,7 +16,7 @@ from ...engine.wide_sum import BLAS_FLOATS
 from ...tensor import Tensor
 from ..kernels.out_arg import SAME, same, write_out
 from .common import check_bmm, check_mm, check_mv
-from .products import at_g, first_order, g_bt, grad_at, grad_bt
+from .products import at_g_like, first_order, g_bt, grad_at, grad_bt, grad_in_b
 
 __all__ = ["addmm", "addmv", "addbmm", "baddbmm"]
 
@@ -92,12 +92,12 @@ _addmm = Primitive(
     "addmm", _addmm_forward,
     [lambda g, beta: _scaled(g, beta),
      lambda g, b, alpha: _scaled(grad_bt(g, b) if first_order(g, b) else g @ b.mT, alpha),
-     lambda g, a, alpha: _scaled(grad_at(a, g) if first_order(g, a) else a.mT @ g, alpha)],
+     lambda g, a, b, alpha: _scaled(grad_in_b(g, a, b) if first_order(g, a) else a.mT @ g, alpha)],
     inputs=("c", "a", "b"),
     # unit scalars (every nn.Linear) on arrays; other scalars by the rules, whose `g * c` promotes as PyTorch does
     array_rules=[lambda xp, g, beta: g if beta == 1 else NotImplemented,
                  lambda xp, g, b, alpha: g_bt(xp, g, b) if alpha == 1 else NotImplemented,
-                 lambda xp, g, a, alpha: at_g(xp, a, g) if alpha == 1 else NotImplemented],
+                 lambda xp, g, a, b, alpha: at_g_like(xp, a, g, b) if alpha == 1 else NotImplemented],
 )
 _addmv = Primitive(
     "addmv", lambda xp, c, a, b, beta, alpha: _axpby(xp, xp.matmul(a, b), c, beta, alpha),

@@ -46,10 +46,41 @@ def at_g(xp: Any, a: Any, g: Any) -> Any:
     return xp.matmul(a.swapaxes(-1, -2), g)
 
 
+def gt_a_t(xp: Any, a: Any, g: Any) -> Any:
+    """Aᵀ G computed as (Gᵀ A)ᵀ: the same values, stored transposed (row-major for the matrix Bᵀ)."""
+    return xp.matmul(g.swapaxes(-1, -2), a).swapaxes(-1, -2)
+
+
+def column_major(data: Any) -> bool:
+    """True when NumPy `data`'s last two dims are stored transposed (a `.mT` of a row-major matrix)."""
+    shape = data.shape
+    if type(data) is not numpy.ndarray or len(shape) < 2 or shape[-1] < 2 or shape[-2] < 2:
+        return False
+    strides = data.strides
+    return strides[-2] == data.itemsize and strides[-1] == shape[-2] * data.itemsize
+
+
+def at_g_like(xp: Any, a: Any, g: Any, b: Any) -> Any:
+    """Aᵀ G, a product's derivative in its right operand B, laid out as B is.
+
+    For a column-major B (a Linear's `weight.t()`) it is computed as (Gᵀ A)ᵀ, as PyTorch's mm
+    does: the gradient of the weight itself then comes out row-major, and becomes its `.grad`
+    without a copy.
+    """
+    return gt_a_t(xp, a, g) if column_major(b) else at_g(xp, a, g)
+
+
 grad_bt = Primitive("mm", g_bt, [None, None], inputs=("g", "b"))
 grad_at = Primitive("mm", at_g, [None, None], inputs=("a", "g"))
+grad_at_transposed = Primitive("mm", gt_a_t, [None, None], inputs=("a", "g"))
 # the same kernels as array rules (engine.primitive): a plain first-order backward calls them directly
 PRODUCT_ARRAY_RULES = (g_bt, lambda xp, g, a: at_g(xp, a, g))
+MATRIX_ARRAY_RULES = (g_bt, lambda xp, g, a, b: at_g_like(xp, a, g, b))
+
+
+def grad_in_b(g: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    """`at_g_like` as a primitive call (a first-order backward that records, or a compiled one)."""
+    return (grad_at_transposed if column_major(b._data) else grad_at)(a, g)
 
 
 def first_order(g: Tensor, other: Tensor) -> bool:
@@ -65,9 +96,9 @@ def _adjoint(m: Tensor) -> Tensor:
 _mm = Primitive(
     "mm", lambda xp, a, b: xp.matmul(a, b),
     [lambda g, b: grad_bt(g, b) if first_order(g, b) else mm(g, _adjoint(b)),   # d(AB)/dA = G Bᴴ
-     lambda g, a: grad_at(a, g) if first_order(g, a) else mm(_adjoint(a), g)],  # d(AB)/dB = Aᴴ G
+     lambda g, a, b: grad_in_b(g, a, b) if first_order(g, a) else mm(_adjoint(a), g)],  # d(AB)/dB = Aᴴ G
     inputs=("a", "b"),
-    array_rules=PRODUCT_ARRAY_RULES,
+    array_rules=MATRIX_ARRAY_RULES,
 )
 _bmm = Primitive(
     "bmm", lambda xp, a, b: xp.matmul(a, b),
@@ -136,12 +167,7 @@ def _column_major(t: Tensor) -> bool:
     row-major matrix it was transposed from comes out contiguous: under vmap a Linear layer's
     per-example weight grads are written once, in the layout a `.view` of them needs.
     """
-    data = t._data
-    shape = data.shape
-    if type(data) is not numpy.ndarray or shape[-1] < 2 or shape[-2] < 2:
-        return False
-    strides = data.strides
-    return strides[-2] == data.itemsize and strides[-1] == shape[-2] * data.itemsize
+    return column_major(t._data)
 
 
 # batched matmul: PyTorch folds it into bmm/mm and views the result back
