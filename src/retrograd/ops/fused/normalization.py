@@ -142,9 +142,14 @@ def _grad_weight(g: Tensor, a: Tensor, view: tuple, dims: tuple, mean: Any, rstd
 
 
 def _backward_arrays(xp: Any, g: Any, a: Any, *w: Any, view: tuple, dims: tuple, mean: Any, rstd: Any,
-                     fixed: bool, n: int) -> tuple:
-    """dx, and (when the kernel has them) g·x̂ for the weight and g for the bias, in array code."""
-    xhat = (a.reshape(view) - mean) * rstd
+                     fixed: bool, n: int, xhat: Any = None) -> tuple:
+    """dx, and (when the kernel has them) g·x̂ for the weight and g for the bias, in array code.
+
+    `xhat`: x̂ in view layout as the forward kept it (layer norm); computed again here when it was
+    not kept (None, or layer norm's empty stand-in).
+    """
+    if xhat is None or xhat.shape != tuple(view):
+        xhat = (a.reshape(view) - mean) * rstd
     if not fixed and w and n > 1 and _by_blas(xp, xhat, view, dims) and w[0].size == view[1]:
         return _layer_norm_backward(xp, g, a, w[0], view, xhat, rstd)[:n]
     gh = (g * w[0] if w else g).reshape(view)
@@ -205,10 +210,12 @@ def _composed(g: Tensor, a: Tensor, w: Tensor | None, n: int, attrs: dict) -> tu
     return tuple(grads)
 
 
-def _joint(g: Tensor, a: Tensor, w: Tensor | None, n: int, attrs: dict) -> tuple:
+def _joint(g: Tensor, a: Tensor, w: Tensor | None, n: int, attrs: dict, xhat: Any = None) -> tuple:
     if state.enabled or type(g) is not Tensor:  # recorded (create_graph) or batched (vmap): tensor ops
         return _composed(g, a, w, n, attrs)
     keep = {k: attrs[k] for k in ("view", "dims", "mean", "rstd", "fixed")}
+    if xhat is not None:
+        keep["xhat"] = xhat
     operands = (g, a) if w is None else (g, a, w)
     out = _BACKWARD[n](*operands, **keep, n=n)
     return out if n > 1 else (out,)
@@ -241,36 +248,60 @@ def _primitives(node: str) -> dict[int, Primitive]:
 _LAYER = _primitives("NativeLayerNormBackward0")
 
 
+# layer norm's own rules: as the shared ones, with the x̂ its forward kept (`_layer_forward`)
+def _layer_rule_x(g: Tensor, a: Tensor, view: tuple, dims: tuple, mean: Any, rstd: Any, xhat: Any, eps: float,
+                  fixed: bool) -> tuple:
+    return _joint(g, a, None, 1, dict(view=view, dims=dims, mean=mean, rstd=rstd, eps=eps, fixed=fixed), xhat=xhat)
+
+
+def _layer_rule_xw(g: Tensor, a: Tensor, w: Tensor, view: tuple, dims: tuple, mean: Any, rstd: Any, xhat: Any,
+                   eps: float, fixed: bool) -> tuple:
+    return _joint(g, a, w, 2, dict(view=view, dims=dims, mean=mean, rstd=rstd, eps=eps, fixed=fixed), xhat=xhat)
+
+
+def _layer_rule_xwb(g: Tensor, a: Tensor, w: Tensor, view: tuple, dims: tuple, mean: Any, rstd: Any, xhat: Any,
+                    eps: float, fixed: bool) -> tuple:
+    return _joint(g, a, w, 3, dict(view=view, dims=dims, mean=mean, rstd=rstd, eps=eps, fixed=fixed), xhat=xhat)
+
+
+def _not_kept(xp: Any, a: Any) -> Any:
+    """The x̂ extra where the forward keeps none: an empty array (the backward computes x̂ itself)."""
+    return xp.empty(0, dtype=a.dtype)
+
+
 # Layer norm in one call: its statistics (value-dependent, but computed inside the recorded op,
 # so a recording replays them) and the output, which reuses x - mean; the three kernels' rules
-# read mean and rstd as the forward's extras. Batch and group norm keep the statistics as an op
-# of their own (eval batch norm takes given ones).
+# read mean, rstd and x̂ (empty where not kept) as the forward's extras. Batch and group norm keep
+# the statistics as an op of their own (eval batch norm takes given ones).
 def _layer_forward(xp: Any, a: Any, *wb: Any, view: tuple, dims: tuple, eps: float,
-                   fixed: bool) -> tuple[Any, Any, Any]:
+                   fixed: bool) -> tuple[Any, Any, Any, Any]:
     v = a.reshape(view)
     if fixed or not (_by_blas(xp, v, view, dims) and all(t.size == view[1] for t in wb)):
         mean, _, r = _statistics(xp, a, view, dims, eps)
-        return _forward(xp, a, *wb, view=view, dims=dims, mean=mean, rstd=r, eps=eps, fixed=fixed), mean, r
+        out = _forward(xp, a, *wb, view=view, dims=dims, mean=mean, rstd=r, eps=eps, fixed=fixed)
+        return out, mean, r, _not_kept(xp, a)
     mean = _row_means(xp, v)
-    out = v - mean
-    square = out * out
+    xhat = v - mean
+    square = xhat * xhat
     r = rstd_of(xp, _row_means(xp, square), eps)
-    out *= r  # x̂, then scaled and shifted along the rows (the weight and bias broadcast as in `_forward`)
-    out = out.reshape(a.shape)
-    if wb:
-        out *= wb[0]
+    xhat *= r
+    if not wb:  # the output is x̂ itself, which the caller may change in place: not kept
+        return xhat.reshape(a.shape), mean, r, _not_kept(xp, a)
+    # x̂ scaled and shifted along the rows (weight and bias broadcast as in `_forward`); x̂ is kept
+    # for the backward, which then need not compute it again from x (two passes over the rows)
+    out = xhat.reshape(a.shape) * wb[0]
     if len(wb) == 2:
         out += wb[1]
-    return out, mean, r
+    return out, mean, r, xhat
 
 
-_STATS = ("mean", "rstd")
+_STATS = ("mean", "rstd", "xhat")
 _LAYER_NORM = {
-    0: Primitive("layer_norm", _layer_forward, [_rule_x], node_name="NativeLayerNormBackward0",
+    0: Primitive("layer_norm", _layer_forward, [_layer_rule_x], node_name="NativeLayerNormBackward0",
                  constant_edges=2, joint=True, extras=_STATS),
-    1: Primitive("layer_norm", _layer_forward, [_rule_xw], inputs=("a", "w"),
+    1: Primitive("layer_norm", _layer_forward, [_layer_rule_xw], inputs=("a", "w"),
                  node_name="NativeLayerNormBackward0", constant_edges=1, joint=True, extras=_STATS),
-    2: Primitive("layer_norm", _layer_forward, [_rule_xwb], inputs=("a", "w", "b"),
+    2: Primitive("layer_norm", _layer_forward, [_layer_rule_xwb], inputs=("a", "w", "b"),
                  node_name="NativeLayerNormBackward0", joint=True, extras=_STATS),
 }
 
