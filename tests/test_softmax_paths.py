@@ -213,3 +213,29 @@ def test_ten_class_cross_entropy_against_pytorch(batch):
     np.testing.assert_allclose(r.grad.numpy(), t.grad.numpy(), rtol=1e-10, atol=1e-15)
     probs = rg.softmax(rg.tensor(logits), -1).numpy()
     np.testing.assert_allclose(probs, torch.softmax(torch.tensor(logits), -1).numpy(), rtol=1e-12, atol=1e-16)
+
+
+def test_attention_gradients_come_in_their_inputs_layouts():
+    # q, k, v as a multi-head model makes them: (S, B·H, E) memory seen as (B, H, S, E); each
+    # gradient is written in its input's layout (as PyTorch's kernel does), the same values as
+    # in fresh arrays, so the model's reshapes of them back to (S, B, H·E) are views
+    from retrograd.ops.fused import attention
+
+    rng = np.random.default_rng(0)
+
+    def head_view():
+        return np.ascontiguousarray(rng.standard_normal((6, 8, 4), dtype=np.float32)).transpose(1, 0, 2).reshape(
+            2, 4, 6, 4)
+
+    q, k, v = head_view(), head_view(), head_view()
+    g = rng.standard_normal((2, 4, 6, 4), dtype=np.float32)
+    _, p = attention._forward(np, q, k, v, scale=0.5, causal=True)
+    grads = attention._backward(np, g, q, k, v, p, scale=0.5, with_mask=False)
+    for grad, like in zip(grads, (q, k, v)):
+        assert grad.strides == like.strides
+    ds = p * (g @ v.swapaxes(-1, -2) - (g @ v.swapaxes(-1, -2) * p).sum(-1, keepdims=True)) * 0.5
+    np.testing.assert_allclose(grads[0], ds @ k, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(grads[2], p.swapaxes(-1, -2) @ g, rtol=1e-5, atol=1e-6)
+    ts = [rg.tensor(a, requires_grad=True) for a in (q, k, v)]
+    rg.nn.functional.scaled_dot_product_attention(*ts, is_causal=True).sum().backward()
+    assert ts[0].grad.is_contiguous()  # a leaf's .grad is made contiguous, as PyTorch's AccumulateGrad does

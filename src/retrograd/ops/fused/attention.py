@@ -102,14 +102,21 @@ def _forward(xp: Any, q: Any, k: Any, v: Any, *mask: Any, scale: float, causal: 
     return p @ v, p
 
 
+def _product_like(xp: Any, a: Any, b: Any, like: Any) -> Any:
+    """a @ b written in an array laid out as `like` (an input of the same shape), as PyTorch's
+    kernel lays out each input's gradient: a multi-head model's reshapes of them are then views."""
+    out = xp.empty_like(like) if like.shape == a.shape[:-1] + b.shape[-1:] else None
+    return xp.matmul(a, b, out=out)
+
+
 def _backward(xp: Any, g: Any, q: Any, k: Any, v: Any, p: Any, *, scale: float, with_mask: bool) -> tuple:
-    dv = xp.swapaxes(p, -1, -2) @ g
+    dv = _product_like(xp, xp.swapaxes(p, -1, -2), g, v)
     dp = g @ xp.swapaxes(v, -1, -2)
     ds = dp - row_sums(xp, dp * p, -1)
     ds *= p  # the softmax's derivative: zero where a key was masked
     d_mask = (ds.copy(),) if with_mask else ()
     ds *= scale
-    return (ds @ k, xp.swapaxes(ds, -1, -2) @ q, dv, *d_mask)
+    return (_product_like(xp, ds, k, q), _product_like(xp, xp.swapaxes(ds, -1, -2), q, k), dv, *d_mask)
 
 
 _BACKWARD = {
