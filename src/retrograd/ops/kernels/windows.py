@@ -9,8 +9,8 @@ image by image: batch-major columns (N, C*K, L), one GEMM per image whose
 result is already the output (N, O, *out), and the weight's gradient as a sum
 of per-image products that reads the gradient where it lies. Small images run
 as one GEMM over the whole batch on channel-major columns (C*K, N*L), whose
-result (O, N*L) is turned into (N, O, *out) by one strided copy. There two
-layouts of the L axis exist. The plain one has L =
+result (O, N*L) is turned into (N, O, *out) by one strided copy. For those,
+two layouts of the L axis exist. The plain one has L =
 prod(out) and copies each window out of a strided view. For stride 1 the
 "wide" layout is cheaper: flattening the padded input's spatial dims makes
 each kernel tap a *contiguous* run of length Lw (the outputs plus the junk

@@ -155,19 +155,11 @@ def _matmul_grad_b(g: Tensor, a: Tensor, b: Tensor) -> Tensor:
         return mv(a.reshape(rows, k).mT, g.reshape(rows))
     if len(b_shape) == 2:    # all batch rows at once: one matrix product
         return mm(a.reshape(rows, k).mT, g.reshape(rows, g.shape[-1]))
-    if _column_major(b):     # b is a transposed view (a Linear's weight.t()): the grad in b's layout
+    # b is a transposed view (a Linear's weight.t()): the grad in b's layout, as `at_g_like` (under
+    # vmap a Linear layer's per-example weight grads are then written once, in the layout a `.view` needs)
+    if column_major(b._data):
         return matmul(g.mT, a.conj() if a.is_complex() else a).mT
     return grad_at(a, g) if a.ndim == g.ndim and first_order(g, a) else matmul(a.mH, g)
-
-
-def _column_major(t: Tensor) -> bool:
-    """True when `t`'s last two dims are stored transposed (a `.mT` of a row-major matrix).
-
-    Its grad is then computed as `(gᵀ A)ᵀ`, as PyTorch does for mm, so that the grad of the
-    row-major matrix it was transposed from comes out contiguous: under vmap a Linear layer's
-    per-example weight grads are written once, in the layout a `.view` of them needs.
-    """
-    return column_major(t._data)
 
 
 # batched matmul: PyTorch folds it into bmm/mm and views the result back
