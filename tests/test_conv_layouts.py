@@ -140,3 +140,21 @@ def test_kept_columns_are_batch_major_when_image_by_image():
     y = F.conv2d(x, w)
     assert y.grad_fn.attrs["cols"].shape == (2, 1, 9, 100)  # (N, groups, C/groups * taps, positions)
     assert y.is_contiguous()
+
+
+def test_float16_weight_gradient_is_as_accurate_image_by_image(monkeypatch):
+    # the per-image partial products add up in float32 (a float16 running sum over 64 images lost ~3x more)
+    rng = np.random.default_rng(0)
+    x, w = rng.standard_normal((64, 1, 28, 28)), rng.standard_normal((8, 1, 3, 3))
+
+    def weight_grad(dtype):
+        wt = retrograd.tensor(w.astype(dtype), requires_grad=True)
+        F.conv2d(retrograd.tensor(x.astype(dtype)), wt).sum().backward()
+        return wt.grad.numpy().astype(np.float64)
+
+    exact = weight_grad(np.float64)
+    errors = {}
+    for layout in ("image", "batch"):
+        _force(monkeypatch, layout)
+        errors[layout] = np.abs(weight_grad(np.float16) - exact).max() / np.abs(exact).max()
+    assert errors["image"] <= 1.5 * max(errors["batch"], float(np.finfo(np.float16).eps))
