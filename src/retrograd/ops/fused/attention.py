@@ -17,6 +17,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from ...dtypes import bool_
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
@@ -104,9 +106,11 @@ def _forward(xp: Any, q: Any, k: Any, v: Any, *mask: Any, scale: float, causal: 
 
 def _product_like(xp: Any, a: Any, b: Any, like: Any) -> Any:
     """a @ b written in an array laid out as `like` (an input of the same shape), as PyTorch's
-    kernel lays out each input's gradient: a multi-head model's reshapes of them are then views."""
-    out = xp.empty_like(like) if like.shape == a.shape[:-1] + b.shape[-1:] else None
-    return xp.matmul(a, b, out=out)
+    kernel lays out each input's gradient: a multi-head model's reshapes of them are then views.
+    (On NumPy, whose matmul writes into any strided output; elsewhere a fresh array.)"""
+    if xp is not np or like.shape != a.shape[:-1] + b.shape[-1:]:
+        return xp.matmul(a, b)
+    return xp.matmul(a, b, out=xp.empty_like(like))
 
 
 def _backward(xp: Any, g: Any, q: Any, k: Any, v: Any, p: Any, *, scale: float, with_mask: bool) -> tuple:
