@@ -187,6 +187,10 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
                     input, target, weight=weight, ignore_index=ignore_index, reduction=reduction)
         if r is not NOT_BATCHED:
             return r
+    if weight is None and label_smoothing == 0.0:  # the everyday call, with fewer checks
+        fast = _loss.cross_entropy_indices(input, target, ignore_index, reduction)
+        if fast is not None:
+            return fast
     if input.shape == target.shape:
         if not target.dtype.is_floating_point:
             raise RuntimeError(

@@ -159,6 +159,12 @@ _log_softmax = Primitive(
 )
 
 
+def log_softmax_kernel(input: Tensor, dim: int) -> Tensor:
+    """`log_softmax(input, dim)` for a float tensor of 1 or more dims and a dim in range: the
+    primitive itself, without the argument handling (cross_entropy's own checks came first)."""
+    return _log_softmax(input, dim=dim)
+
+
 def _along(prim: Primitive, kernel: str, input: Tensor, dim: int, dtype: _dt.dtype | None) -> Tensor:
     if dtype is not None:
         input = input.to(dtype)
