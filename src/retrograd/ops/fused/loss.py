@@ -95,16 +95,20 @@ _nll2d, _nll2d_backward = _nll_kernels("nll_loss2d", "NllLoss2DBackward0")
 # recording (retrograd.compile) sees them as operations on the target, not as constants.
 
 
+def _all_counted(t: Any, n_classes: int, ignore_index: int) -> bool:
+    """Whether every index of NumPy int64 `t` (not empty) is a class and none is ignored: two reductions."""
+    low, high = np.minimum.reduce(t, axis=None), np.maximum.reduce(t, axis=None)  # ufuncs: no wrapper
+    return bool(0 <= low and high < n_classes and not low <= ignore_index <= high)
+
+
 def _checked_indices(xp: Any, t: Any, n_classes: int, ignore_index: int) -> tuple[Any, Any]:
     """The target as int64 indices with ignored ones as 0, and where it is ignored (None: nowhere).
 
     IndexError for a target out of range.
     """
     t = t.astype(np.int64, copy=False)
-    if xp is np and t.size:  # the usual batch: every target a class, none ignored (two reductions)
-        low, high = np.minimum.reduce(t, axis=None), np.maximum.reduce(t, axis=None)  # ufuncs: no wrapper
-        if 0 <= low and high < n_classes and not low <= ignore_index <= high:
-            return t.copy(), None  # a copy: the backward must not see later writes into the target
+    if xp is np and t.size and _all_counted(t, n_classes, ignore_index):  # the usual batch
+        return t.copy(), None  # a copy: the backward must not see later writes into the target
     ignored = t == ignore_index
     if xp is np:  # on a GPU, as in PyTorch, no host sync to check (there it is a device-side assert)
         bad = (~ignored) & ((t < 0) | (t >= n_classes))
@@ -178,8 +182,7 @@ def cross_entropy_indices(input: Tensor, target: Tensor, ignore_index: int, redu
         or _primitive.tracer is not None  # a recording sees the indices as an op on the target
     ):
         return None
-    low, high = np.minimum.reduce(t, axis=None), np.maximum.reduce(t, axis=None)  # ufuncs: no wrapper
-    if not (0 <= low and high < a.shape[1]) or low <= ignore_index <= high:
+    if not _all_counted(t, a.shape[1], ignore_index):
         return None
     idx, wt, denom = _with_total(np, t.copy(), np.ones(t.shape, a.dtype))  # a copy: later writes to the target
     if reduction != "mean":
