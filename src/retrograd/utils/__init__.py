@@ -1,19 +1,15 @@
 """Utilities with PyTorch's layout: `retrograd.utils.data` (datasets, samplers, DataLoader) and
 `retrograd.utils.checkpoint` (activation checkpointing)."""
 
-from __future__ import annotations
-
-import importlib
 from typing import Any
 
+from .. import _missing
 from . import data
 
 __all__ = ["data", "checkpoint"]
 
 
 def __getattr__(name: str) -> Any:
-    # `torch.utils.checkpoint.checkpoint(...)` works after a plain `import torch`; loaded on first
-    # use, as it pulls in the random module that `import retrograd` leaves for later
-    if name == "checkpoint":
-        return importlib.import_module(".checkpoint", __name__)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # a submodule loads on first use (`torch.utils.checkpoint` after a plain `import torch`; it
+    # pulls in the random module, which `import retrograd` leaves for later)
+    return _missing.module_attribute(__name__, name)
