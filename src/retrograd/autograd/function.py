@@ -24,6 +24,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from .._display_name import package_name
 from ..engine.anomaly_mode import anomaly, record_stack
 from ..engine.fit import fit as _fit
 from ..engine.grad_mode import no_grad, state
@@ -50,6 +51,9 @@ class FunctionCtx(Node):
         self._output_meta: tuple = ()
         self._to_save: tuple = ()
         self.needs_input_grad: tuple = ()
+
+    def __repr__(self) -> str:  # PyTorch shows where Function backward classes live
+        return f"<{package_name()}.autograd.function.{type(self).__name__} object at {hex(id(self))}>"
         self.n_outputs = 1
 
     def name(self) -> str:
@@ -227,17 +231,18 @@ def _wrap_outputs(ctx: FunctionCtx, args: tuple, output: Any, record: bool) -> A
         if not isinstance(out, Tensor):
             wrapped.append(out)
             continue
-        if id(out) in inputs and not any(out is d for d in ctx._dirty):
+        dirty = any(out is d for d in ctx._dirty)
+        non_diff = any(out is n for n in ctx._non_differentiable)  # asked of the object forward returned
+        if id(out) in inputs and not dirty:
             out = out.detach()  # an input returned as is: a new tensor object, as PyTorch does
             out._version_counter = _shared_version(args, out)
-        if any(out is d for d in ctx._dirty):
+        if dirty:
             out._version_counter.value += 1
-        non_diff = any(out is n for n in ctx._non_differentiable)
         if record and not non_diff and out.is_floating_point():
             out._grad_fn = ctx
             out._output_nr = i
             out._requires_grad = True
-        elif not any(out is d for d in ctx._dirty):
+        elif not dirty:
             out._requires_grad = False
         wrapped.append(out)
     ctx.n_outputs = len(outputs)

@@ -538,14 +538,14 @@ def grad(
         edges.append((node, nr))
     captured = run(roots, grads, retain_graph, create_graph, targets, accumulate=False)
     result = []
-    for t, e in zip(inputs, edges):
+    for i, (t, e) in enumerate(zip(inputs, edges)):
         g = captured.get(e)
         if g is None:
             if materialize_grads:
                 g = _tt.zeros_like(t)
             elif not allow_unused:
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the "
+                    f"The differentiated Tensor at index {i} appears to not have been used in the "
                     "graph. Set allow_unused=True if this is the desired behavior."
                 )
         elif not create_graph:

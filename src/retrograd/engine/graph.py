@@ -9,10 +9,12 @@ so a graph is freed as soon as its output is dropped: no reference cycles.
 from __future__ import annotations
 
 import itertools
+import re
 import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .._display_name import package_name
 from . import tensor_type as _tt
 from .grad_mode import state
 
@@ -51,7 +53,12 @@ class RemovableHandle:
 
 
 def _type_string(t: Tensor) -> str:
-    return f"[retrograd.{t.dtype.legacy_name} [{', '.join(map(str, t.shape))}]]"
+    return f"[{package_name()}.{t.dtype.legacy_name} [{', '.join(map(str, t.shape))}]]"
+
+
+def _op_name(node_name: str) -> str:
+    """`Exp` for `ExpBackward0`: the op a node's output came from."""
+    return re.sub(r"Backward\d*$", "", node_name)
 
 
 
@@ -99,13 +106,14 @@ class SavedTensor:
 
     def _raise_modified(self, node: Node) -> None:
         t = self.tensor if self.tensor is not None else _tt.make(self.data)
-        where = f", which is output {self.output_nr} of {node.name()}," if self.tensor is None else ""
+        # PyTorch names the forward op: the node's name without its "Backward0"
+        where = f", which is output {self.output_nr} of {_op_name(node.name())}," if self.tensor is None else ""
         raise RuntimeError(
             "one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: {_type_string(t)}{where} is at version {self.counter.value}; "
             f"expected version {self.version} instead. Hint: enable anomaly detection to find "
             "the operation that failed to compute its gradient, with "
-            "retrograd.autograd.set_detect_anomaly(True)."
+            f"{package_name()}.autograd.set_detect_anomaly(True, check_nan=False)."
         )
 
     def release(self) -> None:

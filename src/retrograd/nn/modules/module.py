@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from ...engine.graph import RemovableHandle
 from ...tensor import Tensor
 from ..parameter import Buffer, Parameter, buffer_persistence, is_lazy
+from . import _hooks
 
 
 class _IncompatibleKeys(NamedTuple):
@@ -64,39 +65,71 @@ class Module:
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "_modules", OrderedDict())
-        object.__setattr__(self, "_forward_hooks", OrderedDict())
-        object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
-        object.__setattr__(self, "_hook_id", 0)
+        _init_hook_dicts(self)
 
     forward: Callable[..., Any]
 
     # --- calling -----------------------------------------------------------------------------
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        for hook in list(self._forward_pre_hooks.values()):
-            result = hook(self, args)
-            if result is not None:
-                args = result if isinstance(result, tuple) else (result,)
-        out = self.forward(*args, **kwargs)
-        for hook in list(self._forward_hooks.values()):
-            result = hook(self, args, out)
-            if result is not None:
-                out = result
-        return out
+        if (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks
+                or _hooks.any_global()):
+            return _hooks.call_with_hooks(self, args, kwargs)
+        return self.forward(*args, **kwargs)
 
-    def _add_hook(self, registry: OrderedDict, hook: Callable) -> RemovableHandle:
-        key = self._hook_id
-        object.__setattr__(self, "_hook_id", key + 1)
-        registry[key] = hook
-        return _DictHandle(registry, key)
+    def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> RemovableHandle:
+        """`hook(module, args)` runs before forward and may return new args (a single value counts as one).
 
-    def register_forward_pre_hook(self, hook: Callable) -> RemovableHandle:
-        """`hook(module, args)` runs before forward; it may return new args."""
-        return self._add_hook(self._forward_pre_hooks, hook)
+        With `with_kwargs`, `hook(module, args, kwargs)` may return a new `(args, kwargs)` pair.
+        `prepend` runs it before the hooks already registered.
+        """
+        flags = (self._forward_pre_hooks_with_kwargs,) if with_kwargs else ()
+        return _hooks.add_hook(self._forward_pre_hooks, hook, prepend, flags,
+                               extra=(self._forward_pre_hooks_with_kwargs,))
 
-    def register_forward_hook(self, hook: Callable) -> RemovableHandle:
-        """`hook(module, args, output)` runs after forward; it may return a new output."""
-        return self._add_hook(self._forward_hooks, hook)
+    def register_forward_hook(self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False,
+                              always_call: bool = False) -> RemovableHandle:
+        """`hook(module, args, output)` runs after forward and may return a new output.
+
+        With `with_kwargs` it is called as `hook(module, args, kwargs, output)`; with `always_call`
+        it also runs when forward raises (with output None); `prepend` runs it first.
+        """
+        flags = ((self._forward_hooks_with_kwargs,) if with_kwargs else ()) + (
+            (self._forward_hooks_always_called,) if always_call else ())
+        return _hooks.add_hook(self._forward_hooks, hook, prepend, flags,
+                               extra=(self._forward_hooks_with_kwargs, self._forward_hooks_always_called))
+
+    def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """`hook(module, grad_output)` runs when the gradients of the module's outputs are known.
+
+        It may return a replacement for `grad_output` (a tuple of the same length), which then
+        flows into the module.
+        """
+        return _hooks.add_hook(self._backward_pre_hooks, hook, prepend)
+
+    def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """`hook(module, grad_input, grad_output)` runs once the gradients of the module's inputs are known.
+
+        `grad_input` holds one entry per positional argument (None where it is not a tensor that
+        requires grad); the hook may return a replacement tuple of the same length.
+        """
+        _hooks.check_backward_kind(self._is_full_backward_hook, True)
+        object.__setattr__(self, "_is_full_backward_hook", True)
+        return _hooks.add_hook(self._backward_hooks, hook, prepend)
+
+    def register_backward_hook(self, hook: Callable) -> RemovableHandle:
+        """Deprecated: `hook(module, grad_input, grad_output)` on the node that made the module's output.
+
+        Its gradients are that node's own, not the module's (use `register_full_backward_hook`).
+        """
+        _hooks.check_backward_kind(self._is_full_backward_hook, False)
+        object.__setattr__(self, "_is_full_backward_hook", False)
+        return _hooks.add_hook(self._backward_hooks, hook)
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        _init_hook_dicts(self, missing_only=True)  # pickled before these registries existed
 
     # --- registration ------------------------------------------------------------------------
 
@@ -423,15 +456,49 @@ def _is_dtype(a: Any) -> bool:
     return isinstance(a, dtype)
 
 
-class _DictHandle(RemovableHandle):
-    """A handle that removes one entry of an ordered dict of hooks."""
+_HOOK_DICTS = (
+    "_forward_hooks", "_forward_hooks_with_kwargs", "_forward_hooks_always_called", "_forward_pre_hooks",
+    "_forward_pre_hooks_with_kwargs", "_backward_hooks", "_backward_pre_hooks",
+)
 
-    __slots__ = ("_key",)
 
-    def __init__(self, hooks: OrderedDict, key: int) -> None:
-        self._hooks = hooks  # type: ignore[assignment]
-        self._hook = None
-        self._key = key
+def _init_hook_dicts(module: Module, missing_only: bool = False) -> None:
+    """The hook registries PyTorch's modules carry, under PyTorch's names (its pickles restore them as they are)."""
+    for name in _HOOK_DICTS:
+        if not missing_only or name not in module.__dict__:
+            object.__setattr__(module, name, OrderedDict())
+    if not missing_only or "_is_full_backward_hook" not in module.__dict__:
+        object.__setattr__(module, "_is_full_backward_hook", None)
 
-    def remove(self) -> None:
-        self._hooks.pop(self._key, None)  # type: ignore[call-overload, call-arg]
+
+def register_module_forward_pre_hook(hook: Callable) -> RemovableHandle:
+    """A forward pre-hook every module runs, before its own: `hook(module, args)`."""
+    return _hooks.add_hook(_hooks.global_forward_pre_hooks, hook)
+
+
+def register_module_forward_hook(hook: Callable, *, with_kwargs: bool = False,
+                                 always_call: bool = False) -> RemovableHandle:
+    """A forward hook every module runs, before its own: `hook(module, args, output)`."""
+    flags = ((_hooks.global_forward_hooks_with_kwargs,) if with_kwargs else ()) + (
+        (_hooks.global_forward_hooks_always_called,) if always_call else ())
+    return _hooks.add_hook(_hooks.global_forward_hooks, hook, flags=flags,
+                           extra=(_hooks.global_forward_hooks_with_kwargs, _hooks.global_forward_hooks_always_called))
+
+
+def register_module_full_backward_pre_hook(hook: Callable) -> RemovableHandle:
+    """A backward pre-hook every module runs, before its own: `hook(module, grad_output)`."""
+    return _hooks.add_hook(_hooks.global_backward_pre_hooks, hook)
+
+
+def register_module_full_backward_hook(hook: Callable) -> RemovableHandle:
+    """A full backward hook every module runs, before its own: `hook(module, grad_input, grad_output)`."""
+    _hooks.check_backward_kind(_hooks.global_backward_is_full[0], True)
+    _hooks.global_backward_is_full[0] = True
+    return _hooks.add_hook(_hooks.global_backward_hooks, hook)
+
+
+def register_module_backward_hook(hook: Callable) -> RemovableHandle:
+    """Deprecated: a legacy backward hook every module runs (see `Module.register_backward_hook`)."""
+    _hooks.check_backward_kind(_hooks.global_backward_is_full[0], False)
+    _hooks.global_backward_is_full[0] = False
+    return _hooks.add_hook(_hooks.global_backward_hooks, hook)
