@@ -197,3 +197,22 @@ def test_modified_saved_input_is_detected():
     h.add_(1)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y.sum().backward()
+
+
+@pytest.mark.parametrize("m", MODULES)
+def test_input_returned_as_is_can_be_marked_non_differentiable(m):
+    class Pass(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, *args):
+            ctx.mark_non_differentiable(*[a for a in args if not a.requires_grad])
+            return args
+
+        @staticmethod
+        def backward(ctx, *grads):
+            return grads
+
+    x, c = m.ones(2, requires_grad=True), m.ones(2)
+    a, b = Pass.apply(x, c)
+    assert a is not x and a.requires_grad and a.grad_fn is not None
+    assert not b.requires_grad and b.grad_fn is None
+    assert repr(a.grad_fn).startswith(f"<{m.__name__}.autograd.function.PassBackward object at 0x")

@@ -100,3 +100,18 @@ def test_seed_programs_style_script_prints(tmp_path):
     done = _run("-m", "retrograd", "run", str(script))
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("tensor(4.) <PowBackward0 object at 0x")
+
+
+def test_alias_keeps_retrograds_own_module_specs():
+    # the import system writes the alias's spec (named torch...) over the module's own; a spec
+    # named torch would make retrograd's later relative imports resolve against `torch`
+    done = _run(
+        "-W", "error", "-c",
+        "import retrograd; retrograd.install_as_torch()\n"
+        "import torch, torch.nn.functional as F, torch.fft\n"
+        "import torch.utils.checkpoint\n"
+        "print(torch.__spec__.name, F.__spec__.name, torch.fft.__spec__.name, torch.utils.checkpoint.__name__)",
+    )
+    assert done.returncode == 0, done.stderr
+    expected = ["retrograd", "retrograd.nn.functional", "retrograd.fft", "retrograd.utils.checkpoint"]
+    assert done.stdout.split() == expected

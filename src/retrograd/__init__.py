@@ -131,7 +131,7 @@ if TYPE_CHECKING:
     from .ops.spectral.stft import *
     from .ops.windows import *
 
-__version__ = "0.1.0"
+from .version import __version__
 
 e = _math.e
 pi = _math.pi

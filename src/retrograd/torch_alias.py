@@ -45,11 +45,18 @@ class _TorchAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
         # The retrograd module itself: one object, two names. The import system keeps its
-        # `__name__` and `__spec__`, since they are already set.
-        return importlib.import_module("retrograd" + spec.name[len("torch") :])
+        # `__name__`, since it is set, but writes the alias's spec over its own...
+        module = importlib.import_module("retrograd" + spec.name[len("torch") :])
+        self._own_specs[spec.name] = module.__spec__
+        return module
 
     def exec_module(self, module: ModuleType) -> None:
-        pass  # already executed under its retrograd name
+        # ...which goes back here (the module already ran under its retrograd name): with a
+        # spec named `torch`, later relative imports inside retrograd would resolve wrongly
+        module.__spec__ = self._own_specs.pop(module.__spec__.name, module.__spec__)  # type: ignore[union-attr]
+
+    def __init__(self) -> None:
+        self._own_specs: dict[str, importlib.machinery.ModuleSpec | None] = {}
 
 
 _ALIAS = _TorchAlias()

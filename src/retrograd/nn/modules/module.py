@@ -7,14 +7,15 @@ friends walk those registries. Walks use explicit stacks, never recursion.
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 from ...engine.graph import RemovableHandle
 from ...tensor import Tensor
-from ..parameter import Buffer, Parameter, buffer_persistence, is_lazy
-from . import _hooks
+from ..parameter import Buffer, Parameter, buffer_persistence
+from . import _hooks, _state
 
 
 class _IncompatibleKeys(NamedTuple):
@@ -294,19 +295,47 @@ class Module:
             yield b
 
     def get_submodule(self, target: str) -> Module:
+        """The submodule at dotted path `target` ("" is this module); AttributeError naming the step that fails."""
         module = self
-        for part in target.split(".") if target else []:
-            if part not in module._modules:
-                raise AttributeError(f"{type(module).__name__} has no attribute `{part}`")
-            module = module._modules[part]
+        for item in target.split(".") if target else []:
+            if not hasattr(module, item):
+                raise AttributeError(f"{module._get_name()} has no attribute `{item}`")
+            module = getattr(module, item)
+            if not isinstance(module, Module):
+                raise AttributeError(f"`{item}` is not an nn.Module")
         return module
 
+    def set_submodule(self, target: str, module: Module, strict: bool = False) -> None:
+        """Put `module` at dotted path `target`; with `strict`, the name must already exist there."""
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        path, _, name = target.rpartition(".")
+        parent = self.get_submodule(path)
+        if strict and not hasattr(parent, name):
+            raise AttributeError(f"{parent._get_name()} has no attribute `{name}`")
+        if hasattr(parent, name) and not isinstance(getattr(parent, name), Module):
+            raise AttributeError(f"`{name}` is not an nn.Module")
+        setattr(parent, name, module)
+
     def get_parameter(self, target: str) -> Parameter:
-        mod_path, _, name = target.rpartition(".")
-        module = self.get_submodule(mod_path)
-        if name not in module._parameters:
-            raise AttributeError(f"{type(module).__name__} has no parameter `{name}`")
-        return module._parameters[name]
+        """The parameter at dotted path `target`."""
+        return self._get_member(target, Parameter, "nn.Parameter")
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at dotted path `target`."""
+        return self._get_member(target, None, "buffer")
+
+    def _get_member(self, target: str, kind: type | None, kind_name: str) -> Any:
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        if not hasattr(module, name):
+            raise AttributeError(f"{module._get_name()} has no attribute `{name}`")
+        value = getattr(module, name)
+        if not (isinstance(value, kind) if kind is not None else name in module._buffers):
+            raise AttributeError(f"`{name}` is not {'an' if kind_name[0] in 'an' else 'a'} {kind_name}")
+        return value
 
     # --- modes and bulk changes ----------------------------------------------------------------
 
@@ -353,11 +382,11 @@ class Module:
             fn(module)
         return self
 
-    def _apply_to_tensors(self, convert: Callable[[Tensor], Tensor]) -> Module:
+    def _apply_to_tensors(self, convert: Callable[[Tensor], Tensor], recurse: bool = True) -> Module:
         from ...engine.grad_mode import no_grad
 
         with no_grad():
-            for m in self.modules():
+            for m in self.modules() if recurse else (self,):
                 for p in m._parameters.values():
                     if p is not None:
                         new = convert(p)
@@ -378,6 +407,16 @@ class Module:
             return out if t.is_floating_point() else t.to(*[a for a in args if not _is_dtype(a)])
 
         return self._apply_to_tensors(convert)
+
+    def to_empty(self, *, device: Any, recurse: bool = True) -> Module:
+        """Give every parameter and buffer new uninitialized memory on `device` (same shapes and dtypes)."""
+        from ...ops.creation import empty_like
+
+        return self._apply_to_tensors(lambda t: empty_like(t, device=device), recurse)
+
+    def share_memory(self) -> Module:
+        """`share_memory_()` on every parameter and buffer (see `Tensor.share_memory_`)."""
+        return self._apply_to_tensors(lambda t: t.share_memory_())
 
     def float(self) -> Module:
         from ...dtypes import float32
@@ -413,24 +452,78 @@ class Module:
 
     # --- state ------------------------------------------------------------------------------------
 
+    _version: int = 1  # PyTorch's per-class state-dict version, stored in `state_dict()._metadata`
+
     def state_dict(self, *, destination: Any = None, prefix: str = "", keep_vars: bool = False) -> OrderedDict:
-        """Parameters and persistent buffers by dotted name (detached unless keep_vars)."""
-        out = OrderedDict() if destination is None else destination
-        for mod_name, module in self.named_modules(prefix=prefix.rstrip("."), remove_duplicate=False):
-            base = f"{mod_name}." if mod_name else ""
-            for name, p in module._parameters.items():
-                if p is not None:  # an uninitialized (lazy) one is saved as it is, as in PyTorch
-                    out[base + name] = p if keep_vars or is_lazy(p) else p.detach()
-            for name, b in module._buffers.items():
-                if b is not None and name not in module._non_persistent_buffers_set:
-                    out[base + name] = b if keep_vars or is_lazy(b) else b.detach()
-        return out
+        """Parameters, persistent buffers and extra states by dotted name (detached unless keep_vars).
+
+        Runs the state-dict hooks; a fresh dict carries `_metadata` (each module's `_version`) as
+        PyTorch's does.
+        """
+        if destination is None:
+            destination = OrderedDict()
+            destination._metadata = OrderedDict()  # type: ignore[attr-defined]
+        return _state.save_tree(self, destination, prefix, keep_vars)
 
     def load_state_dict(self, state_dict: Any, strict: bool = True, assign: bool = False) -> _IncompatibleKeys:
-        """Copy tensors from `state_dict` into parameters and buffers with the same names."""
-        from ._state import load_into
+        """Copy tensors from `state_dict` into parameters and buffers with the same names (or, with
+        `assign`, make them those tensors); with `strict`, every key must match."""
+        return _state.load_tree(self, state_dict, strict, assign)
 
-        return load_into(self, state_dict, strict, assign)
+    def _save_to_state_dict(self, destination: Any, prefix: str, keep_vars: bool) -> None:
+        """This module's own entries (not its children's); subclasses may override it."""
+        _state.save_own(self, destination, prefix, keep_vars)
+
+    def _load_from_state_dict(self, state_dict: Any, prefix: str, local_metadata: dict, strict: bool,
+                              missing_keys: list, unexpected_keys: list, error_msgs: list) -> None:
+        """Load this module's own entries from `state_dict` (keys under `prefix`); subclasses may override it
+        (to rename old keys, say) and call this."""
+        _state.load_own(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)
+
+    def get_extra_state(self) -> Any:
+        """Override (with `set_extra_state`) to store more than tensors in the state dict, as `_extra_state`."""
+        raise RuntimeError(
+            "Reached a code path in Module.get_extra_state() that should never be called. Please file an issue "
+            "at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml to report this bug."
+        )
+
+    def set_extra_state(self, state: Any) -> None:
+        """Override (with `get_extra_state`) to restore what `get_extra_state` returned."""
+        raise RuntimeError(
+            "Reached a code path in Module.set_extra_state() that should never be called. Please file an issue "
+            "at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml to report this bug."
+        )
+
+    def register_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
+        """`hook(module, prefix, keep_vars)` runs before this module's entries are saved."""
+        return _hooks.add_hook(self._state_dict_pre_hooks, hook)
+
+    def register_state_dict_post_hook(self, hook: Callable) -> RemovableHandle:
+        """`hook(module, state_dict, prefix, local_metadata)` runs once this module's subtree is saved; it may
+        change `state_dict` in place and must return None."""
+        hook._from_public_api = True  # type: ignore[attr-defined]
+        return _hooks.add_hook(self._state_dict_hooks, hook)
+
+    def _register_state_dict_hook(self, hook: Callable) -> RemovableHandle:
+        """The older, private post hook: on the root module it may return a new state dict."""
+        if getattr(hook, "_from_public_api", False):
+            raise RuntimeError("Cannot register the same function as the state dict post hook that was "
+                               "previously registered via register_state_dict_post_hook")
+        return _hooks.add_hook(self._state_dict_hooks, hook)
+
+    def register_load_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
+        """`hook(module, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)`
+        runs before this module loads its entries (it may rename keys in `state_dict`)."""
+        return self._register_load_state_dict_pre_hook(hook, with_module=True)
+
+    def _register_load_state_dict_pre_hook(self, hook: Callable, with_module: bool = False) -> RemovableHandle:
+        call = functools.partial(hook, self) if with_module else hook
+        return _hooks.add_hook(self._load_state_dict_pre_hooks, call)
+
+    def register_load_state_dict_post_hook(self, hook: Callable) -> RemovableHandle:
+        """`hook(module, incompatible_keys)` runs once this module's subtree is loaded; it may edit the
+        missing and unexpected key lists in place (before `strict` judges them)."""
+        return _hooks.add_hook(self._load_state_dict_post_hooks, hook)
 
     # --- printing ---------------------------------------------------------------------------------
 
@@ -458,7 +551,8 @@ def _is_dtype(a: Any) -> bool:
 
 _HOOK_DICTS = (
     "_forward_hooks", "_forward_hooks_with_kwargs", "_forward_hooks_always_called", "_forward_pre_hooks",
-    "_forward_pre_hooks_with_kwargs", "_backward_hooks", "_backward_pre_hooks",
+    "_forward_pre_hooks_with_kwargs", "_backward_hooks", "_backward_pre_hooks", "_state_dict_hooks",
+    "_state_dict_pre_hooks", "_load_state_dict_pre_hooks", "_load_state_dict_post_hooks",
 )
 
 
