@@ -51,10 +51,10 @@ class FunctionCtx(Node):
         self._output_meta: tuple = ()
         self._to_save: tuple = ()
         self.needs_input_grad: tuple = ()
+        self.n_outputs = 1
 
     def __repr__(self) -> str:  # PyTorch shows where Function backward classes live
         return f"<{package_name()}.autograd.function.{type(self).__name__} object at {hex(id(self))}>"
-        self.n_outputs = 1
 
     def name(self) -> str:
         return self._fn_cls.__name__ + "Backward"
