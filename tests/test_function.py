@@ -216,3 +216,47 @@ def test_input_returned_as_is_can_be_marked_non_differentiable(m):
     assert a is not x and a.requires_grad and a.grad_fn is not None
     assert not b.requires_grad and b.grad_fn is None
     assert repr(a.grad_fn).startswith(f"<{m.__name__}.autograd.function.PassBackward object at 0x")
+
+
+@pytest.mark.parametrize("m", MODULES)
+def test_forward_mode_runs_the_functions_jvp_with_save_for_forward(m):
+    fw = m.autograd.forward_ad
+
+    class Scaled(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, k):
+            ctx.save_for_backward(x)
+            ctx.save_for_forward(x * 0 + 3)  # jvp's saved_tensors: what save_for_forward kept
+            return x * x * k, x + 1
+
+        @staticmethod
+        def backward(ctx, g, h):
+            (x,) = ctx.saved_tensors
+            return 2 * x * g + h, None
+
+        @staticmethod
+        def jvp(ctx, t, tk):
+            (s,) = ctx.saved_tensors
+            return s * t, t
+
+    class NoJvp(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    x = m.tensor([1.0, 2.0])
+    with fw.dual_level():
+        dual = fw.make_dual(x, m.ones(2))
+        y, z = Scaled.apply(dual, 2.0)
+        assert fw.unpack_dual(y).tangent.tolist() == [3.0, 3.0]  # jvp's, not forward's own 2·x·k·t
+        assert fw.unpack_dual(z).tangent.tolist() == [1.0, 1.0]
+        with pytest.raises(NotImplementedError, match="You must implement the jvp function"):
+            NoJvp.apply(dual)
+    leaf = m.tensor([1.0, 2.0], requires_grad=True)
+    y, z = Scaled.apply(leaf, 2.0)
+    (y.sum() + z.sum()).backward()
+    assert leaf.grad.tolist() == [3.0, 5.0]  # backward still sees save_for_backward's tensors

@@ -27,6 +27,7 @@ from typing import Any
 from .._display_name import package_name
 from ..engine.anomaly_mode import anomaly, record_stack
 from ..engine.fit import fit as _fit
+from ..engine.forward_ad import levels as _fw_levels
 from ..engine.grad_mode import no_grad, state
 from ..engine.graph import Node, SavedTensor
 from ..engine.views import edge
@@ -52,6 +53,8 @@ class FunctionCtx(Node):
         self._to_save: tuple = ()
         self.needs_input_grad: tuple = ()
         self.n_outputs = 1
+        self._saved_for_forward: tuple | None = None
+        self._in_jvp = False
 
     def __repr__(self) -> str:  # PyTorch shows where Function backward classes live
         return f"<{package_name()}.autograd.function.{type(self).__name__} object at {hex(id(self))}>"
@@ -64,6 +67,10 @@ class FunctionCtx(Node):
     def save_for_backward(self, *tensors: Any) -> None:
         """Keep tensors (or None) for backward; in-place changes to them are detected."""
         self._to_save = tensors
+
+    def save_for_forward(self, *tensors: Any) -> None:
+        """Keep tensors (or None) for `jvp`, where `saved_tensors` returns them."""
+        self._saved_for_forward = tensors
 
     def mark_non_differentiable(self, *outputs: Any) -> None:
         """These outputs get no gradient (e.g. indices)."""
@@ -79,6 +86,8 @@ class FunctionCtx(Node):
 
     @property
     def saved_tensors(self) -> tuple:
+        if self._in_jvp and self._saved_for_forward is not None:
+            return self._saved_for_forward
         return tuple(s if s is None else s.unpack(self) for s in self._saved)
 
     # --- what the engine calls -----------------------------------------------------------------
@@ -175,13 +184,22 @@ class Function:
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad and record for a in args)
         ctx._tensor_positions = positions
         ctx._input_meta = tuple((a._data.shape, a._data.dtype) if isinstance(a, Tensor) else None for a in args)
-        with no_grad():
-            if _uses_setup_context(cls):
-                output = cls.forward(*args, **kwargs)
-                cls.setup_context(ctx, args, output)
-            else:
-                output = cls.forward(ctx, *args, **kwargs)
-        return _wrap_outputs(ctx, args, output, record)
+        dual = _fw_levels.level is not None and _has_tangent(cls, args)
+        outer = state.computing_tangents
+        state.computing_tangents = outer or dual  # the outputs' tangents come from `jvp`, not from forward's ops
+        try:
+            with no_grad():
+                if _uses_setup_context(cls):
+                    output = cls.forward(*args, **kwargs)
+                    cls.setup_context(ctx, args, output)
+                else:
+                    output = cls.forward(ctx, *args, **kwargs)
+        finally:
+            state.computing_tangents = outer
+        wrapped = _wrap_outputs(ctx, args, output, record)
+        if dual:
+            _set_tangents(cls, ctx, args, wrapped)
+        return wrapped
 
     @staticmethod
     def setup_context(ctx: Any, inputs: tuple, output: Any) -> None:
@@ -215,6 +233,44 @@ def _transformed_apply(cls: type, args: tuple, kwargs: dict) -> Any:
     if not _uses_setup_context(cls):
         raise RuntimeError(_SETUP_CONTEXT_REQUIRED)
     return batched("autograd_function", cls.apply, *args, **kwargs)  # type: ignore[attr-defined]
+
+
+def _has_tangent(cls: type, args: tuple) -> bool:
+    """Whether forward-mode AD must run `cls.jvp`: an input carries a tangent.
+
+    retrograd's own Functions without a `jvp` (distributions, checkpoint) let the tangents flow
+    through the ops of their forward instead, as if it were not a Function.
+    """
+    if not any(isinstance(a, Tensor) and a._fw_grad is not None for a in args):
+        return False
+    return cls.jvp is not Function.jvp or not cls.__module__.startswith("retrograd.")  # type: ignore[attr-defined]
+
+
+def _set_tangents(cls: type, ctx: FunctionCtx, args: tuple, outputs: Any) -> None:
+    """The outputs' tangents from `cls.jvp(ctx, *input tangents)` (zeros for inputs without one)."""
+    tangents = [
+        (a._fw_grad if a._fw_grad is not None else zeros(a.shape, dtype=a.dtype)) if isinstance(a, Tensor) else None
+        for a in args
+    ]
+    ctx._in_jvp = True
+    try:
+        result = cls.jvp(ctx, *tangents)  # type: ignore[attr-defined]
+    finally:
+        ctx._in_jvp = False
+    single = not isinstance(outputs, tuple)
+    outs = (outputs,) if single else outputs
+    result = (result,) if not isinstance(result, tuple) else result
+    if len(result) != len(outs):
+        raise RuntimeError(
+            f"function {cls.__name__}Backward returned an incorrect number of forward gradients "
+            f"(expected {len(outs)}, got {len(result)})"
+        )
+    for out, t in zip(outs, result):
+        if isinstance(out, Tensor) and t is not None:
+            if tuple(t.shape) != tuple(out.shape):
+                raise RuntimeError(f"Function {cls.__name__} jvp returned a tangent of shape {tuple(t.shape)} for an "
+                                   f"output of shape {tuple(out.shape)}")
+            out._fw_grad = t
 
 
 def _uses_setup_context(cls: type) -> bool:
