@@ -267,3 +267,39 @@ def test_tensor_from_tensor_warns_and_copies():
         y = rg.tensor(x)
     y.add_(1)
     assert x.tolist() == [1.0]
+
+
+# --- evenly spaced values, to the last bit ---------------------------------------------------
+
+SPACED = [(0, 1, 50), (-1, 1, 100), (0, 10, 1000), (0.1, 0.7, 33), (-3.3, 7.1, 257), (1e-3, 5, 64),
+          (0, 2 * np.pi, 200), (3, -2, 77), (0, 1, 31), (0, 1, 32), (-2.5, 4.5, 9)]
+STEPPED = [(-1, 1, 0.1), (0, 5, 0.3), (0.5, 10.2, 0.7), (-3, 3, 0.01), (1e-3, 2, 0.013), (10, -2, -0.35),
+           (0, 100, 0.1), (0, 100, 3)]
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "int32"])
+@pytest.mark.parametrize("bounds", SPACED, ids=str)
+def test_linspace_bits_match_pytorch(bounds, dtype):
+    ours = rg.linspace(*bounds, dtype=getattr(rg, dtype)).numpy()
+    theirs = torch.linspace(*bounds, dtype=getattr(torch, dtype)).numpy()
+    np.testing.assert_array_equal(ours, theirs)
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
+@pytest.mark.parametrize("bounds", STEPPED, ids=str)
+def test_arange_bits_match_pytorch(bounds, dtype):
+    if dtype == "bfloat16" and not hasattr(rg, "bfloat16"):
+        pytest.skip("bfloat16 needs ml_dtypes")
+    ours = rg.arange(*bounds, dtype=getattr(rg, dtype)).double().numpy()
+    theirs = torch.arange(*bounds, dtype=getattr(torch, dtype)).double().numpy()
+    np.testing.assert_array_equal(ours, theirs)
+
+
+@needs_torch
+def test_linspace_complex_bounds_and_tensor_bounds():
+    assert rg.linspace(1 + 1j, 3 - 2j, 5).dtype == rg.complex64
+    np.testing.assert_array_equal(rg.linspace(1 + 1j, 3 - 2j, 5).numpy(), torch.linspace(1 + 1j, 3 - 2j, 5).numpy())
+    np.testing.assert_array_equal(rg.linspace(rg.tensor(0.5), rg.tensor(2.0), 7).numpy(),
+                                  torch.linspace(torch.tensor(0.5), torch.tensor(2.0), 7).numpy())

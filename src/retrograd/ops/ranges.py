@@ -15,6 +15,7 @@ from .kernels.guards import (
     check_range,
     check_steps,
 )
+from .kernels.spacing import arange_values, linspace_values, logspace_values
 
 __all__ = ["arange", "range", "linspace", "logspace"]
 
@@ -53,8 +54,7 @@ def arange(
     if dtype is None:
         dtype = _dt.result_type(start, end, step)
     n = max(0, math.ceil((end - start) / step))
-    values = start + step * np.arange(n, dtype=np.float64 if dtype.is_floating_point else np.int64)
-    return _factory(values.astype(dtype.np), requires_grad, dev)
+    return _factory(arange_values(start, step, n, dtype.np), requires_grad, dev)
 
 
 def range(
@@ -108,19 +108,11 @@ def linspace(
         tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
     """
     dev = _target(device)
-    dt = _float_or(dtype)
-    values = _linspace_f64(float(start), float(end), check_steps(steps))
-    return _factory(values.astype(dt.np), requires_grad, dev)
-
-
-def _linspace_f64(start: float, end: float, steps: int) -> np.ndarray:
-    # PyTorch fills the first half from start and the second half from end.
-    if steps == 1:
-        return np.array([start])
-    step = (end - start) / (steps - 1)
-    i = np.arange(steps, dtype=np.float64)
-    half = steps // 2
-    return np.where(i < half, start + step * i, end - step * (steps - 1 - i))
+    start, end = (x.item() if isinstance(x, Tensor) else x for x in (start, end))
+    if dtype is None and (isinstance(start, complex) or isinstance(end, complex)):
+        dtype = _dt.result_type(start, end)  # complex bounds: the default complex dtype
+    values = linspace_values(start, end, check_steps(steps), _float_or(dtype).np)
+    return _factory(values, requires_grad, dev)
 
 
 def logspace(
@@ -154,5 +146,5 @@ def logspace(
         tensor([1., 2., 4., 8.])
     """
     dev = _target(device)
-    values = np.power(base, _linspace_f64(float(start), float(end), check_steps(steps)))
-    return _factory(values.astype(_float_or(dtype).np), requires_grad, dev)
+    values = logspace_values(start, end, check_steps(steps), base, _float_or(dtype).np)
+    return _factory(values, requires_grad, dev)
