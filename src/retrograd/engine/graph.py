@@ -104,6 +104,12 @@ class SavedTensor:
             return _tt.make(self.data, True, node, self.output_nr)
         return _tt.make(self.data)
 
+    def array(self, node: Node) -> Any:
+        """`unpack(node)._data` without making the tensor (checks and hooks as `unpack`)."""
+        if self.unpack_hook is None and self.counter is not None and self.counter.value == self.version:
+            return self.data if self.tensor is None else self.tensor._data
+        return self.unpack(node)._data
+
     def _raise_modified(self, node: Node) -> None:
         t = self.tensor if self.tensor is not None else _tt.make(self.data)
         # PyTorch names the forward op: the node's name without its "Backward0"

@@ -550,6 +550,12 @@ class OpNode(Node):
             for name in op.array_reads[i]:  # attributes as they are, saved tensors as their arrays
                 if name in attrs:
                     args.append(attrs[name])
+                    continue
+                saved = self.saved.get(name)
+                if type(saved) is tuple and len(saved) == 1:  # the output of a one-output op
+                    saved = saved[0]
+                if type(saved) is SavedTensor:
+                    args.append(saved.array(self))  # no tensor around it
                 else:
                     value = self._lookup(name)
                     args.append(value._data if isinstance(value, _tt.Tensor) else value)
@@ -564,8 +570,12 @@ class OpNode(Node):
                 if type(data) is not type(a):
                     data = xp.asarray(data)  # NumPy's 0-d arithmetic gives scalars
                 grad = _make(data)
-            if data.shape != self.shapes[i] or data.dtype != self.dtypes[i]:
-                grad = _fit(grad, self.shapes[i], self.dtypes[i], self, i)
+            shape = self.shapes[i]
+            if data.shape != shape or data.dtype != self.dtypes[i]:
+                if data.shape[1:] == shape and data.dtype == self.dtypes[i] and type(data) is numpy.ndarray:
+                    grad = _make(leading_sum(data, 1).reshape(shape))  # a bias: `fit`'s sum, without a tensor
+                else:
+                    grad = _fit(grad, shape, self.dtypes[i], self, i)
             results.append(grad)
         return tuple(results)
 
