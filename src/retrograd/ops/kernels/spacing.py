@@ -62,8 +62,11 @@ def logspace_values(start: Any, end: Any, steps: int, base: float, np_dtype: Any
     Not PyTorch's bits everywhere: its power function is not NumPy's (this form came closest,
     a few last-bit differences in a hundred values).
     """
-    bounds = (complex(start), complex(end)) if np.dtype(np_dtype).kind == "c" else (float(start), float(end))
-    return np.power(base, _spaced_f64(*bounds, steps)).astype(np_dtype)
+    if np.dtype(np_dtype).kind == "c":
+        start, end = complex(start), complex(end)
+    else:
+        start, end = float(start), float(end)
+    return np.power(base, _spaced_f64(start, end, steps)).astype(np_dtype)
 
 
 def _exponents(start: Any, end: Any, steps: int, np_dtype: np.dtype) -> np.ndarray:
