@@ -138,3 +138,29 @@ def test_view_rules_match_pytorch(scenario):
     else:
         flat = lambda v: [x.tolist() for x in (v if isinstance(v, tuple) else (v,))]  # noqa: E731
         assert flat(ours[1]) == flat(theirs[1])
+
+
+def _flags_of_views_made_without_recording(lib):
+    """(requires_grad, is_leaf, has grad_fn) of views made under no_grad / inference mode, and what a
+    backward through one leaves in .grad: PyTorch keeps requires_grad and sends the gradient nowhere."""
+    w = lib.nn.Parameter(lib.ones(3, 3))
+    with lib.no_grad():
+        views = [w[:2, :2], w.t(), w.view(9), w[0], w.unsqueeze(0), w.expand(2, 3, 3), w.split(1)[0], w.diagonal()]
+        not_views = [w * 2, w.detach()[0]]
+    with lib.inference_mode():
+        views.append(w[0])
+    flags = [(v.requires_grad, v.is_leaf, v.grad_fn is None) for v in views + not_views]
+    (views[0] * 3).sum().backward()
+    return flags, views[0].grad, w.grad, "requires_grad=True" in repr(views[0])
+
+
+def test_views_made_without_recording_keep_requires_grad():
+    flags, view_grad, base_grad, shown = _flags_of_views_made_without_recording(retrograd)
+    assert flags == [(True, True, True)] * 9 + [(False, True, True)] * 2
+    assert view_grad is None and base_grad is None and shown
+
+
+@pytest.mark.pytorch
+def test_views_made_without_recording_match_pytorch():
+    torch = pytest.importorskip("torch")
+    assert _flags_of_views_made_without_recording(retrograd) == _flags_of_views_made_without_recording(torch)

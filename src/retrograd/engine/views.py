@@ -33,6 +33,10 @@ def link_view(out: Tensor, source: Tensor, prim: Primitive, attrs: dict) -> None
         out._view_meta = "inference_mode" if state.inference else "no_grad"
     else:
         out._view_meta = None
+    if out._view_meta is not None and source._requires_grad:
+        # PyTorch: such a view still requires grad as its source does, as a leaf without a node
+        # whose gradient goes nowhere (see `edge`)
+        out._requires_grad = True
 
 
 def check_view_rebase(t: Tensor) -> None:
@@ -65,6 +69,8 @@ def edge(t: Tensor) -> tuple:
     if fn is not None:
         return (fn, t._output_nr)
     if t._requires_grad:
+        if t._base is not None and t._view_meta is not None:
+            return (None, 0)  # a view made with recording off (PyTorch accumulates nothing for it)
         return (grad_accumulator(t), 0)
     return (None, 0)
 
