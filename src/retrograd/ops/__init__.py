@@ -48,6 +48,7 @@ if TYPE_CHECKING:
         sorting,
         spectral,
         tensor_only,  # what only Tensor methods spell, not in __all__
+        weight_normalization,
         windows,
     )
     from .activation.along_dim import *  # noqa: F403
@@ -106,6 +107,7 @@ if TYPE_CHECKING:
     from .shape.views import *  # noqa: F403
     from .sorting import *  # noqa: F403
     from .spectral.stft import *  # noqa: F403
+    from .weight_normalization import *  # noqa: F403
     from .windows import *  # noqa: F403
 
     __all__: list[str] = []
@@ -125,6 +127,7 @@ if TYPE_CHECKING:
     __all__ += queries.__all__
     __all__ += sorting.__all__
     __all__ += spectral.__all__
+    __all__ += weight_normalization.__all__
     __all__ += windows.__all__
 else:
     from . import _lazy

@@ -194,6 +194,9 @@ MODULES: dict[str, tuple[str, ...]] = {
     "spectral.stft": (
         "stft", "istft",
     ),
+    "weight_normalization": (
+        "norm_except_dim", "_weight_norm",
+    ),
     "windows": (
         "bartlett_window", "blackman_window", "hamming_window", "hann_window", "kaiser_window",
     ),

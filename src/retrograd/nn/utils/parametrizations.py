@@ -13,7 +13,8 @@ import numpy as np
 
 from ... import ops
 from ...engine.grad_mode import no_grad
-from ...linalg import qr, solve, vector_norm
+from ...linalg import qr, solve
+from ...ops.weight_normalization import _weight_norm, norm_except_dim
 from ...random import randn
 from ...tensor import Tensor
 from .. import functional as F
@@ -204,15 +205,6 @@ def orthogonal(
     return module
 
 
-def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0) -> Tensor:
-    """The `pow`-norm of v over every dim but `dim` (kept, the others size 1); dim -1 means all of v."""
-    if dim == -1:
-        return vector_norm(v, pow)
-    dim %= v.dim()
-    others = tuple(d for d in range(v.dim()) if d != dim)
-    return vector_norm(v, pow, dim=others, keepdim=True)
-
-
 class _WeightNorm(Module):
     """w = g · v / ‖v‖, the norm taken over every dim but `dim` (over all of v when dim is None)."""
 
@@ -221,7 +213,7 @@ class _WeightNorm(Module):
         self.dim = -1 if dim is None else dim
 
     def forward(self, weight_g: Tensor, weight_v: Tensor) -> Tensor:
-        return weight_v * (weight_g / norm_except_dim(weight_v, 2, self.dim))
+        return _weight_norm(weight_v, weight_g, self.dim)
 
     def right_inverse(self, weight: Tensor) -> tuple[Tensor, Tensor]:
         return norm_except_dim(weight, 2, self.dim), weight

@@ -9,9 +9,9 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from ...ops.weight_normalization import _weight_norm, norm_except_dim
 from ..modules.module import Module
 from ..parameter import Parameter
-from .parametrizations import norm_except_dim
 
 __all__ = ["WeightNorm", "weight_norm", "remove_weight_norm"]
 
@@ -25,7 +25,7 @@ class WeightNorm:
 
     def compute_weight(self, module: Module) -> Any:
         g, v = getattr(module, self.name + "_g"), getattr(module, self.name + "_v")
-        return v * (g / norm_except_dim(v, 2, self.dim))
+        return _weight_norm(v, g, self.dim)
 
     @staticmethod
     def apply(module: Module, name: str, dim: int | None) -> WeightNorm:
