@@ -44,7 +44,7 @@ AREAS = [
     Area("nn", "torch.nn"),
     Area("nn.functional", "torch.nn.functional"),
     Area("nn.init", "torch.nn.init"),
-    Area("nn.utils", "torch.nn.utils", ("rnn", "parametrize", "parametrizations", "stateless")),
+    Area("nn.utils", "torch.nn.utils", ("rnn", "parametrize", "parametrizations", "prune", "stateless")),
     Area("optim", "torch.optim"),
     Area("lr_scheduler", "torch.optim.lr_scheduler"),
     Area("linalg", "torch.linalg"),

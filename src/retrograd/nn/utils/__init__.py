@@ -3,7 +3,7 @@
 from typing import TYPE_CHECKING, Any
 
 from ... import _missing
-from . import parametrizations, parametrize, rnn, stateless
+from . import parametrizations, parametrize, prune, rnn, stateless
 from .clip_grad import clip_grad_norm, clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
 from .convert_parameters import parameters_to_vector, vector_to_parameters
 from .fusion import fuse_conv_bn_eval, fuse_conv_bn_weights, fuse_linear_bn_eval, fuse_linear_bn_weights
@@ -13,9 +13,9 @@ from .spectral_norm import remove_spectral_norm, spectral_norm
 from .weight_norm import remove_weight_norm, weight_norm
 
 __all__ = [
-    "parametrizations", "parametrize", "rnn", "stateless", "clip_grad_norm_", "clip_grad_value_", "clip_grad_norm",
-    "clip_grads_with_norm_", "get_total_norm", "parameters_to_vector", "vector_to_parameters", "fuse_conv_bn_eval",
-    "fuse_conv_bn_weights", "fuse_linear_bn_eval", "fuse_linear_bn_weights", "skip_init",
+    "parametrizations", "parametrize", "prune", "rnn", "stateless", "clip_grad_norm_", "clip_grad_value_",
+    "clip_grad_norm", "clip_grads_with_norm_", "get_total_norm", "parameters_to_vector", "vector_to_parameters",
+    "fuse_conv_bn_eval", "fuse_conv_bn_weights", "fuse_linear_bn_eval", "fuse_linear_bn_weights", "skip_init",
     "spectral_norm", "remove_spectral_norm", "weight_norm", "remove_weight_norm",
     "convert_conv2d_weight_memory_format", "convert_conv3d_weight_memory_format",
 ]
