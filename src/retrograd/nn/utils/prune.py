@@ -39,7 +39,24 @@ class BasePruningMethod(ABC):
     """A way to choose what to prune; also the forward pre-hook that recomputes the pruned tensor.
 
     Subclasses define `compute_mask(t, default_mask)` and `PRUNING_TYPE` ("unstructured",
-    "structured" with a `dim`, or "global").
+    "structured" with a `dim`, or "global"); `apply(module, name, ...)` prunes a module's tensor.
+
+    Args:
+        (none): subclasses take their own (`amount`, `dim`, ...).
+
+    Returns:
+        (BasePruningMethod): a method; calling it as `method(module, inputs)` recomputes the pruned tensor.
+
+    Examples:
+        >>> from retrograd.nn.utils import prune
+        >>> class Odd(prune.BasePruningMethod):
+        ...     PRUNING_TYPE = "unstructured"
+        ...     def compute_mask(self, t, default_mask):
+        ...         mask = default_mask.clone()
+        ...         mask.view(-1)[1::2] = 0
+        ...         return mask
+        >>> Odd().prune(retrograd.tensor([1.0, 2.0, 3.0, 4.0]))
+        tensor([1., 0., 3., 0.])
     """
 
     PRUNING_TYPE: str
@@ -135,8 +152,22 @@ def _method_for(cls: type, module: Module, name: str, args: tuple, kwargs: dict)
 class PruningContainer(BasePruningMethod):
     """The methods applied to one tensor, in order; its mask is the last one's, computed on what is left.
 
+    Pruning a tensor a second time puts both methods in one container (the module's hook).
+
     Args:
-        *methods (BasePruningMethod): the methods so far.
+        *methods (BasePruningMethod): the methods so far, all for the same tensor name.
+
+    Returns:
+        (PruningContainer): a sequence of methods (`len`, iteration, indexing).
+
+    Examples:
+        >>> from retrograd.nn.utils import prune
+        >>> layer = retrograd.nn.Linear(4, 2)
+        >>> _ = prune.l1_unstructured(layer, "weight", amount=2)
+        >>> _ = prune.random_unstructured(layer, "weight", amount=2)
+        >>> hook = next(iter(layer._forward_pre_hooks.values()))
+        >>> type(hook).__name__, len(hook), int(layer.weight_mask.sum())
+        ('PruningContainer', 2, 4)
     """
 
     def __init__(self, *methods: BasePruningMethod) -> None:
@@ -189,7 +220,19 @@ class PruningContainer(BasePruningMethod):
 
 
 class Identity(BasePruningMethod):
-    """Prunes nothing: the reparametrisation with a mask of ones."""
+    """Prunes nothing: the reparametrisation with a mask of ones (see `identity`).
+
+    Args:
+        (none)
+
+    Returns:
+        (Identity): the method.
+
+    Examples:
+        >>> from retrograd.nn.utils import prune
+        >>> prune.Identity().prune(retrograd.tensor([1.0, -2.0]))
+        tensor([ 1., -2.])
+    """
 
     PRUNING_TYPE = "unstructured"
 
@@ -202,7 +245,19 @@ class Identity(BasePruningMethod):
 
 
 class RandomUnstructured(BasePruningMethod):
-    """Prunes `amount` entries chosen at random (the largest of `rand_like(t)`)."""
+    """Prunes `amount` entries chosen at random (where `rand_like(t)` draws its largest numbers).
+
+    Args:
+        amount (float or int): a fraction of the entries in [0, 1], or how many.
+
+    Returns:
+        (RandomUnstructured): the method.
+
+    Examples:
+        >>> from retrograd.nn.utils import prune
+        >>> int((prune.RandomUnstructured(amount=3).prune(retrograd.ones(10)) == 0).sum())
+        3
+    """
 
     PRUNING_TYPE = "unstructured"
 
@@ -223,7 +278,19 @@ class RandomUnstructured(BasePruningMethod):
 
 
 class L1Unstructured(BasePruningMethod):
-    """Prunes the `amount` entries of smallest absolute value."""
+    """Prunes the `amount` entries of smallest absolute value.
+
+    Args:
+        amount (float or int): a fraction of the entries in [0, 1], or how many.
+
+    Returns:
+        (L1Unstructured): the method.
+
+    Examples:
+        >>> from retrograd.nn.utils import prune
+        >>> prune.L1Unstructured(amount=0.5).prune(retrograd.tensor([0.1, -3.0, 2.0, 0.05]))
+        tensor([ 0., -3.,  2.,  0.])
+    """
 
     PRUNING_TYPE = "unstructured"
 
@@ -245,7 +312,21 @@ class L1Unstructured(BasePruningMethod):
 
 
 class RandomStructured(BasePruningMethod):
-    """Prunes `amount` slices along `dim` chosen at random."""
+    """Prunes `amount` slices along `dim` chosen at random.
+
+    Args:
+        amount (float or int): a fraction of the slices in [0, 1], or how many.
+        dim (int): the dim whose slices are pruned whole (default -1).
+
+    Returns:
+        (RandomStructured): the method.
+
+    Examples:
+        >>> from retrograd.nn.utils import prune
+        >>> pruned = prune.RandomStructured(amount=1, dim=0).prune(retrograd.ones(3, 2))
+        >>> pruned.sum(1).tolist().count(0.0)
+        1
+    """
 
     PRUNING_TYPE = "structured"
 
@@ -271,7 +352,22 @@ class RandomStructured(BasePruningMethod):
 
 
 class LnStructured(BasePruningMethod):
-    """Prunes the `amount` slices along `dim` of smallest `n`-norm."""
+    """Prunes the `amount` slices along `dim` of smallest `n`-norm.
+
+    Args:
+        amount (float or int): a fraction of the slices in [0, 1], or how many.
+        n (int, float, inf, -inf, 'fro', 'nuc'): the norm's order.
+        dim (int): the dim whose slices are compared and pruned (default -1).
+
+    Returns:
+        (LnStructured): the method.
+
+    Examples:
+        >>> from retrograd.nn.utils import prune
+        >>> prune.LnStructured(amount=1, n=2, dim=0).prune(retrograd.tensor([[1.0, 1.0], [0.1, 0.2]]))
+        tensor([[1., 1.],
+                [0., 0.]])
+    """
 
     PRUNING_TYPE = "structured"
 
@@ -299,7 +395,19 @@ class LnStructured(BasePruningMethod):
 
 
 class CustomFromMask(BasePruningMethod):
-    """Prunes where the given mask is 0."""
+    """Prunes where the given mask is 0.
+
+    Args:
+        mask (Tensor): 1 to keep, 0 to prune, the pruned tensor's shape.
+
+    Returns:
+        (CustomFromMask): the method.
+
+    Examples:
+        >>> from retrograd.nn.utils import prune
+        >>> prune.CustomFromMask(retrograd.tensor([1, 0, 1])).prune(retrograd.tensor([4.0, 5.0, 6.0]))
+        tensor([4., 0., 6.])
+    """
 
     PRUNING_TYPE = "global"
 
@@ -342,7 +450,22 @@ def identity(module: Module, name: str) -> Module:
 
 
 def random_unstructured(module: Module, name: str, amount: float) -> Module:
-    """Prune `amount` (a fraction or a count) of `module.<name>`'s entries, chosen at random."""
+    """Prune `amount` of `module.<name>`'s entries, chosen at random.
+
+    Args:
+        module (Module): the module.
+        name (str): the parameter's name.
+        amount (float or int): a fraction of the entries in [0, 1], or how many.
+
+    Returns:
+        Module: `module`, pruned.
+
+    Examples:
+        >>> from retrograd.nn.utils import prune
+        >>> layer = prune.random_unstructured(retrograd.nn.Linear(4, 2), "weight", amount=0.25)
+        >>> int((layer.weight_mask == 0).sum())
+        2
+    """
     RandomUnstructured.apply(module, name, amount)
     return module
 
@@ -372,20 +495,69 @@ def l1_unstructured(module: Module, name: str, amount: float, importance_scores:
 
 
 def random_structured(module: Module, name: str, amount: float, dim: int) -> Module:
-    """Prune `amount` slices of `module.<name>` along `dim`, chosen at random."""
+    """Prune `amount` slices of `module.<name>` along `dim`, chosen at random.
+
+    Args:
+        module (Module): the module.
+        name (str): the parameter's name (2-d or more).
+        amount (float or int): a fraction of the slices in [0, 1], or how many.
+        dim (int): the dim whose slices are pruned whole.
+
+    Returns:
+        Module: `module`, pruned.
+
+    Examples:
+        >>> from retrograd.nn.utils import prune
+        >>> layer = prune.random_structured(retrograd.nn.Linear(3, 4), "weight", amount=2, dim=0)
+        >>> layer.weight_mask.sum(1).tolist().count(0.0)
+        2
+    """
     RandomStructured.apply(module, name, amount, dim)
     return module
 
 
 def ln_structured(module: Module, name: str, amount: float, n: Any, dim: int,
                   importance_scores: Tensor | None = None) -> Module:
-    """Prune the `amount` slices of `module.<name>` along `dim` of smallest `n`-norm."""
+    """Prune the `amount` slices of `module.<name>` along `dim` of smallest `n`-norm.
+
+    Args:
+        module (Module): the module.
+        name (str): the parameter's name (2-d or more).
+        amount (float or int): a fraction of the slices in [0, 1], or how many.
+        n (int, float, inf, -inf, 'fro', 'nuc'): the norm's order.
+        dim (int): the dim whose slices are compared and pruned.
+        importance_scores (Tensor, optional): scores of the parameter's shape whose norms decide instead.
+
+    Returns:
+        Module: `module`, pruned.
+
+    Examples:
+        >>> from retrograd.nn.utils import prune
+        >>> layer = prune.ln_structured(retrograd.nn.Conv2d(1, 4, 3), "weight", amount=0.5, n=2, dim=0)
+        >>> layer.weight_mask.sum((1, 2, 3)).tolist().count(0.0)
+        2
+    """
     LnStructured.apply(module, name, amount, n, dim, importance_scores=importance_scores)
     return module
 
 
 def custom_from_mask(module: Module, name: str, mask: Tensor) -> Module:
-    """Prune `module.<name>` where `mask` is 0."""
+    """Prune `module.<name>` where `mask` is 0.
+
+    Args:
+        module (Module): the module.
+        name (str): the parameter's name.
+        mask (Tensor): 1 to keep, 0 to prune, the parameter's shape.
+
+    Returns:
+        Module: `module`, pruned.
+
+    Examples:
+        >>> from retrograd.nn.utils import prune
+        >>> layer = prune.custom_from_mask(retrograd.nn.Linear(2, 3), "bias", retrograd.tensor([1, 0, 1]))
+        >>> layer.bias[1].item()
+        0.0
+    """
     CustomFromMask.apply(module, name, mask)
     return module
 
@@ -439,8 +611,19 @@ def global_unstructured(parameters: Iterable[tuple[Module, str]], pruning_method
 def remove(module: Module, name: str) -> Module:
     """Make `module.<name>`'s pruning permanent and drop its mask and hook.
 
+    Args:
+        module (Module): a module whose `name` was pruned.
+        name (str): the parameter's name.
+
     Returns:
         Module: `module`, with `<name>` a plain parameter holding the pruned values.
+
+    Examples:
+        >>> from retrograd.nn.utils import prune
+        >>> layer = prune.l1_unstructured(retrograd.nn.Linear(2, 2), "weight", amount=1)
+        >>> layer = prune.remove(layer, "weight")
+        >>> sorted(name for name, _ in layer.named_parameters()), list(layer.named_buffers())
+        (['bias', 'weight'], [])
     """
     for key, hook in module._forward_pre_hooks.items():
         if isinstance(hook, BasePruningMethod) and hook._tensor_name == name:
@@ -451,7 +634,22 @@ def remove(module: Module, name: str) -> Module:
 
 
 def is_pruned(module: Module) -> bool:
-    """Whether `module` or one of its submodules has a pruning hook."""
+    """Whether `module` or one of its submodules has a pruning hook.
+
+    Args:
+        module (Module): the module to look through.
+
+    Returns:
+        bool: True if some tensor in it is pruned.
+
+    Examples:
+        >>> from retrograd.nn.utils import prune
+        >>> net = retrograd.nn.Sequential(retrograd.nn.Linear(2, 2))
+        >>> before = prune.is_pruned(net)
+        >>> _ = prune.identity(net[0], "weight")
+        >>> before, prune.is_pruned(net)
+        (False, True)
+    """
     return any(isinstance(hook, BasePruningMethod) for _, sub in module.named_modules()
                for hook in sub._forward_pre_hooks.values())
 
