@@ -339,8 +339,9 @@ def matmul(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     if da == 1 and db == 2:
         row = mm(input.unsqueeze(0), other)
         return squeeze_dims(row, shape=row._data.shape[1:])
-    if da == 2 and db == 2:
-        return mm(input, other)
+    if da == 2 and db == 2:  # mm without its own argument checks (the dims are known here)
+        check_mm(input, other)
+        return _mm(input, other)
     _check_batched(input, other)
     return (_matmul_nd if da != 2 else _matmul_2d_nd)(input, other)
 

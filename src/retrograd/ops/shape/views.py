@@ -191,9 +191,42 @@ def view(input: Tensor, *shape: SupportsIndex | Sequence[SupportsIndex] | dtype)
         tensor([[1., 0., 0.],
                 [0., 0., 0.]])
     """
-    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int, np.integer, Size)):
-        return input.to(shape[0])  # view(dtype) is only supported for same-size dtypes here
+    if len(shape) == 1 and isinstance(shape[0], dtype):
+        return _view_dtype(input, shape[0])
     return _view(input, shape=_infer_shape(shape_arg(shape), input._data.size))
+
+
+def _view_dtype(input: Tensor, to: dtype) -> Tensor:
+    """`input`'s memory read as dtype `to` (the bits, not the values): PyTorch's `view(dtype)`.
+
+    With a different element size the last dim shrinks or grows by the ratio, as PyTorch's
+    checks allow. The result shares `input`'s memory and version counter and records no
+    gradient (PyTorch's view(dtype) is not differentiable).
+    """
+    a = input._data
+    old, new = a.dtype.itemsize, np.dtype(to.np).itemsize
+    if old != new:
+        what = f"to view {input.dtype.kind_name} as {to.kind_name} (different element sizes)"
+        if a.ndim == 0:
+            raise RuntimeError(f"self.dim() cannot be 0 {what}")
+        strides = input.stride()
+        if strides[-1] != 1 and a.shape[-1] != 1:
+            raise RuntimeError(f"self.stride(-1) must be 1 {what}, but got {strides[-1]}")
+        if new > old:
+            ratio = new // old
+            if a.shape[-1] % ratio:
+                raise RuntimeError(f"self.size(-1) must be divisible by {ratio} {what}, but got {a.shape[-1]}")
+            if input.storage_offset() % ratio:
+                raise RuntimeError(f"self.storage_offset() must be divisible by {ratio} {what}, "
+                                   f"but got {input.storage_offset()}")
+            for i, stride in enumerate(strides[:-1]):
+                if stride % ratio:
+                    raise RuntimeError(f"self.stride({i}) must be divisible by {ratio} {what}, but got {stride}")
+    if a.ndim and a.strides[-1] != a.dtype.itemsize:  # a last dim of 1 with any stride: NumPy wants it contiguous
+        a = np.lib.stride_tricks.as_strided(a, strides=a.strides[:-1] + (a.dtype.itemsize,))
+    out = Tensor._make(a.view(to.np))
+    out._version_counter = input._version_counter  # writes through either show in both
+    return out
 
 
 def view_as(input: Tensor, other: Tensor) -> Tensor:
