@@ -89,6 +89,11 @@ CASES = [
     OpCase("index_reduce", lambda m, a, i, s: m.index_reduce(a, 0, i, s, "amax"), inputs_of(rand(3, 2), _INDEX, rand(3, 2)), lambda a, i, s: _index_amax(a, s)),
     OpCase("index_reduce", lambda m, a, i, s: m.index_reduce(a, 0, i, s, "mean", include_self=False), inputs_of(rand(3, 2), _INDEX, rand(3, 2)), lambda a, i, s: _index_mean_without_self(a, s), variant="mean-without-self"),
     OpCase("index_reduce", lambda m, a, i, s: m.index_reduce(a, 0, i, s, "prod"), inputs_of(rand(3, 2), _INDEX, rand(3, 2)), None, variant="prod"),
+    OpCase("norm_except_dim", lambda m, v: m.norm_except_dim(v, 2, 1), inputs_of(rand(3, 4)), lambda v: np.sqrt((v * v).sum(0, keepdims=True))),
+    OpCase("norm_except_dim", lambda m, v: m.norm_except_dim(v, 2, -1), inputs_of(rand(3, 4)), lambda v: np.sqrt((v * v).sum()), variant="all"),
+    OpCase("_weight_norm", lambda m, v, g: m._weight_norm(v, g, 0), inputs_of(rand(3, 4), rand(3, 1)), lambda v, g: v * g / np.sqrt((v * v).sum(1, keepdims=True))),
+    OpCase("_weight_norm", lambda m, v, g: m._weight_norm(v, g, 2), inputs_of(rand(2, 3, 4), rand(1, 1, 4)), lambda v, g: v * g / np.sqrt((v * v).sum((0, 1), keepdims=True)), variant="last-dim"),
+    OpCase("_weight_norm", lambda m, v, g: m._weight_norm(v, g, -1), inputs_of(rand(3, 4), rand()), lambda v, g: v * g / np.sqrt((v * v).sum()), variant="all"),
 ]  # fmt: skip
 
 EXEMPT = {

@@ -1,7 +1,7 @@
 """NumPy's errors from a primitive's forward, turned into the error PyTorch gives for the same call.
 
 A forward that receives shapes that do not broadcast fails inside NumPy with a ValueError;
-PyTorch names the first mismatching dimension in a RuntimeError. Checked only after the
+PyTorch names the last mismatching dimension (it compares from the right) in a RuntimeError. Checked only after the
 forward has failed, so a correct call pays nothing.
 """
 
@@ -12,13 +12,15 @@ from typing import Any
 
 
 def broadcast_mismatch(shapes: Sequence[tuple[int, ...]]) -> RuntimeError | None:
-    """PyTorch's message for the first pair of shapes that do not broadcast (None if all do)."""
+    """PyTorch's message for the first pair of shapes that do not broadcast (None if all do), naming
+    their last mismatching dimension."""
     result: tuple[int, ...] = ()
     for shape in shapes:
         n = max(len(result), len(shape))
         a = (1,) * (n - len(result)) + tuple(result)
         b = (1,) * (n - len(shape)) + tuple(shape)
-        for i, (x, y) in enumerate(zip(a, b)):
+        for i in reversed(range(n)):  # PyTorch checks from the last dim, and names the first it finds
+            x, y = a[i], b[i]
             if x != y and x != 1 and y != 1:
                 return RuntimeError(
                     f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {i}"

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ...engine.numpy_errors import broadcast_mismatch
 from ...engine.primitive import Primitive
 from ...tensor import Size, Tensor
 from ..kernels.operands import shape_arg
@@ -41,10 +42,27 @@ def broadcast_shapes(*shapes: Any) -> Size:
         >>> retrograd.broadcast_shapes(4, (3, 1))
         retrograd.Size([3, 4])
     """
+    tuples = [tuple(s) if not isinstance(s, int) else (s,) for s in shapes]
     try:
-        return Size(np.broadcast_shapes(*(tuple(s) if not isinstance(s, int) else (s,) for s in shapes)))
+        return Size(np.broadcast_shapes(*tuples))
     except ValueError:
-        raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape: {shapes}") from None
+        raise _mismatch(tuples) from None
+
+
+def _mismatch(shapes: list[tuple]) -> RuntimeError:
+    """PyTorch's error for shapes that do not broadcast: the first clash met, each shape's dims from the right."""
+    result = [1] * max(len(s) for s in shapes)
+    for index, shape in enumerate(shapes):
+        for d in range(-1, -len(shape) - 1, -1):
+            if shape[d] == 1 or shape[d] == result[d]:
+                continue
+            if result[d] != 1:
+                return RuntimeError(
+                    f"Attempting to broadcast a dimension of length {shape[d]} at {d}! Mismatching argument at "
+                    f"index {index} had {shape}; but expected shape should be broadcastable to {result}"
+                )
+            result[d] = shape[d]
+    return RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape: {tuple(shapes)}")
 
 
 def expand(input: Tensor, *sizes: Any) -> Tensor:
@@ -148,5 +166,9 @@ def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
         >>> b.shape
         retrograd.Size([2, 3])
     """
-    shape = broadcast_shapes(*(t.shape for t in tensors))
+    shapes = [t.shape for t in tensors]
+    try:
+        shape = Size(np.broadcast_shapes(*shapes))
+    except ValueError:  # PyTorch names the tensors' clash here, not the shapes'
+        raise broadcast_mismatch(shapes) or _mismatch([tuple(s) for s in shapes]) from None
     return tuple(t if t.shape == shape else expand(t, shape) for t in tensors)
