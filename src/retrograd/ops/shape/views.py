@@ -17,7 +17,7 @@ from ...engine import primitive as _primitive
 from ...engine.fit import sum_to_shape
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
-from ...tensor import Size, Tensor
+from ...tensor import Tensor
 from ..kernels.operands import numpy_alias, shape_arg, wrap_dim, wrap_dims
 
 __all__ = [
