@@ -285,6 +285,38 @@ class Tensor(TensorMethods):
         return False
 
     @property
+    def is_sparse(self) -> builtins.bool:
+        """False: retrograd tensors are dense (no sparse COO layout).
+
+        Args:
+            self (Tensor): any tensor.
+
+        Returns:
+            bool: always False; `layout` is `strided`.
+
+        Examples:
+            >>> retrograd.ones(3).is_sparse
+            False
+        """
+        return False
+
+    @property
+    def is_quantized(self) -> builtins.bool:
+        """False: retrograd has no quantized tensors.
+
+        Args:
+            self (Tensor): any tensor.
+
+        Returns:
+            bool: always False.
+
+        Examples:
+            >>> retrograd.ones(3).is_quantized
+            False
+        """
+        return False
+
+    @property
     def layout(self) -> _layouts.layout:
         """How the elements are stored: always `strided` (dense) here.
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..engine.grad_mode import no_grad
 from ..engine.primitive import Primitive
+from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
 from .reduction.norms import vector_norm
 
@@ -79,7 +80,7 @@ def _weight_norm(v: Tensor, g: Tensor, dim: int = 0) -> Tensor:
         >>> w, w.grad_fn.name()
         (tensor([[6., 8.]], grad_fn=<WeightNormInterfaceBackward0>), 'WeightNormInterfaceBackward0')
     """
-    if dim == -1:
+    if dim == -1 or _vmap.active:  # (under vmap the ops' batching rules do it: the node reads no arrays)
         return v * (g / norm_except_dim(v, 2, dim))
     dim %= v.dim()
     with no_grad():

@@ -8,6 +8,7 @@ unsqueezed input (so their grad_fn is a SqueezeBackward1).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -593,6 +594,12 @@ def _lp_pool(input: Tensor, norm_type: float, kernel_size: Any, stride: Any, cei
     from ... import ops as _ops
 
     kernel = (kernel_size,) * nd if isinstance(kernel_size, int) else tuple(kernel_size)
+    if math.isinf(norm_type):  # the limits, as PyTorch computes them: the largest (smallest) |x| of a window
+        biggest = (max_pool1d, max_pool2d, max_pool3d)[nd - 1]
+        window_stride = stride if stride is not None else kernel_size
+        if norm_type > 0:
+            return biggest(input.abs(), kernel_size, window_stride, 0, 1, ceil_mode)
+        return -biggest(-input.abs(), kernel_size, window_stride, 0, 1, ceil_mode)
     avg = (avg_pool1d, avg_pool2d, avg_pool3d)[nd - 1]
     pooled = avg(input.pow(norm_type), kernel_size, stride if stride is not None else kernel_size, 0, ceil_mode)
     # sign · relu(|·|) keeps the rounding negatives of the average at zero, as PyTorch does

@@ -441,8 +441,9 @@ def _elu_forward(xp: Any, a: Any, alpha: float, scale: float, input_scale: float
 
 
 def _elu_rule(g: Tensor, a: Tensor, alpha: float, scale: float, input_scale: float) -> Tensor:
-    # scale·alpha·input_scale·e^(a·input_scale) at and below 0; scale above (NaN included)
-    slope = (a.clamp(max=0) * input_scale).exp() * (alpha * scale * input_scale)
+    # scale·alpha·input_scale·e^(a·input_scale) at and below 0; scale above (NaN included). The
+    # exponential is written for a < 0 only, so the second derivative is 0 at the kink, as PyTorch's
+    slope = where(a < 0, (a.clamp(max=0) * input_scale).exp(), 1.0) * (alpha * scale * input_scale)
     return where(a <= 0, g * slope, g * scale)
 
 

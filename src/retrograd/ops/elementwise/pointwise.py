@@ -14,6 +14,7 @@ import numpy as np
 
 from ... import _op_docs
 from ... import dtypes as _dt
+from ...backend import namespace
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels.operands import as_tensor_of, promote, promote_float, tensor_of
@@ -218,8 +219,9 @@ arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
 # Piecewise-constant ops have zero derivative almost everywhere (PyTorch returns zeros).
 def _no_gradient(g: Tensor) -> Tensor:
-    """The derivative of a step function: zero (+0, as PyTorch's zeros), kept in the graph through `g`."""
-    return gated(g, 0)
+    """The derivative of a step function: zeros (+0 even for an inf or NaN `g`, as PyTorch's), kept in
+    the graph through `g`."""
+    return gated(g, Tensor._make(namespace(g._data).zeros((), dtype=bool)))  # a 0-d False: selects 0 everywhere
 
 
 floor = _same_dtype_unary("floor", lambda xp, a: xp.floor(a) if a.dtype.kind == "f" else a.copy(), _no_gradient)

@@ -51,9 +51,12 @@ def _nll_grad_forward(
     xp: Any, g: Any, shape: tuple, idx: Any, wt: Any, cdim: int, reduction: str, denom: Any
 ) -> Any:
     """d(nll)/d(input): -g·wt/denom at each element's target index, 0 elsewhere."""
-    scale = wt / denom if reduction == "mean" else wt
+    # every target ignored ('mean' of nothing): PyTorch's gradient is 0 there, not 0/0
+    scale = xp.where(denom != 0, wt / denom, xp.zeros((), wt.dtype)) if reduction == "mean" else wt
     d = xp.zeros(shape, dtype=wt.dtype)
     picked = -(g * scale)
+    # an ignored target (weight 0) writes nothing in PyTorch: +0 there, not -0
+    picked = xp.where(wt == 0, xp.zeros((), picked.dtype), picked)
     if picked.shape != idx.shape:  # a per-element g ('none') already has the shape
         picked = xp.broadcast_to(picked, idx.shape)
     if d.ndim == 2:  # (N, C): as in `_picked`
@@ -79,7 +82,9 @@ def _nll_kernels(name: str, node: str) -> tuple[Primitive, Primitive]:
                            denom: Any) -> Any:
         return _nll_grad_forward(xp, g, a_shape, idx, wt, cdim, reduction, denom)
 
-    forward = Primitive(name, _nll_forward, [forward_rule], node_name=node, array_rules=[forward_array_rule])
+    # quiet: a 'mean' over targets that are all ignored is 0/0, NaN without a warning (as PyTorch)
+    forward = Primitive(name, _nll_forward, [forward_rule], node_name=node, array_rules=[forward_array_rule],
+                        quiet=True)
     backward = Primitive(name + "_backward", _nll_grad_forward, [backward_rule],
                          node_name=node.replace("Backward0", "BackwardBackward0"), quiet=True)
     return forward, backward

@@ -1,0 +1,78 @@
+"""Edge values where a formula's shortcut gave a different number from PyTorch's: step functions'
+gradients, losses over ignored targets, kinks' second derivatives, infinite-order pooling."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+LIBS = [rg, pytest.param(torch, marks=pytest.mark.skipif(torch is None, reason="PyTorch is not installed"))]
+both = pytest.mark.parametrize("m", LIBS, ids=["retrograd", "torch"])
+
+
+def bits(t):
+    """Values with the sign of zeros and NaN kept apart: (value, signbit) pairs."""
+    a = np.asarray(t.detach().tolist(), dtype=float).ravel()
+    return [("nan" if math.isnan(v) else v, bool(np.signbit(v))) for v in a]
+
+
+@both
+@pytest.mark.parametrize("op", ["sign", "floor", "ceil", "round", "trunc"])
+def test_step_functions_pass_plus_zero_for_inf_and_nan_gradients(m, op):
+    x = m.tensor([0.0, 2.0, -1.5], requires_grad=True)
+    getattr(m, op)(x).backward(m.tensor([float("inf"), float("nan"), -3.0]))
+    assert bits(x.grad) == [(0.0, False)] * 3
+
+
+@both
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_nll_over_ignored_targets(m, reduction):
+    m.manual_seed(0)
+    x = m.randn(3, 4, dtype=m.float64, requires_grad=True)
+    loss = m.nn.functional.nll_loss(x, m.tensor([1, 2, 1]), ignore_index=1, reduction=reduction)
+    loss.sum().backward()
+    grad = bits(x.grad)
+    assert grad[4 * 1 + 2] == (-1.0, True)  # the one counted target
+    assert all(v == (0.0, False) for i, v in enumerate(grad) if i != 6)
+
+
+@both
+def test_nll_mean_when_every_target_is_ignored(m):
+    x = m.ones(3, 4, dtype=m.float64, requires_grad=True)
+    loss = m.nn.functional.cross_entropy(x, m.tensor([1, 1, 1]), ignore_index=1)
+    loss.backward()
+    assert math.isnan(loss.item()) and bits(x.grad) == [(0.0, False)] * 12
+
+
+@both
+@pytest.mark.parametrize("name", ["elu", "selu", "celu"])
+def test_elu_family_second_derivative_at_the_kink(m, name):
+    x = m.tensor([0.0, -1.0, 1.0], dtype=m.float64, requires_grad=True)
+    fn = getattr(m.nn.functional, name)
+    (g,) = m.autograd.grad(fn(x).sum(), x, create_graph=True)
+    (gg,) = m.autograd.grad(g.sum(), x)
+    assert gg[0].item() == 0.0 and gg[2].item() == 0.0 and gg[1].item() > 0
+
+
+@both
+def test_lp_pool_infinite_orders(m):
+    x = m.tensor([[[1.0, -2.0, 0.5, 3.0, -4.0, 1.0]]], requires_grad=True)
+    y = m.nn.functional.lp_pool1d(x, float("inf"), 2)
+    y.sum().backward()
+    assert y.tolist() == [[[2.0, 3.0, 4.0]]]
+    assert x.grad.tolist() == [[[0.0, -1.0, 0.0, 1.0, -1.0, 0.0]]]
+    assert m.nn.functional.lp_pool1d(x, -float("inf"), 2).tolist() == [[[1.0, 0.5, 1.0]]]
+
+
+def test_dense_tensors_say_so():
+    t = rg.ones(2)
+    assert not (t.is_sparse or t.is_quantized or t.is_meta)
