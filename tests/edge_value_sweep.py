@@ -36,6 +36,8 @@ EXPECTED = (
     "The reduce argument of torch.scatter",
     "Using padding='same' with even kernel",
     "index_reduce() is in beta",
+    "The use of `x.T` on tensors of dimension other than 2",
+    "Tensor.T is deprecated on 0-D tensors",
 )
 
 

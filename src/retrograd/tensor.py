@@ -593,7 +593,18 @@ class Tensor(TensorMethods):
                     [1, 4],
                     [2, 5]])
         """
-        return _methods._ops.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
+        ndim = self._data.ndim
+        if ndim == 0:
+            warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
+                          UserWarning, stacklevel=2)
+        elif ndim != 2:
+            warnings.warn(
+                "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it "
+                "will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
+                "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
+                UserWarning, stacklevel=2,
+            )
+        return _methods._ops.permute(self, tuple(range(ndim - 1, -1, -1)))
 
     @property
     def mT(self) -> Tensor:
@@ -713,7 +724,7 @@ class Tensor(TensorMethods):
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
-        self.requires_grad_(flag)
+        self._switch_requires_grad(flag, "only Tensors of floating point and complex dtype can require gradients")
 
     def requires_grad_(self, requires_grad: builtins.bool = True) -> Tensor:
         """Set whether autograd records operations on this leaf; returns self.
@@ -733,6 +744,11 @@ class Tensor(TensorMethods):
             >>> w.grad
             tensor([3., 3.])
         """
+        return self._switch_requires_grad(requires_grad, "only Tensors of floating point dtype can require gradients")
+
+    def _switch_requires_grad(self, requires_grad: builtins.bool, refusal: str) -> Tensor:
+        """requires_grad_'s work; `refusal` is the message for a dtype that cannot require grad (PyTorch's
+        wording differs between the method, the attribute and the factories' argument)."""
         if self.grad_fn is not None:
             if requires_grad:
                 return self
@@ -742,7 +758,7 @@ class Tensor(TensorMethods):
                 "var_no_grad = var.detach()."
             )
         if requires_grad and self._data.dtype.kind not in "fc" and self._data.dtype is not _BF16:
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError(refusal)
         self._requires_grad = bool(requires_grad)
         return self
 
@@ -779,10 +795,17 @@ class Tensor(TensorMethods):
                 raise TypeError(
                     f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}"
                 )
-            if value._data.dtype != self._data.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
             if value._data.shape != self._data.shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of size "
+                    f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same size"
+                )
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{value.dtype.c10_name}' to a tensor with "
+                    f"grad_dtype '{self.dtype.kind_name}'. The gradient must match the tensor's grad_dtype "
+                    "(defaults to the tensor's dtype)."
+                )
         self._grad = value
 
     @grad.deleter
@@ -1386,6 +1409,12 @@ class Tensor(TensorMethods):
         return (_rebuild, (self._data, self._requires_grad))
 
     def __deepcopy__(self, memo: dict) -> Tensor:
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the "
+                "moment.  If you were attempting to deepcopy a module, this may be because of a "
+                "torch.nn.utils.weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001"
+            )
         t = Tensor._make(self._data.copy(), self._requires_grad if self.grad_fn is None else False)
         if self._grad is not None:
             t._grad = self._grad.__deepcopy__(memo)

@@ -619,6 +619,8 @@ class TensorMethods:
         return _ops.abs(self)
 
     def __invert__(self) -> Tensor:
+        if self._data.dtype.kind not in "biu":
+            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
         return _ops.bitwise_not(self)
 
     def __and__(self, other: Any) -> Tensor:

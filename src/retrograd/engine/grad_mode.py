@@ -165,7 +165,10 @@ class set_grad_enabled(_GradModeManager):
     """
 
     def __init__(self, mode: bool) -> None:
-        self.mode = bool(mode)
+        if not isinstance(mode, bool):
+            kind = type(mode).__name__
+            raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not {kind}")
+        self.mode = mode
         self._prev = state.enabled
         state.enabled = self.mode
 

@@ -268,9 +268,19 @@ def _argument_error(name: str, tensors: tuple) -> BaseException:
     for i, t in enumerate(tensors):
         if not hasattr(t, "_data"):
             argument = "input" if i == 0 else "other"
-            kind = type(t).__name__
-            return TypeError(f"{name}(): argument '{argument}' (position {i + 1}) must be Tensor, not {kind}")
+            return TypeError(f"{name}(): argument '{argument}' (position {i + 1}) must be Tensor, not {type_name(t)}")
     return sys.exc_info()[1] or RuntimeError(f"{name}(): bad arguments")
+
+
+def type_name(value: Any) -> str:
+    """How PyTorch's argument errors name a value's type: `float`, `list`, `numpy.ndarray`."""
+    kind = type(value)
+    return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__.split('.')[0]}.{kind.__qualname__}"
+
+
+def not_a_tensor(name: str, value: Any, argument: str = "input", position: int = 1) -> TypeError:
+    """PyTorch's TypeError for a non-tensor where an op takes a tensor."""
+    return TypeError(f"{name}(): argument '{argument}' (position {position}) must be Tensor, not {type_name(value)}")
 
 
 def _watch(prim: Primitive, inputs: tuple, outputs: tuple) -> None:

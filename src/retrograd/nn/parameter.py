@@ -109,6 +109,9 @@ class Buffer(Tensor):
         t._version_counter = self._version_counter
         return t
 
+    def __repr__(self) -> str:  # printed as the plain tensor it stands for, as PyTorch prints it
+        return repr(self.as_plain_tensor())
+
 
 # --- lazy modules: parameters and buffers whose shape the first forward decides -------------------
 

@@ -4,11 +4,13 @@ copies: `copying`)."""
 from __future__ import annotations
 
 import sys
+import warnings
 from typing import Any
 
 import numpy as np
 
 from .. import dtypes as _dt
+from .._display_name import package_name
 from ..backend import CPU, as_device, namespace, to_device
 from ..dtypes import dtype
 from ..tensor import Tensor
@@ -19,6 +21,9 @@ from .kernels.guards import (
 )
 from .kernels.out_arg import ANY, write_out
 from .kernels.placement import check_layout, check_memory_format, check_pin_memory
+
+# PyTorch's words when a factory's requires_grad=True meets a dtype that cannot require grad
+FACTORY_REFUSAL = "Only Tensors of floating point and complex dtype can require gradients"
 
 __all__ = [
     "zeros",
@@ -35,6 +40,9 @@ __all__ = [
 ]
 
 def _float_or(dt: dtype | None) -> dtype:
+    if dt is not None and not isinstance(dt, dtype):
+        caller = sys._getframe(1).f_code.co_name  # the factory: PyTorch's message names it
+        raise TypeError(f"{caller}(): argument 'dtype' must be {package_name()}.dtype, not {type(dt).__name__}")
     return dt if dt is not None else _dt.get_default_dtype()
 
 
@@ -61,7 +69,7 @@ def _placed(arr: Any, dev: Any) -> Any:
 def _factory(arr: np.ndarray, requires_grad: bool, dev: Any = CPU) -> Tensor:
     t = Tensor._make(_placed(arr, dev))
     if requires_grad:
-        t.requires_grad_(True)
+        t._switch_requires_grad(True, FACTORY_REFUSAL)
     return t
 
 
@@ -329,14 +337,15 @@ def new_like(
     dev = _target(device, t)
     dt = dtype if dtype is not None else t.dtype
     if kind == "tensor":
-        from .from_data import tensor
+        from .from_data import copy_construct_warning, tensor
 
-        return tensor(
-            args[0],
-            dtype=dtype if dtype is not None else None if not isinstance(args[0], (list, tuple, int, float)) else dt,
-            device=dev,
-            requires_grad=requires_grad,
-        )
+        if isinstance(args[0], Tensor):
+            copy_construct_warning("tensor.new_tensor(sourceTensor)", stacklevel=4)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # tensor()'s own copy warning names torch.tensor: said above
+            numbers = isinstance(args[0], (list, tuple, int, float))
+            return tensor(args[0], dtype=dtype if dtype is not None else dt if numbers else None, device=dev,
+                          requires_grad=requires_grad)
     if kind == "full":
         new_shape(args[:1], "new_full")
         return full(args[0], args[1], dtype=dt, device=dev, requires_grad=requires_grad)

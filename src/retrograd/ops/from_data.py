@@ -17,7 +17,7 @@ from ..backend import NO_CUDA, cuda_backend
 from ..dtypes import dtype
 from ..engine.bfloat16 import to_bfloat16
 from ..tensor import Tensor
-from .creation import _placed, _target
+from .creation import FACTORY_REFUSAL, _placed, _target
 from .kernels.guards import (
     check_data_fits,
     check_scalar_fits,
@@ -32,6 +32,8 @@ def _infer_dtype(data: Any, arr: np.ndarray) -> dtype:
     """PyTorch's dtype for Python data: bools stay bool, ints int64, floats the default."""
     if isinstance(data, np.ndarray) or isinstance(data, np.generic):
         return _dt.from_numpy(arr.dtype)
+    if _holds_tensors(data):
+        return _sequence_dtype(data)
     kind = arr.dtype.kind
     if kind == "b":
         return _dt.bool_
@@ -63,16 +65,69 @@ def _has_numpy_float(data: Any) -> bool:
 def _to_array(data: Any) -> np.ndarray:
     if isinstance(data, Tensor):
         return data._data
-    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
-        return np.stack([_to_array(x) for x in data]) if data else np.zeros(0)
+    if _holds_tensors(data):
+        return np.array(_elements(data), dtype=_sequence_dtype(data).np)
     try:
         return np.asarray(data)
     except ValueError as e:
         raise ragged_error(data) or ValueError(f"expected sequence of equal lengths: {e}") from None
 
 
+def copy_construct_warning(instead_of: str, stacklevel: int = 3) -> None:
+    """PyTorch's advice when a tensor is built from a tensor (`torch.tensor(t)`, `t.new_tensor(u)`)."""
+    warnings.warn(
+        "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+        f"sourceTensor.detach().clone().requires_grad_(True), rather than {instead_of}.",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
+
+
+def _holds_tensors(data: Any) -> bool:
+    """Whether a list (or a list of lists) has tensors among its items."""
+    if not isinstance(data, (list, tuple)):
+        return False
+    return any(isinstance(x, Tensor) or (isinstance(x, (list, tuple)) and any(isinstance(y, Tensor) for y in x))
+               for x in data)
+
+
+def _elements(data: Any) -> Any:
+    """Nested data with each tensor in it as its one value (PyTorch reads a tensor in a list as a number)."""
+    if isinstance(data, (list, tuple)):
+        return [_elements(x) for x in data]
+    if isinstance(data, Tensor):
+        if data._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return data._data.reshape(())[()]
+    return data
+
+
+def _sequence_dtype(data: Any) -> dtype:
+    """The dtype PyTorch gives nested data holding tensors: their dtypes and the numbers' promoted."""
+    result: dtype | None = None
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, tuple)):
+            stack.extend(x)
+            continue
+        if isinstance(x, Tensor):
+            dt = x.dtype
+        elif isinstance(x, (bool, np.bool_)):
+            dt = _dt.bool_
+        elif isinstance(x, (int, np.integer)):
+            dt = _dt.int64
+        elif isinstance(x, complex):
+            dt = _dt.get_default_dtype().to_complex()
+        else:
+            dt = _dt.get_default_dtype()
+        result = dt if result is None else _dt.promote_types(result, dt)
+    return result if result is not None else _dt.get_default_dtype()
+
+
 def tensor(
     data: Any,
+    *,
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
@@ -104,23 +159,17 @@ def tensor(
     check_pin_memory(pin_memory)
     dev = _target(device)
     if isinstance(data, Tensor):
-        warnings.warn(
-            "To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() "
-            "or sourceTensor.clone().detach().requires_grad_(True), rather than "
-            "torch.tensor(sourceTensor).",
-            UserWarning,
-            stacklevel=2,
-        )
+        copy_construct_warning("torch.tensor(sourceTensor)")
     if isinstance(data, Tensor) and data.is_cuda:  # a device copy, on the device asked for or data's own
         copied = data.detach().to(device=device if device is not None else data.device, dtype=dtype, copy=True)
-        return copied.requires_grad_(requires_grad)
+        return copied._switch_requires_grad(requires_grad, FACTORY_REFUSAL)
     arr = _to_array(data)
     arr = _check_python_data(data, arr, dtype)
     dt = dtype if dtype is not None else _infer_dtype(data, arr)
     array = to_bfloat16(np.asarray(arr)) if dt is _dt.bfloat16 else np.array(arr, dtype=dt.np, copy=True)
     t = Tensor._make(_placed(array, dev))
     if requires_grad:
-        t.requires_grad_(True)
+        t._switch_requires_grad(True, FACTORY_REFUSAL)
     return t
 
 

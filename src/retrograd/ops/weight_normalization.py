@@ -18,18 +18,20 @@ from ..engine.grad_mode import no_grad
 from ..engine.primitive import Primitive
 from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
+from .kernels.operands import numpy_alias
 from .reduction.norms import vector_norm
 
 __all__ = ["norm_except_dim", "_weight_norm"]
 
 
-def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0) -> Tensor:
+def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0, *, axis: int | None = None) -> Tensor:
     """The `pow`-norm of `v` over every dim but `dim` (kept, the others as 1s); `dim` -1: over all of v.
 
     Args:
         v (Tensor): the tensor.
         pow (float): the norm's order (default 2).
         dim (int): the dim left out of the norm (default 0), or -1 for one norm of everything.
+        axis (int, optional): NumPy's name for `dim`, as PyTorch accepts it.
 
     Returns:
         Tensor: `v`'s shape with 1 in every dim but `dim` (0-d for -1).
@@ -39,6 +41,8 @@ def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0) -> Tensor:
         tensor([[5.],
                 [1.]])
     """
+    if axis is not None:
+        dim = numpy_alias("norm_except_dim", dim, 0, axis, "axis")
     if dim == -1:
         return vector_norm(v, pow)
     dim %= v.dim()

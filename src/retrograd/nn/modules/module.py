@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 from ...engine.graph import RemovableHandle
+from ...ops.queries import typename
 from ...tensor import Tensor
 from ..parameter import Buffer, Parameter, buffer_persistence
 from . import _hooks, _state
@@ -68,7 +69,9 @@ class Module:
         object.__setattr__(self, "_modules", OrderedDict())
         _init_hook_dicts(self)
 
-    forward: Callable[..., Any]
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The computation; every subclass defines it (calling a module runs it, with the hooks)."""
+        raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     # --- calling -----------------------------------------------------------------------------
 
@@ -150,21 +153,21 @@ class Module:
         elif name in self.__dict__.get("_parameters", ()):
             if value is not None:
                 raise TypeError(
-                    f"cannot assign '{type(value).__name__}' as parameter '{name}' "
+                    f"cannot assign '{typename(value)}' as parameter '{name}' "
                     "(torch.nn.Parameter or None expected)"
                 )
             self._parameters[name] = None
         elif name in self.__dict__.get("_modules", ()):
             if value is not None:
                 raise TypeError(
-                    f"cannot assign '{type(value).__name__}' as child module '{name}' "
+                    f"cannot assign '{typename(value)}' as child module '{name}' "
                     "(torch.nn.Module or None expected)"
                 )
             self._modules[name] = None
         elif name in self.__dict__.get("_buffers", ()):
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(
-                    f"cannot assign '{type(value).__name__}' as buffer '{name}' (torch.Tensor or None expected)"
+                    f"cannot assign '{typename(value)}' as buffer '{name}' (torch.Tensor or None expected)"
                 )
             self._buffers[name] = value
         else:
@@ -194,25 +197,25 @@ class Module:
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Add a parameter (or a None placeholder) under `name`."""
-        if "." in name or not name:
-            raise KeyError(f'parameter name can\'t contain "." or be empty, got {name!r}')
+        _check_name(self, "parameter", name, self._parameters)
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
-                f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
-                "(torch.nn.Parameter or None required)"
+                f"cannot assign '{typename(param)}' object to parameter '{name}' (torch.nn.Parameter or None required)"
             )
-        self._discard(name, keep=self._parameters)
+        if param is not None and param.grad_fn is not None:
+            raise ValueError(
+                f"Cannot assign non-leaf Tensor to parameter '{name}'. Model parameters must be created explicitly. "
+                f"To express '{name}' as a function of another Tensor, compute the value in the forward() method."
+            )
         self._parameters[name] = param
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """Add a tensor that is state but not a parameter (saved in state_dict if persistent)."""
-        if "." in name or not name:
-            raise KeyError(f'buffer name can\'t contain "." or be empty, got {name!r}')
+        _check_name(self, "buffer", name, self._buffers)
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(
-                f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' (torch Tensor or None required)"
+                f"cannot assign '{typename(tensor)}' object to buffer '{name}' (torch Tensor or None required)"
             )
-        self._discard(name, keep=self._buffers)
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)
@@ -222,10 +225,8 @@ class Module:
     def add_module(self, name: str, module: Module | None) -> None:
         """Add a child module under `name`."""
         if module is not None and not isinstance(module, Module):
-            raise TypeError(f"{type(module).__name__} is not a Module subclass")
-        if "." in name or not name:
-            raise KeyError(f'module name can\'t contain "." or be empty, got {name!r}')
-        self._discard(name, keep=self._modules)
+            raise TypeError(f"{typename(module)} is not a Module subclass")
+        _check_name(self, "module", name, self._modules)
         self._modules[name] = module
 
     register_module = add_module
@@ -541,6 +542,19 @@ class Module:
 
     def __dir__(self) -> list[str]:
         return sorted(set(super().__dir__()) | set(self._parameters) | set(self._buffers) | set(self._modules))
+
+
+def _check_name(module: Module, kind: str, name: Any, registry: dict) -> None:
+    """PyTorch's checks of a name to register: a string, no ".", not empty, not another attribute."""
+    if not isinstance(name, str):
+        raise TypeError(f"{kind} name should be a string. Got {typename(name)}")
+    if "." in name:
+        raise KeyError(f'{kind} name can\'t contain ".", got: {name}' if kind == "module" else
+                       f'{kind} name can\'t contain "."')
+    if name == "":
+        raise KeyError(f'{kind} name can\'t be empty string ""')
+    if hasattr(module, name) and name not in registry:
+        raise KeyError(f"attribute '{name}' already exists")
 
 
 def _is_dtype(a: Any) -> bool:

@@ -22,7 +22,7 @@ from ... import _cpu_sampling
 from ..._generator import resolve
 from ...backend.cuda_kernels import kernel
 from ...engine import inplace as _inplace
-from ...engine.primitive import Primitive
+from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
@@ -151,6 +151,8 @@ def relu(input: Tensor) -> Tensor:
         >>> retrograd.relu(retrograd.tensor([-1.0, 0.0, 2.0]))
         tensor([0., 0., 2.])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("relu", input)
     if input._data.dtype.kind == "b":
         raise RuntimeError("Boolean inputs not supported for relu")
     return _relu(input)

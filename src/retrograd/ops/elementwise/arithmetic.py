@@ -412,4 +412,9 @@ def lerp(input: Tensor, end: Any, weight: Any) -> Tensor:
     mismatch = numpy_errors.broadcast_mismatch([x.shape for x in (input, end, weight) if isinstance(x, Tensor)])
     if mismatch is not None:
         raise mismatch
+    for name, other in (("end", end), ("weight", weight)):  # PyTorch's lerp does not promote
+        if isinstance(other, Tensor) and isinstance(input, Tensor) and other.dtype != input.dtype:
+            raise RuntimeError(
+                f"expected dtype {input.dtype.c10_name} for `{name}` but got dtype {other.dtype.c10_name}"
+            )
     return add(input, mul(weight, sub(end, input)))

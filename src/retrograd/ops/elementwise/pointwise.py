@@ -119,13 +119,17 @@ def _conjugated(rule: Callable | None) -> Callable | None:
     return lambda g: rule(g.conj()).conj()
 
 
-def _same_dtype_unary(name: str, forward: Callable, derivative: Callable | None) -> Callable[..., Tensor]:
-    """A pointwise op that keeps its input's dtype (rounding, abs, sign)."""
+def _same_dtype_unary(name: str, forward: Callable, derivative: Callable | None,
+                      refuse_bool: bool = False) -> Callable[..., Tensor]:
+    """A pointwise op that keeps its input's dtype (rounding, abs, sign); `refuse_bool`: PyTorch has no
+    bool kernel for it."""
     prim = Primitive(name, forward, [derivative])
 
     def op(input: Tensor, *, out: Any = None) -> Tensor:
         if out is not None:
             return write_out(out, op, locals(), SAME_INPUT)
+        if refuse_bool and isinstance(input, Tensor) and input._data.dtype.kind == "b":
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'")
         return prim(tensor_of(input))
 
     op.__name__ = op.__qualname__ = name
@@ -230,7 +234,7 @@ trunc = _same_dtype_unary("trunc", lambda xp, a: xp.trunc(a) if a.dtype.kind == 
 fix = trunc
 frac = _same_dtype_unary("frac", lambda xp, a: a - xp.trunc(a), lambda g: g)  # a - trunc(a)
 sign = _same_dtype_unary("sign", lambda xp, a: _sign(xp, a), _no_gradient)
-abs = _same_dtype_unary("abs", lambda xp, a: xp.abs(a), lambda g, a: g * _sgn(a))  # sign a, z/|z| (0 at 0)
+abs = _same_dtype_unary("abs", lambda xp, a: xp.abs(a), lambda g, a: g * _sgn(a), refuse_bool=True)  # sign a, z/|z|
 absolute = abs
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from ... import dtypes as _dt
 from ...engine.grad_mode import state
-from ...engine.primitive import Primitive
+from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..creation import zeros_like
 from ..kernels.accumulate import wide_mean, wide_sum
@@ -104,6 +104,8 @@ def sum(
         dim = numpy_alias("sum", dim, None, axis, "axis")
     if keepdims is not None:
         keepdim = numpy_alias("sum", keepdim, False, keepdims, "keepdims")
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("sum", input)
     dt = _sum_dtype(input, dtype)
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0 and input._data.ndim == 0):
         return _sum_all(input, dims=None, keepdim=False, dt=dt)

@@ -1,0 +1,87 @@
+"""Mistakes users make, and what they see: the error type and message PyTorch gives (and the warnings),
+with torch's names where retrograd stands in for it."""
+
+from __future__ import annotations
+
+import copy
+import warnings
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+
+def _assign_grad(m, value):
+    t = m.ones(2, requires_grad=True)
+    t.grad = value
+
+
+SCENARIOS = {
+    "deepcopy a non-leaf": lambda m: copy.deepcopy(m.ones(2, requires_grad=True) * 2),
+    "set_grad_enabled of a str": lambda m: m.set_grad_enabled("yes"),
+    "~ on a float tensor": lambda m: ~m.ones(2),
+    "requires_grad=True on ints": lambda m: m.tensor([1, 2], requires_grad=True),
+    "requires_grad_() on ints": lambda m: m.tensor([1, 2]).requires_grad_(),
+    "grad of another size": lambda m: _assign_grad(m, m.ones(3)),
+    "plain tensor as a parameter": lambda m: setattr(m.nn.Linear(2, 2), "weight", m.ones(2, 2)),
+    "module name with a dot": lambda m: m.nn.Linear(2, 2).add_module("a.b", m.nn.ReLU()),
+    "empty parameter name": lambda m: m.nn.Linear(2, 2).register_parameter("", None),
+    "buffer over an attribute": lambda m: m.nn.Linear(2, 2).register_buffer("in_features", m.ones(1)),
+    "list of multi-element tensors": lambda m: m.tensor([m.zeros(2), m.zeros(2)]),
+    "abs of bools": lambda m: m.tensor([True]).abs(),
+    "lerp of two dtypes": lambda m: m.lerp(m.ones(2), m.ones(2, dtype=m.float64), 0.5),
+    "tensor with two positionals": lambda m: m.tensor(1, 2),
+    "relu of an ndarray": lambda m: m.nn.functional.relu(np.ones(2)),
+    "sum of a list": lambda m: m.sum([1, 2]),
+    "a Module without forward": lambda m: m.nn.Module()(m.ones(1)),
+    "broadcast clash": lambda m: m.ones(2, 3) + m.ones(4, 5),
+    "broadcast_shapes clash": lambda m: m.broadcast_shapes((5,), (2, 3)),
+    "mse_loss of two shapes": lambda m: m.nn.functional.mse_loss(m.ones(4, 2), m.ones(3)),
+}
+
+
+def outcome(m, scenario):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            scenario(m)
+            return "ok", ""
+        except Exception as e:  # noqa: BLE001 - the outcome is what is compared
+            return type(e).__name__, str(e)
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_mistake_raises(name):
+    kind, _ = outcome(rg, SCENARIOS[name])
+    assert kind in ("RuntimeError", "TypeError", "ValueError", "KeyError", "NotImplementedError")
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_mistake_matches_pytorch(name):
+    ours, theirs = outcome(rg, SCENARIOS[name]), outcome(torch, SCENARIOS[name])
+    assert ours[0] == theirs[0]
+    assert ours[1].replace("retrograd.", "torch.") == theirs[1]
+
+
+def test_tensors_in_a_list_are_read_as_numbers():
+    assert rg.tensor([rg.ones(1), rg.ones(1)]).shape == (2,)
+    assert rg.tensor([rg.tensor(1), rg.tensor(2.5)]).dtype == rg.float32  # int64 and float32 promote as PyTorch
+    assert rg.tensor([rg.tensor(1, dtype=rg.int32)] * 2).dtype == rg.int32
+
+
+def test_transpose_of_other_ranks_warns_and_devices_are_not_strings():
+    with pytest.warns(UserWarning, match="The use of `x.T` on tensors of dimension other than 2"):
+        rg.ones(2, 3, 4).T
+    with pytest.warns(UserWarning, match="Tensor.T is deprecated on 0-D tensors"):
+        rg.tensor(1.0).T
+    assert rg.device("cpu") != "cpu" and rg.device("cpu") == rg.device("cpu")
+    with pytest.warns(UserWarning, match=r"rather than tensor.new_tensor\(sourceTensor\)"):
+        rg.ones(2).new_tensor(rg.ones(2))
+    assert repr(rg.nn.Buffer(rg.ones(1))) == "tensor([1.])"
