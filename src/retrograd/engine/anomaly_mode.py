@@ -9,7 +9,6 @@ stops at the first forward op that turns finite inputs into NaN or inf.
 from __future__ import annotations
 
 import os
-import sys
 import traceback
 import warnings
 from typing import Any
@@ -151,9 +150,11 @@ def print_forward_stack(node: Any) -> None:
     stack = node.metadata.get("traceback_") if node._metadata else None
     if not stack:
         return
-    print(
+    # a UserWarning, as PyTorch gives it (filters and `catch_warnings` see it)
+    warnings.warn(
         f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n" + "".join(stack),
-        file=sys.stderr,
+        UserWarning,
+        stacklevel=2,
     )
 
 
