@@ -419,3 +419,11 @@ def test_gradcheck_runs_the_function_in_the_callers_grad_mode():
     seen = []
     rg.autograd.gradcheck(lambda a: seen.append(rg.is_grad_enabled()) or a * 2, (leaf([0.5]),))
     assert all(seen)
+
+
+def test_backward_inputs_with_a_retained_grad_non_leaf_counts_it_once():
+    x = leaf([1.0, 1.0])
+    h = x * 3
+    h.retain_grad()
+    (h * h).sum().backward(inputs=[h, x])
+    assert h.grad.tolist() == [6.0, 6.0] and x.grad.tolist() == [18.0, 18.0]

@@ -459,7 +459,8 @@ def backward(
         for t in inputs:  # non-leaf inputs get their gradient in .grad, like leaves
             node, nr = edge(t)
             g = captured.get((node, nr))
-            if not isinstance(node, AccumulateGrad) and g is not None:
+            # (a retain_grad() tensor's hook already put its gradient in .grad while the pass ran)
+            if not isinstance(node, AccumulateGrad) and g is not None and not t._retains_grad:
                 t._grad = g if t._grad is None else t._grad + g
         return
     run(roots, grads, retain_graph, create_graph)
