@@ -266,11 +266,7 @@ class RandomUnstructured(BasePruningMethod):
         self.amount = amount
 
     def compute_mask(self, t: Tensor, default_mask: Tensor) -> Tensor:
-        count = _count(self.amount, t.nelement())
-        mask = default_mask.clone()
-        if count:
-            mask.view(-1)[ops.topk(rand_like(t).view(-1), k=count).indices] = 0
-        return mask
+        return _without_ranked(default_mask, _count(self.amount, t.nelement()), lambda: rand_like(t), largest=True)
 
     @classmethod
     def apply(cls, module: Module, name: str, amount: float) -> BasePruningMethod:  # type: ignore[override]
@@ -299,11 +295,7 @@ class L1Unstructured(BasePruningMethod):
         self.amount = amount
 
     def compute_mask(self, t: Tensor, default_mask: Tensor) -> Tensor:
-        count = _count(self.amount, t.nelement())
-        mask = default_mask.clone()
-        if count:
-            mask.view(-1)[ops.topk(ops.abs(t).view(-1), k=count, largest=False).indices] = 0
-        return mask
+        return _without_ranked(default_mask, _count(self.amount, t.nelement()), lambda: ops.abs(t), largest=False)
 
     @classmethod
     def apply(cls, module: Module, name: str, amount: float,  # type: ignore[override]
@@ -340,11 +332,7 @@ class RandomStructured(BasePruningMethod):
         if not count:
             return default_mask
         draws = rand(size)
-        chosen = draws > ops.kthvalue(draws, k=count).values
-        mask = ops.zeros_like(t)
-        mask[tuple(chosen if d == self.dim % t.dim() else slice(None) for d in range(t.dim()))] = 1
-        mask *= default_mask.to(dtype=mask.dtype)
-        return mask
+        return _slices_kept(t, self.dim % t.dim(), draws > ops.kthvalue(draws, k=count).values, default_mask)
 
     @classmethod
     def apply(cls, module: Module, name: str, amount: float, dim: int = -1) -> BasePruningMethod:  # type: ignore[override]
@@ -383,10 +371,7 @@ class LnStructured(BasePruningMethod):
         keep = ops.topk(norms, k=size - count, largest=True).indices
         if not count:
             return default_mask
-        mask = ops.zeros_like(t)
-        mask[tuple(keep if d == dim else slice(None) for d in range(t.dim()))] = 1
-        mask *= default_mask.to(dtype=mask.dtype)
-        return mask
+        return _slices_kept(t, dim, keep, default_mask)
 
     @classmethod
     def apply(cls, module: Module, name: str, amount: float, n: Any, dim: int,  # type: ignore[override]
@@ -654,7 +639,25 @@ def is_pruned(module: Module) -> bool:
                for hook in sub._forward_pre_hooks.values())
 
 
-# --- amounts and dims ---------------------------------------------------------------------------------
+# --- masks, amounts and dims ---------------------------------------------------------------------------
+
+
+def _without_ranked(default_mask: Tensor, count: int, scores: Any, largest: bool) -> Tensor:
+    """`default_mask` with 0 at the `count` entries whose `scores()` rank first (made only when needed:
+    random scores draw numbers)."""
+    mask = default_mask.clone()
+    if count:
+        mask.view(-1)[ops.topk(scores().view(-1), k=count, largest=largest).indices] = 0
+    return mask
+
+
+def _slices_kept(t: Tensor, dim: int, chosen: Tensor, default_mask: Tensor) -> Tensor:
+    """1 on the slices of `t` along `dim` that `chosen` picks (a mask or indices), 0 elsewhere, times the
+    mask so far."""
+    mask = ops.zeros_like(t)
+    mask[tuple(chosen if d == dim else slice(None) for d in range(t.dim()))] = 1
+    mask *= default_mask.to(dtype=mask.dtype)
+    return mask
 
 
 def _check_amount(amount: Any) -> None:
