@@ -118,3 +118,14 @@ def test_closure_tensor_keeps_the_graph_at_top_level():
         # nothing requires grad: a plain result
         assert not fn.grad(lambda a: a.sin().sum())(m.tensor(x)).requires_grad
     np.testing.assert_allclose(results[0], results[1])
+
+
+def test_same_randomness_is_one_draw_across_chunks():
+    rg.manual_seed(0)
+    out = rg.func.vmap(lambda x: x + rg.rand(()), chunk_size=1, randomness="same")(rg.zeros(3))
+    assert len(set(out.tolist())) == 1
+    after_chunks = rg.rand(1).tolist()
+    rg.manual_seed(0)
+    whole = rg.func.vmap(lambda x: x + rg.rand(()), randomness="same")(rg.zeros(3))
+    assert out.tolist() == whole.tolist()  # as without chunks, as PyTorch does
+    assert rg.rand(1).tolist() == after_chunks  # and the generator moved on by that one draw only

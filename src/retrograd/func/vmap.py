@@ -178,11 +178,15 @@ def _chunked(
     size: int,
     kwargs: dict,
 ) -> Any:
-    from .. import ops
+    from .. import ops, random
 
+    # 'same': every chunk draws what the first drew (one random value for the whole batch)
+    state = random.get_rng_state() if randomness == "same" else None
     pieces = []
     for start in range(0, size, chunk_size):
         stop = min(start + chunk_size, size)
+        if state is not None and start:
+            random.set_rng_state(state)
         part = [x if d is None else x.narrow(d, start, stop - start) for x, d in zip(flat, dims)]
         pieces.append(_run(func, part, dims, spec, out_dims, randomness, stop - start, kwargs))
     leaves0, ospec = _pytree.flatten(pieces[0])
