@@ -52,6 +52,37 @@ class RemovableHandle:
         self.remove()
 
 
+class KeyedHandle(RemovableHandle):
+    """A hook kept in an ordered dict under an id unique across all such dicts (PyTorch's `handle.id`);
+    `remove()` drops it there and from the flag dicts (`with_kwargs`, ...) that may hold the id."""
+
+    __slots__ = ("id", "_flags")
+    _next_id = 0
+
+    def __init__(self, hooks: dict, flags: tuple = ()) -> None:
+        super().__init__(hooks, None)  # type: ignore[arg-type]
+        self.id = KeyedHandle._next_id
+        KeyedHandle._next_id += 1
+        self._flags = flags
+
+    def remove(self) -> None:
+        for d in (self._hooks, *self._flags):
+            d.pop(self.id, None)  # type: ignore[attr-defined]
+
+
+def add_keyed_hook(hooks: dict, hook: Callable, prepend: bool = False, flags: tuple = (),
+                   extra: tuple = ()) -> KeyedHandle:
+    """hooks[new id] = hook (first if `prepend`, hooks being an OrderedDict), the id set True in each of
+    `flags`; the handle also clears it from `extra` (flag dicts it might be set in later)."""
+    handle = KeyedHandle(hooks, flags + extra)
+    hooks[handle.id] = hook
+    if prepend:
+        hooks.move_to_end(handle.id, last=False)  # type: ignore[attr-defined]
+    for flag in flags:
+        flag[handle.id] = True
+    return handle
+
+
 def _type_string(t: Tensor) -> str:
     return f"[{package_name()}.{t.dtype.legacy_name} [{', '.join(map(str, t.shape))}]]"
 

@@ -13,23 +13,7 @@ from collections.abc import Callable
 from itertools import chain
 from typing import Any
 
-from ..engine.graph import RemovableHandle
-
-
-class HookHandle(RemovableHandle):
-    """Handle for a hook kept in an ordered dict under an integer id; `remove()` drops it."""
-
-    __slots__ = ("id",)
-    _next_id = 0
-
-    def __init__(self, hooks: dict) -> None:
-        super().__init__(hooks, None)  # type: ignore[arg-type]
-        self.id = HookHandle._next_id
-        HookHandle._next_id += 1
-
-    def remove(self) -> None:
-        self._hooks.pop(self.id, None)  # type: ignore[call-arg]
-
+from ..engine.graph import RemovableHandle, add_keyed_hook
 
 _global_step_pre_hooks: OrderedDict[int, Callable] = OrderedDict()
 _global_step_post_hooks: OrderedDict[int, Callable] = OrderedDict()
@@ -37,16 +21,12 @@ _global_step_post_hooks: OrderedDict[int, Callable] = OrderedDict()
 
 def register_optimizer_step_pre_hook(hook: Callable) -> RemovableHandle:
     """Register `hook(optimizer, args, kwargs)` to run before every optimizer's step."""
-    handle = HookHandle(_global_step_pre_hooks)
-    _global_step_pre_hooks[handle.id] = hook
-    return handle
+    return add_keyed_hook(_global_step_pre_hooks, hook)
 
 
 def register_optimizer_step_post_hook(hook: Callable) -> RemovableHandle:
     """Register `hook(optimizer, args, kwargs)` to run after every optimizer's step."""
-    handle = HookHandle(_global_step_post_hooks)
-    _global_step_post_hooks[handle.id] = hook
-    return handle
+    return add_keyed_hook(_global_step_post_hooks, hook)
 
 
 def with_step_hooks(step: Callable) -> Callable:

@@ -26,12 +26,11 @@ from typing import Any
 from ..dtypes import dtype as _dtype
 from ..dtypes import float32, float64, get_default_dtype
 from ..engine.grad_mode import enable_grad, set_grad_enabled
-from ..engine.graph import RemovableHandle
+from ..engine.graph import RemovableHandle, add_keyed_hook
 from ..ops.from_data import tensor as _tensor
 from ..tensor import Tensor
 from . import _functional as F
 from ._hooks import (
-    HookHandle,
     register_optimizer_step_post_hook,
     register_optimizer_step_pre_hook,
     with_step_hooks,
@@ -188,11 +187,7 @@ class Optimizer:
 
     @staticmethod
     def _register(registry: OrderedDict, hook: Callable, prepend: bool = False) -> RemovableHandle:
-        handle = HookHandle(registry)
-        registry[handle.id] = hook
-        if prepend:
-            registry.move_to_end(handle.id, last=False)
-        return handle
+        return add_keyed_hook(registry, hook, prepend)
 
     def register_step_pre_hook(self, hook: Callable) -> RemovableHandle:
         """`hook(optimizer, args, kwargs)` runs before step; it may return new (args, kwargs)."""

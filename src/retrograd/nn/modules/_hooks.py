@@ -11,7 +11,6 @@ the output, with that node's own gradients (PyTorch's deprecated behaviour, warn
 
 from __future__ import annotations
 
-import itertools
 import os
 import sys
 import warnings
@@ -21,48 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from ...autograd.function import Function
 from ...engine.grad_mode import is_grad_enabled
-from ...engine.graph import RemovableHandle
 from ...tensor import Tensor
 
 if TYPE_CHECKING:
     from .module import Module
-
-# --- registries: ordered dicts keyed by ids unique across all of them (as PyTorch's) ---------------
-
-_ids = itertools.count()
-
-
-def add_hook(hooks: OrderedDict, hook: Callable, prepend: bool = False,
-             flags: tuple[OrderedDict, ...] = (), extra: tuple[OrderedDict, ...] = ()) -> RemovableHandle:
-    """hooks[new id] = hook (first if `prepend`), the id also set in each of `flags`; a handle removing it.
-
-    `extra`: further flag dicts the handle clears the id from (those it might have been set in).
-    """
-    key = next(_ids)
-    hooks[key] = hook
-    if prepend:
-        hooks.move_to_end(key, last=False)
-    for flag in flags:
-        flag[key] = True
-    return _KeyHandle(hooks, key, flags + extra)
-
-
-class _KeyHandle(RemovableHandle):
-    """Removes one hook, and its flags, by id."""
-
-    __slots__ = ("id", "_flags")
-
-    def __init__(self, hooks: OrderedDict, key: int, flags: tuple[OrderedDict, ...]) -> None:
-        self._hooks = hooks  # type: ignore[assignment]
-        self._hook = None
-        self.id = key
-        self._flags = flags
-
-    def remove(self) -> None:
-        hooks: OrderedDict = self._hooks  # type: ignore[assignment]
-        for d in (hooks, *self._flags):
-            d.pop(self.id, None)
-
 
 # torch.nn.modules.module.register_module_*_hook: hooks every module runs, before its own
 global_forward_pre_hooks: OrderedDict[int, Callable] = OrderedDict()

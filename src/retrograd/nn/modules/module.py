@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from ...engine.graph import RemovableHandle
+from ...engine.graph import RemovableHandle, add_keyed_hook
 from ...ops.queries import typename
 from ...tensor import Tensor
 from ..parameter import Buffer, Parameter, buffer_persistence
@@ -89,7 +89,7 @@ class Module:
         `prepend` runs it before the hooks already registered.
         """
         flags = (self._forward_pre_hooks_with_kwargs,) if with_kwargs else ()
-        return _hooks.add_hook(self._forward_pre_hooks, hook, prepend, flags,
+        return add_keyed_hook(self._forward_pre_hooks, hook, prepend, flags,
                                extra=(self._forward_pre_hooks_with_kwargs,))
 
     def register_forward_hook(self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False,
@@ -101,7 +101,7 @@ class Module:
         """
         flags = ((self._forward_hooks_with_kwargs,) if with_kwargs else ()) + (
             (self._forward_hooks_always_called,) if always_call else ())
-        return _hooks.add_hook(self._forward_hooks, hook, prepend, flags,
+        return add_keyed_hook(self._forward_hooks, hook, prepend, flags,
                                extra=(self._forward_hooks_with_kwargs, self._forward_hooks_always_called))
 
     def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
@@ -110,7 +110,7 @@ class Module:
         It may return a replacement for `grad_output` (a tuple of the same length), which then
         flows into the module.
         """
-        return _hooks.add_hook(self._backward_pre_hooks, hook, prepend)
+        return add_keyed_hook(self._backward_pre_hooks, hook, prepend)
 
     def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
         """`hook(module, grad_input, grad_output)` runs once the gradients of the module's inputs are known.
@@ -120,7 +120,7 @@ class Module:
         """
         _hooks.check_backward_kind(self._is_full_backward_hook, True)
         object.__setattr__(self, "_is_full_backward_hook", True)
-        return _hooks.add_hook(self._backward_hooks, hook, prepend)
+        return add_keyed_hook(self._backward_hooks, hook, prepend)
 
     def register_backward_hook(self, hook: Callable) -> RemovableHandle:
         """Deprecated: `hook(module, grad_input, grad_output)` on the node that made the module's output.
@@ -129,7 +129,7 @@ class Module:
         """
         _hooks.check_backward_kind(self._is_full_backward_hook, False)
         object.__setattr__(self, "_is_full_backward_hook", False)
-        return _hooks.add_hook(self._backward_hooks, hook)
+        return add_keyed_hook(self._backward_hooks, hook)
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
@@ -497,20 +497,20 @@ class Module:
 
     def register_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
         """`hook(module, prefix, keep_vars)` runs before this module's entries are saved."""
-        return _hooks.add_hook(self._state_dict_pre_hooks, hook)
+        return add_keyed_hook(self._state_dict_pre_hooks, hook)
 
     def register_state_dict_post_hook(self, hook: Callable) -> RemovableHandle:
         """`hook(module, state_dict, prefix, local_metadata)` runs once this module's subtree is saved; it may
         change `state_dict` in place and must return None."""
         hook._from_public_api = True  # type: ignore[attr-defined]
-        return _hooks.add_hook(self._state_dict_hooks, hook)
+        return add_keyed_hook(self._state_dict_hooks, hook)
 
     def _register_state_dict_hook(self, hook: Callable) -> RemovableHandle:
         """The older, private post hook: on the root module it may return a new state dict."""
         if getattr(hook, "_from_public_api", False):
             raise RuntimeError("Cannot register the same function as the state dict post hook that was "
                                "previously registered via register_state_dict_post_hook")
-        return _hooks.add_hook(self._state_dict_hooks, hook)
+        return add_keyed_hook(self._state_dict_hooks, hook)
 
     def register_load_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
         """`hook(module, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)`
@@ -519,12 +519,12 @@ class Module:
 
     def _register_load_state_dict_pre_hook(self, hook: Callable, with_module: bool = False) -> RemovableHandle:
         call = functools.partial(hook, self) if with_module else hook
-        return _hooks.add_hook(self._load_state_dict_pre_hooks, call)
+        return add_keyed_hook(self._load_state_dict_pre_hooks, call)
 
     def register_load_state_dict_post_hook(self, hook: Callable) -> RemovableHandle:
         """`hook(module, incompatible_keys)` runs once this module's subtree is loaded; it may edit the
         missing and unexpected key lists in place (before `strict` judges them)."""
-        return _hooks.add_hook(self._load_state_dict_post_hooks, hook)
+        return add_keyed_hook(self._load_state_dict_post_hooks, hook)
 
     # --- printing ---------------------------------------------------------------------------------
 
@@ -581,7 +581,7 @@ def _init_hook_dicts(module: Module, missing_only: bool = False) -> None:
 
 def register_module_forward_pre_hook(hook: Callable) -> RemovableHandle:
     """A forward pre-hook every module runs, before its own: `hook(module, args)`."""
-    return _hooks.add_hook(_hooks.global_forward_pre_hooks, hook)
+    return add_keyed_hook(_hooks.global_forward_pre_hooks, hook)
 
 
 def register_module_forward_hook(hook: Callable, *, with_kwargs: bool = False,
@@ -589,24 +589,24 @@ def register_module_forward_hook(hook: Callable, *, with_kwargs: bool = False,
     """A forward hook every module runs, before its own: `hook(module, args, output)`."""
     flags = ((_hooks.global_forward_hooks_with_kwargs,) if with_kwargs else ()) + (
         (_hooks.global_forward_hooks_always_called,) if always_call else ())
-    return _hooks.add_hook(_hooks.global_forward_hooks, hook, flags=flags,
+    return add_keyed_hook(_hooks.global_forward_hooks, hook, flags=flags,
                            extra=(_hooks.global_forward_hooks_with_kwargs, _hooks.global_forward_hooks_always_called))
 
 
 def register_module_full_backward_pre_hook(hook: Callable) -> RemovableHandle:
     """A backward pre-hook every module runs, before its own: `hook(module, grad_output)`."""
-    return _hooks.add_hook(_hooks.global_backward_pre_hooks, hook)
+    return add_keyed_hook(_hooks.global_backward_pre_hooks, hook)
 
 
 def register_module_full_backward_hook(hook: Callable) -> RemovableHandle:
     """A full backward hook every module runs, before its own: `hook(module, grad_input, grad_output)`."""
     _hooks.check_backward_kind(_hooks.global_backward_is_full[0], True)
     _hooks.global_backward_is_full[0] = True
-    return _hooks.add_hook(_hooks.global_backward_hooks, hook)
+    return add_keyed_hook(_hooks.global_backward_hooks, hook)
 
 
 def register_module_backward_hook(hook: Callable) -> RemovableHandle:
     """Deprecated: a legacy backward hook every module runs (see `Module.register_backward_hook`)."""
     _hooks.check_backward_kind(_hooks.global_backward_is_full[0], False)
     _hooks.global_backward_is_full[0] = False
-    return _hooks.add_hook(_hooks.global_backward_hooks, hook)
+    return add_keyed_hook(_hooks.global_backward_hooks, hook)
