@@ -34,6 +34,8 @@ def check_writable(target: Tensor) -> None:
     """Refuse in-place changes autograd could not account for."""
     if not state.enabled:
         return
+    while getattr(target, "_level", 0):  # a vmap wrapper: the tensor holding the batch is the one written
+        target = target._value  # type: ignore[attr-defined]
     if target._requires_grad and target._grad_fn is None and target._base is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
     base = target._base

@@ -20,7 +20,23 @@ if TYPE_CHECKING:
 def apply_view(target: Tensor, op: Any, *args: Any) -> Tensor:
     """`target.op_(*args)` for a view op: target takes the shape (and node) of `op(target, *args)`."""
     check_writable(target)
-    result = op(target, *args)
+    _become(target, op(target, *args))
+    return target
+
+
+def _become(target: Tensor, result: Tensor) -> None:
+    """Give `target` the array, view recipe and node of `result`, a view of it; bump its version.
+
+    Under vmap both are batched at the same level: the tensor holding the batch takes the
+    batched view first (as PyTorch, the vmapped input itself changes shape), then the wrapper
+    takes the logical shape.
+    """
+    level = getattr(target, "_level", 0)
+    if level and getattr(result, "_level", 0) == level:
+        _become(target._value, result._value)  # type: ignore[attr-defined]
+        target._data = result._data
+        target._requires_grad = result._requires_grad
+        return
     target._data = result._data
     if target._base is not None:  # a view stays a view of its base, one step further
         target._view_steps = result._view_steps
@@ -30,4 +46,3 @@ def apply_view(target: Tensor, op: Any, *args: Any) -> Tensor:
         target._requires_grad = True
     target._version_counter.value += 1
     target._view_version = target._version_counter.value
-    return target
