@@ -27,6 +27,7 @@ from typing import Any
 from .._display_name import package_name
 from ..engine.anomaly_mode import anomaly, record_stack
 from ..engine.fit import fit as _fit
+from ..engine.forward_ad import carry, tangent_of
 from ..engine.forward_ad import levels as _fw_levels
 from ..engine.grad_mode import no_grad, state
 from ..engine.graph import Node, SavedTensor
@@ -241,16 +242,16 @@ def _has_tangent(cls: type, args: tuple) -> bool:
     retrograd's own Functions without a `jvp` (distributions, checkpoint) let the tangents flow
     through the ops of their forward instead, as if it were not a Function.
     """
-    if not any(isinstance(a, Tensor) and a._fw_grad is not None for a in args):
+    if not any(isinstance(a, Tensor) and tangent_of(a) is not None for a in args):
         return False
     return cls.jvp is not Function.jvp or not cls.__module__.startswith("retrograd.")  # type: ignore[attr-defined]
 
 
 def _set_tangents(cls: type, ctx: FunctionCtx, args: tuple, outputs: Any) -> None:
     """The outputs' tangents from `cls.jvp(ctx, *input tangents)` (zeros for inputs without one)."""
+    tangents = [tangent_of(a) if isinstance(a, Tensor) else None for a in args]
     tangents = [
-        (a._fw_grad if a._fw_grad is not None else zeros(a.shape, dtype=a.dtype)) if isinstance(a, Tensor) else None
-        for a in args
+        zeros(a.shape, dtype=a.dtype) if t is None and isinstance(a, Tensor) else t for a, t in zip(args, tangents)
     ]
     ctx._in_jvp = True
     try:
@@ -270,7 +271,7 @@ def _set_tangents(cls: type, ctx: FunctionCtx, args: tuple, outputs: Any) -> Non
             if tuple(t.shape) != tuple(out.shape):
                 raise RuntimeError(f"Function {cls.__name__} jvp returned a tangent of shape {tuple(t.shape)} for an "
                                    f"output of shape {tuple(out.shape)}")
-            out._fw_grad = t
+            carry(out, t)
 
 
 def _uses_setup_context(cls: type) -> bool:

@@ -13,6 +13,7 @@ second, hand-written forward rule, and every op is covered.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -21,6 +22,7 @@ from . import tensor_type as _tt
 from .backward import grad
 from .fit import fit
 from .grad_mode import state
+from .views import replay
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
 
 class _Levels:
     level: int | None = None  # the active dual level (one at a time, as in practice in PyTorch)
+    # tensors given a tangent at the level, by id (tensors compare elementwise), cleared when it ends
+    carriers: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 
 
 levels = _Levels()
@@ -100,6 +104,16 @@ def exit_dual_level(*, level: int | None = None) -> None:
         True
     """
     levels.level = None
+    for t in list(levels.carriers.values()):  # as PyTorch: tangents do not outlive their level
+        t._fw_grad = None
+    levels.carriers = weakref.WeakValueDictionary()
+
+
+def carry(t: Tensor, tangent: Tensor | None) -> None:
+    """Give `t` its tangent at the current dual level (forgotten when the level ends)."""
+    t._fw_grad = tangent
+    if tangent is not None:
+        levels.carriers[id(t)] = t
 
 
 @contextmanager
@@ -152,7 +166,15 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
     if not tensor.is_floating_point():
         raise ValueError(f"Expected primal to be floating point or complex, but got: {tensor.dtype}")
     dual = tensor.view_as(tensor)
-    dual._fw_grad = tangent if tangent.dtype == tensor.dtype else tangent.to(tensor.dtype)
+    if tangent.dtype != tensor.dtype:
+        tangent = tangent.to(tensor.dtype)
+    elif tangent._data.strides != tensor._data.strides and not tangent._requires_grad:
+        # as PyTorch: a tangent laid out unlike its primal is copied into the primal's layout, so
+        # views of the dual can take the same view of the tangent
+        laid_out = tensor._data.copy(order="K")
+        laid_out[...] = tangent._data
+        tangent = _tt.make(laid_out)
+    carry(dual, tangent)
     return dual
 
 
@@ -175,7 +197,7 @@ def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTens
         ...     print(primal, tangent)
         tensor([1., 4.]) tensor([2., 0.])
     """
-    tangent = tensor._fw_grad if levels.level is not None else None
+    tangent = tangent_of(tensor) if levels.level is not None else None
     if tangent is None:
         return UnpackedDualTensor(tensor, None)
     state.computing_tangents = True  # the primal view must not get a tangent of its own
@@ -186,8 +208,36 @@ def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTens
     return UnpackedDualTensor(primal, tangent)
 
 
+def tangent_of(t: Tensor) -> Tensor | None:
+    """`t`'s tangent. A view without one of its own sees its base's, through the same view ops (as PyTorch)."""
+    tangent = t._fw_grad
+    base = t._base
+    if tangent is None and base is not None and base._fw_grad is not None:
+        tangent = _view_of(t._view_steps, base._fw_grad)
+        carry(t, tangent)
+    return tangent
+
+
+def _view_of(steps: tuple, tangent: Tensor) -> Tensor:
+    """The tangent of a view: the view's recipe applied to its source's tangent (shared memory, so a
+    later in-place change of either tangent shows in the other); a copy where the tangent's layout
+    allows no such view."""
+    state.computing_tangents = True
+    try:
+        return replay(steps, tangent)
+    except RuntimeError:
+        return replay(steps, tangent.contiguous())
+    finally:
+        state.computing_tangents = False
+
+
 def propagate(prim: Primitive, inputs: tuple, outputs: tuple, attrs: dict) -> None:
     """Set the tangents of `outputs` from those of `inputs` (called by Primitive)."""
+    tangents = [tangent_of(t) for t in inputs]
+    out = outputs[0]
+    if prim.view and len(outputs) == 1 and out._base is not None and not any(tangents[1:]):
+        carry(out, _view_of(((prim, attrs),), tangents[0]))  # type: ignore[arg-type]
+        return
     state.computing_tangents = True
     prev = state.enabled
     state.enabled = True
@@ -196,11 +246,13 @@ def propagate(prim: Primitive, inputs: tuple, outputs: tuple, attrs: dict) -> No
             _tt.zeros_like(o, requires_grad=o.is_floating_point() or o.is_complex()) for o in outputs
         )
         u = cotangents[0] if len(outputs) == 1 else cotangents
-        named = _rule_arguments(prim, inputs, outputs, attrs)
+        # reverse over forward: a tangent that depends on the primals keeps its graph to them
+        create_graph = prev and _any_requires_grad(inputs)
+        named = _rule_arguments(prim, inputs, outputs, attrs, create_graph)
         total = None
         joint = None  # a joint rule's gradients for every input, computed once
         for i, rule in enumerate(prim.derivatives):
-            t = inputs[i]._fw_grad
+            t = tangents[i]
             if t is None or rule is None:
                 continue
             if prim.joint:
@@ -218,7 +270,7 @@ def propagate(prim: Primitive, inputs: tuple, outputs: tuple, attrs: dict) -> No
         if total is None or not total.requires_grad:
             return
         wanted = [c for c in cotangents if c.requires_grad]
-        jvps = grad(total, wanted, allow_unused=True, create_graph=prev and _any_requires_grad(inputs))
+        jvps = grad(total, wanted, allow_unused=True, create_graph=create_graph)
     finally:
         state.enabled = prev
         state.computing_tangents = False
@@ -227,17 +279,17 @@ def propagate(prim: Primitive, inputs: tuple, outputs: tuple, attrs: dict) -> No
         if c.requires_grad:
             j = jvps[k]
             k += 1
-            out._fw_grad = j if j is not None else _tt.zeros_like(out)
+            carry(out, j if j is not None else _tt.zeros_like(out))
 
 
 def _any_requires_grad(inputs: tuple) -> bool:
     return any(t._requires_grad or (t._fw_grad is not None and t._fw_grad._requires_grad) for t in inputs)
 
 
-def _rule_arguments(prim: Primitive, inputs: tuple, outputs: tuple, attrs: dict) -> Any:
-    """A lookup of what a rule reads by name, using primal values cut from any graph."""
-    primals = {name: t.detach() for name, t in zip(prim.inputs, inputs)}
-    outs = tuple(o.detach() for o in outputs)
+def _rule_arguments(prim: Primitive, inputs: tuple, outputs: tuple, attrs: dict, keep_graph: bool) -> Any:
+    """A lookup of what a rule reads by name: the primal values, cut from any graph unless `keep_graph`."""
+    primals = {name: t if keep_graph else t.detach() for name, t in zip(prim.inputs, inputs)}
+    outs = outputs if keep_graph else tuple(o.detach() for o in outputs)
 
     def named(name: str) -> Any:
         if name in primals:

@@ -19,6 +19,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from ..backend import namespace, on_device_of
+from . import forward_ad as _fw
 from . import primitive as _primitive
 from . import tensor_type as _tt
 from .grad_mode import state
@@ -182,16 +183,35 @@ def _snapshot_saved(node: Node, target: Tensor) -> None:
 
 
 def _set_tangent(target: Tensor, tangent: Tensor | None) -> None:
-    """Forward mode: the new value's tangent; a write through a view also lands in its base's tangent."""
+    """Forward mode: the new value's tangent (zero when the written value has none).
+
+    As in PyTorch, it is written into the memory of the tangent `target` already has, so the
+    tangents of its views and of its base see the change; a write through a view of a tensor
+    without a tangent first gives the base a zero one.
+    """
+    old = _fw.tangent_of(target)
+    if old is not None:
+        if _writable_in_place(old, tangent):
+            old._data[...] = 0 if tangent is None else tangent._data
+        else:
+            _fw.carry(target, _tt.zeros_like(target) if tangent is None else tangent)
+        return
+    if tangent is None:
+        return
     base = target._base
-    if base is not None and (tangent is not None or base._fw_grad is not None):
-        new = _tt.zeros_like(base) if base._fw_grad is None else base._fw_grad.clone()
-        region = replay(target._view_steps, new.detach())  # a view of new's memory
-        region._data[...] = 0 if tangent is None else tangent._data
-        base._fw_grad = new
-        if tangent is None:
-            tangent = _tt.zeros_like(target)
-    target._fw_grad = tangent
+    if base is None:
+        _fw.carry(target, tangent)
+        return
+    new = _tt.zeros_like(base)
+    replay(target._view_steps, new.detach())._data[...] = tangent._data
+    _fw.carry(base, new)
+    target._fw_grad = None
+    _fw.tangent_of(target)  # now a view of the base's tangent
+
+
+def _writable_in_place(old: Tensor, new: Tensor | None) -> bool:
+    """Whether a tangent can take new values in its own memory (no graph through it to keep)."""
+    return old._data.flags.writeable and not old._requires_grad and (new is None or not new._requires_grad)
 
 
 class CopySlices(Node):

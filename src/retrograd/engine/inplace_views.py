@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .forward_ad import carry
 from .grad_mode import state
 from .inplace import check_writable
 
@@ -38,6 +39,8 @@ def _become(target: Tensor, result: Tensor) -> None:
         target._requires_grad = result._requires_grad
         return
     target._data = result._data
+    if result._fw_grad is not None:  # forward mode: the tangent takes the same view
+        carry(target, result._fw_grad)
     if target._base is not None:  # a view stays a view of its base, one step further
         target._view_steps = result._view_steps
     if result._grad_fn is not None and state.enabled:
