@@ -43,7 +43,31 @@ SCENARIOS = {
     "broadcast clash": lambda m: m.ones(2, 3) + m.ones(4, 5),
     "broadcast_shapes clash": lambda m: m.broadcast_shapes((5,), (2, 3)),
     "mse_loss of two shapes": lambda m: m.nn.functional.mse_loss(m.ones(4, 2), m.ones(3)),
+    # torch.func and forward AD
+    "grad with repeated argnums": lambda m: m.func.grad(lambda a, b: a.sum(), argnums=(0, 0))(m.ones(2), m.ones(2)),
+    "grad with argnums past the inputs": lambda m: m.func.grad(lambda a: a.sum(), argnums=1)(m.ones(2)),
+    "grad with float argnums": lambda m: m.func.grad(lambda a: a.sum(), argnums=0.0)(m.ones(2)),
+    "grad with empty argnums": lambda m: m.func.grad(lambda a: a.sum(), argnums=())(m.ones(2)),
+    "grad of a float": lambda m: m.func.grad(lambda a: a)(3.0),
+    "jvp tangent of another shape": lambda m: m.func.jvp(lambda a: a * 2, (m.ones(2),), (m.ones(3),)),
+    "vjp of a non-tensor output": lambda m: m.func.vjp(lambda a: (a * 2, 3), m.ones(2)),
+    "jacrev of a non-tensor output": lambda m: m.func.jacrev(lambda a: 3)(m.ones(2)),
+    "jvp of a non-tensor output": lambda m: m.func.jvp(lambda a: 3, (m.ones(2),), (m.ones(2),)),
+    "nested dual levels": lambda m: _nested_dual_levels(m),
+    "integer tangent": lambda m: _make_dual(m, m.ones(2), m.ones(2, dtype=m.int64)),
+    "integer primal": lambda m: _make_dual(m, m.ones(2, dtype=m.int64), m.ones(2)),
+    "autograd.grad with no inputs": lambda m: m.autograd.grad((m.ones(2, requires_grad=True) * 2).sum(), []),
 }
+
+
+def _nested_dual_levels(m):
+    with m.autograd.forward_ad.dual_level(), m.autograd.forward_ad.dual_level():
+        pass
+
+
+def _make_dual(m, primal, tangent):
+    with m.autograd.forward_ad.dual_level():
+        m.autograd.forward_ad.make_dual(primal, tangent)
 
 
 def outcome(m, scenario):

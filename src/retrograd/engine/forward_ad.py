@@ -78,7 +78,7 @@ def enter_dual_level() -> int:
     """
     if levels.level is not None:
         raise RuntimeError(
-            "Nested forward mode AD is not supported at the moment: retrograd supports one dual level at a time."
+            "Nested forward mode AD is not supported at the moment"
         )
     levels.level = 0
     return 0
@@ -163,8 +163,9 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
             f"this is not supported. Tensor is of size {list(tensor.shape)} while the given forward "
             f"gradient is of size {list(tangent.shape)}."
         )
-    if not tensor.is_floating_point():
-        raise ValueError(f"Expected primal to be floating point or complex, but got: {tensor.dtype}")
+    for name, t in (("primal", tensor), ("tangent", tangent)):
+        if not (t.is_floating_point() or t.is_complex()):
+            raise ValueError(f"Expected {name} to be floating point or complex, but got: {t.dtype}")
     dual = tensor.view_as(tensor)
     if tangent.dtype != tensor.dtype:
         tangent = tangent.to(tensor.dtype)

@@ -134,7 +134,8 @@ def commit(target: Tensor, result: Tensor) -> Tensor:
             check_view_rebase(target)  # before writing: a refused change leaves the data as it was
         _snapshot_saved(node, target)
     _write(target, result._data)
-    _set_tangent(target, result._fw_grad)
+    if _fw.levels.level is not None:
+        _set_tangent(target, result._fw_grad)
     if recorded:
         if target._base is not None:
             _copy_slices(target, result)

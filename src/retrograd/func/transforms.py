@@ -40,7 +40,7 @@ class _Region:
     def enter(self, x: Any) -> tuple[Tensor, Tensor]:
         """(physical leaf, what the function sees) for input `x`."""
         if not isinstance(x, Tensor):
-            raise RuntimeError(f"Expected tensors as inputs to differentiate, got {type(x).__name__}")
+            raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
         if not x.is_floating_point():
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         p = self.physical(x)
@@ -123,19 +123,23 @@ class _Running:
         state.enabled = self.prev
 
 
-def _check_argnums(argnums: Any, n: int, name: str) -> None:
-    items = argnums if isinstance(argnums, tuple) else (argnums,)
-    if isinstance(argnums, tuple) and not argnums:
-        raise RuntimeError(f"{name}: argnums must be non-empty")
-    for a in items:
+_ONLY_TENSORS = "{api}: expected f(*primals) to return only tensors, got unsupported type {kind}"
+
+
+def _check_argnums(argnums: Any, n: int) -> None:
+    """PyTorch's checks of `argnums` against `n` positional arguments, with its errors."""
+    if isinstance(argnums, tuple):
+        if not argnums:
+            raise RuntimeError("argnums must be non-empty")
+        if len(set(argnums)) != len(argnums):
+            raise RuntimeError(f"argnums elements must be unique, got {argnums}")
+    elif not isinstance(argnums, int):
+        raise RuntimeError(f"argnums must be int or Tuple[int, ...], got: {type(argnums)}")
+    for a in argnums if isinstance(argnums, tuple) else (argnums,):
         if not isinstance(a, int):
-            raise RuntimeError(
-                f"{name}: argnums must be int or Tuple[int, ...], got: {type(argnums)}"
-                if not isinstance(argnums, tuple)
-                else f"{name}: argnums must be int or Tuple[int, ...], got: {argnums}"
-            )
+            raise RuntimeError(f"argnum must be int, got: {type(a)}")
         if not -n <= a < n:
-            raise RuntimeError(f"Got argnums={a}, but only {n} positional inputs")
+            raise RuntimeError(f"Got argnum={a}, but only {n} positional inputs")
 
 
 def _diff_args(args: tuple, argnums: Any) -> Any:
@@ -196,7 +200,7 @@ def grad_and_value(func: Callable[..., Any], argnums: Any = 0, has_aux: bool = F
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        _check_argnums(argnums, len(args), "grad_and_value")
+        _check_argnums(argnums, len(args))
         region, leaves, spec, new_args = _start(args, argnums)
         with _Running():
             output = func(*new_args, **kwargs)
@@ -280,9 +284,7 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple
     outs, out_spec = _pytree.flatten(output)
     for o in outs:
         if not isinstance(o, Tensor):
-            raise RuntimeError(
-                f"vjp(f, *primals): Expected f to be a function that has only Tensor outputs, got {type(o)}"
-            )
+            raise RuntimeError(_ONLY_TENSORS.format(api="vjp(f, *primals)", kind=type(o)))
 
     def vjp_fn(cotangents: Any, *, retain_graph: bool = True, create_graph: bool | None = None) -> tuple:
         cots, cot_spec = _pytree.flatten(cotangents)
@@ -341,12 +343,15 @@ def jacrev(
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        _check_argnums(argnums, len(args), "jacrev")
+        _check_argnums(argnums, len(args))
         region, leaves, spec, new_args = _start(args, argnums)
         with _Running():
             output = func(*new_args, **kwargs)
         output, aux = _split_aux(output, has_aux, "jacrev")
         outs, out_spec = _pytree.flatten(output)
+        for o in outs:
+            if not isinstance(o, Tensor):
+                raise RuntimeError(_ONLY_TENSORS.format(api="vjp(f, *primals)", kind=type(o)))
         sizes = [o.numel() for o in outs]
         total = sum(sizes)
         from .. import ops
@@ -410,9 +415,7 @@ def _linearized(
     outs, out_spec = _pytree.flatten(output)
     for o in outs:
         if not isinstance(o, Tensor):
-            raise RuntimeError(
-                f"{name}(f, ...): Expected f to be a function that has only Tensor outputs, got {type(o)}"
-            )
+            raise RuntimeError(_ONLY_TENSORS.format(api="jvp(f, primals, tangents)", kind=type(o)))
     phys = [region.physical(o) for o in outs]
     from .. import ops
 
@@ -468,9 +471,10 @@ def _check_tangents(primals: list, tangents: list) -> None:
         if not isinstance(t, Tensor):
             raise RuntimeError("jvp(f, primals, tangents): Expected tangents to be a tuple of Tensors")
         if tuple(p.shape) != tuple(t.shape):
-            raise RuntimeError(
-                "jvp(f, primals, tangents): Expected primals and tangents to have the same shape. "
-                f"Got primals of shape {tuple(p.shape)} and tangents of shape {tuple(t.shape)}."
+            raise RuntimeError(  # PyTorch's make_dual error
+                "Trying to set a forward gradient that has a different size than that of the original Tensor, "
+                f"this is not supported. Tensor is of size {list(p.shape)} while the given forward gradient is of "
+                f"size {list(t.shape)}."
             )
 
 
@@ -576,7 +580,7 @@ def jacfwd(
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        _check_argnums(argnums, len(args), "jacfwd")
+        _check_argnums(argnums, len(args))
         region, leaves, spec, outs, out_spec, aux, push = _linearized(func, args, argnums, kwargs, has_aux, "jacfwd")
         logical_leaves = [region.logical(p) for p in leaves]
         sizes = [q.numel() for q in logical_leaves]
