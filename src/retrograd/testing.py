@@ -335,8 +335,13 @@ def make_tensor(
             raise ValueError(f"low must be less than or equal to high, but got low={lo} and high={hi}")
         if name.startswith(("int", "uint")):
             values = _random.randint(int(math.ceil(lo)), int(math.ceil(hi)), shape).numpy()
-        else:
-            values = _random.rand(*shape, dtype=_dt.float64).numpy() * (hi - lo) + lo
+        else:  # as PyTorch: uniform draws of the dtype's own precision; complex parts side by side
+            part = _dt.float64 if name in ("float64", "complex128") else _dt.float32
+            complex_ = name.startswith("complex")
+            draws = _random.rand(tuple(shape) + ((2,) if complex_ else ()), dtype=part).numpy()
+            values = draws * draws.dtype.type(hi - lo) + draws.dtype.type(lo)
+            if complex_:
+                values = values[..., 0] + 1j * values[..., 1]
         if exclude_zero:
             values = np.where(values == 0, 1 if name.startswith(("int", "uint")) else np.finfo(np.float32).tiny, values)
     return _tensor(values, dtype=dtype, device=device, requires_grad=requires_grad)

@@ -27,11 +27,20 @@ def _as_tuple(x: Any) -> tuple:
 
 
 def _differentiable_outputs(out: Any) -> list:
-    return [o for o in _as_tuple(out) if isinstance(o, Tensor) and o.is_floating_point()]
+    return [o for o in _as_tuple(out) if isinstance(o, Tensor) and (o.is_floating_point() or o.is_complex())]
+
+
+# Complex numbers are checked as pairs of reals, as PyTorch does: a complex input contributes
+# the rows of its real and of its imaginary parts, a complex output the columns of both parts.
+
+
+def _real_parts(a: np.ndarray) -> np.ndarray:
+    flat = a.reshape(-1)
+    return np.concatenate([flat.real, flat.imag]) if np.iscomplexobj(flat) else flat
 
 
 def _numerical_jacobians(func: Callable, inputs: tuple, targets: list[int], eps: float) -> list[list[np.ndarray]]:
-    """J[i][o]: d(output o)/d(input i) by central differences, shape (numel_in, numel_out).
+    """J[i][o]: d(output o)/d(input i) by central differences, shape (real numel_in, real numel_out).
 
     `func` runs in the caller's grad mode, as in PyTorch: it may take gradients itself.
     """
@@ -40,16 +49,18 @@ def _numerical_jacobians(func: Callable, inputs: tuple, targets: list[int], eps:
     for i in targets:
         x = inputs[i]._data
         flat = x.reshape(-1)  # a view: the inputs are contiguous copies (see _prepare)
-        cols = [np.zeros((flat.size, b.size)) for b in base]
-        for j in range(flat.size):
-            orig = flat[j]
-            flat[j] = orig + eps
-            plus = [o._data.copy() for o in _differentiable_outputs(func(*inputs))]
-            flat[j] = orig - eps
-            minus = [o._data.copy() for o in _differentiable_outputs(func(*inputs))]
-            flat[j] = orig
-            for k, (p, m) in enumerate(zip(plus, minus)):
-                cols[k][j] = ((p - m) / (2 * eps)).reshape(-1)
+        steps = (eps, 1j * eps) if np.iscomplexobj(flat) else (eps,)
+        cols = [np.zeros((flat.size * len(steps), _real_parts(b).size)) for b in base]
+        for s, step in enumerate(steps):
+            for j in range(flat.size):
+                orig = flat[j]
+                flat[j] = orig + step
+                plus = [o._data.copy() for o in _differentiable_outputs(func(*inputs))]
+                flat[j] = orig - step
+                minus = [o._data.copy() for o in _differentiable_outputs(func(*inputs))]
+                flat[j] = orig
+                for k, (p, m) in enumerate(zip(plus, minus)):
+                    cols[k][s * flat.size + j] = _real_parts((p - m) / (2 * eps))
         result.append(cols)
     return result
 
@@ -57,17 +68,22 @@ def _numerical_jacobians(func: Callable, inputs: tuple, targets: list[int], eps:
 def _analytical_jacobians(func: Callable, inputs: tuple, targets: list[int]) -> list[list[np.ndarray]]:
     outputs = _differentiable_outputs(func(*inputs))
     wrt = [inputs[i] for i in targets]
-    result = [[np.zeros((inputs[i].numel(), o.numel())) for o in outputs] for i in targets]
+    parts = [2 if inputs[i].is_complex() else 1 for i in targets]
+    result = [[np.zeros((inputs[i].numel() * p, _real_parts(o._data).size)) for o in outputs]
+              for i, p in zip(targets, parts)]
     for k, out in enumerate(outputs):
         if not out.requires_grad:
             continue
-        for e in range(out.numel()):
-            v = zeros_like(out)
-            v._data.reshape(-1)[e] = 1.0
-            grads = _grad(out, wrt, v, retain_graph=True, allow_unused=True)
-            for n, g in enumerate(grads):
-                if g is not None:
-                    result[n][k][:, e] = g._data.reshape(-1)
+        # a cotangent of 1 reads the real part of an output element, one of 1j its imaginary part
+        units = (1.0, 1j) if out.is_complex() else (1.0,)
+        for c, unit in enumerate(units):
+            for e in range(out.numel()):
+                v = zeros_like(out)
+                v._data.reshape(-1)[e] = unit
+                grads = _grad(out, wrt, v, retain_graph=True, allow_unused=True)
+                for n, g in enumerate(grads):
+                    if g is not None:
+                        result[n][k][:, c * out.numel() + e] = _real_parts(g._data)
     return result
 
 
@@ -204,9 +220,14 @@ def gradgradcheck(
 
     inputs = _prepare(_as_tuple(inputs))
     outputs = _differentiable_outputs(func(*inputs))
-    if grad_outputs is None:
-        rng = np.random.default_rng(0)
-        grad_outputs = tuple(Tensor._make(rng.standard_normal(o.shape).astype(o._data.dtype), True) for o in outputs)
+    if grad_outputs is None:  # random, from the global generator as in PyTorch (the same draws)
+        from ..testing import make_tensor
+
+        grad_outputs = tuple(
+            make_tensor(o.shape, dtype=o.dtype, device=o.device, low=-1, high=1, requires_grad=True,
+                        noncontiguous=gen_non_contig_grad_outputs)
+            for o in outputs
+        )
     grad_outputs = _as_tuple(grad_outputs)
     n_in = len(inputs)
     targets = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]

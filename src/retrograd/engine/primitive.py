@@ -62,6 +62,11 @@ class Primitive:
     forward, ~1-2 µs) is only for forwards that call NumPy's Python-level functions
     (linalg, nan-reductions), whose warnings come from NumPy's own modules.
 
+    `holomorphic=True` marks ops whose rules are written for real inputs (transposes, no
+    conjugates) and whose forward is holomorphic in each input (products, inverses,
+    determinants): for a complex gradient the engine runs conj(rule(conj g)), PyTorch's
+    convention for holomorphic functions, so the rule needs no complex case of its own.
+
     `array_rules` (optional, one per input, None where there is none) compute what the rules
     compute, on arrays: `rule(xp, g, *reads)` with the same saved values and attributes as the
     rule of that input, by name, then any of the `extras` (what the forward kept for them). The
@@ -109,6 +114,7 @@ class Primitive:
         constant_edges: int = 0,
         joint: bool = False,
         array_rules: Sequence[Rule | None] = (),
+        holomorphic: bool = False,
     ) -> None:
         if joint:  # the one rule stands for every input (and reads what all of them need)
             derivatives = tuple(derivatives) * len(inputs)
@@ -126,6 +132,8 @@ class Primitive:
         self.derivatives = tuple(derivatives)
         self.inputs = tuple(inputs)
         self.reads = tuple(_parameter_names(r) for r in self.derivatives)
+        if holomorphic:
+            self.derivatives = tuple(_conjugating(r) for r in self.derivatives)
         # per input: the saved values its rule reads (input names or "out")
         names = set(self.inputs)
         self.saves = tuple(tuple(n for n in reads if n == "out" or n in names) for reads in self.reads)
@@ -350,6 +358,31 @@ def _checked_array_rules(prim: Primitive, rules: tuple) -> tuple:
         if rule is not None and (names[: len(reads)] != reads or any(n not in prim.extras for n in names[len(reads):])):
             raise ValueError(f"{prim.name}: an array rule must read {reads} after (xp, g), then extras only")
     return rules
+
+
+def _conjugating(rule: Rule | None) -> Rule | None:
+    """`rule` for a holomorphic op, extended to complex gradients as conj(rule(conj g, ...))."""
+    if rule is None:
+        return None
+
+    def conjugated(g: Any, *reads: Any) -> Any:
+        if not _any_complex(g):
+            return rule(g, *reads)
+        return _conj(rule(_conj(g), *reads))
+
+    return conjugated
+
+
+def _any_complex(g: Any) -> bool:
+    if type(g) is tuple:  # the gradients of several outputs
+        return any(x is not None and x._data.dtype.kind == "c" for x in g)
+    return g._data.dtype.kind == "c"
+
+
+def _conj(g: Any) -> Any:
+    if type(g) is tuple:  # several outputs' gradients, or a joint rule's results
+        return tuple(None if x is None else x.conj() for x in g)
+    return None if g is None else g.conj()
 
 
 def _parameter_names(rule: Rule | None) -> tuple[str, ...]:

@@ -34,20 +34,26 @@ _pow_tensor = Primitive(
     inputs=("a", "b"),
     node_name="PowBackward1",
     quiet=True,
+    holomorphic=True,
 )
 _rpow = Primitive(
     "pow",
     lambda xp, b, base: base**b,
-    [lambda g, out, base: g * (out * _ln(base))],  # d(cᵇ)/db = cᵇ·ln c
+    [lambda g, out, base: g * (out * _ln(base, out.is_complex()))],  # d(cᵇ)/db = cᵇ·ln c
     inputs=("b",),
     node_name="PowBackward2",
     quiet=True,
+    holomorphic=True,
 )
 
 
-def _ln(x: float) -> float:
+def _ln(x: complex, complex_result: bool) -> complex:
+    """ln of a base; a negative (or complex) one has a complex logarithm when the power is complex."""
+    import cmath
     import math
 
+    if complex_result and x != 0:
+        return cmath.log(x)
     return math.log(x) if x > 0 else float("nan") if x < 0 else float("-inf")
 
 
@@ -55,7 +61,7 @@ def _log_base_term(a: Tensor, b: Tensor, out: Tensor) -> Tensor:
     # aᵇ·ln a, defined as 0 where a == 0 and b >= 0 (the limit PyTorch uses)
     from .clamp_where import where
 
-    safe = (a == 0) & (b >= 0)
+    safe = (a == 0) & ((b.real if b.is_complex() else b) >= 0)
     return where(safe, 0.0, out * a.log())
 
 
@@ -162,4 +168,5 @@ _reciprocal = Primitive(
     lambda xp, a: 1 / a,
     [lambda g, out: g * -(out * out)],  # d(1/a)/da = -1/a²
     quiet=True,
+    holomorphic=True,
 )

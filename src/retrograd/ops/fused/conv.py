@@ -136,13 +136,21 @@ def _family(node: str) -> tuple[Primitive, Primitive, Primitive, Primitive]:
     """conv and conv_transpose primitives, without and with bias, named `node`."""
     return (
         # without a bias, PyTorch's node still has an (empty) edge for it
-        Primitive("convolution", _conv_fwd, [_conv_da, _conv_dw], inputs=("a", "w"), node_name=node, constant_edges=1),
-        Primitive("convolution", _conv_fwd_b, [_conv_da, _conv_dw, _bias_rule], inputs=("a", "w", "b"), node_name=node),
         Primitive(
-            "convolution", _convt_fwd, [_convt_da, _convt_dw], inputs=("a", "w"), node_name=node, constant_edges=1
+            "convolution", _conv_fwd, [_conv_da, _conv_dw], inputs=("a", "w"), node_name=node, constant_edges=1,
+            holomorphic=True,
         ),
         Primitive(
-            "convolution", _convt_fwd_b, [_convt_da, _convt_dw, _bias_rule], inputs=("a", "w", "b"), node_name=node
+            "convolution", _conv_fwd_b, [_conv_da, _conv_dw, _bias_rule], inputs=("a", "w", "b"), node_name=node,
+            holomorphic=True,
+        ),
+        Primitive(
+            "convolution", _convt_fwd, [_convt_da, _convt_dw], inputs=("a", "w"), node_name=node, constant_edges=1,
+            holomorphic=True,
+        ),
+        Primitive(
+            "convolution", _convt_fwd_b, [_convt_da, _convt_dw, _bias_rule], inputs=("a", "w", "b"), node_name=node,
+            holomorphic=True,
         ),
     )
 
@@ -153,17 +161,18 @@ _CONV, _CONV_B, _CONVT, _CONVT_B = _family("ConvolutionBackward0")
 # it again (W6: ~80 µs of a 3.5 ms step; the rules still work from x, so every order works)
 _CONV_KEEP = Primitive(
     "convolution", _keep_fwd, [_conv_da, _conv_dw], inputs=("a", "w"), node_name="ConvolutionBackward0",
-    constant_edges=1, extras=("cols",), array_rules=[_conv_da_array, _conv_dw_array],
+    constant_edges=1, extras=("cols",), array_rules=[_conv_da_array, _conv_dw_array], holomorphic=True,
 )
 _CONV_B_KEEP = Primitive(
     "convolution", _keep_fwd_b, [_conv_da, _conv_dw, _bias_rule], inputs=("a", "w", "b"),
     node_name="ConvolutionBackward0", extras=("cols",), array_rules=[_conv_da_array, _conv_dw_array, _bias_array],
+    holomorphic=True,
 )
 # inside derivative rules the nodes carry PyTorch's double-backward name
 _CONV_INNER, _, _CONVT_INNER, _ = _family("ConvolutionBackwardBackward0")
 _CONVW = Primitive(
     "convolution_weight", _convw_fwd, [_convw_da, _convw_db], inputs=("a", "b"),
-    node_name="ConvolutionBackwardBackward0",
+    node_name="ConvolutionBackwardBackward0", holomorphic=True,
 )
 
 

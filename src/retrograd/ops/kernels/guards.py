@@ -48,6 +48,8 @@ def check_scalar_fits(value: Any, dt: dtype, *, c_name: bool = True) -> None:
         value = value.item()
     if not isinstance(value, (int, float, np.integer, np.floating)):
         return
+    if dt.is_complex:  # complex dtypes take any real number, as in PyTorch
+        return
     if dt.is_floating_point:  # float32
         if isinstance(value, (float, np.floating)) and math.isfinite(value) and abs(float(value)) > _F32_MAX:
             raise _overflow(dt, c_name)

@@ -182,6 +182,8 @@ def logdet(input: Tensor) -> Tensor:
 
     check_matrix(input, "logdet")
     sign, logabsdet = _dec._slogdet(input)
+    if input.is_complex():  # log det = log|det| + i arg det
+        return sign.log() + logabsdet
     return where(sign < 0, math.nan, logabsdet)
 
 

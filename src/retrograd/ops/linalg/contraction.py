@@ -237,14 +237,20 @@ def _pair_grad(g: Tensor, other: Tensor, own_shape: tuple, s_own: str, s_other: 
     return _place(r, present, s_own, own_shape)
 
 
-_single_sum = Primitive("einsum", _single_forward, [_single_grad], node_name="SumBackward1")
-_single_permute = Primitive("einsum", _single_forward, [_single_grad], node_name="PermuteBackward0")
+_single_sum = Primitive("einsum", _single_forward, [_single_grad], node_name="SumBackward1", holomorphic=True)
+_single_permute = Primitive(
+    "einsum", _single_forward, [_single_grad], node_name="PermuteBackward0", holomorphic=True
+)
 _pair_rules = [
     lambda g, b, a_shape, sa, sb, so: _pair_grad(g, b, a_shape, sa, sb, so),
     lambda g, a, b_shape, sa, sb, so: _pair_grad(g, a, b_shape, sb, sa, so),
 ]
-_pair_view = Primitive("einsum", _pair_forward, _pair_rules, inputs=("a", "b"), node_name="ViewBackward0")
-_pair_mul = Primitive("einsum", _pair_forward, _pair_rules, inputs=("a", "b"), node_name="MulBackward0")
+_pair_view = Primitive(
+    "einsum", _pair_forward, _pair_rules, inputs=("a", "b"), node_name="ViewBackward0", holomorphic=True
+)
+_pair_mul = Primitive(
+    "einsum", _pair_forward, _pair_rules, inputs=("a", "b"), node_name="MulBackward0", holomorphic=True
+)
 
 
 def _single(a: Tensor, sa: str, so: str) -> Tensor:

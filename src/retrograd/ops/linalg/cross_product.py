@@ -24,6 +24,7 @@ _cross: Primitive = Primitive(
      lambda g, a, dim: _cross(g, a, dim=dim)],  # d(a×b)·g/db = g × a
     inputs=("a", "b"),
     quiet=True,
+    holomorphic=True,
 )
 
 

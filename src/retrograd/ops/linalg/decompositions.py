@@ -84,8 +84,10 @@ def _inv_rule(g: Tensor, out: Tensor) -> Tensor:
     return -(out.mT @ g @ out.mT)  # d(A⁻¹) = -A⁻¹ dA A⁻¹  ⇒  ḡ = -A⁻ᵀ g A⁻ᵀ
 
 
-_inv = Primitive("linalg_inv", _inv_forward, [_inv_rule], node_name="LinalgInvExBackward0")
-_inv_ex = Primitive("linalg_inv_ex", _inv_ex_forward, [_inv_rule])
+_inv = Primitive(
+    "linalg_inv", _inv_forward, [_inv_rule], node_name="LinalgInvExBackward0", holomorphic=True
+)
+_inv_ex = Primitive("linalg_inv_ex", _inv_ex_forward, [_inv_rule], holomorphic=True)
 
 
 def inv(A: Tensor, *, out: Any = None) -> Tensor:
@@ -174,13 +176,19 @@ def _orientation(q: Tensor) -> Any:
     return xp.sign(xp.linalg.det(q._data))
 
 
-_det = Primitive("linalg_det", lambda xp, a: xp.linalg.det(a), [_det_rule], quiet=True)
+_det = Primitive("linalg_det", lambda xp, a: xp.linalg.det(a), [_det_rule], quiet=True, holomorphic=True)
+def _slogdet_rule(g: tuple, a: Tensor, out: tuple) -> Tensor:
+    # d log det A = tr(A⁻¹ dA) =: dz, with d log|det A| = Re dz. A real sign is locally constant;
+    # a complex one, s = e^{iθ}, turns by dθ = Im dz. Both give ḡ = conj(w) A⁻ᴴ for one scalar w.
+    coefficient = g[1]
+    if a.is_complex():
+        coefficient = coefficient - 1j * (g[0].conj() * out[0]).imag
+        return coefficient.unsqueeze(-1).unsqueeze(-1) * _inv_ex(a).mH
+    return coefficient.unsqueeze(-1).unsqueeze(-1) * _inv_ex(a).mT
+
+
 _slogdet = Primitive(
-    "linalg_slogdet", lambda xp, a: tuple(xp.linalg.slogdet(a)),
-    # d log|det A| = tr(A⁻¹ dA)  ⇒  ḡ = g A⁻ᵀ (the sign is locally constant)
-    [lambda g, a: g[1].unsqueeze(-1).unsqueeze(-1) * _inv_ex(a).mT],
-    n_outputs=2,
-    quiet=True,
+    "linalg_slogdet", lambda xp, a: tuple(xp.linalg.slogdet(a)), [_slogdet_rule], n_outputs=2, quiet=True
 )
 
 
@@ -307,7 +315,10 @@ def _cholesky_forward(xp: Any, a: Any, upper: bool, fname: str) -> Any:
         L = xp.linalg.cholesky(a)
     except xp.linalg.LinAlgError:
         raise _not_pd_error(xp, a, fname) from None
-    return L.swapaxes(-1, -2).copy() if upper else L
+    if not upper:
+        return L
+    U = L.swapaxes(-1, -2)  # U = Lᴴ
+    return xp.conj(U) if U.dtype.kind == "c" else U.copy()
 
 
 def _not_pd_error(xp: Any, a: Any, fname: str) -> LinAlgError:
@@ -326,13 +337,13 @@ def _not_pd_error(xp: Any, a: Any, fname: str) -> LinAlgError:
 
 
 def _cholesky_rule(g: Tensor, out: Tensor, upper: bool) -> Tensor:
-    # Murray (2016): Ā = L⁻ᵀ Φ(Lᵀ L̄) L⁻¹, Φ = the lower triangle with half the diagonal, symmetrised
-    L, gL = (out.mT, g.mT) if upper else (out, g)
+    # Murray (2016): Ā = L⁻ᴴ Φ(Lᴴ L̄) L⁻¹, Φ = the lower triangle with half the diagonal, made Hermitian
+    L, gL = (out.mH, g.mH) if upper else (out, g)
     n = L.shape[-1]
-    phi = (L.mT @ gL) * tril_mask(L, n)
-    phi = 0.5 * (phi + (phi * tril_mask(L, n, -1)).mT)
-    x = _solve(L.mT, phi, vec=False, left=True)       # L⁻ᵀ Φ
-    return _solve(L, x, vec=False, left=False)        # (L⁻ᵀ Φ) L⁻¹
+    phi = (L.mH @ gL) * tril_mask(L, n)
+    phi = 0.5 * (phi + (phi * tril_mask(L, n, -1)).mH)
+    x = _solve(L.mH, phi, vec=False, left=True)       # L⁻ᴴ Φ
+    return _solve(L, x, vec=False, left=False)        # (L⁻ᴴ Φ) L⁻¹
 
 
 _cholesky = Primitive("linalg_cholesky_ex", _cholesky_forward, [_cholesky_rule])
@@ -376,17 +387,21 @@ def _qr_forward(xp: Any, a: Any, mode: str) -> tuple:
 
 
 def _copyltu(m: Tensor) -> Tensor:
-    """The lower triangle mirrored onto the upper one: tril(M) + tril(M, -1)ᵀ."""
+    """The lower triangle mirrored onto the upper one: tril(M) + tril(M, -1)ᴴ.
+
+    For complex M only the real part of the diagonal stays: R's diagonal is real, so the
+    imaginary part of that diagonal belongs to Q's (skew-Hermitian) change.
+    """
     n = m.shape[-1]
     low = m * tril_mask(m, n, -1)
-    return low + low.mT + m * eye_like(m, n)
+    return low + low.mH + (m.real if m.is_complex() else m) * eye_like(m, n)
 
 
 def _qr_tall(gQ: Tensor, gR: Tensor, Q: Tensor, R: Tensor) -> Tensor:
-    # m ≥ n: Ā = (Q̄ + Q copyltu(M)) R⁻ᵀ with M = R R̄ᵀ - Q̄ᵀ Q
-    M = R @ gR.mT - gQ.mT @ Q
+    # m ≥ n: Ā = (Q̄ + Q copyltu(M)) R⁻ᴴ with M = R R̄ᴴ - Q̄ᴴ Q
+    M = R @ gR.mH - gQ.mH @ Q
     b = gQ + Q @ _copyltu(M)
-    return _solve(R.mT, b, vec=False, left=False)
+    return _solve(R.mH, b, vec=False, left=False)
 
 
 def _qr_rule(g: tuple, out: tuple, mode: str) -> Tensor:
@@ -402,10 +417,10 @@ def _qr_rule(g: tuple, out: tuple, mode: str) -> Tensor:
         raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
     if m >= n:
         return _qr_tall(gQ, gR, Q, R)
-    # m < n: A = Q [U | V] with X = Q U square; V = Qᵀ Y feeds Q̄ through Y = Q V
+    # m < n: A = Q [U | V] with X = Q U square; V = Qᴴ Y feeds Q̄ through Y = Q V
     first, rest = eye_like(R, n, m), eye_like(R, n, n - m, -m)  # column selectors
     U, V, gU, gV = R @ first, R @ rest, gR @ first, gR @ rest
-    gX = _qr_tall(gQ + (Q @ V) @ gV.mT, gU, Q, U)
+    gX = _qr_tall(gQ + (Q @ V) @ gV.mH, gU, Q, U)
     return gX @ first.mT + (Q @ gV) @ rest.mT
 
 

@@ -94,6 +94,7 @@ _addmm = Primitive(
      lambda g, b, alpha: _scaled(grad_bt(g, b) if first_order(g, b) else g @ b.mT, alpha),
      lambda g, a, b, alpha: _scaled(grad_in_b(g, a, b) if first_order(g, a) else a.mT @ g, alpha)],
     inputs=("c", "a", "b"),
+    holomorphic=True,
     # unit scalars (every nn.Linear) on arrays; other scalars by the rules, whose `g * c` promotes as PyTorch does
     array_rules=[lambda xp, g, beta: g if beta == 1 else NotImplemented,
                  lambda xp, g, b, alpha: g_bt(xp, g, b) if alpha == 1 else NotImplemented,
@@ -105,6 +106,7 @@ _addmv = Primitive(
      lambda g, b, alpha: _scaled(g.unsqueeze(-1) * b, alpha),
      lambda g, a, alpha: _scaled(a.mT @ g, alpha)],
     inputs=("c", "a", "b"),
+    holomorphic=True,
 )
 _baddbmm = Primitive(
     "baddbmm", lambda xp, c, a, b, beta, alpha: _axpby(xp, xp.matmul(a, b), c, beta, alpha),
@@ -112,6 +114,7 @@ _baddbmm = Primitive(
      lambda g, b, alpha: _scaled(grad_bt(g, b) if first_order(g, b) else g @ b.mT, alpha),
      lambda g, a, alpha: _scaled(grad_at(a, g) if first_order(g, a) else a.mT @ g, alpha)],
     inputs=("c", "a", "b"),
+    holomorphic=True,
 )
 _addbmm = Primitive(
     "addbmm", _addbmm_forward,
@@ -119,6 +122,7 @@ _addbmm = Primitive(
      lambda g, b, alpha: _scaled(g @ b.mT, alpha),   # (n, p) @ (B, p, m)
      lambda g, a, alpha: _scaled(a.mT @ g, alpha)],  # (B, m, n) @ (n, p)
     inputs=("c", "a", "b"),
+    holomorphic=True,
 )
 
 

@@ -112,6 +112,7 @@ _mv = Primitive(
     [lambda g, b: g.unsqueeze(-1) * b,  # d(Av)/dA = g vᵀ
      lambda g, a: mv(a.mT, g)],         # d(Av)/dv = Aᵀ g
     inputs=("a", "b"),
+    holomorphic=True,
 )
 # conjugated partner for complex inputs, PyTorch's convention (as for `mul`); a no-op for real ones
 _DOT_RULES = [lambda g, b: g * b.conj(), lambda g, a: g * a.conj()]

@@ -59,18 +59,27 @@ def svd_backward(gU: Tensor, gS: Tensor, gVh: Tensor, U: Tensor, S: Tensor, Vh: 
     E = S2.unsqueeze(-2) - S2.unsqueeze(-1) + eye  # E[i, j] = s_j² - s_i², 1 on the diagonal
     ret = gS.unsqueeze(-1) * eye
     if not no_u:
-        UhgU = U.mT @ gU
-        ret = ret + (UhgU - UhgU.mT) * S.unsqueeze(-2) / E
+        UhgU = U.mH @ gU
+        ret = ret + (UhgU - UhgU.mH) * S.unsqueeze(-2) / E
     if not no_v:
-        VhgV = Vh @ gVh.mT
-        ret = ret + S.unsqueeze(-1) * (VhgV - VhgV.mT) / E
-    if m > n and not no_u:  # Ā = [U ret + (I - U Uᵀ) Ū S⁻¹] Vh
+        VhgV = Vh @ gVh.mH
+        ret = ret + S.unsqueeze(-1) * (VhgV - VhgV.mH) / E
+    if U.is_complex():  # the phases of the singular vectors (a loss must not depend on them)
+        phase = _diagonal_imag(UhgU) if not no_u else 0
+        if not no_v:
+            phase = (phase - _diagonal_imag(VhgV)) / 2 if not no_u else -_diagonal_imag(VhgV)
+        ret = ret + (1j * phase / S).unsqueeze(-1) * eye
+    if m > n and not no_u:  # Ā = [U ret + (I - U Uᴴ) Ū S⁻¹] Vh
         gUSinv = gU / S.unsqueeze(-2)
-        return (U @ ret + gUSinv - U @ (U.mT @ gUSinv)) @ Vh
-    if m < n and not no_v:  # Ā = U [ret Vh + S⁻¹ V̄ᵀ (I - V Vh)]
+        return (U @ ret + gUSinv - U @ (U.mH @ gUSinv)) @ Vh
+    if m < n and not no_v:  # Ā = U [ret Vh + S⁻¹ V̄ᴴ (I - V Vh)]
         SinvgVh = gVh / S.unsqueeze(-1)
-        return U @ (ret @ Vh + SinvgVh - (SinvgVh @ Vh.mT) @ Vh)
+        return U @ (ret @ Vh + SinvgVh - (SinvgVh @ Vh.mH) @ Vh)
     return U @ ret @ Vh
+
+
+def _diagonal_imag(x: Tensor) -> Tensor:
+    return x.diagonal(0, -2, -1).imag
 
 
 _svd = Primitive("linalg_svd", _svd_forward, [_svd_rule], n_outputs=3)
@@ -389,7 +398,7 @@ def _matrix_exp_rule(g: Tensor, a: Tensor) -> Tensor:
     return eye_like(a, n, 2 * n) @ _matrix_exp(block) @ eye_like(a, 2 * n, n, -n)
 
 
-_matrix_exp = Primitive("linalg_matrix_exp", _expm_forward, [_matrix_exp_rule], quiet=True)
+_matrix_exp = Primitive("linalg_matrix_exp", _expm_forward, [_matrix_exp_rule], quiet=True, holomorphic=True)
 
 
 def matrix_exp(A: Tensor) -> Tensor:

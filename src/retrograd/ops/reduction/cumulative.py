@@ -117,6 +117,7 @@ _cumprod = Primitive(
     "cumprod", _cumprod_array,
     [lambda g, a, out, dim: _cumprod_grad(g, a, out, dim)],
     node_name="CumprodBackward0",
+    holomorphic=True,
 )
 
 

@@ -195,11 +195,13 @@ _prod_all = Primitive(
     "prod", _prod_array,
     [lambda g, a, out, dims, keepdim: _prod_grad(g, a, out, dims, keepdim)],
     node_name="ProdBackward0",
+    holomorphic=True,
 )
 _prod_dim = Primitive(
     "prod", _prod_array,
     [lambda g, a, out, dims, keepdim: _prod_grad(g, a, out, dims, keepdim)],
     node_name="ProdBackward1",
+    holomorphic=True,
 )
 
 
@@ -268,6 +270,7 @@ _logsumexp = Primitive(
     [lambda g, a, out, dims, keepdim: keep(g, dims, keepdim) * (a - keep(out, dims, keepdim)).exp()],  # softmax
     node_name="LogsumexpBackward0",
     quiet=True,
+    holomorphic=True,
 )
 
 
