@@ -368,7 +368,8 @@ _xlogy = Primitive(
     "xlogy",
     lambda xp, a, b: _xlogy_array(xp, a, b),
     [
-        lambda g, a, b: g * where((a == 0) & ~b.isnan(), 0.0, b.log()),  # log b (0 where a = 0)
+        # xlogy(g, b) = g log b, but 0 where x = 0 and y ≤ 0 (the output is pinned to 0 there)
+        lambda g, a, b: where((a == 0) & (b <= 0), 0.0, _xlogy(g, b)),
         lambda g, a, b: g * a / b,  # a/b (NaN at 0/0, as in PyTorch)
     ],
     inputs=("a", "b"),

@@ -30,8 +30,8 @@ def _refuse(what: str) -> Callable[..., Tensor]:
 
 
 def _xlog1py_grad_x(g: Tensor, a: Tensor, b: Tensor) -> Tensor:
-    # log1p(y), but 0 where x = 0 and y ≤ -1 (the output is pinned to 0 there)
-    return where((a == 0) & (b <= -1), g * 0, g * b.log1p())
+    # xlog1py(g, y) = g log1p(y), but 0 where x = 0 and y ≤ -1 (the output is pinned to 0 there)
+    return where((a == 0) & (b <= -1), 0.0, _xlog1py(g, b))
 
 
 _xlog1py = Primitive(
