@@ -71,6 +71,22 @@ CASES = {
     "conv2d with bias": (lambda m, a, b: m.nn.functional.conv2d(a[None, None], b[None, None, :2], b[0, :1]), [A, B]),
     "conv_transpose1d": (lambda m, a, b: m.nn.functional.conv_transpose1d(a[None], b[:, :, None]), [A, B]),
     "matmul": (lambda m, a, b: a @ b, [A, B]),
+    "eigh values": (lambda m, a: m.linalg.eigh(a @ a.mH)[0], [A]),
+    "eigh vectors": (lambda m, a: (lambda e, q: q * q.conj())(*m.linalg.eigh(a @ a.mH)), [A]),
+    "pinv": (lambda m, a: m.linalg.pinv(a), [A]),
+    "pinv wide": (lambda m, a: m.linalg.pinv(a[:2]), [A]),
+    "pinv hermitian": (lambda m, a: m.linalg.pinv(a @ a.mH, hermitian=True), [A]),
+    "lstsq": (lambda m, a, b: m.linalg.lstsq(a, b).solution, [A, B]),
+    "vector_norm": (lambda m, a: m.linalg.vector_norm(a), [A]),
+    "vector_norm 1": (lambda m, a: m.linalg.vector_norm(a, 1), [A]),
+    "vector_norm 3": (lambda m, a: m.linalg.vector_norm(a, 3, dim=1), [A]),
+    "vector_norm inf": (lambda m, a: m.linalg.vector_norm(a, float("inf"), dim=0), [A]),
+    "matrix_norm nuc": (lambda m, a: m.linalg.matrix_norm(a, "nuc"), [A]),
+    "normalize": (lambda m, a: m.nn.functional.normalize(a, dim=1), [A]),
+    "var": (lambda m, a: a.var(0), [A]),
+    "std": (lambda m, a: a.std(), [A]),
+    "var_mean": (lambda m, a: m.var_mean(a, 1)[0] + m.var_mean(a, 1)[1].abs(), [A]),
+    "cov": (lambda m, a: m.cov(a), [A]),
     "solve": (lambda m, a, b: m.linalg.solve(a, b), [A, B]),
 }
 
@@ -147,3 +163,20 @@ def test_gradcheck_catches_a_missing_conjugate():
         rg.autograd.gradcheck(Square.apply, (z,))
     assert rg.autograd.gradcheck(lambda t: t * t, (z,))
     assert rg.autograd.gradgradcheck(lambda t: (t * t.conj() * t).sum(), (z,))
+
+
+def test_complex_leaves_and_uniform_draws():
+    rg.manual_seed(0)
+    z = rg.randn(2, dtype=rg.complex64, requires_grad=True)
+    assert z.requires_grad and rg.randn_like(z, requires_grad=True).requires_grad
+    rg.manual_seed(0)
+    u = rg.rand(2, dtype=rg.complex64)  # the real view is drawn: real and imaginary parts side by side
+    rg.manual_seed(0)
+    assert u.tolist() == [complex(*p) for p in rg.rand(2, 2).tolist()]
+    rg.manual_seed(0)
+    assert rg.empty(2, dtype=rg.complex64).uniform_().tolist() == u.tolist()
+    if torch is not None:
+        torch.manual_seed(0)
+        theirs = torch.rand(3, dtype=torch.complex128).tolist()
+        rg.manual_seed(0)
+        assert rg.rand(3, dtype=rg.complex128).tolist() == theirs

@@ -181,10 +181,14 @@ def sample_kind(target: Tensor, kind: str, a: Any, b: Any, gen: Generator) -> An
         return _device_sample(target, kind, a, b)
     n, np_dtype = arr.size, arr.dtype
     if kind == "uniform":
-        check_float(dt, "check_uniform_bounds")
+        if not dt.is_complex:
+            check_float(dt, "check_uniform_bounds")
         if a > b:
             raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a:g} > to={b:g}")
-        values = _cpu.uniform(gen, n, np_dtype, float(a), float(b))
+        if dt.is_complex:  # the real view: real and imaginary parts side by side
+            values = _cpu.uniform(gen, 2 * n, dt.to_real().np, float(a), float(b)).view(np_dtype)
+        else:
+            values = _cpu.uniform(gen, n, np_dtype, float(a), float(b))
     elif kind == "normal":
         if not dt.is_complex:
             check_float(dt, "normal_kernel_cpu")

@@ -219,7 +219,8 @@ def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *, driver: str | Non
     full = driver == "gels" or whole(lambda a: bool((matrix_rank(a, rtol=tol) == min(m, n)).all()), A)
     if m > n and driver != "gelsy" and full:
         r = A @ X - B
-        residuals = (r * r).sum(-2 if B._data.ndim == A._data.ndim else -1)
+        squares = (r * r.conj()).real if r.is_complex() else r * r
+        residuals = squares.sum(-2 if B._data.ndim == A._data.ndim else -1)
     else:
         residuals = empty_f
     return linalg_lstsq(X, residuals, rank, sv)

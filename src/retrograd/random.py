@@ -74,7 +74,7 @@ _BAD_NORMAL = "normal() received an invalid combination of arguments"
 def _leaf(data: Any, requires_grad: bool) -> Tensor:
     t = Tensor._make(data)
     if requires_grad:
-        if not _dt.is_floating(data.dtype):
+        if not (_dt.is_floating(data.dtype) or data.dtype.kind == "c"):
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         t._requires_grad = True
     return t
@@ -115,11 +115,21 @@ def rand(
     check_layout(layout)
     check_pin_memory(pin_memory)
     dev = target_device(device)
-    dt = check_float(_float_or_default(dtype), "check_uniform_bounds")
+    dt = _float_or_default(dtype)
+    if not dt.is_complex:
+        check_float(dt, "check_uniform_bounds")
     shape = shape_of(size, "rand")
     if dev.type == "cuda":
         return _leaf(device_draw(dev, "uniform", shape, dt.np, 0.0, 1.0), requires_grad)
-    return random_draw(lambda s: _leaf(uniform(resolve(generator), s, dt.np, 0.0, 1.0), requires_grad), shape)
+    return random_draw(lambda s: _leaf(_uniform_of(resolve(generator), s, dt), requires_grad), shape)
+
+
+def _uniform_of(gen: Generator, shape: tuple, dt: _dt.dtype) -> Any:
+    """U[0, 1) draws; a complex dtype draws its real and imaginary parts side by side, as PyTorch."""
+    if dt.is_complex:
+        real = dt.to_real().np
+        return uniform(gen, tuple(shape) + (2,), real, 0.0, 1.0).view(dt.np).reshape(shape)
+    return uniform(gen, shape, dt.np, 0.0, 1.0)
 
 
 def randn(

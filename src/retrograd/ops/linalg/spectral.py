@@ -148,16 +148,16 @@ def svdvals(A: Tensor, *, driver: str | None = None, out: Any = None) -> Tensor:
 # --- symmetric eigendecomposition -------------------------------------------------------------
 
 def _eigh_rule(g: tuple, out: tuple) -> Tensor:
-    # Ā = V (diag(L̄) + skew(Vᵀ V̄) / E) Vᵀ, E[i, j] = λ_j - λ_i
+    # Ā = V (diag(L̄) + skew(Vᴴ V̄) / E) Vᴴ, E[i, j] = λ_j - λ_i
     gL, gV = g
     L, V = out
     if is_zero_leaf(gV):
-        return V @ (gL.unsqueeze(-1) * V.mT)
+        return V @ (gL.unsqueeze(-1).to(V.dtype) * V.mH)
     eye = eye_like(L, L.shape[-1])
-    VhgV = V.mT @ gV
+    VhgV = V.mH @ gV
     E = L.unsqueeze(-2) - L.unsqueeze(-1) + eye
-    inner = 0.5 * (VhgV - VhgV.mT) / E + gL.unsqueeze(-1) * eye
-    return V @ inner @ V.mT
+    inner = 0.5 * (VhgV - VhgV.mH) / E + gL.unsqueeze(-1) * eye
+    return V @ inner @ V.mH
 
 
 _eigh = Primitive(
@@ -187,7 +187,7 @@ def eigh(A: Tensor, UPLO: str = "L", *, out: Any = None) -> Any:
     check_matrix(A, "linalg.eigh", floating=False)
     if UPLO not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
-    if A._data.dtype.kind != "f":
+    if A._data.dtype.kind not in "fc":
         raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{A.dtype.kind_name}'")
     return linalg_eigh(*_eigh(A, uplo=UPLO))
 
@@ -222,25 +222,25 @@ def _pinv_forward(xp: Any, a: Any, atol: Any, rtol: Any, hermitian: bool) -> Any
         s, left, right = xp.abs(w), V, V
     else:
         left, s, right = xp.linalg.svd(a, full_matrices=False)
-        right = right.swapaxes(-1, -2)
+        right = xp.conj(right.swapaxes(-1, -2))
     values = w if hermitian else s
     tol = xp.maximum(xp.asarray(atol, dtype=a.dtype), rtol * s.max(-1, keepdims=True))
     keep = s > tol
     inverse = xp.where(keep, 1 / xp.where(keep, values, 1), 0).astype(a.dtype)
-    return (right * inverse[..., None, :]) @ left.swapaxes(-1, -2)
+    return (right * inverse[..., None, :]) @ xp.conj(left.swapaxes(-1, -2))  # V S⁺ Uᴴ
 
 
 def _pinv_rule(g: Tensor, a: Tensor, out: Tensor) -> Tensor:
     # PyTorch's pinv_backward (Golub & Pereyra), arranged to keep the matrices small
     m, n = a.shape[-2], a.shape[-1]
-    P, Ph, gh = out, out.mT, g.mT
+    P, Ph, gh = out, out.mH, g.mH
     if m <= n:
         K = gh @ P
         KPh = K @ Ph
-        return -(P @ K).mT + KPh - (a @ P) @ KPh + (Ph @ P) @ (gh - K @ a)
+        return -(P @ K).mH + KPh - (a @ P) @ KPh + (Ph @ P) @ (gh - K @ a)
     K = P @ gh
     PhK = Ph @ K
-    return -(K @ P).mT + (gh - a @ K) @ P @ Ph + PhK - PhK @ P @ a
+    return -(K @ P).mH + (gh - a @ K) @ P @ Ph + PhK - PhK @ P @ a
 
 
 _pinv = Primitive("linalg_pinv", _pinv_forward, [_pinv_rule], quiet=True)
@@ -275,7 +275,7 @@ def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = Fal
             locals(),
             safely_castable("linalg.pinv"),
         )
-    if A._data.ndim < 2 or A._data.dtype.kind != "f":
+    if A._data.ndim < 2 or A._data.dtype.kind not in "fc":
         raise RuntimeError(
             f"linalg.pinv({A.dtype.kind_name}{{{list(A._data.shape)}}}): expected a tensor with 2 or more "
             "dimensions of float, double, cfloat or cdouble types"
@@ -302,14 +302,14 @@ def _lstsq_forward(xp: Any, a: Any, b: Any, rtol: Any, vec: bool) -> Any:
 
 
 def _lstsq_grad_a(g: Tensor, a: Tensor, b: Tensor, rtol: Any, vec: bool) -> Tensor:
-    # X = A⁺ B: the pseudo-inverse's gradient is G Bᵀ
-    gP = g.unsqueeze(-1) * b.unsqueeze(-2) if vec else g @ b.mT
+    # X = A⁺ B: the pseudo-inverse's gradient is G Bᴴ
+    gP = g.unsqueeze(-1) * b.conj().unsqueeze(-2) if vec else g @ b.mH
     return _pinv_rule(gP, a, _pinv(a, atol=0.0, rtol=rtol, hermitian=False))
 
 
 def _lstsq_grad_b(g: Tensor, a: Tensor, rtol: Any, vec: bool) -> Tensor:
     P = _pinv(a, atol=0.0, rtol=rtol, hermitian=False)
-    return (P.mT @ g.unsqueeze(-1)).squeeze(-1) if vec else P.mT @ g  # B̄ = A⁺ᵀ G
+    return (P.mH @ g.unsqueeze(-1)).squeeze(-1) if vec else P.mH @ g  # B̄ = A⁺ᴴ G
 
 
 _lstsq = Primitive("linalg_lstsq", _lstsq_forward, [_lstsq_grad_a, _lstsq_grad_b], inputs=("a", "b"), quiet=True)
@@ -346,7 +346,7 @@ def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: boo
         return write_out(out, matrix_rank, locals(), rule, grad="none")
     if A._data.ndim < 2:
         raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at least 2 dimensions.")
-    if A._data.dtype.kind != "f":
+    if A._data.dtype.kind not in "fc":
         raise RuntimeError("This function doesn't handle types other than float and double")
     if _vmap.active:
         r = batched("elementwise", lambda a: matrix_rank(a, atol=atol, rtol=rtol, hermitian=hermitian), A)
@@ -356,8 +356,8 @@ def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: boo
     a = A._data
     s = xp.abs(xp.linalg.eigvalsh(a)) if hermitian else xp.linalg.svd(a, compute_uv=False)
     atol_v, rtol_v = _tolerances(A, atol, rtol)
-    smax = s.max(-1, keepdims=True) if s.shape[-1] else xp.zeros(s.shape[:-1] + (1,), a.dtype)
-    tol = xp.maximum(xp.asarray(atol_v, dtype=a.dtype), rtol_v * smax)
+    smax = s.max(-1, keepdims=True) if s.shape[-1] else xp.zeros(s.shape[:-1] + (1,), s.dtype)
+    tol = xp.maximum(xp.asarray(atol_v, dtype=s.dtype), rtol_v * smax)
     return Tensor._make((s > tol).sum(-1).astype(xp.int64))
 
 

@@ -27,12 +27,17 @@ def _mean_array(a: Any, dims: tuple, keepdim: bool) -> Any:
     return wide_mean(a, dims, keepdim)
 
 
+_WIDE = {"f": "float64", "c": "complex128"}
+
+
 def _var_array(xp: Any, a: Any, dims: tuple, correction: float, keepdim: bool) -> Any:
     # in float64 throughout (float32 data), rounded once, as PyTorch's double accumulators do
-    wide = a.astype(xp.float64) if a.dtype.kind == "f" and a.dtype.itemsize < 8 else a
+    # (complex data: |d|², in complex128, and a real result)
+    wide = a.astype(_WIDE[a.dtype.kind]) if a.dtype.kind in _WIDE and a.real.dtype.itemsize < 8 else a
     d = wide - wide.sum(axis=dims, keepdims=True) / count(a.shape, dims)
+    squares = (d * d.conj()).real if d.dtype.kind == "c" else d * d
     dof = builtins.max(count(a.shape, dims) - correction, 0)
-    return ((d * d).sum(axis=dims, keepdims=keepdim) / dof).astype(a.dtype)  # dof 0: inf or NaN, as in PyTorch
+    return (squares.sum(axis=dims, keepdims=keepdim) / dof).astype(a.real.dtype)  # dof 0: inf or NaN, as PyTorch
 
 
 def _var_grad(g: Tensor, a: Tensor, dims: tuple, correction: float, keepdim: bool, full: bool) -> Tensor:
@@ -95,7 +100,7 @@ def _call(prim: Primitive, name: str, input: Tensor, dim: Any, unbiased: Any, ke
         dim, unbiased = None, dim
     if unbiased is not None and correction is not None:
         raise TypeError(f"{name}() received an invalid combination of arguments - got both 'unbiased' and 'correction'")
-    if not _dt.is_floating(input._data.dtype):
+    if not (_dt.is_floating(input._data.dtype) or input.is_complex()):
         raise RuntimeError("std and var only support floating point and complex dtypes")
     c = correction if correction is not None else (0 if unbiased is False else 1)
     dims = reduce_dims(input._data.ndim, dim)

@@ -48,16 +48,16 @@ def _norm_grad(g: Tensor, a: Tensor, out: Tensor, ord: float, dims: tuple, keepd
         return None  # piecewise constant: PyTorch returns no gradient
     g, out = keep(g, dims, keepdim), keep(out, dims, keepdim)
     if ord == 1:
-        return a.sign() * g  # d|a|/da
+        return a.sgn() * g  # d|a|/da (a/|a| for complex a)
     if ord == 2:
         return g * where(out == 0, 0.0, a / out)  # a/‖a‖
     if math.isinf(ord):  # like amax(|a|): shared evenly by the entries that reach it (or are NaN)
         mask = (a.abs() == out) | a.isnan()
-        return a.sign() * ((g / mask.sum(dims, keepdim=True)) * mask)
+        return a.sgn() * ((g / mask.sum(dims, keepdim=True)) * mask)
     if ord < 1:
-        scaled = a.sign() * where(a == 0, 0.0, a.abs() ** (ord - 1))
+        scaled = a.sgn() * where(a == 0, 0.0, a.abs() ** (ord - 1))
         return scaled * g * out ** (1 - ord)
-    scaled = a.sign() * a.abs() ** (ord - 1) if ord < 2 else a * a.abs() ** (ord - 2)
+    scaled = a.sgn() * a.abs() ** (ord - 1) if ord < 2 else a * a.abs() ** (ord - 2)
     return scaled * where(out == 0, 0.0, g / out ** (ord - 1))  # sign(a)|a|^(p-1) / ‖a‖^(p-1)
 
 
@@ -73,9 +73,9 @@ def vector_norm(
     input: Tensor, ord: float = 2, dim: Any = None, keepdim: bool = False, *, dtype: _dt.dtype | None = None,
 ) -> Tensor:
     """`(Σ|a|^ord)^(1/ord)` over `dim` (all dims by default); ord may be 0, ±inf or any float."""
-    if dtype is not None and _dt.is_floating(input._data.dtype):
+    if dtype is not None and (_dt.is_floating(input._data.dtype) or input.is_complex()):
         input = input.to(dtype)
-    if not _dt.is_floating(input._data.dtype):
+    if not (_dt.is_floating(input._data.dtype) or input.is_complex()):
         raise RuntimeError(
             f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {input.dtype.kind_name}"
         )

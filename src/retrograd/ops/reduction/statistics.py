@@ -115,7 +115,7 @@ def cov(
         raise ValueError(
             f"cov(): expected input to have two or fewer dimensions but got an input with {x.dim()} dimensions"
         )
-    if not x.is_floating_point():
+    if not (x.is_floating_point() or x.is_complex()):
         x = x.to(_dt.get_default_dtype())
     x = x.reshape(1, -1) if x.dim() < 2 else x
     weights = None
@@ -138,7 +138,7 @@ def cov(
             norm = total - correction * (weights * aweights.to(x.dtype)).sum() / total
     centered = x - mean
     scaled = centered if weights is None else centered * weights
-    result = scaled @ centered.t() / norm
+    result = scaled @ centered.mH / norm  # (the conjugate transpose: complex data as PyTorch)
     return result.squeeze() if input.dim() < 2 else result
 
 
