@@ -76,3 +76,24 @@ def test_lp_pool_infinite_orders(m):
 def test_dense_tensors_say_so():
     t = rg.ones(2)
     assert not (t.is_sparse or t.is_quantized or t.is_meta)
+
+
+@both
+def test_lgamma_of_infinities_and_huge_values(m):
+    x = m.tensor([-math.inf, 1e308, math.inf, -2.0, 0.0, math.nan, 2.5], dtype=m.float64)
+    out = m.lgamma(x).tolist()
+    assert out[:5] == [math.inf] * 5 and math.isnan(out[5]) and out[6] == pytest.approx(math.lgamma(2.5))
+
+
+@both
+@pytest.mark.parametrize("shape, dim", [((0, 3), 0), ((3, 0), 1)])
+def test_unique_along_an_empty_dim(m, shape, dim):
+    values, inverse, counts = m.unique(m.zeros(shape), dim=dim, return_inverse=True, return_counts=True)
+    assert tuple(values.shape) == shape and inverse.tolist() == [] and counts.tolist() == []
+
+
+@both
+@pytest.mark.parametrize("shape, dim", [((0, 3), 1), ((2, 0, 3), 0)])
+def test_unique_refuses_an_empty_dim_it_does_not_reduce(m, shape, dim):
+    with pytest.raises(RuntimeError, match="There are 0 sized dimensions, and they aren't selected"):
+        m.unique(m.zeros(shape), dim=dim)

@@ -71,8 +71,13 @@ def unique(
         return _results(xp.asarray(values), inverse.reshape(a.shape), counts, return_inverse, return_counts)
     d = wrap_dim(dim, a.ndim)
     moved = np.moveaxis(a, d, 0)
-    if moved.shape[0] == 0 or moved[0].size == 0:
-        raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied here")
+    if 0 in a.shape:  # PyTorch's rules for empty tensors: only the chosen dim may be empty
+        if sum(n == 0 for n in a.shape) > 1:
+            raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied here")
+        if a.shape[d] != 0:
+            raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
+        empty = xp.zeros((0,), dtype=xp.int64)
+        return _results(xp.asarray(a), empty, empty, return_inverse, return_counts)
     values, inverse, counts = np.unique(
         moved.reshape(moved.shape[0], -1), axis=0, return_inverse=True, return_counts=True
     )

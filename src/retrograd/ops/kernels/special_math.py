@@ -12,7 +12,17 @@ from typing import Any
 
 import numpy as np
 
-_lgamma = np.frompyfunc(lambda v: math.lgamma(v) if not (v <= 0 and v == math.floor(v)) else math.inf, 1, 1)
+def _lgamma_of(v: float) -> float:
+    """ln|Γ(v)|: +inf at the poles 0, -1, -2, ..., at ±inf and past float64's range."""
+    if math.isinf(v) or (v <= 0 and v == math.floor(v)):
+        return math.inf
+    try:
+        return math.lgamma(v)
+    except OverflowError:
+        return math.inf
+
+
+_lgamma = np.frompyfunc(_lgamma_of, 1, 1)
 _erfc = np.frompyfunc(math.erfc, 1, 1)
 
 # Bernoulli numbers B_2k / (2k)!, for the Euler-Maclaurin tail of the Hurwitz zeta sum
