@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+
 def _lgamma_of(v: float) -> float:
     """ln|Γ(v)|: +inf at the poles 0, -1, -2, ..., at ±inf and past float64's range."""
     if math.isinf(v) or (v <= 0 and v == math.floor(v)):
