@@ -97,3 +97,39 @@ def test_unique_along_an_empty_dim(m, shape, dim):
 def test_unique_refuses_an_empty_dim_it_does_not_reduce(m, shape, dim):
     with pytest.raises(RuntimeError, match="There are 0 sized dimensions, and they aren't selected"):
         m.unique(m.zeros(shape), dim=dim)
+
+
+@both
+def test_adaptive_pooling_to_an_empty_size(m):
+    x = m.ones(1, 1, 4, 4, requires_grad=True)
+    assert tuple(m.nn.AdaptiveAvgPool2d((0, 2))(x).shape) == (1, 1, 0, 2)
+    pooled, indices = m.nn.functional.adaptive_max_pool2d(x, (2, 0), return_indices=True)
+    assert tuple(pooled.shape) == (1, 1, 2, 0) and pooled.requires_grad and indices.dtype == m.int64
+    assert tuple(m.nn.functional.adaptive_max_pool1d(x[0], 0).shape) == (1, 4, 0)
+
+
+@both
+def test_frombuffer_shares_the_bytes(m):
+    data = bytearray(8)
+    t = m.frombuffer(data, dtype=m.int32)
+    t[0] = 5
+    assert data[0] == 5 and t.tolist() == [5, 0]
+    assert m.frombuffer(bytearray(16), dtype=m.float32, count=2, offset=4).tolist() == [0.0, 0.0]
+    with pytest.warns(UserWarning, match="The given buffer is not writable"):
+        assert m.frombuffer(b"abcd", dtype=m.uint8).tolist() == [97, 98, 99, 100]
+
+
+@both
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"buffer": bytearray(0)}, r"both buffer length \(0\) and count \(-1\) must not be 0"),
+        ({"buffer": bytearray(8), "offset": 8}, r"offset \(8 bytes\) must be non-negative"),
+        ({"buffer": bytearray(7)}, r"must be a multiple of element size \(4\)"),
+        ({"buffer": bytearray(8), "count": 3}, r"requested buffer length \(3 \* 4 bytes\)"),
+        ({"buffer": [1, 2]}, "object does not implement Python buffer protocol"),
+    ],
+)
+def test_frombuffer_errors(m, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        m.frombuffer(dtype=m.float32, **kwargs)

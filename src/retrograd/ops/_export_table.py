@@ -18,7 +18,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "clone", "to_dtype", "fill", "copy",
     ),
     "from_data": (
-        "tensor", "as_tensor", "asarray", "from_numpy", "from_dlpack", "scalar_tensor",
+        "tensor", "as_tensor", "asarray", "from_numpy", "frombuffer", "from_dlpack", "scalar_tensor",
     ),
     "creation": (
         "zeros", "ones", "full", "empty", "eye", "zeros_like", "ones_like", "full_like", "empty_like",

@@ -25,7 +25,7 @@ from .kernels.guards import (
 )
 from .kernels.placement import check_pin_memory
 
-__all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "from_dlpack", "scalar_tensor"]
+__all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "frombuffer", "from_dlpack", "scalar_tensor"]
 
 
 def _infer_dtype(data: Any, arr: np.ndarray) -> dtype:
@@ -267,6 +267,69 @@ def from_numpy(array: np.ndarray) -> Tensor:
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
     _dt.from_numpy(array.dtype)
     return Tensor._make(array)
+
+
+def frombuffer(
+    buffer: Any, *, dtype: _dt.dtype, count: int = -1, offset: int = 0, requires_grad: bool = False
+) -> Tensor:
+    """A 1-d tensor over the bytes of a Python buffer (`bytes`, `bytearray`, `memoryview`, ...), sharing them.
+
+    Args:
+        buffer (object): anything with the buffer protocol.
+        dtype (dtype): how the bytes are read.
+        count (int): how many elements to read (default -1: all after `offset`).
+        offset (int): how many bytes to skip first (default 0).
+        requires_grad (bool): whether autograd records operations on the result (default False).
+
+    Returns:
+        Tensor: `count` elements; writes to a writable buffer show in the tensor and back.
+
+    Examples:
+        >>> data = bytearray(b"\\x01\\x00\\x02\\x00")
+        >>> t = retrograd.frombuffer(data, dtype=retrograd.int16)
+        >>> t
+        tensor([1, 2], dtype=retrograd.int16)
+        >>> t[0] = 7
+        >>> data[0]
+        7
+    """
+    try:
+        view = memoryview(buffer)
+    except TypeError:
+        raise ValueError("object does not implement Python buffer protocol.") from None
+    length, size = view.nbytes, dtype.itemsize
+    if length == 0 or count == 0:
+        raise ValueError(f"both buffer length ({length}) and count ({count}) must not be 0")
+    if not 0 <= offset < length:
+        raise ValueError(
+            f"offset ({offset} bytes) must be non-negative and no greater than buffer length ({length} bytes) minus 1"
+        )
+    if count < 0:
+        if (length - offset) % size:
+            raise ValueError(
+                f"buffer length ({length - offset} bytes) after offset ({offset} bytes) must be a multiple of "
+                f"element size ({size})"
+            )
+        count = (length - offset) // size
+    elif count * size > length - offset:
+        raise ValueError(
+            f"requested buffer length ({count} * {size} bytes) after offset ({offset} bytes) must not be greater "
+            f"than actual buffer length ({length} bytes)"
+        )
+    if view.readonly:
+        warnings.warn(
+            "The given buffer is not writable, and PyTorch does not support non-writable tensors. This means you "
+            "can write to the underlying (supposedly non-writable) buffer using the tensor. You may want to copy "
+            "the buffer to protect its data or make it writable before converting it to a tensor. This type of "
+            "warning will be suppressed for the rest of this program.",
+            UserWarning,
+            stacklevel=2,
+        )
+    array = np.frombuffer(view.cast("B"), dtype=dtype.np, count=count, offset=offset)
+    t = Tensor._make(array)
+    if requires_grad:
+        t.requires_grad_()
+    return t
 
 
 def from_dlpack(obj: Any) -> Tensor:

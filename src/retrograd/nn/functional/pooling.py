@@ -381,10 +381,17 @@ def _adaptive_size(name: str, nd: int, x: Tensor, output_size: Any) -> tuple[int
     return tuple(int(n) if o is None else int(o) for o, n in zip(sizes, spatial))
 
 
+def _empty_pooled(x: Tensor, out: tuple[int, ...], nd: int) -> Tensor:
+    """The empty result of pooling to an output size with a 0, still on x's graph (as PyTorch's)."""
+    return x.flatten(x.dim() - nd)[..., :0].reshape(tuple(x.shape[: x.dim() - nd]) + out)
+
+
 def adaptive_avg_pool_nd(x: Tensor, out: tuple[int, ...], nd: int) -> Tensor:
     """Adaptive average pooling of the last `nd` dims to `out` (also interpolate's 'area' mode)."""
     if nd == 2 and all(o == 1 for o in out):
         return x.mean((-2, -1), keepdim=True)  # as PyTorch does
+    if 0 in out:
+        return _empty_pooled(x, out, nd)
     spatial = tuple(x.shape[x.dim() - nd:])
     maps = _pool.adaptive_mean_maps(spatial, out, x.dtype.np)
     return _resample.resample(x, tuple(range(x.dim() - nd, x.dim())), maps, f"AdaptiveAvgPool{nd}DBackward0")
@@ -456,6 +463,9 @@ def _adaptive_max_nd(nd: int, x: Tensor, output_size: Any, return_indices: bool)
     if x.dim() not in (nd + 1, nd + 2):
         raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got: {list(x.shape)}")
     out = _adaptive_size(name, nd, x, output_size)
+    if 0 in out:
+        pooled = _empty_pooled(x, out, nd)
+        return (pooled, pooled.detach().long()) if return_indices else pooled
     windows = _pool.Windows.adaptive(tuple(x.shape[x.dim() - nd:]), out)
     return _pool.max_pool(x, windows, f"AdaptiveMaxPool{nd}DBackward0", return_indices)
 
