@@ -133,3 +133,13 @@ def test_frombuffer_shares_the_bytes(m):
 def test_frombuffer_errors(m, kwargs, message):
     with pytest.raises(ValueError, match=message):
         m.frombuffer(dtype=m.float32, **kwargs)
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_digamma_takes_pytorchs_steps(dtype):
+    x = np.concatenate([np.random.default_rng(0).uniform(-30, 30, 2000), [1.0, 2.0, 0.5, -0.5, 1e-8, 1e20]])
+    ours = rg.digamma(rg.tensor(x, dtype=getattr(rg, dtype))).numpy()
+    theirs = torch.digamma(torch.tensor(x, dtype=getattr(torch, dtype))).numpy()
+    assert np.mean(ours == theirs) > 0.9  # the rest within a few ulps (the two libms' log)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-4 if dtype == "float32" else 1e-13)
