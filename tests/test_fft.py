@@ -77,3 +77,14 @@ def test_stft_istft_round_trip_and_errors():
     with pytest.warns(UserWarning, match="A window was not provided"):
         rg.stft(x, 16, return_complex=True)
     assert x.stft(16, window=window, return_complex=True).shape == (2, 9, 13)  # hop 16//4
+
+
+def test_transforms_of_real_data_have_exactly_real_self_conjugate_bins():
+    # as PyTorch (half the spectrum, the rest by symmetry): no 1e-17 imaginary parts to print
+    x = rg.tensor(np.random.default_rng(0).standard_normal((4, 6)))
+    for spectrum in (rg.fft.fft2(x), rg.fft.fftn(x), rg.fft.fft(x)):
+        values = spectrum.numpy()
+        tiny = (np.abs(values.imag) < 1e-12) & (values.imag != 0)
+        assert not tiny.any()
+    np.testing.assert_allclose(rg.fft.fft2(x).numpy(), np.fft.fft2(x.numpy()), atol=1e-12)
+    assert "e+00" not in repr(rg.fft.fft2(x))

@@ -84,6 +84,30 @@ _c2c = Primitive(
     quiet=True,  # inf and NaN inputs give NaN bins without a word, as in PyTorch
 )
 _r2c = Primitive("fft_r2c", _r2c_forward, [_r2c_rule], node_name="FftR2CBackward0", quiet=True)
+
+
+def _r2c_full_forward(xp: Any, a: Any, dims: tuple, norm: str) -> Any:
+    """The whole spectrum of real data: the onesided half, and the other bins as the conjugates
+    of their mirror images X[-k] (so self-conjugate bins are exactly real, as in PyTorch)."""
+    half = xp.fft.rfftn(a, axes=dims, norm=norm)
+    mirrored = xp.conj(half)
+    for d in dims[:-1]:  # k -> -k mod n along the other transformed dims
+        n = a.shape[d]
+        mirrored = xp.take(mirrored, xp.asarray([0] + list(range(n - 1, 0, -1))), axis=d)
+    n = a.shape[dims[-1]]
+    rest = xp.take(mirrored, xp.asarray([n - k for k in range(n // 2 + 1, n)], dtype=xp.int64), axis=dims[-1])
+    full = xp.concatenate([half, rest], axis=dims[-1])
+    return full.astype(_dt.from_numpy(a.dtype).to_complex().np, copy=False)
+
+
+# the adjoint of the full transform of real data: the real part of the inverse with the dual scaling
+_r2c_full = Primitive(
+    "fft_r2c",
+    _r2c_full_forward,
+    [lambda g, dims, norm: real(_c2c(g, dims=dims, norm=_DUAL[norm], forward=False))],
+    node_name="FftR2CBackward0",
+    quiet=True,
+)
 _c2r = Primitive("fft_c2r", _c2r_forward, [_c2r_rule], node_name="FftC2RBackward0", quiet=True)
 _resize = Primitive(
     "fft_resize",
@@ -174,6 +198,8 @@ _FREQ_OUT = floating("{name} requires a floating point or complex dtype")
 def _fftn_general(x: Any, s: Any, dim: Any, norm: str | None, forward: bool, all_dims: bool, name: str) -> Tensor:
     x = _check_floating(tensor_of(x), name)
     dims, sizes = _plan(x, s, dim, all_dims)
+    if forward and x._data.dtype.kind == "f" and dims:  # as PyTorch: half the spectrum, the rest by symmetry
+        return _r2c_full(_fit_sizes(x, dims, sizes), dims=tuple(dims), norm=_norm(norm))
     x = _fit_sizes(_as_complex(x), dims, sizes)
     return _c2c(x, dims=tuple(dims), norm=_norm(norm), forward=forward)
 
