@@ -163,8 +163,8 @@ _ON_FIRST_USE = {
 # cost ~20 ms to import) load on first use; this list is `retrograd.random.__all__`.
 _RANDOM = (
     "Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state",
-    "rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial", "poisson", "rand_like",
-    "randn_like", "randint_like",
+    "rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial", "poisson", "binomial",
+    "rand_like", "randn_like", "randint_like",
 )
 _ON_FIRST_USE.update({name: "random" for name in _RANDOM}, random="random")
 # The nn.functional ops PyTorch also has at top level load with nn.

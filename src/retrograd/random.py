@@ -41,6 +41,7 @@ from ._random_draw import (
     normal as _normal_draw,
 )
 from .backend import as_device
+from .engine.primitive import Primitive
 from .engine.vmap_hook import hook as _vmap
 from .engine.vmap_hook import random_draw
 from .ops.creation import target_device
@@ -64,6 +65,7 @@ __all__ = [
     "bernoulli",
     "multinomial",
     "poisson",
+    "binomial",
     "rand_like",
     "randn_like",
     "randint_like",
@@ -478,6 +480,47 @@ def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:
     draws = _cpu.poisson(resolve(generator), np.ascontiguousarray(rates).ravel().astype(np.float64).tolist())
     data = draws.reshape(rates.shape).astype(rates.dtype)
     return sampled("PoissonBackward0", [input], data)
+
+
+def _no_binomial_derivative(g: Tensor) -> Tensor:
+    raise RuntimeError("derivative for aten::binomial is not implemented")
+
+
+# PyTorch records the draw (so the result requires grad) but has no derivative for it
+_BINOMIAL = Primitive(
+    "binomial", lambda xp, count, prob, sample: sample, [_no_binomial_derivative] * 2, inputs=("count", "prob")
+)
+
+
+def binomial(count: Tensor, prob: Tensor, generator: Generator | None = None) -> Tensor:
+    """Binomial samples, one per element: the number of successes in `count` trials of probability `prob`.
+
+    Args:
+        count (Tensor): float32 or float64, any shape: the numbers of trials (whole numbers; <= 0 gives 0).
+        prob (Tensor): `count`'s dtype, broadcastable with it: the success probabilities in [0, 1].
+        generator (Generator, optional): the generator to draw from.
+
+    Returns:
+        Tensor: whole-number counts of the broadcast shape, in `count`'s dtype. The draws are
+            PyTorch's (its BTRS / inversion sampler) after the same seed. It requires grad when
+            an input does, but backward through it raises, as in PyTorch.
+
+    Examples:
+        >>> _ = retrograd.manual_seed(0)
+        >>> retrograd.binomial(retrograd.tensor([10.0, 100.0]), retrograd.tensor([0.5, 0.2]))
+        tensor([ 7., 21.])
+    """
+    if not count.dtype.is_floating_point:
+        raise ValueError(f"binomial only supports floating-point dtypes for count, got: {count.dtype.kind_name}")
+    if prob.dtype != count.dtype:
+        raise RuntimeError(f"Found dtype {prob.dtype.kind_name} but expected {count.dtype.kind_name}")
+    if count.dtype not in (_dt.float32, _dt.float64):
+        raise NotImplementedError(f"\"binomial_cpu\" not implemented for '{count.dtype.kind_name}'")
+    from . import _cpu_binomial
+
+    n, p = np.broadcast_arrays(np.asarray(count._data), np.asarray(prob._data))
+    draws = _cpu_binomial.binomial(resolve(generator), n.ravel().tolist(), p.ravel().tolist(), n.dtype)
+    return _BINOMIAL(count, prob, sample=draws.reshape(n.shape))
 
 
 # --- *_like ------------------------------------------------------------------------------

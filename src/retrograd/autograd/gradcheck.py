@@ -16,6 +16,7 @@ from ..engine.backward import grad as _grad
 from ..engine.grad_mode import enable_grad
 from ..ops.creation import zeros_like
 from ..tensor import Tensor
+from ..testing import make_tensor
 
 
 class GradcheckError(RuntimeError):
@@ -221,8 +222,6 @@ def gradgradcheck(
     inputs = _prepare(_as_tuple(inputs))
     outputs = _differentiable_outputs(func(*inputs))
     if grad_outputs is None:  # random, from the global generator as in PyTorch (the same draws)
-        from ..testing import make_tensor
-
         grad_outputs = tuple(
             make_tensor(o.shape, dtype=o.dtype, device=o.device, low=-1, high=1, requires_grad=True,
                         noncontiguous=gen_non_contig_grad_outputs)

@@ -8,7 +8,11 @@ parameters), score (`log_prob`, `cdf`, `entropy`) and validate their arguments a
 
 from __future__ import annotations
 
-from . import constraints, transforms
+from . import (
+    _kl_cross,  # noqa: F401  (registers the cross-family KL pairs)
+    constraints,
+    transforms,
+)
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial
@@ -35,6 +39,7 @@ from .kumaraswamy import Kumaraswamy
 from .laplace import Laplace
 from .log_normal import LogNormal
 from .logistic_normal import LogisticNormal
+from .lowrank_multivariate_normal import LowRankMultivariateNormal
 from .mixture_same_family import MixtureSameFamily
 from .multinomial import Multinomial
 from .multivariate_normal import MultivariateNormal
@@ -75,6 +80,7 @@ __all__ = [
     "Kumaraswamy",
     "Laplace",
     "LogNormal",
+    "LowRankMultivariateNormal",
     "LogisticNormal",
     "MixtureSameFamily",
     "Multinomial",

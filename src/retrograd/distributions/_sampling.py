@@ -1,4 +1,4 @@
-"""Samplers PyTorch implements in C++ (gamma, binomial, von Mises), and Gamma's reparameterised gradient.
+"""Samplers PyTorch implements in C++ (gamma, von Mises), and Gamma's reparameterised gradient.
 
 Their draws are not bit-compatible with PyTorch (its C++ samplers use their own algorithms);
 they follow the same distributions. Each call seeds a NumPy generator from retrograd's global
@@ -79,15 +79,6 @@ def sample_dirichlet(concentration: Any) -> Any:
     out = gammas / gammas.sum(-1, keepdim=True)
     tiny = _rg.finfo(out.dtype).tiny
     return out.clamp(min=tiny, max=1 - _rg.finfo(out.dtype).eps)
-
-
-def binomial(count: Any, probs: Any) -> Any:
-    """Binomial(count, probs) draws of the broadcast shape, in probs' dtype."""
-    n = count.detach().numpy()
-    p = probs.detach().numpy()
-    n, p = np.broadcast_arrays(n, p)
-    draws = numpy_generator().binomial(n.astype(np.int64), np.clip(p, 0, 1))
-    return _tensor_like(draws, probs)
 
 
 def von_mises(loc: Any, concentration: Any, shape: Any) -> Any:

@@ -7,7 +7,6 @@ from typing import Any
 import retrograd as _rg
 
 from . import constraints
-from ._sampling import binomial
 from ._special import lgamma
 from .bernoulli import one_of_probs_logits
 from .distribution import Distribution, expanded_copy
@@ -98,7 +97,8 @@ class Binomial(Distribution):
     def sample(self, sample_shape: Any = _rg.Size()) -> Any:
         shape = self._extended_shape(sample_shape)
         with _rg.no_grad():
-            return binomial(self.total_count.expand(shape), self.probs.expand(shape))
+            # PyTorch's sampler (BTRS / inversion) on its generator: seeded draws match PyTorch's
+            return _rg.binomial(self.total_count.expand(shape), self.probs.expand(shape))
 
     def log_prob(self, value: Any) -> Any:
         if self._validate_args:

@@ -63,9 +63,8 @@ class Cauchy(Distribution):
 
     def rsample(self, sample_shape: Any = _rg.Size()) -> Any:
         shape = self._extended_shape(sample_shape)
-        # standard Cauchy draws by inversion: tan(π (u - 1/2))
-        u = _rg.rand(shape, dtype=self.loc.dtype, device=self.loc.device)
-        eps = _rg.tan(math.pi * (u - 0.5))
+        # the in-place sampler draws as PyTorch's does, so seeded draws match it bit for bit
+        eps = self.loc.new_empty(shape).cauchy_()
         return self.loc + eps * self.scale
 
     def log_prob(self, value: Any) -> Any:
