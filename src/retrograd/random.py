@@ -42,8 +42,8 @@ from ._random_draw import (
 )
 from .backend import as_device
 from .engine.primitive import Primitive
+from .engine.vmap_hook import NOT_BATCHED, batched, random_draw
 from .engine.vmap_hook import hook as _vmap
-from .engine.vmap_hook import random_draw
 from .ops.creation import target_device
 from .ops.kernels.out_arg import ANY, same, write_out
 from .ops.kernels.placement import check_layout, check_memory_format, check_pin_memory
@@ -335,6 +335,10 @@ def normal(
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         if size is not None:
             raise TypeError(f"{_BAD_NORMAL} - got (Tensor, float, tuple)")
+        if _vmap.active:  # batched means or scales: every example draws its own
+            drawn = batched("random", normal, mean, std, generator=generator)
+            if drawn is not NOT_BATCHED:
+                return drawn
         return _normal_tensor(mean, std, rng)
     if size is None:
         raise TypeError(f"{_BAD_NORMAL} - got (float, float)")
@@ -391,8 +395,12 @@ def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | N
     """
     if out is not None:
         return write_out(out, bernoulli, locals(), ANY)
-    if _vmap.active and not hasattr(input, "_level"):  # vmap: `randomness=` decides
-        return random_draw(lambda s: _bernoulli(input.expand(s), p, generator), tuple(input.shape))
+    if _vmap.active:  # vmap: `randomness=` decides
+        if not hasattr(input, "_level"):
+            return random_draw(lambda s: _bernoulli(input.expand(s), p, generator), tuple(input.shape))
+        drawn = batched("random", bernoulli, input, p, generator=generator)
+        if drawn is not NOT_BATCHED:
+            return drawn
     return _bernoulli(input, p, generator)
 
 
@@ -444,6 +452,10 @@ def multinomial(
         return write_out(out, multinomial, locals(), same("multinomial expects Long tensor out, got: {dst}"))
     from ._random_draw import multinomial_indices
 
+    if _vmap.active:  # batched weights: every example draws its own (randomness="different")
+        drawn = batched("random_rows", multinomial, input, num_samples, replacement, generator=generator)
+        if drawn is not NOT_BATCHED:
+            return drawn
     x = input._data
     if x.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
@@ -473,6 +485,10 @@ def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:
         >>> retrograd.poisson(retrograd.tensor([0.0, 1.0, 10.0]))
         tensor([ 0.,  2., 15.])
     """
+    if _vmap.active:  # batched rates: every example draws its own
+        drawn = batched("random", poisson, input, generator)
+        if drawn is not NOT_BATCHED:
+            return drawn
     check_float(input.dtype, "poisson_cpu")
     rates = input._data
     if (rates < 0).any():
@@ -510,6 +526,10 @@ def binomial(count: Tensor, prob: Tensor, generator: Generator | None = None) ->
         >>> retrograd.binomial(retrograd.tensor([10.0, 100.0]), retrograd.tensor([0.5, 0.2]))
         tensor([ 7., 21.])
     """
+    if _vmap.active:  # batched counts or probabilities: every example draws its own
+        drawn = batched("random", binomial, count, prob, generator)
+        if drawn is not NOT_BATCHED:
+            return drawn
     if not count.dtype.is_floating_point:
         raise ValueError(f"binomial only supports floating-point dtypes for count, got: {count.dtype.kind_name}")
     if prob.dtype != count.dtype:

@@ -17,7 +17,7 @@ from ..engine.backward import grad as _engine_grad
 from ..engine.grad_mode import state
 from ..tensor import Tensor
 from . import _pytree
-from ._batched import current_levels, peel, rewrap
+from ._batched import current_levels, open_level, peel, rewrap
 from .vmap import vmap
 
 
@@ -581,7 +581,14 @@ def jacfwd(
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         _check_argnums(argnums, len(args))
-        region, leaves, spec, outs, out_spec, aux, push = _linearized(func, args, argnums, kwargs, has_aux, "jacfwd")
+        if randomness == "different":  # every column runs the function with its own draws
+            return _jacfwd_per_column(func, args, kwargs, argnums, has_aux)
+        # the columns are a vmap (as PyTorch's): random ops see its randomness ("error" raises)
+        diff = _pytree.flatten(_diff_args(args, argnums))[0]
+        with open_level(sum(x.numel() for x in diff if isinstance(x, Tensor)), randomness):
+            region, leaves, spec, outs, out_spec, aux, push = _linearized(
+                func, args, argnums, kwargs, has_aux, "jacfwd"
+            )
         logical_leaves = [region.logical(p) for p in leaves]
         sizes = [q.numel() for q in logical_leaves]
         total = sum(sizes)
@@ -611,6 +618,45 @@ def jacfwd(
         return result
 
     return wrapper
+
+
+def _jacfwd_per_column(func: Callable, args: tuple, kwargs: dict, argnums: Any, has_aux: bool) -> Any:
+    """jacfwd with randomness="different": a vmap over the basis of jvps of the whole function."""
+    from .. import ops
+
+    diff = _diff_args(args, argnums)
+    flat, spec = _pytree.flatten(diff)
+    sizes = [x.numel() for x in flat]
+
+    def of_diff(*flat_primals: Any) -> Any:
+        return func(*_replace_args(args, argnums, _pytree.unflatten(list(flat_primals), spec)), **kwargs)
+
+    def column(col: Tensor) -> Any:
+        tangents, start = [], 0
+        for x, n in zip(flat, sizes):
+            tangents.append(col[start : start + n].reshape(x.shape))
+            start += n
+        result = jvp(of_diff, tuple(flat), tuple(tangents), has_aux=has_aux)
+        return (result[1], result[2]) if has_aux else result[1]
+
+    basis = ops.eye(sum(sizes), dtype=flat[0].dtype)
+    per_output = vmap(column, randomness="different")(basis)  # [total, *out_shape]
+    if has_aux:  # the first column's aux
+        per_output, aux = per_output
+        aux = _pytree.tree_map(lambda a: a[0] if isinstance(a, Tensor) else a, aux)
+    outs, out_spec = _pytree.flatten(per_output)
+    jac_leaves = []
+    for cols in outs:
+        blocks, start = [], 0
+        out_shape = tuple(cols.shape[1:])
+        for x, n in zip(flat, sizes):
+            block = cols[start : start + n]
+            block = block.movedim(0, -1) if out_shape else block
+            blocks.append(block.reshape(out_shape + tuple(x.shape)))
+            start += n
+        jac_leaves.append(_pytree.unflatten(blocks, spec))
+    result = _pytree.unflatten(jac_leaves, out_spec)
+    return (result, aux) if has_aux else result
 
 
 def hessian(func: Callable[..., Any], argnums: Any = 0) -> Callable[..., Any]:

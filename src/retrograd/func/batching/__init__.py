@@ -17,7 +17,7 @@ from . import nn_rules, rules
 from .indexed import INDEX_RULES
 from .inplace import commit
 from .lifted import LIFT_RULES, lift
-from .randomness import check_random, random_draw, random_fill
+from .randomness import check_random, random_draw, random_elementwise, random_fill, random_rows
 
 _ELEMENTWISE = """
 abs acos acosh add alias asin asinh atan atan2 atanh ceil celu clamp clone copy cos cosh deg2rad div elu erf erfc
@@ -97,6 +97,8 @@ def install() -> None:
     LIFT_RULES.update(INDEX_RULES)
     LIFT_RULES["embedding"] = nn_rules.embedding_lookup
     LIFT_RULES["autograd_function"] = vmap_rule
+    LIFT_RULES["random"] = random_elementwise
+    LIFT_RULES["random_rows"] = random_rows
     hook.dispatch = dispatch
     hook.commit = commit
     hook.lift = lift

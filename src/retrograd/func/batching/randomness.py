@@ -15,11 +15,15 @@ from collections.abc import Callable
 from typing import Any
 
 from ...engine.vmap_hook import hook
-from .._batched import BatchedTensor, current_levels, rewrap
+from .._batched import BatchedTensor, current_levels, rewrap, wrap
+from .lifted import elementwise
 
 RANDOM_ERROR = (
     "vmap: called random operation while in randomness error mode. Please either use the 'same' or 'different' "
     "randomness flags on vmap or perform the randomness operation out of vmap"
+)
+SAME_WITH_BATCHED_INPUT = (
+    "Vmap does not currently support same randomness with a batched tensor input. Please file an issue with functorch"
 )
 UNBATCHED_INPLACE = (
     "vmap: Cannot ask for different inplace randomness on an unbatched tensor. This will appear like same "
@@ -77,3 +81,39 @@ def random_fill(target: Any, fill: Callable[[Any], Any]) -> Any:
     finally:
         hook.drawing = False
     return target
+
+
+def _batched_input_draw(level: int) -> None:
+    """A random op whose parameters (probabilities, means, rates) are batched at `level`: PyTorch's rules."""
+    mode = next(lv.randomness for lv in current_levels() if lv.level == level)
+    if mode == "error":
+        raise RuntimeError(RANDOM_ERROR)
+    if mode == "same":
+        raise RuntimeError(SAME_WITH_BATCHED_INPUT)
+
+
+def random_elementwise(fn: Callable, args: tuple, kwargs: dict, level: int) -> Any:
+    """`bernoulli(p)`, `normal(mean, std)`, `poisson(rates)`, `binomial(n, p)` with batched parameters.
+
+    Under "different" the op runs once on the batched values (batch dim in front): each example
+    draws its own values, in the order PyTorch draws them.
+    """
+    _batched_input_draw(level)
+    hook.drawing = True
+    try:
+        return elementwise(fn, args, kwargs, level)
+    finally:
+        hook.drawing = False
+
+
+def random_rows(fn: Callable, args: tuple, kwargs: dict, level: int) -> Any:
+    """`multinomial(weights, ...)` with batched weights: every example's rows drawn as rows of one matrix."""
+    _batched_input_draw(level)
+    weights = args[0]
+    value = weights._value  # (B, *rows, categories)
+    hook.drawing = True
+    try:
+        out = fn(value.reshape(-1, value.shape[-1]), *args[1:], **kwargs)
+    finally:
+        hook.drawing = False
+    return wrap(out.reshape(tuple(value.shape[:-1]) + (out.shape[-1],)), level)

@@ -1,0 +1,89 @@
+"""Random ops whose parameters are batched under vmap (bernoulli(p), normal(mean), multinomial, poisson,
+binomial), and jacfwd's `randomness=`: PyTorch's draws after the same seed, and its errors."""
+
+from __future__ import annotations
+
+import pytest
+
+import retrograd as rg
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+OPS = {
+    "bernoulli": lambda m, x: m.bernoulli(x),
+    "normal": lambda m, x: m.normal(x, 1.0),
+    "normal of two tensors": lambda m, x: m.normal(x, x),
+    "multinomial": lambda m, x: m.multinomial(x, 2),
+    "poisson": lambda m, x: m.poisson(x),
+    "binomial": lambda m, x: m.binomial(m.full_like(x, 10.0), x),
+}
+
+
+@pytest.mark.parametrize("name", list(OPS))
+def test_different_draws_are_the_draws_of_the_whole_batch(name):
+    # PyTorch: vmap(op, randomness="different") over p draws what op draws on the batched p itself
+    p = rg.full((3, 4), 0.5)
+    rg.manual_seed(0)
+    batched = rg.func.vmap(lambda x: OPS[name](rg, x), randomness="different")(p)
+    rg.manual_seed(0)
+    assert batched.tolist() == OPS[name](rg, p).tolist()
+
+
+def test_multinomial_of_batched_matrices_draws_row_by_row():
+    p = rg.rand(2, 3, 4)
+    rg.manual_seed(0)
+    batched = rg.func.vmap(lambda x: rg.multinomial(x, 2), randomness="different")(p)
+    rg.manual_seed(0)
+    assert batched.tolist() == rg.multinomial(p.reshape(6, 4), 2).reshape(2, 3, 2).tolist()
+
+
+@pytest.mark.parametrize("name", list(OPS))
+@pytest.mark.parametrize(
+    "randomness, message",
+    [("same", "Vmap does not currently support same randomness with a batched tensor input"),
+     ("error", "vmap: called random operation while in randomness error mode")],
+)
+def test_batched_parameters_refuse_same_and_error(name, randomness, message):
+    with pytest.raises(RuntimeError, match=message):
+        rg.func.vmap(lambda x: OPS[name](rg, x), randomness=randomness)(rg.full((3, 4), 0.5))
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@pytest.mark.parametrize("name", list(OPS))
+def test_draws_match_pytorch(name):
+    results = []
+    for m in (rg, torch):
+        m.manual_seed(0)
+        results.append(m.func.vmap(lambda x, m=m: OPS[name](m, x), randomness="different")(m.full((3, 4), 0.5)))
+    assert results[0].tolist() == results[1].tolist()
+
+
+def test_jacfwd_randomness():
+    f = lambda x: x * rg.rand(3)  # noqa: E731
+    rg.manual_seed(0)
+    draws = rg.rand(3, 3)
+    rg.manual_seed(0)
+    assert rg.func.jacfwd(f, randomness="different")(rg.ones(3)).tolist() == rg.diag(draws.diagonal()).tolist()
+    rg.manual_seed(0)
+    assert rg.func.jacfwd(f, randomness="same")(rg.ones(3)).tolist() == rg.diag(draws.reshape(-1)[:3]).tolist()
+    with pytest.raises(RuntimeError, match="randomness error mode"):
+        rg.func.jacfwd(f)(rg.ones(3))
+    rg.manual_seed(0)
+    jac, aux = rg.func.jacfwd(lambda x: (f(x), x.sum()), has_aux=True, randomness="different")(rg.ones(3))
+    assert aux.item() == 3.0 and jac.tolist() == rg.diag(draws.diagonal()).tolist()
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_jacfwd_different_matches_pytorch_with_two_arguments():
+    results = []
+    for m in (rg, torch):
+        m.manual_seed(0)
+        jac = m.func.jacfwd(lambda x, y, m=m: x * m.rand(3) * y.sum(), argnums=(0, 1), randomness="different")(
+            m.ones(3), m.ones(2)
+        )
+        results.append([j.reshape(-1).tolist() for j in jac])
+    for ours, theirs in zip(*results):
+        assert ours == pytest.approx(theirs)
