@@ -509,3 +509,56 @@ def test_buffer_read_as_indices_is_an_input_of_the_code():
     with torch.no_grad():
         model.positions.copy_(torch.tensor([5, 4, 3, 2, 1, 0]))  # the code reads the buffer's new values
     np.testing.assert_array_equal(compiled(tokens).detach().numpy(), model(tokens).detach().numpy())
+
+
+# --- value-dependent array code and training steps: never frozen into the generated code ----------
+
+
+@pytest.mark.parametrize(
+    "fn, first, second",
+    [
+        (lambda x: x * (x > 0), [1.0, 2.0, 3.0], [-1.0, 2.0, -3.0]),  # a comparison against a threshold
+        (lambda x: x.max(-1).values.sum(), [[1.0, 2.0], [4.0, 3.0]], [[2.0, 1.0], [3.0, 4.0]]),  # argmax
+        (lambda x: x.sort().indices.float() * x, [1.0, 2.0, 3.0], [3.0, 1.0, 2.0]),
+    ],
+)
+def test_value_dependent_results_match_eager_on_new_values(fn, first, second):
+    compiled = torch.compile(fn)
+    compiled(torch.tensor(first))
+    x = torch.tensor(second, requires_grad=True)
+    y = torch.tensor(second, requires_grad=True)
+    out, expected = compiled(x), fn(y)
+    assert out.tolist() == expected.tolist()
+    out.sum().backward()
+    expected.sum().backward()
+    assert x.grad.tolist() == y.grad.tolist()
+
+
+def test_a_padding_mask_is_not_frozen():
+    fn = lambda x, m: x.masked_fill(~m, 0.0).sum(1)  # noqa: E731
+    compiled = torch.compile(fn)
+    compiled(torch.ones(2, 4), torch.ones(2, 4, dtype=torch.bool))
+    x, m = torch.arange(8.0).reshape(2, 4), torch.tensor([[1, 1, 0, 0], [1, 1, 1, 0]], dtype=torch.bool)
+    assert compiled(x, m).tolist() == fn(x, m).tolist() == [1.0, 15.0]
+
+
+def test_a_compiled_training_step_trains_as_eager():
+    def run(compile_step):
+        torch.manual_seed(0)
+        model = torch.nn.Sequential(torch.nn.Linear(3, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
+        opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        x, y = torch.randn(16, 3), torch.randn(16, 1)
+
+        def step(x, y):
+            opt.zero_grad()
+            loss = ((model(x) - y) ** 2).mean()
+            loss.backward()
+            opt.step()
+            return loss.detach()
+
+        step = torch.compile(step) if compile_step else step
+        return [step(x, y).item() for _ in range(4)]
+
+    assert run(True) == run(False)
+    with pytest.raises(RuntimeError, match="backward"):
+        torch.compile(lambda x: (x * 2).sum().backward(), fullgraph=True)(torch.ones(2, requires_grad=True))

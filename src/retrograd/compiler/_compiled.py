@@ -300,7 +300,10 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
     if entry.generated is not None:
         state_tensors = {id(t): t for _, t in module_named.values()}
         state_tensors.update((id(t), t) for t in list(rec.found.values()) + entry.params)
-        reason = _probe.check(fn, args, kwargs, tensors, list(state_tensors.values()), entry)
+        try:
+            reason = _probe.check(fn, args, kwargs, tensors, list(state_tensors.values()), entry)
+        except Exception as e:  # noqa: BLE001 - any failure on other values: trust eager instead
+            reason = f"the function fails on other input values ({type(e).__name__})"
         if reason is not None:
             if fullgraph:
                 raise _trace.Unsupported(f"retrograd.compile(fullgraph=True) cannot record this function: {reason}")

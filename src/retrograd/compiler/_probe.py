@@ -5,8 +5,7 @@ would freeze the first call's values as constants (the library's own value-depen
 such as a loss's class indices or a pooling's window maxima, are primitives for that reason).
 So once, after generating, every input (arguments, parameters, buffers) is given other values,
 and the function runs both eagerly and as generated code: outputs and gradients must agree, or
-the call site runs eagerly. Floats are scaled and shifted; integers and bools
-are rotated, which keeps them valid indices.
+the call site runs eagerly (see `perturbed` for the new values).
 """
 
 from __future__ import annotations
@@ -24,9 +23,16 @@ _make = Tensor._make
 
 
 def perturbed(a: Any) -> Any:
-    """Different values of the same shape, dtype and range."""
+    """Different values of the same shape, dtype and range.
+
+    Floats are put in reverse order, scaled, shifted and negated, so comparisons, masks, argmax
+    and sort orders change too (a function undefined there fails the check and runs eagerly);
+    bools are negated; integers are rotated, which keeps them valid indices.
+    """
     if a.dtype.kind == "f" or a.dtype.kind == "c":
-        return (a * 0.75 + 0.125).astype(a.dtype)
+        return (a.reshape(-1)[::-1].reshape(a.shape) * -0.75 - 0.125).astype(a.dtype)
+    if a.dtype.kind == "b":
+        return ~a
     if a.size > 1:
         return numpy.roll(a.reshape(-1), 1).reshape(a.shape).copy()
     return a.copy()

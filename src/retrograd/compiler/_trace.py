@@ -170,5 +170,12 @@ class _Dispatch:
         if rec is not None:
             rec.write(target, result)
 
+    def backward(self) -> None:
+        """The engine's backward pass starts: the function's own `backward()` cannot be recorded
+        (gradients accumulate and optimizers step through NumPy, out of the recording's sight)."""
+        rec = _active.get(threading.get_ident())
+        if rec is not None and not rec.backward:
+            rec.graph_break("backward() runs inside the function (a training step): it runs eagerly")
+
 
 _dispatch = _Dispatch()

@@ -20,6 +20,7 @@ import numpy
 
 from ..backend import namespace
 from ..backend.host_memory import before_training
+from . import primitive as _primitive  # (its `tracer`, read at call time: retrograd.compile)
 from . import tensor_type as _tt
 from .anomaly_mode import anomaly, check_results, print_forward_stack
 from .grad_mode import state
@@ -133,6 +134,8 @@ def run(
     AccumulateGrad nodes that run add into their leaf's `.grad`.
     """
     before_training()  # a training loop starts: keep freed array memory mapped (backend/host_memory)
+    if _primitive.tracer is not None:  # retrograd.compile is recording: a backward inside it is not recordable
+        _primitive.tracer.backward()
     root_nodes = [n for n, _ in roots]
     if targets is None:
         deps = _count_edges(root_nodes)  # keys: every node this pass can reach
