@@ -562,3 +562,76 @@ def test_a_compiled_training_step_trains_as_eager():
     assert run(True) == run(False)
     with pytest.raises(RuntimeError, match="backward"):
         torch.compile(lambda x: (x * 2).sum().backward(), fullgraph=True)(torch.ones(2, requires_grad=True))
+
+
+# --- guards on what the function reads from Python -------------------------------------------
+
+SCALE = 2.0
+OFFSET = torch.ones(3)
+
+
+def _scaled(x):
+    return x * SCALE + OFFSET
+
+
+def test_changed_globals_re_record():
+    global SCALE, OFFSET
+    f = torch.compile(_scaled)
+    x = torch.ones(3)
+    f(x)
+    f(x)
+    try:
+        SCALE = 10.0
+        assert f(x).tolist() == [11.0] * 3
+        OFFSET = torch.zeros(3)
+        assert f(x).tolist() == [10.0] * 3
+    finally:
+        SCALE, OFFSET = 2.0, torch.ones(3)
+
+
+def test_changed_module_attributes_and_layers_re_record():
+    class Scaled(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin, self.scale, self.use_relu = nn.Linear(3, 3), 1.0, False
+
+        def forward(self, x):
+            y = self.lin(x) * self.scale
+            return y.relu() if self.use_relu else y
+
+    m = Scaled()
+    c = torch.compile(m)
+    x = torch.randn(2, 3)
+    c(x)
+    c(x)
+    for change in (lambda: setattr(m, "scale", 5.0), lambda: setattr(m, "use_relu", True),
+                   lambda: setattr(m, "lin", nn.Linear(3, 3))):
+        change()
+        assert torch.equal(c(x), m(x))
+
+
+def test_a_layer_swapped_in_a_closed_over_model_gets_the_gradients():
+    model = nn.Sequential(nn.Linear(3, 2))
+    g = torch.compile(lambda x: model(x).sum())
+    x = torch.randn(2, 3)
+    g(x)
+    g(x)
+    model[0] = nn.Linear(3, 2)
+    out = g(x)
+    out.backward()
+    assert torch.equal(out, model(x).sum()) and model[0].weight.grad is not None
+
+
+def test_parameters_given_new_data_re_record():
+    lin = nn.Linear(3, 2)
+    c = torch.compile(lin)
+    c(torch.ones(1, 3))
+    lin.weight.data, lin.bias.data = torch.ones(4, 3), torch.zeros(4)  # a new shape
+    c(torch.ones(1, 3)).sum().backward()
+    assert lin.weight.grad.shape == (4, 3)
+    frozen = nn.Linear(3, 2).requires_grad_(False)
+    h = torch.compile(lambda x: frozen(x))
+    x = torch.randn(2, 3)
+    h(x)
+    frozen.weight.data = torch.zeros(2, 3)  # a constant of the code, rebound
+    assert torch.equal(h(x), frozen(x))

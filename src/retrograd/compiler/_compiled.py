@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import warnings
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from .. import backend
@@ -149,9 +150,11 @@ class Entry:
     reasons: list = field(default_factory=list)
     params: list = field(default_factory=list)  # tensors read at call time after the arguments
     params_rg: tuple = ()
-    constants: list = field(default_factory=list)  # (tensor, version) frozen into the code
+    params_meta: tuple = ()  # (shape, dtype) per parameter, as recorded into the code
+    constants: list = field(default_factory=list)  # (tensor, version, array) frozen into the code
     module_guard: Any = None  # () -> tuple, equal to `module_state` while the code is valid
     module_state: Any = None
+    python_guard: Any = None  # () -> bool: the globals, closures and module attributes are as recorded
     grad_inputs: list = field(default_factory=list)  # ("arg", i) / ("param", i) per backward result
     out_plan: Any = None
     n_new: int = 0
@@ -160,12 +163,15 @@ class Entry:
     xp: Any = None
 
     def valid(self) -> bool:
-        for p, rg in zip(self.params, self.params_rg):
-            if p._requires_grad is not rg:
+        for p, rg, (shape, dtype) in zip(self.params, self.params_rg, self.params_meta):
+            data = p._data
+            if p._requires_grad is not rg or data.shape != shape or data.dtype != dtype:
                 return False
-        for t, version in self.constants:
-            if t._version_counter.value != version:
+        for t, version, array in self.constants:
+            if t._version_counter.value != version or t._data is not array:
                 return False
+        if self.python_guard is not None and not self.python_guard():
+            return False
         return self.module_guard is None or self.module_guard() == self.module_state
 
     def run(self, tensors: list) -> Any:
@@ -265,11 +271,79 @@ def _module_tensors(module: Any) -> tuple[dict, Any, Any]:
             named.setdefault(id(b._data), (name.replace(".", "_"), b))
     modules = list(module.modules())
     owners = [(m._parameters, n, p) for m in modules for n, p in m._parameters.items()]
+    owners += [(m._buffers, n, b) for m in modules for n, b in m._buffers.items()]
 
     def guard() -> tuple:
         return tuple([m.training for m in modules]) + tuple([d.get(n) is p for d, n, p in owners])
 
     return named, guard, guard()
+
+
+_PLAIN = (int, float, bool, str, type(None), complex)
+
+
+def _python_guard(fn: Any, module: Any) -> Any:
+    """A check that what the function reads from Python is as it was when recorded.
+
+    The recording freezes Python numbers and the tensors a function reaches through globals,
+    closures and module attributes. So the names its code reads from its globals and its
+    closure cells are kept (numbers and strings by value, anything else by identity), and so
+    are the plain attributes and submodules of every module among them or being compiled
+    (`self.scale`, `self.use_relu`, a layer swapped for another): a change re-records, as
+    PyTorch's guards do.
+    """
+    slots: list = []  # (dict, key): globals by name, module attributes and submodules
+    cells: list = []  # closure cells
+    modules: list = [module] if module is not None else []
+    func = getattr(fn, "__func__", fn)
+    code = getattr(func, "__code__", None)
+    if code is not None:
+        scope = getattr(func, "__globals__", {})
+        slots += [(scope, n) for n in code.co_names if n in scope and not isinstance(scope[n], ModuleType)]
+        cells = [c for c in getattr(func, "__closure__", None) or () if _filled(c)]
+    found = [d[n] for d, n in slots] + [c.cell_contents for c in cells] + [getattr(fn, "__self__", None)]
+    modules += [v for v in found if _is_module(v)]
+    for top in modules:
+        for m in top.modules():
+            slots += [(m.__dict__, n) for n, v in m.__dict__.items() if type(v) in _PLAIN]
+            slots += [(m._modules, n) for n in m._modules]
+    plain = [(d, n) for d, n in slots if type(d[n]) in _PLAIN]
+    objects = [(d, n) for d, n in slots if type(d[n]) not in _PLAIN]
+    plain_values = tuple([d[n] for d, n in plain])
+    object_values = [d[n] for d, n in objects]
+    cell_values = [c.cell_contents for c in cells]
+    plain_cells = [type(v) in _PLAIN for v in cell_values]
+    if not slots and not cells:
+        return None
+
+    def guard() -> bool:
+        if tuple([d.get(n, _MISSING) for d, n in plain]) != plain_values:
+            return False
+        for (d, n), expected in zip(objects, object_values):
+            if d.get(n, _MISSING) is not expected:
+                return False
+        for c, expected, by_value in zip(cells, cell_values, plain_cells):
+            value = c.cell_contents
+            if (value != expected) if by_value else (value is not expected):
+                return False
+        return True
+
+    return guard
+
+
+_MISSING = object()
+
+
+def _filled(cell: Any) -> bool:
+    try:
+        return cell.cell_contents is not _MISSING
+    except ValueError:  # a closure cell not yet assigned
+        return False
+
+
+def _is_module(value: Any) -> bool:
+    """An nn.Module, known by its registries (the compiler sits below nn and does not import it)."""
+    return hasattr(value, "_modules") and hasattr(value, "_parameters") and hasattr(value, "modules")
 
 
 def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, module: Any) -> tuple[Entry, Any]:
@@ -309,6 +383,7 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
                 raise _trace.Unsupported(f"retrograd.compile(fullgraph=True) cannot record this function: {reason}")
             entry = Entry(None, reasons=[reason])
     entry.module_guard, entry.module_state = module_guard, module_state
+    entry.python_guard = _python_guard(fn, module)
     return entry, result
 
 
@@ -373,7 +448,8 @@ def _build(
         gen,
         params=params,
         params_rg=tuple(p._requires_grad for p in params),
-        constants=[c for c in rec.constants.values() if c[0]._requires_grad is False],
+        params_meta=tuple((p._data.shape, p._data.dtype) for p in params),
+        constants=[(t, v, t._data) for t, v in rec.constants.values() if t._requires_grad is False],
         grad_inputs=grad_inputs if seeds else [],
         out_plan=plan,
         n_new=len(outs),
