@@ -635,3 +635,42 @@ def test_parameters_given_new_data_re_record():
     h(x)
     frozen.weight.data = torch.zeros(2, 3)  # a constant of the code, rebound
     assert torch.equal(h(x), frozen(x))
+
+
+def test_grad_mode_turned_on_inside_under_no_grad():
+    def double(x):
+        with torch.enable_grad():
+            return x * 2
+
+    f = torch.compile(double)
+    x = torch.ones(2, requires_grad=True)
+    with torch.no_grad():
+        assert f(x).requires_grad and f(x).requires_grad
+
+
+def test_outputs_that_view_inputs_keep_their_version_tracking():
+    v = torch.compile(lambda x: x.view(-1))
+    v(torch.ones(2, requires_grad=True))
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    a = x * 1.0
+    z = a.sin()
+    y = v(a)
+    assert y._base is a
+    with torch.no_grad():
+        y.mul_(100)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        z.sum().backward()
+
+
+def test_in_place_on_a_view_of_a_non_leaf_input_and_hooks_added_later():
+    h = torch.compile(lambda x: (x[:1].mul_(3), x * 1.0)[1])
+    assert h(torch.ones(2, requires_grad=True) * 2).tolist() == [6.0, 2.0]
+    lin = nn.Linear(2, 2)
+    c = torch.compile(lin)
+    x = torch.ones(1, 2, requires_grad=True)
+    c(x)
+    c(x)
+    calls = []
+    lin.register_full_backward_hook(lambda m, gi, go: calls.append(1))
+    c(x).sum().backward()
+    assert calls == [1]

@@ -288,9 +288,9 @@ def _python_guard(fn: Any, module: Any) -> Any:
     The recording freezes Python numbers and the tensors a function reaches through globals,
     closures and module attributes. So the names its code reads from its globals and its
     closure cells are kept (numbers and strings by value, anything else by identity), and so
-    are the plain attributes and submodules of every module among them or being compiled
-    (`self.scale`, `self.use_relu`, a layer swapped for another): a change re-records, as
-    PyTorch's guards do.
+    are the plain attributes, submodules and hook counts of every module among them or being
+    compiled (`self.scale`, `self.use_relu`, a layer swapped for another, a hook added): a
+    change re-records, as PyTorch's guards do.
     """
     slots: list = []  # (dict, key): globals by name, module attributes and submodules
     cells: list = []  # closure cells
@@ -307,6 +307,8 @@ def _python_guard(fn: Any, module: Any) -> Any:
         for m in top.modules():
             slots += [(m.__dict__, n) for n, v in m.__dict__.items() if type(v) in _PLAIN]
             slots += [(m._modules, n) for n in m._modules]
+    hooks = [m.__dict__[n] for top in modules for m in top.modules() for n in _HOOK_DICTS if n in m.__dict__]
+    hook_counts = [len(h) for h in hooks]
     plain = [(d, n) for d, n in slots if type(d[n]) in _PLAIN]
     objects = [(d, n) for d, n in slots if type(d[n]) not in _PLAIN]
     plain_values = tuple([d[n] for d, n in plain])
@@ -317,7 +319,7 @@ def _python_guard(fn: Any, module: Any) -> Any:
         return None
 
     def guard() -> bool:
-        if tuple([d.get(n, _MISSING) for d, n in plain]) != plain_values:
+        if tuple([d.get(n, _MISSING) for d, n in plain]) != plain_values or [len(h) for h in hooks] != hook_counts:
             return False
         for (d, n), expected in zip(objects, object_values):
             if d.get(n, _MISSING) is not expected:
@@ -332,6 +334,8 @@ def _python_guard(fn: Any, module: Any) -> Any:
 
 
 _MISSING = object()
+# a module's hooks run inside the recording: ones added later need a new one
+_HOOK_DICTS = ("_forward_pre_hooks", "_forward_hooks", "_backward_hooks", "_backward_pre_hooks")
 
 
 def _filled(cell: Any) -> bool:
@@ -407,6 +411,11 @@ def _build(
     outs = [t for _, t in sorted(arrays.values(), key=lambda e: e[0])]
     if not rec.breaks:
         _check_hooks(rec, outs, first_node)
+    if not state.enabled and any(o._requires_grad and o._grad_fn is not None for o in outs):
+        rec.graph_break("grad mode is turned on inside the function")
+    sources = [t._data for t in tensors] + [t._data for _, t in rec.inputs.values() if t is not None]
+    if any(o._base is not None and _shares_memory(o._data, sources) for o in outs):
+        rec.graph_break("an output is a view of an input (its view and version tracking would be lost)")
     if rec.breaks:
         return Entry(None, reasons=list(rec.breaks))
 
@@ -457,6 +466,11 @@ def _build(
         out_meta=out_meta,
         xp=xp,
     )
+
+
+def _shares_memory(array: Any, sources: list) -> bool:
+    xp = backend.namespace(array)
+    return any(xp.may_share_memory(array, s) for s in sources)
 
 
 def _same(a: Any, b: Any) -> bool:
