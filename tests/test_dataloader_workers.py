@@ -223,6 +223,35 @@ def test_persistent_workers_keep_their_processes_across_epochs():
     assert_dead(pids)
 
 
+def _persistent_epochs(lib, generator):
+    """Three epochs of a shuffled persistent loader, each followed by a draw from its stream."""
+    lib.manual_seed(7)
+    g = None if generator is None else lib.Generator().manual_seed(generator)
+    data = lib.utils.data.TensorDataset(lib.arange(6.0).reshape(6, 1))
+    loader = lib.utils.data.DataLoader(
+        data, batch_size=2, num_workers=2, persistent_workers=True, shuffle=True, generator=g
+    )
+    out = []
+    for _ in range(3):
+        out.append([b[0][:, 0].tolist() for b in loader])
+        out.append(lib.rand(2, generator=g).tolist())
+    return out
+
+
+@needs_torch
+@pytest.mark.parametrize("generator", [None, 3])
+def test_persistent_shuffled_epochs_draw_like_torch(generator):
+    # PyTorch draws the workers' base seed once, when the persistent iterator is made;
+    # later epochs draw only the sampler's seed.
+    assert _persistent_epochs(rg, generator) == _persistent_epochs(torch, generator)
+
+
+def test_persistent_workers_keep_their_base_seed():
+    loader = DataLoader(WhoLoads(4), batch_size=None, num_workers=2, persistent_workers=True, shuffle=True)
+    seeds = [{s["id"]: s["seed"] for s in loader} for _ in range(2)]
+    assert seeds[0] == seeds[1]
+
+
 def test_spawn_context_works():
     loader = DataLoader(Squares(4), batch_size=2, num_workers=1, multiprocessing_context="spawn")
     assert loader.multiprocessing_context.get_start_method() == "spawn"

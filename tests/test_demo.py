@@ -16,13 +16,13 @@ def test_demo_writes_its_files(tmp_path, capsys):
     out = tmp_path / "demo"
     status = main(["demo", "--out", str(out), "--epochs", "2", "--subset", "300", "--quiet", "--skip-tour"])
     assert status == 0
-    for name in ("curves.png", "model.safetensors", "report.md"):
+    for name in ("curves.png", "model.pt", "report.md"):
         assert (out / name).stat().st_size > 0
     assert (out / "graph.svg").exists() or (out / "graph.dot").exists()
     assert (out / "curves.png").read_bytes().startswith(b"\x89PNG")
     report = (out / "report.md").read_text()
     assert "test accuracy" in report
-    weights = retrograd.load(str(out / "model.safetensors"))
+    weights = retrograd.load(str(out / "model.pt"))
     assert "features.0.weight" in weights and tuple(weights["features.0.weight"].shape) == (16, 1, 3, 3)
     assert "test accuracy" in capsys.readouterr().out
 

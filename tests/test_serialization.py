@@ -1,5 +1,6 @@
-"""retrograd.save / retrograd.load: round trips in the safetensors format, PyTorch checkpoints
-(zip pickles, read without running code), safetensors from PyTorch, and broken files."""
+"""retrograd.save / retrograd.load: round trips in PyTorch's checkpoint format (zip pickles, read
+without running code; written whatever the file's name, as torch.save), loads of safetensors
+files (from PyTorch, and the nested ones older retrograd versions wrote), and broken files."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import safetensors.numpy
 
 import retrograd as rg
 from retrograd import nn, serialization
+from retrograd._safetensors_format import safetensors_bytes
 from retrograd.serialization import load, save
 
 try:
@@ -28,10 +30,21 @@ needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed
 DTYPES = [rg.bool, rg.uint8, rg.int8, rg.int16, rg.int32, rg.int64, rg.float16, rg.float32, rg.float64]
 
 
-def roundtrip(obj, tmp_path, name: str = "obj.safetensors"):
-    path = tmp_path / name
-    save(obj, path)
-    return load(path)
+@pytest.fixture(params=["save", "old_safetensors"])
+def roundtrip(request):
+    """`save` then `load` (a zip checkpoint, even at a `.safetensors` path, as `torch.save`), or
+    `load` of the nested safetensors files older retrograd versions wrote."""
+
+    def run(obj, tmp_path, name: str = "obj.safetensors"):
+        path = tmp_path / name
+        if request.param == "save":
+            save(obj, path)
+            assert zipfile.is_zipfile(path)
+        else:
+            path.write_bytes(safetensors_bytes(obj))
+        return load(path)
+
+    return run
 
 
 def same(a: rg.Tensor, b: rg.Tensor) -> None:
@@ -41,7 +54,7 @@ def same(a: rg.Tensor, b: rg.Tensor) -> None:
 
 # --- round trips -----------------------------------------------------------------------------
 
-def test_nested_structure_roundtrip(tmp_path):
+def test_nested_structure_roundtrip(roundtrip, tmp_path):
     obj = {
         "w": rg.arange(6.0).reshape(2, 3),
         "ordered": OrderedDict([("z", 1), ("a", rg.ones(2, dtype=rg.int32))]),
@@ -67,7 +80,7 @@ def test_nested_structure_roundtrip(tmp_path):
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=str)
 @pytest.mark.parametrize("shape", [(), (0,), (3,), (2, 0, 3), (2, 3, 4)], ids=str)
-def test_dtype_and_shape_roundtrip(tmp_path, dtype, shape):
+def test_dtype_and_shape_roundtrip(roundtrip, tmp_path, dtype, shape):
     data = np.arange(int(np.prod(shape)), dtype=np.float64).reshape(shape) * 1.5 - 2
     t = rg.tensor(data).to(dtype)
     out = roundtrip(t, tmp_path)
@@ -75,12 +88,12 @@ def test_dtype_and_shape_roundtrip(tmp_path, dtype, shape):
     out.add_(out) if dtype != rg.bool else out.logical_not_()  # loaded memory is writable
 
 
-def test_bare_scalars_and_tensors(tmp_path):
+def test_bare_scalars_and_tensors(roundtrip, tmp_path):
     assert roundtrip(7, tmp_path) == 7 and roundtrip(None, tmp_path) is None and roundtrip("s", tmp_path) == "s"
     same(roundtrip(rg.tensor(3.5), tmp_path), rg.tensor(3.5))
 
 
-def test_non_contiguous_tensors_save_their_values(tmp_path):
+def test_non_contiguous_tensors_save_their_values(roundtrip, tmp_path):
     base = rg.arange(12.0).reshape(3, 4)
     views = {"t": base.t(), "slice": base[1:, ::2], "expanded": rg.ones(3).expand(2, 3)}
     out = roundtrip(views, tmp_path)
@@ -88,7 +101,7 @@ def test_non_contiguous_tensors_save_their_values(tmp_path):
         same(out[key], view)
 
 
-def test_requires_grad_parameters_and_shared_tensors(tmp_path):
+def test_requires_grad_parameters_and_shared_tensors(roundtrip, tmp_path):
     p = nn.Parameter(rg.ones(2))
     frozen = nn.Parameter(rg.zeros(1), requires_grad=False)
     leaf = rg.ones(3, requires_grad=True)
@@ -119,8 +132,9 @@ def test_module_state_dict_roundtrip(tmp_path):
     net = Net()
     net.steps.add_(5)
     state = net.state_dict()
-    path = tmp_path / "net.safetensors"  # this extension selects the safetensors format
+    path = tmp_path / "net.safetensors"  # a zip checkpoint whatever the name, as torch.save
     save(state, path)
+    assert zipfile.is_zipfile(path)
     loaded = load(path)
     assert type(loaded) is OrderedDict and list(loaded) == ["weight", "bias", "steps", "inner.scale"]
     for key in state:
@@ -129,13 +143,16 @@ def test_module_state_dict_roundtrip(tmp_path):
     fresh.load_state_dict(loaded)
     same(fresh.weight.detach(), net.weight.detach())
     assert fresh.steps.item() == 5 and fresh.inner.scale.dtype == rg.float64
-    # a flat state dict is an ordinary safetensors file: its keys are the tensor names
-    plain = safetensors.numpy.load_file(str(path))
+    # the safetensors files older versions wrote: a flat state dict's keys are the tensor names
+    old = tmp_path / "old.safetensors"
+    old.write_bytes(safetensors_bytes(state))
+    assert list(load(old)) == list(state)
+    plain = safetensors.numpy.load_file(str(old))
     assert sorted(plain) == sorted(state)
     np.testing.assert_array_equal(plain["inner.scale"], state["inner.scale"].numpy())
 
 
-def test_optimizer_like_state_dict_roundtrip(tmp_path):
+def test_optimizer_like_state_dict_roundtrip(roundtrip, tmp_path):
     state = {
         "state": {0: {"step": rg.tensor(3.0), "exp_avg": rg.ones(2, 2)}, 1: {"step": rg.tensor(3.0)}},
         "param_groups": [{"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "amsgrad": False,
@@ -157,22 +174,30 @@ def test_file_objects(tmp_path):
         same(load(fh)[0], rg.ones(1))
 
 
-def test_tensor_names_avoid_collisions(tmp_path):
+def test_tensor_names_avoid_collisions(roundtrip, tmp_path):
     obj = {"a": {"b": rg.ones(1)}, "a.b": rg.zeros(1), "__metadata__": rg.full((1,), 2.0)}
     out = roundtrip(obj, tmp_path)
     assert out["a"]["b"].item() == 1 and out["a.b"].item() == 0 and out["__metadata__"].item() == 2
 
 
-def test_safetensors_save_rejects_what_it_cannot_store(tmp_path):
+def test_safetensors_writer_rejects_what_it_cannot_store():
     with pytest.raises(TypeError, match="can't save an object of type object at 'a.0'"):
-        save({"a": [object()]}, tmp_path / "x.safetensors")
+        safetensors_bytes({"a": [object()]})
     with pytest.raises(TypeError, match="tensors can't be dict keys"):
-        save({rg.ones(1): 1}, tmp_path / "x.safetensors")
+        safetensors_bytes({rg.ones(1): 1})
     loop: list = []
     loop.append(loop)
     with pytest.raises(ValueError, match="contains itself"):
-        save(loop, tmp_path / "x.safetensors")
-    assert not os.listdir(tmp_path)  # failed saves leave no file behind
+        safetensors_bytes(loop)
+
+
+def test_save_to_a_safetensors_path_keeps_everything(tmp_path):
+    # torch.save writes its zip format whatever the suffix: nothing is dropped or reordered
+    obj = {"z": rg.ones(1), "step": 3, "a": [rg.zeros(2), "text"], "obj": OrderedDict(b=1)}
+    save(obj, tmp_path / "x.safetensors")
+    out = load(tmp_path / "x.safetensors")
+    assert list(out) == ["z", "step", "a", "obj"] and out["step"] == 3 and out["a"][1] == "text"
+    assert out["obj"] == OrderedDict(b=1)
 
 
 def test_map_location(tmp_path):
@@ -246,6 +271,9 @@ def test_handwritten_pt_with_strides_offsets_and_shared_storage(tmp_path):
     assert out["empty"].shape == (0, 5) and out["full"].dtype == rg.float32
     out["full"][0, 0] = 100.0  # tensors on one storage share memory, as after torch.load
     assert out["t"][0, 0].item() == 100.0
+    # each keeps its place in the storage, as after torch.load
+    assert [out[k].storage_offset() for k in ("full", "t", "window", "expanded")] == [0, 0, 5, 0]
+    assert out["window"].untyped_storage().data_ptr() == out["full"].untyped_storage().data_ptr()
 
 
 def test_handwritten_pt_big_endian_and_int_storage(tmp_path):
@@ -310,8 +338,8 @@ def test_attributes_only_on_fresh_ordered_dicts(tmp_path):
 
 
 def test_unsupported_persistent_ids_and_storage_types(tmp_path):
-    write_pt(tmp_path / "c.pt", _dict_pickle({"c": _tensor_pickle(storage="ComplexFloatStorage")}), {"0": b"\0" * 48})
-    with pytest.raises(pickle.UnpicklingError, match="'torch.ComplexFloatStorage'.*no equivalent dtype"):
+    write_pt(tmp_path / "c.pt", _dict_pickle({"c": _tensor_pickle(storage="QInt8Storage")}), {"0": b"\0" * 48})
+    with pytest.raises(pickle.UnpicklingError, match="'torch.QInt8Storage'.*no equivalent dtype"):
         load(tmp_path / "c.pt")
     bad_pid = b"\x80\x02" + _text("not-a-storage") + b"Q."
     write_pt(tmp_path / "p.pt", bad_pid, {})
@@ -348,9 +376,7 @@ def test_empty_and_unknown_files(tmp_path):
 
 
 def test_truncated_and_corrupt_safetensors(tmp_path):
-    path = tmp_path / "ok.safetensors"
-    save({"x": rg.arange(100.0), "y": [1, 2]}, path)
-    data = path.read_bytes()
+    data = safetensors_bytes({"x": rg.arange(100.0), "y": [1, 2]})
     for cut in (9, 40, len(data) - 1):
         (tmp_path / "cut").write_bytes(data[:cut])
         with pytest.raises(RuntimeError, match="cut: corrupt or truncated safetensors file"):
@@ -507,19 +533,26 @@ def test_bfloat16_loads_as_float32_vs_torch(tmp_path):
 
 
 @needs_torch
-def test_retrograd_file_loads_in_torch_vs_torch(tmp_path):
-    import safetensors.torch
-
-    state = OrderedDict([("w", rg.randn(3, 2)), ("n", rg.tensor([1, 2], dtype=rg.int32))])
+def test_safetensors_path_is_a_torch_checkpoint_vs_torch(tmp_path):
+    state = OrderedDict([("w", rg.randn(3, 2)), ("n", rg.tensor([1, 2], dtype=rg.int32)), ("epoch", 4)])
     save(state, tmp_path / "r.safetensors")
-    theirs = safetensors.torch.load_file(str(tmp_path / "r.safetensors"))
-    for key, value in state.items():
-        np.testing.assert_array_equal(theirs[key].numpy(), value.numpy())
+    assert zipfile.is_zipfile(tmp_path / "r.safetensors")
+    # torch.load reads a `.safetensors` path with the safetensors package, whoever wrote it:
+    # under another name PyTorch reads the checkpoint, every entry in its order
+    os.replace(tmp_path / "r.safetensors", tmp_path / "r.pt")
+    theirs = torch.load(tmp_path / "r.pt", weights_only=True)
+    assert list(theirs) == ["w", "n", "epoch"] and theirs["epoch"] == 4
+    for key in ("w", "n"):
+        np.testing.assert_array_equal(theirs[key].numpy(), state[key].numpy())
+    torch.save({"t": torch.ones(2), "epoch": 4}, tmp_path / "t.safetensors")  # PyTorch does the same
+    assert zipfile.is_zipfile(tmp_path / "t.safetensors")
+    assert load(tmp_path / "t.safetensors")["epoch"] == 4
 
 
 # --- PyTorch's checkpoint format, both ways ------------------------------------------------------
 
-ROUNDTRIP_DTYPES = [rg.bool, rg.uint8, rg.int8, rg.int16, rg.int32, rg.int64, rg.float16, rg.float32, rg.float64]
+ROUNDTRIP_DTYPES = [rg.bool, rg.uint8, rg.int8, rg.int16, rg.int32, rg.int64, rg.float16, rg.float32, rg.float64,
+                    rg.complex64, rg.complex128]
 
 
 def _views_and_values():
@@ -677,12 +710,11 @@ def test_failed_save_keeps_the_old_file(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["deep.pt", "deep.safetensors"])
-def test_deep_nesting_roundtrip(tmp_path, name):
+def test_deep_nesting_roundtrip(roundtrip, tmp_path, name):
     deep: list = [rg.ones(1)]
     for _ in range(999):
         deep = [deep]
-    save(deep, tmp_path / name)
-    out = load(tmp_path / name)
+    out = roundtrip(deep, tmp_path, name)
     for _ in range(999):
         out = out[0]
     same(out[0], rg.ones(1))
@@ -698,3 +730,37 @@ def test_deep_nesting_loads_in_torch(tmp_path):
     for _ in range(450):
         theirs = theirs["d"]
     assert theirs == {"x": 1}
+
+
+def _complex_values(lib):
+    c = lib.tensor([[1 + 2j, -3.5j, 0.25], [4, -1 - 1j, 1e30 + 1e-30j]])
+    return {"c64": c, "t": c.t(), "row": c[1], "c128": c.to(lib.complex128), "dtype": lib.complex64,
+            "empty": lib.zeros(0, 2, dtype=lib.complex128)}
+
+
+def test_complex_roundtrip(tmp_path):
+    obj = _complex_values(rg)
+    obj["real"] = obj["c64"].real  # a float view of complex memory (torch.save refuses this mix)
+    save(obj, tmp_path / "c.pt")
+    out = load(tmp_path / "c.pt")
+    for key in ("c64", "t", "row", "c128", "real", "empty"):
+        same(out[key], obj[key])
+    assert out["dtype"] is rg.complex64
+    out["c64"][0, 1] = rg.tensor(5j)  # views of one storage still share it
+    assert out["t"][1, 0].item() == 5j
+
+
+@needs_torch
+def test_complex_checkpoints_both_ways_vs_torch(tmp_path):
+    save(_complex_values(rg), tmp_path / "ours.pt")
+    torch.save(_complex_values(torch), tmp_path / "theirs.pt")
+    theirs = torch.load(tmp_path / "theirs.pt", weights_only=True)
+    for file in ("theirs.pt", "ours.pt"):
+        loaded = load(tmp_path / file)
+        assert loaded.pop("dtype") is rg.complex64
+        _assert_matches_torch(loaded, {k: v for k, v in theirs.items() if k != "dtype"})
+    ours_in_torch = torch.load(tmp_path / "ours.pt", weights_only=True)
+    for key in ("c64", "t", "row", "c128", "empty"):
+        assert ours_in_torch[key].dtype == theirs[key].dtype and ours_in_torch[key].stride() == theirs[key].stride()
+        assert torch.equal(ours_in_torch[key], theirs[key])
+    assert ours_in_torch["dtype"] is torch.complex64

@@ -115,3 +115,60 @@ def test_alias_keeps_retrograds_own_module_specs():
     assert done.returncode == 0, done.stderr
     expected = ["retrograd", "retrograd.nn.functional", "retrograd.fft", "retrograd.utils.checkpoint"]
     assert done.stdout.split() == expected
+
+
+SPAWNED_WORKERS = """
+import sys
+import torch
+from torch.utils.data import DataLoader, Dataset
+from helper import Squares  # a sibling module that imports torch itself
+
+
+class Kinds(Dataset):
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        return torch.tensor([float(i)]), type(torch.zeros(1)).__module__, __name__
+
+
+def init(worker_id):
+    assert type(torch.ones(1)).__module__ == "retrograd.tensor", torch
+
+
+if __name__ == "__main__":
+    context = sys.argv[1]
+    loader = DataLoader(Kinds(), batch_size=2, num_workers=2, multiprocessing_context=context, worker_init_fn=init)
+    batches = list(loader)
+    print([b[0][:, 0].tolist() for b in batches], sorted({m for b in batches for m in b[1]}), batches[0][2][0])
+    print([b.tolist() for b in DataLoader(Squares(), batch_size=3, num_workers=1, multiprocessing_context=context)])
+    print(__spec__.name if __spec__ else None, __file__ == sys.argv[0])
+"""
+
+HELPER = """
+import torch
+
+
+class Squares(torch.utils.data.Dataset):
+    def __len__(self):
+        return 3
+
+    def __getitem__(self, i):
+        assert type(torch.zeros(1)).__module__ == "retrograd.tensor"
+        return torch.tensor(i * i)
+"""
+
+
+@pytest.mark.parametrize("context", ["spawn", "forkserver"])
+def test_spawned_workers_of_a_run_script_import_retrograd_as_torch(tmp_path, context):
+    # A spawned process re-runs the main script before anything else: it must get the alias too.
+    (tmp_path / "helper.py").write_text(HELPER)
+    script = tmp_path / "spawned.py"
+    script.write_text(SPAWNED_WORKERS)
+    done = _run("-m", "retrograd", "run", str(script), context, cwd=str(tmp_path.parent))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "[[0.0, 1.0], [2.0, 3.0]] ['retrograd.tensor'] __mp_main__",
+        "[[0, 1, 4]]",
+        "retrograd.torch_alias True",
+    ]

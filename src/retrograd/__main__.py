@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         help="the tour, then train a small CNN on handwritten digits and write curves, weights and a report",
         description="Run the autograd tour, then train a small CNN on scikit-learn's 8x8 handwritten digits "
         "with retrograd's nn, optim and DataLoader, showing loss and accuracy in a progress bar. Writes "
-        "curves.png, model.safetensors, graph.svg and report.md to --out.",
+        "curves.png, model.pt, graph.svg and report.md to --out.",
     )
     from .demo import add_arguments
 

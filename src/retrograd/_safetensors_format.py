@@ -1,7 +1,10 @@
-"""The safetensors side of `save` and `load`: tensors as safetensors entries, the nesting around
-them (dicts, OrderedDicts, lists, tuples, numbers, strings, None, bytes, dtypes) as JSON in the
-metadata. A plain state dict keeps its keys as tensor names, so `safetensors.torch.load_file`
-reads it in PyTorch; a flat file from elsewhere loads as a dict by name.
+"""The safetensors side of `load`: tensors as safetensors entries, the nesting around them
+(dicts, OrderedDicts, lists, tuples, numbers, strings, None, bytes, dtypes) as JSON in the
+metadata. A flat file from elsewhere (`safetensors`' `save_file`) loads as a dict by name.
+
+`save` writes PyTorch's zip format whatever the file's name, as `torch.save`; older retrograd
+versions wrote `.safetensors` paths with `safetensors_bytes`, which is kept so that the files
+they wrote stay readable and testable.
 """
 
 from __future__ import annotations

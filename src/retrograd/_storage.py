@@ -30,6 +30,59 @@ def storage_offset(a: np.ndarray) -> int:
     return (_address(a) - _address(root_array(a))) // a.itemsize if a.size else 0
 
 
+def contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """PyTorch's strides of a contiguous tensor, empty ones included (NumPy gives those zeros):
+    each dimension steps over the ones after it, a size 0 counting as 1."""
+    strides, step = [], 1
+    for n in reversed(shape):
+        strides.append(step)
+        step *= max(n, 1)
+    return tuple(reversed(strides))
+
+
+def _byte_span(a: np.ndarray) -> tuple[int, int]:
+    """The addresses of the first and one past the last byte that `a` can reach."""
+    low = high = _address(a)
+    for n, step in zip(a.shape, a.strides):
+        reach = (n - 1) * step
+        low, high = (low + reach, high) if reach < 0 else (low, high + reach)
+    return low, high + a.itemsize
+
+
+def view_at(root: np.ndarray, a: np.ndarray, byte_offset: int) -> np.ndarray:
+    """An array laid out as `a` (dtype, shape, strides) starting `byte_offset` bytes into the
+    contiguous `root`, whose view it is (so `storage_offset` and sharing follow)."""
+    return np.ndarray(a.shape, a.dtype, buffer=root.reshape(-1).view(np.uint8), offset=byte_offset, strides=a.strides)
+
+
+_COPIED_STORAGES = "retrograd storages copied by this deepcopy"  # a key of copy.deepcopy's memo
+
+
+def deepcopy_data(a: Any, memo: dict[Any, Any]) -> Any:
+    """`a` copied for `copy.deepcopy`, keeping its place in its storage: the storage is copied
+    once per deepcopy (remembered in `memo`, as PyTorch does), so views copied together still
+    share memory, with the same `storage_offset()` and strides as their originals.
+
+    Example: `copy.deepcopy([b, b[2:]])` gives two tensors on one new storage, the second at
+    offset 2, so that writing the first shows in the second.
+    """
+    if not isinstance(a, np.ndarray) or a.size == 0:
+        return a.copy()  # another backend's array, or nothing to share
+    root = root_array(a)
+    low, high = _byte_span(root)
+    a_low, a_high = _byte_span(a)
+    if not low <= a_low <= a_high <= high:  # a view that left its root's memory (as_strided)
+        return a.copy()
+    copies = memo.setdefault(_COPIED_STORAGES, {})
+    entry = copies.get(id(root))
+    if entry is None:
+        raw = np.zeros(high - low, np.uint8)
+        np.copyto(view_at(raw, root, _address(root) - low), root)
+        entry = copies[id(root)] = (root, raw, low)  # holding root keeps its id from being reused
+    _, raw, low = entry
+    return view_at(raw, a, _address(a) - low)
+
+
 class UntypedStorage:
     """The bytes behind a tensor: `data_ptr()`, `nbytes()`, `size()`, indexing by byte."""
 

@@ -37,9 +37,8 @@ __all__ = ["CheckpointError", "read_torch_zip"]
 # without ml_dtypes)
 _STORAGES = {d.kind_name + "Storage": d.np.newbyteorder("<").str for d in _dt.ALL if d is not _dt.bfloat16}
 _STORAGES.update(BFloat16Storage="bf16", UntypedStorage="u1")
-_NO_EQUIVALENT = ("ComplexFloatStorage", "ComplexDoubleStorage", "QInt8Storage", "QUInt8Storage",
-                  "QInt32Storage", "QUInt4x2Storage", "QUInt2x4Storage", "bfloat16", "complex32",
-                  "complex64", "complex128", "uint16", "uint32", "uint64")
+_NO_EQUIVALENT = ("QInt8Storage", "QUInt8Storage", "QInt32Storage", "QUInt4x2Storage", "QUInt2x4Storage",
+                  "ComplexHalfStorage", "bfloat16", "complex32", "uint16", "uint32", "uint64")
 # Compressed members may inflate to at most this many times the file's size, all together
 # (torch.save stores members uncompressed).
 _MAX_INFLATION = 4
@@ -87,7 +86,11 @@ def _view(storage: Any, offset: Any, size: Any, stride: Any) -> np.ndarray:
             f"'{storage.key}' of {flat.size} elements"
         )
     item = flat.itemsize
-    return np.lib.stride_tricks.as_strided(flat[offset:], size, tuple(s * item for s in stride))
+    strides = tuple(s * item for s in stride)
+    if isinstance(flat, np.ndarray) and flat.flags.c_contiguous:
+        # A view of the storage array itself, so `storage_offset()` and sharing are the saved ones.
+        return np.ndarray(size, flat.dtype, buffer=flat.view(np.uint8), offset=offset * item, strides=strides)
+    return np.lib.stride_tricks.as_strided(flat[offset:], size, strides)
 
 
 def _rebuild_tensor_v2(storage: Any, storage_offset: Any, size: Any, stride: Any, requires_grad: Any = False,

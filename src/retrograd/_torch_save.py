@@ -29,6 +29,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from ._storage import contiguous_strides
 from .backend import CPU, is_cuda_array, to_device
 from .backend import device as _device
 from .dtypes import dtype as _dtype
@@ -50,6 +51,8 @@ _STORAGE_CLASSES = {
     "int8": "CharStorage",
     "uint8": "ByteStorage",
     "bool": "BoolStorage",
+    "complex64": "ComplexFloatStorage",
+    "complex128": "ComplexDoubleStorage",
 }
 
 
@@ -95,7 +98,8 @@ class _Storages:
         found = self._in_base(array)
         if found is None:
             copy = array.astype(array.dtype.newbyteorder("="), order="C", copy=True)
-            found = self._record(copy, copy), 0, tuple(s // copy.itemsize for s in copy.strides)
+            strides = tuple(s // copy.itemsize for s in copy.strides) if copy.size else contiguous_strides(copy.shape)
+            found = self._record(copy, copy), 0, strides
         return found
 
     def _in_base(self, array: np.ndarray) -> tuple[_StorageRecord, int, tuple[int, ...]] | None:

@@ -3,16 +3,18 @@
 `save` writes PyTorch's zip checkpoint format (see `_torch_save`), so `torch.load(f,
 weights_only=True)` reads the state dicts and checkpoints retrograd saves; it pickles
 whatever `torch.save` would (whole modules and optimizers, NumPy arrays, any picklable
-object). Paths ending in `.safetensors` get the safetensors format instead: the tensors as
-entries, the nesting around them as JSON in the metadata. Saving to a path is atomic: the
-checkpoint is written to a temporary file in the same folder, then renamed over the target,
-so a failed save never destroys the file that was there.
+object). As `torch.save`, it writes that format whatever the file's name: a `.safetensors`
+path gets a zip checkpoint too (a safetensors file cannot hold the non-tensor entries, and
+PyTorch reading one would lose them). Saving to a path is atomic: the checkpoint is written
+to a temporary file in the same folder, then renamed over the target, so a failed save never
+destroys the file that was there.
 
 `load` recognises the format by its first bytes, not the extension: PyTorch zip
-checkpoints (from `torch.save` or `save`), retrograd's safetensors files and flat ones from
-elsewhere. As in PyTorch >= 2.6, `weights_only=True` is the default: the pickle is read by an
-interpreter that rebuilds only tensors, dtypes and plain containers (plus what
-`add_safe_globals` allows) and checks every declared size before reading or allocating; any
+checkpoints (from `torch.save` or `save`), and safetensors files (flat ones from
+`safetensors`' `save_file`, and the nested ones older retrograd versions wrote). As in
+PyTorch >= 2.6, `weights_only=True` is the default: the pickle is read by an interpreter
+that rebuilds only tensors, dtypes and plain containers (plus what `add_safe_globals`
+allows) and checks every declared size before reading or allocating; any
 malformed or refused file raises `CheckpointError` naming it. `weights_only=False` unpickles
 anything, for files you trust. Tensors live on the CPU; bfloat16 tensors (no retrograd dtype)
 load as float32, exactly.
@@ -27,7 +29,7 @@ import secrets
 from collections.abc import Callable
 from typing import IO, Any
 
-from ._safetensors_format import read_safetensors, safetensors_bytes
+from ._safetensors_format import read_safetensors
 from ._torch_pickle import read_torch_zip
 from ._torch_save import write_torch_zip
 from ._weights_only import CheckpointError
@@ -79,9 +81,9 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
          _use_new_zipfile_serialization: bool = True, _disable_byteorder_record: bool = False) -> None:
     """Save `obj` (a state dict, a whole module or optimizer, any picklable object) to `f`.
 
-    The file is in PyTorch's checkpoint format (`torch.load` reads it). Paths ending in
-    `.safetensors` are written in the safetensors format (tensors and nested containers of them
-    only). Writing to a path is atomic. Objects of retrograd's own classes (a whole `nn.Module`)
+    The file is in PyTorch's checkpoint format (`torch.load` reads it), whatever its name
+    (as `torch.save`; write safetensors files with the `safetensors` package). Writing to a
+    path is atomic. Objects of retrograd's own classes (a whole `nn.Module`)
     are pickled as such: loading them needs `weights_only=False`.
 
     Args:
@@ -108,10 +110,6 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
     if not _use_new_zipfile_serialization:
         raise NotImplementedError("retrograd.save does not write PyTorch's legacy (pre-1.6) format")
     is_path = isinstance(f, (str, os.PathLike))
-    if is_path and os.fspath(f).endswith(".safetensors"):  # type: ignore[arg-type]
-        blob = safetensors_bytes(obj)
-        _write_atomically(f, lambda out: out.write(blob))  # type: ignore[arg-type]
-        return
 
     def write(out: IO[bytes], name: str) -> None:
         write_torch_zip(obj, out, name, pickle_protocol, not _disable_byteorder_record)

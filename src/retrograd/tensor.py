@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _layouts
+from . import _layouts, _storage
 from . import dtypes as _dt
 from . import tensor_methods as _methods
 from ._display_name import package_name
@@ -493,8 +493,12 @@ class Tensor(TensorMethods):
             >>> x.t().stride(), x.stride(-1)
             ((1, 3), 1)
         """
-        strides = tuple(s // self._data.itemsize for s in self._data.strides)
-        return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim)]
+        data = self._data
+        if data.size == 0 and not any(data.strides):  # NumPy gives empty arrays zero strides; PyTorch's
+            strides = _storage.contiguous_strides(data.shape)  # are contiguous ones, a 0 counted as 1
+        else:
+            strides = tuple(s // data.itemsize for s in data.strides)
+        return strides if dim is None else strides[_wrap_dim(dim, data.ndim)]
 
     def data_ptr(self) -> builtins.int:
         """The address of the first element.
@@ -1415,7 +1419,8 @@ class Tensor(TensorMethods):
                 "moment.  If you were attempting to deepcopy a module, this may be because of a "
                 "torch.nn.utils.weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001"
             )
-        t = Tensor._make(self._data.copy(), self._requires_grad if self.grad_fn is None else False)
+        # one copy of each storage per deepcopy: views copied together still share memory (as PyTorch)
+        t = Tensor._make(_storage.deepcopy_data(self._data, memo), self._requires_grad)
         if self._grad is not None:
             t._grad = self._grad.__deepcopy__(memo)
         memo[id(self)] = t

@@ -4,6 +4,12 @@ An import hook (a finder on `sys.meta_path`) answers `torch` and every `torch.X.
 retrograd's own module `retrograd.X.Y`: the same module object under two names, so
 `import torch.nn as nn` gives `retrograd.nn` and `isinstance(nn.Linear(2, 2).weight,
 retrograd.Tensor)` holds. Nothing is installed unless asked for.
+
+Processes that `multiprocessing` starts with 'spawn' or 'forkserver' (DataLoader workers, a
+`Pool`) begin afresh and re-run the main script as `__mp_main__` before anything else, so for
+a script run with `python -m retrograd run` the script's module names this module as its
+`__spec__`: such a child then runs this module as `__mp_main__`, which installs the alias
+and runs the script, and the script's `import torch` means retrograd there too.
 """
 
 from __future__ import annotations
@@ -12,14 +18,19 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import io
 import os
 import runpy
 import sys
 from types import ModuleType
+from typing import Any
 
 from ._display_name import set_package_name
 
-__all__ = ["install_as_torch", "uninstall_as_torch", "run_script"]
+__all__ = ["install_as_torch", "is_installed_as_torch", "uninstall_as_torch", "run_script"]
+
+# The script `python -m retrograd run` runs, for the processes multiprocessing spawns from it.
+_SCRIPT_ENV = "RETROGRAD_RUN_SCRIPT"
 
 
 class _TorchAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -86,6 +97,11 @@ def install_as_torch() -> None:
     set_package_name("torch")  # reprs read `torch.Size`, `torch.float32`, as the program expects
 
 
+def is_installed_as_torch() -> bool:
+    """Whether `install_as_torch()` is in effect (`import torch` gives retrograd)."""
+    return _ALIAS in sys.meta_path
+
+
 def uninstall_as_torch() -> None:
     """Undo `install_as_torch()`: forget the `torch` names it made (retrograd stays imported)."""
     if _ALIAS in sys.meta_path:
@@ -102,4 +118,40 @@ def run_script(path: str, args: list[str]) -> None:
     sys.argv = [path, *args]
     # as `python script.py` does: the script's folder first on the path, for its sibling modules
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
-    runpy.run_path(path, run_name="__main__")
+    if not os.path.isfile(path):  # a folder or zip with a __main__.py
+        runpy.run_path(path, run_name="__main__")
+        return
+    os.environ[_SCRIPT_ENV] = os.path.abspath(path)
+    _run_as_main(path)
+
+
+def _run_as_main(path: str) -> None:
+    """`runpy.run_path(path, run_name="__main__")`, with this module as the `__spec__` that
+    multiprocessing's spawned children re-run as their `__mp_main__` (see the module docstring)."""
+    with io.open_code(path) as source:
+        code = compile(source.read(), path, "exec")
+    module = ModuleType("__main__")
+    spec = importlib.machinery.ModuleSpec(__name__, None)
+    # `__package__` "" keeps relative imports an error, as in any script (not relative to retrograd).
+    module.__dict__.update(__file__=path, __cached__=None, __loader__=None, __package__="", __spec__=spec)
+    previous = sys.modules["__main__"]
+    sys.modules["__main__"] = module
+    try:
+        exec(code, module.__dict__)
+    finally:
+        sys.modules["__main__"] = previous
+
+
+def _script_in_spawned_child() -> dict[str, Any]:
+    """The globals of the script of `python -m retrograd run`, run again as `__mp_main__` in a
+    process multiprocessing spawned from it, with the alias installed first."""
+    install_as_torch()
+    return runpy.run_path(os.environ[_SCRIPT_ENV], run_name="__mp_main__")
+
+
+if __name__ == "__mp_main__" and _SCRIPT_ENV in os.environ:
+    # This file run as the main module of a spawned child (not imported): the definitions above
+    # are a copy; the alias is the one of the imported module.
+    from retrograd.torch_alias import _script_in_spawned_child as _run_script
+
+    globals().update(_run_script())

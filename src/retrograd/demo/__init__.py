@@ -83,9 +83,9 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     plot_curves(history, out / "curves.png")
-    save(model.state_dict(), str(out / "model.safetensors"))
+    save(model.state_dict(), str(out / "model.pt"))
     graph = save_graph(model, batch, out)
-    files = ["curves.png", "model.safetensors", graph, "report.md"]
+    files = ["curves.png", "model.pt", graph, "report.md"]
     write_report(history, out, args, files)
     print(
         f"test accuracy {history.test_acc[-1]:.2%} after {len(history.test_acc)} epochs "

@@ -47,7 +47,7 @@ _rpow = Primitive(
 )
 
 
-def _ln(x: complex, complex_result: bool) -> complex:
+def _ln(x: Any, complex_result: bool) -> Any:
     """ln of a base; a negative (or complex) one has a complex logarithm when the power is complex."""
     import cmath
     import math

@@ -29,18 +29,19 @@ class BaseLoaderIter:
         self._drop_last = loader.drop_last
         self._index_sampler = loader._index_sampler
         self._timeout = loader.timeout
+        # Drawn once per iterator (with workers or not, as PyTorch) so that the random stream,
+        # and with it a shuffled order, is the same for any num_workers. Persistent workers
+        # keep their iterator, and with it this seed, across passes (`_reset` draws no new one).
+        self._base_seed = int(randint(0, 2**62, (), generator=loader.generator).item())
         self._reset(loader, first_iter=True)
 
     def _reset(self, loader: DataLoader, first_iter: bool = False) -> None:
-        """Start a new pass: a fresh sampler iterator and a new base seed."""
+        """Start a new pass: a fresh sampler iterator (the base seed stays, as PyTorch)."""
         # No reference to the loader: a persistent loader holds its iterator, and a cycle
         # would leave the workers' queues to the garbage collector, which closes them
         # before the shutdown in __del__ can use them.
         self._reported_len = loader._IterableDataset_len_called
         self._sampler_iter = iter(self._index_sampler)
-        # Drawn on every pass (with workers or not, as PyTorch) so that the random stream,
-        # and with it a shuffled order, is the same for any num_workers.
-        self._base_seed = int(randint(0, 2**62, (), generator=loader.generator).item())
         self._num_yielded = 0
 
     def __iter__(self) -> BaseLoaderIter:

@@ -185,10 +185,12 @@ def worker_loop(
     index_queue: Any,
     result_queue: Any,
     done_event: Any,
-    parent_pid: int,
 ) -> None:
     """The body of worker process `worker_id` (see the module docstring)."""
     global _worker_info
+    # The parent the worker starts with: the main process, or the server of a 'forkserver'
+    # context. When it goes, so did the main process (as PyTorch's worker watchdog reasons).
+    parent_pid = os.getppid()
     where = f"in DataLoader worker process {worker_id}"
     try:
         from ... import _threads

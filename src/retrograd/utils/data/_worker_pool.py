@@ -47,7 +47,7 @@ class WorkerPool:
             index_queue.cancel_join_thread()  # never block exit on requests a worker will not read
             worker = ctx.Process(  # type: ignore[attr-defined]
                 target=worker_loop,
-                args=(job, worker_id, num_workers, index_queue, self.result_queue, self.done_event, os.getpid()),
+                args=(job, worker_id, num_workers, index_queue, self.result_queue, self.done_event),
                 daemon=True,
             )
             worker.start()

@@ -1,0 +1,91 @@
+"""Copies that keep a tensor's place in its storage: `copy.deepcopy` (one new storage per
+storage, as PyTorch's memo) and `load` of views saved together."""
+
+from __future__ import annotations
+
+import copy
+import io
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+from retrograd._storage import deepcopy_data, storage_offset
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+
+
+def _views(b):
+    return [b, b[2:], b[::2], b.view(2, 3).t()]
+
+
+def test_deepcopy_data_copies_each_storage_once():
+    b = np.arange(6.0)
+    memo: dict = {}
+    out = [deepcopy_data(a, memo) for a in (b, b[2:], b[::2], b.reshape(2, 3).T, b[::-1])]
+    assert [storage_offset(a) for a in out] == [0, 2, 0, 0, 5]
+    assert [a.strides for a in out] == [(8,), (8,), (16,), (8, 24), (-8,)]
+    out[0][3] = 100.0
+    assert out[1].tolist() == [2.0, 100.0, 4.0, 5.0] and out[3][0].tolist() == [0.0, 100.0]
+    assert out[4].tolist() == [5.0, 4.0, 100.0, 2.0, 1.0, 0.0]
+    assert b[3] == 3.0  # the original is untouched
+    lone = deepcopy_data(b[2:], {})  # a view copied alone brings its whole storage, as PyTorch
+    assert storage_offset(lone) == 2 and lone.tolist() == [2.0, 3.0, 4.0, 5.0]
+    assert deepcopy_data(b[2:], {}) is not deepcopy_data(b[2:], {})
+
+
+def test_deepcopy_data_of_empty_and_escaped_views():
+    assert deepcopy_data(np.zeros((0, 3)), {}).shape == (0, 3)
+    b = np.arange(4.0)
+    escaped = np.lib.stride_tricks.as_strided(b, (2,), (8,))  # its root is not an ndarray it can see
+    assert deepcopy_data(escaped, {}).tolist() == [0.0, 1.0]
+
+
+def _layout(lib, tensors):
+    tensors[0][3] = 100.0
+    return [(t.storage_offset(), t.stride(), t.tolist()) for t in tensors]
+
+
+def test_deepcopy_keeps_views_sharing():
+    b = rg.arange(6.0)
+    d = copy.deepcopy(_views(b))
+    assert _layout(rg, d)[1] == (2, (1,), [2.0, 100.0, 4.0, 5.0])
+    assert d[1].untyped_storage().data_ptr() == d[0].untyped_storage().data_ptr()
+    assert b[3].item() == 3.0
+    assert copy.deepcopy(b[2:]).storage_offset() == 2
+
+
+@needs_torch
+def test_deepcopy_of_views_vs_torch():
+    ours = _layout(rg, copy.deepcopy(_views(rg.arange(6.0))))
+    theirs = _layout(torch, copy.deepcopy(_views(torch.arange(6.0))))
+    assert ours == theirs
+
+
+def _save_load(lib, obj):
+    buf = io.BytesIO()
+    lib.save(obj, buf)
+    buf.seek(0)
+    return lib.load(buf)
+
+
+@needs_torch
+def test_save_load_of_views_vs_torch():
+    ours = _layout(rg, _save_load(rg, _views(rg.arange(6.0))))
+    theirs = _layout(torch, _save_load(torch, _views(torch.arange(6.0))))
+    assert ours == theirs
+    assert _save_load(rg, rg.arange(6.0)[2:]).storage_offset() == 2
+    # across libraries too
+    from_torch = _layout(rg, rg.load(io.BytesIO(_bytes(torch, _views(torch.arange(6.0))))))
+    assert from_torch == theirs
+
+
+def _bytes(lib, obj):
+    buf = io.BytesIO()
+    lib.save(obj, buf)
+    return buf.getvalue()
