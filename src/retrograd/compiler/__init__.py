@@ -14,20 +14,23 @@ code. What cannot be recorded safely runs eagerly instead (`fullgraph=True` rais
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..nn.modules.module import Module
-from . import _trace
+from . import _compiled, _trace
 from ._compiled import CACHE_SIZE_LIMIT, CompiledFunction
 from ._trace import Unsupported
 
 __all__ = ["compile", "reset", "is_compiling", "explain", "disable", "OptimizedModule", "Unsupported"]
 
 _MODES = ("default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs")
-_BACKENDS = ("inductor", "eager")
-_compiled: list = []  # weak bookkeeping for reset()
+# "aot_eager" (PyTorch's debugging backend: the recorded forward and backward run op by op) is
+# what the generated code is here, so it means the same as "inductor"
+_BACKENDS = ("inductor", "aot_eager", "eager")
+_callables: weakref.WeakSet = weakref.WeakSet()  # every compiled callable, for reset()
 
 
 class OptimizedModule(Module):
@@ -37,6 +40,7 @@ class OptimizedModule(Module):
         super().__init__()
         self._orig_mod = mod
         compiled = CompiledFunction(mod.__call__, fullgraph, module=mod, limit=limit, name=name)
+        _callables.add(compiled)
         object.__setattr__(self, "_compiled_call", compiled)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -75,16 +79,19 @@ def compile(
 
     Without `model` it returns a decorator. Each call site keeps its own cache of up to
     `recompile_limit` (default 8) specialisations, so recompiles are always isolated.
-    `dynamic=True` (shape-generic code) is not available: each new shape records anew, as with
-    `dynamic=False`. `name` labels the call site in warnings.
+    Code is specialised per shape whatever `dynamic` says (shape-generic code is not generated):
+    each new shape records anew, with the same results. `name` labels the call site in warnings.
 
     Args:
         model (callable or Module, optional): the function or module to compile.
         fullgraph (bool): raise instead of falling back to eager code for what cannot be recorded.
-        dynamic (bool, optional): False or None; True is not available (NotImplementedError).
-        backend (str, optional): `'inductor'` (default, generated code) or `'eager'` (no compiling).
+        dynamic (bool, optional): PyTorch's hint for shape-generic code; here every shape is
+            specialised (recorded once), so True, False and None give the same code.
+        backend (str, optional): `'inductor'` (default) or `'aot_eager'` (generated code), or
+            `'eager'` (no compiling).
         mode (str, optional): one of PyTorch's mode names; accepted, with no effect on the code.
-        options (dict, optional): must be empty (no backend options here).
+        options (dict, optional): only GPU (`'triton.*'`) settings, which have no effect on
+            the CPU code; others raise NotImplementedError.
         name (str, optional): labels the call site in warnings.
         disable (bool): return `model` unchanged (a no-op, for switching compilation off).
         recompile_limit (int, optional): specialisations kept per call site (default 8).
@@ -110,10 +117,9 @@ def compile(
         raise RuntimeError("Either mode or options can be specified, but both can't be specified at the same time.")
     if mode is not None and mode not in _MODES:
         raise RuntimeError(f"Unrecognized mode={mode}, should be one of: {', '.join(_MODES)}")
-    if dynamic:
-        raise NotImplementedError("retrograd.compile(dynamic=True): code is specialised per shape; use dynamic=None")
-    if options:
-        raise NotImplementedError(f"retrograd.compile: options {sorted(options)} are not supported")
+    unknown = sorted(k for k in options or {} if not str(k).startswith("triton."))
+    if unknown:
+        raise NotImplementedError(f"retrograd.compile: options {unknown} are not supported")
     if shapes_spec is not None:
         raise NotImplementedError("retrograd.compile: shapes_spec is not supported (code is specialised per shape)")
     if backend is None:
@@ -122,7 +128,7 @@ def compile(
         raise NotImplementedError("retrograd.compile: custom backends are not supported")
     if backend not in _BACKENDS:
         raise RuntimeError(f"Invalid backend: '{backend}'; retrograd has 'inductor' (generated code) and 'eager'")
-    limit = CACHE_SIZE_LIMIT if recompile_limit is None else int(recompile_limit)
+    limit = _compiled.CACHE_SIZE_LIMIT if recompile_limit is None else int(recompile_limit)  # (torch._dynamo.config)
 
     def wrap(fn: Callable) -> Any:
         if not callable(fn):
@@ -131,7 +137,9 @@ def compile(
             return fn
         if isinstance(fn, Module):
             return OptimizedModule(fn, fullgraph, limit, name)
-        return CompiledFunction(fn, fullgraph, limit=limit, name=name)
+        compiled = CompiledFunction(fn, fullgraph, limit=limit, name=name)
+        _callables.add(compiled)
+        return compiled
 
     if model is None:
         return wrap
@@ -139,7 +147,9 @@ def compile(
 
 
 def reset() -> None:
-    """Forget nothing global: each compiled callable keeps its own cache (PyTorch's reset clears all)."""
+    """Forget every compiled callable's recordings: the next call of each records anew."""
+    for compiled in list(_callables):
+        compiled.clear()
 
 
 def is_compiling() -> bool:

@@ -216,6 +216,12 @@ class CompiledFunction:
         self._warned = False
         functools.update_wrapper(self, fn, updated=())
 
+    def clear(self) -> None:
+        """Forget the recordings (`retrograd.compiler.reset`)."""
+        self._cache.clear()
+        self._last = None
+        self._warned = False
+
     @property
     def code(self) -> str:
         """The generated Python source of the most recent call (forward, then backward)."""

@@ -1,0 +1,52 @@
+"""`torch._dynamo`: the few names programs reach for around `torch.compile`.
+
+Notebooks and test suites call `torch._dynamo.reset()` between compilations and set
+`torch._dynamo.config.cache_size_limit` (or `recompile_limit`); both act on `retrograd.compile`.
+The rest of the compiler's machinery has no counterpart here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .compiler import _compiled as _compiled_module
+from .compiler import disable, explain, is_compiling, reset
+
+__all__ = ["config", "disable", "explain", "is_compiling", "reset"]
+
+
+class _Config:
+    """`torch._dynamo.config`: the recompile limit each new compiled call site starts with, and
+    `suppress_errors`, which is always True here."""
+
+    @property
+    def recompile_limit(self) -> int:
+        return _compiled_module.CACHE_SIZE_LIMIT
+
+    @recompile_limit.setter
+    def recompile_limit(self, value: int) -> None:
+        _compiled_module.CACHE_SIZE_LIMIT = int(value)
+
+    # PyTorch's older name for the same setting
+    cache_size_limit = recompile_limit
+
+    @property
+    def suppress_errors(self) -> bool:
+        return True  # what cannot be recorded always runs eagerly (unless fullgraph=True)
+
+    @suppress_errors.setter
+    def suppress_errors(self, value: bool) -> None:
+        if not value:
+            raise NotImplementedError(
+                "retrograd.compile always runs eagerly what it cannot record (fullgraph=True raises)"
+            )
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if not hasattr(type(self), name):
+            raise AttributeError(
+                f"retrograd has no torch._dynamo.config.{name} (only recompile_limit, suppress_errors)"
+            )
+        object.__setattr__(self, name, value)
+
+
+config = _Config()
