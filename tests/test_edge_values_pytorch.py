@@ -143,3 +143,18 @@ def test_digamma_takes_pytorchs_steps(dtype):
     theirs = torch.digamma(torch.tensor(x, dtype=getattr(torch, dtype))).numpy()
     assert np.mean(ours == theirs) > 0.9  # the rest within a few ulps (the two libms' log)
     np.testing.assert_allclose(ours, theirs, rtol=1e-4 if dtype == "float32" else 1e-13)
+
+
+@both
+def test_cholesky_of_nan_is_a_failed_minor(m):
+    x = m.tensor([[math.nan, 1.0], [1.0, 1.0]])
+    with pytest.raises(RuntimeError, match="the leading minor of order 1 is not positive-definite"):
+        m.linalg.cholesky(x)
+    assert m.linalg.cholesky_ex(x).info.item() == 1
+    assert m.linalg.cholesky_ex(m.tensor([[4.0, 2.0], [2.0, math.nan]])).info.item() == 2
+
+
+@both
+def test_condition_number_of_a_singular_matrix_is_infinite(m):
+    assert m.linalg.cond(m.ones(2, 2), "fro").item() == math.inf
+    assert m.linalg.cond(m.stack([m.ones(2, 2), m.eye(2)]), 1).tolist() == [math.inf, 1.0]

@@ -315,24 +315,35 @@ def _cholesky_forward(xp: Any, a: Any, upper: bool, fname: str) -> Any:
         L = xp.linalg.cholesky(a)
     except xp.linalg.LinAlgError:
         raise _not_pd_error(xp, a, fname) from None
+    if not xp.isfinite(L).all():  # NaN in the input: LAPACK (and PyTorch) call that a failed minor
+        raise _not_pd_error(xp, a, fname)
     if not upper:
         return L
     U = L.swapaxes(-1, -2)  # U = Lᴴ
     return xp.conj(U) if U.dtype.kind == "c" else U.copy()
 
 
+def first_bad_minor(xp: Any, m: Any) -> int:
+    """The order of the first leading minor of `m` whose Cholesky factorization fails (raises, or
+    meets a NaN), as LAPACK's `info` reports it; 0 when `m` is positive-definite."""
+    for k in range(1, m.shape[-1] + 1):
+        try:
+            if not xp.isfinite(xp.linalg.cholesky(m[:k, :k])).all():
+                return k
+        except xp.linalg.LinAlgError:
+            return k
+    return 0
+
+
 def _not_pd_error(xp: Any, a: Any, fname: str) -> LinAlgError:
     n = a.shape[-1]
-    flat = a.reshape(-1, n, n)
-    for i, m in enumerate(flat):  # error path only: find the matrix and its first bad minor
-        for k in range(1, n + 1):
-            try:
-                xp.linalg.cholesky(m[:k, :k])
-            except xp.linalg.LinAlgError:
-                return LinAlgError(
-                    f"{fname}: {batch_prefix(i, a.ndim > 2)}The factorization could not be completed because "
-                    f"the input is not positive-definite (the leading minor of order {k} is not positive-definite)."
-                )
+    for i, m in enumerate(a.reshape(-1, n, n)):  # error path only: find the matrix and its first bad minor
+        k = first_bad_minor(xp, m)
+        if k:
+            return LinAlgError(
+                f"{fname}: {batch_prefix(i, a.ndim > 2)}The factorization could not be completed because "
+                f"the input is not positive-definite (the leading minor of order {k} is not positive-definite)."
+            )
     return LinAlgError(f"{fname}: The factorization could not be completed because the input is not positive-definite.")
 
 

@@ -18,7 +18,7 @@ from ...return_types import linalg_cholesky_ex, return_type
 from ...tensor import Tensor
 from ..kernels.out_arg import SAME, safely_castable, write_out
 from .common import LinAlgError, check_matrix, eye_like
-from .decompositions import cholesky, inv, solve
+from .decompositions import cholesky, first_bad_minor, inv, inv_ex, solve
 
 __all__: list[str] = []  # torch.linalg names only: retrograd.linalg gathers them
 
@@ -184,7 +184,11 @@ def cond(A: Tensor, p: Any = None, *, out: Any = None) -> Tensor:
     if p in (None, 2, -2):
         s = svdvals(A)
         return s[..., 0] / s[..., -1] if p in (None, 2) else s[..., -1] / s[..., 0]
-    return matrix_norm(A, p) * matrix_norm(inv(A), p)
+    inverse, info = inv_ex(A)  # a singular matrix has an infinite condition number (as PyTorch's)
+    result = matrix_norm(A, p) * matrix_norm(inverse, p)
+    if not (info._data != 0).any():
+        return result
+    return result.masked_fill(Tensor._make(info._data != 0), math.inf)
 
 
 def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, out: Any = None) -> Any:
@@ -232,14 +236,11 @@ def _cholesky_info(a: np.ndarray) -> np.ndarray:
     info = np.zeros(flat.shape[0], np.int32)
     for i, m in enumerate(flat):
         try:
-            np.linalg.cholesky(m)
+            if np.isfinite(np.linalg.cholesky(m)).all():
+                continue
         except np.linalg.LinAlgError:
-            for k in range(1, n + 1):
-                try:
-                    np.linalg.cholesky(m[:k, :k])
-                except np.linalg.LinAlgError:
-                    info[i] = k
-                    break
+            pass
+        info[i] = first_bad_minor(np, m)
     return info.reshape(a.shape[:-2])
 
 
