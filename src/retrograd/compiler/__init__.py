@@ -14,6 +14,7 @@ code. What cannot be recorded safely runs eagerly instead (`fullgraph=True` rais
 
 from __future__ import annotations
 
+import sys
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,14 +80,16 @@ def compile(
 
     Without `model` it returns a decorator. Each call site keeps its own cache of up to
     `recompile_limit` (default 8) specialisations, so recompiles are always isolated.
-    Code is specialised per shape whatever `dynamic` says (shape-generic code is not generated):
-    each new shape records anew, with the same results. `name` labels the call site in warnings.
+    Code is specialised per shape (shape-generic code is not generated): each new shape records
+    anew, with the same results. `dynamic=True` says shapes will keep changing, so the limit is
+    lifted: every new shape is recorded rather than run eagerly. `name` labels the call site in
+    warnings.
 
     Args:
         model (callable or Module, optional): the function or module to compile.
         fullgraph (bool): raise instead of falling back to eager code for what cannot be recorded.
-        dynamic (bool, optional): PyTorch's hint for shape-generic code; here every shape is
-            specialised (recorded once), so True, False and None give the same code.
+        dynamic (bool, optional): True: shapes vary, so no recompile limit (each shape is still
+            recorded once); False or None: the limit applies.
         backend (str, optional): `'inductor'` (default) or `'aot_eager'` (generated code), or
             `'eager'` (no compiling).
         mode (str, optional): one of PyTorch's mode names; accepted, with no effect on the code.
@@ -129,6 +132,8 @@ def compile(
     if backend not in _BACKENDS:
         raise RuntimeError(f"Invalid backend: '{backend}'; retrograd has 'inductor' (generated code) and 'eager'")
     limit = _compiled.CACHE_SIZE_LIMIT if recompile_limit is None else int(recompile_limit)  # (torch._dynamo.config)
+    if dynamic:
+        limit = sys.maxsize
 
     def wrap(fn: Callable) -> Any:
         if not callable(fn):
