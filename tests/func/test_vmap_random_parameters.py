@@ -87,3 +87,31 @@ def test_jacfwd_different_matches_pytorch_with_two_arguments():
         results.append([j.reshape(-1).tolist() for j in jac])
     for ours, theirs in zip(*results):
         assert ours == pytest.approx(theirs)
+
+
+# --- forward-mode transforms keep the graph to tensors the function closes over ------------------
+
+
+def test_jvp_and_jacfwd_results_reach_closed_over_parameters():
+    w = rg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    x = rg.tensor([0.5, -1.0, 2.0])
+    out, tangent = rg.func.jvp(lambda x: rg.sin(w * x), (x,), (rg.ones(3),))
+    assert out.requires_grad and tangent.requires_grad
+    rg.func.jacfwd(lambda x: rg.sin(w * x))(x).sum().backward()
+    expected = (rg.cos(w * x) - w * x * rg.sin(w * x)).detach()  # d/dw of the Jacobian's diagonal w cos(wx)
+    assert rg.allclose(w.grad, expected)
+
+
+def test_a_pinn_trained_through_jvp_gets_gradients():
+    rg.manual_seed(0)
+    model = rg.nn.Sequential(rg.nn.Linear(1, 8), rg.nn.Tanh(), rg.nn.Linear(8, 1))
+    x = rg.linspace(0, 1, 5)[:, None]
+    _, ux = rg.func.jvp(model, (x,), (rg.ones_like(x),))
+    ux.pow(2).mean().backward()
+    assert model[0].weight.grad is not None and model[0].weight.grad.abs().sum() > 0
+
+
+def test_jacfwd_aux_is_a_plain_tensor():
+    jac, aux = rg.func.jacfwd(lambda x: (x**2, x.sum()), has_aux=True)(rg.tensor([1.0, 2.0, 3.0]))
+    assert type(aux) is rg.Tensor and (aux + 1).item() == 7.0
+    assert jac.tolist() == [[2.0, 0.0, 0.0], [0.0, 4.0, 0.0], [0.0, 0.0, 6.0]]

@@ -13,11 +13,13 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from .._generator import default_generator
 from ..engine.backward import grad as _engine_grad
 from ..engine.grad_mode import state
 from ..tensor import Tensor
 from . import _pytree
-from ._batched import current_levels, open_level, peel, rewrap
+from ._batched import current_levels, peel, rewrap
+from .batching.randomness import RANDOM_ERROR
 from .vmap import vmap
 
 
@@ -417,6 +419,9 @@ def _linearized(
         if not isinstance(o, Tensor):
             raise RuntimeError(_ONLY_TENSORS.format(api="jvp(f, primals, tangents)", kind=type(o)))
     phys = [region.physical(o) for o in outs]
+    graphed = [p for p in phys if p.requires_grad]
+    if graphed and not region.needs_graph and state.enabled and _reaches_other_leaves(graphed, leaves):
+        region.needs_graph = True  # a closed-over tensor (a module's parameters) differentiates the results
     from .. import ops
 
     # Jᵀu as a graph linear in the dummy cotangents u
@@ -583,12 +588,11 @@ def jacfwd(
         _check_argnums(argnums, len(args))
         if randomness == "different":  # every column runs the function with its own draws
             return _jacfwd_per_column(func, args, kwargs, argnums, has_aux)
-        # the columns are a vmap (as PyTorch's): random ops see its randomness ("error" raises)
-        diff = _pytree.flatten(_diff_args(args, argnums))[0]
-        with open_level(sum(x.numel() for x in diff if isinstance(x, Tensor)), randomness):
-            region, leaves, spec, outs, out_spec, aux, push = _linearized(
-                func, args, argnums, kwargs, has_aux, "jacfwd"
-            )
+        # the columns are a vmap in PyTorch: with randomness="error" a random op in func raises
+        before = default_generator.get_state()._data.tobytes() if randomness == "error" else None
+        region, leaves, spec, outs, out_spec, aux, push = _linearized(func, args, argnums, kwargs, has_aux, "jacfwd")
+        if before is not None and default_generator.get_state()._data.tobytes() != before:
+            raise RuntimeError(RANDOM_ERROR)
         logical_leaves = [region.logical(p) for p in leaves]
         sizes = [q.numel() for q in logical_leaves]
         total = sum(sizes)

@@ -185,10 +185,7 @@ def cond(A: Tensor, p: Any = None, *, out: Any = None) -> Tensor:
         s = svdvals(A)
         return s[..., 0] / s[..., -1] if p in (None, 2) else s[..., -1] / s[..., 0]
     inverse, info = inv_ex(A)  # a singular matrix has an infinite condition number (as PyTorch's)
-    result = matrix_norm(A, p) * matrix_norm(inverse, p)
-    if not (info._data != 0).any():
-        return result
-    return result.masked_fill(Tensor._make(info._data != 0), math.inf)
+    return (matrix_norm(A, p) * matrix_norm(inverse, p)).masked_fill(info != 0, math.inf)
 
 
 def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, out: Any = None) -> Any:
