@@ -260,3 +260,32 @@ def test_forward_mode_runs_the_functions_jvp_with_save_for_forward(m):
     y, z = Scaled.apply(leaf, 2.0)
     (y.sum() + z.sum()).backward()
     assert leaf.grad.tolist() == [3.0, 5.0]  # backward still sees save_for_backward's tensors
+
+
+class _DoubleInPlace(rg.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.mark_dirty(x)
+        return x.mul_(2)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 2
+
+
+def test_mark_dirty_on_a_view_sends_the_gradient_through_the_base():
+    leaf = rg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = leaf.clone()
+    out = _DoubleInPlace.apply(y[:2])
+    assert out._base is y and type(y.grad_fn).__name__ == "CopySlices"
+    y.sum().backward()
+    assert leaf.grad.tolist() == [2.0, 2.0, 1.0]
+
+
+def test_mark_dirty_refuses_leaves_that_require_grad():
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad has been used in an in-place"):
+        _DoubleInPlace.apply(rg.tensor([1.0, 2.0], requires_grad=True))
+    with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad is being used"):
+        _DoubleInPlace.apply(rg.tensor([1.0, 2.0, 3.0], requires_grad=True)[:2])
+    with rg.no_grad():
+        assert _DoubleInPlace.apply(rg.ones(2)).tolist() == [2.0, 2.0]

@@ -31,6 +31,7 @@ from ..engine.forward_ad import carry, tangent_of
 from ..engine.forward_ad import levels as _fw_levels
 from ..engine.grad_mode import no_grad, state
 from ..engine.graph import Node, SavedTensor
+from ..engine.inplace import rebase_dirty_view
 from ..engine.views import edge
 from ..engine.vmap_hook import NOT_BATCHED, batched
 from ..engine.vmap_hook import hook as _vmap
@@ -294,11 +295,15 @@ def _wrap_outputs(ctx: FunctionCtx, args: tuple, output: Any, record: bool) -> A
             out = out.detach()  # an input returned as is: a new tensor object, as PyTorch does
             out._version_counter = _shared_version(args, out)
         if dirty:
+            _check_dirty(out)
             out._version_counter.value += 1
         if record and not non_diff and out.is_floating_point():
-            out._grad_fn = ctx
-            out._output_nr = i
-            out._requires_grad = True
+            if dirty and out._base is not None:  # the base takes the change (PyTorch's CopySlices)
+                rebase_dirty_view(out, ctx, i)
+            else:
+                out._grad_fn = ctx
+                out._output_nr = i
+                out._requires_grad = True
         elif not dirty:
             out._requires_grad = False
         wrapped.append(out)
@@ -310,6 +315,17 @@ def _wrap_outputs(ctx: FunctionCtx, args: tuple, output: Any, record: bool) -> A
         ctx._saved = tuple(_save(t, []) for t in ctx._to_save)
     ctx._to_save = ()
     return wrapped[0] if single else tuple(wrapped)
+
+
+def _check_dirty(t: Tensor) -> None:
+    """PyTorch's refusals for `ctx.mark_dirty` of a leaf that requires grad, or a view of one."""
+    if not state.enabled:
+        return
+    base = t._base
+    if base is None and t._requires_grad and t._grad_fn is None:
+        raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+    if base is not None and base._requires_grad and base._grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
 
 
 def _shared_version(args: tuple, out: Any) -> Any:

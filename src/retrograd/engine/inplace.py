@@ -235,6 +235,13 @@ class CopySlices(Node):
         return (to_base, to_result)
 
 
+def rebase_dirty_view(view: Tensor, node: Node, output_nr: int) -> None:
+    """A custom Function changed `view` in place (`ctx.mark_dirty`): its base now flows through
+    `node`, as if the view had been written by an op whose output `output_nr` came from `node`."""
+    check_view_rebase(view)
+    _copy_slices(view, _tt.make(view._data, True, node, output_nr))
+
+
 def _copy_slices(view: Tensor, result: Tensor) -> None:
     base = view._base
     mask = np.ones(base._data.shape, dtype=bool)
