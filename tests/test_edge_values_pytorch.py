@@ -158,3 +158,22 @@ def test_cholesky_of_nan_is_a_failed_minor(m):
 def test_condition_number_of_a_singular_matrix_is_infinite(m):
     assert m.linalg.cond(m.ones(2, 2), "fro").item() == math.inf
     assert m.linalg.cond(m.stack([m.ones(2, 2), m.eye(2)]), 1).tolist() == [math.inf, 1.0]
+
+
+@both
+def test_a_grid_built_once_backpropagates_every_iteration(m):
+    theta = m.tensor([[[1.0, 0.2, 0.0], [0.1, 1.0, 0.0]]], requires_grad=True)
+    grid = m.nn.functional.affine_grid(theta, (1, 1, 2, 3), align_corners=False)
+    for _ in range(2):  # nothing saved: PyTorch's AffineGridGenerator
+        grid.sum().backward()
+    assert theta.grad.tolist() == [[[0.0, 0.0, 12.0], [0.0, 0.0, 12.0]]]
+    assert type(grid.grad_fn).__name__ == "AffineGridGeneratorBackward0"
+
+
+@both
+def test_nearest_grid_sample_gives_the_grid_a_zero_gradient(m):
+    grid = m.zeros(1, 2, 2, 2, requires_grad=True)
+    out = m.nn.functional.grid_sample(m.rand(1, 1, 3, 3), grid, mode="nearest", align_corners=False)
+    assert out.requires_grad
+    out.sum().backward()
+    assert grid.grad.abs().sum().item() == 0.0

@@ -16,7 +16,8 @@ import itertools
 import warnings
 
 from ... import ops as _ops
-from ...dtypes import int64
+from ...dtypes import bool_, int64
+from ...ops.fused.affine_grid import AFFINE_GRID, base_grid
 from ...tensor import Tensor
 
 __all__ = ["affine_grid", "grid_sample"]
@@ -25,14 +26,6 @@ _ALIGN_WARNING = (
     "Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. Please specify "
     "align_corners=True if the old behavior is desired. See the documentation of grid_sample for details."
 )
-
-
-def _base_coords(n: int, align_corners: bool, like: Tensor) -> Tensor:
-    """The n pixel centres of one axis in [-1, 1] (0 for a single pixel)."""
-    if n <= 1:
-        return _ops.zeros((max(n, 0),), dtype=like.dtype, device=like.device)
-    coords = _ops.linspace(-1.0, 1.0, n, dtype=like.dtype, device=like.device)
-    return coords if align_corners else coords * ((n - 1) / n)
 
 
 def affine_grid(theta: Tensor, size: list[int], align_corners: bool | None = None) -> Tensor:
@@ -89,12 +82,7 @@ def affine_grid(theta: Tensor, size: list[int], align_corners: bool | None = Non
             f"Expected size for first two dimensions of batch2 tensor to be: [{size[0]}, {nd + 1}] "
             f"but got: [{theta.shape[0]}, {nd + 1}]."
         )
-    # (x, y[, z], 1) per output point, x along the last axis
-    axes = [_base_coords(n, align_corners, theta) for n in reversed(spatial)]
-    mesh = _ops.meshgrid(*reversed(axes), indexing="ij")
-    ones = _ops.ones(tuple(spatial), dtype=theta.dtype, device=theta.device)
-    base = _ops.stack([*reversed(mesh), ones], -1).reshape(1, -1, nd + 1)
-    return (base @ theta.transpose(1, 2)).reshape(size[0], *spatial, nd)
+    return AFFINE_GRID(theta, base=base_grid(spatial, align_corners, theta.dtype.np))
 
 
 def _reflect(x: Tensor, twice_low: int, twice_high: int) -> Tensor:
@@ -196,7 +184,10 @@ def grid_sample(
     ]
     if mode == "nearest":
         picks = [(x.detach().round(), None) for x in coords]
-        return _read(flat_input, [[p] for p, _ in picks], [[None]] * nd, sizes).reshape(n, c, *out_shape)
+        out = _read(flat_input, [[p] for p, _ in picks], [[None]] * nd, sizes).reshape(n, c, *out_shape)
+        if grid.requires_grad:  # as PyTorch: the grid gets a zero gradient (`where` keeps it on the graph)
+            out = _ops.where(_ops.ones((), dtype=bool_), out, coords[0].reshape(n, 1, *out_shape))
+        return out
     lows = [x.detach().floor() for x in coords]
     points = [[lo, lo + 1] for lo in lows]
     weights = [[1 - (x - lo), x - lo] for x, lo in zip(coords, lows)]
