@@ -47,8 +47,8 @@ def _same(kernel: Callable[..., Any]) -> Callable[..., Any]:
     return lambda xp, a, **attrs: kernel(a, **attrs).astype(a.dtype, copy=False)
 
 
-def _unary(name: str, kernel: Callable, derivative: Callable | None) -> Callable[..., Tensor]:
-    prim = Primitive(f"special_{name}", _same(kernel), [derivative], quiet=True)
+def _unary(name: str, kernel: Callable, derivative: Callable | None, node: str | None = None) -> Callable[..., Tensor]:
+    prim = Primitive(f"special_{name}", _same(kernel), [derivative], quiet=True, node_name=node)
 
     def op(input: Tensor, *, out: Any = None) -> Tensor:
         if out is not None:
@@ -75,13 +75,13 @@ def _i1e_derivative(a: Tensor) -> Tensor:
     return i0e(a) - i1e(a) * (a.sign() + (1 - z) / safe) - 0.5 * z
 
 
-#                name       forward kernel             derivative
-gammaln = _unary("gammaln", _k.gammaln, lambda g, a: g * digamma(a))  # ψ
-digamma = _unary("digamma", _k.digamma, lambda g, a: g * polygamma(1, a))  # ψ'
-i0 = _unary("i0", lambda a: _k.bessel_i(0, a), lambda g, a: g * i1(a))  # I₁
+#                name       forward kernel             derivative (and PyTorch's node name where it differs)
+gammaln = _unary("gammaln", _k.gammaln, lambda g, a: g * digamma(a), "LgammaBackward0")  # ψ
+digamma = _unary("digamma", _k.digamma, lambda g, a: g * polygamma(1, a), "DigammaBackward0")  # ψ'
+i0 = _unary("i0", lambda a: _k.bessel_i(0, a), lambda g, a: g * i1(a), "I0Backward0")  # I₁
 i1 = _unary("i1", lambda a: _k.bessel_i(1, a), lambda g, a: g * _i1_derivative(a))
-i0e = _unary("i0e", lambda a: _k.bessel_ie(0, a), lambda g, a: g * (i1e(a) - a.sign() * i0e(a)))
-i1e = _unary("i1e", lambda a: _k.bessel_ie(1, a), lambda g, a: g * _i1e_derivative(a))
+i0e = _unary("i0e", lambda a: _k.bessel_ie(0, a), lambda g, a: g * (i1e(a) - a.sign() * i0e(a)), "SpecialI0EBackward0")
+i1e = _unary("i1e", lambda a: _k.bessel_ie(1, a), lambda g, a: g * _i1e_derivative(a), "SpecialI1EBackward0")
 erfcx = _unary("erfcx", _k.erfcx, lambda g, a: g * (2 * a * erfcx(a) - _TWO_OVER_SQRT_PI))  # 2x erfcx - 2/√π
 ndtri = _unary(
     "ndtri", lambda p: _SQRT_2 * _erfinv(2 * _k.f64(p) - 1), lambda g, out: g * (_SQRT_2PI * (out * out / 2).exp())

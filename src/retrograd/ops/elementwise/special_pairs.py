@@ -40,6 +40,7 @@ _xlog1py = Primitive(
     [_xlog1py_grad_x, lambda g, a, b: g * a / (b + 1)],  # ∂/∂x = log1p y, ∂/∂y = x/(1+y)
     inputs=("a", "b"),
     quiet=True,
+    node_name="SpecialXlog1PyBackward0",
 )
 _zeta = Primitive(
     "special_zeta",

@@ -6,6 +6,7 @@
 - `conv`: convolution and its transpose
 - `pooling`: max and average pooling, adaptive pooling
 - `resample`: interpolation and the reflect/replicate/circular pads
+- `affine_grid`: affine_grid's product of the base grid and the affine maps
 
 Nothing here has a top-level name (`__all__` is empty): PyTorch has these as `F.*`.
 """
