@@ -177,3 +177,16 @@ def test_nearest_grid_sample_gives_the_grid_a_zero_gradient(m):
     assert out.requires_grad
     out.sum().backward()
     assert grid.grad.abs().sum().item() == 0.0
+
+
+@both
+@pytest.mark.parametrize("kind", ["bool", "float"])
+def test_attention_with_a_mask_and_is_causal_applies_both(m, kind):
+    rng = np.random.default_rng(0)
+    q, k, v = (m.tensor(rng.standard_normal((1, 2, 5, 4))) for _ in range(3))
+    mask = rng.random((5, 5)) > 0.3 if kind == "bool" else rng.standard_normal((5, 5))
+    causal = np.tril(np.ones((5, 5), dtype=bool))
+    both_masks = mask & causal if kind == "bool" else np.where(causal, mask, -np.inf)
+    out = m.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=m.tensor(mask), is_causal=True)
+    expected = m.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=m.tensor(both_masks))
+    assert np.allclose(out.numpy(), expected.numpy(), atol=1e-12, equal_nan=True)

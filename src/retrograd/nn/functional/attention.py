@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from ... import ops as _ops
 from ...dtypes import bool_, float32
 from ...engine.vmap_hook import hook as _vmap
 from ...ops.fused import attention as _fused
@@ -43,18 +44,24 @@ def _repeat_heads(query: Tensor, key: Tensor, value: Tensor) -> tuple[Tensor, Te
     return key.repeat_interleave(hq // hk, -3), value.repeat_interleave(hq // hv, -3)
 
 
-def _check_mask(attn_mask: Tensor | None, is_causal: bool, query: Tensor) -> None:
-    """PyTorch's errors for a mask given with is_causal, or of a dtype it does not take."""
+def _check_mask(attn_mask: Tensor | None, query: Tensor) -> None:
+    """PyTorch's error for a mask of a dtype it does not take."""
     if attn_mask is None:
         return
-    if is_causal:
-        raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
     kind = attn_mask.dtype
     if kind != bool_ and kind != query.dtype and kind != float32:  # a float32 mask works with any query dtype
         raise RuntimeError(
             "Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: "
             f"{attn_mask.dtype.c10_name} and  query.dtype: {query.dtype.c10_name} instead."
         )
+
+
+def _and_causal(attn_mask: Tensor, length: int, source: int) -> Tensor:
+    """`attn_mask` with the keys after each query masked too (bool: and; float: -inf added)."""
+    causal = _ops.tril(_ops.ones((length, source), dtype=bool_))
+    if attn_mask.dtype == bool_:
+        return attn_mask & causal
+    return attn_mask.masked_fill(~causal, -math.inf)
 
 
 def scaled_dot_product_attention(
@@ -80,7 +87,8 @@ def scaled_dot_product_attention(
         attn_mask (Tensor, optional): (L, S) or broadcastable; bool marks the positions that take part, float is
             added to the scores.
         dropout_p (float): dropout on the attention weights (default 0).
-        is_causal (bool): mask keys after each query; then `attn_mask` must be None (default False).
+        is_causal (bool): mask keys after each query (default False); with `attn_mask` too (4-D
+            inputs only, as PyTorch) both apply.
         scale (float, optional): the scores' factor (default 1/√E).
         enable_gqa (bool): allow fewer key/value heads than query heads (grouped-query attention) (default False).
 
@@ -106,7 +114,12 @@ def scaled_dot_product_attention(
     if enable_gqa and query.dim() >= 3:
         key, value = _repeat_heads(query, key, value)
     s = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
-    _check_mask(attn_mask, is_causal, query)
+    _check_mask(attn_mask, query)
+    if attn_mask is not None and is_causal:
+        if not query.dim() == key.dim() == value.dim() == 4:  # PyTorch's math kernel refuses both
+            raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
+        # its 4-D kernels apply both masks
+        attn_mask, is_causal = _and_causal(attn_mask, query.shape[-2], key.shape[-2]), False
     if dropout_p == 0.0 and query.dim() == key.dim() == value.dim() == 4 and not _vmap.active:
         return _fused.attention(query, key, value, attn_mask, s, is_causal)  # one node, as PyTorch's flash kernel
     weights = _fused.weights(query, key, attn_mask, s, is_causal)
