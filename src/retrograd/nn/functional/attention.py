@@ -117,7 +117,9 @@ def scaled_dot_product_attention(
     _check_mask(attn_mask, query)
     if attn_mask is not None and is_causal:
         if not query.dim() == key.dim() == value.dim() == 4:  # PyTorch's math kernel refuses both
-            raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
+            raise RuntimeError(
+                "_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True"
+            )
         # its 4-D kernels apply both masks
         attn_mask, is_causal = _and_causal(attn_mask, query.shape[-2], key.shape[-2]), False
     if dropout_p == 0.0 and query.dim() == key.dim() == value.dim() == 4 and not _vmap.active:
