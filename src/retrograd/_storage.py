@@ -7,6 +7,7 @@ start. Tensors that share memory share a storage (same `data_ptr()`), as in PyTo
 
 from __future__ import annotations
 
+import mmap
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,30 @@ def root_array(a: np.ndarray) -> np.ndarray:
     while isinstance(a.base, np.ndarray):
         a = a.base
     return a
+
+
+def on_host(a: Any) -> bool:
+    """Whether `a` is a NumPy array (host memory), not another backend's."""
+    return isinstance(a, np.ndarray)
+
+
+def in_shared_memory(a: Any) -> bool:
+    """Whether `a` lives in memory that processes forked later share (`share_memory_`)."""
+    if not isinstance(a, np.ndarray):
+        return False
+    owner = root_array(a).base
+    if isinstance(owner, memoryview):  # np.frombuffer's view of the mapping
+        owner = owner.obj
+    return isinstance(owner, mmap.mmap)
+
+
+def shared_copy(a: np.ndarray) -> np.ndarray:
+    """`a` copied into anonymous shared memory (mapped MAP_SHARED): a process forked afterwards
+    writes into the same pages, as Hogwild-style training with `share_memory()` needs."""
+    buffer = mmap.mmap(-1, max(a.nbytes, 1))
+    copy = np.frombuffer(buffer, dtype=a.dtype, count=a.size).reshape(a.shape)
+    copy[...] = a
+    return copy
 
 
 def _address(a: np.ndarray) -> int:
@@ -128,8 +153,8 @@ class UntypedStorage:
         return int(self._bytes()[index])
 
     def is_shared(self) -> bool:
-        """False: retrograd has no shared-memory storages."""
-        return False
+        """Whether the bytes are in shared memory (after `Tensor.share_memory_()`)."""
+        return in_shared_memory(self._array)
 
     def is_pinned(self, device: Any = "cuda") -> bool:
         """False: there is no accelerator to pin memory for."""

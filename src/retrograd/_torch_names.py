@@ -4,8 +4,7 @@
 MISSING: dict[str, str] = {
     "Tensor": (
         "as_subclass chalf conj_physical_ dim_order grad_dtype index is_distributed is_inference is_set_to "
-        "is_shared module_load name new_empty_strided record_stream resize resize_as set_ storage "
-        "storage_type "
+        "module_load name new_empty_strided record_stream resize resize_as set_ storage storage_type "
     ),
     "retrograd": (
         "AcceleratorError Event GradScaler OutOfMemoryError StorageBase Stream UntypedStorage chalf "

@@ -1095,20 +1095,36 @@ class TensorMethods:
         return self.resize_(tuple(the_template.shape))
 
     def share_memory_(self) -> Tensor:
-        """Returns this tensor: retrograd runs in one process, so its memory is already where it can be used.
+        """Move this tensor's data into shared memory, which processes forked afterwards share.
 
-        PyTorch moves the memory to shared memory for other processes; retrograd's data loader
-        workers do not need that.
+        Hogwild-style training (`model.share_memory()`, then `torch.multiprocessing` processes
+        started with "fork") sees every process's in-place updates. Processes started with
+        "spawn" receive copies (retrograd pickles tensors by value). Views made before the move
+        keep the old memory.
 
         Returns:
-            Tensor: `self`, unchanged.
+            Tensor: `self`, now `is_shared()`.
 
         Examples:
             >>> x = retrograd.ones(2)
-            >>> x.share_memory_() is x
-            True
+            >>> x.share_memory_() is x, x.is_shared()
+            (True, True)
         """
+        if _storage.on_host(self._data) and not _storage.in_shared_memory(self._data):
+            self._data = _storage.shared_copy(self._data)
         return self
+
+    def is_shared(self) -> bool:
+        """Whether the data is in shared memory (after `share_memory_()`).
+
+        Returns:
+            bool: True once `share_memory_()` moved it there.
+
+        Examples:
+            >>> retrograd.ones(2).is_shared()
+            False
+        """
+        return _storage.in_shared_memory(self._data)
 
     def pin_memory(self, device: Any = None) -> Tensor:
         """Pinned memory needs an accelerator; as PyTorch without one, this raises.

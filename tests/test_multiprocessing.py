@@ -1,0 +1,67 @@
+"""torch.multiprocessing (spawn, start_processes, sharing strategies), shared memory, torch.onnx."""
+
+from __future__ import annotations
+
+import pytest
+
+import retrograd as rg
+import retrograd.multiprocessing as mp
+
+
+def _add_one(rank, model):
+    with rg.no_grad():
+        for p in model.parameters():
+            p.add_(1.0)
+
+
+def _fail(rank):
+    if rank == 1:
+        raise ValueError("boom in 1")
+
+
+def _write(rank, path):
+    with open(f"{path}/{rank}", "w") as f:
+        f.write(str(rank * 10))
+
+
+def test_hogwild_updates_in_shared_memory_reach_the_parent():
+    model = rg.nn.Linear(2, 1)
+    rg.nn.init.zeros_(model.weight)
+    rg.nn.init.zeros_(model.bias)
+    model.share_memory()
+    assert model.weight.is_shared() and not rg.ones(1).is_shared()
+    ctx = mp.get_context("fork")
+    processes = [ctx.Process(target=_add_one, args=(r, model)) for r in range(3)]
+    for p in processes:
+        p.start()
+    for p in processes:
+        p.join()
+    assert model.weight.tolist() == [[3.0, 3.0]] and model.bias.tolist() == [3.0]
+
+
+def test_start_processes_runs_each_rank_and_reports_failures(tmp_path):
+    assert mp.start_processes(_write, args=(str(tmp_path),), nprocs=2, start_method="fork") is None
+    assert sorted(p.read_text() for p in tmp_path.iterdir()) == ["0", "10"]
+    with pytest.raises(mp.ProcessRaisedException, match="boom in 1") as info:
+        mp.start_processes(_fail, nprocs=2, start_method="fork")
+    assert info.value.error_index == 1
+    with pytest.raises(ValueError, match="only supports start_method=spawn"):
+        mp.spawn(_fail, nprocs=1, start_method="fork")
+
+
+def test_sharing_strategies_and_the_standard_names():
+    assert mp.get_all_sharing_strategies() == {"file_descriptor", "file_system"}
+    mp.set_sharing_strategy("file_system")
+    try:
+        assert mp.get_sharing_strategy() == "file_system"
+    finally:
+        mp.set_sharing_strategy("file_descriptor")
+    with pytest.raises(AssertionError):
+        mp.set_sharing_strategy("nope")
+    assert mp.Queue and mp.Process and mp.get_context and mp.cpu_count() >= 1
+
+
+def test_onnx_imports_and_refuses_to_export():
+    assert rg.onnx.is_in_onnx_export() is False
+    with pytest.raises(NotImplementedError, match="cannot export ONNX"):
+        rg.onnx.export(rg.nn.Linear(2, 2), (rg.ones(1, 2),), "m.onnx")
