@@ -129,11 +129,14 @@ def _run_as_main(path: str) -> None:
     """`runpy.run_path(path, run_name="__main__")`, with this module as the `__spec__` that
     multiprocessing's spawned children re-run as their `__mp_main__` (see the module docstring)."""
     with io.open_code(path) as source:
-        code = compile(source.read(), path, "exec")
+        code = compile(source.read(), os.path.abspath(path), "exec")
     module = ModuleType("__main__")
     spec = importlib.machinery.ModuleSpec(__name__, None)
     # `__package__` "" keeps relative imports an error, as in any script (not relative to retrograd).
-    module.__dict__.update(__file__=path, __cached__=None, __loader__=None, __package__="", __spec__=spec)
+    # `__file__` absolute, as Python (3.9+) gives a script run from the command line
+    module.__dict__.update(
+        __file__=os.path.abspath(path), __cached__=None, __loader__=None, __package__="", __spec__=spec
+    )
     previous = sys.modules["__main__"]
     sys.modules["__main__"] = module
     try:
