@@ -65,3 +65,28 @@ def test_onnx_imports_and_refuses_to_export():
     assert rg.onnx.is_in_onnx_export() is False
     with pytest.raises(NotImplementedError, match="cannot export ONNX"):
         rg.onnx.export(rg.nn.Linear(2, 2), (rg.ones(1, 2),), "m.onnx")
+
+
+def test_attention_kernel_switches():
+    from retrograd.nn.attention import SDPBackend, sdpa_kernel
+
+    q = rg.ones(1, 1, 2, 4)
+    attention = rg.nn.functional.scaled_dot_product_attention
+    with sdpa_kernel([SDPBackend.FLASH_ATTENTION]):
+        assert not rg.backends.cuda.math_sdp_enabled() and rg.backends.cuda.flash_sdp_enabled()
+        assert attention(q, q, q).shape == (1, 1, 2, 4)
+    with sdpa_kernel(SDPBackend.EFFICIENT_ATTENTION), pytest.raises(RuntimeError, match="No viable backend"):
+        attention(q, q, q)
+    assert rg.backends.cuda.math_sdp_enabled() and rg.backends.cuda.flash_sdp_enabled()
+    rg.backends.cuda.enable_math_sdp(False)
+    rg.backends.cuda.enable_flash_sdp(False)
+    try:
+        with pytest.raises(RuntimeError, match="No viable backend"):
+            attention(q, q, q)
+    finally:
+        rg.backends.cuda.enable_math_sdp(True)
+        rg.backends.cuda.enable_flash_sdp(True)
+    with pytest.warns(FutureWarning), rg.backends.cuda.sdp_kernel(enable_math=False):
+        assert not rg.backends.cuda.math_sdp_enabled()
+    assert not rg.backends.cuda.is_flash_attention_available()
+    assert rg.is_autocast_enabled() is False and rg.get_autocast_dtype("cuda") == rg.float16

@@ -11,6 +11,8 @@ import warnings
 from typing import Any
 
 __all__ = [
+    "sdp_enabled",
+    "set_sdp_enabled",
     "are_deterministic_algorithms_enabled",
     "get_deterministic_debug_mode",
     "get_float32_matmul_precision",
@@ -24,6 +26,9 @@ _PRECISIONS = ("highest", "high", "medium")
 _DEBUG_MODES = ("default", "warn", "error")
 
 _matmul_precision = "highest"
+# scaled_dot_product_attention's kernels as PyTorch's switches name them (torch.backends.cuda,
+# torch.nn.attention.sdpa_kernel); on the CPU PyTorch runs "flash" or "math", the same numbers here
+_sdp = {"flash": True, "mem_efficient": True, "math": True, "cudnn": True, "overrideable": True}
 _deterministic = False
 _warn_only = False
 
@@ -189,3 +194,15 @@ def get_deterministic_debug_mode() -> int:
     if not _deterministic:
         return 0
     return 1 if _warn_only else 2
+
+
+def sdp_enabled(kernel: str) -> bool:
+    """Whether attention may use `kernel` ("flash", "mem_efficient", "math", "cudnn", "overrideable")."""
+    return _sdp[kernel]
+
+
+def set_sdp_enabled(kernel: str, enabled: bool) -> None:
+    """Allow or forbid an attention kernel (see `sdp_enabled`)."""
+    if kernel not in _sdp:
+        raise ValueError(f"unknown attention kernel {kernel!r}")
+    _sdp[kernel] = bool(enabled)

@@ -7,7 +7,7 @@ PyTorch does for a device or dtype it cannot autocast. Its `fast_dtype` defaults
 PyTorch's do: bfloat16 on the CPU, float16 on CUDA.
 """
 
-from .autocast_mode import autocast, is_autocast_available
+from .autocast_mode import autocast, get_autocast_dtype, is_autocast_available, is_autocast_enabled
 from .grad_scaler import GradScaler
 
-__all__ = ["GradScaler", "autocast", "is_autocast_available"]
+__all__ = ["GradScaler", "autocast", "get_autocast_dtype", "is_autocast_available", "is_autocast_enabled"]

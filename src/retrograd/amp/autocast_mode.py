@@ -15,7 +15,7 @@ from typing import Any
 from .. import dtypes as _dt
 from ..dtypes import dtype as _dtype
 
-__all__ = ["autocast", "is_autocast_available"]
+__all__ = ["autocast", "get_autocast_dtype", "is_autocast_available", "is_autocast_enabled"]
 
 _DEVICE_TYPES = ("cpu", "cuda")
 _DEFAULT_DTYPES = {"cpu": _dt.bfloat16, "cuda": _dt.float16}
@@ -24,6 +24,43 @@ _DEFAULT_DTYPES = {"cpu": _dt.bfloat16, "cuda": _dt.float16}
 def is_autocast_available(device_type: str) -> bool:
     """Whether autocast accepts `device_type` (it then runs disabled here)."""
     return device_type in _DEVICE_TYPES
+
+
+def is_autocast_enabled(device_type: str | None = None) -> bool:
+    """Whether an autocast region is on: never here (an autocast region warns and stays off).
+
+    Args:
+        device_type (str, optional): "cpu" or "cuda" (default: PyTorch's default, CUDA).
+
+    Returns:
+        bool: False.
+
+    Examples:
+        >>> with retrograd.autocast("cpu", enabled=False):
+        ...     retrograd.is_autocast_enabled("cpu")
+        False
+    """
+    if device_type is not None and device_type not in _DEVICE_TYPES:
+        raise RuntimeError(f"Expected one of cpu, cuda device type at start of device string: {device_type}")
+    return False
+
+
+def get_autocast_dtype(device_type: str) -> _dtype:
+    """The dtype an autocast region on `device_type` would use by default: bfloat16 (CPU), float16 (CUDA).
+
+    Args:
+        device_type (str): "cpu" or "cuda".
+
+    Returns:
+        dtype: PyTorch's default autocast dtype for the device.
+
+    Examples:
+        >>> retrograd.get_autocast_dtype("cpu")
+        retrograd.bfloat16
+    """
+    if device_type not in _DEVICE_TYPES:
+        raise RuntimeError(f"Expected one of cpu, cuda device type at start of device string: {device_type}")
+    return _DEFAULT_DTYPES[device_type]
 
 
 class autocast:  # noqa: N801  (PyTorch's name)

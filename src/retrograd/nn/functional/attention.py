@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from ... import _global_flags
 from ... import ops as _ops
 from ...dtypes import bool_, float32
 from ...engine.vmap_hook import hook as _vmap
@@ -109,6 +110,11 @@ def scaled_dot_product_attention(
         retrograd.Size([2, 4, 5, 3])
     """
     _check_qkv(query, key, value)
+    if not (_global_flags.sdp_enabled("math") or _global_flags.sdp_enabled("flash")):  # PyTorch's CPU kernels
+        raise RuntimeError(
+            "No viable backend for scaled_dot_product_attention was found. This is likely due to turning off both "
+            "the math kernel and the fused kernels."
+        )
     if not 0.0 <= dropout_p <= 1.0:
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {dropout_p}")
     if enable_gqa and query.dim() >= 3:
