@@ -172,3 +172,26 @@ def test_spawned_workers_of_a_run_script_import_retrograd_as_torch(tmp_path, con
         "[[0, 1, 4]]",
         "retrograd.torch_alias True",
     ]
+
+
+def test_torch_version_reads_as_the_pytorch_api_it_follows(tmp_path):
+    script = tmp_path / "ver.py"
+    script.write_text(
+        "import torch\n"
+        "v = torch.__version__\n"
+        "print(v, v == torch.version.__version__, v >= '2.0', v >= (2, 0), v < (2, 14), type(v).__name__)\n"
+        "import retrograd\n"
+        "retrograd.uninstall_as_torch()\n"
+        "print(retrograd.__version__)\n"
+    )
+    out = _run("-m", "retrograd", "run", str(script)).stdout.split("\n")
+    assert out[0] == "2.13.0+retrograd.0.1.0 True True True True TorchVersion"
+    assert out[1] == "0.1.0"
+
+
+def test_torch_version_compares_by_numbers():
+    from retrograd.version import TorchVersion
+
+    v = TorchVersion("2.13.0+cpu")
+    assert v > "2.9.1" and v < "2.13.1" and v >= "2.13.0" and v == (2, 13) and v != "2.12"
+    assert TorchVersion("2.1.0rc1") < "2.2" and str(v) == "2.13.0+cpu"

@@ -25,6 +25,7 @@ import sys
 from types import ModuleType
 from typing import Any
 
+from . import version
 from ._display_name import set_package_name
 
 __all__ = ["install_as_torch", "is_installed_as_torch", "uninstall_as_torch", "run_script"]
@@ -95,6 +96,12 @@ def install_as_torch() -> None:
     if _ALIAS not in sys.meta_path:
         sys.meta_path.insert(0, _ALIAS)
     set_package_name("torch")  # reprs read `torch.Size`, `torch.float32`, as the program expects
+    _set_version(version.as_torch())  # programs choose code paths by torch.__version__
+
+
+def _set_version(value: str) -> None:
+    retrograd = sys.modules["retrograd"]
+    retrograd.__version__ = version.__version__ = value  # type: ignore[attr-defined]
 
 
 def is_installed_as_torch() -> bool:
@@ -107,6 +114,7 @@ def uninstall_as_torch() -> None:
     if _ALIAS in sys.meta_path:
         sys.meta_path.remove(_ALIAS)
     set_package_name("retrograd")
+    _set_version(version.RETROGRAD_VERSION)
     for name in [n for n in sys.modules if n == "torch" or n.startswith("torch.")]:
         if getattr(sys.modules[name], "__name__", "").startswith("retrograd"):
             del sys.modules[name]
