@@ -190,3 +190,13 @@ def test_attention_with_a_mask_and_is_causal_applies_both(m, kind):
     out = m.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=m.tensor(mask), is_causal=True)
     expected = m.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=m.tensor(both_masks))
     assert np.allclose(out.numpy(), expected.numpy(), atol=1e-12, equal_nan=True)
+
+
+@both
+def test_multinomial_without_replacement_draws_zero_weight_categories_last(m):
+    for seed in range(5):
+        m.manual_seed(seed)
+        drawn = m.multinomial(m.tensor([0.5, 0.5, 0.0]), 3).tolist()
+        assert sorted(drawn) == [0, 1, 2] and drawn[-1] == 2
+    m.manual_seed(0)
+    assert m.multinomial(m.tensor([0.5, 0.5, 0.0]), 3).tolist() == [1, 0, 2]

@@ -120,11 +120,8 @@ def multinomial_indices(gen: Generator, rows: Any, k: int, replacement: bool) ->
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     if replacement and k > 1:
         return _cpu.multinomial_with_replacement(gen, rows, k)
-    # PyTorch's shortcut: the top k of p / q with q ~ Exp(1) (one draw: argmax)
-    if not replacement and k > np.count_nonzero(rows, axis=1).min():
-        raise RuntimeError(
-            "invalid multinomial distribution (with replacement=False, not enough non-negative category to sample)"
-        )
+    # PyTorch's shortcut: the top k of p / q with q ~ Exp(1) (one draw: argmax); as in PyTorch 2.13,
+    # zero-probability categories come last once the others are drawn
     q = _cpu.exponential(gen, rows.size, 1.0).astype(rows.dtype).reshape(rows.shape)
     keys = rows / q
     if k == 1:
