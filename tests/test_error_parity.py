@@ -57,6 +57,27 @@ SCENARIOS = {
     "integer tangent": lambda m: _make_dual(m, m.ones(2), m.ones(2, dtype=m.int64)),
     "integer primal": lambda m: _make_dual(m, m.ones(2, dtype=m.int64), m.ones(2)),
     "autograd.grad with no inputs": lambda m: m.autograd.grad((m.ones(2, requires_grad=True) * 2).sum(), []),
+    # torch.autograd.functional
+    "strict jacobian of a constant": lambda m: m.autograd.functional.jacobian(
+        lambda t: m.ones(2), m.ones(2), strict=True
+    ),
+    "hvp of a vector function": lambda m: m.autograd.functional.hvp(lambda t: t * 2, m.ones(2), m.ones(2)),
+    "vhp of a vector function": lambda m: m.autograd.functional.vhp(lambda t: t * 2, m.ones(2), m.ones(2)),
+    "hessian of a vector function": lambda m: m.autograd.functional.hessian(lambda t: t * 2, m.ones(2)),
+    "vjp without v": lambda m: m.autograd.functional.vjp(lambda t: t * 2, m.ones(2)),
+    "jvp without v": lambda m: m.autograd.functional.jvp(lambda t: t * 2, m.ones(2)),
+    "vjp with a tuple v too long": lambda m: m.autograd.functional.vjp(
+        lambda t: t * 2, m.ones(2), (m.ones(2), m.ones(2))
+    ),
+    "forward-mode jacobian with create_graph": lambda m: m.autograd.functional.jacobian(
+        lambda t: t * 2, m.ones(2), create_graph=True, strategy="forward-mode", vectorize=True
+    ),
+    "forward-mode jacobian without vectorize": lambda m: m.autograd.functional.jacobian(
+        lambda t: t * 2, m.ones(2), strategy="forward-mode"
+    ),
+    "strict hessian of a linear function": lambda m: m.autograd.functional.hessian(
+        lambda t: (t * 2).sum(), m.ones(2), strict=True
+    ),
 }
 
 

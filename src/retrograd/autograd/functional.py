@@ -56,20 +56,26 @@ def _fill_unused(grads: tuple, like: tuple, strict: bool, kind: str = "input") -
     return tuple(out)
 
 
-def _check_v(v: Any, like: tuple, fn_name: str, what: str) -> tuple:
+def _check_v(v: Any, like: tuple, fn_name: str, what: str, like_is_tuple: bool) -> tuple:
+    """`v` as a tuple matching `like` (the outputs for vjp, the inputs for jvp/vhp/hvp), PyTorch's errors."""
     if v is None:
         if len(like) != 1 or like[0].numel() != 1:
-            raise RuntimeError(
-                f"The vector v can only be None if the {what} to the user-provided function is a single Tensor "
-                "with a single element."
+            says = (
+                "the user-provided function returns a single Tensor"
+                if what == "output"
+                else "the input to the user-provided function is a single Tensor"
             )
+            raise RuntimeError(f"The vector v can only be None if {says} with a single element.")
         return (ones_like(like[0]),)
     _, vs = _as_tuple(v, "v", fn_name)
     if len(vs) != len(like):
-        raise RuntimeError(f"v has invalid size: should be {len(like)} but got {len(vs)}.")
+        if not like_is_tuple:
+            raise RuntimeError("The given v should contain a single Tensor.")
+        raise RuntimeError(f"v is a tuple of invalid length: should be {len(like)} but got {len(vs)}.")
     for i, (a, b) in enumerate(zip(vs, like)):
         if a.shape != b.shape:
-            raise RuntimeError(f"Entry {i} in v has invalid size: should be {b.shape} but got {a.shape}.")
+            where = f"Entry {i} in v" if like_is_tuple else "v"
+            raise RuntimeError(f"{where} has invalid size: should be {b.shape} but got {a.shape}.")
     return vs
 
 
@@ -103,7 +109,7 @@ def vjp(
         is_tuple, xs = _as_tuple(inputs, "inputs", "vjp")
         xs = _prepare(xs, create_graph)
         out_tuple, outs = _as_tuple(func(*xs), "outputs of the user-provided function", "vjp")
-        vs = _check_v(v, outs, "vjp", "output")
+        vs = _check_v(v, outs, "vjp", "output", out_tuple)
         pairs = [(o, w) for o, w in zip(outs, vs) if o.requires_grad]
         grads: tuple = (None,) * len(xs)
         if pairs:
@@ -142,7 +148,7 @@ def jvp(
     with enable_grad():
         is_tuple, xs = _as_tuple(inputs, "inputs", "jvp")
         xs = _prepare(xs, create_graph)
-        vs = _check_v(v, xs, "jvp", "input")
+        vs = _check_v(v, xs, "jvp", "input", is_tuple)
         out_tuple, outs = _as_tuple(func(*xs), "outputs of the user-provided function", "jvp")
         # u ↦ Jᵀu is linear, so J v = d/du <Jᵀu, v>
         us = tuple(zeros_like(o).requires_grad_(True) for o in outs)
@@ -338,16 +344,21 @@ def jacobian(
             'Otherwise, prefer to use "reverse-mode".'
         )
     if strategy == "forward-mode":
+        if create_graph:
+            raise NotImplementedError(
+                'torch.autograd.functional.jacobian: `create_graph=True` and `strategy="forward-mode"` are not '
+                'supported together (yet). Please either set `create_graph=False` or `strategy="reverse-mode"`.'
+            )
         if strict:
             raise RuntimeError(
                 'torch.autograd.functional.jacobian: `strict=True` and `strategy="forward-mode"` '
                 "are not supported together (yet). Please either set `strict=False` or "
                 '`strategy="reverse-mode"`.'
             )
-        if not vectorize:
+        if not vectorize:  # PyTorch's message, its missing space included
             raise NotImplementedError(
-                'torch.autograd.functional.jacobian: `strategy="forward-mode"` only '
-                "implemented together with `vectorize=True`."
+                "Computing Jacobian using forward-AD or forward-over-reverse Hessian is"
+                "only implemented for `vectorize=True`."
             )
     if strict and vectorize:
         raise RuntimeError(
@@ -358,6 +369,13 @@ def jacobian(
         is_tuple, xs = _as_tuple(inputs, "inputs", "jacobian")
         xs = _prepare(xs, create_graph)
         out_tuple, outs = _as_tuple(func(*xs), "outputs of the user-provided function", "jacobian")
+        if strict:
+            for i, o in enumerate(outs):
+                if not o.requires_grad:
+                    raise RuntimeError(
+                        f"Output {i} of the user-provided function does not require gradients. The outputs must be "
+                        "computed in a differentiable manner from the input when running in strict mode."
+                    )
         if strategy == "forward-mode" and _batchable(outs):
             jac = _batched_forward_jacobian(outs, xs, create_graph)
         elif strategy == "forward-mode":  # user code in the graph: dual tensors, one pass per input element
@@ -410,15 +428,22 @@ def hessian(
 
     def scalar(*args: Any) -> Any:
         out = func(*args)
-        single, outs = _as_tuple(out, "outputs of the user-provided function", "hessian")
-        if single or outs[0].numel() != 1:
-            raise RuntimeError("The function given to hessian should return a single Tensor with a single element")
-        return outs[0].reshape(())
+        returned_tuple, outs = _as_tuple(out, "outputs of the user-provided function", "hessian")
+        return _one_element(outs, returned_tuple, "hessian").reshape(())
 
     def gradient(*args: Any) -> Any:
         with enable_grad():
             out = scalar(*args)
             grads = _grad(out, args, create_graph=True, allow_unused=True) if out.requires_grad else (None,) * len(args)
+        if strict:
+            for i, g in enumerate(grads):
+                if g is None or not g.requires_grad:
+                    raise RuntimeError(
+                        "While computing the hessian, found that the jacobian of the user-provided function with "
+                        f"respect to input {i} is independent of the input. This is not allowed in strict mode. You "
+                        "should ensure that your function is twice differentiable and that the jacobian depends on "
+                        "the inputs (this would be violated by a linear function for example)."
+                    )
         grads = _fill_unused(grads, args, strict)
         return grads if is_tuple else grads[0]
 
@@ -430,6 +455,15 @@ def hessian(
         vectorize=vectorize,
         strategy=outer_jacobian_strategy,
     )
+
+
+def _one_element(outs: tuple, returned_tuple: bool, name: str) -> Any:
+    """The scalar output of a Hessian product's function, or PyTorch's errors naming `name`."""
+    if returned_tuple:
+        raise RuntimeError(f"The function given to {name} should return a single Tensor")
+    if outs[0].numel() != 1:
+        raise RuntimeError(f"The Tensor returned by the function given to {name} should contain a single element")
+    return outs[0]
 
 
 def vhp(
@@ -454,15 +488,20 @@ def vhp(
         >>> retrograd.autograd.functional.vhp(f, retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 1.0]))
         (tensor(9.), tensor([ 6., 12.]))
     """
+    return _vector_hessian(func, inputs, v, create_graph, strict, "vhp")
+
+
+def _vector_hessian(
+    func: Callable[..., Any], inputs: Any, v: Any, create_graph: bool, strict: bool, name: str
+) -> tuple:
+    """vhp and hvp (the same product: the Hessian is symmetric), with errors naming `name`."""
     with enable_grad():
-        is_tuple, xs = _as_tuple(inputs, "inputs", "vhp")
+        is_tuple, xs = _as_tuple(inputs, "inputs", name)
         xs = _prepare(xs, create_graph)
-        vs = _check_v(v, xs, "vhp", "input")
+        vs = _check_v(v, xs, name, "input", is_tuple)
         out = func(*xs)
-        single, outs = _as_tuple(out, "outputs of the user-provided function", "vhp")
-        if single or outs[0].numel() != 1:
-            raise RuntimeError("The function given to vhp should return a single Tensor with a single element")
-        out = outs[0]
+        returned_tuple, outs = _as_tuple(out, "outputs of the user-provided function", name)
+        out = _one_element(outs, returned_tuple, name)
         grads = _grad(out, xs, create_graph=True, allow_unused=True) if out.requires_grad else (None,) * len(xs)
         pairs = [(g, w) for g, w in zip(grads, vs) if g is not None and g.requires_grad]
         result: tuple = (None,) * len(xs)
@@ -495,4 +534,4 @@ def hvp(
         >>> retrograd.autograd.functional.hvp(f, retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 1.0]))
         (tensor(9.), tensor([ 6., 12.]))
     """
-    return vhp(func, inputs, v, create_graph=create_graph, strict=strict)
+    return _vector_hessian(func, inputs, v, create_graph, strict, "hvp")
