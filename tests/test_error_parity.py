@@ -130,3 +130,16 @@ def test_transpose_of_other_ranks_warns_and_devices_are_not_strings():
     with pytest.warns(UserWarning, match=r"rather than tensor.new_tensor\(sourceTensor\)"):
         rg.ones(2).new_tensor(rg.ones(2))
     assert repr(rg.nn.Buffer(rg.ones(1))) == "tensor([1.])"
+
+
+def test_backward_with_create_graph_warns_once_per_process():
+    from retrograd.engine import backward as engine
+
+    engine._warned["create_graph"] = False
+    w = rg.ones(2, requires_grad=True)
+    with pytest.warns(UserWarning, match="create a reference cycle between the parameter and its gradient"):
+        (w**3).sum().backward(create_graph=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (w**3).sum().backward(create_graph=True)  # once only, as PyTorch
+        rg.autograd.grad((w**3).sum(), w, create_graph=True)  # autograd.grad never warns

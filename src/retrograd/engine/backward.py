@@ -414,6 +414,15 @@ def _roots(outputs: tuple) -> list:
     return roots
 
 
+_warned = {"create_graph": False}
+_CREATE_GRAPH_CYCLE = (
+    "Using backward() with create_graph=True will create a reference cycle between the parameter and its gradient "
+    "which can cause a memory leak. We recommend using autograd.grad when creating the graph to avoid this. If you "
+    "have to use this function, make sure to reset the .grad fields of your parameters to None after use to break "
+    "the cycle and avoid the leak."
+)
+
+
 def backward(
     tensors: Any,
     grad_tensors: Any = None,
@@ -447,6 +456,9 @@ def backward(
     grads = _root_grads(outputs, _as_tuple(grad_tensors), create_graph)
     if retain_graph is None:
         retain_graph = create_graph
+    if create_graph and not _warned["create_graph"]:  # PyTorch warns once per process
+        _warned["create_graph"] = True
+        warnings.warn(_CREATE_GRAPH_CYCLE, UserWarning, stacklevel=3)
     roots = _roots(outputs)
     if inputs is not None:
         inputs = _as_tuple(inputs)
