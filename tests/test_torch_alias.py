@@ -195,3 +195,23 @@ def test_torch_version_compares_by_numbers():
     v = TorchVersion("2.13.0+cpu")
     assert v > "2.9.1" and v < "2.13.1" and v >= "2.13.0" and v == (2, 13) and v != "2.12"
     assert TorchVersion("2.1.0rc1") < "2.2" and str(v) == "2.13.0+cpu"
+
+
+def test_module_paths_third_party_code_imports(tmp_path):
+    script = tmp_path / "paths.py"
+    script.write_text(
+        "import torch\n"
+        "from torch.nn.modules.utils import _pair, _triple, _ntuple\n"
+        "from torch.nn.common_types import _size_2_t\n"
+        "from torch.utils.model_zoo import load_url\n"
+        "from torch.utils.hooks import RemovableHandle\n"
+        "from torch.types import Number, _size\n"
+        "from torch.storage import UntypedStorage\n"
+        "import torch.multiprocessing as mp\n"
+        "import torch.onnx\n"
+        "from torch.nn.attention import SDPBackend, sdpa_kernel\n"
+        "h = torch.nn.Linear(2, 2).register_forward_hook(lambda *a: None)\n"
+        "print(_pair(3), _triple((1, 2, 3)), _ntuple(4)(0), isinstance(h, RemovableHandle), callable(load_url))\n"
+    )
+    result = _run("-m", "retrograd", "run", str(script))
+    assert result.stdout.strip() == "(3, 3) (1, 2, 3) (0, 0, 0, 0) True True", result.stderr
