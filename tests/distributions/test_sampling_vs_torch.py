@@ -1,7 +1,7 @@
 """Sampling: bit-for-bit with PyTorch where its sampler is built from rand/randn/etc., in law otherwise.
 
-PyTorch's Gamma/Dirichlet samplers are C++; ours differ in bits, so those are
-checked by moments, and Gamma's implicit reparameterisation gradient is checked against
+Gamma/Dirichlet draws are also checked by moments here (their bits against PyTorch's in
+test_seeded_draws_vs_torch.py), and Gamma's implicit reparameterisation gradient against
 `torch._standard_gamma_grad` at the same points.
 """
 

@@ -1,8 +1,10 @@
-"""Samplers PyTorch implements in C++ (gamma, von Mises), and Gamma's reparameterised gradient.
+"""Samplers PyTorch implements in C++ (gamma, Dirichlet, von Mises), and their reparameterised gradients.
 
-Their draws are not bit-compatible with PyTorch (its C++ samplers use their own algorithms);
-they follow the same distributions. Each call seeds a NumPy generator from retrograd's global
-generator, so `manual_seed` makes them reproducible and they advance retrograd's stream.
+Gamma and Dirichlet draw with PyTorch's own algorithm on retrograd's global generator
+(`retrograd._cpu_gamma`), so after `manual_seed` they give PyTorch's numbers and leave the
+generator where PyTorch's would be. Their gradients are the implicit reparameterisation through
+the gamma draws. Von Mises seeds a NumPy generator from the global one (reproducible, not
+PyTorch's draws).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 import numpy as np
 
 import retrograd as _rg
+from retrograd import _cpu_gamma
 from retrograd.autograd import Function
 
 from ._special import polygamma_array
@@ -54,10 +57,9 @@ class _StandardGamma(Function):
 
     @staticmethod
     def forward(ctx: Any, alpha: Any) -> Any:
-        a = alpha.detach().numpy().astype(np.float64)
-        draws = numpy_generator().standard_gamma(a) if a.size else np.zeros(a.shape)
-        draws = np.maximum(draws, np.finfo(alpha.detach().numpy().dtype).tiny)
-        out = _tensor_like(draws, alpha)
+        a = alpha.detach().numpy()
+        draws = _cpu_gamma.standard_gamma(_rg.default_generator, a.astype(np.float64).ravel().tolist(), a.dtype)
+        out = _tensor_like(draws.reshape(a.shape), alpha)
         ctx.save_for_backward(out, alpha)
         return out
 
@@ -73,12 +75,30 @@ def standard_gamma(alpha: Any) -> Any:
     return _StandardGamma.apply(alpha)
 
 
+class _Dirichlet(Function):
+    """Dirichlet draws (PyTorch's: normalised double gammas); backward through the gamma draws."""
+
+    @staticmethod
+    def forward(ctx: Any, concentration: Any) -> Any:
+        alpha = concentration.detach().numpy()
+        samples, gammas = _cpu_gamma.dirichlet(_rg.default_generator, alpha)
+        ctx.gammas, ctx.alpha = gammas, alpha.astype(np.float64)
+        out = _tensor_like(samples, concentration)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        # x = γ / Σγ: the gradient reaches each γ as (g - Σ g·x) / Σγ, then α by dγ/dα
+        total = _tensor_like(ctx.gammas.sum(-1, keepdims=True), out)
+        through_gammas = (grad - (grad * out).sum(-1, keepdim=True)) / total
+        return through_gammas * _tensor_like(standard_gamma_grad_array(ctx.gammas, ctx.alpha), out)
+
+
 def sample_dirichlet(concentration: Any) -> Any:
-    """Dirichlet draws as normalised Gamma draws; gradients flow through the Gamma draws."""
-    gammas = standard_gamma(concentration)
-    out = gammas / gammas.sum(-1, keepdim=True)
-    tiny = _rg.finfo(out.dtype).tiny
-    return out.clamp(min=tiny, max=1 - _rg.finfo(out.dtype).eps)
+    """Dirichlet draws of `concentration`'s shape (rows along the last dim), differentiable in it."""
+    return _Dirichlet.apply(concentration)
 
 
 def von_mises(loc: Any, concentration: Any, shape: Any) -> Any:
