@@ -200,3 +200,13 @@ def test_multinomial_without_replacement_draws_zero_weight_categories_last(m):
         assert sorted(drawn) == [0, 1, 2] and drawn[-1] == 2
     m.manual_seed(0)
     assert m.multinomial(m.tensor([0.5, 0.5, 0.0]), 3).tolist() == [1, 0, 2]
+
+
+@both
+def test_assigning_complex_numbers(m):
+    c = m.zeros(3, dtype=m.complex64)
+    c[0] = 5j
+    c[1:] = 1 + 1j
+    assert c.tolist() == [5j, 1 + 1j, 1 + 1j]
+    with pytest.raises(RuntimeError, match="value cannot be converted to type float without overflow"):
+        m.zeros(2)[0] = 1j

@@ -29,7 +29,7 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..copying import copy
-from ..kernels.guards import check_scalar_fits
+from ..kernels.guards import check_scalar_fits, overflow_error
 from ..kernels.operands import constant
 from ..kernels.out_arg import same, write_out
 from ..shape.broadcasting import expand
@@ -365,6 +365,10 @@ def _value_tensor(value: Any, t: Tensor) -> Tensor:
         if isinstance(value, int) and not -(2**63) <= value < 2**63:
             raise ValueError("Overflow when unpacking long long")
         check_scalar_fits(value, t.dtype)
+        v = constant(value, t.dtype)
+    elif isinstance(value, (complex, np.complexfloating)):
+        if not t.dtype.is_complex:  # PyTorch's error for a complex number into a real tensor
+            raise overflow_error(t.dtype)
         v = constant(value, t.dtype)
     else:
         raise TypeError(f"can't assign a {type(value).__name__} to a torch.{t.dtype.legacy_name}")

@@ -23,6 +23,11 @@ _C_NAMES.update({"float32": "float", "float64": "double", "float16": "c10::Half"
 _F32_MAX = float(np.finfo(np.float32).max)
 
 
+def overflow_error(dt: dtype) -> RuntimeError:
+    """PyTorch's error for a value that cannot be stored in `dt` (its C++ name for the type)."""
+    return _overflow(dt, True)
+
+
 def _overflow(dt: dtype, c_name: bool) -> RuntimeError:
     name = _C_NAMES.get(dt.name, dt.name) if c_name else dt.name
     return RuntimeError(f"value cannot be converted to type {name} without overflow")
