@@ -210,3 +210,10 @@ def test_assigning_complex_numbers(m):
     assert c.tolist() == [5j, 1 + 1j, 1 + 1j]
     with pytest.raises(RuntimeError, match="value cannot be converted to type float without overflow"):
         m.zeros(2)[0] = 1j
+
+
+@both
+def test_multigammaln_below_its_domain_gives_the_formula_value(m):
+    out = m.special.multigammaln(m.tensor([0.5, 0.3, 1.0]), 2).tolist()
+    assert out[0] == math.inf
+    assert out[1:] == pytest.approx([3.4297, 1.1447], abs=1e-4)
