@@ -217,3 +217,9 @@ def test_multigammaln_below_its_domain_gives_the_formula_value(m):
     out = m.special.multigammaln(m.tensor([0.5, 0.3, 1.0]), 2).tolist()
     assert out[0] == math.inf
     assert out[1:] == pytest.approx([3.4297, 1.1447], abs=1e-4)
+
+
+@both
+def test_spherical_bessel_j0_at_infinity(m):
+    out = m.special.spherical_bessel_j0(m.tensor([math.inf, -math.inf, 0.0])).tolist()
+    assert out == [0.0, 0.0, 1.0]

@@ -305,7 +305,8 @@ modified_bessel_i1 = _constant(lambda a: _k.bessel_i(1, a), "modified_bessel_i1"
 def _spherical_j0(a: np.ndarray) -> np.ndarray:
     x = _k.f64(a)
     with np.errstate(all="ignore"):
-        return np.where(x == 0, 1.0, np.sin(x) / np.where(x == 0, 1.0, x))
+        ratio = np.sin(x) / np.where(x == 0, 1.0, x)
+        return np.where(x == 0, 1.0, np.where(np.isinf(x), 0.0, ratio))  # sin(x)/x -> 0 as |x| -> inf
 
 
 spherical_bessel_j0 = _constant(_spherical_j0, "spherical_bessel_j0")
