@@ -223,3 +223,17 @@ def test_multigammaln_below_its_domain_gives_the_formula_value(m):
 def test_spherical_bessel_j0_at_infinity(m):
     out = m.special.spherical_bessel_j0(m.tensor([math.inf, -math.inf, 0.0])).tolist()
     assert out == [0.0, 0.0, 1.0]
+
+
+@both
+def test_draws_on_a_transposed_input_follow_its_layout(m):
+    # PyTorch fills empty_like(input) in memory order: dropout's mask and rand_like/randn_like
+    x = m.ones(3, 4).t()
+    assert m.empty_like(x).stride() == (1, 4)
+    m.manual_seed(0)
+    mask = m.nn.functional.dropout(x, 0.5).flatten().tolist()
+    assert mask[:8] == [0.0, 0.0, 0.0, 0.0, 0.0, 2.0, 2.0, 2.0]
+    m.manual_seed(0)
+    first = m.rand(12).tolist()
+    m.manual_seed(0)
+    assert m.rand_like(x).t().flatten().tolist() == first  # the same draws, in memory order

@@ -41,10 +41,11 @@ from ._random_draw import (
     normal as _normal_draw,
 )
 from .backend import as_device
+from .engine.grad_mode import no_grad
 from .engine.primitive import Primitive
 from .engine.vmap_hook import NOT_BATCHED, batched, random_draw
 from .engine.vmap_hook import hook as _vmap
-from .ops.creation import target_device
+from .ops.creation import empty_like, target_device
 from .ops.kernels.out_arg import ANY, same, write_out
 from .ops.kernels.placement import check_layout, check_memory_format, check_pin_memory
 from .tensor import Tensor
@@ -576,6 +577,8 @@ def rand_like(
     check_memory_format(memory_format)
     dt = dtype or input.dtype
     dev = input.device if device is None else device
+    if _laid_out_apart(input, memory_format, device):  # PyTorch: empty_like(input).uniform_()
+        return _drawn_like(input, dt, requires_grad, lambda t: t.uniform_(0.0, 1.0, generator=generator))
     return rand(input._data.shape, generator=generator, dtype=dt, device=dev, requires_grad=requires_grad)
 
 
@@ -610,7 +613,27 @@ def randn_like(
     check_memory_format(memory_format)
     dt = dtype or input.dtype
     dev = input.device if device is None else device
+    if _laid_out_apart(input, memory_format, device):  # PyTorch: empty_like(input).normal_()
+        return _drawn_like(input, dt, requires_grad, lambda t: t.normal_(0.0, 1.0, generator=generator))
     return randn(input._data.shape, generator=generator, dtype=dt, device=dev, requires_grad=requires_grad)
+
+
+def _laid_out_apart(input: Tensor, memory_format: Any, device: Any) -> bool:
+    """Whether a `*_like` result keeps a layout other than the contiguous one (PyTorch's preserve_format)."""
+    return (
+        device is None
+        and str(memory_format).split(".")[-1] != "contiguous_format"
+        and not input._data.flags.c_contiguous
+        and input.device.type == "cpu"
+    )
+
+
+def _drawn_like(input: Tensor, dt: _dt.dtype, requires_grad: bool, fill: Any) -> Tensor:
+    """A tensor laid out as `input`, filled in memory order by `fill` (as PyTorch's `*_like` draws)."""
+    out = empty_like(input, dtype=dt)
+    with no_grad():
+        fill(out)
+    return out.requires_grad_(requires_grad) if requires_grad else out
 
 
 def randint_like(

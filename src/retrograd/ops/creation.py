@@ -279,7 +279,8 @@ def empty_like(
         dtype (dtype, optional): the dtype (default: `t`'s).
         device (str or device, optional): the device (default: `t`'s).
         requires_grad (bool): whether the result records a graph (default False).
-        memory_format (memory_format, optional): accepted for PyTorch compatibility; the result is contiguous.
+        memory_format (memory_format, optional): `preserve_format` (default: `t`'s order of strides)
+            or `contiguous_format`.
 
     Returns:
         Tensor: shape `t.shape`, to be written before it is read.
@@ -290,6 +291,12 @@ def empty_like(
         (retrograd.Size([2, 3]), retrograd.int32)
     """
     check_memory_format(memory_format)
+    data = t._data
+    keeps_layout = str(memory_format).split(".")[-1] != "contiguous_format" and not data.flags.c_contiguous
+    if keeps_layout and _target(device, t) == t.device:
+        # PyTorch's preserve_format: the same order of strides (a transposed input gives a transposed
+        # result), so what fills it in memory order (dropout's mask, rand_like) draws as PyTorch's does
+        return _factory(namespace(data).zeros_like(data, dtype=_like_dtype(t, dtype).np, order="K"), requires_grad)
     return zeros_like(t, dtype=dtype, device=device, requires_grad=requires_grad)
 
 

@@ -11,6 +11,7 @@ import warnings
 
 from ... import ops as _ops
 from ...engine import inplace as _inplace
+from ...engine.vmap_hook import hook as _vmap
 from ...engine.vmap_hook import random_draw
 from ...tensor import Tensor
 
@@ -30,6 +31,8 @@ def _check_p(p: float) -> None:
 def _keep_draws(input: Tensor, shape: tuple, p: float) -> Tensor:
     """0/1 Bernoulli(1 - p) draws of `shape` in input's dtype, from the default generator
     (PyTorch's `bernoulli_(1 - p)` on a new tensor: one 64-bit uniform per element)."""
+    if tuple(shape) == tuple(input.shape) and not _vmap.active:  # as PyTorch: laid out as the input
+        return _ops.empty_like(input).bernoulli_(1.0 - p)
     return random_draw(lambda s: _ops.empty(s, dtype=input.dtype, device=input.device).bernoulli_(1.0 - p), shape)
 
 
