@@ -86,3 +86,37 @@ def test_checkpoint_sequential_matches_plain():
         h = f(h)
     h.sum().backward()
     np.testing.assert_allclose(g.numpy(), x.grad.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_non_reentrant_checkpoint_keeps_higher_order_gradients():
+    a = rg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = checkpoint(lambda t: t.pow(3), a, use_reentrant=False)
+    (g,) = rg.autograd.grad(y.sum(), a, create_graph=True)
+    assert g.requires_grad and g.tolist() == [3.0, 12.0, 27.0]
+    assert rg.autograd.grad(g.sum(), a)[0].tolist() == [6.0, 12.0, 18.0]
+
+
+def test_non_reentrant_checkpoint_reruns_for_a_retained_graph_and_takes_keywords():
+    w = rg.tensor([2.0], requires_grad=True)
+    out = checkpoint(lambda t, scale: (t * w).sin() * scale, rg.tensor([3.0]), scale=2.0, use_reentrant=False)
+    out.sum().backward(retain_graph=True)
+    first = w.grad.clone()
+    out.sum().backward()
+    assert w.grad.tolist() == pytest.approx((2 * first).tolist())
+    with pytest.raises(ValueError, match="Unexpected keyword arguments: scale"):
+        checkpoint(lambda t, scale: t * scale, w, scale=2.0, use_reentrant=True)
+
+
+def test_recomputation_that_saves_other_tensors_is_refused():
+    calls = []
+
+    def changing(t):
+        calls.append(1)
+        return t.exp() if len(calls) == 1 else t.sum().exp().expand(3)
+
+    x = rg.ones(3, requires_grad=True)
+    out = checkpoint(changing, x, use_reentrant=False, debug=True)
+    with pytest.raises(RuntimeError, match="Recomputed values for the following tensors have different metadata"):
+        out.sum().backward()
+    with pytest.raises(ValueError, match="determinism_check should be one of"):
+        checkpoint(changing, x, use_reentrant=False, determinism_check="strict")

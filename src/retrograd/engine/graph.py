@@ -102,14 +102,14 @@ class SavedTensor:
     reference each other.
     """
 
-    __slots__ = ("tensor", "data", "counter", "version", "output_nr", "packed", "unpack_hook")
+    __slots__ = ("tensor", "data", "counter", "version", "output_nr", "packed", "unpack_hook", "unpacked")
     counter: Any  # the tensor's _Version, None once released
 
     def __init__(self, t: Tensor, is_output: bool) -> None:
         counter = self.counter = t._version_counter
         self.version = counter.value
         self.output_nr = t._output_nr if is_output else -1
-        self.tensor = self.data = self.packed = self.unpack_hook = None
+        self.tensor = self.data = self.packed = self.unpack_hook = self.unpacked = None
         hooks = state.saved_tensors_hooks
         if hooks:  # saved_tensors_hooks (this thread's): the user decides how it is stored
             pack, self.unpack_hook = hooks[-1]
@@ -123,7 +123,10 @@ class SavedTensor:
         if self.counter is None:
             raise RuntimeError(FREED_MESSAGE)
         if self.unpack_hook is not None:
-            t = self.unpack_hook(self.packed)
+            # once until released: a node's rules may read the same saved value more than once
+            if self.unpacked is None:
+                self.unpacked = self.unpack_hook(self.packed)
+            t = self.unpacked
             if self.output_nr >= 0 and state.enabled:
                 return _tt.make(t._data, True, node, self.output_nr)
             return t
@@ -154,7 +157,7 @@ class SavedTensor:
         )
 
     def release(self) -> None:
-        self.tensor = self.data = self.counter = self.packed = None
+        self.tensor = self.data = self.counter = self.packed = self.unpacked = None
 
     @property
     def nbytes(self) -> int:

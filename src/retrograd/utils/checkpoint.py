@@ -1,9 +1,12 @@
 """Activation checkpointing: trade compute for memory.
 
-`checkpoint(fn, *args)` runs `fn` without recording a graph, so none of its
-intermediate activations are kept. During backward the segment is run again,
-this time recording, and the incoming gradients are pushed through it. The
-random state is restored first, so dropout draws the same masks both times.
+Two ways, as PyTorch has them. `use_reentrant=True` runs `fn` without recording a graph; during
+backward the segment runs again, recording, and the incoming gradients are pushed through it
+(a backward inside the backward). `use_reentrant=False` records the graph as usual but keeps
+none of the tensors its backward would read (saved-tensor hooks store only their position);
+the first backward step that needs one runs the segment again and takes its saved tensors from
+that run, so higher-order gradients and `autograd.grad` work as without checkpointing. Either
+way the random state is restored first, so dropout draws the same masks both times.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from typing import Any
 from .. import random as _random
 from ..autograd.function import Function
 from ..engine.backward import backward as _backward
-from ..engine.grad_mode import enable_grad, no_grad
+from ..engine.grad_mode import enable_grad, is_grad_enabled, no_grad
+from ..engine.graph import saved_tensors_hooks
+from ..ops.creation import zeros
 from ..tensor import Tensor
 
 __all__ = ["checkpoint", "checkpoint_sequential"]
@@ -66,7 +71,10 @@ def checkpoint(
     """Run `function(*args)` without keeping its activations; recompute them in backward.
 
     Gradients equal those of calling `function` directly. Parameters used inside
-    `function` receive their gradients during the recomputation.
+    `function` receive their gradients during the recomputation. With `use_reentrant=False`
+    (PyTorch's recommendation) `determinism_check="default"` checks that the recomputation saved
+    tensors of the same shapes and dtypes ("none" skips it), and `debug=True` lists them in that
+    error.
     """
     if use_reentrant is None:
         warnings.warn(
@@ -76,15 +84,77 @@ def checkpoint(
             stacklevel=2,
         )
         use_reentrant = True
-    run = (lambda *a: function(*a, **kwargs)) if kwargs else function
-    if use_reentrant and not any(isinstance(a, Tensor) and a.requires_grad for a in args):
-        warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", UserWarning, stacklevel=2)
-    # A leaf that requires grad makes the segment part of the graph even when no
-    # input does (its parameters may), which is what use_reentrant=False promises.
-    from ..ops.creation import zeros
+    if use_reentrant:
+        if kwargs:
+            raise ValueError("Unexpected keyword arguments: " + ",".join(kwargs))
+        if not any(isinstance(a, Tensor) and a.requires_grad for a in args):
+            warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", UserWarning,
+                          stacklevel=2)
+        anchor = zeros((), requires_grad=False)
+        return _Recompute.apply(function, preserve_rng_state, anchor, *args)
+    if determinism_check not in ("default", "none"):
+        raise ValueError(
+            f"determinism_check should be one of ['default', 'none'], but got {determinism_check}"
+        )
+    return _NonReentrant(function, args, kwargs, preserve_rng_state, determinism_check, debug).run()
 
-    anchor = zeros((), requires_grad=not use_reentrant)
-    return _Recompute.apply(run, preserve_rng_state, anchor, *args)
+
+class _NonReentrant:
+    """One non-reentrant checkpoint: the segment's saved tensors are replaced by their positions
+    and taken from a recomputation when the backward first asks for one."""
+
+    def __init__(self, function: Callable[..., Any], args: tuple, kwargs: dict, preserve_rng: bool,
+                 determinism_check: str, debug: bool) -> None:
+        self.function, self.args, self.kwargs = function, args, kwargs
+        self.rng_state = _random.get_rng_state() if preserve_rng else None
+        self.check, self.debug = determinism_check == "default", debug
+        self.forward_meta: list = []  # (shape, dtype) of each tensor saved by the first run
+        self.recomputed: list | None = None
+
+    def run(self) -> Any:
+        with saved_tensors_hooks(self._pack, self._unpack):
+            return self.function(*self.args, **self.kwargs)
+
+    def _pack(self, t: Tensor) -> int:
+        self.forward_meta.append((tuple(t.shape), t.dtype))
+        return len(self.forward_meta) - 1
+
+    def _unpack(self, position: int) -> Tensor:
+        # each recomputed tensor is handed out once and then let go (the memory checkpointing saves);
+        # asked again (retain_graph, a second-order pass), the segment runs again
+        if self.recomputed is None or self.recomputed[position] is None:
+            self.recomputed = self._recompute()
+        value = self.recomputed[position]
+        self.recomputed[position] = None
+        return value
+
+    def _recompute(self) -> list:
+        saved: list = []
+        # a create_graph backward (grad mode on while it runs) differentiates the saved tensors again;
+        # otherwise they are kept as values, and the recomputation's own graph keeps nothing
+        # (so no tensor -> node -> saved tensor cycle holds the memory)
+        with_graph = is_grad_enabled()
+
+        def keep(t: Tensor) -> None:
+            saved.append(t if with_graph else t.detach())
+
+        outer = _random.get_rng_state() if self.rng_state is not None else None
+        if self.rng_state is not None:
+            _random.set_rng_state(self.rng_state)
+        try:
+            with enable_grad(), saved_tensors_hooks(keep, lambda nothing: nothing):
+                self.function(*self.args, **self.kwargs)
+        finally:
+            if outer is not None:
+                _random.set_rng_state(outer)
+        meta = [(tuple(t.shape), t.dtype) for t in saved]
+        if self.check and meta[: len(self.forward_meta)] != self.forward_meta:
+            detail = f" The forward saved {self.forward_meta}; the recomputation {meta}." if self.debug else ""
+            raise RuntimeError(
+                "torch.utils.checkpoint: Recomputed values for the following tensors have different metadata "
+                "than during the forward pass." + detail
+            )
+        return saved
 
 
 def checkpoint_sequential(
