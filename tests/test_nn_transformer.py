@@ -468,3 +468,22 @@ def test_transformer_errors_vs_torch() -> None:
             model(lib.zeros(S, 2, E, dtype=lib.float64), lib.zeros(L, 3, E, dtype=lib.float64))
         with pytest.raises(RuntimeError, match="the feature number of src and tgt must be equal to d_model"):
             model(lib.zeros(S, N, E, dtype=lib.float64), lib.zeros(L, N, E + 1, dtype=lib.float64))
+
+
+def test_encoder_fast_path_zeros_padded_positions_as_pytorch_nested_tensors():
+    import retrograd as rg
+
+    rg.manual_seed(0)
+    layer = rg.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True)
+    enc = rg.nn.TransformerEncoder(layer, 2, norm=rg.nn.LayerNorm(8)).eval()
+    x = rg.randn(2, 4, 8)
+    pad = rg.tensor([[False, False, True, True], [False, False, False, True]])
+    with rg.no_grad():
+        out = enc(x, src_key_padding_mask=pad)
+        plain = rg.nn.TransformerEncoder(layer, 2, norm=rg.nn.LayerNorm(8), enable_nested_tensor=False).eval()
+        plain.load_state_dict(enc.state_dict())
+        dense = plain(x, src_key_padding_mask=pad)
+    bias = enc.norm.bias
+    assert rg.allclose(out[0, 2:], bias.expand(2, 8)) and rg.allclose(out[1, 3], bias)  # norm of zeros
+    assert rg.allclose(out[0, :2], dense[0, :2], atol=1e-6)
+    assert enc(x, src_key_padding_mask=pad)[0, 2:].abs().sum() > 0  # recording grads: no fast path

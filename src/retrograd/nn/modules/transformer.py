@@ -2,18 +2,22 @@
 and the encoder-decoder `Transformer` are `transformer_decoder.py`).
 
 PyTorch runs these through fused "fast path" kernels in eval mode; retrograd always
-runs the plain maths, which gives the same numbers (except that PyTorch's nested-tensor
-path writes zeros at padded positions). The attention maths is in `nn/functional/multihead_attention.py`.
+runs the plain maths, which gives the same numbers; where PyTorch's encoder would run on nested
+tensors, the padded positions of its output are zeros here too. The attention maths is in
+`nn/functional/multihead_attention.py`.
 """
 
 from __future__ import annotations
 
 import copy
+import math
 import warnings
 from collections.abc import Callable
 from typing import Any
 
 from ... import ops
+from ...dtypes import bool_, int64
+from ...engine.grad_mode import is_grad_enabled
 from ...ops.shape.diagonals import triu
 from ...tensor import Tensor
 from .. import functional as F
@@ -350,6 +354,7 @@ class TransformerEncoder(Module):
     def forward(self, src: Tensor, mask: Tensor | None = None, src_key_padding_mask: Tensor | None = None,
                 is_causal: bool | None = None) -> Tensor:
         """src (L, N, E) (or (N, L, E) with batch_first, or (L, E)); mask (L, L); src_key_padding_mask (N, L)."""
+        padded = self._nested_padding(src, mask, src_key_padding_mask)
         src_key_padding_mask = canonical_mask(src_key_padding_mask, "src_key_padding_mask", none_or_dtype(mask),
                                               "mask", src.dtype)
         mask = canonical_mask(mask, "mask", None, "", src.dtype, check_other=False)
@@ -359,6 +364,27 @@ class TransformerEncoder(Module):
         output = src
         for layer in self.layers:
             output = layer(output, src_mask=mask, is_causal=is_causal, src_key_padding_mask=src_key_padding_mask)
+        if padded is not None:  # PyTorch's nested tensors come back padded with zeros
+            output = output.masked_fill(padded.unsqueeze(-1) if batch_first else padded.t().unsqueeze(-1), 0.0)
         if self.norm is not None:
             output = self.norm(output)
         return output
+
+    def _nested_padding(self, src: Tensor, mask: Tensor | None, padding_mask: Tensor | None) -> Tensor | None:
+        """The padded positions (N, L) where PyTorch's eval-mode fast path runs on nested tensors, else None.
+
+        Its conditions: nested tensors enabled, eval mode, batched input, a padding mask and no
+        attention mask, the padding left-aligned (when `mask_check`), and no gradient to record.
+        """
+        if not self.use_nested_tensor or self.layers[0].training or src.dim() != 3:
+            return None
+        if padding_mask is None or mask is not None:
+            return None
+        if is_grad_enabled() and (src.requires_grad or any(p.requires_grad for p in self.layers[0].parameters())):
+            return None
+        pad = padding_mask if padding_mask.dtype == bool_ else padding_mask == -math.inf
+        if self.mask_check:  # left-aligned: each row's kept tokens come first
+            keep = (~pad).to(int64)
+            if not bool((keep[:, 1:] <= keep[:, :-1]).all()):
+                return None
+        return pad
