@@ -183,3 +183,13 @@ def test_to_empty_and_share_memory(m):
     assert net[0].weight is weight and weight.requires_grad and tuple(weight.shape) == (3, 2)
     assert net[1].num_batches_tracked.dtype == m.int64
     assert net.share_memory() is net
+
+
+def test_named_members_without_removing_duplicates_walk_shared_modules_twice():
+    shared = rg.nn.Linear(1, 1)
+    m = rg.nn.Sequential(shared, shared, rg.nn.BatchNorm1d(1))
+    names = [n for n, _ in m.named_parameters(remove_duplicate=False)]
+    assert names == ["0.weight", "0.bias", "1.weight", "1.bias", "2.weight", "2.bias"]
+    assert [n for n, _ in m.named_parameters()] == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    twice = rg.nn.Sequential(m[2], m[2])
+    assert len(list(twice.named_buffers(remove_duplicate=False))) == 6

@@ -267,7 +267,8 @@ class Module:
     def _named_members(
         self, registry: str, prefix: str, recurse: bool, remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Any]]:
-        modules = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        # as PyTorch: without removing duplicates, a module that appears twice is walked twice too
+        modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse else [(prefix, self)]
         seen = set()
         for mod_name, module in modules:
             for name, value in getattr(module, registry).items():
