@@ -237,3 +237,15 @@ def test_draws_on_a_transposed_input_follow_its_layout(m):
     first = m.rand(12).tolist()
     m.manual_seed(0)
     assert m.rand_like(x).t().flatten().tolist() == first  # the same draws, in memory order
+
+
+@both
+def test_norms_take_float32_parameters_with_half_input(m):
+    x = m.randn(2, 4).half()
+    bn = m.nn.BatchNorm1d(4)
+    for layer in (m.nn.LayerNorm(4), m.nn.GroupNorm(2, 4), bn, m.nn.RMSNorm(4)):
+        assert layer(x).dtype == m.float16
+    assert bn.running_mean.dtype == m.float32
+    assert m.nn.functional.rms_norm(m.randn(2, 4), (4,), m.ones(4, dtype=m.float64)).dtype == m.float32
+    with pytest.raises(RuntimeError, match="mixed dtype"):
+        m.nn.LayerNorm(4).double()(m.randn(2, 4))

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ... import ops as _ops
+from ...dtypes import bfloat16, float16, float32
 from ...engine.grad_mode import no_grad
 from ...engine.vmap_hook import unbatched_target
 from ...ops import nn_support
@@ -22,9 +23,24 @@ from ...ops.kernels.out_arg import write_out
 from ...ops.kernels.zero_batch import empty_result
 from ...tensor import Tensor
 
+_REDUCED = (float16, bfloat16)
+
 __all__ = [
     "layer_norm", "batch_norm", "group_norm", "rms_norm", "instance_norm", "normalize", "local_response_norm",
 ]
+
+
+def _mixed(input: Tensor, *params: Tensor | None) -> bool:
+    """PyTorch's CPU norms take float32 parameters with float16/bfloat16 input: computed in float32,
+    the result in the input's dtype."""
+    given = [t for t in params if t is not None]
+    return input.dtype in _REDUCED and any(t.dtype == float32 for t in given) and all(
+        t.dtype in (float32, input.dtype) for t in given
+    )
+
+
+def _float32(t: Tensor | None) -> Tensor | None:
+    return None if t is None else t.float()
 
 
 def _check_params(input: Tensor, *params: Tensor | None) -> None:
@@ -99,6 +115,8 @@ def layer_norm(
     _check_affine("weight", weight, shape)
     _check_affine("bias", bias, shape)
     _floating(input, "LayerNormKernelImpl")
+    if _mixed(input, weight, bias):
+        return layer_norm(input.float(), normalized_shape, _float32(weight), _float32(bias), eps).to(input.dtype)
     _check_params(input, weight, bias)
     d = math.prod(shape)
     view = (input.numel() // d if d else 0, d)
@@ -190,6 +208,10 @@ def batch_norm(
                     ("bias", bias)):
         _check_channels(name, t, c)
     _floating(input, "batch_norm")
+    if _mixed(input, weight, bias, running_mean, running_var):
+        out = batch_norm(input.float(), running_mean, running_var, _float32(weight), _float32(bias), training, momentum,
+                         eps)
+        return out.to(input.dtype)
     _check_params(input, weight, bias)
     if input.numel() == 0:  # nothing to normalise; the running statistics stay as they are
         return empty_result(tuple(input.shape), input, weight, bias)
@@ -244,6 +266,8 @@ def group_norm(
                 f"{name} of shape {_shape_str(t.shape)} and input of shape {_shape_str(shape)}"
             )
     _floating(input, "GroupNormKernelImpl")
+    if _mixed(input, weight, bias):
+        return group_norm(input.float(), num_groups, _float32(weight), _float32(bias), eps).to(input.dtype)
     _check_params(input, weight, bias)
     view = (shape[0], num_groups, input.numel() // (shape[0] * num_groups) if shape[0] * num_groups else 0)
     nd = len(shape)
@@ -276,8 +300,10 @@ def rms_norm(
     if eps is None:
         eps = float(np.finfo(input.dtype.np).eps) if input.dtype.is_floating_point else 1.1920928955078125e-07
     dims = tuple(range(input.dim() - len(shape), input.dim()))
-    out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
-    return out if weight is None else out * weight
+    x = input.float() if input.dtype in _REDUCED else input  # as PyTorch: reduced precision computed in float32
+    out = x * (x.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
+    out = out if weight is None else out * weight
+    return out if out.dtype == input.dtype else out.to(input.dtype)  # the result in the input's dtype
 
 
 def instance_norm(
