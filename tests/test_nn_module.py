@@ -230,3 +230,48 @@ def test_reassigning_a_child_or_parameter_keeps_its_place():
     assert [n for n, _ in m.named_parameters()] == ["p", "q", "a.weight", "a.bias", "b.weight", "b.bias"]
     assert [n for n, _ in m.named_buffers()] == ["u", "v"]
     assert m.a.in_features == 2 and m.b.in_features == 3
+
+
+def test_containers_have_pytorchs_list_and_dict_methods():
+    import retrograd.nn as nn
+
+    s = nn.Sequential(nn.Linear(1, 2), nn.ReLU())
+    assert len(s + nn.Sequential(nn.Tanh())) == 3 and len(s * 2) == 4 and len(2 * s) == 4
+    assert type(s.pop(0)).__name__ == "Linear" and len(s) == 1
+    s += nn.Sequential(nn.Sigmoid())
+    assert [type(m).__name__ for m in s] == ["ReLU", "Sigmoid"]
+    ml = nn.ModuleList([nn.ReLU()]) + nn.ModuleList([nn.Tanh()])
+    assert type(ml.pop(1)).__name__ == "Tanh" and len(ml) == 1
+    pd = nn.ParameterDict({"a": rg.ones(1)})
+    pd.setdefault("b", rg.zeros(2))
+    merged = pd | nn.ParameterDict({"z": rg.ones(3)})
+    assert list(merged.keys()) == ["a", "b", "z"] and pd.get("x") is None and len(pd.copy()) == 2
+    assert pd.popitem()[0] == "b" and list(pd.keys()) == ["a"]
+    pd.clear()
+    assert len(pd) == 0
+
+
+def test_apply_overrides_and_module_compile():
+    import retrograd.nn as nn
+
+    class Keeper(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin, self.extra = nn.Linear(2, 2), rg.ones(2)
+
+        def _apply(self, fn, recurse=True):
+            super()._apply(fn, recurse)
+            self.extra = fn(self.extra)
+            return self
+
+        def forward(self, x):
+            return self.lin(x) + self.extra
+
+    m = nn.Sequential(Keeper()).double()
+    assert m[0].extra.dtype == rg.float64 and m[0].lin.weight.dtype == rg.float64
+    lin = nn.Linear(3, 2)
+    x = rg.randn(4, 3)
+    expected = lin(x)
+    lin.compile()
+    assert rg.equal(lin(x), expected) and "def forward" in lin._compiled_call_impl.code
+    assert list(lin.state_dict()) == ["weight", "bias"]

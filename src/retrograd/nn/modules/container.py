@@ -81,6 +81,23 @@ class _ModuleSequence(Module):
             self.append(m)
         return self
 
+    def pop(self, index: int = -1) -> Module:
+        """Remove the module at `index` (default the last) and return it; the rest are renumbered."""
+        members = list(self._modules.values())
+        module = members.pop(_index(index, len(members)))
+        self._renumber(members)
+        return module
+
+    def __add__(self, other: Any) -> Any:
+        """A new container of this one's modules followed by `other`'s (the same module objects)."""
+        if not isinstance(other, type(self)):
+            raise ValueError(f"add operator supports only objects of {type(self).__name__} class, "
+                             f"but {type(other)} is given.")
+        combined = type(self)()
+        for m in [*self, *other]:
+            combined.append(m)
+        return combined
+
 
 class Sequential(_ModuleSequence):
     """Modules applied one after another; built from modules or an OrderedDict of them.
@@ -136,6 +153,36 @@ class Sequential(_ModuleSequence):
         self._insert(index, module)
         return self
 
+    def __iadd__(self, other: Sequential) -> Sequential:  # type: ignore[misc]
+        if not isinstance(other, Sequential):
+            raise ValueError(f"add operator supports only objects of Sequential class, but {type(other)} is given.")
+        for m in list(other):
+            self.append(m)
+        return self
+
+    def __mul__(self, other: int) -> Sequential:
+        """A new Sequential of this one's modules repeated `other` times (the same module objects)."""
+        if not isinstance(other, int):
+            raise TypeError(f"unsupported operand type(s) for *: {type(self)} and {type(other)}")
+        if other <= 0:
+            raise ValueError(f"Non-positive multiplication factor {other} for {type(self)}")
+        repeated = Sequential()
+        for _ in range(other):
+            for m in self:
+                repeated.append(m)
+        return repeated
+
+    __rmul__ = __mul__
+
+    def __imul__(self, other: int) -> Sequential:
+        if not isinstance(other, int):
+            raise TypeError(f"unsupported operand type(s) for *: {type(self)} and {type(other)}")
+        if other <= 0:
+            raise ValueError(f"Non-positive multiplication factor {other} for {type(self)}")
+        members = list(self) * other
+        self._renumber(members)
+        return self
+
 
 class ModuleList(_ModuleSequence):
     """A list of modules, registered so their parameters are found.
@@ -180,7 +227,7 @@ class ModuleList(_ModuleSequence):
         del members[idx]
         self._renumber(members)
 
-    def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
+    def __iadd__(self, modules: Iterable[Module]) -> ModuleList:  # type: ignore[misc]
         return self.extend(modules)
 
     def __repr__(self) -> str:
@@ -341,9 +388,51 @@ class ParameterDict(_MappingOfMembers, Module):
         self.register_parameter(key, _as_parameter(value))
 
     def update(self, parameters: Any) -> None:
-        pairs = parameters.items() if isinstance(parameters, Mapping) else parameters
+        pairs = parameters.items() if isinstance(parameters, (Mapping, ParameterDict)) else parameters
         for key, value in pairs:
             self[key] = value
+
+    # the rest of dict's methods, as PyTorch's ParameterDict has them
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._parameters.get(key, default)
+
+    def pop(self, key: str) -> Any:
+        value = self._parameters[key]
+        del self._parameters[key]
+        return value
+
+    def popitem(self) -> tuple[str, Any]:
+        key = next(reversed(self._parameters))
+        return key, self.pop(key)
+
+    def clear(self) -> None:
+        self._parameters.clear()
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key not in self._parameters:
+            self[key] = default
+        return self._parameters[key]
+
+    def copy(self) -> ParameterDict:
+        """A new ParameterDict holding the same Parameter objects."""
+        return ParameterDict(dict(self._parameters))
+
+    def fromkeys(self, keys: Iterable[str], default: Any = None) -> ParameterDict:
+        return ParameterDict((k, default) for k in keys)
+
+    def __or__(self, other: ParameterDict) -> ParameterDict:
+        merged = self.copy()
+        merged.update(other)
+        return merged
+
+    def __ror__(self, other: ParameterDict) -> ParameterDict:
+        merged = other.copy()
+        merged.update(self)
+        return merged
+
+    def __ior__(self, other: ParameterDict) -> ParameterDict:
+        self.update(other)
+        return self
 
     def extra_repr(self) -> str:
         lines = []  # PyTorch's quirks: two leading spaces, the legacy tensor type name

@@ -8,9 +8,10 @@ friends walk those registries. Walks use explicit stacks, never recursion.
 from __future__ import annotations
 
 import functools
+import importlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from ...engine.graph import RemovableHandle, add_keyed_hook
 from ...ops.queries import typename
@@ -58,6 +59,7 @@ class Module:
     """
 
     training: bool
+    T_destination = TypeVar("T_destination", bound=dict[str, Any])  # state_dict's destination type, as PyTorch's
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args or kwargs:
@@ -76,10 +78,26 @@ class Module:
     # --- calling -----------------------------------------------------------------------------
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        compiled = self.__dict__.get("_compiled_call_impl")
+        if compiled is not None:  # `module.compile()`
+            return compiled(*args, **kwargs)
         if (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks
                 or _hooks.any_global()):
             return _hooks.call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
+
+    def _call_impl(self, *args: Any, **kwargs: Any) -> Any:
+        """A call of this module (hooks and forward), without the compiled code `compile()` may have set."""
+        if (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks
+                or _hooks.any_global()):
+            return _hooks.call_with_hooks(self, args, kwargs)
+        return self.forward(*args, **kwargs)
+
+    def compile(self, *args: Any, **kwargs: Any) -> None:
+        """Compile this module's calls in place with `retrograd.compile(..., *args, **kwargs)` (as PyTorch's
+        `Module.compile`): later calls run the generated code; `state_dict` keys do not change."""
+        compiler = importlib.import_module("retrograd.compiler")  # compile sits above nn
+        self.__dict__["_compiled_call_impl"] = compiler.compile(self._call_impl, *args, **kwargs)
 
     def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False,
                                   with_kwargs: bool = False) -> RemovableHandle:
@@ -384,22 +402,32 @@ class Module:
             fn(module)
         return self
 
-    def _apply_to_tensors(self, convert: Callable[[Tensor], Tensor], recurse: bool = True) -> Module:
+    def _apply(self, fn: Callable[[Tensor], Tensor], recurse: bool = True) -> Module:
+        """`fn` on each parameter (its data swapped in the same Parameter object) and buffer, children first.
+
+        `to`, `float`, `cuda`, ... go through it, so a subclass that overrides it (to move tensors
+        it keeps in plain attributes, say) is honoured, as in PyTorch.
+        """
         from ...engine.grad_mode import no_grad
 
+        if recurse:
+            for child in self.children():
+                child._apply(fn)
         with no_grad():
-            for m in self.modules() if recurse else (self,):
-                for p in m._parameters.values():
-                    if p is not None:
-                        new = convert(p)
-                        if new is not p:  # as PyTorch: the same Parameter object, its data swapped
-                            p.data = new
-                            if p._grad is not None:
-                                p._grad = convert(p._grad)
-                for name, b in m._buffers.items():
-                    if b is not None:
-                        m._buffers[name] = convert(b)
+            for p in self._parameters.values():
+                if p is not None:
+                    new = fn(p)
+                    if new is not p:  # as PyTorch: the same Parameter object, its data swapped
+                        p.data = new
+                        if p._grad is not None:
+                            p._grad = fn(p._grad)
+            for name, b in self._buffers.items():
+                if b is not None:
+                    self._buffers[name] = fn(b)
         return self
+
+    def _apply_to_tensors(self, convert: Callable[[Tensor], Tensor], recurse: bool = True) -> Module:
+        return self._apply(convert, recurse)
 
     def to(self, *args: Any, **kwargs: Any) -> Module:
         """Move/cast parameters and buffers: `to(dtype)`, `to(device)`; floats only change dtype."""
