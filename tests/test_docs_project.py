@@ -67,9 +67,8 @@ def test_every_nn_layer_family_has_a_section_in_the_reference() -> None:
     """New files in nn/modules must be added to docs/reference/nn.md, or their layers go undocumented."""
     page = (DOCS / "reference" / "nn.md").read_text()
     # (nn/modules/utils.py holds PyTorch's private size helpers, _pair and the like: no layers)
-    families = sorted(
-        p.stem for p in (ROOT / "src/retrograd/nn/modules").glob("*.py") if not p.stem.startswith("_") and p.stem != "utils"
-    )
+    files = (ROOT / "src/retrograd/nn/modules").glob("*.py")
+    families = sorted(p.stem for p in files if not p.stem.startswith("_") and p.stem != "utils")
     directive = "<!-- api-reference retrograd.nn module=retrograd.nn.modules.{} -->"
     missing = [f for f in families if directive.format(f) not in page]
     assert not missing, f"add these nn.modules families to docs/reference/nn.md: {missing}"
