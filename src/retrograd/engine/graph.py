@@ -104,6 +104,7 @@ class SavedTensor:
 
     __slots__ = ("tensor", "data", "counter", "version", "output_nr", "packed", "unpack_hook", "unpacked")
     counter: Any  # the tensor's _Version, None once released
+    unpacked: Any  # what the unpack hook returned, until released
 
     def __init__(self, t: Tensor, is_output: bool) -> None:
         counter = self.counter = t._version_counter
