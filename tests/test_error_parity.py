@@ -143,3 +143,20 @@ def test_backward_with_create_graph_warns_once_per_process():
         warnings.simplefilter("error")
         (w**3).sum().backward(create_graph=True)  # once only, as PyTorch
         rg.autograd.grad((w**3).sum(), w, create_graph=True)  # autograd.grad never warns
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@pytest.mark.parametrize(
+    "input_dtype, weight_dtype", [("float64", "float32"), ("float32", "float64"), ("float16", "float32")]
+)
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("layer", ["Linear", "Conv2d"])
+def test_layer_dtype_mismatch_messages(layer, bias, input_dtype, weight_dtype):
+    def attempt(m):
+        module = m.nn.Linear(1, 1, bias=bias) if layer == "Linear" else m.nn.Conv2d(1, 1, 1, bias=bias)
+        module.to(getattr(m, weight_dtype))
+        x = m.ones(1, 1) if layer == "Linear" else m.ones(1, 1, 2, 2)
+        return outcome(m, lambda m: module(x.to(getattr(m, input_dtype))))
+
+    ours, theirs = attempt(rg), attempt(torch)
+    assert ours[0] == theirs[0] and ours[1].replace("retrograd.", "torch.") == theirs[1]

@@ -276,17 +276,15 @@ def _check_channels(x: Tensor, w: Tensor, groups: int, transposed: bool) -> None
 
 
 def _check_dtypes(x: Tensor, w: Tensor, b: Tensor | None) -> None:
+    if b is not None and b.dtype != x.dtype:  # PyTorch checks the bias first
+        raise RuntimeError(f"Input type ({x.dtype.c10_name}) and bias type ({b.dtype.c10_name}) should be the same")
     if x.dtype != w.dtype:
-        if x.dtype.is_floating_point and w.dtype.is_floating_point and x.element_size() < w.element_size():
+        if x.dtype.is_floating_point and w.dtype.is_floating_point and x.element_size() == 2 < w.element_size():
             raise RuntimeError(
                 f"Input type ({x.type()}) and weight type ({w.type()}) should be the same or input should be a "
                 "MKLDNN tensor and weight is a dense tensor"
             )
         raise RuntimeError(f"expected scalar type {_scalar_name(x)} but found {_scalar_name(w)}")
-    if b is not None and b.dtype != x.dtype:
-        raise RuntimeError(
-            f"Input type ({_scalar_name(x).lower()}) and bias type ({_scalar_name(b).lower()}) should be the same"
-        )
 
 
 def _scalar_name(t: Tensor) -> str:

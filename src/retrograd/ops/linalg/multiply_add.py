@@ -168,6 +168,11 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
     if mat2._data.ndim != 2:
         raise RuntimeError(f"mat2 must be a matrix, got {mat2._data.ndim}-D tensor")
     _check_add_input(input, mat1, mat2, (mat1.shape[0], mat2.shape[1]), "addmm")
+    for name, t in (("self", input), ("mat1", mat1)):  # PyTorch's addmm messages (nn.Linear's too)
+        if isinstance(t, Tensor) and t.dtype != mat2.dtype:
+            raise RuntimeError(
+                f"{name} and mat2 must have the same dtype, but got {t.dtype.kind_name} and {mat2.dtype.kind_name}"
+            )
     check_mm(mat1, mat2)
     return _addmm(input, mat1, mat2, beta=beta, alpha=alpha)
 
