@@ -160,3 +160,13 @@ def test_layer_dtype_mismatch_messages(layer, bias, input_dtype, weight_dtype):
 
     ours, theirs = attempt(rg), attempt(torch)
     assert ours[0] == theirs[0] and ours[1].replace("retrograd.", "torch.") == theirs[1]
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@pytest.mark.parametrize("layers", [1, 2, 3])
+def test_lstm_given_one_tensor_for_its_states(layers):
+    def attempt(m):
+        return outcome(m, lambda m: m.nn.LSTM(3, 4, 2)(m.randn(5, 1, 3), m.zeros(layers, 1, 4)))
+
+    ours, theirs = attempt(rg), attempt(torch)
+    assert ours == theirs

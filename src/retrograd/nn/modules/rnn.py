@@ -201,6 +201,10 @@ class RNNBase(Module):
             raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.dim()}D{tail}")
         batched = input.dim() == 3
         states = () if hx is None else (tuple(hx) if isinstance(hx, (tuple, list)) else (hx,))
+        if name == "LSTM" and isinstance(hx, Tensor):  # PyTorch reads hx[0] and hx[1]: along a tensor's dim 0
+            if len(hx) < 2:
+                raise IndexError(f"index {len(hx)} is out of bounds for dimension 0 with size {len(hx)}")
+            states = (hx[0], hx[1])
         want = 3 if batched else 2
         if any(s.dim() != want for s in states):
             dims = ", ".join(f"{s.dim()}-D" for s in states)
