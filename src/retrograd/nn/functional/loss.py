@@ -43,7 +43,7 @@ def _size_warning(input: Tensor, target: Tensor) -> None:
             f"Using a target size ({target.shape!r}) that is different to the input size ({input.shape!r}). This will "
             "likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,  # the caller of mse_loss / l1_loss / ... (here, _pointwise_loss, the loss)
         )
 
 
