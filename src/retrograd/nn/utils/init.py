@@ -33,7 +33,7 @@ def skip_init(module_cls: Any, *args: Any, **kwargs: Any) -> Any:
     from ... import _generator as random
     from ..modules.module import Module
 
-    if not (isinstance(module_cls, type) and issubclass(module_cls, Module)):
+    if not issubclass(module_cls, Module):  # (a non-class raises issubclass's TypeError, as in PyTorch)
         raise RuntimeError(f"Expected a Module; got {module_cls}")
     if "device" not in inspect.signature(module_cls).parameters:
         raise RuntimeError("Module must support a 'device' arg to skip initialization")
