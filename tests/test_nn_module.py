@@ -275,3 +275,73 @@ def test_apply_overrides_and_module_compile():
     lin.compile()
     assert rg.equal(lin(x), expected) and "def forward" in lin._compiled_call_impl.code
     assert list(lin.state_dict()) == ["weight", "bias"]
+
+
+# --- ParameterList / ParameterDict holding values that are not tensors -----------------------
+
+
+def _outcome(f):
+    """What `f()` returns, or the (type name, message) of what it raises."""
+    try:
+        return f()
+    except Exception as e:  # noqa: BLE001 - the outcome is compared, whatever it is
+        return type(e).__name__, str(e)
+
+
+def parameter_containers_story(m):
+    """Mixed members through each way in and out, as comparable plain values."""
+    out = []
+    pl = m.nn.ParameterList([m.nn.Parameter(m.zeros(2)), 3, "x", m.ones(1), None])
+    out.append([type(v).__name__ for v in pl] + [len(pl)] + [n for n, _ in pl.named_parameters()])
+    pl.append(7.5).extend([1, m.zeros(3)])
+    pl[1] = m.ones(4)  # a plain slot becomes a Parameter ...
+    out.append(_outcome(lambda: pl.__setitem__(1, 9)))  # ... which refuses a non-Parameter
+    out.append([_outcome(lambda: pl.__setitem__(0, 5)), _outcome(lambda: pl.extend(m.zeros(3))),
+                _outcome(lambda: pl.extend(5)), _outcome(lambda: pl.insert(0, 5)), _outcome(lambda: pl[99]),
+                _outcome(lambda: pl["0"]), _outcome(lambda: pl(1))])
+    out.append([len(pl), pl[-2], [n for n, _ in pl.named_parameters()], list(pl.state_dict())])
+    out.append(repr(pl) + repr(pl[1:3]) + repr(m.nn.ParameterList([m.nn.Linear(2, 2), 1])))
+    pd = m.nn.ParameterDict({"b": 5, "a": m.nn.Parameter(m.zeros(2)), "c": m.ones(3), "d": "s", "e": None})
+    pd["k"] = 5
+    out.append([list(pd.keys()), [type(v).__name__ for v in pd.values()], [n for n, _ in pd.named_parameters()],
+                pd["k"], pd.get("b"), pd.get("zz", 0), "b" in pd, len(pd)])
+    out.append([_outcome(lambda: pd.__setitem__("a", 5)), _outcome(lambda: pd["zz"]),
+                _outcome(lambda: pd.__delitem__("zz")), _outcome(lambda: pd.update(5)),
+                _outcome(lambda: pd.update([5])), _outcome(lambda: pd.update([("a", 1, 2)])), _outcome(lambda: pd(1))])
+    del pd["b"]
+    out.append([pd.pop("d"), pd.popitem(), pd.setdefault("m", 4), list(pd.keys()), list(pd.state_dict()), repr(pd)])
+    pd.clear()
+    out.append([len(pd), list(pd.named_parameters()), [k for k in vars(pd) if not k.startswith("_")]])
+    return out
+
+
+@needs_torch
+def test_parameter_containers_keep_plain_values_as_pytorch():
+    theirs = parameter_containers_story(torch)
+    assert repr(parameter_containers_story(rg)).replace("retrograd.", "torch.") == repr(theirs)
+
+
+def test_parameter_containers_keep_plain_values():
+    pl = nn.ParameterList([rg.ones(2), 3, "x", None])
+    assert [type(v).__name__ for v in pl] == ["Parameter", "int", "str", "NoneType"] and len(pl) == 4
+    assert [n for n, _ in pl.named_parameters()] == ["0"] and pl[1] == 3 and pl[-1] is None
+    pl[1] = rg.zeros(3)
+    assert [n for n, _ in pl.named_parameters()] == ["0", "1"]
+    refusal = r"^cannot assign 'int' as parameter '1' \(torch.nn.Parameter or None expected\)$"
+    with pytest.raises(TypeError, match=refusal):
+        pl[1] = 4
+    with pytest.raises(TypeError, match="^ParameterList.extend should be called with an iterable, but got Tensor$"):
+        pl.extend(rg.zeros(2))
+    with pytest.raises(RuntimeError, match="^ParameterList should not be called.$"):
+        pl()
+    assert repr(pl).splitlines()[3:] == ["    (2): Object of type: str", "    (3): Object of type: NoneType", ")"]
+    pd = nn.ParameterDict({"z": rg.ones(1), "a": 5})
+    pd["k"] = "s"
+    assert list(pd.keys()) == ["a", "z", "k"]  # a plain dict is added sorted
+    assert [n for n, _ in pd.named_parameters()] == ["z"] and pd["a"] == 5 and list(pd.state_dict()) == ["z"]
+    assert repr(pd).splitlines()[1] == "    (a): Object of type: int"
+    with pytest.raises(TypeError, match="^Index given to ParameterDict cannot be used as a key as it is not a string"):
+        pd[1] = 2
+    assert list(pd.keys()) == ["a", "z", "k", 1]  # PyTorch records the key before checking it
+    with pytest.raises(RuntimeError, match="^Only Tensors of floating point and complex dtype can require gradients$"):
+        nn.ParameterList([rg.zeros(2, dtype=rg.int64)])

@@ -41,8 +41,8 @@ class Parameter(Tensor):
         if data is None:
             data = empty(0)
         p = cls._make(data._data)
-        if requires_grad:
-            p.requires_grad_(True)
+        if requires_grad:  # PyTorch's wording here is the attribute's, not requires_grad_()'s
+            p._switch_requires_grad(True, "Only Tensors of floating point and complex dtype can require gradients")
         return p  # type: ignore[return-value]  # _make builds an instance of cls
 
     def __init__(self, data: Tensor | None = None, requires_grad: bool = True) -> None:

@@ -1,4 +1,4 @@
-"""Containers: Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict."""
+"""Containers: Sequential, ModuleList, ModuleDict (ParameterList, ParameterDict come from parameter_containers)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from ..._display_name import package_name
-from ..parameter import Parameter
 from .module import Module
+from .parameter_containers import ParameterDict, ParameterList  # PyTorch defines them in this module
 
 
 def _index(idx: int, n: int) -> int:
@@ -293,162 +292,4 @@ class ModuleDict(_MappingOfMembers, Module):
             self[key] = module
 
 
-class ParameterList(Module):
-    """A list of parameters (plain tensors are wrapped as Parameters).
-
-    Args:
-        values (iterable of Tensor, optional): the initial members; plain tensors are wrapped as Parameters.
-
-    Returns:
-        (ParameterList): a module that holds parameters in order, indexable and iterable like a list.
-
-    Examples:
-        >>> params = nn.ParameterList([retrograd.zeros(2), retrograd.ones(3)])
-        >>> params
-        ParameterList(
-            (0): Parameter containing: [retrograd.float32 of size 2]
-            (1): Parameter containing: [retrograd.float32 of size 3]
-        )
-        >>> params[1]
-        Parameter containing:
-        tensor([1., 1., 1.], requires_grad=True)
-        >>> len(list(params.parameters()))
-        2
-    """
-
-    def __init__(self, values: Iterable[Any] | None = None) -> None:
-        super().__init__()
-        object.__setattr__(self, "_size", 0)
-        for v in values or ():
-            self.append(v)
-
-    def __getitem__(self, idx: int) -> Any:
-        return self._parameters[str(_index(idx, len(self)))]
-
-    def __setitem__(self, idx: int, value: Any) -> None:
-        self.register_parameter(str(_index(idx, len(self))), _as_parameter(value))
-
-    def __len__(self) -> int:
-        return self._size
-
-    def __iter__(self) -> Iterator[Any]:
-        return (self[i] for i in range(len(self)))
-
-    def __iadd__(self, values: Iterable[Any]) -> ParameterList:
-        return self.extend(values)
-
-    def append(self, value: Any) -> ParameterList:
-        self.register_parameter(str(self._size), _as_parameter(value))
-        object.__setattr__(self, "_size", self._size + 1)
-        return self
-
-    def extend(self, values: Iterable[Any]) -> ParameterList:
-        for v in values:
-            self.append(v)
-        return self
-
-    def extra_repr(self) -> str:
-        lines = []  # PyTorch indents these by two more spaces, and names the dtype
-        for i, p in enumerate(self):
-            size = "x".join(str(s) for s in p.shape)
-            lines.append(f"  ({i}): Parameter containing: [{p.dtype} of size {size}]")
-        return "\n".join(lines)
-
-
-class ParameterDict(_MappingOfMembers, Module):
-    """An ordered dict of parameters (plain tensors are wrapped as Parameters).
-
-    Args:
-        parameters (mapping or iterable of (str, Tensor) pairs, optional): the initial members; plain tensors are
-            wrapped as Parameters.
-
-    Returns:
-        (ParameterDict): a module that holds parameters by name, in insertion order, like a dict.
-
-    Examples:
-        >>> params = nn.ParameterDict({'scale': retrograd.ones(2)})
-        >>> params['shift'] = retrograd.zeros(2)
-        >>> params
-        ParameterDict(
-            (scale): Parameter containing: [retrograd.FloatTensor of size 2]
-            (shift): Parameter containing: [retrograd.FloatTensor of size 2]
-        )
-        >>> [name for name, _ in params.named_parameters()]
-        ['scale', 'shift']
-    """
-
-    def __init__(self, parameters: Any = None) -> None:
-        super().__init__()
-        if parameters is not None:
-            self.update(parameters)
-
-    _registry = "_parameters"
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.register_parameter(key, _as_parameter(value))
-
-    def update(self, parameters: Any) -> None:
-        pairs = parameters.items() if isinstance(parameters, (Mapping, ParameterDict)) else parameters
-        for key, value in pairs:
-            self[key] = value
-
-    # the rest of dict's methods, as PyTorch's ParameterDict has them
-    def get(self, key: str, default: Any = None) -> Any:
-        return self._parameters.get(key, default)
-
-    def pop(self, key: str) -> Any:
-        value = self._parameters[key]
-        del self._parameters[key]
-        return value
-
-    def popitem(self) -> tuple[str, Any]:
-        key = next(reversed(self._parameters))
-        return key, self.pop(key)
-
-    def clear(self) -> None:
-        self._parameters.clear()
-
-    def setdefault(self, key: str, default: Any = None) -> Any:
-        if key not in self._parameters:
-            self[key] = default
-        return self._parameters[key]
-
-    def copy(self) -> ParameterDict:
-        """A new ParameterDict holding the same Parameter objects."""
-        return ParameterDict(dict(self._parameters))
-
-    def fromkeys(self, keys: Iterable[str], default: Any = None) -> ParameterDict:
-        return ParameterDict((k, default) for k in keys)
-
-    def __or__(self, other: ParameterDict) -> ParameterDict:
-        merged = self.copy()
-        merged.update(other)
-        return merged
-
-    def __ror__(self, other: ParameterDict) -> ParameterDict:
-        merged = other.copy()
-        merged.update(self)
-        return merged
-
-    def __ior__(self, other: ParameterDict) -> ParameterDict:
-        self.update(other)
-        return self
-
-    def extra_repr(self) -> str:
-        lines = []  # PyTorch's quirks: two leading spaces, the legacy tensor type name
-        for key, p in self._parameters.items():
-            size = "x".join(str(s) for s in p.shape)
-            lines.append(f"  ({key}): Parameter containing: [{_type_name(p)} of size {size}]")
-        return "\n".join(lines)
-
-
-def _as_parameter(value: Any) -> Any:
-    from ...tensor import Tensor
-
-    if isinstance(value, Tensor) and not isinstance(value, Parameter):
-        return Parameter(value)
-    return value
-
-
-def _type_name(p: Any) -> str:
-    return f"{package_name()}.{p.dtype.legacy_name}"
+__all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
