@@ -380,6 +380,69 @@ def test_stateless_functional_call_warns():
     assert out.tolist() == [[2.0]]
 
 
+def _tied_pair(m):
+    """Two linear layers sharing one weight: the names 'a.weight' and 'b.weight' for one Parameter."""
+
+    class Tied(m.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a, self.b = m.nn.Linear(2, 2, bias=False), m.nn.Linear(2, 2, bias=False)
+            self.b.weight = self.a.weight
+
+        def forward(self, x):
+            return self.b(self.a(x))
+
+    return Tied()
+
+
+def functional_call_refusals(m):
+    """(type name, message) of each misuse of functional_call, or the output when there is none."""
+    call = m.func.functional_call
+    lin, x, w, w2 = m.nn.Linear(2, 2), m.ones(1, 2), m.ones(2, 2), m.full((2, 2), 2.0)
+    tied = _tied_pair(m)
+    cases = [
+        lambda: call(lin, ({"weight": w}, {"weight": w}), (x,)),
+        lambda: call(lin, ({"weight": w, "bias": m.zeros(2)}, {"bias": m.zeros(2), "weight": w}), (x,)),
+        lambda: call(lin, [{"weight": w}, 5], (x,)),
+        lambda: call(lin, 5, (x,)),
+        lambda: call(tied, {"a.weight": w, "b.weight": w2}, (x,)),
+        lambda: call(tied, ({"a.weight": w}, {"b.weight": w2}), (x,)),
+        lambda: call(tied, {"a.weight": w, "b.weight": w}, (x,)).tolist(),
+        lambda: call(tied, {"b.weight": w}, (x,), strict=True).tolist(),  # its tie counts as given
+        lambda: call(tied, {"a.weight": w, "b.weight": w2}, (x,), tie_weights=False).tolist(),
+        lambda: call(tied, {"a.weight": w}, (x,), strict=True, tie_weights=False),
+    ]
+    out = []
+    for case in cases:
+        try:
+            out.append(case())
+        except Exception as e:  # noqa: BLE001 - the outcome is compared, whatever it is
+            out.append((type(e).__name__, str(e)))
+    return out
+
+
+@needs_torch
+def test_functional_call_repeated_and_tied_keys_as_pytorch():
+    assert functional_call_refusals(rg) == functional_call_refusals(torch)
+
+
+def test_functional_call_repeated_and_tied_keys():
+    outcomes = functional_call_refusals(rg)
+    ambiguous = "appeared in multiple dictionaries; behavior of functional call is ambiguous"
+    tied = ("ValueError", "functional_call got multiple values for keys ['a.weight', 'b.weight'], which are tied. "
+            "Consider using tie_weights=False")
+    assert outcomes[:3] == [
+        ("ValueError", f"['weight'] {ambiguous}"),
+        ("ValueError", f"['weight', 'bias'] {ambiguous}"),  # every repeated key, not the first
+        ("ValueError", "Expected all elements of parameter_and_buffer_dicts to be dictionaries"),
+    ]
+    assert outcomes[3] == ("ValueError", "Expected parameter_and_buffer_dicts to be a dict, or a list/tuple of dicts, "
+                                         "but got <class 'int'>")
+    assert outcomes[4:8] == [tied, tied, [[4.0, 4.0]], [[4.0, 4.0]]]
+    missing = ("RuntimeError", "Error(s) in reparametrizing for Tied:\n\tMissing key(s): 'b.weight'.")
+    assert outcomes[8:] == [[[8.0, 8.0]], missing]
+
+
 def test_no_unexpected_warnings_from_packing():
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -6,7 +6,7 @@ sits above this package and is not imported.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -24,9 +24,37 @@ def _slots(module: Any) -> dict[str, tuple[Any, str, str]]:
     return found
 
 
+def _untied(slots: dict[str, tuple[Any, str, str]], values: dict[str, Any]) -> dict[str, Any]:
+    """`values` with a tensor given for one name of a tied tensor also under its other names.
+
+    PyTorch's `_untie_named_tensors_map`, quirks included: two different tensors for one tied
+    tensor raise its ValueError, and when two of three tied names are given, the third is read
+    from `values` (a KeyError).
+    """
+    names_of: dict[int, list[str]] = {}  # the tensor's id -> every name it has
+    for name, (sub, registry, attr) in slots.items():
+        names_of.setdefault(id(sub.__dict__[registry][attr]), []).append(name)
+    tied = {name: names for names in names_of.values() if len(names) > 1 for name in names}
+    given = [name for name in values if name in tied]
+    for name in given:
+        names = tied[name]
+        if sum(n in values for n in names) > 1 and len({id(values[n]) for n in names}) != 1:
+            raise ValueError(
+                f"functional_call got multiple values for keys {sorted(names)}, "
+                "which are tied. Consider using tie_weights=False"
+            )
+    untied = dict(values)
+    for name in given:
+        for other in tied[name]:
+            untied[other] = values[name]
+    return untied
+
+
 @contextmanager
 def _swapped(module: Any, values: dict[str, Any], tie_weights: bool, strict: bool) -> Iterator[None]:
     slots = _slots(module)
+    if tie_weights:  # a tied tensor replaced under one name is replaced under all of them
+        values = _untied(slots, values)
     unexpected = [k for k in values if k not in slots]
     if strict:
         missing = [k for k in slots if k not in values]
@@ -37,18 +65,12 @@ def _swapped(module: Any, values: dict[str, Any], tie_weights: bool, strict: boo
             if missing:
                 parts.append("Missing key(s): " + ", ".join(repr(k) for k in missing) + ".")
             raise RuntimeError(f"Error(s) in reparametrizing for {type(module).__name__}:\n\t" + "\n\t".join(parts))
-    by_tensor: dict[int, Any] = {}
-    if tie_weights:  # a tied tensor replaced under one name is replaced under all of them
-        for name, value in values.items():
-            if name in slots:
-                sub, registry, attr = slots[name]
-                by_tensor[id(sub.__dict__[registry][attr])] = value
     saved = []
     try:
         for name, (sub, registry, attr) in slots.items():
             table = sub.__dict__[registry]
             old = table[attr]
-            new = values[name] if name in values else by_tensor.get(id(old), old)
+            new = values.get(name, old)
             if new is not old:
                 saved.append((table, attr, old))
                 table[attr] = new
@@ -100,15 +122,8 @@ def functional_call(
     """
     if isinstance(parameter_and_buffer_dicts, dict):
         values = dict(parameter_and_buffer_dicts)
-    elif isinstance(parameter_and_buffer_dicts, (tuple, list)):
-        values = {}
-        for d in parameter_and_buffer_dicts:
-            for k, v in d.items():
-                if k in values:
-                    raise ValueError(
-                        f"['{k}'] appeared in multiple dictionaries; behavior of functional call is ambiguous"
-                    )
-                values[k] = v
+    elif isinstance(parameter_and_buffer_dicts, Sequence):
+        values = _merged(parameter_and_buffer_dicts)
     else:
         raise ValueError(
             f"Expected parameter_and_buffer_dicts to be a dict, or a list/tuple of dicts, but got "
@@ -120,6 +135,20 @@ def functional_call(
         args = (args,)
     with _swapped(module, values, tie_weights, strict):
         return module(*args, **(kwargs or {}))
+
+
+def _merged(dicts: Sequence[Any]) -> dict[str, Any]:
+    """One dict from several, with PyTorch's errors for a non-dict and for keys given more than once."""
+    if not all(isinstance(d, dict) for d in dicts):
+        raise ValueError("Expected all elements of parameter_and_buffer_dicts to be dictionaries")
+    counts: dict[str, int] = {}
+    for d in dicts:
+        for k in d:
+            counts[k] = counts.get(k, 0) + 1
+    repeated = [k for k, n in counts.items() if n > 1]  # every one, in first-seen order
+    if repeated:
+        raise ValueError(f"{repeated} appeared in multiple dictionaries; behavior of functional call is ambiguous")
+    return {k: v for d in dicts for k, v in d.items()}
 
 
 def stack_module_state(models: Any) -> tuple[dict, dict]:
