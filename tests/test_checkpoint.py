@@ -120,3 +120,78 @@ def test_recomputation_that_saves_other_tensors_is_refused():
         out.sum().backward()
     with pytest.raises(ValueError, match="determinism_check should be one of"):
         checkpoint(changing, x, use_reentrant=False, determinism_check="strict")
+
+
+REENTRANT_REFUSAL = (
+    "When use_reentrant=True, torch.utils.checkpoint is incompatible with .grad() or passing an `inputs` "
+    "parameter to .backward(). To resolve this error, you can either set use_reentrant=False, or call "
+    ".backward() without passing the `inputs` argument."
+)
+
+
+def reentrant_outcomes(m):
+    """What each way of differentiating through a reentrant checkpoint gives: gradients or (error, message)."""
+    ckpt = m.utils.checkpoint.checkpoint
+
+    def segment():
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        w = m.tensor([3.0, 4.0], requires_grad=True)
+        return x, w, ckpt(lambda t: (t * t).sum(), x, use_reentrant=True) + (w * 2).sum()
+
+    def through_grad():
+        x, _, out = segment()
+        return m.autograd.grad(out, x)[0].tolist()
+
+    def through_grad_of_other_input():  # the checkpoint does not run: nothing to refuse
+        _, w, out = segment()
+        return m.autograd.grad(out, w)[0].tolist()
+
+    def through_backward_inputs():
+        x, _, out = segment()
+        out.backward(inputs=[x])
+
+    def through_autograd_backward_inputs():
+        x, _, out = segment()
+        m.autograd.backward(out, inputs=x)
+
+    def through_plain_backward():
+        x, _, out = segment()
+        out.backward()
+        return x.grad.tolist()
+
+    def with_empty_inputs():
+        _, _, out = segment()
+        out.backward(inputs=[])
+
+    outcomes = []
+    for case in (through_grad, through_grad_of_other_input, through_backward_inputs, through_autograd_backward_inputs,
+                 through_plain_backward, with_empty_inputs):
+        try:
+            outcomes.append(case())
+        except Exception as e:  # noqa: BLE001 - the outcome is compared, whatever it is
+            outcomes.append((type(e).__name__, str(e)))
+    return outcomes
+
+
+def test_reentrant_checkpoint_refuses_grad_and_backward_inputs_as_pytorch():
+    torch = pytest.importorskip("torch")
+    assert reentrant_outcomes(rg) == reentrant_outcomes(torch)
+
+
+def test_reentrant_checkpoint_refuses_grad_and_backward_inputs():
+    refused = ("RuntimeError", REENTRANT_REFUSAL)
+    assert reentrant_outcomes(rg) == [
+        refused, [2.0, 2.0], refused, refused, [2.0, 4.0],
+        ("RuntimeError", "`inputs` argument to `backward()` cannot be empty."),
+    ]
+    assert rg.autograd._is_checkpoint_valid()
+    x = rg.tensor(1.0, requires_grad=True)
+    seen = []
+    y = x * 2
+    y.register_hook(lambda g: seen.append(rg.autograd._is_checkpoint_valid()))
+    (y * 3).backward(retain_graph=True)
+    rg.autograd.grad(y * 3, x)
+    assert seen == [True, False]
+    # the non-reentrant checkpoint has no such limit
+    out = checkpoint(lambda t: (t * t).sum(), x, use_reentrant=False)
+    assert rg.autograd.grad(out, x)[0].item() == 2.0

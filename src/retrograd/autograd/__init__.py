@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import _missing
 from ..engine.backward import backward, grad
+from ..engine.backward import is_checkpoint_valid as _is_checkpoint_valid
 from . import anomaly_mode, forward_ad, functional, grad_mode, graph, profiler
 from .anomaly_mode import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
 from .function import Function, FunctionCtx, once_differentiable

@@ -82,11 +82,13 @@ def _count_edges(roots: Sequence[Node]) -> dict[Node, int]:
 
 
 class _Task:
-    """The backward currently running: an id and the nodes it can reach."""
+    """The backward currently running: an id, the nodes it can reach, and whether a reentrant
+    checkpoint may run in it (not in a grad() or a backward(inputs=...), nor inside one, as PyTorch)."""
 
-    def __init__(self, task_id: int, reachable: Any) -> None:
+    def __init__(self, task_id: int, reachable: Any, checkpoint_valid: bool = True) -> None:
         self.id = task_id
         self.reachable = reachable
+        self.checkpoint_valid = checkpoint_valid
 
 
 _NO_TASK = _Task(0, {})
@@ -96,6 +98,21 @@ _task_ids = itertools.count(1)
 def current_task() -> _Task:
     tasks = state.backward_tasks
     return tasks[-1] if tasks else _NO_TASK
+
+
+def is_checkpoint_valid() -> bool:
+    """Whether a reentrant checkpoint may recompute in the running backward (PyTorch's
+    `torch.autograd._is_checkpoint_valid`): True outside any backward, False inside a `grad()` or a
+    `backward(inputs=...)` and in any backward nested in one.
+
+    Returns:
+        bool: True unless the running backward (or one around it) was restricted to given inputs.
+
+    Examples:
+        >>> retrograd.autograd._is_checkpoint_valid()
+        True
+    """
+    return current_task().checkpoint_valid
 
 
 def _needed(order: list[Node], targets: dict[Node, Any]) -> dict[Node, bool]:
@@ -145,7 +162,10 @@ def run(
         deps.update((n, deps.get(n, 0)) for n in root_nodes)
         needed = _needed(order, targets)
     outer_tasks = state.backward_tasks
-    state.backward_tasks = outer_tasks + (_Task(next(_task_ids), deps.keys()),)
+    # a pass restricted to targets skips the nodes that do not lead to them, which a reentrant
+    # checkpoint's inner backward would not know (PyTorch's checkpoint_valid: exec_info is empty)
+    checkpoint_valid = targets is None and (outer_tasks[-1].checkpoint_valid if outer_tasks else True)
+    state.backward_tasks = outer_tasks + (_Task(next(_task_ids), deps.keys(), checkpoint_valid),)
     buffers: dict[Node, list[Any]] = {}
     for (node, nr), g in zip(roots, root_grads):
         buf = buffers.setdefault(node, [None] * node.n_outputs)
@@ -463,7 +483,7 @@ def backward(
     if inputs is not None:
         inputs = _as_tuple(inputs)
         if not inputs:
-            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         targets: dict[Node, list[int]] = {}
         for t in inputs:
             node, nr = edge(t)

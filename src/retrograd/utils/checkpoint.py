@@ -18,6 +18,7 @@ from typing import Any
 from .. import random as _random
 from ..autograd.function import Function
 from ..engine.backward import backward as _backward
+from ..engine.backward import is_checkpoint_valid
 from ..engine.grad_mode import enable_grad, is_grad_enabled, no_grad
 from ..engine.graph import saved_tensors_hooks
 from ..ops.creation import zeros
@@ -40,6 +41,14 @@ class _Recompute(Function):
 
     @staticmethod
     def backward(ctx: Any, *grads: Any) -> Any:
+        # the inner backward below reaches every leaf of the segment, not the pass's chosen inputs
+        if not is_checkpoint_valid():
+            raise RuntimeError(
+                "When use_reentrant=True, torch.utils.checkpoint is incompatible"
+                " with .grad() or passing an `inputs` parameter to .backward()."
+                " To resolve this error, you can either set use_reentrant=False,"
+                " or call .backward() without passing the `inputs` argument."
+            )
         saved = ctx.saved_tensors
         inputs = [(t.detach().requires_grad_(t.requires_grad) if t is not None else a) for t, a in zip(saved, ctx.args)]
         if ctx.rng_state is not None:
