@@ -306,6 +306,8 @@ def _combine(higher: dtype | None, lower: dtype | None) -> dtype | None:
         return lower
     if lower is None:
         return higher
+    if lower.is_complex and higher.is_floating_point:  # the float's precision stays: float32, complex128 -> complex64
+        return higher.to_complex()
     if higher is bool_ or lower._category > higher._category:
         return promote_types(higher, lower)
     return higher

@@ -27,6 +27,7 @@ from ...engine.vmap_hook import batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..elementwise.clamp_where import gated, where
+from ..kernels.dtype_support import no_complex, no_complex_kernel
 from ..kernels.select import select, zero_where
 from .smooth import floating, run
 
@@ -153,8 +154,11 @@ def relu(input: Tensor) -> Tensor:
     """
     if not isinstance(input, Tensor):
         raise not_a_tensor("relu", input)
-    if input._data.dtype.kind == "b":
+    kind = input._data.dtype.kind
+    if kind == "b":
         raise RuntimeError("Boolean inputs not supported for relu")
+    if kind == "c":
+        raise NotImplementedError("clamp is not supported for complex types")
     return _relu(input)
 
 
@@ -180,6 +184,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tens
     """`clamp(input, min_val, max_val)`; the gradient is 0 at and outside the bounds."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
+    no_complex(NotImplementedError, "clamp is not supported for complex types", input)
     return _hardtanh(input, lo=min_val, hi=max_val)
 
 
@@ -338,6 +343,7 @@ def threshold(input: Tensor, threshold: float, value: float) -> Tensor:
         >>> retrograd.threshold(x, -1.0, 0.0)
         tensor([ 0.0000, -0.5000,  0.0000,  1.5000])
     """
+    no_complex_kernel("threshold_cpu", input)
     return _threshold[0](input, th=threshold, value=value)
 
 

@@ -188,18 +188,19 @@ def sub(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
         other, alpha = _alpha_first("sub", other, alpha_first)
     if out is not None:
         return write_out(out, sub, locals())
-    if alpha == 1:
+    if alpha == 1 and type(other) is not bool:
         if _keeps_dtype(input, other):
             return _sub_scalar.scalar(input, added_number(input._data, other))
         if _same_float(input, other):
             return _sub(input, other)
-    bools = [x for x in (input, other) if isinstance(x, bool) or (isinstance(x, Tensor) and x.dtype is _dt.bool_)]
+    # a Python bool counts as a bool tensor here, as in PyTorch (NumPy's bool_ does not)
+    bools = [x for x in (input, other) if type(x) is bool or (isinstance(x, Tensor) and x.dtype is _dt.bool_)]
     if len(bools) == 2:
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. "
             "Use the `^` or `logical_xor()` operator instead."
         )
-    if any(isinstance(x, Tensor) for x in bools):
+    if bools:
         raise RuntimeError(
             "Subtraction, the `-` operator, with a bool tensor is not supported. "
             "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
@@ -239,8 +240,10 @@ def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
         >>> retrograd.rsub(retrograd.tensor([1.0, 2.0]), retrograd.tensor([5.0, 5.0]), alpha=2)
         tensor([3., 1.])
     """
-    if alpha == 1 and _keeps_dtype(input, other):
+    if alpha == 1 and type(other) is not bool and _keeps_dtype(input, other):
         return _rsub_scalar.scalar(input, added_number(input._data, other))
+    if type(other) is bool:  # sub raises PyTorch's error for a bool operand
+        return sub(other, input, alpha=alpha)
     return sub(other if isinstance(other, Tensor) else _scalar_for(other, input), input, alpha=alpha)
 
 

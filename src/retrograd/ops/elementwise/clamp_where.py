@@ -15,6 +15,7 @@ from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
+from ..kernels.dtype_support import no_complex
 from ..kernels.guards import check_scalar_fits, fitted_scalar
 from ..kernels.operands import as_tensor_of, promote, tensor_of
 from ..kernels.out_arg import SAME_INPUT, same, write_out
@@ -101,6 +102,7 @@ def clamp(input: Tensor, min: Any = None, max: Any = None, *, out: Any = None) -
         return write_out(out, clamp, locals(), SAME_INPUT)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    no_complex(NotImplementedError, "clamp is not supported for complex types", input, min, max)
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         lo = min if min is not None else -math.inf
         hi = max if max is not None else math.inf
@@ -257,6 +259,7 @@ def maximum(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, maximum, locals())
+    no_complex(RuntimeError, "maximum not implemented for complex tensors.", input, other)
     return _maximum(*promote(input, other))
 
 
@@ -277,6 +280,7 @@ def minimum(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, minimum, locals())
+    no_complex(RuntimeError, "minimum not implemented for complex tensors.", input, other)
     return _minimum(*promote(input, other))
 
 
@@ -298,6 +302,7 @@ def fmax(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, fmax, locals())
+    no_complex(RuntimeError, "fmax not implemented for complex tensors.", input, other)
     return _fmax(*promote(input, other))
 
 
@@ -319,4 +324,5 @@ def fmin(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, fmin, locals())
+    no_complex(RuntimeError, "fmin not implemented for complex tensors.", input, other)
     return _fmin(*promote(input, other))

@@ -52,13 +52,16 @@ __all__ = [
 ]
 
 
-def _compare(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
+def _compare(name: str, fn: Callable[[Any, Any], Any], ordering: bool = False) -> Callable[..., Tensor]:
+    """`ordering`: complex numbers have no order (PyTorch has no complex kernel; NumPy's is lexicographic)."""
     def op(input: Any, other: Any, *, out: Any = None) -> Tensor:
         if out is not None:
             return write_out(out, op, locals(), ANY)
         if _vmap.active and (r := batched("elementwise", op, input, other)) is not NOT_BATCHED:
             return r
         a, b = promote(input, other)
+        if ordering and a._data.dtype.kind == "c":
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{a.dtype.kind_name}'")
         try:
             return Tensor._make(as_array(fn(a._data, b._data)))
         except ValueError as e:  # shapes that do not broadcast: PyTorch's RuntimeError
@@ -71,10 +74,10 @@ def _compare(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
 
 eq = _compare("eq", np.equal)
 ne = not_equal = _compare("ne", np.not_equal)
-lt = less = _compare("lt", np.less)
-le = less_equal = _compare("le", np.less_equal)
-gt = greater = _compare("gt", np.greater)
-ge = greater_equal = _compare("ge", np.greater_equal)
+lt = less = _compare("lt", np.less, ordering=True)
+le = less_equal = _compare("le", np.less_equal, ordering=True)
+gt = greater = _compare("gt", np.greater, ordering=True)
+ge = greater_equal = _compare("ge", np.greater_equal, ordering=True)
 logical_and = _compare("logical_and", np.logical_and)
 logical_or = _compare("logical_or", np.logical_or)
 logical_xor = _compare("logical_xor", np.logical_xor)
@@ -106,7 +109,7 @@ def _bitwise(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
         if _vmap.active and (r := batched("elementwise", op, input, other)) is not NOT_BATCHED:
             return r
         a, b = promote(input, other)
-        if _dt.is_floating(a._data.dtype):
+        if _dt.is_floating(a._data.dtype) or a._data.dtype.kind == "c":
             raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{a.dtype.kind_name}'")
         return Tensor._make(as_array(fn(a._data, b._data)))
 
@@ -135,7 +138,7 @@ def bitwise_not(input: Tensor) -> Tensor:
         >>> retrograd.bitwise_not(retrograd.tensor([True, False]))
         tensor([False,  True])
     """
-    if _dt.is_floating(input._data.dtype):
+    if _dt.is_floating(input._data.dtype) or input._data.dtype.kind == "c":
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.kind_name}'")
     if _vmap.active and (r := batched("elementwise", bitwise_not, input)) is not NOT_BATCHED:
         return r

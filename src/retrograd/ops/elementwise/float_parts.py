@@ -19,8 +19,11 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..inplace_functions import _in_place
+from ..kernels.dtype_support import complex_result, no_complex_kernel
 from ..kernels.operands import as_tensor_of, promote
+from .arithmetic import mul
 from .clamp_where import where
+from .powers import pow
 
 __all__ = ["ldexp_", "copysign", "heaviside", "nextafter", "ldexp", "frexp"]
 
@@ -77,6 +80,7 @@ def copysign(input: Tensor, other: Any) -> Tensor:
         >>> retrograd.copysign(retrograd.tensor([1, 2]), -1)
         tensor([-1., -2.])
     """
+    no_complex_kernel("copysign_cpu", input, other)
     if not isinstance(input, Tensor):
         raise TypeError(
             f"copysign() received an invalid combination of arguments - got ({type(input).__name__}, "
@@ -175,6 +179,8 @@ def ldexp(input: Tensor, other: Tensor) -> Tensor:
     """
     _require_tensor("ldexp", 1, "input", input)
     _require_tensor("ldexp", 2, "other", other)
+    if complex_result(input, other) is not None:  # input · 2^other, as PyTorch computes it for complex
+        return mul(input, pow(2.0, other))
     return _ldexp(*_float_pair(input, other))
 
 

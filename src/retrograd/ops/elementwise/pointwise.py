@@ -17,6 +17,7 @@ from ... import dtypes as _dt
 from ...backend import namespace
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.dtype_support import no_bool_kernel, no_complex, no_complex_kernel
 from ..kernels.operands import as_tensor_of, promote, promote_float, tensor_of
 from ..kernels.out_arg import SAME_INPUT, same, write_out
 from ..kernels.special import erf_array, erfc_array, erfinv_array
@@ -83,12 +84,13 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 def _float_unary(
     name: str, forward: Callable, derivative: Callable | None, node: str | None = None, quiet: bool = False,
-    array_rule: Callable | None = None,
+    array_rule: Callable | None = None, real_only: Callable[[Tensor], None] | None = None,
 ) -> Callable[..., Tensor]:
     """A pointwise op on floats; integer and bool inputs are promoted to the default float.
 
     Complex inputs get the same forward and the rule conjugated, g·conj(f'(z)) (PyTorch's
     convention for holomorphic f); the rules are written as g·f'(a), so conj(rule(conj g)) is that.
+    Ops PyTorch has no complex kernel for pass `real_only`, which raises its error for them.
     `array_rule` is the derivative on real arrays (engine.primitive's array rules).
     """
     prim = Primitive(name, forward, [derivative], node_name=node, quiet=quiet,
@@ -99,11 +101,23 @@ def _float_unary(
         if out is not None:
             return write_out(out, op, locals())
         x = tensor_of(input)
-        return on_complex(x) if x._data.dtype.kind == "c" else prim(promote_float(x))
+        if x._data.dtype.kind == "c":
+            if real_only is not None:
+                real_only(x)
+            return on_complex(x)
+        return prim(promote_float(x))
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise `{name}` (integer inputs give the default float dtype)."
     return op
+
+
+def _no_complex_kernel(kernel: str) -> Callable[[Tensor], None]:
+    return lambda x: no_complex_kernel(kernel, x)
+
+
+def _unsupported_complex(name: str) -> Callable[[Tensor], None]:
+    return lambda x: no_complex(RuntimeError, f"{name} is not supported for complex tensors.", x)
 
 
 def _conjugated(rule: Callable | None) -> Callable | None:
@@ -120,17 +134,18 @@ def _conjugated(rule: Callable | None) -> Callable | None:
 
 
 def _same_dtype_unary(name: str, forward: Callable, derivative: Callable | None,
-                      refuse_bool: bool = False) -> Callable[..., Tensor]:
-    """A pointwise op that keeps its input's dtype (rounding, abs, sign); `refuse_bool`: PyTorch has no
-    bool kernel for it."""
+                      refuse: Callable[[Tensor], None] | None = None) -> Callable[..., Tensor]:
+    """A pointwise op that keeps its input's dtype (rounding, abs, sign); `refuse` raises PyTorch's
+    error for the dtypes it has no kernel for."""
     prim = Primitive(name, forward, [derivative])
 
     def op(input: Tensor, *, out: Any = None) -> Tensor:
         if out is not None:
             return write_out(out, op, locals(), SAME_INPUT)
-        if refuse_bool and isinstance(input, Tensor) and input._data.dtype.kind == "b":
-            raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'")
-        return prim(tensor_of(input))
+        x = tensor_of(input)
+        if refuse is not None:
+            refuse(x)
+        return prim(x)
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise `{name}`, keeping the input's dtype."
@@ -206,18 +221,23 @@ sigmoid = _float_unary(
     array_rule=lambda xp, g, out: _sigmoid_backward_forward(xp, g, out),
 )  # σ(1-σ)
 erf = _float_unary(
-    "erf", lambda xp, a: erf_array(a), lambda g, a: g * (_TWO_OVER_SQRT_PI * (-a * a).exp())
+    "erf", lambda xp, a: erf_array(a), lambda g, a: g * (_TWO_OVER_SQRT_PI * (-a * a).exp()),
+    real_only=_no_complex_kernel("erf_vml_cpu"),
 )  # 2/√π e^(-a²)
 erfc = _float_unary(
-    "erfc", lambda xp, a: erfc_array(a), lambda g, a: g * (-_TWO_OVER_SQRT_PI * (-a * a).exp())
+    "erfc", lambda xp, a: erfc_array(a), lambda g, a: g * (-_TWO_OVER_SQRT_PI * (-a * a).exp()),
+    real_only=_no_complex_kernel("erfc_vml_cpu"),
 )  # -2/√π e^(-a²)
 erfinv = _float_unary(
-    "erfinv", lambda xp, a: erfinv_array(a), lambda g, out: g * (math.sqrt(math.pi) / 2 * (out * out).exp())
+    "erfinv", lambda xp, a: erfinv_array(a), lambda g, out: g * (math.sqrt(math.pi) / 2 * (out * out).exp()),
+    real_only=_no_complex_kernel("erfinv_vml_cpu"),
 )  # √π/2 e^(y²)
 # np.sinc is Python code in NumPy's module: its warnings need the errstate (quiet)
 sinc = _float_unary("sinc", lambda xp, a: xp.sinc(a), lambda g, a: g * _sinc_derivative(a), quiet=True)
-deg2rad = _float_unary("deg2rad", lambda xp, a: a * (math.pi / 180), lambda g: g * (math.pi / 180))
-rad2deg = _float_unary("rad2deg", lambda xp, a: a * (180 / math.pi), lambda g: g * (180 / math.pi))
+deg2rad = _float_unary("deg2rad", lambda xp, a: a * (math.pi / 180), lambda g: g * (math.pi / 180),
+                      real_only=_unsupported_complex("deg2rad"))
+rad2deg = _float_unary("rad2deg", lambda xp, a: a * (180 / math.pi), lambda g: g * (180 / math.pi),
+                      real_only=_unsupported_complex("rad2deg"))
 arcsin, arccos, arctan = asin, acos, atan
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
@@ -228,13 +248,36 @@ def _no_gradient(g: Tensor) -> Tensor:
     return gated(g, Tensor._make(namespace(g._data).zeros((), dtype=bool)))  # a 0-d False: selects 0 everywhere
 
 
-floor = _same_dtype_unary("floor", lambda xp, a: xp.floor(a) if a.dtype.kind == "f" else a.copy(), _no_gradient)
-ceil = _same_dtype_unary("ceil", lambda xp, a: xp.ceil(a) if a.dtype.kind == "f" else a.copy(), _no_gradient)
-trunc = _same_dtype_unary("trunc", lambda xp, a: xp.trunc(a) if a.dtype.kind == "f" else a.copy(), _no_gradient)
+def _integral_rounding(name: str) -> Callable[[Tensor], None]:
+    """floor, ceil, trunc: no complex or bool kernel in PyTorch (integers are returned as they are)."""
+    def refuse(x: Tensor) -> None:
+        no_complex(NotImplementedError, f"{name} is not supported for complex inputs", x)
+        no_bool_kernel(f"{name}_vml_cpu", x)
+
+    return refuse
+
+
+def _floats_only(x: Tensor) -> None:
+    if not _dt.is_floating(x._data.dtype):
+        raise NotImplementedError(f"\"frac_cpu\" not implemented for '{x.dtype.kind_name}'")
+
+
+def _real_sign(x: Tensor) -> None:
+    no_complex(NotImplementedError, "Unlike NumPy, torch.sign is not intended to support complex numbers. "
+               "Please use torch.sgn instead.", x)
+
+
+floor = _same_dtype_unary("floor", lambda xp, a: xp.floor(a) if a.dtype.kind == "f" else a.copy(), _no_gradient,
+                          _integral_rounding("floor"))
+ceil = _same_dtype_unary("ceil", lambda xp, a: xp.ceil(a) if a.dtype.kind == "f" else a.copy(), _no_gradient,
+                         _integral_rounding("ceil"))
+trunc = _same_dtype_unary("trunc", lambda xp, a: xp.trunc(a) if a.dtype.kind == "f" else a.copy(), _no_gradient,
+                          _integral_rounding("trunc"))
 fix = trunc
-frac = _same_dtype_unary("frac", lambda xp, a: a - xp.trunc(a), lambda g: g)  # a - trunc(a)
-sign = _same_dtype_unary("sign", lambda xp, a: _sign(xp, a), _no_gradient)
-abs = _same_dtype_unary("abs", lambda xp, a: xp.abs(a), lambda g, a: g * _sgn(a), refuse_bool=True)  # sign a, z/|z|
+frac = _same_dtype_unary("frac", lambda xp, a: a - xp.trunc(a), lambda g: g, _floats_only)  # a - trunc(a)
+sign = _same_dtype_unary("sign", lambda xp, a: _sign(xp, a), _no_gradient, _real_sign)
+abs = _same_dtype_unary("abs", lambda xp, a: xp.abs(a), lambda g, a: g * _sgn(a),
+                        lambda x: no_bool_kernel("abs_cpu", x))  # sign a, z/|z|
 absolute = abs
 
 
@@ -290,6 +333,8 @@ def round(input: Tensor, *, decimals: int = 0, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, round, locals(), SAME_INPUT)
+    no_complex_kernel("round_vml_cpu", input)
+    no_bool_kernel("round_vml_cpu", input)
     return _round(input, decimals=decimals)
 
 
@@ -328,6 +373,7 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:
         >>> retrograd.logit(retrograd.tensor([0.5, 0.75, 0.0]), eps=1e-6)
         tensor([  0.0000,   1.0986, -13.8155])
     """
+    no_complex_kernel("logit_cpu", input)
     return _logit(promote_float(input), eps=eps)
 
 
@@ -390,12 +436,28 @@ def _xlogy_array(xp: Any, a: Any, b: Any) -> Any:
     return xp.where((a == 0) & ~xp.isnan(b), xp.zeros((), a.dtype), out)
 
 
-def _float_binary(prim: Primitive) -> Callable[..., Tensor]:
+def _logaddexp_complex(a: Tensor, b: Tensor) -> Tensor:
+    """log(eᵃ + eᵇ) for complex a, b, shifted by the operand of larger real part (composed ops: the
+    gradient follows)."""
+    first = a.real >= b.real
+    high, low = where(first, a, b), where(first, b, a)
+    return high + (low - high).exp().log1p()
+
+
+def _float_binary(prim: Primitive, floats_only: bool = False,
+                  on_complex: Callable[[Tensor, Tensor], Tensor] | None = None) -> Callable[..., Tensor]:
+    """A binary op on floats: integer and bool operands give the default float dtype, or PyTorch's
+    error when `floats_only`; complex operands run `on_complex`, or PyTorch's error without one
+    (NumPy would drop their imaginary parts)."""
     def op(input: Any, other: Any, *, out: Any = None) -> Tensor:
         if out is not None:
             return write_out(out, op, locals())
         a, b = promote(input, other)
         if not _dt.is_floating(a._data.dtype):
+            if a._data.dtype.kind == "c" and on_complex is not None:
+                return on_complex(a, b)
+            if floats_only or a._data.dtype.kind == "c":
+                raise NotImplementedError(f"\"{prim.name}_cpu\" not implemented for '{a.dtype.kind_name}'")
             dt = _dt.get_default_dtype()
             a, b = as_tensor_of(a, dt), as_tensor_of(b, dt)
         return prim(a, b)
@@ -406,9 +468,9 @@ def _float_binary(prim: Primitive) -> Callable[..., Tensor]:
 
 
 atan2 = arctan2 = _float_binary(_atan2)
-hypot = _float_binary(_hypot)
-logaddexp = _float_binary(_logaddexp)
-logaddexp2 = _float_binary(_logaddexp2)
+hypot = _float_binary(_hypot, floats_only=True)
+logaddexp = _float_binary(_logaddexp, floats_only=True, on_complex=_logaddexp_complex)
+logaddexp2 = _float_binary(_logaddexp2, floats_only=True)
 xlogy = _float_binary(_xlogy)
 
 _nan_to_num = Primitive(

@@ -23,6 +23,7 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels import special_math as _k
+from ..kernels.dtype_support import no_complex_kernel
 from ..kernels.operands import as_tensor_of, promote_float, tensor_of
 from ..kernels.out_arg import castable, write_out
 
@@ -47,13 +48,20 @@ def _same(kernel: Callable[..., Any]) -> Callable[..., Any]:
     return lambda xp, a, **attrs: kernel(a, **attrs).astype(a.dtype, copy=False)
 
 
+# PyTorch's kernel names where they are not "<name>_cpu" (its error for a complex input names them)
+_KERNELS = {"gammaln": "lgamma_vml_cpu", "digamma": "digamma", "i0": "i0_vml_cpu"}
+
+
 def _unary(name: str, kernel: Callable, derivative: Callable | None, node: str | None = None) -> Callable[..., Tensor]:
     prim = Primitive(f"special_{name}", _same(kernel), [derivative], quiet=True, node_name=node)
+    kernel_name = _KERNELS.get(name, f"{name}_cpu")
 
     def op(input: Tensor, *, out: Any = None) -> Tensor:
         if out is not None:
             return write_out(out, op, locals())
-        return prim(promote_float(tensor_of(input)))
+        x = tensor_of(input)
+        no_complex_kernel(kernel_name, x)  # real kernels only: NumPy would drop the imaginary part
+        return prim(promote_float(x))
 
     op.__name__ = op.__qualname__ = name
     return op

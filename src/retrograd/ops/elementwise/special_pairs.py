@@ -12,6 +12,7 @@ from typing import Any
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels import special_math as _k
+from ..kernels.dtype_support import no_complex_kernel
 from ..kernels.out_arg import write_out
 from .clamp_where import where
 from .special_functions import _float_pair, gammaln
@@ -88,6 +89,7 @@ def xlog1py(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, xlog1py, locals())
+    no_complex_kernel("xlog1py_cpu", input, other)
     return _xlog1py(*_float_pair(input, other))
 
 
@@ -108,6 +110,7 @@ def zeta(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, zeta, locals())
+    no_complex_kernel("zeta_cpu", input, other)
     return _zeta(*_float_pair(input, other))
 
 
@@ -128,6 +131,7 @@ def gammainc(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, gammainc, locals())
+    no_complex_kernel("igamma_cpu", input, other)
     return _gammainc(*_float_pair(input, other))
 
 
@@ -148,4 +152,5 @@ def gammaincc(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, gammaincc, locals())
+    no_complex_kernel("igammac_cpu", input, other)
     return _gammaincc(*_float_pair(input, other))

@@ -146,10 +146,11 @@ def new_shape(size: Sequence[Any], op: str = "") -> tuple[int, ...]:
 def check_int_divisor(a: np.ndarray, b: Any, kernel: str) -> None:
     """Integer division and modulus by zero: PyTorch raises where NumPy returns 0.
 
-    `kernel` names PyTorch's kernel in the error for bool operands, which it does not implement.
+    `kernel` names PyTorch's kernel in the error for bool and complex operands, which it does not
+    implement (NumPy has no complex kernel either, and would raise its own TypeError).
     """
-    if a.dtype == np.bool_:
-        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+    if a.dtype == np.bool_ or a.dtype.kind == "c":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_dt.from_numpy(a.dtype).kind_name}'")
     if a.dtype.kind in "iub" and np.asarray(b).dtype.kind in "iub" and not np.all(b):
         raise RuntimeError("ZeroDivisionError")
 

@@ -1,0 +1,42 @@
+"""The dtypes an op has no kernel for in PyTorch (complex for ordering and rounding, bool for
+rounding), refused with PyTorch's error before NumPy runs.
+
+NumPy orders complex numbers lexicographically and casts them to real with only a warning, so
+without these checks `z > 0`, `maximum(z, w)`, `atan2(z, x)` or `sort(z)` would return numbers
+PyTorch never gives.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import dtypes as _dt
+from ...dtypes import dtype
+from ...tensor import Tensor
+
+
+def complex_result(*operands: Any) -> dtype | None:
+    """The operands' common dtype when one of them is a complex tensor, else None (cheap then)."""
+    for x in operands:
+        if isinstance(x, Tensor) and x._data.dtype.kind == "c":
+            return _dt.result_type(*operands)
+    return None
+
+
+def no_complex_kernel(kernel: str, *operands: Any) -> None:
+    """NotImplementedError `"<kernel>" not implemented for 'ComplexFloat'` (PyTorch's dispatch error)."""
+    dt = complex_result(*operands)
+    if dt is not None:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.kind_name}'")
+
+
+def no_complex(error: type[Exception], message: str, *operands: Any) -> None:
+    """`error(message)` (PyTorch's own wording for this op) when an operand is a complex tensor."""
+    if complex_result(*operands) is not None:
+        raise error(message)
+
+
+def no_bool_kernel(kernel: str, x: Any) -> None:
+    """NotImplementedError `"<kernel>" not implemented for 'Bool'` for a bool tensor."""
+    if isinstance(x, Tensor) and x._data.dtype.kind == "b":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")

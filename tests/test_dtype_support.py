@@ -1,0 +1,97 @@
+"""Ops PyTorch has no complex (or bool) kernel for refuse those dtypes with PyTorch's error, instead of
+NumPy's lexicographic complex order or a cast that drops the imaginary part; and the promotion of a
+float tensor with a complex 0-d tensor or scalar keeps the float's precision."""
+
+import pytest
+
+import retrograd as rg
+
+C = rg.tensor([1 + 2j, -1 - 1j])
+F = rg.tensor([1.0, -2.0])
+B = rg.tensor([True, False])
+I = rg.tensor([1, 2])
+
+# (call, exception type, message) as PyTorch 2.13 raises them
+REFUSED = [
+    (lambda: C > 0, NotImplementedError, "\"gt_cpu\" not implemented for 'ComplexFloat'"),
+    (lambda: rg.le(F, C), NotImplementedError, "\"le_cpu\" not implemented for 'ComplexFloat'"),
+    (lambda: rg.maximum(C, C), RuntimeError, "maximum not implemented for complex tensors."),
+    (lambda: rg.fmin(F, C), RuntimeError, "fmin not implemented for complex tensors."),
+    (lambda: rg.clamp(C, 0), NotImplementedError, "clamp is not supported for complex types"),
+    (lambda: rg.relu(C), NotImplementedError, "clamp is not supported for complex types"),
+    (lambda: rg.nn.functional.hardtanh(C), NotImplementedError, "clamp is not supported for complex types"),
+    (lambda: rg.threshold(C, 0.5, 0.0), NotImplementedError, "\"threshold_cpu\" not implemented for 'ComplexFloat'"),
+    (lambda: C.floor(), NotImplementedError, "floor is not supported for complex inputs"),
+    (lambda: B.ceil(), NotImplementedError, "\"ceil_vml_cpu\" not implemented for 'Bool'"),
+    (lambda: B.round(), NotImplementedError, "\"round_vml_cpu\" not implemented for 'Bool'"),
+    (lambda: C.round(), NotImplementedError, "\"round_vml_cpu\" not implemented for 'ComplexFloat'"),
+    (lambda: I.frac(), NotImplementedError, "\"frac_cpu\" not implemented for 'Long'"),
+    (lambda: C.sign(), NotImplementedError, "Unlike NumPy, torch.sign is not intended to support complex numbers. "
+                                            "Please use torch.sgn instead."),
+    (lambda: rg.atan2(F, C), NotImplementedError, "\"atan2_cpu\" not implemented for 'ComplexFloat'"),
+    (lambda: rg.hypot(I, I), NotImplementedError, "\"hypot_cpu\" not implemented for 'Long'"),
+    (lambda: rg.logaddexp2(C, C), NotImplementedError, "\"logaddexp2_cpu\" not implemented for 'ComplexFloat'"),
+    (lambda: rg.xlogy(C, F), NotImplementedError, "\"xlogy_cpu\" not implemented for 'ComplexFloat'"),
+    (lambda: rg.copysign(C, F), NotImplementedError, "\"copysign_cpu\" not implemented for 'ComplexFloat'"),
+    (lambda: rg.erf(C), NotImplementedError, "\"erf_vml_cpu\" not implemented for 'ComplexFloat'"),
+    (lambda: rg.deg2rad(C), RuntimeError, "deg2rad is not supported for complex tensors."),
+    (lambda: rg.lgamma(C), NotImplementedError, "\"lgamma_vml_cpu\" not implemented for 'ComplexFloat'"),
+    (lambda: rg.digamma(C), NotImplementedError, "\"digamma\" not implemented for 'ComplexFloat'"),
+    (lambda: rg.special.zeta(C, F), NotImplementedError, "\"zeta_cpu\" not implemented for 'ComplexFloat'"),
+    (lambda: rg.logit(C), NotImplementedError, "\"logit_cpu\" not implemented for 'ComplexFloat'"),
+    (lambda: rg.fmod(C, 2), NotImplementedError, "\"fmod_cpu\" not implemented for 'ComplexFloat'"),
+    (lambda: C // 2, NotImplementedError, "\"div_floor_cpu\" not implemented for 'ComplexFloat'"),
+    (lambda: C ^ I, NotImplementedError, "\"bitwise_xor_cpu\" not implemented for 'ComplexFloat'"),
+    (lambda: rg.bitwise_not(C), NotImplementedError, "\"bitwise_not_cpu\" not implemented for 'ComplexFloat'"),
+    (lambda: F - True, RuntimeError, "Subtraction, the `-` operator, with a bool tensor is not supported. If you "
+                                     "are trying to invert a mask, use the `~` or `logical_not()` operator instead."),
+    (lambda: True - I, RuntimeError, "Subtraction, the `-` operator, with a bool tensor is not supported. If you "
+                                     "are trying to invert a mask, use the `~` or `logical_not()` operator instead."),
+    (lambda: B - True, RuntimeError, "Subtraction, the `-` operator, with two bool tensors is not supported. "
+                                     "Use the `^` or `logical_xor()` operator instead."),
+]
+
+
+@pytest.mark.parametrize("call, error, message", REFUSED)
+def test_refused_with_pytorchs_error(call, error, message):
+    with pytest.raises(error) as info:
+        call()
+    assert str(info.value) == message
+
+
+def test_float_with_complex_zero_dim_keeps_the_float_precision():
+    assert (rg.ones(2) + rg.tensor(1j, dtype=rg.complex128)).dtype == rg.complex64
+    assert rg.result_type(rg.ones(2, dtype=rg.bfloat16), rg.tensor(1j, dtype=rg.complex128)) == rg.complex64
+    assert (rg.ones(2, dtype=rg.float64) + rg.tensor(1j, dtype=rg.complex64)).dtype == rg.complex128
+    assert (rg.ones(2, dtype=rg.int32) + rg.tensor(1j, dtype=rg.complex128)).dtype == rg.complex128
+    assert (rg.tensor(2.0) + rg.tensor(1j, dtype=rg.complex128)).dtype == rg.complex128  # both 0-d
+
+
+def test_complex_ldexp_and_logaddexp_compute_as_pytorch():
+    assert rg.ldexp(rg.tensor([1 + 1j]), rg.tensor([3])).tolist() == [8 + 8j]
+    a = rg.tensor([1 + 2j, -3 + 0.5j], requires_grad=True)
+    out = rg.logaddexp(a, rg.tensor([0.5 - 1j, 2 + 2j]))
+    expected = [complex(0.1050, 1.7890), complex(2.0005, 1.9933)]  # PyTorch 2.13's values
+    assert all(abs(o - e) < 1e-4 for o, e in zip(out.tolist(), expected))
+    out.abs().sum().backward()
+    assert all(abs(g - e) < 1e-4 for g, e in zip(a.grad.tolist(), [0.6520 + 2.3589j, -0.0044 + 0.0051j]))
+
+
+def test_same_as_pytorch():
+    torch = pytest.importorskip("torch")
+    pairs = [
+        (lambda m: m.ones(2) + m.tensor(1j, dtype=m.complex128), None),
+        (lambda m: m.ones(2, dtype=m.bfloat16) * m.tensor(1j, dtype=m.complex128), None),
+        (lambda m: m.ldexp(m.tensor([1 + 1j, -2j]), m.tensor([3, -1])), None),
+        (lambda m: m.logaddexp(m.tensor([1 + 2j, 1000 + 1j]), m.tensor([0.5 - 1j, 999 - 1j])), None),
+    ]
+    for fn, _ in pairs:
+        ours, theirs = fn(rg), fn(torch)
+        assert str(ours.dtype).split(".")[1] == str(theirs.dtype).split(".")[1]
+        assert ours.tolist() == pytest.approx(theirs.tolist(), rel=1e-5)
+    for call, error, message in REFUSED:
+        with pytest.raises(error) as info:
+            eval(  # the same call on PyTorch's tensors
+call.__code__, {"rg": torch, "C": torch.tensor([1 + 2j, -1 - 1j]), "F": torch.tensor([1.0, -2.0]),
+                                 "B": torch.tensor([True, False]), "I": torch.tensor([1, 2])})
+        assert str(info.value) == message
