@@ -12,6 +12,7 @@ import numpy as np
 
 from ..backend import namespace
 from ..tensor import Tensor
+from .kernels.dtype_support import complex_result, no_complex_kernel
 from .kernels.operands import tensor_of, wrap_dim
 from .kernels.out_arg import Rule, same, write_out
 
@@ -173,6 +174,7 @@ def searchsorted(
     """
     if out is not None:
         return write_out(out, searchsorted, locals(), _index_dtype(out_int32), grad="none")
+    no_complex_kernel("searchsorted_out_cpu", sorted_sequence, input)
     if side is not None:
         if side not in ("left", "right"):
             raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
@@ -254,6 +256,9 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, inve
     """
     if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
         raise TypeError("isin() received an invalid combination of arguments: expected at least one Tensor")
+    dt = complex_result(elements, test_elements)
+    if dt is not None:
+        raise RuntimeError(f"Unsupported input type encountered for isin(): {dt.kind_name}")
     a = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
     b = test_elements._data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
     xp = namespace(a if isinstance(elements, Tensor) else b)

@@ -44,6 +44,15 @@ def _stable_order(xp: Any, a: Any, dim: int, descending: bool) -> Any:
     return (a.shape[dim] - 1) - xp.flip(reversed_order, dim)
 
 
+def _orderable(kernel: str, input: Tensor) -> None:
+    """PyTorch's error for complex input to a sort or order statistic (NumPy would order
+    lexicographically); `kernel` is "Sort" or "topk" for its RuntimeErrors, else the kernel's name."""
+    if isinstance(input, Tensor) and input._data.dtype.kind == "c":
+        if kernel in ("Sort", "topk"):
+            raise RuntimeError(f" {kernel} does not support complex dtypes on CPU")
+        raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for '{input.dtype.kind_name}'")
+
+
 def _prepare(input: Tensor, dim: int) -> tuple[Any, Any, int]:
     """(xp, the input's array with a 0-d input as 1-d, the wrapped dim)."""
     a = input._data
@@ -82,6 +91,7 @@ def sort(
     """
     if out is not None:
         return write_out(out, sort, locals(), SAME)
+    _orderable("Sort", input)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("sort", dim, -1, axis, "axis")
     if _vmap.active:
@@ -118,6 +128,7 @@ def argsort(
     """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("argsort", dim, -1, axis, "axis")
+    _orderable("Sort", input)
     if _vmap.active and (r := batched("along", lambda x, d: argsort(x, d, descending), input, dim)) is not NOT_BATCHED:
         return r
     xp, a, d = _prepare(input, dim)
@@ -178,6 +189,7 @@ def topk(
     """
     if out is not None:
         return write_out(out, topk, locals(), SAME)
+    _orderable("topk", input)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("topk", dim, -1, axis, "axis")
     if _vmap.active:
@@ -239,6 +251,7 @@ def kthvalue(
     """
     if out is not None:
         return write_out(out, kthvalue, locals(), same("output values must be of same type as input"))
+    _orderable("kthvalue", input)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("kthvalue", dim, -1, axis, "axis")
     if keepdims is not None:
@@ -292,6 +305,7 @@ _nanmedian_all = Primitive(
 
 
 def _median(name: str, input: Tensor, dim: int | None, keepdim: bool) -> Any:
+    _orderable("median", input)
     ignore_nan = name == "nanmedian"
     if dim is None:
         return (_nanmedian_all if ignore_nan else _median_all)(input)
@@ -443,6 +457,7 @@ def mode(
     """
     if out is not None:
         return write_out(out, mode, locals(), same("expected scalar type '{src}' but got '{dst}' for values output"))
+    _orderable("mode", input)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("mode", dim, -1, axis, "axis")
     if keepdims is not None:

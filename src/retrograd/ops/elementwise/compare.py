@@ -99,7 +99,13 @@ isinf = _predicate("isinf", np.isinf)
 isfinite = _predicate("isfinite", np.isfinite)
 isposinf = _predicate("isposinf", np.isposinf)
 isneginf = _predicate("isneginf", np.isneginf)
-signbit = _predicate("signbit", np.signbit)
+def _real_signbit(a: Any) -> Any:
+    if a.dtype.kind == "c":
+        raise NotImplementedError("signbit is not implemented for complex tensors.")
+    return np.signbit(a)
+
+
+signbit = _predicate("signbit", _real_signbit)
 logical_not = _predicate("logical_not", np.logical_not)
 isreal = _predicate("isreal", lambda a: np.ones(a.shape, bool))
 

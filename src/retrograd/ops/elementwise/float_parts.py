@@ -19,7 +19,7 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..inplace_functions import _in_place
-from ..kernels.dtype_support import complex_result, no_complex_kernel
+from ..kernels.dtype_support import complex_result, no_complex, no_complex_kernel
 from ..kernels.operands import as_tensor_of, promote
 from .arithmetic import mul
 from .clamp_where import where
@@ -121,6 +121,7 @@ def heaviside(input: Tensor, values: Tensor) -> Tensor:
     """
     _require_tensor("heaviside", 1, "input", input)
     _require_tensor("heaviside", 2, "values", values)
+    no_complex(RuntimeError, "heaviside is not yet implemented for complex tensors.", input, values)
     if input.dtype is not values.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     return _heaviside(input, values)

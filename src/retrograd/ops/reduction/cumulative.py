@@ -23,6 +23,7 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..elementwise.clamp_where import where
 from ..kernels.accumulate import wide_cumprod
+from ..kernels.dtype_support import no_complex_kernel
 from ..kernels.operands import constant, numpy_alias, wrap_dim
 from ..kernels.out_arg import ANY, write_out
 from ..kernels.scan import accumulate
@@ -207,6 +208,7 @@ def cummax(input: Tensor, dim: int | None = None, *, axis: Any = None) -> Any:
         dim = numpy_alias("cummax", dim, None, axis, "axis")
     elif dim is None:
         raise TypeError('cummax() missing 1 required positional arguments: "dim"')
+    no_complex_kernel("cummax_cpu", input)
     return _cumulative_extreme(input, dim, True)
 
 
@@ -233,4 +235,5 @@ def cummin(input: Tensor, dim: int | None = None, *, axis: Any = None) -> Any:
         dim = numpy_alias("cummin", dim, None, axis, "axis")
     elif dim is None:
         raise TypeError('cummin() missing 1 required positional arguments: "dim"')
+    no_complex_kernel("cummin_cpu", input)
     return _cumulative_extreme(input, dim, False)

@@ -21,6 +21,7 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..elementwise.clamp_where import maximum, minimum
+from ..kernels.dtype_support import no_complex, no_complex_kernel
 from ..kernels.operands import numpy_alias, wrap_dim
 from ..kernels.out_arg import SAME, SAME_AS_INPUT, write_out
 from .along import evenly, keep, reduce_dims, reduced_shape, selection
@@ -78,6 +79,7 @@ def _by_dim(name: str, input: Tensor, dim: Any, keepdim: bool) -> Any:
     """max/min along one dim: (values, indices), the gradient going to the returned index."""
     if not isinstance(dim, (int, np.integer)):
         raise TypeError(f"{name}() received an invalid combination of arguments - got (Tensor, {type(dim).__name__})")
+    no_complex(RuntimeError, f"{name}(): does not support complex input", input)
     if _vmap.active:
         r = batched("along", lambda x, d: _by_dim(name, x, d, keepdim), input, dim)
         if r is not NOT_BATCHED:
@@ -134,6 +136,7 @@ def max(
     if isinstance(dim, Tensor) or other is not None:
         return maximum(input, dim if other is None else other)
     if dim is None:
+        no_complex_kernel("max_all", input)
         _check_not_empty("max", input._data.shape, (), False, RuntimeError)
         return _max_all(input)
     return _by_dim("max", input, dim, keepdim)
@@ -178,6 +181,7 @@ def min(
     if isinstance(dim, Tensor) or other is not None:
         return minimum(input, dim if other is None else other)
     if dim is None:
+        no_complex_kernel("min_all", input)
         _check_not_empty("min", input._data.shape, (), False, RuntimeError)
         return _min_all(input)
     return _by_dim("min", input, dim, keepdim)
@@ -230,6 +234,7 @@ def amax(
         dim = numpy_alias("amax", dim, (), axis, "axis")
     if keepdims is not None:
         keepdim = numpy_alias("amax", keepdim, False, keepdims, "keepdims")
+    no_complex_kernel("max_values_cpu", input)
     return _amax_like("amax", _amax, input, dim, keepdim)
 
 
@@ -271,6 +276,7 @@ def amin(
         dim = numpy_alias("amin", dim, (), axis, "axis")
     if keepdims is not None:
         keepdim = numpy_alias("amin", keepdim, False, keepdims, "keepdims")
+    no_complex_kernel("min_values_cpu", input)
     return _amax_like("amin", _amin, input, dim, keepdim)
 
 
@@ -284,6 +290,8 @@ def _arg(name: str, input: Tensor, dim: int | None, keepdim: bool) -> Tensor:
         if r is not NOT_BATCHED:
             return r
     a = input._data
+    if a.dtype.kind in "bc":  # no order PyTorch will use
+        raise RuntimeError(f"{name}(): does not support {'bool' if a.dtype.kind == 'b' else 'complex'} input")
     xp = namespace(a)
     find = xp.argmax if name == "argmax" else xp.argmin
     if dim is None:
@@ -378,6 +386,7 @@ def aminmax(
         dim = numpy_alias("aminmax", dim, None, axis, "axis")
     if keepdims is not None:
         keepdim = numpy_alias("aminmax", keepdim, False, keepdims, "keepdims")
+    no_complex_kernel("aminmax_cpu", input)
     a = input._data
     if dim is None:
         if a.size == 0:
