@@ -141,6 +141,46 @@ def test_embedding_bag_module_vs_torch(mode, extra):
     np.testing.assert_allclose(r_mod.weight.grad.numpy(), t_mod.weight.grad.numpy(), **TOL)
 
 
+def test_embedding_bag_records_one_embedding_bag_node():
+    # PyTorch prints the output of nn.EmbeddingBag with grad_fn=<EmbeddingBagBackward0> in every mode,
+    # with an empty edge for per_sample_weights when none are given
+    table = rg.arange(12.0).reshape(4, 3).requires_grad_()
+    out = rg.nn.functional.embedding_bag(rg.tensor([0, 1, 3]), table, rg.tensor([0, 1]), mode="sum")
+    assert repr(out) == (
+        "tensor([[ 0.,  1.,  2.],\n        [12., 14., 16.]], grad_fn=<EmbeddingBagBackward0>)"
+    )
+    assert [type(f).__name__ if f is not None else None for f, _ in out.grad_fn.next_functions] == [
+        "AccumulateGrad", None
+    ]
+    for mode in ("mean", "max"):
+        out = rg.nn.functional.embedding_bag(rg.tensor([0, 1, 3]), table, rg.tensor([0, 1]), mode=mode)
+        assert type(out.grad_fn).__name__ == "EmbeddingBagBackward0"
+    psw = rg.tensor([1.0, 2.0, 0.5], requires_grad=True)
+    out = rg.nn.functional.embedding_bag(rg.tensor([0, 1, 3]), table, rg.tensor([0, 1]), mode="sum",
+                                         per_sample_weights=psw)
+    assert [type(f).__name__ for f, _ in out.grad_fn.next_functions] == ["AccumulateGrad", "AccumulateGrad"]
+    out.sum().backward()
+    assert psw.grad.tolist() == [3.0, 12.0, 30.0]  # each looked-up row's sum
+    assert table.grad.tolist() == [[1.0] * 3, [2.0] * 3, [0.0] * 3, [0.5] * 3]
+
+
+@needs_torch
+@pytest.mark.parametrize("mode", ["sum", "mean", "max"])
+def test_embedding_bag_float32_values_are_pytorchs_bits(mode):
+    # each bag's rows are added one after another, in input order, as PyTorch's CPU kernel adds them
+    rng = _rng(7)
+    table = rng.standard_normal((50, 16)).astype(np.float32)
+    idx = rng.integers(0, 50, 400)
+    offsets = np.sort(rng.choice(400, 20, replace=False))
+    offsets[0] = 0
+    t_out = torch.nn.functional.embedding_bag(torch.tensor(idx), torch.tensor(table, requires_grad=True),
+                                              torch.tensor(offsets), mode=mode)
+    r_out = rg.nn.functional.embedding_bag(rg.tensor(idx), rg.tensor(table, requires_grad=True),
+                                           rg.tensor(offsets), mode=mode)
+    assert type(r_out.grad_fn).__name__ == type(t_out.grad_fn).__name__
+    np.testing.assert_array_equal(r_out.detach().numpy(), t_out.detach().numpy())
+
+
 @needs_torch
 def test_embedding_bag_per_sample_weights_2d_input_and_from_pretrained():
     table = _rng(4).standard_normal((5, 2))

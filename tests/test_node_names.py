@@ -148,6 +148,18 @@ LAYERS = {
     "dropout": lambda m, v: F(m).dropout(v["x"], 0.5),
     "dropout/eval": lambda m, v: F(m).dropout(v["x"], 0.5, training=False),
     "embedding": lambda m, v: F(m).embedding(v["cls"] % 4, v["x"]),
+    **{
+        f"embedding_bag/{mode}": (
+            lambda m, v, mode=mode: F(m).embedding_bag(v["cls"] % 4, v["x"], m.tensor([0, 2]), mode=mode)
+        )
+        for mode in ("sum", "mean", "max")
+    },
+    "embedding_bag/per_sample_weights": lambda m, v: F(m).embedding_bag(
+        v["cls"] % 4, v["x"], m.tensor([0, 2]), mode="sum", per_sample_weights=v["y"][:, 0]
+    ),
+    "embedding_bag/per_sample_weights_2d": lambda m, v: F(m).embedding_bag(
+        (v["cls"] % 4).reshape(2, 2), v["x"], mode="sum", per_sample_weights=v["y"][0, :4].reshape(2, 2)
+    ),
     "conv1d": lambda m, v: F(m).conv1d(v["seq"], v["k1"], v["b4"]),
     "conv2d": lambda m, v: F(m).conv2d(v["img"], v["k2"], v["b4"], padding=1),
     "conv2d/no_bias": lambda m, v: F(m).conv2d(v["img"], v["k2"]),

@@ -21,7 +21,10 @@ from ..engine.vmap_hook import NOT_BATCHED
 from ..engine.vmap_hook import batched as _batched
 from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
+from .creation import zeros
+from .elementwise.clamp_where import where
 from .fused import loss as _loss
+from .indexing.keyed import reduce_at
 from .fused import normalization as _norm
 
 __all__ = [
@@ -34,6 +37,7 @@ __all__ = [
     "normalize",
     "layer_norm",
     "embedding",
+    "embedding_bag",
 ]
 
 
@@ -238,3 +242,110 @@ def embedding(
     counts = namespace(idx).bincount(idx.reshape(-1), minlength=weight.shape[0]) if scale_grad_by_freq else None
     scale = _row_scale(idx, padding_idx, counts, weight._data.dtype)
     return _lookup(weight, idx=idx, scale=scale)
+
+
+
+# --- embedding_bag ------------------------------------------------------------------------------
+# One node, as PyTorch's EmbeddingBagBackward0. `bag[p]` is the bag of position p (`n_bags` for
+# positions in none: padding_idx), s_p its per_sample_weight (1 without), n_b the size of bag b for
+# 'mean' (1 for 'sum'), c_p the row scale of scale_grad_by_freq:
+#
+#     sum, mean:  out[b] = Σ_{p: bag[p] = b} s_p · W[idx[p]] / n_b
+#                 dW[i] = Σ_{p: idx[p] = i} c_p · s_p · g[bag[p]] / n_bag[p],   ds_p = W[idx[p]] · g[bag[p]] / n_bag[p]
+#     max:        out[b, d] = W[idx[p], d] for p = best[b, d], the first position of bag b holding the
+#                 largest value (0 for an empty bag);   dW[idx[best[b, d]], d] += g[b, d]
+#
+# The rules are tensor ops (the lookup and its dense backward above), so every order works.
+
+
+def _bag_sum_forward(xp: Any, w: Any, *psw: Any, idx: Any, bag: Any, n_bags: int, sizes: Any, scale: Any) -> Any:
+    rows = _rows(xp, w, idx, None)
+    if psw:
+        rows = rows * psw[0][:, None]
+    total = xp.zeros((n_bags + 1, rows.shape[1]), rows.dtype)
+    reduce_at(total, (bag,), rows)  # each bag's rows added one after another, in their order, as PyTorch
+    total = total[:n_bags]
+    return total if sizes is None else total / sizes
+
+
+def _per_position(g: Tensor, bag: Any, sizes: Any) -> Tensor:
+    """g[bag[p]] / n_bag[p] for each position p, (P, D); 0 for positions in no bag."""
+    if sizes is not None:
+        g = g / Tensor._make(sizes)
+    outside = bag >= g.shape[0]
+    picked = _lookup(g, idx=namespace(bag).where(outside, 0, bag), scale=None)
+    return where(Tensor._make(outside[:, None]), 0.0, picked) if outside.any() else picked
+
+
+def _bag_sum_rule(g: Tensor, w_shape: tuple, idx: Any, bag: Any, sizes: Any, scale: Any) -> Tensor:
+    return _dense_backward(_per_position(g, bag, sizes), idx=idx, n=w_shape[0], scale=scale)
+
+
+def _bag_weighted_rule(g: Tensor, w: Tensor, psw: Tensor, idx: Any, bag: Any, sizes: Any, scale: Any) -> tuple:
+    per_position = _per_position(g, bag, sizes)
+    d_w = _dense_backward(per_position * psw.reshape(-1, 1), idx=idx, n=w.shape[0], scale=scale)
+    return d_w, (_lookup(w, idx=idx, scale=None) * per_position).sum(1)
+
+
+def _bag_max_forward(xp: Any, w: Any, idx: Any, bag: Any, n_bags: int) -> tuple[Any, Any, Any]:
+    """Each bag's largest value per feature, the position holding it (the first) and the empty bags."""
+    rows = _rows(xp, w, idx, None)
+    counts = xp.bincount(bag, minlength=n_bags + 1)[:n_bags]
+    if not idx.size:  # every bag empty
+        return xp.zeros((n_bags, w.shape[1]), w.dtype), xp.zeros((n_bags, w.shape[1]), np.int64), None
+    width = max(int(counts.max()) if counts.size else 0, 1)
+    slots = xp.full((n_bags, width), -1, dtype=np.int64)  # each bag's positions, in order; -1 pads
+    order = xp.argsort(bag, kind="stable")
+    order = order[bag[order] < n_bags]
+    rank = xp.arange(order.size) - xp.repeat(xp.cumsum(counts) - counts, counts)
+    slots[bag[order], rank] = order
+    candidates = xp.where(slots[..., None] >= 0, rows[slots.clip(0)], -xp.inf)
+    best = xp.take_along_axis(slots, candidates.argmax(1), 1).clip(0) if w.shape[1] else slots[:, :0]
+    empty = (counts == 0)[:, None]
+    return xp.where(empty, xp.zeros((), rows.dtype), xp.take_along_axis(rows, best, 0)), best, empty
+
+
+def _bag_max_rule(g: Tensor, w_shape: tuple, idx: Any, best: Any, empty: Any) -> Tensor:
+    if empty is None:  # no positions: nothing to pass the gradient to
+        return zeros(w_shape, dtype=g.dtype, device=g.device)
+    kept = where(Tensor._make(empty), 0.0, g)
+    per_position = zeros((idx.shape[0], w_shape[1]), dtype=g.dtype, device=g.device)
+    per_position = per_position.scatter_add(0, Tensor._make(best), kept)
+    return _dense_backward(per_position, idx=idx, n=w_shape[0], scale=None)
+
+
+_NODE = "EmbeddingBagBackward0"
+_BAG_SUM = Primitive("embedding_bag", _bag_sum_forward, [_bag_sum_rule], inputs=("w",), node_name=_NODE,
+                     constant_edges=1)
+_BAG_WEIGHTED = Primitive("embedding_bag", _bag_sum_forward, [_bag_weighted_rule], inputs=("w", "psw"),
+                          node_name=_NODE, joint=True)
+_BAG_MAX = Primitive("embedding_bag", _bag_max_forward, [_bag_max_rule], inputs=("w",), extras=("best", "empty"),
+                     node_name=_NODE, constant_edges=1)
+
+
+def embedding_bag(
+    weight: Tensor,
+    input: Tensor,
+    per_sample_weights: Tensor | None,
+    bag: Any,
+    n_bags: int,
+    mode: str,
+    max_norm: float | None,
+    norm_type: float,
+    scale_grad_by_freq: bool,
+) -> Tensor:
+    """(n_bags, D): the rows of `weight` (V, D) at the (checked) 1-D `input`, reduced per `bag` (see above)."""
+    idx = input._data.astype(np.int64, copy=False)
+    if max_norm is not None:
+        _renorm_rows(weight, idx, max_norm, norm_type)
+    bag = namespace(idx).asarray(bag)
+    if mode == "max":
+        return _BAG_MAX(weight, idx=idx, bag=bag, n_bags=n_bags)
+    counts = namespace(idx).bincount(idx, minlength=weight.shape[0]) if scale_grad_by_freq else None
+    scale = _row_scale(idx, None, counts, weight._data.dtype)
+    sizes = None
+    if mode == "mean":
+        sizes = namespace(idx).bincount(bag, minlength=n_bags + 1)[:n_bags].clip(1)[:, None].astype(weight._data.dtype)
+    if per_sample_weights is None:
+        return _BAG_SUM(weight, idx=idx, bag=bag, n_bags=n_bags, sizes=sizes, scale=scale)
+    return _BAG_WEIGHTED(weight, per_sample_weights, idx=idx, bag=bag, n_bags=n_bags, sizes=sizes, scale=scale)

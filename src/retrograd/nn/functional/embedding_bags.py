@@ -1,11 +1,10 @@
 """torch.nn.functional.embedding_bag: sums, means or maxima of bags of embedding rows.
 
-The rows are looked up by the embedding primitive (`retrograd/ops/nn_support.py`,
-which also renorms them for `max_norm` and scales their gradient for
-`scale_grad_by_freq`); 'sum' and 'mean' add them into their bags with
-`index_add`, 'max' picks, per bag and feature, the first row holding the
-maximum (as PyTorch does) with a `gather`. Rows at `padding_idx` belong to no
-bag. With `include_last_offset` there is one bag fewer than offsets, and the
+One primitive (`retrograd/ops/nn_support.py`: one node, EmbeddingBagBackward0 as in
+PyTorch) looks the rows up, renorms them for `max_norm`, scales their gradient for
+`scale_grad_by_freq`, and adds them into their bags ('sum', 'mean') or picks, per bag
+and feature, the first row holding the maximum ('max', as PyTorch does). Rows at
+`padding_idx` belong to no bag. With `include_last_offset` there is one bag fewer than offsets, and the
 last bag runs to the end of the input (what PyTorch's CPU kernel computes,
 whatever the last offset says).
 """
@@ -17,7 +16,6 @@ from typing import Any
 
 import numpy as np
 
-from ... import ops as _ops
 from ...dtypes import int64
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -86,23 +84,6 @@ def _padding(padding_idx: int | None, n_rows: int) -> int | None:
             f"but got {padding_idx}"
         )
     return padding_idx % n_rows
-
-
-def _max_rows(rows: Tensor, bag: np.ndarray, n_bags: int) -> Tensor:
-    """Per bag and feature, the first row with the largest value (0 for an empty bag)."""
-    values = np.asarray(rows.detach().cpu().numpy())
-    counts = np.bincount(bag, minlength=n_bags + 1)[:n_bags]
-    width = int(counts.max()) if counts.size else 0
-    slots = np.full((n_bags, max(width, 1)), -1, dtype=np.int64)
-    order = np.argsort(bag, kind="stable")
-    order = order[bag[order] < n_bags]
-    rank = np.arange(order.size) - np.repeat(np.cumsum(counts) - counts, counts)
-    slots[bag[order], rank] = order
-    candidates = np.where(slots[..., None] >= 0, values[slots.clip(0)], -np.inf)
-    best = np.take_along_axis(slots, candidates.argmax(1), 1) if rows.shape[1] else np.zeros((n_bags, 0), np.int64)
-    picked = rows.gather(0, _ops.tensor(best.clip(0), device=rows.device))
-    empty = _ops.tensor((counts == 0)[:, None], device=rows.device)
-    return _ops.where(empty, 0.0, picked)
 
 
 def embedding_bag(
@@ -208,17 +189,11 @@ def embedding_bag(
     bag, n_bags = _bags(offs, idx.size, include_last_offset, kind)
     if pad is not None:
         bag[idx == pad] = n_bags
-    rows = nn_support.embedding(weight, flat, None, max_norm, norm_type, scale_grad_by_freq)
-    if mode == "max":
-        return _max_rows(rows, bag, n_bags)
-    if per_sample_weights is not None:
-        rows = rows * per_sample_weights.reshape(-1, 1)
-    into = _ops.zeros((n_bags + 1, weight.shape[1]), dtype=weight.dtype, device=weight.device)
-    total = into.index_add(0, _ops.tensor(bag, device=weight.device), rows)[:n_bags]
-    if mode == "sum":
-        return total
-    counts = np.bincount(bag, minlength=n_bags + 1)[:n_bags].clip(1)
-    return total / _ops.tensor(counts[:, None], dtype=weight.dtype, device=weight.device)
+    if per_sample_weights is not None and input.dim() == 2:
+        per_sample_weights = per_sample_weights.reshape(-1)  # as PyTorch's Python wrapper: a view node
+    return nn_support.embedding_bag(
+        weight, flat, per_sample_weights, bag, n_bags, mode, max_norm, norm_type, scale_grad_by_freq
+    )
 
 
 def _check_mode(mode: str, scale_grad_by_freq: bool, sparse: bool, per_sample_weights: Any) -> None:
