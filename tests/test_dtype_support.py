@@ -61,6 +61,8 @@ REFUSED = [
     (lambda: rg.isin(C, C), RuntimeError, "Unsupported input type encountered for isin(): ComplexFloat"),
     (lambda: rg.heaviside(C, C), RuntimeError, "heaviside is not yet implemented for complex tensors."),
     (lambda: rg.signbit(C), NotImplementedError, "signbit is not implemented for complex tensors."),
+    (lambda: B ** B, NotImplementedError, "\"pow\" not implemented for 'Bool'"),
+    (lambda: True ** B, NotImplementedError, "\"pow\" not implemented for 'Bool'"),
     (lambda: F - True, RuntimeError, "Subtraction, the `-` operator, with a bool tensor is not supported. If you "
                                      "are trying to invert a mask, use the `~` or `logical_not()` operator instead."),
     (lambda: True - I, RuntimeError, "Subtraction, the `-` operator, with a bool tensor is not supported. If you "
@@ -113,3 +115,11 @@ def test_same_as_pytorch():
 call.__code__, {"rg": torch, "C": torch.tensor([1 + 2j, -1 - 1j]), "F": torch.tensor([1.0, -2.0]),
                                  "B": torch.tensor([True, False]), "I": torch.tensor([1, 2])})
         assert str(info.value) == message
+
+
+def test_powers_with_complex_and_bool_scalars():
+    assert (I ** (1 + 2j)).dtype == rg.complex64  # crashed comparing the complex exponent with 0
+    assert (rg.tensor([1.0], dtype=rg.float64) ** 1j).dtype == rg.complex128
+    assert (B ** True).tolist() == [True, False] and (B ** True).dtype == rg.bool
+    assert (B ** False).tolist() == [True, True]
+    assert (B ** 2).dtype == rg.int64

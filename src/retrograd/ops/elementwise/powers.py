@@ -18,7 +18,7 @@ __all__ = ["pow", "float_power", "reciprocal", "square"]
 
 _pow_scalar = Primitive(
     "pow",
-    lambda xp, a, exponent: a**exponent,
+    lambda xp, a, exponent: a**exponent if a.dtype.kind != "b" else (a**exponent).astype(bool),  # NumPy: int8
     # d(aⁿ)/da = n·aⁿ⁻¹ (zero for n = 0, even where aⁿ⁻¹ is infinite)
     [lambda g, a, exponent: g * 0 if exponent == 0 else g * (exponent * a ** (exponent - 1)).conj()],
     node_name="PowBackward0",
@@ -65,6 +65,13 @@ def _log_base_term(a: Tensor, b: Tensor, out: Tensor) -> Tensor:
     return where(safe, 0.0, out * a.log())
 
 
+def _no_bool_pair(dt: _dt.dtype) -> None:
+    """PyTorch has no bool kernel for a power whose exponent is a tensor (a bool base with a Python
+    number exponent stays bool)."""
+    if dt is _dt.bool_:
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+
+
 def pow(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
     """`input ** exponent`, for tensors and Python numbers on either side.
 
@@ -87,12 +94,14 @@ def pow(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
     if not isinstance(input, Tensor):
         b = exponent
         dt = _dt.result_type(input, b)
+        _no_bool_pair(dt)
         return _rpow(as_tensor_of(b, dt), base=input)
     if isinstance(exponent, Tensor):
         a, b = promote(input, exponent)
+        _no_bool_pair(a.dtype)
         return _pow_tensor(a, b)
     dt = _dt.result_type(input, exponent)
-    if not dt.is_floating_point and exponent < 0:
+    if dt._category < 2 and exponent < 0:  # an integer or bool result (a complex exponent has no sign)
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     return _pow_scalar(as_tensor_of(input, dt), exponent=exponent)
 
