@@ -285,6 +285,93 @@ def test_no_grad_enable_grad_nesting_and_decorators():
         assert (x * 2).requires_grad
 
 
+SAVE_REFUSAL = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in inference mode in "
+    "computation tracked by autograd. To work around this, you can make a clone to get a normal tensor and use "
+    "it in autograd, or use `torch.no_grad()` instead of `torch.inference_mode()`."
+)
+INPLACE_REFUSAL = (
+    "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal "
+    "tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details."
+)
+
+
+def inference_tensor_story(m):
+    """Which tensors are inference tensors, and what each use of one outside the mode gives."""
+
+    def outcome(f):
+        try:
+            value = f()
+            return value.tolist() if isinstance(value, m.Tensor) else value
+        except Exception as e:  # noqa: BLE001 - the outcome is compared, whatever it is
+            return type(e).__name__, str(e)
+
+    a, w = m.ones(2), m.ones(2, requires_grad=True)
+    with m.inference_mode():
+        b, c, d = m.ones(2), a * 2, w * 2
+        inside = [b.is_inference(), c.is_inference(), d.is_inference(), d.requires_grad, a.is_inference(),
+                  outcome(lambda: b.add_(1)), b[:1].is_inference()]
+        with m.inference_mode(False):
+            off = [m.ones(1).is_inference(), m.is_inference_mode_enabled(), m.is_grad_enabled(),
+                   outcome(lambda: b * w), outcome(lambda: b.add_(1))]
+    with m.inference_mode(False):
+        made_off = m.ones(1)
+    with m.no_grad():
+        made_no_grad = m.ones(1)
+    outside = [
+        made_off.is_inference(), made_no_grad.is_inference(), b.is_inference(), m.is_inference(b),
+        outcome(lambda: w * b), outcome(lambda: (b + w).requires_grad), outcome(lambda: (b * 2).is_inference()),
+        outcome(lambda: b.clone().is_inference()), outcome(lambda: b.detach().is_inference()),
+        outcome(lambda: b.view(2).is_inference()), outcome(lambda: b.mul_(2)), outcome(lambda: b[:1].zero_()),
+        outcome(lambda: b.copy_(a)), outcome(lambda: b.requires_grad_()), outcome(lambda: b._version),
+        outcome(lambda: m.is_inference(3)),
+    ]
+    return inside, off, outside
+
+
+def test_inference_tensors_as_pytorch():
+    torch = pytest.importorskip("torch")
+    assert inference_tensor_story(rg) == inference_tensor_story(torch)
+
+
+def test_inference_tensors():
+    inside, off, outside = inference_tensor_story(rg)
+    assert inside == [True, True, True, False, False, [2.0, 2.0], True]  # in-place on one inside the mode is fine
+    assert off == [False, False, True, ("RuntimeError", SAVE_REFUSAL), ("RuntimeError", INPLACE_REFUSAL)]
+    refused = ("RuntimeError", INPLACE_REFUSAL)
+    assert outside == [
+        False, False, True, True,
+        ("RuntimeError", SAVE_REFUSAL), True, False, False, True, True,
+        refused, refused, refused,  # PyTorch refuses after writing, at the version bump: so does retrograd
+        ("RuntimeError", "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed."),
+        ("RuntimeError", "Inference tensors do not track version counter."),
+        ("TypeError", "is_inference(): argument 'input' (position 1) must be Tensor, not int"),
+    ]
+
+
+def test_inference_tensors_only_in_the_thread_in_inference_mode():
+    entered, made = threading.Event(), threading.Event()
+    seen = {}
+
+    def in_inference_mode():
+        with rg.inference_mode():
+            entered.set()
+            made.wait()
+            seen["inside"] = rg.ones(1).is_inference()
+
+    def elsewhere():
+        entered.wait()
+        seen["elsewhere"] = rg.ones(1).is_inference()
+        made.set()
+
+    threads = [threading.Thread(target=in_inference_mode), threading.Thread(target=elsewhere)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == {"inside": True, "elsewhere": False}
+
+
 def test_grad_mode_is_thread_local():
     x = leaf([1.0])
     seen = {}

@@ -3,15 +3,15 @@
 
 MISSING: dict[str, str] = {
     "Tensor": (
-        "as_subclass chalf conj_physical_ dim_order grad_dtype index is_distributed is_inference is_set_to "
-        "module_load name new_empty_strided record_stream resize resize_as set_ storage storage_type "
+        "as_subclass chalf conj_physical_ dim_order grad_dtype index is_distributed is_set_to module_load "
+        "name new_empty_strided record_stream resize resize_as set_ storage storage_type "
     ),
     "retrograd": (
         "AcceleratorError Event GradScaler OutOfMemoryError StorageBase Stream UntypedStorage chalf "
         "clear_autocast_cache complex32 conj_physical_ ctc_loss embedding_bag empty_permuted empty_strided "
-        "get_device_module has_spectral histogramdd init_num_threads is_inference is_storage "
-        "is_warn_always_enabled lobpcg pca_lowrank resize_as_ set_anomaly_enabled set_default_tensor_type "
-        "set_flush_denormal set_warn_always svd_lowrank uint16 uint32 uint64 "
+        "get_device_module has_spectral histogramdd init_num_threads is_storage is_warn_always_enabled lobpcg "
+        "pca_lowrank resize_as_ set_anomaly_enabled set_default_tensor_type set_flush_denormal "
+        "set_warn_always svd_lowrank uint16 uint32 uint64 "
     ),
     "retrograd.autograd": (
         "NestedIOFunction enforce_grad_layout_policy "

@@ -29,9 +29,12 @@ from .engine import inplace as _inplace
 from .engine import primitive as _primitive
 from .engine import register_tensor
 from .engine.backward import backward as _backward
+from .engine.grad_mode import inference_blocks as _inference_blocks
 from .engine.grad_mode import state as _grad_state
 from .engine.graph import RemovableHandle
 from .engine.hooks import retain_grad_hook
+from .engine.inference import NO_VERSION as _NO_VERSION
+from .engine.inference import new_version_box as _new_version_box
 from .tensor_methods import TensorMethods
 
 
@@ -163,7 +166,8 @@ class Tensor(TensorMethods):
         t._grad_fn = grad_fn
         t._output_nr = output_nr
         t._grad = None
-        t._version_box = None  # made on first use: most tensors are never saved nor changed in place
+        # made on first use: most tensors are never saved nor changed in place (NO_VERSION: an inference tensor)
+        t._version_box = None if not _inference_blocks[0] else _new_version_box()
         t._base = None
         t._view_steps = ()
         t._view_version = 0
@@ -763,6 +767,8 @@ class Tensor(TensorMethods):
             )
         if requires_grad and self._data.dtype.kind not in "fc" and self._data.dtype is not _BF16:
             raise RuntimeError(refusal)
+        if requires_grad and self._version_box is _NO_VERSION and not _grad_state.inference:
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
         self._requires_grad = bool(requires_grad)
         return self
 
@@ -904,7 +910,27 @@ class Tensor(TensorMethods):
         """How many in-place changes this tensor's memory has seen (its views count too), as PyTorch's
         `Tensor._version`: autograd compares it with the count when a tensor was saved."""
         box = self._version_box
+        if box is _NO_VERSION:
+            raise RuntimeError("Inference tensors do not track version counter.")
         return 0 if box is None else box.value
+
+    def is_inference(self) -> builtins.bool:
+        """Whether this is an inference tensor: made inside `inference_mode()`, or a view of one.
+
+        Args:
+            self (Tensor): any tensor.
+
+        Returns:
+            bool: True for a tensor made in inference mode (outside it, autograd may not save it
+                and in-place ops may not change it); False otherwise, `inference_mode(False)` included.
+
+        Examples:
+            >>> with retrograd.inference_mode():
+            ...     made_inside = retrograd.ones(2)
+            >>> made_inside.is_inference(), retrograd.ones(2).is_inference()
+            (True, False)
+        """
+        return self._version_box is _NO_VERSION
 
     def detach(self) -> Tensor:
         """A tensor sharing this data and version counter, cut from the graph.

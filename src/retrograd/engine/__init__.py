@@ -1,8 +1,8 @@
 """The autograd engine: records graphs as ops run and walks them backward.
 
 Modules, bottom to top: `grad_mode` (thread-local recording flags), `tensor_type` (the Tensor
-class, registered by `retrograd.tensor`), `anomaly_mode`, `graph` (nodes, saved tensors,
-hooks), `views` (view recipes and edges), `fit` (gradients fitted to their input),
+class, registered by `retrograd.tensor`), `anomaly_mode`, `inference` (inference tensors), `graph`
+(nodes, saved tensors, hooks), `views` (view recipes and edges), `fit` (gradients fitted to their input),
 `backward` (the backward pass), `forward_ad`, `primitive` (an op: forward plus one rule
 per input) and `inplace` (in-place ops and views). Nothing here imports `retrograd.tensor`
 or `retrograd.ops`.

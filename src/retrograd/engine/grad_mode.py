@@ -35,6 +35,11 @@ class _State(threading.local):
 
 state = _State()
 
+# inference_mode(True) blocks open in all threads: while 0, a new tensor is ordinary without asking
+# its thread's mode (Tensor._make reads this; a lock, as threads enter and leave at once)
+inference_blocks = [0]
+_inference_lock = threading.Lock()
+
 
 def is_grad_enabled() -> bool:
     """Whether new operations record a graph in this thread (False inside `no_grad`).
@@ -187,10 +192,13 @@ class set_grad_enabled(_GradModeManager):
 
 
 class inference_mode(_GradModeManager):
-    """Like no_grad (retrograd keeps no extra bookkeeping to skip); `mode=False` is a no-op.
+    """Like no_grad, and the tensors made inside are inference tensors (`Tensor.is_inference()`).
+
+    Outside the mode, PyTorch's errors refuse to save an inference tensor for backward or to
+    change one in place. `inference_mode(False)` leaves inference mode (and turns grad mode on).
 
     Args:
-        mode (bool): turn inference mode on (default True); False makes it a no-op.
+        mode (bool): turn inference mode on (default True); False turns it off.
 
     Returns:
         (inference_mode): a context manager, also usable as a decorator.
@@ -207,15 +215,21 @@ class inference_mode(_GradModeManager):
         self.mode = bool(mode)
 
     def _target(self) -> bool:
-        return state.enabled if not self.mode else False
+        return not self.mode  # PyTorch's inference_mode(False) turns grad mode on, even inside no_grad
 
     def __enter__(self) -> None:
         self._prev_inf = state.inference
-        state.inference = self.mode or state.inference
+        state.inference = self.mode
+        if self.mode:
+            with _inference_lock:
+                inference_blocks[0] += 1
         super().__enter__()
 
     def __exit__(self, *exc: object) -> None:
         state.inference = self._prev_inf
+        if self.mode:
+            with _inference_lock:
+                inference_blocks[0] -= 1
         super().__exit__(*exc)
 
     def clone(self) -> _GradModeManager:

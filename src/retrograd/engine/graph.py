@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from .._display_name import package_name
 from . import tensor_type as _tt
 from .grad_mode import state
+from .inference import NO_VERSION, SAVE_REFUSAL
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -108,6 +109,8 @@ class SavedTensor:
 
     def __init__(self, t: Tensor, is_output: bool) -> None:
         counter = self.counter = t._version_counter
+        if counter is NO_VERSION:  # an inference tensor
+            raise RuntimeError(SAVE_REFUSAL)
         self.version = counter.value
         self.output_nr = t._output_nr if is_output else -1
         self.tensor = self.data = self.packed = self.unpack_hook = self.unpacked = None

@@ -1,4 +1,4 @@
-"""Questions about tensors and dtypes, with no gradient: is_signed, is_same_size, can_cast,
+"""Questions about tensors and dtypes, with no gradient: is_signed, is_same_size, is_inference, can_cast,
 typename, get_device, detach and unravel_index (flat indices to coordinates)."""
 
 from __future__ import annotations
@@ -8,9 +8,10 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes as _dt
+from ..engine.primitive import not_a_tensor
 from ..tensor import Tensor
 
-__all__ = ["can_cast", "detach", "get_device", "is_same_size", "is_signed", "typename", "unravel_index"]
+__all__ = ["can_cast", "detach", "get_device", "is_inference", "is_same_size", "is_signed", "typename", "unravel_index"]
 
 
 def is_signed(input: Tensor) -> bool:
@@ -48,6 +49,26 @@ def is_same_size(input: Tensor, other: Tensor) -> bool:
         False
     """
     return tuple(input.shape) == tuple(other.shape)
+
+
+def is_inference(input: Tensor) -> bool:
+    """Whether `input` is an inference tensor: made inside `inference_mode()`, or a view of one.
+
+    Args:
+        input (Tensor): any tensor.
+
+    Returns:
+        bool: `input.is_inference()`.
+
+    Examples:
+        >>> with retrograd.inference_mode():
+        ...     x = retrograd.ones(2)
+        >>> retrograd.is_inference(x), retrograd.is_inference(x.clone())
+        (True, False)
+    """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("is_inference", input)
+    return input.is_inference()
 
 
 def can_cast(from_: _dt.dtype, to: _dt.dtype) -> bool:
