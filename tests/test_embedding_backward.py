@@ -1,9 +1,10 @@
 """The embedding's dense backward: its two ways of summing the rows looked up at one index.
 
-`_sum_rows` sorts the positions by index; it sums each index's rows by `add.reduceat` when many
-indices repeat, and level by level (first occurrences written, then the second ones added, ...)
-when few levels cover many indices. Both must give each index the sum of its rows, whatever the
-index pattern, the scale (padding_idx, scale_grad_by_freq), the dtype or the shape of the indices.
+`_sum_rows` sorts the positions by index; it sums each index's rows in one zero-padded block when
+the indices occur about equally often, else the frequent ones alone and the others level by level
+(first occurrences added, then the second ones, ...). Both must give each index the sum of its rows,
+added from zero one after another in their order (PyTorch's bits), whatever the index pattern, the
+scale (padding_idx, scale_grad_by_freq), the dtype or the shape of the indices.
 """
 
 from __future__ import annotations
@@ -30,48 +31,72 @@ def exact_sums(g: np.ndarray, idx: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def levels_taken(monkeypatch) -> list:
-    """Record whether each call summed by levels (True) or fell back to reduceat (False)."""
+def ways_taken(monkeypatch) -> list:
+    """Record which way each call summed: "padded" or "levels"."""
     calls: list = []
-    real = nn_support._add_by_levels
+    for way, name in (("padded", "_add_padded"), ("levels", "_add_by_levels")):
 
-    def spy(*args):
-        done = real(*args)
-        calls.append(done)
-        return done
+        def spy(*args, real=getattr(nn_support, name), way=way):
+            calls.append(way)
+            return real(*args)
 
-    monkeypatch.setattr(nn_support, "_add_by_levels", spy)
+        monkeypatch.setattr(nn_support, name, spy)
     return calls
 
 
+def sequential_sums(g: np.ndarray, idx: np.ndarray, n: int) -> np.ndarray:
+    """Each index's rows added one after another from zero, in their order: PyTorch's CPU kernel."""
+    out = np.zeros((n, g.shape[-1]), g.dtype)
+    for p, i in enumerate(idx.reshape(-1)):
+        out[i] = out[i] + g.reshape(-1, g.shape[-1])[p]
+    return out
+
+
 # (vocabulary, positions): many indices in few levels, a few indices in many levels, ties galore
-CASES = [(1000, 700), (10000, 700), (1000, 5000), (65, 512), (3, 40), (50, 49)]
+CASES = [(1000, 700), (10000, 700), (1000, 5000), (65, 512), (3, 40), (50, 49), (4, 4096)]
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("width", [16, 1])
 @pytest.mark.parametrize("n,positions", CASES)
-def test_sums_match_the_exact_ones(monkeypatch, dtype, n, positions):
-    calls = levels_taken(monkeypatch)
+def test_sums_are_the_sequential_ones(dtype, width, n, positions):
     rng = np.random.default_rng(n + positions)
     idx = rng.integers(0, n, positions)
-    g = rng.standard_normal((positions, 16)).astype(dtype)
+    g = rng.standard_normal((positions, width)).astype(dtype)
     got = _sum_rows(np, g, idx, n, None)
-    assert got.dtype == dtype and got.shape == (n, 16)
+    assert got.dtype == dtype and got.shape == (n, width)
+    np.testing.assert_array_equal(got, sequential_sums(g, idx, n))
     tol = 1e-5 if dtype == np.float32 else 1e-13
     np.testing.assert_allclose(got, exact_sums(g, idx, n), rtol=tol, atol=tol)
     unused = np.setdiff1d(np.arange(n), idx)
     assert not got[unused].any()  # rows never looked up get exactly zero
-    if calls:  # (every index once takes neither way)
-        segments, levels = len(np.unique(idx)), np.bincount(idx).max()
-        assert calls == [levels * nn_support._SEGMENTS_PER_LEVEL < segments]
 
 
 def test_both_ways_are_taken_by_the_cases(monkeypatch):
-    calls = levels_taken(monkeypatch)
+    calls = ways_taken(monkeypatch)
     for n, positions in CASES:
         idx = np.random.default_rng(n + positions).integers(0, n, positions)
         _sum_rows(np, np.ones((positions, 2)), idx, n, None)
-    assert True in calls and False in calls
+    assert "padded" in calls and "levels" in calls
+
+
+def test_a_skewed_index_mix_sums_frequent_indices_alone():
+    """Zipf-like indices: a few occur hundreds of times, most once; still the sequential sums."""
+    rng = np.random.default_rng(5)
+    idx = np.minimum(rng.zipf(1.3, 3000) - 1, 9999)
+    g = rng.standard_normal((3000, 4)).astype(np.float32)
+    np.testing.assert_array_equal(_sum_rows(np, g, idx, 10000, None), sequential_sums(g, idx, 10000))
+
+
+def test_negative_zero_gradients_add_up_to_zero():
+    """PyTorch adds each row to zeros, so a -0.0 (a padding row's 0 · negative gradient) gives 0.0."""
+    e = rg.nn.Embedding(4, 2, padding_idx=0)
+    (e(rg.tensor([0, 2, 1])) * -1).sum().backward()
+    assert repr(e.weight.grad) == "tensor([[ 0.,  0.],\n        [-1., -1.],\n        [-1., -1.],\n        [ 0.,  0.]])"
+    assert not np.signbit(e.weight.grad.numpy()).any(axis=1)[[0, 3]].any()
+    for idx in ([0, 0, 1], [0, 1]):  # the padded block and every-index-once ways
+        got = _sum_rows(np, np.full((len(idx), 2), -0.0), np.array(idx), 3, None)
+        assert not np.signbit(got).any()
 
 
 def test_levels_add_each_index_rows_in_their_order():
@@ -81,11 +106,20 @@ def test_levels_add_each_index_rows_in_their_order():
     rng.shuffle(idx)
     g = rng.standard_normal((idx.size, 8)).astype(np.float32)
     got = _sum_rows(np, g, idx, 600, None)
-    for i in np.unique(idx)[:50]:
-        expected = np.zeros(8, np.float32)
-        for row in g[idx == i]:
-            expected = expected + row if expected.any() else row.copy()
-        np.testing.assert_array_equal(got[i], expected)
+    np.testing.assert_array_equal(got, sequential_sums(g, idx, 600))
+
+
+@needs_torch
+@pytest.mark.parametrize("n,positions", CASES)
+def test_float32_embedding_gradient_is_pytorchs_bits(n, positions):
+    rng = np.random.default_rng(n * 7 + positions)
+    idx = rng.integers(0, n, positions)
+    g = rng.standard_normal((positions, 8)).astype(np.float32)
+    t_w = torch.zeros(n, 8, requires_grad=True)
+    r_w = rg.zeros(n, 8, requires_grad=True)
+    torch.nn.functional.embedding(torch.tensor(idx), t_w).backward(torch.tensor(g))
+    rg.nn.functional.embedding(rg.tensor(idx), r_w).backward(rg.tensor(g))
+    np.testing.assert_array_equal(r_w.grad.numpy(), t_w.grad.numpy())
 
 
 @needs_torch

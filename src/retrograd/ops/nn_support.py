@@ -24,8 +24,8 @@ from ..tensor import Tensor
 from .creation import zeros
 from .elementwise.clamp_where import where
 from .fused import loss as _loss
-from .indexing.keyed import reduce_at
 from .fused import normalization as _norm
+from .indexing.keyed import reduce_at
 
 __all__ = [
     "array_namespace",
@@ -127,10 +127,10 @@ def layer_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None, view: 
 #                                                                 scale_grad_by_freq, else 1)
 #     its derivative:   d(dW)/dg = s[p] · gg[idx[p]]
 #
-# The dense backward sorts the positions by index (stable), then sums each index's rows either
-# with `add.reduceat` (one call, ~0.35 µs per index on NumPy) or, when few indices repeat often,
-# level by level: the first occurrence of every index written at once, then the second ones added,
-# and so on (~5 µs per level). Both are much faster than an unbuffered scatter-add (`add.at`).
+# The dense backward sorts the positions by index (stable), then adds each index's rows one after
+# another in their order, as PyTorch's CPU kernel does (so float32 gradients have its bits): the
+# most frequent indices one by one, the others level by level (`_add_in_order`). Both are faster
+# than an unbuffered scatter-add (`add.at`); on a GPU it is one `add.reduceat`.
 
 
 def _row_scale(idx: Any, padding_idx: int | None, counts: Any, dtype: Any) -> Any:
@@ -158,37 +158,65 @@ def _sum_rows(xp: Any, g: Any, idx: Any, n: int, scale: Any) -> Any:
         ordered = flat[order]
         new_index = ordered[1:] != ordered[:-1]
         if xp is np and new_index.all():  # every index once (position embeddings): no sums (on a GPU: no sync)
-            out[ordered] = rows[order]
+            out[ordered] += rows[order]  # added to the zeros, as PyTorch: a -0.0 gives 0.0
             return out
         starts = xp.flatnonzero(xp.concatenate((xp.ones(1, dtype=bool), new_index)))
-        if xp is np and _add_by_levels(out, rows, order, ordered, starts):
+        if xp is np:
+            _add_in_order(out, rows, order, ordered, starts)
             return out
         out[ordered[starts]] = xp.add.reduceat(rows[order], starts, axis=0)
     return out
 
 
-_SEGMENTS_PER_LEVEL = 15  # reduceat's cost of this many indices ~ one level's fancy-indexed add
+_CALLS_PER_LEVEL = 2  # one level's fancy-indexed add costs about two one-index sums
+_PADDING = 4  # a padded (levels, indices, D) block up to this many times the rows' size
 
 
-def _add_by_levels(out: Any, rows: Any, order: Any, ordered: Any, starts: Any) -> bool:
-    """Sum `rows[order]` into `out[ordered]` one occurrence level at a time (each index's rows
-    added in their order), when that beats `reduceat`: few levels, many indices. False: not done.
+def _add_in_order(out: Any, rows: Any, order: Any, ordered: Any, starts: Any) -> None:
+    """Add `rows[order]` into `out[ordered]`, each index's rows one after another in their order,
+    as PyTorch's CPU kernel adds them (NumPy's `add.reduceat` adds them in another order).
 
-    W11's 700 positions over a 1,000-word vocabulary: 495 indices in 5 levels, 78 µs against
-    reduceat's 220; W10's 512 positions over 65 words: 15 levels, reduceat stays (60 against 90).
+    `add.reduce` down the first axis of a C-ordered block adds row after row: when the indices
+    occur about equally often, one zero-padded block holds them all (`_add_padded`), else the
+    frequent ones are summed alone and the others level by level (`_add_by_levels`).
     """
     lengths = np.diff(starts, append=len(ordered))
-    levels = int(lengths.max())
-    if levels * _SEGMENTS_PER_LEVEL >= len(starts):
-        return False
     rank = np.arange(len(ordered)) - np.repeat(starts, lengths)  # occurrence number within the index
+    if (int(lengths.max()) + 1) * len(starts) <= _PADDING * len(ordered):
+        _add_padded(out, rows[order], ordered[starts], lengths, rank)
+    else:
+        _add_by_levels(out, rows, order, ordered, starts, lengths, rank)
+
+
+def _sequential_sum(block: Any) -> Any:
+    """`block` (L, ...) summed over its first axis, row after row (`reduce` of one column pairs them)."""
+    return np.add.reduce(block, axis=0) if block[0].size > 1 else np.add.accumulate(block)[-1]
+
+
+def _add_padded(out: Any, rows: Any, indices: Any, lengths: Any, rank: Any) -> None:
+    """Sorted `rows` into a (levels + 1, indices, D) block, zeros first (PyTorch starts from zeros:
+    a -0.0 gives 0.0) and after each index's last row, summed down the first axis at once."""
+    block = np.zeros((int(lengths.max()) + 1, len(indices), rows.shape[1]), rows.dtype)
+    block[rank + 1, np.repeat(np.arange(len(indices)), lengths)] = rows
+    out[indices] += _sequential_sum(block)
+
+
+def _add_by_levels(out: Any, rows: Any, order: Any, ordered: Any, starts: Any, lengths: Any, rank: Any) -> None:
+    """The most frequent indices summed one by one; the others level by level: every index's first
+    occurrence added at once (to the zeros), then the second ones, and so on. The split takes the fewest
+    calls: k indices alone, the rest in as many levels as the (k+1)-th most frequent index occurs."""
+    by_length = np.sort(lengths)[::-1]
+    cap = int(by_length[np.argmin(np.arange(by_length.size) + _CALLS_PER_LEVEL * by_length)])
+    for first, count in zip(starts[lengths > cap].tolist(), lengths[lengths > cap].tolist()):
+        out[ordered[first]] += _sequential_sum(rows[order[first : first + count]])
+    if cap < by_length[0]:  # the others
+        light = np.repeat(lengths <= cap, lengths)
+        rank, order, ordered = rank[light], order[light], ordered[light]
     by_rank = np.argsort(rank, kind="stable")
-    bounds = np.searchsorted(rank[by_rank], np.arange(levels + 1))
+    bounds = np.searchsorted(rank[by_rank], np.arange(cap + 1))
     rows, ordered = rows[order[by_rank]], ordered[by_rank]
-    out[ordered[: bounds[1]]] = rows[: bounds[1]]
-    for lo, hi in zip(bounds[1:-1], bounds[2:]):  # within a level every index is distinct
+    for lo, hi in zip(bounds[:-1], bounds[1:]):  # within a level every index is distinct
         out[ordered[lo:hi]] += rows[lo:hi]
-    return True
 
 
 def _lookup_rule(g: Tensor, w_shape: tuple, idx: Any, scale: Any) -> Tensor:
