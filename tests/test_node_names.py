@@ -203,6 +203,13 @@ LAYERS = {
     },
     "activation/glu": lambda m, v: F(m).glu(v["x"][:, :4], 1),
     "tensor/mean": lambda m, v: v["x"].mean(),
+    # reshape: a view of contiguous memory, of strided memory (PyTorch's _reshape_alias), or a copy
+    "tensor/reshape": lambda m, v: v["x"].reshape(20),
+    "tensor/reshape_strided": lambda m, v: v["x"].t().reshape(1, 5, 4),
+    "tensor/reshape_column": lambda m, v: v["x"][:, 0].reshape(2, 2),
+    "tensor/reshape_same_shape_strided": lambda m, v: v["x"].t().reshape(5, 4),
+    "tensor/reshape_copy": lambda m, v: v["x"][:, :2].reshape(8),
+    "tensor/flatten_strided": lambda m, v: v["x"][:, :1].flatten(),
     "tensor/logsumexp": lambda m, v: v["x"].logsumexp(1),
 }
 

@@ -98,6 +98,13 @@ _reshape = Primitive(
     node_name="ViewBackward0",
     view=True,
 )
+_reshape_alias = Primitive(
+    "reshape",
+    lambda xp, a, shape: a.reshape(shape),
+    [_reshaped],
+    node_name="ReshapeAliasBackward0",
+    view=True,
+)
 _view = Primitive("view", _reshape_view_only, [_reshaped], view=True)
 # a reshape that copies (PyTorch's _unsafe_view): reshape of a non-contiguous input, kron
 unsafe_view = Primitive(
@@ -157,10 +164,10 @@ def reshape(input: Tensor, *shape: SupportsIndex | Sequence[SupportsIndex]) -> T
         retrograd.Size([3, 2])
     """
     target = _infer_shape(shape_arg(shape), input._data.size)
-    if target == input._data.shape:
+    if input._data.flags.c_contiguous:
         return _reshape(input, shape=target)
-    if input._data.flags.c_contiguous or _reshapes_in_place(input._data, target):
-        return _reshape(input, shape=target)
+    if target == input._data.shape or _reshapes_in_place(input._data, target):
+        return _reshape_alias(input, shape=target)  # a view of strided memory: PyTorch's _reshape_alias
     return unsafe_view(input.clone(), shape=target)
 
 
