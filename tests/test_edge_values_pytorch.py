@@ -171,6 +171,14 @@ def test_a_grid_built_once_backpropagates_every_iteration(m):
 
 
 @both
+def test_affine_grid_base_points_round_as_pytorchs(m):
+    # without align_corners PyTorch scales linspace(-1, 1, n) by `* (n - 1) / n`: two roundings, not one
+    grid = m.nn.functional.affine_grid(m.eye(2, 3)[None], (1, 1, 1, 12), align_corners=False)
+    xs = grid[0, 0, :, 0].tolist()
+    assert xs[5] == -0.08333330601453781 and xs[6] == 0.08333330601453781  # (not ∓0.08333331346511841)
+
+
+@both
 def test_nearest_grid_sample_gives_the_grid_a_zero_gradient(m):
     grid = m.zeros(1, 2, 2, 2, requires_grad=True)
     out = m.nn.functional.grid_sample(m.rand(1, 1, 3, 3), grid, mode="nearest", align_corners=False)

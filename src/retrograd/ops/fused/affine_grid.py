@@ -24,7 +24,8 @@ def base_grid(spatial: list[int], align_corners: bool, np_dtype: Any) -> np.ndar
     axes = []
     for n in spatial:  # the pixel centres of one axis in [-1, 1] (0 for a single pixel)
         coords = linspace_values(-1.0, 1.0, n, np_dtype) if n > 1 else np.zeros(max(n, 0), np_dtype)
-        axes.append(coords if align_corners or n <= 1 else coords * np_dtype.type((n - 1) / n))
+        # without align_corners, PyTorch's `range * (n - 1) / n`: a product, then a quotient, each rounded
+        axes.append(coords if align_corners or n <= 1 else coords * np_dtype.type(n - 1) / np_dtype.type(n))
     mesh = np.meshgrid(*axes, indexing="ij")
     return np.stack([*reversed(mesh), np.ones(tuple(spatial), np_dtype)], -1)[None]
 
