@@ -123,3 +123,62 @@ def test_powers_with_complex_and_bool_scalars():
     assert (B ** True).tolist() == [True, False] and (B ** True).dtype == rg.bool
     assert (B ** False).tolist() == [True, True]
     assert (B ** 2).dtype == rg.int64
+
+
+def test_fused_multiply_add_ops_give_pytorchs_bits():
+    """add/sub with alpha, addcmul and lerp round a·b + c once in PyTorch's CPU kernels; addcdiv
+    computes (value·t1)/t2 + input. float32 results are bit-equal to PyTorch's (float16 up to the
+    scalar tail of PyTorch's vector loop)."""
+    torch = pytest.importorskip("torch")
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    a, b, c, w = (rng.standard_normal(4099).astype(np.float32) for _ in range(4))
+    c = np.abs(c) + np.float32(0.1)
+    calls = [
+        lambda m, t: m.add(t(a), t(b), alpha=-0.1),
+        lambda m, t: m.sub(t(a), t(b), alpha=0.3),
+        lambda m, t: t(a).add_(t(b), alpha=-0.01),
+        lambda m, t: m.lerp(t(a), t(b), 0.1),
+        lambda m, t: m.lerp(t(a), t(b), 0.9),
+        lambda m, t: m.lerp(t(a), t(b), t(w)),
+        lambda m, t: m.addcmul(t(a), t(b), t(c), value=0.001),
+        lambda m, t: m.addcmul(t(a), t(b), t(c)),
+        lambda m, t: m.addcdiv(t(a), t(b), t(c), value=-2.5),
+    ]
+    for call in calls:
+        theirs = call(torch, lambda x: torch.from_numpy(x.copy())).numpy()
+        ours = call(rg, lambda x: rg.from_numpy(x.copy())).numpy()
+        assert np.array_equal(ours, theirs)
+
+
+def test_fused_multiply_add_rounds_once():
+    # -1 + (1 + 2^-12)·(1 + 2^-12) = 2^-11 + 2^-24 exactly, which float32 holds; rounding the product
+    # first (to 1 + 2^-11, a tie to even) would give 2^-11
+    third = rg.add(rg.tensor([-1.0]), rg.tensor([1.0 + 2.0**-12]), alpha=1.0 + 2.0**-12)
+    assert third.item() == 2.0**-11 + 2.0**-24
+    prod = rg.addcmul(rg.tensor([-1.0]), rg.tensor([1.0 + 2.0**-12]), rg.tensor([1.0 + 2.0**-12]))
+    assert prod.item() == 2.0**-11 + 2.0**-24
+
+
+def test_one_node_each_as_pytorch():
+    x = rg.tensor([1.0, 2.0], requires_grad=True)
+    names = [type(f(x).grad_fn).__name__ for f in (
+        lambda x: rg.add(x, x, alpha=2), lambda x: rg.sub(x, x, alpha=2), lambda x: rg.addcmul(x, x, x),
+        lambda x: rg.addcdiv(x, x, x), lambda x: rg.lerp(x, x, 0.5), lambda x: rg.lerp(x, x, x))]
+    assert names == ["AddBackward0", "SubBackward0", "AddcmulBackward0", "AddcdivBackward0", "LerpBackward0",
+                     "LerpBackward1"]
+
+
+def test_alpha_and_value_checks_as_pytorch():
+    i, f = rg.tensor([1, 2]), rg.tensor([1.0, 2.0])
+    with pytest.raises(RuntimeError, match="For integral input tensors, argument alpha must not be a floating"):
+        rg.add(i, i, alpha=0.5)
+    with pytest.raises(RuntimeError, match="For non-complex input tensors, argument alpha must not be a complex"):
+        rg.add(f, f, alpha=1j)
+    with pytest.raises(RuntimeError, match="Integer division with addcdiv is no longer supported"):
+        rg.addcdiv(i, i, i)
+    with pytest.raises(RuntimeError, match="value cannot be converted to type float without overflow"):
+        rg.addcmul(f, f, f, value=1j)
+    assert rg.addcmul(i, i, i, value=0.5).tolist() == [1, 2]  # value truncated to 0 for integers
+    assert rg.add(rg.tensor([True, False]), rg.tensor([True, True]), alpha=2).tolist() == [True, True]

@@ -11,7 +11,12 @@ An update rule is written once and runs on two kinds of operands:
 
 `xp` is the math namespace of the operands: the backend module (NumPy) for
 arrays, `TENSOR_MATH` for tensors. The helpers mirror PyTorch's fused in-place
-ops and evaluate in the same order, so results agree to the last rounding step.
+ops and evaluate in the same order. Where PyTorch's CPU kernel rounds a
+multiply-add once (add_ with alpha, addcmul_, lerp_), these round twice: a
+float32 result can differ from PyTorch's in its last bit. The public ops
+(`retrograd.add(..., alpha=)`, `addcmul`, `lerp`) reproduce the single rounding
+(ops.kernels.fused_multiply_add), at ~5x the memory traffic that an update over
+every parameter would pay on each step.
 """
 
 from __future__ import annotations

@@ -10,12 +10,15 @@ import inspect
 import warnings
 from typing import Any
 
+import numpy as np
+
 from ... import dtypes as _dt
 from ...engine import numpy_errors
 from ...engine.bfloat16 import added_number
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
-from ..kernels.guards import check_int_divisor
+from ..kernels.fused_multiply_add import fma, opmath, opmath_scalar
+from ..kernels.guards import check_int_divisor, overflow_error
 from ..kernels.operands import as_tensor_of, constant, promote
 from ..kernels.out_arg import SAME_INPUT, write_out
 from .rounded_division import _floor_div, _trunc_div
@@ -84,6 +87,52 @@ _floor_divide_r = Primitive(
     quiet=True,
 )
 _neg = Primitive("neg", lambda xp, a: -a, [lambda g: -g])
+
+
+def _conj(c: Any) -> Any:
+    return c.conjugate() if isinstance(c, complex) else c
+
+
+def _scaled_sum(xp: Any, a: Any, b: Any, alpha: Any) -> Any:
+    """a + alpha·b as PyTorch's kernel computes it: one fused multiply-add for floats (a bool
+    alpha·b is `b and alpha`, the sum an or)."""
+    kind = a.dtype.kind
+    if kind == "b":
+        return a | (b & bool(alpha))
+    if kind in "iu":
+        return a + b * alpha
+    return fma(xp, b, opmath_scalar(alpha, a.dtype, via_dtype=True), a, a.dtype)
+
+
+# add and sub with alpha ≠ 1: one node each, as PyTorch's (alpha an attribute of AddBackward0/SubBackward0)
+_add_alpha = Primitive(
+    "add", lambda xp, a, b, alpha: _scaled_sum(xp, a, b, alpha), [lambda g: g, lambda g, alpha: g * _conj(alpha)],
+    inputs=("a", "b"), node_name="AddBackward0",
+)
+_sub_alpha = Primitive(
+    "sub", lambda xp, a, b, alpha: _scaled_sum(xp, a, b, -alpha), [lambda g: g, lambda g, alpha: g * -_conj(alpha)],
+    inputs=("a", "b"), node_name="SubBackward0",
+)
+
+
+def _checked_alpha(dt: _dt.dtype, alpha: Any) -> None:
+    """PyTorch's alpha_check: a multiplier that the result's dtype cannot take exactly is refused."""
+    if type(alpha) is bool and dt is not _dt.bool_:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if not (dt.is_floating_point or dt.is_complex) and isinstance(alpha, (float, complex)):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if not dt.is_complex and isinstance(alpha, complex):
+        raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex number.")
+
+
+def _with_alpha(prim: Primitive, input: Any, other: Any, alpha: Any) -> Tensor:
+    """input ± alpha·other for a Python number alpha ≠ 1, in the operands' promoted dtype."""
+    a, b = promote(input, other)
+    _checked_alpha(a.dtype, alpha)
+    return prim(a, b, alpha=alpha)
+
+
+_NUMBERS = (int, float, complex)
 
 
 # A Python number next to a float tensor leaves its dtype unchanged, so these skip
@@ -163,6 +212,8 @@ def add(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
         if _same_float(input, other):
             return _add(input, other)
     if alpha != 1:
+        if isinstance(alpha, _NUMBERS):
+            return _with_alpha(_add_alpha, input, other, alpha)
         other = mul(other, alpha)
     a, b = promote(input, other)
     return _add(a, b)
@@ -206,6 +257,8 @@ def sub(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
             "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
         )
     if alpha != 1:
+        if isinstance(alpha, _NUMBERS):
+            return _with_alpha(_sub_alpha, input, other, alpha)
         other = mul(other, alpha)
     a, b = promote(input, other)
     return _sub(a, b)
@@ -354,6 +407,80 @@ def neg(input: Tensor, *, out: Any = None) -> Tensor:
 negative = neg
 
 
+# addcmul, addcdiv and lerp as one node each (PyTorch's), evaluated in the order of its CPU kernels:
+# (value·t1)·t2 + input and lerp's a·b + c are fused multiply-adds there, (value·t1)/t2 + input is not.
+def _addcmul_forward(xp: Any, a: Any, t1: Any, t2: Any, value: Any) -> Any:
+    if a.dtype.kind in "iu":
+        return a + value * t1 * t2
+    x, y, z = opmath(xp, a, t1, t2)
+    return fma(xp, y * opmath_scalar(value, a.dtype), z, x, a.dtype)
+
+
+def _addcdiv_forward(xp: Any, a: Any, t1: Any, t2: Any, value: Any) -> Any:
+    x, y, z = opmath(xp, a, t1, t2)
+    return (x + (y * opmath_scalar(value, a.dtype, via_dtype=True)) / z).astype(a.dtype, copy=False)
+
+
+_addcmul = Primitive(
+    "addcmul",
+    _addcmul_forward,
+    [lambda g: g, lambda g, t2, value: g * (t2 * value).conj(), lambda g, t1, value: g * (t1 * value).conj()],
+    inputs=("a", "t1", "t2"),
+)
+_addcdiv = Primitive(
+    "addcdiv",
+    lambda xp, a, t1, t2, value: _addcdiv_forward(xp, a, t1, t2, value),
+    [
+        lambda g: g,
+        lambda g, t2, value: g * (value / t2).conj(),  # value/t2
+        lambda g, t1, t2, value: -g * (value * t1 / (t2 * t2)).conj(),  # -value·t1/t2²
+    ],
+    inputs=("a", "t1", "t2"),
+    quiet=True,
+)
+_INTEGER_ADDCDIV = (
+    "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a true "
+    "division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * "
+    "torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) "
+    "for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / "
+    "tensor2), for all dtypes."
+)
+
+
+def _is_float_or_complex(x: Any) -> bool:
+    return not isinstance(x, Tensor) or x.dtype.is_floating_point or x.dtype.is_complex
+
+
+def _lerp_forward(xp: Any, a: Any, b: Any, w: Any) -> Any:
+    """start + w (end - start), as PyTorch's lerp: w·(end - start) + start for |w| < 0.5, else
+    (w - 1)·(end - start) + end (exact at w = 1), each one fused multiply-add."""
+    dtype = a.dtype
+    a, b = opmath(xp, a, b)
+    diff = b - a
+    small = xp.abs(w) < 0.5
+    if isinstance(small, (bool, np.bool_)):  # a number weight: one formula for every element
+        coeff, base = (w, a) if small else (opmath_scalar(w, dtype) - 1, b)
+        return fma(xp, diff, opmath_scalar(coeff, dtype), base, dtype)
+    (w,) = opmath(xp, w)
+    return fma(xp, diff, xp.where(small, w, w - 1), xp.where(small, a, b), dtype)
+
+
+_lerp_scalar = Primitive(
+    "lerp",
+    lambda xp, a, b, weight: _lerp_forward(xp, a, b, weight),
+    [lambda g, weight: g * (1 - _conj(weight)), lambda g, weight: g * _conj(weight)],
+    inputs=("a", "b"),
+    node_name="LerpBackward0",
+)
+_lerp_tensor = Primitive(
+    "lerp",
+    lambda xp, a, b, w: _lerp_forward(xp, a, b, w),
+    [lambda g, w: g * (1 - w.conj()), lambda g, w: g * w.conj(), lambda g, a, b: g * (b - a).conj()],
+    inputs=("a", "b", "w"),
+    node_name="LerpBackward1",
+)
+
+
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
     """Elementwise `input + value * tensor1 * tensor2` (broadcasting), in one op.
 
@@ -371,7 +498,15 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
         >>> retrograd.addcmul(retrograd.tensor([1.0, 1.0]), a, b, value=0.5)
         tensor([5.0000, 8.5000])
     """
-    return add(input, mul(mul(tensor1, tensor2), value) if value != 1 else mul(tensor1, tensor2))
+    a, t1, t2 = promote(input, tensor1, tensor2)
+    dt = a.dtype
+    if dt is _dt.bool_:
+        raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
+    if isinstance(value, complex) and not dt.is_complex:
+        raise overflow_error(dt)
+    if not (dt.is_floating_point or dt.is_complex):
+        value = int(value.real if isinstance(value, complex) else value)  # PyTorch truncates it
+    return _addcmul(a, t1, t2, value=value)
 
 
 def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
@@ -391,8 +526,10 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
         >>> retrograd.addcdiv(retrograd.tensor([1.0, 1.0]), a, b, value=2)
         tensor([2., 2.])
     """
-    q = div(tensor1, tensor2)
-    return add(input, mul(q, value) if value != 1 else q)
+    a, t1, t2 = promote(input, tensor1, tensor2)
+    if not (_is_float_or_complex(tensor1) or _is_float_or_complex(tensor2)):
+        raise RuntimeError(_INTEGER_ADDCDIV)
+    return _addcdiv(a, t1, t2, value=value)
 
 
 def lerp(input: Tensor, end: Any, weight: Any) -> Tensor:
@@ -420,4 +557,8 @@ def lerp(input: Tensor, end: Any, weight: Any) -> Tensor:
             raise RuntimeError(
                 f"expected dtype {input.dtype.c10_name} for `{name}` but got dtype {other.dtype.c10_name}"
             )
-    return add(input, mul(weight, sub(end, input)))
+    if isinstance(weight, Tensor):
+        start, stop, w = promote(input, end, weight)
+        return _lerp_tensor(start, stop, w)
+    start, stop = promote(input, end)
+    return _lerp_scalar(start, stop, weight=weight)
