@@ -15,6 +15,7 @@ from __future__ import annotations
 from . import dtypes as _dt
 from .ops.activation.along_dim import log_softmax as _log_softmax
 from .ops.activation.along_dim import softmax as _softmax
+from .ops.elementwise.binary_math import xlogy
 from .ops.elementwise.pointwise import (
     erf,
     erfc,
@@ -25,7 +26,6 @@ from .ops.elementwise.pointwise import (
     logit,
     round,
     sinc,
-    xlogy,
 )
 from .ops.elementwise.pointwise import sigmoid as expit
 from .ops.elementwise.special_functions import (

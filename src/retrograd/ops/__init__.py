@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from .copying import *  # noqa: F403
     from .creation import *  # noqa: F403
     from .elementwise.arithmetic import *  # noqa: F403
+    from .elementwise.binary_math import *  # noqa: F403
     from .elementwise.clamp_where import *  # noqa: F403
     from .elementwise.compare import *  # noqa: F403
     from .elementwise.complex_parts import *  # noqa: F403

@@ -41,8 +41,11 @@ MODULES: dict[str, tuple[str, ...]] = {
         "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "sin", "cos", "tan", "asin",
         "acos", "atan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
         "arcsinh", "arccosh", "arctanh", "sigmoid", "logit", "erf", "erfc", "erfinv", "floor", "ceil",
-        "round", "trunc", "fix", "frac", "abs", "absolute", "sign", "sinc", "hypot", "nan_to_num",
-        "logaddexp", "logaddexp2", "xlogy", "atan2", "arctan2", "deg2rad", "rad2deg",
+        "round", "trunc", "fix", "frac", "abs", "absolute", "sign", "sinc", "nan_to_num", "deg2rad",
+        "rad2deg",
+    ),
+    "elementwise.binary_math": (
+        "atan2", "arctan2", "hypot", "logaddexp", "logaddexp2", "xlogy",
     ),
     "elementwise.clamp_where": (
         "clamp", "clip", "clamp_min", "clamp_max", "where", "maximum", "minimum", "fmax", "fmin",

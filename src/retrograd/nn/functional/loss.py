@@ -16,8 +16,8 @@ from typing import Any
 from ...engine.grad_mode import is_grad_enabled
 from ...engine.vmap_hook import whole
 from ...ops import nn_support
+from ...ops.elementwise.binary_math import xlogy
 from ...ops.elementwise.clamp_where import where
-from ...ops.elementwise.pointwise import xlogy
 from ...ops.fused import pointwise_loss as _pointwise
 from ...ops.reduction.sum_prod import sum as _sum
 from ...tensor import Tensor

@@ -3,7 +3,8 @@
 - `arithmetic`: + - * / and friends, with PyTorch's type promotion
 - `rounded_division`: // % fmod, and div's rounding modes
 - `powers`: pow, float_power, square, reciprocal
-- `pointwise`: exp, log, trigonometry, rounding, special functions, atan2, hypot, xlogy, ...
+- `pointwise`: exp, log, trigonometry, rounding, special functions, ...
+- `binary_math`: atan2, hypot, logaddexp, logaddexp2, xlogy
 - `clamp_where`: clamp, where, maximum, minimum, fmax, fmin (the output picks an input)
 - `compare`: comparisons, logic and bitwise ops (no gradient)
 - `complex_parts`: real/imag, conj, angle, polar/complex, sgn
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the modules this package gathers (at run time they load on first use: ops/_lazy.py)
     from . import (
         arithmetic,
+        binary_math,
         clamp_where,
         compare,
         complex_parts,
@@ -32,6 +34,7 @@ if TYPE_CHECKING:  # the modules this package gathers (at run time they load on 
         rounded_division,
     )
     from .arithmetic import *  # noqa: F403
+    from .binary_math import *  # noqa: F403
     from .clamp_where import *  # noqa: F403
     from .compare import *  # noqa: F403
     from .complex_parts import *  # noqa: F403
@@ -48,6 +51,7 @@ if TYPE_CHECKING:  # the modules this package gathers (at run time they load on 
     __all__ += rounded_division.__all__
     __all__ += powers.__all__
     __all__ += pointwise.__all__
+    __all__ += binary_math.__all__
     __all__ += clamp_where.__all__
     __all__ += compare.__all__
     __all__ += complex_parts.__all__
