@@ -170,3 +170,23 @@ def test_lstm_given_one_tensor_for_its_states(layers):
 
     ours, theirs = attempt(rg), attempt(torch)
     assert ours == theirs
+
+
+def test_float_of_a_tensor_that_requires_grad_warns_once_per_process():
+    """PyTorch's TORCH_WARN_ONCE for float()/complex() of a tensor in a graph; item() and int() say
+    nothing. Run in a fresh process: the warning is shown once per process."""
+    import subprocess
+    import sys
+
+    script = (
+        "import warnings, retrograd as torch\n"
+        "warnings.simplefilter('always')\n"
+        "x = torch.ones(1, requires_grad=True)\n"
+        "with warnings.catch_warnings(record=True) as seen:\n"
+        "    warnings.simplefilter('always')\n"
+        "    (x * 2).item(); int(x * 2); float(x.detach()); float(x * 2); float(x); complex(x)\n"
+        "print(len(seen), str(seen[0].message).splitlines()[0], seen[0].filename)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == ("1 Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
+                           "behavior. <string>")

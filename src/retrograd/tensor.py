@@ -1405,6 +1405,8 @@ class Tensor(TensorMethods):
     def __float__(self) -> builtins.float:
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
+        if self._requires_grad:
+            _warn_scalar_of_graph()
         return float(self.item())
 
     def __int__(self) -> builtins.int:
@@ -1418,6 +1420,8 @@ class Tensor(TensorMethods):
         return int(self.item())
 
     def __complex__(self) -> builtins.complex:
+        if self._requires_grad:
+            _warn_scalar_of_graph()
         return complex(self.item())
 
     def __hash__(self) -> builtins.int:
@@ -1454,6 +1458,22 @@ class Tensor(TensorMethods):
 
 
 _BF16 = _dt.BFLOAT16_NP
+_scalar_warning = {"shown": False}
+
+
+def _warn_scalar_of_graph() -> None:
+    """PyTorch's warning for float()/complex() of a tensor that requires grad: once per process, as
+    its TORCH_WARN_ONCE (`.item()` and `int()` say nothing)."""
+    if not _scalar_warning["shown"]:
+        _scalar_warning["shown"] = True
+        warnings.warn(
+            "Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+            "Consider using tensor.detach() first.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
 _NOT_ON_HOST = (
     "can't convert {} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first."
 )
