@@ -351,3 +351,46 @@ def test_lstm_layer_kernel_equals_composed(batch, reverse):
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-10, atol=1e-12)
     for g, b in zip(grads, before):
         assert rg.equal(g, b)
+
+
+def _integer_weights(module, gen: np.random.Generator) -> dict:
+    """Small integer weights (every product and its sums exact in float32) and float32 biases
+    whose additions round: only the order of the bias additions decides the bits."""
+    values = {}
+    for name, p in module.named_parameters():
+        a = gen.integers(-2, 3, p.shape) if "weight" in name else gen.standard_normal(p.shape) / 7
+        values[name] = a.astype(np.float32)
+        p.data = rg.tensor(values[name])
+    return values
+
+
+@pytest.mark.parametrize("kind", ["RNN", "RNNCell"])
+def test_relu_rnn_adds_hidden_side_to_input_side_as_pytorch(kind):
+    """PyTorch's step is act((h W_hhᵀ + b_hh) + (x W_ihᵀ + b_ih)); folding b_hh into the input
+    side first, (x W_ihᵀ + (b_ih + b_hh)) + h W_hhᵀ, gave other float32 bits."""
+    gen = np.random.default_rng(3)
+    module = rg.nn.RNN(3, 4, nonlinearity="relu") if kind == "RNN" else rg.nn.RNNCell(3, 4, nonlinearity="relu")
+    w = _integer_weights(module, gen)
+    sfx = "_l0" if kind == "RNN" else ""
+    x = gen.integers(-2, 3, (5, 2, 3)).astype(np.float32)
+    h = np.zeros((2, 4), np.float32)
+    want = []
+    for t in range(5):
+        hw = h @ w["weight_hh" + sfx].T + w["bias_hh" + sfx]
+        h = np.maximum(hw + (x[t] @ w["weight_ih" + sfx].T + w["bias_ih" + sfx]), 0)
+        want.append(h)
+    if kind == "RNN":
+        got = module(rg.tensor(x))[0].detach().numpy()
+    else:
+        got, state = [], None
+        for t in range(5):
+            state = module(rg.tensor(x[t]), state)
+            got.append(state.detach().numpy())
+    assert np.array_equal(np.stack(got), np.stack(want))
+    if torch is not None:
+        t_mod = getattr(torch.nn, kind)(3, 4, nonlinearity="relu")
+        t_mod.load_state_dict({k: torch.tensor(v) for k, v in w.items()})
+        if kind == "RNN":
+            assert np.array_equal(t_mod(torch.tensor(x))[0].detach().numpy(), np.stack(want))
+        else:
+            assert np.array_equal(t_mod(torch.tensor(x[0])).detach().numpy(), want[0])

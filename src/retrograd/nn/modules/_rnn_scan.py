@@ -31,25 +31,20 @@ def project(x: Tensor, w_ih: Tensor, bias: Tensor | None) -> Tensor:
     return out.reshape(steps, batch, out.shape[1])
 
 
-def input_bias(mode: str, b_ih: Tensor | None, b_hh: Tensor | None) -> Tensor | None:
-    """The bias added to the input projection: b_hh joins b_ih except in GRU (it sits inside r·(...))."""
-    if b_ih is None or mode == "GRU":
-        return b_ih
-    return b_ih + b_hh
-
-
 def step(mode: str, xw: Tensor, state: State, w_hh_t: Tensor, b_hh: Tensor | None, w_hr_t: Tensor | None) -> State:
-    """One time step: xw (N, G) is the input projection with its biases, state the previous (h[, c])."""
+    """One time step: xw (N, G) is the input projection with b_ih, state the previous (h[, c]).
+
+    The hidden side `h W_hhᵀ + b_hh` is its own product and then added to xw, as PyTorch's cells
+    do (folding b_hh into xw rounds differently)."""
     h = state[0]
-    if mode == "RNN_TANH":
-        return (ops.tanh(ops.addmm(xw, h, w_hh_t)),)
-    if mode == "RNN_RELU":
-        return (ops.relu(ops.addmm(xw, h, w_hh_t)),)
-    if mode == "LSTM":
-        h, c = recurrent.cell(ops.addmm(xw, h, w_hh_t), state[1])
-        return (h if w_hr_t is None else h @ w_hr_t, c)
-    # GRU: b_hh stays on the hidden side because b_hn is scaled by the reset gate
     hw = h @ w_hh_t if b_hh is None else ops.addmm(b_hh, h, w_hh_t)
+    if mode == "RNN_TANH":
+        return (ops.tanh(hw + xw),)
+    if mode == "RNN_RELU":
+        return (ops.relu(hw + xw),)
+    if mode == "LSTM":
+        h, c = recurrent.cell(hw + xw, state[1])
+        return (h if w_hr_t is None else h @ w_hr_t, c)
     return (recurrent_gru.cell(xw, hw, h),)
 
 
@@ -63,15 +58,14 @@ def scan(mode: str, x: Tensor, state: State, weights: Sequence[Tensor | None], r
     if mode == "GRU":
         out, h = recurrent_gru.gru_layer(x, w_ih, w_hh, b_ih, b_hh, state[0], reverse)
         return out, (h,)
-    xw = project(x, w_ih, input_bias(mode, b_ih, b_hh))
+    xw = project(x, w_ih, b_ih)
     # contiguous copies once per layer: BLAS is markedly faster on them than on transposed views
     w_hh_t = w_hh.t().contiguous()
     w_hr_t = None if w_hr is None else w_hr.t().contiguous()
-    b_hidden = b_hh if mode == "GRU" else None
     steps = xw.unbind(0)
     outputs = []
     for xw_t in reversed(steps) if reverse else steps:
-        state = step(mode, xw_t, state, w_hh_t, b_hidden, w_hr_t)
+        state = step(mode, xw_t, state, w_hh_t, b_hh, w_hr_t)
         outputs.append(state[0])
     if reverse:
         outputs.reverse()
@@ -121,17 +115,16 @@ def scan_packed(mode: str, data: Tensor, batch_sizes: list[int], state: State,
     """
     w_ih, w_hh, b_ih, b_hh, w_hr = weights
     assert w_ih is not None and w_hh is not None
-    xw = project(data.unsqueeze(0), w_ih, input_bias(mode, b_ih, b_hh))[0]
+    xw = project(data.unsqueeze(0), w_ih, b_ih)[0]
     w_hh_t = w_hh.t().contiguous()
     w_hr_t = None if w_hr is None else w_hr.t().contiguous()
-    b_hidden = b_hh if mode == "GRU" else None
     steps = list(xw.split(batch_sizes, 0))
     order = range(len(steps) - 1, -1, -1) if reverse else range(len(steps))
     outputs: list[Tensor] = [xw] * len(steps)
     batch = state[0].size(0)
     for t in order:
         n = batch_sizes[t]
-        new = step(mode, steps[t], tuple(s[:n] for s in state), w_hh_t, b_hidden, w_hr_t)
+        new = step(mode, steps[t], tuple(s[:n] for s in state), w_hh_t, b_hh, w_hr_t)
         state = new if n == batch else tuple(cat([a, s[n:]], 0) for a, s in zip(new, state))
         outputs[t] = new[0]
     return cat(outputs, 0), state

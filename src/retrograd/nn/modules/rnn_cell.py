@@ -84,10 +84,9 @@ class RNNCellBase(Module):
             zeros = ops.zeros(input.size(0), self.hidden_size, dtype=input.dtype, device=input.device)
             states = (zeros, zeros) if mode == "LSTM" else (zeros,)
         self._check(input, states)
-        bias = scan.input_bias(mode, self.bias_ih, self.bias_hh)
-        xw = input @ self.weight_ih.t() if bias is None else ops.addmm(bias, input, self.weight_ih.t())
-        b_hidden = self.bias_hh if mode == "GRU" else None
-        out = scan.step(mode, xw, states, self.weight_hh.t(), b_hidden, None)
+        w_ih_t = self.weight_ih.t()
+        xw = input @ w_ih_t if self.bias_ih is None else ops.addmm(self.bias_ih, input, w_ih_t)
+        out = scan.step(mode, xw, states, self.weight_hh.t(), self.bias_hh, None)
         return out if batched else tuple(s.squeeze(0) for s in out)
 
     def _check(self, input: Tensor, states: tuple[Tensor, ...]) -> None:
