@@ -394,3 +394,17 @@ def test_relu_rnn_adds_hidden_side_to_input_side_as_pytorch(kind):
             assert np.array_equal(t_mod(torch.tensor(x))[0].detach().numpy(), np.stack(want))
         else:
             assert np.array_equal(t_mod(torch.tensor(x[0])).detach().numpy(), want[0])
+
+
+def test_lstm_cell_refuses_a_state_that_is_not_a_pair():
+    """PyTorch's lstm_cell checks for two hidden states; an unbatched call indexes hx[1] first."""
+    cell = rg.nn.LSTMCell(3, 2)
+    h = rg.zeros(2, 2)
+    for hx in [(h,), (h, h, h)]:
+        with pytest.raises(RuntimeError, match="^lstm_cell expects two hidden states$"):
+            cell(rg.zeros(2, 3), hx)
+    with pytest.raises(IndexError, match="tuple index out of range"):
+        cell(rg.zeros(3), (rg.zeros(2),))
+    if torch is not None:
+        with pytest.raises(RuntimeError, match="^lstm_cell expects two hidden states$"):
+            torch.nn.LSTMCell(3, 2)(torch.zeros(2, 3), (torch.zeros(2, 2),))

@@ -79,7 +79,11 @@ class RNNCellBase(Module):
         batched = input.dim() == 2
         if not batched:
             input = input.unsqueeze(0)
-            states = tuple(s.unsqueeze(0) for s in states)
+            # PyTorch reads hx[0] and hx[1] here (an IndexError for a 1-tuple)
+            states = (states[0].unsqueeze(0), states[1].unsqueeze(0)) if mode == "LSTM" and states \
+                else tuple(s.unsqueeze(0) for s in states)
+        if mode == "LSTM" and states and len(states) != 2:
+            raise RuntimeError("lstm_cell expects two hidden states")
         if not states:
             zeros = ops.zeros(input.size(0), self.hidden_size, dtype=input.dtype, device=input.device)
             states = (zeros, zeros) if mode == "LSTM" else (zeros,)
