@@ -135,6 +135,15 @@ LOSSES = {
 }
 
 LAYERS = {
+    "pixel_shuffle": lambda m, v: F(m).pixel_shuffle(v["k2"], 1),
+    "pixel_shuffle/2": lambda m, v: F(m).pixel_shuffle(v["k2"].reshape(1, 12, 3, 3), 2),
+    "pixel_unshuffle": lambda m, v: F(m).pixel_unshuffle(v["k2"][:, :, :2, :2], 2),
+    "channel_shuffle": lambda m, v: F(m).channel_shuffle(v["k2"], 3),
+    "rdiv": lambda m, v: 3 / v["x"],
+    "rpow": lambda m, v: 2.5 ** v["x"],
+    "clamp/min_only": lambda m, v: v["x"].clamp(min=0),
+    "clamp_min": lambda m, v: m.clamp_min(v["x"], 0),
+    "clamp_max": lambda m, v: v["x"].clamp_max(0),
     "linear": lambda m, v: F(m).linear(v["x"], v["y"][:3], v["b4"][:3]),
     "linear/no_bias": lambda m, v: F(m).linear(v["x"], v["y"][:3]),
     "softmax": lambda m, v: F(m).softmax(v["x"], 1),
@@ -224,7 +233,6 @@ KNOWN_DIFFERENCES = {
     "cross_entropy/probabilities": lambda m, v: F(m).cross_entropy(v["x"], v["t"]),
     "pairwise_distance": lambda m, v: F(m).pairwise_distance(v["x"], v["y"]),
     "group_norm": lambda m, v: F(m).group_norm(v["img"], 3, v["b4"][:3], v["b4"][1:]),
-    "pixel_shuffle": lambda m, v: F(m).pixel_shuffle(v["k2"], 1),
 }
 
 CASES = {**LOSSES, **LAYERS, **KNOWN_DIFFERENCES}
@@ -334,3 +342,29 @@ def test_single_node_losses_promote_like_pytorch(name, target_dtype):
     assert got[0][:2] == got[1][:2]
     np.testing.assert_allclose(got[0][2], got[1][2], rtol=1e-6)
     np.testing.assert_allclose(got[0][3], got[1][3], rtol=1e-6)
+
+
+def test_shuffles_are_their_inverses_gradients():
+    """pixel_shuffle's backward is pixel_unshuffle (recorded: second derivatives), channel_shuffle's a
+    shuffle in C/g groups; under vmap the batch goes in front."""
+    from retrograd.autograd import gradcheck, gradgradcheck
+
+    F_ = retrograd.nn.functional
+    x = retrograd.randn(2, 8, 3, 3, dtype=retrograd.float64, requires_grad=True)
+    y = retrograd.randn(2, 2, 4, 6, dtype=retrograd.float64, requires_grad=True)
+    for fn, arg in ((lambda t: F_.pixel_shuffle(t, 2), x), (lambda t: F_.pixel_unshuffle(t, 2), y),
+                    (lambda t: F_.channel_shuffle(t, 4), x)):
+        assert gradcheck(fn, (arg,)) and gradgradcheck(fn, (arg,))
+    assert F_.pixel_shuffle(retrograd.arange(4.0).reshape(1, 4, 1, 1), 2).flatten().tolist() == [0, 1, 2, 3]
+    assert F_.channel_shuffle(retrograd.arange(6.0).reshape(1, 6, 1), 2).flatten().tolist() == [0, 3, 1, 4, 2, 5]
+    batched = retrograd.func.vmap(lambda t: F_.channel_shuffle(t, 2))(x[None].expand(3, 2, 8, 3, 3))
+    assert retrograd.equal(batched[2], F_.channel_shuffle(x, 2))
+
+
+def test_reversed_division_is_reciprocal_times_number():
+    """PyTorch's `3 / x` is `x.reciprocal() * 3`: its bits, not those of 3 / x computed in one step."""
+    x = retrograd.tensor([3.0, 7.0, 13.0], dtype=retrograd.float32)
+    expected = (retrograd.reciprocal(x) * 3).tolist()
+    assert (3 / x).tolist() == expected
+    assert expected != retrograd.div(3.0, x).tolist()  # 3/7 and 3/13 round otherwise in one step
+    assert type((3 / x.requires_grad_()).grad_fn).__name__ == "MulBackward0"

@@ -598,6 +598,8 @@ class TensorMethods:
         return _ops.pow(self, other)
 
     def __rpow__(self, other: Any) -> Tensor:
+        if isinstance(other, (int, float, complex)):  # a number base: PowBackward2, as PyTorch
+            return _ops.pow(other, self)
         return _ops.pow(_ops.scalar_like(other, self), self)
 
     def __ipow__(self, other: Any) -> Tensor:

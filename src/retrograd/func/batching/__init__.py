@@ -30,6 +30,10 @@ softshrink sqrt sub tan tanh threshold threshold_backward to_dtype trunc where x
 RULES: dict[str, rules.Rule] = {name: rules.elementwise for name in _ELEMENTWISE}
 RULES.update(
     {
+        # the pixel shuffles rearrange the last three dims, whatever leads them
+        "pixel_shuffle": rules._unary(lambda attrs, t, size: attrs),
+        "pixel_unshuffle": rules._unary(lambda attrs, t, size: attrs),
+        "channel_shuffle": rules._dims("dim"),
         # reductions and scans: dims move past the batch (None: every logical dim)
         **dict.fromkeys(
             "sum mean nansum prod amax amin aminmax logsumexp linalg_vector_norm std var std_mean var_mean".split(),

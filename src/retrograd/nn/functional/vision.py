@@ -13,6 +13,7 @@ from typing import Any
 
 from ...ops.fused import antialias as aa
 from ...ops.fused import resample as rs
+from ...ops.shape import shuffles as _shuffles
 from ...tensor import Tensor
 from . import pooling as _pool
 
@@ -335,11 +336,7 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
             "pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, "
             f"but input.size(-3)={c} is not divisible by {r * r}"
         )
-    lead = shape[:-3]
-    n = len(lead)
-    x = input.reshape(lead + (c // (r * r), r, r, h, w))
-    x = x.permute(*range(n), n, n + 3, n + 1, n + 4, n + 2)
-    return x.reshape(lead + (c // (r * r), h * r, w * r))
+    return _shuffles.pixel_shuffle(input, r=r)
 
 
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
@@ -373,11 +370,7 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
                 f"pixel_unshuffle expects {name} to be divisible by downscale_factor, but input.size({d})={size} "
                 f"is not divisible by {r}"
             )
-    lead = shape[:-3]
-    n = len(lead)
-    x = input.reshape(lead + (c, h // r, r, w // r, r))
-    x = x.permute(*range(n), n, n + 2, n + 4, n + 1, n + 3)
-    return x.reshape(lead + (c * r * r, h // r, w // r))
+    return _shuffles.pixel_unshuffle(input, r=r)
 
 
 def channel_shuffle(input: Tensor, groups: int) -> Tensor:
@@ -404,6 +397,4 @@ def channel_shuffle(input: Tensor, groups: int) -> Tensor:
         raise RuntimeError(
             f"Number of channels must be divisible by groups. Got {channels} channels and {groups} groups."
         )
-    n, rest = input.size(0), tuple(input.shape[2:])
-    grouped = input.reshape(n, groups, channels // groups, *rest)
-    return grouped.transpose(1, 2).reshape(input.shape)
+    return _shuffles.channel_shuffle(input, groups=groups, dim=1)

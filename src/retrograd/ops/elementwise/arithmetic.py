@@ -21,6 +21,7 @@ from ..kernels.fused_multiply_add import fma, opmath, opmath_scalar
 from ..kernels.guards import check_int_divisor, overflow_error
 from ..kernels.operands import as_tensor_of, constant, promote
 from ..kernels.out_arg import SAME_INPUT, write_out
+from .powers import reciprocal
 from .rounded_division import _floor_div, _trunc_div
 
 __all__ = [
@@ -376,8 +377,9 @@ divide = true_divide = div
 
 
 def rdiv(input: Any, other: Any) -> Tensor:
-    """`other / input` (what `2 / x` calls)."""
-    return div(_scalar_for(other, input), input)
+    """`other / input` (what `2 / x` calls), as PyTorch's `Tensor.__rtruediv__` computes it:
+    `input.reciprocal() * other` (so 3 / x has the bits of (1/x)·3, and the node is MulBackward0)."""
+    return mul(reciprocal(input), other)
 
 
 def neg(input: Tensor, *, out: Any = None) -> Tensor:

@@ -108,8 +108,13 @@ def clamp(input: Tensor, min: Any = None, max: Any = None, *, out: Any = None) -
         hi = max if max is not None else math.inf
         a, lo_t, hi_t = promote(input, lo, hi)
         return _clamp_tensor(a, lo_t, hi_t)
+    return _clamp_by_numbers(_clamp, input, min, max)
+
+
+def _clamp_by_numbers(prim: Primitive, input: Tensor, min: Any, max: Any) -> Tensor:
+    """Clamp to number bounds (either may be None); `prim` names the node: ClampBackward1 for
+    `clamp`, ClampMinBackward0/ClampMaxBackward0 for `clamp_min`/`clamp_max`, as PyTorch records them."""
     dt = _dt.result_type(input, *(v for v in (min, max) if v is not None))
-    prim = _clamp if min is not None and max is not None else _clamp_max if min is None else _clamp_min
     if not dt.is_floating_point:  # bounds are stored in the integer dtype first, as in PyTorch
         min, max = fitted_scalar(min, dt), fitted_scalar(max, dt)
     return prim(as_tensor_of(input, dt), lo=min, hi=max)
@@ -132,7 +137,10 @@ def clamp_min(input: Tensor, min: Any) -> Tensor:
         >>> retrograd.clamp_min(retrograd.tensor([-2.0, 0.5, 3.0]), 0.0)
         tensor([0.0000, 0.5000, 3.0000])
     """
-    return clamp(input, min=min)
+    if isinstance(min, Tensor) or min is None:
+        return clamp(input, min=min)
+    no_complex(NotImplementedError, "clamp is not supported for complex types", input)
+    return _clamp_by_numbers(_clamp_min, input, min, None)
 
 
 def clamp_max(input: Tensor, max: Any) -> Tensor:
@@ -149,7 +157,10 @@ def clamp_max(input: Tensor, max: Any) -> Tensor:
         >>> retrograd.clamp_max(retrograd.tensor([-2, 1, 3]), 1)
         tensor([-2,  1,  1])
     """
-    return clamp(input, max=max)
+    if isinstance(max, Tensor) or max is None:
+        return clamp(input, max=max)
+    no_complex(NotImplementedError, "clamp is not supported for complex types", input)
+    return _clamp_by_numbers(_clamp_max, input, None, max)
 
 
 # --- selection between two tensors --------------------------------------------------------
