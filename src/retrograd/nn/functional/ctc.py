@@ -1,16 +1,9 @@
 """torch.nn.functional.ctc_loss: the connectionist temporal classification loss.
 
-The forward is the alpha recursion in log space over the extended label
-sequence `l' = (blank, l1, blank, l2, ..., blank)` of every sample at once:
-vectorised over the batch and over the label positions, one step per time
-frame. It is built of differentiable ops, so the gradient is autograd's walk
-back through the recursion (the beta pass in disguise).
-
-PyTorch's own backward returns `exp(log_probs) - γ` (γ the posterior of each
-label at each frame), which is the gradient through a log_softmax that produced
-`log_probs`; the derivative of the loss itself is `-γ`. The two agree after a
-log_softmax, and retrograd returns PyTorch's by adding a term whose value is 0
-and whose gradient is `exp(log_probs)` on the frames each sample uses.
+This module checks the arguments, brings the targets to one padded (N, S) form and builds each
+sample's extended labels `l' = (blank, l1, blank, l2, ..., blank)`; the recursions and
+PyTorch's gradient (the one through the log_softmax that made `log_probs`) are one primitive,
+`ops/fused/ctc.py`. The reductions and `zero_infinity` follow as PyTorch's `ctc_loss` does.
 """
 
 from __future__ import annotations
@@ -20,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ... import ops as _ops
+from ...ops.fused import ctc as fused_ctc
 from ...tensor import Tensor
 
 __all__ = ["ctc_loss"]
@@ -59,36 +53,6 @@ def _padded_targets(targets: Tensor, target_len: np.ndarray) -> np.ndarray:
     for row, (s, n) in enumerate(zip(starts, target_len)):
         out[row, :n] = labels[s : s + n]
     return out
-
-
-def _log_add(terms: list[Tensor]) -> Tensor:
-    """log Σ exp(terms), with -inf where every term is -inf and no NaN in its gradient there."""
-    top = terms[0].detach()
-    for t in terms[1:]:
-        top = _ops.maximum(top, t.detach())
-    top = top.masked_fill(top == float("-inf"), 0.0)
-    total = sum((t - top).exp() for t in terms[1:])
-    total = (terms[0] - top).exp() + total
-    reached = total > 0
-    return _ops.where(reached, _ops.where(reached, total, 1.0).log() + top, float("-inf"))
-
-
-def _alphas(emit: Tensor, skip: Tensor, input_len: np.ndarray) -> Tensor:
-    """The log forward variables after each sample's last frame: (N, 2L+1) from emissions (T, N, 2L+1)."""
-    frames, batch, width = emit.shape
-    ninf = float("-inf")
-    start = _ops.tensor(np.arange(width) < 2, device=emit.device)
-    alpha = _ops.where(start, emit[0], ninf)
-    pad = _ops.full((batch, 2), ninf, dtype=emit.dtype, device=emit.device)
-    for t in range(1, frames):
-        shifted = _ops.cat([pad, alpha], 1)
-        step = _log_add([alpha, shifted[:, 1:-1], _ops.where(skip, shifted[:, :-2], ninf)]) + emit[t]
-        if (input_len > t).all():
-            alpha = step
-        else:
-            going = _ops.tensor((input_len > t)[:, None], device=emit.device)
-            alpha = _ops.where(going, step, alpha)
-    return alpha
 
 
 def _check(log_probs: Tensor, batch: int, input_len: np.ndarray, target_len: np.ndarray, blank: int) -> None:
@@ -151,16 +115,10 @@ def ctc_loss(
     longest = labels.shape[1]
     ext = np.full((batch, 2 * longest + 1), blank, dtype=np.int64)
     ext[:, 1::2] = labels
+    ext[np.arange(ext.shape[1])[None, :] > 2 * target_len[:, None]] = blank  # padding is never read
     skip = np.zeros(ext.shape, dtype=bool)
-    skip[:, 3::2] = (ext[:, 3::2] != ext[:, 1:-2:2]) & (ext[:, 3::2] != blank)
-    index = _ops.tensor(ext, device=lp.device)
-    emit = lp.gather(2, index.unsqueeze(0).expand(lp.shape[0], batch, ext.shape[1]))
-    alpha = _alphas(emit, _ops.tensor(skip, device=lp.device), input_len)
-    last = _ops.tensor((2 * target_len)[:, None], device=lp.device)
-    before = _ops.tensor(np.maximum(2 * target_len - 1, 0)[:, None], device=lp.device)
-    has_labels = _ops.tensor((target_len > 0)[:, None], device=lp.device)
-    ll = _log_add([alpha.gather(1, last), _ops.where(has_labels, alpha.gather(1, before), float("-inf"))])
-    loss = -ll.reshape(batch) + _softmax_term(lp, input_len)
+    skip[:, 3::2] = ext[:, 3::2] != ext[:, 1:-2:2]
+    loss = fused_ctc.ctc_loss(lp, ext, skip, input_len, target_len, zero_infinity)
     if zero_infinity:
         loss = _ops.where(loss == float("inf"), 0.0, loss)
     if reduction == "mean":
@@ -168,10 +126,3 @@ def ctc_loss(
     if reduction == "sum":
         return loss.sum()
     return loss.squeeze(0) if unbatched else loss
-
-
-def _softmax_term(lp: Tensor, input_len: np.ndarray) -> Tensor:
-    """0 in value, `exp(log_probs)` in gradient on each sample's frames: PyTorch's backward of ctc_loss (see above)."""
-    used = _ops.tensor((np.arange(lp.shape[0])[:, None] < input_len[None, :])[:, :, None], device=lp.device)
-    mass = (lp.exp() * used).sum((0, 2))
-    return mass - mass.detach()
