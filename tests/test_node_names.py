@@ -368,3 +368,23 @@ def test_reversed_division_is_reciprocal_times_number():
     assert (3 / x).tolist() == expected
     assert expected != retrograd.div(3.0, x).tolist()  # 3/7 and 3/13 round otherwise in one step
     assert type((3 / x.requires_grad_()).grad_fn).__name__ == "MulBackward0"
+
+
+def test_in_place_view_ops_name_their_nodes_as_pytorch():
+    """transpose_, t_, unsqueeze_ and squeeze_ record the out-of-place op's node under PyTorch's own
+    name for the in-place overload; squeeze of a tuple is SqueezeBackward2."""
+    def name(t):
+        return type(t.grad_fn).__name__
+
+    y = retrograd.randn(2, 3, requires_grad=True).clone()
+    assert [name(y.t_()), name(y.transpose_(0, 1)), name(y.unsqueeze_(0)), name(y.squeeze_(0))] == [
+        "TBackward1", "TransposeBackward1", "UnsqueezeBackward1", "SqueezeBackward4"]
+    assert name(y.unsqueeze(0).squeeze((0,))) == "SqueezeBackward2"
+    z = retrograd.randn(1, 2, 1, requires_grad=True).clone()
+    assert name(z.clone().squeeze_()) == "SqueezeBackward3" and name(z.squeeze_((0, 2))) == "SqueezeBackward5"
+    assert repr(z.grad_fn).startswith("<SqueezeBackward5 object at")
+    z.sum().backward()  # the renamed node still runs its rule
+    torch = pytest.importorskip("torch")
+    w = torch.randn(2, 3, requires_grad=True).clone()
+    assert [name(w.t_()), name(w.transpose_(0, 1)), name(w.unsqueeze_(0)), name(w.squeeze_(0))] == [
+        "TBackward1", "TransposeBackward1", "UnsqueezeBackward1", "SqueezeBackward4"]

@@ -1185,7 +1185,7 @@ class TensorMethods:
             >>> x.shape
             retrograd.Size([3, 2])
         """
-        return _inplace_views.apply_view(self, _ops.t)
+        return _inplace_views.apply_view(self, _ops.t, node="TBackward1")
 
     def transpose_(self, dim0: int, dim1: int) -> Tensor:
         """Swap two dims of this tensor in place.
@@ -1204,7 +1204,7 @@ class TensorMethods:
             >>> x.is_contiguous()
             False
         """
-        return _inplace_views.apply_view(self, _ops.transpose, dim0, dim1)
+        return _inplace_views.apply_view(self, _ops.transpose, dim0, dim1, node="TransposeBackward1")
 
     def swapaxes_(self, axis0: int, axis1: int) -> Tensor:
         """`transpose_` under NumPy's name: swap two axes of this tensor in place.
@@ -1222,7 +1222,7 @@ class TensorMethods:
             tensor([[1],
                     [2]])
         """
-        return _inplace_views.apply_view(self, _ops.transpose, axis0, axis1)
+        return _inplace_views.apply_view(self, _ops.transpose, axis0, axis1, node="TransposeBackward1")
 
     def swapdims_(self, dim0: int, dim1: int) -> Tensor:
         """`transpose_` under another name: swap two dims of this tensor in place.
@@ -1239,7 +1239,7 @@ class TensorMethods:
             >>> x.swapdims_(-1, -3).shape
             retrograd.Size([3, 2, 1])
         """
-        return _inplace_views.apply_view(self, _ops.transpose, dim0, dim1)
+        return _inplace_views.apply_view(self, _ops.transpose, dim0, dim1, node="TransposeBackward1")
 
     def squeeze_(self, dim: Any = None) -> Tensor:
         """Remove size-1 dims (all, or those in `dim`) in place.
@@ -1259,8 +1259,9 @@ class TensorMethods:
             retrograd.Size([3, 2])
         """
         if dim is None:
-            return _inplace_views.apply_view(self, _ops.squeeze)
-        return _inplace_views.apply_view(self, _ops.squeeze, dim)
+            return _inplace_views.apply_view(self, _ops.squeeze, node="SqueezeBackward3")
+        node = "SqueezeBackward5" if isinstance(dim, (tuple, list)) else "SqueezeBackward4"
+        return _inplace_views.apply_view(self, _ops.squeeze, dim, node=node)
 
     def unsqueeze_(self, dim: int) -> Tensor:
         """Insert a size-1 dim at `dim` in place.
@@ -1278,7 +1279,7 @@ class TensorMethods:
             >>> x.unsqueeze_(-1).shape
             retrograd.Size([1, 2, 1])
         """
-        return _inplace_views.apply_view(self, _ops.unsqueeze, dim)
+        return _inplace_views.apply_view(self, _ops.unsqueeze, dim, node="UnsqueezeBackward1")
 
     # --- in-place fills: no out-of-place op behind them ---------------------------------------
 

@@ -13,15 +13,24 @@ from typing import TYPE_CHECKING, Any
 from .forward_ad import carry
 from .grad_mode import state
 from .inplace import check_writable
+from .primitive import OpNode, node_class
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
 
 
-def apply_view(target: Tensor, op: Any, *args: Any) -> Tensor:
-    """`target.op_(*args)` for a view op: target takes the shape (and node) of `op(target, *args)`."""
+def apply_view(target: Tensor, op: Any, *args: Any, node: str | None = None) -> Tensor:
+    """`target.op_(*args)` for a view op: target takes the shape (and node) of `op(target, *args)`.
+
+    `node` is PyTorch's name for the in-place op's node where it differs from the out-of-place
+    op's (`transpose_` records TransposeBackward1): the node is the same, only its class is named apart.
+    """
     check_writable(target)
-    _become(target, op(target, *args))
+    result = op(target, *args)
+    grad_fn = result._grad_fn
+    if node is not None and isinstance(grad_fn, OpNode):
+        grad_fn.__class__ = node_class(node)
+    _become(target, result)
     return target
 
 

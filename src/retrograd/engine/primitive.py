@@ -124,7 +124,7 @@ class Primitive:
             raise ValueError(f"{name}: one derivative per input ({inputs}) is required")
         self.name = name
         self.node_name = node_name or _camel(name) + "Backward0"
-        self.node_class = _node_class(self.node_name)
+        self.node_class = node_class(self.node_name)
         self.joint = joint
         self.single = len(inputs) == 1 and n_outputs == 1 and not joint  # OpNode.apply's short path
         _register(self, forward)
@@ -490,9 +490,6 @@ class OpNode(Node):
     def next_functions(self, edges: tuple) -> None:
         self._edges = edges
 
-    def name(self) -> str:
-        return self.op.node_name
-
     def _lookup(self, name: str) -> Any:
         attrs = self.attrs
         if name in attrs:
@@ -637,7 +634,7 @@ class OpNode(Node):
 _NODE_CLASSES: dict[str, type[OpNode]] = {}
 
 
-def _node_class(node_name: str) -> type[OpNode]:
+def node_class(node_name: str) -> type[OpNode]:
     """The OpNode subclass named like PyTorch's node (`type(y.grad_fn).__name__ == "MulBackward0"`).
 
     One class per name, shared by the primitives that record it; it adds nothing but the name.
