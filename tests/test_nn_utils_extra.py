@@ -514,3 +514,27 @@ def test_convert_conv_weight_memory_format_vs_torch():
         assert retrograd.equal(ours[0].weight, weight)
     with pytest.raises(TypeError, match="memory_format"):
         rnn.utils.convert_conv2d_weight_memory_format(rnn.Conv2d(1, 1, 1), "rows")
+
+
+def test_packing_records_pytorchs_nodes_and_differentiates_twice():
+    """pack_padded_sequence is one node (PackPaddedSequenceBackward0, its gradient the unpacking,
+    recorded); pad_packed_sequence copies each step into a padded tensor (CopySlices)."""
+
+
+    rnn = rg.nn.utils.rnn
+    x = rg.randn(4, 3, 2, dtype=rg.float64, requires_grad=True)
+    for batch_first, lengths, sorted_ in ((False, [4, 3, 1], True), (True, [2, 4, 3], False)):
+        xx = x.transpose(0, 1).detach().requires_grad_() if batch_first else x
+
+        def pack(t, lengths=lengths, batch_first=batch_first, sorted_=sorted_):
+            return rnn.pack_padded_sequence(t, lengths, batch_first=batch_first, enforce_sorted=sorted_).data
+
+        assert gradcheck(pack, (xx,)) and gradgradcheck(pack, (xx,))
+    packed = rnn.pack_padded_sequence(x, [4, 3, 1])
+    assert type(packed.data.grad_fn).__name__ == "PackPaddedSequenceBackward0"
+    padded, lengths = rnn.pad_packed_sequence(packed, total_length=5)
+    assert type(padded.grad_fn).__name__ == "CopySlices" and padded.shape == (5, 3, 2)
+    assert lengths.tolist() == [4, 3, 1]
+    assert rg.equal(padded[:4, 0], x[:, 0]) and padded[1:, 2].abs().sum().item() == 0
+    padded.sum().backward()
+    assert x.grad[:, 0].tolist() == [[1.0, 1.0]] * 4 and x.grad[1:, 2].abs().sum().item() == 0

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from ... import ops
 from ...dtypes import int64
+from ...ops.shape import packed as _packed
 from ...tensor import Tensor
 
 __all__ = [
@@ -202,16 +203,16 @@ def pack_padded_sequence(
     if not enforce_sorted:
         lengths, sorted_indices = ops.sort(lengths, descending=True)
         input = input.index_select(0 if batch_first else 1, sorted_indices)
-    if batch_first:
-        input = input.transpose(0, 1)
+    batch, steps = (0, 1) if batch_first else (1, 0)
     if lengths.dim() != 1:
         raise RuntimeError(f"'lengths' should be a 1D tensor, but got {lengths.dim()}D tensor")
-    if lengths.numel() != input.size(1):
+    if lengths.numel() != input.size(batch):
         raise RuntimeError(
-            f"Expected `len(lengths)` to be equal to batch_size, but got {lengths.numel()} (batch_size={input.size(1)})"
+            f"Expected `len(lengths)` to be equal to batch_size, but got {lengths.numel()} "
+            f"(batch_size={input.size(batch)})"
         )
-    sizes = _batch_sizes(_lengths_list(lengths), input.size(0))
-    data = ops.cat([input[t, :n] for t, n in enumerate(sizes)], 0)
+    sizes = _batch_sizes(_lengths_list(lengths), input.size(steps))
+    data = _packed.pack_padded(input, sizes=tuple(sizes), batch_first=batch_first)
     return PackedSequence(data, ops.tensor(sizes, dtype=int64), sorted_indices, None)
 
 
@@ -246,19 +247,11 @@ def pad_packed_sequence(
         steps = total_length
     data = sequence.data
     batch = sizes[0] if sizes else 0
-    rows, offset = [], 0
-    for n in sizes:
-        step = data[offset : offset + n]
+    padded = ops.full((steps, batch, *data.shape[1:]), padding_value, dtype=data.dtype, device=data.device)
+    offset = 0
+    for t, n in enumerate(sizes):  # each step copied in, as PyTorch's kernel (its node: CopySlices)
+        padded[t, :n] = data[offset : offset + n]
         offset += n
-        if n < batch:
-            step = ops.cat(
-                [step, ops.full((batch - n, *data.shape[1:]), padding_value, dtype=data.dtype, device=data.device)], 0
-            )
-        rows.append(step)
-    rows += [ops.full((batch, *data.shape[1:]), padding_value, dtype=data.dtype, device=data.device)] * (
-        steps - len(sizes)
-    )
-    padded = ops.stack(rows, 0)
     if batch_first:
         padded = padded.transpose(0, 1)
     lengths = ops.tensor([sum(1 for n in sizes if n > b) for b in range(batch)], dtype=int64)

@@ -1,0 +1,44 @@
+"""pack_padded_sequence's gather as one node (PyTorch's PackPaddedSequenceBackward0).
+
+Packing takes, step by step, the rows of the sequences still running (`sizes[t]` of them, the
+longest first) and stacks them; its gradient puts each row back into a zero-padded batch. The
+two are each other's adjoints, so each one's gradient is the other, recorded: derivatives of
+any order follow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...engine.primitive import Primitive
+
+__all__: list[str] = []  # reached through retrograd.nn.utils.rnn
+
+
+def _pack_array(xp: Any, a: Any, sizes: tuple, batch_first: bool) -> Any:
+    steps = a.swapaxes(0, 1) if batch_first else a
+    return xp.concatenate([steps[t, :n] for t, n in enumerate(sizes)], axis=0)
+
+
+def _unpack_array(xp: Any, data: Any, sizes: tuple, batch_first: bool, shape: tuple) -> Any:
+    out = xp.zeros(shape, data.dtype)
+    steps = out.swapaxes(0, 1) if batch_first else out  # a view: rows land in `out`
+    start = 0
+    for t, n in enumerate(sizes):
+        steps[t, :n] = data[start : start + n]
+        start += n
+    return out
+
+
+pack_padded = Primitive(
+    "pack_padded_sequence",
+    lambda xp, a, sizes, batch_first: _pack_array(xp, a, sizes, batch_first),
+    [lambda g, a_shape, sizes, batch_first: unpack_padded(g, sizes=sizes, batch_first=batch_first, shape=a_shape)],
+)
+unpack_padded = Primitive(
+    "pack_padded_sequence_backward",
+    lambda xp, data, sizes, batch_first, shape: _unpack_array(xp, data, sizes, batch_first, shape),
+    [lambda g, sizes, batch_first: pack_padded(g, sizes=sizes, batch_first=batch_first)],
+    inputs=("data",),
+    node_name="PackPaddedSequenceBackwardBackward0",
+)
