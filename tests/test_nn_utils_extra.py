@@ -519,8 +519,6 @@ def test_convert_conv_weight_memory_format_vs_torch():
 def test_packing_records_pytorchs_nodes_and_differentiates_twice():
     """pack_padded_sequence is one node (PackPaddedSequenceBackward0, its gradient the unpacking,
     recorded); pad_packed_sequence copies each step into a padded tensor (CopySlices)."""
-
-
     rnn = rg.nn.utils.rnn
     x = rg.randn(4, 3, 2, dtype=rg.float64, requires_grad=True)
     for batch_first, lengths, sorted_ in ((False, [4, 3, 1], True), (True, [2, 4, 3], False)):
