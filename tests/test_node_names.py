@@ -140,6 +140,8 @@ LAYERS = {
     "pixel_unshuffle": lambda m, v: F(m).pixel_unshuffle(v["k2"][:, :, :2, :2], 2),
     "channel_shuffle": lambda m, v: F(m).channel_shuffle(v["k2"], 3),
     "rdiv": lambda m, v: 3 / v["x"],
+    "round": lambda m, v: v["x"].round(),
+    "round/decimals": lambda m, v: v["x"].round(decimals=0),
     "rpow": lambda m, v: 2.5 ** v["x"],
     "clamp/min_only": lambda m, v: v["x"].clamp(min=0),
     "clamp_min": lambda m, v: m.clamp_min(v["x"], 0),

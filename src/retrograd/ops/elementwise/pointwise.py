@@ -304,9 +304,20 @@ def _sinc_derivative(a: Tensor) -> Tensor:
 
 
 _round = Primitive("round", lambda xp, a, decimals: xp.round(a, decimals), [_no_gradient], quiet=True)
+# round(x, decimals=n) is an overload of its own in PyTorch, recorded as RoundBackward1 (also for n = 0)
+_round_decimals = Primitive(
+    "round", lambda xp, a, decimals: xp.round(a, decimals), [_no_gradient], quiet=True, node_name="RoundBackward1"
+)
 
 
-def round(input: Tensor, *, decimals: int = 0, out: Any = None) -> Tensor:
+class _Unset(int):
+    """A 0 that tells an omitted `decimals` from an explicit 0 (it shows as 0 in the signature)."""
+
+
+_DECIMALS_OMITTED = _Unset(0)
+
+
+def round(input: Tensor, *, decimals: int = _DECIMALS_OMITTED, out: Any = None) -> Tensor:
     """Elementwise rounding to the nearest integer, halves to even, or to `decimals` places.
 
     Args:
@@ -327,7 +338,9 @@ def round(input: Tensor, *, decimals: int = 0, out: Any = None) -> Tensor:
         return write_out(out, round, locals(), SAME_INPUT)
     no_complex_kernel("round_vml_cpu", input)
     no_bool_kernel("round_vml_cpu", input)
-    return _round(input, decimals=decimals)
+    if decimals is _DECIMALS_OMITTED:
+        return _round(input, decimals=0)
+    return _round_decimals(input, decimals=decimals)
 
 
 _logit = Primitive(
