@@ -257,3 +257,115 @@ def test_norms_take_float32_parameters_with_half_input(m):
     assert m.nn.functional.rms_norm(m.randn(2, 4), (4,), m.ones(4, dtype=m.float64)).dtype == m.float32
     with pytest.raises(RuntimeError, match="mixed dtype"):
         m.nn.LayerNorm(4).double()(m.randn(2, 4))
+
+
+# grid_sample: one node as PyTorch's, and its CPU kernels' float32 arithmetic (fused multiply-adds in the
+# 2-D kernel, one rounding per operation in the 3-D one, gradients added in the kernels' order)
+
+GRID_IMAGE = [[[[2.04, -2.56, 0.42], [-0.57, -0.45, -0.22]]]]
+GRID_POINTS = [[[[-0.04, -0.68], [0.47, -0.77]]]]
+
+
+@both
+def test_grid_sample_bilinear_float32_bits(m):
+    x = m.tensor(GRID_IMAGE, requires_grad=True)
+    grid = m.tensor(GRID_POINTS, requires_grad=True)
+    out = m.nn.functional.grid_sample(x, grid, align_corners=False)
+    assert type(out.grad_fn).__name__ == "GridSampler2DBackward0"
+    out.backward(m.tensor([[[[1.0, -2.0]]]]))
+    # two roundings per weighted sum (no fused multiply-add) gave -1.8728796243667603, -0.33514320850372314
+    assert out.flatten().tolist() == [-1.8728797435760498, -0.33514291048049927]
+    assert grid.grad.flatten().tolist() == [-5.6579999923706055, -2.2839996814727783, -6.526200294494629,
+                                            0.9181996583938599]
+    assert x.grad.flatten().tolist() == [0.04920005053281784, 0.3400999903678894, -1.0293000936508179, 0.0, 0.0, 0.0]
+
+
+@both
+def test_grid_sample_bicubic_float32_bits(m):
+    x = m.tensor(GRID_IMAGE, requires_grad=True)
+    grid = m.tensor(GRID_POINTS, requires_grad=True)
+    out = m.nn.functional.grid_sample(x, grid, mode="bicubic", padding_mode="reflection", align_corners=True)
+    assert type(out.grad_fn).__name__ == "GridSampler2DBackward0"
+    out.backward(m.tensor([[[[1.0, -2.0]]]]))
+    assert out.flatten().tolist() == [-2.3542044162750244, -1.3257474899291992]
+    assert grid.grad.flatten().tolist() == [-1.9260255098342896, 0.8199000358581543, -9.111201286315918,
+                                            -0.6434199213981628]
+    assert x.grad.flatten().tolist() == [0.2208818644285202, -0.12292595952749252, -1.0932992696762085,
+                                         0.00947206187993288, 0.028361013159155846, -0.04249190166592598]
+
+
+@both
+def test_grid_sample_trilinear_float32_bits(m):
+    x = m.tensor([[[[[1.5, -0.25], [0.75, 2.0]], [[-1.0, 0.5], [0.125, -0.5]]]]])
+    grid = m.tensor([[[[[0.3, -0.6, 0.1]]]]], requires_grad=True)
+    out = m.nn.functional.grid_sample(x, grid, align_corners=True)
+    assert type(out.grad_fn).__name__ == "GridSampler3DBackward0"
+    out.sum().backward()
+    assert out.flatten().tolist() == [0.2291874885559082]
+    assert grid.grad.flatten().tolist() == [0.03687499836087227, 0.19953125715255737, -0.33937501907348633]
+
+
+def _grid_case(mode, padding_mode, nd, layout, dtype, seed):
+    rng = np.random.default_rng(seed)
+    shape, points = ((2, 3, 7, 9), (2, 5, 11, 2)) if nd == 2 else ((2, 3, 4, 5, 6), (2, 3, 4, 5, 3))
+    x = rng.standard_normal(shape).astype(dtype)
+    grid = rng.uniform(-1.6, 1.6, points).astype(dtype) * (3 if padding_mode == "reflection" else 1)
+    g = rng.standard_normal(points[:1] + shape[1:2] + points[1:-1]).astype(dtype)
+    return x, grid, g
+
+
+def _laid_out(m, grid, layout):
+    """The grid as a tensor whose points lie contiguously, in two coordinate planes, or strided."""
+    if layout == "planes":
+        return m.tensor(np.ascontiguousarray(np.moveaxis(grid, -1, 1))).permute(0, 2, 3, 1)
+    if layout == "strided":
+        return m.tensor(np.ascontiguousarray(np.stack([grid, grid], 3)))[:, :, :, 0]
+    return m.tensor(grid)
+
+
+def _grid_sample_results(m, x, grid, g, layout, **kw):
+    xt = m.tensor(x, requires_grad=True)
+    gt = _laid_out(m, grid, layout).detach().requires_grad_()
+    out = m.nn.functional.grid_sample(xt, gt, **kw)
+    out.backward(m.tensor(g))
+    return [out.detach().numpy(), xt.grad.numpy(), gt.grad.numpy()]
+
+
+GRID_MODES = [("bilinear", 2), ("bilinear", 3), ("nearest", 2), ("nearest", 3), ("bicubic", 2)]
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@pytest.mark.parametrize("mode,nd", GRID_MODES)
+@pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
+@pytest.mark.parametrize("align_corners", [False, True])
+@pytest.mark.parametrize("layout", ["contiguous", "planes", "strided"])
+def test_grid_sample_float32_is_bit_equal_to_pytorch(mode, nd, padding_mode, align_corners, layout):
+    if nd == 3 and layout != "contiguous":
+        pytest.skip("the 3-D kernel reads points one by one: the layout changes nothing")
+    x, grid, g = _grid_case(mode, padding_mode, nd, layout, np.float32, seed=len(mode) + nd)
+    kw = dict(mode=mode, padding_mode=padding_mode, align_corners=align_corners)
+    ours = _grid_sample_results(rg, x, grid, g, layout, **kw)
+    theirs = _grid_sample_results(torch, x, grid, g, layout, **kw)
+    for name, a, b in zip(["output", "input grad", "grid grad"], ours, theirs):
+        assert a.dtype == b.dtype and np.array_equal(a, b), (name, int((a != b).sum()))
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@pytest.mark.parametrize("mode,nd", GRID_MODES)
+def test_grid_sample_float64_and_double_backward_match_pytorch(mode, nd):
+    # float64 keeps two roundings where PyTorch's 2-D kernel fuses (NumPy has no exact float64 fma)
+    x, grid, g = _grid_case(mode, "border", nd, "contiguous", np.float64, seed=3)
+    kw = dict(mode=mode, padding_mode="border", align_corners=False)
+    for a, b in zip(_grid_sample_results(rg, x, grid, g, "contiguous", **kw),
+                    _grid_sample_results(torch, x, grid, g, "contiguous", **kw)):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-13)
+    if mode == "nearest":  # (its first gradients are constant: there is no second one to compare)
+        return
+    second = []
+    for m in (rg, torch):  # gradients of the gradients: PyTorch's GridSampler2DBackwardBackward0
+        xt, gt = m.tensor(x, requires_grad=True), m.tensor(grid, requires_grad=True)
+        out = m.nn.functional.grid_sample(xt, gt, **kw)
+        dx, dg = m.autograd.grad((out * m.tensor(g)).sum(), (xt, gt), create_graph=True)
+        second.append([t.numpy() for t in m.autograd.grad((dx * dx).sum() + (dg * dg).sum(), (xt, gt))])
+    for a, b in zip(*second):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-10)

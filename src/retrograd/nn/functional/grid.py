@@ -4,20 +4,19 @@ affine_grid maps the output's normalised pixel centres ([-1, 1] per axis) by
 each batch's affine matrix. grid_sample reads `input` at the grid's points: the
 normalised coordinates are unnormalised to pixels, folded into range by the
 padding mode ('border' clamps, 'reflection' mirrors), then interpolated,
-bilinearly (trilinearly for 5-D) from the 2^d surrounding pixels, or from the
-nearest one (ties to even, as PyTorch's nearbyint). Pixels outside the input
-read as zero. All of it is composed of differentiable ops (gathers and
-elementwise arithmetic), so the gradients reach both `input` and `grid`.
+bilinearly (trilinearly for 5-D) from the 2^d surrounding pixels, bicubically
+(4-D only) from the 4 x 4 around, or from the nearest one (ties to even, as
+PyTorch's nearbyint). Pixels outside the input read as zero. One node, as
+PyTorch's GridSampler2DBackward0 / GridSampler3DBackward0, with PyTorch's CPU
+arithmetic (ops/fused/grid_sampler.py); gradients reach both `input` and `grid`.
 """
 
 from __future__ import annotations
 
-import itertools
 import warnings
 
-from ... import ops as _ops
-from ...dtypes import bool_, int64
 from ...ops.fused.affine_grid import AFFINE_GRID, base_grid
+from ...ops.fused.grid_sampler import grid_sampler
 from ...tensor import Tensor
 
 __all__ = ["affine_grid", "grid_sample"]
@@ -85,29 +84,6 @@ def affine_grid(theta: Tensor, size: list[int], align_corners: bool | None = Non
     return AFFINE_GRID(theta, base=base_grid(spatial, align_corners, theta.dtype.np))
 
 
-def _reflect(x: Tensor, twice_low: int, twice_high: int) -> Tensor:
-    """Mirror coordinates into [twice_low/2, twice_high/2], folding as often as needed."""
-    if twice_low == twice_high:
-        return x * 0
-    low, span = twice_low / 2, (twice_high - twice_low) / 2
-    dist = (x - low).abs()
-    extra = dist.fmod(span)
-    flips = (dist.detach() / span).floor()
-    even = flips.fmod(2) == 0
-    return _ops.where(even, extra + low, span - extra + low)
-
-
-def _pixel_coords(g: Tensor, size: int, padding_mode: str, align_corners: bool) -> Tensor:
-    """Pixel coordinate along one axis of normalised grid coordinates g, after the padding mode's folding."""
-    x = (g + 1) / 2 * (size - 1) if align_corners else ((g + 1) * size - 1) / 2
-    if padding_mode == "border":
-        x = x.clamp(0, size - 1)
-    elif padding_mode == "reflection":
-        x = _reflect(x, 0, 2 * (size - 1)) if align_corners else _reflect(x, -1, 2 * size - 1)
-        x = x.clamp(0, size - 1)
-    return x
-
-
 def _check_sample(input: Tensor, grid: Tensor, mode: str, padding_mode: str) -> int:
     if mode not in ("bilinear", "nearest", "bicubic"):
         raise ValueError(
@@ -168,50 +144,8 @@ def grid_sample(
         >>> F.grid_sample(img, grid, mode='nearest', align_corners=True)
         tensor([[[[1., 1.]]]])
     """
-    nd = _check_sample(input, grid, mode, padding_mode)
+    _check_sample(input, grid, mode, padding_mode)
     if align_corners is None:
         warnings.warn(_ALIGN_WARNING, UserWarning, stacklevel=2)
         align_corners = False
-    if mode == "bicubic":
-        raise NotImplementedError("retrograd: grid_sample(mode='bicubic') is not supported")
-    n, c = input.shape[0], input.shape[1]
-    sizes = tuple(input.shape[2:])
-    out_shape = tuple(grid.shape[1:-1])
-    flat_input = input.reshape(n, c, -1)
-    # grid's last axis holds (x, y[, z]): the last spatial axis first
-    coords = [
-        _pixel_coords(grid[..., nd - 1 - a].reshape(n, -1), sizes[a], padding_mode, align_corners) for a in range(nd)
-    ]
-    if mode == "nearest":
-        picks = [(x.detach().round(), None) for x in coords]
-        out = _read(flat_input, [[p] for p, _ in picks], [[None]] * nd, sizes).reshape(n, c, *out_shape)
-        if grid.requires_grad:  # as PyTorch: the grid gets a zero gradient (`where` keeps it on the graph)
-            out = _ops.where(_ops.ones((), dtype=bool_), out, coords[0].reshape(n, 1, *out_shape))
-        return out
-    lows = [x.detach().floor() for x in coords]
-    points = [[lo, lo + 1] for lo in lows]
-    weights = [[1 - (x - lo), x - lo] for x, lo in zip(coords, lows)]
-    return _read(flat_input, points, weights, sizes).reshape(n, c, *out_shape)
-
-
-def _read(flat_input: Tensor, points: list, weights: list, sizes: tuple) -> Tensor:
-    """Σ over corners of input at the corner (0 outside) times the product of the corner's axis weights."""
-    n, c = flat_input.shape[0], flat_input.shape[1]
-    total = None
-    for corner in itertools.product(*[range(len(p)) for p in points]):
-        index, inside, weight = None, None, None
-        for axis, k in enumerate(corner):
-            at, size = points[axis][k], sizes[axis]
-            ok = (at >= 0) & (at <= size - 1)
-            pos = at.clamp(0, size - 1).to(int64)
-            index = pos if index is None else index * size + pos
-            inside = ok if inside is None else inside & ok
-            w = weights[axis][k]
-            if w is not None:
-                weight = w if weight is None else weight * w
-        values = flat_input.gather(2, index.unsqueeze(1).expand(n, c, index.shape[1]))
-        mask = inside.to(flat_input.dtype) if weight is None else _ops.where(inside, weight, 0.0)
-        term = values * mask.unsqueeze(1)
-        total = term if total is None else total + term
-    assert total is not None  # at least one corner
-    return total
+    return grid_sampler(input, grid, mode, padding_mode, align_corners)

@@ -7,6 +7,8 @@
 - `pooling`: max and average pooling, adaptive pooling
 - `resample`: interpolation and the reflect/replicate/circular pads
 - `affine_grid`: affine_grid's product of the base grid and the affine maps
+- `grid_sampler`: grid_sample, one primitive per dimensionality, on `grid_sampler_2d` / `_3d` (PyTorch's
+  CPU arithmetic), `grid_coordinates`, `grid_scatter`; `grid_sample_composed` for higher derivatives
 
 Nothing here has a top-level name (`__all__` is empty): PyTorch has these as `F.*`.
 """
