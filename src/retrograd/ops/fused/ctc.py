@@ -60,8 +60,14 @@ def _shifted(xp: Any, a: Any, by: int) -> Any:
     return xp.concatenate([pad, a[:, :-by]], 1) if by > 0 else xp.concatenate([a[:, -by:], pad], 1)
 
 
+def _on_device(xp: Any, *arrays: Any) -> tuple:
+    """The labels and lengths (host arrays) where the log-probabilities are (CuPy needs them there)."""
+    return tuple(xp.asarray(a) for a in arrays)
+
+
 def _forward(xp: Any, lp: Any, *, ext: Any, skip: Any, input_len: Any, target_len: Any,
              zero_infinity: bool) -> tuple:
+    ext, skip, input_len, target_len = _on_device(xp, ext, skip, input_len, target_len)
     frames, batch, _ = lp.shape
     width = ext.shape[1]
     emit = xp.take_along_axis(lp, xp.broadcast_to(ext[None], (frames, batch, width)), axis=2)
@@ -117,6 +123,7 @@ def _skip_right(xp: Any, skip: Any) -> Any:
 
 def _backward(xp: Any, g: Any, lp: Any, nll: Any, alpha: Any, emit: Any, *, ext: Any, skip: Any, input_len: Any,
               target_len: Any, zero_infinity: bool) -> Any:
+    ext, skip, input_len, target_len = _on_device(xp, ext, skip, input_len, target_len)
     frames = lp.shape[0]
     grad = xp.full(lp.shape, _NINF, lp.dtype)
     beta = xp.full(alpha.shape, _NINF, lp.dtype)
