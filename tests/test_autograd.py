@@ -285,6 +285,39 @@ def test_no_grad_enable_grad_nesting_and_decorators():
         assert (x * 2).requires_grad
 
 
+def grad_mode_decorators_story(m):
+    """The managers as bare decorators (`@no_grad`, no parentheses) and their reprs."""
+    x = m.ones(1, requires_grad=True)
+
+    @m.no_grad
+    def off(t):
+        return t * 2
+
+    @m.enable_grad
+    def on(t):
+        return t * 2
+
+    @m.inference_mode
+    def inferred(t):
+        return t * 2
+
+    with m.no_grad():
+        on_inside_no_grad = on(x).requires_grad
+    mode = m.set_grad_enabled(False)
+    shown = repr(mode).replace(m.__name__ + ".", "torch.")
+    m.set_grad_enabled(True)
+    managers = [type(c()).__module__.replace(m.__name__ + ".", "torch.") for c in (m.no_grad, m.enable_grad)]
+    return [off(x).requires_grad, on_inside_no_grad, inferred(x).is_inference(), off.__name__, shown, managers]
+
+
+def test_grad_mode_bare_decorators_as_pytorch():
+    story = grad_mode_decorators_story(rg)
+    assert story == [False, True, True, "off", "torch.autograd.grad_mode.set_grad_enabled(mode=False)",
+                     ["torch.autograd.grad_mode", "torch.autograd.grad_mode"]]
+    torch = pytest.importorskip("torch")
+    assert story == grad_mode_decorators_story(torch)
+
+
 SAVE_REFUSAL = (
     "Inference tensors cannot be saved for backward. Please do not use Tensors created in inference mode in "
     "computation tracked by autograd. To work around this, you can make a clone to get a normal tensor and use "
@@ -514,3 +547,31 @@ def test_backward_inputs_with_a_retained_grad_non_leaf_counts_it_once():
     h.retain_grad()
     (h * h).sum().backward(inputs=[h, x])
     assert h.grad.tolist() == [6.0, 6.0] and x.grad.tolist() == [18.0, 18.0]
+
+
+def test_saved_values_under_pytorchs_attribute_names():
+    """`grad_fn._saved_self`, `_saved_result`, `_saved_<attr>`, `_saved_self_sym_sizes` and
+    `_raw_saved_*` with `register_hooks`, as PyTorch's autograd notes show them."""
+    x = rg.randn(5, requires_grad=True)
+    y = x.pow(2)
+    assert y.grad_fn._saved_self is x and y.grad_fn._saved_exponent == 2
+    z = x.exp()
+    assert z.grad_fn._saved_result.equal(z) and z.grad_fn._saved_result is not z
+    assert (x * 3).grad_fn._saved_other.tolist() == 3
+    a, b = rg.randn(2, 3, requires_grad=True), rg.randn(3, 4, requires_grad=True)
+    m = a @ b
+    assert m.grad_fn._saved_self is a and m.grad_fn._saved_mat2 is b and m.grad_fn._saved_self_sym_sizes == (2, 3)
+    assert {"_saved_self", "_saved_mat2"} <= set(dir(m.grad_fn))
+    assert rg.softmax(x, 0).grad_fn._saved_dim == 0
+    with pytest.raises(AttributeError, match="'ExpBackward0' object has no attribute '_saved_nothing'"):
+        z.grad_fn._saved_nothing
+    raw = y.grad_fn._raw_saved_self
+    raw.register_hooks(lambda t: t * 10, lambda t: t)  # the backward reads what unpack returns
+    with pytest.raises(RuntimeError, match="whose hooks have already been set"):
+        raw.register_hooks(lambda t: t, lambda t: t)
+    y.sum().backward()
+    assert rg.allclose(x.grad, 20 * x)
+    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+        y.grad_fn._saved_self
+    with pytest.raises(RuntimeError, match="Calling register_hooks on a saved tensor after it has been freed"):
+        y.grad_fn._raw_saved_self.register_hooks(lambda t: t, lambda t: t)

@@ -13,7 +13,11 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from .._display_name import package_name
+
 F = TypeVar("F", bound=Callable[..., Any])
+
+_PUBLIC_MODULE = "retrograd.autograd.grad_mode"  # the managers' home in reprs, as PyTorch's
 
 
 class _State(threading.local):
@@ -100,7 +104,16 @@ class _GradModeManager:
         return self.__class__()
 
 
-class no_grad(_GradModeManager):
+class _NoParamDecorator(_GradModeManager):
+    """A manager that also decorates without parentheses (`@no_grad`), as PyTorch's do."""
+
+    def __new__(cls, orig_func: Callable[..., Any] | None = None) -> Any:
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)
+
+
+class no_grad(_NoParamDecorator):
     """Operations inside do not record a graph; results have requires_grad=False.
 
     Use it as a `with` block or a decorator, for evaluation and for updating weights by hand.
@@ -122,11 +135,13 @@ class no_grad(_GradModeManager):
         False
     """
 
+    __module__ = _PUBLIC_MODULE
+
     def _target(self) -> bool:
         return False
 
 
-class enable_grad(_GradModeManager):
+class enable_grad(_NoParamDecorator):
     """Turn recording back on inside a `no_grad` block.
 
     Returns:
@@ -141,6 +156,8 @@ class enable_grad(_GradModeManager):
         >>> y.requires_grad
         True
     """
+
+    __module__ = _PUBLIC_MODULE
 
     def _target(self) -> bool:
         return True
@@ -169,6 +186,8 @@ class set_grad_enabled(_GradModeManager):
         >>> _ = retrograd.set_grad_enabled(True)
     """
 
+    __module__ = _PUBLIC_MODULE
+
     def __init__(self, mode: bool) -> None:
         if not isinstance(mode, bool):
             kind = type(mode).__name__
@@ -190,6 +209,9 @@ class set_grad_enabled(_GradModeManager):
     def clone(self) -> _GradModeManager:
         return set_grad_enabled(self.mode)
 
+    def __repr__(self) -> str:
+        return f"{package_name()}.autograd.grad_mode.set_grad_enabled(mode={self.mode})"
+
 
 class inference_mode(_GradModeManager):
     """Like no_grad, and the tensors made inside are inference tensors (`Tensor.is_inference()`).
@@ -210,6 +232,13 @@ class inference_mode(_GradModeManager):
         >>> y.requires_grad
         False
     """
+
+    __module__ = _PUBLIC_MODULE
+
+    def __new__(cls, mode: Any = True) -> Any:
+        if isinstance(mode, bool):
+            return super().__new__(cls)
+        return cls()(mode)  # `@inference_mode` without parentheses: mode is the function
 
     def __init__(self, mode: bool = True) -> None:
         self.mode = bool(mode)
