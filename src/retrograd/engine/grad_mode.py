@@ -118,6 +118,10 @@ class no_grad(_NoParamDecorator):
 
     Use it as a `with` block or a decorator, for evaluation and for updating weights by hand.
 
+    Args:
+        orig_func (callable, optional): a function to decorate, when used as `@no_grad` without
+            parentheses.
+
     Returns:
         (no_grad): a context manager (and decorator) that turns recording off and restores the
             previous mode on exit.
@@ -143,6 +147,10 @@ class no_grad(_NoParamDecorator):
 
 class enable_grad(_NoParamDecorator):
     """Turn recording back on inside a `no_grad` block.
+
+    Args:
+        orig_func (callable, optional): a function to decorate, when used as `@enable_grad`
+            without parentheses.
 
     Returns:
         (enable_grad): a context manager (and decorator) that turns recording on and restores the
