@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 
 _sequence = itertools.count()
 
+_HOOKS_AFTER_FREE = (
+    "Calling register_hooks on a saved tensor after it has been freed. Saved intermediate values of the graph "
+    "are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward "
+    "through the graph a second time or if you need to access saved variables after calling backward."
+)
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
     "after they have already been freed). Saved intermediate values of the graph are freed "
@@ -141,6 +146,21 @@ class SavedTensor:
         if state.enabled:  # create_graph: the output links back to this node
             return _tt.make(self.data, True, node, self.output_nr)
         return _tt.make(self.data)
+
+    def register_hooks(self, pack_hook: Callable[[Any], Any], unpack_hook: Callable[[Any], Any]) -> None:
+        """PyTorch's hooks for this one saved tensor (`grad_fn._raw_saved_self.register_hooks`): the
+        tensor is packed now, and the backward reads what `unpack_hook` makes of the packed value."""
+        if self.counter is None:
+            raise RuntimeError(_HOOKS_AFTER_FREE)
+        if self.unpack_hook is not None:
+            raise RuntimeError(
+                "Calling register_hooks on a saved tensor whose hooks have already been set. Hint: only one "
+                "pair of hooks is allowed at a time."
+            )
+        t = self.tensor if self.tensor is not None else _tt.make(self.data)
+        self.packed = pack_hook(t)
+        self.unpack_hook = unpack_hook
+        self.tensor = self.data = None
 
     def array(self, node: Node) -> Any:
         """`unpack(node)._data` without making the tensor (checks and hooks as `unpack`)."""

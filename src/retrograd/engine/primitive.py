@@ -34,6 +34,7 @@ from .forward_ad import levels as _fw_levels
 from .forward_ad import propagate as _propagate_tangents
 from .grad_mode import state
 from .graph import Node, SavedTensor, _sequence
+from .saved_attributes import saved_attribute, saved_names
 from .views import edge, link_view
 from .vmap_hook import NOT_BATCHED
 from .vmap_hook import hook as _vmap
@@ -477,6 +478,15 @@ class OpNode(Node):
                         else:
                             saved[name] = SavedTensor(inputs[op.inputs.index(name)], False)
         self.saved = saved
+
+    def __getattr__(self, name: str) -> Any:
+        # runs only when normal lookup fails: PyTorch's `_saved_self`, `_saved_result`, `_raw_saved_*`
+        if name.startswith(("_saved_", "_raw_saved_")):
+            return saved_attribute(self, name)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(saved_names(self)))
 
     @property
     def next_functions(self) -> tuple:

@@ -1,0 +1,71 @@
+"""A node's saved values under PyTorch's attribute names: `grad_fn._saved_self`, `_saved_result`,
+`_saved_exponent`, `_saved_self_sym_sizes`, `_raw_saved_self`, ... (how PyTorch's documentation
+shows what autograd keeps for the backward pass).
+
+A primitive names its inputs and attributes itself ("a", "b", "c", "exponent", "dim"); PyTorch
+names an op's first input `self`, its second `other` (`mat2` for products), its output `result`.
+Anything else is looked up under its own name. Nothing here runs unless such an attribute is read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy
+
+from . import tensor_type as _tt
+
+_SECOND_INPUT = ("other", "mat2", "vec", "weight", "tensor1", "end")
+_PRODUCTS = ("mm", "bmm")  # PyTorch calls their second operand `mat2`
+
+
+def _second_name(node: Any) -> str:
+    return "mat2" if node.op.name in _PRODUCTS else "other"
+
+
+def _our_name(node: Any, name: str) -> str | None:
+    """The primitive's name for PyTorch's saved-value name `name` (None when it has none)."""
+    inputs = node.op.inputs
+    if name == "result":
+        return "out"
+    if name in ("self", "input") and inputs:
+        return inputs[0]
+    if name in _SECOND_INPUT and len(inputs) > 1:
+        return inputs[1]
+    if name == "other" and "c" in node.attrs:  # a Python number operand (x * 3)
+        return "c"
+    return name if name in inputs or name in node.attrs else None
+
+
+def saved_attribute(node: Any, attribute: str) -> Any:
+    """`node.<attribute>` for `_saved_<name>`, `_saved_<input>_sym_sizes` and `_raw_saved_<name>`."""
+    raw = attribute.startswith("_raw_saved_")
+    name = attribute[len("_raw_saved_") if raw else len("_saved_"):]
+    if not raw and name.endswith("_sym_sizes"):
+        ours = _our_name(node, name[: -len("_sym_sizes")])
+        if ours is not None and ours in node.op.inputs:
+            return tuple(node.shapes[node.op.inputs.index(ours)])
+    ours = _our_name(node, name)
+    if ours is not None and ours in node.saved:
+        if raw:
+            saved = node.saved[ours]
+            return saved[0] if isinstance(saved, tuple) else saved
+        value = node._lookup(ours)
+        return value[0] if ours == "out" and isinstance(value, tuple) and len(value) == 1 else value
+    if not raw and ours is not None and ours in node.attrs:
+        value = node.attrs[ours]
+        return _tt.make(numpy.asarray(value)) if ours == "c" else value  # PyTorch saves a number as a tensor
+    raise AttributeError(f"'{type(node).__name__}' object has no attribute '{attribute}'")
+
+
+def saved_names(node: Any) -> list[str]:
+    """The `_saved_*` attributes `dir(node)` lists: the values the node keeps, under PyTorch's names."""
+    inputs = node.op.inputs
+    names = []
+    for i, ours in enumerate(inputs):
+        if ours in node.saved:
+            names.append("_saved_" + ("self" if i == 0 else _second_name(node) if i == 1 else ours))
+    if "out" in node.saved:
+        names.append("_saved_result")
+    names += ["_saved_" + ("other" if key == "c" else key) for key in node.attrs]
+    return names
