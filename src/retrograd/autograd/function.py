@@ -297,7 +297,7 @@ def _wrap_outputs(ctx: FunctionCtx, args: tuple, output: Any, record: bool) -> A
         if dirty:
             _check_dirty(out)
             out._version_counter.value += 1
-        if record and not non_diff and out.is_floating_point():
+        if record and not non_diff and (out.is_floating_point() or out.is_complex()):
             if dirty and out._base is not None:  # the base takes the change (PyTorch's CopySlices)
                 rebase_dirty_view(out, ctx, i)
             else:

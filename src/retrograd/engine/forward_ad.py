@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import tensor_type as _tt
 from .backward import grad
+from .dual_levels import levels
 from .fit import fit
 from .grad_mode import state
 from .views import replay
@@ -29,13 +30,6 @@ if TYPE_CHECKING:
     from .primitive import Primitive
 
 
-class _Levels:
-    level: int | None = None  # the active dual level (one at a time, as in practice in PyTorch)
-    # tensors given a tangent at the level, by id (tensors compare elementwise), cleared when it ends
-    carriers: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
-
-
-levels = _Levels()
 
 
 class UnpackedDualTensor(NamedTuple):
@@ -162,6 +156,12 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
             "Trying to set a forward gradient that has a different size than that of the original Tensor, "
             f"this is not supported. Tensor is of size {list(tensor.shape)} while the given forward "
             f"gradient is of size {list(tangent.shape)}."
+        )
+    if getattr(tensor, "_level", 0) or getattr(tangent, "_level", 0):
+        # the tangents are computed by backward passes through each op's rule, which vmap does not batch
+        raise RuntimeError(
+            "make_dual: dual tensors do not work under vmap in retrograd; for batched forward-mode "
+            "derivatives, vmap retrograd.func.jvp (or use retrograd.func.jacfwd) instead"
         )
     for name, t in (("primal", tensor), ("tangent", tangent)):
         if not (t.is_floating_point() or t.is_complex()):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._display_name import package_name
 from . import tensor_type as _tt
+from .dual_levels import levels as _dual_levels
 from .grad_mode import state
 from .inference import NO_VERSION, SAVE_REFUSAL
 
@@ -108,9 +109,13 @@ class SavedTensor:
     reference each other.
     """
 
-    __slots__ = ("tensor", "data", "counter", "version", "output_nr", "packed", "unpack_hook", "unpacked")
+    __slots__ = ("tensor", "data", "counter", "version", "output_nr", "packed", "unpack_hook", "unpacked", "dual")
     counter: Any  # the tensor's _Version, None once released
     unpacked: Any  # what the unpack hook returned, until released
+    # an output saved inside a dual level, whose tangent (set after the op) goes to the rebuilt tensor:
+    # forward over reverse differentiates the backward. Kept only there: node and output then form a
+    # cycle, which the garbage collector frees
+    dual: Tensor | None
 
     def __init__(self, t: Tensor, is_output: bool) -> None:
         counter = self.counter = t._version_counter
@@ -118,7 +123,9 @@ class SavedTensor:
             raise RuntimeError(SAVE_REFUSAL)
         self.version = counter.value
         self.output_nr = t._output_nr if is_output else -1
-        self.tensor = self.data = self.packed = self.unpack_hook = self.unpacked = None
+        self.tensor = self.data = self.packed = self.unpack_hook = self.unpacked = self.dual = None
+        if is_output and _dual_levels.level is not None:
+            self.dual = t
         hooks = state.saved_tensors_hooks
         if hooks:  # saved_tensors_hooks (this thread's): the user decides how it is stored
             pack, self.unpack_hook = hooks[-1]
@@ -137,15 +144,23 @@ class SavedTensor:
                 self.unpacked = self.unpack_hook(self.packed)
             t = self.unpacked
             if self.output_nr >= 0 and state.enabled:
-                return _tt.make(t._data, True, node, self.output_nr)
+                return self._with_tangent(_tt.make(t._data, True, node, self.output_nr))
             return t
         if self.counter.value != self.version:
             self._raise_modified(node)
         if self.tensor is not None:
             return self.tensor
         if state.enabled:  # create_graph: the output links back to this node
-            return _tt.make(self.data, True, node, self.output_nr)
-        return _tt.make(self.data)
+            return self._with_tangent(_tt.make(self.data, True, node, self.output_nr))
+        return self._with_tangent(_tt.make(self.data))
+
+    def _with_tangent(self, t: Tensor) -> Tensor:
+        """`t`, given the saved output's tangent while its dual level lasts."""
+        source = self.dual
+        if source is not None and source._fw_grad is not None and _dual_levels.level is not None:
+            t._fw_grad = source._fw_grad
+            _dual_levels.carriers[id(t)] = t
+        return t
 
     def register_hooks(self, pack_hook: Callable[[Any], Any], unpack_hook: Callable[[Any], Any]) -> None:
         """PyTorch's hooks for this one saved tensor (`grad_fn._raw_saved_self.register_hooks`): the
@@ -181,7 +196,7 @@ class SavedTensor:
         )
 
     def release(self) -> None:
-        self.tensor = self.data = self.counter = self.packed = self.unpacked = None
+        self.tensor = self.data = self.counter = self.packed = self.unpacked = self.dual = None
 
     @property
     def nbytes(self) -> int:
