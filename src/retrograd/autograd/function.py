@@ -42,6 +42,8 @@ from ..tensor import Tensor
 class FunctionCtx(Node):
     """The `ctx` of a custom Function; it is also the backward node of its outputs."""
 
+    runs_without_grads = True
+
     def __init__(self, fn_cls: type, next_functions: tuple = ()) -> None:
         super().__init__(next_functions)
         self._fn_cls = fn_cls

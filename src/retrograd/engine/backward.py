@@ -258,7 +258,7 @@ def _execute(
         return ()
     if needed is not None and not needed[node]:
         return (None,) * len(node.next_functions)
-    if grads[0] is None if len(grads) == 1 else all(g is None for g in grads):
+    if (grads[0] is None if len(grads) == 1 else all(g is None for g in grads)) and not node.runs_without_grads:
         return (None,) * len(node.next_functions)
     if needed is None and not anomaly.enabled:
         results = node.apply(grads, None)  # the common case: every input is wanted

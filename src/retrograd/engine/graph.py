@@ -239,6 +239,9 @@ class Node:
         "__weakref__",
     )
     n_outputs = 1
+    # built-in rules give no gradient when none comes in, so the engine skips them then; a custom
+    # Function's backward runs anyway, as in PyTorch (it sees zeros, or None without materialize_grads)
+    runs_without_grads = False
     _edges: tuple | None  # None: one input, in _input and _input_nr
     _input: Node | None
     _input_nr: int
