@@ -100,7 +100,11 @@ def _inputs(lib):
 SCENARIOS = {
     "sin": (lambda lib, F, x, y, z: (lib.sin, (x,)), {}, True),
     "matmul": (lambda lib, F, x, y, z: (lambda a, b: b @ a.exp(), (x, y)), {}, True),
-    "wrong": (lambda lib, F, x, y, z: (F["Wrong"].apply, (x,)), {}, ("GradcheckError", "Jacobian mismatch for output 0")),
+    "wrong": (
+        lambda lib, F, x, y, z: (F["Wrong"].apply, (x,)),
+        {},
+        ("GradcheckError", "Jacobian mismatch for output 0"),
+    ),
     "nondet": (lambda lib, F, x, y, z: (F["Nondet"].apply, (x,)), {}, ("GradcheckError", "Backward is not reentrant")),
     "nondet within tolerance": (lambda lib, F, x, y, z: (F["Nondet"].apply, (x,)), {"nondet_tol": 1e-6}, True),
     "two outputs": (lambda lib, F, x, y, z: (F["TwoOutputs"].apply, (x,)), {}, True),
@@ -274,7 +278,9 @@ def test_fast_mode_leaves_the_global_generator_alone():
     assert retrograd.equal(retrograd.rand(2), expected)
 
 
-@pytest.mark.parametrize("options", [{}, {"fast_mode": True}, {"check_fwd_over_rev": True}, {"check_batched_grad": True}])
+@pytest.mark.parametrize(
+    "options", [{}, {"fast_mode": True}, {"check_fwd_over_rev": True}, {"check_batched_grad": True}]
+)
 def test_gradgradcheck_options(options):
     x, y, _ = _inputs(retrograd)
     assert retrograd.autograd.gradgradcheck(lambda a, b: (b @ a.exp()).tanh(), (x, y), **options)

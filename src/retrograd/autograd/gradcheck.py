@@ -19,11 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from .._generator import Generator
 from ..dtypes import complex128, float64
 from ..engine.backward import grad as _grad
 from ..engine.grad_mode import enable_grad
-from ..random import rand
 from ..tensor import Tensor
 from ..testing import make_tensor
 from .gradcheck_jacobians import (
@@ -46,6 +44,7 @@ from .gradcheck_properties import (
     check_batched_grad,
     check_undefined_backward,
     check_undefined_forward,
+    on_first_use,
 )
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
@@ -227,13 +226,18 @@ def _check_slow(case: _Case, o: _Options, forward: bool) -> None:
 # ----- fast mode: one projection v^T J u per input and output ----------------------------------
 
 
-def _unit_vector(g: Generator, n: int) -> np.ndarray:
+def _generator() -> Any:
+    """A fresh generator, as PyTorch's fast mode makes: the user's random stream is left alone."""
+    return on_first_use("random").Generator()
+
+
+def _unit_vector(g: Any, n: int) -> np.ndarray:
     """A random direction with non-negative entries, drawn as PyTorch's fast mode draws it."""
-    v = rand(n, generator=g)._data.astype(np.float64)
+    v = on_first_use("random").rand(n, generator=g)._data.astype(np.float64)
     return v / np.linalg.norm(v)
 
 
-def _input_direction(g: Generator, x: Tensor) -> np.ndarray:
+def _input_direction(g: Any, x: Tensor) -> np.ndarray:
     """u over `x`'s real directions; a complex `x` gets one unit vector for each part."""
     return np.concatenate([_unit_vector(g, x.numel()) for _ in range(2 if x.is_complex() else 1)])
 
@@ -258,7 +262,7 @@ def _slow_report(case: _Case, n: int, k: int, o: _Options, forward: bool) -> str
 
 
 def _check_fast(case: _Case, o: _Options, forward: bool) -> None:
-    g = Generator()  # its own generator, as PyTorch: the user's random stream is left alone
+    g = _generator()
     wrt, outputs = case.wrt, case.outputs
     us = [_input_direction(g, x) for x in wrt]
     numerical = [numerical_jvps(case.func, case.inputs, i, u, o.eps, case.picks) for i, u in zip(case.targets, us)]
@@ -308,7 +312,7 @@ def _check_constant(case: _Case, o: _Options) -> None:
     """No output requires grad: then the function must not change with its inputs."""
     floating = _floating(case.func_out)
     if o.fast_mode:
-        g = Generator()
+        g = _generator()
         jvps = [
             numerical_jvps(case.func, case.inputs, i, _input_direction(g, case.inputs[i]), o.eps, floating)
             for i in case.targets
@@ -341,7 +345,7 @@ def _run_gradcheck(func: Callable, inputs: tuple, o: _Options) -> None:
     if o.check_forward_ad:
         _check_derivatives(case, o, forward=True)
         if o.check_undefined_grad:
-            g = Generator()
+            g = _generator()
             units = [from_real_parts(_input_direction(g, x), x) for x in case.wrt]
             check_undefined_forward(func, inputs, targets, units, case.picks)
     if o.check_batched_forward_grad:

