@@ -148,6 +148,30 @@ def test_retain_graph_and_freed_graph_error():
         y.backward()
 
 
+@pytest.mark.parametrize(
+    "make, raises",
+    [
+        (lambda x: x * 3, True),  # PyTorch saves the number as a tensor: freed after the first backward
+        (lambda x: 3 * x, True),
+        (lambda x: x / 3, True),
+        (lambda x: x.mul(3), True),
+        (lambda x: x + 3, False),  # nothing saved: a second backward works, as in PyTorch
+        (lambda x: x - 3, False),
+    ],
+)
+def test_second_backward_through_a_number_operand(make, raises):
+    x = leaf([1.0, 2.0])
+    y = make(x).sum()
+    y.backward(retain_graph=True)
+    y.backward()  # retained: works
+    if raises:
+        with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+            y.backward()
+    else:
+        y.backward()
+        np.testing.assert_allclose(x.grad.numpy(), [3.0, 3.0])
+
+
 def test_backward_inputs_restricts_accumulation():
     x, w = leaf([1.0, 2.0]), leaf([3.0, 4.0])
     (x * w).sum().backward(inputs=[x])

@@ -33,7 +33,7 @@ from .fit import zeros_for as _zeros_for
 from .forward_ad import levels as _fw_levels
 from .forward_ad import propagate as _propagate_tangents
 from .grad_mode import state
-from .graph import Node, SavedTensor, _sequence
+from .graph import FREED_MESSAGE, Node, SavedTensor, _sequence
 from .saved_attributes import saved_attribute, saved_names
 from .views import edge, link_view
 from .vmap_hook import NOT_BATCHED
@@ -93,6 +93,7 @@ class Primitive:
         "saves_any",
         "constant_edges",
         "multi_output_view",
+        "saves_number",
         "node_class",
         "single",
         "joint",
@@ -145,6 +146,9 @@ class Primitive:
         self.constant_edges = ((None, 0),) * constant_edges
         # set on the view steps of split/unbind pieces: PyTorch forbids in-place changes to them
         self.multi_output_view = False
+        # set on tensor-and-number ops whose number PyTorch saves as a tensor (mul, div): a second
+        # backward through their freed node raises there, so it does here
+        self.saves_number = False
         self.array_rules = _checked_array_rules(self, tuple(array_rules)) if array_rules else None
         self.array_reads = tuple(_parameter_names(r)[1:] for r in array_rules)  # after (xp, g)
 
@@ -630,6 +634,8 @@ class OpNode(Node):
         return tuple(results)
 
     def release(self) -> None:
+        if self.op.saves_number:
+            self.attrs = _FREED_NUMBER
         if not self.saved:
             return
         for s in self.saved.values():
@@ -641,6 +647,17 @@ class OpNode(Node):
         return tuple(self._lookup(n) for n in self.saved)
 
 
+class _FreedNumber(dict):
+    """A released node's attributes where PyTorch would have freed the saved number: reading raises."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __getitem__(self, key: Any) -> Any:
+        raise RuntimeError(FREED_MESSAGE)
+
+
+_FREED_NUMBER = _FreedNumber()
 _NODE_CLASSES: dict[str, type[OpNode]] = {}
 
 

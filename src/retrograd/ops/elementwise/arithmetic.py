@@ -153,6 +153,9 @@ _div_scalar = Primitive(
 )
 
 
+_mul_scalar.saves_number = _div_scalar.saves_number = True
+
+
 def _same_float(a: Any, b: Any) -> bool:
     """Two float tensors of one dtype: no promotion to work out (most ops of a training step)."""
     if not (isinstance(b, Tensor) and isinstance(a, Tensor)):
