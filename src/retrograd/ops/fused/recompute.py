@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ...engine.backward import grad
-from ...engine.grad_mode import state
+from ...engine.grad_mode import enable_grad, state
 from ...tensor import Tensor
 
 
@@ -29,8 +29,15 @@ def differentiate(composed: Callable[..., Any], inputs: Sequence[Tensor], grads:
 
     Inputs that are not floating point (masks, indices) get None.
     """
-    leaves = [t if t.requires_grad or not t.is_floating_point() else t.detach().requires_grad_() for t in inputs]
-    wanted = [t for t in leaves if t.is_floating_point()]
-    outs = composed(*leaves)
-    with_grads = iter(grad(outs, wanted, grads, create_graph=True, allow_unused=True))
+    # a batched first-order backward runs with grad mode off: the composed form is recorded anyway,
+    # and its gradients leave without their graph
+    keep_graph = state.enabled
+    with enable_grad():
+        leaves = [t if t.requires_grad or not t.is_floating_point() else t.detach().requires_grad_() for t in inputs]
+        wanted = [t for t in leaves if t.is_floating_point()]
+        outs = composed(*leaves)
+        gradients = grad(outs, wanted, grads, create_graph=True, allow_unused=True)
+    if not keep_graph:
+        gradients = tuple(None if g is None else g.detach() for g in gradients)
+    with_grads = iter(gradients)
     return tuple(next(with_grads) if t.is_floating_point() else None for t in leaves)

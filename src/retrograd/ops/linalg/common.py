@@ -154,5 +154,9 @@ def _xp(t: Tensor) -> Any:
 
 
 def is_zero_leaf(g: Tensor) -> bool:
-    """True for the zeros the engine passes for an output that got no gradient."""
-    return g._grad_fn is None and not g._requires_grad and not g._data.any()
+    """True for the zeros the engine passes for an output that got no gradient.
+
+    A gradient batched by vmap is never taken for one: its values cannot be looked at, and the
+    full formula gives zeros for zeros anyway.
+    """
+    return type(g) is Tensor and g._grad_fn is None and not g._requires_grad and not g._data.any()

@@ -81,9 +81,11 @@ def _cumprod_grad(g: Tensor, a: Tensor, out: Tensor, dim: int) -> Tensor:
     x = a._data
     if x.ndim == 0 or x.shape[dim] <= 1:
         return g
+    if type(a) is not Tensor:  # batched by vmap: its zeros cannot be looked for, so the formula that allows them
+        return _cumprod_grad_quadratic(g, a, dim)
     if not (x == 0).any():
         return cumulative_sum(out * g, dim, reverse=True) / a  # Σ_{j>=k} g_j y_j / a_k
-    if not state.enabled:  # a first-order backward: the O(n) formula, on arrays
+    if not state.enabled and type(g) is Tensor:  # a first-order, unbatched backward: the O(n) formula on arrays
         return Tensor._make(_cumprod_grad_with_zeros(namespace(x), g._data, x, out._data, dim))
     return _cumprod_grad_quadratic(g, a, dim)
 

@@ -328,8 +328,8 @@ def roll(input: Tensor, shifts: int | Sequence[int], dims: int | Sequence[int] |
 
 
 def _windows(xp: Any, a: Any, dim: int, size: int, step: int) -> Any:
-    if a.ndim == 0:
-        return a.reshape(1)[:size]
+    if a.ndim == dim:  # a 0-d tensor (batched by vmap: dim is past its batch dim) is its one window
+        return a[..., None][..., :size]
     n = (a.shape[dim] - size) // step + 1
     shape = a.shape[:dim] + (n,) + a.shape[dim + 1 :] + (size,)
     st = a.strides
@@ -339,10 +339,9 @@ def _windows(xp: Any, a: Any, dim: int, size: int, step: int) -> Any:
 
 
 def _windows_sum(xp: Any, g: Any, shape: tuple, dim: int, size: int, step: int) -> Any:
+    if len(shape) == dim:  # the windows of a 0-d tensor (or of a batch of them, under vmap)
+        return g.sum(axis=-1)
     out = xp.zeros(shape, dtype=g.dtype)
-    if not shape:
-        out[...] = g.sum()
-        return out
     n = g.shape[dim]
     for j in range(size):  # one strided add per position in the window, not per element
         out[(slice(None),) * dim + (slice(j, j + step * (n - 1) + 1, step),)] += g[..., j]
