@@ -13,6 +13,7 @@ import pytest
 
 import retrograd
 from retrograd.autograd import gradcheck, gradgradcheck
+from retrograd.autograd.gradcheck_properties import check_batched_grad
 
 from . import (
     cases_activation,
@@ -90,6 +91,19 @@ def test_gradcheck(case):
     arrays = case.inputs(_rng(case))
     tensors = make_tensors(retrograd, arrays, True)
     assert gradcheck(lambda *ts: case.fn(retrograd, *ts), tensors)
+
+
+@pytest.mark.parametrize("case", GRAD_CASES, ids=[c.id for c in GRAD_CASES])
+def test_batched_backward(case):
+    # the backward vmapped over two cotangents (jacrev, hessian, is_grads_batched) equals two
+    # backwards: gradcheck's check_batched_grad, without its Jacobians again
+    retrograd.manual_seed(zlib.crc32(case.id.encode()))
+    tensors = make_tensors(retrograd, case.inputs(_rng(case)), True)
+    wrt = [t for t in tensors if isinstance(t, retrograd.Tensor) and t.requires_grad]
+    out = case.fn(retrograd, *tensors)
+    outs = out if isinstance(out, tuple) else (out,)
+    for k, o in enumerate(o for o in outs if isinstance(o, retrograd.Tensor) and o.requires_grad):
+        check_batched_grad(o, k, wrt)
 
 
 GRADGRAD_CASES = [c for c in CASES if c.grad and c.gradgrad]
