@@ -261,6 +261,32 @@ def test_clone_and_contiguous():
     assert not x.t().is_contiguous() and x.t().contiguous().is_contiguous()
 
 
+def _clone_strides(lib):
+    x = lib.arange(24.0).reshape(2, 3, 4)
+    views = [x, x.transpose(0, 2), x.permute(1, 2, 0), x[:, ::2], x[:1].expand(3, 3, 4), x.mT]
+    return [
+        (v.clone().stride(), v.clone(memory_format=lib.contiguous_format).stride(), v.clone().is_contiguous())
+        for v in views
+    ]
+
+
+def test_clone_keeps_a_dense_layout():
+    # PyTorch's preserve_format: a dense input's strides are kept; gaps or overlaps give a contiguous copy
+    assert _clone_strides(rg) == [
+        ((12, 4, 1), (12, 4, 1), True),
+        ((1, 4, 12), (6, 2, 1), False),
+        ((4, 1, 12), (8, 2, 1), False),
+        ((8, 4, 1), (8, 4, 1), True),
+        ((12, 4, 1), (12, 4, 1), True),
+        ((12, 1, 4), (12, 3, 1), False),
+    ]
+
+
+@needs_torch
+def test_clone_strides_match_pytorch():
+    assert _clone_strides(rg) == _clone_strides(torch)
+
+
 def test_tensor_from_tensor_warns_and_copies():
     x = rg.tensor([1.0])
     with pytest.warns(UserWarning, match="To copy construct from a tensor"):

@@ -1381,7 +1381,9 @@ class Tensor(TensorMethods):
         """
         if memory_format is not None:
             _methods._ops.kernels.placement.check_memory_format(memory_format)
-        return self if self._data.flags.c_contiguous else _methods._ops.clone(self)
+        if self._data.flags.c_contiguous:
+            return self
+        return _methods._ops.clone(self, memory_format=_layouts.contiguous_format)
 
     # --- Python protocol ---------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .._layouts import contiguous_format
 from ..dtypes import BFLOAT16_NP, dtype
 from ..engine.bfloat16 import to_bfloat16
 from ..engine.primitive import Primitive
@@ -16,7 +17,24 @@ from .kernels.placement import check_memory_format
 
 __all__ = ["clone", "to_dtype", "fill", "copy"]
 
-_clone = Primitive("clone", lambda xp, a: a.copy(), [lambda g: g])  # d a / d a = 1
+def _dense(a: Any) -> bool:
+    """Whether `a` fills its memory without gaps or overlaps, in some order of its dims."""
+    expected = a.itemsize
+    for stride, size in sorted((s, n) for s, n in zip(a.strides, a.shape) if n > 1):
+        if stride != expected:
+            return False
+        expected *= size
+    return True
+
+
+def _preserving_copy(xp: Any, a: Any) -> Any:
+    # PyTorch's preserve_format: a dense input's strides are kept (a transposed tensor's clone is
+    # transposed too); any other input is copied contiguously
+    return a.copy(order="K") if not a.flags.c_contiguous and _dense(a) else a.copy()
+
+
+_clone = Primitive("clone", _preserving_copy, [lambda g: g])  # d a / d a = 1
+_contiguous_clone = Primitive("clone", lambda xp, a: a.copy(), [lambda g: g])
 _to_dtype = Primitive(
     "to_dtype",
     lambda xp, a, dt: _convert(a.real if a.dtype.kind == "c" and dt.kind != "c" else a, dt),
@@ -46,7 +64,8 @@ def clone(t: Tensor, *, memory_format: Any = None) -> Tensor:
 
     Args:
         t (Tensor): any tensor.
-        memory_format (memory_format, optional): accepted for PyTorch compatibility; copies are contiguous.
+        memory_format (memory_format, optional): `torch.preserve_format` (the default) keeps a dense
+            input's strides, as PyTorch; `torch.contiguous_format` lays the copy out row-major.
 
     Returns:
         Tensor: the same values, shape and dtype; changing it leaves `t` alone.
@@ -62,6 +81,8 @@ def clone(t: Tensor, *, memory_format: Any = None) -> Tensor:
     """
     if memory_format is not None:
         check_memory_format(memory_format)
+        if memory_format is contiguous_format:
+            return _contiguous_clone(t)
     return _clone(t)
 
 

@@ -42,7 +42,7 @@ def _var_array(xp: Any, a: Any, dims: tuple, correction: float, keepdim: bool) -
 
 def _var_grad(g: Tensor, a: Tensor, dims: tuple, correction: float, keepdim: bool, full: bool) -> Tensor:
     dof = count(a._data.shape, dims) - correction
-    if full:
+    if full and len(dims) == a._data.ndim:  # (under vmap's batching, `a` has a batch dim the reduction keeps)
         if dof <= 0:  # 2/dof is infinite: inf · 0 = NaN where a equals its mean, inf elsewhere
             return g * where(a == a.mean(), math.nan, math.inf)
         return (2.0 / dof) * g * (a - a.mean())

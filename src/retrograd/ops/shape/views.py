@@ -12,6 +12,7 @@ from typing import Any, SupportsIndex
 
 import numpy as np
 
+from ..._layouts import contiguous_format
 from ...dtypes import dtype
 from ...engine import primitive as _primitive
 from ...engine.fit import sum_to_shape
@@ -172,7 +173,7 @@ def reshape(input: Tensor, *shape: SupportsIndex | Sequence[SupportsIndex]) -> T
         return _reshape(input, shape=target)
     if target == input._data.shape or _reshapes_in_place(input._data, target):
         return _reshape_alias(input, shape=target)  # a view of strided memory: PyTorch's _reshape_alias
-    return unsafe_view(input.clone(), shape=target)
+    return unsafe_view(input.clone(memory_format=contiguous_format), shape=target)  # as PyTorch's reshape
 
 
 def _reshapes_in_place(a: np.ndarray, shape: tuple) -> bool:
