@@ -13,7 +13,7 @@ import pytest
 
 import retrograd
 from retrograd.autograd import gradcheck, gradgradcheck
-from retrograd.autograd.gradcheck_properties import check_batched_grad
+from retrograd.autograd.gradcheck_properties import check_batched_forward_grad, check_batched_grad
 
 from . import (
     cases_activation,
@@ -104,6 +104,41 @@ def test_batched_backward(case):
     outs = out if isinstance(out, tuple) else (out,)
     for k, o in enumerate(o for o in outs if isinstance(o, retrograd.Tensor) and o.requires_grad):
         check_batched_grad(o, k, wrt)
+
+
+# vmap of func.jvp: inside the transform the primal is a batched wrapper, so code that needs it
+# unbatched fails where PyTorch's dual tensors work (the limits gradcheck's batched forward check found)
+_PRIMAL_BATCHED = "vmap(func.jvp) batches the primal: "
+BATCHED_FORWARD_KNOWN = {
+    **{f"setitem[{v}]": _PRIMAL_BATCHED + "a batched value written into an unbatched tensor" for v in (
+        "int", "slice_broadcast", "step", "leading_ones", "ellipsis", "list", "tensor_pair", "mask",
+        "mask_full_scalar_tensor", "slice_and_list", "view_of_view", "iadd")},
+    "getitem[mask_full]": _PRIMAL_BATCHED + "a boolean mask of data-dependent size",
+    "F.batch_norm[train]": _PRIMAL_BATCHED + "running statistics updated in place from a batched input",
+    **{f"F.gaussian_nll_loss[{v}]": _PRIMAL_BATCHED + "the var >= 0 check reads its values" for v in (
+        "mean", "sum", "none", "full_broadcast_var")},
+    "copy": "PyTorch has no batching rule for it either",
+    **{name: "random: vmap needs randomness='same' or 'different' (PyTorch's gradcheck fails these too)" for name in (
+        "rrelu[training]", "F.dropout[train]", "F.dropout[inplace]", "F.dropout1d", "F.dropout1d[unbatched]",
+        "F.dropout2d", "F.dropout3d", "F.alpha_dropout", "F.feature_alpha_dropout",
+        "F.scaled_dot_product_attention[dropout]")},
+    **{name: "in-place random: the second jvp sees the first's change" for name in (
+        "rrelu_", "F.rrelu[inplace]", "F.rrelu_")},
+}  # fmt: skip
+BATCHED_FORWARD_CASES = [
+    pytest.param(c, id=c.id, marks=[pytest.mark.xfail(reason=BATCHED_FORWARD_KNOWN[c.id], strict=True)])
+    if c.id in BATCHED_FORWARD_KNOWN else pytest.param(c, id=c.id)
+    for c in GRAD_CASES
+]
+
+
+@pytest.mark.parametrize("case", BATCHED_FORWARD_CASES)
+def test_batched_forward(case):
+    # func.jvp vmapped over two tangents equals two jvps: gradcheck's check_batched_forward_grad
+    retrograd.manual_seed(zlib.crc32(case.id.encode()))
+    tensors = make_tensors(retrograd, case.inputs(_rng(case)), True)
+    targets = [i for i, t in enumerate(tensors) if isinstance(t, retrograd.Tensor) and t.requires_grad]
+    check_batched_forward_grad(lambda *ts: case.fn(retrograd, *ts), tuple(tensors), targets)
 
 
 GRADGRAD_CASES = [c for c in CASES if c.grad and c.gradgrad]
