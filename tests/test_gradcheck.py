@@ -337,3 +337,20 @@ def test_make_dual_under_vmap_says_it_is_unsupported():
 
     with pytest.raises(RuntimeError, match="dual tensors do not work under vmap"):
         retrograd.func.vmap(tangent_of_exp)(retrograd.ones(2, 3))
+
+
+@pytest.mark.parametrize(
+    "inplace",
+    [
+        lambda F, a: F.elu_(a * 1),
+        lambda F, a: F.selu(a * 1, inplace=True),
+        lambda F, a: F.silu(a * 1, inplace=True),
+        lambda F, a: F.mish(a * 1, inplace=True),
+        lambda F, a: F.hardswish(a * 1, inplace=True),
+    ],
+)
+def test_forward_over_reverse_through_inplace_activations(inplace):
+    # the rule reads the value from before the write: its tangent must be kept with it
+    x = retrograd.tensor([0.7, -1.3, 0.4, -0.2, 1.9], dtype=retrograd.float64, requires_grad=True)
+    f = lambda a: inplace(retrograd.nn.functional, a)  # noqa: E731
+    assert retrograd.autograd.gradgradcheck(f, (x,), check_fwd_over_rev=True, check_undefined_grad=False)

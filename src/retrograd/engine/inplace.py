@@ -180,6 +180,10 @@ def _snapshot_saved(node: Node, target: Tensor) -> None:
         if isinstance(s, SavedTensor) and s.tensor is target:
             if snapshot is None:
                 snapshot = _tt.make(target._data.copy(), target._requires_grad, target._grad_fn, target._output_nr)
+                # forward over reverse reads the old value's tangent too, which the write replaces in place
+                tangent = _fw.tangent_of(target) if _fw.levels.level is not None else None
+                if tangent is not None:
+                    _fw.carry(snapshot, tangent.clone())
             saved[name] = SavedTensor(snapshot, False)
 
 
