@@ -380,8 +380,10 @@ def gradcheck(
 ) -> bool:
     """True when autograd's Jacobian of `func` at `inputs` matches finite differences.
 
-    Every input tensor with `requires_grad=True` is checked against every
-    floating-point output.
+    Every input tensor with `requires_grad=True` is checked against every output that
+    requires grad (an output that none requires must not change with the inputs). As in
+    PyTorch, the backward must also give the same values twice, zero gradients for a zero
+    incoming gradient, and cope with undefined output gradients.
 
     Args:
         func (callable): takes the tensors of `inputs`, returns a tensor or a tuple of tensors.
