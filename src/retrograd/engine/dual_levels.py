@@ -7,6 +7,10 @@ runs backward passes, which import the graph).
 from __future__ import annotations
 
 import weakref
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
 
 
 class _Levels:
@@ -16,3 +20,10 @@ class _Levels:
 
 
 levels = _Levels()
+
+
+def carry(t: Tensor, tangent: Tensor | None) -> None:
+    """Give `t` its tangent at the current dual level (forgotten when the level ends)."""
+    t._fw_grad = tangent
+    if tangent is not None:
+        levels.carriers[id(t)] = t

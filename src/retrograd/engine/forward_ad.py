@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import tensor_type as _tt
 from .backward import grad
-from .dual_levels import levels
+from .dual_levels import carry, levels
 from .fit import fit
 from .grad_mode import state
 from .views import replay
@@ -28,8 +28,6 @@ from .views import replay
 if TYPE_CHECKING:
     from ..tensor import Tensor
     from .primitive import Primitive
-
-
 
 
 class UnpackedDualTensor(NamedTuple):
@@ -101,13 +99,6 @@ def exit_dual_level(*, level: int | None = None) -> None:
     for t in list(levels.carriers.values()):  # as PyTorch: tangents do not outlive their level
         t._fw_grad = None
     levels.carriers = weakref.WeakValueDictionary()
-
-
-def carry(t: Tensor, tangent: Tensor | None) -> None:
-    """Give `t` its tangent at the current dual level (forgotten when the level ends)."""
-    t._fw_grad = tangent
-    if tangent is not None:
-        levels.carriers[id(t)] = t
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._display_name import package_name
 from . import tensor_type as _tt
+from .dual_levels import carry as _carry_tangent
 from .dual_levels import levels as _dual_levels
 from .grad_mode import state
 from .inference import NO_VERSION, SAVE_REFUSAL
@@ -158,8 +159,7 @@ class SavedTensor:
         """`t`, given the saved output's tangent while its dual level lasts."""
         source = self.dual
         if source is not None and source._fw_grad is not None and _dual_levels.level is not None:
-            t._fw_grad = source._fw_grad
-            _dual_levels.carriers[id(t)] = t
+            _carry_tangent(t, source._fw_grad)
         return t
 
     def register_hooks(self, pack_hook: Callable[[Any], Any], unpack_hook: Callable[[Any], Any]) -> None:
