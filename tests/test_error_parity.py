@@ -190,3 +190,29 @@ def test_float_of_a_tensor_that_requires_grad_warns_once_per_process():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert out.strip() == ("1 Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
                            "behavior. <string>")
+
+
+# tensor-only ops given a number, a list or None: PyTorch's argument parser names the argument
+_TENSOR_ONLY = {
+    "dot": "tensor", "vdot": "other", "inner": "other", "kron": "other", "mm": "mat2", "mv": "vec",
+    "matmul": "other", "cross": "other", "masked_select": "mask", "equal": "other", "is_same_size": "other",
+    "cdist": "x2", "prelu": "weight", "triangular_solve": "A", "cholesky_solve": "input2", "orgqr": "input2",
+    "lu_unpack": "LU_pivots",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", _TENSOR_ONLY)
+@pytest.mark.parametrize("value", [2, [1.0, 2.0], None])
+def test_tensor_only_ops_name_a_non_tensor_argument(name, value):
+    x = rg.tensor([[0.5, 1.5], [2.0, 0.25]])
+    kind = type(value).__name__
+    second = f"{name}(): argument '{_TENSOR_ONLY[name]}' (position 2) must be Tensor, not {kind}"
+    with pytest.raises(TypeError) as info:
+        getattr(rg, name)(x, value)
+    assert str(info.value) == second
+    if torch is not None:
+        with pytest.raises(TypeError) as theirs:
+            getattr(torch, name)(torch.tensor([[0.5, 1.5], [2.0, 0.25]]), value)
+        assert str(info.value) == str(theirs.value)
+    with pytest.raises(TypeError, match=rf"^{name}\(\): argument '\w+' \(position 1\) must be Tensor, not {kind}$"):
+        getattr(rg, name)(value, x)

@@ -10,6 +10,7 @@ import numpy as np
 from .. import dtypes as _dt
 from ..engine.primitive import not_a_tensor
 from ..tensor import Tensor
+from .kernels.arg_types import check_tensors
 
 __all__ = ["can_cast", "detach", "get_device", "is_inference", "is_same_size", "is_signed", "typename", "unravel_index"]
 
@@ -48,6 +49,7 @@ def is_same_size(input: Tensor, other: Tensor) -> bool:
         >>> retrograd.is_same_size(retrograd.zeros(2, 3), retrograd.zeros(3, 2))
         False
     """
+    check_tensors("is_same_size", input=input, other=other)
     return tuple(input.shape) == tuple(other.shape)
 
 

@@ -27,6 +27,7 @@ from ...engine.vmap_hook import batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..elementwise.clamp_where import gated, where
+from ..kernels.arg_types import check_tensors
 from ..kernels.dtype_support import no_complex, no_complex_kernel
 from ..kernels.select import select, zero_where
 from .smooth import floating, run
@@ -427,6 +428,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
         tensor([[-0.1000, -0.5000],
                 [ 2.0000, -1.0000]])
     """
+    check_tensors("prelu", input=input, weight=weight)
     floating(input, "prelu_cpu")
     n, nd = weight.numel(), input._data.ndim
     channels = input._data.shape[1] if nd >= 2 else 1

@@ -13,6 +13,7 @@ from ...engine import numpy_errors
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
+from ..kernels.arg_types import check_tensors
 from ..kernels.operands import as_array, numpy_alias, promote, tensor_of, wrap_dims
 from ..kernels.out_arg import ANY, same, write_out
 
@@ -219,6 +220,7 @@ def equal(input: Tensor, other: Tensor) -> bool:
         >>> retrograd.equal(retrograd.tensor([1, 2]), retrograd.tensor([1, 3]))
         False
     """
+    check_tensors("equal", input=input, other=other)
     if _vmap.active:
         batched("equal", equal, input, other)  # a Python bool cannot be batched: PyTorch's error
     return input.shape == other.shape and bool((input._data == other._data).all())

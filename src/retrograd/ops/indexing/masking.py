@@ -17,6 +17,7 @@ from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
+from ..kernels.arg_types import check_tensors
 from ..kernels.guards import check_scalar_fits, store_scalar
 from ..kernels.operands import constant, wrap_dim
 from ..kernels.out_arg import same, write_out
@@ -259,6 +260,7 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
         >>> retrograd.masked_select(x, x > 0)
         tensor([1, 4])
     """
+    check_tensors("masked_select", input=input, mask=mask)
     if _vmap.active and (r := batched("masked_select", masked_select, input, mask)) is not NOT_BATCHED:
         return r  # one mask for every example; a batched mask is PyTorch's dynamic-shape error
     if mask._data.dtype != np.bool_:

@@ -20,6 +20,17 @@ def _refuse(fn: str, name: str, position: int, kind: str, value: Any) -> TypeErr
     return TypeError(f"{fn}(): argument '{name}' (position {position}) must be {kind}, not {type(value).__name__}")
 
 
+def check_tensors(fn: str, **arguments: Any) -> None:
+    """PyTorch's TypeError for the first of `arguments` (named in positional order) that is not a tensor.
+
+    Call it where a tensor-only op first reads its inputs, or in the `except AttributeError` around
+    that read on a hot path (free until something fails).
+    """
+    for position, (name, value) in enumerate(arguments.items(), 1):
+        if not isinstance(value, Tensor):
+            raise _refuse(fn, name, position, "Tensor", value)
+
+
 def tensor_arg(fn: str, name: str, position: int, value: Any) -> Tensor:
     """`value` if it is a tensor; PyTorch's TypeError otherwise."""
     if not isinstance(value, Tensor):

@@ -18,6 +18,7 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...return_types import return_type
 from ...tensor import Tensor
+from ..kernels.arg_types import check_tensors
 from ..kernels.operands import numpy_alias
 from ..kernels.out_arg import SAME, write_out
 from ..reduction.norms import matrix_norm, vector_norm
@@ -187,6 +188,7 @@ def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False, *, out: A
         tensor([[0.6250],
                 [0.7500]])
     """
+    check_tensors("cholesky_solve", input=input, input2=input2)
     if out is not None:
         return write_out(out, cholesky_solve, locals(), SAME)
     check_matrix(input2, "cholesky_solve")
@@ -297,6 +299,7 @@ def lu_unpack(
         tensor([[1.0000, 0.0000],
                 [0.3333, 1.0000]])
     """
+    check_tensors("lu_unpack", LU_data=LU_data, LU_pivots=LU_pivots)
     if out is not None:
         raise NotImplementedError("lu_unpack(): out= is not supported")
     if _vmap.active and (  # the pivots are read as indices: one example at a time
@@ -338,6 +341,7 @@ def triangular_solve(
         tensor([[1.],
                 [2.]])
     """
+    check_tensors("triangular_solve", input=b, A=A)
     if out is not None:
         raise NotImplementedError("triangular_solve(): out= is not supported")
     if transpose:
@@ -421,6 +425,7 @@ def orgqr(input: Tensor, input2: Tensor, *, out: Any = None) -> Tensor:
         tensor([[-0.6000, -0.8000],
                 [-0.8000,  0.6000]])
     """
+    check_tensors("orgqr", input=input, input2=input2)
     return householder_product(input, input2, out=out)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from ... import backend
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.arg_types import check_tensors
 from ..kernels.out_arg import MATRIX_POWER, SAME, safely_castable, same, write_out
 from ..reduction.norms import _norm_grad, _vector_norm_array
 from . import common as _rt
@@ -237,6 +238,7 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
         tensor([[7.],
                 [5.]])
     """
+    check_tensors("cdist", x1=x1, x2=x2)
     if compute_mode not in _CDIST_MODES:
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
     for name, t in (("X1", x1), ("X2", x2)):

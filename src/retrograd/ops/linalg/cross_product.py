@@ -11,6 +11,7 @@ from typing import Any
 
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.arg_types import check_tensors
 from ..kernels.operands import wrap_dim
 from ..kernels.out_arg import SAME, write_out
 from .common import broadcast_batch, check_same_dtype
@@ -74,6 +75,7 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None, *, out: Any = No
         tensor([[0., 0., 1.],
                 [0., 0., 0.]])
     """
+    check_tensors("cross", input=input, other=other)
     if out is not None:
         return write_out(out, cross, locals(), SAME)
     if dim is None:

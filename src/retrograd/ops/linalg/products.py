@@ -19,6 +19,7 @@ import numpy
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.arg_types import check_tensors
 from ..kernels.operands import wrap_dim
 from ..kernels.out_arg import SAME, TENSORDOT, same, write_out
 from ..shape.views import squeeze_dims, unsafe_view
@@ -190,6 +191,8 @@ def mm(input: Tensor, mat2: Tensor, *, out: Any = None) -> Tensor:
         >>> retrograd.mm(retrograd.tensor([[1.0, 2.0]]), retrograd.tensor([[3.0], [4.0]]))
         tensor([[11.]])
     """
+    if type(input) is not Tensor or type(mat2) is not Tensor:  # (subclasses pass the check)
+        check_tensors("mm", input=input, mat2=mat2)
     if out is not None:
         return write_out(out, mm, locals(), SAME)
     if input._data.ndim != 2:
@@ -236,6 +239,8 @@ def mv(input: Tensor, vec: Tensor, *, out: Any = None) -> Tensor:
         >>> retrograd.mv(retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]), retrograd.tensor([1.0, -1.0]))
         tensor([-1., -1.])
     """
+    if type(input) is not Tensor or type(vec) is not Tensor:  # (subclasses pass the check)
+        check_tensors("mv", input=input, vec=vec)
     if out is not None:
         return write_out(
             out, mv, locals(), same("addmv input tensors must have the same dtype, but got {dst}, {src}, and {src}")
@@ -278,6 +283,8 @@ def dot(input: Tensor, tensor: Tensor, *, out: Any = None) -> Tensor:
         >>> retrograd.dot(retrograd.tensor([1, 2, 3]), retrograd.tensor([4, 5, 6]))
         tensor(32)
     """
+    if type(input) is not Tensor or type(tensor) is not Tensor:  # (subclasses pass the check)
+        check_tensors("dot", input=input, tensor=tensor)
     if out is not None:
         return write_out(out, dot, locals(), same("result dtype {dst} does not match input dtype {src}"))
     _check_vectors(input, tensor, "dot")
@@ -302,6 +309,7 @@ def vdot(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
         >>> retrograd.dot(a, a)
         tensor(5.-2.j)
     """
+    check_tensors("vdot", input=input, other=other)
     if out is not None:
         return write_out(out, vdot, locals(), same("result dtype {dst} does not match input dtype {src}"))
     _check_vectors(input, other, "vdot")
@@ -330,7 +338,11 @@ def matmul(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, matmul, locals(), SAME)
-    da, db = input._data.ndim, other._data.ndim
+    try:
+        da, db = input._data.ndim, other._data.ndim
+    except AttributeError:
+        check_tensors("matmul", input=input, other=other)
+        raise
     if da == 0 or db == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
     if da == 1 and db == 1:
@@ -476,6 +488,7 @@ def inner(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
         >>> retrograd.inner(retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]), retrograd.tensor([1.0, 1.0]))
         tensor([3., 7.])
     """
+    check_tensors("inner", input=input, other=other)
     if out is not None:
         return write_out(out, inner, locals(), TENSORDOT, grad="copy")
     if input._data.ndim == 0 or other._data.ndim == 0:
@@ -504,6 +517,7 @@ def kron(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
         tensor([[1, 1, 2, 2],
                 [3, 3, 4, 4]])
     """
+    check_tensors("kron", input=input, other=other)
     if out is not None:
         return write_out(out, kron, locals())
     n = max(input._data.ndim, other._data.ndim)
