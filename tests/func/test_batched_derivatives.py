@@ -50,3 +50,13 @@ def test_backward_under_vmap_of_fused_and_value_dependent_ops(op):
     for i in range(3):
         (one,) = rg.autograd.grad(out, x, cotangents[i], retain_graph=True)
         np.testing.assert_allclose(batched[i].numpy(), one.numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_vectorized_hessian_through_attention_equals_the_loop():
+    # autograd.functional.hessian(vectorize=True) vmaps the backward of the fused attention
+    w = rg.randn(4, 4, dtype=rg.float64)
+    f = lambda a: rg.nn.functional.scaled_dot_product_attention(a, a @ w, a).square().sum()  # noqa: E731
+    x = rg.randn(2, 3, 4, dtype=rg.float64)
+    looped = rg.autograd.functional.hessian(f, x)
+    np.testing.assert_allclose(rg.autograd.functional.hessian(f, x, vectorize=True).numpy(), looped.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(rf.hessian(f)(x).numpy(), looped.numpy(), rtol=1e-10)
