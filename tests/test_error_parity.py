@@ -216,3 +216,27 @@ def test_tensor_only_ops_name_a_non_tensor_argument(name, value):
         assert str(info.value) == str(theirs.value)
     with pytest.raises(TypeError, match=rf"^{name}\(\): argument '\w+' \(position 1\) must be Tensor, not {kind}$"):
         getattr(rg, name)(value, x)
+
+
+# values NumPy would turn into NaN (None) or text: PyTorch refuses them
+_NOT_NUMBERS = {
+    "fill": lambda m, v: m.fill(m.ones(2), v),
+    "fill_": lambda m, v: m.ones(2).fill_(v),
+    "full": lambda m, v: m.full((2,), v),
+    "full_like": lambda m, v: m.full_like(m.ones(2), v),
+    "rsub": lambda m, v: m.rsub(m.ones(2), v),
+    "isin": lambda m, v: m.isin(m.ones(2), v),
+}
+
+
+@pytest.mark.parametrize("call", _NOT_NUMBERS)
+@pytest.mark.parametrize("value", [None, "a"])
+def test_fills_refuse_values_that_are_not_numbers(call, value):
+    with pytest.raises(TypeError) as info:
+        _NOT_NUMBERS[call](rg, value)
+    assert type(value).__name__ in str(info.value)
+    if torch is not None:
+        with pytest.raises(TypeError) as theirs:
+            _NOT_NUMBERS[call](torch, value)
+        if call in ("full", "full_like", "rsub", "isin"):  # fill's message lists PyTorch's overloads
+            assert str(info.value).split("\n")[0] == str(theirs.value).split("\n")[0]

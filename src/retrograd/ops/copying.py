@@ -12,6 +12,7 @@ from ..dtypes import BFLOAT16_NP, dtype
 from ..engine.bfloat16 import to_bfloat16
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
+from .kernels.arg_types import number_arg
 from .kernels.guards import check_scalar_fits, store_scalar
 from .kernels.placement import check_memory_format
 
@@ -121,6 +122,7 @@ def fill(t: Tensor, value: Any) -> Tensor:
             )
         value = value._data
     else:
+        number_arg("fill", "value", 2, value)
         check_scalar_fits(value, t.dtype)
     return _fill(t, value=value)
 

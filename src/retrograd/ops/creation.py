@@ -14,6 +14,7 @@ from .._display_name import package_name
 from ..backend import CPU, as_device, namespace, to_device
 from ..dtypes import dtype
 from ..tensor import Tensor
+from .kernels.arg_types import number_arg
 from .kernels.guards import (
     check_scalar_fits,
     new_shape,
@@ -180,6 +181,7 @@ def full(
         tensor([0.5000, 0.5000, 0.5000])
     """
     dev = _target(device)
+    number_arg("full", "fill_value", 2, fill_value)
     if dtype is None:
         dtype = _dt.result_type(fill_value)
     check_scalar_fits(fill_value, dtype)
@@ -326,6 +328,7 @@ def full_like(
     """
     dev = _target(device, t)
     check_memory_format(memory_format)
+    number_arg("full_like", "fill_value", 2, fill_value)
     check_scalar_fits(fill_value, _like_dtype(t, dtype))
     return _factory(np.full(t._data.shape, store_scalar(fill_value, _like_dtype(t, dtype).np)), requires_grad, dev)
 

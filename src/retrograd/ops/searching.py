@@ -6,6 +6,7 @@ input values, but PyTorch gives it no derivative either. Indices and counts are 
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
@@ -254,8 +255,19 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, inve
         >>> retrograd.isin(retrograd.tensor([1, 2, 3]), 2, invert=True)
         tensor([ True, False,  True])
     """
-    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
-        raise TypeError("isin() received an invalid combination of arguments: expected at least one Tensor")
+    tensors = isinstance(elements, Tensor), isinstance(test_elements, Tensor)
+    numbers_ = [isinstance(v, (numbers.Number, np.bool_)) for v in (elements, test_elements)]
+    if not (all(tensors) or (tensors[0] and numbers_[1]) or (numbers_[0] and tensors[1])):
+        got = ", ".join("Tensor" if t else type(v).__name__ for t, v in zip(tensors, (elements, test_elements)))
+        raise TypeError(
+            f"isin() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+            " * (Tensor elements, Tensor test_elements, *, bool assume_unique = False, bool invert = False, "
+            "Tensor out = None)\n"
+            " * (Number element, Tensor test_elements, *, bool assume_unique = False, bool invert = False, "
+            "Tensor out = None)\n"
+            " * (Tensor elements, Number test_element, *, bool assume_unique = False, bool invert = False, "
+            "Tensor out = None)\n"
+        )
     dt = complex_result(elements, test_elements)
     if dt is not None:
         raise RuntimeError(f"Unsupported input type encountered for isin(): {dt.kind_name}")

@@ -7,6 +7,7 @@ sums gradients back to each input's shape, so rules ignore broadcasting.
 from __future__ import annotations
 
 import inspect
+import numbers
 import warnings
 from typing import Any
 
@@ -15,7 +16,7 @@ import numpy as np
 from ... import dtypes as _dt
 from ...engine import numpy_errors
 from ...engine.bfloat16 import added_number
-from ...engine.primitive import Primitive
+from ...engine.primitive import Primitive, type_name
 from ...tensor import Tensor
 from ..kernels.fused_multiply_add import fma, opmath, opmath_scalar
 from ..kernels.guards import check_int_divisor, overflow_error
@@ -301,7 +302,17 @@ def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
         return _rsub_scalar.scalar(input, added_number(input._data, other))
     if type(other) is bool:  # sub raises PyTorch's error for a bool operand
         return sub(other, input, alpha=alpha)
+    if not isinstance(other, (Tensor, numbers.Number, np.bool_)):  # NumPy would make None a NaN
+        raise TypeError(
+            f"rsub() received an invalid combination of arguments - got ({_arg_type(input)}, {type_name(other)}), "
+            "but expected one of:\n * (Tensor input, Tensor other, *, Number alpha = 1)\n"
+            " * (Tensor input, Number other, Number alpha = 1)\n"
+        )
     return sub(other if isinstance(other, Tensor) else _scalar_for(other, input), input, alpha=alpha)
+
+
+def _arg_type(value: Any) -> str:
+    return "Tensor" if isinstance(value, Tensor) else type_name(value)
 
 
 def _scalar_for(value: Any, like: Tensor) -> Tensor:

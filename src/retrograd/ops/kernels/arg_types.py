@@ -7,6 +7,7 @@ helpers give the same error; each returns the value as the op wants it.
 
 from __future__ import annotations
 
+import numbers
 import operator
 from typing import Any
 
@@ -29,6 +30,16 @@ def check_tensors(fn: str, **arguments: Any) -> None:
     for position, (name, value) in enumerate(arguments.items(), 1):
         if not isinstance(value, Tensor):
             raise _refuse(fn, name, position, "Tensor", value)
+
+
+def number_arg(fn: str, name: str, position: int, value: Any) -> Any:
+    """`value` if it is a number (bool, int, float, complex, NumPy's) or a tensor; PyTorch's TypeError otherwise.
+
+    NumPy would take None or a string as NaN or as an array of text, filling tensors with garbage.
+    """
+    if not isinstance(value, (numbers.Number, np.bool_, Tensor)):
+        raise _refuse(fn, name, position, "Number", value)
+    return value
 
 
 def tensor_arg(fn: str, name: str, position: int, value: Any) -> Tensor:
