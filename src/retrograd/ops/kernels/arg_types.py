@@ -33,11 +33,12 @@ def check_tensors(fn: str, **arguments: Any) -> None:
 
 
 def number_arg(fn: str, name: str, position: int, value: Any) -> Any:
-    """`value` if it is a number (bool, int, float, complex, NumPy's) or a tensor; PyTorch's TypeError otherwise.
+    """`value` if it is a number (bool, int, float, complex, NumPy's), a tensor or an array; TypeError otherwise.
 
     NumPy would take None or a string as NaN or as an array of text, filling tensors with garbage.
     """
-    if not isinstance(value, (numbers.Number, np.bool_, Tensor)):
+    # arrays (NumPy's or a device library's) pass: internal callers fill with drawn values
+    if not isinstance(value, (numbers.Number, np.bool_, Tensor)) and not hasattr(value, "ndim"):
         raise _refuse(fn, name, position, "Number", value)
     return value
 
