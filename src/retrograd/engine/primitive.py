@@ -68,6 +68,9 @@ class Primitive:
     determinants): for a complex gradient the engine runs conj(rule(conj g)), PyTorch's
     convention for holomorphic functions, so the rule needs no complex case of its own.
 
+    `saves_number=True` marks tensor-and-number ops whose number PyTorch saves as a tensor
+    (`x * 3`, `x / 3`): a second backward through the freed node raises there, so it does here.
+
     `array_rules` (optional, one per input, None where there is none) compute what the rules
     compute, on arrays: `rule(xp, g, *reads)` with the same saved values and attributes as the
     rule of that input, by name, then any of the `extras` (what the forward kept for them). The
@@ -117,6 +120,7 @@ class Primitive:
         joint: bool = False,
         array_rules: Sequence[Rule | None] = (),
         holomorphic: bool = False,
+        saves_number: bool = False,
     ) -> None:
         if joint:  # the one rule stands for every input (and reads what all of them need)
             derivatives = tuple(derivatives) * len(inputs)
@@ -146,9 +150,7 @@ class Primitive:
         self.constant_edges = ((None, 0),) * constant_edges
         # set on the view steps of split/unbind pieces: PyTorch forbids in-place changes to them
         self.multi_output_view = False
-        # set on tensor-and-number ops whose number PyTorch saves as a tensor (mul, div): a second
-        # backward through their freed node raises there, so it does here
-        self.saves_number = False
+        self.saves_number = saves_number
         self.array_rules = _checked_array_rules(self, tuple(array_rules)) if array_rules else None
         self.array_reads = tuple(_parameter_names(r)[1:] for r in array_rules)  # after (xp, g)
 

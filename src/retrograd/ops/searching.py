@@ -13,6 +13,7 @@ import numpy as np
 
 from ..backend import namespace
 from ..tensor import Tensor
+from .kernels.arg_types import invalid_combination
 from .kernels.dtype_support import complex_result, no_complex_kernel
 from .kernels.operands import tensor_of, wrap_dim
 from .kernels.out_arg import Rule, same, write_out
@@ -236,6 +237,13 @@ def bucketize(
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
+_ISIN_SIGNATURES = tuple(
+    f"{a}, *, bool assume_unique = False, bool invert = False, Tensor out = None"
+    for a in ("Tensor elements, Tensor test_elements", "Number element, Tensor test_elements",
+              "Tensor elements, Number test_element")
+)  # fmt: skip
+
+
 def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, invert: bool = False) -> Tensor:
     """Whether each of `elements` occurs in `test_elements` (either may be a number); bool, shaped like `elements`.
 
@@ -258,16 +266,7 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, inve
     tensors = isinstance(elements, Tensor), isinstance(test_elements, Tensor)
     numbers_ = [isinstance(v, (numbers.Number, np.bool_)) for v in (elements, test_elements)]
     if not (all(tensors) or (tensors[0] and numbers_[1]) or (numbers_[0] and tensors[1])):
-        got = ", ".join("Tensor" if t else type(v).__name__ for t, v in zip(tensors, (elements, test_elements)))
-        raise TypeError(
-            f"isin() received an invalid combination of arguments - got ({got}), but expected one of:\n"
-            " * (Tensor elements, Tensor test_elements, *, bool assume_unique = False, bool invert = False, "
-            "Tensor out = None)\n"
-            " * (Number element, Tensor test_elements, *, bool assume_unique = False, bool invert = False, "
-            "Tensor out = None)\n"
-            " * (Tensor elements, Number test_element, *, bool assume_unique = False, bool invert = False, "
-            "Tensor out = None)\n"
-        )
+        raise invalid_combination("isin", (elements, test_elements), _ISIN_SIGNATURES)
     dt = complex_result(elements, test_elements)
     if dt is not None:
         raise RuntimeError(f"Unsupported input type encountered for isin(): {dt.kind_name}")

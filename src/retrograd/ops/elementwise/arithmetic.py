@@ -16,8 +16,9 @@ import numpy as np
 from ... import dtypes as _dt
 from ...engine import numpy_errors
 from ...engine.bfloat16 import added_number
-from ...engine.primitive import Primitive, type_name
+from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.arg_types import invalid_combination
 from ..kernels.fused_multiply_add import fma, opmath, opmath_scalar
 from ..kernels.guards import check_int_divisor, overflow_error
 from ..kernels.operands import as_tensor_of, constant, promote
@@ -146,15 +147,12 @@ _rsub_scalar = Primitive("rsub", lambda xp, a, c: c - a, [lambda g: -g], node_na
 # gradient has the input's float dtype, so `g * c` would come to the same call (W1: ~10% of an op)
 _mul_scalar = Primitive(
     "mul", lambda xp, a, c: a * c, [lambda g, c: _mul_scalar.scalar(g, c)], node_name="MulBackward0",
-    constant_edges=1,
+    constant_edges=1, saves_number=True,
 )
 _div_scalar = Primitive(
     "div", lambda xp, a, c: a / c, [lambda g, c: _div_scalar.scalar(g, c)], node_name="DivBackward0", quiet=True,
-    constant_edges=1,
+    constant_edges=1, saves_number=True,
 )
-
-
-_mul_scalar.saves_number = _div_scalar.saves_number = True
 
 
 def _same_float(a: Any, b: Any) -> bool:
@@ -303,16 +301,9 @@ def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     if type(other) is bool:  # sub raises PyTorch's error for a bool operand
         return sub(other, input, alpha=alpha)
     if not isinstance(other, (Tensor, numbers.Number, np.bool_)):  # NumPy would make None a NaN
-        raise TypeError(
-            f"rsub() received an invalid combination of arguments - got ({_arg_type(input)}, {type_name(other)}), "
-            "but expected one of:\n * (Tensor input, Tensor other, *, Number alpha = 1)\n"
-            " * (Tensor input, Number other, Number alpha = 1)\n"
-        )
+        signatures = ("Tensor input, Tensor other, *, Number alpha = 1", "Tensor input, Number other, Number alpha = 1")
+        raise invalid_combination("rsub", (input, other), signatures)
     return sub(other if isinstance(other, Tensor) else _scalar_for(other, input), input, alpha=alpha)
-
-
-def _arg_type(value: Any) -> str:
-    return "Tensor" if isinstance(value, Tensor) else type_name(value)
 
 
 def _scalar_for(value: Any, like: Tensor) -> Tensor:

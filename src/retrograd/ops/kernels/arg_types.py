@@ -70,3 +70,12 @@ def float_arg(fn: str, name: str, position: int, value: Any) -> float:
     ):
         return float(value.item())
     raise _refuse(fn, name, position, "float", value)
+
+
+def invalid_combination(fn: str, arguments: tuple, signatures: tuple[str, ...]) -> TypeError:
+    """PyTorch's TypeError for arguments that match none of an op's signatures (listed as PyTorch lists them)."""
+    got = ", ".join("Tensor" if isinstance(a, Tensor) else type(a).__name__ for a in arguments)
+    listed = "".join(f" * ({signature})\n" for signature in signatures)
+    return TypeError(
+        f"{fn}() received an invalid combination of arguments - got ({got}), but expected one of:\n{listed}"
+    )
