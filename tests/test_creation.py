@@ -264,14 +264,15 @@ def test_clone_and_contiguous():
 def _clone_strides(lib):
     x = lib.arange(24.0).reshape(2, 3, 4)
     views = [x, x.transpose(0, 2), x.permute(1, 2, 0), x[:, ::2], x[:1].expand(3, 3, 4), x.mT]
+    views.append(x.permute(1, 2, 0)[:, ::2])  # gaps: packed, in the same order
     return [
         (v.clone().stride(), v.clone(memory_format=lib.contiguous_format).stride(), v.clone().is_contiguous())
         for v in views
     ]
 
 
-def test_clone_keeps_a_dense_layout():
-    # PyTorch's preserve_format: a dense input's strides are kept; gaps or overlaps give a contiguous copy
+def test_clone_keeps_the_order_of_strides():
+    # PyTorch's preserve_format: the copy keeps the order of the input's strides, without gaps
     assert _clone_strides(rg) == [
         ((12, 4, 1), (12, 4, 1), True),
         ((1, 4, 12), (6, 2, 1), False),
@@ -279,6 +280,7 @@ def test_clone_keeps_a_dense_layout():
         ((8, 4, 1), (8, 4, 1), True),
         ((12, 4, 1), (12, 4, 1), True),
         ((12, 1, 4), (12, 3, 1), False),
+        ((2, 1, 6), (4, 2, 1), False),
     ]
 
 

@@ -14,24 +14,18 @@ from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from .kernels.arg_types import number_arg
 from .kernels.guards import check_scalar_fits, store_scalar
-from .kernels.placement import check_memory_format
+from .kernels.placement import check_memory_format, empty_preserving
 
 __all__ = ["clone", "to_dtype", "fill", "copy"]
 
-def _dense(a: Any) -> bool:
-    """Whether `a` fills its memory without gaps or overlaps, in some order of its dims."""
-    expected = a.itemsize
-    for stride, size in sorted((s, n) for s, n in zip(a.strides, a.shape) if n > 1):
-        if stride != expected:
-            return False
-        expected *= size
-    return True
-
-
 def _preserving_copy(xp: Any, a: Any) -> Any:
-    # PyTorch's preserve_format: a dense input's strides are kept (a transposed tensor's clone is
-    # transposed too); any other input is copied contiguously
-    return a.copy(order="K") if not a.flags.c_contiguous and _dense(a) else a.copy()
+    # PyTorch's preserve_format: the copy keeps the order of the input's strides (a transposed
+    # tensor's clone is transposed too), packed without gaps
+    if a.flags.c_contiguous:
+        return a.copy()
+    out = empty_preserving(xp, a, a.dtype)
+    out[...] = a
+    return out
 
 
 _clone = Primitive("clone", _preserving_copy, [lambda g: g])  # d a / d a = 1

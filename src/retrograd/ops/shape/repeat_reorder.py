@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._layouts import contiguous_format
 from ...backend.compat import as_strided
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
@@ -115,7 +116,7 @@ def _interleave_int(input: Tensor, r: int, d: int, output_size: int | None) -> T
         raise RuntimeError("Repeats must be non-negative")
     shape = input._data.shape
     wide = input.unsqueeze(d + 1).expand(shape[: d + 1] + (r,) + shape[d + 1 :])
-    return wide.clone().view(shape[:d] + (shape[d] * r,) + shape[d + 1 :])
+    return wide.clone(memory_format=contiguous_format).view(shape[:d] + (shape[d] * r,) + shape[d + 1 :])
 
 
 def _check_repeats(repeats: Tensor) -> np.ndarray:
