@@ -31,9 +31,11 @@ def check_layout(layout: Any) -> None:
 
 
 def check_memory_format(memory_format: Any) -> None:
-    """Only the default memory formats (preserve / contiguous) are honoured: new tensors are contiguous."""
+    """Only the formats that need no channel reordering (preserve / contiguous) exist here."""
     if memory_format is not None and str(memory_format).split(".")[-1] not in ("preserve_format", "contiguous_format"):
-        raise NotImplementedError(f"retrograd lays tensors out contiguously; memory_format={memory_format!r}")
+        raise NotImplementedError(
+            f"retrograd has only preserve_format and contiguous_format; memory_format={memory_format!r}"
+        )
 
 
 def preserved_strides(shape: tuple, strides: tuple) -> tuple:
