@@ -4,6 +4,7 @@ with torch's names where retrograd stands in for it."""
 from __future__ import annotations
 
 import copy
+import re
 import warnings
 
 import numpy as np
@@ -240,3 +241,17 @@ def test_fills_refuse_values_that_are_not_numbers(call, value):
             _NOT_NUMBERS[call](torch, value)
         if call in ("full", "full_like", "rsub", "isin"):  # fill's message lists PyTorch's overloads
             assert str(info.value).split("\n")[0] == str(theirs.value).split("\n")[0]
+
+
+@pytest.mark.parametrize(
+    "name", ["maximum", "minimum", "fmax", "fmin", "atan2", "hypot", "logaddexp", "logaddexp2", "dist"]
+)
+@pytest.mark.parametrize("number", [2, 2.5, True])
+def test_binary_ops_without_a_number_overload_refuse_numbers(name, number):
+    # PyTorch has no Scalar overload for these: NumPy would broadcast the number
+    expected = f"{name}(): argument 'other' (position 2) must be Tensor, not {type(number).__name__}"
+    with pytest.raises(TypeError, match=re.escape(expected)):
+        getattr(rg, name)(rg.tensor([0.5, 1.5]), number)
+    if torch is not None:
+        with pytest.raises(TypeError, match=re.escape(expected)):
+            getattr(torch, name)(torch.tensor([0.5, 1.5]), number)

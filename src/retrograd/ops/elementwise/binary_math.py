@@ -16,6 +16,7 @@ from ... import _op_docs
 from ... import dtypes as _dt
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.arg_types import check_tensors
 from ..kernels.operands import as_tensor_of, promote
 from ..kernels.out_arg import write_out
 from .clamp_where import where
@@ -90,12 +91,14 @@ def _logaddexp_complex(a: Tensor, b: Tensor) -> Tensor:
     return high + (low - high).exp().log1p()
 
 
-def _float_binary(prim: Primitive, floats_only: bool = False,
+def _float_binary(prim: Primitive, floats_only: bool = False, tensors_only: bool = False,
                   on_complex: Callable[[Tensor, Tensor], Tensor] | None = None) -> Callable[..., Tensor]:
     """A binary op on floats: integer and bool operands give the default float dtype, or PyTorch's
     error when `floats_only`; complex operands run `on_complex`, or PyTorch's error without one
-    (NumPy would drop their imaginary parts)."""
+    (NumPy would drop their imaginary parts). `tensors_only`: PyTorch has no overload taking a number."""
     def op(input: Any, other: Any, *, out: Any = None) -> Tensor:
+        if tensors_only and (type(input) is not Tensor or type(other) is not Tensor):
+            check_tensors(prim.name, input=input, other=other)
         if out is not None:
             return write_out(out, op, locals())
         a, b = promote(input, other)
@@ -113,10 +116,10 @@ def _float_binary(prim: Primitive, floats_only: bool = False,
     return op
 
 
-atan2 = arctan2 = _float_binary(_atan2)
-hypot = _float_binary(_hypot, floats_only=True)
-logaddexp = _float_binary(_logaddexp, floats_only=True, on_complex=_logaddexp_complex)
-logaddexp2 = _float_binary(_logaddexp2, floats_only=True)
+atan2 = arctan2 = _float_binary(_atan2, tensors_only=True)
+hypot = _float_binary(_hypot, floats_only=True, tensors_only=True)
+logaddexp = _float_binary(_logaddexp, floats_only=True, tensors_only=True, on_complex=_logaddexp_complex)
+logaddexp2 = _float_binary(_logaddexp2, floats_only=True, tensors_only=True)
 xlogy = _float_binary(_xlogy)
 
 _op_docs.install(globals())  # the full docstrings of the factory-made ops above

@@ -15,6 +15,7 @@ from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
+from ..kernels.arg_types import check_tensors
 from ..kernels.dtype_support import no_complex
 from ..kernels.guards import check_scalar_fits, fitted_scalar
 from ..kernels.operands import as_tensor_of, promote, tensor_of
@@ -268,6 +269,8 @@ def maximum(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
         >>> retrograd.maximum(retrograd.tensor([1, 5]), retrograd.tensor([3, 2]))
         tensor([3, 5])
     """
+    if type(input) is not Tensor or type(other) is not Tensor:  # (subclasses pass the check)
+        check_tensors("maximum", input=input, other=other)
     if out is not None:
         return write_out(out, maximum, locals())
     no_complex(RuntimeError, "maximum not implemented for complex tensors.", input, other)
@@ -289,6 +292,8 @@ def minimum(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
         >>> retrograd.minimum(retrograd.tensor([1, 5]), retrograd.tensor([3, 2]))
         tensor([1, 2])
     """
+    if type(input) is not Tensor or type(other) is not Tensor:  # (subclasses pass the check)
+        check_tensors("minimum", input=input, other=other)
     if out is not None:
         return write_out(out, minimum, locals())
     no_complex(RuntimeError, "minimum not implemented for complex tensors.", input, other)
@@ -311,6 +316,8 @@ def fmax(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
         >>> retrograd.fmax(retrograd.tensor([1.0, nan, 3.0]), retrograd.tensor([2.0, 0.0, nan]))
         tensor([2., 0., 3.])
     """
+    if type(input) is not Tensor or type(other) is not Tensor:  # (subclasses pass the check)
+        check_tensors("fmax", input=input, other=other)
     if out is not None:
         return write_out(out, fmax, locals())
     no_complex(RuntimeError, "fmax not implemented for complex tensors.", input, other)
@@ -333,6 +340,8 @@ def fmin(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
         >>> retrograd.fmin(retrograd.tensor([1.0, nan, 3.0]), retrograd.tensor([2.0, 0.0, nan]))
         tensor([1., 0., 3.])
     """
+    if type(input) is not Tensor or type(other) is not Tensor:  # (subclasses pass the check)
+        check_tensors("fmin", input=input, other=other)
     if out is not None:
         return write_out(out, fmin, locals())
     no_complex(RuntimeError, "fmin not implemented for complex tensors.", input, other)

@@ -86,6 +86,7 @@ def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:
         >>> retrograd.dist(a, b), retrograd.dist(a, b, p=1)
         (tensor(5.), tensor(7.))
     """
+    check_tensors("dist", input=input, other=other)
     return vector_norm(input - other, float(p))
 
 
