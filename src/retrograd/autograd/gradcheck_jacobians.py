@@ -19,6 +19,12 @@ from ..engine.backward import grad as _grad
 from ..tensor import Tensor
 
 
+class GradcheckError(RuntimeError):
+    """Raised by gradcheck when analytical and numerical gradients disagree."""
+
+    __module__ = "retrograd.autograd.gradcheck"  # where users import it from, as PyTorch's
+
+
 def as_tuple(x: Any) -> tuple:
     return (x,) if isinstance(x, Tensor) else tuple(x)
 
@@ -143,10 +149,6 @@ def unit_cotangents(out: Tensor) -> list[np.ndarray]:
 # ----- forward-mode AD ------------------------------------------------------------------------
 
 
-class ForwardDtypeMismatch(Exception):
-    """A tangent came out real for a complex value or complex for a real one."""
-
-
 def jvp_rows(
     func: Callable,
     inputs: tuple,
@@ -172,7 +174,7 @@ def jvp_rows(
                     row.append(np.zeros(real_size(primal)))
                     continue
                 if check_dtypes and primal.is_complex() != t_out.is_complex():
-                    raise ForwardDtypeMismatch
+                    raise GradcheckError("Forward AD gradient has dtype mismatch.")
                 row.append(real_parts(t_out._data.astype(primal._data.dtype, copy=False)))
             result.append(row)
     return result

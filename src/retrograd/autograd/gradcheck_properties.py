@@ -22,7 +22,7 @@ from ..ops.creation import zeros, zeros_like
 from ..ops.shape import stack
 from ..tensor import Tensor
 from .function import Function
-from .gradcheck_jacobians import as_tuple, picked
+from .gradcheck_jacobians import GradcheckError, as_tuple, picked
 
 
 def on_first_use(module: str) -> ModuleType:
@@ -33,10 +33,6 @@ def on_first_use(module: str) -> ModuleType:
     only at the top of its modules, so they are looked up by name instead.
     """
     return importlib.import_module(f"retrograd.{module}")
-
-
-class GradcheckError(RuntimeError):
-    """Raised by gradcheck when analytical and numerical gradients disagree."""
 
 
 def check_backward_mul_by_grad_output(outputs: list[Tensor], wrt: list[Tensor]) -> None:
