@@ -145,21 +145,21 @@ class SavedTensor:
                 self.unpacked = self.unpack_hook(self.packed)
             t = self.unpacked
             if self.output_nr >= 0 and state.enabled:
-                return self._with_tangent(_tt.make(t._data, True, node, self.output_nr))
+                t = _tt.make(t._data, True, node, self.output_nr)
+                return t if self.dual is None else self._with_tangent(t)
             return t
         if self.counter.value != self.version:
             self._raise_modified(node)
         if self.tensor is not None:
             return self.tensor
-        if state.enabled:  # create_graph: the output links back to this node
-            return self._with_tangent(_tt.make(self.data, True, node, self.output_nr))
-        return self._with_tangent(_tt.make(self.data))
+        t = _tt.make(self.data, True, node, self.output_nr) if state.enabled else _tt.make(self.data)
+        return t if self.dual is None else self._with_tangent(t)  # (create_graph: t links back to node)
 
     def _with_tangent(self, t: Tensor) -> Tensor:
         """`t`, given the saved output's tangent while its dual level lasts."""
-        source = self.dual
-        if source is not None and source._fw_grad is not None and _dual_levels.level is not None:
-            _carry_tangent(t, source._fw_grad)
+        tangent = self.dual._fw_grad  # type: ignore[union-attr]
+        if tangent is not None and _dual_levels.level is not None:
+            _carry_tangent(t, tangent)
         return t
 
     def register_hooks(self, pack_hook: Callable[[Any], Any], unpack_hook: Callable[[Any], Any]) -> None:
