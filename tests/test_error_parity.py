@@ -255,3 +255,52 @@ def test_binary_ops_without_a_number_overload_refuse_numbers(name, number):
     if torch is not None:
         with pytest.raises(TypeError, match=re.escape(expected)):
             getattr(torch, name)(torch.tensor([0.5, 1.5]), number)
+
+
+# one-tensor ops given None or a string first: PyTorch's parser raises TypeError naming the
+# argument (or listing the overloads); they used to fail deeper down with an AttributeError
+_FIRST_TENSOR = (
+    "adjoint amax amin aminmax argmax argmin argsort argwhere bitwise_not celu celu_ cholesky cholesky_inverse "
+    "combinations count_nonzero det detach diag diag_embed diagflat diagonal empty_like flatten fliplr flipud "
+    "geqrf get_device hardshrink inverse is_nonzero is_signed logdet logit matrix_exp max mean min mode msort "
+    "nan_to_num nanmean nansum neg nonzero nuclear_norm ones_like permute pinverse positive prod qr ravel "
+    "reciprocal relu_ reshape rot90 rrelu rrelu_ selu selu_ slogdet sort square squeeze svd t trace tril triu "
+    "unbind zeros_like"
+).split()
+_NAMED = {"where": "condition", "norm_except_dim": "v", "repeat_interleave": "repeats"}
+_OVERLOADED = ["all", "any", "std", "var", "std_mean", "var_mean", "clamp", "atleast_1d", "atleast_2d", "atleast_3d"]
+_ELEMENTS = ["block_diag", "broadcast_tensors", "cartesian_prod", "chain_matmul", "meshgrid"]
+
+
+@pytest.mark.parametrize("value", [None, "a"])
+def test_tensor_first_ops_refuse_other_values_as_pytorch_does(value):
+    kind = type(value).__name__
+    expected = {name: f"{name}(): argument 'input' (position 1) must be Tensor, not {kind}" for name in _FIRST_TENSOR}
+    expected.update({name: f"{name}(): argument '{arg}' (position 1) must be Tensor, not {kind}"
+                     for name, arg in _NAMED.items()})
+    expected.update({name: f"{name}() received an invalid combination of arguments - got ({kind}), but expected one of:"
+                     for name in _OVERLOADED})
+    expected.update({name: f"expected Tensor as element 0 in argument 0, but got {kind}" for name in _ELEMENTS})
+    expected["lu"] = f"_lu_with_info(): argument 'input' (position 1) must be Tensor, not {kind}"
+    expected["scalar_tensor"] = f"scalar_tensor(): argument 's' (position 1) must be Number, not {kind}"
+    for name, message in expected.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # chain_matmul's deprecation
+            with pytest.raises(TypeError) as ours:
+                getattr(rg, name)(value)
+            assert str(ours.value).split("\n")[0] == message, name
+            if torch is not None:
+                with pytest.raises(TypeError) as theirs:
+                    getattr(torch, name)(value)
+                why = f"\n      didn't match because some of the arguments have invalid types: (!{kind}!)"
+                assert str(ours.value) == str(theirs.value).replace(why, ""), name
+
+
+def test_einsum_and_from_dlpack_refuse_a_lone_argument():
+    with pytest.raises(ValueError, match=r"^einsum\(\): must specify the equation string and at least one operand"):
+        rg.einsum("ii")
+    with pytest.raises(RuntimeError, match="^from_dlpack received an invalid capsule"):
+        rg.from_dlpack(None)
+    assert rg.scalar_tensor(rg.tensor(2.0)).item() == 2.0
+    with pytest.raises(TypeError, match=r"^scalar_tensor\(\): argument 's' \(position 1\) must be Number, not Tensor$"):
+        rg.scalar_tensor(rg.tensor([2.0]))

@@ -13,6 +13,7 @@ from .. import dtypes as _dt
 from .._display_name import package_name
 from ..backend import CPU, as_device, namespace, to_device
 from ..dtypes import dtype
+from ..engine.primitive import not_a_tensor
 from ..tensor import Tensor
 from .kernels.arg_types import number_arg
 from .kernels.guards import (
@@ -237,6 +238,8 @@ def zeros_like(
         tensor([[0, 0],
                 [0, 0]])
     """
+    if not isinstance(t, Tensor):
+        raise not_a_tensor("zeros_like", t)
     dev = _target(device, t)
     check_memory_format(memory_format)
     if dev == t.device:  # built where t lives, no copy
@@ -261,6 +264,8 @@ def ones_like(
         >>> retrograd.ones_like(retrograd.tensor([0.5, 1.5]))
         tensor([1., 1.])
     """
+    if not isinstance(t, Tensor):
+        raise not_a_tensor("ones_like", t)
     dev = _target(device, t)
     check_memory_format(memory_format)
     if dev == t.device:  # built where t lives, no copy
@@ -292,6 +297,8 @@ def empty_like(
         >>> e.shape, e.dtype
         (retrograd.Size([2, 3]), retrograd.int32)
     """
+    if not isinstance(t, Tensor):
+        raise not_a_tensor("empty_like", t)
     check_memory_format(memory_format)
     data = t._data
     keeps_layout = str(memory_format).split(".")[-1] != "contiguous_format" and not data.flags.c_contiguous

@@ -18,6 +18,7 @@ from ..dtypes import dtype
 from ..engine.bfloat16 import to_bfloat16
 from ..tensor import Tensor
 from .creation import FACTORY_REFUSAL, _placed, _target
+from .kernels.arg_types import number_arg
 from .kernels.guards import (
     check_data_fits,
     check_scalar_fits,
@@ -214,6 +215,11 @@ def scalar_tensor(value: Any, dtype: dtype | None = None, device: Any = None, re
         >>> retrograd.scalar_tensor(True, dtype=retrograd.bool)
         tensor(True)
     """
+    if isinstance(value, Tensor) and value._data.ndim == 0:  # a 0-d tensor passes as its number
+        value = value.item()
+    if isinstance(value, Tensor):
+        raise TypeError("scalar_tensor(): argument 's' (position 1) must be Number, not Tensor")
+    number_arg("scalar_tensor", "s", 1, value)
     check_scalar_fits(value, dtype or _dt.get_default_dtype())
     return tensor(value, dtype=dtype or _dt.get_default_dtype(), device=device, requires_grad=requires_grad)
 
@@ -334,6 +340,11 @@ def frombuffer(
 
 def from_dlpack(obj: Any) -> Tensor:
     """A tensor sharing memory with any DLPack producer (NumPy, PyTorch, JAX, CuPy), on its device."""
+    if not hasattr(obj, "__dlpack__"):  # PyTorch then reads it as a capsule, and refuses anything else
+        raise RuntimeError(
+            "from_dlpack received an invalid capsule. Note that DLTensor capsules can be consumed only once, "
+            "so you might have already constructed a tensor from it once."
+        )
     kind = obj.__dlpack_device__()[0] if hasattr(obj, "__dlpack_device__") else 1
     if kind in (2, 13):  # kDLCUDA, kDLCUDAManaged: zero-copy into the CUDA backend's array
         cuda = cuda_backend()

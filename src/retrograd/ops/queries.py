@@ -30,6 +30,8 @@ def is_signed(input: Tensor) -> bool:
         >>> retrograd.is_signed(retrograd.tensor([1], dtype=retrograd.uint8))
         False
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("is_signed", input)
     return input.dtype.is_signed
 
 
@@ -112,6 +114,8 @@ def get_device(input: Tensor) -> int:
         >>> retrograd.get_device(retrograd.ones(2))
         -1
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("get_device", input)
     return input.get_device()
 
 
@@ -130,6 +134,8 @@ def detach(input: Tensor) -> Tensor:
         >>> y, y.requires_grad
         (tensor([2., 4.]), False)
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("detach", input)
     return input.detach()
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import return_types
 from ..backend import namespace
-from ..engine.primitive import Primitive
+from ..engine.primitive import Primitive, not_a_tensor
 from ..engine.vmap_hook import NOT_BATCHED, batched
 from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
@@ -89,6 +89,8 @@ def sort(
         >>> x.sort(descending=True).values
         tensor([3, 2, 1])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("sort", input)
     if out is not None:
         return write_out(out, sort, locals(), SAME)
     _orderable("Sort", input)
@@ -126,6 +128,8 @@ def argsort(
         tensor([[0, 1, 1],
                 [1, 0, 0]])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("argsort", input)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("argsort", dim, -1, axis, "axis")
     _orderable("Sort", input)
@@ -151,6 +155,8 @@ def msort(input: Tensor, *, out: Any = None) -> Tensor:
                 [2, 1],
                 [3, 2]])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("msort", input)
     if out is not None:
         return write_out(out, msort, locals(), SAME)
     return sort(input, 0).values
@@ -455,6 +461,8 @@ def mode(
         values=tensor([2, 4]),
         indices=tensor([2, 1]))
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("mode", input)
     if out is not None:
         return write_out(out, mode, locals(), same("expected scalar type '{src}' but got '{dst}' for values output"))
     _orderable("mode", input)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..engine.grad_mode import no_grad
-from ..engine.primitive import Primitive
+from ..engine.primitive import Primitive, not_a_tensor
 from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
 from .kernels.operands import numpy_alias
@@ -41,6 +41,8 @@ def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0, *, axis: int | None
         tensor([[5.],
                 [1.]])
     """
+    if not isinstance(v, Tensor):
+        raise not_a_tensor("norm_except_dim", v, "v")
     if axis is not None:
         dim = numpy_alias("norm_except_dim", dim, 0, axis, "axis")
     if dim == -1:

@@ -178,6 +178,8 @@ def relu_(input: Tensor) -> Tensor:
         >>> y is x, x
         (True, tensor([0., 0., 2.]))
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("relu_", input)
     return _inplace.apply(input, relu)
 
 
@@ -294,6 +296,8 @@ def rrelu(
         >>> retrograd.rrelu(x, 0.1, 0.3, True)
         tensor([-0.5880, -0.1208,  0.0000,  1.5000])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("rrelu", input)
     return _rrelu_call(input, lower, upper, training, generator, 0)
 
 
@@ -323,6 +327,8 @@ def rrelu_(
         >>> x
         tensor([-0.6875,  3.0000])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("rrelu_", input)
     return _inplace.apply(input, _rrelu_call, lower, upper, training, generator, 1)
 
 
@@ -384,6 +390,8 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
         >>> F.hardshrink(retrograd.tensor([-2.0, -0.5, 0.2, 0.6]), 1.0)
         tensor([-2.,  0.,  0.,  0.])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("hardshrink", input)
     return run(input, _hardshrink, "hardshrink_cpu", lambd=lambd)
 
 
@@ -501,6 +509,8 @@ def selu(input: Tensor) -> Tensor:
         >>> retrograd.selu(retrograd.tensor([-2.0, -0.5, 0.0, 1.5]))
         tensor([-1.5202, -0.6918,  0.0000,  1.5761])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("selu", input)
     return run(input, _elu[0], "elu_cpu", alpha=_SELU_ALPHA, scale=_SELU_SCALE, input_scale=1.0)
 
 
@@ -519,6 +529,8 @@ def selu_(input: Tensor) -> Tensor:
         >>> y is x, x
         (True, tensor([-1.1113,  0.0000,  2.1014]))
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("selu_", input)
     return _inplace.apply(input, run, _elu[1], "elu_cpu", alpha=_SELU_ALPHA, scale=_SELU_SCALE, input_scale=1.0)
 
 
@@ -547,6 +559,8 @@ def celu(input: Tensor, alpha: float = 1.0) -> Tensor:
         >>> retrograd.celu(x, 2.0)
         tensor([-1.2642, -0.4424,  0.0000,  1.5000])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("celu", input)
     return run(input, _celu[0], "elu_cpu", **_celu_attrs(alpha))
 
 
@@ -566,4 +580,6 @@ def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
         >>> y is x, x
         (True, tensor([-0.7869,  0.0000,  2.0000]))
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("celu_", input)
     return _inplace.apply(input, run, _celu[1], "elu_cpu", **_celu_attrs(alpha))

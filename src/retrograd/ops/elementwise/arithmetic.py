@@ -16,7 +16,7 @@ import numpy as np
 from ... import dtypes as _dt
 from ...engine import numpy_errors
 from ...engine.bfloat16 import added_number
-from ...engine.primitive import Primitive
+from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..kernels.arg_types import invalid_combination
 from ..kernels.fused_multiply_add import fma, opmath, opmath_scalar
@@ -401,6 +401,8 @@ def neg(input: Tensor, *, out: Any = None) -> Tensor:
         >>> retrograd.neg(retrograd.tensor([1.5, -2.0]))
         tensor([-1.5000,  2.0000])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("neg", input)
     if out is not None:
         return write_out(out, neg, locals(), SAME_INPUT)
     if input.dtype is _dt.bool_:

@@ -11,11 +11,11 @@ from typing import Any
 
 from ... import dtypes as _dt
 from ...backend import on_device_of
-from ...engine.primitive import Primitive
+from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
-from ..kernels.arg_types import check_tensors
+from ..kernels.arg_types import check_tensors, invalid_combination
 from ..kernels.dtype_support import no_complex
 from ..kernels.guards import check_scalar_fits, fitted_scalar
 from ..kernels.operands import as_tensor_of, promote, tensor_of
@@ -83,6 +83,11 @@ def _inside(a: Tensor, lo: Any, hi: Any) -> Any:
     return mask
 
 
+_CLAMP_SIGNATURES = (
+    "Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None",
+    "Tensor input, Number min = None, Number max = None, *, Tensor out = None",
+)
+
 def clamp(input: Tensor, min: Any = None, max: Any = None, *, out: Any = None) -> Tensor:
     """Limit values to `[min, max]`; the gradient is 1 inside (bounds included), 0 outside.
 
@@ -99,6 +104,8 @@ def clamp(input: Tensor, min: Any = None, max: Any = None, *, out: Any = None) -
         >>> retrograd.clamp(retrograd.tensor([-2.0, 0.5, 3.0]), min=-1, max=1)
         tensor([-1.0000,  0.5000,  1.0000])
     """
+    if not isinstance(input, Tensor):
+        raise invalid_combination("clamp", (input,), _CLAMP_SIGNATURES)
     if out is not None:
         return write_out(out, clamp, locals(), SAME_INPUT)
     if min is None and max is None:
@@ -196,6 +203,8 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
         >>> retrograd.where(x > 0)
         (tensor([1]),)
     """
+    if not isinstance(condition, Tensor):
+        raise not_a_tensor("where", condition, "condition")
     if out is not None:
         return write_out(out, where, locals(), same("Expected out type to be {src} but got {dst}"))
     if input is None and other is None:

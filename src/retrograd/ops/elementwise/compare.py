@@ -10,10 +10,11 @@ import numpy as np
 from ... import _op_docs
 from ... import dtypes as _dt
 from ...engine import numpy_errors
+from ...engine.primitive import not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
-from ..kernels.arg_types import check_tensors
+from ..kernels.arg_types import check_tensors, invalid_combination
 from ..kernels.operands import as_array, numpy_alias, promote, tensor_of, wrap_dims
 from ..kernels.out_arg import ANY, same, write_out
 
@@ -145,6 +146,8 @@ def bitwise_not(input: Tensor) -> Tensor:
         >>> retrograd.bitwise_not(retrograd.tensor([True, False]))
         tensor([False,  True])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("bitwise_not", input)
     if _dt.is_floating(input._data.dtype) or input._data.dtype.kind == "c":
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.kind_name}'")
     if _vmap.active and (r := batched("elementwise", bitwise_not, input)) is not NOT_BATCHED:
@@ -264,6 +267,8 @@ def any(
         >>> x.any(dim=1)
         tensor([ True, False])
     """
+    if not isinstance(input, Tensor):
+        raise invalid_combination("any", (input,), _REDUCE_ALL_SIGNATURES)
     if out is not None:
         return write_out(out, any, locals(), same("{name} only supports bool tensor for result, got: {dst}"))
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -271,6 +276,14 @@ def any(
     if keepdims is not None:
         keepdim = numpy_alias("any", keepdim, False, keepdims, "keepdims")
     return _reduce_bool(np.any, input, dim, keepdim)
+
+
+# how PyTorch lists all()/any() when the input is not a tensor
+_REDUCE_ALL_SIGNATURES = (
+    "Tensor input, *, Tensor out = None",
+    "Tensor input, tuple of ints dim = None, bool keepdim = False, *, Tensor out = None",
+    "Tensor input, int dim, bool keepdim = False, *, Tensor out = None",
+)
 
 
 def all(
@@ -301,6 +314,8 @@ def all(
         tensor([[ True],
                 [False]])
     """
+    if not isinstance(input, Tensor):
+        raise invalid_combination("all", (input,), _REDUCE_ALL_SIGNATURES)
     if out is not None:
         return write_out(out, all, locals(), same("{name} only supports bool tensor for result, got: {dst}"))
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -325,6 +340,8 @@ def is_nonzero(input: Tensor) -> bool:
         >>> retrograd.is_nonzero(retrograd.tensor(3))
         True
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("is_nonzero", input)
     if input.numel() != 1:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
     if _vmap.active:

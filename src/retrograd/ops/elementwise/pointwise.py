@@ -13,7 +13,7 @@ from typing import Any
 from ... import _op_docs
 from ... import dtypes as _dt
 from ...backend import namespace
-from ...engine.primitive import Primitive
+from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..kernels.dtype_support import no_bool_kernel, no_complex, no_complex_kernel
 from ..kernels.operands import promote_float, tensor_of
@@ -378,6 +378,8 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:
         >>> retrograd.logit(retrograd.tensor([0.5, 0.75, 0.0]), eps=1e-6)
         tensor([  0.0000,   1.0986, -13.8155])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("logit", input)
     no_complex_kernel("logit_cpu", input)
     return _logit(promote_float(input), eps=eps)
 
@@ -412,6 +414,8 @@ def nan_to_num(
         >>> retrograd.nan_to_num(x, nan=0.0, posinf=9.0, neginf=-9.0)
         tensor([ 0.0000,  9.0000, -9.0000,  1.5000])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("nan_to_num", input)
     if out is not None:
         return write_out(
             out, nan_to_num, locals(), same("nan_to_num: dtype of out: {dst} should be same as input: {src}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import dtypes as _dt
-from ...engine.primitive import Primitive
+from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..kernels.operands import as_tensor_of, promote, promote_float
 from ..kernels.out_arg import write_out
@@ -143,6 +143,8 @@ def square(input: Tensor, *, out: Any = None) -> Tensor:
         >>> retrograd.square(retrograd.tensor([-3, 4]))
         tensor([ 9, 16])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("square", input)
     if out is not None:
         return write_out(out, square, locals())
     if input.dtype is _dt.bool_:
@@ -166,6 +168,8 @@ def reciprocal(input: Tensor, *, out: Any = None) -> Tensor:
         >>> retrograd.reciprocal(retrograd.tensor([4, 8]))
         tensor([0.2500, 0.1250])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("reciprocal", input)
     if out is not None:
         return write_out(out, reciprocal, locals())
 

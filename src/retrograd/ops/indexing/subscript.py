@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ...engine import inplace as _inplace
-from ...engine.primitive import Primitive
+from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
@@ -147,6 +147,8 @@ def nonzero(input: Tensor, *, out: Any = None, as_tuple: bool = False) -> Any:
         >>> retrograd.nonzero(x, as_tuple=True)
         (tensor([0, 1]), tensor([1, 0]))
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("nonzero", input)
     if out is not None:
         return write_out(
             out,
@@ -178,6 +180,8 @@ def argwhere(input: Tensor) -> Tensor:
         tensor([[1],
                 [3]])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("argwhere", input)
     return nonzero(input)
 
 

@@ -79,3 +79,10 @@ def invalid_combination(fn: str, arguments: tuple, signatures: tuple[str, ...]) 
     return TypeError(
         f"{fn}() received an invalid combination of arguments - got ({got}), but expected one of:\n{listed}"
     )
+
+
+def check_elements(tensors: Any, argument: int = 0) -> None:
+    """PyTorch's TypeError for the first element of a list of tensors that is not one."""
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument {argument}, but got {type(t).__name__}")

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ...engine.primitive import not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...return_types import return_type
@@ -154,6 +155,8 @@ def nuclear_norm(
         >>> retrograd.nuclear_norm(retrograd.tensor([[3.0, 0.0], [0.0, -2.0]]))
         tensor(5.)
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("nuclear_norm", input)
     if isinstance(dim, bool):  # nuclear_norm(input, keepdim) positionally
         dim, keepdim = None, dim
     if axis is not None:  # NumPy's names, as PyTorch accepts them
@@ -213,6 +216,8 @@ def cholesky_inverse(input: Tensor, upper: bool = False, *, out: Any = None) -> 
         tensor([[ 0.3125, -0.1250],
                 [-0.1250,  0.2500]])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("cholesky_inverse", input)
     if out is not None:
         return write_out(out, cholesky_inverse, locals(), SAME)
     check_matrix(input, "cholesky_inverse")
@@ -241,6 +246,8 @@ def lu(A: Tensor, pivot: bool = True, get_infos: bool = False, out: Any = None) 
         >>> pivots
         tensor([2, 2], dtype=retrograd.int32)
     """
+    if not isinstance(A, Tensor):
+        raise not_a_tensor("_lu_with_info", A)
     warnings.warn(
         "torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex and will be "
         "removed in a future PyTorch release.",
@@ -395,6 +402,8 @@ def geqrf(input: Tensor, *, out: Any = None) -> Any:
         >>> tau
         tensor([1.6000, 0.0000])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("geqrf", input)
     if out is not None:
         raise NotImplementedError("geqrf(): out= is not supported")
     check_matrix(input, "geqrf", square=False)

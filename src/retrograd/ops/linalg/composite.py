@@ -11,7 +11,7 @@ import warnings
 from typing import Any
 
 from ... import backend
-from ...engine.primitive import Primitive
+from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..kernels.arg_types import check_tensors
 from ..kernels.out_arg import MATRIX_POWER, SAME, safely_castable, same, write_out
@@ -179,6 +179,8 @@ def logdet(input: Tensor) -> Tensor:
         >>> retrograd.logdet(retrograd.tensor([[0.0, 1.0], [1.0, 0.0]]))
         tensor(nan)
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("logdet", input)
     from ..elementwise.clamp_where import where
 
     check_matrix(input, "logdet")
@@ -272,6 +274,8 @@ def inverse(input: Tensor, *, out: Any = None) -> Tensor:
         tensor([[0.5000, 0.0000],
                 [0.0000, 0.2500]])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("inverse", input)
     if out is not None:
         return write_out(out, inverse, locals(), SAME)
     return _dec.inv(input)
@@ -290,6 +294,8 @@ def det(input: Tensor) -> Tensor:
         >>> retrograd.det(retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]))
         tensor(-2.)
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("det", input)
     return _dec.det(input)
 
 
@@ -308,6 +314,8 @@ def slogdet(input: Tensor) -> Any:
         sign=tensor(-1.),
         logabsdet=tensor(0.6931))
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("slogdet", input)
     check_matrix(input, "linalg.slogdet")
     return _rt.slogdet(*_dec._slogdet(input))
 
@@ -328,6 +336,8 @@ def cholesky(input: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
         tensor([[2., 0.],
                 [1., 2.]])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("cholesky", input)
     if out is not None:
         return write_out(
             out,
@@ -363,6 +373,8 @@ def qr(input: Tensor, some: bool = True, *, out: Any = None) -> Any:
         tensor([[-5.0000, -2.2000],
                 [ 0.0000,  0.4000]])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("qr", input)
     if out is not None:
         return write_out(out, qr, locals(), SAME)
     warnings.warn(
@@ -393,6 +405,8 @@ def svd(input: Tensor, some: bool = True, compute_uv: bool = True, *, out: Any =
         >>> retrograd.svd(retrograd.tensor([[3.0, 0.0], [0.0, -2.0]])).S
         tensor([3., 2.])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("svd", input)
     if out is not None:
         return write_out(out, svd, locals(), SAME)
     check_matrix(input, "linalg.svd", square=False)
@@ -421,5 +435,7 @@ def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
         tensor([[0.5000, 0.0000],
                 [0.0000, 0.0000]])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("pinverse", input)
     return pinv(input, rtol=rcond)
 

@@ -44,7 +44,12 @@ def einsum(*args: Any) -> Tensor:
         >>> retrograd.einsum("ii", retrograd.eye(3))
         tensor(3.)
     """
-    if args and isinstance(args[0], Tensor):
+    if len(args) < 2:
+        raise ValueError(
+            "einsum(): must specify the equation string and at least one operand, or at least one operand "
+            "and its subscripts list"
+        )
+    if isinstance(args[0], Tensor):
         equation, operands = _from_sublists(args)
     else:
         equation, *operands = args

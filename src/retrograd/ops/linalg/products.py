@@ -19,7 +19,7 @@ import numpy
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
-from ..kernels.arg_types import check_tensors
+from ..kernels.arg_types import check_elements, check_tensors
 from ..kernels.operands import wrap_dim
 from ..kernels.out_arg import SAME, TENSORDOT, same, write_out
 from ..shape.views import squeeze_dims, unsafe_view
@@ -549,6 +549,7 @@ def chain_matmul(*matrices: Tensor, out: Any = None) -> Tensor:
         return write_out(
             out, chain_matmul, locals(), same("multi_dot(): expected out tensor to have dtype {src_c} but got {dst_c}")
         )
+    check_elements(matrices)
     warnings.warn(
         "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
         "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than "

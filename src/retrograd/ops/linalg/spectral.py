@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import backend
-from ...engine.primitive import Primitive
+from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
@@ -418,5 +418,7 @@ def matrix_exp(A: Tensor) -> Tensor:
         tensor([[2.7183, 0.0000],
                 [0.0000, 7.3891]])
     """
+    if not isinstance(A, Tensor):
+        raise not_a_tensor("matrix_exp", A)
     check_matrix(A, "linalg.matrix_exp")
     return _matrix_exp(A)

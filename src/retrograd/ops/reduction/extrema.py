@@ -16,7 +16,7 @@ import numpy as np
 
 from ... import return_types
 from ...backend import namespace
-from ...engine.primitive import Primitive
+from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
@@ -127,6 +127,8 @@ def max(
         >>> values, indices
         (tensor([5, 7]), tensor([1, 0]))
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("max", input)
     if out is not None:
         return write_out(out, max, locals(), SAME)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -172,6 +174,8 @@ def min(
         >>> x.min(dim=0).indices
         tensor([0, 1])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("min", input)
     if out is not None:
         return write_out(out, min, locals(), SAME)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -223,6 +227,8 @@ def amax(
         >>> x.amax((0, 1), keepdim=True)
         tensor([[7]])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("amax", input)
     if out is not None:
         return write_out(
             out,
@@ -265,6 +271,8 @@ def amin(
         >>> retrograd.amin(x, dim=0)
         tensor([1., 0., 2.])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("amin", input)
     if out is not None:
         return write_out(
             out,
@@ -326,6 +334,8 @@ def argmax(
         >>> retrograd.argmax(x, dim=1)
         tensor([1, 0])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("argmax", input)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("argmax", dim, None, axis, "axis")
     if keepdims is not None:
@@ -353,6 +363,8 @@ def argmin(
         >>> x.argmin(dim=0, keepdim=True)
         tensor([[0, 1]])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("argmin", input)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("argmin", dim, None, axis, "axis")
     if keepdims is not None:
@@ -382,6 +394,8 @@ def aminmax(
         >>> retrograd.aminmax(x, dim=1).max
         tensor([5, 7])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("aminmax", input)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("aminmax", dim, None, axis, "axis")
     if keepdims is not None:

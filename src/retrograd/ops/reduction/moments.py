@@ -16,12 +16,22 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.clamp_where import where
 from ..kernels.accumulate import wide_mean
+from ..kernels.arg_types import invalid_combination
 from ..kernels.operands import numpy_alias
 from ..kernels.out_arg import write_out
 from .along import count, keep, reduce_dims
 
 __all__ = ["var", "std", "var_mean", "std_mean"]
 
+
+# how PyTorch lists var/std (and their _mean forms, which have no out=) for a non-tensor input
+_MOMENT_SIGNATURES = (
+    "Tensor input, tuple of ints dim, bool unbiased = True, bool keepdim = False, *, Tensor out = None",
+    "Tensor input, tuple of ints dim = None, *, Number correction = None, bool keepdim = False, Tensor out = None",
+    "Tensor input, bool unbiased = True",
+)
+_MOMENTS_MEAN_SIGNATURES = tuple(s.replace(", *, Tensor out = None", "").replace(", Tensor out = None", "")
+                                 for s in _MOMENT_SIGNATURES)
 
 def _mean_array(a: Any, dims: tuple, keepdim: bool) -> Any:
     return wide_mean(a, dims, keepdim)
@@ -146,6 +156,8 @@ def var(
         >>> x.var(correction=0)
         tensor(1.2500)
     """
+    if not isinstance(input, Tensor):
+        raise invalid_combination("var", (input,), _MOMENT_SIGNATURES)
     if out is not None:
         return write_out(out, var, locals())
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -186,6 +198,8 @@ def std(
         >>> x.std(correction=0)
         tensor(1.8708)
     """
+    if not isinstance(input, Tensor):
+        raise invalid_combination("std", (input,), _MOMENT_SIGNATURES)
     if out is not None:
         return write_out(out, std, locals())
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -225,6 +239,8 @@ def var_mean(
         >>> retrograd.var_mean(x, dim=1, correction=0)
         (tensor([0.6667, 8.6667]), tensor([2., 5.]))
     """
+    if not isinstance(input, Tensor):
+        raise invalid_combination("var_mean", (input,), _MOMENTS_MEAN_SIGNATURES)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("var_mean", dim, None, axis, "axis")
     if keepdims is not None:
@@ -264,6 +280,8 @@ def std_mean(
                 [3.6056]]), tensor([[2.],
                 [5.]]))
     """
+    if not isinstance(input, Tensor):
+        raise invalid_combination("std_mean", (input,), _MOMENTS_MEAN_SIGNATURES)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("std_mean", dim, None, axis, "axis")
     if keepdims is not None:

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ... import dtypes as _dt
-from ...engine.primitive import Primitive
+from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
@@ -62,6 +62,8 @@ def nansum(
         >>> x.nansum(dim=1)
         tensor([1., 7.])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("nansum", input)
     if out is not None:
         return write_out(
             out, nansum, locals(), floating('"nansum_cpu" not implemented for \'{dst}\'', error=NotImplementedError)
@@ -103,6 +105,8 @@ def nanmean(
         >>> x.nanmean(dim=1)
         tensor([1.0000, 3.5000])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("nanmean", input)
     if out is not None:
         return write_out(
             out, nanmean, locals(), floating('"nansum_cpu" not implemented for \'{dst}\'', error=NotImplementedError)
@@ -136,6 +140,8 @@ def count_nonzero(input: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor
         >>> retrograd.count_nonzero(x, dim=0)
         tensor([0, 1, 2])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("count_nonzero", input)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("count_nonzero", dim, None, axis, "axis")
     if _vmap.active and (r := batched("along", count_nonzero, input, dim)) is not NOT_BATCHED:

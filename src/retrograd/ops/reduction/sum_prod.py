@@ -144,6 +144,8 @@ def mean(
         >>> retrograd.tensor([1, 2]).mean(dtype=retrograd.float32)
         tensor(1.5000)
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("mean", input)
     if out is not None:
         return write_out(out, mean, locals())
     if axis is not None:  # NumPy's name, as PyTorch accepts it
@@ -234,6 +236,8 @@ def prod(
         >>> x.prod(dim=0)
         tensor([3, 8])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("prod", input)
     if out is not None:
         return write_out(out, prod, locals(), ANY, dtype_from_out=True)
     if axis is not None:  # NumPy's name, as PyTorch accepts it

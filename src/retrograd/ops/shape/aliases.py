@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...engine.primitive import not_a_tensor
 from ...tensor import Tensor
 from .diagonals import diag
 from .splitting import split
@@ -28,6 +29,8 @@ def adjoint(input: Tensor) -> Tensor:
         tensor([[1.-1.j, 3.-0.j],
                 [2.-0.j, 4.+2.j]])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("adjoint", input)
     if input.dim() < 2:
         raise RuntimeError("tensor.adjoint() is only supported on matrices or batches of matrices. Got 1-D tensor.")
     return input.mH
@@ -54,6 +57,8 @@ def diagflat(input: Tensor, offset: int = 0) -> Tensor:
                 [0, 0, 2],
                 [0, 0, 0]])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("diagflat", input)
     return diag(input.reshape(-1), offset)
 
 
@@ -70,6 +75,8 @@ def positive(input: Tensor) -> Tensor:
         >>> retrograd.positive(retrograd.tensor([-1.5, 2.0]))
         tensor([-1.5000,  2.0000])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("positive", input)
     if input.dtype.name == "bool":
         raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input

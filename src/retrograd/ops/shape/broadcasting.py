@@ -15,6 +15,7 @@ import numpy as np
 from ...engine.numpy_errors import broadcast_mismatch
 from ...engine.primitive import Primitive
 from ...tensor import Size, Tensor
+from ..kernels.arg_types import check_elements
 from ..kernels.operands import shape_arg
 
 __all__ = ["expand", "expand_as", "broadcast_to", "broadcast_tensors", "broadcast_shapes"]
@@ -166,6 +167,7 @@ def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
         >>> b.shape
         retrograd.Size([2, 3])
     """
+    check_elements(tensors)
     shapes = [t.shape for t in tensors]
     try:
         shape = Size(np.broadcast_shapes(*shapes))

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ...engine.primitive import Primitive
+from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..kernels.operands import wrap_dim
 from ..kernels.out_arg import DIAG, SAME, write_out
@@ -91,6 +91,8 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
         >>> retrograd.diagonal(x, offset=1)
         tensor([1, 5])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("diagonal", input)
     n = input._data.ndim
     d1, d2 = wrap_dim(dim1, n), wrap_dim(dim2, n)
     if d1 == d2:
@@ -120,6 +122,8 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
                 [[3, 0],
                  [0, 4]]])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("diag_embed", input)
     n = input._data.ndim + 1
     d1, d2 = wrap_dim(dim1, n), wrap_dim(dim2, n)
     if d1 == d2:
@@ -149,6 +153,8 @@ def diag(input: Tensor, diagonal: int = 0, *, out: Any = None) -> Tensor:
         >>> retrograd.diag(retrograd.tensor([[1, 2], [3, 4]]), 1)
         tensor([2])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("diag", input)
     if out is not None:
         return write_out(out, diag, locals(), DIAG, grad="none")
     n = input._data.ndim
@@ -186,6 +192,8 @@ def tril(input: Tensor, diagonal: int = 0, *, out: Any = None) -> Tensor:
                 [1, 0, 0],
                 [1, 1, 0]])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("tril", input)
     if out is not None:
         return write_out(out, tril, locals(), SAME)
     _check_matrix("tril", input)
@@ -214,6 +222,8 @@ def triu(input: Tensor, diagonal: int = 0, *, out: Any = None) -> Tensor:
                 [0, 0, 6],
                 [0, 0, 0]])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("triu", input)
     if out is not None:
         return write_out(out, triu, locals(), SAME)
     _check_matrix("triu", input)
@@ -235,6 +245,8 @@ def trace(input: Tensor) -> Tensor:
         >>> retrograd.trace(retrograd.eye(3))
         tensor(3.)
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("trace", input)
     if input._data.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input._data.ndim}")
     kind = input._data.dtype.kind

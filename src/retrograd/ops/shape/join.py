@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 
 from ... import dtypes as _dt
-from ...engine.primitive import Primitive
+from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..indexing.masking import select_along
+from ..kernels.arg_types import check_elements, invalid_combination
 from ..kernels.out_arg import CAT, write_out
 from .slicing import cat, common_dtype, stack, take_view, tensor_list
 
@@ -29,11 +30,14 @@ __all__ = [
 ]
 
 
-def _atleast(tensors: tuple, fix: Callable[[Tensor], Tensor]) -> Any:
+def _atleast(name: str, tensors: tuple, fix: Callable[[Tensor], Tensor]) -> Any:
     if len(tensors) == 1 and isinstance(tensors[0], Tensor):
         return fix(tensors[0])
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
+    elif len(tensors) == 1:
+        raise invalid_combination(name, tensors, ("Tensor input", "tuple of Tensors tensors"))
+    check_elements(tensors)
     return tuple(fix(t) for t in tensors)
 
 
@@ -70,7 +74,7 @@ def atleast_1d(*tensors: Any) -> Any:
         >>> retrograd.atleast_1d(retrograd.tensor(1.0), retrograd.tensor([2.0, 3.0]))
         (tensor([1.]), tensor([2., 3.]))
     """
-    return _atleast(tensors, _fix_1d)
+    return _atleast("atleast_1d", tensors, _fix_1d)
 
 
 def atleast_2d(*tensors: Any) -> Any:
@@ -86,7 +90,7 @@ def atleast_2d(*tensors: Any) -> Any:
         >>> retrograd.atleast_2d(retrograd.tensor([1, 2]))
         tensor([[1, 2]])
     """
-    return _atleast(tensors, _fix_2d)
+    return _atleast("atleast_2d", tensors, _fix_2d)
 
 
 def atleast_3d(*tensors: Any) -> Any:
@@ -104,7 +108,7 @@ def atleast_3d(*tensors: Any) -> Any:
         >>> retrograd.atleast_3d(retrograd.zeros(2, 3)).shape
         retrograd.Size([2, 3, 1])
     """
-    return _atleast(tensors, _fix_3d)
+    return _atleast("atleast_3d", tensors, _fix_3d)
 
 
 def _nonempty(name: str, tensors: Any) -> list[Tensor]:
@@ -266,6 +270,7 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
     """
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
+    check_elements(tensors)
     if indexing is None:
         warnings.warn(
             "torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
@@ -332,6 +337,7 @@ def block_diag(*tensors: Tensor) -> Tensor:
                 [3, 4, 0],
                 [0, 0, 5]])
     """
+    check_elements(tensors)
     boxes, r, c = [], 0, 0
     for i, t in enumerate(tensors):
         n = t._data.ndim
@@ -370,6 +376,7 @@ def cartesian_prod(*tensors: Tensor) -> Tensor:
                 [2, 3],
                 [2, 4]])
     """
+    check_elements(tensors)
     for t in tensors:
         _check_vector(t)
     if len(tensors) == 1:
@@ -399,6 +406,8 @@ def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> T
                 [1, 2],
                 [2, 2]])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("combinations", input)
     _check_vector(input)
     if r < 0:
         raise RuntimeError(f"Expect a non-negative number, but got {r}")

@@ -15,9 +15,10 @@ import numpy as np
 
 from ..._layouts import contiguous_format
 from ...backend.compat import as_strided
-from ...engine.primitive import Primitive
+from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..indexing.masking import select_along
+from ..kernels.arg_types import invalid_combination
 from ..kernels.operands import numpy_alias, shape_arg, wrap_dim, wrap_dims
 
 __all__ = [
@@ -164,6 +165,14 @@ def repeat_interleave(
         >>> retrograd.repeat_interleave(retrograd.tensor([2, 1]))
         tensor([0, 0, 1])
     """
+    if not isinstance(input, Tensor):
+        if repeats is None:  # the one-argument form reads its argument as the repeats
+            raise not_a_tensor("repeat_interleave", input, "repeats")
+        raise invalid_combination("repeat_interleave", (input, repeats), (
+            "Tensor input, Tensor repeats, int dim = None, *, int output_size = None",
+            "Tensor repeats, *, int output_size = None",
+            "Tensor input, int repeats, int dim = None, *, int output_size = None",
+        ))
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("repeat_interleave", dim, None, axis, "axis")
     if repeats is None:  # repeat_interleave(counts): the indices each count expands to
@@ -232,6 +241,8 @@ def fliplr(input: Tensor) -> Tensor:
         tensor([[2, 1],
                 [4, 3]])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("fliplr", input)
     if input._data.ndim < 2:
         raise RuntimeError("Input must be >= 2-d.")
     return _flip(input, dims=(1,))
@@ -251,6 +262,8 @@ def flipud(input: Tensor) -> Tensor:
         tensor([[3, 4],
                 [1, 2]])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("flipud", input)
     if input._data.ndim < 1:
         raise RuntimeError("Input must be >= 1-d.")
     return _flip(input, dims=(0,))
@@ -276,6 +289,8 @@ def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
         tensor([[3, 1],
                 [4, 2]])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("rot90", input)
     dims = tuple(dims)
     n = input._data.ndim
     if len(dims) != 2:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from ...engine.primitive import Primitive
+from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.views import link_view
 from ...tensor import Tensor
 from ..kernels.operands import numpy_alias, wrap_dim
@@ -165,6 +165,8 @@ def unbind(input: Tensor, dim: int = 0, *, axis: Any = None) -> tuple[Tensor, ..
         >>> retrograd.tensor([[1, 2], [3, 4]]).unbind(1)
         (tensor([1, 3]), tensor([2, 4]))
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("unbind", input)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("unbind", dim, 0, axis, "axis")
     d = _dim_of(input, dim)

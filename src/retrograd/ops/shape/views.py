@@ -17,7 +17,7 @@ from ...dtypes import dtype
 from ...engine import primitive as _primitive
 from ...engine.fit import sum_to_shape
 from ...engine.grad_mode import state
-from ...engine.primitive import Primitive
+from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..kernels.operands import numpy_alias, shape_arg, wrap_dim, wrap_dims
 
@@ -168,6 +168,8 @@ def reshape(input: Tensor, *shape: SupportsIndex | Sequence[SupportsIndex]) -> T
         >>> retrograd.reshape(x, (3, -1)).shape
         retrograd.Size([3, 2])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("reshape", input)
     target = _infer_shape(shape_arg(shape), input._data.size)
     if input._data.flags.c_contiguous:
         return _reshape(input, shape=target)
@@ -276,6 +278,8 @@ def ravel(input: Tensor) -> Tensor:
         >>> retrograd.ravel(retrograd.tensor([[1, 2], [3, 4]]))
         tensor([1, 2, 3, 4])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("ravel", input)
     return reshape(input, -1)
 
 
@@ -297,6 +301,8 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         >>> retrograd.flatten(x, start_dim=1).shape
         retrograd.Size([2, 12])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("flatten", input)
     shape = input._data.shape
     if not shape:
         return reshape(input, 1)
@@ -352,6 +358,8 @@ def squeeze(input: Tensor, dim: int | Sequence[int] | None = None, *, axis: Any 
         >>> retrograd.squeeze(x, 1).shape
         retrograd.Size([2, 3, 1])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("squeeze", input)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("squeeze", dim, None, axis, "axis")
     shape = input._data.shape
@@ -406,6 +414,8 @@ def permute(input: Tensor, *dims: Any) -> Tensor:
         >>> retrograd.permute(x, (0, 2, 1)).shape
         retrograd.Size([2, 4, 3])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("permute", input)
     order = shape_arg(dims)
     n = input._data.ndim
     if len(order) != n:
@@ -462,6 +472,8 @@ def t(input: Tensor) -> Tensor:
                 [2, 5],
                 [3, 6]])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("t", input)
     if input._data.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input._data.ndim}D")
     return _t(input)
