@@ -331,3 +331,40 @@ def test_linspace_complex_bounds_and_tensor_bounds():
     np.testing.assert_array_equal(rg.linspace(1 + 1j, 3 - 2j, 5).numpy(), torch.linspace(1 + 1j, 3 - 2j, 5).numpy())
     np.testing.assert_array_equal(rg.linspace(rg.tensor(0.5), rg.tensor(2.0), 7).numpy(),
                                   torch.linspace(torch.tensor(0.5), torch.tensor(2.0), 7).numpy())
+
+
+# NumPy values inside lists keep their dtype and promote with the rest, item by item, as PyTorch
+# reads them (a Python float is the default dtype, a NumPy float64 is float64)
+_MIXED_LISTS = {
+    "[np.ones(2), np.zeros(2)]": "float64",
+    "[np.float64(1.0), 2.0]": "float64",
+    "[[np.float64(1.0)], [np.float64(2.0)]]": "float64",
+    "[np.ones(2, dtype=np.int32)]": "int32",
+    "[np.float32(1), 2.0]": "float32",
+    "[np.int64(1), 2.5]": "float32",
+    "[np.int32(1), 2]": "int64",
+    "[np.ones(2, dtype=np.int32), [1, 2]]": "int64",
+    "[np.ones(2, dtype=np.float16), [1.0, 2]]": "float32",
+    "[np.complex64(1), 2.0]": "complex64",
+    "[np.uint8(3), True]": "uint8",
+    "[np.int8(1), np.uint8(2)]": "int16",
+    "[np.ones(2, np.float32), np.ones(2)]": "float64",
+    "[[1, 2], [np.int16(3), 4]]": "int64",
+    "[lib.tensor(2.0, dtype=lib.float64), 3, np.float32(2)]": "float64",
+    "range(3)": "int64",
+    "[1, 2.5, True]": "float32",
+}
+
+
+@pytest.mark.parametrize("data", _MIXED_LISTS)
+def test_tensor_of_lists_mixing_numpy_values_promotes_each_item(data):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # lists of arrays: PyTorch's advice to stack them first
+        t = rg.tensor(eval(data, {"np": np, "lib": rg}))
+        assert t.dtype == getattr(rg, _MIXED_LISTS[data])
+        if torch is not None:
+            assert str(torch.tensor(eval(data, {"np": np, "lib": torch})).dtype) == f"torch.{_MIXED_LISTS[data]}"
+    if "lib" not in data:
+        np.testing.assert_array_equal(t.numpy(), np.array(eval(data, {"np": np}), dtype=t.numpy().dtype))

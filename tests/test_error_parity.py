@@ -185,11 +185,14 @@ def test_float_of_a_tensor_that_requires_grad_warns_once_per_process():
         "x = torch.ones(1, requires_grad=True)\n"
         "with warnings.catch_warnings(record=True) as seen:\n"
         "    warnings.simplefilter('always')\n"
+        "    with torch.no_grad():\n"  # silent with grad mode off (LBFGS reads its loss so)
+        "        float(x); complex(x); float(x * 2)\n"
+        "    quiet = len(seen)\n"
         "    (x * 2).item(); int(x * 2); float(x.detach()); float(x * 2); float(x); complex(x)\n"
-        "print(len(seen), str(seen[0].message).splitlines()[0], seen[0].filename)\n"
+        "print(quiet, len(seen), str(seen[0].message).splitlines()[0], seen[0].filename)\n"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == ("1 Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
+    assert out.strip() == ("0 1 Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
                            "behavior. <string>")
 
 
@@ -304,3 +307,16 @@ def test_einsum_and_from_dlpack_refuse_a_lone_argument():
     assert rg.scalar_tensor(rg.tensor(2.0)).item() == 2.0
     with pytest.raises(TypeError, match=r"^scalar_tensor\(\): argument 's' \(position 1\) must be Number, not Tensor$"):
         rg.scalar_tensor(rg.tensor([2.0]))
+
+
+def test_grad_of_a_non_leaf_warns_in_pytorch_words():
+    y = rg.ones(2, requires_grad=True) * 2
+    with pytest.warns(UserWarning) as seen:
+        assert y.grad is None
+    message = str(seen[0].message)
+    assert message.startswith("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed.")
+    assert message.endswith("See github.com/pytorch/pytorch/pull/30531 for more information.")
+    if torch is not None:
+        with pytest.warns(UserWarning) as theirs:
+            _ = (torch.ones(2, requires_grad=True) * 2).grad
+        assert str(theirs[0].message).startswith(message)  # theirs adds "(Triggered internally at <file>)"

@@ -91,7 +91,7 @@ _NON_LEAF_GRAD_WARNING = (
     "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
     "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
     "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See "
-    "github.com/pytorch/pytorch/pull/30531 for more informations."
+    "github.com/pytorch/pytorch/pull/30531 for more information."
 )
 
 
@@ -1407,7 +1407,7 @@ class Tensor(TensorMethods):
     def __float__(self) -> builtins.float:
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        if self._requires_grad:
+        if self._requires_grad and _grad_state.enabled:  # PyTorch is silent with grad mode off
             _warn_scalar_of_graph()
         return float(self.item())
 
@@ -1422,7 +1422,7 @@ class Tensor(TensorMethods):
         return int(self.item())
 
     def __complex__(self) -> builtins.complex:
-        if self._requires_grad:
+        if self._requires_grad and _grad_state.enabled:  # PyTorch is silent with grad mode off
             _warn_scalar_of_graph()
         return complex(self.item())
 

@@ -30,44 +30,90 @@ __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "frombuffer", "from_d
 
 
 def _infer_dtype(data: Any, arr: np.ndarray) -> dtype:
-    """PyTorch's dtype for Python data: bools stay bool, ints int64, floats the default."""
+    """PyTorch's dtype for Python data: bools stay bool, ints int64, floats the default.
+
+    NumPy arrays and scalars keep their dtype, also inside lists, where every item's dtype is
+    promoted with the others' (`[np.float64(1), 2.0]` is float64, `[np.int32(1), 2]` int64).
+    """
     if isinstance(data, np.ndarray) or isinstance(data, np.generic):
         return _dt.from_numpy(arr.dtype)
-    if _holds_tensors(data):
-        return _sequence_dtype(data)
+    promoted = _promoted_dtype(data) if isinstance(data, (list, tuple)) else None
+    if promoted is not None:
+        return promoted
     kind = arr.dtype.kind
     if kind == "b":
         return _dt.bool_
     if kind in "iu":
         return _dt.int64
     if kind == "f":
-        if _has_numpy_float(data):
-            return _dt.from_numpy(arr.dtype)
         return _dt.get_default_dtype()
     if kind == "c":  # Python complex numbers: the complex dtype of the default float
         return _dt.get_default_dtype().to_complex()
     raise TypeError(f"Could not infer dtype of {type(data).__name__}")
 
 
-def _has_numpy_float(data: Any) -> bool:
-    """Nested data whose floats are all NumPy/retrograd values keeps their dtype."""
-    stack, found = [data], False
+_PYTHON_NUMBERS = frozenset((bool, int, float, complex))
+
+
+def _python_dtype(kind: type) -> dtype:
+    if kind is bool:
+        return _dt.bool_
+    if kind is int:
+        return _dt.int64
+    if kind is float:
+        return _dt.get_default_dtype()
+    return _dt.get_default_dtype().to_complex()
+
+
+_list_of_arrays_warned = [False]
+
+
+def _warn_list_of_arrays() -> None:
+    """PyTorch's advice, once per process, for arrays inside a list: each is read item by item."""
+    if not _list_of_arrays_warned[0]:
+        _list_of_arrays_warned[0] = True
+        warnings.warn(
+            "Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider converting the "
+            "list to a single numpy.ndarray with numpy.array() before converting to a tensor.",
+            UserWarning, stacklevel=5,
+        )
+
+
+def _promoted_dtype(data: Any) -> dtype | None:
+    """The promoted dtype of every item of nested lists, each read as PyTorch reads it alone.
+
+    None when an item is something else (a range, an odd object): NumPy's reading decides then.
+    """
+    result: dtype | None = None
+    stack = [data]
     while stack:
         x = stack.pop()
         if isinstance(x, (list, tuple)):
-            stack.extend(x)
-        elif isinstance(x, float) and not isinstance(x, np.floating):
-            return False
-        elif isinstance(x, (np.floating, Tensor)):
-            found = True
-    return found
+            kinds = set(map(type, x))
+            if not kinds <= _PYTHON_NUMBERS:
+                stack.extend(x)
+                continue
+            found = [_python_dtype(kind) for kind in kinds]  # a row of plain numbers, read at once
+        elif isinstance(x, Tensor):
+            found = [x.dtype]
+        elif isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind in "biufc":
+            if isinstance(x, np.ndarray):
+                _warn_list_of_arrays()
+            found = [_dt.from_numpy(x.dtype)]
+        elif type(x) in _PYTHON_NUMBERS:
+            found = [_python_dtype(type(x))]
+        else:
+            return None
+        for dt in found:
+            result = dt if result is None else _dt.promote_types(result, dt)
+    return result
 
 
 def _to_array(data: Any) -> np.ndarray:
     if isinstance(data, Tensor):
         return data._data
     if _holds_tensors(data):
-        return np.array(_elements(data), dtype=_sequence_dtype(data).np)
+        return np.array(_elements(data), dtype=(_promoted_dtype(data) or _dt.get_default_dtype()).np)
     try:
         return np.asarray(data)
     except ValueError as e:
@@ -101,29 +147,6 @@ def _elements(data: Any) -> Any:
             raise ValueError("only one element tensors can be converted to Python scalars")
         return data._data.reshape(())[()]
     return data
-
-
-def _sequence_dtype(data: Any) -> dtype:
-    """The dtype PyTorch gives nested data holding tensors: their dtypes and the numbers' promoted."""
-    result: dtype | None = None
-    stack = [data]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, (list, tuple)):
-            stack.extend(x)
-            continue
-        if isinstance(x, Tensor):
-            dt = x.dtype
-        elif isinstance(x, (bool, np.bool_)):
-            dt = _dt.bool_
-        elif isinstance(x, (int, np.integer)):
-            dt = _dt.int64
-        elif isinstance(x, complex):
-            dt = _dt.get_default_dtype().to_complex()
-        else:
-            dt = _dt.get_default_dtype()
-        result = dt if result is None else _dt.promote_types(result, dt)
-    return result if result is not None else _dt.get_default_dtype()
 
 
 def tensor(
