@@ -7,6 +7,11 @@ import pytest
 
 import retrograd as rg
 
+try:
+    import torch
+except ImportError:
+    torch = None
+
 
 def test_dtypes():
     assert rg.fft.fft(rg.arange(4)).dtype is rg.complex64
@@ -88,3 +93,19 @@ def test_transforms_of_real_data_have_exactly_real_self_conjugate_bins():
         assert not tiny.any()
     np.testing.assert_allclose(rg.fft.fft2(x).numpy(), np.fft.fft2(x.numpy()), atol=1e-12)
     assert "e+00" not in repr(rg.fft.fft2(x))
+
+
+def test_float32_frequencies_are_rounded_as_pytorch_rounds_them():
+    # PyTorch multiplies the float32 steps by 1/(n·d) in float32; rounding the float64 quotient
+    # instead differs in the last bit for some entries
+    n, d = 64, 20 / 64
+    scale = np.float32(1.0 / (n * d))
+    expected = np.concatenate([np.arange(32), np.arange(-32, 0)]).astype(np.float32) * scale
+    np.testing.assert_array_equal(rg.fft.fftfreq(n, d).numpy(), expected)
+    np.testing.assert_array_equal(rg.fft.rfftfreq(n, d).numpy(), np.arange(33).astype(np.float32) * scale)
+    assert rg.fft.fftfreq(n, d)[9].item() != np.float32(9 / (n * d))  # the entry the probe found
+    if torch is not None:
+        for m in (1, 7, 64, 101):
+            for spacing in (1.0, 0.1, 20 / 64, 3.7):
+                assert np.array_equal(rg.fft.fftfreq(m, spacing).numpy(), torch.fft.fftfreq(m, spacing).numpy())
+                assert np.array_equal(rg.fft.rfftfreq(m, spacing).numpy(), torch.fft.rfftfreq(m, spacing).numpy())

@@ -7,6 +7,11 @@ import pytest
 
 import retrograd as rg
 
+try:
+    import torch
+except ImportError:
+    torch = None
+
 
 def test_eig_is_complex_and_reconstructs():
     A = rg.tensor(np.array([[0.0, -1.0], [1.0, 0.0]]))
@@ -53,3 +58,41 @@ def test_argument_errors():
         rg.linalg.tensorinv(rg.eye(4), ind=0)
     with pytest.raises(RuntimeError, match="input.shape\\[-2\\] must be greater than or equal to input.shape\\[-1\\]"):
         rg.linalg.householder_product(rg.ones(2, 3), rg.ones(2))
+
+
+def test_upper_cholesky_reads_the_upper_triangle():
+    # LAPACK's 'U' factorization never reads below the diagonal: a non-symmetric input shows which
+    # triangle was used (PyTorch: the upper one for upper=True, the lower one otherwise)
+    a = rg.tensor([[4.0, 1.0], [3.0, 5.0]], dtype=rg.float64)
+    upper, lower = rg.linalg.cholesky(a, upper=True), rg.linalg.cholesky(a)
+    np.testing.assert_allclose(upper.numpy(), [[2.0, 0.5], [0.0, np.sqrt(5 - 0.25)]])
+    np.testing.assert_allclose(lower.numpy(), [[2.0, 0.0], [1.5, np.sqrt(5 - 2.25)]])
+    np.testing.assert_array_equal(rg.linalg.cholesky_ex(a, upper=True).L.numpy(), upper.numpy())
+    z = rg.tensor([[4.0, 1 + 2j], [9.0, 6.0]], dtype=rg.complex128)
+    u = rg.linalg.cholesky(z, upper=True)
+    assert "-0.j" not in repr(u)  # zeros print as PyTorch's +0.j
+    np.testing.assert_allclose(u.numpy(), [[2.0, 0.5 + 1j], [0.0, np.sqrt(6 - 1.25)]])
+
+
+def test_cdist_switches_to_the_matrix_product_past_25_rows_as_pytorch():
+    # ‖a‖² - 2a·b + ‖b‖² by one product: fast, and it loses digits to cancellation, so a point's
+    # distance to itself can be far from 0 (PyTorch prints 0.0884 here too); up to 25 rows, and with
+    # donot_use_mm_for_euclid_dist, distances come from the differences and are exact there
+    rg.manual_seed(0)
+    x = rg.rand(40, 3, requires_grad=True)
+    far = x * 10 + 100
+    by_products = rg.cdist(far, far)
+    assert by_products.diagonal()[0].item() == pytest.approx(0.0883883461356163)
+    assert type(by_products.grad_fn).__name__ == "ViewBackward0"
+    assert type(by_products.grad_fn.next_functions[0][0]).__name__ == "EuclideanDistBackward0"
+    direct = rg.cdist(far, far, compute_mode="donot_use_mm_for_euclid_dist")
+    assert (direct.diagonal() == 0).all()
+    assert type(rg.cdist(far[:25], far[:25]).grad_fn).__name__ == "CdistBackward0"
+    assert (rg.cdist(far[:25], far[:25]).diagonal() == 0).all()
+    by_products.sum().backward()
+    if torch is not None:
+        t = torch.tensor(x.detach().numpy(), requires_grad=True)
+        theirs = torch.cdist(t * 10 + 100, t * 10 + 100)
+        np.testing.assert_allclose(by_products.detach().numpy(), theirs.detach().numpy(), rtol=1e-6, atol=1e-6)
+        theirs.sum().backward()
+        np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-4, atol=2e-2)

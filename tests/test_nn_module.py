@@ -143,7 +143,14 @@ def test_containers():
 @pytest.mark.parametrize("name,param", [("linear", None), ("tanh", None), ("relu", None), ("leaky_relu", 0.2),
                                         ("selu", None), ("sigmoid", None), ("conv2d", None)])
 def test_calculate_gain_matches_pytorch(name, param):
-    assert nn.init.calculate_gain(name, param) == pytest.approx(torch.nn.init.calculate_gain(name, param))
+    ours, theirs = nn.init.calculate_gain(name, param), torch.nn.init.calculate_gain(name, param)
+    assert ours == pytest.approx(theirs)
+    assert repr(ours) == repr(theirs)  # 1 for the linear ones, as PyTorch prints it
+
+
+def test_calculate_gain_of_linear_layers_is_the_int_one():
+    assert [repr(nn.init.calculate_gain(n)) for n in ("linear", "conv2d", "sigmoid", "tanh")] == [
+        "1", "1", "1", "1.6666666666666667"]
 
 
 def test_init_distributions():

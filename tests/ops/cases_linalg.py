@@ -109,6 +109,11 @@ PRODUCTS = [
          lambda a, b: np.abs(a[:, :, None] - b[:, None]).sum(-1), variant="p1_batched"),
     case("cdist", lambda m, a, b: m.cdist(a, b, p=3), [rand(3, 2), rand(2, 2)],
          lambda a, b: (np.abs(a[:, None] - b[None]) ** 3).sum(-1) ** (1 / 3), variant="p3"),
+    # the matrix-product path: asked for, and PyTorch's default past 25 rows (batched, broadcast)
+    case("cdist", lambda m, a, b: m.cdist(a, b, compute_mode="use_mm_for_euclid_dist"), [rand(3, 4), rand(5, 4)],
+         lambda a, b: np.sqrt(((a[:, None] - b[None]) ** 2).sum(-1)), variant="mm"),
+    case("cdist", lambda m, a, b: m.cdist(a, b), [rand(2, 26, 3), rand(1, 4, 3)],
+         lambda a, b: np.sqrt(((a[:, :, None] - b[:, None]) ** 2).sum(-1)), variant="mm_past_25_rows"),
 ]
 
 EINSUM = [

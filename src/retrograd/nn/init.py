@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 
-def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
+def calculate_gain(nonlinearity: str, param: float | None = None) -> float | int:
     """The recommended gain for an activation (e.g. √2 for relu, 5/3 for tanh).
 
     Args:
@@ -69,7 +69,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     """
     linear = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
     if nonlinearity in linear or nonlinearity == "sigmoid":
-        return 1.0
+        return 1  # an int, as PyTorch returns it (it prints as 1)
     if nonlinearity == "tanh":
         return 5.0 / 3
     if nonlinearity == "relu":

@@ -10,6 +10,8 @@ import math
 import warnings
 from typing import Any
 
+import numpy as np
+
 from ... import backend
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
@@ -211,14 +213,48 @@ _cdist = Primitive(
 )
 
 
+def _euclidean_forward(xp: Any, a: Any, b: Any) -> Any:
+    # ‖a‖² - 2 a·b + ‖b‖² as one product of padded rows: [-2a, ‖a‖², 1] · [b, 1, ‖b‖²]
+    a_norm, b_norm = (a * a).sum(-1, keepdims=True), (b * b).sum(-1, keepdims=True)
+    a_rows = xp.concatenate([a * a.dtype.type(-2), a_norm, xp.ones_like(a_norm)], axis=-1)
+    b_rows = xp.concatenate([b, xp.ones_like(b_norm), b_norm], axis=-1)
+    squared = xp.matmul(a_rows, b_rows.swapaxes(-1, -2))
+    return xp.sqrt(xp.maximum(squared, 0))  # rounding can leave it below 0
+
+
+def _euclidean_ratio(g: Tensor, out: Tensor) -> Tensor:
+    return (g / out).masked_fill(out == 0, 0)
+
+
+_euclidean_dist = Primitive(
+    "_euclidean_dist", _euclidean_forward,
+    [lambda g, a, b, out: a * _euclidean_ratio(g, out).sum(-1, keepdim=True) - _euclidean_ratio(g, out) @ b,
+     lambda g, a, b, out: b * _euclidean_ratio(g, out).sum(-2).unsqueeze(-1) - _euclidean_ratio(g, out).mT @ a],
+    inputs=("a", "b"), quiet=True, node_name="EuclideanDistBackward0",
+)
+
+
+def _cdist_by_products(x1: Tensor, x2: Tensor) -> Tensor:
+    """PyTorch's matrix-product Euclidean distances, batch dims broadcast and flattened to one."""
+    batch = tuple(np.broadcast_shapes(x1.shape[:-2], x2.shape[:-2]))
+    (r1, m), r2 = x1.shape[-2:], x2.shape[-2]
+    count = math.prod(batch)
+    if count != 1:
+        x1 = x1.expand(*batch, r1, m).reshape(count, r1, m)
+        x2 = x2.expand(*batch, r2, m).reshape(count, r2, m)
+    return _euclidean_dist(x1, x2).view(*batch, r1, r2)
+
+
 _CDIST_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
 
 
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if_necessary") -> Tensor:
     """p-norm distances between the rows of x1 (*, P, M) and x2 (*, R, M): (*, P, R).
 
-    Distances are computed directly, as PyTorch's `donot_use_mm_for_euclid_dist` does; the
-    other modes only trade accuracy for speed, so they are checked and give the same values.
+    Euclidean distances (p = 2) come from one matrix product, ‖a‖² - 2 a·b + ‖b‖², when either
+    input has more than 25 rows or `compute_mode="use_mm_for_euclid_dist"`, as in PyTorch: fast,
+    but it loses digits to cancellation (a point's distance to itself need not be 0). Others are
+    computed directly from the differences.
 
     Args:
         x1 (Tensor): P points of M coordinates, shape (*, P, M).
@@ -254,6 +290,10 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
         )
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
+    mode = _CDIST_MODES.index(compute_mode)
+    by_products = p == 2 and (mode == 1 or (mode == 0 and (x1.shape[-2] > 25 or x2.shape[-2] > 25)))
+    if by_products and x1.numel() and x2.numel() and x1.shape[-1]:
+        return _cdist_by_products(x1, x2)
     return _cdist(x1, x2, p=float(p))
 
 

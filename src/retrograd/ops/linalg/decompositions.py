@@ -311,6 +311,9 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True, out: Any = None) -> Tensor
 # --- Cholesky ------------------------------------------------------------------------------
 
 def _cholesky_forward(xp: Any, a: Any, upper: bool, fname: str) -> Any:
+    if upper:  # read A's upper triangle, as LAPACK's 'U' does: NumPy reads the lower one, here Aᴴ's
+        a = a.swapaxes(-1, -2)
+        a = xp.conj(a) if a.dtype.kind == "c" else a
     try:
         L = xp.linalg.cholesky(a)
     except xp.linalg.LinAlgError:
@@ -320,7 +323,7 @@ def _cholesky_forward(xp: Any, a: Any, upper: bool, fname: str) -> Any:
     if not upper:
         return L
     U = L.swapaxes(-1, -2)  # U = Lᴴ
-    return xp.conj(U) if U.dtype.kind == "c" else U.copy()
+    return xp.conj(U) + 0 if U.dtype.kind == "c" else U.copy()  # + 0: conj's -0j zeros print as +0j
 
 
 def first_bad_minor(xp: Any, m: Any) -> int:

@@ -20,9 +20,15 @@ __all__ = ["fftfreq", "rfftfreq", "fftshift", "ifftshift"]
 # --- helpers: sample frequencies and shifts ---------------------------------------------------
 
 
-def _freq_tensor(values: np.ndarray, dtype: Any, requires_grad: bool) -> Tensor:
+def _freq_tensor(steps: np.ndarray, n: int, d: float, dtype: Any, requires_grad: bool) -> Tensor:
+    """`steps / (n·d)` as PyTorch computes it: the integer steps in `dtype`, times 1/(n·d) rounded to it."""
     dt = dtype if dtype is not None else _dt.get_default_dtype()
-    t = Tensor._make(values.astype(dt.np))
+    scale = 1.0 / (n * d)
+    if dt.np.kind in "fc":
+        values = steps.astype(dt.np) * dt.np.type(scale)
+    else:
+        values = (steps * scale).astype(dt.np)
+    t = Tensor._make(values)
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -56,7 +62,8 @@ def fftfreq(
         return write_out(out, fftfreq, locals(), _FREQ_OUT, dtype_from_out=True)
     check_layout(layout)
     as_device(device)
-    return _freq_tensor(np.fft.fftfreq(n, d), dtype, requires_grad)
+    steps = np.concatenate([np.arange((n + 1) // 2), np.arange(-(n // 2), 0)])
+    return _freq_tensor(steps, n, d, dtype, requires_grad)
 
 
 def rfftfreq(
@@ -85,7 +92,7 @@ def rfftfreq(
         return write_out(out, rfftfreq, locals(), _FREQ_OUT, dtype_from_out=True)
     check_layout(layout)
     as_device(device)
-    return _freq_tensor(np.fft.rfftfreq(n, d), dtype, requires_grad)
+    return _freq_tensor(np.arange(n // 2 + 1), n, d, dtype, requires_grad)
 
 
 def _shift(x: Any, dim: Any, inverse: bool) -> Tensor:
