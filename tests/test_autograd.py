@@ -521,6 +521,30 @@ def test_node_hooks():
     assert pre == [1] and post == [(1, 1)]
 
 
+def accumulate_grad_hook_story(m):
+    """What a post hook on a leaf's AccumulateGrad node sees, and when it runs: only when the node
+    accumulates (a backward reaching the leaf), not in a grad() that captures the leaf's gradient."""
+    x, w = m.ones(2, requires_grad=True), m.ones(2, requires_grad=True)
+    y = x * 2 * w
+    acc = y.grad_fn.next_functions[0][0].next_functions[0][0]
+    calls = []
+    acc.register_hook(lambda gi, go: calls.append((gi, [g.tolist() for g in go])))
+    y.sum().backward(retain_graph=True)
+    m.autograd.grad(y.sum(), x, retain_graph=True)
+    y.sum().backward(inputs=(w,), retain_graph=True)
+    y.sum().backward(inputs=(x,))
+    return calls
+
+
+def test_accumulate_grad_node_hook_runs_after_accumulating():
+    assert accumulate_grad_hook_story(rg) == [((), [[2.0, 2.0]]), ((), [[2.0, 2.0]])]
+
+
+def test_accumulate_grad_node_hook_as_pytorch():
+    torch = pytest.importorskip("torch")
+    assert accumulate_grad_hook_story(rg) == accumulate_grad_hook_story(torch)
+
+
 def test_gradcheck_and_gradgradcheck_detect_wrong_derivatives():
     class FirstOrderOnly(rg.autograd.Function):
         @staticmethod

@@ -196,7 +196,7 @@ def run(
                 grads = [None] * node.n_outputs
             if (
                 type(node) is AccumulateGrad and plain_leaves
-                and not (node._tensor_hooks or node._pre_hooks or node._variable._hooks)
+                and not (node._tensor_hooks or node._pre_hooks or node._post_hooks or node._variable._hooks)
             ):
                 _accumulate(node, grads[0], create_graph)  # a leaf without hooks: no children to hand on to
                 continue
@@ -255,6 +255,8 @@ def _execute(
     if type(node) is AccumulateGrad:
         if accumulate and (targets is None or node in targets):
             _accumulate(node, grads[0], create_graph)
+            if node._post_hooks:  # PyTorch's (): a leaf's node hands nothing on
+                _call_post_hooks(node, (), grads)
         return ()
     if needed is not None and not needed[node]:
         return (None,) * len(node.next_functions)
