@@ -121,6 +121,34 @@ def test_multi_grad_hook_all_and_any():
     assert len(first) == 1
 
 
+def multi_grad_hook_inputs_story(m):
+    """Which gradients a multi-grad hook gets when `backward(inputs=...)` leaves some of its tensors
+    out: it still runs once, with None for each tensor the pass does not reach."""
+    a, b = m.ones(2, requires_grad=True), m.ones(2, requires_grad=True)
+    seen = []
+    handle = m.autograd.graph.register_multi_grad_hook((a, b), lambda gs: seen.append([g is not None for g in gs]))
+    (a * b).sum().backward(inputs=(a,))
+    (a * b).sum().backward(inputs=[a, b])
+    (a * b).sum().backward()
+    kind = type(handle).__name__
+    handle.remove()
+    c = a * b
+    m.autograd.graph.register_multi_grad_hook((a, b, c), lambda gs: seen.append([g is not None for g in gs]))
+    c.sum().backward(inputs=(a,))
+    return seen, kind
+
+
+def test_multi_grad_hook_with_backward_inputs():
+    seen, kind = multi_grad_hook_inputs_story(rg)
+    assert seen == [[True, False], [True, True], [True, True], [True, False, True]]
+    assert kind == "_MultiHandle"
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_multi_grad_hook_with_backward_inputs_as_pytorch():
+    assert multi_grad_hook_inputs_story(rg) == multi_grad_hook_inputs_story(torch)
+
+
 def test_graph_stats_and_node_api():
     x = rg.tensor(np.ones(100), requires_grad=True)
     y = (x.exp() * x).sum()

@@ -83,12 +83,24 @@ def _count_edges(roots: Sequence[Node]) -> dict[Node, int]:
 
 class _Task:
     """The backward currently running: an id, the nodes it can reach, and whether a reentrant
-    checkpoint may run in it (not in a grad() or a backward(inputs=...), nor inside one, as PyTorch)."""
+    checkpoint may run in it (not in a grad() or a backward(inputs=...), nor inside one, as PyTorch).
+    A pass restricted to targets also keeps which nodes lead to them (`needed`)."""
 
-    def __init__(self, task_id: int, reachable: Any, checkpoint_valid: bool = True) -> None:
+    def __init__(self, task_id: int, reachable: Any, checkpoint_valid: bool = True,
+                 needed: dict | None = None, targets: dict | None = None) -> None:
         self.id = task_id
         self.reachable = reachable
         self.checkpoint_valid = checkpoint_valid
+        self.needed = needed
+        self.targets = targets
+
+    def will_execute(self, node: Node | None) -> bool:
+        """Whether this pass runs `node` (PyTorch's `_will_engine_execute_node`): any node it reaches,
+        or with targets, a target or a node that leads to one (a reached leaf that is not an input
+        of `backward(inputs=...)` is skipped)."""
+        if self.needed is None:
+            return node in self.reachable
+        return node in self.targets or self.needed.get(node, False)  # type: ignore[operator]
 
 
 _NO_TASK = _Task(0, {})
@@ -165,7 +177,7 @@ def run(
     # a pass restricted to targets skips the nodes that do not lead to them, which a reentrant
     # checkpoint's inner backward would not know (PyTorch's checkpoint_valid: exec_info is empty)
     checkpoint_valid = targets is None and (outer_tasks[-1].checkpoint_valid if outer_tasks else True)
-    state.backward_tasks = outer_tasks + (_Task(next(_task_ids), deps.keys(), checkpoint_valid),)
+    state.backward_tasks = outer_tasks + (_Task(next(_task_ids), deps.keys(), checkpoint_valid, needed, targets),)
     buffers: dict[Node, list[Any]] = {}
     for (node, nr), g in zip(roots, root_grads):
         buf = buffers.setdefault(node, [None] * node.n_outputs)
