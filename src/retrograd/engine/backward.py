@@ -416,6 +416,22 @@ def _as_tuple(x: Any) -> tuple:
     return (x,) if isinstance(x, _tt.Tensor) else tuple(x)
 
 
+def _is_edge(x: Any) -> bool:
+    """Whether `x` is a GradientEdge (`autograd.graph`'s named tuple `(node, output_nr)`), which an
+    input may be given as in place of its tensor."""
+    return isinstance(x, tuple) and len(x) == 2 and isinstance(x[0], Node)
+
+
+def _as_inputs(x: Any) -> tuple:
+    """The inputs given: a tensor, a GradientEdge or a sequence of them."""
+    return (x,) if _is_edge(x) else _as_tuple(x)
+
+
+def _input_edge(t: Any) -> tuple:
+    """The (node, output_nr) an input's gradient is captured at: the edge itself, or the tensor's."""
+    return (t[0], t[1]) if _is_edge(t) else edge(t)
+
+
 def _root_grads(outputs: tuple, grads: tuple, create_graph: bool) -> list:
     result = []
     for i, (out, g) in enumerate(zip(outputs, grads + (None,) * (len(outputs) - len(grads)))):
@@ -474,7 +490,8 @@ def backward(
             may be omitted for outputs with one element.
         retain_graph (bool, optional): keep the graph for another backward (default: `create_graph`).
         create_graph (bool): record the backward pass, for higher-order derivatives.
-        inputs (Tensor or sequence of Tensor, optional): accumulate only into these tensors.
+        inputs (Tensor or sequence of Tensor, optional): accumulate only into these tensors (a
+            GradientEdge may stand for one: the pass runs as far as it).
 
     Returns:
         None: the gradients are added to `.grad`.
@@ -495,17 +512,19 @@ def backward(
         warnings.warn(_CREATE_GRAPH_CYCLE, UserWarning, stacklevel=3)
     roots = _roots(outputs)
     if inputs is not None:
-        inputs = _as_tuple(inputs)
+        inputs = _as_inputs(inputs)
         if not inputs:
             raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         targets: dict[Node, list[int]] = {}
         for t in inputs:
-            node, nr = edge(t)
+            node, nr = _input_edge(t)
             if node is None:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             targets.setdefault(node, []).append(nr)
         captured = run(roots, grads, retain_graph, create_graph, targets, accumulate=True)
         for t in inputs:  # non-leaf inputs get their gradient in .grad, like leaves
+            if _is_edge(t):
+                continue  # a GradientEdge has no .grad to fill (PyTorch's fills none either)
             node, nr = edge(t)
             g = captured.get((node, nr))
             # (a retain_grad() tensor's hook already put its gradient in .grad while the pass ran)
@@ -530,7 +549,8 @@ def grad(
 
     Args:
         outputs (Tensor or sequence of Tensor): the outputs to differentiate.
-        inputs (Tensor or sequence of Tensor): the tensors to differentiate with respect to.
+        inputs (Tensor or sequence of Tensor): the tensors to differentiate with respect to (or
+            their `autograd.graph.get_gradient_edge`, where the tensor itself is not at hand).
         grad_outputs (Tensor or sequence of Tensor, optional): d(loss)/d(output) for each output
             (may be omitted for outputs with one element).
         retain_graph (bool, optional): keep the graph for another pass (default: `create_graph`).
@@ -568,8 +588,7 @@ def grad(
     if allow_unused is None:
         allow_unused = materialize_grads
     outputs = _as_tuple(outputs)
-    single = not isinstance(inputs, (tuple, list))
-    inputs = _as_tuple(inputs)
+    inputs = _as_inputs(inputs)
     if not inputs:
         raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     if is_grads_batched:  # one backward vmapped over dim 0 of the grad_outputs (retrograd.func)
@@ -583,7 +602,7 @@ def grad(
     targets: dict[Node, list[int]] = {}
     edges = []
     for t in inputs:
-        node, nr = edge(t)
+        node, nr = _input_edge(t)
         if node is None:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
         targets.setdefault(node, []).append(nr)
@@ -594,6 +613,8 @@ def grad(
         g = captured.get(e)
         if g is None:
             if materialize_grads:
+                if _is_edge(t):  # no tensor to shape the zeros after
+                    raise RuntimeError("materialize_grads cannot be used when the given input is a GradientEdge")
                 g = _tt.zeros_like(t)
             elif not allow_unused:
                 raise RuntimeError(
@@ -603,5 +624,4 @@ def grad(
         elif not create_graph:
             g = g.detach()
         result.append(g)
-    del single
     return tuple(result)
