@@ -444,6 +444,49 @@ def test_grad_mode_is_thread_local():
     assert seen == {"other": True, "main": False}
 
 
+def numpy_of_a_tensor_that_requires_grad_story(m):
+    """numpy() and np.asarray of a tensor that requires grad: refused only while grad mode is on,
+    so a custom Function's forward (run without grad) may read its inputs' arrays."""
+
+    def outcome(f):
+        try:
+            return f().tolist()
+        except RuntimeError as e:
+            return str(e)
+
+    class Doubled(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return m.tensor(x.numpy() * 2)
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    x = m.ones(3, requires_grad=True)
+    with m.no_grad():
+        seen = [outcome(x.numpy), outcome(lambda: np.asarray(x))]
+    with m.inference_mode():
+        seen.append(outcome(x.numpy))
+    seen += [outcome(x.numpy), outcome(lambda: np.asarray(x)), outcome(lambda: x.numpy(force=True))]
+    y = Doubled.apply(x)
+    y.sum().backward()
+    return seen + [y.tolist(), x.grad.tolist()]
+
+
+def test_numpy_of_a_tensor_that_requires_grad_needs_grad_mode_off():
+    refused = "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+    ones = [1.0, 1.0, 1.0]
+    assert numpy_of_a_tensor_that_requires_grad_story(rg) == [
+        ones, ones, ones, refused, refused, ones, [2.0, 2.0, 2.0], [2.0, 2.0, 2.0]
+    ]
+
+
+def test_numpy_of_a_tensor_that_requires_grad_as_pytorch():
+    torch = pytest.importorskip("torch")
+    assert numpy_of_a_tensor_that_requires_grad_story(rg) == numpy_of_a_tensor_that_requires_grad_story(torch)
+
+
 # --- detach, hooks ---------------------------------------------------------------------------------------
 
 
