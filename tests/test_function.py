@@ -289,3 +289,47 @@ def test_mark_dirty_refuses_leaves_that_require_grad():
         _DoubleInPlace.apply(rg.tensor([1.0, 2.0, 3.0], requires_grad=True)[:2])
     with rg.no_grad():
         assert _DoubleInPlace.apply(rg.ones(2)).tolist() == [2.0, 2.0]
+
+
+@pytest.mark.parametrize("m", MODULES)
+def test_saved_non_differentiable_output_has_no_grad_fn_in_a_recorded_backward(m):
+    """A non-differentiable output saved for backward comes back without this node as its grad_fn,
+    even while backward records (create_graph): it never had one (PyTorch's NumpySort example)."""
+    seen = []
+
+    class WithIndices(m.autograd.Function):
+        @staticmethod
+        def forward(x):
+            return x * 2, m.tensor([0, 1])
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.mark_non_differentiable(output[1])
+            ctx.save_for_backward(output[0], output[1])
+
+        @staticmethod
+        def backward(ctx, g, _):
+            out, ind = ctx.saved_tensors
+            seen.append((out.requires_grad, ind.requires_grad, ind.grad_fn, ind.tolist()))
+            return g * 2
+
+    class OldStyle(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            i = m.tensor([0.0, 1.0])  # floating, yet marked: still no gradient and no grad_fn
+            ctx.mark_non_differentiable(i)
+            ctx.save_for_backward(i)
+            return x * 2, i
+
+        @staticmethod
+        def backward(ctx, g, _):
+            (ind,) = ctx.saved_tensors
+            seen.append((ind.requires_grad, ind.grad_fn))
+            return g * ind.sum()
+
+    x = m.ones(2, requires_grad=True)
+    (g,) = m.autograd.grad(WithIndices.apply(x)[0].sum(), x, create_graph=True)
+    assert g.tolist() == [2.0, 2.0]
+    m.autograd.grad(OldStyle.apply(x)[0].sum(), x, create_graph=True)
+    m.autograd.grad(OldStyle.apply(x)[0].sum(), x)
+    assert seen == [(True, False, None, [0, 1]), (False, None), (False, None)]

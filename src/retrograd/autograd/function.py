@@ -311,10 +311,10 @@ def _wrap_outputs(ctx: FunctionCtx, args: tuple, output: Any, record: bool) -> A
         wrapped.append(out)
     ctx.n_outputs = len(outputs)
     ctx._output_meta = tuple((o._data.shape, o.dtype) if isinstance(o, Tensor) else ((), None) for o in wrapped)
-    if record:
-        ctx._saved = tuple(_save(t, wrapped) for t in ctx._to_save)
-    else:
-        ctx._saved = tuple(_save(t, []) for t in ctx._to_save)
+    # an output is saved as one (rebuilt on unpack with this node as grad_fn) only where it got the
+    # node: a non-differentiable output is kept as a plain tensor, as PyTorch's has no grad_fn
+    differentiable = [o for o in wrapped if isinstance(o, Tensor) and o._requires_grad] if record else []
+    ctx._saved = tuple(_save(t, differentiable) for t in ctx._to_save)
     ctx._to_save = ()
     return wrapped[0] if single else tuple(wrapped)
 
