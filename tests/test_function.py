@@ -333,3 +333,48 @@ def test_saved_non_differentiable_output_has_no_grad_fn_in_a_recorded_backward(m
     m.autograd.grad(OldStyle.apply(x)[0].sum(), x, create_graph=True)
     m.autograd.grad(OldStyle.apply(x)[0].sum(), x)
     assert seen == [(True, False, None, [0, 1]), (False, None), (False, None)]
+
+
+def saved_for_forward_story(m):
+    """What jvp sees through `ctx.saved_tensors` (tensors kept by save_for_forward, their tangents
+    dropped, their graph kept) and the tangents it returns from them (plain tensors)."""
+    fw, seen = m.autograd.forward_ad, []
+
+    class Scaled(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            out = x * 2
+            ctx.save_for_forward(x, y, out)
+            return out
+
+        @staticmethod
+        def jvp(ctx, tx, ty):
+            for t in ctx.saved_tensors:
+                seen.append((fw.unpack_dual(t).tangent is not None, t.requires_grad, t.grad_fn is not None))
+            return tx * ctx.saved_tensors[0] + ty
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2, None
+
+    with fw.dual_level():
+        leaf = m.ones(2, requires_grad=True)
+        o = Scaled.apply(fw.make_dual(leaf * 1, m.ones(2)), m.ones(2))
+        tangent = fw.unpack_dual(o).tangent
+        seen.append((tangent.tolist(), fw.unpack_dual(tangent).tangent, o.requires_grad))
+        o = Scaled.apply(fw.make_dual(m.ones(2), m.ones(2)), fw.make_dual(m.ones(2), m.ones(2) * 3))
+        tangent = fw.unpack_dual(o).tangent
+        seen.append((tangent.tolist(), fw.unpack_dual(tangent).tangent, o.requires_grad))
+    return seen
+
+
+def test_save_for_forward_tensors_have_no_tangent_in_jvp():
+    assert saved_for_forward_story(rg) == [
+        (False, True, True), (False, False, False), (False, True, True), ([1.0, 1.0], None, True),
+        (False, False, False), (False, False, False), (False, False, False), ([4.0, 4.0], None, False),
+    ]
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_save_for_forward_tensors_have_no_tangent_in_jvp_as_pytorch():
+    assert saved_for_forward_story(rg) == saved_for_forward_story(torch)
