@@ -378,3 +378,61 @@ def test_save_for_forward_tensors_have_no_tangent_in_jvp():
 @pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
 def test_save_for_forward_tensors_have_no_tangent_in_jvp_as_pytorch():
     assert saved_for_forward_story(rg) == saved_for_forward_story(torch)
+
+
+def dirty_forward_mode_story(m):
+    """Forward mode through a Function that doubles its input in place (mark_dirty) and whose jvp
+    doubles the tangent in place: the forward sees no tangent and its write leaves the tangent
+    alone, so the output's tangent is jvp's (on a whole tensor, a view, one with a graph)."""
+    fw, seen = m.autograd.forward_ad, []
+
+    class Doubled(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            seen.append(fw.unpack_dual(x).tangent)
+            x.mul_(2)
+            ctx.mark_dirty(x)
+            seen.append(fw.unpack_dual(x).tangent)
+            return x
+
+        @staticmethod
+        def jvp(ctx, tx):
+            seen.append(tx.tolist())
+            tx.mul_(2)
+            return tx
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    def tangents(o, d):
+        return [o.tolist(), fw.unpack_dual(o).tangent.tolist(), fw.unpack_dual(d).tangent.tolist()]
+
+    with fw.dual_level():
+        d = fw.make_dual(m.ones(3), m.ones(3))
+        o = Doubled.apply(d)
+        seen += [o is d] + tangents(o, d)
+        d = fw.make_dual(m.ones(4), m.ones(4))
+        seen += tangents(Doubled.apply(d[:2]), d)
+        a = m.ones(3, requires_grad=True)
+        d = fw.make_dual(a * 1, m.ones(3))
+        o = Doubled.apply(d)
+        seen += tangents(o, d)
+        o.sum().backward()
+        seen.append(a.grad.tolist())
+    return seen
+
+
+def test_mark_dirty_in_forward_mode_takes_the_jvps_tangent():
+    twos = [2.0, 2.0, 2.0]
+    ones = [1.0, 1.0, 1.0]
+    assert dirty_forward_mode_story(rg) == [
+        None, None, ones, True, twos, twos, twos,
+        None, None, [1.0, 1.0], [2.0, 2.0], [2.0, 2.0], [2.0, 2.0, 1.0, 1.0],
+        None, None, ones, twos, twos, twos, twos,
+    ]
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_mark_dirty_in_forward_mode_takes_the_jvps_tangent_as_pytorch():
+    assert dirty_forward_mode_story(rg) == dirty_forward_mode_story(torch)
