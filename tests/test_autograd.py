@@ -444,6 +444,49 @@ def test_grad_mode_is_thread_local():
     assert seen == {"other": True, "main": False}
 
 
+def numpy_of_a_tensor_that_requires_grad_story(m):
+    """numpy() and np.asarray of a tensor that requires grad: refused only while grad mode is on,
+    so a custom Function's forward (run without grad) may read its inputs' arrays."""
+
+    def outcome(f):
+        try:
+            return f().tolist()
+        except RuntimeError as e:
+            return str(e)
+
+    class Doubled(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return m.tensor(x.numpy() * 2)
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    x = m.ones(3, requires_grad=True)
+    with m.no_grad():
+        seen = [outcome(x.numpy), outcome(lambda: np.asarray(x))]
+    with m.inference_mode():
+        seen.append(outcome(x.numpy))
+    seen += [outcome(x.numpy), outcome(lambda: np.asarray(x)), outcome(lambda: x.numpy(force=True))]
+    y = Doubled.apply(x)
+    y.sum().backward()
+    return seen + [y.tolist(), x.grad.tolist()]
+
+
+def test_numpy_of_a_tensor_that_requires_grad_needs_grad_mode_off():
+    refused = "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+    ones = [1.0, 1.0, 1.0]
+    assert numpy_of_a_tensor_that_requires_grad_story(rg) == [
+        ones, ones, ones, refused, refused, ones, [2.0, 2.0, 2.0], [2.0, 2.0, 2.0]
+    ]
+
+
+def test_numpy_of_a_tensor_that_requires_grad_as_pytorch():
+    torch = pytest.importorskip("torch")
+    assert numpy_of_a_tensor_that_requires_grad_story(rg) == numpy_of_a_tensor_that_requires_grad_story(torch)
+
+
 # --- detach, hooks ---------------------------------------------------------------------------------------
 
 
@@ -519,6 +562,30 @@ def test_node_hooks():
     y.grad_fn.register_hook(lambda gi, go: post.append((len(gi), len(go))))
     y.sum().backward()
     assert pre == [1] and post == [(1, 1)]
+
+
+def accumulate_grad_hook_story(m):
+    """What a post hook on a leaf's AccumulateGrad node sees, and when it runs: only when the node
+    accumulates (a backward reaching the leaf), not in a grad() that captures the leaf's gradient."""
+    x, w = m.ones(2, requires_grad=True), m.ones(2, requires_grad=True)
+    y = x * 2 * w
+    acc = y.grad_fn.next_functions[0][0].next_functions[0][0]
+    calls = []
+    acc.register_hook(lambda gi, go: calls.append((gi, [g.tolist() for g in go])))
+    y.sum().backward(retain_graph=True)
+    m.autograd.grad(y.sum(), x, retain_graph=True)
+    y.sum().backward(inputs=(w,), retain_graph=True)
+    y.sum().backward(inputs=(x,))
+    return calls
+
+
+def test_accumulate_grad_node_hook_runs_after_accumulating():
+    assert accumulate_grad_hook_story(rg) == [((), [[2.0, 2.0]]), ((), [[2.0, 2.0]])]
+
+
+def test_accumulate_grad_node_hook_as_pytorch():
+    torch = pytest.importorskip("torch")
+    assert accumulate_grad_hook_story(rg) == accumulate_grad_hook_story(torch)
 
 
 def test_gradcheck_and_gradgradcheck_detect_wrong_derivatives():

@@ -289,3 +289,150 @@ def test_mark_dirty_refuses_leaves_that_require_grad():
         _DoubleInPlace.apply(rg.tensor([1.0, 2.0, 3.0], requires_grad=True)[:2])
     with rg.no_grad():
         assert _DoubleInPlace.apply(rg.ones(2)).tolist() == [2.0, 2.0]
+
+
+@pytest.mark.parametrize("m", MODULES)
+def test_saved_non_differentiable_output_has_no_grad_fn_in_a_recorded_backward(m):
+    """A non-differentiable output saved for backward comes back without this node as its grad_fn,
+    even while backward records (create_graph): it never had one (PyTorch's NumpySort example)."""
+    seen = []
+
+    class WithIndices(m.autograd.Function):
+        @staticmethod
+        def forward(x):
+            return x * 2, m.tensor([0, 1])
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.mark_non_differentiable(output[1])
+            ctx.save_for_backward(output[0], output[1])
+
+        @staticmethod
+        def backward(ctx, g, _):
+            out, ind = ctx.saved_tensors
+            seen.append((out.requires_grad, ind.requires_grad, ind.grad_fn, ind.tolist()))
+            return g * 2
+
+    class OldStyle(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            i = m.tensor([0.0, 1.0])  # floating, yet marked: still no gradient and no grad_fn
+            ctx.mark_non_differentiable(i)
+            ctx.save_for_backward(i)
+            return x * 2, i
+
+        @staticmethod
+        def backward(ctx, g, _):
+            (ind,) = ctx.saved_tensors
+            seen.append((ind.requires_grad, ind.grad_fn))
+            return g * ind.sum()
+
+    x = m.ones(2, requires_grad=True)
+    (g,) = m.autograd.grad(WithIndices.apply(x)[0].sum(), x, create_graph=True)
+    assert g.tolist() == [2.0, 2.0]
+    m.autograd.grad(OldStyle.apply(x)[0].sum(), x, create_graph=True)
+    m.autograd.grad(OldStyle.apply(x)[0].sum(), x)
+    assert seen == [(True, False, None, [0, 1]), (False, None), (False, None)]
+
+
+def saved_for_forward_story(m):
+    """What jvp sees through `ctx.saved_tensors` (tensors kept by save_for_forward, their tangents
+    dropped, their graph kept) and the tangents it returns from them (plain tensors)."""
+    fw, seen = m.autograd.forward_ad, []
+
+    class Scaled(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            out = x * 2
+            ctx.save_for_forward(x, y, out)
+            return out
+
+        @staticmethod
+        def jvp(ctx, tx, ty):
+            for t in ctx.saved_tensors:
+                seen.append((fw.unpack_dual(t).tangent is not None, t.requires_grad, t.grad_fn is not None))
+            return tx * ctx.saved_tensors[0] + ty
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2, None
+
+    with fw.dual_level():
+        leaf = m.ones(2, requires_grad=True)
+        o = Scaled.apply(fw.make_dual(leaf * 1, m.ones(2)), m.ones(2))
+        tangent = fw.unpack_dual(o).tangent
+        seen.append((tangent.tolist(), fw.unpack_dual(tangent).tangent, o.requires_grad))
+        o = Scaled.apply(fw.make_dual(m.ones(2), m.ones(2)), fw.make_dual(m.ones(2), m.ones(2) * 3))
+        tangent = fw.unpack_dual(o).tangent
+        seen.append((tangent.tolist(), fw.unpack_dual(tangent).tangent, o.requires_grad))
+    return seen
+
+
+def test_save_for_forward_tensors_have_no_tangent_in_jvp():
+    assert saved_for_forward_story(rg) == [
+        (False, True, True), (False, False, False), (False, True, True), ([1.0, 1.0], None, True),
+        (False, False, False), (False, False, False), (False, False, False), ([4.0, 4.0], None, False),
+    ]
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_save_for_forward_tensors_have_no_tangent_in_jvp_as_pytorch():
+    assert saved_for_forward_story(rg) == saved_for_forward_story(torch)
+
+
+def dirty_forward_mode_story(m):
+    """Forward mode through a Function that doubles its input in place (mark_dirty) and whose jvp
+    doubles the tangent in place: the forward sees no tangent and its write leaves the tangent
+    alone, so the output's tangent is jvp's (on a whole tensor, a view, one with a graph)."""
+    fw, seen = m.autograd.forward_ad, []
+
+    class Doubled(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            seen.append(fw.unpack_dual(x).tangent)
+            x.mul_(2)
+            ctx.mark_dirty(x)
+            seen.append(fw.unpack_dual(x).tangent)
+            return x
+
+        @staticmethod
+        def jvp(ctx, tx):
+            seen.append(tx.tolist())
+            tx.mul_(2)
+            return tx
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    def tangents(o, d):
+        return [o.tolist(), fw.unpack_dual(o).tangent.tolist(), fw.unpack_dual(d).tangent.tolist()]
+
+    with fw.dual_level():
+        d = fw.make_dual(m.ones(3), m.ones(3))
+        o = Doubled.apply(d)
+        seen += [o is d] + tangents(o, d)
+        d = fw.make_dual(m.ones(4), m.ones(4))
+        seen += tangents(Doubled.apply(d[:2]), d)
+        a = m.ones(3, requires_grad=True)
+        d = fw.make_dual(a * 1, m.ones(3))
+        o = Doubled.apply(d)
+        seen += tangents(o, d)
+        o.sum().backward()
+        seen.append(a.grad.tolist())
+    return seen
+
+
+def test_mark_dirty_in_forward_mode_takes_the_jvps_tangent():
+    twos = [2.0, 2.0, 2.0]
+    ones = [1.0, 1.0, 1.0]
+    assert dirty_forward_mode_story(rg) == [
+        None, None, ones, True, twos, twos, twos,
+        None, None, [1.0, 1.0], [2.0, 2.0], [2.0, 2.0], [2.0, 2.0, 1.0, 1.0],
+        None, None, ones, twos, twos, twos, twos,
+    ]
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_mark_dirty_in_forward_mode_takes_the_jvps_tangent_as_pytorch():
+    assert dirty_forward_mode_story(rg) == dirty_forward_mode_story(torch)

@@ -121,6 +121,78 @@ def test_multi_grad_hook_all_and_any():
     assert len(first) == 1
 
 
+def multi_grad_hook_inputs_story(m):
+    """Which gradients a multi-grad hook gets when `backward(inputs=...)` leaves some of its tensors
+    out: it still runs once, with None for each tensor the pass does not reach."""
+    a, b = m.ones(2, requires_grad=True), m.ones(2, requires_grad=True)
+    seen = []
+    handle = m.autograd.graph.register_multi_grad_hook((a, b), lambda gs: seen.append([g is not None for g in gs]))
+    (a * b).sum().backward(inputs=(a,))
+    (a * b).sum().backward(inputs=[a, b])
+    (a * b).sum().backward()
+    kind = type(handle).__name__
+    handle.remove()
+    c = a * b
+    m.autograd.graph.register_multi_grad_hook((a, b, c), lambda gs: seen.append([g is not None for g in gs]))
+    c.sum().backward(inputs=(a,))
+    return seen, kind
+
+
+def test_multi_grad_hook_with_backward_inputs():
+    seen, kind = multi_grad_hook_inputs_story(rg)
+    assert seen == [[True, False], [True, True], [True, True], [True, False, True]]
+    assert kind == "_MultiHandle"
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_multi_grad_hook_with_backward_inputs_as_pytorch():
+    assert multi_grad_hook_inputs_story(rg) == multi_grad_hook_inputs_story(torch)
+
+
+def gradient_edge_inputs_story(m):
+    """grad() and backward() with GradientEdges as inputs: alone, in a list, mixed with tensors, a
+    leaf's edge; an unused edge; materialize_grads, which has no tensor to make zeros like."""
+    edge_of = m.autograd.graph.get_gradient_edge
+
+    def outcome(f):
+        try:
+            value = f()
+            return [None if g is None else g.tolist() for g in value] if isinstance(value, tuple) else value
+        except RuntimeError as e:
+            return str(e)
+
+    x = m.ones(2, requires_grad=True)
+    y = x * 2
+    z = y * 3
+    seen = [outcome(lambda inp=inp: m.autograd.grad(z.sum(), inp, retain_graph=True))
+            for inp in (edge_of(y), [edge_of(y), x], [edge_of(x)], (edge_of(y), edge_of(x)))]
+    z.sum().backward(inputs=edge_of(x), retain_graph=True)
+    seen.append(x.grad.tolist())
+    z.sum().backward(inputs=[edge_of(y)], retain_graph=True)
+    seen.append(x.grad.tolist())
+    unused = edge_of(m.ones(2, requires_grad=True) * 2)
+    for options in ({"allow_unused": True}, {}, {"materialize_grads": True}):
+        seen.append(outcome(lambda o=options: m.autograd.grad(z.sum(), [unused], retain_graph=True, **o)))
+    seen.append(outcome(lambda: m.autograd.grad(z.sum(), edge_of(y))))
+    seen.append(outcome(lambda: m.autograd.grad(z.sum(), edge_of(x))))  # the graph is freed
+    return seen
+
+
+def test_gradient_edge_as_input():
+    unused = "The differentiated Tensor at index 0 appears to not have been used in the graph."
+    seen = gradient_edge_inputs_story(rg)
+    assert seen[:6] == [[[3.0, 3.0]], [[3.0, 3.0], [6.0, 6.0]], [[6.0, 6.0]], [[3.0, 3.0], [6.0, 6.0]],
+                        [6.0, 6.0], [6.0, 6.0]]
+    assert seen[6] == [None] and seen[7].startswith(unused)
+    assert seen[8] == "materialize_grads cannot be used when the given input is a GradientEdge"
+    assert seen[9] == [[3.0, 3.0]] and seen[10].startswith("Trying to backward through the graph a second time")
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_gradient_edge_as_input_as_pytorch():
+    assert gradient_edge_inputs_story(rg) == gradient_edge_inputs_story(torch)
+
+
 def test_graph_stats_and_node_api():
     x = rg.tensor(np.ones(100), requires_grad=True)
     y = (x.exp() * x).sum()

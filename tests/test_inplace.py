@@ -61,6 +61,70 @@ def test_modified_saved_tensor_raises_at_backward():
         z.sum().backward()
 
 
+def modified_saved_input_story(m):
+    """The version error for each kind of saved tensor changed in place: an input made by an op
+    (named by the op that last wrote it), a custom Function's input, an output, a leaf and a
+    constant (no op to name); and the hint under anomaly mode."""
+    import warnings
+
+    def message(f):
+        try:
+            f()
+        except RuntimeError as e:
+            return str(e).split("modified by an inplace operation: ")[1]
+
+    class Sq(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x**2
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * 2 * x
+
+    y, seen = m.ones(3, requires_grad=True), []
+    a = y.clone(); b = a * a; a.add_(1)  # noqa: E702
+    seen.append(message(b.sum().backward))
+    a = y.clone(); b = Sq.apply(a); a.mul_(2)  # noqa: E702
+    seen.append(message(b.sum().backward))
+    a = y.exp(); b = a.exp(); b.add_(1)  # noqa: E702
+    seen.append(message(b.sum().backward))
+    w = m.ones(3, requires_grad=True); b = w * w  # noqa: E702
+    with m.no_grad():
+        w.add_(1)
+    seen.append(message(b.sum().backward))
+    c = m.ones(3); b = y * c; c.add_(1)  # noqa: E702
+    seen.append(message(b.sum().backward))
+    a = y.clone(); b = a * a; a.add_(1)  # noqa: E702
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # anomaly mode's own warnings
+        with m.autograd.detect_anomaly():
+            seen.append(message(b.sum().backward))
+    return [s.replace(m.__name__ + ".", "torch.") for s in seen]
+
+
+def test_modified_saved_input_names_the_op_that_wrote_it():
+    plain = ("is at version 1; expected version 0 instead. Hint: enable anomaly detection to find the operation "
+             "that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+    assert modified_saved_input_story(rg) == [
+        "[torch.FloatTensor [3]], which is output 0 of Add, " + plain,
+        "[torch.FloatTensor [3]], which is output 0 of Mul, " + plain,
+        "[torch.FloatTensor [3]], which is output 0 of Exp, " + plain,
+        "[torch.FloatTensor [3]] " + plain,
+        "[torch.FloatTensor [3]] " + plain,
+        "[torch.FloatTensor [3]], which is output 0 of Add, is at version 1; expected version 0 instead. Hint: the "
+        "backtrace further above shows the operation that failed to compute its gradient. The variable in question "
+        "was changed in there or anywhere later. Good luck!",
+    ]
+
+
+@needs_torch
+def test_modified_saved_input_names_the_op_that_wrote_it_as_pytorch():
+    assert modified_saved_input_story(rg) == modified_saved_input_story(torch)
+
+
 def test_in_place_ops_move_the_tensor_onto_the_new_node():
     x = leaf([1.0, 2.0])
     y = x * 1

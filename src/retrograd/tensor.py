@@ -1137,7 +1137,8 @@ class Tensor(TensorMethods):
         return self._data.tolist()
 
     def numpy(self, *, force: builtins.bool = False) -> np.ndarray:
-        """The data as a NumPy array sharing memory (call detach() first if it requires grad).
+        """The data as a NumPy array sharing memory (call detach() first if it requires grad, unless
+        grad mode is off).
 
         Args:
             force (bool): when True, also allowed on tensors that require grad (the array is
@@ -1145,7 +1146,7 @@ class Tensor(TensorMethods):
 
         Returns:
             numpy.ndarray: the tensor's own memory, so writes through it show in the tensor;
-                RuntimeError for a tensor that requires grad unless `force=True`.
+                RuntimeError for a tensor that requires grad while grad mode is on, unless `force=True`.
 
         Examples:
             >>> t = retrograd.zeros(3)
@@ -1156,7 +1157,8 @@ class Tensor(TensorMethods):
         """
         if _primitive.tracer is not None:  # retrograd.compiler: Python now depends on the values
             _primitive.tracer.read(self, "numpy")
-        if self._requires_grad and not force:
+        # refused only where autograd would record: PyTorch checks grad mode too (no_grad, inference_mode)
+        if self._requires_grad and not force and _grad_state.enabled:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         if type(self._data) is not np.ndarray and is_cuda_array(self._data):
             raise TypeError(_NOT_ON_HOST.format(self.device))
@@ -1165,10 +1167,10 @@ class Tensor(TensorMethods):
         return self._data
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        """NumPy's view of the data; refused, like `numpy()`, while the tensor requires grad."""
+        """NumPy's view of the data; refused, like `numpy()`, while the tensor requires grad in grad mode."""
         if _primitive.tracer is not None:  # retrograd.compiler: Python now depends on the values
             _primitive.tracer.read(self, "__array__")
-        if self._requires_grad:
+        if self._requires_grad and _grad_state.enabled:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         if type(self._data) is not np.ndarray and is_cuda_array(self._data):
             raise TypeError(_NOT_ON_HOST.format(self.device))

@@ -27,7 +27,7 @@ from typing import Any
 from .._display_name import package_name
 from ..engine.anomaly_mode import anomaly, record_stack
 from ..engine.fit import fit as _fit
-from ..engine.forward_ad import carry, tangent_of
+from ..engine.forward_ad import carry, tangent_of, unpack_dual
 from ..engine.forward_ad import levels as _fw_levels
 from ..engine.grad_mode import no_grad, state
 from ..engine.graph import Node, SavedTensor
@@ -91,7 +91,9 @@ class FunctionCtx(Node):
     @property
     def saved_tensors(self) -> tuple:
         if self._in_jvp and self._saved_for_forward is not None:
-            return self._saved_for_forward
+            # without their tangents, as PyTorch's: what jvp computes from them is a plain tangent,
+            # not a dual tensor whose own tangent would be a second-order term
+            return tuple(unpack_dual(t).primal if isinstance(t, Tensor) else t for t in self._saved_for_forward)
         return tuple(s if s is None else s.unpack(self) for s in self._saved)
 
     # --- what the engine calls -----------------------------------------------------------------
@@ -311,10 +313,10 @@ def _wrap_outputs(ctx: FunctionCtx, args: tuple, output: Any, record: bool) -> A
         wrapped.append(out)
     ctx.n_outputs = len(outputs)
     ctx._output_meta = tuple((o._data.shape, o.dtype) if isinstance(o, Tensor) else ((), None) for o in wrapped)
-    if record:
-        ctx._saved = tuple(_save(t, wrapped) for t in ctx._to_save)
-    else:
-        ctx._saved = tuple(_save(t, []) for t in ctx._to_save)
+    # an output is saved as one (rebuilt on unpack with this node as grad_fn) only where it got the
+    # node: a non-differentiable output is kept as a plain tensor, as PyTorch's has no grad_fn
+    differentiable = [o for o in wrapped if isinstance(o, Tensor) and o._requires_grad] if record else []
+    ctx._saved = tuple(_save(t, differentiable) for t in ctx._to_save)
     ctx._to_save = ()
     return wrapped[0] if single else tuple(wrapped)
 

@@ -28,7 +28,7 @@ class _Group:
         self.grads = [None] * len(self.tensors)
         self.count = 0
         self.fired = False
-        self.expected = sum(1 for t in self.tensors if edge(t)[0] in task.reachable)
+        self.expected = sum(1 for t in self.tensors if task.will_execute(edge(t)[0]))
 
     def hook(self, i: int) -> Callable:
         def on_grad(grad: Any) -> None:
@@ -48,7 +48,7 @@ class _Group:
         return on_grad
 
 
-class _GroupHandle(RemovableHandle):
+class _MultiHandle(RemovableHandle):
     __slots__ = ("_handles",)
 
     def __init__(self, handles: list) -> None:
@@ -65,4 +65,4 @@ def register(tensors: tuple, fn: Callable, mode: str) -> RemovableHandle:
     if mode not in ("all", "any"):
         raise ValueError(f"Expects mode to be one of ('all', 'any') but got {mode}")
     group = _Group(tensors, fn, mode)
-    return _GroupHandle([t.register_hook(group.hook(i)) for i, t in enumerate(tensors)])
+    return _MultiHandle([t.register_hook(group.hook(i)) for i, t in enumerate(tensors)])

@@ -83,12 +83,24 @@ def _count_edges(roots: Sequence[Node]) -> dict[Node, int]:
 
 class _Task:
     """The backward currently running: an id, the nodes it can reach, and whether a reentrant
-    checkpoint may run in it (not in a grad() or a backward(inputs=...), nor inside one, as PyTorch)."""
+    checkpoint may run in it (not in a grad() or a backward(inputs=...), nor inside one, as PyTorch).
+    A pass restricted to targets also keeps which nodes lead to them (`needed`)."""
 
-    def __init__(self, task_id: int, reachable: Any, checkpoint_valid: bool = True) -> None:
+    def __init__(self, task_id: int, reachable: Any, checkpoint_valid: bool = True,
+                 needed: dict | None = None, targets: dict | None = None) -> None:
         self.id = task_id
         self.reachable = reachable
         self.checkpoint_valid = checkpoint_valid
+        self.needed = needed
+        self.targets = targets
+
+    def will_execute(self, node: Node | None) -> bool:
+        """Whether this pass runs `node` (PyTorch's `_will_engine_execute_node`): any node it reaches,
+        or with targets, a target or a node that leads to one (a reached leaf that is not an input
+        of `backward(inputs=...)` is skipped)."""
+        if self.needed is None:
+            return node in self.reachable
+        return node in self.targets or self.needed.get(node, False)  # type: ignore[operator]
 
 
 _NO_TASK = _Task(0, {})
@@ -165,7 +177,7 @@ def run(
     # a pass restricted to targets skips the nodes that do not lead to them, which a reentrant
     # checkpoint's inner backward would not know (PyTorch's checkpoint_valid: exec_info is empty)
     checkpoint_valid = targets is None and (outer_tasks[-1].checkpoint_valid if outer_tasks else True)
-    state.backward_tasks = outer_tasks + (_Task(next(_task_ids), deps.keys(), checkpoint_valid),)
+    state.backward_tasks = outer_tasks + (_Task(next(_task_ids), deps.keys(), checkpoint_valid, needed, targets),)
     buffers: dict[Node, list[Any]] = {}
     for (node, nr), g in zip(roots, root_grads):
         buf = buffers.setdefault(node, [None] * node.n_outputs)
@@ -196,7 +208,7 @@ def run(
                 grads = [None] * node.n_outputs
             if (
                 type(node) is AccumulateGrad and plain_leaves
-                and not (node._tensor_hooks or node._pre_hooks or node._variable._hooks)
+                and not (node._tensor_hooks or node._pre_hooks or node._post_hooks or node._variable._hooks)
             ):
                 _accumulate(node, grads[0], create_graph)  # a leaf without hooks: no children to hand on to
                 continue
@@ -255,6 +267,8 @@ def _execute(
     if type(node) is AccumulateGrad:
         if accumulate and (targets is None or node in targets):
             _accumulate(node, grads[0], create_graph)
+            if node._post_hooks:  # PyTorch's (): a leaf's node hands nothing on
+                _call_post_hooks(node, (), grads)
         return ()
     if needed is not None and not needed[node]:
         return (None,) * len(node.next_functions)
@@ -402,6 +416,22 @@ def _as_tuple(x: Any) -> tuple:
     return (x,) if isinstance(x, _tt.Tensor) else tuple(x)
 
 
+def _is_edge(x: Any) -> bool:
+    """Whether `x` is a GradientEdge (`autograd.graph`'s named tuple `(node, output_nr)`), which an
+    input may be given as in place of its tensor."""
+    return isinstance(x, tuple) and len(x) == 2 and isinstance(x[0], Node)
+
+
+def _as_inputs(x: Any) -> tuple:
+    """The inputs given: a tensor, a GradientEdge or a sequence of them."""
+    return (x,) if _is_edge(x) else _as_tuple(x)
+
+
+def _input_edge(t: Any) -> tuple:
+    """The (node, output_nr) an input's gradient is captured at: the edge itself, or the tensor's."""
+    return (t[0], t[1]) if _is_edge(t) else edge(t)
+
+
 def _root_grads(outputs: tuple, grads: tuple, create_graph: bool) -> list:
     result = []
     for i, (out, g) in enumerate(zip(outputs, grads + (None,) * (len(outputs) - len(grads)))):
@@ -460,7 +490,8 @@ def backward(
             may be omitted for outputs with one element.
         retain_graph (bool, optional): keep the graph for another backward (default: `create_graph`).
         create_graph (bool): record the backward pass, for higher-order derivatives.
-        inputs (Tensor or sequence of Tensor, optional): accumulate only into these tensors.
+        inputs (Tensor or sequence of Tensor, optional): accumulate only into these tensors (a
+            GradientEdge may stand for one: the pass runs as far as it).
 
     Returns:
         None: the gradients are added to `.grad`.
@@ -481,17 +512,19 @@ def backward(
         warnings.warn(_CREATE_GRAPH_CYCLE, UserWarning, stacklevel=3)
     roots = _roots(outputs)
     if inputs is not None:
-        inputs = _as_tuple(inputs)
+        inputs = _as_inputs(inputs)
         if not inputs:
             raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         targets: dict[Node, list[int]] = {}
         for t in inputs:
-            node, nr = edge(t)
+            node, nr = _input_edge(t)
             if node is None:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             targets.setdefault(node, []).append(nr)
         captured = run(roots, grads, retain_graph, create_graph, targets, accumulate=True)
         for t in inputs:  # non-leaf inputs get their gradient in .grad, like leaves
+            if _is_edge(t):
+                continue  # a GradientEdge has no .grad to fill (PyTorch's fills none either)
             node, nr = edge(t)
             g = captured.get((node, nr))
             # (a retain_grad() tensor's hook already put its gradient in .grad while the pass ran)
@@ -516,7 +549,8 @@ def grad(
 
     Args:
         outputs (Tensor or sequence of Tensor): the outputs to differentiate.
-        inputs (Tensor or sequence of Tensor): the tensors to differentiate with respect to.
+        inputs (Tensor or sequence of Tensor): the tensors to differentiate with respect to (or
+            their `autograd.graph.get_gradient_edge`, where the tensor itself is not at hand).
         grad_outputs (Tensor or sequence of Tensor, optional): d(loss)/d(output) for each output
             (may be omitted for outputs with one element).
         retain_graph (bool, optional): keep the graph for another pass (default: `create_graph`).
@@ -554,8 +588,7 @@ def grad(
     if allow_unused is None:
         allow_unused = materialize_grads
     outputs = _as_tuple(outputs)
-    single = not isinstance(inputs, (tuple, list))
-    inputs = _as_tuple(inputs)
+    inputs = _as_inputs(inputs)
     if not inputs:
         raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     if is_grads_batched:  # one backward vmapped over dim 0 of the grad_outputs (retrograd.func)
@@ -569,7 +602,7 @@ def grad(
     targets: dict[Node, list[int]] = {}
     edges = []
     for t in inputs:
-        node, nr = edge(t)
+        node, nr = _input_edge(t)
         if node is None:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
         targets.setdefault(node, []).append(nr)
@@ -580,6 +613,8 @@ def grad(
         g = captured.get(e)
         if g is None:
             if materialize_grads:
+                if _is_edge(t):  # no tensor to shape the zeros after
+                    raise RuntimeError("materialize_grads cannot be used when the given input is a GradientEdge")
                 g = _tt.zeros_like(t)
             elif not allow_unused:
                 raise RuntimeError(
@@ -589,5 +624,4 @@ def grad(
         elif not create_graph:
             g = g.detach()
         result.append(g)
-    del single
     return tuple(result)

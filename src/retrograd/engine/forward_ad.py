@@ -189,14 +189,16 @@ def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTens
         ...     print(primal, tangent)
         tensor([1., 4.]) tensor([2., 0.])
     """
-    tangent = tangent_of(tensor) if levels.level is not None else None
+    # no tangents while they are being computed elsewhere: inside a custom Function's forward, whose
+    # outputs' tangents come from its jvp, PyTorch's forward AD is off and shows none
+    tangent = tangent_of(tensor) if levels.level is not None and not state.computing_tangents else None
     if tangent is None:
         return UnpackedDualTensor(tensor, None)
     state.computing_tangents = True  # the primal view must not get a tangent of its own
     try:
         primal = tensor.view_as(tensor)
     finally:
-        state.computing_tangents = False
+        state.computing_tangents = False  # (it was off: checked above)
     return UnpackedDualTensor(primal, tangent)
 
 
@@ -214,13 +216,14 @@ def _view_of(steps: tuple, tangent: Tensor) -> Tensor:
     """The tangent of a view: the view's recipe applied to its source's tangent (shared memory, so a
     later in-place change of either tangent shows in the other); a copy where the tangent's layout
     allows no such view."""
+    outer = state.computing_tangents  # (tangent_of may be asked while tangents are being computed)
     state.computing_tangents = True
     try:
         return replay(steps, tangent)
     except RuntimeError:
         return replay(steps, tangent.contiguous())
     finally:
-        state.computing_tangents = False
+        state.computing_tangents = outer
 
 
 def propagate(prim: Primitive, inputs: tuple, outputs: tuple, attrs: dict) -> None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._display_name import package_name
 from . import tensor_type as _tt
+from .anomaly_mode import anomaly
 from .dual_levels import carry as _carry_tangent
 from .dual_levels import levels as _dual_levels
 from .grad_mode import state
@@ -184,15 +185,25 @@ class SavedTensor:
         return self.unpack(node)._data
 
     def _raise_modified(self, node: Node) -> None:
-        t = self.tensor if self.tensor is not None else _tt.make(self.data)
-        # PyTorch names the forward op: the node's name without its "Backward0"
-        where = f", which is output {self.output_nr} of {_op_name(node.name())}," if self.tensor is None else ""
+        # PyTorch names the forward op, the node's name without its "Backward0": for an output the
+        # op that made it (the node that saved it), for an input the op that last wrote it (its
+        # grad_fn now, often the in-place op itself; none for a leaf or a constant)
+        if self.tensor is None:
+            t, fn, nr = _tt.make(self.data), node, self.output_nr
+        else:
+            t = self.tensor
+            fn, nr = t.grad_fn, t._output_nr
+        where = f", which is output {nr} of {_op_name(fn.name())}," if fn is not None else ""
+        if anomaly.enabled:  # the forward stack of the failing node was just shown
+            hint = ("the backtrace further above shows the operation that failed to compute its gradient. "
+                    "The variable in question was changed in there or anywhere later. Good luck!")
+        else:
+            hint = ("enable anomaly detection to find the operation that failed to compute its gradient, with "
+                    f"{package_name()}.autograd.set_detect_anomaly(True, check_nan=False).")
         raise RuntimeError(
             "one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: {_type_string(t)}{where} is at version {self.counter.value}; "
-            f"expected version {self.version} instead. Hint: enable anomaly detection to find "
-            "the operation that failed to compute its gradient, with "
-            f"{package_name()}.autograd.set_detect_anomaly(True, check_nan=False)."
+            f"expected version {self.version} instead. Hint: {hint}"
         )
 
     def release(self) -> None:

@@ -134,7 +134,9 @@ def commit(target: Tensor, result: Tensor) -> Tensor:
             check_view_rebase(target)  # before writing: a refused change leaves the data as it was
         _snapshot_saved(node, target)
     _write(target, result._data)
-    if _fw.levels.level is not None:
+    # (not while tangents are computed elsewhere: a custom Function's jvp gives those of what its
+    # forward wrote in place, mark_dirty's; the forward's own write leaves the tangent alone, as PyTorch)
+    if _fw.levels.level is not None and not state.computing_tangents:
         _set_tangent(target, result._fw_grad)
     if recorded:
         if target._base is not None:
