@@ -17,7 +17,7 @@ import retrograd as _rg
 from retrograd import _cpu_gamma
 from retrograd.autograd import Function
 
-from ._special import polygamma_array
+from ._reparam_grad import dirichlet_grad_array, standard_gamma_grad_array
 
 
 def numpy_generator() -> np.random.Generator:
@@ -30,30 +30,8 @@ def _tensor_like(array: Any, like: Any) -> Any:
     return _rg.tensor(np.asarray(array), dtype=like.dtype, device=like.device)
 
 
-def standard_gamma_grad_array(x: np.ndarray, alpha: np.ndarray) -> np.ndarray:
-    """dx/dα for x ~ Gamma(α, 1) by implicit differentiation of the CDF: -(∂P(α, x)/∂α) / pdf(x).
-
-    P(α, x) = Σₙ Tₙ with Tₙ = x^(α+n) e^(-x) / Γ(α+n+1); ∂Tₙ/∂α = Tₙ (log x - ψ(α+n+1)).
-    Dividing by the pdf x^(α-1) e^(-x) / Γ(α) leaves Tₙ/pdf = x^(n+1) Γ(α) / Γ(α+n+1).
-    """
-    x = np.asarray(x, dtype=np.float64)
-    a = np.asarray(alpha, dtype=np.float64)
-    x, a = np.broadcast_arrays(x, a)
-    x = np.maximum(x, np.finfo(np.float64).tiny)
-    log_x = np.log(x)
-    terms = int(min(np.max(x, initial=0.0) + 10 * np.sqrt(np.max(x, initial=0.0)) + 30, 100000))
-    log_ratio = log_x - np.log(a)  # log(T₀ / pdf) = log(x Γ(α) / Γ(α+1))
-    psi = polygamma_array(0, a + 1)
-    total = np.zeros_like(x)
-    for n in range(terms):
-        total += np.exp(log_ratio) * (log_x - psi)
-        log_ratio = log_ratio + log_x - np.log(a + n + 1)  # Tₙ₊₁ / Tₙ = x / (α+n+1)
-        psi = psi + 1 / (a + n + 1)
-    return -total
-
-
 class _StandardGamma(Function):
-    """Gamma(α, 1) draws; backward is the implicit reparameterisation gradient."""
+    """Gamma(α, 1) draws; backward is PyTorch's `_standard_gamma_grad` (dx/dα, approximated by region)."""
 
     @staticmethod
     def forward(ctx: Any, alpha: Any) -> Any:
@@ -76,24 +54,23 @@ def standard_gamma(alpha: Any) -> Any:
 
 
 class _Dirichlet(Function):
-    """Dirichlet draws (PyTorch's: normalised double gammas); backward through the gamma draws."""
+    """Dirichlet draws (PyTorch's: normalised double gammas); backward is PyTorch's `_dirichlet_grad`."""
 
     @staticmethod
     def forward(ctx: Any, concentration: Any) -> Any:
-        alpha = concentration.detach().numpy()
-        samples, gammas = _cpu_gamma.dirichlet(_rg.default_generator, alpha)
-        ctx.gammas, ctx.alpha = gammas, alpha.astype(np.float64)
+        samples, _ = _cpu_gamma.dirichlet(_rg.default_generator, concentration.detach().numpy())
         out = _tensor_like(samples, concentration)
-        ctx.save_for_backward(out)
+        ctx.save_for_backward(out, concentration)
         return out
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
-        (out,) = ctx.saved_tensors
-        # x = γ / Σγ: the gradient reaches each γ as (g - Σ g·x) / Σγ, then α by dγ/dα
-        total = _tensor_like(ctx.gammas.sum(-1, keepdims=True), out)
-        through_gammas = (grad - (grad * out).sum(-1, keepdim=True)) / total
-        return through_gammas * _tensor_like(standard_gamma_grad_array(ctx.gammas, ctx.alpha), out)
+        x, concentration = ctx.saved_tensors
+        # each xᵢ is Beta(αᵢ, Σα - αᵢ): its gradient in αᵢ, scaled by 1/(1-xᵢ), spread over the simplex
+        total = concentration.sum(-1, keepdim=True).expand_as(concentration)
+        arrays = (t.detach().numpy() for t in (x, concentration, total))
+        dx_dalpha = _tensor_like(dirichlet_grad_array(*arrays), x)
+        return dx_dalpha * (grad - (x * grad).sum(-1, keepdim=True))
 
 
 def sample_dirichlet(concentration: Any) -> Any:

@@ -19,7 +19,7 @@ __all__ = ["Dirichlet"]
 class Dirichlet(ExponentialFamily):
     """Dirichlet(concentration): density Γ(Σα) / ΠΓ(α_i) · Π x_i^(α_i - 1) on the simplex.
 
-    `rsample` normalises reparameterised Gamma draws, so gradients reach `concentration`.
+    `rsample` normalises Gamma draws; its gradient in `concentration` is PyTorch's `_dirichlet_grad`.
 
     Args:
         concentration (Tensor): α, positive, shape `(..., K)`.

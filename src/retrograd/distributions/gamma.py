@@ -68,7 +68,10 @@ class Gamma(ExponentialFamily):
 
     def rsample(self, sample_shape: Any = _rg.Size()) -> Any:
         shape = self._extended_shape(sample_shape)
-        return standard_gamma(self.concentration.expand(shape)) / self.rate.expand(shape)
+        value = standard_gamma(self.concentration.expand(shape)) / self.rate.expand(shape)
+        # PyTorch clamps after dividing by the rate, outside the graph: the gradient stays the quotient's
+        value.detach().clamp_(min=_rg.finfo(value.dtype).tiny)
+        return value
 
     def log_prob(self, value: Any) -> Any:
         value = _rg.as_tensor(value, dtype=self.rate.dtype, device=self.rate.device)
