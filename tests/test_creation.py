@@ -368,3 +368,13 @@ def test_tensor_of_lists_mixing_numpy_values_promotes_each_item(data):
             assert str(torch.tensor(eval(data, {"np": np, "lib": torch})).dtype) == f"torch.{_MIXED_LISTS[data]}"
     if "lib" not in data:
         np.testing.assert_array_equal(t.numpy(), np.array(eval(data, {"np": np}), dtype=t.numpy().dtype))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int32", "bfloat16", "float16", "complex128", "bool"])
+def test_tensor_of_a_tensor_keeps_its_dtype(dtype):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyTorch's advice to clone instead
+        assert rg.tensor(rg.ones(2, dtype=getattr(rg, dtype))).dtype == getattr(rg, dtype)
+        assert rg.tensor(rg.zeros((0, 3), dtype=getattr(rg, dtype))).dtype == getattr(rg, dtype)

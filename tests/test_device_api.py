@@ -63,7 +63,8 @@ def test_cuda_device_can_be_named_but_not_used():
     ):
         with pytest.raises(AssertionError, match=NO_CUDA):
             make()
-    with pytest.raises(RuntimeError, match="Expected one of cpu, cuda device type"):
+    with pytest.raises(RuntimeError, match="^Expected one of cpu, cuda, ipu, xpu, .*, privateuseone device type at "
+                                           "start of device string: xyz$"):
         rg.device("xyz")
     assert rg.ones(2).to("cpu").device == rg.device("cpu") and not rg.ones(1).is_cuda
 
@@ -417,3 +418,23 @@ def test_xpu_is_absent_as_in_a_cpu_build_of_pytorch():
     for fn in (retrograd.xpu.synchronize, retrograd.xpu.current_device):
         with pytest.raises(AssertionError, match="Torch not compiled with XPU enabled"):
             fn()
+
+
+def test_every_pytorch_device_type_names_a_device_but_holds_no_tensor():
+    # code names torch.device("mps") or "meta" before asking whether it is there: that must work;
+    # placing a tensor there raises, as PyTorch's CPU-only build does for a backend it lacks
+    for kind in ("mps", "meta", "xpu", "xla", "hpu"):
+        assert repr(rg.device(kind)) == f"device(type='{kind}')" and str(rg.device(f"{kind}:1")) == f"{kind}:1"
+    for kind, error in (("mps", NotImplementedError), ("meta", NotImplementedError), ("xpu", AssertionError)):
+        places = (lambda k: rg.ones(2, device=k), lambda k: rg.ones(2).to(k), lambda k: rg.nn.Linear(2, 2).to(k))
+        for place in places:
+            with pytest.raises(error, match="XPU" if kind == "xpu" else f"no '{kind}' backend"):
+                place(kind)
+    if torch is not None:
+        for kind in ("mps", "meta", "xpu", "xla", "hpu"):
+            assert repr(torch.device(kind)) == repr(rg.device(kind))
+        with pytest.raises(RuntimeError) as theirs:
+            torch.device("xyz")
+        with pytest.raises(RuntimeError) as ours:
+            rg.device("xyz")
+        assert str(ours.value) == str(theirs.value)

@@ -13,11 +13,19 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import dtypes as _dt
+from ..backend import DEVICE_TYPES
 from ..dtypes import dtype as _dtype
 
 __all__ = ["autocast", "get_autocast_dtype", "is_autocast_available", "is_autocast_enabled"]
 
 _DEVICE_TYPES = ("cpu", "cuda")
+
+
+def _unknown_device(device_type: str) -> RuntimeError:
+    # autocast runs on cpu and cuda; other device types named here get torch.device's own message
+    return RuntimeError(
+        f"Expected one of {', '.join(DEVICE_TYPES)} device type at start of device string: {device_type}"
+    )
 _DEFAULT_DTYPES = {"cpu": _dt.bfloat16, "cuda": _dt.float16}
 
 
@@ -41,7 +49,7 @@ def is_autocast_enabled(device_type: str | None = None) -> bool:
         False
     """
     if device_type is not None and device_type not in _DEVICE_TYPES:
-        raise RuntimeError(f"Expected one of cpu, cuda device type at start of device string: {device_type}")
+        raise _unknown_device(device_type)
     return False
 
 
@@ -59,7 +67,7 @@ def get_autocast_dtype(device_type: str) -> _dtype:
         retrograd.bfloat16
     """
     if device_type not in _DEVICE_TYPES:
-        raise RuntimeError(f"Expected one of cpu, cuda device type at start of device string: {device_type}")
+        raise _unknown_device(device_type)
     return _DEFAULT_DTYPES[device_type]
 
 
@@ -94,7 +102,7 @@ class autocast:  # noqa: N801  (PyTorch's name)
         if not isinstance(device_type, str):
             raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
         if device_type not in _DEVICE_TYPES:
-            raise RuntimeError(f"Expected one of cpu, cuda device type at start of device string: {device_type}")
+            raise _unknown_device(device_type)
         if dtype is not None and not isinstance(dtype, _dtype):
             raise TypeError(f"autocast(): dtype must be a retrograd.dtype, not {type(dtype).__name__}")
         self.device = device_type

@@ -32,6 +32,13 @@ warnings.filterwarnings(
 )
 
 
+# PyTorch's device types: all name a device; tensors live on "cpu" and "cuda" only (as_device)
+DEVICE_TYPES = (
+    "cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia", "xla",
+    "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone",
+)
+
+
 class device:
     """Where a tensor's data lives: `retrograd.device("cpu")`, `retrograd.device("cuda", 0)`.
 
@@ -66,8 +73,10 @@ class device:
         kind, _, num = spec.partition(":")
         if num:
             index = builtins.int(num)
-        if kind not in ("cpu", "cuda"):
-            raise RuntimeError(f"Expected one of cpu, cuda device type at start of device string: {spec}")
+        if kind not in DEVICE_TYPES:
+            raise RuntimeError(
+                f"Expected one of {', '.join(DEVICE_TYPES)} device type at start of device string: {spec}"
+            )
         self.type = kind
         self.index = index
 
@@ -118,7 +127,18 @@ def as_device(d: str | device | None) -> device:
         if not 0 <= index < _cuda.device_count():
             raise RuntimeError("CUDA error: invalid device ordinal")
         return cuda_device(index)
+    if d.type != "cpu":
+        raise _no_such_backend(d.type)
     return CPU if d == CPU else d
+
+
+def _no_such_backend(kind: str) -> Exception:
+    """PyTorch's error for a device type this build has no backend for (as its CPU-only build words it)."""
+    if kind == "xpu":
+        return AssertionError("Torch not compiled with XPU enabled")
+    return NotImplementedError(
+        f"retrograd has no {kind!r} backend: tensors live on 'cpu' (and 'cuda' where CuPy is installed)"
+    )
 
 
 _NAMESPACES: dict[type, ModuleType] = {numpy.ndarray: numpy}

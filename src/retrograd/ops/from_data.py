@@ -35,6 +35,8 @@ def _infer_dtype(data: Any, arr: np.ndarray) -> dtype:
     NumPy arrays and scalars keep their dtype, also inside lists, where every item's dtype is
     promoted with the others' (`[np.float64(1), 2.0]` is float64, `[np.int32(1), 2]` int64).
     """
+    if isinstance(data, Tensor):
+        return data.dtype
     if isinstance(data, np.ndarray) or isinstance(data, np.generic):
         return _dt.from_numpy(arr.dtype)
     promoted = _promoted_dtype(data) if isinstance(data, (list, tuple)) else None
