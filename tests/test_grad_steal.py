@@ -9,6 +9,7 @@ no two `.grad`s, and no `.grad` and another tensor, ever share memory.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import retrograd as torch
 from retrograd.autograd import Function
@@ -227,12 +228,34 @@ def test_a_compiled_linear_weight_gradient_is_taken_too():
 
 
 def test_the_product_for_a_transposed_matrix_is_laid_out_as_it():
-    from retrograd.ops.linalg.products import at_g_like
+    from retrograd.ops.linalg.products import at_g_like, column_major
 
     rng = np.random.default_rng(0)
     a, g, w = rng.standard_normal((4, 3)), rng.standard_normal((4, 5)), rng.standard_normal((5, 3))
-    column_major = at_g_like(np, a, g, w.T)
-    row_major = at_g_like(np, a, g, np.ascontiguousarray(w.T))
+    assert column_major(w.T) and not column_major(np.ascontiguousarray(w.T))
+    column_major = at_g_like(np, a, g, True)
+    row_major = at_g_like(np, a, g, False)
     assert column_major.T.flags.c_contiguous and row_major.flags.c_contiguous
     np.testing.assert_allclose(column_major, a.T @ g)
     np.testing.assert_allclose(row_major, a.T @ g)
+
+
+def test_a_weight_changed_in_place_after_the_forward_still_gets_its_gradient():
+    # only the weight requires grad: its gradient reads the input, never the weight (PyTorch saves
+    # the weight only for the input's gradient), so no_grad updates in between are fine
+    w = torch.ones(3, 2, requires_grad=True)
+    x = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+    for forward in (lambda: torch.nn.functional.linear(x, w), lambda: x @ w.t(), lambda: torch.mm(x, w.t()),
+                    lambda: torch.nn.functional.linear(x[None], w)):
+        w.grad = None
+        y = forward()
+        with torch.no_grad():
+            w.mul_(2)
+        y.sum().backward()
+        np.testing.assert_allclose(w.grad.numpy(), [[4.0, 6.0]] * 3)
+    x.requires_grad_()  # now the weight is saved, for x's gradient: changing it is an error
+    y = x @ w.t()
+    with torch.no_grad():
+        w.mul_(2)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()

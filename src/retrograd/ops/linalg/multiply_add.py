@@ -16,7 +16,7 @@ from ...engine.wide_sum import BLAS_FLOATS
 from ...tensor import Tensor
 from ..kernels.out_arg import SAME, same, write_out
 from .common import check_bmm, check_mm, check_mv
-from .products import at_g_like, first_order, g_bt, grad_at, grad_bt, grad_in_b
+from .products import at_g_like, column_major, first_order, g_bt, grad_at, grad_bt, grad_in_b
 
 __all__ = ["addmm", "addmv", "addbmm", "baddbmm"]
 
@@ -75,7 +75,7 @@ def biased_matmul(xp: Any, a: Any, b: Any, c: Any) -> Any:
     return out
 
 
-def _addmm_forward(xp: Any, c: Any, a: Any, b: Any, beta: Any, alpha: Any) -> Any:
+def _addmm_forward(xp: Any, c: Any, a: Any, b: Any, beta: Any, alpha: Any, b_column_major: bool) -> Any:
     if beta == 1 and alpha == 1:
         return biased_matmul(xp, a, b, c)
     return _axpby(xp, xp.matmul(a, b), c, beta, alpha)
@@ -92,13 +92,15 @@ _addmm = Primitive(
     "addmm", _addmm_forward,
     [lambda g, beta: _scaled(g, beta),
      lambda g, b, alpha: _scaled(grad_bt(g, b) if first_order(g, b) else g @ b.mT, alpha),
-     lambda g, a, b, alpha: _scaled(grad_in_b(g, a, b) if first_order(g, a) else a.mT @ g, alpha)],
+     lambda g, a, b_column_major, alpha: _scaled(grad_in_b(g, a, b_column_major) if first_order(g, a)
+                                                 else a.mT @ g, alpha)],
     inputs=("c", "a", "b"),
     holomorphic=True,
     # unit scalars (every nn.Linear) on arrays; other scalars by the rules, whose `g * c` promotes as PyTorch does
     array_rules=[lambda xp, g, beta: g if beta == 1 else NotImplemented,
                  lambda xp, g, b, alpha: g_bt(xp, g, b) if alpha == 1 else NotImplemented,
-                 lambda xp, g, a, b, alpha: at_g_like(xp, a, g, b) if alpha == 1 else NotImplemented],
+                 lambda xp, g, a, b_column_major, alpha: at_g_like(xp, a, g, b_column_major) if alpha == 1
+                 else NotImplemented],
 )
 _addmv = Primitive(
     "addmv", lambda xp, c, a, b, beta, alpha: _axpby(xp, xp.matmul(a, b), c, beta, alpha),
@@ -174,7 +176,7 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
                 f"{name} and mat2 must have the same dtype, but got {t.dtype.kind_name} and {mat2.dtype.kind_name}"
             )
     check_mm(mat1, mat2)
-    return _addmm(input, mat1, mat2, beta=beta, alpha=alpha)
+    return _addmm(input, mat1, mat2, beta=beta, alpha=alpha, b_column_major=column_major(mat2._data))
 
 
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1, out: Any = None) -> Tensor:

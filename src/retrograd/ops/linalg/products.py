@@ -61,14 +61,16 @@ def column_major(data: Any) -> bool:
     return strides[-2] == data.itemsize and strides[-1] == shape[-2] * data.itemsize
 
 
-def at_g_like(xp: Any, a: Any, g: Any, b: Any) -> Any:
+def at_g_like(xp: Any, a: Any, g: Any, b_column_major: bool) -> Any:
     """Aᵀ G, a product's derivative in its right operand B, laid out as B is.
 
     For a column-major B (a Linear's `weight.t()`) it is computed as (Gᵀ A)ᵀ, as PyTorch's mm
     does: the gradient of the weight itself then comes out row-major, and becomes its `.grad`
-    without a copy.
+    without a copy. The products record B's layout as an attribute (`b_column_major`) rather
+    than save B: PyTorch saves B only for A's gradient, so changing B in place between forward
+    and backward is fine when only B requires grad.
     """
-    return gt_a_t(xp, a, g) if column_major(b) else at_g(xp, a, g)
+    return gt_a_t(xp, a, g) if b_column_major else at_g(xp, a, g)
 
 
 grad_bt = Primitive("mm", g_bt, [None, None], inputs=("g", "b"))
@@ -76,12 +78,12 @@ grad_at = Primitive("mm", at_g, [None, None], inputs=("a", "g"))
 grad_at_transposed = Primitive("mm", gt_a_t, [None, None], inputs=("a", "g"))
 # the same kernels as array rules (engine.primitive): a plain first-order backward calls them directly
 PRODUCT_ARRAY_RULES = (g_bt, lambda xp, g, a: at_g(xp, a, g))
-MATRIX_ARRAY_RULES = (g_bt, lambda xp, g, a, b: at_g_like(xp, a, g, b))
+MATRIX_ARRAY_RULES = (g_bt, lambda xp, g, a, b_column_major: at_g_like(xp, a, g, b_column_major))
 
 
-def grad_in_b(g: Tensor, a: Tensor, b: Tensor) -> Tensor:
+def grad_in_b(g: Tensor, a: Tensor, b_column_major: bool) -> Tensor:
     """`at_g_like` as a primitive call (a first-order backward that records, or a compiled one)."""
-    return (grad_at_transposed if column_major(b._data) else grad_at)(a, g)
+    return (grad_at_transposed if b_column_major else grad_at)(a, g)
 
 
 def first_order(g: Tensor, other: Tensor) -> bool:
@@ -95,9 +97,10 @@ def _adjoint(m: Tensor) -> Tensor:
 
 
 _mm = Primitive(
-    "mm", lambda xp, a, b: xp.matmul(a, b),
+    "mm", lambda xp, a, b, b_column_major: xp.matmul(a, b),
     [lambda g, b: grad_bt(g, b) if first_order(g, b) else mm(g, _adjoint(b)),   # d(AB)/dA = G Bᴴ
-     lambda g, a, b: grad_in_b(g, a, b) if first_order(g, a) else mm(_adjoint(a), g)],  # d(AB)/dB = Aᴴ G
+     lambda g, a, b_column_major: grad_in_b(g, a, b_column_major) if first_order(g, a)
+     else mm(_adjoint(a), g)],  # d(AB)/dB = Aᴴ G
     inputs=("a", "b"),
     array_rules=MATRIX_ARRAY_RULES,
 )
@@ -121,7 +124,7 @@ _dot = Primitive("dot", lambda xp, a, b: xp.dot(a, b), _DOT_RULES, inputs=("a", 
 _vdot = Primitive("vdot", lambda xp, a, b: xp.dot(a, b), _DOT_RULES, inputs=("a", "b"))
 
 
-def _fold_matmul(xp: Any, a: Any, b: Any) -> Any:
+def _fold_matmul(xp: Any, a: Any, b: Any, b_column_major: bool) -> Any:
     """(..., m, k) @ (k, n) as one (M, k) @ (k, n) BLAS call instead of one per batch."""
     if b.ndim >= 3 and b.size and a.shape[:-2] == b.shape[:-2] and not any(b.strides[:-2]):
         b = b[(0,) * (b.ndim - 2)]  # one matrix broadcast over the batch (an operand expanded by vmap)
@@ -147,8 +150,7 @@ def _matmul_grad_a(g: Tensor, b: Tensor, a_shape: tuple) -> Tensor:
     return grad_bt(g, b) if g.ndim == b.ndim and first_order(g, b) else matmul(g, b.mH)
 
 
-def _matmul_grad_b(g: Tensor, a: Tensor, b: Tensor) -> Tensor:
-    b_shape = b.shape  # b is saved anyway: the grad of a reads it
+def _matmul_grad_b(g: Tensor, a: Tensor, b_shape: tuple, b_column_major: bool) -> Tensor:
     k = a.shape[-1]
     rows = math.prod(a.shape[:-1])
     if a.ndim == 1:          # (k,) @ (..., k, n): a gᵀ per batch
@@ -159,7 +161,7 @@ def _matmul_grad_b(g: Tensor, a: Tensor, b: Tensor) -> Tensor:
         return mm(a.reshape(rows, k).mT, g.reshape(rows, g.shape[-1]))
     # b is a transposed view (a Linear's weight.t()): the grad in b's layout, as `at_g_like` (under
     # vmap a Linear layer's per-example weight grads are then written once, in the layout a `.view` needs)
-    if column_major(b._data):
+    if b_column_major:
         return matmul(g.mT, a.conj() if a.is_complex() else a).mT
     return grad_at(a, g) if a.ndim == g.ndim and first_order(g, a) else matmul(a.mH, g)
 
@@ -200,7 +202,7 @@ def mm(input: Tensor, mat2: Tensor, *, out: Any = None) -> Tensor:
     if mat2._data.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
     check_mm(input, mat2)
-    return _mm(input, mat2)
+    return _mm(input, mat2, b_column_major=column_major(mat2._data))
 
 
 def bmm(input: Tensor, mat2: Tensor, *, out: Any = None) -> Tensor:
@@ -354,9 +356,9 @@ def matmul(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
         return squeeze_dims(row, shape=row._data.shape[1:])
     if da == 2 and db == 2:  # mm without its own argument checks (the dims are known here)
         check_mm(input, other)
-        return _mm(input, other)
+        return _mm(input, other, b_column_major=column_major(other._data))
     _check_batched(input, other)
-    return (_matmul_nd if da != 2 else _matmul_2d_nd)(input, other)
+    return (_matmul_nd if da != 2 else _matmul_2d_nd)(input, other, b_column_major=column_major(other._data))
 
 
 def _check_batched(a: Tensor, b: Tensor) -> None:
