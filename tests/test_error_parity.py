@@ -320,3 +320,19 @@ def test_grad_of_a_non_leaf_warns_in_pytorch_words():
         with pytest.warns(UserWarning) as theirs:
             _ = (torch.ones(2, requires_grad=True) * 2).grad
         assert str(theirs[0].message).startswith(message)  # theirs adds "(Triggered internally at <file>)"
+
+
+def test_bincount_of_floats_and_big_endian_arrays_raise_pytorch_types():
+    for values, kind in (([1.0, 2.0], "Float"), ([True], "Bool")):
+        with pytest.raises(NotImplementedError, match=f"^\"bincount_cpu\" not implemented for '{kind}'$"):
+            rg.bincount(rg.tensor(values))
+    with pytest.raises(RuntimeError, match="non-negative"):
+        rg.bincount(rg.tensor([-1, 2]))
+    swapped = np.ones(3, dtype=">f4" if np.little_endian else "<f4")
+    with pytest.raises(ValueError, match="^given numpy array has byte order different from the native byte order"):
+        rg.from_numpy(swapped)
+    if torch is not None:
+        with pytest.raises(ValueError, match="byte order"):
+            torch.from_numpy(swapped)
+        with pytest.raises(NotImplementedError, match="bincount_cpu"):
+            torch.bincount(torch.tensor([1.0]))

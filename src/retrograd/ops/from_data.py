@@ -296,6 +296,11 @@ def from_numpy(array: np.ndarray) -> Tensor:
     """
     if not isinstance(array, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    if not array.dtype.isnative:  # a big-endian array on this machine: sharing it would read garbage
+        raise ValueError(
+            "given numpy array has byte order different from the native byte order. Conversion between "
+            "byte orders is currently not supported."
+        )
     _dt.from_numpy(array.dtype)
     return Tensor._make(array)
 

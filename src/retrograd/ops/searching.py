@@ -298,7 +298,9 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
         tensor([0.5000, 2.0000, 0.0000, 2.0000, 0.0000])
     """
     a = tensor_of(input)._data
-    if a.ndim != 1 or a.dtype.kind not in "iub" or (a.size and a.min() < 0):
+    if a.dtype.kind not in "iu":  # PyTorch's kernel has no float, complex or bool variant
+        raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{input.dtype.kind_name}'")
+    if a.ndim != 1 or (a.size and a.min() < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if minlength < 0:
         raise RuntimeError("minlength should be >= 0")

@@ -25,7 +25,7 @@ __all__ = ["xlog1py", "zeta", "gammainc", "gammaincc"]
 
 def _refuse(what: str) -> Callable[..., Tensor]:
     def rule(g: Tensor) -> Tensor:
-        raise RuntimeError(f"the derivative for '{what}' is not implemented.")
+        raise NotImplementedError(f"the derivative for '{what}' is not implemented.")
 
     return rule
 

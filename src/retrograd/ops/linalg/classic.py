@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ...engine.primitive import not_a_tensor
+from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...return_types import return_type
@@ -407,15 +407,24 @@ def geqrf(input: Tensor, *, out: Any = None) -> Any:
     if out is not None:
         raise NotImplementedError("geqrf(): out= is not supported")
     check_matrix(input, "geqrf", square=False)
-    if input.requires_grad:
-        raise RuntimeError("the derivative for 'geqrf' is not implemented.")
-    data = input._data
+    return geqrf_result(*_geqrf(input))
+
+
+def _geqrf_forward(xp: Any, data: Any) -> tuple:
     batch, (m, n) = data.shape[:-2], data.shape[-2:]
     flat = data.reshape((-1, m, n))
     results = [_geqrf_one(np.asarray(x)) for x in flat]
     a = np.stack([r[0] for r in results]) if results else flat.copy()
     tau = np.stack([r[1] for r in results]) if results else np.zeros((0, min(m, n)), data.dtype)
-    return geqrf_result(Tensor._make(a.reshape(data.shape)), Tensor._make(tau.reshape(batch + (min(m, n),))))
+    return a.reshape(data.shape), tau.reshape(batch + (min(m, n),))
+
+
+def _no_geqrf_derivative(g: tuple) -> Tensor:
+    raise NotImplementedError("the derivative for 'geqrf' is not implemented.")
+
+
+# recorded like PyTorch's (its backward refuses): the forward runs on inputs that require grad
+_geqrf = Primitive("geqrf", _geqrf_forward, [_no_geqrf_derivative], n_outputs=2, node_name="GeqrfBackward0")
 
 
 def orgqr(input: Tensor, input2: Tensor, *, out: Any = None) -> Tensor:
