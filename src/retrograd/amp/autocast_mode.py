@@ -26,6 +26,8 @@ def _unknown_device(device_type: str) -> RuntimeError:
     return RuntimeError(
         f"Expected one of {', '.join(DEVICE_TYPES)} device type at start of device string: {device_type}"
     )
+
+
 _DEFAULT_DTYPES = {"cpu": _dt.bfloat16, "cuda": _dt.float16}
 
 
