@@ -336,3 +336,22 @@ def test_bincount_of_floats_and_big_endian_arrays_raise_pytorch_types():
             torch.from_numpy(swapped)
         with pytest.raises(NotImplementedError, match="bincount_cpu"):
             torch.bincount(torch.tensor([1.0]))
+
+
+def test_the_index_reduce_beta_warning_names_the_users_line():
+    import subprocess
+    import sys
+
+    # once per process (PyTorch's TORCH_WARN_ONCE), at the caller's line from the method and the function
+    for call in ("x.index_reduce_(0, i, s, 'mean')", "torch.index_reduce(x, 0, i, s, 'mean')"):
+        script = (
+            "import warnings, retrograd as torch\n"
+            "x, i, s = torch.zeros(3), torch.tensor([0]), torch.ones(1)\n"
+            "with warnings.catch_warnings(record=True) as seen:\n"
+            "    warnings.simplefilter('always')\n"
+            f"    {call}\n"
+            f"    {call}\n"
+            "print(len(seen), seen[0].filename, seen[0].lineno)\n"
+        )
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+        assert out.split() == ["1", "<string>", "5"], call

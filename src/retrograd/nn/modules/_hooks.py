@@ -11,13 +11,12 @@ the output, with that node's own gradients (PyTorch's deprecated behaviour, warn
 
 from __future__ import annotations
 
-import os
-import sys
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..._user_frames import user_stacklevel
 from ...autograd.function import Function
 from ...engine.grad_mode import is_grad_enabled
 from ...tensor import Tensor
@@ -194,7 +193,7 @@ class _Boundary:
                               "outputs since no inputs require gradients. See "
                               "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
                               "#torch.nn.Module.register_full_backward_hook for more details.",
-                              stacklevel=_user_stacklevel())
+                              stacklevel=user_stacklevel())
                 grad_inputs = (None,) * self.n_inputs
                 for hook in self.hooks:
                     new = hook(self.module, grad_inputs, grad_outputs)
@@ -223,19 +222,6 @@ class _Boundary:
             return tuple(grads[i] for i in self.input_positions or ())
 
         node.register_hook(call_hooks)
-
-
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) + os.sep
-
-
-def _user_stacklevel() -> int:
-    """The stacklevel of the caller's first frame outside retrograd: a warning then names the user's line."""
-    frame = sys._getframe(1)
-    level = 1
-    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
-        frame = frame.f_back
-        level += 1
-    return level
 
 
 def _through_identity(values: tuple, attach: Callable[[Any], None]) -> tuple[tuple, list[int] | None]:

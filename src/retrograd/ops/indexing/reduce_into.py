@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 
+from ..._user_frames import user_stacklevel
 from ...backend import namespace
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -58,7 +59,8 @@ def _warn_beta_once() -> None:
     """PyTorch's warning that index_reduce is in beta, given once per process as PyTorch does."""
     global _beta_warned
     _beta_warned = True
-    warnings.warn("index_reduce() is in beta and the API may change at any time.", UserWarning, stacklevel=3)
+    warnings.warn("index_reduce() is in beta and the API may change at any time.", UserWarning,
+                  stacklevel=user_stacklevel())
 
 
 def index_reduce(
