@@ -257,3 +257,48 @@ def test_saved_tensors_are_released_after_backward():
     tracemalloc.stop()
     # exp, mul's inputs and sin's input (~1.6 MB each) are gone; only the graph skeleton remains
     assert before - after > 3_000_000
+
+
+def _grad_after_changing(make, change, leaf):
+    y = make()
+    with rg.no_grad():
+        change()
+    y.sum().backward()
+    return leaf.grad.numpy().copy()
+
+
+def test_masks_and_indices_changed_after_the_forward_leave_the_gradient_alone():
+    # the mask of where/masked_fill and the indices of embedding(_bag) are kept as arrays, which no
+    # version counter watches: recorded ops copy them, so the gradient is the forward's (PyTorch
+    # raises its version error here; a silently different gradient would be the one wrong answer)
+    x = rg.ones(2, 4, requires_grad=True)
+    mask = rg.tensor([[True, False, False, False]] * 2)
+    expect_where = np.array([[1.0, 0, 0, 0]] * 2)
+    assert np.array_equal(_grad_after_changing(lambda: rg.where(mask, x, 0.0), mask.logical_not_, x), expect_where)
+    x.grad = None
+    mask = rg.tensor([[True, False, False, False]] * 2)
+    filled = _grad_after_changing(lambda: x.masked_fill(mask, 0.0), mask.logical_not_, x)
+    assert np.array_equal(filled, 1 - expect_where)
+    w = rg.ones(3, 2, requires_grad=True)
+    idx = rg.tensor([0, 0, 1])
+    picked = _grad_after_changing(lambda: rg.nn.functional.embedding(idx, w), lambda: idx.fill_(2), w)
+    assert np.array_equal(picked, [[2.0, 2.0], [1.0, 1.0], [0.0, 0.0]])
+    w.grad = None
+    idx = rg.tensor([0, 0, 1])
+    bagged = _grad_after_changing(lambda: rg.nn.functional.embedding_bag(idx, w, rg.tensor([0]), mode="sum"),
+                                  lambda: idx.fill_(2), w)
+    assert np.array_equal(bagged, [[2.0, 2.0], [1.0, 1.0], [0.0, 0.0]])
+    with rg.no_grad():  # nothing recorded, nothing copied
+        assert rg.nn.functional.embedding(idx, w).shape == (3, 2)
+
+
+def test_slice_scatter_does_not_save_its_source():
+    # src's gradient is g's region and input's is g with it zeroed: src is read for its shape only,
+    # so changing it after the forward is fine, as in PyTorch
+    a = rg.zeros(4, requires_grad=True)
+    src = rg.ones(2)
+    out = rg.slice_scatter(a, src, 0, 0, 2)
+    with rg.no_grad():
+        src.mul_(3)
+    out.sum().backward()
+    assert a.grad.tolist() == [0.0, 0.0, 1.0, 1.0]

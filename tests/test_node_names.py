@@ -148,6 +148,8 @@ LAYERS = {
     "clamp_max": lambda m, v: v["x"].clamp_max(0),
     "linear": lambda m, v: F(m).linear(v["x"], v["y"][:3], v["b4"][:3]),
     "linear/no_bias": lambda m, v: F(m).linear(v["x"], v["y"][:3]),
+    "dist": lambda m, v: m.dist(v["x"], v["y"]),
+    "dist/p1_broadcast": lambda m, v: m.dist(v["x"], v["y"][0], 1),
     "softmax": lambda m, v: F(m).softmax(v["x"], 1),
     "log_softmax": lambda m, v: F(m).log_softmax(v["x"], 1),
     "softmin": lambda m, v: F(m).softmin(v["x"], 1),

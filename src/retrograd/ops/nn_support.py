@@ -26,6 +26,7 @@ from .elementwise.clamp_where import where
 from .fused import loss as _loss
 from .fused import normalization as _norm
 from .indexing.keyed import reduce_at
+from .kernels.operands import recorded
 
 __all__ = [
     "array_namespace",
@@ -264,7 +265,7 @@ def embedding(
     scale_grad_by_freq: bool,
 ) -> Tensor:
     """Rows of `weight` (V, D) picked by the (checked) integer `input` (*) -> (*, D); see above."""
-    idx = input._data.astype(np.int64, copy=False)
+    idx = input._data.astype(np.int64, copy=recorded(weight))
     if max_norm is not None:
         _renorm_rows(weight, idx, max_norm, norm_type)
     counts = namespace(idx).bincount(idx.reshape(-1), minlength=weight.shape[0]) if scale_grad_by_freq else None
@@ -363,7 +364,8 @@ def embedding_bag(
     scale_grad_by_freq: bool,
 ) -> Tensor:
     """(n_bags, D): the rows of `weight` (V, D) at the (checked) 1-D `input`, reduced per `bag` (see above)."""
-    idx = input._data.astype(np.int64, copy=False)
+    recording = recorded(weight) or (per_sample_weights is not None and recorded(per_sample_weights))
+    idx = input._data.astype(np.int64, copy=recording)
     if max_norm is not None:
         _renorm_rows(weight, idx, max_norm, norm_type)
     bag = namespace(idx).asarray(bag)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ... import dtypes as _dt
 from ... import ops as _ops
 from ...ops.linalg.distances import pdist
+from ...ops.reduction.norms import at_norm, norm_node
 from ...tensor import Tensor
 
 __all__ = ["cosine_similarity", "pairwise_distance", "pdist"]
@@ -64,4 +65,4 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
                 [5.]])
     """
     dim = max(x1.dim(), x2.dim()) - 1
-    return _ops.norm(x1 - x2 + eps, p, dim, keepdim=keepdim)
+    return norm_node(at_norm, x1 - x2 + eps, p, dim, keepdim)  # PyTorch's NormBackward1

@@ -19,7 +19,7 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.arg_types import check_tensors
 from ..kernels.guards import check_scalar_fits, store_scalar
-from ..kernels.operands import constant, wrap_dim
+from ..kernels.operands import constant, recorded, wrap_dim
 from ..kernels.out_arg import same, write_out
 from . import keyed as _keyed
 from .keyed import FlatKey, broadcast_shape, check_bounds, check_index_dtype, dim_key, putter, taker
@@ -240,9 +240,10 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
                 "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                 f"{value._data.ndim} dimension(s)."
             )
-        return _masked_fill_tensor(input, value, mask=mask._data)
+        return _masked_fill_tensor(input, value, mask=mask._data.copy() if recorded(input, value) else mask._data)
     check_scalar_fits(value, input.dtype)
-    return _masked_fill(input, mask=mask._data, value=store_scalar(value, input._data.dtype))
+    kept = mask._data.copy() if recorded(input) else mask._data
+    return _masked_fill(input, mask=kept, value=store_scalar(value, input._data.dtype))
 
 
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:

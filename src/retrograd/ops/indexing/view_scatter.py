@@ -61,7 +61,8 @@ def _scattering(name: str, take: Primitive) -> Primitive:
         name,
         _scatter_forward,
         [
-            lambda g, v, region: prim(g, v * 0, region=region),  # g with the region zeroed
+            # g with the region zeroed (v's shape only: v itself is not saved, as in PyTorch)
+            lambda g, v_shape, region: prim(g, g.new_zeros(v_shape), region=region),
             lambda g, region: take(g, region=region),  # the region of g
         ],
         inputs=("a", "v"),

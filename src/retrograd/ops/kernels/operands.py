@@ -11,7 +11,9 @@ import numpy as np
 from ... import dtypes as _dt
 from ...backend import namespace
 from ...dtypes import dtype
+from ...engine import primitive as _primitive
 from ...engine.bfloat16 import to_bfloat16
+from ...engine.grad_mode import state as _grad_mode
 from ...tensor import Tensor, _wrap_dim
 
 
@@ -110,3 +112,13 @@ def shape_arg(size: tuple) -> tuple[int, ...]:
 def as_array(value: Any) -> Any:
     """An array function's result as an array: NumPy hands back 0-d results as scalars; device arrays stay."""
     return np.asarray(value) if isinstance(value, (np.generic, bool, int, float, complex)) else value
+
+
+def recorded(*inputs: Tensor) -> bool:
+    """Whether an op on `inputs` will record a node that keeps its index or mask arrays.
+
+    Those arrays are attributes, not saved tensors: nothing checks their version, so an index or
+    mask changed in place after the forward would change the gradient silently (PyTorch raises).
+    Ops copy them when this holds; a compile recording traces the arrays themselves instead.
+    """
+    return _grad_mode.enabled and _primitive.tracer is None and any(t._requires_grad for t in inputs)

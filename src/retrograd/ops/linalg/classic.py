@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ... import dtypes as _dt
 from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -22,7 +23,7 @@ from ...tensor import Tensor
 from ..kernels.arg_types import check_tensors
 from ..kernels.operands import numpy_alias
 from ..kernels.out_arg import SAME, write_out
-from ..reduction.norms import matrix_norm, vector_norm
+from ..reduction.norms import dist_node, matrix_norm, vector_norm
 from ..shape.join import cat
 from .common import check_matrix, eye_like
 from .lu import _permutation, lu_factor, lu_factor_ex, solve_triangular
@@ -88,7 +89,9 @@ def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:
         (tensor(5.), tensor(7.))
     """
     check_tensors("dist", input=input, other=other)
-    return vector_norm(input - other, float(p))
+    if not (_dt.is_floating(input._data.dtype) or input.is_complex()):  # as the norm of the difference would
+        return vector_norm(input - other, float(p))
+    return dist_node(input, other, p)
 
 
 def renorm(input: Tensor, p: Any, dim: int, maxnorm: Any, *, out: Any = None) -> Tensor:

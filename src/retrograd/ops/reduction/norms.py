@@ -67,6 +67,13 @@ _vector_norm = Primitive(
     node_name="LinalgVectorNormBackward0",
     quiet=True,
 )
+# the same norm where PyTorch's C++ calls at::norm (pairwise_distance records NormBackward1)
+at_norm = Primitive(
+    "norm", _vector_norm_array,
+    [lambda g, a, out, ord, dims, keepdim: _norm_grad(g, a, out, ord, dims, keepdim)],
+    node_name="NormBackward1",
+    quiet=True,
+)
 
 
 def vector_norm(
@@ -79,11 +86,43 @@ def vector_norm(
         raise RuntimeError(
             f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {input.dtype.kind_name}"
         )
+    return norm_node(_vector_norm, input, ord, dim, keepdim)
+
+
+def norm_node(prim: Primitive, input: Tensor, ord: Any, dim: Any, keepdim: bool) -> Tensor:
+    """`vector_norm` of a floating `input`, recorded by `prim`: its node carries the name PyTorch gives."""
     ord = float(ord)
     dims = reduce_dims(input._data.ndim, dim)
     if math.isinf(ord):
         _check_identity(input._data.shape, dims, dim is None, ord)
-    return _vector_norm(input, ord=ord, dims=dims, keepdim=keepdim)
+    return prim(input, ord=ord, dims=dims, keepdim=keepdim)
+
+
+def _dist_forward(xp: Any, a: Any, b: Any, ord: float) -> Any:
+    diff = a - b
+    return _vector_norm_array(xp, diff, ord, tuple(builtins.range(diff.ndim)), False)
+
+
+def _dist_grad(g: Tensor, a: Tensor, b: Tensor, out: Tensor, ord: float) -> Tensor:
+    diff = a - b
+    grad = _norm_grad(g, diff, out, ord, tuple(builtins.range(diff.ndim)), False)
+    return grad if grad is not None else diff * 0  # ord = 0 counts nonzeros: piecewise constant
+
+
+# torch.dist: one node over both operands, as PyTorch's DistBackward0
+_dist = Primitive(
+    "dist", _dist_forward,
+    [_dist_grad, lambda g, a, b, out, ord: -_dist_grad(g, a, b, out, ord)],
+    inputs=("a", "b"), node_name="DistBackward0", quiet=True,
+)
+
+
+def dist_node(a: Tensor, b: Tensor, ord: Any) -> Tensor:
+    """‖a - b‖_ord over all elements (broadcast), recorded as one DistBackward0."""
+    ord = float(ord)
+    if math.isinf(ord):
+        _check_identity(np.broadcast_shapes(a.shape, b.shape), (), True, ord)
+    return _dist(a, b, ord=ord)
 
 
 def _check_identity(shape: tuple, dims: tuple, all_dims: bool, ord: float) -> None:
