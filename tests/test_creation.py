@@ -378,3 +378,29 @@ def test_tensor_of_a_tensor_keeps_its_dtype(dtype):
         warnings.simplefilter("ignore")  # PyTorch's advice to clone instead
         assert rg.tensor(rg.ones(2, dtype=getattr(rg, dtype))).dtype == getattr(rg, dtype)
         assert rg.tensor(rg.zeros((0, 3), dtype=getattr(rg, dtype))).dtype == getattr(rg, dtype)
+
+
+def test_asarray_copies_aliases_or_refuses_as_asked():
+    import warnings
+
+    a = np.ones(3)
+    shared, copied = rg.asarray(a), rg.asarray(a, copy=True)
+    a[0] = 5.0
+    assert shared.tolist() == [5.0, 1.0, 1.0] and copied.tolist() == [1.0, 1.0, 1.0]
+    t = rg.ones(3, requires_grad=True)
+    assert rg.asarray(t, requires_grad=True) is t
+    assert rg.asarray(t, copy=True, requires_grad=True).grad_fn.name() == "CloneBackward0"
+    with pytest.raises(ValueError, match="^can't alias tensor with dtype 'Float' into dtype 'Double'.$"):
+        rg.asarray(t, dtype=rg.float64, copy=False)
+    with pytest.raises(ValueError, match="^can't alias arbitrary sequence into a tensor.$"):
+        rg.asarray([1, 2], copy=False)
+    x = t * 2
+    detached = rg.asarray(x, requires_grad=False)
+    assert not detached.requires_grad and detached.data_ptr() == x.data_ptr()
+    assert rg.asarray(np.ones(2, np.float32), requires_grad=True).requires_grad
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # unset requires_grad on a tensor that requires it: PyTorch warns
+        assert rg.asarray(t) is t
+    if torch is not None:
+        for data in ([1, 2.0], np.float64(2), 3, np.arange(3, dtype=np.int32)):
+            assert str(rg.asarray(data).dtype).split(".")[1] == str(torch.asarray(data).dtype).split(".")[1]

@@ -355,3 +355,37 @@ def test_the_index_reduce_beta_warning_names_the_users_line():
         )
         out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
         assert out.split() == ["1", "<string>", "5"], call
+
+
+def test_operators_hand_unsupported_operands_back_to_python():
+    t = rg.ones(2)
+    assert (t == None) is False and (t != None) is True  # noqa: E711  (PyTorch: identity fallback)
+    assert (t == object()) is False and rg.tensor(1) in [None, 1]
+    for expression, symbol in (("t ** None", "** or pow()"), ("t // None", "//"), ("t % None", "%"),
+                               ("t << None", "<<"), ("t - None", None), ("t < None", None)):
+        with pytest.raises(TypeError) as ours:
+            eval(expression)
+        if symbol is not None:
+            assert str(ours.value) == f"unsupported operand type(s) for {symbol}: 'Tensor' and 'NoneType'"
+        if torch is not None:
+            with pytest.raises(TypeError):
+                eval(expression, {"t": torch.ones(2)})
+
+    class Reflected:  # an operand that knows tensors: its reflected method now gets its turn
+        def __rpow__(self, other):
+            return "rpow"
+
+        def __rfloordiv__(self, other):
+            return "rfloordiv"
+
+    assert t ** Reflected() == "rpow" and t // Reflected() == "rfloordiv"
+
+
+def test_in_place_bitwise_operators_write_into_the_tensor():
+    a = rg.tensor([True, False])
+    b = a
+    a |= rg.tensor([False, True])
+    assert a is b and b.tolist() == [True, True] and b._version == 1
+    a &= rg.tensor([True, False])
+    a ^= rg.tensor([True, True])
+    assert a is b and b.tolist() == [False, True] and b._version == 3

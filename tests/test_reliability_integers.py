@@ -185,3 +185,18 @@ def test_wrapping_values():
     assert retrograd.tensor([-1], dtype=retrograd.uint8).tolist() == [255]
     assert retrograd.zeros(2, dtype=retrograd.uint8).fill_(-1).tolist() == [255, 255]
     assert retrograd.clamp(retrograd.zeros(2, dtype=retrograd.uint8), min=-1).tolist() == [255, 255]
+
+
+def test_integer_powers_with_negative_tensor_exponents_follow_pytorch():
+    # PyTorch's integer kernel: 1 for a base of 1, ±1 for -1 by parity, else 0 (NumPy raises);
+    # a negative Python-number exponent stays an error, as in PyTorch
+    base = retrograd.tensor([-1, 2, 0, 1, -3])
+    exponent = retrograd.tensor([-1, -2, 3, -5, -3])
+    assert (base ** exponent).tolist() == [-1, 0, 0, 1, 0]
+    assert (2 ** retrograd.tensor([-1, 2])).tolist() == [0, 4]
+    assert retrograd.pow(-1, exponent).tolist() == [-1, 1, -1, -1, -1]
+    assert (base.to(retrograd.int32) ** exponent.to(retrograd.int16)).dtype == retrograd.int32
+    with pytest.raises(RuntimeError, match="Integers to negative integer powers are not allowed."):
+        base ** -1
+    with pytest.raises(TypeError, match="exponent"):
+        retrograd.pow(base, "a")

@@ -175,3 +175,24 @@ def test_blocked_inf_gradient_gives_zero(op):
         t = torch.tensor(values, requires_grad=True)
         BLOCKING_OPS[op](torch, t).backward(torch.tensor(grads))
         np.testing.assert_array_equal(x.grad.numpy(), t.grad.numpy())
+
+
+def test_float_remainder_and_floor_division_are_pytorchs_kernels():
+    # remainder = fmod moved by b where the signs differ (exact; keeps fmod's -0.0), floor division
+    # = (a - fmod) / b rounded: the textbook a - floor(a/b)·b and floor(a/b) differ in the last bits
+    t = retrograd.tensor
+    assert [(v, np.signbit(v)) for v in (t([-4.0, -0.0]) % 2).tolist()] == [(0.0, True), (0.0, True)]
+    assert (t([1e8]) % t([0.3])).item() == 0.026357173919677734
+    assert retrograd.floor_divide(t([1e8]), t([0.3])).item() == 333333312.0
+    if torch is not None:
+        rng = np.random.default_rng(0)
+        for dtype in (np.float32, np.float64):
+            a = (rng.standard_normal(20000) * rng.choice([1, 100, 1e6], 20000)).astype(dtype)
+            b = (rng.standard_normal(20000) * rng.choice([0.01, 1, 10], 20000)).astype(dtype)
+            a[:6], b[:6] = [-4, -0.0, 0.0, 1, np.inf, 3], [2, 2, -2, 0, 3, 0]
+            for op in ("remainder", "floor_divide"):
+                ours = getattr(retrograd, op)(retrograd.from_numpy(a), retrograd.from_numpy(b)).numpy()
+                theirs = getattr(torch, op)(torch.from_numpy(a), torch.from_numpy(b)).numpy()
+                np.testing.assert_array_equal(ours, theirs)
+                signed = ~np.isnan(theirs)  # (a NaN's sign bit is the kernel's business)
+                assert np.array_equal(np.signbit(ours[signed]), np.signbit(theirs[signed])), op

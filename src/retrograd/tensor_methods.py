@@ -539,77 +539,151 @@ class TensorMethods:
     multinomial = OpMethod("multinomial")
 
     # --- operators: Python's arithmetic and comparison syntax ------------------------------
+    # A TypeError (an operand no op takes: None, a string, a list) becomes NotImplemented, as in
+    # PyTorch: Python then tries the other operand's method, and otherwise raises its own
+    # "unsupported operand type(s)" error; `==` and `!=` fall back to identity (`t == None` is False).
+    # `bind` replaces + - * / @ (and reflected + *) by their ops themselves, for speed: those keep
+    # the op's own TypeError, which names the bad argument.
 
     def __add__(self, other: Any) -> Tensor:
-        return _ops.add(self, other)
+        try:
+            return _ops.add(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __radd__(self, other: Any) -> Tensor:
-        return _ops.add(self, other)
+        try:
+            return _ops.add(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __iadd__(self, other: Any) -> Tensor:
-        return _inplace.apply(self, _ops.add, other)
+        try:
+            return _inplace.apply(self, _ops.add, other)
+        except TypeError:
+            return NotImplemented
 
     def __sub__(self, other: Any) -> Tensor:
-        return _ops.sub(self, other)
+        try:
+            return _ops.sub(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __rsub__(self, other: Any) -> Tensor:
-        return _ops.rsub(self, other)
+        try:
+            return _ops.rsub(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __isub__(self, other: Any) -> Tensor:
-        return _inplace.apply(self, _ops.sub, other)
+        try:
+            return _inplace.apply(self, _ops.sub, other)
+        except TypeError:
+            return NotImplemented
 
     def __mul__(self, other: Any) -> Tensor:
-        return _ops.mul(self, other)
+        try:
+            return _ops.mul(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __rmul__(self, other: Any) -> Tensor:
-        return _ops.mul(self, other)
+        try:
+            return _ops.mul(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __imul__(self, other: Any) -> Tensor:
-        return _inplace.apply(self, _ops.mul, other)
+        try:
+            return _inplace.apply(self, _ops.mul, other)
+        except TypeError:
+            return NotImplemented
 
     def __truediv__(self, other: Any) -> Tensor:
-        return _ops.div(self, other)
+        try:
+            return _ops.div(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        return _ops.rdiv(self, other)
+        try:
+            return _ops.rdiv(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __itruediv__(self, other: Any) -> Tensor:
-        return _inplace.apply(self, _ops.div, other)
+        try:
+            return _inplace.apply(self, _ops.div, other)
+        except TypeError:
+            return NotImplemented
 
     def __floordiv__(self, other: Any) -> Tensor:
-        return _ops.floor_divide(self, other)
+        try:
+            return _ops.floor_divide(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __rfloordiv__(self, other: Any) -> Tensor:
-        return _ops.floor_divide(_ops.scalar_like(other, self), self)
+        try:
+            return _ops.floor_divide(_ops.scalar_like(other, self), self)
+        except TypeError:
+            return NotImplemented
 
     def __ifloordiv__(self, other: Any) -> Tensor:
-        return _inplace.apply(self, _ops.floor_divide, other)
+        try:
+            return _inplace.apply(self, _ops.floor_divide, other)
+        except TypeError:
+            return NotImplemented
 
     def __mod__(self, other: Any) -> Tensor:
-        return _ops.remainder(self, other)
+        try:
+            return _ops.remainder(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __rmod__(self, other: Any) -> Tensor:
-        return _ops.remainder(_ops.scalar_like(other, self), self)
+        try:
+            return _ops.remainder(_ops.scalar_like(other, self), self)
+        except TypeError:
+            return NotImplemented
 
     def __imod__(self, other: Any) -> Tensor:
-        return _inplace.apply(self, _ops.remainder, other)
+        try:
+            return _inplace.apply(self, _ops.remainder, other)
+        except TypeError:
+            return NotImplemented
 
     def __pow__(self, other: Any) -> Tensor:
-        return _ops.pow(self, other)
+        try:
+            return _ops.pow(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __rpow__(self, other: Any) -> Tensor:
-        if isinstance(other, (int, float, complex)):  # a number base: PowBackward2, as PyTorch
-            return _ops.pow(other, self)
-        return _ops.pow(_ops.scalar_like(other, self), self)
+        try:
+            if isinstance(other, (int, float, complex)):  # a number base: PowBackward2, as PyTorch
+                return _ops.pow(other, self)
+            return _ops.pow(_ops.scalar_like(other, self), self)
+        except TypeError:
+            return NotImplemented
 
     def __ipow__(self, other: Any) -> Tensor:
-        return _inplace.apply(self, _ops.pow, other)
+        try:
+            return _inplace.apply(self, _ops.pow, other)
+        except TypeError:
+            return NotImplemented
 
     def __matmul__(self, other: Any) -> Tensor:
-        return _ops.matmul(self, other)
+        try:
+            return _ops.matmul(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __rmatmul__(self, other: Any) -> Tensor:
-        return _ops.matmul(other, self)
+        try:
+            return _ops.matmul(other, self)
+        except TypeError:
+            return NotImplemented
 
     def __neg__(self) -> Tensor:
         return _ops.neg(self)
@@ -626,55 +700,118 @@ class TensorMethods:
         return _ops.bitwise_not(self)
 
     def __and__(self, other: Any) -> Tensor:
-        return _ops.bitwise_and(self, other)
+        try:
+            return _ops.bitwise_and(self, other)
+        except TypeError:
+            return NotImplemented
 
     __rand__ = __and__
 
     def __or__(self, other: Any) -> Tensor:
-        return _ops.bitwise_or(self, other)
+        try:
+            return _ops.bitwise_or(self, other)
+        except TypeError:
+            return NotImplemented
 
     __ror__ = __or__
 
     def __xor__(self, other: Any) -> Tensor:
-        return _ops.bitwise_xor(self, other)
+        try:
+            return _ops.bitwise_xor(self, other)
+        except TypeError:
+            return NotImplemented
 
     __rxor__ = __xor__
 
+    def __iand__(self, other: Any) -> Tensor:
+        try:
+            return _inplace.apply(self, _ops.bitwise_and, other)
+        except TypeError:
+            return NotImplemented
+
+    def __ior__(self, other: Any) -> Tensor:
+        try:
+            return _inplace.apply(self, _ops.bitwise_or, other)
+        except TypeError:
+            return NotImplemented
+
+    def __ixor__(self, other: Any) -> Tensor:
+        try:
+            return _inplace.apply(self, _ops.bitwise_xor, other)
+        except TypeError:
+            return NotImplemented
+
     def __lshift__(self, other: Any) -> Tensor:
-        return _ops.bitwise_left_shift(self, other)
+        try:
+            return _ops.bitwise_left_shift(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __rlshift__(self, other: Any) -> Tensor:
-        return _ops.bitwise_left_shift(_ops.scalar_like(other, self), self)
+        try:
+            return _ops.bitwise_left_shift(_ops.scalar_like(other, self), self)
+        except TypeError:
+            return NotImplemented
 
     def __ilshift__(self, other: Any) -> Tensor:
-        return _inplace.apply(self, _ops.bitwise_left_shift, other)
+        try:
+            return _inplace.apply(self, _ops.bitwise_left_shift, other)
+        except TypeError:
+            return NotImplemented
 
     def __rshift__(self, other: Any) -> Tensor:
-        return _ops.bitwise_right_shift(self, other)
+        try:
+            return _ops.bitwise_right_shift(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __rrshift__(self, other: Any) -> Tensor:
-        return _ops.bitwise_right_shift(_ops.scalar_like(other, self), self)
+        try:
+            return _ops.bitwise_right_shift(_ops.scalar_like(other, self), self)
+        except TypeError:
+            return NotImplemented
 
     def __irshift__(self, other: Any) -> Tensor:
-        return _inplace.apply(self, _ops.bitwise_right_shift, other)
+        try:
+            return _inplace.apply(self, _ops.bitwise_right_shift, other)
+        except TypeError:
+            return NotImplemented
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _ops.eq(self, other)
+        try:
+            return _ops.eq(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _ops.ne(self, other)
+        try:
+            return _ops.ne(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __lt__(self, other: Any) -> Tensor:
-        return _ops.lt(self, other)
+        try:
+            return _ops.lt(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __le__(self, other: Any) -> Tensor:
-        return _ops.le(self, other)
+        try:
+            return _ops.le(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __gt__(self, other: Any) -> Tensor:
-        return _ops.gt(self, other)
+        try:
+            return _ops.gt(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __ge__(self, other: Any) -> Tensor:
-        return _ops.ge(self, other)
+        try:
+            return _ops.ge(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __getitem__(self, index: Any) -> Tensor:
         return _ops.getitem(self, index)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes as _dt
-from ..backend import NO_CUDA, cuda_backend
+from ..backend import NO_CUDA, as_device, cuda_backend
 from ..dtypes import dtype
 from ..engine.bfloat16 import to_bfloat16
 from ..tensor import Tensor
@@ -277,7 +277,72 @@ def as_tensor(data: Any, dtype: dtype | None = None, device: Any = None) -> Tens
     return tensor(data, dtype=dtype, device=dev)
 
 
-asarray = as_tensor
+_UNSET: Any = object()
+_asarray_warned = [False]
+
+
+def asarray(
+    obj: Any, *, dtype: dtype | None = None, device: Any = None, copy: bool | None = None,
+    requires_grad: bool = _UNSET,
+) -> Tensor:
+    """`obj` as a tensor, sharing its memory when it can (the array-API spelling of `as_tensor`).
+
+    Args:
+        obj (Tensor, ndarray, number or sequence): the data.
+        dtype (dtype, optional): the result's dtype.
+        device (str or device, optional): where the result lives.
+        copy (bool, optional): True always copies; False must share memory (ValueError when it
+            cannot); None shares when it can.
+        requires_grad (bool): whether the result requires grad; unset, a tensor's own setting is
+            kept, with PyTorch's warning where that setting is True.
+
+    Returns:
+        Tensor: `obj` itself, a view of its memory, or a copy.
+
+    Examples:
+        >>> import numpy as np
+        >>> a = np.ones(2, dtype=np.float32)
+        >>> t = retrograd.asarray(a)
+        >>> a[0] = 5.0
+        >>> t
+        tensor([5., 1.])
+        >>> retrograd.asarray([1, 2], copy=True)
+        tensor([1, 2])
+    """
+    if isinstance(obj, Tensor):
+        result = _tensor_as_array(obj, dtype, device, copy)
+    elif isinstance(obj, (np.ndarray, np.generic)) and (dtype is None or obj.dtype == dtype.np) and copy is not True:
+        result = as_tensor(np.asarray(obj), device=device)
+    elif copy is False:
+        if isinstance(obj, (np.ndarray, np.generic)):
+            raise ValueError(f"can't alias tensor with dtype '{_dt.from_numpy(obj.dtype).kind_name}' into dtype "
+                             f"'{dtype.kind_name}'.")
+        raise ValueError("can't alias arbitrary sequence into a tensor.")
+    else:
+        result = tensor(obj, dtype=dtype, device=device)
+    if requires_grad is _UNSET:
+        if result.requires_grad and not _asarray_warned[0]:  # once per process, as PyTorch's
+            _asarray_warned[0] = True
+            warnings.warn(
+                "torch.asarray: unspecified requires_grad now defaults to obj.requires_grad instead of False. "
+                "Pass requires_grad=False explicitly to get the old behavior and silence this warning.",
+                UserWarning, stacklevel=2,
+            )
+    elif result.requires_grad != requires_grad:
+        # PyTorch's: a leaf (obj itself included) is switched, a tensor in a graph detached from it
+        result = result.requires_grad_(requires_grad) if result.is_leaf else result.detach()
+    return result
+
+
+def _tensor_as_array(obj: Tensor, dtype: dtype | None, device: Any, copy: bool | None) -> Tensor:
+    converts = (dtype is not None and dtype != obj.dtype) or (device is not None and as_device(device) != obj.device)
+    if converts and copy is False:
+        if dtype is not None and dtype != obj.dtype:
+            raise ValueError(f"can't alias tensor with dtype '{obj.dtype.kind_name}' into dtype '{dtype.kind_name}'.")
+        raise ValueError(f"can't alias tensor from device '{obj.device}' to '{as_device(device)}'.")
+    if converts:
+        return obj.to(device=device, dtype=dtype)
+    return obj.clone() if copy else obj
 
 
 def from_numpy(array: np.ndarray) -> Tensor:

@@ -11,10 +11,30 @@ from typing import Any
 from ... import dtypes as _dt
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
+from ..kernels.arg_types import number_arg
 from ..kernels.operands import as_tensor_of, promote, promote_float
 from ..kernels.out_arg import write_out
 
 __all__ = ["pow", "float_power", "reciprocal", "square"]
+
+def _integer_power(xp: Any, a: Any, b: Any) -> Any:
+    """aᵇ for integers, as PyTorch's CPU kernel: a negative b gives 1 for a = 1, ±1 for a = -1 and
+    0 otherwise (NumPy raises), with b's sign taken per element."""
+    a, b = xp.broadcast_arrays(a, b)
+    negative = b < 0
+    if not negative.any():
+        return a**b
+    result = xp.where(negative, 0, a ** xp.where(negative, 0, b)).astype(xp.result_type(a, b))
+    ones = negative & (a == 1)
+    minus_ones = negative & (a == -1)
+    result[ones] = 1
+    result[minus_ones] = xp.where(b[minus_ones] % 2 == 0, 1, -1)
+    return result
+
+
+def _power(xp: Any, a: Any, b: Any) -> Any:
+    return _integer_power(xp, a, b) if a.dtype.kind in "iu" and xp.asarray(b).dtype.kind in "iu" else a**b
+
 
 _pow_scalar = Primitive(
     "pow",
@@ -26,7 +46,7 @@ _pow_scalar = Primitive(
 )
 _pow_tensor = Primitive(
     "pow",
-    lambda xp, a, b: a**b,
+    _power,
     [
         lambda g, a, b: g * (b * a ** (b - 1)),  # d(aᵇ)/da = b·aᵇ⁻¹
         lambda g, a, b, out: g * _log_base_term(a, b, out),
@@ -38,7 +58,7 @@ _pow_tensor = Primitive(
 )
 _rpow = Primitive(
     "pow",
-    lambda xp, b, base: base**b,
+    lambda xp, b, base: _power(xp, xp.asarray(base, b.dtype), b) if b.dtype.kind in "iu" else base**b,
     [lambda g, out, base: g * (out * _ln(base, out.is_complex()))],  # d(cᵇ)/db = cᵇ·ln c
     inputs=("b",),
     node_name="PowBackward2",
@@ -92,6 +112,7 @@ def pow(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
     if out is not None:
         return write_out(out, pow, locals())
     if not isinstance(input, Tensor):
+        number_arg("pow", "self", 1, input)
         b = exponent
         dt = _dt.result_type(input, b)
         _no_bool_pair(dt)
@@ -100,6 +121,7 @@ def pow(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
         a, b = promote(input, exponent)
         _no_bool_pair(a.dtype)
         return _pow_tensor(a, b)
+    number_arg("pow", "exponent", 2, exponent)
     dt = _dt.result_type(input, exponent)
     if dt._category < 2 and exponent < 0:  # an integer or bool result (a complex exponent has no sign)
         raise RuntimeError("Integers to negative integer powers are not allowed.")
