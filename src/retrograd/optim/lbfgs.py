@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..engine.grad_mode import enable_grad, no_grad
+from ..ops.elementwise.complex_views import view_as_real
 from ..ops.shape.join import cat
 from ..tensor import Tensor
 from . import _functional as F
@@ -93,13 +94,15 @@ class LBFGS(Optimizer):
     # --- the parameters as one flat vector ---------------------------------------------------------
 
     def _flat_grad(self) -> Tensor:
-        """All gradients concatenated (zeros for a parameter without one)."""
-        return cat([p.new_zeros(p.numel()) if p.grad is None else p.grad.reshape(-1) for p in self._params], 0)
+        """All gradients concatenated (zeros for a parameter without one), a complex one as (real, imag) pairs."""
+        views = [p.new_zeros(p.numel()) if p.grad is None else p.grad.reshape(-1) for p in self._params]
+        return cat([_as_reals(v).reshape(-1) for v in views], 0)
 
     def _move(self, t: Any, d: Tensor) -> None:
-        """x ← x + t·d, in place on the parameters."""
+        """x ← x + t·d, in place on the parameters (a complex one through its real view)."""
         offset = 0
         for p in self._params:
+            p = _as_reals(p)
             n = p.numel()
             p.add_(d[offset : offset + n].view_as(p), alpha=t)
             offset += n
@@ -213,6 +216,11 @@ class LBFGS(Optimizer):
             or memory["d"].mul(memory["t"]).abs().max() <= tol
             or abs(loss - memory["prev_loss"]) < tol
         )
+
+
+def _as_reals(t: Tensor) -> Tensor:
+    """A complex tensor as (..., 2) real pairs (PyTorch's LBFGS sees each part as one coordinate)."""
+    return view_as_real(t) if t.is_complex() else t
 
 
 def _two_loop(flat_grad: Tensor, memory: dict, al: list) -> Tensor:
