@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import math
+import sys
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -1051,6 +1052,26 @@ def test_lbfgs_complex_parameter_by_hand() -> None:
     opt.step(closure)  # first iteration: t = min(1, 1/|g|₁)·lr = lr/7, g = (1, 6)
     np.testing.assert_allclose(opt.state[w]["prev_flat_grad"].numpy(), [1.0, 6.0], rtol=1e-12)
     np.testing.assert_allclose(w.detach().numpy(), [1 + 2j - (0.5 / 7) * (1 + 6j)], rtol=1e-12)
+
+
+def test_lbfgs_steps_do_not_warn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The closure's loss becomes a float outside grad mode, so float() of it does not warn."""
+    # the warning shows once per process: make it due again, whatever ran before
+    monkeypatch.setitem(sys.modules["retrograd.tensor"]._scalar_warning, "shown", False)
+    W, b, x = _params(rg)
+    for kwargs in ({"max_iter": 4}, {"max_iter": 4, "line_search_fn": "strong_wolfe"}):
+        opt = optim.LBFGS([W, b], **kwargs)
+
+        def closure(opt: Any = opt) -> Any:
+            opt.zero_grad()
+            loss = _lbfgs_loss(rg, W, b, x)
+            loss.backward()
+            return loss
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            for _ in range(3):
+                opt.step(closure)
 
 
 def test_lbfgs_step_records_nothing_and_closure_sees_grad_mode() -> None:

@@ -110,8 +110,7 @@ class LBFGS(Optimizer):
     def _evaluate_at(self, closure: Callable[[], Any], x: list[Tensor], t: Any, d: Tensor) -> tuple[float, Tensor]:
         """Loss and flat gradient at x + t·d; the parameters are set back to x afterwards."""
         self._move(t, d)
-        with enable_grad():
-            loss = float(closure())
+        loss = _loss_of(closure)
         flat_grad = self._flat_grad()
         for p, saved in zip(self._params, x):
             p.copy_(saved)
@@ -129,7 +128,7 @@ class LBFGS(Optimizer):
         state.setdefault("n_iter", 0)
         with enable_grad():
             orig_loss = closure()
-        loss = float(orig_loss)
+        loss = float(orig_loss)  # outside enable_grad: float() of a loss that requires grad warns there
         evals = 1
         state["func_evals"] += 1
         flat_grad = self._flat_grad()
@@ -203,9 +202,7 @@ class LBFGS(Optimizer):
         self._move(t, d)
         if n_iter == group["max_iter"]:  # the last iteration: no evaluation at the new point
             return loss, flat_grad, False, 0
-        with enable_grad():
-            loss = float(closure())
-        return loss, self._flat_grad(), False, 1
+        return _loss_of(closure), self._flat_grad(), False, 1
 
     @staticmethod
     def _converged(memory: dict, loss: float, flat_grad: Tensor, group: dict[str, Any]) -> bool:
@@ -216,6 +213,14 @@ class LBFGS(Optimizer):
             or memory["d"].mul(memory["t"]).abs().max() <= tol
             or abs(loss - memory["prev_loss"]) < tol
         )
+
+
+def _loss_of(closure: Callable[[], Any]) -> float:
+    """The closure's loss as a float: evaluated under grad mode, converted outside it (where float()
+    of a tensor that requires grad does not warn), as PyTorch's LBFGS does."""
+    with enable_grad():
+        loss = closure()
+    return float(loss)
 
 
 def _as_reals(t: Tensor) -> Tensor:
