@@ -877,6 +877,49 @@ def test_tensor_lr_is_filled_in_place_by_schedulers() -> None:
     assert opt.param_groups[0]["lr"] is lr and math.isclose(lr.item(), 0.05)
 
 
+def _warmup_run(lib: Any) -> tuple[list, dict]:
+    """A scheduler written the pre-rename way: a subclass of `_LRScheduler` with its own get_lr."""
+    module = lr_scheduler if lib is rg else torch.optim.lr_scheduler
+
+    class WarmUp(module._LRScheduler):
+        def __init__(self, optimizer: Any, warmup: int, last_epoch: int = -1) -> None:
+            self.warmup = warmup
+            super().__init__(optimizer, last_epoch)
+
+        def get_lr(self) -> list[float]:
+            return [base * min(1.0, (self.last_epoch + 1) / self.warmup) for base in self.base_lrs]
+
+    opt = (optim if lib is rg else torch.optim).SGD([lib.nn.Parameter(lib.ones(2))], lr=0.5)
+    scheduler = WarmUp(opt, 4)
+    lrs = []
+    for _ in range(5):
+        opt.step()
+        scheduler.step()
+        lrs.append(scheduler.get_last_lr())
+    return lrs, scheduler.state_dict()
+
+
+def test_old_lr_scheduler_name_is_a_subclass_for_old_schedulers() -> None:
+    old = lr_scheduler._LRScheduler
+    assert old.__name__ == "_LRScheduler" and issubclass(old, lr_scheduler.LRScheduler)
+    assert not issubclass(lr_scheduler.StepLR, old) and not issubclass(lr_scheduler.ReduceLROnPlateau, old)
+    assert "_LRScheduler" not in lr_scheduler.__all__
+    lrs, state = _warmup_run(rg)
+    assert lrs == [[0.25], [0.375], [0.5], [0.5], [0.5]]
+    assert state["warmup"] == 4 and state["last_epoch"] == 5
+
+
+@needs_torch
+def test_old_lr_scheduler_name_vs_torch() -> None:
+    ours, theirs = lr_scheduler, torch.optim.lr_scheduler
+    for name in ("LRScheduler", "StepLR", "LambdaLR", "ReduceLROnPlateau", "OneCycleLR"):
+        assert issubclass(getattr(ours, name), ours._LRScheduler) == issubclass(
+            getattr(theirs, name), theirs._LRScheduler
+        ), name
+    assert issubclass(ours._LRScheduler, ours.LRScheduler) == issubclass(theirs._LRScheduler, theirs.LRScheduler)
+    assert _warmup_run(rg) == _warmup_run(torch)
+
+
 @needs_torch
 def test_state_dict_indices_with_repeated_parameters_vs_torch() -> None:
     layouts = []
