@@ -7,6 +7,7 @@ import subprocess
 import sys
 import warnings
 
+import numpy as np
 import pytest
 
 import retrograd as rg
@@ -257,6 +258,149 @@ def test_cpu_grad_scaler_vs_torch():
     theirs = _train(torch, torch.amp.GradScaler("cpu", init_scale=8.0, growth_interval=2), grads)
     assert ours[0] == theirs[0]
     assert ours[1] == {k: (v.item() if hasattr(v, "item") else v) for k, v in theirs[1].items()}
+
+
+# scale() multiplies by the 0-d float32 scale tensor: a 0-d loss of a lower float type (or an
+# integer) becomes float32, a tensor with dims keeps its float type: (dtype, shape, result dtype)
+_SCALED_DTYPES = [
+    ("float16", (), "float32"),
+    ("float16", (2,), "float16"),
+    ("bfloat16", (), "float32"),
+    ("bfloat16", (2,), "bfloat16"),
+    ("float32", (2,), "float32"),
+    ("float64", (), "float64"),
+    ("int64", (), "float32"),
+    ("int32", (2,), "float32"),
+    ("bool", (2,), "float32"),
+    ("complex64", (), "complex64"),
+]
+
+
+@pytest.mark.parametrize(("name", "shape", "result"), _SCALED_DTYPES)
+def test_grad_scaler_scale_promotes_as_a_float32_tensor(name, shape, result):
+    scaler = rg.amp.GradScaler("cpu")
+    out = scaler.scale(rg.ones(shape, dtype=getattr(rg, name)))
+    assert out.dtype == getattr(rg, result)
+    if name == "float16" and shape == ():
+        assert out.item() == 65536.0  # float32: a float16 result would overflow to inf
+    assert scaler._scale.dtype == rg.float32 and scaler._scale.shape == ()
+
+
+@needs_torch
+@pytest.mark.parametrize(("name", "shape", "result"), _SCALED_DTYPES)
+def test_grad_scaler_scale_dtypes_vs_torch(name, shape, result):
+    x = torch.full(shape, 2, dtype=getattr(torch, name))
+    theirs = torch.amp.GradScaler("cpu").scale(x)
+    ours = rg.amp.GradScaler("cpu").scale(rg.full(shape, 2, dtype=getattr(rg, name)))
+    assert str(theirs.dtype) == "torch." + result
+    assert str(ours.dtype) == "retrograd." + result
+    assert ours.tolist() == theirs.tolist()
+
+
+def _two_params(half_grad: bool):
+    """SGD over a float32 parameter with gradient 4 and a float16 one (gradient 1 when `half_grad`)."""
+    a = rg.nn.Parameter(rg.ones(2))
+    h = rg.nn.Parameter(rg.ones(2, dtype=rg.float16))
+    a.grad = rg.full((2,), 4.0)
+    if half_grad:
+        h.grad = rg.ones(2, dtype=rg.float16)
+    return a, rg.optim.SGD([a, h], lr=0.1)
+
+
+def test_grad_scaler_refuses_float16_gradients_and_empty_steps():
+    scaler = rg.amp.GradScaler("cpu", init_scale=2.0)
+    scaler.scale(rg.tensor(1.0))
+    a, opt = _two_params(half_grad=True)
+    with pytest.raises(ValueError, match="^Attempting to unscale FP16 gradients.$"):
+        scaler.unscale_(opt)
+    assert a.grad.tolist() == [4.0, 4.0]  # checked before any gradient is unscaled
+    with pytest.raises(ValueError, match="Attempting to unscale FP16 gradients."):
+        scaler.step(opt)
+    bf = rg.nn.Parameter(rg.ones(2, dtype=rg.bfloat16))
+    bf.grad = rg.full((2,), 4.0, dtype=rg.bfloat16)
+    scaler.unscale_(rg.optim.SGD([bf], lr=0.1))  # bfloat16 is fine
+    assert bf.grad.tolist() == [2.0, 2.0]
+
+    scaler = rg.amp.GradScaler("cpu")
+    scaler.scale(rg.tensor(1.0))
+    no_grads = rg.optim.SGD([rg.nn.Parameter(rg.ones(2))], lr=0.1)
+    with pytest.raises(AssertionError, match="^No inf checks were recorded for this optimizer.$"):
+        scaler.step(no_grads)
+    with pytest.raises(AssertionError, match="^No inf checks were recorded prior to update.$"):
+        scaler.update()
+
+
+def test_grad_scaler_update_with_a_new_scale():
+    bad = (
+        "new_scale should be a float or a 1-element retrograd.cuda.FloatTensor or retrograd.FloatTensor "
+        "with requires_grad=False."
+    )
+    for new_scale, error, message in [
+        (rg.tensor([8.0]), RuntimeError, "output with shape [] doesn't match the broadcast shape [1]"),
+        (rg.tensor([[8.0]]), RuntimeError, "output with shape [] doesn't match the broadcast shape [1, 1]"),
+        (rg.tensor(3.0, requires_grad=True), AssertionError, bad),
+        (rg.ones(2), AssertionError, bad),
+        (8, AttributeError, "'int' object has no attribute 'device'"),
+    ]:
+        scaler = rg.amp.GradScaler("cpu")
+        scaler.scale(rg.tensor(1.0))
+        with pytest.raises(error) as info:
+            scaler.update(new_scale=new_scale)
+        assert str(info.value) == message
+        assert scaler.get_scale() == 65536.0
+    scaler = rg.amp.GradScaler("cpu")
+    scaler.scale(rg.tensor(1.0))
+    scaler.update(new_scale=rg.tensor(7, dtype=rg.int64))
+    assert scaler.get_scale() == 7.0
+    scaler.update(new_scale=0.1)
+    assert scaler.get_scale() == float(np.float32(0.1))  # the scale is float32
+
+
+def test_grad_scaler_scale_arithmetic_is_float32():
+    """Growth, backoff and 1/scale round to float32; a grown scale that overflows is not taken."""
+    w = rg.nn.Parameter(rg.ones(2))
+    opt = rg.optim.SGD([w], lr=0.1)
+    scaler = rg.amp.GradScaler("cpu", init_scale=3.0, growth_factor=1.1, backoff_factor=0.3, growth_interval=1)
+    scaler.scale((w * 1).sum()).backward()
+    scaler.step(opt)
+    assert w.grad.tolist() == [float(np.float32(3.0) * np.float32(1 / 3))] * 2
+    scaler.update()
+    assert scaler.get_scale() == float(np.float32(3.3))
+    scaler = rg.amp.GradScaler("cpu", init_scale=3e38, growth_interval=1)
+    w.grad = rg.ones(2)
+    scaler.scale(rg.tensor(1.0))
+    scaler.step(opt)
+    scaler.update()
+    assert scaler.get_scale() == float(np.float32(3e38))
+    assert scaler.state_dict()["_growth_tracker"] == 0
+
+
+@needs_torch
+def test_grad_scaler_checks_vs_torch():
+    def run(lib):
+        out = []
+        a = lib.nn.Parameter(lib.ones(2))
+        h = lib.nn.Parameter(lib.ones(2, dtype=lib.float16))
+        a.grad, h.grad = lib.full((2,), 4.0), lib.ones(2, dtype=lib.float16)
+        cases = [
+            lambda s: s.unscale_(lib.optim.SGD([a, h], lr=0.1)),
+            lambda s: s.step(lib.optim.SGD([lib.nn.Parameter(lib.ones(1))], lr=0.1)),
+            lambda s: s.update(),
+            lambda s: s.update(new_scale=lib.tensor([8.0])),
+            lambda s: s.update(new_scale=lib.tensor(2.0, requires_grad=True)),
+            lambda s: s.update(new_scale=8),
+        ]
+        for case in cases:
+            scaler = lib.amp.GradScaler("cpu", init_scale=3.0, growth_factor=1.1)
+            scaler.scale(lib.tensor(1.0))
+            try:
+                case(scaler)
+                out.append(None)
+            except Exception as e:  # noqa: BLE001 - the errors are what is compared
+                out.append((type(e).__name__, str(e).replace("torch.", "retrograd.")))
+        return out
+
+    assert run(rg) == run(torch)
 
 
 # --- accelerator and backends --------------------------------------------------------------------

@@ -157,6 +157,23 @@ def test_in_place_dtype_rules():
         f.add_(rg.ones(2, 2))
 
 
+@pytest.mark.parametrize(
+    ("dst", "src", "message"),
+    [
+        ((), (1,), "output with shape [] doesn't match the broadcast shape [1]"),
+        ((3,), (2, 3), "output with shape [3] doesn't match the broadcast shape [2, 3]"),
+        ((2, 1), (2, 3), "output with shape [2, 1] doesn't match the broadcast shape [2, 3]"),
+        ((3,), (2,), "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 0"),
+        ((2, 3), (2, 4), "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1"),
+    ],
+)
+def test_copy_shape_errors_name_the_shapes_as_pytorch(dst, src, message):
+    """Shapes that broadcast past the destination's, and shapes that do not broadcast at all."""
+    with pytest.raises(RuntimeError) as info:
+        rg.zeros(dst).copy_(rg.ones(src))
+    assert str(info.value) == message
+
+
 def test_augmented_assignment_keeps_identity():
     x = rg.tensor([1.0, 2.0])
     before = x

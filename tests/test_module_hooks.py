@@ -231,6 +231,63 @@ def test_tuple_outputs_and_non_tensor_entries(m):
     assert np.allclose(plain(z.grad), 2.0)
 
 
+def _grad_inputs_of_product(m, *inputs):
+    """grad_input a full backward hook sees for forward(a, b, *rest) = a * b, as (dtype, values)."""
+
+    class Product(m.nn.Module):
+        def forward(self, a, b, *rest):
+            return a * b
+
+    seen = []
+    mod = Product()
+    mod.register_full_backward_hook(lambda _, gi, go: seen.append(gi))
+    mod(*inputs).sum().backward()
+    (gi,) = seen
+    return [None if g is None else (str(g.dtype).split(".")[1], g.tolist()) for g in gi]
+
+
+def _product_cases(m):
+    a = m.tensor([2.0], requires_grad=True)
+    return [
+        (a, m.tensor([3.0])),
+        (a, m.tensor([[3.0, 4.0]], dtype=m.float64)),
+        (a, m.tensor([3, 4])),
+        (a, 3.0),
+        (a, m.tensor([3.0]), m.tensor([7.0, 8.0], requires_grad=True)),  # requires grad, unused
+    ]
+
+
+def test_full_backward_hook_sees_zeros_for_inputs_that_get_no_gradient():
+    """PyTorch's identity node on the inputs fills in zeros (shape and dtype of the input) for a
+    tensor input that gets no gradient; non-tensor inputs stay None; the hooks' zeros go nowhere."""
+    got = [_grad_inputs_of_product(rg, *case) for case in _product_cases(rg)]
+    assert got == [
+        [("float32", [3.0]), ("float32", [0.0])],
+        [("float32", [7.0]), ("float64", [[0.0, 0.0]])],
+        [("float32", [7.0]), ("int64", [0, 0])],
+        [("float32", [3.0]), None],
+        [("float32", [3.0]), ("float32", [0.0]), ("float32", [0.0, 0.0])],
+    ]
+    b = rg.tensor([3.0])
+    a = rg.tensor([2.0], requires_grad=True)
+
+    class Product(rg.nn.Module):
+        def forward(self, a, b):
+            return a * b
+
+    mod = Product()
+    mod.register_full_backward_hook(lambda _, gi, go: (gi[0] * 10, gi[1] + 1))
+    mod(a, b).sum().backward()
+    assert a.grad.tolist() == [30.0] and b.grad is None
+
+
+@needs_torch
+def test_full_backward_hook_grad_inputs_match_pytorch():
+    ours = [_grad_inputs_of_product(rg, *case) for case in _product_cases(rg)]
+    theirs = [_grad_inputs_of_product(torch, *case) for case in _product_cases(torch)]
+    assert ours == theirs
+
+
 def test_hooked_output_modified_in_place_keeps_the_gradient():
     # PyTorch forbids this (its identity node outputs are views); retrograd's are not, and the
     # gradient through the in-place op is the one without the hook

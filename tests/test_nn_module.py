@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
@@ -352,3 +353,108 @@ def test_parameter_containers_keep_plain_values():
     assert list(pd.keys()) == ["a", "z", "k", 1]  # PyTorch records the key before checking it
     with pytest.raises(RuntimeError, match="^Only Tensors of floating point and complex dtype can require gradients$"):
         nn.ParameterList([rg.zeros(2, dtype=rg.int64)])
+
+
+# --- to() and type() dtypes, deepcopy after backward -------------------------------------------------
+
+_NOT_FLOAT = ["int32", "int64", "bool", "uint8"]
+
+
+def _to_calls(m, name):
+    dt = getattr(m, name)
+    return [
+        lambda mod: mod.to(dt),
+        lambda mod: mod.to(dtype=dt),
+        lambda mod: mod.to("cpu", dt),
+        lambda mod: mod.to(m.ones(1, dtype=dt)),
+    ]
+
+
+@pytest.mark.parametrize("name", _NOT_FLOAT)
+def test_module_to_refuses_dtypes_that_are_not_float_or_complex(name):
+    for call in _to_calls(rg, name):
+        lin = nn.Linear(2, 2)
+        with pytest.raises(TypeError) as info:
+            call(lin)
+        assert str(info.value) == (
+            f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=retrograd.{name}"
+        )
+        assert lin.weight.dtype == rg.float32  # nothing converted
+
+
+def test_module_to_casts_only_float_and_complex_tensors():
+    lin = nn.Linear(2, 2)
+    lin.register_buffer("count", rg.ones(2, dtype=rg.int64))
+    lin.to(rg.ones(1, dtype=rg.float64))
+    assert (lin.weight.dtype, lin.count.dtype) == (rg.float64, rg.int64)
+    with pytest.warns(UserWarning, match="^Complex modules are a new feature under active development"):
+        lin.to(rg.complex64)
+    assert (lin.weight.dtype, lin.count.dtype) == (rg.complex64, rg.int64)
+    with pytest.warns(UserWarning, match="Casting complex values to real discards the imaginary part"):
+        lin.to("cpu", rg.float16)
+    assert lin.weight.dtype == rg.float16
+
+
+def test_module_type_casts_everything_but_a_parameter_that_requires_grad_refuses_integers():
+    message = "data set to a tensor that requires gradients must be floating point or complex dtype"
+    lin = nn.Linear(2, 2)
+    with pytest.raises(RuntimeError, match=f"^{message}$"):
+        lin.type(rg.int32)
+    assert lin.weight.dtype == rg.float32
+    lin.requires_grad_(False)
+    lin.register_buffer("count", rg.ones(2, dtype=rg.int64))
+    lin.type(rg.int32)
+    assert (lin.weight.dtype, lin.bias.dtype, lin.count.dtype) == (rg.int32, rg.int32, rg.int32)
+    p = nn.Parameter(rg.ones(2))
+    with pytest.raises(RuntimeError, match=f"^{message}$"):
+        p.data = rg.ones(2, dtype=rg.int64)
+    p.data = rg.ones(3, dtype=rg.float64)  # another shape or float dtype is fine
+    assert p.dtype == rg.float64
+
+
+@needs_torch
+@pytest.mark.parametrize("name", _NOT_FLOAT)
+def test_module_to_and_type_errors_vs_torch(name):
+    def outcomes(m):
+        out = []
+        calls = [*_to_calls(m, name), lambda mod: mod.type(getattr(m, name))]
+        for call in calls:
+            try:
+                out.append(str(call(m.nn.Linear(2, 2)).weight.dtype))
+            except (TypeError, RuntimeError) as e:
+                out.append((type(e).__name__, str(e)))
+        return [str(o).replace("torch.", "retrograd.") for o in out]
+
+    assert outcomes(rg) == outcomes(torch)
+
+
+def _deepcopied_grads(m):
+    lin = m.nn.Linear(2, 2)
+    lin.register_buffer("buf", m.ones(2))
+    lin.buf.grad = m.full((2,), 3.0)
+    lin(m.ones(1, 2)).sum().backward()
+    plain = m.ones(2, requires_grad=True)
+    (plain * 2).sum().backward()
+    lin.plain = plain
+    twin = copy.deepcopy(lin)
+    grads = (twin.weight.grad, twin.bias.grad, twin.buf.grad, twin.plain.grad)
+    return [None if g is None else g.tolist() for g in grads]
+
+
+def test_deepcopy_drops_the_gradient_of_parameters_only():
+    """A Parameter is copied as a new Parameter of its values (no .grad), as PyTorch; plain tensors
+    (buffers, attributes) keep theirs."""
+    assert _deepcopied_grads(rg) == [None, None, [3.0, 3.0], [2.0, 2.0]]
+
+    class Tagged(nn.Parameter):
+        pass
+
+    tagged = Tagged(rg.ones(2))
+    tagged.grad = rg.ones(2)
+    twin = copy.deepcopy(tagged)
+    assert type(twin) is Tagged and twin.grad is None and twin.requires_grad
+
+
+@needs_torch
+def test_deepcopy_gradients_vs_torch():
+    assert _deepcopied_grads(rg) == _deepcopied_grads(torch)

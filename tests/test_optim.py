@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import math
+import sys
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -194,6 +195,84 @@ def test_tensor_learning_rate_vs_torch(name: str) -> None:
         return getattr(module, name)([W, b], lr=lib.tensor(0.03, dtype=lib.float64))
 
     np.testing.assert_allclose(_train(rg, make), _train(torch, make), rtol=1e-10, atol=1e-12)
+
+
+# --- complex parameters: PyTorch updates them as (real, imag) pairs of reals ------------------------
+
+COMPLEX_CASES = [
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.1}),
+    ("Adam", {"lr": 0.1}),
+    ("Adam", {"lr": 0.1, "amsgrad": True, "weight_decay": 0.1, "maximize": True, "foreach": False}),
+    ("AdamW", {"lr": 0.1, "amsgrad": True}),
+    ("RMSprop", {"lr": 0.1}),
+    ("RMSprop", {"lr": 0.1, "centered": True, "momentum": 0.5, "weight_decay": 0.1, "maximize": True}),
+    ("Adagrad", {"lr": 0.1, "initial_accumulator_value": 0.3, "lr_decay": 0.1, "weight_decay": 0.1}),
+    ("Adadelta", {"lr": 1.0, "weight_decay": 0.1, "maximize": True}),
+    ("Adamax", {"lr": 0.1, "weight_decay": 0.1}),
+    ("NAdam", {"lr": 0.1, "decoupled_weight_decay": True, "weight_decay": 0.1}),
+    ("RAdam", {"lr": 0.1, "weight_decay": 0.1}),
+    ("ASGD", {"lr": 0.1, "t0": 1, "weight_decay": 0.1}),
+    ("Rprop", {"lr": 0.1, "maximize": True}),
+]
+_COMPLEX_STARTS = [np.array([1 + 2j, -0.5 + 0.1j, 0.3 - 0.7j]), np.array([[0.2 - 0.1j, 1.5 + 0.5j], [1j, -2 - 0.3j]])]
+
+
+def _complex_run(lib: Any, name: str, kwargs: dict, dtype: str) -> tuple[list[np.ndarray], dict]:
+    """Five steps on two complex parameters with gradients set by hand (they depend on the parameters)."""
+    params = [lib.nn.Parameter(lib.tensor(a.astype(dtype))) for a in _COMPLEX_STARTS]
+    opt = getattr(optim if lib is rg else torch.optim, name)(params, **kwargs)
+    for k in range(5):
+        for p in params:
+            g = p.detach().numpy() * (1.5 - 0.4j) + (0.3 * k - 0.2j) * (-1) ** k
+            p.grad = lib.tensor(g.astype(dtype))
+        opt.step()
+    return [p.detach().numpy().copy() for p in params], opt.state_dict()["state"]
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+@pytest.mark.parametrize("case", COMPLEX_CASES, ids=_case_id)
+def test_complex_parameters_vs_torch(case: tuple[str, dict], dtype: str) -> None:
+    """Parameters and state (complex-typed, one running average per real and imaginary part) agree."""
+    name, kwargs = case
+    (ours, our_state), (theirs, their_state) = (_complex_run(lib, name, kwargs, dtype) for lib in (rg, torch))
+    tol = {"rtol": 2e-5, "atol": 1e-6} if dtype == "complex64" else {"rtol": 1e-10, "atol": 1e-12}
+    for a, b in zip(ours, theirs):
+        assert a.dtype == b.dtype
+        np.testing.assert_allclose(a, b, **tol)
+    for index, buffers in their_state.items():
+        assert list(our_state[index]) == list(buffers)
+        for key, value in buffers.items():
+            mine = our_state[index][key]
+            assert str(mine.dtype).split(".")[1] == str(value.dtype).split(".")[1], key
+            np.testing.assert_allclose(mine.numpy(), value.numpy(), err_msg=key, **tol)
+
+
+def _one_complex_step(make: Callable, grad: complex = 2 + 4j) -> tuple[Any, Any]:
+    """w = 1+2j after one step with gradient `grad` (2w: the gradient of |w|²), and the optimizer."""
+    w = rg.nn.Parameter(rg.tensor([1 + 2j], dtype=rg.complex128))
+    opt = make([w])
+    w.grad = rg.tensor([grad], dtype=rg.complex128)
+    opt.step()
+    return w, opt
+
+
+def test_complex_parameters_are_pairs_of_reals_by_hand() -> None:
+    """Each part keeps its own squared-gradient average: (2², 4²), not (2+4j)² = -12+16j."""
+    w, opt = _one_complex_step(lambda ps: optim.Adam(ps, lr=0.1))
+    assert opt.state[w]["exp_avg_sq"].dtype == rg.complex128
+    np.testing.assert_allclose(opt.state[w]["exp_avg_sq"].numpy(), [0.004 + 0.016j], rtol=1e-12)
+    np.testing.assert_allclose(w.detach().numpy(), [0.9 + 1.9j], rtol=1e-9)  # each part moves by lr
+    w, opt = _one_complex_step(lambda ps: optim.RMSprop(ps, lr=0.1))
+    # square_avg = 0.01·(4, 16); each part moves by 0.1·g/√(0.01·g²) = 1
+    np.testing.assert_allclose(opt.state[w]["square_avg"].numpy(), [0.04 + 0.16j], rtol=1e-12)
+    np.testing.assert_allclose(w.detach().numpy(), [0 + 1j], atol=1e-7)
+    # Adagrad's accumulator and Rprop's step sizes start at (value, value) in both parts
+    w, opt = _one_complex_step(lambda ps: optim.Adagrad(ps, lr=0.1, initial_accumulator_value=0.5))
+    np.testing.assert_allclose(opt.state[w]["sum"].numpy(), [4.5 + 16.5j], rtol=1e-12)
+    w, opt = _one_complex_step(lambda ps: optim.Rprop(ps, lr=0.1))
+    np.testing.assert_allclose(opt.state[w]["step_size"].numpy(), [0.1 + 0.1j], rtol=1e-12)
+    np.testing.assert_allclose(w.detach().numpy(), [0.9 + 1.9j], rtol=1e-12)
 
 
 @needs_torch
@@ -798,6 +877,49 @@ def test_tensor_lr_is_filled_in_place_by_schedulers() -> None:
     assert opt.param_groups[0]["lr"] is lr and math.isclose(lr.item(), 0.05)
 
 
+def _warmup_run(lib: Any) -> tuple[list, dict]:
+    """A scheduler written the pre-rename way: a subclass of `_LRScheduler` with its own get_lr."""
+    module = lr_scheduler if lib is rg else torch.optim.lr_scheduler
+
+    class WarmUp(module._LRScheduler):
+        def __init__(self, optimizer: Any, warmup: int, last_epoch: int = -1) -> None:
+            self.warmup = warmup
+            super().__init__(optimizer, last_epoch)
+
+        def get_lr(self) -> list[float]:
+            return [base * min(1.0, (self.last_epoch + 1) / self.warmup) for base in self.base_lrs]
+
+    opt = (optim if lib is rg else torch.optim).SGD([lib.nn.Parameter(lib.ones(2))], lr=0.5)
+    scheduler = WarmUp(opt, 4)
+    lrs = []
+    for _ in range(5):
+        opt.step()
+        scheduler.step()
+        lrs.append(scheduler.get_last_lr())
+    return lrs, scheduler.state_dict()
+
+
+def test_old_lr_scheduler_name_is_a_subclass_for_old_schedulers() -> None:
+    old = lr_scheduler._LRScheduler
+    assert old.__name__ == "_LRScheduler" and issubclass(old, lr_scheduler.LRScheduler)
+    assert not issubclass(lr_scheduler.StepLR, old) and not issubclass(lr_scheduler.ReduceLROnPlateau, old)
+    assert "_LRScheduler" not in lr_scheduler.__all__
+    lrs, state = _warmup_run(rg)
+    assert lrs == [[0.25], [0.375], [0.5], [0.5], [0.5]]
+    assert state["warmup"] == 4 and state["last_epoch"] == 5
+
+
+@needs_torch
+def test_old_lr_scheduler_name_vs_torch() -> None:
+    ours, theirs = lr_scheduler, torch.optim.lr_scheduler
+    for name in ("LRScheduler", "StepLR", "LambdaLR", "ReduceLROnPlateau", "OneCycleLR"):
+        assert issubclass(getattr(ours, name), ours._LRScheduler) == issubclass(
+            getattr(theirs, name), theirs._LRScheduler
+        ), name
+    assert issubclass(ours._LRScheduler, ours.LRScheduler) == issubclass(theirs._LRScheduler, theirs.LRScheduler)
+    assert _warmup_run(rg) == _warmup_run(torch)
+
+
 @needs_torch
 def test_state_dict_indices_with_repeated_parameters_vs_torch() -> None:
     layouts = []
@@ -930,6 +1052,69 @@ def test_lbfgs_solves_a_quadratic_and_round_trips_its_state() -> None:
     fresh.load_state_dict(saved)
     assert fresh.state_dict()["state"][0]["n_iter"] == saved["state"][0]["n_iter"]
     assert sorted(fresh.state_dict()["state"][0]) == sorted(saved["state"][0])
+
+
+def _complex_lbfgs(lib: Any, kwargs: dict) -> tuple[np.ndarray, Any]:
+    w = lib.nn.Parameter(lib.tensor(np.array([1 + 2j, -0.5 + 0.1j])))
+    z = lib.tensor(np.array([0.3 - 0.2j, 1 + 1j]))
+    opt = (optim if lib is rg else torch.optim).LBFGS([w], lr=0.5, max_iter=4, **kwargs)
+
+    def closure() -> Any:
+        opt.zero_grad()
+        loss = ((w - z).abs() ** 2).sum() + (w.real**4).sum()
+        loss.backward()
+        return loss
+
+    for _ in range(3):
+        opt.step(closure)
+    return w.detach().numpy(), opt.state[w]
+
+
+@needs_torch
+@pytest.mark.parametrize("kwargs", [{}, {"line_search_fn": "strong_wolfe"}], ids=["fixed", "strong_wolfe"])
+def test_lbfgs_complex_parameters_vs_torch(kwargs: dict) -> None:
+    """A complex parameter is two real coordinates: the flat vectors have 2n entries, as in PyTorch."""
+    (ours, state), (theirs, expected) = _complex_lbfgs(rg, kwargs), _complex_lbfgs(torch, kwargs)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+    assert state["d"].shape == tuple(expected["d"].shape) == (4,)
+    np.testing.assert_allclose(state["d"].numpy(), expected["d"].numpy(), rtol=1e-8, atol=1e-12)
+
+
+def test_lbfgs_complex_parameter_by_hand() -> None:
+    """min |w - z|²: the gradient 2(w - z) as (real, imag) pairs; a fixed step of 1/4 lands on z."""
+    w = rg.nn.Parameter(rg.tensor([1 + 2j], dtype=rg.complex128))
+    z = rg.tensor([0.5 - 1j], dtype=rg.complex128)
+    opt = optim.LBFGS([w], lr=0.5, max_iter=1)
+
+    def closure() -> Any:
+        opt.zero_grad()
+        loss = ((w - z).abs() ** 2).sum()
+        loss.backward()
+        return loss
+
+    opt.step(closure)  # first iteration: t = min(1, 1/|g|₁)·lr = lr/7, g = (1, 6)
+    np.testing.assert_allclose(opt.state[w]["prev_flat_grad"].numpy(), [1.0, 6.0], rtol=1e-12)
+    np.testing.assert_allclose(w.detach().numpy(), [1 + 2j - (0.5 / 7) * (1 + 6j)], rtol=1e-12)
+
+
+def test_lbfgs_steps_do_not_warn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The closure's loss becomes a float outside grad mode, so float() of it does not warn."""
+    # the warning shows once per process: make it due again, whatever ran before
+    monkeypatch.setitem(sys.modules["retrograd.tensor"]._scalar_warning, "shown", False)
+    W, b, x = _params(rg)
+    for kwargs in ({"max_iter": 4}, {"max_iter": 4, "line_search_fn": "strong_wolfe"}):
+        opt = optim.LBFGS([W, b], **kwargs)
+
+        def closure(opt: Any = opt) -> Any:
+            opt.zero_grad()
+            loss = _lbfgs_loss(rg, W, b, x)
+            loss.backward()
+            return loss
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            for _ in range(3):
+                opt.step(closure)
 
 
 def test_lbfgs_step_records_nothing_and_closure_sees_grad_mode() -> None:

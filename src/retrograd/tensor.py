@@ -827,7 +827,8 @@ class Tensor(TensorMethods):
         """The same storage without autograd history (changes to it are not tracked).
 
         Prefer `detach()`, which shares the version counter so autograd notices in-place changes.
-        Assigning `x.data = other` swaps in another tensor's values (of any shape and dtype).
+        Assigning `x.data = other` swaps in another tensor's values (of any shape and dtype; a tensor
+        that requires grad takes only floating-point or complex values, as in PyTorch).
 
         Args:
             self (Tensor): any tensor.
@@ -850,6 +851,8 @@ class Tensor(TensorMethods):
         # PyTorch lets `.data` take a tensor of another shape or dtype; autograd history stays
         if not isinstance(value, Tensor):
             raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+        if self._requires_grad and not (value.is_floating_point() or value.is_complex()):
+            raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex dtype")
         self._data = value._data
 
     @property

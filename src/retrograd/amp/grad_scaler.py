@@ -6,16 +6,23 @@ the optimizer step when there was one, and `update` halves the scale after such 
 or doubles it after `growth_interval` clean ones. On "cuda" (absent here) the scaler
 warns and disables itself, as PyTorch does without CUDA; disabled, every method is a
 pass-through.
+
+The scale is a 0-d float32 tensor, as PyTorch's: `scale(loss)` multiplies by that tensor, so the
+usual promotion applies (a 0-d float16 loss becomes float32, a 1-D one stays float16), and the
+scale's arithmetic rounds to float32.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Iterable
 from typing import Any
 
 from ..autograd import no_grad
+from ..dtypes import float16, float32
 from ..ops import isfinite
+from ..ops.from_data import tensor as _tensor
 from ..tensor import Tensor
 
 __all__ = ["GradScaler"]
@@ -24,6 +31,10 @@ _READY, _UNSCALED, _STEPPED = 0, 1, 2
 _NO_SCALE = (
     "Attempted {} but _scale is None.  This may indicate your script did not use "
     "scaler.scale(loss or outputs) earlier in the iteration."
+)
+_BAD_NEW_SCALE = (
+    "new_scale should be a float or a 1-element retrograd.cuda.FloatTensor or "
+    "retrograd.FloatTensor with requires_grad=False."
 )
 
 
@@ -52,7 +63,7 @@ class GradScaler:
             if backoff_factor >= 1.0:
                 raise AssertionError("The backoff factor must be < 1.0.")
         self._init_scale = float(init_scale)
-        self._scale: float | None = None  # set by the first scale(), as in PyTorch
+        self._scale: Tensor | None = None  # 0-d float32, made by the first scale(), as in PyTorch
         self._growth_factor = float(growth_factor)
         self._backoff_factor = float(backoff_factor)
         self._growth_interval = growth_interval
@@ -60,14 +71,27 @@ class GradScaler:
         self._per_optimizer: dict[int, dict[str, Any]] = {}
 
     def _stage(self, optimizer: Any) -> dict[str, Any]:
-        return self._per_optimizer.setdefault(id(optimizer), {"stage": _READY, "found_inf": False})
+        # found_inf stays None until an unscale_ saw a gradient (PyTorch's empty found_inf_per_device)
+        return self._per_optimizer.setdefault(id(optimizer), {"stage": _READY, "found_inf": None})
+
+    def _set_scale(self, value: float) -> None:
+        """The scale tensor filled with `value` (rounded to float32), made on first use."""
+        if self._scale is None:
+            self._scale = _tensor(value, dtype=float32)
+        else:
+            self._scale.fill_(value)
+
+    def _scale_value(self, funcname: str) -> float:
+        if self._scale is None:
+            raise AssertionError(_NO_SCALE.format(funcname))
+        return self._scale.item()
 
     def scale(self, outputs: Any) -> Any:
         """`outputs` (a tensor, or lists/tuples of them) times the current scale."""
         if not self._enabled:
             return outputs
         if self._scale is None:
-            self._scale = self._init_scale
+            self._set_scale(self._init_scale)
         return self._scaled(outputs)
 
     def _scaled(self, value: Any) -> Any:
@@ -83,21 +107,21 @@ class GradScaler:
         """Divide the optimizer's gradients by the scale, in place, noting any inf/NaN."""
         if not self._enabled:
             return
-        if self._scale is None:
-            raise AssertionError(_NO_SCALE.format("unscale_"))
+        scale = self._scale_value("unscale_")
         state = self._stage(optimizer)
         if state["stage"] == _UNSCALED:
             raise RuntimeError("unscale_() has already been called on this optimizer since the last update().")
         if state["stage"] == _STEPPED:
             raise RuntimeError("unscale_() is being called after step().")
-        inv_scale = 1.0 / self._scale
-        found_inf = False
+        grads = [p.grad for group in optimizer.param_groups for p in group["params"] if p.grad is not None]
+        if any(g.dtype == float16 for g in grads):  # checked before any gradient changes, as PyTorch
+            raise ValueError("Attempting to unscale FP16 gradients.")
+        inv_scale = _tensor(1.0 / scale, dtype=float32)  # 1/scale in double, rounded to float32
+        found_inf = None
         with no_grad():
-            for group in optimizer.param_groups:
-                for param in group["params"]:
-                    if param.grad is not None:
-                        param.grad.mul_(inv_scale)
-                        found_inf = found_inf or not bool(isfinite(param.grad).all())
+            for grad in grads:
+                grad.mul_(inv_scale)
+                found_inf = bool(found_inf) or not bool(isfinite(grad).all())
         state["found_inf"] = found_inf
         state["stage"] = _UNSCALED
 
@@ -107,13 +131,14 @@ class GradScaler:
             return optimizer.step(*args, **kwargs)
         if "closure" in kwargs:
             raise RuntimeError("Closure use is not currently supported if GradScaler is enabled.")
-        if self._scale is None:
-            raise AssertionError(_NO_SCALE.format("step"))
+        self._scale_value("step")
         state = self._stage(optimizer)
         if state["stage"] == _STEPPED:
             raise RuntimeError("step() has already been called since the last update().")
         if state["stage"] == _READY:
             self.unscale_(optimizer)
+        if state["found_inf"] is None:  # no parameter had a gradient
+            raise AssertionError("No inf checks were recorded for this optimizer.")
         result = None if state["found_inf"] else optimizer.step(*args, **kwargs)
         state["stage"] = _STEPPED
         return result
@@ -122,25 +147,42 @@ class GradScaler:
         """Set the scale for the next iteration: `new_scale`, or backed off / grown per the last steps."""
         if not self._enabled:
             return
-        if self._scale is None:
-            raise AssertionError(_NO_SCALE.format("update"))
+        scale = self._scale_value("update")
         if new_scale is not None:
-            self._scale = float(new_scale.item() if isinstance(new_scale, Tensor) else new_scale)
-        elif any(state["found_inf"] for state in self._per_optimizer.values()):
-            self._scale *= self._backoff_factor
-            self._growth_tracker = 0
+            self._set_new_scale(new_scale)
         else:
-            self._growth_tracker += 1
-            if self._growth_tracker == self._growth_interval:
-                self._scale *= self._growth_factor
+            found_infs = [s["found_inf"] for s in self._per_optimizer.values() if s["found_inf"] is not None]
+            if not found_infs:
+                raise AssertionError("No inf checks were recorded prior to update.")
+            if any(found_infs):
+                self._set_scale(scale * self._backoff_factor)
                 self._growth_tracker = 0
+            elif self._growth_tracker + 1 == self._growth_interval:
+                grown = scale * self._growth_factor
+                if math.isfinite(float(_tensor(grown, dtype=float32))):  # a scale that overflows is not taken
+                    self._set_scale(grown)
+                self._growth_tracker = 0
+            else:
+                self._growth_tracker += 1
         self._per_optimizer = {}
+
+    def _set_new_scale(self, new_scale: float | Tensor) -> None:
+        """PyTorch's checks of update(new_scale): a float, or a one-element tensor copied into the 0-d scale."""
+        if isinstance(new_scale, float):
+            self._set_scale(new_scale)
+            return
+        if not isinstance(new_scale, Tensor):  # PyTorch reads `.device` of anything else
+            raise AttributeError(f"'{type(new_scale).__name__}' object has no attribute 'device'")
+        if new_scale.device.type != self._device or new_scale.numel() != 1 or new_scale.requires_grad:
+            raise AssertionError(_BAD_NEW_SCALE)
+        assert self._scale is not None
+        self._scale.copy_(new_scale)  # a (1,) tensor does not fit the 0-d scale: PyTorch's shape error
 
     def get_scale(self) -> float:
         """The current scale (1.0 when disabled)."""
         if not self._enabled:
             return 1.0
-        return self._init_scale if self._scale is None else self._scale
+        return self._init_scale if self._scale is None else self._scale.item()
 
     def is_enabled(self) -> bool:
         return self._enabled
@@ -172,8 +214,12 @@ class GradScaler:
             "growth_factor": self._growth_factor,
             "backoff_factor": self._backoff_factor,
             "growth_interval": self._growth_interval,
-            "_growth_tracker": self._growth_tracker,
+            "_growth_tracker": self._get_growth_tracker(),
         }
+
+    def _get_growth_tracker(self) -> int:
+        """The count of consecutive unskipped steps since the scale last changed (PyTorch's name)."""
+        return self._growth_tracker
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         if not self._enabled:
@@ -184,7 +230,7 @@ class GradScaler:
             )
         self._init_scale = float(state_dict["scale"])
         if self._scale is not None:
-            self._scale = self._init_scale
+            self._set_scale(self._init_scale)
         self._growth_factor = float(state_dict["growth_factor"])
         self._backoff_factor = float(state_dict["backoff_factor"])
         self._growth_interval = int(state_dict["growth_interval"])

@@ -52,9 +52,9 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
     def __deepcopy__(self, memo: dict) -> Parameter:
-        p: Parameter = Parameter._make(self._data.copy(), self._requires_grad)  # type: ignore[assignment]
-        if self._grad is not None:
-            p._grad = self._grad.__deepcopy__(memo)
+        # PyTorch copies a Parameter by building a new one of its class from its values: the
+        # copy has no .grad (a plain tensor's deepcopy keeps its gradient)
+        p = type(self)(Tensor._make(self._data.copy()), self._requires_grad)
         memo[id(self)] = p
         return p
 

@@ -10,6 +10,7 @@ import numpy as np
 from .._layouts import contiguous_format
 from ..dtypes import BFLOAT16_NP, dtype
 from ..engine.bfloat16 import to_bfloat16
+from ..engine.numpy_errors import broadcast_mismatch
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from .kernels.arg_types import number_arg
@@ -128,9 +129,11 @@ def copy(t: Tensor, src: Any) -> Tensor:
     try:
         return _copy(t, src)
     except ValueError:
-        raise RuntimeError(
-            f"The size of tensor a ({t._data.shape[-1] if t._data.ndim else 0}) must match the size of "
-            f"tensor b ({src._data.shape[-1] if src._data.ndim else 0}) at non-singleton dimension "
-            f"{max(t._data.ndim - 1, 0)}"
-        ) from None
+        shape, src_shape = t._data.shape, src._data.shape
+        mismatch = broadcast_mismatch([shape, src_shape])
+        if mismatch is not None:
+            raise mismatch from None
+        # the shapes broadcast, but to more than `t` holds (src has more dims or a larger size-1 dim)
+        broadcast = list(np.broadcast_shapes(shape, src_shape))
+        raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape {broadcast}") from None
 

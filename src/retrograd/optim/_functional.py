@@ -25,6 +25,7 @@ from typing import Any
 
 from .. import ops as _ops
 from ..ops import nn_support
+from ..ops.elementwise.complex_views import real_pairs_of_array, view_as_real
 from ..tensor import Tensor
 
 
@@ -142,6 +143,13 @@ def math_of(fast: bool, p: Tensor) -> Any:
 def operands(fast: bool, *tensors: Tensor | None) -> list[Any]:
     """What an update rule works on: the tensors' arrays (fast path) or the tensors themselves."""
     return nn_support.arrays_of(*tensors) if fast else list(tensors)
+
+
+def real_pairs(x: Any) -> Any:
+    """A complex operand (array or Tensor) as a (..., 2) real view of its memory; None stays None."""
+    if x is None:
+        return None
+    return view_as_real(x) if isinstance(x, Tensor) else real_pairs_of_array(x)
 
 
 touch = nn_support.bump_versions

@@ -195,6 +195,12 @@ class LRScheduler:
         self._last_lr: list[Any] = group_values(self.optimizer, "lr")
 
 
+class _LRScheduler(LRScheduler):
+    """The old name of `LRScheduler`, kept as PyTorch keeps it: schedulers written before the rename
+    subclass it. A subclass rather than an alias, so its `__name__` is its own; the built-in
+    schedulers derive from `LRScheduler`, not from it."""
+
+
 def _track_optimizer_steps(optimizer: Optimizer) -> None:
     """Start watching for optimizer.step() calls (the built-in step wrapper sets `_opt_called`).
 

@@ -78,6 +78,7 @@ class Adadelta(Optimizer):
         """Perform one optimization step; `closure` re-evaluates the model and returns the loss."""
         return self._step_groups(closure)
 
+    _COMPLEX_AS_REAL = True
     _BUFFERS = ("square_avg", "acc_delta")
     _CAPTURABLE_CHECK = {"supports_xla": False}
 

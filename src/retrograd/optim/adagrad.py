@@ -83,11 +83,14 @@ class Adagrad(Optimizer):
             for p in group["params"]:
                 self.state[p].update(self._new_state(p, group))
 
+    _COMPLEX_AS_REAL = True
     _BUFFERS = ("sum",)
 
     def _new_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         # PyTorch reads the accumulator start from the defaults, not from the group.
         start = self.defaults["initial_accumulator_value"]
+        if p.is_complex():  # both parts of a complex parameter start at the value (see _COMPLEX_AS_REAL)
+            start = complex(start, start)
         return {"step": new_scalar_state(0.0, group["fused"]), "sum": full_like(p, start)}
 
     def step(self, closure: Any = None) -> Any:

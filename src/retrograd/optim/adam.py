@@ -108,6 +108,7 @@ class Adam(Optimizer):
         """Perform one optimization step; `closure` re-evaluates the model and returns the loss."""
         return self._step_groups(closure)
 
+    _COMPLEX_AS_REAL = True
     _BUFFERS = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq")
 
     def _new_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:

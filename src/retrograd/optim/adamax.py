@@ -75,6 +75,7 @@ class Adamax(Optimizer):
         """Perform one optimization step; `closure` re-evaluates the model and returns the loss."""
         return self._step_groups(closure)
 
+    _COMPLEX_AS_REAL = True
     _BUFFERS = ("exp_avg", "exp_inf")
 
     def _new_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:

@@ -80,6 +80,7 @@ class ASGD(Optimizer):
         """Perform one optimization step; `closure` re-evaluates the model and returns the loss."""
         return self._step_groups(closure)
 
+    _COMPLEX_AS_REAL = True
     _BUFFERS = ("ax",)
     _CAPTURABLE_CHECK = {"what": "params, mus, etas, and state_steps"}
 

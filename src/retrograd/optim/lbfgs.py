@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..engine.grad_mode import enable_grad, no_grad
+from ..ops.elementwise.complex_views import view_as_real
 from ..ops.shape.join import cat
 from ..tensor import Tensor
 from . import _functional as F
@@ -93,13 +94,15 @@ class LBFGS(Optimizer):
     # --- the parameters as one flat vector ---------------------------------------------------------
 
     def _flat_grad(self) -> Tensor:
-        """All gradients concatenated (zeros for a parameter without one)."""
-        return cat([p.new_zeros(p.numel()) if p.grad is None else p.grad.reshape(-1) for p in self._params], 0)
+        """All gradients concatenated (zeros for a parameter without one), a complex one as (real, imag) pairs."""
+        views = [p.new_zeros(p.numel()) if p.grad is None else p.grad.reshape(-1) for p in self._params]
+        return cat([_as_reals(v).reshape(-1) for v in views], 0)
 
     def _move(self, t: Any, d: Tensor) -> None:
-        """x ← x + t·d, in place on the parameters."""
+        """x ← x + t·d, in place on the parameters (a complex one through its real view)."""
         offset = 0
         for p in self._params:
+            p = _as_reals(p)
             n = p.numel()
             p.add_(d[offset : offset + n].view_as(p), alpha=t)
             offset += n
@@ -107,8 +110,7 @@ class LBFGS(Optimizer):
     def _evaluate_at(self, closure: Callable[[], Any], x: list[Tensor], t: Any, d: Tensor) -> tuple[float, Tensor]:
         """Loss and flat gradient at x + t·d; the parameters are set back to x afterwards."""
         self._move(t, d)
-        with enable_grad():
-            loss = float(closure())
+        loss = _loss_of(closure)
         flat_grad = self._flat_grad()
         for p, saved in zip(self._params, x):
             p.copy_(saved)
@@ -126,7 +128,7 @@ class LBFGS(Optimizer):
         state.setdefault("n_iter", 0)
         with enable_grad():
             orig_loss = closure()
-        loss = float(orig_loss)
+        loss = float(orig_loss)  # outside enable_grad: float() of a loss that requires grad warns there
         evals = 1
         state["func_evals"] += 1
         flat_grad = self._flat_grad()
@@ -200,9 +202,7 @@ class LBFGS(Optimizer):
         self._move(t, d)
         if n_iter == group["max_iter"]:  # the last iteration: no evaluation at the new point
             return loss, flat_grad, False, 0
-        with enable_grad():
-            loss = float(closure())
-        return loss, self._flat_grad(), False, 1
+        return _loss_of(closure), self._flat_grad(), False, 1
 
     @staticmethod
     def _converged(memory: dict, loss: float, flat_grad: Tensor, group: dict[str, Any]) -> bool:
@@ -213,6 +213,19 @@ class LBFGS(Optimizer):
             or memory["d"].mul(memory["t"]).abs().max() <= tol
             or abs(loss - memory["prev_loss"]) < tol
         )
+
+
+def _loss_of(closure: Callable[[], Any]) -> float:
+    """The closure's loss as a float: evaluated under grad mode, converted outside it (where float()
+    of a tensor that requires grad does not warn), as PyTorch's LBFGS does."""
+    with enable_grad():
+        loss = closure()
+    return float(loss)
+
+
+def _as_reals(t: Tensor) -> Tensor:
+    """A complex tensor as (..., 2) real pairs (PyTorch's LBFGS sees each part as one coordinate)."""
+    return view_as_real(t) if t.is_complex() else t
 
 
 def _two_loop(flat_grad: Tensor, memory: dict, al: list) -> Tensor:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import _missing
 from ._lr_base import LRScheduler
+from ._lr_base import _LRScheduler as _LRScheduler  # the old name, out of __all__ as in PyTorch
 from ._lr_composite import ChainedScheduler, ReduceLROnPlateau, SequentialLR
 from ._lr_cyclic import CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR
 from ._lr_simple import (

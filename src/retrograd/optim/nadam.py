@@ -88,6 +88,7 @@ class NAdam(Optimizer):
         """Perform one optimization step; `closure` re-evaluates the model and returns the loss."""
         return self._step_groups(closure)
 
+    _COMPLEX_AS_REAL = True
     _BUFFERS = ("exp_avg", "exp_avg_sq")
     _CAPTURABLE_CHECK = {"what": "params, mu_products and state_steps"}
 

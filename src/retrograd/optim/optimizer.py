@@ -311,6 +311,10 @@ class Optimizer:
     _BUFFERS: tuple[str, ...] = ()
     # check_capturable's arguments, for the optimizers that have a `capturable` flag.
     _CAPTURABLE_CHECK: dict[str, Any] = {}
+    # PyTorch's adaptive optimizers update a complex parameter as (real, imag) pairs of reals
+    # (`view_as_real` on the parameter, its gradient and its buffers), so a squared-gradient
+    # average is kept per part rather than being the square of the complex gradient.
+    _COMPLEX_AS_REAL = False
 
     def _update_group(self, group: dict[str, Any]) -> None:
         """One step of every parameter of `group` that has a gradient."""
@@ -324,6 +328,8 @@ class Optimizer:
             step = F.advance_step(state["step"]) if "step" in state else 0.0
             buffers = [state.get(name) for name in self._BUFFERS]
             param, grad, *operands = F.operands(fast, p, p.grad, *buffers)
+            if self._COMPLEX_AS_REAL and p.is_complex():
+                param, grad, *operands = (F.real_pairs(x) for x in (param, grad, *operands))
             grad = F.regularized_grad(param, grad, lr, group)
             self._update(F.math_of(fast, p), param, grad, *operands, step=step, lr=lr, group=group, state=state)
             if fast:

@@ -89,6 +89,7 @@ class RMSprop(Optimizer):
         """Perform one optimization step; `closure` re-evaluates the model and returns the loss."""
         return self._step_groups(closure)
 
+    _COMPLEX_AS_REAL = True
     _BUFFERS = ("square_avg", "grad_avg", "momentum_buffer")
 
     def _new_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:

@@ -77,10 +77,14 @@ class Rprop(Optimizer):
         """Perform one optimization step; `closure` re-evaluates the model and returns the loss."""
         return self._step_groups(closure)
 
+    _COMPLEX_AS_REAL = True
     _BUFFERS = ("prev", "step_size")
 
     def _new_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
-        return {"step": new_scalar_state(0.0), "prev": zeros_like(p), "step_size": full_like(p, F.scalar(group["lr"]))}
+        lr = F.scalar(group["lr"])
+        if p.is_complex():  # the real and the imaginary part each take steps of lr (see _COMPLEX_AS_REAL)
+            lr = complex(lr, lr)
+        return {"step": new_scalar_state(0.0), "prev": zeros_like(p), "step_size": full_like(p, lr)}
 
     def _update(
         self,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..._user_frames import user_stacklevel
 from ...autograd.function import Function
 from ...engine.grad_mode import is_grad_enabled
+from ...ops.creation import zeros
 from ...tensor import Tensor
 
 if TYPE_CHECKING:
@@ -156,10 +157,13 @@ class _Boundary:
         self.n_inputs = self.n_outputs = 0
         self.input_positions: list[int] | None = None
         self.output_positions: list[int] | None = None
+        self.input_specs: list[tuple] = []  # (shape, dtype) of each tensor input, for zeros
 
     def wrap_inputs(self, args: tuple) -> tuple:
         self.n_inputs = len(args)
         args, self.input_positions = _through_identity(args, self._at_inputs)
+        if self.input_positions is not None:
+            self.input_specs = [(args[i].shape, args[i].dtype) for i in self.input_positions]
         return args
 
     def wrap_outputs(self, result: Any) -> Any:
@@ -209,7 +213,11 @@ class _Boundary:
         def call_hooks(grad_input: tuple, _: tuple) -> tuple | None:
             if self.grad_outputs is None:  # the gradient reached the inputs without the outputs (double backward)
                 return None
-            grads = self._spread(self.input_positions, grad_input, self.n_inputs)
+            # PyTorch's identity node materialises the gradient of a tensor input that gets none
+            # (one that does not require grad): the hooks see zeros of its shape and dtype there
+            specs = self.input_specs
+            filled = [zeros(shape, dtype=dtype) if g is None else g for g, (shape, dtype) in zip(grad_input, specs)]
+            grads = self._spread(self.input_positions, filled, self.n_inputs)
             for hook in self.hooks:
                 new = hook(self.module, grads, self.grad_outputs)
                 if new is None:
@@ -219,7 +227,8 @@ class _Boundary:
                                        f"got {len(new)}, but expected {len(grads)}")
                 grads = tuple(new)
             self.grad_outputs = None
-            return tuple(grads[i] for i in self.input_positions or ())
+            # an input that received no gradient has nothing to pass on, whatever the hooks returned
+            return tuple(None if g is None else grads[i] for g, i in zip(grad_input, self.input_positions or ()))
 
         node.register_hook(call_hooks)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple, TypeVar
@@ -430,11 +431,29 @@ class Module:
         return self._apply(convert, recurse)
 
     def to(self, *args: Any, **kwargs: Any) -> Module:
-        """Move/cast parameters and buffers: `to(dtype)`, `to(device)`; floats only change dtype."""
+        """Move/cast parameters and buffers: `to(dtype)`, `to(device)`, `to(device, dtype)`, `to(tensor)`.
+
+        Only floating-point and complex tensors change dtype (integer buffers keep theirs), and the
+        dtype asked for must be one of those kinds, as in PyTorch.
+        """
+        target, device = _to_arguments(args, kwargs)
+        if target is not None:
+            if not (target.is_floating_point or target.is_complex):
+                raise TypeError(
+                    f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={target}"
+                )
+            if target.is_complex:
+                warnings.warn(
+                    "Complex modules are a new feature under active development whose design may change, and some "
+                    "modules might not work as expected when using complex tensors as parameters or buffers. Please "
+                    "file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml if a "
+                    "complex module does not work as expected.",
+                    stacklevel=2,
+                )
 
         def convert(t: Tensor) -> Tensor:
-            out = t.to(*args, **kwargs)
-            return out if t.is_floating_point() else t.to(*[a for a in args if not _is_dtype(a)])
+            cast = target if t.is_floating_point() or t.is_complex() else None
+            return t.to(device=device, dtype=cast)
 
         return self._apply_to_tensors(convert)
 
@@ -478,7 +497,9 @@ class Module:
         return self._apply_to_tensors(lambda t: t.cuda(device))
 
     def type(self, dst_type: Any) -> Module:
-        return self._apply_to_tensors(lambda t: t.to(dst_type))
+        """Every parameter and buffer cast to `dst_type` (a dtype, or a tensor type or its name), whatever
+        its kind: a parameter that requires grad refuses an integer type (Tensor.data's RuntimeError)."""
+        return self._apply_to_tensors(lambda t: t.type(dst_type))
 
     # --- state ------------------------------------------------------------------------------------
 
@@ -586,10 +607,19 @@ def _check_name(module: Module, kind: str, name: Any, registry: dict) -> None:
         raise KeyError(f"attribute '{name}' already exists")
 
 
-def _is_dtype(a: Any) -> bool:
+def _to_arguments(args: tuple, kwargs: dict) -> tuple[Any, Any]:
+    """(dtype, device) of a `Module.to` call, each None when not given (PyTorch's `_parse_to`)."""
     from ...dtypes import dtype
 
-    return isinstance(a, dtype)
+    target, device = kwargs.get("dtype"), kwargs.get("device")
+    for a in args:
+        if isinstance(a, dtype):
+            target = a
+        elif isinstance(a, Tensor):
+            target, device = a.dtype, a.device
+        elif not isinstance(a, bool):  # a device, its name or its index; a bool is non_blocking
+            device = a
+    return target, device
 
 
 _HOOK_DICTS = (

@@ -17,15 +17,15 @@ from .complex_parts import _complex_of, _tensor_arg
 __all__ = ["view_as_real", "view_as_complex"]
 
 _view_as_real = Primitive(
-    "view_as_real", lambda xp, a: _pairs(xp, a), [lambda g: view_as_complex(g.contiguous())], view=True
+    "view_as_real", lambda xp, a: real_pairs_of_array(a), [lambda g: view_as_complex(g.contiguous())], view=True
 )
 _view_as_complex = Primitive(
     "view_as_complex", lambda xp, a: a.view(_complex_of(a.dtype))[..., 0], [lambda g: view_as_real(g)], view=True
 )
 
 
-def _pairs(xp: Any, a: Any) -> Any:
-    """A complex array's memory seen as (..., 2) real pairs."""
+def real_pairs_of_array(a: Any) -> Any:
+    """A complex array's memory seen as (..., 2) real pairs (a view: writes reach `a`)."""
     if a.ndim == 0:
         return a.reshape(1).view(a.real.dtype)
     return a[..., None].view(a.real.dtype)
