@@ -27,32 +27,41 @@ _F32 = np.dtype(np.float32)
 _F16 = np.dtype(np.float16)
 
 
+F16 = _F16  # float16 takes the same path: PyTorch's CPU kernels compute it in float32 too
+
+
 def forward(run: Any, xp: Any, arrays: tuple, attrs: dict, args: tuple = ()) -> Any:
-    """`run(xp, *arrays, *args, **attrs)` computed in float32 for bfloat16 inputs, rounded back."""
-    wide = tuple(a.astype(_F32) if a.dtype is BF16 else a for a in arrays)
+    """`run(xp, *arrays, *args, **attrs)` computed in float32 for bfloat16 or float16 inputs, rounded back."""
+    wide = tuple(a.astype(_F32) if a.dtype is BF16 or a.dtype is _F16 else a for a in arrays)
     result = run(xp, *wide, *args, **attrs)
-    if not _results_are_bfloat16(arrays, attrs):
+    target = _result_dtype(arrays, attrs)
+    if target is None:
         return result
     if isinstance(result, tuple):
-        return tuple(_round(r) for r in result)
+        return tuple(_round(r, target) for r in result)
     if isinstance(result, list):
-        return [_round(r) for r in result]
-    return _round(result)
+        return [_round(r, target) for r in result]
+    return _round(result, target)
 
 
-def _results_are_bfloat16(arrays: tuple, attrs: dict) -> bool:
+def _result_dtype(arrays: tuple, attrs: dict) -> Any:
+    """The half dtype the float32 results round to; None where float32 is the answer."""
     if any(isinstance(v, np.dtype) for v in attrs.values()):
-        return False  # an explicit conversion: its float32 result is wanted as float32
-    if arrays[0].dtype is BF16:
-        return True
-    return not any(a.dtype is _F32 or a.dtype is _F16 for a in arrays)
+        return None  # an explicit conversion: its float32 result is wanted as float32
+    first = arrays[0].dtype
+    if first is BF16 or first is _F16:
+        return first
+    halves = {a.dtype for a in arrays if a.dtype is BF16 or a.dtype is _F16}
+    if len(halves) != 1 or any(a.dtype is _F32 for a in arrays):
+        return None  # bfloat16 with float16 or float32: PyTorch promotes to float32
+    return halves.pop()
 
 
-def _round(r: Any) -> Any:
+def _round(r: Any, target: Any) -> Any:
     if isinstance(r, np.floating) and r.dtype is _F32:  # NumPy reductions return scalars
-        return np.asarray(r).astype(BF16)
+        return np.asarray(r).astype(target)
     if getattr(r, "dtype", None) is _F32 and isinstance(r, np.ndarray):
-        return r.astype(BF16)
+        return r.astype(target)
     return r
 
 
@@ -69,6 +78,8 @@ def added_number(array: Any, c: Any) -> Any:
     """The number `c` as PyTorch adds it to (or subtracts it from) `array`: for bfloat16 data it
     first becomes bfloat16, by way of float32 (mul and div keep theirs in float32; float16 data
     round theirs in NumPy already)."""
+    if array.dtype is _F16:
+        return float(np.float16(c))
     if array.dtype is not BF16:
         return c
     return float(np.asarray(np.float32(c)).astype(BF16))

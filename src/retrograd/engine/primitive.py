@@ -169,7 +169,7 @@ class Primitive:
         # one and two inputs spelled out: nearly every call, and they need no list or generator
         try:
             if len(tensors) == 1:
-                if data.dtype is _BF16 and not self.view:  # computed in float32, rounded once
+                if (data.dtype is _BF16 or data.dtype is _F16) and not self.view:  # in float32, rounded once
                     result = _bf16.forward(self.forward, xp, (data,), attrs)
                 else:
                     result = self.forward(xp, data, **attrs)
@@ -182,7 +182,8 @@ class Primitive:
                     first, second = tensors = align_devices(self.name, tensors)
                     data = first._data
                     xp = backend.namespace(data)
-                if (data.dtype is _BF16 or second._data.dtype is _BF16) and not self.view:
+                if (data.dtype is _BF16 or data.dtype is _F16 or second._data.dtype is _BF16
+                        or second._data.dtype is _F16) and not self.view:
                     result = _bf16.forward(self.forward, xp, (data, second._data), attrs)
                 else:
                     result = self.forward(xp, data, second._data, **attrs)
@@ -194,7 +195,7 @@ class Primitive:
                     tensors = align_devices(self.name, tensors)
                     xp = backend.namespace(tensors[0]._data)
                 arrays = tuple([t._data for t in tensors])
-                if not self.view and any(a.dtype is _BF16 for a in arrays):
+                if not self.view and any(a.dtype is _BF16 or a.dtype is _F16 for a in arrays):
                     result = _bf16.forward(self.forward, xp, arrays, attrs)
                 else:
                     result = self.forward(xp, *arrays, **attrs)
@@ -219,7 +220,7 @@ class Primitive:
         except AttributeError:
             raise _argument_error(self.name, (t,)) from None
         xp = _NAMESPACES.get(type(data)) or backend.namespace(data)
-        if data.dtype is _BF16:
+        if data.dtype is _BF16 or data.dtype is _F16:
             result = _bf16.forward(self.forward, xp, (data,), {}, (c,))
         elif data.ndim == 0 and xp is numpy:
             # NumPy's scalar arithmetic is ~8x cheaper than its ufunc path for 0-d arrays, with
@@ -401,6 +402,7 @@ def _parameter_names(rule: Rule | None) -> tuple[str, ...]:
 
 _NAMESPACES = backend._NAMESPACES
 _BF16 = _bf16.BF16
+_F16 = _bf16.F16
 # retrograd.compiler sets this while it records a function (in any thread; the tracer itself
 # checks which): called as tracer(primitive, input tensors, output tensors, attrs) after each op
 tracer: Any = None  # the compiler's recording (retrograd.compiler._trace), while one runs
