@@ -18,7 +18,7 @@ from ._display_name import package_name
 def root_array(a: np.ndarray) -> np.ndarray:
     """The array that owns `a`'s memory (following `.base` through views)."""
     while True:
-        base = a.base
+        base: Any = a.base  # NumPy types it ndarray | None; as_strided leaves its own holder there
         if isinstance(base, np.ndarray):
             a = base
         elif _is_stride_trick(base):  # np.lib.stride_tricks.as_strided's holder of the strided array's source
