@@ -430,11 +430,20 @@ class Module:
         return self._apply(convert, recurse)
 
     def to(self, *args: Any, **kwargs: Any) -> Module:
-        """Move/cast parameters and buffers: `to(dtype)`, `to(device)`; floats only change dtype."""
+        """Move/cast parameters and buffers: `to(dtype)`, `to(device)`, `to(memory_format=)`.
+
+        Only floating-point tensors change dtype. As in PyTorch, `memory_format` re-lays out the
+        4-D and 5-D ones (conv weights; `channels_last` on a 5-D one raises PyTorch's rank error)
+        and leaves the others alone.
+        """
+        layout = kwargs.pop("memory_format", None)
 
         def convert(t: Tensor) -> Tensor:
-            out = t.to(*args, **kwargs)
-            return out if t.is_floating_point() else t.to(*[a for a in args if not _is_dtype(a)])
+            laid = {"memory_format": layout} if layout is not None and t.dim() in (4, 5) else {}
+            if t.is_floating_point():
+                return t.to(*args, **kwargs, **laid)
+            kept = {k: v for k, v in kwargs.items() if k != "dtype"}
+            return t.to(*[a for a in args if not _is_dtype(a)], **kept, **laid)
 
         return self._apply_to_tensors(convert)
 
