@@ -202,6 +202,15 @@ def test_make_tensor_respects_range_and_dtype():
     assert i.dtype == retrograd.int64 and bool((i != 0).all())
 
 
+def test_make_tensor_layouts_as_pytorch():
+    make = retrograd.testing.make_tensor
+    t = make(2, 3, 4, 5, dtype=retrograd.float32, memory_format=retrograd.channels_last, requires_grad=True)
+    assert t.stride() == (60, 1, 15, 3) and t.is_leaf and t.requires_grad
+    assert make(2, 3, 4, 5, dtype=retrograd.float32, noncontiguous=True).stride() == (120, 40, 10, 2)
+    with pytest.raises(ValueError, match="mutually exclusive"):
+        make(2, 3, 4, 5, dtype=retrograd.float32, noncontiguous=True, memory_format=retrograd.channels_last)
+
+
 # --- torch.autograd names ---------------------------------------------------------------------
 
 

@@ -289,6 +289,200 @@ def test_clone_strides_match_pytorch():
     assert _clone_strides(rg) == _clone_strides(torch)
 
 
+# --- memory formats: channels_last (N, C, H, W) and channels_last_3d (N, C, D, H, W) ---------------
+
+
+def _format_facts(lib, shape, fmt):
+    """What each entry point that takes `memory_format` makes of a row-major tensor of `shape`."""
+    t = lib.zeros(shape)
+    f = getattr(lib, fmt)
+    a, b = t.to(memory_format=f), t.contiguous(memory_format=f)
+    return (
+        a.stride(), a is t, b.stride(), b is t, t.clone(memory_format=f).stride(),
+        [g(t, memory_format=f).stride() for g in (lib.empty_like, lib.zeros_like, lib.ones_like)],
+        lib.full_like(t, 2, memory_format=f).stride(),
+        a.is_contiguous(), a.is_contiguous(memory_format=f), t.is_contiguous(memory_format=f),
+        a.to(memory_format=lib.contiguous_format) is a, lib.empty(shape, memory_format=f).stride(),
+    )  # fmt: skip
+
+
+# PyTorch's answers: size-1 dims may keep any stride (contiguous() then returns the tensor itself,
+# to() still copies), a size-0 dim zeroes the strides of the dims after it in memory
+_FORMAT_FACTS = [
+    ((2, 3, 4, 5), "channels_last", (
+        (60, 1, 15, 3), False, (60, 1, 15, 3), False, (60, 1, 15, 3),
+        [(60, 1, 15, 3)] * 3, (60, 1, 15, 3), False, True, False, False, (60, 1, 15, 3),
+    )),
+    ((2, 1, 4, 5), "channels_last", (
+        (20, 1, 5, 1), False, (20, 20, 5, 1), True, (20, 1, 5, 1),
+        [(20, 1, 5, 1)] * 3, (20, 1, 5, 1), True, True, True, False, (20, 1, 5, 1),
+    )),
+    ((2, 3, 1, 1), "channels_last", (
+        (3, 1, 3, 3), False, (3, 1, 1, 1), True, (3, 1, 3, 3),
+        [(3, 1, 3, 3)] * 3, (3, 1, 3, 3), True, True, True, False, (3, 1, 3, 3),
+    )),
+    ((2, 1, 1, 1), "channels_last", (
+        (1, 1, 1, 1), False, (1, 1, 1, 1), True, (1, 1, 1, 1),
+        [(1, 1, 1, 1)] * 3, (1, 1, 1, 1), True, True, True, True, (1, 1, 1, 1),
+    )),
+    ((2, 0, 4, 5), "channels_last", (
+        (0, 1, 0, 0), False, (0, 1, 0, 0), False, (0, 1, 0, 0),
+        [(0, 1, 0, 0)] * 3, (0, 1, 0, 0), True, True, False, True, (0, 1, 0, 0),
+    )),
+    ((0, 3, 4, 5), "channels_last", (
+        (60, 1, 15, 3), False, (60, 1, 15, 3), False, (60, 1, 15, 3),
+        [(60, 1, 15, 3)] * 3, (60, 1, 15, 3), True, True, False, True, (60, 1, 15, 3),
+    )),
+    ((1, 0, 1, 1), "channels_last", (
+        (0, 1, 0, 0), False, (1, 1, 1, 1), True, (0, 1, 0, 0),
+        [(0, 1, 0, 0)] * 3, (0, 1, 0, 0), True, True, True, True, (0, 1, 0, 0),
+    )),
+    ((2, 3, 4, 5, 6), "channels_last_3d", (
+        (360, 1, 90, 18, 3), False, (360, 1, 90, 18, 3), False, (360, 1, 90, 18, 3),
+        [(360, 1, 90, 18, 3)] * 3, (360, 1, 90, 18, 3), False, True, False, False, (360, 1, 90, 18, 3),
+    )),
+    ((1, 3, 1, 5, 1), "channels_last_3d", (
+        (15, 1, 15, 3, 3), False, (15, 1, 15, 3, 3), False, (15, 1, 15, 3, 3),
+        [(15, 1, 15, 3, 3)] * 3, (15, 1, 15, 3, 3), False, True, False, False, (15, 1, 15, 3, 3),
+    )),
+    ((2, 0, 4, 5, 6), "channels_last_3d", (
+        (0, 1, 0, 0, 0), False, (0, 1, 0, 0, 0), False, (0, 1, 0, 0, 0),
+        [(0, 1, 0, 0, 0)] * 3, (0, 1, 0, 0, 0), True, True, False, True, (0, 1, 0, 0, 0),
+    )),
+]
+
+
+@pytest.mark.parametrize("shape, fmt, expected", _FORMAT_FACTS, ids=lambda v: str(v))
+def test_memory_formats_give_pytorchs_strides(shape, fmt, expected):
+    assert _format_facts(rg, shape, fmt) == expected
+
+
+@needs_torch
+@pytest.mark.parametrize("shape, fmt, expected", _FORMAT_FACTS, ids=lambda v: str(v))
+def test_memory_formats_vs_torch(shape, fmt, expected):
+    assert _format_facts(rg, shape, fmt) == _format_facts(torch, shape, fmt)
+
+
+def _already_laid_out(lib):
+    """Tensors whose strides already follow channels_last: to() keeps them, as PyTorch's suggest_memory_format."""
+    cl = lib.channels_last
+    y = lib.arange(120.0).reshape(2, 3, 4, 5).to(memory_format=cl)
+    nhwc = lib.zeros(2, 4, 5, 3).permute(0, 3, 1, 2)
+    gaps = y[:, :, ::2]
+    return [
+        (t.to(memory_format=cl) is t, t.contiguous(memory_format=cl) is t, t.is_contiguous(memory_format=cl),
+         t.clone().stride(), t.to(memory_format=lib.preserve_format) is t)
+        for t in (y, nhwc, gaps)
+    ] + [y.contiguous().stride(), y.tolist() == lib.arange(120.0).reshape(2, 3, 4, 5).tolist()]  # fmt: skip
+
+
+def test_channels_last_tensors_are_kept_where_pytorch_keeps_them():
+    assert _already_laid_out(rg) == [
+        (True, True, True, (60, 1, 15, 3), True),
+        (True, True, True, (60, 1, 15, 3), True),
+        (True, False, False, (30, 1, 15, 3), True),
+        (60, 20, 5, 1),
+        True,
+    ]
+
+
+@needs_torch
+def test_channels_last_tensors_kept_vs_torch():
+    assert _already_laid_out(rg) == _already_laid_out(torch)
+
+
+def _format_errors(lib):
+    x3, x4, x5 = lib.ones(2, 3, 4), lib.ones(2, 3, 4, 5), lib.ones(2, 3, 4, 5, 6)
+    cl, cl3 = lib.channels_last, lib.channels_last_3d
+    calls = [
+        lambda: x3.contiguous(memory_format=cl), lambda: x3.clone(memory_format=cl),
+        lambda: x3.to(memory_format=cl), lambda: lib.empty_like(x3, memory_format=cl),
+        lambda: lib.zeros_like(x3, memory_format=cl), lambda: lib.randn_like(x3, memory_format=cl),
+        lambda: x5.to(memory_format=cl), lambda: x4.contiguous(memory_format=cl3),
+        lambda: lib.empty(2, 3, memory_format=cl),
+        lambda: x4.transpose(2, 3).contiguous(memory_format=lib.preserve_format),
+        lambda: x4.contiguous(memory_format=lib.preserve_format) is x4,
+        lambda: lib.empty(2, 3, memory_format=lib.preserve_format),
+        lambda: x3.is_contiguous(memory_format=cl), lambda: x4.is_contiguous(memory_format=cl3),
+    ]  # fmt: skip
+    out = []
+    for call in calls:
+        try:
+            out.append(call())
+        except RuntimeError as e:
+            out.append(str(e))
+    return out
+
+
+def test_memory_format_errors_are_pytorchs():
+    rank4 = "required rank 4 tensor to use channels_last format"
+    rank5 = "required rank 5 tensor to use channels_last_3d format"
+    assert _format_errors(rg) == [rank4] * 7 + [rank5, rank4] + [
+        "preserve memory format is unsupported by the contiguous operator", True,
+        "unsupported memory format Preserve", False, False,
+    ]  # fmt: skip
+    for call in (lambda: rg.ones(1).to(memory_format="channels_last"), lambda: rg.ones(1).to(layout=1)):
+        with pytest.raises(TypeError, match=r"to\(\) received an invalid combination of arguments"):
+            call()
+    with pytest.raises(TypeError, match="must be torch.memory_format, not str"):
+        rg.ones(1).is_contiguous(memory_format="channels_last")
+
+
+@needs_torch
+def test_memory_format_errors_vs_torch():
+    assert _format_errors(rg) == _format_errors(torch)
+
+
+def _laid_out_graph(lib):
+    w = lib.arange(24.0).reshape(1, 2, 3, 4).requires_grad_()
+    y = w.to(lib.float64, memory_format=lib.channels_last)
+    (y * y).sum().backward()
+    c = w.clone(memory_format=lib.channels_last)
+    kept = w.contiguous(memory_format=lib.channels_last)
+    return (y.grad_fn.name(), y.dtype, y.stride(), y.reshape(-1)[:5].tolist(), w.grad.stride(),
+            w.grad.reshape(-1)[:5].tolist(), c.grad_fn.name(), kept.grad_fn.name())  # fmt: skip
+
+
+def test_relaid_tensors_keep_values_and_gradients():
+    assert _laid_out_graph(rg) == (
+        "ToCopyBackward0", rg.float64, (24, 1, 8, 2), [0.0, 1.0, 2.0, 3.0, 4.0], (24, 12, 4, 1),
+        [0.0, 2.0, 4.0, 6.0, 8.0], "CloneBackward0", "CloneBackward0",
+    )  # fmt: skip
+
+
+@needs_torch
+def test_relaid_tensors_vs_torch():
+    ours, theirs = _laid_out_graph(rg), _laid_out_graph(torch)
+    assert ours[:1] + ours[2:] == theirs[:1] + theirs[2:]
+    assert str(ours[1]).split(".")[-1] == str(theirs[1]).split(".")[-1]
+
+
+def _random_like_in_memory_order(lib):
+    """PyTorch's `*_like(memory_format=channels_last)` draws fill the memory in order."""
+    x = lib.zeros(2, 3, 2, 2)
+    out = []
+    for draw in (lambda: lib.rand_like(x, memory_format=lib.channels_last),
+                 lambda: lib.randn_like(x, memory_format=lib.channels_last),
+                 lambda: lib.randint_like(x, 10, memory_format=lib.channels_last)):  # fmt: skip
+        lib.manual_seed(0)
+        t = draw()
+        out.append((t.stride(), [round(v, 4) for v in t.reshape(-1)[:4].tolist()]))
+    return out
+
+
+def test_random_like_draws_in_memory_order():
+    assert _random_like_in_memory_order(rg) == [
+        ((12, 1, 6, 3), [0.4963, 0.132, 0.4901, 0.6323]),
+        ((12, 1, 6, 3), [1.541, 0.5684, 0.4033, -0.4033]),
+        ((12, 1, 6, 3), [4.0, 0.0, 7.0, 3.0]),
+    ]
+
+
+@needs_torch
+def test_random_like_draws_in_memory_order_vs_torch():
+    assert _random_like_in_memory_order(rg) == _random_like_in_memory_order(torch)
+
+
 def test_tensor_from_tensor_warns_and_copies():
     x = rg.tensor([1.0])
     with pytest.warns(UserWarning, match="To copy construct from a tensor"):

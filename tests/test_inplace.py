@@ -236,6 +236,89 @@ def test_view_of_base_changed_in_place_sees_new_graph():
     assert x.grad.tolist() == [5.0, 5.0]
 
 
+# In-place changes through views of every kind, as_strided ones placed by storage offset and strides
+# included: (how x is made from w = arange(1, 13), the view written, the change, x's values after it,
+# w's gradient of (x * arange(12)).sum(), both in x's element order), the expected values PyTorch's.
+# The permuted base (x = w.reshape(3, 4).t() * 1) keeps its column-major memory, so an as_strided
+# view of it picks elements by address, not by x's element order.
+_VIEW_WRITES = [
+    ("as_strided_offset", "flat", lambda x: x.as_strided((2,), (1,), 2), "mul",
+     [1, 2, 15, 20, 5, 6, 7, 8, 9, 10, 11, 12], [0, 1, 10, 15, 4, 5, 6, 7, 8, 9, 10, 11]),
+    ("as_strided_gap", "flat", lambda x: x.as_strided((2,), (3,)), "mul",
+     [5, 2, 3, 20, 5, 6, 7, 8, 9, 10, 11, 12], [0, 1, 2, 15, 4, 5, 6, 7, 8, 9, 10, 11]),
+    ("as_strided_2d", "flat", lambda x: x.as_strided((2, 2), (3, 1)), "mul",
+     [5, 10, 3, 20, 25, 6, 7, 8, 9, 10, 11, 12], [0, 5, 2, 15, 20, 5, 6, 7, 8, 9, 10, 11]),
+    ("as_strided_of_permuted_base", "permuted", lambda x: x.as_strided((2, 2), (3, 1), 1), "mul",
+     [1, 25, 9, 10, 30, 10, 15, 7, 11, 4, 8, 12], [0, 15, 30, 9, 5, 20, 7, 10, 2, 5, 8, 11]),
+    ("as_strided_of_slice_then_select", "flat", lambda x: x[2:].as_strided((2, 2), (3, 1), 4)[1], "mul",
+     [1, 2, 3, 4, 5, 6, 7, 40, 45, 10, 11, 12], [0, 1, 2, 3, 4, 5, 6, 35, 40, 9, 10, 11]),
+    ("as_strided_of_transposed_slice", "flat", lambda x: x.reshape(3, 4)[1:].t().as_strided((2, 2), (1, 4), 5),
+     "mul", [1, 2, 3, 4, 5, 30, 35, 8, 9, 50, 55, 12], [0, 1, 2, 3, 4, 25, 30, 7, 8, 45, 50, 11]),
+    ("as_strided_then_unsqueeze", "flat", lambda x: x.as_strided((2,), (5,), 1).unsqueeze(0), "add",
+     [1, 5, 3, 4, 5, 6, 10, 8, 9, 10, 11, 12], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]),
+    ("diagonal_below", "flat", lambda x: x.reshape(3, 4).diagonal(-1), "mul",
+     [1, 2, 3, 4, 25, 6, 7, 8, 9, 50, 11, 12], [0, 1, 2, 3, 20, 5, 6, 7, 8, 45, 10, 11]),
+    ("unfold", "flat", lambda x: x.reshape(3, 4)[1].unfold(0, 2, 2), "mul",
+     [1, 2, 3, 4, 25, 30, 35, 40, 9, 10, 11, 12], [0, 1, 2, 3, 20, 25, 30, 35, 8, 9, 10, 11]),
+    ("narrow_transpose_slice", "flat", lambda x: x.reshape(3, 4).narrow(1, 1, 2).t()[1:], "mul",
+     [1, 2, 15, 4, 5, 6, 35, 8, 9, 10, 55, 12], [0, 1, 10, 3, 4, 5, 30, 7, 8, 9, 50, 11]),
+]
+_BASES = {"flat": lambda w: w * 1, "permuted": lambda w: w.reshape(3, 4).t() * 1}
+
+
+def _write_through_view(m, base, view, change):
+    w = m.arange(1.0, 13.0, requires_grad=True)
+    x = _BASES[base](w)
+    v = view(x)
+    if change == "mul":
+        v.mul_(5)
+    else:
+        v.add_(v.detach() * 0 + 3)
+    (x * m.arange(12.0).reshape(x.shape)).sum().backward()
+    return x.detach().reshape(-1).tolist(), w.grad.tolist()
+
+
+@pytest.mark.parametrize("case", _VIEW_WRITES, ids=lambda c: c[0])
+def test_in_place_through_views_reaches_the_base(case):
+    _, base, view, change, values, grad = case
+    assert _write_through_view(rg, base, view, change) == (values, grad)
+
+
+@needs_torch
+@pytest.mark.parametrize("case", _VIEW_WRITES, ids=lambda c: c[0])
+def test_in_place_through_views_vs_torch(case):
+    _, base, view, change, _, _ = case
+    assert _write_through_view(rg, base, view, change) == _write_through_view(torch, base, view, change)
+
+
+def _as_strided_second_order(m):
+    w = m.arange(1.0, 7.0, dtype=m.float64, requires_grad=True)
+    x = w * w
+    x.as_strided((2, 2), (3, 1), 1).add_((w[:4] * w[:4]).reshape(2, 2))
+    (g,) = m.autograd.grad((x * x).sum(), w, create_graph=True)
+    (gg,) = m.autograd.grad(g.sum(), w)
+    return g.tolist(), gg.tolist()
+
+
+def test_in_place_through_as_strided_second_order():
+    assert _as_strided_second_order(rg) == (
+        [24.0, 144.0, 564.0, 1088.0, 680.0, 1248.0],
+        [56.0, 200.0, 500.0, 720.0, 456.0, 688.0],
+    )
+
+
+@needs_torch
+def test_in_place_through_as_strided_second_order_vs_torch():
+    assert _as_strided_second_order(rg) == _as_strided_second_order(torch)
+
+
+def test_as_strided_write_with_a_zero_stride_is_refused():
+    x = rg.ones(6, requires_grad=True) * 1
+    with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
+        x.as_strided((2, 2), (0, 1), 3).mul_(5)
+    assert x.tolist() == [1.0] * 6  # nothing written
+
+
 # --- memory ---------------------------------------------------------------------------------------
 
 

@@ -106,6 +106,34 @@ def test_forward_hooks():
     assert len(calls) == 1
 
 
+def _module_to_memory_format(lib):
+    layers = lib.nn.Sequential(lib.nn.Conv2d(3, 4, 3), lib.nn.BatchNorm2d(4), lib.nn.Linear(2, 2))
+    weight = layers[0].weight
+    out = [layers.to(memory_format=lib.channels_last) is layers, layers[0].weight is weight]
+    out += [t.stride() for t in (layers[0].weight, layers[0].bias, layers[2].weight, layers[1].running_mean)]
+    layers.to(lib.float64, memory_format=lib.channels_last)
+    out += [str(layers[0].weight.dtype).split(".")[-1], layers[0].weight.stride()]
+    out.append(layers.to(memory_format=lib.contiguous_format)[0].weight.stride())
+    out.append(lib.nn.Conv3d(2, 2, 1).to(memory_format=lib.channels_last_3d).weight.stride())
+    try:
+        lib.nn.Conv3d(2, 2, 1).to(memory_format=lib.channels_last)
+    except RuntimeError as e:
+        out.append(str(e))
+    return out
+
+
+def test_module_to_memory_format_relays_4d_and_5d_tensors():
+    assert _module_to_memory_format(rg) == [
+        True, True, (27, 1, 9, 3), (1,), (2, 1), (1,), "float64", (27, 1, 9, 3), (27, 9, 3, 1), (2, 1, 2, 2, 2),
+        "required rank 4 tensor to use channels_last format",
+    ]  # fmt: skip
+
+
+@needs_torch
+def test_module_to_memory_format_vs_torch():
+    assert _module_to_memory_format(rg) == _module_to_memory_format(torch)
+
+
 def test_setattr_rules():
     m = nn.Module()
     m.w = nn.Parameter(rg.zeros(2))

@@ -482,7 +482,7 @@ def test_hook_based_norms_vs_torch(kind):
         getattr(rg.nn.utils, "remove_" + kind)(r_mod)
 
 
-# --- convert_conv2d/3d_weight_memory_format: a checked no-op ------------------------------------
+# --- convert_conv2d/3d_weight_memory_format: weights re-laid out ---------------------------------
 
 
 def test_convert_conv_weight_memory_format_vs_torch():
@@ -512,6 +512,7 @@ def test_convert_conv_weight_memory_format_vs_torch():
                 outcomes.append(("RuntimeError", str(e)))
         assert outcomes[0] == outcomes[1], (fn, layer, fmt)
         assert retrograd.equal(ours[0].weight, weight)
+        assert ours[0].weight.stride() == theirs[0].weight.stride(), (fn, layer, fmt)
     with pytest.raises(TypeError, match="memory_format"):
         rnn.utils.convert_conv2d_weight_memory_format(rnn.Conv2d(1, 1, 1), "rows")
 
@@ -536,3 +537,13 @@ def test_packing_records_pytorchs_nodes_and_differentiates_twice():
     assert rg.equal(padded[:4, 0], x[:, 0]) and padded[1:, 2].abs().sum().item() == 0
     padded.sum().backward()
     assert x.grad[:, 0].tolist() == [[1.0, 1.0]] * 4 and x.grad[1:, 2].abs().sum().item() == 0
+
+
+def test_convert_conv_weight_memory_format_relays_the_weights():
+    conv, conv3 = rg.nn.Conv2d(2, 4, 3), rg.nn.Conv3d(2, 2, 1)
+    weight = conv.weight
+    values = conv.weight.detach().clone()
+    assert rg.nn.utils.convert_conv2d_weight_memory_format(conv, rg.channels_last) is conv
+    assert conv.weight is weight and conv.weight.stride() == (18, 1, 6, 2) and conv.weight.equal(values)
+    rg.nn.utils.convert_conv3d_weight_memory_format(conv3, rg.channels_last_3d)
+    assert conv3.weight.stride() == (2, 1, 2, 2, 2)

@@ -89,3 +89,31 @@ def _bytes(lib, obj):
     buf = io.BytesIO()
     lib.save(obj, buf)
     return buf.getvalue()
+
+
+def _strided_views(lib):
+    """Views NumPy makes with `as_strided` (diagonals, unfold): their storage is their base's."""
+    a = lib.arange(24.0).reshape(4, 6)
+    return [a.diagonal(1), a.diagonal(-1), a[1].unfold(0, 2, 2), a.unfold(1, 3, 1)]
+
+
+def _storage_facts(views):
+    return [(v.storage_offset(), v.stride(), v.untyped_storage().nbytes()) for v in views]
+
+
+def test_strided_views_see_their_base_storage():
+    views = _strided_views(rg)
+    assert _storage_facts(views) == [(1, (7,), 96), (6, (7,), 96), (6, (2, 1), 96), (0, (6, 1, 1), 96)]
+    base_ptr = views[0]._base.untyped_storage().data_ptr()
+    assert all(v.untyped_storage().data_ptr() == base_ptr for v in views)
+    copied = copy.deepcopy(views[1])  # a view copied alone brings its whole storage
+    assert (copied.storage_offset(), copied.tolist()) == (6, [6.0, 13.0, 20.0])
+    loaded = _save_load(rg, views[2])
+    assert (loaded.storage_offset(), loaded.tolist()) == (6, [[6.0, 7.0], [8.0, 9.0], [10.0, 11.0]])
+
+
+@needs_torch
+def test_strided_views_storage_vs_torch():
+    assert _storage_facts(_strided_views(rg)) == _storage_facts(_strided_views(torch))
+    ours, theirs = copy.deepcopy(_strided_views(rg)[1]), copy.deepcopy(_strided_views(torch)[1])
+    assert (ours.storage_offset(), ours.tolist()) == (theirs.storage_offset(), theirs.tolist())

@@ -1,9 +1,10 @@
 """PyTorch's layout and memory-format objects: `torch.strided`, `torch.channels_last`, ...
 
-retrograd has one layout (dense, strided) and lays new tensors out contiguously; these objects
-exist so that code passing `layout=torch.strided` or `memory_format=torch.contiguous_format`
-runs, and prints what PyTorch prints. The creation functions accept the values that ask for what
-retrograd does and refuse the others (`ops.kernels.placement`).
+retrograd has one layout (dense, strided); these objects exist so that code passing
+`layout=torch.strided` runs and prints what PyTorch prints. The memory formats are honoured:
+the functions below give the strides `channels_last` (N, C, H, W) and `channels_last_3d`
+(N, C, D, H, W) ask for and PyTorch's tests of a tensor's strides; `ops.kernels.placement`
+builds arrays laid out so.
 """
 
 from __future__ import annotations
@@ -93,3 +94,75 @@ channels_last = memory_format._make("channels_last")
 channels_last_3d = memory_format._make("channels_last_3d")
 preserve_format = memory_format._make("preserve_format")
 legacy_contiguous_format = contiguous_format  # PyTorch's is the same object
+
+
+# --- memory formats: the strides each one asks for, and the tests PyTorch makes of strides ---------
+
+_CHANNELS_LAST_RANK = {"channels_last": 4, "channels_last_3d": 5}
+
+
+def format_name(fn: str, value: object) -> str:
+    """'channels_last' for `retrograd.channels_last` (or PyTorch's own object); PyTorch's TypeError else."""
+    if isinstance(value, memory_format):
+        return value._name
+    if type(value).__name__ == "memory_format":  # PyTorch's, from code that mixes both libraries
+        return str(value).rpartition(".")[2]
+    raise TypeError(f"{fn}(): argument 'memory_format' must be torch.memory_format, not {type(value).__name__}")
+
+
+def _channels_last_order(rank: int) -> tuple[int, ...]:
+    """The dims of an (N, C, [D,] H, W) tensor from the fastest-moving: C, W, H, [D,] N."""
+    return (1, *range(rank - 1, 1, -1), 0)
+
+
+def channels_last_strides(shape: tuple[int, ...], name: str) -> tuple[int, ...]:
+    """PyTorch's strides (in elements) for `shape` laid out as `channels_last` or `channels_last_3d`.
+
+    As PyTorch, a dim of size 0 makes the strides of the dims after it in memory 0: (2, 0, 4, 5)
+    gives (0, 1, 0, 0). RuntimeError when the rank is not the format's (4, or 5 for the 3d one).
+    """
+    rank = _CHANNELS_LAST_RANK[name]
+    if len(shape) != rank:
+        raise RuntimeError(f"required rank {rank} tensor to use {name} format")
+    strides, step = [0] * rank, 1
+    for d in _channels_last_order(rank):
+        strides[d] = step
+        step *= shape[d]
+    return tuple(strides)
+
+
+def is_contiguous_as(shape: tuple[int, ...], strides: tuple[int, ...], name: str) -> bool:
+    """PyTorch's `is_contiguous(memory_format=name)`: the dims of size other than 1 packed in the
+    format's order (any tensor without elements is contiguous, but not channels-last contiguous
+    unless its strides say so); False for a channels-last format of another rank."""
+    if name in _CHANNELS_LAST_RANK:
+        if len(shape) != _CHANNELS_LAST_RANK[name]:
+            return False
+        order: tuple[int, ...] = _channels_last_order(len(shape))
+    else:
+        if 0 in shape:
+            return True
+        order = tuple(range(len(shape) - 1, -1, -1))
+    expected = 1
+    for d in order:
+        if shape[d] != 1:
+            if strides[d] != expected:
+                return False
+            expected *= shape[d]
+    return True
+
+
+def suggested_format(shape: tuple[int, ...], strides: tuple[int, ...]) -> str:
+    """PyTorch's `suggest_memory_format()`: the channels-last format whose order the strides follow
+    (gaps allowed, ambiguous size-1 cases counted as contiguous), else 'contiguous_format'."""
+    rank = len(shape)
+    if rank not in (4, 5) or strides[1] == 0:
+        return "contiguous_format"
+    low = 0
+    for d in _channels_last_order(rank):
+        if shape[d] == 0 or strides[d] < low:
+            return "contiguous_format"
+        if d == 0 and low == strides[1]:  # N111-like: PyTorch falls back to contiguous
+            return "contiguous_format"
+        low = strides[d] * shape[d] if shape[d] > 1 else strides[d]
+    return "channels_last" if rank == 4 else "channels_last_3d"

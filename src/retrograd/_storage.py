@@ -17,9 +17,21 @@ from ._display_name import package_name
 
 def root_array(a: np.ndarray) -> np.ndarray:
     """The array that owns `a`'s memory (following `.base` through views)."""
-    while isinstance(a.base, np.ndarray):
-        a = a.base
-    return a
+    while True:
+        base: Any = a.base  # NumPy types it ndarray | None; as_strided leaves its own holder there
+        if isinstance(base, np.ndarray):
+            a = base
+        elif _is_stride_trick(base):  # np.lib.stride_tricks.as_strided's holder of the strided array's source
+            a = base.base
+        else:
+            return a
+
+
+def _is_stride_trick(holder: Any) -> bool:
+    """Whether `holder` (an array's `.base`) is NumPy's `as_strided` stand-in, which keeps the
+    viewed array as its own `.base`: diagonals and unfold views are made that way, and their
+    storage is that array's."""
+    return hasattr(holder, "__array_interface__") and isinstance(getattr(holder, "base", None), np.ndarray)
 
 
 def on_host(a: Any) -> bool:

@@ -29,7 +29,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from ._storage import contiguous_strides
+from ._storage import contiguous_strides, root_array
 from .backend import CPU, is_cuda_array, to_device
 from .backend import device as _device
 from .dtypes import dtype as _dtype
@@ -103,9 +103,7 @@ class _Storages:
         return found
 
     def _in_base(self, array: np.ndarray) -> tuple[_StorageRecord, int, tuple[int, ...]] | None:
-        root = array
-        while isinstance(root.base, np.ndarray):
-            root = root.base
+        root = root_array(array)
         item = array.itemsize
         if not (array.dtype.isnative and array.size and (root.flags.c_contiguous or root.flags.f_contiguous)):
             return None

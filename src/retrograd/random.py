@@ -578,7 +578,8 @@ def rand_like(
     dt = dtype or input.dtype
     dev = input.device if device is None else device
     if _laid_out_apart(input, memory_format, device):  # PyTorch: empty_like(input).uniform_()
-        return _drawn_like(input, dt, requires_grad, lambda t: t.uniform_(0.0, 1.0, generator=generator))
+        fill = lambda t: t.uniform_(0.0, 1.0, generator=generator)  # noqa: E731
+        return _drawn_like(input, dt, device, requires_grad, memory_format, fill)
     return rand(input._data.shape, generator=generator, dtype=dt, device=dev, requires_grad=requires_grad)
 
 
@@ -614,23 +615,31 @@ def randn_like(
     dt = dtype or input.dtype
     dev = input.device if device is None else device
     if _laid_out_apart(input, memory_format, device):  # PyTorch: empty_like(input).normal_()
-        return _drawn_like(input, dt, requires_grad, lambda t: t.normal_(0.0, 1.0, generator=generator))
+        fill = lambda t: t.normal_(0.0, 1.0, generator=generator)  # noqa: E731
+        return _drawn_like(input, dt, device, requires_grad, memory_format, fill)
     return randn(input._data.shape, generator=generator, dtype=dt, device=dev, requires_grad=requires_grad)
 
 
 def _laid_out_apart(input: Tensor, memory_format: Any, device: Any) -> bool:
-    """Whether a `*_like` result keeps a layout other than the contiguous one (PyTorch's preserve_format)."""
+    """Whether a `*_like` result has a layout other than the contiguous one: PyTorch's
+    preserve_format of a non-contiguous input, or a channels-last format."""
+    name = check_memory_format(memory_format)
+    if name in ("channels_last", "channels_last_3d"):
+        return True
     return (
         device is None
-        and str(memory_format).split(".")[-1] != "contiguous_format"
+        and name != "contiguous_format"
         and not input._data.flags.c_contiguous
         and input.device.type == "cpu"
     )
 
 
-def _drawn_like(input: Tensor, dt: _dt.dtype, requires_grad: bool, fill: Any) -> Tensor:
-    """A tensor laid out as `input`, filled in memory order by `fill` (as PyTorch's `*_like` draws)."""
-    out = empty_like(input, dtype=dt)
+def _drawn_like(
+    input: Tensor, dt: _dt.dtype, device: Any, requires_grad: bool, memory_format: Any, fill: Any
+) -> Tensor:
+    """A tensor laid out as `memory_format` asks, filled in memory order by `fill` (as PyTorch's
+    `*_like` draws)."""
+    out = empty_like(input, dtype=dt, device=device, memory_format=memory_format)
     with no_grad():
         fill(out)
     return out.requires_grad_(requires_grad) if requires_grad else out
@@ -679,6 +688,9 @@ def randint_like(
     dt = dtype or input.dtype
     low, high = _int_arg(low, "low", "randint_like"), _int_arg(high, "high", "randint_like")
     shape = input._data.shape
+    if check_memory_format(memory_format) in ("channels_last", "channels_last_3d"):  # drawn in memory order
+        fill = lambda t: t.random_(low, high, generator=generator)  # noqa: E731
+        return _drawn_like(input, dt, device, requires_grad, memory_format, fill)
     if input.is_cuda or device is not None and as_device(device).type == "cuda":
         dev = input.device if device is None else as_device(device)
         return _leaf(device_draw(dev, "random", shape, dt.np, low, high), requires_grad)

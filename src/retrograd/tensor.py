@@ -22,7 +22,7 @@ from . import tensor_methods as _methods
 from ._display_name import package_name
 from ._op_method import dtype_conversion
 from ._printing import tensor_repr
-from .backend import CPU, as_device, device, device_of, is_cuda_array
+from .backend import CPU, as_device, device, device_of, is_cuda_array, namespace
 from .dtypes import dtype
 from .engine import devices as _devices
 from .engine import inplace as _inplace
@@ -93,6 +93,16 @@ _NON_LEAF_GRAD_WARNING = (
     "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See "
     "github.com/pytorch/pytorch/pull/30531 for more information."
 )
+
+
+_TO_KEYWORDS = {"dtype", "device", "copy", "non_blocking", "memory_format"}
+
+
+def _to_arg_type(value: Any) -> builtins.str:
+    """How PyTorch names an argument's type in `to()`'s error (`torch.memory_format`, `int`)."""
+    if isinstance(value, (_layouts.memory_format, dtype, device)):
+        return "torch." + type(value).__name__
+    return type(value).__name__
 
 
 class Tensor(TensorMethods):
@@ -467,19 +477,30 @@ class Tensor(TensorMethods):
         """
         return self._data.dtype.kind == "c"
 
-    def is_contiguous(self) -> builtins.bool:
-        """Whether the elements are laid out in row-major order without gaps.
+    def is_contiguous(self, memory_format: Any = _layouts.contiguous_format) -> builtins.bool:
+        """Whether the elements are laid out in row-major order (or `memory_format`'s) without gaps.
+
+        Args:
+            memory_format (memory_format): `contiguous_format` (default; `preserve_format` asks the
+                same), or `channels_last` / `channels_last_3d`: the channel dim (1) fastest, then W,
+                H, (D,) N, as PyTorch; always False for a tensor of another rank than 4 / 5.
 
         Returns:
-            bool: True when the strides are those of a fresh tensor of this shape; transposed or
-                stepped views are not (`contiguous()` makes a row-major copy of them).
+            bool: True when the strides are those of a fresh tensor of this shape in that format
+                (size-1 dims may have any stride); transposed or stepped views are not.
 
         Examples:
             >>> x = retrograd.arange(6).reshape(2, 3)
             >>> x.is_contiguous(), x.t().is_contiguous()
             (True, False)
+            >>> y = retrograd.zeros(2, 3, 4, 5).contiguous(memory_format=retrograd.channels_last)
+            >>> y.is_contiguous(), y.is_contiguous(memory_format=retrograd.channels_last)
+            (False, True)
         """
-        return bool(self._data.flags.c_contiguous)
+        name = _layouts.format_name("is_contiguous", memory_format)
+        if name in ("contiguous_format", "preserve_format"):
+            return builtins.bool(self._data.flags.c_contiguous)
+        return _layouts.is_contiguous_as(self._data.shape, self.stride(), name)
 
     def stride(self, dim: builtins.int | None = None) -> Any:
         """The step in elements between neighbours along each dimension, or along `dim`.
@@ -1201,11 +1222,14 @@ class Tensor(TensorMethods):
             *args (dtype or device or Tensor): the target: `to(dtype)`, `to(device)`,
                 `to(device, dtype)`, or `to(other)` for both the dtype and the device of the tensor `other`.
             **kwargs: `device=` and `dtype=` name the target; `copy=True` makes a new tensor even when
-                nothing changes; `non_blocking=` is accepted (copies here are synchronous).
+                nothing changes; `non_blocking=` is accepted (copies here are synchronous);
+                `memory_format=` lays a copy out as `clone(memory_format=)` does (default
+                `preserve_format`), and asks for a copy unless the tensor's strides already
+                follow that format's order (PyTorch's `suggest_memory_format()`).
 
         Returns:
-            Tensor: this tensor itself when it already has the dtype and device (and `copy` is
-                False), else a converted copy; gradients flow back through the conversion.
+            Tensor: this tensor itself when it already has the dtype, device (and layout) asked
+                for and `copy` is False, else a converted copy; gradients flow back through it.
 
         Examples:
             >>> x = retrograd.tensor([1.7, -2.2])
@@ -1216,10 +1240,13 @@ class Tensor(TensorMethods):
             >>> x.to(retrograd.tensor([1], dtype=retrograd.float64)).dtype
             retrograd.float64
         """
-        target_dtype = kwargs.pop("dtype", None)
-        dev = kwargs.pop("device", None)
-        copy = kwargs.pop("copy", False)
-        kwargs.pop("non_blocking", None)
+        layout = kwargs.get("memory_format")
+        if set(kwargs) - _TO_KEYWORDS or not (layout is None or type(layout).__name__ == "memory_format"):
+            got = ", ".join(f"{k}={_to_arg_type(v)}" for k, v in sorted(kwargs.items()))
+            raise TypeError(f"to() received an invalid combination of arguments - got ({got}, )")
+        target_dtype = kwargs.get("dtype")
+        dev = kwargs.get("device")
+        copy = kwargs.get("copy", False)
         for a in args:
             if isinstance(a, dtype):
                 target_dtype = a
@@ -1231,16 +1258,32 @@ class Tensor(TensorMethods):
         if dev is not None:
             target = as_device(dev)  # "cuda" without a CUDA backend raises PyTorch's AssertionError
             out = _devices.to_device(self, target)
-        if target_dtype is None or target_dtype.np == out._data.dtype:
+        if target_dtype is not None and target_dtype.np != out._data.dtype:
+            out = _methods._ops.to_dtype(out, target_dtype)
+        if layout is not None:
+            return self._laid_out_as(out, _layouts.format_name("to", layout), copy)
+        return _methods._ops.clone(out) if copy and out is self else out
+
+    def _laid_out_as(self, out: Tensor, name: builtins.str, copy: builtins.bool) -> Tensor:
+        """`out` (`self`, or a fresh conversion of it) laid out as memory format `name`, as
+        PyTorch's `to(memory_format=)`: `self` only when its strides already follow the format."""
+        if name == "preserve_format":
             return _methods._ops.clone(out) if copy and out is self else out
-        return _methods._ops.to_dtype(out, target_dtype)
+        if name != "contiguous_format":
+            _layouts.channels_last_strides(out._data.shape, name)  # PyTorch's error for another rank
+        if out is self:
+            if not copy and _layouts.suggested_format(self._data.shape, self.stride()) == name:
+                return self
+            out = _methods._ops.to_dtype(self, self.dtype)  # a fresh copy: PyTorch's ToCopyBackward0
+        # out's array is its own (nothing shares it yet): lay it out in place of its row-major copy
+        out._data = _methods._ops.kernels.placement.laid_out(namespace(out._data), out._data, name)
+        return out
 
     def cpu(self, memory_format: Any = None) -> Tensor:
         """This tensor on the CPU (itself when it is there already).
 
         Args:
-            memory_format (memory_format, optional): checked for PyTorch compatibility; the layout
-                is kept.
+            memory_format (memory_format, optional): the copy's layout, as `to(memory_format=)`.
 
         Returns:
             Tensor: `self` for a tensor in host memory, else a copy there (recorded in the graph).
@@ -1251,7 +1294,7 @@ class Tensor(TensorMethods):
             True
         """
         if memory_format is not None:
-            _methods._ops.kernels.placement.check_memory_format(memory_format)
+            return self.to(CPU, memory_format=memory_format)
         return self if type(self._data) is np.ndarray else _devices.to_device(self, CPU)
 
     def cuda(self, device: Any = None, non_blocking: builtins.bool = False, memory_format: Any = None) -> Tensor:
@@ -1261,7 +1304,7 @@ class Tensor(TensorMethods):
             device (int or str or device, optional): the target, such as `0` or `"cuda:1"`; the current
                 CUDA device when omitted. A non-CUDA device raises RuntimeError.
             non_blocking (bool): accepted for PyTorch compatibility; the copy is synchronous.
-            memory_format (memory_format, optional): checked for PyTorch compatibility.
+            memory_format (memory_format, optional): the copy's layout, as `to(memory_format=)`.
 
         Returns:
             Tensor: the tensor in that device's memory (itself when it is there already); raises
@@ -1273,8 +1316,6 @@ class Tensor(TensorMethods):
             >>> y.sum().item()
             2.0
         """
-        if memory_format is not None:
-            _methods._ops.kernels.placement.check_memory_format(memory_format)
         if device is None:
             device = "cuda"
         elif isinstance(device, builtins.int):
@@ -1282,6 +1323,8 @@ class Tensor(TensorMethods):
         target = as_device(device)
         if target.type != "cuda":
             raise RuntimeError(f"Invalid device, must be cuda device, got {target}")
+        if memory_format is not None:
+            return self.to(target, memory_format=memory_format)
         return _devices.to_device(self, target)
 
     def type(self, dtype: Any = None, non_blocking: builtins.bool = False, **kwargs: Any) -> Any:
@@ -1349,8 +1392,9 @@ class Tensor(TensorMethods):
         """A copy with its own memory; gradients flow back to this tensor.
 
         Args:
-            memory_format (memory_format, optional): checked for PyTorch compatibility; the copy is
-                always contiguous.
+            memory_format (memory_format, optional): `preserve_format` (default) keeps the order of
+                the strides, `contiguous_format` is row-major, `channels_last` (4-D) and
+                `channels_last_3d` (5-D) put the channel dim fastest.
 
         Returns:
             Tensor: a new tensor with the same values, dtype and `requires_grad` (recorded in the
@@ -1365,15 +1409,17 @@ class Tensor(TensorMethods):
         """
         return _methods._ops.clone(self, memory_format=memory_format)
 
-    def contiguous(self, memory_format: Any = None) -> Tensor:
+    def contiguous(self, memory_format: Any = _layouts.contiguous_format) -> Tensor:
         """This tensor if its memory is contiguous, else a contiguous copy.
 
         Args:
-            memory_format (memory_format, optional): checked for PyTorch compatibility; only the
-                default (row-major) layout is made.
+            memory_format (memory_format): `contiguous_format` (default, row-major) or
+                `channels_last` (4-D) / `channels_last_3d` (5-D); `preserve_format` raises, as in PyTorch,
+                where a copy is needed.
 
         Returns:
-            Tensor: `self` when already contiguous, else a row-major copy (recorded in the graph).
+            Tensor: `self` when already contiguous in that format (`is_contiguous(memory_format)`),
+                else a copy laid out so (recorded in the graph).
 
         Examples:
             >>> x = retrograd.arange(6).reshape(2, 3).t()
@@ -1384,11 +1430,12 @@ class Tensor(TensorMethods):
             >>> x.contiguous().view(-1)
             tensor([0, 3, 1, 4, 2, 5])
         """
-        if memory_format is not None:
-            _methods._ops.kernels.placement.check_memory_format(memory_format)
-        if self._data.flags.c_contiguous:
+        name = _layouts.format_name("contiguous", memory_format)
+        if self.is_contiguous(memory_format):
             return self
-        return _methods._ops.clone(self, memory_format=_layouts.contiguous_format)
+        if name == "preserve_format":  # PyTorch's, only once a copy is needed
+            raise RuntimeError("preserve memory format is unsupported by the contiguous operator")
+        return _methods._ops.clone(self, memory_format=memory_format)
 
     # --- Python protocol ---------------------------------------------------------------
 

@@ -308,7 +308,7 @@ def make_tensor(
         requires_grad (bool): whether the result requires grad (floating dtypes).
         noncontiguous (bool): make a non-contiguous tensor (PyTorch's spacing trick).
         exclude_zero (bool): replace zeros by the dtype's smallest step above zero.
-        memory_format (memory_format, optional): the layout of the result.
+        memory_format (memory_format, optional): the layout of the result (not with `noncontiguous`).
 
     Returns:
         Tensor: a random tensor of the given shape and dtype.
@@ -325,6 +325,11 @@ def make_tensor(
 
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
+    if noncontiguous and memory_format is not None:
+        raise ValueError(
+            f"The parameters `noncontiguous` and `memory_format` are mutually exclusive, but got "
+            f"noncontiguous={noncontiguous} and memory_format={memory_format}"
+        )
     name = str(dtype).split(".")[-1]
     if name == "bool":
         values: Any = _random.randint(0, 2, shape).numpy().astype(bool)
@@ -344,7 +349,12 @@ def make_tensor(
                 values = values[..., 0] + 1j * values[..., 1]
         if exclude_zero:
             values = np.where(values == 0, 1 if name.startswith(("int", "uint")) else np.finfo(np.float32).tiny, values)
-    return _tensor(values, dtype=dtype, device=device, requires_grad=requires_grad)
+    result = _tensor(values, dtype=dtype, device=device)
+    if noncontiguous and result.numel() > 1:  # PyTorch's: every other element of a doubled last dim
+        result = result.repeat_interleave(2, dim=-1)[..., ::2]
+    elif memory_format is not None:
+        result = result.clone(memory_format=memory_format)
+    return result.requires_grad_(True) if requires_grad else result
 
 
 def _same_kind(actual: Any, expected: Any) -> bool:

@@ -24,7 +24,7 @@ from . import primitive as _primitive
 from . import tensor_type as _tt
 from .grad_mode import state
 from .graph import Node, SavedTensor, grad_accumulator
-from .views import check_view_rebase, edge, refresh_view, replay
+from .views import check_view_rebase, edge, positions, refresh_view, replay
 from .vmap_hook import NOT_BATCHED
 from .vmap_hook import hook as _vmap
 
@@ -160,16 +160,24 @@ def _check_broadcast(target: Tensor, result: Tensor) -> None:
 
 
 def _write(target: Tensor, data: Any) -> None:
+    array = target._data
+    # PyTorch refuses a write where a dim of several elements has stride 0 (an expanded array is
+    # read-only here, an as_strided one is not)
+    if any(step == 0 and n > 1 for n, step in zip(array.shape, array.strides)):
+        raise RuntimeError(_OVERLAP)
     try:
-        target._data[...] = data
+        array[...] = data
     except ValueError as e:
         if "read-only" not in str(e):
             raise
-        raise RuntimeError(
-            "unsupported operation: more than one element of the written-to tensor refers to a "
-            "single memory location. Please clone() the tensor before performing the operation."
-        ) from None
+        raise RuntimeError(_OVERLAP) from None
     target._version_counter.value += 1
+
+
+_OVERLAP = (
+    "unsupported operation: more than one element of the written-to tensor refers to a "
+    "single memory location. Please clone() the tensor before performing the operation."
+)
 
 
 def _snapshot_saved(node: Node, target: Tensor) -> None:
@@ -224,12 +232,15 @@ def _writable_in_place(old: Tensor, new: Tensor | None) -> bool:
 class CopySlices(Node):
     """The base's node after one of its views was changed in place."""
 
-    __slots__ = ("steps", "untouched")
+    __slots__ = ("steps", "untouched", "picked")
 
-    def __init__(self, base_edge: tuple, result_edge: tuple, steps: tuple, untouched: Any) -> None:
+    def __init__(self, base_edge: tuple, result_edge: tuple, steps: tuple, untouched: Any, picked: Any) -> None:
         super().__init__((base_edge, result_edge))
         self.steps = steps
         self.untouched = untouched  # bool mask over the base: True outside the view
+        # for a view placed by storage address (as_strided): the base element (row-major index)
+        # behind each view element, since the recipe cannot be replayed on the gradient's own layout
+        self.picked = picked
 
     def name(self) -> str:
         return "CopySlices"
@@ -237,7 +248,9 @@ class CopySlices(Node):
     def apply(self, grads: list, wanted: Any) -> tuple:
         g = grads[0]
         to_base = g * _tt.make(self.untouched) if self.next_functions[0][0] is not None else None
-        to_result = replay(self.steps, g) if self.next_functions[1][0] is not None else None
+        to_result = None
+        if self.next_functions[1][0] is not None:
+            to_result = replay(self.steps, g) if self.picked is None else g.reshape(-1)[_tt.make(self.picked)]
         return (to_base, to_result)
 
 
@@ -250,13 +263,22 @@ def rebase_dirty_view(view: Tensor, node: Node, output_nr: int) -> None:
 
 def _copy_slices(view: Tensor, result: Tensor) -> None:
     base = view._base
-    mask = np.ones(base._data.shape, dtype=bool)
-    region = mask
-    for prim, attrs in view._view_steps:
-        region = prim.forward(np, region, **attrs)
-    region[...] = False
     assert base is not None
-    node = CopySlices(_stale_edge(base), edge(result), view._view_steps, on_device_of(mask, base._data))
+    steps = view._view_steps
+    picked = None
+    if any(prim.storage_view for prim, _ in steps):
+        picked = positions(base._data, steps)
+        mask = np.ones(base._data.size, dtype=bool)
+        mask[picked.reshape(-1)] = False
+        mask = mask.reshape(base._data.shape)
+        picked = on_device_of(picked, base._data)
+    else:
+        mask = np.ones(base._data.shape, dtype=bool)
+        region = mask
+        for prim, attrs in steps:
+            region = prim.forward(np, region, **attrs)
+        region[...] = False
+    node = CopySlices(_stale_edge(base), edge(result), steps, on_device_of(mask, base._data), picked)
     base._grad_fn = node
     base._output_nr = 0
     base._requires_grad = True

@@ -96,6 +96,7 @@ class Primitive:
         "saves_any",
         "constant_edges",
         "multi_output_view",
+        "storage_view",
         "saves_number",
         "node_class",
         "single",
@@ -150,6 +151,9 @@ class Primitive:
         self.constant_edges = ((None, 0),) * constant_edges
         # set on the view steps of split/unbind pieces: PyTorch forbids in-place changes to them
         self.multi_output_view = False
+        # set on as_strided: its view is placed by storage offset and strides, not by element
+        # positions, so a recipe with it cannot be replayed on a tensor laid out otherwise (a gradient)
+        self.storage_view = False
         self.saves_number = saves_number
         self.array_rules = _checked_array_rules(self, tuple(array_rules)) if array_rules else None
         self.array_reads = tuple(_parameter_names(r)[1:] for r in array_rules)  # after (xp, g)

@@ -7,8 +7,11 @@ stale; `edge` re-derives it from the base before a new node links to it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from .._storage import on_host, root_array, storage_offset
 from .grad_mode import state
 from .graph import grad_accumulator
 
@@ -80,6 +83,40 @@ def replay(steps: tuple, t: Tensor) -> Tensor:
     for prim, attrs in steps:
         t = prim(t, **attrs)
     return t
+
+
+def positions(base: Any, steps: tuple) -> np.ndarray:
+    """For each element of the view `steps` make of the array `base`: the base element it is
+    (its row-major index), as a host int64 array of the view's shape.
+
+    The recipe runs on an index array laid out in memory as `base` is (its strides and offset in
+    a storage as long as its own), so a step placed by storage address (as_strided) picks the
+    elements it picked on `base`; the view's elements are then found on any gradient by index.
+    """
+    laid = _laid_out_like(base)
+    laid[...] = np.arange(laid.size, dtype=np.int64).reshape(laid.shape)
+    for prim, attrs in steps:
+        laid = prim.forward(np, laid, **attrs)
+    found = np.array(laid, dtype=np.int64)
+    if found.size and found.min() < 0:
+        raise RuntimeError(
+            "retrograd: an in-place change through an as_strided view that reaches storage outside its base "
+            "is not supported"
+        )
+    return found
+
+
+def _laid_out_like(a: Any) -> np.ndarray:
+    """A host int64 array of `a`'s shape with `a`'s element strides and storage offset, over a
+    storage of -1s as long as `a`'s (a device array is taken as contiguous from offset 0)."""
+    if on_host(a):
+        strides = tuple(s // a.itemsize for s in a.strides)
+        offset, length = storage_offset(a), root_array(a).nbytes // a.itemsize
+    else:
+        strides = tuple(s // a.itemsize for s in a.strides)
+        offset, length = 0, a.size
+    storage = np.full(max(length, 1), -1, dtype=np.int64)
+    return np.ndarray(a.shape, np.int64, buffer=storage, offset=offset * 8, strides=tuple(s * 8 for s in strides))
 
 
 def refresh_view(t: Tensor) -> None:

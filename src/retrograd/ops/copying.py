@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._layouts import contiguous_format
+from .._layouts import channels_last_strides
 from ..dtypes import BFLOAT16_NP, dtype
 from ..engine.bfloat16 import to_bfloat16
 from ..engine.numpy_errors import broadcast_mismatch
@@ -15,7 +15,7 @@ from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from .kernels.arg_types import number_arg
 from .kernels.guards import check_scalar_fits, store_scalar
-from .kernels.placement import check_memory_format, empty_preserving
+from .kernels.placement import check_memory_format, empty_preserving, laid_out
 
 __all__ = ["clone", "to_dtype", "fill", "copy"]
 
@@ -31,6 +31,7 @@ def _preserving_copy(xp: Any, a: Any) -> Any:
 
 _clone = Primitive("clone", _preserving_copy, [lambda g: g])  # d a / d a = 1
 _contiguous_clone = Primitive("clone", lambda xp, a: a.copy(), [lambda g: g])
+_channels_last_clone = Primitive("clone", lambda xp, a, name: laid_out(xp, a, name), [lambda g: g])
 _to_dtype = Primitive(
     "to_dtype",
     lambda xp, a, dt: _convert(a.real if a.dtype.kind == "c" and dt.kind != "c" else a, dt),
@@ -61,7 +62,9 @@ def clone(t: Tensor, *, memory_format: Any = None) -> Tensor:
     Args:
         t (Tensor): any tensor.
         memory_format (memory_format, optional): `torch.preserve_format` (the default) keeps a dense
-            input's strides, as PyTorch; `torch.contiguous_format` lays the copy out row-major.
+            input's strides, as PyTorch; `torch.contiguous_format` lays the copy out row-major;
+            `torch.channels_last` (a 4-D input) / `torch.channels_last_3d` (5-D) put the channels
+            (dim 1) fastest: strides (H*W*C, 1, W*C, C) for (N, C, H, W).
 
     Returns:
         Tensor: the same values, shape and dtype; changing it leaves `t` alone.
@@ -75,10 +78,12 @@ def clone(t: Tensor, *, memory_format: Any = None) -> Tensor:
         >>> x.grad
         tensor([1., 1.])
     """
-    if memory_format is not None:
-        check_memory_format(memory_format)
-        if memory_format is contiguous_format:
-            return _contiguous_clone(t)
+    name = check_memory_format(memory_format, "clone")
+    if name == "contiguous_format":
+        return _contiguous_clone(t)
+    if name != "preserve_format":
+        channels_last_strides(tuple(t._data.shape), name)  # PyTorch's error for another rank, before recording
+        return _channels_last_clone(t, name=name)
     return _clone(t)
 
 

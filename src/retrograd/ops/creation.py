@@ -22,7 +22,7 @@ from .kernels.guards import (
     store_scalar,
 )
 from .kernels.out_arg import ANY, write_out
-from .kernels.placement import check_layout, check_memory_format, check_pin_memory
+from .kernels.placement import check_layout, check_memory_format, check_pin_memory, empty_in_format
 
 # PyTorch's words when a factory's requires_grad=True meets a dtype that cannot require grad
 FACTORY_REFUSAL = "Only Tensors of floating point and complex dtype can require gradients"
@@ -144,6 +144,8 @@ def empty(
         dtype (dtype, optional): the dtype (default float32).
         device (str or device, optional): where the tensor lives.
         requires_grad (bool): whether autograd records operations on the result.
+        memory_format (memory_format, optional): `contiguous_format` (default), or `channels_last`
+            (4-D) / `channels_last_3d` (5-D) strides.
 
     Returns:
         Tensor: a tensor of shape `size` (zero-filled here; do not rely on the values).
@@ -156,9 +158,15 @@ def empty(
         return write_out(out, empty, locals(), ANY, dtype_from_out=True)
     check_layout(layout)
     check_pin_memory(pin_memory)
-    check_memory_format(memory_format)
-    new_shape(size, "empty")
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+    name = "contiguous_format" if memory_format is None else check_memory_format(memory_format)
+    if name == "preserve_format":
+        raise RuntimeError("unsupported memory format Preserve")
+    shape = new_shape(size, "empty")
+    if name == "contiguous_format":
+        return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+    laid = empty_in_format(np, np.empty(shape, dtype=bool), _float_or(dtype).np, name)
+    laid[...] = 0
+    return _factory(laid, requires_grad, _target(device))
 
 
 def full(
@@ -220,6 +228,26 @@ def _like_dtype(t: Tensor, dtype: dtype | None) -> dtype:
     return dtype if dtype is not None else t.dtype
 
 
+def _filled_like(
+    t: Tensor, value: Any, dtype: dtype | None, device: Any, requires_grad: bool, memory_format: Any
+) -> Tensor:
+    """`t`'s shape filled with `value`, laid out as `memory_format` asks (PyTorch's default,
+    `preserve_format`: `t`'s order of strides); built where `t` lives, then moved to `device`."""
+    dev = _target(device, t)
+    name = check_memory_format(memory_format)
+    data = t._data
+    host = dev != t.device
+    xp = np if host else namespace(data)
+    dt = _like_dtype(t, dtype).np
+    if name == "contiguous_format" or (name == "preserve_format" and data.flags.c_contiguous):
+        # the common case: no layout to build (zeros from calloc'd memory, as before)
+        out = xp.zeros(data.shape, dtype=dt) if value == 0 else xp.full(data.shape, value, dtype=dt)
+    else:
+        out = empty_in_format(xp, data, dt, name)  # only data's shape and strides are read
+        out[...] = value
+    return _factory(out, requires_grad, dev) if host else _factory(out, requires_grad)
+
+
 def zeros_like(
     t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None
 ) -> Tensor:
@@ -229,6 +257,8 @@ def zeros_like(
         t (Tensor): the tensor whose shape is copied.
         dtype (dtype, optional): the dtype (default: `t`'s).
         requires_grad (bool): whether autograd records operations on the result.
+        memory_format (memory_format, optional): `preserve_format` (default: `t`'s order of strides),
+            `contiguous_format`, or `channels_last` (4-D) / `channels_last_3d` (5-D).
 
     Returns:
         Tensor: zeros of shape `t.shape`.
@@ -240,11 +270,7 @@ def zeros_like(
     """
     if not isinstance(t, Tensor):
         raise not_a_tensor("zeros_like", t)
-    dev = _target(device, t)
-    check_memory_format(memory_format)
-    if dev == t.device:  # built where t lives, no copy
-        return _factory(namespace(t._data).zeros(t._data.shape, dtype=_like_dtype(t, dtype).np), requires_grad)
-    return _factory(np.zeros(t._data.shape, _like_dtype(t, dtype).np), requires_grad, dev)
+    return _filled_like(t, 0, dtype, device, requires_grad, memory_format)
 
 
 def ones_like(
@@ -256,6 +282,8 @@ def ones_like(
         t (Tensor): the tensor whose shape is copied.
         dtype (dtype, optional): the dtype (default: `t`'s).
         requires_grad (bool): whether autograd records operations on the result.
+        memory_format (memory_format, optional): `preserve_format` (default: `t`'s order of strides),
+            `contiguous_format`, or `channels_last` (4-D) / `channels_last_3d` (5-D).
 
     Returns:
         Tensor: ones of shape `t.shape`.
@@ -266,11 +294,7 @@ def ones_like(
     """
     if not isinstance(t, Tensor):
         raise not_a_tensor("ones_like", t)
-    dev = _target(device, t)
-    check_memory_format(memory_format)
-    if dev == t.device:  # built where t lives, no copy
-        return _factory(namespace(t._data).ones(t._data.shape, dtype=_like_dtype(t, dtype).np), requires_grad)
-    return _factory(np.ones(t._data.shape, _like_dtype(t, dtype).np), requires_grad, dev)
+    return _filled_like(t, 1, dtype, device, requires_grad, memory_format)
 
 
 def empty_like(
@@ -286,8 +310,8 @@ def empty_like(
         dtype (dtype, optional): the dtype (default: `t`'s).
         device (str or device, optional): the device (default: `t`'s).
         requires_grad (bool): whether the result records a graph (default False).
-        memory_format (memory_format, optional): `preserve_format` (default: `t`'s order of strides)
-            or `contiguous_format`.
+        memory_format (memory_format, optional): `preserve_format` (default: `t`'s order of strides),
+            `contiguous_format`, or `channels_last` (4-D) / `channels_last_3d` (5-D).
 
     Returns:
         Tensor: shape `t.shape`, to be written before it is read.
@@ -299,14 +323,9 @@ def empty_like(
     """
     if not isinstance(t, Tensor):
         raise not_a_tensor("empty_like", t)
-    check_memory_format(memory_format)
-    data = t._data
-    keeps_layout = str(memory_format).split(".")[-1] != "contiguous_format" and not data.flags.c_contiguous
-    if keeps_layout and _target(device, t) == t.device:
-        # PyTorch's preserve_format: the same order of strides (a transposed input gives a transposed
-        # result), so what fills it in memory order (dropout's mask, rand_like) draws as PyTorch's does
-        return _factory(namespace(data).zeros_like(data, dtype=_like_dtype(t, dtype).np, order="K"), requires_grad)
-    return zeros_like(t, dtype=dtype, device=device, requires_grad=requires_grad)
+    # laid out as PyTorch's (a transposed input gives a transposed result), so what fills it in
+    # memory order (dropout's mask, rand_like) draws as PyTorch's does
+    return _filled_like(t, 0, dtype, device, requires_grad, memory_format)
 
 
 def full_like(
@@ -324,6 +343,8 @@ def full_like(
         t (Tensor): the tensor whose shape is copied.
         fill_value (number): the value of every element.
         dtype (dtype, optional): the dtype (default: `t`'s).
+        memory_format (memory_format, optional): `preserve_format` (default: `t`'s order of strides),
+            `contiguous_format`, or `channels_last` (4-D) / `channels_last_3d` (5-D).
 
     Returns:
         Tensor: `fill_value` everywhere, of shape `t.shape`.
@@ -333,11 +354,10 @@ def full_like(
         tensor([[3.5000, 3.5000],
                 [3.5000, 3.5000]])
     """
-    dev = _target(device, t)
-    check_memory_format(memory_format)
     number_arg("full_like", "fill_value", 2, fill_value)
     check_scalar_fits(fill_value, _like_dtype(t, dtype))
-    return _factory(np.full(t._data.shape, store_scalar(fill_value, _like_dtype(t, dtype).np)), requires_grad, dev)
+    return _filled_like(t, store_scalar(fill_value, _like_dtype(t, dtype).np), dtype, device, requires_grad,
+                        memory_format)
 
 
 def scalar_like(value: Any, t: Tensor) -> Tensor:

@@ -431,11 +431,15 @@ class Module:
         return self._apply(convert, recurse)
 
     def to(self, *args: Any, **kwargs: Any) -> Module:
-        """Move/cast parameters and buffers: `to(dtype)`, `to(device)`, `to(device, dtype)`, `to(tensor)`.
+        """Move/cast parameters and buffers: `to(dtype)`, `to(device)`, `to(device, dtype)`, `to(tensor)`,
+        `to(memory_format=)`.
 
         Only floating-point and complex tensors change dtype (integer buffers keep theirs), and the
-        dtype asked for must be one of those kinds, as in PyTorch.
+        dtype asked for must be one of those kinds, as in PyTorch. `memory_format` re-lays out the
+        4-D and 5-D tensors (conv weights; `channels_last` on a 5-D one raises PyTorch's rank error)
+        and leaves the others alone.
         """
+        layout = kwargs.pop("memory_format", None)
         target, device = _to_arguments(args, kwargs)
         if target is not None:
             if not (target.is_floating_point or target.is_complex):
@@ -453,7 +457,8 @@ class Module:
 
         def convert(t: Tensor) -> Tensor:
             cast = target if t.is_floating_point() or t.is_complex() else None
-            return t.to(device=device, dtype=cast)
+            laid = {"memory_format": layout} if layout is not None and t.dim() in (4, 5) else {}
+            return t.to(device=device, dtype=cast, **laid)
 
         return self._apply_to_tensors(convert)
 

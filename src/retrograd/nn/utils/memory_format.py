@@ -1,14 +1,15 @@
-"""Converting convolution weights to a memory format: a checked no-op, tensors here are row-major.
+"""Converting convolution weights to a memory format, as PyTorch does for its NHWC kernels.
 
-PyTorch re-lays out the weights of Conv2d/ConvTranspose2d (Conv3d/ConvTranspose3d) as
-`channels_last` for faster NHWC kernels. retrograd's tensors have one contiguous layout, so
-these functions check the format as PyTorch does and return the module unchanged.
+The weights of Conv2d/ConvTranspose2d (Conv3d/ConvTranspose3d) are re-laid out as
+`channels_last` (`channels_last_3d`) or `contiguous_format`, in the same Parameter objects; the
+values do not change. retrograd's convolutions compute the same numbers either way.
 """
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from ... import _layouts
 from ..modules.conv import Conv2d, Conv3d, ConvTranspose2d, ConvTranspose3d
 from ..modules.module import Module
 
@@ -38,43 +39,43 @@ def _convert(module: _M, memory_format: Any, kinds: tuple[type, ...], rank: int)
             raise RuntimeError("Unsupported memory formatPreserve")
         if _RANK.get(name, rank) != rank:
             raise RuntimeError(f"required rank {_RANK[name]} tensor to use {name} format")
+        m.weight.data = m.weight.detach().clone(memory_format=getattr(_layouts, name))
     return module
 
 
 def convert_conv2d_weight_memory_format(module: _M, memory_format: Any) -> _M:
-    """Return `module`; its Conv2d/ConvTranspose2d weights would be laid out as `memory_format`.
+    """Return `module` with its Conv2d/ConvTranspose2d weights laid out as `memory_format`.
 
-    `memory_format` is `channels_last` or `contiguous_format` (by name); the layout itself is a
-    no-op here, as retrograd's tensors are always contiguous.
+    `memory_format` is `channels_last` or `contiguous_format`; the others raise PyTorch's errors.
 
     Args:
         module (Module): a module; its Conv2d / ConvTranspose2d weights (and its children's) are converted.
         memory_format (memory_format): the layout, e.g. `channels_last`.
 
     Returns:
-        Module: `module` itself; retrograd keeps tensors row-major, so only the API is provided and values are
-            unchanged.
+        Module: `module` itself, its weights' values unchanged.
 
     Examples:
         >>> conv = nn.Conv2d(2, 4, 3)
         >>> nn.utils.convert_conv2d_weight_memory_format(conv, retrograd.channels_last) is conv
         True
+        >>> conv.weight.stride()
+        (18, 1, 6, 2)
     """
     return _convert(module, memory_format, (Conv2d, ConvTranspose2d), 4)
 
 
 def convert_conv3d_weight_memory_format(module: _M, memory_format: Any) -> _M:
-    """Return `module`; its Conv3d/ConvTranspose3d weights would be laid out as `memory_format`.
+    """Return `module` with its Conv3d/ConvTranspose3d weights laid out as `memory_format`.
 
-    `memory_format` is `channels_last_3d` or `contiguous_format` (by name); a no-op layout here.
+    `memory_format` is `channels_last_3d` or `contiguous_format`; the others raise PyTorch's errors.
 
     Args:
         module (Module): a module; its Conv3d / ConvTranspose3d weights (and its children's) are converted.
-        memory_format (memory_format): the layout, e.g. `channels_last`_3d.
+        memory_format (memory_format): the layout, e.g. `channels_last_3d`.
 
     Returns:
-        Module: `module` itself; retrograd keeps tensors row-major, so only the API is provided and values are
-            unchanged.
+        Module: `module` itself, its weights' values unchanged.
 
     Examples:
         >>> conv = nn.Conv3d(2, 4, 3)

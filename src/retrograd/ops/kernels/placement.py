@@ -1,10 +1,10 @@
 """Checks for the placement and layout arguments of creation functions (all CPU, strided, dense).
 
 PyTorch's creation functions take `pin_memory`, `layout` and `memory_format`. On a CPU-only
-build PyTorch refuses pinned memory; retrograd has one layout (strided) and the two memory
-formats of strided tensors that need no channel reordering (`preserve_format`, which keeps
-the order of a tensor's strides, and `contiguous_format`), so these checks accept the values
-that ask for those and refuse the others instead of ignoring them.
+build PyTorch refuses pinned memory; retrograd has one layout (strided), so these checks refuse
+the others instead of ignoring them. The four memory formats are honoured: `preserve_format`
+keeps the order of a tensor's strides, `contiguous_format` is row-major, `channels_last` and
+`channels_last_3d` put the channel dim (1) fastest (`empty_in_format`).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..._layouts import channels_last_strides, format_name
 from ...backend.compat import as_strided
 
 
@@ -30,12 +31,10 @@ def check_layout(layout: Any) -> None:
         raise NotImplementedError(f"retrograd has only the strided layout, not {layout!r}")
 
 
-def check_memory_format(memory_format: Any) -> None:
-    """Only the formats that need no channel reordering (preserve / contiguous) exist here."""
-    if memory_format is not None and str(memory_format).split(".")[-1] not in ("preserve_format", "contiguous_format"):
-        raise NotImplementedError(
-            f"retrograd has only preserve_format and contiguous_format; memory_format={memory_format!r}"
-        )
+def check_memory_format(memory_format: Any, fn: str = "empty") -> str:
+    """The name of `memory_format` ('preserve_format' when omitted); PyTorch's TypeError for a
+    value that is not a memory format."""
+    return "preserve_format" if memory_format is None else format_name(fn, memory_format)
 
 
 def preserved_strides(shape: tuple, strides: tuple) -> tuple:
@@ -77,6 +76,27 @@ def empty_preserving(xp: Any, a: Any, dtype: Any) -> Any:
     """An uninitialised array shaped like `a`, laid out as PyTorch's `preserve_format` lays it out."""
     if a.flags.c_contiguous:
         return xp.empty(a.shape, dtype=dtype)
-    strides = preserved_strides(a.shape, tuple(s // a.itemsize for s in a.strides))
-    memory = xp.empty(max(math.prod(a.shape), 1), dtype=dtype)
-    return as_strided(memory, a.shape, tuple(s * memory.itemsize for s in strides))
+    return empty_strided(xp, a.shape, preserved_strides(a.shape, tuple(s // a.itemsize for s in a.strides)), dtype)
+
+
+def empty_in_format(xp: Any, a: Any, dtype: Any, name: str) -> Any:
+    """An uninitialised array shaped like `a`, laid out as memory format `name` asks (see
+    `check_memory_format`); RuntimeError for a channels-last format of another rank."""
+    if name == "preserve_format":
+        return empty_preserving(xp, a, dtype)
+    if name == "contiguous_format":
+        return xp.empty(a.shape, dtype=dtype)
+    return empty_strided(xp, a.shape, channels_last_strides(a.shape, name), dtype)
+
+
+def empty_strided(xp: Any, shape: tuple, strides: tuple, dtype: Any) -> Any:
+    """An uninitialised array with the given element strides (dense: each element once)."""
+    memory = xp.empty(max(math.prod(shape), 1), dtype=dtype)
+    return as_strided(memory, shape, tuple(s * memory.itemsize for s in strides))
+
+
+def laid_out(xp: Any, a: Any, name: str) -> Any:
+    """A copy of `a` laid out as memory format `name` asks."""
+    out = empty_in_format(xp, a, a.dtype, name)
+    out[...] = a
+    return out

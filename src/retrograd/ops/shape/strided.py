@@ -126,6 +126,7 @@ _as_strided = Primitive(
     node_name="AsStridedBackward0",
     view=True,
 )
+_as_strided.storage_view = True  # an in-place change through it finds the base's elements by address
 
 
 def _geometry_args(
