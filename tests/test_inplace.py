@@ -402,3 +402,9 @@ def test_slice_scatter_does_not_save_its_source():
         src.mul_(3)
     out.sum().backward()
     assert a.grad.tolist() == [0.0, 0.0, 1.0, 1.0]
+
+
+def test_in_place_ops_on_empty_tensors_run():
+    # NumPy may give a size-0 array stride 0: nothing overlaps in an array with no elements
+    t = rg.tensor(np.zeros((0, 3)))
+    assert t.zero_().shape == (0, 3) and t.tanh_().shape == (0, 3) and t.add_(1).shape == (0, 3)

@@ -163,7 +163,7 @@ def _write(target: Tensor, data: Any) -> None:
     array = target._data
     # PyTorch refuses a write where a dim of several elements has stride 0 (an expanded array is
     # read-only here, an as_strided one is not)
-    if any(step == 0 and n > 1 for n, step in zip(array.shape, array.strides)):
+    if array.size and any(step == 0 and n > 1 for n, step in zip(array.shape, array.strides)):
         raise RuntimeError(_OVERLAP)
     try:
         array[...] = data
