@@ -598,3 +598,22 @@ def test_asarray_copies_aliases_or_refuses_as_asked():
     if torch is not None:
         for data in ([1, 2.0], np.float64(2), 3, np.arange(3, dtype=np.int32)):
             assert str(rg.asarray(data).dtype).split(".")[1] == str(torch.asarray(data).dtype).split(".")[1]
+
+
+def test_empty_strided_lays_out_a_storage_just_big_enough():
+    t = rg.empty_strided((2, 3), (1, 2))
+    assert t.shape == (2, 3) and t.stride() == (1, 2) and not t.is_contiguous()
+    assert t.untyped_storage().nbytes() == 24
+    assert rg.empty_strided((2, 3), (0, 1)).untyped_storage().nbytes() == 12
+    assert rg.empty_strided((0, 3), (3, 1)).untyped_storage().nbytes() == 0
+    assert rg.empty_strided((), ()).shape == () and rg.empty_strided((2,), (1,), dtype=rg.int32).dtype == rg.int32
+    assert t.fill_(3).tolist() == [[3.0] * 3] * 2
+    with pytest.raises(RuntimeError, match=r"^dimensionality of sizes \(2\) must match .* strides \(1\)$"):
+        rg.empty_strided((2, 3), (1,))
+    with pytest.raises(RuntimeError, match="^Storage size calculation overflowed"):
+        rg.empty_strided((2, 3), (-1, 1))
+    if torch is not None:
+        for size, stride in (((2, 3), (1, 2)), ((2, 3), (0, 1)), ((4, 1, 2), (2, 7, 1))):
+            ours, theirs = rg.empty_strided(size, stride), torch.empty_strided(size, stride)
+            assert ours.stride() == theirs.stride()
+            assert ours.untyped_storage().nbytes() == theirs.untyped_storage().nbytes()

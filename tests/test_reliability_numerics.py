@@ -196,3 +196,19 @@ def test_float_remainder_and_floor_division_are_pytorchs_kernels():
                 np.testing.assert_array_equal(ours, theirs)
                 signed = ~np.isnan(theirs)  # (a NaN's sign bit is the kernel's business)
                 assert np.array_equal(np.signbit(ours[signed]), np.signbit(theirs[signed])), op
+
+
+def test_floating_point_edge_values_compute_under_a_warnings_error_filter():
+    # pytest's `filterwarnings = error` or `python -W error` comes before retrograd's own filter:
+    # NumPy's "divide by zero" must not reach the user there either (PyTorch says nothing)
+    script = (
+        "import retrograd as torch\n"
+        "x = torch.tensor([0.0, -1.0, 1.0], requires_grad=True)\n"
+        "y = x.log() + x.sqrt() + 1 / x + x * 1e38 * 1e38 + torch.tensor(0.0).log()\n"
+        "y.sum().backward()\n"
+        "print(y.tolist(), x.grad.tolist(), (torch.tensor(0.0) / 0).item())\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
+    out = subprocess.run([sys.executable, "-W", "error", "-c", script], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[nan, nan, nan] [nan, nan, inf] nan"

@@ -196,7 +196,7 @@ EXEMPT = {
     name: "creation: tested in tests/test_creation.py"
     for name in [
         "tensor", "as_tensor", "asarray", "from_numpy", "from_dlpack", "zeros", "ones", "full",
-        "empty", "arange", "range", "linspace", "logspace", "eye", "zeros_like", "ones_like",
+        "empty", "empty_strided", "arange", "range", "linspace", "logspace", "eye", "zeros_like", "ones_like",
         "full_like", "empty_like", "scalar_like", "new_like", "scalar_tensor",
     ]
 }

@@ -208,6 +208,8 @@ class Primitive:
             raise numpy_errors.translate(e, [t._data for t in tensors] + list(attrs.values())) from None
         except AttributeError:  # an input that is not a tensor (None, a string...)
             raise _argument_error(self.name, tensors) from None
+        except RuntimeWarning:  # NumPy's floating-point warning, made an error by a user's filter
+            return _silently(self, tensors, attrs)
         return self._wrap(xp, tensors, result, attrs, record)
 
     def scalar(self, t: Tensor, c: Any) -> Tensor:
@@ -224,14 +226,17 @@ class Primitive:
         except AttributeError:
             raise _argument_error(self.name, (t,)) from None
         xp = _NAMESPACES.get(type(data)) or backend.namespace(data)
-        if data.dtype is _BF16 or data.dtype is _F16:
-            result = _bf16.forward(self.forward, xp, (data,), {}, (c,))
-        elif data.ndim == 0 and xp is numpy:
-            # NumPy's scalar arithmetic is ~8x cheaper than its ufunc path for 0-d arrays, with
-            # the same IEEE result: compute on the element, then wrap it back into a 0-d array
-            result = numpy.asarray(self.forward(xp, data[()], c))
-        else:
-            result = self.forward(xp, data, c)
+        try:
+            if data.dtype is _BF16 or data.dtype is _F16:
+                result = _bf16.forward(self.forward, xp, (data,), {}, (c,))
+            elif data.ndim == 0 and xp is numpy:
+                # NumPy's scalar arithmetic is ~8x cheaper than its ufunc path for 0-d arrays, with
+                # the same IEEE result: compute on the element, then wrap it back into a 0-d array
+                result = numpy.asarray(self.forward(xp, data[()], c))
+            else:
+                result = self.forward(xp, data, c)
+        except RuntimeWarning:  # as in __call__
+            return _silently(self, (t,), {"c": c})
         if type(result) is not xp.ndarray:
             result = xp.asarray(result)
         if _fw_levels.level is not None or _anomaly.enabled or tracer is not None:
@@ -310,6 +315,18 @@ def _watch(prim: Primitive, inputs: tuple, outputs: tuple) -> None:
         node.metadata["traceback_"] = record_stack()
     if _anomaly.check_forward:
         check_forward(prim, inputs, outputs)
+
+
+def _silently(prim: Primitive, tensors: tuple, attrs: dict) -> Any:
+    """`prim` run again with NumPy's floating-point warnings off.
+
+    PyTorch computes inf and nan without a word. retrograd's warnings filter hides NumPy's
+    warnings at no cost per op, but a user's filter comes first: under `-W error` (pytest's
+    `filterwarnings = error`) a log(0) would raise. Forwards are pure, so running one again is
+    safe; this path costs nothing until such a warning is raised.
+    """
+    with numpy.errstate(all="ignore"):
+        return prim(*tensors, **attrs)
 
 
 def _quiet(forward: Callable[..., Any]) -> Callable[..., Any]:

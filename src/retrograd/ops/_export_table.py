@@ -21,8 +21,8 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tensor", "as_tensor", "asarray", "from_numpy", "frombuffer", "from_dlpack", "scalar_tensor",
     ),
     "creation": (
-        "zeros", "ones", "full", "empty", "eye", "zeros_like", "ones_like", "full_like", "empty_like",
-        "scalar_like", "new_like",
+        "zeros", "ones", "full", "empty", "empty_strided", "eye", "zeros_like", "ones_like", "full_like",
+        "empty_like", "scalar_like", "new_like",
     ),
     "ranges": (
         "arange", "range", "linspace", "logspace",

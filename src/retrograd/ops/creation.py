@@ -32,6 +32,7 @@ __all__ = [
     "ones",
     "full",
     "empty",
+    "empty_strided",
     "eye",
     "zeros_like",
     "ones_like",
@@ -167,6 +168,49 @@ def empty(
     laid = empty_in_format(np, np.empty(shape, dtype=bool), _float_or(dtype).np, name)
     laid[...] = 0
     return _factory(laid, requires_grad, _target(device))
+
+
+def empty_strided(
+    size: Any, stride: Any, *, dtype: dtype | None = None, layout: Any = None, device: Any = None,
+    requires_grad: bool = False, pin_memory: bool = False,
+) -> Tensor:
+    """A tensor of shape `size` laid out with element strides `stride` over a storage just big enough.
+
+    Its values are not to be relied on (zeros here, as `empty`'s). Strides may overlap (0, or
+    smaller than the dims they step over); such a tensor cannot be written to in place.
+
+    Args:
+        size (sequence of int): the shape.
+        stride (sequence of int): the step, in elements, of each dim; non-negative.
+        dtype (dtype, optional): the dtype (default: the default float).
+        layout (layout, optional): only `retrograd.strided`.
+        device (str or device, optional): the device.
+        requires_grad (bool): whether autograd records operations on the result.
+        pin_memory (bool): only False (no CUDA here).
+
+    Returns:
+        Tensor: shape `size`, `stride()` equal to `stride`.
+
+    Examples:
+        >>> t = retrograd.empty_strided((2, 3), (1, 2))
+        >>> t.shape, t.stride(), t.is_contiguous()
+        (retrograd.Size([2, 3]), (1, 2), False)
+    """
+    check_layout(layout)
+    check_pin_memory(pin_memory)
+    shape, steps = new_shape(size, "empty_strided"), tuple(int(s) for s in stride)
+    if len(shape) != len(steps):
+        raise RuntimeError(
+            f"dimensionality of sizes ({len(shape)}) must match dimensionality of strides ({len(steps)})"
+        )
+    if any(s < 0 for s in steps):
+        raise RuntimeError(
+            f"Storage size calculation overflowed with sizes={list(shape)} and strides={list(steps)}"
+        )
+    elements = 0 if 0 in shape else 1 + sum((n - 1) * s for n, s in zip(shape, steps))
+    memory = np.zeros(elements, dtype=_float_or(dtype).np)
+    array = np.lib.stride_tricks.as_strided(memory, shape, tuple(s * memory.itemsize for s in steps))
+    return _factory(array, requires_grad, _target(device))
 
 
 def full(
