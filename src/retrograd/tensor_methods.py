@@ -1141,6 +1141,31 @@ class TensorMethods:
         """
         return _ops.new_like(self, "empty", *size, dtype=dtype, device=device, requires_grad=requires_grad)
 
+    def new_empty_strided(
+        self, size: Any, stride: Any, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+    ) -> Tensor:
+        """`retrograd.empty_strided(size, stride)` with this tensor's dtype and device unless given.
+
+        Args:
+            size (sequence of int): the shape.
+            stride (sequence of int): the step, in elements, of each dim.
+            dtype (dtype, optional): None keeps this tensor's dtype.
+            device (device, optional): None keeps this tensor's device.
+            requires_grad (bool): whether autograd tracks the result.
+
+        Returns:
+            Tensor: shape `size` with strides `stride`; its values are not to be relied on.
+
+        Examples:
+            >>> y = retrograd.zeros(1, dtype=retrograd.int16).new_empty_strided((2, 3), (1, 2))
+            >>> y.stride(), y.dtype
+            ((1, 2), retrograd.int16)
+        """
+        return _ops.empty_strided(
+            size, stride, dtype=self.dtype if dtype is None else dtype,
+            device=self.device if device is None else device, requires_grad=requires_grad,
+        )
+
     def new(self, *args: Any, device: Any = None) -> Tensor:
         """The legacy constructor with this tensor's dtype: `x.new(2, 3)`, `x.new([1, 2])`, `x.new()`.
 
