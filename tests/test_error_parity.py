@@ -389,3 +389,30 @@ def test_in_place_bitwise_operators_write_into_the_tensor():
     a &= rg.tensor([True, False])
     a ^= rg.tensor([True, True])
     assert a is b and b.tolist() == [False, True] and b._version == 3
+
+
+_SMALL_ERRORS = {
+    "isclose(t, t, rtol=-1)": ("RuntimeError", "rtol must be greater than or equal to zero, but got -1"),
+    "allclose(t, t, atol=-0.5)": ("RuntimeError", "atol must be greater than or equal to zero, but got -0.5"),
+    "bool(lib.tensor([]))": ("RuntimeError", "Boolean value of Tensor with no values is ambiguous"),
+    "is_nonzero(lib.tensor([]))": ("RuntimeError", "Boolean value of Tensor with no values is ambiguous"),
+    "'a' in t": ("RuntimeError",
+                 "Tensor.__contains__ only supports Tensor or scalar, but you passed in a <class 'str'>."),
+    "iinfo(lib.bool)": ("TypeError", "{lib}.bool is not supported by {lib}.iinfo"),
+    "lib.zeros(0, 3).view(-1, 0)": ("RuntimeError", "cannot reshape tensor of 0 elements into shape [-1, 0] because "
+                                    "the unspecified dimension size -1 can be any value and is ambiguous"),
+    "t.mT": ("RuntimeError", "tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor."),
+    "t.mH": ("RuntimeError", "tensor.mH is only supported on matrices or batches of matrices. Got 1-D tensor."),
+}
+
+
+@pytest.mark.parametrize("expression", _SMALL_ERRORS)
+def test_small_refusals_in_pytorchs_words(expression):
+    kind, message = _SMALL_ERRORS[expression]
+    libs = [("retrograd", rg)] + ([("torch", torch)] if torch is not None else [])
+    for name, lib in libs:
+        scope = {"lib": lib, "t": lib.ones(3), "isclose": lib.isclose, "allclose": lib.allclose,
+                 "is_nonzero": lib.is_nonzero, "iinfo": lib.iinfo}
+        with pytest.raises(Exception) as info:
+            eval(expression, scope)
+        assert (type(info.value).__name__, str(info.value)) == (kind, message.format(lib=name)), name

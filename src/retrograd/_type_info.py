@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtypes as _dt
+from ._display_name import package_name
 
 __all__ = ["finfo", "iinfo"]
 
@@ -90,7 +91,9 @@ class iinfo:  # noqa: N801 - PyTorch's name
     __slots__ = ("bits", "max", "min", "dtype")
 
     def __init__(self, type: _dt.dtype) -> None:
-        if not isinstance(type, _dt.dtype) or type.is_floating_point or type is _dt.bool_:
+        if type is _dt.bool_:
+            raise TypeError(f"{package_name()}.bool is not supported by {package_name()}.iinfo")
+        if not isinstance(type, _dt.dtype) or type.is_floating_point:
             raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
         info = np.iinfo(type.np)
         self.bits = int(info.bits)

@@ -9,6 +9,7 @@ and operators here only forward to it, so each op has one implementation.
 from __future__ import annotations
 
 import builtins
+import numbers
 import operator
 import warnings
 from collections.abc import Callable, Iterator
@@ -649,6 +650,7 @@ class Tensor(TensorMethods):
             >>> retrograd.zeros(4, 2, 3).mT.shape
             retrograd.Size([4, 3, 2])
         """
+        _check_matrices(self, "mT")
         return _methods._ops.transpose(self, -2, -1)
 
     @property
@@ -686,6 +688,7 @@ class Tensor(TensorMethods):
             tensor([[3.-0.j],
                     [-0.+1.j]])
         """
+        _check_matrices(self, "mH")
         return self.mT.conj()
 
     @property
@@ -1453,7 +1456,8 @@ class Tensor(TensorMethods):
         if _primitive.tracer is not None:  # retrograd.compiler: Python now depends on the values
             _primitive.tracer.read(self, "__bool__")
         if self._data.size != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+            many = "no values" if self._data.size == 0 else "more than one value"
+            raise RuntimeError(f"Boolean value of Tensor with {many} is ambiguous")
         return bool(self._data.reshape(()))
 
     def __float__(self) -> builtins.float:
@@ -1482,6 +1486,10 @@ class Tensor(TensorMethods):
         return id(self)
 
     def __contains__(self, element: Any) -> builtins.bool:
+        if not isinstance(element, (Tensor, numbers.Number, np.generic)):
+            raise RuntimeError(
+                f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}."
+            )
         return bool((self == element).any())
 
     def __repr__(self) -> str:
@@ -1513,6 +1521,13 @@ class Tensor(TensorMethods):
 
 _BF16 = _dt.BFLOAT16_NP
 _scalar_warning = {"shown": False}
+
+
+def _check_matrices(t: Tensor, name: str) -> None:
+    if t._data.ndim < 2:
+        raise RuntimeError(
+            f"tensor.{name} is only supported on matrices or batches of matrices. Got {t._data.ndim}-D tensor."
+        )
 
 
 def _warn_scalar_of_graph() -> None:

@@ -178,6 +178,9 @@ def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
         r = batched("elementwise", isclose, input, other, rtol=rtol, atol=atol, equal_nan=equal_nan)
         if r is not NOT_BATCHED:
             return r
+    for name, tolerance in (("rtol", rtol), ("atol", atol)):
+        if tolerance < 0:
+            raise RuntimeError(f"{name} must be greater than or equal to zero, but got {tolerance}")
     a, b = promote(input, other)
     try:
         return Tensor._make(as_array(np.isclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan)))
@@ -343,7 +346,8 @@ def is_nonzero(input: Tensor) -> bool:
     if not isinstance(input, Tensor):
         raise not_a_tensor("is_nonzero", input)
     if input.numel() != 1:
-        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        many = "no values" if input.numel() == 0 else "more than one value"
+        raise RuntimeError(f"Boolean value of Tensor with {many} is ambiguous")
     if _vmap.active:
         batched("data_dependent", is_nonzero, input)
     return bool(input._data.reshape(()))
