@@ -416,3 +416,33 @@ def test_small_refusals_in_pytorchs_words(expression):
         with pytest.raises(Exception) as info:
             eval(expression, scope)
         assert (type(info.value).__name__, str(info.value)) == (kind, message.format(lib=name)), name
+
+
+def test_view_as_complex_names_the_dtypes_pytorch_takes():
+    for dtype, kind in ((rg.bfloat16, "BFloat16"), (rg.int32, "Int")):
+        expected = ("view_as_complex is only supported for half, float and double tensors, but got a tensor of "
+                    f"scalar type: {kind}")
+        with pytest.raises(RuntimeError, match=re.escape(expected)):
+            rg.view_as_complex(rg.ones(2, 2, dtype=dtype))
+    with pytest.raises(NotImplementedError, match="complex32"):
+        rg.view_as_complex(rg.ones(2, 2, dtype=rg.float16))
+
+
+def test_multinomial_draws_from_bfloat16_weights_as_pytorch():
+    rg.manual_seed(0)
+    p = rg.rand(3, 50).bfloat16()
+    first = rg.multinomial(p, 5)
+    assert first.shape == (3, 5) and rg.multinomial(rg.tensor([0.0, 0.0, 1.0]).bfloat16(), 1).tolist() == [2]
+    if torch is not None:
+        torch.manual_seed(0)
+        assert torch.multinomial(torch.rand(3, 50).bfloat16(), 5).tolist() == first.tolist()
+
+
+def test_compile_with_the_eager_backend_wraps_a_module_as_pytorch():
+    m = rg.nn.Linear(2, 2)
+    wrapped = rg.compile(backend="eager")(m)
+    assert type(wrapped).__name__ == "OptimizedModule" and wrapped._orig_mod is m
+    assert list(wrapped.state_dict()) == ["_orig_mod.weight", "_orig_mod.bias"]
+    assert rg.equal(wrapped(rg.ones(1, 2)), m(rg.ones(1, 2)))
+    with pytest.raises(RuntimeError, match="no generated code"):
+        wrapped.code

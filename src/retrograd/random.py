@@ -460,8 +460,10 @@ def multinomial(
     x = input._data
     if x.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
-    if x.dtype.kind != "f":
+    if not input.is_floating_point():
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {input.dtype.kind_name}")
+    if x.dtype == _dt.bfloat16.np:  # PyTorch's kernel accumulates 16-bit floats in float32
+        x = x.astype(np.float32)
     if num_samples <= 0:
         raise RuntimeError("cannot sample n_sample <= 0 samples")
     if not replacement and num_samples > x.shape[-1]:

@@ -37,9 +37,14 @@ _callables: weakref.WeakSet = weakref.WeakSet()  # every compiled callable, for 
 class OptimizedModule(Module):
     """A compiled module: calls run generated code; everything else is the original module's."""
 
-    def __init__(self, mod: Module, fullgraph: bool, limit: int = CACHE_SIZE_LIMIT, name: str | None = None) -> None:
+    def __init__(
+        self, mod: Module, fullgraph: bool, limit: int = CACHE_SIZE_LIMIT, name: str | None = None, eager: bool = False
+    ) -> None:
         super().__init__()
         self._orig_mod = mod
+        if eager:  # backend="eager": PyTorch's wrapper (its `_orig_mod.` state-dict keys) around eager calls
+            object.__setattr__(self, "_compiled_call", mod.__call__)
+            return
         compiled = CompiledFunction(mod.__call__, fullgraph, module=mod, limit=limit, name=name)
         _callables.add(compiled)
         object.__setattr__(self, "_compiled_call", compiled)
@@ -53,6 +58,8 @@ class OptimizedModule(Module):
     @property
     def code(self) -> str:
         """The generated source of the most recent call."""
+        if not isinstance(self._compiled_call, CompiledFunction):
+            raise RuntimeError("compile(backend='eager') runs the module as it is: there is no generated code")
         return self._compiled_call.code
 
     def __getattr__(self, name: str) -> Any:
@@ -138,10 +145,12 @@ def compile(
     def wrap(fn: Callable) -> Any:
         if not callable(fn):
             raise RuntimeError("compile() expected a callable")
-        if disable or backend == "eager":
+        if disable:
             return fn
         if isinstance(fn, Module):
-            return OptimizedModule(fn, fullgraph, limit, name)
+            return OptimizedModule(fn, fullgraph, limit, name, eager=backend == "eager")
+        if backend == "eager":
+            return fn
         compiled = CompiledFunction(fn, fullgraph, limit=limit, name=name)
         _callables.add(compiled)
         return compiled

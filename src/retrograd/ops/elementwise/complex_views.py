@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -69,9 +71,11 @@ def view_as_complex(input: Tensor) -> Tensor:
     input = _tensor_arg(input, "view_as_complex")
     a = input._data
     if a.dtype.kind != "f" or a.dtype.itemsize == 2:
+        if a.dtype == np.float16:  # PyTorch's complex32: a dtype retrograd does not have
+            raise NotImplementedError("view_as_complex of a float16 tensor: retrograd has no complex32 dtype")
         raise RuntimeError(
-            f"view_as_complex is only supported for float and double tensors, but got a tensor of scalar type: "
-            f"{input.dtype.kind_name}"
+            f"view_as_complex is only supported for half, float and double tensors, but got a tensor of scalar "
+            f"type: {input.dtype.kind_name}"
         )
     if a.ndim == 0 or a.shape[-1] != 2:
         raise RuntimeError("Tensor must have a last dimension of size 2")
