@@ -1,4 +1,4 @@
-"""bfloat16 arithmetic: compute in float32, round the result to bfloat16 once.
+"""16-bit float arithmetic: compute in float32, round the result to bfloat16 (or float16) once.
 
 DESIGN: a bfloat16 tensor's array is an `ml_dtypes.bfloat16` array (see dtypes.py), which
 NumPy can copy, view and index but should not compute on: its reductions would accumulate
@@ -7,6 +7,9 @@ bfloat16 ops in float32 and round each op's result to bfloat16 (round to nearest
 its reductions accumulate in float32. So every primitive with a bfloat16 input runs its
 forward here: on float32 copies of the bfloat16 arrays, with its float32 results rounded back.
 This is the one place bfloat16 rounding happens; ops need no code of their own for it.
+
+float16 takes the same path: NumPy computes on it, but rounds a Python number to float16 before
+using it and sums in float16, where PyTorch's kernels keep both in float32.
 
 Which float32 results are bfloat16 ones: those of an op whose first input is bfloat16
 (`copy`, `scatter` and friends write into it) or whose floating inputs are all bfloat16.
