@@ -650,7 +650,8 @@ class Tensor(TensorMethods):
             >>> retrograd.zeros(4, 2, 3).mT.shape
             retrograd.Size([4, 3, 2])
         """
-        _check_matrices(self, "mT")
+        if self._data.ndim < 2:  # (a matrix property on a hot path: checked inline)
+            raise _not_matrices(self, "mT")
         return _methods._ops.transpose(self, -2, -1)
 
     @property
@@ -688,7 +689,8 @@ class Tensor(TensorMethods):
             tensor([[3.-0.j],
                     [-0.+1.j]])
         """
-        _check_matrices(self, "mH")
+        if self._data.ndim < 2:
+            raise _not_matrices(self, "mH")
         return self.mT.conj()
 
     @property
@@ -1523,11 +1525,10 @@ _BF16 = _dt.BFLOAT16_NP
 _scalar_warning = {"shown": False}
 
 
-def _check_matrices(t: Tensor, name: str) -> None:
-    if t._data.ndim < 2:
-        raise RuntimeError(
-            f"tensor.{name} is only supported on matrices or batches of matrices. Got {t._data.ndim}-D tensor."
-        )
+def _not_matrices(t: Tensor, name: str) -> RuntimeError:
+    return RuntimeError(
+        f"tensor.{name} is only supported on matrices or batches of matrices. Got {t._data.ndim}-D tensor."
+    )
 
 
 def _warn_scalar_of_graph() -> None:
