@@ -212,3 +212,20 @@ def test_floating_point_edge_values_compute_under_a_warnings_error_filter():
     out = subprocess.run([sys.executable, "-W", "error", "-c", script], capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[nan, nan, nan] [nan, nan, inf] nan"
+
+
+def test_a_runtime_warning_that_is_not_numpys_still_reaches_an_error_filter():
+    import warnings
+
+    from retrograd.engine.primitive import Primitive
+
+    def forward(xp, a):
+        warnings.warn("not a floating-point warning", RuntimeWarning, stacklevel=2)
+        return a * 2
+
+    op = Primitive("warns", forward, [lambda g: g * 2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(RuntimeWarning, match="not a floating-point warning"):
+            op(retrograd.ones(2))  # raised again with NumPy's warnings off: passed on, no endless retry
+        assert retrograd.tensor([0.0]).log().item() == -np.inf

@@ -323,8 +323,11 @@ def _silently(prim: Primitive, tensors: tuple, attrs: dict) -> Any:
     PyTorch computes inf and nan without a word. retrograd's warnings filter hides NumPy's
     warnings at no cost per op, but a user's filter comes first: under `-W error` (pytest's
     `filterwarnings = error`) a log(0) would raise. Forwards are pure, so running one again is
-    safe; this path costs nothing until such a warning is raised.
+    safe; this path costs nothing until such a warning is raised. Called while the warning is
+    being handled: one raised with NumPy's warnings already off is another's, and goes on.
     """
+    if all(action == "ignore" for action in numpy.geterr().values()):
+        raise  # noqa: PLE0704  (re-raises the warning being handled)
     with numpy.errstate(all="ignore"):
         return prim(*tensors, **attrs)
 

@@ -17,6 +17,7 @@ from ..kernels.out_arg import write_out
 
 __all__ = ["pow", "float_power", "reciprocal", "square"]
 
+
 def _integer_power(xp: Any, a: Any, b: Any) -> Any:
     """aᵇ for integers, as PyTorch's CPU kernel: a negative b gives 1 for a = 1, ±1 for a = -1 and
     0 otherwise (NumPy raises), with b's sign taken per element."""
