@@ -27,8 +27,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def _restore_global_state():
-    """Tests may change the default dtype or grad mode; put them back."""
-    dtype = retrograd.get_default_dtype()
+    """Tests may change the default dtype, default device or grad mode; put them back."""
+    dtype, device = retrograd.get_default_dtype(), retrograd.get_default_device()
     yield
     retrograd.set_default_dtype(dtype)
+    retrograd.set_default_device(device)
     retrograd.engine.grad_mode.state.enabled = True

@@ -1,25 +1,23 @@
-"""`set_default_device` / `get_default_device`: always the CPU here.
+"""`set_default_device` / `get_default_device`: where factories put a tensor given no device.
 
-PyTorch accepts `set_default_device("cuda")` and fails at the next tensor it
-creates; retrograd, whose tensors all live on the CPU, fails at once with the
-same AssertionError.
+The state lives in the backend, where `with retrograd.device("meta"):` sets it too.
+PyTorch accepts `set_default_device("cuda")` without CUDA and fails at the next
+tensor it creates; retrograd fails at once with the same AssertionError.
 """
 
 from __future__ import annotations
 
-from .backend import CPU, as_device, device
+from . import backend
+from .backend import device
 
 __all__ = ["get_default_device", "set_default_device"]
 
-_default = CPU
-
-
 def set_default_device(device: str | device | None) -> None:  # noqa: A002  (PyTorch's name)
-    """Make `device` the default for new tensors (None: back to the CPU); only the CPU exists here.
+    """Make `device` the default for new tensors (None: back to the CPU).
 
     Args:
-        device (str or device, optional): the device; "cuda" fails at once (PyTorch fails at the
-            next tensor made without CUDA).
+        device (str or device, optional): the device ("cpu", "meta", or "cuda" where CuPy is
+            installed); "cuda" without CUDA fails at once (PyTorch fails at the next tensor made).
 
     Returns:
         None: `get_default_device()` reports it.
@@ -31,8 +29,7 @@ def set_default_device(device: str | device | None) -> None:  # noqa: A002  (PyT
         (device(type='cpu'), device(type='cpu'))
         >>> retrograd.set_default_device(old)
     """
-    global _default
-    _default = as_device(device)
+    backend.set_default(device)
 
 
 def get_default_device() -> device:
@@ -45,4 +42,4 @@ def get_default_device() -> device:
         >>> retrograd.get_default_device()
         device(type='cpu')
     """
-    return _default
+    return backend.default_device()

@@ -29,6 +29,7 @@ import numpy as np
 from . import dtypes as _dt
 from ._display_name import package_name
 from .backend import CPU, is_cuda_array, to_device
+from .backend.meta import MetaArray
 from .engine import tensor_type as _tt
 from .engine.forward_ad import levels
 
@@ -292,6 +293,26 @@ def tensor_repr(t: Any) -> str:
     plain = type(t) is _tt.Tensor or _is_parameter_class(type(t))
     prefix = "tensor(" if plain else f"{type(t).__name__}("
     indent = len(prefix)
+    if type(t._data) is MetaArray:  # no values to show; PyTorch names every dtype but the default
+        text, suffixes = "...", ["device='meta'", f"size={tuple(t._data.shape)}"]
+        if t.dtype is not _dt.get_default_dtype():
+            suffixes.append(f"dtype={t.dtype!r}")
+    else:
+        text, suffixes = _values_and_suffixes(t, indent)
+    grad = _grad_suffix(t)
+    if grad is not None:
+        suffixes.append(grad)
+    tangent = _tangent(t)
+    if tangent is not None:
+        suffixes.append(f"tangent={tangent}")  # 0-d tangents print as numbers
+    out = _add_suffixes(prefix + text, suffixes, indent)
+    if not plain and any(_is_parameter_class(c) for c in type(t).__mro__):
+        out = f"Parameter({out})"
+    return out
+
+
+def _values_and_suffixes(t: Any, indent: int) -> tuple[str, list[str]]:
+    """The printed values of a tensor with data, and the suffixes they call for (device, size, dtype)."""
     on_device = is_cuda_array(t._data)
     a = to_device(t._data, CPU) if on_device else np.asarray(t._data)  # printing copies to the host
     if a.dtype is _dt.BFLOAT16_NP:  # formatted from its (exact) float32 values, as PyTorch does
@@ -304,20 +325,9 @@ def tensor_repr(t: Any) -> str:
             suffixes.append(f"size={tuple(a.shape)}")
         if dtype is not default:
             suffixes.append(f"dtype={dtype!r}")
-        text = "[]"
-    else:
-        if not _OPTS.edgeitems:
-            suffixes.append(f"size={tuple(a.shape)}")
-        if dtype not in (default, default.to_complex(), _dt.int64, _dt.bool_):
-            suffixes.append(f"dtype={dtype!r}")
-        text = _body(a, indent)
-    grad = _grad_suffix(t)
-    if grad is not None:
-        suffixes.append(grad)
-    tangent = _tangent(t)
-    if tangent is not None:
-        suffixes.append(f"tangent={tangent}")  # 0-d tangents print as numbers
-    out = _add_suffixes(prefix + text, suffixes, indent)
-    if not plain and any(_is_parameter_class(c) for c in type(t).__mro__):
-        out = f"Parameter({out})"
-    return out
+        return "[]", suffixes
+    if not _OPTS.edgeitems:
+        suffixes.append(f"size={tuple(a.shape)}")
+    if dtype not in (default, default.to_complex(), _dt.int64, _dt.bool_):
+        suffixes.append(f"dtype={dtype!r}")
+    return _body(a, indent), suffixes

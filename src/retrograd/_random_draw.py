@@ -17,7 +17,7 @@ import numpy as np
 from . import _cpu_sampling as _cpu
 from . import dtypes as _dt
 from ._generator import Generator
-from .backend import cuda_backend, is_cuda_array
+from .backend import cuda_backend, is_cuda_array, meta
 from .engine.primitive import Primitive
 from .ops.kernels.operands import shape_arg
 from .tensor import Tensor
@@ -174,7 +174,7 @@ def in_iteration_order_view(values: Any, like: Any) -> Any:
 def sample_kind(target: Tensor, kind: str, a: Any, b: Any, gen: Generator) -> Any:
     """An array of `target`'s shape and dtype drawn from `kind` (see `random.sample_like`)."""
     arr, dt = target._data, target.dtype
-    if is_cuda_array(arr):
+    if is_cuda_array(arr) or type(arr) is meta.MetaArray:
         return _device_sample(target, kind, a, b)
     n, np_dtype = arr.size, arr.dtype
     if kind == "uniform":
@@ -259,7 +259,11 @@ _FULL_TOP = {"int32": 2**31, "int16": 2**15, "int8": 2**7, "uint8": 2**8, "bool"
 def device_draw(dev: Any, kind: str, shape: tuple, np_dtype: Any, a: Any = None, b: Any = None) -> Any:
     """Samples of `shape` drawn on CUDA device `dev`: "uniform" U[a, b), "normal" N(a, b²),
     "bernoulli" with p = a (a number or a device array), "exponential" with rate a,
-    "random" integers in [a, b), "perm" a permutation of range(shape[0])."""
+    "random" integers in [a, b), "perm" a permutation of range(shape[0]).
+
+    On the meta device nothing is drawn (and no generator moves): the result has no values."""
+    if dev.type == "meta":
+        return meta.empty(shape, np_dtype)
     cuda = cuda_backend()
     gen = cuda.generator(dev.index)
     np_dtype = np.dtype(np_dtype)
@@ -283,7 +287,8 @@ def device_draw(dev: Any, kind: str, shape: tuple, np_dtype: Any, a: Any = None,
 
 
 def _device_sample(target: Tensor, kind: str, a: Any, b: Any) -> Any:
-    """`sample_kind` for a tensor on a CUDA device (PyTorch's CUDA streams differ from its CPU ones too)."""
+    """`sample_kind` for a tensor on a CUDA device (PyTorch's CUDA streams differ from its CPU ones too)
+    or the meta device."""
     dt = target.dtype
     if kind in ("uniform", "normal", "exponential"):
         check_float(dt, "check_uniform_bounds" if kind == "uniform" else f"{kind}_cuda")

@@ -103,8 +103,8 @@ def deepcopy_data(a: Any, memo: dict[Any, Any]) -> Any:
     Example: `copy.deepcopy([b, b[2:]])` gives two tensors on one new storage, the second at
     offset 2, so that writing the first shows in the second.
     """
-    if not isinstance(a, np.ndarray) or a.size == 0:
-        return a.copy()  # another backend's array, or nothing to share
+    if type(a) is not np.ndarray or a.size == 0:
+        return a.copy()  # another device's array, or nothing to share
     root = root_array(a)
     low, high = _byte_span(root)
     a_low, a_high = _byte_span(a)

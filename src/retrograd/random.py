@@ -122,7 +122,7 @@ def rand(
     if not dt.is_complex:
         check_float(dt, "check_uniform_bounds")
     shape = shape_of(size, "rand")
-    if dev.type == "cuda":
+    if dev.type != "cpu":  # CUDA or meta
         return _leaf(device_draw(dev, "uniform", shape, dt.np, 0.0, 1.0), requires_grad)
     return random_draw(lambda s: _leaf(_uniform_of(resolve(generator), s, dt), requires_grad), shape)
 
@@ -171,12 +171,12 @@ def randn(
     shape = shape_of(size, "randn")
     if dt.is_complex:  # PyTorch draws the real and imaginary parts as one real tensor, each N(0, 1/2)
         real, std = dt.to_real().np, 1.0 / math.sqrt(2.0)  # std / √2, as PyTorch divides it
-        if dev.type == "cuda":
+        if dev.type != "cpu":  # CUDA or meta
             return _leaf(device_draw(dev, "normal", shape + (2,), real, 0.0, std).view(dt.np)[..., 0], requires_grad)
         pairs = lambda s: _normal_draw(resolve(generator), tuple(s) + (2,), real, 0.0, std)  # noqa: E731
         return random_draw(lambda s: _leaf(pairs(s).view(dt.np)[..., 0], requires_grad), shape)
     check_float(dt, "normal_kernel_cpu")
-    if dev.type == "cuda":
+    if dev.type != "cpu":  # CUDA or meta
         return _leaf(device_draw(dev, "normal", shape, dt.np, 0.0, 1.0), requires_grad)
     return random_draw(lambda s: _leaf(_normal_draw(resolve(generator), s, dt.np), requires_grad), shape)
 
@@ -238,7 +238,7 @@ def randint(
     dt = dtype if dtype is not None else _dt.int64
     low, high = _int_arg(low, "low", "randint"), _int_arg(high, "high", "randint")
     shape = shape_of((size,), "randint")
-    if dev.type == "cuda":
+    if dev.type != "cpu":  # CUDA or meta
         return _leaf(device_draw(dev, "random", shape, dt.np, low, high), requires_grad)
     return random_draw(lambda s: _leaf(draw_integers(resolve(generator), low, high, s, dt), requires_grad), shape)
 
@@ -279,7 +279,7 @@ def randperm(
     shape_of((n,), "randperm")
     if dtype == _dt.bool_:
         raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
-    if dev.type == "cuda":
+    if dev.type != "cpu":  # CUDA or meta
         return _leaf(device_draw(dev, "perm", (n,), dtype.np), requires_grad)
     return _leaf(_cpu.randperm(resolve(generator), n).astype(dtype.np), requires_grad)
 
@@ -693,7 +693,7 @@ def randint_like(
     if check_memory_format(memory_format) in ("channels_last", "channels_last_3d"):  # drawn in memory order
         fill = lambda t: t.random_(low, high, generator=generator)  # noqa: E731
         return _drawn_like(input, dt, device, requires_grad, memory_format, fill)
-    if input.is_cuda or device is not None and as_device(device).type == "cuda":
+    if not input.is_cpu or device is not None and as_device(device).type != "cpu":
         dev = input.device if device is None else as_device(device)
         return _leaf(device_draw(dev, "random", shape, dt.np, low, high), requires_grad)
     return random_draw(lambda s: _leaf(draw_integers(resolve(generator), low, high, s, dt), requires_grad), shape)

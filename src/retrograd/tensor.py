@@ -24,6 +24,7 @@ from ._display_name import package_name
 from ._op_method import dtype_conversion
 from ._printing import tensor_repr
 from .backend import CPU, as_device, device, device_of, is_cuda_array, namespace
+from .backend.meta import MetaArray
 from .dtypes import dtype
 from .engine import devices as _devices
 from .engine import inplace as _inplace
@@ -280,24 +281,23 @@ class Tensor(TensorMethods):
             >>> retrograd.zeros(2).is_cpu
             True
         """
-        return not is_cuda_array(self._data)
+        return type(self._data) is np.ndarray or not (is_cuda_array(self._data) or type(self._data) is MetaArray)
 
     @property
     def is_meta(self) -> builtins.bool:
-        """False: retrograd has no data-less "meta" tensors.
+        """Whether the tensor is on the data-less "meta" device (a shape and a dtype, no values).
 
         Args:
             self (Tensor): any tensor.
 
         Returns:
-            bool: always False (PyTorch's meta device tracks shapes without data; every retrograd
-                tensor holds its values).
+            bool: True for a tensor made on, or moved to, `"meta"`.
 
         Examples:
-            >>> retrograd.ones(3).is_meta
-            False
+            >>> retrograd.ones(3).is_meta, retrograd.ones(3, device="meta").is_meta
+            (False, True)
         """
-        return False
+        return type(self._data) is MetaArray
 
     @property
     def is_sparse(self) -> builtins.bool:
@@ -531,7 +531,7 @@ class Tensor(TensorMethods):
 
         Returns:
             int: the memory address of the tensor's first element (of a view: where the view starts);
-                useful to tell whether two tensors share memory.
+                useful to tell whether two tensors share memory. 0 on the meta device (no memory).
 
         Examples:
             >>> x = retrograd.arange(4)
@@ -542,6 +542,8 @@ class Tensor(TensorMethods):
         """
         if is_cuda_array(self._data):
             return int(self._data.data.ptr)
+        if type(self._data) is MetaArray:
+            return 0
         return int(self._data.__array_interface__["data"][0])
 
     def get_device(self) -> builtins.int:
@@ -1189,7 +1191,7 @@ class Tensor(TensorMethods):
         # refused only where autograd would record: PyTorch checks grad mode too (no_grad, inference_mode)
         if self._requires_grad and not force and _grad_state.enabled:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
-        if type(self._data) is not np.ndarray and is_cuda_array(self._data):
+        if type(self._data) is not np.ndarray and (is_cuda_array(self._data) or type(self._data) is MetaArray):
             raise TypeError(_NOT_ON_HOST.format(self.device))
         if self._data.dtype is _BF16:  # NumPy has no bfloat16 (ml_dtypes' is not NumPy's)
             raise TypeError("Got unsupported ScalarType BFloat16")
@@ -1201,7 +1203,7 @@ class Tensor(TensorMethods):
             _primitive.tracer.read(self, "__array__")
         if self._requires_grad and _grad_state.enabled:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
-        if type(self._data) is not np.ndarray and is_cuda_array(self._data):
+        if type(self._data) is not np.ndarray and (is_cuda_array(self._data) or type(self._data) is MetaArray):
             raise TypeError(_NOT_ON_HOST.format(self.device))
         if self._data.dtype is _BF16 and dtype is None:
             raise TypeError("Got unsupported ScalarType BFloat16")

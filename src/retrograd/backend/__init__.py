@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy
 
+from . import meta
+
 # PyTorch computes inf and nan without a word; NumPy warns. Silence NumPy's floating-point
 # warnings for array code in retrograd's own modules (the filter matches the module that made
 # the call, so a user's own NumPy code still warns), at no cost per op.
@@ -32,7 +34,7 @@ warnings.filterwarnings(
 )
 
 
-# PyTorch's device types: all name a device; tensors live on "cpu" and "cuda" only (as_device)
+# PyTorch's device types: all name a device; tensors live on "cpu", "cuda" and "meta" only (as_device)
 DEVICE_TYPES = (
     "cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia", "xla",
     "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone",
@@ -85,6 +87,8 @@ class device:
         """The array module of this device (None for "cuda" without a CUDA backend)."""
         if self.type == "cpu":
             return numpy
+        if self.type == "meta":
+            return meta.xp
         return None if _cuda is None else _cuda.xp
 
     def __eq__(self, other: object) -> bool:
@@ -102,8 +106,31 @@ class device:
     def __str__(self) -> str:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
+    def __enter__(self) -> device:
+        """`with device("meta"):` makes this the default device of new tensors until the block ends."""
+        _default_stack.append(_default[0])
+        set_default(self)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        _default[0] = _default_stack.pop()
+
 
 CPU = device("cpu")
+META = device("meta")  # data-less tensors (backend/meta.py)
+
+_default = [CPU]  # where factories put a tensor given no device
+_default_stack: list[device] = []  # the defaults that `with device(...)` blocks replaced
+
+
+def default_device() -> device:
+    """The device new tensors go to when a factory is given none (`set_default_device`)."""
+    return _default[0]
+
+
+def set_default(d: str | device | None) -> None:
+    """Make `d` the default device of new tensors (None: the CPU); checked as `as_device` checks."""
+    _default[0] = as_device(d)
 
 # PyTorch without CUDA says "Torch not compiled with CUDA enabled" (an AssertionError).
 NO_CUDA = "retrograd has no CUDA device: not compiled with CUDA enabled"
@@ -127,6 +154,8 @@ def as_device(d: str | device | None) -> device:
         if not 0 <= index < _cuda.device_count():
             raise RuntimeError("CUDA error: invalid device ordinal")
         return cuda_device(index)
+    if d.type == "meta":
+        return META
     if d.type != "cpu":
         raise _no_such_backend(d.type)
     return CPU if d == CPU else d
@@ -141,7 +170,7 @@ def _no_such_backend(kind: str) -> Exception:
     )
 
 
-_NAMESPACES: dict[type, ModuleType] = {numpy.ndarray: numpy}
+_NAMESPACES: dict[type, ModuleType] = {numpy.ndarray: numpy, meta.MetaArray: meta.xp}
 
 # The CUDA backend in use: CuPy, the stand-in, or None (no CUDA).
 _cuda: Any = None
@@ -184,6 +213,8 @@ def using_standin() -> bool:
 
 def device_of(array: Any) -> device:
     """The device an array lives on."""
+    if type(array) is meta.MetaArray:
+        return META
     if type(array) is numpy.ndarray or _cuda is None or type(array) is not _cuda.ndarray:
         return CPU
     return cuda_device(_cuda.index_of(array))
@@ -195,6 +226,10 @@ def is_cuda_array(array: Any) -> bool:
 
 def to_device(array: Any, target: device) -> Any:
     """`array` on `target`: the same array when it is there already, else a copy."""
+    if target.type == "meta":
+        return array if type(array) is meta.MetaArray else meta.like(array)
+    if type(array) is meta.MetaArray:
+        raise NotImplementedError(meta.NO_DATA)
     if target.type == "cpu":
         return _cuda.to_host(array) if is_cuda_array(array) else array
     return _cuda.to_device(array, target.index)

@@ -54,6 +54,8 @@ def align(name: str, tensors: tuple) -> tuple:
 
 
 def _mixed(first: Any, second: Any) -> str:
+    if first.type == "meta":  # PyTorch's meta kernels check their inputs' devices in their own words
+        return f"Tensor on device {second} is not on the expected device meta!"
     return f"Expected all tensors to be on the same device, but found at least two devices, {first} and {second}!"
 
 

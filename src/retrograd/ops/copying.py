@@ -10,6 +10,7 @@ import numpy as np
 from .._layouts import channels_last_strides
 from ..dtypes import BFLOAT16_NP, dtype
 from ..engine.bfloat16 import to_bfloat16
+from ..engine.devices import to_device
 from ..engine.numpy_errors import broadcast_mismatch
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
@@ -131,6 +132,8 @@ def copy(t: Tensor, src: Any) -> Tensor:
     """`src` broadcast to `t`'s shape and dtype (the out-of-place half of `copy_`)."""
     if not isinstance(src, Tensor):
         src = Tensor._make(np.asarray(src))
+    elif type(src._data) is not type(t._data):  # copy_ moves data between devices (differentiably)
+        src = to_device(src, t.device)
     try:
         return _copy(t, src)
     except ValueError:

@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from .._display_name import package_name
-from ..backend import CPU, as_device, namespace, to_device
+from ..backend import CPU, META, as_device, default_device, meta, namespace, to_device
 from ..dtypes import dtype
 from ..engine.primitive import not_a_tensor
 from ..tensor import Tensor
@@ -55,13 +55,16 @@ def _target(device: Any, like: Tensor | None = None) -> Any:
         return as_device(device)
     if like is not None:
         return like.device
-    chosen = sys.modules.get(_DEFAULT_DEVICE)  # loaded on first use: unset until set_default_device
-    return CPU if chosen is None else chosen.get_default_device()
+    return default_device()
 
 
 target_device = _target  # for retrograd.random's factories
 
-_DEFAULT_DEVICE = __name__.rsplit(".", 2)[0] + "._default_device"
+
+def _maker(dev: Any) -> Any:
+    """The array module that builds a new tensor's data: NumPy on the host (then copied to a CUDA
+    device), the meta device's own for meta tensors (which would not fit on the host)."""
+    return meta.xp if dev is META else np
 
 
 def _placed(arr: Any, dev: Any) -> Any:
@@ -100,7 +103,7 @@ def zeros(
     if out is not None:
         return write_out(out, zeros, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
-    return _factory(np.zeros(new_shape(size, "zeros"), _float_or(dtype).np), requires_grad, dev)
+    return _factory(_maker(dev).zeros(new_shape(size, "zeros"), _float_or(dtype).np), requires_grad, dev)
 
 
 def ones(
@@ -125,7 +128,7 @@ def ones(
     if out is not None:
         return write_out(out, ones, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
-    return _factory(np.ones(new_shape(size, "ones"), _float_or(dtype).np), requires_grad, dev)
+    return _factory(_maker(dev).ones(new_shape(size, "ones"), _float_or(dtype).np), requires_grad, dev)
 
 
 def empty(
@@ -240,7 +243,8 @@ def full(
     check_scalar_fits(fill_value, dtype)
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
-    return _factory(np.full(new_shape((size,), "full"), store_scalar(fill_value, dtype.np)), requires_grad, dev)
+    shape = new_shape((size,), "full")
+    return _factory(_maker(dev).full(shape, store_scalar(fill_value, dtype.np)), requires_grad, dev)
 
 
 def eye(
@@ -281,7 +285,7 @@ def _filled_like(
     name = check_memory_format(memory_format)
     data = t._data
     host = dev != t.device
-    xp = np if host else namespace(data)
+    xp = _maker(dev) if host else namespace(data)
     dt = _like_dtype(t, dtype).np
     if name == "contiguous_format" or (name == "preserve_format" and data.flags.c_contiguous):
         # the common case: no layout to build (zeros from calloc'd memory, as before)

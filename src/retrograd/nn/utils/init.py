@@ -11,9 +11,8 @@ __all__ = ["skip_init"]
 def skip_init(module_cls: Any, *args: Any, **kwargs: Any) -> Any:
     """`module_cls(*args, **kwargs)` with its parameters left arbitrary and the random generator untouched.
 
-    PyTorch builds the module on the meta device and allocates empty memory; retrograd has no
-    meta device, so it builds the module normally and then restores the generator's state,
-    which leaves the same random stream as PyTorch (no draws).
+    As in PyTorch, the module is built on the meta device (where initialisation draws nothing and
+    costs nothing) and then given new memory on the device asked for (`Module.to_empty`).
 
     Args:
         module_cls (type): a Module class whose constructor takes a `device` argument.
@@ -30,15 +29,11 @@ def skip_init(module_cls: Any, *args: Any, **kwargs: Any) -> Any:
         >>> m.weight.shape
         retrograd.Size([1, 5])
     """
-    from ... import _generator as random
     from ..modules.module import Module
 
     if not issubclass(module_cls, Module):  # (a non-class raises issubclass's TypeError, as in PyTorch)
         raise RuntimeError(f"Expected a Module; got {module_cls}")
     if "device" not in inspect.signature(module_cls).parameters:
         raise RuntimeError("Module must support a 'device' arg to skip initialization")
-    state = random.get_rng_state()
-    try:
-        return module_cls(*args, **kwargs)
-    finally:
-        random.set_rng_state(state)
+    final_device = kwargs.pop("device", "cpu")
+    return module_cls(*args, **kwargs, device="meta").to_empty(device=final_device)

@@ -1,0 +1,231 @@
+"""The "meta" device: tensors with a shape and a dtype but no data.
+
+PyTorch users put a model on "meta" to build it without memory (`with torch.device("meta"):`,
+then `module.to_empty(device="cpu")` and a state dict), to run it for output shapes only, or to
+keep a skeleton whose parameters `torch.func.functional_call` replaces.
+
+A meta array is a NumPy array whose every element aliases one stored value (all strides 0), so it
+costs no memory whatever its shape, and writes to it land harmlessly on that value. NumPy
+computes with it as with any array; each result is turned back into a meta array, so nothing
+outlives the op that made it. The values are meaningless, so reading them (`item`, `tolist`,
+`bool`) and the ops whose result's shape depends on them (`nonzero`, boolean masks, `unique`)
+raise as PyTorch's meta tensors do.
+"""
+
+from __future__ import annotations
+
+import types
+from typing import Any
+
+import numpy
+
+NO_DATA = "Cannot copy out of meta tensor; no data!"
+NO_ITEM = "Tensor.item() cannot be called on meta tensors"
+
+# NumPy functions whose result's shape (or whose Python answer) depends on the values, by the
+# name of the PyTorch operator that calls them
+_DATA_DEPENDENT = {
+    "nonzero": "nonzero", "flatnonzero": "nonzero", "argwhere": "nonzero", "count_nonzero": "count_nonzero",
+    "extract": "masked_select", "compress": "masked_select", "unique": "_unique2", "unique_all": "_unique2",
+    "unique_counts": "_unique2", "unique_inverse": "_unique2", "unique_values": "_unique2",
+    "array_equal": "equal", "array_equiv": "equal", "allclose": "allclose", "isin": "isin", "in1d": "isin",
+}  # fmt: skip
+
+
+def _unmet(name: str) -> NotImplementedError:
+    return NotImplementedError(
+        f"aten::{name}: attempted to run this operator with Meta tensors, but the size of its result "
+        "depends on the values, which meta tensors do not have"
+    )
+
+
+class MetaArray(numpy.ndarray):
+    """A data-less array: NumPy's array machinery for shapes and dtypes, one aliased value behind it."""
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        out = kwargs.get("out")
+        if out is not None:  # written in place: the outputs keep their own type
+            kwargs["out"] = tuple(_plain(o) for o in out)
+            getattr(ufunc, method)(*_plain(inputs), **kwargs)
+            return out[0] if len(out) == 1 else out
+        if method == "__call__" and not kwargs:  # no need to compute: the shape and dtype are known
+            if ufunc.signature is None:
+                return _elementwise_result(ufunc, inputs)
+            if ufunc is numpy.matmul and _inner_sizes_match(*inputs):
+                return _meta_result(ufunc(*(_without_inner(x, i) for i, x in enumerate(inputs))))
+        return _meta_result(getattr(ufunc, method)(*_plain(inputs), **_plain(kwargs)))
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        if func.__name__ in _DATA_DEPENDENT:
+            raise _unmet(_DATA_DEPENDENT[func.__name__])
+        if func.__name__ == "copyto":  # a write into an array: its type is kept
+            return func(*_plain(args), **_plain(kwargs))
+        return _meta_result(func(*_plain(args), **_plain(kwargs)))
+
+    # --- no memory behind copies and conversions ---
+    def astype(self, dtype: Any, *args: Any, **kwargs: Any) -> MetaArray:  # type: ignore[override]
+        return empty(self.shape, dtype)
+
+    def copy(self, order: Any = "C") -> MetaArray:  # type: ignore[override]
+        return empty(self.shape, self.dtype)
+
+    def __copy__(self) -> MetaArray:
+        return empty(self.shape, self.dtype)
+
+    def __deepcopy__(self, memo: Any) -> MetaArray:
+        return empty(self.shape, self.dtype)
+
+    def __reduce__(self) -> Any:
+        return (empty, (self.shape, self.dtype))
+
+    def __getitem__(self, key: Any) -> Any:
+        if _holds_mask(key):
+            raise _unmet("index")
+        return _meta_result(_plain(self)[_plain(key)])
+
+    @property  # type: ignore[override, misc]
+    def strides(self) -> tuple[int, ...]:
+        """Contiguous strides for the shape (the stored ones are all 0)."""
+        step, out = self.itemsize, []
+        for n in reversed(self.shape):
+            out.append(step)
+            step *= max(n, 1)
+        return tuple(reversed(out))
+
+    @property
+    def flags(self) -> _Flags:  # type: ignore[override]
+        """The flags of a contiguous array that owns its (absent) memory."""
+        return _Flags(self.ndim <= 1 or self.size <= 1)
+
+    # --- the values do not exist ---
+    def item(self, *args: Any) -> Any:
+        raise RuntimeError(NO_ITEM)
+
+    def tolist(self) -> Any:
+        raise NotImplementedError(NO_DATA)
+
+    def tobytes(self, order: Any = "C") -> bytes:
+        raise NotImplementedError(NO_DATA)
+
+    def __bool__(self) -> bool:
+        raise RuntimeError(NO_ITEM)
+
+    def __float__(self) -> float:
+        raise RuntimeError(NO_ITEM)
+
+    def __int__(self) -> int:
+        raise RuntimeError(NO_ITEM)
+
+    def __index__(self) -> int:
+        raise RuntimeError(NO_ITEM)
+
+    def __complex__(self) -> complex:
+        raise RuntimeError(NO_ITEM)
+
+
+class _Flags:
+    """`MetaArray.flags`: what NumPy's flags would say of a contiguous array of the same shape."""
+
+    c_contiguous = contiguous = writeable = aligned = owndata = True
+
+    def __init__(self, f_contiguous: bool) -> None:
+        self.f_contiguous = self.fortran = f_contiguous
+
+    def __getitem__(self, name: str) -> bool:
+        return bool(getattr(self, {"C": "c_contiguous", "F": "f_contiguous"}.get(name, name.lower())))
+
+
+def empty(shape: Any, dtype: Any) -> MetaArray:
+    """A meta array of `shape` and `dtype` (no memory: all its elements alias one value)."""
+    shape = tuple(shape)
+    cell = numpy.zeros(1, dtype)
+    aliased = numpy.lib.stride_tricks.as_strided(cell, shape, (0,) * len(shape), writeable=True)
+    return aliased.view(MetaArray)
+
+
+def like(array: Any) -> MetaArray:
+    """A meta array with `array`'s shape and dtype (its data is not read)."""
+    return empty(array.shape, array.dtype)
+
+
+def _plain(value: Any) -> Any:
+    """NumPy's own view of meta arrays (in lists, tuples and dicts too), for NumPy to compute on."""
+    if isinstance(value, MetaArray):
+        return value.view(numpy.ndarray)
+    t = type(value)
+    if t is tuple or t is list:
+        return t(_plain(v) for v in value)
+    if t is dict:
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _meta_result(value: Any) -> Any:
+    """NumPy's results as meta arrays (memory NumPy allocated for them is freed at once)."""
+    if isinstance(value, (numpy.ndarray, numpy.generic)):
+        return empty(value.shape, value.dtype)
+    t = type(value)
+    if t is tuple or t is list:
+        return t(_meta_result(v) for v in value)
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # named tuples (np.linalg results)
+        return t(*(_meta_result(v) for v in value))
+    return value
+
+
+def _elementwise_result(ufunc: Any, inputs: tuple) -> Any:
+    """An elementwise ufunc's meta results: the broadcast shape, and the dtypes the ufunc gives for
+    one element of each input (no array of the result's size is ever made)."""
+    arrays = [x for x in inputs if isinstance(x, numpy.ndarray)]
+    shape = numpy.broadcast_shapes(*(a.shape for a in arrays))
+    one = ufunc(*(x.view(numpy.ndarray).reshape(-1)[:1] if isinstance(x, numpy.ndarray) else x for x in inputs))
+    if ufunc.nout == 1:
+        return empty(shape, one.dtype)
+    return tuple(empty(shape, r.dtype) for r in one)
+
+
+def _inner_sizes_match(a: Any, b: Any) -> bool:
+    return a.ndim > 0 and b.ndim > 0 and a.shape[-1] == b.shape[-2 if b.ndim > 1 else -1]
+
+
+def _without_inner(x: Any, position: int) -> numpy.ndarray:
+    """A matmul operand with the summed dimension made empty: the product costs no arithmetic."""
+    axis = x.ndim - 1 if position == 0 or x.ndim == 1 else x.ndim - 2
+    shape = x.shape[:axis] + (0,) + x.shape[axis + 1 :]
+    return numpy.lib.stride_tricks.as_strided(numpy.zeros(1, x.dtype), shape, (0,) * len(shape))
+
+
+def _holds_mask(key: Any) -> bool:
+    """Whether an index has a boolean array in it (its result's length depends on the values)."""
+    keys = key if type(key) is tuple else (key,)
+    return any(isinstance(k, numpy.ndarray) and k.dtype == bool and k.ndim > 0 for k in keys)
+
+
+def _made(fn: Any) -> Any:
+    """A NumPy function that makes an array, making a meta array instead."""
+
+    def make(*args: Any, **kwargs: Any) -> Any:
+        return _meta_result(fn(*_plain(args), **_plain(kwargs)))
+
+    make.__name__ = fn.__name__
+    return make
+
+
+def _sized(shape: Any, dtype: Any = float, order: Any = "C", **kwargs: Any) -> MetaArray:
+    """zeros/ones/empty: no memory is ever allocated (the values have nowhere to go)."""
+    return empty((shape,) if isinstance(shape, int) else shape, dtype)
+
+
+def _full(shape: Any, fill_value: Any, dtype: Any = None, order: Any = "C", **kwargs: Any) -> MetaArray:
+    return _sized(shape, numpy.asarray(fill_value).dtype if dtype is None else dtype)
+
+
+# The array module of the meta device: NumPy, whose array makers make meta arrays. (Functions
+# given meta arrays already come back here through `MetaArray.__array_function__`.)
+xp = types.ModuleType(__name__ + ".xp", "NumPy for the meta device: arrays made here have no data.")
+xp.ndarray = MetaArray  # type: ignore[attr-defined]
+xp.zeros = xp.ones = xp.empty = _sized  # type: ignore[attr-defined]
+xp.full = _full  # type: ignore[attr-defined]
+for _name in ("asarray", "array", "asanyarray", "ascontiguousarray", "arange", "eye", "identity", "linspace",
+              "logspace", "tri", "frombuffer", "fromiter", "indices"):  # fmt: skip
+    setattr(xp, _name, _made(getattr(numpy, _name)))
+xp.__getattr__ = lambda name: getattr(numpy, name)  # type: ignore[method-assign]  # the rest is NumPy's

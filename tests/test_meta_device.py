@@ -1,0 +1,193 @@
+"""The "meta" device: tensors with a shape and a dtype but no data (backend/meta.py).
+
+What PyTorch programs do with it: build a model there without memory and give it real memory
+later (`with torch.device("meta")`, `to_empty`, `load_state_dict(assign=True)`), run it for
+output shapes, or keep a skeleton whose parameters `functional_call` replaces (the model
+ensembling tutorial's `copy.deepcopy(model).to("meta")`).
+"""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import retrograd as rg
+from retrograd.func import functional_call, stack_module_state, vmap
+
+
+def _meta(*shape, **kw):
+    return rg.empty(*shape, device="meta", **kw)
+
+
+def test_factories_make_meta_tensors_that_print_without_values():
+    x = _meta(2, 3)
+    assert x.is_meta and not x.is_cpu and x.device == rg.device("meta") and x.shape == (2, 3)
+    assert x.stride() == (3, 1) and x.is_contiguous() and x.data_ptr() == 0 and x.get_device() == -1
+    assert repr(x) == "tensor(..., device='meta', size=(2, 3))"
+    assert repr(rg.arange(5, device="meta")) == "tensor(..., device='meta', size=(5,), dtype=retrograd.int64)"
+    assert repr(rg.zeros((), device="meta")) == "tensor(..., device='meta', size=())"
+    assert repr(rg.ones(2, dtype=rg.bool, device="meta")) == (
+        "tensor(..., device='meta', size=(2,), dtype=retrograd.bool)"
+    )
+    w = rg.nn.Parameter(rg.randn(3, 4, device="meta"))
+    assert repr(w) == "Parameter containing:\ntensor(..., device='meta', size=(3, 4), requires_grad=True)"
+    for made in (rg.zeros(2, device="meta"), rg.full((2,), 3.0, device="meta"), rg.tensor([1.0, 2.0], device="meta"),
+                 rg.rand(2, device="meta"), rg.randint(0, 5, (3,), device="meta"), rg.randperm(4, device="meta"),
+                 rg.zeros_like(rg.ones(3), device="meta"), x.new_zeros(4), rg.empty_like(x)):  # fmt: skip
+        assert made.is_meta
+
+
+def test_meta_tensors_cost_no_memory_and_ops_only_compute_shapes():
+    x = _meta(100_000, 100_000)  # 40 GB of float32, if it had data
+    y = (x * 2 + 1).exp().sigmoid()
+    assert y.is_meta and y.shape == (100_000, 100_000)
+    with rg.device("meta"):
+        layer = rg.nn.Linear(50_000, 50_000)  # its initialisation draws nothing
+        out = layer(rg.empty(3, 50_000))
+    assert out.is_meta and out.shape == (3, 50_000) and out.grad_fn.name() == "AddmmBackward0"
+
+
+def test_ops_give_pytorchs_shapes_and_dtypes():
+    a, b = _meta(4, 1, 2, 5), _meta(3, 5, 7)
+    assert (a @ b).shape == (4, 3, 2, 7) and (_meta(5) @ _meta(5)).shape == ()
+    assert (_meta(2, 5) @ _meta(5)).shape == (2,) and (_meta(5) @ _meta(5, 3)).shape == (3,)
+    with pytest.raises(RuntimeError, match=r"cannot be multiplied \(3x4 and 5x2\)"):
+        _meta(3, 4) @ _meta(5, 2)
+    x = _meta(4, 3)
+    assert x.sum(0).shape == (3,) and x.argmax(1).dtype == rg.int64 and x.half().dtype == rg.float16
+    assert (x > 0).dtype == rg.bool and rg.cat([x, x]).shape == (8, 3)
+    assert rg.nn.functional.softmax(x, -1).is_meta and x.t().contiguous().shape == (3, 4)
+    assert (rg.ones(2, device="meta") + rg.tensor(1.0)).is_meta  # a 0-d CPU tensor joins, as in PyTorch
+
+
+def test_reading_values_and_value_dependent_shapes_raise():
+    x = _meta(2, 3)
+    with pytest.raises(RuntimeError, match="Tensor.item\\(\\) cannot be called on meta tensors"):
+        x.sum().item()
+    with pytest.raises(RuntimeError, match="cannot be called on meta tensors"):
+        bool(rg.ones(1, device="meta"))
+    with pytest.raises(RuntimeError, match="cannot be called on meta tensors"):
+        float(rg.ones(1, device="meta"))
+    with pytest.raises(NotImplementedError, match="Cannot copy out of meta tensor; no data!"):
+        x.tolist()
+    with pytest.raises(NotImplementedError, match="Cannot copy out of meta tensor; no data!"):
+        x.cpu()
+    with pytest.raises(NotImplementedError, match="Cannot copy out of meta tensor; no data!"):
+        rg.ones(2, 3).copy_(x)
+    with pytest.raises(TypeError, match="can't convert meta device type tensor to numpy"):
+        x.numpy()
+    with pytest.raises(NotImplementedError, match="aten::nonzero"):
+        x.nonzero()
+    with pytest.raises(NotImplementedError, match="Meta tensors"):
+        x[x > 0]
+    with pytest.raises(RuntimeError, match="Tensor on device cpu is not on the expected device meta!"):
+        x + rg.ones(3)
+
+
+def test_writes_are_accepted_and_draw_nothing():
+    x = _meta(2, 3)
+    state = rg.get_rng_state()
+    for write in (x.uniform_, x.normal_, x.zero_, lambda: x.fill_(3), lambda: x.copy_(rg.ones(2, 3))):
+        assert write() is x and x.is_meta
+    rg.nn.init.kaiming_uniform_(_meta(10, 10))
+    assert rg.equal(rg.get_rng_state(), state)  # no numbers were drawn
+
+
+def test_autograd_on_meta_gives_meta_gradients():
+    with rg.device("meta"):
+        x = rg.randn(4, 6, requires_grad=True)
+        w = rg.randn(6, 3, requires_grad=True)
+    (x @ w).relu().sum().backward()
+    assert x.grad.is_meta and x.grad.shape == (4, 6) and w.grad.shape == (6, 3)
+
+
+def test_device_context_sets_the_default_device_for_the_block():
+    with rg.device("meta") as d:
+        assert d == rg.device("meta") and rg.get_default_device() == d
+        model = rg.nn.Sequential(rg.nn.Linear(10, 10), rg.nn.LayerNorm(10), rg.nn.Linear(10, 2))
+    assert rg.get_default_device() == rg.device("cpu") and rg.zeros(1).is_cpu
+    assert all(p.is_meta for p in model.parameters())
+    out = model(_meta(4, 10))
+    assert out.is_meta and out.shape == (4, 2)
+    real = model.to_empty(device="cpu")
+    assert all(p.is_cpu for p in real.parameters()) and real[0].weight.shape == (10, 10)
+
+
+def test_modules_to_meta_and_back_with_assign():
+    model = rg.nn.Linear(3, 2).to("meta")
+    assert model.weight.is_meta and model.bias.is_meta
+    with pytest.raises(NotImplementedError, match="no data"):
+        model.to("cpu")
+    state = {"weight": rg.ones(2, 3), "bias": rg.zeros(2)}
+    model.load_state_dict(state, assign=True)
+    assert model.weight.is_cpu and model(rg.ones(1, 3)).tolist() == [[3.0, 3.0]]
+    assert copy.deepcopy(rg.nn.Linear(3, 2).to("meta")).weight.is_meta  # no memory to copy
+    lstm = rg.nn.LSTM(4, 8, device="meta")
+    out, (h, c) = lstm(_meta(5, 2, 4))
+    assert out.shape == (5, 2, 8) and h.is_meta and h.shape == (1, 2, 8)
+    conv = rg.nn.Conv2d(3, 8, 3, device="meta")
+    assert conv(_meta(2, 3, 16, 16)).shape == (2, 8, 14, 14)
+
+
+def test_model_ensembling_tutorial_uses_a_meta_skeleton():
+    rg.manual_seed(0)
+    models = [rg.nn.Sequential(rg.nn.Linear(8, 16), rg.nn.ReLU(), rg.nn.Linear(16, 3)) for _ in range(4)]
+    params, buffers = stack_module_state(models)
+    base = copy.deepcopy(models[0]).to("meta")
+
+    def fmodel(params, buffers, x):
+        return functional_call(base, (params, buffers), (x,))
+
+    x = rg.randn(5, 8)
+    out = vmap(fmodel, in_dims=(0, 0, None))(params, buffers, x)
+    assert out.shape == (4, 5, 3) and not out.is_meta
+    assert rg.allclose(out[1], models[1](x))
+
+
+def test_copy_moves_data_between_devices():
+    # copy_ from another device copies across (PyTorch's load_state_dict relies on it)
+    m = _meta(3)
+    assert m.copy_(rg.ones(3)) is m and m.is_meta
+
+
+def test_meta_programs_print_what_pytorch_prints(tmp_path):
+    pytest.importorskip("torch")
+    program = tmp_path / "meta_program.py"
+    program.write_text(textwrap.dedent("""
+        import copy
+        import torch
+        x = torch.empty(2, 3, device="meta")
+        print(x, x.is_meta, x.device, x.stride(), x.dtype)
+        print((x * 2 + 1).sum(0), torch.zeros((), device="meta"))
+        print(torch.nn.Parameter(torch.randn(3, 4, device="meta")))
+        for bad in (lambda: x.item(), lambda: x.cpu(), lambda: x.tolist(), lambda: x + torch.ones(3),
+                    lambda: bool(torch.ones(1, device="meta")), lambda: x.numpy()):
+            try:
+                bad()
+            except Exception as e:
+                print(type(e).__name__, e)
+        m = copy.deepcopy(torch.nn.Linear(3, 4)).to("meta")
+        print(m.weight, m(torch.randn(2, 3, device="meta")))
+        with torch.device("meta"):
+            layer = torch.nn.Linear(5, 6)
+            lstm = torch.nn.LSTM(4, 8)
+        print(layer.weight.device, layer.bias, torch.get_default_device())
+        print(layer.to_empty(device="cpu").weight.shape)
+        a = torch.randn(2, 3, device="meta", requires_grad=True)
+        (a * a).sum().backward()
+        print(a.grad, a.to(torch.float64), torch.ones(2, device="meta") == torch.ones(2, device="meta"))
+        out, (h, c) = lstm(torch.empty(5, 2, 4, device="meta"))
+        print(out.shape, h.shape, c.is_meta)
+        print(torch.empty(5, 7, device="meta") @ torch.empty(7, 2, device="meta"), x.data_ptr())
+        print(torch.arange(3, device="meta"), torch.randint(0, 5, (3,), device="meta"))
+    """))
+    runs = [
+        subprocess.run([sys.executable, *pre, str(program)], capture_output=True, text=True, check=False)
+        for pre in ([], ["-m", "retrograd", "run"])
+    ]
+    assert runs[0].returncode == 0, runs[0].stderr
+    assert runs[1].stdout == runs[0].stdout, runs[1].stderr
