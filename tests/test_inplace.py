@@ -408,3 +408,16 @@ def test_in_place_ops_on_empty_tensors_run():
     # NumPy may give a size-0 array stride 0: nothing overlaps in an array with no elements
     t = rg.tensor(np.zeros((0, 3)))
     assert t.zero_().shape == (0, 3) and t.tanh_().shape == (0, 3) and t.add_(1).shape == (0, 3)
+
+
+def test_fill_and_zero_write_expanded_tensors_other_inplace_ops_refuse():
+    # every element gets the same value, so PyTorch allows fill_/zero_ where memory is shared
+    base = rg.zeros(1)
+    assert base.expand(3).fill_(2).tolist() == [2.0, 2.0, 2.0] and base.tolist() == [2.0]
+    assert base.expand(3).zero_().tolist() == [0.0, 0.0, 0.0] and base.tolist() == [0.0]
+    grid = rg.zeros(2, 1)
+    grid.expand(2, 3)[1].fill_(7)
+    assert grid.tolist() == [[0.0], [7.0]]
+    for write in (lambda t: t.add_(1), lambda t: t.copy_(rg.ones(3)), lambda t: t.uniform_()):
+        with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
+            write(rg.zeros(1).expand(3))

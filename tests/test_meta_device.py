@@ -191,3 +191,23 @@ def test_meta_programs_print_what_pytorch_prints(tmp_path):
     ]
     assert runs[0].returncode == 0, runs[0].stderr
     assert runs[1].stdout == runs[0].stdout, runs[1].stderr
+
+
+def test_cpu_results_stay_right_after_meta_work():
+    # kernels keep scratch buffers between calls: a meta call must not leave one for the CPU
+    rg.manual_seed(0)
+    x = rg.randn(2, 3, 8, 8)
+    conv = rg.nn.Conv2d(3, 4, 3)
+    before = (conv(x), rg.nn.functional.avg_pool3d(x.unsqueeze(1), (2, 1, 1), stride=1))
+    meta_conv = copy.deepcopy(conv).to("meta")
+    meta_conv(x.to("meta"))
+    rg.nn.functional.avg_pool3d(x.to("meta").unsqueeze(1), (2, 1, 1), stride=1)
+    after = (conv(x), rg.nn.functional.avg_pool3d(x.unsqueeze(1), (2, 1, 1), stride=1))
+    for b, a in zip(before, after):
+        assert a.is_cpu and rg.equal(a, b)
+
+
+def test_views_of_meta_tensors_have_pytorchs_strides():
+    x = _meta(2, 3)
+    assert x.t().stride() == (1, 3) and not x.t().is_contiguous() and x[:, 1].stride() == (3,)
+    assert x.t().contiguous().stride() == (2, 1) and x.unfold(1, 2, 1).shape == (2, 2, 2)

@@ -1462,6 +1462,8 @@ class Tensor(TensorMethods):
         if self._data.size != 1:
             many = "no values" if self._data.size == 0 else "more than one value"
             raise RuntimeError(f"Boolean value of Tensor with {many} is ambiguous")
+        if type(self._data) is MetaArray:  # (a meta array's own bool is False, for retrograd's checks)
+            raise RuntimeError("Tensor.item() cannot be called on meta tensors")
         return bool(self._data.reshape(()))
 
     def __float__(self) -> builtins.float:

@@ -4,16 +4,22 @@ PyTorch users put a model on "meta" to build it without memory (`with torch.devi
 then `module.to_empty(device="cpu")` and a state dict), to run it for output shapes only, or to
 keep a skeleton whose parameters `torch.func.functional_call` replaces.
 
-A meta array is a NumPy array whose every element aliases one stored value (all strides 0), so it
-costs no memory whatever its shape, and writes to it land harmlessly on that value. NumPy
-computes with it as with any array; each result is turned back into a meta array, so nothing
-outlives the op that made it. The values are meaningless, so reading them (`item`, `tolist`,
+A meta array is a NumPy array over memory that is reserved but never committed: an anonymous
+mapping that the kernel backs with its shared page of zeros until someone writes, and nothing
+does, because every write to a meta array is dropped. So it costs no memory whatever its shape,
+yet it has real strides and views, and every NumPy routine (strided tricks included) reads it
+safely. Results are made without computing where the shape and dtype are known beforehand
+(elementwise ufuncs, matmul); other routines compute on the zeros, and their result is turned
+back into a meta array at once. The values are meaningless, so reading them (`item`, `tolist`,
 `bool`) and the ops whose result's shape depends on them (`nonzero`, boolean masks, `unique`)
 raise as PyTorch's meta tensors do.
 """
 
 from __future__ import annotations
 
+import math
+import mmap
+import sys
 import types
 from typing import Any
 
@@ -32,7 +38,16 @@ _DATA_DEPENDENT = {
 }  # fmt: skip
 
 
-def _unmet(name: str) -> NotImplementedError:
+# NumPy functions that write into their first argument (dropped when it is a meta array)
+_WRITERS = frozenset({"copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis"})
+
+# Linux's MAP_NORESERVE (Python's mmap module does not name it): the mapping's size is not
+# counted against the machine's memory, so any shape can be reserved
+_NORESERVE = 0x4000 if sys.platform.startswith("linux") else 0
+
+
+def unmet(name: str) -> NotImplementedError:
+    """PyTorch's error for operator `name` on meta tensors, when its result depends on the values."""
     return NotImplementedError(
         f"aten::{name}: attempted to run this operator with Meta tensors, but the size of its result "
         "depends on the values, which meta tensors do not have"
@@ -44,10 +59,10 @@ class MetaArray(numpy.ndarray):
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
         out = kwargs.get("out")
-        if out is not None:  # written in place: the outputs keep their own type
-            kwargs["out"] = tuple(_plain(o) for o in out)
-            getattr(ufunc, method)(*_plain(inputs), **kwargs)
+        if out is not None and any(type(o) is MetaArray for o in out):  # a write into meta: dropped
             return out[0] if len(out) == 1 else out
+        if method == "at" and type(inputs[0]) is MetaArray:
+            return None
         if method == "__call__" and not kwargs:  # no need to compute: the shape and dtype are known
             if ufunc.signature is None:
                 return _elementwise_result(ufunc, inputs)
@@ -56,11 +71,19 @@ class MetaArray(numpy.ndarray):
         return _meta_result(getattr(ufunc, method)(*_plain(inputs), **_plain(kwargs)))
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
-        if func.__name__ in _DATA_DEPENDENT:
-            raise _unmet(_DATA_DEPENDENT[func.__name__])
-        if func.__name__ == "copyto":  # a write into an array: its type is kept
-            return func(*_plain(args), **_plain(kwargs))
+        name = func.__name__
+        if name in _DATA_DEPENDENT:
+            raise unmet(_DATA_DEPENDENT[name])
+        if name in _WRITERS:
+            target = args[0] if args else next(iter(kwargs.values()))
+            return None if type(target) is MetaArray else func(*_plain(args), **_plain(kwargs))
         return _meta_result(func(*_plain(args), **_plain(kwargs)))
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        return None  # a meta array keeps no values
+
+    def fill(self, value: Any) -> None:
+        return None
 
     # --- no memory behind copies and conversions ---
     def astype(self, dtype: Any, *args: Any, **kwargs: Any) -> MetaArray:  # type: ignore[override]
@@ -80,22 +103,11 @@ class MetaArray(numpy.ndarray):
 
     def __getitem__(self, key: Any) -> Any:
         if _holds_mask(key):
-            raise _unmet("index")
-        return _meta_result(_plain(self)[_plain(key)])
-
-    @property  # type: ignore[override, misc]
-    def strides(self) -> tuple[int, ...]:
-        """Contiguous strides for the shape (the stored ones are all 0)."""
-        step, out = self.itemsize, []
-        for n in reversed(self.shape):
-            out.append(step)
-            step *= max(n, 1)
-        return tuple(reversed(out))
-
-    @property
-    def flags(self) -> _Flags:  # type: ignore[override]
-        """The flags of a contiguous array that owns its (absent) memory."""
-        return _Flags(self.ndim <= 1 or self.size <= 1)
+            raise unmet("index")
+        got = numpy.ndarray.__getitem__(self, _plain(key))
+        if isinstance(got, numpy.ndarray) and got.base is None:  # advanced indexing copied: drop it
+            return empty(got.shape, got.dtype)
+        return got if type(got) is MetaArray else _meta_result(got)
 
     # --- the values do not exist ---
     def item(self, *args: Any) -> Any:
@@ -108,7 +120,9 @@ class MetaArray(numpy.ndarray):
         raise NotImplementedError(NO_DATA)
 
     def __bool__(self) -> bool:
-        raise RuntimeError(NO_ITEM)
+        # False, not an error: retrograd's own checks of values (`if (index >= n).any(): raise`)
+        # pass, as PyTorch's meta kernels skip them; `Tensor.__bool__` refuses for the user
+        return False
 
     def __float__(self) -> float:
         raise RuntimeError(NO_ITEM)
@@ -123,24 +137,12 @@ class MetaArray(numpy.ndarray):
         raise RuntimeError(NO_ITEM)
 
 
-class _Flags:
-    """`MetaArray.flags`: what NumPy's flags would say of a contiguous array of the same shape."""
-
-    c_contiguous = contiguous = writeable = aligned = owndata = True
-
-    def __init__(self, f_contiguous: bool) -> None:
-        self.f_contiguous = self.fortran = f_contiguous
-
-    def __getitem__(self, name: str) -> bool:
-        return bool(getattr(self, {"C": "c_contiguous", "F": "f_contiguous"}.get(name, name.lower())))
-
-
 def empty(shape: Any, dtype: Any) -> MetaArray:
-    """A meta array of `shape` and `dtype` (no memory: all its elements alias one value)."""
-    shape = tuple(shape)
-    cell = numpy.zeros(1, dtype)
-    aliased = numpy.lib.stride_tricks.as_strided(cell, shape, (0,) * len(shape), writeable=True)
-    return aliased.view(MetaArray)
+    """A meta array of `shape` and `dtype`: reserved address space only, no memory."""
+    shape, dtype = tuple(shape), numpy.dtype(dtype)
+    count = math.prod(shape)
+    space = mmap.mmap(-1, max(count * dtype.itemsize, 1), flags=mmap.MAP_PRIVATE | _NORESERVE)
+    return numpy.frombuffer(space, dtype, count).reshape(shape).view(MetaArray)
 
 
 def like(array: Any) -> MetaArray:
@@ -177,10 +179,15 @@ def _elementwise_result(ufunc: Any, inputs: tuple) -> Any:
     one element of each input (no array of the result's size is ever made)."""
     arrays = [x for x in inputs if isinstance(x, numpy.ndarray)]
     shape = numpy.broadcast_shapes(*(a.shape for a in arrays))
-    one = ufunc(*(x.view(numpy.ndarray).reshape(-1)[:1] if isinstance(x, numpy.ndarray) else x for x in inputs))
+    one = ufunc(*(_first(x) if isinstance(x, numpy.ndarray) else x for x in inputs))
     if ufunc.nout == 1:
         return empty(shape, one.dtype)
     return tuple(empty(shape, r.dtype) for r in one)
+
+
+def _first(a: numpy.ndarray) -> numpy.ndarray:
+    """At most one element of `a` (none if it is empty), as a plain NumPy array."""
+    return a.view(numpy.ndarray)[tuple(slice(0, 1) for _ in a.shape)].reshape(-1)
 
 
 def _inner_sizes_match(a: Any, b: Any) -> bool:
@@ -210,6 +217,17 @@ def _made(fn: Any) -> Any:
     return make
 
 
+def _adopted(a: Any, dtype: Any = None, **kwargs: Any) -> MetaArray:
+    """`asarray` on the meta device: what an op made from meta arrays, as a meta array. A view
+    (as `as_strided` makes of a meta array) stays a view of the same memory; anything else is
+    replaced by a new meta array of its shape and dtype."""
+    if type(a) is MetaArray and (dtype is None or a.dtype == dtype):
+        return a
+    if isinstance(a, numpy.ndarray) and a.base is not None and (dtype is None or a.dtype == dtype):
+        return a.view(MetaArray)
+    return _meta_result(numpy.asarray(_plain(a), dtype))
+
+
 def _sized(shape: Any, dtype: Any = float, order: Any = "C", **kwargs: Any) -> MetaArray:
     """zeros/ones/empty: no memory is ever allocated (the values have nowhere to go)."""
     return empty((shape,) if isinstance(shape, int) else shape, dtype)
@@ -225,7 +243,8 @@ xp = types.ModuleType(__name__ + ".xp", "NumPy for the meta device: arrays made 
 xp.ndarray = MetaArray  # type: ignore[attr-defined]
 xp.zeros = xp.ones = xp.empty = _sized  # type: ignore[attr-defined]
 xp.full = _full  # type: ignore[attr-defined]
-for _name in ("asarray", "array", "asanyarray", "ascontiguousarray", "arange", "eye", "identity", "linspace",
+for _name in ("array", "asanyarray", "ascontiguousarray", "arange", "eye", "identity", "linspace",
               "logspace", "tri", "frombuffer", "fromiter", "indices"):  # fmt: skip
     setattr(xp, _name, _made(getattr(numpy, _name)))
+xp.asarray = _adopted  # type: ignore[attr-defined]
 xp.__getattr__ = lambda name: getattr(numpy, name)  # type: ignore[method-assign]  # the rest is NumPy's

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import dtypes as _dt
+from .._storage import root_array, storage_offset, view_at
 from ..backend import namespace, on_device_of
 from . import forward_ad as _fw
 from . import primitive as _primitive
@@ -60,6 +61,13 @@ def apply(target: Tensor, op: Any, *args: Any, **kwargs: Any) -> Tensor:
         return target
     check_writable(target)
     return commit(target, op(target, *args, **kwargs))
+
+
+def apply_uniform(target: Tensor, op: Any, value: Any) -> Tensor:
+    """`fill_`/`zero_`: every element gets the same value, so PyTorch allows them on a tensor whose
+    elements share memory (an `expand`ed one), where other in-place ops raise."""
+    check_writable(target)
+    return commit(target, op(target, value), uniform=True)
 
 
 # in-place arithmetic that can be computed straight into the target's memory
@@ -110,7 +118,7 @@ def _direct(target: Tensor, ufunc: str, other: Any) -> bool:
     return True
 
 
-def commit(target: Tensor, result: Tensor) -> Tensor:
+def commit(target: Tensor, result: Tensor, uniform: bool = False) -> Tensor:
     """Write `result` into `target`'s memory and move target onto result's graph."""
     if _vmap.active:  # a batched target or result: the write goes to the batched values
         done = _vmap.commit(target, result)  # type: ignore[misc]
@@ -133,7 +141,7 @@ def commit(target: Tensor, result: Tensor) -> Tensor:
         if target._base is not None:
             check_view_rebase(target)  # before writing: a refused change leaves the data as it was
         _snapshot_saved(node, target)
-    _write(target, result._data)
+    _write(target, result._data, uniform)
     # (not while tangents are computed elsewhere: a custom Function's jvp gives those of what its
     # forward wrote in place, mark_dirty's; the forward's own write leaves the tangent alone, as PyTorch)
     if _fw.levels.level is not None and not state.computing_tangents:
@@ -159,12 +167,15 @@ def _check_broadcast(target: Tensor, result: Tensor) -> None:
         )
 
 
-def _write(target: Tensor, data: Any) -> None:
+def _write(target: Tensor, data: Any, uniform: bool = False) -> None:
     array = target._data
     # PyTorch refuses a write where a dim of several elements has stride 0 (an expanded array is
-    # read-only here, an as_strided one is not)
+    # read-only here, an as_strided one is not), unless every element gets the same value
     if array.size and any(step == 0 and n > 1 for n, step in zip(array.shape, array.strides)):
-        raise RuntimeError(_OVERLAP)
+        if not (uniform and type(array) is np.ndarray):
+            raise RuntimeError(_OVERLAP)
+        root = root_array(array)
+        array = view_at(root, array, storage_offset(array) * array.itemsize)  # writable, as root is
     try:
         array[...] = data
     except ValueError as e:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy
 
 from .. import backend
+from ..backend import meta
 from . import bfloat16 as _bf16
 from . import numpy_errors
 from . import tensor_type as _tt
@@ -257,7 +258,7 @@ class Primitive:
             result = result[0] if k == 1 else result[:k]
             attrs.update(zip(self.extras, extra))
         if self.n_outputs == 1:
-            if type(result) is not xp.ndarray and type(result) not in _NAMESPACES:
+            if type(result) is not xp.ndarray and (type(result) not in _NAMESPACES or xp is meta.xp):
                 result = xp.asarray(result)  # NumPy reductions and 0-d arithmetic return scalars
             out = _make(result, record)
             outs: tuple = (out,)

@@ -9,6 +9,7 @@ import numpy as np
 
 from ... import _op_docs
 from ... import dtypes as _dt
+from ...backend import meta
 from ...engine import numpy_errors
 from ...engine.primitive import not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
@@ -207,7 +208,7 @@ def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08
     """
     if _vmap.active:
         batched("allclose", allclose, input, other)  # a Python bool cannot be batched: PyTorch's error
-    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+    return bool(isclose(input, other, rtol, atol, equal_nan).all())  # (Tensor's bool: meta tensors refuse)
 
 
 def equal(input: Tensor, other: Tensor) -> bool:
@@ -229,6 +230,8 @@ def equal(input: Tensor, other: Tensor) -> bool:
     check_tensors("equal", input=input, other=other)
     if _vmap.active:
         batched("equal", equal, input, other)  # a Python bool cannot be batched: PyTorch's error
+    if input.is_meta or other.is_meta:
+        raise meta.unmet("equal")
     return input.shape == other.shape and bool((input._data == other._data).all())
 
 
@@ -350,6 +353,6 @@ def is_nonzero(input: Tensor) -> bool:
         raise RuntimeError(f"Boolean value of Tensor with {many} is ambiguous")
     if _vmap.active:
         batched("data_dependent", is_nonzero, input)
-    return bool(input._data.reshape(()))
+    return bool(input)
 
 _op_docs.install(globals())  # the full docstrings of the factory-made ops above

@@ -18,6 +18,7 @@ import numpy as np
 
 from ... import _op_docs
 from ... import dtypes as _dt
+from ...backend import namespace
 from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -284,7 +285,8 @@ def _constant(kernel: Callable[[np.ndarray], np.ndarray], name: str) -> Callable
         if _vmap.active and (r := batched("elementwise", op, input)) is not NOT_BATCHED:
             return r  # the kernel reads the values: it runs once on the batch
         x = promote_float(tensor_of(input))
-        return Tensor._make(np.asarray(kernel(x._data)).astype(x._data.dtype, copy=False))
+        xp = namespace(x._data)  # (the kernels may give NumPy scalars, or host arrays for device data)
+        return Tensor._make(xp.asarray(kernel(x._data)).astype(x._data.dtype, copy=False))
 
     op.__name__ = op.__qualname__ = name
     what, points, printed = _CONSTANT_DOCS[name]
@@ -349,7 +351,7 @@ def _polynomial(kind: str, name: str) -> Callable[..., Tensor]:
             return r  # the kernel reads the values: it runs once on the batch
         x, degree = _float_pair(input, n)
         values = _k.orthogonal_polynomial(kind, x._data, degree._data)
-        return Tensor._make(np.asarray(values).astype(x._data.dtype, copy=False))
+        return Tensor._make(namespace(x._data).asarray(values).astype(x._data.dtype, copy=False))
 
     op.__name__ = op.__qualname__ = name
     summary = f"The degree-n {name.replace('_', ' ')} at `input` (no gradient, as in PyTorch; 0 for n < 0)."

@@ -62,7 +62,7 @@ def work(xp: Any, slot: str, shape: tuple, dtype: Any) -> Any:
         return xp.empty(shape, dtype=dtype)
     buffers = _WORK.__dict__.setdefault("buffers", {})
     buf = buffers.get(slot)
-    if buf is None or buf.nbytes < size or not isinstance(buf, xp.ndarray):
+    if buf is None or buf.nbytes < size or type(buf) is not xp.ndarray:
         buf = buffers[slot] = xp.empty(max(size, 64), dtype=np.uint8)
     return buf[:size].view(dtype).reshape(shape)
 
