@@ -1,6 +1,6 @@
 """Second derivatives through piecewise-linear activations: zeros w.r.t. the input, as in PyTorch.
 
-The backward of relu, leaky_relu, hardtanh, threshold, rrelu and the shrinks is an op of the
+The backward of relu, leaky_relu, hardtanh, threshold, rrelu, prelu and the shrinks is an op of the
 incoming gradient and the input (PyTorch's `<op>_backward`), flat in the input between kinks; it
 stays in the graph, so a Hessian or a gradient penalty's derivative w.r.t. the input is zeros
 instead of an "appears to not have been used in the graph" error.
@@ -35,6 +35,7 @@ ACTIVATIONS = {
     "rrelu_train": lambda m, t: m.nn.functional.rrelu(t, training=True),
     "hardshrink": lambda m, t: m.nn.functional.hardshrink(t),
     "softshrink": lambda m, t: m.nn.functional.softshrink(t),
+    "prelu": lambda m, t: m.nn.functional.prelu(t, m.tensor([0.25], dtype=m.float64)),
 }
 
 
@@ -79,6 +80,19 @@ def test_backward_op_gradients(name):
     x = retrograd.tensor(X, requires_grad=True)
     assert retrograd.autograd.gradcheck(backward, (g, x))
     assert retrograd.autograd.gradgradcheck(backward, (g, x))
+
+
+def test_prelu_backward_gradients_in_its_weight():
+    def backward(g, x, w):
+        y = retrograd.nn.functional.prelu(x, w)
+        return retrograd.autograd.grad(y, x, g, create_graph=True)[0]
+
+    rng = np.random.default_rng(1)
+    x = retrograd.tensor(rng.standard_normal((2, 3, 4)), requires_grad=True)
+    g = retrograd.tensor(rng.standard_normal((2, 3, 4)), requires_grad=True)
+    w = retrograd.tensor([0.1, -0.3, 0.5], dtype=retrograd.float64, requires_grad=True)
+    assert retrograd.autograd.gradcheck(backward, (g, x, w))
+    assert retrograd.autograd.gradgradcheck(backward, (g, x, w))
 
 
 def test_hessian_of_a_piecewise_linear_network_is_zeros():

@@ -190,11 +190,23 @@ _softshrink = Primitive(
     [lambda g, a, lambd: _softshrink_backward(g, a, lambd=lambd)],
     quiet=True,
 )
+# prelu's gradient in its input: g where a > 0, g·w elsewhere; flat in a, and g where a <= 0 in w
+_prelu_input_backward: Primitive = Primitive(
+    "prelu_backward",
+    lambda xp, g, a, w: select(xp, a > 0, g, g * w),
+    [
+        lambda gg, a, w: _prelu_input_backward(gg, a, w),
+        _flat,
+        lambda gg, g, a: where(a > 0, 0.0, gg * g),  # (summed over broadcast dims)
+    ],
+    inputs=("g", "a", "w"),
+    node_name="PreluKernelBackwardBackward0",
+)
 _prelu = Primitive(
     "prelu",
     lambda xp, a, w: select(xp, a > 0, a, a * w),
     [
-        lambda g, a, w: where(a > 0, g, g * w),  # 1 for a > 0, w at and below 0
+        lambda g, a, w: _prelu_input_backward(g, a, w),  # 1 for a > 0, w at and below 0
         lambda g, a: where(a > 0, 0.0, g * a),  # a where a <= 0 (summed over broadcast dims)
     ],
     inputs=("a", "w"),
