@@ -101,6 +101,7 @@ if TYPE_CHECKING:
     from .ops.indexing.masking import *
     from .ops.indexing.subscript import *
     from .ops.inplace_functions import *
+    from .ops.foreach import *
     from .ops.linalg.classic import *
     from .ops.linalg.composite import *
     from .ops.linalg.contraction import *

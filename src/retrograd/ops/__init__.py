@@ -8,6 +8,7 @@
 - `activation`: relu/elu families, smooth activations, softmax
 - `from_data`: tensor/as_tensor/from_numpy; `creation`: zeros/ones/full/eye/*_like; `ranges`: arange/linspace
 - `copying`: clone, to_dtype, and the out-of-place fill/copy
+- `foreach`: `_foreach_add` and friends, one op over each tensor of a list
 - `sorting`: sort, topk, kthvalue, median, mode
 - `spectral`: stft/istft and the transforms of `retrograd.fft`
 - `windows`: hann/hamming/blackman/bartlett/kaiser windows
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
         copying,
         creation,
         elementwise,
+        foreach,
         from_data,
         histograms,
         indexing,
@@ -67,6 +69,7 @@ if TYPE_CHECKING:
     from .elementwise.pointwise import *  # noqa: F403
     from .elementwise.powers import *  # noqa: F403
     from .elementwise.rounded_division import *  # noqa: F403
+    from .foreach import *  # noqa: F403
     from .from_data import *  # noqa: F403
     from .histograms import *  # noqa: F403
     from .indexing.gather_scatter import *  # noqa: F403
@@ -120,6 +123,7 @@ if TYPE_CHECKING:
     __all__ += elementwise.__all__
     __all__ += indexing.__all__
     __all__ += inplace_functions.__all__
+    __all__ += foreach.__all__
     __all__ += histograms.__all__
     __all__ += linalg.__all__
     __all__ += reduction.__all__

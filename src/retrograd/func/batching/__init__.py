@@ -21,10 +21,11 @@ from .randomness import check_random, random_draw, random_elementwise, random_fi
 
 _ELEMENTWISE = """
 abs acos acosh add alias asin asinh atan atan2 atanh ceil celu clamp clone copy cos cosh deg2rad div elu erf erfc
-erfinv exp exp2 expm1 fill floor floor_divide fmax fmin fmod frac gelu hardshrink hardsigmoid hardswish hardtanh
-hypot leaky_relu log log10 log1p log2 log_sigmoid logaddexp logaddexp2 logit masked_fill maximum minimum mish mul
-nan_to_num neg pow rad2deg reciprocal relu remainder round rsqrt rsub sigmoid sign silu sin sinc sinh softplus
-softshrink sqrt sub tan tanh threshold threshold_backward to_dtype trunc where xlogy
+erfinv exp exp2 expm1 fill floor floor_divide fmax fmin fmod frac gelu hardshrink hardshrink_backward hardsigmoid
+hardswish hardtanh hardtanh_backward hypot leaky_relu leaky_relu_backward log log10 log1p log2 log_sigmoid logaddexp
+logaddexp2 logit masked_fill maximum minimum mish mul nan_to_num neg pow rad2deg reciprocal relu remainder round
+rrelu_with_noise_backward rsqrt rsub sigmoid sign silu sin sinc sinh softplus softshrink softshrink_backward sqrt sub
+tan tanh threshold threshold_backward to_dtype trunc where xlogy
 """.split()
 
 RULES: dict[str, rules.Rule] = {name: rules.elementwise for name in _ELEMENTWISE}

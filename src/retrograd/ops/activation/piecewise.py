@@ -20,6 +20,7 @@ import numpy as np
 
 from ... import _cpu_sampling
 from ..._generator import resolve
+from ...backend import namespace
 from ...backend.cuda_kernels import kernel
 from ...engine import inplace as _inplace
 from ...engine.primitive import Primitive, not_a_tensor
@@ -61,8 +62,17 @@ def _twins(name: str, forward: Any, rule: Any, node: str, **kw: Any) -> tuple[Pr
 
 # --- the relu family: piecewise linear ---------------------------------------------------
 
-# relu's gradient mask as one fused op (one NumPy expression instead of four tensor ops);
-# it is linear in g, so its own derivative in g is itself, and 0 almost everywhere in out
+
+# The backward of each piecewise-linear activation is an op of (g, a), as PyTorch's `<op>_backward`:
+# linear in g (its derivative in g is itself) and flat in a between the kinks. Its rule in `a` gives
+# recorded zeros, so a second derivative w.r.t. the activation's input is zeros, as in PyTorch (a
+# gradient penalty's Hessian, a Jacobian trace), not "appears to not have been used in the graph".
+def _flat(gg: Tensor) -> Tensor:
+    """The derivative of a piecewise-linear backward in `a`: +0 everywhere, kept in the graph through `gg`."""
+    return gated(gg, Tensor._make(namespace(gg._data).zeros((), dtype=bool)))  # a 0-d False: selects 0
+
+
+# relu's gradient mask as one fused op (one NumPy expression instead of four tensor ops)
 def _relu_mask_forward(xp: Any, g: Any, y: Any) -> Any:
     fused = kernel(xp, "relu_backward", g, y)
     if fused is not None:
@@ -73,7 +83,7 @@ def _relu_mask_forward(xp: Any, g: Any, y: Any) -> Any:
 _relu_mask = Primitive(
     "threshold_backward",
     _relu_mask_forward,
-    [lambda gg, y: _relu_mask(gg, y), None],  # (inputs must not be called "out": that names the output)
+    [lambda gg, y: _relu_mask(gg, y), _flat],  # (inputs must not be called "out": that names the output)
     inputs=("g", "y"),
     node_name="ThresholdBackwardBackward0",
 )
@@ -83,56 +93,120 @@ _relu = Primitive(
     [lambda g, out: _relu_mask(g, out)],  # 0 at and below the kink, 1 elsewhere (NaN included)
     array_rules=[lambda xp, g, out: _relu_mask_forward(xp, g, out)],
 )
+_hardtanh_backward = Primitive(
+    "hardtanh_backward",
+    lambda xp, g, a, lo, hi: zero_where(xp, (a <= lo) | (a >= hi), g),  # 0 at and outside the bounds, else 1
+    [lambda gg, a, lo, hi: _hardtanh_backward(gg, a, lo=lo, hi=hi), _flat],
+    inputs=("g", "a"),
+    node_name="HardtanhBackwardBackward0",
+)
 _hardtanh = Primitive(
     "hardtanh",
     lambda xp, a, lo, hi: xp.clip(a, lo, hi).astype(a.dtype, copy=False),
-    [lambda g, a, lo, hi: gated(g, ~((a <= lo) | (a >= hi)))],  # 0 at and outside the bounds, else 1
+    [lambda g, a, lo, hi: _hardtanh_backward(g, a, lo=lo, hi=hi)],
+)
+_leaky_relu_backward = Primitive(
+    "leaky_relu_backward",
+    lambda xp, g, a, slope: select(xp, a > 0, g, g * slope),  # 1 for a > 0, slope at and below 0
+    [lambda gg, a, slope: _leaky_relu_backward(gg, a, slope=slope), _flat],
+    inputs=("g", "a"),
+    node_name="LeakyReluBackwardBackward0",
 )
 _leaky_relu = _twins(
     "leaky_relu",
     lambda xp, a, slope: select(xp, a > 0, a, a * slope),
-    lambda g, a, slope: where(a > 0, g, g * slope),  # 1 for a > 0, slope at and below 0
+    lambda g, a, slope: _leaky_relu_backward(g, a, slope=slope),
     "LeakyRelu",
+)
+# eval mode: slope = (lower + upper) / 2
+_rrelu_backward = Primitive(
+    "rrelu_with_noise_backward",
+    lambda xp, g, a, slope: select(xp, a > 0, g, g * slope),
+    [lambda gg, a, slope: _rrelu_backward(gg, a, slope=slope), _flat],
+    inputs=("g", "a"),
+    node_name="RreluWithNoiseBackwardBackward0",
 )
 _rrelu = _twins(
     "rrelu",
     lambda xp, a, slope: select(xp, a > 0, a, a * slope),
-    lambda g, a, slope: where(a > 0, g, g * slope),  # eval mode: slope = (lower + upper) / 2
+    lambda g, a, slope: _rrelu_backward(g, a, slope=slope),
     "RreluWithNoise",
 )
 # training: `noise` holds 1 where a > 0 and the drawn slope elsewhere; d/da = noise
+_rrelu_noise_backward = Primitive(
+    "rrelu_with_noise_backward",
+    lambda xp, g, a, noise: g * noise,
+    [lambda gg, a, noise: _rrelu_noise_backward(gg, a, noise), _flat, None],
+    inputs=("g", "a", "noise"),
+    node_name="RreluWithNoiseBackwardBackward0",
+)
 _rrelu_noise = tuple(
     Primitive(
         "rrelu",
         lambda xp, a, noise: a * noise,
-        [lambda g, noise: g * noise, None],
+        [lambda g, a, noise: _rrelu_noise_backward(g, a, noise), None],
         inputs=("a", "noise"),
         node_name=f"RreluWithNoiseBackward{i}",
     )
     for i in (0, 1)
 )
+_threshold_backward = Primitive(
+    "threshold_backward",
+    lambda xp, g, a, th: zero_where(xp, a <= th, g),  # 0 at and below the threshold
+    [lambda gg, a, th: _threshold_backward(gg, a, th=th), _flat],
+    inputs=("g", "a"),
+    node_name="ThresholdBackwardBackward0",
+)
 _threshold = _twins(
     "threshold",
     lambda xp, a, th, value: select(xp, a <= th, xp.asarray(value).astype(a.dtype), a),
-    lambda g, a, th: gated(g, ~(a <= th)),  # 0 at and below the threshold
+    lambda g, a, th: _threshold_backward(g, a, th=th),
     "Threshold",
 )
+
+
+def _shrink_backward(name: str, node: str) -> Primitive:
+    """hardshrink's or softshrink's backward: 0 on [-λ, λ], bounds included, 1 elsewhere."""
+    op: Primitive = Primitive(
+        name,
+        lambda xp, g, a, lambd: zero_where(xp, (a >= -lambd) & (a <= lambd), g),
+        [lambda gg, a, lambd: op(gg, a, lambd=lambd), _flat],
+        inputs=("g", "a"),
+        node_name=node,
+    )
+    return op
+
+
+_hardshrink_backward = _shrink_backward("hardshrink_backward", "HardshrinkBackwardBackward0")
+_softshrink_backward = _shrink_backward("softshrink_backward", "SoftshrinkBackwardBackward0")
 _hardshrink = Primitive(
     "hardshrink",
     lambda xp, a, lambd: select(xp, (a >= -lambd) & (a <= lambd), 0, a),
-    [lambda g, a, lambd: gated(g, ~((a >= -lambd) & (a <= lambd)))],  # 0 on [-λ, λ], bounds included
+    [lambda g, a, lambd: _hardshrink_backward(g, a, lambd=lambd)],
 )
 _softshrink = Primitive(
     "softshrink",
     lambda xp, a, lambd: select(xp, a > lambd, a - lambd, select(xp, a < -lambd, a + lambd, a * 0)),
-    [lambda g, a, lambd: gated(g, ~((a >= -lambd) & (a <= lambd)))],  # 0 on [-λ, λ], bounds included
+    [lambda g, a, lambd: _softshrink_backward(g, a, lambd=lambd)],
     quiet=True,
+)
+# prelu's gradient in its input: g where a > 0, g·w elsewhere; flat in a, and g where a <= 0 in w
+_prelu_input_backward: Primitive = Primitive(
+    "prelu_backward",
+    lambda xp, g, a, w: select(xp, a > 0, g, g * w),
+    [
+        lambda gg, a, w: _prelu_input_backward(gg, a, w),
+        _flat,
+        lambda gg, g, a: where(a > 0, 0.0, gg * g),  # (summed over broadcast dims)
+    ],
+    inputs=("g", "a", "w"),
+    node_name="PreluKernelBackwardBackward0",
 )
 _prelu = Primitive(
     "prelu",
     lambda xp, a, w: select(xp, a > 0, a, a * w),
     [
-        lambda g, a, w: where(a > 0, g, g * w),  # 1 for a > 0, w at and below 0
+        lambda g, a, w: _prelu_input_backward(g, a, w),  # 1 for a > 0, w at and below 0
         lambda g, a: where(a > 0, 0.0, g * a),  # a where a <= 0 (summed over broadcast dims)
     ],
     inputs=("a", "w"),

@@ -72,9 +72,13 @@ def float_arg(fn: str, name: str, position: int, value: Any) -> float:
     raise _refuse(fn, name, position, "float", value)
 
 
-def invalid_combination(fn: str, arguments: tuple, signatures: tuple[str, ...]) -> TypeError:
+def invalid_combination(
+    fn: str, arguments: tuple, signatures: tuple[str, ...], keywords: dict[str, Any] | None = None
+) -> TypeError:
     """PyTorch's TypeError for arguments that match none of an op's signatures (listed as PyTorch lists them)."""
-    got = ", ".join("Tensor" if isinstance(a, Tensor) else type(a).__name__ for a in arguments)
+    kinds = ["Tensor" if isinstance(a, Tensor) else type(a).__name__ for a in arguments]
+    kinds += [f"{k}={'Tensor' if isinstance(v, Tensor) else type(v).__name__}" for k, v in (keywords or {}).items()]
+    got = ", ".join(kinds)
     listed = "".join(f" * ({signature})\n" for signature in signatures)
     return TypeError(
         f"{fn}() received an invalid combination of arguments - got ({got}), but expected one of:\n{listed}"
