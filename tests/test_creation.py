@@ -212,6 +212,43 @@ def test_numpy_bridge_shares_memory():
     assert rg.from_numpy(np.zeros(2, complex)).dtype == rg.complex128
 
 
+def _numpy_conversions(m):
+    """What NumPy's constructors make of a tensor: values, whether memory is shared, warnings."""
+    import warnings
+
+    out = []
+    for convert in (np.asarray, np.array, lambda t: np.array(t, dtype=np.float32, copy=None),
+                    lambda t: np.array(t, copy=False), lambda t: np.array(t, dtype=np.float64)):
+        t = m.arange(3.0)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                a = convert(t)
+                result = (a.tolist(), str(a.dtype), np.shares_memory(a, t.numpy()))
+            except ValueError as error:
+                result = ("ValueError", str(error).splitlines()[0])
+        out.append((result, [(w.category.__name__, str(w.message)[:39], w.filename) for w in caught]))
+    return out
+
+
+def test_numpy_copies_a_tensor_itself_as_for_pytorchs_array_method():
+    # Tensor.__array__ takes no `copy`, as PyTorch's: np.array copies (warning that the keyword is
+    # missing), np.array(copy=False) cannot promise a view, np.asarray shares the memory
+    warning = [("DeprecationWarning", "__array__ implementation doesn't accept", __file__)]
+    assert _numpy_conversions(rg) == [
+        (([0.0, 1.0, 2.0], "float32", True), []),
+        (([0.0, 1.0, 2.0], "float32", False), warning),
+        (([0.0, 1.0, 2.0], "float32", True), []),
+        (("ValueError", "Unable to avoid copy while creating an array as requested."), warning),
+        (([0.0, 1.0, 2.0], "float64", False), warning),
+    ]
+
+
+@needs_torch
+def test_numpy_copies_of_a_tensor_vs_torch():
+    assert _numpy_conversions(rg) == _numpy_conversions(torch)
+
+
 def test_dlpack_round_trip_with_numpy():
     a = np.arange(4.0)
     t = rg.from_dlpack(a)
