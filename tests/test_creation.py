@@ -212,6 +212,43 @@ def test_numpy_bridge_shares_memory():
     assert rg.from_numpy(np.zeros(2, complex)).dtype == rg.complex128
 
 
+def _numpy_conversions(m):
+    """What NumPy's constructors make of a tensor: values, whether memory is shared, warnings."""
+    import warnings
+
+    out = []
+    for convert in (np.asarray, np.array, lambda t: np.array(t, dtype=np.float32, copy=None),
+                    lambda t: np.array(t, copy=False), lambda t: np.array(t, dtype=np.float64)):
+        t = m.arange(3.0)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                a = convert(t)
+                result = (a.tolist(), str(a.dtype), np.shares_memory(a, t.numpy()))
+            except ValueError as error:
+                result = ("ValueError", str(error).splitlines()[0])
+        out.append((result, [(w.category.__name__, str(w.message)[:39], w.filename) for w in caught]))
+    return out
+
+
+def test_numpy_copies_a_tensor_itself_as_for_pytorchs_array_method():
+    # Tensor.__array__ takes no `copy`, as PyTorch's: np.array copies (warning that the keyword is
+    # missing), np.array(copy=False) cannot promise a view, np.asarray shares the memory
+    warning = [("DeprecationWarning", "__array__ implementation doesn't accept", __file__)]
+    assert _numpy_conversions(rg) == [
+        (([0.0, 1.0, 2.0], "float32", True), []),
+        (([0.0, 1.0, 2.0], "float32", False), warning),
+        (([0.0, 1.0, 2.0], "float32", True), []),
+        (("ValueError", "Unable to avoid copy while creating an array as requested."), warning),
+        (([0.0, 1.0, 2.0], "float64", False), warning),
+    ]
+
+
+@needs_torch
+def test_numpy_copies_of_a_tensor_vs_torch():
+    assert _numpy_conversions(rg) == _numpy_conversions(torch)
+
+
 def test_dlpack_round_trip_with_numpy():
     a = np.arange(4.0)
     t = rg.from_dlpack(a)
@@ -489,6 +526,52 @@ def test_tensor_from_tensor_warns_and_copies():
         y = rg.tensor(x)
     y.add_(1)
     assert x.tolist() == [1.0]
+
+
+_ARRAY_LIST_CALLS = {
+    "tensor": lambda m, rows: m.tensor(rows),
+    "tensor_with_dtype": lambda m, rows: m.tensor(rows, dtype=m.float64),
+    "as_tensor_with_dtype": lambda m, rows: m.as_tensor(rows, dtype=m.float32),
+    "FloatTensor": lambda m, rows: m.FloatTensor(rows),
+    "Tensor": lambda m, rows: m.Tensor(rows),
+}
+
+
+@pytest.mark.parametrize("call", list(_ARRAY_LIST_CALLS))
+def test_a_list_of_arrays_warns_once_at_the_callers_line(call, monkeypatch):
+    import warnings
+
+    from retrograd.ops import from_data
+
+    monkeypatch.setattr(from_data, "_list_of_arrays_warned", [False])
+    rows = [np.zeros(2, np.float32), np.ones(2, np.float32)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        t = _ARRAY_LIST_CALLS[call](rg, rows)
+        _ARRAY_LIST_CALLS[call](rg, rows)  # once per process, as PyTorch's TORCH_WARN_ONCE
+    assert t.tolist() == [[0.0, 0.0], [1.0, 1.0]]
+    assert [str(w.message)[:60] for w in caught] == ["Creating a tensor from a list of numpy.ndarrays is extremely"]
+    assert caught[0].filename == __file__
+
+
+@needs_torch
+@pytest.mark.parametrize("call", ["FloatTensor", "tensor_with_dtype"])
+def test_a_list_of_arrays_warning_vs_torch(call, tmp_path):
+    import os
+    import re
+    import subprocess
+    import sys
+
+    script = tmp_path / "rows.py"
+    build = {"FloatTensor": "torch.FloatTensor(rows)", "tensor_with_dtype": "torch.tensor(rows, dtype=torch.float64)"}
+    script.write_text(f"import numpy as np\nimport torch\nrows = [np.zeros(2), np.ones(2)]\nprint({build[call]})\n")
+    src = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
+    ours = subprocess.run([sys.executable, "-m", "retrograd", "run", str(script)], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=src), timeout=120)
+    theirs = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert ours.stdout == theirs.stdout
+    # PyTorch's message ends with the C++ source line it was raised at, which retrograd has not
+    assert ours.stderr == re.sub(r" \(Triggered internally at [^)]*\)", "", theirs.stderr)
 
 
 # --- evenly spaced values, to the last bit ---------------------------------------------------

@@ -45,6 +45,16 @@ CASES = {
     "L.tensor([1e40], dtype=L.float32)": None,  # inf, as in PyTorch
     "L.tensor(np.array([300]), dtype=L.uint8)": None,  # arrays are cast, wrapping
     "L.as_tensor([300], dtype=L.uint8)": OVERFLOW.format("uint8"),
+    # NumPy arrays inside lists: sequences to PyTorch, a 0-d one has no length
+    "L.tensor([np.array(1.0), 2.0])": "TypeError: len() of unsized object",
+    "L.tensor((np.array(3),), dtype=L.float32)": "TypeError: len() of unsized object",
+    "L.FloatTensor([np.array(1.0), np.array(2.0)])": "TypeError: len() of unsized object",
+    "L.tensor([2.0, np.array(1.0)])": None,
+    "L.tensor([np.float64(1.0), 2.0])": None,
+    "L.tensor([np.array([1.0]), np.array(2.0)])": "TypeError: not a sequence",
+    "L.tensor([1.0, np.array([2.0])])": "TypeError: only 0-dimensional arrays can be converted to Python scalars",
+    "L.tensor([np.array([1.0, 2.0]), np.array([1.0])])": "ValueError: expected sequence of length 2 at dim 1 (got 1)",
+    "L.tensor([np.array([1.0, 2.0]), [3.0, 4.0]])": None,
     f"{U8}.new_tensor([300])": OVERFLOW.format("uint8"),
     # ragged and odd data
     "L.tensor([[1, 2], [3]])": "ValueError: expected sequence of length 2 at dim 1 (got 1)",

@@ -215,3 +215,43 @@ def test_module_paths_third_party_code_imports(tmp_path):
     )
     result = _run("-m", "retrograd", "run", str(script))
     assert result.stdout.strip() == "(3, 3) (1, 2, 3) (0, 0, 0, 0) True True", result.stderr
+
+
+RAISING_SCRIPT = """
+import torch
+
+def step(x):
+    raise ValueError(f"bad input {x}")
+
+try:
+    step(1)
+except ValueError as e:
+    raise KeyError("wrapped") from e
+"""
+
+
+def test_an_uncaught_error_shows_only_the_scripts_frames(tmp_path):
+    script = tmp_path / "raising.py"
+    script.write_text(RAISING_SCRIPT)
+    done = _run("-m", "retrograd", "run", str(script))
+    assert done.returncode == 1
+    assert "retrograd" not in done.stderr and "runpy" not in done.stderr
+    assert done.stderr.count("Traceback (most recent call last):") == 2
+    assert done.stderr.rstrip().endswith(f'File "{script}", line 10, in <module>\n'
+                                         "    raise KeyError(\"wrapped\") from e\nKeyError: 'wrapped'")
+    syntax = tmp_path / "unclosed.py"
+    syntax.write_text("import torch\nx = (\n")
+    done = _run("-m", "retrograd", "run", str(syntax))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[0] == f'  File "{syntax}", line 2'
+
+
+@pytest.mark.pytorch
+@pytest.mark.parametrize("source", [RAISING_SCRIPT, "import torch\nx = (\n"], ids=["raising", "syntax"])
+def test_uncaught_error_reports_vs_torch(tmp_path, source):
+    pytest.importorskip("torch")
+    script = tmp_path / "script.py"
+    script.write_text(source)
+    ours = _run("-m", "retrograd", "run", str(script))
+    theirs = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert (ours.returncode, ours.stdout, ours.stderr) == (theirs.returncode, theirs.stdout, theirs.stderr)

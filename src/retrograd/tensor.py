@@ -1197,8 +1197,13 @@ class Tensor(TensorMethods):
             raise TypeError("Got unsupported ScalarType BFloat16")
         return self._data
 
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        """NumPy's view of the data; refused, like `numpy()`, while the tensor requires grad in grad mode."""
+    def __array__(self, dtype: Any = None) -> np.ndarray:
+        """NumPy's view of the data; refused, like `numpy()`, while the tensor requires grad in grad mode.
+
+        No `copy` keyword, as PyTorch's: NumPy then copies for `np.array(t)` itself (with its
+        DeprecationWarning about the keyword, which PyTorch's programs print too) and refuses
+        `np.array(t, copy=False)`, while `np.asarray(t)` shares the memory.
+        """
         if _primitive.tracer is not None:  # retrograd.compiler: Python now depends on the values
             _primitive.tracer.read(self, "__array__")
         if self._requires_grad and _grad_state.enabled:
@@ -1207,8 +1212,7 @@ class Tensor(TensorMethods):
             raise TypeError(_NOT_ON_HOST.format(self.device))
         if self._data.dtype is _BF16 and dtype is None:
             raise TypeError("Got unsupported ScalarType BFloat16")
-        data = self._data if dtype is None else self._data.astype(dtype, copy=False)
-        return data.copy() if copy else data
+        return self._data if dtype is None else self._data.astype(dtype, copy=False)
 
     def __array_wrap__(self, array: Any, context: Any = None, return_scalar: builtins.bool = False) -> Tensor:
         """NumPy ufuncs on tensors give tensors (`np.sin(t)`), 0-d results included, as in PyTorch."""

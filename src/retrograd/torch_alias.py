@@ -130,7 +130,10 @@ def run_script(path: str, args: list[str]) -> None:
         runpy.run_path(path, run_name="__main__")
         return
     os.environ[_SCRIPT_ENV] = os.path.abspath(path)
-    _run_as_main(path)
+    try:
+        _run_as_main(path)
+    except Exception as error:
+        _exit_as_python_would(error)
 
 
 def _run_as_main(path: str) -> None:
@@ -151,6 +154,20 @@ def _run_as_main(path: str) -> None:
         exec(code, module.__dict__)
     finally:
         sys.modules["__main__"] = previous
+
+
+def _exit_as_python_would(error: Exception) -> None:
+    """Report an uncaught error of the script as `python script.py` does, and exit with status 1.
+
+    The traceback starts at the script's own frame: the frames of this runner (`run_script`, the
+    `exec`) are not the user's code, and PyTorch's run shows none of them; a syntax error shows
+    no frames at all. SystemExit and KeyboardInterrupt are not Exceptions and pass through.
+    """
+    traceback = error.__traceback__
+    while traceback is not None and traceback.tb_frame.f_code.co_filename == __file__:
+        traceback = traceback.tb_next
+    sys.excepthook(type(error), error.with_traceback(traceback), traceback)  # the hook prints the error's own
+    sys.exit(1)
 
 
 def _script_in_spawned_child() -> dict[str, Any]:

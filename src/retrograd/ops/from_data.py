@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes as _dt
+from .._user_frames import user_stacklevel
 from ..backend import NO_CUDA, as_device, cuda_backend
 from ..dtypes import dtype
 from ..engine.bfloat16 import to_bfloat16
@@ -22,6 +23,7 @@ from .kernels.arg_types import number_arg
 from .kernels.guards import (
     check_data_fits,
     check_scalar_fits,
+    nested_sizes,
     ragged_error,
 )
 from .kernels.placement import check_pin_memory
@@ -29,17 +31,16 @@ from .kernels.placement import check_pin_memory
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "frombuffer", "from_dlpack", "scalar_tensor"]
 
 
-def _infer_dtype(data: Any, arr: np.ndarray) -> dtype:
+def _infer_dtype(data: Any, arr: np.ndarray, promoted: dtype | None) -> dtype:
     """PyTorch's dtype for Python data: bools stay bool, ints int64, floats the default.
 
     NumPy arrays and scalars keep their dtype, also inside lists, where every item's dtype is
-    promoted with the others' (`[np.float64(1), 2.0]` is float64, `[np.int32(1), 2]` int64).
+    promoted with the others' (`promoted`: `[np.float64(1), 2.0]` is float64, `[np.int32(1), 2]` int64).
     """
     if isinstance(data, Tensor):
         return data.dtype
     if isinstance(data, np.ndarray) or isinstance(data, np.generic):
         return _dt.from_numpy(arr.dtype)
-    promoted = _promoted_dtype(data) if isinstance(data, (list, tuple)) else None
     if promoted is not None:
         return promoted
     kind = arr.dtype.kind
@@ -77,7 +78,7 @@ def _warn_list_of_arrays() -> None:
         warnings.warn(
             "Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider converting the "
             "list to a single numpy.ndarray with numpy.array() before converting to a tensor.",
-            UserWarning, stacklevel=5,
+            UserWarning, stacklevel=user_stacklevel(),
         )
 
 
@@ -111,11 +112,11 @@ def _promoted_dtype(data: Any) -> dtype | None:
     return result
 
 
-def _to_array(data: Any) -> np.ndarray:
+def _to_array(data: Any, promoted: dtype | None) -> np.ndarray:
     if isinstance(data, Tensor):
         return data._data
     if _holds_tensors(data):
-        return np.array(_elements(data), dtype=(_promoted_dtype(data) or _dt.get_default_dtype()).np)
+        return np.array(_elements(data), dtype=(promoted or _dt.get_default_dtype()).np)
     try:
         return np.asarray(data)
     except ValueError as e:
@@ -189,9 +190,13 @@ def tensor(
     if isinstance(data, Tensor) and data.is_cuda:  # a device copy, on the device asked for or data's own
         copied = data.detach().to(device=device if device is not None else data.device, dtype=dtype, copy=True)
         return copied._switch_requires_grad(requires_grad, FACTORY_REFUSAL)
-    arr = _to_array(data)
+    promoted = None
+    if isinstance(data, (list, tuple)):
+        nested_sizes(data)  # PyTorch's shape reading first: its error for a 0-d array in the way
+        promoted = _promoted_dtype(data)  # every item read, as PyTorch stores them (arrays warned of)
+    arr = _to_array(data, promoted)
     arr = _check_python_data(data, arr, dtype)
-    dt = dtype if dtype is not None else _infer_dtype(data, arr)
+    dt = dtype if dtype is not None else _infer_dtype(data, arr, promoted)
     array = to_bfloat16(np.asarray(arr)) if dt is _dt.bfloat16 else np.array(arr, dtype=dt.np, copy=True)
     t = Tensor._make(_placed(array, dev))
     if requires_grad:

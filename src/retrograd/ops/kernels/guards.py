@@ -155,24 +155,48 @@ def check_int_divisor(a: np.ndarray, b: Any, kernel: str) -> None:
         raise RuntimeError("ZeroDivisionError")
 
 
+def _is_sequence(x: Any) -> bool:
+    """Whether PyTorch reads `x`, inside nested data, as a sequence: a list, a tuple or an array."""
+    return isinstance(x, (list, tuple)) or (isinstance(x, np.ndarray) and x.ndim > 0)
+
+
+def nested_sizes(data: Any) -> list[int]:
+    """The shape PyTorch reads from nested data: the length of the first item at each depth.
+
+    NumPy arrays inside the lists are sequences there too. A 0-d array met on the way has no
+    length: PyTorch raises (`[np.array(1.0), 2.0]`), where a NumPy scalar (`np.float64(1.0)`)
+    is a number.
+    """
+    sizes: list[int] = []
+    x = data
+    while isinstance(x, (list, tuple, np.ndarray)):
+        if isinstance(x, np.ndarray) and x.ndim == 0:
+            raise TypeError("len() of unsized object")
+        sizes.append(len(x))
+        if not len(x):
+            break
+        x = x[0]
+    return sizes
+
+
 def ragged_error(data: Any) -> Exception | None:
     """PyTorch's error for nested lists of uneven lengths or mixed depth (None if regular).
 
     The expected size at each depth is the length of the first sequence met there; the
-    data is walked depth first, as PyTorch does, and the first mismatch is reported.
+    data is walked depth first, as PyTorch does, and the first mismatch is reported. Arrays
+    inside the lists are walked as sequences; one where a number belongs cannot become one.
     """
-    sizes: list[int] = []
-    x = data
-    while isinstance(x, (list, tuple)):
-        sizes.append(len(x))
-        if not x:
-            break
-        x = x[0]
+    try:
+        sizes = nested_sizes(data)
+    except TypeError as error:
+        return error
     stack: list[tuple[Any, int]] = [(data, 0)]
     while stack:
         x, depth = stack.pop()
-        is_seq = isinstance(x, (list, tuple))
+        is_seq = _is_sequence(x)
         if depth == len(sizes):
+            if isinstance(x, np.ndarray) and is_seq:  # NumPy's refusal, met converting it to a number
+                return TypeError("only 0-dimensional arrays can be converted to Python scalars")
             if is_seq:
                 return TypeError(f"'{type(x).__name__}' object cannot be interpreted as an integer")
             continue

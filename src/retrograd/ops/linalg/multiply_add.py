@@ -88,12 +88,18 @@ def _addbmm_forward(xp: Any, c: Any, a: Any, b: Any, beta: Any, alpha: Any) -> A
     return _axpby(xp, prod, c, beta, alpha)
 
 
+def _recorded_at_g(g: Tensor, a: Tensor, b_column_major: bool) -> Tensor:
+    """Aᵀ G with differentiable ops, laid out as B is: (Gᵀ A)ᵀ for a column-major B (a Linear's
+    `weight.t()`), so that a weight's create_graph gradient is row-major, as in PyTorch."""
+    return (g.t() @ a).t() if b_column_major else a.mT @ g
+
+
 _addmm = Primitive(
     "addmm", _addmm_forward,
     [lambda g, beta: _scaled(g, beta),
      lambda g, b, alpha: _scaled(grad_bt(g, b) if first_order(g, b) else g @ b.mT, alpha),
      lambda g, a, b_column_major, alpha: _scaled(grad_in_b(g, a, b_column_major) if first_order(g, a)
-                                                 else a.mT @ g, alpha)],
+                                                 else _recorded_at_g(g, a, b_column_major), alpha)],
     inputs=("c", "a", "b"),
     holomorphic=True,
     # unit scalars (every nn.Linear) on arrays; other scalars by the rules, whose `g * c` promotes as PyTorch does

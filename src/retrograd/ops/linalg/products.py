@@ -86,6 +86,17 @@ def grad_in_b(g: Tensor, a: Tensor, b_column_major: bool) -> Tensor:
     return (grad_at_transposed if b_column_major else grad_at)(a, g)
 
 
+def recorded_grad_in_b(g: Tensor, a: Tensor, b_column_major: bool) -> Tensor:
+    """Aᴴ G recorded with differentiable ops, laid out as B is (as `at_g_like`).
+
+    For a column-major B it is (Gᵀ Ā)ᵀ, PyTorch's mm_mat2_backward: under create_graph a
+    Linear's weight gradient is then row-major too, so `grad.view(-1)` works (a Hessian-vector
+    product's flattening)."""
+    if b_column_major:
+        return mm(g.t(), a.conj()).t()
+    return mm(_adjoint(a), g)
+
+
 def first_order(g: Tensor, other: Tensor) -> bool:
     """Whether a product's derivative may be `grad_bt`/`grad_at`: unrecorded, unbatched, real."""
     return not state.enabled and type(g) is Tensor and type(other) is Tensor and other._data.dtype.kind != "c"
@@ -100,7 +111,7 @@ _mm = Primitive(
     "mm", lambda xp, a, b, b_column_major: xp.matmul(a, b),
     [lambda g, b: grad_bt(g, b) if first_order(g, b) else mm(g, _adjoint(b)),   # d(AB)/dA = G Bᴴ
      lambda g, a, b_column_major: grad_in_b(g, a, b_column_major) if first_order(g, a)
-     else mm(_adjoint(a), g)],  # d(AB)/dB = Aᴴ G
+     else recorded_grad_in_b(g, a, b_column_major)],  # d(AB)/dB = Aᴴ G
     inputs=("a", "b"),
     array_rules=MATRIX_ARRAY_RULES,
 )
@@ -144,21 +155,21 @@ def _fold_matmul(xp: Any, a: Any, b: Any, b_column_major: bool) -> Any:
 
 def _matmul_grad_a(g: Tensor, b: Tensor, a_shape: tuple) -> Tensor:
     if len(a_shape) == 1:  # (k,) @ (..., k, n): the engine sums the batch dims
-        return matmul(b, g.unsqueeze(-1)).squeeze(-1)
-    if b.ndim == 1:        # (..., m, k) @ (k,): g vᵀ
-        return g.unsqueeze(-1) * b
+        return matmul(b.conj(), g.unsqueeze(-1)).squeeze(-1)
+    if b.ndim == 1:        # (..., m, k) @ (k,): g vᴴ
+        return g.unsqueeze(-1) * b.conj()
     return grad_bt(g, b) if g.ndim == b.ndim and first_order(g, b) else matmul(g, b.mH)
 
 
 def _matmul_grad_b(g: Tensor, a: Tensor, b_shape: tuple, b_column_major: bool) -> Tensor:
     k = a.shape[-1]
     rows = math.prod(a.shape[:-1])
-    if a.ndim == 1:          # (k,) @ (..., k, n): a gᵀ per batch
-        return a.unsqueeze(-1) * g.unsqueeze(-2)
+    if a.ndim == 1:          # (k,) @ (..., k, n): ā gᵀ per batch
+        return a.conj().unsqueeze(-1) * g.unsqueeze(-2)
     if len(b_shape) == 1:    # all batch rows at once: one matrix-vector product
-        return mv(a.reshape(rows, k).mT, g.reshape(rows))
-    if len(b_shape) == 2:    # all batch rows at once: one matrix product
-        return mm(a.reshape(rows, k).mT, g.reshape(rows, g.shape[-1]))
+        return mv(_adjoint(a.reshape(rows, k)), g.reshape(rows))
+    if len(b_shape) == 2:    # all batch rows at once: one matrix product, in b's layout
+        return recorded_grad_in_b(g.reshape(rows, g.shape[-1]), a.reshape(rows, k), b_column_major)
     # b is a transposed view (a Linear's weight.t()): the grad in b's layout, as `at_g_like` (under
     # vmap a Linear layer's per-example weight grads are then written once, in the layout a `.view` needs)
     if b_column_major:
