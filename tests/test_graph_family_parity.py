@@ -1,0 +1,188 @@
+"""Behaviour that graph, recommender and time-series programs meet: histc's range errors, the warnings
+PyTorch gives once per process (scatter's tensor `reduce`, index_reduce's beta note, the hook
+weight_norm's deprecation) and embedding_bag's message for 2-D input with offsets.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+
+import pytest
+
+import retrograd
+from retrograd._display_name import set_package_name
+from retrograd.nn.utils.weight_norm import WeightNorm
+from retrograd.ops.indexing import gather_scatter, reduce_into
+
+try:  # the comparisons skip without PyTorch; the other tests run anyway
+    import torch
+except ImportError:
+    torch = None
+
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+
+_HISTC_ERRORS = [
+    (lambda m: m.histc(m.tensor([1.0, 2.0]), min=3, max=1), "torch.histc: max must be larger than min"),
+    (
+        lambda m: m.histc(m.tensor([1.0, 2.0]), min=float("-inf"), max=1),
+        "torch.histc: range of [-inf, 1] is not finite",
+    ),
+    (lambda m: m.histc(m.tensor([1.0, float("inf")])), "torch.histc: range of [1, inf] is not finite"),
+    (lambda m: m.histc(m.tensor([1.0, float("nan")])), "torch.histc: range of [-nan, -nan] is not finite"),
+    (lambda m: m.histc(m.tensor([1.0, 2.0]), min=1, max=float("nan")), "torch.histc: range of [1, nan] is not finite"),
+    (
+        lambda m: m.histc(m.tensor([1.0, 2.0]), min=-1e20, max=float("inf")),
+        "torch.histc: range of [-1e+20, inf] is not finite",
+    ),
+    (lambda m: m.histc(m.tensor([]), min=2, max=1), "torch.histc: max must be larger than min"),
+    (
+        lambda m: m.histc(m.tensor([1.0]), bins=-1, min=3, max=1),
+        "torch.histogram(): bins must be > 0, but got -1 for dimension 0",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "message"), _HISTC_ERRORS)
+def test_histc_range_errors(call, message):
+    with pytest.raises(RuntimeError) as info:
+        call(retrograd)
+    assert str(info.value) == message
+
+
+@needs_torch
+@pytest.mark.parametrize(("call", "message"), _HISTC_ERRORS)
+def test_histc_range_errors_match_pytorch(call, message):
+    with pytest.raises(RuntimeError) as theirs:
+        call(torch)
+    assert str(theirs.value).split("\n")[0] == message
+
+
+def test_histc_equal_infinite_bounds_fall_back_to_the_data_range():
+    counts = retrograd.histc(retrograd.tensor([1.0, 2.0]), bins=2, min=float("inf"), max=float("inf"))
+    assert counts.tolist() == [1.0, 1.0]
+
+
+def _scatter_reduce_twice(m):
+    a = m.zeros(3)
+    a.scatter_(0, m.tensor([0]), m.ones(1), reduce="add")
+    return m.scatter(a, 0, m.tensor([1]), m.ones(1), reduce="multiply")
+
+
+def _record(fn, module):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fn(module)
+    return [(w.category, str(w.message).split(" (Triggered")[0], w.filename) for w in caught]
+
+
+def test_scatter_tensor_reduce_warns_once_at_the_users_line(monkeypatch):
+    monkeypatch.setattr(gather_scatter, "_reduce_src_warned", False)
+    caught = _record(_scatter_reduce_twice, retrograd)
+    assert len(caught) == 1
+    assert caught[0][1].startswith("The reduce argument of torch.scatter with Tensor src is deprecated")
+    assert caught[0][2] == __file__
+
+
+@needs_torch
+def test_scatter_tensor_reduce_warning_matches_pytorch(monkeypatch):
+    monkeypatch.setattr(gather_scatter, "_reduce_src_warned", False)
+    ours = _record(_scatter_reduce_twice, retrograd)
+    theirs = _record(_scatter_reduce_twice, torch)  # warned already in an earlier test: compare the message
+    assert len(ours) == 1 and len(theirs) <= 1
+    assert all(t[:2] == ours[0][:2] for t in theirs)
+
+
+def _bad_index_reduce(m, case):
+    calls = {
+        "reduce": lambda: m.zeros(2).index_reduce(0, m.tensor([0]), m.tensor([1.0]), "sum"),
+        "shape": lambda: m.zeros(2, 2).index_reduce(0, m.tensor([0]), m.tensor([1.0]), "prod"),
+        "dtype": lambda: m.zeros(2).index_reduce(0, m.tensor([0]), m.tensor([1.0], dtype=m.float64), "prod"),
+        "range": lambda: m.zeros(2).index_reduce(0, m.tensor([5]), m.tensor([1.0]), "prod"),
+    }
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            calls[case]()
+        except (RuntimeError, IndexError) as error:
+            return [str(w.message).split(" (Triggered")[0] for w in caught], type(error), str(error)
+    raise AssertionError("no error")
+
+
+# index_reduce checks its arguments before its beta warning; only the range check comes after it.
+_INDEX_REDUCE_WARNS = {"reduce": False, "shape": False, "dtype": False, "range": True}
+
+
+@pytest.mark.parametrize("case", list(_INDEX_REDUCE_WARNS))
+def test_index_reduce_checks_arguments_before_its_beta_warning(monkeypatch, case):
+    monkeypatch.setattr(reduce_into, "_beta_warned", False)
+    caught, _, _ = _bad_index_reduce(retrograd, case)
+    assert caught == (
+        ["index_reduce() is in beta and the API may change at any time."] if _INDEX_REDUCE_WARNS[case] else []
+    )
+
+
+@needs_torch
+@pytest.mark.parametrize("case", [c for c, warns in _INDEX_REDUCE_WARNS.items() if not warns])
+def test_index_reduce_argument_errors_match_pytorch_without_warning(monkeypatch, case):
+    monkeypatch.setattr(reduce_into, "_beta_warned", False)
+    assert _bad_index_reduce(retrograd, case) == _bad_index_reduce(torch, case)
+
+
+def _two_weight_norms(m):
+    m.nn.utils.weight_norm(m.nn.Linear(2, 2))
+    m.nn.utils.weight_norm(m.nn.Conv1d(2, 2, 1))
+
+
+def test_hook_weight_norm_deprecation_names_one_line_for_every_call():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _two_weight_norms(retrograd)
+    assert [w.category for w in caught] == [FutureWarning, FutureWarning]
+    # both name weight_norm's own line, so the default filter shows the warning once per process
+    assert {w.filename for w in caught} == {sys.modules[WeightNorm.__module__].__file__}
+    assert len({w.lineno for w in caught}) == 1
+
+
+def test_weight_norm_apply_called_directly_warns_at_the_callers_line():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        WeightNorm.apply(retrograd.nn.Linear(2, 2), "weight", 0)
+    assert [(w.category, w.filename) for w in caught] == [(FutureWarning, __file__)]
+
+
+@needs_torch
+def test_hook_weight_norm_warns_once_under_the_default_filter_as_pytorch():
+    for module in (retrograd, torch):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.resetwarnings()
+            warnings.simplefilter("default")
+            _two_weight_norms(module)
+        assert [str(w.message) for w in caught] == [
+            "`torch.nn.utils.weight_norm` is deprecated in favor of `torch.nn.utils.parametrizations.weight_norm`."
+        ]
+
+
+def _bag_with_offsets(m):
+    with pytest.raises(ValueError) as info:
+        m.nn.EmbeddingBag(5, 2)(m.tensor([[1, 2]]), m.tensor([0]))
+    return str(info.value)
+
+
+def test_embedding_bag_2d_input_with_offsets_names_the_tensor_class():
+    set_package_name("torch")
+    try:
+        message = _bag_with_offsets(retrograd)
+    finally:
+        set_package_name("retrograd")
+    assert message.endswith("However, found offsets of type <class 'torch.Tensor'>")
+    assert _bag_with_offsets(retrograd).endswith("of type <class 'retrograd.Tensor'>")
+
+
+@needs_torch
+def test_embedding_bag_2d_input_with_offsets_matches_pytorch():
+    set_package_name("torch")
+    try:
+        assert _bag_with_offsets(retrograd) == _bag_with_offsets(torch)
+    finally:
+        set_package_name("retrograd")
