@@ -186,3 +186,107 @@ def test_embedding_bag_2d_input_with_offsets_matches_pytorch():
         assert _bag_with_offsets(retrograd) == _bag_with_offsets(torch)
     finally:
         set_package_name("retrograd")
+
+
+def test_histogramdd_counts_points_in_a_grid():
+    points = retrograd.tensor([[0.0, 0.0], [1.0, 1.0], [1.0, 0.0], [0.4, 0.9]])
+    hist, edges = retrograd.histogramdd(points, bins=[2, 1])
+    assert hist.tolist() == [[2.0], [2.0]]
+    assert [e.tolist() for e in edges] == [[0.0, 0.5, 1.0], [0.0, 1.0]]
+    weighted = retrograd.histogramdd(points, bins=2, range=[0.0, 1.0, 0.0, 2.0], weight=retrograd.arange(4.0))
+    assert weighted.hist.tolist() == [[3.0, 0.0], [2.0, 1.0]]  # y = 1.0 opens the second y bin
+    dense = retrograd.histogramdd(points, bins=[2, 1], density=True).hist
+    assert dense.tolist() == [[1.0], [1.0]]  # 2 of 4 points in each bin of volume 0.5
+
+
+def test_histogramdd_returns_given_edges_and_refuses_backward():
+    e0, e1 = retrograd.tensor([0.0, 1.0]), retrograd.tensor([0.0, 0.5, 1.0])
+    points = retrograd.tensor([[0.2, 0.7], [0.9, 0.1]], requires_grad=True)
+    result = retrograd.histogramdd(points, bins=(e0, e1))
+    assert result.bin_edges[0] is e0 and result.bin_edges[1] is e1
+    assert type(result.hist.grad_fn).__name__ == "NotImplemented"
+    with pytest.raises(RuntimeError, match="derivative for aten::_histogramdd_from_bin_tensors is not implemented"):
+        result.hist.sum().backward()
+    counted = retrograd.histogramdd(points, bins=2)
+    with pytest.raises(RuntimeError, match="derivative for aten::_histogramdd_bin_edges is not implemented"):
+        counted.bin_edges[1].sum().backward()
+    with retrograd.no_grad():
+        assert retrograd.histogramdd(points, bins=2).hist.grad_fn is None
+
+
+def test_histogram_refuses_backward_when_an_input_requires_grad():
+    x = retrograd.tensor([0.1, 0.5, 0.9])
+    edges = retrograd.tensor([0.0, 0.5, 1.0], requires_grad=True)
+    hist, out_edges = retrograd.histogram(x, bins=edges)
+    assert hist.requires_grad and out_edges.requires_grad
+    with pytest.raises(RuntimeError, match="derivative for aten::histogram is not implemented"):
+        hist.sum().backward()
+    assert retrograd.histogram(x, bins=2).hist.grad_fn is None
+
+
+_HISTOGRAM_ERRORS = [
+    lambda m: m.histogramdd(m.rand(5), bins=2),
+    lambda m: m.histogramdd(m.rand(5, 2), bins=[2]),
+    lambda m: m.histogramdd(m.rand(5, 2), bins=[2, 0]),
+    lambda m: m.histogramdd(m.rand(5, 2), bins=[2, 0], range=[float("inf"), 1.0, 0.0, 1.0]),
+    lambda m: m.histogramdd(m.rand(5, 2), bins=[2, 0], weight=m.ones(3)),
+    lambda m: m.histogramdd(m.rand(5, 2), bins=2, range=[0.0, 1.0]),
+    lambda m: m.histogramdd(m.rand(5, 2), bins=2, range=[0.0, 1.0, 2.0, 1.0]),
+    lambda m: m.histogramdd(m.rand(5, 2), bins=2, weight=m.ones(5, 1)),
+    lambda m: m.histogramdd(m.rand(5, 2), bins=2, weight=m.ones(5, dtype=m.float64)),
+    lambda m: m.histogramdd(m.zeros(5, 2, dtype=m.int64), bins=[2]),
+    lambda m: m.histogramdd(m.rand(5, 2).half(), bins=2),
+    lambda m: m.histogramdd(m.rand(5, 2), bins=[m.tensor([0.0, 1.0])]),
+    lambda m: m.histogramdd(m.rand(5, 2), bins=[m.tensor([0.0]), m.tensor([[0.0]])]),
+    lambda m: m.histogramdd(m.rand(5, 2), bins=[m.tensor([]), m.tensor([0.0, 1.0])]),
+    lambda m: m.histogramdd(m.rand(5, 2), bins=[m.tensor([0.0]), m.tensor([0.0, 1.0])]),
+    lambda m: m.histogramdd(m.rand(5, 2), bins=[m.tensor([0.0, 1.0]), m.tensor([0, 1])], weight=m.ones(3)),
+    lambda m: m.histogramdd(m.rand(5, 2), bins=[True, 2]),
+    lambda m: m.histogramdd(m.rand(5, 2), 2.5),
+    lambda m: m.histogram(m.rand(5), bins=m.tensor([0.0])),
+    lambda m: m.histogram(m.rand(5), bins=m.tensor([])),
+    lambda m: m.histogram(m.rand(5), bins=2, range=[float("inf"), 0.0]),
+    lambda m: m.histogram(m.rand(5), bins=2, range=[0.0, 1.0, 2.0]),
+]
+
+
+def test_histogramdd_argument_errors():
+    with pytest.raises(RuntimeError, match=r"^torch.histogramdd: dimension 0's range \[inf, 1\] is not finite$"):
+        _HISTOGRAM_ERRORS[3](retrograd)
+    with pytest.raises(RuntimeError, match=r"^torch.histogram\(\): bins must be > 0, but got 0 for dimension 0$"):
+        _HISTOGRAM_ERRORS[-4](retrograd)
+
+
+@needs_torch
+@pytest.mark.parametrize("index", range(len(_HISTOGRAM_ERRORS)))
+def test_histogram_errors_match_pytorch(index):
+    call = _HISTOGRAM_ERRORS[index]
+    with pytest.raises(Exception) as theirs:
+        call(torch)
+    with pytest.raises(type(theirs.value)) as ours:
+        call(retrograd)
+    assert str(ours.value).split("\n")[0] == str(theirs.value).split("\n")[0]
+
+
+def _histogramdd_calls(m):
+    m.manual_seed(0)
+    x = m.rand(6, 2)
+    return [
+        m.histogramdd(x, bins=[2, 3]),
+        m.histogramdd(x.view(3, 2, 2), bins=2, density=True),
+        m.histogramdd(x.double(), bins=(1, 2), weight=m.arange(6.0, dtype=m.float64)),
+        m.histogramdd(m.zeros(0, 2), bins=2, density=True),
+        m.histogramdd(m.rand(5, 0), bins=[]),
+        m.histogramdd(m.tensor([[1.0, 1.0], [1.0, 1.0]]), bins=2),
+        m.histogramdd(x.requires_grad_(), bins=[m.tensor([0.0, 1.0]), m.tensor([0.0, 0.5, 1.0])]),
+    ]
+
+
+@needs_torch
+def test_histogramdd_prints_as_pytorch():
+    set_package_name("torch")
+    try:
+        ours = [repr(r) for r in _histogramdd_calls(retrograd)]
+    finally:
+        set_package_name("retrograd")
+    assert ours == [repr(r) for r in _histogramdd_calls(torch)]

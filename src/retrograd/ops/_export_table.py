@@ -97,7 +97,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_",
     ),
     "histograms": (
-        "histogram",
+        "histogram", "histogramdd",
     ),
     "linalg.products": (
         "matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "inner", "tensordot", "kron",
