@@ -153,6 +153,9 @@ MODULES: dict[str, tuple[str, ...]] = {
     "reduction.finite_differences": (
         "gradient",
     ),
+    "reduction.segments": (
+        "segment_reduce",
+    ),
     "shape.views": (
         "reshape", "view", "view_as", "flatten", "unflatten", "squeeze", "unsqueeze", "permute", "transpose",
         "swapaxes", "swapdims", "t", "movedim", "moveaxis", "sum_to_shape", "ravel",
