@@ -290,3 +290,36 @@ def test_histogramdd_prints_as_pytorch():
     finally:
         set_package_name("retrograd")
     assert ours == [repr(r) for r in _histogramdd_calls(torch)]
+
+
+_SORTER_ERRORS = [
+    (lambda m: m.searchsorted(m.tensor([1.0, 2.0]), m.tensor([1.5]), sorter=m.tensor([[1, 0]])),
+     "torch.searchsorted(): boundary and sorter must have the same size, but got boundary tensor [2]and got sorter "
+     "tensor [1, 2]"),
+    (lambda m: m.searchsorted(m.tensor([1.0, 2.0]), m.tensor([1.5]), sorter=m.tensor([1, 0], dtype=m.int32)),
+     "torch.searchsorted(): sorter must be a tensor of long dtype but got dtype Int"),
+    (lambda m: m.searchsorted(m.tensor([1.0, 2.0]), m.tensor([1.5]), sorter=m.tensor([1, 5])),
+     "torch.searchsorted(): sorter index out of range"),
+    (lambda m: m.searchsorted(m.tensor([1.0, 2.0]), m.tensor([1.5]), sorter=m.tensor([-1, 0])),
+     "torch.searchsorted(): sorter index out of range"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("call", "message"), _SORTER_ERRORS)
+def test_searchsorted_checks_its_sorter(call, message):
+    with pytest.raises(RuntimeError) as info:
+        call(retrograd)
+    assert str(info.value) == message
+
+
+@needs_torch
+@pytest.mark.parametrize(("call", "message"), _SORTER_ERRORS)
+def test_searchsorted_sorter_errors_match_pytorch(call, message):
+    with pytest.raises(RuntimeError) as theirs:
+        call(torch)
+    assert str(theirs.value) == message
+
+
+def test_searchsorted_with_a_valid_sorter():
+    seq, values = retrograd.tensor([2.0, 1.0]), retrograd.tensor([1.5, 0.5, 3.0])
+    assert retrograd.searchsorted(seq, values, sorter=retrograd.tensor([1, 0])).tolist() == [1, 0, 2]

@@ -189,7 +189,7 @@ def searchsorted(
     scalar = not isinstance(input, Tensor)
     values = np.asarray(input) if scalar else input._data
     if sorter is not None:
-        seq = np.take_along_axis(seq, sorter._data, axis=-1)
+        seq = np.take_along_axis(seq, _checked_sorter(seq, sorter), axis=-1)
     which = "right" if right else "left"
     if seq.ndim == 1:
         found = np.searchsorted(seq, values, side=which)  # type: ignore[call-overload]
@@ -369,3 +369,19 @@ def _c_double(value: float, from_data: bool) -> str:
     if value != value:
         return "-nan" if from_data else "nan"
     return f"{value:g}"
+
+
+def _checked_sorter(seq: Any, sorter: Tensor) -> Any:
+    """searchsorted's `sorter`: int64 indices of `seq`'s shape, each inside the last dim."""
+    order = sorter._data
+    if order.shape != seq.shape:
+        raise RuntimeError(
+            f"torch.searchsorted(): boundary and sorter must have the same size, but got boundary tensor "
+            f"{list(seq.shape)}and got sorter tensor {list(order.shape)}"  # sic: PyTorch's missing space
+        )
+    if order.dtype != np.int64:
+        kind = sorter.dtype.kind_name
+        raise RuntimeError(f"torch.searchsorted(): sorter must be a tensor of long dtype but got dtype {kind}")
+    if order.size and (order.min() < 0 or order.max() >= seq.shape[-1]):
+        raise RuntimeError("torch.searchsorted(): sorter index out of range")
+    return order
