@@ -57,6 +57,7 @@ def return_type(name: str, fields: str) -> type:
 
 frexp = return_type("frexp", "mantissa exponent")
 histogram = return_type("histogram", "hist bin_edges")
+histogramdd = return_type("histogramdd", "hist bin_edges")
 linalg_slogdet = return_type("linalg_slogdet", "sign logabsdet")
 slogdet = return_type("slogdet", "sign logabsdet")
 linalg_inv_ex = return_type("linalg_inv_ex", "inverse info")

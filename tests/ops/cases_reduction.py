@@ -262,4 +262,31 @@ SORTING = [
     case("mode", lambda m, a: m.mode(a, 0, keepdim=True), ints(6, 4, low=0, high=3), variant="int", **no_grad),
 ]
 
-CASES = PROD + NAN_SUMS + LOGSUMEXP + NORMS + MOMENTS + EXTREMA + CUMULATIVE + SORTING
+
+
+def _segments(a, lengths, kind, initial=None):
+    """NumPy's segment_reduce along dim 0: `kind` over consecutive runs of `lengths` elements."""
+    starts = np.concatenate([[0], np.cumsum(lengths)])
+    out = []
+    for s0, s1 in zip(starts[:-1], starts[1:]):
+        seg = a[s0:s1] if initial is None else np.concatenate([np.full((1, *a.shape[1:]), initial), a[s0:s1]])
+        reduce = {"sum": np.sum, "prod": np.prod, "max": np.max, "min": np.min}
+        out.append(seg.sum(0) / (s1 - s0) if kind == "mean" else reduce[kind](seg, 0))
+    return np.stack(out)
+
+
+_LENGTHS = [2, 0, 3, 1]
+_no_second = dict(gradgrad=False)  # PyTorch's gradient of segment_reduce is not differentiable in data
+SEGMENTS = [
+    case("segment_reduce", lambda m, a: m.segment_reduce(a, "sum", lengths=m.tensor(_LENGTHS)), rand(6), ref=lambda a: _segments(a, _LENGTHS, "sum"), **_no_second),
+    case("segment_reduce", lambda m, a: m.segment_reduce(a, "mean", lengths=m.tensor([2, 4])), rand(6, 3), ref=lambda a: _segments(a, [2, 4], "mean"), variant="mean", **_no_second),
+    case("segment_reduce", lambda m, a: m.segment_reduce(a, "mean", lengths=m.tensor([1, 5]), initial=0.5), rand(6, 2), ref=lambda a: _segments(a, [1, 5], "mean", initial=0.5), variant="mean_initial", **_no_second),
+    case("segment_reduce", lambda m, a: m.segment_reduce(a, "prod", offsets=m.tensor([0, 3, 6])), away_from_zero(6, 2), ref=lambda a: _segments(a, [3, 3], "prod"), variant="prod", **_no_second),
+    case("segment_reduce", lambda m, a: m.segment_reduce(a, "prod", lengths=m.tensor([3, 3]), initial=2.0), zeros_at(rand(6), (1,), (4,), (5,)), ref=lambda a: _segments(a, [3, 3], "prod", initial=2.0), variant="prod_zeros", **_no_second),
+    case("segment_reduce", lambda m, a: m.segment_reduce(a, "max", lengths=m.tensor([[2, 3], [4, 1]]), axis=1), rand(2, 5), ref=lambda a: np.stack([[a[0, :2].max(), a[0, 2:].max()], [a[1, :4].max(), a[1, 4:].max()]]), variant="max_rows", **_no_second),
+    case("segment_reduce", lambda m, a: m.segment_reduce(a, "amin", lengths=m.tensor([4, 0, 2]), initial=0.0), rand(6), ref=lambda a: np.array([min(a[:4].min(), 0.0), 0.0, min(a[4:].min(), 0.0)]), variant="min_initial", **_no_second),
+    case("segment_reduce", grad_of(lambda m, a: m.segment_reduce(a, "max", lengths=m.tensor([3, 4, 5]))), fixed(sum(TIES, [])), variant="max_ties", **no_grad),
+    case("segment_reduce", grad_of(lambda m, a: m.segment_reduce(a, "min", lengths=m.tensor([4, 4, 4]))), fixed(sum(TIES, [])), variant="min_ties", **no_grad),
+]  # fmt: skip
+
+CASES = PROD + NAN_SUMS + LOGSUMEXP + NORMS + MOMENTS + EXTREMA + CUMULATIVE + SORTING + SEGMENTS

@@ -96,6 +96,7 @@ if TYPE_CHECKING:
     from .reduction.nan_reductions import *  # noqa: F403
     from .reduction.norms import *  # noqa: F403
     from .reduction.sampled_calculus import *  # noqa: F403
+    from .reduction.segments import *  # noqa: F403
     from .reduction.statistics import *  # noqa: F403
     from .reduction.sum_prod import *  # noqa: F403
     from .searching import *  # noqa: F403

@@ -117,7 +117,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "_foreach_trunc_", "_foreach_zero_",
     ),
     "histograms": (
-        "histogram",
+        "histogram", "histogramdd",
     ),
     "linalg.products": (
         "matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "inner", "tensordot", "kron",
@@ -172,6 +172,9 @@ MODULES: dict[str, tuple[str, ...]] = {
     ),
     "reduction.finite_differences": (
         "gradient",
+    ),
+    "reduction.segments": (
+        "segment_reduce",
     ),
     "shape.views": (
         "reshape", "view", "view_as", "flatten", "unflatten", "squeeze", "unsqueeze", "permute", "transpose",

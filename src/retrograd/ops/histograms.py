@@ -1,55 +1,107 @@
-"""histogram: counts (or summed weights) of a float tensor's values in bins, with the bin edges.
+"""histogram and histogramdd: counts (or summed weights) of a float tensor's points in bins, with the bin edges.
 
-No gradient (PyTorch's outputs carry a node that refuses backward; ours carry none).
+No gradient. As in PyTorch, when the input, the weight or a tensor of edges requires grad the
+outputs carry a node that refuses backward (`grad_fn=<NotImplemented>`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from .. import return_types
+from ..engine.primitive import Primitive
 from ..engine.vmap_hook import NOT_BATCHED, batched
 from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
 from .kernels.arg_types import tensor_arg
+from .kernels.spacing import linspace_values
 
-__all__ = ["histogram"]
+__all__ = ["histogram", "histogramdd"]
 
 _PREFIX = "torch.histogramdd: "
 
 
-def _uniform_edges(a: np.ndarray, bins: int, range: Any) -> np.ndarray:
-    """`bins + 1` equal-width edges over `range`, or over the data's range (widened when flat)."""
-    if bins <= 0:
-        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
-    if range is not None:
-        low, high = float(range[0]), float(range[1])
-    elif a.size:
-        low, high = float(a.min()), float(a.max())
+def _refusing(op: str) -> Primitive:
+    """A node for an output computed without a derivative: it passes the result on and refuses backward."""
+
+    def no_derivative(g: Tensor) -> None:
+        raise RuntimeError(f"derivative for aten::{op} is not implemented")
+
+    return Primitive(op, lambda xp, a, result: result, [no_derivative], node_name="NotImplemented")
+
+
+_HISTOGRAM = _refusing("histogram")
+_BIN_EDGES = _refusing("_histogramdd_bin_edges")
+_FROM_BIN_CTS = _refusing("_histogramdd_from_bin_cts")
+_FROM_BIN_TENSORS = _refusing("_histogramdd_from_bin_tensors")
+
+
+def _output(node: Primitive, result: np.ndarray, sources: Sequence[Tensor | None]) -> Tensor:
+    """`result` as a tensor, recorded under `node` when one of `sources` requires grad."""
+    wanting = [t for t in sources if t is not None and t.requires_grad]
+    return node(wanting[0], result=result) if wanting else Tensor._make(result)
+
+
+def _check_bin_count(count: int, dim: int) -> None:
+    if count <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {count} for dimension {dim}")
+
+
+def _outer_edges(column: np.ndarray, dim: int, span: Sequence[float] | None) -> tuple[float, float]:
+    """The first and last edge of dim `dim`: `span`, or the data's range (0 to 1 without data), widened when flat."""
+    if span is not None:
+        low, high = float(span[0]), float(span[1])
+    elif column.size:
+        low, high = float(column.min()), float(column.max())
     else:
         low, high = 0.0, 1.0
-    if low > high:
-        raise RuntimeError(f"{_PREFIX}min should not exceed max, but got min {low:g} max {high:g} for dimension 0")
     if not (np.isfinite(low) and np.isfinite(high)):
-        raise RuntimeError(f"{_PREFIX}dimension 0's range [{low:g}, {high:g}] is not finite")
-    if low == high:
+        raise RuntimeError(f"{_PREFIX}dimension {dim}'s range [{low:g}, {high:g}] is not finite")
+    if low > high:
+        raise RuntimeError(f"{_PREFIX}min should not exceed max, but got min {low:g} max {high:g} for dimension {dim}")
+    if low == high:  # NumPy's widening, so that the bins have a width
         low, high = low - 0.5, high + 0.5
-    return np.linspace(low, high, bins + 1).astype(a.dtype)
+    return low, high
 
 
-def _check_edges(a: np.ndarray, edges: Tensor) -> np.ndarray:
+def _spans(ends: Any, n_dims: int) -> list[Sequence[float] | None]:
+    """The `range` argument, a flat (min0, max0, min1, max1, ...), as one (min, max) per dim."""
+    if ends is None:
+        return [None] * n_dims
+    flat = [float(v) for v in ends]
+    if len(flat) != 2 * n_dims:
+        raise RuntimeError(
+            f"{_PREFIX}for a {n_dims}-dimensional histogram range should have {2 * n_dims} elements, but got "
+            f"{len(flat)}"
+        )
+    return [flat[2 * d : 2 * d + 2] for d in range(n_dims)]
+
+
+def _uniform_edges(points: np.ndarray, counts: Sequence[int], spans: Sequence[Sequence[float] | None]) -> list:
+    """`counts[d] + 1` equal-width edges per dim, in the points' dtype, spaced as PyTorch's linspace."""
+    outer = [_outer_edges(points[:, d], d, span) for d, span in enumerate(spans)]
+    return [linspace_values(low, high, n + 1, points.dtype) for (low, high), n in zip(outer, counts)]
+
+
+def _check_edges(a: np.ndarray, edges: Tensor, dim: int) -> np.ndarray:
     e = edges._data
     if e.dtype != a.dtype:
         raise RuntimeError(
             f"{_PREFIX}input tensor and bins tensors should have the same dtype, but got input with dtype "
-            f"{_c_name(a.dtype)} and bins for dimension 0 with dtype {_c_name(e.dtype)}"
+            f"{_c_name(a.dtype)} and bins for dimension {dim} with dtype {_c_name(e.dtype)}"
         )
     if e.ndim != 1:
         raise RuntimeError(
             f"{_PREFIX}bins tensor should have one dimension, but got {e.ndim} dimensions in the bins tensor "
-            "for dimension 0"
+            f"for dimension {dim}"
+        )
+    if e.size == 0:
+        raise RuntimeError(
+            f"{_PREFIX}bins tensor should have at least 1 element, but got 0 elements in the bins tensor for "
+            f"dimension {dim}"
         )
     return e
 
@@ -60,34 +112,56 @@ def _c_name(dt: np.dtype) -> str:
     )
 
 
-def _check_weight(a: np.ndarray, weight: Tensor) -> np.ndarray:
+def _check_weight(points_shape: tuple, weight: Tensor, dtype: np.dtype) -> np.ndarray:
+    """The weight, one per point: the input's shape without its innermost dim, and its dtype."""
     w = weight._data
-    if w.shape != a.shape:
+    if w.shape != points_shape[:-1]:
         raise RuntimeError(
             f"{_PREFIX}if weight tensor is provided it should have the same shape as the input tensor excluding "
-            f"its innermost dimension, but got input with shape {list(a.shape) + [1]} and weight with shape "
+            f"its innermost dimension, but got input with shape {list(points_shape)} and weight with shape "
             f"{list(w.shape)}"
         )
-    if w.dtype != a.dtype:
+    if w.dtype != dtype:
         raise RuntimeError(
             f"{_PREFIX}if weight tensor is provided, input tensor and weight tensor should have the same dtype, "
-            f"but got input({_c_name(a.dtype)}), and weight({_c_name(w.dtype)})"
+            f"but got input({_c_name(dtype)}), and weight({_c_name(w.dtype)})"
         )
     return w
 
 
-def _counts(a: np.ndarray, edges: np.ndarray, weight: np.ndarray | None) -> np.ndarray:
-    """Sum of weights per bin; bins are [e_k, e_k+1) except the last, which includes its right edge."""
-    n_bins = edges.size - 1
-    flat = a.ravel()
-    w = None if weight is None else weight.ravel()
-    if n_bins < 1 or edges[0] > edges[-1]:
-        return np.zeros(max(n_bins, 0), a.dtype)
-    inside = (flat >= edges[0]) & (flat <= edges[-1])
-    index = np.searchsorted(edges, flat[inside], side="right") - 1
-    index = np.minimum(index, n_bins - 1)
-    counts = np.bincount(index, weights=None if w is None else w[inside], minlength=n_bins)
-    return counts.astype(a.dtype)
+def _counts(points: np.ndarray, edges: Sequence[np.ndarray], weight: np.ndarray | None) -> np.ndarray:
+    """Sum of weights per bin of the (M, N) points; a bin is [e_k, e_k+1), the last one closed on the right."""
+    if not edges:  # points of no dims: one empty bin
+        return np.zeros((), points.dtype)
+    inside = np.ones(points.shape[0], dtype=bool)
+    for d, e in enumerate(edges):
+        inside &= (points[:, d] >= e[0]) & (points[:, d] <= e[-1])  # NaN and reversed edges count nowhere
+    shape = tuple(e.size - 1 for e in edges)
+    index = [
+        np.minimum(np.searchsorted(e, points[inside, d], side="right") - 1, n - 1)
+        for d, (e, n) in enumerate(zip(edges, shape))
+    ]
+    flat = np.ravel_multi_index(index, shape)
+    w = None if weight is None else weight.ravel()[inside]
+    counts = np.bincount(flat, weights=w, minlength=int(np.prod(shape)))
+    return counts.reshape(shape).astype(points.dtype)
+
+
+def _density(hist: np.ndarray, edges: Sequence[np.ndarray]) -> np.ndarray:
+    """Counts over (total × bin volume), so the histogram integrates to 1 over the edges."""
+    volume = np.ones((), hist.dtype)
+    for d, e in enumerate(edges):
+        width = np.diff(e).reshape([-1 if k == d else 1 for k in range(len(edges))])
+        volume = volume * width
+    with np.errstate(all="ignore"):
+        return (hist / (hist.sum() * volume)).astype(hist.dtype)
+
+
+def _float_points(input: Tensor) -> np.ndarray:
+    a = input._data
+    if a.dtype.kind != "f" or a.dtype.itemsize < 4:  # PyTorch's kernel: float and double only
+        raise NotImplementedError(f"\"histogramdd\" not implemented for '{input.dtype.kind_name}'")
+    return a
 
 
 _HISTOGRAM_OVERLOADS = (
@@ -107,7 +181,7 @@ def histogram(
         bins (int or Tensor): a number of equal-width bins over `range` (default 100), or a 1-D
             tensor of increasing edges.
         range (tuple of float, optional): (min, max) of the equal-width bins (default: the data's
-            min and max); values outside are not counted.
+            min and max); values outside are not counted. Not read when `bins` is a tensor.
         weight (Tensor, optional): `input`'s shape and dtype; each value adds its weight instead of 1.
         density (bool): normalise the counts so they integrate to 1 over the edges (default False).
 
@@ -128,13 +202,98 @@ def histogram(
     tensor_arg("histogram", "input", 1, input)
     if not isinstance(bins, (int, np.integer, Tensor)) or isinstance(bins, bool):
         raise TypeError(_HISTOGRAM_OVERLOADS.format(got=type(bins).__name__))
-    a = input._data
-    if a.dtype.kind != "f":
-        raise NotImplementedError(f"\"histogramdd\" not implemented for '{input.dtype.kind_name}'")
-    edges = _check_edges(a, bins) if isinstance(bins, Tensor) else _uniform_edges(a, int(bins), range)
-    w = None if weight is None else _check_weight(a, weight)
-    hist = _counts(a, edges, w)
-    if density and hist.size:
-        with np.errstate(all="ignore"):
-            hist = (hist / (hist.sum() * np.diff(edges))).astype(a.dtype)
-    return return_types.histogram(Tensor._make(hist), Tensor._make(np.array(edges, copy=True)))
+    points = _float_points(input).reshape(-1, 1)
+    if isinstance(bins, Tensor):
+        edges = [_check_edges(points, bins, 0)]
+        _check_bin_count(edges[0].size - 1, 0)
+    else:
+        _check_bin_count(int(bins), 0)
+        edges = _uniform_edges(points, [int(bins)], _spans(range, 1))
+    w = None if weight is None else _check_weight(input._data.shape + (1,), weight, points.dtype)
+    hist = _counts(points, edges, w)
+    if density:
+        hist = _density(hist, edges)
+    sources = (input, weight, bins if isinstance(bins, Tensor) else None)
+    return return_types.histogram(
+        _output(_HISTOGRAM, hist, sources), _output(_HISTOGRAM, np.array(edges[0], copy=True), sources)
+    )
+
+
+_HISTOGRAMDD_OVERLOADS = (
+    "histogramdd() received an invalid combination of arguments - got (Tensor, {got}), but expected one of:\n"
+    " * (Tensor input, int bins, tuple of floats range = None, Tensor weight = None, bool density = False)\n"
+    " * (Tensor input, tuple of ints bins, tuple of floats range = None, Tensor weight = None, bool density = False)\n"
+    " * (Tensor input, tuple of Tensors bins, tuple of floats range = None, Tensor weight = None, bool density = "
+    "False)\n"
+)
+
+
+def _bin_spec(bins: Any, n_dims: int) -> list:
+    """`bins` as one entry per dim: all ints (bin counts) or all tensors (edges)."""
+    if isinstance(bins, (int, np.integer)) and not isinstance(bins, bool):
+        return [int(bins)] * n_dims
+    if not isinstance(bins, (list, tuple)):
+        raise TypeError(_HISTOGRAMDD_OVERLOADS.format(got=type(bins).__name__))
+    if not all(isinstance(b, (int, np.integer)) and not isinstance(b, bool) for b in bins):
+        for i, b in enumerate(bins):  # PyTorch reads a sequence that is not all ints as tensors
+            if not isinstance(b, Tensor):
+                raise TypeError(f"expected Tensor as element {i} in argument 1, but got {type(b).__name__}")
+    return list(bins)
+
+
+def histogramdd(
+    input: Tensor, bins: Any, range: Any = None, weight: Tensor | None = None, density: bool = False
+) -> Any:
+    """A histogram of N-dimensional points, the innermost dim of `input`: `(hist, bin_edges)`.
+
+    Args:
+        input (Tensor): float32 or float64, shape `(..., N)`: the leading dims are flattened into points.
+        bins (int, sequence of int, or sequence of Tensor): a number of equal-width bins for every dim,
+            one number per dim, or one 1-D tensor of increasing edges per dim (`input`'s dtype).
+        range (sequence of float, optional): `(min0, max0, ..., min(N-1), max(N-1))`, the ends of the
+            equal-width bins (default: the data's min and max per dim); not read when `bins` are tensors.
+        weight (Tensor, optional): shape `input.shape[:-1]`, `input`'s dtype; each point adds its weight.
+        density (bool): normalise so the histogram integrates to 1 over the bins (default False).
+
+    Returns:
+        (Tensor, tuple of Tensor): named `hist` (N dims, one per dim's bins) and `bin_edges` (N 1-D tensors;
+        the given tensors themselves when `bins` are tensors).
+
+    Examples:
+        >>> points = retrograd.tensor([[0.0, 0.0], [1.0, 1.0], [1.0, 0.0]])
+        >>> hist, edges = retrograd.histogramdd(points, bins=[2, 1])
+        >>> hist
+        tensor([[1.],
+                [2.]])
+        >>> edges
+        (tensor([0.0000, 0.5000, 1.0000]), tensor([0., 1.]))
+    """
+    tensor_arg("histogramdd", "input", 1, input)
+    if input.dim() < 2:
+        raise RuntimeError(f"{_PREFIX}input tensor should have at least 2 dimensions")
+    a = _float_points(input)
+    n_dims = a.shape[-1]
+    points = a.reshape(int(np.prod(a.shape[:-1])), n_dims)  # not -1: N may be 0
+    spec = _bin_spec(bins, n_dims)
+    given_edges = bool(spec) and isinstance(spec[0], Tensor)
+    if given_edges and len(spec) != n_dims:
+        raise RuntimeError(
+            f"{_PREFIX}expected {n_dims} sequences of bin edges for a {n_dims}-dimensional histogram but got "
+            f"{len(spec)}"
+        )
+    if not given_edges and len(spec) != n_dims:
+        raise RuntimeError("histogramdd: The size of bins must be equal to the innermost dimension of the input.")
+    if given_edges:
+        edges = [_check_edges(points, e, d) for d, e in enumerate(spec)]
+    else:
+        edges = _uniform_edges(points, spec, _spans(range, n_dims))
+    w = None if weight is None else _check_weight(a.shape, weight, a.dtype)
+    for d, e in enumerate(edges):  # PyTorch checks the counts when it makes the outputs, after the rest
+        _check_bin_count(e.size - 1, d)
+    hist = _counts(points, edges, w)
+    if density:
+        hist = _density(hist, edges)
+    if given_edges:
+        return return_types.histogramdd(_output(_FROM_BIN_TENSORS, hist, [input, weight, *spec]), tuple(spec))
+    out_edges = tuple(_output(_BIN_EDGES, np.array(e, copy=True), (input, weight)) for e in edges)
+    return return_types.histogramdd(_output(_FROM_BIN_CTS, hist, (input, weight)), out_edges)

@@ -189,7 +189,7 @@ def searchsorted(
     scalar = not isinstance(input, Tensor)
     values = np.asarray(input) if scalar else input._data
     if sorter is not None:
-        seq = np.take_along_axis(seq, sorter._data, axis=-1)
+        seq = np.take_along_axis(seq, _checked_sorter(seq, sorter), axis=-1)
     which = "right" if right else "left"
     if seq.ndim == 1:
         found = np.searchsorted(seq, values, side=which)  # type: ignore[call-overload]
@@ -339,17 +339,49 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0, *, out
     if a.dtype.kind != "f":
         names = {np.dtype(np.int64): "Long", np.dtype(np.int32): "Int", np.dtype(bool): "Bool"}
         raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{names.get(a.dtype, str(a.dtype))}'")
-    if bins <= 0:
-        raise RuntimeError(f"torch.histc: bins must be > 0, but got {bins} for dimension 0")
-    low, high = float(min), float(max)
-    if low == high and a.size:
-        low, high = float(a.min()), float(a.max())
-    if low == high:
-        low, high = low - 1, high + 1
-    if low > high:
-        raise RuntimeError(f"torch.histc: max must be larger than min, but got min {low} max {high}")
+    if bins <= 0:  # PyTorch's histc checks its bins in histogram's code, which names histogram
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+    low, high = _histc_range(a, float(min), float(max))
     flat = a.ravel().astype(np.float64)
     inside = flat[(flat >= low) & (flat <= high)]
     index = np.minimum(((inside - low) * bins / (high - low)).astype(np.int64), bins - 1)
     xp = namespace(a)
     return Tensor._make(xp.asarray(np.bincount(index, minlength=bins), dtype=a.dtype))
+
+
+def _histc_range(a: Any, low: float, high: float) -> tuple[float, float]:
+    """histc's outer edges: `[min, max]`, the data's range when they are equal, widened by 1 when flat."""
+    from_data = low == high and a.size > 0
+    if from_data:
+        low, high = float(a.min()), float(a.max())
+    if low == high:
+        low, high = low - 1, high + 1
+    if not (np.isfinite(low) and np.isfinite(high)):
+        ends = f"{_c_double(low, from_data)}, {_c_double(high, from_data)}"
+        raise RuntimeError(f"torch.histc: range of [{ends}] is not finite")
+    if low >= high:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    return low, high
+
+
+def _c_double(value: float, from_data: bool) -> str:
+    """`value` as C++ streams print a double; a NaN PyTorch's aminmax found in the data prints as -nan."""
+    if value != value:
+        return "-nan" if from_data else "nan"
+    return f"{value:g}"
+
+
+def _checked_sorter(seq: Any, sorter: Tensor) -> Any:
+    """searchsorted's `sorter`: int64 indices of `seq`'s shape, each inside the last dim."""
+    order = sorter._data
+    if order.shape != seq.shape:
+        raise RuntimeError(
+            f"torch.searchsorted(): boundary and sorter must have the same size, but got boundary tensor "
+            f"{list(seq.shape)}and got sorter tensor {list(order.shape)}"  # sic: PyTorch's missing space
+        )
+    if order.dtype != np.int64:
+        kind = sorter.dtype.kind_name
+        raise RuntimeError(f"torch.searchsorted(): sorter must be a tensor of long dtype but got dtype {kind}")
+    if order.size and (order.min() < 0 or order.max() >= seq.shape[-1]):
+        raise RuntimeError("torch.searchsorted(): sorter index out of range")
+    return order

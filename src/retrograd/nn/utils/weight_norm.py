@@ -29,6 +29,13 @@ class WeightNorm:
 
     @staticmethod
     def apply(module: Module, name: str, dim: int | None) -> WeightNorm:
+        # PyTorch deprecates apply itself, so the warning names apply's caller: weight_norm's own line (once
+        # per process under the default filter), or the user's line when they call apply directly.
+        warnings.warn(
+            "`torch.nn.utils.weight_norm` is deprecated in favor of `torch.nn.utils.parametrizations.weight_norm`.",
+            FutureWarning,
+            stacklevel=2,
+        )
         for hook in module._forward_pre_hooks.values():
             if isinstance(hook, WeightNorm) and hook.name == name:
                 raise RuntimeError(f"Cannot register two weight_norm hooks on the same parameter {name}")
@@ -75,11 +82,6 @@ def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Mo
         >>> retrograd.allclose(m.weight_g.flatten(), m.weight_v.norm(dim=1))
         True
     """
-    warnings.warn(
-        "`torch.nn.utils.weight_norm` is deprecated in favor of `torch.nn.utils.parametrizations.weight_norm`.",
-        FutureWarning,
-        stacklevel=2,
-    )
     WeightNorm.apply(module, name, dim)
     return module
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._user_frames import user_stacklevel
 from ...backend import namespace
 from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
@@ -132,13 +133,24 @@ def scatter(
     _, key = _key_along(input, dim, index, "scatter", src)
     v = _src_for(src, index)
     if reduce is not None:
-        warnings.warn(
-            "The reduce argument of torch.scatter with Tensor src is deprecated and will be removed in a "
-            "future PyTorch release. Use torch.scatter_reduce instead for more reduction options.",
-            UserWarning, stacklevel=2,
-        )
+        if not _reduce_src_warned:
+            _warn_reduce_src_once()
         return _scatter_reduced(input, v, key=key, reduce=reduce)
     return _scatter(input, v, key=key, accumulate=False)
+
+
+_reduce_src_warned = False
+
+
+def _warn_reduce_src_once() -> None:
+    """PyTorch's deprecation of scatter's `reduce` with a tensor src: once per process, naming the user's line."""
+    global _reduce_src_warned
+    _reduce_src_warned = True
+    warnings.warn(
+        "The reduce argument of torch.scatter with Tensor src is deprecated and will be removed in a "
+        "future PyTorch release. Use torch.scatter_reduce instead for more reduction options.",
+        UserWarning, stacklevel=user_stacklevel(),
+    )
 
 
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:

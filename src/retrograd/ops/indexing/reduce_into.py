@@ -47,6 +47,9 @@ def _check(input: Tensor, d: int, index: Tensor, source: Tensor, reduce: str) ->
             "source tensor shape must match self tensor shape, excluding the specified dimension. Got self.shape = "
             f"{a_shape} source.shape = {s_shape}"
         )
+
+
+def _check_in_range(input: Tensor, d: int, index: Tensor) -> None:
     size = input._data.shape[d] if input._data.ndim else 1
     if index._data.size and (index._data.min() < -size or index._data.max() >= size):
         raise IndexError("index out of range in self")
@@ -92,10 +95,12 @@ def index_reduce(
         r := batched("loop", index_reduce, input, dim, index, source, reduce, include_self=include_self)
     ) is not NOT_BATCHED:
         return r
-    if not _beta_warned:
-        _warn_beta_once()
     d = wrap_dim(dim, max(input._data.ndim, 1))
     _check(input, d, index, source, reduce)
+    # PyTorch checks the arguments first and warns in the kernel, before it finds an index out of range.
+    if not _beta_warned:
+        _warn_beta_once()
+    _check_in_range(input, d, index)
     shape = [1] * source._data.ndim
     shape[d] = -1
     xp = namespace(index._data)

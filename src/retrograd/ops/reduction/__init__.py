@@ -8,6 +8,7 @@
 - `statistics`: logcumsumexp, cov, corrcoef, quantile (composed of the others)
 - `sampled_calculus`: diff, trapezoid, trapz, cumulative_trapezoid
 - `finite_differences`: gradient (numpy.gradient's estimate, composed of slices)
+- `segments`: segment_reduce (sum/mean/prod/max/min over consecutive segments of a dim)
 - `norms`: norm (and vector_norm, matrix_norm for `retrograd.linalg`)
 - `along`: what they share: reduced shapes, picking values at indices, shifting, running sums
 """
@@ -25,6 +26,7 @@ if TYPE_CHECKING:  # the modules this package gathers (at run time they load on 
         nan_reductions,
         norms,
         sampled_calculus,
+        segments,
         statistics,
         sum_prod,
     )
@@ -35,6 +37,7 @@ if TYPE_CHECKING:  # the modules this package gathers (at run time they load on 
     from .nan_reductions import *  # noqa: F403
     from .norms import *  # noqa: F403
     from .sampled_calculus import *  # noqa: F403
+    from .segments import *  # noqa: F403
     from .statistics import *  # noqa: F403
     from .sum_prod import *  # noqa: F403
 
@@ -48,6 +51,7 @@ if TYPE_CHECKING:  # the modules this package gathers (at run time they load on 
     __all__ += nan_reductions.__all__
     __all__ += sampled_calculus.__all__
     __all__ += finite_differences.__all__
+    __all__ += segments.__all__
 else:
     from .. import _lazy
 
