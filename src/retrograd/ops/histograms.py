@@ -220,7 +220,7 @@ def histogram(
 
 
 _HISTOGRAMDD_OVERLOADS = (
-    "histogramdd() received an invalid combination of arguments - got (Tensor, {got}), but expected one of:\n"
+    "histogramdd() received an invalid combination of arguments - got ({got}), but expected one of:\n"
     " * (Tensor input, int bins, tuple of floats range = None, Tensor weight = None, bool density = False)\n"
     " * (Tensor input, tuple of ints bins, tuple of floats range = None, Tensor weight = None, bool density = False)\n"
     " * (Tensor input, tuple of Tensors bins, tuple of floats range = None, Tensor weight = None, bool density = "
@@ -233,7 +233,7 @@ def _bin_spec(bins: Any, n_dims: int) -> list:
     if isinstance(bins, (int, np.integer)) and not isinstance(bins, bool):
         return [int(bins)] * n_dims
     if not isinstance(bins, (list, tuple)):
-        raise TypeError(_HISTOGRAMDD_OVERLOADS.format(got=type(bins).__name__))
+        raise TypeError(_HISTOGRAMDD_OVERLOADS.format(got=f"Tensor, {type(bins).__name__}"))
     if not all(isinstance(b, (int, np.integer)) and not isinstance(b, bool) for b in bins):
         for i, b in enumerate(bins):  # PyTorch reads a sequence that is not all ints as tensors
             if not isinstance(b, Tensor):
@@ -268,7 +268,14 @@ def histogramdd(
         >>> edges
         (tensor([0.0000, 0.5000, 1.0000]), tensor([0., 1.]))
     """
+    if _vmap.active and (
+        r := batched("loop", histogramdd, input, bins, range=range, weight=weight, density=density)
+    ) is not NOT_BATCHED:
+        return r
     tensor_arg("histogramdd", "input", 1, input)
+    if isinstance(bins, Tensor) or isinstance(range, Tensor):  # no overload takes them: PyTorch's parser refuses
+        given = [input, bins] + ([] if range is None else [range])
+        raise TypeError(_HISTOGRAMDD_OVERLOADS.format(got=", ".join(type(a).__name__ for a in given)))
     if input.dim() < 2:
         raise RuntimeError(f"{_PREFIX}input tensor should have at least 2 dimensions")
     a = _float_points(input)
