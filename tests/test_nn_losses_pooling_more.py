@@ -360,6 +360,10 @@ ERRORS = [
     ),
     ("affine_grid", lambda m: (m.randn(2, 3, 3), [2, 3, 4, 5]), {"align_corners": False}),
     ("affine_grid", lambda m: (m.randn(2, 2, 3), [2, 3, 4]), {"align_corners": False}),
+    ("affine_grid", lambda m: (m.randn(2, 2, 3), (2, 3, 4)), {"align_corners": False}),
+    ("affine_grid", lambda m: (m.randn(2, 2, 3), m.zeros(2, 3, 4).size()), {"align_corners": False}),
+    ("affine_grid", lambda m: (m.randn(2, 3, 4), (2, 3, 4, 5)), {"align_corners": False}),
+    ("affine_grid", lambda m: (m.randn(2, 2, 3), (2, 3, 0, 5)), {"align_corners": False}),
     ("grid_sample", lambda m: (m.randn(2, 3, 4, 5), m.randn(2, 6, 7, 3)), {"align_corners": False}),
     ("grid_sample", lambda m: (m.randn(2, 3, 4, 5), m.randn(3, 6, 7, 2)), {"align_corners": False}),
     ("grid_sample", lambda m: (m.randn(2, 3, 4, 5), m.randn(2, 6, 7, 2)), {"mode": "bad"}),
@@ -379,6 +383,19 @@ def test_errors_match_torch(name, make, kwargs):
         message = str(info.value).replace("retrograd.tensor.Tensor", "torch.Tensor").replace("retrograd.", "torch.")
         outcomes.append((type(info.value), message))
     assert outcomes[1] == outcomes[0]
+
+
+def test_affine_grid_errors_show_size_as_passed():
+    # PyTorch formats the size argument itself, so a tuple prints as a tuple and a Size as a Size.
+    theta = rg.randn(2, 2, 3)
+    with pytest.raises(NotImplementedError, match=r"Got size \(2, 3, 4\)\.$"):
+        rg.nn.functional.affine_grid(theta, (2, 3, 4), align_corners=False)
+    with pytest.raises(NotImplementedError, match=r"Got size retrograd\.Size\(\[2, 3, 4\]\)\.$"):
+        rg.nn.functional.affine_grid(theta, rg.Size([2, 3, 4]), align_corners=False)
+    with pytest.raises(ValueError, match=r"for size \(2, 3, 4, 5, 6\)\. Got"):
+        rg.nn.functional.affine_grid(theta, (2, 3, 4, 5, 6), align_corners=False)
+    with pytest.raises(ValueError, match=r"^Expected non-zero, positive output size\. Got \(2, 3, 0, 5\)$"):
+        rg.nn.functional.affine_grid(theta, (2, 3, 0, 5), align_corners=False)
 
 
 @needs_torch

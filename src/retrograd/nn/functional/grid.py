@@ -53,8 +53,9 @@ def affine_grid(theta: Tensor, size: list[int], align_corners: bool | None = Non
         align_corners = False
     if not theta.is_floating_point():
         raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
-    size = [int(s) for s in size]
-    nd = len(size) - 2
+    # Messages show `size` as the caller passed it (a tuple, list or torch.Size), as PyTorch's do.
+    dims = [int(s) for s in size]
+    nd = len(dims) - 2
     if nd not in (2, 3):
         raise NotImplementedError(
             "affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
@@ -65,7 +66,7 @@ def affine_grid(theta: Tensor, size: list[int], align_corners: bool | None = Non
         raise ValueError(
             f"Expected a batch of {nd}D affine matrices of shape {kind} for size {size}. Got {theta.shape!r}."
         )
-    spatial = size[2:]
+    spatial = dims[2:]
     if align_corners and min(spatial) == 1:
         warnings.warn(
             "Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
@@ -74,11 +75,11 @@ def affine_grid(theta: Tensor, size: list[int], align_corners: bool | None = Non
             UserWarning,
             stacklevel=2,
         )
-    elif min(size) <= 0:
+    elif min(dims) <= 0:
         raise ValueError(f"Expected non-zero, positive output size. Got {size}")
-    if theta.shape[0] != size[0]:
+    if theta.shape[0] != dims[0]:
         raise RuntimeError(
-            f"Expected size for first two dimensions of batch2 tensor to be: [{size[0]}, {nd + 1}] "
+            f"Expected size for first two dimensions of batch2 tensor to be: [{dims[0]}, {nd + 1}] "
             f"but got: [{theta.shape[0]}, {nd + 1}]."
         )
     return AFFINE_GRID(theta, base=base_grid(spatial, align_corners, theta.dtype.np))
