@@ -408,3 +408,30 @@ def test_align_corners_warning_like_torch():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         rg.nn.functional.grid_sample(rg.zeros(1, 1, 2, 2), rg.zeros(1, 2, 2, 2), align_corners=True)
+
+
+@pytest.mark.parametrize("shape,size", [((2, 2, 3), [2, 1, 3, 4]), ((2, 3, 4), [2, 1, 2, 3, 4])])
+def test_affine_grid_theta_gradient_is_a_transposed_view(shape, size):
+    # PyTorch's AffineGridGenerator backward returns (baseᵀ g)ᵀ: autograd.grad hands back strides
+    # (rows * cols, 1, rows), so .view(-1) on it fails; .backward() accumulates a contiguous copy
+    d = shape[1]
+    theta = rg.randn(*shape, requires_grad=True)
+    grid = rg.nn.functional.affine_grid(theta, size, align_corners=False)
+    (g_theta,) = rg.autograd.grad(grid.sum(), theta)
+    assert g_theta.stride() == (d * (d + 1), 1, d) and not g_theta.is_contiguous()
+    grid.sum().backward()
+    assert theta.grad.stride() == (d * (d + 1), d + 1, 1)
+    np.testing.assert_allclose(g_theta.numpy(), theta.grad.numpy())
+
+
+@needs_torch
+@pytest.mark.parametrize("shape,size", [((2, 2, 3), [2, 1, 3, 4]), ((2, 3, 4), [2, 1, 2, 3, 4])])
+def test_affine_grid_theta_gradient_strides_like_torch(shape, size):
+    strides = []
+    for m in (torch, rg):
+        theta = m.randn(*shape, dtype=m.float64, requires_grad=True)
+        grid = m.nn.functional.affine_grid(theta, size, align_corners=True)
+        (g_theta,) = m.autograd.grad(grid.pow(2).sum(), theta)
+        grid.sum().backward()
+        strides.append((g_theta.stride(), theta.grad.stride()))
+    assert strides[1] == strides[0]
