@@ -367,6 +367,13 @@ ERRORS = [
     ("grid_sample", lambda m: (m.randn(2, 3, 4, 5), m.randn(2, 6, 7, 3)), {"align_corners": False}),
     ("grid_sample", lambda m: (m.randn(2, 3, 4, 5), m.randn(3, 6, 7, 2)), {"align_corners": False}),
     ("grid_sample", lambda m: (m.randn(2, 3, 4, 5), m.randn(2, 6, 7, 2)), {"mode": "bad"}),
+    ("grid_sample", lambda m: (m.zeros(1, 1, 0, 4), m.zeros(1, 2, 2, 2)), {"align_corners": False}),
+    ("grid_sample", lambda m: (m.zeros(1, 1, 3, 0), m.zeros(1, 2, 2, 2)), {"align_corners": False}),
+    ("grid_sample", lambda m: (m.zeros(1, 1, 0, 3, 4), m.zeros(1, 2, 2, 2, 3)), {"align_corners": False}),
+    ("grid_sample", lambda m: (m.zeros(1, 1, 3, 4), m.zeros(1, 2, 2)), {"align_corners": False}),
+    ("grid_sample", lambda m: (m.zeros(1, 1, 3, 4), m.zeros(1, 2, 2, 2, 2)), {"align_corners": False}),
+    ("grid_sample", lambda m: (m.zeros(1, 1, 3, 4, 5), m.zeros(1, 2, 2, 3)), {"align_corners": False}),
+    ("grid_sample", lambda m: (m.zeros(1, 1, 3), m.zeros(1, 2, 1)), {"align_corners": False}),
     ("grid_sample", lambda m: (m.randn(2, 3, 4, 5), m.randn(2, 6, 7, 2)), {"padding_mode": "bad"}),
 ]
 
@@ -396,6 +403,17 @@ def test_affine_grid_errors_show_size_as_passed():
         rg.nn.functional.affine_grid(theta, (2, 3, 4, 5, 6), align_corners=False)
     with pytest.raises(ValueError, match=r"^Expected non-zero, positive output size\. Got \(2, 3, 0, 5\)$"):
         rg.nn.functional.affine_grid(theta, (2, 3, 0, 5), align_corners=False)
+
+
+def test_grid_sample_shape_errors_name_the_kernel_and_the_empty_dimension():
+    sample = rg.nn.functional.grid_sample
+    with pytest.raises(RuntimeError, match=r"spatial dimensions, .* \[1, 1, 3, 0\] with dimension 3 being empty$"):
+        sample(rg.zeros(1, 1, 3, 0), rg.zeros(1, 2, 2, 2), align_corners=False)
+    # 4-D input goes to the 2-D kernel, anything else to the 3-D one: the message names that kernel's rank
+    with pytest.raises(RuntimeError, match=r"^grid_sampler\(\): expected 4D input and grid with same number"):
+        sample(rg.zeros(1, 1, 3, 4), rg.zeros(1, 2, 2), align_corners=False)
+    with pytest.raises(RuntimeError, match=r"^grid_sampler\(\): expected 5D input and grid with same number"):
+        sample(rg.zeros(1, 1, 3), rg.zeros(1, 2, 1), align_corners=False)
 
 
 @needs_torch

@@ -106,9 +106,17 @@ def _check_sample(input: Tensor, grid: Tensor, mode: str, padding_mode: str) -> 
             f"grid_sampler(): expected grid to have size {nd} in last dimension, but got grid with "
             f"sizes {list(grid.shape)}"
         )
+    for axis in range(2, input.dim()):
+        if input.shape[axis] == 0:
+            raise RuntimeError(
+                "grid_sampler(): expected input to have non-empty spatial dimensions, but input has sizes "
+                f"{list(input.shape)} with dimension {axis} being empty"
+            )
     if nd not in (2, 3) or grid.dim() != input.dim():
+        # PyTorch takes the 2-D kernel for 4-D input and the 3-D one for any other, whose check names its rank
+        rank = 4 if input.dim() == 4 else 5
         raise RuntimeError(
-            f"grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but "
+            f"grid_sampler(): expected {rank}D input and grid with same number of dimensions, but "
             f"got input with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}"
         )
     if mode == "bicubic" and nd != 2:
