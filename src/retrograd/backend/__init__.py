@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import importlib
 import os
 import warnings
 from collections.abc import Iterator
@@ -43,7 +44,8 @@ class device:
     """Where a tensor's data lives: `retrograd.device("cpu")`, `retrograd.device("cuda", 0)`.
 
     It compares equal to another device of the same type and index; `str()` gives the
-    "type:index" spelling that `.to()` and the `device=` arguments also accept.
+    "type:index" spelling that `.to()` and the `device=` arguments also accept. In a
+    `with device(...):` block it is the default device of the tensors made inside.
 
     Args:
         type (str or device): "cpu" or "cuda", optionally with an index ("cuda:1"); a device is copied.
@@ -101,6 +103,19 @@ class device:
 
     def __str__(self) -> str:
         return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __enter__(self) -> device:
+        """`with device(...)`: the default device for new tensors until the block ends (returns self)."""
+        _default_device_module().enter_device_block(self)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        _default_device_module().exit_device_block()
+
+
+def _default_device_module() -> ModuleType:
+    # the default device's state sits two layers up (`set_default_device` needs `as_device`, below it)
+    return importlib.import_module(__name__.rpartition(".")[0] + "._default_device")
 
 
 CPU = device("cpu")
