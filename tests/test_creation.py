@@ -700,3 +700,24 @@ def test_empty_strided_lays_out_a_storage_just_big_enough():
             ours, theirs = rg.empty_strided(size, stride), torch.empty_strided(size, stride)
             assert ours.stride() == theirs.stride()
             assert ours.untyped_storage().nbytes() == theirs.untyped_storage().nbytes()
+
+
+def test_range_warns_that_it_is_deprecated_on_every_call():
+    with pytest.warns(UserWarning, match=r"^torch\.range is deprecated and") as seen:
+        assert rg.range(1, 3).tolist() == [1.0, 2.0, 3.0]
+        with pytest.raises(RuntimeError, match="inconsistent with step sign"):
+            rg.range(5, 4)  # the warning comes before the arguments are checked
+    assert len(seen) == 2 and seen[0].filename == __file__
+
+
+@needs_torch
+def test_range_warning_like_torch():
+    import warnings
+
+    messages = []
+    for m in (torch, rg):
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            m.range(0, 2)
+        messages.append([(w.category, str(w.message), w.filename) for w in seen])
+    assert messages[1] == messages[0]

@@ -474,6 +474,25 @@ def test_default_device_is_the_cpu():
         rg.set_default_device("xyz")
 
 
+def test_device_block_on_the_cpu():
+    with rg.device("cpu") as chosen:
+        assert chosen == rg.device("cpu") and rg.get_default_device() == rg.device("cpu")
+        assert rg.ones(1).device == rg.device("cpu")
+    with pytest.raises(AssertionError, match=NO_CUDA), rg.device("cuda"):
+        pass  # without CUDA the block fails as it opens, as set_default_device("cuda") does
+    assert rg.get_default_device() == rg.device("cpu")
+
+
+@needs_torch
+def test_device_block_like_torch():
+    seen = []
+    for m in (torch, rg):
+        with m.device("cpu") as chosen:
+            seen.append((str(chosen), str(m.get_default_device()), str(m.ones(1).device)))
+        seen.append(str(m.get_default_device()))
+    assert seen[2:] == seen[:2]
+
+
 def test_threads():
     n = rg.get_num_threads()
     assert n >= 1 and rg.get_num_interop_threads() >= 1

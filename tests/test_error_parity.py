@@ -57,6 +57,8 @@ SCENARIOS = {
     "nested dual levels": lambda m: _nested_dual_levels(m),
     "integer tangent": lambda m: _make_dual(m, m.ones(2), m.ones(2, dtype=m.int64)),
     "integer primal": lambda m: _make_dual(m, m.ones(2, dtype=m.int64), m.ones(2)),
+    "integer primal of another size": lambda m: _make_dual(m, m.ones(2, dtype=m.int64), m.ones(3)),
+    "make_dual outside a dual level": lambda m: m.autograd.forward_ad.make_dual(m.ones(2), m.ones(2)),
     "autograd.grad with no inputs": lambda m: m.autograd.grad((m.ones(2, requires_grad=True) * 2).sum(), []),
     # torch.autograd.functional
     "strict jacobian of a constant": lambda m: m.autograd.functional.jacobian(

@@ -49,11 +49,14 @@ def test_tangent_matches_pytorch():
 
 
 def test_make_dual_errors():
-    with pytest.raises(RuntimeError, match="dual_level"):
+    with pytest.raises(RuntimeError, match=r"^Trying to create a dual Tensor for forward AD but no level exists"):
         fwAD.make_dual(rg.zeros(2), rg.zeros(2))
     with fwAD.dual_level():
         with pytest.raises(RuntimeError, match="different size"):
             fwAD.make_dual(rg.zeros(2), rg.zeros(3))
+        # the dtype is checked before the size, as PyTorch does
+        with pytest.raises(ValueError, match="^Expected primal to be floating point or complex, but got: "):
+            fwAD.make_dual(rg.zeros(2, dtype=rg.int64), rg.zeros(3))
 
 
 def test_tangents_are_dropped_after_the_level():

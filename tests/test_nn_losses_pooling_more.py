@@ -360,9 +360,20 @@ ERRORS = [
     ),
     ("affine_grid", lambda m: (m.randn(2, 3, 3), [2, 3, 4, 5]), {"align_corners": False}),
     ("affine_grid", lambda m: (m.randn(2, 2, 3), [2, 3, 4]), {"align_corners": False}),
+    ("affine_grid", lambda m: (m.randn(2, 2, 3), (2, 3, 4)), {"align_corners": False}),
+    ("affine_grid", lambda m: (m.randn(2, 2, 3), m.zeros(2, 3, 4).size()), {"align_corners": False}),
+    ("affine_grid", lambda m: (m.randn(2, 3, 4), (2, 3, 4, 5)), {"align_corners": False}),
+    ("affine_grid", lambda m: (m.randn(2, 2, 3), (2, 3, 0, 5)), {"align_corners": False}),
     ("grid_sample", lambda m: (m.randn(2, 3, 4, 5), m.randn(2, 6, 7, 3)), {"align_corners": False}),
     ("grid_sample", lambda m: (m.randn(2, 3, 4, 5), m.randn(3, 6, 7, 2)), {"align_corners": False}),
     ("grid_sample", lambda m: (m.randn(2, 3, 4, 5), m.randn(2, 6, 7, 2)), {"mode": "bad"}),
+    ("grid_sample", lambda m: (m.zeros(1, 1, 0, 4), m.zeros(1, 2, 2, 2)), {"align_corners": False}),
+    ("grid_sample", lambda m: (m.zeros(1, 1, 3, 0), m.zeros(1, 2, 2, 2)), {"align_corners": False}),
+    ("grid_sample", lambda m: (m.zeros(1, 1, 0, 3, 4), m.zeros(1, 2, 2, 2, 3)), {"align_corners": False}),
+    ("grid_sample", lambda m: (m.zeros(1, 1, 3, 4), m.zeros(1, 2, 2)), {"align_corners": False}),
+    ("grid_sample", lambda m: (m.zeros(1, 1, 3, 4), m.zeros(1, 2, 2, 2, 2)), {"align_corners": False}),
+    ("grid_sample", lambda m: (m.zeros(1, 1, 3, 4, 5), m.zeros(1, 2, 2, 3)), {"align_corners": False}),
+    ("grid_sample", lambda m: (m.zeros(1, 1, 3), m.zeros(1, 2, 1)), {"align_corners": False}),
     ("grid_sample", lambda m: (m.randn(2, 3, 4, 5), m.randn(2, 6, 7, 2)), {"padding_mode": "bad"}),
 ]
 
@@ -381,6 +392,30 @@ def test_errors_match_torch(name, make, kwargs):
     assert outcomes[1] == outcomes[0]
 
 
+def test_affine_grid_errors_show_size_as_passed():
+    # PyTorch formats the size argument itself, so a tuple prints as a tuple and a Size as a Size.
+    theta = rg.randn(2, 2, 3)
+    with pytest.raises(NotImplementedError, match=r"Got size \(2, 3, 4\)\.$"):
+        rg.nn.functional.affine_grid(theta, (2, 3, 4), align_corners=False)
+    with pytest.raises(NotImplementedError, match=r"Got size retrograd\.Size\(\[2, 3, 4\]\)\.$"):
+        rg.nn.functional.affine_grid(theta, rg.Size([2, 3, 4]), align_corners=False)
+    with pytest.raises(ValueError, match=r"for size \(2, 3, 4, 5, 6\)\. Got"):
+        rg.nn.functional.affine_grid(theta, (2, 3, 4, 5, 6), align_corners=False)
+    with pytest.raises(ValueError, match=r"^Expected non-zero, positive output size\. Got \(2, 3, 0, 5\)$"):
+        rg.nn.functional.affine_grid(theta, (2, 3, 0, 5), align_corners=False)
+
+
+def test_grid_sample_shape_errors_name_the_kernel_and_the_empty_dimension():
+    sample = rg.nn.functional.grid_sample
+    with pytest.raises(RuntimeError, match=r"spatial dimensions, .* \[1, 1, 3, 0\] with dimension 3 being empty$"):
+        sample(rg.zeros(1, 1, 3, 0), rg.zeros(1, 2, 2, 2), align_corners=False)
+    # 4-D input goes to the 2-D kernel, anything else to the 3-D one: the message names that kernel's rank
+    with pytest.raises(RuntimeError, match=r"^grid_sampler\(\): expected 4D input and grid with same number"):
+        sample(rg.zeros(1, 1, 3, 4), rg.zeros(1, 2, 2), align_corners=False)
+    with pytest.raises(RuntimeError, match=r"^grid_sampler\(\): expected 5D input and grid with same number"):
+        sample(rg.zeros(1, 1, 3), rg.zeros(1, 2, 1), align_corners=False)
+
+
 @needs_torch
 def test_align_corners_warning_like_torch():
     for m in (torch, rg):
@@ -391,3 +426,83 @@ def test_align_corners_warning_like_torch():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         rg.nn.functional.grid_sample(rg.zeros(1, 1, 2, 2), rg.zeros(1, 2, 2, 2), align_corners=True)
+
+
+@pytest.mark.parametrize("shape,size", [((2, 2, 3), [2, 1, 3, 4]), ((2, 3, 4), [2, 1, 2, 3, 4])])
+def test_affine_grid_theta_gradient_is_a_transposed_view(shape, size):
+    # PyTorch's AffineGridGenerator backward returns (baseᵀ g)ᵀ: autograd.grad hands back strides
+    # (rows * cols, 1, rows), so .view(-1) on it fails; .backward() accumulates a contiguous copy
+    d = shape[1]
+    theta = rg.randn(*shape, requires_grad=True)
+    grid = rg.nn.functional.affine_grid(theta, size, align_corners=False)
+    (g_theta,) = rg.autograd.grad(grid.sum(), theta)
+    assert g_theta.stride() == (d * (d + 1), 1, d) and not g_theta.is_contiguous()
+    grid.sum().backward()
+    assert theta.grad.stride() == (d * (d + 1), d + 1, 1)
+    np.testing.assert_allclose(g_theta.numpy(), theta.grad.numpy())
+
+
+@needs_torch
+@pytest.mark.parametrize("shape,size", [((2, 2, 3), [2, 1, 3, 4]), ((2, 3, 4), [2, 1, 2, 3, 4])])
+def test_affine_grid_theta_gradient_strides_like_torch(shape, size):
+    strides = []
+    for m in (torch, rg):
+        theta = m.randn(*shape, dtype=m.float64, requires_grad=True)
+        grid = m.nn.functional.affine_grid(theta, size, align_corners=True)
+        (g_theta,) = m.autograd.grad(grid.pow(2).sum(), theta)
+        grid.sum().backward()
+        strides.append((g_theta.stride(), theta.grad.stride()))
+    assert strides[1] == strides[0]
+
+
+_NON_FINITE_POINTS = [[float("nan"), 0.0], [float("inf"), 0.5], [-float("inf"), -0.5], [5.0, 7.0]]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_grid_sample_half_types_take_non_finite_grids(dtype):
+    # the half types are sampled by the composed ops: NaN must neither crash the gather nor vanish
+    dt = getattr(rg, dtype)
+    img = rg.arange(12.0).view(1, 1, 3, 4).to(dt)
+
+    def sample(point, mode, padding_mode):
+        grid = rg.tensor([[[point]]]).to(dt)
+        out = rg.nn.functional.grid_sample(img, grid, mode=mode, padding_mode=padding_mode, align_corners=False)
+        return out.float().item()
+
+    nan, inf = _NON_FINITE_POINTS[0], _NON_FINITE_POINTS[1]
+    assert np.isnan(sample(nan, "bilinear", "zeros")) and np.isnan(sample(inf, "bilinear", "zeros"))
+    assert np.isnan(sample(nan, "bicubic", "border"))
+    assert sample(nan, "bilinear", "border") == 4.0  # x clipped to 0, y = 1: row 1, column 0
+    assert sample(inf, "bilinear", "reflection") == 7.0  # inf reflects to NaN, clipped to 0; y = 1.75
+    assert sample(inf, "bilinear", "border") == 10.0
+    assert sample(nan, "nearest", "reflection") == 4.0
+
+
+def test_grid_sample_double_backward_takes_a_nan_grid():
+    x = rg.arange(12.0, dtype=rg.float64).view(1, 1, 3, 4).requires_grad_()
+    grid = rg.tensor([[[[float("nan"), 0.0], [0.25, -0.5]]]], dtype=rg.float64, requires_grad=True)
+    out = rg.nn.functional.grid_sample(x, grid, padding_mode="border", align_corners=False)
+    (g_grid,) = rg.autograd.grad(out.sum(), grid, create_graph=True)
+    (gg_x,) = rg.autograd.grad(g_grid[0, 0, 1].sum(), x)
+    assert gg_x.shape == x.shape and bool(gg_x.isfinite().all())
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("mode", ["bilinear", "nearest", "bicubic"])
+@pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
+def test_grid_sample_half_types_non_finite_grids_like_torch(dtype, mode, padding_mode):
+    results = []
+    for m in (torch, rg):
+        dt = getattr(m, dtype)
+        img = m.arange(12.0).view(1, 1, 3, 4).to(dt)
+        grid = m.tensor([[_NON_FINITE_POINTS]]).to(dt)
+        out = m.nn.functional.grid_sample(img, grid, mode=mode, padding_mode=padding_mode, align_corners=False)
+        results.append(out.float().flatten().tolist())
+    if mode == "nearest" and padding_mode == "zeros":
+        # PyTorch's reduced-precision kernel casts a NaN/inf coordinate to an integer (undefined in C++)
+        # and reads some pixel; retrograd reads nothing there, as PyTorch's float32 kernel does
+        results = [r[2:] for r in results]
+    if mode == "bicubic":
+        results = [r[:3] for r in results]  # the finite point's cubic sum rounds in another order
+    np.testing.assert_array_equal(results[1], results[0])

@@ -59,6 +59,20 @@ def test_placement_and_moves(cuda):
     np.testing.assert_array_equal(d.cpu().numpy(), x.numpy())
 
 
+def test_a_device_block_sets_the_default_device_until_it_ends(cuda):
+    rg.set_default_device("cpu")
+    with rg.device("cuda") as chosen:
+        assert chosen == rg.device("cuda") and rg.ones(2).is_cuda and rg.get_default_device() == rg.device("cuda:0")
+        with rg.device("cpu"):
+            assert rg.zeros(1).device.type == "cpu"
+        assert rg.randn(2).is_cuda
+        rg.set_default_device("cpu")  # set inside a block: the block's end restores what was before it
+    assert rg.get_default_device() == rg.device("cpu") and not rg.ones(1).is_cuda
+    with pytest.raises(ValueError), rg.device("cuda"):
+        raise ValueError  # an error leaves the block, and the default, too
+    assert not rg.ones(1).is_cuda
+
+
 def test_errors_of_pytorch(cuda):
     d = rg.ones(3, device="cuda")
     with pytest.raises(TypeError, match="can't convert cuda:0 device type tensor to numpy"):

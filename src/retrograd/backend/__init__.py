@@ -45,7 +45,8 @@ class device:
     """Where a tensor's data lives: `retrograd.device("cpu")`, `retrograd.device("cuda", 0)`.
 
     It compares equal to another device of the same type and index; `str()` gives the
-    "type:index" spelling that `.to()` and the `device=` arguments also accept.
+    "type:index" spelling that `.to()` and the `device=` arguments also accept. In a
+    `with device(...):` block it is the default device of the tensors made inside.
 
     Args:
         type (str or device): "cpu" or "cuda", optionally with an index ("cuda:1"); a device is copied.

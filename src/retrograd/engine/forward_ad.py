@@ -141,7 +141,14 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
         tensor([0.5403, -0.0000])
     """
     if levels.level is None:
-        raise RuntimeError("make_dual can only be used inside a dual_level context: use `with fwAD.dual_level():`")
+        raise RuntimeError(
+            "Trying to create a dual Tensor for forward AD but no level exists, make sure to "
+            "enter_dual_level() first."
+        )
+    # PyTorch checks the dtypes before the sizes
+    for name, t in (("primal", tensor), ("tangent", tangent)):
+        if not (t.is_floating_point() or t.is_complex()):
+            raise ValueError(f"Expected {name} to be floating point or complex, but got: {t.dtype}")
     if tangent.shape != tensor.shape:
         raise RuntimeError(
             "Trying to set a forward gradient that has a different size than that of the original Tensor, "
@@ -154,9 +161,6 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
             "make_dual: dual tensors do not work under vmap in retrograd; for batched forward-mode "
             "derivatives, vmap retrograd.func.jvp (or use retrograd.func.jacfwd) instead"
         )
-    for name, t in (("primal", tensor), ("tangent", tangent)):
-        if not (t.is_floating_point() or t.is_complex()):
-            raise ValueError(f"Expected {name} to be floating point or complex, but got: {t.dtype}")
     dual = tensor.view_as(tensor)
     if tangent.dtype != tensor.dtype:
         tangent = tangent.to(tensor.dtype)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,11 @@ from .kernels.guards import (
 from .kernels.spacing import arange_values, linspace_values, logspace_values
 
 __all__ = ["arange", "range", "linspace", "logspace"]
+
+_RANGE_DEPRECATED = (
+    "torch.range is deprecated and will be removed in a future release because its behavior is inconsistent "
+    "with Python's range builtin. Instead, use torch.arange, which produces values in [start, end)."
+)
 
 
 def arange(
@@ -82,6 +88,8 @@ def range(
         >>> retrograd.range(1, 4, 2, dtype=retrograd.int64)
         tensor([1, 3])
     """
+    # PyTorch warns on every call, before it looks at the arguments
+    warnings.warn(_RANGE_DEPRECATED, UserWarning, stacklevel=2)
     dev = _target(device)
     check_range(start, end, step)
     n = int(math.floor((end - start) / step)) + 1

@@ -1,12 +1,12 @@
-"""Utilities with PyTorch's layout: `retrograd.utils.data` (datasets, samplers, DataLoader) and
-`retrograd.utils.checkpoint` (activation checkpointing)."""
+"""Utilities with PyTorch's layout: `retrograd.utils.data` (datasets, samplers, DataLoader),
+`retrograd.utils.checkpoint` (activation checkpointing) and `retrograd.utils.benchmark` (Timer)."""
 
 from typing import Any
 
 from .. import _missing
 from . import data
 
-__all__ = ["data", "checkpoint"]
+__all__ = ["data", "checkpoint", "benchmark"]
 
 
 def __getattr__(name: str) -> Any:

@@ -53,8 +53,9 @@ def affine_grid(theta: Tensor, size: list[int], align_corners: bool | None = Non
         align_corners = False
     if not theta.is_floating_point():
         raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
-    size = [int(s) for s in size]
-    nd = len(size) - 2
+    # Messages show `size` as the caller passed it (a tuple, list or torch.Size), as PyTorch's do.
+    dims = [int(s) for s in size]
+    nd = len(dims) - 2
     if nd not in (2, 3):
         raise NotImplementedError(
             "affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
@@ -65,7 +66,7 @@ def affine_grid(theta: Tensor, size: list[int], align_corners: bool | None = Non
         raise ValueError(
             f"Expected a batch of {nd}D affine matrices of shape {kind} for size {size}. Got {theta.shape!r}."
         )
-    spatial = size[2:]
+    spatial = dims[2:]
     if align_corners and min(spatial) == 1:
         warnings.warn(
             "Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
@@ -74,11 +75,11 @@ def affine_grid(theta: Tensor, size: list[int], align_corners: bool | None = Non
             UserWarning,
             stacklevel=2,
         )
-    elif min(size) <= 0:
+    elif min(dims) <= 0:
         raise ValueError(f"Expected non-zero, positive output size. Got {size}")
-    if theta.shape[0] != size[0]:
+    if theta.shape[0] != dims[0]:
         raise RuntimeError(
-            f"Expected size for first two dimensions of batch2 tensor to be: [{size[0]}, {nd + 1}] "
+            f"Expected size for first two dimensions of batch2 tensor to be: [{dims[0]}, {nd + 1}] "
             f"but got: [{theta.shape[0]}, {nd + 1}]."
         )
     return AFFINE_GRID(theta, base=base_grid(spatial, align_corners, theta.dtype.np))
@@ -105,9 +106,17 @@ def _check_sample(input: Tensor, grid: Tensor, mode: str, padding_mode: str) -> 
             f"grid_sampler(): expected grid to have size {nd} in last dimension, but got grid with "
             f"sizes {list(grid.shape)}"
         )
+    for axis in range(2, input.dim()):
+        if input.shape[axis] == 0:
+            raise RuntimeError(
+                "grid_sampler(): expected input to have non-empty spatial dimensions, but input has sizes "
+                f"{list(input.shape)} with dimension {axis} being empty"
+            )
     if nd not in (2, 3) or grid.dim() != input.dim():
+        # PyTorch takes the 2-D kernel for 4-D input and the 3-D one for any other, whose check names its rank
+        rank = 4 if input.dim() == 4 else 5
         raise RuntimeError(
-            f"grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but "
+            f"grid_sampler(): expected {rank}D input and grid with same number of dimensions, but "
             f"got input with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}"
         )
     if mode == "bicubic" and nd != 2:

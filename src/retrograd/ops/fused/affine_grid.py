@@ -31,9 +31,11 @@ def base_grid(spatial: list[int], align_corners: bool, np_dtype: Any) -> np.ndar
 
 
 def _theta_grad(g: Tensor, base: Any) -> Tensor:
-    # out[n, p, i] = Σ_j base[p, j] theta[n, i, j]  ⇒  θ̄[n] = gᵀ[n] base
+    # out[n, p, i] = Σ_j base[p, j] theta[n, i, j]  ⇒  θ̄[n] = (baseᵀ g[n])ᵀ, a transposed view as PyTorch's
+    # (torch.autograd.grad hands back θ̄ with strides (.., 1, d), not contiguous)
     points = g.reshape(g.shape[0], -1, g.shape[-1])
-    return points.transpose(1, 2) @ Tensor._make(on_device_of(base.reshape(1, -1, base.shape[-1]), g._data))
+    flat = Tensor._make(on_device_of(base.reshape(1, -1, base.shape[-1]), g._data))
+    return (flat.transpose(1, 2) @ points).transpose(1, 2)
 
 
 def _forward(xp: Any, theta: Any, base: Any) -> Any:

@@ -35,12 +35,12 @@ def _reflect(x: Tensor, twice_low: int, twice_high: int) -> Tensor:
 
 def _fold(x: Tensor, size: int, padding_mode: str, align_corners: bool) -> Tensor:
     """Pixel coordinates folded into the input by the padding mode."""
-    if padding_mode == "border":
-        x = x.clamp(0, size - 1)
-    elif padding_mode == "reflection":
+    if padding_mode == "zeros":
+        return x
+    if padding_mode == "reflection":
         x = _reflect(x, 0, 2 * (size - 1)) if align_corners else _reflect(x, -1, 2 * size - 1)
-        x = x.clamp(0, size - 1)
-    return x
+    # PyTorch's clip sends NaN (a NaN grid value, or an infinite one reflected) to 0
+    return where(x.isnan(), 0.0, x.clamp(0, size - 1))
 
 
 def _unnormalize(g: Tensor, size: int, align_corners: bool) -> Tensor:
@@ -95,16 +95,17 @@ def _read(flat_input: Tensor, points: list, weights: list, sizes: tuple) -> Tens
         index, inside, weight = None, None, None
         for axis, k in enumerate(corner):
             at, size = points[axis][k], sizes[axis]
-            ok = (at >= 0) & (at <= size - 1)
-            pos = at.clamp(0, size - 1).to(int64)
+            ok = (at >= 0) & (at <= size - 1)  # False for NaN and infinities too
+            pos = where(ok, at, 0.0).to(int64)
             index = pos if index is None else index * size + pos
             inside = ok if inside is None else inside & ok
             w = weights[axis][k]
             if w is not None:
                 weight = w if weight is None else weight * w
         values = flat_input.gather(2, index.unsqueeze(1).expand(n, c, index.shape[1]))
-        mask = inside.to(flat_input.dtype) if weight is None else where(inside, weight, 0.0)
-        term = values * mask.unsqueeze(1)
+        values = where(inside.unsqueeze(1), values, 0.0)
+        # outside pixels read as 0 but their weights still multiply in, so a NaN weight gives NaN, as PyTorch's
+        term = values if weight is None else values * weight.unsqueeze(1)
         total = term if total is None else total + term
     assert total is not None  # at least one corner
     return total
