@@ -1,7 +1,8 @@
 """Finding values: unique, unique_consecutive, searchsorted, bucketize, isin, bincount, histc.
 
 These ops return positions, counts or masks, which have no gradient; `unique` returns
-input values, but PyTorch gives it no derivative either. Indices and counts are int64.
+input values, but PyTorch gives it no derivative either: it records them under a node whose
+backward refuses (`Unique2Backward0`). Indices and counts are int64.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..backend import namespace
+from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from .kernels.arg_types import invalid_combination
 from .kernels.dtype_support import complex_result, no_complex_kernel
@@ -25,9 +27,26 @@ def _index_tensor(xp: Any, array: Any) -> Tensor:
     return Tensor._make(xp.asarray(array, dtype=xp.int64))
 
 
-def _results(values: Any, inverse: Any, counts: Any, return_inverse: bool, return_counts: bool) -> Any:
+def _refusing(op: str, node: str) -> Primitive:
+    """The node PyTorch records a `unique` result under: its backward refuses."""
+
+    def no_derivative(g: Tensor) -> None:
+        raise NotImplementedError(f"the derivative for '{op}' is not implemented.")
+
+    return Primitive(op, lambda xp, a, result: result, [no_derivative], node_name=node)
+
+
+_UNIQUE = _refusing("_unique2", "Unique2Backward0")
+_UNIQUE_DIM = _refusing("unique_dim", "UniqueDimBackward0")
+_UNIQUE_CONSECUTIVE = _refusing("unique_consecutive", "UniqueConsecutiveBackward0")
+
+
+def _results(
+    node: Primitive, input: Tensor, values: Any, inverse: Any, counts: Any, return_inverse: bool, return_counts: bool
+) -> Any:
     xp = namespace(values)
-    out: list[Tensor] = [Tensor._make(values)]
+    kept = node(input, result=values) if input.requires_grad else Tensor._make(values)
+    out: list[Tensor] = [kept]
     if return_inverse:
         out.append(_index_tensor(xp, inverse))
     if return_counts:
@@ -67,11 +86,13 @@ def unique(
         >>> retrograd.unique(x, return_inverse=True, return_counts=True)
         (tensor([1, 2, 3]), tensor([2, 0, 2, 1, 0]), tensor([2, 1, 2]))
     """
-    a = tensor_of(input)._data
+    input = tensor_of(input)
+    a = input._data
     xp = namespace(a)
     if dim is None:
         values, inverse, counts = np.unique(a.ravel(), return_inverse=True, return_counts=True, equal_nan=False)
-        return _results(xp.asarray(values), inverse.reshape(a.shape), counts, return_inverse, return_counts)
+        values = xp.asarray(values)
+        return _results(_UNIQUE, input, values, inverse.reshape(a.shape), counts, return_inverse, return_counts)
     d = wrap_dim(dim, a.ndim)
     moved = np.moveaxis(a, d, 0)
     if 0 in a.shape:  # PyTorch's rules for empty tensors: only the chosen dim may be empty
@@ -80,12 +101,12 @@ def unique(
         if a.shape[d] != 0:
             raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
         empty = xp.zeros((0,), dtype=xp.int64)
-        return _results(xp.asarray(a), empty, empty, return_inverse, return_counts)
+        return _results(_UNIQUE_DIM, input, xp.asarray(a), empty, empty, return_inverse, return_counts)
     values, inverse, counts = np.unique(
         moved.reshape(moved.shape[0], -1), axis=0, return_inverse=True, return_counts=True
     )
-    values = np.moveaxis(values.reshape((-1,) + moved.shape[1:]), 0, d)
-    return _results(xp.asarray(values), inverse.reshape(-1), counts, return_inverse, return_counts)
+    values = xp.asarray(np.moveaxis(values.reshape((-1,) + moved.shape[1:]), 0, d))
+    return _results(_UNIQUE_DIM, input, values, inverse.reshape(-1), counts, return_inverse, return_counts)
 
 
 def unique_consecutive(
@@ -110,7 +131,8 @@ def unique_consecutive(
         >>> retrograd.unique_consecutive(x, return_counts=True)
         (tensor([1, 2, 3, 1]), tensor([2, 2, 1, 2]))
     """
-    a = tensor_of(input)._data
+    input = tensor_of(input)
+    a = input._data
     xp = namespace(a)
     d = None if dim is None else wrap_dim(dim, a.ndim)
     rows = a.reshape(-1, 1) if d is None else np.moveaxis(a, d, 0).reshape(a.shape[d], -1)
@@ -123,7 +145,7 @@ def unique_consecutive(
         inverse = inverse.reshape(a.shape)
     else:
         values = xp.compress(starts, a, axis=d)
-    return _results(xp.asarray(values), inverse, counts, return_inverse, return_counts)
+    return _results(_UNIQUE_CONSECUTIVE, input, xp.asarray(values), inverse, counts, return_inverse, return_counts)
 
 
 def _index_dtype(out_int32: bool) -> Rule:
