@@ -20,7 +20,7 @@ MISSING: dict[str, str] = {
         "enforce_grad_layout_policy "
     ),
     "retrograd.distributions": (
-        "LKJCholesky VonMises Wishart "
+        "LKJCholesky Wishart "
     ),
     "retrograd.linalg": (
         "common_notes "
