@@ -436,3 +436,100 @@ def test_mark_dirty_in_forward_mode_takes_the_jvps_tangent():
 @pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
 def test_mark_dirty_in_forward_mode_takes_the_jvps_tangent_as_pytorch():
     assert dirty_forward_mode_story(rg) == dirty_forward_mode_story(torch)
+
+
+# --- outputs that are views: an in-place change of them is refused, as PyTorch does ----------------
+
+
+def view_functions(m):
+    """Functions whose outputs are views: an input returned as is, two of them, a slice made in forward."""
+
+    class Ident(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    class Pair(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            return x, y
+
+        @staticmethod
+        def backward(ctx, g, h):
+            return g, h
+
+    class Head(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x[:2]
+
+        @staticmethod
+        def backward(ctx, g):
+            return m.cat([g, g.new_zeros(1)])
+
+    return Ident, Pair, Head
+
+
+VIEW_CASES = {
+    "input_as_is": lambda m, a, F: F[0].apply(a * 1).relu_(),
+    "two_outputs": lambda m, a, F: F[1].apply(a * 1, a * 2)[1].mul_(2),
+    "slice_in_forward": lambda m, a, F: F[2].apply(a * 1).add_(1),
+    "view_of_output": lambda m, a, F: F[0].apply(a * 1)[:1].add_(1),
+    "leaf_returned": lambda m, a, F: F[0].apply(a).add_(1),
+}
+
+
+def _view_case_error(m, case):
+    a = m.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError) as info:
+        VIEW_CASES[case](m, a, view_functions(m))
+    return str(info.value)
+
+
+CUSTOM = ("This view was created inside a custom Function (or because an input was returned as-is) and the "
+          "autograd logic to handle view+inplace would override the custom backward associated with the custom "
+          "Function, leading to incorrect gradients. This behavior is forbidden. You can fix this by cloning the "
+          "output of the custom Function.")
+
+
+def test_inplace_on_a_custom_function_view_output_is_refused():
+    modified = "is a view and is being modified inplace."
+    assert _view_case_error(rg, "input_as_is") == f"Output 0 of Ident {modified} {CUSTOM}"
+    assert _view_case_error(rg, "view_of_output") == f"Output 0 of Slice {modified} {CUSTOM}"
+    assert _view_case_error(rg, "two_outputs").startswith(
+        "Output 1 of Pair is a view and is being modified inplace. This view is the output of a function that "
+        "returns multiple views.")
+
+
+def test_changed_base_of_a_custom_function_view_output_is_refused_at_grad_fn():
+    Ident, _, _ = view_functions(rg)
+    a = rg.ones(3, requires_grad=True)
+    b = a * 1
+    c = Ident.apply(b)
+    assert c._base is b
+    b.add_(1)
+    changed = "its base or another view of its base has been modified inplace."
+    message = f"Output 0 of Ident is a view and {changed} {CUSTOM}"
+    with pytest.raises(RuntimeError) as info:
+        c.grad_fn
+    assert str(info.value) == message
+    with pytest.raises(RuntimeError):  # still refused: the node cannot be re-derived
+        c.sum().backward()
+
+
+def test_an_input_returned_as_is_without_grad_is_a_view_that_may_change():
+    Ident, _, _ = view_functions(rg)
+    a = rg.ones(3)
+    c = Ident.apply(a)
+    c.add_(1)
+    assert c._base is a and a.tolist() == [2.0, 2.0, 2.0]
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@pytest.mark.parametrize("case", list(VIEW_CASES))
+def test_inplace_on_custom_function_views_matches_pytorch(case):
+    assert _view_case_error(rg, case) == _view_case_error(torch, case)

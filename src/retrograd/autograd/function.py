@@ -296,8 +296,7 @@ def _wrap_outputs(ctx: FunctionCtx, args: tuple, output: Any, record: bool) -> A
         dirty = any(out is d for d in ctx._dirty)
         non_diff = any(out is n for n in ctx._non_differentiable)  # asked of the object forward returned
         if id(out) in inputs and not dirty:
-            out = out.detach()  # an input returned as is: a new tensor object, as PyTorch does
-            out._version_counter = _shared_version(args, out)
+            out = _returned_input(out, non_diff)
         if dirty:
             _check_dirty(out)
             out._version_counter.value += 1
@@ -311,6 +310,7 @@ def _wrap_outputs(ctx: FunctionCtx, args: tuple, output: Any, record: bool) -> A
         elif not dirty:
             out._requires_grad = False
         wrapped.append(out)
+    _refuse_inplace_on_views(ctx, wrapped)
     ctx.n_outputs = len(outputs)
     ctx._output_meta = tuple((o._data.shape, o.dtype) if isinstance(o, Tensor) else ((), None) for o in wrapped)
     # an output is saved as one (rebuilt on unpack with this node as grad_fn) only where it got the
@@ -332,11 +332,27 @@ def _check_dirty(t: Tensor) -> None:
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
 
 
-def _shared_version(args: tuple, out: Any) -> Any:
-    for a in args:
-        if getattr(a, "_data", None) is out._data:
-            return a._version_counter
-    return out._version_counter
+def _returned_input(t: Tensor, non_differentiable: bool) -> Tensor:
+    """An input that forward returned as is: a new tensor object, a view of it as PyTorch makes.
+
+    One marked non-differentiable is cut off from it instead (sharing its memory and version).
+    """
+    if non_differentiable:
+        out = t.detach()
+        out._version_counter = t._version_counter
+        return out
+    with no_grad():
+        return t.view_as(t)
+
+
+def _refuse_inplace_on_views(ctx: FunctionCtx, outputs: list) -> None:
+    """Mark the differentiable outputs that are views so an in-place change of them raises: the
+    Function's node, not a re-derived view, must carry their gradient (PyTorch's creation meta)."""
+    mine = [o for o in outputs if isinstance(o, Tensor) and o._grad_fn is ctx]
+    meta = "multi_output" if len(mine) > 1 else "custom_function"
+    for o in mine:
+        if o._base is not None:
+            o._view_meta = meta
 
 
 def _save(t: Any, outputs: list) -> SavedTensor | None:

@@ -23,6 +23,7 @@ from ..backend.host_memory import before_training
 from . import primitive as _primitive  # (its `tracer`, read at call time: retrograd.compile)
 from . import tensor_type as _tt
 from .anomaly_mode import anomaly, check_results, print_forward_stack
+from .grad_layout import laid_out_for
 from .grad_mode import state
 from .graph import AccumulateGrad, Node
 from .hook_checks import checked_value, checked_values
@@ -390,7 +391,11 @@ def _accumulate(node: AccumulateGrad, g: Tensor | None, create_graph: bool) -> N
     leaf = node.variable
     old = leaf._grad
     if old is None:
-        if create_graph:
+        plain = type(g) is _tt.Tensor and not (create_graph and g._requires_grad)
+        laid_out = laid_out_for(leaf._data, g._data) if plain else None
+        if laid_out is not None:  # a leaf whose gradient keeps its own strides (channels_last, transposed)
+            leaf._grad = _tt.make(laid_out)
+        elif create_graph:
             leaf._grad = g
         elif type(g) is _tt.Tensor:
             # nothing else holds a fresh gradient: it becomes .grad as it is (PyTorch steals it too);

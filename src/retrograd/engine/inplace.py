@@ -12,7 +12,6 @@ next time their `grad_fn` is needed, as PyTorch does.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -25,7 +24,7 @@ from . import primitive as _primitive
 from . import tensor_type as _tt
 from .grad_mode import state
 from .graph import Node, SavedTensor, grad_accumulator
-from .views import check_view_rebase, edge, positions, refresh_view, replay
+from .views import check_view_rebase, edge, positions, refresh_view, refused_rebase, replay
 from .vmap_hook import NOT_BATCHED
 from .vmap_hook import hook as _vmap
 
@@ -46,12 +45,7 @@ def check_writable(target: Tensor) -> None:
     if base is not None and base._requires_grad and base._grad_fn is None:
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
     if base is not None and base._requires_grad and any(p.multi_output_view for p, _ in target._view_steps):
-        op = re.sub(r"Backward\d*$", "", target.grad_fn.name()) if target.grad_fn is not None else "a view"
-        raise RuntimeError(
-            f"Output {target._output_nr} of {op} is a view and is being modified inplace. This view is the output "
-            "of a function that returns multiple views. Such functions do not allow the output views to be "
-            "modified inplace. You should replace the inplace operation by an out-of-place one."
-        )
+        raise refused_rebase(target, "multi_output")
 
 
 def apply(target: Tensor, op: Any, *args: Any, **kwargs: Any) -> Tensor:

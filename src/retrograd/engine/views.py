@@ -7,6 +7,7 @@ stale; `edge` re-derives it from the base before a new node links to it.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -42,11 +43,35 @@ def link_view(out: Tensor, source: Tensor, prim: Primitive, attrs: dict) -> None
         out._requires_grad = True
 
 
+# Views whose node an in-place change may not replace, and the reason PyTorch gives (its CreationMeta).
+_REFUSED_REBASE = {
+    "custom_function": "This view was created inside a custom Function (or because an input was returned as-is) "
+    "and the autograd logic to handle view+inplace would override the custom backward associated with the custom "
+    "Function, leading to incorrect gradients. This behavior is forbidden. You can fix this by cloning the output "
+    "of the custom Function.",
+    "multi_output": "This view is the output of a function that returns multiple views. Such functions do not "
+    "allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place "
+    "one.",
+}
+
+
+def refused_rebase(t: Tensor, meta: str, indirect: bool = False) -> RuntimeError:
+    """PyTorch's error for an in-place change of a view whose node must stay (`meta` a key of _REFUSED_REBASE);
+    `indirect`: its base or a sibling view was the one changed."""
+    fn = t._grad_fn
+    op = re.sub(r"Backward\d*$", "", fn.name()) if fn is not None else "a view"
+    what = "its base or another view of its base has been modified inplace" if indirect else "is being modified inplace"
+    return RuntimeError(f"Output {t._output_nr} of {op} is a view and {what}. {_REFUSED_REBASE[meta]}")
+
+
 def check_view_rebase(t: Tensor) -> None:
-    """PyTorch's error for an in-place change, in grad mode, of a view made in no_grad or inference mode."""
+    """PyTorch's error for an in-place change, in grad mode, of a view made in no_grad or inference mode,
+    or inside a custom Function."""
     meta = t._view_meta
     if meta is None:
         return
+    if meta in _REFUSED_REBASE:
+        raise refused_rebase(t, meta)
     fn = t._grad_fn
     if fn is not None:
         op = fn.name().rsplit("Backward", 1)[0]
@@ -121,8 +146,11 @@ def _laid_out_like(a: Any) -> np.ndarray:
 
 def refresh_view(t: Tensor) -> None:
     """Re-derive a view's node from its base after the base (or a sibling) changed in place."""
-    t._view_version = t._version_counter.value
     base = t._base
+    if t._view_meta in _REFUSED_REBASE and t._requires_grad:
+        # the view's node is a custom Function's: it cannot be re-derived from the changed base
+        raise refused_rebase(t, t._view_meta, indirect=True)
+    t._view_version = t._version_counter.value
     if not (t._requires_grad and base._requires_grad):
         return
     assert base is not None

@@ -89,11 +89,12 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
 
 
 def _check_pad_sizes(input: Tensor, axes: tuple, pairs: list, mode: str) -> None:
-    for i, a in enumerate(axes):
+    if mode != "circular" and any(input.shape[a] == 0 for a in axes):
+        raise RuntimeError(f"Expected {len(axes) + 1}D or {len(axes) + 2}D (batch mode) tensor with possibly 0 "
+                           f"batch size and other non-zero dimensions for input, but got: {list(input.shape)}")
+    # PyTorch checks the last dimension (width) first, then height, then depth.
+    for i, a in reversed(list(enumerate(axes))):
         n, (lo, hi) = input.shape[a], pairs[a]
-        if n == 0 and mode != "circular":
-            raise RuntimeError(f"Expected {len(axes) + 1}D or {len(axes) + 2}D (batch mode) tensor with possibly 0 "
-                               f"batch size and other non-zero dimensions for input, but got: {list(input.shape)}")
         if mode == "reflect" and (lo >= n or hi >= n):
             arg = 2 * (len(axes) - i) + 2
             raise RuntimeError(
