@@ -20,7 +20,7 @@ MISSING: dict[str, str] = {
         "enforce_grad_layout_policy "
     ),
     "retrograd.distributions": (
-        "LKJCholesky Wishart "
+        "Wishart "
     ),
     "retrograd.linalg": (
         "common_notes "
