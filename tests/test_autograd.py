@@ -106,10 +106,26 @@ def test_grad_fn_names_and_next_functions():
     mul_node = exp_node.next_functions[0][0]
     assert mul_node.name() == "MulBackward0"
     acc, nr = mul_node.next_functions[0]
-    assert acc.name() == "AccumulateGrad" and acc.variable is x and nr == 0
+    assert acc.name() == "torch::autograd::AccumulateGrad" and acc.variable is x and nr == 0
+    assert repr(acc).startswith("<AccumulateGrad object at 0x")
     assert mul_node.next_functions[1] == (None, 0)  # the constant 2
     assert (x**2).grad_fn.name() == "PowBackward0"
     assert repr(y.grad_fn).startswith("<SumBackward0 object at 0x")
+
+
+def _leaf_node_story(m):
+    x = m.tensor([1.0, 2.0], requires_grad=True)
+    acc = (x * 2).grad_fn.next_functions[0][0]
+    return acc.name(), type(acc).__name__, repr(acc).split(" object at ")[0]
+
+
+def test_accumulate_grad_name_is_pytorchs_cpp_name():
+    assert _leaf_node_story(rg) == ("torch::autograd::AccumulateGrad", "AccumulateGrad", "<AccumulateGrad")
+
+
+def test_accumulate_grad_name_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    assert _leaf_node_story(rg) == _leaf_node_story(torch)
 
 
 def test_accumulate_grad_node_is_shared_by_uses_of_a_leaf():
