@@ -113,6 +113,32 @@ def test_grad_fn_names_and_next_functions():
     assert repr(y.grad_fn).startswith("<SumBackward0 object at 0x")
 
 
+VIEW_DERIVATIVES = {  # a view's derivative under create_graph, recorded as PyTorch's op for it
+    "unsqueeze": (lambda t: t.unsqueeze(1), "SqueezeBackward1"),
+    "squeeze_dim": (lambda t: t.unsqueeze(0).squeeze(0), "SqueezeBackward1", "UnsqueezeBackward0"),
+    "squeeze": (lambda t: t.unsqueeze(0).squeeze(), "SqueezeBackward1", "UnsqueezeBackward0"),
+    "select": (lambda t: t[0], "SelectBackwardBackward0"),
+    "slice": (lambda t: t[:, 1:], "SliceBackwardBackward0"),
+}
+
+
+def view_derivative_nodes(m, name):
+    """The node of d/dx <view(x), w> under create_graph, then its first recorded input's."""
+    x = m.ones(2, 3, requires_grad=True)
+    y = VIEW_DERIVATIVES[name][0](x)
+    (g,) = m.autograd.grad((y * m.ones(y.shape, requires_grad=True)).sum(), x, create_graph=True)
+    first = g.grad_fn.next_functions[0][0]
+    return g.grad_fn.name(), first.name()
+
+
+@pytest.mark.parametrize("name", VIEW_DERIVATIVES)
+def test_view_derivatives_are_recorded_as_pytorchs_ops(name):
+    node, inner = view_derivative_nodes(rg, name)
+    expected = VIEW_DERIVATIVES[name][1:]
+    assert node == expected[0]
+    assert len(expected) == 1 or inner == expected[1]
+
+
 def _leaf_node_story(m):
     x = m.tensor([1.0, 2.0], requires_grad=True)
     acc = (x * 2).grad_fn.next_functions[0][0]

@@ -15,6 +15,8 @@ import pytest
 
 import retrograd
 
+from .test_autograd import view_derivative_nodes
+
 torch = pytest.importorskip("torch")
 
 REDUCTIONS = ("none", "mean", "sum")
@@ -392,3 +394,8 @@ def test_in_place_view_ops_name_their_nodes_as_pytorch():
     w = torch.randn(2, 3, requires_grad=True).clone()
     assert [name(w.t_()), name(w.transpose_(0, 1)), name(w.unsqueeze_(0)), name(w.squeeze_(0))] == [
         "TBackward1", "TransposeBackward1", "UnsqueezeBackward1", "SqueezeBackward4"]
+
+
+@pytest.mark.parametrize("name", ["unsqueeze", "squeeze_dim", "squeeze", "select", "slice"])
+def test_view_derivative_nodes_match_pytorch(name):
+    assert view_derivative_nodes(retrograd, name) == view_derivative_nodes(torch, name)
