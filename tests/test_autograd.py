@@ -106,10 +106,52 @@ def test_grad_fn_names_and_next_functions():
     mul_node = exp_node.next_functions[0][0]
     assert mul_node.name() == "MulBackward0"
     acc, nr = mul_node.next_functions[0]
-    assert acc.name() == "AccumulateGrad" and acc.variable is x and nr == 0
+    assert acc.name() == "torch::autograd::AccumulateGrad" and acc.variable is x and nr == 0
+    assert repr(acc).startswith("<AccumulateGrad object at 0x")
     assert mul_node.next_functions[1] == (None, 0)  # the constant 2
     assert (x**2).grad_fn.name() == "PowBackward0"
     assert repr(y.grad_fn).startswith("<SumBackward0 object at 0x")
+
+
+VIEW_DERIVATIVES = {  # a view's derivative under create_graph, recorded as PyTorch's op for it
+    "unsqueeze": (lambda t: t.unsqueeze(1), "SqueezeBackward1"),
+    "squeeze_dim": (lambda t: t.unsqueeze(0).squeeze(0), "SqueezeBackward1", "UnsqueezeBackward0"),
+    "squeeze": (lambda t: t.unsqueeze(0).squeeze(), "SqueezeBackward1", "UnsqueezeBackward0"),
+    "select": (lambda t: t[0], "SelectBackwardBackward0"),
+    "slice": (lambda t: t[:, 1:], "SliceBackwardBackward0"),
+}
+
+
+def view_derivative_nodes(m, name):
+    """The node of d/dx <view(x), w> under create_graph, then its first recorded input's."""
+    x = m.ones(2, 3, requires_grad=True)
+    y = VIEW_DERIVATIVES[name][0](x)
+    (g,) = m.autograd.grad((y * m.ones(y.shape, requires_grad=True)).sum(), x, create_graph=True)
+    first = g.grad_fn.next_functions[0][0]
+    return g.grad_fn.name(), first.name()
+
+
+@pytest.mark.parametrize("name", VIEW_DERIVATIVES)
+def test_view_derivatives_are_recorded_as_pytorchs_ops(name):
+    node, inner = view_derivative_nodes(rg, name)
+    expected = VIEW_DERIVATIVES[name][1:]
+    assert node == expected[0]
+    assert len(expected) == 1 or inner == expected[1]
+
+
+def _leaf_node_story(m):
+    x = m.tensor([1.0, 2.0], requires_grad=True)
+    acc = (x * 2).grad_fn.next_functions[0][0]
+    return acc.name(), type(acc).__name__, repr(acc).split(" object at ")[0]
+
+
+def test_accumulate_grad_name_is_pytorchs_cpp_name():
+    assert _leaf_node_story(rg) == ("torch::autograd::AccumulateGrad", "AccumulateGrad", "<AccumulateGrad")
+
+
+def test_accumulate_grad_name_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    assert _leaf_node_story(rg) == _leaf_node_story(torch)
 
 
 def test_accumulate_grad_node_is_shared_by_uses_of_a_leaf():

@@ -96,3 +96,83 @@ def test_errors():
         F.vjp(lambda a: a * 2, rg.tensor(X))
     with pytest.raises(NotImplementedError, match="vectorize=True"):
         F.jacobian(lambda a: a, rg.tensor(X), strategy="forward-mode")
+
+
+# --- what the result is connected to, and signed zeros ------------------------------------------
+
+
+def _forward_jacobian_story(m):
+    """A forward-mode Jacobian at an input that requires grad: its graph and its gradient."""
+    w = m.tensor([0.5, -1.0, 2.0], dtype=m.float64, requires_grad=True)
+    jac = m.autograd.functional.jacobian(lambda t: t.tanh() * t.sum(), w, vectorize=True, strategy="forward-mode")
+    (dw,) = m.autograd.grad(jac.sum(), w)
+    return jac.requires_grad, jac.grad_fn.name(), jac.detach().numpy(), dw.numpy()
+
+
+def test_forward_mode_jacobian_keeps_the_inputs_graph():
+    # PyTorch's forward mode runs on the inputs as given, so J(w) is differentiable in w:
+    # J_ij = δ_ij sech²(w_i) S + tanh(w_i) with S = Σw, and d/dw_k ΣJ = Σsech² - 2 S sech²(w_k) tanh(w_k) + 3 sech²(w_k)
+    requires_grad, _, jac, dw = _forward_jacobian_story(rg)
+    w = np.array([0.5, -1.0, 2.0])
+    tanh, sech2, total = np.tanh(w), 1 - np.tanh(w) ** 2, w.sum()
+    assert requires_grad
+    np.testing.assert_allclose(jac, np.diag(sech2 * total) + tanh[:, None], rtol=1e-12)
+    np.testing.assert_allclose(dw, sech2.sum() - 2 * total * sech2 * tanh + 3 * sech2, rtol=1e-12)
+
+
+def test_forward_mode_jacobian_of_inputs_without_grad_is_plain():
+    x = rg.tensor([0.5, -1.0])
+    jac = F.jacobian(lambda t: t.sin(), x, vectorize=True, strategy="forward-mode")
+    assert not jac.requires_grad and not x.requires_grad
+
+
+def test_forward_over_reverse_hessian_keeps_a_graph_as_pytorchs():
+    # PyTorch's outer forward pass makes its inputs require grad: the Hessian has a grad_fn,
+    # though the caller's tensor does not require grad (and is left as it was)
+    x = rg.tensor([1.0, 2.0])
+    h = F.hessian(lambda t: t.pow(4).sum(), x, vectorize=True, outer_jacobian_strategy="forward-mode")
+    assert h.tolist() == [[12.0, 0.0], [0.0, 48.0]]
+    assert h.grad_fn is not None and not x.requires_grad
+
+
+def _two_output_jacobian(m, vectorize):
+    def f(x, y):
+        return (x.exp() * y).sum(), x * y.sin()
+
+    x, y = m.tensor([-1.0, 2.0, -3.0]), m.tensor([0.5, 1.0, 2.0])
+    return m.autograd.functional.jacobian(f, (x, y), vectorize=vectorize)[1][1]
+
+
+def test_jacobian_without_vectorize_keeps_signed_zeros_per_output():
+    # each row is one output's backward, as PyTorch's loop: -0.0 stays -0.0 off the diagonal where x < 0
+    signs = np.signbit(_two_output_jacobian(rg, vectorize=False).numpy())
+    assert signs.tolist() == [[True, False, False], [True, False, False], [True, False, False]]
+    # vectorized, every output's rows come from one backward: +0 from the other output wins
+    assert np.signbit(_two_output_jacobian(rg, vectorize=True).numpy()).sum() == 1
+
+
+@needs_torch
+@pytest.mark.parametrize("vectorize", [False, True])
+def test_jacobian_signed_zeros_match_pytorch(vectorize):
+    ours, theirs = _two_output_jacobian(rg, vectorize), _two_output_jacobian(torch, vectorize)
+    assert np.signbit(ours.numpy()).tolist() == np.signbit(theirs.numpy()).tolist()
+
+
+@needs_torch
+def test_forward_over_reverse_hessian_graph_matches_pytorch():
+    def story(m):
+        x = m.tensor([1.0, 2.0])
+        h = m.autograd.functional.hessian(
+            lambda t: t.pow(4).sum(), x, vectorize=True, outer_jacobian_strategy="forward-mode"
+        )
+        return h.tolist(), h.requires_grad, x.requires_grad
+
+    assert story(rg) == story(torch)
+
+
+@needs_torch
+def test_forward_mode_jacobian_graph_matches_pytorch():
+    ours, theirs = _forward_jacobian_story(rg), _forward_jacobian_story(torch)
+    assert ours[:2] == theirs[:2]
+    np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-12)
+    np.testing.assert_allclose(ours[3], theirs[3], rtol=1e-12)

@@ -15,6 +15,8 @@ import pytest
 
 import retrograd
 
+from .test_autograd import view_derivative_nodes
+
 torch = pytest.importorskip("torch")
 
 REDUCTIONS = ("none", "mean", "sum")
@@ -413,3 +415,8 @@ def test_unique_records_pytorchs_refusing_nodes():
         with pytest.raises(NotImplementedError, match=f"the derivative for '{op}' is not implemented."):
             values.sum().backward()
     assert not retrograd.unique(x.detach()).requires_grad
+
+
+@pytest.mark.parametrize("name", ["unsqueeze", "squeeze_dim", "squeeze", "select", "slice"])
+def test_view_derivative_nodes_match_pytorch(name):
+    assert view_derivative_nodes(retrograd, name) == view_derivative_nodes(torch, name)

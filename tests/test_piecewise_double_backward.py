@@ -3,7 +3,8 @@
 The backward of relu, leaky_relu, hardtanh, threshold, rrelu, prelu and the shrinks is an op of the
 incoming gradient and the input (PyTorch's `<op>_backward`), flat in the input between kinks; it
 stays in the graph, so a Hessian or a gradient penalty's derivative w.r.t. the input is zeros
-instead of an "appears to not have been used in the graph" error.
+instead of an "appears to not have been used in the graph" error. Max pooling's backward (max_pool
+1-3d, adaptive_max_pool) likewise takes the input, whose derivative is zeros outside the graph.
 """
 
 from __future__ import annotations
@@ -117,3 +118,77 @@ def test_gradient_penalty_matches_pytorch():
 
     for ours, theirs in zip(penalty(retrograd), penalty(torch)):
         np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-7)
+
+
+# --- max pooling: its backward takes the input too, flat in it ---------------------------------
+
+POOLS = {
+    "max_pool2d": (lambda F, t: F.max_pool2d(t, 2), "MaxPool2DWithIndicesBackwardBackward0"),
+    "max_pool2d_overlapping": (lambda F, t: F.max_pool2d(t, 3, 1, 1), "MaxPool2DWithIndicesBackwardBackward0"),
+    "max_pool2d_indices": (
+        lambda F, t: F.max_pool2d(t, 2, return_indices=True)[0], "MaxPool2DWithIndicesBackwardBackward0"
+    ),
+    "max_pool3d": (lambda F, t: F.max_pool3d(t, 2), "MaxPool3DWithIndicesBackwardBackward0"),
+    "adaptive_max_pool2d": (lambda F, t: F.adaptive_max_pool2d(t, 3), "AdaptiveMaxPool2DBackwardBackward0"),
+    "adaptive_max_pool3d": (lambda F, t: F.adaptive_max_pool3d(t, 2), "AdaptiveMaxPool3DBackwardBackward0"),
+}
+IMAGE = np.random.default_rng(2).standard_normal((1, 2, 4, 4))
+
+
+def _pool_second_derivative(m, name):
+    """(gradient w.r.t. x, its node's name, d/dx of the gradient's sum, d/dx of its square's sum)."""
+    x = m.tensor(IMAGE, requires_grad=True)
+    (g,) = m.autograd.grad(POOLS[name][0](m.nn.functional, x).sum(), x, create_graph=True)
+    (h,) = m.autograd.grad(g.sum(), x, create_graph=True)
+    (h2,) = m.autograd.grad(g.pow(2).sum(), x, create_graph=True)
+    return g, g.grad_fn.name(), h, h2
+
+
+@pytest.mark.parametrize("name", POOLS)
+def test_max_pool_second_derivative_wrt_the_input_is_zeros(name):
+    g, node, h, h2 = _pool_second_derivative(retrograd, name)
+    assert g.requires_grad and node == POOLS[name][1]
+    for d in (h, h2):  # zeros left out of the graph, as PyTorch's zeros_like(self)
+        assert not d.any() and not d.requires_grad and d.grad_fn is None
+
+
+@needs_torch
+@pytest.mark.parametrize("name", POOLS)
+def test_max_pool_second_derivative_matches_pytorch(name):
+    ours, theirs = _pool_second_derivative(retrograd, name), _pool_second_derivative(torch, name)
+    np.testing.assert_array_equal(ours[0].detach().numpy(), theirs[0].detach().numpy())
+    assert ours[1] == theirs[1]
+    for a, b in zip(ours[2:], theirs[2:]):
+        assert a.tolist() == b.tolist() and a.requires_grad == b.requires_grad
+
+
+@pytest.mark.parametrize("name", ["max_pool2d_overlapping", "adaptive_max_pool2d"])
+def test_max_pool_backward_gradients(name):
+    def backward(g, x):
+        pooled = POOLS[name][0](retrograd.nn.functional, x)
+        return retrograd.autograd.grad(pooled, x, g, create_graph=True)[0]
+
+    x = retrograd.tensor(IMAGE, requires_grad=True)
+    shape = POOLS[name][0](retrograd.nn.functional, x).shape
+    g = retrograd.tensor(np.random.default_rng(3).standard_normal(tuple(shape)), requires_grad=True)
+    assert retrograd.autograd.gradcheck(backward, (g, x))
+    assert retrograd.autograd.gradgradcheck(backward, (g, x))
+
+
+def _pool_then_modify_input(m):
+    x = m.randn(1, 1, 4, 4, requires_grad=True) * 1
+    y = m.nn.functional.max_pool2d(x, 2)
+    x.mul_(2)
+    with pytest.raises(RuntimeError) as info:
+        y.sum().backward()
+    return str(info.value)
+
+
+def test_max_pool_saves_its_input_so_an_inplace_change_raises():
+    assert "modified by an inplace operation" in _pool_then_modify_input(retrograd)
+
+
+@needs_torch
+def test_max_pool_inplace_change_message_matches_pytorch():
+    ours = _pool_then_modify_input(retrograd).replace("retrograd.", "torch.")  # the name under the torch alias
+    assert ours == _pool_then_modify_input(torch)

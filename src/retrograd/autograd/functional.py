@@ -283,8 +283,11 @@ def _batched_forward_jacobian(outs: tuple, xs: tuple, create_graph: bool) -> lis
     return result
 
 
-def _forward_jacobian(func: Callable[..., Any], xs: tuple, create_graph: bool) -> tuple[tuple, list[list]]:
-    """The Jacobian column by column with dual tensors: one forward pass per input element."""
+def _forward_jacobian(func: Callable[..., Any], xs: tuple) -> tuple[tuple, list[list]]:
+    """The Jacobian column by column with dual tensors: one forward pass per input element.
+
+    The tangents are recorded like any op where an input requires grad: the caller detaches them.
+    """
 
     cols: list[list[list]] = []
     outs: tuple = ()
@@ -367,7 +370,10 @@ def jacobian(
         )
     with enable_grad():
         is_tuple, xs = _as_tuple(inputs, "inputs", "jacobian")
-        xs = _prepare(xs, create_graph)
+        # PyTorch's forward mode runs on the inputs as given, not on detached copies: where one
+        # requires grad, the Jacobian is a function of it and keeps its graph, create_graph or not
+        keep_graph = create_graph or (strategy == "forward-mode" and any(x.requires_grad for x in xs))
+        xs = _prepare(xs, keep_graph)
         out_tuple, outs = _as_tuple(func(*xs), "outputs of the user-provided function", "jacobian")
         if strict:
             for i, o in enumerate(outs):
@@ -377,15 +383,18 @@ def jacobian(
                         "computed in a differentiable manner from the input when running in strict mode."
                     )
         if strategy == "forward-mode" and _batchable(outs):
-            jac = _batched_forward_jacobian(outs, xs, create_graph)
+            jac = _batched_forward_jacobian(outs, xs, keep_graph)
         elif strategy == "forward-mode":  # user code in the graph: dual tensors, one pass per input element
-            _, jac = _forward_jacobian(func, xs, create_graph)
-        elif vectorize or (not strict and _batchable(outs)):
-            # one batched backward for all rows; with vectorize=False only when that gives what the loop gives
+            _, jac = _forward_jacobian(func, xs)
+        elif vectorize:  # one batched backward for all rows of all outputs
             jac = _batched_reverse_jacobian(outs, xs, create_graph)
+        elif not strict and _batchable(outs):
+            # what the loop gives, one batched backward per output: a row's cotangent is zero on the
+            # other outputs, whose +0 contributions would turn a -0.0 entry into +0.0
+            jac = [_batched_reverse_jacobian((o,), xs, create_graph)[0] for o in outs]
         else:
             jac = _reverse_jacobian(outs, xs, create_graph, strict)
-    jac = [[_finish(t, create_graph) for t in row] for row in jac]
+    jac = [[_finish(t, keep_graph) for t in row] for row in jac]
     if out_tuple and is_tuple:
         return tuple(tuple(row) for row in jac)
     if out_tuple:
@@ -447,9 +456,13 @@ def hessian(
         grads = _fill_unused(grads, args, strict)
         return grads if is_tuple else grads[0]
 
+    if outer_jacobian_strategy == "forward-mode":
+        # PyTorch's outer forward pass makes its inputs require grad (its inner reverse pass needs
+        # them to), so the Hessian keeps a graph back to them even where the caller's did not
+        xs = tuple(x if x.requires_grad else x.detach().requires_grad_(True) for x in xs)
     return jacobian(
         gradient,
-        inputs,
+        xs if is_tuple else xs[0],
         create_graph=create_graph,
         strict=strict,
         vectorize=vectorize,

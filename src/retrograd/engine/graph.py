@@ -348,6 +348,13 @@ class AccumulateGrad(Node):
     def variable(self) -> Tensor:
         return self._variable
 
+    def name(self) -> str:
+        # PyTorch's C++ name for this node; its repr still says <AccumulateGrad object at ...>
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {hex(id(self))}>"
+
     def apply(self, grads: list, wanted: Callable[[int], bool] | None) -> tuple:
         return ()
 

@@ -18,7 +18,7 @@ def format_graph(output: Any, params: dict | None = None) -> str:
         node, lead, child_lead = stack.pop()
         label = node.name()
         if isinstance(node, AccumulateGrad):
-            label += " " + leaf_label(node, names).replace("\n ", " ")
+            label = "AccumulateGrad " + leaf_label(node, names).replace("\n ", " ")
         if id(node) in seen and node.next_functions:
             lines.append(f"{lead}{label} (see above)")
             continue

@@ -206,13 +206,38 @@ def _gather_rule(g: Tensor, tap: Any, windows: Windows, a_shape: Ints) -> Tensor
     return _SCATTER(g, tap=tap, windows=windows, spatial=a_shape[len(a_shape) - len(windows.kernel):])
 
 
+def _unrecorded_zeros(g: Tensor) -> Tensor:
+    """A max pool backward's derivative in the pooled input: zeros (its taps are locally constant).
+
+    Left out of the graph, as PyTorch's `zeros_like(self)` is: a Hessian w.r.t. the input comes
+    out zeros, and does not require grad itself.
+    """
+    return Tensor._make(namespace(g._data).zeros(g._data.shape, dtype=g._data.dtype))
+
+
 _SCATTER = Primitive("max_pool_backward", _scatter_fwd, [_scatter_rule], node_name="MaxPoolBackwardBackward0")
 _GATHER = Primitive("max_pool_gather", _gather_fwd, [_gather_rule], node_name="MaxPoolBackwardBackward0")
 
 
 def _max_primitive(node: str) -> Primitive:
+    """The max pool whose node is `node` (`<Kind>Backward0`); its backward's is `<Kind>BackwardBackward0`."""
+    # the backward is a scatter of g that takes the pooled input x too, as PyTorch's does: with
+    # create_graph, the gradient w.r.t. x is then in the graph (and flat in x), so a second
+    # derivative w.r.t. x is zeros rather than "appears to not have been used in the graph"
+    backward = Primitive(
+        "max_pool_backward",
+        lambda xp, g, x, tap, windows, spatial: _scatter_fwd(xp, g, tap, windows, spatial),
+        [_scatter_rule, _unrecorded_zeros],
+        inputs=("g", "x"),
+        node_name=node.removesuffix("0") + "Backward0",
+    )
+
+    def rule(g: Tensor, a: Tensor, tap: Any, windows: Windows) -> Tensor:
+        spatial = tuple(a.shape[a.dim() - len(windows.kernel):])
+        return backward(g, a, tap=tap, windows=windows, spatial=spatial)
+
     # the forward hands back the values computed (with their taps) by `_WINDOW_MAX`
-    return Primitive("max_pool", lambda xp, a, tap, windows, values: values, [_gather_rule], node_name=node)
+    return Primitive("max_pool", lambda xp, a, tap, windows, values: values, [rule], node_name=node)
 
 
 _MAX_NODES = {name: _max_primitive(name) for name in (

@@ -37,20 +37,22 @@ def _place(xp: Any, g: Any, key: tuple, shape: tuple) -> Any:
     return out
 
 
-def _slicer(name: str, node_name: str) -> Primitive:
-    # out = a[key]; d/da: g placed at `key` in zeros of a's shape
+def _slicer(name: str, node_name: str, placer: Primitive | None = None) -> Primitive:
+    # out = a[key]; d/da: g placed at `key` in zeros of a's shape (by `placer`, slice's by default)
     return Primitive(
-        name, _take, [lambda g, a_shape, key: _place_op(g, key=key, shape=a_shape)],
+        name, _take, [lambda g, a_shape, key: (placer or _place_op)(g, key=key, shape=a_shape)],
         node_name=node_name, view=True,
     )
 
 
+def _placer(node_name: str) -> Primitive:
+    # the adjoint of placing is taking; the node is named after the view it is the derivative of
+    return Primitive("slice_backward", _place, [lambda g, key: _slice(g, key=key)], node_name=node_name)
+
+
+_place_op = _placer("SliceBackwardBackward0")
 _slice: Primitive = _slicer("slice", "SliceBackward0")
-_select = _slicer("select", "SelectBackward0")
-_place_op: Primitive = Primitive(
-    "slice_backward", _place, [lambda g, key: _slice(g, key=key)],  # the adjoint of placing is taking
-    node_name="SliceBackwardBackward0",
-)
+_select = _slicer("select", "SelectBackward0", _placer("SelectBackwardBackward0"))
 
 
 def take_view(input: Tensor, key: tuple, *, select: bool = False) -> Tensor:

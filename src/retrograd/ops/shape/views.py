@@ -119,19 +119,29 @@ unsafe_view = Primitive(
     [_reshaped],
     node_name="UnsafeViewBackward0",
 )
+def _unsqueezed(g: Tensor, a_shape: tuple) -> Tensor:
+    """A squeeze's derivative: g with the size-1 dims back, recorded as PyTorch's unsqueeze."""
+    return Tensor._make(g._data.reshape(a_shape)) if _plain(g) else _unsqueeze(g, shape=a_shape)
+
+
+def _squeezed(g: Tensor, a_shape: tuple) -> Tensor:
+    """An unsqueeze's derivative: g without the added dim, recorded as PyTorch's squeeze(dim)."""
+    return Tensor._make(g._data.reshape(a_shape)) if _plain(g) else _squeeze_dim(g, shape=a_shape)
+
+
 _squeeze = Primitive(
-    "squeeze", lambda xp, a, shape: a.reshape(shape), [_reshaped], view=True
+    "squeeze", lambda xp, a, shape: a.reshape(shape), [_unsqueezed], view=True
 )
 _squeeze_dim = Primitive(
     "squeeze",
     lambda xp, a, shape: a.reshape(shape),
-    [_reshaped],
+    [_unsqueezed],
     node_name="SqueezeBackward1",
     view=True,
 )
 # squeeze of a tuple of dims (PyTorch's squeeze.dims)
 _squeeze_dims_tuple = Primitive(
-    "squeeze", lambda xp, a, shape: a.reshape(shape), [_reshaped], node_name="SqueezeBackward2", view=True
+    "squeeze", lambda xp, a, shape: a.reshape(shape), [_unsqueezed], node_name="SqueezeBackward2", view=True
 )
 # squeeze_ of one dim in place (PyTorch's squeeze_.dim): matmul's (k,) @ (k, n) drops the row it added
 squeeze_dims = Primitive(
@@ -139,7 +149,7 @@ squeeze_dims = Primitive(
     node_name="SqueezeBackward4", view=True,
 )
 _unsqueeze = Primitive(
-    "unsqueeze", lambda xp, a, shape: a.reshape(shape), [_reshaped], view=True
+    "unsqueeze", lambda xp, a, shape: a.reshape(shape), [_squeezed], view=True
 )
 _permute = Primitive(
     "permute",
