@@ -211,3 +211,45 @@ def test_views_of_meta_tensors_have_pytorchs_strides():
     x = _meta(2, 3)
     assert x.t().stride() == (1, 3) and not x.t().is_contiguous() and x[:, 1].stride() == (3,)
     assert x.t().contiguous().stride() == (2, 1) and x.unfold(1, 2, 1).shape == (2, 2, 2)
+
+
+def test_broadcast_views_and_empty_strided_keep_zero_and_given_strides():
+    a = _meta(2, 3, 4)
+    assert a.expand(5, 2, 3, 4).stride() == (0, 12, 4, 1) and a[:, :1].expand(2, 3, 4).stride() == (12, 0, 1)
+    assert rg.broadcast_tensors(a, _meta(4))[1].stride() == (0, 0, 1)
+    made = rg.empty_strided((3, 2), (4, 1), device="meta")
+    assert made.is_meta and made.stride() == (4, 1)
+    assert rg.empty_strided((3, 2), (0, 1), device="meta").stride() == (0, 1)
+
+
+def test_meta_tensors_save_their_layout_without_data(tmp_path):
+    import io
+
+    with rg.device("meta"):
+        model = rg.nn.Sequential(rg.nn.Linear(300, 400), rg.nn.BatchNorm1d(400))
+    x = _meta(4, 4)
+    buffer = io.BytesIO()
+    rg.save({"state": model.state_dict(), "view": x[1:, :2], "p": model[0].weight}, buffer)
+    assert len(buffer.getvalue()) < 4000  # 120,000 weights, none written
+    for kw in ({}, {"weights_only": True}, {"map_location": "cpu"}):  # no storage: nothing to map
+        buffer.seek(0)
+        loaded = rg.load(buffer, **kw)
+        state = loaded["state"]
+        assert all(v.is_meta for v in state.values()) and state["1.num_batches_tracked"].dtype == rg.int64
+        assert state["0.weight"].shape == (400, 300) and not state["0.weight"].requires_grad
+        # the view's strides come back, on a storage of its own (PyTorch does not keep the sharing)
+        assert loaded["view"].stride() == (4, 1) and loaded["view"].storage_offset() == 0
+        assert type(loaded["p"]) is rg.nn.Parameter and loaded["p"].requires_grad and loaded["p"].is_meta
+
+
+def test_meta_checkpoints_load_in_pytorch_and_back(tmp_path):
+    torch = pytest.importorskip("torch")
+    ours, theirs = tmp_path / "ours.pt", tmp_path / "theirs.pt"
+    rg.save({"p": rg.nn.Parameter(_meta(3, 4)), "v": _meta(4, 4)[1:, :2], "h": _meta(2, dtype=rg.float16)}, ours)
+    got = torch.load(ours)
+    assert got["p"].is_meta and got["p"].requires_grad and got["v"].stride() == (4, 1)
+    assert got["h"].dtype == torch.float16 and isinstance(got["p"], torch.nn.Parameter)
+    meta = torch.empty(4, 4, device="meta")
+    torch.save({"p": torch.nn.Parameter(torch.empty(3, 4, device="meta")), "v": meta[1:, :2]}, theirs)
+    back = rg.load(theirs, weights_only=True)
+    assert type(back["p"]) is rg.nn.Parameter and back["p"].is_meta and back["v"].stride() == (4, 1)
