@@ -253,3 +253,35 @@ def test_meta_checkpoints_load_in_pytorch_and_back(tmp_path):
     torch.save({"p": torch.nn.Parameter(torch.empty(3, 4, device="meta")), "v": meta[1:, :2]}, theirs)
     back = rg.load(theirs, weights_only=True)
     assert type(back["p"]) is rg.nn.Parameter and back["p"].is_meta and back["v"].stride() == (4, 1)
+
+
+def _inits(m):
+    init = m.nn.init
+    return [
+        lambda t: init.uniform_(t), lambda t: init.normal_(t, 0, 0.02), lambda t: init.trunc_normal_(t, std=0.02),
+        lambda t: init.trunc_normal_(t, mean=5.0), lambda t: init.trunc_normal_(t, a=3.0, b=4.0),
+        lambda t: init.xavier_normal_(t), lambda t: init.kaiming_uniform_(t, a=5**0.5),
+        lambda t: init.orthogonal_(t), lambda t: init.sparse_(t, 0.5), lambda t: t.bernoulli_(0.5),
+    ]  # fmt: skip
+
+
+def test_init_functions_on_meta_draw_nothing():
+    import warnings
+
+    rg.manual_seed(0)
+    state = rg.get_rng_state()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # trunc_normal_'s far-mean warning is not given on meta either
+        for fill in _inits(rg):
+            w = _meta(5, 4)
+            assert fill(w) is w and w.is_meta
+    assert rg.equal(state, rg.get_rng_state())
+
+
+def test_init_functions_on_meta_draw_what_pytorch_draws():
+    torch = pytest.importorskip("torch")
+    for m in (rg, torch):
+        m.manual_seed(0)
+        for fill in _inits(m):
+            fill(m.empty(5, 4, device="meta"))
+    assert rg.rand(3).tolist() == torch.rand(3).tolist()
