@@ -285,3 +285,38 @@ def test_init_functions_on_meta_draw_what_pytorch_draws():
         for fill in _inits(m):
             fill(m.empty(5, 4, device="meta"))
     assert rg.rand(3).tolist() == torch.rand(3).tolist()
+
+
+def _mixed_device_calls(m):
+    meta, cpu = (lambda *s: m.ones(*s, device="meta")), (lambda *s: m.ones(*s))
+    return [
+        lambda: cpu(3) + meta(3), lambda: meta(()) + cpu(3), lambda: meta(3) == cpu(3), lambda: cpu(3) < meta(3),
+        lambda: m.where(meta(3) > 0, cpu(3), meta(3)), lambda: m.where(cpu(3) > 0, meta(3), meta(3)),
+        lambda: meta(3).masked_fill(cpu(3) > 0, 1.0), lambda: m.stack([cpu(3), meta(3)]),
+        lambda: cpu(()) + meta(3), lambda: meta(3) == cpu(()), lambda: m.where(cpu(()) > 0, meta(3), 0.0),
+    ]  # fmt: skip
+
+
+def _mixed_device_outcomes(m):
+    outcomes = []
+    for call in _mixed_device_calls(m):
+        try:
+            got = call()
+            outcomes.append((got.device.type, tuple(got.shape)))
+        except RuntimeError as e:
+            outcomes.append(str(e))
+    return outcomes
+
+
+def test_mixing_meta_and_cpu_tensors_raises_naming_the_expected_device():
+    # the expected device is the first tensor's that is not a 0-d CPU one (those join the others)
+    wrong, right = "Tensor on device meta is not on the expected device cpu!", "Tensor on device cpu is not on "
+    assert _mixed_device_outcomes(rg) == [
+        wrong, right + "the expected device meta!", right + "the expected device meta!", wrong,
+        right + "the expected device meta!", wrong, wrong, wrong, ("meta", (3,)), ("meta", (3,)), ("meta", (3,)),
+    ]  # fmt: skip
+
+
+def test_mixing_meta_and_cpu_tensors_raises_as_pytorch_does():
+    torch = pytest.importorskip("torch")
+    assert _mixed_device_outcomes(rg) == _mixed_device_outcomes(torch)
