@@ -320,3 +320,49 @@ def test_mixing_meta_and_cpu_tensors_raises_naming_the_expected_device():
 def test_mixing_meta_and_cpu_tensors_raises_as_pytorch_does():
     torch = pytest.importorskip("torch")
     assert _mixed_device_outcomes(rg) == _mixed_device_outcomes(torch)
+
+
+def _meta_scalar_formats(m):
+    s = m.ones((), device="meta")
+    try:
+        f"{s:.3f}"
+    except TypeError as e:
+        return format(s), f"{s}", str(e)
+
+
+def test_formatting_a_meta_scalar_prints_the_tensor_and_refuses_a_number_format():
+    assert _meta_scalar_formats(rg) == (
+        "tensor(..., device='meta', size=())", "tensor(..., device='meta', size=())",
+        "unsupported format string passed to Tensor.__format__",
+    )  # fmt: skip
+    assert f"{rg.tensor(2.5):.2f}" == "2.50"
+
+
+def test_formatting_a_meta_scalar_as_pytorch_does():
+    torch = pytest.importorskip("torch")
+    assert _meta_scalar_formats(rg) == tuple(s.replace("torch", "retrograd") for s in _meta_scalar_formats(torch))
+
+
+def _load_into_meta_warnings(m):
+    import warnings
+
+    with m.device("meta"):
+        skeleton = m.nn.Linear(2, 3)
+    state = {"weight": m.ones(3, 2), "bias": m.ones(3)}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        skeleton.load_state_dict(state)
+        skeleton.load_state_dict(state, assign=True)  # assigning keeps the values: no warning
+    return [(w.category, str(w.message)) for w in caught], skeleton.weight.device.type
+
+
+def test_copying_into_a_meta_skeleton_warns_that_nothing_is_kept():
+    caught, device = _load_into_meta_warnings(rg)
+    assert device == "cpu" and [c for c, _ in caught] == [UserWarning, UserWarning]
+    assert caught[1][1].startswith("for bias: copying from a non-meta parameter in the checkpoint to a meta parameter")
+    assert "Did you mean to pass `assign=True`" in caught[0][1]
+
+
+def test_copying_into_a_meta_skeleton_warns_as_pytorch_does():
+    torch = pytest.importorskip("torch")
+    assert _load_into_meta_warnings(rg) == _load_into_meta_warnings(torch)
