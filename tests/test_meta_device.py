@@ -366,3 +366,40 @@ def test_copying_into_a_meta_skeleton_warns_that_nothing_is_kept():
 def test_copying_into_a_meta_skeleton_warns_as_pytorch_does():
     torch = pytest.importorskip("torch")
     assert _load_into_meta_warnings(rg) == _load_into_meta_warnings(torch)
+
+
+def _tied_model_moves(m):
+    lin = m.nn.Linear(3, 5, bias=False)
+    emb = m.nn.Embedding(5, 3)
+    emb.weight = lin.weight
+    model = m.nn.ModuleList([emb, lin])
+    model.to("meta")
+    ties = [emb.weight is lin.weight, type(lin.weight).__name__, lin.weight.is_meta]
+    emb.weight = lin.weight
+    model.to_empty(device="cpu")
+    ties += [emb.weight is lin.weight, lin.weight.device.type]
+    emb.weight = lin.weight
+    model.double()  # a dtype change keeps the Parameter objects
+    return ties + [emb.weight is lin.weight, lin.weight.dtype == m.float64]
+
+
+def test_moving_to_or_from_meta_makes_new_parameters_so_tied_weights_come_apart():
+    assert _tied_model_moves(rg) == [False, "Parameter", True, False, "cpu", True, True]
+    w = rg.nn.Linear(2, 2)
+    w.weight.grad = rg.ones(2, 2)
+    w.to("meta")
+    assert w.weight.grad.is_meta and not w.weight.grad.requires_grad
+
+
+def test_moving_tied_weights_to_meta_as_pytorch_does():
+    torch = pytest.importorskip("torch")
+    assert _tied_model_moves(rg) == _tied_model_moves(torch)
+
+
+def test_embedding_backward_and_gradient_clipping_on_meta():
+    with rg.device("meta"):
+        emb, lin = rg.nn.Embedding(10, 4), rg.nn.Linear(4, 2)
+    lin(emb(rg.randint(0, 10, (3, 5), device="meta"))).sum().backward()
+    assert emb.weight.grad.is_meta and emb.weight.grad.shape == (10, 4)
+    total = rg.nn.utils.clip_grad_norm_([*emb.parameters(), *lin.parameters()], 1.0)
+    assert total.is_meta and total.shape == () and lin.weight.grad.is_meta
