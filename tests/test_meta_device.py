@@ -403,3 +403,35 @@ def test_embedding_backward_and_gradient_clipping_on_meta():
     assert emb.weight.grad.is_meta and emb.weight.grad.shape == (10, 4)
     total = rg.nn.utils.clip_grad_norm_([*emb.parameters(), *lin.parameters()], 1.0)
     assert total.is_meta and total.shape == () and lin.weight.grad.is_meta
+
+
+def _value_sized_results(m):
+    counts = m.ones(3, dtype=m.int64, device="meta")
+    calls = [
+        lambda: m.repeat_interleave(counts, output_size=5), lambda: m.repeat_interleave(counts),
+        lambda: m.repeat_interleave(m.ones(3, 2, device="meta"), counts, dim=0, output_size=7),
+        lambda: m.repeat_interleave(m.ones(3, 2, device="meta"), counts, dim=0),
+        lambda: m.repeat_interleave(m.ones(3, 2, device="meta"), m.tensor([1, 2, 0]), dim=0),
+        lambda: m.bincount(counts),
+    ]  # fmt: skip
+    outcomes = []
+    for call in calls:
+        try:
+            got = call()
+            outcomes.append((got.device.type, tuple(got.shape)))
+        except (RuntimeError, NotImplementedError) as e:
+            outcomes.append(type(e).__name__)
+    return outcomes
+
+
+def test_results_sized_by_meta_values_need_their_size_given():
+    assert _value_sized_results(rg) == [
+        ("meta", (5,)), "RuntimeError", ("meta", (7, 2)), "RuntimeError", ("meta", (3, 2)), "NotImplementedError",
+    ]  # fmt: skip
+    with pytest.raises(RuntimeError, match="^cannot repeat_interleave a meta tensor without output_size$"):
+        rg.repeat_interleave(rg.ones(2, dtype=rg.int64, device="meta"))
+
+
+def test_results_sized_by_meta_values_as_pytorch():
+    torch = pytest.importorskip("torch")
+    assert _value_sized_results(rg) == _value_sized_results(torch)

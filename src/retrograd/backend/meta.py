@@ -33,7 +33,7 @@ NO_ITEM = "Tensor.item() cannot be called on meta tensors"
 _DATA_DEPENDENT = {
     "nonzero": "nonzero", "flatnonzero": "nonzero", "argwhere": "nonzero", "count_nonzero": "count_nonzero",
     "extract": "masked_select", "compress": "masked_select", "unique": "_unique2", "unique_all": "_unique2",
-    "unique_counts": "_unique2", "unique_inverse": "_unique2", "unique_values": "_unique2",
+    "unique_counts": "_unique2", "unique_inverse": "_unique2", "unique_values": "_unique2", "bincount": "bincount",
     "array_equal": "equal", "array_equiv": "equal", "allclose": "allclose", "isin": "isin", "in1d": "isin",
 }  # fmt: skip
 
