@@ -435,3 +435,17 @@ def test_results_sized_by_meta_values_need_their_size_given():
 def test_results_sized_by_meta_values_as_pytorch():
     torch = pytest.importorskip("torch")
     assert _value_sized_results(rg) == _value_sized_results(torch)
+
+
+def test_masks_made_inside_ops_follow_the_input_onto_meta():
+    # causal masks and fill_diagonal_'s mask are made by retrograd: on the input's device, not the CPU
+    with rg.device("meta"):
+        layer = rg.nn.TransformerEncoderLayer(d_model=8, nhead=2, dim_feedforward=16, batch_first=True)
+    x = _meta(2, 5, 8)
+    mask = rg.nn.Transformer.generate_square_subsequent_mask(5, device="meta")
+    assert layer(x, src_mask=mask, is_causal=True).shape == (2, 5, 8)
+    q = _meta(2, 2, 5, 4)
+    assert rg.nn.functional.scaled_dot_product_attention(q, q, q, is_causal=True).is_meta
+    bool_mask = rg.ones(5, 5, dtype=rg.bool, device="meta")
+    assert rg.nn.functional.scaled_dot_product_attention(q, q, q, bool_mask, is_causal=False).shape == (2, 2, 5, 4)
+    assert _meta(3, 3).fill_diagonal_(1.0).is_meta
