@@ -211,3 +211,241 @@ def test_views_of_meta_tensors_have_pytorchs_strides():
     x = _meta(2, 3)
     assert x.t().stride() == (1, 3) and not x.t().is_contiguous() and x[:, 1].stride() == (3,)
     assert x.t().contiguous().stride() == (2, 1) and x.unfold(1, 2, 1).shape == (2, 2, 2)
+
+
+def test_broadcast_views_and_empty_strided_keep_zero_and_given_strides():
+    a = _meta(2, 3, 4)
+    assert a.expand(5, 2, 3, 4).stride() == (0, 12, 4, 1) and a[:, :1].expand(2, 3, 4).stride() == (12, 0, 1)
+    assert rg.broadcast_tensors(a, _meta(4))[1].stride() == (0, 0, 1)
+    made = rg.empty_strided((3, 2), (4, 1), device="meta")
+    assert made.is_meta and made.stride() == (4, 1)
+    assert rg.empty_strided((3, 2), (0, 1), device="meta").stride() == (0, 1)
+
+
+def test_meta_tensors_save_their_layout_without_data(tmp_path):
+    import io
+
+    with rg.device("meta"):
+        model = rg.nn.Sequential(rg.nn.Linear(300, 400), rg.nn.BatchNorm1d(400))
+    x = _meta(4, 4)
+    buffer = io.BytesIO()
+    rg.save({"state": model.state_dict(), "view": x[1:, :2], "p": model[0].weight}, buffer)
+    assert len(buffer.getvalue()) < 4000  # 120,000 weights, none written
+    for kw in ({}, {"weights_only": True}, {"map_location": "cpu"}):  # no storage: nothing to map
+        buffer.seek(0)
+        loaded = rg.load(buffer, **kw)
+        state = loaded["state"]
+        assert all(v.is_meta for v in state.values()) and state["1.num_batches_tracked"].dtype == rg.int64
+        assert state["0.weight"].shape == (400, 300) and not state["0.weight"].requires_grad
+        # the view's strides come back, on a storage of its own (PyTorch does not keep the sharing)
+        assert loaded["view"].stride() == (4, 1) and loaded["view"].storage_offset() == 0
+        assert type(loaded["p"]) is rg.nn.Parameter and loaded["p"].requires_grad and loaded["p"].is_meta
+
+
+def test_meta_checkpoints_load_in_pytorch_and_back(tmp_path):
+    torch = pytest.importorskip("torch")
+    ours, theirs = tmp_path / "ours.pt", tmp_path / "theirs.pt"
+    rg.save({"p": rg.nn.Parameter(_meta(3, 4)), "v": _meta(4, 4)[1:, :2], "h": _meta(2, dtype=rg.float16)}, ours)
+    got = torch.load(ours)
+    assert got["p"].is_meta and got["p"].requires_grad and got["v"].stride() == (4, 1)
+    assert got["h"].dtype == torch.float16 and isinstance(got["p"], torch.nn.Parameter)
+    meta = torch.empty(4, 4, device="meta")
+    torch.save({"p": torch.nn.Parameter(torch.empty(3, 4, device="meta")), "v": meta[1:, :2]}, theirs)
+    back = rg.load(theirs, weights_only=True)
+    assert type(back["p"]) is rg.nn.Parameter and back["p"].is_meta and back["v"].stride() == (4, 1)
+
+
+def _inits(m):
+    init = m.nn.init
+    return [
+        lambda t: init.uniform_(t), lambda t: init.normal_(t, 0, 0.02), lambda t: init.trunc_normal_(t, std=0.02),
+        lambda t: init.trunc_normal_(t, mean=5.0), lambda t: init.trunc_normal_(t, a=3.0, b=4.0),
+        lambda t: init.xavier_normal_(t), lambda t: init.kaiming_uniform_(t, a=5**0.5),
+        lambda t: init.orthogonal_(t), lambda t: init.sparse_(t, 0.5), lambda t: t.bernoulli_(0.5),
+    ]  # fmt: skip
+
+
+def test_init_functions_on_meta_draw_nothing():
+    import warnings
+
+    rg.manual_seed(0)
+    state = rg.get_rng_state()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # trunc_normal_'s far-mean warning is not given on meta either
+        for fill in _inits(rg):
+            w = _meta(5, 4)
+            assert fill(w) is w and w.is_meta
+    assert rg.equal(state, rg.get_rng_state())
+
+
+def test_init_functions_on_meta_draw_what_pytorch_draws():
+    torch = pytest.importorskip("torch")
+    for m in (rg, torch):
+        m.manual_seed(0)
+        for fill in _inits(m):
+            fill(m.empty(5, 4, device="meta"))
+    assert rg.rand(3).tolist() == torch.rand(3).tolist()
+
+
+def _mixed_device_calls(m):
+    meta, cpu = (lambda *s: m.ones(*s, device="meta")), (lambda *s: m.ones(*s))
+    return [
+        lambda: cpu(3) + meta(3), lambda: meta(()) + cpu(3), lambda: meta(3) == cpu(3), lambda: cpu(3) < meta(3),
+        lambda: m.where(meta(3) > 0, cpu(3), meta(3)), lambda: m.where(cpu(3) > 0, meta(3), meta(3)),
+        lambda: meta(3).masked_fill(cpu(3) > 0, 1.0), lambda: m.stack([cpu(3), meta(3)]),
+        lambda: cpu(()) + meta(3), lambda: meta(3) == cpu(()), lambda: m.where(cpu(()) > 0, meta(3), 0.0),
+    ]  # fmt: skip
+
+
+def _mixed_device_outcomes(m):
+    outcomes = []
+    for call in _mixed_device_calls(m):
+        try:
+            got = call()
+            outcomes.append((got.device.type, tuple(got.shape)))
+        except RuntimeError as e:
+            outcomes.append(str(e))
+    return outcomes
+
+
+def test_mixing_meta_and_cpu_tensors_raises_naming_the_expected_device():
+    # the expected device is the first tensor's that is not a 0-d CPU one (those join the others)
+    wrong, right = "Tensor on device meta is not on the expected device cpu!", "Tensor on device cpu is not on "
+    assert _mixed_device_outcomes(rg) == [
+        wrong, right + "the expected device meta!", right + "the expected device meta!", wrong,
+        right + "the expected device meta!", wrong, wrong, wrong, ("meta", (3,)), ("meta", (3,)), ("meta", (3,)),
+    ]  # fmt: skip
+
+
+def test_mixing_meta_and_cpu_tensors_raises_as_pytorch_does():
+    torch = pytest.importorskip("torch")
+    assert _mixed_device_outcomes(rg) == _mixed_device_outcomes(torch)
+
+
+def _meta_scalar_formats(m):
+    s = m.ones((), device="meta")
+    try:
+        f"{s:.3f}"
+    except TypeError as e:
+        return format(s), f"{s}", str(e)
+
+
+def test_formatting_a_meta_scalar_prints_the_tensor_and_refuses_a_number_format():
+    assert _meta_scalar_formats(rg) == (
+        "tensor(..., device='meta', size=())", "tensor(..., device='meta', size=())",
+        "unsupported format string passed to Tensor.__format__",
+    )  # fmt: skip
+    assert f"{rg.tensor(2.5):.2f}" == "2.50"
+
+
+def test_formatting_a_meta_scalar_as_pytorch_does():
+    torch = pytest.importorskip("torch")
+    assert _meta_scalar_formats(rg) == tuple(s.replace("torch", "retrograd") for s in _meta_scalar_formats(torch))
+
+
+def _load_into_meta_warnings(m):
+    import warnings
+
+    with m.device("meta"):
+        skeleton = m.nn.Linear(2, 3)
+    state = {"weight": m.ones(3, 2), "bias": m.ones(3)}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        skeleton.load_state_dict(state)
+        skeleton.load_state_dict(state, assign=True)  # assigning keeps the values: no warning
+    return [(w.category, str(w.message)) for w in caught], skeleton.weight.device.type
+
+
+def test_copying_into_a_meta_skeleton_warns_that_nothing_is_kept():
+    caught, device = _load_into_meta_warnings(rg)
+    assert device == "cpu" and [c for c, _ in caught] == [UserWarning, UserWarning]
+    assert caught[1][1].startswith("for bias: copying from a non-meta parameter in the checkpoint to a meta parameter")
+    assert "Did you mean to pass `assign=True`" in caught[0][1]
+
+
+def test_copying_into_a_meta_skeleton_warns_as_pytorch_does():
+    torch = pytest.importorskip("torch")
+    assert _load_into_meta_warnings(rg) == _load_into_meta_warnings(torch)
+
+
+def _tied_model_moves(m):
+    lin = m.nn.Linear(3, 5, bias=False)
+    emb = m.nn.Embedding(5, 3)
+    emb.weight = lin.weight
+    model = m.nn.ModuleList([emb, lin])
+    model.to("meta")
+    ties = [emb.weight is lin.weight, type(lin.weight).__name__, lin.weight.is_meta]
+    emb.weight = lin.weight
+    model.to_empty(device="cpu")
+    ties += [emb.weight is lin.weight, lin.weight.device.type]
+    emb.weight = lin.weight
+    model.double()  # a dtype change keeps the Parameter objects
+    return ties + [emb.weight is lin.weight, lin.weight.dtype == m.float64]
+
+
+def test_moving_to_or_from_meta_makes_new_parameters_so_tied_weights_come_apart():
+    assert _tied_model_moves(rg) == [False, "Parameter", True, False, "cpu", True, True]
+    w = rg.nn.Linear(2, 2)
+    w.weight.grad = rg.ones(2, 2)
+    w.to("meta")
+    assert w.weight.grad.is_meta and not w.weight.grad.requires_grad
+
+
+def test_moving_tied_weights_to_meta_as_pytorch_does():
+    torch = pytest.importorskip("torch")
+    assert _tied_model_moves(rg) == _tied_model_moves(torch)
+
+
+def test_embedding_backward_and_gradient_clipping_on_meta():
+    with rg.device("meta"):
+        emb, lin = rg.nn.Embedding(10, 4), rg.nn.Linear(4, 2)
+    lin(emb(rg.randint(0, 10, (3, 5), device="meta"))).sum().backward()
+    assert emb.weight.grad.is_meta and emb.weight.grad.shape == (10, 4)
+    total = rg.nn.utils.clip_grad_norm_([*emb.parameters(), *lin.parameters()], 1.0)
+    assert total.is_meta and total.shape == () and lin.weight.grad.is_meta
+
+
+def _value_sized_results(m):
+    counts = m.ones(3, dtype=m.int64, device="meta")
+    calls = [
+        lambda: m.repeat_interleave(counts, output_size=5), lambda: m.repeat_interleave(counts),
+        lambda: m.repeat_interleave(m.ones(3, 2, device="meta"), counts, dim=0, output_size=7),
+        lambda: m.repeat_interleave(m.ones(3, 2, device="meta"), counts, dim=0),
+        lambda: m.repeat_interleave(m.ones(3, 2, device="meta"), m.tensor([1, 2, 0]), dim=0),
+        lambda: m.bincount(counts),
+    ]  # fmt: skip
+    outcomes = []
+    for call in calls:
+        try:
+            got = call()
+            outcomes.append((got.device.type, tuple(got.shape)))
+        except (RuntimeError, NotImplementedError) as e:
+            outcomes.append(type(e).__name__)
+    return outcomes
+
+
+def test_results_sized_by_meta_values_need_their_size_given():
+    assert _value_sized_results(rg) == [
+        ("meta", (5,)), "RuntimeError", ("meta", (7, 2)), "RuntimeError", ("meta", (3, 2)), "NotImplementedError",
+    ]  # fmt: skip
+    with pytest.raises(RuntimeError, match="^cannot repeat_interleave a meta tensor without output_size$"):
+        rg.repeat_interleave(rg.ones(2, dtype=rg.int64, device="meta"))
+
+
+def test_results_sized_by_meta_values_as_pytorch():
+    torch = pytest.importorskip("torch")
+    assert _value_sized_results(rg) == _value_sized_results(torch)
+
+
+def test_masks_made_inside_ops_follow_the_input_onto_meta():
+    # causal masks and fill_diagonal_'s mask are made by retrograd: on the input's device, not the CPU
+    with rg.device("meta"):
+        layer = rg.nn.TransformerEncoderLayer(d_model=8, nhead=2, dim_feedforward=16, batch_first=True)
+    x = _meta(2, 5, 8)
+    mask = rg.nn.Transformer.generate_square_subsequent_mask(5, device="meta")
+    assert layer(x, src_mask=mask, is_causal=True).shape == (2, 5, 8)
+    q = _meta(2, 2, 5, 4)
+    assert rg.nn.functional.scaled_dot_product_attention(q, q, q, is_causal=True).is_meta
+    bool_mask = rg.ones(5, 5, dtype=rg.bool, device="meta")
+    assert rg.nn.functional.scaled_dot_product_attention(q, q, q, bool_mask, is_causal=False).shape == (2, 2, 5, 4)
+    assert _meta(3, 3).fill_diagonal_(1.0).is_meta

@@ -77,3 +77,31 @@ def test_unseeded_scrambling_draws_from_the_global_generator_as_pytorch():
     b = torch.quasirandom.SobolEngine(3, scramble=True).draw(4).numpy()
     assert np.array_equal(a, b)
     assert np.array_equal(retrograd.rand(3).numpy(), torch.rand(3).numpy())  # the same draws were used
+
+
+def _empty_and_negative_draws(module):
+    outcomes = []
+    for drawn, n in [(0, 0), (0, -1), (2, 0), (2, -2)]:
+        engine = module.quasirandom.SobolEngine(3, scramble=True, seed=0)
+        if drawn:
+            engine.draw(drawn)
+        try:
+            outcomes.append((tuple(engine.draw(n).shape), engine.num_generated))
+        except RuntimeError as e:
+            outcomes.append((str(e), engine.num_generated))
+    return outcomes
+
+
+def test_a_draw_of_no_points_is_empty_except_the_first():
+    # PyTorch's kernel draws the points after the first: n - 1 of them on a fresh engine
+    assert _empty_and_negative_draws(retrograd) == [
+        ("Trying to create tensor with negative dimension -1: [-1, 3]", 0),
+        ("Trying to create tensor with negative dimension -2: [-2, 3]", 0),
+        ((0, 3), 2),
+        ("Trying to create tensor with negative dimension -2: [-2, 3]", 2),
+    ]
+
+
+@needs_torch
+def test_a_draw_of_no_points_as_pytorch():
+    assert _empty_and_negative_draws(retrograd) == _empty_and_negative_draws(torch)

@@ -29,6 +29,7 @@ from . import dtypes as _dt
 from ._weights_only import CheckpointError, Refusal, WeightsOnlyUnpickler, never_build
 from .backend import device as _device
 from .nn.parameter import Parameter
+from .ops.creation import empty_strided
 from .tensor import Size, Tensor
 
 __all__ = ["CheckpointError", "read_torch_zip"]
@@ -111,6 +112,17 @@ def _rebuild_tensor(storage: Any, storage_offset: Any, size: Any, stride: Any) -
     return _rebuild_tensor_v2(storage, storage_offset, size, stride)
 
 
+def _rebuild_meta_tensor_no_storage(dtype: Any, size: Any, stride: Any, requires_grad: Any = False) -> Tensor:
+    """`torch._utils._rebuild_meta_tensor_no_storage`: a meta tensor of the saved layout (meta
+    tensors are saved without a storage, so views saved together no longer share one)."""
+    if not isinstance(dtype, _dt.dtype) or type(requires_grad) is not bool:
+        raise pickle.UnpicklingError(f"a meta tensor needs a dtype and a bool, got {dtype!r:.100}")
+    size, stride = _int_tuple(size, "size"), _int_tuple(stride, "stride")
+    if len(size) != len(stride) or min(size + stride, default=0) < 0:
+        raise pickle.UnpicklingError(f"invalid meta tensor size {size!r:.100} and stride {stride!r:.100}")
+    return empty_strided(size, stride, dtype=dtype, device="meta", requires_grad=requires_grad)
+
+
 def _rebuild_parameter(data: Any, requires_grad: Any, backward_hooks: Any = None, state: Any = None) -> Parameter:
     """`torch._utils._rebuild_parameter(_with_state)`: a Parameter sharing `data`'s memory."""
     if type(data) is not Tensor or type(requires_grad) is not bool:
@@ -171,13 +183,14 @@ def _torch_device(kind: Any, index: Any = None) -> _device:
     return _device(kind, index)
 
 
-_REBUILDERS = (_rebuild_tensor_v2, _rebuild_tensor, _rebuild_parameter)
+_REBUILDERS = (_rebuild_tensor_v2, _rebuild_tensor, _rebuild_parameter, _rebuild_meta_tensor_no_storage)
 # What torch.save's pickles name -> retrograd's stand-in, for any load.
 _TORCH_NAMES: dict[str, Any] = {
     "torch._utils._rebuild_tensor_v2": _rebuild_tensor_v2,
     "torch._utils._rebuild_tensor": _rebuild_tensor,
     "torch._utils._rebuild_parameter": _rebuild_parameter,
     "torch._utils._rebuild_parameter_with_state": _rebuild_parameter,
+    "torch._utils._rebuild_meta_tensor_no_storage": _rebuild_meta_tensor_no_storage,
     "torch._tensor._rebuild_from_type_v2": _rebuild_from_type_v2,
     "torch.Size": _size,
     "torch.Tensor": Tensor,

@@ -30,7 +30,7 @@ from typing import IO, Any
 import numpy as np
 
 from ._storage import contiguous_strides, root_array
-from .backend import CPU, is_cuda_array, to_device
+from .backend import CPU, is_cuda_array, meta, to_device
 from .backend import device as _device
 from .dtypes import dtype as _dtype
 from .nn.parameter import Parameter
@@ -70,6 +70,7 @@ class _TorchName:
 
 _REBUILD_TENSOR = _TorchName("torch._utils", "_rebuild_tensor_v2")
 _REBUILD_PARAMETER = _TorchName("torch._utils", "_rebuild_parameter")
+_REBUILD_META = _TorchName("torch._utils", "_rebuild_meta_tensor_no_storage")
 _TORCH_SIZE = _TorchName("torch", "Size")
 _TORCH_DEVICE = _TorchName("torch", "device")
 
@@ -165,6 +166,8 @@ class _TorchPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
             data = Tensor._make(t._data)
             self._temporaries.append(data)
             return _REBUILD_PARAMETER, (data, t.requires_grad, collections.OrderedDict())
+        if type(t._data) is meta.MetaArray:  # no data to write: PyTorch saves the layout alone
+            return _REBUILD_META, (t.dtype, tuple(t.shape), t.stride(), t.requires_grad)
         on_device = is_cuda_array(t._data)
         array = to_device(t._data, CPU) if on_device else np.asarray(t._data)  # saving copies to the host
         if array.dtype.name not in _STORAGE_CLASSES:

@@ -151,6 +151,9 @@ class SobolEngine:
             Tensor: the points, each coordinate in [0, 1).
         """
         dtype = _dt.get_default_dtype() if dtype is None else dtype
+        rows = n - 1 if self.num_generated == 0 else n  # PyTorch's kernel makes the points after the first
+        if rows < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {rows}: [{rows}, {self.dimension}]")
         if self.num_generated == 0:
             first = self._first_point.to(dtype)
             result = first if n == 1 else _cat_rows(first, self._points(n - 1, 0, dtype))

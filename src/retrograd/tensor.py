@@ -1506,7 +1506,7 @@ class Tensor(TensorMethods):
         return tensor_repr(self)
 
     def __format__(self, spec: str) -> str:
-        if self._data.ndim == 0:
+        if self._data.ndim == 0 and type(self._data) is not MetaArray:  # a meta scalar has no value
             return self.item().__format__(spec)
         return object.__format__(self, spec)
 

@@ -6,13 +6,15 @@ from typing import Any
 
 import numpy
 
-from . import namespace
+from . import meta, namespace
 
 
 def as_strided(x: Any, shape: tuple, strides: tuple, writeable: bool = True) -> Any:
     """A strided view of `x` (CuPy's `as_strided` takes no `writeable`: device views stay writeable)."""
     if type(x) is numpy.ndarray:
         return numpy.lib.stride_tricks.as_strided(x, shape, strides, writeable=writeable)
+    if type(x) is meta.MetaArray:  # subok: the view stays a meta array (writes into it dropped)
+        return numpy.lib.stride_tricks.as_strided(x, shape, strides, subok=True, writeable=writeable)
     return namespace(x).lib.stride_tricks.as_strided(x, shape, strides)
 
 

@@ -33,7 +33,7 @@ NO_ITEM = "Tensor.item() cannot be called on meta tensors"
 _DATA_DEPENDENT = {
     "nonzero": "nonzero", "flatnonzero": "nonzero", "argwhere": "nonzero", "count_nonzero": "count_nonzero",
     "extract": "masked_select", "compress": "masked_select", "unique": "_unique2", "unique_all": "_unique2",
-    "unique_counts": "_unique2", "unique_inverse": "_unique2", "unique_values": "_unique2",
+    "unique_counts": "_unique2", "unique_inverse": "_unique2", "unique_values": "_unique2", "bincount": "bincount",
     "array_equal": "equal", "array_equiv": "equal", "allclose": "allclose", "isin": "isin", "in1d": "isin",
 }  # fmt: skip
 
@@ -77,7 +77,7 @@ class MetaArray(numpy.ndarray):
         if name in _WRITERS:
             target = args[0] if args else next(iter(kwargs.values()))
             return None if type(target) is MetaArray else func(*_plain(args), **_plain(kwargs))
-        return _meta_result(func(*_plain(args), **_plain(kwargs)))
+        return _views_kept(func(*_plain(args), **_plain(kwargs)), _metas_in(args))
 
     def __setitem__(self, key: Any, value: Any) -> None:
         return None  # a meta array keeps no values
@@ -172,6 +172,27 @@ def _meta_result(value: Any) -> Any:
     if isinstance(value, tuple) and hasattr(value, "_fields"):  # named tuples (np.linalg results)
         return t(*(_meta_result(v) for v in value))
     return value
+
+
+def _metas_in(args: tuple) -> list[MetaArray]:
+    """The meta arrays among a function's arguments (and in its list and tuple arguments)."""
+    found: list[MetaArray] = []
+    for a in args:
+        inner = a if type(a) is tuple or type(a) is list else (a,)
+        found.extend(x for x in inner if type(x) is MetaArray)
+    return found
+
+
+def _views_kept(value: Any, metas: list[MetaArray]) -> Any:
+    """`_meta_result`, except that views of the meta inputs (what `broadcast_to` and `as_strided`
+    make) stay views of the same memory, so their strides are the ones PyTorch reports."""
+    if isinstance(value, numpy.ndarray) and value.base is not None:
+        if any(numpy.may_share_memory(value, m) for m in metas):
+            return value.view(MetaArray)
+    t = type(value)
+    if t is tuple or t is list:
+        return t(_views_kept(v, metas) for v in value)
+    return _meta_result(value)
 
 
 def _elementwise_result(ufunc: Any, inputs: tuple) -> Any:

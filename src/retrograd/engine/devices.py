@@ -39,24 +39,22 @@ def align(name: str, tensors: tuple) -> tuple:
     accelerators = [d for d in devices if d.type != "cpu"]
     if not accelerators:
         return tensors
+    # a 0-d CPU tensor is a scalar to PyTorch: it joins the others' device; no other tensor may
+    placed = [d for t, d in zip(tensors, devices) if d.type != "cpu" or t._data.ndim != 0]
     home = accelerators[0]
-    if any(d != home for d in accelerators):
-        other = next(d for d in accelerators if d != home)
-        raise RuntimeError(_mixed(home, other))
-    out = []
-    for t, d in zip(tensors, devices):
-        if d.type == "cpu":
-            if t._data.ndim != 0:
-                raise RuntimeError(_mixed(home, d))
-            t = to_device(t, home)  # a CPU scalar tensor joins the device, as in PyTorch
-        out.append(t)
-    return tuple(out)
+    if any(d != home for d in placed):
+        raise RuntimeError(_mixed(placed, home))
+    return tuple(to_device(t, home) if d.type == "cpu" else t for t, d in zip(tensors, devices))
 
 
-def _mixed(first: Any, second: Any) -> str:
-    if first.type == "meta":  # PyTorch's meta kernels check their inputs' devices in their own words
-        return f"Tensor on device {second} is not on the expected device meta!"
-    return f"Expected all tensors to be on the same device, but found at least two devices, {first} and {second}!"
+def _mixed(placed: list, home: Any) -> str:
+    """PyTorch's message for tensors on the devices `placed` (CPU scalars left out)."""
+    if any(d.type == "meta" for d in placed):
+        # PyTorch's meta kernels expect the first tensor's device and name the first that differs
+        other = next(d for d in placed if d != placed[0])
+        return f"Tensor on device {other} is not on the expected device {placed[0]}!"
+    other = next((d for d in placed if d.type != "cpu" and d != home), backend.CPU)
+    return f"Expected all tensors to be on the same device, but found at least two devices, {home} and {other}!"
 
 
 primitive.align_devices = align

@@ -382,7 +382,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tenso
     """
     if tensor.dim() < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
-    if tensor.numel() == 0:
+    if tensor.numel() == 0 or tensor.is_meta:  # nothing to fill, so nothing is drawn
         return tensor
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
@@ -428,6 +428,8 @@ def trunc_normal_(
     def cdf(x: float) -> float:
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
+    if tensor.is_meta:  # no values to sample: PyTorch draws nothing (and does not warn)
+        return tensor
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn(
             "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
@@ -497,6 +499,8 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Any =
     """
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
+    if tensor.is_meta:  # no values to sample: PyTorch draws nothing
+        return tensor
     rows, cols = tensor.shape
     zeros = int(math.ceil(sparsity * rows))
     from ..random import randperm

@@ -211,9 +211,11 @@ def empty_strided(
             f"Storage size calculation overflowed with sizes={list(shape)} and strides={list(steps)}"
         )
     elements = 0 if 0 in shape else 1 + sum((n - 1) * s for n, s in zip(shape, steps))
-    memory = np.zeros(elements, dtype=_float_or(dtype).np)
-    array = np.lib.stride_tricks.as_strided(memory, shape, tuple(s * memory.itemsize for s in steps))
-    return _factory(array, requires_grad, _target(device))
+    target = _target(device)
+    # on "meta" the storage is a meta array too, so the strided view of it keeps its strides
+    memory = (meta.empty if target == META else np.zeros)((elements,), _float_or(dtype).np)
+    array = np.lib.stride_tricks.as_strided(memory, shape, tuple(s * memory.itemsize for s in steps), subok=True)
+    return _factory(array, requires_grad, target)
 
 
 def full(

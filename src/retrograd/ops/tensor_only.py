@@ -40,7 +40,7 @@ def fill_diagonal(input: Tensor, fill_value: Any, wrap: bool = False) -> Tensor:
         for start in range(0, rows if wrap else 1, step):
             k = np.arange(min(cols, rows - start))
             mask[start + k, k] = True
-    return input.masked_fill(Tensor._make(mask), fill_value)
+    return input.masked_fill(Tensor._make(mask).to(input.device), fill_value)  # the mask goes where input is
 
 
 def map_elements(target: Tensor, name: str, function: Any, others: tuple) -> Tensor:

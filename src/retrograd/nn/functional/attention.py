@@ -59,7 +59,7 @@ def _check_mask(attn_mask: Tensor | None, query: Tensor) -> None:
 
 def _and_causal(attn_mask: Tensor, length: int, source: int) -> Tensor:
     """`attn_mask` with the keys after each query masked too (bool: and; float: -inf added)."""
-    causal = _ops.tril(_ops.ones((length, source), dtype=bool_))
+    causal = _ops.tril(_ops.ones((length, source), dtype=bool_, device=attn_mask.device))
     if attn_mask.dtype == bool_:
         return attn_mask & causal
     return attn_mask.masked_fill(~causal, -math.inf)

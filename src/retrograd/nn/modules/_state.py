@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -108,6 +109,16 @@ def load_tree(root: Module, state_dict: Any, strict: bool, assign: bool) -> _Inc
     return incompatible
 
 
+def _warn_copy_into_meta(key: str) -> None:
+    """PyTorch's warning that copying into a meta tensor keeps nothing (a skeleton loads with assign)."""
+    warnings.warn(
+        f"for {key}: copying from a non-meta parameter in the checkpoint to a meta parameter in the current model, "
+        "which is a no-op. (Did you mean to pass `assign=True` to assign items in the state dictionary to their "
+        "corresponding key in the module instead of copying them in place?)",
+        stacklevel=4,  # as PyTorch's: the line in load_state_dict that calls `_load_from_state_dict`
+    )
+
+
 def load_own(module: Module, state_dict: Any, prefix: str, local_metadata: dict, strict: bool,
              missing: list[str], unexpected: list[str], errors: list[str]) -> None:
     """`_load_from_state_dict`: the module's pre hooks, then its own entries copied (or assigned) in."""
@@ -140,6 +151,8 @@ def load_own(module: Module, state_dict: Any, prefix: str, local_metadata: dict,
             errors.append(f"size mismatch for {key}: copying a param with shape {value.shape} from checkpoint, "
                           f"the shape in current model is {target.shape}.")
             continue
+        if target.is_meta and not value.is_meta and not assign:
+            _warn_copy_into_meta(key)
         try:
             if assign:
                 if isinstance(target, Parameter):

@@ -415,13 +415,11 @@ class Module:
             for child in self.children():
                 child._apply(fn)
         with no_grad():
-            for p in self._parameters.values():
+            for key, p in list(self._parameters.items()):
                 if p is not None:
                     new = fn(p)
-                    if new is not p:  # as PyTorch: the same Parameter object, its data swapped
-                        p.data = new
-                        if p._grad is not None:
-                            p._grad = fn(p._grad)
+                    if new is not p:
+                        self._parameters[key] = _converted_parameter(p, new, fn)
             for name, b in self._buffers.items():
                 if b is not None:
                     self._buffers[name] = fn(b)
@@ -597,6 +595,24 @@ class Module:
 
     def __dir__(self) -> list[str]:
         return sorted(set(super().__dir__()) | set(self._parameters) | set(self._buffers) | set(self._modules))
+
+
+def _converted_parameter(p: Parameter, new: Tensor, fn: Callable[[Tensor], Tensor]) -> Parameter:
+    """`_apply`'s result for parameter `p` that `fn` turned into `new` (its grad converted too).
+
+    As in PyTorch, the same Parameter object with its data swapped, unless the move is to or from
+    "meta" (PyTorch cannot swap data across that boundary): then a new Parameter, so each module
+    holding a tied weight gets its own and the tie comes apart (`model.tie_weights()` remakes it).
+    """
+    if (p.device.type == "meta") == (new.device.type == "meta"):  # (device: an uninitialized one has no data)
+        p.data = new
+        if p._grad is not None:
+            p._grad = fn(p._grad)
+        return p
+    out = Parameter(new, p.requires_grad)
+    if p._grad is not None:
+        out.grad = fn(p._grad).requires_grad_(p._grad.requires_grad)
+    return out
 
 
 def _check_name(module: Module, kind: str, name: Any, registry: dict) -> None:

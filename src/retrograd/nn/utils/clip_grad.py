@@ -45,7 +45,8 @@ def clip_grad_norm_(
         >>> w.grad
         tensor([0.6000, 0.8000])
     """
-    grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
+    parameters_with_grads = [p for p in _as_list(parameters) if p.grad is not None]
+    grads = [p.grad for p in parameters_with_grads if p.grad is not None]  # all of them (for mypy)
     if not grads:
         return ops.tensor(0.0)
     norm_type = float(norm_type)
@@ -57,10 +58,8 @@ def clip_grad_norm_(
             "clipped. To disable this error and scale the gradients by the non-finite norm anyway, set "
             "`error_if_nonfinite=False`"
         )
-    coef = min(float(max_norm) / (float(total) + 1e-6), 1.0)
-    with no_grad():
-        for g in grads:
-            g.mul_(coef)
+    # the factor is a tensor, as PyTorch's: its float32 rounding, and no value read (meta grads)
+    clip_grads_with_norm_(parameters_with_grads, max_norm, total)
     return total
 
 

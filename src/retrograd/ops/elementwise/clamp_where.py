@@ -18,7 +18,7 @@ from ...tensor import Tensor
 from ..kernels.arg_types import check_tensors, invalid_combination
 from ..kernels.dtype_support import no_complex
 from ..kernels.guards import check_scalar_fits, fitted_scalar
-from ..kernels.operands import as_tensor_of, promote, recorded, tensor_of
+from ..kernels.operands import as_tensor_of, on_one_device, promote, recorded, tensor_of
 from ..kernels.out_arg import SAME_INPUT, same, write_out
 from ..kernels.select import select
 
@@ -227,6 +227,7 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
     a, b = promote(input, other)
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):  # two numbers: on the condition's device
         a, b = (Tensor._make(on_device_of(t._data, cond._data)) for t in (a, b))
+    cond, a, b = on_one_device("where", cond, a, b)  # the condition is a tensor input too
     return _where(a, b, cond=cond._data.copy() if recorded(a, b) else cond._data)
 
 

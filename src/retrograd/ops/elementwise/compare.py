@@ -16,7 +16,7 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.arg_types import check_tensors, invalid_combination
-from ..kernels.operands import as_array, numpy_alias, promote, tensor_of, wrap_dims
+from ..kernels.operands import as_array, numpy_alias, on_one_device, promote, tensor_of, wrap_dims
 from ..kernels.out_arg import ANY, same, write_out
 
 __all__ = [
@@ -62,7 +62,7 @@ def _compare(name: str, fn: Callable[[Any, Any], Any], ordering: bool = False) -
             return write_out(out, op, locals(), ANY)
         if _vmap.active and (r := batched("elementwise", op, input, other)) is not NOT_BATCHED:
             return r
-        a, b = promote(input, other)
+        a, b = on_one_device(name, *promote(input, other))
         if ordering and a._data.dtype.kind == "c":
             raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{a.dtype.kind_name}'")
         try:

@@ -39,7 +39,7 @@ def weights(q: Tensor, k: Tensor, mask: Tensor | None, scale: float, causal: boo
     """softmax(Q Kᵀ · scale + mask) with tensor ops; rows whose every key is masked give zeros."""
     scores = (q @ k.transpose(-2, -1)) * scale
     if causal:  # key j is visible to query i when j <= i: every row keeps key 0
-        mask = tril(ones((scores.shape[-2], scores.shape[-1]), dtype=bool_))
+        mask = tril(ones((scores.shape[-2], scores.shape[-1]), dtype=bool_, device=q.device))
     if mask is None:
         return softmax(scores, -1)
     if mask.dtype == bool_:

@@ -19,7 +19,7 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.arg_types import check_tensors
 from ..kernels.guards import check_scalar_fits, store_scalar
-from ..kernels.operands import constant, recorded, wrap_dim
+from ..kernels.operands import constant, on_one_device, recorded, wrap_dim
 from ..kernels.out_arg import same, write_out
 from . import keyed as _keyed
 from .keyed import FlatKey, broadcast_shape, check_bounds, check_index_dtype, dim_key, putter, taker
@@ -234,6 +234,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
             f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype.c10_name}"
         )
     broadcast_shape(mask._data.shape, input._data.shape)
+    mask, input = on_one_device("masked_fill", mask, input)  # PyTorch checks the mask's device first
     if isinstance(value, Tensor):
         if value._data.ndim:
             raise RuntimeError(

@@ -55,6 +55,17 @@ def promote(*xs: Any) -> tuple[Tensor, ...]:
     return tuple(as_tensor_of(x, dt, xp) for x in xs)
 
 
+def on_one_device(name: str, *tensors: Tensor) -> tuple[Tensor, ...]:
+    """`tensors` on one device (a 0-d CPU tensor joins the others), or PyTorch's mixed-device
+    error: for ops that call the array library themselves rather than through a Primitive."""
+    first = tensors[0]._data
+    if all(type(t._data) is type(first) for t in tensors) and (
+        type(first) is np.ndarray or all(t._data.device == first.device for t in tensors)
+    ):
+        return tensors
+    return _primitive.align_devices(name, tensors)
+
+
 def promote_float(x: Tensor) -> Tensor:
     """Integer and bool tensors become the default float dtype (for exp, sin, mean, ...); complex stay."""
     if (_dt.is_floating(x._data.dtype) or x._data.dtype.kind == "c"):

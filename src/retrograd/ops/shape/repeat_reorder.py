@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..._layouts import contiguous_format
+from ...backend import meta
 from ...backend.compat import as_strided
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
@@ -131,6 +132,15 @@ def _check_repeats(repeats: Tensor) -> np.ndarray:
     return r.astype(np.int64, copy=False)
 
 
+def _repeated(values: np.ndarray, counts: Any, output_size: int | None) -> Any:
+    """Each value `counts` times; meta counts have no values, so only `output_size` gives the length."""
+    if type(counts) is not meta.MetaArray:
+        return np.repeat(values, counts)
+    if output_size is None:
+        raise RuntimeError("cannot repeat_interleave a meta tensor without output_size")
+    return meta.empty((output_size,), values.dtype)
+
+
 def repeat_interleave(
     input: Tensor,
     repeats: int | Tensor | None = None,
@@ -179,7 +189,7 @@ def repeat_interleave(
         if input._data.ndim != 1:
             raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
         counts = _check_repeats(input)
-        return Tensor._make(np.repeat(np.arange(counts.shape[0], dtype=input._data.dtype), counts))
+        return Tensor._make(_repeated(np.arange(counts.shape[0], dtype=input._data.dtype), counts, output_size))
     if dim is None:
         input, d = input.reshape(-1), 0
     else:
@@ -195,8 +205,7 @@ def repeat_interleave(
             "repeats must have the same size as input along dim, but got "
             f"repeats.size(0) = {counts.shape[0]} and input.size(0) = {size}"
         )
-    index = np.repeat(np.arange(size), counts)
-    return select_along(input, index, d)
+    return select_along(input, _repeated(np.arange(size), counts, output_size), d)
 
 
 def flip(input: Tensor, dims: Any = None, *more: int) -> Tensor:
