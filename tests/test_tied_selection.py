@@ -117,3 +117,29 @@ def test_bool_errors_vs_pytorch():
         with pytest.raises(type(want.value)) as got:
             call(rg, rg.tensor([True, False]))
         assert str(got.value) == str(want.value)
+
+
+MODE_ROW = [0, 0, 0, 0, 2, 2, 1, 0, 0, 0, 1, 1, 1, 0, 0, 2, 2, 0, 0, 1, 1, 2, 1, 1]
+
+
+def test_mode_index_follows_pytorchs_unstable_sort():
+    # rows longer than 16 leave std::sort's insertion sort: not the last occurrence any more
+    r = rg.tensor(MODE_ROW, dtype=rg.float32).mode()
+    assert (r.values.item(), r.indices.item()) == (0.0, 14)
+    short = rg.tensor([1.0, 3.0, 3.0, 1.0, 1.0, 3.0]).mode()
+    assert (short.values.item(), short.indices.item()) == (1.0, 4)
+
+
+def test_mode_with_nan_compares_as_cpp_does():
+    r = rg.tensor([float("nan"), 1.0, float("nan")]).mode()
+    assert np.isnan(r.values.item()) and r.indices.item() == 0
+
+
+def test_mode_indices_vs_pytorch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(11)
+    for trial in range(40):
+        a = _tie_heavy(rng, (3, int(rng.integers(1, 120))), "float32" if trial % 2 else "int64")
+        got, want = rg.tensor(a).mode(1), torch.tensor(a).mode(1)
+        assert got.indices.tolist() == want.indices.tolist()
+        np.testing.assert_array_equal(got.values.numpy(), want.values.numpy())

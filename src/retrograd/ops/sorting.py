@@ -5,7 +5,7 @@ and its gradient goes back to the picked positions (a scatter). Indices are
 computed on arrays in the wrapper, returned as int64 tensors without gradient.
 
 Order of equal values: sorting is stable (ties keep their input order; NaN
-sorts as the largest value). PyTorch's CPU topk/kthvalue use unstable selections;
+sorts as the largest value). PyTorch's CPU topk/kthvalue/mode use unstable selections;
 on the CPU, rows where that decides among equal values are replayed step by step
 (`kernels.cpu_selection`), so the indices match PyTorch's too.
 """
@@ -22,7 +22,7 @@ from ..engine.primitive import Primitive, not_a_tensor
 from ..engine.vmap_hook import NOT_BATCHED, batched
 from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
-from .kernels.cpu_selection import replay_kthvalue, replay_topk
+from .kernels.cpu_selection import replay_kthvalue, replay_mode, replay_topk
 from .kernels.operands import numpy_alias, wrap_dim
 from .kernels.out_arg import MEDIAN, SAME, same, write_out
 from .kernels.scan import accumulate
@@ -473,7 +473,7 @@ def mode(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Any:
-    """The most frequent value along `dim` (the smallest on a tie) and the index of its last occurrence.
+    """The most frequent value along `dim` (the smallest on a tie) and an index of it (PyTorch's CPU choice).
 
     Args:
         input (Tensor): the tensor to search.
@@ -506,5 +506,8 @@ def mode(
     xp, a, d = _prepare(input, dim)
     _check_reducible("mode", a, d)
     shape = reduced_shape(input._data.shape, (d,) if input._data.ndim else (), keepdim)
-    return _pair(return_types.mode, _mode_values, input, _mode_index(xp, a, d), d, shape)
+    index = _mode_index(xp, a, d)
+    if xp is np:  # PyTorch's CPU kernel sorts unstably: replay it where that decides the index
+        index = _by_rows(lambda rows, idx: replay_mode(rows, idx[:, 0])[:, None], a, index, d)
+    return _pair(return_types.mode, _mode_values, input, index, d, shape)
 

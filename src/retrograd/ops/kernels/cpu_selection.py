@@ -1,14 +1,16 @@
-"""PyTorch's CPU selection orders for topk and kthvalue, for rows where equal values meet.
+"""PyTorch's CPU selection orders for topk, kthvalue and mode, for rows where they decide.
 
-Among equal values, which index PyTorch's CPU topk and kthvalue report is decided by
-their selection algorithms, not by the input order: topk runs libstdc++'s `partial_sort`
-(a heap, when `k * 64 <= n`) or `nth_element` plus `sort` on the first `k - 1`; kthvalue runs ATen's median-of-three
-quickselect. A vocabulary's `counts.topk(10)` or a beam's tied scores print those
-indices, so this module replays the same steps on one row.
+Among equal values, which index PyTorch's CPU topk, kthvalue and mode report is decided by
+their algorithms, not by the input order: topk runs libstdc++'s `partial_sort`
+(a heap, when `k * 64 <= n`) or `nth_element` plus `sort` on the first `k - 1`;
+kthvalue runs ATen's median-of-three quickselect; mode `std::sort`s (value, index) pairs
+by value. A vocabulary's `counts.topk(10)`, a beam's tied scores or a vote's mode print
+those indices, so this module replays the same steps on one row.
 
-A row enters as its keys: integers where a smaller key ranks first and equal keys are
-the values the C++ comparator cannot tell apart (equal numbers, or two NaNs). Rows are
-plain Python lists and loops: only rows whose result depends on ties come here.
+topk and kthvalue take a row as its keys: integers where a smaller key ranks first and
+equal keys are the values the C++ comparator cannot tell apart (equal numbers, or two
+NaNs); mode compares the raw values, as its kernel does. Rows are plain Python lists and
+loops: only rows whose result the algorithm decides come here.
 """
 
 from __future__ import annotations
@@ -164,9 +166,21 @@ def _partition_at_pivot(q: list[int], key: list[int], first: int, last: int) -> 
         lo += 1
 
 
-def _insertion_sort(q: list[int], key: list[int], first: int, last: int) -> None:
-    # insertion sort is stable: the same order as a stable sort of the range as it stands
-    q[first:last] = sorted(q[first:last], key=key.__getitem__)
+def _insertion_sort(q: list[int], key: list[Any], first: int, last: int) -> None:
+    """libstdc++'s insertion sort, step by step: with NaN keys (mode compares raw values, and
+    NaN is neither less nor greater) no other sort leaves the same order."""
+    for i in range(first + 1, last):
+        value = q[i]
+        k = key[value]
+        if k < key[q[first]]:  # smaller than the first: to the front, past everything
+            q[first + 1 : i + 1] = q[first:i]
+            q[first] = value
+            continue
+        j = i
+        while j > first and k < key[q[j - 1]]:  # unguarded in C++; the bound only matters with NaN
+            q[j] = q[j - 1]
+            j -= 1
+        q[j] = value
 
 
 def _nth_element(q: list[int], key: list[int], first: int, nth: int, last: int) -> None:
@@ -232,4 +246,31 @@ def replay_kthvalue(rows: Any, k: int, index: Any) -> Any:
     index = index.copy()
     for r in np.flatnonzero((ranks == kth).sum(axis=-1) > 1):
         index[r] = kth_row(ranks[r].tolist(), k - 1)
+    return index
+
+
+def mode_row(values: list[Any]) -> int:
+    """The index PyTorch's CPU mode reports for a row: `std::sort` of (value, index) pairs by
+    value alone, then the last pair of the first longest run of equal values."""
+    n = len(values)
+    q = list(range(n))
+    _sort(q, values, 0, n)
+    best, best_end, run = 0, 0, 0
+    for i in range(n):
+        run += 1
+        if i == n - 1 or values[q[i]] != values[q[i + 1]]:
+            if run > best:
+                best, best_end = run, i
+            run = 0
+    return q[best_end]
+
+
+def replay_mode(rows: Any, index: Any) -> Any:
+    """`index` (rows,), the last occurrence of each host row's mode, with the rows where `std::sort`
+    is not a stable insertion sort (longer than 16) or meets NaN replayed."""
+    long_rows = rows.shape[-1] > _INSERTION_LIMIT
+    nan = (rows != rows).any(axis=-1) if rows.dtype.kind in "fV" else np.zeros(rows.shape[0], dtype=bool)
+    index = index.copy()
+    for r in range(rows.shape[0]) if long_rows else np.flatnonzero(nan):
+        index[r] = mode_row(rows[r].tolist())
     return index
