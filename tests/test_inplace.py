@@ -421,3 +421,27 @@ def test_fill_and_zero_write_expanded_tensors_other_inplace_ops_refuse():
     for write in (lambda t: t.add_(1), lambda t: t.copy_(rg.ones(3)), lambda t: t.uniform_()):
         with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
             write(rg.zeros(1).expand(3))
+
+
+def test_fills_record_pytorch_nodes_and_gradients():
+    # the overwritten values get zeros (not None); a tensor fill value gets the sum of the gradient
+    x = rg.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    v = rg.tensor(2.0, dtype=rg.float64, requires_grad=True)
+    filled = (x * 1).fill_(v)
+    assert filled.grad_fn.name() == "FillBackward3"
+    (filled * rg.tensor([1.0, 2.0, 3.0])).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 0.0] and v.grad.item() == 6.0 and v.grad.dtype == rg.float64
+    names = [(x * 1).fill_(2.0), (x * 1).zero_(), rg.fill(x * 1, 2.0), rg.fill(x * 1, v)]
+    assert [t.grad_fn.name() for t in names] == ["FillBackward2", "ZeroBackward0", "FillBackward0", "FillBackward1"]
+
+
+@needs_torch
+def test_fills_vs_torch():
+    def run(m):
+        x = m.tensor([1.0, -2.0, 3.0], requires_grad=True)
+        v = m.tensor(0.5, requires_grad=True)
+        outs = [(x * 1).fill_(v), (x * 1).fill_(3), (x * 2).zero_(), m.fill(x * 1, v), m.fill(x * 1, 1.0)]
+        sum(o.sum() for o in outs).backward()
+        return [type(o.grad_fn).__name__ for o in outs], x.grad.tolist(), v.grad.item()
+
+    assert run(rg) == run(torch)

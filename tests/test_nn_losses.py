@@ -319,6 +319,19 @@ def test_cross_entropy_double_backward():
     assert rg.autograd.gradgradcheck(lambda a: rg.nn.functional.cross_entropy(a, t, reduction="sum"), (x,))
 
 
+def test_cross_entropy_probability_targets_divide_by_a_count():
+    # ATen's mean over class-probability targets divides by the sample count, a C++ Scalar
+    x = rg.tensor(logits(3, 4), requires_grad=True)
+    p = rg.tensor(logits(3, 4)).softmax(1)
+    mean = rg.nn.functional.cross_entropy(x, p, label_smoothing=0.1)
+    assert mean.grad_fn.name() == "DivBackward1"
+    summed = rg.nn.functional.cross_entropy(x, p, label_smoothing=0.1, reduction="sum")
+    np.testing.assert_allclose(mean.item(), summed.item() / 3, rtol=1e-12)
+    assert rg.autograd.gradgradcheck(lambda a: rg.nn.functional.cross_entropy(a, p), (x,))
+    empty = rg.nn.functional.cross_entropy(x[:0], p[:0])
+    assert empty.grad_fn.name() == "NegBackward0" and np.isnan(empty.item())
+
+
 def test_losses_keep_float32():
     x = rg.tensor(logits(4, 3).astype(np.float32), requires_grad=True)
     for loss in (

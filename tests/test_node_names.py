@@ -103,6 +103,22 @@ LOSSES = {
     "cross_entropy/weight": lambda m, v: F(m).cross_entropy(v["x"], v["cls"], weight=v["w5"]),
     "cross_entropy/unbatched": lambda m, v: F(m).cross_entropy(v["x"][0], v["cls"][0]),
     **{
+        f"cross_entropy/probabilities_{r}": (lambda m, v, r=r: F(m).cross_entropy(v["x"], v["t"], reduction=r))
+        for r in REDUCTIONS
+    },
+    **{
+        f"cross_entropy/label_smoothing_{r}": (
+            lambda m, v, r=r: F(m).cross_entropy(v["x"], v["cls"], label_smoothing=0.1, reduction=r)
+        )
+        for r in REDUCTIONS
+    },
+    "cross_entropy/label_smoothing_weight": lambda m, v: F(m).cross_entropy(
+        v["x"], v["cls"], weight=v["w5"], label_smoothing=0.1
+    ),
+    "cross_entropy/probabilities_smoothed": lambda m, v: F(m).cross_entropy(v["x"], v["t"], label_smoothing=0.1),
+    "cross_entropy/probabilities_weight": lambda m, v: F(m).cross_entropy(v["x"], v["t"], weight=v["w5"]),
+    "cross_entropy/probabilities_empty": lambda m, v: F(m).cross_entropy(v["x"][:0], v["t"][:0]),
+    **{
         f"cross_entropy/3d_{r}": (lambda m, v, r=r: F(m).cross_entropy(v["x3"], v["t3"], reduction=r))
         for r in REDUCTIONS
     },
@@ -235,8 +251,6 @@ KNOWN_DIFFERENCES = {
     "linear/3d": lambda m, v: F(m).linear(v["x3"], v["x"][:, :4]),
     "matmul/batched": lambda m, v: v["x3"] @ v["x3"].transpose(1, 2),
     "margin_ranking_loss": lambda m, v: F(m).margin_ranking_loss(v["x"][:, 0], v["y"][:, 0], v["pm"][:, 0]),
-    "cross_entropy/label_smoothing": lambda m, v: F(m).cross_entropy(v["x"], v["cls"], label_smoothing=0.1),
-    "cross_entropy/probabilities": lambda m, v: F(m).cross_entropy(v["x"], v["t"]),
     "pairwise_distance": lambda m, v: F(m).pairwise_distance(v["x"], v["y"]),
     "group_norm": lambda m, v: F(m).group_norm(v["img"], 3, v["b4"][:3], v["b4"][1:]),
 }

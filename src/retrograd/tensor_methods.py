@@ -1461,7 +1461,7 @@ class TensorMethods:
             >>> x
             tensor([0., 0., 0.])
         """
-        return _inplace.apply_uniform(self, _ops.fill, 0)
+        return _inplace.apply_uniform(self, _ops.copying.in_place_zero)
 
     def fill_(self, value: Any) -> Tensor:
         """Fill this tensor with `value`; returns it.
@@ -1479,7 +1479,7 @@ class TensorMethods:
             >>> retrograd.zeros(2, dtype=retrograd.int64).fill_(7)
             tensor([7, 7])
         """
-        return _inplace.apply_uniform(self, _ops.fill, value)
+        return _inplace.apply_uniform(self, _ops.copying.in_place_fill, value)
 
     def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
         """Copy `src` (broadcast to this shape, cast to this dtype) into this tensor; returns it.

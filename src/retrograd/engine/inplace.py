@@ -57,11 +57,11 @@ def apply(target: Tensor, op: Any, *args: Any, **kwargs: Any) -> Tensor:
     return commit(target, op(target, *args, **kwargs))
 
 
-def apply_uniform(target: Tensor, op: Any, value: Any) -> Tensor:
+def apply_uniform(target: Tensor, op: Any, *args: Any) -> Tensor:
     """`fill_`/`zero_`: every element gets the same value, so PyTorch allows them on a tensor whose
     elements share memory (an `expand`ed one), where other in-place ops raise."""
     check_writable(target)
-    return commit(target, op(target, value), uniform=True)
+    return commit(target, op(target, *args), uniform=True)
 
 
 # in-place arithmetic that can be computed straight into the target's memory

@@ -14,6 +14,7 @@ from ..engine.devices import to_device
 from ..engine.numpy_errors import broadcast_mismatch
 from ..engine.primitive import Primitive
 from ..tensor import Tensor
+from .creation import zeros_like
 from .kernels.arg_types import number_arg
 from .kernels.guards import check_scalar_fits, store_scalar
 from .kernels.placement import check_memory_format, empty_preserving, laid_out
@@ -39,11 +40,26 @@ _to_dtype = Primitive(
     [lambda g: g],  # the engine casts the gradient back to the input's dtype
     node_name="ToCopyBackward0",
 )
-_fill = Primitive(
-    "fill",
-    lambda xp, a, value: xp.broadcast_to(xp.asarray(store_scalar(value, a.dtype)), a.shape).copy(),
-    [lambda g: None],  # the old values do not influence the result
-)
+
+
+def _filled(xp: Any, a: Any, value: Any) -> Any:
+    return xp.broadcast_to(xp.asarray(store_scalar(value, a.dtype)), a.shape).copy()
+
+
+def _fillers(by_number: str, by_tensor: str) -> tuple[Primitive, Primitive]:
+    """fill's rows for a number and for a 0-d tensor value, under PyTorch's node names. The old
+    values get a zero gradient (PyTorch's zeros_like, not None); a tensor value gets Σ g."""
+    number = Primitive("fill", _filled, [lambda g: zeros_like(g)], node_name=by_number)
+    tensor = Primitive(
+        "fill", lambda xp, a, v: _filled(xp, a, v), [lambda g: zeros_like(g), lambda g: g.sum()],
+        inputs=("a", "v"), node_name=by_tensor,
+    )
+    return number, tensor
+
+
+_FILL = _fillers("FillBackward0", "FillBackward1")  # torch.fill
+_FILL_IN_PLACE = _fillers("FillBackward2", "FillBackward3")  # Tensor.fill_
+_zero = Primitive("fill", _filled, [lambda g: zeros_like(g)], node_name="ZeroBackward0")  # Tensor.zero_
 _copy = Primitive(
     "copy",
     lambda xp, a, b: xp.broadcast_to(b.astype(a.dtype, copy=False), a.shape).copy(),
@@ -116,16 +132,29 @@ def fill(t: Tensor, value: Any) -> Tensor:
         >>> retrograd.fill(retrograd.zeros(3, dtype=retrograd.int64), 2)
         tensor([2, 2, 2])
     """
+    return _fill_with(_FILL, t, value)
+
+
+def in_place_fill(t: Tensor, value: Any) -> Tensor:
+    """The out-of-place half of `t.fill_(value)` (recorded as FillBackward2/3, as PyTorch's fill_)."""
+    return _fill_with(_FILL_IN_PLACE, t, value)
+
+
+def in_place_zero(t: Tensor) -> Tensor:
+    """The out-of-place half of `t.zero_()` (recorded as ZeroBackward0)."""
+    return _zero(t, value=0)
+
+
+def _fill_with(rows: tuple[Primitive, Primitive], t: Tensor, value: Any) -> Tensor:
     if isinstance(value, Tensor):
         if value._data.ndim:
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value._data.ndim} dimensions."
             )
-        value = value._data
-    else:
-        number_arg("fill", "value", 2, value)
-        check_scalar_fits(value, t.dtype)
-    return _fill(t, value=value)
+        return rows[1](t, value)
+    number_arg("fill", "value", 2, value)
+    check_scalar_fits(value, t.dtype)
+    return rows[0](t, value=value)
 
 
 def copy(t: Tensor, src: Any) -> Tensor:

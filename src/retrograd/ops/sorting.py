@@ -5,14 +5,16 @@ and its gradient goes back to the picked positions (a scatter). Indices are
 computed on arrays in the wrapper, returned as int64 tensors without gradient.
 
 Order of equal values: sorting is stable (ties keep their input order; NaN
-sorts as the largest value), and topk/kthvalue pick by that stable order.
-PyTorch's CPU topk/kthvalue use an unstable selection, so among *equal* values
-its indices can differ from ours; the values are the same.
+sorts as the largest value). PyTorch's CPU topk/kthvalue/mode use unstable selections;
+on the CPU, rows where that decides among equal values are replayed step by step
+(`kernels.cpu_selection`), so the indices match PyTorch's too.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+import numpy as np
 
 from .. import return_types
 from ..backend import namespace
@@ -20,6 +22,7 @@ from ..engine.primitive import Primitive, not_a_tensor
 from ..engine.vmap_hook import NOT_BATCHED, batched
 from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
+from .kernels.cpu_selection import replay_kthvalue, replay_mode, replay_topk
 from .kernels.operands import numpy_alias, wrap_dim
 from .kernels.out_arg import MEDIAN, SAME, same, write_out
 from .kernels.scan import accumulate
@@ -51,6 +54,15 @@ def _orderable(kernel: str, input: Tensor) -> None:
         if kernel in ("Sort", "topk"):
             raise RuntimeError(f" {kernel} does not support complex dtypes on CPU")
         raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for '{input.dtype.kind_name}'")
+
+
+def _no_bool_kernel(kernel: str, input: Tensor) -> None:
+    """PyTorch's error for a bool input to a CPU order statistic (sort and mode have bool kernels;
+    `kernel` is "topk" or the dispatch name in the NotImplementedError)."""
+    if input._data.dtype.kind == "b":
+        if kernel == "topk":
+            raise RuntimeError("topk does not support bool dtypes on CPU")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
 def _prepare(input: Tensor, dim: int) -> tuple[Any, Any, int]:
@@ -205,9 +217,20 @@ def topk(
     xp, a, d = _prepare(input, dim)
     if not 0 <= k <= a.shape[d]:
         raise RuntimeError("selected index k out of range")
+    _no_bool_kernel("topk", input)
     index = xp.take(_stable_order(xp, a, d, largest), xp.arange(k), axis=d)
+    if xp is np and k > 0:
+        index = _by_rows(lambda rows, idx: replay_topk(rows, k, largest, sorted, idx), a, index, d)
     shape = input._data.shape[:d] + (k,) + input._data.shape[d + 1 :] if input._data.ndim else ()
     return _pair(return_types.topk, _topk_values, input, index, d, shape)
+
+
+def _by_rows(replay: Any, a: Any, index: Any, d: int) -> Any:
+    """`replay(rows, index_rows)` with `d` moved last and the other dims flattened into rows."""
+    rows = np.moveaxis(a, d, -1)
+    moved = np.moveaxis(index, d, -1)
+    fixed = replay(rows.reshape(-1, rows.shape[-1]), moved.reshape(-1, moved.shape[-1]))
+    return np.moveaxis(fixed.reshape(moved.shape), -1, d)
 
 
 def _check_reducible(name: str, a: Any, d: int) -> None:
@@ -271,7 +294,11 @@ def kthvalue(
     _check_reducible("kthvalue", a, d)
     if not 1 <= k <= a.shape[d]:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    if input._data.ndim:  # a 0-d input is copied before the kernel's dtype dispatch
+        _no_bool_kernel("kthvalue_cpu", input)
     index = _pick(xp, _stable_order(xp, a, d, False), k - 1, d)
+    if xp is np:
+        index = _by_rows(lambda rows, idx: replay_kthvalue(rows, k, idx[:, 0])[:, None], a, index, d)
     return _pair(return_types.kthvalue, _kthvalue_values, input, index, d, shape)
 
 
@@ -295,8 +322,8 @@ def _full_median(xp: Any, a: Any, ignore_nan: bool) -> Any:
         n = int((flat == flat).sum())
         if n == 0 or (n < flat.size and not ignore_nan):
             return xp.asarray(xp.nan, dtype=a.dtype)
-    elif n == 0:  # PyTorch returns the dtype's smallest value here
-        return xp.asarray(xp.iinfo(a.dtype).min if a.dtype.kind in "iu" else False, dtype=a.dtype)
+    elif n == 0:  # PyTorch's NaN cast to the dtype: an integer's smallest value, a bool's True
+        return xp.asarray(xp.iinfo(a.dtype).min if a.dtype.kind in "iu" else True, dtype=a.dtype)
     return flat[(n - 1) // 2].copy()
 
 
@@ -314,6 +341,9 @@ def _median(name: str, input: Tensor, dim: int | None, keepdim: bool) -> Any:
     _orderable("median", input)
     ignore_nan = name == "nanmedian"
     if dim is None:
+        # an empty input's NaN result is made before the kernel's dtype dispatch
+        if isinstance(input, Tensor) and input._data.size:
+            _no_bool_kernel("median_cpu", input)
         return (_nanmedian_all if ignore_nan else _median_all)(input)
     if _vmap.active:
         r = batched("along", lambda x, d: _median(name, x, d, keepdim), input, dim)
@@ -321,6 +351,7 @@ def _median(name: str, input: Tensor, dim: int | None, keepdim: bool) -> Any:
             return r
     xp, a, d = _prepare(input, dim)
     _check_reducible(name, a, d)
+    _no_bool_kernel("median_out", input)
     shape = reduced_shape(input._data.shape, (d,) if input._data.ndim else (), keepdim)
     index = _median_index(xp, a, d, ignore_nan)
     prim = _nanmedian_values if ignore_nan else _median_values
@@ -442,7 +473,7 @@ def mode(
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Any:
-    """The most frequent value along `dim` (the smallest on a tie) and the index of its last occurrence.
+    """The most frequent value along `dim` (the smallest on a tie) and an index of it (PyTorch's CPU choice).
 
     Args:
         input (Tensor): the tensor to search.
@@ -475,5 +506,8 @@ def mode(
     xp, a, d = _prepare(input, dim)
     _check_reducible("mode", a, d)
     shape = reduced_shape(input._data.shape, (d,) if input._data.ndim else (), keepdim)
-    return _pair(return_types.mode, _mode_values, input, _mode_index(xp, a, d), d, shape)
+    index = _mode_index(xp, a, d)
+    if xp is np:  # PyTorch's CPU kernel sorts unstably: replay it where that decides the index
+        index = _by_rows(lambda rows, idx: replay_mode(rows, idx[:, 0])[:, None], a, index, d)
+    return _pair(return_types.mode, _mode_values, input, index, d, shape)
 

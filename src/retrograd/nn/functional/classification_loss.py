@@ -238,9 +238,9 @@ def _prob_targets(input: Tensor, target: Tensor, weight: Tensor | None, reductio
         return -prod.sum(cdim)
     if reduction == "sum":
         return -prod.sum()
-    if input.numel() == 0:
-        return -prod.sum() * float("nan")
-    return -prod.sum() / (input.numel() / n_classes)
+    if input.numel() == 0:  # as ATen: the sum filled with NaN in place, then negated
+        return -prod.sum().fill_(float("nan"))
+    return _loss.divide_by_count(-prod.sum(), input.numel() // n_classes)
 
 
 def _smoothed(input: Tensor, target: Tensor, weight: Tensor | None, reduction: str, ignore_index: int,
@@ -254,11 +254,9 @@ def _smoothed(input: Tensor, target: Tensor, weight: Tensor | None, reduction: s
     logp = log_softmax(input, cdim)
     nll = _nll_nd(logp, idx, wt, denom, reduction)
     weighted = logp if weight is None else logp * _class_view(weight, input)
-    # 1 where the target counts, 0 where ignored: the unweighted kernel's weights (from a primitive on the target)
-    keep = (wt if weight is None else _weights(input, target, None, ignore_index)[1]).reshape(target.shape)
-    smooth = -weighted.sum(cdim) * keep
+    smooth = (-weighted.sum(cdim)).masked_fill_(target == ignore_index, 0.0)  # as ATen records it
     if reduction == "mean":  # over the weights of the counted targets, as nll's mean (0/0: NaN, as PyTorch)
         smooth = smooth.sum() / denom
     elif reduction == "sum":
         smooth = smooth.sum()
-    return (1 - smoothing) * nll + smooth * (smoothing / n_classes)
+    return _loss.multiply_by_scalar(nll, 1 - smoothing) + _loss.multiply_by_scalar(smooth, smoothing / n_classes)
