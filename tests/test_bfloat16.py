@@ -233,3 +233,16 @@ def test_import_does_not_load_ml_dtypes_until_a_bfloat16_tensor():
         "assert (x + 1).dtype is rg.bfloat16\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_bfloat16_randn_tail_is_the_next_block_of_sixteen():
+    # PyTorch's reduced-precision normal path: a ragged tail recomputes the last 16 outputs from
+    # the next 16 uniforms, where float32's vectorised path draws 16 more after all n
+    rg.manual_seed(0)
+    reference = rg.randn(32).to(rg.bfloat16)  # two whole blocks of 16, from the first 32 uniforms
+    rg.manual_seed(3)
+    assert 1.0 not in rg.rand(1000, dtype=rg.bfloat16).tolist()  # draws that round up to 1 become 0
+    rg.manual_seed(0)
+    rg.manual_seed(0)
+    drawn = rg.randn(20, dtype=rg.bfloat16)
+    assert rg.equal(drawn[:4], reference[:4]) and rg.equal(drawn[4:], reference[16:])

@@ -420,6 +420,23 @@ def test_float16_rand_and_normal():
         states_match()
 
 
+def test_bfloat16_rand_and_normal():
+    for seed in SEEDS[:3]:
+        seed_both(seed)
+        for n in (1, 7, 16, 17, 20, 33, 100):
+            same(rg.rand(n, dtype=rg.bfloat16).float(), torch.rand(n, dtype=torch.bfloat16).float())
+            same(rg.randn(n, dtype=rg.bfloat16).float(), torch.randn(n, dtype=torch.bfloat16).float())
+            same(
+                rg.empty(n, dtype=rg.bfloat16).normal_(0.5, 2.0).float(),
+                torch.empty(n, dtype=torch.bfloat16).normal_(0.5, 2.0).float(),
+            )
+            same(
+                rg.empty(n, dtype=rg.bfloat16).uniform_().float(),
+                torch.empty(n, dtype=torch.bfloat16).uniform_().float(),
+            )
+        states_match()
+
+
 def test_fills_of_non_contiguous_views_follow_memory_order():
     seed_both(1)
     a, b = rg.zeros(6, 9), torch.zeros(6, 9)

@@ -83,11 +83,11 @@ def unit64(gen: Generator, n: int) -> Any:
 def uniform(gen: Generator, n: int, np_dtype: Any, low: float, high: float) -> Any:
     """`n` samples of U[low, high) in `np_dtype`; a sample that rounds up to `high` becomes `low`."""
     kind = np.dtype(np_dtype)
-    if (low, high) == (0.0, 1.0) and kind != np.float16:  # exact: never reaches 1
+    if (low, high) == (0.0, 1.0) and kind.itemsize > 2:  # exact: never reaches 1
         return unit64(gen, n) if kind == np.float64 else unit32(gen, n)
     if kind == np.float64:
         values = fma64(unit64(gen, n), high - low, low)
-    else:  # float32, and float16 through float32 arithmetic
+    else:  # float32, and float16/bfloat16 through float32 arithmetic (rounding may reach `high`)
         lo, hi = _F32(low), _F32(high)
         values = fma32(unit32(gen, n), hi - lo, lo).astype(kind, copy=False)
     top, bottom = kind.type(high), kind.type(low)

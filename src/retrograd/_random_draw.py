@@ -84,6 +84,10 @@ def normal(gen: Generator, shape: tuple, np_dtype: Any, mean: float = 0.0, std: 
 
 
 def _float_kind(np_dtype: Any) -> Any:
+    """The dtype whose PyTorch sampling path `np_dtype` takes: its own for the floats (bfloat16
+    and float16 have the reduced-precision ones), float32's for the others."""
+    if np_dtype is _dt.BFLOAT16_NP:
+        return np_dtype
     kind = np.dtype(np_dtype)
     return kind if kind in (np.float16, np.float32, np.float64) else np.dtype(np.float32)
 
