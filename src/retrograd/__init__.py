@@ -87,6 +87,7 @@ if TYPE_CHECKING:
     from .ops.copying import *
     from .ops.creation import *
     from .ops.elementwise.arithmetic import *
+    from .ops.elementwise.three_operand import *
     from .ops.elementwise.binary_math import *
     from .ops.elementwise.rounded_division import *
     from .ops.elementwise.clamp_where import *

@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     from .elementwise.pointwise import *  # noqa: F403
     from .elementwise.powers import *  # noqa: F403
     from .elementwise.rounded_division import *  # noqa: F403
+    from .elementwise.three_operand import *  # noqa: F403
     from .foreach import *  # noqa: F403
     from .from_data import *  # noqa: F403
     from .histograms import *  # noqa: F403

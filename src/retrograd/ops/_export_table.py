@@ -29,7 +29,10 @@ MODULES: dict[str, tuple[str, ...]] = {
     ),
     "elementwise.arithmetic": (
         "add", "sub", "rsub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "rdiv", "neg",
-        "negative", "addcmul", "addcdiv", "lerp",
+        "negative",
+    ),
+    "elementwise.three_operand": (
+        "addcmul", "addcdiv", "lerp",
     ),
     "elementwise.rounded_division": (
         "floor_divide", "remainder", "fmod",

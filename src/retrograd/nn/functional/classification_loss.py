@@ -21,6 +21,7 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...ops import nn_support
 from ...ops.activation.along_dim import log_softmax
+from ...ops.elementwise.arithmetic import div_number, mul_number
 from ...ops.fused import loss as _loss
 from ...tensor import Tensor
 
@@ -240,7 +241,7 @@ def _prob_targets(input: Tensor, target: Tensor, weight: Tensor | None, reductio
         return -prod.sum()
     if input.numel() == 0:  # as ATen: the sum filled with NaN in place, then negated
         return -prod.sum().fill_(float("nan"))
-    return _loss.divide_by_count(-prod.sum(), input.numel() // n_classes)
+    return div_number.scalar(-prod.sum(), input.numel() // n_classes)
 
 
 def _smoothed(input: Tensor, target: Tensor, weight: Tensor | None, reduction: str, ignore_index: int,
@@ -259,4 +260,4 @@ def _smoothed(input: Tensor, target: Tensor, weight: Tensor | None, reduction: s
         smooth = smooth.sum() / denom
     elif reduction == "sum":
         smooth = smooth.sum()
-    return _loss.multiply_by_scalar(nll, 1 - smoothing) + _loss.multiply_by_scalar(smooth, smoothing / n_classes)
+    return mul_number.scalar(nll, 1 - smoothing) + mul_number.scalar(smooth, smoothing / n_classes)

@@ -1,6 +1,7 @@
 """Elementwise ops: each output element depends on the inputs' elements at the same position.
 
 - `arithmetic`: + - * / and friends, with PyTorch's type promotion
+- `three_operand`: addcmul, addcdiv, lerp (one node each, PyTorch's kernels' order)
 - `rounded_division`: // % fmod, and div's rounding modes
 - `powers`: pow, float_power, square, reciprocal
 - `pointwise`: exp, log, trigonometry, rounding, special functions, ...
@@ -32,6 +33,7 @@ if TYPE_CHECKING:  # the modules this package gathers (at run time they load on 
         pointwise,
         powers,
         rounded_division,
+        three_operand,
     )
     from .arithmetic import *  # noqa: F403
     from .binary_math import *  # noqa: F403
@@ -45,9 +47,11 @@ if TYPE_CHECKING:  # the modules this package gathers (at run time they load on 
     from .pointwise import *  # noqa: F403
     from .powers import *  # noqa: F403
     from .rounded_division import *  # noqa: F403
+    from .three_operand import *  # noqa: F403
 
     __all__: list[str] = []
     __all__ += arithmetic.__all__
+    __all__ += three_operand.__all__
     __all__ += rounded_division.__all__
     __all__ += powers.__all__
     __all__ += pointwise.__all__

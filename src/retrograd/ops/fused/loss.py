@@ -237,26 +237,3 @@ _bce = Primitive(
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Any, reduction: str) -> Tensor:
     """Binary cross-entropy of probabilities `input` against `target`, reduced (weight: an array or None)."""
     return _bce(input, target, w=weight, reduction=reduction)
-
-
-# ATen scales and divides some losses by numbers it computed (C++ Scalars, not tensors), which
-# records MulBackward1/DivBackward1; a Python number operand records MulBackward0/DivBackward0.
-_multiply_by_scalar = Primitive(
-    "mul", lambda xp, a, c: a * c, [lambda g, c: _multiply_by_scalar.scalar(g, c)], node_name="MulBackward1",
-    saves_number=True,
-)  # d(a·c)/da = c
-_divide_by_count = Primitive(
-    "div", lambda xp, a, c: a / c, [lambda g, c: _divide_by_count.scalar(g, c)], node_name="DivBackward1",
-    quiet=True, saves_number=True,
-)  # d(a/c)/da = 1/c
-
-
-def multiply_by_scalar(total: Tensor, factor: float) -> Tensor:
-    """`total * factor` recorded as ATen's multiplication by a Scalar (label smoothing's weights)."""
-    return _multiply_by_scalar.scalar(total, factor)
-
-
-def divide_by_count(total: Tensor, count: int) -> Tensor:
-    """`total / count` recorded as ATen's division by a Scalar (cross_entropy's mean over
-    class-probability targets divides by the number of samples this way)."""
-    return _divide_by_count.scalar(total, count)

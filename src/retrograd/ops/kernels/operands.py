@@ -133,3 +133,8 @@ def recorded(*inputs: Tensor) -> bool:
     Ops copy them when this holds; a compile recording traces the arrays themselves instead.
     """
     return _grad_mode.enabled and _primitive.tracer is None and any(t._requires_grad for t in inputs)
+
+
+def conj_number(c: Any) -> Any:
+    """A Python number's complex conjugate (a real number is its own), for rules that scale by one."""
+    return c.conjugate() if isinstance(c, complex) else c

@@ -1,0 +1,177 @@
+"""Three-operand arithmetic: addcmul, addcdiv and lerp, one node each (PyTorch's).
+
+Optimizers and EMA updates call them every step. Each is evaluated in the order of PyTorch's CPU
+kernel, so the last bits agree: (value·t1)·t2 + input and lerp's a·b + c are fused multiply-adds
+there, (value·t1)/t2 + input is not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ... import dtypes as _dt
+from ...engine import numpy_errors
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from ..kernels.fused_multiply_add import fma, opmath, opmath_scalar
+from ..kernels.guards import overflow_error
+from ..kernels.operands import conj_number, promote
+
+__all__ = ["addcmul", "addcdiv", "lerp"]
+
+
+def _addcmul_forward(xp: Any, a: Any, t1: Any, t2: Any, value: Any) -> Any:
+    if a.dtype.kind in "iu":
+        return a + value * t1 * t2
+    x, y, z = opmath(xp, a, t1, t2)
+    return fma(xp, y * opmath_scalar(value, a.dtype), z, x, a.dtype)
+
+
+def _addcdiv_forward(xp: Any, a: Any, t1: Any, t2: Any, value: Any) -> Any:
+    x, y, z = opmath(xp, a, t1, t2)
+    return (x + (y * opmath_scalar(value, a.dtype, via_dtype=True)) / z).astype(a.dtype, copy=False)
+
+
+_addcmul = Primitive(
+    "addcmul",
+    _addcmul_forward,
+    [lambda g: g, lambda g, t2, value: g * (t2 * value).conj(), lambda g, t1, value: g * (t1 * value).conj()],
+    inputs=("a", "t1", "t2"),
+)
+_addcdiv = Primitive(
+    "addcdiv",
+    lambda xp, a, t1, t2, value: _addcdiv_forward(xp, a, t1, t2, value),
+    [
+        lambda g: g,
+        lambda g, t2, value: g * (value / t2).conj(),  # value/t2
+        lambda g, t1, t2, value: -g * (value * t1 / (t2 * t2)).conj(),  # -value·t1/t2²
+    ],
+    inputs=("a", "t1", "t2"),
+    quiet=True,
+)
+_INTEGER_ADDCDIV = (
+    "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a true "
+    "division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * "
+    "torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) "
+    "for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / "
+    "tensor2), for all dtypes."
+)
+
+
+def _is_float_or_complex(x: Any) -> bool:
+    return not isinstance(x, Tensor) or x.dtype.is_floating_point or x.dtype.is_complex
+
+
+def _lerp_forward(xp: Any, a: Any, b: Any, w: Any) -> Any:
+    """start + w (end - start), as PyTorch's lerp: w·(end - start) + start for |w| < 0.5, else
+    (w - 1)·(end - start) + end (exact at w = 1), each one fused multiply-add."""
+    dtype = a.dtype
+    a, b = opmath(xp, a, b)
+    diff = b - a
+    small = xp.abs(w) < 0.5
+    if isinstance(small, (bool, np.bool_)):  # a number weight: one formula for every element
+        coeff, base = (w, a) if small else (opmath_scalar(w, dtype) - 1, b)
+        return fma(xp, diff, opmath_scalar(coeff, dtype), base, dtype)
+    (w,) = opmath(xp, w)
+    return fma(xp, diff, xp.where(small, w, w - 1), xp.where(small, a, b), dtype)
+
+
+_lerp_scalar = Primitive(
+    "lerp",
+    lambda xp, a, b, weight: _lerp_forward(xp, a, b, weight),
+    [lambda g, weight: g * (1 - conj_number(weight)), lambda g, weight: g * conj_number(weight)],
+    inputs=("a", "b"),
+    node_name="LerpBackward0",
+)
+_lerp_tensor = Primitive(
+    "lerp",
+    lambda xp, a, b, w: _lerp_forward(xp, a, b, w),
+    [lambda g, w: g * (1 - w.conj()), lambda g, w: g * w.conj(), lambda g, a, b: g * (b - a).conj()],
+    inputs=("a", "b", "w"),
+    node_name="LerpBackward1",
+)
+
+
+def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+    """Elementwise `input + value * tensor1 * tensor2` (broadcasting), in one op.
+
+    Args:
+        input (Tensor): the tensor to add to.
+        tensor1 (Tensor): the first factor.
+        tensor2 (Tensor): the second factor.
+        value (number): the scale of the product (default 1).
+
+    Returns:
+        Tensor: the broadcast shape of the three tensors.
+
+    Examples:
+        >>> a, b = retrograd.tensor([2.0, 3.0]), retrograd.tensor([4.0, 5.0])
+        >>> retrograd.addcmul(retrograd.tensor([1.0, 1.0]), a, b, value=0.5)
+        tensor([5.0000, 8.5000])
+    """
+    a, t1, t2 = promote(input, tensor1, tensor2)
+    dt = a.dtype
+    if dt is _dt.bool_:
+        raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
+    if isinstance(value, complex) and not dt.is_complex:
+        raise overflow_error(dt)
+    if not (dt.is_floating_point or dt.is_complex):
+        value = int(value.real if isinstance(value, complex) else value)  # PyTorch truncates it
+    return _addcmul(a, t1, t2, value=value)
+
+
+def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+    """Elementwise `input + value * tensor1 / tensor2` (broadcasting), in one op.
+
+    Args:
+        input (Tensor): the tensor to add to.
+        tensor1 (Tensor): the numerator.
+        tensor2 (Tensor): the denominator.
+        value (number): the scale of the quotient (default 1).
+
+    Returns:
+        Tensor: the broadcast shape of the three tensors.
+
+    Examples:
+        >>> a, b = retrograd.tensor([2.0, 3.0]), retrograd.tensor([4.0, 6.0])
+        >>> retrograd.addcdiv(retrograd.tensor([1.0, 1.0]), a, b, value=2)
+        tensor([2., 2.])
+    """
+    a, t1, t2 = promote(input, tensor1, tensor2)
+    if not (_is_float_or_complex(tensor1) or _is_float_or_complex(tensor2)):
+        raise RuntimeError(_INTEGER_ADDCDIV)
+    return _addcdiv(a, t1, t2, value=value)
+
+
+def lerp(input: Tensor, end: Any, weight: Any) -> Tensor:
+    """Linear interpolation `input + weight * (end - input)`, elementwise (broadcasting).
+
+    Args:
+        input (Tensor): the start points (floating dtype).
+        end (Tensor): the end points, same dtype.
+        weight (float or Tensor): the fraction of the way from `input` to `end`.
+
+    Returns:
+        Tensor: the broadcast shape.
+
+    Examples:
+        >>> retrograd.lerp(retrograd.tensor([0.0, 10.0]), retrograd.tensor([10.0, 20.0]), 0.25)
+        tensor([ 2.5000, 12.5000])
+        >>> retrograd.lerp(retrograd.tensor([0.0, 0.0]), retrograd.tensor([1.0, 1.0]), retrograd.tensor([0.5, 2.0]))
+        tensor([0.5000, 2.0000])
+    """
+    mismatch = numpy_errors.broadcast_mismatch([x.shape for x in (input, end, weight) if isinstance(x, Tensor)])
+    if mismatch is not None:
+        raise mismatch
+    for name, other in (("end", end), ("weight", weight)):  # PyTorch's lerp does not promote
+        if isinstance(other, Tensor) and isinstance(input, Tensor) and other.dtype != input.dtype:
+            raise RuntimeError(
+                f"expected dtype {input.dtype.c10_name} for `{name}` but got dtype {other.dtype.c10_name}"
+            )
+    if isinstance(weight, Tensor):
+        start, stop, w = promote(input, end, weight)
+        return _lerp_tensor(start, stop, w)
+    start, stop = promote(input, end)
+    return _lerp_scalar(start, stop, weight=weight)
