@@ -410,27 +410,6 @@ def test_in_place_view_ops_name_their_nodes_as_pytorch():
         "TBackward1", "TransposeBackward1", "UnsqueezeBackward1", "SqueezeBackward4"]
 
 
-def test_unique_records_pytorchs_refusing_nodes():
-    # PyTorch keeps unique's values in the graph under a node whose backward refuses
-    x = retrograd.tensor([[1.0, 2.0], [1.0, 2.0], [3.0, 1.0]], requires_grad=True)
-    cases = [
-        (lambda: retrograd.unique(x, return_counts=True), "Unique2Backward0", "_unique2"),
-        (lambda: retrograd.unique(x, dim=0), "UniqueDimBackward0", "unique_dim"),
-        (
-            lambda: retrograd.unique_consecutive(x, return_inverse=True),
-            "UniqueConsecutiveBackward0",
-            "unique_consecutive",
-        ),
-    ]
-    for call, node, op in cases:
-        result = call()
-        values, rest = (result[0], result[1:]) if isinstance(result, tuple) else (result, ())
-        assert values.grad_fn.name() == node and all(not r.requires_grad for r in rest)
-        with pytest.raises(NotImplementedError, match=f"the derivative for '{op}' is not implemented."):
-            values.sum().backward()
-    assert not retrograd.unique(x.detach()).requires_grad
-
-
 @pytest.mark.parametrize("name", ["unsqueeze", "squeeze_dim", "squeeze", "select", "slice"])
 def test_view_derivative_nodes_match_pytorch(name):
     assert view_derivative_nodes(retrograd, name) == view_derivative_nodes(torch, name)

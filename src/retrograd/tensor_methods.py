@@ -24,6 +24,7 @@ from ._op_method import InPlaceMethod, OpMethod, dtype_conversion
 from .backend import device as _device
 from .engine import inplace as _inplace
 from .engine import inplace_views as _inplace_views
+from .engine import tensor_type as _tt
 from .engine.vmap_hook import random_fill
 
 if TYPE_CHECKING:
@@ -68,11 +69,22 @@ def _operator(op: Any) -> Any:
     return copy
 
 
-def _fill_random(target: Tensor, kind: str, a: Any, b: Any, generator: Any) -> Tensor:
-    """`uniform_`, `normal_`, ...: draw into a fresh array, then write it in place like `fill_`."""
-    if random_fill(target, lambda t: _fill_random(t, kind, a, b, generator)) is not None:  # vmap, "different"
+# PyTorch's node for each in-place sampler (random_'s overloads have their own: see `random_`)
+_SAMPLE_NODES = {
+    "uniform": "UniformBackward0", "normal": "NormalBackward0", "bernoulli": "BernoulliBackward2",
+    "exponential": "ExponentialBackward0", "cauchy": "CauchyBackward0", "log_normal": "LogNormalBackward0",
+    "geometric": "GeometricBackward0",
+}  # fmt: skip
+
+
+def _fill_random(target: Tensor, kind: str, a: Any, b: Any, generator: Any, node: str | None = None) -> Tensor:
+    """`uniform_`, `normal_`, ...: draw into a fresh array, then write it in place, recorded under
+    PyTorch's node for the sampler."""
+    if random_fill(target, lambda t: _fill_random(t, kind, a, b, generator, node)) is not None:  # vmap
         return target
-    return _inplace.apply(target, _ops.fill, _load_random().sample_like(target, kind, a, b, generator))
+    values = _load_random().sample_like(target, kind, a, b, generator)
+    p = a if kind == "bernoulli" and isinstance(a, _tt.Tensor) else None
+    return _inplace.apply(target, _ops.copying.in_place_sample, values, node or _SAMPLE_NODES[kind], p)
 
 
 class TensorMethods:
@@ -1656,4 +1668,7 @@ class TensorMethods:
             tensor([4., 4., 4.])
         """
         low, high = _load_random().random_bounds(args, bounds)
-        return _fill_random(self, "random", low, high, generator)
+        # PyTorch's overloads: random_(from, to), random_(to), random_(): RandomBackward0, 1, 2
+        only_to = (len(args) == 1 and not bounds) or (not args and set(bounds) == {"to"})
+        overload = 2 if not (args or bounds) else 1 if only_to else 0
+        return _fill_random(self, "random", low, high, generator, f"RandomBackward{overload}")

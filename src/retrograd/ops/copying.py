@@ -60,6 +60,22 @@ def _fillers(by_number: str, by_tensor: str) -> tuple[Primitive, Primitive]:
 _FILL = _fillers("FillBackward0", "FillBackward1")  # torch.fill
 _FILL_IN_PLACE = _fillers("FillBackward2", "FillBackward3")  # Tensor.fill_
 _zero = Primitive("fill", _filled, [lambda g: zeros_like(g)], node_name="ZeroBackward0")  # Tensor.zero_
+
+
+def _sampler(node: str) -> Primitive:
+    """`normal_`, `uniform_`, ...: drawn values replace the old ones, whose gradient is zero."""
+    return Primitive("fill", _filled, [lambda g: zeros_like(g)], node_name=node)
+
+
+_SAMPLERS = {node: _sampler(node) for node in (
+    "UniformBackward0", "NormalBackward0", "BernoulliBackward2", "ExponentialBackward0", "CauchyBackward0",
+    "LogNormalBackward0", "GeometricBackward0", "RandomBackward0", "RandomBackward1", "RandomBackward2",
+)}  # fmt: skip
+# bernoulli_ with a tensor of probabilities: they get a zero gradient too
+_BERNOULLI_BY_TENSOR = Primitive(
+    "fill", lambda xp, a, p, value: _filled(xp, a, value), [lambda g: zeros_like(g), lambda g, p: zeros_like(p)],
+    inputs=("a", "p"), node_name="BernoulliBackward1",
+)
 _copy = Primitive(
     "copy",
     lambda xp, a, b: xp.broadcast_to(b.astype(a.dtype, copy=False), a.shape).copy(),
@@ -138,6 +154,14 @@ def fill(t: Tensor, value: Any) -> Tensor:
 def in_place_fill(t: Tensor, value: Any) -> Tensor:
     """The out-of-place half of `t.fill_(value)` (recorded as FillBackward2/3, as PyTorch's fill_)."""
     return _fill_with(_FILL_IN_PLACE, t, value)
+
+
+def in_place_sample(t: Tensor, values: Any, node: str, p: Tensor | None = None) -> Tensor:
+    """The out-of-place half of `t.normal_()` and friends: `values` (drawn already) recorded under
+    PyTorch's node `node`; `p` is bernoulli_'s tensor of probabilities."""
+    if p is not None:
+        return _BERNOULLI_BY_TENSOR(t, p, value=values)
+    return _SAMPLERS[node](t, value=values)
 
 
 def in_place_zero(t: Tensor) -> Tensor:
