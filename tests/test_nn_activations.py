@@ -59,3 +59,27 @@ def test_sequential_repr_vs_torch():
         return m.nn.Sequential(m.nn.Linear(4, 8), m.nn.BatchNorm1d(8), m.nn.ReLU(inplace=True), m.nn.Dropout(0.1),
                                m.nn.Linear(8, 2), m.nn.LogSoftmax(dim=1))
     assert repr(net(rg)) == repr(net(torch))
+
+
+def _gelu_derivatives(m, approximate):
+    x = m.tensor([-2.0, -0.5, 0.0, 1.0, 3.0], dtype=m.float64, requires_grad=True)
+    g = m.autograd.grad(m.nn.functional.gelu(x, approximate=approximate).sum(), x, create_graph=True)[0]
+    h = m.autograd.grad(g.sum(), x, create_graph=True)[0]
+    return g.grad_fn.name(), g.detach().tolist(), h.detach().tolist()
+
+
+@pytest.mark.parametrize("approximate", ["none", "tanh"])
+def test_gelu_gradient_is_one_node_with_its_second_derivative(approximate):
+    # PyTorch records a create_graph gradient of gelu as one gelu_backward node
+    import math
+
+    name, _, second = _gelu_derivatives(rg, approximate)
+    assert name == "GeluBackwardBackward0"
+    if approximate == "none":  # gelu'' = φ(a)(2 - a²)
+        expected = [math.exp(-a * a / 2) / math.sqrt(2 * math.pi) * (2 - a * a) for a in (-2.0, -0.5, 0.0, 1.0, 3.0)]
+        assert second == pytest.approx(expected, abs=1e-15)
+    if torch is not None:
+        ours, theirs = _gelu_derivatives(rg, approximate), _gelu_derivatives(torch, approximate)
+        assert ours[0] == theirs[0]
+        assert ours[1] == pytest.approx(theirs[1], rel=1e-14)
+        assert ours[2] == pytest.approx(theirs[2], rel=1e-12, abs=1e-15)

@@ -58,24 +58,63 @@ def _gelu_forward(xp: Any, a: Any, approximate: str) -> Any:
     return 0.5 * a * (1 + erf_array(a * math.sqrt(0.5)))
 
 
-def _gelu_rule(g: Tensor, a: Tensor, approximate: str) -> Tensor:
-    if not grad_state.enabled and type(g) is Tensor and type(a) is Tensor:  # nothing to record: fuse
-        fused = kernel(
-            namespace(a._data), "gelu_tanh_backward" if approximate == "tanh" else "gelu_backward", g._data, a._data
-        )
-        if fused is not None:
-            return Tensor._make(fused(g._data, a._data))
+def _gelu_slope(a: Tensor, approximate: str) -> Tensor:
+    """gelu'(a), on tensors (so it is differentiable again)."""
     if approximate == "tanh":
         # ½(1 + t) + ½a(1 - t²)·√(2/π)(1 + 3k a²), t = tanh(√(2/π)(a + k a³)).
         # Beyond |a| = 10, t is ±1 exactly: clamping there changes nothing but avoids a³ overflow.
         near = a.clamp(-10.0, 10.0)
         t = tanh((near + _GELU_K * near * near * near) * _SQRT_2_OVER_PI)
         inner = (1 + (3 * _GELU_K) * near * near) * _SQRT_2_OVER_PI
-        return g * (0.5 * (1 + t) + 0.5 * a * (1 - t * t) * inner)
+        return 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * inner
     # Φ(a) + a·φ(a); φ underflows to 0 beyond |a| = 40, where clamping avoids a² overflow
     cdf = 0.5 * (1 + erf(a * math.sqrt(0.5)))
     near = a.clamp(-40.0, 40.0)
-    return g * (cdf + a * ((near * near * -0.5).exp() * _INV_SQRT_2PI))
+    return cdf + a * ((near * near * -0.5).exp() * _INV_SQRT_2PI)
+
+
+def _gelu_curvature(a: Tensor, approximate: str) -> Tensor:
+    """gelu''(a): φ(a)(2 - a²) exactly (PyTorch's pdf·2 - a²·pdf), or the tanh form's
+    (1 - t²)(u' + ½a(u'' - 2t u'²)) with u = √(2/π)(a + k a³)."""
+    if approximate == "tanh":
+        near = a.clamp(-10.0, 10.0)
+        t = tanh((near + _GELU_K * near * near * near) * _SQRT_2_OVER_PI)
+        du = (1 + (3 * _GELU_K) * near * near) * _SQRT_2_OVER_PI
+        ddu = (6 * _GELU_K * _SQRT_2_OVER_PI) * near
+        return (1 - t * t) * (du + 0.5 * a * (ddu - 2 * t * du * du))
+    near = a.clamp(-40.0, 40.0)
+    pdf = (near * near * -0.5).exp() * _INV_SQRT_2PI
+    return pdf * 2 - (a * a) * pdf
+
+
+# PyTorch's gelu_backward, an op of (g, a): a create_graph gradient records GeluBackwardBackward0
+_gelu_backward = Primitive(
+    "gelu_backward",
+    lambda xp, g, a, approximate: _gelu_backward_array(xp, g, a, approximate),
+    [
+        lambda gg, a, approximate: gelu_backward(gg, a, approximate),
+        lambda gg, g, a, approximate: (gg * g) * _gelu_curvature(a, approximate),
+    ],
+    inputs=("g", "a"), node_name="GeluBackwardBackward0", quiet=True,
+)
+
+
+def _gelu_backward_array(xp: Any, g: Any, a: Any, approximate: str) -> Any:
+    fused = kernel(xp, "gelu_tanh_backward" if approximate == "tanh" else "gelu_backward", g, a)
+    if fused is not None:
+        return fused(g, a)
+    return (Tensor._make(g) * _gelu_slope(Tensor._make(a), approximate))._data
+
+
+def gelu_backward(g: Tensor, a: Tensor, approximate: str = "none") -> Tensor:
+    """g·gelu'(a), recorded as one node when autograd records it."""
+    if not grad_state.enabled and type(g) is Tensor and type(a) is Tensor:  # nothing to record
+        return Tensor._make(_gelu_backward_array(namespace(a._data), g._data, a._data, approximate))
+    return _gelu_backward(g, a, approximate=approximate)
+
+
+def _gelu_rule(g: Tensor, a: Tensor, approximate: str) -> Tensor:
+    return gelu_backward(g, a, approximate)
 
 
 _gelu = Primitive("gelu", _gelu_forward, [_gelu_rule], quiet=True)
