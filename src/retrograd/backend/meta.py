@@ -55,7 +55,7 @@ def unmet(name: str) -> NotImplementedError:
 
 
 class MetaArray(numpy.ndarray):
-    """A data-less array: NumPy's array machinery for shapes and dtypes, one aliased value behind it."""
+    """A data-less array: NumPy's machinery for shapes, dtypes and views, over memory never written."""
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
         out = kwargs.get("out")
