@@ -38,6 +38,8 @@ CASES = [
     case("real", lambda m, a, b: m.real(z(m, a, b) * z(m, b, a)), [rand(*S), rand(*S)],
          lambda a, b: np.real(np_z(a, b) * np_z(b, a))),
     case("real", lambda m, a: m.real(a), [rand(*S)], lambda a: a, variant="of_real"),
+    case("isreal", lambda m, a, b: m.isreal(z(m, a, (b > 0) * b)), [rand(*S), rand(*S)],
+         lambda a, b: (b > 0) * b == 0, variant="of_complex", grad=False, gradgrad=False),
     case("imag", lambda m, a, b: m.imag(z(m, a, b) * z(m, b, a)), [rand(*S), rand(*S)],
          lambda a, b: np.imag(np_z(a, b) * np_z(b, a))),
     case("conj", lambda m, a, b: m.view_as_real(m.conj(z(m, a, b)) * z(m, b, a)), [rand(*S), rand(*S)],

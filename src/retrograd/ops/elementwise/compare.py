@@ -9,7 +9,7 @@ import numpy as np
 
 from ... import _op_docs
 from ... import dtypes as _dt
-from ...backend import meta
+from ...backend import meta, namespace
 from ...engine import numpy_errors
 from ...engine.primitive import not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
@@ -110,7 +110,12 @@ def _real_signbit(a: Any) -> Any:
 
 signbit = _predicate("signbit", _real_signbit)
 logical_not = _predicate("logical_not", np.logical_not)
-isreal = _predicate("isreal", lambda a: np.ones(a.shape, bool))
+def _real(a: Any) -> Any:
+    """isreal: a zero imaginary part (NaN included, as PyTorch); every element of a real tensor."""
+    return a.imag == 0 if a.dtype.kind == "c" else namespace(a).ones(a.shape, bool)
+
+
+isreal = _predicate("isreal", _real)
 
 
 def _bitwise(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
