@@ -18,6 +18,9 @@ from . import _missing
 from . import dtypes as _dt
 from . import ops as _ops
 from .engine.vmap_hook import whole
+from .ops import autocast_policy as _autocast
+from .ops.autocast_policy import active as _autocasting
+from .ops.autocast_policy import lower_precision as _lower_precision
 from .ops.kernels.out_arg import SAME, norm_dtype, same, write_out
 from .ops.linalg.common import LinAlgError, check_matrix, linalg_lstsq
 from .ops.linalg.composite import matrix_power, multi_dot
@@ -151,6 +154,8 @@ def vecdot(x: Tensor, y: Tensor, *, dim: int = -1, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, vecdot, locals(), same("linalg.vecdot: Expected out of dtype{src} but found {dst}"))
+    if _autocasting[0]:
+        x, y = _lower_precision(x, y)
     if x._data.dtype != y._data.dtype:
         raise RuntimeError(
             f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
@@ -204,6 +209,8 @@ def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *, driver: str | Non
         tensor([[1.3333],
                 [2.3333]])
     """
+    if _autocast.active[0] and _autocast.enabled():  # native in float32 in PyTorch: no lowered inner products
+        return _autocast.run_in_float32(lstsq, A, B, rcond, driver=driver)
     check_matrix(A, "torch.linalg.lstsq", square=False)
     driver = driver or "gelsy"
     if driver not in ("gels", "gelsy", "gelsd", "gelss"):

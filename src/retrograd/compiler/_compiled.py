@@ -22,6 +22,7 @@ from ..engine.forward_ad import levels as _fw_levels
 from ..engine.grad_mode import state
 from ..engine.graph import FREED_MESSAGE, Node, _sequence
 from ..engine.views import edge
+from ..ops.autocast_policy import guard_key as _autocast_key
 from ..tensor import Tensor
 from . import _probe, _trace
 from ._codegen import Generated, generate
@@ -92,7 +93,7 @@ def _flatten(value: Any, key: list, tensors: list) -> None:
 
 
 def _arguments(args: tuple, kwargs: dict) -> tuple[tuple, list]:
-    key: list = [state.enabled]
+    key: list = [state.enabled, _autocast_key()]  # grad mode and CPU autocast change what runs
     tensors: list = []
     for a in args:
         _flatten(a, key, tensors)

@@ -14,6 +14,8 @@ from ... import _global_flags
 from ... import ops as _ops
 from ...dtypes import bool_, float32
 from ...engine.vmap_hook import hook as _vmap
+from ...ops.autocast_policy import active as _autocasting
+from ...ops.autocast_policy import lower_precision as _lower_precision
 from ...ops.fused import attention as _fused
 from ...tensor import Tensor
 
@@ -109,6 +111,8 @@ def scaled_dot_product_attention(
         >>> F.scaled_dot_product_attention(q, k, v).shape
         retrograd.Size([2, 4, 5, 3])
     """
+    if _autocasting[0]:
+        query, key, value, attn_mask = _lower_precision(query, key, value, attn_mask)
     _check_qkv(query, key, value)
     if not (_global_flags.sdp_enabled("math") or _global_flags.sdp_enabled("flash")):  # PyTorch's CPU kernels
         raise RuntimeError(

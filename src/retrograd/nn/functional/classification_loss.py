@@ -21,6 +21,8 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...ops import nn_support
 from ...ops.activation.along_dim import log_softmax
+from ...ops.autocast_policy import active as _autocasting
+from ...ops.autocast_policy import float32 as _float32
 from ...ops.elementwise.arithmetic import div_number, mul_number
 from ...ops.fused import loss as _loss
 from ...tensor import Tensor
@@ -122,6 +124,8 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
         >>> F.nll_loss(logp, retrograd.tensor([1, -100]), reduction='none')
         tensor([1., 0.])
     """
+    if _autocasting[0]:
+        input, target, weight = _float32(input, target, weight)
     reduction = reduction_of(size_average, reduce, reduction)
     if _vmap.active:
         r = batched("class_loss", lambda x, t, red: nll_loss(x, t, weight, None, ignore_index, None, red), input,
@@ -181,6 +185,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
         >>> F.cross_entropy(logits, retrograd.tensor([2, 1]), reduction="none")
         tensor([2.2395, 0.0949])
     """
+    if _autocasting[0]:
+        input, target, weight = _float32(input, target, weight)
     reduction = reduction_of(size_average, reduce, reduction)
     if _vmap.active:
         r = batched("class_loss", lambda x, t, red: cross_entropy(x, t, weight, None, ignore_index, None, red,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...ops.autocast_policy import active as _autocasting
+from ...ops.autocast_policy import lower_precision as _lower_precision
 from ...ops.fused import conv as _conv
 from ...ops.fused import resample as rs
 from ...tensor import Tensor
@@ -30,6 +32,8 @@ def _input_dims(name: str, nd: int, x: Tensor) -> bool:
 
 def _conv_nd(name: str, nd: int, x: Tensor, w: Tensor, b: Any, stride: Any, padding: Any, dilation: Any,
              groups: int) -> Tensor:
+    if _autocasting[0]:
+        x, w, b = _lower_precision(x, w, b)
     unbatched = _input_dims(name, nd, x)
     if unbatched:
         x = x.unsqueeze(0)
@@ -159,6 +163,8 @@ def _check_output_padding(out_pad: tuple, stride: tuple, dilation: tuple) -> Non
 
 def _conv_transpose_nd(name: str, nd: int, x: Tensor, w: Tensor, b: Any, stride: Any, padding: Any,
                        output_padding: Any, groups: int, dilation: Any) -> Tensor:
+    if _autocasting[0]:
+        x, w, b = _lower_precision(x, w, b)
     unbatched = _input_dims(name, nd, x)
     if unbatched:
         x = x.unsqueeze(0)

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 
 from ... import ops as _ops
+from ...ops.autocast_policy import active as _autocasting
+from ...ops.autocast_policy import float32 as _float32
 from ...ops.fused import ctc as fused_ctc
 from ...tensor import Tensor
 
@@ -104,6 +106,8 @@ def ctc_loss(
         >>> F.ctc_loss(log_probs, retrograd.tensor([[1, 1]]), *too_long, zero_infinity=True)
         tensor(0.)
     """
+    if _autocasting[0]:
+        log_probs = _float32(log_probs)
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
     unbatched = log_probs.dim() == 2

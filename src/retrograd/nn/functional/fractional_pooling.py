@@ -19,6 +19,8 @@ import numpy as np
 from ... import ops as _ops
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
+from ...ops.autocast_policy import active as _autocasting
+from ...ops.autocast_policy import float32 as _float32
 from ...tensor import Tensor
 
 __all__ = [
@@ -175,6 +177,8 @@ def fractional_max_pool2d_with_indices(
         >>> [t.shape for t in F.fractional_max_pool2d_with_indices(x, 2, output_ratio=(0.5, 0.5))]
         [retrograd.Size([1, 2, 4, 4]), retrograd.Size([1, 2, 4, 4])]
     """
+    if _autocasting[0]:
+        input = _float32(input)
     return _fractional("fractional_max_pool2d", 2, input, kernel_size, output_size, output_ratio, _random_samples)
 
 
@@ -205,6 +209,8 @@ def fractional_max_pool3d_with_indices(
         >>> [t.shape for t in F.fractional_max_pool3d_with_indices(x, 2, output_ratio=(0.5, 0.5, 0.5))]
         [retrograd.Size([1, 2, 4, 4, 4]), retrograd.Size([1, 2, 4, 4, 4])]
     """
+    if _autocasting[0]:
+        input = _float32(input)
     return _fractional("fractional_max_pool3d", 3, input, kernel_size, output_size, output_ratio, _random_samples)
 
 

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import warnings
 
+from ...ops.autocast_policy import active as _autocasting
+from ...ops.autocast_policy import float32 as _float32
+from ...ops.autocast_policy import lower_precision as _lower_precision
 from ...ops.fused.affine_grid import AFFINE_GRID, base_grid
 from ...ops.fused.grid_sampler import grid_sampler
 from ...tensor import Tensor
@@ -48,6 +51,8 @@ def affine_grid(theta: Tensor, size: list[int], align_corners: bool | None = Non
                  [[-0.5000,  0.5000],
                   [ 0.5000,  0.5000]]]])
     """
+    if _autocasting[0]:
+        theta = _lower_precision(theta)
     if align_corners is None:
         warnings.warn(_ALIGN_WARNING, UserWarning, stacklevel=2)
         align_corners = False
@@ -153,6 +158,8 @@ def grid_sample(
         >>> F.grid_sample(img, grid, mode='nearest', align_corners=True)
         tensor([[[[1., 1.]]]])
     """
+    if _autocasting[0]:
+        input, grid = _float32(input, grid)
     _check_sample(input, grid, mode, padding_mode)
     if align_corners is None:
         warnings.warn(_ALIGN_WARNING, UserWarning, stacklevel=2)

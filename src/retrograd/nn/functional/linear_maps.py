@@ -6,6 +6,9 @@ bias, as in PyTorch).
 
 from __future__ import annotations
 
+from ...ops import autocast_policy as _autocast
+from ...ops.autocast_policy import active as _autocasting
+from ...ops.autocast_policy import lower_precision as _lower_precision
 from ...ops.linalg import addmm, matmul
 from ...tensor import Tensor
 
@@ -29,6 +32,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         >>> F.linear(x, w, retrograd.tensor([0.0, 0.0, 10.0]))
         tensor([[1., 3., 8.]])
     """
+    if _autocasting[0]:  # cast the parameters themselves, so autocast's cache can reuse their copies
+        input, weight, bias = _lower_precision(input, weight, bias)
     nd = input.dim()
     if bias is not None and weight.dim() == 2 and nd >= 2:
         if nd == 2:
@@ -58,6 +63,9 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
         >>> F.bilinear(retrograd.ones(4, 2), retrograd.ones(4, 3), retrograd.ones(6, 2, 3)).shape
         retrograd.Size([4, 6])
     """
+    if _autocasting[0] and _autocast.enabled():  # PyTorch's bilinear is native: its products stay in the input dtype
+        with _autocast.suspended():
+            return bilinear(input1, input2, weight, bias)
     w = weight.shape
     if input1.shape[:-1] != input2.shape[:-1]:
         raise RuntimeError(

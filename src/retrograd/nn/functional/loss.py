@@ -16,6 +16,8 @@ from typing import Any
 from ...engine.grad_mode import is_grad_enabled
 from ...engine.vmap_hook import whole
 from ...ops import nn_support
+from ...ops.autocast_policy import active as _autocasting
+from ...ops.autocast_policy import float32 as _float32
 from ...ops.elementwise.binary_math import xlogy
 from ...ops.elementwise.clamp_where import where
 from ...ops.fused import pointwise_loss as _pointwise
@@ -107,6 +109,8 @@ def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None, re
         >>> F.mse_loss(retrograd.tensor([1.0, 2.0]), retrograd.zeros(2), reduction="none")
         tensor([1., 4.])
     """
+    if _autocasting[0]:
+        input, target, weight = _float32(input, target, weight)
     reduction = reduction_of(size_average, reduce, reduction)
     return _pointwise_loss("mse_cpu", input, target, reduction, weight, lambda a, b: (a - b) ** 2,
                            fused=_pointwise.mse_loss)
@@ -133,6 +137,8 @@ def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, red
         >>> F.l1_loss(retrograd.tensor([1.0, 2.0]), retrograd.zeros(2), reduction='none')
         tensor([1., 2.])
     """
+    if _autocasting[0]:
+        input, target, weight = _float32(input, target, weight)
     reduction = reduction_of(size_average, reduce, reduction)
     return _pointwise_loss("abs_cpu", input, target, reduction, weight, lambda a, b: (a - b).abs())
 
@@ -158,6 +164,8 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
         >>> F.smooth_l1_loss(retrograd.tensor([0.5, 3.0]), retrograd.zeros(2), beta=2.0)
         tensor(1.0312)
     """
+    if _autocasting[0]:
+        input, target = _float32(input, target)
     reduction = reduction_of(size_average, reduce, reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
@@ -185,6 +193,8 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
         >>> F.huber_loss(retrograd.tensor([0.5, 3.0]), retrograd.zeros(2), reduction='none', delta=2.0)
         tensor([0.1250, 4.0000])
     """
+    if _autocasting[0]:
+        input, target, weight = _float32(input, target, weight)
     reduction_of(None, None, reduction)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
@@ -218,6 +228,8 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         >>> F.binary_cross_entropy(retrograd.tensor([0.0]), retrograd.tensor([1.0]))
         tensor(100.)
     """
+    if _autocasting[0]:
+        input, target, weight = _float32(input, target, weight)
     reduction = reduction_of(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(
@@ -278,6 +290,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
         >>> F.binary_cross_entropy_with_logits(x, t, pos_weight=retrograd.tensor([3.0]))
         tensor(0.9245)
     """
+    if _autocasting[0]:
+        input, target, weight, pos_weight = _float32(input, target, weight, pos_weight)
     reduction = reduction_of(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape!r}) must be the same as input size ({input.shape!r})")
@@ -317,6 +331,8 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, redu
         >>> F.kl_div(logq, p.log(), reduction='none', log_target=True)
         tensor([[ 0.3466, -0.2027]])
     """
+    if _autocasting[0]:
+        input, target = _float32(input, target)
     if size_average is not None or reduce is not None:
         reduction = reduction_of(size_average, reduce, reduction)
     elif reduction == "mean":
@@ -354,6 +370,8 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = 
         >>> F.soft_margin_loss(retrograd.tensor([0.0, 2.0]), retrograd.tensor([1.0, -1.0]))
         tensor(1.4100)
     """
+    if _autocasting[0]:
+        input, target = _float32(input, target)
     reduction = reduction_of(size_average, reduce, reduction)
     _constant("soft_margin_loss", "target", target)
     from ...ops.shape.broadcasting import broadcast_tensors
@@ -382,6 +400,8 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, siz
         >>> F.hinge_embedding_loss(x, t, reduction='none')
         tensor([0.3000, 0.7000, 0.0000])
     """
+    if _autocasting[0]:
+        input, target = _float32(input, target)
     reduction = reduction_of(size_average, reduce, reduction)
     hinge = where(target != 1, (margin - input).clamp_min(0), 0.0)
     return _reduce(hinge + where(target != -1, input, 0.0), reduction)
@@ -411,6 +431,8 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
         >>> F.poisson_nll_loss(retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 2.0]), log_input=False, full=True)
         tensor(1.1328)
     """
+    if _autocasting[0]:
+        input, target = _float32(input, target)
     reduction = reduction_of(size_average, reduce, reduction)
     loss = input.exp() - target * input if log_input else input - target * (input + eps).log()
     if full:
@@ -493,6 +515,8 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
         >>> F.cosine_embedding_loss(a, b, retrograd.tensor([1, -1]), reduction='none')
         tensor([1., 1.])
     """
+    if _autocasting[0]:
+        input1, input2, target = _float32(input1, input2, target)
     reduction = reduction_of(size_average, reduce, reduction)
     td = target.dim()
     if td not in (0, 1):
@@ -533,6 +557,8 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
         >>> F.margin_ranking_loss(x1, x2, retrograd.tensor([1.0, 1.0]), margin=0.5)
         tensor(0.7500)
     """
+    if _autocasting[0]:
+        input1, input2, target = _float32(input1, input2, target)
     reduction = reduction_of(size_average, reduce, reduction)
     if input1.dim() != input2.dim() or input1.dim() != target.dim():
         raise RuntimeError(
@@ -567,6 +593,8 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
         >>> F.triplet_margin_loss(a, pos, neg, margin=1.0, eps=0.0)
         tensor(0.5000)
     """
+    if _autocasting[0]:
+        anchor, positive, negative = _float32(anchor, positive, negative)
     reduction = reduction_of(size_average, reduce, reduction)
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")

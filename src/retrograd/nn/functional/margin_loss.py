@@ -15,6 +15,8 @@ from ... import ops as _ops
 from ...dtypes import int64
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
+from ...ops.autocast_policy import active as _autocasting
+from ...ops.autocast_policy import float32 as _float32
 from ...tensor import Tensor
 from .classification_loss import reduction_of
 from .distance import pairwise_distance
@@ -76,6 +78,8 @@ def multi_margin_loss(
         >>> F.multi_margin_loss(retrograd.tensor([[0.1, 0.2, 0.4, 0.8]]), retrograd.tensor([3]))
         tensor(0.3250)
     """
+    if _autocasting[0]:
+        input, target, weight = _float32(input, target, weight)
     if (
         _vmap.active
         and (r := batched("loop", multi_margin_loss, input, target, p, margin, weight, size_average, reduce, reduction))
@@ -151,6 +155,8 @@ def multilabel_margin_loss(
         >>> F.multilabel_margin_loss(retrograd.tensor([[0.1, 0.2, 0.4, 0.8]]), retrograd.tensor([[3, 0, -1, 1]]))
         tensor(0.8500)
     """
+    if _autocasting[0]:
+        input, target = _float32(input, target)
     reduction = reduction_of(size_average, reduce, reduction)
     _vector_or_matrix(input)
     if tuple(target.shape) != tuple(input.shape):
@@ -195,6 +201,8 @@ def multilabel_soft_margin_loss(
         >>> F.multilabel_soft_margin_loss(retrograd.tensor([[0.0, 2.0, -1.0]]), retrograd.tensor([[1.0, 1.0, 0.0]]))
         tensor(0.3778)
     """
+    if _autocasting[0]:
+        input, target, weight = _float32(input, target, weight)
     if size_average is not None or reduce is not None:
         reduction = reduction_of(size_average, reduce, reduction)
     from .activation import logsigmoid

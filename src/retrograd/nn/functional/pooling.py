@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from ...ops.autocast_policy import active as _autocasting
+from ...ops.autocast_policy import float32 as _float32
 from ...ops.fused import pooling as _pool
 from ...ops.fused import resample as _resample
 from ...tensor import Tensor
@@ -187,6 +189,8 @@ def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
         >>> F.max_pool3d(x, 2).shape
         retrograd.Size([1, 1, 2, 2, 2])
     """
+    if _autocasting[0]:
+        input = _float32(input)
     return _max_pool_nd("max_pool3d", 3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
@@ -362,6 +366,8 @@ def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
         >>> F.avg_pool3d(x, 2).shape
         retrograd.Size([1, 1, 2, 2, 2])
     """
+    if _autocasting[0]:
+        input = _float32(input)
     return _avg_pool_nd("avg_pool3d", 3, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
                         divisor_override)
 
@@ -455,6 +461,8 @@ def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
         >>> F.adaptive_avg_pool3d(x, 2).shape
         retrograd.Size([1, 1, 2, 2, 2])
     """
+    if _autocasting[0]:
+        input = _float32(input)
     return adaptive_avg_pool_nd(input, _adaptive_size("adaptive_avg_pool3d", 3, input, output_size), 3)
 
 
@@ -534,6 +542,8 @@ def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = 
         >>> F.adaptive_max_pool3d(x, 2).shape
         retrograd.Size([1, 1, 2, 2, 2])
     """
+    if _autocasting[0]:
+        input = _float32(input)
     return _adaptive_max_nd(3, input, output_size, return_indices)
 
 

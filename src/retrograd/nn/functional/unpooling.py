@@ -15,6 +15,8 @@ from ... import ops as _ops
 from ...dtypes import int64
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
+from ...ops.autocast_policy import active as _autocasting
+from ...ops.autocast_policy import float32 as _float32
 from ...tensor import Tensor
 
 __all__ = ["max_unpool1d", "max_unpool2d", "max_unpool3d"]
@@ -146,6 +148,8 @@ def max_unpool2d(
                   [ 0.,  0.,  0.,  0.],
                   [ 0., 13.,  0., 15.]]]])
     """
+    if _autocasting[0]:
+        input = _float32(input)
     if (
         _vmap.active
         and (r := batched("loop", max_unpool2d, input, indices, kernel_size, stride, padding, output_size))
@@ -180,6 +184,8 @@ def max_unpool3d(
         >>> F.max_unpool3d(pooled, idx, 2).shape
         retrograd.Size([1, 1, 4, 4, 4])
     """
+    if _autocasting[0]:
+        input = _float32(input)
     if (
         _vmap.active
         and (r := batched("loop", max_unpool3d, input, indices, kernel_size, stride, padding, output_size))

@@ -11,6 +11,8 @@ import math
 import warnings
 from typing import Any
 
+from ...ops.autocast_policy import active as _autocasting
+from ...ops.autocast_policy import float32 as _float32
 from ...ops.fused import antialias as aa
 from ...ops.fused import resample as rs
 from ...ops.shape import shuffles as _shuffles
@@ -80,6 +82,8 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
     if k not in (1, 2, 3) or input.dim() not in (k + 1, k + 2):
         raise NotImplementedError(f"Padding size {len(widths)} is not supported for {input.dim()}D input tensor.\n"
                                   + _PAD_COMBOS)
+    if _autocasting[0] and (mode == "replicate" or (mode == "reflect" and k < 3)):  # PyTorch's float32 list
+        input = _float32(input)
     axes = tuple(range(input.dim() - k, input.dim()))
     _check_pad_sizes(input, axes, pairs, mode)
     maps = tuple(rs.pad_map(input.shape[a], *pairs[a], mode) for a in axes)

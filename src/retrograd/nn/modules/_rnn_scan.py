@@ -16,11 +16,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ... import ops
+from ...ops import autocast_policy
 from ...ops.fused import recurrent, recurrent_gru
 from ...ops.shape.slicing import cat, stack
 from ...tensor import Tensor
 
 State = tuple[Tensor, ...]  # (h,) or, for LSTM, (h, c); each (N, H)
+
+
+def under_autocast(mode: str, x: Tensor, states: State, weights: list) -> tuple[Tensor, State, list]:
+    """The inputs a layer runs with under CPU autocast: PyTorch lowers the whole LSTM layer.
+
+    The LSTM layer is on PyTorch's lower-precision list, so its input, states and weights are
+    cast up front. The RNN and GRU layers (and the cells) are composites there: their matrix
+    products are cast one by one by the products' own autocast hooks, and the gate arithmetic
+    runs in the promoted dtype (a float32 state keeps a GRU's output float32).
+    `weights` is a list of per-direction tuples (None where absent).
+    """
+    if mode != "LSTM" or not autocast_policy.enabled():
+        return x, states, weights
+    x, states = autocast_policy.lower_precision(x, tuple(states))
+    return x, states, [tuple(autocast_policy.lower_precision(w) for w in ws) for ws in weights]
 
 
 def project(x: Tensor, w_ih: Tensor, bias: Tensor | None) -> Tensor:
@@ -55,7 +71,7 @@ def scan(mode: str, x: Tensor, state: State, weights: Sequence[Tensor | None], r
     if mode == "LSTM" and w_hr is None:  # the common cases: one fused node per layer
         out, h, c = recurrent.lstm_layer(x, w_ih, w_hh, b_ih, b_hh, state[0], state[1], reverse)
         return out, (h, c)
-    if mode == "GRU":
+    if mode == "GRU" and not autocast_policy.enabled():  # (under autocast, the step loop's products cast)
         out, h = recurrent_gru.gru_layer(x, w_ih, w_hh, b_ih, b_hh, state[0], reverse)
         return out, (h,)
     xw = project(x, w_ih, b_ih)

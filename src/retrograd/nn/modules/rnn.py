@@ -13,6 +13,7 @@ import warnings
 from typing import Any
 
 from ... import ops
+from ...ops import autocast_policy
 from ...tensor import Tensor
 from .. import init
 from ..parameter import Parameter
@@ -166,7 +167,7 @@ class RNNBase(Module):
     def check_input(self, input: Tensor, batch_sizes: Tensor | None = None) -> None:
         """PyTorch's checks of the (batched, 3-D) input: dtype, rank and feature size."""
         wdtype = self._flat_weights[0].dtype
-        if input.dtype != wdtype:
+        if input.dtype != wdtype and not autocast_policy.enabled():  # (autocast casts them alike, as PyTorch)
             raise ValueError(
                 f"RNN input dtype ({input.dtype}) does not match weight dtype ({wdtype}). "
                 f"Convert input: input.to({wdtype}), or convert model: model.to({input.dtype})"
@@ -246,9 +247,9 @@ class RNNBase(Module):
         x = input.transpose(0, 1) if self.batch_first else input
         if x.shape[0] == 0:
             raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
+        x, states, weights = scan.under_autocast(self.mode, x, states, self._layer_weights())
         out, finals = scan.run_layers(
-            self.mode, x, states, self._layer_weights(), self.num_layers, self.bidirectional,
-            self.dropout, self.training,
+            self.mode, x, states, weights, self.num_layers, self.bidirectional, self.dropout, self.training,
         )
         if self.batch_first:
             out = out.transpose(0, 1)
@@ -278,9 +279,9 @@ class RNNBase(Module):
             self.check_hidden_size(states[0], expected, "Expected hidden[0] size {}, got {}")
             self.check_hidden_size(states[1], expected[:2] + (self.hidden_size,),
                                    "Expected hidden[1] size {}, got {}")
+        data, states, weights = scan.under_autocast(self.mode, data, states, self._layer_weights())
         out, finals = scan.run_layers_packed(
-            self.mode, data, sizes, states, self._layer_weights(), self.num_layers, self.bidirectional,
-            self.dropout, self.training,
+            self.mode, data, sizes, states, weights, self.num_layers, self.bidirectional, self.dropout, self.training,
         )
         if unsort is not None:
             finals = tuple(s.index_select(1, unsort) for s in finals)

@@ -27,6 +27,8 @@ from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
+from ..autocast_policy import active as _autocasting
+from ..autocast_policy import lower_precision as _lower_precision
 from ..elementwise.clamp_where import gated, where
 from ..kernels.arg_types import check_tensors
 from ..kernels.dtype_support import no_complex, no_complex_kernel
@@ -510,6 +512,8 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
         tensor([[-0.1000, -0.5000],
                 [ 2.0000, -1.0000]])
     """
+    if _autocasting[0]:
+        input, weight = _lower_precision(input, weight)
     check_tensors("prelu", input=input, weight=weight)
     floating(input, "prelu_cpu")
     n, nd = weight.numel(), input._data.ndim

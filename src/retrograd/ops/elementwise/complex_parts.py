@@ -14,6 +14,8 @@ from typing import Any
 from ... import dtypes as _dt
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..autocast_policy import active as _autocasting
+from ..autocast_policy import float32 as _float32
 from ..kernels.operands import promote_float
 from ..kernels.out_arg import SAME_INPUT, same, write_out
 
@@ -387,6 +389,8 @@ def polar(abs: Tensor, angle: Tensor, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, polar, locals(), _COMPLEX_OUT)
+    if _autocasting[0]:
+        abs, angle = _float32(abs, angle)
     r, theta = _tensor_arg(abs, "polar", "abs", 1), _tensor_arg(angle, "polar", "angle", 2)
     _check_parts("polar", r, theta, "abs", "angle")
     return _polar(r, theta)

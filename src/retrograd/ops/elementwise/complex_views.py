@@ -14,6 +14,8 @@ from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
+from ..autocast_policy import active as _autocasting
+from ..autocast_policy import float32 as _float32
 from .complex_parts import _complex_of, _tensor_arg
 
 __all__ = ["view_as_real", "view_as_complex"]
@@ -66,6 +68,8 @@ def view_as_complex(input: Tensor) -> Tensor:
         >>> retrograd.view_as_complex(retrograd.tensor([[1.0, 2.0], [3.0, -4.0]]))
         tensor([1.+2.j, 3.-4.j])
     """
+    if _autocasting[0]:
+        input = _float32(input)
     if _vmap.active and (r := batched("elementwise", view_as_complex, input)) is not NOT_BATCHED:
         return r
     input = _tensor_arg(input, "view_as_complex")

@@ -20,6 +20,9 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...return_types import return_type
 from ...tensor import Tensor
+from .. import autocast_policy as _autocast
+from ..autocast_policy import active as _autocasting
+from ..autocast_policy import float32 as _float32
 from ..kernels.arg_types import check_tensors
 from ..kernels.operands import numpy_alias
 from ..kernels.out_arg import SAME, write_out
@@ -195,6 +198,8 @@ def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False, *, out: A
         tensor([[0.6250],
                 [0.7500]])
     """
+    if _autocasting[0]:
+        input, input2 = _float32(input, input2)
     check_tensors("cholesky_solve", input=input, input2=input2)
     if out is not None:
         return write_out(out, cholesky_solve, locals(), SAME)
@@ -219,6 +224,8 @@ def cholesky_inverse(input: Tensor, upper: bool = False, *, out: Any = None) -> 
         tensor([[ 0.3125, -0.1250],
                 [-0.1250,  0.2500]])
     """
+    if _autocasting[0]:
+        input = _float32(input)
     if not isinstance(input, Tensor):
         raise not_a_tensor("cholesky_inverse", input)
     if out is not None:
@@ -282,6 +289,8 @@ def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor, *, out: Any = None) 
         tensor([[1.],
                 [2.]])
     """
+    if _autocast.active[0] and _autocast.enabled():  # native in float32 in PyTorch: no lowered inner products
+        return _autocast.run_in_float32(lu_solve, b, LU_data, LU_pivots, out=out)
     return _linalg_lu_solve(LU_data, LU_pivots, b, out=out)
 
 
@@ -405,6 +414,8 @@ def geqrf(input: Tensor, *, out: Any = None) -> Any:
         >>> tau
         tensor([1.6000, 0.0000])
     """
+    if _autocasting[0]:
+        input = _float32(input)
     if not isinstance(input, Tensor):
         raise not_a_tensor("geqrf", input)
     if out is not None:
@@ -447,6 +458,8 @@ def orgqr(input: Tensor, input2: Tensor, *, out: Any = None) -> Tensor:
         tensor([[-0.6000, -0.8000],
                 [-0.8000,  0.6000]])
     """
+    if _autocast.active[0] and _autocast.enabled():  # native in float32 in PyTorch: no lowered inner products
+        return _autocast.run_in_float32(orgqr, input, input2, out=out)
     check_tensors("orgqr", input=input, input2=input2)
     return householder_product(input, input2, out=out)
 
@@ -473,6 +486,8 @@ def ormqr(
         tensor([[-0.6000, -0.8000],
                 [-0.8000,  0.6000]])
     """
+    if _autocast.active[0] and _autocast.enabled():  # native in float32 in PyTorch: no lowered inner products
+        return _autocast.run_in_float32(ormqr, input, input2, input3, left, transpose, out=out)
     if out is not None:
         return write_out(out, ormqr, locals(), SAME)
     m, n = input.shape[-2], input.shape[-1]

@@ -15,6 +15,8 @@ import numpy as np
 from ... import backend
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
+from ..autocast_policy import active as _autocasting
+from ..autocast_policy import float32 as _float32
 from ..kernels.arg_types import check_tensors
 from ..kernels.out_arg import MATRIX_POWER, SAME, safely_castable, same, write_out
 from ..reduction.norms import _norm_grad, _vector_norm_array
@@ -276,6 +278,8 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
         tensor([[7.],
                 [5.]])
     """
+    if _autocasting[0]:
+        x1, x2 = _float32(x1, x2)
     check_tensors("cdist", x1=x1, x2=x2)
     if compute_mode not in _CDIST_MODES:
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
@@ -376,6 +380,8 @@ def cholesky(input: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
         tensor([[2., 0.],
                 [1., 2.]])
     """
+    if _autocasting[0]:
+        input = _float32(input)
     if not isinstance(input, Tensor):
         raise not_a_tensor("cholesky", input)
     if out is not None:
@@ -413,6 +419,8 @@ def qr(input: Tensor, some: bool = True, *, out: Any = None) -> Any:
         tensor([[-5.0000, -2.2000],
                 [ 0.0000,  0.4000]])
     """
+    if _autocasting[0]:
+        input = _float32(input)
     if not isinstance(input, Tensor):
         raise not_a_tensor("qr", input)
     if out is not None:
@@ -445,6 +453,8 @@ def svd(input: Tensor, some: bool = True, compute_uv: bool = True, *, out: Any =
         >>> retrograd.svd(retrograd.tensor([[3.0, 0.0], [0.0, -2.0]])).S
         tensor([3., 2.])
     """
+    if _autocasting[0]:
+        input = _float32(input)
     if not isinstance(input, Tensor):
         raise not_a_tensor("svd", input)
     if out is not None:

@@ -18,6 +18,8 @@ from typing import Any
 
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..autocast_policy import active as autocasting
+from ..autocast_policy import lower_precision
 from .common import check_same_dtype, eye_like
 
 __all__ = ["einsum"]
@@ -57,9 +59,22 @@ def einsum(*args: Any) -> Tensor:
             operands = list(operands[0])
     subs, out = _parse(equation, [t._data.shape for t in operands])
     _check_sizes(subs, operands)
+    if autocasting[0] and _sums_a_product(subs, out):
+        operands = lower_precision(list(operands))
     for t in operands[1:]:
         check_same_dtype(operands[0], t)
     return _contract(list(operands), subs, out)
+
+
+def _sums_a_product(subs: list[str], out: str) -> bool:
+    # autocast lowers an einsum when PyTorch's runs a batched matrix product: some letter shared
+    # by two operands is summed away ("ij,jk->ik", "i,i->"); pure products ("i,j->ij") stay
+    seen: set[str] = set()
+    for letters in subs:
+        if any(c in seen and c not in out for c in set(letters)):
+            return True
+        seen.update(letters)
+    return False
 
 
 def _from_sublists(args: tuple) -> tuple[str, list]:

@@ -17,6 +17,8 @@ from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
+from ..autocast_policy import active as _autocasting
+from ..autocast_policy import float32 as _float32
 from ..kernels.out_arg import SAME, write_out
 from .common import (
     LinAlgError,
@@ -106,6 +108,8 @@ def inv(A: Tensor, *, out: Any = None) -> Tensor:
         tensor([[0.5000, 0.0000],
                 [0.0000, 0.2500]])
     """
+    if _autocasting[0]:
+        A = _float32(A)
     if out is not None:
         return write_out(out, inv, locals(), SAME)
     check_matrix(A, "linalg.inv")
@@ -130,6 +134,8 @@ def inv_ex(A: Tensor, *, check_errors: bool = False, out: Any = None) -> Any:
                 [0.0000, 0.2500]]),
         info=tensor(0, dtype=retrograd.int32))
     """
+    if _autocasting[0]:
+        A = _float32(A)
     if out is not None:
         return write_out(out, inv_ex, locals(), SAME)
     check_matrix(A, "linalg.inv_ex")
@@ -287,6 +293,8 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True, out: Any = None) -> Tensor
         >>> retrograd.linalg.solve(A, retrograd.tensor([4.0, 3.0]))
         tensor([2., 1.])
     """
+    if _autocasting[0]:
+        A, B = _float32(A, B)
     if out is not None:
         return write_out(out, solve, locals(), SAME)
     check_matrix(A, "linalg.solve")
@@ -385,6 +393,8 @@ def cholesky(A: Tensor, *, upper: bool = False, out: Any = None) -> Tensor:
         tensor([[2., 1.],
                 [0., 2.]])
     """
+    if _autocasting[0]:
+        A = _float32(A)
     if out is not None:
         return write_out(out, cholesky, locals(), SAME)
     check_matrix(A, "linalg.cholesky")
@@ -462,6 +472,8 @@ def qr(A: Tensor, mode: str = "reduced", *, out: Any = None) -> Any:
         tensor([[-5.0000, -2.2000],
                 [ 0.0000,  0.4000]])
     """
+    if _autocasting[0]:
+        A = _float32(A)
     if out is not None:
         return write_out(out, qr, locals(), SAME)
     if mode not in ("reduced", "complete", "r"):

@@ -14,6 +14,8 @@ from ... import dtypes as _dt
 from ...engine.primitive import Primitive
 from ...return_types import return_type
 from ...tensor import Tensor
+from ..autocast_policy import active as _autocasting
+from ..autocast_policy import float32 as _float32
 from ..kernels.out_arg import Rule, castable, write_out
 from .common import LinAlgError, check_matrix, eye_like, is_zero_leaf
 from .decompositions import solve
@@ -76,6 +78,8 @@ def eig(A: Tensor, *, out: Any = None) -> Any:
         tensor([[1.+0.j, 0.+0.j],
                 [0.+0.j, 1.+0.j]])
     """
+    if _autocasting[0]:
+        A = _float32(A)
     if out is not None:
         return write_out(
             out, eig, locals(), _eigen_castable("torch.linalg.eig"), _eigen_castable("torch.linalg.eig", "eigenvectors")
@@ -98,6 +102,8 @@ def eigvals(A: Tensor, *, out: Any = None) -> Tensor:
         >>> retrograd.linalg.eigvals(retrograd.tensor([[0.0, -1.0], [1.0, 0.0]]))
         tensor([0.+1.j, 0.-1.j])
     """
+    if _autocasting[0]:
+        A = _float32(A)
     if out is not None:
         return write_out(out, eigvals, locals(), _eigen_castable("torch.linalg.eigvals"), grad="copy")
     check_matrix(A, "linalg.eigvals")

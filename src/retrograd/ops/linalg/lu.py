@@ -18,6 +18,7 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...return_types import return_type
 from ...tensor import Tensor
+from .. import autocast_policy as _autocast
 from ..kernels.out_arg import SAME, same, write_out
 from .common import LinAlgError, check_matrix, eye_like
 from .decompositions import solve
@@ -127,6 +128,8 @@ def lu(A: Tensor, *, pivot: bool = True, out: Any = None) -> Any:
         tensor([[3.0000, 4.0000],
                 [0.0000, 0.6667]])
     """
+    if _autocast.active[0] and _autocast.enabled():  # native in float32 in PyTorch: no lowered inner products
+        return _autocast.run_in_float32(lu, A, pivot=pivot, out=out)
     if out is not None:
         return write_out(out, lu, locals(), SAME)
     _check_float(A, "linalg.lu")
@@ -182,6 +185,8 @@ def lu_factor(A: Tensor, *, pivot: bool = True, out: Any = None) -> Any:
                 [0.3333, 0.6667]]),
         pivots=tensor([2, 2], dtype=retrograd.int32))
     """
+    if _autocast.active[0] and _autocast.enabled():  # native in float32 in PyTorch: no lowered inner products
+        return _autocast.run_in_float32(lu_factor, A, pivot=pivot, out=out)
     if out is not None:
         return write_out(out, lu_factor, locals(), SAME)
     if _vmap.active and (r := batched("elementwise", lu_factor, A, pivot=pivot)) is not NOT_BATCHED:
@@ -213,6 +218,8 @@ def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False, o
         >>> retrograd.linalg.lu_factor_ex(retrograd.tensor([[1.0, 2.0], [2.0, 4.0]])).info
         tensor(2, dtype=retrograd.int32)
     """
+    if _autocast.active[0] and _autocast.enabled():  # native in float32 in PyTorch: no lowered inner products
+        return _autocast.run_in_float32(lu_factor_ex, A, pivot=pivot, check_errors=check_errors, out=out)
     if out is not None:
         return write_out(out, lu_factor_ex, locals(), SAME)
     if _vmap.active and (
@@ -262,6 +269,8 @@ def lu_solve(
         tensor([[1.],
                 [2.]])
     """
+    if _autocast.active[0] and _autocast.enabled():  # native in float32 in PyTorch: no lowered inner products
+        return _autocast.run_in_float32(lu_solve, LU, pivots, B, left=left, adjoint=adjoint, out=out)
     if out is not None:
         return write_out(out, lu_solve, locals(), SAME)
     if _vmap.active and (r := batched("loop", lu_solve, LU, pivots, B, left=left, adjoint=adjoint)) is not NOT_BATCHED:

@@ -14,6 +14,8 @@ import numpy as np
 from ...engine.primitive import Primitive
 from ...engine.wide_sum import BLAS_FLOATS
 from ...tensor import Tensor
+from ..autocast_policy import active as autocasting
+from ..autocast_policy import lower_precision
 from ..kernels.out_arg import SAME, same, write_out
 from .common import check_bmm, check_mm, check_mv
 from .products import at_g_like, column_major, first_order, g_bt, grad_at, grad_bt, grad_in_b
@@ -171,6 +173,8 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
     """
     if out is not None:
         return write_out(out, addmm, locals(), SAME)
+    if autocasting[0]:
+        input, mat1, mat2 = lower_precision(input, mat1, mat2)
     if mat1._data.ndim != 2:
         raise RuntimeError(f"mat1 must be a matrix, got {mat1._data.ndim}-D tensor")
     if mat2._data.ndim != 2:
@@ -234,6 +238,8 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alp
     """
     if out is not None:
         return write_out(out, baddbmm, locals(), SAME)
+    if autocasting[0]:
+        input, batch1, batch2 = lower_precision(input, batch1, batch2)
     check_bmm(batch1, batch2)
     _check_add_input(input, batch1, batch2, (batch1.shape[0], batch1.shape[1], batch2.shape[2]), "baddbmm")
     return _baddbmm(input, batch1, batch2, beta=beta, alpha=alpha)
@@ -260,6 +266,8 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alph
     """
     if out is not None:
         return write_out(out, addbmm, locals(), same("self and mat2 must have the same dtype, but got {dst} and {src}"))
+    if autocasting[0]:
+        input, batch1, batch2 = lower_precision(input, batch1, batch2)
     check_bmm(batch1, batch2)
     _check_add_input(input, batch1, batch2, (batch1.shape[1], batch2.shape[2]), "addbmm")
     return _addbmm(input, batch1, batch2, beta=beta, alpha=alpha)

@@ -19,6 +19,8 @@ import numpy
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..autocast_policy import active as autocasting
+from ..autocast_policy import lower_precision, suspended
 from ..kernels.arg_types import check_elements, check_tensors
 from ..kernels.operands import wrap_dim
 from ..kernels.out_arg import SAME, TENSORDOT, same, write_out
@@ -208,6 +210,8 @@ def mm(input: Tensor, mat2: Tensor, *, out: Any = None) -> Tensor:
         check_tensors("mm", input=input, mat2=mat2)
     if out is not None:
         return write_out(out, mm, locals(), SAME)
+    if autocasting[0]:
+        input, mat2 = lower_precision(input, mat2)
     if input._data.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2._data.ndim != 2:
@@ -233,6 +237,8 @@ def bmm(input: Tensor, mat2: Tensor, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, bmm, locals(), SAME)
+    if autocasting[0]:
+        input, mat2 = lower_precision(input, mat2)
     check_bmm(input, mat2)
     return _bmm(input, mat2)
 
@@ -351,6 +357,8 @@ def matmul(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, matmul, locals(), SAME)
+    if autocasting[0]:
+        input, other = lower_precision(input, other)
     try:
         da, db = input._data.ndim, other._data.ndim
     except AttributeError:
@@ -460,6 +468,9 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
     k = math.prod(sa[d] for d in ca_w)
     left = _permuted(a, free_a + ca_w).reshape(math.prod(sa[d] for d in free_a), k)
     right = _permuted(b, cb_w + free_b).reshape(k, math.prod(sb[d] for d in free_b))
+    if autocasting[0] and not free_a and not free_b and len(sa) == len(sb) == 1:
+        with suspended():  # PyTorch's vector-vector tensordot is no matrix product: autocast leaves it
+            return mm(left, right).reshape([])
     return mm(left, right).reshape([sa[d] for d in free_a] + [sb[d] for d in free_b])
 
 

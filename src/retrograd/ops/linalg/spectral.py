@@ -14,6 +14,8 @@ from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
+from ..autocast_policy import active as _autocasting
+from ..autocast_policy import float32 as _float32
 from ..kernels.out_arg import SAME, safely_castable, write_out
 from .common import (
     check_matrix,
@@ -115,6 +117,8 @@ def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None, out
         >>> U.shape, Vh.shape
         (retrograd.Size([3, 2]), retrograd.Size([2, 2]))
     """
+    if _autocasting[0]:
+        A = _float32(A)
     if out is not None:
         return write_out(out, svd, locals(), SAME)
     _check_driver(driver)
@@ -138,6 +142,8 @@ def svdvals(A: Tensor, *, driver: str | None = None, out: Any = None) -> Tensor:
         >>> retrograd.linalg.svdvals(retrograd.tensor([[0.0, 2.0], [-5.0, 0.0]]))
         tensor([5., 2.])
     """
+    if _autocasting[0]:
+        A = _float32(A)
     if out is not None:
         return write_out(out, svdvals, locals(), SAME)
     _check_driver(driver)
@@ -182,6 +188,8 @@ def eigh(A: Tensor, UPLO: str = "L", *, out: Any = None) -> Any:
         >>> L
         tensor([1., 3.])
     """
+    if _autocasting[0]:
+        A = _float32(A)
     if out is not None:
         return write_out(out, eigh, locals(), SAME)
     check_matrix(A, "linalg.eigh", floating=False)
@@ -207,6 +215,8 @@ def eigvalsh(A: Tensor, UPLO: str = "L", *, out: Any = None) -> Tensor:
         >>> retrograd.linalg.eigvalsh(retrograd.tensor([[2.0, 1.0], [1.0, 2.0]]))
         tensor([1., 3.])
     """
+    if _autocasting[0]:
+        A = _float32(A)
     if out is not None:
         return write_out(out, eigvalsh, locals(), SAME)
     return eigh(A, UPLO).eigenvalues

@@ -16,6 +16,9 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...return_types import linalg_cholesky_ex, return_type
 from ...tensor import Tensor
+from .. import autocast_policy as _autocast
+from ..autocast_policy import active as _autocasting
+from ..autocast_policy import float32 as _float32
 from ..kernels.out_arg import SAME, safely_castable, write_out
 from .common import LinAlgError, check_matrix, eye_like
 from .decompositions import cholesky, first_bad_minor, inv, inv_ex, solve
@@ -42,6 +45,8 @@ def householder_product(A: Tensor, tau: Tensor, *, out: Any = None) -> Tensor:
         tensor([[-0.6000, -0.8000],
                 [-0.8000,  0.6000]])
     """
+    if _autocast.active[0] and _autocast.enabled():  # native in float32 in PyTorch: no lowered inner products
+        return _autocast.run_in_float32(householder_product, A, tau, out=out)
     if out is not None:
         return write_out(out, householder_product, locals(), safely_castable("torch.linalg.householder_product"))
     check_matrix(A, "torch.linalg.householder_product", square=False)
@@ -210,6 +215,8 @@ def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, o
         >>> retrograd.linalg.cholesky_ex(retrograd.tensor([[1.0, 2.0], [2.0, 1.0]])).info
         tensor(2, dtype=retrograd.int32)
     """
+    if _autocasting[0]:
+        A = _float32(A)
     if out is not None:
         return write_out(out, cholesky_ex, locals(), SAME)
     if _vmap.active and (

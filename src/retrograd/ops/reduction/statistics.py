@@ -16,6 +16,8 @@ from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
+from ..autocast_policy import active as _autocasting
+from ..autocast_policy import float32 as _float32
 from ..elementwise.clamp_where import where
 from ..kernels.operands import numpy_alias, tensor_of, wrap_dim
 from ..kernels.out_arg import same, write_out
@@ -187,6 +189,8 @@ def quantile(
     """
     if out is not None:
         return write_out(out, quantile, locals(), _QUANTILE_OUT, grad="copy")
+    if _autocasting[0]:
+        input, q = _float32(input, q)
     if _vmap.active and (
         r := batched("quantile", quantile, input, q, dim, keepdim, interpolation=interpolation)
     ) is not NOT_BATCHED:
@@ -229,6 +233,8 @@ def nanquantile(
     """
     if out is not None:
         return write_out(out, nanquantile, locals(), _QUANTILE_OUT, grad="copy")
+    if _autocasting[0]:
+        input, q = _float32(input, q)
     if _vmap.active and (
         r := batched("quantile", nanquantile, input, q, dim, keepdim, interpolation=interpolation)
     ) is not NOT_BATCHED:

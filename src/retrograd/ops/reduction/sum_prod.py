@@ -15,6 +15,8 @@ from ... import dtypes as _dt
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
+from ..autocast_policy import active as _autocasting
+from ..autocast_policy import float32 as _float32
 from ..creation import zeros_like
 from ..kernels.accumulate import wide_mean, wide_sum
 from ..kernels.operands import numpy_alias, promote_float, wrap_dim, wrap_dims
@@ -240,6 +242,8 @@ def prod(
         raise not_a_tensor("prod", input)
     if out is not None:
         return write_out(out, prod, locals(), ANY, dtype_from_out=True)
+    if _autocasting[0] and dtype is None:  # (an explicit dtype opts out of autocast, as in PyTorch)
+        input = _float32(input)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("prod", dim, None, axis, "axis")
     if keepdims is not None:

@@ -13,6 +13,8 @@ import numpy as np
 
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
+from ..autocast_policy import active as _autocasting
+from ..autocast_policy import float32 as _float32
 from ..kernels.operands import wrap_dim
 from ..kernels.out_arg import DIAG, SAME, write_out
 
@@ -245,6 +247,8 @@ def trace(input: Tensor) -> Tensor:
         >>> retrograd.trace(retrograd.eye(3))
         tensor(3.)
     """
+    if _autocasting[0]:
+        input = _float32(input)
     if not isinstance(input, Tensor):
         raise not_a_tensor("trace", input)
     if input._data.ndim != 2:

@@ -25,6 +25,8 @@ from ... import dtypes as _dt
 from ...backend import on_device_of
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..autocast_policy import active as _autocasting
+from ..autocast_policy import float32 as _float32
 from ..elementwise.complex_parts import real
 from ..kernels.operands import tensor_of, wrap_dim
 from ..kernels.out_arg import SAME_INPUT, Both, Rule, floating, write_out
@@ -129,7 +131,12 @@ def _norm(norm: str | None) -> str:
 
 
 def _check_floating(x: Tensor, fname: str, real_only: bool = False) -> Tensor:
-    """Integers and bools become the default float; half is refused (as PyTorch does on CPU)."""
+    """Integers and bools become the default float; half is refused (as PyTorch does on CPU).
+
+    Under CPU autocast the transforms run in float32 (they are on PyTorch's float32 list).
+    """
+    if _autocasting[0]:
+        x = _float32(x)
     kind = x._data.dtype.kind
     if real_only and kind == "c":
         raise RuntimeError(f"{fname} expects a real input tensor, but got {x.dtype.kind_name}")

@@ -16,6 +16,8 @@ import numpy as np
 from ... import dtypes as _dt
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..autocast_policy import active as _autocasting
+from ..autocast_policy import float32 as _float32
 from ..elementwise.complex_views import view_as_real
 from ..kernels.operands import tensor_of
 from .fft import fft, ifft
@@ -150,6 +152,8 @@ def stft(
         >>> S[:, 2]
         tensor([ 8.+0.j, -4.+1.j,  0.+0.j])
     """
+    if _autocasting[0]:
+        input, window = _float32(input, window)
     center = bool(center)  # PyTorch tests `center` before it reads n_fft (a tensor of several values: its error)
     x = tensor_of(input)
     n_fft = _n_fft_for_stft(n_fft)
@@ -223,6 +227,8 @@ def istft(
         >>> retrograd.istft(S, n_fft=4, hop_length=1, window=w, length=8)
         tensor([0., 1., 2., 3., 4., 5., 6., 7.])
     """
+    if _autocasting[0]:
+        input, window = _float32(input, window)
     spec = tensor_of(input)
     if not isinstance(n_fft, int) or isinstance(n_fft, bool):
         raise TypeError(f"istft(): argument 'n_fft' (position 2) must be int, not {type(n_fft).__name__}")
