@@ -59,8 +59,9 @@ def _modules_case(m, name):
             if name == "norms":
                 return [m.nn.LayerNorm(4)(x), m.nn.BatchNorm1d(2)(x), F.layer_norm(x.bfloat16(), (4,))]
             if name == "untouched":
-                return [x.double() @ x.double().transpose(1, 2), m.ones(2, 2, dtype=m.long) @ m.ones(2, 2, dtype=m.long),
-                        x.sum(dtype=m.float32), x.prod(dtype=m.float32)]
+                ints = m.ones(2, 2, dtype=m.long)
+                return [x.double() @ x.double().transpose(1, 2), ints @ ints, x.sum(dtype=m.float32),
+                        x.prod(dtype=m.float32)]
     raise AssertionError(name)
 
 
