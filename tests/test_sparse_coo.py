@@ -160,3 +160,24 @@ def test_pygcn_training_decreases_the_loss():
 def test_pygcn_losses_match_pytorch():
     torch = pytest.importorskip("torch")
     np.testing.assert_allclose(_pygcn_losses(retrograd), _pygcn_losses(torch), rtol=1e-5)
+
+
+def test_save_load_round_trip(tmp_path):
+    s = retrograd.sparse_coo_tensor([[1, 0, 1], [0, 1, 0]], [1.0, 2.0, 3.0], (2, 3))
+    retrograd.save({"adj": s, "c": s.coalesce()}, tmp_path / "s.pt")
+    for weights_only in (True, False):
+        got = retrograd.load(tmp_path / "s.pt", weights_only=weights_only)
+        assert got["adj"]._indices().tolist() == [[1, 0, 1], [0, 1, 0]] and not got["adj"].is_coalesced()
+        assert got["c"].is_coalesced() and got["c"].to_dense().tolist() == [[0.0, 2.0, 0.0], [4.0, 0.0, 0.0]]
+
+
+@pytest.mark.pytorch
+def test_checkpoints_load_across_libraries(tmp_path):
+    torch = pytest.importorskip("torch")
+    ours = retrograd.sparse_coo_tensor([[1, 0], [0, 2]], [1.0, 2.0], (2, 3))
+    retrograd.save(ours, tmp_path / "r.pt")
+    theirs = torch.load(tmp_path / "r.pt")
+    assert repr(theirs) == repr(ours).replace("retrograd.", "torch.")
+    torch.save(theirs.coalesce(), tmp_path / "t.pt")
+    back = retrograd.load(tmp_path / "t.pt")
+    assert back.is_coalesced() and repr(back) == repr(theirs.coalesce()).replace("torch.", "retrograd.")

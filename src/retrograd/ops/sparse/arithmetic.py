@@ -33,7 +33,8 @@ def _entries_grad(g: Tensor, a: Tensor, b: Tensor) -> Tensor:
     pattern = _sp.coalesce(a._data).indices
     rows, cols = Tensor._make(pattern[0]), Tensor._make(pattern[1])
     g = to_dense(g)
-    return _from_values((g[rows] * b[cols]).sum(1), indices=pattern, shape=a._data.shape, coalesced=True)
+    entries = (g[rows] * b[cols]).sum(1)  # PyTorch flags the gradient coalesced only when A is
+    return _from_values(entries, indices=pattern, shape=a._data.shape, coalesced=a._data.coalesced)
 
 
 def _product(name: str, node: str, dense_grad_a: bool) -> Primitive:
@@ -132,7 +133,7 @@ def _sum_grad(g: Tensor, a: Tensor, dims: tuple) -> Tensor:
     for d in (d - data.sparse_dim + 1 for d in dims if d >= data.sparse_dim):  # ascending
         spread = numpy.expand_dims(spread, d)
     values = numpy.broadcast_to(spread, (pattern.shape[1],) + data.values.shape[1:]).astype(data.values.dtype)
-    return Tensor._make(SparseCOO(pattern, values, data.shape, True))
+    return Tensor._make(SparseCOO(pattern, values, data.shape, not kept or data.coalesced))  # (PyTorch's flags)
 
 
 _sum_all = Primitive(

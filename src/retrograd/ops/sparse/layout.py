@@ -45,12 +45,12 @@ _values_at = Primitive("sparse_values_at", lambda xp, a, indices: _sp.values_at(
 _coalesce = Primitive("coalesce", lambda xp, a: _sp.coalesce(a), [lambda g: g])  # the same tensor
 _to_dense = Primitive(
     "to_dense", lambda xp, a, masked: _sp.to_dense(a),
-    [lambda g, a, masked: sparse_mask(g, a) if masked else g],  # only the entries a holds vary
+    [lambda g, a, masked: masked_grad(g, a) if masked else g],  # only the entries a holds vary
     node_name="ToDenseBackward0",
 )
 _sparse_mask = Primitive(
     "sparse_mask",
-    lambda xp, a, pattern: SparseCOO(pattern, a[tuple(pattern)], a.shape, True),
+    lambda xp, a, pattern, coalesced: SparseCOO(pattern, a[tuple(pattern)], a.shape, coalesced),
     [lambda g: to_dense(g)],  # the kept entries pass their gradient, the others none
 )
 _to_sparse = Primitive(
@@ -178,8 +178,18 @@ def to_dense(input: Tensor, dtype: Any = None, *, masked_grad: bool | None = Non
 
 
 def sparse_mask(input: Tensor, mask: Tensor) -> Tensor:
-    """The entries of dense `input` at the (coalesced) positions of sparse `mask`, as a sparse tensor."""
-    pattern = _sp.coalesce(_sparse_only(mask, "sparse_mask")).indices
+    """The entries of `input` at the stored positions of sparse `mask` (kept as they are), as a sparse tensor."""
+    pattern = _sparse_only(mask, "sparse_mask").indices
+    return _masked(input, mask, pattern, mask._data.coalesced)
+
+
+def masked_grad(g: Tensor, a: Tensor) -> Tensor:
+    """Gradient `g` at the coalesced positions of sparse `a`: what a sparse input of a product or
+    of `to_dense` gets. PyTorch flags it coalesced only when `a` is."""
+    return _masked(g, a, _sp.coalesce(a._data).indices, a._data.coalesced)
+
+
+def _masked(input: Tensor, mask: Tensor, pattern: Any, coalesced: bool) -> Tensor:
     if input.shape != mask.shape:
         raise RuntimeError(
             f"sparse_mask(): operands have incompatible sizes; self has size {list(input.shape)} but mask has "
@@ -187,8 +197,8 @@ def sparse_mask(input: Tensor, mask: Tensor) -> Tensor:
         )
     if is_sparse(input):
         held = _values_at(input, indices=pattern)
-        return _from_values(held, indices=pattern, shape=input._data.shape, coalesced=True)
-    return _sparse_mask(input, pattern=pattern)
+        return _from_values(held, indices=pattern, shape=input._data.shape, coalesced=coalesced)
+    return _sparse_mask(input, pattern=pattern, coalesced=coalesced)
 
 
 def to_sparse(input: Tensor, sparse_dim: int | None = None, *, layout: Any = None) -> Tensor:
