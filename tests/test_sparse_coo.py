@@ -181,3 +181,36 @@ def test_checkpoints_load_across_libraries(tmp_path):
     torch.save(theirs.coalesce(), tmp_path / "t.pt")
     back = retrograd.load(tmp_path / "t.pt")
     assert back.is_coalesced() and repr(back) == repr(theirs.coalesce()).replace("torch.", "retrograd.")
+
+
+def test_softmax_sub_div():
+    s = retrograd.sparse_coo_tensor([[0, 0, 1], [0, 2, 1]], [1.0, 1.0, 3.0], (2, 3))
+    assert retrograd.sparse.softmax(s, 1).to_dense().tolist() == [[0.5, 0.0, 0.5], [0.0, 1.0, 0.0]]
+    assert retrograd.sparse.log_softmax(s, 0).coalesce().values().tolist() == [0.0, 0.0, 0.0]
+    assert (s - s * 2).to_dense().tolist() == [[-1.0, 0.0, -1.0], [0.0, -3.0, 0.0]]
+    assert (s / 2).grad_fn is None and (s / 2)._values().tolist() == [0.5, 0.5, 1.5]
+    values = retrograd.tensor([0.3, -1.2, 0.7], dtype=retrograd.float64, requires_grad=True)
+    weights = retrograd.randn(2, 3, dtype=retrograd.float64)
+
+    def through(fn):
+        return lambda v: fn(retrograd.sparse_coo_tensor(s._indices(), v, (2, 3)), 1).to_dense() * weights
+
+    assert gradcheck(through(retrograd.sparse.softmax), (values,))
+    assert gradcheck(through(retrograd.sparse.log_softmax), (values,))
+    assert gradcheck(lambda v: (retrograd.sparse_coo_tensor(s._indices(), v, (2, 3)) / 3).to_dense(), (values,))
+
+
+@pytest.mark.pytorch
+def test_softmax_matches_pytorch():
+    torch = pytest.importorskip("torch")
+
+    def run(lib):
+        lib.manual_seed(0)
+        s = lib.sparse_coo_tensor(
+            lib.tensor([[0, 0, 1, 2, 2], [0, 2, 1, 0, 2]]), lib.randn(5), (3, 3), requires_grad=True
+        )
+        out = lib.sparse.softmax(s, 1)
+        (out.to_dense() * lib.randn(3, 3)).sum().backward()
+        return repr(out), repr(s.grad), repr(lib.sparse.log_softmax(s.detach(), 0))
+
+    assert [r.replace("retrograd.", "torch.") for r in run(retrograd)] == list(run(torch))

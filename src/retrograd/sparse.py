@@ -23,9 +23,10 @@ from . import dtypes as _dt
 from .ops.sparse.arithmetic import sparse_mm, sparse_sum
 from .ops.sparse.dispatch import is_sparse
 from .ops.sparse.layout import sparse_coo_tensor
+from .ops.sparse.softmax import sparse_log_softmax, sparse_softmax
 from .tensor import Tensor
 
-__all__ = ["mm", "sum", "FloatTensor", "DoubleTensor", "LongTensor"]
+__all__ = ["mm", "sum", "softmax", "log_softmax", "FloatTensor", "DoubleTensor", "LongTensor"]
 
 
 def mm(mat1: Tensor, mat2: Tensor) -> Tensor:
@@ -69,6 +70,45 @@ def sum(input: Tensor, dim: Any = None, dtype: Any = None) -> Tensor:
     if not is_sparse(input):
         raise RuntimeError("_sparse_sum expected sparse coordinate tensor layout but got Strided")
     return sparse_sum(input, dim, dtype)
+
+
+def softmax(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    """Softmax along `dim` over a sparse tensor's stored entries (the others count as -inf).
+
+    Args:
+        input (Tensor): a sparse COO tensor without dense dims.
+        dim (int): the sparse dim to normalise along.
+        dtype (dtype, optional): cast the input to this dtype first.
+
+    Returns:
+        Tensor: sparse COO with the input's coalesced entries (SparseSoftmaxBackward0).
+
+    Examples:
+        >>> a = retrograd.sparse_coo_tensor([[0, 0], [0, 2]], [1.0, 1.0], (2, 3))
+        >>> retrograd.sparse.softmax(a, 1).to_dense()
+        tensor([[0.5000, 0.0000, 0.5000],
+                [0.0000, 0.0000, 0.0000]])
+    """
+    return sparse_softmax(input, dim, dtype)
+
+
+def log_softmax(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    """Log-softmax along `dim` over a sparse tensor's stored entries (SparseLogSoftmaxBackward0).
+
+    Args:
+        input (Tensor): a sparse COO tensor without dense dims.
+        dim (int): the sparse dim to normalise along.
+        dtype (dtype, optional): cast the input to this dtype first.
+
+    Returns:
+        Tensor: sparse COO with the input's coalesced entries.
+
+    Examples:
+        >>> a = retrograd.sparse_coo_tensor([[0, 0], [0, 2]], [1.0, 1.0], (2, 3))
+        >>> retrograd.sparse.log_softmax(a, 1).coalesce().values()
+        tensor([-0.6931, -0.6931])
+    """
+    return sparse_log_softmax(input, dim, dtype)
 
 
 _DEPRECATED = (

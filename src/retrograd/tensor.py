@@ -500,6 +500,8 @@ class Tensor(TensorMethods):
             (False, True)
         """
         name = _layouts.format_name("is_contiguous", memory_format)
+        if type(self._data) is SparseCOO:  # no strides: PyTorch answers False
+            return False
         if name in ("contiguous_format", "preserve_format"):
             return builtins.bool(self._data.flags.c_contiguous)
         return _layouts.is_contiguous_as(self._data.shape, self.stride(), name)

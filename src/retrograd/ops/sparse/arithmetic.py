@@ -1,5 +1,5 @@
-"""Sparse COO arithmetic: sparse @ dense products, sums, sparse + sparse, dense + sparse,
-scaling, negation, transposes, copies and dtype casts.
+"""Sparse COO arithmetic: sparse @ dense products, sums, sparse ± sparse, dense + sparse,
+scaling by a number, negation, transposes, copies and dtype casts.
 
 The products are one kernel forward (each entry's row gets value * dense[column]) and, backward,
 d(AB)/dB = Aᵀ G (a sparse product again, so it differentiates to any order in B) and, for
@@ -41,8 +41,10 @@ def _product(name: str, node: str, dense_grad_a: bool) -> Primitive:
     return Primitive(
         name,
         lambda xp, a, b: _sp.matmul(a, b),
-        [lambda g, a, b: to_dense(g).mm(b.t()) if dense_grad_a else _entries_grad(g, a, b),  # G Bᵀ
-         lambda g, a: mm(a.t(), to_dense(g))],  # d(AB)/dB = Aᵀ G
+        [
+            lambda g, a, b: to_dense(g).mm(b.t()) if dense_grad_a else _entries_grad(g, a, b),  # G Bᵀ
+            lambda g, a: mm(a.t(), to_dense(g)),
+        ],  # d(AB)/dB = Aᵀ G
         inputs=("a", "b"),
         node_name=node,
     )
@@ -173,10 +175,27 @@ def _scaled(a: SparseCOO, c: Any) -> SparseCOO:
     return SparseCOO(a.indices, a.values * c, a.shape, a.coalesced)
 
 
+def _divided(a: SparseCOO, c: Any) -> SparseCOO:
+    return SparseCOO(a.indices, a.values / c, a.shape, a.coalesced)
+
+
 _mul_number = Primitive("sparse_mul", lambda xp, a, c: _scaled(a, c), [lambda g, c: g * c], node_name="MulBackward0")
+_div_number = Primitive("sparse_div", lambda xp, a, c: _divided(a, c), [lambda g, c: g / c], node_name="DivBackward0")
 _neg = Primitive("sparse_neg", lambda xp, a: _scaled(a, -1), [lambda g: -g], node_name="NegBackward0")
-_add_sparse = Primitive("sparse_add", lambda xp, a, b: _sp.add(a, b), [lambda g: g, lambda g: g], inputs=("a", "b"),
-                        node_name="AddBackward0")
+_add_sparse = Primitive(
+    "sparse_add",
+    lambda xp, a, b: _sp.add(a, b),
+    [lambda g: g, lambda g: g],
+    inputs=("a", "b"),
+    node_name="AddBackward0",
+)
+_sub_sparse = Primitive(
+    "sparse_sub",
+    lambda xp, a, b: _sp.add(a, _scaled(b, -1)),
+    [lambda g: g, lambda g: -g],
+    inputs=("a", "b"),
+    node_name="SubBackward0",
+)
 
 
 def _dense_plus_sparse(xp: Any, a: Any, b: SparseCOO) -> Any:
@@ -185,15 +204,33 @@ def _dense_plus_sparse(xp: Any, a: Any, b: SparseCOO) -> Any:
     return out
 
 
-_add_dense = Primitive("dense_sparse_add", _dense_plus_sparse, [lambda g: g, lambda g: g], inputs=("a", "b"),
-                       node_name="AddBackward0")
+_add_dense = Primitive(
+    "dense_sparse_add", _dense_plus_sparse, [lambda g: g, lambda g: g], inputs=("a", "b"), node_name="AddBackward0"
+)
 
 
-def _multiply(tensors: tuple, attrs: dict) -> Tensor:
-    c = attrs.get("c")
-    if len(tensors) != 1 or not isinstance(c, numbers.Number):
-        raise missing("mul")
-    return _mul_number(tensors[0], c=c)
+def _by_number(prim: Primitive, name: str) -> Any:
+    """The kernel of `s * c` or `s / c` for a Python number c (a tensor operand has no sparse kernel here)."""
+
+    def kernel(tensors: tuple, attrs: dict) -> Tensor:
+        c = attrs.get("c")
+        if len(tensors) != 1 or not isinstance(c, numbers.Number):
+            raise missing(name)
+        return prim(tensors[0], c=c)
+
+    return kernel
+
+
+def _subtract(tensors: tuple, attrs: dict) -> Tensor:
+    if len(tensors) != 2 or not all(is_sparse(t) for t in tensors):
+        raise missing("sub")
+    a, b = tensors
+    if a.shape != b.shape:
+        raise RuntimeError(
+            f"sub: expected 'self' and 'other' to have same size, but self has size {list(a.shape)} "
+            f"while other has size {list(b.shape)}"
+        )
+    return _sub_sparse(a, b)
 
 
 def _add(tensors: tuple, attrs: dict) -> Tensor:
@@ -201,9 +238,11 @@ def _add(tensors: tuple, attrs: dict) -> Tensor:
         raise missing("add")
     a, b = tensors
     if a.shape != b.shape:
-        raise RuntimeError(f"add: expected 'self' and 'other' to have same size, but self has size {list(a.shape)} "
-                           f"while other has size {list(b.shape)} (FYI: dense-sparse addition does not currently "
-                           "support broadcasting)")
+        raise RuntimeError(
+            f"add: expected 'self' and 'other' to have same size, but self has size {list(a.shape)} "
+            f"while other has size {list(b.shape)} (FYI: dense-sparse addition does not currently "
+            "support broadcasting)"
+        )
     if is_sparse(a) and is_sparse(b):
         return _add_sparse(a, b)
     if is_sparse(a):
@@ -214,11 +253,19 @@ def _add(tensors: tuple, attrs: dict) -> Tensor:
 # --- layout-keeping copies -------------------------------------------------------------------
 
 _t = Primitive("sparse_t", lambda xp, a: _sp.transpose(a, 0, 1), [lambda g: g.t()], node_name="TBackward0")
-_transpose = Primitive("sparse_transpose", lambda xp, a, d0, d1: _sp.transpose(a, d0, d1),
-                       [lambda g, d0, d1: g.transpose(d0, d1)], node_name="TransposeBackward0")
+_transpose = Primitive(
+    "sparse_transpose",
+    lambda xp, a, d0, d1: _sp.transpose(a, d0, d1),
+    [lambda g, d0, d1: g.transpose(d0, d1)],
+    node_name="TransposeBackward0",
+)
 _clone = Primitive("sparse_clone", lambda xp, a: a.copy(), [lambda g: g], node_name="CloneBackward0")
-_cast = Primitive("sparse_to_dtype", lambda xp, a, dt: SparseCOO(a.indices, a.values.astype(dt), a.shape, a.coalesced),
-                  [lambda g: g], node_name="ToCopyBackward0")
+_cast = Primitive(
+    "sparse_to_dtype",
+    lambda xp, a, dt: SparseCOO(a.indices, a.values.astype(dt), a.shape, a.coalesced),
+    [lambda g: g],
+    node_name="ToCopyBackward0",
+)
 
 
 def _transposed(tensors: tuple, attrs: dict) -> Tensor:
@@ -237,15 +284,19 @@ def _transposed(tensors: tuple, attrs: dict) -> Tensor:
     return _transpose(a, d0=d0, d1=d1)
 
 
-KERNELS.update({
-    "mm": lambda tensors, attrs: mm(*tensors),
-    "mv": lambda tensors, attrs: mm(tensors[0], tensors[1].unsqueeze(1)).squeeze(1),
-    "sum": _tensor_sum,
-    "mul": _multiply,
-    "neg": lambda tensors, attrs: _neg(*tensors),
-    "add": _add,
-    "t": _transposed,
-    "transpose": _transposed,
-    "clone": lambda tensors, attrs: _clone(*tensors),
-    "to_dtype": lambda tensors, attrs: _cast(*tensors, dt=attrs["dt"]),
-})
+KERNELS.update(
+    {
+        "mm": lambda tensors, attrs: mm(*tensors),
+        "mv": lambda tensors, attrs: mm(tensors[0], tensors[1].unsqueeze(1)).squeeze(1),
+        "sum": _tensor_sum,
+        "mul": _by_number(_mul_number, "mul"),
+        "div": _by_number(_div_number, "div"),
+        "sub": _subtract,
+        "neg": lambda tensors, attrs: _neg(*tensors),
+        "add": _add,
+        "t": _transposed,
+        "transpose": _transposed,
+        "clone": lambda tensors, attrs: _clone(*tensors),
+        "to_dtype": lambda tensors, attrs: _cast(*tensors, dt=attrs["dt"]),
+    }
+)

@@ -44,7 +44,8 @@ _from_values = Primitive(
 _values_at = Primitive("sparse_values_at", lambda xp, a, indices: _sp.values_at(a, indices), [None])
 _coalesce = Primitive("coalesce", lambda xp, a: _sp.coalesce(a), [lambda g: g])  # the same tensor
 _to_dense = Primitive(
-    "to_dense", lambda xp, a, masked: _sp.to_dense(a),
+    "to_dense",
+    lambda xp, a, masked: _sp.to_dense(a),
     [lambda g, a, masked: masked_grad(g, a) if masked else g],  # only the entries a holds vary
     node_name="ToDenseBackward0",
 )
@@ -54,11 +55,14 @@ _sparse_mask = Primitive(
     [lambda g: to_dense(g)],  # the kept entries pass their gradient, the others none
 )
 _to_sparse = Primitive(
-    "to_sparse", lambda xp, a, sparse_dim: _sp.from_dense(a, sparse_dim),
-    [lambda g: to_dense(g)], node_name="ToSparseBackward1",
+    "to_sparse",
+    lambda xp, a, sparse_dim: _sp.from_dense(a, sparse_dim),
+    [lambda g: to_dense(g)],
+    node_name="ToSparseBackward1",
 )
 _values = Primitive(
-    "values", lambda xp, a: a.values,
+    "values",
+    lambda xp, a: a.values,
     [lambda g, a: _from_values(g, indices=a._data.indices, shape=a._data.shape, coalesced=True)],
     node_name="ValuesBackward0",
 )
