@@ -161,7 +161,7 @@ def _sum(input: Tensor, dim: Any, dt: Any) -> Tensor:
 
 
 def _tensor_sum(tensors: tuple, attrs: dict) -> Tensor:
-    """`s.sum(dim, dtype=)`: torch.sparse.sum's; keepdim has no sparse kernel in PyTorch either."""
+    """`s.sum(dim, dtype=)`: torch.sparse.sum's (keepdim=True, which PyTorch allows, has no sparse kernel here)."""
     if attrs.get("keepdim"):
         raise missing("sum")
     dims = attrs.get("dims")
