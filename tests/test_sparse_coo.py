@@ -214,3 +214,15 @@ def test_softmax_matches_pytorch():
         return repr(out), repr(s.grad), repr(lib.sparse.log_softmax(s.detach(), 0))
 
     assert [r.replace("retrograd.", "torch.") for r in run(retrograd)] == list(run(torch))
+
+
+def test_construction_arguments_checked_as_pytorch():
+    # float indices are truncated to int64, as PyTorch converts them
+    s = retrograd.sparse_coo_tensor(retrograd.tensor([[0.0, 1.7]]), retrograd.tensor([1.0, 2.0]))
+    assert s._indices().tolist() == [[0, 1]] and s.shape == (2,)
+    with pytest.raises(RuntimeError, match="found negative index -1 for dim 0"):
+        retrograd.sparse_coo_tensor([[-1, 0]], [1.0, 2.0])
+    with pytest.raises(RuntimeError, match="size is inconsistent with indices: for dim 0, size is 2 but found index 2"):
+        retrograd.sparse_coo_tensor([[2, 0]], [1.0, 2.0], (2,))
+    with pytest.raises(TypeError, match="received an invalid combination of arguments - got \\(list, list, Tensor\\)"):
+        retrograd.sparse_coo_tensor([[0]], [1.0], retrograd.ones(1))

@@ -68,28 +68,56 @@ _values = Primitive(
 )
 
 
-def _indices_tensor(indices: Any) -> Tensor:
-    if isinstance(indices, Tensor):
-        if indices.dtype not in (_dt.int64, _dt.int32, _dt.int16, _dt.int8, _dt.uint8):
-            raise RuntimeError(f"indices must be an int64 tensor (got {indices.dtype})")
-        return indices
-    return _as_tensor(indices, dtype=_dt.int64)
+def _indices_array(indices: Any) -> Any:
+    """The indices as int64, as PyTorch converts them (a float tensor's values are truncated)."""
+    if not isinstance(indices, Tensor):
+        indices = _as_tensor(indices, dtype=_dt.int64)
+    return indices._data.astype(numpy.int64)
+
+
+_SIGNATURES = (
+    " * (object indices, object values, *, torch.dtype dtype = None, torch.device device = None, bool pin_memory = "
+    "False, bool requires_grad = False, bool check_invariants = None, bool is_coalesced = None)\n"
+    " * (object indices, object values, tuple of ints size, *, torch.dtype dtype = None, torch.device device = None, "
+    "bool pin_memory = False, bool requires_grad = False, bool check_invariants = None, bool is_coalesced = None)\n"
+    " * (tuple of ints size, *, torch.dtype dtype = None, torch.device device = None, bool requires_grad = False, "
+    "bool check_invariants = None)\n"
+)
+
+
+def _size(size: Any, given: tuple) -> tuple:
+    """`size` as a tuple of ints, or PyTorch's TypeError for a call no signature takes."""
+    if isinstance(size, (tuple, list)) and all(isinstance(n, int) for n in size):
+        return tuple(int(n) for n in size)
+    got = ", ".join("Tensor" if isinstance(a, Tensor) else type(a).__name__ for a in given)
+    raise TypeError(
+        f"sparse_coo_tensor() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+        + _SIGNATURES
+    )
 
 
 def _inferred_size(indices: Any, values: Any) -> tuple:
     """PyTorch's size for a sparse tensor made without one: max index + 1 per sparse dim."""
-    spans = indices.max(axis=1) + 1 if indices.shape[1] else numpy.zeros(indices.shape[0], numpy.int64)
+    if indices.ndim != 2 or not indices.shape[1]:
+        return (0,) * len(indices) + tuple(values.shape[1:])
+    _nonnegative(indices)  # PyTorch's first check when it infers the size
+    spans = indices.max(axis=1) + 1
     return tuple(int(n) for n in spans) + tuple(values.shape[1:])
+
+
+def _nonnegative(indices: Any) -> None:
+    if (indices < 0).any():
+        raise RuntimeError(f"found negative index {int(indices.min())} for dim {int(indices.min(axis=1).argmin())}")
 
 
 def _check(indices: Any, values: Any, shape: tuple) -> None:
     """PyTorch's checks of a sparse tensor's parts against its size."""
     if indices.ndim != 2:
         raise RuntimeError(f"indices must be sparse_dim x nnz, but got: {list(indices.shape)}")
-    if indices.shape[1] != values.shape[0]:
+    if values.ndim == 0 or indices.shape[1] != values.shape[0]:
         raise RuntimeError(
             f"indices and values must have same nnz, but got nnz from indices: {indices.shape[1]}, "
-            f"nnz from values: {values.shape[0]}"
+            f"nnz from values: {values.shape[0] if values.ndim else 1}"
         )
     sparse_dim = indices.shape[0]
     if len(shape) != sparse_dim + values.ndim - 1:
@@ -98,8 +126,7 @@ def _check(indices: Any, values: Any, shape: tuple) -> None:
             f"but got {len(shape)}"
         )
     if indices.shape[1]:
-        if (indices < 0).any():
-            raise RuntimeError(f"found negative index {int(indices.min())} for dim {int(indices.min(axis=1).argmin())}")
+        _nonnegative(indices)
         high = indices.max(axis=1)
         for d in range(sparse_dim):
             if high[d] >= shape[d]:
@@ -146,11 +173,12 @@ def sparse_coo_tensor(
         raise NotImplementedError(f"retrograd's sparse COO tensors live on the CPU, not {device}")
     if pin_memory:
         raise NotImplementedError("retrograd's sparse COO tensors cannot be pinned")
-    index = _indices_tensor(indices)._data.astype(numpy.int64)
-    values_t = values if isinstance(values, Tensor) else _as_tensor(values)
+    values_t = values if isinstance(values, Tensor) else _as_tensor(values)  # PyTorch's order of checks
+    given_size = None if size is None else _size(size, (indices, values, size))
+    index = _indices_array(indices)
     if dtype is not None:
         values_t = values_t.to(dtype)
-    shape = tuple(int(n) for n in size) if size is not None else _inferred_size(index, values_t._data)
+    shape = given_size if given_size is not None else _inferred_size(index, values_t._data)
     _check(index, values_t._data, shape)
     coalesced = bool(is_coalesced) or index.shape[1] < 2
     if requires_grad:
