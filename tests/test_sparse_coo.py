@@ -226,3 +226,8 @@ def test_construction_arguments_checked_as_pytorch():
         retrograd.sparse_coo_tensor([[2, 0]], [1.0, 2.0], (2,))
     with pytest.raises(TypeError, match="received an invalid combination of arguments - got \\(list, list, Tensor\\)"):
         retrograd.sparse_coo_tensor([[0]], [1.0], retrograd.ones(1))
+
+
+def test_element_size_and_contiguity():
+    s = sparse(retrograd, retrograd.float64)
+    assert s.element_size() == 8 and not s.is_contiguous() and s.type() == "torch.sparse.DoubleTensor"

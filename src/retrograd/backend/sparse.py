@@ -55,6 +55,10 @@ class SparseCOO:
         return self.values.dtype
 
     @property
+    def itemsize(self) -> int:
+        return self.values.itemsize
+
+    @property
     def size(self) -> int:
         return math.prod(self.shape)
 
