@@ -14,7 +14,7 @@ import retrograd.ops as ops
 from retrograd.engine.primitive import defined
 from retrograd.ops import rules
 
-PACKAGES = ("activation", "elementwise", "indexing", "linalg", "reduction", "shape", "spectral")
+PACKAGES = ("activation", "elementwise", "indexing", "linalg", "reduction", "shape", "sparse", "spectral")
 
 
 def _modules() -> list:

@@ -49,6 +49,7 @@ from ._layouts import (
     legacy_contiguous_format,
     memory_format,
     preserve_format,
+    sparse_coo,
     strided,
 )
 from .tensor import Size, Tensor, is_tensor
@@ -166,6 +167,7 @@ _ON_FIRST_USE = {
     "compile": "compiler", "compiler": "compiler",
     "set_deterministic_debug_mode": "_global_flags", "get_deterministic_debug_mode": "_global_flags",
     "finfo": "_type_info", "iinfo": "_type_info", "testing": "testing", "linalg": "linalg",
+    "sparse": "sparse",
 }
 # The random functions and the default generator (its Mersenne Twister state and the samplers
 # cost ~20 ms to import) load on first use; this list is `retrograd.random.__all__`.
@@ -192,7 +194,7 @@ _ON_FIRST_USE.update({
 
 
 if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know their types
-    from . import distributed, distributions, fft, func, linalg, nn, optim, random, special, testing, utils, viz
+    from . import distributed, distributions, fft, func, linalg, nn, optim, random, sparse, special, testing, utils, viz
     from .random import *
     from .func import vmap  # type: ignore[no-redef]  # noqa: F811
     from ._type_info import finfo, iinfo

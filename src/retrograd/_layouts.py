@@ -1,7 +1,8 @@
 """PyTorch's layout and memory-format objects: `torch.strided`, `torch.channels_last`, ...
 
-retrograd has one layout (dense, strided); these objects exist so that code passing
-`layout=torch.strided` runs and prints what PyTorch prints. The memory formats are honoured:
+retrograd has two layouts: dense (`strided`) and `sparse_coo` (a tensor of indices and values,
+backend/sparse.py); these objects exist so that code passing `layout=torch.strided` runs and
+prints what PyTorch prints. The memory formats are honoured:
 the functions below give the strides `channels_last` (N, C, H, W) and `channels_last_3d`
 (N, C, D, H, W) ask for and PyTorch's tests of a tensor's strides; `ops.kernels.placement`
 builds arrays laid out so.
@@ -16,7 +17,7 @@ from ._display_name import package_name
 _C = TypeVar("_C", bound="_NamedConstant")
 
 __all__ = [
-    "layout", "strided", "memory_format", "contiguous_format", "channels_last", "channels_last_3d",
+    "layout", "strided", "sparse_coo", "memory_format", "contiguous_format", "channels_last", "channels_last_3d",
     "preserve_format", "legacy_contiguous_format",
 ]  # fmt: skip
 
@@ -45,13 +46,13 @@ class _NamedConstant:
 
 
 class layout(_NamedConstant):
-    """How a tensor's elements are stored: retrograd has only `retrograd.strided` (dense).
+    """How a tensor's elements are stored: `retrograd.strided` (dense) or `retrograd.sparse_coo`.
 
     The class exists for `layout=` arguments and `isinstance` checks; its values are module
     constants and it cannot be instantiated.
 
     Args:
-        *args: refused, as is any keyword: `retrograd.strided` is the one value.
+        *args: refused, as is any keyword: use the module constants.
 
     Returns:
         (layout): never; constructing one raises TypeError.
@@ -89,6 +90,7 @@ class memory_format(_NamedConstant):
 
 
 strided = layout._make("strided")
+sparse_coo = layout._make("sparse_coo")  # a tensor whose data is a backend.sparse.SparseCOO
 contiguous_format = memory_format._make("contiguous_format")
 channels_last = memory_format._make("channels_last")
 channels_last_3d = memory_format._make("channels_last_3d")

@@ -30,6 +30,7 @@ from . import dtypes as _dt
 from ._display_name import package_name
 from .backend import CPU, is_cuda_array, to_device
 from .backend.meta import MetaArray
+from .backend.sparse import SparseCOO
 from .engine import tensor_type as _tt
 from .engine.forward_ad import levels
 
@@ -245,15 +246,19 @@ def _body(a: np.ndarray, indent: int) -> str:
 # --- the whole repr -----------------------------------------------------------------------
 
 
-def _add_suffixes(text: str, suffixes: list[str], indent: int) -> str:
-    """Append `, suffix` items, each on a new line when it would pass `linewidth`."""
+def _add_suffixes(text: str, suffixes: list[str], indent: int, newline: bool = False) -> str:
+    """Append `, suffix` items, each on a new line when it would pass `linewidth` (the first one
+    always with `newline`: a sparse tensor's)."""
     parts = [text]
     # PyTorch's measure of the last line (one more than its length, two without "\n")
     last = len(text) - text.rfind("\n") + 1
     for suffix in suffixes:
-        # line breaks fall where PyTorch's would: measure dtypes as `torch.<name>`
+        # line breaks fall where PyTorch's would: measure dtypes and layouts as `torch.<name>`
         width = len(suffix) - suffix.count(_DTYPE_PREFIX) * _EXTRA if package_name() == "retrograd" else len(suffix)
-        if last + width + 2 > _OPTS.linewidth:
+        if package_name() == "retrograd" and suffix.startswith("layout="):
+            width -= _EXTRA
+        if newline or last + width + 2 > _OPTS.linewidth:
+            newline = False
             parts.append(",\n" + " " * indent + suffix)
             last = indent + width
         else:
@@ -297,6 +302,8 @@ def tensor_repr(t: Any) -> str:
         text, suffixes = "...", ["device='meta'", f"size={tuple(t._data.shape)}"]
         if t.dtype is not _dt.get_default_dtype():
             suffixes.append(f"dtype={t.dtype!r}")
+    elif type(t._data) is SparseCOO:
+        text, suffixes = _sparse_parts(t, indent)
     else:
         text, suffixes = _values_and_suffixes(t, indent)
     grad = _grad_suffix(t)
@@ -305,7 +312,7 @@ def tensor_repr(t: Any) -> str:
     tangent = _tangent(t)
     if tangent is not None:
         suffixes.append(f"tangent={tangent}")  # 0-d tangents print as numbers
-    out = _add_suffixes(prefix + text, suffixes, indent)
+    out = _add_suffixes(prefix + text, suffixes, indent, newline=type(t._data) is SparseCOO)
     if not plain and any(_is_parameter_class(c) for c in type(t).__mro__):
         out = f"Parameter({out})"
     return out
@@ -331,3 +338,21 @@ def _values_and_suffixes(t: Any, indent: int) -> tuple[str, list[str]]:
     if dtype not in (default, default.to_complex(), _dt.int64, _dt.bool_):
         suffixes.append(f"dtype={dtype!r}")
     return _body(a, indent), suffixes
+
+
+def _sparse_parts(t: Any, indent: int) -> tuple[str, list[str]]:
+    """`indices=tensor(...),\n values=tensor(...)` and the suffixes of a sparse COO tensor."""
+    data = t._data
+    parts = []
+    for name, a in (("indices", data.indices), ("values", data.values)):
+        head = f"{name}=tensor("
+        body = _body(a, indent + len(head)) if a.size else "[]"
+        if not a.size:
+            body += f", size={tuple(a.shape)}"
+        parts.append(head + body + ")")
+    suffixes = [f"size={tuple(data.shape)}", f"nnz={data.nnz}"]
+    dtype = t.dtype
+    if dtype not in (_dt.get_default_dtype(), _dt.get_default_dtype().to_complex(), _dt.int64, _dt.bool_):
+        suffixes.append(f"dtype={dtype!r}")
+    suffixes.append(f"layout={package_name()}.sparse_coo")
+    return (",\n" + " " * indent).join(parts), suffixes

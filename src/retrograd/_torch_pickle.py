@@ -25,11 +25,13 @@ from typing import IO, Any
 
 import numpy as np
 
+from . import _layouts
 from . import dtypes as _dt
 from ._weights_only import CheckpointError, Refusal, WeightsOnlyUnpickler, never_build
 from .backend import device as _device
 from .nn.parameter import Parameter
 from .ops.creation import empty_strided
+from .ops.sparse.layout import sparse_coo_tensor
 from .tensor import Size, Tensor
 
 __all__ = ["CheckpointError", "read_torch_zip"]
@@ -123,6 +125,27 @@ def _rebuild_meta_tensor_no_storage(dtype: Any, size: Any, stride: Any, requires
     return empty_strided(size, stride, dtype=dtype, device="meta", requires_grad=requires_grad)
 
 
+def _rebuild_sparse_tensor(layout: Any, data: Any) -> Tensor:
+    """`torch._utils._rebuild_sparse_tensor`: a sparse COO tensor from (indices, values, size[, is_coalesced])."""
+    if layout is not _layouts.sparse_coo:
+        raise pickle.UnpicklingError(f"rebuilding sparse tensor for layout {layout!r:.100} is not supported")
+    if not isinstance(data, tuple) or len(data) not in (3, 4):
+        raise pickle.UnpicklingError(f"a sparse COO tensor needs (indices, values, size[, coalesced]): {data!r:.80}")
+    indices, values, size = data[:3]
+    if not (isinstance(indices, Tensor) and isinstance(values, Tensor)):
+        raise pickle.UnpicklingError("a sparse COO tensor's indices and values must be tensors")
+    is_coalesced = data[3] if len(data) == 4 else None
+    return sparse_coo_tensor(indices, values, _int_tuple(size, "sparse size"), is_coalesced=is_coalesced is True)
+
+
+def _get_layout(name: Any) -> _layouts.layout:
+    """`torch.serialization._get_layout`: the layout a checkpoint names (`"torch.sparse_coo"`)."""
+    layout = {"torch.strided": _layouts.strided, "torch.sparse_coo": _layouts.sparse_coo}.get(name)
+    if layout is None:
+        raise pickle.UnpicklingError(f"layout {name!r:.100} is not supported (retrograd has strided and sparse_coo)")
+    return layout
+
+
 def _rebuild_parameter(data: Any, requires_grad: Any, backward_hooks: Any = None, state: Any = None) -> Parameter:
     """`torch._utils._rebuild_parameter(_with_state)`: a Parameter sharing `data`'s memory."""
     if type(data) is not Tensor or type(requires_grad) is not bool:
@@ -183,7 +206,9 @@ def _torch_device(kind: Any, index: Any = None) -> _device:
     return _device(kind, index)
 
 
-_REBUILDERS = (_rebuild_tensor_v2, _rebuild_tensor, _rebuild_parameter, _rebuild_meta_tensor_no_storage)
+_REBUILDERS = (
+    _rebuild_tensor_v2, _rebuild_tensor, _rebuild_parameter, _rebuild_meta_tensor_no_storage, _rebuild_sparse_tensor,
+)
 # What torch.save's pickles name -> retrograd's stand-in, for any load.
 _TORCH_NAMES: dict[str, Any] = {
     "torch._utils._rebuild_tensor_v2": _rebuild_tensor_v2,
@@ -192,6 +217,8 @@ _TORCH_NAMES: dict[str, Any] = {
     "torch._utils._rebuild_parameter_with_state": _rebuild_parameter,
     "torch._utils._rebuild_meta_tensor_no_storage": _rebuild_meta_tensor_no_storage,
     "torch._tensor._rebuild_from_type_v2": _rebuild_from_type_v2,
+    "torch._utils._rebuild_sparse_tensor": _rebuild_sparse_tensor,
+    "torch.serialization._get_layout": _get_layout,
     "torch.Size": _size,
     "torch.Tensor": Tensor,
     "torch.nn.parameter.Parameter": Parameter,
@@ -209,7 +236,7 @@ _BUILTIN_NAMES: dict[str, Any] = {
     "builtins.complex": _complex,
     "_codecs.encode": _encode,
 }
-_CALLABLES = [*_REBUILDERS, _rebuild_from_type_v2, _size, _torch_device, *_BUILTIN_NAMES.values()]
+_CALLABLES = [*_REBUILDERS, _rebuild_from_type_v2, _get_layout, _size, _torch_device, *_BUILTIN_NAMES.values()]
 _CLASSES: list[type] = [Size]
 
 

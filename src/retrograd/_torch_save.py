@@ -29,9 +29,11 @@ from typing import IO, Any
 
 import numpy as np
 
+from . import _layouts
 from ._storage import contiguous_strides, root_array
 from .backend import CPU, is_cuda_array, meta, to_device
 from .backend import device as _device
+from .backend.sparse import SparseCOO
 from .dtypes import dtype as _dtype
 from .nn.parameter import Parameter
 from .tensor import Size, Tensor
@@ -71,6 +73,8 @@ class _TorchName:
 _REBUILD_TENSOR = _TorchName("torch._utils", "_rebuild_tensor_v2")
 _REBUILD_PARAMETER = _TorchName("torch._utils", "_rebuild_parameter")
 _REBUILD_META = _TorchName("torch._utils", "_rebuild_meta_tensor_no_storage")
+_REBUILD_SPARSE = _TorchName("torch._utils", "_rebuild_sparse_tensor")
+_GET_LAYOUT = _TorchName("torch.serialization", "_get_layout")  # PyTorch pickles a layout as this call of its name
 _TORCH_SIZE = _TorchName("torch", "Size")
 _TORCH_DEVICE = _TorchName("torch", "device")
 
@@ -159,6 +163,8 @@ class _TorchPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
             return _TORCH_SIZE, (tuple(obj),)
         if isinstance(obj, _device):
             return _TORCH_DEVICE, (obj.type,) if obj.index is None else (obj.type, obj.index)
+        if isinstance(obj, _layouts.layout):
+            return _GET_LAYOUT, (f"torch.{obj._name}",)
         return NotImplemented
 
     def _reduce_tensor(self, t: Tensor) -> tuple[Any, tuple[Any, ...]]:
@@ -166,6 +172,11 @@ class _TorchPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
             data = Tensor._make(t._data)
             self._temporaries.append(data)
             return _REBUILD_PARAMETER, (data, t.requires_grad, collections.OrderedDict())
+        if type(t._data) is SparseCOO:  # its parts, as dense tensors (PyTorch saves no requires_grad)
+            data = t._data
+            parts = (Tensor._make(data.indices), Tensor._make(data.values), Size(data.shape), data.coalesced)
+            self._temporaries.append(parts)
+            return _REBUILD_SPARSE, (_layouts.sparse_coo, parts)
         if type(t._data) is meta.MetaArray:  # no data to write: PyTorch saves the layout alone
             return _REBUILD_META, (t.dtype, tuple(t.shape), t.stride(), t.requires_grad)
         on_device = is_cuda_array(t._data)

@@ -25,6 +25,7 @@ from ._op_method import dtype_conversion
 from ._printing import tensor_repr
 from .backend import CPU, as_device, device, device_of, is_cuda_array, namespace
 from .backend.meta import MetaArray
+from .backend.sparse import SparseCOO
 from .dtypes import dtype
 from .engine import devices as _devices
 from .engine import inplace as _inplace
@@ -301,19 +302,19 @@ class Tensor(TensorMethods):
 
     @property
     def is_sparse(self) -> builtins.bool:
-        """False: retrograd tensors are dense (no sparse COO layout).
+        """Whether the tensor has the sparse COO layout (indices and values, not an array).
 
         Args:
             self (Tensor): any tensor.
 
         Returns:
-            bool: always False; `layout` is `strided`.
+            bool: True for tensors made by `sparse_coo_tensor` or `to_sparse()`; `layout` is then `sparse_coo`.
 
         Examples:
-            >>> retrograd.ones(3).is_sparse
-            False
+            >>> retrograd.ones(3).is_sparse, retrograd.ones(3).to_sparse().is_sparse
+            (False, True)
         """
-        return False
+        return type(self._data) is SparseCOO
 
     @property
     def is_quantized(self) -> builtins.bool:
@@ -333,19 +334,19 @@ class Tensor(TensorMethods):
 
     @property
     def layout(self) -> _layouts.layout:
-        """How the elements are stored: always `strided` (dense) here.
+        """How the elements are stored: `strided` (dense) or `sparse_coo`.
 
         Args:
             self (Tensor): any tensor.
 
         Returns:
-            layout: `retrograd.strided`; retrograd has no sparse layouts.
+            layout: `retrograd.sparse_coo` for a sparse tensor, else `retrograd.strided`.
 
         Examples:
-            >>> retrograd.eye(2).layout
-            retrograd.strided
+            >>> retrograd.eye(2).layout, retrograd.eye(2).to_sparse().layout
+            (retrograd.strided, retrograd.sparse_coo)
         """
-        return _layouts.strided
+        return _layouts.sparse_coo if type(self._data) is SparseCOO else _layouts.strided
 
     @property
     def itemsize(self) -> builtins.int:
@@ -499,6 +500,8 @@ class Tensor(TensorMethods):
             (False, True)
         """
         name = _layouts.format_name("is_contiguous", memory_format)
+        if type(self._data) is SparseCOO:  # no strides: PyTorch answers False
+            return False
         if name in ("contiguous_format", "preserve_format"):
             return builtins.bool(self._data.flags.c_contiguous)
         return _layouts.is_contiguous_as(self._data.shape, self.stride(), name)
@@ -1193,6 +1196,8 @@ class Tensor(TensorMethods):
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         if type(self._data) is not np.ndarray and (is_cuda_array(self._data) or type(self._data) is MetaArray):
             raise TypeError(_NOT_ON_HOST.format(self.device))
+        if type(self._data) is SparseCOO:
+            raise TypeError("can't convert Sparse layout tensor to numpy. Use Tensor.to_dense() first.")
         if self._data.dtype is _BF16:  # NumPy has no bfloat16 (ml_dtypes' is not NumPy's)
             raise TypeError("Got unsupported ScalarType BFloat16")
         return self._data
@@ -1365,7 +1370,7 @@ class Tensor(TensorMethods):
             if key != "async":
                 raise TypeError(f"type() got an unexpected keyword argument '{key}'")
         if dtype is None:
-            return "torch." + self.dtype.legacy_name
+            return ("torch.sparse." if type(self._data) is SparseCOO else "torch.") + self.dtype.legacy_name
         if isinstance(dtype, str):
             dtype = _legacy_dtype(dtype)
         elif not isinstance(dtype, _dt.dtype):

@@ -931,6 +931,69 @@ class TensorMethods:
         """
         return _ops.tensor_only.sum_to_size(self, *size)
 
+    # --- sparse COO: the methods PyTorch has no `torch.<name>` function for (ops/sparse/layout.py) ---
+    def to_dense(self, dtype: dtype | None = None, *, masked_grad: bool | None = None) -> Tensor:
+        """The dense tensor a sparse one stands for (duplicates summed); a dense tensor itself.
+
+        Examples:
+            >>> retrograd.sparse_coo_tensor([[1]], [5.0], (3,)).to_dense()
+            tensor([0., 5., 0.])
+        """
+        return _ops.sparse.layout.to_dense(self, dtype, masked_grad=masked_grad)
+
+    def to_sparse(self, sparse_dim: int | None = None, *, layout: Any = None) -> Tensor:
+        """A sparse COO tensor of the nonzero entries (over the first `sparse_dim` dims, default all).
+
+        Examples:
+            >>> retrograd.tensor([0.0, 2.0]).to_sparse()._nnz()
+            1
+        """
+        return _ops.sparse.layout.to_sparse(self, sparse_dim, layout=layout)
+
+    def to_sparse_coo(self) -> Tensor:
+        """`to_sparse()`: a sparse COO tensor of the nonzero entries."""
+        return _ops.sparse.layout.to_sparse_coo(self)
+
+    def sparse_mask(self, mask: Tensor) -> Tensor:
+        """The entries of this dense tensor at the positions sparse `mask` holds, as a sparse tensor."""
+        return _ops.sparse.layout.sparse_mask(self, mask)
+
+    def coalesce(self) -> Tensor:
+        """This sparse tensor with its entries sorted by index and duplicates summed."""
+        return _ops.sparse.layout.coalesce(self)
+
+    def is_coalesced(self) -> bool:
+        """Whether this sparse tensor's entries are known to be sorted and unique."""
+        return _ops.sparse.layout.is_coalesced(self)
+
+    def indices(self) -> Tensor:
+        """The `(sparse_dim, nnz)` coordinates of a coalesced sparse tensor."""
+        return _ops.sparse.layout.indices(self)
+
+    def values(self) -> Tensor:
+        """The `(nnz, *dense_dims)` entries of a coalesced sparse tensor (differentiable)."""
+        return _ops.sparse.layout.values(self)
+
+    def _indices(self) -> Tensor:
+        """The stored coordinates of a sparse tensor, coalesced or not."""
+        return _ops.sparse.layout.raw_indices(self)
+
+    def _values(self) -> Tensor:
+        """The stored entries of a sparse tensor, coalesced or not (no graph)."""
+        return _ops.sparse.layout.raw_values(self)
+
+    def _nnz(self) -> int:
+        """How many entries a sparse tensor stores (duplicates counted)."""
+        return _ops.sparse.layout.nnz(self)
+
+    def sparse_dim(self) -> int:
+        """How many leading dims are sparse (0 for a dense tensor)."""
+        return _ops.sparse.layout.sparse_dim(self)
+
+    def dense_dim(self) -> int:
+        """How many trailing dims each stored entry spans (all dims of a dense tensor)."""
+        return _ops.sparse.layout.dense_dim(self)
+
     cfloat = dtype_conversion("cfloat")
     cdouble = dtype_conversion("cdouble")
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy
 
-from . import meta
+from . import meta, sparse
 
 # PyTorch computes inf and nan without a word; NumPy warns. Silence NumPy's floating-point
 # warnings for array code in retrograd's own modules (the filter matches the module that made
@@ -171,7 +171,8 @@ def _no_such_backend(kind: str) -> Exception:
     )
 
 
-_NAMESPACES: dict[type, ModuleType] = {numpy.ndarray: numpy, meta.MetaArray: meta.xp}
+# a sparse COO payload is in the table so that results that are one are kept as they are
+_NAMESPACES: dict[type, ModuleType] = {numpy.ndarray: numpy, meta.MetaArray: meta.xp, sparse.SparseCOO: numpy}
 
 # The CUDA backend in use: CuPy, the stand-in, or None (no CUDA).
 _cuda: Any = None

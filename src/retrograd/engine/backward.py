@@ -20,6 +20,7 @@ import numpy
 
 from ..backend import namespace
 from ..backend.host_memory import before_training
+from ..backend.sparse import SparseCOO
 from . import primitive as _primitive  # (its `tracer`, read at call time: retrograd.compile)
 from . import tensor_type as _tt
 from .anomaly_mode import anomaly, check_results, print_forward_stack
@@ -403,6 +404,8 @@ def _accumulate(node: AccumulateGrad, g: Tensor | None, create_graph: bool) -> N
             leaf._grad = g if _unshared(g) else _tt.make(g._data.copy())
         else:
             leaf._grad = g.detach().clone()
+    elif type(old._data) is SparseCOO:  # a new sparse sum (a dense gradient goes first: sparse + dense is refused)
+        leaf._grad = old + g if type(g._data) is SparseCOO else g + old
     elif create_graph or old._requires_grad:
         leaf._grad = old + g
     else:

@@ -24,6 +24,7 @@ import numpy
 
 from .. import backend
 from ..backend import meta
+from ..backend.sparse import SparseUnsupported
 from . import bfloat16 as _bf16
 from . import numpy_errors
 from . import tensor_type as _tt
@@ -211,6 +212,8 @@ class Primitive:
             raise _argument_error(self.name, tensors) from None
         except RuntimeWarning:  # NumPy's floating-point warning, made an error by a user's filter
             return _silently(self, tensors, attrs)
+        except SparseUnsupported:  # a sparse COO input refused the dense forward (backend/sparse.py)
+            return sparse_kernel(self, tensors, attrs)
         return self._wrap(xp, tensors, result, attrs, record)
 
     def scalar(self, t: Tensor, c: Any) -> Tensor:
@@ -238,6 +241,8 @@ class Primitive:
                 result = self.forward(xp, data, c)
         except RuntimeWarning:  # as in __call__
             return _silently(self, (t,), {"c": c})
+        except SparseUnsupported:
+            return sparse_kernel(self, (t,), {"c": c})
         if type(result) is not xp.ndarray:
             result = xp.asarray(result)
         if _fw_levels.level is not None or _anomaly.enabled or tracer is not None:
@@ -287,6 +292,18 @@ class Primitive:
 def align_devices(name: str, tensors: tuple) -> tuple:
     """Inputs moved onto one device or PyTorch's mixed-device error (engine.devices installs it)."""
     return tensors
+
+
+def sparse_kernel(prim: Primitive, tensors: tuple, attrs: dict) -> Any:
+    """`prim` on sparse COO inputs: the sparse op registered for it (ops.sparse_coo installs this),
+    else PyTorch's error for an operator the SparseCPU backend lacks."""
+    raise NotImplementedError(SPARSE_MISSING.format(prim.name))
+
+
+SPARSE_MISSING = (
+    "Could not run 'aten::{0}' with arguments from the 'SparseCPU' backend. This could be because the operator "
+    "doesn't exist for this backend, or was omitted during the selective/custom build process (if using custom build)."
+)
 
 
 def _argument_error(name: str, tensors: tuple) -> BaseException:

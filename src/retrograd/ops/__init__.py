@@ -10,6 +10,7 @@
 - `copying`: clone, to_dtype, and the out-of-place fill/copy
 - `foreach`: `_foreach_add` and friends, one op over each tensor of a list
 - `sorting`: sort, topk, kthvalue, median, mode
+- `sparse`: sparse COO tensors (sparse_coo_tensor, spmm; the sparse side of mm, sum, add, ...)
 - `spectral`: stft/istft and the transforms of `retrograd.fft`
 - `windows`: hann/hamming/blackman/bartlett/kaiser windows
 - `histograms`: histogram (counts with bin edges)
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
         searching,
         shape,
         sorting,
+        sparse,
         spectral,
         tensor_only,  # what only Tensor methods spell, not in __all__
         weight_normalization,
@@ -112,6 +114,8 @@ if TYPE_CHECKING:
     from .shape.triangle_indices import *  # noqa: F403
     from .shape.views import *  # noqa: F403
     from .sorting import *  # noqa: F403
+    from .sparse.arithmetic import *  # noqa: F403
+    from .sparse.layout import *  # noqa: F403
     from .spectral.stft import *  # noqa: F403
     from .weight_normalization import *  # noqa: F403
     from .windows import *  # noqa: F403
@@ -133,6 +137,7 @@ if TYPE_CHECKING:
     __all__ += searching.__all__
     __all__ += queries.__all__
     __all__ += sorting.__all__
+    __all__ += sparse.__all__
     __all__ += spectral.__all__
     __all__ += weight_normalization.__all__
     __all__ += windows.__all__

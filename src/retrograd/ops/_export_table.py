@@ -221,6 +221,12 @@ MODULES: dict[str, tuple[str, ...]] = {
     "sorting": (
         "sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode",
     ),
+    "sparse.layout": (
+        "sparse_coo_tensor",
+    ),
+    "sparse.arithmetic": (
+        "spmm",
+    ),
     "spectral.stft": (
         "stft", "istft",
     ),

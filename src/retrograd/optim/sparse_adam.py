@@ -1,4 +1,4 @@
-"""SparseAdam: PyTorch's Adam for sparse gradients (retrograd has no sparse layout, so it refuses dense ones)."""
+"""SparseAdam: PyTorch's Adam for sparse gradients (retrograd's layers give dense gradients, which it refuses)."""
 
 from __future__ import annotations
 

@@ -81,7 +81,7 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False,
     if out is not None:
         return write_out(out, gather, locals(), SAME)
     if sparse_grad:
-        raise NotImplementedError("gather(sparse_grad=True): retrograd has no sparse tensors")
+        raise NotImplementedError("gather(sparse_grad=True): retrograd gives gather a dense gradient only")
     if _vmap.active and (r := batched("along_index", gather, input, dim, index)) is not NOT_BATCHED:
         return r
     _, key = _key_along(input, dim, index, "gather", None)

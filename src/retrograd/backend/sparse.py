@@ -1,0 +1,210 @@
+"""The sparse COO payload: what a `layout=torch.sparse_coo` tensor holds in place of an array.
+
+A sparse tensor is an ordinary `Tensor` whose `_data` is a `SparseCOO`: an int64 array of
+`indices` (sparse_dim, nnz), the `values` (nnz, *dense_dims) as a backend array, the full
+`shape`, and whether the entries are known to be coalesced (sorted, no duplicates). It answers
+`shape`, `ndim`, `dtype` and `size` as an array does, so the metadata code of Tensor works
+unchanged, but it is not an array: every array-library call on it (a ufunc, a NumPy function,
+an arithmetic operator, indexing, `astype`, ...) raises `SparseUnsupported`. Dense ops thus
+never read a sparse tensor as something else; the primitive that was running catches the error
+and hands the call to the sparse kernels registered for it (`ops.sparse_coo`), or raises
+PyTorch's "Could not run 'aten::op' with arguments from the 'SparseCPU' backend" error. The
+dense path pays nothing for this: the check is an `except` clause, free until it runs.
+
+The functions below are the array kernels of the sparse ops (coalescing, densifying,
+products): NumPy only, no autograd; `ops.sparse_coo` builds the differentiable ops on them.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy
+
+LAYOUT_ERROR = "Could not run '{}' with arguments from the 'SparseCPU' backend (tensors of layout torch.sparse_coo)"
+
+
+class SparseUnsupported(NotImplementedError):
+    """An array operation asked of a sparse payload; names the operation."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(LAYOUT_ERROR.format(name))
+        self.name = name
+
+
+class SparseCOO:
+    """indices (sparse_dim, nnz) int64, values (nnz, *dense_dims), a shape and a coalesced flag."""
+
+    __slots__ = ("indices", "values", "shape", "coalesced")
+    __hash__ = None  # type: ignore[assignment]  # compared only by the tensors that hold it
+
+    def __init__(self, indices: Any, values: Any, shape: tuple, coalesced: bool) -> None:
+        self.indices = indices
+        self.values = values
+        self.shape = tuple(shape)
+        self.coalesced = coalesced
+
+    # --- what an array answers ---
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def dtype(self) -> Any:
+        return self.values.dtype
+
+    @property
+    def itemsize(self) -> int:
+        return self.values.itemsize
+
+    @property
+    def size(self) -> int:
+        return math.prod(self.shape)
+
+    @property
+    def sparse_dim(self) -> int:
+        return int(self.indices.shape[0])
+
+    @property
+    def nnz(self) -> int:
+        return int(self.indices.shape[1])
+
+    def copy(self) -> SparseCOO:
+        return SparseCOO(self.indices.copy(), self.values.copy(), self.shape, self.coalesced)
+
+    # --- everything else an array does is refused ---
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # protocols probed by copy, pickle, NumPy: absent, as usual
+            raise AttributeError(name)
+        raise SparseUnsupported(name)
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        raise SparseUnsupported(ufunc.__name__)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        raise SparseUnsupported(func.__name__)
+
+    def __array__(self, *args: Any, **kwargs: Any) -> Any:
+        raise SparseUnsupported("asarray")
+
+    def __getitem__(self, key: Any) -> Any:
+        raise SparseUnsupported("index")
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        raise SparseUnsupported("index_put_")
+
+    def __bool__(self) -> bool:
+        raise SparseUnsupported("is_nonzero")
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def _refuse(self, *args: Any) -> Any:
+        raise SparseUnsupported("arithmetic")
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _refuse
+    __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __pow__ = __rpow__ = __matmul__ = __rmatmul__ = _refuse
+    __iadd__ = __isub__ = __imul__ = __itruediv__ = __and__ = __or__ = __xor__ = __invert__ = _refuse
+    __neg__ = __pos__ = __abs__ = __lt__ = __le__ = __gt__ = __ge__ = __eq__ = __ne__ = _refuse  # type: ignore[assignment]
+    __float__ = __int__ = __index__ = __complex__ = _refuse
+
+
+# --- kernels -----------------------------------------------------------------------------------
+
+
+def linear_index(indices: Any, sparse_shape: tuple) -> Any:
+    """Each entry's position in the row-major flattening of the sparse dims."""
+    if not sparse_shape:
+        return numpy.zeros(indices.shape[1], numpy.int64)
+    return numpy.ravel_multi_index(tuple(indices), sparse_shape) if indices.shape[1] else numpy.zeros(0, numpy.int64)
+
+
+def coalesce(a: SparseCOO) -> SparseCOO:
+    """`a` with its entries sorted by index and duplicates summed (a itself when already so)."""
+    if a.coalesced:
+        return a
+    sparse_shape = a.shape[: a.sparse_dim]
+    flat = linear_index(a.indices, sparse_shape)
+    order = numpy.argsort(flat, kind="stable")
+    flat = flat[order]
+    starts = numpy.flatnonzero(numpy.r_[True, flat[1:] != flat[:-1]]) if flat.size else flat
+    values = a.values[order]
+    if flat.size and starts.size != flat.size:
+        values = numpy.add.reduceat(values, starts, axis=0)
+    indices = numpy.stack(numpy.unravel_index(flat[starts], sparse_shape)) if flat.size else a.indices.copy()
+    return SparseCOO(indices.astype(numpy.int64).reshape(a.sparse_dim, -1), values, a.shape, True)
+
+
+def to_dense(a: SparseCOO) -> Any:
+    """The dense array `a` stands for (duplicates summed)."""
+    out = numpy.zeros(a.shape, a.values.dtype)
+    numpy.add.at(out, tuple(a.indices), a.values)
+    return out
+
+
+def from_dense(a: Any, sparse_dim: int) -> SparseCOO:
+    """The nonzero entries of dense `a` over its first `sparse_dim` dims, coalesced."""
+    lead = a.reshape(a.shape[:sparse_dim] + (-1,)) if sparse_dim < a.ndim else a[..., None]
+    where = numpy.nonzero(numpy.any(lead != 0, axis=-1))
+    indices = numpy.stack(where).astype(numpy.int64) if where else numpy.zeros((0, 1), numpy.int64)
+    return SparseCOO(indices.reshape(sparse_dim, -1), a[where].copy(), a.shape, True)
+
+
+def values_at(a: SparseCOO, indices: Any) -> Any:
+    """The values `a` holds at each column of `indices` (zero where it holds none)."""
+    a = coalesce(a)
+    sparse_shape = a.shape[: a.sparse_dim]
+    have, want = linear_index(a.indices, sparse_shape), linear_index(indices, sparse_shape)
+    at = numpy.searchsorted(have, want)
+    found = at < have.size
+    found[found] = have[at[found]] == want[found]
+    out = numpy.zeros((indices.shape[1],) + a.values.shape[1:], a.values.dtype)
+    out[found] = a.values[at[found]]
+    return out
+
+
+def add(a: SparseCOO, b: SparseCOO) -> SparseCOO:
+    """a + b as PyTorch's CPU kernel makes it: one merge walk by linear index, equal ones summed.
+
+    For coalesced inputs that is the coalesced sum; otherwise the walk still runs as if both
+    were sorted, and the result keeps the entries in that order, flagged uncoalesced.
+    """
+    sparse_shape = a.shape[: a.sparse_dim]
+    la, lb = linear_index(a.indices, sparse_shape).tolist(), linear_index(b.indices, sparse_shape).tolist()
+    taken: list[tuple[int, int]] = []  # per result entry: (entry of a or -1, entry of b or -1)
+    i = j = 0
+    while i < len(la) or j < len(lb):
+        if j == len(lb) or (i < len(la) and la[i] < lb[j]):
+            taken.append((i, -1))
+            i += 1
+        elif i == len(la) or lb[j] < la[i]:
+            taken.append((-1, j))
+            j += 1
+        else:
+            taken.append((i, j))
+            i, j = i + 1, j + 1
+    ia, ib = numpy.array(taken, numpy.int64).reshape(-1, 2).T
+    dtype = numpy.result_type(a.values, b.values)
+    values = numpy.zeros((ia.size,) + a.values.shape[1:], dtype)
+    values[ia >= 0] = a.values[ia[ia >= 0]]
+    values[ib >= 0] += b.values[ib[ib >= 0]]
+    indices = numpy.where(ia >= 0, a.indices[:, ia], b.indices[:, ib]) if ia.size else a.indices[:, :0]
+    return SparseCOO(indices, values, a.shape, a.coalesced and b.coalesced)
+
+
+def matmul(a: SparseCOO, b: Any) -> Any:
+    """Sparse (m, k) @ dense (k, n): each entry's row gets value * b[column], in entry order."""
+    rows, cols = a.indices
+    out = numpy.zeros((a.shape[0], b.shape[1]), numpy.result_type(a.values, b))
+    numpy.add.at(out, rows, a.values[:, None] * b[cols])
+    return out
+
+
+def transpose(a: SparseCOO, d0: int, d1: int) -> SparseCOO:
+    """`a` with sparse dims d0 and d1 swapped (the entries keep their order, so uncoalesced)."""
+    indices = a.indices.copy()
+    indices[[d0, d1]] = indices[[d1, d0]]
+    shape = list(a.shape)
+    shape[d0], shape[d1] = shape[d1], shape[d0]
+    return SparseCOO(indices, a.values, tuple(shape), a.coalesced and a.nnz < 2)

@@ -1,0 +1,20 @@
+"""Sparse COO tensors (layout `sparse_coo`): their construction, conversions and arithmetic.
+
+- `layout`: sparse_coo_tensor, to_dense/to_sparse, coalesce, indices/values and friends
+- `arithmetic`: sparse @ dense products, sums, add/mul/neg/transpose/clone/cast on sparse tensors
+- `softmax`: torch.sparse.softmax/log_softmax along a sparse dim
+- `dispatch`: hands a dense primitive's call with sparse inputs to these ops (or PyTorch's error)
+
+`__all__` holds the top-level names (`sparse_coo_tensor`, `spmm`); `retrograd.sparse` gathers
+the `torch.sparse` ones.
+"""
+
+from __future__ import annotations
+
+from . import arithmetic, layout, softmax  # noqa: F401  (softmax: only torch.sparse's names)
+from .arithmetic import *  # noqa: F403
+from .layout import *  # noqa: F403
+
+__all__: list[str] = []
+__all__ += layout.__all__
+__all__ += arithmetic.__all__

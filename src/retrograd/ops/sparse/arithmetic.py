@@ -1,0 +1,302 @@
+"""Sparse COO arithmetic: sparse @ dense products, sums, sparse ± sparse, dense + sparse,
+scaling by a number, negation, transposes, copies and dtype casts.
+
+The products are one kernel forward (each entry's row gets value * dense[column]) and, backward,
+d(AB)/dB = Aᵀ G (a sparse product again, so it differentiates to any order in B) and, for
+`torch.sparse.mm` (SparseAddmmBackward0), d(AB)/dA = (G Bᵀ) at A's entries, a sparse gradient;
+`torch.mm`, `spmm`, `matmul` and `@` record MmBackward0, whose A gradient is all of G Bᵀ, dense,
+as PyTorch's. The ops that dense primitives cannot run on sparse payloads are registered in
+`dispatch.KERNELS` under those primitives' names (their own are `sparse_*`, so a sparse op never
+dispatches to itself), so `s * 2`, `-s`, `s.t()`, `d + s` and
+`torch.mm(s, d)` reach them without a check on the dense path.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy
+
+from ...backend import sparse as _sp
+from ...backend.sparse import SparseCOO
+from ...engine.primitive import Primitive
+from ...tensor import Tensor
+from .dispatch import KERNELS, is_sparse, missing
+from .layout import _from_values, to_dense
+
+__all__ = ["spmm"]
+
+
+def _entries_grad(g: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    """(G Bᵀ) at the coalesced entries of sparse A: Σ_j G[row, j] B[col, j] per entry, sparse."""
+    pattern = _sp.coalesce(a._data).indices
+    rows, cols = Tensor._make(pattern[0]), Tensor._make(pattern[1])
+    g = to_dense(g)
+    entries = (g[rows] * b[cols]).sum(1)  # PyTorch flags the gradient coalesced only when A is
+    return _from_values(entries, indices=pattern, shape=a._data.shape, coalesced=a._data.coalesced)
+
+
+def _product(name: str, node: str, dense_grad_a: bool) -> Primitive:
+    return Primitive(
+        name,
+        lambda xp, a, b: _sp.matmul(a, b),
+        [
+            lambda g, a, b: to_dense(g).mm(b.t()) if dense_grad_a else _entries_grad(g, a, b),  # G Bᵀ
+            lambda g, a: mm(a.t(), to_dense(g)),
+        ],  # d(AB)/dB = Aᵀ G
+        inputs=("a", "b"),
+        node_name=node,
+    )
+
+
+_mm = _product("_sparse_mm", "MmBackward0", dense_grad_a=True)
+_sparse_addmm = _product("_sparse_addmm", "SparseAddmmBackward0", dense_grad_a=False)
+
+
+def _check_product(a: Tensor, b: Tensor, name: str) -> None:
+    if is_sparse(b):
+        raise missing(name)  # sparse @ sparse is not built
+    if a.ndim != 2:
+        raise RuntimeError(f"{name}: sparse COO products need a 2-D sparse matrix, got {a.ndim}-D")
+    if b.ndim != 2:
+        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+    if a.shape[1] != b.shape[0]:
+        raise RuntimeError(f"addmm: Argument #3 (dense): Expected dim 0 size {a.shape[1]}, got {b.shape[0]}")
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(
+            f"addmm: expected 'mat1' and 'mat2' to have the same dtype, but got: {a.dtype.kind_name} != "
+            f"{b.dtype.kind_name}"
+        )
+
+
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    """Sparse (n, m) @ dense (m, p) -> dense (n, p), recorded as torch.mm's MmBackward0."""
+    _check_product(input, mat2, "mm")
+    return _mm(input, mat2)
+
+
+def spmm(input: Tensor, mat2: Tensor) -> Tensor:
+    """Sparse COO (n, m) @ dense (m, p) -> dense (n, p): `torch.mm` with a sparse left operand.
+
+    Args:
+        input (Tensor): a 2-D sparse COO matrix.
+        mat2 (Tensor): a dense `(m, p)` matrix of the same dtype.
+
+    Returns:
+        Tensor: the dense `(n, p)` product (MmBackward0).
+
+    Examples:
+        >>> a = retrograd.sparse_coo_tensor([[0, 1], [1, 0]], [2.0, 3.0], (2, 2))
+        >>> retrograd.spmm(a, retrograd.ones(2, 1))
+        tensor([[2.],
+                [3.]])
+    """
+    if not is_sparse(input):
+        return input.mm(mat2)
+    return mm(input, mat2)
+
+
+def sparse_mm(sparse: Tensor, dense: Tensor) -> Tensor:
+    """`torch.sparse.mm`: the product whose sparse operand gets a sparse gradient (SparseAddmmBackward0)."""
+    if not is_sparse(sparse):
+        return sparse.mm(dense)
+    _check_product(sparse, dense, "mm")
+    return _sparse_addmm(sparse, dense)
+
+
+# --- sums -------------------------------------------------------------------------------------
+
+
+def _summed(a: SparseCOO, dims: tuple, dt: Any) -> Any:
+    """Sum over `dims`: a dense array when every sparse dim goes, else a coalesced SparseCOO."""
+    k = a.sparse_dim
+    values = a.values.astype(dt) if dt is not None else a.values
+    dense_dims = tuple(d - k + 1 for d in dims if d >= k)
+    if dense_dims:
+        values = values.sum(axis=dense_dims)
+    kept = [d for d in range(k) if d not in dims]
+    if not kept:
+        return values.sum(axis=0)
+    shape = tuple(n for d, n in enumerate(a.shape) if d not in dims)
+    return _sp.coalesce(SparseCOO(a.indices[kept], values, shape, False))
+
+
+def _sum_grad(g: Tensor, a: Tensor, dims: tuple) -> Tensor:
+    """A sum's gradient at a's coalesced entries: g read where each entry went, spread over the summed dims."""
+    data = a._data
+    pattern = _sp.coalesce(data).indices
+    kept = [d for d in range(data.sparse_dim) if d not in dims]
+    if kept:  # g is sparse over the kept sparse dims: read it at each entry's kept coordinates
+        source = g._data if is_sparse(g) else _sp.from_dense(g._data, len(kept))
+        spread = _sp.values_at(source, pattern[kept])
+    else:  # g is dense over the kept dense dims: the same for every entry
+        spread = to_dense(g)._data[None]
+    for d in (d - data.sparse_dim + 1 for d in dims if d >= data.sparse_dim):  # ascending
+        spread = numpy.expand_dims(spread, d)
+    values = numpy.broadcast_to(spread, (pattern.shape[1],) + data.values.shape[1:]).astype(data.values.dtype)
+    return Tensor._make(SparseCOO(pattern, values, data.shape, not kept or data.coalesced))  # (PyTorch's flags)
+
+
+_sum_all = Primitive(
+    "_sparse_sum", lambda xp, a, dims, dt: numpy.asarray(_summed(a, dims, dt)), [_sum_grad], node_name="SumBackward0"
+)
+_sparse_sum = Primitive(
+    "_sparse_sum", lambda xp, a, dims, dt: _summed(a, dims, dt), [_sum_grad], node_name="SparseSumBackward0"
+)
+
+
+def sparse_sum(input: Tensor, dim: Any = None, dtype: Any = None) -> Tensor:
+    """`torch.sparse.sum`: all entries (a dense 0-d tensor) or over `dim` (sparse while sparse dims remain)."""
+    return _sum(input, dim, dtype.np if dtype is not None else None)
+
+
+def _sum(input: Tensor, dim: Any, dt: Any) -> Tensor:
+    if dim is None:
+        return _sum_all(input, dims=tuple(range(input.ndim)), dt=dt)
+    dims = tuple(sorted(d % input.ndim for d in ((dim,) if isinstance(dim, int) else dim)))
+    if len(dims) == input.ndim:
+        return _sum_all(input, dims=dims, dt=dt)
+    return _sparse_sum(input, dims=dims, dt=dt)
+
+
+def _tensor_sum(tensors: tuple, attrs: dict) -> Tensor:
+    """`s.sum(dim, dtype=)`: torch.sparse.sum's (keepdim=True, which PyTorch allows, has no sparse kernel here)."""
+    if attrs.get("keepdim"):
+        raise missing("sum")
+    dims = attrs.get("dims")
+    return _sum(tensors[0], None if dims is None else tuple(dims), attrs.get("dt"))
+
+
+# --- elementwise --------------------------------------------------------------------------------
+
+
+def _scaled(a: SparseCOO, c: Any) -> SparseCOO:
+    return SparseCOO(a.indices, a.values * c, a.shape, a.coalesced)
+
+
+def _divided(a: SparseCOO, c: Any) -> SparseCOO:
+    return SparseCOO(a.indices, a.values / c, a.shape, a.coalesced)
+
+
+_mul_number = Primitive("sparse_mul", lambda xp, a, c: _scaled(a, c), [lambda g, c: g * c], node_name="MulBackward0")
+_div_number = Primitive("sparse_div", lambda xp, a, c: _divided(a, c), [lambda g, c: g / c], node_name="DivBackward0")
+_neg = Primitive("sparse_neg", lambda xp, a: _scaled(a, -1), [lambda g: -g], node_name="NegBackward0")
+_add_sparse = Primitive(
+    "sparse_add",
+    lambda xp, a, b: _sp.add(a, b),
+    [lambda g: g, lambda g: g],
+    inputs=("a", "b"),
+    node_name="AddBackward0",
+)
+_sub_sparse = Primitive(
+    "sparse_sub",
+    lambda xp, a, b: _sp.add(a, _scaled(b, -1)),
+    [lambda g: g, lambda g: -g],
+    inputs=("a", "b"),
+    node_name="SubBackward0",
+)
+
+
+def _dense_plus_sparse(xp: Any, a: Any, b: SparseCOO) -> Any:
+    out = a.astype(numpy.result_type(a, b.values), copy=True)
+    numpy.add.at(out, tuple(b.indices), b.values)
+    return out
+
+
+_add_dense = Primitive(
+    "dense_sparse_add", _dense_plus_sparse, [lambda g: g, lambda g: g], inputs=("a", "b"), node_name="AddBackward0"
+)
+
+
+def _by_number(prim: Primitive, name: str) -> Any:
+    """The kernel of `s * c` or `s / c` for a Python number c (a tensor operand has no sparse kernel here)."""
+
+    def kernel(tensors: tuple, attrs: dict) -> Tensor:
+        c = attrs.get("c")
+        if len(tensors) != 1 or not isinstance(c, numbers.Number):
+            raise missing(name)
+        return prim(tensors[0], c=c)
+
+    return kernel
+
+
+def _subtract(tensors: tuple, attrs: dict) -> Tensor:
+    if len(tensors) != 2 or not all(is_sparse(t) for t in tensors):
+        raise missing("sub")
+    a, b = tensors
+    if a.shape != b.shape:
+        raise RuntimeError(
+            f"sub: expected 'self' and 'other' to have same size, but self has size {list(a.shape)} "
+            f"while other has size {list(b.shape)}"
+        )
+    return _sub_sparse(a, b)
+
+
+def _add(tensors: tuple, attrs: dict) -> Tensor:
+    if len(tensors) != 2 or attrs.get("alpha", 1) != 1:
+        raise missing("add")
+    a, b = tensors
+    if a.shape != b.shape:
+        raise RuntimeError(
+            f"add: expected 'self' and 'other' to have same size, but self has size {list(a.shape)} "
+            f"while other has size {list(b.shape)} (FYI: dense-sparse addition does not currently "
+            "support broadcasting)"
+        )
+    if is_sparse(a) and is_sparse(b):
+        return _add_sparse(a, b)
+    if is_sparse(a):
+        raise RuntimeError("add(sparse, dense) is not supported. Use add(dense, sparse) instead.")
+    return _add_dense(a, b)
+
+
+# --- layout-keeping copies -------------------------------------------------------------------
+
+_t = Primitive("sparse_t", lambda xp, a: _sp.transpose(a, 0, 1), [lambda g: g.t()], node_name="TBackward0")
+_transpose = Primitive(
+    "sparse_transpose",
+    lambda xp, a, d0, d1: _sp.transpose(a, d0, d1),
+    [lambda g, d0, d1: g.transpose(d0, d1)],
+    node_name="TransposeBackward0",
+)
+_clone = Primitive("sparse_clone", lambda xp, a: a.copy(), [lambda g: g], node_name="CloneBackward0")
+_cast = Primitive(
+    "sparse_to_dtype",
+    lambda xp, a, dt: SparseCOO(a.indices, a.values.astype(dt), a.shape, a.coalesced),
+    [lambda g: g],
+    node_name="ToCopyBackward0",
+)
+
+
+def _transposed(tensors: tuple, attrs: dict) -> Tensor:
+    (a,) = tensors
+    if not attrs:
+        if a.ndim > 2:
+            k = a._data.sparse_dim
+            raise RuntimeError(
+                f"t() expects a tensor with <= 2 sparse and 0 dense dimensions, but got {k} sparse and "
+                f"{a.ndim - k} dense dimensions"
+            )
+        return _t(a) if a.ndim == 2 else a
+    d0, d1 = attrs["d0"], attrs["d1"]
+    if max(d0, d1) >= a._data.sparse_dim:
+        raise missing("transpose")  # moving dense dims is not built
+    return _transpose(a, d0=d0, d1=d1)
+
+
+KERNELS.update(
+    {
+        "mm": lambda tensors, attrs: mm(*tensors),
+        "mv": lambda tensors, attrs: mm(tensors[0], tensors[1].unsqueeze(1)).squeeze(1),
+        "sum": _tensor_sum,
+        "mul": _by_number(_mul_number, "mul"),
+        "div": _by_number(_div_number, "div"),
+        "sub": _subtract,
+        "neg": lambda tensors, attrs: _neg(*tensors),
+        "add": _add,
+        "t": _transposed,
+        "transpose": _transposed,
+        "clone": lambda tensors, attrs: _clone(*tensors),
+        "to_dtype": lambda tensors, attrs: _cast(*tensors, dt=attrs["dt"]),
+    }
+)

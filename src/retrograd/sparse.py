@@ -1,0 +1,145 @@
+"""retrograd.sparse: PyTorch's torch.sparse namespace for sparse COO tensors.
+
+The tensors and their ops live in `retrograd.ops.sparse` (see its modules for the design: a
+sparse tensor is a Tensor whose data is a `backend.sparse.SparseCOO`). Here are the spellings
+torch.sparse gives them: `mm` (whose sparse operand gets a sparse gradient), `sum`, and the
+legacy constructors `FloatTensor(indices, values, size)` and friends.
+
+>>> import retrograd as torch
+>>> a = torch.sparse_coo_tensor([[0, 1], [1, 0]], [2.0, 3.0], (2, 2))
+>>> torch.sparse.mm(a, torch.ones(2, 1))
+tensor([[2.],
+        [3.]])
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy
+
+from . import dtypes as _dt
+from .ops.sparse.arithmetic import sparse_mm, sparse_sum
+from .ops.sparse.dispatch import is_sparse
+from .ops.sparse.layout import sparse_coo_tensor
+from .ops.sparse.softmax import sparse_log_softmax, sparse_softmax
+from .tensor import Tensor
+
+__all__ = ["mm", "sum", "softmax", "log_softmax", "FloatTensor", "DoubleTensor", "LongTensor"]
+
+
+def mm(mat1: Tensor, mat2: Tensor) -> Tensor:
+    """Sparse COO (n, m) @ dense (m, p) -> dense (n, p); a sparse `mat1` gets a sparse gradient.
+
+    Args:
+        mat1 (Tensor): a 2-D sparse COO matrix (a dense one gives `mat1.mm(mat2)`).
+        mat2 (Tensor): a dense `(m, p)` matrix of the same dtype.
+
+    Returns:
+        Tensor: the dense product, recorded as SparseAddmmBackward0.
+
+    Examples:
+        >>> a = retrograd.sparse_coo_tensor([[0], [1]], [2.0], (2, 2))
+        >>> retrograd.sparse.mm(a, retrograd.eye(2))
+        tensor([[0., 2.],
+                [0., 0.]])
+    """
+    return sparse_mm(mat1, mat2)
+
+
+def sum(input: Tensor, dim: Any = None, dtype: Any = None) -> Tensor:
+    """The sum of a sparse tensor's entries: all of them (a dense 0-d tensor) or over `dim`.
+
+    Args:
+        input (Tensor): a sparse COO tensor.
+        dim (int or tuple of int, optional): the dims to sum; the result stays sparse while
+            some sparse dims remain.
+        dtype (dtype, optional): the dtype to sum in.
+
+    Returns:
+        Tensor: dense when every sparse dim is summed, else sparse COO (coalesced).
+
+    Examples:
+        >>> a = retrograd.sparse_coo_tensor([[0, 1, 1], [1, 0, 1]], [1.0, 2.0, 3.0], (2, 2))
+        >>> retrograd.sparse.sum(a)
+        tensor(6.)
+        >>> retrograd.sparse.sum(a, 1).to_dense()
+        tensor([1., 5.])
+    """
+    if not is_sparse(input):
+        raise RuntimeError("_sparse_sum expected sparse coordinate tensor layout but got Strided")
+    return sparse_sum(input, dim, dtype)
+
+
+def softmax(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    """Softmax along `dim` over a sparse tensor's stored entries (the others count as -inf).
+
+    Args:
+        input (Tensor): a sparse COO tensor without dense dims.
+        dim (int): the sparse dim to normalise along.
+        dtype (dtype, optional): cast the input to this dtype first.
+
+    Returns:
+        Tensor: sparse COO with the input's coalesced entries (SparseSoftmaxBackward0).
+
+    Examples:
+        >>> a = retrograd.sparse_coo_tensor([[0, 0], [0, 2]], [1.0, 1.0], (2, 3))
+        >>> retrograd.sparse.softmax(a, 1).to_dense()
+        tensor([[0.5000, 0.0000, 0.5000],
+                [0.0000, 0.0000, 0.0000]])
+    """
+    return sparse_softmax(input, dim, dtype)
+
+
+def log_softmax(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    """Log-softmax along `dim` over a sparse tensor's stored entries (SparseLogSoftmaxBackward0).
+
+    Args:
+        input (Tensor): a sparse COO tensor without dense dims.
+        dim (int): the sparse dim to normalise along.
+        dtype (dtype, optional): cast the input to this dtype first.
+
+    Returns:
+        Tensor: sparse COO with the input's coalesced entries.
+
+    Examples:
+        >>> a = retrograd.sparse_coo_tensor([[0, 0], [0, 2]], [1.0, 1.0], (2, 3))
+        >>> retrograd.sparse.log_softmax(a, 1).coalesce().values()
+        tensor([-0.6931, -0.6931])
+    """
+    return sparse_log_softmax(input, dim, dtype)
+
+
+_DEPRECATED = (
+    "torch.sparse.SparseTensor(indices, values, shape, *, device=) is deprecated.  Please use "
+    "torch.sparse_coo_tensor(indices, values, shape, dtype=, device=)."
+)
+
+
+class _SparseTensorType(type):
+    """The metaclass of the legacy sparse types: calling one builds a sparse COO tensor of its dtype."""
+
+    dtype: _dt.dtype
+
+    def __call__(cls, *args: Any, device: Any = None) -> Tensor:  # type: ignore[override]
+        if args and all(isinstance(n, int) for n in args):  # sizes: an empty sparse tensor
+            index = Tensor._make(numpy.zeros((len(args), 0), "int64"))
+            return sparse_coo_tensor(index, Tensor._make(numpy.zeros(0, cls.dtype.np)), args)
+        if len(args) not in (2, 3) or not all(isinstance(a, Tensor) for a in args[:2]):
+            raise TypeError(f"{cls.__name__}(): expected (indices, values[, size]) or sizes")
+        warnings.warn(_DEPRECATED, UserWarning, stacklevel=2)
+        return sparse_coo_tensor(*args, dtype=cls.dtype, device=device)
+
+    def __instancecheck__(cls, obj: object) -> bool:
+        return isinstance(obj, Tensor) and is_sparse(obj) and obj.dtype is cls.dtype
+
+
+def _sparse_type(name: str, dtype: _dt.dtype) -> _SparseTensorType:
+    doc = f"The legacy constructor of {dtype} sparse COO tensors: `(indices, values[, size])` or sizes."
+    return _SparseTensorType(name, (), {"dtype": dtype, "__module__": "retrograd.sparse", "__doc__": doc})
+
+
+FloatTensor = _sparse_type("FloatTensor", _dt.float32)
+DoubleTensor = _sparse_type("DoubleTensor", _dt.float64)
+LongTensor = _sparse_type("LongTensor", _dt.int64)
