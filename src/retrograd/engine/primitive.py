@@ -294,10 +294,19 @@ def align_devices(name: str, tensors: tuple) -> tuple:
     return tensors
 
 
+# primitive name -> the sparse op run instead when a sparse COO input refuses the dense forward,
+# `kernel(tensors, attrs)`; filled by the modules of ops/sparse as they load (they register here,
+# as tensor.py registers the Tensor class, so the engine imports nothing above it)
+SPARSE_KERNELS: dict[str, Callable[[tuple, dict], Any]] = {}
+
+
 def sparse_kernel(prim: Primitive, tensors: tuple, attrs: dict) -> Any:
-    """`prim` on sparse COO inputs: the sparse op registered for it (ops.sparse_coo installs this),
-    else PyTorch's error for an operator the SparseCPU backend lacks."""
-    raise NotImplementedError(SPARSE_MISSING.format(prim.name))
+    """`prim` on sparse COO inputs: the sparse op registered for its name, else PyTorch's error for
+    an operator the SparseCPU backend lacks."""
+    kernel = SPARSE_KERNELS.get(prim.name)
+    if kernel is None or not all(isinstance(t, _tt.Tensor) for t in tensors):
+        raise NotImplementedError(SPARSE_MISSING.format(prim.name))
+    return kernel(tensors, attrs)
 
 
 SPARSE_MISSING = (

@@ -3,7 +3,7 @@
 - `layout`: sparse_coo_tensor, to_dense/to_sparse, coalesce, indices/values and friends
 - `arithmetic`: sparse @ dense products, sums, add/mul/neg/transpose/clone/cast on sparse tensors
 - `softmax`: torch.sparse.softmax/log_softmax along a sparse dim
-- `dispatch`: hands a dense primitive's call with sparse inputs to these ops (or PyTorch's error)
+- `dispatch`: the table (the engine's `SPARSE_KERNELS`) that hands a dense primitive's call with sparse inputs to these ops
 
 `__all__` holds the top-level names (`sparse_coo_tensor`, `spmm`); `retrograd.sparse` gathers
 the `torch.sparse` ones.
