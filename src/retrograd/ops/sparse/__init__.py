@@ -3,7 +3,8 @@
 - `layout`: sparse_coo_tensor, to_dense/to_sparse, coalesce, indices/values and friends
 - `arithmetic`: sparse @ dense products, sums, add/mul/neg/transpose/clone/cast on sparse tensors
 - `softmax`: torch.sparse.softmax/log_softmax along a sparse dim
-- `dispatch`: the table (the engine's `SPARSE_KERNELS`) that hands a dense primitive's call with sparse inputs to these ops
+- `dispatch`: `is_sparse` and the SparseCPU error; the sparse modules register their ops in the
+  engine's `SPARSE_KERNELS`, which hands a dense primitive's sparse inputs to them
 
 `__all__` holds the top-level names (`sparse_coo_tensor`, `spmm`); `retrograd.sparse` gathers
 the `torch.sparse` ones.

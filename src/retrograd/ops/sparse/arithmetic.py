@@ -6,7 +6,7 @@ d(AB)/dB = Aᵀ G (a sparse product again, so it differentiates to any order in 
 `torch.sparse.mm` (SparseAddmmBackward0), d(AB)/dA = (G Bᵀ) at A's entries, a sparse gradient;
 `torch.mm`, `spmm`, `matmul` and `@` record MmBackward0, whose A gradient is all of G Bᵀ, dense,
 as PyTorch's. The ops that dense primitives cannot run on sparse payloads are registered in
-`dispatch.KERNELS` under those primitives' names (their own are `sparse_*`, so a sparse op never
+the engine's `SPARSE_KERNELS` under those primitives' names (their own are `sparse_*`, so a sparse op never
 dispatches to itself), so `s * 2`, `-s`, `s.t()`, `d + s` and
 `torch.mm(s, d)` reach them without a check on the dense path.
 """
@@ -20,9 +20,10 @@ import numpy
 
 from ...backend import sparse as _sp
 from ...backend.sparse import SparseCOO
+from ...engine.primitive import SPARSE_KERNELS as KERNELS
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
-from .dispatch import KERNELS, is_sparse, missing
+from .dispatch import is_sparse, missing
 from .layout import _from_values, to_dense
 
 __all__ = ["spmm"]

@@ -2,7 +2,7 @@
 
 A sparse payload refuses every array operation (backend/sparse.py), so a primitive whose forward
 reaches one stops there and calls `engine.primitive.sparse_kernel`, which looks the primitive's
-name up in `KERNELS` (the engine's `SPARSE_KERNELS`, filled by the sparse modules: `"mm"` -> the
+name up in the engine's `SPARSE_KERNELS` (filled by the sparse modules: `"mm"` -> the
 sparse-dense product, `"neg"` -> negated values, ...) and runs the sparse op on the same tensors
 and attributes, or raises PyTorch's error for an operator the SparseCPU backend lacks.
 """
