@@ -249,10 +249,30 @@ def test_compiled_function_follows_the_region():
     x = rg.randn(2, 4)
     plain = f(x)
     with rg.autocast("cpu"):
-        lowered = f(x)
+        f(x)  # records
+        lowered = f(x)  # runs the generated code
         eager = lin(x).relu().sum(-1)
+    assert type(lowered.grad_fn).__name__ == "CompiledFunctionBackward"
     assert plain.dtype is rg.float32 and lowered.dtype is rg.bfloat16 and rg.equal(lowered, eager)
     assert rg.equal(f(x), plain)
+    lowered.float().sum().backward()
+    compiled_grad = lin.weight.grad.clone()
+    lin.weight.grad = None
+    eager.float().sum().backward()
+    assert rg.equal(lin.weight.grad, compiled_grad)
+
+
+def test_compiled_half_precision_code_rounds_as_eager():
+    # generated code runs each 16-bit step in float32 and rounds once, as the primitive does
+    rg.manual_seed(0)
+    w = rg.randn(4, 3, dtype=rg.bfloat16, requires_grad=True)
+    for dt in (rg.bfloat16, rg.float16):
+        f = rg.compile(lambda x: (x @ w.to(x.dtype)).tanh().sum())
+        x = rg.randn(5, 4).to(dt)
+        f(x)
+        y = f(x)
+        assert type(y.grad_fn).__name__ == "CompiledFunctionBackward" and y.dtype is dt
+        assert rg.equal(y, (x @ w.to(dt)).tanh().sum())
 
 
 def test_custom_function_with_custom_fwd_and_bwd():

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy
 
+from ..engine import bfloat16 as _half
 from ._trace import Call, GraphBreak, Write
 from ._trace import array_ids as _attr_arrays
 
@@ -175,12 +176,18 @@ def _body(b: _Builder, steps: list, returned: list[Any], indent: str, held: set)
             lines.append(f"{indent}{b.expr(step.target)}[...] = {b.expr(step.source)}")
         else:
             fn, positional = b.function(step)
-            args = ["xp"] + [b.expr(a) for a in step.ins]
-            if positional is not None:
-                args += [b.expr(step.attrs[n]) for n in positional]
+            ins = [b.expr(a) for a in step.ins]
+            if not step.prim.view and any(a.dtype is _half.BF16 or a.dtype is _half.F16 for a in step.ins):
+                # 16-bit inputs run as the primitive runs them: in float32, the result rounded once
+                attrs = ", ".join(f"{k!r}: {b.expr(v)}" for k, v in step.attrs.items())
+                call = f"_half({fn}, xp, ({', '.join(ins)},), {{{attrs}}})"
             else:
-                args += [f"{k}={b.expr(v)}" for k, v in step.attrs.items()]
-            call = f"{fn}({', '.join(args)})"
+                args = ["xp"] + ins
+                if positional is not None:
+                    args += [b.expr(step.attrs[n]) for n in positional]
+                else:
+                    args += [f"{k}={b.expr(v)}" for k, v in step.attrs.items()]
+                call = f"{fn}({', '.join(args)})"
             targets = [b.local(a) for a in step.outs]
             if len(targets) == 1 and id(step.outs[0]) in write_targets and step.outs[0].ndim == 0:
                 call = f"_asarray({call})"  # NumPy gives a scalar for 0-d results; a write needs an array
@@ -241,7 +248,7 @@ def generate(
 ) -> Generated:
     """Source and functions for a recording: `inputs` -> `outputs`, `seeds` -> `grads`."""
     b = _Builder(xp)
-    b.namespace.update(xp=xp, _asarray=xp.asarray)
+    b.namespace.update(xp=xp, _asarray=xp.asarray, _half=_half.forward)
     for a, n in zip(inputs, input_names):
         b.names.setdefault(id(a), n)
     fwd_steps = [s for s in steps if not s.backward]

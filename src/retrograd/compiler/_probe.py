@@ -17,6 +17,7 @@ import numpy
 from ..engine import backward as _engine
 from ..engine.graph import AccumulateGrad
 from ..engine.views import edge
+from ..ops import autocast_policy as _autocast
 from ..tensor import Tensor
 
 _make = Tensor._make
@@ -88,6 +89,8 @@ def check(fn: Any, args: tuple, kwargs: dict, tensors: list, state_tensors: list
     mapping = {id(t): _make(perturbed(t._data), t._requires_grad) for t in tensors}
     new_tensors = [mapping[id(t)] for t in tensors]
     originals = [(t, t._data) for t in state_tensors]
+    casts = _autocast.state.cache  # autocast's copies of the parameters hold their unperturbed values
+    _autocast.state.cache = None
     try:
         for t, data in originals:
             t._data = perturbed(data)
@@ -114,4 +117,5 @@ def check(fn: Any, args: tuple, kwargs: dict, tensors: list, state_tensors: list
     finally:
         for t, data in originals:
             t._data = data
+        _autocast.state.cache = casts
     return None

@@ -399,8 +399,11 @@ def _camel(name: str) -> str:
 
 
 def _one_real_dtype(dt: Any, dtypes: tuple) -> bool:
-    """Whether a gradient of dtype `dt` meets inputs of that same real dtype: no promotion to work out."""
-    if dt.kind != "f":
+    """Whether a gradient of dtype `dt` meets inputs of that same real dtype: no promotion to work out.
+
+    Not float16 (nor bfloat16, kind "V"): its rules run as primitives, in float32 rounded once
+    (engine/bfloat16.py), where NumPy's kernels would compute in float16."""
+    if dt.kind != "f" or dt is _F16:
         return False
     for d in dtypes:
         if d != dt:
