@@ -16,7 +16,7 @@ from ...engine.grad_mode import state
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..creation import zeros_like
-from ..kernels.accumulate import wide_mean, wide_sum
+from ..kernels.accumulate import mean_of_sum, wide_sum
 from ..kernels.operands import numpy_alias, promote_float, wrap_dim, wrap_dims
 from ..kernels.out_arg import ANY, floating, write_out
 from ..shape.repeat_reorder import flip
@@ -47,12 +47,12 @@ _sum = Primitive(
     node_name="SumBackward1",
 )
 _mean_all = Primitive(
-    "mean", lambda xp, a, dims, keepdim: wide_mean(a, tuple(range(a.ndim))),
+    "mean", lambda xp, a, dims, keepdim: mean_of_sum(a, tuple(range(a.ndim))),
     [lambda g, a_shape: (g / builtins.max(count(a_shape, tuple(range(len(a_shape)))), 1)).expand(a_shape)],
     node_name="MeanBackward0",
 )
 _mean = Primitive(
-    "mean", lambda xp, a, dims, keepdim: wide_mean(a, dims, keepdim),
+    "mean", lambda xp, a, dims, keepdim: mean_of_sum(a, dims, keepdim),
     [lambda g, a_shape, dims, keepdim:
         expand_reduced(g / builtins.max(count(a_shape, dims), 1), a_shape, dims, keepdim)],
     node_name="MeanBackward1",
