@@ -18,7 +18,6 @@ from ...backend import namespace
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..kernels.dtype_support import no_bool_kernel, no_complex, no_complex_kernel
-from ..kernels.fused_multiply_add import fma
 from ..kernels.operands import promote_float, tensor_of
 from ..kernels.out_arg import SAME_INPUT, same, write_out
 from ..kernels.special import erf_array, erfc_array, erfinv_array
@@ -155,12 +154,15 @@ def _same_dtype_unary(name: str, forward: Callable, derivative: Callable | None,
 def _tanh_backward_forward(xp: Any, g: Any, y: Any) -> Any:
     """g (1 - y²) as PyTorch's CPU kernel rounds it: 1 - y·y is one fused multiply-add, and float16
     is computed in float32 (its opmath type) and rounded once at the end."""
-    if y.dtype in _OPMATH_FLOAT32:
-        d = fma(xp, -y, y, np.float32(1), _FLOAT32)
-        d *= g  # in place from here (NumPy gives scalars for 0-d: rebinding is fine)
-        return d.astype(y.dtype, copy=False)
+    if xp is np and y.dtype in _OPMATH_FLOAT32:
+        d = np.asarray(y, dtype=np.float64)  # y·y is exact in float64: 1 - y·y there is the fused result
+        d *= d
+        np.subtract(1.0, d, out=d)
+        fused = d.astype(_FLOAT32)
+        fused *= g
+        return fused.astype(y.dtype, copy=False)
     d = 1 - y * y
-    d *= g
+    d *= g  # in place from here (NumPy gives scalars for 0-d: rebinding is fine)
     return d
 
 
