@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -124,6 +126,9 @@ FACTORIES = [
     ("full_float", lambda m: m.full((2,), 1.5)),
     ("full_bool", lambda m: m.full((2,), True)),
     ("empty_shape", lambda m: m.empty(2, 0).shape),
+    ("zeros_size_keyword", lambda m: m.zeros(size=(2, 3))),
+    ("ones_size_keyword", lambda m: m.ones(size=[1, 2], dtype=m.int32)),
+    ("empty_size_keyword", lambda m: m.empty(size=(2, 0)).shape),
     ("arange", lambda m: m.arange(5)),
     ("arange_float", lambda m: m.arange(0, 1, 0.25)),
     ("arange_neg", lambda m: m.arange(5, 0, -2)),
@@ -160,6 +165,26 @@ def test_factories_without_torch():
     assert rg.eye(2).tolist() == [[1.0, 0.0], [0.0, 1.0]]
     assert rg.full((2,), 7).dtype == rg.int64
     assert rg.ones(2, requires_grad=True).requires_grad
+    # the shape by keyword, as PyTorch's factories take it
+    assert rg.zeros(size=(2, 3)).tolist() == [[0.0] * 3] * 2
+    assert rg.ones(size=rg.Size([2]), dtype=rg.int64).tolist() == [1, 1]
+    assert rg.empty(size=[0, 4]).shape == rg.Size([0, 4])
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda m: m.zeros(2, size=(3,)), "zeros() got multiple values for argument 'size'"),
+        (lambda m: m.ones(size=3), "ones(): argument 'size' must be tuple of ints, not int"),
+        (lambda m: m.empty(1, size=[1]), "empty() got multiple values for argument 'size'"),
+    ],
+)
+def test_size_keyword_errors_vs_torch(call, message):
+    with pytest.raises(TypeError, match=re.escape(message)):
+        call(rg)
+    if torch is not None:
+        with pytest.raises(TypeError, match=re.escape(message)):
+            call(torch)
 
 
 # --- conversions and protocols ---------------------------------------------------------------
@@ -558,7 +583,6 @@ def test_a_list_of_arrays_warns_once_at_the_callers_line(call, monkeypatch):
 @pytest.mark.parametrize("call", ["FloatTensor", "tensor_with_dtype"])
 def test_a_list_of_arrays_warning_vs_torch(call, tmp_path):
     import os
-    import re
     import subprocess
     import sys
 

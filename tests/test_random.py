@@ -174,6 +174,26 @@ def test_size_spellings(size):
         assert tuple(t.shape) == (2, 3) and t.dtype == retrograd.float32
 
 
+def test_size_by_keyword():
+    # d2l's `torch.rand(size=(1, 1, 28, 28))`: PyTorch's factories take their shape as `size=` too
+    retrograd.manual_seed(3)
+    a = retrograd.rand(size=(2, 3), dtype=retrograd.float64)
+    b = retrograd.randn(size=retrograd.Size([4]), requires_grad=True)
+    retrograd.manual_seed(3)
+    assert a.tolist() == retrograd.rand(2, 3, dtype=retrograd.float64).tolist()
+    assert b.tolist() == retrograd.randn(4).tolist() and b.requires_grad and b.is_leaf
+    assert retrograd.rand(size=[]).shape == ()
+
+
+def test_size_by_keyword_matches_pytorch():
+    if torch is None:
+        pytest.skip("PyTorch is not installed")
+    for m in (retrograd, torch):
+        m.manual_seed(11)
+    assert retrograd.rand(size=(2, 3)).tolist() == torch.rand(size=(2, 3)).tolist()
+    assert retrograd.randn(size=[5]).tolist() == torch.randn(size=[5]).tolist()
+
+
 def test_zero_dim_and_empty():
     assert retrograd.rand(()).shape == () and retrograd.randn(0, 3).shape == (0, 3)
     assert retrograd.randint(3, (0,)).shape == (0,)
@@ -516,6 +536,13 @@ ERRORS = [
         RuntimeError,
         "bernoulli_ expects p to be in [0, 1], but got p=1.5",
     ),
+    (
+        "rand_size_twice",
+        lambda m: m.rand(2, size=(3,)),
+        TypeError,
+        "rand() received an invalid combination of arguments - got (int, size=tuple)",
+    ),
+    ("randn_size_int", lambda m: m.randn(size=3), TypeError, "randn(): argument 'size' must be tuple of ints, not int"),
     (
         "rrelu_bounds",
         lambda m: m.rrelu(m.randn(3), 0.5, 0.1),

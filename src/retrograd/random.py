@@ -46,6 +46,7 @@ from .engine.primitive import Primitive
 from .engine.vmap_hook import NOT_BATCHED, batched, random_draw
 from .engine.vmap_hook import hook as _vmap
 from .ops.creation import empty_like, target_device
+from .ops.kernels.guards import size_keyword
 from .ops.kernels.out_arg import ANY, same, write_out
 from .ops.kernels.placement import check_layout, check_memory_format, check_pin_memory
 from .tensor import Tensor
@@ -88,7 +89,8 @@ def _float_or_default(dtype: _dt.dtype | None) -> _dt.dtype:
 
 
 def rand(
-    *size: Any,
+    *dims: Any,
+    size: Any = None,
     generator: Generator | None = None,
     out: Any = None,
     dtype: _dt.dtype | None = None,
@@ -100,13 +102,14 @@ def rand(
     """Uniform samples in [0, 1) of the given shape (default float dtype).
 
     Args:
-        *size (int or sequence of int): the shape.
+        *dims (int or sequence of int): the shape, as ints or one sequence.
+        size (sequence of int, optional): the shape by keyword instead (`size=(N, C)`).
         generator (Generator, optional): the generator to draw from (default: the global one).
         dtype (dtype, optional): a floating dtype (default float32).
         requires_grad (bool): whether autograd records operations on the result.
 
     Returns:
-        Tensor: samples from U[0, 1) of shape `size`.
+        Tensor: samples from U[0, 1) of that shape.
 
     Examples:
         >>> _ = retrograd.manual_seed(0)
@@ -121,7 +124,7 @@ def rand(
     dt = _float_or_default(dtype)
     if not dt.is_complex:
         check_float(dt, "check_uniform_bounds")
-    shape = shape_of(size, "rand")
+    shape = shape_of(size_keyword(dims, size, "rand", overloaded=True), "rand")
     if dev.type != "cpu":  # CUDA or meta
         return _leaf(device_draw(dev, "uniform", shape, dt.np, 0.0, 1.0), requires_grad)
     return random_draw(lambda s: _leaf(_uniform_of(resolve(generator), s, dt), requires_grad), shape)
@@ -136,7 +139,8 @@ def _uniform_of(gen: Generator, shape: tuple, dt: _dt.dtype) -> Any:
 
 
 def randn(
-    *size: Any,
+    *dims: Any,
+    size: Any = None,
     generator: Generator | None = None,
     out: Any = None,
     dtype: _dt.dtype | None = None,
@@ -148,13 +152,14 @@ def randn(
     """Standard normal samples of the given shape (default float dtype).
 
     Args:
-        *size (int or sequence of int): the shape.
+        *dims (int or sequence of int): the shape, as ints or one sequence.
+        size (sequence of int, optional): the shape by keyword instead (`size=(N, C)`).
         generator (Generator, optional): the generator to draw from (default: the global one).
         dtype (dtype, optional): a floating dtype (default float32).
         requires_grad (bool): whether autograd records operations on the result.
 
     Returns:
-        Tensor: samples from N(0, 1) of shape `size`.
+        Tensor: samples from N(0, 1) of that shape.
 
     Examples:
         >>> _ = retrograd.manual_seed(0)
@@ -168,7 +173,7 @@ def randn(
     check_pin_memory(pin_memory)
     dev = target_device(device)
     dt = _float_or_default(dtype)
-    shape = shape_of(size, "randn")
+    shape = shape_of(size_keyword(dims, size, "randn", overloaded=True), "randn")
     if dt.is_complex:  # PyTorch draws the real and imaginary parts as one real tensor, each N(0, 1/2)
         real, std = dt.to_real().np, 1.0 / math.sqrt(2.0)  # std / √2, as PyTorch divides it
         if dev.type != "cpu":  # CUDA or meta
@@ -210,7 +215,7 @@ def randint(
         dtype (dtype, optional): the dtype (default int64).
 
     Returns:
-        Tensor: integers drawn uniformly from `[low, high)`, of shape `size`.
+        Tensor: integers drawn uniformly from `[low, high)`, of that shape.
 
     Examples:
         >>> _ = retrograd.manual_seed(0)

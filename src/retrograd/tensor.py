@@ -9,6 +9,7 @@ and operators here only forward to it, so each op has one implementation.
 from __future__ import annotations
 
 import builtins
+import copy
 import numbers
 import operator
 import warnings
@@ -149,6 +150,7 @@ class Tensor(TensorMethods):
         "_post_acc_hooks",
         "_fw_grad",
         "__weakref__",
+        "__dict__",  # a program's own attributes (fast.ai's `out.g = ...`), as PyTorch tensors take them
     )
     __array_priority__ = 1000  # NumPy defers to our reflected operators
 
@@ -1516,8 +1518,9 @@ class Tensor(TensorMethods):
         return object.__format__(self, spec)
 
     def __reduce_ex__(self, protocol: Any) -> Any:
-        # Pickling copies the data anyway; copy.copy shares it, as in PyTorch.
-        return (_rebuild, (self._data, self._requires_grad))
+        # Pickling copies the data anyway; copy.copy shares it, as in PyTorch. A program's own
+        # attributes travel as the state (pickle and copy put them back in the new __dict__).
+        return (_rebuild, (self._data, self._requires_grad), self.__dict__ or None)
 
     def __deepcopy__(self, memo: dict) -> Tensor:
         if self.grad_fn is not None:
@@ -1531,6 +1534,8 @@ class Tensor(TensorMethods):
         if self._grad is not None:
             t._grad = self._grad.__deepcopy__(memo)
         memo[id(self)] = t
+        if self.__dict__:
+            t.__dict__.update(copy.deepcopy(self.__dict__, memo))
         return t
 
 

@@ -58,8 +58,8 @@ class Parameter(Tensor):
         memo[id(self)] = p
         return p
 
-    def __reduce_ex__(self, protocol: Any) -> Any:
-        return (_rebuild_parameter, (self._data.copy(), self._requires_grad))
+    def __reduce_ex__(self, protocol: Any) -> Any:  # a program's own attributes travel as the state
+        return (_rebuild_parameter, (self._data.copy(), self._requires_grad), self.__dict__ or None)
 
 
 def _rebuild_parameter(data: Any, requires_grad: bool) -> Parameter:

@@ -19,6 +19,7 @@ from .kernels.arg_types import number_arg
 from .kernels.guards import (
     check_scalar_fits,
     new_shape,
+    size_keyword,
     store_scalar,
 )
 from .kernels.out_arg import ANY, write_out
@@ -80,18 +81,24 @@ def _factory(arr: np.ndarray, requires_grad: bool, dev: Any = CPU) -> Tensor:
 
 
 def zeros(
-    *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, out: Any = None
+    *dims: Any,
+    size: Any = None,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    out: Any = None,
 ) -> Tensor:
     """A tensor of zeros of the given shape (default dtype float32).
 
     Args:
-        *size (int or sequence of int): the shape, as ints or one sequence, e.g. `(N, C)`.
+        *dims (int or sequence of int): the shape, as ints or one sequence, e.g. `(N, C)`.
+        size (sequence of int, optional): the shape by keyword instead (`size=(N, C)`).
         dtype (dtype, optional): the dtype (default: `get_default_dtype()`, float32).
         device (str or device, optional): where the tensor lives.
         requires_grad (bool): whether autograd records operations on the result.
 
     Returns:
-        Tensor: a tensor of shape `size` filled with 0.
+        Tensor: a tensor of that shape filled with 0.
 
     Examples:
         >>> retrograd.zeros(2, 3)
@@ -103,22 +110,29 @@ def zeros(
     if out is not None:
         return write_out(out, zeros, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
-    return _factory(_maker(dev).zeros(new_shape(size, "zeros"), _float_or(dtype).np), requires_grad, dev)
+    shape = new_shape(size_keyword(dims, size, "zeros"), "zeros")
+    return _factory(_maker(dev).zeros(shape, _float_or(dtype).np), requires_grad, dev)
 
 
 def ones(
-    *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, out: Any = None
+    *dims: Any,
+    size: Any = None,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    out: Any = None,
 ) -> Tensor:
     """A tensor of ones of the given shape.
 
     Args:
-        *size (int or sequence of int): the shape, as ints or one sequence.
+        *dims (int or sequence of int): the shape, as ints or one sequence.
+        size (sequence of int, optional): the shape by keyword instead.
         dtype (dtype, optional): the dtype (default float32).
         device (str or device, optional): where the tensor lives.
         requires_grad (bool): whether autograd records operations on the result.
 
     Returns:
-        Tensor: a tensor of shape `size` filled with 1.
+        Tensor: a tensor of that shape filled with 1.
 
     Examples:
         >>> retrograd.ones(2, 2)
@@ -128,11 +142,13 @@ def ones(
     if out is not None:
         return write_out(out, ones, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
-    return _factory(_maker(dev).ones(new_shape(size, "ones"), _float_or(dtype).np), requires_grad, dev)
+    shape = new_shape(size_keyword(dims, size, "ones"), "ones")
+    return _factory(_maker(dev).ones(shape, _float_or(dtype).np), requires_grad, dev)
 
 
 def empty(
-    *size: Any,
+    *dims: Any,
+    size: Any = None,
     out: Any = None,
     dtype: dtype | None = None,
     layout: Any = None,
@@ -144,7 +160,8 @@ def empty(
     """An uninitialised tensor (retrograd fills it with zeros, so it is deterministic).
 
     Args:
-        *size (int or sequence of int): the shape, as ints or one sequence.
+        *dims (int or sequence of int): the shape, as ints or one sequence.
+        size (sequence of int, optional): the shape by keyword instead.
         dtype (dtype, optional): the dtype (default float32).
         device (str or device, optional): where the tensor lives.
         requires_grad (bool): whether autograd records operations on the result.
@@ -165,9 +182,9 @@ def empty(
     name = "contiguous_format" if memory_format is None else check_memory_format(memory_format)
     if name == "preserve_format":
         raise RuntimeError("unsupported memory format Preserve")
-    shape = new_shape(size, "empty")
+    shape = new_shape(size_keyword(dims, size, "empty"), "empty")
     if name == "contiguous_format":
-        return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+        return zeros(shape, dtype=dtype, device=device, requires_grad=requires_grad)
     laid = empty_in_format(np, np.empty(shape, dtype=bool), _float_or(dtype).np, name)
     laid[...] = 0
     return _factory(laid, requires_grad, _target(device))

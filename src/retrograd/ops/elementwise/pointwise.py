@@ -10,6 +10,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from ... import _op_docs
 from ... import dtypes as _dt
 from ...backend import namespace
@@ -70,6 +72,8 @@ __all__ = [
 ]
 
 _LN2 = math.log(2.0)
+_FLOAT32 = np.dtype(np.float32)
+_OPMATH_FLOAT32 = (_FLOAT32, np.dtype(np.float16))  # dtypes PyTorch's CPU kernels compute in float32
 _LN10 = math.log(10.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
@@ -148,15 +152,26 @@ def _same_dtype_unary(name: str, forward: Callable, derivative: Callable | None,
 # sigmoid_backward: one op call instead of three; their own derivatives are recorded as PyTorch
 # records them. Complex and vmap-batched gradients compose tensor ops instead.
 def _tanh_backward_forward(xp: Any, g: Any, y: Any) -> Any:
-    d = 1 - y * y  # g (1 - y²); in place from here (NumPy gives scalars for 0-d: rebinding is fine)
-    d *= g
+    """g (1 - y²) as PyTorch's CPU kernel rounds it: 1 - y·y is one fused multiply-add, and float16
+    is computed in float32 (its opmath type) and rounded once at the end."""
+    if xp is np and y.dtype in _OPMATH_FLOAT32:
+        d = np.asarray(y, dtype=np.float64)  # y·y is exact in float64: 1 - y·y there is the fused result
+        d *= d
+        np.subtract(1.0, d, out=d)
+        fused = d.astype(_FLOAT32)
+        fused *= g
+        return fused.astype(y.dtype, copy=False)
+    d = 1 - y * y
+    d *= g  # in place from here (NumPy gives scalars for 0-d: rebinding is fine)
     return d
 
 
 def _sigmoid_backward_forward(xp: Any, g: Any, y: Any) -> Any:
-    d = 1 - y  # g y (1 - y), in place after the first
+    """(g (1 - y)) y, multiplied in PyTorch's kernel's order (y (1 - y) first changes about a third
+    of the last bits); float16 rounds after each step here, as PyTorch's kernel does."""
+    d = 1 - y
+    d *= g  # in place after the first
     d *= y
-    d *= g
     return d
 
 

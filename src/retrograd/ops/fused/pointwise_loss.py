@@ -27,18 +27,18 @@ from ...tensor import Tensor
 from ..activation.smooth import log_sigmoid
 from ..elementwise.clamp_where import where
 from ..elementwise.pointwise import sigmoid
-from ..kernels.accumulate import wide_mean, wide_sum
+from ..kernels.accumulate import mean_of_sum, wide_sum
 from ..kernels.select import select
 
 __all__: list[str] = []  # nothing public: nn.functional wraps these with PyTorch's checks
 
 
 def _reduce(elems: Any, reduction: str) -> Any:
-    """'mean' and 'sum' accumulate float32 in float64, as retrograd's mean and sum do."""
+    """'mean' and 'sum' as retrograd's mean and sum take them (PyTorch reduces these losses with them)."""
     if reduction == "none":
         return elems
     if reduction == "mean":
-        return wide_mean(elems, tuple(range(elems.ndim)))
+        return mean_of_sum(elems, tuple(range(elems.ndim)))
     return wide_sum(elems)
 
 

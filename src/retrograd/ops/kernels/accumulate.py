@@ -22,11 +22,12 @@ from typing import Any
 import numpy as np
 
 from ...backend import namespace
+from ...dtypes import BFLOAT16_NP
 from ...engine.wide_sum import BLAS_FLOATS, leading_sum, wide_sum
 from ...engine.wide_sum import WIDE as _WIDE
 from ...engine.wide_sum import narrow_float as _narrow_float
 
-__all__ = ["channel_sums", "row_sums", "wide_cumprod", "wide_cumsum", "wide_mean", "wide_sum"]
+__all__ = ["channel_sums", "mean_of_sum", "row_sums", "wide_cumprod", "wide_cumsum", "wide_mean", "wide_sum"]
 
 
 def wide_cumsum(xp: Any, a: Any, axis: int, dtype: Any) -> Any:
@@ -52,6 +53,26 @@ def wide_mean(a: Any, axis: tuple[int, ...], keepdims: bool = False) -> Any:
     wide = _WIDE if _narrow_float(a.dtype) and xp is np else a.dtype
     with np.errstate(invalid="ignore", divide="ignore"):
         return xp.asarray(xp.add.reduce(a, axis=axis, keepdims=keepdims, dtype=wide) / n).astype(a.dtype)[()]
+
+
+def mean_of_sum(a: Any, axis: tuple[int, ...], keepdims: bool = False) -> Any:
+    """The mean as PyTorch's CPU `mean` takes it: the sum (as `wide_sum`, rounded to the data's
+    dtype), then divided by the count in that dtype, so `x.mean() == x.sum() / x.numel()` bit for
+    bit, as under PyTorch (one rounding of the float64 quotient differs from it in ~half the cases).
+
+    float16 and bfloat16 divide in float32 and round back, as PyTorch's kernels; complex data keep
+    `wide_mean`.
+    """
+    if a.dtype.kind != "f" and a.dtype is not BFLOAT16_NP:
+        return wide_mean(a, axis, keepdims)
+    n = 1
+    for d in axis:
+        n *= a.shape[d]
+    xp = namespace(a)
+    total = xp.asarray(wide_sum(a, axis, keepdims))
+    compute = np.dtype(np.float32) if total.dtype.itemsize < 4 else total.dtype
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return xp.asarray(total.astype(compute) / compute.type(n)).astype(a.dtype)[()]
 
 
 _BLAS_FROM = 2048  # elements; below this NumPy's own reduction is the faster call

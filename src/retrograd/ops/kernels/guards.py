@@ -116,6 +116,25 @@ def _int_or_none(x: Any) -> int | None:
         return None
 
 
+def size_keyword(dims: tuple, size: Any, op: str, overloaded: bool = False) -> tuple:
+    """A factory's shape as its `*size` positionals, whether given as `f(2, 3)`, `f((2, 3))` or
+    `f(size=(2, 3))` (PyTorch's factories name their shape `size` and take it by keyword too).
+
+    `overloaded`: PyTorch's parser has several signatures for `op` (rand, randn), so a shape given
+    twice is its "invalid combination" error rather than Python's "multiple values".
+    """
+    if size is None:
+        return dims
+    if dims and overloaded:
+        got = ", ".join([type(d).__name__ for d in dims] + [f"size={type(size).__name__}"])
+        raise TypeError(f"{op}() received an invalid combination of arguments - got ({got})")
+    if dims:
+        raise TypeError(f"{op}() got multiple values for argument 'size'")
+    if not isinstance(size, (tuple, list)):  # a Size is a tuple
+        raise TypeError(f"{op}(): argument 'size' must be tuple of ints, not {type(size).__name__}")
+    return (size,)
+
+
 def new_shape(size: Sequence[Any], op: str = "") -> tuple[int, ...]:
     """The shape for a new tensor from `f(2, 3)`, `f((2, 3))` or `f(Size)`, checked as PyTorch does.
 

@@ -18,7 +18,7 @@ from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
 from ..creation import zeros_like
-from ..kernels.accumulate import wide_mean, wide_sum
+from ..kernels.accumulate import mean_of_sum, wide_sum
 from ..kernels.operands import numpy_alias, promote_float, wrap_dim, wrap_dims
 from ..kernels.out_arg import ANY, floating, write_out
 from ..shape.repeat_reorder import flip
@@ -49,12 +49,12 @@ _sum = Primitive(
     node_name="SumBackward1",
 )
 _mean_all = Primitive(
-    "mean", lambda xp, a, dims, keepdim: wide_mean(a, tuple(range(a.ndim))),
+    "mean", lambda xp, a, dims, keepdim: mean_of_sum(a, tuple(range(a.ndim))),
     [lambda g, a_shape: (g / builtins.max(count(a_shape, tuple(range(len(a_shape)))), 1)).expand(a_shape)],
     node_name="MeanBackward0",
 )
 _mean = Primitive(
-    "mean", lambda xp, a, dims, keepdim: wide_mean(a, dims, keepdim),
+    "mean", lambda xp, a, dims, keepdim: mean_of_sum(a, dims, keepdim),
     [lambda g, a_shape, dims, keepdim:
         expand_reduced(g / builtins.max(count(a_shape, dims), 1), a_shape, dims, keepdim)],
     node_name="MeanBackward1",

@@ -1,0 +1,49 @@
+"""A program's own attributes on tensors (fast.ai's from-scratch backward writes `out.g = ...`):
+set, read, and carried by copy, deepcopy and pickle as PyTorch carries them."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+
+import pytest
+
+import retrograd as rg
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+LIBS = [rg, pytest.param(torch, marks=pytest.mark.skipif(torch is None, reason="PyTorch is not installed"))]
+both = pytest.mark.parametrize("m", LIBS, ids=["retrograd", "torch"])
+
+
+@both
+def test_attributes_are_set_and_read(m):
+    x = m.ones(2, requires_grad=True)
+    out = x * 2  # a graph result takes them too
+    out.g = m.tensor([0.5, 0.5])
+    assert out.g.tolist() == [0.5, 0.5] and vars(out) == {"g": out.g}
+    assert vars(m.ones(1)) == {}
+    assert vars(out.detach()) == {} and vars(out.clone()) == {}  # new tensors start without them
+    with pytest.raises(AttributeError, match="'Tensor' object has no attribute 'g'"):
+        m.ones(1).g  # noqa: B018
+
+
+@both
+def test_copies_carry_the_attributes(m):
+    t = m.ones(2)
+    t.g = m.zeros(1)
+    shallow, deep, pickled = copy.copy(t), copy.deepcopy(t), pickle.loads(pickle.dumps(t))
+    assert shallow.g is t.g
+    assert deep.g is not t.g and deep.g.tolist() == [0.0]
+    assert pickled.g.tolist() == [0.0]
+
+
+@both
+def test_parameter_attributes_in_copies(m):
+    p = m.nn.Parameter(m.ones(1))
+    p.note = "w1"
+    assert vars(copy.copy(p)) == {"note": "w1"} and vars(pickle.loads(pickle.dumps(p))) == {"note": "w1"}
+    assert vars(copy.deepcopy(p)) == {}  # PyTorch's Parameter deepcopy builds a new one from the values
