@@ -112,7 +112,21 @@ def get_autocast_dtype(device_type: str) -> _dtype:
 
 
 def set_autocast_dtype(device_type: str, dtype: _dtype) -> None:
-    """Set the dtype autocast regions on `device_type` cast to (this thread)."""
+    """Set the dtype autocast regions on `device_type` cast to (this thread).
+
+    Args:
+        device_type (str): "cpu" or "cuda".
+        dtype (dtype): the lower precision, e.g. `retrograd.float16`.
+
+    Returns:
+        None
+
+    Examples:
+        >>> retrograd.set_autocast_dtype("cpu", retrograd.float16)
+        >>> retrograd.get_autocast_dtype("cpu")
+        retrograd.float16
+        >>> retrograd.set_autocast_dtype("cpu", retrograd.bfloat16)
+    """
     if not isinstance(dtype, _dtype):
         raise TypeError(f"set_autocast_dtype(): argument 'dtype' must be retrograd.dtype, not {type(dtype).__name__}")
     if _check_device(device_type) == "cpu":
@@ -122,28 +136,73 @@ def set_autocast_dtype(device_type: str, dtype: _dtype) -> None:
 
 
 def is_autocast_cache_enabled() -> bool:
-    """Whether autocast regions reuse one lower-precision copy of each parameter (default True)."""
+    """Whether autocast regions reuse one lower-precision copy of each parameter (default True).
+
+    Returns:
+        bool: this thread's setting.
+
+    Examples:
+        >>> retrograd.is_autocast_cache_enabled()
+        True
+    """
     return _policy.state.cache_enabled
 
 
 def set_autocast_cache_enabled(enabled: bool) -> None:
-    """Turn the reuse of parameters' lower-precision copies on or off (this thread)."""
+    """Turn the reuse of parameters' lower-precision copies on or off (this thread).
+
+    Args:
+        enabled (bool): the new setting (`autocast(cache_enabled=...)` sets it for a region).
+
+    Returns:
+        None
+
+    Examples:
+        >>> retrograd.set_autocast_cache_enabled(False)
+        >>> retrograd.is_autocast_cache_enabled()
+        False
+        >>> retrograd.set_autocast_cache_enabled(True)
+    """
     _policy.state.cache_enabled = bool(enabled)
 
 
 def clear_autocast_cache() -> None:
-    """Drop the cached lower-precision copies of parameters (the outermost region's exit does this)."""
+    """Drop the cached lower-precision copies of parameters (the outermost region's exit does this).
+
+    Returns:
+        None
+
+    Examples:
+        >>> with retrograd.autocast("cpu"):
+        ...     retrograd.clear_autocast_cache()  # the next product casts its parameters again
+    """
     _policy.clear_cache()
 
 
 def autocast_increment_nesting() -> int:
-    """Count one more open autocast region in this thread; returns the new depth."""
+    """Count one more open autocast region in this thread (what `autocast` does on entry).
+
+    Returns:
+        int: the new depth.
+
+    Examples:
+        >>> retrograd.autocast_increment_nesting(), retrograd.autocast_decrement_nesting()
+        (1, 0)
+    """
     _policy.state.nesting += 1
     return _policy.state.nesting
 
 
 def autocast_decrement_nesting() -> int:
-    """Count one autocast region closed in this thread; returns the new depth."""
+    """Count one autocast region closed in this thread (at 0, `autocast`'s exit clears the cache).
+
+    Returns:
+        int: the new depth.
+
+    Examples:
+        >>> retrograd.autocast_increment_nesting(), retrograd.autocast_decrement_nesting()
+        (1, 0)
+    """
     _policy.state.nesting -= 1
     return _policy.state.nesting
 

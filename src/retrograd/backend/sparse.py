@@ -139,8 +139,13 @@ def coalesce(a: SparseCOO) -> SparseCOO:
 def to_dense(a: SparseCOO) -> Any:
     """The dense array `a` stands for (duplicates summed)."""
     out = numpy.zeros(a.shape, a.values.dtype)
-    numpy.add.at(out, tuple(a.indices), a.values)
+    add_into(out, a)
     return out
+
+
+def add_into(out: Any, a: SparseCOO) -> None:
+    """out += a in place, as PyTorch's dense += sparse: each entry added in turn, in entry order."""
+    numpy.add.at(out, tuple(a.indices), a.values)
 
 
 def from_dense(a: Any, sparse_dim: int) -> SparseCOO:

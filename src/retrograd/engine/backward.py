@@ -21,6 +21,7 @@ import numpy
 from ..backend import namespace
 from ..backend.host_memory import before_training
 from ..backend.sparse import SparseCOO
+from ..backend.sparse import add_into as sparse_add_into
 from . import primitive as _primitive  # (its `tracer`, read at call time: retrograd.compile)
 from . import tensor_type as _tt
 from .anomaly_mode import anomaly, check_results, print_forward_stack
@@ -408,6 +409,9 @@ def _accumulate(node: AccumulateGrad, g: Tensor | None, create_graph: bool) -> N
         leaf._grad = old + g if type(g._data) is SparseCOO else g + old
     elif create_graph or old._requires_grad:
         leaf._grad = old + g
+    elif type(g._data) is SparseCOO:  # into a dense gradient, in place
+        sparse_add_into(old._data, g._data)
+        old._version_counter.value += 1
     else:
         old._data += g._data
         old._version_counter.value += 1

@@ -245,6 +245,29 @@ _dense_backward = Primitive(
 )
 
 
+def _sparse_rule(g: Tensor, w_shape: tuple, idx: Any, padding_idx: int | None, scale_grad_by_freq: bool) -> Tensor:
+    # PyTorch's embedding_sparse_backward: one entry per looked-up position (repeats kept, so the
+    # gradient is uncoalesced), the padding_idx positions dropped, the rows of g as the values
+    if scale_grad_by_freq:
+        raise RuntimeError("embedding_backward: scale_grad_by_freq not supported with sparse gradients")
+    from .sparse.layout import entries
+
+    flat = idx.reshape(-1)
+    rows = g.reshape(-1, w_shape[1])
+    if padding_idx is not None:
+        keep = flat != padding_idx
+        flat, rows = flat[keep], rows[Tensor._make(keep)]
+    return entries(rows, flat.reshape(1, -1), w_shape)
+
+
+_sparse_lookup = Primitive(
+    "embedding",
+    lambda xp, w, idx, padding_idx, scale_grad_by_freq: _rows(xp, w, idx, None),
+    [_sparse_rule],
+    inputs=("w",),
+)
+
+
 def _renorm_rows(weight: Tensor, idx: Any, max_norm: float, norm_type: float) -> None:
     """Rescale (in place, unrecorded) the rows used whose norm exceeds `max_norm`, as PyTorch does."""
     xp = namespace(idx)
@@ -263,11 +286,16 @@ def embedding(
     max_norm: float | None,
     norm_type: float,
     scale_grad_by_freq: bool,
+    sparse: bool = False,
 ) -> Tensor:
-    """Rows of `weight` (V, D) picked by the (checked) integer `input` (*) -> (*, D); see above."""
+    """Rows of `weight` (V, D) picked by the (checked) integer `input` (*) -> (*, D); see above.
+
+    With `sparse`, the weight's gradient is a sparse COO tensor of the rows looked up."""
     idx = input._data.astype(np.int64, copy=recorded(weight))
     if max_norm is not None:
         _renorm_rows(weight, idx, max_norm, norm_type)
+    if sparse:
+        return _sparse_lookup(weight, idx=idx, padding_idx=padding_idx, scale_grad_by_freq=scale_grad_by_freq)
     counts = namespace(idx).bincount(idx.reshape(-1), minlength=weight.shape[0]) if scale_grad_by_freq else None
     scale = _row_scale(idx, padding_idx, counts, weight._data.dtype)
     return _lookup(weight, idx=idx, scale=scale)

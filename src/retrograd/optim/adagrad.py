@@ -7,6 +7,7 @@ from typing import Any
 from ..ops.creation import full_like
 from ..tensor import Tensor
 from . import _functional as F
+from . import _sparse_updates as _sparse
 from .optimizer import Optimizer, new_scalar_state
 
 __all__ = ["Adagrad"]
@@ -85,6 +86,15 @@ class Adagrad(Optimizer):
 
     _COMPLEX_AS_REAL = True
     _BUFFERS = ("sum",)
+    _SPARSE_REFUSAL = None  # sparse gradients update only their (coalesced) rows
+
+    def _sparse_update(self, p: Tensor, *, step: float, lr: Any, group: dict[str, Any], state: dict[str, Any]) -> None:
+        if group["weight_decay"] != 0:
+            raise RuntimeError("weight_decay option is not compatible with sparse gradients")
+        clr = float(lr) / (1 + (step - 1) * group["lr_decay"])
+        _sparse.adagrad(p._data, p.grad._data, state["sum"]._data, clr=clr, eps=group["eps"],
+                        maximize=group["maximize"])
+        F.touch(p, state["sum"])
 
     def _new_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         # PyTorch reads the accumulator start from the defaults, not from the group.

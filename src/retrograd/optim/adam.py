@@ -110,6 +110,7 @@ class Adam(Optimizer):
 
     _COMPLEX_AS_REAL = True
     _BUFFERS = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq")
+    _SPARSE_REFUSAL = "Adam does not support sparse gradients, please consider SparseAdam instead"  # AdamW's too
 
     def _new_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         state = {"step": new_scalar_state(0.0, group["fused"]), "exp_avg": zeros_like(p), "exp_avg_sq": zeros_like(p)}

@@ -23,6 +23,7 @@ from copy import deepcopy
 from itertools import chain
 from typing import Any
 
+from ..backend.sparse import SparseCOO
 from ..dtypes import dtype as _dtype
 from ..dtypes import float32, float64, get_default_dtype
 from ..engine.grad_mode import enable_grad, set_grad_enabled
@@ -319,13 +320,19 @@ class Optimizer:
     def _update_group(self, group: dict[str, Any]) -> None:
         """One step of every parameter of `group` that has a gradient."""
         params = [p for p in group["params"] if p.grad is not None]
+        sparse = [type(p.grad._data) is SparseCOO for p in params]  # (nn.Embedding(sparse=True) makes them)
+        if any(sparse) and self._SPARSE_REFUSAL is not None:
+            raise RuntimeError(self._SPARSE_REFUSAL.format(name=type(self).__name__))
         states = [self._state_of(p, group) for p in params]
         if params and "capturable" in group:
             F.check_capturable(group["capturable"], **self._CAPTURABLE_CHECK)
         fast = not group.get("differentiable", False)  # Adafactor and SparseAdam have no such flag
         lr = F.hyper(group["lr"], group)
-        for p, state in zip(params, states):
+        for p, state, is_sparse in zip(params, states, sparse):
             step = F.advance_step(state["step"]) if "step" in state else 0.0
+            if is_sparse:
+                self._sparse_update(p, step=step, lr=lr, group=group, state=state)
+                continue
             buffers = [state.get(name) for name in self._BUFFERS]
             param, grad, *operands = F.operands(fast, p, p.grad, *buffers)
             if self._COMPLEX_AS_REAL and p.is_complex():
@@ -334,6 +341,14 @@ class Optimizer:
             self._update(F.math_of(fast, p), param, grad, *operands, step=step, lr=lr, group=group, state=state)
             if fast:
                 F.touch(p, *buffers)
+
+    # PyTorch's error for a sparse gradient ({name}: the optimizer's class); None for the
+    # optimizers whose `_sparse_update` takes them (SGD, Adagrad)
+    _SPARSE_REFUSAL: str | None = "{name} does not support sparse gradients"
+
+    def _sparse_update(self, p: Tensor, *, step: float, lr: Any, group: dict[str, Any], state: dict[str, Any]) -> None:
+        """One update of `p` from its sparse COO gradient (only where `_SPARSE_REFUSAL` is None)."""
+        raise NotImplementedError
 
     def _state_of(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         """`p`'s state, started by `_new_state` on its first step (fused=True checks `p` first)."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..tensor import Tensor
 from . import _functional as F
+from . import _sparse_updates as _sparse
 from .optimizer import Optimizer
 
 __all__ = ["SGD"]
@@ -88,6 +89,18 @@ class SGD(Optimizer):
         return self._step_groups(closure)
 
     _BUFFERS = ("momentum_buffer",)
+    _SPARSE_REFUSAL = None  # sparse gradients update only their rows (without momentum here)
+
+    def _sparse_update(self, p: Tensor, *, step: float, lr: Any, group: dict[str, Any], state: dict[str, Any]) -> None:
+        if group["weight_decay"] != 0:  # PyTorch's grad.add(param) of a sparse grad
+            raise RuntimeError("add(sparse, dense) is not supported. Use add(dense, sparse) instead.")
+        if group["momentum"] != 0:
+            raise NotImplementedError(
+                "SGD with momentum over sparse gradients needs a sparse momentum buffer, which retrograd does not "
+                "keep: use momentum=0, Adagrad or SparseAdam for sparse gradients"
+            )
+        _sparse.sgd(p._data, p.grad._data, lr=float(lr), maximize=group["maximize"])
+        F.touch(p)
 
     def _state_of(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         if group["momentum"] == 0:  # PyTorch keeps no state at all when momentum is 0

@@ -1,11 +1,16 @@
-"""SparseAdam: PyTorch's Adam for sparse gradients (retrograd's layers give dense gradients, which it refuses)."""
+"""SparseAdam: PyTorch's Adam for sparse gradients (`nn.Embedding(sparse=True)`'s), row by row."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from .._layouts import preserve_format
+from ..backend.sparse import SparseCOO
 from ..engine.grad_mode import enable_grad
+from ..ops.creation import zeros_like
+from ..ops.nn_support import bump_versions
 from ..tensor import Tensor
+from . import _sparse_updates as _sparse
 from .optimizer import Optimizer
 
 __all__ = ["SparseAdam"]
@@ -14,10 +19,9 @@ __all__ = ["SparseAdam"]
 class SparseAdam(Optimizer):
     """`torch.optim.SparseAdam`: Adam restricted to the entries a sparse gradient holds.
 
-    PyTorch accepts only sparse-layout gradients (such as `nn.Embedding(sparse=True)` makes)
-    and raises for dense ones. retrograd's gradients are all dense, so `step` raises PyTorch's
-    error whenever a parameter has a gradient; construction, `state_dict` and printing behave
-    as PyTorch's. Use `Adam` for dense gradients.
+    It takes only sparse COO gradients (such as `nn.Embedding(sparse=True)` makes) and raises
+    PyTorch's error for dense ones: the moments and the parameter change only in the rows the
+    (coalesced) gradient holds, with PyTorch's arithmetic. Use `Adam` for dense gradients.
 
     Args:
         params (iterable): the parameters to optimise, or dicts of parameter groups with their own options.
@@ -27,7 +31,7 @@ class SparseAdam(Optimizer):
         maximize (bool): maximise the objective instead of minimising it (default False).
 
     Returns:
-        (SparseAdam): an optimizer whose `step()` refuses dense gradients.
+        (SparseAdam): an optimizer whose `step()` updates the rows of sparse gradients.
 
     Examples:
         >>> w = nn.Parameter(retrograd.ones(3))
@@ -69,13 +73,28 @@ class SparseAdam(Optimizer):
             )
 
     def step(self, closure: Any = None) -> Any:
-        """Perform one optimization step: raises for the dense gradients retrograd makes, as PyTorch does."""
+        """Perform one optimization step over the rows the sparse gradients hold (dense ones raise)."""
         loss = None
         if closure is not None:
             with enable_grad():
                 loss = closure()
         for group in self.param_groups:
+            beta1, beta2 = group["betas"]
             for p in group["params"]:
-                if p.grad is not None:
+                if p.grad is None:
+                    continue
+                if type(p.grad._data) is not SparseCOO:
                     raise RuntimeError("SparseAdam does not support dense gradients, please consider Adam instead")
+                state = self.state[p]
+                if len(state) == 0:
+                    state["step"] = 0
+                    state["exp_avg"] = zeros_like(p, memory_format=preserve_format)
+                    state["exp_avg_sq"] = zeros_like(p, memory_format=preserve_format)
+                state["step"] += 1
+                _sparse.sparse_adam(
+                    p._data, p.grad._data, state["exp_avg"]._data, state["exp_avg_sq"]._data, step=state["step"],
+                    lr=float(group["lr"]), beta1=beta1, beta2=beta2, eps=group["eps"],
+                    maximize=group.get("maximize", False),
+                )
+                bump_versions(p, state["exp_avg"], state["exp_avg_sq"])
         return loss

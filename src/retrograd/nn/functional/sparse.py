@@ -49,7 +49,9 @@ def embedding(
 
     The padding_idx row gets no gradient; `scale_grad_by_freq` divides each row's
     gradient by how often it occurs in `input`; `max_norm` first rescales (in place)
-    the rows used to norm at most `max_norm`. `sparse` is accepted; gradients are dense.
+    the rows used to norm at most `max_norm`. With `sparse`, the weight's gradient is a sparse COO
+    tensor with one entry per looked-up position (as PyTorch's; `optim.SGD`, `SparseAdam` and
+    `Adagrad` take such gradients).
 
     Args:
         input (Tensor): integer indices, any shape (*).
@@ -58,7 +60,7 @@ def embedding(
         max_norm (float, optional): renormalise, in place, the picked rows whose norm exceeds it.
         norm_type (float): the p of that norm (default 2).
         scale_grad_by_freq (bool): divide the gradients by the indices' counts in the batch (default False).
-        sparse (bool): accepted for compatibility; the gradient is dense (default False).
+        sparse (bool): give the weight a sparse COO gradient (default False).
 
     Returns:
         Tensor: (*, D).
@@ -73,7 +75,7 @@ def embedding(
     if _vmap.active and (r := batched("embedding", embedding, input, weight, *options)) is not NOT_BATCHED:
         return r
     padding_idx = _check_embedding(input, weight, padding_idx)
-    return nn_support.embedding(weight, input, padding_idx, max_norm, norm_type, scale_grad_by_freq)
+    return nn_support.embedding(weight, input, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse)
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:

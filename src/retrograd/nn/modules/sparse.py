@@ -26,7 +26,7 @@ class Embedding(Module):
         max_norm (float, optional): rows looked up are renormalised in place to at most this norm.
         norm_type (float): the p of the p-norm for `max_norm` (default 2).
         scale_grad_by_freq (bool): divide gradients by how often each index occurs in the batch.
-        sparse (bool): accepted for PyTorch compatibility (the gradient is dense).
+        sparse (bool): give `weight` a sparse COO gradient (default False).
         device (str or device, optional): where the weight lives.
         dtype (dtype, optional): the weight's dtype (default float32).
 

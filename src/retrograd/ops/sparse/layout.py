@@ -110,8 +110,8 @@ def _nonnegative(indices: Any) -> None:
         raise RuntimeError(f"found negative index {int(indices.min())} for dim {int(indices.min(axis=1).argmin())}")
 
 
-def _check(indices: Any, values: Any, shape: tuple) -> None:
-    """PyTorch's checks of a sparse tensor's parts against its size."""
+def _check(indices: Any, values: Any, shape: tuple, bounds: bool) -> None:
+    """PyTorch's checks of a sparse tensor's parts against its size (the indices' range with `bounds`)."""
     if indices.ndim != 2:
         raise RuntimeError(f"indices must be sparse_dim x nnz, but got: {list(indices.shape)}")
     if values.ndim == 0 or indices.shape[1] != values.shape[0]:
@@ -125,7 +125,7 @@ def _check(indices: Any, values: Any, shape: tuple) -> None:
             f"number of dimensions must be sparse_dim ({sparse_dim}) + dense_dim ({values.ndim - 1}), "
             f"but got {len(shape)}"
         )
-    if indices.shape[1]:
+    if indices.shape[1] and bounds:
         _nonnegative(indices)
         high = indices.max(axis=1)
         for d in range(sparse_dim):
@@ -157,7 +157,8 @@ def sparse_coo_tensor(
         device (str or device, optional): must be the CPU (retrograd's sparse tensors live there).
         pin_memory (bool): must be False.
         requires_grad (bool): make the result a leaf that requires grad.
-        check_invariants (bool, optional): the indices are always checked against the size.
+        check_invariants (bool, optional): False skips checking the indices against the size
+            (retrograd checks them unless told not to; PyTorch by default does not).
         is_coalesced (bool, optional): True declares the entries sorted and unique.
 
     Returns:
@@ -179,12 +180,19 @@ def sparse_coo_tensor(
     if dtype is not None:
         values_t = values_t.to(dtype)
     shape = given_size if given_size is not None else _inferred_size(index, values_t._data)
-    _check(index, values_t._data, shape)
+    _check(index, values_t._data, shape, bounds=check_invariants is not False)
     coalesced = bool(is_coalesced) or index.shape[1] < 2
     if requires_grad:
         values_t = values_t.detach()
     out = _from_values(values_t, indices=index, shape=shape, coalesced=coalesced)
     return out.requires_grad_() if requires_grad else out
+
+
+def entries(values: Tensor, indices: Any, shape: tuple) -> Tensor:
+    """The sparse tensor of these (unchecked) entries, marked coalesced only below two entries: the
+    sparse gradients' constructor (PyTorch's `_sparse_coo_tensor_unsafe`), differentiable in `values`."""
+    index = indices.astype(numpy.int64, copy=False)
+    return _from_values(values, indices=index, shape=tuple(shape), coalesced=index.shape[1] < 2)
 
 
 def _sparse_only(t: Tensor, name: str) -> SparseCOO:

@@ -1,0 +1,157 @@
+"""nn.Embedding(sparse=True): a sparse COO gradient of the rows looked up, and the optimizers
+that take one (SGD, Adagrad, SparseAdam) or refuse it with PyTorch's errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+needs_torch = pytest.mark.skipif(torch is None, reason="needs PyTorch")
+
+
+def test_gradient_is_sparse_with_one_entry_per_position():
+    w = rg.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], requires_grad=True)
+    out = rg.nn.functional.embedding(rg.tensor([[2, 0], [2, 1]]), w, sparse=True)
+    assert type(out.grad_fn).__name__ == "EmbeddingBackward0"
+    (out * rg.tensor([1.0, 10.0])).sum().backward()
+    g = w.grad
+    assert g.is_sparse and g.layout is rg.sparse_coo and not g.is_coalesced()
+    assert g._indices().tolist() == [[2, 0, 2, 1]]
+    assert g._values().tolist() == [[1.0, 10.0]] * 4
+    assert g.to_dense().tolist() == [[1.0, 10.0], [1.0, 10.0], [2.0, 20.0]]
+
+
+def test_padding_rows_are_dropped_and_one_entry_is_coalesced():
+    w = rg.ones(4, 2, requires_grad=True)
+    rg.nn.functional.embedding(rg.tensor([3, 0, 3]), w, padding_idx=3, sparse=True).sum().backward()
+    assert w.grad._indices().tolist() == [[0]] and w.grad.is_coalesced()
+    w.grad = None
+    rg.nn.functional.embedding(rg.tensor([3]), w, padding_idx=3, sparse=True).sum().backward()
+    assert w.grad._nnz() == 0 and tuple(w.grad._values().shape) == (0, 2)
+
+
+def test_scale_grad_by_freq_is_refused_at_backward():
+    w = rg.ones(4, 2, requires_grad=True)
+    out = rg.nn.functional.embedding(rg.tensor([1, 1]), w, scale_grad_by_freq=True, sparse=True)
+    with pytest.raises(RuntimeError, match="scale_grad_by_freq not supported with sparse gradients"):
+        out.sum().backward()
+
+
+def test_sparse_into_dense_gradient_accumulates_in_place():
+    w = rg.ones(3, 2, requires_grad=True)
+    w.grad = rg.zeros(3, 2)
+    before = w.grad
+    rg.nn.functional.embedding(rg.tensor([0, 0, 2]), w, sparse=True).sum().backward()
+    assert w.grad is before and not w.grad.is_sparse
+    assert w.grad.tolist() == [[2.0, 2.0], [0.0, 0.0], [1.0, 1.0]]
+
+
+def _train(m, make_opt, steps=3):
+    m.manual_seed(1)
+    emb = m.nn.Embedding(7, 3, sparse=True, padding_idx=6)
+    opt = make_opt(m, emb.parameters())
+    for _ in range(steps):
+        opt.zero_grad()
+        (emb(m.randint(0, 7, (4, 3))) ** 2).sum().backward()
+        opt.step()
+    return emb.weight.detach().numpy().copy()
+
+
+OPTIMIZERS = {
+    "SGD": lambda m, ps: m.optim.SGD(ps, lr=0.5),
+    "SGD-maximize": lambda m, ps: m.optim.SGD(ps, lr=0.1, maximize=True),
+    "Adagrad": lambda m, ps: m.optim.Adagrad(ps, lr=0.5, lr_decay=0.01),
+    "SparseAdam": lambda m, ps: m.optim.SparseAdam(ps, lr=0.05),
+    "SparseAdam-maximize": lambda m, ps: m.optim.SparseAdam(ps, lr=0.05, maximize=True),
+}
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_optimizers_update_only_the_rows_used(name):
+    rg.manual_seed(1)
+    start = rg.nn.Embedding(7, 3, sparse=True, padding_idx=6).weight.detach().numpy().copy()
+    w = _train(rg, OPTIMIZERS[name])
+    assert np.array_equal(w[6], start[6])  # the padding row never moves
+    assert not np.array_equal(w, start)
+
+
+def test_sparse_adam_first_step_by_hand():
+    w = rg.nn.Parameter(rg.tensor([[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]]))
+    opt = rg.optim.SparseAdam([w], lr=0.1)
+    rg.nn.functional.embedding(rg.tensor([0, 0]), w, sparse=True).sum().backward()
+    opt.step()
+    # one step of Adam moves a coordinate by lr (the gradient 2 on row 0 only)
+    np.testing.assert_allclose(w.detach().numpy(), [[0.9, 0.9], [2.0, 2.0], [3.0, 3.0]], rtol=1e-6)
+    assert opt.state[w]["step"] == 1 and opt.state[w]["exp_avg"].tolist()[1] == [0.0, 0.0]
+
+
+@needs_torch
+@pytest.mark.pytorch
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_optimizers_match_pytorch(name):
+    np.testing.assert_array_equal(_train(rg, OPTIMIZERS[name]), _train(torch, OPTIMIZERS[name]))
+
+
+REFUSALS = {
+    "Adam": (lambda m, ps: m.optim.Adam(ps), "Adam does not support sparse gradients, please consider SparseAdam"),
+    "AdamW": (lambda m, ps: m.optim.AdamW(ps), "Adam does not support sparse gradients, please consider SparseAdam"),
+    "RMSprop": (lambda m, ps: m.optim.RMSprop(ps), "RMSprop does not support sparse gradients"),
+    "NAdam": (lambda m, ps: m.optim.NAdam(ps), "NAdam does not support sparse gradients"),
+    "SGD-decay": (lambda m, ps: m.optim.SGD(ps, lr=0.1, weight_decay=0.1), r"add\(sparse, dense\) is not supported"),
+    "Adagrad-decay": (lambda m, ps: m.optim.Adagrad(ps, weight_decay=0.1), "weight_decay option is not compatible"),
+}
+
+
+@pytest.mark.parametrize("name", list(REFUSALS))
+def test_other_optimizers_refuse_sparse_gradients(name):
+    make, message = REFUSALS[name]
+    emb = rg.nn.Embedding(4, 2, sparse=True)
+    opt = make(rg, emb.parameters())
+    emb(rg.tensor([0, 1])).sum().backward()
+    before = emb.weight.detach().clone()
+    with pytest.raises(RuntimeError, match=message):
+        opt.step()
+    assert rg.equal(emb.weight, before)
+
+
+def test_sparse_adam_refuses_dense_gradients():
+    w = rg.nn.Parameter(rg.ones(2))
+    (w * 2).sum().backward()
+    with pytest.raises(RuntimeError, match="SparseAdam does not support dense gradients"):
+        rg.optim.SparseAdam([w]).step()
+
+
+def test_word2vec_style_training_matches_pytorch_losses():
+    def run(m):
+        m.manual_seed(0)
+        center, context = m.nn.Embedding(20, 8, sparse=True), m.nn.Embedding(20, 8, sparse=True)
+        opt = m.optim.SparseAdam(list(center.parameters()) + list(context.parameters()), lr=0.05)
+        losses = []
+        c, o = m.randint(0, 20, (16,)), m.randint(0, 20, (16, 3))
+        for _ in range(5):
+            score = (center(c).unsqueeze(1) * context(o)).sum(-1)
+            loss = m.nn.functional.binary_cross_entropy_with_logits(score, m.ones(16, 3))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        return losses
+
+    ours = run(rg)
+    assert ours[-1] < ours[0]
+    if torch is not None:
+        np.testing.assert_allclose(ours, run(torch), rtol=1e-5)
+
+
+def test_check_invariants_false_skips_the_index_bounds_check():
+    with pytest.raises(RuntimeError, match="size is inconsistent with indices"):
+        rg.sparse_coo_tensor([[5]], [1.0], (2,))
+    s = rg.sparse_coo_tensor([[5]], [1.0], (2,), check_invariants=False)
+    assert s._nnz() == 1 and s.shape == (2,)
