@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 from .. import amp as _amp
+from .._display_name import package_name
 from ..dtypes import dtype as _dtype
 from ..dtypes import float16
 
@@ -23,8 +24,8 @@ class GradScaler(_amp.GradScaler):
         enabled: bool = True,
     ) -> None:
         warnings.warn(
-            "`retrograd.cuda.amp.GradScaler(args...)` is deprecated. "
-            "Please use `retrograd.amp.GradScaler('cuda', args...)` instead.",
+            f"`{package_name()}.cuda.amp.GradScaler(args...)` is deprecated. "
+            f"Please use `{package_name()}.amp.GradScaler('cuda', args...)` instead.",
             FutureWarning,
             stacklevel=2,
         )
@@ -36,8 +37,8 @@ class autocast(_amp.autocast):  # noqa: N801
 
     def __init__(self, enabled: bool = True, dtype: _dtype = float16, cache_enabled: bool = True) -> None:
         warnings.warn(
-            "`retrograd.cuda.amp.autocast(args...)` is deprecated. "
-            "Please use `retrograd.amp.autocast('cuda', args...)` instead.",
+            f"`{package_name()}.cuda.amp.autocast(args...)` is deprecated. "
+            f"Please use `{package_name()}.amp.autocast('cuda', args...)` instead.",
             FutureWarning,
             stacklevel=2,
         )
