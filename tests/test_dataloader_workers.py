@@ -405,3 +405,23 @@ def test_numpy_global_rng_differs_between_workers():
 
     draws = [b.item() for b in DataLoader(NumpyDraw(2), num_workers=2)]
     assert draws[0] != draws[1]
+
+
+def test_iterator_classes_carry_pytorchs_names():
+    from retrograd.utils.data import dataloader
+
+    assert type(iter(DataLoader(Squares(4)))).__name__ == "_SingleProcessDataLoaderIter"
+    assert isinstance(iter(DataLoader(Squares(4))), dataloader._BaseDataLoaderIter)
+    workers = iter(DataLoader(Squares(4), num_workers=2))
+    assert type(workers) is dataloader._MultiProcessingDataLoaderIter
+    del workers
+
+
+@needs_torch
+def test_iterator_class_names_vs_torch():
+    for num_workers in (0, 2):
+        ours = iter(DataLoader(Squares(4), num_workers=num_workers))
+        theirs = iter(torch.utils.data.DataLoader(Squares(4), num_workers=num_workers))
+        assert type(ours).__name__ == type(theirs).__name__
+        assert type(ours).__mro__[1].__name__ == type(theirs).__mro__[1].__name__
+        del ours, theirs

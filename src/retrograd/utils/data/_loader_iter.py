@@ -12,8 +12,11 @@ if TYPE_CHECKING:
     from .dataloader import DataLoader
 
 
-class BaseLoaderIter:
-    """Sampler pass, worker base seed and batch count, whatever process loads the data."""
+class _BaseDataLoaderIter:
+    """Sampler pass, worker base seed and batch count, whatever process loads the data.
+
+    The iterator classes carry PyTorch's names: programs print `type(iter(loader)).__name__`.
+    """
 
     def __init__(self, loader: DataLoader) -> None:
         if loader.pin_memory:
@@ -44,7 +47,7 @@ class BaseLoaderIter:
         self._sampler_iter = iter(self._index_sampler)
         self._num_yielded = 0
 
-    def __iter__(self) -> BaseLoaderIter:
+    def __iter__(self) -> _BaseDataLoaderIter:
         return self
 
     def __len__(self) -> int:
@@ -66,7 +69,7 @@ class BaseLoaderIter:
         raise NotImplementedError
 
 
-class SingleProcessLoaderIter(BaseLoaderIter):
+class _SingleProcessDataLoaderIter(_BaseDataLoaderIter):
     """Loads every batch in the calling process (`num_workers=0`)."""
 
     def __init__(self, loader: DataLoader) -> None:

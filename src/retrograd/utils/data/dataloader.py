@@ -16,8 +16,8 @@ from typing import Any
 
 from ...random import Generator
 from ._fetch import _DatasetKind
-from ._loader_iter import BaseLoaderIter, SingleProcessLoaderIter
-from ._multiprocess_iter import MultiProcessLoaderIter
+from ._loader_iter import _BaseDataLoaderIter, _SingleProcessDataLoaderIter
+from ._multiprocess_iter import _MultiProcessingDataLoaderIter
 from ._worker import get_worker_info
 from .collate import default_collate, default_convert
 from .dataset import Dataset, IterableDataset
@@ -139,7 +139,7 @@ class DataLoader:
         self.worker_init_fn = worker_init_fn
         self.multiprocessing_context = multiprocessing_context
         self.in_order = in_order
-        self._iterator: BaseLoaderIter | None = None  # the persistent workers' iterator
+        self._iterator: _BaseDataLoaderIter | None = None  # the persistent workers' iterator
         if isinstance(dataset, IterableDataset):
             self._dataset_kind = _DatasetKind.Iterable
             _check_iterable_options(shuffle, sampler, batch_sampler)
@@ -229,7 +229,7 @@ class DataLoader:
         """What the iterator draws from: batches of indices when batching, single indices otherwise."""
         return self.batch_sampler if self._auto_collation else self.sampler
 
-    def __iter__(self) -> BaseLoaderIter:
+    def __iter__(self) -> _BaseDataLoaderIter:
         if not (self.persistent_workers and self.num_workers > 0):
             return self._get_iterator()
         if self._iterator is None:
@@ -238,10 +238,10 @@ class DataLoader:
             self._iterator._reset(self)
         return self._iterator
 
-    def _get_iterator(self) -> BaseLoaderIter:
+    def _get_iterator(self) -> _BaseDataLoaderIter:
         if self.num_workers == 0:
-            return SingleProcessLoaderIter(self)
-        return MultiProcessLoaderIter(self)
+            return _SingleProcessDataLoaderIter(self)
+        return _MultiProcessingDataLoaderIter(self)
 
     def __len__(self) -> int:
         if self._dataset_kind == _DatasetKind.Iterable:
