@@ -413,6 +413,12 @@ def inference_tensor_story(m):
         with m.inference_mode(False):
             off = [m.ones(1).is_inference(), m.is_inference_mode_enabled(), m.is_grad_enabled(),
                    outcome(lambda: b * w), outcome(lambda: b.add_(1))]
+        with m.enable_grad():  # grad mode on, but inference mode still records nothing
+            e = w * 2
+            regrad = [m.is_grad_enabled(), e.requires_grad, e.grad_fn is None, e.is_inference()]
+        with m.set_grad_enabled(True):
+            regrad += [m.is_grad_enabled(), (w * 2).requires_grad]
+        regrad.append(m.is_grad_enabled())
     with m.inference_mode(False):
         made_off = m.ones(1)
     with m.no_grad():
@@ -425,7 +431,7 @@ def inference_tensor_story(m):
         outcome(lambda: b.copy_(a)), outcome(lambda: b.requires_grad_()), outcome(lambda: b._version),
         outcome(lambda: m.is_inference(3)),
     ]
-    return inside, off, outside
+    return inside, off, regrad, outside
 
 
 def test_inference_tensors_as_pytorch():
@@ -434,8 +440,9 @@ def test_inference_tensors_as_pytorch():
 
 
 def test_inference_tensors():
-    inside, off, outside = inference_tensor_story(rg)
+    inside, off, regrad, outside = inference_tensor_story(rg)
     assert inside == [True, True, True, False, False, [2.0, 2.0], True]  # in-place on one inside the mode is fine
+    assert regrad == [True, False, True, True, True, False, False]
     assert off == [False, False, True, ("RuntimeError", SAVE_REFUSAL), ("RuntimeError", INPLACE_REFUSAL)]
     refused = ("RuntimeError", INPLACE_REFUSAL)
     assert outside == [

@@ -27,7 +27,8 @@ class _State(threading.local):
     (Anomaly mode and the forward-AD level are process-wide in PyTorch, and here too.)
     """
 
-    enabled = True  # grad mode: new operations record a graph
+    enabled = True  # new operations record a graph: grad mode is on, outside inference mode
+    grad_mode = True  # the grad mode programs set and `is_grad_enabled()` reads
     inference = False  # inside inference_mode
     saved_tensors_hooks: tuple = ()  # active (pack, unpack) pairs, innermost last
     saved_tensors_hooks_disabled: str | None = None  # disable_saved_tensors_hooks' message, while active
@@ -58,7 +59,14 @@ def is_grad_enabled() -> bool:
         ...     print(retrograd.is_grad_enabled())
         False
     """
-    return state.enabled
+    return state.grad_mode
+
+
+def _set_grad_mode(mode: bool) -> None:
+    """Set the grad mode; operations record only while it is on outside inference mode (PyTorch's
+    inference mode turns autograd off whatever the grad mode: `enable_grad` inside it records nothing)."""
+    state.grad_mode = mode
+    state.enabled = mode and not state.inference
 
 
 def is_inference_mode_enabled() -> bool:
@@ -84,11 +92,11 @@ class _GradModeManager:
         raise NotImplementedError
 
     def __enter__(self) -> None:
-        self._prev = state.enabled
-        state.enabled = self._target()
+        self._prev = state.grad_mode
+        _set_grad_mode(self._target())
 
     def __exit__(self, *exc: object) -> None:
-        state.enabled = self._prev
+        _set_grad_mode(self._prev)
 
     def __call__(self, fn: F) -> F:
         make = self.clone
@@ -201,8 +209,8 @@ class set_grad_enabled(_GradModeManager):
             kind = type(mode).__name__
             raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not {kind}")
         self.mode = mode
-        self._prev = state.enabled
-        state.enabled = self.mode
+        self._prev = state.grad_mode
+        _set_grad_mode(self.mode)
 
     def _target(self) -> bool:
         return self.mode
@@ -211,7 +219,7 @@ class set_grad_enabled(_GradModeManager):
         pass  # already applied in __init__, as in PyTorch
 
     def __call__(self, fn: F) -> F:
-        state.enabled = self._prev  # used as a decorator: undo the eager switch
+        _set_grad_mode(self._prev)  # used as a decorator: undo the eager switch
         return super().__call__(fn)
 
     def clone(self) -> _GradModeManager:
