@@ -150,7 +150,7 @@ _ON_FIRST_USE = {
     "distributed": "distributed",
     "install_as_torch": "torch_alias", "uninstall_as_torch": "torch_alias",
     "cuda": "cuda", "amp": "amp", "autocast": "amp", "accelerator": "accelerator", "backends": "backends",
-    "is_autocast_enabled": "amp", "get_autocast_dtype": "amp",
+    "is_autocast_enabled": "amp", "get_autocast_dtype": "amp", "GradScaler": "amp",
     "xpu": "xpu",
     "set_default_device": "_default_device", "get_default_device": "_default_device",
     "set_num_threads": "_threads", "get_num_threads": "_threads",
