@@ -149,7 +149,7 @@ _ON_FIRST_USE = {
     "nn": "nn", "optim": "optim", "utils": "utils", "viz": "viz", "save": "serialization", "load": "serialization",
     "distributed": "distributed",
     "install_as_torch": "torch_alias", "uninstall_as_torch": "torch_alias",
-    "cuda": "cuda", "amp": "amp", "autocast": "amp", "accelerator": "accelerator", "backends": "backends",
+    "cuda": "cuda", "cpu": "cpu", "amp": "amp", "autocast": "amp", "accelerator": "accelerator", "backends": "backends",
     "is_autocast_enabled": "amp", "get_autocast_dtype": "amp", "GradScaler": "amp",
     "xpu": "xpu",
     "set_default_device": "_default_device", "get_default_device": "_default_device",
