@@ -715,3 +715,53 @@ def test_saved_values_under_pytorchs_attribute_names():
         y.grad_fn._saved_self
     with pytest.raises(RuntimeError, match="Calling register_hooks on a saved tensor after it has been freed"):
         y.grad_fn._raw_saved_self.register_hooks(lambda t: t, lambda t: t)
+
+
+def decorated_generator_story(m):
+    """A generator function under each grad-mode decorator: the mode inside at each resume, the
+    caller's mode between them, and send/throw/close/return passed through."""
+    w = m.ones(2, requires_grad=True)
+    seen = []
+
+    def body():
+        got = yield ((w * 2).requires_grad, m.is_grad_enabled(), m.is_inference_mode_enabled())
+        seen.append(got)
+        try:
+            yield m.is_grad_enabled()
+        except KeyError as e:
+            seen.append(("caught", str(e), m.is_grad_enabled()))
+            yield "after throw"
+        return "done"
+
+    for make in (m.no_grad, m.inference_mode, lambda: m.set_grad_enabled(False)):  # set_grad_enabled acts when made
+        decorator = make()
+        gen = decorator(body)()
+        seen.append(next(gen))
+        seen.append(m.is_grad_enabled())
+        seen.append(gen.send("sent"))
+        seen.append(gen.throw(KeyError("k")))
+        try:
+            next(gen)
+        except StopIteration as stop:
+            seen.append(("returned", stop.value))
+        closing = make()(body)()
+        next(closing)
+        closing.close()
+    with m.no_grad():
+        seen.append(list(m.enable_grad()(lambda: (yield m.is_grad_enabled()))()))
+    return seen
+
+
+def test_grad_mode_decorators_apply_inside_generators():
+    seen = decorated_generator_story(rg)
+    per_decorator = [
+        True, "sent", False, ("caught", "'k'", False), "after throw", ("returned", "done"),
+    ]  # fmt: skip
+    assert seen[0] == (False, False, False) and seen[1:7] == per_decorator
+    assert seen[7] == (False, False, True) and seen[8:14] == per_decorator
+    assert seen[-1] == [True]
+
+
+def test_grad_mode_decorators_on_generators_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert decorated_generator_story(rg) == decorated_generator_story(torch)

@@ -9,6 +9,7 @@ a decorator (a fresh instance per call, so nesting and recursion are safe).
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -100,6 +101,8 @@ class _GradModeManager:
 
     def __call__(self, fn: F) -> F:
         make = self.clone
+        if inspect.isgeneratorfunction(fn):
+            return _generator_in_mode(make, fn)  # type: ignore[return-value]
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -110,6 +113,34 @@ class _GradModeManager:
 
     def clone(self) -> _GradModeManager:
         return self.__class__()
+
+
+def _generator_in_mode(make: Callable[[], _GradModeManager], fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A decorated generator function: its body runs in the mode each time it resumes, and the
+    caller's mode is back at each `yield` (as PyTorch's decorators treat generators)."""
+
+    @functools.wraps(fn)
+    def generator(*args: Any, **kwargs: Any) -> Any:
+        inner = fn(*args, **kwargs)
+        step = functools.partial(inner.send, None)
+        while True:
+            try:
+                with make():
+                    out = step()
+            except StopIteration as done:
+                return done.value
+            try:
+                sent = yield out
+            except GeneratorExit:
+                with make():
+                    inner.close()
+                raise
+            except BaseException as error:  # thrown in by the caller: raise it inside the body, in the mode
+                step = functools.partial(inner.throw, error)
+            else:
+                step = functools.partial(inner.send, sent)
+
+    return generator
 
 
 class _NoParamDecorator(_GradModeManager):
