@@ -765,3 +765,29 @@ def test_grad_mode_decorators_apply_inside_generators():
 def test_grad_mode_decorators_on_generators_vs_torch():
     torch = pytest.importorskip("torch")
     assert decorated_generator_story(rg) == decorated_generator_story(torch)
+
+
+def decorated_class_story(m):
+    class Doubled:
+        def __init__(self, x):
+            self.y = x * 2
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        made = m.no_grad()(Doubled)
+    return made.__name__, made(m.ones(1, requires_grad=True)).y.requires_grad, [str(w.message) for w in caught]
+
+
+def test_decorating_a_class_warns_and_wraps_its_constructor():
+    name, requires_grad, messages = decorated_class_story(rg)
+    assert (name, requires_grad) == ("<lambda>", False)
+    assert messages == [
+        "Decorating classes is deprecated and will be disabled in future versions. You should only decorate "
+        "functions or methods. To preserve the current behavior of class decoration, you can directly decorate "
+        "the `__init__` method and nothing else."
+    ]
+
+
+def test_decorating_a_class_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert decorated_class_story(rg) == decorated_class_story(torch)

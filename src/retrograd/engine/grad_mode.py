@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
+import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -99,8 +100,18 @@ class _GradModeManager:
     def __exit__(self, *exc: object) -> None:
         _set_grad_mode(self._prev)
 
-    def __call__(self, fn: F) -> F:
+    def __call__(self, decorated: F) -> F:
         make = self.clone
+        fn: Callable[..., Any] = decorated
+        if inspect.isclass(decorated):
+            warnings.warn(
+                "Decorating classes is deprecated and will be disabled in future versions. You should only decorate "
+                "functions or methods. To preserve the current behavior of class decoration, you can directly "
+                "decorate the `__init__` method and nothing else.",
+                FutureWarning,
+                stacklevel=2,
+            )
+            fn = lambda *args, **kwargs: decorated(*args, **kwargs)  # noqa: E731  (PyTorch's wrapper is a lambda: its name)
         if inspect.isgeneratorfunction(fn):
             return _generator_in_mode(make, fn)  # type: ignore[return-value]
 
