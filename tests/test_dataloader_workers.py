@@ -97,6 +97,13 @@ class Stream(IterableDataset):
         return iter(range(info.id, self.n, info.num_workers))
 
 
+class ClaimsFive(Stream):
+    """An unsharded stream that reports 5 items: with two workers, 10 arrive."""
+
+    def __len__(self) -> int:
+        return 5
+
+
 def ids(batches) -> list:
     return [b.tolist() if isinstance(b, rg.Tensor) else b for b in batches]
 
@@ -425,3 +432,40 @@ def test_iterator_class_names_vs_torch():
         assert type(ours).__name__ == type(theirs).__name__
         assert type(ours).__mro__[1].__name__ == type(theirs).__mro__[1].__name__
         del ours, theirs
+
+
+def overrun_warnings(loader_class, dataset_class):
+    with pytest.warns(UserWarning) as record:
+        loader = loader_class(dataset_class(5), batch_size=2, num_workers=2)
+        assert len(loader) == 3
+        list(loader)
+    return [str(w.message).split(" object at ")[-1].split(">", 1)[-1] for w in record if "reported" in str(w.message)]
+
+
+def test_unsharded_workers_overrunning_the_length_get_the_multiprocessing_hint():
+    messages = overrun_warnings(DataLoader, ClaimsFive)
+    assert messages == [
+        " was reported to be 5(when accessing len(dataloader)), but 6 samples have been fetched. For multiprocessing "
+        "data-loading, this could be caused by not properly configuring the IterableDataset replica at each worker. "
+        "Please see https://pytorch.org/docs/stable/data.html#torch.utils.data.IterableDataset for examples."
+    ]
+
+
+if torch is not None:
+
+    class TorchClaimsFive(torch.utils.data.IterableDataset):
+        """ClaimsFive for PyTorch's DataLoader (which knows only its own IterableDataset)."""
+
+        def __init__(self, n: int) -> None:
+            self.n = n
+
+        def __iter__(self):
+            return iter(range(self.n))
+
+        def __len__(self) -> int:
+            return 5
+
+
+@needs_torch
+def test_overrun_warning_vs_torch():
+    assert overrun_warnings(DataLoader, ClaimsFive) == overrun_warnings(torch.utils.data.DataLoader, TorchClaimsFive)

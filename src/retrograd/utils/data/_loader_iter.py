@@ -12,6 +12,14 @@ if TYPE_CHECKING:
     from .dataloader import DataLoader
 
 
+# PyTorch's hint when workers fetched more than the reported length: each has a whole copy of the data
+_UNSHARDED_REPLICAS = (
+    "For multiprocessing data-loading, this could be caused by not properly configuring the IterableDataset "
+    "replica at each worker. Please see https://pytorch.org/docs/stable/data.html#torch.utils.data.IterableDataset "
+    "for examples."
+)
+
+
 class _BaseDataLoaderIter:
     """Sampler pass, worker base seed and batch count, whatever process loads the data.
 
@@ -32,6 +40,7 @@ class _BaseDataLoaderIter:
         self._drop_last = loader.drop_last
         self._index_sampler = loader._index_sampler
         self._timeout = loader.timeout
+        self._num_workers = loader.num_workers
         # Drawn once per iterator (with workers or not, as PyTorch) so that the random stream,
         # and with it a shuffled order, is the same for any num_workers. Persistent workers
         # keep their iterator, and with it this seed, across passes (`_reset` draws no new one).
@@ -58,11 +67,13 @@ class _BaseDataLoaderIter:
         self._num_yielded += 1
         reported = self._reported_len
         if self._kind == _DatasetKind.Iterable and reported is not None and self._num_yielded > reported:
-            warnings.warn(
+            message = (
                 f"Length of IterableDataset {self._dataset} was reported to be {reported}"
-                f"(when accessing len(dataloader)), but {self._num_yielded} samples have been fetched. ",
-                stacklevel=2,
+                f"(when accessing len(dataloader)), but {self._num_yielded} samples have been fetched. "
             )
+            if self._num_workers > 0:
+                message += _UNSHARDED_REPLICAS
+            warnings.warn(message, stacklevel=2)
         return data
 
     def _next_data(self) -> Any:
