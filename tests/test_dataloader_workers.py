@@ -469,3 +469,29 @@ if torch is not None:
 @needs_torch
 def test_overrun_warning_vs_torch():
     assert overrun_warnings(DataLoader, ClaimsFive) == overrun_warnings(torch.utils.data.DataLoader, TorchClaimsFive)
+
+
+def worker_count_warnings(loader_class, dataset, monkeypatch):
+    """The warnings of a loader with more workers than usable CPUs (two here): made, then iterated."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    with pytest.warns(UserWarning) as record:
+        loader = loader_class(dataset, batch_size=4, num_workers=3)
+        batches = [b.tolist() for b in loader]
+    return batches, [str(w.message) for w in record]
+
+
+def test_more_workers_than_cpus_warns_when_made_and_when_started(monkeypatch):
+    batches, messages = worker_count_warnings(DataLoader, Squares(8), monkeypatch)
+    assert batches == [[0, 1, 4, 9], [16, 25, 36, 49]]
+    assert messages == 2 * [
+        "This DataLoader will create 3 worker processes in total. Our suggested max number of worker in current "
+        "system is 2, which is smaller than what this DataLoader is going to create. Please be aware that excessive "
+        "worker creation might get DataLoader running slow or even freeze, lower the worker number to avoid "
+        "potential slowness/freeze if necessary."
+    ]
+
+
+@needs_torch
+def test_worker_count_warning_vs_torch(monkeypatch):
+    ours = worker_count_warnings(DataLoader, Squares(8), monkeypatch)
+    assert ours == worker_count_warnings(torch.utils.data.DataLoader, Squares(8), monkeypatch)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 import multiprocessing
 import multiprocessing.context
+import os
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -34,6 +36,27 @@ class _InfiniteConstantSampler(Sampler[None]):
     def __iter__(self) -> Iterator[None]:
         while True:
             yield None
+
+
+def _check_worker_count(num_workers: int, stacklevel: int) -> None:
+    """PyTorch's warning when there are more workers than CPUs this process may run on (shown at the
+    user's line `stacklevel` frames up)."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if num_workers and (usable is None or num_workers > usable):
+        if usable is None:
+            suggestion = "DataLoader is not able to compute a suggested max number of worker in current system."
+        else:
+            unchecked = "" if hasattr(os, "sched_getaffinity") else " (`cpuset` is not taken into account)"
+            suggestion = (
+                f"Our suggested max number of worker in current system is {usable}{unchecked}, which is smaller "
+                "than what this DataLoader is going to create."
+            )
+        warnings.warn(
+            f"This DataLoader will create {num_workers} worker processes in total. {suggestion} Please be aware "
+            "that excessive worker creation might get DataLoader running slow or even freeze, lower the worker "
+            "number to avoid potential slowness/freeze if necessary.",
+            stacklevel=stacklevel,
+        )
 
 
 def _check_worker_options(num_workers: int, timeout: float, prefetch_factor: int | None,
@@ -162,6 +185,7 @@ class DataLoader:
         self.persistent_workers = persistent_workers
         self._IterableDataset_len_called: int | None = None
         self._initialized = True
+        _check_worker_count(num_workers, stacklevel=3)
 
     @staticmethod
     def _check_batching(batch_size: int | None, shuffle: Any, sampler: Any, batch_sampler: Any,
@@ -241,6 +265,7 @@ class DataLoader:
     def _get_iterator(self) -> _BaseDataLoaderIter:
         if self.num_workers == 0:
             return _SingleProcessDataLoaderIter(self)
+        _check_worker_count(self.num_workers, stacklevel=4)  # again at each start of workers, as PyTorch
         return _MultiProcessingDataLoaderIter(self)
 
     def __len__(self) -> int:
