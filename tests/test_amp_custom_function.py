@@ -87,3 +87,24 @@ def test_custom_function_docstring_examples_run():
 def test_custom_fwd_and_bwd_vs_torch():
     torch = pytest.importorskip("torch")
     assert custom_function_story(rg) == custom_function_story(torch)
+
+
+def region_dtype_story(m):
+    """The autocast dtype inside nested regions (disabled ones included) and after them."""
+    seen = []
+    with m.autocast("cpu", dtype=m.float16, enabled=False):
+        seen.append(m.get_autocast_dtype("cpu"))
+        inner = m.autocast("cpu", enabled=False)  # no dtype: takes the current one
+        with inner:
+            seen += [inner.fast_dtype, m.get_autocast_dtype("cpu")]
+    seen += [m.get_autocast_dtype("cpu"), m.get_autocast_dtype("cuda")]
+    return [str(d).split(".")[1] for d in seen]
+
+
+def test_regions_set_the_autocast_dtype_while_open():
+    assert region_dtype_story(rg) == ["float16", "float16", "float16", "bfloat16", "float16"]
+
+
+def test_region_dtype_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert region_dtype_story(rg) == region_dtype_story(torch)

@@ -8,6 +8,7 @@ the same fallback PyTorch takes (see the module docstring of `retrograd.amp`).
 from __future__ import annotations
 
 import functools
+import threading
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -29,6 +30,17 @@ def _unknown_device(device_type: str) -> RuntimeError:
 
 
 _DEFAULT_DTYPES = {"cpu": _dt.bfloat16, "cuda": _dt.float16}
+
+
+class _RegionDtypes(threading.local):
+    """Each thread's autocast dtype per device: an autocast region sets its own while it runs (even
+    a disabled one, as PyTorch's), and a region made without a dtype takes the current one."""
+
+    def __init__(self) -> None:
+        self.by_device = dict(_DEFAULT_DTYPES)
+
+
+_region_dtypes = _RegionDtypes()
 
 
 def is_autocast_available(device_type: str) -> bool:
@@ -56,7 +68,7 @@ def is_autocast_enabled(device_type: str | None = None) -> bool:
 
 
 def get_autocast_dtype(device_type: str) -> _dtype:
-    """The dtype an autocast region on `device_type` would use by default: bfloat16 (CPU), float16 (CUDA).
+    """The autocast dtype of `device_type`: the innermost open region's, else bfloat16 (CPU), float16 (CUDA).
 
     Args:
         device_type (str): "cpu" or "cuda".
@@ -70,7 +82,7 @@ def get_autocast_dtype(device_type: str) -> _dtype:
     """
     if device_type not in _DEVICE_TYPES:
         raise _unknown_device(device_type)
-    return _DEFAULT_DTYPES[device_type]
+    return _region_dtypes.by_device[device_type]
 
 
 class autocast:  # noqa: N801  (PyTorch's name)
@@ -81,7 +93,8 @@ class autocast:  # noqa: N801  (PyTorch's name)
 
     Args:
         device_type (str): 'cpu' or 'cuda'.
-        dtype (dtype, optional): the lower precision (default bfloat16 on the CPU, float16 on CUDA).
+        dtype (dtype, optional): the lower precision (default: the current autocast dtype, which
+            outside any region is bfloat16 on the CPU, float16 on CUDA).
         enabled (bool): False turns the region into a plain block without the warning (default True).
         cache_enabled (bool, optional): accepted for PyTorch compatibility (no weight cache here).
 
@@ -108,8 +121,7 @@ class autocast:  # noqa: N801  (PyTorch's name)
         if dtype is not None and not isinstance(dtype, _dtype):
             raise TypeError(f"autocast(): dtype must be a retrograd.dtype, not {type(dtype).__name__}")
         self.device = device_type
-        # PyTorch's defaults: bfloat16 on the CPU, float16 on CUDA
-        self.fast_dtype = dtype if dtype is not None else _DEFAULT_DTYPES[device_type]
+        self.fast_dtype = dtype if dtype is not None else get_autocast_dtype(device_type)
         self._cache_enabled = cache_enabled
         if enabled and device_type == "cuda":
             warnings.warn("CUDA is not available. Disabling autocast.", stacklevel=2)
@@ -129,10 +141,12 @@ class autocast:  # noqa: N801  (PyTorch's name)
         self._enabled = enabled
 
     def __enter__(self) -> autocast:
+        self._prev_dtype = _region_dtypes.by_device[self.device]
+        _region_dtypes.by_device[self.device] = self.fast_dtype
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
-        return None
+        _region_dtypes.by_device[self.device] = self._prev_dtype
 
     def __call__(self, func: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(func)
