@@ -32,4 +32,4 @@ def _restore_global_state():
     yield
     retrograd.set_default_dtype(dtype)
     retrograd.set_default_device(device)
-    retrograd.engine.grad_mode.state.enabled = True
+    retrograd.engine.grad_mode.state.enabled = retrograd.engine.grad_mode.state.grad_mode = True

@@ -306,5 +306,4 @@ def test_cpu_module():
     s = rg.cpu.current_stream()
     with rg.cpu.stream(s):
         rg.cpu.synchronize()
-    e = s.record_event()
-    assert e.query()
+    assert s.record_event() is None and rg.cpu.Event().query()  # PyTorch's CPU stream records nothing

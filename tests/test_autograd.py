@@ -413,6 +413,12 @@ def inference_tensor_story(m):
         with m.inference_mode(False):
             off = [m.ones(1).is_inference(), m.is_inference_mode_enabled(), m.is_grad_enabled(),
                    outcome(lambda: b * w), outcome(lambda: b.add_(1))]
+        with m.enable_grad():  # grad mode on, but inference mode still records nothing
+            e = w * 2
+            regrad = [m.is_grad_enabled(), e.requires_grad, e.grad_fn is None, e.is_inference()]
+        with m.set_grad_enabled(True):
+            regrad += [m.is_grad_enabled(), (w * 2).requires_grad]
+        regrad.append(m.is_grad_enabled())
     with m.inference_mode(False):
         made_off = m.ones(1)
     with m.no_grad():
@@ -425,7 +431,7 @@ def inference_tensor_story(m):
         outcome(lambda: b.copy_(a)), outcome(lambda: b.requires_grad_()), outcome(lambda: b._version),
         outcome(lambda: m.is_inference(3)),
     ]
-    return inside, off, outside
+    return inside, off, regrad, outside
 
 
 def test_inference_tensors_as_pytorch():
@@ -434,8 +440,9 @@ def test_inference_tensors_as_pytorch():
 
 
 def test_inference_tensors():
-    inside, off, outside = inference_tensor_story(rg)
+    inside, off, regrad, outside = inference_tensor_story(rg)
     assert inside == [True, True, True, False, False, [2.0, 2.0], True]  # in-place on one inside the mode is fine
+    assert regrad == [True, False, True, True, True, False, False]
     assert off == [False, False, True, ("RuntimeError", SAVE_REFUSAL), ("RuntimeError", INPLACE_REFUSAL)]
     refused = ("RuntimeError", INPLACE_REFUSAL)
     assert outside == [
@@ -708,3 +715,79 @@ def test_saved_values_under_pytorchs_attribute_names():
         y.grad_fn._saved_self
     with pytest.raises(RuntimeError, match="Calling register_hooks on a saved tensor after it has been freed"):
         y.grad_fn._raw_saved_self.register_hooks(lambda t: t, lambda t: t)
+
+
+def decorated_generator_story(m):
+    """A generator function under each grad-mode decorator: the mode inside at each resume, the
+    caller's mode between them, and send/throw/close/return passed through."""
+    w = m.ones(2, requires_grad=True)
+    seen = []
+
+    def body():
+        got = yield ((w * 2).requires_grad, m.is_grad_enabled(), m.is_inference_mode_enabled())
+        seen.append(got)
+        try:
+            yield m.is_grad_enabled()
+        except KeyError as e:
+            seen.append(("caught", str(e), m.is_grad_enabled()))
+            yield "after throw"
+        return "done"
+
+    for make in (m.no_grad, m.inference_mode, lambda: m.set_grad_enabled(False)):  # set_grad_enabled acts when made
+        decorator = make()
+        gen = decorator(body)()
+        seen.append(next(gen))
+        seen.append(m.is_grad_enabled())
+        seen.append(gen.send("sent"))
+        seen.append(gen.throw(KeyError("k")))
+        try:
+            next(gen)
+        except StopIteration as stop:
+            seen.append(("returned", stop.value))
+        closing = make()(body)()
+        next(closing)
+        closing.close()
+    with m.no_grad():
+        seen.append(list(m.enable_grad()(lambda: (yield m.is_grad_enabled()))()))
+    return seen
+
+
+def test_grad_mode_decorators_apply_inside_generators():
+    seen = decorated_generator_story(rg)
+    per_decorator = [
+        True, "sent", False, ("caught", "'k'", False), "after throw", ("returned", "done"),
+    ]  # fmt: skip
+    assert seen[0] == (False, False, False) and seen[1:7] == per_decorator
+    assert seen[7] == (False, False, True) and seen[8:14] == per_decorator
+    assert seen[-1] == [True]
+
+
+def test_grad_mode_decorators_on_generators_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert decorated_generator_story(rg) == decorated_generator_story(torch)
+
+
+def decorated_class_story(m):
+    class Doubled:
+        def __init__(self, x):
+            self.y = x * 2
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        made = m.no_grad()(Doubled)
+    return made.__name__, made(m.ones(1, requires_grad=True)).y.requires_grad, [str(w.message) for w in caught]
+
+
+def test_decorating_a_class_warns_and_wraps_its_constructor():
+    name, requires_grad, messages = decorated_class_story(rg)
+    assert (name, requires_grad) == ("<lambda>", False)
+    assert messages == [
+        "Decorating classes is deprecated and will be disabled in future versions. You should only decorate "
+        "functions or methods. To preserve the current behavior of class decoration, you can directly decorate "
+        "the `__init__` method and nothing else."
+    ]
+
+
+def test_decorating_a_class_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert decorated_class_story(rg) == decorated_class_story(torch)

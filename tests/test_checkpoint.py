@@ -88,6 +88,41 @@ def test_checkpoint_sequential_matches_plain():
     np.testing.assert_allclose(g.numpy(), x.grad.numpy(), rtol=1e-5, atol=1e-6)
 
 
+def test_checkpoint_sequential_warns_once_and_takes_only_preserve_rng_state():
+    layers = [rg.nn.Linear(2, 2) for _ in range(4)]
+    x = rg.ones(1, 2, requires_grad=True)
+    with pytest.warns(UserWarning) as record:
+        checkpoint_sequential(layers, 2, x)
+    assert [str(w.message).split(":")[0] for w in record] == ["retrograd.utils.checkpoint.checkpoint_sequential"]
+    assert "In version 2.9 we will raise an exception if use_reentrant is not passed." in str(record[0].message)
+    checkpoint_sequential(layers, 2, x, use_reentrant=False, preserve_rng_state=False)
+    with pytest.raises(ValueError, match="^Unexpected keyword arguments: foo$"):
+        checkpoint_sequential(layers, 2, x, use_reentrant=False, foo=1)
+    with pytest.raises(ValueError, match="must not be zero"):  # more segments than layers
+        checkpoint_sequential(layers, 5, x, use_reentrant=False)
+    with pytest.warns(UserWarning, match=r"^retrograd.utils.checkpoint: the use_reentrant parameter should be"):
+        checkpoint(lambda a: a * 2, x)
+
+
+def test_checkpoint_warnings_and_errors_vs_torch():
+    torch = pytest.importorskip("torch")
+    seen = []
+    for m in (rg, torch):
+        layers = m.nn.Sequential(*[m.nn.Linear(2, 2) for _ in range(4)])
+        x = m.ones(1, 2, requires_grad=True)
+        with pytest.warns(UserWarning) as record:
+            m.utils.checkpoint.checkpoint_sequential(layers, 2, x)
+            m.utils.checkpoint.checkpoint(lambda a: a * 2, x)
+        outcome = [str(w.message).replace(m.__name__ + ".", "PKG.") for w in record]
+        for kwargs, segments in (({"foo": 1}, 2), ({}, 5)):
+            try:
+                m.utils.checkpoint.checkpoint_sequential(layers, segments, x, use_reentrant=False, **kwargs)
+            except ValueError as e:
+                outcome.append(str(e))
+        seen.append(outcome)
+    assert seen[0] == seen[1]
+
+
 def test_non_reentrant_checkpoint_keeps_higher_order_gradients():
     a = rg.tensor([1.0, 2.0, 3.0], requires_grad=True)
     y = checkpoint(lambda t: t.pow(3), a, use_reentrant=False)

@@ -97,6 +97,13 @@ class Stream(IterableDataset):
         return iter(range(info.id, self.n, info.num_workers))
 
 
+class ClaimsFive(Stream):
+    """An unsharded stream that reports 5 items: with two workers, 10 arrive."""
+
+    def __len__(self) -> int:
+        return 5
+
+
 def ids(batches) -> list:
     return [b.tolist() if isinstance(b, rg.Tensor) else b for b in batches]
 
@@ -405,3 +412,86 @@ def test_numpy_global_rng_differs_between_workers():
 
     draws = [b.item() for b in DataLoader(NumpyDraw(2), num_workers=2)]
     assert draws[0] != draws[1]
+
+
+def test_iterator_classes_carry_pytorchs_names():
+    from retrograd.utils.data import dataloader
+
+    assert type(iter(DataLoader(Squares(4)))).__name__ == "_SingleProcessDataLoaderIter"
+    assert isinstance(iter(DataLoader(Squares(4))), dataloader._BaseDataLoaderIter)
+    workers = iter(DataLoader(Squares(4), num_workers=2))
+    assert type(workers) is dataloader._MultiProcessingDataLoaderIter
+    del workers
+
+
+@needs_torch
+def test_iterator_class_names_vs_torch():
+    for num_workers in (0, 2):
+        ours = iter(DataLoader(Squares(4), num_workers=num_workers))
+        theirs = iter(torch.utils.data.DataLoader(Squares(4), num_workers=num_workers))
+        assert type(ours).__name__ == type(theirs).__name__
+        assert type(ours).__mro__[1].__name__ == type(theirs).__mro__[1].__name__
+        del ours, theirs
+
+
+def overrun_warnings(loader_class, dataset_class):
+    with pytest.warns(UserWarning) as record:
+        loader = loader_class(dataset_class(5), batch_size=2, num_workers=2)
+        assert len(loader) == 3
+        list(loader)
+    return [str(w.message).split(" object at ")[-1].split(">", 1)[-1] for w in record if "reported" in str(w.message)]
+
+
+def test_unsharded_workers_overrunning_the_length_get_the_multiprocessing_hint():
+    messages = overrun_warnings(DataLoader, ClaimsFive)
+    assert messages == [
+        " was reported to be 5(when accessing len(dataloader)), but 6 samples have been fetched. For multiprocessing "
+        "data-loading, this could be caused by not properly configuring the IterableDataset replica at each worker. "
+        "Please see https://pytorch.org/docs/stable/data.html#torch.utils.data.IterableDataset for examples."
+    ]
+
+
+if torch is not None:
+
+    class TorchClaimsFive(torch.utils.data.IterableDataset):
+        """ClaimsFive for PyTorch's DataLoader (which knows only its own IterableDataset)."""
+
+        def __init__(self, n: int) -> None:
+            self.n = n
+
+        def __iter__(self):
+            return iter(range(self.n))
+
+        def __len__(self) -> int:
+            return 5
+
+
+@needs_torch
+def test_overrun_warning_vs_torch():
+    assert overrun_warnings(DataLoader, ClaimsFive) == overrun_warnings(torch.utils.data.DataLoader, TorchClaimsFive)
+
+
+def worker_count_warnings(loader_class, dataset, monkeypatch):
+    """The warnings of a loader with more workers than usable CPUs (two here): made, then iterated."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    with pytest.warns(UserWarning) as record:
+        loader = loader_class(dataset, batch_size=4, num_workers=3)
+        batches = [b.tolist() for b in loader]
+    return batches, [str(w.message) for w in record]
+
+
+def test_more_workers_than_cpus_warns_when_made_and_when_started(monkeypatch):
+    batches, messages = worker_count_warnings(DataLoader, Squares(8), monkeypatch)
+    assert batches == [[0, 1, 4, 9], [16, 25, 36, 49]]
+    assert messages == 2 * [
+        "This DataLoader will create 3 worker processes in total. Our suggested max number of worker in current "
+        "system is 2, which is smaller than what this DataLoader is going to create. Please be aware that excessive "
+        "worker creation might get DataLoader running slow or even freeze, lower the worker number to avoid "
+        "potential slowness/freeze if necessary."
+    ]
+
+
+@needs_torch
+def test_worker_count_warning_vs_torch(monkeypatch):
+    ours = worker_count_warnings(DataLoader, Squares(8), monkeypatch)
+    assert ours == worker_count_warnings(torch.utils.data.DataLoader, Squares(8), monkeypatch)

@@ -153,6 +153,34 @@ def test_cuda_module_without_torch():
 
 
 # --- amp -----------------------------------------------------------------------------------------
+def test_cuda_amp_deprecation_names_torch_while_standing_in_for_it():
+    from retrograd._display_name import set_package_name
+
+    set_package_name("torch")
+    try:
+        with pytest.warns(FutureWarning) as record:
+            rg.cuda.amp.GradScaler(enabled=False)
+            rg.cuda.amp.autocast(enabled=False)
+    finally:
+        set_package_name("retrograd")
+    assert [str(w.message) for w in record] == [
+        "`torch.cuda.amp.GradScaler(args...)` is deprecated. "
+        "Please use `torch.amp.GradScaler('cuda', args...)` instead.",
+        "`torch.cuda.amp.autocast(args...)` is deprecated. Please use `torch.amp.autocast('cuda', args...)` instead.",
+    ]
+
+
+def test_cuda_amp_deprecation_messages_vs_torch():
+    torch = pytest.importorskip("torch")
+    messages = []
+    for m in (rg, torch):
+        with pytest.warns(FutureWarning) as record:
+            m.cuda.amp.GradScaler(enabled=False)
+            m.cuda.amp.autocast(enabled=False)
+        messages.append([str(w.message).replace(m.__name__ + ".", "PKG.") for w in record])
+    assert messages[0] == messages[1]
+
+
 
 
 def test_cuda_scaler_and_autocast_are_disabled_pass_throughs():

@@ -162,3 +162,46 @@ def test_deprecated_init_names_vs_torch(name, args):
         values.append(w.numpy())
     np.testing.assert_allclose(values[0], values[1], rtol=1e-6, atol=1e-12)
     assert sorted(retrograd.nn.init.__all__) == sorted(torch.nn.init.__all__)
+
+
+def default_tensor_type_story(m):
+    """What set_default_tensor_type does with each kind of argument, and the dtype it leaves."""
+    seen = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            for t in (m.DoubleTensor, "torch.FloatTensor", m.HalfTensor, m.LongTensor, "torch.cuda.FloatTensor",
+                      m.float64, "os", "no_such_module_here"):
+                try:
+                    m.set_default_tensor_type(t)
+                    seen.append(str(m.get_default_dtype()).split(".")[1])
+                except (TypeError, ImportError) as e:
+                    seen.append((type(e).__name__, str(e)))
+        finally:
+            m.set_default_dtype(m.float32)
+    deprecations = [str(w.message).split(".")[1:2] for w in caught if "set_default_tensor_type" in str(w.message)]
+    return seen, deprecations
+
+
+def test_set_default_tensor_type_sets_the_dtype_of_floating_types():
+    import retrograd.legacy_types as legacy
+
+    legacy._deprecation_warned[0] = False
+    seen, deprecations = default_tensor_type_story(retrograd)
+    only_floats = "only floating-point types are supported as the default type"
+    assert seen == [
+        "float64", "float32", "float16",
+        ("TypeError", only_floats),
+        ("TypeError", "type torch.cuda.FloatTensor not available. Torch not compiled with CUDA enabled."),
+        ("TypeError", "invalid type object: " + only_floats),
+        ("TypeError", "invalid type object: " + only_floats),
+        ("ModuleNotFoundError", "No module named 'no_such_module_here'"),
+    ]  # fmt: skip
+    assert deprecations == [["set_default_tensor_type() is deprecated as of PyTorch 2"]]  # once per process
+    assert retrograd.GradScaler is retrograd.amp.GradScaler
+
+
+def test_set_default_tensor_type_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert default_tensor_type_story(retrograd)[0] == default_tensor_type_story(torch)[0]
+    assert torch.GradScaler("cpu").get_scale() == retrograd.GradScaler("cpu").get_scale()

@@ -547,3 +547,33 @@ def test_convert_conv_weight_memory_format_relays_the_weights():
     assert conv.weight is weight and conv.weight.stride() == (18, 1, 6, 2) and conv.weight.equal(values)
     rg.nn.utils.convert_conv3d_weight_memory_format(conv3, rg.channels_last_3d)
     assert conv3.weight.stride() == (2, 1, 2, 2, 2)
+
+
+# --- vector_to_parameters: parameters become views of the vector ----------------------------------
+
+
+def test_vector_to_parameters_makes_views_of_the_vector():
+    a, b = rg.nn.Parameter(rg.zeros(2, 2)), rg.nn.Parameter(rg.zeros(3))
+    flat = rg.zeros(7, dtype=rg.float64)
+    rg.nn.utils.vector_to_parameters(flat, [a, b])
+    flat += 1.0  # a write into the vector moves the parameters: they share its memory
+    assert a.tolist() == [[1.0, 1.0], [1.0, 1.0]] and b.tolist() == [1.0, 1.0, 1.0]
+    assert a.dtype == rg.float64 and isinstance(a, rg.nn.Parameter) and a.requires_grad
+    assert a.data_ptr() == flat.data_ptr()
+    with pytest.raises(RuntimeError, match=r"shape '\[3\]' is invalid for input of size 0"):
+        rg.nn.utils.vector_to_parameters(rg.zeros(4), [a, b])
+    with pytest.raises(TypeError, match="expected torch.Tensor, but got: list"):
+        rg.nn.utils.vector_to_parameters([1.0], [a])
+
+
+def test_vector_to_parameters_vs_torch():
+    torch = pytest.importorskip("torch")
+    seen = []
+    for m in (rg, torch):
+        net = m.nn.Linear(2, 2)
+        flat = m.arange(6, dtype=m.float64)
+        m.nn.utils.vector_to_parameters(flat, net.parameters())
+        flat.mul_(2.0)
+        dtype = str(net.weight.dtype).split(".")[1]
+        seen.append((net.weight.tolist(), net.bias.tolist(), dtype, net.weight.requires_grad))
+    assert seen[0] == seen[1]

@@ -155,7 +155,7 @@ _ON_FIRST_USE = {
     "set_autocast_dtype": "amp", "is_autocast_cache_enabled": "amp", "set_autocast_cache_enabled": "amp",
     "clear_autocast_cache": "amp", "autocast_increment_nesting": "amp", "autocast_decrement_nesting": "amp",
     "is_autocast_cpu_enabled": "amp", "set_autocast_cpu_enabled": "amp", "get_autocast_cpu_dtype": "amp",
-    "set_autocast_cpu_dtype": "amp", "cpu": "cpu",
+    "set_autocast_cpu_dtype": "amp", "cpu": "cpu", "GradScaler": "amp",
     "xpu": "xpu",
     "set_default_device": "_default_device", "get_default_device": "_default_device",
     "set_num_threads": "_threads", "get_num_threads": "_threads",

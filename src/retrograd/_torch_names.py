@@ -7,10 +7,10 @@ MISSING: dict[str, str] = {
         "name record_stream resize resize_as set_ storage storage_type "
     ),
     "retrograd": (
-        "AcceleratorError Event GradScaler OutOfMemoryError StorageBase Stream UntypedStorage chalf complex32 "
+        "AcceleratorError Event OutOfMemoryError StorageBase Stream UntypedStorage chalf complex32 "
         "conj_physical_ ctc_loss embedding_bag empty_permuted get_device_module has_spectral init_num_threads "
         "is_storage is_warn_always_enabled lobpcg pca_lowrank resize_as_ set_anomaly_enabled "
-        "set_default_tensor_type set_flush_denormal set_warn_always svd_lowrank uint16 uint32 uint64 "
+        "set_flush_denormal set_warn_always svd_lowrank uint16 uint32 uint64 "
     ),
     "retrograd.autograd": (
         "NestedIOFunction enforce_grad_layout_policy "

@@ -7,9 +7,12 @@ Tensor but types that describe a dtype. New code uses `retrograd.tensor(data, dt
 
 from __future__ import annotations
 
+import importlib
+import warnings
 from typing import Any
 
 from . import dtypes as _dt
+from ._display_name import package_name
 from .ops.legacy import legacy_new
 from .tensor import Tensor
 
@@ -85,4 +88,54 @@ BY_NAME = {
     )
 }
 
-__all__ = list(BY_NAME)
+__all__ = [*BY_NAME, "set_default_tensor_type"]
+
+
+_deprecation_warned = [False]
+
+
+def set_default_tensor_type(t: type | str, /) -> None:
+    """Make a floating legacy type's dtype the default (deprecated by PyTorch for `set_default_dtype`).
+
+    Args:
+        t (type or str): a floating legacy type (`DoubleTensor`) or its dotted name
+            (`"torch.DoubleTensor"`); the CUDA ones (`"torch.cuda.FloatTensor"`) are refused.
+
+    Returns:
+        None: `get_default_dtype()` reports the type's dtype; the first call warns of the deprecation.
+
+    Examples:
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     retrograd.set_default_tensor_type(retrograd.DoubleTensor)
+        >>> retrograd.zeros(1).dtype
+        retrograd.float64
+        >>> retrograd.set_default_dtype(retrograd.float32)
+    """
+    if not _deprecation_warned[0]:  # once per process, as PyTorch's
+        _deprecation_warned[0] = True
+        name = package_name()
+        warnings.warn(
+            f"{name}.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+            f"{name}.set_default_dtype() and {name}.set_default_device() as alternatives.",
+            UserWarning,
+            stacklevel=2,
+        )
+    if isinstance(t, str):
+        t = _type_named(t)
+    if not isinstance(t, _LegacyTensorType):
+        raise TypeError("invalid type object: only floating-point types are supported as the default type")
+    _dt.set_default_dtype(t.dtype)
+
+
+def _type_named(dotted: str) -> Any:
+    """The legacy type a dotted name spells, `torch.` or `retrograd.` first; other modules are imported."""
+    module, _, attr = dotted.rpartition(".")
+    if module in ("torch.cuda", "retrograd.cuda"):
+        raise TypeError(f"type {dotted} not available. Torch not compiled with CUDA enabled.")
+    if module in ("torch", "retrograd") and attr in BY_NAME:
+        return BY_NAME[attr]
+    if not module:
+        return importlib.import_module(attr)
+    return getattr(importlib.import_module(module), attr)

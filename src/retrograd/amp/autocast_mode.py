@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import dtypes as _dt
+from .._display_name import package_name
 from ..backend import DEVICE_TYPES
 from ..dtypes import dtype as _dtype
 from ..ops import autocast_policy as _policy
@@ -208,8 +209,8 @@ def autocast_decrement_nesting() -> int:
 
 
 def _deprecated(old: str, new: str) -> None:
-    warnings.warn(f"retrograd.{old} is deprecated. Please use retrograd.{new} instead.", DeprecationWarning,
-                  stacklevel=3)
+    pkg = package_name()  # "torch" while retrograd stands in for it
+    warnings.warn(f"{pkg}.{old} is deprecated. Please use {pkg}.{new} instead.", DeprecationWarning, stacklevel=3)
 
 
 def is_autocast_cpu_enabled() -> bool:
@@ -284,7 +285,7 @@ class autocast:  # noqa: N801  (PyTorch's name)
         elif enabled and self.fast_dtype not in _CPU_DTYPES:
             warnings.warn(
                 "In CPU autocast, but the target dtype is not supported. Disabling autocast.\n"
-                "CPU Autocast only supports dtypes of retrograd.bfloat16, retrograd.float16 currently.",
+                f"CPU Autocast only supports dtypes of {package_name()}.bfloat16, {package_name()}.float16 currently.",
                 stacklevel=2,
             )
             enabled = False

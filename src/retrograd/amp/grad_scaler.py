@@ -19,6 +19,7 @@ import warnings
 from collections.abc import Iterable
 from typing import Any
 
+from .._display_name import package_name
 from ..autograd import no_grad
 from ..dtypes import float16, float32
 from ..ops import isfinite
@@ -33,13 +34,37 @@ _NO_SCALE = (
     "scaler.scale(loss or outputs) earlier in the iteration."
 )
 _BAD_NEW_SCALE = (
-    "new_scale should be a float or a 1-element retrograd.cuda.FloatTensor or "
-    "retrograd.FloatTensor with requires_grad=False."
+    "new_scale should be a float or a 1-element {0}.cuda.FloatTensor or {0}.FloatTensor with requires_grad=False."
 )
 
 
 class GradScaler:
-    """Scales the loss, unscales gradients and skips steps with inf/NaN gradients."""
+    """Scales the loss, unscales gradients and skips steps with inf/NaN gradients.
+
+    Args:
+        device (str): "cpu" scales for real; "cuda" (absent here) warns and disables the scaler.
+        init_scale (float): the first scale.
+        growth_factor (float): what `update` multiplies the scale by after `growth_interval`
+            steps without inf/NaN gradients.
+        backoff_factor (float): what `update` multiplies the scale by after a skipped step.
+        growth_interval (int): clean steps between growths.
+        enabled (bool): False makes every method a pass-through.
+
+    Returns:
+        (GradScaler): the scaler; `scale(loss).backward()`, `step(optimizer)`, `update()`.
+
+    Examples:
+        >>> w = retrograd.nn.Parameter(retrograd.ones(2))
+        >>> opt = retrograd.optim.SGD([w], lr=0.5)
+        >>> scaler = retrograd.amp.GradScaler("cpu", init_scale=8.0)
+        >>> scaler.scale((w * 2).sum())
+        tensor(32., grad_fn=<MulBackward0>)
+        >>> scaler.scale((w * 2).sum()).backward()
+        >>> scaler.step(opt)
+        >>> scaler.update()
+        >>> w.detach(), scaler.get_scale()
+        (tensor([0., 0.]), 8.0)
+    """
 
     def __init__(
         self,
@@ -53,7 +78,8 @@ class GradScaler:
         self._device = device
         if enabled and device == "cuda":
             warnings.warn(
-                "retrograd.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling.", stacklevel=2
+                f"{package_name()}.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling.",
+                stacklevel=2,
             )
             enabled = False
         self._enabled = enabled
@@ -174,7 +200,7 @@ class GradScaler:
         if not isinstance(new_scale, Tensor):  # PyTorch reads `.device` of anything else
             raise AttributeError(f"'{type(new_scale).__name__}' object has no attribute 'device'")
         if new_scale.device.type != self._device or new_scale.numel() != 1 or new_scale.requires_grad:
-            raise AssertionError(_BAD_NEW_SCALE)
+            raise AssertionError(_BAD_NEW_SCALE.format(package_name()))
         assert self._scale is not None
         self._scale.copy_(new_scale)  # a (1,) tensor does not fit the 0-d scale: PyTorch's shape error
 

@@ -190,8 +190,8 @@ def run(
     for node in buffers:
         if deps.get(node, 0) == 0:
             heapq.heappush(heap, (-node._seq, id(node), node))
-    prev = state.enabled
-    state.enabled = create_graph
+    prev, prev_mode = state.enabled, state.grad_mode
+    state.enabled = state.grad_mode = create_graph  # hooks see grad mode == create_graph, as in PyTorch
     heappush, heappop = heapq.heappush, heapq.heappop  # locals: called once per node
     plain = needed is None and not anomaly.enabled  # every input wanted, no anomaly checks
     plain_leaves = accumulate and targets is None  # every leaf reached accumulates
@@ -252,7 +252,7 @@ def run(
             results = g = None  # type: ignore[assignment]  # hold no gradient past its node: `_accumulate` counts references
     finally:
         quiet.__exit__(None, None, None)
-        state.enabled = prev
+        state.enabled, state.grad_mode = prev, prev_mode
         state.backward_tasks = outer_tasks
     return captured
 

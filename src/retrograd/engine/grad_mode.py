@@ -9,7 +9,9 @@ a decorator (a fresh instance per call, so nesting and recursion are safe).
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
+import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -27,7 +29,8 @@ class _State(threading.local):
     (Anomaly mode and the forward-AD level are process-wide in PyTorch, and here too.)
     """
 
-    enabled = True  # grad mode: new operations record a graph
+    enabled = True  # new operations record a graph: grad mode is on, outside inference mode
+    grad_mode = True  # the grad mode programs set and `is_grad_enabled()` reads
     inference = False  # inside inference_mode
     saved_tensors_hooks: tuple = ()  # active (pack, unpack) pairs, innermost last
     saved_tensors_hooks_disabled: str | None = None  # disable_saved_tensors_hooks' message, while active
@@ -58,7 +61,14 @@ def is_grad_enabled() -> bool:
         ...     print(retrograd.is_grad_enabled())
         False
     """
-    return state.enabled
+    return state.grad_mode
+
+
+def _set_grad_mode(mode: bool) -> None:
+    """Set the grad mode; operations record only while it is on outside inference mode (PyTorch's
+    inference mode turns autograd off whatever the grad mode: `enable_grad` inside it records nothing)."""
+    state.grad_mode = mode
+    state.enabled = mode and not state.inference
 
 
 def is_inference_mode_enabled() -> bool:
@@ -84,14 +94,26 @@ class _GradModeManager:
         raise NotImplementedError
 
     def __enter__(self) -> None:
-        self._prev = state.enabled
-        state.enabled = self._target()
+        self._prev = state.grad_mode
+        _set_grad_mode(self._target())
 
     def __exit__(self, *exc: object) -> None:
-        state.enabled = self._prev
+        _set_grad_mode(self._prev)
 
-    def __call__(self, fn: F) -> F:
+    def __call__(self, decorated: F) -> F:
         make = self.clone
+        fn: Callable[..., Any] = decorated
+        if inspect.isclass(decorated):
+            warnings.warn(
+                "Decorating classes is deprecated and will be disabled in future versions. You should only decorate "
+                "functions or methods. To preserve the current behavior of class decoration, you can directly "
+                "decorate the `__init__` method and nothing else.",
+                FutureWarning,
+                stacklevel=2,
+            )
+            fn = lambda *args, **kwargs: decorated(*args, **kwargs)  # noqa: E731  (PyTorch's wrapper is a lambda: its name)
+        if inspect.isgeneratorfunction(fn):
+            return _generator_in_mode(make, fn)  # type: ignore[return-value]
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -102,6 +124,34 @@ class _GradModeManager:
 
     def clone(self) -> _GradModeManager:
         return self.__class__()
+
+
+def _generator_in_mode(make: Callable[[], _GradModeManager], fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A decorated generator function: its body runs in the mode each time it resumes, and the
+    caller's mode is back at each `yield` (as PyTorch's decorators treat generators)."""
+
+    @functools.wraps(fn)
+    def generator(*args: Any, **kwargs: Any) -> Any:
+        inner = fn(*args, **kwargs)
+        step = functools.partial(inner.send, None)
+        while True:
+            try:
+                with make():
+                    out = step()
+            except StopIteration as done:
+                return done.value
+            try:
+                sent = yield out
+            except GeneratorExit:
+                with make():
+                    inner.close()
+                raise
+            except BaseException as error:  # thrown in by the caller: raise it inside the body, in the mode
+                step = functools.partial(inner.throw, error)
+            else:
+                step = functools.partial(inner.send, sent)
+
+    return generator
 
 
 class _NoParamDecorator(_GradModeManager):
@@ -201,8 +251,8 @@ class set_grad_enabled(_GradModeManager):
             kind = type(mode).__name__
             raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not {kind}")
         self.mode = mode
-        self._prev = state.enabled
-        state.enabled = self.mode
+        self._prev = state.grad_mode
+        _set_grad_mode(self.mode)
 
     def _target(self) -> bool:
         return self.mode
@@ -211,7 +261,7 @@ class set_grad_enabled(_GradModeManager):
         pass  # already applied in __init__, as in PyTorch
 
     def __call__(self, fn: F) -> F:
-        state.enabled = self._prev  # used as a decorator: undo the eager switch
+        _set_grad_mode(self._prev)  # used as a decorator: undo the eager switch
         return super().__call__(fn)
 
     def clone(self) -> _GradModeManager:

@@ -116,13 +116,13 @@ class _Running:
     """While the function runs: grad mode on, and the depth that tells inner transforms to keep graphs."""
 
     def __enter__(self) -> None:
-        self.prev = state.enabled
-        state.enabled = True
+        self.prev = state.enabled, state.grad_mode
+        state.enabled = state.grad_mode = True
         state.func_grad_depth += 1
 
     def __exit__(self, *exc: object) -> None:
         state.func_grad_depth -= 1
-        state.enabled = self.prev
+        state.enabled, state.grad_mode = self.prev
 
 
 _ONLY_TENSORS = "{api}: expected f(*primals) to return only tensors, got unsupported type {kind}"

@@ -92,8 +92,8 @@ class Adagrad(Optimizer):
         if group["weight_decay"] != 0:
             raise RuntimeError("weight_decay option is not compatible with sparse gradients")
         clr = float(lr) / (1 + (step - 1) * group["lr_decay"])
-        _sparse.adagrad(p._data, p.grad._data, state["sum"]._data, clr=clr, eps=group["eps"],
-                        maximize=group["maximize"])
+        param, grad, total = F.operands(True, p, p.grad, state["sum"])
+        _sparse.adagrad(param, grad, total, clr=clr, eps=group["eps"], maximize=group["maximize"])
         F.touch(p, state["sum"])
 
     def _new_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:

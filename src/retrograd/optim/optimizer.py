@@ -23,7 +23,6 @@ from copy import deepcopy
 from itertools import chain
 from typing import Any
 
-from ..backend.sparse import SparseCOO
 from ..dtypes import dtype as _dtype
 from ..dtypes import float32, float64, get_default_dtype
 from ..engine.grad_mode import enable_grad, set_grad_enabled
@@ -320,7 +319,7 @@ class Optimizer:
     def _update_group(self, group: dict[str, Any]) -> None:
         """One step of every parameter of `group` that has a gradient."""
         params = [p for p in group["params"] if p.grad is not None]
-        sparse = [type(p.grad._data) is SparseCOO for p in params]  # (nn.Embedding(sparse=True) makes them)
+        sparse = [p.grad.is_sparse for p in params]  # (nn.Embedding(sparse=True) makes them)
         if any(sparse) and self._SPARSE_REFUSAL is not None:
             raise RuntimeError(self._SPARSE_REFUSAL.format(name=type(self).__name__))
         states = [self._state_of(p, group) for p in params]

@@ -99,7 +99,8 @@ class SGD(Optimizer):
                 "SGD with momentum over sparse gradients needs a sparse momentum buffer, which retrograd does not "
                 "keep: use momentum=0, Adagrad or SparseAdam for sparse gradients"
             )
-        _sparse.sgd(p._data, p.grad._data, lr=float(lr), maximize=group["maximize"])
+        param, grad = F.operands(True, p, p.grad)
+        _sparse.sgd(param, grad, lr=float(lr), maximize=group["maximize"])
         F.touch(p)
 
     def _state_of(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:

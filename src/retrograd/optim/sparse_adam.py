@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from .._layouts import preserve_format
-from ..backend.sparse import SparseCOO
 from ..engine.grad_mode import enable_grad
 from ..ops.creation import zeros_like
-from ..ops.nn_support import bump_versions
+from ..ops.nn_support import arrays_of, bump_versions
 from ..tensor import Tensor
 from . import _sparse_updates as _sparse
 from .optimizer import Optimizer
@@ -83,7 +82,7 @@ class SparseAdam(Optimizer):
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                if type(p.grad._data) is not SparseCOO:
+                if not p.grad.is_sparse:
                     raise RuntimeError("SparseAdam does not support dense gradients, please consider Adam instead")
                 state = self.state[p]
                 if len(state) == 0:
@@ -91,8 +90,9 @@ class SparseAdam(Optimizer):
                     state["exp_avg"] = zeros_like(p, memory_format=preserve_format)
                     state["exp_avg_sq"] = zeros_like(p, memory_format=preserve_format)
                 state["step"] += 1
+                param, grad, exp_avg, exp_avg_sq = arrays_of(p, p.grad, state["exp_avg"], state["exp_avg_sq"])
                 _sparse.sparse_adam(
-                    p._data, p.grad._data, state["exp_avg"]._data, state["exp_avg_sq"]._data, step=state["step"],
+                    param, grad, exp_avg, exp_avg_sq, step=state["step"],
                     lr=float(group["lr"]), beta1=beta1, beta2=beta2, eps=group["eps"],
                     maximize=group.get("maximize", False),
                 )

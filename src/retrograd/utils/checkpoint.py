@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import random as _random
+from .._display_name import package_name
 from ..autograd.function import Function
 from ..engine.backward import backward as _backward
 from ..engine.backward import is_checkpoint_valid
@@ -25,6 +26,12 @@ from ..ops.creation import zeros
 from ..tensor import Tensor
 
 __all__ = ["checkpoint", "checkpoint_sequential"]
+
+# The advice that ends PyTorch's warnings when use_reentrant is left out.
+_PREFER_NON_REENTRANT = (
+    "use_reentrant=False is recommended, but if you need to preserve the current default behavior, "
+    "you can pass use_reentrant=True. Refer to docs for more details on the differences between the two variants."
+)
 
 
 class _Recompute(Function):
@@ -87,8 +94,9 @@ def checkpoint(
     """
     if use_reentrant is None:
         warnings.warn(
-            "torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly. "
-            "Pass use_reentrant=True or use_reentrant=False.",
+            f"{package_name()}.utils.checkpoint: the use_reentrant parameter should be passed explicitly. "
+            "Starting in PyTorch 2.9, calling checkpoint without use_reentrant will raise an exception. "
+            + _PREFER_NON_REENTRANT,
             UserWarning,
             stacklevel=2,
         )
@@ -169,9 +177,24 @@ class _NonReentrant:
 def checkpoint_sequential(
     functions: Any, segments: int, input: Any, use_reentrant: bool | None = None, **kwargs: Any
 ) -> Any:
-    """Split a Sequential (or list of modules) into `segments` checkpointed chunks."""
+    """Split a Sequential (or list of modules) into `segments` checkpointed chunks.
+
+    The only keyword argument taken besides `use_reentrant` is `preserve_rng_state`, as in PyTorch.
+    """
+    if use_reentrant is None:
+        warnings.warn(
+            f"{package_name()}.utils.checkpoint.checkpoint_sequential: the use_reentrant parameter should be "
+            "passed explicitly. In version 2.9 we will raise an exception if use_reentrant is not passed. "
+            + _PREFER_NON_REENTRANT,
+            UserWarning,
+            stacklevel=2,
+        )
+        use_reentrant = True
+    preserve_rng_state = kwargs.pop("preserve_rng_state", True)
+    if kwargs:
+        raise ValueError("Unexpected keyword arguments: " + ",".join(kwargs))
     layers = list(functions.children()) if hasattr(functions, "children") else list(functions)
-    size = max(len(layers) // segments, 1)
+    size = len(layers) // segments  # more segments than layers: range() refuses the zero step, as in PyTorch
     end = -1
 
     def segment(start: int, stop: int) -> Callable[[Any], Any]:
@@ -184,5 +207,7 @@ def checkpoint_sequential(
 
     for start in range(0, size * (segments - 1), size):
         end = start + size - 1
-        input = checkpoint(segment(start, end), input, use_reentrant=use_reentrant, **kwargs)
+        input = checkpoint(
+            segment(start, end), input, use_reentrant=use_reentrant, preserve_rng_state=preserve_rng_state
+        )
     return segment(end + 1, len(layers) - 1)(input)

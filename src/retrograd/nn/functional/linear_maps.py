@@ -1,7 +1,8 @@
 """torch.nn.functional's linear maps: linear and bilinear.
 
-`linear` is one matrix product plus the bias (an `addmm` for 2-D inputs with a
-bias, as in PyTorch).
+`linear` is one matrix product plus the bias, on PyTorch's paths (which name the graph's nodes):
+an `addmm` for a 2-D input with a bias, or for a contiguous input flattened to rows when the bias is a
+row; otherwise `matmul` and an add.
 """
 
 from __future__ import annotations
@@ -35,13 +36,37 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if _autocasting[0]:  # cast the parameters themselves, so autocast's cache can reuse their copies
         input, weight, bias = _lower_precision(input, weight, bias)
     nd = input.dim()
-    if bias is not None and weight.dim() == 2 and nd >= 2:
+    if nd == 0 or weight.dim() == 0:
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {nd}D and {weight.dim()}D")
+    if bias is not None:
         if nd == 2:
             return addmm(bias, input, weight.t())
-        rows = input.reshape(-1, input.shape[-1])
-        return addmm(bias, rows, weight.t()).view(input.shape[:-1] + (weight.shape[0],))
+        if input.is_contiguous() and _row_bias(bias):
+            return _flattened_linear(input, weight, bias)
     out = matmul(input, weight.t())
-    return out if bias is None else out + bias
+    if bias is None:
+        return out
+    biased = out + bias
+    if biased.shape != out.shape:  # PyTorch adds the bias in place: it may not grow the result
+        raise RuntimeError(
+            f"output with shape {list(out.shape)} doesn't match the broadcast shape {list(biased.shape)}"
+        )
+    return biased
+
+
+def _row_bias(bias: Tensor) -> bool:
+    """Whether PyTorch folds the bias into one addmm: a row, possibly with leading dims of 1."""
+    return bias.dim() >= 1 and bias.numel() == bias.shape[-1]
+
+
+def _flattened_linear(input: Tensor, weight: Tensor, bias: Tensor) -> Tensor:
+    """PyTorch's path for a contiguous input with a row bias: `(*, in)` flattened to rows, one
+    addmm, the result viewed back to `(*, out)` (a 1-D input is one row)."""
+    rows = 1
+    for size in input.shape[:-1]:  # not -1 in reshape: it cannot resolve a zero-size dim
+        rows *= size
+    out = addmm(bias, input.reshape(rows, input.shape[-1]), weight.t())
+    return out.view(tuple(input.shape[:-1]) + (out.shape[1],))
 
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ...engine.grad_mode import no_grad
 from ...tensor import Tensor
 
 __all__ = ["parameters_to_vector", "vector_to_parameters"]
@@ -31,14 +30,14 @@ def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
 
 
 def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
-    """Copy consecutive slices of `vec` into the parameters (in place).
+    """Make each parameter's data a view of the next slice of `vec` (shared memory, no copy).
 
     Args:
         vec (Tensor): 1-D, as many elements as the parameters hold together.
         parameters (iterable of Tensor): the parameters to overwrite, in order.
 
     Returns:
-        None: the parameters' data is replaced in place.
+        None: each parameter's `.data` becomes a view of `vec`, so it takes vec's dtype.
 
     Examples:
         >>> layer = nn.Linear(2, 1)
@@ -49,8 +48,9 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     if not isinstance(vec, Tensor):
         raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
     offset = 0
-    with no_grad():
-        for p in parameters:
-            n = p.numel()
-            p.copy_(vec[offset : offset + n].reshape(p.shape))
-            offset += n
+    for p in parameters:
+        n = p.numel()
+        # PyTorch rebinds each parameter's data to a view of vec (no copy): the parameters then
+        # share vec's memory and take its dtype, and later writes into vec move them.
+        p.data = vec[offset : offset + n].view_as(p).data
+        offset += n

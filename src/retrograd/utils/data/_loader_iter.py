@@ -12,8 +12,19 @@ if TYPE_CHECKING:
     from .dataloader import DataLoader
 
 
-class BaseLoaderIter:
-    """Sampler pass, worker base seed and batch count, whatever process loads the data."""
+# PyTorch's hint when workers fetched more than the reported length: each has a whole copy of the data
+_UNSHARDED_REPLICAS = (
+    "For multiprocessing data-loading, this could be caused by not properly configuring the IterableDataset "
+    "replica at each worker. Please see https://pytorch.org/docs/stable/data.html#torch.utils.data.IterableDataset "
+    "for examples."
+)
+
+
+class _BaseDataLoaderIter:
+    """Sampler pass, worker base seed and batch count, whatever process loads the data.
+
+    The iterator classes carry PyTorch's names: programs print `type(iter(loader)).__name__`.
+    """
 
     def __init__(self, loader: DataLoader) -> None:
         if loader.pin_memory:
@@ -29,6 +40,7 @@ class BaseLoaderIter:
         self._drop_last = loader.drop_last
         self._index_sampler = loader._index_sampler
         self._timeout = loader.timeout
+        self._num_workers = loader.num_workers
         # Drawn once per iterator (with workers or not, as PyTorch) so that the random stream,
         # and with it a shuffled order, is the same for any num_workers. Persistent workers
         # keep their iterator, and with it this seed, across passes (`_reset` draws no new one).
@@ -44,7 +56,7 @@ class BaseLoaderIter:
         self._sampler_iter = iter(self._index_sampler)
         self._num_yielded = 0
 
-    def __iter__(self) -> BaseLoaderIter:
+    def __iter__(self) -> _BaseDataLoaderIter:
         return self
 
     def __len__(self) -> int:
@@ -55,18 +67,20 @@ class BaseLoaderIter:
         self._num_yielded += 1
         reported = self._reported_len
         if self._kind == _DatasetKind.Iterable and reported is not None and self._num_yielded > reported:
-            warnings.warn(
+            message = (
                 f"Length of IterableDataset {self._dataset} was reported to be {reported}"
-                f"(when accessing len(dataloader)), but {self._num_yielded} samples have been fetched. ",
-                stacklevel=2,
+                f"(when accessing len(dataloader)), but {self._num_yielded} samples have been fetched. "
             )
+            if self._num_workers > 0:
+                message += _UNSHARDED_REPLICAS
+            warnings.warn(message, stacklevel=2)
         return data
 
     def _next_data(self) -> Any:
         raise NotImplementedError
 
 
-class SingleProcessLoaderIter(BaseLoaderIter):
+class _SingleProcessDataLoaderIter(_BaseDataLoaderIter):
     """Loads every batch in the calling process (`num_workers=0`)."""
 
     def __init__(self, loader: DataLoader) -> None:

@@ -13,7 +13,7 @@ import itertools
 import queue
 from typing import TYPE_CHECKING, Any
 
-from ._loader_iter import BaseLoaderIter
+from ._loader_iter import _BaseDataLoaderIter
 from ._worker import STATUS_CHECK_INTERVAL, ExceptionWrapper, IterableDatasetStopIteration, ResumeIteration, WorkerJob
 from ._worker_pool import WorkerPool
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .dataloader import DataLoader
 
 
-class MultiProcessLoaderIter(BaseLoaderIter):
+class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
     """Loads batches in `loader.num_workers` worker processes (see the module docstring)."""
 
     def __init__(self, loader: DataLoader) -> None:

@@ -11,13 +11,15 @@ from __future__ import annotations
 import math
 import multiprocessing
 import multiprocessing.context
+import os
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ...random import Generator
 from ._fetch import _DatasetKind
-from ._loader_iter import BaseLoaderIter, SingleProcessLoaderIter
-from ._multiprocess_iter import MultiProcessLoaderIter
+from ._loader_iter import _BaseDataLoaderIter, _SingleProcessDataLoaderIter
+from ._multiprocess_iter import _MultiProcessingDataLoaderIter
 from ._worker import get_worker_info
 from .collate import default_collate, default_convert
 from .dataset import Dataset, IterableDataset
@@ -34,6 +36,27 @@ class _InfiniteConstantSampler(Sampler[None]):
     def __iter__(self) -> Iterator[None]:
         while True:
             yield None
+
+
+def _check_worker_count(num_workers: int, stacklevel: int) -> None:
+    """PyTorch's warning when there are more workers than CPUs this process may run on (shown at the
+    user's line `stacklevel` frames up)."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if num_workers and (usable is None or num_workers > usable):
+        if usable is None:
+            suggestion = "DataLoader is not able to compute a suggested max number of worker in current system."
+        else:
+            unchecked = "" if hasattr(os, "sched_getaffinity") else " (`cpuset` is not taken into account)"
+            suggestion = (
+                f"Our suggested max number of worker in current system is {usable}{unchecked}, which is smaller "
+                "than what this DataLoader is going to create."
+            )
+        warnings.warn(
+            f"This DataLoader will create {num_workers} worker processes in total. {suggestion} Please be aware "
+            "that excessive worker creation might get DataLoader running slow or even freeze, lower the worker "
+            "number to avoid potential slowness/freeze if necessary.",
+            stacklevel=stacklevel,
+        )
 
 
 def _check_worker_options(num_workers: int, timeout: float, prefetch_factor: int | None,
@@ -139,7 +162,7 @@ class DataLoader:
         self.worker_init_fn = worker_init_fn
         self.multiprocessing_context = multiprocessing_context
         self.in_order = in_order
-        self._iterator: BaseLoaderIter | None = None  # the persistent workers' iterator
+        self._iterator: _BaseDataLoaderIter | None = None  # the persistent workers' iterator
         if isinstance(dataset, IterableDataset):
             self._dataset_kind = _DatasetKind.Iterable
             _check_iterable_options(shuffle, sampler, batch_sampler)
@@ -162,6 +185,7 @@ class DataLoader:
         self.persistent_workers = persistent_workers
         self._IterableDataset_len_called: int | None = None
         self._initialized = True
+        _check_worker_count(num_workers, stacklevel=3)
 
     @staticmethod
     def _check_batching(batch_size: int | None, shuffle: Any, sampler: Any, batch_sampler: Any,
@@ -229,7 +253,7 @@ class DataLoader:
         """What the iterator draws from: batches of indices when batching, single indices otherwise."""
         return self.batch_sampler if self._auto_collation else self.sampler
 
-    def __iter__(self) -> BaseLoaderIter:
+    def __iter__(self) -> _BaseDataLoaderIter:
         if not (self.persistent_workers and self.num_workers > 0):
             return self._get_iterator()
         if self._iterator is None:
@@ -238,10 +262,11 @@ class DataLoader:
             self._iterator._reset(self)
         return self._iterator
 
-    def _get_iterator(self) -> BaseLoaderIter:
+    def _get_iterator(self) -> _BaseDataLoaderIter:
         if self.num_workers == 0:
-            return SingleProcessLoaderIter(self)
-        return MultiProcessLoaderIter(self)
+            return _SingleProcessDataLoaderIter(self)
+        _check_worker_count(self.num_workers, stacklevel=4)  # again at each start of workers, as PyTorch
+        return _MultiProcessingDataLoaderIter(self)
 
     def __len__(self) -> int:
         if self._dataset_kind == _DatasetKind.Iterable:
