@@ -54,15 +54,24 @@ def test_empty_and_integer_samples():
     "call, error, message",
     [
         (lambda m: m.trapezoid(m.tensor([True, False])), RuntimeError, "received a bool input for `y`"),
-        (lambda m: m.cumulative_trapezoid(m.tensor([1.0, 2.0]), m.tensor([True, False])), RuntimeError,
-         "received a bool input for `x` or `y`"),
+        (
+            lambda m: m.cumulative_trapezoid(m.tensor([1.0, 2.0]), m.tensor([True, False])),
+            RuntimeError,
+            "received a bool input for `x` or `y`",
+        ),
         (lambda m: m.trapezoid(m.tensor([1.0, 2.0]), dx=1j), RuntimeError, "we only support dx as a real number"),
         (lambda m: m.cumulative_trapezoid(m.tensor([1.0, 2.0]), dx=True), RuntimeError, "only support dx as a real"),
-        (lambda m: m.trapezoid(m.tensor([1.0, 2.0]), m.tensor([1.0, 2.0, 3.0])), RuntimeError,
-         "There must be one `x` value for each sample point"),
+        (
+            lambda m: m.trapezoid(m.tensor([1.0, 2.0]), m.tensor([1.0, 2.0, 3.0])),
+            RuntimeError,
+            "There must be one `x` value for each sample point",
+        ),
         (lambda m: m.trapezoid(m.tensor(3.0)), IndexError, "Dimension specified as -1 but tensor has no dimensions"),
-        (lambda m: m.trapezoid(m.tensor([1.0]), m.tensor([1.0]), dx=2.0), TypeError,
-         "received an invalid combination of arguments - got (Tensor, Tensor, dx=float)"),
+        (
+            lambda m: m.trapezoid(m.tensor([1.0]), m.tensor([1.0]), dx=2.0),
+            TypeError,
+            "received an invalid combination of arguments - got (Tensor, Tensor, dx=float)",
+        ),
     ],
 )
 def test_refusals(call, error, message):
