@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ... import dtypes as _dt
+from ..._display_name import package_name
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.complex_views import view_as_real
@@ -47,31 +47,32 @@ _overlap_add = Primitive(
 )
 
 
-def _pad_signal(x: Tensor, pad: int, mode: str) -> Tensor:
-    """Pad the last dim by `pad` on both sides: reflect, replicate, circular (by index) or constant."""
-    from ..indexing.masking import index_select
-    from ..shape.slicing import cat
+def _centre_padded(x: Tensor, pad: int, mode: str) -> Tensor:
+    """`x` padded by `pad` on both sides of its last dim, as PyTorch's stft pads it: viewed as
+    (1?, B?, L) for `F.pad` (its checks, messages and nodes: ReflectionPad1DBackward0, ...), then back."""
+    from ..fused import resample as rs
 
-    n = x.shape[-1]
+    shape = [1] * (3 - x.ndim) + list(x.shape)
+    x3 = x.view(shape)
+    n = shape[2]
     if mode == "constant":
-        zeros = Tensor._make(np.zeros(x.shape[:-1] + (pad,), x._data.dtype))
-        return cat([zeros, x, zeros], -1)
-    idx = np.arange(-pad, n + pad)
-    if mode == "reflect":
-        if pad >= n:
+        padded = rs.constant_pad(x3, ((0, 0), (0, 0), (pad, pad)), 0)
+    elif mode in _PAD_NODES:
+        if mode == "reflect" and pad >= n:
             raise RuntimeError(
                 f"Argument #4: Padding size should be less than the corresponding input dimension, but got: "
-                f"padding ({pad}, {pad}) at dimension {x.ndim - 1} of input {list(x.shape)}"
+                f"padding ({pad}, {pad}) at dimension 2 of input {shape}"
             )
-        idx = np.abs(idx)
-        idx = np.where(idx >= n, 2 * (n - 1) - idx, idx)
-    elif mode == "replicate":
-        idx = np.clip(idx, 0, n - 1)
-    elif mode == "circular":
-        idx = idx % n
+        if mode == "circular" and pad > n:
+            raise RuntimeError("Padding value causes wrapping around more than once.")
+        padded = rs.resample(x3, (2,), (rs.pad_map(n, pad, pad, mode),), _PAD_NODES[mode])
     else:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
-    return index_select(x, -1, Tensor._make(idx.astype(np.int64)))
+    return padded.view(padded.shape[3 - x.ndim :])
+
+
+# F.pad's nodes for the modes that read the signal's own samples
+_PAD_NODES = {"reflect": "ReflectionPad1DBackward0", "replicate": "ReplicationPad1DBackward0", "circular": "CopySlices"}
 
 
 def _n_fft_for_stft(n_fft: Any) -> int:
@@ -101,6 +102,54 @@ def _window(window: Tensor | None, win_length: int, n_fft: int, like: Tensor, fn
     left = (n_fft - win_length) // 2
     zeros = np.zeros(left, window._data.dtype), np.zeros(n_fft - win_length - left, window._data.dtype)
     return cat([Tensor._make(zeros[0]), window, Tensor._make(zeros[1])], 0)
+
+
+# the dtypes whose ATen type string is a legacy tensor class ("torch.FloatTensor"); others read "CPUBoolType"
+_LEGACY_TYPE_NAMES = frozenset({"Byte", "Char", "Short", "Int", "Long", "Half", "Float", "Double"})
+
+
+def _aten_type_string(t: Tensor) -> str:
+    kind = t.dtype.kind_name
+    return f"{package_name()}.{kind}Tensor" if kind in _LEGACY_TYPE_NAMES else f"CPU{kind}Type"
+
+
+def _stft_error(
+    message: str, x: Tensor, n_fft: int, hop: int, win_length: int, window: Tensor | None,
+    normalized: bool, onesided: bool | None, return_complex: bool,
+) -> RuntimeError:
+    """PyTorch's stft error: the call described (the signal as padded, its type and sizes), then `message`."""
+    shown = "None" if window is None else f"{_aten_type_string(window)}{{{list(window.shape)}}}"
+    sided = "None" if onesided is None else int(onesided)
+    return RuntimeError(
+        f"stft({_aten_type_string(x)}{list(x.shape)}, n_fft={n_fft}, hop_length={hop}, win_length={win_length}, "
+        f"window={shown}, normalized={int(normalized)}, onesided={sided}, return_complex={int(return_complex)}, "
+        f"align_to_window=None) : {message}"
+    )
+
+
+def _check_stft_arguments(x: Tensor, n_fft: int, hop: int, win_length: int, window: Tensor | None, *call: Any) -> None:
+    """PyTorch's checks of the (padded) signal and the frame sizes, in its order; `call` describes the call."""
+
+    def refuse(message: str) -> RuntimeError:
+        return _stft_error(message, x, n_fft, hop, win_length, window, *call)
+
+    if x.ndim not in (1, 2):
+        raise refuse("expected a 1D or 2D tensor")
+    if not (x.is_floating_point() or x.is_complex()):
+        raise refuse("expected a tensor of floating point or complex values")
+    length = x.shape[-1]
+    if not 0 < n_fft <= length:
+        # PyTorch's message shows win_length as the n_fft it got
+        raise refuse(f"expected 0 < n_fft < {length}, but got n_fft={win_length}")
+    if hop <= 0:
+        raise refuse(f"expected hop_length > 0, but got hop_length={hop}")
+    if not 0 < win_length <= n_fft:
+        raise refuse(f"expected 0 < win_length <= n_fft, but got win_length={win_length}")
+    if window is not None and (window.ndim != 1 or window.shape[0] != win_length):
+        raise refuse(
+            f"expected a 1D window tensor of size equal to win_length={win_length}, but got window with size "
+            f"{list(window.shape)}"
+        )
 
 
 def _check_sizes(n_fft: int, hop: int, win_length: int, fname: str, length: int | None = None) -> None:
@@ -161,8 +210,6 @@ def stft(
                 "that return_complex=True in a future PyTorch release."
             )
         return_complex = True
-    if x.ndim not in (1, 2):
-        raise RuntimeError(f"stft: expected a 1D or 2D tensor, but got {x.ndim}D tensor")
     hop = n_fft // 4 if hop_length is None else hop_length
     win_length = n_fft if win_length is None else win_length
     if window is None:
@@ -174,20 +221,30 @@ def stft(
             UserWarning,
             stacklevel=2,
         )
-    if x._data.dtype.kind in "biu":
-        x = x.to(_dt.get_default_dtype())
     if center:
-        x = _pad_signal(x, n_fft // 2, pad_mode)
-    _check_sizes(n_fft, hop, win_length, "stft", x.shape[-1])
+        x = _centre_padded(x, n_fft // 2, pad_mode)
+    _check_stft_arguments(x, n_fft, hop, win_length, window, normalized, onesided, return_complex)
     w = _window(window, win_length, n_fft, x, "stft")
-    frames = _frames(x, n_fft, hop) * w  # (B?, n_frames, n_fft)
+    signal_dim = x.ndim
+    if signal_dim == 1:  # PyTorch batches a single signal, then squeezes the batch away in place
+        x = x.unsqueeze(0)
+    frames = _frames(x, n_fft, hop) * w  # (B, n_frames, n_fft)
     onesided = (not is_complex) if onesided is None else onesided
     if onesided and is_complex:
         raise RuntimeError("Cannot have onesided output if window or input is complex")
     norm = "ortho" if normalized else "backward"
     spec = rfft(frames, norm=norm) if onesided else fft(frames, norm=norm)
-    spec = spec.transpose(-1, -2)  # (B?, n_freq, n_frames)
+    spec.transpose_(1, 2)  # (B, n_freq, n_frames), in place as PyTorch's (TransposeBackward1)
+    if signal_dim == 1:
+        spec.squeeze_(0)
     if not return_complex:
+        warnings.warn(
+            "stft with return_complex=False is deprecated. In a future pytorch release, stft will return complex "
+            "tensors for all inputs, and return_complex=False will raise an error.\nNote: you can still call "
+            "torch.view_as_real on the complex output to recover the old return format.",
+            UserWarning,
+            stacklevel=2,
+        )
         return view_as_real(spec)
     return spec
 
