@@ -179,3 +179,69 @@ def test_stft_nodes_values_and_errors_match_pytorch():
         np.testing.assert_allclose(got.detach().numpy(), expected.detach().numpy(), atol=1e-10)
         if expected.grad_fn is not None:
             assert got.grad_fn.name() == expected.grad_fn.name()
+
+
+def _istft_calls(m):
+    """istft calls whose nodes, numbers and refusals follow PyTorch's composition."""
+    rng = np.random.default_rng(4)
+    spec = m.tensor(rng.standard_normal((2, 9, 13)) + 1j * rng.standard_normal((2, 9, 13)), requires_grad=True)
+    twosided = m.tensor(rng.standard_normal((16, 7)) + 1j * rng.standard_normal((16, 7)))
+    window = m.hann_window(16, dtype=m.float64)
+    return [
+        lambda: m.istft(spec[0], 16, hop_length=4, window=window),
+        lambda: m.istft(twosided, 16, hop_length=4, window=window, onesided=False),  # reads bins 0..8 only
+        lambda: m.istft(spec, 16, hop_length=4, window=window, length=70),
+        lambda: m.istft(spec.detach().real, 16, window=window),
+        lambda: m.istft(spec.detach()[:, :, :0], 16, window=window),
+        lambda: m.istft(spec.detach()[None], 16, window=window),
+        lambda: m.istft(spec.detach(), 16, hop_length=20, window=window),
+        lambda: m.istft(spec.detach(), 16, window=m.hann_window(12)),
+        lambda: m.istft(spec.detach(), 16, window=window, center=False),
+        lambda: m.istft(spec.detach(), 16, window=window, onesided=True, return_complex=True),
+    ]
+
+
+def test_istft_nodes_numbers_and_refusals():
+    calls = _istft_calls(rg)
+    assert calls[0]().grad_fn.name() == "SqueezeBackward1"
+    rng = np.random.default_rng(5)
+    twosided = rg.tensor(rng.standard_normal((16, 7)) + 1j * rng.standard_normal((16, 7)))
+    upper_changed = twosided.clone()
+    upper_changed[9:] = 0  # the negative frequencies do not reach a real signal
+    window = rg.hann_window(16, dtype=rg.float64)
+    np.testing.assert_allclose(
+        rg.istft(twosided, 16, window=window, onesided=False).numpy(),
+        rg.istft(upper_changed, 16, window=window, onesided=False).numpy(),
+    )
+    with pytest.warns(UserWarning, match="The length of signal is shorter than the length parameter"):
+        assert calls[2]().shape == (2, 70)
+    with pytest.raises(RuntimeError, match="matching the output from stft with return_complex=True.$"):
+        calls[3]()
+    with pytest.raises(RuntimeError) as info:
+        calls[6]()
+    assert str(info.value) == (
+        "istft(CPUComplexDoubleType[2, 9, 13], n_fft=16, hop_length=20, win_length=16, "
+        "window=retrograd.DoubleTensor{[16]}, center=1, normalized=0, onesided=None, length=None, return_complex=0) "
+        ": expected 0 < hop_length <= win_length"
+    )
+    with pytest.raises(RuntimeError, match=r"return_complex=0\) window overlap add min: 1\n\[ CPUBoolType\{\} \]$"):
+        calls[8]()
+    with pytest.raises(RuntimeError, match="^Cannot have onesided output if window or input is complex$"):
+        calls[9]()
+
+
+@pytest.mark.skipif(torch is None, reason="needs PyTorch")
+def test_istft_nodes_values_and_errors_match_pytorch():
+    for mine, reference in zip(_istft_calls(rg), _istft_calls(torch)):
+        try:
+            expected = reference()
+        except RuntimeError as error:
+            with pytest.raises(RuntimeError) as info:
+                mine()
+            assert str(info.value).replace("retrograd.", "torch.") == str(error)
+            continue
+        got = mine()
+        assert got.shape == tuple(expected.shape)
+        np.testing.assert_allclose(got.detach().numpy(), expected.detach().numpy(), atol=1e-10)
+        if expected.grad_fn is not None:
+            assert got.grad_fn.name() == expected.grad_fn.name()
