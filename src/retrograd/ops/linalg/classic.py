@@ -355,6 +355,14 @@ def triangular_solve(
     check_tensors("triangular_solve", input=b, A=A)
     if out is not None:
         raise NotImplementedError("triangular_solve(): out= is not supported")
+    warnings.warn(
+        "torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangularand will be removed in a "
+        "future PyTorch release.\ntorch.linalg.solve_triangular has its arguments reversed and does not return a "
+        "copy of one of the inputs.\nX = torch.triangular_solve(B, A).solution\nshould be replaced with\n"
+        "X = torch.linalg.solve_triangular(A, B).",
+        UserWarning,
+        stacklevel=2,
+    )
     if transpose:
         X = solve_triangular(A.mT, b, upper=not upper, unitriangular=unitriangular)
     else:
