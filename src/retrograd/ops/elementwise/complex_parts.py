@@ -16,6 +16,7 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels.operands import promote_float
 from ..kernels.out_arg import SAME_INPUT, same, write_out
+from .clamp_where import where
 
 __all__ = [
     "real",
@@ -70,17 +71,19 @@ _polar = Primitive(
     inputs=("r", "theta"),
     quiet=True,
 )
-# angle z = atan2(y, x): ∂/∂x = -y/|z|², ∂/∂y = x/|z|², i.e. g·(i z)/|z|² (0 at 0)
+# angle z = atan2(y, x): ∂/∂x = -y/|z|², ∂/∂y = x/|z|², i.e. g·(i z)/|z|²; exactly +0 at 0, as PyTorch
+# picks zeros there (g·0 would keep the signs of g's zero products)
 _angle_complex = Primitive(
     "angle",
     lambda xp, a: xp.angle(a).astype(a.real.dtype),
-    [lambda g, a: g * _i_over_conj(a)],
+    [lambda g, a: where(a == 0, 0.0, g * _i_over_conj(a))],
     quiet=True,
 )
+# a real angle is piecewise constant: a zero gradient (+0, as PyTorch's zeros; g·0 is -0 for g < 0)
 _angle_real = Primitive(
     "angle",
     lambda xp, a: xp.where(xp.isnan(a), a, xp.where(a < 0, a.dtype.type(math.pi), a.dtype.type(0))),
-    [lambda g: g * 0],
+    [lambda g: g * 0 + 0.0],
 )
 
 # sgn z = z/|z|: the gradient (g - Re(ḡ·sgn)·sgn)/|z|, 0 at z = 0
