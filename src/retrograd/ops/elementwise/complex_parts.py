@@ -71,12 +71,12 @@ _polar = Primitive(
     inputs=("r", "theta"),
     quiet=True,
 )
-# angle z = atan2(y, x): ∂/∂x = -y/|z|², ∂/∂y = x/|z|², i.e. g·(i z)/|z|²; exactly +0 at 0, as PyTorch
-# picks zeros there (g·0 would keep the signs of g's zero products)
+# angle z = atan2(y, x): ∂/∂x = -y/|z|², ∂/∂y = x/|z|², i.e. g·z/|z|²·i, rounded as PyTorch's
+# (|z| squared, not x² + y²); exactly +0 at 0, where PyTorch picks zeros
 _angle_complex = Primitive(
     "angle",
     lambda xp, a: xp.angle(a).astype(a.real.dtype),
-    [lambda g, a: where(a == 0, 0.0, g * _i_over_conj(a))],
+    [lambda g, a: where(a == 0, 0.0, g * a / a.abs().pow(2) * 1j)],
     quiet=True,
 )
 # a real angle is piecewise constant: a zero gradient (+0, as PyTorch's zeros; g·0 is -0 for g < 0)
@@ -113,13 +113,6 @@ def _join(xp: Any, re: Any, im: Any) -> Any:
 
 def _imag_or_zero(g: Tensor) -> Tensor:
     return imag(g) if g._data.dtype.kind == "c" else g * 0
-
-
-def _i_over_conj(a: Tensor) -> Tensor:
-    """i / conj(a) = i·a/|a|², with 0 where a = 0 (the direction PyTorch's angle gradient takes)."""
-    r2 = real(a) * real(a) + imag(a) * imag(a)
-    safe = r2 + (r2 == 0).to(r2.dtype)
-    return _complex(-imag(a) / safe, real(a) / safe)
 
 
 def sgn(input: Tensor, *, out: Any = None) -> Tensor:
