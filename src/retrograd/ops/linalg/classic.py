@@ -30,6 +30,7 @@ from .lu import _permutation, lu_factor, lu_factor_ex, solve_triangular
 from .lu import lu_solve as _linalg_lu_solve
 from .products import outer
 from .structured import householder_product
+from .substitution import cholesky_solve_primitive
 
 __all__ = [
     "addr", "cholesky_inverse", "cholesky_solve", "dist", "geqrf", "lu", "lu_solve", "lu_unpack", "nuclear_norm",
@@ -199,8 +200,7 @@ def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False, *, out: A
     if out is not None:
         return write_out(out, cholesky_solve, locals(), SAME)
     check_matrix(input2, "cholesky_solve")
-    L = input2.mH if upper else input2
-    return solve_triangular(L.mH, solve_triangular(L, input, upper=False), upper=True)
+    return cholesky_solve_primitive(input, input2, upper=upper)
 
 
 def cholesky_inverse(input: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
