@@ -84,3 +84,33 @@ def test_gradients_match_pytorch():
     for mine, reference in zip(ours, theirs):
         for a, b in zip(mine, reference):
             np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def _node_names(t):
+    names, stack = [], [t.grad_fn]
+    while stack:
+        node = stack.pop()
+        names.append(type(node).__name__)
+        stack.extend(n for n, _ in node.next_functions if n is not None)
+    return names
+
+
+def _mvn_log_prob(m):
+    L = m.linalg.cholesky(m.tensor(_spd(3))).requires_grad_(True)
+    return m.distributions.MultivariateNormal(m.zeros(3, dtype=m.float64), scale_tril=L).log_prob(
+        m.ones(3, dtype=m.float64)
+    )
+
+
+def test_multivariate_normal_solves_with_the_triangular_solve():
+    assert "LinalgSolveTriangularBackward0" in _node_names(_mvn_log_prob(rg))
+
+
+def test_multivariate_normal_solve_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    state = RNG.bit_generator.state
+    ours = _mvn_log_prob(rg)
+    RNG.bit_generator.state = state
+    theirs = _mvn_log_prob(torch)
+    assert ours.item() == pytest.approx(theirs.item(), rel=1e-14)
+    assert "LinalgSolveTriangularBackward0" in _node_names(theirs)
