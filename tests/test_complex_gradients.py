@@ -180,3 +180,28 @@ def test_complex_leaves_and_uniform_draws():
         theirs = torch.rand(3, dtype=torch.complex128).tolist()
         rg.manual_seed(0)
         assert rg.rand(3, dtype=rg.complex128).tolist() == theirs
+
+
+def _angle_gradients(m):
+    """angle's gradients where the input is zero: +0 (PyTorch picks zeros, whatever the sign of g)."""
+    x = m.tensor([-2.0, 0.0, 3.0, -0.0], dtype=m.float64, requires_grad=True)
+    (m.angle(x) * -1).sum().backward()
+    z = m.tensor([0j, -0j, complex(0, -0.0), 1 + 1j], dtype=m.complex128, requires_grad=True)
+    (z.angle() * m.tensor([1.0, -1.0, 2.0, -3.0], dtype=m.float64)).sum().backward()
+    return x.grad.numpy(), z.grad.numpy()
+
+
+def test_angle_gradient_is_positive_zero_at_zero():
+    real_grad, complex_grad = _angle_gradients(rg)
+    assert real_grad.tolist() == [0.0, 0.0, 0.0, 0.0] and not np.signbit(real_grad).any()
+    assert complex_grad[:3].tolist() == [0j, 0j, 0j]
+    assert not np.signbit(complex_grad[:3].real).any() and not np.signbit(complex_grad[:3].imag).any()
+    assert complex_grad[3] == pytest.approx(1.5 - 1.5j)
+
+
+@pytest.mark.skipif(torch is None, reason="needs PyTorch")
+def test_angle_gradient_signs_match_pytorch():
+    for ours, theirs in zip(_angle_gradients(rg), _angle_gradients(torch)):
+        np.testing.assert_array_equal(ours, theirs)
+        assert np.signbit(ours.real).tolist() == np.signbit(theirs.real).tolist()
+        assert np.signbit(ours.imag).tolist() == np.signbit(theirs.imag).tolist()

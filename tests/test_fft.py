@@ -109,3 +109,139 @@ def test_float32_frequencies_are_rounded_as_pytorch_rounds_them():
             for spacing in (1.0, 0.1, 20 / 64, 3.7):
                 assert np.array_equal(rg.fft.fftfreq(m, spacing).numpy(), torch.fft.fftfreq(m, spacing).numpy())
                 assert np.array_equal(rg.fft.rfftfreq(m, spacing).numpy(), torch.fft.rfftfreq(m, spacing).numpy())
+
+
+def _stft_calls(m):
+    """stft calls whose node, padding and refusals follow PyTorch's composition."""
+    x = m.tensor(np.random.default_rng(3).standard_normal((2, 50)), requires_grad=True)
+    window = m.hann_window(16, dtype=m.float64)
+    return [
+        lambda: m.stft(x, 16, hop_length=4, window=window, return_complex=True),
+        lambda: m.stft(x[0], 16, hop_length=4, window=window, return_complex=True),
+        lambda: m.stft(x[0], 16, window=window, return_complex=True, pad_mode="replicate"),
+        lambda: m.stft(x, 16, window=window, return_complex=True, pad_mode="circular", center=True),
+        lambda: m.stft(x[0, :5], 16, window=window, return_complex=True),
+        lambda: m.stft(x[0, :5], 16, window=window, return_complex=True, pad_mode="circular"),
+        lambda: m.stft(x.detach().reshape(2, 1, 50), 16, window=window, return_complex=True),
+        lambda: m.stft(m.arange(60), 16, window=window, return_complex=True, center=False),
+        lambda: m.stft(x, 64, window=m.hann_window(40), win_length=40, return_complex=True, center=False),
+        lambda: m.stft(x, 16, hop_length=0, window=window, return_complex=True),
+        lambda: m.stft(x, 16, window=m.hann_window(12), onesided=True, return_complex=True),
+    ]
+
+
+def test_stft_records_pytorchs_nodes_and_refuses_with_its_call_description():
+    calls = _stft_calls(rg)
+    assert calls[0]().grad_fn.name() == "TransposeBackward1"  # transpose_ in place, as PyTorch
+    assert calls[1]().grad_fn.name() == "SqueezeBackward4"  # a single signal: batch squeezed away in place
+    names = []
+    spec = calls[2]()
+    stack = [spec.grad_fn]
+    while stack:
+        node = stack.pop()
+        names.append(node.name())
+        stack.extend(n for n, _ in node.next_functions if n is not None)
+    assert "ReplicationPad1DBackward0" in names
+    with pytest.raises(RuntimeError) as info:
+        calls[4]()
+    assert str(info.value) == (
+        "Argument #4: Padding size should be less than the corresponding input dimension, but got: "
+        "padding (8, 8) at dimension 2 of input [1, 1, 5]"
+    )
+    with pytest.raises(RuntimeError, match="^Padding value causes wrapping around more than once.$"):
+        calls[5]()
+    with pytest.raises(RuntimeError) as info:
+        calls[7]()
+    assert str(info.value) == (
+        "stft(retrograd.LongTensor[60], n_fft=16, hop_length=4, win_length=16, window=retrograd.DoubleTensor{[16]}, "
+        "normalized=0, onesided=None, return_complex=1, align_to_window=None) : expected a tensor of floating point "
+        "or complex values"
+    )
+    with pytest.raises(RuntimeError, match=r"expected 0 < n_fft < 50, but got n_fft=40$"):  # PyTorch shows win_length
+        calls[8]()
+    with pytest.warns(UserWarning, match="stft with return_complex=False is deprecated"):
+        assert rg.stft(rg.ones(40), 16, window=rg.hann_window(16), return_complex=False).shape == (9, 11, 2)
+
+
+@pytest.mark.skipif(torch is None, reason="needs PyTorch")
+def test_stft_nodes_values_and_errors_match_pytorch():
+    ours, theirs = _stft_calls(rg), _stft_calls(torch)
+    for mine, reference in zip(ours, theirs):
+        try:
+            expected = reference()
+        except RuntimeError as error:
+            with pytest.raises(RuntimeError) as info:
+                mine()
+            assert str(info.value).replace("retrograd.", "torch.") == str(error)
+            continue
+        got = mine()
+        assert got.shape == tuple(expected.shape) and str(got.dtype).split(".")[1] == str(expected.dtype).split(".")[1]
+        np.testing.assert_allclose(got.detach().numpy(), expected.detach().numpy(), atol=1e-10)
+        if expected.grad_fn is not None:
+            assert got.grad_fn.name() == expected.grad_fn.name()
+
+
+def _istft_calls(m):
+    """istft calls whose nodes, numbers and refusals follow PyTorch's composition."""
+    rng = np.random.default_rng(4)
+    spec = m.tensor(rng.standard_normal((2, 9, 13)) + 1j * rng.standard_normal((2, 9, 13)), requires_grad=True)
+    twosided = m.tensor(rng.standard_normal((16, 7)) + 1j * rng.standard_normal((16, 7)))
+    window = m.hann_window(16, dtype=m.float64)
+    return [
+        lambda: m.istft(spec[0], 16, hop_length=4, window=window),
+        lambda: m.istft(twosided, 16, hop_length=4, window=window, onesided=False),  # reads bins 0..8 only
+        lambda: m.istft(spec, 16, hop_length=4, window=window, length=70),
+        lambda: m.istft(spec.detach().real, 16, window=window),
+        lambda: m.istft(spec.detach()[:, :, :0], 16, window=window),
+        lambda: m.istft(spec.detach()[None], 16, window=window),
+        lambda: m.istft(spec.detach(), 16, hop_length=20, window=window),
+        lambda: m.istft(spec.detach(), 16, window=m.hann_window(12)),
+        lambda: m.istft(spec.detach(), 16, window=window, center=False),
+        lambda: m.istft(spec.detach(), 16, window=window, onesided=True, return_complex=True),
+    ]
+
+
+def test_istft_nodes_numbers_and_refusals():
+    calls = _istft_calls(rg)
+    assert calls[0]().grad_fn.name() == "SqueezeBackward1"
+    rng = np.random.default_rng(5)
+    twosided = rg.tensor(rng.standard_normal((16, 7)) + 1j * rng.standard_normal((16, 7)))
+    upper_changed = twosided.clone()
+    upper_changed[9:] = 0  # the negative frequencies do not reach a real signal
+    window = rg.hann_window(16, dtype=rg.float64)
+    np.testing.assert_allclose(
+        rg.istft(twosided, 16, window=window, onesided=False).numpy(),
+        rg.istft(upper_changed, 16, window=window, onesided=False).numpy(),
+    )
+    with pytest.warns(UserWarning, match="The length of signal is shorter than the length parameter"):
+        assert calls[2]().shape == (2, 70)
+    with pytest.raises(RuntimeError, match="matching the output from stft with return_complex=True.$"):
+        calls[3]()
+    with pytest.raises(RuntimeError) as info:
+        calls[6]()
+    assert str(info.value) == (
+        "istft(CPUComplexDoubleType[2, 9, 13], n_fft=16, hop_length=20, win_length=16, "
+        "window=retrograd.DoubleTensor{[16]}, center=1, normalized=0, onesided=None, length=None, return_complex=0) "
+        ": expected 0 < hop_length <= win_length"
+    )
+    with pytest.raises(RuntimeError, match=r"return_complex=0\) window overlap add min: 1\n\[ CPUBoolType\{\} \]$"):
+        calls[8]()
+    with pytest.raises(RuntimeError, match="^Cannot have onesided output if window or input is complex$"):
+        calls[9]()
+
+
+@pytest.mark.skipif(torch is None, reason="needs PyTorch")
+def test_istft_nodes_values_and_errors_match_pytorch():
+    for mine, reference in zip(_istft_calls(rg), _istft_calls(torch)):
+        try:
+            expected = reference()
+        except RuntimeError as error:
+            with pytest.raises(RuntimeError) as info:
+                mine()
+            assert str(info.value).replace("retrograd.", "torch.") == str(error)
+            continue
+        got = mine()
+        assert got.shape == tuple(expected.shape)
+        np.testing.assert_allclose(got.detach().numpy(), expected.detach().numpy(), atol=1e-10)
+        if expected.grad_fn is not None:
+            assert got.grad_fn.name() == expected.grad_fn.name()

@@ -96,3 +96,36 @@ def test_cdist_switches_to_the_matrix_product_past_25_rows_as_pytorch():
         np.testing.assert_allclose(by_products.detach().numpy(), theirs.detach().numpy(), rtol=1e-6, atol=1e-6)
         theirs.sum().backward()
         np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-4, atol=2e-2)
+
+
+def _deprecated_calls(m):
+    A = m.tensor([[2.0, 1.0], [0.0, 4.0]])
+    b = m.tensor([[4.0], [8.0]])
+    return [lambda: m.triangular_solve(b, A), lambda: m.cholesky(A @ A.mT)]
+
+
+def test_deprecated_solvers_warn():
+    with pytest.warns(UserWarning, match=r"^torch.triangular_solve is deprecated in favor of torch.linalg.solve_tri"):
+        assert rg.triangular_solve(
+            rg.tensor([[4.0], [8.0]]), rg.tensor([[2.0, 1.0], [0.0, 4.0]])
+        ).solution.tolist() == [
+            [1.0],
+            [2.0],
+        ]
+
+
+@pytest.mark.skipif(torch is None, reason="needs PyTorch")
+def test_deprecation_warnings_match_pytorch():
+    import warnings
+
+    for ours, theirs in zip(_deprecated_calls(rg), _deprecated_calls(torch)):
+        with warnings.catch_warnings(record=True) as mine:
+            warnings.simplefilter("always")
+            ours()
+        with warnings.catch_warnings(record=True) as reference:
+            warnings.simplefilter("always")
+            theirs()
+        if not reference:  # PyTorch warns once a process: an earlier test may have seen it
+            continue
+        text = str(reference[0].message).split(" (Triggered internally")[0]
+        assert [str(w.message) for w in mine] == [text]

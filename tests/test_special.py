@@ -80,3 +80,29 @@ def test_scipy_functions_name_themselves_without_scipy(monkeypatch):
         S.bessel_j0(rg.tensor([1.0]))
     assert S.i0(rg.tensor([1.0])).item() == pytest.approx(1.2660658777520082, rel=1e-6)  # NumPy only
     assert S.digamma(rg.tensor([1.0])).item() == pytest.approx(-0.5772156649, rel=1e-6)
+
+
+def _ndtr_calls(m):
+    x = m.tensor([-8.0, -6.0, -1.0, 0.0, 1.0], requires_grad=True)
+    return m.special.ndtr(x), x
+
+
+def test_ndtr_is_composed_as_pytorchs():
+    # (1 + erf(x·M_SQRT1_2))·0.5: in float32 the lower tail rounds to exactly 0, as PyTorch's does
+    y, x = _ndtr_calls(rg)
+    assert y.grad_fn.name() == "MulBackward1"
+    assert y.grad_fn.next_functions[0][0].name() == "AddBackward1"
+    assert y.tolist()[:2] == [0.0, 0.0] and y.tolist()[3] == 0.5
+    y.sum().backward()
+    density = np.exp(-np.array([1.0, 0.0, 1.0]) / 2) / np.sqrt(2 * np.pi)
+    np.testing.assert_allclose(x.grad.numpy()[2:], density, rtol=1e-6)
+
+
+def test_ndtr_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    (ours, x), (theirs, tx) = _ndtr_calls(rg), _ndtr_calls(torch)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6, atol=0)
+    ours.sum().backward()
+    theirs.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-6)
+    assert ours.grad_fn.name() == type(theirs.grad_fn).__name__

@@ -49,6 +49,7 @@ AREAS = [
     Area("lr_scheduler", "torch.optim.lr_scheduler"),
     Area("linalg", "torch.linalg"),
     Area("fft", "torch.fft"),
+    Area("signal.windows", "torch.signal.windows"),
     Area("special", "torch.special"),
     Area("autograd", "torch.autograd", ("graph", "forward_ad", "grad_mode", "functional", "profiler")),
     Area("utils.data", "torch.utils.data"),

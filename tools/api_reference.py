@@ -55,6 +55,7 @@ AREA_MODULES = {
     "lr_scheduler": "retrograd.optim.lr_scheduler",
     "linalg": "retrograd.linalg",
     "fft": "retrograd.fft",
+    "signal.windows": "retrograd.signal.windows",
     "special": "retrograd.special",
     "autograd": "retrograd.autograd",
     "utils.data": "retrograd.utils.data",

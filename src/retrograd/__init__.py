@@ -164,6 +164,7 @@ _ON_FIRST_USE = {
     "use_deterministic_algorithms": "_global_flags", "are_deterministic_algorithms_enabled": "_global_flags",
     "is_deterministic_algorithms_warn_only_enabled": "_global_flags",
     "func": "func", "vmap": "func", "distributions": "distributions", "fft": "fft", "special": "special",
+    "signal": "signal",
     "compile": "compiler", "compiler": "compiler",
     "set_deterministic_debug_mode": "_global_flags", "get_deterministic_debug_mode": "_global_flags",
     "finfo": "_type_info", "iinfo": "_type_info", "testing": "testing", "linalg": "linalg",
@@ -194,7 +195,8 @@ _ON_FIRST_USE.update({
 
 
 if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know their types
-    from . import distributed, distributions, fft, func, linalg, nn, optim, random, sparse, special, testing, utils, viz
+    from . import distributed, distributions, fft, func, linalg, nn, optim, random, signal, sparse, special, testing
+    from . import utils, viz
     from .random import *
     from .func import vmap  # type: ignore[no-redef]  # noqa: F811
     from ._type_info import finfo, iinfo

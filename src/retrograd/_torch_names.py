@@ -18,9 +18,6 @@ MISSING: dict[str, str] = {
     "retrograd.autograd.grad_mode": (
         "enforce_grad_layout_policy "
     ),
-    "retrograd.distributions": (
-        "Wishart "
-    ),
     "retrograd.linalg": (
         "common_notes "
     ),

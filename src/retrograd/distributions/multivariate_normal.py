@@ -20,9 +20,8 @@ def _batch_mv(bmat: Any, bvec: Any) -> Any:
 
 
 def solve_lower(L: Any, rhs: Any) -> Any:
-    """L⁻¹ rhs reading only L's lower triangle (so, as solve_triangular, the upper part gets no gradient)."""
-    # retrograd's linalg has only the general solve so far; tril() keeps the triangular semantics
-    return _rg.linalg.solve(L.tril(), rhs)
+    """L⁻¹ rhs reading only L's lower triangle (the upper part gets no gradient), as PyTorch solves it."""
+    return _rg.linalg.solve_triangular(L, rhs, upper=False)
 
 
 def _batch_mahalanobis(bL: Any, bx: Any) -> Any:

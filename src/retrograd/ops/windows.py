@@ -16,9 +16,38 @@ import numpy as np
 from .. import dtypes as _dt
 from ..tensor import Tensor
 from .creation import zeros
+from .kernels.arg_types import invalid_combination
 from .kernels.placement import check_layout, check_pin_memory
 
 __all__ = ["bartlett_window", "blackman_window", "hamming_window", "hann_window", "kaiser_window"]
+
+
+_FACTORY_KEYWORDS = (
+    "*, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, "
+    "bool pin_memory = False, bool requires_grad = False"
+)
+
+
+def _in_order(name: str, window_length: int, shape: tuple[tuple[str, str, Any], ...]) -> None:
+    """PyTorch's TypeError for a shape parameter given while an earlier one was left out.
+
+    PyTorch's overloads take `periodic`, then `alpha`/`beta`, as a growing prefix
+    (`(N)`, `(N, periodic)`, `(N, periodic, beta)`), so `kaiser_window(8, beta=8.0)` matches none.
+    `shape` lists (kind, name, value) in order, value None where the caller left it out.
+    """
+    missing = [value is None for _, _, value in shape]
+    if True not in missing or all(missing[missing.index(True) :]):
+        return
+    gap = missing.index(True)
+    given = tuple(value for _, _, value in shape[:gap])
+    later = {label: value for _, label, value in shape[gap:] if value is not None}
+    overloads = ["int window_length"] + [
+        "int window_length, " + ", ".join(f"{kind} {label}" for kind, label, _ in shape[:i])
+        for i in range(1, len(shape) + 1)
+    ]
+    raise invalid_combination(
+        name, (window_length, *given), tuple(f"{o}, {_FACTORY_KEYWORDS}" for o in overloads), later
+    )
 
 
 def _positions(name: str, window_length: int, periodic: bool, dtype: _dt.dtype | None) -> tuple[Any, Any]:
@@ -58,9 +87,9 @@ def _finish(
 
 def hamming_window(
     window_length: int,
-    periodic: bool = True,
-    alpha: float = 0.54,
-    beta: float = 0.46,
+    periodic: bool | None = None,
+    alpha: float | None = None,
+    beta: float | None = None,
     *,
     dtype: _dt.dtype | None = None,
     layout: Any = None,
@@ -76,8 +105,8 @@ def hamming_window(
     Args:
         window_length (int): the number of values, at least 0 (0 gives [], 1 gives [1]).
         periodic (bool): the periodic rather than the symmetric window (default True).
-        alpha (float): the constant term α (default 0.54).
-        beta (float): the cosine's coefficient β (default 0.46).
+        alpha (float): the constant term α (default 0.54); given only after `periodic`.
+        beta (float): the cosine's coefficient β (default 0.46); given only after `alpha`.
         dtype (dtype, optional): a floating dtype (default: `get_default_dtype()`).
         device (str or device, optional): where the window lives.
         requires_grad (bool): whether autograd records operations on the window (default False).
@@ -91,6 +120,14 @@ def hamming_window(
         >>> retrograd.hamming_window(5, False, 0.5, 0.5)
         tensor([0.0000, 0.5000, 1.0000, 0.5000, 0.0000])
     """
+    _in_order(
+        "hamming_window",
+        window_length,
+        (("bool", "periodic", periodic), ("float", "alpha", alpha), ("float", "beta", beta)),
+    )
+    periodic = True if periodic is None else periodic
+    alpha = 0.54 if alpha is None else alpha
+    beta = 0.46 if beta is None else beta
     x, n = _positions("hamming_window", window_length, periodic, dtype)
     if x is not None:
         t = x.dtype.type
@@ -215,8 +252,8 @@ def bartlett_window(
 
 def kaiser_window(
     window_length: int,
-    periodic: bool = True,
-    beta: float = 12.0,
+    periodic: bool | None = None,
+    beta: float | None = None,
     *,
     dtype: _dt.dtype | None = None,
     layout: Any = None,
@@ -232,7 +269,7 @@ def kaiser_window(
     Args:
         window_length (int): the number of values, at least 0.
         periodic (bool): the periodic (for `stft`) rather than the symmetric window (default True).
-        beta (float): the shape parameter β (default 12).
+        beta (float): the shape parameter β (default 12); given only after `periodic`.
         dtype (dtype, optional): a floating dtype (default: `get_default_dtype()`).
         device (str or device, optional): where the window lives.
         requires_grad (bool): whether autograd records operations on the window (default False).
@@ -246,6 +283,9 @@ def kaiser_window(
         >>> retrograd.kaiser_window(5)
         tensor([5.2773e-05, 1.0172e-01, 7.9294e-01, 7.9294e-01, 1.0172e-01])
     """
+    _in_order("kaiser_window", window_length, (("bool", "periodic", periodic), ("float", "beta", beta)))
+    periodic = True if periodic is None else periodic
+    beta = 12.0 if beta is None else beta
     x, n = _positions("kaiser_window", window_length, periodic, dtype)
     if x is not None:
         a = (n - 1) / 2.0

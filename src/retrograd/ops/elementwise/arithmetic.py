@@ -151,6 +151,7 @@ _div_scalar = _by_number("div", lambda xp, a, c: a / c, "DivBackward0", quiet=Tr
 # (cross_entropy's label smoothing and mean over probability targets): `mul_number.scalar(t, c)`
 mul_number = _by_number("mul", lambda xp, a, c: a * c, "MulBackward1")
 div_number = _by_number("div", lambda xp, a, c: a / c, "DivBackward1", quiet=True)
+add_number = Primitive("add", lambda xp, a, c: a + c, [lambda g: g], node_name="AddBackward1")  # special_ndtr's 1 + erf
 
 
 def _same_float(a: Any, b: Any) -> bool:

@@ -18,6 +18,7 @@ from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
 from ..kernels.operands import promote_float
 from ..kernels.out_arg import SAME_INPUT, same, write_out
+from .clamp_where import where
 
 __all__ = [
     "real",
@@ -72,17 +73,19 @@ _polar = Primitive(
     inputs=("r", "theta"),
     quiet=True,
 )
-# angle z = atan2(y, x): ∂/∂x = -y/|z|², ∂/∂y = x/|z|², i.e. g·(i z)/|z|² (0 at 0)
+# angle z = atan2(y, x): ∂/∂x = -y/|z|², ∂/∂y = x/|z|², i.e. g·z/|z|²·i, rounded as PyTorch's
+# (|z| squared, not x² + y²); exactly +0 at 0, where PyTorch picks zeros
 _angle_complex = Primitive(
     "angle",
     lambda xp, a: xp.angle(a).astype(a.real.dtype),
-    [lambda g, a: g * _i_over_conj(a)],
+    [lambda g, a: where(a == 0, 0.0, g * a / a.abs().pow(2) * 1j)],
     quiet=True,
 )
+# a real angle is piecewise constant: a zero gradient (+0, as PyTorch's zeros; g·0 is -0 for g < 0)
 _angle_real = Primitive(
     "angle",
     lambda xp, a: xp.where(xp.isnan(a), a, xp.where(a < 0, a.dtype.type(math.pi), a.dtype.type(0))),
-    [lambda g: g * 0],
+    [lambda g: g * 0 + 0.0],
 )
 
 # sgn z = z/|z|: the gradient (g - Re(ḡ·sgn)·sgn)/|z|, 0 at z = 0
@@ -112,13 +115,6 @@ def _join(xp: Any, re: Any, im: Any) -> Any:
 
 def _imag_or_zero(g: Tensor) -> Tensor:
     return imag(g) if g._data.dtype.kind == "c" else g * 0
-
-
-def _i_over_conj(a: Tensor) -> Tensor:
-    """i / conj(a) = i·a/|a|², with 0 where a = 0 (the direction PyTorch's angle gradient takes)."""
-    r2 = real(a) * real(a) + imag(a) * imag(a)
-    safe = r2 + (r2 == 0).to(r2.dtype)
-    return _complex(-imag(a) / safe, real(a) / safe)
 
 
 def sgn(input: Tensor, *, out: Any = None) -> Tensor:

@@ -40,6 +40,7 @@ __all__ = [
 ]
 
 _SQRT_2 = math.sqrt(2.0)
+_SQRT1_2 = 0.7071067811865476  # C's M_SQRT1_2, the constant PyTorch's ndtr scales by
 _SQRT_2PI = math.sqrt(2 * math.pi)
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 
@@ -122,7 +123,7 @@ def _entr(x: np.ndarray) -> np.ndarray:
 
 
 def ndtr(input: Tensor, *, out: Any = None) -> Tensor:
-    """The standard normal CDF Φ(x) = ½ erfc(-x/√2).
+    """The standard normal CDF Φ(x) = (1 + erf(x/√2)) / 2, computed as PyTorch's (0 below x ≈ -5.5 in float32).
 
     Args:
         input (Tensor): any shape; integer and bool inputs are promoted to the default float.
@@ -137,9 +138,12 @@ def ndtr(input: Tensor, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, ndtr, locals(), grad="copy")
-    from .pointwise import erfc
+    from .arithmetic import add_number, mul_number
+    from .pointwise import erf
 
-    return erfc(-promote_float(tensor_of(input)) / _SQRT_2) * 0.5
+    # PyTorch's composition, node for node (MulBackward1, AddBackward1, ErfBackward0, MulBackward1)
+    scaled = mul_number.scalar(promote_float(tensor_of(input)), _SQRT1_2)
+    return mul_number.scalar(add_number.scalar(erf(scaled), 1.0), 0.5)
 
 
 _polygamma = Primitive(

@@ -33,6 +33,7 @@ from .lu import _permutation, lu_factor, lu_factor_ex, solve_triangular
 from .lu import lu_solve as _linalg_lu_solve
 from .products import outer
 from .structured import householder_product
+from .substitution import cholesky_solve_primitive
 
 __all__ = [
     "addr", "cholesky_inverse", "cholesky_solve", "dist", "geqrf", "lu", "lu_solve", "lu_unpack", "nuclear_norm",
@@ -204,8 +205,7 @@ def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False, *, out: A
     if out is not None:
         return write_out(out, cholesky_solve, locals(), SAME)
     check_matrix(input2, "cholesky_solve")
-    L = input2.mH if upper else input2
-    return solve_triangular(L.mH, solve_triangular(L, input, upper=False), upper=True)
+    return cholesky_solve_primitive(input, input2, upper=upper)
 
 
 def cholesky_inverse(input: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
@@ -364,6 +364,14 @@ def triangular_solve(
     check_tensors("triangular_solve", input=b, A=A)
     if out is not None:
         raise NotImplementedError("triangular_solve(): out= is not supported")
+    warnings.warn(
+        "torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangularand will be removed in a "
+        "future PyTorch release.\ntorch.linalg.solve_triangular has its arguments reversed and does not return a "
+        "copy of one of the inputs.\nX = torch.triangular_solve(B, A).solution\nshould be replaced with\n"
+        "X = torch.linalg.solve_triangular(A, B).",
+        UserWarning,
+        stacklevel=2,
+    )
     if transpose:
         X = solve_triangular(A.mT, b, upper=not upper, unitriangular=unitriangular)
     else:

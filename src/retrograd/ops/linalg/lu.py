@@ -3,8 +3,8 @@
 `lu` is the one primitive: partial pivoting as LAPACK's getrf does it (the first largest
 |entry| in the column; |re| + |im| for complex), batched over leading dims. Its derivative is
 PyTorch's (for square matrices Ā = P L⁻ᴴ [tril₋₁(Lᴴ L̄) + triu(Ū Uᴴ)] U⁻ᴴ, with the
-wide and tall variants below), and the others are compositions of it, `solve` and triangle masks, so they differentiate
-through those.
+wide and tall variants below), and the others are compositions of it and the triangular solve (a
+primitive of its own, in `substitution`), so they differentiate through those.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from ...tensor import Tensor
 from .. import autocast_policy as _autocast
 from ..kernels.out_arg import SAME, same, write_out
 from .common import LinAlgError, check_matrix, eye_like
-from .decompositions import solve
+from .substitution import solve_triangular_primitive
 
 __all__: list[str] = []  # torch.linalg names only: retrograd.linalg gathers them
 
@@ -337,9 +337,4 @@ def solve_triangular(
             f"linalg.solve_triangular: Expected A and B to have the same dtype, but found A of type "
             f"{A.dtype.kind_name} and B of type {B.dtype.kind_name} instead"
         )
-    n = A.shape[-1]
-    if unitriangular:
-        T = (A.triu(1) if upper else A.tril(-1)) + eye_like(A, n)
-    else:
-        T = A.triu() if upper else A.tril()
-    return solve(T, B, left=left)
+    return solve_triangular_primitive(A, B, upper=upper, left=left, unitriangular=unitriangular)

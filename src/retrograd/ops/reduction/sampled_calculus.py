@@ -10,6 +10,9 @@ from typing import Any
 
 from ... import dtypes as _dt
 from ...tensor import Tensor
+from ..creation import zeros
+from ..elementwise.arithmetic import div_number, mul_number
+from ..kernels.arg_types import invalid_combination
 from ..kernels.operands import numpy_alias, tensor_of, wrap_dim
 from ..shape.join import cat
 
@@ -61,19 +64,60 @@ def diff(
     return x
 
 
-def _spacing(y: Tensor, x: Tensor | None, dx: float | None, d: int) -> Any:
-    """The widths between samples along `d`: from `x` (1-D or shaped like `y`), or `dx`."""
-    if x is None:
-        return 1.0 if dx is None else dx
+# the overloads PyTorch lists when both `x` and `dx` are given
+_SIGNATURES = ("Tensor y, Tensor x, *, int dim = -1", "Tensor y, *, Number dx = 1, int dim = -1")
+
+
+def _sample_dim(y: Tensor, dim: int) -> int:
+    """`dim` wrapped against `y`, which must have one (a 0-d `y` has no samples to integrate)."""
+    if y.dim() == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return wrap_dim(dim, y.dim())
+
+
+def _check_real_dx(name: str, dx: Any) -> None:
+    if isinstance(dx, (bool, complex)):
+        raise RuntimeError(f"{name}: Currently, we only support dx as a real number.")
+
+
+def _later(t: Tensor, d: int) -> Tensor:
+    """All samples but the first along `d` (none of none)."""
+    length = t.shape[d]
+    return t.narrow(d, min(1, length), max(length - 1, 0))
+
+
+def _earlier(t: Tensor, d: int) -> Tensor:
+    """All samples but the last along `d` (none of none)."""
+    return t.narrow(d, 0, max(t.shape[d] - 1, 0))
+
+
+def _widths(name: str, y: Tensor, x: Tensor, d: int) -> Tensor:
+    """The widths `x[i + 1] - x[i]` along `d`, shaped to broadcast against `y`'s slices.
+
+    A 1-D `x` lies along `d`; a lower-dim `x` lines up with `y`'s trailing dims (NumPy's rule).
+    """
+    if y.dtype == _dt.bool_ or x.dtype == _dt.bool_:
+        raise RuntimeError(f"{name}: received a bool input for `x` or `y`, but bool is not supported")
     if x.dim() == 1:
         if x.shape[0] != y.shape[d]:
-            raise RuntimeError(
-                f"trapezoid: There must be one `x` value for each sample point, but got {x.shape[0]} "
-                f"`x` values and {y.shape[d]} sample points along dimension {d}"
-            )
-        widths = x[1:] - x[:-1]
-        return widths.reshape([-1] + [1] * (y.dim() - 1 - d))
-    return diff(x, dim=d)
+            raise RuntimeError(f"{name}: There must be one `x` value for each sample point")
+        x = x.view([x.shape[0] if i == d else 1 for i in range(y.dim())])
+    elif x.dim() < y.dim():
+        x = x.view([1] * (y.dim() - x.dim()) + list(x.shape))
+    return _later(x, d) - _earlier(x, d)
+
+
+def _scaled(t: Tensor, c: Any, *, divide: bool = False) -> Tensor:
+    """`t * c` (or `t / c`) by a number PyTorch's composite computed in C++: its node is
+    MulBackward1 (DivBackward1), not the Python operator's ...Backward0."""
+    if isinstance(c, Tensor) or not (t.dtype.is_floating_point or t.dtype.is_complex):
+        return t / c if divide else t * c  # promotes (integer samples integrate to floats)
+    return (div_number if divide else mul_number).scalar(t, c)
+
+
+def _pair_sums(y: Tensor, d: int) -> Tensor:
+    """`y[i] + y[i + 1]` along `d`: twice each trapezoid's mean height."""
+    return _earlier(y, d) + _later(y, d)
 
 
 def trapezoid(
@@ -103,13 +147,18 @@ def trapezoid(
         dim = numpy_alias("trapezoid", dim, -1, axis, "axis")
     y = tensor_of(y)
     if x is not None and dx is not None:
-        raise TypeError("trapezoid() received an invalid combination of arguments: got both x and dx")
-    d = wrap_dim(dim, y.dim())
-    length = y.shape[d]
-    if length == 0:
-        return y.sum(d)
-    heights = (y.narrow(d, 1, length - 1) + y.narrow(d, 0, length - 1)) / 2
-    return (heights * _spacing(y, x, dx, d)).sum(d)
+        raise invalid_combination("trapezoid", (y, x), _SIGNATURES, {"dx": dx})
+    d = _sample_dim(y, dim)
+    if y.shape[d] == 0:  # no samples integrate to 0, as in NumPy
+        return zeros(y.shape[:d] + y.shape[d + 1 :], dtype=y.dtype, device=y.device)
+    if x is not None:
+        return _scaled((_pair_sums(y, d) * _widths("trapezoid", y, tensor_of(x), d)).sum(d), 2.0, divide=True)
+    if y.dtype == _dt.bool_:
+        raise RuntimeError("trapezoid: received a bool input for `y`, but bool is not supported")
+    _check_real_dx("trapezoid", dx)
+    # With a constant spacing the rule is dx * (sum of y - half of each end), as PyTorch computes it.
+    ends = y.select(d, 0) + y.select(d, -1)
+    return _scaled(y.sum(d) - _scaled(ends, 0.5), 1.0 if dx is None else dx)
 
 
 def trapz(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1, axis: Any = None) -> Tensor:
@@ -155,9 +204,13 @@ def cumulative_trapezoid(
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("cumulative_trapezoid", dim, -1, axis, "axis")
     y = tensor_of(y)
-    d = wrap_dim(dim, y.dim())
-    length = y.shape[d]
-    if length == 0:
-        return y
-    heights = (y.narrow(d, 1, length - 1) + y.narrow(d, 0, length - 1)) / 2
-    return (heights * _spacing(y, x, dx, d)).cumsum(d)
+    if x is not None and dx is not None:
+        raise invalid_combination("cumulative_trapezoid", (y, x), _SIGNATURES, {"dx": dx})
+    d = _sample_dim(y, dim)
+    if x is not None:
+        sums = (_pair_sums(y, d) * _widths("cumulative_trapezoid", y, tensor_of(x), d)).cumsum(d)
+        return _scaled(sums, 2.0, divide=True)
+    if y.dtype == _dt.bool_:
+        raise RuntimeError("cumulative_trapezoid: received a bool input for `y`, but bool is not supported")
+    _check_real_dx("cumulative_trapezoid", dx)
+    return _scaled(_pair_sums(y, d), (1.0 if dx is None else dx) / 2.0).cumsum(d)

@@ -6,11 +6,13 @@ of every order come from theirs; only `logcumsumexp` has a rule of its own.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
 from ... import dtypes as _dt
+from ..._user_frames import user_stacklevel
 from ...backend import namespace
 from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
@@ -138,10 +140,29 @@ def cov(
             norm = total - correction
         else:
             norm = total - correction * (weights * aweights.to(x.dtype)).sum() / total
+    norm = _degrees_of_freedom(norm)
     centered = x - mean
     scaled = centered if weights is None else centered * weights
     result = scaled @ centered.mH / norm  # (the conjugate transpose: complex data as PyTorch)
-    return result.squeeze() if input.dim() < 2 else result
+    return result.squeeze()  # always, as PyTorch: one variable of (1, N) observations gives a 0-d result
+
+
+def _degrees_of_freedom(norm: Any) -> Any:
+    """cov's divisor, zero where it is not positive (PyTorch's inf/nan then, not a negative scale), with its warning.
+
+    Under vmap a weighted divisor differs per example: it is zeroed where needed without a
+    warning, since reading it would be data-dependent control flow.
+    """
+    if isinstance(norm, Tensor) and _vmap.active:
+        return where(norm > 0, norm, 0.0)
+    if bool(norm <= 0):
+        warnings.warn(
+            "cov(): degrees of freedom is <= 0. Correction should be strictly less than the number of observations.",
+            UserWarning,
+            stacklevel=user_stacklevel(),
+        )
+        return norm * 0
+    return norm
 
 
 def corrcoef(input: Tensor) -> Tensor:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ... import dtypes as _dt
+from ..._display_name import package_name
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
@@ -49,31 +49,32 @@ _overlap_add = Primitive(
 )
 
 
-def _pad_signal(x: Tensor, pad: int, mode: str) -> Tensor:
-    """Pad the last dim by `pad` on both sides: reflect, replicate, circular (by index) or constant."""
-    from ..indexing.masking import index_select
-    from ..shape.slicing import cat
+def _centre_padded(x: Tensor, pad: int, mode: str) -> Tensor:
+    """`x` padded by `pad` on both sides of its last dim, as PyTorch's stft pads it: viewed as
+    (1?, B?, L) for `F.pad` (its checks, messages and nodes: ReflectionPad1DBackward0, ...), then back."""
+    from ..fused import resample as rs
 
-    n = x.shape[-1]
+    shape = [1] * (3 - x.ndim) + list(x.shape)
+    x3 = x.view(shape)
+    n = shape[2]
     if mode == "constant":
-        zeros = Tensor._make(np.zeros(x.shape[:-1] + (pad,), x._data.dtype))
-        return cat([zeros, x, zeros], -1)
-    idx = np.arange(-pad, n + pad)
-    if mode == "reflect":
-        if pad >= n:
+        padded = rs.constant_pad(x3, ((0, 0), (0, 0), (pad, pad)), 0)
+    elif mode in _PAD_NODES:
+        if mode == "reflect" and pad >= n:
             raise RuntimeError(
                 f"Argument #4: Padding size should be less than the corresponding input dimension, but got: "
-                f"padding ({pad}, {pad}) at dimension {x.ndim - 1} of input {list(x.shape)}"
+                f"padding ({pad}, {pad}) at dimension 2 of input {shape}"
             )
-        idx = np.abs(idx)
-        idx = np.where(idx >= n, 2 * (n - 1) - idx, idx)
-    elif mode == "replicate":
-        idx = np.clip(idx, 0, n - 1)
-    elif mode == "circular":
-        idx = idx % n
+        if mode == "circular" and pad > n:
+            raise RuntimeError("Padding value causes wrapping around more than once.")
+        padded = rs.resample(x3, (2,), (rs.pad_map(n, pad, pad, mode),), _PAD_NODES[mode])
     else:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
-    return index_select(x, -1, Tensor._make(idx.astype(np.int64)))
+    return padded.view(padded.shape[3 - x.ndim :])
+
+
+# F.pad's nodes for the modes that read the signal's own samples
+_PAD_NODES = {"reflect": "ReflectionPad1DBackward0", "replicate": "ReplicationPad1DBackward0", "circular": "CopySlices"}
 
 
 def _n_fft_for_stft(n_fft: Any) -> int:
@@ -87,15 +88,10 @@ def _n_fft_for_stft(n_fft: Any) -> int:
     return n_fft
 
 
-def _window(window: Tensor | None, win_length: int, n_fft: int, like: Tensor, fname: str) -> Tensor:
-    """The window as a length-n_fft tensor, centred by zero padding; ones when not given."""
+def _window(window: Tensor | None, win_length: int, n_fft: int, like: Tensor) -> Tensor:
+    """The (checked) window as a length-n_fft tensor, centred by zero padding; ones when not given."""
     if window is None:
         return Tensor._make(np.ones(n_fft, like.dtype.to_real().np))
-    if window.ndim != 1 or window.shape[0] != win_length:
-        raise RuntimeError(
-            f"{fname}: expected a 1D window tensor of size equal to win_length={win_length}, but got window with "
-            f"size {list(window.shape)}"
-        )
     if win_length == n_fft:
         return window
     from ..shape.slicing import cat
@@ -105,13 +101,99 @@ def _window(window: Tensor | None, win_length: int, n_fft: int, like: Tensor, fn
     return cat([Tensor._make(zeros[0]), window, Tensor._make(zeros[1])], 0)
 
 
-def _check_sizes(n_fft: int, hop: int, win_length: int, fname: str, length: int | None = None) -> None:
-    if length is not None and not 0 < n_fft <= length:
-        raise RuntimeError(f"{fname}: expected 0 < n_fft < {length}, but got n_fft={n_fft}")
+# the dtypes whose ATen type string is a legacy tensor class ("torch.FloatTensor"); others read "CPUBoolType"
+_LEGACY_TYPE_NAMES = frozenset({"Byte", "Char", "Short", "Int", "Long", "Half", "Float", "Double"})
+
+
+def _aten_type_string(t: Tensor) -> str:
+    kind = t.dtype.kind_name
+    return f"{package_name()}.{kind}Tensor" if kind in _LEGACY_TYPE_NAMES else f"CPU{kind}Type"
+
+
+def _stft_error(
+    message: str, x: Tensor, n_fft: int, hop: int, win_length: int, window: Tensor | None,
+    normalized: bool, onesided: bool | None, return_complex: bool,
+) -> RuntimeError:
+    """PyTorch's stft error: the call described (the signal as padded, its type and sizes), then `message`."""
+    shown = "None" if window is None else f"{_aten_type_string(window)}{{{list(window.shape)}}}"
+    sided = "None" if onesided is None else int(onesided)
+    return RuntimeError(
+        f"stft({_aten_type_string(x)}{list(x.shape)}, n_fft={n_fft}, hop_length={hop}, win_length={win_length}, "
+        f"window={shown}, normalized={int(normalized)}, onesided={sided}, return_complex={int(return_complex)}, "
+        f"align_to_window=None) : {message}"
+    )
+
+
+def _check_stft_arguments(x: Tensor, n_fft: int, hop: int, win_length: int, window: Tensor | None, *call: Any) -> None:
+    """PyTorch's checks of the (padded) signal and the frame sizes, in its order; `call` describes the call."""
+
+    def refuse(message: str) -> RuntimeError:
+        return _stft_error(message, x, n_fft, hop, win_length, window, *call)
+
+    if x.ndim not in (1, 2):
+        raise refuse("expected a 1D or 2D tensor")
+    if not (x.is_floating_point() or x.is_complex()):
+        raise refuse("expected a tensor of floating point or complex values")
+    length = x.shape[-1]
+    if not 0 < n_fft <= length:
+        # PyTorch's message shows win_length as the n_fft it got
+        raise refuse(f"expected 0 < n_fft < {length}, but got n_fft={win_length}")
     if hop <= 0:
-        raise RuntimeError(f"{fname}: expected hop_length > 0, but got hop_length={hop}")
+        raise refuse(f"expected hop_length > 0, but got hop_length={hop}")
     if not 0 < win_length <= n_fft:
-        raise RuntimeError(f"{fname}: expected 0 < win_length <= n_fft, but got win_length={win_length}")
+        raise refuse(f"expected 0 < win_length <= n_fft, but got win_length={win_length}")
+    if window is not None and (window.ndim != 1 or window.shape[0] != win_length):
+        raise refuse(
+            f"expected a 1D window tensor of size equal to win_length={win_length}, but got window with size "
+            f"{list(window.shape)}"
+        )
+
+
+def _istft_call(
+    spec: Tensor, n_fft: int, hop: int, win_length: int, window: Tensor | None,
+    center: bool, normalized: bool, onesided: bool | None, length: int | None, return_complex: bool,
+) -> str:
+    """How PyTorch's istft errors begin: the call described (the spectrogram's type and sizes, the arguments)."""
+    shown = "None" if window is None else f"{_aten_type_string(window)}{{{list(window.shape)}}}"
+    sided = "None" if onesided is None else int(onesided)
+    return (
+        f"istft({_aten_type_string(spec)}{list(spec.shape)}, n_fft={n_fft}, hop_length={hop}, "
+        f"win_length={win_length}, window={shown}, center={int(center)}, normalized={int(normalized)}, "
+        f"onesided={sided}, length={length}, return_complex={int(return_complex)}) "
+    )
+
+
+def _check_istft_arguments(
+    spec: Tensor, n_fft: int, hop: int, win_length: int, window: Tensor | None, *call: Any
+) -> None:
+    """PyTorch's checks of the spectrogram and the frame sizes, in its order; `call` describes the call."""
+
+    def refuse(message: str) -> RuntimeError:
+        return RuntimeError(f"{_istft_call(spec, n_fft, hop, win_length, window, *call)}: {message}")
+
+    if spec.numel() == 0:
+        raise refuse("input tensor cannot be empty.")
+    if spec.ndim not in (2, 3):  # PyTorch counts the dims of the real view (one more)
+        raise refuse(f"expected a tensor with 3 or 4 dimensions, but got {spec.ndim + 1}")
+    n_freq = spec.shape[-2]
+    onesided = call[2]
+    if (n_freq != n_fft) if onesided is None else onesided:
+        if n_fft // 2 + 1 != n_freq:
+            raise refuse(
+                "expected the frequency dimension (3rd to the last) of the input tensor to match n_fft / 2 + 1 "
+                f"when onesided=True, but got {n_freq}"
+            )
+    elif n_freq != n_fft:
+        raise refuse(
+            "expected the frequency dimension (3rd to the last) of the input tensor to match n_fft when "
+            f"onesided=False, but got {n_freq}"
+        )
+    if not 0 < hop <= win_length:
+        raise refuse("expected 0 < hop_length <= win_length")
+    if not 0 < win_length <= n_fft:
+        raise refuse("expected 0 < win_length <= n_fft")
+    if window is not None and (window.ndim != 1 or window.shape[0] != win_length):
+        raise refuse("Invalid window shape. window has to be 1D and length of `win_length`")
 
 
 def stft(
@@ -165,8 +247,6 @@ def stft(
                 "that return_complex=True in a future PyTorch release."
             )
         return_complex = True
-    if x.ndim not in (1, 2):
-        raise RuntimeError(f"stft: expected a 1D or 2D tensor, but got {x.ndim}D tensor")
     hop = n_fft // 4 if hop_length is None else hop_length
     win_length = n_fft if win_length is None else win_length
     if window is None:
@@ -178,20 +258,30 @@ def stft(
             UserWarning,
             stacklevel=2,
         )
-    if x._data.dtype.kind in "biu":
-        x = x.to(_dt.get_default_dtype())
     if center:
-        x = _pad_signal(x, n_fft // 2, pad_mode)
-    _check_sizes(n_fft, hop, win_length, "stft", x.shape[-1])
-    w = _window(window, win_length, n_fft, x, "stft")
-    frames = _frames(x, n_fft, hop) * w  # (B?, n_frames, n_fft)
+        x = _centre_padded(x, n_fft // 2, pad_mode)
+    _check_stft_arguments(x, n_fft, hop, win_length, window, normalized, onesided, return_complex)
+    w = _window(window, win_length, n_fft, x)
+    signal_dim = x.ndim
+    if signal_dim == 1:  # PyTorch batches a single signal, then squeezes the batch away in place
+        x = x.unsqueeze(0)
+    frames = _frames(x, n_fft, hop) * w  # (B, n_frames, n_fft)
     onesided = (not is_complex) if onesided is None else onesided
     if onesided and is_complex:
         raise RuntimeError("Cannot have onesided output if window or input is complex")
     norm = "ortho" if normalized else "backward"
     spec = rfft(frames, norm=norm) if onesided else fft(frames, norm=norm)
-    spec = spec.transpose(-1, -2)  # (B?, n_freq, n_frames)
+    spec.transpose_(1, 2)  # (B, n_freq, n_frames), in place as PyTorch's (TransposeBackward1)
+    if signal_dim == 1:
+        spec.squeeze_(0)
     if not return_complex:
+        warnings.warn(
+            "stft with return_complex=False is deprecated. In a future pytorch release, stft will return complex "
+            "tensors for all inputs, and return_complex=False will raise an error.\nNote: you can still call "
+            "torch.view_as_real on the complex output to recover the old return format.",
+            UserWarning,
+            stacklevel=2,
+        )
         return view_as_real(spec)
     return spec
 
@@ -232,25 +322,16 @@ def istft(
     spec = tensor_of(input)
     if not isinstance(n_fft, int) or isinstance(n_fft, bool):
         raise TypeError(f"istft(): argument 'n_fft' (position 2) must be int, not {type(n_fft).__name__}")
-    if not spec.is_complex():
-        raise RuntimeError("istft requires a complex-valued input tensor.")
-    if spec.ndim not in (2, 3):
-        raise RuntimeError(f"istft: expected a tensor with 2 or 3 dimensions of complex, but got {spec.ndim}")
     hop = n_fft // 4 if hop_length is None else hop_length
     win_length = n_fft if win_length is None else win_length
-    _check_sizes(n_fft, hop, win_length, "istft")
+    if not spec.is_complex():
+        raise RuntimeError(
+            "istft requires a complex-valued input tensor matching the output from stft with return_complex=True."
+        )
+    call = (center, normalized, onesided, length, return_complex)
+    _check_istft_arguments(spec, n_fft, hop, win_length, window, *call)
     n_freq, n_frames = spec.shape[-2:]
     onesided = (n_freq != n_fft) if onesided is None else onesided
-    if onesided and n_fft // 2 + 1 != n_freq:
-        raise RuntimeError(
-            f"istft: expected the frequency dimension (3rd to the last) of the input tensor to match n_fft / 2 + 1 "
-            f"when onesided=True, but got {n_freq}"
-        )
-    if not onesided and n_freq != n_fft:
-        raise RuntimeError(
-            f"istft: expected the frequency dimension (3rd to the last) of the input tensor to match n_fft when "
-            f"onesided=False, but got {n_freq}"
-        )
     if window is None:
         warnings.warn(
             "A window was not provided. A rectangular window will be applied.Please provide the same window used "
@@ -259,30 +340,43 @@ def istft(
             UserWarning,
             stacklevel=2,
         )
+    single = spec.ndim == 2
+    if single:  # PyTorch batches a single spectrogram, then squeezes the batch away
+        spec = spec.unsqueeze(0)
     norm = "ortho" if normalized else "backward"
-    columns = spec.transpose(-1, -2)  # (B?, n_frames, n_freq)
-    if onesided:
-        if return_complex:
-            raise RuntimeError("cannot have onesided output if window or input is complex")
-        frames = irfft(columns, n=n_fft, norm=norm)
-    else:
+    columns = spec.transpose(1, 2)  # (B, n_frames, n_freq)
+    if return_complex:
+        if onesided:
+            raise RuntimeError("Cannot have onesided output if window or input is complex")
         frames = ifft(columns, n=n_fft, norm=norm)
-        if not return_complex:
-            frames = frames.real
-    w = _window(window, win_length, n_fft, frames, "istft")
+    else:
+        if window is not None and window.is_complex():
+            raise RuntimeError("Complex windows are incompatible with return_complex=False")
+        if not onesided:  # a real signal reads only the non-negative frequencies, as PyTorch's c2r transform
+            columns = columns.narrow(-1, 0, n_fft // 2 + 1)
+        frames = irfft(columns, n=n_fft, norm=norm)
+    w = _window(window, win_length, n_fft, frames)
     expected = n_fft + hop * (n_frames - 1)
     y = _overlap_add(frames * w, hop=hop, length=expected)
     w2 = (w * w.conj()).real if w.is_complex() else w * w
     envelope = _overlap_add_forward(np, np.broadcast_to(w2._data, (n_frames, n_fft)), hop, expected)
     start = n_fft // 2 if center else 0
     end = expected - (n_fft // 2 if center else 0) if length is None else start + length
-    end = min(end, expected)
-    if (np.abs(envelope[start:end]) < 1e-11).any():
-        raise RuntimeError("istft: window overlap add min: 0")
+    if (np.abs(envelope[start : min(end, expected)]) < 1e-11).any():
+        # PyTorch's message prints the failed test, a 0-d bool tensor holding True
+        described = _istft_call(tensor_of(input), n_fft, hop, win_length, window, *call)
+        raise RuntimeError(f"{described}window overlap add min: 1\n[ CPUBoolType{{}} ]")
     y = y[..., start:end] / Tensor._make(envelope[start:end].astype(w2._data.dtype))
-    if length is not None and y.shape[-1] < length:
-        from ..shape.slicing import cat
+    if single:
+        y = y.squeeze(0)
+    if end > expected:
+        from ..fused.resample import constant_pad
 
-        zeros = Tensor._make(np.zeros(y.shape[:-1] + (length - y.shape[-1],), y._data.dtype))
-        y = cat([y, zeros], -1)
+        warnings.warn(
+            "The length of signal is shorter than the length parameter. Result is being padded with zeros in the "
+            "tail. Please check your center and hop_length settings.",
+            UserWarning,
+            stacklevel=2,
+        )
+        y = constant_pad(y, ((0, 0),) * (y.ndim - 1) + ((0, end - expected),), 0)
     return y
