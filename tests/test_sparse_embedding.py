@@ -155,3 +155,33 @@ def test_check_invariants_false_skips_the_index_bounds_check():
         rg.sparse_coo_tensor([[5]], [1.0], (2,))
     s = rg.sparse_coo_tensor([[5]], [1.0], (2,), check_invariants=False)
     assert s._nnz() == 1 and s.shape == (2,)
+
+
+def _bag_run(m, mode, weighted):
+    m.manual_seed(0)
+    bag = m.nn.EmbeddingBag(6, 3, mode=mode, sparse=True, padding_idx=5)
+    psw = m.rand(7, requires_grad=True) if weighted else None
+    out = bag(m.tensor([1, 2, 5, 4, 1, 3, 5]), m.tensor([0, 3, 5]), per_sample_weights=psw)
+    (out * m.arange(3.0)).sum().backward()
+    g = bag.weight.grad
+    return g, (None if psw is None else psw.grad)
+
+
+@pytest.mark.parametrize(("mode", "weighted"), [("sum", False), ("sum", True), ("mean", False)])
+def test_embedding_bag_sparse_gradient(mode, weighted):
+    g, psw_grad = _bag_run(rg, mode, weighted)
+    assert g.is_sparse and g._indices().tolist() == [[1, 2, 4, 1, 3]]  # the padding positions dropped
+    if mode == "sum" and not weighted:  # each position gets its bag's output gradient, (0, 1, 2) per feature
+        assert g._values().tolist() == [[0.0, 1.0, 2.0]] * 5
+    if torch is not None:
+        t_g, t_psw = _bag_run(torch, mode, weighted)
+        assert g._indices().tolist() == t_g._indices().tolist()
+        np.testing.assert_array_equal(g._values().numpy(), t_g._values().numpy())
+        if weighted:
+            np.testing.assert_array_equal(psw_grad.numpy(), t_psw.numpy())
+
+
+def test_embedding_bag_sparse_refuses_scale_grad_by_freq():
+    bag = rg.nn.EmbeddingBag(6, 3, mode="sum", sparse=True, scale_grad_by_freq=True)
+    with pytest.raises(RuntimeError, match="scale_grad_by_freq not supported with sparse gradients"):
+        bag(rg.tensor([[1, 1]])).sum().backward()

@@ -245,19 +245,22 @@ _dense_backward = Primitive(
 )
 
 
-def _sparse_rule(g: Tensor, w_shape: tuple, idx: Any, padding_idx: int | None, scale_grad_by_freq: bool) -> Tensor:
-    # PyTorch's embedding_sparse_backward: one entry per looked-up position (repeats kept, so the
-    # gradient is uncoalesced), the padding_idx positions dropped, the rows of g as the values
+def _sparse_rows(rows: Tensor, idx: Any, keep: Any, w_shape: tuple, scale_grad_by_freq: bool) -> Tensor:
+    """PyTorch's embedding_sparse_backward: one entry per looked-up position (repeats kept, so the
+    gradient is uncoalesced) with the positions not in `keep` (padding) dropped, `rows` the values."""
     if scale_grad_by_freq:
         raise RuntimeError("embedding_backward: scale_grad_by_freq not supported with sparse gradients")
     from .sparse.layout import entries
 
+    if keep is not None and not keep.all():
+        idx, rows = idx[keep], rows[Tensor._make(keep)]
+    return entries(rows, idx.reshape(1, -1), w_shape)
+
+
+def _sparse_rule(g: Tensor, w_shape: tuple, idx: Any, padding_idx: int | None, scale_grad_by_freq: bool) -> Tensor:
     flat = idx.reshape(-1)
-    rows = g.reshape(-1, w_shape[1])
-    if padding_idx is not None:
-        keep = flat != padding_idx
-        flat, rows = flat[keep], rows[Tensor._make(keep)]
-    return entries(rows, flat.reshape(1, -1), w_shape)
+    keep = None if padding_idx is None else flat != padding_idx
+    return _sparse_rows(g.reshape(-1, w_shape[1]), flat, keep, w_shape, scale_grad_by_freq)
 
 
 _sparse_lookup = Primitive(
@@ -371,11 +374,32 @@ def _bag_max_rule(g: Tensor, w_shape: tuple, idx: Any, best: Any, empty: Any) ->
     return _dense_backward(per_position, idx=idx, n=w_shape[0], scale=None)
 
 
+def _bag_sparse_rule(g: Tensor, w_shape: tuple, idx: Any, bag: Any, n_bags: int, sizes: Any, freq: bool) -> Tensor:
+    # PyTorch's _embedding_bag_sparse_backward: the per-position rows, as embedding's sparse gradient
+    return _sparse_rows(_per_position(g, bag, sizes), idx, bag < n_bags, w_shape, freq)
+
+
+def _bag_weighted_sparse_rule(g: Tensor, w: Tensor, psw: Tensor, idx: Any, bag: Any, n_bags: int, sizes: Any,
+                              freq: bool) -> tuple:
+    per_position = _per_position(g, bag, sizes)
+    d_w = _sparse_rows(per_position * psw.reshape(-1, 1), idx, bag < n_bags, w.shape, freq)
+    return d_w, (_lookup(w, idx=idx, scale=None) * per_position).sum(1)
+
+
+def _bag_sum_sparse_forward(xp: Any, w: Any, *psw: Any, idx: Any, bag: Any, n_bags: int, sizes: Any,
+                            freq: bool) -> Any:
+    return _bag_sum_forward(xp, w, *psw, idx=idx, bag=bag, n_bags=n_bags, sizes=sizes, scale=None)
+
+
 _NODE = "EmbeddingBagBackward0"
 _BAG_SUM = Primitive("embedding_bag", _bag_sum_forward, [_bag_sum_rule], inputs=("w",), node_name=_NODE,
                      constant_edges=1)
 _BAG_WEIGHTED = Primitive("embedding_bag", _bag_sum_forward, [_bag_weighted_rule], inputs=("w", "psw"),
                           node_name=_NODE, joint=True)
+_BAG_SUM_SPARSE = Primitive("embedding_bag", _bag_sum_sparse_forward, [_bag_sparse_rule], inputs=("w",),
+                            node_name=_NODE, constant_edges=1)
+_BAG_WEIGHTED_SPARSE = Primitive("embedding_bag", _bag_sum_sparse_forward, [_bag_weighted_sparse_rule],
+                                 inputs=("w", "psw"), node_name=_NODE, joint=True)
 _BAG_MAX = Primitive("embedding_bag", _bag_max_forward, [_bag_max_rule], inputs=("w",), extras=("best", "empty"),
                      node_name=_NODE, constant_edges=1)
 
@@ -390,8 +414,11 @@ def embedding_bag(
     max_norm: float | None,
     norm_type: float,
     scale_grad_by_freq: bool,
+    sparse: bool = False,
 ) -> Tensor:
-    """(n_bags, D): the rows of `weight` (V, D) at the (checked) 1-D `input`, reduced per `bag` (see above)."""
+    """(n_bags, D): the rows of `weight` (V, D) at the (checked) 1-D `input`, reduced per `bag` (see above).
+
+    With `sparse` (sum and mean), the weight's gradient is a sparse COO tensor of the positions."""
     recording = recorded(weight) or (per_sample_weights is not None and recorded(per_sample_weights))
     idx = input._data.astype(np.int64, copy=recording)
     if max_norm is not None:
@@ -404,6 +431,11 @@ def embedding_bag(
     sizes = None
     if mode == "mean":
         sizes = namespace(idx).bincount(bag, minlength=n_bags + 1)[:n_bags].clip(1)[:, None].astype(weight._data.dtype)
+    if sparse:
+        attrs = {"idx": idx, "bag": bag, "n_bags": n_bags, "sizes": sizes, "freq": scale_grad_by_freq}
+        if per_sample_weights is None:
+            return _BAG_SUM_SPARSE(weight, **attrs)
+        return _BAG_WEIGHTED_SPARSE(weight, per_sample_weights, **attrs)
     if per_sample_weights is None:
         return _BAG_SUM(weight, idx=idx, bag=bag, n_bags=n_bags, sizes=sizes, scale=scale)
     return _BAG_WEIGHTED(weight, per_sample_weights, idx=idx, bag=bag, n_bags=n_bags, sizes=sizes, scale=scale)
