@@ -475,6 +475,29 @@ def test_is_compiling_and_threads():
     assert results == [12.0] * 60
 
 
+def _training_modes(m) -> list:
+    """What a compiled module and the one it wraps say about training mode, after each switch."""
+    compiled = m.compile(m.nn.Linear(2, 2))
+    seen = []
+    compiled._orig_mod.eval()  # the wrapped module's mode shows through the compiled one
+    seen.append((compiled.training, compiled._orig_mod.training))
+    compiled.train()
+    seen.append((compiled.training, compiled._orig_mod.training))
+    compiled.training = False  # the attribute itself is the wrapped module's
+    seen.append((compiled.training, compiled._orig_mod.training, "training" in compiled.__dict__))
+    return seen
+
+
+def test_compiled_module_training_is_the_wrapped_modules():
+    assert _training_modes(torch) == [(False, False), (True, True), (False, False, False)]
+
+
+@pytest.mark.pytorch
+def test_compiled_module_training_matches_pytorch():
+    torch_ = pytest.importorskip("torch")
+    assert _training_modes(torch) == _training_modes(torch_)
+
+
 def test_torch_compile_signature_matches_pytorch():
     torch_ = pytest.importorskip("torch")
     import inspect
