@@ -26,7 +26,7 @@ from .elementwise.clamp_where import where
 from .fused import loss as _loss
 from .fused import normalization as _norm
 from .indexing.keyed import reduce_at
-from .kernels.operands import recorded
+from .kernels.operands import recorded, refuse_inference_index
 
 __all__ = [
     "array_namespace",
@@ -265,6 +265,7 @@ def embedding(
     scale_grad_by_freq: bool,
 ) -> Tensor:
     """Rows of `weight` (V, D) picked by the (checked) integer `input` (*) -> (*, D); see above."""
+    refuse_inference_index(input, weight)
     idx = input._data.astype(np.int64, copy=recorded(weight))
     if max_norm is not None:
         _renorm_rows(weight, idx, max_norm, norm_type)
