@@ -96,3 +96,33 @@ def test_cdist_switches_to_the_matrix_product_past_25_rows_as_pytorch():
         np.testing.assert_allclose(by_products.detach().numpy(), theirs.detach().numpy(), rtol=1e-6, atol=1e-6)
         theirs.sum().backward()
         np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-4, atol=2e-2)
+
+
+# --- dist: PyTorch's promoted dtype, and its error for integer operands ------------------------------
+
+
+def _dist_outcomes(m):
+    f = m.tensor([1.5, 2.5])  # exact in bfloat16 and float16: the mixed pairs' distances are 0
+    pairs = [(f.bfloat16(), f), (f, f.bfloat16()), (f.half(), f.bfloat16()), (f, m.tensor([1, 2])),
+             (m.tensor([1, 2]), f), (f.double(), f), (m.tensor([1, 2]), m.tensor([1, 3]))]
+    seen = []
+    for x, y in pairs:
+        try:
+            d = m.dist(x, y)
+            seen.append((str(d.dtype).split(".")[-1], round(d.item(), 4)))
+        except RuntimeError as e:
+            seen.append(str(e))
+    return seen
+
+
+def test_dist_takes_the_promoted_dtype():
+    assert _dist_outcomes(rg) == [
+        ("float32", 0.0), ("float32", 0.0), ("float32", 0.0), ("float32", 0.7071), ("float32", 0.7071),
+        ("float64", 0.0), "norm(): input dtype should be either floating point or complex. Got Long instead.",
+    ]
+
+
+@pytest.mark.pytorch
+def test_dist_dtypes_match_pytorch():
+    torch = pytest.importorskip("torch")
+    assert _dist_outcomes(rg) == _dist_outcomes(torch)
