@@ -126,3 +126,13 @@ def test_dist_takes_the_promoted_dtype():
 def test_dist_dtypes_match_pytorch():
     torch = pytest.importorskip("torch")
     assert _dist_outcomes(rg) == _dist_outcomes(torch)
+
+
+@pytest.mark.parametrize("name", ["dot", "vdot"])
+def test_dot_and_vdot_dtype_error_both_say_dot(name):
+    message = r"^dot : expected both vectors to have same dtype, but found Float and Double$"
+    with pytest.raises(RuntimeError, match=message):
+        getattr(rg, name)(rg.ones(3), rg.ones(3, dtype=rg.float64))
+    if torch is not None:
+        with pytest.raises(RuntimeError, match=r"^dot : expected both vectors"):
+            getattr(torch, name)(torch.ones(3), torch.ones(3, dtype=torch.float64))

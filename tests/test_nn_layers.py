@@ -289,6 +289,8 @@ ERRORS = [
                                                            dropout_p=1.5),
     lambda m: m.nn.functional.scaled_dot_product_attention(m.zeros(1, 4, 2, 3), m.zeros(1, 3, 2, 3),
                                                            m.zeros(1, 3, 2, 3), enable_gqa=True),
+    lambda m: m.nn.functional.prelu(m.ones(2, 3), m.ones(1, dtype=m.float64)),  # no type promotion
+    lambda m: m.nn.functional.prelu(m.ones(2, 3, dtype=m.int64), m.ones(1)),
     # a mask that does not broadcast to the scores (a KV cache's mask sliced for another length)
     lambda m: m.nn.functional.scaled_dot_product_attention(m.zeros(1, 2, 10, 8), m.zeros(1, 2, 10, 8),
                                                            m.zeros(1, 2, 10, 8), m.ones(1, 1, 10, 12, dtype=m.bool)),
@@ -491,3 +493,8 @@ def test_layer_norm_double_backward_matches_finite_differences():
     x = rg.tensor(normal(3, 4), requires_grad=True)
     w = rg.tensor(normal(4, seed=1), requires_grad=True)
     assert rg.autograd.gradgradcheck(lambda a, b: rg.nn.functional.layer_norm(a, (4,), b), (x, w))
+
+
+def test_prelu_refuses_mixed_dtypes():
+    with pytest.raises(RuntimeError, match=r"^prelu: Type promoting not supported. Got Float and Double$"):
+        rg.nn.functional.prelu(rg.ones(2, 3), rg.ones(1, dtype=rg.float64))
