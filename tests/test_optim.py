@@ -1165,8 +1165,13 @@ def test_adamw_step_on_half_parameter_rounds_once_per_op(dtype):
 
 @pytest.mark.pytorch
 @pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
-@pytest.mark.parametrize("name", ["AdamW", "Adam"])
-def test_half_parameter_steps_match_pytorch(dtype, name):
+@pytest.mark.parametrize(("name", "options"), [
+    ("AdamW", {"lr": 3e-2, "weight_decay": 0.1}), ("Adam", {"lr": 3e-2, "weight_decay": 0.1}),
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.01}),
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
+    ("RMSprop", {"lr": 1e-2, "momentum": 0.5, "centered": True}),
+])
+def test_half_parameter_steps_match_pytorch(dtype, name, options):
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(3)
     # whole vectors of PyTorch's kernels (64 elements a row): their scalar tail computes Adam's
@@ -1175,10 +1180,10 @@ def test_half_parameter_steps_match_pytorch(dtype, name):
     seen = []
     for m in (rg, torch):
         p = m.tensor(start).to(getattr(m, dtype)).requires_grad_()
-        opt = getattr(m.optim, name)([p], lr=3e-2, weight_decay=0.1)
+        opt = getattr(m.optim, name)([p], **options)
         for g in grads:
             p.grad = m.tensor(g).to(p.dtype)
             opt.step()
-        seen.append((p.detach().float().numpy(), opt.state[p]["exp_avg_sq"].float().numpy()))
+        seen.append([p.detach().float().numpy()] + [b.float().numpy() for b in opt.state[p].values() if b.dim()])
     for ours, theirs in zip(*seen):  # (float16 underflows some squared averages to 0: NaN in both)
         np.testing.assert_array_equal(ours, theirs)
