@@ -455,6 +455,47 @@ def test_inference_tensors():
     ]
 
 
+def inference_index_story(m):
+    """What ops that keep an index or target for their backward do with an inference one: refuse it
+    when they record (PyTorch saves it), use it when nothing records."""
+    F = m.nn.functional
+    with m.inference_mode():
+        tokens = m.tensor([0, 2, 1])  # e.g. ids sampled under inference_mode, then trained on
+    w = m.ones(3, 4, requires_grad=True)
+    calls = {
+        "embedding": lambda: F.embedding(tokens, w),
+        "cross_entropy": lambda: F.cross_entropy(w, tokens),
+        "nll_loss": lambda: F.nll_loss(w, tokens),
+        "gather": lambda: w.gather(1, tokens.view(3, 1)),
+        "scatter": lambda: m.zeros(3, 4).scatter(1, tokens.view(3, 1), w),
+        "index_select": lambda: w.index_select(0, tokens),
+        "index_add": lambda: m.zeros(3, 4).index_add(0, tokens, w),
+        "take_along_dim": lambda: m.take_along_dim(w, tokens.view(3, 1), 1),  # PyTorch's helper copies it
+    }
+    story = {}
+    for name, call in calls.items():
+        try:
+            call()
+            story[name] = "ok"
+        except RuntimeError as e:
+            story[name] = str(e)
+        with m.no_grad():
+            call()  # nothing records: nothing to refuse
+    return story
+
+
+def test_inference_indices_refused_where_they_would_be_saved():
+    story = inference_index_story(rg)
+    assert story.pop("take_along_dim") == "ok"
+    assert story == dict.fromkeys(story, SAVE_REFUSAL) and len(story) == 7
+
+
+@pytest.mark.pytorch
+def test_inference_indices_as_pytorch():
+    torch = pytest.importorskip("torch")
+    assert inference_index_story(rg) == inference_index_story(torch)
+
+
 def test_inference_tensors_only_in_the_thread_in_inference_mode():
     entered, made = threading.Event(), threading.Event()
     seen = {}

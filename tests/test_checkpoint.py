@@ -230,3 +230,41 @@ def test_reentrant_checkpoint_refuses_grad_and_backward_inputs():
     # the non-reentrant checkpoint has no such limit
     out = checkpoint(lambda t: (t * t).sum(), x, use_reentrant=False)
     assert rg.autograd.grad(out, x)[0].item() == 2.0
+
+
+# --- autocast: the recomputation re-enters the forward's autocast -------------------------------------
+
+
+def _checkpointed_under_autocast(m, use_reentrant: bool) -> list:
+    """Gradients of a bfloat16-autocast segment, checkpointed or not, and the segment output's dtype."""
+    m.manual_seed(0)
+    block = m.nn.Sequential(m.nn.Linear(4, 8), m.nn.SiLU(), m.nn.Linear(8, 4))
+    x = m.randn(3, 4, requires_grad=True)
+    seen = []
+    for ckpt in (False, True):
+        block.zero_grad()
+        x.grad = None
+        with m.autocast("cpu", dtype=m.bfloat16):
+            h = m.utils.checkpoint.checkpoint(block, x, use_reentrant=use_reentrant) if ckpt else block(x)
+            loss = h.float().pow(2).sum()
+        loss.backward()  # outside the region: a recomputation without it would run in float32
+        seen.append((str(h.dtype), block[0].weight.grad.numpy().tolist(), x.grad.numpy().tolist()))
+    return seen
+
+
+@pytest.mark.parametrize("use_reentrant", [False, True])
+def test_recomputation_runs_under_the_forwards_autocast(use_reentrant):
+    plain, checkpointed = _checkpointed_under_autocast(rg, use_reentrant)
+    assert plain == checkpointed and plain[0] == "retrograd.bfloat16"
+    assert not rg.is_autocast_enabled("cpu") and rg.get_autocast_dtype("cpu") is rg.bfloat16
+
+
+@pytest.mark.pytorch
+@pytest.mark.parametrize("use_reentrant", [False, True])
+def test_recomputation_under_autocast_matches_pytorch(use_reentrant):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _checkpointed_under_autocast(rg, use_reentrant), _checkpointed_under_autocast(torch, use_reentrant)
+    for (d1, w1, x1), (d2, w2, x2) in zip(ours, theirs):
+        assert d1.split(".")[-1] == d2.split(".")[-1]
+        np.testing.assert_allclose(w1, w2, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(x1, x2, rtol=1e-5, atol=1e-6)

@@ -475,6 +475,60 @@ def test_is_compiling_and_threads():
     assert results == [12.0] * 60
 
 
+def _first_calls(m) -> list:
+    """The node names of a compiled module's outputs over its first calls, and the input's gradient."""
+    m.manual_seed(0)
+    model = m.nn.Sequential(m.nn.Linear(3, 4), m.nn.Tanh(), m.nn.Linear(4, 1))
+    compiled = m.compile(model)
+    x = m.randn(2, 3, requires_grad=True)
+    seen = []
+    for _ in range(2):
+        out = compiled(x)
+        out.sum().backward()
+        seen.append((type(out.grad_fn).__name__, out.detach().numpy().round(4).tolist()))
+    return seen + [x.grad.numpy().round(4).tolist()]
+
+
+def test_first_compiled_call_returns_the_recorded_codes_outputs():
+    seen = _first_calls(torch)
+    assert seen[0][0] == seen[1][0] == "CompiledFunctionBackward"  # not the eager graph's AddmmBackward0
+    assert seen[0][1] == seen[1][1]
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))
+    x = torch.randn(2, 3, requires_grad=True)
+    model(x).sum().backward()
+    assert seen[2] == (2 * x.grad).numpy().round(4).tolist()  # both calls' gradients accumulate
+
+
+@pytest.mark.pytorch
+def test_first_compiled_calls_match_pytorch():
+    torch_ = pytest.importorskip("torch")
+    assert _first_calls(torch) == _first_calls(torch_)
+
+
+def _training_modes(m) -> list:
+    """What a compiled module and the one it wraps say about training mode, after each switch."""
+    compiled = m.compile(m.nn.Linear(2, 2))
+    seen = []
+    compiled._orig_mod.eval()  # the wrapped module's mode shows through the compiled one
+    seen.append((compiled.training, compiled._orig_mod.training))
+    compiled.train()
+    seen.append((compiled.training, compiled._orig_mod.training))
+    compiled.training = False  # the attribute itself is the wrapped module's
+    seen.append((compiled.training, compiled._orig_mod.training, "training" in compiled.__dict__))
+    return seen
+
+
+def test_compiled_module_training_is_the_wrapped_modules():
+    assert _training_modes(torch) == [(False, False), (True, True), (False, False, False)]
+
+
+@pytest.mark.pytorch
+def test_compiled_module_training_matches_pytorch():
+    torch_ = pytest.importorskip("torch")
+    assert _training_modes(torch) == _training_modes(torch_)
+
+
 def test_torch_compile_signature_matches_pytorch():
     torch_ = pytest.importorskip("torch")
     import inspect

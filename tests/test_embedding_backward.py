@@ -154,3 +154,29 @@ def test_compiled_gradient_equals_eager():
         table.grad = None
         compiled(table, idx).backward()
     np.testing.assert_array_equal(table.grad.numpy(), eager)
+
+
+# --- float16/bfloat16: the gradient is accumulated in its own dtype, as PyTorch's kernel does ---------
+
+
+@pytest.mark.parametrize(("dtype", "tiny"), [("bfloat16", 2.0**-8), ("float16", 2.0**-11)])
+def test_half_gradient_rows_are_added_one_by_one_in_the_half_dtype(dtype, tiny):
+    # 1 + tiny is a tie that rounds back to 1, twice; summed in float32 first it would be 1 + 2·tiny
+    w = rg.zeros(2, 1, dtype=getattr(rg, dtype), requires_grad=True)
+    g = rg.tensor([[1.0], [tiny], [tiny]]).to(w.dtype)
+    rg.nn.functional.embedding(rg.tensor([0, 0, 0]), w).backward(g)
+    assert w.grad.dtype is w.dtype and w.grad.tolist() == [[1.0], [0.0]]
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize(("rows", "n"), [(16, 20), (8, 200), (4, 1000), (50, 64)])
+def test_half_gradient_vs_torch(dtype, rows, n):
+    rng = np.random.default_rng(rows + n)
+    idx, g = rng.integers(0, rows, n), rng.normal(size=(n, 8))
+    grads = []
+    for m in (rg, torch):
+        w = m.zeros(rows, 8, dtype=getattr(m, dtype), requires_grad=True)
+        m.nn.functional.embedding(m.tensor(idx), w).backward(m.tensor(g).to(w.dtype))
+        grads.append(w.grad.float().numpy())
+    assert np.array_equal(*grads)

@@ -129,3 +129,43 @@ def test_deprecation_warnings_match_pytorch():
             continue
         text = str(reference[0].message).split(" (Triggered internally")[0]
         assert [str(w.message) for w in mine] == [text]
+
+
+# --- dist: PyTorch's promoted dtype, and its error for integer operands ------------------------------
+
+
+def _dist_outcomes(m):
+    f = m.tensor([1.5, 2.5])  # exact in bfloat16 and float16: the mixed pairs' distances are 0
+    pairs = [(f.bfloat16(), f), (f, f.bfloat16()), (f.half(), f.bfloat16()), (f, m.tensor([1, 2])),
+             (m.tensor([1, 2]), f), (f.double(), f), (m.tensor([1, 2]), m.tensor([1, 3]))]
+    seen = []
+    for x, y in pairs:
+        try:
+            d = m.dist(x, y)
+            seen.append((str(d.dtype).split(".")[-1], round(d.item(), 4)))
+        except RuntimeError as e:
+            seen.append(str(e))
+    return seen
+
+
+def test_dist_takes_the_promoted_dtype():
+    assert _dist_outcomes(rg) == [
+        ("float32", 0.0), ("float32", 0.0), ("float32", 0.0), ("float32", 0.7071), ("float32", 0.7071),
+        ("float64", 0.0), "norm(): input dtype should be either floating point or complex. Got Long instead.",
+    ]
+
+
+@pytest.mark.pytorch
+def test_dist_dtypes_match_pytorch():
+    torch = pytest.importorskip("torch")
+    assert _dist_outcomes(rg) == _dist_outcomes(torch)
+
+
+@pytest.mark.parametrize("name", ["dot", "vdot"])
+def test_dot_and_vdot_dtype_error_both_say_dot(name):
+    message = r"^dot : expected both vectors to have same dtype, but found Float and Double$"
+    with pytest.raises(RuntimeError, match=message):
+        getattr(rg, name)(rg.ones(3), rg.ones(3, dtype=rg.float64))
+    if torch is not None:
+        with pytest.raises(RuntimeError, match=r"^dot : expected both vectors"):
+            getattr(torch, name)(torch.ones(3), torch.ones(3, dtype=torch.float64))

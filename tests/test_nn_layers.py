@@ -289,7 +289,29 @@ ERRORS = [
                                                            dropout_p=1.5),
     lambda m: m.nn.functional.scaled_dot_product_attention(m.zeros(1, 4, 2, 3), m.zeros(1, 3, 2, 3),
                                                            m.zeros(1, 3, 2, 3), enable_gqa=True),
+    lambda m: m.nn.functional.prelu(m.ones(2, 3), m.ones(1, dtype=m.float64)),  # no type promotion
+    lambda m: m.nn.functional.prelu(m.ones(2, 3, dtype=m.int64), m.ones(1)),
+    # a mask that does not broadcast to the scores (a KV cache's mask sliced for another length)
+    lambda m: m.nn.functional.scaled_dot_product_attention(m.zeros(1, 2, 10, 8), m.zeros(1, 2, 10, 8),
+                                                           m.zeros(1, 2, 10, 8), m.ones(1, 1, 10, 12, dtype=m.bool)),
+    lambda m: m.nn.functional.scaled_dot_product_attention(m.zeros(2, 4, 8), m.zeros(2, 6, 8), m.zeros(2, 6, 8),
+                                                           m.zeros(3, 4, 6)),
+    lambda m: m.nn.functional.scaled_dot_product_attention(m.zeros(1, 2, 4, 8), m.zeros(1, 2, 6, 8),
+                                                           m.zeros(1, 2, 6, 8), m.zeros(2, 1, 2, 4, 6)),
 ]
+
+
+@pytest.mark.parametrize(("mask_shape", "message"), [
+    ((1, 1, 10, 12), "The size of tensor a (10) must match the size of tensor b (12) at non-singleton dimension 3"),
+    ((3, 10, 10), "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 1"),
+    ((2, 1, 2, 10, 10), "output with shape [1, 2, 10, 10] doesn't match the broadcast shape [2, 1, 2, 10, 10]"),
+])
+def test_attention_mask_that_does_not_broadcast_to_the_scores(mask_shape, message):
+    q = rg.zeros(1, 2, 10, 8)  # scores (1, 2, 10, 10): the mask's shape is checked against them
+    for dtype in (rg.bool, rg.float32):
+        with pytest.raises(RuntimeError) as got:
+            rg.nn.functional.scaled_dot_product_attention(q, q, q, rg.ones(mask_shape, dtype=dtype))
+        assert str(got.value) == message
 
 
 @needs_torch
@@ -471,3 +493,8 @@ def test_layer_norm_double_backward_matches_finite_differences():
     x = rg.tensor(normal(3, 4), requires_grad=True)
     w = rg.tensor(normal(4, seed=1), requires_grad=True)
     assert rg.autograd.gradgradcheck(lambda a, b: rg.nn.functional.layer_norm(a, (4,), b), (x, w))
+
+
+def test_prelu_refuses_mixed_dtypes():
+    with pytest.raises(RuntimeError, match=r"^prelu: Type promoting not supported. Got Float and Double$"):
+        rg.nn.functional.prelu(rg.ones(2, 3), rg.ones(1, dtype=rg.float64))

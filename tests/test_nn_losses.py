@@ -350,3 +350,27 @@ def test_uint8_targets_are_accepted():
     a = rg.nn.functional.cross_entropy(x, rg.tensor([0, 3, 1], dtype=rg.uint8))
     b = rg.nn.functional.cross_entropy(x, rg.tensor([0, 3, 1]))
     assert a.item() == b.item()
+
+
+def _bce_logits_mixed(m):
+    """binary_cross_entropy_with_logits of half logits and float32 targets: dtype and value."""
+    x, t = m.tensor([0.5, -1.0, 2.0]), m.tensor([1.0, 0.0, 0.25])
+    seen = []
+    for half in (m.bfloat16, m.float16):
+        loss = m.nn.functional.binary_cross_entropy_with_logits(x.to(half), t)
+        seen.append((str(loss.dtype).split(".")[-1], round(loss.item(), 4)))
+    return seen
+
+
+def test_bce_with_logits_takes_the_promoted_dtype():
+    # float32, as the loss of the logits (exact in both half dtypes) with float32 targets
+    expected = float(np.mean(np.logaddexp(0, [0.5, -1.0, 2.0]) - np.array([0.5, -1.0, 2.0]) * [1.0, 0.0, 0.25]))
+    assert _bce_logits_mixed(rg) == [("float32", round(expected, 4))] * 2
+
+
+@needs_torch
+def test_bce_with_logits_mixed_dtypes_vs_torch():
+    ours, theirs = _bce_logits_mixed(rg), _bce_logits_mixed(torch)
+    assert [d for d, _ in ours] == [d for d, _ in theirs]
+    # PyTorch composes the loss from ops, rounding log1p(exp(-|x|)) to the logits' half dtype
+    np.testing.assert_allclose([v for _, v in ours], [v for _, v in theirs], atol=2e-4)

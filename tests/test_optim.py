@@ -1133,3 +1133,57 @@ def test_lbfgs_step_records_nothing_and_closure_sees_grad_mode() -> None:
         opt.step(closure)
     assert modes and all(modes)
     assert p.grad_fn is None and p.requires_grad
+
+
+# --- float16/bfloat16 parameters: each in-place op in float32, rounded once, as PyTorch's kernels -------
+
+
+def _half(values, dtype: str) -> np.ndarray:
+    """float32 `values` rounded to `dtype` and back (by way of retrograd's conversion)."""
+    return rg.tensor(np.asarray(values, np.float32)).to(getattr(rg, dtype)).float().numpy()
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_adamw_step_on_half_parameter_rounds_once_per_op(dtype):
+    p0, g = np.float32([0.75, -1.5, 0.3]), np.float32([0.2, -0.05, 1.3])
+    p0, g = _half(p0, dtype), _half(g, dtype)
+    lr, wd, (b1, b2), eps = 1e-2, 0.1, (0.9, 0.999), 1e-8
+    p = rg.tensor(p0).to(getattr(rg, dtype)).requires_grad_()
+    p.grad = rg.tensor(g).to(p.dtype)
+    optim.AdamW([p], lr=lr, betas=(b1, b2), eps=eps, weight_decay=wd).step()
+    # PyTorch's sequence, each in-place op computed in float32 (numbers too) and rounded to the dtype;
+    # NumPy's half arithmetic would round 0.1, 0.999 and each intermediate to the dtype first
+    param = _half(p0 * np.float32(1 - lr * wd), dtype)
+    exp_avg = _half(np.float32(1 - b1) * g, dtype)
+    exp_avg_sq = _half(np.float32(1 - b2) * g * g, dtype)
+    denom = _half(np.sqrt(exp_avg_sq), dtype)
+    denom = _half(denom / np.float32(math.sqrt(1 - b2)), dtype)
+    denom = _half(denom + _half(eps, dtype), dtype)
+    expected = _half(param + np.float32(-lr / (1 - b1)) * exp_avg / denom, dtype)
+    assert p.detach().float().numpy().tolist() == expected.tolist()
+
+
+@pytest.mark.pytorch
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize(("name", "options"), [
+    ("AdamW", {"lr": 3e-2, "weight_decay": 0.1}), ("Adam", {"lr": 3e-2, "weight_decay": 0.1}),
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.01}),
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
+    ("RMSprop", {"lr": 1e-2, "momentum": 0.5, "centered": True}),
+])
+def test_half_parameter_steps_match_pytorch(dtype, name, options):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    # whole vectors of PyTorch's kernels (64 elements a row): their scalar tail computes Adam's
+    # `grad.add(param, alpha=weight_decay)` with alpha·param rounded to the dtype first
+    start, grads = rng.normal(size=(8, 64)), rng.normal(size=(3, 8, 64))
+    seen = []
+    for m in (rg, torch):
+        p = m.tensor(start).to(getattr(m, dtype)).requires_grad_()
+        opt = getattr(m.optim, name)([p], **options)
+        for g in grads:
+            p.grad = m.tensor(g).to(p.dtype)
+            opt.step()
+        seen.append([p.detach().float().numpy()] + [b.float().numpy() for b in opt.state[p].values() if b.dim()])
+    for ours, theirs in zip(*seen):  # (float16 underflows some squared averages to 0: NaN in both)
+        np.testing.assert_array_equal(ours, theirs)

@@ -55,6 +55,18 @@ class OptimizedModule(Module):
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         return self._compiled_call(*args, **kwargs)
 
+    # `training` is the original module's: `model.eval()` on the module a compiled one wraps shows
+    # through it, and `compiled.train(False)` reaches the module that runs.
+    @property  # type: ignore[override]
+    def training(self) -> bool:
+        return self._modules["_orig_mod"].training
+
+    @training.setter
+    def training(self, mode: bool) -> None:
+        modules = self.__dict__.get("_modules")
+        if modules is not None and "_orig_mod" in modules:  # not Module.__init__'s default
+            modules["_orig_mod"].training = mode
+
     @property
     def code(self) -> str:
         """The generated source of the most recent call."""

@@ -2,9 +2,10 @@
 
 The first call with a given kind of arguments (shapes, dtypes, requires_grad, Python values,
 grad mode) runs the function eagerly with a recorder on, records the backward the engine would
-run, and generates one forward and one backward function. Later calls of that kind run the
-generated forward; the outputs share one `CompiledFunctionBackward` node whose `apply` runs the
-generated backward and hands the gradients to the engine, which accumulates them as usual.
+run, and generates one forward and one backward function, which it then runs on the same
+arguments for its result. Later calls of that kind run the generated forward only; the outputs of
+every call share one `CompiledFunctionBackward` node whose `apply` runs the generated backward and
+hands the gradients to the engine, which accumulates them as usual.
 """
 
 from __future__ import annotations
@@ -265,6 +266,10 @@ class CompiledFunction:
         entry, result = _record(self._fn, args, kwargs, tensors, self._fullgraph, self._module)
         self._cache.setdefault(key, []).append(entry)
         self._last = entry
+        if entry.generated is not None:
+            # the recorded code's outputs (the same values), so that the first call's, like every later
+            # one's and PyTorch's, hang from one CompiledFunctionBackward node and not the eager graph
+            return entry.run(tensors)
         return result
 
 

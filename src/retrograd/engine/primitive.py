@@ -82,6 +82,11 @@ class Primitive:
     must call the very kernels its rule's ops call, in the same order, so both give the same
     bits (compiled steps record the rules). They run inside the backward pass's errstate, so
     they may call a quiet primitive's kernel without the primitive's own.
+
+    `half_forward` (optional, one-input ops only) replaces the usual float16/bfloat16 path
+    (compute in float32, round the result once; see engine/bfloat16.py) for kernels where
+    PyTorch also rounds an intermediate value to the input's dtype (log_softmax's row sums):
+    `half_forward(xp, a, **attrs)` receives the half array and returns the half result.
     """
 
     __slots__ = (
@@ -105,6 +110,7 @@ class Primitive:
         "joint",
         "array_rules",
         "array_reads",
+        "half_forward",
     )
 
     def __init__(
@@ -124,6 +130,7 @@ class Primitive:
         array_rules: Sequence[Rule | None] = (),
         holomorphic: bool = False,
         saves_number: bool = False,
+        half_forward: Callable[..., Any] | None = None,
     ) -> None:
         if joint:  # the one rule stands for every input (and reads what all of them need)
             derivatives = tuple(derivatives) * len(inputs)
@@ -131,6 +138,8 @@ class Primitive:
             raise ValueError(f"{name}: an input may not be called 'out' (rules read the output by that name)")
         if len(derivatives) != len(inputs):
             raise ValueError(f"{name}: one derivative per input ({inputs}) is required")
+        if half_forward is not None and len(inputs) != 1:
+            raise ValueError(f"{name}: a half_forward is for one-input primitives")
         self.name = name
         self.node_name = node_name or _camel(name) + "Backward0"
         self.node_class = node_class(self.node_name)
@@ -158,6 +167,7 @@ class Primitive:
         self.storage_view = False
         self.saves_number = saves_number
         self.array_rules = _checked_array_rules(self, tuple(array_rules)) if array_rules else None
+        self.half_forward = _quiet(half_forward) if quiet and half_forward is not None else half_forward
         self.array_reads = tuple(_parameter_names(r)[1:] for r in array_rules)  # after (xp, g)
 
     def __call__(self, *tensors: Tensor, **attrs: Any) -> Any:
@@ -176,7 +186,11 @@ class Primitive:
         try:
             if len(tensors) == 1:
                 if (data.dtype is _BF16 or data.dtype is _F16) and not self.view:  # in float32, rounded once
-                    result = _bf16.forward(self.forward, xp, (data,), attrs)
+                    half = self.half_forward  # (or rounded where PyTorch's kernel rounds)
+                    if half is None:
+                        result = _bf16.forward(self.forward, xp, (data,), attrs)
+                    else:
+                        result = half(xp, data, **attrs)
                 else:
                     result = self.forward(xp, data, **attrs)
                 record = first._requires_grad and state.enabled

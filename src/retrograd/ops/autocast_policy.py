@@ -39,7 +39,7 @@ from .copying import to_dtype
 
 __all__ = [
     "active", "state", "lower_precision", "float32", "set_enabled", "enabled", "suspended", "run_in_float32",
-    "guard_key", "clear_cache",
+    "guard_key", "clear_cache", "settings", "applied",
 ]
 
 
@@ -85,6 +85,36 @@ class suspended:  # noqa: N801  (a context manager, named as a state)
 
     def __exit__(self, *exc_info: Any) -> None:
         set_enabled(self._was)
+
+
+def settings() -> tuple[bool, dtype, bool]:
+    """This thread's CPU autocast settings: (enabled, dtype, cache_enabled)."""
+    return state.cpu_enabled, state.cpu_dtype, state.cache_enabled
+
+
+class applied:  # noqa: N801  (a context manager, named as a state)
+    """CPU autocast as `settings()` gave it earlier, for the ops run inside; this thread's own after.
+
+    For work redone outside the region that first did it: a checkpointed segment recomputed during
+    the backward runs under the autocast of its forward (as PyTorch's checkpoint re-enters it), so
+    it saves the same tensors.
+    """
+
+    def __init__(self, saved: tuple[bool, dtype, bool]) -> None:
+        self._saved = saved
+
+    def __enter__(self) -> None:
+        self._outer = settings()
+        enabled, state.cpu_dtype, state.cache_enabled = self._saved
+        set_enabled(enabled)
+        state.nesting += 1
+
+    def __exit__(self, *exc_info: Any) -> None:
+        state.nesting -= 1
+        if state.nesting == 0:  # a region's exit: its cached casts go
+            clear_cache()
+        enabled, state.cpu_dtype, state.cache_enabled = self._outer
+        set_enabled(enabled)
 
 
 def run_in_float32(fn: Any, *args: Any, **kwargs: Any) -> Any:

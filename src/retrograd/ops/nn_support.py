@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..backend import meta, namespace
+from ..engine.bfloat16 import forward as bfloat16_forward
 from ..engine.primitive import Primitive
 from ..engine.vmap_hook import NOT_BATCHED
 from ..engine.vmap_hook import batched as _batched
@@ -26,7 +27,7 @@ from .elementwise.clamp_where import where
 from .fused import loss as _loss
 from .fused import normalization as _norm
 from .indexing.keyed import reduce_at
-from .kernels.operands import recorded
+from .kernels.operands import recorded, refuse_inference_index
 
 __all__ = [
     "array_namespace",
@@ -237,11 +238,22 @@ def _rows(xp: Any, w: Any, idx: Any, scale: Any) -> Any:
 
 
 _lookup = Primitive("embedding", _rows, [_lookup_rule], inputs=("w",))
+def _sum_half_rows(xp: Any, g: Any, idx: Any, n: int, scale: Any) -> Any:
+    """`_sum_rows` of a float16/bfloat16 `g` as PyTorch's kernel sums it: into a gradient of g's dtype,
+    row after row, each sum rounded (in float32 and rounded once, the sums of an index's many rows
+    would drift apart). With scale_grad_by_freq PyTorch scales each row inside its fused add, which
+    rounding the scaled rows first does not reproduce: that rarer case stays in float32."""
+    if scale is not None:
+        return bfloat16_forward(_sum_rows, xp, (g,), {"idx": idx, "n": n, "scale": scale})
+    return _sum_rows(xp, g, idx, n, None)
+
+
 _dense_backward = Primitive(
     "embedding_dense_backward",
     lambda xp, g, idx, n, scale: _sum_rows(xp, g, idx, n, scale),
     [_dense_rule],
     inputs=("g",),
+    half_forward=_sum_half_rows,
 )
 
 
@@ -294,6 +306,7 @@ def embedding(
     """Rows of `weight` (V, D) picked by the (checked) integer `input` (*) -> (*, D); see above.
 
     With `sparse`, the weight's gradient is a sparse COO tensor of the rows looked up."""
+    refuse_inference_index(input, weight)
     idx = input._data.astype(np.int64, copy=recorded(weight))
     if max_norm is not None:
         _renorm_rows(weight, idx, max_norm, norm_type)

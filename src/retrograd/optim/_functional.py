@@ -16,14 +16,19 @@ multiply-add once (add_ with alpha, addcmul_, lerp_), these round twice: a
 float32 result can differ from PyTorch's in its last bit. The public ops
 (`retrograd.add(..., alpha=)`, `addcmul`, `lerp`) reproduce the single rounding
 (ops.kernels.fused_multiply_add), at ~5x the memory traffic that an update over
-every parameter would pay on each step.
+every parameter would pay on each step. float16/bfloat16 buffers are updated in float32 and
+rounded once per in-place op, as PyTorch's kernels do (NumPy would round each intermediate, and
+each Python number, to the half dtype).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .. import ops as _ops
+from ..engine.bfloat16 import BF16, F16, added_number
 from ..ops import nn_support
 from ..ops.elementwise.complex_views import real_pairs_of_array, view_as_real
 from ..tensor import Tensor
@@ -66,13 +71,60 @@ class _TensorMath:
 TENSOR_MATH = _TensorMath()
 
 
+def _half(a: Any) -> bool:
+    """Whether `a` is a float16/bfloat16 array: PyTorch's kernels update those in float32."""
+    return isinstance(a, np.ndarray) and (a.dtype == BF16 or a.dtype == F16)
+
+
+def _in_float32(update: Any, target: Any, *operands: Any) -> None:
+    """`update(target, *operands)` for a float16/bfloat16 `target`, as PyTorch's in-place kernel
+    runs it: on float32 values (Python numbers staying float32, where NumPy would round them to
+    the half dtype first), the result rounded once into `target`."""
+    wide = target.astype(np.float32)
+    update(wide, *[o.astype(np.float32) if _half(o) else o for o in operands])
+    target[...] = wide
+
+
 def add_scaled_(target: Any, other: Any, alpha: Any) -> None:
-    """target += alpha * other (PyTorch's `target.add_(other, alpha=alpha)`)."""
+    """target += alpha * other (PyTorch's `target.add_(other, alpha=alpha)`, whose alpha a half
+    target rounds to its dtype first, as `add_` does a number)."""
+    if _half(target):
+        return _in_float32(add_scaled_, target, other, added_number(target, alpha))
     target += other * alpha
+
+
+def added_scaled(target: Any, other: Any, alpha: Any) -> Any:
+    """target + alpha * other, a new array (PyTorch's `target.add(other, alpha=alpha)`)."""
+    result = target.copy() if not isinstance(target, Tensor) else target.clone()
+    add_scaled_(result, other, alpha)
+    return result
+
+
+def scale_(target: Any, c: Any) -> None:
+    """target *= c (PyTorch's `mul_` by a number, which a half target multiplies in float32)."""
+    if _half(target):
+        return _in_float32(scale_, target, c)
+    target *= c
+
+
+def divide_(target: Any, c: Any) -> None:
+    """target /= c (PyTorch's `div_` by a number, in float32 for a half target)."""
+    if _half(target):
+        return _in_float32(divide_, target, c)
+    target /= c
+
+
+def add_number_(target: Any, c: Any) -> None:
+    """target += c (PyTorch's `add_` of a number, which it first rounds to a half target's dtype)."""
+    if _half(target):
+        return _in_float32(add_number_, target, added_number(target, c))
+    target += c
 
 
 def addcmul_(target: Any, t1: Any, t2: Any, value: Any) -> None:
     """target += value * t1 * t2, evaluated as PyTorch's `addcmul_` does."""
+    if _half(target):
+        return _in_float32(addcmul_, target, t1, t2, value)
     tmp = t1 * value
     tmp *= t2
     target += tmp
@@ -80,6 +132,8 @@ def addcmul_(target: Any, t1: Any, t2: Any, value: Any) -> None:
 
 def addcdiv_(target: Any, t1: Any, t2: Any, value: Any) -> None:
     """target += value * t1 / t2, evaluated as PyTorch's `addcdiv_` does."""
+    if _half(target):
+        return _in_float32(addcdiv_, target, t1, t2, value)
     tmp = t1 * value
     tmp /= t2
     target += tmp
@@ -91,6 +145,8 @@ def lerp_(start: Any, end: Any, weight: Any) -> None:
     For weight >= 0.5 PyTorch computes `end - (end - start) * (1 - weight)`, which
     is exact at weight == 1; keeping both branches keeps the roundings equal.
     """
+    if _half(start):
+        return _in_float32(lerp_, start, end, weight)
     diff = end - start
     if weight < 0.5:
         diff *= weight
@@ -129,9 +185,9 @@ def regularized_grad(param: Any, grad: Any, lr: Any, group: dict[str, Any]) -> A
     weight_decay = hyper(group.get("weight_decay", 0), group)  # Rprop and SparseAdam have none
     if weight_decay != 0:
         if group.get("decoupled_weight_decay"):
-            param *= 1 - lr * weight_decay
+            scale_(param, 1 - lr * weight_decay)
         else:
-            grad = grad + param * weight_decay
+            grad = added_scaled(grad, param, weight_decay)
     return grad
 
 

@@ -261,7 +261,7 @@ def adam_update(
         fused(grad, 1 - beta1, beta2, 1 - beta2, step_size, bias_correction2_sqrt, eps, param, exp_avg, exp_avg_sq)
         return
     F.lerp_(exp_avg, grad, 1 - beta1)
-    exp_avg_sq *= beta2
+    F.scale_(exp_avg_sq, beta2)
     F.addcmul_(exp_avg_sq, grad, grad, 1 - beta2)
     step_size = lr / (1 - beta1**step)
     bias_correction2_sqrt = (1 - beta2**step) ** 0.5
@@ -270,6 +270,6 @@ def adam_update(
         xp.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
         second = max_exp_avg_sq
     denom = xp.sqrt(second)
-    denom /= bias_correction2_sqrt
-    denom += eps
+    F.divide_(denom, bias_correction2_sqrt)
+    F.add_number_(denom, eps)
     F.addcdiv_(param, exp_avg, denom, -step_size)

@@ -121,7 +121,7 @@ def rmsprop_update(
     momentum: float,
 ) -> None:
     """One RMSprop step on one parameter, in place (grad_avg is None unless centered)."""
-    square_avg *= alpha
+    F.scale_(square_avg, alpha)
     F.addcmul_(square_avg, grad, grad, 1 - alpha)
     if grad_avg is not None:
         F.lerp_(grad_avg, grad, 1 - alpha)
@@ -130,9 +130,9 @@ def rmsprop_update(
         avg = xp.sqrt(avg, out=avg)
     else:
         avg = xp.sqrt(square_avg)
-    avg += eps
+    F.add_number_(avg, eps)
     if momentum > 0:
-        momentum_buffer *= momentum
+        F.scale_(momentum_buffer, momentum)
         F.addcdiv_(momentum_buffer, grad, avg, 1)
         F.add_scaled_(param, momentum_buffer, -lr)
     else:

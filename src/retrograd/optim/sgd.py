@@ -138,8 +138,8 @@ def sgd_update(
         if buf is None:
             buf = xp.copy(grad)
         else:
-            buf *= momentum
+            F.scale_(buf, momentum)
             F.add_scaled_(buf, grad, 1 - dampening)
-        grad = grad + buf * momentum if nesterov else buf
+        grad = F.added_scaled(grad, buf, momentum) if nesterov else buf
     F.add_scaled_(param, grad, -lr)
     return buf

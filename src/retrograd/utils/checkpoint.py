@@ -22,6 +22,7 @@ from ..engine.backward import backward as _backward
 from ..engine.backward import is_checkpoint_valid
 from ..engine.grad_mode import enable_grad, is_grad_enabled, no_grad
 from ..engine.graph import saved_tensors_hooks
+from ..ops import autocast_policy as _autocast
 from ..ops.creation import zeros
 from ..tensor import Tensor
 
@@ -41,6 +42,7 @@ class _Recompute(Function):
     def forward(ctx: Any, run: Callable, preserve_rng: bool, anchor: Tensor, *args: Any) -> Any:
         ctx.run = run
         ctx.rng_state = _random.get_rng_state() if preserve_rng else None
+        ctx.autocast = _autocast.settings()
         ctx.args = [None if isinstance(a, Tensor) else a for a in args]
         ctx.save_for_backward(*[a if isinstance(a, Tensor) else None for a in args])
         with no_grad():
@@ -62,7 +64,7 @@ class _Recompute(Function):
             outer = _random.get_rng_state()
             _random.set_rng_state(ctx.rng_state)
         try:
-            with enable_grad():
+            with enable_grad(), _autocast.applied(ctx.autocast):
                 outputs = ctx.run(*inputs)
         finally:
             if ctx.rng_state is not None:
@@ -124,6 +126,7 @@ class _NonReentrant:
                  determinism_check: str, debug: bool) -> None:
         self.function, self.args, self.kwargs = function, args, kwargs
         self.rng_state = _random.get_rng_state() if preserve_rng else None
+        self.autocast = _autocast.settings()  # the recomputation re-enters the forward's autocast
         self.check, self.debug = determinism_check == "default", debug
         self.forward_meta: list = []  # (shape, dtype) of each tensor saved by the first run
         self.recomputed: list | None = None
@@ -159,7 +162,7 @@ class _NonReentrant:
         if self.rng_state is not None:
             _random.set_rng_state(self.rng_state)
         try:
-            with enable_grad(), saved_tensors_hooks(keep, lambda nothing: nothing):
+            with enable_grad(), _autocast.applied(self.autocast), saved_tensors_hooks(keep, lambda nothing: nothing):
                 self.function(*self.args, **self.kwargs)
         finally:
             if outer is not None:

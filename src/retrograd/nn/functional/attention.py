@@ -13,6 +13,7 @@ import math
 from ... import _global_flags
 from ... import ops as _ops
 from ...dtypes import bool_, float32
+from ...engine.numpy_errors import broadcast_mismatch
 from ...engine.vmap_hook import hook as _vmap
 from ...ops.autocast_policy import active as _autocasting
 from ...ops.autocast_policy import lower_precision as _lower_precision
@@ -47,8 +48,9 @@ def _repeat_heads(query: Tensor, key: Tensor, value: Tensor) -> tuple[Tensor, Te
     return key.repeat_interleave(hq // hk, -3), value.repeat_interleave(hq // hv, -3)
 
 
-def _check_mask(attn_mask: Tensor | None, query: Tensor) -> None:
-    """PyTorch's error for a mask of a dtype it does not take."""
+def _check_mask(attn_mask: Tensor | None, query: Tensor, key: Tensor) -> None:
+    """PyTorch's error for a mask of a dtype it does not take, or of a shape that does not
+    broadcast to the scores' (*, L, S) (its broadcast error, the scores being tensor a)."""
     if attn_mask is None:
         return
     kind = attn_mask.dtype
@@ -57,6 +59,16 @@ def _check_mask(attn_mask: Tensor | None, query: Tensor) -> None:
             "Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: "
             f"{attn_mask.dtype.c10_name} and  query.dtype: {query.dtype.c10_name} instead."
         )
+    if query.dim() >= 2 and key.dim() >= 2:  # (fewer dims fail later, at the product, as PyTorch's)
+        scores = (*query.shape[:-1], key.shape[-2])
+        mismatch = broadcast_mismatch([scores, tuple(attn_mask.shape)])
+        if mismatch is not None:  # (NumPy's failure inside the kernel would name the wrong operands)
+            raise mismatch
+        n = max(len(scores), attn_mask.dim())
+        padded = (1,) * (n - len(scores)) + scores
+        broadcast = [max(a, b) for a, b in zip(padded, (1,) * (n - attn_mask.dim()) + tuple(attn_mask.shape))]
+        if broadcast != list(scores):  # PyTorch adds the mask to the scores in place
+            raise RuntimeError(f"output with shape {list(scores)} doesn't match the broadcast shape {broadcast}")
 
 
 def _and_causal(attn_mask: Tensor, length: int, source: int) -> Tensor:
@@ -124,7 +136,7 @@ def scaled_dot_product_attention(
     if enable_gqa and query.dim() >= 3:
         key, value = _repeat_heads(query, key, value)
     s = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
-    _check_mask(attn_mask, query)
+    _check_mask(attn_mask, query, key)
     if attn_mask is not None and is_causal:
         if not query.dim() == key.dim() == value.dim() == 4:  # PyTorch's math kernel refuses both
             raise RuntimeError(

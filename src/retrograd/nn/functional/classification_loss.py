@@ -25,6 +25,7 @@ from ...ops.autocast_policy import active as _autocasting
 from ...ops.autocast_policy import float32 as _float32
 from ...ops.elementwise.arithmetic import div_number, mul_number
 from ...ops.fused import loss as _loss
+from ...ops.kernels.operands import refuse_inference_index
 from ...tensor import Tensor
 
 __all__ = ["cross_entropy", "nll_loss"]
@@ -133,6 +134,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
         if r is not NOT_BATCHED:
             return r
     _check_target(input, target)
+    refuse_inference_index(target, input)
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"nll_loss_out_frame\" not implemented for '{input.dtype.kind_name}'")
     idx, wt, denom = _weights(input, target, weight, ignore_index)
@@ -194,6 +196,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
                     input, target, weight=weight, ignore_index=ignore_index, reduction=reduction)
         if r is not NOT_BATCHED:
             return r
+    if not target.dtype.is_floating_point:  # class indices, which the loss's node keeps
+        refuse_inference_index(target, input)
     if weight is None and label_smoothing == 0.0:  # the everyday call, with fewer checks
         fast = _loss.cross_entropy_indices(input, target, ignore_index, reduction)
         if fast is not None:

@@ -299,6 +299,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     _constant("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
     dtype = _promoted(input, target)
     w, p = (None if c is None else c.detach().to(dtype) for c in (weight, pos_weight))
+    if input.dtype != target.dtype:  # one dtype first: the node's bfloat16 path keeps the first operand's
+        input, target = input.to(dtype), target.to(dtype)
     return _pointwise.binary_cross_entropy_with_logits(input, target, w, p, reduction)
 
 

@@ -284,7 +284,8 @@ def rms_norm(
         input (Tensor): (*, *normalized_shape).
         normalized_shape (sequence of int): the trailing dims to normalise over.
         weight (Tensor, optional): a scale of shape `normalized_shape`.
-        eps (float, optional): added to the mean square; None uses the dtype's machine epsilon.
+        eps (float, optional): added to the mean square; None uses the machine epsilon of the dtype
+            it is computed in (float32's for float16 and bfloat16 input, which compute in float32).
 
     Returns:
         Tensor: `input`'s shape.
@@ -297,10 +298,12 @@ def rms_norm(
     """
     shape = _check_normalized_shape("rms_norm", input, normalized_shape, sep="")
     _check_affine("weight", weight, shape)
-    if eps is None:
-        eps = float(np.finfo(input.dtype.np).eps) if input.dtype.is_floating_point else 1.1920928955078125e-07
+    reduced = input.dtype in _REDUCED  # as PyTorch: float16 and bfloat16 computed in float32
+    if eps is None:  # the epsilon of the dtype computed in (float32's for float16 and bfloat16)
+        exact = input.dtype.is_floating_point and not reduced
+        eps = float(np.finfo(input.dtype.np).eps) if exact else 1.1920928955078125e-07
     dims = tuple(range(input.dim() - len(shape), input.dim()))
-    x = input.float() if input.dtype in _REDUCED else input  # as PyTorch: reduced precision computed in float32
+    x = input.float() if reduced else input
     out = x * (x.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
     out = out if weight is None else out * weight
     return out if out.dtype == input.dtype else out.to(input.dtype)  # the result in the input's dtype

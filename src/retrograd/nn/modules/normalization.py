@@ -149,7 +149,8 @@ class RMSNorm(Module):
 
     Args:
         normalized_shape (int or sequence of int): the trailing dims to normalise over.
-        eps (float, optional): added to the mean square; None uses the dtype's machine epsilon.
+        eps (float, optional): added to the mean square; None uses the machine epsilon of the dtype
+            it is computed in (float32's for float16 and bfloat16 input).
         elementwise_affine (bool): learn a `weight` of shape `normalized_shape` (ones) (default True).
         device (str or device, optional): where the parameters and buffers live.
         dtype (dtype, optional): their dtype (default float32).

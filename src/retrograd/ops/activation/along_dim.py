@@ -16,6 +16,7 @@ import numpy as np
 
 from ... import dtypes as _dt
 from ...backend.cuda_kernels import kernel
+from ...engine.bfloat16 import forward as bfloat16_forward
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.pointwise import sigmoid
@@ -113,12 +114,49 @@ def _log_softmax_forward(xp: Any, a: Any, dim: int | None) -> Any:
     return shifted
 
 
-# `dim` is None for 0-d inputs: the whole (single-element) tensor is the dimension.
-_softmax = Primitive(
-    "softmax",
-    _softmax_forward,
-    [lambda g, out, dim: out * (g - (g * out).sum(dim, keepdim=True))],  # y ⊙ (g - Σ g·y)
+def _log_softmax_half_forward(xp: Any, a: Any, dim: int | None) -> Any:
+    """log_softmax of float16/bfloat16 `a` as PyTorch's kernels give it: along the last dim, in
+    float32 with the row's Σ exp and then its log stored in `a`'s dtype (PyTorch keeps them in a
+    buffer of that dtype) before they are subtracted; along another dim, rounded once at the end."""
+    if dim is None or dim != a.ndim - 1 or a.size == 0:
+        return bfloat16_forward(_log_softmax_forward, xp, (a,), {"dim": dim})
+    wide = a.astype(np.float32)
+    shifted = wide - _row_max(xp, wide, dim)
+    row_sum = xp.exp(shifted).sum(axis=dim, keepdims=True).astype(a.dtype).astype(np.float32)
+    shifted -= xp.log(row_sum).astype(a.dtype).astype(np.float32)
+    return shifted.astype(a.dtype)
+
+
+def _softmax_backward_forward(xp: Any, g: Any, y: Any, dim: int | None) -> Any:
+    """y ⊙ (g - Σ g·y) on arrays, by the tensor ops the composed rule would call (the same bits);
+    float16/bfloat16 arrays arrive here in float32 and the result is rounded once, as PyTorch's."""
+    grad, out = Tensor._make(g), Tensor._make(y)
+    return (out * (grad - (grad * out).sum(dim, keepdim=True)))._data
+
+
+# the backward of softmax as one primitive (PyTorch's _softmax_backward_data): one rounding for
+# float16/bfloat16, and a create_graph gradient records SoftmaxBackwardDataBackward0 as PyTorch's
+_softmax_backward = Primitive(
+    "softmax_backward",
+    _softmax_backward_forward,
+    [
+        lambda gg, y, dim: _softmax_rule(gg, y, dim),  # linear in g: the same map applied to gg
+        # ∂/∂y of y ⊙ (g - Σ g·y): gg ⊙ (g - Σ g·y) - g · Σ gg·y
+        lambda gg, g, y, dim: gg * (g - (g * y).sum(dim, keepdim=True)) - g * (gg * y).sum(dim, keepdim=True),
+    ],
+    inputs=("g", "y"),
+    node_name="SoftmaxBackwardDataBackward0",
 )
+
+
+def _softmax_rule(g: Tensor, out: Tensor, dim: int | None) -> Tensor:
+    if type(g) is Tensor and type(out) is Tensor:
+        return _softmax_backward(g, out, dim=dim)
+    return out * (g - (g * out).sum(dim, keepdim=True))  # batched (vmap): composed of ops with batching rules
+
+
+# `dim` is None for 0-d inputs: the whole (single-element) tensor is the dimension.
+_softmax = Primitive("softmax", _softmax_forward, [_softmax_rule])  # y ⊙ (g - Σ g·y)
 def _log_softmax_backward_forward(xp: Any, g: Any, y: Any, dim: int | None) -> Any:
     fused = kernel(xp, "log_softmax_backward", g, y)
     if fused is not None:
@@ -156,6 +194,7 @@ def _log_softmax_rule(g: Tensor, out: Tensor, dim: int | None) -> Tensor:
 _log_softmax = Primitive(
     "log_softmax", _log_softmax_forward, [_log_softmax_rule],
     array_rules=[lambda xp, g, out, dim: _log_softmax_backward_forward(xp, g, out, dim)],
+    half_forward=_log_softmax_half_forward,
 )
 
 

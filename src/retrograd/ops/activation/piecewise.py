@@ -515,6 +515,10 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     if _autocasting[0]:
         input, weight = _lower_precision(input, weight)
     check_tensors("prelu", input=input, weight=weight)
+    if input._data.dtype != weight._data.dtype:  # PyTorch's kernel takes one dtype, checked first
+        raise RuntimeError(
+            f"prelu: Type promoting not supported. Got {input.dtype.kind_name} and {weight.dtype.kind_name}"
+        )
     floating(input, "prelu_cpu")
     n, nd = weight.numel(), input._data.ndim
     channels = input._data.shape[1] if nd >= 2 else 1

@@ -13,6 +13,7 @@ from typing import Any
 from ... import dtypes as _dt
 from ...backend import namespace
 from ...backend.cuda_kernels import kernel
+from ...engine.bfloat16 import BF16, F16
 from ...engine.grad_mode import state as grad_state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
@@ -108,9 +109,9 @@ def _gelu_backward_array(xp: Any, g: Any, a: Any, approximate: str) -> Any:
 
 def gelu_backward(g: Tensor, a: Tensor, approximate: str = "none") -> Tensor:
     """g·gelu'(a), recorded as one node when autograd records it."""
-    if not grad_state.enabled and type(g) is Tensor and type(a) is Tensor:  # nothing to record
+    if not grad_state.enabled and type(g) is Tensor and type(a) is Tensor and not _is_half(a):  # nothing to record
         return Tensor._make(_gelu_backward_array(namespace(a._data), g._data, a._data, approximate))
-    return _gelu_backward(g, a, approximate=approximate)
+    return _gelu_backward(g, a, approximate=approximate)  # (half dtypes: computed in float32, rounded once)
 
 
 def _gelu_rule(g: Tensor, a: Tensor, approximate: str) -> Tensor:
@@ -118,10 +119,36 @@ def _gelu_rule(g: Tensor, a: Tensor, approximate: str) -> Tensor:
 
 
 _gelu = Primitive("gelu", _gelu_forward, [_gelu_rule], quiet=True)
+
+
+def _is_half(t: Tensor) -> bool:
+    """Whether `t` is float16 or bfloat16, whose kernels compute in float32 and round once."""
+    return t._data.dtype is F16 or t._data.dtype is BF16
+
+
+# PyTorch's silu_backward: g·silu'(a) in one kernel (one rounding for float16/bfloat16). A
+# create_graph backward composes silu' from ops instead (as PyTorch), so these rules serve
+# forward-mode tangents through a backward (jacfwd of jacrev)
+_silu_backward = Primitive(
+    "silu_backward",
+    lambda xp, g, a: (Tensor._make(g) * _silu_slope(Tensor._make(a)))._data,
+    [lambda gg, a: gg * _silu_slope(a), lambda gg, g, a: gg * g * _silu_curvature(a)],
+    inputs=("g", "a"), node_name="SiluBackwardBackward0", quiet=True,
+)
+
+
+def _silu_rule(g: Tensor, a: Tensor) -> Tensor:
+    # PyTorch differentiates silu by its fused kernel when nothing records the backward, else by
+    # ops (infinitely_differentiable_silu_backward); the two differ only in float16/bfloat16 rounding
+    if not grad_state.enabled and type(g) is Tensor and type(a) is Tensor:
+        return _silu_backward(g, a)
+    return g * _silu_slope(a)
+
+
 _silu = Primitive(  # quiet: -inf · σ(-inf) is NaN, silently, as in PyTorch
     "silu",
     lambda xp, a: a * sigmoid_array(xp, a),
-    [lambda g, a: g * _silu_slope(a)],
+    [_silu_rule],
     quiet=True,
 )
 _mish = Primitive(
@@ -160,6 +187,11 @@ _hardswish = Primitive(  # quiet: a·6 may overflow to inf, silently, as in PyTo
 def _silu_slope(a: Tensor) -> Tensor:
     s = sigmoid(a)
     return s * (1 + a * (1 - s))  # σ(a)(1 + a(1 - σ(a)))
+
+
+def _silu_curvature(a: Tensor) -> Tensor:
+    s = sigmoid(a)
+    return s * (1 - s) * (2 + a * (1 - 2 * s))  # silu''(a) = σ(1 - σ)(2 + a(1 - 2σ))
 
 
 def _mish_slope(a: Tensor) -> Tensor:

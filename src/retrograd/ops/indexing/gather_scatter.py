@@ -24,7 +24,7 @@ from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
-from ..kernels.operands import constant, wrap_dim
+from ..kernels.operands import constant, refuse_inference_index, wrap_dim
 from ..kernels.out_arg import SAME, write_out
 from . import keyed as _keyed
 from .keyed import FlatKey, along_dim_key, check_bounds, check_index_dtype, putter, taker
@@ -286,7 +286,9 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None, *, ou
     indices = indices.expand(shape) if tuple(shape) != indices._data.shape else indices
     shape[d] = input._data.shape[d]
     input = input.expand(shape) if tuple(shape) != input._data.shape else input
-    return gather(input, d, indices)
+    # PyTorch's broadcasting helper hands gather a new tensor, so an inference `indices` passes here
+    # (not with dim=None, which gathers from `indices` itself)
+    return gather(input, d, Tensor._make(indices._data))
 
 
 # --- scatter_reduce ---------------------------------------------------------------------------
@@ -431,6 +433,7 @@ def _prod_grads(g: Tensor, a: Tensor, v: Tensor, out: Tensor, key: tuple, includ
 def _key_along(input: Tensor, dim: int, index: Tensor, op: str, src: Tensor | None) -> tuple[int, tuple]:
     """Check `index` for gather/scatter along `dim` and build its key."""
     name = "gather" if op == "gather" else "scatter"  # PyTorch's name for all the scatter ops
+    refuse_inference_index(index, input, *([] if src is None else [src]))
     idx = check_index_dtype(index, ("int64", "int32"), lambda k: RuntimeError(
         f"{name}(): Expected dtype int32/int64 for index"))
     shape = input._data.shape

@@ -19,7 +19,7 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.arg_types import check_tensors
 from ..kernels.guards import check_scalar_fits, store_scalar
-from ..kernels.operands import constant, on_one_device, recorded, wrap_dim
+from ..kernels.operands import constant, on_one_device, recorded, refuse_inference_index, wrap_dim
 from ..kernels.out_arg import same, write_out
 from . import keyed as _keyed
 from .keyed import FlatKey, broadcast_shape, check_bounds, check_index_dtype, dim_key, putter, taker
@@ -78,6 +78,7 @@ def index_select(input: Tensor, dim: int, index: Tensor, *, out: Any = None) -> 
         return r
     idx = check_index_dtype(index, ("int64", "int32"), lambda k: RuntimeError(
         "index_select(): Expected dtype int32 or int64 for index"))
+    refuse_inference_index(index, input)
     if idx.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     d, size = _dim_and_size(input, dim)
@@ -131,6 +132,7 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     _check_source_shape(input, source, d, idx)
     check_bounds(idx, size, False, lambda v: RuntimeError(
         f"index {v} is out of bounds for dimension {d} with size {size}"))
+    refuse_inference_index(index, input, source)
     src = source if alpha == 1 else source * alpha
     return _index_add(input, src, key=_key(input, d, idx), accumulate=True)
 

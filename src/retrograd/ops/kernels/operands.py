@@ -14,6 +14,7 @@ from ...dtypes import dtype
 from ...engine import primitive as _primitive
 from ...engine.bfloat16 import to_bfloat16
 from ...engine.grad_mode import state as _grad_mode
+from ...engine.inference import NO_VERSION, SAVE_REFUSAL
 from ...tensor import Tensor, _wrap_dim
 
 
@@ -133,6 +134,14 @@ def recorded(*inputs: Tensor) -> bool:
     Ops copy them when this holds; a compile recording traces the arrays themselves instead.
     """
     return _grad_mode.enabled and _primitive.tracer is None and any(t._requires_grad for t in inputs)
+
+
+def refuse_inference_index(index: Tensor, *inputs: Tensor) -> None:
+    """PyTorch's error for an inference tensor as the index (or target) of an op that records a
+    node: PyTorch saves it for the backward and refuses it there; here the node keeps an array
+    instead (see `recorded`), so the check is made here."""
+    if index._version_counter is NO_VERSION and recorded(*inputs):
+        raise RuntimeError(SAVE_REFUSAL)
 
 
 def conj_number(c: Any) -> Any:

@@ -24,7 +24,7 @@ from .. import autocast_policy as _autocast
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
 from ..kernels.arg_types import check_tensors
-from ..kernels.operands import numpy_alias
+from ..kernels.operands import numpy_alias, promote
 from ..kernels.out_arg import SAME, write_out
 from ..reduction.norms import dist_node, matrix_norm, vector_norm
 from ..shape.join import cat
@@ -93,9 +93,18 @@ def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:
         (tensor(5.), tensor(7.))
     """
     check_tensors("dist", input=input, other=other)
-    if not (_dt.is_floating(input._data.dtype) or input.is_complex()):  # as the norm of the difference would
-        return vector_norm(input - other, float(p))
+    result = _dt.result_type(input, other)
+    if not (result.is_floating_point or result.is_complex):
+        kind = (input - other).dtype.kind_name  # (two bool tensors: the subtraction's error first)
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got {kind} instead.")
+    if input.dtype != other.dtype and not (input.dtype in _WIDE and other.dtype in _WIDE):
+        # one dtype first, PyTorch's promoted one: the node's float16/bfloat16 path would otherwise
+        # keep the first operand's dtype, and NumPy would take an integer operand to float64
+        input, other = promote(input, other)
     return dist_node(input, other, p)
+
+
+_WIDE = (_dt.float32, _dt.float64, _dt.complex64, _dt.complex128)  # mixed, NumPy promotes them as PyTorch
 
 
 def renorm(input: Tensor, p: Any, dim: int, maxnorm: Any, *, out: Any = None) -> Tensor:

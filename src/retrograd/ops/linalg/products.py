@@ -274,8 +274,8 @@ def _check_vectors(a: Tensor, b: Tensor, name: str) -> None:
     if a._data.ndim != 1 or b._data.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {a._data.ndim}D and {b._data.ndim}D tensors")
     if a._data.dtype != b._data.dtype:
-        raise RuntimeError(
-            f"{name} : expected both vectors to have same dtype, but found "
+        raise RuntimeError(  # "dot" for vdot too: PyTorch's shared check names it so
+            "dot : expected both vectors to have same dtype, but found "
             f"{a.dtype.kind_name} and {b.dtype.kind_name}"
         )
     n, m = a._data.shape[0], b._data.shape[0]

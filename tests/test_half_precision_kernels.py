@@ -1,0 +1,164 @@
+"""float16 and bfloat16 results of kernels whose rounding PyTorch spells out in its own way.
+
+PyTorch computes these dtypes in float32 (its "opmath" type) and mostly rounds once at the end;
+the tests here pin the places where its kernels differ from that, and the constants they use.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+from retrograd import dtypes as _dt
+
+needs_storage = pytest.mark.skipif(not _dt.HAS_BFLOAT16, reason="bfloat16 tensors need ml_dtypes")
+HALVES = [pytest.param("bfloat16", marks=needs_storage), "float16"]
+
+
+# --- rms_norm's default eps: the float32 epsilon for the dtypes computed in float32 ------------------
+
+
+@pytest.mark.parametrize("dtype", HALVES)
+def test_rms_norm_default_eps_is_float32s_for_half_input(dtype):
+    # mean(x²) = 0.00025 is far below bfloat16's eps (0.0078) and float16's (0.00098): with either the
+    # result would shrink towards 0; with float32's (1.2e-7) it is x / rms = (1, 2) / √2.5
+    x = rg.tensor([[0.01, 0.02]]).to(getattr(rg, dtype))
+    out = rg.nn.functional.rms_norm(x, (2,))
+    assert out.dtype is x.dtype
+    expected = (np.array([1.0, 2.0]) / np.sqrt(2.5)).astype(np.float32)
+    np.testing.assert_allclose(out.float().numpy()[0], expected, rtol=4e-3)
+    module = rg.nn.RMSNorm(2, dtype=x.dtype)
+    assert rg.equal(module(x), out)
+
+
+@pytest.mark.pytorch
+@pytest.mark.parametrize("dtype", HALVES + ["float32", "float64"])
+def test_rms_norm_default_eps_matches_pytorch(dtype):
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(0).normal(size=(3, 8)) * 0.03
+    ours = rg.nn.functional.rms_norm(rg.tensor(x).to(getattr(rg, dtype)), (8,))
+    theirs = torch.nn.functional.rms_norm(torch.tensor(x).to(getattr(torch, dtype)), (8,))
+    assert np.array_equal(ours.double().numpy(), theirs.double().numpy())
+
+
+# --- log_softmax along the last dim: the row's log Σ exp is rounded to the dtype first --------------
+
+
+def _rounded(values, dtype: str):
+    """float64 `values` rounded to `dtype` (by way of float32, as PyTorch converts)."""
+    return rg.tensor(np.asarray(values, dtype=np.float64)).to(getattr(rg, dtype))
+
+
+@pytest.mark.parametrize(("dtype", "expected"), [
+    pytest.param("bfloat16", [-1.1875, -1.1875, -0.94140625], marks=needs_storage),
+    # one rounding at the end would give -1.189453125, -0.93896484375
+    ("float16", [-1.1884765625, -1.1884765625, -0.9384765625]),
+])
+def test_log_softmax_last_dim_rounds_the_row_sum_and_its_log(dtype, expected):
+    x = rg.tensor([0.0, 0.0, 0.25]).to(getattr(rg, dtype))
+    assert rg.log_softmax(x, 0).tolist() == expected
+    assert rg.log_softmax(x.view(1, 3), -1).tolist() == [expected]  # the loss's log_softmax too
+    # Σ exp(x - max) = 2e^-0.25 + 1 rounds to the dtype, then its log does, then x - max - log is rounded
+    row_sum = _rounded(2 * np.exp(-0.25) + 1, dtype).double().item()
+    log_sum = _rounded(np.log(row_sum), dtype).double().item()
+    assert expected == _rounded(np.array([0.0, 0.0, 0.25]) - 0.25 - log_sum, dtype).tolist()
+
+
+@pytest.mark.parametrize("dtype", HALVES)
+def test_log_softmax_other_dims_round_once(dtype):
+    x = rg.tensor([[0.0], [0.0], [0.25]]).to(getattr(rg, dtype))
+    exact = np.log(np.exp([0.0, 0.0, 0.25]) / np.exp([0.0, 0.0, 0.25]).sum())
+    assert rg.log_softmax(x, 0).flatten().tolist() == _rounded(exact, dtype).tolist()
+
+
+# --- backward kernels that PyTorch fuses: computed in float32, rounded once -------------------------
+
+
+def _inputs(dtype: str, n: int = 64):
+    rng = np.random.default_rng(7)
+    x = rg.tensor(rng.normal(size=n) * 2).to(getattr(rg, dtype)).requires_grad_()
+    g = rg.tensor(rng.normal(size=n)).to(getattr(rg, dtype))
+    return x, g, x.detach().double().numpy(), g.double().numpy()
+
+
+def _sigmoid(a):
+    return 1 / (1 + np.exp(-a))
+
+
+def _gelu_slope(a):
+    erf = np.vectorize(math.erf)
+    return 0.5 * (1 + erf(a / math.sqrt(2))) + a * np.exp(-a * a / 2) / math.sqrt(2 * math.pi)
+
+
+def _softmax(a):
+    e = np.exp(a - a.max())
+    return e / e.sum()
+
+
+FUSED_BACKWARDS = {  # op, and its input gradient from float64 x, g (and the half output y)
+    "silu": (rg.nn.functional.silu, lambda x, g, y: g * _sigmoid(x) * (1 + x * (1 - _sigmoid(x)))),
+    "gelu": (rg.nn.functional.gelu, lambda x, g, y: g * _gelu_slope(x)),
+    "softmax": (lambda t: rg.softmax(t, -1), lambda x, g, y: y * (g - (g * y).sum())),
+    "log_softmax": (lambda t: rg.log_softmax(t, -1), lambda x, g, y: g - np.exp(y) * g.sum()),
+    "tanh": (rg.tanh, lambda x, g, y: g * (1 - y * y)),  # float16: once NumPy computed it in float16
+}
+
+
+@pytest.mark.parametrize("op", list(FUSED_BACKWARDS))
+@pytest.mark.parametrize("dtype", HALVES)
+def test_fused_backward_rounds_once(op, dtype):
+    fn, expected_grad = FUSED_BACKWARDS[op]
+    x, g, xs, gs = _inputs(dtype)
+    y = fn(x)
+    (grad,) = rg.autograd.grad(y, x, g)
+    assert grad.dtype is x.dtype
+    assert grad.tolist() == _rounded(expected_grad(xs, gs, y.detach().double().numpy()), dtype).tolist()
+
+
+@pytest.mark.pytorch
+@pytest.mark.parametrize("op", list(FUSED_BACKWARDS))
+@pytest.mark.parametrize("dtype", HALVES)
+def test_fused_backward_matches_pytorch_bit_for_bit(op, dtype):
+    torch = pytest.importorskip("torch")
+    fn, _ = FUSED_BACKWARDS[op]
+    x, g, xs, gs = _inputs(dtype)
+    (ours,) = rg.autograd.grad(fn(x), x, g)
+    tx = torch.tensor(xs, dtype=getattr(torch, dtype), requires_grad=True)
+    theirs_fn = {"silu": torch.nn.functional.silu, "gelu": torch.nn.functional.gelu, "tanh": torch.tanh,
+                 "softmax": lambda t: torch.softmax(t, -1), "log_softmax": lambda t: torch.log_softmax(t, -1)}[op]
+    (theirs,) = torch.autograd.grad(theirs_fn(tx), tx, torch.tensor(gs, dtype=getattr(torch, dtype)))
+    assert ours.tolist() == theirs.tolist()
+
+
+@pytest.mark.pytorch
+@pytest.mark.parametrize("dtype", HALVES)
+@pytest.mark.parametrize("shape", [(3,), (4, 10), (8, 64), (2, 3, 33)])
+def test_log_softmax_forward_matches_pytorch_bit_for_bit(dtype, shape):
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(1).normal(size=shape)
+    for dim in range(len(shape)):
+        ours = rg.log_softmax(rg.tensor(x).to(getattr(rg, dtype)), dim)
+        theirs = torch.log_softmax(torch.tensor(x).to(getattr(torch, dtype)), dim)
+        assert ours.double().numpy().tolist() == theirs.double().numpy().tolist()
+
+
+def test_softmax_and_silu_double_backward_records_as_pytorch():
+    x = rg.randn(2, 5, dtype=rg.float64, requires_grad=True)
+    (g,) = rg.autograd.grad(rg.softmax(x, -1), x, rg.randn(2, 5, dtype=rg.float64), create_graph=True)
+    assert type(g.grad_fn).__name__ == "SoftmaxBackwardDataBackward0"
+    assert g.grad_fn.next_functions[0] == (None, 0)
+    assert type(g.grad_fn.next_functions[1][0]).__name__ == "SoftmaxBackward0"
+    (g,) = rg.autograd.grad(rg.nn.functional.silu(x), x, rg.ones(2, 5, dtype=rg.float64), create_graph=True)
+    assert type(g.grad_fn).__name__ == "MulBackward0"  # PyTorch composes silu' from ops under create_graph
+    assert rg.autograd.gradgradcheck(lambda t: rg.softmax(t, -1), (x,))
+    assert rg.autograd.gradgradcheck(rg.nn.functional.silu, (x,))
+
+
+def test_half_forward_is_for_one_input_primitives():
+    from retrograd.engine.primitive import Primitive
+
+    with pytest.raises(ValueError, match="one-input primitives"):
+        Primitive("pair", lambda xp, a, b: a + b, [None, None], inputs=("a", "b"), half_forward=lambda xp, a, b: a)
