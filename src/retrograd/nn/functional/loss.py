@@ -297,8 +297,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
         raise ValueError(f"Target size ({target.shape!r}) must be the same as input size ({input.shape!r})")
     _constant("binary_cross_entropy_with_logits", "weight", weight)
     _constant("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
-    dtype = _promoted(input, target)
-    w, p = (None if c is None else c.detach().to(dtype) for c in (weight, pos_weight))
+    w, p = (None if c is None else c.detach() for c in (weight, pos_weight))
     return _pointwise.binary_cross_entropy_with_logits(input, target, w, p, reduction)
 
 

@@ -42,6 +42,11 @@ class LinAlgError(RuntimeError):
     """
 
 
+# PyTorch's class is torch._C._LinAlgError (torch.linalg.LinAlgError names it), so programs that
+# print `type(e).__name__` print "_LinAlgError".
+LinAlgError.__name__ = LinAlgError.__qualname__ = "_LinAlgError"
+
+
 def check_same_dtype(a: Tensor, b: Tensor) -> None:
     """PyTorch's 'expected scalar type X but found Y' for kernels that do not promote."""
     if a._data.dtype != b._data.dtype:
