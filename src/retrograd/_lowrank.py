@@ -13,6 +13,7 @@ from __future__ import annotations
 from . import dtypes as _dt
 from . import linalg, sparse
 from ._layouts import sparse_coo
+from ._linalg_utils import floating_dtype, matmul
 from .ops import mean, ones, sparse_coo_tensor, zeros
 from .random import randn
 from .tensor import Tensor
@@ -20,26 +21,19 @@ from .tensor import Tensor
 __all__ = ["svd_lowrank", "pca_lowrank"]
 
 
-def _floating_dtype(A: Tensor) -> _dt.dtype:
-    """A's dtype when it is float16/32/64 (or complex), else float32: the dtype of the random test matrix."""
-    if A.is_complex() or A.dtype in (_dt.float16, _dt.float32, _dt.float64):
-        return A.dtype
-    return _dt.float32
-
-
-def _matmul(A: Tensor, B: Tensor) -> Tensor:
-    """A @ B for a dense or sparse COO A and a dense B."""
-    return sparse.mm(A, B) if A.layout == sparse_coo else A.matmul(B)
+def _test_matrix_dtype(A: Tensor) -> _dt.dtype:
+    """The dtype of the random test matrix: A's when complex, else its floating dtype."""
+    return A.dtype if A.is_complex() else floating_dtype(A)
 
 
 def _approximate_basis(A: Tensor, q: int, niter: int, M: Tensor | None) -> Tensor:
     """Q `(*, m, q)` with orthonormal columns such that Q Qᴴ (A - M) approximates A - M (Halko et al., Alg. 4.4)."""
-    R = randn(A.shape[-1], q, dtype=_floating_dtype(A), device=A.device)
+    R = randn(A.shape[-1], q, dtype=_test_matrix_dtype(A), device=A.device)
 
     def times(right: Tensor, adjoint: bool) -> Tensor:  # (A - M) @ right, or its adjoint's, M never subtracted
         a, m = (A.mH, None if M is None else M.mH) if adjoint else (A, M)
-        X = _matmul(a, right)
-        return X if m is None else X - _matmul(m, right)
+        X = matmul(a, right)
+        return X if m is None else X - matmul(m, right)
 
     Q = linalg.qr(times(R, adjoint=False)).Q
     for _ in range(niter):
@@ -56,7 +50,7 @@ def _svd_lowrank(A: Tensor, q: int, niter: int, M: Tensor | None) -> tuple[Tenso
         A = A.mH
         M = None if M is None else M.mH
     Q = _approximate_basis(A, q, niter, M)
-    B = _matmul(A.mH, Q).mH if A.layout == sparse_coo else Q.mH.matmul(A)
+    B = matmul(A.mH, Q).mH if A.layout == sparse_coo else Q.mH.matmul(A)
     if M is not None:
         B = B - Q.mH.matmul(M)
     U, S, Vh = linalg.svd(B, full_matrices=False)
@@ -100,8 +94,8 @@ def _sparse_column_means(A: Tensor) -> Tensor:
     columns = c.indices()[0]
     indices = zeros(2, len(columns), dtype=columns.dtype, device=columns.device)
     indices[0] = columns
-    C_t = sparse_coo_tensor(indices, c.values(), (n, 1), dtype=_floating_dtype(A), device=A.device)
-    return sparse.mm(C_t, ones(1, m, dtype=_floating_dtype(A), device=A.device)).mT
+    C_t = sparse_coo_tensor(indices, c.values(), (n, 1), dtype=floating_dtype(A), device=A.device)
+    return sparse.mm(C_t, ones(1, m, dtype=floating_dtype(A), device=A.device)).mT
 
 
 def pca_lowrank(
