@@ -28,7 +28,7 @@ from ..kernels.operands import numpy_alias
 from ..kernels.out_arg import SAME, write_out
 from ..reduction.norms import dist_node, matrix_norm, vector_norm
 from ..shape.join import cat
-from .common import check_matrix, eye_like
+from .common import check_matrix, eye_like, refuse_low_precision
 from .lu import _permutation, lu_factor, lu_factor_ex, solve_triangular
 from .lu import lu_solve as _linalg_lu_solve
 from .products import outer
@@ -498,6 +498,7 @@ def ormqr(
         return _autocast.run_in_float32(ormqr, input, input2, input3, left, transpose, out=out)
     if out is not None:
         return write_out(out, ormqr, locals(), SAME)
+    refuse_low_precision(input, "ormqr")
     m, n = input.shape[-2], input.shape[-1]
     if n < m:  # zero columns and τ = 0 add identity reflectors: Q becomes square
         input = _pad_columns(input, m - n)
