@@ -77,7 +77,7 @@ def _refused(name: str) -> tuple[type[Exception], str]:
     return RuntimeError, f"{name}: Low precision dtypes not supported. Got {{}}"
 
 
-_LOW_PRECISION = {
+_LOW_PRECISION: dict[str, tuple[type[Exception], str]] = {
     "linalg.qr": _kernel("geqrf_cpu"), "geqrf": _kernel("geqrf_cpu"),
     "torch.linalg.householder_product": _kernel("orgqr_cpu"), "ormqr": _kernel("ormqr_cpu"),
     "linalg.svd": _kernel("linalg_svd_cpu"), "linalg.svdvals": _kernel("linalg_svd_cpu"),
