@@ -128,3 +128,51 @@ def test_lstsq_argument_checks():
 @pytest.mark.parametrize("driver", [None, "qr"])
 def test_lstsq_argument_checks_vs_torch(shapes, driver):
     assert _lstsq(rg, *shapes, driver=driver) == _lstsq(torch, *shapes, driver=driver)
+
+
+PIVOTS = {"zero": [0, 2, 3], "too_large": [1, 2, 4], "too_small": [-4, -4, 3], "valid": [1, 2, 3]}
+PIVOT_CALLS = {
+    "linalg.lu_solve": lambda m, A, p: m.linalg.lu_solve(A, p, A),
+    "ldl_solve": lambda m, A, p: m.linalg.ldl_solve(A, p, A),
+    "lu_unpack": lambda m, A, p: m.lu_unpack(A, p),
+}
+
+
+def _with_pivots(m, call, pivots):
+    try:
+        out = PIVOT_CALLS[call](m, m.eye(3) * 2, m.tensor(PIVOTS[pivots], dtype=m.int32))
+    except RuntimeError as e:
+        return str(e)
+    return [t.numpy().tolist() for t in (out if isinstance(out, tuple) else (out,))]
+
+
+def test_pivots_a_factorization_cannot_produce_are_refused():
+    assert _with_pivots(rg, "linalg.lu_solve", "zero") == (
+        "Pivots given to lu_solve must all be greater or equal to 1. Did you properly pass the result of lu_factor?"
+    )
+    assert _with_pivots(rg, "linalg.lu_solve", "too_large").startswith(
+        "Pivots given to lu_solve must all be smaller or equal to LU.size(-2)."
+    )
+    assert _with_pivots(rg, "ldl_solve", "too_large").startswith(
+        "Pivots given to ldl_solve must all satisfy |pivot| <= LD.size(-2)."
+    )
+    assert _with_pivots(rg, "ldl_solve", "too_small").startswith(
+        "Pivots given to ldl_solve must all satisfy |pivot| <= LD.size(-2)."  # |-4| > 3
+    )
+    assert _with_pivots(rg, "lu_unpack", "zero") == (
+        "pivots passed to lu_unpack must be between 1 and LU.size(-2) inclusive.Did you properly pass the result of "
+        "lu_factor?"
+    )
+
+
+@needs_torch
+@pytest.mark.parametrize("call", list(PIVOT_CALLS))
+@pytest.mark.parametrize("pivots", list(PIVOTS))
+def test_pivot_checks_vs_torch(call, pivots):
+    assert _with_pivots(rg, call, pivots) == _with_pivots(torch, call, pivots)
+
+
+def test_lu_solve_warns_it_is_deprecated():
+    A = rg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    with pytest.warns(UserWarning, match=r"torch.lu_solve is deprecated in favor of torch.linalg.lu_solveand will"):
+        rg.lu_solve(rg.ones(2, 1), *rg.linalg.lu_factor(A))

@@ -68,7 +68,7 @@ def broadcast_batch(sa: tuple, sb: tuple) -> tuple:
 
 # PyTorch's CPU LAPACK kernels have no float16/bfloat16 versions. Most ops refuse those dtypes
 # when they dispatch to their kernel; inv, the log-determinants and the spectral matrix norms
-# refuse them up front; lstsq and matrix_rank with their generic dtype message. {} is the dtype.
+# refuse them up front; matrix_rank with its generic dtype message (lstsq checks its own). {} is the dtype.
 def _kernel(name: str) -> tuple[type[Exception], str]:
     return NotImplementedError, f"\"{name}\" not implemented for '{{}}'"
 
