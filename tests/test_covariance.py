@@ -51,3 +51,53 @@ def test_calls_match_pytorch():
         assert got.shape == tuple(expected.shape)
         np.testing.assert_allclose(got.detach().numpy(), expected.detach().numpy(), rtol=1e-12)
         assert got.grad_fn.name() == type(expected.grad_fn).__name__
+
+
+X = np.arange(10.0).reshape(2, 5)
+WEIGHT_CASES = {
+    "fweights_2d": dict(fweights=np.ones((5, 1), np.int64)),
+    "fweights_float": dict(fweights=np.ones(5, np.float32)),
+    "fweights_bool": dict(fweights=np.ones(5, bool)),
+    "fweights_numel": dict(fweights=np.ones(4, np.int64)),
+    "fweights_negative": dict(fweights=-np.ones(5, np.int64)),
+    "aweights_2d": dict(aweights=np.ones((5, 1), np.float32)),
+    "aweights_long": dict(aweights=np.ones(5, np.int64)),
+    "aweights_complex": dict(aweights=np.ones(5, np.complex64)),
+    "aweights_numel": dict(aweights=np.ones(4, np.float32)),
+    "aweights_negative": dict(aweights=-np.ones(5, np.float32)),
+    "both_negative": dict(fweights=-np.ones(5, np.int64), aweights=-np.ones(5, np.float32)),
+    "zero_sum": dict(fweights=np.zeros(5, np.int64)),
+    "float64_aweights": dict(aweights=np.ones(5)),
+    "uint8_fweights_half_aweights": dict(fweights=np.ones(5, np.uint8), aweights=np.ones(5, np.float16)),
+}
+
+
+def _cov(m, name):
+    kwargs = {k: m.from_numpy(v) for k, v in WEIGHT_CASES[name].items()}
+    try:
+        c = m.cov(m.tensor(X, dtype=m.float32), **kwargs)
+    except RuntimeError as e:
+        return str(e)
+    return str(c.dtype).split(".")[-1], c.numpy().tolist()
+
+
+def test_weights_are_checked_and_keep_their_dtype():
+    assert _cov(rg, "fweights_float") == (
+        "cov(): expected fweights to have integral dtype but got fweights with Float dtype"
+    )
+    assert _cov(rg, "aweights_numel") == (
+        "cov(): expected aweights to have the same numel as there are observations in the input but got 4 != 5"
+    )
+    assert _cov(rg, "both_negative") == "cov(): fweights cannot be negative"  # fweights are checked first
+    assert _cov(rg, "zero_sum") == "cov(): weights sum to zero, can't be normalized"
+    assert _cov(rg, "float64_aweights") == ("float64", [[2.5, 2.5], [2.5, 2.5]])  # promoted, as x * w is
+    with pytest.raises(RuntimeError, match="cov\\(\\): bool dtype is not supported for input"):
+        rg.cov(rg.ones(2, 2, dtype=rg.bool))
+    with pytest.raises(RuntimeError, match="corrcoef\\(\\): expected input to have two or fewer dimensions"):
+        rg.corrcoef(rg.ones(2, 2, 2))
+
+
+@pytest.mark.parametrize("name", list(WEIGHT_CASES))
+def test_weight_checks_vs_torch(name):
+    torch = pytest.importorskip("torch")
+    assert _cov(rg, name) == _cov(torch, name)

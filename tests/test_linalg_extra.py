@@ -169,3 +169,23 @@ def test_dot_and_vdot_dtype_error_both_say_dot(name):
     if torch is not None:
         with pytest.raises(RuntimeError, match=r"^dot : expected both vectors"):
             getattr(torch, name)(torch.ones(3), torch.ones(3, dtype=torch.float64))
+
+
+def test_linalg_error_is_named_as_pytorch_names_it():
+    # torch.linalg.LinAlgError is torch._C._LinAlgError: `type(e).__name__` reads "_LinAlgError".
+    with pytest.raises(rg.linalg.LinAlgError) as info:
+        rg.linalg.cholesky(-rg.eye(2))
+    assert type(info.value).__name__ == "_LinAlgError"
+    assert isinstance(info.value, RuntimeError)
+    assert repr(info.value).startswith("_LinAlgError('linalg.cholesky: The factorization")
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_linalg_error_name_vs_torch():
+    names = []
+    for m in (torch, rg):
+        try:
+            m.linalg.cholesky(-m.eye(2))
+        except m.linalg.LinAlgError as e:
+            names.append((type(e).__name__, type(e).__qualname__, repr(e)))
+    assert names[0] == names[1]

@@ -374,3 +374,40 @@ def test_bce_with_logits_mixed_dtypes_vs_torch():
     assert [d for d, _ in ours] == [d for d, _ in theirs]
     # PyTorch composes the loss from ops, rounding log1p(exp(-|x|)) to the logits' half dtype
     np.testing.assert_allclose([v for _, v in ours], [v for _, v in theirs], atol=2e-4)
+
+
+def test_bce_with_logits_lands_in_the_target_dtype():
+    # PyTorch's in-place steps on `1 - target` keep the target's dtype: a float32 target makes a
+    # float32 loss from float64 logits (and a float64 target a float64 one from float32 logits).
+    x = rg.tensor([0.3, -1.2, 2.5], dtype=rg.float64, requires_grad=True)
+    t = rg.tensor([1.0, 0.0, 1.0])
+    loss = rg.nn.functional.binary_cross_entropy_with_logits(x, t, reduction="none")
+    assert loss.dtype == rg.float32
+    a = x.detach().numpy()
+    first = ((1 - t.numpy()) * a).astype(np.float32)  # `(1 - t).mul_(x)` stays float32
+    expected = (first + np.logaddexp(0, -a)).astype(np.float32)  # then `.sub_(logσ(x))`
+    np.testing.assert_array_equal(loss.detach().numpy(), expected)
+    loss.sum().backward()
+    assert x.grad.dtype == rg.float64
+    np.testing.assert_allclose(x.grad.numpy(), 1 / (1 + np.exp(-x.detach().numpy())) - t.numpy(), rtol=1e-7)
+    pos = rg.tensor([2.0, 1.0, 1.0], dtype=rg.float64)
+    weighted = rg.nn.functional.binary_cross_entropy_with_logits(x.float(), t.double(), pos_weight=pos)
+    assert weighted.dtype == rg.float64
+
+
+@needs_torch
+@pytest.mark.parametrize("dtypes", [("float64", "float32"), ("float32", "float64")])
+@pytest.mark.parametrize("extra", [{}, {"pos_weight": [2.0, 1.0, 0.5]}, {"weight": [0.5, 1.0, 2.0]}])
+def test_bce_with_logits_float_dtypes_vs_torch(dtypes, extra):
+    x, t = np.array([0.3, -1.2, 2.5]), np.array([1.0, 0.0, 0.25])
+    results = []
+    for m in (torch, rg):
+        xm = m.tensor(x, dtype=getattr(m, dtypes[0]), requires_grad=True)
+        kwargs = {k: m.tensor(v, dtype=m.float64) for k, v in extra.items()}
+        loss = m.nn.functional.binary_cross_entropy_with_logits(xm, m.tensor(t, dtype=getattr(m, dtypes[1])), **kwargs)
+        loss.backward()
+        results.append((str(loss.dtype), loss.item(), str(xm.grad.dtype), xm.grad.numpy()))
+    (t_dtype, t_val, t_gdtype, t_grad), (r_dtype, r_val, r_gdtype, r_grad) = results
+    assert (r_dtype.split(".")[1], r_gdtype.split(".")[1]) == (t_dtype.split(".")[1], t_gdtype.split(".")[1])
+    np.testing.assert_allclose(r_val, t_val, rtol=1e-6)
+    np.testing.assert_allclose(r_grad, t_grad, rtol=1e-6)

@@ -168,7 +168,8 @@ _ON_FIRST_USE = {
     "compile": "compiler", "compiler": "compiler",
     "set_deterministic_debug_mode": "_global_flags", "get_deterministic_debug_mode": "_global_flags",
     "finfo": "_type_info", "iinfo": "_type_info", "testing": "testing", "linalg": "linalg",
-    "sparse": "sparse",
+    "sparse": "sparse", "svd_lowrank": "_lowrank", "pca_lowrank": "_lowrank",
+    "lobpcg": "_lobpcg",
 }
 # The random functions and the default generator (its Mersenne Twister state and the samplers
 # cost ~20 ms to import) load on first use; this list is `retrograd.random.__all__`.
@@ -202,6 +203,8 @@ if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know t
     from ._type_info import finfo, iinfo
     from ._functional_aliases import *
     from .serialization import load, save
+    from ._lowrank import pca_lowrank, svd_lowrank
+    from ._lobpcg import lobpcg
 else:
     _OPS = frozenset(ops.__all__)  # the ops are `retrograd.<name>` too, loaded when first asked for
 

@@ -9,8 +9,8 @@ MISSING: dict[str, str] = {
     "retrograd": (
         "AcceleratorError Event OutOfMemoryError StorageBase Stream UntypedStorage chalf complex32 "
         "conj_physical_ ctc_loss embedding_bag empty_permuted get_device_module has_spectral init_num_threads "
-        "is_storage is_warn_always_enabled lobpcg pca_lowrank resize_as_ set_anomaly_enabled "
-        "set_flush_denormal set_warn_always svd_lowrank uint16 uint32 uint64 "
+        "is_storage is_warn_always_enabled resize_as_ set_anomaly_enabled set_flush_denormal set_warn_always "
+        "uint16 uint32 uint64 "
     ),
     "retrograd.autograd": (
         "NestedIOFunction enforce_grad_layout_policy "

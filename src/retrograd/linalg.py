@@ -22,7 +22,7 @@ from .ops import autocast_policy as _autocast
 from .ops.autocast_policy import active as _autocasting
 from .ops.autocast_policy import lower_precision as _lower_precision
 from .ops.kernels.out_arg import SAME, norm_dtype, same, write_out
-from .ops.linalg.common import LinAlgError, check_matrix, linalg_lstsq
+from .ops.linalg.common import LinAlgError, broadcast_batch, linalg_lstsq
 from .ops.linalg.composite import matrix_power, multi_dot
 from .ops.linalg.cross_product import linalg_cross as cross
 from .ops.linalg.decompositions import cholesky, det, inv, inv_ex, qr, slogdet, solve
@@ -30,7 +30,17 @@ from .ops.linalg.eig import eig, eigvals
 from .ops.linalg.ldl import ldl_factor, ldl_factor_ex, ldl_solve
 from .ops.linalg.lu import lu, lu_factor, lu_factor_ex, lu_solve, solve_triangular
 from .ops.linalg.products import matmul
-from .ops.linalg.spectral import eigh, eigvalsh, lstsq_solution, matrix_exp, matrix_rank, pinv, svd, svdvals
+from .ops.linalg.spectral import (
+    eigh,
+    eigvalsh,
+    is_vector_rhs,
+    lstsq_solution,
+    matrix_exp,
+    matrix_rank,
+    pinv,
+    svd,
+    svdvals,
+)
 from .ops.linalg.structured import (
     cholesky_ex,
     cond,
@@ -188,6 +198,33 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
     return _ops.diagonal(A, offset, dim1, dim2)  # type: ignore[attr-defined]
 
 
+def _check_lstsq(A: Tensor, B: Tensor, driver: str) -> None:
+    """PyTorch's argument checks for lstsq, in its order (B may be one dim short of A: a vector per matrix)."""
+    if A.ndim < 2:
+        raise RuntimeError("torch.linalg.lstsq: input must have at least 2 dimensions.")
+    if B.ndim < 1:
+        raise RuntimeError("torch.linalg.lstsq: other must have at least 1 dimension.")
+    if A.dtype != B.dtype:
+        raise RuntimeError(
+            "torch.linalg.lstsq: Expected input and other to have the same dtype, but got input's dtype "
+            f"{A.dtype.kind_name} and other's dtype {B.dtype.kind_name}"
+        )
+    if not 0 <= A.ndim - B.ndim <= 1:
+        raise RuntimeError(
+            "torch.linalg.lstsq: input.dim() must be greater or equal to other.dim() and "
+            "(input.dim() - other.dim()) <= 1"
+        )
+    vector = is_vector_rhs(A, B)
+    if A.shape[-2] != (B.shape[-1] if vector else B.shape[-2]):
+        raise RuntimeError(f"torch.linalg.lstsq: input.size(-2) should match other.size({-1 if vector else -2})")
+    if driver not in ("gels", "gelsy", "gelsd", "gelss"):
+        raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
+    if A._data.dtype.kind not in "fc" or A.dtype in (_dt.float16, _dt.bfloat16):  # no LAPACK kernel for them
+        raise RuntimeError("This function doesn't handle types other than float and double")
+    # PyTorch checks the batch dims of a B one dim short as if it held vectors, whatever is_vector_rhs says
+    broadcast_batch(tuple(A.shape[:-2]), tuple(B.shape[:-1] if A.ndim - B.ndim == 1 else B.shape[:-2]))
+
+
 def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *, driver: str | None = None) -> Any:
     """X minimising ‖AX - B‖ (via the pseudo-inverse): (solution, residuals, rank, singular_values).
 
@@ -211,12 +248,8 @@ def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *, driver: str | Non
     """
     if _autocast.active[0] and _autocast.enabled():  # native in float32 in PyTorch: no lowered inner products
         return _autocast.run_in_float32(lstsq, A, B, rcond, driver=driver)
-    check_matrix(A, "torch.linalg.lstsq", square=False)
     driver = driver or "gelsy"
-    if driver not in ("gels", "gelsy", "gelsd", "gelss"):
-        raise RuntimeError(
-            f"torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss), but got {driver}"
-        )
+    _check_lstsq(A, B, driver)
     m, n = A.shape[-2:]
     tol = rcond if rcond is not None and rcond > 0 else None
     X = lstsq_solution(A, B, rcond)
@@ -227,7 +260,7 @@ def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *, driver: str | Non
     if m > n and driver != "gelsy" and full:
         r = A @ X - B
         squares = (r * r.conj()).real if r.is_complex() else r * r
-        residuals = squares.sum(-2 if B._data.ndim == A._data.ndim else -1)
+        residuals = squares.sum(-1 if is_vector_rhs(A, B) else -2)
     else:
         residuals = empty_f
     return linalg_lstsq(X, residuals, rank, sv)

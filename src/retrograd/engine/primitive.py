@@ -83,10 +83,11 @@ class Primitive:
     bits (compiled steps record the rules). They run inside the backward pass's errstate, so
     they may call a quiet primitive's kernel without the primitive's own.
 
-    `half_forward` (optional, one-input ops only) replaces the usual float16/bfloat16 path
+    `half_forward` (optional, ops of one or two inputs) replaces the usual float16/bfloat16 path
     (compute in float32, round the result once; see engine/bfloat16.py) for kernels where
-    PyTorch also rounds an intermediate value to the input's dtype (log_softmax's row sums):
-    `half_forward(xp, a, **attrs)` receives the half array and returns the half result.
+    PyTorch also rounds an intermediate value to the input's dtype (log_softmax's row sums, float16
+    sigmoid_backward's steps): `half_forward(xp, *arrays, **attrs)` receives the half arrays and
+    returns the half result.
     """
 
     __slots__ = (
@@ -138,8 +139,8 @@ class Primitive:
             raise ValueError(f"{name}: an input may not be called 'out' (rules read the output by that name)")
         if len(derivatives) != len(inputs):
             raise ValueError(f"{name}: one derivative per input ({inputs}) is required")
-        if half_forward is not None and len(inputs) != 1:
-            raise ValueError(f"{name}: a half_forward is for one-input primitives")
+        if half_forward is not None and len(inputs) > 2:
+            raise ValueError(f"{name}: a half_forward is for primitives of one or two inputs")
         self.name = name
         self.node_name = node_name or _camel(name) + "Backward0"
         self.node_class = node_class(self.node_name)
@@ -204,7 +205,11 @@ class Primitive:
                     xp = backend.namespace(data)
                 if (data.dtype is _BF16 or data.dtype is _F16 or second._data.dtype is _BF16
                         or second._data.dtype is _F16) and not self.view:
-                    result = _bf16.forward(self.forward, xp, (data, second._data), attrs)
+                    half = self.half_forward
+                    if half is None:
+                        result = _bf16.forward(self.forward, xp, (data, second._data), attrs)
+                    else:
+                        result = half(xp, data, second._data, **attrs)
                 else:
                     result = self.forward(xp, data, second._data, **attrs)
                 record = (first._requires_grad or second._requires_grad) and state.enabled

@@ -13,6 +13,7 @@ import math
 import warnings
 from typing import Any
 
+from ...dtypes import bfloat16, float16
 from ...engine.grad_mode import is_grad_enabled
 from ...engine.vmap_hook import whole
 from ...ops import nn_support
@@ -297,10 +298,9 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
         raise ValueError(f"Target size ({target.shape!r}) must be the same as input size ({input.shape!r})")
     _constant("binary_cross_entropy_with_logits", "weight", weight)
     _constant("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
-    dtype = _promoted(input, target)
-    w, p = (None if c is None else c.detach().to(dtype) for c in (weight, pos_weight))
-    if input.dtype != target.dtype:  # one dtype first: the node's bfloat16 path keeps the first operand's
-        input, target = input.to(dtype), target.to(dtype)
+    w, p = (None if c is None else c.detach() for c in (weight, pos_weight))
+    if input.dtype in (bfloat16, float16) and target.dtype != input.dtype:
+        input = input.to(target.dtype)  # the loss has the target's dtype (a half node would round to the input's)
     return _pointwise.binary_cross_entropy_with_logits(input, target, w, p, reduction)
 
 

@@ -15,6 +15,7 @@ import numpy as np
 from ... import _op_docs
 from ... import dtypes as _dt
 from ...backend import namespace
+from ...engine.bfloat16 import forward as bf16_forward
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..kernels.dtype_support import no_bool_kernel, no_complex, no_complex_kernel
@@ -180,10 +181,17 @@ _tanh_backward = Primitive(
     [lambda gg, y: _tanh_backward(gg, y), lambda gg, g, y: gg * g * (-2 * y)],
     inputs=("g", "y"), node_name="TanhBackwardBackward0",
 )
+def _sigmoid_backward_half(xp: Any, g: Any, y: Any) -> Any:
+    # float16 steps rounded one by one, as PyTorch's Half kernel; bfloat16 in float32, rounded once
+    if g.dtype is y.dtype and g.dtype == np.float16:
+        return _sigmoid_backward_forward(xp, g, y)
+    return bf16_forward(_sigmoid_backward_forward, xp, (g, y), {})
+
+
 _sigmoid_backward = Primitive(
     "sigmoid_backward", _sigmoid_backward_forward,
     [lambda gg, y: _sigmoid_backward(gg, y), lambda gg, g, y: gg * g * (1 - 2 * y)],
-    inputs=("g", "y"), node_name="SigmoidBackwardBackward0",
+    inputs=("g", "y"), node_name="SigmoidBackwardBackward0", half_forward=_sigmoid_backward_half,
 )
 
 

@@ -135,10 +135,15 @@ def soft_margin_loss(input: Tensor, target: Tensor, reduction: str) -> Tensor:
 
 
 def _bce_logits_elems(xp: Any, a: Any, t: Any, w: Any, p: Any) -> Any:
+    # PyTorch builds the loss with in-place steps on `1 - t` (and on logσ(a) for pos_weight), so
+    # each step computes in the promoted dtype and lands in the target's (the input's) dtype: a
+    # float64 input with a float32 target gives a float32 loss.
     log_sig = -xp.logaddexp(0, -a)
-    scale = log_sig if p is None else log_sig * ((p - 1) * t + 1)
-    out = (1 - t) * a - scale
-    return out if w is None else out * w
+    if p is not None:
+        log_sig = (log_sig * ((p - 1) * t + 1)).astype(a.dtype, copy=False)
+    out = ((1 - t) * a).astype(t.dtype, copy=False)
+    out = (out - log_sig).astype(t.dtype, copy=False)
+    return out if w is None else (out * w).astype(t.dtype, copy=False)
 
 
 def _weighted(x: Tensor, w: Any) -> Tensor:
@@ -170,7 +175,7 @@ _bce_logits = Primitive(
 def binary_cross_entropy_with_logits(
     input: Tensor, target: Tensor, weight: Tensor | None, pos_weight: Tensor | None, reduction: str
 ) -> Tensor:
-    """Binary cross-entropy of logits, reduced; `weight` and `pos_weight` (or None) broadcast and are constants."""
+    """Binary cross-entropy of logits in the target's dtype, reduced; `weight`, `pos_weight` (or None) are constants."""
     w, p = (None if c is None else c._data for c in (weight, pos_weight))
     return _bce_logits(input, target, w=w, p=p, reduction=reduction)
 

@@ -28,8 +28,8 @@ from ..kernels.operands import numpy_alias, promote
 from ..kernels.out_arg import SAME, write_out
 from ..reduction.norms import dist_node, matrix_norm, vector_norm
 from ..shape.join import cat
-from .common import check_matrix, eye_like
-from .lu import _permutation, lu_factor, lu_factor_ex, solve_triangular
+from .common import check_matrix, eye_like, refuse_low_precision
+from .lu import _permutation, check_lu_pivots, lu_factor, lu_factor_ex, solve_triangular
 from .lu import lu_solve as _linalg_lu_solve
 from .products import outer
 from .structured import householder_product
@@ -300,6 +300,13 @@ def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor, *, out: Any = None) 
     """
     if _autocast.active[0] and _autocast.enabled():  # native in float32 in PyTorch: no lowered inner products
         return _autocast.run_in_float32(lu_solve, b, LU_data, LU_pivots, out=out)
+    warnings.warn(
+        "torch.lu_solve is deprecated in favor of torch.linalg.lu_solveand will be removed in a future PyTorch "
+        "release.\nNote that torch.linalg.lu_solve has its arguments reversed.\nX = torch.lu_solve(B, LU, pivots)\n"
+        "should be replaced with\nX = torch.linalg.lu_solve(LU, pivots, B)",
+        UserWarning,
+        stacklevel=2,
+    )
     return _linalg_lu_solve(LU_data, LU_pivots, b, out=out)
 
 
@@ -338,6 +345,8 @@ def lu_unpack(
     m, n = LU_data.shape[-2], LU_data.shape[-1]
     k = min(m, n)
     empty = LU_data.new_empty((0,))
+    if unpack_pivots:
+        check_lu_pivots(LU_pivots, m, "lu_unpack")
     P = _permutation(LU_pivots, m, LU_data) if unpack_pivots else empty
     if not unpack_data:
         return lu_unpack_result(P, empty, empty)
@@ -507,6 +516,7 @@ def ormqr(
         return _autocast.run_in_float32(ormqr, input, input2, input3, left, transpose, out=out)
     if out is not None:
         return write_out(out, ormqr, locals(), SAME)
+    refuse_low_precision(input, "ormqr")
     m, n = input.shape[-2], input.shape[-1]
     if n < m:  # zero columns and τ = 0 add identity reflectors: Q becomes square
         input = _pad_columns(input, m - n)

@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from ... import dtypes as _dt
 from ...return_types import (  # noqa: F401  (used by the decompositions)
     linalg_cholesky_ex,
     linalg_eigh,
@@ -42,6 +43,11 @@ class LinAlgError(RuntimeError):
     """
 
 
+# PyTorch's class is torch._C._LinAlgError (torch.linalg.LinAlgError names it), so programs that
+# print `type(e).__name__` print "_LinAlgError".
+LinAlgError.__name__ = LinAlgError.__qualname__ = "_LinAlgError"
+
+
 def check_same_dtype(a: Tensor, b: Tensor) -> None:
     """PyTorch's 'expected scalar type X but found Y' for kernels that do not promote."""
     if a._data.dtype != b._data.dtype:
@@ -60,8 +66,52 @@ def broadcast_batch(sa: tuple, sb: tuple) -> tuple:
     return tuple(max(x, y) if min(x, y) != 0 else 0 for x, y in zip(pa, pb))
 
 
-def check_matrix(a: Tensor, fname: str, *, square: bool = True, floating: bool = True) -> None:
-    """At least 2-D, (optionally) square batches, (optionally) a floating dtype."""
+# PyTorch's CPU LAPACK kernels have no float16/bfloat16 versions. Most ops refuse those dtypes
+# when they dispatch to their kernel; inv, the log-determinants and the spectral matrix norms
+# refuse them up front; matrix_rank with its generic dtype message (lstsq checks its own). {} is the dtype.
+def _kernel(name: str) -> tuple[type[Exception], str]:
+    return NotImplementedError, f"\"{name}\" not implemented for '{{}}'"
+
+
+def _refused(name: str) -> tuple[type[Exception], str]:
+    return RuntimeError, f"{name}: Low precision dtypes not supported. Got {{}}"
+
+
+_LOW_PRECISION: dict[str, tuple[type[Exception], str]] = {
+    "linalg.qr": _kernel("geqrf_cpu"), "geqrf": _kernel("geqrf_cpu"),
+    "torch.linalg.householder_product": _kernel("orgqr_cpu"), "ormqr": _kernel("ormqr_cpu"),
+    "linalg.svd": _kernel("linalg_svd_cpu"), "linalg.svdvals": _kernel("linalg_svd_cpu"),
+    "linalg.eigh": _kernel("linalg_eigh_cpu"), "linalg.eig": _kernel("linalg_eig_out_cpu"),
+    "linalg.eigvals": _kernel("linalg_eig_out_cpu"),
+    "linalg.cholesky": _kernel("cholesky_cpu"), "linalg.cholesky_ex": _kernel("cholesky_cpu"),
+    "cholesky": _kernel("cholesky_cpu"), "cholesky_solve": _kernel("cholesky_solve_cpu"),
+    "cholesky_inverse": _kernel("cholesky_inverse_out_cpu"),
+    "linalg.det": _kernel("lu_cpu"), "linalg.solve": _kernel("lu_cpu"), "linalg.solve_ex": _kernel("lu_cpu"),
+    "linalg.lu": _kernel("lu_cpu"), "linalg.lu_factor": _kernel("lu_cpu"),
+    "linalg.solve_triangular": _kernel("triangular_solve_cpu"),
+    "torch.linalg.ldl_factor": _kernel("ldl_factor_kernel_cpu"),
+    "linalg.inv": _refused("linalg.inv"), "linalg.inv_ex": _refused("linalg.inv"),
+    "linalg.slogdet": _refused("linalg.slogdet"), "logdet": _refused("logdet"),
+    "linalg.matrix_norm": _refused("linalg.matrix_norm"),
+    "torch.linalg.matrix_rank": (RuntimeError, "This function doesn't handle types other than float and double"),
+}  # fmt: skip
+
+
+def refuse_low_precision(a: Tensor, fname: str) -> None:
+    """PyTorch's error for a float16/bfloat16 matrix on the CPU, where `fname` has no such kernel."""
+    if a.dtype in (_dt.float16, _dt.bfloat16) and a.device.type == "cpu" and fname in _LOW_PRECISION:
+        error, message = _LOW_PRECISION[fname]
+        raise error(message.format(a.dtype.kind_name))
+
+
+def check_matrix(
+    a: Tensor, fname: str, *, square: bool = True, floating: bool = True, kernel_of: str | None = None
+) -> None:
+    """At least 2-D, (optionally) square batches, (optionally) a floating dtype that has a CPU kernel.
+
+    `kernel_of` names the function whose low-precision refusal applies when it is not `fname`'s
+    own (linalg.cond refuses as linalg.svd or linalg.inv, by its p).
+    """
     shape = a._data.shape
     if len(shape) < 2:
         raise RuntimeError(f"{fname}: The input tensor A must have at least 2 dimensions.")
@@ -69,6 +119,7 @@ def check_matrix(a: Tensor, fname: str, *, square: bool = True, floating: bool =
         raise RuntimeError(
             f"{fname}: A must be batches of square matrices, but they are {shape[-2]} by {shape[-1]} matrices"
         )
+    refuse_low_precision(a, fname if kernel_of is None else kernel_of)
     if floating and a._data.dtype.kind not in "fc":
         name = a.dtype.kind_name
         raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as input. Got {name}")

@@ -262,4 +262,20 @@ def ldl_solve(LD: Tensor, pivots: Tensor, B: Tensor, *, hermitian: bool = False,
             f"torch.linalg.ldl_solve: Incompatible shapes of A and B for the equation AX = B "
             f"({LD.shape[-2]}x{LD.shape[-1]} and {B.shape[-2]}x{B.shape[-1]})"
         )
+    _check_ldl_pivots(pivots._data, LD.shape[-1])
     return _ldl_solve(LD, B, piv=pivots._data, hermitian=bool(hermitian) and LD.is_complex())
+
+
+def _check_ldl_pivots(piv: Any, n: int) -> None:
+    """PyTorch's refusal of pivots that ldl_factor cannot have produced (|pivot| outside 1..n)."""
+    if piv.size == 0:
+        return
+    if abs(piv).min() < 1:
+        raise RuntimeError(
+            "Pivots given to ldl_solve must all satisfy |pivot| >= 1. Did you properly pass the result of ldl_factor?"
+        )
+    if abs(piv).max() > n:
+        raise RuntimeError(
+            "Pivots given to ldl_solve must all satisfy |pivot| <= LD.size(-2). "
+            "Did you properly pass the result of ldl_factor?"
+        )

@@ -232,6 +232,29 @@ def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False, o
     return linalg_lu_factor_ex(LU, pivots, info)
 
 
+def check_lu_pivots(pivots: Tensor, n: int, fname: str) -> None:
+    """PyTorch's refusal of pivots that lu_factor cannot have produced (outside 1..n), which would index wrongly."""
+    piv = pivots._data
+    if piv.size == 0:
+        return
+    if fname == "lu_unpack":
+        if piv.min() < 1 or piv.max() > n:
+            raise RuntimeError(
+                "pivots passed to lu_unpack must be between 1 and LU.size(-2) inclusive."
+                "Did you properly pass the result of lu_factor?"
+            )
+        return
+    if piv.min() < 1:
+        raise RuntimeError(
+            "Pivots given to lu_solve must all be greater or equal to 1. Did you properly pass the result of lu_factor?"
+        )
+    if piv.max() > n:
+        raise RuntimeError(
+            "Pivots given to lu_solve must all be smaller or equal to LU.size(-2). "
+            "Did you properly pass the result of lu_factor?"
+        )
+
+
 def _permutation(pivots: Tensor, n: int, like: Tensor) -> Tensor:
     """P (…, n, n) from LAPACK pivots: row swaps i <-> pivots[i] - 1 applied in order."""
     piv = pivots._data.astype(np.int64) - 1
@@ -286,6 +309,7 @@ def lu_solve(
             f"linalg.lu_solve: Incompatible shapes of A and B for the equation "
             f"{'AX = B' if left else 'XA = B'} ({n}x{n} and {B.shape[-2]}x{B.shape[-1]})"
         )
+    check_lu_pivots(pivots, n, "lu_solve")
     P = _permutation(pivots, n, LU)
     L = LU.tril(-1) + eye_like(LU, n)
     U = LU.triu()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import backend
+from ... import dtypes as _dt
 from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -24,6 +25,7 @@ from .common import (
     is_zero_leaf,
     linalg_eigh,
     linalg_svd,
+    refuse_low_precision,
 )
 
 __all__ = ["svd", "svdvals", "eigh", "eigvalsh", "pinv", "matrix_exp", "matrix_rank"]
@@ -285,7 +287,8 @@ def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = Fal
             locals(),
             safely_castable("linalg.pinv"),
         )
-    if A._data.ndim < 2 or A._data.dtype.kind not in "fc":
+    low_precision = A.dtype in (_dt.float16, _dt.bfloat16) and A.device.type == "cpu"  # no CPU kernel
+    if A._data.ndim < 2 or A._data.dtype.kind not in "fc" or low_precision:
         raise RuntimeError(
             f"linalg.pinv({A.dtype.kind_name}{{{list(A._data.shape)}}}): expected a tensor with 2 or more "
             "dimensions of float, double, cfloat or cdouble types"
@@ -325,10 +328,15 @@ def _lstsq_grad_b(g: Tensor, a: Tensor, rtol: Any, vec: bool) -> Tensor:
 _lstsq = Primitive("linalg_lstsq", _lstsq_forward, [_lstsq_grad_a, _lstsq_grad_b], inputs=("a", "b"), quiet=True)
 
 
+def is_vector_rhs(A: Tensor, B: Tensor) -> bool:
+    """Whether B holds vectors (`(m,)` or A's shape less its last dim) rather than matrices, by PyTorch's rule."""
+    return B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
+
+
 def lstsq_solution(A: Tensor, B: Tensor, rcond: float | None) -> Tensor:
     """The minimum-norm least-squares solution A⁺ B; B (*, m, k) or (*, m)."""
     _, rtol = _tolerances(A, None, rcond if rcond is not None and rcond > 0 else None)
-    return _lstsq(A, B, rtol=rtol, vec=B._data.ndim == A._data.ndim - 1)
+    return _lstsq(A, B, rtol=rtol, vec=is_vector_rhs(A, B))
 
 
 def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False, out: Any = None) -> Tensor:
@@ -356,6 +364,7 @@ def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: boo
         return write_out(out, matrix_rank, locals(), rule, grad="none")
     if A._data.ndim < 2:
         raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at least 2 dimensions.")
+    refuse_low_precision(A, "torch.linalg.matrix_rank")
     if A._data.dtype.kind not in "fc":
         raise RuntimeError("This function doesn't handle types other than float and double")
     if _vmap.active:

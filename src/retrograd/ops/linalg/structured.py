@@ -185,7 +185,8 @@ def cond(A: Tensor, p: Any = None, *, out: Any = None) -> Tensor:
     from ..reduction.norms import matrix_norm
     from .spectral import svdvals
 
-    check_matrix(A, "linalg.cond", square=p not in (None, 2, -2))
+    spectral = p in (None, 2, -2)
+    check_matrix(A, "linalg.cond", square=not spectral, kernel_of="linalg.svd" if spectral else "linalg.inv")
     if p in (None, 2, -2):
         s = svdvals(A)
         return s[..., 0] / s[..., -1] if p in (None, 2) else s[..., -1] / s[..., 0]

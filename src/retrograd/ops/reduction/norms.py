@@ -209,7 +209,9 @@ def matrix_norm(
         return write_out(out, matrix_norm, locals(), norm_dtype("linalg.matrix_norm"), grad="copy")
     if dtype is not None:
         A = A.to(dtype)
-    check_matrix(A, "linalg.matrix_norm", square=False)
+    # the spectral norms need an SVD, which has no float16/bfloat16 kernel; the others are reductions
+    spectral = isinstance(ord, str) and ord == "nuc" or ord in (2, -2)
+    check_matrix(A, "linalg.matrix_norm", square=False, kernel_of=None if spectral else "linalg.vector_norm")
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     if len(dims) != 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dims))}")

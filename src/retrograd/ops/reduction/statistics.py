@@ -116,17 +116,16 @@ def cov(
     """
     x = tensor_of(input)
     if x.dim() > 2:
-        raise ValueError(
+        raise RuntimeError(
             f"cov(): expected input to have two or fewer dimensions but got an input with {x.dim()} dimensions"
         )
+    if x.dtype == _dt.bool_:
+        raise RuntimeError("cov(): bool dtype is not supported for input")
     if not (x.is_floating_point() or x.is_complex()):
         x = x.to(_dt.get_default_dtype())
     x = x.reshape(1, -1) if x.dim() < 2 else x
-    weights = None
-    if fweights is not None:
-        weights = fweights.to(x.dtype)
-    if aweights is not None:
-        weights = aweights.to(x.dtype) if weights is None else weights * aweights.to(x.dtype)
+    # the weights keep their dtypes, so float64 aweights make a float64 covariance, as in PyTorch
+    weights = _observation_weights(fweights, aweights, x.shape[1])
     if weights is None:
         total = x.shape[1]
         mean = x.mean(1, keepdim=True)
@@ -139,12 +138,47 @@ def cov(
         elif aweights is None:
             norm = total - correction
         else:
-            norm = total - correction * (weights * aweights.to(x.dtype)).sum() / total
+            norm = total - correction * (weights * aweights).sum() / total
     norm = _degrees_of_freedom(norm)
     centered = x - mean
     scaled = centered if weights is None else centered * weights
     result = scaled @ centered.mH / norm  # (the conjugate transpose: complex data as PyTorch)
     return result.squeeze()  # always, as PyTorch: one variable of (1, N) observations gives a 0-d result
+
+
+def _check_weights(w: Tensor, name: str, n: int) -> None:
+    """PyTorch's checks on fweights (integers) or aweights (floats): 1-d, one per observation, not negative."""
+    if w.dim() > 1:
+        raise RuntimeError(
+            f"cov(): expected {name} to have one or fewer dimensions but got {name} with {w.dim()} dimensions"
+        )
+    if name == "fweights":  # counts: any integer dtype but bool
+        kind, fits = "integral", not (w.is_floating_point() or w.is_complex() or w.dtype == _dt.bool_)
+    else:
+        kind, fits = "floating point", w.is_floating_point()
+    if not fits:
+        raise RuntimeError(f"cov(): expected {name} to have {kind} dtype but got {name} with {w.dtype.kind_name} dtype")
+    if w.numel() != n:
+        raise RuntimeError(
+            f"cov(): expected {name} to have the same numel as there are observations in the input but got "
+            f"{w.numel()} != {n}"
+        )
+    if n and not _vmap.active and bool((w < 0).any()):  # under vmap, reading values would be data-dependent
+        raise RuntimeError(f"cov(): {name} cannot be negative")
+
+
+def _observation_weights(fweights: Tensor | None, aweights: Tensor | None, n: int) -> Tensor | None:
+    """fweights · aweights (either alone, or None), checked in PyTorch's order."""
+    weights = None
+    if fweights is not None:
+        _check_weights(fweights, "fweights", n)
+        weights = fweights
+    if aweights is not None:
+        _check_weights(aweights, "aweights", n)
+        weights = aweights if weights is None else weights * aweights
+    if weights is not None and not _vmap.active and not bool(weights.sum() != 0):
+        raise RuntimeError("cov(): weights sum to zero, can't be normalized")
+    return weights
 
 
 def _degrees_of_freedom(norm: Any) -> Any:
@@ -181,6 +215,11 @@ def corrcoef(input: Tensor) -> Tensor:
                 [-1.0000,  1.0000, -0.5000],
                 [ 0.5000, -0.5000,  1.0000]])
     """
+    if tensor_of(input).dim() > 2:
+        raise RuntimeError(
+            "corrcoef(): expected input to have two or fewer dimensions but got an input with "
+            f"{tensor_of(input).dim()} dimensions"
+        )
     c = cov(input)
     if c.dim() == 0:
         return c / c
@@ -216,7 +255,7 @@ def quantile(
         r := batched("quantile", quantile, input, q, dim, keepdim, interpolation=interpolation)
     ) is not NOT_BATCHED:
         return r
-    return _quantile("quantile", input, q, dim, keepdim, interpolation, ignore_nan=False)
+    return _quantile(input, q, dim, keepdim, interpolation, ignore_nan=False)
 
 
 def nanquantile(
@@ -260,28 +299,35 @@ def nanquantile(
         r := batched("quantile", nanquantile, input, q, dim, keepdim, interpolation=interpolation)
     ) is not NOT_BATCHED:
         return r
-    return _quantile("nanquantile", input, q, dim, keepdim, interpolation, ignore_nan=True)
+    return _quantile(input, q, dim, keepdim, interpolation, ignore_nan=True)
 
 
-def _quantile(
-    name: str, input: Tensor, q: Any, dim: int | None, keepdim: bool, interpolation: str, ignore_nan: bool
-) -> Tensor:
-    x = tensor_of(input)
-    if not x.is_floating_point():
-        raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+def _checked_quantile_args(x: Tensor, q: Any, interpolation: str) -> Any:
+    """q as a float64 array, after PyTorch's checks in its order (nanquantile's errors name quantile() too)."""
+    q_array = np.asarray(q._data if isinstance(q, Tensor) else q, dtype=np.float64)
+    if not isinstance(q, Tensor) and q_array.ndim == 0 and not 0 <= q <= 1:
+        raise RuntimeError(f"quantile() q must be in the range [0, 1] but got {q}")
     if interpolation not in _INTERPOLATIONS:
         raise RuntimeError(
-            f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest. Got {interpolation}"
+            "quantile() interpolation must be one of linear, lower, higher, midpoint or nearest, but got "
+            + interpolation
         )
-    q_array = np.asarray(q._data if isinstance(q, Tensor) else q, dtype=np.float64)
-    if q_array.ndim > 1:
-        raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
-    if ((q_array < 0) | (q_array > 1)).any():
-        if q_array.ndim == 0 and not isinstance(q, Tensor):
-            raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {q}")
-        raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
     if x.numel() == 0:
-        raise RuntimeError(f"{name}() input tensor must be non-empty")
+        raise RuntimeError("quantile() input tensor must be non-empty")
+    if q_array.ndim > 1:
+        raise RuntimeError("quantile() q must be a scalar or 1D tensor")
+    if x.dtype not in (_dt.float32, _dt.float64):
+        raise RuntimeError("quantile() input tensor must be either float or double dtype")
+    if isinstance(q, Tensor) and q.dtype != x.dtype:
+        raise RuntimeError("quantile() q tensor must be same dtype as the input tensor")
+    if ((q_array < 0) | (q_array > 1)).any():
+        raise RuntimeError("quantile() q values must be in the range [0, 1]")
+    return q_array
+
+
+def _quantile(input: Tensor, q: Any, dim: int | None, keepdim: bool, interpolation: str, ignore_nan: bool) -> Tensor:
+    x = tensor_of(input)
+    q_array = _checked_quantile_args(x, q, interpolation)
     if dim is None:
         values, out_shape = x.reshape(-1), [1] * x.dim() if keepdim else []
     else:

@@ -1,0 +1,49 @@
+"""quantile and nanquantile argument checks: PyTorch's messages (all naming quantile()) in its order."""
+
+from __future__ import annotations
+
+import pytest
+
+import retrograd as rg
+
+CASES = {
+    "half_input": lambda m: (m.ones(3).half(), 0.5),
+    "long_input": lambda m: (m.ones(3).long(), 0.5),
+    "scalar_out_of_range_on_empty": lambda m: (m.ones(0), 1.5),
+    "2d_q_on_empty": lambda m: (m.ones(0), m.tensor([[0.5]])),
+    "2d_q_on_long": lambda m: (m.ones(3).long(), m.tensor([[0.5]])),
+    "q_dtype": lambda m: (m.ones(3), m.tensor([0.5], dtype=m.float64)),
+    "tensor_q_out_of_range": lambda m: (m.ones(3), m.tensor([1.5])),
+    "negative_scalar_q": lambda m: (m.ones(3), -0.1),
+    "valid": lambda m: (m.tensor([1.0, 3.0, 2.0]), m.tensor([0.25, 0.5])),
+}
+
+
+def _outcome(m, name, fn, **kwargs):
+    try:
+        return getattr(m, fn)(*CASES[name](m), **kwargs).tolist()
+    except RuntimeError as e:
+        return str(e)
+
+
+def test_messages_and_order():
+    assert _outcome(rg, "q_dtype", "nanquantile") == "quantile() q tensor must be same dtype as the input tensor"
+    assert _outcome(rg, "half_input", "quantile") == "quantile() input tensor must be either float or double dtype"
+    # a scalar q out of range is refused before anything else, then the interpolation, then emptiness
+    assert _outcome(rg, "scalar_out_of_range_on_empty", "quantile", interpolation="cubic") == (
+        "quantile() q must be in the range [0, 1] but got 1.5"
+    )
+    assert _outcome(rg, "2d_q_on_empty", "quantile", interpolation="cubic") == (
+        "quantile() interpolation must be one of linear, lower, higher, midpoint or nearest, but got cubic"
+    )
+    assert _outcome(rg, "2d_q_on_empty", "quantile") == "quantile() input tensor must be non-empty"
+    assert _outcome(rg, "valid", "nanquantile") == [1.5, 2.0]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize("fn", ["quantile", "nanquantile"])
+@pytest.mark.parametrize("interpolation", ["linear", "cubic"])
+def test_checks_vs_torch(name, fn, interpolation):
+    torch = pytest.importorskip("torch")
+    kwargs = {"interpolation": interpolation}
+    assert _outcome(rg, name, fn, **kwargs) == _outcome(torch, name, fn, **kwargs)
