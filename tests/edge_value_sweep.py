@@ -38,6 +38,9 @@ EXPECTED = (
     "index_reduce() is in beta",
     "The use of `x.T` on tensors of dimension other than 2",
     "Tensor.T is deprecated on 0-D tensors",
+    "stft with return_complex=False is deprecated",
+    "torch.lu_solve is deprecated",
+    "torch.triangular_solve is deprecated",
 )
 
 

@@ -157,8 +157,9 @@ def test_softmax_and_silu_double_backward_records_as_pytorch():
     assert rg.autograd.gradgradcheck(rg.nn.functional.silu, (x,))
 
 
-def test_half_forward_is_for_one_input_primitives():
+def test_half_forward_is_for_one_or_two_input_primitives():
     from retrograd.engine.primitive import Primitive
 
-    with pytest.raises(ValueError, match="one-input primitives"):
-        Primitive("pair", lambda xp, a, b: a + b, [None, None], inputs=("a", "b"), half_forward=lambda xp, a, b: a)
+    with pytest.raises(ValueError, match="one or two inputs"):
+        Primitive("triple", lambda xp, a, b, c: a + b + c, [None, None, None], inputs=("a", "b", "c"),
+                  half_forward=lambda xp, a, b, c: a)
