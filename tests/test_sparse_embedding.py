@@ -67,6 +67,8 @@ def _train(m, make_opt, steps=3):
 OPTIMIZERS = {
     "SGD": lambda m, ps: m.optim.SGD(ps, lr=0.5),
     "SGD-maximize": lambda m, ps: m.optim.SGD(ps, lr=0.1, maximize=True),
+    "SGD-momentum": lambda m, ps: m.optim.SGD(ps, lr=0.1, momentum=0.9, dampening=0.1),
+    "SGD-nesterov": lambda m, ps: m.optim.SGD(ps, lr=0.1, momentum=0.9, nesterov=True, maximize=True),
     "Adagrad": lambda m, ps: m.optim.Adagrad(ps, lr=0.5, lr_decay=0.01),
     "SparseAdam": lambda m, ps: m.optim.SparseAdam(ps, lr=0.05),
     "SparseAdam-maximize": lambda m, ps: m.optim.SparseAdam(ps, lr=0.05, maximize=True),
@@ -155,3 +157,48 @@ def test_check_invariants_false_skips_the_index_bounds_check():
         rg.sparse_coo_tensor([[5]], [1.0], (2,))
     s = rg.sparse_coo_tensor([[5]], [1.0], (2,), check_invariants=False)
     assert s._nnz() == 1 and s.shape == (2,)
+
+
+def test_sgd_momentum_keeps_a_sparse_buffer():
+    w = rg.nn.Parameter(rg.zeros(3, 1))
+    opt = rg.optim.SGD([w], lr=1.0, momentum=0.5)
+    for rows in ([0, 0], [2]):
+        opt.zero_grad()
+        rg.nn.functional.embedding(rg.tensor(rows), w, sparse=True).sum().backward()
+        opt.step()
+    buf = opt.state[w]["momentum_buffer"]
+    # b1 = g1 (two entries of row 0); b2 = 0.5 * b1 + g2, merged as if sorted, so not coalesced
+    assert buf.is_sparse and not buf.is_coalesced()
+    assert buf._indices().tolist() == [[0, 0, 2]] and buf._values().tolist() == [[0.5], [0.5], [1.0]]
+    assert w.detach().tolist() == [[-3.0], [0.0], [-1.0]]
+
+
+def test_zero_grad_keeping_sparse_gradients_empties_them():
+    emb = rg.nn.Embedding(4, 2, sparse=True)
+    opt = rg.optim.SGD(emb.parameters(), lr=0.1)
+    emb(rg.tensor([1, 3])).sum().backward()
+    grad = emb.weight.grad
+    opt.zero_grad(set_to_none=False)
+    assert emb.weight.grad is grad and grad.is_sparse and grad._nnz() == 0
+    assert tuple(grad._indices().shape) == (1, 0) and tuple(grad._values().shape) == (0, 2)
+    emb(rg.tensor([2, 2])).sum().backward()  # the next gradient's entries, as they come
+    assert emb.weight.grad._indices().tolist() == [[2, 2]] and not emb.weight.grad.is_coalesced()
+
+
+@needs_torch
+@pytest.mark.pytorch
+def test_zero_grad_keeping_sparse_gradients_matches_pytorch():
+    def run(m):
+        m.manual_seed(3)
+        emb = m.nn.Embedding(5, 2, sparse=True)
+        opt = m.optim.SGD(emb.parameters(), lr=0.1, momentum=0.9)
+        for rows in ([1, 3], [3, 3, 0], [4]):
+            opt.zero_grad(set_to_none=False)
+            (emb(m.tensor(rows)) ** 2).sum().backward()
+            opt.step()
+        g = emb.weight.grad
+        return g._indices().tolist(), g._values().tolist(), emb.weight.detach().numpy().copy()
+
+    ours, theirs = run(rg), run(torch)
+    assert ours[:2] == theirs[:2]
+    np.testing.assert_array_equal(ours[2], theirs[2])

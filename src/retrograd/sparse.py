@@ -14,19 +14,31 @@ tensor([[2.],
 
 from __future__ import annotations
 
+import functools
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy
 
 from . import dtypes as _dt
+from .ops.sparse import invariants as _invariants
 from .ops.sparse.arithmetic import sparse_mm, sparse_sum
 from .ops.sparse.dispatch import is_sparse
 from .ops.sparse.layout import sparse_coo_tensor
 from .ops.sparse.softmax import sparse_log_softmax, sparse_softmax
 from .tensor import Tensor
 
-__all__ = ["mm", "sum", "softmax", "log_softmax", "FloatTensor", "DoubleTensor", "LongTensor"]
+__all__ = [
+    "mm",
+    "sum",
+    "softmax",
+    "log_softmax",
+    "check_sparse_tensor_invariants",
+    "FloatTensor",
+    "DoubleTensor",
+    "LongTensor",
+]
 
 
 def mm(mat1: Tensor, mat2: Tensor) -> Tensor:
@@ -109,6 +121,66 @@ def log_softmax(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
         tensor([-0.6931, -0.6931])
     """
     return sparse_log_softmax(input, dim, dtype)
+
+
+class check_sparse_tensor_invariants:
+    """The switch of sparse invariant checks in the sparse constructors: a context manager, a
+    decorator, or `enable()`/`disable()`/`is_enabled()` called on the class.
+
+    A constructor's own `check_invariants` argument overrides the switch. PyTorch leaves the
+    checks off by default (and warns once that they are implicitly off, until the switch is set);
+    retrograd checks the indices against the size unless the switch or the argument says not to.
+
+    Args:
+        enable (bool): the switch's state inside the `with` block or the decorated function.
+
+    Examples:
+        >>> with retrograd.sparse.check_sparse_tensor_invariants():
+        ...     retrograd.sparse.check_sparse_tensor_invariants.is_enabled()
+        True
+    """
+
+    def __init__(self, enable: bool = True) -> None:
+        self.state = enable
+        self.saved_state: bool | None = None
+
+    @staticmethod
+    def is_enabled() -> bool:
+        """Whether the checks are switched on (off until a program enables them)."""
+        return _invariants.checks_enabled()
+
+    @staticmethod
+    def enable() -> None:
+        """Switch the checks on for every constructor called without `check_invariants`."""
+        _invariants.set_checks_enabled(True)
+
+    @staticmethod
+    def disable() -> None:
+        """Switch the checks off for every constructor called without `check_invariants`."""
+        _invariants.set_checks_enabled(False)
+
+    def __enter__(self) -> None:
+        if self.saved_state is not None:
+            raise RuntimeError(
+                "This context manager instance is already activated. Use a different context manager instance for "
+                "context nesting."
+            )
+        self.saved_state = self.is_enabled()
+        _invariants.set_checks_enabled(self.state)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.saved_state is None:
+            raise AssertionError("saved_state should not be None on exit")
+        _invariants.set_checks_enabled(self.saved_state)
+        self.saved_state = None
+
+    def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(function)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            with type(self)(self.state):
+                return function(*args, **kwargs)
+
+        return checked
 
 
 _DEPRECATED = (

@@ -169,15 +169,31 @@ def values_at(a: SparseCOO, indices: Any) -> Any:
     return out
 
 
-def add(a: SparseCOO, b: SparseCOO) -> SparseCOO:
-    """a + b as PyTorch's CPU kernel makes it: one merge walk by linear index, equal ones summed.
+def add(a: SparseCOO, b: SparseCOO, alpha: Any = 1) -> SparseCOO:
+    """a + alpha * b as PyTorch's CPU kernel makes it: one merge walk by linear index, equal ones
+    summed, each entry of b taken in as one multiply-add (rounded once for float32 and float16).
 
     For coalesced inputs that is the coalesced sum; otherwise the walk still runs as if both
     were sorted, and the result keeps the entries in that order, flagged uncoalesced.
     """
+    ia, ib = _merged(a, b)
+    dtype = numpy.result_type(a.values, b.values)
+    wide = numpy.float64 if dtype in (numpy.float32, numpy.float16) and alpha != 1 else dtype
+    values = numpy.zeros((ia.size,) + a.values.shape[1:], wide)
+    values[ia >= 0] = a.values[ia[ia >= 0]]
+    scale = dtype.type(alpha) if alpha != 1 and dtype.kind in "fc" else alpha  # (PyTorch's float alpha)
+    values[ib >= 0] += b.values[ib[ib >= 0]].astype(wide, copy=False) * scale  # exact in float64
+    indices = numpy.empty((a.sparse_dim, ia.size), numpy.int64)  # each entry's from a, else from b
+    indices[:, ia >= 0] = a.indices[:, ia[ia >= 0]]
+    indices[:, ia < 0] = b.indices[:, ib[ia < 0]]
+    return SparseCOO(indices, values.astype(dtype, copy=False), a.shape, a.coalesced and b.coalesced)
+
+
+def _merged(a: SparseCOO, b: SparseCOO) -> tuple[Any, Any]:
+    """Per result entry of a + b: (its entry of a or -1, its entry of b or -1), in merge order."""
     sparse_shape = a.shape[: a.sparse_dim]
     la, lb = linear_index(a.indices, sparse_shape).tolist(), linear_index(b.indices, sparse_shape).tolist()
-    taken: list[tuple[int, int]] = []  # per result entry: (entry of a or -1, entry of b or -1)
+    taken: list[tuple[int, int]] = []
     i = j = 0
     while i < len(la) or j < len(lb):
         if j == len(lb) or (i < len(la) and la[i] < lb[j]):
@@ -190,12 +206,7 @@ def add(a: SparseCOO, b: SparseCOO) -> SparseCOO:
             taken.append((i, j))
             i, j = i + 1, j + 1
     ia, ib = numpy.array(taken, numpy.int64).reshape(-1, 2).T
-    dtype = numpy.result_type(a.values, b.values)
-    values = numpy.zeros((ia.size,) + a.values.shape[1:], dtype)
-    values[ia >= 0] = a.values[ia[ia >= 0]]
-    values[ib >= 0] += b.values[ib[ib >= 0]]
-    indices = numpy.where(ia >= 0, a.indices[:, ia], b.indices[:, ib]) if ia.size else a.indices[:, :0]
-    return SparseCOO(indices, values, a.shape, a.coalesced and b.coalesced)
+    return ia, ib
 
 
 def matmul(a: SparseCOO, b: Any) -> Any:

@@ -23,6 +23,7 @@ from ...backend.sparse import SparseCOO
 from ...engine.primitive import SPARSE_KERNELS as KERNELS
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.sparse_scaled_add import add_sparse_into
 from .dispatch import is_sparse, missing
 from .layout import _from_values, to_dense
 
@@ -183,31 +184,36 @@ def _divided(a: SparseCOO, c: Any) -> SparseCOO:
 _mul_number = Primitive("sparse_mul", lambda xp, a, c: _scaled(a, c), [lambda g, c: g * c], node_name="MulBackward0")
 _div_number = Primitive("sparse_div", lambda xp, a, c: _divided(a, c), [lambda g, c: g / c], node_name="DivBackward0")
 _neg = Primitive("sparse_neg", lambda xp, a: _scaled(a, -1), [lambda g: -g], node_name="NegBackward0")
-_add_sparse = Primitive(
-    "sparse_add",
-    lambda xp, a, b: _sp.add(a, b),
-    [lambda g: g, lambda g: g],
-    inputs=("a", "b"),
-    node_name="AddBackward0",
-)
-_sub_sparse = Primitive(
-    "sparse_sub",
-    lambda xp, a, b: _sp.add(a, _scaled(b, -1)),
-    [lambda g: g, lambda g: -g],
-    inputs=("a", "b"),
-    node_name="SubBackward0",
-)
+def _sum_of(node: str, sign: int) -> Primitive:
+    """a ± alpha * b for sparse a and b (a sparse result): d/da = 1, d/db = ±alpha."""
+    return Primitive(
+        f"sparse_{node[:3].lower()}",
+        lambda xp, a, b, alpha: _sp.add(a, b, sign * alpha),
+        [lambda g: g, lambda g, alpha: g * (sign * alpha)],
+        inputs=("a", "b"),
+        node_name=node,
+    )
 
 
-def _dense_plus_sparse(xp: Any, a: Any, b: SparseCOO) -> Any:
-    out = a.astype(numpy.result_type(a, b.values), copy=True)
-    numpy.add.at(out, tuple(b.indices), b.values)
-    return out
+def _dense_sum_of(node: str, sign: int) -> Primitive:
+    """dense a ± alpha * sparse b (a dense result, each entry added in turn): d/da = 1, d/db = ±alpha."""
+
+    def forward(xp: Any, a: Any, b: SparseCOO, alpha: Any) -> Any:
+        out = a.astype(numpy.result_type(a, b.values), copy=True)
+        add_sparse_into(out, b.indices, b.values, b.coalesced, sign * alpha)
+        return out
+
+    return Primitive(
+        f"dense_sparse_{node[:3].lower()}",
+        forward,
+        [lambda g: g, lambda g, alpha: g * (sign * alpha)],
+        inputs=("a", "b"),
+        node_name=node,
+    )
 
 
-_add_dense = Primitive(
-    "dense_sparse_add", _dense_plus_sparse, [lambda g: g, lambda g: g], inputs=("a", "b"), node_name="AddBackward0"
-)
+_add_sparse, _sub_sparse = _sum_of("AddBackward0", 1), _sum_of("SubBackward0", -1)
+_add_dense, _sub_dense = _dense_sum_of("AddBackward0", 1), _dense_sum_of("SubBackward0", -1)
 
 
 def _by_number(prim: Primitive, name: str) -> Any:
@@ -222,33 +228,29 @@ def _by_number(prim: Primitive, name: str) -> Any:
     return kernel
 
 
-def _subtract(tensors: tuple, attrs: dict) -> Tensor:
-    if len(tensors) != 2 or not all(is_sparse(t) for t in tensors):
-        raise missing("sub")
-    a, b = tensors
-    if a.shape != b.shape:
-        raise RuntimeError(
-            f"sub: expected 'self' and 'other' to have same size, but self has size {list(a.shape)} "
-            f"while other has size {list(b.shape)}"
-        )
-    return _sub_sparse(a, b)
+def _sum_kernel(name: str, sparse_op: Primitive, dense_op: Primitive) -> Any:
+    """The kernel of `a + alpha * b` (`add`) or `a - alpha * b` (`sub`) with a sparse operand: sparse
+    with sparse gives a sparse sum, dense with sparse a dense one; a sparse first operand with a
+    dense second one is PyTorch's refusal."""
 
+    def kernel(tensors: tuple, attrs: dict) -> Tensor:
+        if len(tensors) != 2:
+            raise missing(name)
+        a, b = tensors
+        alpha = attrs.get("alpha", 1)
+        if a.shape != b.shape:
+            raise RuntimeError(
+                f"{name}: expected 'self' and 'other' to have same size, but self has size {list(a.shape)} "
+                f"while other has size {list(b.shape)} (FYI: dense-sparse addition does not currently "
+                "support broadcasting)"
+            )
+        if is_sparse(a) and is_sparse(b):
+            return sparse_op(a, b, alpha=alpha)
+        if is_sparse(a):
+            raise RuntimeError(f"{name}(sparse, dense) is not supported. Use {name}(dense, sparse) instead.")
+        return dense_op(a, b, alpha=alpha)
 
-def _add(tensors: tuple, attrs: dict) -> Tensor:
-    if len(tensors) != 2 or attrs.get("alpha", 1) != 1:
-        raise missing("add")
-    a, b = tensors
-    if a.shape != b.shape:
-        raise RuntimeError(
-            f"add: expected 'self' and 'other' to have same size, but self has size {list(a.shape)} "
-            f"while other has size {list(b.shape)} (FYI: dense-sparse addition does not currently "
-            "support broadcasting)"
-        )
-    if is_sparse(a) and is_sparse(b):
-        return _add_sparse(a, b)
-    if is_sparse(a):
-        raise RuntimeError("add(sparse, dense) is not supported. Use add(dense, sparse) instead.")
-    return _add_dense(a, b)
+    return kernel
 
 
 # --- layout-keeping copies -------------------------------------------------------------------
@@ -292,9 +294,9 @@ KERNELS.update(
         "sum": _tensor_sum,
         "mul": _by_number(_mul_number, "mul"),
         "div": _by_number(_div_number, "div"),
-        "sub": _subtract,
+        "sub": _sum_kernel("sub", _sub_sparse, _sub_dense),
         "neg": lambda tensors, attrs: _neg(*tensors),
-        "add": _add,
+        "add": _sum_kernel("add", _add_sparse, _add_dense),
         "t": _transposed,
         "transpose": _transposed,
         "clone": lambda tensors, attrs: _clone(*tensors),

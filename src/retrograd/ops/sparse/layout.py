@@ -23,6 +23,7 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..from_data import tensor as _as_tensor
 from .dispatch import is_sparse
+from .invariants import checks_for_call
 
 __all__ = ["sparse_coo_tensor"]
 
@@ -66,6 +67,21 @@ _values = Primitive(
     [lambda g, a: _from_values(g, indices=a._data.indices, shape=a._data.shape, coalesced=True)],
     node_name="ValuesBackward0",
 )
+
+
+_cleared = Primitive(
+    "sparse_zero",
+    lambda xp, a: SparseCOO(
+        numpy.zeros((a.sparse_dim, 0), numpy.int64), a.values[:0].copy(), a.shape, True
+    ),
+    [lambda g: g * 0],  # the old entries are gone: no gradient reaches them
+    node_name="ZeroBackward0",
+)
+
+
+def cleared(input: Tensor) -> Tensor:
+    """The out-of-place half of a sparse `zero_()`: the same size and dims, no entries."""
+    return _cleared(input)
 
 
 def _indices_array(indices: Any) -> Any:
@@ -157,8 +173,9 @@ def sparse_coo_tensor(
         device (str or device, optional): must be the CPU (retrograd's sparse tensors live there).
         pin_memory (bool): must be False.
         requires_grad (bool): make the result a leaf that requires grad.
-        check_invariants (bool, optional): False skips checking the indices against the size
-            (retrograd checks them unless told not to; PyTorch by default does not).
+        check_invariants (bool, optional): whether to check the indices against the size; unset
+            follows `retrograd.sparse.check_sparse_tensor_invariants` (retrograd checks unless that
+            switch is disabled; PyTorch by default does not, and warns once that it does not).
         is_coalesced (bool, optional): True declares the entries sorted and unique.
 
     Returns:
@@ -180,7 +197,7 @@ def sparse_coo_tensor(
     if dtype is not None:
         values_t = values_t.to(dtype)
     shape = given_size if given_size is not None else _inferred_size(index, values_t._data)
-    _check(index, values_t._data, shape, bounds=check_invariants is not False)
+    _check(index, values_t._data, shape, bounds=checks_for_call(check_invariants))
     coalesced = bool(is_coalesced) or index.shape[1] < 2
     if requires_grad:
         values_t = values_t.detach()
