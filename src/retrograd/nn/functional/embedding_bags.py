@@ -107,7 +107,8 @@ def embedding_bag(
 ) -> Tensor:
     """Reduce bags of rows of `weight` (V, D) to (B, D): bags are the rows of a (B, L) input or slices at `offsets`.
 
-    `sparse` is accepted for PyTorch's checks; gradients are dense.
+    With `sparse` (modes 'sum' and 'mean'), the weight's gradient is a sparse COO tensor with an
+    entry per looked-up position, as PyTorch's (for `optim.SGD`, `Adagrad` and `SparseAdam`).
 
     Args:
         input (Tensor): integer indices, (B, L) bags of equal size or 1-D split by `offsets`.
@@ -117,7 +118,7 @@ def embedding_bag(
         norm_type (float): the p of that norm (default 2).
         scale_grad_by_freq (bool): divide the gradients by the indices' counts (default False).
         mode (str): `'mean'` (default), `'sum'` or `'max'`.
-        sparse (bool): accepted for compatibility; the gradient is dense (default False).
+        sparse (bool): give the weight a sparse COO gradient (default False; not with mode 'max').
         per_sample_weights (Tensor, optional): a weight per index, `input`'s shape; only with mode `'sum'`.
         include_last_offset (bool): `offsets` has one extra entry, the end of the last bag (default False).
         padding_idx (int, optional): an index that adds nothing to its bag.
@@ -198,7 +199,7 @@ def embedding_bag(
     if per_sample_weights is not None and input.dim() == 2:
         per_sample_weights = per_sample_weights.reshape(-1)  # as PyTorch's Python wrapper: a view node
     return nn_support.embedding_bag(
-        weight, flat, per_sample_weights, bag, n_bags, mode, max_norm, norm_type, scale_grad_by_freq
+        weight, flat, per_sample_weights, bag, n_bags, mode, max_norm, norm_type, scale_grad_by_freq, sparse
     )
 
 
