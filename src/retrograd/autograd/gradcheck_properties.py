@@ -87,7 +87,7 @@ def _check_undefined_backward(outputs: list[Tensor], wrt: list[Tensor]) -> None:
     except RuntimeError as e:
         _warn_new_check()
         raise GradcheckError(f"Expected backward function to handle undefined output grads. {_UNDEFINED_HELP}") from e
-    if any(g is not None and np.any(g._data != 0) for g in grads):
+    if any(g is not None and np.any(g.to_dense()._data != 0) for g in grads):  # (a sparse one read densely)
         _warn_new_check()
         raise GradcheckError(
             "Expected all input grads to be undefined or zero when all output grads are undefined or zero. "

@@ -24,7 +24,7 @@ import numpy
 
 from .. import backend
 from ..backend import meta
-from ..backend.sparse import SparseUnsupported
+from ..backend.sparse import SparseCOO, SparseUnsupported
 from . import bfloat16 as _bf16
 from . import numpy_errors
 from . import tensor_type as _tt
@@ -580,7 +580,8 @@ class OpNode(Node):
         op = self.op
         if op.array_rules is not None and not state.enabled and tracer is None and _fw_levels.level is None:
             g = grads[0]
-            if type(g) is _tt.Tensor and _one_real_dtype(g._data.dtype, self.dtypes):  # (a vmap batch is not)
+            # (not a vmap batch, nor a sparse gradient, which the tensor rules hand to the sparse kernels)
+            if type(g) is _tt.Tensor and type(g._data) is not SparseCOO and _one_real_dtype(g._data.dtype, self.dtypes):
                 return self._apply_arrays(g, wanted)
         if op.single:  # one input and one output, as most ops: the loop below written out
             rule = op.derivatives[0]

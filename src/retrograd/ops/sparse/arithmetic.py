@@ -13,7 +13,6 @@ dispatches to itself), so `s * 2`, `-s`, `s.t()`, `d + s` and
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy
@@ -177,13 +176,9 @@ def _scaled(a: SparseCOO, c: Any) -> SparseCOO:
     return SparseCOO(a.indices, a.values * c, a.shape, a.coalesced)
 
 
-def _divided(a: SparseCOO, c: Any) -> SparseCOO:
-    return SparseCOO(a.indices, a.values / c, a.shape, a.coalesced)
-
-
-_mul_number = Primitive("sparse_mul", lambda xp, a, c: _scaled(a, c), [lambda g, c: g * c], node_name="MulBackward0")
-_div_number = Primitive("sparse_div", lambda xp, a, c: _divided(a, c), [lambda g, c: g / c], node_name="DivBackward0")
 _neg = Primitive("sparse_neg", lambda xp, a: _scaled(a, -1), [lambda g: -g], node_name="NegBackward0")
+
+
 def _sum_of(node: str, sign: int) -> Primitive:
     """a ± alpha * b for sparse a and b (a sparse result): d/da = 1, d/db = ±alpha."""
     return Primitive(
@@ -216,16 +211,7 @@ _add_sparse, _sub_sparse = _sum_of("AddBackward0", 1), _sum_of("SubBackward0", -
 _add_dense, _sub_dense = _dense_sum_of("AddBackward0", 1), _dense_sum_of("SubBackward0", -1)
 
 
-def _by_number(prim: Primitive, name: str) -> Any:
-    """The kernel of `s * c` or `s / c` for a Python number c (a tensor operand has no sparse kernel here)."""
-
-    def kernel(tensors: tuple, attrs: dict) -> Tensor:
-        c = attrs.get("c")
-        if len(tensors) != 1 or not isinstance(c, numbers.Number):
-            raise missing(name)
-        return prim(tensors[0], c=c)
-
-    return kernel
+_SPARSE_PLUS_DENSE = "add(sparse, dense) is not supported. Use add(dense, sparse) instead."  # (sub's too)
 
 
 def _sum_kernel(name: str, sparse_op: Primitive, dense_op: Primitive) -> Any:
@@ -234,8 +220,8 @@ def _sum_kernel(name: str, sparse_op: Primitive, dense_op: Primitive) -> Any:
     dense second one is PyTorch's refusal."""
 
     def kernel(tensors: tuple, attrs: dict) -> Tensor:
-        if len(tensors) != 2:
-            raise missing(name)
+        if len(tensors) != 2:  # `s + 1`: the number is a dense operand to PyTorch
+            raise RuntimeError(_SPARSE_PLUS_DENSE)
         a, b = tensors
         alpha = attrs.get("alpha", 1)
         if a.shape != b.shape:
@@ -247,7 +233,7 @@ def _sum_kernel(name: str, sparse_op: Primitive, dense_op: Primitive) -> Any:
         if is_sparse(a) and is_sparse(b):
             return sparse_op(a, b, alpha=alpha)
         if is_sparse(a):
-            raise RuntimeError(f"{name}(sparse, dense) is not supported. Use {name}(dense, sparse) instead.")
+            raise RuntimeError(_SPARSE_PLUS_DENSE)
         return dense_op(a, b, alpha=alpha)
 
     return kernel
@@ -292,8 +278,6 @@ KERNELS.update(
         "mm": lambda tensors, attrs: mm(*tensors),
         "mv": lambda tensors, attrs: mm(tensors[0], tensors[1].unsqueeze(1)).squeeze(1),
         "sum": _tensor_sum,
-        "mul": _by_number(_mul_number, "mul"),
-        "div": _by_number(_div_number, "div"),
         "sub": _sum_kernel("sub", _sub_sparse, _sub_dense),
         "neg": lambda tensors, attrs: _neg(*tensors),
         "add": _sum_kernel("add", _add_sparse, _add_dense),

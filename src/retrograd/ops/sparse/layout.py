@@ -241,9 +241,9 @@ def sparse_mask(input: Tensor, mask: Tensor) -> Tensor:
 
 
 def masked_grad(g: Tensor, a: Tensor) -> Tensor:
-    """Gradient `g` at the coalesced positions of sparse `a`: what a sparse input of a product or
-    of `to_dense` gets. PyTorch flags it coalesced only when `a` is."""
-    return _masked(g, a, _sp.coalesce(a._data).indices, a._data.coalesced)
+    """Gradient `g` at the coalesced positions of sparse `a`: what the sparse input of `to_dense`
+    gets (coalesced, as PyTorch's, whether or not `a` is)."""
+    return _masked(g, a, _sp.coalesce(a._data).indices, True)
 
 
 def _masked(input: Tensor, mask: Tensor, pattern: Any, coalesced: bool) -> Tensor:
