@@ -70,8 +70,9 @@ class Primitive:
     determinants): for a complex gradient the engine runs conj(rule(conj g)), PyTorch's
     convention for holomorphic functions, so the rule needs no complex case of its own.
 
-    `saves_number=True` marks tensor-and-number ops whose number PyTorch saves as a tensor
-    (`x * 3`, `x / 3`): a second backward through the freed node raises there, so it does here.
+    `saves_number=True` marks ops whose attributes PyTorch saves as tensors (the number of `x * 3`
+    or `x / 3`, a sparse constructor's indices): a second backward through the freed node raises
+    there, so it does here.
 
     `array_rules` (optional, one per input, None where there is none) compute what the rules
     compute, on arrays: `rule(xp, g, *reads)` with the same saved values and attributes as the

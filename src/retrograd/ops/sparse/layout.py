@@ -41,6 +41,7 @@ _from_values = Primitive(
     [lambda g, indices: _gathered(g, indices)],  # d(entries)/d(values) = the gradient at the indices
     inputs=("values",),
     node_name="SparseCooTensorWithDimsAndTensorsBackward0",
+    saves_number=True,  # PyTorch saves the indices: a second backward through the node raises
 )
 _values_at = Primitive("sparse_values_at", lambda xp, a, indices: _sp.values_at(a, indices), [None])
 _coalesce = Primitive("coalesce", lambda xp, a: _sp.coalesce(a), [lambda g: g])  # the same tensor
