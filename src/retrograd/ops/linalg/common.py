@@ -19,6 +19,7 @@ from ...return_types import (  # noqa: F401  (used by the decompositions)
     svd,
 )
 from ...tensor import Tensor
+from ..sparse.dispatch import is_sparse
 
 
 class LinAlgError(RuntimeError):
@@ -87,6 +88,8 @@ def _size(shape: Sequence[int]) -> str:
 def check_mm(a: Tensor, b: Tensor, a_shape: tuple | None = None) -> None:
     """mm's dtype, shape and bool checks (`a_shape`: the folded shape of a batched `a`)."""
     a_shape = a._data.shape if a_shape is None else a_shape
+    if a._data.dtype != b._data.dtype and is_sparse(a):  # (PyTorch's sparse kernel checks b against a)
+        raise RuntimeError(f"expected scalar type {a.dtype.kind_name} but found {b.dtype.kind_name}")
     if a._data.dtype != b._data.dtype:
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {a.dtype.c10_name} != {b.dtype.c10_name}"
@@ -98,6 +101,8 @@ def check_mm(a: Tensor, b: Tensor, a_shape: tuple | None = None) -> None:
 
 def check_mv(a: Tensor, v: Tensor) -> None:
     """mv's dtype, shape and bool checks (a batched `a` counts all its rows)."""
+    if a._data.dtype != v._data.dtype and is_sparse(a):
+        raise RuntimeError(f"expected scalar type {a.dtype.kind_name} but found {v.dtype.kind_name}")
     if a._data.dtype != v._data.dtype:
         va, aa = v.dtype.kind_name, a.dtype.kind_name
         raise RuntimeError(f"addmv input tensors must have the same dtype, but got {va}, {aa}, and {va}")

@@ -65,10 +65,7 @@ def _check_product(a: Tensor, b: Tensor, name: str) -> None:
     if a.shape[1] != b.shape[0]:
         raise RuntimeError(f"addmm: Argument #3 (dense): Expected dim 0 size {a.shape[1]}, got {b.shape[0]}")
     if a._data.dtype != b._data.dtype:
-        raise RuntimeError(
-            f"addmm: expected 'mat1' and 'mat2' to have the same dtype, but got: {a.dtype.kind_name} != "
-            f"{b.dtype.kind_name}"
-        )
+        raise RuntimeError(f"expected scalar type {a.dtype.kind_name} but found {b.dtype.kind_name}")
 
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
