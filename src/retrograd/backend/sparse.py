@@ -217,6 +217,21 @@ def matmul(a: SparseCOO, b: Any) -> Any:
     return out
 
 
+def sparse_matmul(a: SparseCOO, b: SparseCOO) -> SparseCOO:
+    """Sparse (m, k) @ sparse (k, n) -> sparse (m, n), coalesced: every entry a[i, k] meets the
+    entries of row k of b; the products of one (i, j) add up in a's order of k."""
+    a, b = coalesce(a), coalesce(b)
+    rows_a, cols_a = a.indices
+    starts = numpy.searchsorted(b.indices[0], numpy.arange(b.shape[0] + 1))  # row k of b: starts[k]:starts[k+1]
+    counts = (starts[cols_a + 1] - starts[cols_a]) if a.nnz else numpy.zeros(0, numpy.int64)
+    which = numpy.repeat(numpy.arange(a.nnz), counts)  # the entry of a of each product
+    first = numpy.cumsum(counts) - counts
+    at = starts[cols_a][which] + numpy.arange(which.size) - first[which]  # the entry of b of each product
+    values = a.values[which] * b.values[at]
+    indices = numpy.stack([rows_a[which], b.indices[1][at]]).astype(numpy.int64).reshape(2, -1)
+    return coalesce(SparseCOO(indices, values, (a.shape[0], b.shape[1]), values.shape[0] < 2))
+
+
 def transpose(a: SparseCOO, d0: int, d1: int) -> SparseCOO:
     """`a` with sparse dims d0 and d1 swapped (the entries keep their order, so uncoalesced)."""
     indices = a.indices.copy()

@@ -13,10 +13,12 @@ dispatches to itself), so `s * 2`, `-s`, `s.t()`, `d + s` and
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy
 
+from ..._user_frames import user_stacklevel
 from ...backend import sparse as _sp
 from ...backend.sparse import SparseCOO
 from ...engine.primitive import SPARSE_KERNELS as KERNELS
@@ -24,7 +26,7 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels.sparse_scaled_add import add_sparse_into
 from .dispatch import is_sparse, missing
-from .layout import _from_values, to_dense
+from .layout import _from_values, masked_grad, to_dense
 
 __all__ = ["spmm"]
 
@@ -55,13 +57,54 @@ _mm = _product("_sparse_mm", "MmBackward0", dense_grad_a=True)
 _sparse_addmm = _product("_sparse_addmm", "SparseAddmmBackward0", dense_grad_a=False)
 
 
+def _sparse_product(node: str) -> Primitive:
+    """Sparse A @ sparse B -> sparse, coalesced. Each operand's gradient is the dense-layout one
+    read at its own entries: d(AB)/dA = G Bᵀ at A's entries, d(AB)/dB = Aᵀ G at B's."""
+    return Primitive(
+        "_sparse_sparse_mm",
+        lambda xp, a, b: _sp.sparse_matmul(a, b),
+        [lambda g, a, b: masked_grad(_times(g, b.t()), a), lambda g, a, b: masked_grad(_times(a.t(), g), b)],
+        inputs=("a", "b"),
+        node_name=node,
+    )
+
+
+_spsp_mm = _sparse_product("MmBackward0")
+_spsp_sparse_mm = _sparse_product("SparseSparseMatmulBackward0")
+
+
+_beta_warned = False
+
+
+def _warn_compressed_beta_once() -> None:
+    """PyTorch multiplies two sparse COO matrices through its (beta) CSR layout, and says so once
+    per process, naming the user's line."""
+    global _beta_warned
+    if not _beta_warned:
+        _beta_warned = True
+        warnings.warn(
+            "Sparse CSR tensor support is in beta state. If you miss a functionality in the sparse tensor support, "
+            "please submit a feature request to https://github.com/pytorch/pytorch/issues.",
+            UserWarning,
+            stacklevel=user_stacklevel(),
+        )
+
+
+def _times(a: Tensor, b: Tensor) -> Tensor:
+    """a @ b for any mix of sparse and dense 2-D operands."""
+    return mm(a, b) if is_sparse(a) or is_sparse(b) else a.mm(b)
+
+
 def _check_product(a: Tensor, b: Tensor, name: str) -> None:
-    if is_sparse(b):
-        raise missing(name)  # sparse @ sparse is not built
-    if a.ndim != 2:
-        raise RuntimeError(f"{name}: sparse COO products need a 2-D sparse matrix, got {a.ndim}-D")
+    """PyTorch's checks of sparse `a` @ `b` (dense or sparse)."""
+    for m in (a, b) if is_sparse(b) else (a,):
+        if m.ndim != 2:
+            raise RuntimeError(f"{name}: sparse COO products need a 2-D sparse matrix, got {m.ndim}-D")
     if b.ndim != 2:
         raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+    if a.shape[1] != b.shape[0] and is_sparse(b):
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
+                           f"{b.shape[0]}x{b.shape[1]})")
     if a.shape[1] != b.shape[0]:
         raise RuntimeError(f"addmm: Argument #3 (dense): Expected dim 0 size {a.shape[1]}, got {b.shape[0]}")
     if a._data.dtype != b._data.dtype:
@@ -69,9 +112,31 @@ def _check_product(a: Tensor, b: Tensor, name: str) -> None:
 
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
-    """Sparse (n, m) @ dense (m, p) -> dense (n, p), recorded as torch.mm's MmBackward0."""
+    """`torch.mm` with a sparse operand, recorded as MmBackward0: sparse @ dense -> dense,
+    dense @ sparse -> dense (as (Bᵀ Aᵀ)ᵀ), sparse @ sparse -> sparse."""
+    if not is_sparse(input):
+        return _dense_times_sparse(input, mat2, "mm")
     _check_product(input, mat2, "mm")
+    if is_sparse(mat2):
+        _warn_compressed_beta_once()
+        return _spsp_mm(input, mat2)
     return _mm(input, mat2)
+
+
+def _dense_times_sparse(a: Tensor, b: Tensor, name: str) -> Tensor:
+    """Dense (n, m) @ sparse (m, p) -> dense (n, p), the sparse product of the transposes (so the
+    checks name those), recorded as MmBackward0."""
+    _check_product(b.t(), a.t(), name)
+    return _dense_sparse_mm(a, b)
+
+
+_dense_sparse_mm = Primitive(
+    "_dense_sparse_mm",
+    lambda xp, a, b: _sp.matmul(_sp.transpose(b, 0, 1), a.T).T,  # (Bᵀ Aᵀ)ᵀ
+    [lambda g, b: _times(g, b.t()), lambda g, a: _times(a.t(), g)],  # d(AB)/dA = G Bᵀ, d(AB)/dB = Aᵀ G
+    inputs=("a", "b"),
+    node_name="MmBackward0",
+)
 
 
 def spmm(input: Tensor, mat2: Tensor) -> Tensor:
@@ -97,9 +162,15 @@ def spmm(input: Tensor, mat2: Tensor) -> Tensor:
 
 def sparse_mm(sparse: Tensor, dense: Tensor) -> Tensor:
     """`torch.sparse.mm`: the product whose sparse operand gets a sparse gradient (SparseAddmmBackward0)."""
+    if not is_sparse(sparse) and is_sparse(dense):  # PyTorch's (Bᵀ Aᵀ)ᵀ, its last step recorded
+        _check_product(dense.t(), sparse.t(), "mm")
+        return _mm(dense.t(), sparse.t()).transpose(0, 1)
     if not is_sparse(sparse):
         return sparse.mm(dense)
     _check_product(sparse, dense, "mm")
+    if is_sparse(dense):
+        _warn_compressed_beta_once()
+        return _spsp_sparse_mm(sparse, dense)
     return _sparse_addmm(sparse, dense)
 
 
