@@ -301,13 +301,23 @@ def align_devices(name: str, tensors: tuple) -> tuple:
 SPARSE_KERNELS: dict[str, Callable[[tuple, dict], Any]] = {}
 
 
+# primitive name -> the kernel that runs the primitive itself on a sparse input's coalesced values,
+# `kernel(prim, tensors, attrs)`: the ops with f(0) = 0 (abs, sqrt, tanh, ...); filled by ops/sparse too
+SPARSE_VALUEWISE: dict[str, Callable[[Primitive, tuple, dict], Any]] = {}
+
+
 def sparse_kernel(prim: Primitive, tensors: tuple, attrs: dict) -> Any:
     """`prim` on sparse COO inputs: the sparse op registered for its name, else PyTorch's error for
     an operator the SparseCPU backend lacks."""
-    kernel = SPARSE_KERNELS.get(prim.name)
-    if kernel is None or not all(isinstance(t, _tt.Tensor) for t in tensors):
+    if not all(isinstance(t, _tt.Tensor) for t in tensors):
         raise NotImplementedError(SPARSE_MISSING.format(prim.name))
-    return kernel(tensors, attrs)
+    kernel = SPARSE_KERNELS.get(prim.name)
+    if kernel is not None:
+        return kernel(tensors, attrs)
+    valuewise = SPARSE_VALUEWISE.get(prim.name)
+    if valuewise is None:
+        raise NotImplementedError(SPARSE_MISSING.format(prim.name))
+    return valuewise(prim, tensors, attrs)
 
 
 SPARSE_MISSING = (

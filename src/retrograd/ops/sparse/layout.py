@@ -43,7 +43,12 @@ _from_values = Primitive(
     node_name="SparseCooTensorWithDimsAndTensorsBackward0",
     saves_number=True,  # PyTorch saves the indices: a second backward through the node raises
 )
-_values_at = Primitive("sparse_values_at", lambda xp, a, indices: _sp.values_at(a, indices), [None])
+_values_at = Primitive(
+    "sparse_values_at",
+    lambda xp, a, indices: _sp.values_at(a, indices),
+    # each value read is the entry of `a` at its index: the gradient goes back to those positions
+    [lambda g, a_shape, indices: _from_values(g, indices=indices, shape=a_shape, coalesced=False)],
+)
 _coalesce = Primitive("coalesce", lambda xp, a: _sp.coalesce(a), [lambda g: g])  # the same tensor
 _to_dense = Primitive(
     "to_dense",
