@@ -116,3 +116,12 @@ def test_warning_and_switch_match_pytorch(tmp_path):
 
     assert run("-m", "retrograd", "run") == run()
     assert run().startswith("1 Sparse invariant checks are implicitly disabled.")
+
+
+def test_adagrad_on_a_sparse_gradient_gives_the_warning(fresh_switch):
+    emb = rg.nn.Embedding(4, 2, sparse=True)
+    opt = rg.optim.Adagrad(emb.parameters())
+    emb(rg.tensor([1, 2])).sum().backward()
+    (message,) = _warnings_of(opt.step)  # PyTorch's Adagrad builds its update with torch.sparse_coo_tensor
+    assert message.startswith("Sparse invariant checks are implicitly disabled.")
+    assert _warnings_of(lambda: rg.sparse_coo_tensor(I, V, (2, 2))) == []
