@@ -274,3 +274,32 @@ def test_gradcheck_refuses_a_sparse_gradient_as_pytorch():
     w = rg.randn(4, 2, dtype=rg.float64, requires_grad=True)
     with pytest.raises(RuntimeError, match="grad is incorrect layout"):
         rg.autograd.gradcheck(lambda w: rg.nn.functional.embedding(rg.tensor([1, 3, 1]), w, sparse=True), (w,))
+
+
+def _sparse_parameter_steps(m):
+    a = m.sparse_coo_tensor(m.tensor([[0, 1, 2], [1, 2, 0]]), m.tensor([1.0, 2.0, 3.0]), (3, 3),
+                            check_invariants=True, requires_grad=True)
+    opt = m.optim.SGD([a], lr=0.5, momentum=0.9)
+    for _ in range(2):
+        opt.zero_grad()
+        m.sparse.mm(a, m.ones(3, 2)).pow(2).sum().backward()  # a sparse gradient at a's entries
+        opt.step()
+    out = (a._indices().tolist(), a._values().tolist(), a.is_coalesced())
+    opt.zero_grad()
+    (a @ m.ones(3, 2)).sum().backward()  # a dense gradient
+    with pytest.raises(RuntimeError, match=r"add\(sparse, dense\) is not supported"):
+        opt.step()
+    return out
+
+
+def test_sgd_steps_a_sparse_parameter():
+    indices, values, coalesced = _sparse_parameter_steps(rg)
+    # g = 4v per entry; a = v - 0.5 g = -v, then b = 0.9 (4v) - 4v = -0.4v and a = -v + 0.2v
+    assert indices == [[0, 1, 2], [1, 2, 0]] and not coalesced
+    np.testing.assert_allclose(values, [-0.8, -1.6, -2.4], rtol=1e-6)
+
+
+@needs_torch
+@pytest.mark.pytorch
+def test_sgd_steps_a_sparse_parameter_as_pytorch():
+    assert _sparse_parameter_steps(rg) == _sparse_parameter_steps(torch)

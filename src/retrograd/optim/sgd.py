@@ -91,6 +91,7 @@ class SGD(Optimizer):
 
     _BUFFERS = ("momentum_buffer",)
     _SPARSE_REFUSAL = None  # sparse gradients update only their rows
+    _SPARSE_PARAM_REFUSAL = "add(sparse, dense) is not supported. Use add(dense, sparse) instead."  # param.add_
 
     def _sparse_update(self, p: Tensor, *, step: float, lr: Any, group: dict[str, Any], state: dict[str, Any]) -> None:
         if group["weight_decay"] != 0:  # PyTorch's grad.add(param) of a sparse grad
@@ -107,6 +108,9 @@ class SGD(Optimizer):
                 else:
                     buf.mul_(momentum).add_(grad, alpha=1 - group["dampening"])
                 grad = grad.add(buf, alpha=momentum) if group["nesterov"] else buf
+            if p.is_sparse:  # a sparse parameter: its entries merged with the step's, as PyTorch's add_
+                p.add_(grad, alpha=-float(lr))
+                return
         param, direction = F.operands(True, p, grad)
         _sparse.sgd(param, direction, lr=float(lr), maximize=False)
         F.touch(p)
