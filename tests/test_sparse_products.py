@@ -113,3 +113,49 @@ def test_products_match_pytorch():
                 assert mine == other, key  # node names, the product's indices
             else:
                 np.testing.assert_allclose(mine, other, rtol=1e-6, err_msg=key)
+
+
+def test_addmm_with_a_sparse_operand():
+    a = rg.sparse_coo_tensor([[0, 1, 1], [1, 0, 0]], [1.0, 2.0, 3.0], (2, 2), check_invariants=True)
+    w = rg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    bias = rg.tensor([10.0, 20.0], requires_grad=True)
+    out = rg.addmm(bias, a, w)
+    assert type(out.grad_fn).__name__ == "AddmmBackward0" and out.tolist() == [[13.0, 24.0], [15.0, 30.0]]
+    half = rg.sparse.addmm(bias.expand(2, 2), a, w, beta=0.5, alpha=2.0)
+    assert type(half.grad_fn).__name__ == "SparseAddmmBackward0" and half.tolist() == [[11.0, 18.0], [15.0, 30.0]]
+    assert rg.addmm(rg.full((2, 2), float("nan")), a, w, beta=0).tolist() == [[3.0, 4.0], [5.0, 10.0]]
+    out.sum().backward()
+    assert w.grad.tolist() == [[5.0, 5.0], [1.0, 1.0]] and bias.grad.tolist() == [2.0, 2.0]
+
+
+def test_addmm_gradients_in_float64():
+    idx = rg.tensor(I)
+    c = rg.rand(3, dtype=rg.float64, requires_grad=True)
+    x = rg.rand(6, dtype=rg.float64, requires_grad=True)
+    d = rg.rand(3, 3, dtype=rg.float64, requires_grad=True)
+
+    def f(c, x, d):
+        return rg.addmm(c, rg.sparse_coo_tensor(idx, x, (3, 3)), d, beta=0.5, alpha=1.5) ** 2
+
+    def g(c, x, d):
+        return rg.sparse.addmm(c, rg.sparse_coo_tensor(idx, x, (3, 3)), d, alpha=-2.0) ** 2
+
+    assert gradcheck(f, (c, x, d)) and gradgradcheck(f, (c, x, d))
+    assert gradcheck(g, (c, x, d)) and gradgradcheck(g, (c, x, d))
+
+
+def _addmm(m):
+    m.manual_seed(0)
+    x = m.randn(6, requires_grad=True)
+    w, bias = m.randn(3, 4, requires_grad=True), m.randn(4, requires_grad=True)
+    a = m.sparse_coo_tensor(m.tensor(I), x, (3, 3))
+    out = m.addmm(bias, a, w, beta=0.5, alpha=2.0) + m.sparse.addmm(bias, a, w)
+    out.pow(2).sum().backward()
+    return out.tolist(), x.grad.tolist(), w.grad.tolist(), bias.grad.tolist()
+
+
+@needs_torch
+@pytest.mark.pytorch
+def test_addmm_matches_pytorch():
+    for ours, theirs in zip(_addmm(rg), _addmm(torch)):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-5)  # (float32 sums of several terms)

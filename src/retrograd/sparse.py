@@ -23,6 +23,7 @@ import numpy
 
 from . import dtypes as _dt
 from .ops.sparse import invariants as _invariants
+from .ops.sparse.addmm import sparse_addmm
 from .ops.sparse.arithmetic import sparse_mm, sparse_sum
 from .ops.sparse.dispatch import is_sparse
 from .ops.sparse.layout import sparse_coo_tensor
@@ -31,6 +32,7 @@ from .tensor import Tensor
 
 __all__ = [
     "mm",
+    "addmm",
     "sum",
     "softmax",
     "log_softmax",
@@ -58,6 +60,28 @@ def mm(mat1: Tensor, mat2: Tensor) -> Tensor:
                 [0., 0.]])
     """
     return sparse_mm(mat1, mat2)
+
+
+def addmm(mat: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """beta·mat + alpha·(mat1 @ mat2) for a sparse COO `mat1`, which gets a sparse gradient.
+
+    Args:
+        mat (Tensor): the dense tensor added, broadcastable to `(n, p)`; ignored when beta is 0.
+        mat1 (Tensor): a 2-D sparse COO matrix `(n, m)`.
+        mat2 (Tensor): a dense `(m, p)` matrix of the same dtype.
+        beta (number): the multiplier of `mat` (default 1).
+        alpha (number): the multiplier of the product (default 1).
+
+    Returns:
+        Tensor: the dense `(n, p)` result, recorded as SparseAddmmBackward0.
+
+    Examples:
+        >>> a = retrograd.sparse_coo_tensor([[0, 1], [1, 0]], [2.0, 3.0], (2, 2))
+        >>> retrograd.sparse.addmm(retrograd.ones(2, 1), a, retrograd.ones(2, 1), beta=0.5)
+        tensor([[2.5000],
+                [3.5000]])
+    """
+    return sparse_addmm(mat, mat1, mat2, beta=beta, alpha=alpha)
 
 
 def sum(input: Tensor, dim: Any = None, dtype: Any = None) -> Tensor:

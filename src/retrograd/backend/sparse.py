@@ -209,11 +209,14 @@ def _merged(a: SparseCOO, b: SparseCOO) -> tuple[Any, Any]:
     return ia, ib
 
 
-def matmul(a: SparseCOO, b: Any) -> Any:
-    """Sparse (m, k) @ dense (k, n): each entry's row gets value * b[column], in entry order."""
+def matmul(a: SparseCOO, b: Any, out: Any = None, alpha: Any = 1) -> Any:
+    """Sparse (m, k) @ dense (k, n): each entry's row gets value * b[column], in entry order, added
+    into `out` (zeros by default; addmm's scaled input), each value first scaled by `alpha`."""
     rows, cols = a.indices
-    out = numpy.zeros((a.shape[0], b.shape[1]), numpy.result_type(a.values, b))
-    numpy.add.at(out, rows, a.values[:, None] * b[cols])
+    if out is None:
+        out = numpy.zeros((a.shape[0], b.shape[1]), numpy.result_type(a.values, b))
+    scale = a.values if alpha == 1 else a.values * a.values.dtype.type(alpha)
+    numpy.add.at(out, rows, scale[:, None] * b[cols])
     return out
 
 
