@@ -33,6 +33,9 @@ REFUSALS = {
     "tolist": lambda m, s: s.tolist(),
     "data_ptr": lambda m, s: s.data_ptr(),
     "ones_like": lambda m, s: m.ones_like(s),
+    "to_dense dtype": lambda m, s: s.to_dense(dtype=m.float64),
+    "values of dense": lambda m, s: m.ones(2).values(),
+    "sparse.sum of dense": lambda m, s: m.sparse.sum(m.ones(2)),
 }
 MESSAGES = {
     "sparse.mm": "expected scalar type Float but found Double",
@@ -46,6 +49,9 @@ MESSAGES = {
     "tolist": "Cannot access data pointer of Tensor that doesn't have storage",
     "data_ptr": "Cannot access data pointer of Tensor that doesn't have storage",
     "ones_like": "Could not run 'aten::fill_.Scalar' with arguments from the 'SparseCPU' backend",
+    "to_dense dtype": "dtype argument is not supported by sparse_to_dense",
+    "values of dense": "values expected sparse tensor layout but got Strided",
+    "sparse.sum of dense": "coalesce expected sparse coordinate tensor layout but got Strided",
 }
 
 
@@ -77,3 +83,8 @@ def test_zeros_like_and_empty_like_are_empty_sparse_tensors():
     z = rg.zeros_like(s, dtype=rg.float64, requires_grad=True)
     assert z.dtype is rg.float64 and z.requires_grad and z.is_leaf
     assert not s.is_contiguous()
+
+
+def test_half_precision_sparse_tensors_densify():
+    s = _s(rg).half()
+    assert s.dtype is rg.float16 and s.to_dense().tolist() == [[0.0, 1.0], [2.0, 0.0]]

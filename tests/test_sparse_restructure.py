@@ -50,6 +50,18 @@ def test_select_cat_stack_unsqueeze():
         rg.cat([s, rg.ones(3, 3)])
 
 
+def test_permute_and_transpose_reorder_sparse_dims():
+    s = _s(rg)
+    for t in (s.T, s.permute(1, 0)):
+        assert _entries(t)[:2] == ([I[1], I[0]], V) and type(t.grad_fn).__name__ == "NoneType"
+    hybrid = rg.sparse_coo_tensor(rg.tensor(I), rg.ones(5, 2), (3, 3, 2))
+    assert hybrid.permute(1, 0, 2).shape == (3, 3, 2)
+    with pytest.raises(NotImplementedError, match="'aten::permute'"):
+        hybrid.permute(2, 0, 1)
+    x = rg.tensor(V, dtype=rg.float64, requires_grad=True)
+    assert gradcheck(lambda x: _s(rg, x).permute(1, 0).to_dense(masked_grad=False) ** 2, (x,))
+
+
 def test_only_stack_differentiates_as_in_pytorch():
     x = rg.tensor(V, dtype=rg.float64, requires_grad=True)
     weights = rg.arange(18.0, dtype=rg.float64).reshape(2, 3, 3)
@@ -74,7 +86,7 @@ def _run(m):
         "isel": s.index_select(0, m.tensor([2, 0, 2])), "isel1": s.index_select(1, m.tensor([1, 0])),
         "iselc": s.coalesce().index_select(0, m.tensor([2, 0])), "sel": s[-1], "selc": s.coalesce()[2],
         "cat": m.cat([s, s.coalesce()], 0), "cat1": m.cat([s, s, s], -1), "stack": m.stack([s, s], 1),
-        "unsq": s.unsqueeze(-1), "unsqc": s.coalesce().unsqueeze(1),
+        "unsq": s.unsqueeze(-1), "unsqc": s.coalesce().unsqueeze(1), "T": s.T, "perm": s.coalesce().permute(1, 0),
     }
     got = {k: _entries(v) for k, v in out.items()}
     x = m.tensor(V, requires_grad=True)

@@ -103,8 +103,8 @@ def sum(input: Tensor, dim: Any = None, dtype: Any = None) -> Tensor:
         >>> retrograd.sparse.sum(a, 1).to_dense()
         tensor([1., 5.])
     """
-    if not is_sparse(input):
-        raise RuntimeError("_sparse_sum expected sparse coordinate tensor layout but got Strided")
+    if not is_sparse(input):  # (PyTorch's sum coalesces first, and says so)
+        raise RuntimeError("coalesce expected sparse coordinate tensor layout but got Strided")
     return sparse_sum(input, dim, dtype)
 
 

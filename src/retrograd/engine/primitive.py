@@ -176,8 +176,8 @@ class Primitive:
         # one and two inputs spelled out: nearly every call, and they need no list or generator
         try:
             if len(tensors) == 1:
-                if (data.dtype is _BF16 or data.dtype is _F16) and not self.view:  # in float32, rounded once
-                    result = _bf16.forward(self.forward, xp, (data,), attrs)
+                if (data.dtype is _BF16 or data.dtype is _F16) and not self.view and type(data) is not SparseCOO:
+                    result = _bf16.forward(self.forward, xp, (data,), attrs)  # in float32, rounded once
                 else:
                     result = self.forward(xp, data, **attrs)
                 record = first._requires_grad and state.enabled

@@ -229,15 +229,17 @@ def _layout_name(t: Tensor) -> str:
 
 
 def to_dense(input: Tensor, dtype: Any = None, *, masked_grad: bool | None = None) -> Tensor:
-    """The dense tensor a sparse one stands for (duplicates summed); a dense tensor itself.
+    """The dense tensor a sparse one stands for (duplicates summed); a dense tensor itself (cast
+    to `dtype` if given; a sparse one refuses `dtype`, as PyTorch's).
 
     `masked_grad` (default True) gives a sparse input the gradient at its own entries only;
     False gives it the whole dense gradient.
     """
     if not is_sparse(input):
         return input if dtype is None else input.to(dtype)
-    out = _to_dense(input, masked=masked_grad is not False)
-    return out if dtype is None else out.to(dtype)
+    if dtype is not None:
+        raise RuntimeError("dtype argument is not supported by sparse_to_dense")
+    return _to_dense(input, masked=masked_grad is not False)
 
 
 def sparse_mask(input: Tensor, mask: Tensor) -> Tensor:
@@ -306,7 +308,9 @@ def indices(input: Tensor) -> Tensor:
 
 def values(input: Tensor) -> Tensor:
     """The `(nnz, *dense_dims)` entries of a coalesced sparse tensor (differentiable)."""
-    if not _sparse_only(input, "values").coalesced:
+    if not is_sparse(input):
+        raise RuntimeError(f"values expected sparse tensor layout but got {_layout_name(input)}")
+    if not input._data.coalesced:
         raise RuntimeError("Cannot get values on an uncoalesced tensor, please call .coalesce() first")
     return _values(input)
 

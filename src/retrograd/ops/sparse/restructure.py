@@ -1,5 +1,5 @@
 """Sparse COO tensors re-indexed along their sparse dims: `index_select`, `select` (`s[i]`), `cat`,
-`stack` and `unsqueeze`, which move stored entries to new positions without touching their values.
+`stack`, `unsqueeze` and `permute` (`s.T`), which move stored entries without touching their values.
 
 Each output entry is an input entry (in PyTorch's order: by output position along the dim, then
 in the input's order of entries), so one primitive covers them: the values picked by `take`, the
@@ -162,8 +162,32 @@ def _entries_joined(tensors: tuple, dim: int, place: Primitive, join: Primitive,
     return out  # type: ignore[return-value]
 
 
+def _inverse(dims: tuple) -> tuple:
+    return tuple(sorted(range(len(dims)), key=lambda d: dims[d]))
+
+
+_permute = Primitive(  # sparse dims reordered: the gradient is permuted back
+    "sparse_permute",
+    lambda xp, a, dims: SparseCOO(
+        a.indices[list(dims[: a.sparse_dim])], a.values, tuple(a.shape[d] for d in dims), a.coalesced and a.nnz < 2
+    ),
+    [lambda g, dims: g.permute(_inverse(dims))],
+    node_name="PermuteBackward0",
+)
+
+
+def _permute_kernel(tensors: tuple, attrs: dict) -> Tensor:
+    (a,) = tensors
+    dims = tuple(attrs["dims"])
+    k = a._data.sparse_dim
+    if any(dims[d] != d for d in range(k, len(dims))):  # dense dims moved: not built here
+        raise missing("permute")
+    return _permute(a, dims=dims)
+
+
 KERNELS.update(
     {
+        "permute": _permute_kernel,
         "index_select": _index_select_kernel,
         "select": _select_kernel,
         "unsqueeze": _unsqueeze_kernel,
