@@ -1,14 +1,15 @@
-"""Sparse COO arithmetic: sparse @ dense products, sums, sparse ± sparse, dense + sparse,
-scaling by a number, negation, transposes, copies and dtype casts.
+"""Sparse COO arithmetic: matrix products (sparse @ dense, dense @ sparse, sparse @ sparse), sums,
+sparse ± sparse and dense ± sparse (with alpha), negation, transposes, copies and dtype casts.
 
 The products are one kernel forward (each entry's row gets value * dense[column]) and, backward,
 d(AB)/dB = Aᵀ G (a sparse product again, so it differentiates to any order in B) and, for
 `torch.sparse.mm` (SparseAddmmBackward0), d(AB)/dA = (G Bᵀ) at A's entries, a sparse gradient;
 `torch.mm`, `spmm`, `matmul` and `@` record MmBackward0, whose A gradient is all of G Bᵀ, dense,
-as PyTorch's. The ops that dense primitives cannot run on sparse payloads are registered in
-the engine's `SPARSE_KERNELS` under those primitives' names (their own are `sparse_*`, so a sparse op never
-dispatches to itself), so `s * 2`, `-s`, `s.t()`, `d + s` and
-`torch.mm(s, d)` reach them without a check on the dense path.
+as PyTorch's. Dense @ sparse is the sparse product of the transposes; sparse @ sparse gives a
+coalesced sparse product, each operand's gradient read at its own entries. The ops that dense
+primitives cannot run on sparse payloads are registered in the engine's `SPARSE_KERNELS` under
+those primitives' names (their own are `sparse_*`, so a sparse op never dispatches to itself), so
+`s * 2`, `-s`, `s.t()`, `d + s` and `torch.mm(s, d)` reach them without a check on the dense path.
 """
 
 from __future__ import annotations
