@@ -231,3 +231,26 @@ def test_construction_arguments_checked_as_pytorch():
 def test_element_size_and_contiguity():
     s = sparse(retrograd, retrograd.float64)
     assert s.element_size() == 8 and not s.is_contiguous() and s.type() == "torch.sparse.DoubleTensor"
+
+
+def test_second_backward_through_the_constructor_raises_as_pytorch():
+    # PyTorch's SparseCooTensorWithDimsAndTensorsBackward0 saves the indices, freed by the first backward
+    values = retrograd.tensor([1.0, 2.0], requires_grad=True)
+    w = retrograd.sparse_coo_tensor([[0, 1], [1, 0]], values, (2, 2))
+    retrograd.sparse.mm(w, retrograd.ones(2, 1)).sum().backward()
+    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+        (w @ retrograd.ones(2, 1)).sum().backward()
+    kept = retrograd.sparse_coo_tensor([[0, 1], [1, 0]], values, (2, 2))
+    (kept @ retrograd.ones(2, 1)).sum().backward(retain_graph=True)
+    (kept @ retrograd.ones(2, 1)).sum().backward()
+    assert values.grad.tolist() == [3.0, 3.0]
+
+
+@pytest.mark.pytorch
+def test_second_backward_through_the_constructor_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    values = torch.tensor([1.0, 2.0], requires_grad=True)
+    w = torch.sparse_coo_tensor(torch.tensor([[0, 1], [1, 0]]), values, (2, 2))
+    torch.sparse.mm(w, torch.ones(2, 1)).sum().backward()
+    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+        (w @ torch.ones(2, 1)).sum().backward()

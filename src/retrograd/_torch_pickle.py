@@ -135,7 +135,8 @@ def _rebuild_sparse_tensor(layout: Any, data: Any) -> Tensor:
     if not (isinstance(indices, Tensor) and isinstance(values, Tensor)):
         raise pickle.UnpicklingError("a sparse COO tensor's indices and values must be tensors")
     is_coalesced = data[3] if len(data) == 4 else None
-    return sparse_coo_tensor(indices, values, _int_tuple(size, "sparse size"), is_coalesced=is_coalesced is True)
+    shape = _int_tuple(size, "sparse size")  # (a file's indices are always checked against its size)
+    return sparse_coo_tensor(indices, values, shape, is_coalesced=is_coalesced is True, check_invariants=True)
 
 
 def _get_layout(name: Any) -> _layouts.layout:

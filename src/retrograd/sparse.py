@@ -14,19 +14,33 @@ tensor([[2.],
 
 from __future__ import annotations
 
+import functools
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy
 
 from . import dtypes as _dt
+from .ops.sparse import invariants as _invariants
+from .ops.sparse.addmm import sparse_addmm
 from .ops.sparse.arithmetic import sparse_mm, sparse_sum
 from .ops.sparse.dispatch import is_sparse
 from .ops.sparse.layout import sparse_coo_tensor
 from .ops.sparse.softmax import sparse_log_softmax, sparse_softmax
 from .tensor import Tensor
 
-__all__ = ["mm", "sum", "softmax", "log_softmax", "FloatTensor", "DoubleTensor", "LongTensor"]
+__all__ = [
+    "mm",
+    "addmm",
+    "sum",
+    "softmax",
+    "log_softmax",
+    "check_sparse_tensor_invariants",
+    "FloatTensor",
+    "DoubleTensor",
+    "LongTensor",
+]
 
 
 def mm(mat1: Tensor, mat2: Tensor) -> Tensor:
@@ -48,6 +62,28 @@ def mm(mat1: Tensor, mat2: Tensor) -> Tensor:
     return sparse_mm(mat1, mat2)
 
 
+def addmm(mat: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """beta·mat + alpha·(mat1 @ mat2) for a sparse COO `mat1`, which gets a sparse gradient.
+
+    Args:
+        mat (Tensor): the dense tensor added, broadcastable to `(n, p)`; ignored when beta is 0.
+        mat1 (Tensor): a 2-D sparse COO matrix `(n, m)`.
+        mat2 (Tensor): a dense `(m, p)` matrix of the same dtype.
+        beta (number): the multiplier of `mat` (default 1).
+        alpha (number): the multiplier of the product (default 1).
+
+    Returns:
+        Tensor: the dense `(n, p)` result, recorded as SparseAddmmBackward0.
+
+    Examples:
+        >>> a = retrograd.sparse_coo_tensor([[0, 1], [1, 0]], [2.0, 3.0], (2, 2))
+        >>> retrograd.sparse.addmm(retrograd.ones(2, 1), a, retrograd.ones(2, 1), beta=0.5)
+        tensor([[2.5000],
+                [3.5000]])
+    """
+    return sparse_addmm(mat, mat1, mat2, beta=beta, alpha=alpha)
+
+
 def sum(input: Tensor, dim: Any = None, dtype: Any = None) -> Tensor:
     """The sum of a sparse tensor's entries: all of them (a dense 0-d tensor) or over `dim`.
 
@@ -67,8 +103,8 @@ def sum(input: Tensor, dim: Any = None, dtype: Any = None) -> Tensor:
         >>> retrograd.sparse.sum(a, 1).to_dense()
         tensor([1., 5.])
     """
-    if not is_sparse(input):
-        raise RuntimeError("_sparse_sum expected sparse coordinate tensor layout but got Strided")
+    if not is_sparse(input):  # (PyTorch's sum coalesces first, and says so)
+        raise RuntimeError("coalesce expected sparse coordinate tensor layout but got Strided")
     return sparse_sum(input, dim, dtype)
 
 
@@ -109,6 +145,66 @@ def log_softmax(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
         tensor([-0.6931, -0.6931])
     """
     return sparse_log_softmax(input, dim, dtype)
+
+
+class check_sparse_tensor_invariants:
+    """The switch of sparse invariant checks in the sparse constructors: a context manager, a
+    decorator, or `enable()`/`disable()`/`is_enabled()` called on the class.
+
+    A constructor's own `check_invariants` argument overrides the switch. PyTorch leaves the
+    checks off by default (and warns once that they are implicitly off, until the switch is set);
+    retrograd checks the indices against the size unless the switch or the argument says not to.
+
+    Args:
+        enable (bool): the switch's state inside the `with` block or the decorated function.
+
+    Examples:
+        >>> with retrograd.sparse.check_sparse_tensor_invariants():
+        ...     retrograd.sparse.check_sparse_tensor_invariants.is_enabled()
+        True
+    """
+
+    def __init__(self, enable: bool = True) -> None:
+        self.state = enable
+        self.saved_state: bool | None = None
+
+    @staticmethod
+    def is_enabled() -> bool:
+        """Whether the checks are switched on (off until a program enables them)."""
+        return _invariants.checks_enabled()
+
+    @staticmethod
+    def enable() -> None:
+        """Switch the checks on for every constructor called without `check_invariants`."""
+        _invariants.set_checks_enabled(True)
+
+    @staticmethod
+    def disable() -> None:
+        """Switch the checks off for every constructor called without `check_invariants`."""
+        _invariants.set_checks_enabled(False)
+
+    def __enter__(self) -> None:
+        if self.saved_state is not None:
+            raise RuntimeError(
+                "This context manager instance is already activated. Use a different context manager instance for "
+                "context nesting."
+            )
+        self.saved_state = self.is_enabled()
+        _invariants.set_checks_enabled(self.state)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.saved_state is None:
+            raise AssertionError("saved_state should not be None on exit")
+        _invariants.set_checks_enabled(self.saved_state)
+        self.saved_state = None
+
+    def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(function)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            with type(self)(self.state):
+                return function(*args, **kwargs)
+
+        return checked
 
 
 _DEPRECATED = (

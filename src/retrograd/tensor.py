@@ -100,6 +100,7 @@ _NON_LEAF_GRAD_WARNING = (
 
 
 _TO_KEYWORDS = {"dtype", "device", "copy", "non_blocking", "memory_format"}
+_NO_STORAGE = "Cannot access data pointer of Tensor that doesn't have storage"  # (a sparse tensor's)
 
 
 def _to_arg_type(value: Any) -> builtins.str:
@@ -549,6 +550,8 @@ class Tensor(TensorMethods):
             return int(self._data.data.ptr)
         if type(self._data) is MetaArray:
             return 0
+        if self.is_sparse:
+            raise RuntimeError(_NO_STORAGE)
         return int(self._data.__array_interface__["data"][0])
 
     def get_device(self) -> builtins.int:
@@ -1170,6 +1173,8 @@ class Tensor(TensorMethods):
         """
         if _primitive.tracer is not None:  # retrograd.compiler: Python now depends on the values
             _primitive.tracer.read(self, "tolist")
+        if self.is_sparse:
+            raise RuntimeError(_NO_STORAGE)
         return self._data.tolist()
 
     def numpy(self, *, force: builtins.bool = False) -> np.ndarray:

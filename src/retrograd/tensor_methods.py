@@ -1536,6 +1536,8 @@ class TensorMethods:
             >>> x
             tensor([0., 0., 0.])
         """
+        if self.is_sparse:  # PyTorch keeps the size and drops every entry
+            return _inplace.apply_uniform(self, _ops.sparse.layout.cleared)
         return _inplace.apply_uniform(self, _ops.copying.in_place_zero)
 
     def fill_(self, value: Any) -> Tensor:

@@ -132,7 +132,7 @@ def vjp_columns(out: Tensor, wrt: list[Tensor], cotangents: list[np.ndarray]) ->
                 continue
             if g.dtype != x.dtype:
                 rows.types_ok = False
-            rows.matrices[n][:, c] = real_parts(g._data)
+            rows.matrices[n][:, c] = real_parts(g.to_dense()._data)  # (a sparse gradient read densely)
     return rows
 
 

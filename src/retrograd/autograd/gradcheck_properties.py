@@ -41,7 +41,9 @@ def check_backward_mul_by_grad_output(outputs: list[Tensor], wrt: list[Tensor]) 
     for g, x in zip(grads, wrt):
         if g is None:
             continue
-        if np.any(g._data != 0):
+        if g.layout is not x.layout:  # (a sparse gradient of a dense input: PyTorch's refusal)
+            raise GradcheckError(f"grad is incorrect layout ({g.layout} is not {x.layout})")
+        if np.any(g.to_dense()._data != 0):
             raise GradcheckError("backward not multiplied by grad_output")
         if g.dtype != x.dtype:
             raise GradcheckError("grad is incorrect type")
@@ -85,7 +87,7 @@ def _check_undefined_backward(outputs: list[Tensor], wrt: list[Tensor]) -> None:
     except RuntimeError as e:
         _warn_new_check()
         raise GradcheckError(f"Expected backward function to handle undefined output grads. {_UNDEFINED_HELP}") from e
-    if any(g is not None and np.any(g._data != 0) for g in grads):
+    if any(g is not None and np.any(g.to_dense()._data != 0) for g in grads):  # (a sparse one read densely)
         _warn_new_check()
         raise GradcheckError(
             "Expected all input grads to be undefined or zero when all output grads are undefined or zero. "

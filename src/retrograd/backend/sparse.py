@@ -169,15 +169,31 @@ def values_at(a: SparseCOO, indices: Any) -> Any:
     return out
 
 
-def add(a: SparseCOO, b: SparseCOO) -> SparseCOO:
-    """a + b as PyTorch's CPU kernel makes it: one merge walk by linear index, equal ones summed.
+def add(a: SparseCOO, b: SparseCOO, alpha: Any = 1) -> SparseCOO:
+    """a + alpha * b as PyTorch's CPU kernel makes it: one merge walk by linear index, equal ones
+    summed, each entry of b taken in as one multiply-add (rounded once for float32 and float16).
 
     For coalesced inputs that is the coalesced sum; otherwise the walk still runs as if both
     were sorted, and the result keeps the entries in that order, flagged uncoalesced.
     """
+    ia, ib = _merged(a, b)
+    dtype = numpy.result_type(a.values, b.values)
+    wide = numpy.float64 if dtype in (numpy.float32, numpy.float16) and alpha != 1 else dtype
+    values = numpy.zeros((ia.size,) + a.values.shape[1:], wide)
+    values[ia >= 0] = a.values[ia[ia >= 0]]
+    scale = dtype.type(alpha) if alpha != 1 and dtype.kind in "fc" else alpha  # (PyTorch's float alpha)
+    values[ib >= 0] += b.values[ib[ib >= 0]].astype(wide, copy=False) * scale  # exact in float64
+    indices = numpy.empty((a.sparse_dim, ia.size), numpy.int64)  # each entry's from a, else from b
+    indices[:, ia >= 0] = a.indices[:, ia[ia >= 0]]
+    indices[:, ia < 0] = b.indices[:, ib[ia < 0]]
+    return SparseCOO(indices, values.astype(dtype, copy=False), a.shape, a.coalesced and b.coalesced)
+
+
+def _merged(a: SparseCOO, b: SparseCOO) -> tuple[Any, Any]:
+    """Per result entry of a + b: (its entry of a or -1, its entry of b or -1), in merge order."""
     sparse_shape = a.shape[: a.sparse_dim]
     la, lb = linear_index(a.indices, sparse_shape).tolist(), linear_index(b.indices, sparse_shape).tolist()
-    taken: list[tuple[int, int]] = []  # per result entry: (entry of a or -1, entry of b or -1)
+    taken: list[tuple[int, int]] = []
     i = j = 0
     while i < len(la) or j < len(lb):
         if j == len(lb) or (i < len(la) and la[i] < lb[j]):
@@ -190,20 +206,33 @@ def add(a: SparseCOO, b: SparseCOO) -> SparseCOO:
             taken.append((i, j))
             i, j = i + 1, j + 1
     ia, ib = numpy.array(taken, numpy.int64).reshape(-1, 2).T
-    dtype = numpy.result_type(a.values, b.values)
-    values = numpy.zeros((ia.size,) + a.values.shape[1:], dtype)
-    values[ia >= 0] = a.values[ia[ia >= 0]]
-    values[ib >= 0] += b.values[ib[ib >= 0]]
-    indices = numpy.where(ia >= 0, a.indices[:, ia], b.indices[:, ib]) if ia.size else a.indices[:, :0]
-    return SparseCOO(indices, values, a.shape, a.coalesced and b.coalesced)
+    return ia, ib
 
 
-def matmul(a: SparseCOO, b: Any) -> Any:
-    """Sparse (m, k) @ dense (k, n): each entry's row gets value * b[column], in entry order."""
+def matmul(a: SparseCOO, b: Any, out: Any = None, alpha: Any = 1) -> Any:
+    """Sparse (m, k) @ dense (k, n): each entry's row gets value * b[column], in entry order, added
+    into `out` (zeros by default; addmm's scaled input), each value first scaled by `alpha`."""
     rows, cols = a.indices
-    out = numpy.zeros((a.shape[0], b.shape[1]), numpy.result_type(a.values, b))
-    numpy.add.at(out, rows, a.values[:, None] * b[cols])
+    if out is None:
+        out = numpy.zeros((a.shape[0], b.shape[1]), numpy.result_type(a.values, b))
+    scale = a.values if alpha == 1 else a.values * a.values.dtype.type(alpha)
+    numpy.add.at(out, rows, scale[:, None] * b[cols])
     return out
+
+
+def sparse_matmul(a: SparseCOO, b: SparseCOO) -> SparseCOO:
+    """Sparse (m, k) @ sparse (k, n) -> sparse (m, n), coalesced: every entry a[i, k] meets the
+    entries of row k of b; the products of one (i, j) add up in a's order of k."""
+    a, b = coalesce(a), coalesce(b)
+    rows_a, cols_a = a.indices
+    starts = numpy.searchsorted(b.indices[0], numpy.arange(b.shape[0] + 1))  # row k of b: starts[k]:starts[k+1]
+    counts = (starts[cols_a + 1] - starts[cols_a]) if a.nnz else numpy.zeros(0, numpy.int64)
+    which = numpy.repeat(numpy.arange(a.nnz), counts)  # the entry of a of each product
+    first = numpy.cumsum(counts) - counts
+    at = starts[cols_a][which] + numpy.arange(which.size) - first[which]  # the entry of b of each product
+    values = a.values[which] * b.values[at]
+    indices = numpy.stack([rows_a[which], b.indices[1][at]]).astype(numpy.int64).reshape(2, -1)
+    return coalesce(SparseCOO(indices, values, (a.shape[0], b.shape[1]), values.shape[0] < 2))
 
 
 def transpose(a: SparseCOO, d0: int, d1: int) -> SparseCOO:

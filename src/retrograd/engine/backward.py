@@ -238,7 +238,7 @@ def run(
                     if pending is None:
                         buffers[child] = [g] if child.n_outputs == 1 else _first(child.n_outputs, nr, g)
                     else:
-                        pending[nr] = g if pending[nr] is None else pending[nr] + g
+                        pending[nr] = g if pending[nr] is None else _buffer_sum(pending[nr], g)
                 left = deps[child] - 1
                 deps[child] = left
                 if left == 0:
@@ -352,6 +352,14 @@ _ENGINE_REFS = 3
 _TENSOR_REFS = 2
 
 
+def _buffer_sum(old: Tensor, g: Tensor) -> Tensor:
+    """Two gradients of one input summed; a dense one goes first (sparse + dense is refused), as
+    PyTorch's input buffer does."""
+    if type(old._data) is SparseCOO and type(g._data) is not SparseCOO:
+        return g + old
+    return old + g
+
+
 def _unshared(g: Tensor) -> bool:
     """Whether `g` and its array are referenced by the engine only, so `.grad` may be `g` itself.
 
@@ -399,6 +407,11 @@ def _accumulate(node: AccumulateGrad, g: Tensor | None, create_graph: bool) -> N
             leaf._grad = _tt.make(laid_out)
         elif create_graph:
             leaf._grad = g
+        elif type(g._data) is SparseCOO and type(g) is _tt.Tensor:
+            # PyTorch stores a fresh sparse gradient as `_sparse_coo_tensor_unsafe(indices, values)`:
+            # the same entries, flagged coalesced only below two of them
+            a = g._data
+            leaf._grad = _tt.make(SparseCOO(a.indices, a.values, a.shape, a.nnz < 2))
         elif type(g) is _tt.Tensor:
             # nothing else holds a fresh gradient: it becomes .grad as it is (PyTorch steals it too);
             # anything else gets a copy of the array, what detach().clone() makes without two op calls

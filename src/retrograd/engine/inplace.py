@@ -19,6 +19,7 @@ import numpy as np
 from .. import dtypes as _dt
 from .._storage import root_array, storage_offset, view_at
 from ..backend import namespace, on_device_of
+from ..backend.sparse import SparseCOO
 from . import forward_ad as _fw
 from . import primitive as _primitive
 from . import tensor_type as _tt
@@ -88,7 +89,7 @@ def _direct(target: Tensor, ufunc: str, other: Any) -> bool:
     if _vmap.active or _primitive.tracer is not None:
         return False
     data = target._data
-    if data.dtype.kind not in "fc" or data.dtype.itemsize < 4:
+    if type(data) is SparseCOO or data.dtype.kind not in "fc" or data.dtype.itemsize < 4:
         return False
     kind = type(other)
     if kind is float or kind is int:
@@ -163,6 +164,12 @@ def _check_broadcast(target: Tensor, result: Tensor) -> None:
 
 def _write(target: Tensor, data: Any, uniform: bool = False) -> None:
     array = target._data
+    if type(array) is SparseCOO:  # a sparse tensor's entries are replaced, not written over
+        if type(data) is not SparseCOO:
+            raise NotImplementedError(_primitive.SPARSE_MISSING.format("copy_"))
+        target._data = data
+        target._version_counter.value += 1
+        return
     # PyTorch refuses a write where a dim of several elements has stride 0 (an expanded array is
     # read-only here, an as_strided one is not), unless every element gets the same value
     if array.size and any(step == 0 and n > 1 for n, step in zip(array.shape, array.strides)):

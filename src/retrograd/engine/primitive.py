@@ -24,7 +24,7 @@ import numpy
 
 from .. import backend
 from ..backend import meta
-from ..backend.sparse import SparseUnsupported
+from ..backend.sparse import SparseCOO, SparseUnsupported
 from . import bfloat16 as _bf16
 from . import numpy_errors
 from . import tensor_type as _tt
@@ -70,8 +70,9 @@ class Primitive:
     determinants): for a complex gradient the engine runs conj(rule(conj g)), PyTorch's
     convention for holomorphic functions, so the rule needs no complex case of its own.
 
-    `saves_number=True` marks tensor-and-number ops whose number PyTorch saves as a tensor
-    (`x * 3`, `x / 3`): a second backward through the freed node raises there, so it does here.
+    `saves_number=True` marks ops whose attributes PyTorch saves as tensors (the number of `x * 3`
+    or `x / 3`, a sparse constructor's indices): a second backward through the freed node raises
+    there, so it does here.
 
     `array_rules` (optional, one per input, None where there is none) compute what the rules
     compute, on arrays: `rule(xp, g, *reads)` with the same saved values and attributes as the
@@ -186,8 +187,8 @@ class Primitive:
         # one and two inputs spelled out: nearly every call, and they need no list or generator
         try:
             if len(tensors) == 1:
-                if (data.dtype is _BF16 or data.dtype is _F16) and not self.view:  # in float32, rounded once
-                    half = self.half_forward  # (or rounded where PyTorch's kernel rounds)
+                if (data.dtype is _BF16 or data.dtype is _F16) and not self.view and type(data) is not SparseCOO:
+                    half = self.half_forward  # in float32, rounded once (or rounded where PyTorch's kernel rounds)
                     if half is None:
                         result = _bf16.forward(self.forward, xp, (data,), attrs)
                     else:
@@ -319,13 +320,23 @@ def align_devices(name: str, tensors: tuple) -> tuple:
 SPARSE_KERNELS: dict[str, Callable[[tuple, dict], Any]] = {}
 
 
+# primitive name -> the kernel that runs the primitive itself on a sparse input's coalesced values,
+# `kernel(prim, tensors, attrs)`: the ops with f(0) = 0 (abs, sqrt, tanh, ...); filled by ops/sparse too
+SPARSE_VALUEWISE: dict[str, Callable[[Primitive, tuple, dict], Any]] = {}
+
+
 def sparse_kernel(prim: Primitive, tensors: tuple, attrs: dict) -> Any:
     """`prim` on sparse COO inputs: the sparse op registered for its name, else PyTorch's error for
     an operator the SparseCPU backend lacks."""
-    kernel = SPARSE_KERNELS.get(prim.name)
-    if kernel is None or not all(isinstance(t, _tt.Tensor) for t in tensors):
+    if not all(isinstance(t, _tt.Tensor) for t in tensors):
         raise NotImplementedError(SPARSE_MISSING.format(prim.name))
-    return kernel(tensors, attrs)
+    kernel = SPARSE_KERNELS.get(prim.name)
+    if kernel is not None:
+        return kernel(tensors, attrs)
+    valuewise = SPARSE_VALUEWISE.get(prim.name)
+    if valuewise is None:
+        raise NotImplementedError(SPARSE_MISSING.format(prim.name))
+    return valuewise(prim, tensors, attrs)
 
 
 SPARSE_MISSING = (
@@ -599,7 +610,8 @@ class OpNode(Node):
         op = self.op
         if op.array_rules is not None and not state.enabled and tracer is None and _fw_levels.level is None:
             g = grads[0]
-            if type(g) is _tt.Tensor and _one_real_dtype(g._data.dtype, self.dtypes):  # (a vmap batch is not)
+            # (not a vmap batch, nor a sparse gradient, which the tensor rules hand to the sparse kernels)
+            if type(g) is _tt.Tensor and type(g._data) is not SparseCOO and _one_real_dtype(g._data.dtype, self.dtypes):
                 return self._apply_arrays(g, wanted)
         if op.single:  # one input and one output, as most ops: the loop below written out
             rule = op.derivatives[0]

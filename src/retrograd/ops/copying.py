@@ -18,6 +18,7 @@ from .creation import zeros_like
 from .kernels.arg_types import number_arg
 from .kernels.guards import check_scalar_fits, store_scalar
 from .kernels.placement import check_memory_format, empty_preserving, laid_out
+from .sparse.dispatch import is_sparse
 
 __all__ = ["clone", "to_dtype", "fill", "copy"]
 
@@ -89,6 +90,13 @@ def _convert(a: Any, dt: Any) -> Any:
     return to_bfloat16(a) if dt is BFLOAT16_NP else a.astype(dt)
 
 
+_ATEN_FORMAT_NAMES = {
+    "contiguous_format": "Contiguous",
+    "channels_last": "ChannelsLast",
+    "channels_last_3d": "ChannelsLast3d",
+}
+
+
 def clone(t: Tensor, *, memory_format: Any = None) -> Tensor:
     """A copy with its own memory; gradients flow back to `t`.
 
@@ -112,6 +120,8 @@ def clone(t: Tensor, *, memory_format: Any = None) -> Tensor:
         tensor([1., 1.])
     """
     name = check_memory_format(memory_format, "clone")
+    if name != "preserve_format" and is_sparse(t):  # (so `s.contiguous()` raises, as PyTorch's)
+        raise RuntimeError(f"unsupported memory format option {_ATEN_FORMAT_NAMES[name]}")
     if name == "contiguous_format":
         return _contiguous_clone(t)
     if name != "preserve_format":

@@ -12,8 +12,9 @@ import numpy as np
 from .. import dtypes as _dt
 from .._display_name import package_name
 from ..backend import CPU, META, as_device, default_device, meta, namespace, to_device
+from ..backend.sparse import SparseCOO
 from ..dtypes import dtype
-from ..engine.primitive import not_a_tensor
+from ..engine.primitive import SPARSE_MISSING, not_a_tensor
 from ..tensor import Tensor
 from .kernels.arg_types import number_arg
 from .kernels.guards import (
@@ -303,6 +304,14 @@ def _filled_like(
     dev = _target(device, t)
     name = check_memory_format(memory_format)
     data = t._data
+    if type(data) is SparseCOO:  # PyTorch's zeros_like/empty_like: no entries; other values: fill_ refused
+        if value != 0:
+            raise NotImplementedError(SPARSE_MISSING.format("fill_.Scalar"))
+        dt = _like_dtype(t, dtype).np
+        empty = SparseCOO(np.zeros((data.sparse_dim, 0), np.int64), np.zeros((0,) + data.values.shape[1:], dt),
+                          data.shape, True)
+        out = Tensor._make(empty)
+        return out.requires_grad_() if requires_grad else out
     host = dev != t.device
     xp = _maker(dev) if host else namespace(data)
     dt = _like_dtype(t, dtype).np

@@ -238,6 +238,8 @@ def _rows(xp: Any, w: Any, idx: Any, scale: Any) -> Any:
 
 
 _lookup = Primitive("embedding", _rows, [_lookup_rule], inputs=("w",))
+
+
 def _sum_half_rows(xp: Any, g: Any, idx: Any, n: int, scale: Any) -> Any:
     """`_sum_rows` of a float16/bfloat16 `g` as PyTorch's kernel sums it: into a gradient of g's dtype,
     row after row, each sum rounded (in float32 and rounded once, the sums of an index's many rows
@@ -360,6 +362,46 @@ def _bag_weighted_rule(g: Tensor, w: Tensor, psw: Tensor, idx: Any, bag: Any, si
     return d_w, (_lookup(w, idx=idx, scale=None) * per_position).sum(1)
 
 
+def _bag_entries(rows: Tensor, w_shape: tuple, idx: Any, bag: Any, n_bags: int, by_freq: bool) -> Tensor:
+    """The sparse gradient of a bag lookup: one entry per position in a bag (padding_idx positions,
+    in none, dropped), its row of `rows` (P, D) as the value (PyTorch's _embedding_bag_sparse_backward)."""
+    if by_freq:
+        raise RuntimeError("embedding_backward: scale_grad_by_freq not supported with sparse gradients")
+    from .sparse.layout import entries
+
+    kept = bag < n_bags
+    if not kept.all():
+        idx, rows = idx[kept], rows[Tensor._make(kept)]
+    return entries(rows, idx.reshape(1, -1), w_shape)
+
+
+def _per_position_scaled(g: Tensor, bag: Any, sizes: Any) -> Tensor:
+    """g[bag[p]] * (1 / n_bag[p]) per position: the sparse backward multiplies by the reciprocal
+    bag size, where the dense one divides (the two differ in the last bit)."""
+    rows = _per_position(g, bag, None)
+    if sizes is None:
+        return rows
+    xp = namespace(sizes)
+    inverse = xp.concatenate([1 / sizes, xp.ones((1, 1), sizes.dtype)])  # (a last row for positions in no bag)
+    return rows * Tensor._make(inverse[bag])
+
+
+def _bag_sparse_rule(g: Tensor, w_shape: tuple, idx: Any, bag: Any, n_bags: int, sizes: Any, by_freq: bool) -> Tensor:
+    return _bag_entries(_per_position_scaled(g, bag, sizes), w_shape, idx, bag, n_bags, by_freq)
+
+
+def _bag_weighted_sparse_rule(
+    g: Tensor, w: Tensor, psw: Tensor, idx: Any, bag: Any, n_bags: int, sizes: Any, by_freq: bool
+) -> tuple:
+    per_position = _per_position_scaled(g, bag, sizes)
+    d_w = _bag_entries(per_position * psw.reshape(-1, 1), tuple(w.shape), idx, bag, n_bags, by_freq)
+    return d_w, (_lookup(w, idx=idx, scale=None) * per_position).sum(1)
+
+
+def _bag_sparse_forward(xp: Any, w: Any, *psw: Any, idx: Any, bag: Any, n_bags: int, sizes: Any, by_freq: bool) -> Any:
+    return _bag_sum_forward(xp, w, *psw, idx=idx, bag=bag, n_bags=n_bags, sizes=sizes, scale=None)
+
+
 def _bag_max_forward(xp: Any, w: Any, idx: Any, bag: Any, n_bags: int) -> tuple[Any, Any, Any]:
     """Each bag's largest value per feature, the position holding it (the first) and the empty bags."""
     rows = _rows(xp, w, idx, None)
@@ -387,31 +429,15 @@ def _bag_max_rule(g: Tensor, w_shape: tuple, idx: Any, best: Any, empty: Any) ->
     return _dense_backward(per_position, idx=idx, n=w_shape[0], scale=None)
 
 
-def _bag_sparse_rule(g: Tensor, w_shape: tuple, idx: Any, bag: Any, n_bags: int, sizes: Any, freq: bool) -> Tensor:
-    # PyTorch's _embedding_bag_sparse_backward: the per-position rows, as embedding's sparse gradient
-    return _sparse_rows(_per_position(g, bag, sizes), idx, bag < n_bags, w_shape, freq)
-
-
-def _bag_weighted_sparse_rule(g: Tensor, w: Tensor, psw: Tensor, idx: Any, bag: Any, n_bags: int, sizes: Any,
-                              freq: bool) -> tuple:
-    per_position = _per_position(g, bag, sizes)
-    d_w = _sparse_rows(per_position * psw.reshape(-1, 1), idx, bag < n_bags, w.shape, freq)
-    return d_w, (_lookup(w, idx=idx, scale=None) * per_position).sum(1)
-
-
-def _bag_sum_sparse_forward(xp: Any, w: Any, *psw: Any, idx: Any, bag: Any, n_bags: int, sizes: Any,
-                            freq: bool) -> Any:
-    return _bag_sum_forward(xp, w, *psw, idx=idx, bag=bag, n_bags=n_bags, sizes=sizes, scale=None)
-
-
 _NODE = "EmbeddingBagBackward0"
 _BAG_SUM = Primitive("embedding_bag", _bag_sum_forward, [_bag_sum_rule], inputs=("w",), node_name=_NODE,
                      constant_edges=1)
 _BAG_WEIGHTED = Primitive("embedding_bag", _bag_sum_forward, [_bag_weighted_rule], inputs=("w", "psw"),
                           node_name=_NODE, joint=True)
-_BAG_SUM_SPARSE = Primitive("embedding_bag", _bag_sum_sparse_forward, [_bag_sparse_rule], inputs=("w",),
-                            node_name=_NODE, constant_edges=1)
-_BAG_WEIGHTED_SPARSE = Primitive("embedding_bag", _bag_sum_sparse_forward, [_bag_weighted_sparse_rule],
+# sparse=True: the weight's gradient is sparse (scale_grad_by_freq, `by_freq`, is refused at backward)
+_BAG_SPARSE = Primitive("embedding_bag", _bag_sparse_forward, [_bag_sparse_rule], inputs=("w",), node_name=_NODE,
+                        constant_edges=1)
+_BAG_WEIGHTED_SPARSE = Primitive("embedding_bag", _bag_sparse_forward, [_bag_weighted_sparse_rule],
                                  inputs=("w", "psw"), node_name=_NODE, joint=True)
 _BAG_MAX = Primitive("embedding_bag", _bag_max_forward, [_bag_max_rule], inputs=("w",), extras=("best", "empty"),
                      node_name=_NODE, constant_edges=1)
@@ -431,7 +457,7 @@ def embedding_bag(
 ) -> Tensor:
     """(n_bags, D): the rows of `weight` (V, D) at the (checked) 1-D `input`, reduced per `bag` (see above).
 
-    With `sparse` (sum and mean), the weight's gradient is a sparse COO tensor of the positions."""
+    With `sparse` ('sum' and 'mean'), the weight's gradient is a sparse COO tensor, an entry per position."""
     recording = recorded(weight) or (per_sample_weights is not None and recorded(per_sample_weights))
     idx = input._data.astype(np.int64, copy=recording)
     if max_norm is not None:
@@ -439,16 +465,16 @@ def embedding_bag(
     bag = namespace(idx).asarray(bag)
     if mode == "max":
         return _BAG_MAX(weight, idx=idx, bag=bag, n_bags=n_bags)
-    counts = namespace(idx).bincount(idx, minlength=weight.shape[0]) if scale_grad_by_freq else None
-    scale = _row_scale(idx, None, counts, weight._data.dtype)
     sizes = None
     if mode == "mean":
         sizes = namespace(idx).bincount(bag, minlength=n_bags + 1)[:n_bags].clip(1)[:, None].astype(weight._data.dtype)
     if sparse:
-        attrs = {"idx": idx, "bag": bag, "n_bags": n_bags, "sizes": sizes, "freq": scale_grad_by_freq}
+        rows = {"idx": idx, "bag": bag, "n_bags": n_bags, "sizes": sizes, "by_freq": scale_grad_by_freq}
         if per_sample_weights is None:
-            return _BAG_SUM_SPARSE(weight, **attrs)
-        return _BAG_WEIGHTED_SPARSE(weight, per_sample_weights, **attrs)
+            return _BAG_SPARSE(weight, **rows)
+        return _BAG_WEIGHTED_SPARSE(weight, per_sample_weights, **rows)
+    counts = namespace(idx).bincount(idx, minlength=weight.shape[0]) if scale_grad_by_freq else None
+    scale = _row_scale(idx, None, counts, weight._data.dtype)
     if per_sample_weights is None:
         return _BAG_SUM(weight, idx=idx, bag=bag, n_bags=n_bags, sizes=sizes, scale=scale)
     return _BAG_WEIGHTED(weight, per_sample_weights, idx=idx, bag=bag, n_bags=n_bags, sizes=sizes, scale=scale)

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..backend import sparse as _sp
 from ..backend.sparse import SparseCOO
-from ..ops.kernels.fused_multiply_add import fma, opmath_scalar
+from ..ops.kernels.sparse_scaled_add import add_scaled_in_order, add_sparse_into
 
 
 def _entries(grad: SparseCOO, maximize: bool) -> tuple[tuple, Any]:
@@ -23,29 +23,10 @@ def _entries(grad: SparseCOO, maximize: bool) -> tuple[tuple, Any]:
     return tuple(grad.indices), -grad.values if maximize else grad.values
 
 
-def _add_scaled_in_order(param: Any, where: tuple, values: Any, alpha: float) -> None:
-    """p[i_k] = fma(v_k, alpha, p[i_k]) for each entry k in turn (PyTorch's dense.add_(sparse, alpha)).
-
-    Entries are applied by occurrence: every index's first entry at once, then the second ones...
-    (within one such level the indices differ, so each row still sees its entries in order).
-    """
-    flat = np.ravel_multi_index(where, param.shape[: len(where)]) if values.shape[0] else np.zeros(0, np.int64)
-    order = np.argsort(flat, kind="stable")
-    ordered = flat[order]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if ordered.size else ordered
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
-    a = opmath_scalar(alpha, param.dtype)
-    for level in range(int(rank.max()) + 1 if rank.size else 0):
-        chosen = rank == level
-        rows = tuple(ix[chosen] for ix in where)
-        param[rows] = fma(np, values[chosen], a, param[rows], param.dtype)
-
-
 def sgd(param: Any, grad: SparseCOO, *, lr: float, maximize: bool) -> None:
     """p[i] -= lr * g_k for each entry k = (i, g_k), in entry order (repeats each added)."""
-    where, values = _entries(grad, maximize)
-    _add_scaled_in_order(param, where, values, -lr)
+    _, values = _entries(grad, maximize)
+    add_sparse_into(param, grad.indices, values, grad.coalesced, -lr)
 
 
 def adagrad(param: Any, grad: SparseCOO, state_sum: Any, *, clr: float, eps: float, maximize: bool) -> None:
@@ -54,7 +35,7 @@ def adagrad(param: Any, grad: SparseCOO, state_sum: Any, *, clr: float, eps: flo
     state_sum[where] += values * values
     std = np.sqrt(state_sum[where])
     std += eps
-    _add_scaled_in_order(param, where, values / std, -clr)
+    add_scaled_in_order(param, where, values / std, -clr)
 
 
 def sparse_adam(param: Any, grad: SparseCOO, exp_avg: Any, exp_avg_sq: Any, *, step: int, lr: float,

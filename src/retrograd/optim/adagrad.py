@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..ops.creation import full_like
+from ..ops.sparse.invariants import checks_for_call
 from ..tensor import Tensor
 from . import _functional as F
 from . import _sparse_updates as _sparse
@@ -92,6 +93,7 @@ class Adagrad(Optimizer):
         if group["weight_decay"] != 0:
             raise RuntimeError("weight_decay option is not compatible with sparse gradients")
         clr = float(lr) / (1 + (step - 1) * group["lr_decay"])
+        checks_for_call(None)  # PyTorch's step builds sparse tensors with torch.sparse_coo_tensor: its warning
         param, grad, total = F.operands(True, p, p.grad, state["sum"])
         _sparse.adagrad(param, grad, total, clr=clr, eps=group["eps"], maximize=group["maximize"])
         F.touch(p, state["sum"])

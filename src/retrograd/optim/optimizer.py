@@ -332,6 +332,8 @@ class Optimizer:
             if is_sparse:
                 self._sparse_update(p, step=step, lr=lr, group=group, state=state)
                 continue
+            if p.is_sparse:  # a sparse parameter with a dense gradient: the update's refusal, at its turn
+                raise RuntimeError(self._SPARSE_PARAM_REFUSAL or f"{type(self).__name__} takes no sparse parameters")
             buffers = [state.get(name) for name in self._BUFFERS]
             param, grad, *operands = F.operands(fast, p, p.grad, *buffers)
             if self._COMPLEX_AS_REAL and p.is_complex():
@@ -340,6 +342,9 @@ class Optimizer:
             self._update(F.math_of(fast, p), param, grad, *operands, step=step, lr=lr, group=group, state=state)
             if fast:
                 F.touch(p, *buffers)
+
+    # PyTorch's error for a sparse parameter with a dense gradient, where known
+    _SPARSE_PARAM_REFUSAL: str | None = None
 
     # PyTorch's error for a sparse gradient ({name}: the optimizer's class); None for the
     # optimizers whose `_sparse_update` takes them (SGD, Adagrad)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..engine.grad_mode import no_grad
 from ..tensor import Tensor
 from . import _functional as F
 from . import _sparse_updates as _sparse
@@ -89,18 +90,29 @@ class SGD(Optimizer):
         return self._step_groups(closure)
 
     _BUFFERS = ("momentum_buffer",)
-    _SPARSE_REFUSAL = None  # sparse gradients update only their rows (without momentum here)
+    _SPARSE_REFUSAL = None  # sparse gradients update only their rows
+    _SPARSE_PARAM_REFUSAL = "add(sparse, dense) is not supported. Use add(dense, sparse) instead."  # param.add_
 
     def _sparse_update(self, p: Tensor, *, step: float, lr: Any, group: dict[str, Any], state: dict[str, Any]) -> None:
         if group["weight_decay"] != 0:  # PyTorch's grad.add(param) of a sparse grad
             raise RuntimeError("add(sparse, dense) is not supported. Use add(dense, sparse) instead.")
-        if group["momentum"] != 0:
-            raise NotImplementedError(
-                "SGD with momentum over sparse gradients needs a sparse momentum buffer, which retrograd does not "
-                "keep: use momentum=0, Adagrad or SparseAdam for sparse gradients"
-            )
-        param, grad = F.operands(True, p, p.grad)
-        _sparse.sgd(param, grad, lr=float(lr), maximize=group["maximize"])
+        with no_grad():  # PyTorch's steps on a sparse gradient, with its sparse tensor ops
+            grad: Any = p.grad  # (set: only parameters with a gradient are stepped)
+            if group["maximize"]:
+                grad = -grad
+            momentum = group["momentum"]
+            if momentum != 0:  # a sparse buffer: b <- μ·b + (1-τ)·g, its entries merged with g's
+                buf = state.get("momentum_buffer")
+                if buf is None:
+                    buf = state["momentum_buffer"] = grad.detach().clone()
+                else:
+                    buf.mul_(momentum).add_(grad, alpha=1 - group["dampening"])
+                grad = grad.add(buf, alpha=momentum) if group["nesterov"] else buf
+            if p.is_sparse:  # a sparse parameter: its entries merged with the step's, as PyTorch's add_
+                p.add_(grad, alpha=-float(lr))
+                return
+        param, direction = F.operands(True, p, grad)
+        _sparse.sgd(param, direction, lr=float(lr), maximize=False)
         F.touch(p)
 
     def _state_of(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:

@@ -107,7 +107,8 @@ def embedding_bag(
 ) -> Tensor:
     """Reduce bags of rows of `weight` (V, D) to (B, D): bags are the rows of a (B, L) input or slices at `offsets`.
 
-    With `sparse` (sum and mean modes) the weight gets a sparse COO gradient, as PyTorch's.
+    With `sparse` (modes 'sum' and 'mean'), the weight's gradient is a sparse COO tensor with an
+    entry per looked-up position, as PyTorch's (for `optim.SGD`, `Adagrad` and `SparseAdam`).
 
     Args:
         input (Tensor): integer indices, (B, L) bags of equal size or 1-D split by `offsets`.
@@ -117,7 +118,7 @@ def embedding_bag(
         norm_type (float): the p of that norm (default 2).
         scale_grad_by_freq (bool): divide the gradients by the indices' counts (default False).
         mode (str): `'mean'` (default), `'sum'` or `'max'`.
-        sparse (bool): give the weight a sparse COO gradient (not with mode="max"; default False).
+        sparse (bool): give the weight a sparse COO gradient (default False; not with mode 'max').
         per_sample_weights (Tensor, optional): a weight per index, `input`'s shape; only with mode `'sum'`.
         include_last_offset (bool): `offsets` has one extra entry, the end of the last bag (default False).
         padding_idx (int, optional): an index that adds nothing to its bag.

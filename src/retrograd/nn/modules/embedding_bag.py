@@ -26,7 +26,7 @@ class EmbeddingBag(Module):
         norm_type (float): the p of that norm (default 2).
         scale_grad_by_freq (bool): divide the gradients by the indices' counts in the batch (default False).
         mode (str): how each bag is reduced: `'mean'` (default), `'sum'` or `'max'`.
-        sparse (bool): give `weight` a sparse COO gradient (sum and mean modes; default False).
+        sparse (bool): give the weight a sparse COO gradient (default False; not with mode 'max').
         _weight (Tensor, optional): use this tensor as the table instead of drawing N(0, 1).
         include_last_offset (bool): `offsets` has one extra entry, the end of the last bag (default False).
         padding_idx (int, optional): an index that adds nothing to its bag (and whose row gets no gradient).

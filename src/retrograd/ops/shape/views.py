@@ -185,6 +185,8 @@ def reshape(input: Tensor, *shape: SupportsIndex | Sequence[SupportsIndex]) -> T
     """
     if not isinstance(input, Tensor):
         raise not_a_tensor("reshape", input)
+    if input.is_sparse:
+        raise RuntimeError("reshape is not implemented for sparse tensors")
     target = _infer_shape(shape_arg(shape), input._data.size)
     if input._data.flags.c_contiguous:
         return _reshape(input, shape=target)

@@ -1,7 +1,11 @@
 """Sparse COO tensors (layout `sparse_coo`): their construction, conversions and arithmetic.
 
 - `layout`: sparse_coo_tensor, to_dense/to_sparse, coalesce, indices/values and friends
-- `arithmetic`: sparse @ dense products, sums, add/mul/neg/transpose/clone/cast on sparse tensors
+- `arithmetic`: sparse @ dense products, sums, add/sub/neg/transpose/clone/cast on sparse tensors
+- `multiply`: elementwise products with numbers, dense and sparse tensors; division by a number
+- `valuewise`: the elementwise functions with f(0) = 0 (abs, sqrt, pow, relu, tanh, ...) on the values
+- `restructure`: index_select, select, cat, stack and unsqueeze along the sparse dims
+- `addmm`: beta·input + alpha·(sparse @ dense), as torch.addmm and torch.sparse.addmm
 - `softmax`: torch.sparse.softmax/log_softmax along a sparse dim
 - `dispatch`: `is_sparse` and the SparseCPU error; the sparse modules register their ops in the
   engine's `SPARSE_KERNELS`, which hands a dense primitive's sparse inputs to them
@@ -12,7 +16,7 @@ the `torch.sparse` ones.
 
 from __future__ import annotations
 
-from . import arithmetic, layout, softmax  # noqa: F401  (softmax: only torch.sparse's names)
+from . import addmm, arithmetic, layout, multiply, restructure, softmax, valuewise  # noqa: F401  (softmax: only torch.sparse's names)
 from .arithmetic import *  # noqa: F403
 from .layout import *  # noqa: F403
 

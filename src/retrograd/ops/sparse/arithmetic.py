@@ -1,30 +1,33 @@
-"""Sparse COO arithmetic: sparse @ dense products, sums, sparse ± sparse, dense + sparse,
-scaling by a number, negation, transposes, copies and dtype casts.
+"""Sparse COO arithmetic: matrix products (sparse @ dense, dense @ sparse, sparse @ sparse), sums,
+sparse ± sparse and dense ± sparse (with alpha), negation, transposes, copies and dtype casts.
 
 The products are one kernel forward (each entry's row gets value * dense[column]) and, backward,
 d(AB)/dB = Aᵀ G (a sparse product again, so it differentiates to any order in B) and, for
 `torch.sparse.mm` (SparseAddmmBackward0), d(AB)/dA = (G Bᵀ) at A's entries, a sparse gradient;
 `torch.mm`, `spmm`, `matmul` and `@` record MmBackward0, whose A gradient is all of G Bᵀ, dense,
-as PyTorch's. The ops that dense primitives cannot run on sparse payloads are registered in
-the engine's `SPARSE_KERNELS` under those primitives' names (their own are `sparse_*`, so a sparse op never
-dispatches to itself), so `s * 2`, `-s`, `s.t()`, `d + s` and
-`torch.mm(s, d)` reach them without a check on the dense path.
+as PyTorch's. Dense @ sparse is the sparse product of the transposes; sparse @ sparse gives a
+coalesced sparse product, each operand's gradient read at its own entries. The ops that dense
+primitives cannot run on sparse payloads are registered in the engine's `SPARSE_KERNELS` under
+those primitives' names (their own are `sparse_*`, so a sparse op never dispatches to itself), so
+`s * 2`, `-s`, `s.t()`, `d + s` and `torch.mm(s, d)` reach them without a check on the dense path.
 """
 
 from __future__ import annotations
 
-import numbers
+import warnings
 from typing import Any
 
 import numpy
 
+from ..._user_frames import user_stacklevel
 from ...backend import sparse as _sp
 from ...backend.sparse import SparseCOO
 from ...engine.primitive import SPARSE_KERNELS as KERNELS
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.sparse_scaled_add import add_sparse_into
 from .dispatch import is_sparse, missing
-from .layout import _from_values, to_dense
+from .layout import _from_values, masked_grad, to_dense
 
 __all__ = ["spmm"]
 
@@ -55,26 +58,86 @@ _mm = _product("_sparse_mm", "MmBackward0", dense_grad_a=True)
 _sparse_addmm = _product("_sparse_addmm", "SparseAddmmBackward0", dense_grad_a=False)
 
 
-def _check_product(a: Tensor, b: Tensor, name: str) -> None:
-    if is_sparse(b):
-        raise missing(name)  # sparse @ sparse is not built
-    if a.ndim != 2:
-        raise RuntimeError(f"{name}: sparse COO products need a 2-D sparse matrix, got {a.ndim}-D")
-    if b.ndim != 2:
-        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
-    if a.shape[1] != b.shape[0]:
-        raise RuntimeError(f"addmm: Argument #3 (dense): Expected dim 0 size {a.shape[1]}, got {b.shape[0]}")
-    if a._data.dtype != b._data.dtype:
-        raise RuntimeError(
-            f"addmm: expected 'mat1' and 'mat2' to have the same dtype, but got: {a.dtype.kind_name} != "
-            f"{b.dtype.kind_name}"
+def _sparse_product(node: str) -> Primitive:
+    """Sparse A @ sparse B -> sparse, coalesced. Each operand's gradient is the dense-layout one
+    read at its own entries: d(AB)/dA = G Bᵀ at A's entries, d(AB)/dB = Aᵀ G at B's."""
+    return Primitive(
+        "_sparse_sparse_mm",
+        lambda xp, a, b: _sp.sparse_matmul(a, b),
+        [lambda g, a, b: masked_grad(_times(g, b.t()), a), lambda g, a, b: masked_grad(_times(a.t(), g), b)],
+        inputs=("a", "b"),
+        node_name=node,
+    )
+
+
+_spsp_mm = _sparse_product("MmBackward0")
+_spsp_sparse_mm = _sparse_product("SparseSparseMatmulBackward0")
+
+
+_beta_warned = False
+
+
+def _warn_compressed_beta_once() -> None:
+    """PyTorch multiplies two sparse COO matrices through its (beta) CSR layout, and says so once
+    per process, naming the user's line."""
+    global _beta_warned
+    if not _beta_warned:
+        _beta_warned = True
+        warnings.warn(
+            "Sparse CSR tensor support is in beta state. If you miss a functionality in the sparse tensor support, "
+            "please submit a feature request to https://github.com/pytorch/pytorch/issues.",
+            UserWarning,
+            stacklevel=user_stacklevel(),
         )
 
 
+def _times(a: Tensor, b: Tensor) -> Tensor:
+    """a @ b for any mix of sparse and dense 2-D operands."""
+    return mm(a, b) if is_sparse(a) or is_sparse(b) else a.mm(b)
+
+
+def _check_product(a: Tensor, b: Tensor, name: str) -> None:
+    """PyTorch's checks of sparse `a` @ `b` (dense or sparse)."""
+    for m in (a, b) if is_sparse(b) else (a,):
+        if m.ndim != 2:
+            raise RuntimeError(f"{name}: sparse COO products need a 2-D sparse matrix, got {m.ndim}-D")
+    if b.ndim != 2:
+        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+    if a.shape[1] != b.shape[0] and is_sparse(b):
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
+                           f"{b.shape[0]}x{b.shape[1]})")
+    if a.shape[1] != b.shape[0]:
+        raise RuntimeError(f"addmm: Argument #3 (dense): Expected dim 0 size {a.shape[1]}, got {b.shape[0]}")
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(f"expected scalar type {a.dtype.kind_name} but found {b.dtype.kind_name}")
+
+
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
-    """Sparse (n, m) @ dense (m, p) -> dense (n, p), recorded as torch.mm's MmBackward0."""
+    """`torch.mm` with a sparse operand, recorded as MmBackward0: sparse @ dense -> dense,
+    dense @ sparse -> dense (as (Bᵀ Aᵀ)ᵀ), sparse @ sparse -> sparse."""
+    if not is_sparse(input):
+        return _dense_times_sparse(input, mat2, "mm")
     _check_product(input, mat2, "mm")
+    if is_sparse(mat2):
+        _warn_compressed_beta_once()
+        return _spsp_mm(input, mat2)
     return _mm(input, mat2)
+
+
+def _dense_times_sparse(a: Tensor, b: Tensor, name: str) -> Tensor:
+    """Dense (n, m) @ sparse (m, p) -> dense (n, p), the sparse product of the transposes (so the
+    checks name those), recorded as MmBackward0."""
+    _check_product(b.t(), a.t(), name)
+    return _dense_sparse_mm(a, b)
+
+
+_dense_sparse_mm = Primitive(
+    "_dense_sparse_mm",
+    lambda xp, a, b: _sp.matmul(_sp.transpose(b, 0, 1), a.T).T,  # (Bᵀ Aᵀ)ᵀ
+    [lambda g, b: _times(g, b.t()), lambda g, a: _times(a.t(), g)],  # d(AB)/dA = G Bᵀ, d(AB)/dB = Aᵀ G
+    inputs=("a", "b"),
+    node_name="MmBackward0",
+)
 
 
 def spmm(input: Tensor, mat2: Tensor) -> Tensor:
@@ -100,9 +163,15 @@ def spmm(input: Tensor, mat2: Tensor) -> Tensor:
 
 def sparse_mm(sparse: Tensor, dense: Tensor) -> Tensor:
     """`torch.sparse.mm`: the product whose sparse operand gets a sparse gradient (SparseAddmmBackward0)."""
+    if not is_sparse(sparse) and is_sparse(dense):  # PyTorch's (Bᵀ Aᵀ)ᵀ, its last step recorded
+        _check_product(dense.t(), sparse.t(), "mm")
+        return _mm(dense.t(), sparse.t()).transpose(0, 1)
     if not is_sparse(sparse):
         return sparse.mm(dense)
     _check_product(sparse, dense, "mm")
+    if is_sparse(dense):
+        _warn_compressed_beta_once()
+        return _spsp_sparse_mm(sparse, dense)
     return _sparse_addmm(sparse, dense)
 
 
@@ -176,79 +245,67 @@ def _scaled(a: SparseCOO, c: Any) -> SparseCOO:
     return SparseCOO(a.indices, a.values * c, a.shape, a.coalesced)
 
 
-def _divided(a: SparseCOO, c: Any) -> SparseCOO:
-    return SparseCOO(a.indices, a.values / c, a.shape, a.coalesced)
-
-
-_mul_number = Primitive("sparse_mul", lambda xp, a, c: _scaled(a, c), [lambda g, c: g * c], node_name="MulBackward0")
-_div_number = Primitive("sparse_div", lambda xp, a, c: _divided(a, c), [lambda g, c: g / c], node_name="DivBackward0")
 _neg = Primitive("sparse_neg", lambda xp, a: _scaled(a, -1), [lambda g: -g], node_name="NegBackward0")
-_add_sparse = Primitive(
-    "sparse_add",
-    lambda xp, a, b: _sp.add(a, b),
-    [lambda g: g, lambda g: g],
-    inputs=("a", "b"),
-    node_name="AddBackward0",
-)
-_sub_sparse = Primitive(
-    "sparse_sub",
-    lambda xp, a, b: _sp.add(a, _scaled(b, -1)),
-    [lambda g: g, lambda g: -g],
-    inputs=("a", "b"),
-    node_name="SubBackward0",
-)
 
 
-def _dense_plus_sparse(xp: Any, a: Any, b: SparseCOO) -> Any:
-    out = a.astype(numpy.result_type(a, b.values), copy=True)
-    numpy.add.at(out, tuple(b.indices), b.values)
-    return out
+def _sum_of(node: str, sign: int) -> Primitive:
+    """a ± alpha * b for sparse a and b (a sparse result): d/da = 1, d/db = ±alpha."""
+    return Primitive(
+        f"sparse_{node[:3].lower()}",
+        lambda xp, a, b, alpha: _sp.add(a, b, sign * alpha),
+        [lambda g: g, lambda g, alpha: g * (sign * alpha)],
+        inputs=("a", "b"),
+        node_name=node,
+    )
 
 
-_add_dense = Primitive(
-    "dense_sparse_add", _dense_plus_sparse, [lambda g: g, lambda g: g], inputs=("a", "b"), node_name="AddBackward0"
-)
+def _dense_sum_of(node: str, sign: int) -> Primitive:
+    """dense a ± alpha * sparse b (a dense result, each entry added in turn): d/da = 1, d/db = ±alpha."""
+
+    def forward(xp: Any, a: Any, b: SparseCOO, alpha: Any) -> Any:
+        out = a.astype(numpy.result_type(a, b.values), copy=True)
+        add_sparse_into(out, b.indices, b.values, b.coalesced, sign * alpha)
+        return out
+
+    return Primitive(
+        f"dense_sparse_{node[:3].lower()}",
+        forward,
+        [lambda g: g, lambda g, alpha: g * (sign * alpha)],
+        inputs=("a", "b"),
+        node_name=node,
+    )
 
 
-def _by_number(prim: Primitive, name: str) -> Any:
-    """The kernel of `s * c` or `s / c` for a Python number c (a tensor operand has no sparse kernel here)."""
+_add_sparse, _sub_sparse = _sum_of("AddBackward0", 1), _sum_of("SubBackward0", -1)
+_add_dense, _sub_dense = _dense_sum_of("AddBackward0", 1), _dense_sum_of("SubBackward0", -1)
+
+
+_SPARSE_PLUS_DENSE = "add(sparse, dense) is not supported. Use add(dense, sparse) instead."  # (sub's too)
+
+
+def _sum_kernel(name: str, sparse_op: Primitive, dense_op: Primitive) -> Any:
+    """The kernel of `a + alpha * b` (`add`) or `a - alpha * b` (`sub`) with a sparse operand: sparse
+    with sparse gives a sparse sum, dense with sparse a dense one; a sparse first operand with a
+    dense second one is PyTorch's refusal."""
 
     def kernel(tensors: tuple, attrs: dict) -> Tensor:
-        c = attrs.get("c")
-        if len(tensors) != 1 or not isinstance(c, numbers.Number):
-            raise missing(name)
-        return prim(tensors[0], c=c)
+        if len(tensors) != 2:  # `s + 1`: the number is a dense operand to PyTorch
+            raise RuntimeError(_SPARSE_PLUS_DENSE)
+        a, b = tensors
+        alpha = attrs.get("alpha", 1)
+        if a.shape != b.shape:
+            raise RuntimeError(
+                f"{name}: expected 'self' and 'other' to have same size, but self has size {list(a.shape)} "
+                f"while other has size {list(b.shape)} (FYI: dense-sparse addition does not currently "
+                "support broadcasting)"
+            )
+        if is_sparse(a) and is_sparse(b):
+            return sparse_op(a, b, alpha=alpha)
+        if is_sparse(a):
+            raise RuntimeError(_SPARSE_PLUS_DENSE)
+        return dense_op(a, b, alpha=alpha)
 
     return kernel
-
-
-def _subtract(tensors: tuple, attrs: dict) -> Tensor:
-    if len(tensors) != 2 or not all(is_sparse(t) for t in tensors):
-        raise missing("sub")
-    a, b = tensors
-    if a.shape != b.shape:
-        raise RuntimeError(
-            f"sub: expected 'self' and 'other' to have same size, but self has size {list(a.shape)} "
-            f"while other has size {list(b.shape)}"
-        )
-    return _sub_sparse(a, b)
-
-
-def _add(tensors: tuple, attrs: dict) -> Tensor:
-    if len(tensors) != 2 or attrs.get("alpha", 1) != 1:
-        raise missing("add")
-    a, b = tensors
-    if a.shape != b.shape:
-        raise RuntimeError(
-            f"add: expected 'self' and 'other' to have same size, but self has size {list(a.shape)} "
-            f"while other has size {list(b.shape)} (FYI: dense-sparse addition does not currently "
-            "support broadcasting)"
-        )
-    if is_sparse(a) and is_sparse(b):
-        return _add_sparse(a, b)
-    if is_sparse(a):
-        raise RuntimeError("add(sparse, dense) is not supported. Use add(dense, sparse) instead.")
-    return _add_dense(a, b)
 
 
 # --- layout-keeping copies -------------------------------------------------------------------
@@ -290,11 +347,9 @@ KERNELS.update(
         "mm": lambda tensors, attrs: mm(*tensors),
         "mv": lambda tensors, attrs: mm(tensors[0], tensors[1].unsqueeze(1)).squeeze(1),
         "sum": _tensor_sum,
-        "mul": _by_number(_mul_number, "mul"),
-        "div": _by_number(_div_number, "div"),
-        "sub": _subtract,
+        "sub": _sum_kernel("sub", _sub_sparse, _sub_dense),
         "neg": lambda tensors, attrs: _neg(*tensors),
-        "add": _add,
+        "add": _sum_kernel("add", _add_sparse, _add_dense),
         "t": _transposed,
         "transpose": _transposed,
         "clone": lambda tensors, attrs: _clone(*tensors),

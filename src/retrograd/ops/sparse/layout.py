@@ -23,6 +23,7 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..from_data import tensor as _as_tensor
 from .dispatch import is_sparse
+from .invariants import checks_for_call
 
 __all__ = ["sparse_coo_tensor"]
 
@@ -40,8 +41,14 @@ _from_values = Primitive(
     [lambda g, indices: _gathered(g, indices)],  # d(entries)/d(values) = the gradient at the indices
     inputs=("values",),
     node_name="SparseCooTensorWithDimsAndTensorsBackward0",
+    saves_number=True,  # PyTorch saves the indices: a second backward through the node raises
 )
-_values_at = Primitive("sparse_values_at", lambda xp, a, indices: _sp.values_at(a, indices), [None])
+_values_at = Primitive(
+    "sparse_values_at",
+    lambda xp, a, indices: _sp.values_at(a, indices),
+    # each value read is the entry of `a` at its index: the gradient goes back to those positions
+    [lambda g, a_shape, indices: _from_values(g, indices=indices, shape=a_shape, coalesced=False)],
+)
 _coalesce = Primitive("coalesce", lambda xp, a: _sp.coalesce(a), [lambda g: g])  # the same tensor
 _to_dense = Primitive(
     "to_dense",
@@ -66,6 +73,21 @@ _values = Primitive(
     [lambda g, a: _from_values(g, indices=a._data.indices, shape=a._data.shape, coalesced=True)],
     node_name="ValuesBackward0",
 )
+
+
+_cleared = Primitive(
+    "sparse_zero",
+    lambda xp, a: SparseCOO(
+        numpy.zeros((a.sparse_dim, 0), numpy.int64), a.values[:0].copy(), a.shape, True
+    ),
+    [lambda g: g * 0],  # the old entries are gone: no gradient reaches them
+    node_name="ZeroBackward0",
+)
+
+
+def cleared(input: Tensor) -> Tensor:
+    """The out-of-place half of a sparse `zero_()`: the same size and dims, no entries."""
+    return _cleared(input)
 
 
 def _indices_array(indices: Any) -> Any:
@@ -157,8 +179,9 @@ def sparse_coo_tensor(
         device (str or device, optional): must be the CPU (retrograd's sparse tensors live there).
         pin_memory (bool): must be False.
         requires_grad (bool): make the result a leaf that requires grad.
-        check_invariants (bool, optional): False skips checking the indices against the size
-            (retrograd checks them unless told not to; PyTorch by default does not).
+        check_invariants (bool, optional): whether to check the indices against the size; unset
+            follows `retrograd.sparse.check_sparse_tensor_invariants` (retrograd checks unless that
+            switch is disabled; PyTorch by default does not, and warns once that it does not).
         is_coalesced (bool, optional): True declares the entries sorted and unique.
 
     Returns:
@@ -180,7 +203,7 @@ def sparse_coo_tensor(
     if dtype is not None:
         values_t = values_t.to(dtype)
     shape = given_size if given_size is not None else _inferred_size(index, values_t._data)
-    _check(index, values_t._data, shape, bounds=check_invariants is not False)
+    _check(index, values_t._data, shape, bounds=checks_for_call(check_invariants))
     coalesced = bool(is_coalesced) or index.shape[1] < 2
     if requires_grad:
         values_t = values_t.detach()
@@ -206,15 +229,17 @@ def _layout_name(t: Tensor) -> str:
 
 
 def to_dense(input: Tensor, dtype: Any = None, *, masked_grad: bool | None = None) -> Tensor:
-    """The dense tensor a sparse one stands for (duplicates summed); a dense tensor itself.
+    """The dense tensor a sparse one stands for (duplicates summed); a dense tensor itself (cast
+    to `dtype` if given; a sparse one refuses `dtype`, as PyTorch's).
 
     `masked_grad` (default True) gives a sparse input the gradient at its own entries only;
     False gives it the whole dense gradient.
     """
     if not is_sparse(input):
         return input if dtype is None else input.to(dtype)
-    out = _to_dense(input, masked=masked_grad is not False)
-    return out if dtype is None else out.to(dtype)
+    if dtype is not None:
+        raise RuntimeError("dtype argument is not supported by sparse_to_dense")
+    return _to_dense(input, masked=masked_grad is not False)
 
 
 def sparse_mask(input: Tensor, mask: Tensor) -> Tensor:
@@ -224,9 +249,9 @@ def sparse_mask(input: Tensor, mask: Tensor) -> Tensor:
 
 
 def masked_grad(g: Tensor, a: Tensor) -> Tensor:
-    """Gradient `g` at the coalesced positions of sparse `a`: what a sparse input of a product or
-    of `to_dense` gets. PyTorch flags it coalesced only when `a` is."""
-    return _masked(g, a, _sp.coalesce(a._data).indices, a._data.coalesced)
+    """Gradient `g` at the coalesced positions of sparse `a`: what the sparse input of `to_dense`
+    gets (coalesced, as PyTorch's, whether or not `a` is)."""
+    return _masked(g, a, _sp.coalesce(a._data).indices, True)
 
 
 def _masked(input: Tensor, mask: Tensor, pattern: Any, coalesced: bool) -> Tensor:
@@ -283,7 +308,9 @@ def indices(input: Tensor) -> Tensor:
 
 def values(input: Tensor) -> Tensor:
     """The `(nnz, *dense_dims)` entries of a coalesced sparse tensor (differentiable)."""
-    if not _sparse_only(input, "values").coalesced:
+    if not is_sparse(input):
+        raise RuntimeError(f"values expected sparse tensor layout but got {_layout_name(input)}")
+    if not input._data.coalesced:
         raise RuntimeError("Cannot get values on an uncoalesced tensor, please call .coalesce() first")
     return _values(input)
 
