@@ -674,3 +674,123 @@ def test_in_place_on_a_view_of_a_non_leaf_input_and_hooks_added_later():
     lin.register_full_backward_hook(lambda m, gi, go: calls.append(1))
     c(x).sum().backward()
     assert calls == [1]
+
+
+# --- the first call, printing and disabled functions ------------------------------------------
+
+
+def test_first_call_results_come_from_the_generated_code():
+    torch.manual_seed(0)
+    x = torch.randn(3, requires_grad=True)
+    f = torch.compile(lambda x: (x * 2).sin())
+    first = f(x)
+    assert type(first.grad_fn).__name__ == "CompiledFunctionBackward"  # not the recording's SinBackward0
+    _same(first, (x * 2).sin())
+    first.sum().backward()
+    _same(x.grad, 2 * (x * 2).cos())
+
+
+def test_first_call_grad_fn_matches_pytorch():
+    torch_ = pytest.importorskip("torch")
+
+    def f(x, y):
+        return (x * y).sum(dim=-1) + x.mean()
+
+    ours = torch.compile(f)(torch.ones(2, 3, requires_grad=True), torch.ones(2, 3))
+    theirs = torch_.compile(f, backend="aot_eager")(torch_.ones(2, 3, requires_grad=True), torch_.ones(2, 3))
+    assert repr(ours) == repr(theirs)
+
+
+def test_print_inside_a_compiled_function_prints_on_every_call(capsys):
+    seen = []
+
+    @torch.compile
+    def f(x):
+        print("in f")
+        seen.append(1)
+        return x * 2
+
+    for _ in range(3):
+        _same(f(torch.ones(2)), torch.full((2,), 2.0))
+    assert capsys.readouterr().out == "in f\n" * 3
+    assert seen == [1, 1, 1]  # no second run of the function to check the generated code
+    assert any("print()" in r for r in _compiled_entry(f).reasons)
+
+
+def test_print_with_fullgraph_raises_before_printing(capsys):
+    def f(x):
+        print("in f")
+        return x * 2
+
+    with pytest.raises(Unsupported, match="print"):
+        torch.compile(f, fullgraph=True)(torch.ones(2))
+    assert capsys.readouterr().out == ""
+
+
+def test_disabled_function_runs_eagerly_on_every_call():
+    calls = []
+
+    @torch.compiler.disable
+    def helper(x):
+        calls.append(torch.compiler.is_compiling())
+        return x * 3
+
+    @torch.compile
+    def f(x):
+        return helper(x.sin()) + 1
+
+    x = torch.tensor([0.5, 1.0], requires_grad=True)
+    for _ in range(2):
+        out = f(x)
+        _same(out, x.sin() * 3 + 1)
+    assert calls == [False, False]  # run on each call, never as part of a recording
+    out.sum().backward()
+    _same(x.grad, 3 * x.cos())
+    assert helper.__name__ == "helper" and helper.__wrapped__(torch.ones(1)).item() == 3.0
+
+
+def test_disabled_function_under_fullgraph_raises_pytorchs_error():
+    helper = torch._dynamo.disable(lambda x: x * 3, reason="numpy inside")
+    with pytest.raises(Unsupported, match=r"Skip calling `torch.compiler.disable\(\)`d function") as info:
+        torch.compile(lambda x: helper(x) + 1, fullgraph=True)(torch.ones(2))
+    assert "(reason: numpy inside)" in str(info.value)
+
+
+def test_disable_not_recursive_keeps_recording_its_callees():
+    seen = []
+    nr = torch.compiler.disable(lambda x: seen.append(torch.compiler.is_compiling()) or x - 1, recursive=False)
+    _same(torch.compile(lambda x: nr(x) * 2)(torch.ones(2)), torch.zeros(2))
+    assert seen == [True]
+
+
+def test_disabled_module_runs_its_forward_eagerly():
+    torch.manual_seed(0)
+    inner = torch.compiler.disable(nn.Linear(2, 2))
+    assert isinstance(inner, nn.Linear)
+    model = nn.Sequential(inner, nn.ReLU())
+    compiled = torch.compile(model)
+    x = torch.randn(3, 2)
+    _same(compiled(x), model(x))
+    assert _compiled_entry(compiled).generated is None
+
+
+def test_disabled_function_matches_pytorch():
+    torch_ = pytest.importorskip("torch")
+
+    def program(t):
+        calls = []
+
+        @t.compiler.disable
+        def helper(x):
+            calls.append(t.compiler.is_compiling())
+            return x.abs()
+
+        f = t.compile(lambda x: helper(x.sin()) * 2, backend="aot_eager")
+        outs = [f(t.tensor([0.5, -2.0])).tolist() for _ in range(3)]
+        try:
+            t.compile(lambda x: helper(x) + 1, fullgraph=True, backend="aot_eager")(t.ones(2))
+        except Exception as e:  # noqa: BLE001 - the type and first line are compared
+            return outs, calls, type(e).__name__, str(e).splitlines()[0]
+        return outs, calls, None, None
+
+    assert program(torch) == program(torch_)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..nn.modules.module import Module
-from . import _compiled, _trace
+from . import _compiled, _disabled, _trace
 from ._compiled import CACHE_SIZE_LIMIT, CompiledFunction
 from ._trace import Unsupported
 
@@ -171,11 +171,28 @@ def is_compiling() -> bool:
     return _trace.current() is not None
 
 
-def disable(fn: Callable | None = None, recursive: bool = True) -> Any:
-    """Mark a function to run eagerly; it is inlined into recordings as ordinary code here."""
+def disable(fn: Callable | None = None, recursive: bool = True, *, reason: str | None = None) -> Any:
+    """Mark a function to always run as ordinary Python: never recorded into generated code.
+
+    A compiled function that calls it runs eagerly (a graph break; `fullgraph=True` raises
+    `Unsupported`), so its side effects happen on every call. A module is disabled by
+    disabling its `forward`.
+
+    Args:
+        fn (callable or Module, optional): what to disable; without it, a decorator.
+        recursive (bool): True: what it calls is not recorded either (`is_compiling()` is
+            False inside); False: only its own frame is skipped.
+        reason (str, optional): shown in the graph break's reason.
+
+    Returns:
+        callable: the wrapped function (the module itself, for a module), or a decorator.
+    """
     if fn is None:
-        return lambda f: f
-    return fn
+        return lambda f: disable(f, recursive, reason=reason)
+    if isinstance(fn, Module):
+        fn.__dict__["forward"] = _disabled.disabled(fn.forward, recursive, reason)  # this instance only
+        return fn
+    return _disabled.disabled(fn, recursive, reason)
 
 
 @dataclass

@@ -24,7 +24,7 @@ from ..engine.graph import FREED_MESSAGE, Node, _sequence
 from ..engine.views import edge
 from ..ops.autocast_policy import guard_key as _autocast_key
 from ..tensor import Tensor
-from . import _probe, _trace
+from . import _probe, _streams, _trace
 from ._codegen import Generated, generate
 
 CACHE_SIZE_LIMIT = 8  # PyTorch's torch._dynamo.config.recompile_limit
@@ -265,7 +265,11 @@ class CompiledFunction:
         entry, result = _record(self._fn, args, kwargs, tensors, self._fullgraph, self._module)
         self._cache.setdefault(key, []).append(entry)
         self._last = entry
-        return result
+        if entry.generated is None:
+            return result
+        # the first call's results come from the generated code too, as PyTorch's do: the same
+        # values, and one CompiledFunctionBackward node rather than the recording's eager graph
+        return entry.run(tensors)
 
 
 def _module_tensors(module: Any) -> tuple[dict, Any, Any]:
@@ -378,7 +382,8 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
     first_node = next(_sequence)
     _trace.install(rec)
     try:
-        result = fn(*args, **kwargs)
+        with _streams.watched():
+            result = fn(*args, **kwargs)
         entry = _build(rec, result, tensors, arg_names, rng_before, first_node, buffer_copies)
     finally:
         _trace.uninstall(rec)

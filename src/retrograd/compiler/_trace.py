@@ -11,7 +11,9 @@ and in-place writes into arrays the recording does not own end the recording as 
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,6 +147,20 @@ def uninstall(recorder: Recorder) -> None:
         _active.pop(recorder.thread, None)
         if not _active:
             _primitive.tracer = None
+
+
+@contextlib.contextmanager
+def suspended() -> Iterator[None]:
+    """Pause this thread's recording for a block (a disabled function runs as plain Python)."""
+    rec = current()
+    if rec is None:
+        yield
+        return
+    uninstall(rec)
+    try:
+        yield
+    finally:
+        install(rec)
 
 
 def current() -> Recorder | None:
