@@ -848,3 +848,85 @@ def test_masks_compiled_match_pytorch(name):
         theirs.backward()
         assert repr(ours) == repr(theirs)
         np.testing.assert_array_equal(a.grad.numpy(), b.grad.numpy())
+
+
+# --- methods and objects: attributes read through objects are guarded -------------------------
+
+
+class _Config:
+    def __init__(self) -> None:
+        self.temperature = 0.5
+        self.weight = torch.ones(3)
+
+
+_CONFIG = _Config()
+
+
+def test_global_object_attributes_are_guarded():
+    f = torch.compile(lambda x: x / _CONFIG.temperature * _CONFIG.weight)
+    x = torch.arange(3.0)
+    _same(f(x), torch.tensor([0.0, 2.0, 4.0]))
+    _CONFIG.temperature = 0.25
+    _same(f(x), torch.tensor([0.0, 4.0, 8.0]))  # was the first call's 0.5, frozen
+    _CONFIG.weight = torch.full((3,), 2.0)
+    _same(f(x), torch.tensor([0.0, 8.0, 16.0]))
+    _CONFIG.temperature, _CONFIG.weight = 0.5, torch.ones(3)
+
+
+class _Scaler:
+    def __init__(self) -> None:
+        self.k = 2.0
+
+    @torch.compile
+    def scaled(self, x):
+        return x * self.k
+
+    def plain(self, x):
+        return x * self.k
+
+
+def test_compile_decorates_methods_in_a_class_body():
+    s, t = _Scaler(), _Scaler()
+    t.k = 5.0
+    x = torch.arange(3.0)
+    _same(s.scaled(x), x * 2)
+    _same(t.scaled(x), x * 5)  # each instance is its own argument
+    s.k = 3.0
+    _same(s.scaled(x), x * 3)
+    assert _Scaler.scaled(s, x).tolist() == [0.0, 3.0, 6.0]
+
+
+def test_bound_method_and_argument_attributes_are_guarded():
+    s = _Scaler()
+    x = torch.arange(3.0)
+    bound = torch.compile(s.plain)
+    _same(bound(x), x * 2)
+    s.k = 3.0
+    _same(bound(x), x * 3)
+    through_argument = torch.compile(lambda x, obj: x * obj.k)
+    _same(through_argument(x, s), x * 3)
+    s.k = 4.0
+    _same(through_argument(x, s), x * 4)
+
+
+def test_object_attributes_match_pytorch():
+    torch_ = pytest.importorskip("torch")
+
+    def program(t):
+        class Holder:
+            def __init__(self):
+                self.k = 2.0
+
+            def method(self, x):
+                return x * self.k
+
+        h = Holder()
+        f = t.compile(h.method, backend="aot_eager")
+        g = t.compile(lambda x, obj: x + obj.k, backend="aot_eager")
+        seen = []
+        for k in (2.0, 3.0):
+            h.k = k
+            seen += [f(t.arange(3.0)).tolist(), g(t.arange(3.0), h).tolist()]
+        return seen
+
+    assert program(torch) == program(torch_)

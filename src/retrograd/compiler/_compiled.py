@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import warnings
 from dataclasses import dataclass, field
-from types import ModuleType
+from types import MethodType, ModuleType
 from typing import Any
 
 from .. import backend
@@ -233,6 +233,10 @@ class CompiledFunction:
             return "# runs eagerly: " + "; ".join(entry.reasons) + "\n"
         return entry.generated.source
 
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        """`@compile` on a method in a class body: bound like the function it wraps."""
+        return self if obj is None else MethodType(self, obj)
+
     def _eager(self, args: tuple, kwargs: dict) -> Any:
         return self._fn(*args, **kwargs)
 
@@ -293,17 +297,18 @@ def _module_tensors(module: Any) -> tuple[dict, Any, Any]:
 _PLAIN = (int, float, bool, str, type(None), complex)
 
 
-def _python_guard(fn: Any, module: Any) -> Any:
+def _python_guard(fn: Any, module: Any, arguments: tuple) -> Any:
     """A check that what the function reads from Python is as it was when recorded.
 
     The recording freezes Python numbers and the tensors a function reaches through globals,
-    closures and module attributes. So the names its code reads from its globals and its
-    closure cells are kept (numbers and strings by value, anything else by identity), and so
-    are the plain attributes, submodules and hook counts of every module among them or being
-    compiled (`self.scale`, `self.use_relu`, a layer swapped for another, a hook added): a
-    change re-records, as PyTorch's guards do.
+    closures, its arguments and module attributes. So the names its code reads from its globals
+    and its closure cells are kept (numbers and strings by value, anything else by identity), and
+    so are the plain attributes, submodules and hook counts of every module among them or being
+    compiled (`self.scale`, `self.use_relu`, a layer swapped for another, a hook added), and the
+    attributes of the other objects among them (a config's `cfg.temperature`, a bound method's
+    `self.k`, an argument's fields, two levels deep): a change re-records, as PyTorch's guards do.
     """
-    slots: list = []  # (dict, key): globals by name, module attributes and submodules
+    slots: list = []  # (dict, key): globals by name, module and object attributes, submodules
     cells: list = []  # closure cells
     modules: list = [module] if module is not None else []
     func = getattr(fn, "__func__", fn)
@@ -313,7 +318,9 @@ def _python_guard(fn: Any, module: Any) -> Any:
         slots += [(scope, n) for n in code.co_names if n in scope and not isinstance(scope[n], ModuleType)]
         cells = [c for c in getattr(func, "__closure__", None) or () if _filled(c)]
     found = [d[n] for d, n in slots] + [c.cell_contents for c in cells] + [getattr(fn, "__self__", None)]
+    found += arguments
     modules += [v for v in found if _is_module(v)]
+    slots += _object_attributes([v for v in found if _is_plain_object(v)])
     for top in modules:
         for m in top.modules():
             slots += [(m.__dict__, n) for n, v in m.__dict__.items() if type(v) in _PLAIN]
@@ -347,6 +354,34 @@ def _python_guard(fn: Any, module: Any) -> Any:
 _MISSING = object()
 # a module's hooks run inside the recording: ones added later need a new one
 _HOOK_DICTS = ("_forward_pre_hooks", "_forward_hooks", "_backward_hooks", "_backward_pre_hooks")
+
+
+def _is_plain_object(value: Any) -> bool:
+    """An instance of a program's own class, whose attributes the function may read (`cfg.lr`)."""
+    return (
+        hasattr(value, "__dict__")
+        and not isinstance(value, (type, ModuleType, Tensor, CompiledFunction))
+        and not callable(value)
+        and not _is_module(value)
+    )
+
+
+def _object_attributes(objects: list, depth: int = 2) -> list:
+    """(object.__dict__, name) for every attribute of `objects` and of plain objects among them."""
+    slots: list = []
+    seen: set = set()
+    level = objects
+    for _ in range(depth):
+        following = []
+        for obj in level:
+            if id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            attributes = vars(obj)
+            slots += [(attributes, n) for n in attributes]
+            following += [v for v in attributes.values() if _is_plain_object(v)]
+        level = following
+    return slots
 
 
 def _filled(cell: Any) -> bool:
@@ -399,7 +434,7 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
                 raise _trace.Unsupported(f"retrograd.compile(fullgraph=True) cannot record this function: {reason}")
             entry = Entry(None, reasons=[reason])
     entry.module_guard, entry.module_state = module_guard, module_state
-    entry.python_guard = _python_guard(fn, module)
+    entry.python_guard = _python_guard(fn, module, args + tuple(kwargs.values()))
     return entry, result
 
 
