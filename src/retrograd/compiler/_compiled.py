@@ -493,7 +493,8 @@ def _build(
             return Entry(None, reasons=list(rec.breaks))
     else:
         out_rg = tuple(False for _ in outs)
-    xp = backend.namespace(tensors[0]._data if tensors else (params[0]._data if params else outs[0]._data))
+    first = next((t._data for t in [*tensors, *params, *outs]), None)  # None: no tensors at all, the CPU's
+    xp = backend.namespace(first)
     dedup_inputs = []
     dedup_names = []
     for t, n in zip(list(tensors) + params, arg_names + param_names):

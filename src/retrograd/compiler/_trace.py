@@ -186,6 +186,13 @@ class _Dispatch:
         if rec is not None:
             rec.write(target, result)
 
+    def graph_break(self, reason: str) -> None:
+        """Code above the engine does what generated code would not repeat (an optimizer's step
+        updates parameters through the arrays; `zero_grad` sets `.grad`): it runs eagerly."""
+        rec = _active.get(threading.get_ident())
+        if rec is not None and not rec.backward:
+            rec.graph_break(reason)
+
     def backward(self) -> None:
         """The engine's backward pass starts: the function's own `backward()` cannot be recorded
         (gradients accumulate and optimizers step through NumPy, out of the recording's sight)."""
