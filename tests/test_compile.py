@@ -1010,3 +1010,68 @@ def test_compiled_training_step_matches_pytorch():
     (ours, ours_w), (theirs, theirs_w) = program(torch), program(torch_)
     np.testing.assert_allclose(ours, theirs, rtol=1e-5)  # float32 sums in their own order
     np.testing.assert_allclose(ours_w, theirs_w, rtol=1e-5)  # both steps after the compiled loop ran
+
+
+# --- torch._dynamo names: marks, backends, errors ----------------------------------------------
+
+
+def test_mark_dynamic_records_new_shapes_past_the_limit(recwarn):
+    f = torch.compile(lambda x: x.sum(0), recompile_limit=1)
+    for n in (2, 3, 4):
+        x = torch.ones(n, 2)
+        torch._dynamo.mark_dynamic(x, 0)
+        _same(f(x), torch.full((2,), float(n)))
+        _assert_compiled(f)  # recorded, not run eagerly after the first shape
+    assert not [w for w in recwarn if "recompile limit" in str(w.message)]
+    assert x._dynamo_dynamic_indices == {0}
+    f(torch.ones(5, 2))  # an unmarked tensor: the limit applies
+    assert _compiled_entry(f).generated is not None and any("recompile limit" in str(w.message) for w in recwarn)
+
+
+def test_mark_static_and_its_refusals():
+    x = torch.ones(2, 3)
+    torch._dynamo.mark_static(x)
+    assert x._dynamo_static_indices == {0, 1}
+    torch._dynamo.maybe_mark_dynamic(x, [1])
+    assert x._dynamo_dynamic_indices == {1}
+    with pytest.raises(NotImplementedError, match="min"):
+        torch._dynamo.mark_dynamic(x, 0, min=2)
+
+
+def test_backends_modes_and_errors():
+    assert torch._dynamo.list_backends() == ["inductor"]
+    assert torch.compiler.list_backends(exclude_tags=None) == ["aot_eager", "eager", "inductor"]
+    with pytest.raises(torch._dynamo.exc.InvalidBackend, match=r"Invalid backend: 'nope', see `torch._dynamo"):
+        torch.compile(lambda x: x, backend="nope")
+    assert issubclass(torch._dynamo.exc.Unsupported, torch._dynamo.exc.TorchDynamoException)
+    with pytest.raises(RuntimeError, match="one of: default, lite, reduce-overhead, max-autotune-no-cudagraphs, max"):
+        torch.compile(lambda x: x, mode="fast")
+    torch.compile(lambda x: x, mode="lite")
+    with pytest.raises(AssertionError, match="A callable function is expected, but <class 'int'> is provided."):
+        torch.compile(5)
+    assert torch.compiler.is_dynamo_compiling() is False
+    assert torch.compile(lambda x: torch.compiler.is_dynamo_compiling() + x)(torch.zeros(1)).item() == 1.0
+
+
+def test_dynamo_names_match_pytorch():
+    torch_ = pytest.importorskip("torch")
+
+    def errors(t):
+        seen = []
+        for call in (
+            lambda: t.compile(lambda x: x, backend="nope"),
+            lambda: t.compile(lambda x: x, mode="fast"),
+            lambda: t.compile(5),
+        ):
+            try:
+                call()
+            except Exception as e:  # noqa: BLE001 - type and message compared
+                seen.append((type(e).__name__, str(e)))
+        return seen
+
+    assert errors(torch) == errors(torch_)
+    x, y = torch.ones(2, 3), torch_.ones(2, 3)
+    torch._dynamo.mark_dynamic(x, [0, 1])
+    torch_._dynamo.mark_dynamic(y, [0, 1])
+    assert x._dynamo_dynamic_indices == y._dynamo_dynamic_indices
+    assert "inductor" in torch_._dynamo.list_backends()

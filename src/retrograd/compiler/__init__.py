@@ -23,11 +23,18 @@ from typing import Any
 from ..nn.modules.module import Module
 from . import _compiled, _disabled, _trace
 from ._compiled import CACHE_SIZE_LIMIT, CompiledFunction
-from ._trace import Unsupported
+from ._marks import mark_dynamic, mark_static, maybe_mark_dynamic
+from ._trace import InvalidBackend, TorchDynamoException, Unsupported
 
-__all__ = ["compile", "reset", "is_compiling", "explain", "disable", "OptimizedModule", "Unsupported"]
+__all__ = [
+    "compile", "reset", "is_compiling", "is_dynamo_compiling", "explain", "disable", "list_backends",
+    "mark_dynamic", "maybe_mark_dynamic", "mark_static", "OptimizedModule", "Unsupported", "InvalidBackend",
+    "TorchDynamoException",
+]  # fmt: skip
+# PyTorch's tags on its debugging backends, which list_backends() leaves out by default
+_DEBUG_BACKENDS = ("aot_eager", "eager")
 
-_MODES = ("default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs")
+_MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs", "max-autotune")
 # "aot_eager" (PyTorch's debugging backend: the recorded forward and backward run op by op) is
 # what the generated code is here, so it means the same as "inductor"
 _BACKENDS = ("inductor", "aot_eager", "eager")
@@ -137,14 +144,14 @@ def compile(
     if callable(backend):
         raise NotImplementedError("retrograd.compile: custom backends are not supported")
     if backend not in _BACKENDS:
-        raise RuntimeError(f"Invalid backend: '{backend}'; retrograd has 'inductor' (generated code) and 'eager'")
+        raise InvalidBackend(backend)
     limit = _compiled.CACHE_SIZE_LIMIT if recompile_limit is None else int(recompile_limit)  # (torch._dynamo.config)
     if dynamic:
         limit = sys.maxsize
 
     def wrap(fn: Callable) -> Any:
         if not callable(fn):
-            raise RuntimeError("compile() expected a callable")
+            raise AssertionError(f"A callable function is expected, but {type(fn)} is provided.")
         if disable:
             return fn
         if isinstance(fn, Module):
@@ -169,6 +176,17 @@ def reset() -> None:
 def is_compiling() -> bool:
     """True while this thread runs a function that is being recorded."""
     return _trace.current() is not None
+
+
+def is_dynamo_compiling() -> bool:
+    """PyTorch's name for `is_compiling` when only tracing counts: recording is the one kind here."""
+    return _trace.current() is not None
+
+
+def list_backends(exclude_tags: tuple | None = ("debug", "experimental")) -> list[str]:
+    """The backend names `compile` accepts; `"debug"` among `exclude_tags` leaves out eager and aot_eager."""
+    debug_excluded = exclude_tags is not None and "debug" in exclude_tags
+    return sorted(b for b in _BACKENDS if not (debug_excluded and b in _DEBUG_BACKENDS))
 
 
 def disable(fn: Callable | None = None, recursive: bool = True, *, reason: str | None = None) -> Any:

@@ -24,7 +24,7 @@ from ..engine.graph import FREED_MESSAGE, Node, _sequence
 from ..engine.views import edge
 from ..ops.autocast_policy import guard_key as _autocast_key
 from ..tensor import Tensor
-from . import _probe, _streams, _trace
+from . import _marks, _probe, _streams, _trace
 from ._codegen import Generated, generate
 
 CACHE_SIZE_LIMIT = 8  # PyTorch's torch._dynamo.config.recompile_limit
@@ -257,7 +257,7 @@ class CompiledFunction:
                     if entry.generated is None:
                         return self._fn(*args, **kwargs)
                     return entry.run(tensors)
-        if sum(len(v) for v in self._cache.values()) >= self._limit:
+        if sum(len(v) for v in self._cache.values()) >= self._limit and not _marks.marked_dynamic(tensors):
             if not self._warned:
                 self._warned = True
                 warnings.warn(

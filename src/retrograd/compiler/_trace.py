@@ -48,8 +48,19 @@ class Write:
     backward: bool
 
 
-class Unsupported(RuntimeError):
+class TorchDynamoException(RuntimeError):
+    """The base of the compiler's own errors (PyTorch's `torch._dynamo.exc.TorchDynamoException`)."""
+
+
+class Unsupported(TorchDynamoException):
     """`fullgraph=True` and the function cannot be recorded as one graph (PyTorch's dynamo error)."""
+
+
+class InvalidBackend(TorchDynamoException):
+    """`compile(backend=...)` names a backend that does not exist."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Invalid backend: {name!r}, see `torch._dynamo.list_backends()` for available backends.")
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 Notebooks and test suites call `torch._dynamo.reset()` between compilations and set
 `torch._dynamo.config.cache_size_limit` (or `recompile_limit`); both act on `retrograd.compile`.
+Dynamic-shape code marks dims with `mark_dynamic`, and error handlers catch `exc.Unsupported`.
 The rest of the compiler's machinery has no counterpart here.
 """
 
@@ -9,10 +10,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from .compiler import _compiled as _compiled_module
-from .compiler import disable, explain, is_compiling, reset
+from ..compiler import _compiled as _compiled_module
+from ..compiler import (
+    disable,
+    explain,
+    is_compiling,
+    list_backends,
+    mark_dynamic,
+    mark_static,
+    maybe_mark_dynamic,
+    reset,
+)
+from . import exc
 
-__all__ = ["config", "disable", "explain", "is_compiling", "reset"]
+__all__ = [
+    "config", "disable", "exc", "explain", "is_compiling", "list_backends", "mark_dynamic", "mark_static",
+    "maybe_mark_dynamic", "reset",
+]  # fmt: skip
 
 
 class _Config:
