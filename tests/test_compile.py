@@ -1075,3 +1075,39 @@ def test_dynamo_names_match_pytorch():
     torch_._dynamo.mark_dynamic(y, [0, 1])
     assert x._dynamo_dynamic_indices == y._dynamo_dynamic_indices
     assert "inductor" in torch_._dynamo.list_backends()
+
+
+_SCALAR_READS = {
+    "item": lambda t, x: x * x.sum().item(),
+    "float": lambda t, x: x * float(x.sum()),
+    "int": lambda t, x: x * int(x.sum()),
+    "numpy": lambda t, x: x * x.numpy().sum(),
+    "item_shape": lambda t, x: t.zeros(int(x.sum().item())),
+    "int_tolist": lambda t, x: x * sum(x.long().tolist()),
+}
+
+
+@pytest.mark.parametrize("name", list(_SCALAR_READS))
+def test_scalar_reads_under_fullgraph_run_eagerly_without_error(name):
+    fn = _SCALAR_READS[name]
+    f = torch.compile(lambda x: fn(torch, x), fullgraph=True)
+    for values in ([0.0, 1.0, 2.0], [1.0, 1.0, 2.0]):
+        x = torch.tensor(values)
+        _same(f(x), fn(torch, x))
+    assert _compiled_entry(f).generated is None
+
+
+def test_value_reads_pytorch_refuses_under_fullgraph_still_raise():
+    with pytest.raises(Unsupported, match="tolist"):
+        torch.compile(lambda x: x * sum(x.tolist()), fullgraph=True)(torch.arange(3.0))
+    with pytest.raises(Unsupported, match="__bool__"):
+        torch.compile(lambda x: x * 2 if x.sum() > 0 else x, fullgraph=True)(torch.arange(3.0))
+
+
+@pytest.mark.parametrize("name", list(_SCALAR_READS))
+def test_scalar_reads_under_fullgraph_match_pytorch(name):
+    torch_ = pytest.importorskip("torch")
+    fn = _SCALAR_READS[name]
+    ours = torch.compile(lambda x: fn(torch, x), fullgraph=True)(torch.arange(3.0))
+    theirs = torch_.compile(lambda x: fn(torch_, x), fullgraph=True, backend="aot_eager")(torch_.arange(3.0))
+    assert repr(ours) == repr(theirs)

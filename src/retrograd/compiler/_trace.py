@@ -24,6 +24,11 @@ _lock = threading.Lock()
 _active: dict[int, Recorder] = {}  # thread id -> its recorder
 
 
+# reads of values that PyTorch's fullgraph=True traces (its scalar capture; NumPy calls become
+# tensor ops) rather than refusing: `bool()` and float `tolist()` it refuses, as here
+_TRACED_READS = ("item", "numpy", "__array__")
+
+
 class GraphBreak(Exception):
     """Raised inside a recording when the function cannot be recorded safely."""
 
@@ -122,8 +127,14 @@ class Recorder:
         """Python reads a tensor's values: fine for constants, a graph break for recorded values."""
         # a tensor no recorded op read before may come from array code on recorded values
         # (comparisons, for one): only constants seen as op inputs are safe to read
-        if id(tensor._data) not in self.constants or tensor._requires_grad:
-            self.graph_break(f"Tensor.{how}() reads the values of a recorded tensor (data-dependent Python)")
+        if id(tensor._data) in self.constants and not tensor._requires_grad:
+            return
+        reason = f"Tensor.{how}() reads the values of a recorded tensor (data-dependent Python)"
+        integers = tensor._data.dtype.kind in "iub"
+        if self.fullgraph and (how in _TRACED_READS or (how == "tolist" and integers)):
+            self.breaks.append(reason)  # PyTorch traces these under fullgraph=True: run eagerly, no error
+        else:
+            self.graph_break(reason)
 
     def write(self, target: Any, result: Any) -> None:
         array = target._data
