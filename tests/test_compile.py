@@ -452,7 +452,7 @@ def test_code_is_readable_numpy():
     out = torch.compiler.explain(lambda x: x * 2)(torch.ones(2))
     assert out.graph_count == 1 and out.graph_break_count == 0
     brk = torch.compiler.explain(lambda x: x * x.sum().item())(torch.ones(2))
-    assert brk.graph_break_count == 1 and "item" in brk.break_reasons[0]
+    assert brk.graph_break_count == 1 and "item" in brk.break_reasons[0].reason
 
 
 def test_is_compiling_and_threads():
@@ -1111,3 +1111,53 @@ def test_scalar_reads_under_fullgraph_match_pytorch(name):
     ours = torch.compile(lambda x: fn(torch, x), fullgraph=True)(torch.arange(3.0))
     theirs = torch_.compile(lambda x: fn(torch_, x), fullgraph=True, backend="aot_eager")(torch_.arange(3.0))
     assert repr(ours) == repr(theirs)
+
+
+# --- explain: graphs between breaks, and where each break happened ----------------------------
+
+
+def _break_twice(x):
+    x = x + 1
+    print("break!")
+    y = x.sin()
+    if y.sum() > 0:
+        return y * 2
+    return y
+
+
+def test_explain_counts_the_graphs_between_breaks(capsys):
+    out = torch._dynamo.explain(_break_twice)(torch.linspace(-1, 1, 5))
+    assert (out.graph_count, out.graph_break_count) == (3, 2)
+    assert [type(r).__name__ for r in out.break_reasons] == ["GraphCompileReason"] * 2
+    assert "print()" in out.break_reasons[0].reason and "__bool__" in out.break_reasons[1].reason
+    assert out.break_reasons[0].user_stack[-1].name == "_break_twice"
+    assert out.ops_per_graph == [["add"], ["sin", "sum", "gt"], ["mul"]]
+    assert out.op_count == 5
+    text = str(out)
+    assert "Graph Count: 3\nGraph Break Count: 2\nOp Count: 5\nBreak Reasons:\n  Break Reason 1:" in text
+    assert capsys.readouterr().out == "break!\n"  # printed once: no second run to check code
+
+
+def test_explain_of_one_graph():
+    out = torch._dynamo.explain(lambda x: x.relu() * 2)(torch.ones(3))
+    assert (out.graph_count, out.graph_break_count, out.break_reasons) == (1, 0, [])
+    assert out.ops_per_graph == [["relu", "mul"]] and "def forward" in out.code
+
+
+def test_explain_counts_match_pytorch():
+    torch_ = pytest.importorskip("torch")
+
+    def one(x):
+        return x.relu() * 2
+
+    def data_dependent(x):
+        if x.max() > 0.5:
+            return x * 2
+        return x
+
+    for fn in (one, data_dependent):
+        ours = torch._dynamo.explain(fn)(torch.linspace(-1, 1, 5))
+        theirs = torch_._dynamo.explain(fn)(torch_.linspace(-1, 1, 5))
+        assert (ours.graph_count, ours.graph_break_count) == (theirs.graph_count, theirs.graph_break_count)
+        assert len(ours.break_reasons) == len(theirs.break_reasons)
+        assert [type(r).__name__ for r in ours.break_reasons] == [type(r).__name__ for r in theirs.break_reasons]

@@ -17,18 +17,19 @@ from __future__ import annotations
 import sys
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..nn.modules.module import Module
 from . import _compiled, _disabled, _trace
 from ._compiled import CACHE_SIZE_LIMIT, CompiledFunction
+from ._explain import ExplainOutput, GraphCompileReason, explain
 from ._marks import mark_dynamic, mark_static, maybe_mark_dynamic
 from ._trace import InvalidBackend, TorchDynamoException, Unsupported
 
 __all__ = [
     "compile", "reset", "is_compiling", "is_dynamo_compiling", "explain", "disable", "list_backends",
     "mark_dynamic", "maybe_mark_dynamic", "mark_static", "OptimizedModule", "Unsupported", "InvalidBackend",
+    "ExplainOutput", "GraphCompileReason",
     "TorchDynamoException",
 ]  # fmt: skip
 # PyTorch's tags on its debugging backends, which list_backends() leaves out by default
@@ -211,37 +212,3 @@ def disable(fn: Callable | None = None, recursive: bool = True, *, reason: str |
         fn.__dict__["forward"] = _disabled.disabled(fn.forward, recursive, reason)  # this instance only
         return fn
     return _disabled.disabled(fn, recursive, reason)
-
-
-@dataclass
-class ExplainOutput:
-    """What `explain` found: how many graphs, the breaks and their reasons, and the code."""
-
-    graph_count: int
-    graph_break_count: int
-    break_reasons: list = field(default_factory=list)
-    code: str = ""
-
-    def __str__(self) -> str:
-        lines = [f"Graph Count: {self.graph_count}", f"Graph Break Count: {self.graph_break_count}"]
-        if self.break_reasons:
-            lines.append("Break Reasons:")
-            lines += [f"  {r}" for r in self.break_reasons]
-        return "\n".join(lines) + "\n" + self.code
-
-
-def explain(fn: Callable, *args: Any, **kwargs: Any) -> Any:
-    """`explain(fn)(*args)`: record `fn` on these arguments and show the code or why it breaks."""
-
-    def run(*args: Any, **kwargs: Any) -> ExplainOutput:
-        compiled = CompiledFunction(fn, False, module=fn if isinstance(fn, Module) else None)
-        compiled(*args, **kwargs)
-        entry = compiled._last
-        assert entry is not None
-        if entry.generated is None:
-            return ExplainOutput(0, len(entry.reasons), list(entry.reasons), compiled.code)
-        return ExplainOutput(1, 0, [], compiled.code)
-
-    if args or kwargs:
-        return run(*args, **kwargs)
-    return run

@@ -162,6 +162,10 @@ class Entry:
     out_rg: tuple = ()  # per new output: requires grad
     out_meta: tuple = ()  # (shape, dtype) per output requiring grad
     xp: Any = None
+    # for explain: the breaks met while the function ran, (reason, user frames), and the op
+    # names of the stretches between them
+    break_sites: list = field(default_factory=list)
+    graphs: list = field(default_factory=list)
 
     def valid(self) -> bool:
         for p, rg, (shape, dtype) in zip(self.params, self.params_rg, self.params_meta):
@@ -419,6 +423,7 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
     try:
         with _streams.watched():
             result = fn(*args, **kwargs)
+        sites, graphs = list(rec.break_sites), [ops for ops in rec.segments if ops]
         entry = _build(rec, result, tensors, arg_names, rng_before, first_node, buffer_copies)
     finally:
         _trace.uninstall(rec)
@@ -433,6 +438,7 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
             if fullgraph:
                 raise _trace.Unsupported(f"retrograd.compile(fullgraph=True) cannot record this function: {reason}")
             entry = Entry(None, reasons=[reason])
+    entry.break_sites, entry.graphs = sites, graphs
     entry.module_guard, entry.module_state = module_guard, module_state
     entry.python_guard = _python_guard(fn, module, args + tuple(kwargs.values()))
     return entry, result

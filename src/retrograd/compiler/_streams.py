@@ -31,7 +31,8 @@ class _WatchedStream:
 
     def write(self, text: str) -> int:
         rec = _trace.current()
-        if rec is not None and text:
+        # one break per print: its pieces (the text, then "\n") come with no op between them
+        if rec is not None and text and not (rec.breaks and rec.breaks[-1] == _REASON and not rec.segments[-1]):
             rec.graph_break(_REASON)  # with fullgraph=True this raises before anything is printed
         return self._stream.write(text)
 

@@ -12,7 +12,9 @@ and in-place writes into arrays the recording does not own end the recording as 
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,6 +86,10 @@ class Recorder:
     constants: dict = field(default_factory=dict)
     used: set = field(default_factory=set)  # ids of input arrays some call read
     breaks: list = field(default_factory=list)
+    # for explain: where each break happened (reason, user frames), and the names of the forward
+    # ops run between breaks (the graphs PyTorch would compile around them)
+    break_sites: list = field(default_factory=list)
+    segments: list = field(default_factory=lambda: [[]])
     backward: bool = False
     thread: int = field(default_factory=threading.get_ident)
 
@@ -95,9 +101,17 @@ class Recorder:
         """The run goes on eagerly; with fullgraph=True it stops here, as PyTorch's does."""
         if self.fullgraph:
             raise Unsupported(f"retrograd.compile(fullgraph=True) cannot record this function: {reason}")
+        self.note_break(reason)
+
+    def note_break(self, reason: str) -> None:
+        """Record a break without raising: the function will run eagerly."""
         self.breaks.append(reason)
+        self.break_sites.append((reason, _user_stack()))
+        self.segments.append([])
 
     def __call__(self, prim: Primitive, tensors: tuple, outs: tuple, attrs: dict) -> None:
+        if not self.backward:
+            self.segments[-1].append(prim.name)
         if self.breaks:
             return
         ins = tuple([t._data for t in tensors])
@@ -132,7 +146,7 @@ class Recorder:
         reason = f"Tensor.{how}() reads the values of a recorded tensor (data-dependent Python)"
         integers = tensor._data.dtype.kind in "iub"
         if self.fullgraph and (how in _TRACED_READS or (how == "tolist" and integers)):
-            self.breaks.append(reason)  # PyTorch traces these under fullgraph=True: run eagerly, no error
+            self.note_break(reason)  # PyTorch traces these under fullgraph=True: run eagerly, no error
         else:
             self.graph_break(reason)
 
@@ -142,6 +156,14 @@ class Recorder:
             self.graph_break("in-place operation on an input, parameter or constant tensor")
         else:
             self.steps.append(Write(array, result._data, self.backward))
+
+
+def _user_stack() -> list:
+    """The frames of the program's own code at a break (retrograd's frames left out)."""
+    return [f for f in traceback.extract_stack()[:-2] if not f.filename.startswith(_PACKAGE_DIR)]
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
 def array_ids(attrs: dict) -> list:
