@@ -1161,3 +1161,29 @@ def test_explain_counts_match_pytorch():
         assert (ours.graph_count, ours.graph_break_count) == (theirs.graph_count, theirs.graph_break_count)
         assert len(ours.break_reasons) == len(theirs.break_reasons)
         assert [type(r).__name__ for r in ours.break_reasons] == [type(r).__name__ for r in theirs.break_reasons]
+
+
+def test_suppress_errors_defaults_to_pytorchs_false_and_catches_compiler_failures(monkeypatch):
+    from retrograd.compiler import _compiled
+
+    assert torch._dynamo.config.suppress_errors is False
+
+    def broken(*args):
+        raise KeyError("a compiler bug")
+
+    monkeypatch.setattr(_compiled, "_build", broken)
+    with pytest.raises(KeyError):
+        torch.compile(lambda x: x * 2)(torch.ones(2))
+    torch._dynamo.config.suppress_errors = True
+    try:
+        f = torch.compile(lambda x: x * 2)
+        with pytest.warns(UserWarning, match="KeyError"):
+            _same(f(torch.ones(2)), torch.full((2,), 2.0))
+        assert _compiled_entry(f).generated is None
+    finally:
+        torch._dynamo.config.suppress_errors = False
+
+
+def test_suppress_errors_default_matches_pytorch():
+    torch_ = pytest.importorskip("torch")
+    assert torch._dynamo.config.suppress_errors == torch_._dynamo.config.suppress_errors

@@ -31,7 +31,8 @@ __all__ = [
 
 class _Config:
     """`torch._dynamo.config`: the recompile limit each new compiled call site starts with, and
-    `suppress_errors`, which is always True here."""
+    `suppress_errors` (False, PyTorch's default: a failure of the compiler itself raises; True:
+    the function runs eagerly instead, with a warning)."""
 
     @property
     def recompile_limit(self) -> int:
@@ -46,14 +47,11 @@ class _Config:
 
     @property
     def suppress_errors(self) -> bool:
-        return True  # what cannot be recorded always runs eagerly (unless fullgraph=True)
+        return _compiled_module.SUPPRESS_ERRORS
 
     @suppress_errors.setter
     def suppress_errors(self, value: bool) -> None:
-        if not value:
-            raise NotImplementedError(
-                "retrograd.compile always runs eagerly what it cannot record (fullgraph=True raises)"
-            )
+        _compiled_module.SUPPRESS_ERRORS = bool(value)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if not hasattr(type(self), name):

@@ -28,6 +28,9 @@ from . import _marks, _probe, _streams, _trace
 from ._codegen import Generated, generate
 
 CACHE_SIZE_LIMIT = 8  # PyTorch's torch._dynamo.config.recompile_limit
+# torch._dynamo.config.suppress_errors: a failure of the compiler itself (not of the function,
+# not a graph break) runs the function eagerly with a warning instead of raising
+SUPPRESS_ERRORS = False
 _make = Tensor._make
 
 
@@ -424,7 +427,7 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
         with _streams.watched():
             result = fn(*args, **kwargs)
         sites, graphs = list(rec.break_sites), [ops for ops in rec.segments if ops]
-        entry = _build(rec, result, tensors, arg_names, rng_before, first_node, buffer_copies)
+        entry = _built(rec, result, tensors, arg_names, rng_before, first_node, buffer_copies)
     finally:
         _trace.uninstall(rec)
     if entry.generated is not None:
@@ -442,6 +445,19 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
     entry.module_guard, entry.module_state = module_guard, module_state
     entry.python_guard = _python_guard(fn, module, args + tuple(kwargs.values()))
     return entry, result
+
+
+def _built(rec: _trace.Recorder, result: Any, *rest: Any) -> Entry:
+    """`_build`, or with `suppress_errors` an eager entry when the compiler itself fails."""
+    if not SUPPRESS_ERRORS:
+        return _build(rec, result, *rest)
+    try:
+        return _build(rec, result, *rest)
+    except _trace.Unsupported:
+        raise
+    except Exception as e:  # noqa: BLE001 - what suppress_errors asks for
+        warnings.warn(f"retrograd.compile failed and runs the function eagerly: {type(e).__name__}: {e}", stacklevel=4)
+        return Entry(None, reasons=[f"the compiler failed ({type(e).__name__})"])
 
 
 def _build(
