@@ -1024,8 +1024,8 @@ def test_mark_dynamic_records_new_shapes_past_the_limit(recwarn):
         _assert_compiled(f)  # recorded, not run eagerly after the first shape
     assert not [w for w in recwarn if "recompile limit" in str(w.message)]
     assert x._dynamo_dynamic_indices == {0}
-    f(torch.ones(5, 2))  # an unmarked tensor: the limit applies
-    assert _compiled_entry(f).generated is not None and any("recompile limit" in str(w.message) for w in recwarn)
+    _same(f(torch.ones(5, 2, 1)), torch.full((2, 1), 5.0))  # unmarked, another rank: the limit applies
+    assert any("recompile limit" in str(w.message) for w in recwarn)
 
 
 def test_mark_static_and_its_refusals():
@@ -1187,3 +1187,81 @@ def test_suppress_errors_defaults_to_pytorchs_false_and_catches_compiler_failure
 def test_suppress_errors_default_matches_pytorch():
     torch_ = pytest.importorskip("torch")
     assert torch._dynamo.config.suppress_errors == torch_._dynamo.config.suppress_errors
+
+
+_TRACING_SETTINGS = (
+    "verbose", "capture_scalar_outputs", "capture_dynamic_output_shape_ops", "automatic_dynamic_shapes",
+    "assume_static_by_default", "specialize_int", "specialize_float", "force_parameter_static_shapes", "optimize_ddp",
+)  # fmt: skip
+
+
+def test_tracing_settings_are_kept_and_do_not_change_results():
+    config = torch._dynamo.config
+    assert (config.verbose, config.capture_scalar_outputs, config.automatic_dynamic_shapes) == (False, False, True)
+    config.capture_scalar_outputs = True
+    try:
+        assert config.capture_scalar_outputs is True
+        f = torch.compile(lambda x: x * x.sum().item(), fullgraph=True)
+        _same(f(torch.arange(3.0)), torch.tensor([0.0, 3.0, 6.0]))
+    finally:
+        del config.capture_scalar_outputs  # back to the class's default
+    assert config.capture_scalar_outputs is False
+    with pytest.raises(AttributeError, match="no torch._dynamo.config.no_such_setting"):
+        config.no_such_setting = 1
+
+
+def test_tracing_settings_defaults_match_pytorch():
+    torch_ = pytest.importorskip("torch")
+    for name in _TRACING_SETTINGS:
+        assert getattr(torch._dynamo.config, name) == getattr(torch_._dynamo.config, name), name
+
+
+def test_new_shapes_are_not_recompiles_with_automatic_dynamic_shapes(recwarn):
+    f = torch.compile(lambda x: x * x.shape[0], recompile_limit=2)
+    for n in range(1, 6):  # the last smaller batch of each epoch, variable lengths...
+        _same(f(torch.ones(n)), torch.full((n,), float(n)))
+        _assert_compiled(f)
+    assert not [w for w in recwarn if "recompile limit" in str(w.message)]
+    for make in (lambda: torch.compile(lambda x: x * 2, recompile_limit=2, dynamic=False), None):
+        if make is None:  # the setting off: every shape counts, as dynamic=False
+            torch._dynamo.config.automatic_dynamic_shapes = False
+            make = lambda: torch.compile(lambda x: x * 2, recompile_limit=2)  # noqa: E731
+        try:
+            g = make()
+            with pytest.warns(UserWarning, match="recompile limit"):
+                for n in range(1, 4):
+                    _same(g(torch.ones(n)), torch.full((n,), 2.0))
+        finally:
+            torch._dynamo.config.automatic_dynamic_shapes = True
+
+
+def test_shape_changes_and_recompile_limit_match_pytorch(recwarn):
+    torch_ = pytest.importorskip("torch")
+    import logging
+
+    def pytorch_warns(dynamic):
+        seen = []
+        handler = logging.Handler()
+        handler.emit = lambda record: seen.append(record.getMessage())  # type: ignore[method-assign]
+        logger = logging.getLogger("torch._dynamo")
+        logger.addHandler(handler)
+        torch_._dynamo.config.recompile_limit = 2
+        try:
+            f = torch_.compile(lambda x: x * 2, backend="aot_eager", dynamic=dynamic)
+            for n in range(1, 5):
+                f(torch_.ones(n))
+        finally:
+            logger.removeHandler(handler)
+            torch_._dynamo.config.recompile_limit = 8
+            torch_._dynamo.reset()
+        return any("recompile_limit" in m for m in seen)
+
+    def ours_warns(dynamic):
+        recwarn.clear()
+        f = torch.compile(lambda x: x * 2, recompile_limit=2, dynamic=dynamic)
+        for n in range(1, 5):
+            f(torch.ones(n))
+        return any("recompile limit" in str(w.message) for w in recwarn)
+
+    for dynamic in (None, False):
+        assert ours_warns(dynamic) == pytorch_warns(dynamic), dynamic

@@ -53,10 +53,31 @@ class _Config:
     def suppress_errors(self, value: bool) -> None:
         _compiled_module.SUPPRESS_ERRORS = bool(value)
 
+    @property
+    def automatic_dynamic_shapes(self) -> bool:
+        return _compiled_module.AUTOMATIC_DYNAMIC_SHAPES
+
+    @automatic_dynamic_shapes.setter
+    def automatic_dynamic_shapes(self, value: bool) -> None:
+        _compiled_module.AUTOMATIC_DYNAMIC_SHAPES = bool(value)
+
+    # How PyTorch traces (logging, symbolic shapes and scalars, DDP graph splits), with its
+    # defaults: programs set them around torch.compile; they change how PyTorch compiles, never
+    # what a call returns, and recording here has no such choices, so they are only kept.
+    verbose = False
+    capture_scalar_outputs = False
+    capture_dynamic_output_shape_ops = False
+    assume_static_by_default = True
+    specialize_int = False
+    specialize_float = False
+    force_parameter_static_shapes = True
+    optimize_ddp = True
+
     def __setattr__(self, name: str, value: Any) -> None:
         if not hasattr(type(self), name):
             raise AttributeError(
-                f"retrograd has no torch._dynamo.config.{name} (only recompile_limit, suppress_errors)"
+                f"retrograd has no torch._dynamo.config.{name} (the recompile limit, suppress_errors and the "
+                "tracing settings in retrograd._dynamo._Config)"
             )
         object.__setattr__(self, name, value)
 

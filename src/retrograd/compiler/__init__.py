@@ -46,14 +46,20 @@ class OptimizedModule(Module):
     """A compiled module: calls run generated code; everything else is the original module's."""
 
     def __init__(
-        self, mod: Module, fullgraph: bool, limit: int = CACHE_SIZE_LIMIT, name: str | None = None, eager: bool = False
+        self,
+        mod: Module,
+        fullgraph: bool,
+        limit: int = CACHE_SIZE_LIMIT,
+        name: str | None = None,
+        eager: bool = False,
+        dynamic: bool | None = None,
     ) -> None:
         super().__init__()
         self._orig_mod = mod
         if eager:  # backend="eager": PyTorch's wrapper (its `_orig_mod.` state-dict keys) around eager calls
             object.__setattr__(self, "_compiled_call", mod.__call__)
             return
-        compiled = CompiledFunction(mod.__call__, fullgraph, module=mod, limit=limit, name=name)
+        compiled = CompiledFunction(mod.__call__, fullgraph, module=mod, limit=limit, name=name, dynamic=dynamic)
         _callables.add(compiled)
         object.__setattr__(self, "_compiled_call", compiled)
 
@@ -97,14 +103,17 @@ def compile(
     `recompile_limit` (default 8) specialisations, so recompiles are always isolated.
     Code is specialised per shape (shape-generic code is not generated): each new shape records
     anew, with the same results. `dynamic=True` says shapes will keep changing, so the limit is
-    lifted: every new shape is recorded rather than run eagerly. `name` labels the call site in
-    warnings.
+    lifted: every new shape is recorded rather than run eagerly. With `dynamic=None` new shapes of
+    arguments already seen do not count toward the limit either (PyTorch's automatic dynamic
+    shapes, `torch._dynamo.config.automatic_dynamic_shapes`), up to 64 shapes per kind; with
+    `dynamic=False` every shape counts. `name` labels the call site in warnings.
 
     Args:
         model (callable or Module, optional): the function or module to compile.
         fullgraph (bool): raise instead of falling back to eager code for what cannot be recorded.
         dynamic (bool, optional): True: shapes vary, so no recompile limit (each shape is still
-            recorded once); False or None: the limit applies.
+            recorded once); None: new shapes of a kind already seen are not recompiles; False:
+            every new shape counts toward the limit.
         backend (str, optional): `'inductor'` (default) or `'aot_eager'` (generated code), or
             `'eager'` (no compiling).
         mode (str, optional): one of PyTorch's mode names; accepted, with no effect on the code.
@@ -156,10 +165,10 @@ def compile(
         if disable:
             return fn
         if isinstance(fn, Module):
-            return OptimizedModule(fn, fullgraph, limit, name, eager=backend == "eager")
+            return OptimizedModule(fn, fullgraph, limit, name, eager=backend == "eager", dynamic=dynamic)
         if backend == "eager":
             return fn
-        compiled = CompiledFunction(fn, fullgraph, limit=limit, name=name)
+        compiled = CompiledFunction(fn, fullgraph, limit=limit, name=name, dynamic=dynamic)
         _callables.add(compiled)
         return compiled
 

@@ -13,7 +13,7 @@ import functools
 import warnings
 from dataclasses import dataclass, field
 from types import MethodType, ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import backend
 from .._generator import default_generator
@@ -31,6 +31,11 @@ CACHE_SIZE_LIMIT = 8  # PyTorch's torch._dynamo.config.recompile_limit
 # torch._dynamo.config.suppress_errors: a failure of the compiler itself (not of the function,
 # not a graph break) runs the function eagerly with a warning instead of raising
 SUPPRESS_ERRORS = False
+# torch._dynamo.config.automatic_dynamic_shapes: PyTorch recompiles a call site whose shapes
+# change once, shape-generic, so new shapes do not use up its recompile limit (with dynamic=None)
+AUTOMATIC_DYNAMIC_SHAPES = True
+# code here is per shape: past this many shapes of one kind of arguments, new shapes run eagerly
+SHAPES_PER_KIND = 64
 _make = Tensor._make
 
 
@@ -71,11 +76,24 @@ class _Uncacheable(Exception):
     pass
 
 
+class _TensorKind(NamedTuple):
+    """A tensor argument's guard: the code is specialised on all three."""
+
+    shape: tuple
+    dtype: Any
+    requires_grad: bool
+
+
+def _shape_free(key: tuple) -> tuple:
+    """`key` with each tensor's shape reduced to its rank: the kind a shape-generic graph covers."""
+    return tuple([(len(k.shape), k.dtype, k.requires_grad) if type(k) is _TensorKind else k for k in key])
+
+
 def _flatten(value: Any, key: list, tensors: list) -> None:
     """Append `value`'s guard to `key` and its tensors to `tensors` (containers one level at a time)."""
     if isinstance(value, Tensor):
         data = value._data
-        key.append((data.shape, data.dtype, value._requires_grad))
+        key.append(_TensorKind(data.shape, data.dtype, value._requires_grad))
         tensors.append(value)
     elif type(value) in (int, float, bool, str, type(None)):
         key.append((type(value), value))
@@ -212,10 +230,17 @@ class CompiledFunction:
     """`retrograd.compile(fn)`: call it like `fn`; `.code` shows the generated source."""
 
     def __init__(
-        self, fn: Any, fullgraph: bool, module: Any = None, limit: int = CACHE_SIZE_LIMIT, name: str | None = None
+        self,
+        fn: Any,
+        fullgraph: bool,
+        module: Any = None,
+        limit: int = CACHE_SIZE_LIMIT,
+        name: str | None = None,
+        dynamic: bool | None = None,
     ) -> None:
         self._fn = fn
         self._limit = limit
+        self._dynamic = dynamic
         self._name = name or getattr(fn, "__name__", "function")
         self._fullgraph = fullgraph
         self._module = module
@@ -244,8 +269,35 @@ class CompiledFunction:
         """`@compile` on a method in a class body: bound like the function it wraps."""
         return self if obj is None else MethodType(self, obj)
 
-    def _eager(self, args: tuple, kwargs: dict) -> Any:
-        return self._fn(*args, **kwargs)
+    def _may_record(self, key: tuple, tensors: list) -> bool:
+        """Whether a new kind of arguments is recorded, or (past the recompile limit) runs eagerly.
+
+        With PyTorch's automatic dynamic shapes (dynamic=None), a call site whose shapes change is
+        compiled again once, shape-generic, and later shapes need no recompile: so a new shape of
+        arguments already seen (same ranks, dtypes, values) does not count toward the limit here.
+        """
+        if _marks.marked_dynamic(tensors):
+            return True
+        if self._dynamic is None and AUTOMATIC_DYNAMIC_SHAPES:
+            kinds: dict = {}
+            for k, entries in self._cache.items():
+                kind = _shape_free(k)
+                kinds[kind] = kinds.get(kind, []) + [len(entries)]
+            shapes = kinds.get(_shape_free(key))
+            if shapes is not None and key not in self._cache:
+                return len(shapes) < SHAPES_PER_KIND  # beyond that, new shapes run eagerly, silently
+            return sum(max(counts) for counts in kinds.values()) < self._limit or self._warn_limit()
+        return sum(len(v) for v in self._cache.values()) < self._limit or self._warn_limit()
+
+    def _warn_limit(self) -> bool:
+        if not self._warned:
+            self._warned = True
+            warnings.warn(
+                f"retrograd.compile: {self._name} hit the recompile limit ({self._limit}); "
+                "it runs eagerly from now on for new kinds of arguments",
+                stacklevel=4,
+            )
+        return False
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if _trace.current() is not None or _fw_levels.level is not None or _anomaly.enabled:
@@ -264,14 +316,7 @@ class CompiledFunction:
                     if entry.generated is None:
                         return self._fn(*args, **kwargs)
                     return entry.run(tensors)
-        if sum(len(v) for v in self._cache.values()) >= self._limit and not _marks.marked_dynamic(tensors):
-            if not self._warned:
-                self._warned = True
-                warnings.warn(
-                    f"retrograd.compile: {self._name} hit the recompile limit ({self._limit}); "
-                    "it runs eagerly from now on for new kinds of arguments",
-                    stacklevel=2,
-                )
+        if not self._may_record(key, tensors):
             return self._fn(*args, **kwargs)
         entry, result = _record(self._fn, args, kwargs, tensors, self._fullgraph, self._module)
         self._cache.setdefault(key, []).append(entry)
