@@ -1265,3 +1265,44 @@ def test_shape_changes_and_recompile_limit_match_pytorch(recwarn):
 
     for dynamic in (None, False):
         assert ours_warns(dynamic) == pytorch_warns(dynamic), dynamic
+
+
+# --- outputs that are views of intermediate results --------------------------------------------
+
+
+def _view_heads(t, x, w):
+    h = (x @ w).tanh()
+    return h.squeeze(-1), h[:, 0].unsqueeze(0), h.sum()
+
+
+def test_view_outputs_are_replayed_on_the_compiled_base():
+    torch.manual_seed(0)
+    x, w = torch.randn(4, 3), torch.randn(3, 1, requires_grad=True)
+    f = torch.compile(lambda x, w: _view_heads(torch, x, w))
+    for _ in range(2):  # the first call and a call of the code
+        squeezed, picked, total = f(x, w)
+        assert type(squeezed.grad_fn).__name__ == "SqueezeBackward1"
+        assert type(picked.grad_fn).__name__ == "UnsqueezeBackward0"
+        assert type(picked.grad_fn.next_functions[0][0]).__name__ == "SelectBackward0"
+        assert type(squeezed.grad_fn.next_functions[0][0]).__name__ == "CompiledFunctionBackward"
+        assert squeezed._base is not None and squeezed._base is picked._base
+        assert type(total.grad_fn).__name__ == "CompiledFunctionBackward"
+        (g,) = torch.autograd.grad(squeezed.sum() + 2 * picked.sum() + total, w)
+        e = torch.randn(1) * 0 + w.detach()
+        e.requires_grad_(True)
+        es, ep, et = _view_heads(torch, x, e)
+        (ge,) = torch.autograd.grad(es.sum() + 2 * ep.sum() + et, e)
+        _same(g, ge)
+        _same(squeezed, es)
+    _assert_compiled(f)
+
+
+def test_view_outputs_match_pytorch():
+    torch_ = pytest.importorskip("torch")
+    ours = torch.compile(lambda x, w: _view_heads(torch, x, w))(torch.ones(4, 3), torch.ones(3, 1, requires_grad=True))
+    theirs = torch_.compile(lambda x, w: _view_heads(torch_, x, w), backend="aot_eager")(
+        torch_.ones(4, 3), torch_.ones(3, 1, requires_grad=True)
+    )
+    assert [repr(o) for o in ours] == [repr(o) for o in theirs]
+    for o, t in zip(ours, theirs):
+        assert (o._base is None) == (t._base is None)

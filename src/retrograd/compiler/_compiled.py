@@ -24,7 +24,7 @@ from ..engine.graph import FREED_MESSAGE, Node, _sequence
 from ..engine.views import edge
 from ..ops.autocast_policy import guard_key as _autocast_key
 from ..tensor import Tensor
-from . import _marks, _probe, _streams, _trace
+from . import _marks, _probe, _streams, _trace, _view_outputs
 from ._codegen import Generated, generate
 
 CACHE_SIZE_LIMIT = 8  # PyTorch's torch._dynamo.config.recompile_limit
@@ -180,6 +180,8 @@ class Entry:
     grad_inputs: list = field(default_factory=list)  # ("arg", i) / ("param", i) per backward result
     out_plan: Any = None
     n_new: int = 0
+    views: dict = field(default_factory=dict)  # output index -> view ops replayed on its base
+    made_from: list = field(default_factory=list)  # output index -> index of the code's result
     out_rg: tuple = ()  # per new output: requires grad
     out_meta: tuple = ()  # (shape, dtype) per output requiring grad
     xp: Any = None
@@ -220,6 +222,10 @@ class Entry:
                     new.append(_make(a))
         else:
             new = [_make(a) for a in results[:n]]
+        if self.views:
+            new = [new[i] for i in self.made_from]
+            for k, chain in self.views.items():
+                new[k] = _view_outputs.replayed(new[k], chain)
         return _rebuild(self.out_plan, new, tensors)
 
 
@@ -532,6 +538,12 @@ def _build(
         rec.graph_break("an output is a view of an input (its view and version tracking would be lost)")
     if rec.breaks:
         return Entry(None, reasons=list(rec.breaks))
+    views: dict = {}  # output index -> the view ops that make it from its base, replayed per call
+    for k, o in enumerate(outs):
+        chain = _view_outputs.view_chain(rec, o)
+        if chain:
+            views[k] = chain
+    outs, made_from = _view_outputs.returned(outs, views)
 
     # the inputs of the generated forward: arguments, then parameters/buffers it read
     params: list = []
@@ -577,6 +589,8 @@ def _build(
         grad_inputs=grad_inputs if seeds else [],
         out_plan=plan,
         n_new=len(outs),
+        views=views,
+        made_from=made_from,
         out_rg=out_rg,
         out_meta=out_meta,
         xp=xp,
