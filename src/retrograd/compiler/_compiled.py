@@ -12,8 +12,8 @@ from __future__ import annotations
 import functools
 import warnings
 from dataclasses import dataclass, field
-from types import MethodType, ModuleType
-from typing import Any, NamedTuple
+from types import MethodType
+from typing import Any
 
 from .. import backend
 from .._generator import default_generator
@@ -22,9 +22,8 @@ from ..engine.forward_ad import levels as _fw_levels
 from ..engine.grad_mode import state
 from ..engine.graph import FREED_MESSAGE, Node, _sequence
 from ..engine.views import edge
-from ..ops.autocast_policy import guard_key as _autocast_key
 from ..tensor import Tensor
-from . import _marks, _probe, _streams, _trace, _view_outputs
+from . import _calls, _guards, _marks, _probe, _streams, _trace, _view_outputs
 from ._codegen import Generated, generate
 
 CACHE_SIZE_LIMIT = 8  # PyTorch's torch._dynamo.config.recompile_limit
@@ -67,98 +66,6 @@ class CompiledFunctionBackward(Node):
 
     def release(self) -> None:
         self.saved = None
-
-
-# --- the arguments: a cache key plus the tensors in order ---------------------------------
-
-
-class _Uncacheable(Exception):
-    pass
-
-
-class _TensorKind(NamedTuple):
-    """A tensor argument's guard: the code is specialised on all three."""
-
-    shape: tuple
-    dtype: Any
-    requires_grad: bool
-
-
-def _shape_free(key: tuple) -> tuple:
-    """`key` with each tensor's shape reduced to its rank: the kind a shape-generic graph covers."""
-    return tuple([(len(k.shape), k.dtype, k.requires_grad) if type(k) is _TensorKind else k for k in key])
-
-
-def _flatten(value: Any, key: list, tensors: list) -> None:
-    """Append `value`'s guard to `key` and its tensors to `tensors` (containers one level at a time)."""
-    if isinstance(value, Tensor):
-        data = value._data
-        key.append(_TensorKind(data.shape, data.dtype, value._requires_grad))
-        tensors.append(value)
-    elif type(value) in (int, float, bool, str, type(None)):
-        key.append((type(value), value))
-    elif type(value) in (tuple, list):
-        key.append((type(value), len(value)))
-        for v in value:
-            _flatten(v, key, tensors)
-    elif type(value) is dict:
-        key.append((dict, tuple(value)))
-        for v in value.values():
-            _flatten(v, key, tensors)
-    else:
-        try:
-            hash(value)
-        except TypeError:
-            raise _Uncacheable from None
-        key.append((type(value), value))  # holds the object: modules and the like are compared by identity
-
-
-def _arguments(args: tuple, kwargs: dict) -> tuple[tuple, list]:
-    key: list = [state.enabled, _autocast_key()]  # grad mode and CPU autocast change what runs
-    tensors: list = []
-    for a in args:
-        _flatten(a, key, tensors)
-    if kwargs:
-        key.append(tuple(kwargs))
-        for v in kwargs.values():
-            _flatten(v, key, tensors)
-    if len(tensors) > 1:
-        ids = [id(t._data) for t in tensors]
-        if len(set(ids)) != len(ids):  # the same array passed twice: the code depends on it
-            key.append(tuple(ids.index(i) for i in ids))
-    return tuple(key), tensors
-
-
-# --- outputs: a tree of tensors, rebuilt around new arrays ----------------------------------
-
-
-def _output_plan(value: Any, arrays: dict, inputs: dict) -> Any:
-    """What to rebuild: ("new", k) for a made tensor, ("input", i) for an argument, else the value."""
-    if isinstance(value, Tensor):
-        i = inputs.get(id(value))
-        if i is not None:
-            return ("input", i)
-        return ("new", arrays.setdefault(id(value._data), (len(arrays), value))[0])
-    if type(value) in (tuple, list) or (isinstance(value, tuple) and hasattr(value, "_fields")):
-        return ("seq", type(value), [_output_plan(v, arrays, inputs) for v in value])
-    if type(value) is dict:
-        return ("dict", {k: _output_plan(v, arrays, inputs) for k, v in value.items()})
-    return ("value", value)
-
-
-def _rebuild(plan: Any, new: list, inputs: list) -> Any:
-    kind = plan[0]
-    if kind == "new":
-        return new[plan[1]]
-    if kind == "input":
-        return inputs[plan[1]]
-    if kind == "seq":
-        items = [_rebuild(p, new, inputs) for p in plan[2]]
-        cls = plan[1]
-        return cls(*items) if hasattr(cls, "_fields") else cls(items)
-    if kind == "dict":
-        return {k: _rebuild(p, new, inputs) for k, p in plan[1].items()}
-    return plan[1]
 
 
 # --- one specialisation ---------------------------------------------------------------------
@@ -226,7 +133,7 @@ class Entry:
             new = [new[i] for i in self.made_from]
             for k, chain in self.views.items():
                 new[k] = _view_outputs.replayed(new[k], chain)
-        return _rebuild(self.out_plan, new, tensors)
+        return _calls.rebuild(self.out_plan, new, tensors)
 
 
 # --- the compiled callable -------------------------------------------------------------------
@@ -287,9 +194,9 @@ class CompiledFunction:
         if self._dynamic is None and AUTOMATIC_DYNAMIC_SHAPES:
             kinds: dict = {}
             for k, entries in self._cache.items():
-                kind = _shape_free(k)
+                kind = _calls.shape_free(k)
                 kinds[kind] = kinds.get(kind, []) + [len(entries)]
-            shapes = kinds.get(_shape_free(key))
+            shapes = kinds.get(_calls.shape_free(key))
             if shapes is not None and key not in self._cache:
                 return len(shapes) < SHAPES_PER_KIND  # beyond that, new shapes run eagerly, silently
             return sum(max(counts) for counts in kinds.values()) < self._limit or self._warn_limit()
@@ -311,8 +218,8 @@ class CompiledFunction:
         if state.saved_tensors_hooks:
             return self._fn(*args, **kwargs)
         try:
-            key, tensors = _arguments(args, kwargs)
-        except _Uncacheable:
+            key, tensors = _calls.arguments(args, kwargs)
+        except _calls.Uncacheable:
             return self._fn(*args, **kwargs)
         entries = self._cache.get(key)
         if entries is not None:
@@ -334,126 +241,6 @@ class CompiledFunction:
         return entry.run(tensors)
 
 
-def _module_tensors(module: Any) -> tuple[dict, Any, Any]:
-    """Parameters and buffers by array (read at call time), and a guard on the module's structure."""
-    named: dict = {}
-    for name, p in module.named_parameters():
-        named.setdefault(id(p._data), (name.replace(".", "_"), p))
-    for name, b in module.named_buffers():
-        if b is not None:
-            named.setdefault(id(b._data), (name.replace(".", "_"), b))
-    modules = list(module.modules())
-    owners = [(m._parameters, n, p) for m in modules for n, p in m._parameters.items()]
-    owners += [(m._buffers, n, b) for m in modules for n, b in m._buffers.items()]
-
-    def guard() -> tuple:
-        return tuple([m.training for m in modules]) + tuple([d.get(n) is p for d, n, p in owners])
-
-    return named, guard, guard()
-
-
-_PLAIN = (int, float, bool, str, type(None), complex)
-
-
-def _python_guard(fn: Any, module: Any, arguments: tuple) -> Any:
-    """A check that what the function reads from Python is as it was when recorded.
-
-    The recording freezes Python numbers and the tensors a function reaches through globals,
-    closures, its arguments and module attributes. So the names its code reads from its globals
-    and its closure cells are kept (numbers and strings by value, anything else by identity), and
-    so are the plain attributes, submodules and hook counts of every module among them or being
-    compiled (`self.scale`, `self.use_relu`, a layer swapped for another, a hook added), and the
-    attributes of the other objects among them (a config's `cfg.temperature`, a bound method's
-    `self.k`, an argument's fields, two levels deep): a change re-records, as PyTorch's guards do.
-    """
-    slots: list = []  # (dict, key): globals by name, module and object attributes, submodules
-    cells: list = []  # closure cells
-    modules: list = [module] if module is not None else []
-    func = getattr(fn, "__func__", fn)
-    code = getattr(func, "__code__", None)
-    if code is not None:
-        scope = getattr(func, "__globals__", {})
-        slots += [(scope, n) for n in code.co_names if n in scope and not isinstance(scope[n], ModuleType)]
-        cells = [c for c in getattr(func, "__closure__", None) or () if _filled(c)]
-    found = [d[n] for d, n in slots] + [c.cell_contents for c in cells] + [getattr(fn, "__self__", None)]
-    found += arguments
-    modules += [v for v in found if _is_module(v)]
-    slots += _object_attributes([v for v in found if _is_plain_object(v)])
-    for top in modules:
-        for m in top.modules():
-            slots += [(m.__dict__, n) for n, v in m.__dict__.items() if type(v) in _PLAIN]
-            slots += [(m._modules, n) for n in m._modules]
-    hooks = [m.__dict__[n] for top in modules for m in top.modules() for n in _HOOK_DICTS if n in m.__dict__]
-    hook_counts = [len(h) for h in hooks]
-    plain = [(d, n) for d, n in slots if type(d[n]) in _PLAIN]
-    objects = [(d, n) for d, n in slots if type(d[n]) not in _PLAIN]
-    plain_values = tuple([d[n] for d, n in plain])
-    object_values = [d[n] for d, n in objects]
-    cell_values = [c.cell_contents for c in cells]
-    plain_cells = [type(v) in _PLAIN for v in cell_values]
-    if not slots and not cells:
-        return None
-
-    def guard() -> bool:
-        if tuple([d.get(n, _MISSING) for d, n in plain]) != plain_values or [len(h) for h in hooks] != hook_counts:
-            return False
-        for (d, n), expected in zip(objects, object_values):
-            if d.get(n, _MISSING) is not expected:
-                return False
-        for c, expected, by_value in zip(cells, cell_values, plain_cells):
-            value = c.cell_contents
-            if (value != expected) if by_value else (value is not expected):
-                return False
-        return True
-
-    return guard
-
-
-_MISSING = object()
-# a module's hooks run inside the recording: ones added later need a new one
-_HOOK_DICTS = ("_forward_pre_hooks", "_forward_hooks", "_backward_hooks", "_backward_pre_hooks")
-
-
-def _is_plain_object(value: Any) -> bool:
-    """An instance of a program's own class, whose attributes the function may read (`cfg.lr`)."""
-    return (
-        hasattr(value, "__dict__")
-        and not isinstance(value, (type, ModuleType, Tensor, CompiledFunction))
-        and not callable(value)
-        and not _is_module(value)
-    )
-
-
-def _object_attributes(objects: list, depth: int = 2) -> list:
-    """(object.__dict__, name) for every attribute of `objects` and of plain objects among them."""
-    slots: list = []
-    seen: set = set()
-    level = objects
-    for _ in range(depth):
-        following = []
-        for obj in level:
-            if id(obj) in seen:
-                continue
-            seen.add(id(obj))
-            attributes = vars(obj)
-            slots += [(attributes, n) for n in attributes]
-            following += [v for v in attributes.values() if _is_plain_object(v)]
-        level = following
-    return slots
-
-
-def _filled(cell: Any) -> bool:
-    try:
-        return cell.cell_contents is not _MISSING
-    except ValueError:  # a closure cell not yet assigned
-        return False
-
-
-def _is_module(value: Any) -> bool:
-    """An nn.Module, known by its registries (the compiler sits below nn and does not import it)."""
-    return hasattr(value, "_modules") and hasattr(value, "_parameters") and hasattr(value, "modules")
-
-
 def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, module: Any) -> tuple[Entry, Any]:
     """Run `fn` once eagerly while recording; return its entry (code or eager) and the result."""
     rec = _trace.Recorder(fullgraph=fullgraph)
@@ -466,7 +253,7 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
     module_guard = module_state = None
     buffer_copies: list = []
     if module is not None:
-        module_named, module_guard, module_state = _module_tensors(module)
+        module_named, module_guard, module_state = _guards.module_tensors(module)
         for i, (name, t) in module_named.items():
             rec.inputs.setdefault(i, (name, t))
             if not t._requires_grad:
@@ -494,7 +281,7 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
             entry = Entry(None, reasons=[reason])
     entry.break_sites, entry.graphs = sites, graphs
     entry.module_guard, entry.module_state = module_guard, module_state
-    entry.python_guard = _python_guard(fn, module, args + tuple(kwargs.values()))
+    entry.python_guard = _guards.python_guard(fn, module, args + tuple(kwargs.values()))
     return entry, result
 
 
@@ -527,7 +314,7 @@ def _build(
             rec.graph_break("a buffer was changed in place")
     inputs_by_id = {id(t): i for i, t in enumerate(tensors)}
     arrays: dict = {}
-    plan = _output_plan(result, arrays, inputs_by_id)
+    plan = _calls.output_plan(result, arrays, inputs_by_id)
     outs = [t for _, t in sorted(arrays.values(), key=lambda e: e[0])]
     if not rec.breaks:
         _check_hooks(rec, outs, first_node)
