@@ -400,10 +400,10 @@ def test_inplace_on_input_runs_eagerly_and_on_intermediate_compiles():
 def test_double_backward_refused():
     f = torch.compile(lambda x: (x**3).sum())
     x = torch.tensor([1.0, 2.0], requires_grad=True)
-    f(x)  # the recording call's result is eager
     y = f(x)
+    (g,) = torch.autograd.grad(y, x, create_graph=True)  # PyTorch refuses only the backward through g
     with pytest.raises(RuntimeError, match="double backward"):
-        torch.autograd.grad(y, x, create_graph=True)
+        torch.autograd.grad(g.sum(), x)
 
 
 def test_backward_twice_needs_retain_graph():
@@ -1306,3 +1306,36 @@ def test_view_outputs_match_pytorch():
     assert [repr(o) for o in ours] == [repr(o) for o in theirs]
     for o, t in zip(ours, theirs):
         assert (o._base is None) == (t._base is None)
+
+
+def test_create_graph_through_compiled_code_refuses_only_the_second_backward():
+    torch.manual_seed(0)
+    x, w = torch.randn(3, 4), torch.randn(4, 2, requires_grad=True)
+    f = torch.compile(lambda x, w: (x @ w).tanh().pow(2).sum())
+    (g,) = torch.autograd.grad(f(x, w), w, create_graph=True)  # raised here before
+    e = w.detach().requires_grad_(True)
+    (ge,) = torch.autograd.grad((x @ e).tanh().pow(2).sum(), e)
+    _same(g, ge)
+    assert g.requires_grad and type(g.grad_fn).__name__ == "CompiledFunctionBackwardBackward"
+    assert repr(g.grad_fn).startswith("<retrograd.autograd.function.CompiledFunctionBackwardBackward object at")
+    with pytest.raises(RuntimeError, match="does not currently support double backward"):
+        g.sum().backward()
+
+
+def test_create_graph_through_compiled_code_matches_pytorch():
+    torch_ = pytest.importorskip("torch")
+
+    def program(t):
+        f = t.compile(lambda x, w: (x @ w).tanh().pow(2).sum(), backend="aot_eager")
+        w = t.ones(4, 2, requires_grad=True)
+        out = f(t.ones(3, 4) * 0.1, w)
+        (g,) = t.autograd.grad(out, w, create_graph=True)
+        try:
+            g.sum().backward()
+        except RuntimeError as e:
+            return g.requires_grad, type(g.grad_fn).__name__, repr(out.grad_fn).split(" object")[0], str(e)
+        return None
+
+    ours, theirs = program(torch), program(torch_)
+    assert ours[:2] == theirs[:2] and ours[3] == theirs[3]
+    assert ours[2].replace("retrograd", "torch") == theirs[2]

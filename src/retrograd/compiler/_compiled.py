@@ -16,6 +16,7 @@ from types import MethodType
 from typing import Any
 
 from .. import backend
+from .._display_name import package_name
 from .._generator import default_generator
 from ..engine.anomaly_mode import anomaly as _anomaly
 from ..engine.forward_ad import levels as _fw_levels
@@ -38,7 +39,16 @@ SHAPES_PER_KIND = 64
 _make = Tensor._make
 
 
-class CompiledFunctionBackward(Node):
+class _FunctionNode(Node):
+    """PyTorch makes its compiled nodes with autograd.Function, and shows where those live."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{package_name()}.autograd.function.{type(self).__name__} object at {hex(id(self))}>"
+
+
+class CompiledFunctionBackward(_FunctionNode):
     """The node of a compiled call's outputs: runs the generated backward."""
 
     __slots__ = ("backward", "saved", "out_meta", "n_outputs", "xp")
@@ -56,16 +66,29 @@ class CompiledFunctionBackward(Node):
     def apply(self, grads: list, wanted: Any) -> tuple:
         if self.saved is None:
             raise RuntimeError(FREED_MESSAGE)
-        if state.enabled:
-            raise RuntimeError("torch.compile with aot_autograd does not currently support double backward")
         seeds = [
             g._data if g is not None else self.xp.zeros(shape, dtype) for g, (shape, dtype) in zip(grads, self.out_meta)
         ]
         results = self.backward(*seeds, *self.saved)
-        return tuple([None if r is None else _make(r) for r in results])
+        if not state.enabled:
+            return tuple([None if r is None else _make(r) for r in results])
+        # create_graph=True: the generated backward is not differentiable, so (as in PyTorch) the
+        # gradients come with a node that refuses a backward through them
+        node = CompiledFunctionBackwardBackward(())
+        return tuple([None if r is None else _make(r, True, node) for r in results])
 
     def release(self) -> None:
         self.saved = None
+
+
+class CompiledFunctionBackwardBackward(_FunctionNode):
+    """The node of gradients taken through a compiled call with create_graph=True: a backward
+    through them raises PyTorch's error (the generated backward records no graph)."""
+
+    __slots__ = ()
+
+    def apply(self, grads: list, wanted: Any) -> tuple:
+        raise RuntimeError("torch.compile with aot_autograd does not currently support double backward")
 
 
 # --- one specialisation ---------------------------------------------------------------------
