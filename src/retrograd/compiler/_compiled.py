@@ -73,8 +73,9 @@ class CompiledFunctionBackward(_FunctionNode):
         if not state.enabled:
             return tuple([None if r is None else _make(r) for r in results])
         # create_graph=True: the generated backward is not differentiable, so (as in PyTorch) the
-        # gradients come with a node that refuses a backward through them
-        node = CompiledFunctionBackwardBackward(())
+        # gradients come with a node that refuses a backward through them; it leads to the same
+        # inputs, so a gradient with respect to them reaches it (and raises) as in PyTorch
+        node = CompiledFunctionBackwardBackward(self.next_functions)
         return tuple([None if r is None else _make(r, True, node) for r in results])
 
     def release(self) -> None:
