@@ -1339,3 +1339,36 @@ def test_create_graph_through_compiled_code_matches_pytorch():
     ours, theirs = program(torch), program(torch_)
     assert ours[:2] == theirs[:2] and ours[3] == theirs[3]
     assert ours[2].replace("retrograd", "torch") == theirs[2]
+
+
+def test_new_int_and_float_arguments_are_not_recompiles(recwarn):
+    f = torch.compile(lambda x, i, s: x * i + s, recompile_limit=2)
+    for i in range(6):  # a step counter, a schedule's factor
+        _same(f(torch.ones(2), i, 0.5 + i), torch.full((2,), 2 * i + 0.5))
+        _assert_compiled(f)
+    assert not [w for w in recwarn if "recompile limit" in str(w.message)]
+    g = torch.compile(lambda x, flag: x * 2 if flag else x, recompile_limit=1)
+    g(torch.ones(1), True)
+    with pytest.warns(UserWarning, match="recompile limit"):  # bools stay specialised, as in PyTorch
+        g(torch.ones(1), False)
+
+
+def test_number_arguments_and_recompile_limit_match_pytorch():
+    torch_ = pytest.importorskip("torch")
+    import logging
+
+    seen = []
+    handler = logging.Handler()
+    handler.emit = lambda record: seen.append(record.getMessage())  # type: ignore[method-assign]
+    logger = logging.getLogger("torch._dynamo")
+    logger.addHandler(handler)
+    torch_._dynamo.config.recompile_limit = 2
+    try:
+        f = torch_.compile(lambda x, i, s: x * i + s, backend="aot_eager")
+        for i in range(6):
+            f(torch_.ones(2), i, 0.5 + i)
+    finally:
+        logger.removeHandler(handler)
+        torch_._dynamo.config.recompile_limit = 8
+        torch_._dynamo.reset()
+    assert not any("recompile_limit" in m for m in seen)

@@ -29,9 +29,18 @@ class _TensorKind(NamedTuple):
     requires_grad: bool
 
 
-def shape_free(key: tuple) -> tuple:
-    """`key` with each tensor's shape reduced to its rank: the kind a shape-generic graph covers."""
-    return tuple([(len(k.shape), k.dtype, k.requires_grad) if type(k) is _TensorKind else k for k in key])
+def generic_kind(key: tuple) -> tuple:
+    """`key` as PyTorch's automatic dynamic shapes generalise it after a recompile: each tensor's
+    shape reduced to its rank, and int and float arguments to their type (bools stay values)."""
+    return tuple([_generic(k) for k in key])
+
+
+def _generic(k: Any) -> Any:
+    if type(k) is _TensorKind:
+        return (len(k.shape), k.dtype, k.requires_grad)
+    if type(k) is tuple and len(k) == 2 and (k[0] is int or k[0] is float):
+        return (k[0],)
+    return k
 
 
 def _flatten(value: Any, key: list, tensors: list) -> None:

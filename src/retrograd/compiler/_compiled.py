@@ -32,9 +32,10 @@ CACHE_SIZE_LIMIT = 8  # PyTorch's torch._dynamo.config.recompile_limit
 # not a graph break) runs the function eagerly with a warning instead of raising
 SUPPRESS_ERRORS = False
 # torch._dynamo.config.automatic_dynamic_shapes: PyTorch recompiles a call site whose shapes
-# change once, shape-generic, so new shapes do not use up its recompile limit (with dynamic=None)
+# (or int/float arguments) change once, generic in them, so new ones do not use up its
+# recompile limit (with dynamic=None)
 AUTOMATIC_DYNAMIC_SHAPES = True
-# code here is per shape: past this many shapes of one kind of arguments, new shapes run eagerly
+# code here is per shape and value: past this many of one kind of arguments, new ones run eagerly
 SHAPES_PER_KIND = 64
 _make = Tensor._make
 
@@ -209,18 +210,19 @@ class CompiledFunction:
     def _may_record(self, key: tuple, tensors: list) -> bool:
         """Whether a new kind of arguments is recorded, or (past the recompile limit) runs eagerly.
 
-        With PyTorch's automatic dynamic shapes (dynamic=None), a call site whose shapes change is
-        compiled again once, shape-generic, and later shapes need no recompile: so a new shape of
-        arguments already seen (same ranks, dtypes, values) does not count toward the limit here.
+        With PyTorch's automatic dynamic shapes (dynamic=None), a call site whose shapes (or int
+        and float arguments) change is compiled again once, generic in them, and later ones need
+        no recompile: so new shapes and numbers of arguments already seen (same ranks, dtypes,
+        other values) do not count toward the limit here.
         """
         if _marks.marked_dynamic(tensors):
             return True
         if self._dynamic is None and AUTOMATIC_DYNAMIC_SHAPES:
             kinds: dict = {}
             for k, entries in self._cache.items():
-                kind = _calls.shape_free(k)
+                kind = _calls.generic_kind(k)
                 kinds[kind] = kinds.get(kind, []) + [len(entries)]
-            shapes = kinds.get(_calls.shape_free(key))
+            shapes = kinds.get(_calls.generic_kind(key))
             if shapes is not None and key not in self._cache:
                 return len(shapes) < SHAPES_PER_KIND  # beyond that, new shapes run eagerly, silently
             return sum(max(counts) for counts in kinds.values()) < self._limit or self._warn_limit()
