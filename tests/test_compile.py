@@ -1372,3 +1372,66 @@ def test_number_arguments_and_recompile_limit_match_pytorch():
         torch_._dynamo.config.recompile_limit = 8
         torch_._dynamo.reset()
     assert not any("recompile_limit" in m for m in seen)
+
+
+# --- Python state the function changes: every call changes it, as in PyTorch ------------------
+
+
+class _Counting(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+        self.lin = nn.Linear(2, 2)
+
+    def forward(self, x):
+        self.calls += 1
+        return self.lin(x)
+
+
+_LOG: list = []
+
+
+def _logging(x):
+    _LOG.append(x.shape[0])
+    return x * 2
+
+
+def test_python_state_changes_happen_once_per_call():
+    torch.manual_seed(0)
+    m = _Counting()
+    cm = torch.compile(m)
+    for _ in range(3):
+        _same(cm(torch.ones(1, 2)), m.lin(torch.ones(1, 2)))
+    assert m.calls == 3  # was 2: once while recording, once more checking the code, then never
+    _LOG.clear()
+    f = torch.compile(_logging)
+    for n in (1, 1, 2):
+        _same(f(torch.ones(n)), torch.full((n,), 2.0))
+    assert _LOG == [1, 1, 2]
+    steps = 0
+
+    def counted(x):
+        nonlocal steps
+        steps += 1
+        return x + steps
+
+    g = torch.compile(counted)
+    assert [g(torch.zeros(1)).item() for _ in range(3)] == [1.0, 2.0, 3.0]
+
+
+def test_python_state_changes_match_pytorch():
+    torch_ = pytest.importorskip("torch")
+
+    def program(t):
+        log = []
+
+        def f(x):
+            log.append(x.shape[0])
+            return x * 2
+
+        c = t.compile(f, backend="aot_eager")
+        for n in (1, 1, 2):
+            c(t.ones(n))
+        return log
+
+    assert program(torch) == program(torch_)

@@ -286,11 +286,15 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
                 buffer_copies.append((t, t._data.copy(), t._version_counter.value))
     rng_before = bytes(default_generator.get_state()._data)
     first_node = next(_sequence)
+    python_guard = _guards.python_guard(fn, module, args + tuple(kwargs.values()))
     _trace.install(rec)
     try:
         with _streams.watched():
             result = fn(*args, **kwargs)
         sites, graphs = list(rec.break_sites), [ops for ops in rec.segments if ops]
+        changes_state = python_guard is not None and not python_guard()
+        if changes_state:  # PyTorch replays such changes on every call; code here would not
+            rec.note_break("the function changes Python state it reads (an attribute, a global, a list)")
         entry = _built(rec, result, tensors, arg_names, rng_before, first_node, buffer_copies)
     finally:
         _trace.uninstall(rec)
@@ -306,8 +310,9 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
                 raise _trace.Unsupported(f"retrograd.compile(fullgraph=True) cannot record this function: {reason}")
             entry = Entry(None, reasons=[reason])
     entry.break_sites, entry.graphs = sites, graphs
-    entry.module_guard, entry.module_state = module_guard, module_state
-    entry.python_guard = _guards.python_guard(fn, module, args + tuple(kwargs.values()))
+    if not changes_state:  # (a function that changes state runs eagerly whatever the state)
+        entry.module_guard, entry.module_state = module_guard, module_state
+        entry.python_guard = python_guard
     return entry, result
 
 

@@ -44,7 +44,9 @@ def python_guard(fn: Any, module: Any, arguments: tuple) -> Any:
     so are the plain attributes, submodules and hook counts of every module among them or being
     compiled (`self.scale`, `self.use_relu`, a layer swapped for another, a hook added), and the
     attributes of the other objects among them (a config's `cfg.temperature`, a bound method's
-    `self.k`, an argument's fields, two levels deep): a change re-records, as PyTorch's guards do.
+    `self.k`, an argument's fields, two levels deep), with the lengths of lists, dicts and sets
+    among them: a change re-records, as PyTorch's guards do. Checked right after the recording
+    run too, it tells whether the function itself changes that state.
     """
     slots: list = []  # (dict, key): globals by name, module and object attributes, submodules
     cells: list = []  # closure cells
@@ -71,11 +73,16 @@ def python_guard(fn: Any, module: Any, arguments: tuple) -> Any:
     object_values = [d[n] for d, n in objects]
     cell_values = [c.cell_contents for c in cells]
     plain_cells = [type(v) in _PLAIN for v in cell_values]
+    # lists, dicts and sets by length too: an append is a change the code would not repeat
+    containers = [v for v in object_values + cell_values if type(v) in _CONTAINERS]
+    sizes = [len(v) for v in containers]
     if not slots and not cells:
         return None
 
     def guard() -> bool:
         if tuple([d.get(n, _MISSING) for d, n in plain]) != plain_values or [len(h) for h in hooks] != hook_counts:
+            return False
+        if [len(v) for v in containers] != sizes:
             return False
         for (d, n), expected in zip(objects, object_values):
             if d.get(n, _MISSING) is not expected:
@@ -90,6 +97,7 @@ def python_guard(fn: Any, module: Any, arguments: tuple) -> Any:
 
 
 _MISSING = object()
+_CONTAINERS = (list, dict, set)
 # a module's hooks run inside the recording: ones added later need a new one
 _HOOK_DICTS = ("_forward_pre_hooks", "_forward_hooks", "_backward_hooks", "_backward_pre_hooks")
 
