@@ -1417,6 +1417,11 @@ def test_python_state_changes_happen_once_per_call():
 
     g = torch.compile(counted)
     assert [g(torch.zeros(1)).item() for _ in range(3)] == [1.0, 2.0, 3.0]
+    m.history = []
+    m.forward = lambda x: m.history.append(1) or m.lin(x)
+    for _ in range(3):
+        cm(torch.ones(1, 2))
+    assert m.history == [1, 1, 1]
 
 
 def test_python_state_changes_match_pytorch():

@@ -63,7 +63,7 @@ def python_guard(fn: Any, module: Any, arguments: tuple) -> Any:
     slots += _object_attributes([v for v in found if _is_plain_object(v)])
     for top in modules:
         for m in top.modules():
-            slots += [(m.__dict__, n) for n, v in m.__dict__.items() if type(v) in _PLAIN]
+            slots += [(m.__dict__, n) for n, v in m.__dict__.items() if type(v) in _PLAIN or _user_container(n, v)]
             slots += [(m._modules, n) for n in m._modules]
     hooks = [m.__dict__[n] for top in modules for m in top.modules() for n in _HOOK_DICTS if n in m.__dict__]
     hook_counts = [len(h) for h in hooks]
@@ -100,6 +100,11 @@ _MISSING = object()
 _CONTAINERS = (list, dict, set)
 # a module's hooks run inside the recording: ones added later need a new one
 _HOOK_DICTS = ("_forward_pre_hooks", "_forward_hooks", "_backward_hooks", "_backward_pre_hooks")
+
+
+def _user_container(name: str, value: Any) -> bool:
+    """A list, dict or set a program keeps on its module (`self.history`), not the module's own."""
+    return type(value) in _CONTAINERS and not name.startswith("_")
 
 
 def _is_plain_object(value: Any) -> bool:
