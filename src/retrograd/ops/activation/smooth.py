@@ -13,6 +13,7 @@ from typing import Any
 from ... import dtypes as _dt
 from ...backend import namespace
 from ...backend.cuda_kernels import kernel
+from ...engine import bfloat16 as _half
 from ...engine.grad_mode import state as grad_state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
@@ -44,6 +45,9 @@ def sigmoid_array(xp: Any, a: Any) -> Any:
     # e^-|a| never overflows; 1/(1+e) for a >= 0 and e/(1+e) below keep full precision
     e = xp.exp(-xp.abs(a))
     return select(xp, a >= 0, 1 / (1 + e), e / (1 + e))
+
+
+_HALVES = (_half.BF16, _half.F16)
 
 
 # --- smooth activations -----------------------------------------------------------------
@@ -108,8 +112,10 @@ def _gelu_backward_array(xp: Any, g: Any, a: Any, approximate: str) -> Any:
 
 def gelu_backward(g: Tensor, a: Tensor, approximate: str = "none") -> Tensor:
     """g·gelu'(a), recorded as one node when autograd records it."""
-    if not grad_state.enabled and type(g) is Tensor and type(a) is Tensor:  # nothing to record
+    if not grad_state.enabled and type(g) is Tensor and type(a) is Tensor and a._data.dtype not in _HALVES:
         return Tensor._make(_gelu_backward_array(namespace(a._data), g._data, a._data, approximate))
+    # recorded, or bfloat16/float16: the primitive computes those in float32 and rounds once, as
+    # PyTorch's kernel does (op by op in half precision, each step would round)
     return _gelu_backward(g, a, approximate=approximate)
 
 
