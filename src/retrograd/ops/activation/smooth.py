@@ -47,9 +47,6 @@ def sigmoid_array(xp: Any, a: Any) -> Any:
     return select(xp, a >= 0, 1 / (1 + e), e / (1 + e))
 
 
-_HALVES = (_half.BF16, _half.F16)
-
-
 # --- smooth activations -----------------------------------------------------------------
 
 
@@ -112,7 +109,9 @@ def _gelu_backward_array(xp: Any, g: Any, a: Any, approximate: str) -> Any:
 
 def gelu_backward(g: Tensor, a: Tensor, approximate: str = "none") -> Tensor:
     """g·gelu'(a), recorded as one node when autograd records it."""
-    if not grad_state.enabled and type(g) is Tensor and type(a) is Tensor and a._data.dtype not in _HALVES:
+    # _half.BF16 read at call time: the bfloat16 dtype is swapped in when ml_dtypes loads
+    half = type(a) is Tensor and (a._data.dtype is _half.BF16 or a._data.dtype is _half.F16)
+    if not grad_state.enabled and type(g) is Tensor and type(a) is Tensor and not half:
         return Tensor._make(_gelu_backward_array(namespace(a._data), g._data, a._data, approximate))
     # recorded, or bfloat16/float16: the primitive computes those in float32 and rounds once, as
     # PyTorch's kernel does (op by op in half precision, each step would round)
