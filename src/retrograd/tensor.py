@@ -90,6 +90,9 @@ class Size(tuple):
         return Size(tuple(self) + tuple(other))
 
 
+# `x.grad = ...` (`zero_grad()` among them) inside a retrograd.compile recording: generated code
+# replays array calls only, so the function runs eagerly
+_GRAD_SET_BREAK = "a .grad is set or deleted inside the function (zero_grad)"
 _NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
     "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
@@ -852,10 +855,14 @@ class Tensor(TensorMethods):
                     f"grad_dtype '{self.dtype.kind_name}'. The gradient must match the tensor's grad_dtype "
                     "(defaults to the tensor's dtype)."
                 )
+        if _primitive.tracer is not None:
+            _primitive.tracer.graph_break(_GRAD_SET_BREAK)
         self._grad = value
 
     @grad.deleter
     def grad(self) -> None:
+        if _primitive.tracer is not None:
+            _primitive.tracer.graph_break(_GRAD_SET_BREAK)
         self._grad = None
 
     @property

@@ -17,17 +17,25 @@ from __future__ import annotations
 import sys
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..nn.modules.module import Module
-from . import _compiled, _trace
+from . import _compiled, _disabled, _trace
 from ._compiled import CACHE_SIZE_LIMIT, CompiledFunction
-from ._trace import Unsupported
+from ._explain import ExplainOutput, GraphCompileReason, explain
+from ._marks import mark_dynamic, mark_static, maybe_mark_dynamic
+from ._trace import InvalidBackend, TorchDynamoException, Unsupported
 
-__all__ = ["compile", "reset", "is_compiling", "explain", "disable", "OptimizedModule", "Unsupported"]
+__all__ = [
+    "compile", "reset", "is_compiling", "is_dynamo_compiling", "explain", "disable", "list_backends",
+    "mark_dynamic", "maybe_mark_dynamic", "mark_static", "OptimizedModule", "Unsupported", "InvalidBackend",
+    "ExplainOutput", "GraphCompileReason",
+    "TorchDynamoException",
+]  # fmt: skip
+# PyTorch's tags on its debugging backends, which list_backends() leaves out by default
+_DEBUG_BACKENDS = ("aot_eager", "eager")
 
-_MODES = ("default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs")
+_MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs", "max-autotune")
 # "aot_eager" (PyTorch's debugging backend: the recorded forward and backward run op by op) is
 # what the generated code is here, so it means the same as "inductor"
 _BACKENDS = ("inductor", "aot_eager", "eager")
@@ -38,14 +46,20 @@ class OptimizedModule(Module):
     """A compiled module: calls run generated code; everything else is the original module's."""
 
     def __init__(
-        self, mod: Module, fullgraph: bool, limit: int = CACHE_SIZE_LIMIT, name: str | None = None, eager: bool = False
+        self,
+        mod: Module,
+        fullgraph: bool,
+        limit: int = CACHE_SIZE_LIMIT,
+        name: str | None = None,
+        eager: bool = False,
+        dynamic: bool | None = None,
     ) -> None:
         super().__init__()
         self._orig_mod = mod
         if eager:  # backend="eager": PyTorch's wrapper (its `_orig_mod.` state-dict keys) around eager calls
             object.__setattr__(self, "_compiled_call", mod.__call__)
             return
-        compiled = CompiledFunction(mod.__call__, fullgraph, module=mod, limit=limit, name=name)
+        compiled = CompiledFunction(mod.__call__, fullgraph, module=mod, limit=limit, name=name, dynamic=dynamic)
         _callables.add(compiled)
         object.__setattr__(self, "_compiled_call", compiled)
 
@@ -101,14 +115,17 @@ def compile(
     `recompile_limit` (default 8) specialisations, so recompiles are always isolated.
     Code is specialised per shape (shape-generic code is not generated): each new shape records
     anew, with the same results. `dynamic=True` says shapes will keep changing, so the limit is
-    lifted: every new shape is recorded rather than run eagerly. `name` labels the call site in
-    warnings.
+    lifted: every new shape is recorded rather than run eagerly. With `dynamic=None` new shapes of
+    arguments already seen do not count toward the limit either (PyTorch's automatic dynamic
+    shapes, `torch._dynamo.config.automatic_dynamic_shapes`), up to 64 shapes per kind; with
+    `dynamic=False` every shape counts. `name` labels the call site in warnings.
 
     Args:
         model (callable or Module, optional): the function or module to compile.
         fullgraph (bool): raise instead of falling back to eager code for what cannot be recorded.
         dynamic (bool, optional): True: shapes vary, so no recompile limit (each shape is still
-            recorded once); False or None: the limit applies.
+            recorded once); None: new shapes of a kind already seen are not recompiles; False:
+            every new shape counts toward the limit.
         backend (str, optional): `'inductor'` (default) or `'aot_eager'` (generated code), or
             `'eager'` (no compiling).
         mode (str, optional): one of PyTorch's mode names; accepted, with no effect on the code.
@@ -149,21 +166,21 @@ def compile(
     if callable(backend):
         raise NotImplementedError("retrograd.compile: custom backends are not supported")
     if backend not in _BACKENDS:
-        raise RuntimeError(f"Invalid backend: '{backend}'; retrograd has 'inductor' (generated code) and 'eager'")
+        raise InvalidBackend(backend)
     limit = _compiled.CACHE_SIZE_LIMIT if recompile_limit is None else int(recompile_limit)  # (torch._dynamo.config)
     if dynamic:
         limit = sys.maxsize
 
     def wrap(fn: Callable) -> Any:
         if not callable(fn):
-            raise RuntimeError("compile() expected a callable")
+            raise AssertionError(f"A callable function is expected, but {type(fn)} is provided.")
         if disable:
             return fn
         if isinstance(fn, Module):
-            return OptimizedModule(fn, fullgraph, limit, name, eager=backend == "eager")
+            return OptimizedModule(fn, fullgraph, limit, name, eager=backend == "eager", dynamic=dynamic)
         if backend == "eager":
             return fn
-        compiled = CompiledFunction(fn, fullgraph, limit=limit, name=name)
+        compiled = CompiledFunction(fn, fullgraph, limit=limit, name=name, dynamic=dynamic)
         _callables.add(compiled)
         return compiled
 
@@ -183,42 +200,36 @@ def is_compiling() -> bool:
     return _trace.current() is not None
 
 
-def disable(fn: Callable | None = None, recursive: bool = True) -> Any:
-    """Mark a function to run eagerly; it is inlined into recordings as ordinary code here."""
+def is_dynamo_compiling() -> bool:
+    """PyTorch's name for `is_compiling` when only tracing counts: recording is the one kind here."""
+    return _trace.current() is not None
+
+
+def list_backends(exclude_tags: tuple | None = ("debug", "experimental")) -> list[str]:
+    """The backend names `compile` accepts; `"debug"` among `exclude_tags` leaves out eager and aot_eager."""
+    debug_excluded = exclude_tags is not None and "debug" in exclude_tags
+    return sorted(b for b in _BACKENDS if not (debug_excluded and b in _DEBUG_BACKENDS))
+
+
+def disable(fn: Callable | None = None, recursive: bool = True, *, reason: str | None = None) -> Any:
+    """Mark a function to always run as ordinary Python: never recorded into generated code.
+
+    A compiled function that calls it runs eagerly (a graph break; `fullgraph=True` raises
+    `Unsupported`), so its side effects happen on every call. A module is disabled by
+    disabling its `forward`.
+
+    Args:
+        fn (callable or Module, optional): what to disable; without it, a decorator.
+        recursive (bool): True: what it calls is not recorded either (`is_compiling()` is
+            False inside); False: only its own frame is skipped.
+        reason (str, optional): shown in the graph break's reason.
+
+    Returns:
+        callable: the wrapped function (the module itself, for a module), or a decorator.
+    """
     if fn is None:
-        return lambda f: f
-    return fn
-
-
-@dataclass
-class ExplainOutput:
-    """What `explain` found: how many graphs, the breaks and their reasons, and the code."""
-
-    graph_count: int
-    graph_break_count: int
-    break_reasons: list = field(default_factory=list)
-    code: str = ""
-
-    def __str__(self) -> str:
-        lines = [f"Graph Count: {self.graph_count}", f"Graph Break Count: {self.graph_break_count}"]
-        if self.break_reasons:
-            lines.append("Break Reasons:")
-            lines += [f"  {r}" for r in self.break_reasons]
-        return "\n".join(lines) + "\n" + self.code
-
-
-def explain(fn: Callable, *args: Any, **kwargs: Any) -> Any:
-    """`explain(fn)(*args)`: record `fn` on these arguments and show the code or why it breaks."""
-
-    def run(*args: Any, **kwargs: Any) -> ExplainOutput:
-        compiled = CompiledFunction(fn, False, module=fn if isinstance(fn, Module) else None)
-        compiled(*args, **kwargs)
-        entry = compiled._last
-        assert entry is not None
-        if entry.generated is None:
-            return ExplainOutput(0, len(entry.reasons), list(entry.reasons), compiled.code)
-        return ExplainOutput(1, 0, [], compiled.code)
-
-    if args or kwargs:
-        return run(*args, **kwargs)
-    return run
+        return lambda f: disable(f, recursive, reason=reason)
+    if isinstance(fn, Module):
+        fn.__dict__["forward"] = _disabled.disabled(fn.forward, recursive, reason)  # this instance only
+        return fn
+    return _disabled.disabled(fn, recursive, reason)

@@ -2,10 +2,9 @@
 
 The first call with a given kind of arguments (shapes, dtypes, requires_grad, Python values,
 grad mode) runs the function eagerly with a recorder on, records the backward the engine would
-run, and generates one forward and one backward function, which it then runs on the same
-arguments for its result. Later calls of that kind run the generated forward only; the outputs of
-every call share one `CompiledFunctionBackward` node whose `apply` runs the generated backward and
-hands the gradients to the engine, which accumulates them as usual.
+run, and generates one forward and one backward function. Later calls of that kind run the
+generated forward; the outputs share one `CompiledFunctionBackward` node whose `apply` runs the
+generated backward and hands the gradients to the engine, which accumulates them as usual.
 """
 
 from __future__ import annotations
@@ -13,26 +12,44 @@ from __future__ import annotations
 import functools
 import warnings
 from dataclasses import dataclass, field
-from types import ModuleType
+from types import MethodType
 from typing import Any
 
 from .. import backend
+from .._display_name import package_name
 from .._generator import default_generator
 from ..engine.anomaly_mode import anomaly as _anomaly
 from ..engine.forward_ad import levels as _fw_levels
 from ..engine.grad_mode import state
 from ..engine.graph import FREED_MESSAGE, Node, _sequence
 from ..engine.views import edge
-from ..ops.autocast_policy import guard_key as _autocast_key
 from ..tensor import Tensor
-from . import _probe, _trace
+from . import _calls, _guards, _marks, _probe, _streams, _trace, _view_outputs
 from ._codegen import Generated, generate
 
 CACHE_SIZE_LIMIT = 8  # PyTorch's torch._dynamo.config.recompile_limit
+# torch._dynamo.config.suppress_errors: a failure of the compiler itself (not of the function,
+# not a graph break) runs the function eagerly with a warning instead of raising
+SUPPRESS_ERRORS = False
+# torch._dynamo.config.automatic_dynamic_shapes: PyTorch recompiles a call site whose shapes
+# (or int/float arguments) change once, generic in them, so new ones do not use up its
+# recompile limit (with dynamic=None)
+AUTOMATIC_DYNAMIC_SHAPES = True
+# code here is per shape and value: past this many of one kind of arguments, new ones run eagerly
+SHAPES_PER_KIND = 64
 _make = Tensor._make
 
 
-class CompiledFunctionBackward(Node):
+class _FunctionNode(Node):
+    """PyTorch makes its compiled nodes with autograd.Function, and shows where those live."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{package_name()}.autograd.function.{type(self).__name__} object at {hex(id(self))}>"
+
+
+class CompiledFunctionBackward(_FunctionNode):
     """The node of a compiled call's outputs: runs the generated backward."""
 
     __slots__ = ("backward", "saved", "out_meta", "n_outputs", "xp")
@@ -50,95 +67,30 @@ class CompiledFunctionBackward(Node):
     def apply(self, grads: list, wanted: Any) -> tuple:
         if self.saved is None:
             raise RuntimeError(FREED_MESSAGE)
-        if state.enabled:
-            raise RuntimeError("torch.compile with aot_autograd does not currently support double backward")
         seeds = [
             g._data if g is not None else self.xp.zeros(shape, dtype) for g, (shape, dtype) in zip(grads, self.out_meta)
         ]
         results = self.backward(*seeds, *self.saved)
-        return tuple([None if r is None else _make(r) for r in results])
+        if not state.enabled:
+            return tuple([None if r is None else _make(r) for r in results])
+        # create_graph=True: the generated backward is not differentiable, so (as in PyTorch) the
+        # gradients come with a node that refuses a backward through them; it leads to the same
+        # inputs, so a gradient with respect to them reaches it (and raises) as in PyTorch
+        node = CompiledFunctionBackwardBackward(self.next_functions)
+        return tuple([None if r is None else _make(r, True, node) for r in results])
 
     def release(self) -> None:
         self.saved = None
 
 
-# --- the arguments: a cache key plus the tensors in order ---------------------------------
+class CompiledFunctionBackwardBackward(_FunctionNode):
+    """The node of gradients taken through a compiled call with create_graph=True: a backward
+    through them raises PyTorch's error (the generated backward records no graph)."""
 
+    __slots__ = ()
 
-class _Uncacheable(Exception):
-    pass
-
-
-def _flatten(value: Any, key: list, tensors: list) -> None:
-    """Append `value`'s guard to `key` and its tensors to `tensors` (containers one level at a time)."""
-    if isinstance(value, Tensor):
-        data = value._data
-        key.append((data.shape, data.dtype, value._requires_grad))
-        tensors.append(value)
-    elif type(value) in (int, float, bool, str, type(None)):
-        key.append((type(value), value))
-    elif type(value) in (tuple, list):
-        key.append((type(value), len(value)))
-        for v in value:
-            _flatten(v, key, tensors)
-    elif type(value) is dict:
-        key.append((dict, tuple(value)))
-        for v in value.values():
-            _flatten(v, key, tensors)
-    else:
-        try:
-            hash(value)
-        except TypeError:
-            raise _Uncacheable from None
-        key.append((type(value), value))  # holds the object: modules and the like are compared by identity
-
-
-def _arguments(args: tuple, kwargs: dict) -> tuple[tuple, list]:
-    key: list = [state.enabled, _autocast_key()]  # grad mode and CPU autocast change what runs
-    tensors: list = []
-    for a in args:
-        _flatten(a, key, tensors)
-    if kwargs:
-        key.append(tuple(kwargs))
-        for v in kwargs.values():
-            _flatten(v, key, tensors)
-    if len(tensors) > 1:
-        ids = [id(t._data) for t in tensors]
-        if len(set(ids)) != len(ids):  # the same array passed twice: the code depends on it
-            key.append(tuple(ids.index(i) for i in ids))
-    return tuple(key), tensors
-
-
-# --- outputs: a tree of tensors, rebuilt around new arrays ----------------------------------
-
-
-def _output_plan(value: Any, arrays: dict, inputs: dict) -> Any:
-    """What to rebuild: ("new", k) for a made tensor, ("input", i) for an argument, else the value."""
-    if isinstance(value, Tensor):
-        i = inputs.get(id(value))
-        if i is not None:
-            return ("input", i)
-        return ("new", arrays.setdefault(id(value._data), (len(arrays), value))[0])
-    if type(value) in (tuple, list) or (isinstance(value, tuple) and hasattr(value, "_fields")):
-        return ("seq", type(value), [_output_plan(v, arrays, inputs) for v in value])
-    if type(value) is dict:
-        return ("dict", {k: _output_plan(v, arrays, inputs) for k, v in value.items()})
-    return ("value", value)
-
-
-def _rebuild(plan: Any, new: list, inputs: list) -> Any:
-    kind = plan[0]
-    if kind == "new":
-        return new[plan[1]]
-    if kind == "input":
-        return inputs[plan[1]]
-    if kind == "seq":
-        items = [_rebuild(p, new, inputs) for p in plan[2]]
-        cls = plan[1]
-        return cls(*items) if hasattr(cls, "_fields") else cls(items)
-    if kind == "dict":
-        return {k: _rebuild(p, new, inputs) for k, p in plan[1].items()}
-    return plan[1]
+    def apply(self, grads: list, wanted: Any) -> tuple:
+        raise RuntimeError("torch.compile with aot_autograd does not currently support double backward")
 
 
 # --- one specialisation ---------------------------------------------------------------------
@@ -160,9 +112,15 @@ class Entry:
     grad_inputs: list = field(default_factory=list)  # ("arg", i) / ("param", i) per backward result
     out_plan: Any = None
     n_new: int = 0
+    views: dict = field(default_factory=dict)  # output index -> view ops replayed on its base
+    made_from: list = field(default_factory=list)  # output index -> index of the code's result
     out_rg: tuple = ()  # per new output: requires grad
     out_meta: tuple = ()  # (shape, dtype) per output requiring grad
     xp: Any = None
+    # for explain: the breaks met while the function ran, (reason, user frames), and the op
+    # names of the stretches between them
+    break_sites: list = field(default_factory=list)
+    graphs: list = field(default_factory=list)
 
     def valid(self) -> bool:
         for p, rg, (shape, dtype) in zip(self.params, self.params_rg, self.params_meta):
@@ -196,7 +154,11 @@ class Entry:
                     new.append(_make(a))
         else:
             new = [_make(a) for a in results[:n]]
-        return _rebuild(self.out_plan, new, tensors)
+        if self.views:
+            new = [new[i] for i in self.made_from]
+            for k, chain in self.views.items():
+                new[k] = _view_outputs.replayed(new[k], chain)
+        return _calls.rebuild(self.out_plan, new, tensors)
 
 
 # --- the compiled callable -------------------------------------------------------------------
@@ -206,10 +168,17 @@ class CompiledFunction:
     """`retrograd.compile(fn)`: call it like `fn`; `.code` shows the generated source."""
 
     def __init__(
-        self, fn: Any, fullgraph: bool, module: Any = None, limit: int = CACHE_SIZE_LIMIT, name: str | None = None
+        self,
+        fn: Any,
+        fullgraph: bool,
+        module: Any = None,
+        limit: int = CACHE_SIZE_LIMIT,
+        name: str | None = None,
+        dynamic: bool | None = None,
     ) -> None:
         self._fn = fn
         self._limit = limit
+        self._dynamic = dynamic
         self._name = name or getattr(fn, "__name__", "function")
         self._fullgraph = fullgraph
         self._module = module
@@ -234,8 +203,40 @@ class CompiledFunction:
             return "# runs eagerly: " + "; ".join(entry.reasons) + "\n"
         return entry.generated.source
 
-    def _eager(self, args: tuple, kwargs: dict) -> Any:
-        return self._fn(*args, **kwargs)
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        """`@compile` on a method in a class body: bound like the function it wraps."""
+        return self if obj is None else MethodType(self, obj)
+
+    def _may_record(self, key: tuple, tensors: list) -> bool:
+        """Whether a new kind of arguments is recorded, or (past the recompile limit) runs eagerly.
+
+        With PyTorch's automatic dynamic shapes (dynamic=None), a call site whose shapes (or int
+        and float arguments) change is compiled again once, generic in them, and later ones need
+        no recompile: so new shapes and numbers of arguments already seen (same ranks, dtypes,
+        other values) do not count toward the limit here.
+        """
+        if _marks.marked_dynamic(tensors):
+            return True
+        if self._dynamic is None and AUTOMATIC_DYNAMIC_SHAPES:
+            kinds: dict = {}
+            for k, entries in self._cache.items():
+                kind = _calls.generic_kind(k)
+                kinds[kind] = kinds.get(kind, []) + [len(entries)]
+            shapes = kinds.get(_calls.generic_kind(key))
+            if shapes is not None and key not in self._cache:
+                return len(shapes) < SHAPES_PER_KIND  # beyond that, new shapes run eagerly, silently
+            return sum(max(counts) for counts in kinds.values()) < self._limit or self._warn_limit()
+        return sum(len(v) for v in self._cache.values()) < self._limit or self._warn_limit()
+
+    def _warn_limit(self) -> bool:
+        if not self._warned:
+            self._warned = True
+            warnings.warn(
+                f"retrograd.compile: {self._name} hit the recompile limit ({self._limit}); "
+                "it runs eagerly from now on for new kinds of arguments",
+                stacklevel=4,
+            )
+        return False
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if _trace.current() is not None or _fw_levels.level is not None or _anomaly.enabled:
@@ -243,8 +244,8 @@ class CompiledFunction:
         if state.saved_tensors_hooks:
             return self._fn(*args, **kwargs)
         try:
-            key, tensors = _arguments(args, kwargs)
-        except _Uncacheable:
+            key, tensors = _calls.arguments(args, kwargs)
+        except _calls.Uncacheable:
             return self._fn(*args, **kwargs)
         entries = self._cache.get(key)
         if entries is not None:
@@ -254,112 +255,16 @@ class CompiledFunction:
                     if entry.generated is None:
                         return self._fn(*args, **kwargs)
                     return entry.run(tensors)
-        if sum(len(v) for v in self._cache.values()) >= self._limit:
-            if not self._warned:
-                self._warned = True
-                warnings.warn(
-                    f"retrograd.compile: {self._name} hit the recompile limit ({self._limit}); "
-                    "it runs eagerly from now on for new kinds of arguments",
-                    stacklevel=2,
-                )
+        if not self._may_record(key, tensors):
             return self._fn(*args, **kwargs)
         entry, result = _record(self._fn, args, kwargs, tensors, self._fullgraph, self._module)
         self._cache.setdefault(key, []).append(entry)
         self._last = entry
-        if entry.generated is not None:
-            # the recorded code's outputs (the same values), so that the first call's, like every later
-            # one's and PyTorch's, hang from one CompiledFunctionBackward node and not the eager graph
-            return entry.run(tensors)
-        return result
-
-
-def _module_tensors(module: Any) -> tuple[dict, Any, Any]:
-    """Parameters and buffers by array (read at call time), and a guard on the module's structure."""
-    named: dict = {}
-    for name, p in module.named_parameters():
-        named.setdefault(id(p._data), (name.replace(".", "_"), p))
-    for name, b in module.named_buffers():
-        if b is not None:
-            named.setdefault(id(b._data), (name.replace(".", "_"), b))
-    modules = list(module.modules())
-    owners = [(m._parameters, n, p) for m in modules for n, p in m._parameters.items()]
-    owners += [(m._buffers, n, b) for m in modules for n, b in m._buffers.items()]
-
-    def guard() -> tuple:
-        return tuple([m.training for m in modules]) + tuple([d.get(n) is p for d, n, p in owners])
-
-    return named, guard, guard()
-
-
-_PLAIN = (int, float, bool, str, type(None), complex)
-
-
-def _python_guard(fn: Any, module: Any) -> Any:
-    """A check that what the function reads from Python is as it was when recorded.
-
-    The recording freezes Python numbers and the tensors a function reaches through globals,
-    closures and module attributes. So the names its code reads from its globals and its
-    closure cells are kept (numbers and strings by value, anything else by identity), and so
-    are the plain attributes, submodules and hook counts of every module among them or being
-    compiled (`self.scale`, `self.use_relu`, a layer swapped for another, a hook added): a
-    change re-records, as PyTorch's guards do.
-    """
-    slots: list = []  # (dict, key): globals by name, module attributes and submodules
-    cells: list = []  # closure cells
-    modules: list = [module] if module is not None else []
-    func = getattr(fn, "__func__", fn)
-    code = getattr(func, "__code__", None)
-    if code is not None:
-        scope = getattr(func, "__globals__", {})
-        slots += [(scope, n) for n in code.co_names if n in scope and not isinstance(scope[n], ModuleType)]
-        cells = [c for c in getattr(func, "__closure__", None) or () if _filled(c)]
-    found = [d[n] for d, n in slots] + [c.cell_contents for c in cells] + [getattr(fn, "__self__", None)]
-    modules += [v for v in found if _is_module(v)]
-    for top in modules:
-        for m in top.modules():
-            slots += [(m.__dict__, n) for n, v in m.__dict__.items() if type(v) in _PLAIN]
-            slots += [(m._modules, n) for n in m._modules]
-    hooks = [m.__dict__[n] for top in modules for m in top.modules() for n in _HOOK_DICTS if n in m.__dict__]
-    hook_counts = [len(h) for h in hooks]
-    plain = [(d, n) for d, n in slots if type(d[n]) in _PLAIN]
-    objects = [(d, n) for d, n in slots if type(d[n]) not in _PLAIN]
-    plain_values = tuple([d[n] for d, n in plain])
-    object_values = [d[n] for d, n in objects]
-    cell_values = [c.cell_contents for c in cells]
-    plain_cells = [type(v) in _PLAIN for v in cell_values]
-    if not slots and not cells:
-        return None
-
-    def guard() -> bool:
-        if tuple([d.get(n, _MISSING) for d, n in plain]) != plain_values or [len(h) for h in hooks] != hook_counts:
-            return False
-        for (d, n), expected in zip(objects, object_values):
-            if d.get(n, _MISSING) is not expected:
-                return False
-        for c, expected, by_value in zip(cells, cell_values, plain_cells):
-            value = c.cell_contents
-            if (value != expected) if by_value else (value is not expected):
-                return False
-        return True
-
-    return guard
-
-
-_MISSING = object()
-# a module's hooks run inside the recording: ones added later need a new one
-_HOOK_DICTS = ("_forward_pre_hooks", "_forward_hooks", "_backward_hooks", "_backward_pre_hooks")
-
-
-def _filled(cell: Any) -> bool:
-    try:
-        return cell.cell_contents is not _MISSING
-    except ValueError:  # a closure cell not yet assigned
-        return False
-
-
-def _is_module(value: Any) -> bool:
-    """An nn.Module, known by its registries (the compiler sits below nn and does not import it)."""
-    return hasattr(value, "_modules") and hasattr(value, "_parameters") and hasattr(value, "modules")
+        if entry.generated is None:
+            return result
+        # the first call's results come from the generated code too, as PyTorch's do: the same
+        # values, and one CompiledFunctionBackward node rather than the recording's eager graph
+        return entry.run(tensors)
 
 
 def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, module: Any) -> tuple[Entry, Any]:
@@ -374,17 +279,23 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
     module_guard = module_state = None
     buffer_copies: list = []
     if module is not None:
-        module_named, module_guard, module_state = _module_tensors(module)
+        module_named, module_guard, module_state = _guards.module_tensors(module)
         for i, (name, t) in module_named.items():
             rec.inputs.setdefault(i, (name, t))
             if not t._requires_grad:
                 buffer_copies.append((t, t._data.copy(), t._version_counter.value))
     rng_before = bytes(default_generator.get_state()._data)
     first_node = next(_sequence)
+    python_guard = _guards.python_guard(fn, module, args + tuple(kwargs.values()))
     _trace.install(rec)
     try:
-        result = fn(*args, **kwargs)
-        entry = _build(rec, result, tensors, arg_names, rng_before, first_node, buffer_copies)
+        with _streams.watched():
+            result = fn(*args, **kwargs)
+        sites, graphs = list(rec.break_sites), [ops for ops in rec.segments if ops]
+        changes_state = python_guard is not None and not python_guard()
+        if changes_state:  # PyTorch replays such changes on every call; code here would not
+            rec.note_break("the function changes Python state it reads (an attribute, a global, a list)")
+        entry = _built(rec, result, tensors, arg_names, rng_before, first_node, buffer_copies)
     finally:
         _trace.uninstall(rec)
     if entry.generated is not None:
@@ -398,9 +309,24 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
             if fullgraph:
                 raise _trace.Unsupported(f"retrograd.compile(fullgraph=True) cannot record this function: {reason}")
             entry = Entry(None, reasons=[reason])
-    entry.module_guard, entry.module_state = module_guard, module_state
-    entry.python_guard = _python_guard(fn, module)
+    entry.break_sites, entry.graphs = sites, graphs
+    if not changes_state:  # (a function that changes state runs eagerly whatever the state)
+        entry.module_guard, entry.module_state = module_guard, module_state
+        entry.python_guard = python_guard
     return entry, result
+
+
+def _built(rec: _trace.Recorder, result: Any, *rest: Any) -> Entry:
+    """`_build`, or with `suppress_errors` an eager entry when the compiler itself fails."""
+    if not SUPPRESS_ERRORS:
+        return _build(rec, result, *rest)
+    try:
+        return _build(rec, result, *rest)
+    except _trace.Unsupported:
+        raise
+    except Exception as e:  # noqa: BLE001 - what suppress_errors asks for
+        warnings.warn(f"retrograd.compile failed and runs the function eagerly: {type(e).__name__}: {e}", stacklevel=4)
+        return Entry(None, reasons=[f"the compiler failed ({type(e).__name__})"])
 
 
 def _build(
@@ -419,7 +345,7 @@ def _build(
             rec.graph_break("a buffer was changed in place")
     inputs_by_id = {id(t): i for i, t in enumerate(tensors)}
     arrays: dict = {}
-    plan = _output_plan(result, arrays, inputs_by_id)
+    plan = _calls.output_plan(result, arrays, inputs_by_id)
     outs = [t for _, t in sorted(arrays.values(), key=lambda e: e[0])]
     if not rec.breaks:
         _check_hooks(rec, outs, first_node)
@@ -430,6 +356,12 @@ def _build(
         rec.graph_break("an output is a view of an input (its view and version tracking would be lost)")
     if rec.breaks:
         return Entry(None, reasons=list(rec.breaks))
+    views: dict = {}  # output index -> the view ops that make it from its base, replayed per call
+    for k, o in enumerate(outs):
+        chain = _view_outputs.view_chain(rec, o)
+        if chain:
+            views[k] = chain
+    outs, made_from = _view_outputs.returned(outs, views)
 
     # the inputs of the generated forward: arguments, then parameters/buffers it read
     params: list = []
@@ -458,7 +390,8 @@ def _build(
             return Entry(None, reasons=list(rec.breaks))
     else:
         out_rg = tuple(False for _ in outs)
-    xp = backend.namespace(tensors[0]._data if tensors else (params[0]._data if params else outs[0]._data))
+    first = next((t._data for t in [*tensors, *params, *outs]), None)  # None: no tensors at all, the CPU's
+    xp = backend.namespace(first)
     dedup_inputs = []
     dedup_names = []
     for t, n in zip(list(tensors) + params, arg_names + param_names):
@@ -474,6 +407,8 @@ def _build(
         grad_inputs=grad_inputs if seeds else [],
         out_plan=plan,
         n_new=len(outs),
+        views=views,
+        made_from=made_from,
         out_rg=out_rg,
         out_meta=out_meta,
         xp=xp,

@@ -11,7 +11,11 @@ and in-place writes into arrays the recording does not own end the recording as 
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
+import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +24,11 @@ from ..engine.primitive import Primitive
 
 _lock = threading.Lock()
 _active: dict[int, Recorder] = {}  # thread id -> its recorder
+
+
+# reads of values that PyTorch's fullgraph=True traces (its scalar capture; NumPy calls become
+# tensor ops) rather than refusing: `bool()` and float `tolist()` it refuses, as here
+_TRACED_READS = ("item", "numpy", "__array__")
 
 
 class GraphBreak(Exception):
@@ -46,8 +55,19 @@ class Write:
     backward: bool
 
 
-class Unsupported(RuntimeError):
+class TorchDynamoException(RuntimeError):
+    """The base of the compiler's own errors (PyTorch's `torch._dynamo.exc.TorchDynamoException`)."""
+
+
+class Unsupported(TorchDynamoException):
     """`fullgraph=True` and the function cannot be recorded as one graph (PyTorch's dynamo error)."""
+
+
+class InvalidBackend(TorchDynamoException):
+    """`compile(backend=...)` names a backend that does not exist."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Invalid backend: {name!r}, see `torch._dynamo.list_backends()` for available backends.")
 
 
 @dataclass
@@ -66,6 +86,10 @@ class Recorder:
     constants: dict = field(default_factory=dict)
     used: set = field(default_factory=set)  # ids of input arrays some call read
     breaks: list = field(default_factory=list)
+    # for explain: where each break happened (reason, user frames), and the names of the forward
+    # ops run between breaks (the graphs PyTorch would compile around them)
+    break_sites: list = field(default_factory=list)
+    segments: list = field(default_factory=lambda: [[]])
     backward: bool = False
     thread: int = field(default_factory=threading.get_ident)
 
@@ -77,9 +101,17 @@ class Recorder:
         """The run goes on eagerly; with fullgraph=True it stops here, as PyTorch's does."""
         if self.fullgraph:
             raise Unsupported(f"retrograd.compile(fullgraph=True) cannot record this function: {reason}")
+        self.note_break(reason)
+
+    def note_break(self, reason: str) -> None:
+        """Record a break without raising: the function will run eagerly."""
         self.breaks.append(reason)
+        self.break_sites.append((reason, _user_stack()))
+        self.segments.append([])
 
     def __call__(self, prim: Primitive, tensors: tuple, outs: tuple, attrs: dict) -> None:
+        if not self.backward:
+            self.segments[-1].append(prim.name)
         if self.breaks:
             return
         ins = tuple([t._data for t in tensors])
@@ -109,8 +141,14 @@ class Recorder:
         """Python reads a tensor's values: fine for constants, a graph break for recorded values."""
         # a tensor no recorded op read before may come from array code on recorded values
         # (comparisons, for one): only constants seen as op inputs are safe to read
-        if id(tensor._data) not in self.constants or tensor._requires_grad:
-            self.graph_break(f"Tensor.{how}() reads the values of a recorded tensor (data-dependent Python)")
+        if id(tensor._data) in self.constants and not tensor._requires_grad:
+            return
+        reason = f"Tensor.{how}() reads the values of a recorded tensor (data-dependent Python)"
+        integers = tensor._data.dtype.kind in "iub"
+        if self.fullgraph and (how in _TRACED_READS or (how == "tolist" and integers)):
+            self.note_break(reason)  # PyTorch traces these under fullgraph=True: run eagerly, no error
+        else:
+            self.graph_break(reason)
 
     def write(self, target: Any, result: Any) -> None:
         array = target._data
@@ -118,6 +156,14 @@ class Recorder:
             self.graph_break("in-place operation on an input, parameter or constant tensor")
         else:
             self.steps.append(Write(array, result._data, self.backward))
+
+
+def _user_stack() -> list:
+    """The frames of the program's own code at a break (retrograd's frames left out)."""
+    return [f for f in traceback.extract_stack()[:-2] if not f.filename.startswith(_PACKAGE_DIR)]
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
 def array_ids(attrs: dict) -> list:
@@ -147,6 +193,20 @@ def uninstall(recorder: Recorder) -> None:
             _primitive.tracer = None
 
 
+@contextlib.contextmanager
+def suspended() -> Iterator[None]:
+    """Pause this thread's recording for a block (a disabled function runs as plain Python)."""
+    rec = current()
+    if rec is None:
+        yield
+        return
+    uninstall(rec)
+    try:
+        yield
+    finally:
+        install(rec)
+
+
 def current() -> Recorder | None:
     """The recorder of this thread, if it is recording."""
     return _active.get(threading.get_ident())
@@ -169,6 +229,13 @@ class _Dispatch:
         rec = _active.get(threading.get_ident())
         if rec is not None:
             rec.write(target, result)
+
+    def graph_break(self, reason: str) -> None:
+        """Code above the engine does what generated code would not repeat (an optimizer's step
+        updates parameters through the arrays; `zero_grad` sets `.grad`): it runs eagerly."""
+        rec = _active.get(threading.get_ident())
+        if rec is not None and not rec.backward:
+            rec.graph_break(reason)
 
     def backward(self) -> None:
         """The engine's backward pass starts: the function's own `backward()` cannot be recorded

@@ -488,7 +488,8 @@ _NAMESPACES = backend._NAMESPACES
 _BF16 = _bf16.BF16
 _F16 = _bf16.F16
 # retrograd.compiler sets this while it records a function (in any thread; the tracer itself
-# checks which): called as tracer(primitive, input tensors, output tensors, attrs) after each op
+# checks which): called as tracer(primitive, input tensors, output tensors, attrs) after each op,
+# and tracer.graph_break(reason) by code that changes state the recording cannot replay
 tracer: Any = None  # the compiler's recording (retrograd.compiler._trace), while one runs
 _make: Callable[..., Tensor] = None  # type: ignore[assignment]  # Tensor._make, bound on first import of tensor
 

@@ -2,7 +2,8 @@
 
 Every Optimizer subclass's `step` is wrapped once, when the class is created
 (`Optimizer.__init_subclass__`), so hooks also run for user-written optimizers,
-and `optimizer._opt_called` tells the lr schedulers that a step happened.
+and `optimizer._opt_called` tells the lr schedulers that a step happened. A step
+inside a `retrograd.compile` recording makes the compiled function run eagerly.
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ from collections.abc import Callable
 from itertools import chain
 from typing import Any
 
+from ..engine import primitive as _primitive  # (its `tracer`, read at call time: retrograd.compile)
 from ..engine.graph import RemovableHandle, add_keyed_hook
+
+# the parameters change through their arrays, out of a recording's sight: code would skip the step
+STEP_BREAK = "an optimizer step runs inside the function (its updates are not recorded)"
 
 _global_step_pre_hooks: OrderedDict[int, Callable] = OrderedDict()
 _global_step_post_hooks: OrderedDict[int, Callable] = OrderedDict()
@@ -37,6 +42,8 @@ def with_step_hooks(step: Callable) -> Callable:
         self = args[0]
         if self.__dict__.get("_inside_step", False):  # a subclass's step calling super().step()
             return step(*args, **kwargs)
+        if _primitive.tracer is not None:  # inside a retrograd.compile recording
+            _primitive.tracer.graph_break(STEP_BREAK)
         self._inside_step = True
         try:
             for hook in chain(_global_step_pre_hooks.values(), self._optimizer_step_pre_hooks.values()):

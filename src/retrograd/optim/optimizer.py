@@ -25,6 +25,7 @@ from typing import Any
 
 from ..dtypes import dtype as _dtype
 from ..dtypes import float32, float64, get_default_dtype
+from ..engine import primitive as _primitive  # (its `tracer`: retrograd.compile)
 from ..engine.grad_mode import enable_grad, set_grad_enabled
 from ..engine.graph import RemovableHandle, add_keyed_hook
 from ..ops.from_data import tensor as _tensor
@@ -276,6 +277,8 @@ class Optimizer:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all optimized parameters (to None by default, else to zeros)."""
+        if _primitive.tracer is not None:  # even with no gradients yet: later calls would not reset them
+            _primitive.tracer.graph_break("zero_grad() runs inside the function")
         for group in self.param_groups:
             for p in group["params"]:
                 grad = p.grad

@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple, TypeVar
 
+from ...engine import primitive as _primitive  # (its `tracer`: retrograd.compile)
 from ...engine.graph import RemovableHandle, add_keyed_hook
 from ...ops.queries import typename
 from ...tensor import Tensor
@@ -378,6 +379,8 @@ class Module:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear the gradients of all parameters (to None by default)."""
+        if _primitive.tracer is not None:  # even with no gradients yet: later calls would not reset them
+            _primitive.tracer.graph_break("zero_grad() runs inside the function")
         for p in self.parameters():
             grad = p.grad
             if grad is None:

@@ -13,7 +13,7 @@ from typing import Any
 from ... import dtypes as _dt
 from ...backend import namespace
 from ...backend.cuda_kernels import kernel
-from ...engine.bfloat16 import BF16, F16
+from ...engine import bfloat16 as _half
 from ...engine.grad_mode import state as grad_state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
@@ -109,9 +109,13 @@ def _gelu_backward_array(xp: Any, g: Any, a: Any, approximate: str) -> Any:
 
 def gelu_backward(g: Tensor, a: Tensor, approximate: str = "none") -> Tensor:
     """g·gelu'(a), recorded as one node when autograd records it."""
-    if not grad_state.enabled and type(g) is Tensor and type(a) is Tensor and not _is_half(a):  # nothing to record
+    # _half.BF16 read at call time: the bfloat16 dtype is swapped in when ml_dtypes loads
+    half = type(a) is Tensor and (a._data.dtype is _half.BF16 or a._data.dtype is _half.F16)
+    if not grad_state.enabled and type(g) is Tensor and type(a) is Tensor and not half:
         return Tensor._make(_gelu_backward_array(namespace(a._data), g._data, a._data, approximate))
-    return _gelu_backward(g, a, approximate=approximate)  # (half dtypes: computed in float32, rounded once)
+    # recorded, or bfloat16/float16: the primitive computes those in float32 and rounds once, as
+    # PyTorch's kernel does (op by op in half precision, each step would round)
+    return _gelu_backward(g, a, approximate=approximate)
 
 
 def _gelu_rule(g: Tensor, a: Tensor, approximate: str) -> Tensor:
@@ -123,7 +127,7 @@ _gelu = Primitive("gelu", _gelu_forward, [_gelu_rule], quiet=True)
 
 def _is_half(t: Tensor) -> bool:
     """Whether `t` is float16 or bfloat16, whose kernels compute in float32 and round once."""
-    return t._data.dtype is F16 or t._data.dtype is BF16
+    return t._data.dtype is _half.F16 or t._data.dtype is _half.BF16  # (read now: bfloat16 loads late)
 
 
 # PyTorch's silu_backward: g·silu'(a) in one kernel (one rounding for float16/bfloat16). A

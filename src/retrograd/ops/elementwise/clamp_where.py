@@ -21,6 +21,7 @@ from ..kernels.guards import check_scalar_fits, fitted_scalar
 from ..kernels.operands import as_tensor_of, on_one_device, promote, recorded, tensor_of
 from ..kernels.out_arg import SAME_INPUT, same, write_out
 from ..kernels.select import select
+from .compare import logical_not
 
 __all__ = ["clamp", "clip", "clamp_min", "clamp_max", "where", "maximum", "minimum", "fmax", "fmin"]
 
@@ -178,7 +179,7 @@ _where = Primitive(
     lambda xp, a, b, cond: select(xp, cond, a, b),
     [
         lambda g, cond: gated(g, Tensor._make(cond)),  # where(c, 1, 0)
-        lambda g, cond: gated(g, Tensor._make(~cond)),
+        lambda g, cond: gated(g, logical_not(Tensor._make(cond))),  # an op, so compile records it
     ],  # where(c, 0, 1)
     inputs=("a", "b"),
 )

@@ -11,7 +11,8 @@ from ... import _op_docs
 from ... import dtypes as _dt
 from ...backend import meta, namespace
 from ...engine import numpy_errors
-from ...engine.primitive import not_a_tensor
+from ...engine import primitive as _primitive  # (its `tracer`, read at call time: retrograd.compile)
+from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
@@ -55,8 +56,19 @@ __all__ = [
 ]
 
 
+def constant(t: Tensor) -> Tensor:
+    """`t` as an input of a kernel with no gradient: the same array, nothing recorded for autograd."""
+    return Tensor._make(t._data) if t._requires_grad else t
+
+
 def _compare(name: str, fn: Callable[[Any, Any], Any], ordering: bool = False) -> Callable[..., Tensor]:
-    """`ordering`: complex numbers have no order (PyTorch has no complex kernel; NumPy's is lexicographic)."""
+    """`ordering`: complex numbers have no order (PyTorch has no complex kernel; NumPy's is lexicographic).
+
+    Outside a `retrograd.compile` recording the kernel runs alone; inside one it runs as a
+    primitive, so that a mask made from recorded values is recorded too rather than frozen.
+    """
+    as_primitive = Primitive(name, lambda xp, a, b: fn(a, b), [None, None], inputs=("a", "b"))
+
     def op(input: Any, other: Any, *, out: Any = None) -> Tensor:
         if out is not None:
             return write_out(out, op, locals(), ANY)
@@ -65,6 +77,8 @@ def _compare(name: str, fn: Callable[[Any, Any], Any], ordering: bool = False) -
         a, b = on_one_device(name, *promote(input, other))
         if ordering and a._data.dtype.kind == "c":
             raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{a.dtype.kind_name}'")
+        if _primitive.tracer is not None:
+            return as_primitive(constant(a), constant(b))
         try:
             return Tensor._make(as_array(fn(a._data, b._data)))
         except ValueError as e:  # shapes that do not broadcast: PyTorch's RuntimeError
@@ -87,10 +101,15 @@ logical_xor = _compare("logical_xor", np.logical_xor)
 
 
 def _predicate(name: str, fn: Callable[[Any], Any]) -> Callable[..., Tensor]:
+    as_primitive = Primitive(name, lambda xp, a: fn(a), [None])
+
     def op(input: Tensor) -> Tensor:
         if _vmap.active and (r := batched("elementwise", op, input)) is not NOT_BATCHED:
             return r
-        return Tensor._make(as_array(fn(tensor_of(input)._data)))
+        t = tensor_of(input)
+        if _primitive.tracer is not None:  # recorded, as comparisons are (see `_compare`)
+            return as_primitive(constant(t))
+        return Tensor._make(as_array(fn(t._data)))
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise `{name}`; a bool tensor, no gradient."
@@ -119,12 +138,16 @@ isreal = _predicate("isreal", _real)
 
 
 def _bitwise(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
+    as_primitive = Primitive(name, lambda xp, a, b: fn(a, b), [None, None], inputs=("a", "b"))
+
     def op(input: Any, other: Any) -> Tensor:
         if _vmap.active and (r := batched("elementwise", op, input, other)) is not NOT_BATCHED:
             return r
         a, b = promote(input, other)
         if _dt.is_floating(a._data.dtype) or a._data.dtype.kind == "c":
             raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{a.dtype.kind_name}'")
+        if _primitive.tracer is not None:  # recorded, as comparisons are (see `_compare`): masks combine
+            return as_primitive(a, b)
         return Tensor._make(as_array(fn(a._data, b._data)))
 
     op.__name__ = op.__qualname__ = name
@@ -158,7 +181,12 @@ def bitwise_not(input: Tensor) -> Tensor:
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.kind_name}'")
     if _vmap.active and (r := batched("elementwise", bitwise_not, input)) is not NOT_BATCHED:
         return r
+    if _primitive.tracer is not None:  # recorded, as comparisons are (see `_compare`): `~mask`
+        return _invert(input)
     return Tensor._make(np.invert(input._data))
+
+
+_invert = Primitive("bitwise_not", lambda xp, a: xp.invert(a), [None])
 
 
 def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:

@@ -1,0 +1,115 @@
+"""A compiled call's arguments and results: the cache key, the tensors in order, the outputs' shape.
+
+The key holds what the generated code is specialised on (each tensor's shape, dtype and
+requires_grad; Python values by value; other objects by identity; grad mode and autocast); the
+output plan says how to rebuild the function's result (tuples, dicts, inputs passed through)
+around the arrays the code returns.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from ..engine.grad_mode import state
+from ..ops.autocast_policy import guard_key as _autocast_key
+from ..tensor import Tensor
+
+# --- the arguments: a cache key plus the tensors in order ---------------------------------
+
+
+class Uncacheable(Exception):
+    pass
+
+
+class _TensorKind(NamedTuple):
+    """A tensor argument's guard: the code is specialised on all three."""
+
+    shape: tuple
+    dtype: Any
+    requires_grad: bool
+
+
+def generic_kind(key: tuple) -> tuple:
+    """`key` as PyTorch's automatic dynamic shapes generalise it after a recompile: each tensor's
+    shape reduced to its rank, and int and float arguments to their type (bools stay values)."""
+    return tuple([_generic(k) for k in key])
+
+
+def _generic(k: Any) -> Any:
+    if type(k) is _TensorKind:
+        return (len(k.shape), k.dtype, k.requires_grad)
+    if type(k) is tuple and len(k) == 2 and (k[0] is int or k[0] is float):
+        return (k[0],)
+    return k
+
+
+def _flatten(value: Any, key: list, tensors: list) -> None:
+    """Append `value`'s guard to `key` and its tensors to `tensors` (containers one level at a time)."""
+    if isinstance(value, Tensor):
+        data = value._data
+        key.append(_TensorKind(data.shape, data.dtype, value._requires_grad))
+        tensors.append(value)
+    elif type(value) in (int, float, bool, str, type(None)):
+        key.append((type(value), value))
+    elif type(value) in (tuple, list):
+        key.append((type(value), len(value)))
+        for v in value:
+            _flatten(v, key, tensors)
+    elif type(value) is dict:
+        key.append((dict, tuple(value)))
+        for v in value.values():
+            _flatten(v, key, tensors)
+    else:
+        try:
+            hash(value)
+        except TypeError:
+            raise Uncacheable from None
+        key.append((type(value), value))  # holds the object: modules and the like are compared by identity
+
+
+def arguments(args: tuple, kwargs: dict) -> tuple[tuple, list]:
+    key: list = [state.enabled, _autocast_key()]  # grad mode and CPU autocast change what runs
+    tensors: list = []
+    for a in args:
+        _flatten(a, key, tensors)
+    if kwargs:
+        key.append(tuple(kwargs))
+        for v in kwargs.values():
+            _flatten(v, key, tensors)
+    if len(tensors) > 1:
+        ids = [id(t._data) for t in tensors]
+        if len(set(ids)) != len(ids):  # the same array passed twice: the code depends on it
+            key.append(tuple(ids.index(i) for i in ids))
+    return tuple(key), tensors
+
+
+# --- outputs: a tree of tensors, rebuilt around new arrays ----------------------------------
+
+
+def output_plan(value: Any, arrays: dict, inputs: dict) -> Any:
+    """What to rebuild: ("new", k) for a made tensor, ("input", i) for an argument, else the value."""
+    if isinstance(value, Tensor):
+        i = inputs.get(id(value))
+        if i is not None:
+            return ("input", i)
+        return ("new", arrays.setdefault(id(value._data), (len(arrays), value))[0])
+    if type(value) in (tuple, list) or (isinstance(value, tuple) and hasattr(value, "_fields")):
+        return ("seq", type(value), [output_plan(v, arrays, inputs) for v in value])
+    if type(value) is dict:
+        return ("dict", {k: output_plan(v, arrays, inputs) for k, v in value.items()})
+    return ("value", value)
+
+
+def rebuild(plan: Any, new: list, inputs: list) -> Any:
+    kind = plan[0]
+    if kind == "new":
+        return new[plan[1]]
+    if kind == "input":
+        return inputs[plan[1]]
+    if kind == "seq":
+        items = [rebuild(p, new, inputs) for p in plan[2]]
+        cls = plan[1]
+        return cls(*items) if hasattr(cls, "_fields") else cls(items)
+    if kind == "dict":
+        return {k: rebuild(p, new, inputs) for k, p in plan[1].items()}
+    return plan[1]

@@ -1,0 +1,147 @@
+"""Guards of a recording: what the generated code froze, checked before each call runs it.
+
+A recording freezes Python values and tensors the function reaches outside its arguments:
+a module's structure and training flags, the globals and closure cells its code names, the
+attributes of modules and plain objects among them. Each guard is a function that says
+whether those are still as they were; the compiled callable re-records when one says no.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+from ..tensor import Tensor
+
+
+def module_tensors(module: Any) -> tuple[dict, Any, Any]:
+    """Parameters and buffers by array (read at call time), and a guard on the module's structure."""
+    named: dict = {}
+    for name, p in module.named_parameters():
+        named.setdefault(id(p._data), (name.replace(".", "_"), p))
+    for name, b in module.named_buffers():
+        if b is not None:
+            named.setdefault(id(b._data), (name.replace(".", "_"), b))
+    modules = list(module.modules())
+    owners = [(m._parameters, n, p) for m in modules for n, p in m._parameters.items()]
+    owners += [(m._buffers, n, b) for m in modules for n, b in m._buffers.items()]
+
+    def guard() -> tuple:
+        return tuple([m.training for m in modules]) + tuple([d.get(n) is p for d, n, p in owners])
+
+    return named, guard, guard()
+
+
+_PLAIN = (int, float, bool, str, type(None), complex)
+
+
+def python_guard(fn: Any, module: Any, arguments: tuple) -> Any:
+    """A check that what the function reads from Python is as it was when recorded.
+
+    The recording freezes Python numbers and the tensors a function reaches through globals,
+    closures, its arguments and module attributes. So the names its code reads from its globals
+    and its closure cells are kept (numbers and strings by value, anything else by identity), and
+    so are the plain attributes, submodules and hook counts of every module among them or being
+    compiled (`self.scale`, `self.use_relu`, a layer swapped for another, a hook added), and the
+    attributes of the other objects among them (a config's `cfg.temperature`, a bound method's
+    `self.k`, an argument's fields, two levels deep), with the lengths of lists, dicts and sets
+    among them: a change re-records, as PyTorch's guards do. Checked right after the recording
+    run too, it tells whether the function itself changes that state.
+    """
+    slots: list = []  # (dict, key): globals by name, module and object attributes, submodules
+    cells: list = []  # closure cells
+    modules: list = [module] if module is not None else []
+    func = getattr(fn, "__func__", fn)
+    code = getattr(func, "__code__", None)
+    if code is not None:
+        scope = getattr(func, "__globals__", {})
+        slots += [(scope, n) for n in code.co_names if n in scope and not isinstance(scope[n], ModuleType)]
+        cells = [c for c in getattr(func, "__closure__", None) or () if _filled(c)]
+    found = [d[n] for d, n in slots] + [c.cell_contents for c in cells] + [getattr(fn, "__self__", None)]
+    found += arguments
+    modules += [v for v in found if _is_module(v)]
+    slots += _object_attributes([v for v in found if _is_plain_object(v)])
+    for top in modules:
+        for m in top.modules():
+            slots += [(m.__dict__, n) for n, v in m.__dict__.items() if type(v) in _PLAIN or _user_container(n, v)]
+            slots += [(m._modules, n) for n in m._modules]
+    hooks = [m.__dict__[n] for top in modules for m in top.modules() for n in _HOOK_DICTS if n in m.__dict__]
+    hook_counts = [len(h) for h in hooks]
+    plain = [(d, n) for d, n in slots if type(d[n]) in _PLAIN]
+    objects = [(d, n) for d, n in slots if type(d[n]) not in _PLAIN]
+    plain_values = tuple([d[n] for d, n in plain])
+    object_values = [d[n] for d, n in objects]
+    cell_values = [c.cell_contents for c in cells]
+    plain_cells = [type(v) in _PLAIN for v in cell_values]
+    # lists, dicts and sets by length too: an append is a change the code would not repeat
+    containers = [v for v in object_values + cell_values if type(v) in _CONTAINERS]
+    sizes = [len(v) for v in containers]
+    if not slots and not cells:
+        return None
+
+    def guard() -> bool:
+        if tuple([d.get(n, _MISSING) for d, n in plain]) != plain_values or [len(h) for h in hooks] != hook_counts:
+            return False
+        if [len(v) for v in containers] != sizes:
+            return False
+        for (d, n), expected in zip(objects, object_values):
+            if d.get(n, _MISSING) is not expected:
+                return False
+        for c, expected, by_value in zip(cells, cell_values, plain_cells):
+            value = c.cell_contents
+            if (value != expected) if by_value else (value is not expected):
+                return False
+        return True
+
+    return guard
+
+
+_MISSING = object()
+_CONTAINERS = (list, dict, set)
+# a module's hooks run inside the recording: ones added later need a new one
+_HOOK_DICTS = ("_forward_pre_hooks", "_forward_hooks", "_backward_hooks", "_backward_pre_hooks")
+
+
+def _user_container(name: str, value: Any) -> bool:
+    """A list, dict or set a program keeps on its module (`self.history`), not the module's own."""
+    return type(value) in _CONTAINERS and not name.startswith("_")
+
+
+def _is_plain_object(value: Any) -> bool:
+    """An instance of a program's own class, whose attributes the function may read (`cfg.lr`)."""
+    return (
+        hasattr(value, "__dict__")
+        and not isinstance(value, (type, ModuleType, Tensor))
+        and not callable(value)
+        and not _is_module(value)
+    )
+
+
+def _object_attributes(objects: list, depth: int = 2) -> list:
+    """(object.__dict__, name) for every attribute of `objects` and of plain objects among them."""
+    slots: list = []
+    seen: set = set()
+    level = objects
+    for _ in range(depth):
+        following = []
+        for obj in level:
+            if id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            attributes = vars(obj)
+            slots += [(attributes, n) for n in attributes]
+            following += [v for v in attributes.values() if _is_plain_object(v)]
+        level = following
+    return slots
+
+
+def _filled(cell: Any) -> bool:
+    try:
+        return cell.cell_contents is not _MISSING
+    except ValueError:  # a closure cell not yet assigned
+        return False
+
+
+def _is_module(value: Any) -> bool:
+    """An nn.Module, known by its registries (the compiler sits below nn and does not import it)."""
+    return hasattr(value, "_modules") and hasattr(value, "_parameters") and hasattr(value, "modules")
