@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 import retrograd as rg
-from retrograd.ops import nn_support
-from retrograd.ops.nn_support import _sum_rows
+from retrograd.ops import embeddings
+from retrograd.ops.embeddings import _sum_rows
 
 try:
     import torch
@@ -36,11 +36,11 @@ def ways_taken(monkeypatch) -> list:
     calls: list = []
     for way, name in (("padded", "_add_padded"), ("levels", "_add_by_levels")):
 
-        def spy(*args, real=getattr(nn_support, name), way=way):
+        def spy(*args, real=getattr(embeddings, name), way=way):
             calls.append(way)
             return real(*args)
 
-        monkeypatch.setattr(nn_support, name, spy)
+        monkeypatch.setattr(embeddings, name, spy)
     return calls
 
 

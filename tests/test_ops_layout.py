@@ -35,9 +35,11 @@ def test_packages_gather_their_modules() -> None:
         for name in pkg.__all__:
             assert getattr(pkg, name) is getattr(ops, name), (pkg_name, name)
         gathered += pkg.__all__
-    # single-module families (creation, copying, sorting, ...); rules, nn_support, flat_groups and
-    # autocast_policy are tools (for the layers above), not ops
-    tools = tuple(vars(ops).get(name) for name in ("rules", "nn_support", "flat_groups", "autocast_policy"))
+    # single-module families (creation, copying, sorting, ...); rules, nn_support, flat_groups,
+    # autocast_policy and embeddings are tools (for the layers above), not ops
+    tools = tuple(
+        vars(ops).get(name) for name in ("rules", "nn_support", "flat_groups", "autocast_policy", "embeddings")
+    )
     flat = [n for m in vars(ops).values() if isinstance(m, types.ModuleType) and not hasattr(m, "__path__")
             and m not in tools for n in getattr(m, "__all__", ())]
     assert set(gathered) | set(flat) == set(ops.__all__)

@@ -1,6 +1,6 @@
 """torch.nn.functional.embedding_bag: sums, means or maxima of bags of embedding rows.
 
-One primitive (`retrograd/ops/nn_support.py`: one node, EmbeddingBagBackward0 as in
+One primitive (`retrograd/ops/embeddings.py`: one node, EmbeddingBagBackward0 as in
 PyTorch) looks the rows up, renorms them for `max_norm`, scales their gradient for
 `scale_grad_by_freq`, and adds them into their bags ('sum', 'mean') or picks, per bag
 and feature, the first row holding the maximum ('max', as PyTorch does). Rows at
@@ -20,7 +20,7 @@ from ..._display_name import package_name
 from ...dtypes import int64
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
-from ...ops import nn_support
+from ...ops import embeddings
 from ...tensor import Tensor
 
 __all__ = ["embedding_bag"]
@@ -198,7 +198,7 @@ def embedding_bag(
         bag[idx == pad] = n_bags
     if per_sample_weights is not None and input.dim() == 2:
         per_sample_weights = per_sample_weights.reshape(-1)  # as PyTorch's Python wrapper: a view node
-    return nn_support.embedding_bag(
+    return embeddings.embedding_bag(
         weight, flat, per_sample_weights, bag, n_bags, mode, max_norm, norm_type, scale_grad_by_freq, sparse
     )
 

@@ -1,7 +1,7 @@
 """torch.nn.functional's sparse functions: embedding and one_hot.
 
 The arguments are checked here; the lookup and its derivative are the
-embedding primitives of `retrograd/ops/nn_support.py`, whose derivatives of
+embedding primitives of `retrograd/ops/embeddings.py`, whose derivatives of
 any order are each other.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from ...dtypes import int64
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
-from ...ops import nn_support
+from ...ops import embeddings
 from ...ops.ranges import arange
 from ...tensor import Tensor
 
@@ -75,7 +75,7 @@ def embedding(
     if _vmap.active and (r := batched("embedding", embedding, input, weight, *options)) is not NOT_BATCHED:
         return r
     padding_idx = _check_embedding(input, weight, padding_idx)
-    return nn_support.embedding(weight, input, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse)
+    return embeddings.embedding(weight, input, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse)
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
