@@ -93,12 +93,14 @@ class _GradModeManager:
     def _target(self) -> bool:
         raise NotImplementedError
 
-    def __enter__(self) -> None:
+    def __enter__(self) -> None:  # (_set_grad_mode written out: every no_grad block runs these)
         self._prev = state.grad_mode
-        _set_grad_mode(self._target())
+        mode = state.grad_mode = self._target()
+        state.enabled = mode and not state.inference
 
     def __exit__(self, *exc: object) -> None:
-        _set_grad_mode(self._prev)
+        mode = state.grad_mode = self._prev
+        state.enabled = mode and not state.inference
 
     def __call__(self, decorated: F) -> F:
         make = self.clone

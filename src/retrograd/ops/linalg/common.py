@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ... import dtypes as _dt
+from ...backend.sparse import SparseCOO
 from ...return_types import (  # noqa: F401  (used by the decompositions)
     linalg_cholesky_ex,
     linalg_eigh,
@@ -20,7 +21,6 @@ from ...return_types import (  # noqa: F401  (used by the decompositions)
     svd,
 )
 from ...tensor import Tensor
-from ..sparse.dispatch import is_sparse
 
 
 class LinAlgError(RuntimeError):
@@ -139,13 +139,13 @@ def _size(shape: Sequence[int]) -> str:
 def check_mm(a: Tensor, b: Tensor, a_shape: tuple | None = None) -> None:
     """mm's dtype, shape and bool checks (`a_shape`: the folded shape of a batched `a`)."""
     a_shape = a._data.shape if a_shape is None else a_shape
-    if a._data.dtype != b._data.dtype and is_sparse(a):  # (PyTorch's sparse kernel checks b against a)
-        raise RuntimeError(f"expected scalar type {a.dtype.kind_name} but found {b.dtype.kind_name}")
     if a._data.dtype != b._data.dtype:
+        if type(a._data) is SparseCOO:  # (PyTorch's sparse kernel checks b against a)
+            raise RuntimeError(f"expected scalar type {a.dtype.kind_name} but found {b.dtype.kind_name}")
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {a.dtype.c10_name} != {b.dtype.c10_name}"
         )
-    if is_sparse(b):  # the sparse kernel checks the sizes, with PyTorch's messages
+    if type(b._data) is SparseCOO:  # the sparse kernel checks the sizes, with PyTorch's messages
         return
     if a_shape[-1] != b._data.shape[0]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_size(a_shape)} and {_size(b._data.shape)})")
@@ -154,7 +154,7 @@ def check_mm(a: Tensor, b: Tensor, a_shape: tuple | None = None) -> None:
 
 def check_mv(a: Tensor, v: Tensor) -> None:
     """mv's dtype, shape and bool checks (a batched `a` counts all its rows)."""
-    if a._data.dtype != v._data.dtype and is_sparse(a):
+    if a._data.dtype != v._data.dtype and type(a._data) is SparseCOO:
         raise RuntimeError(f"expected scalar type {a.dtype.kind_name} but found {v.dtype.kind_name}")
     if a._data.dtype != v._data.dtype:
         va, aa = v.dtype.kind_name, a.dtype.kind_name
