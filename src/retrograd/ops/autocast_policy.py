@@ -163,28 +163,25 @@ def _cast(t: Any, target: dtype, cacheable: bool) -> Any:
     return hit[1]
 
 
+def _cast_all(args: tuple, target: dtype, cacheable: bool) -> Any:
+    """`args` with each eligible tensor cast to `target` (lists and tuples element-wise); one value
+    for one argument. Outside an enabled CPU region the arguments come back unchanged."""
+    if state.cpu_enabled:
+        args = tuple(
+            type(a)(_cast(t, target, cacheable) for t in a) if type(a) in (list, tuple) else _cast(a, target, cacheable)
+            for a in args
+        )
+    return args[0] if len(args) == 1 else args
+
+
 def lower_precision(*args: Any) -> Any:
     """`args` with each eligible tensor cast to the region's lower precision (one value for one arg).
 
     Lists and tuples of tensors (einsum's and multi_dot's operands) are cast element-wise.
-    Outside an enabled CPU region the arguments come back unchanged.
     """
-    if not state.cpu_enabled:
-        return args[0] if len(args) == 1 else args
-    target = state.cpu_dtype
-    out = tuple(
-        type(a)(_cast(t, target, True) for t in a) if type(a) in (list, tuple) else _cast(a, target, True)
-        for a in args
-    )
-    return out[0] if len(out) == 1 else out
+    return _cast_all(args, state.cpu_dtype, True)
 
 
 def float32(*args: Any) -> Any:
     """`args` with each eligible lower-precision tensor cast to float32 (one value for one arg)."""
-    if not state.cpu_enabled:
-        return args[0] if len(args) == 1 else args
-    out = tuple(
-        type(a)(_cast(t, _dt.float32, False) for t in a) if type(a) in (list, tuple) else _cast(a, _dt.float32, False)
-        for a in args
-    )
-    return out[0] if len(out) == 1 else out
+    return _cast_all(args, _dt.float32, False)
