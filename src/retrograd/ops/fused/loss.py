@@ -44,13 +44,22 @@ def _picked(xp: Any, a: Any, idx: Any, cdim: int) -> Any:
 
 
 def _nll_forward(xp: Any, a: Any, idx: Any, wt: Any, cdim: int, reduction: str, denom: Any) -> Any:
-    return _reduce(xp, -(wt * _picked(xp, a, idx, cdim)), reduction, denom)
+    picked = _picked(xp, a, idx, cdim)
+    return _reduce(xp, -picked if wt is None else -(wt * picked), reduction, denom)
 
 
 def _nll_grad_forward(
     xp: Any, g: Any, shape: tuple, idx: Any, wt: Any, cdim: int, reduction: str, denom: Any
 ) -> Any:
-    """d(nll)/d(input): -g·wt/denom at each element's target index, 0 elsewhere."""
+    """d(nll)/d(input): -g·wt/denom at each element's target index, 0 elsewhere.
+
+    `wt` None: every weight 1, no target ignored (cross_entropy's everyday call), so the
+    same values come from fewer array calls.
+    """
+    if wt is None and idx.ndim == 1:
+        d = xp.zeros(shape, dtype=denom.dtype)
+        d[xp.arange(idx.shape[0]), idx] = -(g * xp.reciprocal(denom)) if reduction == "mean" else -g
+        return d
     # every target ignored ('mean' of nothing): PyTorch's gradient is 0 there, not 0/0
     scale = xp.where(denom != 0, wt / denom, xp.zeros((), wt.dtype)) if reduction == "mean" else wt
     d = xp.zeros(shape, dtype=wt.dtype)
@@ -189,10 +198,9 @@ def cross_entropy_indices(input: Tensor, target: Tensor, ignore_index: int, redu
         return None
     if not _all_counted(t, a.shape[1], ignore_index):
         return None
-    idx, wt, denom = _with_total(np, t.copy(), np.ones(t.shape, a.dtype))  # a copy: later writes to the target
-    if reduction != "mean":
-        denom = np.ones((), a.dtype)
-    return _nll(log_softmax_kernel(input, 1), idx=idx, wt=wt, cdim=1, reduction=reduction, denom=denom)
+    # every weight 1 (wt None); the mean's denominator is their sum, N
+    denom = np.asarray(len(t) if reduction == "mean" else 1, a.dtype)
+    return _nll(log_softmax_kernel(input, 1), idx=t.copy(), wt=None, cdim=1, reduction=reduction, denom=denom)
 
 
 # --- binary cross-entropy --------------------------------------------------------------------
