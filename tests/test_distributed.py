@@ -1,16 +1,19 @@
 """retrograd.distributed, DistributedDataParallel, DistributedSampler and the launcher.
 
-The `mpi` tests start 2 ranks with mpiexec (programs in tests/distributed_programs/) and skip
-when mpi4py or mpiexec is missing (`pip install 'retrograd[distributed]'` brings both).
+The programs in tests/distributed_programs/ run on 2 ranks twice: over "gloo" (TCP, ranks
+started as plain processes: no MPI needed) and, in the `mpi` tests, over MPI with mpiexec, which
+skip when mpi4py or mpiexec is missing (`pip install 'retrograd[distributed]'` brings both).
 """
 
 from __future__ import annotations
 
 import os
 import pathlib
+import socket
 import subprocess
 import sys
 import time
+from datetime import timedelta
 
 import pytest
 
@@ -21,7 +24,7 @@ from retrograd.utils.data import DistributedSampler
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PROGRAMS = ROOT / "tests" / "distributed_programs"
-HAVE_MPI = dist.is_available() and find_mpiexec() is not None
+HAVE_MPI = dist.is_mpi_available() and find_mpiexec() is not None
 
 
 def _env() -> dict[str, str]:
@@ -36,6 +39,130 @@ def _mpiexec(program: str, *args: str, timeout: float = 120) -> subprocess.Compl
     command, env = mpiexec_command(2, [sys.executable, str(PROGRAMS / program), *args])
     env.update({k: v for k, v in _env().items() if k == "PYTHONPATH"})
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _gloo(program: str, *args: str, timeout: float = 60) -> list[tuple[int, str]]:
+    """Run `program` as 2 plain processes meeting over "gloo" (torchrun's variables set by hand):
+    each rank's (return code, output). A rank still running when rank 0 is done gets 10 s, then is killed."""
+    port = str(_free_port())
+    ranks = []
+    for rank in (0, 1):
+        env = _env()
+        env.update(RANK=str(rank), WORLD_SIZE="2", MASTER_ADDR="127.0.0.1", MASTER_PORT=port,
+                   RETROGRAD_TEST_BACKEND="gloo")
+        ranks.append(subprocess.Popen([sys.executable, str(PROGRAMS / program), *args], env=env, cwd=ROOT,
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+    results = []
+    for i, process in enumerate(ranks):
+        try:
+            out, _ = process.communicate(timeout=timeout if i == 0 else 10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            out, _ = process.communicate()
+        results.append((process.returncode, out))
+    return results
+
+
+# --- over gloo: 2 plain processes, no MPI ------------------------------------------------------
+
+
+def test_every_collective_matches_its_definition_over_gloo():
+    for rank, (code, out) in enumerate(_gloo("collectives.py")):
+        assert code == 0 and f"rank {rank}: 243 collective checks passed" in out, out
+
+
+def test_ddp_equals_one_process_over_gloo():
+    for rank, (code, out) in enumerate(_gloo("ddp.py")):
+        assert code == 0 and f"rank {rank}: DDP checks passed" in out, out
+        assert f"rank {rank}: find_unused_parameters: parameters match one process" in out
+
+
+def test_sync_batchnorm_over_gloo():
+    for rank, (code, out) in enumerate(_gloo("sync_batchnorm.py")):
+        assert code == 0 and f"rank {rank}: SyncBatchNorm checks passed" in out, out
+
+
+@pytest.mark.parametrize(
+    "mode, expected",
+    [
+        ("raise", "RuntimeError: Connection closed by peer while waiting for a reduction from rank 1"),
+        ("kill", "RuntimeError: Connection closed by peer while waiting for a reduction from rank 1"),
+        ("hang", "RuntimeError: Timed out waiting for a reduction from rank 1 (timeout 3 s"),
+    ],
+)
+def test_a_failed_rank_gives_the_others_an_error_over_gloo(mode, expected):
+    started = time.monotonic()
+    (code, out), _ = _gloo("failures.py", mode)
+    assert code != 0 and expected in out, out
+    assert "should not get here" not in out
+    assert time.monotonic() - started < 30
+
+
+def test_mismatched_collectives_raise_on_every_rank_over_gloo():
+    lines = []
+    for code, out in _gloo("failures.py", "mismatch"):
+        assert code == 0, out
+        lines += [line for line in out.splitlines() if "Detected mismatch between collectives" in line]
+    assert len(lines) == 4
+    assert any("OpType=BROADCAST" in line and "OpType=ALLREDUCE" in line for line in lines)
+
+
+# PyTorch 2.13's output for the DDP tutorial (tests/distributed_programs/ddp_spawn.py)
+DDP_TUTORIAL_OUTPUT = "epoch 0 mean loss 1.354453\nepoch 1 mean loss 1.385547\n-3.1716904640197754\n2 True gloo\n"
+
+
+def test_the_ddp_tutorial_runs_with_spawn_as_in_pytorch():
+    done = subprocess.run(
+        [sys.executable, "-m", "retrograd", "run", str(PROGRAMS / "ddp_spawn.py"), str(_free_port())], env=_env(),
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout == DDP_TUTORIAL_OUTPUT
+
+
+@pytest.mark.pytorch
+def test_the_ddp_tutorial_output_is_pytorchs():
+    pytest.importorskip("torch")
+    done = subprocess.run(
+        [sys.executable, str(PROGRAMS / "ddp_spawn.py"), str(_free_port())], capture_output=True, text=True,
+        timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout == DDP_TUTORIAL_OUTPUT
+
+
+def test_a_gloo_group_of_one_process_and_the_rendezvous_errors(monkeypatch):
+    monkeypatch.delenv("MASTER_ADDR", raising=False)
+    with pytest.raises(ValueError, match="environment variable MASTER_ADDR expected, but not set"):
+        dist.init_process_group("gloo", rank=0, world_size=1)
+    with pytest.raises(ValueError, match="not supported: use env://"):
+        dist.init_process_group("gloo", init_method="file:///tmp/x", rank=0, world_size=1)
+    with pytest.raises(ValueError, match="rank 1 is out of range for world_size 1"):
+        dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{_free_port()}", rank=1, world_size=1)
+    assert not dist.is_initialized()
+    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{_free_port()}?rank=0&world_size=1",
+                            timeout=timedelta(seconds=5))
+    try:
+        assert (dist.get_rank(), dist.get_world_size(), dist.get_backend()) == (0, 1, "gloo")
+        t = retrograd.tensor([1.0, 2.0])
+        dist.all_reduce(t, op=dist.ReduceOp.AVG)
+        work = dist.broadcast(t, src=0, async_op=True)
+        assert work.wait() and work.is_completed() and t.tolist() == [1.0, 2.0]
+        everyone = [None]
+        dist.all_gather_object(everyone, {"rank": 0})
+        assert everyone == [{"rank": 0}]
+        with pytest.raises(ValueError, match="the default group runs 'gloo'"):
+            dist.new_group([0], backend="mpi")
+        assert dist.get_backend(dist.new_group([0], backend="gloo")) == "gloo"
+    finally:
+        dist.destroy_process_group()
+    assert not dist.is_initialized()
 
 
 # --- the collectives, DDP and the launcher on 2 ranks ------------------------------------------
@@ -103,8 +230,11 @@ def test_api_before_init_process_group():
     assert not dist.is_initialized()
     with pytest.raises(ValueError, match="Default process group has not been initialized"):
         dist.get_rank()
-    with pytest.raises(ValueError, match="has the 'mpi' backend only"):
-        dist.Backend("gloo")
+    with pytest.raises(ValueError, match="has the 'gloo' and 'mpi' backends"):
+        dist.Backend("ucc")
+    with pytest.raises(RuntimeError, match="doesn't have NCCL built in"):
+        dist.Backend("nccl")
+    assert dist.Backend("GLOO") == "gloo" and dist.is_available() and dist.is_gloo_available()
     assert dist.Backend("MPI") == "mpi" and dist.ReduceOp.SUM == 0 and repr(dist.ReduceOp.AVG) == "<RedOpType.AVG: 1>"
     assert retrograd.nn.parallel.DistributedDataParallel is retrograd.nn.parallel.distributed.DistributedDataParallel
 

@@ -1,12 +1,13 @@
-"""Data-parallel training past one process: PyTorch's `torch.distributed` API on MPI (mpi4py).
+"""Data-parallel training past one process: PyTorch's `torch.distributed` API on CPUs.
 
-Start the ranks with `python -m retrograd.distributed.run --nproc-per-node N script.py` or
-`mpiexec -n N python script.py`; in the script, `init_process_group()` joins them and the
-collectives (`all_reduce`, `broadcast`, ...) work on tensors in place. `nn.parallel.
-DistributedDataParallel` and `utils.data.DistributedSampler` build on them.
+Two backends: "gloo", TCP sockets between ranks started any way (`torch.multiprocessing.spawn`,
+torchrun's launcher, a shell) that meet at MASTER_ADDR:MASTER_PORT, and "mpi", MPI through
+mpi4py for ranks started by `mpiexec` or `python -m retrograd.distributed.run --nproc-per-node N`.
+In the script, `init_process_group(backend)` joins the ranks and the collectives (`all_reduce`,
+`broadcast`, ...) work on tensors in place. `nn.parallel.DistributedDataParallel` and
+`utils.data.DistributedSampler` build on them.
 """
 
-from ._mpi import is_available
 from .collectives import (
     Work,
     all_gather,
@@ -42,19 +43,35 @@ from .process_group import (
     get_rank,
     get_world_size,
     init_process_group,
+    is_gloo_available,
     is_initialized,
     is_mpi_available,
+    is_nccl_available,
     new_group,
 )
 from .reduce_op import ReduceOp
 
 group = GroupMember  # PyTorch's `dist.group.WORLD`
 
+
+def is_available() -> bool:
+    """True: the package is always there (the "gloo" backend needs nothing more; "mpi" needs mpi4py).
+
+    Returns:
+        bool: True.
+
+    Examples:
+        >>> retrograd.distributed.is_available()
+        True
+    """
+    return True
+
 __all__ = [
     "Backend", "GroupMember", "ProcessGroup", "ReduceOp", "Work", "all_gather", "all_gather_into_tensor",
     "all_gather_object", "all_reduce", "all_to_all_single", "barrier", "broadcast", "broadcast_object_list",
     "default_pg_timeout", "destroy_process_group", "gather", "gather_object", "get_backend", "get_global_rank",
     "get_group_rank", "get_process_group_ranks", "get_rank", "get_world_size", "group", "init_process_group",
-    "irecv", "is_available", "is_initialized", "is_mpi_available", "isend", "new_group", "recv", "reduce",
+    "irecv", "is_available", "is_gloo_available", "is_initialized", "is_mpi_available", "is_nccl_available",
+    "isend", "new_group", "recv", "reduce",
     "reduce_scatter", "reduce_scatter_tensor", "scatter", "scatter_object_list", "send",
 ]  # fmt: skip

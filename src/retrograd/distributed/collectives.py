@@ -1,8 +1,9 @@
-"""Collectives and point-to-point messages on tensors, with PyTorch's signatures, over MPI.
+"""Collectives and point-to-point messages on tensors, with PyTorch's signatures.
 
-Each call hands MPI the tensor's own NumPy memory when it is contiguous (zero copy) and writes
-results in place. Blocking calls wait under the watchdog (see `_watchdog`); `async_op=True`
-starts MPI's non-blocking version and returns a `Work` to `wait()` on. Before each collective
+Each call checks its arguments, hands the group's transport (MPI or TCP, see `_transport`) the
+tensor's own NumPy memory when it is contiguous (zero copy), and writes results in place. MPI's
+blocking calls wait under the watchdog (see `_watchdog`); `async_op=True` starts the call and
+returns a `Work` to `wait()` on. Before each collective
 the ranks compare a fingerprint of the call (kind, shapes, dtypes, root, op), so ranks that
 call different collectives, or the same one on different shapes, get a clear RuntimeError
 instead of a hang or garbage (TORCH_DISTRIBUTED_DEBUG=OFF skips the check).
@@ -20,8 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from ._buffers import Staged, check_tensor, check_tensor_list, kind, mpi_op, spec
-from ._mpi import mpi
+from ._buffers import Staged, check_tensor, check_tensor_list, checked_op, kind
 from .process_group import ProcessGroup, resolve, state
 from .reduce_op import RedOpType, ReduceOp
 
@@ -33,7 +33,7 @@ from .reduce_op import RedOpType, ReduceOp
 def _waiting(g: ProcessGroup, what: str, timeout: timedelta | None = None) -> Iterator[None]:
     limit = (timeout or g.timeout).total_seconds()
     watchdog = state.watchdog
-    if watchdog is None:
+    if watchdog is None or not g.transport.watched:  # a TCP wait times out by itself
         yield
         return
     with watchdog.waiting(f"{what} (group {g.group_name}, rank {g.rank()} of {g.size()})", limit):
@@ -57,14 +57,13 @@ def _check_same_call(g: ProcessGroup, description: str) -> None:
     g.sequence += 1
     if not _checking() or g.size() == 1:
         return
-    MPI = mpi()
     fingerprint = zlib.crc32(description.encode())
     both = np.array([fingerprint, -fingerprint], dtype=np.int64)  # max and -min in one all-reduce
     with _waiting(g, f"the collective check before {description}"):
-        g.comm.Allreduce(MPI.IN_PLACE, both, MPI.MAX)
+        g.transport.all_reduce(both, RedOpType.MAX, False)
         if both[0] == fingerprint and -both[1] == fingerprint:
             return
-        everyone = g.comm.allgather(description)
+        everyone = g.transport.all_gather_object(description)
     mine = f"CollectiveFingerPrint(SequenceNumber={g.sequence}, {description})"
     other = next(r for r, d in enumerate(everyone) if d != description)
     theirs = f"CollectiveFingerPrint(SequenceNumber={g.sequence}, {everyone[other]})"
@@ -79,21 +78,22 @@ class Work:
 
     def __init__(
         self, group: ProcessGroup, what: str, requests: list, finish: Callable[[], None] | None = None,
-        outputs: Sequence[Tensor] = (), status: Any = None,
+        outputs: Sequence[Tensor] = (),
     ) -> None:  # fmt: skip
         self._group = group
         self._what = what
-        self._requests = requests
+        self._requests = requests  # the transport's (see _transport.Request)
         self._finish = finish
         self._outputs = list(outputs)
-        self._status = status
         self._done = False
 
     def wait(self, timeout: timedelta | None = None) -> bool:
         """Block until done (at most the group's timeout, or `timeout`), then apply the results."""
         if not self._done:
+            limit = (timeout or self._group.timeout).total_seconds()
             with _waiting(self._group, self._what, timeout if timeout else None):
-                mpi().Request.Waitall(self._requests, [self._status] if self._status is not None else None)
+                for request in self._requests:
+                    request.wait(limit)
             self._complete()
         return True
 
@@ -102,8 +102,7 @@ class Work:
 
     def is_completed(self) -> bool:
         """True when finished (and then its results are in place); also moves MPI's progress along."""
-        statuses = [self._status] if self._status is not None else None
-        if not self._done and mpi().Request.Testall(self._requests, statuses):
+        if not self._done and all(request.test() for request in self._requests):
             self._complete()
         return self._done
 
@@ -119,7 +118,7 @@ class Work:
 
     def _source_rank(self) -> int:
         self.wait()
-        return self._group.global_ranks[self._status.Get_source()]
+        return self._group.global_ranks[self._requests[0].source()]
 
     def _complete(self) -> None:
         self._done = True
@@ -128,14 +127,16 @@ class Work:
 
 
 def _execute(
-    g: ProcessGroup, what: str, blocking: Callable[[], Any], nonblocking: Callable[[], Any],
-    finish: Callable[[], None] | None, async_op: bool, outputs: Sequence[Tensor] = (),
+    g: ProcessGroup, what: str, call: Callable[[bool], Any], finish: Callable[[], None] | None, async_op: bool,
+    outputs: Sequence[Tensor] = (),
 ) -> Work | None:  # fmt: skip
-    """Run an MPI call now (under the watchdog) or start it and return its Work."""
+    """Run a transport call now (MPI's under the watchdog), or start it and return its Work.
+
+    `call(async_op)` is the transport's method with its arrays bound."""
     if async_op:
-        return Work(g, what, [nonblocking()], finish, outputs)
+        return Work(g, what, [call(True)], finish, outputs)
     with _waiting(g, what):
-        blocking()
+        call(False)
     if finish is not None:
         finish()
     return None
@@ -180,9 +181,8 @@ def all_reduce(tensor: Tensor, op: RedOpType = ReduceOp.SUM, group: ProcessGroup
     if g is None:
         return None
     staged = Staged(t)
-    buf, mop = spec(staged.array), mpi_op(op, staged.array.dtype)
+    how = checked_op(op, staged.array.dtype)
     _check_same_call(g, _describe("ALLREDUCE", [t], ReduceOp=op.name))
-    in_place = mpi().IN_PLACE
 
     def finish() -> None:
         if op == RedOpType.AVG:
@@ -190,8 +190,7 @@ def all_reduce(tensor: Tensor, op: RedOpType = ReduceOp.SUM, group: ProcessGroup
         staged.write_back()
 
     return _execute(
-        g, "all_reduce", lambda: g.comm.Allreduce(in_place, buf, mop), lambda: g.comm.Iallreduce(in_place, buf, mop),
-        finish, async_op, [t],
+        g, "all_reduce", lambda start: g.transport.all_reduce(staged.array, how, start), finish, async_op, [t],
     )  # fmt: skip
 
 
@@ -206,11 +205,10 @@ def broadcast(
         return None
     root = _root(g, src, group_src, "src")
     staged = Staged(t)
-    buf = spec(staged.array)
     _check_same_call(g, _describe("BROADCAST", [t], Root=root))
     finish = staged.write_back if g.rank() != root else None
     return _execute(
-        g, "broadcast", lambda: g.comm.Bcast(buf, root), lambda: g.comm.Ibcast(buf, root), finish, async_op, [t]
+        g, "broadcast", lambda start: g.transport.broadcast(staged.array, root, start), finish, async_op, [t]
     )
 
 
@@ -225,10 +223,8 @@ def reduce(
         return None
     root = _root(g, dst, group_dst, "dst")
     staged = Staged(t)
-    buf, mop = spec(staged.array), mpi_op(op, staged.array.dtype)
+    how = checked_op(op, staged.array.dtype)
     _check_same_call(g, _describe("REDUCE", [t], Root=root, ReduceOp=op.name))
-    send = mpi().IN_PLACE if g.rank() == root else buf
-    recv = buf if g.rank() == root else None
 
     def finish() -> None:
         if g.rank() == root:
@@ -237,8 +233,7 @@ def reduce(
             staged.write_back()
 
     return _execute(
-        g, "reduce", lambda: g.comm.Reduce(send, recv, mop, root), lambda: g.comm.Ireduce(send, recv, mop, root),
-        finish, async_op, [t],
+        g, "reduce", lambda start: g.transport.reduce(staged.array, how, root, start), finish, async_op, [t],
     )  # fmt: skip
 
 
@@ -262,8 +257,7 @@ def all_gather(tensor_list: list[Tensor], tensor: Tensor, group: ProcessGroup | 
             out._version_counter.value += 1
 
     return _execute(
-        g, "all_gather", lambda: g.comm.Allgather(spec(mine), spec(gathered)),
-        lambda: g.comm.Iallgather(spec(mine), spec(gathered)), finish, async_op, outs,
+        g, "all_gather", lambda start: g.transport.all_gather(mine, gathered, start), finish, async_op, outs,
     )  # fmt: skip
 
 
@@ -284,8 +278,8 @@ def all_gather_into_tensor(
     mine = np.ascontiguousarray(t._data)
     _check_same_call(g, _describe("ALLGATHER_INTO_TENSOR", [t]))
     return _execute(
-        g, "all_gather_into_tensor", lambda: g.comm.Allgather(spec(mine), spec(staged.array)),
-        lambda: g.comm.Iallgather(spec(mine), spec(staged.array)), staged.write_back, async_op, [out],
+        g, "all_gather_into_tensor", lambda start: g.transport.all_gather(mine, staged.array, start),
+        staged.write_back, async_op, [out],
     )  # fmt: skip
 
 
@@ -303,10 +297,10 @@ def reduce_scatter(
         raise ValueError(f"reduce_scatter: input_list must have {g.size()} tensors (one per rank), got {len(ins)}")
     _same_layout(ins, out, "reduce_scatter")
     staged = Staged(out)
-    mop = mpi_op(op, staged.array.dtype)
+    checked_op(op, staged.array.dtype)
     send = np.stack([np.asarray(i._data) for i in ins])
     _check_same_call(g, _describe("REDUCE_SCATTER", [out], ReduceOp=op.name))
-    return _reduce_scatter(g, "reduce_scatter", send, staged, op, mop, async_op)
+    return _reduce_scatter(g, "reduce_scatter", send, staged, op, async_op)
 
 
 def reduce_scatter_tensor(
@@ -324,22 +318,24 @@ def reduce_scatter_tensor(
             f"elements and its dtype, got {t.numel()} elements of {kind(t._data)}"
         )
     staged = Staged(out)
-    mop = mpi_op(op, staged.array.dtype)
+    checked_op(op, staged.array.dtype)
     _check_same_call(g, _describe("REDUCE_SCATTER_TENSOR", [t], ReduceOp=op.name))
-    return _reduce_scatter(g, "reduce_scatter_tensor", np.ascontiguousarray(t._data), staged, op, mop, async_op)
+    return _reduce_scatter(g, "reduce_scatter_tensor", np.ascontiguousarray(t._data), staged, op, async_op)
 
 
 def _reduce_scatter(
-    g: ProcessGroup, what: str, send: np.ndarray, staged: Staged, op: RedOpType, mop: Any, async_op: bool
+    g: ProcessGroup, what: str, send: np.ndarray, staged: Staged, op: RedOpType, async_op: bool
 ) -> Work | None:
+    how = checked_op(op, staged.array.dtype)
+
     def finish() -> None:
         if op == RedOpType.AVG:
             _average(staged.array, g.size())
         staged.write_back()
 
     return _execute(
-        g, what, lambda: g.comm.Reduce_scatter_block(spec(send), spec(staged.array), mop),
-        lambda: g.comm.Ireduce_scatter_block(spec(send), spec(staged.array), mop), finish, async_op, [staged.tensor],
+        g, what, lambda start: g.transport.reduce_scatter(send, staged.array, how, start), finish, async_op,
+        [staged.tensor],
     )  # fmt: skip
 
 
@@ -365,7 +361,6 @@ def gather(
         raise ValueError("Argument ``gather_list`` must NOT be specified on non-destination ranks.")
     mine = np.ascontiguousarray(t._data)
     gathered = np.empty((g.size(), *mine.shape), dtype=mine.dtype) if outs else None
-    recv = spec(gathered) if gathered is not None else None
     _check_same_call(g, _describe("GATHER", [t], Root=root))
 
     def finish() -> None:
@@ -375,8 +370,7 @@ def gather(
             out._version_counter.value += 1
 
     return _execute(
-        g, "gather", lambda: g.comm.Gather(spec(mine), recv, root), lambda: g.comm.Igather(spec(mine), recv, root),
-        finish, async_op, outs,
+        g, "gather", lambda start: g.transport.gather(mine, gathered, root, start), finish, async_op, outs,
     )  # fmt: skip
 
 
@@ -402,11 +396,10 @@ def scatter(
     elif scatter_list:
         raise ValueError("Argument ``scatter_list`` must NOT be specified on non-source ranks.")
     staged = Staged(t)
-    sendbuf = spec(send) if send is not None else None
     _check_same_call(g, _describe("SCATTER", [t], Root=root))
     return _execute(
-        g, "scatter", lambda: g.comm.Scatter(sendbuf, spec(staged.array), root),
-        lambda: g.comm.Iscatter(sendbuf, spec(staged.array), root), staged.write_back, async_op, [t],
+        g, "scatter", lambda start: g.transport.scatter(send, staged.array, root, start), staged.write_back, async_op,
+        [t],
     )  # fmt: skip
 
 
@@ -426,12 +419,10 @@ def all_to_all_single(
     recvs = _splits(output_split_sizes, out.shape[0] if out.ndim else 1, n, "output")
     staged = Staged(out)
     counts = ([s * row for s in sends], [r * row for r in recvs])
-    send_spec = [spec(mine)[0], (counts[0], _offsets(counts[0])), spec(mine)[1]]
-    recv_spec = [spec(staged.array)[0], (counts[1], _offsets(counts[1])), spec(staged.array)[1]]
     _check_same_call(g, _describe("ALLTOALL_BASE", []))
     return _execute(
-        g, "all_to_all_single", lambda: g.comm.Alltoallv(send_spec, recv_spec),
-        lambda: g.comm.Ialltoallv(send_spec, recv_spec), staged.write_back, async_op, [out],
+        g, "all_to_all_single", lambda start: g.transport.all_to_all(mine, counts[0], staged.array, counts[1], start),
+        staged.write_back, async_op, [out],
     )  # fmt: skip
 
 
@@ -445,10 +436,6 @@ def _splits(sizes: list[int] | None, rows: int, n: int, name: str) -> list[int]:
     return [int(s) for s in sizes]
 
 
-def _offsets(counts: list[int]) -> list[int]:
-    return [int(x) for x in np.concatenate([[0], np.cumsum(counts)[:-1]])]
-
-
 def barrier(
     group: ProcessGroup | None = None, async_op: bool = False, device_ids: Any = None,
     timeout: timedelta | None = None,
@@ -458,12 +445,12 @@ def barrier(
     if g is None:
         return None
     if device_ids is not None:
-        raise ValueError("barrier: device_ids is for GPU backends; the MPI backend has none")
+        raise ValueError("barrier: device_ids is for GPU backends; the CPU backends have none")
     _check_same_call(g, "OpType=BARRIER")
     if async_op:
-        return Work(g, "barrier", [g.comm.Ibarrier()])
+        return Work(g, "barrier", [g.transport.barrier(True)])
     with _waiting(g, "barrier", timeout):
-        g.comm.Barrier()
+        g.transport.barrier(False)
     return None
 
 
@@ -471,9 +458,9 @@ def barrier(
 # point to point
 
 
-def _peer(g: ProcessGroup, global_rank: int | None, group_rank: int | None, name: str, allow_any: bool) -> int:
+def _peer(g: ProcessGroup, global_rank: int | None, group_rank: int | None, name: str, allow_any: bool) -> Any:
     if global_rank is None and group_rank is None and allow_any:
-        return mpi().ANY_SOURCE
+        return None  # any rank
     peer = _root(g, global_rank, group_rank, name) if (global_rank, group_rank) != (None, None) else None
     if peer is None:
         raise ValueError(f"{name} must be given")
@@ -497,7 +484,7 @@ def send(
     peer = _peer(g, dst, group_dst, "dst", allow_any=False)
     data = np.ascontiguousarray(t._data)
     with _waiting(g, f"send to rank {g.global_ranks[peer]}"):
-        g.comm.Send(spec(data), peer, tag)
+        g.transport.send(data, peer, tag, False)
     return None
 
 
@@ -512,11 +499,10 @@ def recv(
         return -1
     peer = _peer(g, src, group_src, "src", allow_any=True)
     staged = Staged(t)
-    status = mpi().Status()
     with _waiting(g, "recv"):
-        g.comm.Recv(spec(staged.array), peer, tag, status)
+        done = g.transport.recv(staged.array, peer, tag, False)
     staged.write_back()
-    return g.global_ranks[status.Get_source()]
+    return g.global_ranks[done.source()]
 
 
 def isend(
@@ -530,7 +516,7 @@ def isend(
         return None
     peer = _peer(g, dst, group_dst, "dst", allow_any=False)
     data = np.ascontiguousarray(t._data)
-    request = g.comm.Isend(spec(data), peer, tag)
+    request = g.transport.send(data, peer, tag, True)
     return Work(g, f"isend to rank {g.global_ranks[peer]}", [request], outputs=[t])
 
 
@@ -545,8 +531,8 @@ def irecv(
         return None
     peer = _peer(g, src, group_src, "src", allow_any=True)
     staged = Staged(t)
-    request = g.comm.Irecv(spec(staged.array), peer, tag)
-    return Work(g, "irecv", [request], staged.write_back, [t], status=mpi().Status())
+    request = g.transport.recv(staged.array, peer, tag, True)
+    return Work(g, "irecv", [request], staged.write_back, [t])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -562,7 +548,7 @@ def all_gather_object(object_list: list[Any], obj: Any, group: ProcessGroup | No
         raise ValueError(f"all_gather_object: object_list must have {g.size()} entries, got {len(object_list)}")
     _check_same_call(g, "OpType=ALLGATHER_OBJECT")
     with _waiting(g, "all_gather_object"):
-        gathered = g.comm.allgather(obj)
+        gathered = g.transport.all_gather_object(obj)
     object_list[:] = gathered
     return None
 
@@ -576,11 +562,11 @@ def broadcast_object_list(
     if g is None:
         return None
     if device is not None:
-        raise ValueError("broadcast_object_list: device is for GPU backends; the MPI backend has none")
+        raise ValueError("broadcast_object_list: device is for GPU backends; the CPU backends have none")
     root = _root(g, src, group_src, "src")
     _check_same_call(g, f"OpType=BROADCAST_OBJECT_LIST, Length={len(object_list)}, Root={root}")
     with _waiting(g, "broadcast_object_list"):
-        received = g.comm.bcast(list(object_list) if g.rank() == root else None, root)
+        received = g.transport.broadcast_object(list(object_list) if g.rank() == root else None, root)
     object_list[:] = received
     return None
 
@@ -598,7 +584,7 @@ def gather_object(
         raise ValueError(f"gather_object: object_gather_list must have {g.size()} entries on the destination rank")
     _check_same_call(g, f"OpType=GATHER_OBJECT, Root={root}")
     with _waiting(g, "gather_object"):
-        gathered = g.comm.gather(obj, root)
+        gathered = g.transport.gather_object(obj, root)
     if g.rank() == root and object_gather_list is not None:
         object_gather_list[:] = gathered
     return None
@@ -619,7 +605,7 @@ def scatter_object_list(
         raise ValueError(f"scatter_object_list: the input list must have {g.size()} entries on the source rank")
     _check_same_call(g, f"OpType=SCATTER_OBJECT_LIST, Root={root}")
     with _waiting(g, "scatter_object_list"):
-        scatter_object_output_list[0] = g.comm.scatter(
+        scatter_object_output_list[0] = g.transport.scatter_object(
             list(scatter_object_input_list or []) if g.rank() == root else None, root
         )
     return None

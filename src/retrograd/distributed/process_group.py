@@ -1,8 +1,9 @@
 """Process groups: the default group made by `init_process_group`, and subgroups from `new_group`.
 
-A `ProcessGroup` is an MPI communicator plus what PyTorch's API needs around it: the global
-ranks of its members (collectives name ranks globally), its timeout, and a count of the
-collectives it has run (the fingerprint check compares it across ranks).
+A `ProcessGroup` is a transport (an MPI communicator, or the TCP sockets of the "gloo" backend;
+see `_transport`) plus what PyTorch's API needs around it: the global ranks of its members
+(collectives name ranks globally), its timeout, and a count of the collectives it has run (the
+fingerprint check compares it across ranks).
 """
 
 from __future__ import annotations
@@ -12,49 +13,54 @@ import sys
 import warnings
 from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
-from ._mpi import is_available, mpi
+from ._mpi import MpiTransport, is_available
+from ._tcp import TcpTransport
+from ._transport import Transport
 from ._watchdog import AbortOnException, Watchdog
 
 default_pg_timeout = timedelta(minutes=30)
 
 
 class Backend(str):
-    """A backend name; the MPI backend is the only one (`Backend.MPI == "mpi"`)."""
+    """A backend name: "gloo" (TCP sockets, ranks started any way) or "mpi" (ranks started by mpiexec)."""
 
     UNDEFINED = "undefined"
+    GLOO = "gloo"
     MPI = "mpi"
+    NCCL = "nccl"
 
     def __new__(cls, name: str) -> Backend:
         if not isinstance(name, str):
             raise ValueError(f"Backend constructor parameter must be string-ish, but got: {type(name)}")
         value = name.lower()
-        if value not in (cls.MPI, cls.UNDEFINED):
-            raise ValueError(
-                f"Invalid backend: '{name}'. retrograd.distributed has the 'mpi' backend only "
-                "(it runs on CPUs through mpi4py)"
-            )
+        if value == cls.NCCL:
+            raise RuntimeError("Distributed package doesn't have NCCL built in: retrograd runs collectives on CPUs; "
+                               "use the 'gloo' or 'mpi' backend")
+        if value not in (cls.GLOO, cls.MPI, cls.UNDEFINED):
+            raise ValueError(f"Invalid backend: '{name}'. retrograd.distributed has the 'gloo' and 'mpi' backends")
         return str.__new__(cls, value)
 
 
 class ProcessGroup:
-    """A set of ranks that run collectives together (an MPI communicator)."""
+    """A set of ranks that run collectives together, over a transport."""
 
-    def __init__(self, comm: Any, global_ranks: list[int], timeout: timedelta, name: str) -> None:
-        self.comm = comm
+    def __init__(self, transport: Transport, global_ranks: list[int], timeout: timedelta, name: str) -> None:
+        self.transport: Any = transport  # None once destroyed
         self.global_ranks = global_ranks
         self.timeout = timeout
         self.group_name = name
         self.sequence = 0  # collectives run so far: the same on every rank unless they diverge
 
     def rank(self) -> int:
-        return self.comm.Get_rank()
+        return self.transport.rank()
 
     def size(self) -> int:
-        return self.comm.Get_size()
+        return self.transport.size()
 
     def name(self) -> str:
-        return "mpi"
+        return self.transport.name
 
     def group_rank(self, global_rank: int) -> int:
         """This group's rank for a global rank; ValueError when that rank is not a member."""
@@ -91,6 +97,15 @@ def is_mpi_available() -> bool:
     return is_available()
 
 
+def is_gloo_available() -> bool:
+    """True: the "gloo" backend (TCP sockets, no extra package) is always there."""
+    return True
+
+
+def is_nccl_available() -> bool:
+    return False
+
+
 def is_initialized() -> bool:
     """True between `init_process_group` and `destroy_process_group`."""
     return state.world is not None
@@ -119,54 +134,106 @@ def init_process_group(
     pg_options: Any = None,
     device_id: Any = None,
 ) -> None:
-    """Join the job's ranks into the default process group, over MPI.
+    """Join the job's ranks into the default process group.
 
-    The ranks are the processes `mpiexec` (or `python -m retrograd.distributed.run`) started;
-    MPI numbers them. `rank`/`world_size` and the torchrun variables RANK and WORLD_SIZE, when
-    given, must agree with MPI's numbering. `timeout` bounds every wait for the other ranks.
+    With `backend="gloo"` the ranks meet over TCP at `init_method` ("tcp://host:port", or the
+    default "env://": MASTER_ADDR and MASTER_PORT), each giving its `rank` and the `world_size`
+    (or RANK and WORLD_SIZE), however they were started: `torch.multiprocessing.spawn`, torchrun's
+    launcher, or by hand. With `backend="mpi"` the ranks are the processes `mpiexec` (or
+    `python -m retrograd.distributed.run`) started, numbered by MPI; `rank`/`world_size` and RANK/
+    WORLD_SIZE, when given, must agree with MPI's numbering. Without a backend: "mpi" under
+    mpiexec, "gloo" otherwise. `timeout` bounds every wait for the other ranks.
     """
     if state.world is not None:
         raise ValueError("trying to initialize the default process group twice!")
-    if backend is not None:
-        Backend(backend)
-    if init_method not in (None, "env://"):
-        raise ValueError(
-            f"init_method={init_method!r} is not supported: MPI ranks find each other through the launcher "
-            "(mpiexec or python -m retrograd.distributed.run); use the default (env://)"
-        )
+    name = Backend(backend) if backend is not None else Backend(_default_backend())
     if store is not None or pg_options is not None or device_id is not None:
-        raise ValueError("store, pg_options and device_id are not supported by the MPI backend")
+        raise ValueError("store, pg_options and device_id are not supported by retrograd's CPU backends")
     timeout = default_pg_timeout if timeout is None else timeout
     if not isinstance(timeout, timedelta):
         raise TypeError(f"Expected timeout argument to be of type datetime.timedelta, got {timeout}")
-    MPI = mpi()
-    comm = MPI.COMM_WORLD
-    mpi_rank, mpi_size = comm.Get_rank(), comm.Get_size()
+    if name == Backend.MPI:
+        transport: Transport = _mpi_world(init_method, rank, world_size)
+    else:
+        transport = _tcp_world(init_method, rank, world_size, timeout)
+    group = ProcessGroup(transport, list(range(transport.size())), timeout, group_name or "0")
+    state.world = group
+    GroupMember.WORLD = group
+    if name == Backend.MPI:  # MPI calls cannot time out or notice a dead rank: the watchdog and abort do
+        state.watchdog = Watchdog(transport.rank())
+        if transport.size() > 1:
+            state.previous_excepthook = sys.excepthook
+            sys.excepthook = AbortOnException(transport.rank(), sys.excepthook)
+
+
+_MPI_LAUNCHED = ("OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK")  # set by mpiexec (Open MPI, MPICH, PMIx)
+
+
+def _default_backend() -> str:
+    return Backend.MPI if is_available() and any(os.environ.get(v) for v in _MPI_LAUNCHED) else Backend.GLOO
+
+
+def _mpi_world(init_method: str | None, rank: int, world_size: int) -> Transport:
+    if init_method not in (None, "env://"):
+        raise ValueError(
+            f"init_method={init_method!r} is not supported by the MPI backend: its ranks find each other through "
+            "the launcher (mpiexec or python -m retrograd.distributed.run); use the default (env://)"
+        )
+    transport = MpiTransport.world()
     for label, given, actual in (
-        ("rank", rank if rank != -1 else _env_int("RANK"), mpi_rank),
-        ("world_size", world_size if world_size != -1 else _env_int("WORLD_SIZE"), mpi_size),
+        ("rank", rank if rank != -1 else _env_int("RANK"), transport.rank()),
+        ("world_size", world_size if world_size != -1 else _env_int("WORLD_SIZE"), transport.size()),
     ):
         if given is not None and given != actual:
             raise ValueError(
                 f"{label}={given} (from the argument or the environment) but MPI says {actual}: start the ranks "
                 "with `mpiexec -n N` or `python -m retrograd.distributed.run --nproc-per-node N`"
             )
-    group = ProcessGroup(comm.Dup(), list(range(mpi_size)), timeout, group_name or "0")
-    state.world = group
-    GroupMember.WORLD = group
-    state.watchdog = Watchdog(mpi_rank)
-    if mpi_size > 1:
-        state.previous_excepthook = sys.excepthook
-        sys.excepthook = AbortOnException(mpi_rank, sys.excepthook)
+    return transport
+
+
+def _tcp_world(init_method: str | None, rank: int, world_size: int, timeout: timedelta) -> Transport:
+    """The "gloo" backend's rendezvous: where rank 0 listens, and this rank's rank and world size."""
+    method = init_method or "env://"
+    url = urlparse(method)
+    query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+    if url.scheme == "env":
+        for variable in ("MASTER_ADDR", "MASTER_PORT"):
+            if not os.environ.get(variable):
+                raise ValueError(f"Error initializing torch.distributed using env:// rendezvous: environment "
+                                 f"variable {variable} expected, but not set")
+        address, port = os.environ["MASTER_ADDR"], int(os.environ["MASTER_PORT"])
+    elif url.scheme == "tcp":
+        address, port = url.hostname, url.port  # type: ignore[assignment]
+        if not address or port is None:
+            raise ValueError(f"init_method {method!r} must give a host and a port (tcp://host:port)")
+    else:
+        raise ValueError(f"init_method={method!r} is not supported: use env:// (MASTER_ADDR and MASTER_PORT) or "
+                         "tcp://host:port")
+    if rank == -1:
+        rank = int(query["rank"]) if "rank" in query else _required_env("RANK", url.scheme)
+    if world_size == -1:
+        world_size = int(query["world_size"]) if "world_size" in query else _required_env("WORLD_SIZE", url.scheme)
+    if world_size < 1 or not 0 <= rank < world_size:
+        raise ValueError(f"rank {rank} is out of range for world_size {world_size}")
+    return TcpTransport.world(str(address), port, rank, world_size, timeout.total_seconds())
+
+
+def _required_env(name: str, scheme: str) -> int:
+    value = _env_int(name)
+    if value is None:
+        raise ValueError(f"Error initializing torch.distributed using {scheme}:// rendezvous: environment variable "
+                         f"{name} expected, but not set")
+    return value
 
 
 def destroy_process_group(group: ProcessGroup | None = None) -> None:
     """Free a group, or with no argument all groups and the default one."""
     if group is None or group is state.world:
-        for g in [*state.groups, state.world]:
-            if g is not None and g.comm is not None:
-                g.comm.Free()
-                g.comm = None
+        for g in [*state.groups, state.world]:  # the world last: a TCP world closes the sockets its groups share
+            if g is not None and g.transport is not None:
+                g.transport.free()
+                g.transport = None
         state.groups.clear()
         state.world = None
         GroupMember.WORLD = None
@@ -182,8 +249,8 @@ def destroy_process_group(group: ProcessGroup | None = None) -> None:
     if group not in state.groups:
         raise ValueError("Invalid process group specified")
     state.groups.remove(group)
-    group.comm.Free()
-    group.comm = None
+    group.transport.free()
+    group.transport = None
 
 
 def resolve(group: ProcessGroup | None) -> ProcessGroup | None:
@@ -196,7 +263,7 @@ def resolve(group: ProcessGroup | None) -> ProcessGroup | None:
             f"Running on global rank {default.rank()} which does not belong to the given group.", stacklevel=3
         )
         return None
-    if not isinstance(group, ProcessGroup) or group.comm is None:
+    if not isinstance(group, ProcessGroup) or group.transport is None:
         raise ValueError("Invalid process group specified")
     return group
 
@@ -221,7 +288,7 @@ def get_backend(group: ProcessGroup | None = None) -> Backend:
     world()
     if group is GroupMember.NON_GROUP_MEMBER:
         raise ValueError("Invalid process group specified")
-    return Backend("mpi")
+    return Backend(resolve(group).name())  # type: ignore[union-attr]
 
 
 def get_group_rank(group: ProcessGroup, global_rank: int) -> int:
@@ -261,10 +328,11 @@ def new_group(
     Non-members get `GroupMember.NON_GROUP_MEMBER`, as in PyTorch.
     """
     default = world()
-    if backend is not None:
-        Backend(backend)
+    if backend is not None and Backend(backend) != default.name():
+        raise ValueError(f"new_group(backend={backend!r}): the default group runs {default.name()!r}, and a group "
+                         "runs on its transport")
     if pg_options is not None or device_id is not None:
-        raise ValueError("pg_options and device_id are not supported by the MPI backend")
+        raise ValueError("pg_options and device_id are not supported by retrograd's CPU backends")
     members = list(range(default.size())) if ranks is None else [int(r) for r in ranks]
     if sort_ranks:
         members.sort()
@@ -276,17 +344,11 @@ def new_group(
                 f"The new group's rank should be within the world_size set by init_process_group, got rank {r}"
             )
     timeout = default.timeout if timeout is None else timeout
-    mpi_group = default.comm.Get_group().Incl(members)
-    me = default.rank()
-    if use_local_synchronization:
-        if me not in members:
-            return GroupMember.NON_GROUP_MEMBER
-        comm = default.comm.Create_group(mpi_group)
-    else:
-        comm = default.comm.Create(mpi_group)
-    mpi_group.Free()
-    if me not in members:
+    if use_local_synchronization and default.rank() not in members:
+        return GroupMember.NON_GROUP_MEMBER  # the members alone make it
+    transport = default.transport.subgroup(members, use_local_synchronization)
+    if transport is None:
         return GroupMember.NON_GROUP_MEMBER
-    group = ProcessGroup(comm, members, timeout, group_desc or str(len(state.groups) + 1))
+    group = ProcessGroup(transport, members, timeout, group_desc or str(len(state.groups) + 1))
     state.groups.append(group)
     return group
