@@ -105,3 +105,18 @@ def test_channels_last_model_matches_pytorch():
     assert ours[:3] == theirs[:3]
     np.testing.assert_allclose(ours[3], theirs[3], rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(ours[4], theirs[4], rtol=1e-5, atol=1e-5)
+
+
+def _meta_layout(m):
+    x = m.randn(2, 3, 5, 5, device="meta").to(memory_format=m.channels_last)
+    return tuple(m.nn.functional.conv2d(x, m.randn(4, 3, 3, 3, device="meta")).stride())
+
+
+def test_meta_device_results_stay_row_major():
+    assert _meta_layout(rg) == (36, 9, 3, 1)
+
+
+@needs_torch
+@pytest.mark.pytorch
+def test_meta_device_layout_matches_pytorch():
+    assert _meta_layout(rg) == _meta_layout(torch)

@@ -7,12 +7,15 @@ that format (`Tensor.suggest_memory_format`), and returns the result in it: a mo
 results; `as_operands_suggest` lays one out again where PyTorch's would be channels-last.
 
 For 5-D tensors only the oneDNN kernels keep `channels_last_3d`; PyTorch has none for float64
-(nor complex128), whose results stay row-major.
+(nor complex128), whose results stay row-major. On the meta device PyTorch's results are always
+row-major, and on CUDA cuDNN has rules of its own: results there stay row-major here.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+import numpy as np
 
 from ..._layouts import suggested_format
 from .placement import laid_out
@@ -22,10 +25,10 @@ def _suggested(a: Any) -> str:
     return suggested_format(a.shape, tuple(s // a.itemsize for s in a.strides))
 
 
-def result_format(a: Any, w: Any) -> str | None:
-    """'channels_last' / 'channels_last_3d' when the result of a convolution of `a` with `w`
+def result_format(xp: Any, a: Any, w: Any) -> str | None:
+    """'channels_last' / 'channels_last_3d' when the result of a CPU convolution of `a` with `w`
     (either way round: input and weight, or gradient and weight) is laid out so; else None."""
-    if a.ndim not in (4, 5):
+    if xp is not np or a.ndim not in (4, 5):
         return None
     if a.ndim == 5 and a.dtype.name in ("float64", "complex128"):
         return None  # float64: the 3-D kernels without a channels-last variant
@@ -38,5 +41,5 @@ def result_format(a: Any, w: Any) -> str | None:
 
 def as_operands_suggest(xp: Any, y: Any, a: Any, w: Any) -> Any:
     """`y`, the result of convolving `a` with `w`, in the layout PyTorch gives it."""
-    name = result_format(a, w)
+    name = result_format(xp, a, w)
     return y if name is None else laid_out(xp, y, name)
