@@ -44,6 +44,15 @@ SCENARIOS = {
     "broadcast clash": lambda m: m.ones(2, 3) + m.ones(4, 5),
     "broadcast_shapes clash": lambda m: m.broadcast_shapes((5,), (2, 3)),
     "mse_loss of two shapes": lambda m: m.nn.functional.mse_loss(m.ones(4, 2), m.ones(3)),
+    # adaptive pooling: a sequence output size needs more input dims than entries (checked first)
+    "AdaptiveAvgPool2d of a 2-D input": lambda m: m.nn.AdaptiveAvgPool2d((3, 4))(m.ones(3, 4)),
+    "adaptive_avg_pool2d of ints, too few dims": lambda m: m.nn.AdaptiveAvgPool2d([3, 4])(m.ones(3, 4).long()),
+    "adaptive_avg_pool2d with a 3-entry size": lambda m: m.nn.AdaptiveAvgPool2d((None, 2, 2))(m.ones(2, 3, 4)),
+    "adaptive_avg_pool3d of a 3-D input": lambda m: m.nn.functional.adaptive_avg_pool3d(m.ones(2, 3, 4), (1, 2, 2)),
+    "adaptive_max_pool2d of a 1-D input": lambda m: m.nn.functional.adaptive_max_pool2d(m.ones(5), (2, 2), True),
+    "adaptive_max_pool3d of a 3-D input": lambda m: m.nn.AdaptiveMaxPool3d((1, 2, 2))(m.ones(2, 3, 4)),
+    "adaptive_max_pool1d of a 1-D input": lambda m: m.nn.functional.adaptive_max_pool1d(m.ones(4), 2),
+    "adaptive_max_pool1d of a 4-D input": lambda m: m.nn.functional.adaptive_max_pool1d(m.ones(1, 2, 3, 4), 2),
     # torch.func and forward AD
     "grad with repeated argnums": lambda m: m.func.grad(lambda a, b: a.sum(), argnums=(0, 0))(m.ones(2), m.ones(2)),
     "grad with argnums past the inputs": lambda m: m.func.grad(lambda a: a.sum(), argnums=1)(m.ones(2)),
@@ -116,6 +125,25 @@ def test_mistake_matches_pytorch(name):
     ours, theirs = outcome(rg, SCENARIOS[name]), outcome(torch, SCENARIOS[name])
     assert ours[0] == theirs[0]
     assert ours[1].replace("retrograd.", "torch.") == theirs[1]
+
+
+def test_adaptive_pooling_rank_errors_in_pytorch_words():
+    assert outcome(rg, SCENARIOS["AdaptiveAvgPool2d of a 2-D input"]) == (
+        "ValueError", "Input dimension should be at least 3"
+    )
+    assert outcome(rg, SCENARIOS["adaptive_max_pool2d of a 1-D input"]) == (
+        "ValueError", "Input dimension should be at least 3"
+    )
+    assert outcome(rg, SCENARIOS["adaptive_avg_pool3d of a 3-D input"])[1] == "Input dimension should be at least 4"
+    assert outcome(rg, SCENARIOS["adaptive_max_pool1d of a 1-D input"]) == (
+        "RuntimeError",
+        "Expected 2 to 3 dimensions, but got 1-dimensional tensor for argument #1 'self' (while checking arguments "
+        "for adaptive_max_pool1d)",
+    )
+    # an int size goes straight to the kernel's own check
+    assert outcome(rg, lambda m: m.nn.functional.adaptive_avg_pool2d(m.ones(3, 4), 2)) == (
+        "RuntimeError", "adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got [3, 4]"
+    )
 
 
 def test_tensors_in_a_list_are_read_as_numbers():

@@ -7,6 +7,8 @@ flattened to rows for one addmm and viewed back (so `nn.Linear` on one 1-D sampl
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 import retrograd as rg
@@ -64,3 +66,30 @@ def test_linear_paths_vs_torch():
     for x_name in INPUTS:
         for bias_shape in [None, *BIASES]:
             assert outcome(rg, x_name, bias_shape) == outcome(torch, x_name, bias_shape), (x_name, bias_shape)
+
+
+def bilinear_outcome(m, lead: tuple, with_bias: bool):
+    """The node name, its children's names, the shape and the values of `bilinear` on fixed values."""
+    x1 = m.arange(2.0 * math.prod(lead)).reshape(*lead, 2).requires_grad_()
+    x2 = m.arange(3.0).expand(*lead, 3)
+    w = m.arange(12.0).reshape(2, 2, 3)
+    bias = m.tensor([0.5, -1.0], requires_grad=True) if with_bias else None
+    y = m.nn.functional.bilinear(x1, x2, w, bias)
+    children = [type(n).__name__ for n, _ in y.grad_fn.next_functions]
+    return type(y.grad_fn).__name__, children[1:], tuple(y.shape), y.tolist()
+
+
+def test_bilinear_adds_the_bias_after_viewing_back():
+    # PyTorch: _trilinear, a view back to (*, out), then the bias's add
+    values = [[14.5, 31.0], [52.5, 141.0]]  # x1ᵀ W_k x2 + b_k by hand
+    assert bilinear_outcome(rg, (2,), True) == ("AddBackward0", ["AccumulateGrad"], (2, 2), values)
+    assert bilinear_outcome(rg, (), True)[:3] == ("AddBackward0", ["AccumulateGrad"], (2,))
+    assert bilinear_outcome(rg, (2,), False)[0] == "ViewBackward0"
+
+
+def test_bilinear_node_names_vs_torch():
+    torch = pytest.importorskip("torch")
+    for lead in [(), (2,), (1, 2)]:
+        for with_bias in (False, True):
+            ours, theirs = bilinear_outcome(rg, lead, with_bias), bilinear_outcome(torch, lead, with_bias)
+            assert ours[0] == theirs[0] and ours[2:] == theirs[2:], (lead, with_bias)

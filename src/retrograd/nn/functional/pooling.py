@@ -375,6 +375,21 @@ def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
 # --- adaptive pooling -----------------------------------------------------------------------------------
 
 
+def _check_sizes_fit_rank(x: Tensor, output_size: Any) -> None:
+    """PyTorch's Python-side check of a sequence output size (before any check of the tensor): it
+    fills None entries from the input's trailing dims, so it needs more dims than entries."""
+    if isinstance(output_size, int) or output_size is None:
+        return
+    if x.dim() <= len(output_size):
+        raise ValueError(f"Input dimension should be at least {len(output_size) + 1}")
+
+
+def _check_1d_rank(x: Tensor, name: str) -> None:
+    if x.dim() not in (2, 3):
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {x.dim()}-dimensional tensor for argument #1 "
+                           f"'self' (while checking arguments for {name})")
+
+
 def _adaptive_size(name: str, nd: int, x: Tensor, output_size: Any) -> tuple[int, ...]:
     if x.dim() not in (nd + 1, nd + 2):
         raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got {list(x.shape)}")
@@ -418,9 +433,7 @@ def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
         >>> F.adaptive_avg_pool1d(x, 4)
         tensor([[[2.0000, 2.5000, 4.5000, 2.0000]]])
     """
-    if input.dim() not in (2, 3):
-        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for argument #1 "
-                           "'self' (while checking arguments for adaptive_avg_pool1d)")
+    _check_1d_rank(input, "adaptive_avg_pool1d")
     size = _adaptive_size("adaptive_avg_pool1d", 1, input, output_size)
     return adaptive_avg_pool2d(input.unsqueeze(-2), (1, size[0])).squeeze(-2)
 
@@ -441,6 +454,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
         tensor([[[[ 2.5000,  4.5000],
                   [10.5000, 12.5000]]]])
     """
+    _check_sizes_fit_rank(input, output_size)
     if not input.is_floating_point():
         raise NotImplementedError(f'"adaptive_avg_pool2d" not implemented for \'{input.type().split(".")[-1][:-6]}\'')
     return adaptive_avg_pool_nd(input, _adaptive_size("adaptive_avg_pool2d", 2, input, output_size), 2)
@@ -461,6 +475,7 @@ def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
         >>> F.adaptive_avg_pool3d(x, 2).shape
         retrograd.Size([1, 1, 2, 2, 2])
     """
+    _check_sizes_fit_rank(input, output_size)
     if _autocasting[0]:
         input = _float32(input)
     return adaptive_avg_pool_nd(input, _adaptive_size("adaptive_avg_pool3d", 3, input, output_size), 3)
@@ -468,6 +483,7 @@ def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
 
 def _adaptive_max_nd(nd: int, x: Tensor, output_size: Any, return_indices: bool) -> Any:
     name = f"adaptive_max_pool{nd}d"
+    _check_sizes_fit_rank(x, output_size)
     if x.dim() not in (nd + 1, nd + 2):
         raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got: {list(x.shape)}")
     out = _adaptive_size(name, nd, x, output_size)
@@ -495,8 +511,7 @@ def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = 
         >>> F.adaptive_max_pool1d(x, 4)
         tensor([[[3., 3., 5., 4.]]])
     """
-    if input.dim() not in (2, 3):
-        raise RuntimeError(f"adaptive_max_pool1d(): Expected 2D or 3D tensor, but got: {list(input.shape)}")
+    _check_1d_rank(input, "adaptive_max_pool1d")
     size = _adaptive_size("adaptive_max_pool1d", 1, input, output_size)
     out = adaptive_max_pool2d(input.unsqueeze(-2), (1, size[0]), return_indices)
     if return_indices:

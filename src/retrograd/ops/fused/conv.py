@@ -28,6 +28,7 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels import windows as win
 from ..kernels.accumulate import channel_sums
+from ..kernels.conv_layout import as_operands_suggest
 from ..kernels.zero_batch import empty_result
 
 __all__: list[str] = []  # reached through retrograd.nn.functional
@@ -59,22 +60,25 @@ def _with_bias(xp: Any, y: Any, b: Any) -> Any:
     return y
 
 
+# The forwards return their result in the layout PyTorch's would have (channels-last when an
+# operand suggests it; `kernels/conv_layout.py`).
 def _conv_fwd(xp: Any, a: Any, w: Any, stride: Ints, pads: Any, dilation: Ints, groups: int) -> Any:
-    return win.conv_forward(xp, a, w, stride, pads, dilation, groups)
+    return as_operands_suggest(xp, win.conv_forward(xp, a, w, stride, pads, dilation, groups), a, w)
 
 
 def _conv_fwd_b(xp: Any, a: Any, w: Any, b: Any, stride: Ints, pads: Any, dilation: Ints, groups: int) -> Any:
-    return win.conv_forward(xp, a, w, stride, pads, dilation, groups, b)
+    return as_operands_suggest(xp, win.conv_forward(xp, a, w, stride, pads, dilation, groups, b), a, w)
 
 
 def _convt_fwd(xp: Any, a: Any, w: Any, stride: Ints, pads: Any, dilation: Ints, groups: int, spatial: Ints) -> Any:
-    return win.conv_input_grad(xp, a, w, stride, pads, dilation, groups, spatial)
+    return as_operands_suggest(xp, win.conv_input_grad(xp, a, w, stride, pads, dilation, groups, spatial), a, w)
 
 
 def _convt_fwd_b(
     xp: Any, a: Any, w: Any, b: Any, stride: Ints, pads: Any, dilation: Ints, groups: int, spatial: Ints
 ) -> Any:
-    return _with_bias(xp, win.conv_input_grad(xp, a, w, stride, pads, dilation, groups, spatial), b)
+    y = _with_bias(xp, win.conv_input_grad(xp, a, w, stride, pads, dilation, groups, spatial), b)
+    return as_operands_suggest(xp, y, a, w)
 
 
 def _convw_fwd(xp: Any, a: Any, b: Any, stride: Ints, pads: Any, dilation: Ints, groups: int, kernel: Ints) -> Any:
@@ -125,11 +129,13 @@ def _bias_array(xp: Any, g: Any) -> Any:
 
 
 def _keep_fwd(xp: Any, a: Any, w: Any, stride: Ints, pads: Any, dilation: Ints, groups: int) -> Any:
-    return win.conv_forward(xp, a, w, stride, pads, dilation, groups, keep_columns=True)
+    y, cols = win.conv_forward(xp, a, w, stride, pads, dilation, groups, keep_columns=True)
+    return as_operands_suggest(xp, y, a, w), cols
 
 
 def _keep_fwd_b(xp: Any, a: Any, w: Any, b: Any, stride: Ints, pads: Any, dilation: Ints, groups: int) -> Any:
-    return win.conv_forward(xp, a, w, stride, pads, dilation, groups, b, keep_columns=True)
+    y, cols = win.conv_forward(xp, a, w, stride, pads, dilation, groups, b, keep_columns=True)
+    return as_operands_suggest(xp, y, a, w), cols
 
 
 def _family(node: str) -> tuple[Primitive, Primitive, Primitive, Primitive]:
