@@ -165,6 +165,24 @@ def test_a_gloo_group_of_one_process_and_the_rendezvous_errors(monkeypatch):
     assert not dist.is_initialized()
 
 
+def test_the_launcher_without_mpi_starts_plain_processes_that_meet_over_gloo(monkeypatch, capfd):
+    from retrograd.distributed import run
+
+    monkeypatch.setattr(run, "find_mpiexec", lambda explicit=None: None)
+    monkeypatch.setenv("RETROGRAD_TEST_BACKEND", "gloo")
+    monkeypatch.setenv("PYTHONPATH", _env()["PYTHONPATH"])
+    port = str(_free_port())
+    assert run.main(["--nproc-per-node", "2", "--master-port", port, str(PROGRAMS / "ddp.py"), "--launcher"]) == 0
+    out = capfd.readouterr().out
+    assert "rank 0: DDP checks passed" in out and "rank 1: DDP checks passed" in out
+    # a failing rank stops the other and gives its exit code
+    code = run.main(["--nproc-per-node", "2", "--master-port", str(_free_port()), str(PROGRAMS / "failures.py"),
+                     "raise"])
+    assert code != 0 and "rank 1 failed on purpose" in capfd.readouterr().err
+    with pytest.raises(SystemExit, match="need an mpiexec"):
+        run.main(["--nproc-per-node", "2", "--mpiexec-args", "-x A", "x.py"])
+
+
 # --- the collectives, DDP and the launcher on 2 ranks ------------------------------------------
 
 

@@ -4,6 +4,8 @@ It starts the ranks with `mpiexec`, each through `_rank_main`, which sets torchr
 (RANK, LOCAL_RANK, WORLD_SIZE, LOCAL_WORLD_SIZE, GROUP_RANK, MASTER_ADDR, MASTER_PORT) from MPI's
 numbering before running the script, so scripts written for torchrun run unchanged. With
 `--nnodes > 1`, `--hostfile` names the machines (mpiexec starts the ranks on all of them).
+Without an mpiexec, it starts the ranks of one node as plain processes with that environment, as
+torchrun does; their scripts then meet over the "gloo" backend.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 
 
@@ -115,6 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     per_node = _nproc(args.nproc_per_node)
     if per_node < 1:
         raise SystemExit(f"--nproc-per-node must be at least 1, got {per_node}")
+    if find_mpiexec(args.mpiexec) is None and nnodes == 1:
+        if args.hostfile or args.mpiexec_args:
+            raise SystemExit("--hostfile and --mpiexec-args need an mpiexec (pip install 'retrograd[distributed]')")
+        return run_processes(per_node, _target(args), args.master_addr, args.master_port)
     mode = "--no-python" if args.no_python else "-m" if args.module else "--script"
     program = [sys.executable, "-m", "retrograd.distributed._rank_main", mode, args.training_script]
     program += args.training_script_args
@@ -127,6 +134,49 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "OMP_NUM_THREADS"),
     )  # fmt: skip
     return subprocess.call(command, env=env)
+
+
+def _target(args: argparse.Namespace) -> list[str]:
+    """The command each rank runs: the script with Python, the module with `python -m`, or the program."""
+    if args.no_python:
+        return [args.training_script, *args.training_script_args]
+    module = ["-m"] if args.module else []
+    return [sys.executable, *module, args.training_script, *args.training_script_args]
+
+
+def run_processes(nproc: int, command: list[str], master_addr: str, master_port: int) -> int:
+    """Start `nproc` local ranks as plain processes with torchrun's environment and wait for them.
+
+    When one fails, the others are stopped (as torchrun does) and its exit code is returned.
+    """
+    processes = []
+    for rank in range(nproc):
+        env = dict(os.environ)
+        env.update({name: str(value) for name, value in {
+            "RANK": rank, "LOCAL_RANK": rank, "WORLD_SIZE": nproc, "LOCAL_WORLD_SIZE": nproc, "GROUP_RANK": 0,
+            "ROLE_RANK": rank, "ROLE_WORLD_SIZE": nproc, "MASTER_ADDR": master_addr, "MASTER_PORT": master_port,
+        }.items()})  # fmt: skip
+        if nproc > 1:
+            env.setdefault("OMP_NUM_THREADS", "1")
+        processes.append(subprocess.Popen(command, env=env))
+    try:
+        while True:
+            codes = [p.poll() for p in processes]
+            failed = next((c for c in codes if c not in (None, 0)), None)
+            if failed is not None:
+                for p in processes:
+                    if p.poll() is None:
+                        p.terminate()
+                for p in processes:
+                    p.wait()
+                return failed
+            if all(c == 0 for c in codes):
+                return 0
+            time.sleep(0.05)
+    except KeyboardInterrupt:
+        for p in processes:
+            p.terminate()
+        raise
 
 
 if __name__ == "__main__":
