@@ -22,7 +22,7 @@ TABLE = pathlib.Path(__file__).resolve().parent.parent / "src" / "retrograd" / "
 SECTIONS = (
     "activation", "attention", "classification_loss", "convolution", "distance", "dropouts", "linear_maps", "loss",
     "multihead_attention", "normalization", "pooling", "sparse", "vision", "ctc", "margin_loss", "embedding_bags",
-    "fractional_pooling", "unpooling", "grid", "gumbel",
+    "fractional_pooling", "unpooling", "grid", "gumbel", "linear_loss",
 )  # fmt: skip
 
 

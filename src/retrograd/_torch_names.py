@@ -21,10 +21,4 @@ MISSING: dict[str, str] = {
     "retrograd.linalg": (
         "common_notes "
     ),
-    "retrograd.nn": (
-        "LinearCrossEntropyLoss LinearCrossEntropyOptions "
-    ),
-    "retrograd.nn.functional": (
-        "linear_cross_entropy "
-    ),
 }

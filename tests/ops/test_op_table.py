@@ -25,6 +25,7 @@ from . import (
     cases_indexing,
     cases_linalg,
     cases_linalg_extra,
+    cases_linear_ce,
     cases_nn,
     cases_nn_extra,
     cases_nn_more,
@@ -42,7 +43,7 @@ from .harness import float_outputs, make_tensors, outputs, to_numpy, torch
 FAMILIES = [
     cases_pointwise, cases_complex, cases_fft, cases_reduction, cases_shape, cases_indexing, cases_linalg,
     cases_linalg_extra, cases_activation, cases_conv, cases_nn, cases_special, cases_coverage, cases_nn_extra,
-    cases_ops13, cases_surface, cases_nn_more, cases_surface2, cases_recurrent, cases_foreach,
+    cases_ops13, cases_surface, cases_nn_more, cases_surface2, cases_recurrent, cases_foreach, cases_linear_ce,
 ]
 
 CASES = [case for family in FAMILIES for case in family.CASES]

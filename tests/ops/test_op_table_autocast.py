@@ -27,7 +27,9 @@ LOWERED = {
     "matrix_power", "linalg.matrix_power", "cov", "corrcoef", "_foreach_mm",
 }
 # cases whose own lambda multiplies matrices after the op
-LOWERED_CASES = {"linalg.svd[reconstruct]", "linalg.svd[full_matrices]", "linalg.eigh[expm_upper]"}
+LOWERED_CASES = {"linalg.svd[reconstruct]", "linalg.svd[full_matrices]", "linalg.eigh[expm_upper]",
+                 # the reference path's linear runs in bfloat16 (then cross_entropy in float32), as PyTorch's
+                 "F.linear_cross_entropy[reference]", "F.linear_cross_entropy[reference, bias, weights, ignored, sum]"}
 
 
 def _float32_inputs(case):

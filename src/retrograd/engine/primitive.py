@@ -84,7 +84,7 @@ class Primitive:
     bits (compiled steps record the rules). They run inside the backward pass's errstate, so
     they may call a quiet primitive's kernel without the primitive's own.
 
-    `half_forward` (optional, ops of one or two inputs) replaces the usual float16/bfloat16 path
+    `half_forward` (optional) replaces the usual float16/bfloat16 path
     (compute in float32, round the result once; see engine/bfloat16.py) for kernels where
     PyTorch also rounds an intermediate value to the input's dtype (log_softmax's row sums, float16
     sigmoid_backward's steps): `half_forward(xp, *arrays, **attrs)` receives the half arrays and
@@ -140,8 +140,6 @@ class Primitive:
             raise ValueError(f"{name}: an input may not be called 'out' (rules read the output by that name)")
         if len(derivatives) != len(inputs):
             raise ValueError(f"{name}: one derivative per input ({inputs}) is required")
-        if half_forward is not None and len(inputs) > 2:
-            raise ValueError(f"{name}: a half_forward is for primitives of one or two inputs")
         self.name = name
         self.node_name = node_name or _camel(name) + "Backward0"
         self.node_class = node_class(self.node_name)
@@ -222,7 +220,11 @@ class Primitive:
                     xp = backend.namespace(tensors[0]._data)
                 arrays = tuple([t._data for t in tensors])
                 if not self.view and any(a.dtype is _BF16 or a.dtype is _F16 for a in arrays):
-                    result = _bf16.forward(self.forward, xp, arrays, attrs)
+                    half = self.half_forward
+                    if half is None:
+                        result = _bf16.forward(self.forward, xp, arrays, attrs)
+                    else:
+                        result = half(xp, *arrays, **attrs)
                 else:
                     result = self.forward(xp, *arrays, **attrs)
                 record = state.enabled and any(t._requires_grad for t in tensors)

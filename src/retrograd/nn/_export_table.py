@@ -21,17 +21,17 @@ LAYERS: tuple[str, ...] = (
     "LazyBatchNorm3d", "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d", "Identity", "Linear",
     "Bilinear", "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
     "BCEWithLogitsLoss", "KLDivLoss", "CosineEmbeddingLoss", "MarginRankingLoss", "TripletMarginLoss",
-    "SoftMarginLoss", "HingeEmbeddingLoss", "PoissonNLLLoss", "GaussianNLLLoss", "LayerNorm", "GroupNorm",
-    "RMSNorm", "LocalResponseNorm", "CrossMapLRN2d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d", "ConstantPad1d",
-    "ConstantPad2d", "ConstantPad3d", "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d",
-    "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d", "CircularPad1d", "CircularPad2d",
-    "CircularPad3d", "PixelShuffle", "PixelUnshuffle", "MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d",
-    "AvgPool2d", "AvgPool3d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d",
-    "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "LPPool1d", "LPPool2d", "LPPool3d",
-    "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell", "Embedding",
-    "SyncBatchNorm", "MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder",
-    "TransformerDecoderLayer", "TransformerDecoder", "Transformer", "Upsample", "UpsamplingNearest2d",
-    "UpsamplingBilinear2d", "EmbeddingBag", "MultiMarginLoss", "MultiLabelMarginLoss",
+    "SoftMarginLoss", "HingeEmbeddingLoss", "PoissonNLLLoss", "GaussianNLLLoss", "LinearCrossEntropyLoss",
+    "LinearCrossEntropyOptions", "LayerNorm", "GroupNorm", "RMSNorm", "LocalResponseNorm", "CrossMapLRN2d",
+    "ZeroPad1d", "ZeroPad2d", "ZeroPad3d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d",
+    "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d",
+    "ReplicationPad3d", "CircularPad1d", "CircularPad2d", "CircularPad3d", "PixelShuffle", "PixelUnshuffle",
+    "MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
+    "LPPool1d", "LPPool2d", "LPPool3d", "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell",
+    "GRUCell", "Embedding", "SyncBatchNorm", "MultiheadAttention", "TransformerEncoderLayer",
+    "TransformerEncoder", "TransformerDecoderLayer", "TransformerDecoder", "Transformer", "Upsample",
+    "UpsamplingNearest2d", "UpsamplingBilinear2d", "EmbeddingBag", "MultiMarginLoss", "MultiLabelMarginLoss",
     "MultiLabelSoftMarginLoss", "TripletMarginWithDistanceLoss", "CTCLoss", "MaxUnpool1d", "MaxUnpool2d",
     "MaxUnpool3d", "FractionalMaxPool2d", "FractionalMaxPool3d",
 )
@@ -110,6 +110,9 @@ FUNCTIONAL: dict[str, tuple[str, ...]] = {
     ),
     "gumbel": (
         "gumbel_softmax",
+    ),
+    "linear_loss": (
+        "linear_cross_entropy",
     ),
 }
 # fmt: on

@@ -22,6 +22,7 @@ Each function is a thin spelling of an op in `retrograd.ops` with the signature
     fractional_pooling  fractional_max_pool2d/3d (and _with_indices)
     grid             affine_grid, grid_sample
     gumbel           gumbel_softmax
+    linear_loss      linear_cross_entropy (whole, or chunk by chunk)
 """
 
 import importlib
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
         fractional_pooling,
         grid,
         gumbel,
+        linear_loss,
         linear_maps,
         loss,
         margin_loss,
@@ -64,6 +66,7 @@ if TYPE_CHECKING:
     from .fractional_pooling import *
     from .grid import *
     from .gumbel import *
+    from .linear_loss import *
     from .linear_maps import *
     from .loss import *
     from .margin_loss import *

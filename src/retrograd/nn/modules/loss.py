@@ -7,17 +7,20 @@ registered as buffers (so they follow `.to()` and appear in `state_dict`).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ...tensor import Tensor
 from .. import functional as F
 from ..functional.classification_loss import reduction_of
+from .linear import Linear
+from .linear_cross_entropy_options import LinearCrossEntropyOptions
 from .module import Module
 
 __all__ = [
     "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
     "KLDivLoss", "CosineEmbeddingLoss", "MarginRankingLoss", "TripletMarginLoss", "SoftMarginLoss",
-    "HingeEmbeddingLoss", "PoissonNLLLoss", "GaussianNLLLoss",
+    "HingeEmbeddingLoss", "PoissonNLLLoss", "GaussianNLLLoss", "LinearCrossEntropyLoss", "LinearCrossEntropyOptions",
 ]
 
 
@@ -182,6 +185,68 @@ class CrossEntropyLoss(_WeightedLoss):
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.cross_entropy(input, target, weight=self.weight, ignore_index=self.ignore_index,
                                reduction=self.reduction, label_smoothing=self.label_smoothing)
+
+
+class LinearCrossEntropyLoss(_WeightedLoss):
+    """Cross-entropy of inputs mapped to logits by the module's own linear layer (`self.linear`).
+
+    `F.linear_cross_entropy` with the layer's weight viewed as (C, *out_features, in_features);
+    with `options`, the loss is computed a chunk of rows at a time, never holding the whole logits
+    (an LLM's head: C a vocabulary, N the batch's tokens).
+
+    Args:
+        in_features (int): size of each input sample.
+        num_classes (int): C.
+        out_features (tuple of int): (d1, ..., dK) for a K-dimensional loss (default ()).
+        bias (bool): whether the linear layer adds a bias (default False).
+        device, dtype: of the linear layer's parameters.
+        reduction (str): `'mean'` (default), `'sum'` or `'none'`.
+        weight (Tensor, optional): a weight for each of the C classes.
+        ignore_index (int, optional): a class index that adds nothing (None: -100 for class indices).
+        label_smoothing (float): in [0, 1] (default 0).
+        options (LinearCrossEntropyOptions, optional): chunking; None computes the whole logits.
+
+    Returns:
+        (LinearCrossEntropyLoss): a module; `loss(input, target)` gives the loss.
+
+    Examples:
+        >>> loss = nn.LinearCrossEntropyLoss(4, 10)
+        >>> loss.linear
+        Linear(in_features=4, out_features=10, bias=False)
+        >>> loss(retrograd.zeros(2, 4), retrograd.tensor([1, 7]))
+        tensor(2.3026, grad_fn=<NllLossBackward0>)
+    """
+
+    def __init__(self, in_features: int, num_classes: int, *, out_features: tuple[int, ...] = (), bias: bool = False,
+                 device: Any = None, dtype: Any = None, reduction: str = "mean", weight: Tensor | None = None,
+                 ignore_index: int | None = None, label_smoothing: float = 0.0, options: Any = None) -> None:
+        if weight is not None and tuple(weight.shape) != (num_classes,):
+            raise RuntimeError(f"expected weight shape to be {(num_classes,)}, got {tuple(weight.shape)}")
+        if label_smoothing < 0 or label_smoothing > 1.0:
+            raise RuntimeError(f"expected label_smoothing to be in range [0, 1], got {label_smoothing}")
+        super().__init__(weight, None, None, reduction)
+        self.num_classes = num_classes
+        self.out_features = out_features
+        self.ignore_index = ignore_index
+        self.label_smoothing = label_smoothing
+        # a 2-d weight (Linear's), viewed as (C, *out_features, in) in forward
+        self.linear = Linear(in_features, math.prod(out_features, start=num_classes), bias=bias, device=device,
+                             dtype=dtype)
+        self.options = options
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        shape = (self.num_classes, *self.out_features)
+        bias = self.linear.bias
+        return F.linear_cross_entropy(
+            input, self.linear.weight.reshape(*shape, self.linear.in_features), target,
+            linear_bias=None if bias is None else bias.reshape(shape), weight=self.weight, reduction=self.reduction,
+            ignore_index=self.ignore_index, label_smoothing=self.label_smoothing, options=self.options,
+        )  # fmt: skip
+
+    def extra_repr(self) -> str:
+        return (f"in_features={self.linear.in_features}, num_classes={self.num_classes}, "
+                f"out_features={self.out_features}, bias={self.linear.bias is not None}, reduction={self.reduction}, "
+                f"ignore_index={self.ignore_index}, label_smoothing={self.label_smoothing}, options={self.options}")
 
 
 class NLLLoss(_WeightedLoss):
