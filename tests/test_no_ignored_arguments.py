@@ -39,7 +39,6 @@ EXEMPT = {
         "args": "the forward's other arguments (output_size) do not shape the parameters, as in PyTorch",
         "kwargs": "the forward's other arguments do not shape the parameters, as in PyTorch",
     },
-    "nn.Buffer.__init__": {"data": "Buffer.__new__ reads it", "persistent": "Buffer.__new__ reads it"},
     "nn.UninitializedParameter.__init__": {
         "requires_grad": "__new__ reads it", "device": "__new__ reads it", "dtype": "__new__ reads it",
     },

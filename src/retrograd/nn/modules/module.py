@@ -18,7 +18,7 @@ from ...engine import primitive as _primitive  # (its `tracer`: retrograd.compil
 from ...engine.graph import RemovableHandle, add_keyed_hook
 from ...ops.queries import typename
 from ...tensor import Tensor
-from ..parameter import Buffer, Parameter, buffer_persistence
+from ..parameter import Parameter, buffer_persistence
 from . import _hooks, _state
 
 
@@ -67,10 +67,11 @@ class Module:
         if args or kwargs:
             raise TypeError(f"{type(self).__name__}.__init__() takes no arguments")
         object.__setattr__(self, "training", True)
-        object.__setattr__(self, "_parameters", OrderedDict())
-        object.__setattr__(self, "_buffers", OrderedDict())
+        # plain dicts (insertion-ordered), as PyTorch keeps them; its hook registries stay OrderedDicts
+        object.__setattr__(self, "_parameters", {})
+        object.__setattr__(self, "_buffers", {})
         object.__setattr__(self, "_non_persistent_buffers_set", set())
-        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_modules", {})
         _init_hook_dicts(self)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -161,9 +162,8 @@ class Module:
         if "_parameters" not in self.__dict__ and isinstance(value, (Parameter, Module)):
             raise AttributeError("cannot assign parameters or modules before Module.__init__() call")
         persistent = buffer_persistence(value)
-        if persistent is not None:  # nn.Buffer (stored as a plain tensor over its memory), UninitializedBuffer
-            plain = value.as_plain_tensor() if isinstance(value, Buffer) else value
-            self.register_buffer(name, plain, persistent=persistent)
+        if persistent is not None:  # nn.Buffer (a plain tensor marked as one), UninitializedBuffer
+            self.register_buffer(name, value, persistent=persistent)
         elif isinstance(value, Parameter):
             self._discard(name, keep=self._parameters)
             self._parameters[name] = value
@@ -187,7 +187,8 @@ class Module:
         elif name in self.__dict__.get("_buffers", ()):
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(
-                    f"cannot assign '{typename(value)}' as buffer '{name}' (torch.Tensor or None expected)"
+                    f"cannot assign '{typename(value)}' as buffer '{name}' "
+                    "(torch.nn.Buffer, torch.Tensor or None expected)"
                 )
             self._buffers[name] = value
         else:
