@@ -268,3 +268,20 @@ def test_recomputation_under_autocast_matches_pytorch(use_reentrant):
         assert d1.split(".")[-1] == d2.split(".")[-1]
         np.testing.assert_allclose(w1, w2, rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(x1, x2, rtol=1e-5, atol=1e-6)
+
+
+def test_reentrant_checkpoint_node_has_pytorchs_name():
+    out = checkpoint(lambda a: a * 2, rg.ones(2, requires_grad=True), use_reentrant=True)
+    assert type(out.grad_fn).__name__ == "CheckpointFunctionBackward"
+
+
+@pytest.mark.pytorch
+def test_checkpoint_node_names_vs_torch():
+    torch = pytest.importorskip("torch")
+    names = []
+    for lib in (rg, torch):
+        x = lib.ones(2, requires_grad=True)
+        reentrant = lib.utils.checkpoint.checkpoint(lambda a: a * 2, x, use_reentrant=True)
+        plain = lib.utils.checkpoint.checkpoint(lambda a: a * 2, x, use_reentrant=False)
+        names.append((type(reentrant.grad_fn).__name__, type(plain.grad_fn).__name__))
+    assert names[0] == names[1]

@@ -35,8 +35,9 @@ _PREFER_NON_REENTRANT = (
 )
 
 
-class _Recompute(Function):
-    """A custom Function whose backward re-runs the checkpointed segment."""
+class CheckpointFunction(Function):
+    """A custom Function whose backward re-runs the checkpointed segment (PyTorch's name: its node
+    prints as `CheckpointFunctionBackward`)."""
 
     @staticmethod
     def forward(ctx: Any, run: Callable, preserve_rng: bool, anchor: Tensor, *args: Any) -> Any:
@@ -110,7 +111,7 @@ def checkpoint(
             warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", UserWarning,
                           stacklevel=2)
         anchor = zeros((), requires_grad=False)
-        return _Recompute.apply(function, preserve_rng_state, anchor, *args)
+        return CheckpointFunction.apply(function, preserve_rng_state, anchor, *args)
     if determinism_check not in ("default", "none"):
         raise ValueError(
             f"determinism_check should be one of ['default', 'none'], but got {determinism_check}"
