@@ -311,3 +311,28 @@ def test_modules_pickled_without_hook_registries_get_them():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fresh(rg.ones(1, 2)).sum().backward()
+
+
+def test_hook_handles_are_one_removable_handle_class_with_ids():
+    lin = rg.nn.Linear(1, 1)
+    module_handle = lin.register_forward_hook(lambda *a: None)
+    tensor_handle = rg.ones(1, requires_grad=True).register_hook(lambda g: g)
+    for handle in (module_handle, tensor_handle):
+        assert type(handle) is rg.utils.hooks.RemovableHandle
+        assert repr(handle).startswith("<retrograd.utils.hooks.RemovableHandle object at 0x")
+    assert tensor_handle.id > module_handle.id
+    module_handle.remove()
+    assert not lin._forward_hooks
+
+
+@pytest.mark.pytorch
+def test_hook_handle_type_and_ids_vs_torch():
+    torch = pytest.importorskip("torch")
+    seen = []
+    for lib in (rg, torch):
+        lin = lib.nn.Linear(1, 1)
+        first = lin.register_forward_pre_hook(lambda *a: None)
+        second = lib.ones(1, requires_grad=True).register_hook(lambda g: g)
+        name = repr(first).split(" object")[0].split(".", 1)[1]
+        seen.append((type(first).__name__, type(second).__name__, name, second.id - first.id > 0))
+    assert seen[0] == seen[1]
