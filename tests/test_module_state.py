@@ -225,3 +225,19 @@ def test_buffer_is_a_marked_plain_tensor_stored_as_itself(m):
     expected = r"^cannot assign 'int' as buffer 'b' \(torch.nn.Buffer, torch.Tensor or None expected\)$"
     with pytest.raises(TypeError, match=expected):
         net.b = 3
+
+
+@both
+def test_consume_prefix_strips_a_wrappers_keys_and_metadata(m):
+    wrapper = m.nn.Module()
+    wrapper.module = m.nn.Sequential(m.nn.Linear(1, 1))
+    sd = wrapper.state_dict()
+    sd["other.x"] = m.zeros(1)
+    m.nn.modules.utils.consume_prefix_in_state_dict_if_present(sd, "module.")
+    assert list(sd) == ["other.x", "0.weight", "0.bias"]
+    assert list(sd._metadata.items()) == [("", {"version": 1}), ("0", {"version": 1})]
+    assert str(wrapper.module.load_state_dict(sd, strict=False)) == (
+        "_IncompatibleKeys(missing_keys=[], unexpected_keys=['other.x'])")
+    plain = {"module.w": 1, "w2": 2}
+    m.nn.modules.utils.consume_prefix_in_state_dict_if_present(plain, "module.")
+    assert plain == {"w2": 2, "w": 1}
