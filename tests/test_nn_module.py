@@ -486,3 +486,39 @@ def test_deepcopy_drops_the_gradient_of_parameters_only():
 @needs_torch
 def test_deepcopy_gradients_vs_torch():
     assert _deepcopied_grads(rg) == _deepcopied_grads(torch)
+
+
+def _init_errors_and_cooperative_init(m):
+    """Module.__init__'s argument errors, and call_super_init passing arguments along the MRO."""
+    messages = []
+    for args, kwargs in (((1,), {}), ((), {"x": 1}), ((1, 2), {"y": 2})):
+        with pytest.raises(TypeError) as info:
+            m.nn.Module(*args, **kwargs)
+        messages.append(str(info.value))
+
+    class Mixin:
+        def __init__(self, *args, **kwargs):
+            self.seen = (args, kwargs)
+
+    class Cooperative(m.nn.Module, Mixin):
+        call_super_init = True
+
+        def __init__(self):
+            super().__init__(5, z=1)
+            self.lin = m.nn.Linear(1, 1)
+
+    model = Cooperative()
+    return messages, model.seen, [n for n, _ in model.named_parameters()], m.nn.Module.call_super_init
+
+
+def test_module_init_arguments_and_call_super_init():
+    messages, seen, names, default = _init_errors_and_cooperative_init(rg)
+    assert messages == ["Module.__init__() takes 1 positional argument but 2 were given",
+                        "Module.__init__() got an unexpected keyword argument 'x'",
+                        "Module.__init__() got an unexpected keyword argument 'y'"]
+    assert seen == ((5,), {"z": 1}) and names == ["lin.weight", "lin.bias"] and default is False
+
+
+@needs_torch
+def test_module_init_arguments_and_call_super_init_vs_torch():
+    assert _init_errors_and_cooperative_init(rg) == _init_errors_and_cooperative_init(torch)

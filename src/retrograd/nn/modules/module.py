@@ -63,9 +63,17 @@ class Module:
     training: bool
     T_destination = TypeVar("T_destination", bound=dict[str, Any])  # state_dict's destination type, as PyTorch's
 
+    # a subclass that sets call_super_init = True has Module.__init__ pass its arguments on to the
+    # next class in its MRO (cooperative multiple inheritance), as PyTorch's does
+    call_super_init: bool = False
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if args or kwargs:
-            raise TypeError(f"{type(self).__name__}.__init__() takes no arguments")
+        if not self.call_super_init and kwargs:
+            name = type(self).__name__
+            raise TypeError(f"{name}.__init__() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        if not self.call_super_init and args:
+            name = type(self).__name__
+            raise TypeError(f"{name}.__init__() takes 1 positional argument but {len(args) + 1} were given")
         object.__setattr__(self, "training", True)
         # plain dicts (insertion-ordered), as PyTorch keeps them; its hook registries stay OrderedDicts
         object.__setattr__(self, "_parameters", {})
@@ -73,6 +81,8 @@ class Module:
         object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "_modules", {})
         _init_hook_dicts(self)
+        if self.call_super_init:
+            super().__init__(*args, **kwargs)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The computation; every subclass defines it (calling a module runs it, with the hooks)."""
