@@ -522,3 +522,30 @@ def test_module_init_arguments_and_call_super_init():
 @needs_torch
 def test_module_init_arguments_and_call_super_init_vs_torch():
     assert _init_errors_and_cooperative_init(rg) == _init_errors_and_cooperative_init(torch)
+
+
+def _tagged_parameter_facts(m):
+    """A Parameter subclass whose __new__ takes more arguments (bitsandbytes-style), kept by a module's casts."""
+
+    class TaggedParam(m.nn.Parameter):
+        def __new__(cls, data=None, requires_grad=True, tag="none"):
+            p = super().__new__(cls, data, requires_grad)
+            p.tag = tag
+            return p
+
+    lin = m.nn.Linear(2, 2)
+    lin.weight = TaggedParam(m.ones(2, 2), tag="w")
+    text = repr(lin.weight)
+    lin.double()
+    return type(lin.weight).__name__, lin.weight.tag, lin.weight.dtype == m.float64, text
+
+
+def test_parameter_subclass_with_its_own_new_arguments():
+    name, tag, is_double, text = _tagged_parameter_facts(rg)
+    assert (name, tag, is_double) == ("TaggedParam", "w", True)
+    assert text.startswith("Parameter containing:\nParameter(TaggedParam([[1., 1.],")
+
+
+@needs_torch
+def test_parameter_subclass_with_its_own_new_arguments_vs_torch():
+    assert _tagged_parameter_facts(rg) == _tagged_parameter_facts(torch)

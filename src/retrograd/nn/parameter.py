@@ -45,8 +45,8 @@ class Parameter(Tensor):
             p._switch_requires_grad(True, "Only Tensors of floating point and complex dtype can require gradients")
         return p  # type: ignore[return-value]  # _make builds an instance of cls
 
-    def __init__(self, data: Tensor | None = None, requires_grad: bool = True) -> None:
-        pass
+    # no __init__ of its own: Tensor's takes any arguments, so a subclass whose __new__ takes more
+    # (`Params4bit(data, requires_grad, quant_state=...)`) is built as under PyTorch
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
