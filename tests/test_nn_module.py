@@ -549,3 +549,39 @@ def test_parameter_subclass_with_its_own_new_arguments():
 @needs_torch
 def test_parameter_subclass_with_its_own_new_arguments_vs_torch():
     assert _tagged_parameter_facts(rg) == _tagged_parameter_facts(torch)
+
+
+def _container_argument_errors(m):
+    """What the module containers raise for arguments of the wrong kind."""
+    calls = [
+        lambda: m.nn.ModuleList([m.nn.ReLU()]).extend(m.nn.Linear(1, 1)),
+        lambda: m.nn.ModuleDict().update([m.nn.Linear(1, 1)]),
+        lambda: m.nn.ModuleDict([("a", m.nn.ReLU(), 3)]),
+        lambda: m.nn.ModuleDict(m.nn.ReLU()),
+        lambda: m.nn.Sequential(m.nn.ReLU())[None],
+        lambda: m.nn.ModuleList([m.nn.ReLU()])["0"],
+        lambda: m.nn.ModuleList([m.nn.ReLU()])[True],
+    ]
+    seen = []
+    for call in calls:
+        with pytest.raises((TypeError, ValueError, IndexError)) as info:
+            call()
+        seen.append((info.type.__name__, str(info.value)))
+    return seen
+
+
+def test_container_argument_errors():
+    assert _container_argument_errors(rg) == [
+        ("TypeError", "ModuleList.extend should be called with an iterable, but got Linear"),
+        ("TypeError", "ModuleDict update sequence element #0 should be Iterable; isLinear"),
+        ("ValueError", "ModuleDict update sequence element #0 has length 3; 2 is required"),
+        ("TypeError", "ModuleDict.update should be called with an iterable of key/value pairs, but got ReLU"),
+        ("TypeError", "'NoneType' object cannot be interpreted as an integer"),
+        ("TypeError", "'str' object cannot be interpreted as an integer"),
+        ("IndexError", "index 1 is out of range"),
+    ]
+
+
+@needs_torch
+def test_container_argument_errors_vs_torch():
+    assert _container_argument_errors(rg) == _container_argument_errors(torch)
