@@ -64,3 +64,22 @@ def test_linear_paths_vs_torch():
     for x_name in INPUTS:
         for bias_shape in [None, *BIASES]:
             assert outcome(rg, x_name, bias_shape) == outcome(torch, x_name, bias_shape), (x_name, bias_shape)
+
+
+def _bilinear_node_names(m):
+    w = m.ones(4, 2, 3, requires_grad=True)
+    b = m.zeros(4, requires_grad=True)
+    calls = [(m.ones(1, 2), m.ones(1, 3), b), (m.ones(2, 5, 2), m.ones(2, 5, 3), b), (m.ones(1, 2), m.ones(1, 3), None)]
+    return [type(m.nn.functional.bilinear(x1, x2, w, bias).grad_fn).__name__ for x1, x2, bias in calls]
+
+
+def test_bilinear_adds_its_bias_last():
+    # PyTorch reshapes the products to (*, out) and then adds the bias
+    assert _bilinear_node_names(rg) == ["AddBackward0", "AddBackward0", "ViewBackward0"]
+    out = rg.nn.functional.bilinear(rg.ones(2, 5, 2), rg.ones(2, 5, 3), rg.ones(4, 2, 3), rg.arange(4.0))
+    assert out.shape == (2, 5, 4) and out[1, 4].tolist() == [6.0, 7.0, 8.0, 9.0]
+
+
+def test_bilinear_node_names_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _bilinear_node_names(rg) == _bilinear_node_names(torch)

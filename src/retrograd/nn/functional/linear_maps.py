@@ -106,7 +106,6 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     x1 = input1.reshape(-1, w[1])
     x2 = input2.reshape(-1, 1, w[2])
     t = (x1 @ weight.permute(1, 0, 2).reshape(w[1], w[0] * w[2])).reshape(-1, w[0], w[2])
-    out = (t * x2).sum(-1)
-    if bias is not None:
-        out = out + bias
-    return out.reshape(input1.shape[:-1] + (w[0],))
+    out = (t * x2).sum(-1).reshape(input1.shape[:-1] + (w[0],))
+    # the bias is added after the reshape, as PyTorch does: the result's node is then AddBackward0
+    return out if bias is None else out + bias
