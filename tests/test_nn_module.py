@@ -585,3 +585,71 @@ def test_container_argument_errors():
 @needs_torch
 def test_container_argument_errors_vs_torch():
     assert _container_argument_errors(rg) == _container_argument_errors(torch)
+
+
+def _setattr_replacements(m):
+    """What __setattr__ does when a name changes kind, and what it refuses."""
+    net = m.nn.Module()
+    net.register_buffer("x", m.zeros(2), persistent=False)
+    net.x = m.nn.Parameter(m.ones(2))  # a Parameter takes a buffer's name, and its persistence goes too
+    seen = [(list(net._parameters), list(net._buffers), sorted(net._non_persistent_buffers_set))]
+    net.z = 3
+    for value, name in ((m.nn.Linear(1, 1), "x"), (m.nn.Buffer(m.ones(1)), "x"), (m.nn.Buffer(m.ones(1)), "z")):
+        with pytest.raises((TypeError, KeyError)) as info:
+            setattr(net, name, value)
+        seen.append((info.type.__name__, str(info.value)))
+    net.x = None
+    del net.x
+    net.x = m.nn.Linear(1, 1)
+    net.register_buffer("b", m.ones(1), persistent=False)
+    net.b = m.zeros(3)  # a plain tensor for a buffer's name stays a (non-persistent) buffer
+    seen.append((list(net._modules), list(net.state_dict()), net.b.tolist()))
+
+    class Early(m.nn.Module):
+        def __init__(self, register):
+            register(self)
+
+    for register in (lambda s: setattr(s, "w", m.nn.Parameter(m.ones(1))), lambda s: setattr(s, "l", m.nn.ReLU()),
+                     lambda s: s.register_buffer("b", m.ones(1)), lambda s: s.register_parameter("p", None)):
+        with pytest.raises(AttributeError) as info:
+            Early(register)
+        seen.append(str(info.value))
+    return seen
+
+
+def test_setattr_replacements_follow_pytorchs_order():
+    assert _setattr_replacements(rg) == [
+        (["x"], [], []),
+        ("TypeError", "cannot assign 'retrograd.nn.modules.linear.Linear' as parameter 'x' "
+                      "(torch.nn.Parameter or None expected)"),
+        ("TypeError", "cannot assign 'torch.FloatTensor' as parameter 'x' (torch.nn.Parameter or None expected)"),
+        ("KeyError", "\"attribute 'z' already exists\""),
+        (["x"], ["x.weight", "x.bias"], [0.0, 0.0, 0.0]),
+        "cannot assign parameters before Module.__init__() call",
+        "cannot assign module before Module.__init__() call",
+        "cannot assign buffer before Module.__init__() call",
+        "cannot assign parameter before Module.__init__() call",
+    ]
+
+
+@needs_torch
+def test_setattr_replacements_vs_torch():
+    ours = _setattr_replacements(rg)
+    ours[1] = (ours[1][0], ours[1][1].replace("retrograd.", "torch."))
+    assert ours == _setattr_replacements(torch)
+
+
+class _Local:
+    pass
+
+
+def test_typename_of_instances_names_their_class():
+    assert rg.typename(nn.Linear(1, 1)) == "retrograd.nn.modules.linear.Linear" == rg.typename(nn.Linear)
+    assert rg.typename(_Local()) == f"{__name__}._Local" and rg.typename(None) == "NoneType"
+
+
+@needs_torch
+def test_typename_of_instances_vs_torch():
+    for lib in (rg, torch):
+        assert lib.typename(_Local()) == f"{__name__}._Local"
+    assert rg.typename(nn.Linear(1, 1)).replace("retrograd.", "torch.") == torch.typename(torch.nn.Linear(1, 1))
