@@ -601,3 +601,22 @@ def test_parametrized_weight_norm_loads_older_weight_norm_checkpoints():
 def test_parametrized_weight_norm_loads_older_weight_norm_checkpoints_vs_torch():
     ours, theirs = _old_weight_norm_checkpoint_loads(rg), _old_weight_norm_checkpoint_loads(torch)
     assert ours[:2] == theirs[:2]
+
+
+def _strict_functional_call_error(lib):
+    net = lib.nn.Sequential(lib.nn.Linear(2, 2), lib.nn.ReLU(), lib.nn.Linear(2, 1))
+    with pytest.raises(RuntimeError) as info:
+        lib.func.functional_call(net, {"zz": lib.ones(1), "aa": lib.ones(1)}, (lib.ones(1, 2),), strict=True)
+    return str(info.value)
+
+
+def test_strict_functional_call_lists_keys_sorted():
+    assert _strict_functional_call_error(rg) == (
+        "Error(s) in reparametrizing for Sequential:\n\tUnexpected key(s): 'aa', 'zz'.\n\t"
+        "Missing key(s): '0.bias', '0.weight', '2.bias', '2.weight'."
+    )
+
+
+@needs_torch
+def test_strict_functional_call_lists_keys_sorted_vs_torch():
+    assert _strict_functional_call_error(rg) == _strict_functional_call_error(torch)
