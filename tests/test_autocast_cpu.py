@@ -307,3 +307,23 @@ def test_cpu_module():
     with rg.cpu.stream(s):
         rg.cpu.synchronize()
     assert s.record_event() is None and rg.cpu.Event().query()  # PyTorch's CPU stream records nothing
+
+
+def _cuda_autocast_warning(lib):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with lib.autocast("cuda", dtype=lib.float16):
+            dtype = (lib.ones(2, 2) @ lib.ones(2, 2)).dtype
+    return [str(w.message) for w in caught], dtype == lib.float32
+
+
+def test_cuda_autocast_without_cuda_warns_and_does_nothing():
+    # (retrograd has no CUDA autocast: a CuPy device does not change this)
+    assert _cuda_autocast_warning(rg) == (["CUDA is not available or torch_xla is imported. Disabling autocast."], True)
+
+
+@needs_torch
+def test_cuda_autocast_without_cuda_warns_as_torch():
+    if torch.cuda.is_available():
+        pytest.skip("PyTorch has CUDA here")
+    assert _cuda_autocast_warning(rg) == _cuda_autocast_warning(torch)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import tracemalloc
 
 import numpy as np
@@ -268,3 +269,75 @@ def test_recomputation_under_autocast_matches_pytorch(use_reentrant):
         assert d1.split(".")[-1] == d2.split(".")[-1]
         np.testing.assert_allclose(w1, w2, rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(x1, x2, rtol=1e-5, atol=1e-6)
+
+
+def test_reentrant_checkpoint_node_has_pytorchs_name():
+    out = checkpoint(lambda a: a * 2, rg.ones(2, requires_grad=True), use_reentrant=True)
+    assert type(out.grad_fn).__name__ == "CheckpointFunctionBackward"
+
+
+@pytest.mark.pytorch
+def test_checkpoint_node_names_vs_torch():
+    torch = pytest.importorskip("torch")
+    names = []
+    for lib in (rg, torch):
+        x = lib.ones(2, requires_grad=True)
+        reentrant = lib.utils.checkpoint.checkpoint(lambda a: a * 2, x, use_reentrant=True)
+        plain = lib.utils.checkpoint.checkpoint(lambda a: a * 2, x, use_reentrant=False)
+        names.append((type(reentrant.grad_fn).__name__, type(plain.grad_fn).__name__))
+    assert names[0] == names[1]
+
+
+def _context_fn_run(lib):
+    """The order in which checkpoint enters context_fn's two contexts, and the gradient it gives."""
+    log = []
+
+    @contextlib.contextmanager
+    def tag(name):
+        log.append("enter " + name)
+        try:
+            yield
+        finally:
+            log.append("exit " + name)
+
+    x = lib.tensor([0.5, -1.0, 2.0], dtype=lib.float64, requires_grad=True)
+    y = lib.utils.checkpoint.checkpoint(lambda a: a.sin().exp(), x, use_reentrant=False,
+                                        context_fn=lambda: (tag("forward"), tag("recompute")))
+    log.append("forward done")
+    y.sum().backward()
+    return log, x.grad.tolist()
+
+
+def test_context_fn_wraps_the_forward_and_the_recomputation():
+    log, grad = _context_fn_run(rg)
+    assert log == ["enter forward", "exit forward", "forward done", "enter recompute", "exit recompute"]
+    np.testing.assert_allclose(grad, np.cos([0.5, -1.0, 2.0]) * np.exp(np.sin([0.5, -1.0, 2.0])))
+    for kwargs in ({"context_fn": lambda: (None, None)}, {"debug": True}):
+        with pytest.raises(ValueError, match="^Passing `context_fn` or `debug` is only supported when use_reentrant"):
+            checkpoint(lambda a: a, rg.ones(1, requires_grad=True), use_reentrant=True, **kwargs)
+
+
+def test_checkpoint_helpers():
+    from retrograd.utils import checkpoint as ck
+
+    x = rg.ones(2, requires_grad=True) * 2
+    detached = ck.detach_variable((x, 3))
+    assert detached[0].requires_grad and detached[0].grad_fn is None and detached[1] == 3
+    with pytest.raises(RuntimeError, match="^Only tuple of tensors is supported. Got Unsupported input type: list$"):
+        ck.detach_variable([x])
+    with pytest.warns(UserWarning, match="^None of the inputs have requires_grad=True. Gradients will be None$"):
+        ck.check_backward_validity([rg.ones(1), 2])
+    assert [type(c).__name__ for c in ck.noop_context_fn()] == ["nullcontext", "nullcontext"]
+    changing = iter([lambda a: a.sin(), lambda a: a[:1].sin()])
+    with ck.set_checkpoint_debug_enabled(True):
+        out = checkpoint(lambda a: next(changing)(a), rg.ones(2, requires_grad=True), use_reentrant=False)
+    with pytest.raises(RuntimeError, match="The forward saved"):  # the debug detail, switched on by the context
+        out.sum().backward()
+
+
+@pytest.mark.pytorch
+def test_context_fn_vs_torch():
+    torch = pytest.importorskip("torch")
+    ours, theirs = _context_fn_run(rg), _context_fn_run(torch)
+    assert ours[0] == theirs[0]
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-12)

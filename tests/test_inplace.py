@@ -423,6 +423,30 @@ def test_fill_and_zero_write_expanded_tensors_other_inplace_ops_refuse():
             write(rg.zeros(1).expand(3))
 
 
+def test_expanded_size_one_dims_are_written_into_the_base():
+    # a new leading dim of size 1 has stride 0 but shares no memory (`arange(n).expand(1, -1)`, the
+    # usual position_ids buffer): every write reaches the base, as loading a state_dict does
+    base = rg.arange(4.0)
+    ids = base.expand(1, -1)
+    ids.add_(1)
+    ids[0, 1] = 9
+    ids.copy_(ids * 2)
+    assert base.tolist() == [2.0, 18.0, 6.0, 8.0] and ids._version == base._version
+
+
+@needs_torch
+def test_expanded_size_one_dims_are_written_vs_torch():
+    seen = []
+    for lib in (rg, torch):
+        base = lib.arange(4.0)
+        ids = base.expand(1, 4)
+        ids.mul_(3)
+        ids.masked_fill_(ids > 5, -1.0)
+        ids.index_fill_(1, lib.tensor([0]), 7.0)
+        seen.append(base.tolist())
+    assert seen[0] == seen[1]
+
+
 def test_fills_record_pytorch_nodes_and_gradients():
     # the overwritten values get zeros (not None); a tensor fill value gets the sum of the gradient
     x = rg.tensor([1.0, -2.0, 3.0], requires_grad=True)

@@ -311,3 +311,65 @@ def test_modules_pickled_without_hook_registries_get_them():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fresh(rg.ones(1, 2)).sum().backward()
+
+
+def test_hook_handles_are_one_removable_handle_class_with_ids():
+    lin = rg.nn.Linear(1, 1)
+    module_handle = lin.register_forward_hook(lambda *a: None)
+    tensor_handle = rg.ones(1, requires_grad=True).register_hook(lambda g: g)
+    for handle in (module_handle, tensor_handle):
+        assert type(handle) is rg.utils.hooks.RemovableHandle
+        assert repr(handle).startswith("<retrograd.utils.hooks.RemovableHandle object at 0x")
+    assert tensor_handle.id > module_handle.id
+    module_handle.remove()
+    assert not lin._forward_hooks
+
+
+@pytest.mark.pytorch
+def test_hook_handle_type_and_ids_vs_torch():
+    torch = pytest.importorskip("torch")
+    seen = []
+    for lib in (rg, torch):
+        lin = lib.nn.Linear(1, 1)
+        first = lin.register_forward_pre_hook(lambda *a: None)
+        second = lib.ones(1, requires_grad=True).register_hook(lambda g: g)
+        name = repr(first).split(" object")[0].split(".", 1)[1]
+        seen.append((type(first).__name__, type(second).__name__, name, second.id - first.id > 0))
+    assert seen[0] == seen[1]
+
+
+def _module_hook_replacement_errors(lib):
+    """The engine's errors when a module's backward hooks hand back gradients of the wrong size or dtype."""
+    hooks = [
+        ("register_full_backward_pre_hook", lambda m, go: (lib.ones(3),)),
+        ("register_full_backward_pre_hook", lambda m, go: (go[0].double(),)),
+        ("register_full_backward_hook", lambda m, gi, go: (gi[0].double(),)),
+        ("register_full_backward_hook", lambda m, gi, go: (lib.ones(5),)),
+        ("register_backward_hook", lambda m, gi, go: tuple(None if g is None else lib.ones(7) for g in gi)),
+    ]
+    seen = []
+    for method, hook in hooks:
+        lin = lib.nn.Linear(2, 2)
+        getattr(lin, method)(hook)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # register_backward_hook's deprecation
+            with pytest.raises(RuntimeError) as info:
+                lin(lib.ones(1, 2, requires_grad=True)).sum().backward()
+        seen.append(str(info.value))
+    return seen
+
+
+def test_module_backward_hooks_returning_wrong_gradients_raise():
+    assert _module_hook_replacement_errors(rg) == [
+        "hook 'hook' has changed the size of value",
+        "hook 'hook' has changed the type of value (was torch.FloatTensor got torch.DoubleTensor)",
+        "hook 'hook' has changed the type of value (was torch.FloatTensor got torch.DoubleTensor)",
+        "hook 'hook' has changed the size of value",
+        "hook '<lambda>' has changed the size of value",  # the legacy hook sits on the node itself
+    ]
+
+
+@pytest.mark.pytorch
+def test_module_backward_hooks_returning_wrong_gradients_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _module_hook_replacement_errors(rg) == _module_hook_replacement_errors(torch)

@@ -193,3 +193,51 @@ def test_named_members_without_removing_duplicates_walk_shared_modules_twice():
     assert [n for n, _ in m.named_parameters()] == ["0.weight", "0.bias", "2.weight", "2.bias"]
     twice = rg.nn.Sequential(m[2], m[2])
     assert len(list(twice.named_buffers(remove_duplicate=False))) == 6
+
+
+@both
+def test_expanded_buffer_loads_from_a_state_dict(m):
+    # HF models keep `position_ids = arange(n).expand((1, -1))`; loading writes into it in place
+    net = m.nn.Module()
+    net.register_buffer("position_ids", m.arange(5).expand((1, -1)))
+    result = net.load_state_dict({"position_ids": m.arange(5).flip(0).unsqueeze(0)})
+    assert str(result) == "<All keys matched successfully>"
+    assert net.position_ids.tolist() == [[4, 3, 2, 1, 0]]
+
+
+@both
+def test_registries_are_plain_dicts_and_hook_registries_ordered(m):
+    net = m.nn.Linear(2, 2)
+    assert [type(net.__dict__[name]) for name in ("_parameters", "_buffers", "_modules")] == [dict] * 3
+    assert type(net._forward_hooks) is OrderedDict and type(net._load_state_dict_pre_hooks) is OrderedDict
+    net.bias = None
+    assert repr(net._parameters)[:11] == "{'weight': "
+
+
+@both
+def test_buffer_is_a_marked_plain_tensor_stored_as_itself(m):
+    b = m.nn.Buffer(m.ones(2), persistent=False)
+    assert type(b) is m.Tensor and isinstance(b, m.nn.Buffer) and not isinstance(m.ones(2), m.nn.Buffer)
+    assert b.persistent is False and repr(b) == "tensor([1., 1.])"
+    net = m.nn.Module()
+    net.b = b
+    assert net.b is b and list(net.state_dict()) == [] and [n for n, _ in net.named_buffers()] == ["b"]
+    expected = r"^cannot assign 'int' as buffer 'b' \(torch.nn.Buffer, torch.Tensor or None expected\)$"
+    with pytest.raises(TypeError, match=expected):
+        net.b = 3
+
+
+@both
+def test_consume_prefix_strips_a_wrappers_keys_and_metadata(m):
+    wrapper = m.nn.Module()
+    wrapper.module = m.nn.Sequential(m.nn.Linear(1, 1))
+    sd = wrapper.state_dict()
+    sd["other.x"] = m.zeros(1)
+    m.nn.modules.utils.consume_prefix_in_state_dict_if_present(sd, "module.")
+    assert list(sd) == ["other.x", "0.weight", "0.bias"]
+    assert list(sd._metadata.items()) == [("", {"version": 1}), ("0", {"version": 1})]
+    assert str(wrapper.module.load_state_dict(sd, strict=False)) == (
+        "_IncompatibleKeys(missing_keys=[], unexpected_keys=['other.x'])")
+    plain = {"module.w": 1, "w2": 2}
+    m.nn.modules.utils.consume_prefix_in_state_dict_if_present(plain, "module.")
+    assert plain == {"w2": 2, "w": 1}

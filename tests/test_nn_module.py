@@ -486,3 +486,170 @@ def test_deepcopy_drops_the_gradient_of_parameters_only():
 @needs_torch
 def test_deepcopy_gradients_vs_torch():
     assert _deepcopied_grads(rg) == _deepcopied_grads(torch)
+
+
+def _init_errors_and_cooperative_init(m):
+    """Module.__init__'s argument errors, and call_super_init passing arguments along the MRO."""
+    messages = []
+    for args, kwargs in (((1,), {}), ((), {"x": 1}), ((1, 2), {"y": 2})):
+        with pytest.raises(TypeError) as info:
+            m.nn.Module(*args, **kwargs)
+        messages.append(str(info.value))
+
+    class Mixin:
+        def __init__(self, *args, **kwargs):
+            self.seen = (args, kwargs)
+
+    class Cooperative(m.nn.Module, Mixin):
+        call_super_init = True
+
+        def __init__(self):
+            super().__init__(5, z=1)
+            self.lin = m.nn.Linear(1, 1)
+
+    model = Cooperative()
+    return messages, model.seen, [n for n, _ in model.named_parameters()], m.nn.Module.call_super_init
+
+
+def test_module_init_arguments_and_call_super_init():
+    messages, seen, names, default = _init_errors_and_cooperative_init(rg)
+    assert messages == ["Module.__init__() takes 1 positional argument but 2 were given",
+                        "Module.__init__() got an unexpected keyword argument 'x'",
+                        "Module.__init__() got an unexpected keyword argument 'y'"]
+    assert seen == ((5,), {"z": 1}) and names == ["lin.weight", "lin.bias"] and default is False
+
+
+@needs_torch
+def test_module_init_arguments_and_call_super_init_vs_torch():
+    assert _init_errors_and_cooperative_init(rg) == _init_errors_and_cooperative_init(torch)
+
+
+def _tagged_parameter_facts(m):
+    """A Parameter subclass whose __new__ takes more arguments (bitsandbytes-style), kept by a module's casts."""
+
+    class TaggedParam(m.nn.Parameter):
+        def __new__(cls, data=None, requires_grad=True, tag="none"):
+            p = super().__new__(cls, data, requires_grad)
+            p.tag = tag
+            return p
+
+    lin = m.nn.Linear(2, 2)
+    lin.weight = TaggedParam(m.ones(2, 2), tag="w")
+    text = repr(lin.weight)
+    lin.double()
+    return type(lin.weight).__name__, lin.weight.tag, lin.weight.dtype == m.float64, text
+
+
+def test_parameter_subclass_with_its_own_new_arguments():
+    name, tag, is_double, text = _tagged_parameter_facts(rg)
+    assert (name, tag, is_double) == ("TaggedParam", "w", True)
+    assert text.startswith("Parameter containing:\nParameter(TaggedParam([[1., 1.],")
+
+
+@needs_torch
+def test_parameter_subclass_with_its_own_new_arguments_vs_torch():
+    assert _tagged_parameter_facts(rg) == _tagged_parameter_facts(torch)
+
+
+def _container_argument_errors(m):
+    """What the module containers raise for arguments of the wrong kind."""
+    calls = [
+        lambda: m.nn.ModuleList([m.nn.ReLU()]).extend(m.nn.Linear(1, 1)),
+        lambda: m.nn.ModuleDict().update([m.nn.Linear(1, 1)]),
+        lambda: m.nn.ModuleDict([("a", m.nn.ReLU(), 3)]),
+        lambda: m.nn.ModuleDict(m.nn.ReLU()),
+        lambda: m.nn.Sequential(m.nn.ReLU())[None],
+        lambda: m.nn.ModuleList([m.nn.ReLU()])["0"],
+        lambda: m.nn.ModuleList([m.nn.ReLU()])[True],
+    ]
+    seen = []
+    for call in calls:
+        with pytest.raises((TypeError, ValueError, IndexError)) as info:
+            call()
+        seen.append((info.type.__name__, str(info.value)))
+    return seen
+
+
+def test_container_argument_errors():
+    assert _container_argument_errors(rg) == [
+        ("TypeError", "ModuleList.extend should be called with an iterable, but got Linear"),
+        ("TypeError", "ModuleDict update sequence element #0 should be Iterable; isLinear"),
+        ("ValueError", "ModuleDict update sequence element #0 has length 3; 2 is required"),
+        ("TypeError", "ModuleDict.update should be called with an iterable of key/value pairs, but got ReLU"),
+        ("TypeError", "'NoneType' object cannot be interpreted as an integer"),
+        ("TypeError", "'str' object cannot be interpreted as an integer"),
+        ("IndexError", "index 1 is out of range"),
+    ]
+
+
+@needs_torch
+def test_container_argument_errors_vs_torch():
+    assert _container_argument_errors(rg) == _container_argument_errors(torch)
+
+
+def _setattr_replacements(m):
+    """What __setattr__ does when a name changes kind, and what it refuses."""
+    net = m.nn.Module()
+    net.register_buffer("x", m.zeros(2), persistent=False)
+    net.x = m.nn.Parameter(m.ones(2))  # a Parameter takes a buffer's name, and its persistence goes too
+    seen = [(list(net._parameters), list(net._buffers), sorted(net._non_persistent_buffers_set))]
+    net.z = 3
+    for value, name in ((m.nn.Linear(1, 1), "x"), (m.nn.Buffer(m.ones(1)), "x"), (m.nn.Buffer(m.ones(1)), "z")):
+        with pytest.raises((TypeError, KeyError)) as info:
+            setattr(net, name, value)
+        seen.append((info.type.__name__, str(info.value)))
+    net.x = None
+    del net.x
+    net.x = m.nn.Linear(1, 1)
+    net.register_buffer("b", m.ones(1), persistent=False)
+    net.b = m.zeros(3)  # a plain tensor for a buffer's name stays a (non-persistent) buffer
+    seen.append((list(net._modules), list(net.state_dict()), net.b.tolist()))
+
+    class Early(m.nn.Module):
+        def __init__(self, register):
+            register(self)
+
+    for register in (lambda s: setattr(s, "w", m.nn.Parameter(m.ones(1))), lambda s: setattr(s, "l", m.nn.ReLU()),
+                     lambda s: s.register_buffer("b", m.ones(1)), lambda s: s.register_parameter("p", None)):
+        with pytest.raises(AttributeError) as info:
+            Early(register)
+        seen.append(str(info.value))
+    return seen
+
+
+def test_setattr_replacements_follow_pytorchs_order():
+    assert _setattr_replacements(rg) == [
+        (["x"], [], []),
+        ("TypeError", "cannot assign 'retrograd.nn.modules.linear.Linear' as parameter 'x' "
+                      "(torch.nn.Parameter or None expected)"),
+        ("TypeError", "cannot assign 'torch.FloatTensor' as parameter 'x' (torch.nn.Parameter or None expected)"),
+        ("KeyError", "\"attribute 'z' already exists\""),
+        (["x"], ["x.weight", "x.bias"], [0.0, 0.0, 0.0]),
+        "cannot assign parameters before Module.__init__() call",
+        "cannot assign module before Module.__init__() call",
+        "cannot assign buffer before Module.__init__() call",
+        "cannot assign parameter before Module.__init__() call",
+    ]
+
+
+@needs_torch
+def test_setattr_replacements_vs_torch():
+    ours = _setattr_replacements(rg)
+    ours[1] = (ours[1][0], ours[1][1].replace("retrograd.", "torch."))
+    assert ours == _setattr_replacements(torch)
+
+
+class _Local:
+    pass
+
+
+def test_typename_of_instances_names_their_class():
+    assert rg.typename(nn.Linear(1, 1)) == "retrograd.nn.modules.linear.Linear" == rg.typename(nn.Linear)
+    assert rg.typename(_Local()) == f"{__name__}._Local" and rg.typename(None) == "NoneType"
+
+
+@needs_torch
+def test_typename_of_instances_vs_torch():
+    for lib in (rg, torch):
+        assert lib.typename(_Local()) == f"{__name__}._Local"
+    assert rg.typename(nn.Linear(1, 1)).replace("retrograd.", "torch.") == torch.typename(torch.nn.Linear(1, 1))

@@ -408,3 +408,49 @@ def test_lstm_cell_refuses_a_state_that_is_not_a_pair():
     if torch is not None:
         with pytest.raises(RuntimeError, match="^lstm_cell expects two hidden states$"):
             torch.nn.LSTMCell(3, 2)(torch.zeros(2, 3), (torch.zeros(2, 2),))
+
+
+def _reparametrized_rnn_run(lib, cls):
+    """A recurrent layer whose weights are parametrized or computed by the older weight_norm."""
+    lib.manual_seed(0)
+    rnn = cls(3, 4, num_layers=2, bidirectional=True, dtype=lib.float64)
+    lib.nn.utils.parametrizations.orthogonal(rnn, "weight_hh_l0")
+    lib.nn.utils.parametrizations.weight_norm(rnn, "weight_ih_l1_reverse")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        lib.nn.utils.weight_norm(rnn, "weight_hh_l1")
+    out, _ = rnn(lib.linspace(-1, 1, 30, dtype=lib.float64).reshape(5, 2, 3))
+    out.pow(2).sum().backward()
+    grads = (rnn.parametrizations.weight_hh_l0.original.grad, rnn.weight_hh_l1_v.grad,
+             rnn.parametrizations.weight_ih_l1_reverse.original0.grad)
+    return [_np(t) for t in (out, *grads)]
+
+
+def _np(t):
+    return t.detach().numpy()
+
+
+@pytest.mark.parametrize("cls_name", ["RNN", "GRU", "LSTM"])
+def test_parametrized_and_weight_normed_weights_are_used(cls_name):
+    # the layer runs on the weights its parametrizations compute: a plain layer given those
+    # values gives the same output, and the gradients reach the parametrizations' originals
+    out, *grads = _reparametrized_rnn_run(rg, getattr(rg.nn, cls_name))
+    rg.manual_seed(0)
+    reparametrized = getattr(rg.nn, cls_name)(3, 4, num_layers=2, bidirectional=True, dtype=rg.float64)
+    rg.nn.utils.parametrizations.orthogonal(reparametrized, "weight_hh_l0")
+    plain = getattr(rg.nn, cls_name)(3, 4, num_layers=2, bidirectional=True, dtype=rg.float64)
+    with rg.no_grad():
+        for name, p in plain.named_parameters():
+            p.copy_(getattr(reparametrized, name))
+    x = rg.linspace(-1, 1, 30, dtype=rg.float64).reshape(5, 2, 3)
+    np.testing.assert_allclose(_np(reparametrized(x)[0]), _np(plain(x)[0]), rtol=1e-12)
+    assert out.shape == (5, 2, 8) and all(np.abs(g).sum() > 0 for g in grads)
+
+
+@needs_torch
+@pytest.mark.parametrize("cls_name", ["RNN", "GRU", "LSTM"])
+def test_parametrized_and_weight_normed_weights_vs_torch(cls_name):
+    ours = _reparametrized_rnn_run(rg, getattr(rg.nn, cls_name))
+    theirs = _reparametrized_rnn_run(torch, getattr(torch.nn, cls_name))
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)

@@ -577,3 +577,46 @@ def test_vector_to_parameters_vs_torch():
         dtype = str(net.weight.dtype).split(".")[1]
         seen.append((net.weight.tolist(), net.bias.tolist(), dtype, net.weight.requires_grad))
     assert seen[0] == seen[1]
+
+
+def _old_weight_norm_checkpoint_loads(lib):
+    """A checkpoint of the older nn.utils.weight_norm (weight_g, weight_v) loaded by the parametrization."""
+    lib.manual_seed(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # the older weight_norm is deprecated
+        old = lib.nn.utils.weight_norm(lib.nn.Conv1d(4, 4, 3, padding=1, groups=2), dim=2)
+    new = lib.nn.utils.parametrizations.weight_norm(lib.nn.Conv1d(4, 4, 3, padding=1, groups=2), dim=2)
+    result = str(new.load_state_dict(old.state_dict()))
+    x = lib.ones(1, 4, 5, dtype=old.weight_v.dtype)
+    return result, list(new.state_dict()), (old(x) - new(x)).abs().max().item()
+
+
+def test_parametrized_weight_norm_loads_older_weight_norm_checkpoints():
+    result, keys, difference = _old_weight_norm_checkpoint_loads(rg)
+    assert result == "<All keys matched successfully>" and difference < 1e-6
+    assert keys == ["bias", "parametrizations.weight.original0", "parametrizations.weight.original1"]
+
+
+@needs_torch
+def test_parametrized_weight_norm_loads_older_weight_norm_checkpoints_vs_torch():
+    ours, theirs = _old_weight_norm_checkpoint_loads(rg), _old_weight_norm_checkpoint_loads(torch)
+    assert ours[:2] == theirs[:2]
+
+
+def _strict_functional_call_error(lib):
+    net = lib.nn.Sequential(lib.nn.Linear(2, 2), lib.nn.ReLU(), lib.nn.Linear(2, 1))
+    with pytest.raises(RuntimeError) as info:
+        lib.func.functional_call(net, {"zz": lib.ones(1), "aa": lib.ones(1)}, (lib.ones(1, 2),), strict=True)
+    return str(info.value)
+
+
+def test_strict_functional_call_lists_keys_sorted():
+    assert _strict_functional_call_error(rg) == (
+        "Error(s) in reparametrizing for Sequential:\n\tUnexpected key(s): 'aa', 'zz'.\n\t"
+        "Missing key(s): '0.bias', '0.weight', '2.bias', '2.weight'."
+    )
+
+
+@needs_torch
+def test_strict_functional_call_lists_keys_sorted_vs_torch():
+    assert _strict_functional_call_error(rg) == _strict_functional_call_error(torch)

@@ -34,12 +34,10 @@ EXEMPT = {
     **{name: {"cudnn_enabled": "picks PyTorch's cuDNN kernel, which gives the same values"}
        for name in ("batch_norm", "group_norm", "instance_norm")},
     "layer_norm": {"cudnn_enable": "picks PyTorch's cuDNN kernel, which gives the same values"},
-    "nn.Parameter.__init__": {"data": "Parameter.__new__ reads it", "requires_grad": "Parameter.__new__ reads it"},
     "nn._LazyConvMixin.initialize_parameters": {
         "args": "the forward's other arguments (output_size) do not shape the parameters, as in PyTorch",
         "kwargs": "the forward's other arguments do not shape the parameters, as in PyTorch",
     },
-    "nn.Buffer.__init__": {"data": "Buffer.__new__ reads it", "persistent": "Buffer.__new__ reads it"},
     "nn.UninitializedParameter.__init__": {
         "requires_grad": "__new__ reads it", "device": "__new__ reads it", "dtype": "__new__ reads it",
     },

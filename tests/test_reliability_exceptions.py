@@ -116,6 +116,26 @@ def test_hook_results(kind, hook):
         assert_same(expr)
 
 
+# A node post-hook's replacements, on y = x * w (two inputs in both libraries: PyTorch counts
+# `x * 2` as two, retrograd as one, so its post-hooks are not held to the count)
+POST_HOOKS = {
+    "lambda gi, go: (L.zeros(4), gi[1])": "RuntimeError: hook '<lambda>' has changed the size of value",
+    "lambda gi, go: (gi[0].double(), gi[1])": (
+        "RuntimeError: hook '<lambda>' has changed the type of value (was torch.FloatTensor got torch.DoubleTensor)"
+    ),
+    "lambda gi, go: (gi[0] * 2, None)": None,
+}
+
+
+@pytest.mark.parametrize("hook", list(POST_HOOKS))
+def test_post_hook_results(hook):
+    body = f"(lambda y: (y.grad_fn.register_hook({hook}), y.sum().backward(), x.grad)[2])(x * L.ones(3))"
+    expr = f"(lambda x: {body})(L.zeros(3, requires_grad=True))"
+    assert _text(expr) == POST_HOOKS[hook]
+    if torch is not None:
+        assert_same(expr)
+
+
 def test_tensor_of_ragged_list():
     with pytest.raises(ValueError, match=r"expected sequence of length 2 at dim 1 \(got 1\)"):
         retrograd.tensor([[1, 2], [3]])

@@ -117,3 +117,27 @@ def test_strided_views_storage_vs_torch():
     assert _storage_facts(_strided_views(rg)) == _storage_facts(_strided_views(torch))
     ours, theirs = copy.deepcopy(_strided_views(rg)[1]), copy.deepcopy(_strided_views(torch)[1])
     assert (ours.storage_offset(), ours.tolist()) == (theirs.storage_offset(), theirs.tolist())
+
+
+def _expanded_views(m):
+    a = m.arange(6)
+    return [a.expand(1, -1), a.expand(2, 1, -1), a.view(6, 1).expand(6, 1), m.tensor(1.0).expand(3, 1),
+            m.ones(2, 1).expand(1, 2, 1), m.ones(2, 3).t().expand(1, 3, 2), m.ones(2, 1).expand(2, 5),
+            m.broadcast_to(a, (1, 6)), m.broadcast_tensors(m.ones(3, 1), m.ones(1, 4))[0]]
+
+
+def test_expand_strides_follow_pytorch_on_size_one_dims():
+    # NumPy steps 0 over every size-1 dim; PyTorch keeps an old dim's stride and gives a new
+    # leading size-1 dim the step over the dims after it
+    strides = [v.stride() for v in _expanded_views(rg)]
+    assert strides == [(6, 1), (0, 6, 1), (1, 1), (0, 0), (2, 1, 1), (3, 1, 3), (1, 0), (6, 1), (1, 0)]
+    position_ids = _save_load(rg, rg.arange(4).expand((1, -1)))
+    assert position_ids.stride() == (4, 1) and position_ids.tolist() == [[0, 1, 2, 3]]
+    assert rg.arange(4).view(4, 1).expand(4, 1).contiguous().stride() == (1, 1)
+
+
+@needs_torch
+def test_expand_strides_vs_torch():
+    assert [v.stride() for v in _expanded_views(rg)] == [v.stride() for v in _expanded_views(torch)]
+    ours, theirs = (_save_load(m, m.arange(4).expand((2, 1, -1))) for m in (rg, torch))
+    assert (ours.stride(), ours.tolist()) == (theirs.stride(), theirs.tolist())

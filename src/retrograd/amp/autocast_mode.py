@@ -279,8 +279,8 @@ class autocast:  # noqa: N801  (PyTorch's name)
         self.device = device_type
         self.fast_dtype = dtype if dtype is not None else get_autocast_dtype(device_type)
         self._cache_enabled = is_autocast_cache_enabled() if cache_enabled is None else bool(cache_enabled)
-        if enabled and device_type == "cuda":
-            warnings.warn("CUDA is not available. Disabling autocast.", stacklevel=2)
+        if enabled and device_type == "cuda":  # PyTorch's wording, torch_xla and all
+            warnings.warn("CUDA is not available or torch_xla is imported. Disabling autocast.", stacklevel=2)
             enabled = False
         elif enabled and self.fast_dtype not in _CPU_DTYPES:
             warnings.warn(

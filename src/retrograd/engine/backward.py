@@ -338,7 +338,7 @@ def _call_pre_hooks(node: Node, grads: list) -> list:
 def _call_post_hooks(node: Node, results: tuple, grads: list) -> tuple:
     if node._post_hooks:
         for hook in list(node._post_hooks):
-            new = checked_values(hook, hook(results, tuple(grads)), None)
+            new = checked_values(hook, hook(results, tuple(grads)), results, count=False)
             if new is not None:
                 results = tuple(new)
     return results

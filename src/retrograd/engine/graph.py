@@ -42,16 +42,28 @@ FREED_MESSAGE = (
 
 
 class RemovableHandle:
-    """Returned by every `register_*hook`; `remove()` unregisters the hook."""
+    """Returned by every `register_*hook`; `remove()` unregisters the hook.
 
-    __slots__ = ("_hooks", "_hook")
+    Its `id` is unique across all handles (PyTorch's `handle.id`). A hook kept in a list (tensor
+    and node hooks) is removed from it by identity; one kept in an ordered dict under the id
+    (module hooks) is dropped there and from the flag dicts (`with_kwargs`, ...) that may hold it.
+    """
 
-    def __init__(self, hooks: list, hook: Any) -> None:
+    __slots__ = ("_hooks", "_hook", "_flags", "id")
+    _next_id = 0
+
+    def __init__(self, hooks: list | dict, hook: Any = None, flags: tuple = ()) -> None:
         self._hooks = hooks
         self._hook = hook
+        self._flags = flags
+        self.id = RemovableHandle._next_id
+        RemovableHandle._next_id += 1
 
     def remove(self) -> None:
-        if self._hook in self._hooks:
+        if isinstance(self._hooks, dict):
+            for d in (self._hooks, *self._flags):
+                d.pop(self.id, None)
+        elif self._hook in self._hooks:
             self._hooks.remove(self._hook)
 
     def __enter__(self) -> RemovableHandle:
@@ -60,30 +72,15 @@ class RemovableHandle:
     def __exit__(self, *exc: object) -> None:
         self.remove()
 
-
-class KeyedHandle(RemovableHandle):
-    """A hook kept in an ordered dict under an id unique across all such dicts (PyTorch's `handle.id`);
-    `remove()` drops it there and from the flag dicts (`with_kwargs`, ...) that may hold the id."""
-
-    __slots__ = ("id", "_flags")
-    _next_id = 0
-
-    def __init__(self, hooks: dict, flags: tuple = ()) -> None:
-        super().__init__(hooks, None)  # type: ignore[arg-type]
-        self.id = KeyedHandle._next_id
-        KeyedHandle._next_id += 1
-        self._flags = flags
-
-    def remove(self) -> None:
-        for d in (self._hooks, *self._flags):
-            d.pop(self.id, None)  # type: ignore[attr-defined]
+    def __repr__(self) -> str:  # where PyTorch keeps the class, as hook-logging code prints it
+        return f"<{package_name()}.utils.hooks.RemovableHandle object at {hex(id(self))}>"
 
 
 def add_keyed_hook(hooks: dict, hook: Callable, prepend: bool = False, flags: tuple = (),
-                   extra: tuple = ()) -> KeyedHandle:
+                   extra: tuple = ()) -> RemovableHandle:
     """hooks[new id] = hook (first if `prepend`, hooks being an OrderedDict), the id set True in each of
     `flags`; the handle also clears it from `extra` (flag dicts it might be set in later)."""
-    handle = KeyedHandle(hooks, flags + extra)
+    handle = RemovableHandle(hooks, flags=flags + extra)
     hooks[handle.id] = hook
     if prepend:
         hooks.move_to_end(handle.id, last=False)  # type: ignore[attr-defined]

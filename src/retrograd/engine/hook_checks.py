@@ -44,23 +44,23 @@ def checked_value(hook: Callable[..., Any], new: Any, old: Any) -> Any:
     return new
 
 
-def checked_values(hook: Callable[..., Any], new: Any, old: Sequence[Any] | None) -> Any:
-    """A node hook's replacement sequence: each entry a tensor or None, as many as `old` (if given).
+def checked_values(hook: Callable[..., Any], new: Any, old: Sequence[Any], count: bool = True) -> Any:
+    """A node hook's replacement sequence: each entry a tensor or None, as many as `old`, and each
+    one shaped and typed as the gradient of `old` it replaces.
 
-    Post-hooks pass no `old`: a node's inputs can be counted differently from PyTorch's.
+    Post-hooks are not held to the count (`count=False`): a node's inputs can be counted
+    differently from PyTorch's (`x * 2` has one here, two there); when the counts agree, the
+    values are still checked one by one.
     """
     if new is None:
         return None
     if not isinstance(new, (tuple, list)):
         raise TypeError(f"expected tuple, but hook returned '{type(new).__name__}'")
-    if old is None:
-        for n in new:
-            checked_value(hook, n, None)
-        return new
     if len(new) != len(old):
-        raise RuntimeError(
-            f"hook '{_name(hook)}' has returned an incorrect number of values (got {len(new)}, but expected {len(old)})"
-        )
+        if count:
+            raise RuntimeError(f"hook '{_name(hook)}' has returned an incorrect number of values "
+                               f"(got {len(new)}, but expected {len(old)})")
+        old = [None] * len(new)
     for n, o in zip(new, old):
         checked_value(hook, n, o)
     return new

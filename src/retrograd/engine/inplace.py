@@ -175,8 +175,11 @@ def _write(target: Tensor, data: Any, uniform: bool = False) -> None:
     if array.size and any(step == 0 and n > 1 for n, step in zip(array.shape, array.strides)):
         if not (uniform and type(array) is np.ndarray):
             raise RuntimeError(_OVERLAP)
-        root = root_array(array)
-        array = view_at(root, array, storage_offset(array) * array.itemsize)  # writable, as root is
+        array = _writable_view(array)
+    elif array.size and type(array) is np.ndarray and not array.flags.writeable:
+        # NumPy marks every expanded array read-only, even one whose stride-0 dims all have size 1
+        # (`arange(n).expand(1, -1)`, a common buffer): no two elements share memory, so it is written
+        array = _writable_view(array)
     try:
         array[...] = data
     except ValueError as e:
@@ -184,6 +187,11 @@ def _write(target: Tensor, data: Any, uniform: bool = False) -> None:
             raise
         raise RuntimeError(_OVERLAP) from None
     target._version_counter.value += 1
+
+
+def _writable_view(array: np.ndarray) -> np.ndarray:
+    """`array`'s elements seen through its root's memory, writable when the root is."""
+    return view_at(root_array(array), array, storage_offset(array) * array.itemsize)
 
 
 _OVERLAP = (

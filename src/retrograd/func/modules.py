@@ -56,15 +56,15 @@ def _swapped(module: Any, values: dict[str, Any], tie_weights: bool, strict: boo
     if tie_weights:  # a tied tensor replaced under one name is replaced under all of them
         values = _untied(slots, values)
     unexpected = [k for k in values if k not in slots]
-    if strict:
-        missing = [k for k in slots if k not in values]
+    if strict:  # the error lists both kinds sorted, as PyTorch's
+        missing = sorted(k for k in slots if k not in values)
         if missing or unexpected:
             parts = []
             if unexpected:
-                parts.append("Unexpected key(s): " + ", ".join(repr(k) for k in unexpected) + ".")
+                parts.append("Unexpected key(s): " + ", ".join(repr(k) for k in sorted(unexpected)) + ".")
             if missing:
                 parts.append("Missing key(s): " + ", ".join(repr(k) for k in missing) + ".")
-            raise RuntimeError(f"Error(s) in reparametrizing for {type(module).__name__}:\n\t" + "\n\t".join(parts))
+            raise RuntimeError(f"Error(s) in reparametrizing for {module._get_name()}:\n\t" + "\n\t".join(parts))
     saved = []
     try:
         for name, (sub, registry, attr) in slots.items():

@@ -45,8 +45,8 @@ class Parameter(Tensor):
             p._switch_requires_grad(True, "Only Tensors of floating point and complex dtype can require gradients")
         return p  # type: ignore[return-value]  # _make builds an instance of cls
 
-    def __init__(self, data: Tensor | None = None, requires_grad: bool = True) -> None:
-        pass
+    # no __init__ of its own: Tensor's takes any arguments, so a subclass whose __new__ takes more
+    # (`Params4bit(data, requires_grad, quant_state=...)`) is built as under PyTorch
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
@@ -66,7 +66,17 @@ def _rebuild_parameter(data: Any, requires_grad: bool) -> Parameter:
     return Parameter._make(data, requires_grad)  # type: ignore[return-value]
 
 
-class Buffer(Tensor):
+class _BufferMeta(type):
+    """`isinstance(t, nn.Buffer)` asks whether `t` was marked as a buffer: an nn.Buffer is a plain
+    Tensor (as in PyTorch, `type(nn.Buffer(t))` is Tensor), so the check reads its mark."""
+
+    def __instancecheck__(cls, instance: Any) -> bool:
+        if cls is Buffer:
+            return isinstance(instance, Tensor) and getattr(instance, "_is_buffer", False)
+        return super().__instancecheck__(instance)
+
+
+class Buffer(Tensor, metaclass=_BufferMeta):
     """A tensor that, assigned to a Module attribute, registers as a buffer (`persistent` or not).
 
     Args:
@@ -74,7 +84,8 @@ class Buffer(Tensor):
         persistent (bool): whether the buffer is part of the module's `state_dict` (default True).
 
     Returns:
-        (Buffer): a Tensor subclass; assigning it stores a plain Tensor sharing its memory in the module's buffers.
+        (Tensor): a plain Tensor sharing `data`'s memory (detached, keeping its `requires_grad`),
+        marked as a buffer; the module stores that very tensor in its buffers.
 
     Examples:
         >>> m = nn.Module()
@@ -84,33 +95,21 @@ class Buffer(Tensor):
         [('running', tensor([0., 0.])), ('count', tensor(0))]
         >>> list(m.state_dict())
         ['count']
-        >>> type(m.running).__name__
-        'Tensor'
+        >>> type(m.running).__name__, isinstance(m.running, nn.Buffer)
+        ('Tensor', True)
     """
 
-    __slots__ = ("persistent",)
-    persistent: bool
+    persistent: bool  # set on the marked tensor
 
     def __new__(cls, data: Tensor | None = None, *, persistent: bool = True) -> Buffer:
         from ..ops.creation import empty
 
         if data is None:
             data = empty(0)
-        b: Buffer = cls._make(data._data, data._requires_grad)  # type: ignore[assignment]  # an instance of cls
-        b.persistent = persistent
-        return b
-
-    def __init__(self, data: Tensor | None = None, *, persistent: bool = True) -> None:
-        pass
-
-    def as_plain_tensor(self) -> Tensor:
-        """The Tensor a module stores: the same memory and version counter, no Buffer wrapper."""
-        t = Tensor._make(self._data, self._requires_grad)
-        t._version_counter = self._version_counter
-        return t
-
-    def __repr__(self) -> str:  # printed as the plain tensor it stands for, as PyTorch prints it
-        return repr(self.as_plain_tensor())
+        t = data.detach().requires_grad_(data.requires_grad)
+        t.persistent = persistent  # type: ignore[attr-defined]  # a tensor's own attributes
+        t._is_buffer = True  # type: ignore[attr-defined]
+        return t  # type: ignore[return-value]  # a marked Tensor stands for the Buffer
 
 
 # --- lazy modules: parameters and buffers whose shape the first forward decides -------------------

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes as _dt
+from .._display_name import package_name
 from ..engine.primitive import not_a_tensor
 from ..tensor import Tensor
 from .kernels.arg_types import check_tensors
@@ -156,14 +157,17 @@ def typename(obj: Any) -> str:
     """
     if isinstance(obj, Tensor):
         return obj.type()
-    if hasattr(obj, "__module__"):
-        module = obj.__module__ + "."
-        qualname = str(getattr(obj, "__qualname__", None) or getattr(obj, "__name__", ""))
-    elif hasattr(obj, "__qualname__") or hasattr(obj, "__name__"):
-        module, qualname = "", str(getattr(obj, "__qualname__", None) or obj.__name__)
+    # a class or function names itself; any other object (a module instance, 3) its class
+    module = getattr(obj, "__module__", "") or ""
+    if hasattr(obj, "__qualname__"):
+        qualname = str(obj.__qualname__)
+    elif hasattr(obj, "__name__"):
+        qualname = str(obj.__name__)
     else:
-        module, qualname = type(obj).__module__ + ".", type(obj).__qualname__
-    return qualname if module in ("", "builtins.") else module + qualname
+        module, qualname = type(obj).__module__ or "", type(obj).__qualname__
+    if module == "retrograd" or module.startswith("retrograd."):  # `torch.nn...` where retrograd stands in
+        module = package_name() + module[len("retrograd"):]
+    return qualname if module in ("", "builtins") else f"{module}.{qualname}"
 
 
 def unravel_index(indices: Any, shape: Any) -> tuple[Tensor, ...]:

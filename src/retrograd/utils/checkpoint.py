@@ -11,8 +11,10 @@ way the random state is restored first, so dropout draws the same masks both tim
 
 from __future__ import annotations
 
+import contextlib
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from typing import Any
 
 from .. import random as _random
@@ -26,7 +28,12 @@ from ..ops import autocast_policy as _autocast
 from ..ops.creation import zeros
 from ..tensor import Tensor
 
-__all__ = ["checkpoint", "checkpoint_sequential"]
+__all__ = [
+    "checkpoint", "checkpoint_sequential", "CheckpointFunction", "check_backward_validity", "detach_variable",
+    "noop_context_fn", "set_checkpoint_debug_enabled",
+]
+
+_debug_enabled: bool | None = None  # set_checkpoint_debug_enabled's override of `debug`
 
 # The advice that ends PyTorch's warnings when use_reentrant is left out.
 _PREFER_NON_REENTRANT = (
@@ -35,8 +42,38 @@ _PREFER_NON_REENTRANT = (
 )
 
 
-class _Recompute(Function):
-    """A custom Function whose backward re-runs the checkpointed segment."""
+def noop_context_fn() -> tuple[AbstractContextManager, AbstractContextManager]:
+    """The default `context_fn` of `checkpoint`: two contexts that do nothing."""
+    return contextlib.nullcontext(), contextlib.nullcontext()
+
+
+def detach_variable(inputs: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Each tensor of `inputs` detached, keeping its `requires_grad`; other values as they are."""
+    if not isinstance(inputs, tuple):
+        raise RuntimeError(f"Only tuple of tensors is supported. Got Unsupported input type: {type(inputs).__name__}")
+    return tuple(x.detach().requires_grad_(x.requires_grad) if isinstance(x, Tensor) else x for x in inputs)
+
+
+def check_backward_validity(inputs: Iterable[Any]) -> None:
+    """Warn when no tensor of `inputs` requires grad (a reentrant checkpoint then gives no gradients)."""
+    if not any(x.requires_grad for x in inputs if isinstance(x, Tensor)):
+        warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", stacklevel=2)
+
+
+@contextlib.contextmanager
+def set_checkpoint_debug_enabled(enabled: bool | None) -> Iterator[None]:
+    """Within the block, `checkpoint`'s `debug` is `enabled` whatever a call passes (None: each call's own)."""
+    global _debug_enabled
+    previous, _debug_enabled = _debug_enabled, enabled
+    try:
+        yield
+    finally:
+        _debug_enabled = previous
+
+
+class CheckpointFunction(Function):
+    """A custom Function whose backward re-runs the checkpointed segment (PyTorch's name: its node
+    prints as `CheckpointFunctionBackward`)."""
 
     @staticmethod
     def forward(ctx: Any, run: Callable, preserve_rng: bool, anchor: Tensor, *args: Any) -> Any:
@@ -82,6 +119,7 @@ def checkpoint(
     *args: Any,
     use_reentrant: bool | None = None,
     preserve_rng_state: bool = True,
+    context_fn: Callable[[], tuple[AbstractContextManager, AbstractContextManager]] = noop_context_fn,
     determinism_check: str = "default",
     debug: bool = False,
     **kwargs: Any,
@@ -90,9 +128,10 @@ def checkpoint(
 
     Gradients equal those of calling `function` directly. Parameters used inside
     `function` receive their gradients during the recomputation. With `use_reentrant=False`
-    (PyTorch's recommendation) `determinism_check="default"` checks that the recomputation saved
-    tensors of the same shapes and dtypes ("none" skips it), and `debug=True` lists them in that
-    error.
+    (PyTorch's recommendation) `context_fn()` gives two context managers, the first entered around
+    the forward, the second around each recomputation; `determinism_check="default"` checks that
+    the recomputation saved tensors of the same shapes and dtypes ("none" skips it), and
+    `debug=True` (or `set_checkpoint_debug_enabled(True)`) lists them in that error.
     """
     if use_reentrant is None:
         warnings.warn(
@@ -106,16 +145,21 @@ def checkpoint(
     if use_reentrant:
         if kwargs:
             raise ValueError("Unexpected keyword arguments: " + ",".join(kwargs))
-        if not any(isinstance(a, Tensor) and a.requires_grad for a in args):
-            warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", UserWarning,
-                          stacklevel=2)
+        if context_fn is not noop_context_fn or debug is not False:
+            raise ValueError("Passing `context_fn` or `debug` is only supported when use_reentrant=False.")
+        check_backward_validity(args)
         anchor = zeros((), requires_grad=False)
-        return _Recompute.apply(function, preserve_rng_state, anchor, *args)
+        return CheckpointFunction.apply(function, preserve_rng_state, anchor, *args)
     if determinism_check not in ("default", "none"):
         raise ValueError(
             f"determinism_check should be one of ['default', 'none'], but got {determinism_check}"
         )
-    return _NonReentrant(function, args, kwargs, preserve_rng_state, determinism_check, debug).run()
+    if _debug_enabled is not None:
+        debug = _debug_enabled
+    forward_context, recompute_context = context_fn()
+    segment = _NonReentrant(function, args, kwargs, preserve_rng_state, determinism_check, debug, recompute_context)
+    with forward_context:
+        return segment.run()
 
 
 class _NonReentrant:
@@ -123,8 +167,9 @@ class _NonReentrant:
     and taken from a recomputation when the backward first asks for one."""
 
     def __init__(self, function: Callable[..., Any], args: tuple, kwargs: dict, preserve_rng: bool,
-                 determinism_check: str, debug: bool) -> None:
+                 determinism_check: str, debug: bool, recompute_context: AbstractContextManager) -> None:
         self.function, self.args, self.kwargs = function, args, kwargs
+        self.recompute_context = recompute_context
         self.rng_state = _random.get_rng_state() if preserve_rng else None
         self.autocast = _autocast.settings()  # the recomputation re-enters the forward's autocast
         self.check, self.debug = determinism_check == "default", debug
@@ -162,7 +207,8 @@ class _NonReentrant:
         if self.rng_state is not None:
             _random.set_rng_state(self.rng_state)
         try:
-            with enable_grad(), _autocast.applied(self.autocast), saved_tensors_hooks(keep, lambda nothing: nothing):
+            with (enable_grad(), _autocast.applied(self.autocast), self.recompute_context,
+                  saved_tensors_hooks(keep, lambda nothing: nothing)):
                 self.function(*self.args, **self.kwargs)
         finally:
             if outer is not None:

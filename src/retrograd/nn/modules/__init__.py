@@ -28,6 +28,7 @@ from . import (
     transformer_decoder,
     unpooling,
     upsampling,
+    utils,
 )
 from .activation import *
 from .adaptive import *

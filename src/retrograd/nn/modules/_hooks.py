@@ -11,6 +11,7 @@ the output, with that node's own gradients (PyTorch's deprecated behaviour, warn
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable
@@ -180,11 +181,13 @@ class _Boundary:
             out[i] = v
         return tuple(out)
 
+    # the node hooks are named `hook`, as PyTorch's wrappers are: the engine's errors about what
+    # the module's hooks returned ("hook 'hook' has changed the size of value") name them
     def _at_outputs(self, node: Any) -> None:
-        def capture(_: tuple, grad_output: tuple) -> tuple | None:
+        def hook(_: tuple, grad_output: tuple) -> tuple | None:
             self.grad_outputs = self._spread(self.output_positions, grad_output, self.n_outputs)
-            for hook in self.pre_hooks:
-                new = hook(self.module, self.grad_outputs)
+            for user_hook in self.pre_hooks:
+                new = user_hook(self.module, self.grad_outputs)
                 if new is None:
                     continue
                 if len(new) != len(self.grad_outputs):
@@ -199,18 +202,18 @@ class _Boundary:
                               "#torch.nn.Module.register_full_backward_hook for more details.",
                               stacklevel=user_stacklevel())
                 grad_inputs = (None,) * self.n_inputs
-                for hook in self.hooks:
-                    new = hook(self.module, grad_inputs, grad_outputs)
+                for user_hook in self.hooks:
+                    new = user_hook(self.module, grad_inputs, grad_outputs)
                     if new is not None and not (isinstance(new, tuple) and all(x is None for x in new)):
                         raise RuntimeError("Backward hook for Modules where no input requires gradient should "
                                            "always return None or None for all gradients.")
                 self.grad_outputs = None
             return tuple(grad_outputs[i] for i in self.output_positions or ())
 
-        node.register_hook(capture)
+        node.register_hook(hook)
 
     def _at_inputs(self, node: Any) -> None:
-        def call_hooks(grad_input: tuple, _: tuple) -> tuple | None:
+        def hook(grad_input: tuple, _: tuple) -> tuple | None:
             if self.grad_outputs is None:  # the gradient reached the inputs without the outputs (double backward)
                 return None
             # PyTorch's identity node materialises the gradient of a tensor input that gets none
@@ -218,8 +221,8 @@ class _Boundary:
             specs = self.input_specs
             filled = [zeros(shape, dtype=dtype) if g is None else g for g, (shape, dtype) in zip(grad_input, specs)]
             grads = self._spread(self.input_positions, filled, self.n_inputs)
-            for hook in self.hooks:
-                new = hook(self.module, grads, self.grad_outputs)
+            for user_hook in self.hooks:
+                new = user_hook(self.module, grads, self.grad_outputs)
                 if new is None:
                     continue
                 if len(new) != len(grads):
@@ -230,7 +233,7 @@ class _Boundary:
             # an input that received no gradient has nothing to pass on, whatever the hooks returned
             return tuple(None if g is None else grads[i] for g, i in zip(grad_input, self.input_positions or ()))
 
-        node.register_hook(call_hooks)
+        node.register_hook(hook)
 
 
 def _through_identity(values: tuple, attach: Callable[[Any], None]) -> tuple[tuple, list[int] | None]:
@@ -267,6 +270,7 @@ def _hook_output_node(module: Module, hooks: list, args: tuple, result: Any) -> 
 
 
 def _bound(hook: Callable, module: Module) -> Callable:
+    @functools.wraps(hook)  # the engine's errors about its results name the user's hook, as PyTorch's
     def call(grad_input: tuple, grad_output: tuple) -> Any:
         return hook(module, grad_input, grad_output)
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import operator
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from .module import Module
-from .parameter_containers import ParameterDict, ParameterList  # PyTorch defines them in this module
+from .parameter_containers import ParameterDict, ParameterList, checked_pairs  # the first two: PyTorch's are here
 
 
 def _index(idx: int, n: int) -> int:
+    idx = operator.index(idx)  # PyTorch's TypeError for a float, str or None; a bool counts as 0 or 1
     if not -n <= idx < n:
         raise IndexError(f"index {idx} is out of range")
     return idx % n
@@ -229,6 +231,12 @@ class ModuleList(_ModuleSequence):
     def __iadd__(self, modules: Iterable[Module]) -> ModuleList:  # type: ignore[misc]
         return self.extend(modules)
 
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        """Append each of `modules`; returns self (PyTorch checks that they come as an iterable)."""
+        if not isinstance(modules, Iterable):
+            raise TypeError(f"ModuleList.extend should be called with an iterable, but got {type(modules).__name__}")
+        return super().extend(modules)
+
     def __repr__(self) -> str:
         """Like PyTorch: runs of identical children print once, as `(0-2): 3 x Layer(...)`."""
         from ._state import _indent
@@ -287,7 +295,15 @@ class ModuleDict(_MappingOfMembers, Module):
         self._modules.clear()
 
     def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
-        pairs = modules.items() if isinstance(modules, Mapping) else modules
+        if not isinstance(modules, Iterable):
+            raise TypeError(
+                "ModuleDict.update should be called with an iterable of key/value pairs, but got "
+                + type(modules).__name__
+            )
+        if isinstance(modules, (Mapping, ModuleDict)):
+            pairs: Iterable[tuple[str, Module]] = modules.items()
+        else:
+            pairs = checked_pairs(modules, "ModuleDict")
         for key, module in pairs:
             self[key] = module
 

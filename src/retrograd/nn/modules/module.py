@@ -18,7 +18,7 @@ from ...engine import primitive as _primitive  # (its `tracer`: retrograd.compil
 from ...engine.graph import RemovableHandle, add_keyed_hook
 from ...ops.queries import typename
 from ...tensor import Tensor
-from ..parameter import Buffer, Parameter, buffer_persistence
+from ..parameter import Parameter, buffer_persistence
 from . import _hooks, _state
 
 
@@ -63,15 +63,26 @@ class Module:
     training: bool
     T_destination = TypeVar("T_destination", bound=dict[str, Any])  # state_dict's destination type, as PyTorch's
 
+    # a subclass that sets call_super_init = True has Module.__init__ pass its arguments on to the
+    # next class in its MRO (cooperative multiple inheritance), as PyTorch's does
+    call_super_init: bool = False
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if args or kwargs:
-            raise TypeError(f"{type(self).__name__}.__init__() takes no arguments")
+        if not self.call_super_init and kwargs:
+            name = type(self).__name__
+            raise TypeError(f"{name}.__init__() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        if not self.call_super_init and args:
+            name = type(self).__name__
+            raise TypeError(f"{name}.__init__() takes 1 positional argument but {len(args) + 1} were given")
         object.__setattr__(self, "training", True)
-        object.__setattr__(self, "_parameters", OrderedDict())
-        object.__setattr__(self, "_buffers", OrderedDict())
+        # plain dicts (insertion-ordered), as PyTorch keeps them; its hook registries stay OrderedDicts
+        object.__setattr__(self, "_parameters", {})
+        object.__setattr__(self, "_buffers", {})
         object.__setattr__(self, "_non_persistent_buffers_set", set())
-        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_modules", {})
         _init_hook_dicts(self)
+        if self.call_super_init:
+            super().__init__(*args, **kwargs)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The computation; every subclass defines it (calling a module runs it, with the hooks)."""
@@ -158,40 +169,52 @@ class Module:
     # --- registration ------------------------------------------------------------------------
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if "_parameters" not in self.__dict__ and isinstance(value, (Parameter, Module)):
-            raise AttributeError("cannot assign parameters or modules before Module.__init__() call")
-        persistent = buffer_persistence(value)
-        if persistent is not None:  # nn.Buffer (stored as a plain tensor over its memory), UninitializedBuffer
-            plain = value.as_plain_tensor() if isinstance(value, Buffer) else value
-            self.register_buffer(name, plain, persistent=persistent)
-        elif isinstance(value, Parameter):
+        # PyTorch's order of questions: a Parameter, then a name that is already a parameter (only
+        # a Parameter or None may replace it), a Module, a child's name (likewise), a Buffer or a
+        # buffer's name; anything else is a plain attribute
+        registries = self.__dict__
+        if isinstance(value, Parameter):
+            if "_parameters" not in registries:
+                raise AttributeError("cannot assign parameters before Module.__init__() call")
             self._discard(name, keep=self._parameters)
             self._parameters[name] = value
-        elif isinstance(value, Module):
-            self._discard(name, keep=self._modules)
-            self._modules[name] = value
-        elif name in self.__dict__.get("_parameters", ()):
+        elif name in registries.get("_parameters", ()):
             if value is not None:
                 raise TypeError(
                     f"cannot assign '{typename(value)}' as parameter '{name}' "
                     "(torch.nn.Parameter or None expected)"
                 )
             self._parameters[name] = None
-        elif name in self.__dict__.get("_modules", ()):
+        elif isinstance(value, Module):
+            if "_modules" not in registries:
+                raise AttributeError("cannot assign module before Module.__init__() call")
+            self._discard(name, keep=self._modules)
+            self._modules[name] = value
+        elif name in registries.get("_modules", ()):
             if value is not None:
                 raise TypeError(
                     f"cannot assign '{typename(value)}' as child module '{name}' "
                     "(torch.nn.Module or None expected)"
                 )
             self._modules[name] = None
-        elif name in self.__dict__.get("_buffers", ()):
-            if value is not None and not isinstance(value, Tensor):
-                raise TypeError(
-                    f"cannot assign '{typename(value)}' as buffer '{name}' (torch.Tensor or None expected)"
-                )
-            self._buffers[name] = value
         else:
+            self._set_buffer_or_attribute(name, value)
+
+    def _set_buffer_or_attribute(self, name: str, value: Any) -> None:
+        """`__setattr__`'s last questions: an nn.Buffer (or UninitializedBuffer) registers; a value
+        for an existing buffer's name replaces it, keeping its persistence; anything else is a
+        plain attribute."""
+        persistent = buffer_persistence(value)
+        if persistent is None and name not in self.__dict__.get("_buffers", ()):
             object.__setattr__(self, name, value)
+            return
+        if value is not None and not isinstance(value, Tensor):
+            raise TypeError(
+                f"cannot assign '{typename(value)}' as buffer '{name}' (torch.nn.Buffer, torch.Tensor or None expected)"
+            )
+        if persistent is None:
+            persistent = name not in self._non_persistent_buffers_set
+        self.register_buffer(name, value, persistent=persistent)
 
     def _discard(self, name: str, keep: dict | None = None) -> None:
         """Forget `name` everywhere but in `keep`, whose entry is replaced in place (it keeps its position)."""
@@ -199,6 +222,8 @@ class Module:
         for registry in (self._parameters, self._buffers, self._modules):
             if registry is not keep:
                 registry.pop(name, None)
+        if keep is not self._buffers:
+            self._non_persistent_buffers_set.discard(name)
 
     def __getattr__(self, name: str) -> Any:
         d = self.__dict__
@@ -217,6 +242,8 @@ class Module:
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Add a parameter (or a None placeholder) under `name`."""
+        if "_parameters" not in self.__dict__:
+            raise AttributeError("cannot assign parameter before Module.__init__() call")
         _check_name(self, "parameter", name, self._parameters)
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
@@ -231,6 +258,8 @@ class Module:
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """Add a tensor that is state but not a parameter (saved in state_dict if persistent)."""
+        if "_buffers" not in self.__dict__:
+            raise AttributeError("cannot assign buffer before Module.__init__() call")
         _check_name(self, "buffer", name, self._buffers)
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(

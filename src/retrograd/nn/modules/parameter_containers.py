@@ -196,7 +196,7 @@ class ParameterDict(Module):
         elif isinstance(parameters, Mapping):
             pairs = sorted(parameters.items())
         else:
-            pairs = _checked_pairs(parameters)
+            pairs = checked_pairs(parameters, "ParameterDict")
         for key, value in pairs:
             self[key] = value
 
@@ -249,13 +249,14 @@ class ParameterDict(Module):
                          for k, p in self.items())
 
 
-def _checked_pairs(pairs: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
-    """The (key, value) pairs of a sequence, with PyTorch's errors for an element that is not one."""
+def checked_pairs(pairs: Iterable[Any], container: str) -> Iterator[tuple[Any, Any]]:
+    """The (key, value) pairs of a sequence given to `container.update` (ParameterDict,
+    ModuleDict), with PyTorch's errors for an element that is not one."""
     for j, p in enumerate(pairs):
         if not isinstance(p, Iterable):
-            raise TypeError(f"ParameterDict update sequence element #{j} should be Iterable; is{type(p).__name__}")
+            raise TypeError(f"{container} update sequence element #{j} should be Iterable; is{type(p).__name__}")
         if len(p) != 2:  # type: ignore[arg-type]
-            raise ValueError(f"ParameterDict update sequence element #{j} has length {len(p)}; 2 is required")  # type: ignore[arg-type]
+            raise ValueError(f"{container} update sequence element #{j} has length {len(p)}; 2 is required")  # type: ignore[arg-type]
         yield p[0], p[1]  # type: ignore[index]
 
 

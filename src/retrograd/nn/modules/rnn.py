@@ -156,10 +156,13 @@ class RNNBase(Module):
         """A no-op: PyTorch uses it to pack weights for cuDNN."""
 
     def _layer_weights(self) -> list[tuple[Tensor | None, ...]]:
-        """(w_ih, w_hh, b_ih, b_hh, w_hr) per layer and direction, None where absent."""
-        get = self._parameters.get
+        """(w_ih, w_hh, b_ih, b_hh, w_hr) per layer and direction, None where absent.
+
+        Read as attributes, not from `_parameters`: a weight may be computed (the older
+        `nn.utils.weight_norm` sets a plain tensor) or parametrized (`orthogonal(rnn, "weight_hh_l0")`).
+        """
         return [
-            tuple(get(f"{kind}_l{layer}{'_reverse' if direction else ''}") for kind in _KINDS)
+            tuple(getattr(self, f"{kind}_l{layer}{'_reverse' if direction else ''}", None) for kind in _KINDS)
             for layer in range(self.num_layers)
             for direction in range(2 if self.bidirectional else 1)
         ]

@@ -8,6 +8,8 @@ weight_norm's g and v) exactly as in PyTorch.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -240,7 +242,22 @@ def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Mo
         True
     """
     parametrize.register_parametrization(module, name, _WeightNorm(dim), unsafe=True)
+    module._register_load_state_dict_pre_hook(_weight_norm_compat_hook(name))
     return module
+
+
+def _weight_norm_compat_hook(name: str) -> Callable[..., None]:
+    """A load_state_dict pre-hook that renames the `<name>_g`, `<name>_v` pair saved by the older
+    `nn.utils.weight_norm` to this parametrization's `original0`, `original1`, as PyTorch's does,
+    so checkpoints made before the switch still load."""
+
+    def rename(state_dict: dict, prefix: str, *rest: Any) -> None:
+        g_key, v_key = f"{prefix}{name}_g", f"{prefix}{name}_v"
+        if g_key in state_dict and v_key in state_dict:
+            state_dict[f"{prefix}parametrizations.{name}.original0"] = state_dict.pop(g_key)
+            state_dict[f"{prefix}parametrizations.{name}.original1"] = state_dict.pop(v_key)
+
+    return rename
 
 
 class _SpectralNorm(Module):

@@ -1,6 +1,6 @@
 """Broadcasting: the shape tensors broadcast to, and `expand`, the view that broadcasts one.
 
-`expand` is a view (`xp.broadcast_to`): the repeated elements share memory, and its
+`expand` is a view (`xp.broadcast_to`, with PyTorch's strides): the repeated elements share memory, and its
 derivative is the gradient summed back down to the input's shape, which the engine does
 for every op (`engine.fit`).
 """
@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ...backend.compat import as_strided
 from ...engine.numpy_errors import broadcast_mismatch
 from ...engine.primitive import Primitive
 from ...tensor import Size, Tensor
@@ -20,9 +21,40 @@ from ..kernels.operands import shape_arg
 
 __all__ = ["expand", "expand_as", "broadcast_to", "broadcast_tensors", "broadcast_shapes"]
 
+def _expanded(xp: Any, a: Any, shape: tuple[int, ...]) -> Any:
+    """`a` broadcast to `shape` with PyTorch's strides (see `expanded_strides`), read-only as
+    NumPy's broadcast views are."""
+    out = xp.broadcast_to(a, shape)
+    if 1 not in shape:  # NumPy and PyTorch only differ on dims of size 1
+        return out
+    strides = expanded_strides(a.shape, a.strides, shape)
+    return out if strides == out.strides else as_strided(out, shape, strides, writeable=False)
+
+
+def expanded_strides(old_shape: tuple[int, ...], old_strides: tuple[int, ...],
+                     shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The strides PyTorch gives `expand`'s result (in the unit of `old_strides`).
+
+    A repeated dim steps 0. NumPy steps 0 over every dim of size 1 as well; PyTorch keeps an
+    existing dim's stride and gives a new leading dim of size 1 the step over the dims after it
+    (`arange(6).expand(1, -1).stride()` is `(6, 1)`), which `stride()`, `contiguous()` and
+    saved checkpoints show. A 0-dim tensor expands with all strides 0.
+    """
+    if not old_shape:
+        return (0,) * len(shape)
+    lead = len(shape) - len(old_shape)
+    strides = [0] * len(shape)
+    for i in range(len(shape) - 1, -1, -1):
+        if i >= lead:
+            strides[i] = old_strides[i - lead] if old_shape[i - lead] == shape[i] else 0
+        elif shape[i] == 1:
+            strides[i] = shape[i + 1] * strides[i + 1]
+    return tuple(strides)
+
+
 _expand = Primitive(
     "expand",
-    lambda xp, a, shape: xp.broadcast_to(a, shape),
+    _expanded,
     [lambda g: g],  # the engine sums the gradient back down to the input's shape
     view=True,
 )
