@@ -91,9 +91,9 @@ def test_sync_batchnorm_over_gloo():
 @pytest.mark.parametrize(
     "mode, expected",
     [
-        ("raise", "RuntimeError: Connection closed by peer while waiting for a reduction from rank 1"),
-        ("kill", "RuntimeError: Connection closed by peer while waiting for a reduction from rank 1"),
-        ("hang", "RuntimeError: Timed out waiting for a reduction from rank 1 (timeout 3 s"),
+        ("raise", "RuntimeError: Connection closed by peer while waiting for an all_reduce from rank 1"),
+        ("kill", "RuntimeError: Connection closed by peer while waiting for an all_reduce from rank 1"),
+        ("hang", "RuntimeError: Timed out waiting for an all_reduce from rank 1 (timeout 3 s"),
     ],
 )
 def test_a_failed_rank_gives_the_others_an_error_over_gloo(mode, expected):

@@ -41,36 +41,68 @@ _UFUNCS = {
 }  # fmt: skip
 
 
-def _frame(key: Any, payload: Any) -> bytes:
-    body = pickle.dumps((key, payload), protocol=pickle.HIGHEST_PROTOCOL)
-    return _LENGTH.pack(len(body)) + body
+_SMALL = 1 << 16  # bytes: a message this small is sent by the caller when the socket is idle
 
 
-def _read_exactly(sock: socket.socket, n: int, deadline: float, what: str) -> bytes:
-    """`n` bytes from `sock` by `deadline`. It waits in `select`, not in a socket timeout: the socket's
-    timeout is fixed when it is made, since the sending thread uses the same socket."""
-    data = bytearray(n)
-    view = memoryview(data)
-    got = 0
+def _frame(key: Any, payload: Any) -> list:
+    """A message as the buffers to send: a length-prefixed pickled header, then an array's own bytes.
+
+    An array travels as raw memory after a header naming its dtype and shape (no pickling copy);
+    anything else is pickled into the header.
+    """
+    if isinstance(payload, np.ndarray) and payload.dtype.kind in "biufc":
+        array = payload if payload.flags.c_contiguous else payload.copy()  # (ascontiguousarray makes 0-d 1-d)
+        head = pickle.dumps((key, "array", (array.dtype, array.shape)), protocol=pickle.HIGHEST_PROTOCOL)
+        if array.nbytes <= _SMALL:  # one buffer: it may go out at once
+            return [_LENGTH.pack(len(head)) + head + array.tobytes()]
+        return [_LENGTH.pack(len(head)) + head, array.reshape(-1).view(np.uint8).data]
+    head = pickle.dumps((key, "object", payload), protocol=pickle.HIGHEST_PROTOCOL)
+    return [_LENGTH.pack(len(head)) + head]
+
+
+def _read_into(sock: socket.socket, view: memoryview, deadline: float, what: str) -> None:
+    """Fill `view` from `sock` by `deadline`. It waits in `select`, not in a socket timeout: the
+    socket's timeout is fixed when it is made, since the sending thread uses the same socket."""
+    got, n = 0, len(view)
     while got < n:
         ready, _, _ = select.select([sock], [], [], max(deadline - time.monotonic(), 0))
         if not ready:
             raise RuntimeError(f"Timed out waiting for {what}")
-        count = sock.recv_into(view[got:])
+        try:
+            count = sock.recv_into(view[got:])
+        except ConnectionError:  # reset: the other side died with our data unread
+            count = 0
         if count == 0:
             raise RuntimeError(f"Connection closed by peer while waiting for {what}: the other process has exited "
                                "or failed")
         got += count
-    return bytes(data)
 
 
 def _read_frame(sock: socket.socket, deadline: float, what: str) -> tuple[Any, Any]:
-    (length,) = _LENGTH.unpack(_read_exactly(sock, _LENGTH.size, deadline, what))
-    return pickle.loads(_read_exactly(sock, length, deadline, what))
+    """(key, payload) of the next message on `sock`; an array is received straight into its memory."""
+    length = bytearray(_LENGTH.size)
+    _read_into(sock, memoryview(length), deadline, what)
+    head = bytearray(_LENGTH.unpack(length)[0])
+    _read_into(sock, memoryview(head), deadline, what)
+    key, kind, payload = pickle.loads(head)
+    if kind == "array":
+        dtype, shape = payload
+        payload = np.empty(shape, dtype)
+        _read_into(sock, payload.reshape(-1).view(np.uint8).data, deadline, what)
+    return key, payload
+
+
+_SENT = threading.Event()
+_SENT.set()  # what a message sent at once returns
 
 
 class _Channel:
-    """The socket to one other rank: a sending thread, and messages read early, kept by key."""
+    """The socket to one other rank: a sending thread, and messages read early, kept by key.
+
+    A small message posted while nothing waits to be sent goes out from the caller at once, if the
+    socket takes it whole without waiting (no thread hand-off: a collective's latency); everything
+    else goes through the thread, in order, so posting never blocks.
+    """
 
     def __init__(self, sock: socket.socket, peer: int, timeout: float) -> None:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -79,28 +111,47 @@ class _Channel:
         self.peer = peer
         self.early: defaultdict[Any, deque] = defaultdict(deque)
         self.error: BaseException | None = None
+        self._lock = threading.Lock()
+        self._queued = 0  # messages given to the thread and not yet sent
         self._outbox: queue.SimpleQueue = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._send_all, name=f"retrograd-gloo-send-{peer}", daemon=True)
         self._thread.start()
 
-    def post(self, data: bytes) -> threading.Event:
+    def post(self, buffers: list) -> threading.Event:
+        """Send `buffers` (one message) in order after everything posted before; the event is set once sent."""
         if self.error is not None:
             raise RuntimeError(f"Connection to rank {self.peer} failed: {self.error}")
-        sent = threading.Event()
-        self._outbox.put((data, sent))
-        return sent
+        with self._lock:
+            if self._queued == 0 and len(buffers) == 1 and len(buffers[0]) <= _SMALL:
+                data = buffers[0]
+                try:
+                    _, writable, _ = select.select([], [self.sock], [], 0)
+                    sent = self.sock.send(data) if writable else 0
+                except OSError as e:  # the other side is gone: the next receive from it says so
+                    self.error = e
+                    return _SENT
+                if sent == len(data):
+                    return _SENT
+                buffers = [memoryview(data)[sent:]]  # the rest goes through the thread, still in order
+            self._queued += 1
+            done = threading.Event()
+            self._outbox.put((buffers, done))
+        return done
 
     def _send_all(self) -> None:
         while True:
             item = self._outbox.get()
             if item is None:
                 return
-            data, sent = item
+            buffers, done = item
             try:
-                self.sock.sendall(data)
+                for buffer in buffers:
+                    self.sock.sendall(buffer)
             except OSError as e:
                 self.error = e
-            sent.set()
+            with self._lock:
+                self._queued -= 1
+            done.set()
 
     def close(self) -> None:
         self._outbox.put(None)
@@ -288,10 +339,45 @@ class TcpTransport:
             total = np.array(value, copy=True) if total is None else ufunc(total, value, out=total)
         return total
 
+    def _reduced(self, op: RedOpType, values: list) -> np.ndarray:
+        """`op` over `values` in rank order (so every rank that computes it gets the same bits)."""
+        total = np.array(values[0], copy=True)
+        for value in values[1:]:
+            _UFUNCS[op](total, value, out=total)
+        return total
+
     def all_reduce(self, buf: np.ndarray, op: RedOpType, async_op: bool) -> _Done | None:
+        """Every rank gets `op` over the ranks' `buf`, reduced in rank order. A small buffer: each rank
+        sends it whole to the others and reduces them all (one round trip). Otherwise rank r reduces
+        the r-th of n chunks and sends it to all: 2(n-1)/n of `buf` each way per rank."""
         key, sent = self._start()
-        total = self._reduced_at(0, buf, op, key, sent)
-        self._broadcast_from(0, buf if total is None else total, (key, "result"), sent, into=buf)
+        n, me = self.size(), self._rank
+        if buf.nbytes <= _SMALL:  # one exchange of whole buffers: one round trip instead of two
+            for r in self._others():
+                self._post(r, key, buf, sent)
+            total = self._reduced(op, [buf if r == me else self._take(r, key, "an all_reduce") for r in range(n)])
+            self._flush(sent)  # (buf has left before it is overwritten)
+            np.copyto(buf, total)
+            return _Done() if async_op else None
+        flat = buf.reshape(-1)
+        bounds = np.linspace(0, flat.size, n + 1).astype(np.int64)
+        chunk = [flat[bounds[r]: bounds[r + 1]] for r in range(n)]
+        handed = {}
+        for r in self._others():
+            self._post(r, (key, "part"), chunk[r], sent)
+            handed[r] = sent[-1]
+        ufunc = _UFUNCS[op]
+        owned: np.ndarray | None = None
+        for r in range(n):
+            value = chunk[me] if r == me else self._take(r, (key, "part"), "an all_reduce")
+            owned = np.array(value, copy=True) if owned is None else ufunc(owned, value, out=owned)
+        for r in self._others():
+            self._post(r, (key, "sum"), owned, sent)
+        for r in self._others():
+            reduced = self._take(r, (key, "sum"), "an all_reduce")
+            handed[r].wait()  # (its first part has left before it is overwritten)
+            np.copyto(chunk[r], reduced)
+        np.copyto(chunk[me], owned)  # type: ignore[arg-type]
         self._flush(sent)
         return _Done() if async_op else None
 
@@ -462,6 +548,12 @@ class TcpTransport:
 # --- meeting the other ranks -----------------------------------------------------------------
 
 
+def _send_now(sock: socket.socket, key: str, payload: Any) -> None:
+    """A message of the rendezvous, before the sending threads exist."""
+    for buffer in _frame(key, payload):
+        sock.sendall(buffer)
+
+
 def _connect(address: tuple[str, int], deadline: float, what: str) -> socket.socket:
     """A connection to `address`, retried until `deadline` (the other side may not listen yet)."""
     while True:
@@ -481,14 +573,14 @@ def _rendezvous(address: str, port: int, rank: int, size: int, timeout: float) -
         return _Mesh(0, _host(address, port, size, deadline, timeout))
     master = _connect((address, port), deadline, "the rank-0 process (MASTER_ADDR:MASTER_PORT)")
     listener = socket.create_server((master.getsockname()[0], 0), backlog=size)
-    master.sendall(_frame("hello", (rank, size, listener.getsockname()[:2])))
+    _send_now(master, "hello", (rank, size, listener.getsockname()[:2]))
     _, table = _read_frame(master, deadline, "the table of ranks from rank 0")
     if isinstance(table, str):  # rank 0 refused this rank
         raise ValueError(table)
     socks = {0: master}
     for lower in range(1, rank):  # connect to the ranks below, accept the ranks above
         sock = _connect(tuple(table[lower]), deadline, f"rank {lower}")
-        sock.sendall(_frame("peer", rank))
+        _send_now(sock, "peer", rank)
         socks[lower] = sock
     for _ in range(rank + 1, size):
         listener.settimeout(max(deadline - time.monotonic(), 1e-3))
@@ -525,11 +617,11 @@ def _host(address: str, port: int, size: int, deadline: float, timeout: float) -
             elif not 0 < rank < size or rank in socks:
                 problem = f"rank {rank} is out of range or taken (world_size={size})"
             if problem is not None:
-                sock.sendall(_frame("table", problem))
+                _send_now(sock, "table", problem)
                 raise ValueError(problem)
             socks[rank], table[rank] = sock, listening
     finally:
         server.close()
     for sock in socks.values():
-        sock.sendall(_frame("table", table))
+        _send_now(sock, "table", table)
     return {peer: _Channel(sock, peer, timeout) for peer, sock in socks.items()}
