@@ -448,3 +448,27 @@ def test_compile_with_the_eager_backend_wraps_a_module_as_pytorch():
     assert rg.equal(wrapped(rg.ones(1, 2)), m(rg.ones(1, 2)))
     with pytest.raises(RuntimeError, match="no generated code"):
         wrapped.code
+
+
+@pytest.mark.parametrize("name", ["logical_and", "logical_or", "logical_xor"])
+@pytest.mark.parametrize("number", [0, 1.5, True])
+def test_logical_ops_take_tensors_only(name, number):
+    # PyTorch has no Scalar overload for the logical ops: NumPy would broadcast the number
+    kind = type(number).__name__
+    for lib in [rg] + ([torch] if torch is not None else []):
+        x = lib.tensor([1, 0])
+        with pytest.raises(TypeError) as second:
+            getattr(lib, name)(x, number)
+        assert str(second.value) == f"{name}(): argument 'other' (position 2) must be Tensor, not {kind}"
+        with pytest.raises(TypeError) as first:
+            getattr(lib, name)(number, x)
+        assert str(first.value) == f"{name}(): argument 'input' (position 1) must be Tensor, not {kind}"
+
+
+@pytest.mark.parametrize("name", ["isnan", "isinf", "isfinite", "isposinf", "isneginf", "signbit", "logical_not",
+                                  "isreal"])
+def test_predicates_take_tensors_only(name):
+    for lib in [rg] + ([torch] if torch is not None else []):
+        with pytest.raises(TypeError) as info:
+            getattr(lib, name)(1.5)
+        assert str(info.value) == f"{name}(): argument 'input' (position 1) must be Tensor, not float"

@@ -16,8 +16,8 @@ from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
-from ..kernels.arg_types import check_tensors, invalid_combination
-from ..kernels.operands import as_array, numpy_alias, on_one_device, promote, tensor_of, wrap_dims
+from ..kernels.arg_types import check_tensors, invalid_combination, tensor_arg
+from ..kernels.operands import as_array, numpy_alias, on_one_device, promote, wrap_dims
 from ..kernels.out_arg import ANY, same, write_out
 
 __all__ = [
@@ -61,8 +61,11 @@ def constant(t: Tensor) -> Tensor:
     return Tensor._make(t._data) if t._requires_grad else t
 
 
-def _compare(name: str, fn: Callable[[Any, Any], Any], ordering: bool = False) -> Callable[..., Tensor]:
+def _compare(
+    name: str, fn: Callable[[Any, Any], Any], ordering: bool = False, tensors_only: bool = False
+) -> Callable[..., Tensor]:
     """`ordering`: complex numbers have no order (PyTorch has no complex kernel; NumPy's is lexicographic).
+    `tensors_only`: PyTorch declares both operands Tensor (the logical ops take no Python numbers).
 
     Outside a `retrograd.compile` recording the kernel runs alone; inside one it runs as a
     primitive, so that a mask made from recorded values is recorded too rather than frozen.
@@ -74,6 +77,8 @@ def _compare(name: str, fn: Callable[[Any, Any], Any], ordering: bool = False) -
             return write_out(out, op, locals(), ANY)
         if _vmap.active and (r := batched("elementwise", op, input, other)) is not NOT_BATCHED:
             return r
+        if tensors_only:
+            check_tensors(name, input=input, other=other)
         a, b = on_one_device(name, *promote(input, other))
         if ordering and a._data.dtype.kind == "c":
             raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{a.dtype.kind_name}'")
@@ -95,9 +100,9 @@ lt = less = _compare("lt", np.less, ordering=True)
 le = less_equal = _compare("le", np.less_equal, ordering=True)
 gt = greater = _compare("gt", np.greater, ordering=True)
 ge = greater_equal = _compare("ge", np.greater_equal, ordering=True)
-logical_and = _compare("logical_and", np.logical_and)
-logical_or = _compare("logical_or", np.logical_or)
-logical_xor = _compare("logical_xor", np.logical_xor)
+logical_and = _compare("logical_and", np.logical_and, tensors_only=True)
+logical_or = _compare("logical_or", np.logical_or, tensors_only=True)
+logical_xor = _compare("logical_xor", np.logical_xor, tensors_only=True)
 
 
 def _predicate(name: str, fn: Callable[[Any], Any]) -> Callable[..., Tensor]:
@@ -106,7 +111,7 @@ def _predicate(name: str, fn: Callable[[Any], Any]) -> Callable[..., Tensor]:
     def op(input: Tensor) -> Tensor:
         if _vmap.active and (r := batched("elementwise", op, input)) is not NOT_BATCHED:
             return r
-        t = tensor_of(input)
+        t = tensor_arg(name, "input", 1, input)  # PyTorch takes no Python number here
         if _primitive.tracer is not None:  # recorded, as comparisons are (see `_compare`)
             return as_primitive(constant(t))
         return Tensor._make(as_array(fn(t._data)))
