@@ -18,7 +18,7 @@ from ...backend import namespace
 from ...engine.bfloat16 import forward as bf16_forward
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
-from ..kernels.dtype_support import no_bool_kernel, no_complex, no_complex_kernel
+from ..kernels.dtype_support import floating_kernel_only, no_bool_kernel, no_complex, no_complex_kernel
 from ..kernels.operands import promote_float, tensor_of
 from ..kernels.out_arg import SAME_INPUT, same, write_out
 from ..kernels.special import erf_array, erfc_array, erfinv_array
@@ -359,10 +359,12 @@ def round(input: Tensor, *, decimals: int = _DECIMALS_OMITTED, out: Any = None) 
     """
     if out is not None:
         return write_out(out, round, locals(), SAME_INPUT)
-    no_complex_kernel("round_vml_cpu", input)
-    no_bool_kernel("round_vml_cpu", input)
-    if decimals is _DECIMALS_OMITTED:
+    if decimals is _DECIMALS_OMITTED:  # integer tensors pass through unchanged only here
+        no_complex_kernel("round_vml_cpu", input)
+        no_bool_kernel("round_vml_cpu", input)
         return _round(input, decimals=0)
+    # the decimals overload has float kernels only, and a kernel of its own for decimals != 0
+    floating_kernel_only("round_vml_cpu" if decimals == 0 else "round_cpu", input)
     return _round_decimals(input, decimals=decimals)
 
 
