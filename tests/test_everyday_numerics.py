@@ -1,0 +1,50 @@
+"""Everyday numerics data scientists lean on, at their edges: the replacement values of nan_to_num
+in each float dtype (and complex), quantiles that interpolate next to an infinity.
+
+Each behaviour is spelled out as PyTorch 2.13 gives it, and compared with PyTorch when it is installed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import retrograd as rg
+
+INF, NAN = math.inf, math.nan
+
+
+def _torch():
+    return pytest.importorskip("torch")
+
+
+@pytest.mark.parametrize(
+    "dtype, largest",
+    [("float16", 65504.0), ("bfloat16", 3.3895313892515355e38), ("float32", 3.4028234663852886e38),
+     ("float64", 1.7976931348623157e308)],
+)
+def test_nan_to_num_defaults_to_the_dtypes_own_limits(dtype, largest):
+    # half dtypes compute in float32, whose max would round to inf in them
+    x = rg.tensor([NAN, INF, -INF, 1.5], dtype=getattr(rg, dtype))
+    assert rg.nan_to_num(x).tolist() == [0.0, largest, -largest, 1.5]
+    assert rg.nan_to_num(x, posinf=7.0).tolist() == [0.0, 7.0, -largest, 1.5]
+
+
+def test_nan_to_num_replaces_each_part_of_a_complex_number():
+    z = rg.tensor([complex(INF, NAN), complex(-INF, 2), complex(1, -INF)])
+    big = 3.4028234663852886e38
+    assert rg.nan_to_num(z, nan=0.5).tolist() == [complex(big, 0.5), complex(-big, 2), complex(1, -big)]
+    with pytest.raises(RuntimeError, match="^nan_to_num does not support automatic differentiation for outputs "
+                                           "with complex dtype.$"):
+        rg.nan_to_num(z.requires_grad_())
+
+
+@pytest.mark.pytorch
+def test_nan_to_num_matches_pytorch_pytorch():
+    torch = _torch()
+    for m_dtype in ["float16", "bfloat16", "float32", "float64", "complex64", "complex128"]:
+        values = [NAN, INF, -INF, 1.5] if "float" in m_dtype else [complex(INF, NAN), complex(-INF, 2)]
+        ours = rg.nan_to_num(rg.tensor(values, dtype=getattr(rg, m_dtype)))
+        theirs = torch.nan_to_num(torch.tensor(values, dtype=getattr(torch, m_dtype)))
+        assert ours.tolist() == theirs.tolist(), m_dtype
