@@ -48,3 +48,23 @@ def test_nan_to_num_matches_pytorch_pytorch():
         ours = rg.nan_to_num(rg.tensor(values, dtype=getattr(rg, m_dtype)))
         theirs = torch.nan_to_num(torch.tensor(values, dtype=getattr(torch, m_dtype)))
         assert ours.tolist() == theirs.tolist(), m_dtype
+
+
+def test_quantile_next_to_an_infinity_takes_it_as_lerp_does():
+    # lerp(a, b, w) computes from the end nearer w, so -inf and 1 at w = 0.5 give -inf, not inf - inf
+    x = rg.tensor([[1.0, NAN, 3.0, -INF], [-INF, -INF, INF, 1.0]])
+    q = rg.nanquantile(x, rg.tensor([0.25, 0.5]), dim=1)  # (q, rows); -inf - -inf is still NaN
+    assert str(q.tolist()) == str([[-INF, NAN], [1.0, -INF]])
+    assert rg.quantile(x[1], 0.4, interpolation="midpoint").item() == -INF
+    assert rg.quantile(rg.tensor([-INF, 1.0, 2.0]), 0.1).item() == -INF
+
+
+@pytest.mark.pytorch
+def test_quantile_next_to_an_infinity_matches_pytorch():
+    torch = _torch()
+    rows = [[1.0, NAN, 3.0, -INF], [2.0, 5.0, INF, 0.0], [-INF, -INF, INF, 1.0]]
+    for interpolation in ["linear", "midpoint", "lower", "higher", "nearest"]:
+        for q in [0.1, 0.25, 0.4, 0.5, 0.75]:
+            ours = rg.nanquantile(rg.tensor(rows), q, dim=1, interpolation=interpolation)
+            theirs = torch.nanquantile(torch.tensor(rows), q, dim=1, interpolation=interpolation)
+            assert str(ours.tolist()) == str(theirs.tolist()), (interpolation, q)

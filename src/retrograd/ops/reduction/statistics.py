@@ -21,6 +21,7 @@ from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
 from ..elementwise.clamp_where import where
+from ..elementwise.three_operand import lerp
 from ..kernels.operands import numpy_alias, tensor_of, wrap_dim
 from ..kernels.out_arg import same, write_out
 from ..kernels.scan import accumulate
@@ -365,4 +366,5 @@ def _pick(ordered: Tensor, rank: Any, interpolation: str) -> Tensor:
     lo = ordered.gather(-1, Tensor._make(xp.asarray(below)))
     hi = ordered.gather(-1, Tensor._make(xp.asarray(above)))
     weight = 0.5 if interpolation == "midpoint" else Tensor._make(xp.asarray(rank - below, dtype=ordered._data.dtype))
-    return lo + (hi - lo) * weight
+    # PyTorch's lerp, which takes the end nearer the weight: a quantile next to -inf is -inf, not NaN
+    return lerp(lo, hi, weight)
