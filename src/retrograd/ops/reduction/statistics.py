@@ -343,7 +343,10 @@ def _quantile(input: Tensor, q: Any, dim: int | None, keepdim: bool, interpolati
     n = ordered.shape[-1]
     nan_count = np.isnan(values._data).sum(-1, keepdims=True)
     valid = (n - nan_count) if ignore_nan else np.full_like(nan_count, n)
-    ranks = q_array.reshape(-1, *([1] * ordered.dim())) * np.maximum(valid - 1, 0)  # (len(q), ..., 1)
+    # ranks in the input's dtype, as PyTorch computes them: a float32 rank rounds, and so does its weight
+    dt = np.dtype(values._data.dtype)
+    last = np.maximum(valid - 1, 0).astype(dt)
+    ranks = q_array.astype(dt).reshape(-1, *([1] * ordered.dim())) * last  # (len(q), ..., 1)
     if not ignore_nan:
         ranks = np.where(nan_count > 0, n - 1, ranks)  # the NaN at the end
     results = [_pick(ordered, r, interpolation) for r in ranks]
