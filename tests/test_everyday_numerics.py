@@ -68,3 +68,43 @@ def test_quantile_next_to_an_infinity_matches_pytorch():
             ours = rg.nanquantile(rg.tensor(rows), q, dim=1, interpolation=interpolation)
             theirs = torch.nanquantile(torch.tensor(rows), q, dim=1, interpolation=interpolation)
             assert str(ours.tolist()) == str(theirs.tolist()), (interpolation, q)
+
+
+_MEAN_REFUSALS = {
+    "lib.tensor([1, 2]).mean(dtype=lib.int64)":
+        "mean(): could not infer output dtype. Optional dtype must be either a floating point or complex dtype. "
+        "Got: Long",
+    "lib.tensor([1.0, 2.0]).mean(0, dtype=lib.bool)":
+        "mean(): could not infer output dtype. Optional dtype must be either a floating point or complex dtype. "
+        "Got: Bool",
+    "lib.tensor([1, 2]).mean()":
+        "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: Long",
+    "lib.tensor([1, 2]).nanmean(dtype=lib.int64)":
+        "nanmean(): expected input to have floating point or complex dtype but got Long",
+    "lib.tensor([1.0, 2.0]).nanmean(dtype=lib.int32)":
+        "nanmean(): could not infer output dtype. Optional dtype must be either a floating point or complex dtype. "
+        "Got: Int",
+    "lib.tensor([1 + 1j]).nanmean()": "nansum on CPU does not support complex inputs",
+    "lib.nansum(lib.tensor([1 + 1j]))": "nansum on CPU does not support complex inputs",
+}
+
+
+@pytest.mark.parametrize("expression", _MEAN_REFUSALS)
+def test_means_refuse_dtypes_in_pytorchs_words(expression):
+    with pytest.raises(RuntimeError) as ours:
+        eval(expression, {"lib": rg})
+    assert str(ours.value) == _MEAN_REFUSALS[expression]
+
+
+@pytest.mark.pytorch
+@pytest.mark.parametrize("expression", _MEAN_REFUSALS)
+def test_means_refuse_dtypes_as_pytorch(expression):
+    torch = _torch()
+    with pytest.raises(RuntimeError) as theirs:
+        eval(expression, {"lib": torch})
+    assert str(theirs.value) == _MEAN_REFUSALS[expression]
+
+
+def test_means_in_a_floating_dtype_of_integers():
+    assert rg.tensor([1, 2]).mean(dtype=rg.float64).item() == 1.5
+    assert rg.tensor([1.0, NAN]).nanmean(dtype=rg.float64).dtype == rg.float64
