@@ -472,3 +472,15 @@ def test_predicates_take_tensors_only(name):
         with pytest.raises(TypeError) as info:
             getattr(lib, name)(1.5)
         assert str(info.value) == f"{name}(): argument 'input' (position 1) must be Tensor, not float"
+
+
+def test_a_list_beside_a_tensor_is_no_operand():
+    # PyTorch reads no list as a number: `==` falls back to identity, the arithmetic refuses it
+    for lib in [rg] + ([torch] if torch is not None else []):
+        t = lib.tensor([1, 2, 3])
+        assert (t == [1, 2, 3]) is False and (t != (1, 2, 3)) is True and ([1, 2, 3] == t) is False
+        for expression in ("t + [1, 2, 3]", "t * (2,)", "t < [1, 2, 3]", "t & [1]", "lib.eq(t, [1, 2, 3])",
+                           "lib.add(t, [1, 2, 3])"):
+            with pytest.raises(TypeError):
+                eval(expression, {"t": t, "lib": lib})
+        assert (t == np.array([1, 0, 3])).tolist() == [True, False, True]  # an array is one
