@@ -484,3 +484,29 @@ def test_a_list_beside_a_tensor_is_no_operand():
             with pytest.raises(TypeError):
                 eval(expression, {"t": t, "lib": lib})
         assert (t == np.array([1, 0, 3])).tolist() == [True, False, True]  # an array is one
+
+
+# text and multi-element tensors where torch.tensor wants numbers: the error depends on the target dtype
+_DATA_REFUSALS = {
+    "lib.tensor(['cat', 'dog'])": ("ValueError", "too many dimensions 'str'"),
+    "lib.tensor([['a']], dtype=lib.float32)": ("ValueError", "too many dimensions 'str'"),
+    "lib.tensor([1, 'a'])": ("TypeError", "new(): invalid data type 'str'"),
+    "lib.tensor([1, b'a'])": ("TypeError", "new(): invalid data type 'bytes'"),
+    "lib.tensor([1.0, 'a'], dtype=lib.float32)": ("TypeError", "must be real number, not str"),
+    "lib.tensor([1, 'a'], dtype=lib.int64)": ("TypeError", "'str' object cannot be interpreted as an integer"),
+    "lib.tensor([1, b'a'], dtype=lib.uint8)": ("TypeError", "'bytes' object cannot be interpreted as an integer"),
+    "lib.tensor([lib.tensor([1, 2]), lib.tensor([3, 4])])":
+        ("TypeError", "only integer tensors of a single element can be converted to an index"),
+    "lib.tensor([lib.tensor([1.5, 2.0])], dtype=lib.int64)":
+        ("TypeError", "only integer tensors of a single element can be converted to an index"),
+    "lib.tensor([lib.tensor([1, 2])], dtype=lib.float32)":
+        ("ValueError", "only one element tensors can be converted to Python scalars"),
+}
+
+
+@pytest.mark.parametrize("expression", _DATA_REFUSALS)
+def test_tensor_of_text_or_long_tensors_refused_in_pytorchs_words(expression):
+    for lib in [rg] + ([torch] if torch is not None else []):
+        with pytest.raises(Exception) as info:
+            eval(expression, {"lib": lib})
+        assert (type(info.value).__name__, str(info.value)) == _DATA_REFUSALS[expression], lib.__name__

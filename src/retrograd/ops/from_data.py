@@ -112,11 +112,13 @@ def _promoted_dtype(data: Any) -> dtype | None:
     return result
 
 
-def _to_array(data: Any, promoted: dtype | None) -> np.ndarray:
+def _to_array(data: Any, promoted: dtype | None, target: dtype | None) -> np.ndarray:
     if isinstance(data, Tensor):
         return data._data
     if _holds_tensors(data):
-        return np.array(_elements(data), dtype=(promoted or _dt.get_default_dtype()).np)
+        target = target or promoted or _dt.get_default_dtype()
+        elements = _elements(data, integral=not (target.is_floating_point or target.is_complex))
+        return np.array(elements, dtype=(promoted or _dt.get_default_dtype()).np)
     try:
         return np.asarray(data)
     except ValueError as e:
@@ -141,12 +143,17 @@ def _holds_tensors(data: Any) -> bool:
                for x in data)
 
 
-def _elements(data: Any) -> Any:
-    """Nested data with each tensor in it as its one value (PyTorch reads a tensor in a list as a number)."""
+def _elements(data: Any, integral: bool) -> Any:
+    """Nested data with each tensor in it as its one value (PyTorch reads a tensor in a list as a number).
+
+    `integral`: the tensor is made of integers, so PyTorch reads each one with `__index__` (its error then).
+    """
     if isinstance(data, (list, tuple)):
-        return [_elements(x) for x in data]
+        return [_elements(x, integral) for x in data]
     if isinstance(data, Tensor):
         if data._data.size != 1:
+            if integral:
+                raise TypeError("only integer tensors of a single element can be converted to an index")
             raise ValueError("only one element tensors can be converted to Python scalars")
         return data._data.reshape(())[()]
     return data
@@ -194,7 +201,7 @@ def tensor(
     if isinstance(data, (list, tuple)):
         nested_sizes(data)  # PyTorch's shape reading first: its error for a 0-d array in the way
         promoted = _promoted_dtype(data)  # every item read, as PyTorch stores them (arrays warned of)
-    arr = _to_array(data, promoted)
+    arr = _to_array(data, promoted, dtype)
     arr = _check_python_data(data, arr, dtype)
     dt = dtype if dtype is not None else _infer_dtype(data, arr, promoted)
     array = to_bfloat16(np.asarray(arr)) if dt is _dt.bfloat16 else np.array(arr, dtype=dt.np, copy=True)
@@ -214,8 +221,8 @@ def _check_python_data(data: Any, arr: np.ndarray, dt: dtype | None) -> np.ndarr
     odd = arr.dtype.kind in "USV" or arr.dtype == object
     bad = [x for x in arr.flat if not isinstance(x, (int, float, bool, complex))][:1] if odd else []
     if arr.dtype.kind in "USV" or bad:
-        if arr.dtype.kind == "U" or isinstance(bad[0], str):
-            raise TypeError("new(): invalid data type 'str'")
+        if arr.dtype.kind in "US" or isinstance(bad[0], (str, bytes)):
+            raise _text_error("str" if arr.dtype.kind == "U" or isinstance(bad[0], str) else "bytes", dt)
         raise (ragged_error(data) or RuntimeError(f"Could not infer dtype of {type(bad[0]).__name__}"))
     if arr.dtype == object and any(isinstance(x, float) for x in arr.flat):
         arr = arr.astype(np.float64)
@@ -225,6 +232,15 @@ def _check_python_data(data: Any, arr: np.ndarray, dt: dtype | None) -> np.ndarr
     else:
         check_data_fits(arr, dt)
     return arr
+
+
+def _text_error(kind: str, dt: dtype | None) -> TypeError:
+    """PyTorch's error for text among the numbers: its dtype inference, or the conversion to `dt`, refuses it."""
+    if dt is None:
+        return TypeError(f"new(): invalid data type '{kind}'")
+    if dt.is_floating_point or dt.is_complex:
+        return TypeError(f"must be real number, not {kind}")
+    return TypeError(f"'{kind}' object cannot be interpreted as an integer")
 
 
 def scalar_tensor(value: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
