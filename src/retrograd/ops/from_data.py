@@ -198,6 +198,8 @@ def tensor(
         copied = data.detach().to(device=device if device is not None else data.device, dtype=dtype, copy=True)
         return copied._switch_requires_grad(requires_grad, FACTORY_REFUSAL)
     promoted = None
+    if isinstance(data, np.ndarray):
+        check_strides(data)
     if isinstance(data, (list, tuple)):
         nested_sizes(data)  # PyTorch's shape reading first: its error for a 0-d array in the way
         promoted = _promoted_dtype(data)  # every item read, as PyTorch stores them (arrays warned of)
@@ -293,6 +295,7 @@ def as_tensor(data: Any, dtype: dtype | None = None, device: Any = None) -> Tens
         return data.to(device=device, dtype=dtype) if device is not None or dtype is not None else data
     dev = _target(device)
     if isinstance(data, np.ndarray) and (dtype is None or data.dtype == dtype.np):
+        check_shareable(data)
         _dt.from_numpy(data.dtype)
         return Tensor._make(_placed(data, dev))
     return tensor(data, dtype=dtype, device=dev)
@@ -381,7 +384,8 @@ def from_numpy(array: np.ndarray) -> Tensor:
         tensor([0, 1, 2])
     """
     if not isinstance(array, np.ndarray):
-        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+        raise TypeError(f"expected np.ndarray (got {_c_type_name(array)})")
+    check_shareable(array)
     if not array.dtype.isnative:  # a big-endian array on this machine: sharing it would read garbage
         raise ValueError(
             "given numpy array has byte order different from the native byte order. Conversion between "
@@ -389,6 +393,43 @@ def from_numpy(array: np.ndarray) -> Tensor:
         )
     _dt.from_numpy(array.dtype)
     return Tensor._make(array)
+
+
+def _c_type_name(x: Any) -> str:
+    """The type's name as PyTorch's C code prints it: NumPy's types with their module (`numpy.float64`)."""
+    kind = type(x)
+    return f"numpy.{kind.__name__}" if kind.__module__ == "numpy" else kind.__name__
+
+
+_not_writable_warned = [False]
+
+
+def check_shareable(array: np.ndarray) -> None:
+    """PyTorch's checks before it shares an array's memory: a warning once if it is read-only, then its strides."""
+    if not array.flags.writeable and not _not_writable_warned[0]:
+        _not_writable_warned[0] = True
+        warnings.warn(
+            "The given NumPy array is not writable, and PyTorch does not support non-writable tensors. This means "
+            "writing to this tensor will result in undefined behavior. You may want to copy the array to protect its "
+            "data or make it writable before converting it to a tensor. This type of warning will be suppressed for "
+            "the rest of this program.",
+            UserWarning, stacklevel=user_stacklevel(),
+        )
+    check_strides(array)
+
+
+def check_strides(array: np.ndarray) -> None:
+    """PyTorch's ValueError for strides a tensor cannot have (negative ones, or ones that split an element).
+
+    PyTorch reads every array through a tensor over its memory, so even a copy (`torch.tensor`) refuses them.
+    """
+    if any(stride % array.itemsize for stride in array.strides):
+        raise ValueError("given numpy array strides not a multiple of the element byte size. Copy the numpy array "
+                         "to reallocate the memory.")
+    if any(stride < 0 for stride in array.strides):
+        raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative "
+                         "strides are not currently supported. (You can probably work around this by making a copy "
+                         "of your array  with array.copy().) ")
 
 
 def frombuffer(
