@@ -108,3 +108,30 @@ def test_means_refuse_dtypes_as_pytorch(expression):
 def test_means_in_a_floating_dtype_of_integers():
     assert rg.tensor([1, 2]).mean(dtype=rg.float64).item() == 1.5
     assert rg.tensor([1.0, NAN]).nanmean(dtype=rg.float64).dtype == rg.float64
+
+
+def test_a_numpy_bool_is_a_float_number_beside_a_tensor():
+    # PyTorch's argument parser takes only Python's bool as a bool; NumPy's it reads as a float number
+    import numpy as np
+
+    t = rg.tensor([1, 2])
+    assert (t + np.bool_(True)).tolist() == [2.0, 3.0] and (t + np.bool_(True)).dtype == rg.float32
+    assert (np.bool_(False) * t).dtype == rg.float32 and rg.full((2,), np.bool_(True)).dtype == rg.float32
+    assert (t + True).dtype == rg.int64  # Python's bool stays a bool
+    assert rg.tensor([np.bool_(True)]).dtype == rg.bool  # creation reads NumPy's dtype
+
+
+@pytest.mark.pytorch
+def test_a_numpy_bool_beside_a_tensor_as_pytorch():
+    torch = _torch()
+    import numpy as np
+
+    for m in (rg, torch):
+        t = m.tensor([1, 2])
+        results = [t + np.bool_(True), np.bool_(True) * t, m.full((2,), np.bool_(True)),
+                   m.tensor([1.0, 2.0]).masked_fill(m.tensor([True, False]), np.bool_(True))]
+        if m is rg:
+            ours = [(r.tolist(), str(r.dtype).split(".")[1]) for r in results]
+        else:
+            theirs = [(r.tolist(), str(r.dtype).split(".")[1]) for r in results]
+    assert ours == theirs
