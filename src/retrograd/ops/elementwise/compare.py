@@ -18,7 +18,7 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.arg_types import check_tensors, invalid_combination, tensor_arg
 from ..kernels.operands import as_array, numpy_alias, on_one_device, promote, wrap_dims
-from ..kernels.out_arg import ANY, same, write_out
+from ..kernels.out_arg import ANY, CAST, SAME_INPUT, same, write_out
 
 __all__ = [
     "eq",
@@ -145,7 +145,9 @@ isreal = _predicate("isreal", _real)
 def _bitwise(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
     as_primitive = Primitive(name, lambda xp, a, b: fn(a, b), [None, None], inputs=("a", "b"))
 
-    def op(input: Any, other: Any) -> Tensor:
+    def op(input: Any, other: Any, *, out: Any = None) -> Tensor:
+        if out is not None:
+            return write_out(out, op, locals(), CAST)
         if _vmap.active and (r := batched("elementwise", op, input, other)) is not NOT_BATCHED:
             return r
         a, b = promote(input, other)
@@ -165,11 +167,12 @@ bitwise_or = _bitwise("bitwise_or", np.bitwise_or)
 bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor)
 
 
-def bitwise_not(input: Tensor) -> Tensor:
+def bitwise_not(input: Tensor, *, out: Any = None) -> Tensor:
     """Elementwise `~input`: logical NOT for bool tensors, two's-complement bit flip for integers.
 
     Args:
         input (Tensor): an integer or bool tensor.
+        out (Tensor, optional): a tensor of `input`'s dtype to write the result into.
 
     Returns:
         Tensor: `~input`, same shape and dtype.
@@ -182,6 +185,8 @@ def bitwise_not(input: Tensor) -> Tensor:
     """
     if not isinstance(input, Tensor):
         raise not_a_tensor("bitwise_not", input)
+    if out is not None:
+        return write_out(out, bitwise_not, locals(), SAME_INPUT)
     if _dt.is_floating(input._data.dtype) or input._data.dtype.kind == "c":
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.kind_name}'")
     if _vmap.active and (r := batched("elementwise", bitwise_not, input)) is not NOT_BATCHED:
