@@ -74,6 +74,7 @@ _add(
     "mode sort nn.functional.normalize",
     lambda L: ((_t(L, _U23), 1), {}),
 )
+_add("cummax cummin", lambda L: ((_t(L, _U23), 1), {}))
 _add("kthvalue topk", lambda L: ((_t(L, _U23), 2, 1), {}))
 _add("cat concat concatenate stack", lambda L: (([_t(L, _U23), _t(L, _V23)],), {}))
 _add("hstack vstack row_stack dstack column_stack", lambda L: (([_t(L, _U23), _t(L, _V23)],), {}))
