@@ -18,7 +18,7 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.arg_types import check_tensors, invalid_combination, tensor_arg
 from ..kernels.operands import as_array, numpy_alias, on_one_device, promote, wrap_dims
-from ..kernels.out_arg import ANY, CAST, SAME_INPUT, same, write_out
+from ..kernels.out_arg import ANY, CAST, SAME_INPUT, Rule, same, write_out
 
 __all__ = [
     "eq",
@@ -105,7 +105,8 @@ logical_or = _compare("logical_or", np.logical_or, tensors_only=True)
 logical_xor = _compare("logical_xor", np.logical_xor, tensors_only=True)
 
 
-def _predicate(name: str, fn: Callable[[Any], Any]) -> Callable[..., Tensor]:
+def _predicate(name: str, fn: Callable[[Any], Any], out_rule: Rule | None = None) -> Callable[..., Tensor]:
+    """`out_rule`: the out dtypes of PyTorch's out variant (isposinf, signbit, logical_not; isnan has none)."""
     as_primitive = Primitive(name, lambda xp, a: fn(a), [None])
 
     def op(input: Tensor) -> Tensor:
@@ -116,24 +117,31 @@ def _predicate(name: str, fn: Callable[[Any], Any]) -> Callable[..., Tensor]:
             return as_primitive(constant(t))
         return Tensor._make(as_array(fn(t._data)))
 
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"Elementwise `{name}`; a bool tensor, no gradient."
-    return op
+    def op_with_out(input: Tensor, *, out: Any = None) -> Tensor:
+        if out is not None:
+            return write_out(out, op_with_out, locals(), out_rule or ANY, grad="none")
+        return op(input)
+
+    public = op if out_rule is None else op_with_out
+    public.__name__ = public.__qualname__ = name
+    public.__doc__ = f"Elementwise `{name}`; a bool tensor, no gradient."
+    return public
 
 
 isnan = _predicate("isnan", np.isnan)
 isinf = _predicate("isinf", np.isinf)
 isfinite = _predicate("isfinite", np.isfinite)
-isposinf = _predicate("isposinf", np.isposinf)
-isneginf = _predicate("isneginf", np.isneginf)
+_BOOL_OUT = Rule(lambda result, out: out is _dt.bool_, "{name} does not support non-boolean outputs.")
+isposinf = _predicate("isposinf", np.isposinf, _BOOL_OUT)
+isneginf = _predicate("isneginf", np.isneginf, _BOOL_OUT)
 def _real_signbit(a: Any) -> Any:
     if a.dtype.kind == "c":
         raise NotImplementedError("signbit is not implemented for complex tensors.")
     return np.signbit(a)
 
 
-signbit = _predicate("signbit", _real_signbit)
-logical_not = _predicate("logical_not", np.logical_not)
+signbit = _predicate("signbit", _real_signbit, _BOOL_OUT)
+logical_not = _predicate("logical_not", np.logical_not, ANY)
 def _real(a: Any) -> Any:
     """isreal: a zero imaginary part (NaN included, as PyTorch); every element of a real tensor."""
     return a.imag == 0 if a.dtype.kind == "c" else namespace(a).ones(a.shape, bool)
