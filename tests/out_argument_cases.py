@@ -66,6 +66,8 @@ _add(_BINARY, lambda L: ((_t(L, _U23), _t(L, _V23)), {}))
 _add("bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift gcd lcm",
      lambda L: ((_t(L, _IDX + 3), _t(L, _IDX)), {}))
 _add("bitwise_not", lambda L: ((_t(L, _IDX),), {}))
+_add("copysign heaviside nextafter", lambda L: ((_t(L, _U23 - 0.5), _t(L, _V23)), {}))
+_add("frexp", lambda L: ((_t(L, _U23 * 10),), {}))
 _add("isposinf isneginf signbit logical_not", lambda L: ((_t(L, _U23 - 0.5),), {}))
 _add("clamp clip", lambda L: ((_t(L, _U23),), {"min": 0.3, "max": 0.6}))
 _add("where", lambda L: ((_t(L, _U23 > 0.5), _t(L, _U23), _t(L, _V23)), {}))
