@@ -63,6 +63,12 @@ _BINARY = (
     "greater_equal logical_and logical_or logical_xor"
 )
 _add(_BINARY, lambda L: ((_t(L, _U23), _t(L, _V23)), {}))
+_add("bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift gcd lcm",
+     lambda L: ((_t(L, _IDX + 3), _t(L, _IDX)), {}))
+_add("bitwise_not", lambda L: ((_t(L, _IDX),), {}))
+_add("copysign heaviside nextafter", lambda L: ((_t(L, _U23 - 0.5), _t(L, _V23)), {}))
+_add("frexp", lambda L: ((_t(L, _U23 * 10),), {}))
+_add("isposinf isneginf signbit logical_not", lambda L: ((_t(L, _U23 - 0.5),), {}))
 _add("clamp clip", lambda L: ((_t(L, _U23),), {"min": 0.3, "max": 0.6}))
 _add("where", lambda L: ((_t(L, _U23 > 0.5), _t(L, _U23), _t(L, _V23)), {}))
 _add("all any", lambda L: ((_t(L, _U23 > 0.3), 1), {}))
@@ -71,6 +77,8 @@ _add(
     "mode sort nn.functional.normalize",
     lambda L: ((_t(L, _U23), 1), {}),
 )
+_add("cummax cummin", lambda L: ((_t(L, _U23), 1), {}))
+_add("aminmax", lambda L: ((_t(L, _U23),), {"dim": 1}))
 _add("kthvalue topk", lambda L: ((_t(L, _U23), 2, 1), {}))
 _add("cat concat concatenate stack", lambda L: (([_t(L, _U23), _t(L, _V23)],), {}))
 _add("hstack vstack row_stack dstack column_stack", lambda L: (([_t(L, _U23), _t(L, _V23)],), {}))

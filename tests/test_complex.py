@@ -77,3 +77,25 @@ def test_complex_pointwise_and_grad_vs_pytorch():
         rl.backward()
         tl.backward()
         np.testing.assert_allclose(z.grad.numpy(), t.grad.numpy(), rtol=1e-12, err_msg=name)
+
+
+def _complex_to_bool(m):
+    import warnings
+
+    z = m.tensor([0j, 1j, 2 + 0j, complex(float("nan"), 0), -0.0j], dtype=m.complex128)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        casts = [z.bool().tolist(), z.to(m.complex64).to(m.bool).tolist(),
+                 m.zeros(2, dtype=m.bool).copy_(m.tensor([0j, 1j])).tolist()]
+    return casts, len(seen)
+
+
+def test_complex_to_bool_reads_both_parts_without_a_warning():
+    # PyTorch's cast to bool is `z != 0`; only casts to other real dtypes drop the imaginary part
+    flags = [False, True, True, True, False]
+    assert _complex_to_bool(rg) == ([flags, flags, [False, True]], 0)
+
+
+def test_complex_to_bool_as_pytorch():
+    torch = pytest.importorskip("torch")
+    assert _complex_to_bool(rg) == _complex_to_bool(torch)

@@ -745,3 +745,52 @@ def test_range_warning_like_torch():
             m.range(0, 2)
         messages.append([(w.category, str(w.message), w.filename) for w in seen])
     assert messages[1] == messages[0]
+
+
+_NEGATIVE_STRIDES = (
+    "At least one stride in the given numpy array is negative, and tensors with negative strides are not currently "
+    "supported. (You can probably work around this by making a copy of your array  with array.copy().) "
+)
+
+
+@pytest.mark.parametrize("make", ["from_numpy", "as_tensor", "tensor", "asarray"])
+def test_arrays_with_negative_strides_are_refused_as_pytorch(make):
+    # PyTorch reads every array through a tensor over its memory, even when it copies it
+    for lib in [rg] + ([torch] if (torch := _maybe_torch()) is not None else []):
+        with pytest.raises(ValueError) as info:
+            getattr(lib, make)(np.arange(6).reshape(2, 3)[:, ::-1])
+        assert str(info.value) == _NEGATIVE_STRIDES
+        assert getattr(lib, make)(np.arange(4)[::-1].copy()).tolist() == [3, 2, 1, 0]
+    assert rg.tensor([np.arange(3)[::-1]]).tolist() == [[2, 1, 0]]  # arrays in a list are read item by item
+
+
+def test_from_numpy_names_a_numpy_scalar_with_its_module():
+    with pytest.raises(TypeError, match=r"^expected np.ndarray \(got numpy.float64\)$"):
+        rg.from_numpy(np.float64(1.0))
+    with pytest.raises(TypeError, match=r"^expected np.ndarray \(got list\)$"):
+        rg.from_numpy([1.0])
+
+
+def test_sharing_a_read_only_array_warns_once_per_process():
+    import subprocess
+    import sys
+
+    script = (
+        "import warnings, numpy as np, retrograd as rg\n"
+        "warnings.simplefilter('always')\n"
+        "with warnings.catch_warnings(record=True) as seen:\n"
+        "    rg.tensor(np.broadcast_to(np.ones(1), (3,)))\n"  # a copy: nothing to warn of
+        "    rg.from_numpy(np.broadcast_to(np.ones(1), (3,)))\n"
+        "    rg.as_tensor(np.broadcast_to(np.ones(1), (3,)))\n"
+        "print(len(seen), seen[0].filename, str(seen[0].message).split(',')[0])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "1 <string> The given NumPy array is not writable"
+
+
+def _maybe_torch():
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch

@@ -25,6 +25,11 @@ REFUSED = [
     (lambda: B.ceil(), NotImplementedError, "\"ceil_vml_cpu\" not implemented for 'Bool'"),
     (lambda: B.round(), NotImplementedError, "\"round_vml_cpu\" not implemented for 'Bool'"),
     (lambda: C.round(), NotImplementedError, "\"round_vml_cpu\" not implemented for 'ComplexFloat'"),
+    # the decimals overload has float kernels only: integers pass through only when decimals is omitted
+    (lambda: I.round(decimals=0), NotImplementedError, "\"round_vml_cpu\" not implemented for 'Long'"),
+    (lambda: I.round(decimals=-1), NotImplementedError, "\"round_cpu\" not implemented for 'Long'"),
+    (lambda: rg.round(B, decimals=2), NotImplementedError, "\"round_cpu\" not implemented for 'Bool'"),
+    (lambda: rg.round(C, decimals=1), NotImplementedError, "\"round_cpu\" not implemented for 'ComplexFloat'"),
     (lambda: I.frac(), NotImplementedError, "\"frac_cpu\" not implemented for 'Long'"),
     (lambda: C.sign(), NotImplementedError, "Unlike NumPy, torch.sign is not intended to support complex numbers. "
                                             "Please use torch.sgn instead."),
@@ -58,6 +63,16 @@ REFUSED = [
     (lambda: rg.cummax(C, 0), NotImplementedError, "\"cummax_cpu\" not implemented for 'ComplexFloat'"),
     (lambda: rg.searchsorted(C, C), NotImplementedError,
      "\"searchsorted_out_cpu\" not implemented for 'ComplexFloat'"),
+    (lambda: rg.lerp(I, I, 0.5), NotImplementedError, "\"lerp_kernel_scalar\" not implemented for 'Long'"),
+    (lambda: I.lerp(I, I), NotImplementedError, "\"lerp_kernel_tensor\" not implemented for 'Long'"),
+    (lambda: rg.lerp(B, B, 0.5), NotImplementedError, "\"lerp_kernel_scalar\" not implemented for 'Bool'"),
+    (lambda: rg.lerp(F, F, 1j), RuntimeError, "value cannot be converted to type float without overflow"),
+    (lambda: rg.unique(C), NotImplementedError, "\"unique\" not implemented for 'ComplexFloat'"),
+    (lambda: C.unique(dim=0), NotImplementedError, "\"unique_dim\" not implemented for 'ComplexFloat'"),
+    (lambda: rg.unique_consecutive(C), NotImplementedError, "\"unique\" not implemented for 'ComplexFloat'"),
+    (lambda: rg.unique_consecutive(C, dim=0), NotImplementedError, "\"unique\" not implemented for 'ComplexFloat'"),
+    (lambda: rg.unique_consecutive(C[:, None], dim=1), NotImplementedError,
+     "\"unique_dim\" not implemented for 'ComplexFloat'"),
     (lambda: rg.isin(C, C), RuntimeError, "Unsupported input type encountered for isin(): ComplexFloat"),
     (lambda: rg.heaviside(C, C), RuntimeError, "heaviside is not yet implemented for complex tensors."),
     (lambda: rg.signbit(C), NotImplementedError, "signbit is not implemented for complex tensors."),
@@ -182,3 +197,7 @@ def test_alpha_and_value_checks_as_pytorch():
         rg.addcmul(f, f, f, value=1j)
     assert rg.addcmul(i, i, i, value=0.5).tolist() == [1, 2]  # value truncated to 0 for integers
     assert rg.add(rg.tensor([True, False]), rg.tensor([True, True]), alpha=2).tolist() == [True, True]
+
+
+def test_round_without_decimals_keeps_integer_tensors():
+    assert rg.round(I).tolist() == [1, 2] and rg.round(I).dtype == rg.int64

@@ -476,3 +476,65 @@ def test_compile_with_the_eager_backend_wraps_a_module_as_pytorch():
     assert rg.equal(wrapped(rg.ones(1, 2)), m(rg.ones(1, 2)))
     with pytest.raises(RuntimeError, match="no generated code"):
         wrapped.code
+
+
+@pytest.mark.parametrize("name", ["logical_and", "logical_or", "logical_xor"])
+@pytest.mark.parametrize("number", [0, 1.5, True])
+def test_logical_ops_take_tensors_only(name, number):
+    # PyTorch has no Scalar overload for the logical ops: NumPy would broadcast the number
+    kind = type(number).__name__
+    for lib in [rg] + ([torch] if torch is not None else []):
+        x = lib.tensor([1, 0])
+        with pytest.raises(TypeError) as second:
+            getattr(lib, name)(x, number)
+        assert str(second.value) == f"{name}(): argument 'other' (position 2) must be Tensor, not {kind}"
+        with pytest.raises(TypeError) as first:
+            getattr(lib, name)(number, x)
+        assert str(first.value) == f"{name}(): argument 'input' (position 1) must be Tensor, not {kind}"
+
+
+@pytest.mark.parametrize("name", ["isnan", "isinf", "isfinite", "isposinf", "isneginf", "signbit", "logical_not",
+                                  "isreal"])
+def test_predicates_take_tensors_only(name):
+    for lib in [rg] + ([torch] if torch is not None else []):
+        with pytest.raises(TypeError) as info:
+            getattr(lib, name)(1.5)
+        assert str(info.value) == f"{name}(): argument 'input' (position 1) must be Tensor, not float"
+
+
+def test_a_list_beside_a_tensor_is_no_operand():
+    # PyTorch reads no list as a number: `==` falls back to identity, the arithmetic refuses it
+    for lib in [rg] + ([torch] if torch is not None else []):
+        t = lib.tensor([1, 2, 3])
+        assert (t == [1, 2, 3]) is False and (t != (1, 2, 3)) is True and ([1, 2, 3] == t) is False
+        for expression in ("t + [1, 2, 3]", "t * (2,)", "t < [1, 2, 3]", "t & [1]", "lib.eq(t, [1, 2, 3])",
+                           "lib.add(t, [1, 2, 3])"):
+            with pytest.raises(TypeError):
+                eval(expression, {"t": t, "lib": lib})
+        assert (t == np.array([1, 0, 3])).tolist() == [True, False, True]  # an array is one
+
+
+# text and multi-element tensors where torch.tensor wants numbers: the error depends on the target dtype
+_DATA_REFUSALS = {
+    "lib.tensor(['cat', 'dog'])": ("ValueError", "too many dimensions 'str'"),
+    "lib.tensor([['a']], dtype=lib.float32)": ("ValueError", "too many dimensions 'str'"),
+    "lib.tensor([1, 'a'])": ("TypeError", "new(): invalid data type 'str'"),
+    "lib.tensor([1, b'a'])": ("TypeError", "new(): invalid data type 'bytes'"),
+    "lib.tensor([1.0, 'a'], dtype=lib.float32)": ("TypeError", "must be real number, not str"),
+    "lib.tensor([1, 'a'], dtype=lib.int64)": ("TypeError", "'str' object cannot be interpreted as an integer"),
+    "lib.tensor([1, b'a'], dtype=lib.uint8)": ("TypeError", "'bytes' object cannot be interpreted as an integer"),
+    "lib.tensor([lib.tensor([1, 2]), lib.tensor([3, 4])])":
+        ("TypeError", "only integer tensors of a single element can be converted to an index"),
+    "lib.tensor([lib.tensor([1.5, 2.0])], dtype=lib.int64)":
+        ("TypeError", "only integer tensors of a single element can be converted to an index"),
+    "lib.tensor([lib.tensor([1, 2])], dtype=lib.float32)":
+        ("ValueError", "only one element tensors can be converted to Python scalars"),
+}
+
+
+@pytest.mark.parametrize("expression", _DATA_REFUSALS)
+def test_tensor_of_text_or_long_tensors_refused_in_pytorchs_words(expression):
+    for lib in [rg] + ([torch] if torch is not None else []):
+        with pytest.raises(Exception) as info:
+            eval(expression, {"lib": lib})
+        assert (type(info.value).__name__, str(info.value)) == _DATA_REFUSALS[expression], lib.__name__

@@ -315,3 +315,43 @@ def test_nonzero_of_scalars_and_where():
     assert [r.tolist() for r in t.nonzero(as_tuple=True)] == [[0]]
     rows, cols = retrograd.where(retrograd.tensor([[True, False], [False, True]]))
     assert rows.tolist() == [0, 1] and cols.tolist() == [0, 1] and rows.dtype == retrograd.int64
+
+
+def _byte_mask_writes(m):
+    """Each write under a uint8 mask: the error (type, message) or the result, and how many warnings it gave."""
+    mask = m.tensor([1, 0, 1], dtype=m.uint8)
+    writes = {
+        "number": lambda x: x.__setitem__((slice(None), mask), 5.0),
+        "0-d tensor": lambda x: x.__setitem__((slice(None), mask), m.tensor(5.0)),
+        "one-element tensor": lambda x: x.__setitem__((slice(None), mask), m.tensor([5.0])),
+        "after an int": lambda x: x.__setitem__((0, mask), 5.0),
+        "mask of another shape": lambda x: x.__setitem__((mask,), 5.0),
+        "a tensor of values": lambda x: x.__setitem__((slice(None), mask), m.tensor([7.0, 8.0])),
+    }
+    outcomes = {}
+    for name, write in writes.items():
+        x = m.zeros(2, 3)
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            try:
+                write(x)
+                outcomes[name] = (x.tolist(), len(seen))
+            except (RuntimeError, IndexError) as e:
+                outcomes[name] = (type(e).__name__, str(e).replace("torch.Size(", "").replace(")", ""), len(seen))
+    return outcomes
+
+
+def test_a_number_written_under_a_uint8_mask_is_refused():
+    # PyTorch fills one value through masked_fill_, which checks the mask's shape, then takes bool masks only
+    refused = ("RuntimeError", "masked_fill_ only supports boolean masks, but got mask with dtype unsigned char", 0)
+    outcomes = _byte_mask_writes(retrograd)
+    for name in ("number", "0-d tensor", "one-element tensor", "after an int"):
+        assert outcomes[name] == refused, name
+    assert outcomes["mask of another shape"][:2] == ("IndexError", "The shape of the mask [3] at index 0 does not "
+                                                     "match the shape of the indexed tensor [2, 3] at index 0")
+    assert outcomes["a tensor of values"] == ([[7.0, 0.0, 8.0], [7.0, 0.0, 8.0]], 1)  # index_put_, deprecated
+
+
+@needs_torch
+def test_writes_under_a_uint8_mask_match_pytorch():
+    assert _byte_mask_writes(retrograd) == _byte_mask_writes(torch)

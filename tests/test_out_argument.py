@@ -80,7 +80,8 @@ def test_out_receives_the_result_and_is_returned(name):
     got = _call(retrograd, name, lambda L, r: outs.append(_like(L, r)) or outs[0])
     out = outs[0]
     if isinstance(out, tuple):
-        assert isinstance(got, tuple) and type(got) is type(plain)
+        assert isinstance(got, tuple) and got._fields == plain._fields
+        assert type(got).__name__ == type(plain).__name__ + "_out"  # PyTorch's own named tuple: `max_out`
         assert all(g is o for g, o in zip(got, out, strict=True))
     else:
         assert got is out
@@ -185,3 +186,14 @@ def test_out_write_bumps_the_version_and_keeps_views():
     retrograd.add(retrograd.ones(3), 1, out=row)
     assert row._version == version + 1
     np.testing.assert_array_equal(base.numpy(), [[0, 0, 0], [2, 2, 2]])
+
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(n for n in CASES if n not in KNOWN_GAPS))
+def test_out_variants_return_pytorchs_named_tuples(name):
+    names = []
+    for lib in (retrograd, torch):
+        got = _call(lib, name, lambda L, r: _like(L, r))
+        names.append(repr(got).split("(")[0].replace("retrograd.", "torch.") if isinstance(got, tuple) else "")
+    assert names[0] == names[1]

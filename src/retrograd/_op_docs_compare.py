@@ -191,6 +191,7 @@ Examples:
 Args:
     input (Tensor or int): an integer or bool tensor.
     other (Tensor or int): an integer or bool tensor or number; broadcasts against `input`.
+    out (Tensor, optional): a tensor to write the result into.
 
 Returns:
     Tensor: `input & other`, the broadcast shape and promoted dtype.
@@ -203,6 +204,7 @@ Examples:
 Args:
     input (Tensor or int): an integer or bool tensor.
     other (Tensor or int): an integer or bool tensor or number; broadcasts against `input`.
+    out (Tensor, optional): a tensor to write the result into.
 
 Returns:
     Tensor: `input | other`, the broadcast shape and promoted dtype.
@@ -215,6 +217,7 @@ Examples:
 Args:
     input (Tensor or int): an integer or bool tensor.
     other (Tensor or int): an integer or bool tensor or number; broadcasts against `input`.
+    out (Tensor, optional): a tensor to write the result into.
 
 Returns:
     Tensor: `input ^ other`, the broadcast shape and promoted dtype.

@@ -287,7 +287,8 @@ def promote_types(a: dtype, b: dtype) -> dtype:
 
 
 def _scalar_dtype(value: object) -> dtype:
-    if isinstance(value, (bool, np.bool_)):
+    # NumPy's bool is no Python bool to PyTorch's argument parser: it reads it as a float number
+    if isinstance(value, bool):
         return bool_
     if isinstance(value, (builtins_int, np.integer)):
         return int64

@@ -13,13 +13,27 @@ class _ValuesIndices(NamedTuple):
     indices: Any
 
 
-def _named(name: str) -> type:
-    """A (values, indices) named tuple that prints as `retrograd.return_types.<name>(...)`."""
+def _printed_as(name: str) -> Any:
+    """A `__repr__` printing a named tuple as PyTorch prints `torch.return_types.<name>(...)`."""
 
     def __repr__(self: Any) -> str:
-        return f"{package_name()}.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+        body = ",\n".join(f"{f}={v!r}" for f, v in zip(self._fields, self))
+        return f"{package_name()}.return_types.{name}(\n{body})"
 
-    return type(name, (_ValuesIndices,), {"__repr__": __repr__, "__slots__": ()})
+    return __repr__
+
+
+def _with_out_variant(kind: type) -> type:
+    """`kind`, given `kind.out_variant`: the type of its results written into `out=` tensors, which
+    PyTorch names `<name>_out` (`torch.max(x, 1, out=...)` returns a `max_out`)."""
+    name = kind.__name__ + "_out"
+    kind.out_variant = type(name, (kind,), {"__slots__": (), "__repr__": _printed_as(name)})  # type: ignore[attr-defined]
+    return kind
+
+
+def _named(name: str) -> type:
+    """A (values, indices) named tuple that prints as `retrograd.return_types.<name>(...)`."""
+    return _with_out_variant(type(name, (_ValuesIndices,), {"__repr__": _printed_as(name), "__slots__": ()}))
 
 
 max = _named("max")
@@ -44,15 +58,13 @@ class aminmax(NamedTuple):
         return f"{package_name()}.return_types.aminmax(\nmin={self.min!r},\nmax={self.max!r})"
 
 
+_with_out_variant(aminmax)
+
+
 def return_type(name: str, fields: str) -> type:
-    """A named tuple printed like PyTorch's `torch.return_types.<name>(...)`."""
+    """A named tuple printed like PyTorch's `torch.return_types.<name>(...)` (with its `out_variant`)."""
     base = namedtuple(name, fields)  # type: ignore[misc]
-
-    def __repr__(self: Any) -> str:
-        body = ",\n".join(f"{f}={v!r}" for f, v in zip(self._fields, self))
-        return f"{package_name()}.return_types.{name}(\n{body})"
-
-    return type(name, (base,), {"__slots__": (), "__repr__": __repr__})
+    return _with_out_variant(type(name, (base,), {"__slots__": (), "__repr__": _printed_as(name)}))
 
 
 frexp = return_type("frexp", "mantissa exponent")
@@ -68,3 +80,4 @@ linalg_svd = return_type("linalg_svd", "U S Vh")
 svd = return_type("svd", "U S V")
 linalg_eigh = return_type("linalg_eigh", "eigenvalues eigenvectors")
 linalg_lstsq = return_type("linalg_lstsq", "solution residuals rank singular_values")
+

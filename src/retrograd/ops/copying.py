@@ -37,7 +37,8 @@ _contiguous_clone = Primitive("clone", lambda xp, a: a.copy(), [lambda g: g])
 _channels_last_clone = Primitive("clone", lambda xp, a, name: laid_out(xp, a, name), [lambda g: g])
 _to_dtype = Primitive(
     "to_dtype",
-    lambda xp, a, dt: _convert(a.real if a.dtype.kind == "c" and dt.kind != "c" else a, dt),
+    # complex to real keeps the real part; to bool it is `z != 0`, both parts read (as PyTorch)
+    lambda xp, a, dt: _convert(a.real if a.dtype.kind == "c" and dt.kind not in "cb" else a, dt),
     [lambda g: g],  # the engine casts the gradient back to the input's dtype
     node_name="ToCopyBackward0",
 )
@@ -132,7 +133,7 @@ def clone(t: Tensor, *, memory_format: Any = None) -> Tensor:
 
 def to_dtype(t: Tensor, dt: dtype) -> Tensor:
     """`t` converted to dtype `dt` (differentiable between float dtypes)."""
-    if t._data.dtype.kind == "c" and not dt.is_complex:
+    if t._data.dtype.kind == "c" and not (dt.is_complex or dt.np == np.bool_):  # to bool is `z != 0`
         warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=3)
     out = _to_dtype(t, dt=dt.np)
     if not dt.is_floating_point and not dt.is_complex and out._requires_grad:

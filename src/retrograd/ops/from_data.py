@@ -112,11 +112,13 @@ def _promoted_dtype(data: Any) -> dtype | None:
     return result
 
 
-def _to_array(data: Any, promoted: dtype | None) -> np.ndarray:
+def _to_array(data: Any, promoted: dtype | None, target: dtype | None) -> np.ndarray:
     if isinstance(data, Tensor):
         return data._data
     if _holds_tensors(data):
-        return np.array(_elements(data), dtype=(promoted or _dt.get_default_dtype()).np)
+        target = target or promoted or _dt.get_default_dtype()
+        elements = _elements(data, integral=not (target.is_floating_point or target.is_complex))
+        return np.array(elements, dtype=(promoted or _dt.get_default_dtype()).np)
     try:
         return np.asarray(data)
     except ValueError as e:
@@ -141,12 +143,17 @@ def _holds_tensors(data: Any) -> bool:
                for x in data)
 
 
-def _elements(data: Any) -> Any:
-    """Nested data with each tensor in it as its one value (PyTorch reads a tensor in a list as a number)."""
+def _elements(data: Any, integral: bool) -> Any:
+    """Nested data with each tensor in it as its one value (PyTorch reads a tensor in a list as a number).
+
+    `integral`: the tensor is made of integers, so PyTorch reads each one with `__index__` (its error then).
+    """
     if isinstance(data, (list, tuple)):
-        return [_elements(x) for x in data]
+        return [_elements(x, integral) for x in data]
     if isinstance(data, Tensor):
         if data._data.size != 1:
+            if integral:
+                raise TypeError("only integer tensors of a single element can be converted to an index")
             raise ValueError("only one element tensors can be converted to Python scalars")
         return data._data.reshape(())[()]
     return data
@@ -191,10 +198,12 @@ def tensor(
         copied = data.detach().to(device=device if device is not None else data.device, dtype=dtype, copy=True)
         return copied._switch_requires_grad(requires_grad, FACTORY_REFUSAL)
     promoted = None
+    if isinstance(data, np.ndarray):
+        check_strides(data)
     if isinstance(data, (list, tuple)):
         nested_sizes(data)  # PyTorch's shape reading first: its error for a 0-d array in the way
         promoted = _promoted_dtype(data)  # every item read, as PyTorch stores them (arrays warned of)
-    arr = _to_array(data, promoted)
+    arr = _to_array(data, promoted, dtype)
     arr = _check_python_data(data, arr, dtype)
     dt = dtype if dtype is not None else _infer_dtype(data, arr, promoted)
     array = to_bfloat16(np.asarray(arr)) if dt is _dt.bfloat16 else np.array(arr, dtype=dt.np, copy=True)
@@ -214,8 +223,8 @@ def _check_python_data(data: Any, arr: np.ndarray, dt: dtype | None) -> np.ndarr
     odd = arr.dtype.kind in "USV" or arr.dtype == object
     bad = [x for x in arr.flat if not isinstance(x, (int, float, bool, complex))][:1] if odd else []
     if arr.dtype.kind in "USV" or bad:
-        if arr.dtype.kind == "U" or isinstance(bad[0], str):
-            raise TypeError("new(): invalid data type 'str'")
+        if arr.dtype.kind in "US" or isinstance(bad[0], (str, bytes)):
+            raise _text_error("str" if arr.dtype.kind == "U" or isinstance(bad[0], str) else "bytes", dt)
         raise (ragged_error(data) or RuntimeError(f"Could not infer dtype of {type(bad[0]).__name__}"))
     if arr.dtype == object and any(isinstance(x, float) for x in arr.flat):
         arr = arr.astype(np.float64)
@@ -225,6 +234,15 @@ def _check_python_data(data: Any, arr: np.ndarray, dt: dtype | None) -> np.ndarr
     else:
         check_data_fits(arr, dt)
     return arr
+
+
+def _text_error(kind: str, dt: dtype | None) -> TypeError:
+    """PyTorch's error for text among the numbers: its dtype inference, or the conversion to `dt`, refuses it."""
+    if dt is None:
+        return TypeError(f"new(): invalid data type '{kind}'")
+    if dt.is_floating_point or dt.is_complex:
+        return TypeError(f"must be real number, not {kind}")
+    return TypeError(f"'{kind}' object cannot be interpreted as an integer")
 
 
 def scalar_tensor(value: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -277,6 +295,7 @@ def as_tensor(data: Any, dtype: dtype | None = None, device: Any = None) -> Tens
         return data.to(device=device, dtype=dtype) if device is not None or dtype is not None else data
     dev = _target(device)
     if isinstance(data, np.ndarray) and (dtype is None or data.dtype == dtype.np):
+        check_shareable(data)
         _dt.from_numpy(data.dtype)
         return Tensor._make(_placed(data, dev))
     return tensor(data, dtype=dtype, device=dev)
@@ -365,7 +384,8 @@ def from_numpy(array: np.ndarray) -> Tensor:
         tensor([0, 1, 2])
     """
     if not isinstance(array, np.ndarray):
-        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+        raise TypeError(f"expected np.ndarray (got {_c_type_name(array)})")
+    check_shareable(array)
     if not array.dtype.isnative:  # a big-endian array on this machine: sharing it would read garbage
         raise ValueError(
             "given numpy array has byte order different from the native byte order. Conversion between "
@@ -373,6 +393,43 @@ def from_numpy(array: np.ndarray) -> Tensor:
         )
     _dt.from_numpy(array.dtype)
     return Tensor._make(array)
+
+
+def _c_type_name(x: Any) -> str:
+    """The type's name as PyTorch's C code prints it: NumPy's types with their module (`numpy.float64`)."""
+    kind = type(x)
+    return f"numpy.{kind.__name__}" if kind.__module__ == "numpy" else kind.__name__
+
+
+_not_writable_warned = [False]
+
+
+def check_shareable(array: np.ndarray) -> None:
+    """PyTorch's checks before it shares an array's memory: a warning once if it is read-only, then its strides."""
+    if not array.flags.writeable and not _not_writable_warned[0]:
+        _not_writable_warned[0] = True
+        warnings.warn(
+            "The given NumPy array is not writable, and PyTorch does not support non-writable tensors. This means "
+            "writing to this tensor will result in undefined behavior. You may want to copy the array to protect its "
+            "data or make it writable before converting it to a tensor. This type of warning will be suppressed for "
+            "the rest of this program.",
+            UserWarning, stacklevel=user_stacklevel(),
+        )
+    check_strides(array)
+
+
+def check_strides(array: np.ndarray) -> None:
+    """PyTorch's ValueError for strides a tensor cannot have (negative ones, or ones that split an element).
+
+    PyTorch reads every array through a tensor over its memory, so even a copy (`torch.tensor`) refuses them.
+    """
+    if any(stride % array.itemsize for stride in array.strides):
+        raise ValueError("given numpy array strides not a multiple of the element byte size. Copy the numpy array "
+                         "to reallocate the memory.")
+    if any(stride < 0 for stride in array.strides):
+        raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative "
+                         "strides are not currently supported. (You can probably work around this by making a copy "
+                         "of your array  with array.copy().) ")
 
 
 def frombuffer(

@@ -87,6 +87,7 @@ def unique(
         (tensor([1, 2, 3]), tensor([2, 0, 2, 1, 0]), tensor([2, 1, 2]))
     """
     input = tensor_of(input)
+    no_complex_kernel("unique" if dim is None else "unique_dim", input)  # NumPy orders complex lexicographically
     a = input._data
     xp = namespace(a)
     if dim is None:
@@ -132,6 +133,8 @@ def unique_consecutive(
         (tensor([1, 2, 3, 1]), tensor([2, 2, 1, 2]))
     """
     input = tensor_of(input)
+    # as `unique`; PyTorch runs a 1-d input along its one dim with the flat kernel
+    no_complex_kernel("unique" if dim is None or input.dim() == 1 else "unique_dim", input)
     a = input._data
     xp = namespace(a)
     d = None if dim is None else wrap_dim(dim, a.ndim)

@@ -16,9 +16,9 @@ from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
-from ..kernels.arg_types import check_tensors, invalid_combination
-from ..kernels.operands import as_array, numpy_alias, on_one_device, promote, tensor_of, wrap_dims
-from ..kernels.out_arg import ANY, same, write_out
+from ..kernels.arg_types import check_tensors, invalid_combination, tensor_arg
+from ..kernels.operands import as_array, numpy_alias, on_one_device, promote, wrap_dims
+from ..kernels.out_arg import ANY, CAST, SAME_INPUT, Rule, same, write_out
 
 __all__ = [
     "eq",
@@ -61,8 +61,11 @@ def constant(t: Tensor) -> Tensor:
     return Tensor._make(t._data) if t._requires_grad else t
 
 
-def _compare(name: str, fn: Callable[[Any, Any], Any], ordering: bool = False) -> Callable[..., Tensor]:
+def _compare(
+    name: str, fn: Callable[[Any, Any], Any], ordering: bool = False, tensors_only: bool = False
+) -> Callable[..., Tensor]:
     """`ordering`: complex numbers have no order (PyTorch has no complex kernel; NumPy's is lexicographic).
+    `tensors_only`: PyTorch declares both operands Tensor (the logical ops take no Python numbers).
 
     Outside a `retrograd.compile` recording the kernel runs alone; inside one it runs as a
     primitive, so that a mask made from recorded values is recorded too rather than frozen.
@@ -74,6 +77,8 @@ def _compare(name: str, fn: Callable[[Any, Any], Any], ordering: bool = False) -
             return write_out(out, op, locals(), ANY)
         if _vmap.active and (r := batched("elementwise", op, input, other)) is not NOT_BATCHED:
             return r
+        if tensors_only:
+            check_tensors(name, input=input, other=other)
         a, b = on_one_device(name, *promote(input, other))
         if ordering and a._data.dtype.kind == "c":
             raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{a.dtype.kind_name}'")
@@ -95,40 +100,48 @@ lt = less = _compare("lt", np.less, ordering=True)
 le = less_equal = _compare("le", np.less_equal, ordering=True)
 gt = greater = _compare("gt", np.greater, ordering=True)
 ge = greater_equal = _compare("ge", np.greater_equal, ordering=True)
-logical_and = _compare("logical_and", np.logical_and)
-logical_or = _compare("logical_or", np.logical_or)
-logical_xor = _compare("logical_xor", np.logical_xor)
+logical_and = _compare("logical_and", np.logical_and, tensors_only=True)
+logical_or = _compare("logical_or", np.logical_or, tensors_only=True)
+logical_xor = _compare("logical_xor", np.logical_xor, tensors_only=True)
 
 
-def _predicate(name: str, fn: Callable[[Any], Any]) -> Callable[..., Tensor]:
+def _predicate(name: str, fn: Callable[[Any], Any], out_rule: Rule | None = None) -> Callable[..., Tensor]:
+    """`out_rule`: the out dtypes of PyTorch's out variant (isposinf, signbit, logical_not; isnan has none)."""
     as_primitive = Primitive(name, lambda xp, a: fn(a), [None])
 
     def op(input: Tensor) -> Tensor:
         if _vmap.active and (r := batched("elementwise", op, input)) is not NOT_BATCHED:
             return r
-        t = tensor_of(input)
+        t = tensor_arg(name, "input", 1, input)  # PyTorch takes no Python number here
         if _primitive.tracer is not None:  # recorded, as comparisons are (see `_compare`)
             return as_primitive(constant(t))
         return Tensor._make(as_array(fn(t._data)))
 
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"Elementwise `{name}`; a bool tensor, no gradient."
-    return op
+    def op_with_out(input: Tensor, *, out: Any = None) -> Tensor:
+        if out is not None:
+            return write_out(out, op_with_out, locals(), out_rule or ANY, grad="none")
+        return op(input)
+
+    public = op if out_rule is None else op_with_out
+    public.__name__ = public.__qualname__ = name
+    public.__doc__ = f"Elementwise `{name}`; a bool tensor, no gradient."
+    return public
 
 
 isnan = _predicate("isnan", np.isnan)
 isinf = _predicate("isinf", np.isinf)
 isfinite = _predicate("isfinite", np.isfinite)
-isposinf = _predicate("isposinf", np.isposinf)
-isneginf = _predicate("isneginf", np.isneginf)
+_BOOL_OUT = Rule(lambda result, out: out is _dt.bool_, "{name} does not support non-boolean outputs.")
+isposinf = _predicate("isposinf", np.isposinf, _BOOL_OUT)
+isneginf = _predicate("isneginf", np.isneginf, _BOOL_OUT)
 def _real_signbit(a: Any) -> Any:
     if a.dtype.kind == "c":
         raise NotImplementedError("signbit is not implemented for complex tensors.")
     return np.signbit(a)
 
 
-signbit = _predicate("signbit", _real_signbit)
-logical_not = _predicate("logical_not", np.logical_not)
+signbit = _predicate("signbit", _real_signbit, _BOOL_OUT)
+logical_not = _predicate("logical_not", np.logical_not, ANY)
 def _real(a: Any) -> Any:
     """isreal: a zero imaginary part (NaN included, as PyTorch); every element of a real tensor."""
     return a.imag == 0 if a.dtype.kind == "c" else namespace(a).ones(a.shape, bool)
@@ -140,7 +153,9 @@ isreal = _predicate("isreal", _real)
 def _bitwise(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
     as_primitive = Primitive(name, lambda xp, a, b: fn(a, b), [None, None], inputs=("a", "b"))
 
-    def op(input: Any, other: Any) -> Tensor:
+    def op(input: Any, other: Any, *, out: Any = None) -> Tensor:
+        if out is not None:
+            return write_out(out, op, locals(), CAST)
         if _vmap.active and (r := batched("elementwise", op, input, other)) is not NOT_BATCHED:
             return r
         a, b = promote(input, other)
@@ -160,11 +175,12 @@ bitwise_or = _bitwise("bitwise_or", np.bitwise_or)
 bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor)
 
 
-def bitwise_not(input: Tensor) -> Tensor:
+def bitwise_not(input: Tensor, *, out: Any = None) -> Tensor:
     """Elementwise `~input`: logical NOT for bool tensors, two's-complement bit flip for integers.
 
     Args:
         input (Tensor): an integer or bool tensor.
+        out (Tensor, optional): a tensor of `input`'s dtype to write the result into.
 
     Returns:
         Tensor: `~input`, same shape and dtype.
@@ -177,6 +193,8 @@ def bitwise_not(input: Tensor) -> Tensor:
     """
     if not isinstance(input, Tensor):
         raise not_a_tensor("bitwise_not", input)
+    if out is not None:
+        return write_out(out, bitwise_not, locals(), SAME_INPUT)
     if _dt.is_floating(input._data.dtype) or input._data.dtype.kind == "c":
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.kind_name}'")
     if _vmap.active and (r := batched("elementwise", bitwise_not, input)) is not NOT_BATCHED:

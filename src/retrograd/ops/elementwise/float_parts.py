@@ -21,6 +21,7 @@ from ...tensor import Tensor
 from ..inplace_functions import _in_place
 from ..kernels.dtype_support import complex_result, no_complex, no_complex_kernel
 from ..kernels.operands import as_tensor_of, promote
+from ..kernels.out_arg import same, write_out
 from .arithmetic import mul
 from .clamp_where import where
 from .powers import pow
@@ -64,12 +65,13 @@ _copysign_scalar = Primitive(
 )
 
 
-def copysign(input: Tensor, other: Any) -> Tensor:
+def copysign(input: Tensor, other: Any, *, out: Any = None) -> Tensor:
     """Elementwise `|input|` with the sign of `other` (-0.0 counts as negative).
 
     Args:
         input (Tensor): the magnitudes; integer inputs give the default float.
         other (Tensor or number): the signs; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape, a floating dtype.
@@ -80,6 +82,8 @@ def copysign(input: Tensor, other: Any) -> Tensor:
         >>> retrograd.copysign(retrograd.tensor([1, 2]), -1)
         tensor([-1., -2.])
     """
+    if out is not None:
+        return write_out(out, copysign, locals())
     no_complex_kernel("copysign_cpu", input, other)
     if not isinstance(input, Tensor):
         raise TypeError(
@@ -105,12 +109,16 @@ _heaviside = Primitive(
 )
 
 
-def heaviside(input: Tensor, values: Tensor) -> Tensor:
+_HEAVISIDE_OUT = same("heaviside is not yet implemented for tensors with different dtypes.")
+
+
+def heaviside(input: Tensor, values: Tensor, *, out: Any = None) -> Tensor:
     """The Heaviside step function: 0 where `input < 0`, 1 where `input > 0`, and `values` where `input == 0`.
 
     Args:
         input (Tensor): any shape.
         values (Tensor): the value at 0; broadcasts against `input`, same dtype.
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape.
@@ -119,6 +127,8 @@ def heaviside(input: Tensor, values: Tensor) -> Tensor:
         >>> retrograd.heaviside(retrograd.tensor([-1.5, 0.0, 2.0]), retrograd.tensor([0.5]))
         tensor([0.0000, 0.5000, 1.0000])
     """
+    if out is not None:  # no gradient to refuse: PyTorch has no derivative for heaviside
+        return write_out(out, heaviside, locals(), _HEAVISIDE_OUT, grad="none")
     _require_tensor("heaviside", 1, "input", input)
     _require_tensor("heaviside", 2, "values", values)
     no_complex(RuntimeError, "heaviside is not yet implemented for complex tensors.", input, values)
@@ -132,12 +142,13 @@ _nextafter = Primitive(
 )
 
 
-def nextafter(input: Tensor, other: Tensor) -> Tensor:
+def nextafter(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     """Elementwise, the next representable float after `input` in the direction of `other`.
 
     Args:
         input (Tensor): a floating tensor.
         other (Tensor): the directions, same dtype; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape, same dtype.
@@ -147,6 +158,8 @@ def nextafter(input: Tensor, other: Tensor) -> Tensor:
         >>> retrograd.nextafter(x, retrograd.tensor([2.0, 0.0], dtype=retrograd.float64)) - x
         tensor([ 2.2204e-16, -1.1102e-16], dtype=retrograd.float64)
     """
+    if out is not None:
+        return write_out(out, nextafter, locals())
     _require_tensor("nextafter", 1, "input", input)
     _require_tensor("nextafter", 2, "other", other)
     a, b = promote(input, other)
@@ -188,11 +201,16 @@ def ldexp(input: Tensor, other: Tensor) -> Tensor:
 _frexp = Primitive("frexp", lambda xp, a, scale: xp.frexp(a)[0], [lambda g, scale: g * scale])  # 2^-exponent
 
 
-def frexp(input: Tensor) -> Any:
+_MANTISSA_OUT = same("torch.frexp() expects mantissa to have dtype {src_c} but got {dst_c}")
+_EXPONENT_OUT = same("torch.frexp() expects exponent to have int dtype but got {dst_c}")
+
+
+def frexp(input: Tensor, *, out: Any = None) -> Any:
     """Split floats into mantissa and exponent, `input = mantissa * 2 ** exponent`.
 
     Args:
         input (Tensor): a floating tensor of any shape.
+        out (tuple of Tensor, optional): `(mantissa, exponent)` tensors to write the results into.
 
     Returns:
         return_types.frexp: `(mantissa, exponent)`; mantissa in ±[0.5, 1) (or 0), same dtype; exponent int32.
@@ -203,6 +221,8 @@ def frexp(input: Tensor) -> Any:
         mantissa=tensor([ 0.5000, -0.7500,  0.0000,  0.7500]),
         exponent=tensor([ 4,  2,  0, -1], dtype=retrograd.int32))
     """
+    if out is not None:
+        return write_out(out, frexp, locals(), _MANTISSA_OUT, _EXPONENT_OUT)
     if _vmap.active and (r := batched("elementwise", frexp, input)) is not NOT_BATCHED:
         return r
     _require_tensor("frexp", 1, "input", input)

@@ -18,6 +18,7 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..inplace_functions import _in_place
 from ..kernels.operands import as_array, promote
+from ..kernels.out_arg import write_out
 
 __all__ = ["gcd_", "lcm_", "gcd", "lcm", "bitwise_left_shift", "bitwise_right_shift"]
 
@@ -58,12 +59,13 @@ def _lcm_array(a: Any, b: Any) -> Any:
     return np.abs((a // safe) * b).astype(g.dtype)
 
 
-def gcd(input: Tensor, other: Tensor) -> Tensor:
+def gcd(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     """Elementwise greatest common divisor of integer tensors (non-negative; gcd(0, 0) = 0).
 
     Args:
         input (Tensor): an integer tensor.
         other (Tensor): an integer tensor; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape and promoted integer dtype.
@@ -72,18 +74,21 @@ def gcd(input: Tensor, other: Tensor) -> Tensor:
         >>> retrograd.gcd(retrograd.tensor([12, -18, 7, 0]), retrograd.tensor([8, 12, 0, 0]))
         tensor([4, 6, 7, 0])
     """
+    if out is not None:
+        return write_out(out, gcd, locals())
     _check_tensor("gcd", 1, "input", input)
     _check_tensor("gcd", 2, "other", other)
     a, b = _integer_operands("gcd", input, other)
     return _run(np.gcd, a, b)
 
 
-def lcm(input: Tensor, other: Tensor) -> Tensor:
+def lcm(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     """Elementwise least common multiple of integer tensors (non-negative; 0 if either is 0).
 
     Args:
         input (Tensor): an integer tensor.
         other (Tensor): an integer tensor; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape and promoted integer dtype.
@@ -92,6 +97,8 @@ def lcm(input: Tensor, other: Tensor) -> Tensor:
         >>> retrograd.lcm(retrograd.tensor([4, -6, 5]), retrograd.tensor([6, 4, 0]))
         tensor([12, 12,  0])
     """
+    if out is not None:
+        return write_out(out, lcm, locals())
     _check_tensor("lcm", 1, "input", input)
     _check_tensor("lcm", 2, "other", other)
     a, b = _integer_operands("lcm", input, other)
@@ -114,12 +121,13 @@ def _shift_right_array(a: Any, b: Any) -> Any:
     return np.right_shift(a, safe)
 
 
-def bitwise_left_shift(input: Any, other: Any) -> Tensor:
+def bitwise_left_shift(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """Elementwise `input << other` for integer tensors (a shift past the width gives 0).
 
     Args:
         input (Tensor or int): an integer tensor.
         other (Tensor or int): the shift amounts; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape and promoted integer dtype.
@@ -128,16 +136,19 @@ def bitwise_left_shift(input: Any, other: Any) -> Tensor:
         >>> retrograd.bitwise_left_shift(retrograd.tensor([1, 3, -2]), 2)
         tensor([ 4, 12, -8])
     """
+    if out is not None:
+        return write_out(out, bitwise_left_shift, locals())
     a, b = _integer_operands("lshift", input, other)
     return _run(_shift_left_array, a, b)
 
 
-def bitwise_right_shift(input: Any, other: Any) -> Tensor:
+def bitwise_right_shift(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """Elementwise `input >> other` for integer tensors (arithmetic: the sign bit fills in).
 
     Args:
         input (Tensor or int): an integer tensor.
         other (Tensor or int): the shift amounts; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape and promoted integer dtype.
@@ -146,6 +157,8 @@ def bitwise_right_shift(input: Any, other: Any) -> Tensor:
         >>> retrograd.bitwise_right_shift(retrograd.tensor([16, 7, -16]), retrograd.tensor([2, 1, 2]))
         tensor([ 4,  3, -4])
     """
+    if out is not None:
+        return write_out(out, bitwise_right_shift, locals())
     a, b = _integer_operands("rshift", input, other)
     return _run(_shift_right_array, a, b)
 

@@ -14,11 +14,13 @@ import numpy as np
 
 from ... import _op_docs
 from ... import dtypes as _dt
+from ..._type_info import finfo
 from ...backend import namespace
 from ...engine.bfloat16 import forward as bf16_forward
+from ...engine.grad_mode import is_grad_enabled
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
-from ..kernels.dtype_support import no_bool_kernel, no_complex, no_complex_kernel
+from ..kernels.dtype_support import floating_kernel_only, no_bool_kernel, no_complex, no_complex_kernel
 from ..kernels.operands import promote_float, tensor_of
 from ..kernels.out_arg import SAME_INPUT, same, write_out
 from ..kernels.special import erf_array, erfc_array, erfinv_array
@@ -359,10 +361,12 @@ def round(input: Tensor, *, decimals: int = _DECIMALS_OMITTED, out: Any = None) 
     """
     if out is not None:
         return write_out(out, round, locals(), SAME_INPUT)
-    no_complex_kernel("round_vml_cpu", input)
-    no_bool_kernel("round_vml_cpu", input)
-    if decimals is _DECIMALS_OMITTED:
+    if decimals is _DECIMALS_OMITTED:  # integer tensors pass through unchanged only here
+        no_complex_kernel("round_vml_cpu", input)
+        no_bool_kernel("round_vml_cpu", input)
         return _round(input, decimals=0)
+    # the decimals overload has float kernels only, and a kernel of its own for decimals != 0
+    floating_kernel_only("round_vml_cpu" if decimals == 0 else "round_cpu", input)
     return _round_decimals(input, decimals=decimals)
 
 
@@ -443,8 +447,14 @@ def nan_to_num(
         return write_out(
             out, nan_to_num, locals(), same("nan_to_num: dtype of out: {dst} should be same as input: {src}")
         )
-    if not _dt.is_floating(input._data.dtype):
+    if not (input.dtype.is_floating_point or input.dtype.is_complex):  # complex: each part is replaced
         return input.clone()
+    if input.dtype.is_complex and input._requires_grad and is_grad_enabled():  # PyTorch has no complex rule
+        raise RuntimeError("nan_to_num does not support automatic differentiation for outputs with complex dtype.")
+    if posinf is None or neginf is None:  # half dtypes run in float32, whose max would round to inf
+        largest = finfo(input.dtype).max
+        posinf = largest if posinf is None else posinf
+        neginf = -largest if neginf is None else neginf
     return _nan_to_num(input, nan=nan, posinf=posinf, neginf=neginf)
 
 _op_docs.install(globals())  # the full docstrings of the factory-made ops above

@@ -170,8 +170,13 @@ def lerp(input: Tensor, end: Any, weight: Any) -> Tensor:
             raise RuntimeError(
                 f"expected dtype {input.dtype.c10_name} for `{name}` but got dtype {other.dtype.c10_name}"
             )
+    kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
+    if isinstance(input, Tensor) and not (input.dtype.is_floating_point or input.dtype.is_complex):
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype.kind_name}'")
     if isinstance(weight, Tensor):
         start, stop, w = promote(input, end, weight)
         return _lerp_tensor(start, stop, w)
     start, stop = promote(input, end)
+    if isinstance(weight, complex) and not start.dtype.is_complex:  # PyTorch stores the weight in the dtype
+        raise overflow_error(start.dtype)
     return _lerp_scalar(start, stop, weight=weight)

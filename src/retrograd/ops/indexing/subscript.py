@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from ... import dtypes as _dt
+from ..._user_frames import user_stacklevel
 from ...engine import inplace as _inplace
 from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
@@ -69,8 +71,10 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
     """`t[index] = value`, in place and differentiable w.r.t. both `t` and `value`."""
     if index is False:  # PyTorch writes nothing and leaves the version alone
         return
-    view, advanced = _apply_basic(t, index)
     v = _value_tensor(value, t)
+    if v._data.ndim == 0 and _lone_byte_mask(index):
+        _refuse_byte_mask_fill(t, index)
+    view, advanced = _apply_basic(t, index)
     if not advanced:
         if v._data.shape != view._data.shape:
             v = expand(v, view._data.shape)
@@ -79,6 +83,24 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
     if isinstance(value, Tensor):
         v = _put_value(t, advanced, v)
     _inplace.apply(view, _put_at, _advanced_key(view._data.shape, advanced), v)
+
+
+def _lone_byte_mask(index: Any) -> bool:
+    """Whether a uint8 tensor is the one advanced index among `index`'s items."""
+    items = index if isinstance(index, tuple) else (index,)
+    masks = [x for x in items if isinstance(x, Tensor) and x._data.dtype == np.uint8]
+    others = [x for x in items if isinstance(x, (list, np.ndarray)) or (isinstance(x, Tensor) and x._data.ndim)]
+    return len(masks) == 1 and len(others) == 1
+
+
+def _refuse_byte_mask_fill(t: Tensor, index: Any) -> None:
+    """PyTorch's errors for one number written under a uint8 mask: it fills through masked_fill_, which
+    checks the mask's shape, then refuses a mask that is not bool (with no deprecation warning first)."""
+    items = index if isinstance(index, tuple) else (index,)
+    as_bool = tuple(x.to(_dt.bool_) if isinstance(x, Tensor) and x._data.dtype == np.uint8 else x for x in items)
+    view, advanced = _apply_basic(t, as_bool)
+    _advanced_key(view._data.shape, advanced)
+    raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
 
 
 def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
@@ -284,7 +306,7 @@ def _from_tensor(x: Tensor) -> np.ndarray:
     if data.dtype == np.uint8:
         warnings.warn(
             "indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",
-            UserWarning, stacklevel=4,
+            UserWarning, stacklevel=user_stacklevel(),  # reading, writing and index_put_ reach it at other depths
         )
         return data.astype(np.bool_)
     return data

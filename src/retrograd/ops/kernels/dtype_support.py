@@ -40,3 +40,9 @@ def no_bool_kernel(kernel: str, x: Any) -> None:
     """NotImplementedError `"<kernel>" not implemented for 'Bool'` for a bool tensor."""
     if isinstance(x, Tensor) and x._data.dtype.kind == "b":
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
+def floating_kernel_only(kernel: str, x: Any) -> None:
+    """NotImplementedError `"<kernel>" not implemented for 'Long'` for a tensor that is not floating point."""
+    if isinstance(x, Tensor) and not x.dtype.is_floating_point:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{x.dtype.kind_name}'")

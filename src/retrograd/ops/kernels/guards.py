@@ -195,6 +195,8 @@ def nested_sizes(data: Any) -> list[int]:
         if not len(x):
             break
         x = x[0]
+        if isinstance(x, str) and x:  # a string is a sequence to PyTorch, and so is each of its letters
+            raise ValueError("too many dimensions 'str'")
     return sizes
 
 

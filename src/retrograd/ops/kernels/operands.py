@@ -35,13 +35,15 @@ def as_tensor_of(x: Any, dt: dtype, xp: Any = np) -> Tensor:
     """
     if isinstance(x, Tensor):
         return x if x._data.dtype == dt.np else x.to(dt)
-    if isinstance(x, _NOT_OPERANDS):
+    if isinstance(x, _NOT_SCALAR_OPERANDS):
         raise operand_error(x)
     return constant(x, dt, xp)
 
 
 # What PyTorch's argument parser never turns into a tensor (it raises TypeError).
 _NOT_OPERANDS = (str, bytes, type(None), dict, set)
+# Beside a tensor, a list is no operand either: `t == [1, 2]` is False and `t + [1, 2]` a TypeError.
+_NOT_SCALAR_OPERANDS = (*_NOT_OPERANDS, list, tuple)
 
 
 def operand_error(x: Any, argument: str = "other", position: int = 2) -> TypeError:

@@ -158,7 +158,10 @@ def write_out(out: Any, fn: Callable[..., Any], args: dict[str, Any], rule: Rule
             _store(o, r._data)
     if not isinstance(result, tuple):
         return out
-    return type(result)(*outs) if hasattr(type(result), "_fields") else tuple(outs)
+    if not hasattr(type(result), "_fields"):
+        return tuple(outs)
+    # PyTorch's out variants return their own named tuple: `max_out`, printed so
+    return getattr(type(result), "out_variant", type(result))(*outs)
 
 
 def _dtype_from_out(args: dict[str, Any], out: Any) -> dict[str, Any]:

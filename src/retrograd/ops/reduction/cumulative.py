@@ -25,7 +25,7 @@ from ..elementwise.clamp_where import where
 from ..kernels.accumulate import wide_cumprod
 from ..kernels.dtype_support import no_complex_kernel
 from ..kernels.operands import constant, numpy_alias, wrap_dim
-from ..kernels.out_arg import ANY, write_out
+from ..kernels.out_arg import ANY, same, write_out
 from ..kernels.scan import accumulate
 from .along import _shift_array, cumulative_sum, selection
 
@@ -189,12 +189,17 @@ def _cumulative_extreme(input: Tensor, dim: int, largest: bool) -> Any:
     return kind(values, Tensor._make(index.reshape(a.shape).copy()))
 
 
-def cummax(input: Tensor, dim: int | None = None, *, axis: Any = None) -> Any:
+# cummax/cummin's out tensors: each of its result's own dtype, in the words of PyTorch's kernel
+_SCALAR_TYPE = same("expected scalar_type {src} but found {dst}")
+
+
+def cummax(input: Tensor, dim: int | None = None, *, out: Any = None, axis: Any = None) -> Any:
     """Running maximum along `dim`, with the index where each running maximum was found (NaN propagates).
 
     Args:
         input (Tensor): any shape.
         dim (int): the dim to run along.
+        out (tuple of Tensor, optional): `(values, indices)` tensors to write the results into.
 
     Returns:
         return_types.cummax: a named tuple `(values, indices)`, both `input`'s shape; `indices` is int64.
@@ -211,15 +216,18 @@ def cummax(input: Tensor, dim: int | None = None, *, axis: Any = None) -> Any:
     elif dim is None:
         raise TypeError('cummax() missing 1 required positional arguments: "dim"')
     no_complex_kernel("cummax_cpu", input)
+    if out is not None:
+        return write_out(out, cummax, locals(), _SCALAR_TYPE, _SCALAR_TYPE)
     return _cumulative_extreme(input, dim, True)
 
 
-def cummin(input: Tensor, dim: int | None = None, *, axis: Any = None) -> Any:
+def cummin(input: Tensor, dim: int | None = None, *, out: Any = None, axis: Any = None) -> Any:
     """Running minimum along `dim`, with the index where each running minimum was found (NaN propagates).
 
     Args:
         input (Tensor): any shape.
         dim (int): the dim to run along.
+        out (tuple of Tensor, optional): `(values, indices)` tensors to write the results into.
 
     Returns:
         return_types.cummin: a named tuple `(values, indices)`, both `input`'s shape; `indices` is int64.
@@ -238,4 +246,6 @@ def cummin(input: Tensor, dim: int | None = None, *, axis: Any = None) -> Any:
     elif dim is None:
         raise TypeError('cummin() missing 1 required positional arguments: "dim"')
     no_complex_kernel("cummin_cpu", input)
+    if out is not None:
+        return write_out(out, cummin, locals(), _SCALAR_TYPE, _SCALAR_TYPE)
     return _cumulative_extreme(input, dim, False)

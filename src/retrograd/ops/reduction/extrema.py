@@ -373,7 +373,8 @@ def argmin(
 
 
 def aminmax(
-    input: Tensor, *, dim: int | None = None, keepdim: bool = False, axis: Any = None, keepdims: bool | None = None,
+    input: Tensor, *, dim: int | None = None, keepdim: bool = False, out: Any = None, axis: Any = None,
+    keepdims: bool | None = None,
 ) -> Any:
     """The smallest and the largest values at once, over all elements or along `dim`.
 
@@ -381,6 +382,7 @@ def aminmax(
         input (Tensor): a non-empty tensor of any shape.
         dim (int, optional): the dim to reduce (keyword only); all elements when None.
         keepdim (bool): keep the reduced dims, with size 1 (default False).
+        out (tuple of Tensor, optional): `(min, max)` tensors of `input`'s dtype to write the results into.
 
     Returns:
         return_types.aminmax: `(min, max)`, each 0-d or `input`'s shape without (or with size-1) `dim`.
@@ -396,6 +398,8 @@ def aminmax(
     """
     if not isinstance(input, Tensor):
         raise not_a_tensor("aminmax", input)
+    if out is not None:
+        return write_out(out, aminmax, locals(), SAME, SAME)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("aminmax", dim, None, axis, "axis")
     if keepdims is not None:

@@ -18,7 +18,7 @@ from ...tensor import Tensor
 from ..kernels.operands import numpy_alias
 from ..kernels.out_arg import floating, write_out
 from .along import keep, reduce_dims
-from .sum_prod import _sum_dtype
+from .sum_prod import _sum_dtype, check_mean_dtype
 
 __all__ = ["nansum", "nanmean", "count_nonzero"]
 
@@ -72,6 +72,8 @@ def nansum(
         dim = numpy_alias("nansum", dim, None, axis, "axis")
     if keepdims is not None:
         keepdim = numpy_alias("nansum", keepdim, False, keepdims, "keepdims")
+    if input.dtype.is_complex:
+        raise RuntimeError("nansum on CPU does not support complex inputs")
     dims = reduce_dims(input._data.ndim, dim)
     return _nansum(input, dims=dims, keepdim=keepdim, dt=_sum_dtype(input, dtype))
 
@@ -115,10 +117,11 @@ def nanmean(
         dim = numpy_alias("nanmean", dim, None, axis, "axis")
     if keepdims is not None:
         keepdim = numpy_alias("nanmean", keepdim, False, keepdims, "keepdims")
-    if not _dt.is_floating(input._data.dtype):
+    if not (input.dtype.is_floating_point or input.dtype.is_complex):  # complex: nansum refuses it
         raise RuntimeError(
             f"nanmean(): expected input to have floating point or complex dtype but got {input.dtype.kind_name}"
         )
+    check_mean_dtype("nanmean", dtype)
     present = (~input.isnan()).sum(dim, keepdim)
     return nansum(input, dim, keepdim, dtype=dtype) / present
 

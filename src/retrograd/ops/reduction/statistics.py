@@ -21,6 +21,7 @@ from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
 from ..elementwise.clamp_where import where
+from ..elementwise.three_operand import lerp
 from ..kernels.operands import numpy_alias, tensor_of, wrap_dim
 from ..kernels.out_arg import same, write_out
 from ..kernels.scan import accumulate
@@ -342,7 +343,10 @@ def _quantile(input: Tensor, q: Any, dim: int | None, keepdim: bool, interpolati
     n = ordered.shape[-1]
     nan_count = np.isnan(values._data).sum(-1, keepdims=True)
     valid = (n - nan_count) if ignore_nan else np.full_like(nan_count, n)
-    ranks = q_array.reshape(-1, *([1] * ordered.dim())) * np.maximum(valid - 1, 0)  # (len(q), ..., 1)
+    # ranks in the input's dtype, as PyTorch computes them: a float32 rank rounds, and so does its weight
+    dt = np.dtype(values._data.dtype)
+    last = np.maximum(valid - 1, 0).astype(dt)
+    ranks = q_array.astype(dt).reshape(-1, *([1] * ordered.dim())) * last  # (len(q), ..., 1)
     if not ignore_nan:
         ranks = np.where(nan_count > 0, n - 1, ranks)  # the NaN at the end
     results = [_pick(ordered, r, interpolation) for r in ranks]
@@ -365,4 +369,5 @@ def _pick(ordered: Tensor, rank: Any, interpolation: str) -> Tensor:
     lo = ordered.gather(-1, Tensor._make(xp.asarray(below)))
     hi = ordered.gather(-1, Tensor._make(xp.asarray(above)))
     weight = 0.5 if interpolation == "midpoint" else Tensor._make(xp.asarray(rank - below, dtype=ordered._data.dtype))
-    return lo + (hi - lo) * weight
+    # PyTorch's lerp, which takes the end nearer the weight: a quantile next to -inf is -inf, not NaN
+    return lerp(lo, hi, weight)

@@ -155,6 +155,7 @@ def mean(
     if keepdims is not None:
         keepdim = numpy_alias("mean", keepdim, False, keepdims, "keepdims")
     if dtype is not None:
+        check_mean_dtype("mean", dtype)
         input = input.to(dtype)
     if not (_dt.is_floating(input._data.dtype) or input._data.dtype.kind == "c"):
         raise RuntimeError(
@@ -165,6 +166,15 @@ def mean(
         return _mean_all(input, dims=None, keepdim=False)
     dims = wrap_dims(dim, input._data.ndim) if dim != () and dim != [] else tuple(range(input._data.ndim))
     return _mean(input, dims=dims, keepdim=keepdim)
+
+
+def check_mean_dtype(name: str, dtype: _dt.dtype | None) -> None:
+    """PyTorch's refusal of a mean asked for in a dtype that is neither floating nor complex."""
+    if dtype is not None and not (dtype.is_floating_point or dtype.is_complex):
+        raise RuntimeError(
+            f"{name}(): could not infer output dtype. Optional dtype must be either a floating point or complex "
+            f"dtype. Got: {dtype.kind_name}"
+        )
 
 
 # --- prod: d/da_k Π a = Π_{i≠k} a_i, computed without dividing when an input is zero ---
