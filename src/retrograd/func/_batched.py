@@ -28,6 +28,7 @@ _REQUIRES_GRAD_ERROR = (
     "use the functorch transforms (e.g. grad, vjp, jacrev, jacfwd, hessian) or call requires_grad_() outside "
     "of a function being transformed instead."
 )
+_NO_STORAGE_ERROR = "Cannot access data pointer of Tensor that doesn't have storage"
 _DATA_ERROR = (
     "vmap: It looks like you're attempting to use a Tensor in some data-dependent control flow "
     "or an operation that reads a batched tensor's values directly ({what}). We don't support "
@@ -96,7 +97,9 @@ class BatchedTensor(Tensor):
     _level: int
 
     def __repr__(self) -> str:
-        return f"BatchedTensor(lvl={self._level}, bdim=0, value=\n{self._value!r}\n)"
+        # PyTorch indents the wrapped value by four spaces, so nested levels read as a tree
+        inner = "\n".join("    " + line for line in repr(self._value).split("\n"))
+        return f"BatchedTensor(lvl={self._level}, bdim=0, value=\n{inner}\n)"
 
     def detach(self) -> Tensor:
         return wrap(self._value.detach(), self._level)
@@ -115,14 +118,19 @@ class BatchedTensor(Tensor):
     def item(self) -> Any:
         raise RuntimeError(
             "vmap: It looks like you're calling .item() on a Tensor. We don't support vmap over calling "
-            ".item() on a Tensor, please try to rewrite what you're doing with other operations."
+            ".item() on a Tensor, please try to rewrite what you're doing with other operations. If error is "
+            "occurring somewhere inside PyTorch internals, please file a bug report."
         )
 
+    # a batched tensor has no storage of its own: PyTorch refuses any read of its data pointer
     def tolist(self) -> Any:
-        return self._data._refuse("tolist()")
+        raise RuntimeError(_NO_STORAGE_ERROR)
 
     def numpy(self, *, force: builtins.bool = False) -> Any:
-        return self._data._refuse("numpy()")
+        raise RuntimeError(_NO_STORAGE_ERROR)
+
+    def data_ptr(self) -> builtins.int:
+        raise RuntimeError(_NO_STORAGE_ERROR)
 
     def __bool__(self) -> builtins.bool:
         raise RuntimeError(_CONTROL_FLOW_ERROR)

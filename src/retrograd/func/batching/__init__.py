@@ -15,7 +15,7 @@ from ..batched_backward import batched_grad
 from ..custom_function import vmap_rule
 from . import nn_rules, rules
 from .indexed import INDEX_RULES
-from .inplace import commit
+from .inplace import check_write, commit
 from .lifted import LIFT_RULES, lift
 from .randomness import check_random, random_draw, random_elementwise, random_fill, random_rows
 
@@ -106,6 +106,7 @@ def install() -> None:
     LIFT_RULES["random_rows"] = random_rows
     hook.dispatch = dispatch
     hook.commit = commit
+    hook.check_write = check_write
     hook.lift = lift
     hook.check_random = check_random
     hook.random_draw = random_draw

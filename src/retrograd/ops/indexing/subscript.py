@@ -69,6 +69,9 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
     """`t[index] = value`, in place and differentiable w.r.t. both `t` and `value`."""
     if index is False:  # PyTorch writes nothing and leaves the version alone
         return
+    if _vmap.active:  # refused before a batched mask is read: a tensor key makes it index_put_
+        keyed = any(isinstance(k, Tensor) for k in (index if isinstance(index, tuple) else (index,)))
+        _vmap.check_write(t, "_put_at" if keyed else "copy", (index, value), {})  # type: ignore[misc]
     view, advanced = _apply_basic(t, index)
     v = _value_tensor(value, t)
     if not advanced:

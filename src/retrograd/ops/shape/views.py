@@ -148,6 +148,12 @@ squeeze_dims = Primitive(
     "squeeze", lambda xp, a, shape: a.reshape(shape), [_reshaped],
     node_name="SqueezeBackward4", view=True,
 )
+# squeeze_ of a list of dims in place (PyTorch's squeeze_.dims): what vmap makes of that squeeze_(dim)
+# on the batched value
+squeeze_dims_list = Primitive(
+    "squeeze", lambda xp, a, shape: a.reshape(shape), [_reshaped],
+    node_name="SqueezeBackward5", view=True,
+)
 _unsqueeze = Primitive(
     "unsqueeze", lambda xp, a, shape: a.reshape(shape), [_squeezed], view=True
 )
