@@ -98,6 +98,25 @@ def test_errors():
         F.jacobian(lambda a: a, rg.tensor(X), strategy="forward-mode")
 
 
+@pytest.mark.parametrize(
+    "lib", [pytest.param(rg, id="retrograd")] + ([pytest.param(torch, id="pytorch")] if torch else [])
+)
+def test_unknown_strategy_is_an_assertion_error(lib):
+    functional = lib.autograd.functional
+    x = lib.tensor(X)
+    with pytest.raises(AssertionError) as jac:
+        functional.jacobian(lambda a: a, x, strategy="central")
+    assert str(jac.value) == (
+        'Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your function has more outputs '
+        'than inputs, "forward-mode" tends to be more performant. Otherwise, prefer to use "reverse-mode".'
+    )
+    with pytest.raises(TypeError):  # the inputs are checked first
+        functional.hessian(lambda a: a.sum(), [x], outer_jacobian_strategy="central")
+    with pytest.raises(AssertionError) as hess:
+        functional.hessian(lambda a: a.sum(), x, outer_jacobian_strategy="central")
+    assert str(hess.value) == 'Expected strategy to be either "forward-mode" or "reverse-mode".'
+
+
 # --- what the result is connected to, and signed zeros ------------------------------------------
 
 

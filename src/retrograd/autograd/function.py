@@ -26,8 +26,9 @@ from typing import Any
 
 from .._display_name import package_name
 from ..engine.anomaly_mode import anomaly, record_stack
+from ..engine.dual_unpack import unpack_dual
 from ..engine.fit import fit as _fit
-from ..engine.forward_ad import carry, tangent_of, unpack_dual
+from ..engine.forward_ad import carry, tangent_of
 from ..engine.forward_ad import levels as _fw_levels
 from ..engine.grad_mode import no_grad, state
 from ..engine.graph import Node, SavedTensor

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..engine import forward_ad as fwAD
 from ..engine.backward import grad as _grad
+from ..engine.dual_unpack import unpack_dual
 from ..engine.grad_mode import enable_grad
 from ..ops.creation import eye, ones_like, zeros, zeros_like
 from ..ops.shape.slicing import stack
@@ -298,8 +299,8 @@ def _forward_jacobian(func: Callable[..., Any], xs: tuple) -> tuple[tuple, list[
             with fwAD.dual_level():
                 duals = tuple(fwAD.make_dual(t, tangent) if n == j else t for n, t in enumerate(xs))
                 _, res = _as_tuple(func(*duals), "outputs of the user-provided function", "jacobian")
-                outs = tuple(fwAD.unpack_dual(r).primal for r in res)
-                tans = [fwAD.unpack_dual(r).tangent for r in res]
+                outs = tuple(unpack_dual(r).primal for r in res)
+                tans = [unpack_dual(r).tangent for r in res]
             if not cols:
                 cols = [[[] for _ in xs] for _ in res]
             for i, (r, t) in enumerate(zip(res, tans)):
@@ -340,8 +341,8 @@ def jacobian(
         tensor([[2., 0.],
                 [0., 4.]])
     """
-    if strategy not in ("forward-mode", "reverse-mode"):
-        raise ValueError(
+    if strategy not in ("forward-mode", "reverse-mode"):  # PyTorch asserts it
+        raise AssertionError(
             'Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your '
             'function has more outputs than inputs, "forward-mode" tends to be more performant. '
             'Otherwise, prefer to use "reverse-mode".'
@@ -434,6 +435,8 @@ def hessian(
                 [ 0., 12.]])
     """
     is_tuple, xs = _as_tuple(inputs, "inputs", "hessian")
+    if outer_jacobian_strategy not in ("forward-mode", "reverse-mode"):  # PyTorch asserts it, without the hint
+        raise AssertionError('Expected strategy to be either "forward-mode" or "reverse-mode".')
 
     def scalar(*args: Any) -> Any:
         out = func(*args)
