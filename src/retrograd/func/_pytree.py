@@ -99,3 +99,19 @@ def structure(tree: Any, indent: int = 0) -> str:
     parts = [structure(c, inner) for c in children]
     body = (",\n" + " " * inner).join(parts)
     return f"TreeSpec({kind}, {context}, [{body}])"
+
+
+def pprint(tree: Any) -> str:
+    """PyTorch's short form of `tree`'s structure: `*` per leaf, containers as Python writes them
+    (`(*, *)`, `[*]`, `{'k': *}`, `Pair(a=*, b=*)`), for error messages."""
+    if not _is_container(tree):
+        return "*"
+    if isinstance(tree, dict):
+        return "{" + ", ".join(f"{k!r}: {pprint(v)}" for k, v in tree.items()) + "}"
+    if isinstance(tree, tuple) and hasattr(tree, "_fields"):
+        fields = ", ".join(f"{f}={pprint(v)}" for f, v in zip(tree._fields, tree))
+        return f"{type(tree).__name__}({fields})"
+    inner = ", ".join(pprint(c) for c in tree)
+    if isinstance(tree, list):
+        return f"[{inner}]"
+    return f"({inner},)" if len(tree) == 1 else f"({inner})"

@@ -50,7 +50,7 @@ class _Region:
             self.needs_graph = True
             p = p.view_as(p)
         else:
-            p = p.detach().requires_grad_()
+            p = p.detach()._set_requires_grad()
         return p, self.logical(p)
 
     def physical(self, t: Tensor) -> Tensor:
@@ -86,7 +86,8 @@ class _Region:
             )
         else:
             grads = (None,) * len(leaves)
-        return [self.logical(g) if g is not None else self.logical(leaf).detach() * 0 for g, leaf in zip(grads, leaves)]
+        # an unused input's gradient is zeros (not `leaf * 0`: that keeps -0. and NaN)
+        return [self.logical(g if g is not None else _zeros_like(leaf)) for g, leaf in zip(grads, leaves)]
 
     def result(self, t: Any) -> Any:
         """An output handed back to the caller: cut from our leaves unless someone differentiates it."""
@@ -128,6 +129,18 @@ class _Running:
 _ONLY_TENSORS = "{api}: expected f(*primals) to return only tensors, got unsupported type {kind}"
 
 
+def _check_vjp_outputs(outs: list) -> None:
+    """vjp's (and jacrev's) outputs: tensors that can carry a gradient."""
+    for o in outs:
+        if not isinstance(o, Tensor):
+            raise RuntimeError(_ONLY_TENSORS.format(api="vjp(f, *primals)", kind=type(o)))
+        if not (o.is_floating_point() or o.is_complex()):
+            raise RuntimeError(
+                "vjp(f, ...): All outputs of f must be floating-point or complex Tensors, got Tensor with dtype "
+                f"{o.dtype}"
+            )
+
+
 def _check_argnums(argnums: Any, n: int) -> None:
     """PyTorch's checks of `argnums` against `n` positional arguments, with its errors."""
     if isinstance(argnums, tuple):
@@ -160,11 +173,23 @@ def _replace_args(args: tuple, argnums: Any, new: Any) -> list:
     return out
 
 
+# how PyTorch names the transform that checks `(output, aux)` (jacrev is a vjp there, jacfwd a jvp)
+_AUX_CALLER = {
+    "grad_and_value": "grad_and_value(f)(*args)",
+    "vjp": "vjp(f, *primals)",
+    "jacrev": "vjp(f, *primals)",
+    "jvp": "jvp(f, primals, tangents)",
+    "jacfwd": "jvp(f, primals, tangents)",
+}
+
+
 def _split_aux(output: Any, has_aux: bool, name: str) -> tuple[Any, Any]:
     if not has_aux:
         return output, None
     if not (isinstance(output, (tuple, list)) and len(output) == 2):
-        raise RuntimeError(f"{name}(f, ...): output of function f should be a tuple: (output, aux) if has_aux is True")
+        raise RuntimeError(
+            f"{_AUX_CALLER.get(name, name)}: output of function f should be a tuple: (output, aux) if has_aux is True"
+        )
     return output[0], output[1]
 
 
@@ -284,15 +309,14 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple
         output = func(*new_args)
     output, aux = _split_aux(output, has_aux, "vjp")
     outs, out_spec = _pytree.flatten(output)
-    for o in outs:
-        if not isinstance(o, Tensor):
-            raise RuntimeError(_ONLY_TENSORS.format(api="vjp(f, *primals)", kind=type(o)))
+    _check_vjp_outputs(outs)
 
     def vjp_fn(cotangents: Any, *, retain_graph: bool = True, create_graph: bool | None = None) -> tuple:
         cots, cot_spec = _pytree.flatten(cotangents)
-        if len(cots) != len(outs):
+        if cot_spec != out_spec:
             raise RuntimeError(
-                "Expected pytree structure of cotangents to be the same as pytree structure of outputs to the function"
+                "Expected pytree structure of cotangents to be the same as pytree structure of outputs to the "
+                f"function. cotangents: {_pytree.pprint(cotangents)}, primal output: {_pytree.pprint(output)}"
             )
         for o, c in zip(outs, cots):
             if tuple(o.shape) != tuple(c.shape):
@@ -351,9 +375,7 @@ def jacrev(
             output = func(*new_args, **kwargs)
         output, aux = _split_aux(output, has_aux, "jacrev")
         outs, out_spec = _pytree.flatten(output)
-        for o in outs:
-            if not isinstance(o, Tensor):
-                raise RuntimeError(_ONLY_TENSORS.format(api="vjp(f, *primals)", kind=type(o)))
+        _check_vjp_outputs(outs)
         sizes = [o.numel() for o in outs]
         total = sum(sizes)
         from .. import ops
@@ -425,7 +447,7 @@ def _linearized(
     from .. import ops
 
     # Jᵀu as a graph linear in the dummy cotangents u
-    dummies = [ops.zeros_like(p).requires_grad_() if p.requires_grad else None for p in phys]
+    dummies = [ops.zeros_like(p)._set_requires_grad() if p.requires_grad else None for p in phys]
     pairs = [(p, u) for p, u in zip(phys, dummies) if u is not None]
     if pairs:
         with _Running():
@@ -468,10 +490,6 @@ def _linearized(
 
 
 def _check_tangents(primals: list, tangents: list) -> None:
-    if len(primals) != len(tangents):
-        raise RuntimeError(
-            "jvp(f, primals, tangents): Expected primals and tangents to have the same python structure."
-        )
     for p, t in zip(primals, tangents):
         if not isinstance(t, Tensor):
             raise RuntimeError("jvp(f, primals, tangents): Expected tangents to be a tuple of Tensors")
@@ -506,12 +524,14 @@ def jvp(func: Callable[..., Any], primals: Any, tangents: Any, *, strict: bool =
         raise RuntimeError(
             "jvp(f, primals, tangents): Expected primals to be a tuple. E.g. it should be valid to call f(*primals)."
         )
-    if not isinstance(tangents, tuple):
-        raise RuntimeError(
-            "jvp(f, primals, tangents): Expected tangents to be a tuple. E.g. it should be valid to call f(*primals)."
-        )
     flat_p, pspec = _pytree.flatten(primals)
     flat_t, tspec = _pytree.flatten(tangents)
+    if pspec != tspec:
+        raise RuntimeError(
+            "jvp(f, primals, tangents): Expected primals and tangents to have the same python structure. For "
+            "example, if primals is a tuple of 3 tensors, tangents also must be. Got primals with structure "
+            f"{_pytree.structure(primals)} and tangents with structure {_pytree.structure(tangents)}"
+        )
     _check_tangents(flat_p, flat_t)
     region, _, _, outs, out_spec, aux, push = _linearized(
         func, primals, tuple(range(len(primals))), {}, has_aux, "jvp", strict
@@ -547,8 +567,19 @@ def linearize(func: Callable[..., Any], *primals: Any) -> tuple:
     flat_p, pspec = _pytree.flatten(primals)
 
     def jvp_fn(*tangents: Any) -> Any:
-        flat_t, _ = _pytree.flatten(tangents)
-        _check_tangents(flat_p, flat_t)
+        flat_t, tspec = _pytree.flatten(tangents)
+        if tspec != pspec:
+            raise RuntimeError(
+                f"Expected the tangents {_pytree.structure(tangents)} to have the same argspec as the primals "
+                f"{_pytree.structure(primals)}"
+            )
+        for i, (p, t) in enumerate(zip(flat_p, flat_t)):  # PyTorch's checks, in its order
+            for what in ("shape", "device", "dtype"):
+                if getattr(t, what) != getattr(p, what):
+                    raise RuntimeError(
+                        f"tangent:{i} with {what} {getattr(t, what)} in flattened pytree doesn't match the {what} "
+                        f"{getattr(p, what)} of the corresponding primal."
+                    )
         return _pytree.unflatten(push(flat_t), out_spec)
 
     return _pytree.unflatten([region.result(o) for o in outs], out_spec), jvp_fn
@@ -589,9 +620,10 @@ def jacfwd(
         if randomness == "different":  # every column runs the function with its own draws
             return _jacfwd_per_column(func, args, kwargs, argnums, has_aux)
         # the columns are a vmap in PyTorch: with randomness="error" a random op in func raises
-        before = default_generator.get_state()._data.tobytes() if randomness == "error" else None
+        before = default_generator.get_state() if randomness == "error" else None
         region, leaves, spec, outs, out_spec, aux, push = _linearized(func, args, argnums, kwargs, has_aux, "jacfwd")
-        if before is not None and default_generator.get_state()._data.tobytes() != before:
+        if before is not None and default_generator.get_state()._data.tobytes() != before._data.tobytes():
+            default_generator.set_state(before)  # PyTorch refuses before drawing: the generator has not moved
             raise RuntimeError(RANDOM_ERROR)
         logical_leaves = [region.logical(p) for p in leaves]
         sizes = [q.numel() for q in logical_leaves]
@@ -688,3 +720,9 @@ def _ones_like(t: Tensor) -> Tensor:
     from .. import ops
 
     return ops.ones_like(t)
+
+
+def _zeros_like(t: Tensor) -> Tensor:
+    from .. import ops
+
+    return ops.zeros_like(t)
