@@ -136,7 +136,8 @@ class BatchedTensor(Tensor):
         raise RuntimeError(_CONTROL_FLOW_ERROR)
 
     def contiguous(self, memory_format: Any = None) -> Tensor:
-        return self
+        # each example's elements in row-major order: the value (batch dim in front) made contiguous
+        return self if self._value.is_contiguous() else wrap(self._value.contiguous(), self._level)
 
 
 def wrap(value: Tensor, level: int) -> BatchedTensor:
