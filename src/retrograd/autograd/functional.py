@@ -396,6 +396,10 @@ def jacobian(
         else:
             jac = _reverse_jacobian(outs, xs, create_graph, strict)
     jac = [[_finish(t, keep_graph) for t in row] for row in jac]
+    if strategy == "forward-mode":  # PyTorch's forward mode leaves its per-input lists as lists
+        if out_tuple:
+            return jac if is_tuple else tuple(row[0] for row in jac)
+        return jac[0] if is_tuple else jac[0][0]
     if out_tuple and is_tuple:
         return tuple(tuple(row) for row in jac)
     if out_tuple:
