@@ -79,3 +79,18 @@ def test_matrix_vector_products_under_vmap(lib, case, node, expected):
     }[case]
     name, values = _node_and_values(lib, fn, *args)
     assert (name, values) == (node, expected)
+
+
+# --- jacfwd: a vmap of jvps, its columns split into the input's shape -----------------------------
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_jacfwd_result_is_a_view_of_its_columns(lib):
+    m = lib.tensor([[0.0, 1.0], [2.0, 3.0]], requires_grad=True)
+    jac = lib.func.jacfwd(lambda z: z * z)(m)
+    assert jac.grad_fn.name() == "ViewBackward0"  # unflatten of the moved columns, not a reshape copy
+    assert jac.shape == (2, 2, 2, 2)
+    assert jac.detach().reshape(4, 4).diagonal().tolist() == [0.0, 2.0, 4.0, 6.0]
+    hess = lib.func.jacfwd(lib.func.jacrev(lambda z: (z**3).sum()))(m)
+    assert hess.grad_fn.name() == "ViewBackward0"
+    assert hess.detach().reshape(4, 4).diagonal().tolist() == [0.0, 6.0, 12.0, 18.0]

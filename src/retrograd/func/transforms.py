@@ -643,9 +643,8 @@ def jacfwd(
         for o, cols in zip(outs, per_output):
             blocks, start = [], 0
             for q, n in zip(logical_leaves, sizes):
-                block = cols[start : start + n]  # [n, *out_shape]
-                block = block.movedim(0, -1) if o.dim() else block
-                blocks.append(region.result(block.reshape(tuple(o.shape) + tuple(q.shape))))
+                block = _columns_last(cols[start : start + n], tuple(o.shape), tuple(q.shape))
+                blocks.append(region.result(block))
                 start += n
             jac_leaves.append(_pytree.unflatten(blocks, spec))
         result = _pytree.unflatten(jac_leaves, out_spec)
@@ -686,13 +685,20 @@ def _jacfwd_per_column(func: Callable, args: tuple, kwargs: dict, argnums: Any, 
         blocks, start = [], 0
         out_shape = tuple(cols.shape[1:])
         for x, n in zip(flat, sizes):
-            block = cols[start : start + n]
-            block = block.movedim(0, -1) if out_shape else block
-            blocks.append(block.reshape(out_shape + tuple(x.shape)))
+            blocks.append(_columns_last(cols[start : start + n], out_shape, tuple(x.shape)))
             start += n
         jac_leaves.append(_pytree.unflatten(blocks, spec))
     result = _pytree.unflatten(jac_leaves, out_spec)
     return (result, aux) if has_aux else result
+
+
+def _columns_last(block: Tensor, out_shape: tuple, in_shape: tuple) -> Tensor:
+    """jacfwd's columns `[n, *out_shape]` for one input as `[*out_shape, *in_shape]`: moved last, then
+    split into the input's shape as PyTorch does (a view; a 0-d input's one column squeezed away)."""
+    if not out_shape:
+        return block.reshape(in_shape)
+    block = block.movedim(0, -1)
+    return block.squeeze(-1) if not in_shape else block.unflatten(-1, in_shape)
 
 
 def hessian(func: Callable[..., Any], argnums: Any = 0) -> Callable[..., Any]:
