@@ -136,3 +136,37 @@ def test_writing_into_a_batched_tensor_still_works(lib):
 
     x = lib.arange(8.0).reshape(2, 4)
     assert lib.func.vmap(f)(x).tolist() == [[0.0, 2.0, 2.0, 2.0], [0.0, 2.0, 2.0, 2.0]]
+
+
+_THROUGH_A_TRANSFORM = (
+    "vmap: It looks like you're either (1) calling .item() on a Tensor or (2) attempting to use a Tensor in some "
+    "data-dependent control flow or (3) encountering this error in PyTorch internals. For (1): we don't support "
+    "vmap over calling .item() on a Tensor, please try to rewrite what you're doing with other operations. For "
+    "(2): we don't support data-dependent control flow in vmap yet, please file an issue at "
+    "https://github.com/pytorch/pytorch/issues . For (3): please file an issue."
+)
+
+
+@pytest.mark.parametrize("lib", LIBS)
+@pytest.mark.parametrize(
+    "run",
+    [
+        lambda lib, f: f.vmap(f.grad(lambda a: a.sum() * a.sum().item())),
+        lambda lib, f: f.vmap(f.grad(lambda a: a.sum() * (1.0 if a.sum() > 0 else 2.0))),
+        lambda lib, f: f.vmap(f.jacrev(lambda a: a * a.sum().item())),
+        lambda lib, f: f.vmap(lambda a: f.jvp(lambda b: b * b.sum().item(), (a,), (a,))[1]),
+    ],
+    ids=["grad_item", "grad_bool", "jacrev_item", "jvp_item"],
+)
+def test_reading_values_through_a_transform_inside_vmap(lib, run):
+    with pytest.raises(RuntimeError) as info:
+        run(lib, lib.func)(lib.ones(2, 3))
+    assert str(info.value) == _THROUGH_A_TRANSFORM
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_vmap_inside_grad_keeps_the_short_message(lib):
+    x = lib.ones(2, 3)
+    with pytest.raises(RuntimeError) as info:
+        lib.func.grad(lambda y: lib.func.vmap(lambda a: a * a.sum().item())(y).sum())(x)
+    assert str(info.value).startswith("vmap: It looks like you're calling .item() on a Tensor.")
