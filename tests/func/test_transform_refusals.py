@@ -192,3 +192,28 @@ def test_jacfwd_refusing_a_random_op_leaves_the_generator_alone(lib):
     with pytest.raises(RuntimeError):
         lib.func.jacfwd(lambda a: a * lib.rand(3))(lib.ones(3))
     assert lib.rand(1).item() == expected
+
+
+# --- what the results stay connected to -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_vjp_output_keeps_its_graph_to_closed_over_tensors(lib):
+    w = lib.tensor([1.0, 2.0], requires_grad=True)
+    out, vjp_fn = lib.func.vjp(lambda a: a * w, lib.tensor([3.0, 4.0]))
+    assert out.grad_fn.name() == "MulBackward0"
+    assert vjp_fn(lib.ones(2))[0].tolist() == [1.0, 2.0]
+    # (vjp_fn first: retrograd's vjp shares the caller's graph, which this backward frees)
+    out.sum().backward()
+    assert w.grad.tolist() == [3.0, 4.0]
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_jvp_primal_output_is_an_alias_in_a_graph(lib):
+    w = lib.tensor([1.0, 2.0], requires_grad=True)
+    out, tangent = lib.func.jvp(lambda a: a * w, (lib.tensor([3.0, 4.0]),), (lib.ones(2),))
+    assert out.grad_fn.name() == "AliasBackward0"
+    assert out.grad_fn.next_functions[0][0].name() == "MulBackward0"
+    assert tangent.tolist() == [1.0, 2.0]
+    plain, _ = lib.func.jvp(lambda a: a * 2, (lib.tensor([3.0, 4.0]),), (lib.ones(2),))
+    assert plain.grad_fn is None

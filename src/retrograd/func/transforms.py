@@ -66,6 +66,13 @@ class _Region:
     def create_graph(self) -> bool:
         return state.enabled and (self.needs_graph or state.func_grad_depth > 0)
 
+    def note_closures(self, outputs: list, leaves: list) -> None:
+        """Keep graphs when physical `outputs` reach a tensor that requires grad other than our `leaves`
+        (one the function closes over, a module's parameters): the caller can differentiate them."""
+        graphed = [o for o in outputs if o.requires_grad]
+        if graphed and not self.needs_graph and state.enabled and _reaches_other_leaves(graphed, leaves):
+            self.needs_graph = True
+
     def backward(
         self, outputs: list, leaves: list, cotangents: list, retain_graph: bool = True, create_graph: bool | None = None
     ) -> list:
@@ -76,8 +83,7 @@ class _Region:
             if p.requires_grad:
                 outs.append(p)
                 cots.append(self.physical(c))
-        if outs and not self.needs_graph and state.enabled and _reaches_other_leaves(outs, leaves):
-            self.needs_graph = True
+        self.note_closures(outs, leaves)
         if create_graph is None:
             create_graph = self.create_graph()
         if outs:
@@ -329,6 +335,7 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple
         grads = region.backward(outs, leaves, cots, retain_graph=retain_graph, create_graph=create_graph)
         return tuple(_pytree.unflatten(grads, spec))
 
+    region.note_closures([region.physical(o) for o in outs], leaves)
     result = _pytree.tree_map(region.result, output)
     if has_aux:
         return result, vjp_fn, _pytree.tree_map(region.result, aux)
@@ -441,9 +448,7 @@ def _linearized(
         if not isinstance(o, Tensor):
             raise RuntimeError(_ONLY_TENSORS.format(api="jvp(f, primals, tangents)", kind=type(o)))
     phys = [region.physical(o) for o in outs]
-    graphed = [p for p in phys if p.requires_grad]
-    if graphed and not region.needs_graph and state.enabled and _reaches_other_leaves(graphed, leaves):
-        region.needs_graph = True  # a closed-over tensor (a module's parameters) differentiates the results
+    region.note_closures(phys, leaves)
     from .. import ops
 
     # Jᵀu as a graph linear in the dummy cotangents u
@@ -536,7 +541,8 @@ def jvp(func: Callable[..., Any], primals: Any, tangents: Any, *, strict: bool =
     region, _, _, outs, out_spec, aux, push = _linearized(
         func, primals, tuple(range(len(primals))), {}, has_aux, "jvp", strict
     )
-    result = _pytree.unflatten([region.result(o) for o in outs], out_spec)
+    # PyTorch's primal outputs come out of its dual tensors as aliases (AliasBackward0 in a graph)
+    result = _pytree.unflatten([_alias_in_graph(region.result(o)) for o in outs], out_spec)
     tangent_out = _pytree.unflatten(push(flat_t), out_spec)
     if has_aux:
         return result, tangent_out, _pytree.tree_map(region.result, aux)
@@ -690,6 +696,12 @@ def _jacfwd_per_column(func: Callable, args: tuple, kwargs: dict, argnums: Any, 
         jac_leaves.append(_pytree.unflatten(blocks, spec))
     result = _pytree.unflatten(jac_leaves, out_spec)
     return (result, aux) if has_aux else result
+
+
+def _alias_in_graph(t: Tensor) -> Tensor:
+    from ..ops.shape.views import alias
+
+    return alias(t) if t.requires_grad else t
 
 
 def _columns_last(block: Tensor, out_shape: tuple, in_shape: tuple) -> Tensor:

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ...engine import inplace as _inplace
-from ...engine.primitive import Primitive, not_a_tensor
+from ...engine.primitive import not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
@@ -34,7 +34,7 @@ from ..kernels.operands import constant
 from ..kernels.out_arg import same, write_out
 from ..shape.broadcasting import expand
 from ..shape.slicing import take_view
-from ..shape.views import reshape, unsqueeze
+from ..shape.views import alias, reshape, unsqueeze
 from . import keyed as _keyed
 from .keyed import check_bounds, indexed_shape
 
@@ -50,7 +50,6 @@ def _slice_key(dim: int, start: int, stop: int, step: int) -> tuple:
 
 
 # Basic indexing: views (the select/slice primitives of `shape.slicing`); t[...] is an alias.
-_alias = Primitive("alias", lambda xp, a: a.view(), [lambda g: g], view=True)  # t[...]: same elements
 
 
 def getitem(t: Tensor, index: Any) -> Tensor:
@@ -62,7 +61,7 @@ def getitem(t: Tensor, index: Any) -> Tensor:
     out, advanced = _apply_basic(t, index)
     if advanced:
         return _keyed.index(out, key=_advanced_key(out._data.shape, advanced))
-    return _alias(t) if out is t else out
+    return alias(t) if out is t else out
 
 
 def setitem(t: Tensor, index: Any, value: Any) -> None:
