@@ -50,6 +50,13 @@ def test_batched_repr_indents_each_level(lib):
 
 
 @pytest.mark.parametrize("lib", LIBS)
+def test_batched_repr_leaves_blank_lines_blank(lib):
+    seen = []
+    lib.func.vmap(lambda a: seen.append(repr(a)) or a)(lib.zeros(1, 2, 1, 1))
+    assert seen == ["BatchedTensor(lvl=1, bdim=0, value=\n    tensor([[[[0.]],\n\n             [[0.]]]])\n)"]
+
+
+@pytest.mark.parametrize("lib", LIBS)
 @pytest.mark.parametrize(
     "fn",
     [lambda a: a * a.sum().item(), lambda a: a * float(a.sum())],

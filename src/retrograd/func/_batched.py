@@ -99,8 +99,8 @@ class BatchedTensor(Tensor):
     _level: int
 
     def __repr__(self) -> str:
-        # PyTorch indents the wrapped value by four spaces, so nested levels read as a tree
-        inner = "\n".join("    " + line for line in repr(self._value).split("\n"))
+        # PyTorch indents the wrapped value's lines (not the blank ones) by four spaces, nested levels too
+        inner = "\n".join("    " + line if line else line for line in repr(self._value).split("\n"))
         return f"BatchedTensor(lvl={self._level}, bdim=0, value=\n{inner}\n)"
 
     def detach(self) -> Tensor:
