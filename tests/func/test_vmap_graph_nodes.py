@@ -94,3 +94,21 @@ def test_jacfwd_result_is_a_view_of_its_columns(lib):
     hess = lib.func.jacfwd(lib.func.jacrev(lambda z: (z**3).sum()))(m)
     assert hess.grad_fn.name() == "ViewBackward0"
     assert hess.detach().reshape(4, 4).diagonal().tolist() == [0.0, 6.0, 12.0, 18.0]
+
+
+# --- pointwise losses: elementwise over the batch, reduced per example ----------------------------
+
+
+@pytest.mark.parametrize("lib", LIBS)
+@pytest.mark.parametrize(
+    "reduction, node, expected",
+    [("mean", "MeanBackward1", [2.5, 10.0]), ("sum", "SumBackward1", [5.0, 20.0]), ("none", "ViewBackward0", None)],
+)
+@pytest.mark.parametrize("loss", ["mse_loss", "smooth_l1_loss", "huber_loss"])
+def test_pointwise_losses_under_vmap(lib, loss, reduction, node, expected):
+    x = lib.tensor([[[1.0], [2.0]], [[2.0], [4.0]]], requires_grad=True)  # two examples of shape (2, 1)
+    fn = getattr(lib.nn.functional, loss)
+    name, values = _node_and_values(lib, lambda a: fn(a, lib.zeros(2, 1), reduction=reduction), x)
+    assert name == node
+    if loss == "mse_loss":
+        assert values == (expected if expected is not None else [[[1.0], [4.0]], [[4.0], [16.0]]])

@@ -84,6 +84,7 @@ RULES["einsum"] = rules.einsum
 RULES["convolution"] = nn_rules.convolution
 RULES["avg_pool"] = RULES["avg_pool_backward"] = nn_rules.leading_dims_alike
 RULES["embedding"] = nn_rules.embedding_rows
+RULES["mse_loss"] = RULES["smooth_l1_loss"] = RULES["huber_loss"] = nn_rules.pointwise_loss
 
 
 def dispatch(prim: Any, tensors: tuple, attrs: dict) -> Any:
