@@ -74,3 +74,25 @@ def test_forward_over_reverse_gives_hessian_vector_product():
         (g,) = rg.autograd.grad((dx**3).sum(), dx, create_graph=True)
         hv = fwAD.unpack_dual(g).tangent
     np.testing.assert_allclose(hv.detach().numpy(), 6 * np.array([0.5, -1.0]) * v.numpy())
+
+
+@pytest.mark.parametrize(
+    "lib, ad",
+    [pytest.param(rg, fwAD, id="retrograd")]
+    + ([pytest.param(torch, tfwAD, id="pytorch")] if torch is not None else []),
+)
+def test_unpacked_primal_is_an_identity_view(lib, ad):
+    # PyTorch records the primal with a C++ node that has no Python class: type CppFunction,
+    # name torch::autograd::Identity, and reprs print its last part
+    w = lib.tensor([1.0, 2.0], requires_grad=True)
+    with ad.dual_level():
+        out = ad.make_dual(lib.tensor([3.0, 4.0]), lib.ones(2)) * w
+        primal = ad.unpack_dual(out).primal
+    node = primal.grad_fn
+    assert (type(node).__name__, node.name()) == ("CppFunction", "torch::autograd::Identity")
+    assert repr(node).startswith("<CppFunction object at 0x")
+    assert node.next_functions[0][0] is out.grad_fn
+    assert primal._base is out
+    assert repr(primal) == "tensor([3., 8.], grad_fn=<Identity>)"
+    primal.sum().backward()
+    assert w.grad.tolist() == [3.0, 4.0]

@@ -533,3 +533,37 @@ def test_an_input_returned_as_is_without_grad_is_a_view_that_may_change():
 @pytest.mark.parametrize("case", list(VIEW_CASES))
 def test_inplace_on_custom_function_views_matches_pytorch(case):
     assert _view_case_error(rg, case) == _view_case_error(torch, case)
+
+
+@pytest.mark.parametrize("m", MODULES)
+def test_jvp_sees_no_backward_saves_and_computes_plain_tangents(m):
+    # PyTorch runs jvp with forward grad off and without save_for_backward's tensors
+    fw, seen = m.autograd.forward_ad, []
+
+    class Sin(m.autograd.Function):
+        @staticmethod
+        def forward(x):
+            return x.sin()
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            (x,) = inputs
+            ctx.save_for_backward(x)
+            ctx.x = x
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * x.cos()
+
+        @staticmethod
+        def jvp(ctx, t):
+            seen.append(len(ctx.saved_tensors))
+            return t * ctx.x.cos()  # ctx.x is the dual input: its tangent does not reach the result
+
+    with fw.dual_level():
+        out = Sin.apply(fw.make_dual(m.zeros(2), m.tensor([1.0, 2.0])))
+        tangent = fw.unpack_dual(out).tangent
+        assert fw.unpack_dual(tangent).tangent is None
+    assert seen == [0]
+    assert tangent.tolist() == [1.0, 2.0]

@@ -98,6 +98,50 @@ def test_errors():
         F.jacobian(lambda a: a, rg.tensor(X), strategy="forward-mode")
 
 
+@pytest.mark.parametrize(
+    "lib", [pytest.param(rg, id="retrograd")] + ([pytest.param(torch, id="pytorch")] if torch else [])
+)
+def test_unknown_strategy_is_an_assertion_error(lib):
+    functional = lib.autograd.functional
+    x = lib.tensor(X)
+    with pytest.raises(AssertionError) as jac:
+        functional.jacobian(lambda a: a, x, strategy="central")
+    assert str(jac.value) == (
+        'Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your function has more outputs '
+        'than inputs, "forward-mode" tends to be more performant. Otherwise, prefer to use "reverse-mode".'
+    )
+    with pytest.raises(TypeError):  # the inputs are checked first
+        functional.hessian(lambda a: a.sum(), [x], outer_jacobian_strategy="central")
+    with pytest.raises(AssertionError) as hess:
+        functional.hessian(lambda a: a.sum(), x, outer_jacobian_strategy="central")
+    assert str(hess.value) == 'Expected strategy to be either "forward-mode" or "reverse-mode".'
+
+
+@pytest.mark.parametrize(
+    "lib", [pytest.param(rg, id="retrograd")] + ([pytest.param(torch, id="pytorch")] if torch else [])
+)
+def test_forward_mode_results_keep_pytorchs_lists(lib):
+    functional = lib.autograd.functional
+    a, b = lib.tensor([1.0, 2.0]), lib.tensor([3.0, 4.0])
+
+    def fwd(f, inputs):
+        return functional.jacobian(f, inputs, vectorize=True, strategy="forward-mode")
+
+    both = fwd(lambda x, y: (x * y, x + y), (a, b))  # [output][input]
+    assert type(both) is list and all(type(row) is list for row in both)
+    assert both[0][1].tolist() == [[1.0, 0.0], [0.0, 2.0]]
+    per_input = fwd(lambda x, y: x * y, (a, b))
+    assert type(per_input) is list and per_input[0].tolist() == [[3.0, 0.0], [0.0, 4.0]]
+    per_output = fwd(lambda x: (x, x * 2), a)
+    assert type(per_output) is tuple and per_output[1].tolist() == [[2.0, 0.0], [0.0, 2.0]]
+    hess = functional.hessian(
+        lambda x, y: (x * y).sum(), (a, b), vectorize=True, outer_jacobian_strategy="forward-mode"
+    )
+    assert type(hess) is list and type(hess[0]) is list and hess[0][1].tolist() == [[1.0, 0.0], [0.0, 1.0]]
+    reverse = functional.jacobian(lambda x, y: x * y, (a, b), vectorize=True)
+    assert type(reverse) is tuple
+
+
 # --- what the result is connected to, and signed zeros ------------------------------------------
 
 

@@ -444,3 +444,15 @@ def test_huge_broadcast_views_print_as_pytorch():
         lambda lib: lib.arange(6).reshape(2, 3)[:, None, :].expand(2, 10**7, 3),
     ):
         assert repr(make(retrograd)) == repr(make(torch)).replace("torch.", "retrograd.")
+
+
+@pytest.mark.parametrize(
+    "lib", [pytest.param(retrograd, id="retrograd")] + ([pytest.param(torch, id="pytorch")] if torch else [])
+)
+def test_cpp_node_prints_its_last_name_part(lib) -> None:
+    # matrix_power(A, 0) is recorded by a C++ node with a Python class (CopyBackwards)
+    a = lib.tensor([[2.0, 0.0], [0.0, 3.0]], requires_grad=True)
+    y = lib.linalg.matrix_power(a, 0)
+    assert repr(y) == "tensor([[1., 0.],\n        [0., 1.]], grad_fn=<CopyBackwards>)"
+    assert (type(y.grad_fn).__name__, y.grad_fn.name()) == ("CopyBackwards", "torch::autograd::CopyBackwards")
+    assert repr(y.grad_fn).startswith("<CopyBackwards object at 0x")

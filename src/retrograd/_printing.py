@@ -278,8 +278,8 @@ def _grad_suffix(t: Any) -> str | None:
         node = t.grad_fn  # the property: re-derives a view's node after in-place changes
     except RuntimeError:
         return "grad_fn=<Invalid>"
-    if node is not None:
-        return f"grad_fn=<{node.name()}>"
+    if node is not None:  # a C++ node's qualified name loses its namespace, as PyTorch prints it
+        return f"grad_fn=<{node.name().rsplit('::', 1)[-1]}>"
     return "requires_grad=True" if t._requires_grad else None
 
 

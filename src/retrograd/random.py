@@ -649,7 +649,7 @@ def _drawn_like(
     out = empty_like(input, dtype=dt, device=device, memory_format=memory_format)
     with no_grad():
         fill(out)
-    return out.requires_grad_(requires_grad) if requires_grad else out
+    return out._set_requires_grad(requires_grad) if requires_grad else out
 
 
 def randint_like(

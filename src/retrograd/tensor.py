@@ -33,6 +33,7 @@ from .engine import inplace as _inplace
 from .engine import primitive as _primitive
 from .engine import register_tensor
 from .engine.backward import backward as _backward
+from .engine.grad_mode import in_func_transform as _in_func_transform
 from .engine.grad_mode import inference_blocks as _inference_blocks
 from .engine.grad_mode import state as _grad_state
 from .engine.graph import RemovableHandle
@@ -40,6 +41,13 @@ from .engine.hooks import retain_grad_hook
 from .engine.inference import NO_VERSION as _NO_VERSION
 from .engine.inference import new_version_box as _new_version_box
 from .tensor_methods import TensorMethods
+
+_REQUIRES_GRAD_IN_TRANSFORM = (
+    "You are attempting to call Tensor.requires_grad_() (or perhaps using torch.autograd.functional.* APIs) "
+    "inside of a function being transformed by a functorch transform. This is unsupported, please attempt to "
+    "use the functorch transforms (e.g. grad, vjp, jacrev, jacfwd, hessian) or call requires_grad_() outside "
+    "of a function being transformed instead."
+)
 
 
 class _Version:
@@ -791,6 +799,13 @@ class Tensor(TensorMethods):
             >>> w.grad
             tensor([3., 3.])
         """
+        if _in_func_transform():  # the transforms own which tensors are differentiated
+            raise RuntimeError(_REQUIRES_GRAD_IN_TRANSFORM)
+        return self._set_requires_grad(requires_grad)
+
+    def _set_requires_grad(self, requires_grad: builtins.bool = True) -> Tensor:
+        """requires_grad_ without the refusal inside torch.func transforms: for the library's own
+        leaves (factories' `requires_grad=True`, the transforms' inputs)."""
         return self._switch_requires_grad(requires_grad, "only Tensors of floating point dtype can require gradients")
 
     def _switch_requires_grad(self, requires_grad: builtins.bool, refusal: str) -> Tensor:

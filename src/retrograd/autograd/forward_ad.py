@@ -3,14 +3,8 @@
 from typing import TYPE_CHECKING, Any
 
 from .. import _missing
-from ..engine.forward_ad import (
-    UnpackedDualTensor,
-    dual_level,
-    enter_dual_level,
-    exit_dual_level,
-    make_dual,
-    unpack_dual,
-)
+from ..engine.dual_unpack import UnpackedDualTensor, unpack_dual
+from ..engine.forward_ad import dual_level, enter_dual_level, exit_dual_level, make_dual
 
 __all__ = ["dual_level", "enter_dual_level", "exit_dual_level", "make_dual", "unpack_dual", "UnpackedDualTensor"]
 

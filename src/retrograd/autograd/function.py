@@ -26,8 +26,9 @@ from typing import Any
 
 from .._display_name import package_name
 from ..engine.anomaly_mode import anomaly, record_stack
+from ..engine.dual_unpack import unpack_dual
 from ..engine.fit import fit as _fit
-from ..engine.forward_ad import carry, tangent_of, unpack_dual
+from ..engine.forward_ad import carry, tangent_of
 from ..engine.forward_ad import levels as _fw_levels
 from ..engine.grad_mode import no_grad, state
 from ..engine.graph import Node, SavedTensor
@@ -90,7 +91,9 @@ class FunctionCtx(Node):
 
     @property
     def saved_tensors(self) -> tuple:
-        if self._in_jvp and self._saved_for_forward is not None:
+        if self._in_jvp:  # jvp sees what save_for_forward kept, and nothing save_for_backward did (PyTorch)
+            if self._saved_for_forward is None:
+                return ()
             # without their tangents, as PyTorch's: what jvp computes from them is a plain tangent,
             # not a dual tensor whose own tangent would be a second-order term
             return tuple(unpack_dual(t).primal if isinstance(t, Tensor) else t for t in self._saved_for_forward)
@@ -259,10 +262,13 @@ def _set_tangents(cls: type, ctx: FunctionCtx, args: tuple, outputs: Any) -> Non
         zeros(a.shape, dtype=a.dtype) if t is None and isinstance(a, Tensor) else t for a, t in zip(args, tangents)
     ]
     ctx._in_jvp = True
+    outer = state.computing_tangents
+    state.computing_tangents = True  # PyTorch runs jvp with forward grad off: its ops make plain tangents
     try:
         result = cls.jvp(ctx, *tangents)  # type: ignore[attr-defined]
     finally:
         ctx._in_jvp = False
+        state.computing_tangents = outer
     single = not isinstance(outputs, tuple)
     outs = (outputs,) if single else outputs
     result = (result,) if not isinstance(result, tuple) else result

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..engine import forward_ad as fwAD
 from ..engine.backward import grad as _grad
+from ..engine.dual_unpack import unpack_dual
 from ..engine.grad_mode import enable_grad
 from ..ops.creation import eye, ones_like, zeros, zeros_like
 from ..ops.shape.slicing import stack
@@ -298,8 +299,8 @@ def _forward_jacobian(func: Callable[..., Any], xs: tuple) -> tuple[tuple, list[
             with fwAD.dual_level():
                 duals = tuple(fwAD.make_dual(t, tangent) if n == j else t for n, t in enumerate(xs))
                 _, res = _as_tuple(func(*duals), "outputs of the user-provided function", "jacobian")
-                outs = tuple(fwAD.unpack_dual(r).primal for r in res)
-                tans = [fwAD.unpack_dual(r).tangent for r in res]
+                outs = tuple(unpack_dual(r).primal for r in res)
+                tans = [unpack_dual(r).tangent for r in res]
             if not cols:
                 cols = [[[] for _ in xs] for _ in res]
             for i, (r, t) in enumerate(zip(res, tans)):
@@ -340,8 +341,8 @@ def jacobian(
         tensor([[2., 0.],
                 [0., 4.]])
     """
-    if strategy not in ("forward-mode", "reverse-mode"):
-        raise ValueError(
+    if strategy not in ("forward-mode", "reverse-mode"):  # PyTorch asserts it
+        raise AssertionError(
             'Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your '
             'function has more outputs than inputs, "forward-mode" tends to be more performant. '
             'Otherwise, prefer to use "reverse-mode".'
@@ -395,6 +396,10 @@ def jacobian(
         else:
             jac = _reverse_jacobian(outs, xs, create_graph, strict)
     jac = [[_finish(t, keep_graph) for t in row] for row in jac]
+    if strategy == "forward-mode":  # PyTorch's forward mode leaves its per-input lists as lists
+        if out_tuple:
+            return jac if is_tuple else tuple(row[0] for row in jac)
+        return jac[0] if is_tuple else jac[0][0]
     if out_tuple and is_tuple:
         return tuple(tuple(row) for row in jac)
     if out_tuple:
@@ -434,6 +439,8 @@ def hessian(
                 [ 0., 12.]])
     """
     is_tuple, xs = _as_tuple(inputs, "inputs", "hessian")
+    if outer_jacobian_strategy not in ("forward-mode", "reverse-mode"):  # PyTorch asserts it, without the hint
+        raise AssertionError('Expected strategy to be either "forward-mode" or "reverse-mode".')
 
     def scalar(*args: Any) -> Any:
         out = func(*args)

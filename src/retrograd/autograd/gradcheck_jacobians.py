@@ -16,6 +16,7 @@ import numpy as np
 
 from ..engine import forward_ad
 from ..engine.backward import grad as _grad
+from ..engine.dual_unpack import unpack_dual
 from ..tensor import Tensor
 
 
@@ -169,7 +170,7 @@ def jvp_rows(
             duals[i] = forward_ad.make_dual(inputs[i].detach(), Tensor._make(tangent, False))
             row = []
             for o in picked(func(*duals), picks):
-                primal, t_out = forward_ad.unpack_dual(o)
+                primal, t_out = unpack_dual(o)
                 if t_out is None:
                     row.append(np.zeros(real_size(primal)))
                     continue

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..engine import forward_ad
 from ..engine.backward import grad as _grad
+from ..engine.dual_unpack import unpack_dual
 from ..ops.creation import zeros, zeros_like
 from ..ops.shape import stack
 from ..tensor import Tensor
@@ -120,7 +121,7 @@ def check_undefined_forward(
             without = picked(func(*duals), picks)
             duals[t] = kept
             for k, (a, b) in enumerate(zip(with_zero, without)):
-                ta, tb = forward_ad.unpack_dual(a).tangent, forward_ad.unpack_dual(b).tangent
+                ta, tb = unpack_dual(a).tangent, unpack_dual(b).tangent
                 if ta is not None and tb is not None and not np.allclose(ta._data, tb._data):
                     raise GradcheckError(
                         f"Mismatch in tangent values for output with index: {k} when input: {t} has an undefined "

@@ -26,7 +26,7 @@ from . import primitive as _primitive  # (its `tracer`, read at call time: retro
 from . import tensor_type as _tt
 from .anomaly_mode import anomaly, check_results, print_forward_stack
 from .grad_layout import laid_out_for
-from .grad_mode import state
+from .grad_mode import in_func_transform, state
 from .graph import AccumulateGrad, Node
 from .hook_checks import checked_value, checked_values
 from .views import edge
@@ -528,6 +528,11 @@ def backward(
         >>> x.grad
         tensor([4., 6.])
     """
+    if in_func_transform():
+        raise RuntimeError(
+            "backward() called inside a functorch transform. This is not supported, please use functorch.grad or "
+            "functorch.vjp instead or call backward() outside of functorch transforms."
+        )
     outputs = _as_tuple(tensors)
     grads = _root_grads(outputs, _as_tuple(grad_tensors), create_graph)
     if retain_graph is None:

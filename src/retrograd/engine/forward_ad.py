@@ -1,4 +1,4 @@
-"""Forward-mode AD with dual tensors: `dual_level`, `make_dual`, `unpack_dual`.
+"""Forward-mode AD with dual tensors: `dual_level`, `make_dual` (`unpack_dual` is in `dual_unpack`).
 
 Inside a `dual_level`, a tensor made by `make_dual(primal, tangent)` carries its
 tangent through every primitive op. The tangent of an op's output is its
@@ -16,7 +16,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from . import tensor_type as _tt
 from .backward import grad
@@ -28,30 +28,6 @@ from .views import replay
 if TYPE_CHECKING:
     from ..tensor import Tensor
     from .primitive import Primitive
-
-
-class UnpackedDualTensor(NamedTuple):
-    """A dual tensor taken apart: its primal and its tangent (None when it has none).
-
-    Args:
-        primal (Tensor): the value, without the tangent.
-        tangent (Tensor or None): the directional derivative carried at the level.
-
-    Returns:
-        (UnpackedDualTensor): a named tuple, as `unpack_dual` returns.
-
-    Examples:
-        >>> import retrograd.autograd.forward_ad as fwAD
-        >>> with fwAD.dual_level():
-        ...     unpacked = fwAD.unpack_dual(fwAD.make_dual(retrograd.tensor(1.0), retrograd.tensor(2.0)))
-        >>> unpacked.primal, unpacked.tangent
-        (tensor(1.), tensor(2.))
-        >>> fwAD.UnpackedDualTensor(retrograd.tensor(1.0), None)
-        UnpackedDualTensor(primal=tensor(1.), tangent=None)
-    """
-
-    primal: Any
-    tangent: Any
 
 
 def enter_dual_level() -> int:
@@ -172,38 +148,6 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
         tangent = _tt.make(laid_out)
     carry(dual, tangent)
     return dual
-
-
-def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTensor:
-    """(primal, tangent): the primal is a view without the tangent; tangent may be None.
-
-    Args:
-        tensor (Tensor): a tensor, dual or not.
-        level (int, optional): the dual level (default: the innermost one).
-
-    Returns:
-        (UnpackedDualTensor): the named tuple `(primal, tangent)`; tangent is None when `tensor`
-            carries none at that level.
-
-    Examples:
-        >>> import retrograd.autograd.forward_ad as fwAD
-        >>> with fwAD.dual_level():
-        ...     x = fwAD.make_dual(retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 0.0]))
-        ...     primal, tangent = fwAD.unpack_dual(x ** 2)
-        ...     print(primal, tangent)
-        tensor([1., 4.]) tensor([2., 0.])
-    """
-    # no tangents while they are being computed elsewhere: inside a custom Function's forward, whose
-    # outputs' tangents come from its jvp, PyTorch's forward AD is off and shows none
-    tangent = tangent_of(tensor) if levels.level is not None and not state.computing_tangents else None
-    if tangent is None:
-        return UnpackedDualTensor(tensor, None)
-    state.computing_tangents = True  # the primal view must not get a tangent of its own
-    try:
-        primal = tensor.view_as(tensor)
-    finally:
-        state.computing_tangents = False  # (it was off: checked above)
-    return UnpackedDualTensor(primal, tangent)
 
 
 def tangent_of(t: Tensor) -> Tensor | None:

@@ -42,6 +42,13 @@ class _State(threading.local):
 
 state = _State()
 
+
+def in_func_transform() -> bool:
+    """Whether a retrograd.func transform (grad, vjp, jvp, vmap and those built on them) is running
+    in this thread: PyTorch refuses `requires_grad_()` and `backward()` there."""
+    return bool(state.func_grad_depth or state.vmap_levels)
+
+
 # inference_mode(True) blocks open in all threads: while 0, a new tensor is ordinary without asking
 # its thread's mode (Tensor._make reads this; a lock, as threads enter and leave at once)
 inference_blocks = [0]

@@ -54,6 +54,8 @@ def apply(target: Tensor, op: Any, *args: Any, **kwargs: Any) -> Tensor:
     ufunc = _DIRECT.get(op.__name__)
     if ufunc is not None and len(args) == 1 and not kwargs and _direct(target, ufunc, args[0]):
         return target
+    if _vmap.active:
+        _vmap.check_write(target, getattr(op, "__name__", ""), args, kwargs)  # type: ignore[misc]
     check_writable(target)
     return commit(target, op(target, *args, **kwargs))
 
@@ -61,6 +63,8 @@ def apply(target: Tensor, op: Any, *args: Any, **kwargs: Any) -> Tensor:
 def apply_uniform(target: Tensor, op: Any, *args: Any) -> Tensor:
     """`fill_`/`zero_`: every element gets the same value, so PyTorch allows them on a tensor whose
     elements share memory (an `expand`ed one), where other in-place ops raise."""
+    if _vmap.active:
+        _vmap.check_write(target, op.__name__, args, {})  # type: ignore[misc]
     check_writable(target)
     return commit(target, op(target, *args), uniform=True)
 

@@ -760,8 +760,22 @@ def node_class(node_name: str) -> type[OpNode]:
     """
     cls = _NODE_CLASSES.get(node_name)
     if cls is None:
-        cls = _NODE_CLASSES[node_name] = type(node_name, (OpNode,), {"__slots__": (), "__module__": __name__})
+        cls = _NODE_CLASSES[node_name] = _new_node_class(node_name)
     return cls
+
+
+# C++ nodes PyTorch binds no Python class for: their type is CppFunction
+_UNBOUND_CPP_NODES = frozenset({"torch::autograd::Identity"})
+
+
+def _new_node_class(node_name: str) -> type[OpNode]:
+    namespace: dict[str, Any] = {"__slots__": (), "__module__": __name__}
+    class_name = node_name
+    if "::" in node_name:  # a C++ node: `name()` is the qualified name, the class its last part
+        class_name = "CppFunction" if node_name in _UNBOUND_CPP_NODES else node_name.rsplit("::", 1)[1]
+        namespace["name"] = lambda self: node_name
+        namespace["__repr__"] = lambda self: f"<{class_name} object at {hex(id(self))}>"
+    return type(class_name, (OpNode,), namespace)
 
 
 # The engine's own op: a broadcast gradient summed over its leading dims (every bias gradient)

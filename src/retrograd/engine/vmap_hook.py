@@ -21,6 +21,9 @@ class _Hook:
     dispatch: Callable[[Any, tuple, dict], Any] | None = None
     # (target, result) -> target, for in-place ops on batched tensors; NOT_BATCHED when neither is
     commit: Callable[[Any, Any], Any] | None = None
+    # (target, out-of-place op name, args, kwargs): refuses an in-place op whose operand is batched
+    # at a level the target is not, before the op runs
+    check_write: Callable[[Any, str, tuple, dict], None] | None = None
     # (rule, function, args, kwargs) -> result, or NOT_BATCHED when no argument is batched
     lift: Callable[[str, Callable, tuple, dict], Any] | None = None
     # randomness= (func.batching.randomness): every draw checks; batched draws and fills
@@ -62,6 +65,11 @@ def unbatched_target(target: Any, source: Any) -> bool:
     if target is None or not hook.active:
         return False
     return _levels(target) < _levels(source)
+
+
+def any_batched(*tensors: Any) -> bool:
+    """True when a vmap is open and one of `tensors` is batched by it (None entries are skipped)."""
+    return bool(hook.active) and any(_levels(t) for t in tensors)
 
 
 def _levels(t: Any) -> int:

@@ -22,12 +22,15 @@ _CONTROL_FLOW_ERROR = (
     "vmap: It looks like you're attempting to use a Tensor in some data-dependent control flow. We don't "
     "support that yet, please file an issue at https://github.com/pytorch/pytorch/issues ."
 )
-_REQUIRES_GRAD_ERROR = (
-    "You are attempting to call Tensor.requires_grad_() (or perhaps using torch.autograd.functional.* APIs) "
-    "inside of a function being transformed by a functorch transform. This is unsupported, please attempt to "
-    "use the functorch transforms (e.g. grad, vjp, jacrev, jacfwd, hessian) or call requires_grad_() outside "
-    "of a function being transformed instead."
+# what PyTorch says when the value is read through a grad transform's wrapper around the batched tensor
+_WRAPPED_VALUE_ERROR = (
+    "vmap: It looks like you're either (1) calling .item() on a Tensor or (2) attempting to use a Tensor in some "
+    "data-dependent control flow or (3) encountering this error in PyTorch internals. For (1): we don't support "
+    "vmap over calling .item() on a Tensor, please try to rewrite what you're doing with other operations. For "
+    "(2): we don't support data-dependent control flow in vmap yet, please file an issue at "
+    "https://github.com/pytorch/pytorch/issues . For (3): please file an issue."
 )
+_NO_STORAGE_ERROR = "Cannot access data pointer of Tensor that doesn't have storage"
 _DATA_ERROR = (
     "vmap: It looks like you're attempting to use a Tensor in some data-dependent control flow "
     "or an operation that reads a batched tensor's values directly ({what}). We don't support "
@@ -96,15 +99,15 @@ class BatchedTensor(Tensor):
     _level: int
 
     def __repr__(self) -> str:
-        return f"BatchedTensor(lvl={self._level}, bdim=0, value=\n{self._value!r}\n)"
+        # PyTorch indents the wrapped value's lines (not the blank ones) by four spaces, nested levels too
+        inner = "\n".join("    " + line if line else line for line in repr(self._value).split("\n"))
+        return f"BatchedTensor(lvl={self._level}, bdim=0, value=\n{inner}\n)"
 
     def detach(self) -> Tensor:
         return wrap(self._value.detach(), self._level)
 
-    def requires_grad_(self, requires_grad: builtins.bool = True) -> Tensor:
-        if requires_grad and not self._value.requires_grad:  # PyTorch: use the func transforms instead
-            raise RuntimeError(_REQUIRES_GRAD_ERROR)
-        self._value.requires_grad_(requires_grad)
+    def _set_requires_grad(self, requires_grad: builtins.bool = True) -> Tensor:
+        self._value._set_requires_grad(requires_grad)  # the library's own switch goes to the batched value
         self._requires_grad = self._value.requires_grad
         return self
 
@@ -113,22 +116,30 @@ class BatchedTensor(Tensor):
         return self._value.grad_fn
 
     def item(self) -> Any:
+        if _under_grad_transform():
+            raise RuntimeError(_WRAPPED_VALUE_ERROR)
         raise RuntimeError(
             "vmap: It looks like you're calling .item() on a Tensor. We don't support vmap over calling "
-            ".item() on a Tensor, please try to rewrite what you're doing with other operations."
+            ".item() on a Tensor, please try to rewrite what you're doing with other operations. If error is "
+            "occurring somewhere inside PyTorch internals, please file a bug report."
         )
 
+    # a batched tensor has no storage of its own: PyTorch refuses any read of its data pointer
     def tolist(self) -> Any:
-        return self._data._refuse("tolist()")
+        raise RuntimeError(_NO_STORAGE_ERROR)
 
     def numpy(self, *, force: builtins.bool = False) -> Any:
-        return self._data._refuse("numpy()")
+        raise RuntimeError(_NO_STORAGE_ERROR)
+
+    def data_ptr(self) -> builtins.int:
+        raise RuntimeError(_NO_STORAGE_ERROR)
 
     def __bool__(self) -> builtins.bool:
-        raise RuntimeError(_CONTROL_FLOW_ERROR)
+        raise RuntimeError(_WRAPPED_VALUE_ERROR if _under_grad_transform() else _CONTROL_FLOW_ERROR)
 
     def contiguous(self, memory_format: Any = None) -> Tensor:
-        return self
+        # each example's elements in row-major order: the value (batch dim in front) made contiguous
+        return self if self._value.is_contiguous() else wrap(self._value.contiguous(), self._level)
 
 
 def wrap(value: Tensor, level: int) -> BatchedTensor:
@@ -170,14 +181,16 @@ def rewrap(t: Tensor, level: int) -> Tensor:
 
 
 class Level:
-    """One open vmap: its level number, batch size and randomness mode."""
+    """One open vmap: its level number, batch size, randomness mode, and how many grad-like
+    transforms (grad, vjp, jvp) were running when it opened."""
 
-    __slots__ = ("level", "size", "randomness")
+    __slots__ = ("level", "size", "randomness", "grad_depth")
 
     def __init__(self, level: int, size: int, randomness: str) -> None:
         self.level = level
         self.size = size
         self.randomness = randomness
+        self.grad_depth = state.func_grad_depth
 
 
 @contextmanager
@@ -192,6 +205,13 @@ def open_level(size: int, randomness: str) -> Iterator[Level]:
     finally:
         hook.active -= 1
         state.vmap_levels = levels
+
+
+def _under_grad_transform() -> builtins.bool:
+    """Whether a grad, vjp or jvp transform opened inside the innermost vmap (`vmap(grad(f))`): in PyTorch
+    the function then sees the batched tensor through that transform's wrapper."""
+    levels = state.vmap_levels
+    return bool(levels) and state.func_grad_depth > levels[-1].grad_depth
 
 
 def current_levels() -> tuple:

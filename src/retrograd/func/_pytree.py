@@ -54,19 +54,64 @@ def tree_map(fn: Callable[[Any], Any], tree: Any) -> Any:
     return unflatten([fn(x) for x in leaves], spec)
 
 
-def broadcast_prefix(prefix: Any, tree: Any, what: str) -> list:
-    """`prefix` (a value or a tree matching the top of `tree`) repeated for each leaf of `tree`."""
-    if prefix is None or isinstance(prefix, int):
+def broadcast_prefix(prefix: Any, tree: Any) -> list | None:
+    """`prefix` (a leaf, or a tree matching the top of `tree`) repeated for each leaf of `tree`.
+
+    None where the structures differ: a container against a leaf, another container type (a
+    tuple is not a list), another length, or a dict with other keys (in another order), as
+    PyTorch's pytrees decide it.
+    """
+    if not _is_container(prefix):
         return [prefix] * len(flatten(tree)[0])
-    if isinstance(prefix, dict) and isinstance(tree, dict):
-        if set(prefix) != set(tree):
-            raise ValueError(f"{what}: the keys of {prefix} do not match those of the input")
-        return [x for k in tree for x in broadcast_prefix(prefix[k], tree[k], what)]
-    if isinstance(prefix, (tuple, list)) and isinstance(tree, (tuple, list)):
-        if len(prefix) != len(tree):
-            raise ValueError(
-                f"{what} is not compatible with the structure of the inputs: expected {len(tree)} entries "
-                f"but got {len(prefix)}"
-            )
-        return [x for p, t in zip(prefix, tree) for x in broadcast_prefix(p, t, what)]
-    raise ValueError(f"{what} is not compatible with the structure of the inputs: got {prefix!r}")
+    if not _is_container(tree) or type(prefix) is not type(tree) or len(prefix) != len(tree):
+        return None
+    if isinstance(prefix, dict):
+        if list(prefix) != list(tree):
+            return None
+        pairs = [(prefix[k], tree[k]) for k in tree]
+    else:
+        pairs = list(zip(prefix, tree))
+    out: list = []
+    for p, t in pairs:
+        part = broadcast_prefix(p, t)
+        if part is None:
+            return None
+        out.extend(part)
+    return out
+
+
+def _is_container(node: Any) -> bool:
+    return isinstance(node, (dict, tuple, list))
+
+
+def structure(tree: Any, indent: int = 0) -> str:
+    """PyTorch's repr of `tree`'s TreeSpec, for error messages: `*` for a leaf, else
+    `TreeSpec(tuple, None, [*,\n  *])`, children after the first on lines of their own."""
+    if not _is_container(tree):
+        return "*"
+    if isinstance(tree, dict):
+        kind, context, children = type(tree).__name__, str(list(tree)), list(tree.values())
+    elif isinstance(tree, tuple) and hasattr(tree, "_fields"):
+        kind, context, children = "namedtuple", str(type(tree)), list(tree)
+    else:
+        kind, context, children = type(tree).__name__, "None", list(tree)
+    inner = indent + 2
+    parts = [structure(c, inner) for c in children]
+    body = (",\n" + " " * inner).join(parts)
+    return f"TreeSpec({kind}, {context}, [{body}])"
+
+
+def pprint(tree: Any) -> str:
+    """PyTorch's short form of `tree`'s structure: `*` per leaf, containers as Python writes them
+    (`(*, *)`, `[*]`, `{'k': *}`, `Pair(a=*, b=*)`), for error messages."""
+    if not _is_container(tree):
+        return "*"
+    if isinstance(tree, dict):
+        return "{" + ", ".join(f"{k!r}: {pprint(v)}" for k, v in tree.items()) + "}"
+    if isinstance(tree, tuple) and hasattr(tree, "_fields"):
+        fields = ", ".join(f"{f}={pprint(v)}" for f, v in zip(tree._fields, tree))
+        return f"{type(tree).__name__}({fields})"
+    inner = ", ".join(pprint(c) for c in tree)
+    if isinstance(tree, list):
+        return f"[{inner}]"
+    return f"({inner},)" if len(tree) == 1 else f"({inner})"

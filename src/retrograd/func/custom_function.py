@@ -82,13 +82,12 @@ def _rewrap_outputs(result: Any, level: int) -> Any:
         )
     output, out_dims = result
     leaves, spec = _pytree.flatten(output)
-    try:
-        dims = _pytree.broadcast_prefix(out_dims, output, "out_dims")
-    except ValueError:
+    dims = _pytree.broadcast_prefix(out_dims, output)
+    if dims is None:
         raise RuntimeError(
             "The autograd.Function's vmap staticmethod returned an incompatible (output, out_dims) tuple. Expected "
             f"out_dims={out_dims} to be compatible with the structure of `output`. {_DOCS}"
-        ) from None
+        )
     wrapped = []
     for x, d in zip(leaves, dims):
         if d is None or not isinstance(x, Tensor):

@@ -50,7 +50,7 @@ class _Region:
             self.needs_graph = True
             p = p.view_as(p)
         else:
-            p = p.detach().requires_grad_()
+            p = p.detach()._set_requires_grad()
         return p, self.logical(p)
 
     def physical(self, t: Tensor) -> Tensor:
@@ -66,6 +66,13 @@ class _Region:
     def create_graph(self) -> bool:
         return state.enabled and (self.needs_graph or state.func_grad_depth > 0)
 
+    def note_closures(self, outputs: list, leaves: list) -> None:
+        """Keep graphs when physical `outputs` reach a tensor that requires grad other than our `leaves`
+        (one the function closes over, a module's parameters): the caller can differentiate them."""
+        graphed = [o for o in outputs if o.requires_grad]
+        if graphed and not self.needs_graph and state.enabled and _reaches_other_leaves(graphed, leaves):
+            self.needs_graph = True
+
     def backward(
         self, outputs: list, leaves: list, cotangents: list, retain_graph: bool = True, create_graph: bool | None = None
     ) -> list:
@@ -76,8 +83,7 @@ class _Region:
             if p.requires_grad:
                 outs.append(p)
                 cots.append(self.physical(c))
-        if outs and not self.needs_graph and state.enabled and _reaches_other_leaves(outs, leaves):
-            self.needs_graph = True
+        self.note_closures(outs, leaves)
         if create_graph is None:
             create_graph = self.create_graph()
         if outs:
@@ -86,7 +92,8 @@ class _Region:
             )
         else:
             grads = (None,) * len(leaves)
-        return [self.logical(g) if g is not None else self.logical(leaf).detach() * 0 for g, leaf in zip(grads, leaves)]
+        # an unused input's gradient is zeros (not `leaf * 0`: that keeps -0. and NaN)
+        return [self.logical(g if g is not None else _zeros_like(leaf)) for g, leaf in zip(grads, leaves)]
 
     def result(self, t: Any) -> Any:
         """An output handed back to the caller: cut from our leaves unless someone differentiates it."""
@@ -128,6 +135,18 @@ class _Running:
 _ONLY_TENSORS = "{api}: expected f(*primals) to return only tensors, got unsupported type {kind}"
 
 
+def _check_vjp_outputs(outs: list) -> None:
+    """vjp's (and jacrev's) outputs: tensors that can carry a gradient."""
+    for o in outs:
+        if not isinstance(o, Tensor):
+            raise RuntimeError(_ONLY_TENSORS.format(api="vjp(f, *primals)", kind=type(o)))
+        if not (o.is_floating_point() or o.is_complex()):
+            raise RuntimeError(
+                "vjp(f, ...): All outputs of f must be floating-point or complex Tensors, got Tensor with dtype "
+                f"{o.dtype}"
+            )
+
+
 def _check_argnums(argnums: Any, n: int) -> None:
     """PyTorch's checks of `argnums` against `n` positional arguments, with its errors."""
     if isinstance(argnums, tuple):
@@ -160,11 +179,23 @@ def _replace_args(args: tuple, argnums: Any, new: Any) -> list:
     return out
 
 
+# how PyTorch names the transform that checks `(output, aux)` (jacrev is a vjp there, jacfwd a jvp)
+_AUX_CALLER = {
+    "grad_and_value": "grad_and_value(f)(*args)",
+    "vjp": "vjp(f, *primals)",
+    "jacrev": "vjp(f, *primals)",
+    "jvp": "jvp(f, primals, tangents)",
+    "jacfwd": "jvp(f, primals, tangents)",
+}
+
+
 def _split_aux(output: Any, has_aux: bool, name: str) -> tuple[Any, Any]:
     if not has_aux:
         return output, None
     if not (isinstance(output, (tuple, list)) and len(output) == 2):
-        raise RuntimeError(f"{name}(f, ...): output of function f should be a tuple: (output, aux) if has_aux is True")
+        raise RuntimeError(
+            f"{_AUX_CALLER.get(name, name)}: output of function f should be a tuple: (output, aux) if has_aux is True"
+        )
     return output[0], output[1]
 
 
@@ -284,15 +315,14 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple
         output = func(*new_args)
     output, aux = _split_aux(output, has_aux, "vjp")
     outs, out_spec = _pytree.flatten(output)
-    for o in outs:
-        if not isinstance(o, Tensor):
-            raise RuntimeError(_ONLY_TENSORS.format(api="vjp(f, *primals)", kind=type(o)))
+    _check_vjp_outputs(outs)
 
     def vjp_fn(cotangents: Any, *, retain_graph: bool = True, create_graph: bool | None = None) -> tuple:
         cots, cot_spec = _pytree.flatten(cotangents)
-        if len(cots) != len(outs):
+        if cot_spec != out_spec:
             raise RuntimeError(
-                "Expected pytree structure of cotangents to be the same as pytree structure of outputs to the function"
+                "Expected pytree structure of cotangents to be the same as pytree structure of outputs to the "
+                f"function. cotangents: {_pytree.pprint(cotangents)}, primal output: {_pytree.pprint(output)}"
             )
         for o, c in zip(outs, cots):
             if tuple(o.shape) != tuple(c.shape):
@@ -305,6 +335,7 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple
         grads = region.backward(outs, leaves, cots, retain_graph=retain_graph, create_graph=create_graph)
         return tuple(_pytree.unflatten(grads, spec))
 
+    region.note_closures([region.physical(o) for o in outs], leaves)
     result = _pytree.tree_map(region.result, output)
     if has_aux:
         return result, vjp_fn, _pytree.tree_map(region.result, aux)
@@ -351,9 +382,7 @@ def jacrev(
             output = func(*new_args, **kwargs)
         output, aux = _split_aux(output, has_aux, "jacrev")
         outs, out_spec = _pytree.flatten(output)
-        for o in outs:
-            if not isinstance(o, Tensor):
-                raise RuntimeError(_ONLY_TENSORS.format(api="vjp(f, *primals)", kind=type(o)))
+        _check_vjp_outputs(outs)
         sizes = [o.numel() for o in outs]
         total = sum(sizes)
         from .. import ops
@@ -419,13 +448,11 @@ def _linearized(
         if not isinstance(o, Tensor):
             raise RuntimeError(_ONLY_TENSORS.format(api="jvp(f, primals, tangents)", kind=type(o)))
     phys = [region.physical(o) for o in outs]
-    graphed = [p for p in phys if p.requires_grad]
-    if graphed and not region.needs_graph and state.enabled and _reaches_other_leaves(graphed, leaves):
-        region.needs_graph = True  # a closed-over tensor (a module's parameters) differentiates the results
+    region.note_closures(phys, leaves)
     from .. import ops
 
     # Jᵀu as a graph linear in the dummy cotangents u
-    dummies = [ops.zeros_like(p).requires_grad_() if p.requires_grad else None for p in phys]
+    dummies = [ops.zeros_like(p)._set_requires_grad() if p.requires_grad else None for p in phys]
     pairs = [(p, u) for p, u in zip(phys, dummies) if u is not None]
     if pairs:
         with _Running():
@@ -468,10 +495,6 @@ def _linearized(
 
 
 def _check_tangents(primals: list, tangents: list) -> None:
-    if len(primals) != len(tangents):
-        raise RuntimeError(
-            "jvp(f, primals, tangents): Expected primals and tangents to have the same python structure."
-        )
     for p, t in zip(primals, tangents):
         if not isinstance(t, Tensor):
             raise RuntimeError("jvp(f, primals, tangents): Expected tangents to be a tuple of Tensors")
@@ -506,17 +529,20 @@ def jvp(func: Callable[..., Any], primals: Any, tangents: Any, *, strict: bool =
         raise RuntimeError(
             "jvp(f, primals, tangents): Expected primals to be a tuple. E.g. it should be valid to call f(*primals)."
         )
-    if not isinstance(tangents, tuple):
-        raise RuntimeError(
-            "jvp(f, primals, tangents): Expected tangents to be a tuple. E.g. it should be valid to call f(*primals)."
-        )
     flat_p, pspec = _pytree.flatten(primals)
     flat_t, tspec = _pytree.flatten(tangents)
+    if pspec != tspec:
+        raise RuntimeError(
+            "jvp(f, primals, tangents): Expected primals and tangents to have the same python structure. For "
+            "example, if primals is a tuple of 3 tensors, tangents also must be. Got primals with structure "
+            f"{_pytree.structure(primals)} and tangents with structure {_pytree.structure(tangents)}"
+        )
     _check_tangents(flat_p, flat_t)
     region, _, _, outs, out_spec, aux, push = _linearized(
         func, primals, tuple(range(len(primals))), {}, has_aux, "jvp", strict
     )
-    result = _pytree.unflatten([region.result(o) for o in outs], out_spec)
+    # PyTorch's primal outputs come out of its dual tensors as aliases (AliasBackward0 in a graph)
+    result = _pytree.unflatten([_alias_in_graph(region.result(o)) for o in outs], out_spec)
     tangent_out = _pytree.unflatten(push(flat_t), out_spec)
     if has_aux:
         return result, tangent_out, _pytree.tree_map(region.result, aux)
@@ -547,8 +573,19 @@ def linearize(func: Callable[..., Any], *primals: Any) -> tuple:
     flat_p, pspec = _pytree.flatten(primals)
 
     def jvp_fn(*tangents: Any) -> Any:
-        flat_t, _ = _pytree.flatten(tangents)
-        _check_tangents(flat_p, flat_t)
+        flat_t, tspec = _pytree.flatten(tangents)
+        if tspec != pspec:
+            raise RuntimeError(
+                f"Expected the tangents {_pytree.structure(tangents)} to have the same argspec as the primals "
+                f"{_pytree.structure(primals)}"
+            )
+        for i, (p, t) in enumerate(zip(flat_p, flat_t)):  # PyTorch's checks, in its order
+            for what in ("shape", "device", "dtype"):
+                if getattr(t, what) != getattr(p, what):
+                    raise RuntimeError(
+                        f"tangent:{i} with {what} {getattr(t, what)} in flattened pytree doesn't match the {what} "
+                        f"{getattr(p, what)} of the corresponding primal."
+                    )
         return _pytree.unflatten(push(flat_t), out_spec)
 
     return _pytree.unflatten([region.result(o) for o in outs], out_spec), jvp_fn
@@ -589,9 +626,10 @@ def jacfwd(
         if randomness == "different":  # every column runs the function with its own draws
             return _jacfwd_per_column(func, args, kwargs, argnums, has_aux)
         # the columns are a vmap in PyTorch: with randomness="error" a random op in func raises
-        before = default_generator.get_state()._data.tobytes() if randomness == "error" else None
+        before = default_generator.get_state() if randomness == "error" else None
         region, leaves, spec, outs, out_spec, aux, push = _linearized(func, args, argnums, kwargs, has_aux, "jacfwd")
-        if before is not None and default_generator.get_state()._data.tobytes() != before:
+        if before is not None and default_generator.get_state()._data.tobytes() != before._data.tobytes():
+            default_generator.set_state(before)  # PyTorch refuses before drawing: the generator has not moved
             raise RuntimeError(RANDOM_ERROR)
         logical_leaves = [region.logical(p) for p in leaves]
         sizes = [q.numel() for q in logical_leaves]
@@ -611,9 +649,8 @@ def jacfwd(
         for o, cols in zip(outs, per_output):
             blocks, start = [], 0
             for q, n in zip(logical_leaves, sizes):
-                block = cols[start : start + n]  # [n, *out_shape]
-                block = block.movedim(0, -1) if o.dim() else block
-                blocks.append(region.result(block.reshape(tuple(o.shape) + tuple(q.shape))))
+                block = _columns_last(cols[start : start + n], tuple(o.shape), tuple(q.shape))
+                blocks.append(region.result(block))
                 start += n
             jac_leaves.append(_pytree.unflatten(blocks, spec))
         result = _pytree.unflatten(jac_leaves, out_spec)
@@ -654,13 +691,26 @@ def _jacfwd_per_column(func: Callable, args: tuple, kwargs: dict, argnums: Any, 
         blocks, start = [], 0
         out_shape = tuple(cols.shape[1:])
         for x, n in zip(flat, sizes):
-            block = cols[start : start + n]
-            block = block.movedim(0, -1) if out_shape else block
-            blocks.append(block.reshape(out_shape + tuple(x.shape)))
+            blocks.append(_columns_last(cols[start : start + n], out_shape, tuple(x.shape)))
             start += n
         jac_leaves.append(_pytree.unflatten(blocks, spec))
     result = _pytree.unflatten(jac_leaves, out_spec)
     return (result, aux) if has_aux else result
+
+
+def _alias_in_graph(t: Tensor) -> Tensor:
+    from ..ops.shape.views import alias
+
+    return alias(t) if t.requires_grad else t
+
+
+def _columns_last(block: Tensor, out_shape: tuple, in_shape: tuple) -> Tensor:
+    """jacfwd's columns `[n, *out_shape]` for one input as `[*out_shape, *in_shape]`: moved last, then
+    split into the input's shape as PyTorch does (a view; a 0-d input's one column squeezed away)."""
+    if not out_shape:
+        return block.reshape(in_shape)
+    block = block.movedim(0, -1)
+    return block.squeeze(-1) if not in_shape else block.unflatten(-1, in_shape)
 
 
 def hessian(func: Callable[..., Any], argnums: Any = 0) -> Callable[..., Any]:
@@ -688,3 +738,9 @@ def _ones_like(t: Tensor) -> Tensor:
     from .. import ops
 
     return ops.ones_like(t)
+
+
+def _zeros_like(t: Tensor) -> Tensor:
+    from .. import ops
+
+    return ops.zeros_like(t)

@@ -66,6 +66,7 @@ def _vmap_call(
     func: Callable, in_dims: Any, out_dims: Any, randomness: str, chunk_size: int | None, args: tuple, kwargs: dict
 ) -> Any:
     name = _name(func)
+    _check_out_dims(out_dims, name)
     if not isinstance(in_dims, (int, tuple)):
         raise ValueError(
             f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): expected `in_dims` to be int or a (potentially "
@@ -77,17 +78,21 @@ def _vmap_call(
             "over a function with no inputs. The latter is unsupported."
         )
     flat, spec = _pytree.flatten(args)
-    dims = _pytree.broadcast_prefix(
-        in_dims if isinstance(in_dims, tuple) else in_dims, args, _in_dims_error(name, in_dims)
-    )
-    size = None
+    dims = _pytree.broadcast_prefix(in_dims, args)
+    if dims is None:
+        raise ValueError(
+            f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): in_dims is not compatible with the structure of "
+            f"`inputs`. in_dims has structure {_pytree.structure(in_dims)} but inputs has structure "
+            f"{_pytree.structure(args)}."
+        )
     sizes = []
     for x, d in zip(flat, dims):
         if d is None:
             continue
         if not isinstance(d, int):
             raise ValueError(
-                f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): in_dims must be int or None for each input, got {d!r}"
+                f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): Got in_dim={d} for an input but in_dim must be "
+                "either an integer dimension or None."
             )
         if not isinstance(x, Tensor):
             raise ValueError(
@@ -102,10 +107,7 @@ def _vmap_call(
             )
         sizes.append(x.shape[d])
     if not sizes:
-        raise ValueError(
-            f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): at least one input must be a Tensor mapped over "
-            "(all in_dims are None)"
-        )
+        raise ValueError("vmap: Expected at least one Tensor to vmap over")
     size = sizes[0]
     if any(s != size for s in sizes):
         raise ValueError(
@@ -117,8 +119,33 @@ def _vmap_call(
     return _run(func, flat, dims, spec, out_dims, randomness, size, kwargs)
 
 
-def _in_dims_error(name: str, in_dims: Any) -> str:
-    return f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): in_dims"
+def _check_out_dims(out_dims: Any, name: str) -> None:
+    """Every leaf of `out_dims` is an int or None (checked before anything runs, as PyTorch does)."""
+    for d in _pytree.flatten(out_dims)[0]:
+        if d is not None and not isinstance(d, int):
+            raise ValueError(
+                f"vmap({name}, ..., out_dims={out_dims}): `out_dims` must be an int, None or a python collection of "
+                "ints representing where in the outputs the vmapped dimension should appear."
+            )
+
+
+def _out_dims_per_leaf(func: Callable, out: Any, out_dims: Any) -> list:
+    """One out_dim per leaf of `out`; PyTorch also takes `(d,)` for a single tensor."""
+    if isinstance(out, Tensor):
+        if out_dims is None or isinstance(out_dims, int):
+            return [out_dims]
+        if isinstance(out_dims, tuple) and len(out_dims) == 1:
+            return list(out_dims)
+        odims = None
+    else:
+        odims = _pytree.broadcast_prefix(out_dims, out)
+    if odims is None:
+        raise ValueError(
+            f"vmap({_name(func)}, ..., out_dims={out_dims})(<inputs>): out_dims is not compatible with the structure "
+            f"of `outputs`. out_dims has structure {_pytree.structure(out_dims)} but outputs has structure "
+            f"{_pytree.structure(out)}."
+        )
+    return odims
 
 
 def _run(
@@ -134,20 +161,13 @@ def _run(
 
 def _unbatch(func: Callable, out: Any, out_dims: Any, level: int, size: int) -> Any:
     leaves, spec = _pytree.flatten(out)
-    try:
-        odims = _pytree.broadcast_prefix(out_dims, out, "out_dims")
-    except ValueError:
-        raise ValueError(
-            f"vmap({_name(func)}, ..., out_dims={out_dims})(<inputs>): out_dims is not compatible with the structure "
-            "of `outputs`."
-        ) from None
+    odims = _out_dims_per_leaf(func, out, out_dims)
     results = []
     for x, d in zip(leaves, odims):
         if d is None:
             if level_of(x) == level:
                 raise ValueError(
-                    f"vmap({_name(func)}, ..., out_dims={out_dims})(<inputs>): Can not return a BatchedTensor when "
-                    "out_dim is None"
+                    f"vmap({_name(func)}, ...): `{_name(func)}` can not return a BatchedTensor when out_dim is None"
                 )
             results.append(x)
             continue
@@ -190,7 +210,7 @@ def _chunked(
         part = [x if d is None else x.narrow(d, start, stop - start) for x, d in zip(flat, dims)]
         pieces.append(_run(func, part, dims, spec, out_dims, randomness, stop - start, kwargs))
     leaves0, ospec = _pytree.flatten(pieces[0])
-    odims = _pytree.broadcast_prefix(out_dims, pieces[0], "out_dims")
+    odims = _out_dims_per_leaf(func, pieces[0], out_dims)
     joined = []
     for k, d in enumerate(odims):
         chunks = [_pytree.flatten(p)[0][k] for p in pieces]

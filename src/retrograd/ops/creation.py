@@ -311,7 +311,7 @@ def _filled_like(
         empty = SparseCOO(np.zeros((data.sparse_dim, 0), np.int64), np.zeros((0,) + data.values.shape[1:], dt),
                           data.shape, True)
         out = Tensor._make(empty)
-        return out.requires_grad_() if requires_grad else out
+        return out._set_requires_grad() if requires_grad else out
     host = dev != t.device
     xp = _maker(dev) if host else namespace(data)
     dt = _like_dtype(t, dtype).np

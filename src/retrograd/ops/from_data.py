@@ -354,7 +354,7 @@ def asarray(
             )
     elif result.requires_grad != requires_grad:
         # PyTorch's: a leaf (obj itself included) is switched, a tensor in a graph detached from it
-        result = result.requires_grad_(requires_grad) if result.is_leaf else result.detach()
+        result = result._set_requires_grad(requires_grad) if result.is_leaf else result.detach()
     return result
 
 
@@ -491,7 +491,7 @@ def frombuffer(
     array = np.frombuffer(view.cast("B"), dtype=dtype.np, count=count, offset=offset)
     t = Tensor._make(array)
     if requires_grad:
-        t.requires_grad_()
+        t._set_requires_grad()
     return t
 
 

@@ -14,6 +14,8 @@ import numpy as np
 
 from ..backend import namespace
 from ..engine.primitive import Primitive
+from ..engine.vmap_hook import NOT_BATCHED, batched
+from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
 from .kernels.arg_types import invalid_combination
 from .kernels.dtype_support import complex_result, no_complex_kernel
@@ -86,6 +88,8 @@ def unique(
         >>> retrograd.unique(x, return_inverse=True, return_counts=True)
         (tensor([1, 2, 3]), tensor([2, 0, 2, 1, 0]), tensor([2, 1, 2]))
     """
+    if _vmap.active:  # the number of distinct values differs per example: PyTorch refuses
+        batched("unique" if dim is None else "unique_dim", unique, input)
     input = tensor_of(input)
     no_complex_kernel("unique" if dim is None else "unique_dim", input)  # NumPy orders complex lexicographically
     a = input._data
@@ -132,6 +136,8 @@ def unique_consecutive(
         >>> retrograd.unique_consecutive(x, return_counts=True)
         (tensor([1, 2, 3, 1]), tensor([2, 2, 1, 2]))
     """
+    if _vmap.active:
+        batched("unique_consecutive", unique_consecutive, input)
     input = tensor_of(input)
     # as `unique`; PyTorch runs a 1-d input along its one dim with the flat kernel
     no_complex_kernel("unique" if dim is None or input.dim() == 1 else "unique_dim", input)
@@ -210,6 +216,15 @@ def searchsorted(
                 "torch.searchsorted(): side and right can't be set to opposites, got side of left while right was True"
             )
         right = side == "right"
+    # values computed in NumPy: under vmap, once per example (PyTorch batches it the same way)
+    if (
+        _vmap.active
+        and (
+            r := batched("loop", searchsorted, sorted_sequence, input, out_int32=out_int32, right=right, sorter=sorter)
+        )
+        is not NOT_BATCHED
+    ):
+        return r
     seq = tensor_of(sorted_sequence)._data
     scalar = not isinstance(input, Tensor)
     values = np.asarray(input) if scalar else input._data
@@ -288,6 +303,12 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, inve
         >>> retrograd.isin(retrograd.tensor([1, 2, 3]), 2, invert=True)
         tensor([ True, False,  True])
     """
+    if (
+        _vmap.active
+        and (r := batched("loop", isin, elements, test_elements, assume_unique=assume_unique, invert=invert))
+        is not NOT_BATCHED
+    ):
+        return r
     tensors = isinstance(elements, Tensor), isinstance(test_elements, Tensor)
     numbers_ = [isinstance(v, (numbers.Number, np.bool_)) for v in (elements, test_elements)]
     if not (all(tensors) or (tensors[0] and numbers_[1]) or (numbers_[0] and tensors[1])):
@@ -322,6 +343,8 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
         >>> retrograd.bincount(x, weights=retrograd.tensor([0.5, 1.0, 1.0, 2.0]), minlength=5)
         tensor([0.5000, 2.0000, 0.0000, 2.0000, 0.0000])
     """
+    if _vmap.active and (r := batched("loop", bincount, input, weights, minlength)) is not NOT_BATCHED:
+        return r
     a = tensor_of(input)._data
     if a.dtype.kind not in "iu":  # PyTorch's kernel has no float, complex or bool variant
         raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{input.dtype.kind_name}'")
@@ -360,6 +383,8 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0, *, out
     """
     if out is not None:
         return write_out(out, histc, locals(), _HISTC_OUT, grad="none")
+    if _vmap.active and (r := batched("loop", histc, input, bins, min, max)) is not NOT_BATCHED:
+        return r
     a = tensor_of(input)._data
     if a.dtype.kind != "f":
         names = {np.dtype(np.int64): "Long", np.dtype(np.int32): "Int", np.dtype(bool): "Bool"}

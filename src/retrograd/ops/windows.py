@@ -82,7 +82,7 @@ def _finish(
         out.fill_(1.0)
     else:
         out.copy_(Tensor._make(np.ascontiguousarray(values[:window_length] if periodic else values)))
-    return out.requires_grad_(requires_grad)
+    return out._set_requires_grad(requires_grad)
 
 
 def hamming_window(

@@ -15,7 +15,7 @@ from ..batched_backward import batched_grad
 from ..custom_function import vmap_rule
 from . import nn_rules, rules
 from .indexed import INDEX_RULES
-from .inplace import commit
+from .inplace import check_write, commit
 from .lifted import LIFT_RULES, lift
 from .randomness import check_random, random_draw, random_elementwise, random_fill, random_rows
 
@@ -84,6 +84,7 @@ RULES["einsum"] = rules.einsum
 RULES["convolution"] = nn_rules.convolution
 RULES["avg_pool"] = RULES["avg_pool_backward"] = nn_rules.leading_dims_alike
 RULES["embedding"] = nn_rules.embedding_rows
+RULES["mse_loss"] = RULES["smooth_l1_loss"] = RULES["huber_loss"] = nn_rules.pointwise_loss
 
 
 def dispatch(prim: Any, tensors: tuple, attrs: dict) -> Any:
@@ -106,6 +107,7 @@ def install() -> None:
     LIFT_RULES["random_rows"] = random_rows
     hook.dispatch = dispatch
     hook.commit = commit
+    hook.check_write = check_write
     hook.lift = lift
     hook.check_random = check_random
     hook.random_draw = random_draw

@@ -332,6 +332,9 @@ LIFT_RULES: dict[str, LiftRule] = {
     "whole": whole,
     "data_dependent": _refuse(DATA_DEPENDENT),
     "nonzero": _refuse(_dynamic("nonzero")),
+    "unique": _refuse(_dynamic("_unique2")),
+    "unique_dim": _refuse(_dynamic("unique_dim")),
+    "unique_consecutive": _refuse(_dynamic("unique_consecutive")),
     "masked_select": masked_select,
     "nonzero_numpy": _refuse(
         "Batching rule not implemented for aten::nonzero_numpy. We could not generate a fallback."

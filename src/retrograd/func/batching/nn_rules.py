@@ -6,7 +6,9 @@ No loop over examples: the batch is folded into a dim the op already handles.
 - convolution with batched weights: the batch joins the channels and multiplies `groups`, so
   example b's channels meet only example b's filters: (N, B·C, *S) with (B·O, C/g, *k), B·g groups;
 - average pooling (forward and its adjoint) treats every leading dim alike: the batch is one more;
-- embedding with batched weights: the batch joins the row width, (V, B·D), rows still rows.
+- embedding with batched weights: the batch joins the row width, (V, B·D), rows still rows;
+- pointwise losses (mse, smooth_l1, huber): every example's elementwise losses at once, then each
+  example's mean or sum (PyTorch's rule, whose graph ends in that reduction).
 """
 
 from __future__ import annotations
@@ -46,6 +48,18 @@ def convolution(prim: Any, tensors: tuple, attrs: dict, level: int) -> Any:
     out = prim(x, filters, *extra, **dict(attrs, groups=groups * size))
     out = out.reshape((n, size, out.shape[1] // size) + tuple(out.shape[2:])).movedim(1, 0)
     return wrap(out, level)
+
+
+def pointwise_loss(prim: Any, tensors: tuple, attrs: dict, level: int) -> Any:
+    """`loss(a, b, reduction)` of same-shaped operands: elementwise over the batch, reduced per example."""
+    a, b = tensors
+    size = size_of(level)
+    rows = [_lead(t, level, size).reshape(size, -1) for t in (a, b)]  # each example flattened, as PyTorch's
+    elems = prim(*rows, **dict(attrs, reduction="none"))
+    reduction = attrs["reduction"]
+    if reduction == "none":
+        return wrap(elems.view((size,) + tuple(a.shape)), level)
+    return wrap(elems.mean(1) if reduction == "mean" else elems.sum(1), level)
 
 
 def leading_dims_alike(prim: Any, tensors: tuple, attrs: dict, level: int) -> Any:

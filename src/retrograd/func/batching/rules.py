@@ -169,6 +169,8 @@ def _matmul(a: Any, b: Any, level: int) -> Any:
 
     va, vb = _value(a, level), _value(b, level)
     ra, rb = a._data.ndim, b._data.ndim
+    if rb == 1 and ra <= 2 and (va is None or vb is None):
+        return wrap(_one_side_times_vector(a, b, va, vb), level)
     squeeze = []
     if ra == 1:
         va = va.unsqueeze(-2) if va is not None else None
@@ -189,6 +191,22 @@ def _matmul(a: Any, b: Any, level: int) -> Any:
     elif squeeze:
         out = out.squeeze(squeeze[0])
     return wrap(out, level)
+
+
+def _one_side_times_vector(a: Any, b: Any, va: Any, vb: Any) -> Any:
+    """dot or mv with one side batched, as PyTorch's rules compute it (their graphs' nodes too):
+    the batched vectors or matrices become one mv or mm with the other side."""
+    from ... import ops
+    from ...ops.shape.views import squeeze_dims
+
+    if a._data.ndim == 1:  # dot: the batch of vectors is a matrix, on the side it came from
+        if vb is None:
+            return ops.mv(va, b)
+        row = ops.mm(a.unsqueeze(0), vb.t())
+        return squeeze_dims(row, shape=tuple(row.shape[1:]))
+    if vb is None:  # a batch of matrices times one vector: one matmul over the stack
+        return ops.matmul(va, b)
+    return ops.mm(a, vb.t()).permute(1, 0)  # one matrix times a batch of vectors: columns, batch moved to front
 
 
 def matmul(prim: Any, tensors: tuple, attrs: dict, level: int) -> Any:
@@ -284,9 +302,11 @@ def _dtype(np_dtype: Any) -> Any:
 
 
 def drop_first(prim: Any, tensors: tuple, attrs: dict, level: int) -> Any:
-    """The squeeze that removes dim 0 (of size 1): dim 1 of the value."""
+    """The squeeze that removes dim 0 (of size 1): dim 1 of the value, recorded as PyTorch's squeeze_.dims."""
+    from ...ops.shape.views import squeeze_dims_list
+
     v = tensors[0]._value
-    return wrap(v.reshape((v.shape[0],) + tuple(v.shape[2:])), level)
+    return wrap(squeeze_dims_list(v, shape=(v.shape[0],) + tuple(v.shape[2:])), level)
 
 
 def einsum(prim: Any, tensors: tuple, attrs: dict, level: int) -> Any:

@@ -7,6 +7,7 @@ row; otherwise `matmul` and an add.
 
 from __future__ import annotations
 
+from ...engine.vmap_hook import any_batched
 from ...ops import autocast_policy as _autocast
 from ...ops.autocast_policy import active as _autocasting
 from ...ops.autocast_policy import lower_precision as _lower_precision
@@ -41,7 +42,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if bias is not None:
         if nd == 2:
             return addmm(bias, input, weight.t())
-        if input.is_contiguous() and _row_bias(bias):
+        # (under vmap PyTorch's decomposition takes the matmul-and-add path for a 1-D example)
+        if input.is_contiguous() and _row_bias(bias) and not (nd == 1 and any_batched(input, weight, bias)):
             return _flattened_linear(input, weight, bias)
     out = matmul(input, weight.t())
     if bias is None:

@@ -33,7 +33,9 @@ def differentiate(composed: Callable[..., Any], inputs: Sequence[Tensor], grads:
     # and its gradients leave without their graph
     keep_graph = state.enabled
     with enable_grad():
-        leaves = [t if t.requires_grad or not t.is_floating_point() else t.detach().requires_grad_() for t in inputs]
+        leaves = [
+            t if t.requires_grad or not t.is_floating_point() else t.detach()._set_requires_grad() for t in inputs
+        ]
         wanted = [t for t in leaves if t.is_floating_point()]
         outs = composed(*leaves)
         gradients = grad(outs, wanted, grads, create_graph=True, allow_unused=True)

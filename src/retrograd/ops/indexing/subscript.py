@@ -26,7 +26,7 @@ import numpy as np
 from ... import dtypes as _dt
 from ..._user_frames import user_stacklevel
 from ...engine import inplace as _inplace
-from ...engine.primitive import Primitive, not_a_tensor
+from ...engine.primitive import not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
@@ -36,7 +36,7 @@ from ..kernels.operands import constant
 from ..kernels.out_arg import same, write_out
 from ..shape.broadcasting import expand
 from ..shape.slicing import take_view
-from ..shape.views import reshape, unsqueeze
+from ..shape.views import alias, reshape, unsqueeze
 from . import keyed as _keyed
 from .keyed import check_bounds, indexed_shape
 
@@ -52,7 +52,6 @@ def _slice_key(dim: int, start: int, stop: int, step: int) -> tuple:
 
 
 # Basic indexing: views (the select/slice primitives of `shape.slicing`); t[...] is an alias.
-_alias = Primitive("alias", lambda xp, a: a.view(), [lambda g: g], view=True)  # t[...]: same elements
 
 
 def getitem(t: Tensor, index: Any) -> Tensor:
@@ -64,13 +63,16 @@ def getitem(t: Tensor, index: Any) -> Tensor:
     out, advanced = _apply_basic(t, index)
     if advanced:
         return _keyed.index(out, key=_advanced_key(out._data.shape, advanced))
-    return _alias(t) if out is t else out
+    return alias(t) if out is t else out
 
 
 def setitem(t: Tensor, index: Any, value: Any) -> None:
     """`t[index] = value`, in place and differentiable w.r.t. both `t` and `value`."""
     if index is False:  # PyTorch writes nothing and leaves the version alone
         return
+    if _vmap.active:  # refused before a batched mask is read: a tensor key makes it index_put_
+        keyed = any(isinstance(k, Tensor) for k in (index if isinstance(index, tuple) else (index,)))
+        _vmap.check_write(t, "_put_at" if keyed else "copy", (index, value), {})  # type: ignore[misc]
     v = _value_tensor(value, t)
     if v._data.ndim == 0 and _lone_byte_mask(index):
         _refuse_byte_mask_fill(t, index)

@@ -148,6 +148,14 @@ squeeze_dims = Primitive(
     "squeeze", lambda xp, a, shape: a.reshape(shape), [_reshaped],
     node_name="SqueezeBackward4", view=True,
 )
+# a view of every element, unchanged (PyTorch's alias: `t[...]`, the primals jvp hands back)
+alias = Primitive("alias", lambda xp, a: a.view(), [lambda g: g], view=True)  # d/da a = 1
+# squeeze_ of a list of dims in place (PyTorch's squeeze_.dims): what vmap makes of that squeeze_(dim)
+# on the batched value
+squeeze_dims_list = Primitive(
+    "squeeze", lambda xp, a, shape: a.reshape(shape), [_reshaped],
+    node_name="SqueezeBackward5", view=True,
+)
 _unsqueeze = Primitive(
     "unsqueeze", lambda xp, a, shape: a.reshape(shape), [_squeezed], view=True
 )

@@ -208,7 +208,7 @@ def sparse_coo_tensor(
     if requires_grad:
         values_t = values_t.detach()
     out = _from_values(values_t, indices=index, shape=shape, coalesced=coalesced)
-    return out.requires_grad_() if requires_grad else out
+    return out._set_requires_grad() if requires_grad else out
 
 
 def entries(values: Tensor, indices: Any, shape: tuple) -> Tensor:

@@ -30,7 +30,7 @@ def _freq_tensor(steps: np.ndarray, n: int, d: float, dtype: Any, requires_grad:
         values = (steps * scale).astype(dt.np)
     t = Tensor._make(values)
     if requires_grad:
-        t.requires_grad_(True)
+        t._set_requires_grad(True)
     return t
 
 

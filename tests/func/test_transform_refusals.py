@@ -1,0 +1,219 @@
+"""What grad / vjp / jvp / linearize / jacrev / jacfwd say about misuse, word for word.
+
+Each case runs on retrograd and, where installed, on PyTorch (the `pytorch` id), against the same
+spelled-out expectation.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import pytest
+
+import retrograd as rg
+
+try:
+    import torch
+except ImportError:  # the expectations below still hold for retrograd
+    torch = None
+
+LIBS = [pytest.param(rg, id="retrograd")] + ([pytest.param(torch, id="pytorch")] if torch is not None else [])
+Pair = namedtuple("Pair", "a b")
+
+
+def _message(call, kind=RuntimeError):
+    with pytest.raises(kind) as info:
+        call()
+    return str(info.value)
+
+
+def _aux_error(caller):
+    return f"{caller}: output of function f should be a tuple: (output, aux) if has_aux is True"
+
+
+@pytest.mark.parametrize("lib", LIBS)
+@pytest.mark.parametrize(
+    "transform, caller",
+    [
+        (lambda f, x: f.grad(lambda a: a.sum(), has_aux=True)(x), "grad_and_value(f)(*args)"),
+        (lambda f, x: f.grad_and_value(lambda a: a.sum(), has_aux=True)(x), "grad_and_value(f)(*args)"),
+        (lambda f, x: f.vjp(lambda a: a.sin(), x, has_aux=True), "vjp(f, *primals)"),
+        (lambda f, x: f.jacrev(lambda a: a.sin(), has_aux=True)(x), "vjp(f, *primals)"),
+        (lambda f, x: f.jacfwd(lambda a: a.sin(), has_aux=True)(x), "jvp(f, primals, tangents)"),
+        (lambda f, x: f.jvp(lambda a: a.sin(), (x,), (x,), has_aux=True), "jvp(f, primals, tangents)"),
+    ],
+    ids=["grad", "grad_and_value", "vjp", "jacrev", "jacfwd", "jvp"],
+)
+def test_has_aux_without_a_pair(lib, transform, caller):
+    assert _message(lambda: transform(lib.func, lib.ones(3))) == _aux_error(caller)
+
+
+@pytest.mark.parametrize("lib", LIBS)
+@pytest.mark.parametrize("transform", ["vjp", "jacrev"])
+def test_integer_outputs_cannot_be_differentiated_backwards(lib, transform):
+    x = lib.ones(3)
+    f = lib.func
+    call = (lambda: f.vjp(lambda a: a.long(), x)) if transform == "vjp" else (lambda: f.jacrev(lambda a: a.long())(x))
+    assert _message(call) == (
+        f"vjp(f, ...): All outputs of f must be floating-point or complex Tensors, got Tensor with dtype {lib.int64}"
+    )
+
+
+@pytest.mark.parametrize("lib", LIBS)
+@pytest.mark.parametrize(
+    "output, cotangents, shown",
+    [
+        (lambda a: (a, a), lambda x: x, "cotangents: *, primal output: (*, *)"),
+        (lambda a: (a,), lambda x: x, "cotangents: *, primal output: (*,)"),
+        (lambda a: Pair(a, a), lambda x: (x, x), "cotangents: (*, *), primal output: Pair(a=*, b=*)"),
+        (
+            lambda a: [a, {"z": (a,)}],
+            lambda x: [x, {"z": x}],
+            "cotangents: [*, {'z': *}], primal output: [*, {'z': (*,)}]",
+        ),
+    ],
+)
+def test_vjp_cotangents_of_another_structure(lib, output, cotangents, shown):
+    x = lib.ones(3)
+    _, vjp_fn = lib.func.vjp(output, x)
+    assert _message(lambda: vjp_fn(cotangents(x))) == (
+        "Expected pytree structure of cotangents to be the same as pytree structure of outputs to the function. "
+        + shown
+    )
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_jvp_tangents_of_another_structure(lib):
+    x = lib.ones(3)
+    start = (
+        "jvp(f, primals, tangents): Expected primals and tangents to have the same python structure. For example, "
+        "if primals is a tuple of 3 tensors, tangents also must be. Got primals with structure "
+    )
+    assert _message(lambda: lib.func.jvp(lambda a: a, (x,), [x])) == (
+        start + "TreeSpec(tuple, None, [*]) and tangents with structure TreeSpec(list, None, [*])"
+    )
+    assert _message(lambda: lib.func.jvp(lambda a, b: a, (x, x), (x,))) == (
+        start + "TreeSpec(tuple, None, [*,\n  *]) and tangents with structure TreeSpec(tuple, None, [*])"
+    )
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_linearize_checks_its_tangents(lib):
+    import warnings
+
+    x = lib.ones(3)
+    with warnings.catch_warnings():  # PyTorch's tracer warns about a constant it folds
+        warnings.simplefilter("ignore")
+        _, jvp_fn = lib.func.linearize(lambda a: a.sin(), x)
+    assert _message(lambda: jvp_fn(x, x)) == (
+        "Expected the tangents TreeSpec(tuple, None, [*,\n  *]) to have the same argspec as the primals "
+        "TreeSpec(tuple, None, [*])"
+    )
+    assert _message(lambda: jvp_fn(lib.ones(4))) == (
+        f"tangent:0 with shape {lib.Size([4])} in flattened pytree doesn't match the shape {lib.Size([3])} of the "
+        "corresponding primal."
+    )
+    assert _message(lambda: jvp_fn(x.double())) == (
+        f"tangent:0 with dtype {lib.float64} in flattened pytree doesn't match the dtype {lib.float32} of the "
+        "corresponding primal."
+    )
+    assert jvp_fn(lib.zeros(3)).tolist() == [0.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("lib", LIBS)
+@pytest.mark.parametrize(
+    "run",
+    [
+        lambda lib, f: f.grad(f_uses(lib, "requires_grad"))(lib.ones(3)),
+        lambda lib, f: f.vmap(f_uses(lib, "requires_grad"))(lib.ones(2, 3)),
+        lambda lib, f: f.jvp(f_uses(lib, "requires_grad"), (lib.ones(3),), (lib.ones(3),)),
+    ],
+    ids=["grad", "vmap", "jvp"],
+)
+def test_requires_grad_inside_a_transform_is_refused(lib, run):
+    assert _message(lambda: run(lib, lib.func)) == (
+        "You are attempting to call Tensor.requires_grad_() (or perhaps using torch.autograd.functional.* APIs) "
+        "inside of a function being transformed by a functorch transform. This is unsupported, please attempt to "
+        "use the functorch transforms (e.g. grad, vjp, jacrev, jacfwd, hessian) or call requires_grad_() outside "
+        "of a function being transformed instead."
+    )
+
+
+@pytest.mark.parametrize("lib", LIBS)
+@pytest.mark.parametrize(
+    "run",
+    [
+        lambda lib, f: f.grad(f_uses(lib, "backward"))(lib.ones(3)),
+        lambda lib, f: f.vmap(f_uses(lib, "backward"))(lib.ones(2, 3)),
+    ],
+    ids=["grad", "vmap"],
+)
+def test_backward_inside_a_transform_is_refused(lib, run):
+    assert _message(lambda: run(lib, lib.func)) == (
+        "backward() called inside a functorch transform. This is not supported, please use functorch.grad or "
+        "functorch.vjp instead or call backward() outside of functorch transforms."
+    )
+
+
+def f_uses(lib, what):
+    def f(a):
+        if what == "requires_grad":
+            w = lib.ones(3).requires_grad_()
+        else:
+            lib.ones(3, requires_grad=True).sum().backward()
+            w = lib.ones(3)
+        return (a * w).sum()
+
+    return f
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_what_stays_allowed_inside_a_transform(lib):
+    def f(a):
+        w = lib.ones(3, requires_grad=True)  # a factory's requires_grad=True is fine
+        (g,) = lib.autograd.grad((w * a).sum(), w)  # and so is autograd.grad
+        return (g * a).sum()
+
+    assert lib.func.grad(f)(lib.tensor([1.0, 2.0, 3.0])).tolist() == [1.0, 2.0, 3.0]  # g is a, seen as a constant
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_unused_input_gets_plain_zeros(lib):
+    x = lib.tensor([-1.0, float("nan"), 2.0])
+    g = lib.func.grad(lambda a, b: b.sum(), argnums=0)(x, x)
+    assert [str(v) for v in g.tolist()] == ["0.0", "0.0", "0.0"]  # not -0.0 or nan
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_jacfwd_refusing_a_random_op_leaves_the_generator_alone(lib):
+    lib.manual_seed(0)
+    expected = lib.rand(1).item()
+    lib.manual_seed(0)
+    with pytest.raises(RuntimeError):
+        lib.func.jacfwd(lambda a: a * lib.rand(3))(lib.ones(3))
+    assert lib.rand(1).item() == expected
+
+
+# --- what the results stay connected to -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_vjp_output_keeps_its_graph_to_closed_over_tensors(lib):
+    w = lib.tensor([1.0, 2.0], requires_grad=True)
+    out, vjp_fn = lib.func.vjp(lambda a: a * w, lib.tensor([3.0, 4.0]))
+    assert out.grad_fn.name() == "MulBackward0"
+    assert vjp_fn(lib.ones(2))[0].tolist() == [1.0, 2.0]
+    # (vjp_fn first: retrograd's vjp shares the caller's graph, which this backward frees)
+    out.sum().backward()
+    assert w.grad.tolist() == [3.0, 4.0]
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_jvp_primal_output_is_an_alias_in_a_graph(lib):
+    w = lib.tensor([1.0, 2.0], requires_grad=True)
+    out, tangent = lib.func.jvp(lambda a: a * w, (lib.tensor([3.0, 4.0]),), (lib.ones(2),))
+    assert out.grad_fn.name() == "AliasBackward0"
+    assert out.grad_fn.next_functions[0][0].name() == "MulBackward0"
+    assert tangent.tolist() == [1.0, 2.0]
+    plain, _ = lib.func.jvp(lambda a: a * 2, (lib.tensor([3.0, 4.0]),), (lib.ones(2),))
+    assert plain.grad_fn is None
