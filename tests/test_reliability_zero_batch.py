@@ -104,6 +104,7 @@ LAYERS = {
     "GaussianNLLLoss": ((), [("f", (0, 4)), ("t", (0, 4)), ("p", (0, 4))]),
     "CrossEntropyLoss": ((), [("f", (0, 4)), ("i", (0,), 4)]),
     "NLLLoss": ((), [("f", (0, 4)), ("i", (0,), 4)]),
+    "LinearCrossEntropyLoss": ((3, 4), [("f", (0, 3)), ("i", (0,), 4)]),
     "MarginRankingLoss": ((), [("f", (0,)), ("f", (0,)), ("t", (0,))]),
     "CosineEmbeddingLoss": ((), [("f", (0, 4)), ("f", (0, 4)), ("t", (0,))]),
     "TripletMarginLoss": ((), [("f", (0, 4))] * 3),

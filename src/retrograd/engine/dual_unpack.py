@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 # d/da a = 1
 primal_view = Primitive(
-    "alias", lambda xp, a: a.view(), [lambda g: g], node_name="torch::autograd::Identity", view=True
+    "primal_view", lambda xp, a: a.view(), [lambda g: g], node_name="torch::autograd::Identity", view=True
 )
 
 

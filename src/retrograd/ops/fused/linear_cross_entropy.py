@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from ...backend import namespace
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from .recompute import differentiate, recorded
@@ -38,24 +39,23 @@ _TWICE = ("linear_cross_entropy chunked backward called twice; retain_graph=True
           "supported.")
 
 
-def row_weights(t: np.ndarray, class_weight: np.ndarray | None, n_classes: int, ignore_index: int,
-                dtype: Any) -> tuple[np.ndarray, np.ndarray]:
+def row_weights(xp: Any, t: Any, class_weight: Any, n_classes: int, ignore_index: int,
+                dtype: Any) -> tuple[Any, Any]:
     """(indices, per-row weights): ignored rows get index 0 and weight 0; IndexError for a target out of range."""
     ignored = t == ignore_index
     bad = ~ignored & ((t < 0) | (t >= n_classes))
     if bad.any():  # the chunked kernel's gather reports it (the reference path says "Target ... is out of bounds")
         raise RuntimeError(f"index {int(t[bad][0])} is out of bounds for dimension 1 with size {n_classes}")
-    idx = np.where(ignored, 0, t)
-    w = np.ones(t.shape, dtype) if class_weight is None else class_weight.astype(dtype)[idx]
-    return idx, np.where(ignored, np.zeros((), dtype), w)
+    idx = xp.where(ignored, 0, t)
+    w = xp.ones(t.shape, dtype) if class_weight is None else class_weight.astype(dtype)[idx]
+    return idx, xp.where(ignored, xp.zeros((), dtype), w)
 
 
 class _Chunks:
     """The rows' softmax pieces, one chunk at a time, in the accumulation dtype."""
 
-    def __init__(self, x: np.ndarray, w: np.ndarray, b: np.ndarray | None, chunk: int, acc: Any,
-                 accurate: bool) -> None:
-        self.x, self.w, self.b, self.chunk = x, w, b, chunk
+    def __init__(self, xp: Any, x: Any, w: Any, b: Any, chunk: int, acc: Any, accurate: bool) -> None:
+        self.xp, self.x, self.w, self.b, self.chunk = xp, x, w, b, chunk
         self.acc, self.accurate = np.dtype(acc), accurate
         self.w_acc = w.astype(self.acc, copy=False)
 
@@ -63,7 +63,7 @@ class _Chunks:
         n = self.x.shape[0]
         return [(r, min(r + self.chunk, n)) for r in range(0, n, self.chunk)]
 
-    def logits(self, r0: int, r1: int) -> np.ndarray:
+    def logits(self, r0: int, r1: int) -> Any:
         z = self.x[r0:r1].astype(self.acc, copy=False) @ self.w_acc.T
         if self.b is not None:
             z += self.b.astype(self.acc, copy=False)
@@ -71,38 +71,39 @@ class _Chunks:
             z = z.astype(self.x.dtype).astype(self.acc)
         return z
 
-    def softmax_and_log_softmax(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def softmax_and_log_softmax(self, z: Any) -> tuple[Any, Any]:
         """softmax(z), and log_softmax(z) as `log_softmax` rounds it ((z - max) - log Σ e^(z - max))."""
         shifted = z - z.max(axis=1, keepdims=True)
-        e = np.exp(shifted)
+        e = self.xp.exp(shifted)
         total = e.sum(axis=1, keepdims=True)
-        shifted -= np.log(total)
+        shifted -= self.xp.log(total)
         e /= total
         return e, shifted
 
 
-def _losses(chunks: _Chunks, idx: np.ndarray, wt: np.ndarray) -> np.ndarray:
+def _losses(chunks: _Chunks, idx: Any, wt: Any) -> Any:
     """Each row's loss, -w·log_softmax(z)[t], as nll_loss computes it."""
-    rows = np.empty(idx.shape, chunks.acc)
+    xp = chunks.xp
+    rows = xp.empty(idx.shape, chunks.acc)
     for r0, r1 in chunks.ranges():
         _, log_p = chunks.softmax_and_log_softmax(chunks.logits(r0, r1))
-        rows[r0:r1] = -(wt[r0:r1] * log_p[np.arange(r1 - r0), idx[r0:r1]])
+        rows[r0:r1] = -(wt[r0:r1] * log_p[xp.arange(r1 - r0), idx[r0:r1]])
     return rows
 
 
-def _gradients(chunks: _Chunks, idx: np.ndarray, scale: np.ndarray, needs: tuple[bool, bool, bool],
-               rows: np.ndarray | None = None, wt: np.ndarray | None = None) -> tuple:
+def _gradients(chunks: _Chunks, idx: Any, scale: Any, needs: tuple[bool, bool, bool], rows: Any = None,
+               wt: Any = None) -> tuple:
     """(dx, dW, db) for per-row gradient factors `scale` (w/d, or w·g for 'none'), in the inputs' dtypes.
 
     With `rows` (an array of N), the rows' losses (weighted by `wt`) are written there as a by-product.
     """
-    x, w, b, acc = chunks.x, chunks.w, chunks.b, chunks.acc
-    dx = np.empty(x.shape, acc) if needs[0] else None
-    dw = np.zeros(w.shape, acc) if needs[1] else None
-    db = np.zeros(w.shape[0], acc) if needs[2] and b is not None else None
+    xp, x, w, b, acc = chunks.xp, chunks.x, chunks.w, chunks.b, chunks.acc
+    dx = xp.empty(x.shape, acc) if needs[0] else None
+    dw = xp.zeros(w.shape, acc) if needs[1] else None
+    db = xp.zeros(w.shape[0], acc) if needs[2] and b is not None else None
     for r0, r1 in chunks.ranges():
         p, log_p = chunks.softmax_and_log_softmax(chunks.logits(r0, r1))
-        picked = np.arange(r1 - r0), idx[r0:r1]
+        picked = xp.arange(r1 - r0), idx[r0:r1]
         if rows is not None and wt is not None:
             rows[r0:r1] = -(wt[r0:r1] * log_p[picked])
         dz = p
@@ -126,16 +127,16 @@ def _reduced_forward(xp: Any, x: Any, w: Any, *rest: Any, class_weight: Any, red
                      chunk: int, acc: Any, accurate: bool, needs: tuple, retain: bool) -> tuple:
     """'mean'/'sum': the loss, and the gradients for an incoming gradient of 1 (extras: `kept`)."""
     *b, t = rest
-    chunks = _Chunks(x, w, b[0] if b else None, chunk, acc, accurate)
-    idx, wt = row_weights(t, class_weight, w.shape[0], ignore_index, chunks.acc)
-    denom = wt.sum() if reduction == "mean" else np.ones((), chunks.acc)
-    scale = wt / denom if denom != 0 else np.zeros_like(wt)  # every row ignored: a 0/0 loss, zero gradients
-    rows = np.empty(idx.shape, chunks.acc)
+    chunks = _Chunks(xp, x, w, b[0] if b else None, chunk, acc, accurate)
+    idx, wt = row_weights(xp, t, class_weight, w.shape[0], ignore_index, chunks.acc)
+    denom = wt.sum() if reduction == "mean" else xp.ones((), chunks.acc)
+    scale = wt / denom if denom != 0 else xp.zeros_like(wt)  # every row ignored: a 0/0 loss, zero gradients
+    rows = xp.empty(idx.shape, chunks.acc)
     kept = list(_gradients(chunks, idx, scale, needs, rows, wt)) if any(needs) else [None, None, None]
     if not any(needs):
         rows = _losses(chunks, idx, wt)
-    total = np.add.reduce(rows, axis=None, dtype=rows.dtype)  # then / denom, as nll_loss's 'mean'
-    return np.asarray(total / denom if reduction == "mean" else total, x.dtype), kept
+    total = rows.sum(dtype=rows.dtype)  # then / denom, as nll_loss's 'mean'
+    return xp.asarray(total / denom if reduction == "mean" else total).astype(x.dtype), kept
 
 
 def _reduced_grads(g: Tensor, kept: list, retain: bool, x: Tensor, w: Tensor, b: Tensor | None, t: Tensor,
@@ -163,8 +164,8 @@ def _none_forward(xp: Any, x: Any, w: Any, *rest: Any, class_weight: Any, ignore
                   accurate: bool) -> Any:
     """'none': each row's loss; nothing kept."""
     *b, t = rest
-    chunks = _Chunks(x, w, b[0] if b else None, chunk, acc, accurate)
-    idx, wt = row_weights(t, class_weight, w.shape[0], ignore_index, chunks.acc)
+    chunks = _Chunks(xp, x, w, b[0] if b else None, chunk, acc, accurate)
+    idx, wt = row_weights(xp, t, class_weight, w.shape[0], ignore_index, chunks.acc)
     return _losses(chunks, idx, wt).astype(x.dtype)
 
 
@@ -173,8 +174,9 @@ def _none_grads(g: Tensor, x: Tensor, w: Tensor, b: Tensor | None, t: Tensor, cl
     """The rows' gradients recomputed chunk by chunk, each row scaled by its incoming gradient."""
     if recorded(g):
         return _reference_grads(g, x, w, b, t, class_weight, "none", ignore_index)
-    chunks = _Chunks(x._data, w._data, None if b is None else b._data, chunk, acc, accurate)
-    idx, wt = row_weights(t._data, class_weight, w.shape[0], ignore_index, chunks.acc)
+    xp = namespace(x._data)
+    chunks = _Chunks(xp, x._data, w._data, None if b is None else b._data, chunk, acc, accurate)
+    idx, wt = row_weights(xp, t._data, class_weight, w.shape[0], ignore_index, chunks.acc)
     needs = (x.requires_grad, w.requires_grad, b is not None and b.requires_grad)
     grads = _gradients(chunks, idx, wt * g._data.astype(chunks.acc), needs)
     return (*[None if a is None else Tensor._make(a) for a in grads[: 2 if b is None else 3]], None)
