@@ -34,7 +34,7 @@ from .ops.creation import empty_strided
 from .ops.sparse.layout import sparse_coo_tensor
 from .tensor import Size, Tensor
 
-__all__ = ["CheckpointError", "read_torch_zip"]
+__all__ = ["CheckpointError", "read_data_pickle", "read_torch_zip"]
 
 # storage class in the pickle -> little-endian dtype of its bytes ("bf16": bfloat16, or float32
 # without ml_dtypes)
@@ -408,3 +408,18 @@ def read_torch_zip(file: IO[bytes], source: str, place: Callable[[Tensor, str], 
         warnings.warn(f"{source}: bfloat16 tensors need the ml_dtypes package; they were loaded as float32 "
                       "(the values are unchanged)", UserWarning, stacklevel=4)
     return obj
+
+
+def read_data_pickle(file: IO[bytes], source: str) -> bytes:
+    """The pickle (`data.pkl`) of the zip checkpoint `file`, with its size checked; its storages
+    are not read. A TorchScript archive raises `ValueError`, as in PyTorch."""
+    start = file.tell()
+    end = file.seek(0, io.SEEK_END)
+    file.seek(start)
+    with zipfile.ZipFile(file) as archive:
+        if any(name.count("/") == 1 and name.endswith("/constants.pkl") for name in archive.namelist()):
+            raise ValueError(
+                "Expected input to be a checkpoint returned by torch.save but got a torchscript checkpoint"
+            )
+        store = _Archive(archive, end, source, lambda storage, location: storage)
+        return store.read(f"{store.prefix}data.pkl")

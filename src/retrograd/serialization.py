@@ -29,16 +29,17 @@ import secrets
 from collections.abc import Callable
 from typing import IO, Any
 
+from ._pickle_globals import globals_in_pickle
 from ._safetensors_format import read_safetensors
-from ._torch_pickle import read_torch_zip
+from ._torch_pickle import read_data_pickle, read_torch_zip, weights_only_tables
 from ._torch_save import write_torch_zip
 from ._weights_only import CheckpointError
 from .backend import as_device, cuda_backend
 from .backend import device as _device
 from .tensor import Tensor
 
-__all__ = ["CheckpointError", "add_safe_globals", "clear_safe_globals", "get_safe_globals", "load",
-           "safe_globals", "save"]
+__all__ = ["CheckpointError", "add_safe_globals", "clear_safe_globals", "get_safe_globals",
+           "get_unsafe_globals_in_checkpoint", "load", "safe_globals", "save"]
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 # torch.save's format before PyTorch 1.6 starts with a pickled magic number
@@ -182,6 +183,37 @@ def _user_globals() -> dict[str, Any]:
         else:
             named[f"{entry.__module__}.{entry.__qualname__}"] = entry
     return named
+
+
+def get_unsafe_globals_in_checkpoint(f: FileLike) -> list[str]:
+    """The `module.name` of each class or function the checkpoint `f` names that a weights-only
+    load would refuse (neither allowed by default nor with `add_safe_globals`).
+
+    The pickle is read statically, nothing in it runs: what it builds at load time from other
+    objects is not seen. Raises `ValueError` for anything but a `torch.save` zip checkpoint.
+
+    Examples:
+        >>> import io
+        >>> buffer = io.BytesIO()
+        >>> retrograd.save({"w": retrograd.ones(2), "tags": frozenset(["a"])}, buffer)
+        >>> _ = buffer.seek(0)
+        >>> retrograd.serialization.get_unsafe_globals_in_checkpoint(buffer)
+        ['builtins.frozenset']
+    """
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, "rb") as stream:
+            return _unsafe_globals(stream, os.fspath(f))
+    return _unsafe_globals(f, str(getattr(f, "name", "<file object>")))
+
+
+def _unsafe_globals(stream: IO[bytes], source: str) -> list[str]:
+    start = stream.tell()
+    head = stream.read(4)
+    stream.seek(start)
+    if head not in _ZIP_MAGIC:
+        raise ValueError("Expected input to be a checkpoint returned by torch.save")
+    allowed, _, _ = weights_only_tables(_user_globals())
+    return [name for name in globals_in_pickle(read_data_pickle(stream, source)) if name not in allowed]
 
 
 # --- load ------------------------------------------------------------------------------------
