@@ -6,6 +6,7 @@ from __future__ import annotations
 import collections
 import io
 import pickle
+import zipfile
 
 import numpy as np
 import pytest
@@ -71,3 +72,59 @@ def test_unsafe_globals_vs_torch(tmp_path):
     with pytest.raises(ValueError) as ours:
         serialization.get_unsafe_globals_in_checkpoint(io.BytesIO(b"xyz"))
     assert str(ours.value) == str(theirs.value)
+
+
+# --- what a weights-only load says when it refuses a global -------------------------------------
+
+def _refusal(buffer_or_path, module=rg) -> str:
+    with pytest.raises(pickle.UnpicklingError) as caught:
+        module.load(buffer_or_path)
+    return str(caught.value)
+
+
+def test_refused_global_message_is_pytorchs():
+    message = _refusal(_saved({"f": frozenset([1])}))
+    assert message == (
+        "Weights only load failed. This file can still be loaded, to do so you have two options, \033[1mdo those "
+        "steps only if you trust the source of the checkpoint\033[0m. \n\t(1) In PyTorch 2.6, we changed the "
+        "default value of the `weights_only` argument in `retrograd.load` from `False` to `True`. Re-running "
+        "`retrograd.load` with `weights_only` set to `False` will likely succeed, but it can result in arbitrary "
+        "code execution. Do it only if you got the file from a trusted source.\n\t(2) Alternatively, to load with "
+        "`weights_only=True` please check the recommended steps in the following error message.\n\tWeightsUnpickler "
+        "error: Unsupported global: GLOBAL frozenset was not an allowed global by default. Please use "
+        "`retrograd.serialization.add_safe_globals([frozenset])` or the "
+        "`retrograd.serialization.safe_globals([frozenset])` context manager to allowlist this global if you trust "
+        "this class/function.\n\nCheck the documentation of retrograd.load to learn more about types accepted by "
+        "default with weights_only https://pytorch.org/docs/stable/generated/torch.load.html."
+    )
+
+
+def test_blocked_module_message_is_pytorchs():
+    data = b"\x80\x02cposix\nsystem\nX\x04\x00\x00\x00true\x85R."
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("archive/data.pkl", data)
+    buffer.seek(0)
+    message = _refusal(buffer)
+    assert message.startswith("Weights only load failed. In PyTorch 2.6, we changed the default value")
+    assert message.endswith(
+        "trusted source.\n\n\nTrying to load unsupported GLOBAL posix.system whose module posix is blocked.\n\nCheck "
+        "the documentation of retrograd.load to learn more about types accepted by default with weights_only "
+        "https://pytorch.org/docs/stable/generated/torch.load.html."
+    )
+
+
+def test_refusal_messages_vs_torch(tmp_path):
+    torch = pytest.importorskip("torch")
+    import os
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, ("true",))
+
+    torch.save({"w": torch.ones(1), "f": frozenset([1])}, tmp_path / "frozen.pt")
+    torch.save({"a": np.arange(2)}, tmp_path / "array.pt")
+    torch.save({"e": Evil()}, tmp_path / "evil.pt")
+    for name in ("frozen.pt", "array.pt", "evil.pt"):
+        ours = _refusal(tmp_path / name).replace("retrograd.", "torch.")
+        assert ours == _refusal(tmp_path / name, torch)

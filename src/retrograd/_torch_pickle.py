@@ -27,7 +27,7 @@ import numpy as np
 
 from . import _layouts
 from . import dtypes as _dt
-from ._weights_only import CheckpointError, Refusal, WeightsOnlyUnpickler, never_build
+from ._weights_only import WEIGHTS_ONLY_FAILED, CheckpointError, Refusal, WeightsOnlyUnpickler, never_build
 from .backend import device as _device
 from .nn.parameter import Parameter
 from .ops.creation import empty_strided
@@ -397,7 +397,7 @@ def read_torch_zip(file: IO[bytes], source: str, place: Callable[[Tensor, str], 
     except _PlacementError as e:
         raise e.__cause__ from None  # type: ignore[misc]
     except CheckpointError as e:
-        if str(e).startswith(source):
+        if str(e).startswith((source, WEIGHTS_ONLY_FAILED)):  # named the file, or PyTorch's own words
             raise
         raise CheckpointError(f"{source}: {e}") from None
     except (zipfile.BadZipFile, pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError, KeyError,

@@ -27,7 +27,9 @@ import struct
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["CheckpointError", "MAX_TUPLE_DEPTH", "Refusal", "WeightsOnlyUnpickler"]
+from ._display_name import package_name
+
+__all__ = ["CheckpointError", "MAX_TUPLE_DEPTH", "Refusal", "WEIGHTS_ONLY_FAILED", "WeightsOnlyUnpickler"]
 
 MAX_TUPLE_DEPTH = 2000
 _BLOCKED_MODULES = ("sys", "os", "posix", "nt")
@@ -40,10 +42,50 @@ _COPY_BUDGET_SLACK = 1 << 20
 
 class CheckpointError(pickle.UnpicklingError, RuntimeError):
     """A checkpoint retrograd will not load: malformed, truncated or inconsistent, or asking for
-    something a weights-only load refuses. The message names the file.
+    something a weights-only load refuses. The message names the file, except for a global that
+    is not allowed: that one is PyTorch's message word for word.
 
     It is both a `pickle.UnpicklingError` (what `torch.load` raises when a weights-only load
     refuses a file) and a `RuntimeError` (what PyTorch raises for a corrupt archive)."""
+
+
+WEIGHTS_ONLY_FAILED = "Weights only load failed."
+
+
+def _unsafe_load_advice() -> str:
+    load = f"{package_name()}.load"
+    return (f"In PyTorch 2.6, we changed the default value of the `weights_only` argument in `{load}` from "
+            f"`False` to `True`. Re-running `{load}` with `weights_only` set to `False` will likely succeed, but "
+            "it can result in arbitrary code execution. Do it only if you got the file from a trusted source.")
+
+
+def _docs_advice() -> str:
+    return (f"\n\nCheck the documentation of {package_name()}.load to learn more about types accepted by default "
+            "with weights_only https://pytorch.org/docs/stable/generated/torch.load.html.")
+
+
+# PyTorch's words for a weights-only load refusing a global, kept verbatim: users search for them.
+
+def unsupported_global_message(full: str) -> str:
+    """The global `full` (`module.name`) is not allowed: how to allow it."""
+    if full.startswith("builtins."):
+        full = full[len("builtins."):]  # PyTorch names builtins bare ("frozenset")
+    serialization = f"{package_name()}.serialization"
+    return (
+        f"{WEIGHTS_ONLY_FAILED} This file can still be loaded, to do so you have two options, "
+        "\033[1mdo those steps only if you trust the source of the checkpoint\033[0m. "
+        f"\n\t(1) {_unsafe_load_advice()}\n\t(2) Alternatively, to load with `weights_only=True` please check "
+        "the recommended steps in the following error message.\n"
+        f"\tWeightsUnpickler error: Unsupported global: GLOBAL {full} was not an allowed global by default. "
+        f"Please use `{serialization}.add_safe_globals([{full}])` or the `{serialization}.safe_globals([{full}])` "
+        f"context manager to allowlist this global if you trust this class/function.{_docs_advice()}"
+    )
+
+
+def blocked_module_message(full: str, module: str) -> str:
+    """The global `full` is in a module no weights-only load may use (`os`, `sys`, ...)."""
+    return (f"{WEIGHTS_ONLY_FAILED} {_unsafe_load_advice()}\n\n\nTrying to load unsupported GLOBAL {full} "
+            f"whose module {module} is blocked.{_docs_advice()}")
 
 
 class Refusal:
@@ -157,19 +199,15 @@ class WeightsOnlyUnpickler:
         elif module in _compat_pickle.IMPORT_MAPPING:
             module = _compat_pickle.IMPORT_MAPPING[module]
         full = f"{module}.{name}"
-        found = self._allowed.get(full) if module.split(".")[0] not in _BLOCKED_MODULES else None
+        if module.split(".")[0] in _BLOCKED_MODULES:
+            raise CheckpointError(blocked_module_message(full, module))
+        found = self._allowed.get(full)
         if isinstance(found, Refusal):
             raise self.refuse(f"refused to load the global '{full}' named in the checkpoint: {found.why}")
         if found is not None:
             return found
-        raise self.refuse(
-            f"refused to load the global '{full}' named in the checkpoint: it is not an allowed global "
-            "(retrograd rebuilds tensors, dtypes and plain containers and never imports or calls "
-            "anything else a checkpoint names). If you trust this class or function, allow it with "
-            f"`retrograd.serialization.add_safe_globals([{full}])` or the "
-            f"`retrograd.serialization.safe_globals([{full}])` context manager; if you trust the whole "
-            "file, load it with weights_only=False. Better: save a state dict (model.state_dict())"
-        )
+        # retrograd never imports or calls anything else a checkpoint names
+        raise CheckpointError(unsupported_global_message(full))
 
     def call(self, func: Any, args: Any) -> Any:
         if id(func) not in self._callables:
