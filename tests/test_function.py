@@ -154,6 +154,45 @@ def test_custom_functions_match_pytorch():
             assert mine == value, key
 
 
+def second_backward_through_once(m):
+    """A gradient taken through a `@once_differentiable` backward with create_graph=True from an
+    incoming gradient that itself requires grad: its node, and what differentiating it again does."""
+    Once = functions(m)[4]
+    x = m.tensor([0.5, -1.5], dtype=m.float64, requires_grad=True)
+    (g,) = m.autograd.grad((Once.apply(x) ** 2).sum(), x, create_graph=True)
+    out = {"grad": g.detach(), "requires_grad": g.requires_grad, "node": g.grad_fn.name()}
+    out["repr"] = repr(g).split("grad_fn=")[1]
+    out["edge_is_leaf"] = g.grad_fn.next_functions[0][0].variable.is_leaf
+    for key, call in (
+        ("backward", lambda: g.sum().backward()),
+        ("grad_wrt_x", lambda: m.autograd.grad(g.sum(), x)),
+    ):
+        with pytest.raises(RuntimeError) as info:
+            call()
+        out[key] = str(info.value)
+    out["unused"] = m.autograd.grad(g.sum(), x, allow_unused=True)
+    return out
+
+
+def test_second_backward_through_once_differentiable_raises():
+    out = second_backward_through_once(rg)
+    s = np.sin([0.5, -1.5])
+    np.testing.assert_allclose(out["grad"].numpy(), 2 * s * np.cos([0.5, -1.5]))
+    assert out["requires_grad"] and out["node"] == "torch::autograd::Error" and out["repr"] == "<Error>)"
+    assert out["edge_is_leaf"]
+    assert out["backward"] == "trying to differentiate twice a function that was marked with @once_differentiable"
+    # its edge leads to a stand-in leaf, not to x: x was not used
+    assert "appears to not have been used in the graph" in out["grad_wrt_x"]
+    assert out["unused"] == (None,)
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_second_backward_through_once_differentiable_matches_pytorch():
+    ours, theirs = second_backward_through_once(rg), second_backward_through_once(torch)
+    np.testing.assert_allclose(ours.pop("grad").numpy(), theirs.pop("grad").numpy())
+    assert ours == theirs
+
+
 def test_wrong_number_and_shape_of_gradients():
     class Wrong(rg.autograd.Function):
         @staticmethod

@@ -156,6 +156,48 @@ def test_ctc_loss_is_one_node_with_pytorchs_float32_bits():
     assert (got[finite] != want[finite]).sum() <= 1 and np.array_equal(np.isnan(got), np.isnan(want))
 
 
+
+MARGIN_NODE_CALLS = [
+    ("multi_margin_loss", lambda F, x: F.multi_margin_loss(x, x.new_tensor([2, 0, 1]).long())),
+    ("multi_margin_loss", lambda F, x: F.multi_margin_loss(x, x.new_tensor([2, 0, 1]).long(), reduction="none")),
+    ("multi_margin_loss", lambda F, x: F.multi_margin_loss(x[0], x.new_tensor(1).long(), p=2, reduction="sum")),
+    ("multilabel_margin_loss", lambda F, x: F.multilabel_margin_loss(x, x.new_tensor([[2, -1, 0]] * 3).long())),
+    (
+        "multilabel_margin_loss",
+        lambda F, x: F.multilabel_margin_loss(x[1], x.new_tensor([0, 1, -1]).long(), reduction="none"),
+    ),
+]
+
+
+def _margin_node_story(m, call):
+    x = m.tensor([[0.1, 0.9, 0.3], [0.5, -0.2, 0.4], [1.0, 0.2, -0.7]], dtype=m.float64, requires_grad=True)
+    out = call(m.nn.functional, x)
+    (g,) = m.autograd.grad(out.sum(), x, create_graph=True)
+    return repr(out).split("grad_fn=")[1], out.detach().numpy(), g.detach().numpy()
+
+
+def test_margin_losses_record_one_node_each():
+    # PyTorch prints an SVM loss as grad_fn=<MultiMarginLossBackward0>, whatever the reduction
+    for name, call in MARGIN_NODE_CALLS:
+        node = _margin_node_story(rg, call)[0]
+        assert node == "<" + "".join(w.capitalize() for w in name.split("_")) + "Backward0>)", node
+    x = rg.tensor([[0.1, 0.9, 0.3]], dtype=rg.float64, requires_grad=True)
+    # hinges 1 - 0.3 + 0.1 = 0.8 and 1 - 0.3 + 0.9 = 1.6 over 3 classes; the target loses both slopes
+    rg.nn.functional.multi_margin_loss(x, rg.tensor([2])).backward()
+    np.testing.assert_allclose(x.grad.numpy(), [[1 / 3, 1 / 3, -2 / 3]])
+    x.grad = None
+    rg.nn.functional.multi_margin_loss(x, rg.tensor([2]), p=2).backward()  # 2h / C
+    np.testing.assert_allclose(x.grad.numpy(), [[1.6 / 3, 3.2 / 3, -4.8 / 3]])
+
+
+@needs_torch
+@pytest.mark.parametrize("name, call", MARGIN_NODE_CALLS)
+def test_margin_losses_nodes_values_and_gradients_like_torch(name, call):
+    ours, theirs = _margin_node_story(rg, call), _margin_node_story(torch, call)
+    assert ours[0] == theirs[0]
+    np.testing.assert_allclose(ours[1], theirs[1], **TOL)
+    np.testing.assert_allclose(ours[2], theirs[2], **TOL)
+
 @needs_torch
 @pytest.mark.parametrize("mode", ["sum", "mean", "max"])
 @pytest.mark.parametrize("extra", [{}, {"padding_idx": 2}, {"include_last_offset": True}])

@@ -38,6 +38,7 @@ from ..engine.vmap_hook import NOT_BATCHED, batched
 from ..engine.vmap_hook import hook as _vmap
 from ..ops.creation import zeros
 from ..tensor import Tensor
+from .delayed_error import refuse_second_backward
 
 
 class FunctionCtx(Node):
@@ -369,12 +370,14 @@ def _save(t: Any, outputs: list) -> SavedTensor | None:
 
 
 def once_differentiable(backward: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a backward as not differentiable: it runs with recording off."""
+    """Mark a backward as not differentiable: it runs with recording off, and a backward through
+    the gradients it gave under `create_graph=True` raises (PyTorch's DelayedError)."""
 
     @functools.wraps(backward)
     def wrapper(ctx: Any, *grads: Any) -> Any:
         with no_grad():
-            return backward(ctx, *grads)
+            outputs = backward(ctx, *grads)
+        return refuse_second_backward(outputs, grads)
 
     return wrapper
 

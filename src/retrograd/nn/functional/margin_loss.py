@@ -1,8 +1,8 @@
 """torch.nn.functional's multi-class and multi-label margin losses, and the triplet loss with a distance function.
 
-All are composed of differentiable ops, so their gradients of any order come
-from the ops' rules. The class-index targets are read once (they are not
-differentiable) to build constant masks.
+The class-index targets are read once (they are not differentiable) to build
+constant masks; the multi-class and multi-label margin losses are then one fused
+primitive each (PyTorch's one node), the others are composed of differentiable ops.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...ops.autocast_policy import active as _autocasting
 from ...ops.autocast_policy import float32 as _float32
+from ...ops.fused import margin_loss as _fused
 from ...tensor import Tensor
 from .classification_loss import reduction_of
 from .distance import pairwise_distance
@@ -42,6 +43,11 @@ def _vector_or_matrix(input: Tensor) -> None:
         raise RuntimeError(
             f"Expected non-empty vector or matrix with optional 0-dim batch size, but got: {list(input.shape)}"
         )
+
+
+def _on_device(values: np.ndarray, input: Tensor) -> Tensor:
+    """A constant NumPy array as a tensor on `input`'s device."""
+    return _ops.tensor(values, device=input.device)
 
 
 def _long_target(input: Tensor, target: Tensor) -> None:
@@ -110,19 +116,14 @@ def multi_margin_loss(
     labels = target.detach().cpu().numpy().reshape(batch)
     if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
         raise RuntimeError("target out of range")
-    x = input.reshape(batch, n_classes)
-    idx = _ops.tensor(labels.reshape(batch, 1), device=input.device)
-    others = _ops.tensor((np.arange(n_classes) != labels.reshape(batch, 1)).astype(input.dtype.np), device=input.device)
-    hinge = (margin - x.gather(1, idx) + x).clamp_min(0)
-    if p == 2:
-        hinge = hinge * hinge
-    if weight is not None:
-        hinge = hinge * weight.detach().gather(0, idx.reshape(batch)).reshape(batch, 1)
-    loss = (hinge * others).sum(1) / n_classes
-    if reduction == "none":
-        return loss.reshape(target.shape) if input.dim() == 2 or target.dim() == 1 else loss.reshape(())
-    return _reduced(loss, reduction)
-
+    idx = _on_device(labels.reshape(batch, 1), input)
+    others = _on_device((np.arange(n_classes) != labels.reshape(batch, 1)).astype(input.dtype.np), input)
+    if weight is None:
+        w = _on_device(np.ones((batch, 1), input.dtype.np), input)
+    else:
+        w = weight.detach()[idx]
+    out_shape = tuple(target.shape) if input.dim() == 2 or target.dim() == 1 else ()
+    return _fused.multi_margin_loss(input, idx, others, w, p, margin, reduction, out_shape)
 
 def _label_sets(labels: np.ndarray, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
     """Per sample: how often each class is a target (up to the first -1) and whether it is one."""
@@ -165,16 +166,10 @@ def multilabel_margin_loss(
     n_classes = input.shape[-1] if input.dim() else 1
     batch = input.shape[0] if input.dim() == 2 else 1
     counts, is_target = _label_sets(target.detach().cpu().numpy().reshape(batch, n_classes), n_classes)
-    x = input.reshape(batch, n_classes)
     # pair (j, i): j counted as often as it is listed, i any class that is not a target
-    pairs = counts[:, :, None] * (~is_target)[:, None, :]
-    pair_w = _ops.tensor(pairs.astype(input.dtype.np), device=input.device)
-    hinge = (1 - x.unsqueeze(2) + x.unsqueeze(1)).clamp_min(0)
-    loss = (hinge * pair_w).sum((1, 2)) / n_classes
-    if reduction == "none":
-        return loss if input.dim() == 2 else loss.reshape(())
-    return _reduced(loss, reduction)
-
+    pairs = (counts[:, :, None] * (~is_target)[:, None, :]).astype(input.dtype.np)
+    out_shape = (batch,) if input.dim() == 2 else ()
+    return _fused.multilabel_margin_loss(input, _on_device(pairs, input), reduction, out_shape)
 
 def multilabel_soft_margin_loss(
     input: Tensor,
