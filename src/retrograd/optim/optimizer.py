@@ -326,7 +326,7 @@ class Optimizer:
         if any(sparse) and self._SPARSE_REFUSAL is not None:
             raise RuntimeError(self._SPARSE_REFUSAL.format(name=type(self).__name__))
         states = [self._state_of(p, group) for p in params]
-        if params and "capturable" in group:
+        if params and "capturable" in group and not group.get("fused"):  # PyTorch's fused kernels take the CPU
             F.check_capturable(group["capturable"], **self._CAPTURABLE_CHECK)
         fast = not group.get("differentiable", False)  # Adafactor and SparseAdam have no such flag
         lr = F.hyper(group["lr"], group)
