@@ -547,6 +547,18 @@ def test_errors(build: Callable, error: type, message: str) -> None:
         build(p)
 
 
+@pytest.mark.parametrize("name", ["Adam", "AdamW"])
+def test_fused_steps_on_the_cpu_with_capturable(name: str) -> None:
+    """The fused kernels have no capturable device check: the flag is kept and the step runs."""
+    p = rg.nn.Parameter(rg.ones(2))
+    opt = getattr(optim, name)([p], lr=0.1, capturable=True, fused=True)
+    p.grad = rg.ones(2)
+    opt.step()
+    assert opt.param_groups[0]["capturable"] is True
+    assert opt.state[p]["step"].dtype == rg.float32 and opt.state[p]["step"].item() == 1.0
+    assert p.detach().tolist() != [1.0, 1.0]
+
+
 def test_duplicate_parameters_warn() -> None:
     p = rg.nn.Parameter(rg.ones(1))
     with pytest.warns(UserWarning, match="optimizer contains a parameter group with duplicate parameters"):
@@ -573,6 +585,7 @@ def test_errors_vs_torch() -> None:
         lambda lib, m, p: m.SGD([p], momentum=0.9, dampening=0.1, nesterov=True),
         lambda lib, m, p: m.Adadelta([p], capturable=True).step(),
         lambda lib, m, p: m.NAdam([p], capturable=True).step(),
+        lambda lib, m, p: m.AdamW([p], capturable=True, fused=True).step(),
         lambda lib, m, p: m.Adam([p], lr=lib.tensor(0.1), foreach=True),
         lambda lib, m, p: m.SGD([p]).add_param_group([p]),
         lambda lib, m, p: m.SGD(p),

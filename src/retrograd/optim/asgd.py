@@ -26,7 +26,9 @@ class ASGD(Optimizer):
         alpha (float): the power α of the η update (default 0.75).
         t0 (float): the step at which averaging starts (default 1e6).
         weight_decay (float): the L2 penalty λ added to the gradient (default 0).
-        foreach (bool, optional): accepted for PyTorch compatibility (one implementation here).
+        foreach (bool, optional): True takes the step as PyTorch's multi-tensor update does,
+            p ← p - η(g + λp) and ax ← ax + μ(p - ax) always, η in the step's dtype (other
+            roundings); False or None (PyTorch's CPU default) one parameter at a time.
         maximize (bool): maximise the objective instead of minimising it (default False).
         differentiable (bool): record the update in the graph (default False).
         capturable (bool): keep the step count as a tensor, as in PyTorch (default False).
@@ -105,6 +107,8 @@ class ASGD(Optimizer):
     ) -> None:
         (ax,) = buffers
         lambd, alpha, t0 = group["lambd"], group["alpha"], group["t0"]
+        if group["foreach"]:
+            return _foreach_update(param, grad, ax, step=step, lr=F.scalar(lr), group=group, state=state)
         eta = state["eta"].item()
         param *= 1 - lambd * eta  # decay
         F.add_scaled_(param, grad, -eta)
@@ -116,3 +120,20 @@ class ASGD(Optimizer):
         # the next step's η and μ, rounded to the state's dtype like PyTorch's copy_ into them
         state["eta"].fill_(F.scalar(lr) / ((1 + lambd * F.scalar(lr) * step) ** alpha))
         state["mu"].fill_(1 / max(1, step - t0))
+
+
+def _foreach_update(param: Any, grad: Any, ax: Any, *, step: float, lr: float, group: dict[str, Any],
+                    state: dict[str, Any]) -> None:  # fmt: skip
+    """One ASGD step in the order of PyTorch's multi-tensor update (arrays): addcmul_s and fused
+    adds, and the next η computed on the 0-d step tensor, in its dtype (float32 by default)."""
+    lambd, alpha = group["lambd"], group["alpha"]
+    intermediate = F.added_scaled(grad, param, lambd)  # g + λp
+    F.addcmul_(param, intermediate, state["eta"].item(), -1)  # p - (g + λp)·η
+    F.addcmul_(ax, param - ax, state["mu"].item(), 1)  # ax + (p - ax)·μ, also while μ = 1
+    # η = lr / (1 + λ·lr·t)^α on the step tensor: its product and sum in the step's dtype, the power
+    # taken in double and rounded to it (as PyTorch's pow by a number does), and the division as
+    # Tensor.__rtruediv__ takes it, (1 / x)·lr
+    real = F.operands(True, state["step"])[0].dtype.type
+    x = real(float(real(lambd * lr) * real(step) + real(1)) ** alpha)
+    state["eta"].fill_(float((real(1) / x) * real(lr)))
+    state["mu"].fill_(1 / max(1, step - group["t0"]))

@@ -26,7 +26,8 @@ class NAdam(Optimizer):
         weight_decay (float): the L2 penalty λ added to the gradient (default 0).
         momentum_decay (float): ψ, how fast μₜ approaches β₁ (default 4e-3).
         decoupled_weight_decay (bool): decay the weights directly, as AdamW does (default False).
-        foreach (bool, optional): accepted for PyTorch compatibility (one implementation here).
+        foreach (bool, optional): True takes the step in the order of PyTorch's multi-tensor update
+            (other roundings); False or None (PyTorch's CPU default) one parameter at a time.
         maximize (bool): maximise the objective instead of minimising it (default False).
         capturable (bool): keep the step count as a tensor, as in PyTorch (default False).
         differentiable (bool): record the update in the graph (default False).
@@ -107,7 +108,7 @@ class NAdam(Optimizer):
         nadam_update(
             xp, param, grad, *buffers, step=step,
             mu=mu, mu_next=mu_next, mu_product=mu_product, lr=lr, beta1=beta1, beta2=group["betas"][1],
-            eps=group["eps"],
+            eps=group["eps"], foreach=bool(group["foreach"]),
         )  # fmt: skip
 
 
@@ -126,14 +127,23 @@ def nadam_update(
     beta1: float,
     beta2: float,
     eps: float,
+    foreach: bool = False,
 ) -> None:
-    """One NAdam step on one parameter, in place (mu_product already includes this step's mu)."""
+    """One NAdam step on one parameter, in place (mu_product already includes this step's mu).
+
+    foreach=True takes the denominator as PyTorch's multi-tensor update does, √v / √(1-β₂ᵗ) + eps
+    rather than √(v / (1-β₂ᵗ)) + eps: the same value, other roundings.
+    """
     bias_correction2 = 1 - beta2**step
     F.lerp_(exp_avg, grad, 1 - beta1)
     exp_avg_sq *= beta2
     F.addcmul_(exp_avg_sq, grad, grad, 1 - beta2)
-    denom = exp_avg_sq / bias_correction2
-    denom = xp.sqrt(denom, out=denom)
+    if foreach:
+        denom = xp.sqrt(exp_avg_sq)
+        denom /= bias_correction2**0.5
+    else:
+        denom = exp_avg_sq / bias_correction2
+        denom = xp.sqrt(denom, out=denom)
     denom += eps
     mu_product_next = mu_product * mu_next
     F.addcdiv_(param, grad, denom, -lr * (1.0 - mu) / (1.0 - mu_product))

@@ -318,6 +318,9 @@ class Optimizer:
     # (`view_as_real` on the parameter, its gradient and its buffers), so a squared-gradient
     # average is kept per part rather than being the square of the complex gradient.
     _COMPLEX_AS_REAL = False
+    # Whether foreach=True with differentiable=True fails at the step, as PyTorch's multi-tensor
+    # updates do (all but SGD's, which runs into its in-place update on a leaf instead).
+    _FOREACH_REFUSES_AUTOGRAD = True
 
     def _update_group(self, group: dict[str, Any]) -> None:
         """One step of every parameter of `group` that has a gradient."""
@@ -326,8 +329,10 @@ class Optimizer:
         if any(sparse) and self._SPARSE_REFUSAL is not None:
             raise RuntimeError(self._SPARSE_REFUSAL.format(name=type(self).__name__))
         states = [self._state_of(p, group) for p in params]
-        if params and "capturable" in group:
+        if params and "capturable" in group and not group.get("fused"):  # PyTorch's fused kernels take the CPU
             F.check_capturable(group["capturable"], **self._CAPTURABLE_CHECK)
+        if params and group.get("foreach") and group.get("differentiable") and self._FOREACH_REFUSES_AUTOGRAD:
+            raise AssertionError("_foreach ops don't support autograd")  # PyTorch's multi-tensor steps
         fast = not group.get("differentiable", False)  # Adafactor and SparseAdam have no such flag
         lr = F.hyper(group["lr"], group)
         for p, state, is_sparse in zip(params, states, sparse):

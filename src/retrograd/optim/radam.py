@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ..ops.creation import zeros_like
 from ..tensor import Tensor
 from . import _functional as F
@@ -26,7 +28,8 @@ class RAdam(Optimizer):
         eps (float): added to the denominator (default 1e-8).
         weight_decay (float): the L2 penalty λ added to the gradient (default 0).
         decoupled_weight_decay (bool): decay the weights directly, as AdamW does (default False).
-        foreach (bool, optional): accepted for PyTorch compatibility (one implementation here).
+        foreach (bool, optional): True takes the step in the order of PyTorch's multi-tensor update
+            (other roundings); False or None (PyTorch's CPU default) one parameter at a time.
         maximize (bool): maximise the objective instead of minimising it (default False).
         capturable (bool): keep the step count as a tensor, as in PyTorch (default False).
         differentiable (bool): record the update in the graph (default False).
@@ -95,7 +98,8 @@ class RAdam(Optimizer):
     def _update(self, xp: Any, param: Any, grad: Any, *buffers: Any, step: float, lr: Any,
                 group: dict[str, Any], state: dict[str, Any]) -> None:
         beta1, beta2 = group["betas"]
-        radam_update(xp, param, grad, *buffers, step=step, lr=lr, beta1=beta1, beta2=beta2, eps=group["eps"])
+        radam_update(xp, param, grad, *buffers, step=step, lr=lr, beta1=beta1, beta2=beta2, eps=group["eps"],
+                     foreach=bool(group["foreach"]))
 
 
 def radam_update(
@@ -110,8 +114,10 @@ def radam_update(
     beta1: float,
     beta2: float,
     eps: float,
+    foreach: bool = False,
 ) -> None:
-    """One RAdam step on one parameter, in place."""
+    """One RAdam step on one parameter, in place (foreach=True: in the order of PyTorch's
+    multi-tensor update, whose roundings differ)."""
     F.lerp_(exp_avg, grad, 1 - beta1)
     exp_avg_sq *= beta2
     F.addcmul_(exp_avg_sq, grad, grad, 1 - beta2)
@@ -119,6 +125,9 @@ def radam_update(
     bias_correction2 = 1 - beta2**step
     rho_inf = 2 / (1 - beta2) - 1
     rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
+    if foreach:
+        rect = _rectifier(rho_t, rho_inf) if rho_t > 5 else 0.0
+        return _foreach_param_step(xp, param, exp_avg, exp_avg_sq, rect, bias_correction1, bias_correction2, lr, eps)
     update = exp_avg / bias_correction1
     update *= lr
     if rho_t > 5.0:
@@ -128,5 +137,27 @@ def radam_update(
         adaptive = xp.reciprocal(adaptive, out=adaptive)
         adaptive *= bias_correction2**0.5
         update *= adaptive
-        update *= ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+        update *= _rectifier(rho_t, rho_inf)
     param -= update
+
+
+def _rectifier(rho_t: float, rho_inf: float) -> float:
+    """r = √((ρₜ-4)(ρₜ-2)ρ∞ / ((ρ∞-4)(ρ∞-2)ρₜ)), the variance rectification term."""
+    return ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+
+
+def _foreach_param_step(
+    xp: Any, param: Any, exp_avg: Any, exp_avg_sq: Any, rect: float,
+    bias_correction1: float, bias_correction2: float, lr: Any, eps: float,
+) -> None:  # fmt: skip
+    """p += m · (1 / ((√v + eps) / s) + u), one addcmul as PyTorch's multi-tensor RAdam: s = -lr·r·√(1-β₂ᵗ)/(1-β₁ᵗ),
+    u = -lr/(1-β₁ᵗ) while unrectified (r = 0, where s = -0 makes the first term -0)."""
+    unrect_step_size = (lr * (0 if rect > 0 else 1.0) / bias_correction1) * -1
+    rect_step_size = (bias_correction2**0.5) * (lr * rect / bias_correction1) * -1
+    buffer = xp.sqrt(exp_avg_sq)
+    buffer += eps
+    with np.errstate(divide="ignore", invalid="ignore"):
+        buffer /= rect_step_size
+    buffer = xp.reciprocal(buffer, out=buffer)
+    buffer += unrect_step_size
+    F.addcmul_(param, exp_avg, buffer, 1)

@@ -90,6 +90,7 @@ class SGD(Optimizer):
         return self._step_groups(closure)
 
     _BUFFERS = ("momentum_buffer",)
+    _FOREACH_REFUSES_AUTOGRAD = False
     _SPARSE_REFUSAL = None  # sparse gradients update only their rows
     _SPARSE_PARAM_REFUSAL = "add(sparse, dense) is not supported. Use add(dense, sparse) instead."  # param.add_
 
