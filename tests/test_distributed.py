@@ -137,6 +137,36 @@ def test_the_ddp_tutorial_output_is_pytorchs():
     assert done.stdout == DDP_TUTORIAL_OUTPUT
 
 
+# PyTorch 2.13's output for tests/distributed_programs/spawn_api.py (rank 0's)
+SPAWN_API_OUTPUT = """\
+RedOpType.SUM RedOpType.SUM <RedOpType.SUM: 0> tensor([ 6., 12.])
+RedOpType.MAX RedOpType.MAX <RedOpType.MAX: 4> tensor([3., 6.])
+RedOpType.PRODUCT RedOpType.PRODUCT <RedOpType.PRODUCT: 2> tensor([ 6., 48.])
+-1 -1 [1, 2]
+low tensor([3.])
+"""
+
+
+def test_api_corners_print_as_in_pytorch():
+    done = subprocess.run(
+        [sys.executable, "-m", "retrograd", "run", str(PROGRAMS / "spawn_api.py"), str(_free_port())], env=_env(),
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout == SPAWN_API_OUTPUT
+
+
+@pytest.mark.pytorch
+def test_api_corners_output_is_pytorchs():
+    pytest.importorskip("torch")
+    done = subprocess.run(
+        [sys.executable, str(PROGRAMS / "spawn_api.py"), str(_free_port())], capture_output=True, text=True,
+        timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout == SPAWN_API_OUTPUT
+
+
 def test_a_gloo_group_of_one_process_and_the_rendezvous_errors(monkeypatch):
     monkeypatch.delenv("MASTER_ADDR", raising=False)
     with pytest.raises(ValueError, match="environment variable MASTER_ADDR expected, but not set"):
@@ -254,6 +284,9 @@ def test_api_before_init_process_group():
         dist.Backend("nccl")
     assert dist.Backend("GLOO") == "gloo" and dist.is_available() and dist.is_gloo_available()
     assert dist.Backend("MPI") == "mpi" and dist.ReduceOp.SUM == 0 and repr(dist.ReduceOp.AVG) == "<RedOpType.AVG: 1>"
+    assert str(dist.ReduceOp.MAX) == f"{dist.ReduceOp.MAX}" == "RedOpType.MAX"  # not "4"
+    with pytest.raises(TypeError, match="unsupported format string"):
+        f"{dist.ReduceOp.SUM:d}"
     assert retrograd.nn.parallel.DistributedDataParallel is retrograd.nn.parallel.distributed.DistributedDataParallel
 
 
