@@ -144,6 +144,13 @@ RedOpType.MAX RedOpType.MAX <RedOpType.MAX: 4> tensor([3., 6.])
 RedOpType.PRODUCT RedOpType.PRODUCT <RedOpType.PRODUCT: 2> tensor([ 6., 48.])
 -1 -1 [1, 2]
 low tensor([3.])
+all_gather_single tensor([0., 0., 0., 1., 1., 1., 2., 2., 2.])
+RuntimeError: ProcessGroupGloo::allgather: invalid tensor size at index 0 (expected (2), got (1, 2))
+reduce_scatter_single tensor([0., 6.])
+[('FutureWarning', 'all_gather_into_tensor'), ('FutureWarning', 'reduce_scatter_tensor')]
+all_to_all [tensor([0, 0]), tensor([10, 10]), tensor([20, 20])]
+RuntimeError: ProcessGroupGloo::alltoall: invalid tensor size at index 1 (expected (1), got (2))
+future tensor([6., 6.]) True False
 """
 
 
