@@ -113,7 +113,12 @@ def collect_all(futures: Sequence[Future]) -> Future:
     """
     together = Future()
     members = list(futures)
-    together._finish = lambda: [f.wait() for f in members] and None
+
+    def finish_all() -> None:
+        for f in members:
+            f.wait()
+
+    together._finish = finish_all
     remaining = [len(members)]
 
     def one_done(_: Future) -> None:
