@@ -154,24 +154,41 @@ future tensor([6., 6.]) True False
 """
 
 
-def test_api_corners_print_as_in_pytorch():
-    done = subprocess.run(
-        [sys.executable, "-m", "retrograd", "run", str(PROGRAMS / "spawn_api.py"), str(_free_port())], env=_env(),
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
+# PyTorch 2.13's output for tests/distributed_programs/ddp_comm_hooks.py (rank 0's)
+COMM_HOOKS_OUTPUT = """\
+none tensor([ 0.0309, -0.1221,  0.0582,  0.3796]) tensor([-0.0225,  0.2074,  0.4854, -0.2787])
+allreduce tensor([ 0.0309, -0.1221,  0.0582,  0.3796]) tensor([-0.0225,  0.2074,  0.4854, -0.2787])
+fp16 tensor([ 0.0308, -0.1221,  0.0581,  0.3799]) tensor([-0.0225,  0.2074,  0.4854, -0.2787])
+TypeError BF16 all reduce communication hook required CUDA 11+ and NCCL 2.10+ or XPU and XCCL
+custom tensor([ 0.0309, -0.1221,  0.0582,  0.3796]) tensor([-0.0225,  0.2074,  0.4854, -0.2787])
+calls {'calls': 2}
+noop tensor([-0.0567, -0.1633, -0.2264,  0.4815]) tensor([ 0.0015,  0.1649,  0.4872, -0.2850])
+"""
+SPAWNED_PROGRAMS = {"spawn_api.py": SPAWN_API_OUTPUT, "ddp_comm_hooks.py": COMM_HOOKS_OUTPUT}
+
+
+def _spawned(program: str, *python_args: str) -> subprocess.CompletedProcess:
+    """Run a program that starts its ranks with mp.spawn, with `python *python_args program PORT`."""
+    return subprocess.run(
+        [sys.executable, *python_args, str(PROGRAMS / program), str(_free_port())], env=_env(), capture_output=True,
+        text=True, timeout=120, cwd=ROOT,
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("program", list(SPAWNED_PROGRAMS))
+def test_spawned_programs_print_as_in_pytorch(program):
+    done = _spawned(program, "-m", "retrograd", "run")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout == SPAWN_API_OUTPUT
+    assert done.stdout == SPAWNED_PROGRAMS[program]
 
 
 @pytest.mark.pytorch
-def test_api_corners_output_is_pytorchs():
+@pytest.mark.parametrize("program", list(SPAWNED_PROGRAMS))
+def test_spawned_programs_output_is_pytorchs(program):
     pytest.importorskip("torch")
-    done = subprocess.run(
-        [sys.executable, str(PROGRAMS / "spawn_api.py"), str(_free_port())], capture_output=True, text=True,
-        timeout=120, cwd=ROOT,
-    )  # fmt: skip
+    done = _spawned(program)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout == SPAWN_API_OUTPUT
+    assert done.stdout == SPAWNED_PROGRAMS[program]
 
 
 def test_a_gloo_group_of_one_process_and_the_rendezvous_errors(monkeypatch):
@@ -364,3 +381,30 @@ def test_sync_batchnorm_on_two_ranks_equals_batchnorm_on_the_whole_batch():
     assert done.returncode == 0, done.stdout + done.stderr
     for rank in (0, 1):
         assert f"rank {rank}: SyncBatchNorm checks passed" in done.stdout
+
+
+def test_register_comm_hook_checks_and_a_hook_that_returns_no_future():
+    from retrograd.distributed.algorithms.ddp_comm_hooks import default_hooks
+    from retrograd.nn.parallel import DistributedDataParallel as DDP
+
+    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{_free_port()}", rank=0, world_size=1)
+    try:
+        ddp = DDP(retrograd.nn.Linear(3, 2))
+        with pytest.raises(TypeError, match="must be callable"):
+            ddp.register_comm_hook(None, 3)
+        with pytest.raises(TypeError, match="BF16 all reduce communication hook required CUDA"):
+            ddp.register_comm_hook(None, default_hooks.bf16_compress_hook)
+        seen = []
+
+        def hook(state, bucket: dist.GradBucket):
+            seen.append((bucket.index(), bucket.is_last(), [tuple(g.shape) for g in bucket.gradients()]))
+            return bucket.buffer()  # not a Future
+
+        ddp.register_comm_hook(None, hook)
+        with pytest.raises(RuntimeError, match="can only be called once"):
+            ddp.register_comm_hook(None, hook)
+        with pytest.raises(RuntimeError, match="must return a torch.futures.Future object, but got torch.Tensor"):
+            ddp(retrograd.ones(1, 3)).sum().backward()
+        assert seen == [(0, True, [(2, 3), (2,)])]
+    finally:
+        dist.destroy_process_group()

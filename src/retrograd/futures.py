@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
 
 __all__ = ["Future", "collect_all", "wait_all"]
 
 
-class Future:
+class Future(Generic[T]):
     """A result to come: `set_result` (or the work it stands for) completes it, `wait()` returns it.
 
     Args:
@@ -70,7 +72,7 @@ class Future:
 
     def then(self, callback: Callable[[Future], Any]) -> Future:
         """A future of `callback(self)`, run when this one completes; its errors complete the new one."""
-        chained = Future()
+        chained: Future[Any] = Future()
         chained._finish = self.wait
 
         def run(done: Future) -> None:
@@ -111,7 +113,7 @@ def collect_all(futures: Sequence[Future]) -> Future:
         >>> [f.value() for f in retrograd.futures.collect_all([a, b]).wait()]
         [1, 2]
     """
-    together = Future()
+    together: Future[list[Future]] = Future()
     members = list(futures)
 
     def finish_all() -> None:

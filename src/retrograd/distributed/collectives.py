@@ -117,9 +117,9 @@ class Work:
         self.wait()
         return self._outputs
 
-    def get_future(self) -> Future:
+    def get_future(self) -> Future[list[Tensor]]:
         """A Future of the output tensors (a list), complete once this work is; its `wait()` waits for the work."""
-        future = Future()
+        future: Future[list[Tensor]] = Future()
         if self.is_completed():
             future.set_result(self._outputs)
         else:

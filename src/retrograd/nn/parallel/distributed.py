@@ -8,12 +8,14 @@ replicas identical.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import inspect
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from ... import distributed as dist
 from ...autograd import is_grad_enabled
+from ...distributed.grad_bucket import GradBucket
 from ..modules.module import Module
 from ._reducer import Reducer, broadcast_coalesced
 
@@ -121,6 +123,24 @@ class DistributedDataParallel(Module):
         else:
             self.reducer.expect_hooks = False
         return output
+
+    def register_comm_hook(self, state: object, hook: Callable) -> None:
+        """Average each bucket with `hook(state, bucket)` (a GradBucket) instead of the built-in all-reduce.
+
+        The hook returns a Future of the bucket's new flat gradients (see
+        `distributed.algorithms.ddp_comm_hooks.default_hooks`); it may be registered once.
+        """
+        if not callable(hook):
+            raise TypeError("Communication hook must be callable.")
+        parameters = inspect.signature(hook).parameters
+        if "bucket" in parameters and parameters["bucket"].annotation not in (inspect.Parameter.empty, GradBucket,
+                                                                              "dist.GradBucket", "GradBucket"):
+            raise ValueError("Communication hook: bucket annotation should be dist.GradBucket.")
+        if getattr(hook, "__name__", "") in ("bf16_compress_hook", "bf16_compress_wrapper_hook"):
+            raise TypeError("BF16 all reduce communication hook required CUDA 11+ and NCCL 2.10+ or XPU and XCCL")
+        if self.reducer.comm_hook is not None:
+            raise RuntimeError("register_comm_hook or register_builtin_comm_hook can only be called once.")
+        self.reducer.comm_hook = (state, hook)
 
     @contextmanager
     def no_sync(self) -> Iterator[None]:
