@@ -164,7 +164,18 @@ custom tensor([ 0.0309, -0.1221,  0.0582,  0.3796]) tensor([-0.0225,  0.2074,  0
 calls {'calls': 2}
 noop tensor([-0.0567, -0.1633, -0.2264,  0.4815]) tensor([ 0.0015,  0.1649,  0.4872, -0.2850])
 """
-SPAWNED_PROGRAMS = {"spawn_api.py": SPAWN_API_OUTPUT, "ddp_comm_hooks.py": COMM_HOOKS_OUTPUT}
+# PyTorch 2.13's output for tests/distributed_programs/ddp_join.py (rank 0's)
+JOIN_OUTPUT = """\
+plain tensor([-0.0100,  0.2702, -0.4103, -0.3678]) tensor([-0.1154,  0.0371,  0.1795]) tensor([-0.1548, -0.6187])
+unused tensor([-0.0100,  0.2702, -0.4103, -0.3678]) tensor([-0.1154,  0.0371,  0.1795]) tensor([-0.1548, -0.6187])
+fp16 tensor([-0.0100,  0.2702, -0.4103, -0.3678]) tensor([-0.1154,  0.0371,  0.1795]) tensor([-0.1548, -0.6187])
+RuntimeError: Rank 0 exhausted all inputs.
+RuntimeError: Detected at least one rank that exhausted inputs. Throwing across all ranks.
+ValueError: The join context manager requires at least one joinable
+"""
+SPAWNED_PROGRAMS = {
+    "spawn_api.py": SPAWN_API_OUTPUT, "ddp_comm_hooks.py": COMM_HOOKS_OUTPUT, "ddp_join.py": JOIN_OUTPUT,
+}  # fmt: skip
 
 
 def _spawned(program: str, *python_args: str) -> subprocess.CompletedProcess:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ... import distributed as dist
-from ... import ops
+from ... import dtypes, ops
 from ...distributed.grad_bucket import GradBucket
 from ...engine.grad_mode import no_grad
 from ...futures import Future
@@ -195,6 +195,21 @@ class Reducer:
                         p.grad.copy_(averaged)
         self.started = False
         self.expect_hooks = False
+
+    def shadow_backward(self) -> None:
+        """A joined rank's side of one backward's collectives (see `Join`): each bucket with zeros, in order."""
+        for index, b in enumerate(self.buckets):
+            with no_grad():
+                b.flat.zero_()
+            if self.comm_hook is None:
+                dist.all_reduce(b.flat, group=self.group)
+            else:
+                state, hook = self.comm_hook
+                with no_grad():
+                    b.future = hook(state, GradBucket(index, b.flat, b.slots, b.params, index == len(self.buckets) - 1))
+                self._take_hook_result(b)
+        if self.find_unused:
+            dist.all_reduce(ops.zeros(len(self.params), dtype=dtypes.uint8), op=dist.ReduceOp.MAX, group=self.group)
 
     def _take_hook_result(self, b: Bucket) -> None:
         """Wait for a communication hook's future; its tensor becomes the bucket's averaged gradients."""

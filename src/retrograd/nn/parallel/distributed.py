@@ -15,12 +15,15 @@ from typing import Any
 
 from ... import distributed as dist
 from ...autograd import is_grad_enabled
+from ...backend import device
+from ...distributed.algorithms.join import Join, Joinable, JoinHook, _JoinConfig
 from ...distributed.grad_bucket import GradBucket
 from ..modules.module import Module
+from ._join_hook import DDPJoinHook, highest_rank_among
 from ._reducer import Reducer, broadcast_coalesced
 
 
-class DistributedDataParallel(Module):
+class DistributedDataParallel(Module, Joinable):
     """Wrap `module` so `backward()` averages its gradients across the ranks of `process_group`.
 
     As in PyTorch: parameters and buffers are broadcast from rank 0 at construction, buffers
@@ -50,7 +53,8 @@ class DistributedDataParallel(Module):
         device_mesh: Any = None,
         skip_all_reduce_unused_params: bool = False,
     ) -> None:
-        super().__init__()
+        Module.__init__(self)
+        self._join_config = _JoinConfig.construct_disabled_join_config()  # Join sets it
         if device_ids is not None or output_device is not None:
             raise ValueError(
                 "DistributedDataParallel device_ids and output_device arguments only work with single-device/"
@@ -112,17 +116,52 @@ class DistributedDataParallel(Module):
                     )
 
     def forward(self, *inputs: Any, **kwargs: Any) -> Any:
-        if self.require_forward_param_sync and self.broadcast_buffers:
-            buffers = list(self.module.buffers())
-            if buffers and dist.get_world_size(self.process_group) > 1:
-                broadcast_coalesced(buffers, self.process_group)
-                self.communication_stats["broadcasts"] += 1
+        notified = Join.notify_join_context(self)  # ranks that ran out of batches count on it (Join)
+        if notified is not None:
+            notified.wait()
+        self._sync_buffers()
         output = self.module(*inputs, **kwargs)
         if is_grad_enabled() and self.require_backward_grad_sync:
             self.reducer.prepare(output)
         else:
             self.reducer.expect_hooks = False
         return output
+
+    def _sync_buffers(self, training: bool = True) -> None:
+        """One rank's buffers everywhere before a forward (`broadcast_buffers`): rank 0's, or once `Join` has
+        been used, the highest rank still training (a rank that ran out of batches, `training=False`, has stale
+        ones), as in PyTorch."""
+        if self.require_forward_param_sync and self.broadcast_buffers:
+            buffers = list(self.module.buffers())
+            if buffers and dist.get_world_size(self.process_group) > 1:
+                source = highest_rank_among(training, self.process_group) if self._join_config.enable else 0
+                broadcast_coalesced(buffers, self.process_group, src=source)
+                self.communication_stats["broadcasts"] += 1
+
+    def join_hook(self, **kwargs: Any) -> JoinHook:
+        """What a rank that has run out of batches does for this model inside `Join` (see `_join_hook`).
+
+        `divide_by_initial_world_size` (default True) must stay True: gradients are averaged over all
+        ranks, the joined ones counting as zeros.
+        """
+        if not kwargs.get("divide_by_initial_world_size", True):
+            raise NotImplementedError("DistributedDataParallel's join: divide_by_initial_world_size=False is not "
+                                      "supported by retrograd")
+        return DDPJoinHook(self)
+
+    @property
+    def join_device(self) -> Any:
+        return device("cpu")
+
+    @property
+    def join_process_group(self) -> Any:
+        return self.process_group
+
+    def join(self, divide_by_initial_world_size: bool = True, enable: bool = True,
+             throw_on_early_termination: bool = False) -> Join:  # fmt: skip
+        """`Join([self], ...)`: the context for uneven inputs, as DDP's own method."""
+        return Join([self], enable, throw_on_early_termination,
+                    divide_by_initial_world_size=divide_by_initial_world_size)
 
     def register_comm_hook(self, state: object, hook: Callable) -> None:
         """Average each bucket with `hook(state, bucket)` (a GradBucket) instead of the built-in all-reduce.
