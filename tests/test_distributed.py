@@ -173,8 +173,29 @@ RuntimeError: Rank 0 exhausted all inputs.
 RuntimeError: Detected at least one rank that exhausted inputs. Throwing across all ranks.
 ValueError: The join context manager requires at least one joinable
 """
+# PyTorch 2.13's output for tests/distributed_programs/ddp_options.py (rank 0's)
+OPTIONS_OUTPUT = """\
+ValueError: trying to initialize the default process group twice!
+default [] True True
+tensor([-0.1229, -0.1252, -0.0985,  0.0443])
+tensor([-0.1177, -0.1271, -0.0583,  0.0159])
+tensor([[ 0.2724,  0.0037, -0.2294, -0.0949]])
+tensor([[ 0.2209, -0.1579,  0.0609, -0.0126]])
+no broadcast ['FutureWarning'] False False
+tensor([-0.1229, -0.1252, -0.0985,  0.0443])
+tensor([0.5672, 0.6701, 0.6785, 0.7153])
+tensor([[ 0.2724,  0.0037, -0.2294, -0.0949]])
+tensor([[ 0.2209, -0.1579,  0.0609, -0.0126]])
+no forward sync [] False False
+tensor([-0.1229, -0.1252, -0.0985,  0.0443])
+tensor([-0.1618, -0.0589, -0.0505, -0.0137])
+tensor([[ 0.2724,  0.0037, -0.2294, -0.0949]])
+tensor([[ 0.2209, -0.1579,  0.0609, -0.0126]])
+AssertionError: Process group cannot be None
+"""
 SPAWNED_PROGRAMS = {
     "spawn_api.py": SPAWN_API_OUTPUT, "ddp_comm_hooks.py": COMM_HOOKS_OUTPUT, "ddp_join.py": JOIN_OUTPUT,
+    "ddp_options.py": OPTIONS_OUTPUT,
 }  # fmt: skip
 
 

@@ -231,7 +231,9 @@ def _required_env(name: str, scheme: str) -> int:
 
 
 def destroy_process_group(group: ProcessGroup | None = None) -> None:
-    """Free a group, or with no argument all groups and the default one."""
+    """Free a group, or with no argument all groups and the default one (AssertionError when there is none)."""
+    if group is None and state.world is None:
+        raise AssertionError("Process group cannot be None")  # PyTorch's, e.g. for a second destroy
     if group is None or group is state.world:
         for g in [*state.groups, state.world]:  # the world last: a TCP world closes the sockets its groups share
             if g is not None and g.transport is not None:

@@ -103,6 +103,7 @@ class Reducer:
         self.started = False  # a hook has run this iteration
         self.next_bucket = 0
         self.comm_hook: tuple[Any, Any] | None = None  # (state, hook) from register_comm_hook
+        self.gradients_in_buckets = False  # gradient_as_bucket_view: .grad becomes a view of its bucket
         self.handles = [p.register_post_accumulate_grad_hook(self._make_hook(i)) for i, p in enumerate(params)]
 
     # --- each iteration ------------------------------------------------------------------
@@ -189,7 +190,10 @@ class Reducer:
                 for i, p, averaged in zip(b.indices, b.params, b.slots):
                     if not used[i]:
                         continue  # no rank used it: its gradient stays as it was, as in PyTorch
-                    if p.grad is None:
+                    if self.gradients_in_buckets:
+                        if p.grad is not averaged:
+                            p.grad = averaged  # no copy; the next backward accumulates in the bucket
+                    elif p.grad is None:
                         p.grad = averaged.clone()
                     else:
                         p.grad.copy_(averaged)

@@ -9,6 +9,7 @@ replicas identical.
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -21,6 +22,24 @@ from ...distributed.grad_bucket import GradBucket
 from ..modules.module import Module
 from ._join_hook import DDPJoinHook, highest_rank_among
 from ._reducer import Reducer, broadcast_coalesced
+
+
+def _buffer_sync(broadcast_buffers: bool | None, forward_sync_buffers: bool | None) -> tuple[bool, bool]:
+    """(sync buffers before each forward, sync them at construction), with PyTorch 2.13's FutureWarnings."""
+    if broadcast_buffers is not None:
+        warnings.warn(
+            "Both `broadcast_buffers` and `forward_sync_buffers` were specified. `broadcast_buffers` is deprecated "
+            "and its value is ignored when `forward_sync_buffers` is provided." if forward_sync_buffers is not None
+            else "`broadcast_buffers` is deprecated. Use `forward_sync_buffers` instead. IMPORTANT: unlike "
+            "`broadcast_buffers=False`, `forward_sync_buffers=False` still syncs buffers at init. If you rely on "
+            "buffers NOT being synced at init (e.g. rank-local buffers), keep using `broadcast_buffers=False` until "
+            "`init_sync_buffers` is available.",
+            FutureWarning, stacklevel=3,
+        )  # fmt: skip
+    if forward_sync_buffers is not None:
+        return forward_sync_buffers, True
+    effective = True if broadcast_buffers is None else broadcast_buffers
+    return effective, effective
 
 
 class DistributedDataParallel(Module, Joinable):
@@ -39,7 +58,7 @@ class DistributedDataParallel(Module, Joinable):
         device_ids: Any = None,
         output_device: Any = None,
         dim: int = 0,
-        broadcast_buffers: bool | None = True,
+        broadcast_buffers: bool | None = None,
         init_sync: bool = True,
         process_group: Any = None,
         bucket_cap_mb: float | None = None,
@@ -52,6 +71,9 @@ class DistributedDataParallel(Module, Joinable):
         mixed_precision: Any = None,
         device_mesh: Any = None,
         skip_all_reduce_unused_params: bool = False,
+        bucket_cap_mb_list: list[int] | None = None,
+        batched_grad_copy: bool = False,
+        forward_sync_buffers: bool | None = None,
     ) -> None:
         Module.__init__(self)
         self._join_config = _JoinConfig.construct_disabled_join_config()  # Join sets it
@@ -62,8 +84,8 @@ class DistributedDataParallel(Module, Joinable):
                 f"{output_device}, and module parameters {{device(type='cpu')}}."
             )
         unsupported = {
-            "gradient_as_bucket_view": gradient_as_bucket_view, "delay_all_reduce_named_params":
-            delay_all_reduce_named_params, "param_to_hook_all_reduce": param_to_hook_all_reduce,
+            "bucket_cap_mb_list": bucket_cap_mb_list, "delay_all_reduce_named_params": delay_all_reduce_named_params,
+            "param_to_hook_all_reduce": param_to_hook_all_reduce,
             "mixed_precision": mixed_precision, "device_mesh": device_mesh,
             "skip_all_reduce_unused_params": skip_all_reduce_unused_params,
         }  # fmt: skip
@@ -80,10 +102,11 @@ class DistributedDataParallel(Module, Joinable):
         self.device_ids = None
         self.output_device = None
         self.dim = dim
-        self.broadcast_buffers = True if broadcast_buffers is None else broadcast_buffers
+        self.forward_sync_buffers, init_sync_buffers = _buffer_sync(broadcast_buffers, forward_sync_buffers)
         self.find_unused_parameters = find_unused_parameters
         self.static_graph = static_graph  # a hint for PyTorch's optimisations; results are the same without it
-        self.gradient_as_bucket_view = False
+        self.gradient_as_bucket_view = gradient_as_bucket_view
+        self.batched_grad_copy = batched_grad_copy  # how PyTorch copies gradients into buckets; same numbers
         self.require_backward_grad_sync = True
         self.require_forward_param_sync = True
         self.process_group = dist.GroupMember.WORLD if process_group is None else process_group
@@ -92,10 +115,21 @@ class DistributedDataParallel(Module, Joinable):
         self.communication_stats = {"all_reduces": 0, "bytes": 0, "wait_seconds": 0.0, "broadcasts": 0}
         self._check_same_model(params)
         if init_sync:
-            broadcast_coalesced([*module.parameters(), *module.buffers()], self.process_group)
+            buffers = list(module.buffers()) if init_sync_buffers else []
+            broadcast_coalesced([*module.parameters(), *buffers], self.process_group)
         self.reducer = Reducer(
             params, self.process_group, self.bucket_bytes_cap, find_unused_parameters, self.communication_stats
         )
+        self.reducer.gradients_in_buckets = gradient_as_bucket_view
+
+    @property
+    def broadcast_buffers(self) -> bool:
+        """The deprecated name of `forward_sync_buffers`."""
+        return self.forward_sync_buffers
+
+    @broadcast_buffers.setter
+    def broadcast_buffers(self, value: bool) -> None:
+        self.forward_sync_buffers = value
 
     def _check_same_model(self, params: list) -> None:
         """Every rank must wrap the same parameter shapes and dtypes; PyTorch's message when not."""
