@@ -440,3 +440,25 @@ def test_register_comm_hook_checks_and_a_hook_that_returns_no_future():
         assert seen == [(0, True, [(2, 3), (2,)])]
     finally:
         dist.destroy_process_group()
+
+
+def _rank_zero_alone(module):
+    """What init_process_group raises on rank 0 of 2 when rank 1 never comes (1 s timeout)."""
+    port = _free_port()
+    with pytest.raises(module.DistStoreError) as info:
+        module.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=0, world_size=2,
+                                  timeout=timedelta(seconds=1))
+    assert isinstance(info.value, RuntimeError) and issubclass(module.DistStoreError, module.DistError)
+    return str(info.value)
+
+
+def test_a_rank_that_never_comes_is_a_store_error():
+    message = _rank_zero_alone(dist)
+    assert message.startswith("Timed out after 1 seconds waiting for clients. 1/2 clients joined")
+    assert not dist.is_initialized()
+
+
+@pytest.mark.pytorch
+def test_a_rank_that_never_comes_is_a_store_error_in_pytorch():
+    torch_dist = pytest.importorskip("torch.distributed")
+    assert "waiting for clients. 1/2 clients joined" in _rank_zero_alone(torch_dist)

@@ -35,6 +35,7 @@ from .collectives import (
     send,
 )
 from .deprecated import all_gather_into_tensor, reduce_scatter_tensor
+from .errors import DistBackendError, DistError, DistNetworkError, DistStoreError, QueueEmptyError
 from .grad_bucket import GradBucket
 from .process_group import (
     Backend,
@@ -83,7 +84,8 @@ def is_torchelastic_launched() -> bool:
 
 
 __all__ = [
-    "Backend", "GradBucket", "GroupMember", "ProcessGroup", "ReduceOp", "Work", "all_gather", "all_gather_into_tensor",
+    "Backend", "DistBackendError", "DistError", "DistNetworkError", "DistStoreError", "GradBucket", "GroupMember",
+    "ProcessGroup", "QueueEmptyError", "ReduceOp", "Work", "all_gather", "all_gather_into_tensor",
     "all_gather_object", "all_gather_single", "all_reduce", "all_to_all", "all_to_all_single", "barrier",
     "broadcast", "broadcast_object_list", "default_pg_timeout", "destroy_process_group", "gather", "gather_object",
     "get_backend", "get_global_rank", "get_group_rank", "get_process_group_ranks", "get_rank", "get_world_size",
