@@ -137,6 +137,92 @@ def test_the_ddp_tutorial_output_is_pytorchs():
     assert done.stdout == DDP_TUTORIAL_OUTPUT
 
 
+# PyTorch 2.13's output for tests/distributed_programs/spawn_api.py (rank 0's)
+SPAWN_API_OUTPUT = """\
+RedOpType.SUM RedOpType.SUM <RedOpType.SUM: 0> tensor([ 6., 12.])
+RedOpType.MAX RedOpType.MAX <RedOpType.MAX: 4> tensor([3., 6.])
+RedOpType.PRODUCT RedOpType.PRODUCT <RedOpType.PRODUCT: 2> tensor([ 6., 48.])
+-1 -1 [1, 2]
+low tensor([3.])
+all_gather_single tensor([0., 0., 0., 1., 1., 1., 2., 2., 2.])
+RuntimeError: ProcessGroupGloo::allgather: invalid tensor size at index 0 (expected (2), got (1, 2))
+reduce_scatter_single tensor([0., 6.])
+[('FutureWarning', 'all_gather_into_tensor'), ('FutureWarning', 'reduce_scatter_tensor')]
+all_to_all [tensor([0, 0]), tensor([10, 10]), tensor([20, 20])]
+RuntimeError: ProcessGroupGloo::alltoall: invalid tensor size at index 1 (expected (1), got (2))
+future tensor([6., 6.]) True False
+"""
+
+
+# PyTorch 2.13's output for tests/distributed_programs/ddp_comm_hooks.py (rank 0's)
+COMM_HOOKS_OUTPUT = """\
+none tensor([ 0.0309, -0.1221,  0.0582,  0.3796]) tensor([-0.0225,  0.2074,  0.4854, -0.2787])
+allreduce tensor([ 0.0309, -0.1221,  0.0582,  0.3796]) tensor([-0.0225,  0.2074,  0.4854, -0.2787])
+fp16 tensor([ 0.0308, -0.1221,  0.0581,  0.3799]) tensor([-0.0225,  0.2074,  0.4854, -0.2787])
+TypeError BF16 all reduce communication hook required CUDA 11+ and NCCL 2.10+ or XPU and XCCL
+custom tensor([ 0.0309, -0.1221,  0.0582,  0.3796]) tensor([-0.0225,  0.2074,  0.4854, -0.2787])
+calls {'calls': 2}
+noop tensor([-0.0567, -0.1633, -0.2264,  0.4815]) tensor([ 0.0015,  0.1649,  0.4872, -0.2850])
+"""
+# PyTorch 2.13's output for tests/distributed_programs/ddp_join.py (rank 0's)
+JOIN_OUTPUT = """\
+plain tensor([-0.0100,  0.2702, -0.4103, -0.3678]) tensor([-0.1154,  0.0371,  0.1795]) tensor([-0.1548, -0.6187])
+unused tensor([-0.0100,  0.2702, -0.4103, -0.3678]) tensor([-0.1154,  0.0371,  0.1795]) tensor([-0.1548, -0.6187])
+fp16 tensor([-0.0100,  0.2702, -0.4103, -0.3678]) tensor([-0.1154,  0.0371,  0.1795]) tensor([-0.1548, -0.6187])
+RuntimeError: Rank 0 exhausted all inputs.
+RuntimeError: Detected at least one rank that exhausted inputs. Throwing across all ranks.
+ValueError: The join context manager requires at least one joinable
+"""
+# PyTorch 2.13's output for tests/distributed_programs/ddp_options.py (rank 0's)
+OPTIONS_OUTPUT = """\
+ValueError: trying to initialize the default process group twice!
+default [] True True
+tensor([-0.1229, -0.1252, -0.0985,  0.0443])
+tensor([-0.1177, -0.1271, -0.0583,  0.0159])
+tensor([[ 0.2724,  0.0037, -0.2294, -0.0949]])
+tensor([[ 0.2209, -0.1579,  0.0609, -0.0126]])
+no broadcast ['FutureWarning'] False False
+tensor([-0.1229, -0.1252, -0.0985,  0.0443])
+tensor([0.5672, 0.6701, 0.6785, 0.7153])
+tensor([[ 0.2724,  0.0037, -0.2294, -0.0949]])
+tensor([[ 0.2209, -0.1579,  0.0609, -0.0126]])
+no forward sync [] False False
+tensor([-0.1229, -0.1252, -0.0985,  0.0443])
+tensor([-0.1618, -0.0589, -0.0505, -0.0137])
+tensor([[ 0.2724,  0.0037, -0.2294, -0.0949]])
+tensor([[ 0.2209, -0.1579,  0.0609, -0.0126]])
+AssertionError: Process group cannot be None
+"""
+SPAWNED_PROGRAMS = {
+    "spawn_api.py": SPAWN_API_OUTPUT, "ddp_comm_hooks.py": COMM_HOOKS_OUTPUT, "ddp_join.py": JOIN_OUTPUT,
+    "ddp_options.py": OPTIONS_OUTPUT,
+}  # fmt: skip
+
+
+def _spawned(program: str, *python_args: str) -> subprocess.CompletedProcess:
+    """Run a program that starts its ranks with mp.spawn, with `python *python_args program PORT`."""
+    return subprocess.run(
+        [sys.executable, *python_args, str(PROGRAMS / program), str(_free_port())], env=_env(), capture_output=True,
+        text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("program", list(SPAWNED_PROGRAMS))
+def test_spawned_programs_print_as_in_pytorch(program):
+    done = _spawned(program, "-m", "retrograd", "run")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout == SPAWNED_PROGRAMS[program]
+
+
+@pytest.mark.pytorch
+@pytest.mark.parametrize("program", list(SPAWNED_PROGRAMS))
+def test_spawned_programs_output_is_pytorchs(program):
+    pytest.importorskip("torch")
+    done = _spawned(program)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout == SPAWNED_PROGRAMS[program]
+
+
 def test_a_gloo_group_of_one_process_and_the_rendezvous_errors(monkeypatch):
     monkeypatch.delenv("MASTER_ADDR", raising=False)
     with pytest.raises(ValueError, match="environment variable MASTER_ADDR expected, but not set"):
@@ -254,6 +340,9 @@ def test_api_before_init_process_group():
         dist.Backend("nccl")
     assert dist.Backend("GLOO") == "gloo" and dist.is_available() and dist.is_gloo_available()
     assert dist.Backend("MPI") == "mpi" and dist.ReduceOp.SUM == 0 and repr(dist.ReduceOp.AVG) == "<RedOpType.AVG: 1>"
+    assert str(dist.ReduceOp.MAX) == f"{dist.ReduceOp.MAX}" == "RedOpType.MAX"  # not "4"
+    with pytest.raises(TypeError, match="unsupported format string"):
+        f"{dist.ReduceOp.SUM:d}"
     assert retrograd.nn.parallel.DistributedDataParallel is retrograd.nn.parallel.distributed.DistributedDataParallel
 
 
@@ -324,3 +413,52 @@ def test_sync_batchnorm_on_two_ranks_equals_batchnorm_on_the_whole_batch():
     assert done.returncode == 0, done.stdout + done.stderr
     for rank in (0, 1):
         assert f"rank {rank}: SyncBatchNorm checks passed" in done.stdout
+
+
+def test_register_comm_hook_checks_and_a_hook_that_returns_no_future():
+    from retrograd.distributed.algorithms.ddp_comm_hooks import default_hooks
+    from retrograd.nn.parallel import DistributedDataParallel as DDP
+
+    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{_free_port()}", rank=0, world_size=1)
+    try:
+        ddp = DDP(retrograd.nn.Linear(3, 2))
+        with pytest.raises(TypeError, match="must be callable"):
+            ddp.register_comm_hook(None, 3)
+        with pytest.raises(TypeError, match="BF16 all reduce communication hook required CUDA"):
+            ddp.register_comm_hook(None, default_hooks.bf16_compress_hook)
+        seen = []
+
+        def hook(state, bucket: dist.GradBucket):
+            seen.append((bucket.index(), bucket.is_last(), [tuple(g.shape) for g in bucket.gradients()]))
+            return bucket.buffer()  # not a Future
+
+        ddp.register_comm_hook(None, hook)
+        with pytest.raises(RuntimeError, match="can only be called once"):
+            ddp.register_comm_hook(None, hook)
+        with pytest.raises(RuntimeError, match="must return a torch.futures.Future object, but got torch.Tensor"):
+            ddp(retrograd.ones(1, 3)).sum().backward()
+        assert seen == [(0, True, [(2, 3), (2,)])]
+    finally:
+        dist.destroy_process_group()
+
+
+def _rank_zero_alone(module):
+    """What init_process_group raises on rank 0 of 2 when rank 1 never comes (1 s timeout)."""
+    port = _free_port()
+    with pytest.raises(module.DistStoreError) as info:
+        module.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=0, world_size=2,
+                                  timeout=timedelta(seconds=1))
+    assert isinstance(info.value, RuntimeError) and issubclass(module.DistStoreError, module.DistError)
+    return str(info.value)
+
+
+def test_a_rank_that_never_comes_is_a_store_error():
+    message = _rank_zero_alone(dist)
+    assert message.startswith("Timed out after 1 seconds waiting for clients. 1/2 clients joined")
+    assert not dist.is_initialized()
+
+
+@pytest.mark.pytorch
+def test_a_rank_that_never_comes_is_a_store_error_in_pytorch():
+    torch_dist = pytest.importorskip("torch.distributed")
+    assert "waiting for clients. 1/2 clients joined" in _rank_zero_alone(torch_dist)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+
 import pytest
 
 import retrograd as rg
@@ -17,6 +21,16 @@ def _add_one(rank, model):
 def _fail(rank):
     if rank == 1:
         raise ValueError("boom in 1")
+
+
+def _hang_unless_failing(rank):
+    if rank == 1:
+        raise ValueError("rank 1 gave up")
+    time.sleep(60)  # rank 0 stands for a rank blocked in a collective with the failed one
+
+
+def _die_by_signal(rank):
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _write(rank, path):
@@ -90,3 +104,24 @@ def test_attention_kernel_switches():
         assert not rg.backends.cuda.math_sdp_enabled()
     assert not rg.backends.cuda.is_flash_attention_available()
     assert rg.is_autocast_enabled() is False and rg.get_autocast_dtype("cuda") == rg.float16
+
+
+def test_the_first_process_to_fail_is_reported_and_the_others_stopped_at_once():
+    # As PyTorch: join() waits for whichever process ends first, not for process 0 to end.
+    start = time.monotonic()
+    with pytest.raises(mp.ProcessRaisedException, match="rank 1 gave up") as info:
+        mp.start_processes(_hang_unless_failing, nprocs=2, start_method="fork")
+    assert info.value.error_index == 1 and time.monotonic() - start < 30
+    with pytest.raises(mp.ProcessExitedException, match="process 0 terminated with signal SIGKILL") as died:
+        mp.start_processes(_die_by_signal, nprocs=1, start_method="fork")
+    assert died.value.exit_code == -9 and died.value.signal_name == "SIGKILL"
+
+
+@pytest.mark.pytorch
+def test_the_first_failure_matches_pytorch():
+    torch_mp = pytest.importorskip("torch.multiprocessing")
+    with pytest.raises(torch_mp.ProcessRaisedException, match="rank 1 gave up") as info:
+        torch_mp.start_processes(_hang_unless_failing, nprocs=2, start_method="fork")
+    assert info.value.error_index == 1
+    with pytest.raises(torch_mp.ProcessExitedException, match="process 0 terminated with signal SIGKILL"):
+        torch_mp.start_processes(_die_by_signal, nprocs=1, start_method="fork")

@@ -148,7 +148,7 @@ newaxis = None  # `x[:, torch.newaxis]`, as NumPy's
 # `import retrograd.nn` all work as usual). So do linalg, the device and runtime-settings APIs.
 _ON_FIRST_USE = {
     "nn": "nn", "optim": "optim", "utils": "utils", "viz": "viz", "save": "serialization", "load": "serialization",
-    "distributed": "distributed",
+    "distributed": "distributed", "futures": "futures",
     "install_as_torch": "torch_alias", "uninstall_as_torch": "torch_alias",
     "cuda": "cuda", "amp": "amp", "autocast": "amp", "accelerator": "accelerator", "backends": "backends",
     "is_autocast_enabled": "amp", "get_autocast_dtype": "amp", "set_autocast_enabled": "amp",
@@ -196,8 +196,8 @@ _ON_FIRST_USE.update({
 
 
 if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know their types
-    from . import distributed, distributions, fft, func, linalg, nn, optim, random, signal, sparse, special, testing
-    from . import utils, viz
+    from . import distributed, distributions, fft, func, futures, linalg, nn, optim, random, signal, sparse, special
+    from . import testing, utils, viz
     from .random import *
     from .func import vmap  # type: ignore[no-redef]  # noqa: F811
     from ._type_info import finfo, iinfo

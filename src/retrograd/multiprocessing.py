@@ -10,7 +10,11 @@ as retrograd too.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing as _mp
+import multiprocessing.connection as _mp_connection
+import signal
+import time
 import traceback
 from collections.abc import Callable
 from multiprocessing import *  # noqa: F403  (the standard module's names, as PyTorch re-exports them)
@@ -28,6 +32,7 @@ __all__ = [
     "get_all_sharing_strategies",
 ]
 
+_log = logging.getLogger(__name__)
 _STRATEGIES = {"file_descriptor", "file_system"}
 _strategy = "file_descriptor"
 
@@ -171,25 +176,62 @@ class ProcessContext:
     def join(self, timeout: float | None = None, grace_period: float | None = None) -> bool:
         """Wait up to `timeout` seconds; True once all processes ended, else False (still running).
 
-        When one fails, the others are terminated (after `grace_period` seconds) and its error is
-        raised: ProcessRaisedException with its traceback, or ProcessExitedException.
+        When one fails, the others are terminated (SIGTERM after `grace_period` seconds, SIGKILL if still
+        alive after another grace period, 30 s by default) and its error is raised: ProcessRaisedException
+        with its traceback, or ProcessExitedException.
         """
-        for p in self.processes:
-            p.join(timeout)
-        for i, p in enumerate(self.processes):
+        running = {p.sentinel: i for i, p in enumerate(self.processes) if p.exitcode is None}
+        # Wait for whichever process ends first, as PyTorch does: a rank that fails is reported (and the
+        # others stopped) at once, even while a lower rank still waits for it in a collective.
+        ready = _mp_connection.wait(list(running), timeout) if running else []
+        for sentinel in ready:
+            i = running[sentinel]
+            self.processes[i].join()
+            if self.processes[i].exitcode != 0:
+                self._stop_all(grace_period)
+                self._raise_failure(i)
+        for i, p in enumerate(self.processes):  # ended before this call
             if p.exitcode not in (None, 0):
-                for other in self.processes:
-                    if other.is_alive():
-                        other.join(grace_period)
-                        if other.is_alive():
-                            other.terminate()
-                if not self.error_queues[i].empty():
-                    message = self.error_queues[i].get()
-                    raise ProcessRaisedException(f"\n\n-- Process {i} terminated with the following error:\n{message}",
-                                                 i, p.pid)
-                raise ProcessExitedException(f"process {i} terminated with exit code {p.exitcode}", i, p.pid,
-                                             exit_code=p.exitcode)
+                self._stop_all(grace_period)
+                self._raise_failure(i)
         return all(p.exitcode is not None for p in self.processes)
+
+    def _stop_all(self, grace_period: float | None) -> None:
+        if grace_period is not None:
+            self._join_all(grace_period)
+        for p in self.processes:
+            if p.is_alive():
+                _log.warning("Terminating process %s via signal SIGTERM", p.pid)
+                p.terminate()
+        self._join_all(30 if grace_period is None else grace_period)
+        for p in self.processes:
+            if p.is_alive():
+                p.kill()
+            p.join()
+
+    def _join_all(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        for p in self.processes:
+            p.join(max(0.0, deadline - time.monotonic()))
+
+    def _raise_failure(self, i: int) -> None:
+        p = self.processes[i]
+        if not self.error_queues[i].empty():
+            message = f"\n\n-- Process {i} terminated with the following error:\n{self.error_queues[i].get()}"
+            raise ProcessRaisedException(message, i, p.pid)
+        if p.exitcode < 0:
+            name = _signal_name(-p.exitcode)
+            raise ProcessExitedException(f"process {i} terminated with signal {name}", i, p.pid, exit_code=p.exitcode,
+                                         signal_name=name)
+        raise ProcessExitedException(f"process {i} terminated with exit code {p.exitcode}", i, p.pid,
+                                     exit_code=p.exitcode)
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"<Unknown signal {number}>"
 
 
 def start_processes(

@@ -139,6 +139,9 @@ if rank == 1:
     same(t, np.ones(3, dtype=np.float32), "group of one")
 else:
     assert solo is dist.GroupMember.NON_GROUP_MEMBER and dist.get_rank(solo) == -1
+    assert dist.get_process_group_ranks(solo) == [1]  # PyTorch's: the latest group made without this rank
+    # made by its members alone: the others get None (PyTorch's), not NON_GROUP_MEMBER
+    assert dist.new_group([1], use_local_synchronization=True) is None
 both = dist.new_group([0, 1])
 t = T(np.ones(2, dtype=np.float64))
 dist.all_reduce(t, group=both)

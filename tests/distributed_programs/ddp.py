@@ -23,6 +23,10 @@ rank, world = dist.get_rank(), dist.get_world_size()
 if "--launcher" in sys.argv:
     assert int(os.environ["RANK"]) == rank and int(os.environ["WORLD_SIZE"]) == world == 2
     assert int(os.environ["LOCAL_RANK"]) == rank
+    # torchrun's agent variables, which scripts test to see they were launched
+    assert dist.is_torchelastic_launched() and os.environ["TORCHELASTIC_RUN_ID"] == "none"
+    assert (os.environ["GROUP_WORLD_SIZE"], os.environ["ROLE_NAME"], os.environ["TORCHELASTIC_RESTART_COUNT"]) == (
+        "1", "default", "0")
 
 
 class Net(nn.Module):

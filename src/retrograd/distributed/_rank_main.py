@@ -23,8 +23,16 @@ def _first(names: tuple[str, ...], default: int) -> int:
     return default
 
 
+def elastic_agent_environment(group_world_size: int) -> dict[str, str]:
+    """What torchrun's agent adds for a first attempt: scripts test TORCHELASTIC_RUN_ID to see they were launched."""
+    return {
+        "GROUP_WORLD_SIZE": str(group_world_size), "ROLE_NAME": "default", "TORCHELASTIC_RUN_ID": "none",
+        "TORCHELASTIC_RESTART_COUNT": "0", "TORCHELASTIC_MAX_RESTARTS": "0",
+    }  # fmt: skip
+
+
 def torchrun_environment() -> dict[str, str]:
-    """RANK, LOCAL_RANK, WORLD_SIZE, LOCAL_WORLD_SIZE and GROUP_RANK as torchrun sets them."""
+    """RANK, LOCAL_RANK, WORLD_SIZE, LOCAL_WORLD_SIZE, GROUP_RANK and the agent's variables as torchrun sets them."""
     rank, size = _first(_RANK, 0), _first(_SIZE, 1)
     local_rank, local_size = _first(_LOCAL_RANK, 0), _first(_LOCAL_SIZE, 1)
     per_node = int(os.environ.get("RETROGRAD_NPROC_PER_NODE", local_size))
@@ -32,7 +40,8 @@ def torchrun_environment() -> dict[str, str]:
         "RANK": rank, "WORLD_SIZE": size, "LOCAL_RANK": local_rank, "LOCAL_WORLD_SIZE": local_size,
         "GROUP_RANK": rank // max(per_node, 1), "ROLE_RANK": rank, "ROLE_WORLD_SIZE": size,
     }  # fmt: skip
-    return {k: str(v) for k, v in values.items()}
+    nodes = -(-size // max(per_node, 1))
+    return {**{k: str(v) for k, v in values.items()}, **elastic_agent_environment(nodes)}
 
 
 def main(argv: list[str]) -> None:

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from .errors import DistStoreError
 from .reduce_op import RedOpType
 
 _LENGTH = struct.Struct("<Q")
@@ -587,7 +588,7 @@ def _rendezvous(address: str, port: int, rank: int, size: int, timeout: float) -
         try:
             sock, _ = listener.accept()
         except TimeoutError:
-            raise RuntimeError("Timed out waiting for the higher ranks to connect") from None
+            raise DistStoreError("Timed out waiting for the higher ranks to connect") from None
         _, higher = _read_frame(sock, deadline, "a higher rank's greeting")
         socks[higher] = sock
     listener.close()
@@ -609,7 +610,10 @@ def _host(address: str, port: int, size: int, deadline: float, timeout: float) -
                 sock, _ = server.accept()
             except TimeoutError:
                 missing = sorted(set(range(1, size)) - set(socks))
-                raise RuntimeError(f"Timed out waiting for ranks {missing} to join the process group") from None
+                raise DistStoreError(  # PyTorch's words, then which ranks are missing
+                    f"Timed out after {timeout:g} seconds waiting for clients. {len(socks) + 1}/{size} clients joined "
+                    f"(missing: ranks {missing})."
+                ) from None
             _, (rank, their_size, listening) = _read_frame(sock, deadline, "a rank's greeting")
             problem = None
             if their_size != size:

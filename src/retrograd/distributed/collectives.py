@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ..futures import Future
 from ..tensor import Tensor
 from ._buffers import Staged, check_tensor, check_tensor_list, checked_op, kind
 from .process_group import ProcessGroup, resolve, state
@@ -115,6 +116,15 @@ class Work:
     def result(self) -> list[Tensor]:
         self.wait()
         return self._outputs
+
+    def get_future(self) -> Future[list[Tensor]]:
+        """A Future of the output tensors (a list), complete once this work is; its `wait()` waits for the work."""
+        future: Future[list[Tensor]] = Future()
+        if self.is_completed():
+            future.set_result(self._outputs)
+        else:
+            future._finish = lambda: future.set_result(self.result())
+        return future
 
     def _source_rank(self) -> int:
         self.wait()
@@ -261,26 +271,45 @@ def all_gather(tensor_list: list[Tensor], tensor: Tensor, group: ProcessGroup | 
     )  # fmt: skip
 
 
-def all_gather_into_tensor(
+def all_gather_single(
     output_tensor: Tensor, input_tensor: Tensor, group: ProcessGroup | None = None, async_op: bool = False
 ):
-    """Every rank's `input_tensor`, concatenated (or stacked) in rank order into `output_tensor`."""
+    """Every rank's `input_tensor`, concatenated (or stacked, except over "gloo") in rank order into `output_tensor`."""
     out, t = check_tensor(output_tensor, "output_tensor"), check_tensor(input_tensor, "input_tensor")
     g = resolve(group)
     if g is None:
         return None
+    if g.name() == "gloo":
+        _check_gloo_chunks(out, t, g.size())
     if out.numel() != t.numel() * g.size() or out._data.dtype != t._data.dtype:
         raise ValueError(
-            f"all_gather_into_tensor: output_tensor must have world_size ({g.size()}) times the input's "
+            f"all_gather_single: output_tensor must have world_size ({g.size()}) times the input's "
             f"{t.numel()} elements and its dtype, got {out.numel()} elements of {kind(out._data)}"
         )
     staged = Staged(out)
     mine = np.ascontiguousarray(t._data)
     _check_same_call(g, _describe("ALLGATHER_INTO_TENSOR", [t]))
     return _execute(
-        g, "all_gather_into_tensor", lambda start: g.transport.all_gather(mine, staged.array, start),
+        g, "all_gather_single", lambda start: g.transport.all_gather(mine, staged.array, start),
         staged.write_back, async_op, [out],
     )  # fmt: skip
+
+
+def _check_gloo_chunks(out: Tensor, t: Tensor, n: int) -> None:
+    """PyTorch's gloo takes only the concatenated form: each of `out.chunk(n)` must have the input's shape."""
+    rows = out.shape[0] if out.ndim else 1
+    step = -(-rows // n)  # Tensor.chunk's sizes
+    for i in range(n):
+        chunk = (max(0, min(step, rows - i * step)), *out.shape[1:]) if out.ndim else ()
+        if chunk != tuple(t.shape):
+            raise RuntimeError(
+                f"ProcessGroupGloo::allgather: invalid tensor size at index {i} (expected {_shape(t.shape)}, "
+                f"got {_shape(chunk)})"
+            )
+
+
+def _shape(shape: Sequence[int]) -> str:
+    return f"({', '.join(str(d) for d in shape)})"  # c10's IntArrayRef printing: "(3)", "(1, 3)", "()"
 
 
 def reduce_scatter(
@@ -303,7 +332,7 @@ def reduce_scatter(
     return _reduce_scatter(g, "reduce_scatter", send, staged, op, async_op)
 
 
-def reduce_scatter_tensor(
+def reduce_scatter_single(
     output: Tensor, input: Tensor, op: RedOpType = ReduceOp.SUM, group: ProcessGroup | None = None,
     async_op: bool = False,
 ):  # fmt: skip
@@ -312,15 +341,18 @@ def reduce_scatter_tensor(
     g = resolve(group)
     if g is None:
         return None
+    rows = (out.shape[0] if out.ndim else 1) * g.size(), t.shape[0] if t.ndim else 1
+    if g.name() == "gloo" and rows[0] != rows[1]:  # gloo's own check, on the first dimension
+        raise RuntimeError(f"Check failed: outputShape[0] * worldSize == inputShape[0] ({rows[0]} vs. {rows[1]}). ")
     if t.numel() != out.numel() * g.size() or out._data.dtype != t._data.dtype:
         raise ValueError(
-            f"reduce_scatter_tensor: input must have world_size ({g.size()}) times the output's {out.numel()} "
+            f"reduce_scatter_single: input must have world_size ({g.size()}) times the output's {out.numel()} "
             f"elements and its dtype, got {t.numel()} elements of {kind(t._data)}"
         )
     staged = Staged(out)
     checked_op(op, staged.array.dtype)
     _check_same_call(g, _describe("REDUCE_SCATTER_TENSOR", [t], ReduceOp=op.name))
-    return _reduce_scatter(g, "reduce_scatter_tensor", np.ascontiguousarray(t._data), staged, op, async_op)
+    return _reduce_scatter(g, "reduce_scatter_single", np.ascontiguousarray(t._data), staged, op, async_op)
 
 
 def _reduce_scatter(
@@ -451,6 +483,24 @@ def barrier(
         return Work(g, "barrier", [g.transport.barrier(True)])
     with _waiting(g, "barrier", timeout):
         g.transport.barrier(False)
+    return None
+
+
+def monitored_barrier(group: ProcessGroup | None = None, timeout: timedelta | None = None,
+                      wait_all_ranks: bool = False) -> None:  # fmt: skip
+    """A barrier that raises once `timeout` (default: the group's) has passed; "gloo" only, as in PyTorch.
+
+    `wait_all_ranks` (name every rank that did not arrive rather than the first) changes only PyTorch's
+    message; here the timeout error names the wait.
+    """
+    g = resolve(group)
+    if g is None:
+        return None
+    if g.name() != "gloo":
+        raise RuntimeError("monitored_barrier is only implemented for GLOO backend.")
+    work = barrier(g, async_op=True)
+    assert work is not None  # this rank is in the group
+    work.wait(timeout)
     return None
 
 

@@ -88,6 +88,9 @@ class _State:
         self.groups: list[ProcessGroup] = []
         self.watchdog: Watchdog | None = None
         self.previous_excepthook: Any = None
+        # PyTorch files every group a rank is not in under NON_GROUP_MEMBER, so asking for that marker's
+        # ranks gives those of the latest such group; kept to answer as it does.
+        self.non_member_ranks: list[int] | None = None
 
 
 state = _State()
@@ -228,7 +231,9 @@ def _required_env(name: str, scheme: str) -> int:
 
 
 def destroy_process_group(group: ProcessGroup | None = None) -> None:
-    """Free a group, or with no argument all groups and the default one."""
+    """Free a group, or with no argument all groups and the default one (AssertionError when there is none)."""
+    if group is None and state.world is None:
+        raise AssertionError("Process group cannot be None")  # PyTorch's, e.g. for a second destroy
     if group is None or group is state.world:
         for g in [*state.groups, state.world]:  # the world last: a TCP world closes the sockets its groups share
             if g is not None and g.transport is not None:
@@ -237,6 +242,7 @@ def destroy_process_group(group: ProcessGroup | None = None) -> None:
         state.groups.clear()
         state.world = None
         GroupMember.WORLD = None
+        state.non_member_ranks = None
         if state.watchdog is not None:
             state.watchdog.stop()
             state.watchdog = None
@@ -308,7 +314,16 @@ def get_global_rank(group: ProcessGroup, group_rank: int) -> int:
 
 
 def get_process_group_ranks(group: ProcessGroup | None) -> list[int]:
-    """The global ranks of a group's members, in group-rank order."""
+    """The global ranks of a group's members, in group-rank order.
+
+    For `GroupMember.NON_GROUP_MEMBER` (what `new_group` gives a non-member), PyTorch's answer: the ranks of
+    the latest group made without this rank (KeyError when there is none).
+    """
+    if group is GroupMember.NON_GROUP_MEMBER:
+        world()
+        if state.non_member_ranks is None:
+            raise KeyError(GroupMember.NON_GROUP_MEMBER)
+        return list(state.non_member_ranks)
     g = resolve(group)
     return [] if g is None else list(g.global_ranks)
 
@@ -325,7 +340,7 @@ def new_group(
 ) -> Any:
     """A group of some ranks. Every rank calls it (only the members with `use_local_synchronization`).
 
-    Non-members get `GroupMember.NON_GROUP_MEMBER`, as in PyTorch.
+    Non-members get `GroupMember.NON_GROUP_MEMBER` (None with `use_local_synchronization`), as in PyTorch.
     """
     default = world()
     if backend is not None and Backend(backend) != default.name():
@@ -345,7 +360,9 @@ def new_group(
             )
     timeout = default.timeout if timeout is None else timeout
     if use_local_synchronization and default.rank() not in members:
-        return GroupMember.NON_GROUP_MEMBER  # the members alone make it
+        return None  # the members alone make it; PyTorch gives the others None, not NON_GROUP_MEMBER
+    if default.rank() not in members:
+        state.non_member_ranks = members
     transport = default.transport.subgroup(members, use_local_synchronization)
     if transport is None:
         return GroupMember.NON_GROUP_MEMBER

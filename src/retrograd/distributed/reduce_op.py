@@ -19,6 +19,13 @@ class RedOpType(enum.IntEnum):
     PREMUL_SUM = 8
     UNUSED = 9
 
+    # PyTorch's RedOpType is a C++ enum: it prints as `RedOpType.SUM`, not as the int an IntEnum prints.
+    def __str__(self) -> str:
+        return f"RedOpType.{self.name}"
+
+    def __format__(self, format_spec: str) -> str:
+        return object.__format__(self, format_spec) if format_spec else str(self)
+
 
 class ReduceOp:
     """The reductions `all_reduce`, `reduce` and `reduce_scatter` accept (`ReduceOp.SUM`, ...)."""

@@ -19,6 +19,8 @@ import sys
 import time
 from collections.abc import Sequence
 
+from ._rank_main import elastic_agent_environment
+
 
 def find_mpiexec(explicit: str | None = None) -> str | None:
     """The mpiexec to use: `explicit`, the one beside this Python (a venv's Open MPI wheel), or PATH's."""
@@ -156,6 +158,7 @@ def run_processes(nproc: int, command: list[str], master_addr: str, master_port:
             "RANK": rank, "LOCAL_RANK": rank, "WORLD_SIZE": nproc, "LOCAL_WORLD_SIZE": nproc, "GROUP_RANK": 0,
             "ROLE_RANK": rank, "ROLE_WORLD_SIZE": nproc, "MASTER_ADDR": master_addr, "MASTER_PORT": master_port,
         }.items()})  # fmt: skip
+        env.update(elastic_agent_environment(1))
         if nproc > 1:
             env.setdefault("OMP_NUM_THREADS", "1")
         processes.append(subprocess.Popen(command, env=env))

@@ -18,8 +18,10 @@ from typing import Any
 import numpy as np
 
 from ... import distributed as dist
-from ... import ops
+from ... import dtypes, ops
+from ...distributed.grad_bucket import GradBucket
 from ...engine.grad_mode import no_grad
+from ...futures import Future
 from ...tensor import Tensor
 
 FIRST_BUCKET_BYTES = 1024 * 1024  # PyTorch's dist._DEFAULT_FIRST_BUCKET_BYTES
@@ -45,6 +47,7 @@ class Bucket:
     """
 
     def __init__(self, params: list[tuple[int, Tensor]]) -> None:
+        params = sorted(params, key=lambda item: item[0])  # in the buffer in parameter order, as PyTorch's
         self.indices = [i for i, _ in params]
         self.params = [p for _, p in params]
         offsets = [0]
@@ -55,7 +58,8 @@ class Bucket:
             self.slots = [self.flat[a:b].view(p.shape) for a, b, p in zip(offsets, offsets[1:], self.params)]
         self.nbytes = self.flat.numel() * self.flat.element_size()
         self.waiting = 0  # parameters whose gradient has not arrived this iteration
-        self.work: Any = None
+        self.work: Any = None  # the all-reduce in flight, or
+        self.future: Any = None  # what a communication hook returned
 
 
 def assign_buckets(params: list[Tensor], cap_bytes: int, first_bytes: int) -> list[Bucket]:
@@ -98,6 +102,8 @@ class Reducer:
         self.locally_used = np.ones(len(params), dtype=np.uint8)
         self.started = False  # a hook has run this iteration
         self.next_bucket = 0
+        self.comm_hook: tuple[Any, Any] | None = None  # (state, hook) from register_comm_hook
+        self.gradients_in_buckets = False  # gradient_as_bucket_view: .grad becomes a view of its bucket
         self.handles = [p.register_post_accumulate_grad_hook(self._make_hook(i)) for i, p in enumerate(params)]
 
     # --- each iteration ------------------------------------------------------------------
@@ -111,7 +117,7 @@ class Reducer:
         self.ready = [False] * len(self.params)
         self.next_bucket = 0
         for b in self.buckets:
-            b.waiting, b.work = len(b.params), None
+            b.waiting, b.work, b.future = len(b.params), None, None
         if self.find_unused:
             used = _parameters_reached(outputs)
             self.locally_used = np.array([id(p) in used for p in self.params], dtype=np.uint8)
@@ -146,16 +152,23 @@ class Reducer:
         bucket.waiting -= 1
         self._start_ready_buckets()
         for b in self.buckets[: self.next_bucket]:
-            b.work.is_completed()  # MPI moves non-blocking collectives along only inside MPI calls
+            if b.work is not None:
+                b.work.is_completed()  # MPI moves non-blocking collectives along only inside MPI calls
         if self.next_bucket == len(self.buckets):
             self._finish()
 
     def _start_ready_buckets(self) -> None:
         while self.next_bucket < len(self.buckets) and self.buckets[self.next_bucket].waiting == 0:
             b = self.buckets[self.next_bucket]
-            with no_grad():
-                b.flat.div_(self.world)  # average = sum of the shares
-            b.work = dist.all_reduce(b.flat, group=self.group, async_op=True)
+            if self.comm_hook is None:
+                with no_grad():
+                    b.flat.div_(self.world)  # average = sum of the shares
+                b.work = dist.all_reduce(b.flat, group=self.group, async_op=True)
+            else:
+                state, hook = self.comm_hook
+                is_last = self.next_bucket == len(self.buckets) - 1
+                with no_grad():
+                    b.future = hook(state, GradBucket(self.next_bucket, b.flat, b.slots, b.params, is_last))
             self.stats["all_reduces"] += 1
             self.stats["bytes"] += b.nbytes
             self.next_bucket += 1
@@ -163,7 +176,10 @@ class Reducer:
     def _finish(self) -> None:
         started = time.perf_counter()
         for b in self.buckets:
-            b.work.wait()
+            if b.work is not None:
+                b.work.wait()
+            else:
+                self._take_hook_result(b)
         used = self.locally_used.copy()
         if self.find_unused:
             flags = ops.from_numpy(used)  # shares `used`'s memory: the reduction lands in it
@@ -174,12 +190,49 @@ class Reducer:
                 for i, p, averaged in zip(b.indices, b.params, b.slots):
                     if not used[i]:
                         continue  # no rank used it: its gradient stays as it was, as in PyTorch
-                    if p.grad is None:
+                    if self.gradients_in_buckets:
+                        if p.grad is not averaged:
+                            p.grad = averaged  # no copy; the next backward accumulates in the bucket
+                    elif p.grad is None:
                         p.grad = averaged.clone()
                     else:
                         p.grad.copy_(averaged)
         self.started = False
         self.expect_hooks = False
+
+    def shadow_backward(self) -> None:
+        """A joined rank's side of one backward's collectives (see `Join`): each bucket with zeros, in order."""
+        for index, b in enumerate(self.buckets):
+            with no_grad():
+                b.flat.zero_()
+            if self.comm_hook is None:
+                dist.all_reduce(b.flat, group=self.group)
+            else:
+                state, hook = self.comm_hook
+                with no_grad():
+                    b.future = hook(state, GradBucket(index, b.flat, b.slots, b.params, index == len(self.buckets) - 1))
+                self._take_hook_result(b)
+        if self.find_unused:
+            dist.all_reduce(ops.zeros(len(self.params), dtype=dtypes.uint8), op=dist.ReduceOp.MAX, group=self.group)
+
+    def _take_hook_result(self, b: Bucket) -> None:
+        """Wait for a communication hook's future; its tensor becomes the bucket's averaged gradients."""
+        if not isinstance(b.future, Future):
+            kind = "torch.Tensor" if isinstance(b.future, Tensor) else type(b.future).__qualname__
+            raise RuntimeError(
+                f"DDP communication hook's callback must return a torch.futures.Future object, but got {kind}"
+            )
+        with no_grad():
+            result = b.future.wait()
+            if isinstance(result, (list, tuple)):  # a hook may hand on all_reduce's own list of outputs
+                result = result[0]
+            if result is not b.flat:
+                if result.numel() != b.flat.numel():
+                    raise RuntimeError(
+                        f"A communication hook's result must have the bucket's {b.flat.numel()} elements, got "
+                        f"{result.numel()}"
+                    )
+                b.flat.copy_(result.reshape(b.flat.shape))
 
     def remove_hooks(self) -> None:
         for h in self.handles:
