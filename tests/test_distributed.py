@@ -104,6 +104,11 @@ def test_a_failed_rank_gives_the_others_an_error_over_gloo(mode, expected):
     assert time.monotonic() - started < 30
 
 
+def test_monitored_barrier_names_the_late_rank_over_gloo():
+    (code, out), _ = _gloo("failures.py", "monitored")
+    assert code == 0 and "rank 0 caught: [Rank 0]: Rank 1 failed to pass monitoredBarrier in 1000 ms" in out, out
+
+
 def test_mismatched_collectives_raise_on_every_rank_over_gloo():
     lines = []
     for code, out in _gloo("failures.py", "mismatch"):

@@ -1,4 +1,4 @@
-"""Run on 2 ranks: how failures end the job. Usage: failures.py raise|kill|hang|mismatch"""
+"""Run on 2 ranks: how failures end the job. Usage: failures.py raise|kill|hang|mismatch|monitored"""
 
 import os
 import signal
@@ -16,6 +16,14 @@ dist.init_process_group(BACKEND, timeout=timedelta(seconds=3))
 rank = dist.get_rank()
 t = torch.ones(4)
 dist.all_reduce(t)  # both ranks are up
+if mode == "monitored":  # rank 1 is late for a monitored barrier: rank 0 names it
+    if rank == 1:
+        time.sleep(3)
+    try:
+        dist.monitored_barrier(timeout=timedelta(seconds=1), wait_all_ranks=True)
+    except RuntimeError as e:
+        print(f"rank {rank} caught: {e}", flush=True)
+    sys.exit(0)
 if mode == "mismatch":
     for mine, theirs in (((3,), (4,)), ("broadcast", "all_reduce")):
         try:

@@ -12,6 +12,7 @@ instead of a hang or garbage (TORCH_DISTRIBUTED_DEBUG=OFF skips the check).
 from __future__ import annotations
 
 import os
+import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -486,21 +487,44 @@ def barrier(
     return None
 
 
+_MONITOR_TAG = -0x6D62  # the messages of monitored_barrier (no user tag is negative)
+
+
 def monitored_barrier(group: ProcessGroup | None = None, timeout: timedelta | None = None,
                       wait_all_ranks: bool = False) -> None:  # fmt: skip
-    """A barrier that raises once `timeout` (default: the group's) has passed; "gloo" only, as in PyTorch.
+    """A barrier that names the ranks that did not reach it within `timeout`; "gloo" only, as in PyTorch.
 
-    `wait_all_ranks` (name every rank that did not arrive rather than the first) changes only PyTorch's
-    message; here the timeout error names the wait.
+    Rank 0 waits for each other rank in turn (until `timeout`, default the group's, has passed),
+    then releases them. A rank that did not arrive makes rank 0 raise "Rank r failed to pass
+    monitoredBarrier in T ms"; with `wait_all_ranks`, it waits for all of them and names every
+    rank that failed.
     """
     g = resolve(group)
     if g is None:
         return None
     if g.name() != "gloo":
         raise RuntimeError("monitored_barrier is only implemented for GLOO backend.")
-    work = barrier(g, async_op=True)
-    assert work is not None  # this rank is in the group
-    work.wait(timeout)
+    limit = (timeout or g.timeout).total_seconds()
+    token = np.zeros(1, np.uint8)
+    if g.rank() != 0:
+        g.transport.send(token, 0, _MONITOR_TAG, False)
+        g.transport.recv(token, 0, _MONITOR_TAG, True).wait(limit)
+        return None
+    deadline = time.monotonic() + limit
+    failed = []
+    for r in range(1, g.size()):
+        try:
+            g.transport.recv(token, r, _MONITOR_TAG, True).wait(max(deadline - time.monotonic(), 0.0))
+        except RuntimeError:
+            failed.append(g.global_ranks[r])
+            if not wait_all_ranks:
+                break
+    if failed:
+        ranks = ", ".join(str(r) for r in failed)
+        who = f"Ranks {ranks}" if len(failed) > 1 else f"Rank {ranks}"
+        raise RuntimeError(f"[Rank 0]: {who} failed to pass monitoredBarrier in {int(limit * 1000)} ms")
+    for r in range(1, g.size()):
+        g.transport.send(token, r, _MONITOR_TAG, False)
     return None
 
 
