@@ -79,7 +79,10 @@ def refused(path, match: str | None = None, factor: int = 20) -> CheckpointError
         tracemalloc.stop()
     assert time.perf_counter() - start < 20
     assert peak < factor * size + (8 << 20), f"peak {peak} bytes for a {size}-byte file"
-    assert os.path.basename(path) in str(info.value)
+    # a refused global is reported in PyTorch's exact words (which name the global, not the file);
+    # every other refusal names the file
+    message = str(info.value)
+    assert os.path.basename(path) in message or message.startswith("Weights only load failed.")
     assert isinstance(info.value, pickle.UnpicklingError) and isinstance(info.value, RuntimeError)
     return info.value
 
