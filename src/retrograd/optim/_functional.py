@@ -12,10 +12,11 @@ An update rule is written once and runs on two kinds of operands:
 `xp` is the math namespace of the operands: the backend module (NumPy) for
 arrays, `TENSOR_MATH` for tensors. The helpers mirror PyTorch's fused in-place
 ops and evaluate in the same order. Where PyTorch's CPU kernel rounds a
-multiply-add once (add_ with alpha, addcmul_, lerp_), so do these on float32
-arrays (ops.kernels.fused_multiply_add.fma_, through a float64 temporary): a
-rounding off by one bit compounds over a run's steps, so float32 training would
-drift from PyTorch's in the printed digits. float16/bfloat16 buffers are updated in float32 and
+multiply-add once (add_ with alpha, addcmul_, lerp_), these round twice: a
+float32 result can differ from PyTorch's in its last bit. The public ops
+(`retrograd.add(..., alpha=)`, `addcmul`, `lerp`) reproduce the single rounding
+(ops.kernels.fused_multiply_add), at ~5x the memory traffic that an update over
+every parameter would pay on each step. float16/bfloat16 buffers are updated in float32 and
 rounded once per in-place op, as PyTorch's kernels do (NumPy would round each intermediate, and
 each Python number, to the half dtype).
 """
@@ -30,7 +31,6 @@ from .. import ops as _ops
 from ..engine.bfloat16 import BF16, F16, added_number
 from ..ops import nn_support
 from ..ops.elementwise.complex_views import real_pairs_of_array, view_as_real
-from ..ops.kernels.fused_multiply_add import fma_
 from ..tensor import Tensor
 
 
@@ -85,21 +85,12 @@ def _in_float32(update: Any, target: Any, *operands: Any) -> None:
     target[...] = wide
 
 
-def _kernel_scalar(target: Any, c: Any) -> Any:
-    """A number as PyTorch's kernel holds it for an in-place op on `target`: in its dtype (float32 for
-    a float32 array), so the product with it is the kernel's."""
-    return target.dtype.type(c) if target.dtype.kind in "fc" else c
-
-
 def add_scaled_(target: Any, other: Any, alpha: Any) -> None:
     """target += alpha * other (PyTorch's `target.add_(other, alpha=alpha)`, whose alpha a half
     target rounds to its dtype first, as `add_` does a number)."""
     if _half(target):
         return _in_float32(add_scaled_, target, other, added_number(target, alpha))
-    if isinstance(target, Tensor):
-        target += other * alpha
-    else:
-        fma_(target, other, _kernel_scalar(target, alpha))
+    target += other * alpha
 
 
 def added_scaled(target: Any, other: Any, alpha: Any) -> Any:
@@ -134,10 +125,9 @@ def addcmul_(target: Any, t1: Any, t2: Any, value: Any) -> None:
     """target += value * t1 * t2, evaluated as PyTorch's `addcmul_` does."""
     if _half(target):
         return _in_float32(addcmul_, target, t1, t2, value)
-    if isinstance(target, Tensor):
-        target += t1 * value * t2
-    else:  # (value·t1)·t2 + target, the last step fused
-        fma_(target, t1 * _kernel_scalar(target, value), t2)
+    tmp = t1 * value
+    tmp *= t2
+    target += tmp
 
 
 def addcdiv_(target: Any, t1: Any, t2: Any, value: Any) -> None:
@@ -158,13 +148,6 @@ def lerp_(start: Any, end: Any, weight: Any) -> None:
     if _half(start):
         return _in_float32(lerp_, start, end, weight)
     diff = end - start
-    if not isinstance(start, Tensor):  # w·diff + start, or (w - 1)·diff + end: one fma each
-        w = _kernel_scalar(start, weight)
-        if weight >= 0.5:
-            start[...] = end
-            w = w - w.dtype.type(1)
-        fma_(start, diff, w)
-        return
     if weight < 0.5:
         diff *= weight
         start += diff

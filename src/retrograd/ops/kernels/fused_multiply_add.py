@@ -31,21 +31,6 @@ def fma(xp: Any, a: Any, b: Any, c: Any, dtype: Any) -> Any:
     return a * b + c
 
 
-def fma_(target: Any, a: Any, b: Any) -> None:
-    """target = a * b + target in place, rounded once for a float32 NumPy target (the in-place
-    `add_(b, alpha=)`, `addcmul_` and `lerp_` an optimizer step calls on every parameter).
-
-    `a`, `b` hold float32 values (a number as np.float32, as PyTorch's kernel holds a scalar): their
-    product is exact in float64. Other targets (float64, complex, device arrays) round twice.
-    """
-    if type(target) is np.ndarray and target.dtype == _FLOAT32:
-        exact = np.multiply(a, b, dtype=np.float64)
-        exact += target
-        np.copyto(target, exact, casting="same_kind")
-    else:
-        target += a * b
-
-
 def opmath_scalar(value: Any, dtype: Any, via_dtype: bool = False) -> Any:
     """A Python number as PyTorch's kernel holds it for `dtype`: float32 for float32 and float16 (its
     opmath type; `via_dtype`: rounded to a half first, as add's alpha and addcdiv's value are); the
