@@ -74,7 +74,7 @@ def _gloo(program: str, *args: str, timeout: float = 60) -> list[tuple[int, str]
 
 def test_every_collective_matches_its_definition_over_gloo():
     for rank, (code, out) in enumerate(_gloo("collectives.py")):
-        assert code == 0 and f"rank {rank}: 243 collective checks passed" in out, out
+        assert code == 0 and f"rank {rank}: 245 collective checks passed" in out, out
 
 
 def test_ddp_equals_one_process_over_gloo():
@@ -282,8 +282,8 @@ def test_the_launcher_without_mpi_starts_plain_processes_that_meet_over_gloo(mon
 def test_every_collective_matches_its_definition_on_two_ranks():
     done = _mpiexec("collectives.py")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "rank 0: 243 collective checks passed" in done.stdout
-    assert "rank 1: 243 collective checks passed" in done.stdout
+    assert "rank 0: 245 collective checks passed" in done.stdout
+    assert "rank 1: 245 collective checks passed" in done.stdout
 
 
 @pytest.mark.mpi

@@ -153,5 +153,11 @@ t = torch.ones(5)
 ptr = t.data_ptr()
 dist.all_reduce(t)
 assert t.data_ptr() == ptr and t.tolist() == [2.0] * 5
+# a buffer past 64 KiB: the gloo backend's chunked all-reduce (reduce-scatter, then all-gather)
+for dtype in ("float32", "int64"):
+    big = T(data(rank, dtype, shape=(300, 101), seed=9))
+    dist.all_reduce(big)
+    same(big, data(0, dtype, shape=(300, 101), seed=9) + data(1, dtype, shape=(300, 101), seed=9), f"big {dtype}")
+    checks += 1
 dist.destroy_process_group()
 print(f"rank {rank}: {checks} collective checks passed", flush=True)

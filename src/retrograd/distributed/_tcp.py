@@ -333,12 +333,7 @@ class TcpTransport:
         if self._rank != root:
             self._post(root, key, buf, sent)
             return None
-        ufunc = _UFUNCS[op]
-        total: np.ndarray | None = None
-        for r in range(self.size()):
-            value = buf if r == root else self._take(r, key, "a reduction")
-            total = np.array(value, copy=True) if total is None else ufunc(total, value, out=total)
-        return total
+        return self._reduced(op, [buf if r == root else self._take(r, key, "a reduction") for r in range(self.size())])
 
     def _reduced(self, op: RedOpType, values: list) -> np.ndarray:
         """`op` over `values` in rank order (so every rank that computes it gets the same bits)."""
@@ -367,18 +362,15 @@ class TcpTransport:
         for r in self._others():
             self._post(r, (key, "part"), chunk[r], sent)
             handed[r] = sent[-1]
-        ufunc = _UFUNCS[op]
-        owned: np.ndarray | None = None
-        for r in range(n):
-            value = chunk[me] if r == me else self._take(r, (key, "part"), "an all_reduce")
-            owned = np.array(value, copy=True) if owned is None else ufunc(owned, value, out=owned)
+        owned = self._reduced(op, [chunk[me] if r == me else self._take(r, (key, "part"), "an all_reduce")
+                                   for r in range(n)])
         for r in self._others():
             self._post(r, (key, "sum"), owned, sent)
         for r in self._others():
             reduced = self._take(r, (key, "sum"), "an all_reduce")
             handed[r].wait()  # (its first part has left before it is overwritten)
             np.copyto(chunk[r], reduced)
-        np.copyto(chunk[me], owned)  # type: ignore[arg-type]
+        np.copyto(chunk[me], owned)
         self._flush(sent)
         return _Done() if async_op else None
 
@@ -420,12 +412,8 @@ class TcpTransport:
         chunks = send.reshape(self.size(), -1)
         for r in self._others():
             self._post(r, key, chunks[r], sent)
-        ufunc = _UFUNCS[op]
-        total: np.ndarray | None = None
-        for r in range(self.size()):
-            value = chunks[r] if r == self._rank else self._take(r, key, "a reduce_scatter")
-            total = np.array(value, copy=True) if total is None else ufunc(total, value, out=total)
-        assert total is not None
+        total = self._reduced(op, [chunks[r] if r == self._rank else self._take(r, key, "a reduce_scatter")
+                                   for r in range(self.size())])
         np.copyto(out.reshape(-1), total)
         self._flush(sent)
         return _Done() if async_op else None

@@ -27,6 +27,8 @@ from typing import Any
 import numpy as np
 
 from ...backend import namespace
+from ...engine import primitive as _primitive
+from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from .recompute import differentiate, recorded
@@ -214,9 +216,6 @@ def chunked(x: Tensor, w: Tensor, b: Tensor | None, t: Tensor, class_weight: Ten
     `acc`: the NumPy dtype to accumulate in; `accurate`: keep the logits in it too; `retain`:
     keep the gradients for another backward.
     """
-    from ...engine import primitive as _primitive
-    from ...engine.grad_mode import state
-
     if _primitive.tracer is not None:  # as PyTorch's compile, which falls back to eager at this op
         _primitive.tracer.graph_break("linear_cross_entropy's chunked kernel keeps its gradients in the node")
     reduced, rows = _PRIMITIVES[b is not None]
