@@ -131,13 +131,28 @@ def test_the_ddp_tutorial_runs_with_spawn_as_in_pytorch():
     assert done.stdout == DDP_TUTORIAL_OUTPUT
 
 
+# PyTorch's gloo sometimes aborts a rank in destroy_process_group, after everything is printed
+# ("terminate called without an active exception", seen once in CI under load): its bug, not a
+# different output, so a run that ends that way is tried again.
+PYTORCH_TEARDOWN_ABORT = "terminate called without an active exception"
+
+
+def _under_pytorch(program: str, attempts: int = 3) -> subprocess.CompletedProcess:
+    """Run a spawned program with PyTorch itself, as `python program PORT`."""
+    for _ in range(attempts):
+        done = subprocess.run(
+            [sys.executable, str(PROGRAMS / program), str(_free_port())], capture_output=True, text=True,
+            timeout=120, cwd=ROOT,
+        )  # fmt: skip
+        if done.returncode == 0 or PYTORCH_TEARDOWN_ABORT not in done.stderr:
+            return done
+    return done
+
+
 @pytest.mark.pytorch
 def test_the_ddp_tutorial_output_is_pytorchs():
     pytest.importorskip("torch")
-    done = subprocess.run(
-        [sys.executable, str(PROGRAMS / "ddp_spawn.py"), str(_free_port())], capture_output=True, text=True,
-        timeout=120, cwd=ROOT,
-    )  # fmt: skip
+    done = _under_pytorch("ddp_spawn.py")
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout == DDP_TUTORIAL_OUTPUT
 
@@ -204,17 +219,17 @@ SPAWNED_PROGRAMS = {
 }  # fmt: skip
 
 
-def _spawned(program: str, *python_args: str) -> subprocess.CompletedProcess:
-    """Run a program that starts its ranks with mp.spawn, with `python *python_args program PORT`."""
+def _spawned(program: str) -> subprocess.CompletedProcess:
+    """Run a program that starts its ranks with mp.spawn on retrograd: `python -m retrograd run program PORT`."""
     return subprocess.run(
-        [sys.executable, *python_args, str(PROGRAMS / program), str(_free_port())], env=_env(), capture_output=True,
-        text=True, timeout=120, cwd=ROOT,
+        [sys.executable, "-m", "retrograd", "run", str(PROGRAMS / program), str(_free_port())], env=_env(),
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
     )  # fmt: skip
 
 
 @pytest.mark.parametrize("program", list(SPAWNED_PROGRAMS))
 def test_spawned_programs_print_as_in_pytorch(program):
-    done = _spawned(program, "-m", "retrograd", "run")
+    done = _spawned(program)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout == SPAWNED_PROGRAMS[program]
 
@@ -223,7 +238,7 @@ def test_spawned_programs_print_as_in_pytorch(program):
 @pytest.mark.parametrize("program", list(SPAWNED_PROGRAMS))
 def test_spawned_programs_output_is_pytorchs(program):
     pytest.importorskip("torch")
-    done = _spawned(program)
+    done = _under_pytorch(program)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout == SPAWNED_PROGRAMS[program]
 
