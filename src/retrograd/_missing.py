@@ -1,7 +1,9 @@
 """The AttributeError for a name retrograd lacks: it says so when PyTorch has the name.
 
-A module's `__getattr__` (and `Tensor.__getattr__`) runs only when normal lookup fails, so
-existing names cost nothing. The names PyTorch has and retrograd lacks are generated into
+A module's `__getattr__` runs only when normal lookup fails, so existing names cost nothing.
+Tensor has no `__getattr__`, so a missing Tensor method gets Python's plain AttributeError: on a
+class, `__getattr__` turns off CPython's specialised attribute reads, which doubled the cost of
+every `t._data` in the engine. The names PyTorch has and retrograd lacks are generated into
 `_torch_names.py` by `tools/api_coverage.py`, which also writes `docs/api-coverage.md`.
 """
 
@@ -46,10 +48,3 @@ def missing_attribute(module: str, name: str) -> AttributeError:
         message += _NOT_YET
     return AttributeError(message, name=name)
 
-
-def missing_tensor_attribute(name: str, owner: object) -> AttributeError:
-    """`'Tensor' object has no attribute 'X'`, saying that retrograd lacks it yet where PyTorch has it."""
-    message = f"'{type(owner).__name__}' object has no attribute '{name}'"
-    if is_torch_name("Tensor", name):
-        message += _NOT_YET
-    return AttributeError(message, name=name, obj=owner)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from types import FunctionType, ModuleType
 from typing import TYPE_CHECKING, Any
 
-from . import _missing, _op_method, _storage
+from . import _op_method, _storage
 from ._op_method import InPlaceMethod, OpMethod, dtype_conversion
 from .backend import device as _device
 from .engine import inplace as _inplace
@@ -830,10 +830,6 @@ class TensorMethods:
 
     def __setitem__(self, index: Any, value: Any) -> None:
         _ops.setitem(self, index, value)
-
-    def __getattr__(self, name: str) -> Any:
-        # runs only when normal lookup fails, so existing attributes pay nothing for it
-        raise _missing.missing_tensor_attribute(name, self)
 
     # --- methods written by hand: their arguments differ from their op's --------------------
 
@@ -1737,3 +1733,4 @@ class TensorMethods:
         only_to = (len(args) == 1 and not bounds) or (not args and set(bounds) == {"to"})
         overload = 2 if not (args or bounds) else 1 if only_to else 0
         return _fill_random(self, "random", low, high, generator, f"RandomBackward{overload}")
+

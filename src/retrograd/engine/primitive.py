@@ -36,7 +36,7 @@ from .forward_ad import levels as _fw_levels
 from .forward_ad import propagate as _propagate_tangents
 from .grad_mode import state
 from .graph import FREED_MESSAGE, Node, SavedTensor, _sequence
-from .saved_attributes import saved_attribute, saved_names
+from .saved_attributes import expose, saved_names
 from .views import edge, link_view
 from .vmap_hook import NOT_BATCHED
 from .vmap_hook import hook as _vmap
@@ -113,6 +113,7 @@ class Primitive:
         "array_rules",
         "array_reads",
         "half_forward",
+        "attributes",
     )
 
     def __init__(
@@ -143,6 +144,8 @@ class Primitive:
         self.name = name
         self.node_name = node_name or _camel(name) + "Backward0"
         self.node_class = node_class(self.node_name)
+        self.attributes = _attribute_names(forward, inputs) + tuple(extras)
+        expose(self.node_class, tuple(inputs), self.attributes)  # grad_fn._saved_self, ...
         self.joint = joint
         self.single = len(inputs) == 1 and n_outputs == 1 and not joint  # OpNode.apply's short path
         _register(self, forward)
@@ -479,6 +482,15 @@ def _conj(g: Any) -> Any:
     return None if g is None else g.conj()
 
 
+def _attribute_names(forward: Callable[..., Any], inputs: Sequence[str]) -> tuple[str, ...]:
+    """The keyword attributes a forward `(xp, *inputs, **attributes)` takes, by name."""
+    code = getattr(forward, "__code__", None)
+    if code is None:
+        return ()
+    names = code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount]
+    return tuple(n for n in names if n not in inputs)
+
+
 def _parameter_names(rule: Rule | None) -> tuple[str, ...]:
     if rule is None:
         return ()
@@ -573,12 +585,6 @@ class OpNode(Node):
                         else:
                             saved[name] = SavedTensor(inputs[op.inputs.index(name)], False)
         self.saved = saved
-
-    def __getattr__(self, name: str) -> Any:
-        # runs only when normal lookup fails: PyTorch's `_saved_self`, `_saved_result`, `_raw_saved_*`
-        if name.startswith(("_saved_", "_raw_saved_")):
-            return saved_attribute(self, name)
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __dir__(self) -> list[str]:
         return sorted(set(super().__dir__()) | set(saved_names(self)))
