@@ -47,4 +47,3 @@ def missing_attribute(module: str, name: str) -> AttributeError:
     if is_torch_name(module, name):
         message += _NOT_YET
     return AttributeError(message, name=name)
-
