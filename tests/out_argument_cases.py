@@ -78,6 +78,20 @@ _add(
     lambda L: ((_t(L, _U23), 1), {}),
 )
 _add("cummax cummin", lambda L: ((_t(L, _U23), 1), {}))
+_add("addcmul addcdiv", lambda L: ((_t(L, _U23), _t(L, _V23), _t(L, _U23 + 1)), {"value": 0.5}))
+_add("lerp", lambda L: ((_t(L, _U23), _t(L, _V23), 0.3), {}))
+_add("float_power", lambda L: ((_t(L, _U23), 2.5), {}))
+_add("logit special.logit", lambda L: ((_t(L, _U23),), {"eps": 1e-6}))
+_add("ldexp", lambda L: ((_t(L, _U23), _t(L, _IDX[:, :1].repeat(3, 1))), {}))
+_add("masked_select", lambda L: ((_t(L, _U23), _t(L, _V23 > 0.5)), {}))
+_add("diff", lambda L: ((_t(L, _U23),), {"dim": 1}))
+_add("histogram", lambda L: ((_t(L, _U23), 4), {}))
+_add("linalg.cross", lambda L: ((_t(L, _M33), _t(L, _SPD)), {}))
+_add("arange", lambda L: ((1, 7, 2), {}))
+_add("range", lambda L: ((1, 4), {}))
+_add("linspace logspace", lambda L: ((0, 1, 5), {}))
+_add("eye", lambda L: ((2, 3), {}))
+_add("full", lambda L: (((2, 3), 1.5), {}))
 _add("aminmax", lambda L: ((_t(L, _U23),), {"dim": 1}))
 _add("kthvalue topk", lambda L: ((_t(L, _U23), 2, 1), {}))
 _add("cat concat concatenate stack", lambda L: (([_t(L, _U23), _t(L, _V23)],), {}))
@@ -153,7 +167,8 @@ _add("special.logsumexp", lambda L: ((_t(L, _U23), 1), {}))
 # Functions whose results are random or uninitialised: compare shape and dtype, not values.
 RANDOM = {"empty", "rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial"}
 # Functions without a differentiable tensor input (the requires-grad check does not apply).
-NOT_DIFFERENTIABLE = RANDOM | {"zeros", "ones", "nonzero", "all", "any", "fft.fftfreq", "fft.rfftfreq"} | {
+NOT_DIFFERENTIABLE = RANDOM | {"zeros", "ones", "nonzero", "all", "any", "fft.fftfreq", "fft.rfftfreq", "arange",
+                                "range", "linspace", "logspace", "eye", "full"} | {
     n for n in _BINARY.split() if n in {"eq", "ne", "not_equal", "lt", "less", "le", "less_equal", "gt", "greater",
                                           "ge", "greater_equal", "logical_and", "logical_or", "logical_xor"}
 }  # fmt: skip

@@ -794,3 +794,32 @@ def _maybe_torch():
     except ImportError:
         return None
     return torch
+
+
+@pytest.mark.parametrize(
+    "make, kernel",
+    [
+        (lambda: rg.arange(3, dtype=rg.bool), "arange_cpu"),
+        (lambda: rg.arange(0, dtype=rg.bool), "arange_cpu"),
+        (lambda: rg.linspace(0, 1, 3, dtype=rg.bool), "linspace_cpu"),
+        (lambda: rg.logspace(0, 1, 3, dtype=rg.bool), "logspace_cpu"),
+        (lambda: rg.arange(3, out=rg.empty(0, dtype=rg.bool)), "arange_cpu"),
+    ],
+)
+def test_ranges_have_no_bool_kernel(make, kernel):
+    with pytest.raises(NotImplementedError, match=f"\"{kernel}\" not implemented for 'Bool'"):
+        make()
+
+
+def test_an_empty_bool_linspace_is_made():
+    assert rg.linspace(0, 1, 0, dtype=rg.bool).dtype == rg.bool
+
+
+def test_ranges_and_factories_write_into_out_in_its_dtype():
+    out = rg.empty(0)
+    assert rg.arange(1, 7, 2, out=out) is out and out.tolist() == [1.0, 3.0, 5.0]
+    out = rg.empty(0, dtype=rg.int64)
+    assert rg.full((2,), 3, out=out) is out and out.tolist() == [3, 3]
+    out = rg.empty(0, dtype=rg.float64)
+    rg.eye(2, out=out)
+    assert out.dtype == rg.float64 and out.tolist() == [[1.0, 0.0], [0.0, 1.0]]

@@ -109,6 +109,8 @@ def test_out_dtype_rules_match_pytorch(name, dtype):
     ours, theirs = _outcome(retrograd, name, make), _outcome(torch, name, make)
     if theirs[0] == "NotImplementedError" and ours[0] in {"RuntimeError", "TypeError", "NotImplementedError"}:
         return  # PyTorch has no kernel for that dtype; refusing it any way is fine
+    if "INTERNAL ASSERT FAILED" in theirs[1]:
+        return  # PyTorch's own bug (ldexp into a float64 out): nothing to follow
     assert ours[:3] == theirs[:3], f"retrograd {ours[:2]}, torch {theirs[:2]}"  # same error and message
     if ours[0] == "ok" and ours[3] is not None:
         np.testing.assert_allclose(

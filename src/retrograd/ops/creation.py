@@ -237,7 +237,8 @@ def empty_strided(
 
 
 def full(
-    size: Any, fill_value: Any, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+    size: Any, fill_value: Any, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
+    out: Any = None,
 ) -> Tensor:
     """A tensor filled with `fill_value`; its dtype is inferred from the value.
 
@@ -245,6 +246,7 @@ def full(
         size (sequence of int): the shape.
         fill_value (number): the value of every element.
         dtype (dtype, optional): the dtype; by default bool, int64 or the default float by `fill_value`.
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: a tensor of shape `size` filled with `fill_value`.
@@ -256,6 +258,8 @@ def full(
         >>> retrograd.full((3,), 0.5)
         tensor([0.5000, 0.5000, 0.5000])
     """
+    if out is not None:
+        return write_out(out, full, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
     number_arg("full", "fill_value", 2, fill_value)
     if dtype is None:
@@ -268,7 +272,8 @@ def full(
 
 
 def eye(
-    n: int, m: int | None = None, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+    n: int, m: int | None = None, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
+    out: Any = None,
 ) -> Tensor:
     """An `(n, m)` matrix with ones on the diagonal.
 
@@ -276,6 +281,7 @@ def eye(
         n (int): the number of rows.
         m (int, optional): the number of columns (default `n`).
         dtype (dtype, optional): the dtype (default float32).
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: an `(n, m)` tensor, 1 on the diagonal and 0 elsewhere.
@@ -285,6 +291,8 @@ def eye(
         tensor([[1., 0., 0.],
                 [0., 1., 0.]])
     """
+    if out is not None:
+        return write_out(out, eye, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
     for name, v in (("n", n), ("m", m)):
         if v is not None and v < 0:

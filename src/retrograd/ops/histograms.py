@@ -17,6 +17,7 @@ from ..engine.vmap_hook import NOT_BATCHED, batched
 from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
 from .kernels.arg_types import tensor_arg
+from .kernels.out_arg import same, write_out
 from .kernels.spacing import linspace_values
 
 __all__ = ["histogram", "histogramdd"]
@@ -171,8 +172,22 @@ _HISTOGRAM_OVERLOADS = (
 )
 
 
+
+
+def _same_as_input(name: str) -> Any:
+    """histogram's out rule for its `name` result: the input's dtype, in PyTorch's words."""
+    return same(
+        f"torch.histogram: input tensor and {name} tensor should have the same dtype, but got input {{src_c}} and "
+        f"{name} {{dst_c}}"
+    )
+
+
+_HIST_OUT, _EDGES_OUT = _same_as_input("hist"), _same_as_input("bin_edges")
+
+
 def histogram(
-    input: Tensor, bins: int | Tensor = 100, *, range: Any = None, weight: Tensor | None = None, density: bool = False
+    input: Tensor, bins: int | Tensor = 100, *, range: Any = None, weight: Tensor | None = None, density: bool = False,
+    out: Any = None,
 ) -> Any:
     """A histogram of the floating `input`'s values: `(hist, bin_edges)`.
 
@@ -184,6 +199,7 @@ def histogram(
             min and max); values outside are not counted. Not read when `bins` is a tensor.
         weight (Tensor, optional): `input`'s shape and dtype; each value adds its weight instead of 1.
         density (bool): normalise the counts so they integrate to 1 over the edges (default False).
+        out (tuple of Tensor, optional): the `(hist, bin_edges)` tensors to write the result into.
 
     Returns:
         (Tensor, Tensor): named `hist` (one count per bin, `input`'s dtype) and `bin_edges` (one more than bins).
@@ -195,6 +211,8 @@ def histogram(
         >>> retrograd.histogram(retrograd.tensor([0.5, 1.5, 1.7]), retrograd.tensor([0.0, 1.0, 2.0]), density=True).hist
         tensor([0.3333, 0.6667])
     """
+    if out is not None:
+        return write_out(out, histogram, locals(), _HIST_OUT, _EDGES_OUT, grad="none")
     if _vmap.active and (
         r := batched("loop", histogram, input, bins, range=range, weight=weight, density=density)
     ) is not NOT_BATCHED:

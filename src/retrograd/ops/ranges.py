@@ -15,7 +15,9 @@ from .creation import _factory, _float_or, _target
 from .kernels.guards import (
     check_range,
     check_steps,
+    no_bool_range,
 )
+from .kernels.out_arg import ANY, write_out
 from .kernels.spacing import arange_values, linspace_values, logspace_values
 
 __all__ = ["arange", "range", "linspace", "logspace"]
@@ -34,6 +36,7 @@ def arange(
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    out: Any = None,
 ) -> Tensor:
     """Values from `start` to `end` (exclusive) by `step`; int64 unless a bound is a float.
 
@@ -42,6 +45,7 @@ def arange(
         end (number, optional): the bound, not included.
         step (number): the gap between values.
         dtype (dtype, optional): int64 when all arguments are ints, else the default float.
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: a 1-D tensor of `ceil((end - start) / step)` values.
@@ -52,6 +56,8 @@ def arange(
         >>> retrograd.arange(1, 2.5, 0.5)
         tensor([1.0000, 1.5000, 2.0000])
     """
+    if out is not None:
+        return write_out(out, arange, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
     if end is None:
         start, end = 0, start
@@ -59,12 +65,14 @@ def arange(
     check_range(start, end, step)
     if dtype is None:
         dtype = _dt.result_type(start, end, step)
+    no_bool_range("arange", dtype)
     n = max(0, math.ceil((end - start) / step))
     return _factory(arange_values(start, step, n, dtype.np), requires_grad, dev)
 
 
 def range(
-    start: Any, end: Any, step: Any = 1, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+    start: Any, end: Any, step: Any = 1, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
+    out: Any = None,
 ) -> Tensor:
     """Values from `start` to `end` inclusive in steps of `step` (deprecated in PyTorch: use `arange`).
 
@@ -78,6 +86,7 @@ def range(
         dtype (dtype, optional): the dtype (default: the default float dtype).
         device (str or device, optional): the device.
         requires_grad (bool): whether the result records a graph (default False).
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: 1-D, floor((end - start) / step) + 1 values.
@@ -88,17 +97,21 @@ def range(
         >>> retrograd.range(1, 4, 2, dtype=retrograd.int64)
         tensor([1, 3])
     """
+    if out is not None:
+        return write_out(out, range, locals(), ANY, dtype_from_out=True)
     # PyTorch warns on every call, before it looks at the arguments
     warnings.warn(_RANGE_DEPRECATED, UserWarning, stacklevel=2)
     dev = _target(device)
     check_range(start, end, step)
+    no_bool_range("range", dtype)
     n = int(math.floor((end - start) / step)) + 1
     values = start + step * np.arange(n, dtype=np.float64)
     return _factory(values.astype(_float_or(dtype).np), requires_grad, dev)
 
 
 def linspace(
-    start: Any, end: Any, steps: int, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+    start: Any, end: Any, steps: int, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
+    out: Any = None,
 ) -> Tensor:
     """`steps` evenly spaced values from `start` to `end` inclusive.
 
@@ -107,6 +120,7 @@ def linspace(
         end (number): the last value (included).
         steps (int): how many values.
         dtype (dtype, optional): the dtype (default float32).
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: a 1-D tensor of `steps` values.
@@ -115,11 +129,15 @@ def linspace(
         >>> retrograd.linspace(0, 1, 5)
         tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
     """
+    if out is not None:
+        return write_out(out, linspace, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
     start, end = (x.item() if isinstance(x, Tensor) else x for x in (start, end))
     if dtype is None and (isinstance(start, complex) or isinstance(end, complex)):
         dtype = _dt.result_type(start, end)  # complex bounds: the default complex dtype
-    values = linspace_values(start, end, check_steps(steps), _float_or(dtype).np)
+    n = check_steps(steps)
+    no_bool_range("linspace", dtype, n)
+    values = linspace_values(start, end, n, _float_or(dtype).np)
     return _factory(values, requires_grad, dev)
 
 
@@ -132,6 +150,7 @@ def logspace(
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    out: Any = None,
 ) -> Tensor:
     """`steps` values spaced evenly on a log scale: `base ** linspace(start, end, steps)`.
 
@@ -143,6 +162,7 @@ def logspace(
         dtype (dtype, optional): the dtype (default: the default float dtype).
         device (str or device, optional): the device.
         requires_grad (bool): whether the result records a graph (default False).
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: 1-D, `steps` values from base ** start to base ** end.
@@ -153,6 +173,10 @@ def logspace(
         >>> retrograd.logspace(0, 3, 4, base=2)
         tensor([1., 2., 4., 8.])
     """
+    if out is not None:
+        return write_out(out, logspace, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
-    values = logspace_values(start, end, check_steps(steps), base, _float_or(dtype).np)
+    n = check_steps(steps)
+    no_bool_range("logspace", dtype, n)
+    values = logspace_values(start, end, n, base, _float_or(dtype).np)
     return _factory(values, requires_grad, dev)

@@ -21,7 +21,7 @@ from ...tensor import Tensor
 from ..inplace_functions import _in_place
 from ..kernels.dtype_support import complex_result, no_complex, no_complex_kernel
 from ..kernels.operands import as_tensor_of, promote
-from ..kernels.out_arg import same, write_out
+from ..kernels.out_arg import castable, same, write_out
 from .arithmetic import mul
 from .clamp_where import where
 from .powers import pow
@@ -177,12 +177,13 @@ _ldexp = Primitive(
 )
 
 
-def ldexp(input: Tensor, other: Tensor) -> Tensor:
+def ldexp(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     """Elementwise `input * 2 ** other` (integer inputs give the default float).
 
     Args:
         input (Tensor): the mantissas.
         other (Tensor): the (integer) exponents; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape, a floating dtype.
@@ -191,6 +192,8 @@ def ldexp(input: Tensor, other: Tensor) -> Tensor:
         >>> retrograd.ldexp(retrograd.tensor([1.0, 3.0, 0.5]), retrograd.tensor([3, -1, 2]))
         tensor([8.0000, 1.5000, 2.0000])
     """
+    if out is not None:
+        return write_out(out, ldexp, locals(), castable("ldexp can't be cast to the desired output type {dst}"))
     _require_tensor("ldexp", 1, "input", input)
     _require_tensor("ldexp", 2, "other", other)
     if complex_result(input, other) is not None:  # input · 2^other, as PyTorch computes it for complex

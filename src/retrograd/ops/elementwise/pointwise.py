@@ -389,12 +389,13 @@ def _logit_derivative(a: Tensor, eps: float | None) -> Tensor:
     return where((a < eps) | (a > 1 - eps), 0.0, d)
 
 
-def logit(input: Tensor, eps: float | None = None) -> Tensor:
+def logit(input: Tensor, eps: float | None = None, *, out: Any = None) -> Tensor:
     """Elementwise log-odds `log(p / (1 - p))`, with `p` clamped to `[eps, 1 - eps]` when `eps` is given.
 
     Args:
         input (Tensor): probabilities, any shape; integer inputs are promoted to the default float.
         eps (float, optional): the clamping margin; no clamping when None (default).
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: the log-odds, same shape (`±inf` at 1 and 0 when `eps` is None).
@@ -405,6 +406,8 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:
         >>> retrograd.logit(retrograd.tensor([0.5, 0.75, 0.0]), eps=1e-6)
         tensor([  0.0000,   1.0986, -13.8155])
     """
+    if out is not None:
+        return write_out(out, logit, locals())
     if not isinstance(input, Tensor):
         raise not_a_tensor("logit", input)
     no_complex_kernel("logit_cpu", input)

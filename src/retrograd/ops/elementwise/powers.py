@@ -13,7 +13,7 @@ from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..kernels.arg_types import number_arg
 from ..kernels.operands import as_tensor_of, promote, promote_float
-from ..kernels.out_arg import write_out
+from ..kernels.out_arg import same, write_out
 
 __all__ = ["pow", "float_power", "reciprocal", "square"]
 
@@ -129,12 +129,18 @@ def pow(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
     return _pow_scalar(as_tensor_of(input, dt), exponent=exponent)
 
 
-def float_power(input: Any, exponent: Any) -> Tensor:
+_FLOAT_POWER_OUT = same(
+    "the output given to float_power has dtype {dst} but the operation's result requires dtype {src}"
+)
+
+
+def float_power(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
     """Elementwise `input ** exponent` computed in double precision (float64, or complex128).
 
     Args:
         input (Tensor or number): the bases.
         exponent (Tensor or number): the exponents; broadcasts against `input`.
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape, float64 (complex128 if either operand is complex).
@@ -145,6 +151,8 @@ def float_power(input: Any, exponent: Any) -> Tensor:
         >>> retrograd.float_power(retrograd.tensor([4.0, 9.0]), 0.5).dtype
         retrograd.float64
     """
+    if out is not None:
+        return write_out(out, float_power, locals(), _FLOAT_POWER_OUT)
     x = as_tensor_of(input, _dt.float64)
     e = as_tensor_of(exponent, _dt.float64) if isinstance(exponent, Tensor) else exponent
     return pow(x, e)

@@ -18,6 +18,7 @@ from ...tensor import Tensor
 from ..kernels.fused_multiply_add import fma, opmath, opmath_scalar
 from ..kernels.guards import overflow_error
 from ..kernels.operands import conj_number, promote
+from ..kernels.out_arg import write_out
 
 __all__ = ["addcmul", "addcdiv", "lerp"]
 
@@ -94,7 +95,7 @@ _lerp_tensor = Primitive(
 )
 
 
-def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1, out: Any = None) -> Tensor:
     """Elementwise `input + value * tensor1 * tensor2` (broadcasting), in one op.
 
     Args:
@@ -102,6 +103,7 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
         tensor1 (Tensor): the first factor.
         tensor2 (Tensor): the second factor.
         value (number): the scale of the product (default 1).
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape of the three tensors.
@@ -111,6 +113,8 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
         >>> retrograd.addcmul(retrograd.tensor([1.0, 1.0]), a, b, value=0.5)
         tensor([5.0000, 8.5000])
     """
+    if out is not None:
+        return write_out(out, addcmul, locals())
     a, t1, t2 = promote(input, tensor1, tensor2)
     dt = a.dtype
     if dt is _dt.bool_:
@@ -122,7 +126,7 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
     return _addcmul(a, t1, t2, value=value)
 
 
-def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1, out: Any = None) -> Tensor:
     """Elementwise `input + value * tensor1 / tensor2` (broadcasting), in one op.
 
     Args:
@@ -130,6 +134,7 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
         tensor1 (Tensor): the numerator.
         tensor2 (Tensor): the denominator.
         value (number): the scale of the quotient (default 1).
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape of the three tensors.
@@ -139,19 +144,22 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
         >>> retrograd.addcdiv(retrograd.tensor([1.0, 1.0]), a, b, value=2)
         tensor([2., 2.])
     """
+    if out is not None:
+        return write_out(out, addcdiv, locals())
     a, t1, t2 = promote(input, tensor1, tensor2)
     if not (_is_float_or_complex(tensor1) or _is_float_or_complex(tensor2)):
         raise RuntimeError(_INTEGER_ADDCDIV)
     return _addcdiv(a, t1, t2, value=value)
 
 
-def lerp(input: Tensor, end: Any, weight: Any) -> Tensor:
+def lerp(input: Tensor, end: Any, weight: Any, *, out: Any = None) -> Tensor:
     """Linear interpolation `input + weight * (end - input)`, elementwise (broadcasting).
 
     Args:
         input (Tensor): the start points (floating dtype).
         end (Tensor): the end points, same dtype.
         weight (float or Tensor): the fraction of the way from `input` to `end`.
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape.
@@ -162,6 +170,8 @@ def lerp(input: Tensor, end: Any, weight: Any) -> Tensor:
         >>> retrograd.lerp(retrograd.tensor([0.0, 0.0]), retrograd.tensor([1.0, 1.0]), retrograd.tensor([0.5, 2.0]))
         tensor([0.5000, 2.0000])
     """
+    if out is not None:
+        return write_out(out, lerp, locals())
     mismatch = numpy_errors.broadcast_mismatch([x.shape for x in (input, end, weight) if isinstance(x, Tensor)])
     if mismatch is not None:
         raise mismatch

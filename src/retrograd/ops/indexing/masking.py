@@ -249,12 +249,16 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     return _masked_fill(input, mask=kept, value=store_scalar(value, input._data.dtype))
 
 
-def masked_select(input: Tensor, mask: Tensor) -> Tensor:
+_MASKED_SELECT_OUT = same("masked_select(): self and result must have the same scalar type")
+
+
+def masked_select(input: Tensor, mask: Tensor, *, out: Any = None) -> Tensor:
     """The elements of `input` where `mask` is True, as a 1-d tensor (both broadcast first).
 
     Args:
         input (Tensor): the source.
         mask (Tensor): a bool tensor that broadcasts with `input`.
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: a new 1-D tensor, in row-major order of the broadcast shape.
@@ -264,6 +268,8 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
         >>> retrograd.masked_select(x, x > 0)
         tensor([1, 4])
     """
+    if out is not None:
+        return write_out(out, masked_select, locals(), _MASKED_SELECT_OUT)
     check_tensors("masked_select", input=input, mask=mask)
     if _vmap.active and (r := batched("masked_select", masked_select, input, mask)) is not NOT_BATCHED:
         return r  # one mask for every example; a batched mask is PyTorch's dynamic-shape error

@@ -241,6 +241,12 @@ def check_range(start: Any, end: Any, step: Any) -> None:
         raise RuntimeError("invalid size, possible overflow?")
 
 
+def no_bool_range(kernel: str, dt: dtype | None, n: int = 1) -> None:
+    """PyTorch's range kernels have no bool version: NotImplementedError, once there is a value to make."""
+    if dt is _dt.bool_ and n:
+        raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for 'Bool'")
+
+
 def check_steps(steps: Any) -> int:
     """`linspace`/`logspace` step count: an int, not negative."""
     try:

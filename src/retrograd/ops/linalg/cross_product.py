@@ -29,13 +29,14 @@ _cross: Primitive = Primitive(
 )
 
 
-def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
+def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1, out: Any = None) -> Tensor:
     """Cross product of 3-vectors along `dim`, broadcasting the other dims.
 
     Args:
         input (Tensor): a tensor whose `dim` has size 3.
         other (Tensor): the same number of dims, `dim` of size 3; broadcasts with `input`.
         dim (int): the dim holding the vectors (default -1).
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape.
@@ -44,6 +45,8 @@ def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
         >>> retrograd.linalg.cross(retrograd.tensor([1, 0, 0]), retrograd.tensor([0, 1, 0]))
         tensor([0, 0, 1])
     """
+    if out is not None:
+        return write_out(out, linalg_cross, locals(), SAME)
     if input._data.ndim != other._data.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     n = input._data.ndim

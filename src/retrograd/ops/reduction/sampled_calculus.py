@@ -14,6 +14,7 @@ from ..creation import zeros
 from ..elementwise.arithmetic import div_number, mul_number
 from ..kernels.arg_types import invalid_combination
 from ..kernels.operands import numpy_alias, tensor_of, wrap_dim
+from ..kernels.out_arg import write_out
 from ..shape.join import cat
 
 __all__ = ["diff", "trapezoid", "trapz", "cumulative_trapezoid"]
@@ -22,6 +23,7 @@ __all__ = ["diff", "trapezoid", "trapz", "cumulative_trapezoid"]
 def diff(
     input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None, append: Tensor | None = None, *,
     axis: Any = None,
+    out: Any = None,
 ) -> Tensor:
     """The `n`-th forward difference along `dim`: `out[i] = input[i + 1] - input[i]`, applied `n` times.
 
@@ -31,6 +33,7 @@ def diff(
         dim (int): the dim to difference along (default -1).
         prepend (Tensor, optional): values put before `input` along `dim` first.
         append (Tensor, optional): values put after `input` along `dim` first.
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: `input`'s shape with `n` fewer elements along `dim` (counting `prepend` and `append`).
@@ -44,6 +47,8 @@ def diff(
         >>> retrograd.diff(x, prepend=retrograd.tensor([0]))
         tensor([1, 3, 5, 7])
     """
+    if out is not None:
+        return write_out(out, diff, locals())
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("diff", dim, -1, axis, "axis")
     x = tensor_of(input)
