@@ -83,3 +83,55 @@ def test_gelu_gradient_is_one_node_with_its_second_derivative(approximate):
         assert ours[0] == theirs[0]
         assert ours[1] == pytest.approx(theirs[1], rel=1e-14)
         assert ours[2] == pytest.approx(theirs[2], rel=1e-12, abs=1e-15)
+
+
+# The activations whose backward PyTorch records as one op: (call, node of the recorded gradient,
+# second derivative at each point of _POINTS, spelled out)
+_POINTS = [-2.0, -0.5, 0.5, 1.0, 3.5]
+
+
+def _sig(a):
+    import math
+
+    return 1 / (1 + math.exp(-a))
+
+
+_ONE_OP_BACKWARDS = {
+    "softplus": (lambda F, x: F.softplus(x, beta=2.0, threshold=3.0), "SoftplusBackwardBackward0",
+                 [2 * _sig(2 * a) * (1 - _sig(2 * a)) if 2 * a <= 3 else 0.0 for a in _POINTS]),
+    "elu": (lambda F, x: F.elu(x, 0.7), "EluBackwardBackward0",
+            [0.7 * __import__("math").exp(a) if a < 0 else 0.0 for a in _POINTS]),
+    "celu": (lambda F, x: F.celu(x, 2.0), "EluBackwardBackward0",
+             [0.5 * __import__("math").exp(a / 2) if a < 0 else 0.0 for a in _POINTS]),
+    "hardswish": (lambda F, x: F.hardswish(x), "HardswishBackwardBackward0",
+                  [1 / 3 if -3 < a < 3 else 0.0 for a in _POINTS]),
+    "logsigmoid": (lambda F, x: F.logsigmoid(x), "LogSigmoidBackwardBackward0",
+                   [-_sig(a) * _sig(-a) for a in _POINTS]),
+}  # fmt: skip
+
+
+def _one_op_derivatives(m, name):
+    call = _ONE_OP_BACKWARDS[name][0]
+    x = m.tensor(_POINTS, dtype=m.float64, requires_grad=True)
+    g = m.autograd.grad(call(m.nn.functional, x).sum(), x, create_graph=True)[0]
+    h = m.autograd.grad(g.sum(), x)[0]
+    return g.grad_fn.name(), g.detach().tolist(), h.tolist()
+
+
+@pytest.mark.parametrize("name", list(_ONE_OP_BACKWARDS))
+def test_recorded_backward_is_pytorchs_one_node(name):
+    node, _, second = _one_op_derivatives(rg, name)
+    assert node == _ONE_OP_BACKWARDS[name][1]
+    assert second == pytest.approx(_ONE_OP_BACKWARDS[name][2], rel=1e-12, abs=1e-15)
+    if torch is not None:
+        ours, theirs = _one_op_derivatives(rg, name), _one_op_derivatives(torch, name)
+        assert ours[0] == theirs[0]
+        assert ours[1] == pytest.approx(theirs[1], rel=1e-14)
+        assert ours[2] == pytest.approx(theirs[2], rel=1e-12, abs=1e-15)
+
+
+def test_celu_backward_takes_pytorchs_float32_inverse_alpha():
+    # PyTorch's celu gradient uses 1 / float32(alpha): at 0 (the kink) that is 1.3 / float32(1.3), not 1
+    x = rg.tensor([0.0, -1.0], dtype=rg.float64, requires_grad=True)
+    rg.nn.functional.celu(x, 1.3).sum().backward()
+    assert x.grad[0].item() == 1.3 / float(rg.tensor(1.3).item())

@@ -85,6 +85,7 @@ if TYPE_CHECKING:
     from .ops import *
     from .ops.activation.along_dim import *
     from .ops.activation.piecewise import *
+    from .ops.activation.exponential_linear import *
     from .ops.copying import *
     from .ops.creation import *
     from .ops.elementwise.arithmetic import *

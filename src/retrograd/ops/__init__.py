@@ -56,6 +56,7 @@ if TYPE_CHECKING:
         windows,
     )
     from .activation.along_dim import *  # noqa: F403
+    from .activation.exponential_linear import *  # noqa: F403
     from .activation.piecewise import *  # noqa: F403
     from .copying import *  # noqa: F403
     from .creation import *  # noqa: F403

@@ -8,8 +8,10 @@ Each gathered module, relative to `retrograd.ops` -> its `__all__`, in the order
 # fmt: off
 MODULES: dict[str, tuple[str, ...]] = {
     "activation.piecewise": (
-        "relu", "relu_", "selu", "selu_", "celu", "celu_", "threshold", "threshold_", "rrelu", "rrelu_",
-        "prelu", "hardshrink",
+        "relu", "relu_", "threshold", "threshold_", "rrelu", "rrelu_", "prelu", "hardshrink",
+    ),
+    "activation.exponential_linear": (
+        "selu", "selu_", "celu", "celu_",
     ),
     "activation.along_dim": (
         "softmax", "log_softmax",

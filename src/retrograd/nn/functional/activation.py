@@ -11,6 +11,7 @@ from __future__ import annotations
 from ... import dtypes as _dt
 from ...engine import inplace as _inplace
 from ...ops.activation import along_dim as _dim
+from ...ops.activation import exponential_linear as _elu
 from ...ops.activation import piecewise as _act
 from ...ops.activation import smooth as _smooth
 from ...ops.elementwise import pointwise as _pointwise
@@ -57,9 +58,9 @@ __all__ = [
 # Same signatures as PyTorch's: re-exported unchanged.
 relu_ = _act.relu_
 leaky_relu_ = _act.leaky_relu_
-elu_ = _act.elu_
-selu_ = _act.selu_
-celu_ = _act.celu_
+elu_ = _elu.elu_
+selu_ = _elu.selu_
+celu_ = _elu.celu_
 hardtanh_ = _act.hardtanh_
 threshold_ = _act.threshold_
 gelu = _smooth.gelu
@@ -175,7 +176,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
         >>> F.elu(retrograd.tensor([-1.0, 0.0, 2.0]), alpha=0.5)
         tensor([-0.3161,  0.0000,  2.0000])
     """
-    return _act.elu_(input, alpha) if inplace else _act.elu(input, alpha)
+    return _elu.elu_(input, alpha) if inplace else _elu.elu(input, alpha)
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
@@ -192,7 +193,7 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
         >>> F.selu(retrograd.tensor([-1.0, 0.0, 2.0]))
         tensor([-1.1113,  0.0000,  2.1014])
     """
-    return _act.selu_(input) if inplace else _act.selu(input)
+    return _elu.selu_(input) if inplace else _elu.selu(input)
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -210,7 +211,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
         >>> F.celu(retrograd.tensor([-1.0, 0.0, 2.0]), alpha=2.0)
         tensor([-0.7869,  0.0000,  2.0000])
     """
-    return _act.celu_(input, alpha) if inplace else _act.celu(input, alpha)
+    return _elu.celu_(input, alpha) if inplace else _elu.celu(input, alpha)
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:

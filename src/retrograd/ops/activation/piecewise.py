@@ -33,15 +33,11 @@ from ..elementwise.clamp_where import gated, where
 from ..kernels.arg_types import check_tensors
 from ..kernels.dtype_support import no_complex, no_complex_kernel
 from ..kernels.select import select, zero_where
-from .smooth import floating, run
+from .smooth import floating, run, twins
 
 __all__ = [
     "relu",
     "relu_",
-    "selu",
-    "selu_",
-    "celu",
-    "celu_",
     "threshold",
     "threshold_",
     "rrelu",
@@ -49,18 +45,6 @@ __all__ = [
     "prelu",
     "hardshrink",
 ]
-
-_SELU_ALPHA = 1.6732632423543772848170429916717
-_SELU_SCALE = 1.0507009873554804934193349852946
-
-
-def _twins(name: str, forward: Any, rule: Any, node: str, **kw: Any) -> tuple[Primitive, Primitive]:
-    """The out-of-place primitive (`<node>Backward0`) and its in-place twin (`<node>Backward1`)."""
-    return (
-        Primitive(name, forward, [rule], node_name=node + "Backward0", **kw),
-        Primitive(name, forward, [rule], node_name=node + "Backward1", **kw),
-    )
-
 
 # --- the relu family: piecewise linear ---------------------------------------------------
 
@@ -114,7 +98,7 @@ _leaky_relu_backward = Primitive(
     inputs=("g", "a"),
     node_name="LeakyReluBackwardBackward0",
 )
-_leaky_relu = _twins(
+_leaky_relu = twins(
     "leaky_relu",
     lambda xp, a, slope: select(xp, a > 0, a, a * slope),
     lambda g, a, slope: _leaky_relu_backward(g, a, slope=slope),
@@ -128,7 +112,7 @@ _rrelu_backward = Primitive(
     inputs=("g", "a"),
     node_name="RreluWithNoiseBackwardBackward0",
 )
-_rrelu = _twins(
+_rrelu = twins(
     "rrelu",
     lambda xp, a, slope: select(xp, a > 0, a, a * slope),
     lambda g, a, slope: _rrelu_backward(g, a, slope=slope),
@@ -159,7 +143,7 @@ _threshold_backward = Primitive(
     inputs=("g", "a"),
     node_name="ThresholdBackwardBackward0",
 )
-_threshold = _twins(
+_threshold = twins(
     "threshold",
     lambda xp, a, th, value: select(xp, a <= th, xp.asarray(value).astype(a.dtype), a),
     lambda g, a, th: _threshold_backward(g, a, th=th),
@@ -529,139 +513,3 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
         )
     w = weight.reshape(()) if n == 1 else weight.reshape((n,) + (1,) * (nd - 2))
     return _prelu(input, w)
-
-
-# --- the elu family: x for x > 0, scale·alpha·(e^(x·input_scale) - 1) below ----------------
-
-
-def _elu_forward(xp: Any, a: Any, alpha: float, scale: float, input_scale: float) -> Any:
-    # min(a, 0) keeps exp from overflowing in the branch `where` discards
-    negative = xp.expm1(xp.minimum(a, 0) * input_scale) * (alpha * scale)
-    return select(xp, a > 0, a * scale, negative)
-
-
-def _elu_rule(g: Tensor, a: Tensor, alpha: float, scale: float, input_scale: float) -> Tensor:
-    # scale·alpha·input_scale·e^(a·input_scale) at and below 0; scale above (NaN included). The
-    # exponential is written for a < 0 only, so the second derivative is 0 at the kink, as PyTorch's
-    slope = where(a < 0, (a.clamp(max=0) * input_scale).exp(), 1.0) * (alpha * scale * input_scale)
-    return where(a <= 0, g * slope, g * scale)
-
-
-_elu = _twins("elu", _elu_forward, _elu_rule, "Elu")
-_celu = _twins("celu", _elu_forward, _elu_rule, "Celu")
-
-
-def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
-    """`input` for positive values, `alpha * (exp(input) - 1)` elsewhere."""
-    return run(input, _elu[0], "elu_cpu", alpha=alpha, scale=1.0, input_scale=1.0)
-
-
-def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
-    """In-place `elu`.
-
-    Args:
-        input (Tensor): a floating tensor of any shape.
-        alpha (float): the negative part saturates at `-alpha` (default 1).
-
-    Returns:
-        Tensor: `input`, overwritten with the result.
-
-    Examples:
-        >>> x = retrograd.tensor([-1.0, 0.0, 2.0])
-        >>> y = F.elu_(x)
-        >>> y is x, x
-        (True, tensor([-0.6321,  0.0000,  2.0000]))
-    """
-    return _inplace.apply(input, run, _elu[1], "elu_cpu", alpha=alpha, scale=1.0, input_scale=1.0)
-
-
-def selu(input: Tensor) -> Tensor:
-    """SELU: `scale * elu(input, alpha)` with the self-normalizing constants of Klambauer et al. (2017).
-
-    `alpha` is about 1.6733 and `scale` about 1.0507, chosen so activations keep zero mean and
-    unit variance through deep stacks.
-
-    Args:
-        input (Tensor): any shape, floating point.
-
-    Returns:
-        Tensor: `input`'s shape and dtype.
-
-    Examples:
-        >>> retrograd.selu(retrograd.tensor([-2.0, -0.5, 0.0, 1.5]))
-        tensor([-1.5202, -0.6918,  0.0000,  1.5761])
-    """
-    if not isinstance(input, Tensor):
-        raise not_a_tensor("selu", input)
-    return run(input, _elu[0], "elu_cpu", alpha=_SELU_ALPHA, scale=_SELU_SCALE, input_scale=1.0)
-
-
-def selu_(input: Tensor) -> Tensor:
-    """In-place `selu`.
-
-    Args:
-        input (Tensor): a floating tensor of any shape.
-
-    Returns:
-        Tensor: `input`, overwritten with the result.
-
-    Examples:
-        >>> x = retrograd.tensor([-1.0, 0.0, 2.0])
-        >>> y = F.selu_(x)
-        >>> y is x, x
-        (True, tensor([-1.1113,  0.0000,  2.1014]))
-    """
-    if not isinstance(input, Tensor):
-        raise not_a_tensor("selu_", input)
-    return _inplace.apply(input, run, _elu[1], "elu_cpu", alpha=_SELU_ALPHA, scale=_SELU_SCALE, input_scale=1.0)
-
-
-def _celu_attrs(alpha: float) -> dict:
-    if alpha == 0:
-        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
-    return dict(alpha=alpha, scale=1.0, input_scale=1.0 / alpha)
-
-
-def celu(input: Tensor, alpha: float = 1.0) -> Tensor:
-    """CELU: `max(0, x) + min(0, alpha * (exp(x / alpha) - 1))` for each element `x`.
-
-    A continuously differentiable ELU: the negative part saturates at `-alpha`.
-
-    Args:
-        input (Tensor): any shape, floating point.
-        alpha (float): the scale of the negative part; must not be 0 (default 1).
-
-    Returns:
-        Tensor: `input`'s shape and dtype.
-
-    Examples:
-        >>> x = retrograd.tensor([-2.0, -0.5, 0.0, 1.5])
-        >>> retrograd.celu(x)
-        tensor([-0.8647, -0.3935,  0.0000,  1.5000])
-        >>> retrograd.celu(x, 2.0)
-        tensor([-1.2642, -0.4424,  0.0000,  1.5000])
-    """
-    if not isinstance(input, Tensor):
-        raise not_a_tensor("celu", input)
-    return run(input, _celu[0], "elu_cpu", **_celu_attrs(alpha))
-
-
-def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
-    """In-place `celu`.
-
-    Args:
-        input (Tensor): a floating tensor of any shape.
-        alpha (float): the scale of the negative part; must not be 0 (default 1).
-
-    Returns:
-        Tensor: `input`, overwritten with the result.
-
-    Examples:
-        >>> x = retrograd.tensor([-1.0, 0.0, 2.0])
-        >>> y = F.celu_(x, 2.0)
-        >>> y is x, x
-        (True, tensor([-0.7869,  0.0000,  2.0000]))
-    """
-    if not isinstance(input, Tensor):
-        raise not_a_tensor("celu_", input)
-    return _inplace.apply(input, run, _celu[1], "elu_cpu", **_celu_attrs(alpha))

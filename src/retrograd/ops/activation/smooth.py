@@ -35,6 +35,14 @@ def floating(input: Tensor, kernel: str) -> Tensor:
     return input
 
 
+def twins(name: str, forward: Any, rule: Any, node: str, **kw: Any) -> tuple[Primitive, Primitive]:
+    """The out-of-place primitive (`<node>Backward0`) and its in-place twin (`<node>Backward1`)."""
+    return (
+        Primitive(name, forward, [rule], node_name=node + "Backward0", **kw),
+        Primitive(name, forward, [rule], node_name=node + "Backward1", **kw),
+    )
+
+
 def run(input: Tensor, prim: Primitive, kernel: str, **attrs: Any) -> Tensor:
     """`prim(input, **attrs)` for a floating-point input (else PyTorch's error for `kernel`)."""
     return prim(floating(input, kernel), **attrs)
@@ -161,17 +169,69 @@ _mish = Primitive(
     [lambda g, a: g * _mish_slope(a)],
     quiet=True,
 )
+
+
+# --- backwards as one op: PyTorch's `<op>_backward(g, a)`, so that a recorded backward (create_graph)
+# shows its <Op>BackwardBackward0 node. Each is linear in g (its rule in g is the op again) and its
+# rule in `a` is g·f''(a). A vmap batch takes the composed gradient instead (`one_op_or`).
+
+
+def one_op_or(prim: Primitive, composed: Any, g: Tensor, a: Tensor, **attrs: Any) -> Tensor:
+    """`prim(g, a, **attrs)`, or `composed(g, a, **attrs)` (the same gradient from ops) for a vmap batch."""
+    if type(g) is Tensor and type(a) is Tensor:
+        return prim(g, a, **attrs)
+    return composed(g, a, **attrs)
+
+
+def _softplus_grad(g: Tensor, a: Tensor, beta: float, th: float) -> Tensor:
+    # σ(βa) = z / (z + 1) with z = e^(βa), as PyTorch's kernel writes it (its bits); 1 above the
+    # threshold, where the clamp keeps the discarded exponential finite
+    z = (a * beta).clamp(max=th).exp()
+    return where(a * beta > th, g, g * z / (z + 1))
+
+
+def _softplus_curvature(a: Tensor, beta: float, th: float) -> Tensor:
+    s = sigmoid(a * beta)
+    return where(a * beta > th, 0.0, s * (1 - s) * beta)  # β·σ(βa)(1 - σ(βa)), and 0 above the threshold
+
+
+_softplus_backward: Primitive = Primitive(
+    "softplus_backward",
+    lambda xp, g, a, beta, th: _softplus_grad(Tensor._make(g), Tensor._make(a), beta, th)._data,
+    [
+        lambda gg, a, beta, th: one_op_or(_softplus_backward, _softplus_grad, gg, a, beta=beta, th=th),
+        lambda gg, g, a, beta, th: gg * g * _softplus_curvature(a, beta, th),
+    ],
+    inputs=("g", "a"), node_name="SoftplusBackwardBackward0", quiet=True,
+)
 _softplus = Primitive(
     "softplus",
     lambda xp, a, beta, th: select(xp, a * beta > th, a, xp.logaddexp(0, a * beta) / beta),
-    # σ(βa), and 1 above the threshold
-    [lambda g, a, beta, th: where(a * beta > th, g, g * sigmoid(a * beta))],
+    [lambda g, a, beta, th: one_op_or(_softplus_backward, _softplus_grad, g, a, beta=beta, th=th)],
     quiet=True,
+)
+
+
+def _log_sigmoid_grad(g: Tensor, a: Tensor) -> Tensor:
+    # σ(-a), from z = e^(-|a|) as PyTorch's kernel computes it (its bits): 1 - z/(1+z) below 0, z/(1+z) above
+    z = (-a.abs()).exp()
+    q = z / (1 + z)
+    return g * where(a < 0, 1 - q, q)
+
+
+_log_sigmoid_backward: Primitive = Primitive(
+    "log_sigmoid_backward",
+    lambda xp, g, a: _log_sigmoid_grad(Tensor._make(g), Tensor._make(a))._data,
+    [
+        lambda gg, a: one_op_or(_log_sigmoid_backward, _log_sigmoid_grad, gg, a),
+        lambda gg, g, a: -(gg * g) * sigmoid(a) * sigmoid(-a),  # d/da σ(-a) = -σ(a)σ(-a)
+    ],
+    inputs=("g", "a"), node_name="LogSigmoidBackwardBackward0", quiet=True,
 )
 _log_sigmoid = Primitive(
     "log_sigmoid",
     lambda xp, a: -xp.logaddexp(0, -a),
-    [lambda g, a: g * sigmoid(-a)],  # σ(-a)
+    [lambda g, a: one_op_or(_log_sigmoid_backward, _log_sigmoid_grad, g, a)],
     node_name="LogSigmoidBackward0",
     quiet=True,
 )
@@ -180,10 +240,25 @@ _hardsigmoid = Primitive(
     lambda xp, a: xp.minimum(xp.maximum(a + 3, 0), 6) / 6,
     [lambda g, a: gated(g, (a > -3) & (a < 3)) / 6],  # 1/6 strictly inside (-3, 3), else 0
 )
+
+
+def _hardswish_grad(g: Tensor, a: Tensor) -> Tensor:
+    return gated(g, where(a < 3, where(a <= -3, 0.0, a / 3 + 0.5), 1.0))  # 0 at -3, 1 at 3
+
+
+_hardswish_backward: Primitive = Primitive(
+    "hardswish_backward",
+    lambda xp, g, a: _hardswish_grad(Tensor._make(g), Tensor._make(a))._data,
+    [
+        lambda gg, a: one_op_or(_hardswish_backward, _hardswish_grad, gg, a),
+        lambda gg, g, a: where((a > -3) & (a < 3), gg * g / 3, 0.0),  # 1/3 strictly inside (-3, 3)
+    ],
+    inputs=("g", "a"), node_name="HardswishBackwardBackward0", quiet=True,
+)
 _hardswish = Primitive(  # quiet: a·6 may overflow to inf, silently, as in PyTorch
     "hardswish",
     lambda xp, a: a * xp.minimum(xp.maximum(a + 3, 0), 6) / 6,
-    [lambda g, a: gated(g, where(a < 3, where(a <= -3, 0.0, a / 3 + 0.5), 1.0))],  # 0 at -3, 1 at 3
+    [lambda g, a: one_op_or(_hardswish_backward, _hardswish_grad, g, a)],
     quiet=True,
 )
 
