@@ -561,3 +561,57 @@ def test_errors(call, exc, message):
         with pytest.raises(exc) as theirs:
             call(torch)
         assert message in str(theirs.value)
+
+
+# --- randint's argument errors and the Generator's repr, as PyTorch's parser and class print them ---
+_RANDINT_FIRST_SIGNATURE = (
+    " * (int high, tuple of ints size, *, retrograd.Generator generator, Tensor out = None, retrograd.dtype dtype = "
+    "None, retrograd.layout layout = None, retrograd.device device = None, bool pin_memory = False, bool "
+    "requires_grad = False)\n"
+)
+
+
+def test_randint_lists_its_signatures_when_several_fit_the_argument_count():
+    g = retrograd.Generator()
+    with pytest.raises(TypeError) as error:
+        retrograd.randint(0, 27, 32, generator=g)
+    head, first = str(error.value).split("\n")[:2]
+    assert head == (
+        "randint() received an invalid combination of arguments - got (int, int, int, "
+        "generator=retrograd._C.Generator), but expected one of:"
+    )
+    assert first + "\n" == _RANDINT_FIRST_SIGNATURE and str(error.value).count("\n * (") == 4
+    for bad in ((0, 2.5, (3,)), (0, 27, [32.0]), ((32,),)):
+        with pytest.raises(TypeError, match=r"^randint\(\) received an invalid combination of arguments - got \("):
+            retrograd.randint(*bad)
+
+
+def test_randint_names_the_argument_when_one_signature_fits_the_count():
+    with pytest.raises(
+        TypeError, match=r"^randint\(\): argument 'size' \(position 2\) must be tuple of ints, not int$"
+    ):
+        retrograd.randint(27, 32)
+
+
+def test_generator_repr_names_its_class():
+    from retrograd._display_name import set_package_name
+
+    g = retrograd.Generator()
+    assert repr(g) == f"<retrograd.Generator object at {hex(id(g))}>"
+    set_package_name("torch")
+    try:
+        assert repr(g) == f"<torch._C.Generator object at {hex(id(g))}>"
+    finally:
+        set_package_name("retrograd")
+
+
+def test_randint_errors_and_generator_repr_match_pytorch():
+    torch = pytest.importorskip("torch")
+    for module_args in (lambda m: (0, 27, 32), lambda m: (27, 32), lambda m: (0, 2.5, (3,))):
+        messages = []
+        for m in (retrograd, torch):
+            with pytest.raises(TypeError) as error:
+                m.randint(*module_args(m), generator=m.Generator())
+            messages.append(str(error.value).replace("retrograd._C.", "torch._C.").replace("retrograd.", "torch."))
+        assert messages[0] == messages[1]
+    assert repr(torch.Generator()).startswith("<torch._C.Generator object at 0x")

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ._display_name import package_name
 from ._mt19937 import MersenneTwister, N
 from .backend import as_device, cuda_backend
 from .engine.vmap_hook import hook as _vmap
@@ -97,6 +98,11 @@ class Generator:
     def initial_seed(self) -> int:
         """The seed the current stream started from."""
         return self._seed
+
+    def __repr__(self) -> str:
+        # PyTorch's Generator is a C++ class of `torch._C`; under retrograd it is `retrograd.Generator`
+        where = "torch._C" if package_name() == "torch" else "retrograd"
+        return f"<{where}.Generator object at {hex(id(self))}>"
 
     # raw draws, as PyTorch's `random()` and `random64()`
     def _u32(self, n: int) -> np.ndarray:

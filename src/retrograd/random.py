@@ -16,6 +16,7 @@ import numpy as np
 
 from . import _cpu_sampling as _cpu
 from . import dtypes as _dt
+from ._display_name import package_name
 from ._generator import (
     Generator,
     default_generator,
@@ -46,6 +47,7 @@ from .engine.primitive import Primitive
 from .engine.vmap_hook import NOT_BATCHED, batched, random_draw
 from .engine.vmap_hook import hook as _vmap
 from .ops.creation import empty_like, target_device
+from .ops.kernels.arg_types import invalid_combination
 from .ops.kernels.guards import size_keyword
 from .ops.kernels.out_arg import ANY, same, write_out
 from .ops.kernels.placement import check_layout, check_memory_format, check_pin_memory
@@ -194,6 +196,52 @@ def _int_arg(value: Any, name: str, fn: str) -> int:
         raise TypeError(f"{fn}(): argument '{name}' must be int, not {kind}") from None
 
 
+_RANDINT_KEYWORDS = (
+    "low",
+    "high",
+    "size",
+    "generator",
+    "out",
+    "dtype",
+    "layout",
+    "device",
+    "requires_grad",
+    "pin_memory",
+)
+_FACTORY_KEYWORDS = (
+    "Tensor out = None, {0}.dtype dtype = None, {0}.layout layout = None, {0}.device device = None, "
+    "bool pin_memory = False, bool requires_grad = False"
+)
+# PyTorch's randint signatures, each with its count of required arguments and of all arguments
+_RANDINT_SIGNATURES = (
+    ("int high, tuple of ints size, *, {0}.Generator generator, " + _FACTORY_KEYWORDS, 3, 10),
+    ("int high, tuple of ints size, *, " + _FACTORY_KEYWORDS, 2, 9),
+    ("int low, int high, tuple of ints size, *, {0}.Generator generator, " + _FACTORY_KEYWORDS, 4, 11),
+    ("int low, int high, tuple of ints size, *, " + _FACTORY_KEYWORDS, 3, 10),
+)
+
+
+def _randint_fits(low: Any, high: Any, size: Any) -> bool:
+    ints = (int, np.integer, Tensor)
+    return (
+        isinstance(low, ints)
+        and isinstance(high, ints)
+        and isinstance(size, (tuple, list))
+        and all(isinstance(s, ints) for s in size)
+    )
+
+
+def _refuse_randint(args: tuple, passed: dict[str, Any]) -> None:
+    """PyTorch's parser on arguments that fit no signature: when the argument count makes exactly one
+    signature plausible, its complaint about the wrong argument (raised by the caller's own checks,
+    so this returns); otherwise the list of every signature."""
+    count = len(args) + len(passed)
+    plausible = [text for text, least, most in _RANDINT_SIGNATURES if least <= count <= most]
+    if len(plausible) != 1:
+        listed = tuple(text.format(package_name()) for text, _, _ in _RANDINT_SIGNATURES)
+        raise invalid_combination("randint", args, listed, passed)
+
+
 def randint(
     *args: Any,
     low: int | None = None,
@@ -227,6 +275,7 @@ def randint(
     check_layout(layout)
     check_pin_memory(pin_memory)
     dev = target_device(device)
+    passed = {k: v for k, v in locals().items() if k in _RANDINT_KEYWORDS and v not in (None, False)}
     pos = list(args)
     if size is None and pos:
         size = pos.pop()
@@ -234,6 +283,8 @@ def randint(
         high = pos.pop()
     if low is None:
         low = pos.pop() if pos else 0
+    if pos or size is None or high is None or not _randint_fits(low, high, size):
+        _refuse_randint(args, passed)
     if pos or size is None or high is None:
         raise TypeError("randint() received an invalid combination of arguments")
     if not isinstance(size, (tuple, list)):

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from types import FunctionType, ModuleType
 from typing import TYPE_CHECKING, Any
 
-from . import _op_method, _storage
+from . import _op_method, _storage, _typed_storage
 from ._op_method import InPlaceMethod, OpMethod, dtype_conversion
 from .backend import device as _device
 from .engine import inplace as _inplace
@@ -1288,6 +1288,21 @@ class TensorMethods:
             (16, 16)
         """
         return _storage.UntypedStorage(_storage.root_array(self._data))
+
+    def storage(self) -> _typed_storage.TypedStorage:
+        """The memory this tensor belongs to, as elements of its dtype (deprecated, as in PyTorch).
+
+        Returns:
+            TypedStorage: every element of the memory block, in memory order; a view and its base
+                have the same elements. The first use warns that TypedStorage is deprecated.
+
+        Examples:
+            >>> x = retrograd.arange(6)
+            >>> x.view(2, 3).storage().tolist() == x.storage().tolist()  # doctest: +SKIP
+            True
+        """
+        _typed_storage.warn_removal()
+        return _typed_storage.TypedStorage(self.untyped_storage(), self.dtype)
 
     def resize_(self, *sizes: Any, memory_format: Any = None) -> Tensor:
         """Give this tensor a new shape in place, keeping its first elements (new ones uninitialised).

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ... import dtypes as _dt
+from ..._display_name import package_name
 from ...tensor import Tensor
 
 
@@ -72,12 +73,26 @@ def float_arg(fn: str, name: str, position: int, value: Any) -> float:
     raise _refuse(fn, name, position, "float", value)
 
 
+# retrograd's classes for what are C++ classes of `torch._C` in PyTorch, whose errors name them so
+_C_CLASSES = {("retrograd._generator", "Generator")}
+
+
+def _type_name(value: Any) -> str:
+    """The argument's type as PyTorch's parser names it: `Tensor`, `torch._C.Generator`, `int`."""
+    if isinstance(value, Tensor):
+        return "Tensor"
+    kind = type(value)
+    if (kind.__module__, kind.__name__) in _C_CLASSES:
+        return f"{package_name()}._C.{kind.__name__}"
+    return kind.__name__
+
+
 def invalid_combination(
     fn: str, arguments: tuple, signatures: tuple[str, ...], keywords: dict[str, Any] | None = None
 ) -> TypeError:
     """PyTorch's TypeError for arguments that match none of an op's signatures (listed as PyTorch lists them)."""
-    kinds = ["Tensor" if isinstance(a, Tensor) else type(a).__name__ for a in arguments]
-    kinds += [f"{k}={'Tensor' if isinstance(v, Tensor) else type(v).__name__}" for k, v in (keywords or {}).items()]
+    kinds = [_type_name(a) for a in arguments]
+    kinds += [f"{k}={_type_name(v)}" for k, v in (keywords or {}).items()]
     got = ", ".join(kinds)
     listed = "".join(f" * ({signature})\n" for signature in signatures)
     return TypeError(
