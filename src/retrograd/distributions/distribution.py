@@ -116,7 +116,8 @@ class Distribution:
 
     @property
     def mean(self) -> Any:
-        raise NotImplementedError(f"{self.__class__} does not implement mean")
+        # PyTorch raises a bare NotImplementedError here (mode alone names the class)
+        raise NotImplementedError
 
     @property
     def mode(self) -> Any:
@@ -124,7 +125,7 @@ class Distribution:
 
     @property
     def variance(self) -> Any:
-        raise NotImplementedError(f"{self.__class__} does not implement variance")
+        raise NotImplementedError
 
     @property
     def stddev(self) -> Any:
