@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 import retrograd
@@ -49,6 +51,18 @@ def test_star_import_leaves_out_the_constraints_and_transforms_submodules():
     assert rd.constraints is constraints  # still reachable as attributes
 
 
+def _sample_n_warning(module):
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        shape = module.distributions.Normal(module.zeros(3), 1.0).sample_n(2).shape
+    return tuple(shape), [(w.category, str(w.message), w.filename) for w in record]
+
+
+def test_sample_n_warns_of_its_deprecation_at_the_caller():
+    message = "`sample_n(n)` will be deprecated. Use `sample((n,))` instead."
+    assert _sample_n_warning(retrograd) == ((2, 3), [(FutureWarning, message, __file__)])
+
+
 @pytest.mark.pytorch
 @pytest.mark.skipif(torch is None, reason="needs PyTorch")
 def test_base_defaults_and_star_import_match_pytorch():
@@ -58,3 +72,4 @@ def test_base_defaults_and_star_import_match_pytorch():
     assert _error(ours.entropy) == _error(theirs.entropy)
     assert _error(lambda: ours.mode).split("'")[-1] == _error(lambda: theirs.mode).split("'")[-1]
     assert sorted(rd.__all__) == sorted(torch.distributions.__all__)
+    assert _sample_n_warning(retrograd) == _sample_n_warning(torch)
