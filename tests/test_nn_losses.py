@@ -395,6 +395,42 @@ def test_bce_with_logits_lands_in_the_target_dtype():
     assert weighted.dtype == rg.float64
 
 
+def _bce_logits_refusals(m):
+    """The errors for targets whose dtype cannot hold the loss (Bernoulli.log_prob of a bool or int sample)."""
+    seen = []
+    for target in (m.tensor([0, 1]), m.tensor([True, False]), m.tensor([1, 0], dtype=m.uint8)):
+        for logits in (m.zeros(2), m.zeros(2, dtype=m.float64)):
+            try:
+                m.nn.functional.binary_cross_entropy_with_logits(logits, target, reduction="none")
+            except RuntimeError as e:
+                seen.append(str(e))
+    return seen
+
+
+def test_bce_with_logits_refuses_integer_and_bool_targets():
+    # PyTorch multiplies the logits into `1 - target` in place: that subtraction fails for bool,
+    # the float-into-integer cast for integer targets
+    bools = (
+        "Subtraction, the `-` operator, with two bool tensors is not supported. "
+        "Use the `^` or `logical_xor()` operator instead."
+    )
+    assert _bce_logits_refusals(rg) == [
+        "result type Float can't be cast to the desired output type Long",
+        "result type Double can't be cast to the desired output type Long",
+        bools,
+        bools,
+        "result type Float can't be cast to the desired output type Byte",
+        "result type Double can't be cast to the desired output type Byte",
+    ]
+    with pytest.raises(RuntimeError, match="desired output type Long"):
+        rg.distributions.Bernoulli(probs=0.3).log_prob(rg.tensor([0, 1]))
+
+
+@needs_torch
+def test_bce_with_logits_target_refusals_vs_torch():
+    assert _bce_logits_refusals(rg) == _bce_logits_refusals(torch)
+
+
 @needs_torch
 @pytest.mark.parametrize("dtypes", [("float64", "float32"), ("float32", "float64")])
 @pytest.mark.parametrize("extra", [{}, {"pos_weight": [2.0, 1.0, 0.5]}, {"weight": [0.5, 1.0, 2.0]}])

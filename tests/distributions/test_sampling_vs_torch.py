@@ -161,5 +161,5 @@ def test_sample_shapes():
     assert d.rsample(rg.Size([5, 1])).shape == (5, 1, 2, 3)
     assert rd.Dirichlet(rg.ones(2, 4)).sample((3,)).shape == (3, 2, 4)
     assert rd.Categorical(rg.ones(2, 4)).sample((3,)).dtype == rg.int64
-    with pytest.warns(UserWarning, match="sample_n will be deprecated"):
+    with pytest.warns(FutureWarning, match=r"`sample_n\(n\)` will be deprecated"):
         assert d.sample_n(2).shape == (2, 2, 3)

@@ -104,10 +104,9 @@ __all__ = [
     "Weibull",
     "Wishart",
     "biject_to",
-    "constraints",
     "kl_divergence",
     "register_kl",
     "transform_to",
-    "transforms",
 ]
+# As in PyTorch, the submodules `constraints` and `transforms` stay out of `import *`.
 __all__.extend(transforms.__all__)

@@ -116,7 +116,8 @@ class Distribution:
 
     @property
     def mean(self) -> Any:
-        raise NotImplementedError(f"{self.__class__} does not implement mean")
+        # PyTorch raises a bare NotImplementedError here (mode alone names the class)
+        raise NotImplementedError
 
     @property
     def mode(self) -> Any:
@@ -124,7 +125,7 @@ class Distribution:
 
     @property
     def variance(self) -> Any:
-        raise NotImplementedError(f"{self.__class__} does not implement variance")
+        raise NotImplementedError
 
     @property
     def stddev(self) -> Any:
@@ -141,7 +142,7 @@ class Distribution:
 
     def sample_n(self, n: int) -> Any:
         """Deprecated: `sample((n,))`."""
-        warnings.warn("sample_n will be deprecated. Use .sample((n,)) instead", UserWarning, stacklevel=2)
+        warnings.warn("`sample_n(n)` will be deprecated. Use `sample((n,))` instead.", FutureWarning, stacklevel=2)
         return self.sample(_rg.Size((n,)))
 
     def log_prob(self, value: Any) -> Any:

@@ -95,7 +95,8 @@ class Multinomial(Distribution):
         return counts.type_as(self.probs)
 
     def entropy(self) -> Any:
-        n = _rg.tensor(self.total_count, dtype=self.probs.dtype)
+        # an integer tensor, as in PyTorch: lgamma(n + 1) is then float32 even for float64 probs
+        n = _rg.tensor(self.total_count)
         term1 = n * self._categorical.entropy() - lgamma(n + 1)
         support = self._binomial.enumerate_support(expand=False)[1:]
         binomial_probs = _rg.exp(self._binomial.log_prob(support))

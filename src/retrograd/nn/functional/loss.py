@@ -13,7 +13,7 @@ import math
 import warnings
 from typing import Any
 
-from ...dtypes import bfloat16, float16
+from ...dtypes import bfloat16, bool_, float16, promote_types
 from ...engine.grad_mode import is_grad_enabled
 from ...engine.vmap_hook import whole
 from ...ops import nn_support
@@ -22,6 +22,7 @@ from ...ops.autocast_policy import float32 as _float32
 from ...ops.elementwise.binary_math import xlogy
 from ...ops.elementwise.clamp_where import where
 from ...ops.fused import pointwise_loss as _pointwise
+from ...ops.kernels.out_arg import CAST
 from ...ops.reduction.sum_prod import sum as _sum
 from ...tensor import Tensor
 from .classification_loss import reduction_of
@@ -296,12 +297,24 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     reduction = reduction_of(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape!r}) must be the same as input size ({input.shape!r})")
+    _check_bce_logits_target_dtype(input, target)
     _constant("binary_cross_entropy_with_logits", "weight", weight)
     _constant("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
     w, p = (None if c is None else c.detach() for c in (weight, pos_weight))
     if input.dtype in (bfloat16, float16) and target.dtype != input.dtype:
         input = input.to(target.dtype)  # the loss has the target's dtype (a half node would round to the input's)
     return _pointwise.binary_cross_entropy_with_logits(input, target, w, p, reduction)
+
+
+def _check_bce_logits_target_dtype(input: Tensor, target: Tensor) -> None:
+    """PyTorch builds the loss in a buffer `1 - target` and multiplies the logits into it in place, so a bool
+    target fails that subtraction and an integer one the in-place cast (the loss takes the target's dtype)."""
+    if target.dtype is bool_:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        )
+    CAST.check("binary_cross_entropy_with_logits", promote_types(input.dtype, target.dtype), target.dtype)
 
 
 def _promoted(a: Tensor, b: Tensor) -> Any:
