@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+import subprocess
+import sys
+import warnings
+
 import numpy as np
 import pytest
 
@@ -245,3 +250,64 @@ def test_istft_nodes_values_and_errors_match_pytorch():
         np.testing.assert_allclose(got.detach().numpy(), expected.detach().numpy(), atol=1e-10)
         if expected.grad_fn is not None:
             assert got.grad_fn.name() == expected.grad_fn.name()
+
+
+_NO_WINDOW_PROGRAM = """
+import warnings, torch
+warnings.simplefilter("always")
+x = torch.randn(10)
+spec = torch.stft(x, 4, window=torch.ones(4), return_complex=True)
+
+def attempt(call):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            call()
+            outcome = "ok"
+        except RuntimeError as error:
+            outcome = str(error)[:40]
+    print(outcome, [str(w.message)[:40] for w in caught])
+
+attempt(lambda: torch.istft(spec.real, 4))  # warns first, then refuses the real input
+attempt(lambda: torch.istft(spec, 4))  # once per process
+attempt(lambda: torch.stft(x, 40))  # the centre padding refuses before anything warns
+attempt(lambda: torch.stft(x, 4))  # warns, then asks for return_complex
+attempt(lambda: torch.stft(x, 4, return_complex=True))
+"""
+
+
+def _outcome_and_warnings(make) -> tuple[str, list[str]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            make()
+            outcome = "ok"
+        except RuntimeError as error:
+            outcome = str(error)[:40]
+    return outcome, [str(w.message)[:40] for w in caught]
+
+
+def test_missing_window_warns_once_per_process_in_pytorchs_order(monkeypatch):
+    monkeypatch.setattr(importlib.import_module("retrograd.ops.spectral.stft"), "_warned", [])  # as in a new process
+    x = rg.randn(10)
+    spec = rg.stft(x, 4, window=rg.ones(4), return_complex=True)
+    warning = "A window was not provided. A rectangular"
+    refused = "istft requires a complex-valued input te"
+    assert _outcome_and_warnings(lambda: rg.istft(spec.real, 4)) == (refused, [warning])
+    assert _outcome_and_warnings(lambda: rg.istft(spec, 4)) == ("ok", [])
+    assert _outcome_and_warnings(lambda: rg.stft(x, 40)) == ("Argument #4: Padding size should be less", [])
+    assert _outcome_and_warnings(lambda: rg.stft(x, 4)) == ("stft requires the return_complex paramet", [warning])
+    assert _outcome_and_warnings(lambda: rg.stft(x, 4, return_complex=True)) == ("ok", [])
+
+
+@pytest.mark.skipif(torch is None, reason="needs PyTorch")
+@pytest.mark.pytorch
+def test_missing_window_warnings_match_pytorch(tmp_path):
+    script = tmp_path / "prog.py"
+    script.write_text(_NO_WINDOW_PROGRAM)
+
+    def run(*launcher: str) -> str:
+        done = subprocess.run([sys.executable, *launcher, str(script)], capture_output=True, text=True, check=True)
+        return done.stdout
+
+    assert run("-m", "retrograd", "run") == run()

@@ -50,15 +50,38 @@ def _in_order(name: str, window_length: int, shape: tuple[tuple[str, str, Any], 
     )
 
 
-def _positions(name: str, window_length: int, periodic: bool, dtype: _dt.dtype | None) -> tuple[Any, Any]:
+def _window_length(name: str, window_length: Any) -> int:
+    """`window_length` as an int, refused as PyTorch's argument parser refuses a non-integer."""
+    if isinstance(window_length, (bool, float, str)) or not hasattr(window_length, "__index__"):
+        raise TypeError(
+            f"{name}(): argument 'window_length' (position 1) must be int, not {type(window_length).__name__}"
+        )
+    return window_length.__index__()
+
+
+def _non_floating(name: str, dt: _dt.dtype, pin_memory: bool) -> RuntimeError:
+    """PyTorch's refusal of an integer or bool window, which prints the factory's TensorOptions."""
+    options = (
+        f"TensorOptions(dtype={dt.c10_name}, device=cpu, layout=Strided (default), requires_grad=false (default), "
+        f"pinned_memory={str(pin_memory).lower()}, memory_format=(nullopt))"
+    )
+    return RuntimeError(f"{name} expects floating point dtypes, got: {options}")
+
+
+def _positions(
+    name: str, window_length: Any, periodic: bool, dtype: _dt.dtype | None, pin_memory: bool | None
+) -> tuple[Any, Any]:
     """(arange(N) in the window's dtype, N) with N one longer for periodic windows; None for N ≤ 1."""
+    window_length = _window_length(name, window_length)
     dt = dtype if dtype is not None else _dt.get_default_dtype()
-    if dt.np.kind not in "f":
-        raise RuntimeError(f"{name} expects floating point dtypes, got: {dt!r}")
+    if dt.np.kind not in "fc":
+        raise _non_floating(name, dt, bool(pin_memory))
     if window_length < 0:
         raise RuntimeError(f"{name} requires non-negative window_length, got window_length={window_length}")
     if window_length <= 1:
         return None, window_length
+    if dt.np.kind == "c":  # PyTorch lets complex through its check, then its arange refuses it
+        raise NotImplementedError(f'"arange_cpu" not implemented for \'{dt.kind_name}\'')
     n = window_length + 1 if periodic else window_length
     return np.arange(n, dtype=dt.np), n
 
@@ -128,7 +151,7 @@ def hamming_window(
     periodic = True if periodic is None else periodic
     alpha = 0.54 if alpha is None else alpha
     beta = 0.46 if beta is None else beta
-    x, n = _positions("hamming_window", window_length, periodic, dtype)
+    x, n = _positions("hamming_window", window_length, periodic, dtype, pin_memory)
     if x is not None:
         t = x.dtype.type
         x = np.cos(x * t(2 * math.pi / (n - 1))) * t(-beta) + t(alpha)
@@ -166,7 +189,7 @@ def hann_window(
         >>> retrograd.hann_window(5, periodic=False)
         tensor([0.0000, 0.5000, 1.0000, 0.5000, 0.0000])
     """
-    x, n = _positions("hann_window", window_length, periodic, dtype)
+    x, n = _positions("hann_window", window_length, periodic, dtype, pin_memory)
     if x is not None:
         t = x.dtype.type
         x = np.cos(x * t(2 * math.pi / (n - 1))) * t(-0.5) + t(0.5)
@@ -202,7 +225,7 @@ def blackman_window(
         >>> retrograd.blackman_window(5, False)
         tensor([-2.9802e-08,  3.4000e-01,  1.0000e+00,  3.4000e-01, -2.9802e-08])
     """
-    x, n = _positions("blackman_window", window_length, periodic, dtype)
+    x, n = _positions("blackman_window", window_length, periodic, dtype, pin_memory)
     if x is not None:
         t = x.dtype.type
         x = x * t(math.pi / (n - 1))
@@ -241,7 +264,7 @@ def bartlett_window(
         >>> retrograd.bartlett_window(5, periodic=False)
         tensor([0.0000, 0.5000, 1.0000, 0.5000, 0.0000])
     """
-    x, n = _positions("bartlett_window", window_length, periodic, dtype)
+    x, n = _positions("bartlett_window", window_length, periodic, dtype, pin_memory)
     if x is not None:
         t = x.dtype.type
         x = x * t(2.0 / (n - 1))
@@ -286,7 +309,7 @@ def kaiser_window(
     _in_order("kaiser_window", window_length, (("bool", "periodic", periodic), ("float", "beta", beta)))
     periodic = True if periodic is None else periodic
     beta = 12.0 if beta is None else beta
-    x, n = _positions("kaiser_window", window_length, periodic, dtype)
+    x, n = _positions("kaiser_window", window_length, periodic, dtype, pin_memory)
     if x is not None:
         a = (n - 1) / 2.0
         x64 = np.i0(beta * np.sqrt(np.maximum(1 - ((x.astype(np.float64) - a) / a) ** 2, 0))) / np.i0(beta)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..._display_name import package_name
+from ..._user_frames import user_stacklevel
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
@@ -24,6 +25,25 @@ from .fft import fft, ifft
 from .real_fft import irfft, rfft
 
 __all__ = ["stft", "istft"]
+
+_STFT_NO_WINDOW = (
+    "A window was not provided. A rectangular window will be applied,which is known to cause spectral "
+    "leakage. Other windows such as torch.hann_window or torch.hamming_window are recommended to reduce "
+    "spectral leakage.To suppress this warning and use a rectangular window, explicitly set "
+    "`window=torch.ones(n_fft, device=<device>)`."
+)
+_ISTFT_NO_WINDOW = (
+    "A window was not provided. A rectangular window will be applied.Please provide the same window used "
+    "by stft to make the inversion lossless.To suppress this warning and use a rectangular window, "
+    "explicitly set `window=torch.ones(n_fft, device=<device>)`."
+)
+_warned: list[str] = []  # the functions that have warned: PyTorch's TORCH_WARN_ONCE, once per process
+
+
+def _warn_once(function: str, message: str) -> None:
+    if function not in _warned:
+        _warned.append(function)
+        warnings.warn(message, UserWarning, stacklevel=user_stacklevel())
 
 
 def _overlap_add_forward(xp: Any, frames: Any, hop: int, length: int) -> Any:
@@ -239,6 +259,10 @@ def stft(
     center = bool(center)  # PyTorch tests `center` before it reads n_fft (a tensor of several values: its error)
     x = tensor_of(input)
     n_fft = _n_fft_for_stft(n_fft)
+    if center:  # PyTorch pads in Python, before its kernel warns or checks anything
+        x = _centre_padded(x, n_fft // 2, pad_mode)
+    if window is None:
+        _warn_once("stft", _STFT_NO_WINDOW)
     is_complex = x.is_complex() or (window is not None and window.is_complex())
     if return_complex is None:
         if not is_complex:
@@ -249,17 +273,6 @@ def stft(
         return_complex = True
     hop = n_fft // 4 if hop_length is None else hop_length
     win_length = n_fft if win_length is None else win_length
-    if window is None:
-        warnings.warn(
-            "A window was not provided. A rectangular window will be applied,which is known to cause spectral "
-            "leakage. Other windows such as torch.hann_window or torch.hamming_window are recommended to reduce "
-            "spectral leakage.To suppress this warning and use a rectangular window, explicitly set "
-            "`window=torch.ones(n_fft, device=<device>)`.",
-            UserWarning,
-            stacklevel=2,
-        )
-    if center:
-        x = _centre_padded(x, n_fft // 2, pad_mode)
     _check_stft_arguments(x, n_fft, hop, win_length, window, normalized, onesided, return_complex)
     w = _window(window, win_length, n_fft, x)
     signal_dim = x.ndim
@@ -322,6 +335,8 @@ def istft(
     spec = tensor_of(input)
     if not isinstance(n_fft, int) or isinstance(n_fft, bool):
         raise TypeError(f"istft(): argument 'n_fft' (position 2) must be int, not {type(n_fft).__name__}")
+    if window is None:  # PyTorch warns before it checks anything
+        _warn_once("istft", _ISTFT_NO_WINDOW)
     hop = n_fft // 4 if hop_length is None else hop_length
     win_length = n_fft if win_length is None else win_length
     if not spec.is_complex():
@@ -332,14 +347,6 @@ def istft(
     _check_istft_arguments(spec, n_fft, hop, win_length, window, *call)
     n_freq, n_frames = spec.shape[-2:]
     onesided = (n_freq != n_fft) if onesided is None else onesided
-    if window is None:
-        warnings.warn(
-            "A window was not provided. A rectangular window will be applied.Please provide the same window used "
-            "by stft to make the inversion lossless.To suppress this warning and use a rectangular window, "
-            "explicitly set `window=torch.ones(n_fft, device=<device>)`.",
-            UserWarning,
-            stacklevel=2,
-        )
     single = spec.ndim == 2
     if single:  # PyTorch batches a single spectrogram, then squeezes the batch away
         spec = spec.unsqueeze(0)
