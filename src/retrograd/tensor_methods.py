@@ -1748,4 +1748,3 @@ class TensorMethods:
         only_to = (len(args) == 1 and not bounds) or (not args and set(bounds) == {"to"})
         overload = 2 if not (args or bounds) else 1 if only_to else 0
         return _fill_random(self, "random", low, high, generator, f"RandomBackward{overload}")
-

@@ -186,13 +186,15 @@ def one_op_or(prim: Primitive, composed: Any, g: Tensor, a: Tensor, **attrs: Any
 def _softplus_grad(g: Tensor, a: Tensor, beta: float, th: float) -> Tensor:
     # σ(βa) = z / (z + 1) with z = e^(βa), as PyTorch's kernel writes it (its bits); 1 above the
     # threshold, where the clamp keeps the discarded exponential finite
-    z = (a * beta).clamp(max=th).exp()
-    return where(a * beta > th, g, g * z / (z + 1))
+    scaled = a * beta
+    z = scaled.clamp(max=th).exp()
+    return where(scaled > th, g, g * z / (z + 1))
 
 
 def _softplus_curvature(a: Tensor, beta: float, th: float) -> Tensor:
-    s = sigmoid(a * beta)
-    return where(a * beta > th, 0.0, s * (1 - s) * beta)  # β·σ(βa)(1 - σ(βa)), and 0 above the threshold
+    scaled = a * beta
+    s = sigmoid(scaled)
+    return where(scaled > th, 0.0, s * (1 - s) * beta)  # β·σ(βa)(1 - σ(βa)), and 0 above the threshold
 
 
 _softplus_backward: Primitive = Primitive(
