@@ -1,13 +1,15 @@
-"""Piecewise activations: the relu and elu families, threshold, rrelu, prelu, hardshrink.
+"""Piecewise-linear activations: relu, hardtanh, leaky_relu, rrelu, threshold, prelu, and
+the shrinks.
 
 One primitive per activation: the forward on arrays, the derivative on tensors
 (so gradients of any order work). At kinks the derivative takes PyTorch's
 choice, stated next to each rule. `__all__` holds only the names PyTorch has at
-top level (`torch.relu`, `torch.selu`, ...); `retrograd.nn.functional`
-exposes the rest (`F.elu`, `F.leaky_relu`, ...). The smooth activations (gelu,
-silu, mish, softplus, ...) live in `smooth.py`, softmax and friends in `along_dim.py`.
+top level (`torch.relu`, `torch.prelu`, ...); `retrograd.nn.functional`
+exposes the rest (`F.hardtanh`, `F.leaky_relu`, ...). The elu family lives in
+`exponential_linear.py`, the smooth activations (gelu, silu, mish, softplus, ...)
+in `smooth.py`, softmax and friends in `along_dim.py`.
 
-In-place variants (`relu_`, `F.elu(x, inplace=True)`) run through
+In-place variants (`relu_`, `F.leaky_relu(x, inplace=True)`) run through
 `engine.inplace`; where PyTorch names their node `...Backward1`, a twin
 primitive with that name shares the forward and the rule.
 """
