@@ -373,3 +373,82 @@ def test_module_backward_hooks_returning_wrong_gradients_raise():
 def test_module_backward_hooks_returning_wrong_gradients_vs_torch():
     torch = pytest.importorskip("torch")
     assert _module_hook_replacement_errors(rg) == _module_hook_replacement_errors(torch)
+
+
+def _registration_log(m):
+    """What the three global registration hooks see while a Linear, a BatchNorm1d and a Sequential
+    are built, children are assigned and a parameter is added by assignment."""
+    registry = m.nn.modules.module
+    seen = []
+    handles = [
+        registry.register_module_buffer_registration_hook(
+            lambda mod, name, buf: seen.append(("buffer", type(mod).__name__, name))),
+        registry.register_module_parameter_registration_hook(
+            lambda mod, name, p: seen.append(("parameter", type(mod).__name__, name))),
+        registry.register_module_module_registration_hook(
+            lambda mod, name, sub: seen.append(("module", type(mod).__name__, name, type(sub).__name__))),
+    ]
+    try:
+        model = m.nn.Sequential(m.nn.Linear(2, 3), m.nn.BatchNorm1d(3))
+        model[1] = m.nn.ReLU()
+        model.extra = None
+        model.lin = m.nn.Identity()
+        model[0].scale = m.nn.Parameter(m.ones(1))
+    finally:
+        for h in handles:
+            h.remove()
+    m.nn.Linear(1, 1)  # removed hooks see nothing more
+    return seen
+
+
+@pytest.mark.parametrize("m", [rg, pytest.param(torch, marks=needs_torch)], ids=["retrograd", "torch"])
+def test_global_registration_hooks_see_each_registration(m):
+    assert _registration_log(m) == [
+        ("parameter", "Linear", "weight"), ("parameter", "Linear", "bias"),
+        ("parameter", "BatchNorm1d", "weight"), ("parameter", "BatchNorm1d", "bias"),
+        ("buffer", "BatchNorm1d", "running_mean"), ("buffer", "BatchNorm1d", "running_var"),
+        ("buffer", "BatchNorm1d", "num_batches_tracked"),
+        ("module", "Sequential", "0", "Linear"), ("module", "Sequential", "1", "BatchNorm1d"),
+        ("module", "Sequential", "1", "ReLU"), ("module", "Sequential", "lin", "Identity"),
+        ("parameter", "Linear", "scale"),
+    ]
+
+
+def test_buffer_registration_hook_result_replaces_the_buffer():
+    registry = rg.nn.modules.module
+    handle = registry.register_module_buffer_registration_hook(
+        lambda mod, name, buf: buf + 7 if name == "offset" else None)
+    holder = rg.nn.Module()
+    try:
+        holder.register_buffer("offset", rg.zeros(2))
+        holder.register_buffer("scale", rg.ones(2))
+    finally:
+        handle.remove()
+    assert holder.offset.tolist() == [7.0, 7.0] and holder.scale.tolist() == [1.0, 1.0]
+    holder.register_buffer("offset", rg.zeros(2))
+    assert holder.offset.tolist() == [0.0, 0.0]
+
+
+@needs_torch
+def test_registration_hook_replacements_match_vs_torch():
+    def build(m):
+        registry = m.nn.modules.module
+        handles = [
+            registry.register_module_buffer_registration_hook(
+                lambda mod, name, buf: buf + 7 if name == "offset" else None),
+            registry.register_module_parameter_registration_hook(
+                lambda mod, name, p: m.nn.Parameter(p.detach() * 3) if name == "gain" else None),
+            registry.register_module_module_registration_hook(
+                lambda mod, name, sub: m.nn.Tanh() if isinstance(sub, m.nn.ReLU) else None),
+        ]
+        try:
+            model = m.nn.Sequential(m.nn.ReLU())
+            model.register_buffer("offset", m.zeros(2))
+            model.gain = m.nn.Parameter(m.ones(2))
+            model.register_parameter("bias", m.nn.Parameter(m.ones(2)))
+        finally:
+            for h in handles:
+                h.remove()
+        return [type(c).__name__ for c in model], plain(model.offset), plain(model.gain), plain(model.bias)
+
+    assert same(build(rg), build(torch))

@@ -482,6 +482,51 @@ def test_hook_based_norms_vs_torch(kind):
         getattr(rg.nn.utils, "remove_" + kind)(r_mod)
 
 
+def _version_0_state_dict(module):
+    """`module`'s (hook-based spectral norm) state dict as PyTorch < 1.1 saved it: `weight`, no `weight_v`."""
+    state = {k: v for k, v in module.state_dict().items() if k != "weight_v"}
+    state["weight"] = module.weight.detach().clone()
+    return state
+
+
+def test_hook_spectral_norm_versions_its_state_dict():
+    outer = rg.nn.Sequential(rg.nn.utils.spectral_norm(rg.nn.Linear(2, 2)), rg.nn.Linear(2, 2))
+    assert dict(outer.state_dict()._metadata) == {
+        "": {"version": 1}, "0": {"version": 1, "spectral_norm": {"weight.version": 1}}, "1": {"version": 1},
+    }
+    plain = rg.nn.utils.remove_spectral_norm(outer[0])
+    assert plain.state_dict()._metadata[""] == {"version": 1}
+
+
+def test_hook_spectral_norm_loads_version_0_state_dicts():
+    rg.manual_seed(0)
+    sn = rg.nn.utils.spectral_norm(rg.nn.Linear(3, 5, dtype=rg.float64))
+    sn(rg.ones(1, 3, dtype=rg.float64))
+    fresh = rg.nn.utils.spectral_norm(rg.nn.Linear(3, 5, dtype=rg.float64))
+    assert repr(fresh.load_state_dict(_version_0_state_dict(sn))) == "<All keys matched successfully>"
+    _close(fresh.weight_v, sn.weight_v, atol=1e-8)  # W v ∝ u and u·W v = σ pin v down when WᵀW is invertible
+    with pytest.raises(RuntimeError, match='Missing key.*"weight_orig", "weight_u"'):
+        fresh.load_state_dict({"bias": rg.zeros(5), "weight": rg.ones(5, 3)})
+
+
+@needs_torch
+def test_hook_spectral_norm_state_dict_versions_vs_torch():
+    loaded = []
+    for lib in (torch, rg):
+        lib.manual_seed(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            sn = lib.nn.utils.spectral_norm(lib.nn.Linear(3, 5).double())
+            fresh = lib.nn.utils.spectral_norm(lib.nn.Linear(3, 5).double())
+        sn(lib.ones(1, 3, dtype=lib.float64))
+        metadata = dict(lib.nn.Sequential(sn).state_dict()._metadata)
+        result = fresh.load_state_dict(_version_0_state_dict(sn))
+        loaded.append((metadata, repr(result), fresh.weight_v))
+    (t_meta, t_result, t_v), (r_meta, r_result, r_v) = loaded
+    assert r_meta == t_meta and r_result == t_result
+    _close(r_v, t_v, atol=1e-8)
+
+
 # --- convert_conv2d/3d_weight_memory_format: weights re-laid out ---------------------------------
 
 

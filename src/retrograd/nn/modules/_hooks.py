@@ -34,11 +34,25 @@ global_forward_hooks_always_called: OrderedDict[int, bool] = OrderedDict()
 global_backward_pre_hooks: OrderedDict[int, Callable] = OrderedDict()
 global_backward_hooks: OrderedDict[int, Callable] = OrderedDict()
 global_backward_is_full: list[bool | None] = [None]  # one slot: legacy or full hooks, as on a module
+# register_module_{buffer,parameter,module}_registration_hook: `hook(module, name, value)` at each
+# registration, whose non-None result is registered instead
+global_buffer_registration_hooks: OrderedDict[int, Callable] = OrderedDict()
+global_parameter_registration_hooks: OrderedDict[int, Callable] = OrderedDict()
+global_module_registration_hooks: OrderedDict[int, Callable] = OrderedDict()
 
 
 def any_global() -> bool:
     return bool(global_forward_pre_hooks or global_forward_hooks or global_backward_hooks
                 or global_backward_pre_hooks)
+
+
+def registered_value(hooks: OrderedDict[int, Callable], module: Module, name: str, value: Any) -> Any:
+    """What `module` registers under `name`: `value` as each registration hook in turn replaces it."""
+    for hook in hooks.values():
+        output = hook(module, name, value)
+        if output is not None:
+            value = output
+    return value
 
 
 def check_backward_kind(current: bool | None, full: bool) -> None:

@@ -177,7 +177,7 @@ class Module:
             if "_parameters" not in registries:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
             self._discard(name, keep=self._parameters)
-            self._parameters[name] = value
+            self.register_parameter(name, value)  # (its checks and registration hooks, as PyTorch)
         elif name in registries.get("_parameters", ()):
             if value is not None:
                 raise TypeError(
@@ -189,14 +189,14 @@ class Module:
             if "_modules" not in registries:
                 raise AttributeError("cannot assign module before Module.__init__() call")
             self._discard(name, keep=self._modules)
-            self._modules[name] = value
+            self._modules[name] = _hooks.registered_value(_hooks.global_module_registration_hooks, self, name, value)
         elif name in registries.get("_modules", ()):
             if value is not None:
                 raise TypeError(
                     f"cannot assign '{typename(value)}' as child module '{name}' "
                     "(torch.nn.Module or None expected)"
                 )
-            self._modules[name] = None
+            self._modules[name] = _hooks.registered_value(_hooks.global_module_registration_hooks, self, name, None)
         else:
             self._set_buffer_or_attribute(name, value)
 
@@ -254,6 +254,8 @@ class Module:
                 f"Cannot assign non-leaf Tensor to parameter '{name}'. Model parameters must be created explicitly. "
                 f"To express '{name}' as a function of another Tensor, compute the value in the forward() method."
             )
+        if param is not None:
+            param = _hooks.registered_value(_hooks.global_parameter_registration_hooks, self, name, param)
         self._parameters[name] = param
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
@@ -265,7 +267,7 @@ class Module:
             raise TypeError(
                 f"cannot assign '{typename(tensor)}' object to buffer '{name}' (torch Tensor or None required)"
             )
-        self._buffers[name] = tensor
+        self._buffers[name] = _hooks.registered_value(_hooks.global_buffer_registration_hooks, self, name, tensor)
         if persistent:
             self._non_persistent_buffers_set.discard(name)
         else:
@@ -276,7 +278,7 @@ class Module:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{typename(module)} is not a Module subclass")
         _check_name(self, "module", name, self._modules)
-        self._modules[name] = module
+        self._modules[name] = _hooks.registered_value(_hooks.global_module_registration_hooks, self, name, module)
 
     register_module = add_module
 
@@ -722,3 +724,18 @@ def register_module_backward_hook(hook: Callable) -> RemovableHandle:
     _hooks.check_backward_kind(_hooks.global_backward_is_full[0], False)
     _hooks.global_backward_is_full[0] = False
     return add_keyed_hook(_hooks.global_backward_hooks, hook)
+
+
+def register_module_buffer_registration_hook(hook: Callable) -> RemovableHandle:
+    """A hook every `register_buffer` runs: `hook(module, name, buffer)`, returning None or a new buffer."""
+    return add_keyed_hook(_hooks.global_buffer_registration_hooks, hook)
+
+
+def register_module_parameter_registration_hook(hook: Callable) -> RemovableHandle:
+    """A hook every `register_parameter` runs: `hook(module, name, param)`, returning None or a new parameter."""
+    return add_keyed_hook(_hooks.global_parameter_registration_hooks, hook)
+
+
+def register_module_module_registration_hook(hook: Callable) -> RemovableHandle:
+    """A hook every child registration runs: `hook(module, name, submodule)`, returning None or a new submodule."""
+    return add_keyed_hook(_hooks.global_module_registration_hooks, hook)

@@ -2,6 +2,9 @@
 
 `weight` becomes the parameter `weight_orig` plus buffers `weight_u`, `weight_v`; a forward
 pre-hook sets `module.weight = weight_orig / σ`, σ from power iteration (run in training mode).
+As in PyTorch, the state dict records the hook's version in its metadata
+(`{"spectral_norm": {"weight.version": 1}}`), and loading a version-0 dict (one that stored
+`weight` and no `weight_v`) rebuilds `weight_v` from it.
 """
 
 from __future__ import annotations
@@ -10,16 +13,22 @@ from typing import Any
 
 from ... import ops
 from ...engine.grad_mode import no_grad
+from ...linalg import multi_dot
 from ...tensor import Tensor
 from .. import functional as F
 from ..modules.module import Module
 from ..parameter import Parameter
 
-__all__ = ["SpectralNorm", "spectral_norm", "remove_spectral_norm"]
+__all__ = [
+    "SpectralNorm", "SpectralNormLoadStateDictPreHook", "SpectralNormStateDictHook", "spectral_norm",
+    "remove_spectral_norm",
+]
 
 
 class SpectralNorm:
     """The forward pre-hook that divides `name_orig` by its estimated largest singular value."""
+
+    _version = 1  # 0: state dicts stored `weight` (and `weight_u`) but not `weight_v`
 
     def __init__(self, name: str = "weight", n_power_iterations: int = 1, dim: int = 0, eps: float = 1e-12) -> None:
         if n_power_iterations <= 0:
@@ -44,6 +53,11 @@ class SpectralNorm:
                     u.copy_(F.normalize(ops.mv(weight_mat, v), dim=0, eps=self.eps))
                 u, v = u.clone(), v.clone()
         return weight / ops.dot(u, ops.mv(weight_mat, v))
+
+    def _solve_v_and_rescale(self, weight_mat: Tensor, u: Tensor, target_sigma: Tensor) -> Tensor:
+        """A `v` with u = normalize(W v) and u·W v = `target_sigma` (pinverse: WᵀW may be singular)."""
+        v = multi_dot([weight_mat.t().mm(weight_mat).pinverse(), weight_mat.t(), u.unsqueeze(1)]).squeeze(1)
+        return v.mul_(target_sigma / ops.dot(u, ops.mv(weight_mat, v)))
 
     def remove(self, module: Module) -> None:
         with no_grad():
@@ -74,7 +88,51 @@ class SpectralNorm:
         module.register_buffer(fn.name + "_u", u)
         module.register_buffer(fn.name + "_v", v)
         module.register_forward_pre_hook(fn)
+        module._register_state_dict_hook(SpectralNormStateDictHook(fn))
+        module._register_load_state_dict_pre_hook(SpectralNormLoadStateDictPreHook(fn))
         return fn
+
+
+class SpectralNormStateDictHook:
+    """The state-dict post hook that records `fn`'s version under `metadata["spectral_norm"]`."""
+
+    def __init__(self, fn: SpectralNorm) -> None:
+        self.fn = fn
+
+    def __call__(self, module: Module, state_dict: dict, prefix: str, local_metadata: dict) -> None:
+        versions = local_metadata.setdefault("spectral_norm", {})
+        key = self.fn.name + ".version"
+        if key in versions:
+            raise RuntimeError(f"Unexpected key in metadata['spectral_norm']: {key}")
+        versions[key] = self.fn._version
+
+
+class SpectralNormLoadStateDictPreHook:
+    """The load pre hook that turns a version-0 state dict (`weight`, no `weight_v`) into the current form."""
+
+    def __init__(self, fn: SpectralNorm) -> None:
+        self.fn = fn
+
+    def __call__(self, state_dict: dict, prefix: str, local_metadata: dict, strict: bool,
+                 missing_keys: list, unexpected_keys: list, error_msgs: list) -> None:
+        fn = self.fn
+        version = local_metadata.get("spectral_norm", {}).get(fn.name + ".version", None)
+        if version is not None and version >= 1:
+            return
+        weight_key = prefix + fn.name
+        current_keys = all(weight_key + s in state_dict for s in ("_orig", "_u", "_v"))
+        if version is None and current_keys and weight_key not in state_dict:
+            return  # a current dict without its metadata (built by hand): taken as it is
+        absent = [weight_key + s for s in ("_orig", "", "_u") if weight_key + s not in state_dict]
+        if absent:
+            if strict:
+                missing_keys.extend(absent)
+            return
+        with no_grad():
+            weight_orig = state_dict[weight_key + "_orig"]
+            sigma = (weight_orig / state_dict.pop(weight_key)).mean()
+            weight_mat = fn.reshape_weight_to_matrix(weight_orig)
+            state_dict[weight_key + "_v"] = fn._solve_v_and_rescale(weight_mat, state_dict[weight_key + "_u"], sigma)
 
 
 def spectral_norm(
@@ -128,5 +186,13 @@ def remove_spectral_norm(module: Module, name: str = "weight") -> Module:
         if isinstance(hook, SpectralNorm) and hook.name == name:
             hook.remove(module)
             del module._forward_pre_hooks[key]
-            return module
-    raise ValueError(f"spectral_norm of '{name}' not found in {module}")
+            break
+    else:
+        raise ValueError(f"spectral_norm of '{name}' not found in {module}")
+    for registry, kind in ((module._state_dict_hooks, SpectralNormStateDictHook),
+                           (module._load_state_dict_pre_hooks, SpectralNormLoadStateDictPreHook)):
+        for key, hook in list(registry.items()):
+            if isinstance(hook, kind) and hook.fn.name == name:
+                del registry[key]
+                break
+    return module
