@@ -488,6 +488,42 @@ def test_accelerator_and_backends_vs_torch():
         assert evaluated("rg." + expr) == evaluated("torch." + expr), expr
 
 
+DEPRECATED_FLAGS = {
+    "has_cuda": "backends.cuda.is_built",
+    "has_mps": "backends.mps.is_built",
+    "has_cudnn": "backends.cudnn.is_available",
+    "has_mkldnn": "backends.mkldnn.is_available",
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEPRECATED_FLAGS))
+def test_deprecated_flags_warn_on_every_read_and_ask_backends(name):
+    replacement = DEPRECATED_FLAGS[name]
+    for _ in range(2):  # not cached: the second read warns too
+        with pytest.warns(UserWarning) as record:
+            value = getattr(rg, name)
+        assert str(record[0].message) == f"'{name}' is deprecated, please use 'retrograd.{replacement}()'"
+        assert record[0].filename == __file__
+    assert value == eval("rg." + replacement + "()")
+    with pytest.warns(UserWarning, match="'set_vital' is deprecated, please do not call"):
+        assert rg.set_vital("x", "y") is None
+    with pytest.raises(AttributeError, match="module 'retrograd' has no attribute 'has_nothing'"):
+        rg.has_nothing  # noqa: B018
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(DEPRECATED_FLAGS))
+def test_deprecated_flags_vs_torch(name):
+    answers = []
+    for m in (rg, torch):
+        with pytest.warns(UserWarning) as record:
+            value = getattr(m, name)
+        # has_mkldnn's value is the backend's own answer: retrograd does not use oneDNN
+        message = str(record[0].message).replace(m.__name__ + ".", "PKG.")
+        answers.append((value if name != "has_mkldnn" else None, message))
+    assert answers[0] == answers[1]
+
+
 # --- default device, threads, precision, determinism --------------------------------------------
 
 

@@ -166,3 +166,38 @@ def test_half_forward_takes_any_number_of_inputs():
     out = triple(*halves)
     assert out.dtype == rg.bfloat16 and out.tolist() == [7.0, 7.0]
     assert triple(*[h.float() for h in halves]).tolist() == [3.0, 3.0]  # other dtypes take the forward
+
+
+# --- conversion of a double to float16/bfloat16: by way of float32, so it can round twice -----------
+
+# Each value lies just past the halfway point between two 16-bit neighbours, so near that float32
+# rounds it onto the halfway point and ties-to-even then picks the lower neighbour: 1.0.
+DOUBLE_ROUNDED = {"float16": 1.0 + 2**-11 + 2**-40, "bfloat16": 1.0 + 2**-8 + 2**-40}
+
+CONVERSIONS = {
+    "tensor": lambda m, v, dt: m.tensor([v], dtype=dt),
+    "to": lambda m, v, dt: m.tensor([v], dtype=m.float64).to(dt),
+    "full": lambda m, v, dt: m.full((1,), v, dtype=dt),
+    "copy_": lambda m, v, dt: m.zeros(1, dtype=dt).copy_(m.tensor([v], dtype=m.float64)),
+    "where": lambda m, v, dt: m.where(m.tensor([False]), m.zeros(1, dtype=dt), v),
+}
+
+
+@pytest.mark.parametrize("how", list(CONVERSIONS))
+@pytest.mark.parametrize("dtype", HALVES)
+def test_a_double_becomes_half_by_way_of_float32(how, dtype):
+    value = DOUBLE_ROUNDED[dtype]
+    if dtype == "float16":
+        assert np.float16(value) == 1.0009765625  # NumPy's direct cast rounds once, up
+    assert CONVERSIONS[how](rg, value, getattr(rg, dtype)).tolist() == [1.0]
+
+
+@pytest.mark.pytorch
+@pytest.mark.parametrize("how", list(CONVERSIONS))
+@pytest.mark.parametrize("dtype", HALVES)
+def test_a_double_becomes_half_as_in_pytorch(how, dtype):
+    torch = pytest.importorskip("torch")
+    values = [DOUBLE_ROUNDED[dtype], -0.3739013652680189, 65519.99, 1e-8]
+    for value in values:
+        ours = CONVERSIONS[how](rg, value, getattr(rg, dtype)).tolist()
+        assert ours == CONVERSIONS[how](torch, value, getattr(torch, dtype)).tolist(), value

@@ -653,3 +653,19 @@ def test_typename_of_instances_vs_torch():
     for lib in (rg, torch):
         assert lib.typename(_Local()) == f"{__name__}._Local"
     assert rg.typename(nn.Linear(1, 1)).replace("retrograd.", "torch.") == torch.typename(torch.nn.Linear(1, 1))
+
+
+ITERATORS = ("parameters", "named_parameters", "buffers", "named_buffers", "children", "named_children")
+
+
+def test_member_iterators_are_generators_named_after_themselves():
+    m = rg.nn.Linear(2, 2)
+    for name in ITERATORS:
+        assert getattr(m, name)().__qualname__ == f"Module.{name}"
+
+
+@needs_torch
+def test_member_iterators_are_named_as_pytorchs():
+    for name in ITERATORS:
+        ours, theirs = getattr(rg.nn.Linear(2, 2), name)(), getattr(torch.nn.Linear(2, 2), name)()
+        assert ours.__qualname__ == theirs.__qualname__, name

@@ -217,8 +217,11 @@ else:
         elif name in _ON_FIRST_USE:
             module = importlib.import_module("." + _ON_FIRST_USE[name], __name__)
             value = module if _ON_FIRST_USE[name] == name else getattr(module, name)
-        else:
-            return _missing.module_attribute(__name__, name)
+        else:  # `has_cuda` and friends warn on every read, so they are never cached
+            from .backends._deprecated_names import NOT_DEPRECATED, deprecated_attribute
+
+            value = deprecated_attribute(name)
+            return _missing.module_attribute(__name__, name) if value is NOT_DEPRECATED else value
         globals()[name] = value
         return value
 

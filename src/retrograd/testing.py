@@ -9,12 +9,14 @@ float64 (1e-7, 1e-7), and exact equality for integers and bools.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from . import dtypes as _dt
+from ._display_name import package_name
 from ._filecheck import FileCheck
 from .tensor import Tensor
 
@@ -139,7 +141,14 @@ def _compare(actual: Any, expected: Any, path: str, options: dict) -> None:
         for key in expected:
             _compare(actual[key], expected[key], f"{path}[{key!r}]", options)
     else:
-        raise TypeError(f"No comparison pair was able to handle inputs of type {type(actual)} and {type(expected)}.")
+        raise TypeError(
+            f"No comparison pair was able to handle inputs of type {_type_repr(actual)} and {_type_repr(expected)}."
+        )
+
+
+def _type_repr(value: Any) -> str:
+    """`type(value)` as PyTorch's message prints it: a tensor's class is `<class 'torch.Tensor'>`."""
+    return f"<class '{package_name()}.Tensor'>" if type(value) is Tensor else str(type(value))
 
 
 def _is_sequence(x: Any) -> bool:
@@ -258,17 +267,37 @@ def _raise_scalar_mismatch(actual: Any, expected: Any, rtol: float, atol: float,
     raise _Mismatch("\n".join(lines), path)
 
 
+# assert_allclose keeps its own, looser defaults from before assert_close existed.
+_ALLCLOSE_TOLERANCES = {"float16": (1e-3, 1e-3), "float32": (1e-4, 1e-5), "float64": (1e-5, 1e-8)}
+
+_ALLCLOSE_DEPRECATION = (
+    "`torch.testing.assert_allclose()` is deprecated since 1.12 and will be removed in a future release. "
+    "Please use `torch.testing.assert_close()` instead. "
+    "You can find detailed upgrade instructions in https://github.com/pytorch/pytorch/issues/61844."
+)
+
+
 def assert_allclose(
-    actual: Any, expected: Any, rtol: float | None = None, atol: float | None = None, **kwargs: Any
+    actual: Any,
+    expected: Any,
+    rtol: float | None = None,
+    atol: float | None = None,
+    equal_nan: bool = True,
+    msg: str = "",
 ) -> None:
     """Deprecated PyTorch spelling of `assert_close` (checks values, not dtypes).
+
+    Non-tensors become tensors (`expected` in `actual`'s dtype). Without `rtol`/`atol` the
+    tolerances are the looser of both dtypes' in its own table: float16 (1e-3, 1e-3), float32
+    (1e-4, 1e-5), float64 (1e-5, 1e-8), exact otherwise. NaN equals NaN by default.
 
     Args:
         actual (Tensor or any): the value to check.
         expected (Tensor or any): the reference.
         rtol (float, optional): the relative tolerance (default: by dtype).
         atol (float, optional): the absolute tolerance (default: by dtype).
-        **kwargs: further options of `assert_close`.
+        equal_nan (bool): count NaN as equal to NaN (default True).
+        msg (str): the failure message in place of the generated one (default: generated).
 
     Returns:
         None: it returns when the values are close, and raises AssertionError otherwise.
@@ -280,7 +309,17 @@ def assert_allclose(
         ...     warnings.simplefilter("ignore")
         ...     assert_allclose(retrograd.tensor([1, 2]), retrograd.tensor([1.0, 2.0]))
     """
-    assert_close(actual, expected, rtol=rtol, atol=atol, check_dtype=False, **kwargs)
+    from .ops.from_data import tensor as _tensor
+
+    warnings.warn(_ALLCLOSE_DEPRECATION, FutureWarning, stacklevel=2)
+    if not isinstance(actual, Tensor):
+        actual = _tensor(actual)
+    if not isinstance(expected, Tensor):
+        expected = _tensor(expected, dtype=actual.dtype)
+    if rtol is None and atol is None:
+        pairs = [_ALLCLOSE_TOLERANCES.get(str(t.dtype).split(".")[-1], (0.0, 0.0)) for t in (actual, expected)]
+        rtol, atol = max(pairs[0][0], pairs[1][0]), max(pairs[0][1], pairs[1][1])
+    assert_close(actual, expected, rtol=rtol, atol=atol, equal_nan=equal_nan, check_dtype=False, msg=msg or None)
 
 
 def make_tensor(

@@ -77,6 +77,17 @@ def to_bfloat16(array: Any) -> Any:
     return array.astype(BF16)
 
 
+def converted(array: Any, target: Any) -> Any:
+    """`array` as NumPy dtype `target`, converted as PyTorch converts: to bfloat16 or float16 by way
+    of float32 (c10's 16-bit floats are built from a float, so a double rounds twice: 1 + 2**-11 +
+    2**-40 becomes float16 1.0, where NumPy's direct cast gives 1.0009765625)."""
+    if target is BF16:
+        return to_bfloat16(array)
+    if target is _F16 and array.dtype is not _F32 and array.dtype is not _F16:
+        return array.astype(_F32).astype(_F16)
+    return array.astype(target)
+
+
 def added_number(array: Any, c: Any) -> Any:
     """The number `c` as PyTorch adds it to (or subtracts it from) `array`: for bfloat16 data it
     first becomes bfloat16, by way of float32 (mul and div keep theirs in float32; float16 data

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 
 from .._layouts import channels_last_strides
-from ..dtypes import BFLOAT16_NP, dtype
-from ..engine.bfloat16 import to_bfloat16
+from ..dtypes import dtype
+from ..engine.bfloat16 import converted
 from ..engine.devices import to_device
 from ..engine.numpy_errors import broadcast_mismatch
 from ..engine.primitive import Primitive
@@ -80,7 +80,7 @@ _BERNOULLI_BY_TENSOR = Primitive(
 )
 _copy = Primitive(
     "copy",
-    lambda xp, a, b: xp.broadcast_to(b.astype(a.dtype, copy=False), a.shape).copy(),
+    lambda xp, a, b: xp.broadcast_to(b if b.dtype == a.dtype else converted(b, a.dtype), a.shape).copy(),
     [lambda g: None, lambda g: g],  # the engine sums g down to src's shape
     inputs=("a", "b"),
     node_name="CopyBackwards",
@@ -88,7 +88,7 @@ _copy = Primitive(
 
 
 def _convert(a: Any, dt: Any) -> Any:
-    return to_bfloat16(a) if dt is BFLOAT16_NP else a.astype(dt)
+    return converted(a, dt)
 
 
 _ATEN_FORMAT_NAMES = {

@@ -16,7 +16,7 @@ from .. import dtypes as _dt
 from .._user_frames import user_stacklevel
 from ..backend import NO_CUDA, as_device, cuda_backend
 from ..dtypes import dtype
-from ..engine.bfloat16 import to_bfloat16
+from ..engine.bfloat16 import converted
 from ..tensor import Tensor
 from .creation import FACTORY_REFUSAL, _placed, _target
 from .kernels.arg_types import number_arg
@@ -206,7 +206,8 @@ def tensor(
     arr = _to_array(data, promoted, dtype)
     arr = _check_python_data(data, arr, dtype)
     dt = dtype if dtype is not None else _infer_dtype(data, arr, promoted)
-    array = to_bfloat16(np.asarray(arr)) if dt is _dt.bfloat16 else np.array(arr, dtype=dt.np, copy=True)
+    halfwidth = dt is _dt.bfloat16 or dt is _dt.float16  # made from float32, as PyTorch's
+    array = converted(np.asarray(arr), dt.np) if halfwidth else np.array(arr, dtype=dt.np, copy=True)
     t = Tensor._make(_placed(array, dev))
     if requires_grad:
         t._switch_requires_grad(True, FACTORY_REFUSAL)

@@ -16,6 +16,7 @@ import numpy as np
 from ... import dtypes as _dt
 from ...backend import namespace
 from ...dtypes import dtype
+from ...engine.bfloat16 import BF16, F16, converted
 
 # The C++ names PyTorch's fill/full paths print; `tensor()` prints the dtype's own name.
 _C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t"}
@@ -93,6 +94,8 @@ def check_data_fits(arr: np.ndarray, dt: dtype) -> None:
 
 def store_scalar(value: Any, np_dtype: Any) -> np.ndarray:
     """A Python number as a 0-d array of `np_dtype`, wrapping like C (-1 -> 255 for uint8)."""
+    if isinstance(value, float) and (np_dtype is F16 or np_dtype is BF16):  # made from float32, as PyTorch's
+        return converted(np.asarray(value), np_dtype)
     try:
         return namespace(value).asarray(value, dtype=np_dtype)  # a device array stays on its device
     except OverflowError:

@@ -12,7 +12,7 @@ from ... import dtypes as _dt
 from ...backend import namespace
 from ...dtypes import dtype
 from ...engine import primitive as _primitive
-from ...engine.bfloat16 import to_bfloat16
+from ...engine.bfloat16 import converted
 from ...engine.grad_mode import state as _grad_mode
 from ...engine.inference import NO_VERSION, SAVE_REFUSAL
 from ...tensor import Tensor, _wrap_dim
@@ -20,8 +20,8 @@ from ...tensor import Tensor, _wrap_dim
 
 def constant(value: Any, dt: dtype, xp: Any = np) -> Tensor:
     """A Python number (or array-like) as a tensor of `dt` that needs no gradient, in array module `xp`."""
-    if dt is _dt.bfloat16:
-        return Tensor._make(to_bfloat16(np.asarray(value)))
+    if dt is _dt.bfloat16 or (dt is _dt.float16 and xp is np):  # made from float32, as PyTorch's
+        return Tensor._make(converted(np.asarray(value), dt.np))
     try:
         return Tensor._make(xp.asarray(value, dtype=dt.np))
     except OverflowError:  # e.g. -1 for uint8: wraps around, as in PyTorch
