@@ -5,7 +5,9 @@ the values the backward reads; the backward takes one gradient per output and th
 values and returns one gradient per input that requires grad. Each line is one primitive's
 forward, `name(xp, a, b, attr)`. Calls that read only constants were run once while recording
 and their results are bound as constants; calls nothing reads are dropped; a local is
-`del`-ed after its last use so its memory goes back at once.
+`del`-ed after its last use so its memory goes back at once. An op that can write its result
+into an input (`Primitive.into`) does so when that input is a local of the same function that
+dies there and nothing else sees its memory: `t2 = relu_into(xp, t1, out=t1)` allocates nothing.
 """
 
 from __future__ import annotations
@@ -83,6 +85,16 @@ class _Builder:
             raise GraphBreak("a tensor passed as an op attribute")
         return self.const(value)
 
+    def into(self, call: Call) -> str:
+        """The global name of a call's `into` (its forward written into a given array)."""
+        fn = call.prim.into
+        name = self.fn_names.get(fn)
+        if name is None:
+            name = self.function(call)[0] + "_into"
+            self.fn_names[fn] = name
+            self.namespace[name] = fn
+        return name
+
     def function(self, call: Call) -> tuple[str, list[str] | None]:
         """The global name of a call's forward, and its attribute names if they go by position."""
         fn = call.prim.forward
@@ -157,11 +169,12 @@ def _fold_and_prune(steps: list, dynamic: set, live_out: set) -> list:
     return pruned
 
 
-def _body(b: _Builder, steps: list, returned: list[Any], indent: str, held: set) -> list[str]:
+def _body(b: _Builder, steps: list, returned: list[Any], indent: str, held: set, shared: set) -> list[str]:
     """Lines for `steps`, with `del` after each local's last use.
 
     0-d values are left alone (nothing to free), and so are `held` names: arguments the caller
-    keeps alive anyway.
+    keeps alive anyway. `shared`: ids of arrays whose memory something else also sees (a view's
+    base, a write's target), which no op may take over.
     """
     last_use: dict = {}
     for i, step in enumerate(steps):
@@ -170,6 +183,7 @@ def _body(b: _Builder, steps: list, returned: list[Any], indent: str, held: set)
     for a in returned:
         last_use[id(a)] = len(steps)
     write_targets = {id(s.target) for s in steps if isinstance(s, Write)}
+    made: set = set()  # ids of the arrays this function's own calls made
     lines: list[str] = []
     for i, step in enumerate(steps):
         if isinstance(step, Write):
@@ -187,7 +201,12 @@ def _body(b: _Builder, steps: list, returned: list[Any], indent: str, held: set)
                     args += [b.expr(step.attrs[n]) for n in positional]
                 else:
                     args += [f"{k}={b.expr(v)}" for k, v in step.attrs.items()]
+                dying = _dying_input(b, step, i, last_use, made, shared)
+                if dying is not None:
+                    fn = b.into(step)
+                    args.append(f"out={b.names[id(dying)]}")
                 call = f"{fn}({', '.join(args)})"
+            made.update(id(a) for a in step.outs)
             targets = [b.local(a) for a in step.outs]
             if len(targets) == 1 and id(step.outs[0]) in write_targets and step.outs[0].ndim == 0:
                 call = f"_asarray({call})"  # NumPy gives a scalar for 0-d results; a write needs an array
@@ -202,6 +221,46 @@ def _body(b: _Builder, steps: list, returned: list[Any], indent: str, held: set)
         if dead:
             lines.append(f"{indent}del {', '.join(dead)}")
     return lines
+
+
+def _dying_input(b: _Builder, step: Call, i: int, last_use: dict, made: set, shared: set) -> Any:
+    """An input of `step` its result can be written into, or None.
+
+    It must be an array an earlier call of this function made (not an argument: the caller, or
+    a second backward with retain_graph, may still read those), read for the last time here,
+    owning its memory with no view of it anywhere, and of the result's shape, dtype and strides
+    (so the result is the very array the forward would have made, in the same layout).
+    """
+    if step.prim.into is None or len(step.outs) != 1:
+        return None
+    out = step.outs[0]
+    for a in step.ins:
+        if (
+            id(a) in made and last_use.get(id(a)) == i and id(a) not in shared
+            and isinstance(a, b.xp.ndarray) and a.base is None and a.flags.writeable and a.ndim
+            and a.shape == out.shape and a.dtype == out.dtype and a.strides == out.strides
+        ):
+            return a
+    return None
+
+
+def _shared_memory(steps: list, extra: list) -> set:
+    """Ids of the arrays whose memory is seen through another array or name: the bases of views,
+    the targets and sources of writes, and arrays an op handed back as its own output."""
+    shared: set = set()
+    arrays = list(extra)
+    for step in steps:
+        if isinstance(step, Write):
+            shared.update((id(step.target), id(step.source)))
+            continue
+        arrays += _step_arrays(step)
+        arrays += step.outs
+        shared.update(id(o) for o in step.outs if any(o is a for a in step.ins))
+    for a in arrays:
+        base = getattr(a, "base", None)
+        if base is not None:
+            shared.add(id(base))
+    return shared
 
 
 def _ndim(step: Any, r: int) -> int:
@@ -272,7 +331,8 @@ def generate(
         if g is not None and id(g) in fwd_dynamic and id(g) not in seen:
             seen.add(id(g))
             saved.append(g)
-    body = _body(b, fwd_steps, outputs + saved, "    ", set(input_names))
+    shared = _shared_memory(fwd_steps + bwd_steps, outputs + saved + [g for g in grads if g is not None])
+    body = _body(b, fwd_steps, outputs + saved, "    ", set(input_names), shared)
     lines += body
     out_exprs = [_returned_expr(b, a) for a in outputs] + [b.names[id(a)] for a in saved]
     lines.append("    return (" + ", ".join(out_exprs) + ("," if len(out_exprs) == 1 else "") + ")")
@@ -285,7 +345,7 @@ def generate(
         lines.append("")
         lines.append("def backward(" + ", ".join(seed_names + saved_names) + "):")
         body_start = len(lines)
-        lines += _body(b, bwd_steps, [g for g in grads if g is not None], "    ", set(seed_names))
+        lines += _body(b, bwd_steps, [g for g in grads if g is not None], "    ", set(seed_names), shared)
         grad_exprs = ["None" if g is None else _returned_expr(b, g) for g in grads]
         lines.append("    return (" + ", ".join(grad_exprs) + ("," if len(grad_exprs) == 1 else "") + ")")
         if b.quiet:

@@ -89,6 +89,12 @@ class Primitive:
     PyTorch also rounds an intermediate value to the input's dtype (log_softmax's row sums, float16
     sigmoid_backward's steps): `half_forward(xp, *arrays, **attrs)` receives the half arrays and
     returns the half result.
+
+    `into` (optional) is the forward written into a given array: `into(xp, *arrays, *attrs, out)`,
+    with the forward's parameters and then `out`, an array of the result's shape, dtype and
+    layout. Only generated code (retrograd.compile) calls it, passing an input that dies at this
+    op, so the op allocates nothing; it must give the forward's bits. Eager calls never do: an
+    input there may still be held elsewhere.
     """
 
     __slots__ = (
@@ -114,6 +120,7 @@ class Primitive:
         "array_reads",
         "half_forward",
         "attributes",
+        "into",
     )
 
     def __init__(
@@ -134,6 +141,7 @@ class Primitive:
         holomorphic: bool = False,
         saves_number: bool = False,
         half_forward: Callable[..., Any] | None = None,
+        into: Callable[..., Any] | None = None,
     ) -> None:
         if joint:  # the one rule stands for every input (and reads what all of them need)
             derivatives = tuple(derivatives) * len(inputs)
@@ -172,6 +180,9 @@ class Primitive:
         self.array_rules = _checked_array_rules(self, tuple(array_rules)) if array_rules else None
         self.half_forward = _quiet(half_forward) if quiet and half_forward is not None else half_forward
         self.array_reads = tuple(_parameter_names(r)[1:] for r in array_rules)  # after (xp, g)
+        if into is not None and _parameter_names(into) != _parameter_names(forward) + ("out",):
+            raise ValueError(f"{name}: `into` takes the forward's parameters and then `out`")
+        self.into = into
 
     def __call__(self, *tensors: Tensor, **attrs: Any) -> Any:
         """Run the forward; record a node when grad mode is on and an input requires grad."""

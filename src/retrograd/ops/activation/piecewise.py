@@ -80,6 +80,7 @@ _relu = Primitive(
     lambda xp, a: xp.maximum(a, 0),
     [lambda g, out: _relu_mask(g, out)],  # 0 at and below the kink, 1 elsewhere (NaN included)
     array_rules=[lambda xp, g, out: _relu_mask_forward(xp, g, out)],
+    into=lambda xp, a, out: xp.maximum(a, 0, out=out),
 )
 _hardtanh_backward = Primitive(
     "hardtanh_backward",

@@ -41,8 +41,11 @@ __all__ = [
     "negative",
 ]
 
-_add = Primitive("add", lambda xp, a, b: a + b, [lambda g: g, lambda g: g], inputs=("a", "b"))
-_sub = Primitive("sub", lambda xp, a, b: a - b, [lambda g: g, lambda g: -g], inputs=("a", "b"))
+# `into`: the same ufunc written into a dying input's memory (retrograd.compile's generated code)
+_add = Primitive("add", lambda xp, a, b: a + b, [lambda g: g, lambda g: g], inputs=("a", "b"),
+                 into=lambda xp, a, b, out: xp.add(a, b, out=out))
+_sub = Primitive("sub", lambda xp, a, b: a - b, [lambda g: g, lambda g: -g], inputs=("a", "b"),
+                 into=lambda xp, a, b, out: xp.subtract(a, b, out=out))
 _mul = Primitive(
     "mul",
     lambda xp, a, b: a * b,
@@ -52,6 +55,7 @@ _mul = Primitive(
     ],  # d(ab)/db = a
     inputs=("a", "b"),
     array_rules=[lambda xp, g, b: g * b, lambda xp, g, a: g * a],  # (real arrays: nothing to conjugate)
+    into=lambda xp, a, b, out: xp.multiply(a, b, out=out),
 )
 _div = Primitive(
     "div",
@@ -135,8 +139,10 @@ _NUMBERS = (int, float, complex)
 
 # A Python number next to a float tensor leaves its dtype unchanged, so these skip
 # promotion and the constant tensor (the common `x * 2`, `x + 1`).
-_add_scalar = Primitive("add", lambda xp, a, c: a + c, [lambda g: g], node_name="AddBackward0", constant_edges=1)
-_sub_scalar = Primitive("sub", lambda xp, a, c: a - c, [lambda g: g], node_name="SubBackward0", constant_edges=1)
+_add_scalar = Primitive("add", lambda xp, a, c: a + c, [lambda g: g], node_name="AddBackward0", constant_edges=1,
+                        into=lambda xp, a, c, out: xp.add(a, c, out=out))
+_sub_scalar = Primitive("sub", lambda xp, a, c: a - c, [lambda g: g], node_name="SubBackward0", constant_edges=1,
+                        into=lambda xp, a, c, out: xp.subtract(a, c, out=out))
 _rsub_scalar = Primitive("rsub", lambda xp, a, c: c - a, [lambda g: -g], node_name="RsubBackward1")
 # their rules call the scalar fast path directly: c passed `_keeps_dtype` in the forward, and the
 # gradient has the input's float dtype, so `g * c` would come to the same call (W1: ~10% of an op)
@@ -145,7 +151,8 @@ def _by_number(name: str, forward: Any, node: str, **kw: Any) -> Primitive:
     return prim
 
 
-_mul_scalar = _by_number("mul", lambda xp, a, c: a * c, "MulBackward0", constant_edges=1)
+_mul_scalar = _by_number("mul", lambda xp, a, c: a * c, "MulBackward0", constant_edges=1,
+                         into=lambda xp, a, c, out: xp.multiply(a, c, out=out))
 _div_scalar = _by_number("div", lambda xp, a, c: a / c, "DivBackward0", quiet=True, constant_edges=1)
 # ATen's composites scale by numbers they computed (C++ Scalars), recorded as ...Backward1
 # (cross_entropy's label smoothing and mean over probability targets): `mul_number.scalar(t, c)`

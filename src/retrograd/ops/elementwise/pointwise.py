@@ -84,16 +84,18 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 def _float_unary(
     name: str, forward: Callable, derivative: Callable | None, node: str | None = None, quiet: bool = False,
     array_rule: Callable | None = None, real_only: Callable[[Tensor], None] | None = None,
+    into: Callable | None = None,
 ) -> Callable[..., Tensor]:
     """A pointwise op on floats; integer and bool inputs are promoted to the default float.
 
     Complex inputs get the same forward and the rule conjugated, g·conj(f'(z)) (PyTorch's
     convention for holomorphic f); the rules are written as g·f'(a), so conj(rule(conj g)) is that.
     Ops PyTorch has no complex kernel for pass `real_only`, which raises its error for them.
-    `array_rule` is the derivative on real arrays (engine.primitive's array rules).
+    `array_rule` is the derivative on real arrays (engine.primitive's array rules), `into` the
+    forward written into a given array (engine.primitive's `into`).
     """
     prim = Primitive(name, forward, [derivative], node_name=node, quiet=quiet,
-                     array_rules=[array_rule] if array_rule is not None else ())
+                     array_rules=[array_rule] if array_rule is not None else (), into=into)
     on_complex = Primitive(name, forward, [_conjugated(derivative)], node_name=node, quiet=quiet)
 
     def op(input: Tensor, *, out: Any = None) -> Tensor:
@@ -228,7 +230,8 @@ atan = _float_unary("atan", lambda xp, a: xp.arctan(a), lambda g, a: g / (1 + a 
 sinh = _float_unary("sinh", lambda xp, a: xp.sinh(a), lambda g, a: g * a.cosh())  # cosh a
 cosh = _float_unary("cosh", lambda xp, a: xp.cosh(a), lambda g, a: g * a.sinh())  # sinh a
 tanh = _float_unary(
-    "tanh", lambda xp, a: xp.tanh(a), _tanh_rule, array_rule=lambda xp, g, out: _tanh_backward_forward(xp, g, out)
+    "tanh", lambda xp, a: xp.tanh(a), _tanh_rule, array_rule=lambda xp, g, out: _tanh_backward_forward(xp, g, out),
+    into=lambda xp, a, out: xp.tanh(a, out=out),
 )  # 1 - tanh²a
 asinh = _float_unary("asinh", lambda xp, a: xp.arcsinh(a), lambda g, a: g / (a * a + 1).sqrt())  # 1/√(a²+1)
 acosh = _float_unary("acosh", lambda xp, a: xp.arccosh(a), lambda g, a: g / (a * a - 1).sqrt())  # 1/√(a²-1)
