@@ -8,6 +8,8 @@ written. Results and gradients stay bit for bit those of the eager run.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -133,3 +135,28 @@ def test_a_second_backward_with_retain_graph_reads_intact_saved_values():
 def test_into_must_take_the_forwards_parameters_then_out():
     with pytest.raises(ValueError, match="`into` takes the forward's parameters and then `out`"):
         Primitive("scaled", lambda xp, a, c: a * c, [None], into=lambda xp, a, out: xp.multiply(a, 2, out=out))
+
+
+def test_every_op_with_an_into_gives_the_eager_bits():
+    rng = np.random.default_rng(3)
+    x = rg.tensor(rng.standard_normal((5, 4)).astype(np.float32))
+    w = rg.tensor(rng.standard_normal((4, 4)).astype(np.float32), requires_grad=True)
+    v = rg.tensor(rng.standard_normal(4).astype(np.float32))
+
+    def f():
+        y = -(((x @ w) * 2.0 - 1.0) / 3.0)  # mul, sub, div by numbers; neg
+        y = (y * v - v) / (v * v + 1.0)  # the same with tensors
+        return rg.exp(rg.tanh(y) * 0.5 + 0.5).sum()  # (tanh's output is saved: the product is new)
+
+    compiled = rg.compile(f)
+    for fn in (f, compiled, compiled):
+        w.grad = None
+        loss = fn()
+        loss.backward()
+        if fn is f:
+            expected = (loss.item(), w.grad.numpy().copy())
+        else:
+            assert loss.item() == expected[0] and np.array_equal(w.grad.numpy(), expected[1])
+    forward_code = compiled.code.split("def backward")[0]
+    for op in ("mul", "sub", "div", "neg", "add", "tanh", "exp"):
+        assert re.search(rf"\b{op}(_\d+)?_into\(", forward_code), op

@@ -66,6 +66,7 @@ _div = Primitive(
     ],  # d(a/b)/db = -a/b²
     inputs=("a", "b"),
     quiet=True,
+    into=lambda xp, a, b, out: xp.true_divide(a, b, out=out),
 )
 
 
@@ -90,7 +91,7 @@ _floor_divide_r = Primitive(
     node_name="DivBackward1",
     quiet=True,
 )
-_neg = Primitive("neg", lambda xp, a: -a, [lambda g: -g])
+_neg = Primitive("neg", lambda xp, a: -a, [lambda g: -g], into=lambda xp, a, out: xp.negative(a, out=out))
 
 
 def _scaled_sum(xp: Any, a: Any, b: Any, alpha: Any) -> Any:
@@ -153,7 +154,8 @@ def _by_number(name: str, forward: Any, node: str, **kw: Any) -> Primitive:
 
 _mul_scalar = _by_number("mul", lambda xp, a, c: a * c, "MulBackward0", constant_edges=1,
                          into=lambda xp, a, c, out: xp.multiply(a, c, out=out))
-_div_scalar = _by_number("div", lambda xp, a, c: a / c, "DivBackward0", quiet=True, constant_edges=1)
+_div_scalar = _by_number("div", lambda xp, a, c: a / c, "DivBackward0", quiet=True, constant_edges=1,
+                         into=lambda xp, a, c, out: xp.true_divide(a, c, out=out))
 # ATen's composites scale by numbers they computed (C++ Scalars), recorded as ...Backward1
 # (cross_entropy's label smoothing and mean over probability targets): `mul_number.scalar(t, c)`
 mul_number = _by_number("mul", lambda xp, a, c: a * c, "MulBackward1")

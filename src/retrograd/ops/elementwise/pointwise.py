@@ -212,7 +212,8 @@ def _sigmoid_rule(g: Tensor, out: Tensor) -> Tensor:
 
 
 #                  name     forward (arrays)                  derivative (tensors)
-exp = _float_unary("exp", lambda xp, a: xp.exp(a), lambda g, out: g * out, array_rule=lambda xp, g, out: g * out)
+exp = _float_unary("exp", lambda xp, a: xp.exp(a), lambda g, out: g * out, array_rule=lambda xp, g, out: g * out,
+                  into=lambda xp, a, out: xp.exp(a, out=out))
 exp2 = _float_unary("exp2", lambda xp, a: xp.exp2(a), lambda g, out: g * (out * _LN2))  # 2ᵃ ln 2
 expm1 = _float_unary("expm1", lambda xp, a: xp.expm1(a), lambda g, out: g * (out + 1))  # eᵃ
 log = _float_unary("log", lambda xp, a: xp.log(a), lambda g, a: g / a, array_rule=lambda xp, g, a: g / a)  # 1/a
