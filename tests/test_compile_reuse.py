@@ -8,10 +8,13 @@ written. Results and gradients stay bit for bit those of the eager run.
 
 from __future__ import annotations
 
+import os
 import re
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import retrograd as rg
 from retrograd.engine.primitive import Primitive
@@ -160,3 +163,43 @@ def test_every_op_with_an_into_gives_the_eager_bits():
     forward_code = compiled.code.split("def backward")[0]
     for op in ("mul", "sub", "div", "neg", "add", "tanh", "exp"):
         assert re.search(rf"\b{op}(_\d+)?_into\(", forward_code), op
+
+
+# --- random programs: compiled equals eager, and no argument is written -----------------------
+
+_UNARY = [
+    lambda y: -y, lambda y: rg.exp(y * 0.1), rg.tanh, rg.relu, lambda y: y * 1.5, lambda y: y - 0.25,
+    lambda y: y / 3.0, lambda y: y.t(), lambda y: y.reshape(2, 8).reshape(4, 4), lambda y: y - y.sum(0, keepdim=True),
+]
+_BINARY = [lambda a, b: a + b, lambda a, b: a - b, lambda a, b: a * b, lambda a, b: a / (b * b + 1.0)]
+
+
+@settings(max_examples=int(os.environ.get("REUSE_EXAMPLES", "60")), deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 3), st.integers(0, 20), st.booleans()),
+                min_size=1, max_size=10))
+def test_random_programs_match_eager_and_leave_arguments_alone(program):
+    rng = np.random.default_rng(0)
+    x = rg.tensor(rng.standard_normal((4, 4)).astype(np.float32))
+    w = rg.tensor(rng.standard_normal((4, 4)).astype(np.float32), requires_grad=True)
+    before = (x.numpy().copy(), w.detach().numpy().copy())
+
+    def f(x):
+        values = [x, w, x @ w]
+        for unary, binary, pick, combine in program:
+            y = _UNARY[unary](values[pick % len(values)])
+            if combine:  # with an earlier value (which may be a view, a saved output or an argument)
+                y = _BINARY[binary](y, values[(pick * 7 + 3) % len(values)])
+            values.append(y)
+        return values[-1].sum() + values[-2].sum() + values[2].sum()  # (x @ w: the loss needs w)
+
+    results = []
+    compiled = rg.compile(f)
+    for fn in (f, compiled, compiled):
+        w.grad = None
+        loss = fn(x)
+        loss.backward()
+        results.append((loss.detach().numpy(), w.grad.numpy().copy()))
+    for loss, grad in results[1:]:
+        assert np.array_equal(loss, results[0][0], equal_nan=True)
+        assert np.array_equal(grad, results[0][1], equal_nan=True)
+    assert np.array_equal(x.numpy(), before[0]) and np.array_equal(w.detach().numpy(), before[1])
