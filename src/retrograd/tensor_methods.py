@@ -554,8 +554,9 @@ class TensorMethods:
     # A TypeError (an operand no op takes: None, a string, a list) becomes NotImplemented, as in
     # PyTorch: Python then tries the other operand's method, and otherwise raises its own
     # "unsupported operand type(s)" error; `==` and `!=` fall back to identity (`t == None` is False).
-    # `bind` replaces + - * / @ (and reflected + *) by their ops themselves, for speed: those keep
-    # the op's own TypeError, which names the bad argument.
+    # `bind` replaces + - * / @ (and reflected + *) by their ops themselves, for speed: those ops
+    # answer an operand they cannot take with NotImplemented when the operator protocol called
+    # them (`ops/kernels/operands.refused_operand`), so they behave as these do.
 
     def __add__(self, other: Any) -> Tensor:
         try:

@@ -8,11 +8,8 @@ sums gradients back to each input's shape, so rules ignore broadcasting.
 from __future__ import annotations
 
 import inspect
-import numbers
 import warnings
 from typing import Any
-
-import numpy as np
 
 from ... import dtypes as _dt
 from ...engine.bfloat16 import added_number
@@ -21,7 +18,7 @@ from ...tensor import Tensor
 from ..kernels.arg_types import invalid_combination
 from ..kernels.fused_multiply_add import fma, opmath_scalar
 from ..kernels.guards import check_int_divisor
-from ..kernels.operands import as_tensor_of, conj_number, constant, promote
+from ..kernels.operands import as_tensor_of, conj_number, constant, is_operand, promote, refused_operand
 from ..kernels.out_arg import SAME_INPUT, write_out
 from .powers import reciprocal
 from .rounded_division import _floor_div, _trunc_div
@@ -222,6 +219,8 @@ def add(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
             return _add_scalar.scalar(input, added_number(input._data, other))
         if _same_float(input, other):
             return _add(input, other)
+    if not is_operand(other):  # (the fast paths above took numbers and tensors)
+        return refused_operand("add", other)
     if alpha != 1:
         if isinstance(alpha, _NUMBERS):
             return _with_alpha(_add_alpha, input, other, alpha)
@@ -255,6 +254,8 @@ def sub(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
             return _sub_scalar.scalar(input, added_number(input._data, other))
         if _same_float(input, other):
             return _sub(input, other)
+    if not is_operand(other):
+        return refused_operand("sub", other)
     # a Python bool counts as a bool tensor here, as in PyTorch (NumPy's bool_ does not)
     bools = [x for x in (input, other) if type(x) is bool or (isinstance(x, Tensor) and x.dtype is _dt.bool_)]
     if len(bools) == 2:
@@ -308,7 +309,7 @@ def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
         return _rsub_scalar.scalar(input, added_number(input._data, other))
     if type(other) is bool:  # sub raises PyTorch's error for a bool operand
         return sub(other, input, alpha=alpha)
-    if not isinstance(other, (Tensor, numbers.Number, np.bool_)):  # NumPy would make None a NaN
+    if not is_operand(other):  # (NumPy would make None a NaN)
         signatures = ("Tensor input, Tensor other, *, Number alpha = 1", "Tensor input, Number other, Number alpha = 1")
         raise invalid_combination("rsub", (input, other), signatures)
     return sub(other if isinstance(other, Tensor) else _scalar_for(other, input), input, alpha=alpha)
@@ -341,6 +342,8 @@ def mul(input: Any, other: Any, *, out: Any = None) -> Tensor:
         return _mul_scalar.scalar(input, other)
     if _same_float(input, other):
         return _mul(input, other)
+    if not is_operand(other):
+        return refused_operand("mul", other)
     a, b = promote(input, other)
     return _mul(a, b)
 
@@ -369,9 +372,11 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Any = 
     """
     if out is not None:
         return write_out(out, div, locals())
+    if rounding_mode is None and _keeps_dtype(input, other):
+        return _div_scalar.scalar(input, other)
+    if not is_operand(other):
+        return refused_operand("div", other)
     if rounding_mode is None:
-        if _keeps_dtype(input, other):
-            return _div_scalar.scalar(input, other)
         dt = _dt.result_type(input, other)
         if not dt.is_floating_point and not dt.is_complex:
             dt = _dt.get_default_dtype()
@@ -391,8 +396,9 @@ divide = true_divide = div
 
 def rdiv(input: Any, other: Any) -> Tensor:
     """`other / input` (what `2 / x` calls), as PyTorch's `Tensor.__rtruediv__` computes it:
-    `input.reciprocal() * other` (so 3 / x has the bits of (1/x)·3, and the node is MulBackward0)."""
-    return mul(reciprocal(input), other)
+    `input.reciprocal() * other` (so 3 / x has the bits of (1/x)·3, and the node is MulBackward0).
+    The product is the operator, as in PyTorch: an `other` it cannot take gets its `__rmul__` asked."""
+    return reciprocal(input) * other
 
 
 def neg(input: Tensor, *, out: Any = None) -> Tensor:

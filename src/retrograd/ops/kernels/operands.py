@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dis
 import operator
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,6 +51,33 @@ _NOT_SCALAR_OPERANDS = (*_NOT_OPERANDS, list, tuple)
 def operand_error(x: Any, argument: str = "other", position: int = 2) -> TypeError:
     """PyTorch's TypeError for a value that cannot be a tensor operand."""
     return TypeError(f"argument '{argument}' (position {position}) must be Tensor, not {type(x).__name__}")
+
+
+# What PyTorch's argument parser takes for a tensor operand or a Number: tensors, arrays (as the
+# tensors they become), Python's bool, int, float and complex and NumPy's numbers; not a Fraction, a
+# Decimal or another object that merely converts to a float.
+_OPERANDS = (Tensor, np.ndarray, bool, int, float, complex, np.number, np.bool_)
+_OPERATOR_OPCODES = frozenset(dis.opmap[name] for name in ("BINARY_OP",) if name in dis.opmap)
+
+
+def is_operand(x: Any) -> bool:
+    """Whether `x` can be the other operand of a binary arithmetic op."""
+    return isinstance(x, _OPERANDS)
+
+
+def refused_operand(op: str, x: Any) -> Any:
+    """What binary op `op` does with an operand it cannot take (see `is_operand`).
+
+    Called by Python's operator protocol (`t + x`, `x * t`), NotImplemented: Python then tries
+    x's reflected method and otherwise raises its own "unsupported operand type(s)", as it does
+    for PyTorch's tensors, whose operators turn a TypeError into NotImplemented. Called as a
+    function (`retrograd.add(t, x)`), PyTorch's TypeError. The op's caller is the frame two up;
+    it is running a binary-operator instruction when the operator protocol made the call.
+    """
+    caller = sys._getframe(2)
+    if caller.f_code.co_code[caller.f_lasti] in _OPERATOR_OPCODES:
+        return NotImplemented
+    raise TypeError(f"{op}(): argument 'other' (position 2) must be Tensor, not {type(x).__name__}")
 
 
 def promote(*xs: Any) -> tuple[Tensor, ...]:

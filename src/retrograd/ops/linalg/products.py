@@ -22,7 +22,7 @@ from ...tensor import Tensor
 from ..autocast_policy import active as autocasting
 from ..autocast_policy import lower_precision, suspended
 from ..kernels.arg_types import check_elements, check_tensors
-from ..kernels.operands import wrap_dim
+from ..kernels.operands import refused_operand, wrap_dim
 from ..kernels.out_arg import SAME, TENSORDOT, same, write_out
 from ..shape.views import squeeze_dims, unsafe_view
 from .common import broadcast_batch, check_bmm, check_mm, check_mv, check_same_dtype, not_bool
@@ -362,6 +362,8 @@ def matmul(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     try:
         da, db = input._data.ndim, other._data.ndim
     except AttributeError:
+        if isinstance(input, Tensor) and not isinstance(other, Tensor):
+            return refused_operand("matmul", other)  # `t @ x`: x's __rmatmul__ may take it
         check_tensors("matmul", input=input, other=other)
         raise
     if da == 0 or db == 0:
