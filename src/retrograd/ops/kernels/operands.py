@@ -57,7 +57,12 @@ def operand_error(x: Any, argument: str = "other", position: int = 2) -> TypeErr
 # tensors they become), Python's bool, int, float and complex and NumPy's numbers; not a Fraction, a
 # Decimal or another object that merely converts to a float.
 _OPERANDS = (Tensor, np.ndarray, bool, int, float, complex, np.number, np.bool_)
-_OPERATOR_OPCODES = frozenset(dis.opmap[name] for name in ("BINARY_OP",) if name in dis.opmap)
+# the instructions of `a + b` and `a += b`: one since Python 3.11, one per operator in 3.10
+_OPERATOR_NAMES = ("BINARY_OP",) + tuple(
+    f"{kind}_{op}" for kind in ("BINARY", "INPLACE")
+    for op in ("ADD", "SUBTRACT", "MULTIPLY", "TRUE_DIVIDE", "MATRIX_MULTIPLY")
+)
+_OPERATOR_OPCODES = frozenset(dis.opmap[name] for name in _OPERATOR_NAMES if name in dis.opmap)
 
 
 def is_operand(x: Any) -> bool:
