@@ -1,0 +1,98 @@
+"""Common mistakes and the error a learner reads: the type and text PyTorch gives, spelled out here
+and compared with PyTorch when it is installed. `lib` is retrograd or torch in each expression."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+import retrograd as rg
+
+_UNFLATTEN = "unflatten: Provided sizes {} don't multiply up to the size of dim 1 (4) in the input tensor"
+_DIM1 = "Dimension out of range (expected to be in range of [-1, 0], but got 1)"
+
+MISTAKES = {
+    # the condition is broadcast first, then input, then other
+    "lib.where(lib.ones(3) > 0, lib.ones(4), lib.zeros(3))": (
+        "RuntimeError", "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 0"),
+    "lib.where(lib.ones(2, 1) > 0, lib.ones(3), lib.zeros(4, 1))": (
+        "RuntimeError", "The size of tensor a (2) must match the size of tensor b (4) at non-singleton dimension 0"),
+    # expand names the last misfit dim
+    "lib.ones(2, 3).expand_as(lib.ones(4, 5))": (
+        "RuntimeError", "The expanded size of the tensor (5) must match the existing size (3) at non-singleton "
+        "dimension 1.  Target sizes: [4, 5].  Tensor sizes: [2, 3]"),
+    "lib.ones(3, 4).unflatten(-1, (2, 3))": (
+        "RuntimeError", _UNFLATTEN.format([2, 3])),
+    "lib.ones(3, 4).unflatten(1, (-1, 3))": (
+        "RuntimeError", _UNFLATTEN.format([-1, 3])),
+    "lib.ones(3, 4).unflatten(1, ())": ("RuntimeError", "unflatten: sizes must be non-empty"),
+    # a src with fewer dims than the index: PyTorch asks it for a size it lacks
+    "lib.zeros(3, 4).scatter(1, lib.tensor([[0, 1]]), lib.ones(2))": ("IndexError", _DIM1),
+    "lib.zeros(3, 4).scatter_add(0, lib.tensor([[0, 1]]), lib.ones(2))": ("IndexError", _DIM1),
+    "lib.zeros(3, 4).scatter(1, lib.tensor([[0, 1]]), lib.ones(2, 2, 2))": (
+        "RuntimeError", "Index tensor must have the same number of dimensions as src tensor"),
+    "lib.zeros(3, 4).scatter(1, lib.tensor([[0, 1]]), lib.ones(3, 1, 1))": (
+        "RuntimeError", "Index tensor must have the same number of dimensions as src tensor"),
+    # int64 arange truncates the step first: 0.3 becomes 0
+    "lib.arange(0, 1, 0.3, dtype=lib.long)": ("ValueError", "step must be nonzero"),
+    "lib.arange(0, 3.0, -0.3, dtype=lib.long)": (
+        "RuntimeError", "upper bound and lower bound inconsistent with step sign"),
+}
+
+
+def _outcome(lib, expression):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            eval(expression, {"lib": lib})
+        except Exception as e:  # noqa: BLE001 - the outcome is what is compared
+            return type(e).__name__, str(e)
+    return "ok", ""
+
+
+@pytest.mark.parametrize("expression", list(MISTAKES))
+def test_mistake_in_pytorchs_words(expression):
+    assert _outcome(rg, expression) == MISTAKES[expression]
+
+
+@pytest.mark.parametrize("expression", list(MISTAKES))
+def test_mistake_matches_pytorch(expression):
+    torch = pytest.importorskip("torch")
+    assert _outcome(rg, expression) == _outcome(torch, expression)
+
+
+@pytest.mark.parametrize(
+    ("args", "dtype", "values"),
+    [
+        ((0, 5, 1.5), "int64", [0, 1, 2, 3, 4]),  # the step truncated to 1
+        ((0, 2.5, 1), "int64", [0, 1]),  # the end truncated to 2
+        ((0, 5, 2.5), "int64", [0, 2, 4]),
+        ((5.5, -2.2, -1.5), "int64", [5, 4, 3, 2, 1, 0, -1]),
+        ((0, 5, 1.5), "int32", [0, 1, 2, 3]),  # counted in double, stepped by the truncated step
+        ((0, 2.5, 1), "int32", [0, 1, 2]),
+    ],
+)
+def test_integer_arange_of_float_bounds(args, dtype, values):
+    assert rg.arange(*args, dtype=getattr(rg, dtype)).tolist() == values
+
+
+@pytest.mark.parametrize("args", [(0, 5, 1.5), (0, 2.5, 1), (0, 5, 2.5), (-1.5, 3, 1.7), (0, 10, 3.9)])
+@pytest.mark.parametrize("dtype", ["int64", "int32", "int16"])
+def test_integer_arange_of_float_bounds_vs_pytorch(args, dtype):
+    torch = pytest.importorskip("torch")
+    ours, theirs = rg.arange(*args, dtype=getattr(rg, dtype)), torch.arange(*args, dtype=getattr(torch, dtype))
+    assert ours.tolist() == theirs.tolist()
+
+
+@pytest.mark.parametrize("lib_name", ["retrograd", "torch"])
+def test_a_str_index_warns_as_a_sequence_at_the_users_line(lib_name):
+    lib = rg if lib_name == "retrograd" else pytest.importorskip("torch")
+    x = lib.ones(3, 4)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(TypeError, match="new\\(\\): invalid data type 'str'"):
+            x["a"]
+        x[[0, slice(None)]]
+    assert [str(w.message)[:53] for w in caught] == ["Using a non-tuple sequence for multidimensional index"] * 2
+    assert [w.filename for w in caught] == [__file__] * 2
