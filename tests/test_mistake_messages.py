@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pytest
 
 import retrograd as rg
@@ -38,6 +39,27 @@ MISTAKES = {
     "lib.arange(0, 1, 0.3, dtype=lib.long)": ("ValueError", "step must be nonzero"),
     "lib.arange(0, 3.0, -0.3, dtype=lib.long)": (
         "RuntimeError", "upper bound and lower bound inconsistent with step sign"),
+    # a list or an array where a layer wants a tensor
+    "lib.nn.functional.linear(np.ones((2, 4)), lib.ones(3, 4))": (
+        "TypeError", "linear(): argument 'input' (position 1) must be Tensor, not numpy.ndarray"),
+    "lib.nn.Linear(4, 3)([1.0, 2.0, 3.0, 4.0])": (
+        "TypeError", "linear(): argument 'input' (position 1) must be Tensor, not list"),
+    "lib.nn.functional.linear(lib.ones(2), lib.ones(1, 2), [1.0])": (
+        "TypeError", "linear(): argument 'bias' (position 3) must be Tensor, not list"),
+    "lib.nn.LayerNorm(2)(np.ones(2))": (
+        "TypeError", "layer_norm(): argument 'input' (position 1) must be Tensor, not numpy.ndarray"),
+    "lib.nn.functional.layer_norm(lib.ones(2), (2,), [1.0, 1.0])": (
+        "TypeError", "layer_norm(): argument 'weight' (position 3) must be Tensor, not list"),
+    "lib.nn.Embedding(3, 2)([1, 2])": (
+        "TypeError", "embedding(): argument 'indices' (position 2) must be Tensor, not list"),
+    "lib.nn.functional.embedding(lib.tensor([1]), [[1.0]])": (
+        "TypeError", "embedding(): argument 'weight' (position 1) must be Tensor, not list"),
+    "lib.nn.Dropout().eval()([1.0])": (
+        "TypeError", "dropout(): argument 'input' (position 1) must be Tensor, not list"),
+    "lib.nn.CrossEntropyLoss()([[1.0]], lib.tensor([0]))": (
+        "TypeError", "cross_entropy_loss(): argument 'input' (position 1) must be Tensor, not list"),
+    "lib.nn.functional.cross_entropy(lib.ones(1, 2), [0])": (
+        "TypeError", "cross_entropy_loss(): argument 'target' (position 2) must be Tensor, not list"),
 }
 
 
@@ -45,7 +67,7 @@ def _outcome(lib, expression):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            eval(expression, {"lib": lib})
+            eval(expression, {"lib": lib, "np": np})
         except Exception as e:  # noqa: BLE001 - the outcome is what is compared
             return type(e).__name__, str(e)
     return "ok", ""

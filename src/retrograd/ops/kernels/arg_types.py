@@ -15,11 +15,12 @@ import numpy as np
 
 from ... import dtypes as _dt
 from ..._display_name import package_name
+from ...engine.primitive import type_name
 from ...tensor import Tensor
 
 
 def _refuse(fn: str, name: str, position: int, kind: str, value: Any) -> TypeError:
-    return TypeError(f"{fn}(): argument '{name}' (position {position}) must be {kind}, not {type(value).__name__}")
+    return TypeError(f"{fn}(): argument '{name}' (position {position}) must be {kind}, not {type_name(value)}")
 
 
 def check_tensors(fn: str, **arguments: Any) -> None:
