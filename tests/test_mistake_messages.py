@@ -3,6 +3,7 @@ and compared with PyTorch when it is installed. `lib` is retrograd or torch in e
 
 from __future__ import annotations
 
+import sys
 import warnings
 
 import numpy as np
@@ -60,6 +61,25 @@ MISTAKES = {
         "TypeError", "cross_entropy_loss(): argument 'input' (position 1) must be Tensor, not list"),
     "lib.nn.functional.cross_entropy(lib.ones(1, 2), [0])": (
         "TypeError", "cross_entropy_loss(): argument 'target' (position 2) must be Tensor, not list"),
+    # device strings, read with PyTorch's grammar
+    "lib.device('cuda:-1')": ("RuntimeError", "Invalid device string: 'cuda:-1'"),
+    "lib.zeros(2, device='cpu:x')": ("RuntimeError", "Invalid device string: 'cpu:x'"),
+    "lib.device('cuda:01')": ("RuntimeError", "Invalid device string: 'cuda:01'"),
+    "lib.device('')": ("RuntimeError", "Device string must not be empty"),
+    "lib.device('cuda', -1)": ("RuntimeError", "Device index must not be negative"),
+    "lib.device('cuda:1', 2)": (
+        "RuntimeError", "type (string) must not include an index because index was passed explicitly: cuda:1"),
+    "lib.device('cpu', 1.0)": ("TypeError", "device(): argument 'index' (position 2) must be int, not float"),
+    # no CUDA: PyTorch's words
+    "lib.zeros(2).cuda()": ("AssertionError", "Torch not compiled with CUDA enabled"),
+    "lib.cuda.get_device_name()": ("AssertionError", "Torch not compiled with CUDA enabled"),
+    "lib.save({}, '/nonexistent-dir-of-the-mistakes-probe/x.pt')": (
+        "RuntimeError", "Parent directory /nonexistent-dir-of-the-mistakes-probe does not exist."),
+    # a float tensor in a list read as an integer goes through __index__
+    "lib.tensor([lib.tensor(1.0)], dtype=lib.long)": (
+        "TypeError", "only integer tensors of a single element can be converted to an index"),
+    "lib.tensor([lib.tensor([1.5])], dtype=lib.int32)": (
+        "TypeError", "only integer tensors of a single element can be converted to an index"),
 }
 
 
@@ -118,3 +138,37 @@ def test_a_str_index_warns_as_a_sequence_at_the_users_line(lib_name):
         x[[0, slice(None)]]
     assert [str(w.message)[:53] for w in caught] == ["Using a non-tuple sequence for multidimensional index"] * 2
     assert [w.filename for w in caught] == [__file__] * 2
+
+
+def test_a_tensor_that_requires_grad_read_in_a_list_warns_like_float(monkeypatch):
+    """`tensor([t])` reads a float tensor `t` with float(): PyTorch's once-per-process warning."""
+    monkeypatch.setitem(sys.modules["retrograd.tensor"]._scalar_warning, "shown", False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = rg.tensor([rg.tensor(1.0, requires_grad=True), rg.tensor(2.0)])
+        rg.tensor([rg.tensor(3.0, requires_grad=True)])
+        rg.tensor([rg.tensor(4, dtype=rg.int64)], dtype=rg.int64)
+    assert out.tolist() == [1.0, 2.0] and not out.requires_grad
+    assert [str(w.message) for w in caught] == [
+        "Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+        "Consider using tensor.detach() first."
+    ]
+    assert caught[0].filename == __file__
+
+
+def test_load_to_cuda_names_torch_where_retrograd_stands_in(tmp_path):
+    from retrograd._display_name import package_name, set_package_name
+
+    path = tmp_path / "w.pt"
+    rg.save({"w": rg.ones(1)}, path)
+    before = package_name()
+    for name in ("retrograd", "torch"):
+        set_package_name(name)
+        try:
+            with pytest.raises(RuntimeError) as info:
+                rg.load(path, map_location="cuda")
+        finally:
+            set_package_name(before)
+        assert str(info.value).startswith(
+            f"Attempting to deserialize object on a CUDA device but {name}.cuda.is_available() is False."
+        )

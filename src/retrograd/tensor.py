@@ -24,6 +24,7 @@ from . import tensor_methods as _methods
 from ._display_name import package_name
 from ._op_method import dtype_conversion
 from ._printing import tensor_repr
+from ._user_frames import user_stacklevel
 from .backend import CPU, as_device, device, device_of, is_cuda_array, namespace
 from .backend.meta import MetaArray
 from .backend.sparse import SparseCOO
@@ -1508,7 +1509,7 @@ class Tensor(TensorMethods):
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         if self._requires_grad and _grad_state.enabled:  # PyTorch is silent with grad mode off
-            _warn_scalar_of_graph()
+            warn_scalar_of_graph()
         return float(self.item())
 
     def __int__(self) -> builtins.int:
@@ -1523,7 +1524,7 @@ class Tensor(TensorMethods):
 
     def __complex__(self) -> builtins.complex:
         if self._requires_grad and _grad_state.enabled:  # PyTorch is silent with grad mode off
-            _warn_scalar_of_graph()
+            warn_scalar_of_graph()
         return complex(self.item())
 
     def __hash__(self) -> builtins.int:
@@ -1576,16 +1577,17 @@ def _not_matrices(t: Tensor, name: str) -> RuntimeError:
     )
 
 
-def _warn_scalar_of_graph() -> None:
-    """PyTorch's warning for float()/complex() of a tensor that requires grad: once per process, as
-    its TORCH_WARN_ONCE (`.item()` and `int()` say nothing)."""
+def warn_scalar_of_graph() -> None:
+    """PyTorch's warning for float()/complex() of a tensor that requires grad (and for such a tensor
+    read as a float in `tensor([...])`): once per process, as its TORCH_WARN_ONCE (`.item()` and
+    `int()` say nothing)."""
     if not _scalar_warning["shown"]:
         _scalar_warning["shown"] = True
         warnings.warn(
             "Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
             "Consider using tensor.detach() first.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
 
 
