@@ -172,3 +172,36 @@ def test_load_to_cuda_names_torch_where_retrograd_stands_in(tmp_path):
         assert str(info.value).startswith(
             f"Attempting to deserialize object on a CUDA device but {name}.cuda.is_available() is False."
         )
+
+
+def _warnings_of(call):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        call()
+    return [(w.category.__name__, str(w.message).split(" (Triggered internally")[0]) for w in caught]
+
+
+_EMPTY_INIT = [("UserWarning", "Initializing zero-element tensors is a no-op")]
+
+
+@pytest.mark.parametrize("init", ["kaiming_uniform_", "kaiming_normal_"])
+def test_kaiming_of_an_empty_tensor_warns_every_time(init):
+    fill = getattr(rg.nn.init, init)
+    assert _warnings_of(lambda: fill(rg.empty(0, 3))) == _EMPTY_INIT
+    assert _warnings_of(lambda: fill(rg.empty(0, 3))) == _EMPTY_INIT
+    assert _warnings_of(lambda: rg.nn.init.xavier_uniform_(rg.empty(0, 3))) == []
+
+
+def test_an_empty_linear_warns_as_in_pytorch():
+    torch = pytest.importorskip("torch")
+    assert _warnings_of(lambda: rg.nn.Linear(0, 2)) == _warnings_of(lambda: torch.nn.Linear(0, 2)) == _EMPTY_INIT
+
+
+def test_a_byte_condition_in_where_warns_once_per_process(monkeypatch):
+    monkeypatch.setattr(sys.modules["retrograd.ops.elementwise.clamp_where"], "_uint8_condition_warned", [False])
+    byte_mask = rg.tensor([1, 0, 1], dtype=rg.uint8)
+    first = _warnings_of(lambda: rg.where(byte_mask, 1.0, 0.0))
+    assert first == [("UserWarning", "where received a uint8 condition tensor. This behavior is deprecated and will "
+                      "be removed in a future version of PyTorch. Use a boolean condition instead.")]
+    assert _warnings_of(lambda: rg.where(byte_mask, 1.0, 0.0)) == []
+    assert rg.where(byte_mask, 1.0, 0.0).tolist() == [1.0, 0.0, 1.0]
