@@ -17,50 +17,80 @@ _DIM1 = "Dimension out of range (expected to be in range of [-1, 0], but got 1)"
 MISTAKES = {
     # the condition is broadcast first, then input, then other
     "lib.where(lib.ones(3) > 0, lib.ones(4), lib.zeros(3))": (
-        "RuntimeError", "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 0"),
+        "RuntimeError",
+        "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 0",
+    ),
     "lib.where(lib.ones(2, 1) > 0, lib.ones(3), lib.zeros(4, 1))": (
-        "RuntimeError", "The size of tensor a (2) must match the size of tensor b (4) at non-singleton dimension 0"),
+        "RuntimeError",
+        "The size of tensor a (2) must match the size of tensor b (4) at non-singleton dimension 0",
+    ),
     # expand names the last misfit dim
     "lib.ones(2, 3).expand_as(lib.ones(4, 5))": (
-        "RuntimeError", "The expanded size of the tensor (5) must match the existing size (3) at non-singleton "
-        "dimension 1.  Target sizes: [4, 5].  Tensor sizes: [2, 3]"),
-    "lib.ones(3, 4).unflatten(-1, (2, 3))": (
-        "RuntimeError", _UNFLATTEN.format([2, 3])),
-    "lib.ones(3, 4).unflatten(1, (-1, 3))": (
-        "RuntimeError", _UNFLATTEN.format([-1, 3])),
+        "RuntimeError",
+        "The expanded size of the tensor (5) must match the existing size (3) at non-singleton "
+        "dimension 1.  Target sizes: [4, 5].  Tensor sizes: [2, 3]",
+    ),
+    "lib.ones(3, 4).unflatten(-1, (2, 3))": ("RuntimeError", _UNFLATTEN.format([2, 3])),
+    "lib.ones(3, 4).unflatten(1, (-1, 3))": ("RuntimeError", _UNFLATTEN.format([-1, 3])),
     "lib.ones(3, 4).unflatten(1, ())": ("RuntimeError", "unflatten: sizes must be non-empty"),
     # a src with fewer dims than the index: PyTorch asks it for a size it lacks
     "lib.zeros(3, 4).scatter(1, lib.tensor([[0, 1]]), lib.ones(2))": ("IndexError", _DIM1),
     "lib.zeros(3, 4).scatter_add(0, lib.tensor([[0, 1]]), lib.ones(2))": ("IndexError", _DIM1),
     "lib.zeros(3, 4).scatter(1, lib.tensor([[0, 1]]), lib.ones(2, 2, 2))": (
-        "RuntimeError", "Index tensor must have the same number of dimensions as src tensor"),
+        "RuntimeError",
+        "Index tensor must have the same number of dimensions as src tensor",
+    ),
     "lib.zeros(3, 4).scatter(1, lib.tensor([[0, 1]]), lib.ones(3, 1, 1))": (
-        "RuntimeError", "Index tensor must have the same number of dimensions as src tensor"),
+        "RuntimeError",
+        "Index tensor must have the same number of dimensions as src tensor",
+    ),
     # int64 arange truncates the step first: 0.3 becomes 0
     "lib.arange(0, 1, 0.3, dtype=lib.long)": ("ValueError", "step must be nonzero"),
     "lib.arange(0, 3.0, -0.3, dtype=lib.long)": (
-        "RuntimeError", "upper bound and lower bound inconsistent with step sign"),
+        "RuntimeError",
+        "upper bound and lower bound inconsistent with step sign",
+    ),
     # a list or an array where a layer wants a tensor
     "lib.nn.functional.linear(np.ones((2, 4)), lib.ones(3, 4))": (
-        "TypeError", "linear(): argument 'input' (position 1) must be Tensor, not numpy.ndarray"),
+        "TypeError",
+        "linear(): argument 'input' (position 1) must be Tensor, not numpy.ndarray",
+    ),
     "lib.nn.Linear(4, 3)([1.0, 2.0, 3.0, 4.0])": (
-        "TypeError", "linear(): argument 'input' (position 1) must be Tensor, not list"),
+        "TypeError",
+        "linear(): argument 'input' (position 1) must be Tensor, not list",
+    ),
     "lib.nn.functional.linear(lib.ones(2), lib.ones(1, 2), [1.0])": (
-        "TypeError", "linear(): argument 'bias' (position 3) must be Tensor, not list"),
+        "TypeError",
+        "linear(): argument 'bias' (position 3) must be Tensor, not list",
+    ),
     "lib.nn.LayerNorm(2)(np.ones(2))": (
-        "TypeError", "layer_norm(): argument 'input' (position 1) must be Tensor, not numpy.ndarray"),
+        "TypeError",
+        "layer_norm(): argument 'input' (position 1) must be Tensor, not numpy.ndarray",
+    ),
     "lib.nn.functional.layer_norm(lib.ones(2), (2,), [1.0, 1.0])": (
-        "TypeError", "layer_norm(): argument 'weight' (position 3) must be Tensor, not list"),
+        "TypeError",
+        "layer_norm(): argument 'weight' (position 3) must be Tensor, not list",
+    ),
     "lib.nn.Embedding(3, 2)([1, 2])": (
-        "TypeError", "embedding(): argument 'indices' (position 2) must be Tensor, not list"),
+        "TypeError",
+        "embedding(): argument 'indices' (position 2) must be Tensor, not list",
+    ),
     "lib.nn.functional.embedding(lib.tensor([1]), [[1.0]])": (
-        "TypeError", "embedding(): argument 'weight' (position 1) must be Tensor, not list"),
+        "TypeError",
+        "embedding(): argument 'weight' (position 1) must be Tensor, not list",
+    ),
     "lib.nn.Dropout().eval()([1.0])": (
-        "TypeError", "dropout(): argument 'input' (position 1) must be Tensor, not list"),
+        "TypeError",
+        "dropout(): argument 'input' (position 1) must be Tensor, not list",
+    ),
     "lib.nn.CrossEntropyLoss()([[1.0]], lib.tensor([0]))": (
-        "TypeError", "cross_entropy_loss(): argument 'input' (position 1) must be Tensor, not list"),
+        "TypeError",
+        "cross_entropy_loss(): argument 'input' (position 1) must be Tensor, not list",
+    ),
     "lib.nn.functional.cross_entropy(lib.ones(1, 2), [0])": (
-        "TypeError", "cross_entropy_loss(): argument 'target' (position 2) must be Tensor, not list"),
+        "TypeError",
+        "cross_entropy_loss(): argument 'target' (position 2) must be Tensor, not list",
+    ),
     # device strings, read with PyTorch's grammar
     "lib.device('cuda:-1')": ("RuntimeError", "Invalid device string: 'cuda:-1'"),
     "lib.zeros(2, device='cpu:x')": ("RuntimeError", "Invalid device string: 'cpu:x'"),
@@ -68,18 +98,26 @@ MISTAKES = {
     "lib.device('')": ("RuntimeError", "Device string must not be empty"),
     "lib.device('cuda', -1)": ("RuntimeError", "Device index must not be negative"),
     "lib.device('cuda:1', 2)": (
-        "RuntimeError", "type (string) must not include an index because index was passed explicitly: cuda:1"),
+        "RuntimeError",
+        "type (string) must not include an index because index was passed explicitly: cuda:1",
+    ),
     "lib.device('cpu', 1.0)": ("TypeError", "device(): argument 'index' (position 2) must be int, not float"),
     # no CUDA: PyTorch's words
     "lib.zeros(2).cuda()": ("AssertionError", "Torch not compiled with CUDA enabled"),
     "lib.cuda.get_device_name()": ("AssertionError", "Torch not compiled with CUDA enabled"),
     "lib.save({}, '/nonexistent-dir-of-the-mistakes-probe/x.pt')": (
-        "RuntimeError", "Parent directory /nonexistent-dir-of-the-mistakes-probe does not exist."),
+        "RuntimeError",
+        "Parent directory /nonexistent-dir-of-the-mistakes-probe does not exist.",
+    ),
     # a float tensor in a list read as an integer goes through __index__
     "lib.tensor([lib.tensor(1.0)], dtype=lib.long)": (
-        "TypeError", "only integer tensors of a single element can be converted to an index"),
+        "TypeError",
+        "only integer tensors of a single element can be converted to an index",
+    ),
     "lib.tensor([lib.tensor([1.5])], dtype=lib.int32)": (
-        "TypeError", "only integer tensors of a single element can be converted to an index"),
+        "TypeError",
+        "only integer tensors of a single element can be converted to an index",
+    ),
 }
 
 
@@ -201,7 +239,63 @@ def test_a_byte_condition_in_where_warns_once_per_process(monkeypatch):
     monkeypatch.setattr(sys.modules["retrograd.ops.elementwise.clamp_where"], "_uint8_condition_warned", [False])
     byte_mask = rg.tensor([1, 0, 1], dtype=rg.uint8)
     first = _warnings_of(lambda: rg.where(byte_mask, 1.0, 0.0))
-    assert first == [("UserWarning", "where received a uint8 condition tensor. This behavior is deprecated and will "
-                      "be removed in a future version of PyTorch. Use a boolean condition instead.")]
+    assert first == [
+        (
+            "UserWarning",
+            "where received a uint8 condition tensor. This behavior is deprecated and will "
+            "be removed in a future version of PyTorch. Use a boolean condition instead.",
+        )
+    ]
     assert _warnings_of(lambda: rg.where(byte_mask, 1.0, 0.0)) == []
     assert rg.where(byte_mask, 1.0, 0.0).tolist() == [1.0, 0.0, 1.0]
+
+
+_REMOVED_CALLS = {
+    "lstsq": "lib.lstsq(lib.ones(3, 1), lib.ones(3, 2))",
+    "symeig": "lib.symeig(lib.eye(2), eigenvectors=True)",
+    "eig": "lib.eig(lib.eye(2))",
+    "solve": "lib.solve(lib.ones(2, 1), lib.eye(2))",
+    "matrix_rank": "lib.matrix_rank(lib.eye(2))",
+    "Tensor.lstsq": "lib.ones(3, 1).lstsq(lib.ones(3, 2))",
+    "Tensor.symeig": "lib.eye(2).symeig()",
+    "Tensor.eig": "lib.eye(2).eig(eigenvectors=True)",
+    "Tensor.solve": "lib.ones(2, 1).solve(lib.eye(2))",
+}
+
+
+@pytest.mark.parametrize("name", list(_REMOVED_CALLS))
+def test_functions_removed_in_1_9_raise_their_advice(name):
+    kind, message = _outcome(rg, _REMOVED_CALLS[name])
+    assert kind == "RuntimeError"
+    assert message.startswith("This function was deprecated since version 1.9 and is now removed.")
+    assert "retrograd.linalg." in message and "torch" not in message
+
+
+def test_lstsq_advice_in_full():
+    from retrograd._display_name import package_name, set_package_name
+
+    before = package_name()
+    set_package_name("torch")
+    try:
+        message = _outcome(rg, "lib.lstsq(lib.ones(3, 1), lib.ones(3, 2))")[1]
+    finally:
+        set_package_name(before)
+    assert message.splitlines()[-3:] == [
+        "X, _ = torch.lstsq(B, A).solution[:A.size(1)]",
+        "should be replaced with:",
+        "X = torch.linalg.lstsq(A, B).solution",
+    ]
+
+
+@pytest.mark.parametrize("name", list(_REMOVED_CALLS))
+def test_functions_removed_in_1_9_match_pytorch(name):
+    torch = pytest.importorskip("torch")
+    from retrograd._display_name import package_name, set_package_name
+
+    before = package_name()
+    set_package_name("torch")  # PyTorch's advice names torch
+    try:
+        ours = _outcome(rg, _REMOVED_CALLS[name])
+    finally:
+        set_package_name(before)
+    assert ours == _outcome(torch, _REMOVED_CALLS[name])
