@@ -299,3 +299,23 @@ def test_functions_removed_in_1_9_match_pytorch(name):
     finally:
         set_package_name(before)
     assert ours == _outcome(torch, _REMOVED_CALLS[name])
+
+
+@pytest.mark.parametrize("name", ["retrograd", "torch"])
+def test_load_state_dict_of_a_tensor_names_its_class_as_python_would(name):
+    from retrograd._display_name import package_name, set_package_name
+
+    before = package_name()
+    set_package_name(name)
+    try:
+        seen = [
+            _outcome(rg, f"lib.nn.Linear(1, 1).load_state_dict({arg})")[1]
+            for arg in ("lib.zeros(3)", "lib.nn.Parameter(lib.zeros(1))", "[1]")
+        ]
+    finally:
+        set_package_name(before)
+    assert seen == [
+        f"Expected state_dict to be dict-like, got <class '{name}.Tensor'>.",
+        f"Expected state_dict to be dict-like, got <class '{name}.nn.parameter.Parameter'>.",
+        "Expected state_dict to be dict-like, got <class 'list'>.",
+    ]

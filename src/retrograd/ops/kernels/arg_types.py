@@ -88,6 +88,18 @@ def _type_name(value: Any) -> str:
     return kind.__name__
 
 
+def class_repr(value: Any) -> str:
+    """How Python prints `type(value)`, with retrograd's classes under PyTorch's names where it stands in
+    for torch (a plain tensor's class is `torch.Tensor`, as PyTorch's own repr says)."""
+    kind = type(value)
+    if kind is Tensor:
+        return f"<class '{package_name()}.Tensor'>"
+    module = kind.__module__ or ""
+    if module == "retrograd" or module.startswith("retrograd."):
+        return f"<class '{package_name()}{module[len('retrograd'):]}.{kind.__qualname__}'>"
+    return str(kind)
+
+
 def invalid_combination(
     fn: str, arguments: tuple, signatures: tuple[str, ...], keywords: dict[str, Any] | None = None
 ) -> TypeError:
