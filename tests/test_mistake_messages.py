@@ -12,6 +12,14 @@ import pytest
 import retrograd as rg
 
 _UNFLATTEN = "unflatten: Provided sizes {} don't multiply up to the size of dim 1 (4) in the input tensor"
+_TO = (
+    "to() received an invalid combination of arguments - got ({}), but expected one of:\n"
+    " * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, bool copy = False, *, "
+    "torch.memory_format memory_format = None)\n"
+    " * (torch.dtype dtype, bool non_blocking = False, bool copy = False, *, "
+    "torch.memory_format memory_format = None)\n"
+    " * (Tensor tensor, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n"
+)
 _DIM1 = "Dimension out of range (expected to be in range of [-1, 0], but got 1)"
 
 MISTAKES = {
@@ -102,6 +110,19 @@ MISTAKES = {
         "type (string) must not include an index because index was passed explicitly: cuda:1",
     ),
     "lib.device('cpu', 1.0)": ("TypeError", "device(): argument 'index' (position 2) must be int, not float"),
+    "lib.device('cuda0')": ("RuntimeError", "Invalid device string: 'cuda0'"),
+    "lib.ones(2).to('float32')": ("RuntimeError", "Invalid device string: 'float32'"),
+    "lib.ones(2).to(0)": ("RuntimeError", "Cannot access accelerator device when none is available."),
+    "lib.ones(2).cuda(0)": ("RuntimeError", "Cannot access accelerator device when none is available."),
+    "lib.device(1)": ("RuntimeError", "Cannot access accelerator device when none is available."),
+    # to() arguments that fit none of its signatures
+    "lib.ones(2).to(dtype='float32')": ("TypeError", _TO.format("dtype=str, ")),
+    "lib.ones(2).to('cpu', 'float32')": ("TypeError", _TO.format("str, str")),
+    "lib.ones(2).to(lib.float32, non_blocking=2)": ("TypeError", _TO.format("torch.dtype, non_blocking=int")),
+    "lib.ones(2).to('cpu', lib.float32, True, True, 1)": (
+        "TypeError",
+        "to() takes from 0 to 4 positional arguments but 5 were given",
+    ),
     # no CUDA: PyTorch's words
     "lib.zeros(2).cuda()": ("AssertionError", "Torch not compiled with CUDA enabled"),
     "lib.cuda.get_device_name()": ("AssertionError", "Torch not compiled with CUDA enabled"),
@@ -319,3 +340,10 @@ def test_load_state_dict_of_a_tensor_names_its_class_as_python_would(name):
         f"Expected state_dict to be dict-like, got <class '{name}.nn.parameter.Parameter'>.",
         "Expected state_dict to be dict-like, got <class 'list'>.",
     ]
+
+
+def test_to_reads_copy_and_non_blocking_given_by_position():
+    x = rg.ones(2, dtype=rg.float64)
+    assert x.to(rg.float64, False, True) is not x  # copy=True as the third positional argument
+    assert x.to("cpu", rg.float64, False, True) is not x
+    assert x.to(rg.float64, False, False) is x

@@ -43,7 +43,8 @@ DEVICE_TYPES = (
 
 
 # PyTorch's grammar: a type of letters, digits and '_', then ':' and an index without leading zeros
-_DEVICE_STRING = re.compile(r"(\w+?)(?::(0|[1-9][0-9]*))?")
+_DEVICE_STRING = re.compile(r"([A-Za-z_]+)(?::(0|[1-9][0-9]*))?")
+_NO_ACCELERATOR = "Cannot access accelerator device when none is available."
 
 
 def _parse_device_string(spec: str) -> tuple[str, int | None]:
@@ -51,7 +52,7 @@ def _parse_device_string(spec: str) -> tuple[str, int | None]:
     if not spec:
         raise RuntimeError("Device string must not be empty")
     match = _DEVICE_STRING.fullmatch(spec)
-    if match is None or not spec.isascii():
+    if match is None:
         raise RuntimeError(f"Invalid device string: '{spec}'")
     kind, num = match.groups()
     if kind not in DEVICE_TYPES:
@@ -100,6 +101,10 @@ class device:
     def __init__(self, type: str | device = "cpu", index: int | None = None) -> None:  # noqa: A002
         if isinstance(type, device):
             kind, num = type.type, type.index
+        elif builtins.type(type) is builtins.int:  # a bare ordinal names the accelerator's device
+            if _cuda is None:
+                raise RuntimeError(_NO_ACCELERATOR)
+            kind, num = "cuda", type
         else:
             kind, num = _parse_device_string(str(type))
         if index is not None:
@@ -169,9 +174,7 @@ def as_device(d: str | device | None) -> device:
     """
     if d is None or d is CPU:
         return CPU
-    if type(d) is builtins.int:  # PyTorch reads a bare int as a CUDA ordinal
-        d = device("cuda", d)
-    d = device(d)
+    d = device(d)  # a bare int is a CUDA ordinal
     if d.type == "cuda":
         if _cuda is None:
             raise AssertionError(NO_CUDA)
