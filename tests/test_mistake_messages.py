@@ -347,3 +347,17 @@ def test_to_reads_copy_and_non_blocking_given_by_position():
     assert x.to(rg.float64, False, True) is not x  # copy=True as the third positional argument
     assert x.to("cpu", rg.float64, False, True) is not x
     assert x.to(rg.float64, False, False) is x
+
+
+def test_cross_without_dim_warns_once_per_process_even_when_it_then_fails(monkeypatch):
+    monkeypatch.setattr(sys.modules["retrograd.ops.linalg.cross_product"], "_default_dim_warned", [False])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(RuntimeError, match="no dimension of size 3 in input"):
+            rg.cross(rg.ones(2, 4), rg.ones(2, 4))
+        rg.cross(rg.ones(2, 3), rg.ones(2, 3))
+        rg.ones(2, 3).cross(rg.ones(2, 3))
+    assert [str(w.message).splitlines()[0] for w in caught] == [
+        "Using torch.cross without specifying the dim arg is deprecated."
+    ]
+    assert caught[0].filename == __file__
