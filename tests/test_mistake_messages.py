@@ -361,3 +361,33 @@ def test_cross_without_dim_warns_once_per_process_even_when_it_then_fails(monkey
         "Using torch.cross without specifying the dim arg is deprecated."
     ]
     assert caught[0].filename == __file__
+
+
+_LEGACY_NAMES = ["FloatTensor", "DoubleTensor", "LongTensor", "BoolTensor", "HalfTensor"]
+
+
+@pytest.mark.parametrize("name", _LEGACY_NAMES)
+def test_legacy_cuda_types_can_be_named_but_not_called_without_cuda(name):
+    if rg.cuda.is_available():
+        pytest.skip("a CUDA backend is installed")
+    kind = getattr(rg.cuda, name)
+    assert not isinstance(rg.ones(1, dtype=getattr(rg, name).dtype), kind)
+    assert _outcome(rg, f"lib.cuda.{name}(2, 3)") == (
+        "TypeError",
+        f"type retrograd.cuda.{name} not available. Torch not compiled with CUDA enabled.",
+    )
+
+
+@pytest.mark.parametrize("name", _LEGACY_NAMES)
+def test_legacy_cuda_types_vs_pytorch(name):
+    torch = pytest.importorskip("torch")
+    from retrograd._display_name import package_name, set_package_name
+
+    before = package_name()
+    set_package_name("torch")
+    try:
+        ours = (repr(getattr(rg.cuda, name)), repr(getattr(rg, name)), _outcome(rg, f"lib.cuda.{name}([1])"))
+    finally:
+        set_package_name(before)
+    theirs = (repr(getattr(torch.cuda, name)), repr(getattr(torch, name)), _outcome(torch, f"lib.cuda.{name}([1])"))
+    assert ours == theirs
