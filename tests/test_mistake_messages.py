@@ -123,6 +123,40 @@ MISTAKES = {
         "TypeError",
         "to() takes from 0 to 4 positional arguments but 5 were given",
     ),
+    # autograd.grad / backward: PyTorch's order of checks
+    "lib.autograd.grad([X.sum(), X.prod()], X, grad_outputs=[lib.tensor(1.0)])": (
+        "RuntimeError",
+        "got 2 tensors and 1 gradients",
+    ),
+    "lib.autograd.backward([X.sum(), X.prod()], grad_tensors=[lib.tensor(1.0)])": (
+        "RuntimeError",
+        "got 2 tensors and 1 gradients",
+    ),
+    "lib.autograd.grad(lib.tensor(3), X)": (
+        "RuntimeError",
+        "element 0 of tensors does not require grad and does not have a grad_fn",
+    ),
+    "lib.autograd.grad([X.sum(), lib.ones(3)], X)": (
+        "RuntimeError",
+        "element 1 of tensors does not require grad and does not have a grad_fn",
+    ),
+    "lib.tensor([3, 4]).backward()": (
+        "RuntimeError",
+        "element 0 of tensors does not require grad and does not have a grad_fn",
+    ),
+    "lib.autograd.grad(X.sum(), [X, 1.0])": (
+        "RuntimeError",
+        "all inputs have to be Tensors or GradientEdges, but got float",
+    ),
+    "X.sum().backward(inputs=['w'])": ("RuntimeError", "all inputs have to be Tensors or GradientEdges, but got str"),
+    "(X * 2).sum().backward(inputs=[lib.ones(2)])": (
+        "RuntimeError",
+        "can't retain_grad on Tensor that has requires_grad=False",
+    ),
+    "lib.autograd.grad((X * 2).sum(), [lib.ones(2)])": (
+        "RuntimeError",
+        "One of the differentiated Tensors does not require grad",
+    ),
     # no CUDA: PyTorch's words
     "lib.zeros(2).cuda()": ("AssertionError", "Torch not compiled with CUDA enabled"),
     "lib.cuda.get_device_name()": ("AssertionError", "Torch not compiled with CUDA enabled"),
@@ -146,7 +180,7 @@ def _outcome(lib, expression):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            eval(expression, {"lib": lib, "np": np})
+            eval(expression, {"lib": lib, "np": np, "X": lib.ones(3, requires_grad=True)})
         except Exception as e:  # noqa: BLE001 - the outcome is what is compared
             return type(e).__name__, str(e)
     return "ok", ""
@@ -391,3 +425,9 @@ def test_legacy_cuda_types_vs_pytorch(name):
         set_package_name(before)
     theirs = (repr(getattr(torch.cuda, name)), repr(getattr(torch, name)), _outcome(torch, f"lib.cuda.{name}([1])"))
     assert ours == theirs
+
+
+def test_extra_gradients_for_outputs_are_dropped_as_pytorch_drops_them():
+    x = rg.ones(3, requires_grad=True)
+    (g,) = rg.autograd.grad([x.sum()], x, grad_outputs=[rg.tensor(2.0), rg.tensor(5.0)])
+    assert g.tolist() == [2.0, 2.0, 2.0]
