@@ -18,7 +18,7 @@ except ImportError:
     torch = None
 
 needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
-NO_CUDA = "retrograd has no CUDA device: not compiled with CUDA enabled"
+NO_CUDA = "Torch not compiled with CUDA enabled"  # PyTorch's words
 
 
 def outcome(fn):

@@ -13,6 +13,7 @@ from typing import Any
 
 from . import dtypes as _dt
 from ._display_name import package_name
+from .backend import cuda_backend
 from .ops.legacy import legacy_new
 from .tensor import Tensor
 
@@ -27,6 +28,29 @@ class _LegacyTensorType(type):
 
     def __instancecheck__(cls, obj: object) -> bool:
         return isinstance(obj, Tensor) and obj.dtype is cls.dtype and obj.device.type == "cpu"
+
+    def __repr__(cls) -> str:  # `<class 'torch.FloatTensor'>` where retrograd stands in for torch
+        return f"<class '{package_name()}{cls.__module__[len('retrograd'):]}.{cls.__name__}'>"
+
+
+class _LegacyCudaTensorType(type):
+    """The CUDA legacy types (`cuda.FloatTensor`): tensors on the CUDA device. Without a CUDA backend
+    naming one works (old code picks `cuda.FloatTensor if use_cuda else FloatTensor`) and calling
+    one raises PyTorch's TypeError; isinstance asks for the dtype on a CUDA device."""
+
+    dtype: _dt.dtype
+
+    def __call__(cls, *args: Any) -> Tensor:  # type: ignore[override]
+        if cuda_backend() is None:
+            raise TypeError(
+                f"type {package_name()}.cuda.{cls.__name__} not available. Torch not compiled with CUDA enabled."
+            )
+        return legacy_new(cls.dtype, args).to("cuda")
+
+    def __instancecheck__(cls, obj: object) -> bool:
+        return isinstance(obj, Tensor) and obj.dtype is cls.dtype and obj.device.type == "cuda"
+
+    __repr__ = _LegacyTensorType.__repr__
 
 
 _DOC = """A legacy constructor of {dtype} CPU tensors; `isinstance(t, {name})` asks for that dtype.
@@ -86,6 +110,16 @@ BY_NAME = {
         ByteTensor,
         BoolTensor,
     )
+}
+
+# `cuda.FloatTensor` & co.: the same names and dtypes on the CUDA device (retrograd.cuda exports them)
+CUDA_BY_NAME = {
+    name: _LegacyCudaTensorType(
+        name,
+        (),
+        {"dtype": t.dtype, "__module__": "retrograd.cuda", "__doc__": f"A legacy constructor of {t.dtype} on CUDA."},
+    )
+    for name, t in BY_NAME.items()
 }
 
 __all__ = [*BY_NAME, "set_default_tensor_type"]

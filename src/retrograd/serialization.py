@@ -29,6 +29,7 @@ import secrets
 from collections.abc import Callable
 from typing import IO, Any
 
+from ._display_name import package_name
 from ._pickle_globals import globals_in_pickle
 from ._safetensors_format import read_safetensors
 from ._torch_pickle import read_data_pickle, read_torch_zip, weights_only_tables
@@ -116,6 +117,9 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
         write_torch_zip(obj, out, name, pickle_protocol, not _disable_byteorder_record)
 
     if is_path:
+        parent = os.path.dirname(os.fspath(f))  # type: ignore[arg-type]
+        if parent and not os.path.isdir(parent):  # PyTorch's words, before any temporary file is made
+            raise RuntimeError(f"Parent directory {parent} does not exist.")
         _write_atomically(f, lambda out: write(out, _archive_name(f)))  # type: ignore[arg-type]
         return
     buffer = io.BytesIO()  # all or nothing: f is written only once the checkpoint is complete
@@ -310,10 +314,11 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
     if pickle_load_args:
         raise TypeError(f"load() got unexpected keyword arguments {sorted(pickle_load_args)}")
     if isinstance(map_location, (str, _device)) and _device(map_location).type == "cuda" and cuda_backend() is None:
+        lib = package_name()  # `torch` where retrograd stands in for it
         raise RuntimeError(
-            "Attempting to deserialize object on a CUDA device but retrograd.cuda.is_available() is False. "
-            "If you are running on a CPU-only machine, please use retrograd.load with "
-            "map_location=retrograd.device('cpu') to map your storages to the CPU."
+            f"Attempting to deserialize object on a CUDA device but {lib}.cuda.is_available() is False. "
+            f"If you are running on a CPU-only machine, please use {lib}.load with "
+            f"map_location={lib}.device('cpu') to map your storages to the CPU."
         )
     if isinstance(map_location, (str, _device)):
         as_device(map_location)

@@ -24,6 +24,7 @@ from . import tensor_methods as _methods
 from ._display_name import package_name
 from ._op_method import dtype_conversion
 from ._printing import tensor_repr
+from ._user_frames import user_stacklevel
 from .backend import CPU, as_device, device, device_of, is_cuda_array, namespace
 from .backend.meta import MetaArray
 from .backend.sparse import SparseCOO
@@ -119,6 +120,46 @@ def _to_arg_type(value: Any) -> builtins.str:
     if isinstance(value, (_layouts.memory_format, dtype, device)):
         return "torch." + type(value).__name__
     return type(value).__name__
+
+
+_TO_SIGNATURES = (
+    " * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, bool copy = False, *, "
+    "torch.memory_format memory_format = None)\n"
+    " * (torch.dtype dtype, bool non_blocking = False, bool copy = False, *, "
+    "torch.memory_format memory_format = None)\n"
+    " * (Tensor tensor, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n"
+)
+
+
+def _check_to_arguments(args: tuple, kwargs: dict) -> None:
+    """PyTorch's TypeError for `to()` arguments that fit none of its three signatures."""
+    if len(args) > 4:
+        raise TypeError(f"to() takes from 0 to 4 positional arguments but {len(args)} were given")
+
+    def is_device(v: Any) -> builtins.bool:
+        return v is None or isinstance(v, (builtins.str, device)) or (type(v) is builtins.int)
+
+    first = args[0] if args else None
+    flags = args[2:] if is_device(first) else args[1:]  # after (device, dtype), or after the dtype or tensor
+    kw_dtype, layout = kwargs.get("dtype"), kwargs.get("memory_format")
+    fits = (
+        (is_device(first) or isinstance(first, (dtype, Tensor, builtins.float)))  # PyTorch reads a float too
+        and (not is_device(first) or len(args) < 2 or args[1] is None or isinstance(args[1], dtype))
+        and len(flags) <= 2
+        and all(isinstance(f, builtins.bool) for f in flags)
+        and set(kwargs) <= _TO_KEYWORDS
+        and (kw_dtype is None or isinstance(kw_dtype, dtype))
+        and is_device(kwargs.get("device"))
+        and all(isinstance(kwargs.get(k, False), builtins.bool) for k in ("copy", "non_blocking"))
+        and (layout is None or type(layout).__name__ == "memory_format")
+    )
+    if fits:
+        return
+    named = [f"{k}={_to_arg_type(v)}" for k, v in kwargs.items()]
+    got = ", ".join([_to_arg_type(a) for a in args] + named) if args else ", ".join(named) + ", "
+    raise TypeError(
+        f"to() received an invalid combination of arguments - got ({got}), but expected one of:\n{_TO_SIGNATURES}"
+    )
 
 
 class Tensor(TensorMethods):
@@ -1285,13 +1326,12 @@ class Tensor(TensorMethods):
             >>> x.to(retrograd.tensor([1], dtype=retrograd.float64)).dtype
             retrograd.float64
         """
+        _check_to_arguments(args, kwargs)
         layout = kwargs.get("memory_format")
-        if set(kwargs) - _TO_KEYWORDS or not (layout is None or type(layout).__name__ == "memory_format"):
-            got = ", ".join(f"{k}={_to_arg_type(v)}" for k, v in sorted(kwargs.items()))
-            raise TypeError(f"to() received an invalid combination of arguments - got ({got}, )")
         target_dtype = kwargs.get("dtype")
         dev = kwargs.get("device")
-        copy = kwargs.get("copy", False)
+        flags = args[2:] if len(args) > 2 and not isinstance(args[0], (dtype, Tensor)) else args[1:]
+        copy = kwargs.get("copy", len(flags) == 2 and flags[1])  # (non_blocking, copy) by position
         for a in args:
             if isinstance(a, dtype):
                 target_dtype = a
@@ -1363,9 +1403,7 @@ class Tensor(TensorMethods):
         """
         if device is None:
             device = "cuda"
-        elif isinstance(device, builtins.int):
-            device = f"cuda:{device}"
-        target = as_device(device)
+        target = as_device(device)  # a bare int is a CUDA ordinal
         if target.type != "cuda":
             raise RuntimeError(f"Invalid device, must be cuda device, got {target}")
         if memory_format is not None:
@@ -1508,7 +1546,7 @@ class Tensor(TensorMethods):
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         if self._requires_grad and _grad_state.enabled:  # PyTorch is silent with grad mode off
-            _warn_scalar_of_graph()
+            warn_scalar_of_graph()
         return float(self.item())
 
     def __int__(self) -> builtins.int:
@@ -1523,7 +1561,7 @@ class Tensor(TensorMethods):
 
     def __complex__(self) -> builtins.complex:
         if self._requires_grad and _grad_state.enabled:  # PyTorch is silent with grad mode off
-            _warn_scalar_of_graph()
+            warn_scalar_of_graph()
         return complex(self.item())
 
     def __hash__(self) -> builtins.int:
@@ -1576,16 +1614,17 @@ def _not_matrices(t: Tensor, name: str) -> RuntimeError:
     )
 
 
-def _warn_scalar_of_graph() -> None:
-    """PyTorch's warning for float()/complex() of a tensor that requires grad: once per process, as
-    its TORCH_WARN_ONCE (`.item()` and `int()` say nothing)."""
+def warn_scalar_of_graph() -> None:
+    """PyTorch's warning for float()/complex() of a tensor that requires grad (and for such a tensor
+    read as a float in `tensor([...])`): once per process, as its TORCH_WARN_ONCE (`.item()` and
+    `int()` say nothing)."""
     if not _scalar_warning["shown"]:
         _scalar_warning["shown"] = True
         warnings.warn(
             "Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
             "Consider using tensor.detach() first.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
 
 

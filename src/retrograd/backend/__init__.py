@@ -14,6 +14,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import os
+import re
 import warnings
 from collections.abc import Iterator
 from types import ModuleType
@@ -39,6 +40,35 @@ DEVICE_TYPES = (
     "cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia", "xla",
     "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone",
 )
+
+
+# PyTorch's grammar: a type of letters, digits and '_', then ':' and an index without leading zeros
+_DEVICE_STRING = re.compile(r"([A-Za-z_]+)(?::(0|[1-9][0-9]*))?")
+_NO_ACCELERATOR = "Cannot access accelerator device when none is available."
+
+
+def _parse_device_string(spec: str) -> tuple[str, int | None]:
+    """The type and index of a device string such as "cuda:1", with PyTorch's errors."""
+    if not spec:
+        raise RuntimeError("Device string must not be empty")
+    match = _DEVICE_STRING.fullmatch(spec)
+    if match is None:
+        raise RuntimeError(f"Invalid device string: '{spec}'")
+    kind, num = match.groups()
+    if kind not in DEVICE_TYPES:
+        raise RuntimeError(f"Expected one of {', '.join(DEVICE_TYPES)} device type at start of device string: {kind}")
+    return kind, None if num is None else builtins.int(num)
+
+
+def _check_index(index: Any, parsed: int | None, spec: Any) -> None:
+    """An explicit index: an int, not negative, and not given twice."""
+    if not isinstance(index, builtins.int) or isinstance(index, bool):
+        raise TypeError(f"device(): argument 'index' (position 2) must be int, not {builtins.type(index).__name__}")
+    if parsed is not None:
+        raise RuntimeError(f"type (string) must not include an index because index was passed explicitly: {spec}")
+    if index < 0:
+        raise RuntimeError("Device index must not be negative")
+
 
 
 class device:
@@ -70,18 +100,17 @@ class device:
 
     def __init__(self, type: str | device = "cpu", index: int | None = None) -> None:  # noqa: A002
         if isinstance(type, device):
-            spec, index = type.type, type.index
+            kind, num = type.type, type.index
+        elif builtins.type(type) is builtins.int:  # a bare ordinal names the accelerator's device
+            if _cuda is None:
+                raise RuntimeError(_NO_ACCELERATOR)
+            kind, num = "cuda", type
         else:
-            spec = str(type)
-        kind, _, num = spec.partition(":")
-        if num:
-            index = builtins.int(num)
-        if kind not in DEVICE_TYPES:
-            raise RuntimeError(
-                f"Expected one of {', '.join(DEVICE_TYPES)} device type at start of device string: {spec}"
-            )
+            kind, num = _parse_device_string(str(type))
+        if index is not None:
+            _check_index(index, num, type)
         self.type = kind
-        self.index = index
+        self.index = num if index is None else index
 
     @property
     def xp(self) -> ModuleType | None:
@@ -133,8 +162,8 @@ def set_default(d: str | device | None) -> None:
     """Make `d` the default device of new tensors (None: the CPU); checked as `as_device` checks."""
     _default[0] = as_device(d)
 
-# PyTorch without CUDA says "Torch not compiled with CUDA enabled" (an AssertionError).
-NO_CUDA = "retrograd has no CUDA device: not compiled with CUDA enabled"
+# PyTorch's AssertionError without CUDA, word for word (as for XPU): learners search for this text
+NO_CUDA = "Torch not compiled with CUDA enabled"
 
 
 def as_device(d: str | device | None) -> device:
@@ -145,9 +174,7 @@ def as_device(d: str | device | None) -> device:
     """
     if d is None or d is CPU:
         return CPU
-    if type(d) is builtins.int:  # PyTorch reads a bare int as a CUDA ordinal
-        d = device("cuda", d)
-    d = device(d)
+    d = device(d)  # a bare int is a CUDA ordinal
     if d.type == "cuda":
         if _cuda is None:
             raise AssertionError(NO_CUDA)

@@ -12,9 +12,20 @@ from typing import Any, NoReturn
 
 from .. import backend
 from ..backend import NO_CUDA
+from ..legacy_types import CUDA_BY_NAME as _LEGACY
 from . import amp
 
 __all__ = [
+    "BFloat16Tensor",
+    "BoolTensor",
+    "ByteTensor",
+    "CharTensor",
+    "DoubleTensor",
+    "FloatTensor",
+    "HalfTensor",
+    "IntTensor",
+    "LongTensor",
+    "ShortTensor",
     "Event",
     "Stream",
     "amp",
@@ -53,6 +64,19 @@ __all__ = [
     "stream",
     "synchronize",
 ]
+
+
+# the legacy CUDA tensor types (old code names them even where it never calls them)
+BFloat16Tensor = _LEGACY["BFloat16Tensor"]
+BoolTensor = _LEGACY["BoolTensor"]
+ByteTensor = _LEGACY["ByteTensor"]
+CharTensor = _LEGACY["CharTensor"]
+DoubleTensor = _LEGACY["DoubleTensor"]
+FloatTensor = _LEGACY["FloatTensor"]
+HalfTensor = _LEGACY["HalfTensor"]
+IntTensor = _LEGACY["IntTensor"]
+LongTensor = _LEGACY["LongTensor"]
+ShortTensor = _LEGACY["ShortTensor"]
 
 
 def _no_cuda(*args: Any, **kwargs: Any) -> NoReturn:

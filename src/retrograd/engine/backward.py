@@ -457,10 +457,17 @@ def _input_edge(t: Any) -> tuple:
     return (t[0], t[1]) if _is_edge(t) else edge(t)
 
 
-def _root_grads(outputs: tuple, grads: tuple, create_graph: bool) -> list:
-    result = []
-    for i, (out, g) in enumerate(zip(outputs, grads + (None,) * (len(outputs) - len(grads)))):
+def _root_grads(outputs: tuple, given: Any, create_graph: bool) -> list:
+    """The gradient each output starts from, checked in PyTorch's order: each given one (or the
+    implicit 1 of a scalar that requires grad), then that none is missing; outputs that do not
+    require grad get None here and are refused by `_roots`."""
+    grads = (None,) * len(outputs) if given is None else _as_tuple(given)
+    result: list[Any] = []
+    for i, (out, g) in enumerate(zip(outputs, grads)):
         if g is None:
+            if not out.requires_grad:
+                result.append(None)
+                continue
             if out.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             if not out.dtype.is_floating_point:
@@ -476,7 +483,14 @@ def _root_grads(outputs: tuple, grads: tuple, create_graph: bool) -> list:
                 f"has a shape of {out.shape}."
             )
         result.append(g if create_graph else g.detach())
+    if len(result) != len(outputs):  # (extra gradients are dropped, as PyTorch's zip drops them)
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(result)} gradients")
     return result
+
+
+def _check_input(t: Any) -> None:
+    if not (isinstance(t, _tt.Tensor) or _is_edge(t)):
+        raise RuntimeError(f"all inputs have to be Tensors or GradientEdges, but got {type(t).__name__}")
 
 
 def _roots(outputs: tuple) -> list:
@@ -534,7 +548,7 @@ def backward(
             "functorch.vjp instead or call backward() outside of functorch transforms."
         )
     outputs = _as_tuple(tensors)
-    grads = _root_grads(outputs, _as_tuple(grad_tensors), create_graph)
+    grads = _root_grads(outputs, grad_tensors, create_graph)
     if retain_graph is None:
         retain_graph = create_graph
     if create_graph and not _warned["create_graph"]:  # PyTorch warns once per process
@@ -547,9 +561,10 @@ def backward(
             raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         targets: dict[Node, list[int]] = {}
         for t in inputs:
+            _check_input(t)
             node, nr = _input_edge(t)
-            if node is None:
-                raise RuntimeError("One of the differentiated Tensors does not require grad")
+            if node is None:  # PyTorch retains the grad of each input first
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             targets.setdefault(node, []).append(nr)
         captured = run(roots, grads, retain_graph, create_graph, targets, accumulate=True)
         for t in inputs:  # non-leaf inputs get their gradient in .grad, like leaves
@@ -625,13 +640,14 @@ def grad(
         return _batched_grad(
             outputs, inputs, _as_tuple(grad_outputs), retain_graph, create_graph, allow_unused, materialize_grads
         )
-    grads = _root_grads(outputs, _as_tuple(grad_outputs), create_graph)
+    grads = _root_grads(outputs, grad_outputs, create_graph)
     if retain_graph is None:
         retain_graph = create_graph
     roots = _roots(outputs)
     targets: dict[Node, list[int]] = {}
     edges = []
     for t in inputs:
+        _check_input(t)
         node, nr = _input_edge(t)
         if node is None:
             raise RuntimeError("One of the differentiated Tensors does not require grad")

@@ -302,6 +302,12 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> 
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
 
 
+def _warn_zero_elements() -> None:
+    """PyTorch's two kaiming initialisers warn (every time) that an empty tensor gets nothing;
+    the warning names their caller's line."""
+    warnings.warn("Initializing zero-element tensors is a no-op", UserWarning, stacklevel=3)
+
+
 def kaiming_uniform_(
     tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu", generator: Any = None
 ) -> Tensor:
@@ -327,6 +333,7 @@ def kaiming_uniform_(
         True
     """
     if 0 in tensor.shape:
+        _warn_zero_elements()
         return tensor
     std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
     bound = math.sqrt(3.0) * std  # PyTorch's rounding of gain·√(3 / fan)
@@ -359,6 +366,7 @@ def kaiming_normal_(
                 [ 0.5684, -1.0845, -1.3986]])
     """
     if 0 in tensor.shape:
+        _warn_zero_elements()
         return tensor
     return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode)), generator)
 

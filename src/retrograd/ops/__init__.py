@@ -90,6 +90,7 @@ if TYPE_CHECKING:
     from .linalg.distances import *  # noqa: F403
     from .linalg.multiply_add import *  # noqa: F403
     from .linalg.products import *  # noqa: F403
+    from .linalg.removed import *  # noqa: F403
     from .linalg.vandermonde import *  # noqa: F403
     from .queries import *  # noqa: F403
     from .ranges import *  # noqa: F403

@@ -151,6 +151,9 @@ MODULES: dict[str, tuple[str, ...]] = {
         "addr", "cholesky_inverse", "cholesky_solve", "dist", "geqrf", "lu", "lu_solve", "lu_unpack",
         "nuclear_norm", "orgqr", "ormqr", "renorm", "triangular_solve",
     ),
+    "linalg.removed": (
+        "eig", "lstsq", "matrix_rank", "solve", "symeig",
+    ),
     "reduction.sum_prod": (
         "sum", "mean", "expand_reduced", "prod", "logsumexp",
     ),

@@ -17,7 +17,7 @@ from .._user_frames import user_stacklevel
 from ..backend import NO_CUDA, as_device, cuda_backend
 from ..dtypes import dtype
 from ..engine.bfloat16 import converted
-from ..tensor import Tensor
+from ..tensor import Tensor, warn_scalar_of_graph
 from .creation import FACTORY_REFUSAL, _placed, _target
 from .kernels.arg_types import number_arg
 from .kernels.guards import (
@@ -151,9 +151,11 @@ def _elements(data: Any, integral: bool) -> Any:
     if isinstance(data, (list, tuple)):
         return [_elements(x, integral) for x in data]
     if isinstance(data, Tensor):
+        if data.requires_grad and not integral:  # read with float(), which warns
+            warn_scalar_of_graph()
+        if integral and (data._data.size != 1 or data._data.dtype.kind not in "biu"):  # __index__'s refusal
+            raise TypeError("only integer tensors of a single element can be converted to an index")
         if data._data.size != 1:
-            if integral:
-                raise TypeError("only integer tensors of a single element can be converted to an index")
             raise ValueError("only one element tensors can be converted to Python scalars")
         return data._data.reshape(())[()]
     return data

@@ -66,7 +66,13 @@ def arange(
     if dtype is None:
         dtype = _dt.result_type(start, end, step)
     no_bool_range("arange", dtype)
-    n = max(0, math.ceil((end - start) / step))
+    if dtype is _dt.int64:  # PyTorch's int64 kernel truncates the bounds and the step before it counts
+        start, end, step = int(start), int(end), int(step)
+        if step == 0:
+            raise ValueError("step must be nonzero")
+        n = max(0, -((start - end) // step))  # ceil((end - start) / step), exactly
+    else:  # the others count in double, then step by the truncated step
+        n = max(0, math.ceil((end - start) / step))
     return _factory(arange_values(start, step, n, dtype.np), requires_grad, dev)
 
 

@@ -25,6 +25,7 @@ from ...ops.autocast_policy import active as _autocasting
 from ...ops.autocast_policy import float32 as _float32
 from ...ops.elementwise.arithmetic import div_number, mul_number
 from ...ops.fused import loss as _loss
+from ...ops.kernels.arg_types import check_tensors
 from ...ops.kernels.operands import refuse_inference_index
 from ...tensor import Tensor
 
@@ -190,6 +191,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     if _autocasting[0]:
         input, target, weight = _float32(input, target, weight)
     reduction = reduction_of(size_average, reduce, reduction)
+    if not (isinstance(input, Tensor) and isinstance(target, Tensor)):
+        check_tensors("cross_entropy_loss", input=input, target=target)
     if _vmap.active:
         r = batched("class_loss", lambda x, t, red: cross_entropy(x, t, weight, None, ignore_index, None, red,
                                                                   label_smoothing),

@@ -13,6 +13,7 @@ from ... import ops as _ops
 from ...engine import inplace as _inplace
 from ...engine.vmap_hook import hook as _vmap
 from ...engine.vmap_hook import random_draw
+from ...ops.kernels.arg_types import tensor_arg
 from ...tensor import Tensor
 
 __all__ = [
@@ -73,6 +74,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         tensor([1., 1., 1., 1., 1., 1., 1., 1.])
     """
     _check_p(p)
+    tensor_arg("dropout", "input", 1, input)  # even when not training: PyTorch's kernel is called
     if p == 0 or not training or input.numel() == 0:
         return input
     return _apply_mask(input, _keep_mask(input, input.shape, p), inplace)

@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from ..._display_name import package_name
 from ...dtypes import int64
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...ops import embeddings
+from ...ops.kernels.arg_types import class_repr
 from ...tensor import Tensor
 
 __all__ = ["embedding_bag"]
@@ -34,18 +34,13 @@ def _indices(input: Tensor) -> None:
         )
 
 
-def _class_repr(value: Any) -> str:
-    """How Python prints `type(value)`, with a plain tensor's class named as PyTorch's (`torch.Tensor`)."""
-    return f"<class '{package_name()}.Tensor'>" if type(value) is Tensor else str(type(value))
-
-
 def _flat_input(input: Tensor, offsets: Tensor | None, include_last_offset: bool) -> tuple[Tensor, np.ndarray, bool]:
     """The 1-D indices and the bags' offsets, from (B, L) input or 1-D input with offsets."""
     if input.dim() == 2:
         if offsets is not None:
             raise ValueError(
                 "if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length "
-                f"sequences. However, found offsets of type {_class_repr(offsets)}"
+                f"sequences. However, found offsets of type {class_repr(offsets)}"
             )
         return input.reshape(-1), np.arange(0, input.numel(), max(input.shape[1], 1)), False
     if input.dim() != 1:

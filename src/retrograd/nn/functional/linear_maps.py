@@ -11,6 +11,7 @@ from ...engine.vmap_hook import any_batched
 from ...ops import autocast_policy as _autocast
 from ...ops.autocast_policy import active as _autocasting
 from ...ops.autocast_policy import lower_precision as _lower_precision
+from ...ops.kernels.arg_types import check_tensors
 from ...ops.linalg import addmm, matmul
 from ...tensor import Tensor
 
@@ -36,6 +37,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """
     if _autocasting[0]:  # cast the parameters themselves, so autocast's cache can reuse their copies
         input, weight, bias = _lower_precision(input, weight, bias)
+    if not (isinstance(input, Tensor) and isinstance(weight, Tensor)) or not isinstance(bias, (Tensor, type(None))):
+        check_tensors("linear", input=input, weight=weight, **({} if bias is None else {"bias": bias}))
     nd = input.dim()
     if nd == 0 or weight.dim() == 0:
         raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {nd}D and {weight.dim()}D")

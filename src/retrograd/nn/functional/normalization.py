@@ -19,6 +19,7 @@ from ...dtypes import bfloat16, float16, float32
 from ...engine.grad_mode import no_grad
 from ...engine.vmap_hook import unbatched_target
 from ...ops import nn_support
+from ...ops.kernels.arg_types import tensor_arg
 from ...ops.kernels.out_arg import write_out
 from ...ops.kernels.zero_batch import empty_result
 from ...tensor import Tensor
@@ -111,6 +112,9 @@ def layer_norm(
         tensor([[-1.4495,  1.0000,  3.4495],
                 [ 1.0000,  1.0000,  1.0000]])
     """
+    for name, position, value in (("input", 1, input), ("weight", 3, weight), ("bias", 4, bias)):
+        if value is not None:
+            tensor_arg("layer_norm", name, position, value)
     shape = _check_normalized_shape("layer_norm", input, normalized_shape)
     _check_affine("weight", weight, shape)
     _check_affine("bias", bias, shape)

@@ -11,6 +11,7 @@ from ...dtypes import int64
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...ops import embeddings
+from ...ops.kernels.arg_types import check_tensors
 from ...ops.ranges import arange
 from ...tensor import Tensor
 
@@ -74,6 +75,7 @@ def embedding(
     options = (padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse)
     if _vmap.active and (r := batched("embedding", embedding, input, weight, *options)) is not NOT_BATCHED:
         return r
+    check_tensors("embedding", weight=weight, indices=input)  # PyTorch's own argument order
     padding_idx = _check_embedding(input, weight, padding_idx)
     return embeddings.embedding(weight, input, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse)
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...engine.grad_mode import no_grad
+from ...ops.kernels.arg_types import class_repr
 from ...tensor import Tensor
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def load_tree(root: Module, state_dict: Any, strict: bool, assign: bool) -> _Inc
     from .module import _IncompatibleKeys
 
     if not isinstance(state_dict, Mapping):
-        raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+        raise TypeError(f"Expected state_dict to be dict-like, got {class_repr(state_dict)}.")
     metadata = getattr(state_dict, "_metadata", None)
     state_dict = OrderedDict(state_dict)
     missing: list[str] = []

@@ -7,10 +7,13 @@ derivative passes the gradient to the input that was chosen: ties share it.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 from ... import dtypes as _dt
+from ..._user_frames import user_stacklevel
 from ...backend import on_device_of
+from ...engine.numpy_errors import broadcast_mismatch
 from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -185,6 +188,21 @@ _where = Primitive(
 )
 
 
+_uint8_condition_warned = [False]
+
+
+def _warn_uint8_condition() -> None:
+    """PyTorch's deprecation of byte conditions: once per process (its TORCH_WARN_ONCE)."""
+    if not _uint8_condition_warned[0]:
+        _uint8_condition_warned[0] = True
+        warnings.warn(
+            "where received a uint8 condition tensor. This behavior is deprecated and will be removed in a "
+            "future version of PyTorch. Use a boolean condition instead.",
+            UserWarning,
+            stacklevel=user_stacklevel(),
+        )
+
+
 def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = None) -> Any:
     """`input` where `condition` holds, else `other`; `where(cond)` alone gives `nonzero(as_tuple=True)`.
 
@@ -217,6 +235,7 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
     cond = tensor_of(condition)
     if cond.dtype is not _dt.bool_:
         if cond.dtype is _dt.uint8:
+            _warn_uint8_condition()
             cond = cond.to(_dt.bool_)
         else:
             raise RuntimeError(
@@ -229,6 +248,10 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):  # two numbers: on the condition's device
         a, b = (Tensor._make(on_device_of(t._data, cond._data)) for t in (a, b))
     cond, a, b = on_one_device("where", cond, a, b)  # the condition is a tensor input too
+    if not cond._data.shape == a._data.shape == b._data.shape:  # PyTorch broadcasts the condition first
+        mismatch = broadcast_mismatch([cond._data.shape, a._data.shape, b._data.shape])
+        if mismatch is not None:
+            raise mismatch
     return _where(a, b, cond=cond._data.copy() if recorded(a, b) else cond._data)
 
 

@@ -443,6 +443,8 @@ def _key_along(input: Tensor, dim: int, index: Tensor, op: str, src: Tensor | No
     if max(idx.ndim, 1) != max(len(shape), 1):
         what = "input" if src is None and op == "gather" else "self"
         raise RuntimeError(f"Index tensor must have the same number of dimensions as {what} tensor")
+    if src is not None:
+        _compare_with_src_sizes(shape, idx.shape, d, src._data.shape)
     if src is not None and max(idx.ndim, 1) != max(src._data.ndim, 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
     if idx.ndim and len(shape):
@@ -453,6 +455,17 @@ def _key_along(input: Tensor, dim: int, index: Tensor, op: str, src: Tensor | No
     if idx.ndim == 0 or not shape:
         return d, FlatKey((idx.astype(np.intp),))
     return d, along_dim_key(idx, d)
+
+
+def _compare_with_src_sizes(shape: tuple, ishape: tuple, d: int, sshape: tuple) -> None:
+    """PyTorch compares the index with src dim by dim before it counts src's dims, so a src with
+    fewer dims fails asking for a size it lacks (an IndexError), unless a size already failed."""
+    if not sshape or any(s > shape[i] for i, s in enumerate(ishape) if i != d and i < len(shape)):
+        return
+    for i, s in enumerate(ishape or (1,)):
+        wrap_dim(i, len(sshape))  # IndexError: Dimension out of range
+        if s > sshape[i]:
+            return
 
 
 def _check_sizes(op: str, shape: tuple, ishape: tuple, d: int, sshape: tuple | None) -> None:

@@ -218,7 +218,7 @@ def _apply_basic(t: Tensor, index: Any) -> tuple[Tensor, list]:
     The advanced part is a list of (dim, array) pairs: integer arrays index one
     dim of the view, boolean masks index `mask.ndim` dims from `dim` on.
     """
-    single = not isinstance(index, tuple) and not (isinstance(index, list) and _list_as_tuple(index))
+    single = not isinstance(index, tuple) and not (isinstance(index, (list, str)) and _list_as_tuple(index))
     items = [_convert(x) for x in ((index,) if single else index)]
     n = t._data.ndim
     used = 0
@@ -258,17 +258,21 @@ def _too_many(n: int, single: Any) -> None:
     raise IndexError(f"too many indices for tensor of dimension {n}")
 
 
-def _list_as_tuple(seq: list) -> bool:
-    """PyTorch's (deprecated) rule: a list holding sequences, slices, None, ... is a tuple."""
+def _list_as_tuple(seq: list | str) -> bool:
+    """PyTorch's (deprecated) rule: a list holding sequences, slices, None, ... is a tuple.
+
+    A str is a sequence of sequences to it, so `t["a"]` warns too (then fails on the str).
+    """
     if len(seq) >= 32:
         return False
-    if any(isinstance(x, (Tensor, list, tuple, slice, np.ndarray)) or x is None or x is Ellipsis for x in seq):
+    sequences = (Tensor, list, tuple, str, range, slice, np.ndarray)
+    if any(isinstance(x, sequences) or x is None or x is Ellipsis for x in seq):
         warnings.warn(
             "Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed "
             "in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be "
             "interpreted as tensor index, x[torch.tensor(seq)], which will result either in an error "
             "or a different result",
-            UserWarning, stacklevel=4,
+            UserWarning, stacklevel=user_stacklevel(),
         )
         return True
     return False

@@ -15,11 +15,12 @@ import numpy as np
 
 from ... import dtypes as _dt
 from ..._display_name import package_name
+from ...engine.primitive import type_name
 from ...tensor import Tensor
 
 
 def _refuse(fn: str, name: str, position: int, kind: str, value: Any) -> TypeError:
-    return TypeError(f"{fn}(): argument '{name}' (position {position}) must be {kind}, not {type(value).__name__}")
+    return TypeError(f"{fn}(): argument '{name}' (position {position}) must be {kind}, not {type_name(value)}")
 
 
 def check_tensors(fn: str, **arguments: Any) -> None:
@@ -85,6 +86,18 @@ def _type_name(value: Any) -> str:
     if (kind.__module__, kind.__name__) in _C_CLASSES:
         return f"{package_name()}._C.{kind.__name__}"
     return kind.__name__
+
+
+def class_repr(value: Any) -> str:
+    """How Python prints `type(value)`, with retrograd's classes under PyTorch's names where it stands in
+    for torch (a plain tensor's class is `torch.Tensor`, as PyTorch's own repr says)."""
+    kind = type(value)
+    if kind is Tensor:
+        return f"<class '{package_name()}.Tensor'>"
+    module = kind.__module__ or ""
+    if module == "retrograd" or module.startswith("retrograd."):
+        return f"<class '{package_name()}{module[len('retrograd'):]}.{kind.__qualname__}'>"
+    return str(kind)
 
 
 def invalid_combination(

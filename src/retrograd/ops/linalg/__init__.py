@@ -9,6 +9,7 @@
 - `composite`: matrix_power, multi_dot, and PyTorch's top-level spellings (torch.svd, torch.det, ...)
 - `distances`: pdist (cdist is in `composite`)
 - `vandermonde`: vander, the Vandermonde matrix
+- `removed`: the names PyTorch removed in 1.9 (lstsq, symeig, eig, solve, matrix_rank), which raise its advice
 - `classic`: the pre-torch.linalg spellings (addr, dist, renorm, lu, lu_solve, triangular_solve, geqrf, ...)
 - `common`: shared checks, error types and constants
 
@@ -20,7 +21,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the modules this package gathers (at run time they load on first use: ops/_lazy.py)
-    from . import classic, composite, contraction, cross_product, distances, multiply_add, products, vandermonde
+    from . import (
+        classic,
+        composite,
+        contraction,
+        cross_product,
+        distances,
+        multiply_add,
+        products,
+        removed,
+        vandermonde,
+    )
     from .classic import *  # noqa: F403
     from .composite import *  # noqa: F403
     from .contraction import *  # noqa: F403
@@ -28,6 +39,7 @@ if TYPE_CHECKING:  # the modules this package gathers (at run time they load on 
     from .distances import *  # noqa: F403
     from .multiply_add import *  # noqa: F403
     from .products import *  # noqa: F403
+    from .removed import *  # noqa: F403
     from .vandermonde import *  # noqa: F403
 
     __all__: list[str] = []
@@ -39,6 +51,7 @@ if TYPE_CHECKING:  # the modules this package gathers (at run time they load on 
     __all__ += distances.__all__
     __all__ += vandermonde.__all__
     __all__ += classic.__all__
+    __all__ += removed.__all__
 else:
     from .. import _lazy
 

@@ -127,8 +127,8 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
         )
     lead = len(target) - len(shape)
     resolved = list(target)
-    for i, s in enumerate(shape):
-        want = target[lead + i]
+    for i in reversed(range(len(shape))):  # PyTorch checks from the last dim and names the first misfit
+        s, want = shape[i], target[lead + i]
         if want == -1:
             resolved[lead + i] = s
         elif s != want and s != 1:

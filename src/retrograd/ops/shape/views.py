@@ -362,7 +362,17 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
     """
     shape = input._data.shape
     d = wrap_dim(dim, len(shape))
-    inner = _infer_shape(sizes, shape[d])
+    if not len(sizes):
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    try:
+        inner = _infer_shape(sizes, shape[d])
+    except RuntimeError as e:  # PyTorch words the size errors for unflatten
+        if "is invalid for input of size" in str(e):
+            raise RuntimeError(
+                f"unflatten: Provided sizes {[int(s) for s in sizes]} don't multiply up to the size of dim {d} "
+                f"({shape[d]}) in the input tensor"
+            ) from None
+        raise RuntimeError(f"unflatten got an unexpected error:\n{e}") from None
     return view(input, shape[:d] + inner + shape[d + 1 :])
 
 
