@@ -461,9 +461,10 @@ def _root_grads(outputs: tuple, grads: tuple, create_graph: bool) -> list:
     result = []
     for i, (out, g) in enumerate(zip(outputs, grads + (None,) * (len(outputs) - len(grads)))):
         if g is None:
-            if out.numel() != 1:
+            # as PyTorch, only an output that requires grad is checked here; the others fail in _roots
+            if out.requires_grad and out.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if not out.dtype.is_floating_point:
+            if out.requires_grad and not out.dtype.is_floating_point:
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {out.dtype}")
             result.append(_tt.make(numpy.ones_like(out._data) if type(out._data) is numpy.ndarray
                                    else namespace(out._data).ones_like(out._data)))  # fresh: no detach
