@@ -60,6 +60,7 @@ CASES = {
     "einsum ij,ij": (lambda m, a, b: m.einsum("ij,ij->", a, b), [A, B]),
     "einsum ii": (lambda m, a: m.einsum("ii->i", a), [A]),
     "mv": (lambda m, a, b: m.mv(a, b), [A, V]),
+    "linalg.vecdot": (lambda m, a, b: m.linalg.vecdot(a, b), [V3, W3]),
     "cross": (lambda m, a, b: m.linalg.cross(a, b), [V3, W3]),
     "addmm": (lambda m, a, b: m.addmm(a, a, b, beta=0.5, alpha=2.0), [A, B]),
     "baddbmm": (lambda m, a, b: m.baddbmm(a[None], a[None], b[None]), [A, B]),
@@ -107,7 +108,7 @@ def _gradients(m, name):
     xs = [m.tensor(x, dtype=m.complex128, requires_grad=True) for x in inputs]
     out = fn(m, *xs)
     loss = _loss(m, out, _weight(tuple(out.shape), out.is_complex()))
-    return [g.detach().numpy() for g in m.autograd.grad(loss, xs)]
+    return [g.detach().resolve_conj().numpy() for g in m.autograd.grad(loss, xs)]  # PyTorch may return lazy conjugates
 
 
 def _finite_differences(name, eps=1e-6):

@@ -229,3 +229,20 @@ def test_solve_errors_name_the_batch_element_and_the_equation():
 @pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
 def test_solve_errors_vs_torch():
     assert _solve_errors(rg) == _solve_errors(torch)
+
+
+def test_vecdot_conjugates_complex_x():
+    x = rg.tensor([[1j, 2.0], [1 + 1j, -1j]])
+    y = rg.tensor([1j, 1 - 1j])
+    # Σ conj(x)·y: (-i)(i) + 2(1 - i) = 3 - 2i;  (1 - i)(i) + (i)(1 - i) = 2 + 2i
+    assert rg.linalg.vecdot(x, y).tolist() == [3 - 2j, 2 + 2j]
+    with pytest.raises(RuntimeError, match="Expected a floating point or complex tensor as input. Got Long"):
+        rg.linalg.vecdot(rg.tensor([1]), rg.tensor([1]))
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_vecdot_complex_vs_torch():
+    x, y = np.array([[1j, 2.0], [1 + 1j, -1j]]), np.array([1j, 1 - 1j])
+    theirs = torch.linalg.vecdot(torch.tensor(x), torch.tensor(y))
+    ours = rg.linalg.vecdot(rg.tensor(x), rg.tensor(y))
+    assert ours.tolist() == theirs.tolist() and str(ours.dtype).split(".")[1] == str(theirs.dtype).split(".")[1]
