@@ -180,6 +180,27 @@ def test_backward_errors():
         rg.tensor([1.0]).sum().backward()
 
 
+def _backward_without_grad_errors(m):
+    """Without requires_grad, PyTorch names the missing graph before the shape or dtype of the output."""
+    errors = []
+    for t in [m.ones(3), m.ones(3, dtype=m.complex64), m.tensor(1j), m.tensor([1, 2])]:
+        for call in [t.backward, lambda t=t: m.autograd.grad(t, m.ones(1, requires_grad=True))]:
+            with pytest.raises(RuntimeError) as info:
+                call()
+            errors.append(str(info.value))
+    return errors
+
+
+def test_backward_of_an_output_without_grad_names_the_missing_graph():
+    missing = "element 0 of tensors does not require grad and does not have a grad_fn"
+    assert _backward_without_grad_errors(rg) == [missing] * 8
+
+
+def test_backward_without_grad_errors_as_pytorch():
+    torch = pytest.importorskip("torch")
+    assert _backward_without_grad_errors(rg) == _backward_without_grad_errors(torch)
+
+
 def test_retain_graph_and_freed_graph_error():
     x = leaf([1.0, 2.0])
     y = (x.exp() * x).sum()

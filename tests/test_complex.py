@@ -99,3 +99,41 @@ def test_complex_to_bool_reads_both_parts_without_a_warning():
 def test_complex_to_bool_as_pytorch():
     torch = pytest.importorskip("torch")
     assert _complex_to_bool(rg) == _complex_to_bool(torch)
+
+
+def _assigned_parts(m):
+    """`z.real = v` / `z.imag = v` write through the part's view; gradients reach both sources."""
+    z = m.tensor([1 + 2j, 3 - 1j])
+    z.real = 5
+    z.imag = m.tensor([7, 8])  # an integer tensor is cast, as copy_ does
+    z.imag += 1
+    written = z.tolist()
+    w = m.tensor([1 - 1j, 2 + 1j, -1j], dtype=m.complex128, requires_grad=True)
+    a = m.tensor([0.5, -2.0, 3.0], dtype=m.float64, requires_grad=True)
+    y = w * (1 + 1j)
+    y.real = a * 3
+    (y * y.conj()).real.sum().backward()
+    errors = []
+    for target, value in [(z, "a"), (m.ones(2), 1.0)]:
+        try:
+            target.real, target.imag = value, value
+        except (TypeError, RuntimeError) as e:
+            errors.append(f"{type(e).__name__}: {e}")
+    return written, w.grad.tolist(), a.grad.tolist(), y.grad_fn.name(), errors
+
+
+def test_real_and_imag_assignment():
+    written, w_grad, a_grad, node, errors = _assigned_parts(rg)
+    assert written == [5 + 8j, 5 + 9j]
+    # |y|² = (3a)² + (Im y)², Im y = Re w + Im w: w gets 2·Im(y)·(1+i) from the part left
+    assert w_grad == [0j, 6 + 6j, -2 - 2j] and a_grad == [9.0, -36.0, 54.0]
+    assert node == "torch::autograd::CopySlices"
+    assert errors == [
+        "TypeError: can't assign a str to a torch.FloatTensor",
+        "RuntimeError: imag is not implemented for tensors with non-complex dtypes.",
+    ]
+
+
+def test_real_and_imag_assignment_as_pytorch():
+    torch = pytest.importorskip("torch")
+    assert _assigned_parts(rg) == _assigned_parts(torch)

@@ -8,6 +8,8 @@ with central differences in float64, and with PyTorch on the same inputs where i
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -58,6 +60,7 @@ CASES = {
     "einsum ij,ij": (lambda m, a, b: m.einsum("ij,ij->", a, b), [A, B]),
     "einsum ii": (lambda m, a: m.einsum("ii->i", a), [A]),
     "mv": (lambda m, a, b: m.mv(a, b), [A, V]),
+    "linalg.vecdot": (lambda m, a, b: m.linalg.vecdot(a, b), [V3, W3]),
     "cross": (lambda m, a, b: m.linalg.cross(a, b), [V3, W3]),
     "addmm": (lambda m, a, b: m.addmm(a, a, b, beta=0.5, alpha=2.0), [A, B]),
     "baddbmm": (lambda m, a, b: m.baddbmm(a[None], a[None], b[None]), [A, B]),
@@ -105,7 +108,7 @@ def _gradients(m, name):
     xs = [m.tensor(x, dtype=m.complex128, requires_grad=True) for x in inputs]
     out = fn(m, *xs)
     loss = _loss(m, out, _weight(tuple(out.shape), out.is_complex()))
-    return [g.detach().numpy() for g in m.autograd.grad(loss, xs)]
+    return [g.detach().resolve_conj().numpy() for g in m.autograd.grad(loss, xs)]  # PyTorch may return lazy conjugates
 
 
 def _finite_differences(name, eps=1e-6):
@@ -205,3 +208,31 @@ def test_angle_gradient_signs_match_pytorch():
         np.testing.assert_array_equal(ours, theirs)
         assert np.signbit(ours.real).tolist() == np.signbit(theirs.real).tolist()
         assert np.signbit(ours.imag).tolist() == np.signbit(theirs.imag).tolist()
+
+
+def _polar_gradients(m):
+    """polar's gradients read e^{iθ} as sgn(out), as PyTorch: a negative |z| flips ∂/∂r, 0 gets 0."""
+    r = m.tensor([-1.0, 0.0, 2.0], dtype=m.float64, requires_grad=True)
+    theta = m.tensor([0.0, 0.4, math.pi / 2], dtype=m.float64, requires_grad=True)
+    (m.polar(r, theta) * m.tensor([1 + 2j, 3 - 1j, 2j])).real.sum().backward()
+    return r.grad.tolist(), theta.grad.tolist()
+
+
+def test_polar_gradient_follows_the_sign_of_the_result():
+    r_grad, theta_grad = _polar_gradients(rg)
+    # L = Re(w·r·e^{iθ}): ∂/∂r = sign(r)·Re(w e^{iθ}), ∂/∂θ = Re(i·w·r·e^{iθ})
+    assert r_grad == [-1.0, 0.0, pytest.approx(-2.0)]
+    assert theta_grad == [2.0, 0.0, pytest.approx(0.0, abs=1e-15)]
+    assert not math.copysign(1.0, theta_grad[1]) < 0  # +0 where r = 0
+
+
+@pytest.mark.skipif(torch is None, reason="needs PyTorch")
+def test_polar_gradient_matches_pytorch():
+    assert _polar_gradients(rg) == _polar_gradients(torch)
+
+
+def test_polar_second_derivatives():
+    r = rg.tensor([0.7, 1.3], dtype=rg.float64, requires_grad=True)  # r > 0: the true derivative
+    theta = rg.tensor([0.2, -2.0], dtype=rg.float64, requires_grad=True)
+    assert rg.autograd.gradcheck(rg.polar, (r, theta))
+    assert rg.autograd.gradgradcheck(rg.polar, (r, theta))

@@ -189,3 +189,60 @@ def test_linalg_error_name_vs_torch():
         except m.linalg.LinAlgError as e:
             names.append((type(e).__name__, type(e).__qualname__, repr(e)))
     assert names[0] == names[1]
+
+
+def _solve_errors(m):
+    """solve and solve_ex on singular batches and vector right-hand sides: PyTorch's messages."""
+    singular = m.stack([m.eye(3), m.zeros(3, 3)])
+    calls = [
+        lambda: m.linalg.solve(singular, m.ones(2, 3)),
+        lambda: m.linalg.solve_ex(singular, m.ones(3), check_errors=True),
+        lambda: m.linalg.solve(singular[1:], m.ones(4, 3, 1)),  # A's own batch index, not B's
+        lambda: m.linalg.solve(m.stack([singular, singular.flip(0)]), m.ones(3)),  # flattened batch index
+        lambda: m.linalg.solve(singular[1], m.ones(3)),
+        lambda: m.linalg.solve(m.eye(3), m.ones(3), left=False),  # a vector B is a column: XA = B fails
+        lambda: m.linalg.solve(m.eye(3).expand(2, 3, 3), m.ones(2, 3), left=False),
+        lambda: m.linalg.solve(m.eye(3), m.tensor(1.0)),
+    ]
+    errors = []
+    for call in calls:
+        with pytest.raises(RuntimeError) as info:
+            call()
+        errors.append(f"{type(info.value).__name__}: {info.value}")
+    return errors
+
+
+def test_solve_errors_name_the_batch_element_and_the_equation():
+    singular = "The solver failed because the input matrix is singular."
+    assert _solve_errors(rg) == [
+        f"_LinAlgError: torch.linalg.solve: (Batch element 1): {singular}",
+        f"_LinAlgError: torch.linalg.solve_ex: (Batch element 1): {singular}",
+        f"_LinAlgError: torch.linalg.solve: (Batch element 0): {singular}",
+        f"_LinAlgError: torch.linalg.solve: (Batch element 1): {singular}",
+        f"_LinAlgError: torch.linalg.solve: {singular}",
+        "RuntimeError: linalg.solve: Incompatible shapes of A and B for the equation XA = B (3x3 and 3x1)",
+        "RuntimeError: linalg.solve: Incompatible shapes of A and B for the equation XA = B (3x3 and 3x1)",
+        "RuntimeError: linalg.solve: The input tensor B must have at least 2 dimensions.",
+    ]
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_solve_errors_vs_torch():
+    assert _solve_errors(rg) == _solve_errors(torch)
+
+
+def test_vecdot_conjugates_complex_x():
+    x = rg.tensor([[1j, 2.0], [1 + 1j, -1j]])
+    y = rg.tensor([1j, 1 - 1j])
+    # Σ conj(x)·y: (-i)(i) + 2(1 - i) = 3 - 2i;  (1 - i)(i) + (i)(1 - i) = 2 + 2i
+    assert rg.linalg.vecdot(x, y).tolist() == [3 - 2j, 2 + 2j]
+    with pytest.raises(RuntimeError, match="Expected a floating point or complex tensor as input. Got Long"):
+        rg.linalg.vecdot(rg.tensor([1]), rg.tensor([1]))
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_vecdot_complex_vs_torch():
+    x, y = np.array([[1j, 2.0], [1 + 1j, -1j]]), np.array([1j, 1 - 1j])
+    theirs = torch.linalg.vecdot(torch.tensor(x), torch.tensor(y))
+    ours = rg.linalg.vecdot(rg.tensor(x), rg.tensor(y))
+    assert ours.tolist() == theirs.tolist() and str(ours.dtype).split(".")[1] == str(theirs.dtype).split(".")[1]

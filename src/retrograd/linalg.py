@@ -171,10 +171,10 @@ def vecdot(x: Tensor, y: Tensor, *, dim: int = -1, out: Any = None) -> Tensor:
             f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
             f"{x.dtype.kind_name} and y of type {y.dtype.kind_name} instead"
         )
-    if not _dt.is_floating(x._data.dtype):
+    if not (_dt.is_floating(x._data.dtype) or x.is_complex()):
         name = x.dtype.kind_name
         raise RuntimeError(f"linalg.vecdot: Expected a floating point or complex tensor as input. Got {name}")
-    return (x * y).sum(dim)
+    return (x.conj() * y).sum(dim)  # conj is a no-op on real x
 
 
 def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:

@@ -776,6 +776,11 @@ class Tensor(TensorMethods):
         """
         return _methods._ops.real(self)
 
+    @real.setter
+    def real(self, value: Any) -> None:
+        # PyTorch's setter writes through the view: `z.real = v` is `z.real.copy_(v)`
+        self.real[...] = value
+
     @property
     def imag(self) -> Tensor:
         """The imaginary parts (a view; an error for real tensors).
@@ -792,6 +797,10 @@ class Tensor(TensorMethods):
             tensor([ 2., -1.])
         """
         return _methods._ops.imag(self)
+
+    @imag.setter
+    def imag(self, value: Any) -> None:
+        self.imag[...] = value
 
     # --- autograd state ----------------------------------------------------------------
 

@@ -267,15 +267,26 @@ class CopySlices(Node):
         self.picked = picked
 
     def name(self) -> str:
-        return "CopySlices"
+        # PyTorch's C++ name for this node; its repr and grad_fn=<...> still say CopySlices
+        return "torch::autograd::CopySlices"
+
+    def __repr__(self) -> str:
+        return f"<CopySlices object at {hex(id(self))}>"
 
     def apply(self, grads: list, wanted: Any) -> tuple:
         g = grads[0]
-        to_base = g * _tt.make(self.untouched) if self.next_functions[0][0] is not None else None
+        to_base = _untouched_part(g, self.untouched) if self.next_functions[0][0] is not None else None
         to_result = None
         if self.next_functions[1][0] is not None:
             to_result = replay(self.steps, g) if self.picked is None else g.reshape(-1)[_tt.make(self.picked)]
         return (to_base, to_result)
+
+
+def _untouched_part(g: Tensor, untouched: Any) -> Tensor:
+    """`g` where the base was not written: a complex mask keeps real and imaginary parts apart."""
+    if untouched.dtype.kind != "c":
+        return g * _tt.make(untouched)
+    return g.real * _tt.make(untouched.real) + g.imag * _tt.make(untouched.imag) * 1j
 
 
 def rebase_dirty_view(view: Tensor, node: Node, output_nr: int) -> None:
@@ -297,7 +308,8 @@ def _copy_slices(view: Tensor, result: Tensor) -> None:
         mask = mask.reshape(base._data.shape)
         picked = on_device_of(picked, base._data)
     else:
-        mask = np.ones(base._data.shape, dtype=bool)
+        # a complex base gets one flag per part (1 + 1j), as `z.real`/`z.imag` views write only one
+        mask = _untouched_flags(base._data)
         region = mask
         for prim, attrs in steps:
             region = prim.forward(np, region, **attrs)
@@ -308,6 +320,12 @@ def _copy_slices(view: Tensor, result: Tensor) -> None:
     base._requires_grad = True
     view._requires_grad = True
     refresh_view(view)
+
+
+def _untouched_flags(data: Any) -> np.ndarray:
+    if data.dtype.kind == "c":
+        return np.full(data.shape, 1 + 1j, dtype=data.dtype)
+    return np.ones(data.shape, dtype=bool)
 
 
 def _stale_edge(base: Tensor) -> tuple:

@@ -65,11 +65,12 @@ _complex = Primitive(
     inputs=("re", "im"),
     quiet=True,
 )
-# d|z| e^{iθ}: ∂/∂r = e^{iθ}, ∂/∂θ = i·out; a real input keeps Re(g · conj(∂out))
+# d|z| e^{iθ}: ∂/∂r = e^{iθ}, ∂/∂θ = i·out; a real input keeps Re(g · conj(∂out)). As PyTorch,
+# e^{iθ} is read as sgn(out): a negative r flips its gradient and r = 0 gets 0
 _polar = Primitive(
     "polar",
     lambda xp, r, theta: _join(xp, r * xp.cos(theta), r * xp.sin(theta)),
-    [lambda g, r, theta: real(g * _complex(theta.cos(), -theta.sin())), lambda g, out: real(g * (-1j * out.conj()))],
+    [lambda g, out: real(g.conj() * sgn(out)), lambda g, out: real(g.conj() * (out * 1j))],
     inputs=("r", "theta"),
     quiet=True,
 )

@@ -65,6 +65,13 @@ def _singular_error(xp: Any, a: Any) -> LinAlgError:
     )
 
 
+def singular_system_error(xp: Any, a: Any, fname: str) -> LinAlgError:
+    """PyTorch's error for a singular A in a solve, naming the first such matrix of A's own batch."""
+    info = _lu_info(xp, a).reshape(-1)
+    i = int(xp.flatnonzero(info)[0]) if info.any() else 0
+    return LinAlgError(f"{fname}: {batch_prefix(i, a.ndim > 2)}The solver failed because the input matrix is singular.")
+
+
 def _inv_forward(xp: Any, a: Any) -> Any:
     try:
         return xp.linalg.inv(a)
@@ -250,11 +257,10 @@ def _solve_forward(xp: Any, a: Any, b: Any, vec: bool, left: bool) -> Any:
         a, b = a.swapaxes(-1, -2), b.swapaxes(-1, -2)
     b = b[..., None] if vec else b
     batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])  # CuPy's solve does not broadcast batches
-    a, b = xp.broadcast_to(a, batch + a.shape[-2:]), xp.broadcast_to(b, batch + b.shape[-2:])
     try:
-        x = xp.linalg.solve(a, b)
+        x = xp.linalg.solve(xp.broadcast_to(a, batch + a.shape[-2:]), xp.broadcast_to(b, batch + b.shape[-2:]))
     except xp.linalg.LinAlgError:
-        raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix is singular.") from None
+        raise singular_system_error(xp, a, "torch.linalg.solve") from None
     if vec:
         return x[..., 0]
     return x if left else x.swapaxes(-1, -2)
@@ -305,9 +311,11 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True, out: Any = None) -> Tensor
             f"{A.dtype.kind_name} and B of type {B.dtype.kind_name} instead"
         )
     sa, sb = A._data.shape, B._data.shape
-    vec = left and (len(sb) == 1 or (len(sb) == len(sa) - 1 and sb == sa[:-1]))
+    if not sb:  # PyTorch's wording, although a vector B is accepted
+        raise RuntimeError("linalg.solve: The input tensor B must have at least 2 dimensions.")
+    vec = len(sb) == 1 or (len(sb) == len(sa) - 1 and sb == sa[:-1])  # B is a column: X A = B cannot hold
     rows = sb[-1] if vec else sb[-2] if left else sb[-1]
-    if (vec and sb[-1] != sa[-1]) or (not vec and (len(sb) < 2 or rows != sa[-1])):
+    if (vec and (not left or sb[-1] != sa[-1])) or (not vec and rows != sa[-1]):
         shape_b = f"{sb[-1]}x1" if vec else "x".join(map(str, sb[-2:]))
         eq = "AX = B" if left else "XA = B"
         raise RuntimeError(

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ...backend import on_device_of
+from ...backend import namespace, on_device_of
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...return_types import linalg_cholesky_ex, return_type
@@ -20,8 +20,8 @@ from .. import autocast_policy as _autocast
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
 from ..kernels.out_arg import SAME, safely_castable, write_out
-from .common import LinAlgError, check_matrix, eye_like
-from .decompositions import cholesky, first_bad_minor, inv, inv_ex, solve
+from .common import check_matrix, eye_like
+from .decompositions import cholesky, first_bad_minor, inv, inv_ex, singular_system_error, solve
 
 __all__: list[str] = []  # torch.linalg names only: retrograd.linalg gathers them
 
@@ -280,5 +280,5 @@ def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = Fa
     if not bool((info._data != 0).any()):
         return linalg_solve_ex(solve(A, B, left=left), info)
     if check_errors:
-        raise LinAlgError("torch.linalg.solve_ex: The solver failed because the input matrix is singular.")
+        raise singular_system_error(namespace(A._data), A._data, "torch.linalg.solve_ex")
     return linalg_solve_ex(Tensor._make(np.full(np.broadcast_shapes(B._data.shape), np.nan, B._data.dtype)), info)
