@@ -263,6 +263,13 @@ ERRORS = [
     ("huber_loss", (logits(3), logits(3)), {"delta": 0.0}),
     ("smooth_l1_loss", (logits(3), logits(3)), {"beta": -1.0}),
     ("kl_div", (logits(3), logits(3)), {"reduction": "avg"}),
+    # shape checks come before the target dtype check, as in PyTorch's nll_loss_nd
+    ("nll_loss", (logits(3, 4), uniform(0, 1, 3, 3).astype(np.float32)), {}),
+    ("nll_loss", (logits(4), labels(4, 1, 1).astype(np.int32)), {}),
+    ("nll_loss", (logits(2, 3, 4, 4), labels(3, 2, 4, 4, 1).astype(np.int32)), {}),
+    ("nll_loss", (logits(2, 3, 4, 4), labels(3, 2, 4, 4, 1)), {}),
+    ("nll_loss", (logits(2, 3, 4), labels(3, 2, 5).astype(np.float32)), {}),
+    ("nll_loss", (logits(4), labels(4, 2).astype(np.float32)), {}),
 ]
 
 
@@ -291,6 +298,19 @@ def test_module_constructor_errors_vs_torch():
 
 
 # --- no PyTorch needed --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ishape,target,message", [
+    ((3, 4), np.zeros((3, 3), np.float32), "0D or 1D target tensor expected, multi-target not supported"),
+    ((2, 3, 4, 4), np.zeros((2, 4, 4, 1), np.int32),
+     "only batches of spatial targets supported (3D tensors) but got targets of dimension: 4"),
+    ((2, 3, 4), np.zeros((2, 5), np.float32), "Expected target size [2, 4], got [2, 5]"),
+    ((2, 3, 4, 4), np.zeros((2, 4, 5), np.int32), "expected target dtype to be Long or Byte, but got Int"),
+])
+def test_nll_loss_checks_target_shape_before_dtype(ishape, target, message):
+    with pytest.raises(RuntimeError) as got:
+        rg.nn.functional.cross_entropy(rg.zeros(ishape), rg.tensor(target))
+    assert str(got.value) == message
 
 
 def test_cross_entropy_matches_log_softmax_nll():

@@ -55,7 +55,7 @@ def _shape(shape: Any) -> str:
 
 
 def _check_target(input: Tensor, target: Tensor) -> None:
-    """PyTorch's nll_loss_nd checks: dims, batch size, target shape, target dtype."""
+    """PyTorch's nll_loss_nd checks in its order: the shape checks come before the kernel's dtype check."""
     ishape, tshape = tuple(input.shape), tuple(target.shape)
     nd = len(ishape)
     if nd < 1:
@@ -63,17 +63,19 @@ def _check_target(input: Tensor, target: Tensor) -> None:
     if nd != 1 and (not tshape or ishape[0] != tshape[0]):
         got = tshape[0] if tshape else 1
         raise ValueError(f"Expected input batch_size ({ishape[0]}) to match target batch_size ({got}).")
+    if nd <= 2 and target.dim() > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if nd == 4 and target.dim() != 3:
+        raise RuntimeError(
+            f"only batches of spatial targets supported (3D tensors) but got targets of dimension: {target.dim()}")
+    if nd not in (1, 2, 4) and tshape[1:] != ishape[2:]:  # reshaped to (N, C, 1, -1) before the kernel runs
+        raise RuntimeError(f"Expected target size {_shape((ishape[0],) + ishape[2:])}, got {_shape(tshape)}")
     if target.dtype not in (int64, uint8):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {target.dtype.kind_name}")
     if nd == 1 and target.dim() == 1 and tshape[0] != 1:
         raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {tshape[0]}")
-    if nd <= 2:
-        if target.dim() > 1:
-            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-    elif nd == 4 and tshape[1:] != ishape[2:]:
+    if nd == 4 and tshape[1:] != ishape[2:]:
         raise RuntimeError(f"size mismatch (got input: {_shape(ishape)} , target: {_shape(tshape)}")
-    elif tshape[1:] != ishape[2:]:
-        raise RuntimeError(f"Expected target size {_shape((ishape[0],) + ishape[2:])}, got {_shape(tshape)}")
 
 
 def _weights(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int) -> tuple:
