@@ -313,6 +313,26 @@ def test_nll_loss_checks_target_shape_before_dtype(ishape, target, message):
     assert str(got.value) == message
 
 
+def test_multi_margin_p2_gives_dead_hinges_a_positive_zero_slope():
+    x = rg.tensor([[0.0, -5.0, 3.0]], requires_grad=True)
+    (g,) = rg.autograd.grad(rg.nn.functional.multi_margin_loss(x, rg.tensor([2]), p=2), x)
+    assert np.signbit(g.numpy()).tolist() == [[False, False, False]]
+    assert g.tolist() == [[0.0, 0.0, 0.0]]
+
+
+@needs_torch
+def test_multi_margin_p2_gradient_signs_vs_torch():
+    x = logits(4, 5) * 3
+    t = labels(5, 4)
+    grads = []
+    for m in (torch, rg):
+        xt = m.tensor(x, requires_grad=True)
+        (g,) = m.autograd.grad(m.nn.functional.multi_margin_loss(xt, m.tensor(t), p=2, margin=0.7), xt)
+        grads.append(g.detach().numpy())
+    np.testing.assert_allclose(grads[1], grads[0], **TOL)
+    assert np.signbit(grads[1]).tolist() == np.signbit(grads[0]).tolist()
+
+
 def test_cross_entropy_matches_log_softmax_nll():
     x = rg.tensor(logits(6, 5), requires_grad=True)
     t = rg.tensor(labels(5, 6))

@@ -11,6 +11,7 @@ from typing import Any
 
 from ... import dtypes as _dt
 from ...backend import on_device_of
+from ...engine.numpy_errors import broadcast_mismatch
 from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -229,7 +230,10 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):  # two numbers: on the condition's device
         a, b = (Tensor._make(on_device_of(t._data, cond._data)) for t in (a, b))
     cond, a, b = on_one_device("where", cond, a, b)  # the condition is a tensor input too
-    return _where(a, b, cond=cond._data.copy() if recorded(a, b) else cond._data)
+    try:
+        return _where(a, b, cond=cond._data.copy() if recorded(a, b) else cond._data)
+    except RuntimeError as e:  # PyTorch broadcasts the condition first, so its error names it tensor a
+        raise broadcast_mismatch([cond.shape, a.shape, b.shape]) or e from None
 
 
 
