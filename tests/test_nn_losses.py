@@ -333,6 +333,36 @@ def test_multi_margin_p2_gradient_signs_vs_torch():
     assert np.signbit(grads[1]).tolist() == np.signbit(grads[0]).tolist()
 
 
+def test_bce_with_logits_gradient_graph_is_pytorchs():
+    # PyTorch's backward: (σ(a) - t) · g · w, then / n for 'mean' (DivBackward1, a number)
+    x = rg.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    t, w = rg.tensor([1.0, 0.0, 0.5]), rg.tensor([1.0, 2.0, 0.5])
+    loss = rg.nn.functional.binary_cross_entropy_with_logits(x, t, weight=w)
+    (g,) = rg.autograd.grad(loss, x, create_graph=True)
+    assert type(g.grad_fn).__name__ == "DivBackward1"
+    sig = 1 / (1 + np.exp(-x.detach().numpy()))
+    np.testing.assert_allclose(g.detach().numpy(), (sig - t.numpy()) * w.numpy() / 3, rtol=1e-6)
+
+
+@needs_torch
+@pytest.mark.parametrize("extra", [{}, {"pos_weight": [3.0]}, {"weight": [0.5, 1.0, 2.0]},
+                                   {"weight": [0.5, 1.0, 2.0], "pos_weight": [2.0, 1.0, 0.5]}])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_bce_with_logits_gradient_graphs_vs_torch(extra, reduction):
+    x, t = logits(4, 3).astype(np.float32), uniform(0, 1, 4, 3).astype(np.float32)
+    names, values = [], []
+    for m in (torch, rg):
+        xt, tt = m.tensor(x, requires_grad=True), m.tensor(t, requires_grad=True)
+        kw = {k: m.tensor(v) for k, v in extra.items()}
+        loss = m.nn.functional.binary_cross_entropy_with_logits(xt, tt, reduction=reduction, **kw)
+        grads = m.autograd.grad(loss.sum(), (xt, tt), create_graph=True)
+        names.append([type(g.grad_fn).__name__ for g in grads])
+        values.append([g.detach().numpy() for g in grads])
+    assert names[1] == names[0]
+    for ours, theirs in zip(values[1], values[0]):  # the same steps; sigmoid's last bit may differ
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-7)
+
+
 def test_cross_entropy_matches_log_softmax_nll():
     x = rg.tensor(logits(6, 5), requires_grad=True)
     t = rg.tensor(labels(5, 6))
