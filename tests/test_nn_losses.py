@@ -270,6 +270,12 @@ ERRORS = [
     ("nll_loss", (logits(2, 3, 4, 4), labels(3, 2, 4, 4, 1)), {}),
     ("nll_loss", (logits(2, 3, 4), labels(3, 2, 5).astype(np.float32)), {}),
     ("nll_loss", (logits(4), labels(4, 2).astype(np.float32)), {}),
+    # inputs of 3 or more dims run nll_loss2d: its weight message, its order, and int64 targets only
+    ("cross_entropy", (logits(2, 3, 4, 4), labels(3, 2, 4, 4).astype(np.uint8)), {}),
+    ("nll_loss", (logits(2, 3, 4), labels(3, 2, 4).astype(np.uint8)), {}),
+    ("nll_loss", (logits(2, 3, 4, 4), labels(3, 2, 4, 5)), {"weight": np.ones(2, np.float32)}),
+    ("nll_loss", (logits(2, 3, 4, 4).astype(np.float32), labels(3, 2, 4, 4).astype(np.uint8)),
+     {"weight": np.ones(3)}),
 ]
 
 
@@ -310,6 +316,20 @@ def test_module_constructor_errors_vs_torch():
 def test_nll_loss_checks_target_shape_before_dtype(ishape, target, message):
     with pytest.raises(RuntimeError) as got:
         rg.nn.functional.cross_entropy(rg.zeros(ishape), rg.tensor(target))
+    assert str(got.value) == message
+
+
+@pytest.mark.parametrize("ishape,target,weight,message", [
+    ((2, 3, 4, 4), np.zeros((2, 4, 4), np.uint8), None, "expected scalar type Long but found Byte"),
+    ((2, 3, 4), np.zeros((2, 4), np.uint8), None, "expected scalar type Long but found Byte"),
+    ((2, 3, 4, 4), np.zeros((2, 4, 5), np.int64), np.ones(2, np.float32),
+     "weight tensor should be defined either for all or no classes"),
+    ((2, 3, 4, 4), np.zeros((2, 4, 4), np.uint8), np.ones(3), "expected scalar type Float but found Double"),
+])
+def test_spatial_class_losses_check_as_nll_loss2d(ishape, target, weight, message):
+    w = None if weight is None else rg.tensor(weight)
+    with pytest.raises(RuntimeError) as got:
+        rg.nn.functional.nll_loss(rg.zeros(ishape), rg.tensor(target), weight=w)
     assert str(got.value) == message
 
 

@@ -74,21 +74,33 @@ def _check_target(input: Tensor, target: Tensor) -> None:
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {target.dtype.kind_name}")
     if nd == 1 and target.dim() == 1 and tshape[0] != 1:
         raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {tshape[0]}")
-    if nd == 4 and tshape[1:] != ishape[2:]:
-        raise RuntimeError(f"size mismatch (got input: {_shape(ishape)} , target: {_shape(tshape)}")
 
 
-def _weights(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int) -> tuple:
-    """The class-index kernels' arguments: indices (ignored ones as 0), per-element weights (0 where ignored)."""
+def _check_weight(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
+    """The kernel's own checks, in its order: nll_loss2d's (inputs of 3 or more dims) word the weight's
+    size differently, check the spatial size between weight checks, and read int64 targets only."""
+    spatial = input.dim() >= 3
     n_classes = input.shape[0 if input.dim() == 1 else 1]
     if weight is not None and (weight.dim() != 1 or weight.numel() != n_classes):
+        if spatial:
+            raise RuntimeError("weight tensor should be defined either for all or no classes")
         raise RuntimeError(
             f"weight tensor should be defined either for all {n_classes} classes or no classes but got weight "
             f"tensor of shape: {_shape(weight.shape)}"
         )
+    ishape, tshape = tuple(input.shape), tuple(target.shape)
+    if input.dim() == 4 and tshape[1:] != ishape[2:]:
+        raise RuntimeError(f"size mismatch (got input: {_shape(ishape)} , target: {_shape(tshape)}")
     if weight is not None and weight.dtype != input.dtype:
         want, got = input.dtype.kind_name, weight.dtype.kind_name
         raise RuntimeError(f"expected scalar type {want} but found {got}")
+    if spatial and target.dtype is uint8:
+        raise RuntimeError("expected scalar type Long but found Byte")
+
+
+def _weights(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int) -> tuple:
+    """The class-index kernels' arguments: indices (ignored ones as 0), per-element weights (0 where ignored)."""
+    _check_weight(input, target, weight)
     if input.dim() == 1 and target.dim() == 1:  # (C,) input with a (1,) target: as a batch of one
         target = target.reshape(())
     return nn_support.class_index_weights(input, target, weight, ignore_index)
