@@ -44,6 +44,10 @@ SCENARIOS = {
     "broadcast clash": lambda m: m.ones(2, 3) + m.ones(4, 5),
     "broadcast_shapes clash": lambda m: m.broadcast_shapes((5,), (2, 3)),
     "mse_loss of two shapes": lambda m: m.nn.functional.mse_loss(m.ones(4, 2), m.ones(3)),
+    "where with a shorter condition": lambda m: m.where(m.ones(3) > 0, m.ones(4), 0.0),
+    "cosine_embedding_loss with a shorter target": lambda m: m.nn.functional.cosine_embedding_loss(
+        m.ones(4, 2), m.ones(4, 2), m.ones(3)
+    ),
     # adaptive pooling: a sequence output size needs more input dims than entries (checked first)
     "AdaptiveAvgPool2d of a 2-D input": lambda m: m.nn.AdaptiveAvgPool2d((3, 4))(m.ones(3, 4)),
     "adaptive_avg_pool2d of ints, too few dims": lambda m: m.nn.AdaptiveAvgPool2d([3, 4])(m.ones(3, 4).long()),
@@ -125,6 +129,12 @@ def test_mistake_matches_pytorch(name):
     ours, theirs = outcome(rg, SCENARIOS[name]), outcome(torch, SCENARIOS[name])
     assert ours[0] == theirs[0]
     assert ours[1].replace("retrograd.", "torch.") == theirs[1]
+
+
+def test_where_names_the_condition_tensor_a():
+    with pytest.raises(RuntimeError) as got:
+        rg.where(rg.ones(3) > 0, 1.0, rg.zeros(4))
+    assert str(got.value) == "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 0"
 
 
 def test_adaptive_pooling_rank_errors_in_pytorch_words():

@@ -263,6 +263,19 @@ ERRORS = [
     ("huber_loss", (logits(3), logits(3)), {"delta": 0.0}),
     ("smooth_l1_loss", (logits(3), logits(3)), {"beta": -1.0}),
     ("kl_div", (logits(3), logits(3)), {"reduction": "avg"}),
+    # shape checks come before the target dtype check, as in PyTorch's nll_loss_nd
+    ("nll_loss", (logits(3, 4), uniform(0, 1, 3, 3).astype(np.float32)), {}),
+    ("nll_loss", (logits(4), labels(4, 1, 1).astype(np.int32)), {}),
+    ("nll_loss", (logits(2, 3, 4, 4), labels(3, 2, 4, 4, 1).astype(np.int32)), {}),
+    ("nll_loss", (logits(2, 3, 4, 4), labels(3, 2, 4, 4, 1)), {}),
+    ("nll_loss", (logits(2, 3, 4), labels(3, 2, 5).astype(np.float32)), {}),
+    ("nll_loss", (logits(4), labels(4, 2).astype(np.float32)), {}),
+    # inputs of 3 or more dims run nll_loss2d: its weight message, its order, and int64 targets only
+    ("cross_entropy", (logits(2, 3, 4, 4), labels(3, 2, 4, 4).astype(np.uint8)), {}),
+    ("nll_loss", (logits(2, 3, 4), labels(3, 2, 4).astype(np.uint8)), {}),
+    ("nll_loss", (logits(2, 3, 4, 4), labels(3, 2, 4, 5)), {"weight": np.ones(2, np.float32)}),
+    ("nll_loss", (logits(2, 3, 4, 4).astype(np.float32), labels(3, 2, 4, 4).astype(np.uint8)),
+     {"weight": np.ones(3)}),
 ]
 
 
@@ -291,6 +304,83 @@ def test_module_constructor_errors_vs_torch():
 
 
 # --- no PyTorch needed --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ishape,target,message", [
+    ((3, 4), np.zeros((3, 3), np.float32), "0D or 1D target tensor expected, multi-target not supported"),
+    ((2, 3, 4, 4), np.zeros((2, 4, 4, 1), np.int32),
+     "only batches of spatial targets supported (3D tensors) but got targets of dimension: 4"),
+    ((2, 3, 4), np.zeros((2, 5), np.float32), "Expected target size [2, 4], got [2, 5]"),
+    ((2, 3, 4, 4), np.zeros((2, 4, 5), np.int32), "expected target dtype to be Long or Byte, but got Int"),
+])
+def test_nll_loss_checks_target_shape_before_dtype(ishape, target, message):
+    with pytest.raises(RuntimeError) as got:
+        rg.nn.functional.cross_entropy(rg.zeros(ishape), rg.tensor(target))
+    assert str(got.value) == message
+
+
+@pytest.mark.parametrize("ishape,target,weight,message", [
+    ((2, 3, 4, 4), np.zeros((2, 4, 4), np.uint8), None, "expected scalar type Long but found Byte"),
+    ((2, 3, 4), np.zeros((2, 4), np.uint8), None, "expected scalar type Long but found Byte"),
+    ((2, 3, 4, 4), np.zeros((2, 4, 5), np.int64), np.ones(2, np.float32),
+     "weight tensor should be defined either for all or no classes"),
+    ((2, 3, 4, 4), np.zeros((2, 4, 4), np.uint8), np.ones(3), "expected scalar type Float but found Double"),
+])
+def test_spatial_class_losses_check_as_nll_loss2d(ishape, target, weight, message):
+    w = None if weight is None else rg.tensor(weight)
+    with pytest.raises(RuntimeError) as got:
+        rg.nn.functional.nll_loss(rg.zeros(ishape), rg.tensor(target), weight=w)
+    assert str(got.value) == message
+
+
+def test_multi_margin_p2_gives_dead_hinges_a_positive_zero_slope():
+    x = rg.tensor([[0.0, -5.0, 3.0]], requires_grad=True)
+    (g,) = rg.autograd.grad(rg.nn.functional.multi_margin_loss(x, rg.tensor([2]), p=2), x)
+    assert np.signbit(g.numpy()).tolist() == [[False, False, False]]
+    assert g.tolist() == [[0.0, 0.0, 0.0]]
+
+
+@needs_torch
+def test_multi_margin_p2_gradient_signs_vs_torch():
+    x = logits(4, 5) * 3
+    t = labels(5, 4)
+    grads = []
+    for m in (torch, rg):
+        xt = m.tensor(x, requires_grad=True)
+        (g,) = m.autograd.grad(m.nn.functional.multi_margin_loss(xt, m.tensor(t), p=2, margin=0.7), xt)
+        grads.append(g.detach().numpy())
+    np.testing.assert_allclose(grads[1], grads[0], **TOL)
+    assert np.signbit(grads[1]).tolist() == np.signbit(grads[0]).tolist()
+
+
+def test_bce_with_logits_gradient_graph_is_pytorchs():
+    # PyTorch's backward: (σ(a) - t) · g · w, then / n for 'mean' (DivBackward1, a number)
+    x = rg.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    t, w = rg.tensor([1.0, 0.0, 0.5]), rg.tensor([1.0, 2.0, 0.5])
+    loss = rg.nn.functional.binary_cross_entropy_with_logits(x, t, weight=w)
+    (g,) = rg.autograd.grad(loss, x, create_graph=True)
+    assert type(g.grad_fn).__name__ == "DivBackward1"
+    sig = 1 / (1 + np.exp(-x.detach().numpy()))
+    np.testing.assert_allclose(g.detach().numpy(), (sig - t.numpy()) * w.numpy() / 3, rtol=1e-6)
+
+
+@needs_torch
+@pytest.mark.parametrize("extra", [{}, {"pos_weight": [3.0]}, {"weight": [0.5, 1.0, 2.0]},
+                                   {"weight": [0.5, 1.0, 2.0], "pos_weight": [2.0, 1.0, 0.5]}])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_bce_with_logits_gradient_graphs_vs_torch(extra, reduction):
+    x, t = logits(4, 3).astype(np.float32), uniform(0, 1, 4, 3).astype(np.float32)
+    names, values = [], []
+    for m in (torch, rg):
+        xt, tt = m.tensor(x, requires_grad=True), m.tensor(t, requires_grad=True)
+        kw = {k: m.tensor(v) for k, v in extra.items()}
+        loss = m.nn.functional.binary_cross_entropy_with_logits(xt, tt, reduction=reduction, **kw)
+        grads = m.autograd.grad(loss.sum(), (xt, tt), create_graph=True)
+        names.append([type(g.grad_fn).__name__ for g in grads])
+        values.append([g.detach().numpy() for g in grads])
+    assert names[1] == names[0]
+    for ours, theirs in zip(values[1], values[0]):  # the same steps; sigmoid's last bit may differ
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-7)
 
 
 def test_cross_entropy_matches_log_softmax_nll():

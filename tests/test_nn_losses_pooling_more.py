@@ -176,6 +176,15 @@ def _margin_node_story(m, call):
     return repr(out).split("grad_fn=")[1], out.detach().numpy(), g.detach().numpy()
 
 
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_ctc_loss_refuses_half_precision_as_pytorchs_cpu_kernel(dtype):
+    log_probs = rg.zeros(4, 1, 3, dtype=getattr(rg, dtype))
+    with pytest.raises(NotImplementedError) as got:
+        rg.nn.functional.ctc_loss(log_probs, rg.tensor([[1]]), [4], [1])
+    kind = {"float16": "Half", "bfloat16": "BFloat16"}[dtype]
+    assert str(got.value) == f'"ctc_loss_cpu" not implemented for \'{kind}\''
+
+
 def test_margin_losses_record_one_node_each():
     # PyTorch prints an SVM loss as grad_fn=<MultiMarginLossBackward0>, whatever the reduction
     for name, call in MARGIN_NODE_CALLS:
@@ -374,6 +383,13 @@ ERRORS = [
         lambda m: (m.randn(6, 3, 4).log_softmax(2), m.ones(4, dtype=m.int64), m.tensor([6, 5, 4]), m.tensor([3, 1, 1])),
         {},
     ),
+    (
+        "ctc_loss",
+        lambda m: (m.randn(6, 3, 4).log_softmax(2).half(), m.ones(3, 3, dtype=m.int64), m.tensor([6, 5, 4]),
+                   m.tensor([3, 3, 9])),
+        {},
+    ),
+    ("ctc_loss", lambda m: (m.zeros(6, 4, dtype=m.bfloat16), m.ones(3), m.tensor(6), m.tensor(3)), {}),
     ("embedding_bag", lambda m: (m.tensor([1, 2, 3]), m.randn(5, 2), m.tensor([1, 2])), {}),
     ("embedding_bag", lambda m: (m.tensor([9, 2, 1, 0]), m.randn(5, 2), m.tensor([0, 2, 2])), {}),
     ("embedding_bag", lambda m: (m.tensor([1, 2, 3]), m.randn(5, 2), m.tensor([0, 2])), {"mode": "bad"}),

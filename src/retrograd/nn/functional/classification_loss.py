@@ -56,7 +56,7 @@ def _shape(shape: Any) -> str:
 
 
 def _check_target(input: Tensor, target: Tensor) -> None:
-    """PyTorch's nll_loss_nd checks: dims, batch size, target shape, target dtype."""
+    """PyTorch's nll_loss_nd checks in its order: the shape checks come before the kernel's dtype check."""
     ishape, tshape = tuple(input.shape), tuple(target.shape)
     nd = len(ishape)
     if nd < 1:
@@ -64,30 +64,44 @@ def _check_target(input: Tensor, target: Tensor) -> None:
     if nd != 1 and (not tshape or ishape[0] != tshape[0]):
         got = tshape[0] if tshape else 1
         raise ValueError(f"Expected input batch_size ({ishape[0]}) to match target batch_size ({got}).")
+    if nd <= 2 and target.dim() > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if nd == 4 and target.dim() != 3:
+        raise RuntimeError(
+            f"only batches of spatial targets supported (3D tensors) but got targets of dimension: {target.dim()}")
+    if nd not in (1, 2, 4) and tshape[1:] != ishape[2:]:  # reshaped to (N, C, 1, -1) before the kernel runs
+        raise RuntimeError(f"Expected target size {_shape((ishape[0],) + ishape[2:])}, got {_shape(tshape)}")
     if target.dtype not in (int64, uint8):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {target.dtype.kind_name}")
     if nd == 1 and target.dim() == 1 and tshape[0] != 1:
         raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {tshape[0]}")
-    if nd <= 2:
-        if target.dim() > 1:
-            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-    elif nd == 4 and tshape[1:] != ishape[2:]:
-        raise RuntimeError(f"size mismatch (got input: {_shape(ishape)} , target: {_shape(tshape)}")
-    elif tshape[1:] != ishape[2:]:
-        raise RuntimeError(f"Expected target size {_shape((ishape[0],) + ishape[2:])}, got {_shape(tshape)}")
 
 
-def _weights(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int) -> tuple:
-    """The class-index kernels' arguments: indices (ignored ones as 0), per-element weights (0 where ignored)."""
+def _check_weight(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
+    """The kernel's own checks, in its order: nll_loss2d's (inputs of 3 or more dims) word the weight's
+    size differently, check the spatial size between weight checks, and read int64 targets only."""
+    spatial = input.dim() >= 3
     n_classes = input.shape[0 if input.dim() == 1 else 1]
     if weight is not None and (weight.dim() != 1 or weight.numel() != n_classes):
+        if spatial:
+            raise RuntimeError("weight tensor should be defined either for all or no classes")
         raise RuntimeError(
             f"weight tensor should be defined either for all {n_classes} classes or no classes but got weight "
             f"tensor of shape: {_shape(weight.shape)}"
         )
+    ishape, tshape = tuple(input.shape), tuple(target.shape)
+    if input.dim() == 4 and tshape[1:] != ishape[2:]:
+        raise RuntimeError(f"size mismatch (got input: {_shape(ishape)} , target: {_shape(tshape)}")
     if weight is not None and weight.dtype != input.dtype:
         want, got = input.dtype.kind_name, weight.dtype.kind_name
         raise RuntimeError(f"expected scalar type {want} but found {got}")
+    if spatial and target.dtype is uint8:
+        raise RuntimeError("expected scalar type Long but found Byte")
+
+
+def _weights(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int) -> tuple:
+    """The class-index kernels' arguments: indices (ignored ones as 0), per-element weights (0 where ignored)."""
+    _check_weight(input, target, weight)
     if input.dim() == 1 and target.dim() == 1:  # (C,) input with a (1,) target: as a batch of one
         target = target.reshape(())
     return nn_support.class_index_weights(input, target, weight, ignore_index)

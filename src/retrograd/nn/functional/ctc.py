@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ... import ops as _ops
+from ...dtypes import float32, float64
 from ...ops.autocast_policy import active as _autocasting
 from ...ops.autocast_policy import float32 as _float32
 from ...ops.fused import ctc as fused_ctc
@@ -113,6 +114,8 @@ def ctc_loss(
     unbatched = log_probs.dim() == 2
     lp = log_probs.unsqueeze(1) if unbatched else log_probs
     input_len, target_len = _lengths(input_lengths, "input_lengths"), _lengths(target_lengths, "target_lengths")
+    if lp.dtype not in (float32, float64):  # PyTorch's CPU kernel has no float16/bfloat16 (nor integer) version
+        raise NotImplementedError(f"\"ctc_loss_cpu\" not implemented for '{lp.dtype.kind_name}'")
     batch = lp.shape[1]
     _check(lp, batch, input_len, target_len, blank)
     labels = _padded_targets(targets, target_len)

@@ -32,24 +32,27 @@ __all__ = [
 
 
 def _mixed(input: Tensor, *params: Tensor | None) -> bool:
-    """PyTorch's CPU norms take float32 parameters with float16/bfloat16 input: computed in float32,
-    the result in the input's dtype."""
+    """PyTorch's CPU norms' dtype rule; True for float16/bfloat16 input with float32 parameters, which
+    are computed in float32 and give the input's dtype.
+
+    The first given parameter decides: of another dtype than the input's, every parameter must be
+    float32 and the input float16/bfloat16; of the input's, every parameter must be of it too.
+    """
     given = [t for t in params if t is not None]
-    return input.dtype in _REDUCED and any(t.dtype == float32 for t in given) and all(
-        t.dtype in (float32, input.dtype) for t in given
-    )
+    if given and given[0].dtype != input.dtype:
+        if any(t.dtype != float32 for t in given):
+            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+        if input.dtype not in _REDUCED:
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+        return True
+    for t in given:
+        if t.dtype != input.dtype:
+            raise RuntimeError(f"expected scalar type {input.dtype.kind_name} but found {t.dtype.kind_name}")
+    return False
 
 
 def _float32(t: Tensor | None) -> Tensor | None:
     return None if t is None else t.float()
-
-
-def _check_params(input: Tensor, *params: Tensor | None) -> None:
-    """PyTorch's CPU kernels want weight and bias in the input's dtype."""
-    for t in params:
-        if t is not None and t.dtype != input.dtype and input.dtype.is_floating_point:
-            kind = input.dtype.kind_name
-            raise RuntimeError(f"mixed dtype (CPU): expect parameter to have scalar type of {kind}")
 
 
 def _shape_str(shape: Sequence[int]) -> str:
@@ -115,13 +118,13 @@ def layer_norm(
     for name, position, value in (("input", 1, input), ("weight", 3, weight), ("bias", 4, bias)):
         if value is not None:
             tensor_arg("layer_norm", name, position, value)
+    mixed = _mixed(input, weight, bias)  # PyTorch checks dtypes before shapes here
     shape = _check_normalized_shape("layer_norm", input, normalized_shape)
     _check_affine("weight", weight, shape)
     _check_affine("bias", bias, shape)
     _floating(input, "LayerNormKernelImpl")
-    if _mixed(input, weight, bias):
+    if mixed:
         return layer_norm(input.float(), normalized_shape, _float32(weight), _float32(bias), eps).to(input.dtype)
-    _check_params(input, weight, bias)
     d = math.prod(shape)
     view = (input.numel() // d if d else 0, d)
     return nn_support.layer_norm(input, weight, bias, view, eps)
@@ -212,13 +215,12 @@ def batch_norm(
                     ("bias", bias)):
         _check_channels(name, t, c)
     _floating(input, "batch_norm")
+    if input.numel() == 0:  # nothing to normalise; the running statistics stay as they are
+        return empty_result(tuple(input.shape), input, weight, bias)
     if _mixed(input, weight, bias, running_mean, running_var):
         out = batch_norm(input.float(), running_mean, running_var, _float32(weight), _float32(bias), training, momentum,
                          eps)
         return out.to(input.dtype)
-    _check_params(input, weight, bias)
-    if input.numel() == 0:  # nothing to normalise; the running statistics stay as they are
-        return empty_result(tuple(input.shape), input, weight, bias)
     nd = len(shape)
     w, b = _channel_param(weight, nd), _channel_param(bias, nd)
     if training:
@@ -269,10 +271,10 @@ def group_norm(
                 f"Expected {name} to be a vector of size equal to the number of channels in input, but got "
                 f"{name} of shape {_shape_str(t.shape)} and input of shape {_shape_str(shape)}"
             )
+    mixed = _mixed(input, weight, bias)  # before the dtype's kernel check, as PyTorch
     _floating(input, "GroupNormKernelImpl")
-    if _mixed(input, weight, bias):
+    if mixed:
         return group_norm(input.float(), num_groups, _float32(weight), _float32(bias), eps).to(input.dtype)
-    _check_params(input, weight, bias)
     view = (shape[0], num_groups, input.numel() // (shape[0] * num_groups) if shape[0] * num_groups else 0)
     nd = len(shape)
     w, b = _channel_param(weight, nd), _channel_param(bias, nd)
@@ -354,8 +356,9 @@ def instance_norm(
     # batch norm of a (1, N·C, *) view, with weights and running stats repeated over the batch
     n, c = shape[0], shape[1]
     folded = input.reshape((1, n * c) + shape[2:])
-    rm = None if running_mean is None else running_mean.detach().repeat(n)
-    rv = None if running_var is None else running_var.detach().repeat(n)
+    # PyTorch's instance_norm takes running stats of any float dtype (only weight and bias are checked)
+    rm = None if running_mean is None else running_mean.detach().repeat(n).to(input.dtype)
+    rv = None if running_var is None else running_var.detach().repeat(n).to(input.dtype)
     w = None if weight is None else weight.repeat(n)
     b = None if bias is None else bias.repeat(n)
     out = batch_norm(folded, rm, rv, w, b, use_input_stats, momentum, eps).reshape(shape)

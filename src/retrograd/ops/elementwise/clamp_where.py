@@ -248,11 +248,10 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):  # two numbers: on the condition's device
         a, b = (Tensor._make(on_device_of(t._data, cond._data)) for t in (a, b))
     cond, a, b = on_one_device("where", cond, a, b)  # the condition is a tensor input too
-    if not cond._data.shape == a._data.shape == b._data.shape:  # PyTorch broadcasts the condition first
-        mismatch = broadcast_mismatch([cond._data.shape, a._data.shape, b._data.shape])
-        if mismatch is not None:
-            raise mismatch
-    return _where(a, b, cond=cond._data.copy() if recorded(a, b) else cond._data)
+    try:
+        return _where(a, b, cond=cond._data.copy() if recorded(a, b) else cond._data)
+    except RuntimeError as e:  # PyTorch broadcasts the condition first, so its error names it tensor a
+        raise broadcast_mismatch([cond.shape, a.shape, b.shape]) or e from None
 
 
 

@@ -59,7 +59,8 @@ def _multi_margin_slope(
     x = a.reshape(batch, n_classes)
     hinge = margin - x.gather(1, Tensor._make(idx)) + x
     live = Tensor._make(others) * (hinge > 0)
-    slope = (live if p == 1 else 2 * hinge * live) * Tensor._make(w / n_classes)
+    # clamp, not a mask product, for p = 2: a dead hinge's slope is +0 as in PyTorch, never -0 (negative × 0)
+    slope = (live if p == 1 else 2 * hinge.clamp(min=0) * Tensor._make(others)) * Tensor._make(w / n_classes)
     # the target's score enters every hinge with a minus sign
     slope = slope - Tensor._make(1 - others) * slope.sum(1, keepdim=True)
     return (_per_sample(g, reduction, batch) * slope).reshape(a_shape)

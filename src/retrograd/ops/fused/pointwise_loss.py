@@ -25,6 +25,7 @@ from typing import Any
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..activation.smooth import log_sigmoid
+from ..elementwise.arithmetic import div_number
 from ..elementwise.clamp_where import where
 from ..elementwise.pointwise import sigmoid
 from ..kernels.accumulate import mean_of_sum, wide_sum
@@ -150,17 +151,26 @@ def _weighted(x: Tensor, w: Any) -> Tensor:
     return x if w is None else x * Tensor._make(w)
 
 
+def _pytorch_scaled(slope: Tensor, g: Tensor, w: Any, reduction: str, n: int) -> Tensor:
+    """PyTorch's order after the slope (so the bits and the create_graph nodes agree): times g, then w;
+    'mean' divides last."""
+    grad = _weighted(slope * g, w)
+    return div_number.scalar(grad, n) if reduction == "mean" else grad
+
+
 def _bce_logits_input(g: Tensor, a: Tensor, t: Tensor, w: Any, p: Any, reduction: str) -> Tensor:
-    if p is None:  # L = 1: σ(a) - t
+    if p is None:  # σ(a) - t
         slope = sigmoid(a) - t
-    else:
-        slope = (1 - t) - ((Tensor._make(p) - 1) * t + 1) * sigmoid(-a)
-    return _spread(g, reduction, a.numel()) * _weighted(slope, w)
+    else:  # L·σ(a) - p·t
+        pt = Tensor._make(p) * t
+        slope = (pt + 1 - t) * sigmoid(a) - pt
+    return _pytorch_scaled(slope, g, w, reduction, a.numel())
 
 
 def _bce_logits_target(g: Tensor, a: Tensor, w: Any, p: Any, reduction: str) -> Tensor:
-    slope = -a if p is None else -a - (Tensor._make(p) - 1) * log_sigmoid(a)
-    return _spread(g, reduction, a.numel()) * _weighted(slope, w)
+    # -a, or logσ(-a) - p·logσ(a) (the same as -a - (p - 1)·logσ(a))
+    slope = -a if p is None else log_sigmoid(-a) - log_sigmoid(a) * Tensor._make(p)
+    return _pytorch_scaled(slope, g, w, reduction, a.numel())
 
 
 _bce_logits = Primitive(
