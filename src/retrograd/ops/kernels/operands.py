@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import dis
+import opcode
 import operator
 import sys
 from collections.abc import Sequence
@@ -62,7 +62,7 @@ _OPERATOR_NAMES = ("BINARY_OP",) + tuple(
     f"{kind}_{op}" for kind in ("BINARY", "INPLACE")
     for op in ("ADD", "SUBTRACT", "MULTIPLY", "TRUE_DIVIDE", "MATRIX_MULTIPLY")
 )
-_OPERATOR_OPCODES = frozenset(dis.opmap[name] for name in _OPERATOR_NAMES if name in dis.opmap)
+_OPERATOR_OPCODES = frozenset(opcode.opmap[name] for name in _OPERATOR_NAMES if name in opcode.opmap)
 
 
 def is_operand(x: Any) -> bool:
