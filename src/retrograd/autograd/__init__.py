@@ -5,12 +5,13 @@ The engine itself (nodes, the backward pass, grad modes, forward AD) lives in
 what is built from ops: custom Functions, the functional API and gradcheck.
 """
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from .. import _missing
 from ..engine.backward import backward, grad
 from ..engine.backward import is_checkpoint_valid as _is_checkpoint_valid
-from . import anomaly_mode, forward_ad, functional, grad_mode, graph, profiler
+from . import anomaly_mode, forward_ad, grad_mode, graph
 from .anomaly_mode import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (
@@ -56,7 +57,15 @@ __all__ = [
 ]
 
 
-if not TYPE_CHECKING:  # a name PyTorch has and retrograd lacks says so (see retrograd._missing)
+# Loaded on first use: a training loop needs neither, and with the testing helpers the profiler
+# reads they are some 0.4 MiB of every process (`import retrograd.autograd.functional` works too).
+_ON_FIRST_USE = ("functional", "profiler")
+
+if TYPE_CHECKING:
+    from . import functional, profiler
+else:
 
     def __getattr__(name: str) -> Any:
-        return _missing.module_attribute(__name__, name)
+        if name in _ON_FIRST_USE:
+            return importlib.import_module(f"{__name__}.{name}")
+        return _missing.module_attribute(__name__, name)  # a name PyTorch has and retrograd lacks says so

@@ -14,7 +14,6 @@ from .forward_ad import carry
 from .grad_mode import state
 from .inplace import check_writable
 from .primitive import OpNode, node_class
-from .saved_attributes import expose
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -30,8 +29,7 @@ def apply_view(target: Tensor, op: Any, *args: Any, node: str | None = None) -> 
     result = op(target, *args)
     grad_fn = result._grad_fn
     if node is not None and isinstance(grad_fn, OpNode):
-        grad_fn.__class__ = cls = node_class(node)
-        expose(cls, grad_fn.op.inputs, grad_fn.op.attributes)
+        grad_fn.__class__ = node_class(node)  # (its saved values are OpNode's properties: they stay)
     _become(target, result)
     return target
 

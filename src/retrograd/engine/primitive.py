@@ -153,7 +153,7 @@ class Primitive:
         self.node_name = node_name or _camel(name) + "Backward0"
         self.node_class = node_class(self.node_name)
         self.attributes = _attribute_names(forward, inputs) + tuple(extras)
-        expose(self.node_class, tuple(inputs), self.attributes)  # grad_fn._saved_self, ...
+        expose(OpNode, tuple(inputs), self.attributes)  # grad_fn._saved_self, ... (on every node class)
         self.joint = joint
         self.single = len(inputs) == 1 and n_outputs == 1 and not joint  # OpNode.apply's short path
         _register(self, forward)

@@ -6,9 +6,10 @@ A primitive names its inputs and attributes itself ("a", "b", "c", "exponent", "
 names an op's first input `self`, its second `other` (`mat2` for products), its output `result`.
 Anything else is looked up under its own name. Nothing here runs unless such an attribute is read.
 
-The names are properties that each primitive puts on its node class (`expose`), not a
+The names are properties that each primitive puts on the node base class (`expose`), not a
 `__getattr__`: a class with `__getattr__` loses CPython's specialised attribute reads, which made
-every field of every node about twice as slow to read in the backward loop.
+every field of every node about twice as slow to read in the backward loop. One property per name
+serves every node class; `saved_attribute` raises AttributeError for a name a node does not keep.
 """
 
 from __future__ import annotations
@@ -77,9 +78,9 @@ def saved_names(node: Any) -> list[str]:
 
 
 def expose(cls: type, inputs: tuple[str, ...], attributes: tuple[str, ...]) -> None:
-    """Give node class `cls` a property for each saved-value name a node of an op with these
-    inputs and attributes may answer; `saved_attribute` decides per node (and raises
-    AttributeError for a name that node does not keep)."""
+    """Give node class `cls` (and its subclasses) a property for each saved-value name a node of an
+    op with these inputs and attributes may answer; `saved_attribute` decides per node (and raises
+    AttributeError for a name that node does not keep). Names the class already has stay its own."""
     names = {"result", *inputs, *attributes}
     if inputs:
         names.update(("self", "input"))
@@ -89,12 +90,12 @@ def expose(cls: type, inputs: tuple[str, ...], attributes: tuple[str, ...]) -> N
         names.add("other")
     for name in names:
         for attribute in ("_saved_" + name, "_raw_saved_" + name, f"_saved_{name}_sym_sizes"):
-            if attribute not in cls.__dict__:
+            if not hasattr(cls, attribute):
                 setattr(cls, attribute, _property(attribute))
 
 
-# one property per name, shared by every class that has it: ~120 of them rather than one per
-# class and name (~1,700, some 0.6 MiB of a fresh process)
+# one property per name: ~120 of them rather than one per node class and name (~1,700 objects
+# and the class dicts to hold them, some 1.3 MiB of a fresh process)
 _PROPERTIES: dict[str, property] = {}
 
 
