@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import importlib.util
 import sys
+from typing import Any
 
 import numpy as np
 
@@ -101,6 +102,16 @@ short, int, long = int16, int32, int64
 cfloat, cdouble = complex64, complex128
 
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128, bfloat16)
+
+# `dtype=float` (or int, bool, complex): PyTorch's argument parser reads Python's number types as
+# the dtypes of the tensors Python numbers make, double, long, bool and cdouble
+_PYTHON_TYPES = {builtins.float: float64, builtins.int: int64, builtins.bool: bool_, builtins.complex: complex128}
+
+
+def from_python_type(dt: Any) -> Any:
+    """A `dtype=` argument with Python's float, int, bool and complex read as float64, int64,
+    bool and complex128, as PyTorch reads them; anything else as it is."""
+    return _PYTHON_TYPES.get(dt, dt) if type(dt) is type else dt
 
 
 # DESIGN: NumPy has no bfloat16, so a bfloat16 tensor's array is an `ml_dtypes.bfloat16` array

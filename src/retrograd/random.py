@@ -87,7 +87,7 @@ def _leaf(data: Any, requires_grad: bool) -> Tensor:
 
 
 def _float_or_default(dtype: _dt.dtype | None) -> _dt.dtype:
-    return dtype if dtype is not None else _dt.get_default_dtype()
+    return _dt.from_python_type(dtype) if dtype is not None else _dt.get_default_dtype()
 
 
 def rand(
@@ -291,7 +291,7 @@ def randint(
         raise TypeError(
             f"randint(): argument 'size' (position {len(args)}) must be tuple of ints, not {type(size).__name__}"
         )
-    dt = dtype if dtype is not None else _dt.int64
+    dt = _dt.from_python_type(dtype) if dtype is not None else _dt.int64
     low, high = _int_arg(low, "low", "randint"), _int_arg(high, "high", "randint")
     shape = shape_of((size,), "randint")
     if dev.type != "cpu":  # CUDA or meta
@@ -325,6 +325,7 @@ def randperm(
         >>> retrograd.randperm(5)
         tensor([4, 0, 1, 3, 2])
     """
+    dtype = _dt.from_python_type(dtype)
     if out is not None:
         dtype = getattr(out, "dtype", dtype) if dtype == _dt.int64 else dtype  # the default: out's dtype wins
         return write_out(out, randperm, locals(), ANY, dtype_from_out=True)

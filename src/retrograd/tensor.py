@@ -1335,6 +1335,10 @@ class Tensor(TensorMethods):
             >>> x.to(retrograd.tensor([1], dtype=retrograd.float64)).dtype
             retrograd.float64
         """
+        if args and (type(args[0]) is type or (len(args) > 1 and type(args[1]) is type)):
+            args = tuple(_dt.from_python_type(a) for a in args)  # `to(float)`: Python's float is float64
+        if type(kwargs.get("dtype")) is type:
+            kwargs["dtype"] = _dt.from_python_type(kwargs["dtype"])
         _check_to_arguments(args, kwargs)
         layout = kwargs.get("memory_format")
         target_dtype = kwargs.get("dtype")

@@ -45,6 +45,7 @@ __all__ = [
 ]
 
 def _float_or(dt: dtype | None) -> dtype:
+    dt = _dt.from_python_type(dt)  # `dtype=float`: float64, as PyTorch reads it
     if dt is not None and not isinstance(dt, dtype):
         caller = sys._getframe(1).f_code.co_name  # the factory: PyTorch's message names it
         raise TypeError(f"{caller}(): argument 'dtype' must be {package_name()}.dtype, not {type(dt).__name__}")
@@ -262,6 +263,7 @@ def full(
         return write_out(out, full, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
     number_arg("full", "fill_value", 2, fill_value)
+    dtype = _dt.from_python_type(dtype)
     if dtype is None:
         dtype = _dt.result_type(fill_value)
     check_scalar_fits(fill_value, dtype)
@@ -301,7 +303,7 @@ def eye(
 
 
 def _like_dtype(t: Tensor, dtype: dtype | None) -> dtype:
-    return dtype if dtype is not None else t.dtype
+    return _dt.from_python_type(dtype) if dtype is not None else t.dtype
 
 
 def _filled_like(
@@ -456,6 +458,7 @@ def new_like(
 ) -> Tensor:
     """`t.new_zeros(...)` and friends: the dtype defaults to `t`'s."""
     dev = _target(device, t)
+    dtype = _dt.from_python_type(dtype)
     dt = dtype if dtype is not None else t.dtype
     if kind == "tensor":
         from .from_data import copy_construct_warning, tensor

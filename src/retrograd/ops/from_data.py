@@ -193,6 +193,7 @@ def tensor(
         retrograd.int64
     """
     check_pin_memory(pin_memory)
+    dtype = _dt.from_python_type(dtype)  # `dtype=float`: float64, as PyTorch reads it
     dev = _target(device)
     if isinstance(data, Tensor):
         copy_construct_warning("torch.tensor(sourceTensor)")
@@ -294,6 +295,7 @@ def as_tensor(data: Any, dtype: dtype | None = None, device: Any = None) -> Tens
         >>> t
         tensor([5., 2.], dtype=retrograd.float64)
     """
+    dtype = _dt.from_python_type(dtype)
     if isinstance(data, Tensor):
         return data.to(device=device, dtype=dtype) if device is not None or dtype is not None else data
     dev = _target(device)
@@ -336,6 +338,7 @@ def asarray(
         >>> retrograd.asarray([1, 2], copy=True)
         tensor([1, 2])
     """
+    dtype = _dt.from_python_type(dtype)
     if isinstance(obj, Tensor):
         result = _tensor_as_array(obj, dtype, device, copy)
     elif isinstance(obj, (np.ndarray, np.generic)) and (dtype is None or obj.dtype == dtype.np) and copy is not True:

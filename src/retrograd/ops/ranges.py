@@ -63,6 +63,7 @@ def arange(
         start, end = 0, start
     start, end, step = (x.item() if isinstance(x, Tensor) else x for x in (start, end, step))
     check_range(start, end, step)
+    dtype = _dt.from_python_type(dtype)
     if dtype is None:
         dtype = _dt.result_type(start, end, step)
     no_bool_range("arange", dtype)

@@ -246,7 +246,7 @@ def check_range(start: Any, end: Any, step: Any) -> None:
 
 def no_bool_range(kernel: str, dt: dtype | None, n: int = 1) -> None:
     """PyTorch's range kernels have no bool version: NotImplementedError, once there is a value to make."""
-    if dt is _dt.bool_ and n:
+    if _dt.from_python_type(dt) is _dt.bool_ and n:
         raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for 'Bool'")
 
 

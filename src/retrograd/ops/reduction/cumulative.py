@@ -33,6 +33,7 @@ __all__ = ["cumsum", "cumprod", "cummax", "cummin"]
 
 
 def _accumulate_dtype(input: Tensor, dtype: _dt.dtype | None, op: str = "cumsum") -> Any:
+    dtype = _dt.from_python_type(dtype)
     if dtype is not None:
         if dtype == _dt.bool_:  # PyTorch has no bool running-sum kernel
             raise NotImplementedError(f"\"{op}_out_cpu\" not implemented for 'Bool'")

@@ -63,7 +63,7 @@ _mean = Primitive(
 
 def _sum_dtype(input: Tensor, dtype: _dt.dtype | None) -> Any:
     if dtype is not None:
-        return dtype.np
+        return _dt.from_python_type(dtype).np
     kind = input._data.dtype.kind
     return np.dtype(np.int64) if kind in "biu" else input._data.dtype
 
@@ -155,6 +155,7 @@ def mean(
     if keepdims is not None:
         keepdim = numpy_alias("mean", keepdim, False, keepdims, "keepdims")
     if dtype is not None:
+        dtype = _dt.from_python_type(dtype)
         check_mean_dtype("mean", dtype)
         input = input.to(dtype)
     if not (_dt.is_floating(input._data.dtype) or input._data.dtype.kind == "c"):
