@@ -57,16 +57,27 @@ def _leaves(m: ModuleType, arrays: list[np.ndarray]) -> list[Any]:
     return [m.tensor(a, requires_grad=True) for a in arrays]
 
 
-def _sgd_step(m: ModuleType, params: list[Any], loss_of: Callable[[], Any], compile_fn: Compile = None) -> Step:
-    """A training step: clear grads, forward + loss, backward, p -= 0.1 * grad, float(loss)."""
+def _sgd_step(m: ModuleType, params: list[Any], loss_of: Callable[[], Any], compile_fn: Compile = None,
+              compile_loss: bool = False) -> Step:
+    """A training step: clear grads, forward + loss, backward, p -= 0.1 * grad, float(loss).
+
+    `compile_loss`: a compiled system compiles the loss with the forward (a variant; the
+    workloads compile the forward alone)."""
     cross_entropy = m.nn.functional.cross_entropy
-    loss_of = maybe_compiled(loss_of, compile_fn)
+    if compile_loss:
+        forward = loss_of
+        loss_of = maybe_compiled(lambda: cross_entropy(*forward()), compile_fn)
+    else:
+        loss_of = maybe_compiled(loss_of, compile_fn)
 
     def step() -> float:
         for p in params:
             p.grad = None
-        logits, target = loss_of()
-        loss = cross_entropy(logits, target)
+        if compile_loss:
+            loss = loss_of()
+        else:
+            logits, target = loss_of()
+            loss = cross_entropy(logits, target)
         loss.backward()
         with m.no_grad():
             for p in params:
@@ -77,7 +88,7 @@ def _sgd_step(m: ModuleType, params: list[Any], loss_of: Callable[[], Any], comp
 
 
 def mlp_step(m: ModuleType, seed: int, sizes: tuple[int, ...], batch: int, activation: str,
-             compile_fn: Compile = None) -> Step:
+             compile_fn: Compile = None, compile_loss: bool = False) -> Step:
     """SGD step of an MLP `sizes` with `activation` (m.tanh or m.relu) between layers, cross-entropy."""
     arrays, x_np, y_np = mlp_data(seed, sizes, batch)
     params = _leaves(m, arrays)
@@ -92,7 +103,7 @@ def mlp_step(m: ModuleType, seed: int, sizes: tuple[int, ...], batch: int, activ
             h = act(h @ w + b)
         return h @ w_out + b_out, y
 
-    return _sgd_step(m, params, forward, compile_fn)
+    return _sgd_step(m, params, forward, compile_fn, compile_loss)
 
 
 def w2_sizes(quick: bool) -> tuple[tuple[int, ...], int]:
@@ -104,6 +115,13 @@ def w2_small_mlp(m: ModuleType, quick: bool = False, compile_fn: Compile = None)
     """W2: MLP 64 -> 128 (tanh) -> 10, batch 32, seed 2."""
     sizes, batch = w2_sizes(quick)
     return mlp_step(m, 2, sizes, batch, "tanh", compile_fn)
+
+
+def w2_compiled_loss(m: ModuleType, quick: bool = False, compile_fn: Compile = None) -> Step:
+    """W2 with the cross-entropy compiled along with the forward (measured only: what the compiled
+    W2 target would need; the eager systems run plain W2)."""
+    sizes, batch = w2_sizes(quick)
+    return mlp_step(m, 2, sizes, batch, "tanh", compile_fn, compile_loss=True)
 
 
 def w3_sizes(quick: bool) -> tuple[tuple[int, ...], int]:
