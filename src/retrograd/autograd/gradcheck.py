@@ -23,6 +23,7 @@ from ..dtypes import complex128, float64
 from ..engine.backward import grad as _grad
 from ..engine.grad_mode import enable_grad
 from ..tensor import Tensor
+from ..testing import make_tensor
 from .gradcheck_jacobians import (
     GradcheckError,
     Rows,
@@ -508,8 +509,6 @@ def gradgradcheck(
     )
     inputs = as_tuple(inputs)
     if grad_outputs is None:  # random, from the global generator as in PyTorch (the same draws)
-        from ..testing import make_tensor  # noqa: PLC0415 - retrograd.testing loads when first needed (W7)
-
         grad_outputs = tuple(
             make_tensor(
                 o.shape,
