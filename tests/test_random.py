@@ -544,6 +544,18 @@ ERRORS = [
     ),
     ("randn_size_int", lambda m: m.randn(size=3), TypeError, "randn(): argument 'size' must be tuple of ints, not int"),
     (
+        "geometric__p",
+        lambda m: m.zeros(3).geometric_(1.5),
+        RuntimeError,
+        "geometric_ expects p to be in (0, 1), but got p=1.5",
+    ),
+    (
+        "geometric__p_zero",
+        lambda m: m.zeros(3).geometric_(0),
+        RuntimeError,
+        "geometric_ expects p to be in (0, 1), but got p=0",
+    ),
+    (
         "rrelu_bounds",
         lambda m: m.rrelu(m.randn(3), 0.5, 0.1),
         RuntimeError,

@@ -229,7 +229,7 @@ def _more_kinds(gen: Generator, n: int, kind: str, a: Any, b: Any, dt: _dt.dtype
             raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={b:g}")
         return _cpu.log_normal(gen, n, float(a), float(b))
     if not 0 < a < 1:
-        raise RuntimeError(f"geometric_ expects p to be in (0, 1), got p = {a:g}")
+        raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={a:g}")
     return _cpu.geometric(gen, n, float(a))
 
 
