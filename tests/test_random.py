@@ -228,6 +228,24 @@ def test_integer_dtypes():
     assert retrograd.rand_like(retrograd.zeros(2, dtype=retrograd.float64)).dtype == retrograd.float64
 
 
+def test_float_integers_past_the_precision_move_the_bounds_and_warn():
+    # float32 holds no odd integer past 2**24: to = 2**25 moves to 2**25 - 2, and draws are
+    # x % (2**25 - 2) rounded to float32 (PyTorch 2.13's numbers after manual_seed(0))
+    retrograd.manual_seed(0)
+    with pytest.warns(UserWarning, match=r"to - 1 is out of bounds \[-\(2\^24\), 2\^24\]\. Due to precision"):
+        drawn = retrograd.randint(0, 2**25, (3,), dtype=retrograd.float32)
+    assert drawn.tolist() == [8325944.0, 29665988.0, 18261804.0]
+    with pytest.raises(RuntimeError, match="random_ expects 'from' casted to dtype to be less than 'to' casted"):
+        retrograd.empty(3).random_(2**54 + 1, 2**54 + 100)  # from moves past to
+    with pytest.raises(RuntimeError, match="to - 1 is out of bounds for c10::Half"):
+        retrograd.empty(3, dtype=retrograd.float16).random_(0, 2**25)
+
+
+def test_bfloat16_random_without_bounds_draws_up_to_2_to_the_8():
+    retrograd.manual_seed(0)
+    assert retrograd.empty(3, dtype=retrograd.bfloat16).random_().tolist() == [149.0, 179.0, 47.0]
+
+
 def test_requires_grad_gives_a_leaf():
     for t in (
         retrograd.rand(2, requires_grad=True),
@@ -543,6 +561,19 @@ ERRORS = [
         "rand() received an invalid combination of arguments - got (int, size=tuple)",
     ),
     ("randn_size_int", lambda m: m.randn(size=3), TypeError, "randn(): argument 'size' must be tuple of ints, not int"),
+    (
+        "exponential__lambda",
+        lambda m: m.zeros(3).exponential_(-1),
+        RuntimeError,
+        "exponential_ expects lambda > 0.0, but found lambda=-1",
+    ),
+    ("exponential__zero", lambda m: m.zeros(3).exponential_(0), RuntimeError, "but found lambda=0"),
+    (
+        "normal_shapes",
+        lambda m: m.normal(m.ones(2), m.ones(3)),
+        RuntimeError,
+        "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0",
+    ),
     (
         "geometric__p",
         lambda m: m.zeros(3).geometric_(1.5),
