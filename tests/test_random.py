@@ -153,6 +153,39 @@ def test_generator_device():
     assert str(retrograd.Generator(device="cpu").device) == "cpu"
 
 
+def _cloned_generator_draws(m):
+    g = m.Generator().manual_seed(3)
+    m.randn(3, generator=g)  # leaves a cached normal: the clone copies it too
+    clone = g.clone_state()
+    clone_seed = clone.initial_seed()
+    clone.manual_seed(9)  # the clone is independent of g
+    drawn = [m.randn(1, generator=g).item(), m.rand(2, generator=g).tolist()]
+    return [type(clone).__name__, clone_seed, g.initial_seed()] + drawn
+
+
+def test_clone_state_copies_the_state_into_a_new_generator():
+    g = retrograd.Generator().manual_seed(3)
+    clone = g.clone_state()
+    assert clone is not g and clone.initial_seed() == 3
+    assert retrograd.rand(3, generator=clone).tolist() == retrograd.rand(3, generator=g).tolist()
+    assert _cloned_generator_draws(retrograd)[:3] == ["Generator", 3, 3]
+
+
+def test_graphsafe_state_is_refused_on_the_cpu():
+    g = retrograd.Generator()
+    with pytest.raises(NotImplementedError, match="graphsafe_get_state is not supported in this Generator"):
+        g.graphsafe_get_state()
+    with pytest.raises(NotImplementedError, match="graphsafe_set_state is not supported in this Generator"):
+        g.graphsafe_set_state(retrograd.Generator())
+    with pytest.raises(TypeError, match="expected a Generator, but got int"):
+        g.graphsafe_set_state(5)
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_clone_state_matches_pytorch():
+    assert _cloned_generator_draws(retrograd) == _cloned_generator_draws(torch)
+
+
 def test_in_place_samplers_use_the_generator():
     t1 = retrograd.zeros(5).uniform_(2.0, 3.0, generator=retrograd.Generator().manual_seed(3))
     t2 = retrograd.zeros(5).uniform_(2.0, 3.0, generator=retrograd.Generator().manual_seed(3))
