@@ -181,6 +181,32 @@ def test_workers_are_processes_with_info_seeds_and_init_fn():
     assert [s["seed"] for s in again] == [s["seed"] for s in samples]
 
 
+class SeedsAndNumpyDraw(Squares):
+    """Each sample is its worker's seed and a draw from NumPy's global generator there."""
+
+    def __getitem__(self, i: int):
+        info = get_worker_info() or (torch and torch.utils.data.get_worker_info())  # whichever library loads
+        return info.seed, int(np.random.randint(0, 2**31))
+
+
+def _worker_seeds_and_numpy_draws(lib):
+    loader = lib.utils.data.DataLoader(
+        SeedsAndNumpyDraw(2), batch_size=None, num_workers=2, generator=lib.Generator().manual_seed(1)
+    )
+    return [[int(v) for v in sample] for sample in loader]
+
+
+def test_worker_seed_is_a_full_range_random_draw_and_numpy_is_seeded_from_it():
+    # PyTorch 2.13's numbers: the base seed is `empty((), int64).random_(generator)`, and NumPy is
+    # seeded with SeedSequence([worker_id, low word, high word, 0]).generate_state(4).
+    assert _worker_seeds_and_numpy_draws(rg) == [[7692698082559361259, 1206560929], [7692698082559361260, 2121757308]]
+
+
+@needs_torch
+def test_worker_seeds_and_numpy_draws_match_torch():
+    assert _worker_seeds_and_numpy_draws(rg) == _worker_seeds_and_numpy_draws(torch)
+
+
 def test_worker_info_is_frozen():
     info = DataLoader(WhoLoads(1), batch_size=None, num_workers=1)
     assert next(iter(info))["id"] == 0

@@ -153,6 +153,39 @@ def test_generator_device():
     assert str(retrograd.Generator(device="cpu").device) == "cpu"
 
 
+def _cloned_generator_draws(m):
+    g = m.Generator().manual_seed(3)
+    m.randn(3, generator=g)  # leaves a cached normal: the clone copies it too
+    clone = g.clone_state()
+    clone_seed = clone.initial_seed()
+    clone.manual_seed(9)  # the clone is independent of g
+    drawn = [m.randn(1, generator=g).item(), m.rand(2, generator=g).tolist()]
+    return [type(clone).__name__, clone_seed, g.initial_seed()] + drawn
+
+
+def test_clone_state_copies_the_state_into_a_new_generator():
+    g = retrograd.Generator().manual_seed(3)
+    clone = g.clone_state()
+    assert clone is not g and clone.initial_seed() == 3
+    assert retrograd.rand(3, generator=clone).tolist() == retrograd.rand(3, generator=g).tolist()
+    assert _cloned_generator_draws(retrograd)[:3] == ["Generator", 3, 3]
+
+
+def test_graphsafe_state_is_refused_on_the_cpu():
+    g = retrograd.Generator()
+    with pytest.raises(NotImplementedError, match="graphsafe_get_state is not supported in this Generator"):
+        g.graphsafe_get_state()
+    with pytest.raises(NotImplementedError, match="graphsafe_set_state is not supported in this Generator"):
+        g.graphsafe_set_state(retrograd.Generator())
+    with pytest.raises(TypeError, match="expected a Generator, but got int"):
+        g.graphsafe_set_state(5)
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_clone_state_matches_pytorch():
+    assert _cloned_generator_draws(retrograd) == _cloned_generator_draws(torch)
+
+
 def test_in_place_samplers_use_the_generator():
     t1 = retrograd.zeros(5).uniform_(2.0, 3.0, generator=retrograd.Generator().manual_seed(3))
     t2 = retrograd.zeros(5).uniform_(2.0, 3.0, generator=retrograd.Generator().manual_seed(3))
@@ -226,6 +259,24 @@ def test_integer_dtypes():
     assert retrograd.randint(0, 256, (3,), dtype=retrograd.uint8).dtype == retrograd.uint8
     assert retrograd.randint_like(retrograd.zeros(2), 5).dtype == retrograd.float32
     assert retrograd.rand_like(retrograd.zeros(2, dtype=retrograd.float64)).dtype == retrograd.float64
+
+
+def test_float_integers_past_the_precision_move_the_bounds_and_warn():
+    # float32 holds no odd integer past 2**24: to = 2**25 moves to 2**25 - 2, and draws are
+    # x % (2**25 - 2) rounded to float32 (PyTorch 2.13's numbers after manual_seed(0))
+    retrograd.manual_seed(0)
+    with pytest.warns(UserWarning, match=r"to - 1 is out of bounds \[-\(2\^24\), 2\^24\]\. Due to precision"):
+        drawn = retrograd.randint(0, 2**25, (3,), dtype=retrograd.float32)
+    assert drawn.tolist() == [8325944.0, 29665988.0, 18261804.0]
+    with pytest.raises(RuntimeError, match="random_ expects 'from' casted to dtype to be less than 'to' casted"):
+        retrograd.empty(3).random_(2**54 + 1, 2**54 + 100)  # from moves past to
+    with pytest.raises(RuntimeError, match="to - 1 is out of bounds for c10::Half"):
+        retrograd.empty(3, dtype=retrograd.float16).random_(0, 2**25)
+
+
+def test_bfloat16_random_without_bounds_draws_up_to_2_to_the_8():
+    retrograd.manual_seed(0)
+    assert retrograd.empty(3, dtype=retrograd.bfloat16).random_().tolist() == [149.0, 179.0, 47.0]
 
 
 def test_requires_grad_gives_a_leaf():
@@ -543,6 +594,31 @@ ERRORS = [
         "rand() received an invalid combination of arguments - got (int, size=tuple)",
     ),
     ("randn_size_int", lambda m: m.randn(size=3), TypeError, "randn(): argument 'size' must be tuple of ints, not int"),
+    (
+        "exponential__lambda",
+        lambda m: m.zeros(3).exponential_(-1),
+        RuntimeError,
+        "exponential_ expects lambda > 0.0, but found lambda=-1",
+    ),
+    ("exponential__zero", lambda m: m.zeros(3).exponential_(0), RuntimeError, "but found lambda=0"),
+    (
+        "normal_shapes",
+        lambda m: m.normal(m.ones(2), m.ones(3)),
+        RuntimeError,
+        "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0",
+    ),
+    (
+        "geometric__p",
+        lambda m: m.zeros(3).geometric_(1.5),
+        RuntimeError,
+        "geometric_ expects p to be in (0, 1), but got p=1.5",
+    ),
+    (
+        "geometric__p_zero",
+        lambda m: m.zeros(3).geometric_(0),
+        RuntimeError,
+        "geometric_ expects p to be in (0, 1), but got p=0",
+    ),
     (
         "rrelu_bounds",
         lambda m: m.rrelu(m.randn(3), 0.5, 0.1),

@@ -7,6 +7,8 @@ to PyTorch's vectorised normal and its ragged tails (15, 16, 17, 31, 33, ...).
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -182,17 +184,57 @@ def test_randint_over_ranges(dtype):
                 same(a, torch.randint(low, high, (n,), dtype=getattr(torch, dtype)))
 
 
-@pytest.mark.parametrize("dtype", ["int64", "int32", "int16", "int8", "uint8", "bool", "float32", "float64"])
+@pytest.mark.parametrize(
+    "dtype", ["int64", "int32", "int16", "int8", "uint8", "bool", "float16", "bfloat16", "float32", "float64"]
+)
 def test_random_forms(dtype):
     seed_both(5)
     rdt, tdt = getattr(rg, dtype), getattr(torch, dtype)
-    same(rg.empty(50, dtype=rdt).random_(), torch.empty(50, dtype=tdt).random_())
-    same(rg.empty(50, dtype=rdt).random_(2), torch.empty(50, dtype=tdt).random_(2))
-    same(rg.empty(50, dtype=rdt).random_(0, 2), torch.empty(50, dtype=tdt).random_(0, 2))
+    wide = dtype == "bfloat16"  # NumPy holds no bfloat16: compare its (exact) float32 values
+
+    def both(*args):
+        ours, theirs = rg.empty(50, dtype=rdt).random_(*args), torch.empty(50, dtype=tdt).random_(*args)
+        same(ours.float() if wide else ours, theirs.float() if wide else theirs)
+
+    both()
+    both(2)
+    both(0, 2)
     if dtype != "bool":
-        same(rg.empty(50, dtype=rdt).random_(1, None), torch.empty(50, dtype=tdt).random_(1, None))
+        both(1, None)
     if dtype == "int64":
-        same(rg.empty(50, dtype=rdt).random_(-(2**63), None), torch.empty(50, dtype=tdt).random_(-(2**63), None))
+        both(-(2**63), None)
+
+
+FLOAT_BOUNDS = [
+    (0, 2**25), (0, 5000), (0, 1000), (2**26 + 1, 2**26 + 20), (-(2**25), 0), (-(2**25) - 3, -(2**25) + 40),
+    (0, 2**54), (2**54 + 1, 2**54 + 100), (-300, 300), (7, 2**30 + 1), (0, 2**60), (-(2**63), 2**62),
+    (100, 2**12 + 3), (0, 2**28), (0, 2**32),
+]  # fmt: skip
+
+
+def _random_outcome(m, dtype: str, low: int, high: int):
+    """random_(low, high) on `dtype` from module `m`: its values or error, and the warnings it gave."""
+    m.manual_seed(3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            drawn = m.empty(17, dtype=getattr(m, dtype)).random_(low, high).double().numpy()
+        except RuntimeError as e:
+            drawn = str(e)
+    # PyTorch's warnings end with the C++ file that raised them
+    return drawn, [str(w.message).split(" (Triggered internally")[0] for w in caught]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32", "float64"])
+@pytest.mark.parametrize("low, high", FLOAT_BOUNDS)
+def test_float_random_beyond_the_dtypes_precision(dtype, low, high):
+    # bounds a float cannot hold exactly move inward and warn; out of the dtype's range they raise
+    ours, theirs = _random_outcome(rg, dtype, low, high), _random_outcome(torch, dtype, low, high)
+    assert ours[1] == theirs[1]
+    if isinstance(theirs[0], str):
+        assert ours[0] == theirs[0]
+    else:
+        np.testing.assert_array_equal(ours[0], theirs[0])
 
 
 def test_randint_like():
@@ -465,8 +507,12 @@ def test_complex_randn_and_normal_match_pytorch(dtype, shape):
     # PyTorch draws a complex normal as its real view with std / √2 (short and vectorised paths)
     seed_both(7)
     same(rg.randn(shape, dtype=getattr(rg, dtype)), torch.randn(shape, dtype=getattr(torch, dtype)))
-    same(rg.zeros(shape, dtype=getattr(rg, dtype)).normal_(0.5, 2.0),
-         torch.zeros(shape, dtype=getattr(torch, dtype)).normal_(0.5, 2.0))
-    same(rg.randn_like(rg.zeros(shape, dtype=getattr(rg, dtype))),
-         torch.randn_like(torch.zeros(shape, dtype=getattr(torch, dtype))))
+    same(
+        rg.zeros(shape, dtype=getattr(rg, dtype)).normal_(0.5, 2.0),
+        torch.zeros(shape, dtype=getattr(torch, dtype)).normal_(0.5, 2.0),
+    )
+    same(
+        rg.randn_like(rg.zeros(shape, dtype=getattr(rg, dtype))),
+        torch.randn_like(torch.zeros(shape, dtype=getattr(torch, dtype))),
+    )
     states_match()

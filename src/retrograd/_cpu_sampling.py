@@ -239,10 +239,10 @@ def normal(gen: Generator, n: int, np_dtype: Any, mean: float, std: float, conti
 # PyTorch's `random_()` without bounds: 32-bit draws modulo max + 1 (64-bit ones for int64/float64)
 _FULL_MODULUS = {
     "int64": 2**63, "int32": 2**31, "int16": 2**15, "int8": 2**7, "uint8": 2**8, "bool": 2,
-    "float64": 2**53 + 1, "float32": 2**24 + 1, "float16": 2**11 + 1,
+    "float64": 2**53 + 1, "float32": 2**24 + 1, "float16": 2**11 + 1, "bfloat16": 2**8 + 1,
 }  # fmt: skip
 # PyTorch 2.13 takes 64-bit draws for ranges of 2**28 or more (found by experiment) for these
-_WIDE_RANGE_DTYPES = ("int64", "int32", "float64")
+_WIDE_RANGE_DTYPES = ("int64", "int32", "float64", "float32", "bfloat16")
 _WIDE_RANGE = 2**28
 
 

@@ -151,6 +151,23 @@ class Generator:
         self._next_float_normal = float_value if float_valid else None
         return self
 
+    def clone_state(self) -> Generator:
+        """A new generator on the same device holding a copy of this one's state (seed included)."""
+        clone = Generator(self.device)
+        clone.set_state(self.get_state())
+        return clone
+
+    # CUDA-graph capture shares states between generators; PyTorch's CPU generator refuses both calls
+    def graphsafe_get_state(self) -> Generator:
+        """Only for CUDA generators under graph capture: a CPU generator raises NotImplementedError."""
+        raise NotImplementedError("graphsafe_get_state is not supported in this Generator")
+
+    def graphsafe_set_state(self, state: Generator) -> None:
+        """Only for CUDA generators under graph capture: a CPU generator raises NotImplementedError."""
+        if not isinstance(state, Generator):
+            raise TypeError(f"expected a Generator, but got {type(state).__name__}")
+        raise NotImplementedError("graphsafe_set_state is not supported in this Generator")
+
 
 default_generator = Generator()
 

@@ -17,6 +17,7 @@ import numpy as np
 from . import _cpu_sampling as _cpu
 from . import dtypes as _dt
 from ._generator import Generator
+from ._random_float_bounds import representable_bounds
 from .backend import cuda_backend, is_cuda_array, meta
 from .engine.primitive import Primitive
 from .ops.kernels.operands import shape_arg
@@ -30,6 +31,8 @@ _C_RANGE = {
     "uint8": (0, 2**8 - 1),
     "bool": (0, 1),
 }
+# the dtypes whose largest value an int64 bound can pass: random_'s bounds must fit them
+_BOUNDED = {**_C_RANGE, "float16": (-65504, 65504)}
 P_IN_RANGE = (
     "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be "
     "improved?  If so, please report an enhancement request to PyTorch.)"
@@ -98,8 +101,8 @@ def _check_integer_bounds(low: int, high: int, dt: _dt.dtype) -> None:
             raise ValueError("Overflow when unpacking long long")
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    if dt.name in _C_RANGE:
-        lo, hi = _C_RANGE[dt.name]
+    if dt.name in _BOUNDED:
+        lo, hi = _BOUNDED[dt.name]
         c_name = dt.c10_name
         if not lo <= low <= hi:
             raise RuntimeError(f"from is out of bounds for {c_name}")
@@ -110,6 +113,7 @@ def _check_integer_bounds(low: int, high: int, dt: _dt.dtype) -> None:
 def draw_integers(gen: Generator, low: int, high: int, shape: tuple, dt: _dt.dtype) -> Any:
     """Integers uniform in [low, high) as dtype `dt`, with PyTorch's bound checks and bits."""
     _check_integer_bounds(low, high, dt)
+    low, high = representable_bounds(low, high, dt)
     values = _cpu.integers(gen, math.prod(shape), low, high, dt.name)
     return values.astype(dt.np, copy=False).reshape(shape)
 
@@ -206,6 +210,8 @@ def sample_kind(target: Tensor, kind: str, a: Any, b: Any, gen: Generator) -> An
         return _bernoulli(gen, arr, a)
     elif kind == "exponential":
         check_float(dt, "exponential_cpu")
+        if not a > 0.0:  # NaN fails too
+            raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={a:g}")
         values = _cpu.exponential(gen, n, float(a))
     elif kind == "random":
         values = _random_values(gen, n, a, b, dt)
@@ -229,7 +235,7 @@ def _more_kinds(gen: Generator, n: int, kind: str, a: Any, b: Any, dt: _dt.dtype
             raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={b:g}")
         return _cpu.log_normal(gen, n, float(a), float(b))
     if not 0 < a < 1:
-        raise RuntimeError(f"geometric_ expects p to be in (0, 1), got p = {a:g}")
+        raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={a:g}")
     return _cpu.geometric(gen, n, float(a))
 
 
@@ -249,12 +255,13 @@ def _random_values(gen: Generator, n: int, low: Any, high: Any, dt: _dt.dtype) -
             )
     else:
         _check_integer_bounds(low, int(high), dt)
+        low, high = representable_bounds(low, int(high), dt)
     return _cpu.integers(gen, n, low, int(high), dt.name)
 
 
 # `random_(from)` without `to`: to = the dtype's largest value + 1 (2**digits + 1 for floats)
 _FULL_TOP = {"int32": 2**31, "int16": 2**15, "int8": 2**7, "uint8": 2**8, "bool": 2,
-             "float64": 2**53 + 1, "float32": 2**24 + 1, "float16": 2**11 + 1}  # fmt: skip
+             "float64": 2**53 + 1, "float32": 2**24 + 1, "float16": 2**11 + 1, "bfloat16": 2**8 + 1}  # fmt: skip
 
 
 # --- draws on a CUDA device: CuPy's generator of that device (seeded by manual_seed) -------------

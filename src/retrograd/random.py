@@ -43,6 +43,7 @@ from ._random_draw import (
 )
 from .backend import as_device
 from .engine.grad_mode import no_grad
+from .engine.numpy_errors import broadcast_mismatch
 from .engine.primitive import Primitive
 from .engine.vmap_hook import NOT_BATCHED, batched, random_draw
 from .engine.vmap_hook import hook as _vmap
@@ -420,6 +421,9 @@ def _normal_tensor(mean: Any, std: Any, rng: Generator) -> Tensor:
     check_float(dt, "normal_kernel_cpu")
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
+    mismatch = broadcast_mismatch([np.shape(m), np.shape(s)])
+    if mismatch is not None:
+        raise mismatch
     shape = np.broadcast_shapes(np.shape(m), np.shape(s))
     # PyTorch fills the output with N(0, 1) (its normal_ kernel), then scales and shifts it
     data = (_normal_draw(rng, shape, dt.np) * s + m).astype(dt.np, copy=False)

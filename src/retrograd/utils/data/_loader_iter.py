@@ -5,7 +5,8 @@ from __future__ import annotations
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from ...random import randint
+from ...dtypes import int64
+from ...ops import empty
 from ._fetch import _DatasetKind, make_fetcher
 
 if TYPE_CHECKING:
@@ -41,11 +42,13 @@ class _BaseDataLoaderIter:
         self._index_sampler = loader._index_sampler
         self._timeout = loader.timeout
         self._num_workers = loader.num_workers
+        self._reset(loader, first_iter=True)
         # Drawn once per iterator (with workers or not, as PyTorch) so that the random stream,
         # and with it a shuffled order, is the same for any num_workers. Persistent workers
         # keep their iterator, and with it this seed, across passes (`_reset` draws no new one).
-        self._base_seed = int(randint(0, 2**62, (), generator=loader.generator).item())
-        self._reset(loader, first_iter=True)
+        # PyTorch draws it after making the sampler iterator, as a full-range int64 `random_`,
+        # so a worker's `get_worker_info().seed` is the same number.
+        self._base_seed = int(empty((), dtype=int64).random_(generator=loader.generator).item())
 
     def _reset(self, loader: DataLoader, first_iter: bool = False) -> None:
         """Start a new pass: a fresh sampler iterator (the base seed stays, as PyTorch)."""

@@ -122,7 +122,10 @@ def _seed_worker(base_seed: int, worker_id: int) -> int:
     seed = base_seed + worker_id
     random.seed(seed)
     manual_seed(seed)
-    np.random.seed(np.random.SeedSequence([base_seed, worker_id]).generate_state(4))
+    # PyTorch hashes (worker id, low word, high word, 0) with NumPy's SeedSequence mixing, so that
+    # NumPy's stream differs from `random`'s while a program's np.random draws still match it.
+    entropy = [worker_id, base_seed & 0xFFFFFFFF, base_seed >> 32, 0]
+    np.random.seed(np.random.SeedSequence(entropy).generate_state(4))
     return seed
 
 
