@@ -107,6 +107,8 @@ def _check_pad_sizes(input: Tensor, axes: tuple, pairs: list, mode: str) -> None
             )
         if mode == "circular" and (lo > n or hi > n):
             raise RuntimeError("Padding value causes wrapping around more than once.")
+        if mode == "circular" and n + lo + hi < 0:
+            raise RuntimeError("Negative padding value is resulting in an empty dimension")
 
 
 # --- interpolate ------------------------------------------------------------------------------------
@@ -335,6 +337,8 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
             f"pixel_shuffle expects input to have at least 3 dimensions, but got input with {len(shape)} dimension(s)"
         )
     r = upscale_factor
+    if r <= 0:
+        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
     c, h, w = shape[-3:]
     if c % (r * r):
         raise RuntimeError(
@@ -368,6 +372,8 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
             "dimension(s)"
         )
     r = downscale_factor
+    if r <= 0:
+        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
     c, h, w = shape[-3:]
     for name, size, d in (("height", h, -2), ("width", w, -1)):
         if size % r:
