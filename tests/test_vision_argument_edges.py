@@ -131,3 +131,28 @@ def test_circular_pad_to_empty_backward_gives_zeros():
     x = retrograd.ones(1, 1, 4, requires_grad=True)
     F.pad(x, (-2, -2), mode="circular").sum().backward()
     assert x.grad.tolist() == [[[0.0, 0.0, 0.0, 0.0]]]
+
+
+# --- uint8 images through nearest interpolation --------------------------------------------------------
+
+
+@pytest.mark.parametrize(("mode", "expected"), [("nearest", [0, 0, 1, 2, 2, 3]), ("nearest-exact", [0, 1, 1, 2, 3, 3])])
+def test_uint8_nearest_interpolation(mode, expected):
+    y = F.interpolate(retrograd.arange(4, dtype=retrograd.uint8).view(1, 1, 4), scale_factor=1.5, mode=mode)
+    assert y.dtype == retrograd.uint8 and y.flatten().tolist() == expected
+
+
+def test_uint8_bilinear_interpolation_still_unsupported():
+    with pytest.raises(NotImplementedError, match="\"upsample_bilinear2d\" not implemented for 'Byte'"):
+        F.interpolate(retrograd.zeros(1, 1, 4, 4, dtype=retrograd.uint8), size=3, mode="bilinear")
+
+
+@pytest.mark.pytorch
+@needs_torch
+@pytest.mark.parametrize("mode", ["nearest", "nearest-exact"])
+@pytest.mark.parametrize("shape", [(1, 2, 5), (2, 3, 5, 7), (1, 1, 3, 4, 5)])
+def test_uint8_nearest_interpolation_vs_torch(mode, shape):
+    data = torch.randint(0, 256, shape, dtype=torch.uint8)
+    expected = torch.nn.functional.interpolate(data, scale_factor=1.7, mode=mode)
+    got = F.interpolate(retrograd.tensor(data.numpy()), scale_factor=1.7, mode=mode)
+    assert got.dtype == retrograd.uint8 and (got.numpy() == expected.numpy()).all()

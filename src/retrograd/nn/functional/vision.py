@@ -11,6 +11,7 @@ import math
 import warnings
 from typing import Any
 
+from ...dtypes import uint8 as _uint8
 from ...ops.autocast_policy import active as _autocasting
 from ...ops.autocast_policy import float32 as _float32
 from ...ops.fused import antialias as aa
@@ -194,7 +195,10 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
         )
     if mode in _MODES_NEED and input.dim() != _MODES_NEED[mode]:
         raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {_MODES_NEED[mode]}D input")
-    if not input.is_floating_point():
+    # PyTorch's CPU nearest kernels also take uint8 images (a pure gather); its uint8 bilinear/bicubic
+    # kernels round in fixed point, which retrograd does not reproduce
+    uint8_nearest = input.dtype == _uint8 and mode in ("nearest", "nearest-exact")
+    if not input.is_floating_point() and not uint8_nearest:
         kind = {"nearest-exact": "nearest_exact", "bilinear": "bilinear", "bicubic": "bicubic"}.get(mode, mode)
         name = input.type().split(".")[-1][: -len("Tensor")]
         raise NotImplementedError(f'"upsample_{kind}{input.dim() - 2}d" not implemented for \'{name}\'')
