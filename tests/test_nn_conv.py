@@ -95,7 +95,7 @@ def test_conv_transpose_output_size():
     for size in [(10, 10), (9, 10), [1, 3, 10, 9]]:
         np.testing.assert_allclose(rm(retrograd.tensor(x), output_size=size).detach().numpy(),
                                    tm(torch.tensor(x), output_size=size).detach().numpy(), rtol=1e-10)
-    with pytest.raises(ValueError, match=r"requested an output size of \[12, 10\], but valid sizes range from "
+    with pytest.raises(ValueError, match=r"requested an output size of \(12, 10\), but valid sizes range from "
                                          r"\[9, 9\] to \[10, 10\]"):
         rm(retrograd.tensor(x), output_size=(12, 10))
     with pytest.raises(ValueError, match=r"ConvTranspose2D: for 4D input, output_size must have 2 or 4 elements "

@@ -282,6 +282,24 @@ def _pair(value: Any, name: str) -> tuple[int, int]:
     return vals  # type: ignore[return-value]
 
 
+_BLOCK_CHECKS = {
+    "kernel": ("kernel size should be greater than zero", "kernel", 1),
+    "dilation": ("dilation should be greater than zero", "dilation", 1),
+    "padding": ("padding should be non-negative", "pad", 0),
+    "stride": ("stride should be greater than zero", "stride", 1),
+}
+
+
+def _check_block_arguments(k: tuple, d: tuple, p: tuple, s: tuple, order: tuple[str, ...]) -> None:
+    """PyTorch's im2col/col2im argument checks, in the order each of them makes them."""
+    values = {"kernel": k, "dilation": d, "padding": p, "stride": s}
+    for name in order:
+        message, label, least = _BLOCK_CHECKS[name]
+        h, w = values[name]
+        if h < least or w < least:
+            raise RuntimeError(f"{message}, but got {label}_height: {h} {label}_width: {w}")
+
+
 def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> Tensor:
     """im2col: sliding (kH, kW) blocks of ([N,] C, H, W) as columns ([N,] C*kH*kW, L).
 
@@ -305,10 +323,15 @@ def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
         >>> F.unfold(retrograd.ones(2, 3, 8, 8), 3, padding=1, stride=2).shape
         retrograd.Size([2, 27, 16])
     """
-    if input.dim() not in (3, 4):
-        raise NotImplementedError(f"Input Error: Only 3D or 4D input Tensors are supported (got {input.dim()}D)")
     k, d, p, s = (_pair(v, n) for v, n in ((kernel_size, "kernel_size"), (dilation, "dilation"),
                                            (padding, "padding"), (stride, "stride")))
+    _check_block_arguments(k, d, p, s, ("kernel", "dilation", "padding", "stride"))
+    if input.dim() < 3:  # PyTorch's im2col reads size(2) before it checks the rank
+        n = input.dim()
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {n})")
+    if input.dim() > 4 or 0 in input.shape[-3:]:
+        raise RuntimeError("Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
+                           f"dimensions for input, but got: {list(input.shape)}")
     spatial = tuple(input.shape[-2:])
     blocks = [(n + 2 * pp - dd * (kk - 1) - 1) // ss + 1 for n, kk, dd, pp, ss in zip(spatial, k, d, p, s)]
     if any(b < 1 for b in blocks):
@@ -348,6 +371,7 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, p
         )
     o, k, d, p, s = (_pair(v, n) for v, n in ((output_size, "output_size"), (kernel_size, "kernel_size"),
                                               (dilation, "dilation"), (padding, "padding"), (stride, "stride")))
+    _check_block_arguments(k, d, p, s, ("kernel", "stride", "dilation", "padding"))
     if input.shape[-2] % (k[0] * k[1]):
         raise RuntimeError(
             f"Expected size of input's dimension {input.dim() - 2} to be divisible by the product of kernel_size, "

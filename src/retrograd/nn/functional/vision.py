@@ -11,6 +11,7 @@ import math
 import warnings
 from typing import Any
 
+from ...dtypes import uint8 as _uint8
 from ...ops.autocast_policy import active as _autocasting
 from ...ops.autocast_policy import float32 as _float32
 from ...ops.fused import antialias as aa
@@ -107,6 +108,8 @@ def _check_pad_sizes(input: Tensor, axes: tuple, pairs: list, mode: str) -> None
             )
         if mode == "circular" and (lo > n or hi > n):
             raise RuntimeError("Padding value causes wrapping around more than once.")
+        if mode == "circular" and n + lo + hi < 0:
+            raise RuntimeError("Negative padding value is resulting in an empty dimension")
 
 
 # --- interpolate ------------------------------------------------------------------------------------
@@ -192,7 +195,10 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
         )
     if mode in _MODES_NEED and input.dim() != _MODES_NEED[mode]:
         raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {_MODES_NEED[mode]}D input")
-    if not input.is_floating_point():
+    # PyTorch's CPU nearest kernels also take uint8 images (a pure gather); its uint8 bilinear/bicubic
+    # kernels round in fixed point, which retrograd does not reproduce
+    uint8_nearest = input.dtype == _uint8 and mode in ("nearest", "nearest-exact")
+    if not input.is_floating_point() and not uint8_nearest:
         kind = {"nearest-exact": "nearest_exact", "bilinear": "bilinear", "bicubic": "bicubic"}.get(mode, mode)
         name = input.type().split(".")[-1][: -len("Tensor")]
         raise NotImplementedError(f'"upsample_{kind}{input.dim() - 2}d" not implemented for \'{name}\'')
@@ -335,6 +341,8 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
             f"pixel_shuffle expects input to have at least 3 dimensions, but got input with {len(shape)} dimension(s)"
         )
     r = upscale_factor
+    if r <= 0:
+        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
     c, h, w = shape[-3:]
     if c % (r * r):
         raise RuntimeError(
@@ -368,6 +376,8 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
             "dimension(s)"
         )
     r = downscale_factor
+    if r <= 0:
+        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
     c, h, w = shape[-3:]
     for name, size, d in (("height", h, -2), ("width", w, -1)):
         if size % r:

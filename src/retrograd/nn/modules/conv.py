@@ -256,7 +256,7 @@ class _ConvTranspose(_ConvNd):
             return self.output_padding
         n = self._n
         lead = 2 if input.dim() == n + 2 else 1
-        output_size = list(output_size)
+        # the error message shows output_size as the caller passed it (tuple, list or Size), as PyTorch's does
         if len(output_size) == lead + n:
             output_size = output_size[lead:]
         if len(output_size) != n:

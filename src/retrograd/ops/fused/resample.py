@@ -29,6 +29,11 @@ def apply_maps(xp: Any, a: Any, axes: tuple[int, ...], maps: tuple[Map, ...]) ->
     """Apply one separable map per axis: T gathers (and multiply-adds) along each."""
     for axis, (index, weights) in zip(axes, maps):
         index = on_device_of(index, a)
+        if a.shape[axis] == 0:  # nothing to read: the gradient of an emptied (cropped-away) axis is zeros
+            shape = list(a.shape)
+            shape[axis] = index.shape[0]
+            a = xp.zeros(shape, dtype=a.dtype)
+            continue
         if weights is None:
             a = xp.take(a, index[:, 0], axis=axis)
             continue
@@ -98,8 +103,9 @@ def pad_map(size: int, lo: int, hi: int, mode: str) -> Map:
         i = np.where(i >= size, 2 * (size - 1) - i, i)
     elif mode == "replicate":
         i = np.clip(i, 0, size - 1)
-    else:  # circular
-        i = np.mod(i, size)
+    else:  # circular: PyTorch crops by the negative widths first and wraps around what is left
+        start, kept = max(-lo, 0), size - max(-lo, 0) - max(-hi, 0)
+        i = start + np.mod(np.arange(-max(lo, 0), kept + max(hi, 0)), max(kept, 1))
     return i[:, None], None
 
 
