@@ -70,7 +70,6 @@ def _check_index(index: Any, parsed: int | None, spec: Any) -> None:
         raise RuntimeError("Device index must not be negative")
 
 
-
 class device:
     """Where a tensor's data lives: `retrograd.device("cpu")`, `retrograd.device("cuda", 0)`.
 
