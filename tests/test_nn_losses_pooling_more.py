@@ -293,6 +293,24 @@ def test_max_unpool_inverts_max_pool_like_torch(nd, shape):
     _compare(t_mod(t_in, idx, size), r_mod(r_in, rg.tensor(idx.numpy()), size), [t_in], [r_in])
 
 
+@pytest.mark.parametrize("nd,node", [(1, "SqueezeBackward1"), (2, "MaxUnpool2DBackward0"), (3, "MaxUnpool3DBackward0")])
+def test_max_unpool_records_pytorchs_node(nd, node):
+    x = rg.arange(float(2 * 4**nd)).reshape(1, 2, *([4] * nd)).requires_grad_()
+    pooled, idx = getattr(rg.nn.functional, f"max_pool{nd}d")(x, 2, return_indices=True)
+    out = getattr(rg.nn.functional, f"max_unpool{nd}d")(pooled, idx, 2)
+    assert type(out.grad_fn).__name__ == node
+    out.sum().backward()  # the maxima get 1 through both ops, the rest of x nothing
+    assert x.grad.sum().item() == pooled.numel() and set(x.grad.unique().tolist()) == {0.0, 1.0}
+
+
+def test_compiled_max_unpool_reads_each_calls_indices():
+    unpool = rg.compile(lambda v, i: rg.nn.functional.max_unpool2d(v, i, 2))
+    v = rg.ones(1, 1, 1, 1)
+    for place in (0, 3, 1):  # the indices change from call to call (the bounds check reads them: eager)
+        out = unpool(v, rg.tensor([[[[place]]]]))
+        assert out.reshape(-1).tolist() == [1.0 if k == place else 0.0 for k in range(4)]
+
+
 @needs_torch
 @pytest.mark.parametrize("nd", [2, 3])
 @pytest.mark.parametrize("dtype", ["float64", "float32"])

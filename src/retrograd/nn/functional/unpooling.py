@@ -1,8 +1,9 @@
 """torch.nn.functional's max_unpool1d/2d/3d: put pooled maxima back where `max_pool*d(return_indices=True)` found them.
 
 The output is zeros with each input value scattered to its flat index in its
-plane; the gradient gathers from the same places (scatter's own rule). As in
-PyTorch, the 1-D form runs the 2-D one on a trailing unit dimension.
+plane; the gradient gathers from the same places (`ops/fused/unpooling.py`, one
+op per rank as in PyTorch). As in PyTorch, the 1-D form runs the 2-D one on a
+trailing unit dimension.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from ... import ops as _ops
 from ...dtypes import int64
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...ops.autocast_policy import active as _autocasting
 from ...ops.autocast_policy import float32 as _float32
+from ...ops.fused.unpooling import max_unpool
 from ...tensor import Tensor
 
 __all__ = ["max_unpool1d", "max_unpool2d", "max_unpool3d"]
@@ -79,10 +80,7 @@ def _unpool(input: Tensor, indices: Tensor, sizes: list[int], nd: int) -> Tensor
             raise RuntimeError(
                 f"Found an invalid max index: {bad} (output volumes are of size {'x'.join(str(s) for s in sizes)})"
             )
-    lead = tuple(input.shape[:-nd])
-    out = _ops.zeros((*lead, volume), dtype=input.dtype, device=input.device)
-    out = out.scatter(-1, flat_idx, input.reshape(*lead, -1))
-    return out.reshape(*lead, *sizes)
+    return max_unpool(input, indices, sizes)
 
 
 def max_unpool1d(
