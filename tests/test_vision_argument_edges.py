@@ -156,3 +156,31 @@ def test_uint8_nearest_interpolation_vs_torch(mode, shape):
     expected = torch.nn.functional.interpolate(data, scale_factor=1.7, mode=mode)
     got = F.interpolate(retrograd.tensor(data.numpy()), scale_factor=1.7, mode=mode)
     assert got.dtype == retrograd.uint8 and (got.numpy() == expected.numpy()).all()
+
+
+# --- average pooling of int64: PyTorch's integer kernel divides toward zero --------------------
+
+
+def test_int64_average_pooling_divides_toward_zero():
+    x = retrograd.tensor([[[[-3, -4], [-1, -1]]]])
+    assert F.avg_pool2d(x, 2).tolist() == [[[[-2]]]]  # -9 / 4 = -2.25: -2, not floor's -3
+    assert F.avg_pool2d(x, 2, divisor_override=-2).tolist() == [[[[4]]]]
+    assert F.avg_pool1d(retrograd.tensor([[-7, 2, 5]]), 2, 1).tolist() == [[-2, 3]]
+    y = retrograd.tensor([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]])
+    assert F.avg_pool2d(y, 2, 2, ceil_mode=True).tolist() == [[[[3, 4], [7, 9]]]]
+    assert F.avg_pool2d(y, 2).dtype is retrograd.int64
+    with pytest.raises(NotImplementedError, match="\"avg_pool2d\" not implemented for 'Int'"):
+        F.avg_pool2d(y.int(), 2)
+
+
+@pytest.mark.pytorch
+@needs_torch
+@pytest.mark.parametrize("kwargs", [
+    {}, {"stride": 1, "padding": 1}, {"stride": 1, "padding": 1, "count_include_pad": False},
+    {"ceil_mode": True}, {"divisor_override": 3},
+])
+def test_int64_average_pooling_vs_torch(kwargs):
+    values = [[[[-5, 2, 9, -1], [3, -8, 4, 7], [0, 6, -2, 1], [-9, 5, 3, -4]]]]
+    ours = F.avg_pool2d(retrograd.tensor(values), 2, **kwargs)
+    theirs = torch.nn.functional.avg_pool2d(torch.tensor(values), 2, **kwargs)
+    assert ours.tolist() == theirs.tolist() and str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1]

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ...dtypes import int64
 from ...ops.autocast_policy import active as _autocasting
 from ...ops.autocast_policy import float32 as _float32
 from ...ops.fused import pooling as _pool
@@ -275,7 +276,7 @@ def _avg_pool_nd(name: str, nd: int, x: Tensor, kernel_size: Any, stride: Any, p
                  count_include_pad: bool, divisor_override: Any) -> Tensor:
     if x.dim() not in (nd + 1, nd + 2):
         raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
-    if not x.is_floating_point():
+    if not x.is_floating_point() and x.dtype is not int64:  # (PyTorch's CPU kernels also take int64)
         raise NotImplementedError(f'"{name}" not implemented for \'{x.type().split(".")[-1][:-6]}\'')
     windows, pad = _grid(name, x, nd, kernel_size, stride, padding, 1, ceil_mode)
     if divisor_override is not None:

@@ -286,7 +286,13 @@ def indices_of(windows: Windows, tap: Any, spatial: Ints) -> Any:
 def _avg_fwd(xp: Any, a: Any, windows: Windows, divisor: Any) -> Any:
     nd = len(windows.kernel)
     sums = xp.add.reduce(windows.stack(xp, pad_const(xp, _as_planes(a, nd), windows.pads)), axis=0)
-    return (sums / on_device_of(divisor.astype(a.dtype, copy=False), a)).reshape(*a.shape[: a.ndim - nd], *windows.out)
+    d = on_device_of(divisor.astype(a.dtype, copy=False), a)
+    if a.dtype.kind == "i":  # int64, PyTorch's one integer kernel: the sum divided as C++ divides, toward zero
+        quotient = xp.abs(sums) // xp.abs(d)
+        means = xp.where((sums < 0) != (d < 0), -quotient, quotient)
+    else:
+        means = sums / d
+    return means.reshape(*a.shape[: a.ndim - nd], *windows.out)
 
 
 def _spread_fwd(xp: Any, a: Any, windows: Windows, divisor: Any, spatial: Ints) -> Any:
