@@ -566,9 +566,9 @@ _ARRAY_LIST_CALLS = {
 def test_a_list_of_arrays_warns_once_at_the_callers_line(call, monkeypatch):
     import warnings
 
-    from retrograd.ops import from_data
+    from retrograd import _user_frames
 
-    monkeypatch.setattr(from_data, "_list_of_arrays_warned", [False])
+    monkeypatch.setattr(_user_frames, "_warned_once", set())  # as in a new process
     rows = [np.zeros(2, np.float32), np.ones(2, np.float32)]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -288,7 +288,7 @@ def _outcome_and_warnings(make) -> tuple[str, list[str]]:
 
 
 def test_missing_window_warns_once_per_process_in_pytorchs_order(monkeypatch):
-    monkeypatch.setattr(importlib.import_module("retrograd.ops.spectral.stft"), "_warned", [])  # as in a new process
+    monkeypatch.setattr(importlib.import_module("retrograd._user_frames"), "_warned_once", set())  # as in a new process
     x = rg.randn(10)
     spec = rg.stft(x, 4, window=rg.ones(4), return_complex=True)
     warning = "A window was not provided. A rectangular"

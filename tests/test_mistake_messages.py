@@ -291,7 +291,7 @@ def test_an_empty_linear_warns_as_in_pytorch():
 
 
 def test_a_byte_condition_in_where_warns_once_per_process(monkeypatch):
-    monkeypatch.setattr(sys.modules["retrograd.ops.elementwise.clamp_where"], "_uint8_condition_warned", [False])
+    monkeypatch.setattr(sys.modules["retrograd._user_frames"], "_warned_once", set())  # as in a new process
     byte_mask = rg.tensor([1, 0, 1], dtype=rg.uint8)
     first = _warnings_of(lambda: rg.where(byte_mask, 1.0, 0.0))
     assert first == [
@@ -384,7 +384,7 @@ def test_to_reads_copy_and_non_blocking_given_by_position():
 
 
 def test_cross_without_dim_warns_once_per_process_even_when_it_then_fails(monkeypatch):
-    monkeypatch.setattr(sys.modules["retrograd.ops.linalg.cross_product"], "_default_dim_warned", [False])
+    monkeypatch.setattr(sys.modules["retrograd._user_frames"], "_warned_once", set())  # as in a new process
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with pytest.raises(RuntimeError, match="no dimension of size 3 in input"):

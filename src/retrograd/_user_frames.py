@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
@@ -20,3 +21,14 @@ def user_stacklevel() -> int:
         frame = frame.f_back
         level += 1
     return level
+
+
+_warned_once: set[str] = set()  # the keys of the warnings given: PyTorch's TORCH_WARN_ONCE is per process
+
+
+def warn_once(key: str, message: str, category: type[Warning] = UserWarning) -> None:
+    """`message` at the user's line, the first time `key` asks for it in this process (PyTorch's
+    TORCH_WARN_ONCE); later calls with that key say nothing."""
+    if key not in _warned_once:
+        _warned_once.add(key)
+        warnings.warn(message, category, stacklevel=user_stacklevel())

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes as _dt
-from .._user_frames import user_stacklevel
+from .._user_frames import warn_once
 from ..backend import NO_CUDA, as_device, cuda_backend
 from ..dtypes import dtype
 from ..engine.bfloat16 import converted
@@ -68,18 +68,11 @@ def _python_dtype(kind: type) -> dtype:
     return _dt.get_default_dtype().to_complex()
 
 
-_list_of_arrays_warned = [False]
-
-
-def _warn_list_of_arrays() -> None:
-    """PyTorch's advice, once per process, for arrays inside a list: each is read item by item."""
-    if not _list_of_arrays_warned[0]:
-        _list_of_arrays_warned[0] = True
-        warnings.warn(
-            "Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider converting the "
-            "list to a single numpy.ndarray with numpy.array() before converting to a tensor.",
-            UserWarning, stacklevel=user_stacklevel(),
-        )
+# PyTorch's advice, once per process, for arrays inside a list: each is read item by item
+_LIST_OF_ARRAYS = (
+    "Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider converting the "
+    "list to a single numpy.ndarray with numpy.array() before converting to a tensor."
+)
 
 
 def _promoted_dtype(data: Any) -> dtype | None:
@@ -101,7 +94,7 @@ def _promoted_dtype(data: Any) -> dtype | None:
             found = [x.dtype]
         elif isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind in "biufc":
             if isinstance(x, np.ndarray):
-                _warn_list_of_arrays()
+                warn_once("tensor: list of arrays", _LIST_OF_ARRAYS)
             found = [_dt.from_numpy(x.dtype)]
         elif type(x) in _PYTHON_NUMBERS:
             found = [_python_dtype(type(x))]
@@ -407,20 +400,18 @@ def _c_type_name(x: Any) -> str:
     return f"numpy.{kind.__name__}" if kind.__module__ == "numpy" else kind.__name__
 
 
-_not_writable_warned = [False]
+_NOT_WRITABLE = (
+    "The given NumPy array is not writable, and PyTorch does not support non-writable tensors. This means "
+    "writing to this tensor will result in undefined behavior. You may want to copy the array to protect its "
+    "data or make it writable before converting it to a tensor. This type of warning will be suppressed for "
+    "the rest of this program."
+)
 
 
 def check_shareable(array: np.ndarray) -> None:
     """PyTorch's checks before it shares an array's memory: a warning once if it is read-only, then its strides."""
-    if not array.flags.writeable and not _not_writable_warned[0]:
-        _not_writable_warned[0] = True
-        warnings.warn(
-            "The given NumPy array is not writable, and PyTorch does not support non-writable tensors. This means "
-            "writing to this tensor will result in undefined behavior. You may want to copy the array to protect its "
-            "data or make it writable before converting it to a tensor. This type of warning will be suppressed for "
-            "the rest of this program.",
-            UserWarning, stacklevel=user_stacklevel(),
-        )
+    if not array.flags.writeable:
+        warn_once("from_numpy: not writable", _NOT_WRITABLE)
     check_strides(array)
 
 

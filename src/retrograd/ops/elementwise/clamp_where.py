@@ -7,11 +7,10 @@ derivative passes the gradient to the input that was chosen: ties share it.
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 from ... import dtypes as _dt
-from ..._user_frames import user_stacklevel
+from ..._user_frames import warn_once
 from ...backend import on_device_of
 from ...engine.numpy_errors import broadcast_mismatch
 from ...engine.primitive import Primitive, not_a_tensor
@@ -188,19 +187,10 @@ _where = Primitive(
 )
 
 
-_uint8_condition_warned = [False]
-
-
-def _warn_uint8_condition() -> None:
-    """PyTorch's deprecation of byte conditions: once per process (its TORCH_WARN_ONCE)."""
-    if not _uint8_condition_warned[0]:
-        _uint8_condition_warned[0] = True
-        warnings.warn(
-            "where received a uint8 condition tensor. This behavior is deprecated and will be removed in a "
-            "future version of PyTorch. Use a boolean condition instead.",
-            UserWarning,
-            stacklevel=user_stacklevel(),
-        )
+_UINT8_CONDITION = (
+    "where received a uint8 condition tensor. This behavior is deprecated and will be removed in a "
+    "future version of PyTorch. Use a boolean condition instead."
+)
 
 
 def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = None) -> Any:
@@ -235,7 +225,7 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
     cond = tensor_of(condition)
     if cond.dtype is not _dt.bool_:
         if cond.dtype is _dt.uint8:
-            _warn_uint8_condition()
+            warn_once("where: uint8 condition", _UINT8_CONDITION)
             cond = cond.to(_dt.bool_)
         else:
             raise RuntimeError(

@@ -6,10 +6,9 @@ dL/da = b × g and dL/db = g × a, so it is differentiable to any order.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
-from ..._user_frames import user_stacklevel
+from ..._user_frames import warn_once
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels.arg_types import check_tensors
@@ -84,24 +83,15 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None, *, out: Any = No
         return write_out(out, cross, locals(), SAME)
     if dim is None:
         shape = broadcast_batch(input._data.shape, other._data.shape)
-        _warn_default_dim()  # before the search for a size-3 dim, which may fail
+        warn_once("cross: no dim", _NO_DIM)  # before the search for a size-3 dim, which may fail
         dim = next((i for i, s in enumerate(shape) if s == 3), None)
         if dim is None:
             raise RuntimeError("no dimension of size 3 in input")
     return linalg_cross(input, other, dim=dim)
 
 
-_default_dim_warned = [False]
-
-
-def _warn_default_dim() -> None:
-    """PyTorch's deprecation of cross without dim: once per process (its TORCH_WARN_ONCE)."""
-    if not _default_dim_warned[0]:
-        _default_dim_warned[0] = True
-        warnings.warn(
-            "Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim "
-            "explicitly or simply use torch.linalg.cross.\nThe default value of dim will change to agree "
-            "with that of linalg.cross in a future release.",
-            UserWarning,
-            stacklevel=user_stacklevel(),
-        )
+_NO_DIM = (
+    "Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim "
+    "explicitly or simply use torch.linalg.cross.\nThe default value of dim will change to agree "
+    "with that of linalg.cross in a future release."
+)

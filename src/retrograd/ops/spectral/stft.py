@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..._display_name import package_name
-from ..._user_frames import user_stacklevel
+from ..._user_frames import warn_once
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
@@ -37,13 +37,6 @@ _ISTFT_NO_WINDOW = (
     "by stft to make the inversion lossless.To suppress this warning and use a rectangular window, "
     "explicitly set `window=torch.ones(n_fft, device=<device>)`."
 )
-_warned: list[str] = []  # the functions that have warned: PyTorch's TORCH_WARN_ONCE, once per process
-
-
-def _warn_once(function: str, message: str) -> None:
-    if function not in _warned:
-        _warned.append(function)
-        warnings.warn(message, UserWarning, stacklevel=user_stacklevel())
 
 
 def _overlap_add_forward(xp: Any, frames: Any, hop: int, length: int) -> Any:
@@ -262,7 +255,7 @@ def stft(
     if center:  # PyTorch pads in Python, before its kernel warns or checks anything
         x = _centre_padded(x, n_fft // 2, pad_mode)
     if window is None:
-        _warn_once("stft", _STFT_NO_WINDOW)
+        warn_once("stft: no window", _STFT_NO_WINDOW)
     is_complex = x.is_complex() or (window is not None and window.is_complex())
     if return_complex is None:
         if not is_complex:
@@ -336,7 +329,7 @@ def istft(
     if not isinstance(n_fft, int) or isinstance(n_fft, bool):
         raise TypeError(f"istft(): argument 'n_fft' (position 2) must be int, not {type(n_fft).__name__}")
     if window is None:  # PyTorch warns before it checks anything
-        _warn_once("istft", _ISTFT_NO_WINDOW)
+        warn_once("istft: no window", _ISTFT_NO_WINDOW)
     hop = n_fft // 4 if hop_length is None else hop_length
     win_length = n_fft if win_length is None else win_length
     if not spec.is_complex():
