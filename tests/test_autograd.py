@@ -779,6 +779,56 @@ def test_saved_values_under_pytorchs_attribute_names():
         y.grad_fn._raw_saved_self.register_hooks(lambda t: t, lambda t: t)
 
 
+def _saved_listing(node):
+    return sorted(n for n in dir(node) if n.startswith(("_saved_", "_raw_saved_")))
+
+
+def test_dir_of_a_node_lists_only_the_values_it_saved():
+    """`dir(grad_fn)` (how tutorials discover what a node keeps) names this node's saved values,
+    under PyTorch's names, not every name any op's node could answer."""
+    x = rg.randn(3, 4, requires_grad=True)
+    assert _saved_listing((x * x).grad_fn) == ["_raw_saved_other", "_raw_saved_self", "_saved_other", "_saved_self"]
+    assert _saved_listing(x.exp().grad_fn) == ["_raw_saved_result", "_saved_result"]
+    assert _saved_listing(x.transpose(0, 1).grad_fn) == ["_saved_dim0", "_saved_dim1"]
+    assert _saved_listing(x.clamp(0, 1).grad_fn) == ["_raw_saved_self", "_saved_max", "_saved_min", "_saved_self"]
+    node = x.sum(dim=1, keepdim=True).grad_fn
+    assert node._saved_dim == (1,) and node._saved_keepdim is True
+    t = x.transpose(0, 1).grad_fn
+    assert (t._saved_dim0, t._saved_dim1) == (0, 1)
+    assert (x.clamp(0, 1).grad_fn._saved_min, x.clamp(0, 1).grad_fn._saved_max) == (0, 1)
+
+
+def test_dir_of_a_node_as_pytorch():
+    try:
+        import torch
+    except ImportError:
+        pytest.skip("PyTorch is not installed")
+    for m in (rg, torch):
+        x = m.randn(3, 4, requires_grad=True)
+        seen = [_saved_listing(y.grad_fn) for y in (x * x, x.exp(), x.transpose(0, 1), x.clamp(0, 1), x.relu())]
+        if m is rg:
+            ours = seen
+    assert ours == seen
+
+
+def test_is_view():
+    a = rg.randn(3, 4)
+    assert [t._is_view() for t in (a, a[1:], a.view(12), a.t(), a.clone(), a.detach())] == [
+        False, True, True, True, False, False]
+
+
+def test_is_view_vs_torch():
+    try:
+        import torch
+    except ImportError:
+        pytest.skip("PyTorch is not installed")
+    results = []
+    for m in (rg, torch):
+        a = m.randn(3, 4)
+        results.append([t._is_view() for t in (a, a[1:], a.view(12), a.t(), a.clone(), a.detach(), a.unbind(0)[0])])
+    assert results[0] == results[1]
+
+
 def decorated_generator_story(m):
     """A generator function under each grad-mode decorator: the mode inside at each resume, the
     caller's mode between them, and send/throw/close/return passed through."""

@@ -606,3 +606,35 @@ def test_jvp_sees_no_backward_saves_and_computes_plain_tangents(m):
         assert fw.unpack_dual(tangent).tangent is None
     assert seen == [0]
     assert tangent.tolist() == [1.0, 2.0]
+
+
+def _doubling_function(m):
+    class Double(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    return Double
+
+
+def test_function_node_knows_its_function_class():
+    Double = _doubling_function(rg)
+    node = Double.apply(rg.ones(2, requires_grad=True)).grad_fn
+    assert node._forward_cls is Double
+    assert isinstance(node, rg.autograd.function.BackwardCFunction)
+    assert isinstance(node, rg.autograd.function.FunctionCtx)
+    assert not isinstance((rg.ones(2, requires_grad=True) * 2).grad_fn, rg.autograd.function.BackwardCFunction)
+
+
+def test_function_node_class_vs_torch():
+    torch = pytest.importorskip("torch")
+    for m in (rg, torch):
+        Double = _doubling_function(m)
+        node = Double.apply(m.ones(2, requires_grad=True)).grad_fn
+        assert node._forward_cls is Double
+        assert [c.__name__ for c in type(node).__mro__[:2]] == ["DoubleBackward", "BackwardCFunction"]
+        assert isinstance(node, m.autograd.function.FunctionCtx)

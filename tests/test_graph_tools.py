@@ -96,6 +96,39 @@ def test_saved_tensors_hooks_pack_and_unpack():
     np.testing.assert_allclose(x.grad.numpy(), 2 * x.detach().numpy() * np.exp(x.detach().numpy() ** 2))
 
 
+def pack_hook_story(m):
+    """What a pack hook sees of grad mode, and the error when it changes its input in place."""
+    modes = []
+
+    def pack(t):
+        modes.append((m.is_grad_enabled(), (t * 2).requires_grad))
+        return t
+
+    x = m.ones(2, requires_grad=True)
+    with m.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        (x * x.exp()).sum().backward()
+
+    def bad_pack(t):
+        t.mul_(1)
+        return t
+
+    with m.autograd.graph.saved_tensors_hooks(bad_pack, lambda t: t), pytest.raises(RuntimeError) as error:
+        x.detach().clone() * x
+    return modes, str(error.value), [round(g, 5) for g in x.grad.tolist()]
+
+
+def test_pack_hooks_run_without_grad_and_may_not_change_their_input():
+    modes, message, grad = pack_hook_story(rg)
+    assert modes == [(False, False)] * 3  # exp's output, then mul's two operands
+    assert message.startswith("A saved tensor pack hook is modifying its input in place.")
+    assert np.allclose(grad, np.exp(1) * 2)
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_pack_hooks_as_pytorch():
+    assert pack_hook_story(rg) == pack_hook_story(torch)
+
+
 def test_save_on_cpu_keeps_gradients():
     x = rg.tensor([1.0, 2.0], requires_grad=True)
     with graph.save_on_cpu():
@@ -229,3 +262,29 @@ def test_anomaly_keeps_user_frames_in_a_folder_named_retrograd(tmp_path):
             module.forward(x).sum().backward()
     err = "\n".join(str(w.message) for w in record)
     assert "user_model.py" in err and "the op whose backward fails" in err
+
+
+def test_anomaly_stack_under_retrograd_run_starts_at_the_script(tmp_path):
+    """`python -m retrograd run script.py` shows the forward stack from the script's first frame, as
+    `python script.py` with PyTorch does: the runner's own frames are not the user's."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "script.py"
+    script.write_text(
+        "import warnings\n"
+        "import torch\n"
+        "x = torch.tensor([0.0], requires_grad=True)\n"
+        "with warnings.catch_warnings(record=True) as record:\n"
+        "    warnings.simplefilter('always')\n"
+        "    with torch.autograd.detect_anomaly():\n"
+        "        try:\n"
+        "            (x.sqrt() * 0).sum().backward()\n"
+        "        except RuntimeError:\n"
+        "            pass\n"
+        "print([str(w.message) for w in record if 'Error detected' in str(w.message)][0])\n"
+    )
+    done = subprocess.run([sys.executable, "-m", "retrograd", "run", str(script)], capture_output=True, text=True)
+    lines = done.stdout.splitlines()
+    assert lines[0] == "Error detected in SqrtBackward0. Traceback of forward call that caused the error:"
+    assert lines[1].startswith('  File "') and "script.py" in lines[1], done.stdout + done.stderr

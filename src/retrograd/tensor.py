@@ -1025,6 +1025,10 @@ class Tensor(TensorMethods):
             raise RuntimeError("Inference tensors do not track version counter.")
         return 0 if box is None else box.value
 
+    def _is_view(self) -> builtins.bool:
+        """Whether this tensor is a view of another (its `_base`), as PyTorch's `Tensor._is_view()`."""
+        return self._base is not None
+
     def is_inference(self) -> builtins.bool:
         """Whether this is an inference tensor: made inside `inference_mode()`, or a view of one.
 

@@ -68,6 +68,11 @@ class FunctionCtx(Node):
     def name(self) -> str:
         return self._fn_cls.__name__ + "Backward"
 
+    @property
+    def _forward_cls(self) -> type:
+        """The Function class whose `apply` made this node (PyTorch's `grad_fn._forward_cls`)."""
+        return self._fn_cls
+
     # --- what forward/setup_context call -----------------------------------------------------
 
     def save_for_backward(self, *tensors: Any) -> None:
@@ -134,6 +139,11 @@ class FunctionCtx(Node):
                 s.release()
 
 
+class BackwardCFunction(FunctionCtx):
+    """The base of every custom Function's backward node class (`<Class>Backward`), as in PyTorch:
+    `isinstance(y.grad_fn, BackwardCFunction)` tells a custom Function's node from a built-in op's."""
+
+
 class Function:
     """Base class for custom differentiable operations; call them with `.apply`.
 
@@ -167,7 +177,7 @@ class Function:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         # the ctx of each call is the node; its class carries PyTorch's name, `<Class>Backward`
-        cls._backward_cls = type(cls.__name__ + "Backward", (FunctionCtx,), {"__module__": cls.__module__})
+        cls._backward_cls = type(cls.__name__ + "Backward", (BackwardCFunction,), {"__module__": cls.__module__})
 
     @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:

@@ -138,12 +138,25 @@ class set_detect_anomaly(_GradModeManager):
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
+# the frames of `python -m retrograd run script.py` above the script's own (`python script.py` has none)
+_RUNNER_FILES = (_PACKAGE_DIR + "__main__.py", _PACKAGE_DIR + "torch_alias.py")
+
+
 def record_stack() -> list[str]:
-    """The forward call's stack, without retrograd's own frames at its end."""
+    """The forward call's stack, without retrograd's own frames at its end (nor the runner's at its start)."""
     frames = traceback.extract_stack()[:-1]
     while frames and os.path.abspath(frames[-1].filename).startswith(_PACKAGE_DIR):
         frames.pop()
-    return traceback.format_list(frames)
+    start = 0
+    while start < len(frames) - 1 and _is_runner_frame(frames[start].filename):
+        start += 1
+    if all(frame.filename == "<frozen runpy>" for frame in frames[:start]):  # `python -m package`: kept
+        start = 0
+    return traceback.format_list(frames[start:])
+
+
+def _is_runner_frame(filename: str) -> bool:
+    return filename == "<frozen runpy>" or os.path.abspath(filename) in _RUNNER_FILES
 
 
 def print_forward_stack(node: Any) -> None:

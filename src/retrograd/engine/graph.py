@@ -100,6 +100,28 @@ def _op_name(node_name: str) -> str:
 
 
 
+_PACK_MODIFIED = (
+    "A saved tensor pack hook is modifying its input in place. Tensors provided as input to pack hook cannot be "
+    "modified by in-place operations as this can lead to unexpected side-effects. Please open an issue if you need "
+    "to perform in-place operations on the input to a pack hook."
+)
+
+
+def _run_pack_hook(pack: Callable[[Tensor], Any], t: Tensor) -> Any:
+    """`pack(t)` as PyTorch runs it: with grad mode off (what it computes records no graph), and an
+    error when it changed `t` in place."""
+    version = t._version_counter.value
+    grad_mode, enabled = state.grad_mode, state.enabled
+    state.grad_mode = state.enabled = False
+    try:
+        packed = pack(t)
+    finally:
+        state.grad_mode, state.enabled = grad_mode, enabled
+    if t._version_counter.value != version:
+        raise RuntimeError(_PACK_MODIFIED)
+    return packed
+
+
 class SavedTensor:
     """A tensor a derivative rule reads, with the version it had when saved.
 
@@ -128,7 +150,7 @@ class SavedTensor:
         hooks = state.saved_tensors_hooks
         if hooks:  # saved_tensors_hooks (this thread's): the user decides how it is stored
             pack, self.unpack_hook = hooks[-1]
-            self.packed = pack(t)
+            self.packed = _run_pack_hook(pack, t)
         elif is_output:
             self.data = t._data
         else:
@@ -171,7 +193,7 @@ class SavedTensor:
                 "pair of hooks is allowed at a time."
             )
         t = self.tensor if self.tensor is not None else _tt.make(self.data)
-        self.packed = pack_hook(t)
+        self.packed = _run_pack_hook(pack_hook, t)
         self.unpack_hook = unpack_hook
         self.tensor = self.data = None
 

@@ -598,7 +598,10 @@ class OpNode(Node):
         self.saved = saved
 
     def __dir__(self) -> list[str]:
-        return sorted(set(super().__dir__()) | set(saved_names(self)))
+        # the class carries a property for every saved-value name of every op (`expose`): list
+        # only the ones this node answers
+        names = [n for n in super().__dir__() if not n.startswith(("_saved_", "_raw_saved_"))]
+        return sorted(set(names) | set(saved_names(self)))
 
     @property
     def next_functions(self) -> tuple:

@@ -23,6 +23,9 @@ from . import tensor_type as _tt
 
 _SECOND_INPUT = ("other", "mat2", "vec", "weight", "tensor1", "end")
 _PRODUCTS = ("mm", "bmm")  # PyTorch calls their second operand `mat2`
+# attributes our primitives name differently from PyTorch's nodes: ours -> PyTorch's
+_PYTORCH_NAMES = {"dims": "dim", "d0": "dim0", "d1": "dim1", "lo": "min", "hi": "max"}
+_OUR_NAMES = {theirs: ours for ours, theirs in _PYTORCH_NAMES.items()}
 
 
 def _second_name(node: Any) -> str:
@@ -40,7 +43,10 @@ def _our_name(node: Any, name: str) -> str | None:
         return inputs[1]
     if name == "other" and "c" in node.attrs:  # a Python number operand (x * 3)
         return "c"
-    return name if name in inputs or name in node.attrs else None
+    if name in inputs or name in node.attrs:
+        return name
+    ours = _OUR_NAMES.get(name)
+    return ours if ours in node.attrs else None
 
 
 def saved_attribute(node: Any, attribute: str) -> Any:
@@ -70,10 +76,11 @@ def saved_names(node: Any) -> list[str]:
     names = []
     for i, ours in enumerate(inputs):
         if ours in node.saved:
-            names.append("_saved_" + ("self" if i == 0 else _second_name(node) if i == 1 else ours))
+            name = "self" if i == 0 else _second_name(node) if i == 1 else ours
+            names += ["_saved_" + name, "_raw_saved_" + name]
     if "out" in node.saved:
-        names.append("_saved_result")
-    names += ["_saved_" + ("other" if key == "c" else key) for key in node.attrs]
+        names += ["_saved_result", "_raw_saved_result"]
+    names += ["_saved_" + ("other" if key == "c" else _PYTORCH_NAMES.get(key, key)) for key in node.attrs]
     return names
 
 
@@ -88,6 +95,7 @@ def expose(cls: type, inputs: tuple[str, ...], attributes: tuple[str, ...]) -> N
         names.update(_SECOND_INPUT)
     if "c" in attributes:
         names.add("other")
+    names.update(_PYTORCH_NAMES[a] for a in attributes if a in _PYTORCH_NAMES)
     for name in names:
         for attribute in ("_saved_" + name, "_raw_saved_" + name, f"_saved_{name}_sym_sizes"):
             if not hasattr(cls, attribute):
