@@ -529,7 +529,7 @@ def multinomial(
         raise RuntimeError("cannot sample n_sample <= 0 samples")
     if not replacement and num_samples > x.shape[-1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-    rows = x.reshape(-1, x.shape[-1])
+    rows = x.reshape(math.prod(x.shape[:-1]), x.shape[-1])
     idx = multinomial_indices(resolve(generator), rows, int(num_samples), bool(replacement))
     return Tensor._make(idx.reshape(x.shape[:-1] + (int(num_samples),)))
 
