@@ -1662,13 +1662,15 @@ def _legacy_dtype(name: str) -> dtype:
 
 
 def _wrap_dim(dim: int, ndim: int) -> int:
-    """A dimension index in range(ndim), from a possibly negative one (IndexError if out of range)."""
-    n = max(ndim, 1)
+    """A dimension index in range(ndim), from a possibly negative one (IndexError if out of range).
+    As `size(dim)` and `stride(dim)` in PyTorch, a 0-dim tensor has no dimension to name."""
     if type(dim) is not builtins.int:
         dim = _dim_index(dim)
-    if not -n <= dim < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
-    return dim % n
+    if ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    if not -ndim <= dim < ndim:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
+    return dim % ndim
 
 
 def _dim_index(dim: Any) -> builtins.int:
