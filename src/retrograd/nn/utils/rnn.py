@@ -16,6 +16,7 @@ import numpy as np
 from ... import ops
 from ...dtypes import int64
 from ...engine.numpy_errors import broadcast_mismatch
+from ...ops.kernels.arg_types import check_elements
 from ...ops.shape import packed as _packed
 from ...tensor import Tensor
 
@@ -300,9 +301,7 @@ def pad_sequence(
         raise RuntimeError("received an empty list of sequences")
     if padding_side not in ("left", "right"):
         raise RuntimeError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
-    for i, s in enumerate(seqs):
-        if not isinstance(s, Tensor):
-            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(s).__name__}")
+    check_elements(seqs)
     if seqs[0].dim() == 0:  # PyTorch's kernel takes the trailing sizes from the first sequence's
         raise RuntimeError("ArrayRef: invalid slice, N = 1; size = 0")
     longest = max(s.size(0) for s in seqs)
