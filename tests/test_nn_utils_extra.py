@@ -81,6 +81,26 @@ def test_pad_sequence_broadcasts_a_sequence_into_its_slot():
     assert x.grad.tolist() == [[3.0], [3.0], [3.0]]
 
 
+def test_pad_sequence_output_takes_the_first_sequences_dtype():
+    late = rg.tensor([2.5, 3.5], dtype=rg.float64, requires_grad=True)
+    padded = rg.nn.utils.rnn.pad_sequence([rg.tensor([1.5]), late])
+    assert padded.dtype == rg.float32 and padded.tolist() == [[1.5, 2.5], [0.0, 3.5]]
+    padded.sum().backward()
+    assert late.grad.dtype == rg.float64 and late.grad.tolist() == [1.0, 1.0]
+    ints = rg.nn.utils.rnn.pad_sequence([rg.tensor([1, 2]), rg.tensor([0.5])], padding_value=-1.5)
+    assert ints.dtype == rg.int64 and ints.tolist() == [[1, 0], [2, -1]]
+
+
+@needs_torch
+def test_pad_sequence_mixed_dtypes_vs_torch():
+    arrays = [np.array([1, 2]), np.array([0.5]), np.array([True, False, True])]
+    for order in ([0, 1, 2], [1, 2, 0], [2, 0, 1]):
+        ours = rg.nn.utils.rnn.pad_sequence([rg.tensor(arrays[i]) for i in order], padding_value=-1.5)
+        theirs = torch.nn.utils.rnn.pad_sequence([torch.tensor(arrays[i]) for i in order], padding_value=-1.5)
+        assert str(ours.dtype)[len("retrograd") :] == str(theirs.dtype)[len("torch") :]
+        assert ours.tolist() == theirs.tolist()
+
+
 # (sequences, the error's type and message): as PyTorch's TensorList parsing and its kernel's copy say
 PAD_SEQUENCE_ERRORS = [
     (

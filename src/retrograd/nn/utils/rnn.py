@@ -305,13 +305,14 @@ def pad_sequence(
     if seqs[0].dim() == 0:  # PyTorch's kernel takes the trailing sizes from the first sequence's
         raise RuntimeError("ArrayRef: invalid slice, N = 1; size = 0")
     longest = max(s.size(0) for s in seqs)
-    tail = tuple(seqs[0].shape[1:])
+    first = seqs[0]  # the output is made like it (`new_full`): its trailing sizes and dtype
+    tail = tuple(first.shape[1:])
     padded = []
     for s in seqs:
-        s = _as_step_rows(s, tail)
+        s = _as_step_rows(s, tail).to(first.dtype)
         missing = longest - s.size(0)
         if missing:
-            fill = ops.full((missing, *tail), padding_value, dtype=s.dtype, device=s.device)
+            fill = ops.full((missing, *tail), padding_value, dtype=first.dtype, device=s.device)
             s = ops.cat([s, fill] if padding_side == "right" else [fill, s], 0)
         padded.append(s)
     return ops.stack(padded, 0 if batch_first else 1)
