@@ -210,6 +210,27 @@ def test_sampler_base_takes_no_data_source_vs_torch():
     assert ours == _sampler_init_errors(torch.utils.data.Sampler, TorchOldStyle)
 
 
+def _random_sampler_seed_error(sampler_class):
+    with pytest.raises(TypeError) as info:
+        list(sampler_class(range(3), generator=3))
+    return str(info.value)
+
+
+def test_random_sampler_refuses_a_seed_for_a_generator():
+    message = _random_sampler_seed_error(RandomSampler)
+    assert message.startswith("randperm() received an invalid combination of arguments - got (int, generator=int)")
+    assert message.endswith(
+        " * (int n, *, Tensor out = None, retrograd.dtype dtype = None, retrograd.layout layout = None, "
+        "retrograd.device device = None, bool pin_memory = False, bool requires_grad = False)\n"
+    )
+
+
+@needs_torch
+def test_random_sampler_refuses_a_seed_for_a_generator_vs_torch():
+    ours = _random_sampler_seed_error(RandomSampler).replace("retrograd.", "torch.")
+    assert ours == _random_sampler_seed_error(torch.utils.data.RandomSampler)
+
+
 def test_random_sampler_is_a_seeded_permutation():
     a = list(RandomSampler(range(20), generator=gen(5)))
     assert sorted(a) == list(range(20)) and a != list(range(20))

@@ -551,6 +551,13 @@ ERRORS = [
         "multinomial only supports floating-point dtypes for input, got: Long",
     ),
     (
+        "randperm_generator_int",  # RandomSampler(ds, generator=seed): a seed where a Generator belongs
+        lambda m: m.randperm(4, generator=3),
+        TypeError,
+        "randperm() received an invalid combination of arguments - got (int, generator=int), but expected one of:\n"
+        " * (int n, *, ",
+    ),
+    (
         "multinomial_zero_samples",
         lambda m: m.multinomial(m.tensor([1.0, 2.0]), 0),
         RuntimeError,

@@ -222,6 +222,9 @@ _RANDINT_SIGNATURES = (
 )
 
 
+_RANDPERM_SIGNATURES = ("int n, *, {0}.Generator generator, " + _FACTORY_KEYWORDS, "int n, *, " + _FACTORY_KEYWORDS)
+
+
 def _randint_fits(low: Any, high: Any, size: Any) -> bool:
     ints = (int, np.integer, Tensor)
     return (
@@ -330,6 +333,9 @@ def randperm(
     if out is not None:
         dtype = getattr(out, "dtype", dtype) if dtype == _dt.int64 else dtype  # the default: out's dtype wins
         return write_out(out, randperm, locals(), ANY, dtype_from_out=True)
+    if generator is not None and not isinstance(generator, Generator):  # e.g. RandomSampler(generator=seed)
+        listed = tuple(text.format(package_name()) for text in _RANDPERM_SIGNATURES)
+        raise invalid_combination("randperm", (n,), listed, {"generator": generator})
     check_layout(layout)
     check_pin_memory(pin_memory)
     dev = target_device(device)
