@@ -177,6 +177,60 @@ def test_sequential_sampler():
         iter(Sampler())
 
 
+class _OldStyleSampler(Sampler):
+    """A sampler written for PyTorch < 2.2, which passes `data_source` up to `Sampler`."""
+
+    def __init__(self, data_source):
+        super().__init__(data_source)
+
+
+def _sampler_init_errors(sampler_class, old_style_class):
+    messages = []
+    for make in (lambda: sampler_class(None), lambda: old_style_class([1, 2])):
+        with pytest.raises(TypeError) as info:
+            make()
+        messages.append(str(info.value))
+    return messages
+
+
+def test_sampler_base_takes_no_data_source():
+    assert _sampler_init_errors(Sampler, _OldStyleSampler) == [
+        "Sampler() takes no arguments",
+        "object.__init__() takes exactly one argument (the instance to initialize)",
+    ]
+
+
+@needs_torch
+def test_sampler_base_takes_no_data_source_vs_torch():
+    class TorchOldStyle(torch.utils.data.Sampler):
+        def __init__(self, data_source):
+            super().__init__(data_source)
+
+    ours = _sampler_init_errors(Sampler, _OldStyleSampler)
+    assert ours == _sampler_init_errors(torch.utils.data.Sampler, TorchOldStyle)
+
+
+def _random_sampler_seed_error(sampler_class):
+    with pytest.raises(TypeError) as info:
+        list(sampler_class(range(3), generator=3))
+    return str(info.value)
+
+
+def test_random_sampler_refuses_a_seed_for_a_generator():
+    message = _random_sampler_seed_error(RandomSampler)
+    assert message.startswith("randperm() received an invalid combination of arguments - got (int, generator=int)")
+    assert message.endswith(
+        " * (int n, *, Tensor out = None, retrograd.dtype dtype = None, retrograd.layout layout = None, "
+        "retrograd.device device = None, bool pin_memory = False, bool requires_grad = False)\n"
+    )
+
+
+@needs_torch
+def test_random_sampler_refuses_a_seed_for_a_generator_vs_torch():
+    ours = _random_sampler_seed_error(RandomSampler).replace("retrograd.", "torch.")
+    assert ours == _random_sampler_seed_error(torch.utils.data.RandomSampler)
+
+
 def test_random_sampler_is_a_seeded_permutation():
     a = list(RandomSampler(range(20), generator=gen(5)))
     assert sorted(a) == list(range(20)) and a != list(range(20))

@@ -294,6 +294,37 @@ def test_spawn_context_works():
 # --- errors --------------------------------------------------------------------------------------
 
 
+def spawn_unpicklable_collate(loader_class):
+    """The warning and error of starting a 'spawn' worker whose collate_fn (a lambda) cannot be pickled."""
+    loader = loader_class(Squares(4), num_workers=1, multiprocessing_context="spawn", collate_fn=lambda b: b)
+    with pytest.warns(UserWarning) as record, pytest.raises((pickle.PicklingError, AttributeError)) as error:
+        iter(loader)
+    assert record[0].filename == __file__  # the user's line, not retrograd's (PyTorch names its own)
+    return [str(w.message) for w in record], "<lambda>" in str(error.value)
+
+
+def test_unpicklable_worker_arguments_warn_before_the_pickling_error():
+    messages, names_the_lambda = spawn_unpicklable_collate(DataLoader)
+    assert messages == [
+        "Got pickle error when attempting to start a worker Process. This might be because the worker Process "
+        "arguments are not picklable. Python 3.14+ changed the multiprocessing start method in non-Mac POSIX "
+        "platforms to 'forkserver', which requires the worker Process arguments to be picklable. You can also try "
+        "multiprocessing.set_start_method('fork')."
+    ]
+    assert names_the_lambda
+
+
+@needs_torch
+def test_unpicklable_worker_arguments_warning_vs_torch():
+    with pytest.warns(UserWarning) as record, pytest.raises((pickle.PicklingError, AttributeError)):
+        iter(
+            torch.utils.data.DataLoader(
+                Squares(4), num_workers=1, multiprocessing_context="spawn", collate_fn=lambda b: b
+            )
+        )
+    assert [str(w.message) for w in record] == spawn_unpicklable_collate(DataLoader)[0]
+
+
 def test_worker_exception_is_reraised_with_its_traceback():
     loader = DataLoader(FailsAt(6, 3, ValueError("bad index 3")), batch_size=2, num_workers=2)
     with pytest.raises(ValueError) as info:

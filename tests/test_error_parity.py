@@ -3,7 +3,9 @@ with torch's names where retrograd stands in for it."""
 
 from __future__ import annotations
 
+import collections
 import copy
+import fractions
 import re
 import warnings
 
@@ -337,6 +339,33 @@ def test_tensor_first_ops_refuse_other_values_as_pytorch_does(value):
                     getattr(torch, name)(value)
                 why = f"\n      didn't match because some of the arguments have invalid types: (!{kind}!)"
                 assert str(ours.value) == str(theirs.value).replace(why, ""), name
+
+
+# how the list-of-tensors errors name an element's type: its C tp_name, module and all for C types
+_ELEMENT_TYPE_NAMES = [
+    (np.ones(1), "numpy.ndarray"),
+    (np.int64(1), "numpy.int64"),
+    (collections.OrderedDict(), "collections.OrderedDict"),
+    (fractions.Fraction(1), "Fraction"),  # a class written in Python: its bare name
+    (1.5, "float"),
+]
+
+
+def _stack_error(m, value):
+    with pytest.raises(TypeError) as info:
+        m.stack([m.ones(1), value])
+    return str(info.value)
+
+
+@pytest.mark.parametrize("value, name", _ELEMENT_TYPE_NAMES)
+def test_list_of_tensors_names_an_elements_type_as_pytorch(value, name):
+    assert _stack_error(rg, value) == f"expected Tensor as element 1 in argument 0, but got {name}"
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@pytest.mark.parametrize("value, name", _ELEMENT_TYPE_NAMES)
+def test_list_of_tensors_element_type_names_vs_torch(value, name):
+    assert _stack_error(rg, value) == _stack_error(torch, value)
 
 
 def test_einsum_and_from_dlpack_refuse_a_lone_argument():

@@ -72,6 +72,69 @@ def test_pad_sequence_vs_torch(batch_first, side):
     _close(r, t)
 
 
+def test_pad_sequence_broadcasts_a_sequence_into_its_slot():
+    # PyTorch copies each sequence into (L_i, *first's trailing sizes): (3, 1) fills the rows of (3, 3)
+    x = rg.arange(3.0).reshape(3, 1).requires_grad_()
+    padded = rg.nn.utils.rnn.pad_sequence([rg.ones(2, 3), x], batch_first=True)
+    assert padded.tolist() == [[[1.0] * 3, [1.0] * 3, [0.0] * 3], [[0.0] * 3, [1.0] * 3, [2.0] * 3]]
+    padded.sum().backward()
+    assert x.grad.tolist() == [[3.0], [3.0], [3.0]]
+
+
+def test_pad_sequence_output_takes_the_first_sequences_dtype():
+    late = rg.tensor([2.5, 3.5], dtype=rg.float64, requires_grad=True)
+    padded = rg.nn.utils.rnn.pad_sequence([rg.tensor([1.5]), late])
+    assert padded.dtype == rg.float32 and padded.tolist() == [[1.5, 2.5], [0.0, 3.5]]
+    padded.sum().backward()
+    assert late.grad.dtype == rg.float64 and late.grad.tolist() == [1.0, 1.0]
+    ints = rg.nn.utils.rnn.pad_sequence([rg.tensor([1, 2]), rg.tensor([0.5])], padding_value=-1.5)
+    assert ints.dtype == rg.int64 and ints.tolist() == [[1, 0], [2, -1]]
+
+
+@needs_torch
+def test_pad_sequence_mixed_dtypes_vs_torch():
+    arrays = [np.array([1, 2]), np.array([0.5]), np.array([True, False, True])]
+    for order in ([0, 1, 2], [1, 2, 0], [2, 0, 1]):
+        ours = rg.nn.utils.rnn.pad_sequence([rg.tensor(arrays[i]) for i in order], padding_value=-1.5)
+        theirs = torch.nn.utils.rnn.pad_sequence([torch.tensor(arrays[i]) for i in order], padding_value=-1.5)
+        assert str(ours.dtype)[len("retrograd") :] == str(theirs.dtype)[len("torch") :]
+        assert ours.tolist() == theirs.tolist()
+
+
+# (sequences, the error's type and message): as PyTorch's TensorList parsing and its kernel's copy say
+PAD_SEQUENCE_ERRORS = [
+    (
+        (2, 3),
+        (1, 2),
+        RuntimeError,
+        "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1",
+    ),
+    ((2, 3), (2, 1, 3), RuntimeError, "output with shape [2, 3] doesn't match the broadcast shape [2, 2, 3]"),
+    ((3,), (2, 1), RuntimeError, "output with shape [2] doesn't match the broadcast shape [2, 2]"),
+    ((), (2,), RuntimeError, "ArrayRef: invalid slice, N = 1; size = 0"),
+    ((2,), (), IndexError, "Dimension specified as 0 but tensor has no dimensions"),
+    ((2,), 3, TypeError, "expected Tensor as element 1 in argument 0, but got int"),
+]
+
+
+def _pad_sequence_error(m, first, second, exc):
+    seqs = [m.ones(first), m.ones(second) if isinstance(second, tuple) else second]
+    with pytest.raises(exc) as info:
+        m.nn.utils.rnn.pad_sequence(seqs)
+    return str(info.value)
+
+
+@pytest.mark.parametrize("first, second, exc, message", PAD_SEQUENCE_ERRORS)
+def test_pad_sequence_errors(first, second, exc, message):
+    assert _pad_sequence_error(rg, first, second, exc) == message
+
+
+@needs_torch
+@pytest.mark.parametrize("first, second, exc, message", PAD_SEQUENCE_ERRORS)
+def test_pad_sequence_errors_vs_torch(first, second, exc, message):
+    assert _pad_sequence_error(torch, first, second, exc) == message
+
+
 @needs_torch
 @pytest.mark.parametrize("batch_first", [False, True])
 @pytest.mark.parametrize("enforce_sorted", [False, True])

@@ -69,7 +69,6 @@ EXEMPT = {
     },  # fmt: skip
     "nn.functional.embedding": {"sparse": "no sparse tensors: the gradient has the same values, dense"},
     "func.jacrev": {"_preallocate_and_copy": "PyTorch's private speed switch; same results either way"},
-    "utils.data.Sampler.__init__": {"data_source": "PyTorch's Sampler ignores it too (deprecated argument)"},
     "autograd.FunctionCtx.apply": {"wanted": "engine protocol: custom functions compute every gradient"},
     # no sparse tensors: `masked` only changes how sparse inputs are checked
     "autograd.gradcheck": {"masked": "no sparse tensors: it only concerns sparse inputs"},

@@ -551,6 +551,13 @@ ERRORS = [
         "multinomial only supports floating-point dtypes for input, got: Long",
     ),
     (
+        "randperm_generator_int",  # RandomSampler(ds, generator=seed): a seed where a Generator belongs
+        lambda m: m.randperm(4, generator=3),
+        TypeError,
+        "randperm() received an invalid combination of arguments - got (int, generator=int), but expected one of:\n"
+        " * (int n, *, ",
+    ),
+    (
         "multinomial_zero_samples",
         lambda m: m.multinomial(m.tensor([1.0, 2.0]), 0),
         RuntimeError,
@@ -637,6 +644,47 @@ def test_errors(call, exc, message):
         with pytest.raises(exc) as theirs:
             call(torch)
         assert message in str(theirs.value)
+
+
+# --- multinomial's checks of the weights: the with-replacement kernel names the first bad entry ---
+_MULTINOMIAL_WEIGHT_ERRORS = [
+    ([-1.0, 2.0], 3, True, "invalid multinomial distribution (encountering probability entry < 0)"),
+    ([float("nan"), 1.0], 2, True, "invalid multinomial distribution (encountering probability entry < 0)"),
+    (
+        [1.0, float("inf"), -1.0],
+        2,
+        True,
+        "invalid multinomial distribution (encountering probability entry = infinity or NaN)",
+    ),
+    ([[0.0, 0.0], [-1.0, 1.0]], 2, True, "invalid multinomial distribution (sum of probabilities <= 0)"),
+    ([-1.0, 2.0], 1, True, "probability tensor contains either `inf`, `nan` or element < 0"),
+    ([-1.0, 2.0], 1, False, "probability tensor contains either `inf`, `nan` or element < 0"),
+    ([[], []], 1, True, "aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity."),
+    ([[], []], 2, True, "invalid multinomial distribution (sum of probabilities <= 0)"),
+]
+
+
+def _multinomial_error(m, weights, k, replacement):
+    with pytest.raises(RuntimeError) as info:
+        m.multinomial(m.tensor(weights), k, replacement)
+    return str(info.value)
+
+
+@pytest.mark.parametrize("weights, k, replacement, message", _MULTINOMIAL_WEIGHT_ERRORS)
+def test_multinomial_weight_errors(weights, k, replacement, message):
+    # e.g. WeightedRandomSampler([-1, 2], 3) draws with replacement: "entry < 0", not the shortcut's message
+    assert _multinomial_error(retrograd, weights, k, replacement) == message
+
+
+def test_multinomial_of_no_rows_is_empty_whatever_the_categories():
+    assert retrograd.multinomial(retrograd.zeros(0, 0), 2, True).shape == (0, 2)
+    assert retrograd.multinomial(retrograd.zeros(0, 3), 1).shape == (0, 1)
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch not installed")
+@pytest.mark.parametrize("weights, k, replacement, message", _MULTINOMIAL_WEIGHT_ERRORS)
+def test_multinomial_weight_errors_match_pytorch(weights, k, replacement, message):
+    assert _multinomial_error(torch, weights, k, replacement) == _multinomial_error(retrograd, weights, k, replacement)
 
 
 # --- randint's argument errors and the Generator's repr, as PyTorch's parser and class print them ---

@@ -47,3 +47,23 @@ def test_parameter_attributes_in_copies(m):
     p.note = "w1"
     assert vars(copy.copy(p)) == {"note": "w1"} and vars(pickle.loads(pickle.dumps(p))) == {"note": "w1"}
     assert vars(copy.deepcopy(p)) == {}  # PyTorch's Parameter deepcopy builds a new one from the values
+
+
+def test_size_and_stride_of_a_dim_of_a_0_dim_tensor_raise():
+    for call in (lambda: rg.tensor(1.0).size(0), lambda: rg.tensor(1.0).stride(-1)):
+        with pytest.raises(IndexError) as info:
+            call()
+        assert str(info.value).startswith("Dimension specified as ") and "but tensor has no dimensions" in str(
+            info.value
+        )
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@pytest.mark.parametrize("method, dim", [("size", 0), ("size", -2), ("stride", 3), ("stride", -1)])
+def test_size_and_stride_of_a_0_dim_tensor_vs_torch(method, dim):
+    messages = []
+    for m in (rg, torch):
+        with pytest.raises(IndexError) as info:
+            getattr(m.tensor(1.0), method)(dim)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1] == f"Dimension specified as {dim} but tensor has no dimensions"

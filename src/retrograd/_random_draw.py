@@ -120,14 +120,19 @@ def draw_integers(gen: Generator, low: int, high: int, shape: tuple, dt: _dt.dty
 
 def multinomial_indices(gen: Generator, rows: Any, k: int, replacement: bool) -> Any:
     """`k` category indices per row of non-negative weights `rows` (R, C) -> int64 (R, k)."""
-    if not np.isfinite(rows).all():
-        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-    if (rows < 0).any():
-        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-    if rows.shape[1] == 0 or (rows.sum(axis=1) <= 0).any():
-        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    if rows.shape[0] == 0:  # an empty result: PyTorch returns before looking at the weights
+        return np.zeros((0, k), np.int64)
     if replacement and k > 1:
+        _check_rows_entrywise(rows)
         return _cpu.multinomial_with_replacement(gen, rows, k)
+    if rows.shape[1] == 0:  # PyTorch's shortcut checks the weights with max() and min()
+        raise RuntimeError(
+            "aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity."
+        )
+    if not (np.isfinite(rows).all() and (rows >= 0).all()):
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if (rows.sum(axis=1) <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     # PyTorch's shortcut: the top k of p / q with q ~ Exp(1) (one draw: argmax); as in PyTorch 2.13,
     # zero-probability categories come last once the others are drawn
     q = _cpu.exponential(gen, rows.size, 1.0).astype(rows.dtype).reshape(rows.shape)
@@ -135,6 +140,18 @@ def multinomial_indices(gen: Generator, rows: Any, k: int, replacement: bool) ->
     if k == 1:
         return np.argmax(keys, axis=1)[:, None].astype(np.int64)
     return np.argsort(-keys, axis=1, kind="stable")[:, :k].astype(np.int64)
+
+
+def _check_rows_entrywise(rows: Any) -> None:
+    """PyTorch's with-replacement kernel checks each row's entries in order, then the row's sum:
+    the first bad entry names the error (NaN fails `p >= 0`, so it reads as "< 0")."""
+    for row in rows:
+        bad = np.flatnonzero(~(row >= 0) | ~np.isfinite(row))
+        if bad.size:
+            what = "< 0" if not row[bad[0]] >= 0 else "= infinity or NaN"
+            raise RuntimeError(f"invalid multinomial distribution (encountering probability entry {what})")
+        if not row.sum() > 0:
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
 
 
 def _zero(g: Tensor) -> Tensor:

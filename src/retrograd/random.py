@@ -222,6 +222,9 @@ _RANDINT_SIGNATURES = (
 )
 
 
+_RANDPERM_SIGNATURES = ("int n, *, {0}.Generator generator, " + _FACTORY_KEYWORDS, "int n, *, " + _FACTORY_KEYWORDS)
+
+
 def _randint_fits(low: Any, high: Any, size: Any) -> bool:
     ints = (int, np.integer, Tensor)
     return (
@@ -330,6 +333,9 @@ def randperm(
     if out is not None:
         dtype = getattr(out, "dtype", dtype) if dtype == _dt.int64 else dtype  # the default: out's dtype wins
         return write_out(out, randperm, locals(), ANY, dtype_from_out=True)
+    if generator is not None and not isinstance(generator, Generator):  # e.g. RandomSampler(generator=seed)
+        listed = tuple(text.format(package_name()) for text in _RANDPERM_SIGNATURES)
+        raise invalid_combination("randperm", (n,), listed, {"generator": generator})
     check_layout(layout)
     check_pin_memory(pin_memory)
     dev = target_device(device)
@@ -529,7 +535,7 @@ def multinomial(
         raise RuntimeError("cannot sample n_sample <= 0 samples")
     if not replacement and num_samples > x.shape[-1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-    rows = x.reshape(-1, x.shape[-1])
+    rows = x.reshape(math.prod(x.shape[:-1]), x.shape[-1])
     idx = multinomial_indices(resolve(generator), rows, int(num_samples), bool(replacement))
     return Tensor._make(idx.reshape(x.shape[:-1] + (int(num_samples),)))
 

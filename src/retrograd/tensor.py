@@ -295,7 +295,7 @@ class Tensor(TensorMethods):
         """
         if dim is None:
             return Size(self._data.shape)
-        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+        return self._data.shape[_wrap_own_dim(dim, self._data.ndim)]
 
     @property
     def dtype(self) -> dtype:
@@ -582,7 +582,7 @@ class Tensor(TensorMethods):
             strides = _storage.contiguous_strides(data.shape)  # are contiguous ones, a 0 counted as 1
         else:
             strides = tuple(s // data.itemsize for s in data.strides)
-        return strides if dim is None else strides[_wrap_dim(dim, data.ndim)]
+        return strides if dim is None else strides[_wrap_own_dim(dim, data.ndim)]
 
     def data_ptr(self) -> builtins.int:
         """The address of the first element.
@@ -1673,6 +1673,15 @@ def _wrap_dim(dim: int, ndim: int) -> int:
     if not -n <= dim < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     return dim % n
+
+
+def _wrap_own_dim(dim: int, ndim: int) -> int:
+    """`_wrap_dim` for `size(dim)` and `stride(dim)`, which in PyTorch find no dimension in a 0-dim tensor
+    (ops that take a `dim` wrap a scalar's 0 and -1)."""
+    if ndim == 0:
+        dim = dim if type(dim) is builtins.int else _dim_index(dim)
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return _wrap_dim(dim, ndim)
 
 
 def _dim_index(dim: Any) -> builtins.int:

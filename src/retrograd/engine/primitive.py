@@ -370,10 +370,16 @@ def _argument_error(name: str, tensors: tuple) -> BaseException:
     return sys.exc_info()[1] or RuntimeError(f"{name}(): bad arguments")
 
 
+_HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class made by a `class` statement
+
+
 def type_name(value: Any) -> str:
-    """How PyTorch's argument errors name a value's type: `float`, `list`, `numpy.ndarray`."""
+    """How PyTorch's argument errors name a value's type, its C `tp_name`: `float`, `numpy.ndarray`,
+    `decimal.Decimal` for types written in C, the bare name (`Fraction`, a user's `Foo`) for classes."""
     kind = type(value)
-    return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__.split('.')[0]}.{kind.__qualname__}"
+    if kind.__flags__ & _HEAP_TYPE or kind.__module__ == "builtins":
+        return kind.__name__
+    return f"{kind.__module__}.{kind.__name__}"
 
 
 def not_a_tensor(name: str, value: Any, argument: str = "input", position: int = 1) -> TypeError:

@@ -113,9 +113,17 @@ def _to_array(data: Any, promoted: dtype | None, target: dtype | None) -> np.nda
         elements = _elements(data, integral=not (target.is_floating_point or target.is_complex))
         return np.array(elements, dtype=(promoted or _dt.get_default_dtype()).np)
     try:
-        return np.asarray(data)
+        arr = np.asarray(data)
     except ValueError as e:
         raise ragged_error(data) or ValueError(f"expected sequence of equal lengths: {e}") from None
+    if arr.dtype.kind == "f" and _integral(promoted) and (target is None or _integral(target)):
+        # ints only, one past int64 ([2**63, 1]): NumPy reads float64 where PyTorch cannot store them
+        raise ValueError("Overflow when unpacking long long")
+    return arr
+
+
+def _integral(dt: dtype | None) -> bool:
+    return dt is not None and dt is not _dt.bool_ and not (dt.is_floating_point or dt.is_complex)
 
 
 def copy_construct_warning(instead_of: str, stacklevel: int = 3) -> None:

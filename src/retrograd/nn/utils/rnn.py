@@ -11,8 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from ... import ops
 from ...dtypes import int64
+from ...engine.numpy_errors import broadcast_mismatch
+from ...ops.kernels.arg_types import check_elements
 from ...ops.shape import packed as _packed
 from ...tensor import Tensor
 
@@ -297,29 +301,36 @@ def pad_sequence(
         raise RuntimeError("received an empty list of sequences")
     if padding_side not in ("left", "right"):
         raise RuntimeError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
+    check_elements(seqs)
+    if seqs[0].dim() == 0:  # PyTorch's kernel takes the trailing sizes from the first sequence's
+        raise RuntimeError("ArrayRef: invalid slice, N = 1; size = 0")
     longest = max(s.size(0) for s in seqs)
-    tail = tuple(seqs[0].shape[1:])
+    first = seqs[0]  # the output is made like it (`new_full`): its trailing sizes and dtype
+    tail = tuple(first.shape[1:])
     padded = []
     for s in seqs:
-        if tuple(s.shape[1:]) != tail:
-            raise RuntimeError(_size_mismatch(tail, tuple(s.shape[1:])))
+        s = _as_step_rows(s, tail).to(first.dtype)
         missing = longest - s.size(0)
         if missing:
-            fill = ops.full((missing, *tail), padding_value, dtype=s.dtype, device=s.device)
+            fill = ops.full((missing, *tail), padding_value, dtype=first.dtype, device=s.device)
             s = ops.cat([s, fill] if padding_side == "right" else [fill, s], 0)
         padded.append(s)
     return ops.stack(padded, 0 if batch_first else 1)
 
 
-def _size_mismatch(want: tuple[int, ...], got: tuple[int, ...]) -> str:
-    """PyTorch's broadcasting message for a sequence whose trailing sizes differ from the first's."""
-    if len(want) != len(got):
-        return f"The expanded size of the tensor must match the existing sizes: {list(want)} and {list(got)}"
-    dim = next(i for i, (a, b) in enumerate(zip(want, got)) if a != b)
-    return (
-        f"The size of tensor a ({want[dim]}) must match the size of tensor b ({got[dim]}) "
-        f"at non-singleton dimension {dim + 1}"
-    )
+def _as_step_rows(seq: Tensor, tail: tuple[int, ...]) -> Tensor:
+    """`seq` as (L, *tail), L its length: PyTorch copies each sequence into its slot of the output,
+    so one whose trailing sizes differ from the first's is broadcast to them, or is an error."""
+    slot = (seq.size(0), *tail)
+    if tuple(seq.shape) == slot:
+        return seq
+    mismatch = broadcast_mismatch([slot, tuple(seq.shape)])
+    if mismatch is not None:
+        raise mismatch
+    broadcast = np.broadcast_shapes(slot, tuple(seq.shape))
+    if broadcast != slot:
+        raise RuntimeError(f"output with shape {list(slot)} doesn't match the broadcast shape {list(broadcast)}")
+    return seq.expand(slot)
 
 
 def unpad_sequence(padded_sequences: Tensor, lengths: Tensor, batch_first: bool = False) -> list[Tensor]:

@@ -117,4 +117,4 @@ def check_elements(tensors: Any, argument: int = 0) -> None:
     """PyTorch's TypeError for the first element of a list of tensors that is not one."""
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
-            raise TypeError(f"expected Tensor as element {i} in argument {argument}, but got {type(t).__name__}")
+            raise TypeError(f"expected Tensor as element {i} in argument {argument}, but got {type_name(t)}")

@@ -76,7 +76,7 @@ def check_data_fits(arr: np.ndarray, dt: dtype) -> None:
     `arr` is NumPy's reading of the Python data (int64/uint64/float64/bool/object).
     """
     if arr.dtype == object or arr.dtype == np.uint64:
-        if dt is not _dt.bool_ and not dt.is_floating_point:
+        if dt is not _dt.bool_ and not (dt.is_floating_point or dt.is_complex):
             raise ValueError("Overflow when unpacking long long")
         return
     if dt is _dt.bool_ or dt.is_floating_point or dt.is_complex or arr.size == 0 or arr.dtype.kind == "b":

@@ -18,6 +18,7 @@ from typing import Any
 from ... import dtypes as _dt
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.arg_types import check_elements
 from ..kernels.operands import numpy_alias, wrap_dim
 from ..kernels.out_arg import CAT, write_out
 
@@ -108,9 +109,7 @@ def tensor_list(name: str, tensors: Any) -> list[Tensor]:
         raise TypeError(
             f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not {type(tensors).__name__}"
         )
-    for i, t in enumerate(tensors):
-        if not isinstance(t, Tensor):
-            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+    check_elements(tensors)
     return list(tensors)
 
 

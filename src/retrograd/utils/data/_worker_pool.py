@@ -11,10 +11,13 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.context
 import os
+import pickle
 import sys
+import warnings
 import weakref
 from typing import Any
 
+from ..._user_frames import user_stacklevel
 from ._worker import STATUS_CHECK_INTERVAL, ResultQueue, WorkerJob, worker_loop
 
 
@@ -24,6 +27,23 @@ def default_context() -> multiprocessing.context.BaseContext:
     if chosen is None and sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
+
+
+def _start(worker: Any) -> None:
+    """Start `worker`; when its arguments cannot be pickled (the 'spawn' and 'forkserver' start
+    methods send them to the child), PyTorch's hint, at the user's line, before the error."""
+    try:
+        worker.start()
+    except (TypeError, AttributeError, pickle.PicklingError):
+        warnings.warn(
+            "Got pickle error when attempting to start a worker Process. "
+            "This might be because the worker Process arguments are not picklable. "
+            "Python 3.14+ changed the multiprocessing start method in non-Mac POSIX platforms "
+            "to 'forkserver', which requires the worker Process arguments to be picklable. "
+            "You can also try multiprocessing.set_start_method('fork').",
+            stacklevel=user_stacklevel(),
+        )
+        raise
 
 
 class WorkerPool:
@@ -50,7 +70,7 @@ class WorkerPool:
                 args=(job, worker_id, num_workers, index_queue, self.result_queue, self.done_event),
                 daemon=True,
             )
-            worker.start()
+            _start(worker)
             self.index_queues.append(index_queue)
             self.workers.append(worker)  # only started workers: join() needs a started process
 

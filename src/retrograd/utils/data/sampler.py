@@ -25,8 +25,8 @@ _CHUNK = 32  # indices drawn per randint call when sampling with replacement, as
 class Sampler(Generic[T_co]):
     """Base class: subclasses define `__iter__` (indices) and, when they can, `__len__`.
 
-    Args:
-        data_source (Sized, optional): unused; accepted as PyTorch accepts it.
+    As in PyTorch 2.13 it takes no arguments (its old `data_source` is gone): `Sampler(ds)` and a
+    subclass's `super().__init__(ds)` raise TypeError.
 
     Returns:
         (Sampler): a sampler; iterate it for the indices.
@@ -41,9 +41,6 @@ class Sampler(Generic[T_co]):
         >>> list(Evens(5))
         [0, 2, 4]
     """
-
-    def __init__(self, data_source: Sized | None = None) -> None:
-        pass
 
     def __iter__(self) -> Iterator[T_co]:
         raise NotImplementedError
