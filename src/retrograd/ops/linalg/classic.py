@@ -213,8 +213,31 @@ def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False, *, out: A
     check_tensors("cholesky_solve", input=input, input2=input2)
     if out is not None:
         return write_out(out, cholesky_solve, locals(), SAME)
-    check_matrix(input2, "cholesky_solve")
+    _check_cholesky_solve(input, input2)
     return cholesky_solve_primitive(input, input2, upper=upper)
+
+
+def _check_cholesky_solve(b: Tensor, factor: Tensor) -> None:
+    """PyTorch's checks of B and the factor, in its order: dims, one dtype, shapes, then a kernel."""
+    for name, t in (("b", b), ("u", factor)):
+        if t.dim() < 2:
+            raise RuntimeError(f"{name} should have at least 2 dimensions, but has {t.dim()} dimensions instead")
+    if b.dtype != factor.dtype:
+        raise RuntimeError(
+            f"Expected b and A to have the same dtype, but found b of type {b.dtype.kind_name} and A of type "
+            f"{factor.dtype.kind_name} instead."
+        )
+    n = factor.shape[-1]
+    if factor.shape[-2] != n:
+        raise RuntimeError(f"A must be batches of square matrices, but they are {factor.shape[-2]} by {n} matrices")
+    if b.shape[-2] != n:
+        raise RuntimeError(
+            f"Incompatible matrix sizes for cholesky_solve: each A matrix is {n} by {n} but each b matrix is "
+            f"{b.shape[-2]} by {b.shape[-1]}"
+        )
+    refuse_low_precision(factor, "cholesky_solve")
+    if factor._data.dtype.kind not in "fc":
+        raise NotImplementedError(f"\"cholesky_solve_cpu\" not implemented for '{factor.dtype.kind_name}'")
 
 
 def cholesky_inverse(input: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
