@@ -98,6 +98,48 @@ def test_cdist_switches_to_the_matrix_product_past_25_rows_as_pytorch():
         np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-4, atol=2e-2)
 
 
+# float32 points against float64 centroids (a k-means written with torch.from_numpy data): PyTorch
+# refuses rather than promote, with the error of the path it takes (its kernel reads x2 as x1's
+# type; past 25 rows, the matrix product); with nothing to compute the result has x1's dtype
+_CDIST_DTYPES = {
+    "mixed": (lambda m: m.cdist(m.ones(3, 2), m.ones(4, 2, dtype=m.float64)),
+              RuntimeError, "expected scalar type Float but found Double"),
+    "mixed p=1": (lambda m: m.cdist(m.ones(3, 2, dtype=m.float64), m.ones(4, 2), p=1),
+                  RuntimeError, "expected scalar type Double but found Float"),
+    "mixed by products": (lambda m: m.cdist(m.ones(30, 2, dtype=m.float64), m.ones(40, 2)),
+                          RuntimeError, "expected m1 and m2 to have the same dtype, but got: double != float"),
+    "half": (lambda m: m.cdist(m.ones(3, 2, dtype=m.float16), m.ones(4, 2)),
+             NotImplementedError, "\"cdist\" not implemented for 'Half'"),
+    "bfloat16": (lambda m: m.cdist(m.ones(3, 2, dtype=m.bfloat16), m.ones(4, 2, dtype=m.bfloat16)),
+                 NotImplementedError, "\"cdist\" not implemented for 'BFloat16'"),
+    "no rows": (lambda m: m.cdist(m.ones(0, 2), m.ones(4, 2, dtype=m.float64)).dtype, None, "float32"),
+    "no columns": (lambda m: m.cdist(m.ones(3, 0), m.ones(40, 0, dtype=m.float64)).dtype, None, "float32"),
+}
+
+
+def _cdist_outcome(m, case):
+    call, error, expected = _CDIST_DTYPES[case]
+    if error is None:
+        return str(call(m)).split(".")[-1]
+    with pytest.raises(error) as caught:
+        call(m)
+    return str(caught.value).split("\n")[0]
+
+
+@pytest.mark.parametrize("case", list(_CDIST_DTYPES))
+def test_cdist_of_mixed_or_half_dtypes_refuses_as_pytorch(case):
+    if case == "bfloat16" and not rg.dtypes.HAS_BFLOAT16:
+        pytest.skip("no ml_dtypes")
+    assert _cdist_outcome(rg, case) == _CDIST_DTYPES[case][2]
+
+
+@pytest.mark.parametrize("case", list(_CDIST_DTYPES))
+def test_cdist_of_mixed_or_half_dtypes_vs_torch(case):
+    if torch is None:
+        pytest.skip("PyTorch is not installed")
+    assert _cdist_outcome(torch, case) == _CDIST_DTYPES[case][2]
+
+
 def _deprecated_calls(m):
     A = m.tensor([[2.0, 1.0], [0.0, 4.0]])
     b = m.tensor([[4.0], [8.0]])
