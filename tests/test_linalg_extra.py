@@ -42,6 +42,27 @@ def test_ex_variants_report_instead_of_raising():
     assert int(rg.linalg.solve_ex(rg.zeros(2, 2), rg.ones(2, 1)).info) == 1
 
 
+def _cholesky_ex_checked_message(m):
+    """A GP kernel matrix batch whose second member lost positive-definiteness, checked."""
+    batch = m.stack([m.eye(3, dtype=m.float64), -m.eye(3, dtype=m.float64)])
+    with pytest.raises(m.linalg.LinAlgError) as caught:
+        m.linalg.cholesky_ex(batch, upper=True, check_errors=True)
+    return str(caught.value)
+
+
+def test_cholesky_ex_check_errors_names_cholesky_ex():
+    assert _cholesky_ex_checked_message(rg) == (
+        "linalg.cholesky_ex: (Batch element 1): The factorization could not be completed because the input is not "
+        "positive-definite (the leading minor of order 1 is not positive-definite)."
+    )
+
+
+def test_cholesky_ex_check_errors_message_vs_torch():
+    if torch is None:
+        pytest.skip("PyTorch is not installed")
+    assert _cholesky_ex_checked_message(rg) == _cholesky_ex_checked_message(torch)
+
+
 def test_ldl_refuses_derivatives_like_pytorch():
     A = rg.tensor([[2.0, 1.0], [1.0, 3.0]], requires_grad=True)
     LD, piv = rg.linalg.ldl_factor(A)
