@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -164,10 +166,12 @@ def test_cdist_of_mixed_or_half_dtypes_vs_torch(case):
 def _deprecated_calls(m):
     A = m.tensor([[2.0, 1.0], [0.0, 4.0]])
     b = m.tensor([[4.0], [8.0]])
-    return [lambda: m.triangular_solve(b, A), lambda: m.cholesky(A @ A.mT)]
+    return [lambda: m.triangular_solve(b, A), lambda: m.cholesky(A @ A.mT), lambda: m.lu(A), lambda: m.qr(A),
+            lambda: m.chain_matmul(A, A), lambda: m.lu_solve(b, *m.linalg.lu_factor(A))]
 
 
-def test_deprecated_solvers_warn():
+def test_deprecated_solvers_warn(monkeypatch):
+    monkeypatch.setattr(sys.modules["retrograd._user_frames"], "_warned_once", set())  # as in a new process
     with pytest.warns(UserWarning, match=r"^torch.triangular_solve is deprecated in favor of torch.linalg.solve_tri"):
         assert rg.triangular_solve(
             rg.tensor([[4.0], [8.0]]), rg.tensor([[2.0, 1.0], [0.0, 4.0]])
@@ -178,9 +182,10 @@ def test_deprecated_solvers_warn():
 
 
 @pytest.mark.skipif(torch is None, reason="needs PyTorch")
-def test_deprecation_warnings_match_pytorch():
+def test_deprecation_warnings_match_pytorch(monkeypatch):
     import warnings
 
+    monkeypatch.setattr(sys.modules["retrograd._user_frames"], "_warned_once", set())  # as in a new process
     for ours, theirs in zip(_deprecated_calls(rg), _deprecated_calls(torch)):
         with warnings.catch_warnings(record=True) as mine:
             warnings.simplefilter("always")
@@ -193,6 +198,36 @@ def test_deprecation_warnings_match_pytorch():
         text = str(reference[0].message).split(" (Triggered internally")[0]
         assert [str(w.message) for w in mine] == [text]
 
+
+
+_DEPRECATED_ONCE = {  # PyTorch's TORCH_WARN_ONCE: a GP loop calling torch.cholesky warns on its first call only
+    "cholesky": lambda m, A: m.cholesky(A),
+    "Tensor.cholesky": lambda m, A: A.cholesky(),
+    "qr": lambda m, A: m.qr(A),
+    "lu": lambda m, A: m.lu(A),
+    "lu_solve": lambda m, A: m.lu_solve(A, *m.linalg.lu_factor(A)),
+    "triangular_solve": lambda m, A: m.triangular_solve(A, A),
+    "chain_matmul": lambda m, A: m.chain_matmul(A, A),
+    "meshgrid": lambda m, A: m.meshgrid(A[0], A[1]),
+}
+
+
+@pytest.mark.parametrize("name", list(_DEPRECATED_ONCE))
+def test_deprecated_linear_algebra_warns_once_per_process(name, monkeypatch):
+    import warnings
+
+    monkeypatch.setattr(sys.modules["retrograd._user_frames"], "_warned_once", set())  # as in a new process
+    A = rg.eye(2) * 2
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(3):
+            _DEPRECATED_ONCE[name](rg, A)
+    assert len(caught) == 1
+    assert caught[0].filename == __file__
+    if name == "lu":  # the whole of PyTorch's text, with its replacements
+        assert str(caught[0].message).endswith(
+            "should be replaced with\nLU, pivots, info = torch.linalg.lu_factor_ex(A, compute_pivots)"
+        )
 
 # --- dist: PyTorch's promoted dtype, and its error for integer operands ------------------------------
 
