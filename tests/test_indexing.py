@@ -189,6 +189,14 @@ ERRORS = {
     "index_add_count": lambda m, x: x.index_add(0, m.tensor([0, 2]), m.ones(3, 4, dtype=m.float64)),
     "index_add_dtype": lambda m, x: x.index_add(0, m.tensor([0]), m.ones(1, 4)),
     "index_add_bounds": lambda m, x: x.index_add(1, m.tensor([5]), m.ones(3, 1, dtype=m.float64)),
+    # naive Bayes / k-means counts: index_add into a vector (IndexError, no value named), into a matrix
+    # along a middle dim, with alpha or int32 indices (the slice loop's IndexError too)
+    "index_add_vector_bounds": lambda m, x: x[0].index_add(0, m.tensor([0, 4]), m.ones(2, dtype=m.float64)),
+    "index_add_vector_negative": lambda m, x: x[0].index_add_(0, m.tensor([-1]), m.ones(1, dtype=m.float64)),
+    "index_add_alpha_bounds": lambda m, x: x.index_add(0, m.tensor([3]), x[:1], alpha=2),
+    "index_add_int32_bounds": lambda m, x: x.index_add(0, m.tensor([3], dtype=m.int32), x[:1]),
+    "index_add_middle_dim_bounds": lambda m, x: x.view(3, 2, 2).index_add(1, m.tensor([2]), x.view(3, 2, 2)[:, :1]),
+    "index_add_last_dim_bounds": lambda m, x: x.view(3, 2, 2).index_add(2, m.tensor([2]), x.view(3, 2, 2)[..., :1]),
     "index_copy_slice_shape": lambda m, x: x.index_copy(0, m.tensor([0, 2]), m.ones(2, 3, dtype=m.float64)),
     "index_copy_bounds": lambda m, x: x.index_copy(1, m.tensor([5]), m.ones(3, 1, dtype=m.float64)),
     "index_copy_int32": lambda m, x: x.index_copy(0, m.tensor([0], dtype=m.int32), x[:1]),
@@ -236,6 +244,24 @@ def test_errors_match_pytorch(name):
     assert outcomes[0][0] is outcomes[1][0]
     assert outcomes[0][1] == outcomes[1][1]
 
+
+
+def test_index_add_out_of_range_errors_follow_the_kernel_pytorch_picks():
+    x = arange(retrograd, 3, 4)
+    vector_error = (IndexError, "index out of range in self")
+    cases = {  # scatter_add's RuntimeError along the first/last dim with int64 indices and alpha 1
+        "index_add_bounds": (RuntimeError, "index 5 is out of bounds for dimension 1 with size 4"),
+        "index_add_vector_bounds": vector_error,
+        "index_add_vector_negative": vector_error,
+        "index_add_alpha_bounds": vector_error,
+        "index_add_int32_bounds": vector_error,
+        "index_add_middle_dim_bounds": vector_error,
+        "index_add_last_dim_bounds": (RuntimeError, "index 2 is out of bounds for dimension 2 with size 2"),
+    }
+    for name, (error, message) in cases.items():
+        with pytest.raises(error) as info:
+            ERRORS[name](retrograd, x)
+        assert str(info.value) == message, name
 
 def _assign(x, index, value):
     x[index] = value

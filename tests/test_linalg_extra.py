@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -40,6 +42,27 @@ def test_ex_variants_report_instead_of_raising():
     with pytest.raises(rg.linalg.LinAlgError):
         rg.linalg.cholesky_ex(bad, check_errors=True)
     assert int(rg.linalg.solve_ex(rg.zeros(2, 2), rg.ones(2, 1)).info) == 1
+
+
+def _cholesky_ex_checked_message(m):
+    """A GP kernel matrix batch whose second member lost positive-definiteness, checked."""
+    batch = m.stack([m.eye(3, dtype=m.float64), -m.eye(3, dtype=m.float64)])
+    with pytest.raises(m.linalg.LinAlgError) as caught:
+        m.linalg.cholesky_ex(batch, upper=True, check_errors=True)
+    return str(caught.value)
+
+
+def test_cholesky_ex_check_errors_names_cholesky_ex():
+    assert _cholesky_ex_checked_message(rg) == (
+        "linalg.cholesky_ex: (Batch element 1): The factorization could not be completed because the input is not "
+        "positive-definite (the leading minor of order 1 is not positive-definite)."
+    )
+
+
+def test_cholesky_ex_check_errors_message_vs_torch():
+    if torch is None:
+        pytest.skip("PyTorch is not installed")
+    assert _cholesky_ex_checked_message(rg) == _cholesky_ex_checked_message(torch)
 
 
 def test_ldl_refuses_derivatives_like_pytorch():
@@ -98,13 +121,57 @@ def test_cdist_switches_to_the_matrix_product_past_25_rows_as_pytorch():
         np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-4, atol=2e-2)
 
 
+# float32 points against float64 centroids (a k-means written with torch.from_numpy data): PyTorch
+# refuses rather than promote, with the error of the path it takes (its kernel reads x2 as x1's
+# type; past 25 rows, the matrix product); with nothing to compute the result has x1's dtype
+_CDIST_DTYPES = {
+    "mixed": (lambda m: m.cdist(m.ones(3, 2), m.ones(4, 2, dtype=m.float64)),
+              RuntimeError, "expected scalar type Float but found Double"),
+    "mixed p=1": (lambda m: m.cdist(m.ones(3, 2, dtype=m.float64), m.ones(4, 2), p=1),
+                  RuntimeError, "expected scalar type Double but found Float"),
+    "mixed by products": (lambda m: m.cdist(m.ones(30, 2, dtype=m.float64), m.ones(40, 2)),
+                          RuntimeError, "expected m1 and m2 to have the same dtype, but got: double != float"),
+    "half": (lambda m: m.cdist(m.ones(3, 2, dtype=m.float16), m.ones(4, 2)),
+             NotImplementedError, "\"cdist\" not implemented for 'Half'"),
+    "bfloat16": (lambda m: m.cdist(m.ones(3, 2, dtype=m.bfloat16), m.ones(4, 2, dtype=m.bfloat16)),
+                 NotImplementedError, "\"cdist\" not implemented for 'BFloat16'"),
+    "no rows": (lambda m: m.cdist(m.ones(0, 2), m.ones(4, 2, dtype=m.float64)).dtype, None, "float32"),
+    "no columns": (lambda m: m.cdist(m.ones(3, 0), m.ones(40, 0, dtype=m.float64)).dtype, None, "float32"),
+}
+
+
+def _cdist_outcome(m, case):
+    call, error, expected = _CDIST_DTYPES[case]
+    if error is None:
+        return str(call(m)).split(".")[-1]
+    with pytest.raises(error) as caught:
+        call(m)
+    return str(caught.value).split("\n")[0]
+
+
+@pytest.mark.parametrize("case", list(_CDIST_DTYPES))
+def test_cdist_of_mixed_or_half_dtypes_refuses_as_pytorch(case):
+    if case == "bfloat16" and not rg.dtypes.HAS_BFLOAT16:
+        pytest.skip("no ml_dtypes")
+    assert _cdist_outcome(rg, case) == _CDIST_DTYPES[case][2]
+
+
+@pytest.mark.parametrize("case", list(_CDIST_DTYPES))
+def test_cdist_of_mixed_or_half_dtypes_vs_torch(case):
+    if torch is None:
+        pytest.skip("PyTorch is not installed")
+    assert _cdist_outcome(torch, case) == _CDIST_DTYPES[case][2]
+
+
 def _deprecated_calls(m):
     A = m.tensor([[2.0, 1.0], [0.0, 4.0]])
     b = m.tensor([[4.0], [8.0]])
-    return [lambda: m.triangular_solve(b, A), lambda: m.cholesky(A @ A.mT)]
+    return [lambda: m.triangular_solve(b, A), lambda: m.cholesky(A @ A.mT), lambda: m.lu(A), lambda: m.qr(A),
+            lambda: m.chain_matmul(A, A), lambda: m.lu_solve(b, *m.linalg.lu_factor(A))]
 
 
-def test_deprecated_solvers_warn():
+def test_deprecated_solvers_warn(monkeypatch):
+    monkeypatch.setattr(sys.modules["retrograd._user_frames"], "_warned_once", set())  # as in a new process
     with pytest.warns(UserWarning, match=r"^torch.triangular_solve is deprecated in favor of torch.linalg.solve_tri"):
         assert rg.triangular_solve(
             rg.tensor([[4.0], [8.0]]), rg.tensor([[2.0, 1.0], [0.0, 4.0]])
@@ -115,9 +182,10 @@ def test_deprecated_solvers_warn():
 
 
 @pytest.mark.skipif(torch is None, reason="needs PyTorch")
-def test_deprecation_warnings_match_pytorch():
+def test_deprecation_warnings_match_pytorch(monkeypatch):
     import warnings
 
+    monkeypatch.setattr(sys.modules["retrograd._user_frames"], "_warned_once", set())  # as in a new process
     for ours, theirs in zip(_deprecated_calls(rg), _deprecated_calls(torch)):
         with warnings.catch_warnings(record=True) as mine:
             warnings.simplefilter("always")
@@ -130,6 +198,36 @@ def test_deprecation_warnings_match_pytorch():
         text = str(reference[0].message).split(" (Triggered internally")[0]
         assert [str(w.message) for w in mine] == [text]
 
+
+
+_DEPRECATED_ONCE = {  # PyTorch's TORCH_WARN_ONCE: a GP loop calling torch.cholesky warns on its first call only
+    "cholesky": lambda m, A: m.cholesky(A),
+    "Tensor.cholesky": lambda m, A: A.cholesky(),
+    "qr": lambda m, A: m.qr(A),
+    "lu": lambda m, A: m.lu(A),
+    "lu_solve": lambda m, A: m.lu_solve(A, *m.linalg.lu_factor(A)),
+    "triangular_solve": lambda m, A: m.triangular_solve(A, A),
+    "chain_matmul": lambda m, A: m.chain_matmul(A, A),
+    "meshgrid": lambda m, A: m.meshgrid(A[0], A[1]),
+}
+
+
+@pytest.mark.parametrize("name", list(_DEPRECATED_ONCE))
+def test_deprecated_linear_algebra_warns_once_per_process(name, monkeypatch):
+    import warnings
+
+    monkeypatch.setattr(sys.modules["retrograd._user_frames"], "_warned_once", set())  # as in a new process
+    A = rg.eye(2) * 2
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(3):
+            _DEPRECATED_ONCE[name](rg, A)
+    assert len(caught) == 1
+    assert caught[0].filename == __file__
+    if name == "lu":  # the whole of PyTorch's text, with its replacements
+        assert str(caught[0].message).endswith(
+            "should be replaced with\nLU, pivots, info = torch.linalg.lu_factor_ex(A, compute_pivots)"
+        )
 
 # --- dist: PyTorch's promoted dtype, and its error for integer operands ------------------------------
 

@@ -305,6 +305,52 @@ def test_a_byte_condition_in_where_warns_once_per_process(monkeypatch):
     assert rg.where(byte_mask, 1.0, 0.0).tolist() == [1.0, 0.0, 1.0]
 
 
+
+_SEARCHSORTED_COPY = (
+    "torch.searchsorted(): {} tensor is non-contiguous, this will lower the performance due to extra data copy "
+    "when converting non-contiguous tensor to contiguous, please use contiguous {} tensor if possible. "
+    "This message will only appear once per program."
+)
+
+
+def test_searchsorted_of_a_column_warns_once_per_process_for_each_operand(monkeypatch):
+    monkeypatch.setattr(sys.modules["retrograd._user_frames"], "_warned_once", set())  # as in a new process
+    x = rg.arange(12.0).reshape(4, 3)
+    edges = rg.tensor([0.0, 5.0])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert rg.bucketize(x[:, 0], edges).tolist() == [0, 1, 2, 2]  # a column is not contiguous
+        rg.searchsorted(edges, x[:, 1])
+        assert rg.searchsorted(x[:, 0], x[:, 1].contiguous()).tolist() == [1, 2, 3, 4]
+        rg.searchsorted(edges, x[:, 0].contiguous())  # contiguous operands: nothing
+        rg.searchsorted(edges, 3.0)
+    assert [str(w.message) for w in caught] == [
+        _SEARCHSORTED_COPY.format("input value", "input value"),
+        _SEARCHSORTED_COPY.format("boundary", "boundary"),
+    ]
+    assert caught[0].filename == __file__
+
+
+def test_searchsorted_of_a_column_warns_as_pytorch(tmp_path):
+    pytest.importorskip("torch")
+    import os
+    import re
+    import subprocess
+
+    script = tmp_path / "buckets.py"
+    script.write_text(
+        "import torch\nx = torch.arange(12.0).reshape(4, 3)\nedges = torch.tensor([0.0, 5.0])\n"
+        "print(torch.bucketize(x[:, 0], edges), torch.searchsorted(edges, x[:, 1]))\n"
+        "print(torch.searchsorted(x[:, 0], x[:, 1].contiguous(), right=True))\n"
+    )
+    src = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
+    ours = subprocess.run([sys.executable, "-m", "retrograd", "run", str(script)], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=src), timeout=120)
+    theirs = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert ours.stdout == theirs.stdout
+    # PyTorch's message ends with the C++ source line it was raised at, which retrograd has not
+    assert ours.stderr == re.sub(r" \(Triggered internally at [^)]*\)", "", theirs.stderr)
+
 _REMOVED_CALLS = {
     "lstsq": "lib.lstsq(lib.ones(3, 1), lib.ones(3, 2))",
     "symeig": "lib.symeig(lib.eye(2), eigenvectors=True)",

@@ -47,3 +47,22 @@ def test_checks_vs_torch(name, fn, interpolation):
     torch = pytest.importorskip("torch")
     kwargs = {"interpolation": interpolation}
     assert _outcome(rg, name, fn, **kwargs) == _outcome(torch, name, fn, **kwargs)
+
+
+def _longer_than_pytorch_allows(m):
+    """One row of 2**24 + 1 samples (a broadcast view: no memory), reduced along its last dim."""
+    return m.zeros(2, 1).expand(2, 2**24 + 1)
+
+
+@pytest.mark.parametrize("fn", ["quantile", "nanquantile"])
+def test_more_than_2_to_the_24_samples_are_refused(fn):
+    # PyTorch's ranks are exact in a double only up to 2**24 samples along the reduced dim
+    with pytest.raises(RuntimeError, match=r"^quantile\(\) input tensor is too large$"):
+        getattr(rg, fn)(_longer_than_pytorch_allows(rg), 0.5, dim=1)
+    assert getattr(rg, fn)(rg.zeros(2, 3).expand(4, 2, 3), 0.5, dim=0).shape == (2, 3)  # the length, not numel
+
+
+def test_more_than_2_to_the_24_samples_vs_torch():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError, match=r"^quantile\(\) input tensor is too large$"):
+        torch.quantile(_longer_than_pytorch_allows(torch), 0.5, dim=1)

@@ -114,3 +114,40 @@ def test_multivariate_normal_solve_matches_pytorch():
     theirs = _mvn_log_prob(torch)
     assert ours.item() == pytest.approx(theirs.item(), rel=1e-14)
     assert "LinalgSolveTriangularBackward0" in _node_names(theirs)
+
+
+# a right-hand side given as a vector (a GP's targets `y` instead of `y[:, None]`) and other misuses:
+# PyTorch's checks, in its order (dims of b, then of the factor, one dtype, square, matching rows)
+_CHOLESKY_SOLVE_MISUSES = {
+    "b 1-d": (lambda m: m.cholesky_solve(m.ones(3, dtype=m.float64), m.eye(3, dtype=m.float64)),
+              RuntimeError, "b should have at least 2 dimensions, but has 1 dimensions instead"),
+    "b 0-d": (lambda m: m.cholesky_solve(m.tensor(1.0), m.eye(3)),
+              RuntimeError, "b should have at least 2 dimensions, but has 0 dimensions instead"),
+    "factor 1-d": (lambda m: m.cholesky_solve(m.ones(3, 1), m.ones(3)),
+                   RuntimeError, "u should have at least 2 dimensions, but has 1 dimensions instead"),
+    "dtypes": (lambda m: m.cholesky_solve(m.ones(3, 1), m.eye(3, dtype=m.float64)), RuntimeError,
+               "Expected b and A to have the same dtype, but found b of type Float and A of type Double instead."),
+    "not square": (lambda m: m.cholesky_solve(m.ones(3, 1), m.ones(3, 2)),
+                   RuntimeError, "A must be batches of square matrices, but they are 3 by 2 matrices"),
+    "rows": (lambda m: m.cholesky_solve(m.ones(2, 1), m.eye(3)), RuntimeError,
+             "Incompatible matrix sizes for cholesky_solve: each A matrix is 3 by 3 but each b matrix is 2 by 1"),
+    "integers": (lambda m: m.cholesky_solve(m.ones(3, 1, dtype=m.long), m.eye(3, dtype=m.long)),
+                 NotImplementedError, "\"cholesky_solve_cpu\" not implemented for 'Long'"),
+}
+
+
+@pytest.mark.parametrize("case", list(_CHOLESKY_SOLVE_MISUSES))
+def test_cholesky_solve_refuses_misuse_with_pytorchs_error(case):
+    call, error, message = _CHOLESKY_SOLVE_MISUSES[case]
+    with pytest.raises(error) as caught:
+        call(rg)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("case", list(_CHOLESKY_SOLVE_MISUSES))
+def test_cholesky_solve_misuse_vs_torch(case):
+    torch = pytest.importorskip("torch")
+    call, error, message = _CHOLESKY_SOLVE_MISUSES[case]
+    with pytest.raises(error) as caught:
+        call(torch)
+    assert str(caught.value).split("\n")[0] == message

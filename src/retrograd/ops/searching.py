@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .._user_frames import warn_once
 from ..backend import namespace
 from ..engine.primitive import Primitive
 from ..engine.vmap_hook import NOT_BATCHED, batched
@@ -170,6 +171,18 @@ _HISTC_OUT = same(
 )
 
 
+def _warn_non_contiguous(sorted_sequence: Any, input: Any, sorter: Any) -> None:
+    """PyTorch's once-per-program notes that a non-contiguous operand is copied first."""
+    for what, t in (("input value", input), ("boundary", sorted_sequence), ("sorter", sorter)):
+        if isinstance(t, Tensor) and not t.is_contiguous():
+            warn_once(
+                f"searchsorted: {what} non-contiguous",
+                f"torch.searchsorted(): {what} tensor is non-contiguous, this will lower the performance due to extra "
+                f"data copy when converting non-contiguous tensor to contiguous, please use contiguous {what} tensor "
+                "if possible. This message will only appear once per program.",
+            )
+
+
 def searchsorted(
     sorted_sequence: Tensor,
     input: Any,
@@ -225,6 +238,7 @@ def searchsorted(
         is not NOT_BATCHED
     ):
         return r
+    _warn_non_contiguous(sorted_sequence, input, sorter)
     seq = tensor_of(sorted_sequence)._data
     scalar = not isinstance(input, Tensor)
     values = np.asarray(input) if scalar else input._data

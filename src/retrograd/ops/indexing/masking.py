@@ -8,6 +8,7 @@ shared rules of `keyed` (see there). masked_fill is a `where` with a constant:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -130,8 +131,7 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
         f"index_add_(): self ({a}) and source ({b}) must have the same scalar type"))
     d, size = _dim_and_size(input, dim)
     _check_source_shape(input, source, d, idx)
-    check_bounds(idx, size, False, lambda v: RuntimeError(
-        f"index {v} is out of bounds for dimension {d} with size {size}"))
+    check_bounds(idx, size, False, _index_add_range_error(input, d, size, idx, alpha))
     refuse_inference_index(index, input, source)
     src = source if alpha == 1 else source * alpha
     return _index_add(input, src, key=_key(input, d, idx), accumulate=True)
@@ -335,6 +335,17 @@ def _key(input: Tensor, d: int, idx: np.ndarray) -> tuple:
     if input._data.ndim == 0:
         return FlatKey((idx.astype(np.intp).reshape(()),))
     return dim_key(d, idx)
+
+
+def _index_add_range_error(
+    input: Tensor, d: int, size: int, idx: np.ndarray, alpha: Any
+) -> Callable[[int], Exception]:
+    """The error of the kernel PyTorch picks for index_add: along the first or last dim of a matrix
+    (or higher), with int64 indices and alpha 1, it runs scatter_add and raises that op's
+    RuntimeError; otherwise its slice loop raises IndexError without naming the index."""
+    if input.dim() > 1 and d in (0, input.dim() - 1) and alpha == 1 and idx.dtype == np.int64:
+        return lambda v: RuntimeError(f"index {v} is out of bounds for dimension {d} with size {size}")
+    return lambda v: IndexError("index out of range in self")
 
 
 def _check_source_shape(input: Tensor, source: Tensor, d: int, idx: np.ndarray) -> None:

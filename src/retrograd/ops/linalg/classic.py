@@ -9,12 +9,12 @@ householder_product, vector/matrix norms), so gradients of any order come with t
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 
 from ... import dtypes as _dt
+from ..._user_frames import warn_once
 from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -213,8 +213,31 @@ def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False, *, out: A
     check_tensors("cholesky_solve", input=input, input2=input2)
     if out is not None:
         return write_out(out, cholesky_solve, locals(), SAME)
-    check_matrix(input2, "cholesky_solve")
+    _check_cholesky_solve(input, input2)
     return cholesky_solve_primitive(input, input2, upper=upper)
+
+
+def _check_cholesky_solve(b: Tensor, factor: Tensor) -> None:
+    """PyTorch's checks of B and the factor, in its order: dims, one dtype, shapes, then a kernel."""
+    for name, t in (("b", b), ("u", factor)):
+        if t.dim() < 2:
+            raise RuntimeError(f"{name} should have at least 2 dimensions, but has {t.dim()} dimensions instead")
+    if b.dtype != factor.dtype:
+        raise RuntimeError(
+            f"Expected b and A to have the same dtype, but found b of type {b.dtype.kind_name} and A of type "
+            f"{factor.dtype.kind_name} instead."
+        )
+    n = factor.shape[-1]
+    if factor.shape[-2] != n:
+        raise RuntimeError(f"A must be batches of square matrices, but they are {factor.shape[-2]} by {n} matrices")
+    if b.shape[-2] != n:
+        raise RuntimeError(
+            f"Incompatible matrix sizes for cholesky_solve: each A matrix is {n} by {n} but each b matrix is "
+            f"{b.shape[-2]} by {b.shape[-1]}"
+        )
+    refuse_low_precision(factor, "cholesky_solve")
+    if factor._data.dtype.kind not in "fc":
+        raise NotImplementedError(f"\"cholesky_solve_cpu\" not implemented for '{factor.dtype.kind_name}'")
 
 
 def cholesky_inverse(input: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
@@ -267,11 +290,13 @@ def lu(A: Tensor, pivot: bool = True, get_infos: bool = False, out: Any = None) 
     """
     if not isinstance(A, Tensor):
         raise not_a_tensor("_lu_with_info", A)
-    warnings.warn(
+    warn_once(
+        "lu: deprecated",
         "torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex and will be "
-        "removed in a future PyTorch release.",
-        UserWarning,
-        stacklevel=2,
+        "removed in a future PyTorch release.\nLU, pivots = torch.lu(A, compute_pivots)\nshould be replaced with\n"
+        "LU, pivots = torch.linalg.lu_factor(A, compute_pivots)\nand\n"
+        "LU, pivots, info = torch.lu(A, compute_pivots, get_infos=True)\nshould be replaced with\n"
+        "LU, pivots, info = torch.linalg.lu_factor_ex(A, compute_pivots)",
     )
     if out is not None:
         raise NotImplementedError("lu(): out= is not supported; use linalg.lu_factor(..., out=...)")
@@ -300,12 +325,11 @@ def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor, *, out: Any = None) 
     """
     if _autocast.active[0] and _autocast.enabled():  # native in float32 in PyTorch: no lowered inner products
         return _autocast.run_in_float32(lu_solve, b, LU_data, LU_pivots, out=out)
-    warnings.warn(
+    warn_once(
+        "lu_solve: deprecated",
         "torch.lu_solve is deprecated in favor of torch.linalg.lu_solveand will be removed in a future PyTorch "
         "release.\nNote that torch.linalg.lu_solve has its arguments reversed.\nX = torch.lu_solve(B, LU, pivots)\n"
         "should be replaced with\nX = torch.linalg.lu_solve(LU, pivots, B)",
-        UserWarning,
-        stacklevel=2,
     )
     return _linalg_lu_solve(LU_data, LU_pivots, b, out=out)
 
@@ -382,13 +406,12 @@ def triangular_solve(
     check_tensors("triangular_solve", input=b, A=A)
     if out is not None:
         raise NotImplementedError("triangular_solve(): out= is not supported")
-    warnings.warn(
+    warn_once(
+        "triangular_solve: deprecated",
         "torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangularand will be removed in a "
         "future PyTorch release.\ntorch.linalg.solve_triangular has its arguments reversed and does not return a "
         "copy of one of the inputs.\nX = torch.triangular_solve(B, A).solution\nshould be replaced with\n"
         "X = torch.linalg.solve_triangular(A, B).",
-        UserWarning,
-        stacklevel=2,
     )
     if transpose:
         X = solve_triangular(A.mT, b, upper=not upper, unitriangular=unitriangular)

@@ -7,12 +7,13 @@ wrappers over the same primitives with their old signatures and result types.
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 import numpy as np
 
 from ... import backend
+from ... import dtypes as _dt
+from ..._user_frames import warn_once
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
@@ -286,7 +287,7 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
     for name, t in (("X1", x1), ("X2", x2)):
         if t._data.ndim < 2:
             raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {t._data.ndim}D")
-        if t._data.dtype.kind != "f":
+        if not t.dtype.is_floating_point:
             raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {t.dtype.kind_name}")
     if x1.shape[-1] != x2.shape[-1]:
         raise RuntimeError(
@@ -296,8 +297,19 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
         raise RuntimeError("cdist only supports non-negative p values")
     mode = _CDIST_MODES.index(compute_mode)
     by_products = p == 2 and (mode == 1 or (mode == 0 and (x1.shape[-2] > 25 or x2.shape[-2] > 25)))
-    if by_products and x1.numel() and x2.numel() and x1.shape[-1]:
+    if not (x1.numel() and x2.numel()):  # no distances to compute: x1's dtype, whatever x2's
+        return _cdist(x1, x2.to(x1.dtype), p=float(p))
+    if by_products:
+        if x2.dtype != x1.dtype:  # the product's check
+            raise RuntimeError(
+                f"expected m1 and m2 to have the same dtype, but got: {x1.dtype.c10_name} != {x2.dtype.c10_name}"
+            )
         return _cdist_by_products(x1, x2)
+    # PyTorch's kernel dispatches on x1's dtype, then reads x2 as that type
+    if x1.dtype in (_dt.float16, _dt.bfloat16):
+        raise NotImplementedError(f"\"cdist\" not implemented for '{x1.dtype.kind_name}'")
+    if x2.dtype != x1.dtype:
+        raise RuntimeError(f"expected scalar type {x1.dtype.kind_name} but found {x2.dtype.kind_name}")
     return _cdist(x1, x2, p=float(p))
 
 
@@ -391,12 +403,12 @@ def cholesky(input: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
             locals(),
             safely_castable("cholesky"),
         )
-    warnings.warn(
+    warn_once(
+        "cholesky: deprecated",
         "torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future "
         "PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\nL = torch.linalg.cholesky(A)\n"
         "and\nU = torch.cholesky(A, upper=True)\nshould be replaced with\nU = torch.linalg.cholesky(A).mH\n"
         "This transform will produce equivalent results for all valid (symmetric positive definite) inputs.",
-        UserWarning, stacklevel=2,
     )
     check_matrix(input, "cholesky")
     return _dec._cholesky_legacy(input, upper=upper, fname="cholesky")
@@ -425,12 +437,12 @@ def qr(input: Tensor, some: bool = True, *, out: Any = None) -> Any:
         raise not_a_tensor("qr", input)
     if out is not None:
         return write_out(out, qr, locals(), SAME)
-    warnings.warn(
+    warn_once(
+        "qr: deprecated",
         "torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch "
         "release.\nThe boolean parameter 'some' has been replaced with a string parameter 'mode'.\n"
         "Q, R = torch.qr(A, some)\nshould be replaced with\n"
         "Q, R = torch.linalg.qr(A, 'reduced' if some else 'complete')",
-        UserWarning, stacklevel=2,
     )
     return _rt.qr(*_dec.qr(input, "reduced" if some else "complete"))
 

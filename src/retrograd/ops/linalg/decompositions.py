@@ -333,9 +333,9 @@ def _cholesky_forward(xp: Any, a: Any, upper: bool, fname: str) -> Any:
     try:
         L = xp.linalg.cholesky(a)
     except xp.linalg.LinAlgError:
-        raise _not_pd_error(xp, a, fname) from None
+        raise not_positive_definite_error(xp, a, fname) from None
     if not xp.isfinite(L).all():  # NaN in the input: LAPACK (and PyTorch) call that a failed minor
-        raise _not_pd_error(xp, a, fname)
+        raise not_positive_definite_error(xp, a, fname)
     if not upper:
         return L
     U = L.swapaxes(-1, -2)  # U = Lᴴ
@@ -354,7 +354,8 @@ def first_bad_minor(xp: Any, m: Any) -> int:
     return 0
 
 
-def _not_pd_error(xp: Any, a: Any, fname: str) -> LinAlgError:
+def not_positive_definite_error(xp: Any, a: Any, fname: str) -> LinAlgError:
+    """PyTorch's LinAlgError for `a`, which is not positive-definite, as `fname` words it."""
     n = a.shape[-1]
     for i, m in enumerate(a.reshape(-1, n, n)):  # error path only: find the matrix and its first bad minor
         k = first_bad_minor(xp, m)

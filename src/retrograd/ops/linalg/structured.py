@@ -21,7 +21,15 @@ from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
 from ..kernels.out_arg import SAME, safely_castable, write_out
 from .common import check_matrix, eye_like
-from .decompositions import cholesky, first_bad_minor, inv, inv_ex, singular_system_error, solve
+from .decompositions import (
+    cholesky,
+    first_bad_minor,
+    inv,
+    inv_ex,
+    not_positive_definite_error,
+    singular_system_error,
+    solve,
+)
 
 __all__: list[str] = []  # torch.linalg names only: retrograd.linalg gathers them
 
@@ -229,7 +237,7 @@ def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, o
     if not info.any():
         return linalg_cholesky_ex(cholesky(A, upper=upper), Tensor._make(info))
     if check_errors:
-        cholesky(A, upper=upper)  # raises PyTorch's error
+        raise not_positive_definite_error(namespace(A._data), A._data, "linalg.cholesky_ex")
     # PyTorch leaves a partial factor there; retrograd gives NaN where the factorization failed
     L = Tensor._make(np.full(A._data.shape, np.nan, A._data.dtype))
     return linalg_cholesky_ex(L, Tensor._make(info))

@@ -326,6 +326,10 @@ def _checked_quantile_args(x: Tensor, q: Any, interpolation: str) -> Any:
     return q_array
 
 
+# PyTorch's limit on the length reduced (it keeps ranks exact in a double); larger inputs raise there
+_MAX_QUANTILE_SAMPLES = 2**24
+
+
 def _quantile(input: Tensor, q: Any, dim: int | None, keepdim: bool, interpolation: str, ignore_nan: bool) -> Tensor:
     x = tensor_of(input)
     q_array = _checked_quantile_args(x, q, interpolation)
@@ -339,6 +343,8 @@ def _quantile(input: Tensor, q: Any, dim: int | None, keepdim: bool, interpolati
             out_shape[d] = 1
         else:
             del out_shape[d]
+    if values.shape[-1] > _MAX_QUANTILE_SAMPLES:
+        raise RuntimeError("quantile() input tensor is too large")
     ordered = values.sort(-1).values  # NaN sorts last
     n = ordered.shape[-1]
     nan_count = np.isnan(values._data).sum(-1, keepdims=True)
