@@ -28,13 +28,7 @@ from ...tensor import Tensor
 from ..activation.along_dim import log_softmax_kernel
 from ..elementwise.pointwise import logit
 from ..kernels.accumulate import wide_mean, wide_sum
-
-
-def _reduce(xp: Any, elems: Any, reduction: str, denom: Any) -> Any:
-    if reduction == "none":
-        return elems
-    total = xp.add.reduce(elems, axis=None, dtype=elems.dtype)  # the ufunc (its warnings are retrograd's)
-    return total / denom if reduction == "mean" else total
+from ..kernels.cascade_sum import cascade_sum
 
 
 def _picked(xp: Any, a: Any, idx: Any, cdim: int) -> Any:
@@ -45,27 +39,36 @@ def _picked(xp: Any, a: Any, idx: Any, cdim: int) -> Any:
 
 def _nll_forward(xp: Any, a: Any, idx: Any, wt: Any, cdim: int, reduction: str, denom: Any) -> Any:
     picked = _picked(xp, a, idx, cdim)
-    return _reduce(xp, -picked if wt is None else -(wt * picked), reduction, denom)
+    terms = -picked if wt is None else -(wt * picked)
+    if reduction == "none":
+        return terms if wt is None else xp.where(idx < 0, xp.zeros((), terms.dtype), terms)  # ignored: +0
+    terms = terms.reshape(-1)
+    kept = None if wt is None else idx.reshape(-1) >= 0
+    if kept is None or bool(kept.all()):
+        total = cascade_sum(xp, terms)
+    else:
+        total = cascade_sum(xp, terms[kept], xp.flatnonzero(kept), kept.shape[0])
+    return total / denom if reduction == "mean" else total
 
 
 def _nll_grad_forward(
     xp: Any, g: Any, shape: tuple, idx: Any, wt: Any, cdim: int, reduction: str, denom: Any
 ) -> Any:
-    """d(nll)/d(input): -g·wt/denom at each element's target index, 0 elsewhere.
+    """d(nll)/d(input): w·(-g/denom) at each element's target index, 0 elsewhere and where the
+    target is ignored (index -1), in PyTorch's order of operations.
 
     `wt` None: every weight 1, no target ignored (cross_entropy's everyday call), so the
     same values come from fewer array calls.
     """
+    grad = -(g / denom) if reduction == "mean" else -g
     if wt is None and idx.ndim == 1:
         d = xp.zeros(shape, dtype=denom.dtype)
-        d[xp.arange(idx.shape[0]), idx] = -(g * xp.reciprocal(denom)) if reduction == "mean" else -g
+        d[xp.arange(idx.shape[0]), idx] = grad
         return d
-    # every target ignored ('mean' of nothing): PyTorch's gradient is 0 there, not 0/0
-    scale = xp.where(denom != 0, wt / denom, xp.zeros((), wt.dtype)) if reduction == "mean" else wt
-    d = xp.zeros(shape, dtype=wt.dtype)
-    picked = -(g * scale)
-    # an ignored target (weight 0) writes nothing in PyTorch: +0 there, not -0
-    picked = xp.where(wt == 0, xp.zeros((), picked.dtype), picked)
+    # an ignored target writes nothing in PyTorch (+0 there); every target ignored makes
+    # 'mean' 0/0, whose NaN then lands nowhere
+    picked = xp.where(idx < 0, xp.zeros((), grad.dtype), grad if wt is None else wt * grad)
+    d = xp.zeros(shape, dtype=picked.dtype)
     if picked.shape != idx.shape:  # a per-element g ('none') already has the shape
         picked = xp.broadcast_to(picked, idx.shape)
     if d.ndim == 2:  # (N, C): as in `_picked`
@@ -91,11 +94,14 @@ def _nll_kernels(name: str, node: str) -> tuple[Primitive, Primitive]:
                            denom: Any) -> Any:
         return _nll_grad_forward(xp, g, a_shape, idx, wt, cdim, reduction, denom)
 
-    # quiet: a 'mean' over targets that are all ignored is 0/0, NaN without a warning (as PyTorch)
+    # quiet: a 'mean' over targets that are all ignored is 0/0, NaN without a warning (as PyTorch).
+    # half_forward: float16/bfloat16 run in their own dtype, every product and partial sum rounded
+    # to it, as PyTorch's kernels (their scalar type is the input's, with no float32 accumulator)
     forward = Primitive(name, _nll_forward, [forward_rule], node_name=node, array_rules=[forward_array_rule],
-                        quiet=True)
+                        quiet=True, half_forward=_nll_forward)
     backward = Primitive(name + "_backward", _nll_grad_forward, [backward_rule],
-                         node_name=node.replace("Backward0", "BackwardBackward0"), quiet=True)
+                         node_name=node.replace("Backward0", "BackwardBackward0"), quiet=True,
+                         half_forward=_nll_grad_forward)
     return forward, backward
 
 
@@ -116,7 +122,7 @@ def _all_counted(t: Any, n_classes: int, ignore_index: int) -> bool:
 
 
 def _checked_indices(xp: Any, t: Any, n_classes: int, ignore_index: int) -> tuple[Any, Any]:
-    """The target as int64 indices with ignored ones as 0, and where it is ignored (None: nowhere).
+    """The target as int64 indices with ignored ones as -1, and where it is ignored (None: nowhere).
 
     IndexError for a target out of range.
     """
@@ -128,23 +134,28 @@ def _checked_indices(xp: Any, t: Any, n_classes: int, ignore_index: int) -> tupl
         bad = (~ignored) & ((t < 0) | (t >= n_classes))
         if bad.any():
             raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds.")
-    return xp.where(ignored, 0, t), ignored
-
-
-def _with_total(xp: Any, idx: Any, wt: Any) -> tuple[Any, Any, Any]:
-    return idx, wt, xp.asarray(wt.sum(dtype=wt.dtype))  # the weights' total: the mean's denominator
+    return xp.where(ignored, -1, t), ignored
 
 
 def _unweighted(xp: Any, t: Any, n_classes: int, ignore_index: int, dtype: Any) -> tuple[Any, Any, Any]:
+    """(indices, weights, total weight): each weight 1 (0 where ignored), the total their count."""
     idx, ignored = _checked_indices(xp, t, n_classes, ignore_index)
-    return _with_total(xp, idx, xp.ones(idx.shape, dtype) if ignored is None else (~ignored).astype(dtype))
+    if ignored is None:
+        return idx, xp.ones(idx.shape, dtype), xp.asarray(idx.size, dtype)
+    kept = ~ignored
+    return idx, kept.astype(dtype), xp.asarray(int(xp.count_nonzero(kept)), dtype)
 
 
 def _weighted_classes(xp: Any, t: Any, w: Any, n_classes: int, ignore_index: int,
                       dtype: Any) -> tuple[Any, Any, Any]:
+    """(indices, weights, total weight): weight[t] (0 where ignored), summed in PyTorch's order."""
     idx, ignored = _checked_indices(xp, t, n_classes, ignore_index)
     picked = w.astype(dtype, copy=False)[idx]
-    return _with_total(xp, idx, picked if ignored is None else xp.where(ignored, xp.zeros((), dtype), picked))
+    if ignored is None:
+        return idx, picked, cascade_sum(xp, picked.reshape(-1))
+    kept = ~ignored.reshape(-1)
+    total = cascade_sum(xp, picked.reshape(-1)[kept], xp.flatnonzero(kept), kept.shape[0])
+    return idx, xp.where(ignored, xp.zeros((), dtype), picked), total
 
 
 _class_weights = Primitive("class_weights", _unweighted, [None], inputs=("t",), n_outputs=3)
