@@ -24,6 +24,7 @@ from .. import autocast_policy as _autocast
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
 from ..kernels.arg_types import check_tensors
+from ..kernels.deprecated_overloads import beta_alpha_first, hide_scalars_first
 from ..kernels.operands import numpy_alias, promote
 from ..kernels.out_arg import SAME, write_out
 from ..reduction.norms import dist_node, matrix_norm, vector_norm
@@ -45,7 +46,9 @@ triangular_solve_result = return_type("triangular_solve", "solution cloned_coeff
 geqrf_result = return_type("geqrf", "a tau")
 
 
-def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1, out: Any = None) -> Tensor:
+def addr(
+    input: Tensor, vec1: Tensor, vec2: Tensor, *scalars_first: Any, beta: Any = 1, alpha: Any = 1, out: Any = None
+) -> Tensor:
     """`beta * input + alpha * outer(vec1, vec2)`; with beta = 0 `input` is not read (NaNs in it vanish).
 
     Args:
@@ -64,6 +67,8 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any
         tensor([[ 2.,  1.,  0.],
                 [ 3.,  1., -1.]])
     """
+    if scalars_first:  # old code's `torch.addr(beta, input, alpha, vec1, vec2)`
+        input, vec1, vec2, beta, alpha = beta_alpha_first("addr", (input, vec1, vec2, *scalars_first))
     if out is not None:
         return write_out(out, addr, locals())
     for name, v in (("vec1", vec1), ("vec2", vec2)):
@@ -74,6 +79,9 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any
     if beta == 0:  # PyTorch does not read input then: its NaNs and infs do not show
         return product.expand(np.broadcast_shapes(tuple(input.shape), tuple(product.shape))).clone()
     return (input if beta == 1 else beta * input) + product
+
+
+hide_scalars_first(addr)
 
 
 def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:
