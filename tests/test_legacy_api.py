@@ -128,6 +128,31 @@ def test_volatile_warns_like_pytorch():
     assert not v.requires_grad
 
 
+def _volatile_story(t):
+    """Old code reading and setting `x.volatile`: always False, with a warning each time."""
+    x = t.ones(2, requires_grad=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        seen = [x.volatile]
+        x.volatile = True
+        seen += [x.volatile, x.requires_grad, (x * 2).volatile]
+    return seen, [(w.category.__name__, str(w.message)) for w in caught]
+
+
+def test_tensor_volatile_is_false_and_warns():
+    got, warned = _volatile_story(retrograd)
+    assert got == [False, False, True, False]
+    read = ("UserWarning", "volatile was removed (Variable.volatile is always False)")
+    write = ("UserWarning", "volatile was removed and now has no effect. Use `with torch.no_grad():` instead.")
+    assert warned == [read, write, read, read]
+
+
+@pytest.mark.pytorch
+def test_tensor_volatile_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _volatile_story(retrograd) == _volatile_story(torch)
+
+
 def test_deprecated_alpha_first_add_and_sub_vs_torch(monkeypatch):
     """`p.data.add_(-lr, p.grad.data)` (word_language_model and other older programs): works, with the warning."""
     torch = pytest.importorskip("torch")

@@ -102,6 +102,7 @@ class Size(tuple):
 # `x.grad = ...` (`zero_grad()` among them) inside a retrograd.compile recording: generated code
 # replays array calls only, so the function runs eagerly
 _GRAD_SET_BREAK = "a .grad is set or deleted inside the function (zero_grad)"
+_VOLATILE_SET_WARNING = "volatile was removed and now has no effect. Use `with torch.no_grad():` instead."
 _NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
     "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
@@ -962,6 +963,30 @@ class Tensor(TensorMethods):
         if self._requires_grad and not (value.is_floating_point() or value.is_complex()):
             raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex dtype")
         self._data = value._data
+
+    @property
+    def volatile(self) -> builtins.bool:
+        """Always False, with PyTorch's warning: `volatile` (before 0.4) gave way to `no_grad()`.
+
+        Args:
+            self (Tensor): any tensor.
+
+        Returns:
+            bool: False. Setting it warns and changes nothing.
+
+        Examples:
+            >>> import warnings
+            >>> with warnings.catch_warnings():
+            ...     warnings.simplefilter("ignore")
+            ...     retrograd.ones(2).volatile
+            False
+        """
+        warnings.warn("volatile was removed (Variable.volatile is always False)", UserWarning, stacklevel=2)
+        return False
+
+    @volatile.setter
+    def volatile(self, value: builtins.bool) -> None:
+        warnings.warn(_VOLATILE_SET_WARNING, UserWarning, stacklevel=2)
 
     @property
     def retains_grad(self) -> builtins.bool:
