@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ... import dtypes as _dt
+from ..._user_frames import warn_once
 from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -251,6 +252,14 @@ def cholesky_inverse(input: Tensor, upper: bool = False, *, out: Any = None) -> 
     return cholesky_solve(eye_like(input, input.shape[-1]).expand(input.shape), input, upper)
 
 
+_LU_DEPRECATED = (
+    "torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex and will be removed in a "
+    "future PyTorch release.\nLU, pivots = torch.lu(A, compute_pivots)\nshould be replaced with\nLU, pivots = "
+    "torch.linalg.lu_factor(A, compute_pivots)\nand\nLU, pivots, info = torch.lu(A, compute_pivots, get_infos=True)"
+    "\nshould be replaced with\nLU, pivots, info = torch.linalg.lu_factor_ex(A, compute_pivots)"
+)
+
+
 def lu(A: Tensor, pivot: bool = True, get_infos: bool = False, out: Any = None) -> Any:
     """(LU, pivots), and the LAPACK infos when `get_infos`: the packed LU factorization.
 
@@ -275,12 +284,7 @@ def lu(A: Tensor, pivot: bool = True, get_infos: bool = False, out: Any = None) 
     """
     if not isinstance(A, Tensor):
         raise not_a_tensor("_lu_with_info", A)
-    warnings.warn(
-        "torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex and will be "
-        "removed in a future PyTorch release.",
-        UserWarning,
-        stacklevel=2,
-    )
+    warn_once("lu: deprecated", _LU_DEPRECATED)  # PyTorch's TORCH_WARN_ONCE
     if out is not None:
         raise NotImplementedError("lu(): out= is not supported; use linalg.lu_factor(..., out=...)")
     if get_infos:
