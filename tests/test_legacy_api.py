@@ -153,6 +153,41 @@ def test_tensor_volatile_vs_torch():
     assert _volatile_story(retrograd) == _volatile_story(torch)
 
 
+def _resize_story(t):
+    """Old code's non-inplace `x.resize(...)`/`x.resize_as(y)`: values, gradient, warnings, the size error."""
+    x = t.arange(6.0, requires_grad=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        y = x.resize(2, 3)
+        z = x.t() if x.dim() == 2 else x.view(3, 2).t().resize_as(t.zeros(6))
+        (y * t.arange(6.0).view(2, 3)).sum().backward()
+        try:
+            x.resize(4)
+            error = None
+        except RuntimeError as e:
+            error = str(e)
+    return (y.tolist(), z.tolist(), x.grad.tolist(), y.requires_grad, error,
+            [(w.category, str(w.message)) for w in caught])  # fmt: skip
+
+
+def test_non_inplace_resize_is_a_reshape_with_a_warning():
+    y, z, grad, requires_grad, error, warned = _resize_story(retrograd)
+    assert y == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]] and z == [0.0, 2.0, 4.0, 1.0, 3.0, 5.0]
+    assert grad == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0] and requires_grad
+    assert error == ("requested resize to 4 (4 elements in total), but the given tensor has a size of 6 (6 elements). "
+                     "autograd's resize can only change the shape of a given tensor, while preserving the number of "
+                     "elements. ")  # fmt: skip
+    assert warned == [(UserWarning, "non-inplace resize is deprecated"),
+                      (UserWarning, "non-inplace resize_as is deprecated"),
+                      (UserWarning, "non-inplace resize is deprecated")]  # fmt: skip
+
+
+@pytest.mark.pytorch
+def test_non_inplace_resize_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _resize_story(retrograd) == _resize_story(torch)
+
+
 def test_deprecated_alpha_first_add_and_sub_vs_torch(monkeypatch):
     """`p.data.add_(-lr, p.grad.data)` (word_language_model and other older programs): works, with the warning."""
     torch = pytest.importorskip("torch")
