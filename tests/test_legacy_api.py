@@ -188,6 +188,51 @@ def test_non_inplace_resize_vs_torch():
     assert _resize_story(retrograd) == _resize_story(torch)
 
 
+LEGACY_CONSTRUCTOR_ERRORS = {
+    "str": lambda t: t.FloatTensor("abc"),
+    "bytes": lambda t: t.Tensor(b"ab"),
+    "dict": lambda t: t.LongTensor({1: 2}),
+    "set": lambda t: t.Tensor({1, 2}),
+    "none": lambda t: t.FloatTensor(None),
+    "object": lambda t: t.FloatTensor(object()),
+    "float_tensor_to_long": lambda t: t.LongTensor(t.ones(2)),
+    "half_tensor_to_float": lambda t: t.FloatTensor(t.ones(2).half()),
+}
+
+
+def _legacy_constructor_error(t, name):
+    with pytest.raises(TypeError) as info:
+        LEGACY_CONSTRUCTOR_ERRORS[name](t)
+    return str(info.value)
+
+
+def _options(c10_name):
+    return (f"TensorOptions(dtype={c10_name}, device=cpu, layout=Strided, requires_grad=false (default), "
+            "pinned_memory=false (default), memory_format=(nullopt))")  # fmt: skip
+
+
+def test_legacy_constructor_errors_name_what_they_got():
+    """`torch.FloatTensor("abc")`, `torch.LongTensor(float_tensor)`: PyTorch's TypeErrors, word for word."""
+    got = {name: _legacy_constructor_error(retrograd, name) for name in LEGACY_CONSTRUCTOR_ERRORS}
+    assert got == {
+        "str": "new(): invalid data type 'str'",
+        "bytes": "new(): invalid data type 'bytes'",
+        "dict": "new(): data must be a sequence (got dict)",
+        "set": "new(): data must be a sequence (got set)",
+        "none": "new(): data must be a sequence (got NoneType)",
+        "object": "new(): data must be a sequence (got object)",
+        "float_tensor_to_long": f"expected {_options('long int')} (got {_options('float')})",
+        "half_tensor_to_float": f"expected {_options('float')} (got {_options('c10::Half')})",
+    }
+
+
+@pytest.mark.pytorch
+@pytest.mark.parametrize("name", sorted(LEGACY_CONSTRUCTOR_ERRORS))
+def test_legacy_constructor_errors_vs_torch(name):
+    torch = pytest.importorskip("torch")
+    assert _legacy_constructor_error(retrograd, name) == _legacy_constructor_error(torch, name)
+
+
 def test_deprecated_alpha_first_add_and_sub_vs_torch(monkeypatch):
     """`p.data.add_(-lr, p.grad.data)` (word_language_model and other older programs): works, with the warning."""
     torch = pytest.importorskip("torch")
