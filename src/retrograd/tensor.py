@@ -24,7 +24,7 @@ from . import tensor_methods as _methods
 from ._display_name import package_name
 from ._op_method import dtype_conversion
 from ._printing import tensor_repr
-from ._user_frames import user_stacklevel
+from ._user_frames import user_stacklevel, warn_once
 from .backend import CPU, as_device, device, device_of, is_cuda_array, namespace
 from .backend.meta import MetaArray
 from .backend.sparse import SparseCOO
@@ -102,6 +102,11 @@ class Size(tuple):
 # `x.grad = ...` (`zero_grad()` among them) inside a retrograd.compile recording: generated code
 # replays array calls only, so the function runs eagerly
 _GRAD_SET_BREAK = "a .grad is set or deleted inside the function (zero_grad)"
+_T_NOT_2D_WARNING = (
+    "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it will throw an "
+    "error in a future release. Consider `x.mT` to transpose batches of matrices or "
+    "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor."
+)
 _VOLATILE_SET_WARNING = "volatile was removed and now has no effect. Use `with torch.no_grad():` instead."
 _NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -687,16 +692,10 @@ class Tensor(TensorMethods):
                     [2, 5]])
         """
         ndim = self._data.ndim
-        if ndim == 0:
-            warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
-                          UserWarning, stacklevel=2)
+        if ndim == 0:  # each of the two warnings once per process, as PyTorch's TORCH_WARN_ONCE
+            warn_once("T: 0-d", "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.")
         elif ndim != 2:
-            warnings.warn(
-                "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it "
-                "will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
-                "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
-                UserWarning, stacklevel=2,
-            )
+            warn_once("T: not 2-d", _T_NOT_2D_WARNING)
         return _methods._ops.permute(self, tuple(range(ndim - 1, -1, -1)))
 
     @property
