@@ -9,7 +9,6 @@ householder_product, vector/matrix norms), so gradients of any order come with t
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
@@ -312,12 +311,11 @@ def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor, *, out: Any = None) 
     """
     if _autocast.active[0] and _autocast.enabled():  # native in float32 in PyTorch: no lowered inner products
         return _autocast.run_in_float32(lu_solve, b, LU_data, LU_pivots, out=out)
-    warnings.warn(
+    warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE
+        "lu_solve: deprecated",
         "torch.lu_solve is deprecated in favor of torch.linalg.lu_solveand will be removed in a future PyTorch "
         "release.\nNote that torch.linalg.lu_solve has its arguments reversed.\nX = torch.lu_solve(B, LU, pivots)\n"
         "should be replaced with\nX = torch.linalg.lu_solve(LU, pivots, B)",
-        UserWarning,
-        stacklevel=2,
     )
     return _linalg_lu_solve(LU_data, LU_pivots, b, out=out)
 
@@ -394,13 +392,12 @@ def triangular_solve(
     check_tensors("triangular_solve", input=b, A=A)
     if out is not None:
         raise NotImplementedError("triangular_solve(): out= is not supported")
-    warnings.warn(
+    warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE
+        "triangular_solve: deprecated",
         "torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangularand will be removed in a "
         "future PyTorch release.\ntorch.linalg.solve_triangular has its arguments reversed and does not return a "
         "copy of one of the inputs.\nX = torch.triangular_solve(B, A).solution\nshould be replaced with\n"
         "X = torch.linalg.solve_triangular(A, B).",
-        UserWarning,
-        stacklevel=2,
     )
     if transpose:
         X = solve_triangular(A.mT, b, upper=not upper, unitriangular=unitriangular)

@@ -7,12 +7,12 @@ wrappers over the same primitives with their old signatures and result types.
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 import numpy as np
 
 from ... import backend
+from ..._user_frames import warn_once
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
@@ -391,12 +391,12 @@ def cholesky(input: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
             locals(),
             safely_castable("cholesky"),
         )
-    warnings.warn(
+    warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE
+        "cholesky: deprecated",
         "torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future "
         "PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\nL = torch.linalg.cholesky(A)\n"
         "and\nU = torch.cholesky(A, upper=True)\nshould be replaced with\nU = torch.linalg.cholesky(A).mH\n"
         "This transform will produce equivalent results for all valid (symmetric positive definite) inputs.",
-        UserWarning, stacklevel=2,
     )
     check_matrix(input, "cholesky")
     return _dec._cholesky_legacy(input, upper=upper, fname="cholesky")
@@ -425,12 +425,12 @@ def qr(input: Tensor, some: bool = True, *, out: Any = None) -> Any:
         raise not_a_tensor("qr", input)
     if out is not None:
         return write_out(out, qr, locals(), SAME)
-    warnings.warn(
+    warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE
+        "qr: deprecated",
         "torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch "
         "release.\nThe boolean parameter 'some' has been replaced with a string parameter 'mode'.\n"
         "Q, R = torch.qr(A, some)\nshould be replaced with\n"
         "Q, R = torch.linalg.qr(A, 'reduced' if some else 'complete')",
-        UserWarning, stacklevel=2,
     )
     return _rt.qr(*_dec.qr(input, "reduced" if some else "complete"))
 

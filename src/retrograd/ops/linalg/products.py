@@ -11,11 +11,11 @@ and `spectral.py`; the top-level PyTorch spellings of those (`torch.svd`,
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 import numpy
 
+from ..._user_frames import warn_once
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
@@ -576,11 +576,11 @@ def chain_matmul(*matrices: Tensor, out: Any = None) -> Tensor:
             out, chain_matmul, locals(), same("multi_dot(): expected out tensor to have dtype {src_c} but got {dst_c}")
         )
     check_elements(matrices)
-    warnings.warn(
+    warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE
+        "chain_matmul: deprecated",
         "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
         "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than "
         "multiple parameters.",
-        UserWarning, stacklevel=2,
     )
     if len(matrices) == 1:
         return matrices[0].clone()

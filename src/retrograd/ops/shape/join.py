@@ -9,7 +9,6 @@ each input its block of g.
 from __future__ import annotations
 
 import itertools
-import warnings
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ... import dtypes as _dt
+from ..._user_frames import warn_once
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..indexing.masking import select_along
@@ -272,9 +272,9 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
         tensors = tuple(tensors[0])
     check_elements(tensors)
     if indexing is None:
-        warnings.warn(
+        warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE
+            "meshgrid: no indexing",
             "torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
-            UserWarning, stacklevel=2,
         )
         indexing = "ij"
     if not tensors:
