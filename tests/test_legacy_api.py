@@ -317,6 +317,38 @@ def test_deprecated_scalars_first_overloads(monkeypatch, name):
     assert _scalars_first_run(retrograd, name)[1] == []  # once per process, for all overloads together
 
 
+SCALAR_TWICE = {
+    "add": lambda t, x: x.add(2, x, alpha=3),
+    "addcmul_": lambda t, x: x.clone().addcmul_(2, x, x, value=3),
+    "addmm": lambda t, x: t.addmm(0.5, t.ones(2, 2), t.ones(2, 2), t.ones(2, 2), beta=2),
+}
+
+
+def _scalar_twice_error(t, name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(TypeError) as info:
+            SCALAR_TWICE[name](t, t.ones(2))
+    return str(info.value).splitlines()[0]
+
+
+def test_deprecated_scalars_first_refuse_the_scalar_twice():
+    """`x.add(2, y, alpha=3)` gives alpha twice: PyTorch's TypeError, not one of the two silently."""
+    assert _scalar_twice_error(retrograd, "add") == (
+        "add() received an invalid combination of arguments - got unrecognized keyword arguments: alpha")
+    assert _scalar_twice_error(retrograd, "addcmul_") == (
+        "addcmul_() received an invalid combination of arguments - got unrecognized keyword arguments: value")
+    assert _scalar_twice_error(retrograd, "addmm").startswith("addmm() received an invalid combination of arguments")
+
+
+@pytest.mark.pytorch
+@pytest.mark.parametrize("name", sorted(SCALAR_TWICE))
+def test_deprecated_scalars_first_refuse_the_scalar_twice_vs_torch(name):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _scalar_twice_error(retrograd, name), _scalar_twice_error(torch, name)
+    assert ours == theirs or (name == "addmm" and ours.split(" - ")[0] == theirs.split(" - ")[0])
+
+
 def test_deprecated_scalars_first_keep_errors():
     x = retrograd.ones(2)
     with pytest.raises(TypeError):

@@ -194,7 +194,7 @@ def add(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
                 [5., 6., 7.]])
     """
     if alpha_first:
-        other, alpha = deprecated_overloads.alpha_first("add", other, alpha_first, out is not None)
+        other, alpha = deprecated_overloads.alpha_first("add", other, alpha_first, out is not None, alpha)
     if out is not None:
         return write_out(out, add, locals())
     if alpha == 1:
@@ -229,7 +229,7 @@ def sub(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
         tensor([3, 2])
     """
     if alpha_first:
-        other, alpha = deprecated_overloads.alpha_first("sub", other, alpha_first, out is not None)
+        other, alpha = deprecated_overloads.alpha_first("sub", other, alpha_first, out is not None, alpha)
     if out is not None:
         return write_out(out, sub, locals())
     if alpha == 1 and type(other) is not bool:

@@ -118,7 +118,7 @@ def addcmul(
         tensor([5.0000, 8.5000])
     """
     if value_first:  # old code's `exp_avg_sq.addcmul_(1 - beta2, grad, grad)`
-        tensor1, tensor2, value = _value_first("addcmul", tensor1, tensor2, value_first, out is not None)
+        tensor1, tensor2, value = _value_first("addcmul", tensor1, tensor2, value_first, out is not None, value)
     if out is not None:
         return write_out(out, addcmul, locals())
     a, t1, t2 = promote(input, tensor1, tensor2)
@@ -153,7 +153,7 @@ def addcdiv(
         tensor([2., 2.])
     """
     if value_first:  # old code's `p.data.addcdiv_(-step_size, exp_avg, denom)`
-        tensor1, tensor2, value = _value_first("addcdiv", tensor1, tensor2, value_first, out is not None)
+        tensor1, tensor2, value = _value_first("addcdiv", tensor1, tensor2, value_first, out is not None, value)
     if out is not None:
         return write_out(out, addcdiv, locals())
     a, t1, t2 = promote(input, tensor1, tensor2)

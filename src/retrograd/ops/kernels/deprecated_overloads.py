@@ -56,8 +56,19 @@ def _arity_error(name: str, given: int, takes: int) -> TypeError:
     return TypeError(f"{name}() takes {takes} positional arguments but {given} were given")
 
 
-def alpha_first(name: str, alpha: Any, rest: tuple, function: bool) -> tuple[Any, Any]:
-    """`name(input, Number alpha, Tensor other)` of add/sub: warns, returns (other, alpha)."""
+def _refuse_keyword(name: str, keyword: str, value: Any) -> None:
+    """The scalar given twice, by position and by keyword (`x.add(2, y, alpha=3)`): PyTorch's TypeError."""
+    if value != 1:
+        name += "_" if _in_place() else ""
+        raise TypeError(
+            f"{name}() received an invalid combination of arguments - got unrecognized keyword arguments: {keyword}"
+        )
+
+
+def alpha_first(name: str, alpha: Any, rest: tuple, function: bool, keyword: Any = 1) -> tuple[Any, Any]:
+    """`name(input, Number alpha, Tensor other)` of add/sub: warns, returns (other, alpha); `keyword`
+    is the `alpha=` the call gave as well."""
+    _refuse_keyword(name, "alpha", keyword)
     if len(rest) != 1 or not isinstance(alpha, _NUMBER) or not isinstance(rest[0], Tensor):
         raise _arity_error(name, 2 + len(rest), 2)
     old, new = "Number alpha, Tensor other", "Tensor other, *, Number alpha = 1"
@@ -65,9 +76,12 @@ def alpha_first(name: str, alpha: Any, rest: tuple, function: bool) -> tuple[Any
     return rest[0], alpha
 
 
-def value_first(name: str, value: Any, tensor1: Any, rest: tuple, function: bool) -> tuple[Any, Any, Any]:
+def value_first(
+    name: str, value: Any, tensor1: Any, rest: tuple, function: bool, keyword: Any = 1
+) -> tuple[Any, Any, Any]:
     """`name(input, Number value, Tensor tensor1, Tensor tensor2)` of addcmul/addcdiv: warns,
-    returns (tensor1, tensor2, value)."""
+    returns (tensor1, tensor2, value); `keyword` is the `value=` the call gave as well."""
+    _refuse_keyword(name, "value", keyword)
     if len(rest) != 1 or not isinstance(value, _NUMBER) or not isinstance(rest[0], Tensor):
         raise _arity_error(name, 3 + len(rest), 3)
     old, new = "Number value, Tensor tensor1, Tensor tensor2", "Tensor tensor1, Tensor tensor2, *, Number value = 1"
@@ -75,9 +89,12 @@ def value_first(name: str, value: Any, tensor1: Any, rest: tuple, function: bool
     return tensor1, rest[0], value
 
 
-def beta_alpha_first(name: str, args: tuple) -> tuple[Any, Any, Any, Any, Any]:
+def beta_alpha_first(name: str, args: tuple, beta_kw: Any = 1, alpha_kw: Any = 1) -> tuple[Any, Any, Any, Any, Any]:
     """`name(beta, input, [alpha,] a, b)` as a function, `input.name(beta, [alpha,] a, b)` as a method
-    (addmm, addmv, addr, baddbmm, addbmm): warns, returns (input, a, b, beta, alpha)."""
+    (addmm, addmv, addr, baddbmm, addbmm): warns, returns (input, a, b, beta, alpha). `beta_kw` and
+    `alpha_kw` are the keywords the call gave as well."""
+    _refuse_keyword(name, "beta", beta_kw)
+    _refuse_keyword(name, "alpha", alpha_kw)
     a_name, b_name, out_dtype = _OPERANDS[name]
     function = isinstance(args[0], _NUMBER)
     beta, input, *rest = args if function else (args[1], args[0], *args[2:])

@@ -68,7 +68,9 @@ def addr(
                 [ 3.,  1., -1.]])
     """
     if scalars_first:  # old code's `torch.addr(beta, input, alpha, vec1, vec2)`
-        input, vec1, vec2, beta, alpha = beta_alpha_first("addr", (input, vec1, vec2, *scalars_first))
+        input, vec1, vec2, beta, alpha = beta_alpha_first(
+            "addr", (input, vec1, vec2, *scalars_first), beta, alpha
+        )
     if out is not None:
         return write_out(out, addr, locals())
     for name, v in (("vec1", vec1), ("vec2", vec2)):

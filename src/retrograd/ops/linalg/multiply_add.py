@@ -175,7 +175,9 @@ def addmm(
                 [3., 4.]])
     """
     if scalars_first:  # old code's `torch.addmm(beta, input, alpha, mat1, mat2)`
-        input, mat1, mat2, beta, alpha = beta_alpha_first("addmm", (input, mat1, mat2, *scalars_first))
+        input, mat1, mat2, beta, alpha = beta_alpha_first(
+            "addmm", (input, mat1, mat2, *scalars_first), beta, alpha
+        )
     if out is not None:
         return write_out(out, addmm, locals(), SAME)
     if autocasting[0]:
@@ -219,7 +221,9 @@ def addmv(
         tensor([3.5000, 7.5000])
     """
     if scalars_first:  # old code's `torch.addmv(beta, input, alpha, mat, vec)`
-        input, mat, vec, beta, alpha = beta_alpha_first("addmv", (input, mat, vec, *scalars_first))
+        input, mat, vec, beta, alpha = beta_alpha_first(
+            "addmv", (input, mat, vec, *scalars_first), beta, alpha
+        )
     if out is not None:
         return write_out(out, addmv, locals(), SAME)
     if mat._data.ndim != 2 or vec._data.ndim != 1:
@@ -254,7 +258,9 @@ def baddbmm(
         retrograd.Size([3, 2, 2])
     """
     if scalars_first:  # old code's `torch.baddbmm(beta, input, alpha, batch1, batch2)`
-        input, batch1, batch2, beta, alpha = beta_alpha_first("baddbmm", (input, batch1, batch2, *scalars_first))
+        input, batch1, batch2, beta, alpha = beta_alpha_first(
+            "baddbmm", (input, batch1, batch2, *scalars_first), beta, alpha
+        )
     if out is not None:
         return write_out(out, baddbmm, locals(), SAME)
     if autocasting[0]:
@@ -289,7 +295,9 @@ def addbmm(
                 [12., 12.]])
     """
     if scalars_first:  # old code's `torch.addbmm(beta, input, alpha, batch1, batch2)`
-        input, batch1, batch2, beta, alpha = beta_alpha_first("addbmm", (input, batch1, batch2, *scalars_first))
+        input, batch1, batch2, beta, alpha = beta_alpha_first(
+            "addbmm", (input, batch1, batch2, *scalars_first), beta, alpha
+        )
     if out is not None:
         return write_out(out, addbmm, locals(), same("self and mat2 must have the same dtype, but got {dst} and {src}"))
     if autocasting[0]:
