@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 import retrograd
+from retrograd import _user_frames
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -27,8 +28,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def _restore_global_state():
-    """Tests may change the default dtype, default device or grad mode; put them back."""
+    """Tests may change the default dtype, default device or grad mode; put them back. Each test starts
+    as a new process would for the warnings PyTorch gives once per process (TORCH_WARN_ONCE)."""
     dtype, device = retrograd.get_default_dtype(), retrograd.get_default_device()
+    _user_frames._warned_once.clear()
     yield
     retrograd.set_default_dtype(dtype)
     retrograd.set_default_device(device)

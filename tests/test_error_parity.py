@@ -7,6 +7,7 @@ import collections
 import copy
 import fractions
 import re
+import sys
 import warnings
 
 import numpy as np
@@ -164,7 +165,8 @@ def test_tensors_in_a_list_are_read_as_numbers():
     assert rg.tensor([rg.tensor(1, dtype=rg.int32)] * 2).dtype == rg.int32
 
 
-def test_transpose_of_other_ranks_warns_and_devices_are_not_strings():
+def test_transpose_of_other_ranks_warns_and_devices_are_not_strings(monkeypatch):
+    monkeypatch.setattr(sys.modules["retrograd._user_frames"], "_warned_once", set())  # as in a new process
     with pytest.warns(UserWarning, match="The use of `x.T` on tensors of dimension other than 2"):
         rg.ones(2, 3, 4).T
     with pytest.warns(UserWarning, match="Tensor.T is deprecated on 0-D tensors"):
@@ -173,6 +175,31 @@ def test_transpose_of_other_ranks_warns_and_devices_are_not_strings():
     with pytest.warns(UserWarning, match=r"rather than tensor.new_tensor\(sourceTensor\)"):
         rg.ones(2).new_tensor(rg.ones(2))
     assert repr(rg.nn.Buffer(rg.ones(1))) == "tensor([1.])"
+
+
+def _transpose_warnings(m):
+    """The warnings of `x.T` on 3-d, 1-d and 0-d tensors, twice each."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for shape in ((2, 3, 4), (3,), (), (2, 3, 4), ()):
+            m.ones(shape).T
+    return [str(w.message).split(" (Triggered internally")[0][:40] for w in caught]
+
+
+def test_transpose_of_other_ranks_warns_once_per_process(monkeypatch):
+    """PyTorch's TORCH_WARN_ONCE: one warning for ranks other than 2 and one for 0-d, in a whole process."""
+    monkeypatch.setattr(sys.modules["retrograd._user_frames"], "_warned_once", set())  # as in a new process
+    first = ["The use of `x.T` on tensors of dimension", "Tensor.T is deprecated on 0-D tensors. T"]
+    assert _transpose_warnings(rg) == first
+    assert _transpose_warnings(rg) == []
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_transpose_warnings_once_per_process_vs_torch(monkeypatch):
+    monkeypatch.setattr(sys.modules["retrograd._user_frames"], "_warned_once", set())
+    ours, theirs = _transpose_warnings(rg), _transpose_warnings(torch)
+    assert all(w in ours for w in theirs) and len(theirs) <= len(ours)  # an earlier test may have used PyTorch's once
+    assert _transpose_warnings(rg) == _transpose_warnings(torch) == []
 
 
 def test_backward_with_create_graph_warns_once_per_process():

@@ -8,6 +8,9 @@ fixed order with its own messages.
 
 from __future__ import annotations
 
+import sys
+import warnings
+
 import pytest
 
 import retrograd as rg
@@ -176,3 +179,32 @@ def test_lu_solve_warns_it_is_deprecated():
     A = rg.tensor([[1.0, 2.0], [3.0, 4.0]])
     with pytest.warns(UserWarning, match=r"torch.lu_solve is deprecated in favor of torch.linalg.lu_solveand will"):
         rg.lu_solve(rg.ones(2, 1), *rg.linalg.lu_factor(A))
+
+
+def _lu_warnings(m):
+    """The warnings of three `torch.lu` calls (old code's packed LU), as in a new process for retrograd."""
+    A = m.tensor([[1.0, 2.0], [3.0, 4.0]])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        m.lu(A)
+        m.lu(A, get_infos=True)
+        m.lu(A)
+    return [(w.category, str(w.message).split(" (Triggered internally")[0]) for w in caught]
+
+
+def test_lu_warns_once_per_process_with_the_replacements(monkeypatch):
+    monkeypatch.setattr(sys.modules["retrograd._user_frames"], "_warned_once", set())  # as in a new process
+    assert _lu_warnings(rg) == [(UserWarning, (
+        "torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex and will be removed "
+        "in a future PyTorch release.\nLU, pivots = torch.lu(A, compute_pivots)\nshould be replaced with\n"
+        "LU, pivots = torch.linalg.lu_factor(A, compute_pivots)\nand\n"
+        "LU, pivots, info = torch.lu(A, compute_pivots, get_infos=True)\nshould be replaced with\n"
+        "LU, pivots, info = torch.linalg.lu_factor_ex(A, compute_pivots)"))]
+    assert _lu_warnings(rg) == []
+
+
+@needs_torch
+def test_lu_warning_vs_torch(monkeypatch):
+    monkeypatch.setattr(sys.modules["retrograd._user_frames"], "_warned_once", set())
+    ours, theirs = _lu_warnings(rg), _lu_warnings(torch)
+    assert theirs in ([], ours)  # PyTorch says it once per process: an earlier test may have seen it

@@ -210,6 +210,37 @@ def test_legacy_reduction_arguments_vs_torch():
                 m.nn.functional.l1_loss(m.zeros(2), m.ones(2), size_average, reduce)
 
 
+def _legacy_reduction_warnings(m):
+    """The warnings old code's `size_average=`/`reduce=` give under Python's default filter."""
+    x, y = m.zeros(2), m.ones(2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        m.nn.MSELoss(size_average=False)
+        m.nn.L1Loss(size_average=False)  # the same line of `_Loss.__init__`: no second warning
+        m.nn.functional.l1_loss(x, y, size_average=False)  # another line warns
+        m.nn.functional.l1_loss(x, y, size_average=False)
+        m.nn.L1Loss(size_average=False, reduce=False)
+        m.nn.L1Loss(reduction="elementwise_mean")(x, y)  # at the call, from the functional
+        m.nn.functional.l1_loss(x, y, reduction="elementwise_mean")
+    return [str(w.message) for w in caught]
+
+
+def test_legacy_reduction_warns_once_per_text():
+    """PyTorch warns at its loss's line (`_Loss.__init__`, each functional), so the default filter shows
+    each text once per loss function, wherever the program calls it from."""
+    assert _legacy_reduction_warnings(rg) == [
+        "size_average and reduce args will be deprecated, please use reduction='sum' instead.",
+        "size_average and reduce args will be deprecated, please use reduction='sum' instead.",
+        "size_average and reduce args will be deprecated, please use reduction='none' instead.",
+        "reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
+    ]
+
+
+@needs_torch
+def test_legacy_reduction_warns_once_per_text_vs_torch():
+    assert _legacy_reduction_warnings(rg) == _legacy_reduction_warnings(torch)
+
+
 @needs_torch
 def test_size_and_kl_warnings_vs_torch():
     messages = {}

@@ -4,7 +4,7 @@
 MISSING: dict[str, str] = {
     "Tensor": (
         "as_subclass chalf conj_physical_ dim_order grad_dtype index is_distributed is_set_to module_load "
-        "name record_stream resize resize_as set_ storage_type "
+        "name record_stream set_ storage_type "
     ),
     "retrograd": (
         "AcceleratorError Event OutOfMemoryError StorageBase Stream UntypedStorage chalf complex32 "

@@ -5,8 +5,14 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from types import FrameType
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def is_retrograd_frame(frame: FrameType) -> bool:
+    """Whether `frame` runs retrograd's own code."""
+    return frame.f_code.co_filename.startswith(_PACKAGE_DIR)
 
 
 def user_stacklevel() -> int:
@@ -17,7 +23,7 @@ def user_stacklevel() -> int:
     """
     frame = sys._getframe(1)
     level = 1
-    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+    while frame.f_back is not None and is_retrograd_frame(frame):
         frame = frame.f_back
         level += 1
     return level

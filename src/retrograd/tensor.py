@@ -24,7 +24,7 @@ from . import tensor_methods as _methods
 from ._display_name import package_name
 from ._op_method import dtype_conversion
 from ._printing import tensor_repr
-from ._user_frames import user_stacklevel
+from ._user_frames import user_stacklevel, warn_once
 from .backend import CPU, as_device, device, device_of, is_cuda_array, namespace
 from .backend.meta import MetaArray
 from .backend.sparse import SparseCOO
@@ -102,6 +102,12 @@ class Size(tuple):
 # `x.grad = ...` (`zero_grad()` among them) inside a retrograd.compile recording: generated code
 # replays array calls only, so the function runs eagerly
 _GRAD_SET_BREAK = "a .grad is set or deleted inside the function (zero_grad)"
+_T_NOT_2D_WARNING = (
+    "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it will throw an "
+    "error in a future release. Consider `x.mT` to transpose batches of matrices or "
+    "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor."
+)
+_VOLATILE_SET_WARNING = "volatile was removed and now has no effect. Use `with torch.no_grad():` instead."
 _NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
     "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
@@ -686,16 +692,10 @@ class Tensor(TensorMethods):
                     [2, 5]])
         """
         ndim = self._data.ndim
-        if ndim == 0:
-            warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
-                          UserWarning, stacklevel=2)
+        if ndim == 0:  # each of the two warnings once per process, as PyTorch's TORCH_WARN_ONCE
+            warn_once("T: 0-d", "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.")
         elif ndim != 2:
-            warnings.warn(
-                "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it "
-                "will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
-                "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
-                UserWarning, stacklevel=2,
-            )
+            warn_once("T: not 2-d", _T_NOT_2D_WARNING)
         return _methods._ops.permute(self, tuple(range(ndim - 1, -1, -1)))
 
     @property
@@ -962,6 +962,30 @@ class Tensor(TensorMethods):
         if self._requires_grad and not (value.is_floating_point() or value.is_complex()):
             raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex dtype")
         self._data = value._data
+
+    @property
+    def volatile(self) -> builtins.bool:
+        """Always False, with PyTorch's warning: `volatile` (before 0.4) gave way to `no_grad()`.
+
+        Args:
+            self (Tensor): any tensor.
+
+        Returns:
+            bool: False. Setting it warns and changes nothing.
+
+        Examples:
+            >>> import warnings
+            >>> with warnings.catch_warnings():
+            ...     warnings.simplefilter("ignore")
+            ...     retrograd.ones(2).volatile
+            False
+        """
+        warnings.warn("volatile was removed (Variable.volatile is always False)", UserWarning, stacklevel=2)
+        return False
+
+    @volatile.setter
+    def volatile(self, value: builtins.bool) -> None:
+        warnings.warn(_VOLATILE_SET_WARNING, UserWarning, stacklevel=2)
 
     @property
     def retains_grad(self) -> builtins.bool:

@@ -15,6 +15,9 @@ for type checkers; `python tools/tensor_methods_stub.py` regenerates it.
 
 from __future__ import annotations
 
+import functools
+import operator
+import warnings
 from collections.abc import Callable
 from types import FunctionType, ModuleType
 from typing import TYPE_CHECKING, Any
@@ -85,6 +88,19 @@ def _fill_random(target: Tensor, kind: str, a: Any, b: Any, generator: Any, node
     values = _load_random().sample_like(target, kind, a, b, generator)
     p = a if kind == "bernoulli" and isinstance(a, _tt.Tensor) else None
     return _inplace.apply(target, _ops.copying.in_place_sample, values, node or _SAMPLE_NODES[kind], p)
+
+
+def _autograd_resize(tensor: Tensor, sizes: tuple) -> Tensor:
+    """PyTorch's `autograd._functions.Resize`: a reshape that keeps the number of elements (its check and
+    message too, which read a single tuple argument as one size)."""
+    numel = functools.reduce(operator.mul, sizes, 1)
+    if tensor.numel() != numel:
+        raise RuntimeError(
+            f"requested resize to {'x'.join(map(str, sizes))} ({numel} elements in total), but the given tensor "
+            f"has a size of {'x'.join(map(str, tensor.size()))} ({tensor.numel()} elements). autograd's resize can "
+            "only change the shape of a given tensor, while preserving the number of elements. "
+        )
+    return tensor.contiguous().view(*sizes)
 
 
 class TensorMethods:
@@ -1349,6 +1365,46 @@ class TensorMethods:
                     [2, 3]])
         """
         return self.resize_(tuple(the_template.shape))
+
+    def resize(self, *sizes: Any) -> Tensor:
+        """A copy of another shape with the same number of elements (deprecated, as in PyTorch: use `reshape`).
+
+        Args:
+            *sizes (int): the new shape, as separate ints.
+
+        Returns:
+            Tensor: this tensor's elements in row-major order, shaped `sizes`; gradients flow back
+                to this tensor. Warns "non-inplace resize is deprecated" each time.
+
+        Examples:
+            >>> import warnings
+            >>> with warnings.catch_warnings():
+            ...     warnings.simplefilter("ignore")
+            ...     retrograd.arange(4).resize(2, 2)
+            tensor([[0, 1],
+                    [2, 3]])
+        """
+        warnings.warn("non-inplace resize is deprecated", UserWarning, stacklevel=2)
+        return _autograd_resize(self, sizes)
+
+    def resize_as(self, tensor: Tensor) -> Tensor:
+        """`resize` to another tensor's shape (deprecated, as in PyTorch: use `reshape_as`).
+
+        Args:
+            tensor (Tensor): the tensor whose shape to take; it needs as many elements as this one.
+
+        Returns:
+            Tensor: this tensor's elements shaped as `tensor`. Warns "non-inplace resize_as is deprecated".
+
+        Examples:
+            >>> import warnings
+            >>> with warnings.catch_warnings():
+            ...     warnings.simplefilter("ignore")
+            ...     retrograd.arange(4).resize_as(retrograd.zeros(2, 2)).shape
+            retrograd.Size([2, 2])
+        """
+        warnings.warn("non-inplace resize_as is deprecated", UserWarning, stacklevel=2)
+        return _autograd_resize(self, tuple(tensor.shape))
 
     def share_memory_(self) -> Tensor:
         """Move this tensor's data into shared memory, which processes forked afterwards share.

@@ -14,6 +14,12 @@ from .creation import empty
 from .from_data import tensor
 
 
+def _options(dt: dtype) -> str:
+    """How PyTorch's legacy constructors print the tensor options they expected or got."""
+    return (f"TensorOptions(dtype={dt.c10_name}, device=cpu, layout=Strided, requires_grad=false (default), "
+            "pinned_memory=false (default), memory_format=(nullopt))")  # fmt: skip
+
+
 def legacy_new(legacy_dtype: dtype | None, args: tuple, device: Any = None) -> Tensor:
     """PyTorch's legacy constructors, `torch.Tensor(...)` (dtype None) and `torch.FloatTensor(...)`.
 
@@ -28,7 +34,7 @@ def legacy_new(legacy_dtype: dtype | None, args: tuple, device: Any = None) -> T
     first = args[0]
     if len(args) == 1 and isinstance(first, Tensor):
         if legacy_dtype is not None and first.dtype != legacy_dtype:
-            raise TypeError(f"expected {legacy_dtype} (got {first.dtype})")
+            raise TypeError(f"expected {_options(legacy_dtype)} (got {_options(first.dtype)})")
         return Tensor._make(first._data)  # shares memory, like PyTorch's alias
     if all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args) or (
         len(args) == 1 and isinstance(first, Size)
@@ -38,6 +44,9 @@ def legacy_new(legacy_dtype: dtype | None, args: tuple, device: Any = None) -> T
         if negative:
             raise RuntimeError(f"Trying to create tensor with negative dimension {negative[0]}: {list(sizes)}")
         return empty(*sizes, dtype=dtype)
-    if len(args) == 1 and not isinstance(first, (int, float, complex, bool, str)):
+    if len(args) == 1 and isinstance(first, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(first).__name__}'")
+    # PySequence_Check, PyTorch's test: indexable and not a dict (lists, tuples, arrays)
+    if len(args) == 1 and hasattr(type(first), "__getitem__") and not isinstance(first, dict):
         return tensor(first, dtype=dtype)
     raise TypeError(f"new(): data must be a sequence (got {type(first).__name__})")

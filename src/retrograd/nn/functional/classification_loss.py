@@ -40,11 +40,13 @@ def reduction_of(size_average: bool | None, reduce: bool | None, reduction: str)
         size_average = True if size_average is None else size_average
         reduce = True if reduce is None else reduce
         reduction = "mean" if size_average and reduce else "sum" if reduce else "none"
-        warnings.warn(_LEGACY.format(reduction), UserWarning, stacklevel=3)
+        # at the caller's line (`_Loss.__init__` or the functional), as PyTorch's `_Reduction` warns: the
+        # default filter shows each text once per loss function, however many lines of the program call it
+        warnings.warn(_LEGACY.format(reduction), UserWarning, stacklevel=2)
         return reduction
     if reduction == "elementwise_mean":
         warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
-                      UserWarning, stacklevel=3)
+                      UserWarning, stacklevel=2)
         return "mean"
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")

@@ -7,14 +7,13 @@ sums gradients back to each input's shape, so rules ignore broadcasting.
 
 from __future__ import annotations
 
-import inspect
-import warnings
 from typing import Any
 
 from ... import dtypes as _dt
 from ...engine.bfloat16 import added_number
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
+from ..kernels import deprecated_overloads
 from ..kernels.arg_types import invalid_combination
 from ..kernels.fused_multiply_add import fma, opmath_scalar
 from ..kernels.guards import check_int_divisor
@@ -174,22 +173,6 @@ def _keeps_dtype(t: Any, c: Any) -> bool:
     return (tc is float or tc is int) and isinstance(t, Tensor) and _dt.is_floating(t._data.dtype)
 
 
-def _alpha_first(name: str, alpha: Any, rest: tuple) -> tuple[Any, Any]:
-    """PyTorch's deprecated `name(Number alpha, Tensor other)` (old code's `p.data.add_(-lr, grad)`): warns.
-
-    Returns (other, alpha); anything else given by position is PyTorch's TypeError.
-    """
-    if len(rest) != 1 or isinstance(alpha, Tensor) or not isinstance(rest[0], Tensor):
-        raise TypeError(f"{name}() takes 1 positional argument but {1 + len(rest)} were given")
-    warnings.warn(
-        f"This overload of {name} is deprecated:\n\t{name}(Number alpha, Tensor other)\nConsider using one of the "
-        f"following signatures instead:\n\t{name}(Tensor other, *, Number alpha = 1)",
-        UserWarning,
-        stacklevel=3,
-    )
-    return rest[0], alpha
-
-
 def add(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = None) -> Tensor:
     """`input + alpha * other`, broadcasting, with PyTorch's type promotion.
 
@@ -211,7 +194,7 @@ def add(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
                 [5., 6., 7.]])
     """
     if alpha_first:
-        other, alpha = _alpha_first("add", other, alpha_first)
+        other, alpha = deprecated_overloads.alpha_first("add", other, alpha_first, out is not None, alpha)
     if out is not None:
         return write_out(out, add, locals())
     if alpha == 1:
@@ -246,7 +229,7 @@ def sub(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
         tensor([3, 2])
     """
     if alpha_first:
-        other, alpha = _alpha_first("sub", other, alpha_first)
+        other, alpha = deprecated_overloads.alpha_first("sub", other, alpha_first, out is not None, alpha)
     if out is not None:
         return write_out(out, sub, locals())
     if alpha == 1 and type(other) is not bool:
@@ -276,15 +259,8 @@ def sub(input: Any, other: Any, *alpha_first: Any, alpha: Any = 1, out: Any = No
     return _sub(a, b)
 
 
-def _without_alpha_first(fn: Any) -> None:
-    """Show PyTorch's signature for `fn`: the deprecated positional alpha (`*alpha_first`) stays hidden."""
-    signature = inspect.signature(fn)
-    kept = [p for p in signature.parameters.values() if p.kind is not p.VAR_POSITIONAL]
-    fn.__signature__ = signature.replace(parameters=kept)
-
-
-_without_alpha_first(add)
-_without_alpha_first(sub)
+deprecated_overloads.hide_scalars_first(add)
+deprecated_overloads.hide_scalars_first(sub)
 subtract = sub
 
 

@@ -15,6 +15,8 @@ from ... import dtypes as _dt
 from ...engine import numpy_errors
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.deprecated_overloads import hide_scalars_first
+from ..kernels.deprecated_overloads import value_first as _value_first
 from ..kernels.fused_multiply_add import fma, opmath, opmath_scalar
 from ..kernels.guards import overflow_error
 from ..kernels.operands import conj_number, promote
@@ -95,7 +97,9 @@ _lerp_tensor = Primitive(
 )
 
 
-def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1, out: Any = None) -> Tensor:
+def addcmul(
+    input: Tensor, tensor1: Tensor, tensor2: Tensor, *value_first: Any, value: Any = 1, out: Any = None
+) -> Tensor:
     """Elementwise `input + value * tensor1 * tensor2` (broadcasting), in one op.
 
     Args:
@@ -113,6 +117,8 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1, 
         >>> retrograd.addcmul(retrograd.tensor([1.0, 1.0]), a, b, value=0.5)
         tensor([5.0000, 8.5000])
     """
+    if value_first:  # old code's `exp_avg_sq.addcmul_(1 - beta2, grad, grad)`
+        tensor1, tensor2, value = _value_first("addcmul", tensor1, tensor2, value_first, out is not None, value)
     if out is not None:
         return write_out(out, addcmul, locals())
     a, t1, t2 = promote(input, tensor1, tensor2)
@@ -126,7 +132,9 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1, 
     return _addcmul(a, t1, t2, value=value)
 
 
-def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1, out: Any = None) -> Tensor:
+def addcdiv(
+    input: Tensor, tensor1: Tensor, tensor2: Tensor, *value_first: Any, value: Any = 1, out: Any = None
+) -> Tensor:
     """Elementwise `input + value * tensor1 / tensor2` (broadcasting), in one op.
 
     Args:
@@ -144,12 +152,18 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1, 
         >>> retrograd.addcdiv(retrograd.tensor([1.0, 1.0]), a, b, value=2)
         tensor([2., 2.])
     """
+    if value_first:  # old code's `p.data.addcdiv_(-step_size, exp_avg, denom)`
+        tensor1, tensor2, value = _value_first("addcdiv", tensor1, tensor2, value_first, out is not None, value)
     if out is not None:
         return write_out(out, addcdiv, locals())
     a, t1, t2 = promote(input, tensor1, tensor2)
     if not (_is_float_or_complex(tensor1) or _is_float_or_complex(tensor2)):
         raise RuntimeError(_INTEGER_ADDCDIV)
     return _addcdiv(a, t1, t2, value=value)
+
+
+hide_scalars_first(addcmul)
+hide_scalars_first(addcdiv)
 
 
 def lerp(input: Tensor, end: Any, weight: Any, *, out: Any = None) -> Tensor:

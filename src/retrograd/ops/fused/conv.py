@@ -19,10 +19,10 @@ bias. Padding is a tuple of (lo, hi) pairs; the wrappers in
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
+from ..._user_frames import warn_once
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
@@ -228,11 +228,10 @@ def same_padding(kernel: Ints, dilation: Ints) -> tuple[tuple[int, int], ...]:
         total = d * (k - 1)
         pads.append((total // 2, total - total // 2))
     if any(lo != hi for lo, hi in pads):
-        warnings.warn(
+        warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE
+            "conv: same padding copy",
             "Using padding='same' with even kernel lengths and odd dilation may require a zero-padded copy of "
             "the input be created",
-            UserWarning,
-            stacklevel=4,
         )
     return tuple(pads)
 

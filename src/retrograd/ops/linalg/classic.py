@@ -24,6 +24,7 @@ from .. import autocast_policy as _autocast
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
 from ..kernels.arg_types import check_tensors
+from ..kernels.deprecated_overloads import beta_alpha_first, hide_scalars_first
 from ..kernels.operands import numpy_alias, promote
 from ..kernels.out_arg import SAME, write_out
 from ..reduction.norms import dist_node, matrix_norm, vector_norm
@@ -45,7 +46,9 @@ triangular_solve_result = return_type("triangular_solve", "solution cloned_coeff
 geqrf_result = return_type("geqrf", "a tau")
 
 
-def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1, out: Any = None) -> Tensor:
+def addr(
+    input: Tensor, vec1: Tensor, vec2: Tensor, *scalars_first: Any, beta: Any = 1, alpha: Any = 1, out: Any = None
+) -> Tensor:
     """`beta * input + alpha * outer(vec1, vec2)`; with beta = 0 `input` is not read (NaNs in it vanish).
 
     Args:
@@ -64,6 +67,10 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any
         tensor([[ 2.,  1.,  0.],
                 [ 3.,  1., -1.]])
     """
+    if scalars_first:  # old code's `torch.addr(beta, input, alpha, vec1, vec2)`
+        input, vec1, vec2, beta, alpha = beta_alpha_first(
+            "addr", (input, vec1, vec2, *scalars_first), beta, alpha
+        )
     if out is not None:
         return write_out(out, addr, locals())
     for name, v in (("vec1", vec1), ("vec2", vec2)):
@@ -74,6 +81,9 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any
     if beta == 0:  # PyTorch does not read input then: its NaNs and infs do not show
         return product.expand(np.broadcast_shapes(tuple(input.shape), tuple(product.shape))).clone()
     return (input if beta == 1 else beta * input) + product
+
+
+hide_scalars_first(addr)
 
 
 def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:
@@ -266,6 +276,14 @@ def cholesky_inverse(input: Tensor, upper: bool = False, *, out: Any = None) -> 
     return cholesky_solve(eye_like(input, input.shape[-1]).expand(input.shape), input, upper)
 
 
+_LU_DEPRECATED = (
+    "torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex and will be removed in a "
+    "future PyTorch release.\nLU, pivots = torch.lu(A, compute_pivots)\nshould be replaced with\nLU, pivots = "
+    "torch.linalg.lu_factor(A, compute_pivots)\nand\nLU, pivots, info = torch.lu(A, compute_pivots, get_infos=True)"
+    "\nshould be replaced with\nLU, pivots, info = torch.linalg.lu_factor_ex(A, compute_pivots)"
+)
+
+
 def lu(A: Tensor, pivot: bool = True, get_infos: bool = False, out: Any = None) -> Any:
     """(LU, pivots), and the LAPACK infos when `get_infos`: the packed LU factorization.
 
@@ -290,14 +308,7 @@ def lu(A: Tensor, pivot: bool = True, get_infos: bool = False, out: Any = None) 
     """
     if not isinstance(A, Tensor):
         raise not_a_tensor("_lu_with_info", A)
-    warn_once(
-        "lu: deprecated",
-        "torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex and will be "
-        "removed in a future PyTorch release.\nLU, pivots = torch.lu(A, compute_pivots)\nshould be replaced with\n"
-        "LU, pivots = torch.linalg.lu_factor(A, compute_pivots)\nand\n"
-        "LU, pivots, info = torch.lu(A, compute_pivots, get_infos=True)\nshould be replaced with\n"
-        "LU, pivots, info = torch.linalg.lu_factor_ex(A, compute_pivots)",
-    )
+    warn_once("lu: deprecated", _LU_DEPRECATED)  # PyTorch's TORCH_WARN_ONCE
     if out is not None:
         raise NotImplementedError("lu(): out= is not supported; use linalg.lu_factor(..., out=...)")
     if get_infos:
@@ -325,7 +336,7 @@ def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor, *, out: Any = None) 
     """
     if _autocast.active[0] and _autocast.enabled():  # native in float32 in PyTorch: no lowered inner products
         return _autocast.run_in_float32(lu_solve, b, LU_data, LU_pivots, out=out)
-    warn_once(
+    warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE
         "lu_solve: deprecated",
         "torch.lu_solve is deprecated in favor of torch.linalg.lu_solveand will be removed in a future PyTorch "
         "release.\nNote that torch.linalg.lu_solve has its arguments reversed.\nX = torch.lu_solve(B, LU, pivots)\n"
@@ -406,7 +417,7 @@ def triangular_solve(
     check_tensors("triangular_solve", input=b, A=A)
     if out is not None:
         raise NotImplementedError("triangular_solve(): out= is not supported")
-    warn_once(
+    warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE
         "triangular_solve: deprecated",
         "torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangularand will be removed in a "
         "future PyTorch release.\ntorch.linalg.solve_triangular has its arguments reversed and does not return a "

@@ -403,7 +403,7 @@ def cholesky(input: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
             locals(),
             safely_castable("cholesky"),
         )
-    warn_once(
+    warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE
         "cholesky: deprecated",
         "torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future "
         "PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\nL = torch.linalg.cholesky(A)\n"
@@ -437,7 +437,7 @@ def qr(input: Tensor, some: bool = True, *, out: Any = None) -> Any:
         raise not_a_tensor("qr", input)
     if out is not None:
         return write_out(out, qr, locals(), SAME)
-    warn_once(
+    warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE
         "qr: deprecated",
         "torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch "
         "release.\nThe boolean parameter 'some' has been replaced with a string parameter 'mode'.\n"

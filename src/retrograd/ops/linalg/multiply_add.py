@@ -16,6 +16,7 @@ from ...engine.wide_sum import BLAS_FLOATS
 from ...tensor import Tensor
 from ..autocast_policy import active as autocasting
 from ..autocast_policy import lower_precision
+from ..kernels.deprecated_overloads import beta_alpha_first, hide_scalars_first
 from ..kernels.out_arg import SAME, same, write_out
 from .common import check_bmm, check_mm, check_mv
 from .products import at_g_like, column_major, first_order, g_bt, grad_at, grad_bt, grad_in_b
@@ -150,7 +151,9 @@ def _check_add_input(c: Tensor, a: Tensor, b: Tensor, shape: tuple, kind: str) -
         c.expand(shape)  # raises PyTorch's error: `input` does not broadcast to the result
 
 
-def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1, out: Any = None) -> Tensor:
+def addmm(
+    input: Tensor, mat1: Tensor, mat2: Tensor, *scalars_first: Any, beta: Any = 1, alpha: Any = 1, out: Any = None
+) -> Tensor:
     """`beta * input + alpha * (mat1 @ mat2)`; `input` broadcasts to (n, p).
 
     Args:
@@ -171,6 +174,10 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
                 [3., 4.],
                 [3., 4.]])
     """
+    if scalars_first:  # old code's `torch.addmm(beta, input, alpha, mat1, mat2)`
+        input, mat1, mat2, beta, alpha = beta_alpha_first(
+            "addmm", (input, mat1, mat2, *scalars_first), beta, alpha
+        )
     if out is not None:
         return write_out(out, addmm, locals(), SAME)
     if autocasting[0]:
@@ -189,7 +196,12 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
     return _addmm(input, mat1, mat2, beta=beta, alpha=alpha, b_column_major=column_major(mat2._data))
 
 
-def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1, out: Any = None) -> Tensor:
+hide_scalars_first(addmm)
+
+
+def addmv(
+    input: Tensor, mat: Tensor, vec: Tensor, *scalars_first: Any, beta: Any = 1, alpha: Any = 1, out: Any = None
+) -> Tensor:
     """`beta * input + alpha * (mat @ vec)`; `input` broadcasts to (n,).
 
     Args:
@@ -208,6 +220,10 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any 
         >>> retrograd.addmv(retrograd.tensor([1.0, 1.0]), mat, retrograd.ones(2), beta=0.5)
         tensor([3.5000, 7.5000])
     """
+    if scalars_first:  # old code's `torch.addmv(beta, input, alpha, mat, vec)`
+        input, mat, vec, beta, alpha = beta_alpha_first(
+            "addmv", (input, mat, vec, *scalars_first), beta, alpha
+        )
     if out is not None:
         return write_out(out, addmv, locals(), SAME)
     if mat._data.ndim != 2 or vec._data.ndim != 1:
@@ -218,7 +234,12 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any 
     return _addmv(input, mat, vec, beta=beta, alpha=alpha)
 
 
-def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1, out: Any = None) -> Tensor:
+hide_scalars_first(addmv)
+
+
+def baddbmm(
+    input: Tensor, batch1: Tensor, batch2: Tensor, *scalars_first: Any, beta: Any = 1, alpha: Any = 1, out: Any = None
+) -> Tensor:
     """`beta * input + alpha * bmm(batch1, batch2)`; `input` broadcasts to (b, n, p).
 
     Args:
@@ -236,6 +257,10 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alp
         >>> retrograd.baddbmm(retrograd.zeros(1, 2), retrograd.ones(3, 2, 4), retrograd.ones(3, 4, 2)).shape
         retrograd.Size([3, 2, 2])
     """
+    if scalars_first:  # old code's `torch.baddbmm(beta, input, alpha, batch1, batch2)`
+        input, batch1, batch2, beta, alpha = beta_alpha_first(
+            "baddbmm", (input, batch1, batch2, *scalars_first), beta, alpha
+        )
     if out is not None:
         return write_out(out, baddbmm, locals(), SAME)
     if autocasting[0]:
@@ -245,7 +270,12 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alp
     return _baddbmm(input, batch1, batch2, beta=beta, alpha=alpha)
 
 
-def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1, out: Any = None) -> Tensor:
+hide_scalars_first(baddbmm)
+
+
+def addbmm(
+    input: Tensor, batch1: Tensor, batch2: Tensor, *scalars_first: Any, beta: Any = 1, alpha: Any = 1, out: Any = None
+) -> Tensor:
     """`beta * input + alpha * Σ_b batch1[b] @ batch2[b]`; `input` broadcasts to (n, p).
 
     Args:
@@ -264,6 +294,10 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alph
         tensor([[12., 12.],
                 [12., 12.]])
     """
+    if scalars_first:  # old code's `torch.addbmm(beta, input, alpha, batch1, batch2)`
+        input, batch1, batch2, beta, alpha = beta_alpha_first(
+            "addbmm", (input, batch1, batch2, *scalars_first), beta, alpha
+        )
     if out is not None:
         return write_out(out, addbmm, locals(), same("self and mat2 must have the same dtype, but got {dst} and {src}"))
     if autocasting[0]:
@@ -271,3 +305,6 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alph
     check_bmm(batch1, batch2)
     _check_add_input(input, batch1, batch2, (batch1.shape[1], batch2.shape[2]), "addbmm")
     return _addbmm(input, batch1, batch2, beta=beta, alpha=alpha)
+
+
+hide_scalars_first(addbmm)

@@ -576,7 +576,7 @@ def chain_matmul(*matrices: Tensor, out: Any = None) -> Tensor:
             out, chain_matmul, locals(), same("multi_dot(): expected out tensor to have dtype {src_c} but got {dst_c}")
         )
     check_elements(matrices)
-    warn_once(
+    warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE
         "chain_matmul: deprecated",
         "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
         "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than "

@@ -272,7 +272,7 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
         tensors = tuple(tensors[0])
     check_elements(tensors)
     if indexing is None:
-        warn_once(
+        warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE
             "meshgrid: no indexing",
             "torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
         )

@@ -281,12 +281,11 @@ def stft(
     if signal_dim == 1:
         spec.squeeze_(0)
     if not return_complex:
-        warnings.warn(
+        warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE
+            "stft: return_complex=False",
             "stft with return_complex=False is deprecated. In a future pytorch release, stft will return complex "
             "tensors for all inputs, and return_complex=False will raise an error.\nNote: you can still call "
             "torch.view_as_real on the complex output to recover the old return format.",
-            UserWarning,
-            stacklevel=2,
         )
         return view_as_real(spec)
     return spec
