@@ -40,7 +40,7 @@ def _picked(xp: Any, a: Any, idx: Any, cdim: int) -> Any:
 def _nll_forward(xp: Any, a: Any, idx: Any, wt: Any, cdim: int, reduction: str, denom: Any) -> Any:
     picked = _picked(xp, a, idx, cdim)
     terms = -picked if wt is None else -(wt * picked)
-    if reduction == "none":
+    if reduction == "none" and idx.ndim:  # (a (C,) input's 'none' is PyTorch's 'sum': 0 - x·w)
         return terms if wt is None else xp.where(idx < 0, xp.zeros((), terms.dtype), terms)  # ignored: +0
     terms = terms.reshape(-1)
     kept = None if wt is None else idx.reshape(-1) >= 0
@@ -152,10 +152,10 @@ def _weighted_classes(xp: Any, t: Any, w: Any, n_classes: int, ignore_index: int
     idx, ignored = _checked_indices(xp, t, n_classes, ignore_index)
     picked = w.astype(dtype, copy=False)[idx]
     if ignored is None:
-        return idx, picked, cascade_sum(xp, picked.reshape(-1))
+        return idx, picked, xp.asarray(cascade_sum(xp, picked.reshape(-1)))
     kept = ~ignored.reshape(-1)
     total = cascade_sum(xp, picked.reshape(-1)[kept], xp.flatnonzero(kept), kept.shape[0])
-    return idx, xp.where(ignored, xp.zeros((), dtype), picked), total
+    return idx, xp.where(ignored, xp.zeros((), dtype), picked), xp.asarray(total)
 
 
 _class_weights = Primitive("class_weights", _unweighted, [None], inputs=("t",), n_outputs=3)
