@@ -42,7 +42,16 @@ def number_arg(fn: str, name: str, position: int, value: Any) -> Any:
     # arrays (NumPy's or a device library's) pass: internal callers fill with drawn values
     if not isinstance(value, (numbers.Number, np.bool_, Tensor)) and not hasattr(value, "ndim"):
         raise _refuse(fn, name, position, "Number", value)
-    return value
+    return plain_number(value)
+
+
+def plain_number(value: Any) -> Any:
+    """A NumPy scalar as the Python number it holds; anything else unchanged.
+
+    PyTorch's parser reads `np.float64(0.5)` as the Python float 0.5, a weak scalar that keeps a
+    float32 tensor float32; NumPy 2 keeps the scalar's own dtype in arithmetic (float64).
+    """
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def tensor_arg(fn: str, name: str, position: int, value: Any) -> Tensor:
