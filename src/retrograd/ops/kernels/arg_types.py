@@ -19,8 +19,10 @@ from ...engine.primitive import type_name
 from ...tensor import Tensor
 
 
-def _refuse(fn: str, name: str, position: int, kind: str, value: Any) -> TypeError:
-    return TypeError(f"{fn}(): argument '{name}' (position {position}) must be {kind}, not {type_name(value)}")
+def _refuse(fn: str, name: str, position: int | None, kind: str, value: Any) -> TypeError:
+    """PyTorch's TypeError for a wrongly typed argument; a keyword-only one (position None) has no position."""
+    where = "" if position is None else f" (position {position})"
+    return TypeError(f"{fn}(): argument '{name}'{where} must be {kind}, not {type_name(value)}")
 
 
 def check_tensors(fn: str, **arguments: Any) -> None:
@@ -61,7 +63,7 @@ def tensor_arg(fn: str, name: str, position: int, value: Any) -> Tensor:
     return value
 
 
-def int_arg(fn: str, name: str, position: int, value: Any) -> int:
+def int_arg(fn: str, name: str, position: int | None, value: Any) -> int:
     """`value` as an int: Python and NumPy integers, or a 0-d integer tensor (not bool, not float)."""
     if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
         return int(value)
