@@ -37,6 +37,9 @@ def _calls(lib):
         ("rrelu eval", lambda: F.rrelu(x, f / 4, f, training=False)),
         ("softshrink", lambda: F.softshrink(x, f)),
         ("logit", lambda: lib.logit(x.abs() / 3, eps=f / 10)),
+        ("smooth_l1_loss", lambda: F.smooth_l1_loss(x, x.flip(0), beta=f)),
+        ("huber_loss", lambda: F.huber_loss(x, x.flip(0), delta=f)),
+        ("label_smoothing", lambda: F.cross_entropy(x.view(1, 3), lib.tensor([2]), label_smoothing=f / 5)),
     ]
 
 
