@@ -78,6 +78,7 @@ _add(
     lambda L: ((_t(L, _U23), 1), {}),
 )
 _add("cummax cummin", lambda L: ((_t(L, _U23), 1), {}))
+_add("nonzero_static", lambda L: ((_t(L, _U23 > 0.5),), {"size": 4}))
 _add("addcmul addcdiv", lambda L: ((_t(L, _U23), _t(L, _V23), _t(L, _U23 + 1)), {"value": 0.5}))
 _add("lerp", lambda L: ((_t(L, _U23), _t(L, _V23), 0.3), {}))
 _add("float_power", lambda L: ((_t(L, _U23), 2.5), {}))
@@ -167,8 +168,8 @@ _add("special.logsumexp", lambda L: ((_t(L, _U23), 1), {}))
 # Functions whose results are random or uninitialised: compare shape and dtype, not values.
 RANDOM = {"empty", "rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial"}
 # Functions without a differentiable tensor input (the requires-grad check does not apply).
-NOT_DIFFERENTIABLE = RANDOM | {"zeros", "ones", "nonzero", "all", "any", "fft.fftfreq", "fft.rfftfreq", "arange",
-                                "range", "linspace", "logspace", "eye", "full"} | {
+NOT_DIFFERENTIABLE = RANDOM | {"zeros", "ones", "nonzero", "nonzero_static", "all", "any", "fft.fftfreq",
+                                "fft.rfftfreq", "arange", "range", "linspace", "logspace", "eye", "full"} | {
     n for n in _BINARY.split() if n in {"eq", "ne", "not_equal", "lt", "less", "le", "less_equal", "gt", "greater",
                                           "ge", "greater_equal", "logical_and", "logical_or", "logical_xor"}
 }  # fmt: skip

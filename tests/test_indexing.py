@@ -343,6 +343,49 @@ def test_nonzero_of_scalars_and_where():
     assert rows.tolist() == [0, 1] and cols.tolist() == [0, 1] and rows.dtype == retrograd.int64
 
 
+def _nonzero_static_calls(m):
+    """nonzero_static's results and errors: padded, truncated, 0-d, empty, wrong types and sizes."""
+    x = m.tensor([[1, 0], [3, 2]])
+
+    def outcome(call):
+        try:
+            r = call()
+        except (TypeError, RuntimeError) as e:
+            return type(e).__name__, str(e)
+        return str(r.dtype).split(".")[1], tuple(r.shape), r.tolist()
+
+    return [
+        outcome(lambda: m.nonzero_static(x, size=4)),
+        outcome(lambda: x.nonzero_static(size=2, fill_value=9)),
+        outcome(lambda: m.nonzero_static(m.tensor(3.0), size=2)),
+        outcome(lambda: m.nonzero_static(m.zeros(2, 0), size=2)),
+        outcome(lambda: m.nonzero_static(x, size=0)),
+        outcome(lambda: m.nonzero_static(x, size=-1)),
+        outcome(lambda: m.nonzero_static(x, size=2.0)),
+        outcome(lambda: m.nonzero_static(x, size=3, fill_value=1.5)),
+        outcome(lambda: m.nonzero_static(x, size=3, out=m.empty(0))),
+    ]
+
+
+def test_nonzero_static_pads_and_truncates():
+    got = _nonzero_static_calls(retrograd)
+    assert got[0] == ("int64", (4, 2), [[0, 0], [1, 0], [1, 1], [-1, -1]])
+    assert got[1] == ("int64", (2, 2), [[0, 0], [1, 0]])
+    assert got[2] == ("int64", (2, 0), [[], []])
+    assert got[3] == ("int64", (2, 2), [[-1, -1], [-1, -1]])
+    assert got[4] == ("int64", (0, 2), [])
+    assert got[5] == ("RuntimeError", "nonzero_static: 'size' must be an non-negative integer")
+    assert got[6] == ("TypeError", "nonzero_static(): argument 'size' must be int, not float")
+    out = retrograd.empty(0, dtype=retrograd.int64)
+    assert retrograd.nonzero_static(x := retrograd.tensor([0, 5]), size=2, out=out) is out
+    assert out.tolist() == [[1], [-1]] and x.nonzero_static(size=1).tolist() == [[1]]
+
+
+@needs_torch
+def test_nonzero_static_matches_pytorch():
+    assert _nonzero_static_calls(retrograd) == _nonzero_static_calls(torch)
+
+
 def _byte_mask_writes(m):
     """Each write under a uint8 mask: the error (type, message) or the result, and how many warnings it gave."""
     mask = m.tensor([1, 0, 1], dtype=m.uint8)

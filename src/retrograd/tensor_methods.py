@@ -499,6 +499,7 @@ class TensorMethods:
 
     # --- indexing: take, put, nonzero ----------------------------------------------------------
     nonzero = OpMethod("nonzero")
+    nonzero_static = OpMethod("nonzero_static")
     index_put = OpMethod("index_put")
     index_put_ = InPlaceMethod("index_put")
     argwhere = OpMethod("argwhere")

@@ -223,8 +223,15 @@ CASES = [
     OpCase("nonzero", lambda m, a: (a > 0).nonzero(as_tuple=True), inputs_of(rand(2, 3, 2)), lambda a: np.nonzero(a > 0), variant="as_tuple", **no_grad),
     OpCase("nonzero", lambda m, a: m.nonzero(a.sum() > -100), inputs_of(rand(3)), lambda a: np.zeros((1, 0), np.int64), variant="0d", **no_grad),
     OpCase("argwhere", lambda m, a: m.argwhere(a > 0), inputs_of(rand(3, 4)), lambda a: np.argwhere(a > 0), **no_grad),
+    OpCase("nonzero_static", lambda m, a: m.nonzero_static(a > 0, size=20), inputs_of(rand(3, 4)), lambda a: _padded_argwhere(a > 0, 20), **no_grad),
+    OpCase("nonzero_static", lambda m, a: (a > 0).nonzero_static(size=1, fill_value=7), inputs_of(rand(3, 4)), lambda a: np.argwhere(a > 0)[:1], variant="truncated", **no_grad),
     OpCase("where", lambda m, a: m.where(a > 0), inputs_of(rand(3, 4)), lambda a: np.nonzero(a > 0), variant="condition_only", **no_grad),
 ]
+
+
+def _padded_argwhere(a, size):
+    found = np.argwhere(a)
+    return np.concatenate([found, np.full((size - len(found), a.ndim), -1)])
 
 
 def _assign_number(a):

@@ -78,7 +78,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "digamma", "i0", "i0_", "igamma", "igammac", "lgamma", "mvlgamma", "polygamma",
     ),
     "indexing.subscript": (
-        "getitem", "setitem", "index_put", "nonzero", "argwhere",
+        "getitem", "setitem", "index_put", "nonzero", "nonzero_static", "argwhere",
     ),
     "indexing.gather_scatter": (
         "gather", "scatter", "scatter_add", "scatter_reduce", "take", "take_along_dim", "put",

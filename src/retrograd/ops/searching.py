@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import dtypes as _dt
 from .._user_frames import warn_once
 from ..backend import namespace
 from ..engine.primitive import Primitive
@@ -171,18 +172,6 @@ _HISTC_OUT = same(
 )
 
 
-def _warn_non_contiguous(sorted_sequence: Any, input: Any, sorter: Any) -> None:
-    """PyTorch's once-per-program notes that a non-contiguous operand is copied first."""
-    for what, t in (("input value", input), ("boundary", sorted_sequence), ("sorter", sorter)):
-        if isinstance(t, Tensor) and not t.is_contiguous():
-            warn_once(
-                f"searchsorted: {what} non-contiguous",
-                f"torch.searchsorted(): {what} tensor is non-contiguous, this will lower the performance due to extra "
-                f"data copy when converting non-contiguous tensor to contiguous, please use contiguous {what} tensor "
-                "if possible. This message will only appear once per program.",
-            )
-
-
 def searchsorted(
     sorted_sequence: Tensor,
     input: Any,
@@ -221,6 +210,8 @@ def searchsorted(
     if out is not None:
         return write_out(out, searchsorted, locals(), _index_dtype(out_int32), grad="none")
     no_complex_kernel("searchsorted_out_cpu", sorted_sequence, input)
+    if _dt.result_type(sorted_sequence, input) is _dt.bool_:
+        raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
     if side is not None:
         if side not in ("left", "right"):
             raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
@@ -238,15 +229,13 @@ def searchsorted(
         is not NOT_BATCHED
     ):
         return r
-    _warn_non_contiguous(sorted_sequence, input, sorter)
     seq = tensor_of(sorted_sequence)._data
     scalar = not isinstance(input, Tensor)
     values = np.asarray(input) if scalar else input._data
     if sorter is not None:
         seq = np.take_along_axis(seq, _checked_sorter(seq, sorter), axis=-1)
-    which = "right" if right else "left"
     if seq.ndim == 1:
-        found = np.searchsorted(seq, values, side=which)  # type: ignore[call-overload]
+        found = _positions(seq, values, right)
     else:
         if seq.shape[:-1] != values.shape[:-1]:
             raise RuntimeError(
@@ -255,9 +244,48 @@ def searchsorted(
                 f"{list(seq.shape)} and input value tensor {list(values.shape)}"
             )
         flat_seq, flat_val = seq.reshape(-1, seq.shape[-1]), values.reshape(-1, values.shape[-1])
-        found = np.stack([np.searchsorted(s, v, side=which) for s, v in zip(flat_seq, flat_val)]).reshape(values.shape)  # type: ignore[call-overload]
+        found = np.stack([_positions(s, v, right) for s, v in zip(flat_seq, flat_val)]).reshape(values.shape)
+    _note_copies(input, sorted_sequence, sorter)
     xp = namespace(seq)
     return Tensor._make(xp.asarray(found, dtype=xp.int32 if out_int32 else xp.int64))
+
+
+def _note_copies(values: Any, boundaries: Any, sorter: Any) -> None:
+    """PyTorch's once-per-program warnings that a non-contiguous operand is copied (none for no values)."""
+    if isinstance(values, Tensor) and values.numel() == 0:
+        return
+    for name, operand in (("input value", values), ("boundary", boundaries), ("sorter", sorter)):
+        if isinstance(operand, Tensor) and not operand.is_contiguous():
+            warn_once(
+                f"searchsorted: {name}",
+                f"torch.searchsorted(): {name} tensor is non-contiguous, this will lower the performance due to "
+                "extra data copy when converting non-contiguous tensor to contiguous, please use contiguous "
+                f"{name} tensor if possible. This message will only appear once per program.",
+            )
+
+
+def _positions(seq: Any, values: Any, right: bool) -> Any:
+    """Where each of `values` goes in the 1-D `seq`: NumPy's search, or PyTorch's own bisection
+    when `seq` holds NaN (NumPy orders NaN last; in PyTorch every comparison with NaN is false,
+    so a NaN midpoint sends the search right, and the result depends on where the midpoints fall)."""
+    if seq.dtype.kind == "f" and np.isnan(seq).any():
+        return _bisect(seq, values, right)
+    return np.searchsorted(seq, values, side="right" if right else "left")  # type: ignore[call-overload]
+
+
+def _bisect(seq: Any, values: Any, right: bool) -> Any:
+    """PyTorch's lower (upper) bound loop for all values at once: step right of `mid` unless
+    `seq[mid] >= value` (`seq[mid] > value`) holds, until `start` meets `end`."""
+    n = seq.shape[-1]
+    start = np.zeros(np.shape(values), np.int64)
+    end = np.full(np.shape(values), n, np.int64)
+    while (live := start < end).any():
+        mid = start + (end - start) // 2
+        at_mid = seq[np.minimum(mid, n - 1)]
+        step_right = ~(at_mid > values) if right else ~(at_mid >= values)
+        start = np.where(live & step_right, mid + 1, start)
+        end = np.where(live & ~step_right, mid, end)
+    return start
 
 
 def bucketize(

@@ -25,7 +25,7 @@ from ...ops.autocast_policy import active as _autocasting
 from ...ops.autocast_policy import float32 as _float32
 from ...ops.elementwise.arithmetic import div_number, mul_number
 from ...ops.fused import loss as _loss
-from ...ops.kernels.arg_types import check_tensors
+from ...ops.kernels.arg_types import check_tensors, plain_number
 from ...ops.kernels.operands import refuse_inference_index
 from ...tensor import Tensor
 
@@ -207,6 +207,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     if _autocasting[0]:
         input, target, weight = _float32(input, target, weight)
     reduction = reduction_of(size_average, reduce, reduction)
+    label_smoothing = plain_number(label_smoothing)  # NumPy's float64 would make the loss float64
     if not (isinstance(input, Tensor) and isinstance(target, Tensor)):
         check_tensors("cross_entropy_loss", input=input, target=target)
     if _vmap.active:

@@ -32,7 +32,7 @@ from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import lower_precision as _lower_precision
 from ..elementwise.clamp_where import gated, where
-from ..kernels.arg_types import check_tensors
+from ..kernels.arg_types import check_tensors, plain_number
 from ..kernels.dtype_support import no_complex, no_complex_kernel
 from ..kernels.select import select, zero_where
 from .smooth import floating, run, twins
@@ -308,7 +308,7 @@ def _rrelu_call(input: Tensor, lower: float, upper: float, training: bool, gener
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     floating(input, "leaky_relu_cpu")
     if not training:
-        return _rrelu[twin](input, slope=(lower + upper) / 2)
+        return _rrelu[twin](input, slope=plain_number((lower + upper) / 2))
     if _vmap.active:  # PyTorch has no batching rule for rrelu's training mode (after the randomness check)
         resolve(generator)
         batched("rrelu", rrelu, input)
@@ -478,7 +478,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
             "lambda must be in range [0, 3.40282e+38] for input dtype "
             f"{input.dtype.kind_name}, but found {lambd:g}"
         )
-    return _softshrink(input, lambd=lambd)
+    return _softshrink(input, lambd=plain_number(lambd))
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:

@@ -19,6 +19,7 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.clamp_where import gated, where
 from ..elementwise.pointwise import erf, sigmoid, tanh
+from ..kernels.arg_types import plain_number
 from ..kernels.select import select
 from ..kernels.special import erf_array
 
@@ -44,8 +45,12 @@ def twins(name: str, forward: Any, rule: Any, node: str, **kw: Any) -> tuple[Pri
 
 
 def run(input: Tensor, prim: Primitive, kernel: str, **attrs: Any) -> Tensor:
-    """`prim(input, **attrs)` for a floating-point input (else PyTorch's error for `kernel`)."""
-    return prim(floating(input, kernel), **attrs)
+    """`prim(input, **attrs)` for a floating-point input (else PyTorch's error for `kernel`).
+
+    A NumPy scalar attribute (`alpha=np.float64(0.5)`) is read as a Python number, as PyTorch's
+    parser does: NumPy would otherwise compute a float32 input in float64.
+    """
+    return prim(floating(input, kernel), **{k: plain_number(v) for k, v in attrs.items()})
 
 
 def sigmoid_array(xp: Any, a: Any) -> Any:

@@ -17,7 +17,7 @@ from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
-from ..kernels.arg_types import check_tensors, invalid_combination
+from ..kernels.arg_types import check_tensors, invalid_combination, plain_number
 from ..kernels.dtype_support import no_complex
 from ..kernels.guards import check_scalar_fits, fitted_scalar
 from ..kernels.operands import as_tensor_of, on_one_device, promote, recorded, tensor_of
@@ -125,6 +125,7 @@ def clamp(input: Tensor, min: Any = None, max: Any = None, *, out: Any = None) -
 def _clamp_by_numbers(prim: Primitive, input: Tensor, min: Any, max: Any) -> Tensor:
     """Clamp to number bounds (either may be None); `prim` names the node: ClampBackward1 for
     `clamp`, ClampMinBackward0/ClampMaxBackward0 for `clamp_min`/`clamp_max`, as PyTorch records them."""
+    min, max = plain_number(min), plain_number(max)  # NumPy's float64 would make a float32 result float64
     dt = _dt.result_type(input, *(v for v in (min, max) if v is not None))
     if not dt.is_floating_point:  # bounds are stored in the integer dtype first, as in PyTorch
         min, max = fitted_scalar(min, dt), fitted_scalar(max, dt)

@@ -20,6 +20,7 @@ from ...engine.bfloat16 import forward as bf16_forward
 from ...engine.grad_mode import is_grad_enabled
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
+from ..kernels.arg_types import plain_number
 from ..kernels.dtype_support import floating_kernel_only, no_bool_kernel, no_complex, no_complex_kernel
 from ..kernels.operands import promote_float, tensor_of
 from ..kernels.out_arg import SAME_INPUT, same, write_out
@@ -415,7 +416,7 @@ def logit(input: Tensor, eps: float | None = None, *, out: Any = None) -> Tensor
     if not isinstance(input, Tensor):
         raise not_a_tensor("logit", input)
     no_complex_kernel("logit_cpu", input)
-    return _logit(promote_float(input), eps=eps)
+    return _logit(promote_float(input), eps=plain_number(eps))
 
 
 _nan_to_num = Primitive(

@@ -113,7 +113,7 @@ def pow(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
     if out is not None:
         return write_out(out, pow, locals())
     if not isinstance(input, Tensor):
-        number_arg("pow", "self", 1, input)
+        input = number_arg("pow", "self", 1, input)
         b = exponent
         dt = _dt.result_type(input, b)
         _no_bool_pair(dt)
@@ -122,7 +122,7 @@ def pow(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
         a, b = promote(input, exponent)
         _no_bool_pair(a.dtype)
         return _pow_tensor(a, b)
-    number_arg("pow", "exponent", 2, exponent)
+    exponent = number_arg("pow", "exponent", 2, exponent)
     dt = _dt.result_type(input, exponent)
     if dt._category < 2 and exponent < 0:  # an integer or bool result (a complex exponent has no sign)
         raise RuntimeError("Integers to negative integer powers are not allowed.")

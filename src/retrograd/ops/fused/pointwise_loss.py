@@ -29,6 +29,7 @@ from ..elementwise.arithmetic import div_number
 from ..elementwise.clamp_where import where
 from ..elementwise.pointwise import sigmoid
 from ..kernels.accumulate import mean_of_sum, wide_sum
+from ..kernels.arg_types import plain_number
 from ..kernels.select import select
 
 __all__: list[str] = []  # nothing public: nn.functional wraps these with PyTorch's checks
@@ -106,12 +107,12 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str) -> Tensor:
 
 def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str, beta: float) -> Tensor:
     """Smooth L1 of `input - target` (beta > 0), reduced; same shapes."""
-    return _smooth_l1(input, target, reduction=reduction, beta=beta)
+    return _smooth_l1(input, target, reduction=reduction, beta=plain_number(beta))
 
 
 def huber_loss(input: Tensor, target: Tensor, reduction: str, delta: float) -> Tensor:
     """Huber loss of `input - target` (delta > 0), reduced; same shapes."""
-    return _huber(input, target, reduction=reduction, delta=delta)
+    return _huber(input, target, reduction=reduction, delta=plain_number(delta))
 
 
 # --- margin and logit losses -----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Subscripts: `t[index]`, `t[index] = value`, index_put, nonzero and argwhere.
+"""Subscripts: `t[index]`, `t[index] = value`, index_put, nonzero, nonzero_static and argwhere.
 
 `t[index]` follows PyTorch step by step. Basic indices are applied first, left
 to right, each as a view primitive (ints: select, slices: slice, None and
@@ -31,6 +31,7 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..copying import copy
+from ..kernels.arg_types import int_arg
 from ..kernels.guards import check_scalar_fits, overflow_error
 from ..kernels.operands import constant
 from ..kernels.out_arg import same, write_out
@@ -40,7 +41,7 @@ from ..shape.views import alias, reshape, unsqueeze
 from . import keyed as _keyed
 from .keyed import check_bounds, indexed_shape
 
-__all__ = ["getitem", "setitem", "index_put", "nonzero", "argwhere"]
+__all__ = ["getitem", "setitem", "index_put", "nonzero", "nonzero_static", "argwhere"]
 
 
 def _select_key(dim: int, index: int) -> tuple:
@@ -188,6 +189,44 @@ def nonzero(input: Tensor, *, out: Any = None, as_tuple: bool = False) -> Any:
             return (Tensor._make(np.zeros(int(bool(data)), np.int64)),)
         return tuple(Tensor._make(x.astype(np.int64)) for x in np.nonzero(data))
     return Tensor._make(np.argwhere(data).astype(np.int64))
+
+
+def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1, out: Any = None) -> Tensor:
+    """`nonzero` with a fixed number of rows: the first `size` index rows, padded with `fill_value`.
+
+    Args:
+        input (Tensor): the tensor to search.
+        size (int): the number of rows of the result (non-negative); extra non-zeros are dropped.
+        fill_value (int): the value of the padding rows (default -1, an invalid index).
+        out (Tensor, optional): an int64 tensor to write the result into.
+
+    Returns:
+        Tensor: `(size, input.ndim)` int64.
+
+    Examples:
+        >>> retrograd.nonzero_static(retrograd.tensor([[1, 0], [3, 2]]), size=4)
+        tensor([[ 0,  0],
+                [ 1,  0],
+                [ 1,  1],
+                [-1, -1]])
+    """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("nonzero_static", input)
+    size = int_arg("nonzero_static", "size", None, size)
+    fill_value = int_arg("nonzero_static", "fill_value", None, fill_value)
+    if out is not None:
+        return write_out(
+            out,
+            nonzero_static,
+            locals(),
+            same("nonzero_static: Expected out tensor to have scalar type {src} but got scalar type{dst}"),
+        )
+    if size < 0:
+        raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
+    found = np.argwhere(input._data)[:size]
+    result = np.full((size, input._data.ndim), fill_value, np.int64)
+    result[: len(found)] = found
+    return Tensor._make(result)
 
 
 def argwhere(input: Tensor) -> Tensor:

@@ -19,8 +19,10 @@ from ...engine.primitive import type_name
 from ...tensor import Tensor
 
 
-def _refuse(fn: str, name: str, position: int, kind: str, value: Any) -> TypeError:
-    return TypeError(f"{fn}(): argument '{name}' (position {position}) must be {kind}, not {type_name(value)}")
+def _refuse(fn: str, name: str, position: int | None, kind: str, value: Any) -> TypeError:
+    """PyTorch's TypeError for a wrongly typed argument; a keyword-only one (position None) has no position."""
+    where = "" if position is None else f" (position {position})"
+    return TypeError(f"{fn}(): argument '{name}'{where} must be {kind}, not {type_name(value)}")
 
 
 def check_tensors(fn: str, **arguments: Any) -> None:
@@ -42,7 +44,16 @@ def number_arg(fn: str, name: str, position: int, value: Any) -> Any:
     # arrays (NumPy's or a device library's) pass: internal callers fill with drawn values
     if not isinstance(value, (numbers.Number, np.bool_, Tensor)) and not hasattr(value, "ndim"):
         raise _refuse(fn, name, position, "Number", value)
-    return value
+    return plain_number(value)
+
+
+def plain_number(value: Any) -> Any:
+    """A NumPy scalar as the Python number it holds; anything else unchanged.
+
+    PyTorch's parser reads `np.float64(0.5)` as the Python float 0.5, a weak scalar that keeps a
+    float32 tensor float32; NumPy 2 keeps the scalar's own dtype in arithmetic (float64).
+    """
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def tensor_arg(fn: str, name: str, position: int, value: Any) -> Tensor:
@@ -52,7 +63,7 @@ def tensor_arg(fn: str, name: str, position: int, value: Any) -> Tensor:
     return value
 
 
-def int_arg(fn: str, name: str, position: int, value: Any) -> int:
+def int_arg(fn: str, name: str, position: int | None, value: Any) -> int:
     """`value` as an int: Python and NumPy integers, or a 0-d integer tensor (not bool, not float)."""
     if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
         return int(value)
