@@ -31,6 +31,7 @@ from ...engine import primitive as _primitive
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.cascade_sum import cascade_sum
 from .recompute import differentiate, recorded
 
 __all__: list[str] = []  # reached through retrograd.nn.functional.linear_cross_entropy (nn/functional/linear_loss.py)
@@ -125,19 +126,29 @@ def _gradients(chunks: _Chunks, idx: Any, scale: Any, needs: tuple[bool, bool, b
 # --- the primitives ------------------------------------------------------------------------
 
 
+def _in_nll_order(xp: Any, values: Any, counted: Any) -> Any:
+    """Σ `values` over the counted rows (None: all), added in nll_loss's order (PyTorch's
+    linear_cross_entropy is a linear layer and cross_entropy, so its loss has those bits)."""
+    if counted is None:
+        return xp.asarray(cascade_sum(xp, values))
+    return xp.asarray(cascade_sum(xp, values[counted], xp.flatnonzero(counted), counted.shape[0]))
+
+
 def _reduced_forward(xp: Any, x: Any, w: Any, *rest: Any, class_weight: Any, reduction: str, ignore_index: int,
                      chunk: int, acc: Any, accurate: bool, needs: tuple, retain: bool) -> tuple:
     """'mean'/'sum': the loss, and the gradients for an incoming gradient of 1 (extras: `kept`)."""
     *b, t = rest
     chunks = _Chunks(xp, x, w, b[0] if b else None, chunk, acc, accurate)
     idx, wt = row_weights(xp, t, class_weight, w.shape[0], ignore_index, chunks.acc)
-    denom = wt.sum() if reduction == "mean" else xp.ones((), chunks.acc)
+    ignored = t == ignore_index
+    counted = ~ignored if ignored.any() else None
+    denom = _in_nll_order(xp, wt, counted) if reduction == "mean" else xp.ones((), chunks.acc)
     scale = wt / denom if denom != 0 else xp.zeros_like(wt)  # every row ignored: a 0/0 loss, zero gradients
     rows = xp.empty(idx.shape, chunks.acc)
     kept = list(_gradients(chunks, idx, scale, needs, rows, wt)) if any(needs) else [None, None, None]
     if not any(needs):
         rows = _losses(chunks, idx, wt)
-    total = rows.sum(dtype=rows.dtype)  # then / denom, as nll_loss's 'mean'
+    total = _in_nll_order(xp, rows, counted)  # then / denom, as nll_loss's 'mean'
     return xp.asarray(total / denom if reduction == "mean" else total).astype(x.dtype), kept
 
 
