@@ -3,10 +3,9 @@
 Those three take their step with other formulas than the one-parameter-at-a-time updates (the
 same values, other roundings), so float32 runs with foreach=True and False part in the last bits.
 On the CPU PyTorch's default (foreach=None) is the one-at-a-time update. The by-hand tests spell each
-multi-tensor formula out with NumPy. The optimizer helpers round a·b + c twice where PyTorch's
-kernels round once (emulating the fused multiply-add costs 5-7x the update's time: documented in
-optim/_functional.py), so the `*_vs_torch` tests compare float32 runs to float32 rounding, with
-PyTorch's sqrt made correctly rounded (its CPU float32 sqrt is MKL's, off by an ulp now and then).
+multi-tensor formula out with NumPy. The optimizer helpers round a·b + c once, as PyTorch's
+kernels do (optim/_functional.py). The `*_vs_torch` tests make PyTorch's sqrt correctly rounded
+(its CPU float32 sqrt is off by an ulp now and then).
 """
 
 from __future__ import annotations
@@ -33,8 +32,10 @@ def _draws(n: int, steps: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _fused(a: np.ndarray, b: np.floating | np.ndarray, c: np.ndarray) -> np.ndarray:
-    """a·b + c in float32 as the optimizer helpers compute it (the product, then the sum)."""
-    return a.astype(F32) * np.asarray(b, F32) + c.astype(F32)
+    """a·b + c in float32 rounded once, as PyTorch's kernels and the optimizer helpers compute it
+    (the float32 product is exact in float64)."""
+    exact = a.astype(F32).astype(np.float64) * np.asarray(b, F32).astype(np.float64) + c.astype(F32)
+    return exact.astype(F32)
 
 
 def _steps(name: str, start: np.ndarray, grads: np.ndarray, **kwargs: object) -> tuple[np.ndarray, dict]:

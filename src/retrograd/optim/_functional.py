@@ -12,17 +12,17 @@ An update rule is written once and runs on two kinds of operands:
 `xp` is the math namespace of the operands: the backend module (NumPy) for
 arrays, `TENSOR_MATH` for tensors. The helpers mirror PyTorch's fused in-place
 ops and evaluate in the same order. Where PyTorch's CPU kernel rounds a
-multiply-add once (add_ with alpha, addcmul_, lerp_), these round twice: a
-float32 result can differ from PyTorch's in its last bit. The public ops
-(`retrograd.add(..., alpha=)`, `addcmul`, `lerp`) reproduce the single rounding
-(ops.kernels.fused_multiply_add), at ~5x the memory traffic that an update over
-every parameter would pay on each step. float16/bfloat16 buffers are updated in float32 and
+multiply-add once (add_ with alpha, addcmul_, lerp_), float32 arrays are updated
+with one rounding too (`_fused_into`: the sum is taken in float64, block by block so
+the wide values stay in cache); float64 has no wider type and keeps two roundings.
+float16/bfloat16 buffers are updated in float32 and
 rounded once per in-place op, as PyTorch's kernels do (NumPy would round each intermediate, and
 each Python number, to the half dtype).
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -85,11 +85,51 @@ def _in_float32(update: Any, target: Any, *operands: Any) -> None:
     target[...] = wide
 
 
+_F32 = np.dtype(np.float32)
+_BLOCK = 1 << 14  # elements per pass of `_fused_into`: 128 KiB of float64, which stays in cache
+
+
+def _fusable(target: Any, *operands: Any) -> bool:
+    """Whether `_fused_into` can update `target`: a contiguous float32 array, array operands of its shape."""
+    return (
+        type(target) is np.ndarray and target.dtype == _F32 and target.flags.c_contiguous
+        and all(type(o) is not np.ndarray or o.shape == target.shape for o in operands)
+    )
+
+
+def _fused_into(target: Any, x: Any, y: Any, z: Any) -> None:
+    """target[...] = x·y + z rounded once, as PyTorch's vectorised kernels fuse the multiply-add.
+
+    For float32 values the product is exact in float64, so the sum taken there and rounded back is
+    the fused result (but for a double rounding about once in 2**29). A Python number `y` is held
+    as float32 first, as PyTorch's kernel holds it.
+    """
+    flat = target.reshape(-1)
+    x, y, z = [v.reshape(-1) if type(v) is np.ndarray else v for v in (x, y, z)]
+    if not isinstance(y, np.ndarray):
+        y = np.float32(y)
+    wide = np.empty(min(flat.shape[0], _BLOCK), np.float64)
+    for start in range(0, flat.shape[0], _BLOCK):
+        block = slice(start, start + _BLOCK)
+        w = wide[: flat[block].shape[0]]
+        np.multiply(x[block] if type(x) is np.ndarray else x, y[block] if type(y) is np.ndarray else y, out=w,
+                    dtype=np.float64)
+        np.add(w, z[block] if type(z) is np.ndarray else z, out=w)
+        flat[block] = w
+
+
+def _exact_product(alpha: Any) -> bool:
+    """Whether multiplying by `alpha` rounds nothing (±2**k, as lr=1.0): then two roundings are one."""
+    return isinstance(alpha, (int, float)) and alpha != 0 and abs(math.frexp(alpha)[0]) == 0.5
+
+
 def add_scaled_(target: Any, other: Any, alpha: Any) -> None:
-    """target += alpha * other (PyTorch's `target.add_(other, alpha=alpha)`, whose alpha a half
-    target rounds to its dtype first, as `add_` does a number)."""
+    """target += alpha * other (PyTorch's `target.add_(other, alpha=alpha)`, one fused multiply-add,
+    whose alpha a half target rounds to its dtype first, as `add_` does a number)."""
     if _half(target):
         return _in_float32(add_scaled_, target, other, added_number(target, alpha))
+    if _fusable(target, other) and not _exact_product(alpha):
+        return _fused_into(target, other, alpha, target)
     target += other * alpha
 
 
@@ -126,6 +166,8 @@ def addcmul_(target: Any, t1: Any, t2: Any, value: Any) -> None:
     if _half(target):
         return _in_float32(addcmul_, target, t1, t2, value)
     tmp = t1 * value
+    if _fusable(target, t1, t2):
+        return _fused_into(target, tmp, t2, target)  # (t1·value)·t2 + target, the last two fused
     tmp *= t2
     target += tmp
 
@@ -148,6 +190,9 @@ def lerp_(start: Any, end: Any, weight: Any) -> None:
     if _half(start):
         return _in_float32(lerp_, start, end, weight)
     diff = end - start
+    if _fusable(start, end) and isinstance(weight, (int, float)):  # each branch one fused multiply-add
+        return _fused_into(start, diff, weight, start) if weight < 0.5 else _fused_into(
+            start, diff, np.float32(weight) - np.float32(1), end)
     if weight < 0.5:
         diff *= weight
         start += diff
