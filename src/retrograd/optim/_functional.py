@@ -104,10 +104,15 @@ def _fused_into(target: Any, x: Any, y: Any, z: Any) -> None:
     the fused result (but for a double rounding about once in 2**29). A Python number `y` is held
     as float32 first, as PyTorch's kernel holds it.
     """
-    flat = target.reshape(-1)
-    x, y, z = [v.reshape(-1) if type(v) is np.ndarray else v for v in (x, y, z)]
     if not isinstance(y, np.ndarray):
         y = np.float32(y)
+    if target.size <= _BLOCK:
+        wide = np.multiply(x, y, dtype=np.float64)
+        np.add(wide, z, out=wide)
+        np.copyto(target, wide, casting="same_kind")
+        return
+    flat = target.reshape(-1)
+    x, y, z = [v.reshape(-1) if type(v) is np.ndarray else v for v in (x, y, z)]
     wide = np.empty(min(flat.shape[0], _BLOCK), np.float64)
     for start in range(0, flat.shape[0], _BLOCK):
         block = slice(start, start + _BLOCK)
