@@ -21,6 +21,7 @@ differentiable, so double backward works unless `@once_differentiable`.
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -39,6 +40,7 @@ from ..engine.vmap_hook import hook as _vmap
 from ..ops.creation import zeros
 from ..tensor import Tensor
 from .delayed_error import refuse_second_backward
+from .function_arguments import bind_new_style, bind_old_style, check_gradient
 
 
 class FunctionCtx(Node):
@@ -108,8 +110,11 @@ class FunctionCtx(Node):
     # --- what the engine calls -----------------------------------------------------------------
 
     def apply(self, grads: list, wanted: Callable[[int], bool] | None) -> tuple:
-        if self._materialize:
-            grads = [g if g is not None else zeros(shape, dtype=dt) for g, (shape, dt) in zip(grads, self._output_meta)]
+        if self._materialize:  # outputs that are not tensors (dtype None) get None even then
+            grads = [
+                zeros(shape, dtype=dt) if g is None and dt is not None else g
+                for g, (shape, dt) in zip(grads, self._output_meta)
+            ]
         result = self._fn_cls.backward(self, *grads)  # type: ignore[attr-defined]
         if not isinstance(result, tuple):
             result = (result,)
@@ -122,6 +127,8 @@ class FunctionCtx(Node):
                     f"function {self.name()} returned an incorrect number of gradients "
                     f"(expected {n_inputs}, got {len(result)})"
                 )
+        for pos, g in enumerate(result):
+            check_gradient(self.name(), g, pos, self._input_meta[pos] is not None)
         out: list[Any] = []
         for k, pos in enumerate(self._tensor_positions):
             g = result[pos]
@@ -174,6 +181,22 @@ class Function:
 
     _backward_cls: type = FunctionCtx
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        warnings.warn(
+            f"{self.__class__} should not be instantiated. Methods on autograd functions are all static, so you "
+            "should invoke them on the class itself. Instantiating an autograd function will raise an error in a "
+            "future version of PyTorch.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(
+            "Legacy autograd function with non-static forward method is deprecated. Please use new-style autograd "
+            "function with static forward method. (Example: https://pytorch.org/docs/stable/autograd.html#torch."
+            "autograd.Function)"
+        )
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         # the ctx of each call is the node; its class carries PyTorch's name, `<Class>Backward`
@@ -192,8 +215,12 @@ class Function:
 
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        if _uses_setup_context(cls):  # setup_context sees every input, defaults included
+            args = bind_new_style(cls.forward, args, kwargs)
+        elif kwargs:
+            args = bind_old_style(cls.forward, args, kwargs)
         if _vmap.active or state.func_grad_depth:  # inside a retrograd.func transform
-            r = _transformed_apply(cls, args, kwargs)
+            r = _transformed_apply(cls, args, {})
             if r is not NOT_BATCHED:
                 return r
         positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
@@ -210,10 +237,10 @@ class Function:
         try:
             with no_grad():
                 if _uses_setup_context(cls):
-                    output = cls.forward(*args, **kwargs)
+                    output = cls.forward(*args)
                     cls.setup_context(ctx, args, output)
                 else:
-                    output = cls.forward(ctx, *args, **kwargs)
+                    output = cls.forward(ctx, *args)
         finally:
             state.computing_tangents = outer
         wrapped = _wrap_outputs(ctx, args, output, record)
@@ -394,6 +421,7 @@ def once_differentiable(backward: Callable[..., Any]) -> Callable[..., Any]:
 
 class InplaceFunction(Function):
     def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
         self.inplace = inplace
 
 

@@ -106,12 +106,17 @@ class _BatchedCtx:
     def __init__(self, needs_input_grad: tuple) -> None:
         self.needs_input_grad = needs_input_grad
         self._to_save: tuple = ()
+        self._saved_for_forward: tuple = ()
         self._saved_logical: tuple = ()
         self._non_differentiable: tuple = ()
         self._materialize = True
 
     def save_for_backward(self, *tensors: Any) -> None:
         self._to_save = tensors
+
+    def save_for_forward(self, *tensors: Any) -> None:
+        # setup_context written for jvp as well saves for forward mode too; vmap's rule has no use for it
+        self._saved_for_forward = tensors
 
     def mark_non_differentiable(self, *outputs: Any) -> None:
         self._non_differentiable = outputs
