@@ -34,6 +34,7 @@ from ..engine.forward_ad import levels as _fw_levels
 from ..engine.grad_mode import no_grad, state
 from ..engine.graph import Node, SavedTensor
 from ..engine.inplace import rebase_dirty_view
+from ..engine.primitive import type_name
 from ..engine.views import edge
 from ..engine.vmap_hook import NOT_BATCHED, batched
 from ..engine.vmap_hook import hook as _vmap
@@ -360,7 +361,7 @@ def _wrap_outputs(ctx: FunctionCtx, args: tuple, output: Any, record: bool) -> A
     # an output is saved as one (rebuilt on unpack with this node as grad_fn) only where it got the
     # node: a non-differentiable output is kept as a plain tensor, as PyTorch's has no grad_fn
     differentiable = [o for o in wrapped if isinstance(o, Tensor) and o._requires_grad] if record else []
-    ctx._saved = tuple(_save(t, differentiable) for t in ctx._to_save)
+    ctx._saved = tuple(_save(t, differentiable, i, record) for i, t in enumerate(ctx._to_save))
     ctx._to_save = ()
     return wrapped[0] if single else tuple(wrapped)
 
@@ -399,9 +400,13 @@ def _refuse_inplace_on_views(ctx: FunctionCtx, outputs: list) -> None:
             o._view_meta = meta
 
 
-def _save(t: Any, outputs: list) -> SavedTensor | None:
-    if t is None:
+def _save(t: Any, outputs: list, position: int, record: bool) -> SavedTensor | None:
+    if t is None or not (record or isinstance(t, Tensor)):  # PyTorch checks only what it records
         return None
+    if not isinstance(t, Tensor):
+        raise TypeError(
+            f"save_for_backward can only save variables, but argument {position} is of type {type_name(t)}"
+        )
     is_output = any(t is o for o in outputs)
     return SavedTensor(t, is_output)
 

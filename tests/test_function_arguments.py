@@ -1,0 +1,282 @@
+"""What custom Functions accept: keyword arguments to apply, what backward returns and receives,
+what save_for_backward takes, instantiating the class; with PyTorch's behaviour and messages."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+
+def _old_style(m):
+    class Scaled(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y=None, scale=1.0):
+            ctx.scale = scale
+            ctx.seen = ctx.needs_input_grad
+            return x * scale
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * ctx.scale, None, None
+
+    return Scaled
+
+
+def _new_style(m):
+    class Scaled(m.autograd.Function):
+        @staticmethod
+        def forward(x, scale=2.0):
+            return x * scale
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            _, ctx.scale = inputs  # every input, the default included
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * ctx.scale, None
+
+    return Scaled
+
+
+def _outcome(fn):
+    try:
+        out = fn()
+    except (TypeError, RuntimeError) as e:
+        return type(e).__name__, str(e)
+    return "ok", out
+
+
+def _keyword_calls(m):
+    F = _old_style(m)
+    x = m.ones(2, requires_grad=True)
+    y = m.ones(2, requires_grad=True)
+
+    def run(**kw):
+        def go():
+            out = F.apply(x, **kw) if "x" not in kw else F.apply(**kw)
+            out.sum().backward()
+            return out.grad_fn.seen
+        return go
+
+    return [
+        run(y=y, scale=3.0),
+        run(x=x, y=y, scale=2.0),
+        run(y=y),
+        run(scale=3.0),
+        run(bogus=1),
+        run(ctx=1),
+        lambda: F.apply(x, y, 2.0, scale=1.0),
+        lambda: _new_style(m).apply(x).grad_fn.scale,
+        lambda: _new_style(m).apply(x, scale=5.0).grad_fn.scale,
+        lambda: _new_style(m).apply(x, bogus=5.0),
+    ]
+
+
+def test_apply_binds_keywords_to_forward_slots():
+    outcomes = [_outcome(c) for c in _keyword_calls(rg)]
+    assert outcomes[0] == ("ok", (True, True, False))
+    assert outcomes[1] == ("ok", (True, True, False))  # all by keyword: still recorded
+    assert outcomes[2] == ("ok", (True, True))
+    assert outcomes[3] == ("TypeError", "forward() missing required argument: 'y' (position 1)")
+    assert outcomes[4] == ("TypeError", "forward() got an unexpected keyword argument 'bogus'")
+    assert outcomes[5] == ("TypeError", "forward() got an unexpected keyword argument 'ctx'")
+    assert outcomes[6] == ("TypeError", "forward() got multiple values for argument 'scale'")
+    assert outcomes[7] == ("ok", 2.0)  # setup_context sees the default
+    assert outcomes[8] == ("ok", 5.0)
+    assert outcomes[9] == ("TypeError", "got an unexpected keyword argument 'bogus'")
+
+
+def test_apply_keywords_match_pytorch():
+    if torch is None:
+        pytest.skip("PyTorch not installed")
+    assert [_outcome(c) for c in _keyword_calls(rg)] == [_outcome(c) for c in _keyword_calls(torch)]
+
+
+def test_keyword_only_forward_parameters_are_refused():
+    class K(rg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, *, k=2):
+            return x * k
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    with pytest.raises(TypeError, match=r"^forward\(\) got an unexpected keyword argument 'k'$"):
+        K.apply(rg.ones(2), k=1)
+
+
+def _backward_returning(m, make_grad):
+    class F(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, s, n):
+            return x * s
+
+        @staticmethod
+        def backward(ctx, g):
+            return make_grad(g)
+
+    x = m.ones(2, requires_grad=True)
+    return lambda: F.apply(x, 2.0, m.ones(2)).sum().backward()
+
+
+_RETURNS = [
+    lambda g: (g, 3, None),
+    lambda g: (g, g, None),
+    lambda g: (g, None, 3.0),
+    lambda g: (g.numpy(), None, None),
+    lambda g: (None, None, "a"),
+    lambda g: (g, None, g),
+]
+
+
+def test_backward_must_return_tensors_or_none():
+    outcomes = [_outcome(_backward_returning(rg, r)) for r in _RETURNS]
+    not_a_variable = (
+        "RuntimeError",
+        "function FBackward returned a gradient different than None at position 2, but the corresponding "
+        "forward input was not a Variable",
+    )
+    assert outcomes == [
+        not_a_variable,
+        not_a_variable,
+        ("RuntimeError", "expected Variable or None (got float)"),
+        ("RuntimeError", "expected Variable or None (got numpy.ndarray)"),
+        ("RuntimeError", "expected Variable or None (got str)"),
+        ("ok", None),
+    ]
+
+
+def test_backward_returns_match_pytorch():
+    if torch is None:
+        pytest.skip("PyTorch not installed")
+    ours = [_outcome(_backward_returning(rg, r)) for r in _RETURNS]
+    assert ours == [_outcome(_backward_returning(torch, r)) for r in _RETURNS]
+
+
+def _non_tensor_outputs(m):
+    seen = []
+
+    class WithInfo(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2, 42, None
+
+        @staticmethod
+        def backward(ctx, g, g_int, g_none):
+            seen.append((g.tolist(), g_int, g_none))
+            return g * 2
+
+    x = m.ones(2, requires_grad=True)
+    out = WithInfo.apply(x)
+    out[0].sum().backward()
+    return out[1:], seen
+
+
+def test_outputs_that_are_not_tensors_get_none_in_backward():
+    rest, seen = _non_tensor_outputs(rg)
+    assert rest == (42, None)
+    assert seen == [([1.0, 1.0], None, None)]  # None even with materialized grads
+
+
+def test_outputs_that_are_not_tensors_match_pytorch():
+    if torch is None:
+        pytest.skip("PyTorch not installed")
+    assert _non_tensor_outputs(rg) == _non_tensor_outputs(torch)
+
+
+def _save_non_tensor(m):
+    class Save(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x, None, [1])
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    x = m.ones(2, requires_grad=True)
+    unrecorded = _outcome(lambda: Save.apply(m.ones(2)).tolist())
+    return unrecorded, _outcome(lambda: Save.apply(x))
+
+
+def test_save_for_backward_takes_only_tensors_and_none():
+    unrecorded, recorded = _save_non_tensor(rg)
+    assert unrecorded == ("ok", [2.0, 2.0])  # nothing is saved without a graph, nothing checked
+    assert recorded == ("TypeError", "save_for_backward can only save variables, but argument 2 is of type list")
+
+
+def test_save_for_backward_non_tensor_matches_pytorch():
+    if torch is None:
+        pytest.skip("PyTorch not installed")
+    assert _save_non_tensor(rg) == _save_non_tensor(torch)
+
+
+def _instantiate(m):
+    class Twice(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fn = Twice()
+    messages = [(w.category, str(w.message).replace(Twice.__module__, "M")) for w in caught]
+    return messages, _outcome(lambda: fn(m.ones(1)))
+
+
+def test_instantiating_a_function_warns_and_calling_it_raises():
+    messages, called = _instantiate(rg)
+    assert messages == [
+        (
+            DeprecationWarning,
+            "<class 'M._instantiate.<locals>.Twice'> should not be instantiated. Methods on autograd functions "
+            "are all static, so you should invoke them on the class itself. Instantiating an autograd function "
+            "will raise an error in a future version of PyTorch.",
+        )
+    ]
+    assert called[0] == "RuntimeError"
+    assert called[1].startswith("Legacy autograd function with non-static forward method is deprecated.")
+
+
+def test_instantiating_a_function_matches_pytorch():
+    if torch is None:
+        pytest.skip("PyTorch not installed")
+    assert _instantiate(rg) == _instantiate(torch)
+
+
+def test_generated_vmap_rule_accepts_save_for_forward():
+    class Exp(rg.autograd.Function):
+        generate_vmap_rule = True
+
+        @staticmethod
+        def forward(x):
+            return x.exp()
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.save_for_backward(output)
+            ctx.save_for_forward(output)
+
+        @staticmethod
+        def backward(ctx, g):
+            (out,) = ctx.saved_tensors
+            return g * out
+
+    x = rg.tensor([[0.0], [1.0]])
+    np.testing.assert_allclose(rg.func.vmap(Exp.apply)(x).numpy(), np.exp([[0.0], [1.0]]), rtol=1e-6)
