@@ -280,3 +280,37 @@ def test_generated_vmap_rule_accepts_save_for_forward():
 
     x = rg.tensor([[0.0], [1.0]])
     np.testing.assert_allclose(rg.func.vmap(Exp.apply)(x).numpy(), np.exp([[0.0], [1.0]]), rtol=1e-6)
+
+
+def _wrong_shape_jvp(m):
+    class Twice(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+        @staticmethod
+        def jvp(ctx, t):
+            return t.sum()
+
+    fwAD = m.autograd.forward_ad
+    with fwAD.dual_level():
+        dual = fwAD.make_dual(m.ones(3), m.ones(3))
+        return _outcome(lambda: Twice.apply(dual))
+
+
+def test_jvp_tangent_of_the_wrong_size_is_refused():
+    assert _wrong_shape_jvp(rg) == (
+        "RuntimeError",
+        "Trying to set a forward gradient that has a different size than that of the original Tensor, this is "
+        "not supported. Tensor is of size [3] while the given forward gradient is of size [].",
+    )
+
+
+def test_jvp_tangent_of_the_wrong_size_matches_pytorch():
+    if torch is None:
+        pytest.skip("PyTorch not installed")
+    assert _wrong_shape_jvp(rg) == _wrong_shape_jvp(torch)

@@ -319,8 +319,11 @@ def _set_tangents(cls: type, ctx: FunctionCtx, args: tuple, outputs: Any) -> Non
     for out, t in zip(outs, result):
         if isinstance(out, Tensor) and t is not None:
             if tuple(t.shape) != tuple(out.shape):
-                raise RuntimeError(f"Function {cls.__name__} jvp returned a tangent of shape {tuple(t.shape)} for an "
-                                   f"output of shape {tuple(out.shape)}")
+                raise RuntimeError(  # PyTorch's words, as make_dual's
+                    "Trying to set a forward gradient that has a different size than that of the original Tensor, "
+                    f"this is not supported. Tensor is of size {list(out.shape)} while the given forward "
+                    f"gradient is of size {list(t.shape)}."
+                )
             carry(out, t)
 
 
