@@ -314,3 +314,34 @@ def test_jvp_tangent_of_the_wrong_size_matches_pytorch():
     if torch is None:
         pytest.skip("PyTorch not installed")
     assert _wrong_shape_jvp(rg) == _wrong_shape_jvp(torch)
+
+
+def _one_return_message(m):
+    class OneReturn(m.autograd.Function):
+        @staticmethod
+        def forward(x):
+            return x * 2
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            pass
+
+        @staticmethod
+        def vmap(info, in_dims, x):
+            return x * 2
+
+    try:
+        m.func.vmap(OneReturn.apply)(m.ones(4, 2))
+    except RuntimeError as e:
+        return str(e)
+    raise AssertionError("no error")
+
+
+def test_vmap_staticmethod_with_one_return_names_the_tensor_class():
+    assert _one_return_message(rg).endswith("Got a <class 'retrograd.Tensor'> instead")
+
+
+def test_vmap_staticmethod_with_one_return_vs_torch():
+    if torch is None:
+        pytest.skip("PyTorch not installed")
+    assert _one_return_message(rg).replace("retrograd.", "torch.") == _one_return_message(torch)

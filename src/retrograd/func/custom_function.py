@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from ..engine.grad_mode import state
+from ..ops.kernels.arg_types import class_repr
 from ..tensor import Tensor
 from . import _pytree
 from ._batched import BatchedTensor, Level, open_level, wrap
@@ -78,7 +79,7 @@ def _rewrap_outputs(result: Any, level: int) -> Any:
     if not (isinstance(result, tuple) and len(result) == 2):
         raise RuntimeError(
             "Expected the vmap staticmethod to have two returns, an output and out_dims with pytree structure "
-            f"compatible with the output. Got a {type(result)} instead"
+            f"compatible with the output. Got a {class_repr(result)} instead"
         )
     output, out_dims = result
     leaves, spec = _pytree.flatten(output)
