@@ -345,3 +345,112 @@ def test_vmap_staticmethod_with_one_return_vs_torch():
     if torch is None:
         pytest.skip("PyTorch not installed")
     assert _one_return_message(rg).replace("retrograd.", "torch.") == _one_return_message(torch)
+
+
+def _backward_by_other_names(m):
+    class MulVjp(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            ctx.save_for_backward(a, b)
+            return a * b
+
+        @staticmethod
+        def vjp(ctx, g):
+            a, b = ctx.saved_tensors
+            return g * b, g * a
+
+    class Both(MulVjp):
+        @staticmethod
+        def backward(ctx, g):
+            return g, g
+
+    class Boxed(m.autograd.Function):
+        boxed_grads_call = True
+
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2, x * 3
+
+        @staticmethod
+        def backward(ctx, grads):
+            g1, g2 = grads
+            grads.clear()  # what the box is for: the caller keeps no reference
+            return g1 * 2 + g2 * 3
+
+    a = m.tensor([1.0, 2.0], requires_grad=True)
+    b = m.tensor([3.0, 4.0], requires_grad=True)
+    MulVjp.apply(a, b).sum().backward()
+    out = [a.grad.tolist(), b.grad.tolist()]
+    out.append(_outcome(lambda: Both.apply(a, b).sum().backward()))
+    a.grad = None
+    sum(t.sum() for t in Boxed.apply(a)).backward()
+    out.append(a.grad.tolist())
+    return out
+
+
+def test_backward_may_be_named_vjp_and_take_boxed_grads():
+    assert _backward_by_other_names(rg) == [
+        [3.0, 4.0],
+        [1.0, 2.0],
+        (
+            "RuntimeError",
+            "Implementing both 'backward' and 'vjp' for a custom Function is not allowed. You should only "
+            "implement one of them.",
+        ),
+        [5.0, 5.0],
+    ]
+
+
+def test_backward_by_other_names_matches_pytorch():
+    if torch is None:
+        pytest.skip("PyTorch not installed")
+    assert _backward_by_other_names(rg) == _backward_by_other_names(torch)
+
+
+def _saved_views(m):
+    class Mul(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            ctx.save_for_backward(a, b)
+            return a * b
+
+        @staticmethod
+        def backward(ctx, g):
+            a, b = ctx.saved_tensors
+            return g * b, g * a
+
+    a = m.tensor([1.0, 2.0], requires_grad=True)
+    b = m.tensor([3.0, 4.0], requires_grad=True)
+    y = Mul.apply(a, b)
+    raw = y.grad_fn._raw_saved_tensors
+    raw[0].register_hooks(lambda t: t, lambda t: t * 0)  # a reads as zeros in backward
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        old_name = [t.tolist() for t in y.grad_fn.saved_variables]
+    y.sum().backward()
+    freed = _outcome(lambda: y.grad_fn._raw_saved_tensors)
+    return (
+        [type(r).__name__ for r in raw],
+        old_name,
+        [(w.category, str(w.message)) for w in caught],
+        a.grad.tolist(),
+        b.grad.tolist(),
+        freed[0],
+        type(y.grad_fn).__module__.split(".", 1)[1],
+    )
+
+
+def test_function_node_raw_saved_tensors_and_saved_variables():
+    kinds, old_name, warned, ga, gb, freed, module = _saved_views(rg)
+    assert kinds == ["SavedTensor", "SavedTensor"]
+    assert old_name == [[0.0, 0.0], [3.0, 4.0]]
+    assert warned == [(DeprecationWarning, "'saved_variables' is deprecated; use 'saved_tensors'")]
+    assert (ga, gb) == ([3.0, 4.0], [0.0, 0.0])
+    assert freed == "RuntimeError"
+    assert module == "autograd.function"  # node classes live where PyTorch's do
+
+
+def test_function_node_saved_views_match_pytorch():
+    if torch is None:
+        pytest.skip("PyTorch not installed")
+    assert _saved_views(rg) == _saved_views(torch)

@@ -32,7 +32,7 @@ from ..engine.fit import fit as _fit
 from ..engine.forward_ad import carry, tangent_of
 from ..engine.forward_ad import levels as _fw_levels
 from ..engine.grad_mode import no_grad, state
-from ..engine.graph import Node, SavedTensor
+from ..engine.graph import FREED_MESSAGE, Node, SavedTensor
 from ..engine.inplace import rebase_dirty_view
 from ..engine.primitive import type_name
 from ..engine.views import edge
@@ -108,6 +108,18 @@ class FunctionCtx(Node):
             return tuple(unpack_dual(t).primal if isinstance(t, Tensor) else t for t in self._saved_for_forward)
         return tuple(s if s is None else s.unpack(self) for s in self._saved)
 
+    @property
+    def _raw_saved_tensors(self) -> tuple:
+        """The saved tensors as stored (`SavedTensor`s, whose `register_hooks` PyTorch users call)."""
+        if any(s is not None and s.counter is None for s in self._saved):
+            raise RuntimeError(FREED_MESSAGE)
+        return self._saved
+
+    @property
+    def saved_variables(self) -> tuple:
+        warnings.warn("'saved_variables' is deprecated; use 'saved_tensors'", DeprecationWarning, stacklevel=2)
+        return self.saved_tensors
+
     # --- what the engine calls -----------------------------------------------------------------
 
     def apply(self, grads: list, wanted: Callable[[int], bool] | None) -> tuple:
@@ -116,7 +128,8 @@ class FunctionCtx(Node):
                 zeros(shape, dtype=dt) if g is None and dt is not None else g
                 for g, (shape, dt) in zip(grads, self._output_meta)
             ]
-        result = self._fn_cls.backward(self, *grads)  # type: ignore[attr-defined]
+        user_fn = _user_backward(self._fn_cls)
+        result = user_fn(self, list(grads)) if self._fn_cls.boxed_grads_call else user_fn(self, *grads)  # type: ignore[attr-defined]
         if not isinstance(result, tuple):
             result = (result,)
         n_inputs = len(self._input_meta)
@@ -201,7 +214,8 @@ class Function:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         # the ctx of each call is the node; its class carries PyTorch's name, `<Class>Backward`
-        cls._backward_cls = type(cls.__name__ + "Backward", (BackwardCFunction,), {"__module__": cls.__module__})
+        # made here, as PyTorch makes its node classes in torch.autograd.function
+        cls._backward_cls = type(cls.__name__ + "Backward", (BackwardCFunction,), {"__module__": __name__})
 
     @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
@@ -213,6 +227,11 @@ class Function:
             "You must implement either the backward or vjp method for your custom autograd.Function "
             "to use it with backward mode AD."
         )
+
+    vjp = backward  # a Function may name its backward `vjp` instead
+
+    # True: backward(ctx, grads) gets the gradients as one list it may empty to free them early
+    boxed_grads_call = False
 
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
@@ -254,10 +273,6 @@ class Function:
         raise NotImplementedError("setup_context is not overridden")
 
     @staticmethod
-    def vjp(ctx: Any, *grad_outputs: Any) -> Any:
-        raise NotImplementedError
-
-    @staticmethod
     def jvp(ctx: Any, *grad_inputs: Any) -> Any:
         raise NotImplementedError(
             "You must implement the jvp function for custom autograd.Function to use it with forward mode AD."
@@ -269,6 +284,19 @@ _SETUP_CONTEXT_REQUIRED = (
     "override the setup_context staticmethod. For more details, please see "
     "https://pytorch.org/docs/main/notes/extending.func.html"
 )
+
+
+def _user_backward(cls: Any) -> Callable[..., Any]:
+    """The Function's `backward`, or its `vjp` (the same method by another name), never both."""
+    backward, vjp = cls.backward, cls.vjp
+    if vjp is Function.vjp:
+        return backward  # type: ignore[no-any-return]
+    if backward is not Function.backward:
+        raise RuntimeError(
+            "Implementing both 'backward' and 'vjp' for a custom Function is not allowed. You should only "
+            "implement one of them."
+        )
+    return vjp  # type: ignore[no-any-return]
 
 
 def _transformed_apply(cls: type, args: tuple, kwargs: dict) -> Any:
