@@ -454,3 +454,38 @@ def test_function_node_saved_views_match_pytorch():
     if torch is None:
         pytest.skip("PyTorch not installed")
     assert _saved_views(rg) == _saved_views(torch)
+
+
+def _anomaly_on_second_backward(m):
+    class Cube(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x**3
+
+        @staticmethod
+        @m.autograd.function.once_differentiable
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 3 * x**2 * g
+
+    x = m.tensor([1.0, -2.0], requires_grad=True)
+    with warnings.catch_warnings(record=True) as caught, m.autograd.detect_anomaly():
+        warnings.simplefilter("always")
+        (g,) = m.autograd.grad((Cube.apply(x) * x).sum(), x, create_graph=True)
+        raised = _outcome(lambda: g.sum().backward())
+    first = [str(w.message) for w in caught if "Error detected" in str(w.message)]
+    return raised, [f.splitlines()[0] for f in first], ["create_graph=True" in f for f in first]
+
+
+def test_anomaly_mode_shows_where_a_once_differentiable_gradient_was_made():
+    raised, headlines, shows_the_call = _anomaly_on_second_backward(rg)
+    assert raised == ("RuntimeError", "trying to differentiate twice a function that was marked with @once_differentiable")
+    assert headlines == ["Error detected in torch::autograd::Error. Traceback of forward call that caused the error:"]
+    assert shows_the_call == [True]  # the user's line that took the gradient
+
+
+def test_anomaly_on_second_backward_matches_pytorch():
+    if torch is None:
+        pytest.skip("PyTorch not installed")
+    assert _anomaly_on_second_backward(rg) == _anomaly_on_second_backward(torch)
