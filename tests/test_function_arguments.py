@@ -489,3 +489,109 @@ def test_anomaly_on_second_backward_matches_pytorch():
     if torch is None:
         pytest.skip("PyTorch not installed")
     assert _anomaly_on_second_backward(rg) == _anomaly_on_second_backward(torch)
+
+
+def _inputs_returned(m):
+    class AddOne(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            a.add_(1)
+            ctx.mark_dirty(a)
+            return a
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    class Same(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    rows = []
+    for mode in ("grad", "no_grad"):
+        for requires in (False, True):
+            for fn in (AddOne, Same):
+                w = m.ones(2, requires_grad=True).clone() if requires else m.ones(2)
+                with m.no_grad() if mode == "no_grad" else m.enable_grad():
+                    r = fn.apply(w)
+                rows.append((r is w, r.requires_grad, r._is_view(), r._version == w._version, r.grad_fn is not None))
+    return rows
+
+
+def test_inputs_returned_without_recording_are_detached_aliases():
+    rows = _inputs_returned(rg)
+    # (is the input, requires grad, is a view, shares the version, has a grad_fn)
+    assert rows[:4] == [
+        (True, False, False, True, False),  # dirty, nothing recorded: the input itself
+        (False, False, True, True, False),  # returned as is: a view of it
+        (True, True, False, True, True),
+        (False, True, True, True, True),
+    ]
+    assert rows[6:] == [  # no_grad, input requires grad: detached aliases, the input left as it was
+        (False, False, False, True, False),
+        (False, False, False, True, False),
+    ]
+
+
+def test_inputs_returned_match_pytorch():
+    if torch is None:
+        pytest.skip("PyTorch not installed")
+    assert _inputs_returned(rg) == _inputs_returned(torch)
+
+
+def _dirty_misuse(m):
+    class NotReturned(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            a.mul_(2)
+            ctx.mark_dirty(a)
+            return a * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    class NotAnInput(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            b = a * 2
+            ctx.mark_dirty(b)
+            return b
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    raised = [_outcome(lambda: NotReturned.apply(m.ones(2)))]
+    with m.no_grad():
+        raised.append(_outcome(lambda: NotReturned.apply(m.ones(2))))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        NotAnInput.apply(m.ones(2))  # nothing recorded: no warning
+        NotAnInput.apply(m.ones(2, requires_grad=True))
+    return raised, [str(w.message).split(" (Triggered")[0] for w in caught]
+
+
+def test_mark_dirty_misuse():
+    raised, warned = _dirty_misuse(rg)
+    refusal = (
+        "RuntimeError",
+        "Some elements marked as dirty during the forward method were not returned as output. The inputs that "
+        "are modified inplace must all be outputs of the Function.",
+    )
+    assert raised == [refusal, refusal]
+    assert warned == [
+        "ctx.mark_dirty() received a tensor that was not an input. Only input Tensors that have been mutated "
+        "should be passed to ctx.mark_dirty()."
+    ]
+
+
+def test_mark_dirty_misuse_matches_pytorch():
+    if torch is None:
+        pytest.skip("PyTorch not installed")
+    assert _dirty_misuse(rg) == _dirty_misuse(torch)

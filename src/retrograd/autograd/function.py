@@ -364,6 +364,7 @@ def _wrap_outputs(ctx: FunctionCtx, args: tuple, output: Any, record: bool) -> A
     single = not isinstance(output, tuple)
     outputs = (output,) if single else output
     inputs = {id(a) for a in args if isinstance(a, Tensor)}
+    _check_dirty_returned(ctx, inputs, outputs, record)
     wrapped = []
     for i, out in enumerate(outputs):
         if not isinstance(out, Tensor):
@@ -371,18 +372,22 @@ def _wrap_outputs(ctx: FunctionCtx, args: tuple, output: Any, record: bool) -> A
             continue
         dirty = any(out is d for d in ctx._dirty)
         non_diff = any(out is n for n in ctx._non_differentiable)  # asked of the object forward returned
-        if id(out) in inputs and not dirty:
-            out = _returned_input(out, non_diff)
+        is_input = id(out) in inputs
         if dirty:
             _check_dirty(out)
             out._version_counter.value += 1
         if record and not non_diff and (out.is_floating_point() or out.is_complex()):
+            if is_input and not dirty:
+                out = _returned_input(out, False)
             if dirty and out._base is not None:  # the base takes the change (PyTorch's CopySlices)
                 rebase_dirty_view(out, ctx, i)
             else:
                 out._grad_fn = ctx
                 out._output_nr = i
                 out._requires_grad = True
+        elif is_input and (out.requires_grad or not dirty):
+            # an input that requires grad comes back as a detached alias, never changed itself (PyTorch)
+            out = _returned_input(out, out.requires_grad)
         elif not dirty:
             out._requires_grad = False
         wrapped.append(out)
@@ -395,6 +400,24 @@ def _wrap_outputs(ctx: FunctionCtx, args: tuple, output: Any, record: bool) -> A
     ctx._saved = tuple(_save(t, differentiable, i, record) for i, t in enumerate(ctx._to_save))
     ctx._to_save = ()
     return wrapped[0] if single else tuple(wrapped)
+
+
+def _check_dirty_returned(ctx: FunctionCtx, inputs: set, outputs: tuple, record: bool) -> None:
+    """PyTorch's error when a tensor marked dirty is not returned, its warning when one is not an input."""
+    if not ctx._dirty:
+        return
+    if not all(any(d is o for o in outputs) for d in ctx._dirty):
+        raise RuntimeError(
+            "Some elements marked as dirty during the forward method were not returned as output. The inputs "
+            "that are modified inplace must all be outputs of the Function."
+        )
+    if record and not all(id(d) in inputs for d in ctx._dirty):
+        warnings.warn(
+            "ctx.mark_dirty() received a tensor that was not an input. Only input Tensors that have been mutated "
+            "should be passed to ctx.mark_dirty().",
+            UserWarning,
+            stacklevel=4,
+        )
 
 
 def _check_dirty(t: Tensor) -> None:
