@@ -595,3 +595,55 @@ def test_mark_dirty_misuse_matches_pytorch():
     if torch is None:
         pytest.skip("PyTorch not installed")
     assert _dirty_misuse(rg) == _dirty_misuse(torch)
+
+
+def _node_names_under_transforms(m):
+    class Sq(m.autograd.Function):
+        generate_vmap_rule = True
+
+        @staticmethod
+        def forward(x):
+            return x**2
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.save_for_backward(inputs[0])
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 2 * x * g
+
+    class Short(Sq):
+        @staticmethod
+        def backward(ctx, g):
+            return g, g  # one too many
+
+    seen = []
+
+    def f(x):
+        y = Sq.apply(x)
+        seen.append((type(y.grad_fn).__name__, y.grad_fn.name()))
+        return y.sum()
+
+    m.func.grad(f)(m.ones(3))
+    f(m.ones(3, requires_grad=True))
+    batched = m.func.vmap(Sq.apply)(m.ones(2, 3, requires_grad=True))
+    seen.append((type(batched.grad_fn).__name__, batched.grad_fn.name()))
+    seen.append(_outcome(lambda: m.func.grad(lambda t: Short.apply(t).sum())(m.ones(3))))
+    return seen
+
+
+def test_function_nodes_are_named_for_the_transform_that_made_them():
+    assert _node_names_under_transforms(rg) == [
+        ("SqGeneratedBackward", "SqGeneratedBackward"),  # under func.grad
+        ("SqBackward", "SqBackward"),
+        ("VmappedSqBackward", "VmappedSqBackward"),  # the generated vmap rule's node
+        ("RuntimeError", "function ShortGeneratedBackward returned an incorrect number of gradients (expected 1, got 2)"),
+    ]
+
+
+def test_function_node_names_under_transforms_match_pytorch():
+    if torch is None:
+        pytest.skip("PyTorch not installed")
+    assert _node_names_under_transforms(rg) == _node_names_under_transforms(torch)

@@ -69,7 +69,7 @@ class FunctionCtx(Node):
         return f"<{package_name()}.autograd.function.{type(self).__name__} object at {hex(id(self))}>"
 
     def name(self) -> str:
-        return self._fn_cls.__name__ + "Backward"
+        return type(self).__name__  # `<Function>Backward`, `<Function>GeneratedBackward` under func.grad
 
     @property
     def _forward_cls(self) -> type:
@@ -194,6 +194,7 @@ class Function:
     """
 
     _backward_cls: type = FunctionCtx
+    _generated_backward_cls: type = FunctionCtx
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         warnings.warn(
@@ -216,6 +217,10 @@ class Function:
         # the ctx of each call is the node; its class carries PyTorch's name, `<Class>Backward`
         # made here, as PyTorch makes its node classes in torch.autograd.function
         cls._backward_cls = type(cls.__name__ + "Backward", (BackwardCFunction,), {"__module__": __name__})
+        # under retrograd.func's grad transforms PyTorch runs the Function as a generated `<Name>Generated`
+        cls._generated_backward_cls = type(
+            cls.__name__ + "GeneratedBackward", (BackwardCFunction,), {"__module__": __name__}
+        )
 
     @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
@@ -245,7 +250,10 @@ class Function:
                 return r
         positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
         record = state.enabled and any(args[i]._requires_grad for i in positions)
-        ctx = cls._backward_cls(cls, tuple(edge(args[i]) for i in positions) if record else ())
+        node_cls = cls._backward_cls
+        if state.func_grad_depth and not cls.__module__.startswith("retrograd."):
+            node_cls = cls._generated_backward_cls
+        ctx = node_cls(cls, tuple(edge(args[i]) for i in positions) if record else ())
         if record and anomaly.enabled:
             ctx.metadata["traceback_"] = record_stack()
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad and record for a in args)

@@ -155,18 +155,15 @@ def _generated_class(cls: type) -> type:
         return _GENERATED[cls]
     from ..autograd.function import Function  # noqa: PLC0415 - func and autograd are siblings; loaded here
 
-    class Generated(Function):
-        _transform_internal = True
+    def forward(ctx: Any, user: type, size: int, randomness: str, in_dims: tuple, *values: Any) -> Any:
+        return _generated_forward(ctx, user, size, randomness, in_dims, values)
 
-        @staticmethod
-        def forward(ctx: Any, user: type, size: int, randomness: str, in_dims: tuple, *values: Any) -> Any:
-            return _generated_forward(ctx, user, size, randomness, in_dims, values)
+    def backward(ctx: Any, *grads: Any) -> Any:
+        return (None, None, None, None) + _generated_backward(ctx, grads)
 
-        @staticmethod
-        def backward(ctx: Any, *grads: Any) -> Any:
-            return (None, None, None, None) + _generated_backward(ctx, grads)
-
-    Generated.__name__ = Generated.__qualname__ = f"{cls.__name__}Vmapped"
+    # named as PyTorch's, whose node is then `Vmapped<Name>Backward`
+    namespace = {"_transform_internal": True, "forward": staticmethod(forward), "backward": staticmethod(backward)}
+    Generated = type(f"Vmapped{cls.__name__}", (Function,), namespace)
     _GENERATED[cls] = Generated
     return Generated
 
