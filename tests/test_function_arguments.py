@@ -647,3 +647,69 @@ def test_function_node_names_under_transforms_match_pytorch():
     if torch is None:
         pytest.skip("PyTorch not installed")
     assert _node_names_under_transforms(rg) == _node_names_under_transforms(torch)
+
+
+def _saved_once(m):
+    class Twice(m.autograd.Function):
+        clear_saved_tensors_on_access = True
+
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * 2 + _outcome(lambda: ctx.saved_tensors)[0].startswith("Runtime")
+
+    x = m.ones(2, requires_grad=True)
+    Twice.apply(x).sum().backward()
+    y = Twice.apply(x)
+    taken = len(y.grad_fn.saved_tensors)
+    return x.grad.tolist(), taken, _outcome(lambda: y.sum().backward())
+
+
+def test_clear_saved_tensors_on_access_hands_them_over_once():
+    grad, taken, again = _saved_once(rg)
+    assert grad == [3.0, 3.0] and taken == 1
+    assert again == (
+        "RuntimeError",
+        "saved_tensors can only be accessed once when clear_saved_tensors_on_access=True is set on the "
+        "autograd.Function. Either access saved_tensors only once, or set clear_saved_tensors_on_access=False.",
+    )
+
+
+def test_clear_saved_tensors_on_access_matches_pytorch():
+    if torch is None:
+        pytest.skip("PyTorch not installed")
+    assert _saved_once(rg) == _saved_once(torch)
+
+
+def _class_defaults(m):
+    F = m.autograd.Function
+    return F.generate_vmap_rule, F.boxed_grads_call, F.clear_saved_tensors_on_access, _not_implemented(F.vmap)
+
+
+def _not_implemented(fn):
+    try:
+        fn(None, ())
+    except NotImplementedError as e:
+        return str(e)
+    return None
+
+
+def test_function_class_defaults():
+    assert _class_defaults(rg) == (
+        False,
+        False,
+        False,
+        "To use autograd.Function with vmap, you must either override the vmap staticmethod or set "
+        "generate_vmap_rule=True.",
+    )
+
+
+def test_function_class_defaults_match_pytorch():
+    if torch is None:
+        pytest.skip("PyTorch not installed")
+    assert _class_defaults(rg) == _class_defaults(torch)

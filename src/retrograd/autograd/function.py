@@ -44,6 +44,12 @@ from .delayed_error import refuse_second_backward
 from .function_arguments import bind_new_style, bind_old_style, check_gradient
 
 
+_ACCESSED_ONCE = (
+    "saved_tensors can only be accessed once when clear_saved_tensors_on_access=True is set on the "
+    "autograd.Function. Either access saved_tensors only once, or set clear_saved_tensors_on_access=False."
+)
+
+
 class FunctionCtx(Node):
     """The `ctx` of a custom Function; it is also the backward node of its outputs."""
 
@@ -64,6 +70,7 @@ class FunctionCtx(Node):
         self.n_outputs = 1
         self._saved_for_forward: tuple | None = None
         self._in_jvp = False
+        self._saved_taken = False
 
     def __repr__(self) -> str:  # PyTorch shows where Function backward classes live
         return f"<{package_name()}.autograd.function.{type(self).__name__} object at {hex(id(self))}>"
@@ -106,7 +113,14 @@ class FunctionCtx(Node):
             # without their tangents, as PyTorch's: what jvp computes from them is a plain tangent,
             # not a dual tensor whose own tangent would be a second-order term
             return tuple(unpack_dual(t).primal if isinstance(t, Tensor) else t for t in self._saved_for_forward)
-        return tuple(s if s is None else s.unpack(self) for s in self._saved)
+        if not self._fn_cls.clear_saved_tensors_on_access:  # type: ignore[attr-defined]
+            return tuple(s if s is None else s.unpack(self) for s in self._saved)
+        if self._saved_taken:
+            raise RuntimeError(_ACCESSED_ONCE)
+        tensors = tuple(s if s is None else s.unpack(self) for s in self._saved)
+        self._saved_taken = True  # the caller's references are now the only ones
+        self._saved = ()
+        return tensors
 
     @property
     def _raw_saved_tensors(self) -> tuple:
@@ -237,6 +251,10 @@ class Function:
 
     # True: backward(ctx, grads) gets the gradients as one list it may empty to free them early
     boxed_grads_call = False
+    # True: the first `ctx.saved_tensors` hands the saved tensors over (a second access raises)
+    clear_saved_tensors_on_access = False
+    # True: retrograd.func.vmap runs forward/backward per example (otherwise the `vmap` staticmethod)
+    generate_vmap_rule = False
 
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
@@ -275,6 +293,13 @@ class Function:
         if dual:
             _set_tangents(cls, ctx, args, wrapped)
         return wrapped
+
+    @staticmethod
+    def vmap(info: Any, in_dims: tuple, *args: Any) -> Any:
+        raise NotImplementedError(
+            "To use autograd.Function with vmap, you must either override the vmap staticmethod or set "
+            "generate_vmap_rule=True."
+        )
 
     @staticmethod
     def setup_context(ctx: Any, inputs: tuple, output: Any) -> None:
