@@ -713,3 +713,43 @@ def test_function_class_defaults_match_pytorch():
     if torch is None:
         pytest.skip("PyTorch not installed")
     assert _class_defaults(rg) == _class_defaults(torch)
+
+
+def _bad_jvps(m):
+    def make(result):
+        class Twice(m.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g
+
+            @staticmethod
+            def jvp(ctx, t):
+                return result(t)
+
+        return Twice
+
+    fwAD = m.autograd.forward_ad
+    out = []
+    for result in (lambda t: (t, t), lambda t: 3, lambda t: t * 2):
+        with fwAD.dual_level():
+            dual = fwAD.make_dual(m.ones(2), m.ones(2))
+            out.append(_outcome(lambda: fwAD.unpack_dual(make(result).apply(dual)).tangent.tolist()))
+    return out
+
+
+def test_jvp_returns_are_checked():
+    assert _bad_jvps(rg) == [
+        ("RuntimeError", "Function's jvp returned an invalid number of forward gradients (expected 1 but got 2)"),
+        ("RuntimeError", "expected Variable or None (got int) for grad output 0."),
+        ("ok", [2.0, 2.0]),
+    ]
+
+
+def test_jvp_returns_match_pytorch():
+    if torch is None:
+        pytest.skip("PyTorch not installed")
+    assert _bad_jvps(rg) == _bad_jvps(torch)

@@ -374,9 +374,12 @@ def _set_tangents(cls: type, ctx: FunctionCtx, args: tuple, outputs: Any) -> Non
     result = (result,) if not isinstance(result, tuple) else result
     if len(result) != len(outs):
         raise RuntimeError(
-            f"function {cls.__name__}Backward returned an incorrect number of forward gradients "
-            f"(expected {len(outs)}, got {len(result)})"
+            f"Function's jvp returned an invalid number of forward gradients (expected {len(outs)} but got "
+            f"{len(result)})"
         )
+    for k, t in enumerate(result):
+        if t is not None and not isinstance(t, Tensor):
+            raise RuntimeError(f"expected Variable or None (got {type_name(t)}) for grad output {k}.")
     for out, t in zip(outs, result):
         if isinstance(out, Tensor) and t is not None:
             if tuple(t.shape) != tuple(out.shape):
