@@ -480,7 +480,8 @@ def _anomaly_on_second_backward(m):
 
 def test_anomaly_mode_shows_where_a_once_differentiable_gradient_was_made():
     raised, headlines, shows_the_call = _anomaly_on_second_backward(rg)
-    assert raised == ("RuntimeError", "trying to differentiate twice a function that was marked with @once_differentiable")
+    once = "trying to differentiate twice a function that was marked with @once_differentiable"
+    assert raised == ("RuntimeError", once)
     assert headlines == ["Error detected in torch::autograd::Error. Traceback of forward call that caused the error:"]
     assert shows_the_call == [True]  # the user's line that took the gradient
 
@@ -639,7 +640,10 @@ def test_function_nodes_are_named_for_the_transform_that_made_them():
         ("SqGeneratedBackward", "SqGeneratedBackward"),  # under func.grad
         ("SqBackward", "SqBackward"),
         ("VmappedSqBackward", "VmappedSqBackward"),  # the generated vmap rule's node
-        ("RuntimeError", "function ShortGeneratedBackward returned an incorrect number of gradients (expected 1, got 2)"),
+        (
+            "RuntimeError",
+            "function ShortGeneratedBackward returned an incorrect number of gradients (expected 1, got 2)",
+        ),
     ]
 
 
@@ -737,7 +741,8 @@ def _bad_jvps(m):
     for result in (lambda t: (t, t), lambda t: 3, lambda t: t * 2):
         with fwAD.dual_level():
             dual = fwAD.make_dual(m.ones(2), m.ones(2))
-            out.append(_outcome(lambda: fwAD.unpack_dual(make(result).apply(dual)).tangent.tolist()))
+            fn = make(result)
+            out.append(_outcome(lambda fn=fn, dual=dual: fwAD.unpack_dual(fn.apply(dual)).tangent.tolist()))
     return out
 
 

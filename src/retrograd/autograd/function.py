@@ -43,7 +43,6 @@ from ..tensor import Tensor
 from .delayed_error import refuse_second_backward
 from .function_arguments import bind_new_style, bind_old_style, check_gradient
 
-
 _ACCESSED_ONCE = (
     "saved_tensors can only be accessed once when clear_saved_tensors_on_access=True is set on the "
     "autograd.Function. Either access saved_tensors only once, or set clear_saved_tensors_on_access=False."
