@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..engine.anomaly_mode import anomaly, record_stack
 from ..engine.grad_mode import state
 from ..engine.graph import Node, grad_accumulator
 from ..tensor import Tensor
@@ -46,6 +47,8 @@ def delayed_error(outputs: tuple, message: str) -> tuple:
     entries stay None)."""
     leaves = [_stand_in_leaf(o) if isinstance(o, Tensor) else None for o in outputs]
     node = Error(message, tuple((None, 0) if leaf is None else (grad_accumulator(leaf), 0) for leaf in leaves))
+    if anomaly.enabled:  # where the refusing node was made, shown when it raises (PyTorch's anomaly warning)
+        node.metadata["traceback_"] = record_stack()
     return tuple(
         out if leaf is None else Tensor._make(leaf._data, True, node, k)
         for k, (out, leaf) in enumerate(zip(outputs, leaves))

@@ -21,6 +21,7 @@ differentiable, so double backward works unless `@once_differentiable`.
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -31,14 +32,21 @@ from ..engine.fit import fit as _fit
 from ..engine.forward_ad import carry, tangent_of
 from ..engine.forward_ad import levels as _fw_levels
 from ..engine.grad_mode import no_grad, state
-from ..engine.graph import Node, SavedTensor
-from ..engine.inplace import rebase_dirty_view
+from ..engine.graph import FREED_MESSAGE, Node
+from ..engine.primitive import type_name
 from ..engine.views import edge
 from ..engine.vmap_hook import NOT_BATCHED, batched
 from ..engine.vmap_hook import hook as _vmap
 from ..ops.creation import zeros
 from ..tensor import Tensor
 from .delayed_error import refuse_second_backward
+from .function_arguments import bind_new_style, bind_old_style, check_gradient
+from .function_outputs import wrap_outputs
+
+_ACCESSED_ONCE = (
+    "saved_tensors can only be accessed once when clear_saved_tensors_on_access=True is set on the "
+    "autograd.Function. Either access saved_tensors only once, or set clear_saved_tensors_on_access=False."
+)
 
 
 class FunctionCtx(Node):
@@ -61,12 +69,13 @@ class FunctionCtx(Node):
         self.n_outputs = 1
         self._saved_for_forward: tuple | None = None
         self._in_jvp = False
+        self._saved_taken = False
 
     def __repr__(self) -> str:  # PyTorch shows where Function backward classes live
         return f"<{package_name()}.autograd.function.{type(self).__name__} object at {hex(id(self))}>"
 
     def name(self) -> str:
-        return self._fn_cls.__name__ + "Backward"
+        return type(self).__name__  # `<Function>Backward`, `<Function>GeneratedBackward` under func.grad
 
     @property
     def _forward_cls(self) -> type:
@@ -103,14 +112,37 @@ class FunctionCtx(Node):
             # without their tangents, as PyTorch's: what jvp computes from them is a plain tangent,
             # not a dual tensor whose own tangent would be a second-order term
             return tuple(unpack_dual(t).primal if isinstance(t, Tensor) else t for t in self._saved_for_forward)
-        return tuple(s if s is None else s.unpack(self) for s in self._saved)
+        if not self._fn_cls.clear_saved_tensors_on_access:  # type: ignore[attr-defined]
+            return tuple(s if s is None else s.unpack(self) for s in self._saved)
+        if self._saved_taken:
+            raise RuntimeError(_ACCESSED_ONCE)
+        tensors = tuple(s if s is None else s.unpack(self) for s in self._saved)
+        self._saved_taken = True  # the caller's references are now the only ones
+        self._saved = ()
+        return tensors
+
+    @property
+    def _raw_saved_tensors(self) -> tuple:
+        """The saved tensors as stored (`SavedTensor`s, whose `register_hooks` PyTorch users call)."""
+        if any(s is not None and s.counter is None for s in self._saved):
+            raise RuntimeError(FREED_MESSAGE)
+        return self._saved
+
+    @property
+    def saved_variables(self) -> tuple:
+        warnings.warn("'saved_variables' is deprecated; use 'saved_tensors'", DeprecationWarning, stacklevel=2)
+        return self.saved_tensors
 
     # --- what the engine calls -----------------------------------------------------------------
 
     def apply(self, grads: list, wanted: Callable[[int], bool] | None) -> tuple:
-        if self._materialize:
-            grads = [g if g is not None else zeros(shape, dtype=dt) for g, (shape, dt) in zip(grads, self._output_meta)]
-        result = self._fn_cls.backward(self, *grads)  # type: ignore[attr-defined]
+        if self._materialize:  # outputs that are not tensors (dtype None) get None even then
+            grads = [
+                zeros(shape, dtype=dt) if g is None and dt is not None else g
+                for g, (shape, dt) in zip(grads, self._output_meta)
+            ]
+        user_fn = _user_backward(self._fn_cls)
+        result = user_fn(self, list(grads)) if self._fn_cls.boxed_grads_call else user_fn(self, *grads)  # type: ignore[attr-defined]
         if not isinstance(result, tuple):
             result = (result,)
         n_inputs = len(self._input_meta)
@@ -122,6 +154,8 @@ class FunctionCtx(Node):
                     f"function {self.name()} returned an incorrect number of gradients "
                     f"(expected {n_inputs}, got {len(result)})"
                 )
+        for pos, g in enumerate(result):
+            check_gradient(self.name(), g, pos, self._input_meta[pos] is not None)
         out: list[Any] = []
         for k, pos in enumerate(self._tensor_positions):
             g = result[pos]
@@ -173,11 +207,33 @@ class Function:
     """
 
     _backward_cls: type = FunctionCtx
+    _generated_backward_cls: type = FunctionCtx
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        warnings.warn(
+            f"{self.__class__} should not be instantiated. Methods on autograd functions are all static, so you "
+            "should invoke them on the class itself. Instantiating an autograd function will raise an error in a "
+            "future version of PyTorch.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(
+            "Legacy autograd function with non-static forward method is deprecated. Please use new-style autograd "
+            "function with static forward method. (Example: https://pytorch.org/docs/stable/autograd.html#torch."
+            "autograd.Function)"
+        )
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         # the ctx of each call is the node; its class carries PyTorch's name, `<Class>Backward`
-        cls._backward_cls = type(cls.__name__ + "Backward", (BackwardCFunction,), {"__module__": cls.__module__})
+        # made here, as PyTorch makes its node classes in torch.autograd.function
+        cls._backward_cls = type(cls.__name__ + "Backward", (BackwardCFunction,), {"__module__": __name__})
+        # under retrograd.func's grad transforms PyTorch runs the Function as a generated `<Name>Generated`
+        cls._generated_backward_cls = type(
+            cls.__name__ + "GeneratedBackward", (BackwardCFunction,), {"__module__": __name__}
+        )
 
     @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
@@ -190,15 +246,31 @@ class Function:
             "to use it with backward mode AD."
         )
 
+    vjp = backward  # a Function may name its backward `vjp` instead
+
+    # True: backward(ctx, grads) gets the gradients as one list it may empty to free them early
+    boxed_grads_call = False
+    # True: the first `ctx.saved_tensors` hands the saved tensors over (a second access raises)
+    clear_saved_tensors_on_access = False
+    # True: retrograd.func.vmap runs forward/backward per example (otherwise the `vmap` staticmethod)
+    generate_vmap_rule = False
+
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        if _uses_setup_context(cls):  # setup_context sees every input, defaults included
+            args = bind_new_style(cls.forward, args, kwargs)
+        elif kwargs:
+            args = bind_old_style(cls.forward, args, kwargs)
         if _vmap.active or state.func_grad_depth:  # inside a retrograd.func transform
-            r = _transformed_apply(cls, args, kwargs)
+            r = _transformed_apply(cls, args, {})
             if r is not NOT_BATCHED:
                 return r
         positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
         record = state.enabled and any(args[i]._requires_grad for i in positions)
-        ctx = cls._backward_cls(cls, tuple(edge(args[i]) for i in positions) if record else ())
+        node_cls = cls._backward_cls
+        if state.func_grad_depth and not cls.__module__.startswith("retrograd."):
+            node_cls = cls._generated_backward_cls
+        ctx = node_cls(cls, tuple(edge(args[i]) for i in positions) if record else ())
         if record and anomaly.enabled:
             ctx.metadata["traceback_"] = record_stack()
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad and record for a in args)
@@ -210,24 +282,27 @@ class Function:
         try:
             with no_grad():
                 if _uses_setup_context(cls):
-                    output = cls.forward(*args, **kwargs)
+                    output = cls.forward(*args)
                     cls.setup_context(ctx, args, output)
                 else:
-                    output = cls.forward(ctx, *args, **kwargs)
+                    output = cls.forward(ctx, *args)
         finally:
             state.computing_tangents = outer
-        wrapped = _wrap_outputs(ctx, args, output, record)
+        wrapped = wrap_outputs(ctx, args, output, record)
         if dual:
             _set_tangents(cls, ctx, args, wrapped)
         return wrapped
 
     @staticmethod
-    def setup_context(ctx: Any, inputs: tuple, output: Any) -> None:
-        raise NotImplementedError("setup_context is not overridden")
+    def vmap(info: Any, in_dims: tuple, *args: Any) -> Any:
+        raise NotImplementedError(
+            "To use autograd.Function with vmap, you must either override the vmap staticmethod or set "
+            "generate_vmap_rule=True."
+        )
 
     @staticmethod
-    def vjp(ctx: Any, *grad_outputs: Any) -> Any:
-        raise NotImplementedError
+    def setup_context(ctx: Any, inputs: tuple, output: Any) -> None:
+        raise NotImplementedError("setup_context is not overridden")
 
     @staticmethod
     def jvp(ctx: Any, *grad_inputs: Any) -> Any:
@@ -241,6 +316,19 @@ _SETUP_CONTEXT_REQUIRED = (
     "override the setup_context staticmethod. For more details, please see "
     "https://pytorch.org/docs/main/notes/extending.func.html"
 )
+
+
+def _user_backward(cls: Any) -> Callable[..., Any]:
+    """The Function's `backward`, or its `vjp` (the same method by another name), never both."""
+    backward, vjp = cls.backward, cls.vjp
+    if vjp is Function.vjp:
+        return backward  # type: ignore[no-any-return]
+    if backward is not Function.backward:
+        raise RuntimeError(
+            "Implementing both 'backward' and 'vjp' for a custom Function is not allowed. You should only "
+            "implement one of them."
+        )
+    return vjp  # type: ignore[no-any-return]
 
 
 def _transformed_apply(cls: type, args: tuple, kwargs: dict) -> Any:
@@ -285,98 +373,25 @@ def _set_tangents(cls: type, ctx: FunctionCtx, args: tuple, outputs: Any) -> Non
     result = (result,) if not isinstance(result, tuple) else result
     if len(result) != len(outs):
         raise RuntimeError(
-            f"function {cls.__name__}Backward returned an incorrect number of forward gradients "
-            f"(expected {len(outs)}, got {len(result)})"
+            f"Function's jvp returned an invalid number of forward gradients (expected {len(outs)} but got "
+            f"{len(result)})"
         )
+    for k, t in enumerate(result):
+        if t is not None and not isinstance(t, Tensor):
+            raise RuntimeError(f"expected Variable or None (got {type_name(t)}) for grad output {k}.")
     for out, t in zip(outs, result):
         if isinstance(out, Tensor) and t is not None:
             if tuple(t.shape) != tuple(out.shape):
-                raise RuntimeError(f"Function {cls.__name__} jvp returned a tangent of shape {tuple(t.shape)} for an "
-                                   f"output of shape {tuple(out.shape)}")
+                raise RuntimeError(  # PyTorch's words, as make_dual's
+                    "Trying to set a forward gradient that has a different size than that of the original Tensor, "
+                    f"this is not supported. Tensor is of size {list(out.shape)} while the given forward "
+                    f"gradient is of size {list(t.shape)}."
+                )
             carry(out, t)
 
 
 def _uses_setup_context(cls: type) -> bool:
     return cls.setup_context is not Function.setup_context  # type: ignore[attr-defined]
-
-
-def _wrap_outputs(ctx: FunctionCtx, args: tuple, output: Any, record: bool) -> Any:
-    """Give tensor outputs the node; save what was asked, outputs saved as outputs."""
-    single = not isinstance(output, tuple)
-    outputs = (output,) if single else output
-    inputs = {id(a) for a in args if isinstance(a, Tensor)}
-    wrapped = []
-    for i, out in enumerate(outputs):
-        if not isinstance(out, Tensor):
-            wrapped.append(out)
-            continue
-        dirty = any(out is d for d in ctx._dirty)
-        non_diff = any(out is n for n in ctx._non_differentiable)  # asked of the object forward returned
-        if id(out) in inputs and not dirty:
-            out = _returned_input(out, non_diff)
-        if dirty:
-            _check_dirty(out)
-            out._version_counter.value += 1
-        if record and not non_diff and (out.is_floating_point() or out.is_complex()):
-            if dirty and out._base is not None:  # the base takes the change (PyTorch's CopySlices)
-                rebase_dirty_view(out, ctx, i)
-            else:
-                out._grad_fn = ctx
-                out._output_nr = i
-                out._requires_grad = True
-        elif not dirty:
-            out._requires_grad = False
-        wrapped.append(out)
-    _refuse_inplace_on_views(ctx, wrapped)
-    ctx.n_outputs = len(outputs)
-    ctx._output_meta = tuple((o._data.shape, o.dtype) if isinstance(o, Tensor) else ((), None) for o in wrapped)
-    # an output is saved as one (rebuilt on unpack with this node as grad_fn) only where it got the
-    # node: a non-differentiable output is kept as a plain tensor, as PyTorch's has no grad_fn
-    differentiable = [o for o in wrapped if isinstance(o, Tensor) and o._requires_grad] if record else []
-    ctx._saved = tuple(_save(t, differentiable) for t in ctx._to_save)
-    ctx._to_save = ()
-    return wrapped[0] if single else tuple(wrapped)
-
-
-def _check_dirty(t: Tensor) -> None:
-    """PyTorch's refusals for `ctx.mark_dirty` of a leaf that requires grad, or a view of one."""
-    if not state.enabled:
-        return
-    base = t._base
-    if base is None and t._requires_grad and t._grad_fn is None:
-        raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
-    if base is not None and base._requires_grad and base._grad_fn is None:
-        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
-
-
-def _returned_input(t: Tensor, non_differentiable: bool) -> Tensor:
-    """An input that forward returned as is: a new tensor object, a view of it as PyTorch makes.
-
-    One marked non-differentiable is cut off from it instead (sharing its memory and version).
-    """
-    if non_differentiable:
-        out = t.detach()
-        out._version_counter = t._version_counter
-        return out
-    with no_grad():
-        return t.view_as(t)
-
-
-def _refuse_inplace_on_views(ctx: FunctionCtx, outputs: list) -> None:
-    """Mark the differentiable outputs that are views so an in-place change of them raises: the
-    Function's node, not a re-derived view, must carry their gradient (PyTorch's creation meta)."""
-    mine = [o for o in outputs if isinstance(o, Tensor) and o._grad_fn is ctx]
-    meta = "multi_output" if len(mine) > 1 else "custom_function"
-    for o in mine:
-        if o._base is not None:
-            o._view_meta = meta
-
-
-def _save(t: Any, outputs: list) -> SavedTensor | None:
-    if t is None:
-        return None
-    is_output = any(t is o for o in outputs)
-    return SavedTensor(t, is_output)
 
 
 def once_differentiable(backward: Callable[..., Any]) -> Callable[..., Any]:
@@ -394,6 +409,7 @@ def once_differentiable(backward: Callable[..., Any]) -> Callable[..., Any]:
 
 class InplaceFunction(Function):
     def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
         self.inplace = inplace
 
 

@@ -238,6 +238,24 @@ def _input_direction(g: Any, x: Tensor) -> np.ndarray:
     return np.concatenate([_unit_vector(g, x.numel()) for _ in range(2 if x.is_complex() else 1)])
 
 
+# PyTorch's words for a fast check that fails where the slow one would pass
+_FAST_FAIL_SLOW_OK = """
+Fast gradcheck failed but element-wise differences are small. This means that the
+test might've passed in slow_mode!
+
+If you are adding a new operator, please file an issue and then use one of the
+workarounds. The workaround depends on how your test invokes gradcheck/gradgradcheck:
+
+If the test
+- manually invokes gradcheck/gradgradcheck, then call gradcheck/gradgradcheck
+  with `fast_mode=False` as a keyword argument.
+- is OpInfo-based (e.g., in test_ops_gradients.py), then modify the OpInfo for the test
+  to have `gradcheck_fast_mode=False`
+- is a Module test (e.g., in common_nn.py), then modify the corresponding
+  module_test entry to have `gradcheck_fast_mode=False`
+""".strip()
+
+
 def _slow_report(case: _Case, n: int, k: int, o: _Options, forward: bool) -> str:
     """The whole Jacobians of one input and output, to show beside a failed projection."""
     x, out = case.wrt[n], case.outputs[k]
@@ -247,13 +265,14 @@ def _slow_report(case: _Case, n: int, k: int, o: _Options, forward: bool) -> str
     else:
         analytical = vjp_columns(out, [x], unit_cotangents(out)).matrices[0]
     report = (
-        "\nThe quantities above are projections v^T J u of the Jacobians on random vectors (fast mode). "
-        "The whole Jacobians (slow mode):\n\n"
+        "\nThe above quantities relating the numerical and analytical jacobians are computed \n"
+        "in fast mode. See: https://github.com/pytorch/pytorch/issues/53876 for more background \n"
+        "about fast mode. Below, we recompute numerical and analytical jacobians in slow mode:\n\n"
         f"Numerical:\n {_as_tensor(numerical, out)}\nAnalytical:\n{_as_tensor(analytical, out if forward else x)}\n\n"
         f"The max per-element difference (slow mode) is: {np.abs(numerical - analytical).max()}.\n"
     )
     if np.allclose(analytical, numerical, rtol=o.rtol, atol=o.atol):
-        report += "\nThe slow check passes: the projection adds up small differences. Pass fast_mode=False.\n"
+        report += _FAST_FAIL_SLOW_OK
     return report
 
 

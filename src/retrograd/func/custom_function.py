@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from ..engine.grad_mode import state
+from ..ops.kernels.arg_types import class_repr
 from ..tensor import Tensor
 from . import _pytree
 from ._batched import BatchedTensor, Level, open_level, wrap
@@ -78,7 +79,7 @@ def _rewrap_outputs(result: Any, level: int) -> Any:
     if not (isinstance(result, tuple) and len(result) == 2):
         raise RuntimeError(
             "Expected the vmap staticmethod to have two returns, an output and out_dims with pytree structure "
-            f"compatible with the output. Got a {type(result)} instead"
+            f"compatible with the output. Got a {class_repr(result)} instead"
         )
     output, out_dims = result
     leaves, spec = _pytree.flatten(output)
@@ -106,12 +107,17 @@ class _BatchedCtx:
     def __init__(self, needs_input_grad: tuple) -> None:
         self.needs_input_grad = needs_input_grad
         self._to_save: tuple = ()
+        self._saved_for_forward: tuple = ()
         self._saved_logical: tuple = ()
         self._non_differentiable: tuple = ()
         self._materialize = True
 
     def save_for_backward(self, *tensors: Any) -> None:
         self._to_save = tensors
+
+    def save_for_forward(self, *tensors: Any) -> None:
+        # setup_context written for jvp as well saves for forward mode too; vmap's rule has no use for it
+        self._saved_for_forward = tensors
 
     def mark_non_differentiable(self, *outputs: Any) -> None:
         self._non_differentiable = outputs
@@ -149,18 +155,15 @@ def _generated_class(cls: type) -> type:
         return _GENERATED[cls]
     from ..autograd.function import Function  # noqa: PLC0415 - func and autograd are siblings; loaded here
 
-    class Generated(Function):
-        _transform_internal = True
+    def forward(ctx: Any, user: type, size: int, randomness: str, in_dims: tuple, *values: Any) -> Any:
+        return _generated_forward(ctx, user, size, randomness, in_dims, values)
 
-        @staticmethod
-        def forward(ctx: Any, user: type, size: int, randomness: str, in_dims: tuple, *values: Any) -> Any:
-            return _generated_forward(ctx, user, size, randomness, in_dims, values)
+    def backward(ctx: Any, *grads: Any) -> Any:
+        return (None, None, None, None) + _generated_backward(ctx, grads)
 
-        @staticmethod
-        def backward(ctx: Any, *grads: Any) -> Any:
-            return (None, None, None, None) + _generated_backward(ctx, grads)
-
-    Generated.__name__ = Generated.__qualname__ = f"{cls.__name__}Vmapped"
+    # named as PyTorch's, whose node is then `Vmapped<Name>Backward`
+    namespace = {"_transform_internal": True, "forward": staticmethod(forward), "backward": staticmethod(backward)}
+    Generated = type(f"Vmapped{cls.__name__}", (Function,), namespace)
     _GENERATED[cls] = Generated
     return Generated
 
