@@ -77,9 +77,9 @@ def _regular(values: Any, step: int) -> list:
     for _ in range(_LEVELS - 1):
         whole = rest.shape[0] // step * step
         partials.append(_running(rest[whole:]))
-        rest = _group_sums(rest[:whole], step)
-        if rest.shape[0] == 0:
+        if whole == 0:
             return partials + [first]
+        rest = _group_sums(rest[:whole], step)
     return partials + [_running(np.concatenate([values[:1], rest]))]
 
 
