@@ -33,7 +33,7 @@ from ._display_name import package_name
 from ._pickle_globals import globals_in_pickle
 from ._safetensors_format import read_safetensors
 from ._torch_pickle import read_data_pickle, read_torch_zip, weights_only_tables
-from ._torch_save import write_torch_zip
+from ._torch_save import torch_spelling, write_torch_zip
 from ._weights_only import CheckpointError
 from .backend import as_device, cuda_backend
 from .backend import device as _device
@@ -85,8 +85,10 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
 
     The file is in PyTorch's checkpoint format (`torch.load` reads it), whatever its name
     (as `torch.save`; write safetensors files with the `safetensors` package). Writing to a
-    path is atomic. Objects of retrograd's own classes (a whole `nn.Module`)
-    are pickled as such: loading them needs `weights_only=False`.
+    path is atomic. Objects of retrograd's own classes (a whole `nn.Module`, an
+    optimizer) are pickled under PyTorch's names for them (`torch.nn.Conv2d`), so
+    `torch.load(f, weights_only=False)` rebuilds them as PyTorch's own and `load` as retrograd's;
+    loading them needs `weights_only=False`.
 
     Args:
         obj (object): what to save, usually `model.state_dict()`.
@@ -186,7 +188,20 @@ def _user_globals() -> dict[str, Any]:
             named[entry[1]] = entry[0]
         else:
             named[f"{entry.__module__}.{entry.__qualname__}"] = entry
+            for spelling in _torch_spellings(entry):
+                named.setdefault(spelling, entry)
     return named
+
+
+def _torch_spellings(entry: Any) -> list[str]:
+    """The names PyTorch's files give retrograd's class or function `entry`: its path under
+    `torch` (as `torch.save` writes it) and its public name (as `retrograd.save` writes it)."""
+    module = getattr(entry, "__module__", None)
+    if not isinstance(module, str) or module.split(".")[0] != "retrograd":
+        return []
+    public = torch_spelling(entry)
+    names = [f"torch{module[len('retrograd'):]}.{entry.__qualname__}"]
+    return names + ([".".join(public)] if public is not None else [])
 
 
 def get_unsafe_globals_in_checkpoint(f: FileLike) -> list[str]:
