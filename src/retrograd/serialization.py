@@ -305,7 +305,8 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
             onto the CPU.
         pickle_module (module, optional): only the standard `pickle` module is supported.
         weights_only (bool, optional): rebuild only tensors and plain data (default True).
-        mmap (bool, optional): accepted; the file is read into memory.
+        mmap (bool, optional): accepted for a file path (as PyTorch, which refuses other `f`);
+            the file is read into memory.
         **pickle_load_args: passed on to the unpickler (such as `encoding`).
 
     Returns:
@@ -337,6 +338,8 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
         )
     if isinstance(map_location, (str, _device)):
         as_device(map_location)
+    if mmap and not isinstance(f, (str, os.PathLike)):  # PyTorch maps only a file it opens by name
+        raise ValueError("f must be a file path in order to use the mmap argument")
     options = {"weights_only": weights_only, "encoding": encoding}
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as stream:
