@@ -174,6 +174,24 @@ def test_file_objects(tmp_path):
         same(load(fh)[0], rg.ones(1))
 
 
+def test_map_location_meta_gives_meta_tensors(tmp_path):
+    save({"p": nn.Parameter(rg.ones(2, 3)), "i": rg.arange(3), "nested": [rg.zeros(1)]}, tmp_path / "m.pt")
+    for location in ("meta", rg.device("meta"), {"cpu": "meta"}):
+        out = load(tmp_path / "m.pt", map_location=location)
+        assert type(out["p"]) is nn.Parameter and out["p"].requires_grad and out["p"].shape == (2, 3)
+        assert [t.device.type for t in (out["p"], out["i"], out["nested"][0])] == ["meta"] * 3
+        assert out["i"].dtype == rg.int64
+
+
+@needs_torch
+def test_map_location_meta_vs_torch(tmp_path):
+    reprs = []
+    for lib in (torch, rg):
+        lib.save({"p": lib.nn.Parameter(lib.ones(2)), "i": lib.arange(3)}, tmp_path / "m.pt")
+        reprs.append(repr(lib.load(tmp_path / "m.pt", map_location="meta")).replace("retrograd.", "torch."))
+    assert reprs[0] == reprs[1]
+
+
 def test_mmap_needs_a_file_path(tmp_path):
     buf = io.BytesIO()
     save({"x": rg.arange(3)}, buf)

@@ -260,7 +260,7 @@ def _placer(map_location: Any, source: str) -> Callable[[Tensor, str], Tensor]:
                 f"{source}: can't place a tensor saved on '{location}' on '{target}': {e} "
                 "Use map_location='cpu'."
             ) from None
-        if dev.type == "cuda":  # storages are read on the host; the tensors move after (_to_device)
+        if dev.type in ("cuda", "meta"):  # storages are read on the host; the tensors move after (_to_device)
             devices.add(dev)
         return storage
 
@@ -364,9 +364,9 @@ def _load_stream(stream: IO[bytes], source: str, map_location: Any, options: dic
 
 
 def _to_device(obj: Any, dev: Any) -> Any:
-    """`obj` with its tensors moved to CUDA device `dev` (containers rebuilt, Parameters kept)."""
+    """`obj` with its tensors moved to device `dev` (CUDA or meta; containers rebuilt, Parameters kept)."""
     if isinstance(obj, Tensor):
-        if obj.is_cuda:
+        if obj.device.type == dev.type:
             return obj
         if type(obj) is not Tensor:  # Parameter and subclasses: move the data, keep the object
             obj.data = obj.data.to(dev)
