@@ -369,6 +369,55 @@ def test_load_state_dict_errors() -> None:
         optim.SGD([a]).load_state_dict(optim.SGD([a, b]).state_dict())
 
 
+def _step_with_loaded_state(lib: Any, name: str, kwargs: dict, state_shape: tuple, param_shape: tuple) -> None:
+    """One step of `name` whose state was saved for a parameter of `state_shape` and loaded into one
+    of `param_shape` (a checkpoint loaded into a model whose parameters changed shape or order)."""
+    saved = lib.nn.Parameter(lib.ones(state_shape))
+    opt = getattr(lib.optim, name)([saved], lr=0.1, **kwargs)
+    saved.grad = lib.ones(state_shape)
+    opt.step()
+    p = lib.nn.Parameter(lib.ones(param_shape))
+    p.grad = lib.ones(param_shape)
+    resumed = getattr(lib.optim, name)([p], lr=0.1, **kwargs)
+    resumed.load_state_dict(opt.state_dict())
+    resumed.step()
+
+
+_MISFIT_STATES = [  # (state shape, parameter shape, PyTorch's error for the first in-place op on a buffer)
+    ((2,), (4, 3), r"The size of tensor a \(2\) must match the size of tensor b \(3\) at non-singleton dimension 1"),
+    ((4, 3), (2,), r"The size of tensor a \(3\) must match the size of tensor b \(2\) at non-singleton dimension 1"),
+    ((3,), (4, 3), r"output with shape \[3\] doesn't match the broadcast shape \[4, 3\]"),
+    ((4, 1), (4, 3), r"output with shape \[4, 1\] doesn't match the broadcast shape \[4, 3\]"),
+]
+_MISFIT_OPTIMIZERS = [("Adam", {}), ("AdamW", {"amsgrad": True}), ("SGD", {"momentum": 0.9}), ("RMSprop", {}),
+                      ("Adagrad", {}), ("ASGD", {})]
+
+
+@pytest.mark.parametrize("state_shape, param_shape, message", _MISFIT_STATES)
+@pytest.mark.parametrize("name, kwargs", _MISFIT_OPTIMIZERS)
+def test_step_with_misfit_loaded_state_raises_runtime_error(name, kwargs, state_shape, param_shape, message) -> None:
+    """NumPy's ValueError from the update becomes PyTorch's RuntimeError naming the shapes."""
+    with pytest.raises(RuntimeError, match=message):
+        _step_with_loaded_state(rg, name, kwargs, state_shape, param_shape)
+
+
+def test_rprop_misfit_state_names_the_gradient_first() -> None:
+    with pytest.raises(RuntimeError, match=r"tensor a \(3\) must match the size of tensor b \(2\)"):
+        _step_with_loaded_state(rg, "Rprop", {}, (2,), (4, 3))
+
+
+@needs_torch
+@pytest.mark.parametrize("state_shape, param_shape", [s[:2] for s in _MISFIT_STATES])
+@pytest.mark.parametrize("name, kwargs", _MISFIT_OPTIMIZERS + [("Rprop", {}), ("NAdam", {}), ("Adadelta", {})])
+def test_step_with_misfit_loaded_state_vs_torch(name, kwargs, state_shape, param_shape) -> None:
+    errors = []
+    for lib in (rg, torch):
+        with pytest.raises(Exception) as info:
+            _step_with_loaded_state(lib, name, kwargs, state_shape, param_shape)
+        errors.append((type(info.value), str(info.value)))
+    assert errors[0] == errors[1]
+
+
 # --- hand-computed values (no PyTorch needed) ------------------------------------------------------------
 
 

@@ -174,6 +174,46 @@ def test_file_objects(tmp_path):
         same(load(fh)[0], rg.ones(1))
 
 
+def test_map_location_meta_gives_meta_tensors(tmp_path):
+    save({"p": nn.Parameter(rg.ones(2, 3)), "i": rg.arange(3), "nested": [rg.zeros(1)]}, tmp_path / "m.pt")
+    for location in ("meta", rg.device("meta"), {"cpu": "meta"}):
+        out = load(tmp_path / "m.pt", map_location=location)
+        assert type(out["p"]) is nn.Parameter and out["p"].requires_grad and out["p"].shape == (2, 3)
+        assert [t.device.type for t in (out["p"], out["i"], out["nested"][0])] == ["meta"] * 3
+        assert out["i"].dtype == rg.int64
+
+
+@needs_torch
+def test_map_location_meta_vs_torch(tmp_path):
+    reprs = []
+    for lib in (torch, rg):
+        lib.save({"p": lib.nn.Parameter(lib.ones(2)), "i": lib.arange(3)}, tmp_path / "m.pt")
+        reprs.append(repr(lib.load(tmp_path / "m.pt", map_location="meta")).replace("retrograd.", "torch."))
+    assert reprs[0] == reprs[1]
+
+
+def test_mmap_needs_a_file_path(tmp_path):
+    buf = io.BytesIO()
+    save({"x": rg.arange(3)}, buf)
+    with pytest.raises(ValueError, match="^f must be a file path in order to use the mmap argument$"):
+        load(io.BytesIO(buf.getvalue()), mmap=True)
+    save({"x": rg.arange(3)}, tmp_path / "x.pt")
+    same(load(tmp_path / "x.pt", mmap=True)["x"], rg.arange(3))
+    same(load(str(tmp_path / "x.pt"), mmap=True)["x"], rg.arange(3))
+
+
+@needs_torch
+def test_mmap_of_a_file_object_vs_torch(tmp_path):
+    messages = []
+    for lib in (torch, rg):
+        buf = io.BytesIO()
+        lib.save({"x": lib.arange(3)}, buf)
+        with pytest.raises(ValueError) as info:
+            lib.load(io.BytesIO(buf.getvalue()), mmap=True)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+
+
 def test_tensor_names_avoid_collisions(roundtrip, tmp_path):
     obj = {"a": {"b": rg.ones(1)}, "a.b": rg.zeros(1), "__metadata__": rg.full((1,), 2.0)}
     out = roundtrip(obj, tmp_path)

@@ -16,6 +16,7 @@ raises `CheckpointError` naming the file.
 from __future__ import annotations
 
 import collections
+import importlib
 import io
 import pickle
 import warnings
@@ -34,7 +35,7 @@ from .ops.creation import empty_strided
 from .ops.sparse.layout import sparse_coo_tensor
 from .tensor import Size, Tensor
 
-__all__ = ["CheckpointError", "read_data_pickle", "read_torch_zip"]
+__all__ = ["CheckpointError", "read_data_pickle", "read_torch_zip", "retrograd_stand_in"]
 
 # storage class in the pickle -> little-endian dtype of its bytes ("bf16": bfloat16, or float32
 # without ml_dtypes)
@@ -248,6 +249,25 @@ def weights_only_tables(user_globals: Mapping[str, Any]) -> tuple[dict[str, Any]
     return allowed, _CALLABLES + users, _CLASSES + [c for c in users if isinstance(c, type)]
 
 
+def retrograd_stand_in(module: str, name: str) -> Any:
+    """retrograd's object for PyTorch's global `module.name` (the class of a whole module in a
+    trusted file): the same path under retrograd, else the nearest enclosing package that has the
+    name (`torch.nn.modules.activation.MultiheadAttention` lives elsewhere in retrograd, and
+    `retrograd.nn` exports it). None for names outside `torch` and ones retrograd lacks."""
+    if module != "torch" and not module.startswith("torch."):
+        return None
+    parts = ["retrograd", *module.split(".")[1:]]
+    for end in range(len(parts), 0, -1):
+        try:
+            package = importlib.import_module(".".join(parts[:end]))
+        except ImportError:
+            continue
+        found = getattr(package, name, None)
+        if found is not None:
+            return found
+    return None
+
+
 class _TrustedUnpickler(pickle.Unpickler):
     """For `weights_only=False`: PyTorch's rebuild functions are retrograd's, every other name
     is imported as `pickle` would (only for files the user trusts)."""
@@ -261,9 +281,9 @@ class _TrustedUnpickler(pickle.Unpickler):
         found = _TORCH_NAMES.get(full)
         if isinstance(found, Refusal):
             raise CheckpointError(f"refused to load the global '{full}' named in the checkpoint: {found.why}")
-        if found is not None:
-            return found
-        return super().find_class(module, name)
+        if found is None:
+            found = retrograd_stand_in(module, name)
+        return found if found is not None else super().find_class(module, name)
 
     def persistent_load(self, pid: Any) -> Any:
         return self._storage(pid)

@@ -22,6 +22,7 @@ import io
 import pickle
 import struct
 import sys
+import types
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,7 +39,7 @@ from .dtypes import dtype as _dtype
 from .nn.parameter import Parameter
 from .tensor import Size, Tensor
 
-__all__ = ["MAX_SAVE_DEPTH", "recursion_room", "write_torch_zip"]
+__all__ = ["MAX_SAVE_DEPTH", "recursion_room", "torch_spelling", "write_torch_zip"]
 
 MAX_SAVE_DEPTH = 1000  # nesting levels save handles (torch.save: about 500)
 _ALIGNMENT = 64
@@ -68,6 +69,28 @@ class _TorchName:
 
     def __call__(self, *args: Any) -> Any:  # the pickler insists that a reduce function is callable
         raise TypeError(f"{self.module}.{self.name} is only a name written into a checkpoint")
+
+
+# Modules that re-export what private modules beside them define, as PyTorch's own file does.
+_FACES = ("retrograd.optim.lr_scheduler",)
+
+
+def torch_spelling(obj: Any) -> tuple[str, str] | None:
+    """PyTorch's `(module, name)` for retrograd's class or function `obj`, a name PyTorch imports.
+
+    The shortest enclosing package that exports it (`retrograd.nn.modules.conv.Conv2d` is
+    `torch.nn.Conv2d`), else a module that re-exports it (`torch.optim.lr_scheduler.StepLR`),
+    else its own module, under `torch`. None for objects outside retrograd and ones no module has.
+    """
+    module, name = getattr(obj, "__module__", None), getattr(obj, "__qualname__", None)
+    if not isinstance(module, str) or not isinstance(name, str) or module.split(".")[0] != "retrograd":
+        return None
+    parts = module.split(".")
+    parents = [".".join(parts[:end]) for end in range(1, len(parts))]
+    for candidate in [*parents, *_FACES, module]:
+        if getattr(sys.modules.get(candidate), name, None) is obj:
+            return "torch" + candidate[len("retrograd") :], name
+    return None
 
 
 _REBUILD_TENSOR = _TorchName("torch._utils", "_rebuild_tensor_v2")
@@ -191,8 +214,18 @@ class _TorchPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
         self._temporaries.append(ref)
         return _REBUILD_TENSOR, (ref, offset, tuple(array.shape), strides, t.requires_grad, collections.OrderedDict())
 
-    def save_torch_name(self, obj: Any) -> None:
-        name = obj if type(obj) is _TorchName else _TorchName("torch", obj.name)
+    def save_global(self, obj: Any, name: str | None = None) -> None:
+        """A class or function: retrograd's own under PyTorch's name (a whole `nn.Module` saved
+        loads in PyTorch as its module), any other as `pickle` names it."""
+        spelling = torch_spelling(obj) if name is None else None
+        if spelling is None:
+            super().save_global(obj, name)
+        else:
+            self.save_torch_name(obj, _TorchName(*spelling))
+
+    def save_torch_name(self, obj: Any, name: _TorchName | None = None) -> None:
+        if name is None:
+            name = obj if type(obj) is _TorchName else _TorchName("torch", obj.name)
         if self.proto >= 4:
             self.save(name.module)
             self.save(name.name)
@@ -204,6 +237,7 @@ class _TorchPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
     dispatch = dict(pickle._Pickler.dispatch)  # type: ignore[attr-defined]
     dispatch[_TorchName] = save_torch_name
     dispatch[_dtype] = save_torch_name
+    dispatch[types.FunctionType] = save_global
 
 
 @contextmanager

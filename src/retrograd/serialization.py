@@ -33,7 +33,7 @@ from ._display_name import package_name
 from ._pickle_globals import globals_in_pickle
 from ._safetensors_format import read_safetensors
 from ._torch_pickle import read_data_pickle, read_torch_zip, weights_only_tables
-from ._torch_save import write_torch_zip
+from ._torch_save import torch_spelling, write_torch_zip
 from ._weights_only import CheckpointError
 from .backend import as_device, cuda_backend
 from .backend import device as _device
@@ -85,8 +85,10 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
 
     The file is in PyTorch's checkpoint format (`torch.load` reads it), whatever its name
     (as `torch.save`; write safetensors files with the `safetensors` package). Writing to a
-    path is atomic. Objects of retrograd's own classes (a whole `nn.Module`)
-    are pickled as such: loading them needs `weights_only=False`.
+    path is atomic. Objects of retrograd's own classes (a whole `nn.Module`, an
+    optimizer) are pickled under PyTorch's names for them (`torch.nn.Conv2d`), so
+    `torch.load(f, weights_only=False)` rebuilds them as PyTorch's own and `load` as retrograd's;
+    loading them needs `weights_only=False`.
 
     Args:
         obj (object): what to save, usually `model.state_dict()`.
@@ -186,7 +188,20 @@ def _user_globals() -> dict[str, Any]:
             named[entry[1]] = entry[0]
         else:
             named[f"{entry.__module__}.{entry.__qualname__}"] = entry
+            for spelling in _torch_spellings(entry):
+                named.setdefault(spelling, entry)
     return named
+
+
+def _torch_spellings(entry: Any) -> list[str]:
+    """The names PyTorch's files give retrograd's class or function `entry`: its path under
+    `torch` (as `torch.save` writes it) and its public name (as `retrograd.save` writes it)."""
+    module = getattr(entry, "__module__", None)
+    if not isinstance(module, str) or module.split(".")[0] != "retrograd":
+        return []
+    public = torch_spelling(entry)
+    names = [f"torch{module[len('retrograd'):]}.{entry.__qualname__}"]
+    return names + ([".".join(public)] if public is not None else [])
 
 
 def get_unsafe_globals_in_checkpoint(f: FileLike) -> list[str]:
@@ -245,7 +260,7 @@ def _placer(map_location: Any, source: str) -> Callable[[Tensor, str], Tensor]:
                 f"{source}: can't place a tensor saved on '{location}' on '{target}': {e} "
                 "Use map_location='cpu'."
             ) from None
-        if dev.type == "cuda":  # storages are read on the host; the tensors move after (_to_device)
+        if dev.type in ("cuda", "meta"):  # storages are read on the host; the tensors move after (_to_device)
             devices.add(dev)
         return storage
 
@@ -290,7 +305,8 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
             onto the CPU.
         pickle_module (module, optional): only the standard `pickle` module is supported.
         weights_only (bool, optional): rebuild only tensors and plain data (default True).
-        mmap (bool, optional): accepted; the file is read into memory.
+        mmap (bool, optional): accepted for a file path (as PyTorch, which refuses other `f`);
+            the file is read into memory.
         **pickle_load_args: passed on to the unpickler (such as `encoding`).
 
     Returns:
@@ -322,6 +338,8 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
         )
     if isinstance(map_location, (str, _device)):
         as_device(map_location)
+    if mmap and not isinstance(f, (str, os.PathLike)):  # PyTorch maps only a file it opens by name
+        raise ValueError("f must be a file path in order to use the mmap argument")
     options = {"weights_only": weights_only, "encoding": encoding}
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as stream:
@@ -346,9 +364,9 @@ def _load_stream(stream: IO[bytes], source: str, map_location: Any, options: dic
 
 
 def _to_device(obj: Any, dev: Any) -> Any:
-    """`obj` with its tensors moved to CUDA device `dev` (containers rebuilt, Parameters kept)."""
+    """`obj` with its tensors moved to device `dev` (CUDA or meta; containers rebuilt, Parameters kept)."""
     if isinstance(obj, Tensor):
-        if obj.is_cuda:
+        if obj.device.type == dev.type:
             return obj
         if type(obj) is not Tensor:  # Parameter and subclasses: move the data, keep the object
             obj.data = obj.data.to(dev)

@@ -29,6 +29,7 @@ import numpy as np
 
 from .. import ops as _ops
 from ..engine.bfloat16 import BF16, F16, added_number
+from ..engine.numpy_errors import broadcast_mismatch
 from ..ops import nn_support
 from ..ops.elementwise.complex_views import real_pairs_of_array, view_as_real
 from ..tensor import Tensor
@@ -338,3 +339,24 @@ def check_nonnegative(**values: Any) -> None:
         if not 0.0 <= v:
             label = "epsilon" if name == "eps" else name
             raise ValueError(f"Invalid {label} value: {v}")
+
+
+def state_shape_error(error: ValueError, grad: Any, buffers: list[Any], grad_first: bool = False) -> Exception:
+    """PyTorch's error for an update whose state buffers do not fit the parameter (an optimizer
+    state dict loaded into parameters of other shapes or order), in place of NumPy's `error`.
+
+    PyTorch's first in-place op on a buffer that does not broadcast with the gradient names the
+    buffer as tensor a (Rprop: the gradient, `grad_first`); one that broadcasts into neither shape
+    names the smaller one as the output. `error` itself where every buffer fits.
+    """
+    for buf in buffers:
+        if buf is None or buf.shape == grad.shape:
+            continue
+        shapes = [grad.shape, buf.shape] if grad_first else [buf.shape, grad.shape]
+        mismatch = broadcast_mismatch(shapes)
+        if mismatch is not None:
+            return mismatch
+        both = tuple(np.broadcast_shapes(buf.shape, grad.shape))
+        out = grad.shape if tuple(buf.shape) == both else buf.shape
+        return RuntimeError(f"output with shape {list(out)} doesn't match the broadcast shape {list(both)}")
+    return error

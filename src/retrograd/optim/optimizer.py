@@ -321,6 +321,9 @@ class Optimizer:
     # Whether foreach=True with differentiable=True fails at the step, as PyTorch's multi-tensor
     # updates do (all but SGD's, which runs into its in-place update on a leaf instead).
     _FOREACH_REFUSES_AUTOGRAD = True
+    # Whether the first op that meets a state buffer has the gradient on its left (Rprop's
+    # `grad * prev`), so PyTorch's shape errors name the gradient as tensor a.
+    _GRAD_FIRST = False
 
     def _update_group(self, group: dict[str, Any]) -> None:
         """One step of every parameter of `group` that has a gradient."""
@@ -347,7 +350,10 @@ class Optimizer:
             if self._COMPLEX_AS_REAL and p.is_complex():
                 param, grad, *operands = (F.real_pairs(x) for x in (param, grad, *operands))
             grad = F.regularized_grad(param, grad, lr, group)
-            self._update(F.math_of(fast, p), param, grad, *operands, step=step, lr=lr, group=group, state=state)
+            try:
+                self._update(F.math_of(fast, p), param, grad, *operands, step=step, lr=lr, group=group, state=state)
+            except ValueError as error:  # NumPy's, where loaded state does not fit the parameter
+                raise F.state_shape_error(error, grad, operands, self._GRAD_FIRST) from None
             if fast:
                 F.touch(p, *buffers)
 

@@ -79,6 +79,7 @@ class Rprop(Optimizer):
 
     _COMPLEX_AS_REAL = True
     _BUFFERS = ("prev", "step_size")
+    _GRAD_FIRST = True
 
     def _new_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         lr = F.scalar(group["lr"])

@@ -106,6 +106,11 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
+class NonDynamicallyQuantizableLinear(Linear):
+    """The Linear that PyTorch uses for MultiheadAttention.out_proj (same maths, its own name in
+    reprs); it lives here as in PyTorch, so a saved attention module names PyTorch's class."""
+
+
 class Bilinear(Module):
     """`y_k = x1ᵀ W_k x2 + b_k`: (*, in1), (*, in2) -> (*, out); W, b ~ U(±1/√in1).
 

@@ -147,6 +147,14 @@ class RNNBase(Module):
     def _flat_weights(self) -> list[Tensor]:
         return [getattr(self, name) for name in self._flat_weights_names]
 
+    def __getstate__(self) -> dict[str, Any]:
+        # PyTorch pickles the list `_flat_weights` (here a property) and its __setstate__ reads it,
+        # so a pickled RNN (a whole model saved) loads in PyTorch too.
+        return {**self.__dict__, "_flat_weights": self._flat_weights}
+
+    def __setstate__(self, state: dict) -> None:
+        super().__setstate__({k: v for k, v in state.items() if k not in ("_flat_weights", "_flat_weight_refs")})
+
     @property
     def all_weights(self) -> list[list[Parameter]]:
         """The parameters grouped per layer and direction."""

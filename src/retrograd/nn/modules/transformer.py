@@ -26,15 +26,11 @@ from ..functional.multihead_attention import canonical_mask, multi_head_attentio
 from ..parameter import Parameter
 from .container import ModuleList
 from .dropout import Dropout
-from .linear import Linear
+from .linear import Linear, NonDynamicallyQuantizableLinear
 from .module import Module
 from .normalization import LayerNorm
 
 __all__ = ["MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder"]
-
-
-class NonDynamicallyQuantizableLinear(Linear):
-    """The Linear that PyTorch uses for MultiheadAttention.out_proj (same maths, its own name in reprs)."""
 
 
 class MultiheadAttention(Module):

@@ -1,0 +1,141 @@
+"""Whole objects in checkpoints (`torch.save(model)`, `torch.save(optimizer)`, loaded with
+weights_only=False): retrograd names its classes as PyTorch does, so PyTorch loads retrograd's file
+as its own modules, and retrograd loads PyTorch's file as retrograd's modules, without the
+`torch` alias."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import io
+import pickle
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+from retrograd import nn
+from retrograd._torch_pickle import retrograd_stand_in
+from retrograd._torch_save import torch_spelling
+from retrograd.serialization import get_unsafe_globals_in_checkpoint, load, safe_globals, save
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+
+
+def _model(lib):
+    lib.manual_seed(0)
+    return lib.nn.ModuleDict({
+        "conv": lib.nn.Sequential(lib.nn.Conv2d(1, 2, 3), lib.nn.BatchNorm2d(2), lib.nn.ReLU(), lib.nn.Flatten()),
+        "att": lib.nn.MultiheadAttention(4, 2, batch_first=True),
+        "lstm": lib.nn.LSTM(4, 3, num_layers=2, batch_first=True),
+        "head": lib.nn.Linear(3, 2),
+    })
+
+
+def _outputs(lib, model, x: np.ndarray, img: np.ndarray) -> list[np.ndarray]:
+    model.eval()
+    with lib.no_grad():
+        x, img = lib.tensor(x), lib.tensor(img)
+        att = model["att"](x, x, x)[0]
+        return [model["conv"](img).numpy(), att.numpy(), model["head"](model["lstm"](att)[0]).numpy()]
+
+
+def _inputs() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    return rng.standard_normal((2, 3, 4)).astype(np.float32), rng.standard_normal((2, 1, 4, 4)).astype(np.float32)
+
+
+def test_whole_module_is_written_with_pytorchs_class_names():
+    buffer = io.BytesIO()
+    opt = rg.optim.AdamW(_model(rg).parameters())
+    save({"model": _model(rg), "opt": opt, "sched": rg.optim.lr_scheduler.StepLR(opt, 2)}, buffer)
+    names = get_unsafe_globals_in_checkpoint(io.BytesIO(buffer.getvalue()))
+    for expected in ("torch.nn.ModuleDict", "torch.nn.Conv2d", "torch.nn.MultiheadAttention", "torch.nn.LSTM",
+                     "torch.nn.modules.linear.NonDynamicallyQuantizableLinear", "torch.optim.AdamW",
+                     "torch.optim.lr_scheduler.StepLR"):
+        assert expected in names
+    assert not [name for name in names if name.startswith("retrograd")]
+
+
+def test_whole_module_roundtrip_restores_retrograd_classes():
+    model, buffer = _model(rg), io.BytesIO()
+    save({"model": model, "opt": rg.optim.SGD(model.parameters(), lr=0.1)}, buffer)
+    buffer.seek(0)
+    out = load(buffer, weights_only=False)
+    assert type(out["model"]["att"]) is nn.MultiheadAttention and type(out["model"]["lstm"]) is nn.LSTM
+    assert type(out["opt"]) is rg.optim.SGD and out["opt"].param_groups[0]["lr"] == 0.1
+    assert "_flat_weights" not in vars(out["model"]["lstm"])  # a property here, not pickled state
+    for a, b in zip(_outputs(rg, model, *_inputs()), _outputs(rg, out["model"], *_inputs())):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_rnn_pickles_its_flat_weights_as_pytorch():
+    lstm = nn.LSTM(2, 3)
+    state = lstm.__getstate__()
+    assert [id(w) for w in state["_flat_weights"]] == [id(w) for w in lstm._flat_weights]
+    copy = pickle.loads(pickle.dumps(lstm))
+    assert "_flat_weights" not in vars(copy) and len(copy._flat_weights) == 4
+
+
+def test_pytorch_class_names_load_as_retrograd_classes():
+    """A trusted load answers `torch.X.Y` with retrograd's class at the same path, else with the
+    nearest enclosing package that has it (PyTorch keeps MultiheadAttention in activation.py)."""
+    assert retrograd_stand_in("torch.nn.modules.conv", "Conv2d") is nn.Conv2d
+    assert retrograd_stand_in("torch.nn.modules.activation", "MultiheadAttention") is nn.MultiheadAttention
+    assert retrograd_stand_in("torch.optim.adamw", "AdamW") is rg.optim.AdamW
+    assert retrograd_stand_in("torch.optim.lr_scheduler", "OneCycleLR") is rg.optim.lr_scheduler.OneCycleLR
+    assert retrograd_stand_in("torch.nn.modules.conv", "NoSuchThing") is None
+    assert retrograd_stand_in("numpy", "ndarray") is None
+
+
+def test_safe_globals_accept_pytorchs_spellings_of_retrograd_classes():
+    buffer = io.BytesIO()
+    save(nn.Linear(2, 3), buffer)  # written as torch.nn.Linear
+    with safe_globals([nn.Linear]):
+        buffer.seek(0)
+        assert type(load(buffer, weights_only=True)) is nn.Linear
+
+
+@needs_torch
+def test_retrograd_whole_model_loads_in_pytorch_vs_torch(tmp_path):
+    ours = _model(rg)
+    opt = rg.optim.AdamW(ours.parameters(), lr=0.01)
+    save({"model": ours, "opt": opt, "sched": rg.optim.lr_scheduler.StepLR(opt, 2)}, tmp_path / "ours.pt")
+    theirs = torch.load(tmp_path / "ours.pt", weights_only=False)
+    assert type(theirs["model"]["att"]) is torch.nn.MultiheadAttention
+    assert type(theirs["model"]["att"].out_proj) is torch.nn.modules.linear.NonDynamicallyQuantizableLinear
+    assert type(theirs["opt"]) is torch.optim.AdamW and type(theirs["sched"]) is torch.optim.lr_scheduler.StepLR
+    for a, b in zip(_outputs(rg, ours, *_inputs()), _outputs(torch, theirs["model"], *_inputs())):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+@needs_torch
+def test_pytorch_whole_model_loads_in_retrograd_vs_torch(tmp_path):
+    theirs = _model(torch)
+    torch.save({"model": theirs, "opt": torch.optim.Adam(theirs.parameters())}, tmp_path / "theirs.pt")
+    ours = load(tmp_path / "theirs.pt", weights_only=False)
+    assert type(ours["model"]["att"]) is nn.MultiheadAttention and type(ours["opt"]) is rg.optim.Adam
+    for a, b in zip(_outputs(rg, ours["model"], *_inputs()), _outputs(torch, theirs, *_inputs())):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+_NOT_IN_PYTORCH_NAMESPACE = {"LazyModuleMixin"}  # retrograd.nn exports it; PyTorch only in nn.modules.lazy
+
+
+@needs_torch
+def test_every_public_class_spelling_exists_in_pytorch_vs_torch():
+    namespaces = [rg.nn, rg.optim, rg.optim.lr_scheduler, rg.amp, rg.distributions]
+    for namespace in namespaces:
+        for name in dir(namespace):
+            obj = getattr(namespace, name)
+            if not inspect.isclass(obj) or name.startswith("_") or not obj.__module__.startswith("retrograd"):
+                continue
+            if name in _NOT_IN_PYTORCH_NAMESPACE:
+                continue
+            module, attr = torch_spelling(obj)
+            assert getattr(importlib.import_module(module), attr).__name__ == obj.__name__, (module, attr)
