@@ -487,3 +487,39 @@ def test_encoder_fast_path_zeros_padded_positions_as_pytorch_nested_tensors():
     assert rg.allclose(out[0, 2:], bias.expand(2, 8)) and rg.allclose(out[1, 3], bias)  # norm of zeros
     assert rg.allclose(out[0, :2], dense[0, :2], atol=1e-6)
     assert enc(x, src_key_padding_mask=pad)[0, 2:].abs().sum() > 0  # recording grads: no fast path
+
+
+def test_encoder_nested_fast_path_reads_float_padding_masks_as_pytorch():
+    # PyTorch's nested tensors keep the tokens whose float padding value is 0 (its `logical_not()`):
+    # a float mask of 0/1 or 0/0.5 pads where it is nonzero, and its values are never added
+    import retrograd._user_frames as frames
+
+    rg.manual_seed(0)
+    enc = rg.nn.TransformerEncoder(rg.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True), 2).eval()
+    x = rg.randn(3, 4, 8)
+    pad = rg.tensor([[False, False, False, False], [False, False, True, True], [False, True, True, True]])
+    frames._warned_once.discard("nested tensor: prototype")
+    with rg.no_grad():
+        with pytest.warns(UserWarning, match="The PyTorch API of nested tensors is in prototype stage"):
+            expected = enc(x, src_key_padding_mask=pad)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # once per process, as PyTorch's
+            ones = enc(x, src_key_padding_mask=pad.float())
+        halves = enc(x, src_key_padding_mask=pad.float() * 0.5)
+    assert rg.equal(ones, expected) and rg.equal(halves, expected)
+    assert expected[1, 2:].abs().sum() == 0 and expected[2, 1:].abs().sum() == 0
+
+
+@needs_torch
+@pytest.mark.parametrize("scale", [1.0, 0.5, float("-inf")])
+def test_encoder_nested_fast_path_float_padding_mask_vs_torch(scale):
+    t_mod, r_mod = _encoder_pair(batch_first=True)
+    t_mod.eval(), r_mod.eval()
+    x = np.random.default_rng(4).standard_normal((N, L, E))
+    pad = np.array([[0, 0, 0, 0], [0, 0, 1, 1], [0, 1, 1, 1]], dtype=bool)
+    mask = np.where(pad, scale, 0.0)
+    with torch.no_grad(), rg.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t_out = t_mod(torch.tensor(x), src_key_padding_mask=torch.tensor(mask)).numpy()
+        r_out = r_mod(rg.tensor(x), src_key_padding_mask=rg.tensor(mask)).numpy()
+    np.testing.assert_allclose(r_out, t_out, atol=1e-10)

@@ -10,12 +10,12 @@ tensors, the padded positions of its output are zeros here too. The attention ma
 from __future__ import annotations
 
 import copy
-import math
 import warnings
 from collections.abc import Callable
 from typing import Any
 
 from ... import ops
+from ..._user_frames import warn_once
 from ...dtypes import bool_, int64
 from ...engine.grad_mode import is_grad_enabled
 from ...ops.shape.diagonals import triu
@@ -355,6 +355,8 @@ class TransformerEncoder(Module):
                 is_causal: bool | None = None) -> Tensor:
         """src (L, N, E) (or (N, L, E) with batch_first, or (L, E)); mask (L, L); src_key_padding_mask (N, L)."""
         padded = self._nested_padding(src, mask, src_key_padding_mask)
+        if padded is not None:  # PyTorch's nested tensors keep the unpadded tokens: a float mask's values play no part
+            src_key_padding_mask = padded
         src_key_padding_mask = canonical_mask(src_key_padding_mask, "src_key_padding_mask", none_or_dtype(mask),
                                               "mask", src.dtype)
         mask = canonical_mask(mask, "mask", None, "", src.dtype, check_other=False)
@@ -382,9 +384,15 @@ class TransformerEncoder(Module):
             return None
         if is_grad_enabled() and (src.requires_grad or any(p.requires_grad for p in self.layers[0].parameters())):
             return None
-        pad = padding_mask if padding_mask.dtype == bool_ else padding_mask == -math.inf
+        pad = padding_mask if padding_mask.dtype == bool_ else padding_mask != 0  # (PyTorch: logical_not)
         if self.mask_check:  # left-aligned: each row's kept tokens come first
             keep = (~pad).to(int64)
             if not bool((keep[:, 1:] <= keep[:, :-1]).all()):
                 return None
+        warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE when it builds the nested tensor
+            "nested tensor: prototype",
+            "The PyTorch API of nested tensors is in prototype stage and will change in the near future. We recommend "
+            "specifying layout=torch.jagged when constructing a nested tensor, as this layout receives active "
+            "development, has better operator coverage, and works with torch.compile.",
+        )
         return pad
