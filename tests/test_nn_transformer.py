@@ -523,3 +523,50 @@ def test_encoder_nested_fast_path_float_padding_mask_vs_torch(scale):
         t_out = t_mod(torch.tensor(x), src_key_padding_mask=torch.tensor(mask)).numpy()
         r_out = r_mod(rg.tensor(x), src_key_padding_mask=rg.tensor(mask)).numpy()
     np.testing.assert_allclose(r_out, t_out, atol=1e-10)
+
+
+def _fast_path_inputs(m):
+    m.manual_seed(0)
+    mha = m.nn.MultiheadAttention(8, 2, batch_first=True).eval()
+    x = m.randn(2, 3, 8)
+    pad = m.tensor([[False, False, True], [True, True, True]])  # the second row masks every key
+    blocked = m.tensor([[False, True, True], [True, True, True], [False, False, False]])
+    return mha, x, pad, blocked
+
+
+def test_multihead_attention_fast_path_gives_nan_for_fully_masked_rows_without_weights():
+    # PyTorch's fused eval kernel (bool masks, self-attention, no grad) runs masked rows through the
+    # weights' softmax whether or not it returns them: a row with no key left is NaN
+    mha, x, pad, blocked = _fast_path_inputs(rg)
+    with rg.no_grad():
+        out, weights = mha(x, x, x, key_padding_mask=pad, need_weights=False)
+        assert weights is None
+        assert rg.isnan(out[1]).all() and not rg.isnan(out[0]).any()
+        out, _ = mha(x, x, x, attn_mask=blocked, need_weights=False)
+        assert rg.isnan(out[:, 1]).all() and not rg.isnan(out[:, [0, 2]]).any()
+        # float masks, or another tensor as key, keep PyTorch's other path: no NaN
+        floats = rg.zeros(2, 3).masked_fill(pad, float("-inf"))
+        assert not rg.isnan(mha(x, x, x, key_padding_mask=floats, need_weights=False)[0]).any()
+        assert not rg.isnan(mha(x, x.clone(), x, key_padding_mask=pad, need_weights=False)[0]).any()
+    assert not rg.isnan(mha(x, x, x, key_padding_mask=pad, need_weights=False)[0]).any()  # recording grads
+
+
+@needs_torch
+@pytest.mark.parametrize("masks", ["pad", "blocked", "both", "float_pad", "causal"])
+@pytest.mark.parametrize("need_weights", [True, False])
+def test_multihead_attention_fast_path_fully_masked_rows_vs_torch(masks, need_weights):
+    outs = []
+    for m in (torch, rg):
+        mha, x, pad, blocked = _fast_path_inputs(m)
+        kw = {"pad": {"key_padding_mask": pad}, "blocked": {"attn_mask": blocked},
+              "both": {"attn_mask": blocked, "key_padding_mask": pad},
+              "float_pad": {"key_padding_mask": m.zeros(2, 3).masked_fill(pad, float("-inf"))},
+              "causal": {"attn_mask": m.ones(3, 3, dtype=m.bool).triu(1), "is_causal": True}}[masks]
+        with m.no_grad():
+            out, weights = mha(x, x, x, need_weights=need_weights, **kw)
+        outs.append((out.numpy(), None if weights is None else weights.numpy()))
+    (t_out, t_w), (r_out, r_w) = outs
+    np.testing.assert_allclose(r_out, t_out, rtol=1e-5, atol=1e-6)  # NaN where PyTorch has NaN
+    assert (r_w is None) == (t_w is None)
+    if t_w is not None:
+        np.testing.assert_allclose(r_w, t_w, rtol=1e-5, atol=1e-6)

@@ -18,6 +18,7 @@ from ... import ops
 from ..._user_frames import warn_once
 from ...dtypes import bool_, int64
 from ...engine.grad_mode import is_grad_enabled
+from ...ops.autocast_policy import active as _autocasting
 from ...ops.shape.diagonals import triu
 from ...tensor import Tensor
 from .. import functional as F
@@ -133,6 +134,10 @@ class MultiheadAttention(Module):
                 need_weights: bool = True, attn_mask: Tensor | None = None, average_attn_weights: bool = True,
                 is_causal: bool = False) -> tuple[Tensor, Tensor | None]:
         """Bool masks are True where attention is NOT allowed; float masks are added to the scores."""
+        # PyTorch's fused eval kernel takes masked rows through the weights' softmax, so a row with
+        # every key masked gives NaN with need_weights=False too (as it does with weights)
+        with_weights = need_weights or ((key_padding_mask is not None or attn_mask is not None)
+                                        and self._fast_path(query, key, value, key_padding_mask, attn_mask))
         key_padding_mask = canonical_mask(key_padding_mask, "key_padding_mask", none_or_dtype(attn_mask),
                                           "attn_mask", query.dtype)
         attn_mask = canonical_mask(attn_mask, "attn_mask", None, "", query.dtype, check_other=False)
@@ -146,12 +151,30 @@ class MultiheadAttention(Module):
         out, weights = multi_head_attention_forward(
             query, key, value, self.embed_dim, self.num_heads, self.in_proj_weight, self.in_proj_bias,
             self.bias_k, self.bias_v, self.add_zero_attn, self.dropout, self.out_proj.weight, self.out_proj.bias,
-            training=self.training, key_padding_mask=key_padding_mask, need_weights=need_weights,
+            training=self.training, key_padding_mask=key_padding_mask, need_weights=with_weights,
             attn_mask=attn_mask, average_attn_weights=average_attn_weights, is_causal=is_causal, **separate,
         )
         if self.batch_first and batched:
             out = out.transpose(1, 0)
-        return out, weights
+        return out, weights if need_weights else None
+
+    def _fast_path(self, query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Tensor | None,
+                   attn_mask: Tensor | None) -> bool:
+        """Whether PyTorch would run its fused kernel (`_native_multi_head_attention`): eval-mode
+        batch-first self-attention (one tensor) without bias_k/v, zero attention, float masks or
+        anything that records a gradient."""
+        if any(m is not None and m.is_floating_point() for m in (key_padding_mask, attn_mask)):
+            return False
+        if query.dim() != 3 or not (query is key is value) or self.training or not self.batch_first:
+            return False
+        if self.in_proj_weight is None or self.in_proj_bias is None or self.num_heads % 2:
+            return False
+        if query.dtype != self.in_proj_weight.dtype or query.dtype != self.in_proj_bias.dtype:
+            return False
+        if self.bias_k is not None or self.bias_v is not None or self.add_zero_attn or _autocasting[0]:
+            return False
+        tensors = (query, self.in_proj_weight, self.in_proj_bias, self.out_proj.weight, self.out_proj.bias)
+        return not (is_grad_enabled() and any(t is not None and t.requires_grad for t in tensors))
 
     def merge_masks(self, attn_mask: Tensor | None, key_padding_mask: Tensor | None,
                     query: Tensor) -> tuple[Tensor | None, int | None]:
