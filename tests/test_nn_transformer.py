@@ -570,3 +570,39 @@ def test_multihead_attention_fast_path_fully_masked_rows_vs_torch(masks, need_we
     assert (r_w is None) == (t_w is None)
     if t_w is not None:
         np.testing.assert_allclose(r_w, t_w, rtol=1e-5, atol=1e-6)
+
+
+def _layer_fast_path_inputs(m, **kwargs):
+    m.manual_seed(0)
+    layer = m.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True, **kwargs).eval()
+    x = m.randn(3, 4, 8)
+    pad = m.tensor([[False] * 4, [False, False, True, True], [True] * 4])  # the last row masks every key
+    return layer, x, pad
+
+
+def test_encoder_layer_fast_path_gives_nan_for_fully_padded_rows():
+    layer, x, pad = _layer_fast_path_inputs(rg)
+    with rg.no_grad():
+        out = layer(x, src_key_padding_mask=pad)
+        assert rg.isnan(out[2]).all() and not rg.isnan(out[:2]).any()
+        causal = rg.ones(4, 4, dtype=rg.bool).triu(1)
+        assert rg.isnan(layer(x, src_mask=causal, src_key_padding_mask=pad)[2]).all()
+        # not PyTorch's fused layer (a custom activation): no NaN
+        odd, x1, _ = _layer_fast_path_inputs(rg, activation=rg.tanh)
+        assert not rg.isnan(odd(x1, src_key_padding_mask=pad)).any()
+    assert not rg.isnan(layer(x, src_key_padding_mask=pad)).any()  # recording grads
+
+
+@needs_torch
+@pytest.mark.parametrize("kwargs", [{}, {"norm_first": True}, {"activation": "gelu"}])
+@pytest.mark.parametrize("masks", ["pad", "causal_pad", "float_pad"])
+def test_encoder_layer_fast_path_fully_padded_rows_vs_torch(kwargs, masks):
+    outs = []
+    for m in (torch, rg):
+        layer, x, pad = _layer_fast_path_inputs(m, **kwargs)
+        kw = {"pad": {"src_key_padding_mask": pad},
+              "causal_pad": {"src_mask": m.ones(4, 4, dtype=m.bool).triu(1), "src_key_padding_mask": pad},
+              "float_pad": {"src_key_padding_mask": m.zeros(3, 4).masked_fill(pad, float("-inf"))}}[masks]
+        with m.no_grad():
+            outs.append(layer(x, **kw).numpy())
+    np.testing.assert_allclose(outs[1], outs[0], rtol=1e-5, atol=1e-5)

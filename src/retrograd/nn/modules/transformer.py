@@ -3,7 +3,10 @@ and the encoder-decoder `Transformer` are `transformer_decoder.py`).
 
 PyTorch runs these through fused "fast path" kernels in eval mode; retrograd always
 runs the plain maths, which gives the same numbers; where PyTorch's encoder would run on nested
-tensors, the padded positions of its output are zeros here too. The attention maths is in
+tensors, the padded positions of its output are zeros here too, and where its fused attention
+would run, a row whose every key is masked is NaN here too (its softmax of all -inf). (Its fused
+encoder layer also reads a float mask as bool, nonzero = masked, so any other value than 0 and
+-inf masks a key there: a PyTorch quirk not copied, such masks are added to the scores here.) The attention maths is in
 `nn/functional/multihead_attention.py`.
 """
 
@@ -295,18 +298,34 @@ class TransformerEncoderLayer(Module):
         src_key_padding_mask = canonical_mask(src_key_padding_mask, "src_key_padding_mask",
                                               none_or_dtype(src_mask), "src_mask", src.dtype)
         src_mask = canonical_mask(src_mask, "src_mask", None, "", src.dtype, check_other=False)
+        # PyTorch's fused eval kernel takes masked rows through the weights' softmax: a row with
+        # every key masked is NaN there (its composed path gives zeros)
+        fused = (src_mask is not None or src_key_padding_mask is not None) and self._fast_path(src)
         x = src
         if self.norm_first:
-            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal=is_causal)
+            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal, fused)
             x = x + self._ff_block(self.norm2(x))
         else:
-            x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal=is_causal))
+            x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal, fused))
             x = self.norm2(x + self._ff_block(x))
         return x
 
+    def _fast_path(self, src: Tensor) -> bool:
+        """Whether PyTorch would run this layer as its fused kernel (`_transformer_encoder_layer_fwd`)."""
+        attn = self.self_attn
+        if src.dim() != 3 or self.training or not attn.batch_first or attn.in_proj_bias is None:
+            return False
+        if not attn._qkv_same_embed_dim or not self.activation_relu_or_gelu or self.norm1.eps != self.norm2.eps:
+            return False
+        if attn.num_heads % 2 or _autocasting[0]:
+            return False
+        if any(m._forward_hooks or m._forward_pre_hooks for m in self.modules()):
+            return False
+        return not (is_grad_enabled() and (src.requires_grad or any(p.requires_grad for p in self.parameters())))
+
     def _sa_block(self, x: Tensor, attn_mask: Tensor | None, key_padding_mask: Tensor | None,
-                  is_causal: bool = False) -> Tensor:
-        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask, need_weights=False,
+                  is_causal: bool = False, fused: bool = False) -> Tensor:
+        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask, need_weights=fused,
                            is_causal=is_causal)[0]
         return self.dropout1(x)
 
