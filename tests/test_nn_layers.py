@@ -185,6 +185,37 @@ def test_attention_float32_mask_with_float64_query_vs_torch():
     compare(t_out, r_out, dict(rtol=1e-7, atol=1e-9))
 
 
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_attention_math_path_computes_half_inputs_in_float32(dtype):
+    # 3-d inputs take PyTorch's math kernel, which runs float16/bfloat16 in float32 and rounds once
+    q, k, v = (rg.tensor(normal(2, 5, 8, seed=s).astype(np.float32)) for s in (4, 5, 6))
+    low = [x.to(getattr(rg, dtype)).requires_grad_() for x in (q, k, v)]
+    out = rg.nn.functional.scaled_dot_product_attention(*low)
+    expected = rg.nn.functional.scaled_dot_product_attention(*(x.float() for x in low)).to(out.dtype)
+    assert out.dtype == getattr(rg, dtype)
+    assert rg.equal(out, expected)
+    out.sum().backward()
+    assert all(x.grad.dtype == out.dtype for x in low)
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("dropout", [False, True])
+def test_attention_half_inputs_math_path_vs_torch(dtype, dropout):
+    arrays = [normal(3, 5, 8, seed=s).astype(np.float32) for s in (4, 5, 6)]
+    mask = np.tril(np.ones((5, 5), dtype=bool))
+    outs = []
+    for m in (torch, rg):
+        m.manual_seed(0)
+        ins = [m.tensor(a).to(getattr(m, dtype)).requires_grad_() for a in arrays]
+        out = m.nn.functional.scaled_dot_product_attention(*ins, attn_mask=m.tensor(mask), dropout_p=0.25 * dropout)
+        out.float().square().sum().backward()
+        outs.append([out.float().detach().numpy()] + [x.grad.float().numpy() for x in ins])
+    np.testing.assert_array_equal(outs[1][0], outs[0][0])
+    for got, want in zip(outs[1][1:], outs[0][1:]):
+        np.testing.assert_allclose(got, want, rtol=2e-2, atol=2e-2)
+
+
 @needs_torch
 def test_functional_batch_norm_momentum_and_eval_vs_torch():
     x = normal(5, 3, 2)
@@ -289,6 +320,9 @@ ERRORS = [
                                                            dropout_p=1.5),
     lambda m: m.nn.functional.scaled_dot_product_attention(m.zeros(1, 4, 2, 3), m.zeros(1, 3, 2, 3),
                                                            m.zeros(1, 3, 2, 3), enable_gqa=True),
+    # grouped-query shapes without enable_gqa: the product Q Kᵀ names the heads' dimension
+    lambda m: m.nn.functional.scaled_dot_product_attention(m.zeros(1, 4, 2, 3), m.zeros(1, 2, 2, 3),
+                                                           m.zeros(1, 2, 2, 3)),
     lambda m: m.nn.functional.prelu(m.ones(2, 3), m.ones(1, dtype=m.float64)),  # no type promotion
     lambda m: m.nn.functional.prelu(m.ones(2, 3, dtype=m.int64), m.ones(1)),
     # a mask that does not broadcast to the scores (a KV cache's mask sliced for another length)

@@ -487,3 +487,122 @@ def test_encoder_fast_path_zeros_padded_positions_as_pytorch_nested_tensors():
     assert rg.allclose(out[0, 2:], bias.expand(2, 8)) and rg.allclose(out[1, 3], bias)  # norm of zeros
     assert rg.allclose(out[0, :2], dense[0, :2], atol=1e-6)
     assert enc(x, src_key_padding_mask=pad)[0, 2:].abs().sum() > 0  # recording grads: no fast path
+
+
+def test_encoder_nested_fast_path_reads_float_padding_masks_as_pytorch():
+    # PyTorch's nested tensors keep the tokens whose float padding value is 0 (its `logical_not()`):
+    # a float mask of 0/1 or 0/0.5 pads where it is nonzero, and its values are never added
+    import retrograd._user_frames as frames
+
+    rg.manual_seed(0)
+    enc = rg.nn.TransformerEncoder(rg.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True), 2).eval()
+    x = rg.randn(3, 4, 8)
+    pad = rg.tensor([[False, False, False, False], [False, False, True, True], [False, True, True, True]])
+    frames._warned_once.discard("nested tensor: prototype")
+    with rg.no_grad():
+        with pytest.warns(UserWarning, match="The PyTorch API of nested tensors is in prototype stage"):
+            expected = enc(x, src_key_padding_mask=pad)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # once per process, as PyTorch's
+            ones = enc(x, src_key_padding_mask=pad.float())
+        halves = enc(x, src_key_padding_mask=pad.float() * 0.5)
+    assert rg.equal(ones, expected) and rg.equal(halves, expected)
+    assert expected[1, 2:].abs().sum() == 0 and expected[2, 1:].abs().sum() == 0
+
+
+@needs_torch
+@pytest.mark.parametrize("scale", [1.0, 0.5, float("-inf")])
+def test_encoder_nested_fast_path_float_padding_mask_vs_torch(scale):
+    t_mod, r_mod = _encoder_pair(batch_first=True)
+    t_mod.eval(), r_mod.eval()
+    x = np.random.default_rng(4).standard_normal((N, L, E))
+    pad = np.array([[0, 0, 0, 0], [0, 0, 1, 1], [0, 1, 1, 1]], dtype=bool)
+    mask = np.where(pad, scale, 0.0)
+    with torch.no_grad(), rg.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t_out = t_mod(torch.tensor(x), src_key_padding_mask=torch.tensor(mask)).numpy()
+        r_out = r_mod(rg.tensor(x), src_key_padding_mask=rg.tensor(mask)).numpy()
+    np.testing.assert_allclose(r_out, t_out, atol=1e-10)
+
+
+def _fast_path_inputs(m):
+    m.manual_seed(0)
+    mha = m.nn.MultiheadAttention(8, 2, batch_first=True).eval()
+    x = m.randn(2, 3, 8)
+    pad = m.tensor([[False, False, True], [True, True, True]])  # the second row masks every key
+    blocked = m.tensor([[False, True, True], [True, True, True], [False, False, False]])
+    return mha, x, pad, blocked
+
+
+def test_multihead_attention_fast_path_gives_nan_for_fully_masked_rows_without_weights():
+    # PyTorch's fused eval kernel (bool masks, self-attention, no grad) runs masked rows through the
+    # weights' softmax whether or not it returns them: a row with no key left is NaN
+    mha, x, pad, blocked = _fast_path_inputs(rg)
+    with rg.no_grad():
+        out, weights = mha(x, x, x, key_padding_mask=pad, need_weights=False)
+        assert weights is None
+        assert rg.isnan(out[1]).all() and not rg.isnan(out[0]).any()
+        out, _ = mha(x, x, x, attn_mask=blocked, need_weights=False)
+        assert rg.isnan(out[:, 1]).all() and not rg.isnan(out[:, [0, 2]]).any()
+        # float masks, or another tensor as key, keep PyTorch's other path: no NaN
+        floats = rg.zeros(2, 3).masked_fill(pad, float("-inf"))
+        assert not rg.isnan(mha(x, x, x, key_padding_mask=floats, need_weights=False)[0]).any()
+        assert not rg.isnan(mha(x, x.clone(), x, key_padding_mask=pad, need_weights=False)[0]).any()
+    assert not rg.isnan(mha(x, x, x, key_padding_mask=pad, need_weights=False)[0]).any()  # recording grads
+
+
+@needs_torch
+@pytest.mark.parametrize("masks", ["pad", "blocked", "both", "float_pad", "causal"])
+@pytest.mark.parametrize("need_weights", [True, False])
+def test_multihead_attention_fast_path_fully_masked_rows_vs_torch(masks, need_weights):
+    outs = []
+    for m in (torch, rg):
+        mha, x, pad, blocked = _fast_path_inputs(m)
+        kw = {"pad": {"key_padding_mask": pad}, "blocked": {"attn_mask": blocked},
+              "both": {"attn_mask": blocked, "key_padding_mask": pad},
+              "float_pad": {"key_padding_mask": m.zeros(2, 3).masked_fill(pad, float("-inf"))},
+              "causal": {"attn_mask": m.ones(3, 3, dtype=m.bool).triu(1), "is_causal": True}}[masks]
+        with m.no_grad():
+            out, weights = mha(x, x, x, need_weights=need_weights, **kw)
+        outs.append((out.numpy(), None if weights is None else weights.numpy()))
+    (t_out, t_w), (r_out, r_w) = outs
+    np.testing.assert_allclose(r_out, t_out, rtol=1e-5, atol=1e-6)  # NaN where PyTorch has NaN
+    assert (r_w is None) == (t_w is None)
+    if t_w is not None:
+        np.testing.assert_allclose(r_w, t_w, rtol=1e-5, atol=1e-6)
+
+
+def _layer_fast_path_inputs(m, **kwargs):
+    m.manual_seed(0)
+    layer = m.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True, **kwargs).eval()
+    x = m.randn(3, 4, 8)
+    pad = m.tensor([[False] * 4, [False, False, True, True], [True] * 4])  # the last row masks every key
+    return layer, x, pad
+
+
+def test_encoder_layer_fast_path_gives_nan_for_fully_padded_rows():
+    layer, x, pad = _layer_fast_path_inputs(rg)
+    with rg.no_grad():
+        out = layer(x, src_key_padding_mask=pad)
+        assert rg.isnan(out[2]).all() and not rg.isnan(out[:2]).any()
+        causal = rg.ones(4, 4, dtype=rg.bool).triu(1)
+        assert rg.isnan(layer(x, src_mask=causal, src_key_padding_mask=pad)[2]).all()
+        # not PyTorch's fused layer (a custom activation): no NaN
+        odd, x1, _ = _layer_fast_path_inputs(rg, activation=rg.tanh)
+        assert not rg.isnan(odd(x1, src_key_padding_mask=pad)).any()
+    assert not rg.isnan(layer(x, src_key_padding_mask=pad)).any()  # recording grads
+
+
+@needs_torch
+@pytest.mark.parametrize("kwargs", [{}, {"norm_first": True}, {"activation": "gelu"}])
+@pytest.mark.parametrize("masks", ["pad", "causal_pad", "float_pad"])
+def test_encoder_layer_fast_path_fully_padded_rows_vs_torch(kwargs, masks):
+    outs = []
+    for m in (torch, rg):
+        layer, x, pad = _layer_fast_path_inputs(m, **kwargs)
+        kw = {"pad": {"src_key_padding_mask": pad},
+              "causal_pad": {"src_mask": m.ones(4, 4, dtype=m.bool).triu(1), "src_key_padding_mask": pad},
+              "float_pad": {"src_key_padding_mask": m.zeros(3, 4).masked_fill(pad, float("-inf"))}}[masks]
+        with m.no_grad():
+            outs.append(layer(x, **kw).numpy())
+    np.testing.assert_allclose(outs[1], outs[0], rtol=1e-5, atol=1e-5)

@@ -12,7 +12,7 @@ import math
 
 from ... import _global_flags
 from ... import ops as _ops
-from ...dtypes import bool_, float32
+from ...dtypes import bfloat16, bool_, float16, float32
 from ...engine.numpy_errors import broadcast_mismatch
 from ...engine.vmap_hook import hook as _vmap
 from ...ops.autocast_policy import active as _autocasting
@@ -145,10 +145,25 @@ def scaled_dot_product_attention(
         # its 4-D kernels apply both masks
         attn_mask, is_causal = _and_causal(attn_mask, query.shape[-2], key.shape[-2]), False
     if dropout_p == 0.0 and query.dim() == key.dim() == value.dim() == 4 and not _vmap.active:
+        mismatch = broadcast_mismatch([query.shape[:-2], key.shape[:-2]])
+        if mismatch is not None:  # PyTorch's Q Kᵀ product names the batch dims (NumPy's, in the kernel, would not)
+            raise mismatch
         return _fused.attention(query, key, value, attn_mask, s, is_causal)  # one node, as PyTorch's flash kernel
-    weights = _fused.weights(query, key, attn_mask, s, is_causal)
+    return _math_attention(query, key, value, attn_mask, dropout_p, s, is_causal)
+
+
+def _math_attention(
+    query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None, dropout_p: float, scale: float,
+    is_causal: bool,
+) -> Tensor:
+    """PyTorch's math kernel: composed of tensor ops, float16/bfloat16 inputs computed in float32
+    and the result rounded back once (as its CPU kernel keeps them "in high precision")."""
+    dtype = query.dtype
+    if dtype in (float16, bfloat16):
+        query, key, value = query.float(), key.float(), value.float()
+    weights = _fused.weights(query, key, attn_mask, scale, is_causal)
     if dropout_p > 0.0:
         from .dropouts import dropout
 
         weights = dropout(weights, dropout_p, True)
-    return weights @ value
+    return (weights @ value).to(dtype)

@@ -3,21 +3,25 @@ and the encoder-decoder `Transformer` are `transformer_decoder.py`).
 
 PyTorch runs these through fused "fast path" kernels in eval mode; retrograd always
 runs the plain maths, which gives the same numbers; where PyTorch's encoder would run on nested
-tensors, the padded positions of its output are zeros here too. The attention maths is in
+tensors, the padded positions of its output are zeros here too, and where its fused attention
+would run, a row whose every key is masked is NaN here too (its softmax of all -inf). (Its fused
+encoder layer also reads a float mask as bool, nonzero = masked, so any other value than 0 and
+-inf masks a key there: a PyTorch quirk not copied, such masks are added to the scores here.) The attention maths is in
 `nn/functional/multihead_attention.py`.
 """
 
 from __future__ import annotations
 
 import copy
-import math
 import warnings
 from collections.abc import Callable
 from typing import Any
 
 from ... import ops
+from ..._user_frames import warn_once
 from ...dtypes import bool_, int64
 from ...engine.grad_mode import is_grad_enabled
+from ...ops.autocast_policy import active as _autocasting
 from ...ops.shape.diagonals import triu
 from ...tensor import Tensor
 from .. import functional as F
@@ -129,6 +133,10 @@ class MultiheadAttention(Module):
                 need_weights: bool = True, attn_mask: Tensor | None = None, average_attn_weights: bool = True,
                 is_causal: bool = False) -> tuple[Tensor, Tensor | None]:
         """Bool masks are True where attention is NOT allowed; float masks are added to the scores."""
+        # PyTorch's fused eval kernel takes masked rows through the weights' softmax, so a row with
+        # every key masked gives NaN with need_weights=False too (as it does with weights)
+        with_weights = need_weights or ((key_padding_mask is not None or attn_mask is not None)
+                                        and self._fast_path(query, key, value, key_padding_mask, attn_mask))
         key_padding_mask = canonical_mask(key_padding_mask, "key_padding_mask", none_or_dtype(attn_mask),
                                           "attn_mask", query.dtype)
         attn_mask = canonical_mask(attn_mask, "attn_mask", None, "", query.dtype, check_other=False)
@@ -142,12 +150,30 @@ class MultiheadAttention(Module):
         out, weights = multi_head_attention_forward(
             query, key, value, self.embed_dim, self.num_heads, self.in_proj_weight, self.in_proj_bias,
             self.bias_k, self.bias_v, self.add_zero_attn, self.dropout, self.out_proj.weight, self.out_proj.bias,
-            training=self.training, key_padding_mask=key_padding_mask, need_weights=need_weights,
+            training=self.training, key_padding_mask=key_padding_mask, need_weights=with_weights,
             attn_mask=attn_mask, average_attn_weights=average_attn_weights, is_causal=is_causal, **separate,
         )
         if self.batch_first and batched:
             out = out.transpose(1, 0)
-        return out, weights
+        return out, weights if need_weights else None
+
+    def _fast_path(self, query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Tensor | None,
+                   attn_mask: Tensor | None) -> bool:
+        """Whether PyTorch would run its fused kernel (`_native_multi_head_attention`): eval-mode
+        batch-first self-attention (one tensor) without bias_k/v, zero attention, float masks or
+        anything that records a gradient."""
+        if any(m is not None and m.is_floating_point() for m in (key_padding_mask, attn_mask)):
+            return False
+        if query.dim() != 3 or not (query is key is value) or self.training or not self.batch_first:
+            return False
+        if self.in_proj_weight is None or self.in_proj_bias is None or self.num_heads % 2:
+            return False
+        if query.dtype != self.in_proj_weight.dtype or query.dtype != self.in_proj_bias.dtype:
+            return False
+        if self.bias_k is not None or self.bias_v is not None or self.add_zero_attn or _autocasting[0]:
+            return False
+        tensors = (query, self.in_proj_weight, self.in_proj_bias, self.out_proj.weight, self.out_proj.bias)
+        return not (is_grad_enabled() and any(t is not None and t.requires_grad for t in tensors))
 
     def merge_masks(self, attn_mask: Tensor | None, key_padding_mask: Tensor | None,
                     query: Tensor) -> tuple[Tensor | None, int | None]:
@@ -268,18 +294,34 @@ class TransformerEncoderLayer(Module):
         src_key_padding_mask = canonical_mask(src_key_padding_mask, "src_key_padding_mask",
                                               none_or_dtype(src_mask), "src_mask", src.dtype)
         src_mask = canonical_mask(src_mask, "src_mask", None, "", src.dtype, check_other=False)
+        # PyTorch's fused eval kernel takes masked rows through the weights' softmax: a row with
+        # every key masked is NaN there (its composed path gives zeros)
+        fused = (src_mask is not None or src_key_padding_mask is not None) and self._fast_path(src)
         x = src
         if self.norm_first:
-            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal=is_causal)
+            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal, fused)
             x = x + self._ff_block(self.norm2(x))
         else:
-            x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal=is_causal))
+            x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal, fused))
             x = self.norm2(x + self._ff_block(x))
         return x
 
+    def _fast_path(self, src: Tensor) -> bool:
+        """Whether PyTorch would run this layer as its fused kernel (`_transformer_encoder_layer_fwd`)."""
+        attn = self.self_attn
+        if src.dim() != 3 or self.training or not attn.batch_first or attn.in_proj_bias is None:
+            return False
+        if not attn._qkv_same_embed_dim or not self.activation_relu_or_gelu or self.norm1.eps != self.norm2.eps:
+            return False
+        if attn.num_heads % 2 or _autocasting[0]:
+            return False
+        if any(m._forward_hooks or m._forward_pre_hooks for m in self.modules()):
+            return False
+        return not (is_grad_enabled() and (src.requires_grad or any(p.requires_grad for p in self.parameters())))
+
     def _sa_block(self, x: Tensor, attn_mask: Tensor | None, key_padding_mask: Tensor | None,
-                  is_causal: bool = False) -> Tensor:
-        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask, need_weights=False,
+                  is_causal: bool = False, fused: bool = False) -> Tensor:
+        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask, need_weights=fused,
                            is_causal=is_causal)[0]
         return self.dropout1(x)
 
@@ -351,6 +393,8 @@ class TransformerEncoder(Module):
                 is_causal: bool | None = None) -> Tensor:
         """src (L, N, E) (or (N, L, E) with batch_first, or (L, E)); mask (L, L); src_key_padding_mask (N, L)."""
         padded = self._nested_padding(src, mask, src_key_padding_mask)
+        if padded is not None:  # PyTorch's nested tensors keep the unpadded tokens: a float mask's values play no part
+            src_key_padding_mask = padded
         src_key_padding_mask = canonical_mask(src_key_padding_mask, "src_key_padding_mask", none_or_dtype(mask),
                                               "mask", src.dtype)
         mask = canonical_mask(mask, "mask", None, "", src.dtype, check_other=False)
@@ -378,9 +422,15 @@ class TransformerEncoder(Module):
             return None
         if is_grad_enabled() and (src.requires_grad or any(p.requires_grad for p in self.layers[0].parameters())):
             return None
-        pad = padding_mask if padding_mask.dtype == bool_ else padding_mask == -math.inf
+        pad = padding_mask if padding_mask.dtype == bool_ else padding_mask != 0  # (PyTorch: logical_not)
         if self.mask_check:  # left-aligned: each row's kept tokens come first
             keep = (~pad).to(int64)
             if not bool((keep[:, 1:] <= keep[:, :-1]).all()):
                 return None
+        warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE when it builds the nested tensor
+            "nested tensor: prototype",
+            "The PyTorch API of nested tensors is in prototype stage and will change in the near future. We recommend "
+            "specifying layout=torch.jagged when constructing a nested tensor, as this layout receives active "
+            "development, has better operator coverage, and works with torch.compile.",
+        )
         return pad

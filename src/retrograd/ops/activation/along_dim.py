@@ -91,7 +91,14 @@ def _untransposed(at: Any, shape: tuple) -> Any:
     return np.ascontiguousarray(at.T).reshape(shape)
 
 
+def _row_major(xp: Any, a: Any) -> Any:
+    """`a`, or a row-major copy of it: PyTorch's softmax kernels read `input.contiguous()` and
+    write a result laid out so, whatever the input's strides (NumPy's would follow them)."""
+    return a if xp is not np or a.flags.c_contiguous else np.ascontiguousarray(a)
+
+
 def _softmax_forward(xp: Any, a: Any, dim: int | None) -> Any:
+    a = _row_major(xp, a)
     if a.size == 0:
         return a.copy()
     if _short_rows(xp, a, dim):
@@ -103,6 +110,7 @@ def _softmax_forward(xp: Any, a: Any, dim: int | None) -> Any:
 
 
 def _log_softmax_forward(xp: Any, a: Any, dim: int | None) -> Any:
+    a = _row_major(xp, a)
     if a.size == 0:
         return a.copy()
     if _short_rows(xp, a, dim):
@@ -120,7 +128,7 @@ def _log_softmax_half_forward(xp: Any, a: Any, dim: int | None) -> Any:
     buffer of that dtype) before they are subtracted; along another dim, rounded once at the end."""
     if dim is None or dim != a.ndim - 1 or a.size == 0:
         return bfloat16_forward(_log_softmax_forward, xp, (a,), {"dim": dim})
-    wide = a.astype(np.float32)
+    wide = _row_major(xp, a.astype(np.float32))
     shifted = wide - _row_max(xp, wide, dim)
     row_sum = xp.exp(shifted).sum(axis=dim, keepdims=True).astype(a.dtype).astype(np.float32)
     shifted -= xp.log(row_sum).astype(a.dtype).astype(np.float32)

@@ -89,7 +89,7 @@ def _forward(xp: Any, q: Any, k: Any, v: Any, *mask: Any, scale: float, causal: 
         scores += _causal_mask(xp, length, source, scores.dtype)
         if unshifted:
             p = normalized_exp(xp, xp.exp(scores, out=scores), -1)
-            return p @ v, p
+            return _output(xp, p, q, k, v), p
     elif mask:
         m = mask[0]
         if m.dtype == bool:
@@ -101,7 +101,16 @@ def _forward(xp: Any, q: Any, k: Any, v: Any, *mask: Any, scale: float, causal: 
     p = _softmax_forward(xp, scores, -1)
     if blocked is not None:
         p = xp.where(blocked, xp.zeros((), p.dtype), p)
-    return p @ v, p
+    return _output(xp, p, q, k, v), p
+
+
+def _output(xp: Any, p: Any, q: Any, k: Any, v: Any) -> Any:
+    """P V, laid out as PyTorch's output: its CPU flash kernel (equal head dims, unit strides along
+    them) writes an `empty_like(query)`, so heads split from (N, L, H, E) by a transpose come back
+    so laid out (and `out.transpose(1, 2).view(N, L, H * E)` works); its math kernel, row-major."""
+    if v.shape[-1] != q.shape[-1] or any(a.strides[-1] != a.itemsize for a in (q, k, v)):
+        return p @ v
+    return _product_like(xp, p, v, q)
 
 
 def _product_like(xp: Any, a: Any, b: Any, like: Any) -> Any:

@@ -63,8 +63,13 @@ _diagonal_backward: Primitive = Primitive(
 )
 _diag_embed = Primitive("diag_embed", _diag_place, [_place_rule])
 # a triangle keeps some entries as they are and zeroes the rest: its derivative is the same mask
-_tril: Primitive = Primitive("tril", lambda xp, a, k: xp.tril(a, k), [lambda g, k: _tril(g, k=k)])
-_triu: Primitive = Primitive("triu", lambda xp, a, k: xp.triu(a, k), [lambda g, k: _triu(g, k=k)])
+def _row_major(xp: Any, a: Any) -> Any:
+    """PyTorch's triangles are written row-major whatever the input's strides (NumPy's follow them)."""
+    return a if xp is not np or a.flags.c_contiguous else np.ascontiguousarray(a)
+
+
+_tril: Primitive = Primitive("tril", lambda xp, a, k: _row_major(xp, xp.tril(a, k)), [lambda g, k: _tril(g, k=k)])
+_triu: Primitive = Primitive("triu", lambda xp, a, k: _row_major(xp, xp.triu(a, k)), [lambda g, k: _triu(g, k=k)])
 _trace = Primitive(
     "trace", lambda xp, a, dt: xp.trace(a, dtype=dt),
     # d tr(A) / dA = I (rectangular: ones on the main diagonal)

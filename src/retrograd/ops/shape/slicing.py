@@ -15,7 +15,10 @@ from collections.abc import Sequence
 from functools import lru_cache, reduce
 from typing import Any
 
+import numpy as np
+
 from ... import dtypes as _dt
+from ..._layouts import suggested_format
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels.arg_types import check_elements
@@ -68,12 +71,31 @@ def _dim_key(dim: int, index: int | slice) -> tuple:
 # --- joining: cat and stack ------------------------------------------------------------
 
 
+def _row_major(xp: Any, arrays: Sequence[Any]) -> bool:
+    """Whether PyTorch's cat writes its result row-major: unless every input suggests one
+    channels-last format (NumPy would instead follow the inputs' stride order, so a joined
+    KV cache of transposed heads would not be contiguous)."""
+    if xp is not np:
+        return False  # (other backends write row-major anyway)
+    formats = {suggested_format(a.shape, tuple(s // a.itemsize for s in a.strides)) for a in arrays}
+    return formats != {"channels_last"} and formats != {"channels_last_3d"}
+
+
 def _concat(xp: Any, *arrays: Any, dim: int, dt: Any, keep: tuple, bounds: tuple) -> Any:
-    return xp.concatenate([arrays[i] for i in keep], axis=dim, dtype=dt, casting="unsafe")
+    kept = [arrays[i] for i in keep]
+    if not _row_major(xp, kept):
+        return xp.concatenate(kept, axis=dim, dtype=dt, casting="unsafe")
+    shape = list(kept[0].shape)
+    shape[dim] = sum(a.shape[dim] for a in kept)
+    return xp.concatenate(kept, axis=dim, out=xp.empty(shape, dtype=dt), casting="unsafe")
 
 
 def _stack(xp: Any, *arrays: Any, dim: int, dt: Any) -> Any:
-    return xp.stack(arrays, axis=dim, dtype=dt, casting="unsafe")
+    if not _row_major(xp, arrays):
+        return xp.stack(arrays, axis=dim, dtype=dt, casting="unsafe")
+    shape = list(arrays[0].shape)
+    shape.insert(dim, len(arrays))
+    return xp.stack(arrays, axis=dim, out=xp.empty(shape, dtype=dt), casting="unsafe")
 
 
 def _cat_rule(i: int) -> Any:

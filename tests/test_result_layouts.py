@@ -1,0 +1,118 @@
+"""The memory layout of results where PyTorch's kernels choose one that NumPy's would not: cat and
+stack (row-major unless every input is channels-last: a KV cache grown with cat from transposed
+heads is contiguous), softmax, log_softmax, tril and triu (row-major), and scaled dot-product
+attention (its CPU flash kernel writes an `empty_like(query)`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+
+try:
+    import torch
+except ImportError:  # pragma: no cover
+    torch = None
+
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+
+
+def _cases(m):
+    heads = m.arange(120.0).reshape(2, 3, 4, 5).transpose(1, 2)  # (B, H, T, D) from (B, T, H, D)
+    cl = m.arange(120.0).reshape(2, 3, 4, 5).contiguous(memory_format=m.channels_last)
+    return {
+        "kv_cache": lambda: m.cat([heads, heads[:, :, :1]], dim=2),
+        "single": lambda: m.cat([heads], dim=2),
+        "promoted": lambda: m.cat([heads, heads.long()], dim=2),
+        "stack": lambda: m.stack([heads, heads], dim=1),
+        "stack_last": lambda: m.stack([heads[0], heads[0]], dim=-1),
+        "hstack": lambda: m.hstack([heads[0, 0].t(), heads[0, 0].t()]),
+        "channels_last": lambda: m.cat([cl, cl], dim=1),
+        "mixed": lambda: m.cat([cl, cl.contiguous()], dim=1),
+        "stack_channels_last": lambda: m.stack([cl, cl]),
+    }
+
+
+def test_cat_of_transposed_heads_is_row_major():
+    heads = rg.arange(120.0).reshape(2, 3, 4, 5).transpose(1, 2)
+    k = rg.cat([heads, heads[:, :, :1]], dim=2)
+    assert k.is_contiguous() and k.stride() == (80, 20, 5, 1)  # (2, 4, 3 + 1, 5)
+    assert rg.equal(k[:, :, :3], heads) and rg.equal(k[:, :, 3], heads[:, :, 0])
+    s = rg.stack([heads, heads], dim=1)
+    assert s.is_contiguous() and rg.equal(s[:, 1], heads)
+    cl = rg.ones(2, 3, 4, 5).contiguous(memory_format=rg.channels_last)
+    assert rg.cat([cl, cl]).is_contiguous(memory_format=rg.channels_last)  # every input channels-last: kept
+
+
+@needs_torch
+@pytest.mark.parametrize("name", list(_cases(rg)))
+def test_join_layout_vs_torch(name):
+    want, got = _cases(torch)[name](), _cases(rg)[name]()
+    assert got.stride() == want.stride()
+    assert got.is_contiguous() == want.is_contiguous()
+    assert got.tolist() == want.tolist()
+
+
+def _row_major_cases(m):
+    heads = m.arange(120.0).reshape(2, 4, 3, 5).transpose(1, 2) / 60
+    cl = m.arange(120.0).reshape(2, 3, 4, 5).contiguous(memory_format=m.channels_last) / 60
+    return {
+        "softmax": lambda: heads.softmax(-1),
+        "softmax_dim1": lambda: m.nn.functional.softmax(heads, dim=1),
+        "log_softmax": lambda: heads.log_softmax(-1),
+        "log_softmax_half": lambda: heads.half().log_softmax(-1),
+        "softmax_channels_last": lambda: cl.softmax(1),
+        "tril": lambda: heads.tril(),
+        "triu_matrix": lambda: m.arange(20.0).reshape(4, 5).t().triu(1),
+        "tril_channels_last": lambda: cl.tril(),
+    }
+
+
+def _attention_cases(m):
+    f = m.nn.functional.scaled_dot_product_attention
+    split = m.arange(120.0).reshape(2, 4, 3, 5).transpose(1, 2) / 60  # (B, T, H, D) -> (B, H, T, D)
+    rows = m.arange(120.0).reshape(2, 3, 4, 5) / 60
+    other = m.arange(120.0).reshape(4, 5, 2, 3).permute(2, 3, 0, 1) / 60  # last dim not unit-strided
+    return {
+        "split_heads": lambda: f(split, split, split),
+        "split_query": lambda: f(split, rows, rows, is_causal=True),
+        "split_keys": lambda: f(rows, split, split),
+        "sliced_query": lambda: f(split[:, :, :2], rows, rows),
+        "masked": lambda: f(split, split, split, attn_mask=m.ones(4, 4, dtype=m.bool).tril()),
+        "other_value_width": lambda: f(split, rows, rows[..., :4]),
+        "strided_last_dim": lambda: f(other, rows, rows),
+        "float64": lambda: f(split.double(), split.double(), split.double()),
+    }
+
+
+def test_softmax_and_triangles_are_row_major():
+    heads = rg.arange(24.0).reshape(2, 3, 4).transpose(1, 2)
+    for out in (heads.softmax(-1), heads.log_softmax(1), heads.tril(), heads.triu(1)):
+        assert out.is_contiguous() and out.stride() == (12, 3, 1)
+    assert rg.allclose(heads.softmax(-1), heads.contiguous().softmax(-1))
+    assert rg.equal(heads.tril(), heads.contiguous().tril())
+
+
+def test_attention_output_follows_split_heads():
+    # q from (B, T, H, D).transpose(1, 2): the output is laid out (B, T, H, D), so it views back
+    q = rg.arange(120.0).reshape(2, 4, 3, 5).transpose(1, 2) / 60
+    out = rg.nn.functional.scaled_dot_product_attention(q, q, q)
+    assert out.stride() == (60, 5, 15, 1)
+    merged = out.transpose(1, 2).view(2, 4, 15)
+    expected = rg.nn.functional.scaled_dot_product_attention(q.contiguous(), q.contiguous(), q.contiguous())
+    assert rg.allclose(merged, expected.transpose(1, 2).reshape(2, 4, 15))
+    q.requires_grad_()
+    rg.nn.functional.scaled_dot_product_attention(q, q, q).sum().backward()
+    assert q.grad.shape == q.shape
+
+
+@needs_torch
+@pytest.mark.parametrize("name", list(_row_major_cases(rg)) + list(_attention_cases(rg)))
+def test_result_layout_vs_torch(name):
+    cases = {**_row_major_cases(torch), **_attention_cases(torch)}
+    ours = {**_row_major_cases(rg), **_attention_cases(rg)}
+    want, got = cases[name](), ours[name]()
+    assert got.stride() == want.stride()
+    assert got.is_contiguous() == want.is_contiguous()
+    np.testing.assert_allclose(got.float().numpy(), want.float().numpy(), rtol=1e-6, atol=1e-6)
