@@ -424,3 +424,10 @@ def test_a_number_written_under_a_uint8_mask_is_refused():
 @needs_torch
 def test_writes_under_a_uint8_mask_match_pytorch():
     assert _byte_mask_writes(retrograd) == _byte_mask_writes(torch)
+
+
+def test_nonzero_static_under_vmap_runs_example_by_example():
+    x = retrograd.tensor([[1, 0, 1], [0, 0, 1]])
+    with pytest.warns(UserWarning, match="batching rule for aten::nonzero_static"):
+        out = retrograd.vmap(lambda row: retrograd.nonzero_static(row, size=3))(x)
+    assert out.tolist() == [[[0], [2], [-1]], [[2], [-1], [-1]]]

@@ -223,6 +223,15 @@ def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1, out: Any =
         )
     if size < 0:
         raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
+    if _vmap.active:  # PyTorch's vmap runs it example by example (its slow fallback), with a warning
+        r = batched("loop", nonzero_static, input, size=size, fill_value=fill_value)
+        if r is not NOT_BATCHED:
+            warnings.warn(
+                "There is a performance drop because we have not yet implemented the batching rule for "
+                "aten::nonzero_static. Please file us an issue on GitHub so that we can prioritize its implementation.",
+                UserWarning, stacklevel=user_stacklevel(),
+            )
+            return r
     found = np.argwhere(input._data)[:size]
     result = np.full((size, input._data.ndim), fill_value, np.int64)
     result[: len(found)] = found
