@@ -56,7 +56,7 @@ def test_cascade_sum_adds_as_the_element_loop(n, dtype, ignored):
     kept = rng.random(n) >= ignored
     terms = values[kept]
     positions = None if kept.all() else np.flatnonzero(kept)
-    assert cascade_sum(np, terms, positions, n) == loop_sum(terms, kept)
+    assert cascade_sum(terms, positions, n) == loop_sum(terms, kept)
 
 
 def test_the_order_is_not_numpys_pairwise_sum():

@@ -31,7 +31,7 @@ from ...engine import primitive as _primitive
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
-from ..kernels.cascade_sum import cascade_sum
+from ..kernels.cascade_sum import kept_sum
 from .recompute import differentiate, recorded
 
 __all__: list[str] = []  # reached through retrograd.nn.functional.linear_cross_entropy (nn/functional/linear_loss.py)
@@ -129,9 +129,7 @@ def _gradients(chunks: _Chunks, idx: Any, scale: Any, needs: tuple[bool, bool, b
 def _in_nll_order(xp: Any, values: Any, counted: Any) -> Any:
     """Σ `values` over the counted rows (None: all), added in nll_loss's order (PyTorch's
     linear_cross_entropy is a linear layer and cross_entropy, so its loss has those bits)."""
-    if counted is None:
-        return xp.asarray(cascade_sum(xp, values))
-    return xp.asarray(cascade_sum(xp, values[counted], xp.flatnonzero(counted), counted.shape[0]))
+    return xp.asarray(kept_sum(xp, values, counted))
 
 
 def _reduced_forward(xp: Any, x: Any, w: Any, *rest: Any, class_weight: Any, reduction: str, ignore_index: int,
@@ -140,8 +138,7 @@ def _reduced_forward(xp: Any, x: Any, w: Any, *rest: Any, class_weight: Any, red
     *b, t = rest
     chunks = _Chunks(xp, x, w, b[0] if b else None, chunk, acc, accurate)
     idx, wt = row_weights(xp, t, class_weight, w.shape[0], ignore_index, chunks.acc)
-    ignored = t == ignore_index
-    counted = ~ignored if ignored.any() else None
+    counted = t != ignore_index
     denom = _in_nll_order(xp, wt, counted) if reduction == "mean" else xp.ones((), chunks.acc)
     scale = wt / denom if denom != 0 else xp.zeros_like(wt)  # every row ignored: a 0/0 loss, zero gradients
     rows = xp.empty(idx.shape, chunks.acc)

@@ -28,7 +28,7 @@ from ...tensor import Tensor
 from ..activation.along_dim import log_softmax_kernel
 from ..elementwise.pointwise import logit
 from ..kernels.accumulate import wide_mean, wide_sum
-from ..kernels.cascade_sum import cascade_sum
+from ..kernels.cascade_sum import kept_sum
 
 
 def _picked(xp: Any, a: Any, idx: Any, cdim: int) -> Any:
@@ -42,12 +42,7 @@ def _nll_forward(xp: Any, a: Any, idx: Any, wt: Any, cdim: int, reduction: str, 
     terms = -picked if wt is None else -(wt * picked)
     if reduction == "none" and idx.ndim:  # (a (C,) input's 'none' is PyTorch's 'sum': 0 - x·w)
         return terms if wt is None else xp.where(idx < 0, xp.zeros((), terms.dtype), terms)  # ignored: +0
-    terms = terms.reshape(-1)
-    kept = None if wt is None else idx.reshape(-1) >= 0
-    if kept is None or bool(kept.all()):
-        total = cascade_sum(xp, terms)
-    else:
-        total = cascade_sum(xp, terms[kept], xp.flatnonzero(kept), kept.shape[0])
+    total = kept_sum(xp, terms.reshape(-1), None if wt is None else idx.reshape(-1) >= 0)
     return total / denom if reduction == "mean" else total
 
 
@@ -143,7 +138,7 @@ def _unweighted(xp: Any, t: Any, n_classes: int, ignore_index: int, dtype: Any) 
     if ignored is None:
         return idx, xp.ones(idx.shape, dtype), xp.asarray(idx.size, dtype)
     kept = ~ignored
-    return idx, kept.astype(dtype), xp.asarray(int(xp.count_nonzero(kept)), dtype)
+    return idx, kept.astype(dtype), xp.count_nonzero(kept).astype(dtype)  # (on a device, no host copy)
 
 
 def _weighted_classes(xp: Any, t: Any, w: Any, n_classes: int, ignore_index: int,
@@ -151,11 +146,8 @@ def _weighted_classes(xp: Any, t: Any, w: Any, n_classes: int, ignore_index: int
     """(indices, weights, total weight): weight[t] (0 where ignored), summed in PyTorch's order."""
     idx, ignored = _checked_indices(xp, t, n_classes, ignore_index)
     picked = w.astype(dtype, copy=False)[idx]
-    if ignored is None:
-        return idx, picked, xp.asarray(cascade_sum(xp, picked.reshape(-1)))
-    kept = ~ignored.reshape(-1)
-    total = cascade_sum(xp, picked.reshape(-1)[kept], xp.flatnonzero(kept), kept.shape[0])
-    return idx, xp.where(ignored, xp.zeros((), dtype), picked), xp.asarray(total)
+    total = xp.asarray(kept_sum(xp, picked.reshape(-1), None if ignored is None else ~ignored.reshape(-1)))
+    return idx, picked if ignored is None else xp.where(ignored, xp.zeros((), dtype), picked), total
 
 
 _class_weights = Primitive("class_weights", _unweighted, [None], inputs=("t",), n_outputs=3)

@@ -25,6 +25,7 @@ import numpy as np
 
 from ... import dtypes as _dt
 from ..._user_frames import user_stacklevel
+from ...backend import namespace
 from ...engine import inplace as _inplace
 from ...engine.primitive import not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
@@ -232,8 +233,9 @@ def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1, out: Any =
                 UserWarning, stacklevel=user_stacklevel(),
             )
             return r
-    found = np.argwhere(input._data)[:size]
-    result = np.full((size, input._data.ndim), fill_value, np.int64)
+    xp = namespace(input._data)
+    found = xp.argwhere(input._data)[:size]
+    result = xp.full((size, input._data.ndim), fill_value, xp.int64)
     result[: len(found)] = found
     return Tensor._make(result)
 

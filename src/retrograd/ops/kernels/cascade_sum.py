@@ -12,7 +12,7 @@ items in groups of `step`: a group's running sum moves up, the items after the l
 stay as that level's partial. Ignored elements add nothing and empty no level, which makes the
 groups uneven.
 
-On a GPU PyTorch's kernels reduce in a tree, so there a plain sum is the match.
+On a GPU PyTorch's kernels reduce in a tree, so there a plain sum is the match (`kept_sum`).
 """
 
 from __future__ import annotations
@@ -30,14 +30,25 @@ def _step(count: int) -> int:
     return 1 << max(4, (max(count, 1) - 1).bit_length() // _LEVELS)
 
 
-def cascade_sum(xp: Any, values: Any, positions: Any = None, count: int | None = None) -> Any:
-    """Σ `values` (1-d, in order) added as PyTorch's nll kernels add them.
+def kept_sum(xp: Any, values: Any, kept: Any = None) -> Any:
+    """Σ `values` (1-d) where `kept` (None: everywhere), as PyTorch's nll kernels add them.
+
+    On a device, a plain sum of the values with the others zeroed: finding the kept ones would
+    copy the mask to the host, and PyTorch's CUDA kernels add in a tree anyway.
+    """
+    if xp is not np:
+        return xp.add.reduce(values if kept is None else xp.where(kept, values, xp.zeros((), values.dtype)))
+    if kept is None or kept.all():
+        return cascade_sum(values)
+    return cascade_sum(values[kept], np.flatnonzero(kept), kept.shape[0])
+
+
+def cascade_sum(values: Any, positions: Any = None, count: int | None = None) -> Any:
+    """Σ `values` (1-d NumPy, in order) added as PyTorch's CPU nll kernels add them.
 
     `positions`: each value's flat index among all `count` elements, where some were ignored;
     None when every element is kept (the positions are 0, 1, 2, ...).
     """
-    if xp is not np:
-        return xp.add.reduce(values)
     if values.shape[0] == 0:
         return values.dtype.type(0)
     if positions is None:
