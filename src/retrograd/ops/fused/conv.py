@@ -266,7 +266,12 @@ def check_conv_args(
 
 
 def _check_channels(x: Tensor, w: Tensor, groups: int, transposed: bool) -> None:
-    if w.shape[0] % groups:
+    if w.shape[0] < groups:
+        raise RuntimeError(
+            f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got weight of size "
+            f"{list(w.shape)} instead"
+        )
+    if w.shape[0] % groups:  # PyTorch's message nests the size in a second pair of brackets
         raise RuntimeError(
             f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got weight "
             f"of size [{list(w.shape)}] instead"
