@@ -49,6 +49,6 @@ def _forward(xp: Any, a: Any, axes: tuple, maps: tuple) -> Any:
 _RESIZE_UINT8 = Primitive("resize_uint8", _forward, [None], node_name="UpsampleBackward0")
 
 
-def resize_uint8(x: Tensor, maps: tuple[Map, Map]) -> Tensor:
+def resize_uint8(x: Tensor, maps: tuple[Map, ...]) -> Tensor:
     """(N, C, H, W) uint8 resized by the float maps of H and W, the width first, in fixed point."""
     return _RESIZE_UINT8(x, axes=(3, 2), maps=(maps[1], maps[0]))
