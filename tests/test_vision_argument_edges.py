@@ -337,3 +337,41 @@ def test_int64_average_pooling_vs_torch(kwargs):
     ours = F.avg_pool2d(retrograd.tensor(values), 2, **kwargs)
     theirs = torch.nn.functional.avg_pool2d(torch.tensor(values), 2, **kwargs)
     assert ours.tolist() == theirs.tolist() and str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1]
+
+
+# --- conv with a weight of another dtype: PyTorch's message depends on whether oneDNN takes the call ----------
+
+
+def test_conv_dtype_mismatch_message_follows_pytorchs_backend_choice():
+    # a batch of two float32 images goes to oneDNN, whose check names both tensor types
+    with pytest.raises(RuntimeError, match=r"^Input type \(\w+\.FloatTensor\) and weight type \(\w+\.ByteTensor\) "
+                                           r"should be the same or input should be a MKLDNN tensor"):
+        F.conv2d(retrograd.ones(2, 3, 6, 6), retrograd.ones(1, 3, 3, 3, dtype=retrograd.uint8))
+    # one small image with a 3x3 kernel stays on the native path
+    with pytest.raises(RuntimeError, match="^expected scalar type Float but found Double$"):
+        F.conv2d(retrograd.ones(1, 3, 5, 5), retrograd.ones(3, 3, 3, 3, dtype=retrograd.float64))
+    # a float64 input never uses oneDNN
+    with pytest.raises(RuntimeError, match="^expected scalar type Double but found Float$"):
+        F.conv2d(retrograd.ones(2, 3, 6, 6, dtype=retrograd.float64), retrograd.ones(1, 3, 3, 3))
+
+
+CONV_DTYPE_CASES = [
+    ((2, 3, 6, 6), (1, 3, 3, 3), {}), ((1, 3, 5, 5), (3, 3, 3, 3), {}), ((1, 3, 5, 5), (3, 3, 3, 3), {"stride": 2}),
+    ((1, 3, 5, 5), (3, 1, 3, 3), {"groups": 3}), ((1, 3, 5, 5), (3, 3, 4, 4), {}), ((1, 3, 100, 100), (3, 3, 3, 3), {}),
+    ((3, 5, 5), (3, 3, 3, 3), {}), ((1, 3, 9), (2, 3, 3), {}), ((4, 3, 9), (2, 3, 3), {}),
+    ((1, 2, 3, 4, 5), (2, 2, 2, 2, 2), {}), ((2, 2, 3, 4, 5), (2, 2, 2, 2, 2), {}),
+]
+
+
+@pytest.mark.pytorch
+@needs_torch
+@pytest.mark.parametrize(("shape", "wshape", "kwargs"), CONV_DTYPE_CASES)
+@pytest.mark.parametrize(("xtype", "wtype"), [("float32", "float64"), ("float32", "uint8"), ("uint8", "float32")])
+def test_conv_dtype_mismatch_messages_vs_torch(shape, wshape, kwargs, xtype, wtype):
+    messages = []
+    for lib in (torch, retrograd):
+        conv = getattr(lib.nn.functional, f"conv{len(wshape) - 2}d")
+        with pytest.raises(RuntimeError) as info:
+            conv(lib.ones(shape, dtype=getattr(lib, xtype)), lib.ones(wshape, dtype=getattr(lib, wtype)), **kwargs)
+        messages.append(str(info.value).replace("torch.", "retrograd."))
+    assert messages[0] == messages[1]
