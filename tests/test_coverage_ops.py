@@ -96,6 +96,18 @@ def test_searching_ops_match_pytorch(call):
         np.testing.assert_array_equal(r.numpy(), t.numpy())
 
 
+@pytest.mark.parametrize(("dtype", "message"), [
+    ("uint8", "\"histogram_cpu\" not implemented for 'Byte'"),  # an image histogram needs .float() first
+    ("int16", "\"histogram_cpu\" not implemented for 'Short'"),
+    ("bool", "\"linspace_cpu\" not implemented for 'Bool'"),
+    ("complex64", "\"aminmax_cpu\" not implemented for 'ComplexFloat'"),
+])
+def test_histc_refuses_other_than_floats_naming_pytorchs_kernel(dtype, message):
+    with pytest.raises(NotImplementedError) as info:
+        retrograd.histc(retrograd.ones(3, dtype=getattr(retrograd, dtype)))
+    assert str(info.value) == message
+
+
 @needs_torch
 @pytest.mark.parametrize(
     "call",
@@ -103,6 +115,9 @@ def test_searching_ops_match_pytorch(call):
         lambda m: m.bincount(m.tensor([-1, 2])),
         lambda m: m.bincount(m.tensor([[1, 2]])),
         lambda m: m.histc(m.tensor([1, 2])),
+        lambda m: m.histc(m.tensor([1, 2], dtype=m.uint8), bins=4, min=0, max=255),
+        lambda m: m.histc(m.tensor([True, False])),
+        lambda m: m.histc(m.tensor([1j, 2])),
         lambda m: m.searchsorted(m.tensor([1, 2]), m.tensor([1]), side="middle"),
         lambda m: m.bucketize(m.tensor([1]), m.tensor([[1, 2]])),
         lambda m: m.quantile(m.tensor([1.0, 2.0]), 1.5),

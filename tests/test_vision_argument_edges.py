@@ -5,6 +5,7 @@ Each case has its expectation spelled out (runs without PyTorch) and a compariso
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import retrograd
@@ -142,9 +143,161 @@ def test_uint8_nearest_interpolation(mode, expected):
     assert y.dtype == retrograd.uint8 and y.flatten().tolist() == expected
 
 
-def test_uint8_bilinear_interpolation_still_unsupported():
-    with pytest.raises(NotImplementedError, match="\"upsample_bilinear2d\" not implemented for 'Byte'"):
-        F.interpolate(retrograd.zeros(1, 1, 4, 4, dtype=retrograd.uint8), size=3, mode="bilinear")
+def test_uint8_linear_and_integer_filters_still_refused_like_pytorch():
+    # PyTorch's uint8 filters are 2D only, and no other integer dtype resamples
+    with pytest.raises(NotImplementedError, match="^\"compute_indices_weights_linear\" not implemented for 'Byte'$"):
+        F.interpolate(retrograd.zeros(1, 1, 4, dtype=retrograd.uint8), size=3, mode="linear")
+    with pytest.raises(NotImplementedError, match="^\"compute_index_ranges_weights\" not implemented for 'Int'$"):
+        F.interpolate(retrograd.zeros(1, 1, 4, 4, dtype=retrograd.int32), size=3, mode="bilinear", antialias=True)
+    with pytest.raises(NotImplementedError, match="^\"compute_indices_weights_cubic\" not implemented for 'Long'$"):
+        F.interpolate(retrograd.zeros(1, 1, 4, 4, dtype=retrograd.int64), size=3, mode="bicubic")
+
+
+# --- uint8 images through bilinear, bicubic and lanczos: PyTorch's fixed point ------------------------
+
+UINT8_FILTERS = [
+    # (input row, output width, mode, keyword arguments, expected row)
+    ([0, 100], 3, "bilinear", {"align_corners": True}, [0, 50, 100]),
+    ([0, 100], 4, "bilinear", {}, [0, 25, 75, 100]),
+    ([0, 100], 4, "bicubic", {}, [0, 23, 77, 111]),  # the overshoot past 100 is kept, below 0 clamped
+    ([10, 20, 30, 40, 250, 0], 3, "bilinear", {}, [15, 35, 125]),
+    ([10, 20, 30, 40, 250, 0], 3, "bilinear", {"antialias": True}, [17, 60, 113]),
+    ([10, 20, 30, 40, 250, 0], 2, "bicubic", {"antialias": True}, [23, 103]),
+    ([10, 20, 30, 40, 250, 0], 2, "lanczos", {"antialias": True}, [24, 102]),
+]
+
+
+@pytest.mark.parametrize(("row", "width", "mode", "kwargs", "expected"), UINT8_FILTERS)
+def test_uint8_filters_round_in_fixed_point(row, width, mode, kwargs, expected):
+    x = retrograd.tensor([[[row]]], dtype=retrograd.uint8)
+    y = F.interpolate(x, size=(1, width), mode=mode, **kwargs)
+    assert y.dtype == retrograd.uint8 and not y.requires_grad
+    assert y.flatten().tolist() == expected
+
+
+def test_uint8_filters_keep_a_flat_image_flat():
+    x = retrograd.full((2, 3, 5, 7), 200, dtype=retrograd.uint8)
+    for mode, aa in [("bilinear", False), ("bicubic", False), ("bicubic", True), ("lanczos", True)]:
+        assert (F.interpolate(x, size=(9, 4), mode=mode, antialias=aa) == 200).all()
+
+
+@pytest.mark.pytorch
+@needs_torch
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic", "lanczos"])
+def test_uint8_filters_vs_torch(mode):
+    rng = np.random.default_rng(5)
+    for _ in range(40):  # outputs of at least 2x2: PyTorch's AVX kernel asserts on a 1x1 output of 3 channels
+        h, w = (int(v) for v in rng.integers(4, 16, 2))
+        aa = mode == "lanczos" or bool(rng.integers(0, 2))
+        corners = mode != "lanczos" and bool(rng.integers(0, 2))
+        data = rng.integers(0, 256, (2, 3, h, w), dtype=np.uint8)
+        if rng.integers(0, 2):
+            kw = {"scale_factor": tuple(float(v) for v in rng.uniform(0.5, 2.5, 2)), "recompute_scale_factor": False}
+        else:
+            kw = {"size": tuple(int(v) for v in rng.integers(2, 24, 2))}
+        expected = torch.nn.functional.interpolate(torch.from_numpy(data), mode=mode, align_corners=corners,
+                                                   antialias=aa, **kw)
+        got = F.interpolate(retrograd.from_numpy(data), mode=mode, align_corners=corners, antialias=aa, **kw)
+        assert got.dtype == retrograd.uint8 and np.array_equal(got.numpy(), expected.numpy()), (h, w, aa, corners, kw)
+
+
+# --- lanczos mode: Lanczos-3 antialiased resampling, 4D input and antialias=True only --------------------
+
+
+def test_lanczos_at_the_same_size_is_the_identity():
+    x = retrograd.arange(20.0).view(1, 1, 4, 5)
+    assert F.interpolate(x, size=(4, 5), mode="lanczos", antialias=True).tolist() == x.tolist()
+
+
+def test_lanczos_errors():
+    x = retrograd.ones(1, 1, 4, 4)
+    with pytest.raises(ValueError, match="^Lanczos mode requires antialias=True$"):
+        F.interpolate(x, size=2, mode="lanczos")
+    with pytest.raises(ValueError, match="^Lanczos mode does not support align_corners=True$"):
+        F.interpolate(x, size=2, mode="lanczos", antialias=True, align_corners=True)
+    with pytest.raises(ValueError, match="^Anti-alias option is restricted to bilinear, bicubic, and lanczos"):
+        F.interpolate(x[0], size=2, mode="lanczos", antialias=True)
+
+
+@pytest.mark.pytorch
+@needs_torch
+@pytest.mark.parametrize("kwargs", [{"size": (3, 2)}, {"size": (11, 13)}, {"scale_factor": (0.4, 0.7)}])
+def test_lanczos_vs_torch(kwargs):
+    data = np.random.default_rng(3).standard_normal((2, 3, 8, 9))
+    tx = torch.tensor(data, requires_grad=True)
+    rx = retrograd.tensor(data, requires_grad=True)
+    ty = torch.nn.functional.interpolate(tx, mode="lanczos", antialias=True, **kwargs)
+    ry = F.interpolate(rx, mode="lanczos", antialias=True, **kwargs)
+    assert ry.grad_fn.name() == ty.grad_fn.name() == "UpsampleLanczos2DAaBackward0"
+    np.testing.assert_allclose(ry.detach().numpy(), ty.detach().numpy(), rtol=1e-12, atol=1e-12)
+    weights = np.arange(ty.numel(), dtype=np.float64).reshape(ty.shape)
+    (ty * torch.tensor(weights)).sum().backward()
+    (ry * retrograd.tensor(weights)).sum().backward()
+    np.testing.assert_allclose(rx.grad.numpy(), tx.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
+# --- interpolate checks its arguments in PyTorch's order ----------------------------------------------
+
+
+def test_interpolate_checks_the_size_before_the_mode():
+    with pytest.raises(ValueError, match="^Input and output must have the same number of spatial dimensions, but "
+                                         "got input with spatial dimensions of \\[4\\] and output size of \\[4, 4\\]"):
+        F.interpolate(retrograd.ones(1, 1, 4), size=[4, 4], mode="bilinear")
+    with pytest.raises(TypeError, match="^expected size to be one of int or Tuple\\[int\\]"):
+        F.interpolate(retrograd.ones(1, 1, 4, 4), size=(3.0, 4))
+    with pytest.raises(NotImplementedError, match="^Input Error: Only 3D, 4D and 5D input Tensors supported"):
+        F.interpolate(retrograd.ones(1, 1, 4), size=3, mode="bicubic")  # PyTorch names no needed size here
+    with pytest.raises(NotImplementedError, match="^Got 3D input, but bilinear mode needs 4D input$"):
+        F.interpolate(retrograd.ones(1, 1, 4), size=3, mode="bilinear")
+
+
+INTERPOLATE_ERRORS = [
+    lambda m: m.nn.functional.interpolate(m.ones(1, 2, 5), size=(4, 4), mode="bilinear"),
+    lambda m: m.nn.functional.interpolate(m.ones(1, 2, 5), scale_factor=[0.5, 2.0], mode="cubic"),
+    lambda m: m.nn.functional.interpolate(m.ones(1, 2, 5), size=3, mode="bicubic"),
+    lambda m: m.nn.functional.interpolate(m.ones(1, 2, 5, 5), size=3, mode="trilinear"),
+    lambda m: m.nn.functional.interpolate(m.ones(1, 2, 5, 5), size=3, mode="cubic"),
+    lambda m: m.nn.functional.interpolate(m.ones(5, 5), size=3, mode="nearest"),
+    lambda m: m.nn.functional.interpolate(m.ones(1, 2, 5, 5), size=(3, 2.5)),
+    lambda m: m.nn.functional.interpolate(m.ones(1, 2, 5, 5), size=3, mode="lanczos"),
+    lambda m: m.nn.functional.interpolate(m.ones(1, 2, 5, 5), size=3, mode="lanczos", antialias=True,
+                                          align_corners=True),
+    lambda m: m.nn.functional.interpolate(m.ones(1, 2, 5, 5, dtype=m.int64), size=3, mode="bicubic", antialias=True),
+    lambda m: m.nn.functional.interpolate(m.ones(1, 2, 5, dtype=m.int32), size=3, mode="nearest"),
+    lambda m: m.nn.functional.interpolate(m.ones(1, 2, 5, dtype=m.int32), size=3, mode="area"),
+]
+
+
+@pytest.mark.pytorch
+@needs_torch
+@pytest.mark.parametrize("case", range(len(INTERPOLATE_ERRORS)))
+def test_interpolate_errors_vs_torch(case):
+    with pytest.raises(Exception) as expected:
+        INTERPOLATE_ERRORS[case](torch)
+    with pytest.raises(type(expected.value)) as got:
+        INTERPOLATE_ERRORS[case](retrograd)
+    assert str(got.value) == str(expected.value).replace("torch.", "retrograd.")
+
+
+# --- conv with fewer filters than groups ------------------------------------------------------------------
+
+
+def test_conv_with_fewer_filters_than_groups_says_at_least():
+    with pytest.raises(RuntimeError, match="^Given groups=3, expected weight to be at least 3 at dimension 0, but "
+                                           "got weight of size \\[2, 1, 3, 3\\] instead$"):
+        F.conv2d(retrograd.ones(1, 3, 5, 5), retrograd.ones(2, 1, 3, 3), groups=3)
+
+
+@pytest.mark.pytorch
+@needs_torch
+@pytest.mark.parametrize("filters", [2, 4])
+def test_conv_group_count_errors_vs_torch(filters):
+    messages = []
+    for lib in (torch, retrograd):
+        with pytest.raises(RuntimeError) as info:
+            lib.nn.functional.conv2d(lib.ones(1, 3, 5, 5), lib.ones(filters, 1, 3, 3), groups=3)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
 
 
 @pytest.mark.pytorch
@@ -184,3 +337,41 @@ def test_int64_average_pooling_vs_torch(kwargs):
     ours = F.avg_pool2d(retrograd.tensor(values), 2, **kwargs)
     theirs = torch.nn.functional.avg_pool2d(torch.tensor(values), 2, **kwargs)
     assert ours.tolist() == theirs.tolist() and str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1]
+
+
+# --- conv with a weight of another dtype: PyTorch's message depends on whether oneDNN takes the call ----------
+
+
+def test_conv_dtype_mismatch_message_follows_pytorchs_backend_choice():
+    # a batch of two float32 images goes to oneDNN, whose check names both tensor types
+    with pytest.raises(RuntimeError, match=r"^Input type \(\w+\.FloatTensor\) and weight type \(\w+\.ByteTensor\) "
+                                           r"should be the same or input should be a MKLDNN tensor"):
+        F.conv2d(retrograd.ones(2, 3, 6, 6), retrograd.ones(1, 3, 3, 3, dtype=retrograd.uint8))
+    # one small image with a 3x3 kernel stays on the native path
+    with pytest.raises(RuntimeError, match="^expected scalar type Float but found Double$"):
+        F.conv2d(retrograd.ones(1, 3, 5, 5), retrograd.ones(3, 3, 3, 3, dtype=retrograd.float64))
+    # a float64 input never uses oneDNN
+    with pytest.raises(RuntimeError, match="^expected scalar type Double but found Float$"):
+        F.conv2d(retrograd.ones(2, 3, 6, 6, dtype=retrograd.float64), retrograd.ones(1, 3, 3, 3))
+
+
+CONV_DTYPE_CASES = [
+    ((2, 3, 6, 6), (1, 3, 3, 3), {}), ((1, 3, 5, 5), (3, 3, 3, 3), {}), ((1, 3, 5, 5), (3, 3, 3, 3), {"stride": 2}),
+    ((1, 3, 5, 5), (3, 1, 3, 3), {"groups": 3}), ((1, 3, 5, 5), (3, 3, 4, 4), {}), ((1, 3, 100, 100), (3, 3, 3, 3), {}),
+    ((3, 5, 5), (3, 3, 3, 3), {}), ((1, 3, 9), (2, 3, 3), {}), ((4, 3, 9), (2, 3, 3), {}),
+    ((1, 2, 3, 4, 5), (2, 2, 2, 2, 2), {}), ((2, 2, 3, 4, 5), (2, 2, 2, 2, 2), {}),
+]
+
+
+@pytest.mark.pytorch
+@needs_torch
+@pytest.mark.parametrize(("shape", "wshape", "kwargs"), CONV_DTYPE_CASES)
+@pytest.mark.parametrize(("xtype", "wtype"), [("float32", "float64"), ("float32", "uint8"), ("uint8", "float32")])
+def test_conv_dtype_mismatch_messages_vs_torch(shape, wshape, kwargs, xtype, wtype):
+    messages = []
+    for lib in (torch, retrograd):
+        conv = getattr(lib.nn.functional, f"conv{len(wshape) - 2}d")
+        with pytest.raises(RuntimeError) as info:
+            conv(lib.ones(shape, dtype=getattr(lib, xtype)), lib.ones(wshape, dtype=getattr(lib, wtype)), **kwargs)
+        messages.append(str(info.value).replace("torch.", "retrograd."))
+    assert messages[0] == messages[1]

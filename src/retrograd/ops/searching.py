@@ -427,10 +427,11 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0, *, out
         return write_out(out, histc, locals(), _HISTC_OUT, grad="none")
     if _vmap.active and (r := batched("loop", histc, input, bins, min, max)) is not NOT_BATCHED:
         return r
-    a = tensor_of(input)._data
-    if a.dtype.kind != "f":
-        names = {np.dtype(np.int64): "Long", np.dtype(np.int32): "Int", np.dtype(bool): "Bool"}
-        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{names.get(a.dtype, str(a.dtype))}'")
+    t = tensor_of(input)
+    a = t._data
+    if not t.dtype.is_floating_point:  # the first kernel on PyTorch's way that refuses the dtype names it
+        kernel = "aminmax_cpu" if t.is_complex() else "linspace_cpu" if t.dtype == _dt.bool_ else "histogram_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{t.dtype.kind_name}'")
     if bins <= 0:  # PyTorch's histc checks its bins in histogram's code, which names histogram
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
     low, high = _histc_range(a, float(min), float(max))

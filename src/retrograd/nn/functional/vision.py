@@ -7,17 +7,20 @@ scatters along them; the pixel shuffles are a reshape, a permute and a reshape.
 
 from __future__ import annotations
 
-import math
 import warnings
 from typing import Any
+
+import numpy as np
 
 from ...dtypes import uint8 as _uint8
 from ...ops.autocast_policy import active as _autocasting
 from ...ops.autocast_policy import float32 as _float32
 from ...ops.fused import antialias as aa
 from ...ops.fused import resample as rs
+from ...ops.fused import resample_uint8 as rs8
 from ...ops.shape import shuffles as _shuffles
 from ...tensor import Tensor
+from . import _interpolate_checks as checks
 from . import pooling as _pool
 
 __all__ = [
@@ -115,60 +118,29 @@ def _check_pad_sizes(input: Tensor, axes: tuple, pairs: list, mode: str) -> None
 # --- interpolate ------------------------------------------------------------------------------------
 
 
-_MODES_NEED = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
-_ANTIALIAS_NODE = {"bilinear": "UpsampleBilinear2DAaBackward0", "bicubic": "UpsampleBicubic2DAaBackward0"}
+_ANTIALIAS_NODE = {"bilinear": "UpsampleBilinear2DAaBackward0", "bicubic": "UpsampleBicubic2DAaBackward0",
+                   "lanczos": "UpsampleLanczos2DAaBackward0"}
 _NODE = {"nearest": "UpsampleNearest{}DBackward0", "nearest-exact": "UpsampleNearestExact{}DBackward0",
          "linear": "UpsampleLinear1DBackward0", "bilinear": "UpsampleBilinear2DBackward0",
          "bicubic": "UpsampleBicubic2DBackward0", "trilinear": "UpsampleTrilinear3DBackward0"}
 
 
-def _target(input: Tensor, size: Any, scale_factor: Any, recompute: Any) -> tuple[tuple, tuple]:
-    """The output size and the scales the kernel uses (None where it uses in/out)."""
-    sp = list(input.shape[2:])
-    nd = len(sp)
-    if size is not None and scale_factor is not None:
-        raise ValueError("only one of size or scale_factor should be defined")
-    if size is not None:
-        if recompute:
-            raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
-        out = tuple(int(v) for v in size) if isinstance(size, (tuple, list)) else (int(size),) * nd
-        if len(out) != nd:
-            raise ValueError(
-                f"Input and output must have the same number of spatial dimensions, but got input with spatial "
-                f"dimensions of {sp} and output size of {tuple(size)}. Please provide input tensor in (N, C, d1, "
-                "d2, ...,dK) format and output size in (o1, o2, ...,oK) format."
-            )
-        return out, (None,) * nd
-    if scale_factor is None:
-        raise ValueError("either size or scale_factor should be defined")
-    scales = tuple(float(v) for v in scale_factor) if isinstance(scale_factor, (tuple, list)) else (
-        float(scale_factor),) * nd
-    if len(scales) != nd:
-        raise ValueError(
-            f"Input and scale_factor must have the same number of spatial dimensions, but got input with spatial "
-            f"dimensions of {sp} and scale_factor of shape {tuple(scale_factor)}. Please provide input tensor in "
-            "(N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format."
-        )
-    out = tuple(math.floor(n * s) for n, s in zip(sp, scales))
-    return out, ((None,) * nd if recompute else scales)
-
-
 def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
                 antialias: bool = False) -> Tensor:
-    """Resize (N, C, *S) to `size` or S * scale_factor: nearest, nearest-exact, (bi/tri)linear, bicubic, area.
+    """Resize (N, C, *S) to `size` or S * scale_factor: nearest, nearest-exact, (bi/tri)linear, bicubic, area, lanczos.
 
     Args:
         input (Tensor): (N, C, *S) with 1 to 3 spatial dims S.
         size (int or tuple, optional): the output's spatial size; give this or `scale_factor`.
         scale_factor (float or tuple, optional): the factor(s) to multiply the spatial size by.
-        mode (str): `'nearest'` (default), `'nearest-exact'`, `'linear'`, `'bilinear'`, `'bicubic'`, `'trilinear'`
-            or `'area'`.
+        mode (str): `'nearest'` (default), `'nearest-exact'`, `'linear'`, `'bilinear'`, `'bicubic'`, `'trilinear'`,
+            `'area'` or `'lanczos'` (Lanczos-3, 4D input with `antialias=True` only).
         align_corners (bool, optional): for the linear modes and bicubic, map corner pixel centres onto each other
             (default False).
         recompute_scale_factor (bool, optional): compute the sampling from the output size instead of the given
             `scale_factor`.
-        antialias (bool): low-pass filter when downsampling with bilinear or bicubic (default False).
+        antialias (bool): low-pass filter when downsampling with bilinear, bicubic or lanczos (default False).
 
     Returns:
         Tensor: (N, C, *size).
@@ -182,53 +154,37 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
         >>> F.interpolate(retrograd.ones(1, 3, 4, 4), scale_factor=0.5, mode='bilinear').shape
         retrograd.Size([1, 3, 2, 2])
     """
-    modes = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
     if mode in ("nearest", "area", "nearest-exact") and align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | "
                          "bicubic | trilinear")
-    if input.dim() not in (3, 4, 5) or mode not in (*_NODE, "area"):
-        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) "
-                                  f"for the modes: {modes} (got {mode})")
-    if antialias and not (mode in ("bilinear", "bicubic") and input.dim() == 4):
-        raise ValueError(
-            "Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D tensor as input"
-        )
-    if mode in _MODES_NEED and input.dim() != _MODES_NEED[mode]:
-        raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {_MODES_NEED[mode]}D input")
-    # PyTorch's CPU nearest kernels also take uint8 images (a pure gather); its uint8 bilinear/bicubic
-    # kernels round in fixed point, which retrograd does not reproduce
-    uint8_nearest = input.dtype == _uint8 and mode in ("nearest", "nearest-exact")
-    if not input.is_floating_point() and not uint8_nearest:
-        kind = {"nearest-exact": "nearest_exact", "bilinear": "bilinear", "bicubic": "bicubic"}.get(mode, mode)
+    out, scales = checks.target(input, size, scale_factor, recompute_scale_factor)
+    checks.check_mode(input, mode, align_corners, antialias)
+    # PyTorch's CPU kernels also take uint8 images: nearest gathers, the 2D filters work in fixed point
+    takes_uint8 = input.dtype == _uint8 and (mode in ("nearest", "nearest-exact") or input.dim() == 4 and
+                                             mode in ("bilinear", "bicubic", "lanczos"))
+    if not input.is_floating_point() and not takes_uint8:
         name = input.type().split(".")[-1][: -len("Tensor")]
-        raise NotImplementedError(f'"upsample_{kind}{input.dim() - 2}d" not implemented for \'{name}\'')
-    out, scales = _target(input, size, scale_factor, recompute_scale_factor)
-    _check_sizes(input, out)
+        kernel = checks.integer_kernel(input.dim(), mode, antialias)
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{name}\'')
+    checks.check_sizes(input, out)
     if mode == "area":
         return _pool.adaptive_avg_pool_nd(input, out, input.dim() - 2)
     nd = input.dim() - 2
     sp = input.shape[2:]
     corners = bool(align_corners)
+    weights = np.float64 if input.dtype == _uint8 else input.dtype.np
     if antialias:
-        cubic = mode == "bicubic"
-        maps = tuple(aa.antialias_map(n, o, s, corners, cubic, input.dtype.np) for n, o, s in zip(sp, out, scales))
-        return rs.resample(input, (2, 3), maps, _ANTIALIAS_NODE[mode])
-    if mode in ("nearest", "nearest-exact"):
+        maps = tuple(aa.antialias_map(n, o, s, corners, mode, weights) for n, o, s in zip(sp, out, scales))
+    elif mode in ("nearest", "nearest-exact"):
         maps = tuple(rs.nearest_map(n, o, s, mode == "nearest-exact") for n, o, s in zip(sp, out, scales))
     elif mode == "bicubic":
-        maps = tuple(rs.cubic_map(n, o, s, corners, input.dtype.np) for n, o, s in zip(sp, out, scales))
+        maps = tuple(rs.cubic_map(n, o, s, corners, weights) for n, o, s in zip(sp, out, scales))
     else:
-        maps = tuple(rs.linear_map(n, o, s, corners, input.dtype.np) for n, o, s in zip(sp, out, scales))
-    return rs.resample(input, tuple(range(2, 2 + nd)), maps, _NODE[mode].format(nd))
-
-
-def _check_sizes(input: Tensor, out: tuple) -> None:
-    if all(n > 0 for n in input.shape[2:]) and all(o > 0 for o in out):
-        return
-    names = ("D", "H", "W")[-len(out):]
-    ins = ", ".join(f"{a}: {n}" for a, n in zip(names, input.shape[2:]))
-    outs = ", ".join(f"{a}: {n}" for a, n in zip(names, out))
-    raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({ins}) output ({outs})")
+        maps = tuple(rs.linear_map(n, o, s, corners, weights) for n, o, s in zip(sp, out, scales))
+    if input.dtype == _uint8 and mode not in ("nearest", "nearest-exact"):
+        return rs8.resize_uint8(input, maps)
+    node = _ANTIALIAS_NODE[mode] if antialias else _NODE[mode].format(nd)
+    return rs.resample(input, tuple(range(2, 2 + nd)), maps, node)
 
 
 def upsample(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",

@@ -19,9 +19,11 @@ bias. Padding is a tuple of (lo, hi) pairs; the wrappers in
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
+from ... import _threads
 from ..._user_frames import warn_once
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
@@ -254,7 +256,7 @@ def check_conv_args(
             f"convolution dimensions, but got stride={list(stride)}"
         )
     _check_channels(x, w, groups, transposed)
-    _check_dtypes(x, w, b)
+    _check_dtypes(x, w, b, _uses_mkldnn(x, w, stride, dilation, groups))
     out_ch = w.shape[1] * groups if transposed else w.shape[0]
     if b is not None and (b.dim() != 1 or b.shape[0] != out_ch):
         raise RuntimeError(
@@ -266,7 +268,12 @@ def check_conv_args(
 
 
 def _check_channels(x: Tensor, w: Tensor, groups: int, transposed: bool) -> None:
-    if w.shape[0] % groups:
+    if w.shape[0] < groups:
+        raise RuntimeError(
+            f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got weight of size "
+            f"{list(w.shape)} instead"
+        )
+    if w.shape[0] % groups:  # PyTorch's message nests the size in a second pair of brackets
         raise RuntimeError(
             f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got weight "
             f"of size [{list(w.shape)}] instead"
@@ -280,16 +287,35 @@ def _check_channels(x: Tensor, w: Tensor, groups: int, transposed: bool) -> None
         )
 
 
-def _check_dtypes(x: Tensor, w: Tensor, b: Tensor | None) -> None:
+def _check_dtypes(x: Tensor, w: Tensor, b: Tensor | None, mkldnn: bool) -> None:
     if b is not None and b.dtype != x.dtype:  # PyTorch checks the bias first
         raise RuntimeError(f"Input type ({x.dtype.c10_name}) and bias type ({b.dtype.c10_name}) should be the same")
     if x.dtype != w.dtype:
-        if x.dtype.is_floating_point and w.dtype.is_floating_point and x.element_size() == 2 < w.element_size():
+        floats = x.dtype.is_floating_point and w.dtype.is_floating_point
+        half_input = floats and x.element_size() == 2 < w.element_size()
+        if half_input or mkldnn:  # the oneDNN path names both tensor types
             raise RuntimeError(
                 f"Input type ({x.type()}) and weight type ({w.type()}) should be the same or input should be a "
                 "MKLDNN tensor and weight is a dense tensor"
             )
         raise RuntimeError(f"expected scalar type {_scalar_name(x)} but found {_scalar_name(w)}")
+
+
+def _uses_mkldnn(x: Tensor, w: Tensor, stride: Ints, dilation: Ints, groups: int) -> bool:
+    """PyTorch's choice of oneDNN for a float32 CPU input (ConvParams::use_mkldnn), on the input seen as 4D.
+
+    A 1D convolution is viewed as (N, C, 1, L) with kernel (1, K); an unbatched input gets N = 1.
+    """
+    if x.dtype.name != "float32" or x.device.type != "cpu":
+        return False
+    shape = list(x.shape) if x.dim() == w.dim() else [1, *x.shape]
+    kernel = list(w.shape[2:])
+    if len(kernel) == 1:
+        shape, kernel = shape[:2] + [1] + shape[2:], [1] + kernel
+    worth_it = (any(s != 1 for s in stride) or any(d != 1 for d in dilation) or shape[0] >= 16 or kernel[-1] != 1
+                or kernel[-2] != 1 or _threads.get_num_threads() > 1)
+    big = groups > 1 or (kernel[-1] > 3 and kernel[-2] > 3) or shape[0] > 1 or math.prod(shape[:4]) > 20480
+    return worth_it and big
 
 
 def _scalar_name(t: Tensor) -> str:
