@@ -70,6 +70,8 @@ _add("copysign heaviside nextafter", lambda L: ((_t(L, _U23 - 0.5), _t(L, _V23))
 _add("frexp", lambda L: ((_t(L, _U23 * 10),), {}))
 _add("isposinf isneginf signbit logical_not", lambda L: ((_t(L, _U23 - 0.5),), {}))
 _add("clamp clip", lambda L: ((_t(L, _U23),), {"min": 0.3, "max": 0.6}))
+_add("clamp_min", lambda L: ((_t(L, _U23), 0.3), {}))
+_add("clamp_max", lambda L: ((_t(L, _U23), 0.6), {}))
 _add("where", lambda L: ((_t(L, _U23 > 0.5), _t(L, _U23), _t(L, _V23)), {}))
 _add("all any", lambda L: ((_t(L, _U23 > 0.3), 1), {}))
 _add(

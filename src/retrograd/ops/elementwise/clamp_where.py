@@ -135,12 +135,13 @@ def _clamp_by_numbers(prim: Primitive, input: Tensor, min: Any, max: Any) -> Ten
 clip = clamp
 
 
-def clamp_min(input: Tensor, min: Any) -> Tensor:
+def clamp_min(input: Tensor, min: Any, *, out: Any = None) -> Tensor:
     """Elementwise `max(input, min)`: `clamp` with only a lower bound.
 
     Args:
         input (Tensor): any shape.
         min (number or Tensor): the lower bound (a tensor broadcasts).
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: `input`'s shape (the broadcast shape for a tensor bound).
@@ -149,18 +150,21 @@ def clamp_min(input: Tensor, min: Any) -> Tensor:
         >>> retrograd.clamp_min(retrograd.tensor([-2.0, 0.5, 3.0]), 0.0)
         tensor([0.0000, 0.5000, 3.0000])
     """
+    if out is not None:
+        return write_out(out, clamp_min, locals(), SAME_INPUT)
     if isinstance(min, Tensor) or min is None:
         return clamp(input, min=min)
     no_complex(NotImplementedError, "clamp is not supported for complex types", input)
     return _clamp_by_numbers(_clamp_min, input, min, None)
 
 
-def clamp_max(input: Tensor, max: Any) -> Tensor:
+def clamp_max(input: Tensor, max: Any, *, out: Any = None) -> Tensor:
     """Elementwise `min(input, max)`: `clamp` with only an upper bound.
 
     Args:
         input (Tensor): any shape.
         max (number or Tensor): the upper bound (a tensor broadcasts).
+        out (Tensor, optional): a tensor to write the result into.
 
     Returns:
         Tensor: `input`'s shape (the broadcast shape for a tensor bound).
@@ -169,6 +173,8 @@ def clamp_max(input: Tensor, max: Any) -> Tensor:
         >>> retrograd.clamp_max(retrograd.tensor([-2, 1, 3]), 1)
         tensor([-2,  1,  1])
     """
+    if out is not None:
+        return write_out(out, clamp_max, locals(), SAME_INPUT)
     if isinstance(max, Tensor) or max is None:
         return clamp(input, max=max)
     no_complex(NotImplementedError, "clamp is not supported for complex types", input)
