@@ -1588,12 +1588,12 @@ class Tensor(TensorMethods):
             raise ValueError("only one element tensors can be converted to Python scalars")
         if self._requires_grad and _grad_state.enabled:  # PyTorch is silent with grad mode off
             warn_scalar_of_graph()
-        return float(self.item())
+        return float(_real_scalar(self.item(), "double"))
 
     def __int__(self) -> builtins.int:
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        return int(self.item())
+        return int(_real_scalar(self.item(), "int64_t"))
 
     def __index__(self) -> builtins.int:
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
@@ -1601,6 +1601,8 @@ class Tensor(TensorMethods):
         return int(self.item())
 
     def __complex__(self) -> builtins.complex:
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         if self._requires_grad and _grad_state.enabled:  # PyTorch is silent with grad mode off
             warn_scalar_of_graph()
         return complex(self.item())
@@ -1653,6 +1655,19 @@ def _not_matrices(t: Tensor, name: str) -> RuntimeError:
     return RuntimeError(
         f"tensor.{name} is only supported on matrices or batches of matrices. Got {t._data.ndim}-D tensor."
     )
+
+
+def _real_scalar(value: Any, c_type: str) -> Any:
+    """A complex value as a real one for float()/int(), as PyTorch's checked conversion: only
+    when its imaginary part is zero (and, for int64_t, its real part is a finite int64)."""
+    if not isinstance(value, builtins.complex):
+        return value
+    fits = value.imag == 0
+    if c_type == "int64_t":
+        fits = fits and np.isfinite(value.real) and -(2**63) <= value.real < 2**63
+    if not fits:
+        raise RuntimeError(f"value cannot be converted to type {c_type} without overflow")
+    return value.real
 
 
 def warn_scalar_of_graph() -> None:

@@ -688,7 +688,9 @@ class TensorMethods:
         except TypeError:
             return NotImplemented
 
-    def __pow__(self, other: Any) -> Tensor:
+    def __pow__(self, other: Any, modulo: Any = None) -> Tensor:
+        if modulo is not None:  # pow(t, e, m): Python's "unsupported operand type(s)", as PyTorch's
+            return NotImplemented
         try:
             return _ops.pow(self, other)
         except TypeError:
