@@ -4,6 +4,8 @@ A complex tensor converts to float or int only when its imaginary part is zero (
 a finite real part in int64's range); otherwise PyTorch's checked conversion raises a
 RuntimeError naming the C type. complex() of several elements is the same ValueError as
 float()'s. Three-argument pow() is no tensor operation: Python's unsupported-operand TypeError.
+A format spec applies to a 0-d plain Tensor's value; a Parameter formats as an object, so only
+the empty spec works for it (its str()).
 """
 
 from __future__ import annotations
@@ -55,7 +57,20 @@ def test_three_argument_pow_is_unsupported_and_none_modulo_is_plain_pow():
     assert pow(rg.tensor(2), 3, None).item() == 8
 
 
+def test_format_spec_of_a_0d_tensor_and_of_a_0d_parameter():
+    assert f"{rg.tensor(0.123456):.3f}|{rg.tensor(7):>4}|{rg.tensor(2.5, requires_grad=True):e}" == (
+        "0.123|   7|2.500000e+00"
+    )
+    weight = rg.nn.Parameter(rg.tensor(1.5))
+    assert f"{weight}" == str(weight) == "Parameter containing:\ntensor(1.5000, requires_grad=True)"
+    with pytest.raises(TypeError, match="^unsupported format string passed to Parameter.__format__$"):
+        f"{weight:.3f}"
+
+
 _EXPRESSIONS = [
+    "f'{lib.nn.Parameter(lib.tensor(1.5)):.3f}'",
+    "f'{lib.nn.Parameter(lib.tensor(1.5))}'",
+    "f'{lib.tensor(1.5) * lib.nn.Parameter(lib.tensor(2.0)):.3f}'",
     "float(lib.tensor(4 + 0j))",
     "int(lib.tensor(-4.5 + 0j))",
     "math.ceil(lib.tensor(4.5 + 0j))",

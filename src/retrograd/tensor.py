@@ -1621,7 +1621,8 @@ class Tensor(TensorMethods):
         return tensor_repr(self)
 
     def __format__(self, spec: str) -> str:
-        if self._data.ndim == 0 and type(self._data) is not MetaArray:  # a meta scalar has no value
+        # A meta scalar has no value; a subclass (a Parameter) formats as an object, as in PyTorch.
+        if self._data.ndim == 0 and type(self._data) is not MetaArray and type(self) is Tensor:
             return self.item().__format__(spec)
         return object.__format__(self, spec)
 
