@@ -1326,9 +1326,15 @@ class Tensor(TensorMethods):
             raise TypeError("Got unsupported ScalarType BFloat16")
         return self._data if dtype is None else self._data.astype(dtype, copy=False)
 
-    def __array_wrap__(self, array: Any, context: Any = None, return_scalar: builtins.bool = False) -> Tensor:
-        """NumPy ufuncs on tensors give tensors (`np.sin(t)`), 0-d results included, as in PyTorch."""
-        return Tensor._make(np.asarray(array))
+    def __array_wrap__(self, array: Any) -> Tensor:
+        """NumPy ufuncs on tensors give tensors (`np.sin(t)`, `t + array`), 0-d results included, as
+        in PyTorch; a bool result is uint8, as PyTorch's legacy rule has it (`np.isnan(t)`).
+
+        The one argument is PyTorch's: NumPy 2 calls it again without `context` and `return_scalar`,
+        with the DeprecationWarning that PyTorch's programs print too.
+        """
+        array = np.asarray(array)
+        return Tensor._make(array.astype(np.uint8) if array.dtype == np.bool_ else array)
 
     def __dlpack__(self, *args: Any, **kwargs: Any) -> Any:
         if self._requires_grad:
