@@ -82,6 +82,13 @@ class Size(tuple):
         (retrograd.Size([3]), retrograd.Size([2, 3, 4]))
     """
 
+    def __new__(cls, iterable: Any = ()) -> Size:
+        dims = tuple(iterable)
+        for d in dims:
+            if type(d) is not builtins.int:  # a bool, a NumPy int, a one-element integer tensor: its index
+                return tuple.__new__(cls, [_size_dim(d, i) for i, d in enumerate(dims)])
+        return tuple.__new__(cls, dims)
+
     def __repr__(self) -> str:
         return f"{package_name()}.Size([{', '.join(map(str, self))}])"
 
@@ -93,10 +100,32 @@ class Size(tuple):
 
     def __getitem__(self, key: Any) -> Any:
         out = tuple.__getitem__(self, key)
-        return Size(out) if isinstance(key, slice) else out
+        return tuple.__new__(Size, out) if isinstance(key, slice) else out
 
     def __add__(self, other: Any) -> Size:
-        return Size(tuple(self) + tuple(other))
+        if not isinstance(other, tuple):
+            raise TypeError(f"can only concatenate tuple (not {type(other).__name__}) to {package_name()}.Size")
+        return tuple.__new__(Size, tuple.__add__(self, other))
+
+    def __radd__(self, other: Any) -> Size:  # (3,) + size: a Size too, as in PyTorch
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return tuple.__new__(Size, other + tuple(self))
+
+    def __mul__(self, n: Any) -> Size:
+        return tuple.__new__(Size, tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
+
+
+def _size_dim(d: Any, i: builtins.int) -> builtins.int:
+    """One dim given to `Size(...)` as an int: anything with `__index__`, else PyTorch's TypeError."""
+    try:
+        return operator.index(d)
+    except TypeError:
+        raise TypeError(
+            f"{package_name()}.Size() takes an iterable of 'int' (item {i} is '{_primitive.type_name(d)}')"
+        ) from None
 
 
 # `x.grad = ...` (`zero_grad()` among them) inside a retrograd.compile recording: generated code
@@ -281,7 +310,7 @@ class Tensor(TensorMethods):
             >>> x.shape[0], retrograd.tensor(5.0).shape
             (2, retrograd.Size([]))
         """
-        return Size(self._data.shape)
+        return tuple.__new__(Size, self._data.shape)
 
     def size(self, dim: builtins.int | None = None) -> Any:
         """The shape, or the length of one dimension.
@@ -300,7 +329,7 @@ class Tensor(TensorMethods):
             3
         """
         if dim is None:
-            return Size(self._data.shape)
+            return tuple.__new__(Size, self._data.shape)
         return self._data.shape[_wrap_own_dim(dim, self._data.ndim)]
 
     @property

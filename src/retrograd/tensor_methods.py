@@ -763,7 +763,7 @@ class TensorMethods:
         return _ops.neg(self)
 
     def __pos__(self) -> Tensor:
-        return self
+        return _ops.positive(self)  # itself; refused for bool, as PyTorch's
 
     def __abs__(self) -> Tensor:
         return _ops.abs(self)
