@@ -96,3 +96,18 @@ def test_scalar_conversions_match_pytorch(expression):
     if torch is None:
         pytest.skip("PyTorch is not installed")
     assert _outcome(expression, rg) == _outcome(expression, torch)
+
+
+def test_contains_compares_the_element_with_the_tensor_in_that_order():
+    assert rg.tensor([1, 2]) in rg.tensor([[1, 2], [3, 4]])
+    assert 2.0 in rg.tensor([1.0, 2.0]) and 5 not in rg.tensor([1.0, 2.0])
+    with pytest.raises(RuntimeError, match=r"size of tensor a \(3\) must match the size of tensor b \(2\)"):
+        rg.tensor([[1.0, 2.0]]).__contains__(rg.tensor([1.0, 2.0, 3.0]))
+
+
+def test_contains_with_mismatched_shapes_matches_pytorch():
+    if torch is None:
+        pytest.skip("PyTorch is not installed")
+    assert _outcome("lib.tensor([1., 2., 3.]) in lib.tensor([[1., 2.]])", rg) == _outcome(
+        "lib.tensor([1., 2., 3.]) in lib.tensor([[1., 2.]])", torch
+    )

@@ -1650,6 +1650,8 @@ class Tensor(TensorMethods):
             raise RuntimeError(
                 f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}."
             )
+        if isinstance(element, Tensor):  # PyTorch compares `element == self`: its shapes in that order
+            return bool((element == self).any())
         return bool((self == element).any())
 
     def __repr__(self) -> str:
