@@ -431,3 +431,32 @@ def test_nonzero_static_under_vmap_runs_example_by_example():
     with pytest.warns(UserWarning, match="batching rule for aten::nonzero_static"):
         out = retrograd.vmap(lambda row: retrograd.nonzero_static(row, size=3))(x)
     assert out.tolist() == [[[0], [2], [-1]], [[2], [-1], [-1]]]
+
+
+@pytest.mark.parametrize(
+    ("value", "named"),
+    [("np.array([1.0, 2.0, 3.0])", "numpy.ndarray"), ("collections.OrderedDict()", "collections.OrderedDict"),
+     ("fractions.Fraction(1, 2)", "Fraction"), ("None", "NoneType")],
+)
+def test_assigning_a_value_that_is_no_number_names_its_c_type(value, named):
+    import collections
+    import fractions
+
+    t = retrograd.zeros(3)
+    with pytest.raises(TypeError, match=f"^can't assign a {named} to a torch.FloatTensor$"):
+        t[:] = eval(value, {"np": np, "collections": collections, "fractions": fractions})
+
+
+def test_assigning_a_value_that_is_no_number_vs_torch():
+    if torch is None:
+        pytest.skip("PyTorch is not installed")
+    import collections
+
+    def message(lib):
+        with pytest.raises(TypeError) as info:
+            lib.zeros(3, dtype=lib.int64)[0] = collections.OrderedDict()
+        with pytest.raises(TypeError) as info2:
+            lib.zeros(3)[:] = np.ones(3)
+        return str(info.value), str(info2.value)
+
+    assert message(retrograd) == message(torch)

@@ -9,6 +9,7 @@ operand either: PyTorch's argument parser takes Python's and NumPy's numbers onl
 from __future__ import annotations
 
 import re
+import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -116,3 +117,90 @@ def test_operator_protocol_matches_pytorch():
         return found
 
     assert outcomes(rg) == outcomes(torch)
+
+
+def test_an_array_operand_is_left_to_numpy_with_its_promotion():
+    # PyTorch's operators return NotImplemented for an ndarray: NumPy computes on the tensor's
+    # array and wraps the result as a tensor, with NumPy's promotion (float32 and int64 → float64)
+    t = rg.tensor([1.5, 2.5])
+    assert (t + np.array([1, 2])).dtype == rg.float64
+    assert (rg.tensor([1, 2]) / np.array([2, 2])).dtype == rg.float64
+    assert (rg.tensor(3) + np.array([1, 2], dtype=np.int32)).dtype == rg.int64
+    assert (rg.tensor([True, False]) & np.array([True, True])).dtype == rg.uint8  # bool as uint8
+    assert (rg.tensor([1, 2]) ** np.array([2, 3])).tolist() == [1, 8]
+    assert (np.array([2.0, 4.0]) / rg.tensor([2.0, 2.0])).tolist() == [1.0, 2.0]  # t.reciprocal() * a
+    assert (t == np.array([1.5, 0.0])).tolist() == [True, False]  # == stays PyTorch's own op
+    assert rg.add(t, np.array([1, 2])).dtype == rg.float32  # the functions still take arrays
+
+
+def test_in_place_with_an_array_rebinds_to_numpys_result():
+    t = rg.tensor([1.0, 2.0])
+    alias = t
+    alias += np.array([1.0, 1.0])
+    assert alias is not t and t.tolist() == [1.0, 2.0] and alias.dtype == rg.float64
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("a + t", "Concatenation operation is not implemented for NumPy arrays"),
+        ("a * t", "unsupported operand type(s) for *: 'numpy.ndarray' and 'Tensor'"),
+        ("t < a", "'<' not supported between instances of 'Tensor' and 'numpy.ndarray'"),
+        ("a >= t", "'>=' not supported between instances of 'numpy.ndarray' and 'Tensor'"),
+    ],
+)
+def test_an_array_on_the_left_or_in_an_ordering_is_a_typeerror(expression, message):
+    with pytest.raises(TypeError, match=re.escape(message)):
+        eval(expression, {"t": rg.tensor([1.0, 2.0]), "a": np.array([1.0, 1.0])})
+
+
+def test_an_array_beside_a_tensor_that_requires_grad_is_numpys_refusal():
+    with pytest.raises(RuntimeError, match=r"^Can't call numpy\(\) on Tensor that requires grad"):
+        rg.ones(2, requires_grad=True) * np.ones(2)
+
+
+def test_ufunc_results_are_tensors_with_bool_as_uint8():
+    t = rg.tensor([1.0, float("nan")])
+    assert np.isnan(t).dtype == rg.uint8 and np.isnan(t).tolist() == [0, 1]
+    assert type(np.sin(rg.tensor(0.0))) is rg.Tensor
+
+
+_ARRAY_EXPRESSIONS = [
+    "t + a", "t - ai", "t * a0", "ti / ai", "ti // ai", "ti % ai", "ti ** ai", "tb & ab", "tb | ab",
+    "ti << ai", "a / t", "t == a", "a + t", "a - t", "t < a", "a > t", "ti + ai32", "t0i + ai32",
+    "np.isnan(t)", "np.sin(ti)", "np.greater(t, 1.6)", "g * a",
+]
+
+
+def _array_outcome(lib, expression):
+    names = {
+        "np": np, "t": lib.tensor([1.5, 2.5]), "ti": lib.tensor([3, 4]), "tb": lib.tensor([True, False]),
+        "t0i": lib.tensor(3), "g": lib.ones(2, requires_grad=True), "a": np.array([1.0, 2.0]),
+        "ai": np.array([2, 1]), "a0": np.array(2.0), "ab": np.array([True, True]),
+        "ai32": np.array([1, 2], dtype=np.int32),
+    }
+    try:
+        with warnings.catch_warnings():  # NumPy's DeprecationWarning about __array_wrap__
+            warnings.simplefilter("ignore")
+            r = eval(expression, names)
+        return type(r).__name__, str(r.dtype).split(".")[-1], r.tolist()
+    except (TypeError, RuntimeError) as e:
+        return type(e).__name__, str(e)
+
+
+@pytest.mark.parametrize("expression", _ARRAY_EXPRESSIONS)
+def test_array_operands_vs_torch(expression):
+    torch = pytest.importorskip("torch")
+    assert _array_outcome(rg, expression) == _array_outcome(torch, expression)
+
+
+def test_in_place_with_an_array_vs_torch():
+    torch = pytest.importorskip("torch")
+
+    def outcome(lib):
+        t = lib.tensor([1, 2])
+        alias = t
+        alias *= np.array([1.5, 1.5])
+        return alias is t, t.tolist(), alias.tolist(), str(alias.dtype).split(".")[-1]
+
+    assert outcome(rg) == outcome(torch)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import pickle
 
+import numpy as np
 import pytest
 
 import retrograd as rg
@@ -67,3 +68,44 @@ def test_size_and_stride_of_a_0_dim_tensor_vs_torch(method, dim):
             getattr(m.tensor(1.0), method)(dim)
         messages.append(str(info.value))
     assert messages[0] == messages[1] == f"Dimension specified as {dim} but tensor has no dimensions"
+
+
+def test_size_keeps_its_type_through_tuple_arithmetic_and_indexes_its_dims():
+    s = rg.Size([2, 3])
+    assert type((4,) + s) is rg.Size and (4,) + s == (4, 2, 3)
+    assert type(s * 2) is rg.Size and type(2 * s) is rg.Size and s * 2 == (2, 3, 2, 3)
+    assert rg.Size([rg.tensor(2), np.int64(3), True]) == (2, 3, 1)
+    assert all(type(d) is int for d in rg.Size([rg.tensor([2]), np.int64(3)]))
+    with pytest.raises(TypeError, match=r"^retrograd.Size\(\) takes an iterable of 'int' \(item 1 is 'float'\)$"):
+        rg.Size([2, 3.0])
+    with pytest.raises(TypeError, match=r"^can only concatenate tuple \(not list\) to retrograd.Size$"):
+        s + [4]
+
+
+def test_unary_plus_refuses_bool_and_is_the_tensor_itself():
+    t = rg.tensor([1.0])
+    assert +t is t
+    with pytest.raises(RuntimeError, match="^The `\\+` operator, on a bool tensor is not supported.$"):
+        +rg.tensor([True])
+
+
+_SIZE_EXPRESSIONS = [
+    "(4,) + lib.Size([2])", "lib.Size([2]) * 2", "2 * lib.Size([2, 1])", "lib.Size([2]) + [3]",
+    "lib.Size([lib.tensor(2), np.int64(3), True])", "lib.Size([2.0])", "lib.Size([lib.tensor(2.0)])",
+    "lib.Size(['a'])", "lib.Size(range(3))[1:]", "+lib.tensor([True])", "lib.zeros(np.array([2, 3]))",
+]
+
+
+@pytest.mark.parametrize("expression", _SIZE_EXPRESSIONS)
+def test_size_and_unary_plus_vs_torch(expression):
+    if torch is None:
+        pytest.skip("PyTorch is not installed")
+
+    def outcome(lib):
+        try:
+            r = eval(expression, {"lib": lib, "np": np})
+            return type(r).__name__, repr(r).replace(lib.__name__, "lib")
+        except (TypeError, RuntimeError) as e:
+            return type(e).__name__, str(e).replace(lib.__name__, "lib")
+
+    assert outcome(rg) == outcome(torch)

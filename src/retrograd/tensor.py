@@ -82,6 +82,13 @@ class Size(tuple):
         (retrograd.Size([3]), retrograd.Size([2, 3, 4]))
     """
 
+    def __new__(cls, iterable: Any = ()) -> Size:
+        dims = tuple(iterable)
+        for d in dims:
+            if type(d) is not builtins.int:  # a bool, a NumPy int, a one-element integer tensor: its index
+                return tuple.__new__(cls, [_size_dim(d, i) for i, d in enumerate(dims)])
+        return tuple.__new__(cls, dims)
+
     def __repr__(self) -> str:
         return f"{package_name()}.Size([{', '.join(map(str, self))}])"
 
@@ -93,10 +100,32 @@ class Size(tuple):
 
     def __getitem__(self, key: Any) -> Any:
         out = tuple.__getitem__(self, key)
-        return Size(out) if isinstance(key, slice) else out
+        return tuple.__new__(Size, out) if isinstance(key, slice) else out
 
     def __add__(self, other: Any) -> Size:
-        return Size(tuple(self) + tuple(other))
+        if not isinstance(other, tuple):
+            raise TypeError(f"can only concatenate tuple (not {type(other).__name__}) to {package_name()}.Size")
+        return tuple.__new__(Size, tuple.__add__(self, other))
+
+    def __radd__(self, other: Any) -> Size:  # (3,) + size: a Size too, as in PyTorch
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return tuple.__new__(Size, other + tuple(self))
+
+    def __mul__(self, n: Any) -> Size:
+        return tuple.__new__(Size, tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
+
+
+def _size_dim(d: Any, i: builtins.int) -> builtins.int:
+    """One dim given to `Size(...)` as an int: anything with `__index__`, else PyTorch's TypeError."""
+    try:
+        return operator.index(d)
+    except TypeError:
+        raise TypeError(
+            f"{package_name()}.Size() takes an iterable of 'int' (item {i} is '{_primitive.type_name(d)}')"
+        ) from None
 
 
 # `x.grad = ...` (`zero_grad()` among them) inside a retrograd.compile recording: generated code
@@ -281,7 +310,7 @@ class Tensor(TensorMethods):
             >>> x.shape[0], retrograd.tensor(5.0).shape
             (2, retrograd.Size([]))
         """
-        return Size(self._data.shape)
+        return tuple.__new__(Size, self._data.shape)
 
     def size(self, dim: builtins.int | None = None) -> Any:
         """The shape, or the length of one dimension.
@@ -300,7 +329,7 @@ class Tensor(TensorMethods):
             3
         """
         if dim is None:
-            return Size(self._data.shape)
+            return tuple.__new__(Size, self._data.shape)
         return self._data.shape[_wrap_own_dim(dim, self._data.ndim)]
 
     @property
@@ -1326,9 +1355,15 @@ class Tensor(TensorMethods):
             raise TypeError("Got unsupported ScalarType BFloat16")
         return self._data if dtype is None else self._data.astype(dtype, copy=False)
 
-    def __array_wrap__(self, array: Any, context: Any = None, return_scalar: builtins.bool = False) -> Tensor:
-        """NumPy ufuncs on tensors give tensors (`np.sin(t)`), 0-d results included, as in PyTorch."""
-        return Tensor._make(np.asarray(array))
+    def __array_wrap__(self, array: Any) -> Tensor:
+        """NumPy ufuncs on tensors give tensors (`np.sin(t)`, `t + array`), 0-d results included, as
+        in PyTorch; a bool result is uint8, as PyTorch's legacy rule has it (`np.isnan(t)`).
+
+        The one argument is PyTorch's: NumPy 2 calls it again without `context` and `return_scalar`,
+        with the DeprecationWarning that PyTorch's programs print too.
+        """
+        array = np.asarray(array)
+        return Tensor._make(array.astype(np.uint8) if array.dtype == np.bool_ else array)
 
     def __dlpack__(self, *args: Any, **kwargs: Any) -> Any:
         if self._requires_grad:
@@ -1588,12 +1623,12 @@ class Tensor(TensorMethods):
             raise ValueError("only one element tensors can be converted to Python scalars")
         if self._requires_grad and _grad_state.enabled:  # PyTorch is silent with grad mode off
             warn_scalar_of_graph()
-        return float(self.item())
+        return float(_real_scalar(self.item(), "double"))
 
     def __int__(self) -> builtins.int:
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        return int(self.item())
+        return int(_real_scalar(self.item(), "int64_t"))
 
     def __index__(self) -> builtins.int:
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
@@ -1601,6 +1636,8 @@ class Tensor(TensorMethods):
         return int(self.item())
 
     def __complex__(self) -> builtins.complex:
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         if self._requires_grad and _grad_state.enabled:  # PyTorch is silent with grad mode off
             warn_scalar_of_graph()
         return complex(self.item())
@@ -1613,13 +1650,16 @@ class Tensor(TensorMethods):
             raise RuntimeError(
                 f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}."
             )
+        if isinstance(element, Tensor):  # PyTorch compares `element == self`: its shapes in that order
+            return bool((element == self).any())
         return bool((self == element).any())
 
     def __repr__(self) -> str:
         return tensor_repr(self)
 
     def __format__(self, spec: str) -> str:
-        if self._data.ndim == 0 and type(self._data) is not MetaArray:  # a meta scalar has no value
+        # A meta scalar has no value; a subclass (a Parameter) formats as an object, as in PyTorch.
+        if self._data.ndim == 0 and type(self._data) is not MetaArray and type(self) is Tensor:
             return self.item().__format__(spec)
         return object.__format__(self, spec)
 
@@ -1653,6 +1693,19 @@ def _not_matrices(t: Tensor, name: str) -> RuntimeError:
     return RuntimeError(
         f"tensor.{name} is only supported on matrices or batches of matrices. Got {t._data.ndim}-D tensor."
     )
+
+
+def _real_scalar(value: Any, c_type: str) -> Any:
+    """A complex value as a real one for float()/int(), as PyTorch's checked conversion: only
+    when its imaginary part is zero (and, for int64_t, its real part is a finite int64)."""
+    if not isinstance(value, builtins.complex):
+        return value
+    fits = value.imag == 0
+    if c_type == "int64_t":
+        fits = fits and np.isfinite(value.real) and -(2**63) <= value.real < 2**63
+    if not fits:
+        raise RuntimeError(f"value cannot be converted to type {c_type} without overflow")
+    return value.real
 
 
 def warn_scalar_of_graph() -> None:

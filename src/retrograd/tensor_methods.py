@@ -22,6 +22,8 @@ from collections.abc import Callable
 from types import FunctionType, ModuleType
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from . import _op_method, _storage, _typed_storage
 from ._op_method import InPlaceMethod, OpMethod, dtype_conversion
 from .backend import device as _device
@@ -579,6 +581,11 @@ class TensorMethods:
     # `bind` replaces + - * / @ (and reflected + *) by their ops themselves, for speed: those ops
     # answer an operand they cannot take with NotImplemented when the operator protocol called
     # them (`ops/kernels/operands.refused_operand`), so they behave as these do.
+    # A NumPy array is no operand of an operator but `==` (PyTorch's return NotImplemented): NumPy
+    # then computes `t + a` on the tensor's array, with its own type promotion, and wraps the result
+    # as a tensor (`Tensor.__array_wrap__`); `t += a` rebinds t to that new tensor; `a + t` and
+    # `t < a` raise Python's TypeError, as NumPy defers to the tensor's `__array_priority__`.
+    # (`t != a` stays elementwise, where PyTorch's falls back to identity and answers True.)
 
     def __add__(self, other: Any) -> Tensor:
         try:
@@ -593,6 +600,8 @@ class TensorMethods:
             return NotImplemented
 
     def __iadd__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _inplace.apply(self, _ops.add, other)
         except TypeError:
@@ -605,12 +614,16 @@ class TensorMethods:
             return NotImplemented
 
     def __rsub__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _ops.rsub(self, other)
         except TypeError:
             return NotImplemented
 
     def __isub__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _inplace.apply(self, _ops.sub, other)
         except TypeError:
@@ -629,6 +642,8 @@ class TensorMethods:
             return NotImplemented
 
     def __imul__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _inplace.apply(self, _ops.mul, other)
         except TypeError:
@@ -641,60 +656,80 @@ class TensorMethods:
             return NotImplemented
 
     def __rtruediv__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):  # PyTorch's `reciprocal() * other`: NumPy multiplies
+            return self.reciprocal() * other
         try:
             return _ops.rdiv(self, other)
         except TypeError:
             return NotImplemented
 
     def __itruediv__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _inplace.apply(self, _ops.div, other)
         except TypeError:
             return NotImplemented
 
     def __floordiv__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _ops.floor_divide(self, other)
         except TypeError:
             return NotImplemented
 
     def __rfloordiv__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _ops.floor_divide(_ops.scalar_like(other, self), self)
         except TypeError:
             return NotImplemented
 
     def __ifloordiv__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _inplace.apply(self, _ops.floor_divide, other)
         except TypeError:
             return NotImplemented
 
     def __mod__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _ops.remainder(self, other)
         except TypeError:
             return NotImplemented
 
     def __rmod__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _ops.remainder(_ops.scalar_like(other, self), self)
         except TypeError:
             return NotImplemented
 
     def __imod__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _inplace.apply(self, _ops.remainder, other)
         except TypeError:
             return NotImplemented
 
-    def __pow__(self, other: Any) -> Tensor:
+    def __pow__(self, other: Any, modulo: Any = None) -> Tensor:
+        if modulo is not None or isinstance(other, np.ndarray):  # pow(t, e, m): Python's TypeError
+            return NotImplemented
         try:
             return _ops.pow(self, other)
         except TypeError:
             return NotImplemented
 
     def __rpow__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             if isinstance(other, (int, float, complex)):  # a number base: PowBackward2, as PyTorch
                 return _ops.pow(other, self)
@@ -702,7 +737,9 @@ class TensorMethods:
         except TypeError:
             return NotImplemented
 
-    def __ipow__(self, other: Any) -> Tensor:
+    def __ipow__(self, other: Any, modulo: Any = None) -> Tensor:  # (modulo: __pow__'s signature)
+        if modulo is not None or isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _inplace.apply(self, _ops.pow, other)
         except TypeError:
@@ -715,6 +752,8 @@ class TensorMethods:
             return NotImplemented
 
     def __rmatmul__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _ops.matmul(other, self)
         except TypeError:
@@ -724,7 +763,7 @@ class TensorMethods:
         return _ops.neg(self)
 
     def __pos__(self) -> Tensor:
-        return self
+        return _ops.positive(self)  # itself; refused for bool, as PyTorch's
 
     def __abs__(self) -> Tensor:
         return _ops.abs(self)
@@ -735,6 +774,8 @@ class TensorMethods:
         return _ops.bitwise_not(self)
 
     def __and__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _ops.bitwise_and(self, other)
         except TypeError:
@@ -743,6 +784,8 @@ class TensorMethods:
     __rand__ = __and__
 
     def __or__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _ops.bitwise_or(self, other)
         except TypeError:
@@ -751,6 +794,8 @@ class TensorMethods:
     __ror__ = __or__
 
     def __xor__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _ops.bitwise_xor(self, other)
         except TypeError:
@@ -759,54 +804,72 @@ class TensorMethods:
     __rxor__ = __xor__
 
     def __iand__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _inplace.apply(self, _ops.bitwise_and, other)
         except TypeError:
             return NotImplemented
 
     def __ior__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _inplace.apply(self, _ops.bitwise_or, other)
         except TypeError:
             return NotImplemented
 
     def __ixor__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _inplace.apply(self, _ops.bitwise_xor, other)
         except TypeError:
             return NotImplemented
 
     def __lshift__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _ops.bitwise_left_shift(self, other)
         except TypeError:
             return NotImplemented
 
     def __rlshift__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _ops.bitwise_left_shift(_ops.scalar_like(other, self), self)
         except TypeError:
             return NotImplemented
 
     def __ilshift__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _inplace.apply(self, _ops.bitwise_left_shift, other)
         except TypeError:
             return NotImplemented
 
     def __rshift__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _ops.bitwise_right_shift(self, other)
         except TypeError:
             return NotImplemented
 
     def __rrshift__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _ops.bitwise_right_shift(_ops.scalar_like(other, self), self)
         except TypeError:
             return NotImplemented
 
     def __irshift__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _inplace.apply(self, _ops.bitwise_right_shift, other)
         except TypeError:
@@ -825,24 +888,32 @@ class TensorMethods:
             return NotImplemented
 
     def __lt__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _ops.lt(self, other)
         except TypeError:
             return NotImplemented
 
     def __le__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _ops.le(self, other)
         except TypeError:
             return NotImplemented
 
     def __gt__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _ops.gt(self, other)
         except TypeError:
             return NotImplemented
 
     def __ge__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         try:
             return _ops.ge(self, other)
         except TypeError:

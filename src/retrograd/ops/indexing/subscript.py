@@ -27,7 +27,7 @@ from ... import dtypes as _dt
 from ..._user_frames import user_stacklevel
 from ...backend import namespace
 from ...engine import inplace as _inplace
-from ...engine.primitive import not_a_tensor
+from ...engine.primitive import not_a_tensor, type_name
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
@@ -453,7 +453,7 @@ def _value_tensor(value: Any, t: Tensor) -> Tensor:
             raise overflow_error(t.dtype)
         v = constant(value, t.dtype)
     else:
-        raise TypeError(f"can't assign a {type(value).__name__} to a torch.{t.dtype.legacy_name}")
+        raise TypeError(f"can't assign a {type_name(value)} to a torch.{t.dtype.legacy_name}")
     shape = v._data.shape
     lead = 0
     while lead < len(shape) and shape[lead] == 1:

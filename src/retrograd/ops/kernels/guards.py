@@ -17,6 +17,7 @@ from ... import dtypes as _dt
 from ...backend import namespace
 from ...dtypes import dtype
 from ...engine.bfloat16 import BF16, F16, converted
+from ...engine.primitive import type_name
 
 # The C++ names PyTorch's fill/full paths print; `tensor()` prints the dtype's own name.
 _C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t"}
@@ -134,7 +135,7 @@ def size_keyword(dims: tuple, size: Any, op: str, overloaded: bool = False) -> t
     if dims:
         raise TypeError(f"{op}() got multiple values for argument 'size'")
     if not isinstance(size, (tuple, list)):  # a Size is a tuple
-        raise TypeError(f"{op}(): argument 'size' must be tuple of ints, not {type(size).__name__}")
+        raise TypeError(f"{op}(): argument 'size' must be tuple of ints, not {type_name(size)}")
     return (size,)
 
 
@@ -147,7 +148,7 @@ def new_shape(size: Sequence[Any], op: str = "") -> tuple[int, ...]:
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     elif len(size) == 1 and _int_or_none(size[0]) is None:
-        raise TypeError(f"{op}(): argument 'size' (position 1) must be tuple of ints, not {type(size[0]).__name__}")
+        raise TypeError(f"{op}(): argument 'size' (position 1) must be tuple of ints, not {type_name(size[0])}")
     shape = []
     for i, s in enumerate(size):
         n = _int_or_none(s)

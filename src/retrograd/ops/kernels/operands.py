@@ -66,8 +66,19 @@ _OPERATOR_OPCODES = frozenset(opcode.opmap[name] for name in _OPERATOR_NAMES if 
 
 
 def is_operand(x: Any) -> bool:
-    """Whether `x` can be the other operand of a binary arithmetic op."""
+    """Whether `x` can be the other operand of a binary arithmetic op.
+
+    An array is one for the functions (`retrograd.add(t, a)`) but not for the operators: PyTorch's
+    `t + a` returns NotImplemented and leaves the sum to NumPy (see `refused_operand`).
+    """
+    if isinstance(x, np.ndarray):
+        return not _by_operator(sys._getframe(2))
     return isinstance(x, _OPERANDS)
+
+
+def _by_operator(caller: Any) -> bool:
+    """Whether frame `caller` is running a binary-operator instruction (`a + b`, `a += b`)."""
+    return caller.f_code.co_code[caller.f_lasti] in _OPERATOR_OPCODES
 
 
 def refused_operand(op: str, x: Any) -> Any:
@@ -79,8 +90,7 @@ def refused_operand(op: str, x: Any) -> Any:
     function (`retrograd.add(t, x)`), PyTorch's TypeError. The op's caller is the frame two up;
     it is running a binary-operator instruction when the operator protocol made the call.
     """
-    caller = sys._getframe(2)
-    if caller.f_code.co_code[caller.f_lasti] in _OPERATOR_OPCODES:
+    if _by_operator(sys._getframe(2)):
         return NotImplemented
     raise TypeError(f"{op}(): argument 'other' (position 2) must be Tensor, not {type(x).__name__}")
 
