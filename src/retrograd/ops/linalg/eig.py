@@ -17,7 +17,7 @@ from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
 from ..kernels.out_arg import Rule, castable, write_out
-from .common import LinAlgError, check_matrix, eye_like, is_zero_leaf
+from .common import LinAlgError, check_matrix, eigenvector_phase_error, eye_like, is_zero_leaf, phase_free
 from .decompositions import solve
 
 __all__: list[str] = []  # torch.linalg names only: retrograd.linalg gathers them
@@ -41,7 +41,10 @@ def _eig_rule(g: tuple, out: tuple) -> Tensor:
     inner = eye * gL.unsqueeze(-2)
     if not is_zero_leaf(gV):
         VhgV = V.mH @ gV
-        diag_re = (VhgV * eye).sum(-1).real
+        diag = (VhgV * eye).sum(-1)
+        if not phase_free(diag.imag):  # the loss depends on each vector's phase e^{iφ}
+            raise eigenvector_phase_error("linalg_eig_backward")
+        diag_re = diag.real
         Lc = L.conj()
         E = Lc.unsqueeze(-2) - Lc.unsqueeze(-1) + eye  # conj(L_j - L_i), 1 on the diagonal
         off = (VhgV - V.mH @ (V * diag_re.unsqueeze(-2))) / E
