@@ -91,9 +91,10 @@ def _diagonal_imag(x: Tensor) -> Tensor:
 
 def _check_svd_phases(im_UhgU: Tensor | None, im_VhgV: Tensor | None) -> None:
     # U -> U e^{iφ}, V -> V e^{iφ} leaves A alone, so a loss may see only Im diag(UᴴŪ) + Im diag(VᴴV̄) = 0
-    if im_UhgU is None and im_VhgV is None:
-        return
-    ok = phase_free(im_VhgV) if im_UhgU is None else phase_free(im_UhgU, None if im_VhgV is None else -im_VhgV)
+    if im_UhgU is None:
+        ok = im_VhgV is None or phase_free(im_VhgV)
+    else:
+        ok = phase_free(im_UhgU, None if im_VhgV is None else -im_VhgV)
     if not ok:
         raise RuntimeError(
             "svd_backward: The singular vectors in the complex case are specified up to multiplication by "
