@@ -410,3 +410,37 @@ def test_a_nan_gradient_of_eigenvectors_is_refused_as_phase_dependent():
 def test_phase_dependent_losses_vs_torch():
     torch = pytest.importorskip("torch")
     assert _phase_outcomes(rg) == _phase_outcomes(torch)
+
+
+def _mixed_triangular_solves(m):
+    A = m.tensor([[2.0, 1.0], [0.0, 4.0]])
+    B = m.tensor([[4.0], [8.0]], dtype=m.float64)
+    return [
+        (str(r.dtype).split(".")[-1], r.flatten().tolist())
+        for r in (
+            m.linalg.solve_triangular(A, B, upper=True),
+            m.linalg.solve_triangular(A.double(), B.float(), upper=True),
+            m.linalg.solve_triangular(A.expand(3, 2, 2), B, upper=True)[1:2],
+            m.linalg.solve_triangular(A, B.mT, upper=True, left=False),
+            m.linalg.solve_triangular(A.to(m.complex64), B, upper=False, unitriangular=True),
+        )
+    ]
+
+
+def test_solve_triangular_solves_in_the_dtype_of_A():
+    assert _mixed_triangular_solves(rg) == [
+        ("float32", [1.0, 2.0]),
+        ("float64", [1.0, 2.0]),
+        ("float32", [1.0, 2.0]),
+        ("float32", [2.0, 1.5]),
+        ("complex64", [4 + 0j, 8 + 0j]),
+    ]
+    A = rg.eye(2, requires_grad=True)
+    B = rg.ones(2, 1, dtype=rg.float64, requires_grad=True)
+    rg.linalg.solve_triangular(A, B, upper=True).sum().backward()
+    assert (A.grad.dtype, B.grad.dtype) == (rg.float32, rg.float64)
+
+
+def test_solve_triangular_mixed_dtypes_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _mixed_triangular_solves(rg) == _mixed_triangular_solves(torch)

@@ -356,9 +356,6 @@ def solve_triangular(
         raise RuntimeError(
             "linalg.solve_triangular: The input tensor B must have at least 2 dimensions."
         )
-    if A._data.dtype != B._data.dtype:
-        raise RuntimeError(
-            f"linalg.solve_triangular: Expected A and B to have the same dtype, but found A of type "
-            f"{A.dtype.kind_name} and B of type {B.dtype.kind_name} instead"
-        )
+    if A._data.dtype != B._data.dtype:  # PyTorch solves in A's dtype: B is cast to it (a complex B loses Im)
+        B = B.to(A.dtype)
     return solve_triangular_primitive(A, B, upper=upper, left=left, unitriangular=unitriangular)
