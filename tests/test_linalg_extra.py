@@ -444,3 +444,24 @@ def test_solve_triangular_solves_in_the_dtype_of_A():
 def test_solve_triangular_mixed_dtypes_vs_torch():
     torch = pytest.importorskip("torch")
     assert _mixed_triangular_solves(rg) == _mixed_triangular_solves(torch)
+
+
+def _eig_of_nonfinite(m):
+    outcomes = []  # (eigvals: PyTorch returns LAPACK's nan-filled values, retrograd refuses as eig does)
+    for dtype in (m.float32, m.float64):
+        for bad in (float("nan"), float("inf")):
+            try:
+                m.linalg.eig(m.tensor([[1.0, bad], [0.0, 1.0]], dtype=dtype))
+            except RuntimeError as e:
+                outcomes.append((type(e).__name__, isinstance(e, m.linalg.LinAlgError), str(e)))
+    return outcomes
+
+
+def test_eig_of_nan_or_inf_is_a_plain_runtime_error():
+    message = "torch.linalg.eig: input tensor should not contain infs or NaNs."
+    assert _eig_of_nonfinite(rg) == [("RuntimeError", False, message)] * 4
+
+
+def test_eig_of_nan_or_inf_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _eig_of_nonfinite(rg) == _eig_of_nonfinite(torch)

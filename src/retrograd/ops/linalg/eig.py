@@ -17,7 +17,7 @@ from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
 from ..kernels.out_arg import Rule, castable, write_out
-from .common import LinAlgError, check_matrix, eigenvector_phase_error, eye_like, is_zero_leaf, phase_free
+from .common import check_matrix, eigenvector_phase_error, eye_like, is_zero_leaf, phase_free
 from .decompositions import solve
 
 __all__: list[str] = []  # torch.linalg names only: retrograd.linalg gathers them
@@ -26,8 +26,8 @@ linalg_eig = return_type("linalg_eig", "eigenvalues eigenvectors")
 
 
 def _eig_forward(xp: Any, a: Any) -> tuple:
-    if not xp.isfinite(a).all():
-        raise LinAlgError("torch.linalg.eig: input tensor should not contain infs or NaNs.")
+    if not xp.isfinite(a).all():  # a plain RuntimeError in PyTorch, not a LinAlgError
+        raise RuntimeError("torch.linalg.eig: input tensor should not contain infs or NaNs.")
     w, v = xp.linalg.eig(a)
     complex_np = _dt.from_numpy(a.dtype).to_complex().np
     return w.astype(complex_np), v.astype(complex_np)
