@@ -75,7 +75,7 @@ def test_ldl_refuses_derivatives_like_pytorch():
 def test_argument_errors():
     with pytest.raises(RuntimeError, match="must have at least 2 dimensions"):
         rg.linalg.solve_triangular(rg.eye(2), rg.ones(2), upper=True)
-    with pytest.raises(RuntimeError, match="Expected a floating point or complex tensor as input"):
+    with pytest.raises(RuntimeError, match="^Unknown Complex ScalarType for Long$"):  # PyTorch 2.13's words
         rg.linalg.eig(rg.ones(2, 2, dtype=rg.int64))
     with pytest.raises(RuntimeError, match="Expected a strictly positive integer for 'ind'"):
         rg.linalg.tensorinv(rg.eye(4), ind=0)

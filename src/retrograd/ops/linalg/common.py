@@ -121,7 +121,7 @@ def check_matrix(
             f"{fname}: A must be batches of square matrices, but they are {shape[-2]} by {shape[-1]} matrices"
         )
     refuse_low_precision(a, fname if kernel_of is None else kernel_of)
-    if floating and a._data.dtype.kind not in "fc":
+    if floating and a._data.dtype.kind not in "fc" and a.dtype is not _dt.bfloat16:  # (an ml_dtypes array)
         name = a.dtype.kind_name
         raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as input. Got {name}")
 

@@ -55,6 +55,13 @@ def _eig_rule(g: tuple, out: tuple) -> Tensor:
 _eig = Primitive("linalg_eig", _eig_forward, [_eig_rule], n_outputs=2)
 
 
+def _check_eig_input(A: Tensor, fname: str) -> None:
+    # PyTorch picks the complex result type before it looks at the matrix
+    if A._data.dtype.kind in "biu":
+        raise RuntimeError(f"Unknown Complex ScalarType for {A.dtype.kind_name}")
+    check_matrix(A, fname)
+
+
 def _eigen_castable(name: str, what: str = "eigenvalues") -> Rule:
     """`out` rule of eig/eigvals: a dtype the complex result casts to safely, in PyTorch's words."""
     return castable(
@@ -87,7 +94,7 @@ def eig(A: Tensor, *, out: Any = None) -> Any:
         return write_out(
             out, eig, locals(), _eigen_castable("torch.linalg.eig"), _eigen_castable("torch.linalg.eig", "eigenvectors")
         )
-    check_matrix(A, "linalg.eig")
+    _check_eig_input(A, "linalg.eig")
     return linalg_eig(*_eig(A))
 
 
@@ -109,5 +116,5 @@ def eigvals(A: Tensor, *, out: Any = None) -> Tensor:
         A = _float32(A)
     if out is not None:
         return write_out(out, eigvals, locals(), _eigen_castable("torch.linalg.eigvals"), grad="copy")
-    check_matrix(A, "linalg.eigvals")
+    _check_eig_input(A, "linalg.eigvals")
     return _eig(A)[0]
