@@ -237,3 +237,36 @@ def test_integer_matrices_are_refused_by_eig_and_solve_triangular():
 @needs_torch
 def test_integer_matrices_refusals_vs_torch():
     assert _integer_refusals(rg) == _integer_refusals(torch)
+
+
+def _vector_right_hand_sides(m):
+    LU, piv = m.linalg.lu_factor(m.eye(3))
+    LD, ldl_piv = m.linalg.ldl_factor(m.eye(3))
+    outcomes = []
+    for f in (
+        lambda: m.linalg.lu_solve(LU, piv, m.ones(3)),
+        lambda: m.linalg.lu_solve(LU, piv, m.tensor(1.0), left=False),
+        lambda: m.linalg.ldl_solve(LD, ldl_piv, m.ones(3)),
+        lambda: m.linalg.ldl_solve(LD, ldl_piv, m.tensor(2.0)),
+    ):
+        try:
+            f()
+            outcomes.append("ok")
+        except Exception as e:  # noqa: BLE001 - the error is what we compare
+            outcomes.append((type(e).__name__, str(e)))
+    return outcomes
+
+
+def test_lu_and_ldl_solve_refuse_a_vector_b():
+    lu = ("RuntimeError", "linalg.lu_solve: The input tensor B must have at least 2 dimensions.")
+    assert _vector_right_hand_sides(rg) == [
+        lu,
+        lu,
+        ("IndexError", "Dimension out of range (expected to be in range of [-1, 0], but got -2)"),
+        ("IndexError", "Dimension specified as -2 but tensor has no dimensions"),
+    ]
+
+
+@needs_torch
+def test_lu_and_ldl_solve_vector_b_vs_torch():
+    assert _vector_right_hand_sides(rg) == _vector_right_hand_sides(torch)

@@ -302,7 +302,7 @@ def lu_solve(
     if pivots._data.dtype != np.int32:
         raise RuntimeError("linalg.lu_solve: Expected pivots to be integers. Got " + pivots.dtype.kind_name)
     if B._data.ndim < 2:
-        raise RuntimeError("linalg.lu_solve: Expected B to have at least 2 dimensions, but it has 1 dimensions instead")
+        raise RuntimeError("linalg.lu_solve: The input tensor B must have at least 2 dimensions.")
     n = LU.shape[-1]
     if (B.shape[-2] if left else B.shape[-1]) != n:
         raise RuntimeError(
