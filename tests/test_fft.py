@@ -311,3 +311,41 @@ def test_missing_window_warnings_match_pytorch(tmp_path):
         return done.stdout
 
     assert run("-m", "retrograd", "run") == run()
+
+
+def _frequency_edges(m):
+    """fftfreq/rfftfreq at the edges: n·d = 0, negative n, dtypes without a kernel."""
+    outcomes = []
+    for f in (
+        lambda: m.fft.fftfreq(0), lambda: m.fft.fftfreq(4, d=0), lambda: m.fft.rfftfreq(0),
+        lambda: m.fft.fftfreq(3, d=-0.0, dtype=m.float64), lambda: m.fft.rfftfreq(-1), lambda: m.fft.rfftfreq(-3),
+        lambda: m.fft.rfftfreq(-5), lambda: m.fft.fftfreq(-5), lambda: m.fft.fftfreq(4, dtype=m.int64),
+        lambda: m.fft.rfftfreq(4, dtype=m.bool), lambda: m.fft.fftfreq(4, dtype=m.complex64),
+    ):
+        try:
+            t = f()
+            outcomes.append((str(t.dtype).split(".")[-1], [str(v) for v in t.tolist()]))
+        except (RuntimeError, NotImplementedError) as e:
+            outcomes.append((type(e).__name__, str(e)))
+    return outcomes
+
+
+def test_sample_frequencies_at_the_edges():
+    assert _frequency_edges(rg) == [
+        ("float32", []),
+        ("float32", ["nan", "inf", "-inf", "-inf"]),  # 1/(n·d) is inf, and 0·inf is nan
+        ("float32", ["nan"]),
+        ("float64", ["nan", "-inf", "inf"]),
+        ("float32", ["-0.0"]),  # C++'s -1 / 2 is 0: one entry, 0 / -1
+        ("float32", []),
+        ("RuntimeError", "Trying to create tensor with negative dimension -1: [-1]"),
+        ("RuntimeError", "Trying to create tensor with negative dimension -5: [-5]"),
+        ("RuntimeError", "fftfreq requires a floating point or complex dtype"),
+        ("RuntimeError", "rfftfreq requires a floating point or complex dtype"),
+        ("NotImplementedError", "\"arange_cpu\" not implemented for 'ComplexFloat'"),
+    ]
+
+
+def test_sample_frequencies_at_the_edges_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _frequency_edges(rg) == _frequency_edges(torch)

@@ -220,3 +220,34 @@ def test_forward_mode_jacobian_graph_matches_pytorch():
     assert ours[:2] == theirs[:2]
     np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-12)
     np.testing.assert_allclose(ours[3], theirs[3], rtol=1e-12)
+
+
+def _strict_vectorize_messages(m):
+    """strict=True with vectorize=True: the outputs are checked first, the pair refused after."""
+    x = m.tensor(X)
+    messages = []
+    for func in (lambda v: m.zeros(2), lambda v: v * 2):
+        with pytest.raises(RuntimeError) as info:
+            m.autograd.functional.jacobian(func, x, strict=True, vectorize=True)
+        messages.append(str(info.value))
+    return messages
+
+
+def test_strict_vectorized_jacobian_names_an_output_without_gradient_first():
+    calls = []
+
+    def f(v):
+        calls.append(1)
+        return rg.zeros(2)
+
+    with pytest.raises(RuntimeError, match="^Output 0 of the user-provided function does not require gradients"):
+        F.jacobian(f, rg.tensor(X), strict=True, vectorize=True)
+    assert calls == [1]  # the function runs before the options are refused
+    assert _strict_vectorize_messages(rg)[1].startswith(
+        "torch.autograd.functional.jacobian: `strict=True` and `vectorized=True` are not supported together."
+    )
+
+
+@needs_torch
+def test_strict_vectorized_jacobian_messages_vs_torch():
+    assert _strict_vectorize_messages(rg) == _strict_vectorize_messages(torch)

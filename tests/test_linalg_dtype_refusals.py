@@ -58,8 +58,6 @@ CALLS = {
     "matrix_exp": lambda m, a: m.linalg.matrix_exp(a),
     "matrix_norm_fro": lambda m, a: m.linalg.matrix_norm(a),
 }
-# bfloat16 needs kernels the NumPy backend does not have for these two (see the report)
-ACCEPTED = {"matrix_exp", "matrix_norm_fro"}
 
 
 def _outcome(m, name, dtype):
@@ -83,6 +81,7 @@ def test_half_precision_decompositions_are_refused():
     assert _outcome(rg, "lstsq", "float16") == ("RuntimeError", "This function doesn't handle types other than float "
                                                                 "and double")
     assert _outcome(rg, "matrix_exp", "float16") == ("ok", "")
+    assert _outcome(rg, "matrix_exp", "bfloat16") == ("ok", "")  # computed in float32, rounded to bfloat16
     assert _outcome(rg, "matrix_norm_fro", "float16") == ("ok", "")
 
 
@@ -90,8 +89,6 @@ def test_half_precision_decompositions_are_refused():
 @pytest.mark.parametrize("name", sorted(CALLS))
 @pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
 def test_half_precision_linalg_vs_torch(name, dtype):
-    if dtype == "bfloat16" and name in ACCEPTED:
-        pytest.skip("PyTorch computes these in bfloat16; retrograd's NumPy backend refuses")
     assert _outcome(rg, name, dtype) == _outcome(torch, name, dtype)
 
 
@@ -208,3 +205,68 @@ def test_lu_warning_vs_torch(monkeypatch):
     monkeypatch.setattr(sys.modules["retrograd._user_frames"], "_warned_once", set())
     ours, theirs = _lu_warnings(rg), _lu_warnings(torch)
     assert theirs in ([], ours)  # PyTorch says it once per process: an earlier test may have seen it
+
+
+def _integer_refusals(m):
+    outcomes = []
+    for f in (
+        lambda: m.linalg.eig(m.ones(2, 2, dtype=m.int64)),
+        lambda: m.linalg.eig(m.ones(2, dtype=m.bool)),  # the dtype is looked at before the shape
+        lambda: m.linalg.eigvals(m.ones(2, 3, dtype=m.uint8)),
+        lambda: m.linalg.solve_triangular(m.ones(2, 2, dtype=m.int32), m.ones(2, 1), upper=True),
+        lambda: m.linalg.solve_triangular(m.ones(2, 2, dtype=m.int64), m.ones(2), upper=True),
+    ):
+        try:
+            f()
+            outcomes.append("ok")
+        except Exception as e:  # noqa: BLE001 - the error is what we compare
+            outcomes.append((type(e).__name__, str(e)))
+    return outcomes
+
+
+def test_integer_matrices_are_refused_by_eig_and_solve_triangular():
+    assert _integer_refusals(rg) == [
+        ("RuntimeError", "Unknown Complex ScalarType for Long"),
+        ("RuntimeError", "Unknown Complex ScalarType for Bool"),
+        ("RuntimeError", "Unknown Complex ScalarType for Byte"),
+        ("NotImplementedError", "\"triangular_solve_cpu\" not implemented for 'Int'"),
+        ("RuntimeError", "linalg.solve_triangular: The input tensor B must have at least 2 dimensions."),
+    ]
+
+
+@needs_torch
+def test_integer_matrices_refusals_vs_torch():
+    assert _integer_refusals(rg) == _integer_refusals(torch)
+
+
+def _vector_right_hand_sides(m):
+    LU, piv = m.linalg.lu_factor(m.eye(3))
+    LD, ldl_piv = m.linalg.ldl_factor(m.eye(3))
+    outcomes = []
+    for f in (
+        lambda: m.linalg.lu_solve(LU, piv, m.ones(3)),
+        lambda: m.linalg.lu_solve(LU, piv, m.tensor(1.0), left=False),
+        lambda: m.linalg.ldl_solve(LD, ldl_piv, m.ones(3)),
+        lambda: m.linalg.ldl_solve(LD, ldl_piv, m.tensor(2.0)),
+    ):
+        try:
+            f()
+            outcomes.append("ok")
+        except Exception as e:  # noqa: BLE001 - the error is what we compare
+            outcomes.append((type(e).__name__, str(e)))
+    return outcomes
+
+
+def test_lu_and_ldl_solve_refuse_a_vector_b():
+    lu = ("RuntimeError", "linalg.lu_solve: The input tensor B must have at least 2 dimensions.")
+    assert _vector_right_hand_sides(rg) == [
+        lu,
+        lu,
+        ("IndexError", "Dimension out of range (expected to be in range of [-1, 0], but got -2)"),
+        ("IndexError", "Dimension specified as -2 but tensor has no dimensions"),
+    ]
+
+
+@needs_torch
+def test_lu_and_ldl_solve_vector_b_vs_torch():
+    assert _vector_right_hand_sides(rg) == _vector_right_hand_sides(torch)

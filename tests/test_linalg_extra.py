@@ -75,7 +75,7 @@ def test_ldl_refuses_derivatives_like_pytorch():
 def test_argument_errors():
     with pytest.raises(RuntimeError, match="must have at least 2 dimensions"):
         rg.linalg.solve_triangular(rg.eye(2), rg.ones(2), upper=True)
-    with pytest.raises(RuntimeError, match="Expected a floating point or complex tensor as input"):
+    with pytest.raises(RuntimeError, match="^Unknown Complex ScalarType for Long$"):  # PyTorch 2.13's words
         rg.linalg.eig(rg.ones(2, 2, dtype=rg.int64))
     with pytest.raises(RuntimeError, match="Expected a strictly positive integer for 'ind'"):
         rg.linalg.tensorinv(rg.eye(4), ind=0)
@@ -344,3 +344,124 @@ def test_vecdot_complex_vs_torch():
     theirs = torch.linalg.vecdot(torch.tensor(x), torch.tensor(y))
     ours = rg.linalg.vecdot(rg.tensor(x), rg.tensor(y))
     assert ours.tolist() == theirs.tolist() and str(ours.dtype).split(".")[1] == str(theirs.dtype).split(".")[1]
+
+
+def _phase_outcomes(m):
+    """What backward says for losses that do / do not depend on the phases of complex vectors."""
+    rng = np.random.default_rng(5)
+    a = m.from_numpy(rng.standard_normal((4, 4)))
+    z = m.from_numpy(rng.standard_normal((4, 4)) + 1j * rng.standard_normal((4, 4)))
+
+    def eig_real(x):
+        return m.linalg.eig(x)[1].real.sum()
+
+    def eig_abs(x):
+        return (m.linalg.eig(x)[1].abs() ** 2).sum()
+
+    def eigh_complex(x):
+        return m.linalg.eigh(x + x.mH)[1].real.sum()
+
+    def svd_u(x):
+        return m.linalg.svd(x, full_matrices=False)[0].real.sum()
+
+    def svd_vh(x):
+        return m.linalg.svd(x)[2].imag.sum()
+
+    def svd_product(x):
+        U, _, Vh = m.linalg.svd(x, full_matrices=False)
+        return (U @ Vh).real.sum()
+
+    outcomes = []
+    for loss, x in [(eig_real, a), (eig_abs, a), (eigh_complex, z), (svd_u, z), (svd_vh, z), (svd_product, z)]:
+        x = x.clone().requires_grad_()
+        try:
+            loss(x).backward()
+            outcomes.append((loss.__name__, "ok"))
+        except RuntimeError as e:
+            outcomes.append((loss.__name__, str(e)))
+    return outcomes
+
+
+_EIG_PHASE = ("The eigenvectors in the complex case are specified up to multiplication by e^{i phi}. "
+              "The specified loss function depends on this quantity, so it is ill-defined.")
+_SVD_PHASE = ("svd_backward: The singular vectors in the complex case are specified up to multiplication by "
+              "e^{i phi}. The specified loss function depends on this phase term, making it ill-defined.")
+
+
+def test_a_loss_that_sees_the_phase_of_complex_vectors_is_refused():
+    # eigenvectors and singular vectors are unique only up to e^{iφ}: Re V depends on φ, |V| does not
+    assert _phase_outcomes(rg) == [
+        ("eig_real", "linalg_eig_backward: " + _EIG_PHASE),
+        ("eig_abs", "ok"),
+        ("eigh_complex", "linalg_eigh_backward: " + _EIG_PHASE),
+        ("svd_u", _SVD_PHASE),
+        ("svd_vh", _SVD_PHASE),
+        ("svd_product", "ok"),
+    ]
+
+
+def test_a_nan_gradient_of_eigenvectors_is_refused_as_phase_dependent():
+    a = rg.tensor([[1.0, 2.0], [3.0, -1.0]], dtype=rg.float64, requires_grad=True)
+    V = rg.linalg.eig(a)[1]
+    with pytest.raises(RuntimeError, match="^linalg_eig_backward: The eigenvectors"):
+        (V.abs().sum() * float("nan")).backward()
+
+
+def test_phase_dependent_losses_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _phase_outcomes(rg) == _phase_outcomes(torch)
+
+
+def _mixed_triangular_solves(m):
+    A = m.tensor([[2.0, 1.0], [0.0, 4.0]])
+    B = m.tensor([[4.0], [8.0]], dtype=m.float64)
+    return [
+        (str(r.dtype).split(".")[-1], r.flatten().tolist())
+        for r in (
+            m.linalg.solve_triangular(A, B, upper=True),
+            m.linalg.solve_triangular(A.double(), B.float(), upper=True),
+            m.linalg.solve_triangular(A.expand(3, 2, 2), B, upper=True)[1:2],
+            m.linalg.solve_triangular(A, B.mT, upper=True, left=False),
+            m.linalg.solve_triangular(A.to(m.complex64), B, upper=False, unitriangular=True),
+        )
+    ]
+
+
+def test_solve_triangular_solves_in_the_dtype_of_A():
+    assert _mixed_triangular_solves(rg) == [
+        ("float32", [1.0, 2.0]),
+        ("float64", [1.0, 2.0]),
+        ("float32", [1.0, 2.0]),
+        ("float32", [2.0, 1.5]),
+        ("complex64", [4 + 0j, 8 + 0j]),
+    ]
+    A = rg.eye(2, requires_grad=True)
+    B = rg.ones(2, 1, dtype=rg.float64, requires_grad=True)
+    rg.linalg.solve_triangular(A, B, upper=True).sum().backward()
+    assert (A.grad.dtype, B.grad.dtype) == (rg.float32, rg.float64)
+
+
+def test_solve_triangular_mixed_dtypes_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _mixed_triangular_solves(rg) == _mixed_triangular_solves(torch)
+
+
+def _eig_of_nonfinite(m):
+    outcomes = []  # (eigvals: PyTorch returns LAPACK's nan-filled values, retrograd refuses as eig does)
+    for dtype in (m.float32, m.float64):
+        for bad in (float("nan"), float("inf")):
+            try:
+                m.linalg.eig(m.tensor([[1.0, bad], [0.0, 1.0]], dtype=dtype))
+            except RuntimeError as e:
+                outcomes.append((type(e).__name__, isinstance(e, m.linalg.LinAlgError), str(e)))
+    return outcomes
+
+
+def test_eig_of_nan_or_inf_is_a_plain_runtime_error():
+    message = "torch.linalg.eig: input tensor should not contain infs or NaNs."
+    assert _eig_of_nonfinite(rg) == [("RuntimeError", False, message)] * 4
+
+
+def test_eig_of_nan_or_inf_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _eig_of_nonfinite(rg) == _eig_of_nonfinite(torch)

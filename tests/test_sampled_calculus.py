@@ -3,9 +3,11 @@
 The constant-spacing integral is dx * (sum - half of each end), not a sum of averaged pairs, so
 its rounding and its node (MulBackward1) are PyTorch's; sample points give (pairs * widths)
 summed then halved (DivBackward1). Bool samples, complex or bool spacings, a 0-d `y` and a
-wrong number of sample points are refused with PyTorch's errors.
+wrong number of sample points are refused with PyTorch's errors; so are diff's misfit
+`prepend`/`append`.
 """
 
+import numpy as np
 import pytest
 
 import retrograd as rg
@@ -102,3 +104,45 @@ def test_refusals_match_pytorch():
         with pytest.raises(Exception) as theirs:
             call(torch)
         assert (type(ours.value), str(ours.value)) == (type(theirs.value), str(theirs.value))
+
+
+def _diff_extra_errors(m):
+    x = m.ones(3, 4)
+    outcomes = []
+    for kw in (
+        {"prepend": m.ones(2, 3)}, {"append": m.ones(4)}, {"prepend": m.ones(2, 4, 1)}, {"append": 1.0},
+        {"prepend": [1.0]}, {"prepend": m.ones(3, 2), "dim": 0}, {"prepend": m.tensor(1.0)},
+        {"append": np.ones((3, 1))},
+    ):
+        try:
+            m.diff(x, **kw)
+            outcomes.append("ok")
+        except (RuntimeError, TypeError) as e:
+            outcomes.append((type(e).__name__, str(e)))
+    try:
+        m.diff(m.tensor(1.0), prepend=2.0)  # the argument's type is refused before the 0-d input
+    except (RuntimeError, TypeError) as e:
+        outcomes.append((type(e).__name__, str(e)))
+    return outcomes
+
+
+def test_diff_checks_prepend_and_append_in_pytorchs_words():
+    same_dims = "diff expects prepend or append to be the same dimension as input"
+    shape = ("diff expects the shape of tensor to prepend or append to match that of input except along the "
+             "differencing dimension; input.size({0}) = {1}, but got tensor.size({0}) = {2}")
+    assert _diff_extra_errors(rg) == [
+        ("RuntimeError", shape.format(0, 3, 2)),
+        ("RuntimeError", same_dims),
+        ("RuntimeError", same_dims),
+        ("TypeError", "diff(): argument 'append' must be Tensor, not float"),
+        ("TypeError", "diff(): argument 'prepend' must be Tensor, not list"),
+        ("RuntimeError", shape.format(1, 4, 2)),
+        ("RuntimeError", same_dims),
+        ("TypeError", "diff(): argument 'append' must be Tensor, not numpy.ndarray"),
+        ("TypeError", "diff(): argument 'prepend' must be Tensor, not float"),
+    ]
+
+
+def test_diff_prepend_and_append_errors_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _diff_extra_errors(rg) == _diff_extra_errors(torch)

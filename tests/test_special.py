@@ -106,3 +106,33 @@ def test_ndtr_matches_pytorch():
     theirs.sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-6)
     assert ours.grad_fn.name() == type(theirs.grad_fn).__name__
+
+
+_NDTRI_TAILS = [1e-300, 1e-20, 1e-14, 1e-10, 0.01, 0.3, 0.5, 0.9, 1 - 1e-10, 0.0, 1.0, -0.5, 1.5]
+
+
+def test_ndtri_keeps_its_precision_in_the_tails():
+    # Φ⁻¹(1e-20) is -9.26234008979841 (written as erfinv(2p - 1), 2p - 1 would round to -1 and give -inf)
+    y = rg.special.ndtri(rg.tensor(_NDTRI_TAILS, dtype=rg.float64)).tolist()
+    expected = [-37.0470962993612, -9.262340089798409, -7.6506280929352695, -6.361340902404056, -2.3263478740408408,
+                -0.5244005127080409, 0.0, 1.2815515655446004, 6.361340889697422]
+    np.testing.assert_allclose(y[:9], expected, rtol=1e-15, atol=0)
+    assert y[9:11] == [-np.inf, np.inf] and all(np.isnan(v) for v in y[11:])
+    # float32 has its own tails: p = 1e-30 is far from rounding to zero there
+    assert rg.special.ndtri(rg.tensor([1e-30])).item() == pytest.approx(-11.464024, rel=1e-6)
+
+
+def test_ndtri_gradient_is_the_reciprocal_density():
+    p = rg.tensor([1e-20, 0.25], dtype=rg.float64, requires_grad=True)
+    y = rg.special.ndtri(p)
+    y.sum().backward()
+    np.testing.assert_allclose(p.grad.numpy(), np.sqrt(2 * np.pi) * np.exp(y.detach().numpy() ** 2 / 2), rtol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_ndtri_tails_vs_torch(dtype):
+    torch = pytest.importorskip("torch")
+    p = np.array(_NDTRI_TAILS + [1e-37, 5e-324], dtype=dtype)
+    ours = rg.special.ndtri(rg.from_numpy(p)).numpy()
+    theirs = torch.special.ndtri(torch.from_numpy(p)).numpy()
+    np.testing.assert_allclose(ours, theirs, rtol=4e-7 if dtype == "float32" else 1e-15, atol=0)

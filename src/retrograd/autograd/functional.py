@@ -364,11 +364,6 @@ def jacobian(
                 "Computing Jacobian using forward-AD or forward-over-reverse Hessian is"
                 "only implemented for `vectorize=True`."
             )
-    if strict and vectorize:
-        raise RuntimeError(
-            "torch.autograd.functional.jacobian: `strict=True` and `vectorized=True` are not supported together. "
-            "Please either set `strict=False` or `vectorize=False`."
-        )
     with enable_grad():
         is_tuple, xs = _as_tuple(inputs, "inputs", "jacobian")
         # PyTorch's forward mode runs on the inputs as given, not on detached copies: where one
@@ -383,6 +378,11 @@ def jacobian(
                         f"Output {i} of the user-provided function does not require gradients. The outputs must be "
                         "computed in a differentiable manner from the input when running in strict mode."
                     )
+        if strict and vectorize:  # PyTorch refuses the pair only after running func and checking its outputs
+            raise RuntimeError(
+                "torch.autograd.functional.jacobian: `strict=True` and `vectorized=True` are not supported "
+                "together. Please either set `strict=False` or `vectorize=False`."
+            )
         if strategy == "forward-mode" and _batchable(outs):
             jac = _batched_forward_jacobian(outs, xs, keep_graph)
         elif strategy == "forward-mode":  # user code in the graph: dual tensors, one pass per input element

@@ -33,13 +33,31 @@ def _integer_power(xp: Any, a: Any, b: Any) -> Any:
     return result
 
 
+# PyTorch's CPU kernel for a float or double base and these number exponents (pow_tensor_scalar):
+# plain products and square roots, which round differently from the C library's pow
+_EXACT_FORMS = {
+    3: lambda xp, a: a * a * a,
+    -2: lambda xp, a: 1 / (a * a),
+    0.5: lambda xp, a: xp.sqrt(a),
+    -0.5: lambda xp, a: 1 / xp.sqrt(a),
+}
+
+
+def _scalar_power(xp: Any, a: Any, exponent: Any) -> Any:
+    """aⁿ for a number n, computed as PyTorch's CPU kernel computes it (x**3 is x·x·x, x**0.5 is √x)."""
+    if a.dtype.kind == "b":
+        return (a**exponent).astype(bool)  # NumPy: int8
+    form = _EXACT_FORMS.get(exponent) if a.dtype.kind == "f" and a.dtype.itemsize >= 4 else None
+    return a**exponent if form is None else form(xp, a)
+
+
 def _power(xp: Any, a: Any, b: Any) -> Any:
     return _integer_power(xp, a, b) if a.dtype.kind in "iu" and xp.asarray(b).dtype.kind in "iu" else a**b
 
 
 _pow_scalar = Primitive(
     "pow",
-    lambda xp, a, exponent: a**exponent if a.dtype.kind != "b" else (a**exponent).astype(bool),  # NumPy: int8
+    _scalar_power,
     # d(aⁿ)/da = n·aⁿ⁻¹ (zero for n = 0, even where aⁿ⁻¹ is infinite)
     [lambda g, a, exponent: g * 0 if exponent == 0 else g * (exponent * a ** (exponent - 1)).conj()],
     node_name="PowBackward0",

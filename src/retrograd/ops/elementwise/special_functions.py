@@ -94,18 +94,12 @@ i0e = _unary("i0e", lambda a: _k.bessel_ie(0, a), lambda g, a: g * (i1e(a) - a.s
 i1e = _unary("i1e", lambda a: _k.bessel_ie(1, a), lambda g, a: g * _i1e_derivative(a), "SpecialI1EBackward0")
 erfcx = _unary("erfcx", _k.erfcx, lambda g, a: g * (2 * a * erfcx(a) - _TWO_OVER_SQRT_PI))  # 2x erfcx - 2/√π
 ndtri = _unary(
-    "ndtri", lambda p: _SQRT_2 * _erfinv(2 * _k.f64(p) - 1), lambda g, out: g * (_SQRT_2PI * (out * out / 2).exp())
+    "ndtri", _k.ndtri, lambda g, out: g * (_SQRT_2PI * (out * out / 2).exp())
 )  # 1/φ(Φ⁻¹(p)) = √(2π) e^(y²/2)
 log_ndtr = _unary(
     "log_ndtr", lambda a: _log_ndtr(_k.f64(a)), lambda g, a: g * (math.sqrt(2 / math.pi) / erfcx(-a / _SQRT_2))
 )  # φ(x)/Φ(x), written with erfcx so it stays finite far left
 entr = _unary("entr", lambda a: _entr(_k.f64(a)), lambda g, a: g * -(a.log() + 1))  # -(ln x + 1)
-
-
-def _erfinv(a: np.ndarray) -> np.ndarray:
-    from ..kernels.special import erfinv_array
-
-    return erfinv_array(a)
 
 
 def _log_ndtr(x: np.ndarray) -> np.ndarray:

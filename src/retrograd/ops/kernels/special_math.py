@@ -45,6 +45,66 @@ def gammaln(a: Any) -> np.ndarray:
     return np.where(np.isnan(x), x, out)
 
 
+
+# Cephes' ndtri, the algorithm PyTorch's kernel runs: a rational function of p - 1/2 in the middle
+# and of 1/t, t = sqrt(-2 ln p), in the tails. Written as erfinv(2p - 1) the tails would lose p
+# in the rounding of 2p - 1 (p = 1e-20 would give -inf). Coefficients highest power first.
+_NDTRI_MIDDLE = (
+    (-5.99633501014107895267e1, 9.80010754185999661536e1, -5.66762857469070293439e1, 1.39312609387279679503e1,
+     -1.23916583867381258016e0),
+    (1.0, 1.95448858338141759834e0, 4.67627912898881538453e0, 8.63602421390890590575e1, -2.25462687854119370527e2,
+     2.00260212380060660359e2, -8.20372256168333339912e1, 1.59056225126211695515e1, -1.18331621121330003142e0),
+)
+_NDTRI_NEAR = (  # 2 <= t < 8: exp(-32) < p <= exp(-2)
+    (4.05544892305962419923e0, 3.15251094599893866154e1, 5.71628192246421288162e1, 4.40805073893200834700e1,
+     1.46849561928858024014e1, 2.18663306850790267539e0, -1.40256079171354495875e-1, -3.50424626827848203418e-2,
+     -8.57456785154685413611e-4),
+    (1.0, 1.57799883256466749731e1, 4.53907635128879210584e1, 4.13172038254672030440e1, 1.50425385692907503408e1,
+     2.50464946208309415979e0, -1.42182922854787788574e-1, -3.80806407691578277194e-2, -9.33259480895457427372e-4),
+)
+_NDTRI_FAR = (  # t >= 8: p <= exp(-32)
+    (3.23774891776946035970e0, 6.91522889068984211695e0, 3.93881025292474443415e0, 1.33303460815807542389e0,
+     2.01485389549179081538e-1, 1.23716634817820021358e-2, 3.01581553508235416007e-4, 2.65806974686737550832e-6,
+     6.23974539184983293730e-9),
+    (1.0, 6.02427039364742014255e0, 3.67983563856160859403e0, 1.37702099489081330271e0, 2.16236993594496635890e-1,
+     1.34204006088543189037e-2, 3.28014464682127739104e-4, 2.89247864745380683936e-6, 6.79019408009981274425e-9),
+)
+_EXP_MINUS_2 = 0.13533528323661269189
+_SQRT_2PI = 2.50662827463100050242
+
+
+def _polynomial(x: np.ndarray, coefficients: tuple) -> np.ndarray:
+    """Σ c_k x^k by Horner's rule, in x's dtype (coefficients highest power first)."""
+    result = np.zeros_like(x)
+    for c in coefficients:
+        result = result * x + c
+    return result
+
+
+def _rational(x: np.ndarray, pair: tuple) -> np.ndarray:
+    return _polynomial(x, pair[0]) / _polynomial(x, pair[1])
+
+
+def ndtri(a: Any) -> np.ndarray:
+    """Φ⁻¹(p), the standard normal quantile: -inf at 0, inf at 1, nan outside [0, 1].
+
+    Computed in float32 for float32 data (as PyTorch's kernel), else in float64.
+    """
+    p = np.asarray(a) if np.asarray(a).dtype == np.float32 else f64(a)
+    with np.errstate(all="ignore"):
+        upper = p > 1 - _EXP_MINUS_2
+        y = np.where(upper, 1 - p, p)  # the upper tail by symmetry, Φ⁻¹(p) = -Φ⁻¹(1 - p)
+        m = y - 0.5
+        m2 = m * m
+        middle = (m + m * (m2 * _rational(m2, _NDTRI_MIDDLE))) * _SQRT_2PI
+        t = np.sqrt(-2.0 * np.log(y))
+        z = 1 / t
+        tail = t - np.log(t) / t - z * np.where(t < 8, _rational(z, _NDTRI_NEAR), _rational(z, _NDTRI_FAR))
+        out = np.where(y > _EXP_MINUS_2, middle, np.where(upper, tail, -tail))
+    out = np.where(p == 0, -np.inf, np.where(p == 1, np.inf, out))
+    return np.where((p < 0) | (p > 1), np.nan, out).astype(p.dtype, copy=False)
+
+
 _PSI_10 = 2.25175258906672110764  # ψ(10), for arguments the recurrence brings exactly to 10
 # ψ(x) ~ ln x - 1/(2x) - Σ B_2k / (2k x^2k): the Bernoulli terms B_2k/(2k), highest first
 _PSI_SERIES = (

@@ -121,7 +121,7 @@ def check_matrix(
             f"{fname}: A must be batches of square matrices, but they are {shape[-2]} by {shape[-1]} matrices"
         )
     refuse_low_precision(a, fname if kernel_of is None else kernel_of)
-    if floating and a._data.dtype.kind not in "fc":
+    if floating and a._data.dtype.kind not in "fc" and a.dtype is not _dt.bfloat16:  # (an ml_dtypes array)
         name = a.dtype.kind_name
         raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as input. Got {name}")
 
@@ -218,3 +218,23 @@ def is_zero_leaf(g: Tensor) -> bool:
     full formula gives zeros for zeros anyway.
     """
     return type(g) is Tensor and g._grad_fn is None and not g._requires_grad and not g._data.any()
+
+
+def phase_free(x: Tensor, y: Tensor | None = None) -> bool:
+    """Whether a loss leaves the phases of complex singular/eigen vectors alone: Im diag(Vᴴ V̄) ≈ y (None: 0).
+
+    PyTorch's test (`allclose` with rtol = atol = 1e-2, so a nan fails it) for x = Im diag(Vᴴ V̄).
+    Batched tensors (vmap) pass, their values cannot be looked at (PyTorch skips tensor subclasses).
+    """
+    if type(x) is not Tensor or (y is not None and type(y) is not Tensor):
+        return True
+    other = 0 if y is None else y._data
+    return bool((abs(x._data - other) <= 1e-2 + 1e-2 * abs(other)).all())
+
+
+def eigenvector_phase_error(op: str) -> RuntimeError:
+    """PyTorch's error for a loss that depends on the phases of complex eigenvectors."""
+    return RuntimeError(
+        f"{op}: The eigenvectors in the complex case are specified up to multiplication by e^{{i phi}}. "
+        "The specified loss function depends on this quantity, so it is ill-defined."
+    )

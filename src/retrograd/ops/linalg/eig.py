@@ -17,7 +17,7 @@ from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
 from ..kernels.out_arg import Rule, castable, write_out
-from .common import LinAlgError, check_matrix, eye_like, is_zero_leaf
+from .common import check_matrix, eigenvector_phase_error, eye_like, is_zero_leaf, phase_free
 from .decompositions import solve
 
 __all__: list[str] = []  # torch.linalg names only: retrograd.linalg gathers them
@@ -26,8 +26,8 @@ linalg_eig = return_type("linalg_eig", "eigenvalues eigenvectors")
 
 
 def _eig_forward(xp: Any, a: Any) -> tuple:
-    if not xp.isfinite(a).all():
-        raise LinAlgError("torch.linalg.eig: input tensor should not contain infs or NaNs.")
+    if not xp.isfinite(a).all():  # a plain RuntimeError in PyTorch, not a LinAlgError
+        raise RuntimeError("torch.linalg.eig: input tensor should not contain infs or NaNs.")
     w, v = xp.linalg.eig(a)
     complex_np = _dt.from_numpy(a.dtype).to_complex().np
     return w.astype(complex_np), v.astype(complex_np)
@@ -41,7 +41,10 @@ def _eig_rule(g: tuple, out: tuple) -> Tensor:
     inner = eye * gL.unsqueeze(-2)
     if not is_zero_leaf(gV):
         VhgV = V.mH @ gV
-        diag_re = (VhgV * eye).sum(-1).real
+        diag = (VhgV * eye).sum(-1)
+        if not phase_free(diag.imag):  # the loss depends on each vector's phase e^{iφ}
+            raise eigenvector_phase_error("linalg_eig_backward")
+        diag_re = diag.real
         Lc = L.conj()
         E = Lc.unsqueeze(-2) - Lc.unsqueeze(-1) + eye  # conj(L_j - L_i), 1 on the diagonal
         off = (VhgV - V.mH @ (V * diag_re.unsqueeze(-2))) / E
@@ -50,6 +53,13 @@ def _eig_rule(g: tuple, out: tuple) -> Tensor:
 
 
 _eig = Primitive("linalg_eig", _eig_forward, [_eig_rule], n_outputs=2)
+
+
+def _check_eig_input(A: Tensor, fname: str) -> None:
+    # PyTorch picks the complex result type before it looks at the matrix
+    if A._data.dtype.kind in "biu":
+        raise RuntimeError(f"Unknown Complex ScalarType for {A.dtype.kind_name}")
+    check_matrix(A, fname)
 
 
 def _eigen_castable(name: str, what: str = "eigenvalues") -> Rule:
@@ -84,7 +94,7 @@ def eig(A: Tensor, *, out: Any = None) -> Any:
         return write_out(
             out, eig, locals(), _eigen_castable("torch.linalg.eig"), _eigen_castable("torch.linalg.eig", "eigenvectors")
         )
-    check_matrix(A, "linalg.eig")
+    _check_eig_input(A, "linalg.eig")
     return linalg_eig(*_eig(A))
 
 
@@ -106,5 +116,5 @@ def eigvals(A: Tensor, *, out: Any = None) -> Tensor:
         A = _float32(A)
     if out is not None:
         return write_out(out, eigvals, locals(), _eigen_castable("torch.linalg.eigvals"), grad="copy")
-    check_matrix(A, "linalg.eigvals")
+    _check_eig_input(A, "linalg.eigvals")
     return _eig(A)[0]

@@ -248,8 +248,10 @@ def ldl_solve(LD: Tensor, pivots: Tensor, B: Tensor, *, hermitian: bool = False,
     if _vmap.active and (r := batched("loop", ldl_solve, LD, pivots, B, hermitian=hermitian)) is not NOT_BATCHED:
         return r
     check_matrix(LD, "torch.linalg.ldl_solve")
-    if B._data.ndim < 2:
-        raise RuntimeError("torch.linalg.ldl_solve: Expected B to have at least 2 dimensions, but it has 1 dimensions")
+    if B._data.ndim < 2:  # PyTorch 2.13 has no check of its own: B's dim -2 is out of range
+        if B._data.ndim == 0:
+            raise IndexError("Dimension specified as -2 but tensor has no dimensions")
+        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got -2)")
     if pivots._data.dtype != np.int32:
         raise RuntimeError(f"torch.linalg.ldl_solve: Expected pivots to be integers. Got {pivots.dtype.kind_name}")
     if LD._data.dtype != B._data.dtype:

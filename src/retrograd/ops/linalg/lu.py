@@ -302,7 +302,7 @@ def lu_solve(
     if pivots._data.dtype != np.int32:
         raise RuntimeError("linalg.lu_solve: Expected pivots to be integers. Got " + pivots.dtype.kind_name)
     if B._data.ndim < 2:
-        raise RuntimeError("linalg.lu_solve: Expected B to have at least 2 dimensions, but it has 1 dimensions instead")
+        raise RuntimeError("linalg.lu_solve: The input tensor B must have at least 2 dimensions.")
     n = LU.shape[-1]
     if (B.shape[-2] if left else B.shape[-1]) != n:
         raise RuntimeError(
@@ -351,14 +351,13 @@ def solve_triangular(
     """
     if out is not None:
         return write_out(out, solve_triangular, locals(), same("expected scalar type {src} but found {dst}"))
-    check_matrix(A, "linalg.solve_triangular")
+    check_matrix(A, "linalg.solve_triangular", floating=False)
     if B._data.ndim < 2:
         raise RuntimeError(
             "linalg.solve_triangular: The input tensor B must have at least 2 dimensions."
         )
-    if A._data.dtype != B._data.dtype:
-        raise RuntimeError(
-            f"linalg.solve_triangular: Expected A and B to have the same dtype, but found A of type "
-            f"{A.dtype.kind_name} and B of type {B.dtype.kind_name} instead"
-        )
+    if A._data.dtype.kind in "biu":  # the kernel runs in A's dtype, and has no integer version
+        raise NotImplementedError(f"\"triangular_solve_cpu\" not implemented for '{A.dtype.kind_name}'")
+    if A._data.dtype != B._data.dtype:  # PyTorch solves in A's dtype: B is cast to it (a complex B loses Im)
+        B = B.to(A.dtype)
     return solve_triangular_primitive(A, B, upper=upper, left=left, unitriangular=unitriangular)

@@ -21,10 +21,12 @@ from ..kernels.out_arg import SAME, safely_castable, write_out
 from .common import (
     check_matrix,
     const,
+    eigenvector_phase_error,
     eye_like,
     is_zero_leaf,
     linalg_eigh,
     linalg_svd,
+    phase_free,
     refuse_low_precision,
 )
 
@@ -69,6 +71,7 @@ def svd_backward(gU: Tensor, gS: Tensor, gVh: Tensor, U: Tensor, S: Tensor, Vh: 
         VhgV = Vh @ gVh.mH
         ret = ret + S.unsqueeze(-1) * (VhgV - VhgV.mH) / E
     if U.is_complex():  # the phases of the singular vectors (a loss must not depend on them)
+        _check_svd_phases(None if no_u else _diagonal_imag(UhgU), None if no_v else _diagonal_imag(VhgV))
         phase = _diagonal_imag(UhgU) if not no_u else 0
         if not no_v:
             phase = (phase - _diagonal_imag(VhgV)) / 2 if not no_u else -_diagonal_imag(VhgV)
@@ -84,6 +87,19 @@ def svd_backward(gU: Tensor, gS: Tensor, gVh: Tensor, U: Tensor, S: Tensor, Vh: 
 
 def _diagonal_imag(x: Tensor) -> Tensor:
     return x.diagonal(0, -2, -1).imag
+
+
+def _check_svd_phases(im_UhgU: Tensor | None, im_VhgV: Tensor | None) -> None:
+    # U -> U e^{iφ}, V -> V e^{iφ} leaves A alone, so a loss may see only Im diag(UᴴŪ) + Im diag(VᴴV̄) = 0
+    if im_UhgU is None:
+        ok = im_VhgV is None or phase_free(im_VhgV)
+    else:
+        ok = phase_free(im_UhgU, None if im_VhgV is None else -im_VhgV)
+    if not ok:
+        raise RuntimeError(
+            "svd_backward: The singular vectors in the complex case are specified up to multiplication by "
+            "e^{i phi}. The specified loss function depends on this phase term, making it ill-defined."
+        )
 
 
 _svd = Primitive("linalg_svd", _svd_forward, [_svd_rule], n_outputs=3)
@@ -163,6 +179,8 @@ def _eigh_rule(g: tuple, out: tuple) -> Tensor:
         return V @ (gL.unsqueeze(-1).to(V.dtype) * V.mH)
     eye = eye_like(L, L.shape[-1])
     VhgV = V.mH @ gV
+    if V.is_complex() and not phase_free(_diagonal_imag(VhgV)):  # the loss depends on each vector's phase
+        raise eigenvector_phase_error("linalg_eigh_backward")
     E = L.unsqueeze(-2) - L.unsqueeze(-1) + eye
     inner = 0.5 * (VhgV - VhgV.mH) / E + gL.unsqueeze(-1) * eye
     return V @ inner @ V.mH

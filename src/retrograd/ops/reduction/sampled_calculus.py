@@ -52,11 +52,19 @@ def diff(
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("diff", dim, -1, axis, "axis")
     x = tensor_of(input)
+    for name, extra in (("prepend", prepend), ("append", append)):
+        if extra is not None and not isinstance(extra, Tensor):  # PyTorch's argument parser, before the op
+            kind = type(extra)
+            shown = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+            raise TypeError(f"diff(): argument '{name}' must be Tensor, not {shown}")
     if x.dim() == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
     if n < 0:
         raise RuntimeError(f"order must be non-negative but got {n}")
     d = wrap_dim(dim, x.dim())
+    for extra in (prepend, append):
+        if extra is not None:
+            _check_extra(extra, x, d)
     parts = [p for p in (prepend, x, append) if p is not None]
     if len(parts) > 1:
         x = cat(parts, d)
@@ -67,6 +75,18 @@ def diff(
         later, earlier = x.narrow(d, 1, length - 1), x.narrow(d, 0, length - 1)
         x = later.logical_xor(earlier) if x.dtype == _dt.bool_ else later - earlier
     return x
+
+
+def _check_extra(extra: Tensor, x: Tensor, d: int) -> None:
+    """`prepend`/`append` must have `x`'s shape except along `d` (PyTorch's checks and words)."""
+    if extra.dim() != x.dim():
+        raise RuntimeError("diff expects prepend or append to be the same dimension as input")
+    for i in range(x.dim()):
+        if i != d and extra.shape[i] != x.shape[i]:
+            raise RuntimeError(
+                "diff expects the shape of tensor to prepend or append to match that of input except along the "
+                f"differencing dimension; input.size({i}) = {x.shape[i]}, but got tensor.size({i}) = {extra.shape[i]}"
+            )
 
 
 # the overloads PyTorch lists when both `x` and `dx` are given

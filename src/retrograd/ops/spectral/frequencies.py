@@ -20,18 +20,27 @@ __all__ = ["fftfreq", "rfftfreq", "fftshift", "ifftshift"]
 # --- helpers: sample frequencies and shifts ---------------------------------------------------
 
 
-def _freq_tensor(steps: np.ndarray, n: int, d: float, dtype: Any, requires_grad: bool) -> Tensor:
-    """`steps / (n·d)` as PyTorch computes it: the integer steps in `dtype`, times 1/(n·d) rounded to it."""
+def _freq_tensor(name: str, steps: np.ndarray, n: int, d: float, dtype: Any, requires_grad: bool) -> Tensor:
+    """`steps / (n·d)` as PyTorch computes it: the integer steps in `dtype`, times 1/(n·d) rounded to it.
+
+    n·d = 0 gives an infinite scale (nan for the zero step), as in PyTorch's C++.
+    """
     dt = dtype if dtype is not None else _dt.get_default_dtype()
-    scale = 1.0 / (n * d)
-    if dt.np.kind in "fc":
-        values = steps.astype(dt.np) * dt.np.type(scale)
-    else:
-        values = (steps * scale).astype(dt.np)
+    if dt.is_complex:  # PyTorch builds the steps with arange, which has no complex kernel
+        raise NotImplementedError(f'"arange_cpu" not implemented for \'{dt.kind_name}\'')
+    if not dt.is_floating_point:
+        raise RuntimeError(f"{name} requires a floating point or complex dtype")
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        values = steps.astype(dt.np) * dt.np.type(np.float64(1.0) / np.float64(n * d))
     t = Tensor._make(values)
     if requires_grad:
         t._set_requires_grad(True)
     return t
+
+
+def _check_count(count: int) -> None:
+    if count < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {count}: [{count}]")
 
 
 def fftfreq(
@@ -62,8 +71,9 @@ def fftfreq(
         return write_out(out, fftfreq, locals(), _FREQ_OUT, dtype_from_out=True)
     check_layout(layout)
     as_device(device)
+    _check_count(n)
     steps = np.concatenate([np.arange((n + 1) // 2), np.arange(-(n // 2), 0)])
-    return _freq_tensor(steps, n, d, dtype, requires_grad)
+    return _freq_tensor("fftfreq", steps, n, d, dtype, requires_grad)
 
 
 def rfftfreq(
@@ -92,7 +102,9 @@ def rfftfreq(
         return write_out(out, rfftfreq, locals(), _FREQ_OUT, dtype_from_out=True)
     check_layout(layout)
     as_device(device)
-    return _freq_tensor(np.arange(n // 2 + 1), n, d, dtype, requires_grad)
+    count = int(n / 2) + 1  # C++'s n / 2, which rounds toward zero: rfftfreq(-1) has one entry
+    _check_count(count)
+    return _freq_tensor("rfftfreq", np.arange(count), n, d, dtype, requires_grad)
 
 
 def _shift(x: Any, dim: Any, inverse: bool) -> Tensor:
