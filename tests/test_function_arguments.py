@@ -15,6 +15,8 @@ try:
 except ImportError:
     torch = None
 
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch not installed")
+
 
 def _old_style(m):
     class Scaled(m.autograd.Function):
@@ -96,9 +98,8 @@ def test_apply_binds_keywords_to_forward_slots():
     assert outcomes[9] == ("TypeError", "got an unexpected keyword argument 'bogus'")
 
 
+@needs_torch
 def test_apply_keywords_match_pytorch():
-    if torch is None:
-        pytest.skip("PyTorch not installed")
     assert [_outcome(c) for c in _keyword_calls(rg)] == [_outcome(c) for c in _keyword_calls(torch)]
 
 
@@ -157,9 +158,8 @@ def test_backward_must_return_tensors_or_none():
     ]
 
 
+@needs_torch
 def test_backward_returns_match_pytorch():
-    if torch is None:
-        pytest.skip("PyTorch not installed")
     ours = [_outcome(_backward_returning(rg, r)) for r in _RETURNS]
     assert ours == [_outcome(_backward_returning(torch, r)) for r in _RETURNS]
 
@@ -189,9 +189,8 @@ def test_outputs_that_are_not_tensors_get_none_in_backward():
     assert seen == [([1.0, 1.0], None, None)]  # None even with materialized grads
 
 
+@needs_torch
 def test_outputs_that_are_not_tensors_match_pytorch():
-    if torch is None:
-        pytest.skip("PyTorch not installed")
     assert _non_tensor_outputs(rg) == _non_tensor_outputs(torch)
 
 
@@ -217,9 +216,8 @@ def test_save_for_backward_takes_only_tensors_and_none():
     assert recorded == ("TypeError", "save_for_backward can only save variables, but argument 2 is of type list")
 
 
+@needs_torch
 def test_save_for_backward_non_tensor_matches_pytorch():
-    if torch is None:
-        pytest.skip("PyTorch not installed")
     assert _save_non_tensor(rg) == _save_non_tensor(torch)
 
 
@@ -254,9 +252,8 @@ def test_instantiating_a_function_warns_and_calling_it_raises():
     assert called[1].startswith("Legacy autograd function with non-static forward method is deprecated.")
 
 
+@needs_torch
 def test_instantiating_a_function_matches_pytorch():
-    if torch is None:
-        pytest.skip("PyTorch not installed")
     assert _instantiate(rg) == _instantiate(torch)
 
 
@@ -310,9 +307,8 @@ def test_jvp_tangent_of_the_wrong_size_is_refused():
     )
 
 
+@needs_torch
 def test_jvp_tangent_of_the_wrong_size_matches_pytorch():
-    if torch is None:
-        pytest.skip("PyTorch not installed")
     assert _wrong_shape_jvp(rg) == _wrong_shape_jvp(torch)
 
 
@@ -341,9 +337,8 @@ def test_vmap_staticmethod_with_one_return_names_the_tensor_class():
     assert _one_return_message(rg).endswith("Got a <class 'retrograd.Tensor'> instead")
 
 
+@needs_torch
 def test_vmap_staticmethod_with_one_return_vs_torch():
-    if torch is None:
-        pytest.skip("PyTorch not installed")
     assert _one_return_message(rg).replace("retrograd.", "torch.") == _one_return_message(torch)
 
 
@@ -401,9 +396,8 @@ def test_backward_may_be_named_vjp_and_take_boxed_grads():
     ]
 
 
+@needs_torch
 def test_backward_by_other_names_matches_pytorch():
-    if torch is None:
-        pytest.skip("PyTorch not installed")
     assert _backward_by_other_names(rg) == _backward_by_other_names(torch)
 
 
@@ -450,9 +444,8 @@ def test_function_node_raw_saved_tensors_and_saved_variables():
     assert module == "autograd.function"  # node classes live where PyTorch's do
 
 
+@needs_torch
 def test_function_node_saved_views_match_pytorch():
-    if torch is None:
-        pytest.skip("PyTorch not installed")
     assert _saved_views(rg) == _saved_views(torch)
 
 
@@ -486,9 +479,8 @@ def test_anomaly_mode_shows_where_a_once_differentiable_gradient_was_made():
     assert shows_the_call == [True]  # the user's line that took the gradient
 
 
+@needs_torch
 def test_anomaly_on_second_backward_matches_pytorch():
-    if torch is None:
-        pytest.skip("PyTorch not installed")
     assert _anomaly_on_second_backward(rg) == _anomaly_on_second_backward(torch)
 
 
@@ -539,9 +531,8 @@ def test_inputs_returned_without_recording_are_detached_aliases():
     ]
 
 
+@needs_torch
 def test_inputs_returned_match_pytorch():
-    if torch is None:
-        pytest.skip("PyTorch not installed")
     assert _inputs_returned(rg) == _inputs_returned(torch)
 
 
@@ -592,9 +583,8 @@ def test_mark_dirty_misuse():
     ]
 
 
+@needs_torch
 def test_mark_dirty_misuse_matches_pytorch():
-    if torch is None:
-        pytest.skip("PyTorch not installed")
     assert _dirty_misuse(rg) == _dirty_misuse(torch)
 
 
@@ -647,9 +637,8 @@ def test_function_nodes_are_named_for_the_transform_that_made_them():
     ]
 
 
+@needs_torch
 def test_function_node_names_under_transforms_match_pytorch():
-    if torch is None:
-        pytest.skip("PyTorch not installed")
     assert _node_names_under_transforms(rg) == _node_names_under_transforms(torch)
 
 
@@ -684,9 +673,8 @@ def test_clear_saved_tensors_on_access_hands_them_over_once():
     )
 
 
+@needs_torch
 def test_clear_saved_tensors_on_access_matches_pytorch():
-    if torch is None:
-        pytest.skip("PyTorch not installed")
     assert _saved_once(rg) == _saved_once(torch)
 
 
@@ -713,9 +701,8 @@ def test_function_class_defaults():
     )
 
 
+@needs_torch
 def test_function_class_defaults_match_pytorch():
-    if torch is None:
-        pytest.skip("PyTorch not installed")
     assert _class_defaults(rg) == _class_defaults(torch)
 
 
@@ -754,7 +741,6 @@ def test_jvp_returns_are_checked():
     ]
 
 
+@needs_torch
 def test_jvp_returns_match_pytorch():
-    if torch is None:
-        pytest.skip("PyTorch not installed")
     assert _bad_jvps(rg) == _bad_jvps(torch)
