@@ -196,7 +196,7 @@ class TensorMethods:
     def hypot_(self, other: Any, *, out: Any = ...) -> Tensor: ...
     def nan_to_num(
         self,
-        nan: float = ...,
+        nan: float | None = ...,
         posinf: float | None = ...,
         neginf: float | None = ...,
         *,
@@ -204,7 +204,7 @@ class TensorMethods:
     ) -> Tensor: ...
     def nan_to_num_(
         self,
-        nan: float = ...,
+        nan: float | None = ...,
         posinf: float | None = ...,
         neginf: float | None = ...,
         *,

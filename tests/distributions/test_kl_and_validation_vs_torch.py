@@ -14,6 +14,17 @@ from retrograd.distributions import constraints
 torch = pytest.importorskip("torch")
 td = torch.distributions
 
+
+@pytest.fixture(autouse=True)
+def _torch_validates():
+    """PyTorch's `torch.compile` turns argument validation off for the whole process (dynamo's patching
+    calls `Distribution.set_default_validate_args(False)`): a comparison test that ran it earlier would
+    leave PyTorch's distributions unchecked here."""
+    before = td.Distribution._validate_args
+    td.Distribution.set_default_validate_args(True)
+    yield
+    td.Distribution.set_default_validate_args(before)
+
 RNG = np.random.default_rng(7)
 
 

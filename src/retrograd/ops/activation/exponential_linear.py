@@ -15,6 +15,7 @@ from ...engine import inplace as _inplace
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..elementwise.clamp_where import where
+from ..kernels.arg_types import scalar_arg
 from ..kernels.select import select
 from .smooth import one_op_or, run, twins
 
@@ -167,7 +168,7 @@ def celu(input: Tensor, alpha: float = 1.0) -> Tensor:
     """
     if not isinstance(input, Tensor):
         raise not_a_tensor("celu", input)
-    return run(input, _celu[0], "elu_cpu", **_celu_attrs(alpha))
+    return run(input, _celu[0], "elu_cpu", **_celu_attrs(scalar_arg("celu", "alpha", 2, alpha)))
 
 
 def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
@@ -188,4 +189,4 @@ def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
     """
     if not isinstance(input, Tensor):
         raise not_a_tensor("celu_", input)
-    return _inplace.apply(input, run, _celu[1], "elu_cpu", **_celu_attrs(alpha))
+    return _inplace.apply(input, run, _celu[1], "elu_cpu", **_celu_attrs(scalar_arg("celu_", "alpha", 2, alpha)))

@@ -32,7 +32,7 @@ from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import lower_precision as _lower_precision
 from ..elementwise.clamp_where import gated, where
-from ..kernels.arg_types import check_tensors, plain_number
+from ..kernels.arg_types import bool_arg, check_tensors, plain_number, scalar_arg
 from ..kernels.dtype_support import no_complex, no_complex_kernel
 from ..kernels.select import select, zero_where
 from .smooth import floating, run, twins
@@ -303,6 +303,11 @@ def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     return _inplace.apply(input, run, _leaky_relu[1], "leaky_relu_cpu", slope=negative_slope)
 
 
+def _rrelu_arguments(fn: str, lower: Any, upper: Any, training: Any) -> tuple:
+    """The argument parser's checks of rrelu: two Numbers and a bool."""
+    return scalar_arg(fn, "lower", 2, lower), scalar_arg(fn, "upper", 3, upper), bool_arg(fn, "training", 4, training)
+
+
 def _rrelu_call(input: Tensor, lower: float, upper: float, training: bool, generator: Any, twin: int) -> Tensor:
     if lower > upper:
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
@@ -361,6 +366,7 @@ def rrelu(
     """
     if not isinstance(input, Tensor):
         raise not_a_tensor("rrelu", input)
+    lower, upper, training = _rrelu_arguments("rrelu", lower, upper, training)
     return _rrelu_call(input, lower, upper, training, generator, 0)
 
 
@@ -392,6 +398,7 @@ def rrelu_(
     """
     if not isinstance(input, Tensor):
         raise not_a_tensor("rrelu_", input)
+    lower, upper, training = _rrelu_arguments("rrelu_", lower, upper, training)
     return _inplace.apply(input, _rrelu_call, lower, upper, training, generator, 1)
 
 

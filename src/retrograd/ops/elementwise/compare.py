@@ -16,7 +16,7 @@ from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
-from ..kernels.arg_types import check_tensors, invalid_combination, tensor_arg
+from ..kernels.arg_types import bool_arg, check_tensors, float_arg, invalid_combination, tensor_arg
 from ..kernels.operands import as_array, numpy_alias, on_one_device, promote, wrap_dims
 from ..kernels.out_arg import ANY, CAST, SAME_INPUT, Rule, same, write_out
 
@@ -212,7 +212,7 @@ def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
 
     Args:
         input (Tensor): the first tensor.
-        other (Tensor or number): the second operand; broadcasts against `input`.
+        other (Tensor): the second tensor; broadcasts against `input`.
         rtol (float): relative tolerance.
         atol (float): absolute tolerance.
         equal_nan (bool): whether two NaNs count as close.
@@ -224,20 +224,30 @@ def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
         >>> retrograd.isclose(retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 2.1]))
         tensor([ True, False])
     """
-    if isinstance(input, Tensor) and isinstance(other, Tensor) and input.dtype is not other.dtype:
+    rtol, atol = _tolerances("isclose", input, other, rtol, atol, equal_nan)
+    if input.dtype is not other.dtype:
         raise RuntimeError(f"{input.dtype.kind_name} did not match {other.dtype.kind_name}")  # no promotion here
     if _vmap.active:
         r = batched("elementwise", isclose, input, other, rtol=rtol, atol=atol, equal_nan=equal_nan)
         if r is not NOT_BATCHED:
             return r
     for name, tolerance in (("rtol", rtol), ("atol", atol)):
-        if tolerance < 0:
-            raise RuntimeError(f"{name} must be greater than or equal to zero, but got {tolerance}")
+        if tolerance < 0:  # (C++ prints the double as %g does)
+            raise RuntimeError(f"{name} must be greater than or equal to zero, but got {tolerance:g}")
     a, b = promote(input, other)
     try:
         return Tensor._make(as_array(np.isclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan)))
     except ValueError as e:  # shapes that do not broadcast: PyTorch's RuntimeError
         raise numpy_errors.translate(e, [a._data, b._data]) from None
+
+
+def _tolerances(fn: str, input: Any, other: Any, rtol: Any, atol: Any, equal_nan: Any) -> tuple[float, float]:
+    """The argument parser's checks of isclose/allclose (two tensors, float tolerances, a bool);
+    the tolerances as floats."""
+    check_tensors(fn, input=input, other=other)
+    tolerances = float_arg(fn, "rtol", 3, rtol), float_arg(fn, "atol", 4, atol)
+    bool_arg(fn, "equal_nan", 5, equal_nan)
+    return tolerances
 
 
 def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
@@ -257,6 +267,7 @@ def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08
         >>> retrograd.allclose(retrograd.tensor([1.0, 2.0]), retrograd.tensor([1.0, 2.0000001]))
         True
     """
+    rtol, atol = _tolerances("allclose", input, other, rtol, atol, equal_nan)
     if _vmap.active:
         batched("allclose", allclose, input, other)  # a Python bool cannot be batched: PyTorch's error
     return bool(isclose(input, other, rtol, atol, equal_nan).all())  # (Tensor's bool: meta tensors refuse)

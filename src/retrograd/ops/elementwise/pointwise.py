@@ -20,7 +20,7 @@ from ...engine.bfloat16 import forward as bf16_forward
 from ...engine.grad_mode import is_grad_enabled
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
-from ..kernels.arg_types import plain_number
+from ..kernels.arg_types import float_arg
 from ..kernels.dtype_support import floating_kernel_only, no_bool_kernel, no_complex, no_complex_kernel
 from ..kernels.operands import promote_float, tensor_of
 from ..kernels.out_arg import SAME_INPUT, same, write_out
@@ -415,8 +415,10 @@ def logit(input: Tensor, eps: float | None = None, *, out: Any = None) -> Tensor
         return write_out(out, logit, locals())
     if not isinstance(input, Tensor):
         raise not_a_tensor("logit", input)
+    if eps is not None:
+        eps = float_arg("logit", "eps", 2, eps)
     no_complex_kernel("logit_cpu", input)
-    return _logit(promote_float(input), eps=plain_number(eps))
+    return _logit(promote_float(input), eps=eps)
 
 
 _nan_to_num = Primitive(
@@ -428,13 +430,14 @@ _nan_to_num = Primitive(
 
 
 def nan_to_num(
-    input: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None, *, out: Any = None
+    input: Tensor, nan: float | None = 0.0, posinf: float | None = None, neginf: float | None = None, *,
+    out: Any = None
 ) -> Tensor:
     """Replace NaN, +inf and -inf by finite numbers (by default 0 and the dtype's largest and smallest values).
 
     Args:
         input (Tensor): any shape; non-floating tensors are returned as a copy.
-        nan (float): the value for NaN (default 0.0).
+        nan (float, optional): the value for NaN (default 0.0; None means 0.0 too).
         posinf (float, optional): the value for +inf; the dtype's max when None.
         neginf (float, optional): the value for -inf; the dtype's min when None.
         out (Tensor, optional): a tensor to write the result into.
@@ -455,6 +458,10 @@ def nan_to_num(
         return write_out(
             out, nan_to_num, locals(), same("nan_to_num: dtype of out: {dst} should be same as input: {src}")
         )
+    nan, posinf, neginf = (
+        None if value is None else float_arg("nan_to_num", name, position, value)
+        for name, position, value in (("nan", 2, nan), ("posinf", 3, posinf), ("neginf", 4, neginf))
+    )
     if not (input.dtype.is_floating_point or input.dtype.is_complex):  # complex: each part is replaced
         return input.clone()
     if input.dtype.is_complex and input._requires_grad and is_grad_enabled():  # PyTorch has no complex rule
@@ -463,6 +470,6 @@ def nan_to_num(
         largest = finfo(input.dtype).max
         posinf = largest if posinf is None else posinf
         neginf = -largest if neginf is None else neginf
-    return _nan_to_num(input, nan=nan, posinf=posinf, neginf=neginf)
+    return _nan_to_num(input, nan=0.0 if nan is None else nan, posinf=posinf, neginf=neginf)
 
 _op_docs.install(globals())  # the full docstrings of the factory-made ops above

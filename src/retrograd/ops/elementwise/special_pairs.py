@@ -12,6 +12,7 @@ from typing import Any
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels import special_math as _k
+from ..kernels.arg_types import check_tensors
 from ..kernels.dtype_support import no_complex_kernel
 from ..kernels.out_arg import write_out
 from .clamp_where import where
@@ -118,8 +119,8 @@ def gammainc(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """The regularized lower incomplete gamma function P(a, x), elementwise (`special.gammainc`).
 
     Args:
-        input (Tensor or number): the shape parameters `a` > 0.
-        other (Tensor or number): the points `x` >= 0; broadcasts against `input`.
+        input (Tensor): the shape parameters `a` > 0.
+        other (Tensor): the points `x` >= 0; broadcasts against `input`.
         out (Tensor, optional): a tensor to write the result into.
 
     Returns:
@@ -131,6 +132,7 @@ def gammainc(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, gammainc, locals())
+    check_tensors("igamma", input=input, other=other)
     no_complex_kernel("igamma_cpu", input, other)
     return _gammainc(*_float_pair(input, other))
 
@@ -139,8 +141,8 @@ def gammaincc(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """The regularized upper incomplete gamma function Q(a, x) = 1 - P(a, x), elementwise (`special.gammaincc`).
 
     Args:
-        input (Tensor or number): the shape parameters `a` > 0.
-        other (Tensor or number): the points `x` >= 0; broadcasts against `input`.
+        input (Tensor): the shape parameters `a` > 0.
+        other (Tensor): the points `x` >= 0; broadcasts against `input`.
         out (Tensor, optional): a tensor to write the result into.
 
     Returns:
@@ -152,5 +154,6 @@ def gammaincc(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, gammaincc, locals())
+    check_tensors("igammac", input=input, other=other)
     no_complex_kernel("igammac_cpu", input, other)
     return _gammaincc(*_float_pair(input, other))

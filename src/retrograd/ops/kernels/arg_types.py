@@ -47,6 +47,16 @@ def number_arg(fn: str, name: str, position: int, value: Any) -> Any:
     return plain_number(value)
 
 
+def scalar_arg(fn: str, name: str, position: int | None, value: Any) -> Any:
+    """`value` as a Python number where PyTorch's parser wants a Number: a Python or NumPy number, or
+    a 0-d tensor (its value); a tensor with dims, None or a string is PyTorch's TypeError."""
+    if isinstance(value, (numbers.Number, np.bool_)):
+        return plain_number(value)
+    if isinstance(value, Tensor) and value._data.ndim == 0:
+        return value.item()
+    raise _refuse(fn, name, position, "Number", value)
+
+
 def plain_number(value: Any) -> Any:
     """A NumPy scalar as the Python number it holds; anything else unchanged.
 
@@ -70,6 +80,14 @@ def int_arg(fn: str, name: str, position: int | None, value: Any) -> int:
     if isinstance(value, Tensor) and value._data.ndim == 0 and value._data.dtype.kind in "iu":
         return operator.index(value)
     raise _refuse(fn, name, position, "int", value)
+
+
+def bool_arg(fn: str, name: str, position: int | None, value: Any) -> bool:
+    """`value` if it is a Python bool; PyTorch's parser takes no other type for a bool (not 0 or 1,
+    not NumPy's bool, not a tensor)."""
+    if type(value) is not bool:
+        raise _refuse(fn, name, position, "bool", value)
+    return value
 
 
 def float_arg(fn: str, name: str, position: int, value: Any) -> float:
