@@ -607,12 +607,22 @@ STEPPED = [(-1, 1, 0.1), (0, 5, 0.3), (0.5, 10.2, 0.7), (-3, 3, 0.01), (1e-3, 2,
 
 
 @needs_torch
-@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "int32"])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "int32", "float16", "bfloat16"])
 @pytest.mark.parametrize("bounds", SPACED, ids=str)
 def test_linspace_bits_match_pytorch(bounds, dtype):
-    ours = rg.linspace(*bounds, dtype=getattr(rg, dtype)).numpy()
-    theirs = torch.linspace(*bounds, dtype=getattr(torch, dtype)).numpy()
+    if dtype == "bfloat16" and not hasattr(rg, "bfloat16"):
+        pytest.skip("bfloat16 needs ml_dtypes")
+    ours = rg.linspace(*bounds, dtype=getattr(rg, dtype)).double().numpy()
+    theirs = torch.linspace(*bounds, dtype=getattr(torch, dtype)).double().numpy()
     np.testing.assert_array_equal(ours, theirs)
+
+
+def test_linspace_in_16_bit_floats_rounds_each_operation():
+    # step = -1/3 rounded to half (-0.33325...), then 1 + step rounded again: 0.66699..., not the
+    # nearest half to 2/3 (0.66650...)
+    assert rg.linspace(1, 0, 4, dtype=rg.float16).tolist() == [1.0, 0.6669921875, 0.333251953125, 0.0]
+    if hasattr(rg, "bfloat16"):
+        assert rg.linspace(1, 0, 4, dtype=rg.bfloat16).tolist() == [1.0, 0.6640625, 0.333984375, 0.0]
 
 
 @needs_torch

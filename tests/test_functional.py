@@ -251,3 +251,76 @@ def test_strict_vectorized_jacobian_names_an_output_without_gradient_first():
 @needs_torch
 def test_strict_vectorized_jacobian_messages_vs_torch():
     assert _strict_vectorize_messages(rg) == _strict_vectorize_messages(torch)
+
+
+# strict=True: which check fires depends on where a constant or unused part first shows up
+_NO_GRAD = "Output 0 of the user-provided function does not require gradients"
+_CG = (
+    "The jacobian of the user-provided function is independent of input 0. "
+    "This is not allowed in strict mode when create_graph=True."
+)
+_STRICT_CASES = [
+    # (function name, func, expected message start)
+    ("hvp", lambda m: (lambda a: a.detach().sum()), _NO_GRAD),
+    ("vjp", lambda m: (lambda a: m.ones(3)), _NO_GRAD),
+    ("hessian", lambda m: (lambda a: m.ones(3)), _NO_GRAD),
+    ("hvp", lambda m: (lambda a: a.sum() * 2), "While computing the hessian, found that the jacobian"),
+    ("vhp", lambda m: (lambda a: a.sum() * 2), "While computing the hessian, found that the jacobian"),
+    ("vjp_cg", lambda m: (lambda a: a * 2), _CG),
+    ("jvp_cg", lambda m: (lambda a: a * 2), _CG),
+    ("jacobian_cg", lambda m: (lambda a: a * 2), _CG),
+]
+
+
+def _strict_message(m, name, make):
+    fn, _, cg = name.partition("_")
+    x = m.tensor(X)
+    op = getattr(m.autograd.functional, fn)
+    args = (make(m), x) + ((m.ones(3),) if fn in ("hvp", "vhp", "jvp", "vjp") else ())
+    with pytest.raises(RuntimeError) as info:
+        op(*args, create_graph=bool(cg), strict=True)
+    return str(info.value)
+
+
+@pytest.mark.parametrize(("name", "make", "start"), _STRICT_CASES)
+def test_strict_messages_name_the_first_failing_check(name, make, start):
+    assert _strict_message(rg, name, make).startswith(start)
+
+
+def _two_input_strict_messages(m):
+    x, y, v = m.tensor(X), m.tensor(X[::-1].copy()), m.ones(3)
+    F_ = m.autograd.functional
+    calls = [
+        lambda: F_.hvp(lambda a, b: (a * b).sum(), (x, y), (v, v), create_graph=True, strict=True),
+        lambda: F_.vhp(lambda a, b: (a**2).sum() + b.sum(), (x, y), (v, v), strict=True),
+        lambda: F_.jvp(lambda a, b: (a**2).sum(), (x, y), (v, v), strict=True),
+    ]
+    messages = []
+    for call in calls:
+        with pytest.raises(RuntimeError) as info:
+            call()
+        messages.append(str(info.value))
+    return messages
+
+
+def test_strict_two_inputs_messages():
+    assert _two_input_strict_messages(rg) == [
+        "The hessian of the user-provided function is independent of input 0. This is not allowed in strict mode "
+        "when create_graph=True.",
+        "While computing the hessian, found that the jacobian of the user-provided function with respect to input 1 "
+        "is independent of the input. This is not allowed in strict mode. You should ensure that your function is "
+        "twice differentiable and that the jacobian depends on the inputs (this would be violated by a linear "
+        "function for example).",
+        "The output of the user-provided function is independent of input 1. This is not allowed in strict mode.",
+    ]
+
+
+@needs_torch
+@pytest.mark.parametrize(("name", "make"), [c[:2] for c in _STRICT_CASES])
+def test_strict_messages_vs_torch(name, make):
+    assert _strict_message(rg, name, make) == _strict_message(torch, name, make)
+
+
+@needs_torch
+def test_strict_two_inputs_messages_vs_torch():
+    assert _two_input_strict_messages(rg) == _two_input_strict_messages(torch)

@@ -481,6 +481,30 @@ def test_affine_grid_errors_show_size_as_passed():
         rg.nn.functional.affine_grid(theta, (2, 3, 0, 5), align_corners=False)
 
 
+def test_affine_grid_in_half_spaces_its_points_in_half_arithmetic():
+    # the base grid is linspace(-1, 1) in the theta's dtype, each step rounded to half: -1 + 1/3
+    # gives -0.66699..., not the nearest half to -2/3 (-0.66650...)
+    theta = rg.tensor([[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]], dtype=rg.float16)
+    grid = rg.nn.functional.affine_grid(theta, (1, 1, 2, 7), align_corners=True)
+    assert grid[0, 0, :, 0].tolist() == [-1.0, -0.6669921875, -0.33349609375, 0.0, 0.33349609375, 0.6669921875, 1.0]
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("align_corners", [False, True])
+@pytest.mark.parametrize("size", [(1, 1, 33, 40), (1, 1, 5, 3, 64)], ids=str)
+def test_affine_grid_16_bit_bits_vs_torch(dtype, align_corners, size):
+    if dtype == "bfloat16" and not hasattr(rg, "bfloat16"):
+        pytest.skip("bfloat16 needs ml_dtypes")
+    nd = len(size) - 2
+    theta = np.random.default_rng(0).standard_normal((1, nd, nd + 1)).astype(np.float32)
+    ours = rg.nn.functional.affine_grid(rg.from_numpy(theta).to(getattr(rg, dtype)), size, align_corners=align_corners)
+    theirs = torch.nn.functional.affine_grid(
+        torch.from_numpy(theta).to(getattr(torch, dtype)), size, align_corners=align_corners
+    )
+    np.testing.assert_array_equal(ours.double().numpy(), theirs.double().numpy())
+
+
 def test_grid_sample_shape_errors_name_the_kernel_and_the_empty_dimension():
     sample = rg.nn.functional.grid_sample
     with pytest.raises(RuntimeError, match=r"spatial dimensions, .* \[1, 1, 3, 0\] with dimension 3 being empty$"):

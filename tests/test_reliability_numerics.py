@@ -229,3 +229,31 @@ def test_a_runtime_warning_that_is_not_numpys_still_reaches_an_error_filter():
         with pytest.raises(RuntimeWarning, match="not a floating-point warning"):
             op(retrograd.ones(2))  # raised again with NumPy's warnings off: passed on, no endless retry
         assert retrograd.tensor([0.0]).log().item() == -np.inf
+
+
+def _ratio_gradients(m):
+    """d/dx of x / x (numerator and divisor the same values), and of a ratio's divisor over many values."""
+    x = m.tensor([0.1, 1.3, 0.5459], requires_grad=True)
+    (x / x).sum().backward()
+    rng = np.random.default_rng(0)
+    a = m.from_numpy(rng.standard_normal(2000).astype(np.float32))
+    b = m.from_numpy(rng.standard_normal(2000).astype(np.float32)).requires_grad_()
+    (a / b).sum().backward()
+    return x.grad.numpy(), b.grad.numpy()
+
+
+def test_division_gradient_of_the_divisor_rounds_as_pytorchs():
+    # PyTorch's divisor gradient is -g * ((a / b) / b), not -g * (a / (b * b)): the two round
+    # differently, and only the first makes x / x's two paths cancel exactly (a margin loss whose
+    # numerator and denominator coincide has gradient 0, and sign() of it then stays 0)
+    cancelled, divisor = _ratio_gradients(retrograd)
+    assert cancelled.tolist() == [0.0, 0.0, 0.0]
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal(2000).astype(np.float32), rng.standard_normal(2000).astype(np.float32)
+    np.testing.assert_array_equal(divisor, -((a / b) / b))
+
+
+def test_division_gradient_bits_vs_torch():
+    torch = pytest.importorskip("torch")
+    for ours, theirs in zip(_ratio_gradients(retrograd), _ratio_gradients(torch)):
+        np.testing.assert_array_equal(ours, theirs)

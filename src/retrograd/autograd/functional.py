@@ -18,6 +18,7 @@ from ..engine.grad_mode import enable_grad
 from ..ops.creation import eye, ones_like, zeros, zeros_like
 from ..ops.shape.slicing import stack
 from ..tensor import Tensor
+from ._functional_strict import check_requires_grad, fill_in_zeros
 from .function import FunctionCtx
 
 
@@ -41,20 +42,6 @@ def _finish(x: Any, create_graph: bool) -> Any:
     if isinstance(x, tuple):
         return tuple(_finish(t, create_graph) for t in x)
     return x if create_graph or x is None else x.detach()
-
-
-def _fill_unused(grads: tuple, like: tuple, strict: bool, kind: str = "input") -> tuple:
-    out = []
-    for i, (g, t) in enumerate(zip(grads, like)):
-        if g is None:
-            if strict:
-                raise RuntimeError(
-                    f"The output of the user-provided function is independent of {kind} {i}. "
-                    "This is not allowed in strict mode."
-                )
-            g = zeros_like(t)
-        out.append(g)
-    return tuple(out)
 
 
 def _check_v(v: Any, like: tuple, fn_name: str, what: str, like_is_tuple: bool) -> tuple:
@@ -110,6 +97,7 @@ def vjp(
         is_tuple, xs = _as_tuple(inputs, "inputs", "vjp")
         xs = _prepare(xs, create_graph)
         out_tuple, outs = _as_tuple(func(*xs), "outputs of the user-provided function", "vjp")
+        check_requires_grad(outs, "outputs", strict)
         vs = _check_v(v, outs, "vjp", "output", out_tuple)
         pairs = [(o, w) for o, w in zip(outs, vs) if o.requires_grad]
         grads: tuple = (None,) * len(xs)
@@ -117,7 +105,7 @@ def vjp(
             grads = _grad(
                 [o for o, _ in pairs], xs, [w for _, w in pairs], create_graph=create_graph, allow_unused=True
             )
-        grads = _fill_unused(grads, xs, strict)
+        grads = fill_in_zeros(grads, xs, strict, create_graph, "back")
     outs = _finish(outs, create_graph)
     grads = _finish(grads, create_graph)
     return (outs if out_tuple else outs[0]), (grads if is_tuple else grads[0])
@@ -151,17 +139,20 @@ def jvp(
         xs = _prepare(xs, create_graph)
         vs = _check_v(v, xs, "jvp", "input", is_tuple)
         out_tuple, outs = _as_tuple(func(*xs), "outputs of the user-provided function", "jvp")
+        check_requires_grad(outs, "outputs", strict)
         # u ↦ Jᵀu is linear, so J v = d/du <Jᵀu, v>
         us = tuple(zeros_like(o).requires_grad_(True) for o in outs)
         pairs = [(o, u) for o, u in zip(outs, us) if o.requires_grad]
         jvps: tuple = (None,) * len(outs)
+        gs: tuple = (None,) * len(xs)
         if pairs:
             gs = _grad([o for o, _ in pairs], xs, [u for _, u in pairs], create_graph=True, allow_unused=True)
-            used = [(g, w) for g, w in zip(gs, vs) if g is not None]
-            if used:
-                total = sum(((g * w).sum() for g, w in used[1:]), (used[0][0] * used[0][1]).sum())
-                jvps = _grad(total, us, create_graph=create_graph, allow_unused=True)
-        jvps = _fill_unused(jvps, outs, strict, kind="input")
+        check_requires_grad(gs, "grad_inputs", strict)
+        used = [(g, w) for g, w in zip(gs, vs) if g is not None and g.requires_grad]
+        if used:
+            total = sum(((g * w).sum() for g, w in used[1:]), (used[0][0] * used[0][1]).sum())
+            jvps = _grad(total, us, create_graph=create_graph, allow_unused=True)
+        jvps = fill_in_zeros(jvps, outs, strict, create_graph, "back_trick")
     outs = _finish(outs, create_graph)
     jvps = _finish(jvps, create_graph)
     return (outs if out_tuple else outs[0]), (jvps if out_tuple else jvps[0])
@@ -179,6 +170,12 @@ def _reverse_jacobian(outs: tuple, xs: tuple, create_graph: bool, strict: bool) 
             if out.requires_grad:
                 grads = _grad(flat[k], xs, retain_graph=True, create_graph=create_graph, allow_unused=True)
             for j, (g, x) in enumerate(zip(grads, xs)):
+                if g is not None and strict and create_graph and not g.requires_grad:
+                    # PyTorch's message names the output's index where it says input
+                    raise RuntimeError(
+                        f"The jacobian of the user-provided function is independent of input {i}. This is not "
+                        "allowed in strict mode when create_graph=True."
+                    )
                 if g is None:
                     if strict:
                         raise RuntimeError(
@@ -445,22 +442,16 @@ def hessian(
     def scalar(*args: Any) -> Any:
         out = func(*args)
         returned_tuple, outs = _as_tuple(out, "outputs of the user-provided function", "hessian")
+        check_requires_grad(outs, "outputs", strict)
         return _one_element(outs, returned_tuple, "hessian").reshape(())
 
     def gradient(*args: Any) -> Any:
         with enable_grad():
             out = scalar(*args)
             grads = _grad(out, args, create_graph=True, allow_unused=True) if out.requires_grad else (None,) * len(args)
-        if strict:
-            for i, g in enumerate(grads):
-                if g is None or not g.requires_grad:
-                    raise RuntimeError(
-                        "While computing the hessian, found that the jacobian of the user-provided function with "
-                        f"respect to input {i} is independent of the input. This is not allowed in strict mode. You "
-                        "should ensure that your function is twice differentiable and that the jacobian depends on "
-                        "the inputs (this would be violated by a linear function for example)."
-                    )
-        grads = _fill_unused(grads, args, strict)
+        # PyTorch's inner Jacobian is not strict: an unused input gets zeros, which the check refuses
+        grads = fill_in_zeros(grads, args, False, True, "back")
+        check_requires_grad(grads, "jacobian", strict)
         return grads if is_tuple else grads[0]
 
     if outer_jacobian_strategy == "forward-mode":
@@ -521,14 +512,17 @@ def _vector_hessian(
         vs = _check_v(v, xs, name, "input", is_tuple)
         out = func(*xs)
         returned_tuple, outs = _as_tuple(out, "outputs of the user-provided function", name)
+        check_requires_grad(outs, "outputs", strict)
         out = _one_element(outs, returned_tuple, name)
         grads = _grad(out, xs, create_graph=True, allow_unused=True) if out.requires_grad else (None,) * len(xs)
+        check_requires_grad(grads, "jacobian", strict)
         pairs = [(g, w) for g, w in zip(grads, vs) if g is not None and g.requires_grad]
         result: tuple = (None,) * len(xs)
         if pairs:
             total = sum(((g * w).sum() for g, w in pairs[1:]), (pairs[0][0] * pairs[0][1]).sum())
             result = _grad(total, xs, create_graph=create_graph, allow_unused=True)
-        result = _fill_unused(result, xs, strict)
+        stage = "double_back_trick" if name == "hvp" else "double_back"
+        result = fill_in_zeros(result, xs, strict, create_graph, stage)
     return _finish(out, create_graph), (_finish(result, create_graph) if is_tuple else _finish(result[0], create_graph))
 
 

@@ -58,7 +58,7 @@ _div = Primitive(
     lambda xp, a, b: a / b,
     [
         lambda g, b: g / b.conj(),  # d(a/b)/da = 1/b
-        lambda g, a, b: -g * (a / (b * b)).conj(),
+        lambda g, a, b: -g * ((a / b) / b).conj(),  # rounded as PyTorch's: (a/b)/b, not a/(b*b)
     ],  # d(a/b)/db = -a/b²
     inputs=("a", "b"),
     quiet=True,

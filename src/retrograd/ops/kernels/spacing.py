@@ -7,7 +7,8 @@ arithmetic, which is:
 - every `a + b * c` is one fused multiply-add (one rounding); here it is computed in extended
   precision and rounded once (`_fma`; where `longdouble` is plain double, twice);
 - linspace: `step = (end - start) / (steps - 1)` in the output's own precision (double for
-  integers), the first half counted up from `start`, the second down from `end`;
+  integers), the first half counted up from `start`, the second down from `end`; 16-bit
+  floats round every operation to 16 bits (no fused multiply-add);
 - arange: `start + step * i` in double (float for 16-bit floats, exact integers for integer dtypes), in chunks of 32
   bytes: in each chunk (while two whole chunks remain) the first value is rounded to the dtype
   and the others counted on from it, `base + lane * step`.
@@ -53,7 +54,31 @@ def linspace_values(start: Any, end: Any, steps: int, np_dtype: Any) -> np.ndarr
     np_dtype = np.dtype(np_dtype)
     if np_dtype.kind == "c":
         return _spaced_f64(complex(start), complex(end), steps).astype(np_dtype)
+    if np_dtype.itemsize == 2 and np_dtype.kind not in "iu":  # float16, bfloat16 (ml_dtypes kind "V")
+        return _linspace_16bit(start, end, steps, np_dtype)
     return _exponents(start, end, steps, np_dtype).astype(np_dtype)
+
+
+def _linspace_16bit(start: Any, end: Any, steps: int, np_dtype: np.dtype) -> np.ndarray:
+    """linspace in half or bfloat16, as PyTorch's CPU kernel computes it in those types.
+
+    Their arithmetic computes each operation in float and rounds it back, so the step is rounded
+    twice and `start + step * i` three times (i, the product, the sum), on every element.
+    """
+
+    def r(x: Any) -> np.ndarray:  # round to the 16-bit dtype, hold it in float32
+        return np.asarray(x, np.float32).astype(np_dtype).astype(np.float32)
+
+    start, end = r(float(start)), r(float(end))
+    if steps == 1:
+        return start.reshape(1).astype(np_dtype)
+    step = r(r(end - start) / r(steps - 1))
+    half = steps // 2
+
+    def value(i: np.ndarray) -> np.ndarray:
+        return np.where(i < half, r(start + r(step * r(i))), r(end - r(step * r(steps - 1 - i))))
+
+    return value(np.arange(steps, dtype=np.int64)).astype(np_dtype)
 
 
 def logspace_values(start: Any, end: Any, steps: int, base: float, np_dtype: Any) -> np.ndarray:
