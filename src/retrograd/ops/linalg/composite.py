@@ -205,13 +205,15 @@ def _cdist_grad(g: Tensor, a: Tensor, b: Tensor, out: Tensor, p: float) -> Tenso
     """d‖a_i - b_j‖/d(a_i - b_j) weighted by g_ij, shape (*, P, R, M)."""
     diff = a.unsqueeze(-2) - b.unsqueeze(-3)
     grad = _norm_grad(g, diff, out, p, (diff.ndim - 1,), False)
-    return grad if grad is not None else diff * 0  # p = 0: piecewise constant
+    return grad if grad is not None else diff.new_zeros(diff.shape)  # p = 0: piecewise constant
 
 
+# x2's rule is x1's with the roles swapped (d‖b_j - a_i‖/db_j), not its negation: as in
+# PyTorch, a zero gradient is +0, never -0.
 _cdist = Primitive(
     "cdist", _cdist_forward,
-    [lambda g, a, b, out, p: _cdist_grad(g, a, b, out, p).sum(-2),    # Σ_j over x2's rows
-     lambda g, a, b, out, p: -_cdist_grad(g, a, b, out, p).sum(-3)],  # -Σ_i over x1's rows
+    [lambda g, a, b, out, p: _cdist_grad(g, a, b, out, p).sum(-2),            # Σ_j over x2's rows
+     lambda g, a, b, out, p: _cdist_grad(g.mT, b, a, out.mT, p).sum(-2)],     # Σ_i over x1's rows
     inputs=("a", "b"), quiet=True,
 )
 
