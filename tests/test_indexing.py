@@ -464,6 +464,12 @@ def test_assigning_a_value_that_is_no_number_vs_torch():
 
 # index_add converts alpha to the input's dtype as PyTorch's kernel does: a float alpha on an
 # integer tensor truncates toward 0 (0.5 adds nothing), and a value the dtype cannot hold is refused
+def _add_ones(dtype, alpha):
+    """index_add of two ones into slot 1 of a zero vector of `dtype`, scaled by `alpha`."""
+    return lambda m: m.zeros(2, dtype=getattr(m, dtype)).index_add(
+        0, m.tensor([1, 1]), m.ones(2, dtype=getattr(m, dtype)), alpha=alpha)
+
+
 _INDEX_ADD_ALPHAS = {
     "int half": (lambda m: m.zeros(3, dtype=m.long).index_add_(0, m.tensor([0, 1, 0]), m.tensor([3, 4, 5]), alpha=0.5),
                  [0, 0, 0]),
@@ -471,17 +477,12 @@ _INDEX_ADD_ALPHAS = {
                 [8, 4, 0]),
     "int -1.7": (lambda m: m.zeros(3, dtype=m.long).index_add(0, m.tensor([0, 1, 0]), m.tensor([3, 4, 5]), alpha=-1.7),
                  [-8, -4, 0]),
-    "int32 2.9": (lambda m: m.zeros(2, dtype=m.int32).index_add(0, m.tensor([1]), m.tensor([5], dtype=m.int32), alpha=2.9),
-                  [0, 10]),
-    "uint8 negative": (lambda m: m.zeros(2, dtype=m.uint8).index_add(0, m.tensor([1]), m.ones(1, dtype=m.uint8), alpha=-1.7),
-                       "value cannot be converted to type uint8_t without overflow"),
-    "int32 too big": (lambda m: m.zeros(2, dtype=m.int32).index_add(0, m.tensor([1]), m.ones(1, dtype=m.int32), alpha=2**40),
-                      "value cannot be converted to type int without overflow"),
-    "half too big": (lambda m: m.zeros(2, dtype=m.float16).index_add(0, m.tensor([1]), m.ones(1, dtype=m.float16), alpha=1e5),
-                     "value cannot be converted to type c10::Half without overflow"),
-    "float complex": (lambda m: m.zeros(2).index_add(0, m.tensor([1]), m.ones(1), alpha=1 + 2j),
-                      "value cannot be converted to type float without overflow"),
-    "float 0.5": (lambda m: m.zeros(2).index_add(0, m.tensor([1, 1]), m.ones(2), alpha=0.5), [0.0, 1.0]),
+    "int32 2.9": (_add_ones("int32", 2.9), [0, 4]),
+    "uint8 negative": (_add_ones("uint8", -1.7), "value cannot be converted to type uint8_t without overflow"),
+    "int32 too big": (_add_ones("int32", 2**40), "value cannot be converted to type int without overflow"),
+    "half too big": (_add_ones("float16", 1e5), "value cannot be converted to type c10::Half without overflow"),
+    "float complex": (_add_ones("float32", 1 + 2j), "value cannot be converted to type float without overflow"),
+    "float 0.5": (_add_ones("float32", 0.5), [0.0, 1.0]),
 }
 
 

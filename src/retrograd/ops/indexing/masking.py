@@ -8,8 +8,8 @@ shared rules of `keyed` (see there). masked_fill is a `where` with a constant:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
