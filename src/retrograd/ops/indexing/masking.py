@@ -8,7 +8,6 @@ shared rules of `keyed` (see there). masked_fill is a `where` with a constant:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -39,7 +38,6 @@ _index_copy = putter("index_copy")
 _index_fill = putter("index_fill")
 _index_fill_tensor = putter("index_fill", "IndexFillBackward1")
 _masked_scatter = putter("masked_scatter")
-_F16_MAX = float(np.finfo(np.float16).max)
 
 _masked_fill: Primitive = Primitive(
     "masked_fill", lambda xp, a, mask, value: xp.where(mask, xp.asarray(value, a.dtype), a),
@@ -207,6 +205,7 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
                 "index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                 f"{value._data.ndim} dimension(s)."
             )
+        check_scalar_fits(value.item(), input.dtype)  # PyTorch fills with the number it holds
         return _index_fill_tensor(input, value.to(input.dtype), key=key, accumulate=False)
     check_scalar_fits(value, input.dtype)
     return _index_fill(input, constant(value, input.dtype), key=key, accumulate=False)
@@ -246,6 +245,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
                 "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                 f"{value._data.ndim} dimension(s)."
             )
+        check_scalar_fits(value.item(), input.dtype)  # PyTorch fills with the number it holds
         return _masked_fill_tensor(input, value, mask=mask._data.copy() if recorded(input, value) else mask._data)
     check_scalar_fits(value, input.dtype)
     kept = mask._data.copy() if recorded(input) else mask._data
@@ -360,9 +360,6 @@ def _alpha_in_dtype(alpha: Any, dt: Any) -> Any:
         if alpha.imag:
             raise overflow_error(dt)
         alpha = alpha.real
-    finite = isinstance(alpha, (int, float)) and math.isfinite(alpha)
-    if dt is _dt.float16 and finite and abs(alpha) > _F16_MAX:  # check_scalar_fits lets float16 round to inf
-        raise overflow_error(dt)
     check_scalar_fits(alpha, dt)
     if dt.is_floating_point or dt.is_complex:
         return alpha
