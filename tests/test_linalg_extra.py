@@ -493,3 +493,30 @@ def test_eig_of_nan_or_inf_is_a_plain_runtime_error():
 def test_eig_of_nan_or_inf_vs_torch():
     torch = pytest.importorskip("torch")
     assert _eig_of_nonfinite(rg) == _eig_of_nonfinite(torch)
+
+
+def _distance_tie_grads(m):
+    """Gradients of cdist and pdist where the ∞-norm ties (|d| = 1 twice) and with p = 0."""
+    a = m.tensor([[0.0, 0.0, 0.0], [1.0, -1.0, 0.5]], dtype=m.float64, requires_grad=True)
+    b = m.tensor([[2.0, 2.0, 0.0]], dtype=m.float64)
+    inf = float("inf")
+    (c_inf,) = m.autograd.grad(m.cdist(a, b, p=inf).sum(), a)
+    (p_inf,) = m.autograd.grad(m.pdist(a, p=inf).sum(), a)
+    (p_zero,) = m.autograd.grad(m.pdist(a, p=0).sum(), a)
+    return c_inf.tolist(), p_inf.tolist(), p_zero.tolist(), type(m.pdist(a).grad_fn).__name__
+
+
+def test_distance_kernels_give_each_tied_entry_the_whole_gradient():
+    # PyTorch's cdist/pdist backward is sign(d)·[|d| = ‖d‖∞] (vector_norm shares a tie instead);
+    # pdist with p = 0 has a zero gradient, and its node is PdistBackward0
+    c_inf, p_inf, p_zero, node = _distance_tie_grads(rg)
+    assert c_inf == [[-1.0, -1.0, 0.0], [0.0, -1.0, 0.0]]
+    assert p_inf == [[-1.0, 1.0, 0.0], [1.0, -1.0, 0.0]]
+    assert p_zero == [[0.0] * 3] * 2
+    assert node == "PdistBackward0"
+
+
+def test_distance_tie_gradients_vs_torch():
+    if torch is None:
+        pytest.skip("PyTorch is not installed")
+    assert _distance_tie_grads(rg) == _distance_tie_grads(torch)
