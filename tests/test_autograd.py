@@ -139,6 +139,35 @@ def test_view_derivatives_are_recorded_as_pytorchs_ops(name):
     assert len(expected) == 1 or inner == expected[1]
 
 
+# The gradient of a gather-like read is recorded under the op PyTorch computes it with
+INDEX_DERIVATIVES = {
+    "index": (lambda m, t: t[m.tensor([0, 1, 0])], "IndexPutImplBackward0"),
+    "mask": (lambda m, t: t[t > 0], "IndexPutImplBackward0"),
+    "index_select": (lambda m, t: t.index_select(1, m.tensor([2, 0])), "IndexAddBackward0"),
+    "gather": (lambda m, t: t.gather(1, m.tensor([[0], [2]])), "ScatterAddBackward0"),
+    "masked_select": (lambda m, t: t.masked_select(t > 0), "MaskedScatterBackward0"),
+    "take": (lambda m, t: t.take(m.tensor([5, 0])), "PutBackward0"),
+}
+
+
+def index_derivative_node(m, name):
+    """The node of d/dx Σ read(x)² under create_graph."""
+    x = m.ones(2, 3, requires_grad=True)
+    (g,) = m.autograd.grad(INDEX_DERIVATIVES[name][0](m, x).pow(2).sum(), x, create_graph=True)
+    return g.grad_fn.name()
+
+
+@pytest.mark.parametrize("name", INDEX_DERIVATIVES)
+def test_index_derivatives_are_recorded_as_pytorchs_ops(name):
+    assert index_derivative_node(rg, name) == INDEX_DERIVATIVES[name][1]
+
+
+@pytest.mark.parametrize("name", INDEX_DERIVATIVES)
+def test_index_derivative_nodes_vs_torch(name):
+    torch = pytest.importorskip("torch")
+    assert index_derivative_node(torch, name) == INDEX_DERIVATIVES[name][1]
+
+
 def _leaf_node_story(m):
     x = m.tensor([1.0, 2.0], requires_grad=True)
     acc = (x * 2).grad_fn.next_functions[0][0]

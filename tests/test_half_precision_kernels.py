@@ -201,3 +201,91 @@ def test_a_double_becomes_half_as_in_pytorch(how, dtype):
     for value in values:
         ours = CONVERSIONS[how](rg, value, getattr(rg, dtype)).tolist()
         assert ours == CONVERSIONS[how](torch, value, getattr(torch, dtype)).tolist(), value
+
+
+# --- a number past a 16-bit float's range: refused by most fills, rounded to ±inf by a few -----------
+
+# Attention and contrastive losses mask with -1e9; in float16 (AMP) PyTorch refuses that fill value
+# ("value cannot be converted to type c10::Half without overflow") instead of writing -inf.
+_HALF_ERR = "value cannot be converted to type c10::Half without overflow"
+_MASK = [True, True]
+HALF_OVERFLOWS = {
+    "masked_fill": (lambda m: m.ones(2, dtype=m.float16).masked_fill(m.tensor(_MASK), -1e9), _HALF_ERR),
+    "masked_fill_": (lambda m: m.ones(2, dtype=m.float16).masked_fill_(m.tensor(_MASK), -1e9), _HALF_ERR),
+    "masked_fill 0-d tensor": (lambda m: m.ones(2, dtype=m.float16).masked_fill(m.tensor(_MASK), m.tensor(-1e9)),
+                               _HALF_ERR),
+    "masked_fill finfo.min": (lambda m: m.ones(2, dtype=m.float16).masked_fill(m.tensor(_MASK), -65504.0),
+                              [-65504.0, -65504.0]),
+    "masked_fill -inf": (lambda m: m.ones(2, dtype=m.float16).masked_fill(m.tensor(_MASK), -math.inf),
+                         [-math.inf, -math.inf]),
+    "index_fill": (lambda m: m.ones(2, dtype=m.float16).index_fill(0, m.tensor([0]), -1e9), _HALF_ERR),
+    "scatter value": (lambda m: m.ones(2, dtype=m.float16).scatter(0, m.tensor([0]), -1e9), _HALF_ERR),
+    "scatter float32": (lambda m: m.ones(2).scatter(0, m.tensor([0]), -1e39),
+                        "value cannot be converted to type float without overflow"),
+    "clamp min": (lambda m: m.ones(2, dtype=m.float16).clamp(min=-1e9), _HALF_ERR),
+    "clamp_max": (lambda m: m.ones(2, dtype=m.float16).clamp_max(1e5), _HALF_ERR),
+    "clamp inf": (lambda m: m.ones(2, dtype=m.float16).clamp(max=math.inf), [1.0, 1.0]),
+    "fill_": (lambda m: m.ones(2, dtype=m.float16).fill_(70000), _HALF_ERR),
+    "full": (lambda m: m.full((2,), -1e9, dtype=m.float16), _HALF_ERR),
+    "full_like": (lambda m: m.full_like(m.ones(2, dtype=m.float16), 1e5), _HALF_ERR),
+    # PyTorch's paths that round instead: one element filled, scalar_tensor, where, t[i] = v
+    "fill_ one element": (lambda m: m.ones(1, dtype=m.float16).fill_(65519.0), [65504.0]),
+    "full one element": (lambda m: m.full((1, 1), 1e5, dtype=m.float16).flatten(), [math.inf]),
+    "new_full one element": (lambda m: m.ones(3, dtype=m.float16).new_full((1,), -1e5), [-math.inf]),
+    "scalar_tensor": (lambda m: m.scalar_tensor(1e5, dtype=m.float16).reshape(1), [math.inf]),
+    "where": (lambda m: m.where(m.tensor(_MASK), m.ones(2, dtype=m.float16), 1e5), [1.0, 1.0]),
+    "setitem": (lambda m: _set_first(m.ones(2, dtype=m.float16), -1e9), [-math.inf, 1.0]),
+}
+
+
+def _set_first(t, value):
+    t[0] = value
+    return t
+
+
+def _half_overflow_outcome(m, case):
+    try:
+        return HALF_OVERFLOWS[case][0](m).tolist()
+    except RuntimeError as e:
+        return str(e)
+
+
+@pytest.mark.parametrize("case", list(HALF_OVERFLOWS))
+def test_a_number_past_float16s_range_is_refused_or_rounded(case):
+    assert _half_overflow_outcome(rg, case) == HALF_OVERFLOWS[case][1]
+
+
+@pytest.mark.pytorch
+@pytest.mark.parametrize("case", list(HALF_OVERFLOWS))
+def test_a_number_past_float16s_range_vs_torch(case):
+    torch = pytest.importorskip("torch")
+    assert _half_overflow_outcome(torch, case) == HALF_OVERFLOWS[case][1]
+
+
+_BF16_ERR = "value cannot be converted to type c10::BFloat16 without overflow"
+BF16_OVERFLOWS = [
+    (lambda m: m.ones(2, dtype=m.bfloat16).masked_fill(m.tensor(_MASK), -1e39), _BF16_ERR),
+    (lambda m: m.ones(2, dtype=m.bfloat16).fill_(1e39), _BF16_ERR),
+    (lambda m: m.full((1,), 1e39, dtype=m.bfloat16).tolist(), [math.inf]),
+    (lambda m: m.scalar_tensor(-1e39, dtype=m.bfloat16).reshape(1).tolist(), [-math.inf]),
+]
+
+
+def _outcome(call, m):
+    try:
+        return call(m)
+    except RuntimeError as e:
+        return str(e)
+
+
+@needs_storage
+@pytest.mark.parametrize(("call", "expected"), BF16_OVERFLOWS)
+def test_a_number_past_bfloat16s_range_is_refused_or_rounded(call, expected):
+    assert _outcome(call, rg) == expected
+
+
+@pytest.mark.pytorch
+@pytest.mark.parametrize(("call", "expected"), BF16_OVERFLOWS)
+def test_a_number_past_bfloat16s_range_vs_torch(call, expected):
+    torch = pytest.importorskip("torch")
+    assert _outcome(call, torch) == expected

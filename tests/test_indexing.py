@@ -460,3 +460,46 @@ def test_assigning_a_value_that_is_no_number_vs_torch():
         return str(info.value), str(info2.value)
 
     assert message(retrograd) == message(torch)
+
+
+# index_add converts alpha to the input's dtype as PyTorch's kernel does: a float alpha on an
+# integer tensor truncates toward 0 (0.5 adds nothing), and a value the dtype cannot hold is refused
+def _add_ones(dtype, alpha):
+    """index_add of two ones into slot 1 of a zero vector of `dtype`, scaled by `alpha`."""
+    return lambda m: m.zeros(2, dtype=getattr(m, dtype)).index_add(
+        0, m.tensor([1, 1]), m.ones(2, dtype=getattr(m, dtype)), alpha=alpha)
+
+
+_INDEX_ADD_ALPHAS = {
+    "int half": (lambda m: m.zeros(3, dtype=m.long).index_add_(0, m.tensor([0, 1, 0]), m.tensor([3, 4, 5]), alpha=0.5),
+                 [0, 0, 0]),
+    "int 1.7": (lambda m: m.zeros(3, dtype=m.long).index_add(0, m.tensor([0, 1, 0]), m.tensor([3, 4, 5]), alpha=1.7),
+                [8, 4, 0]),
+    "int -1.7": (lambda m: m.zeros(3, dtype=m.long).index_add(0, m.tensor([0, 1, 0]), m.tensor([3, 4, 5]), alpha=-1.7),
+                 [-8, -4, 0]),
+    "int32 2.9": (_add_ones("int32", 2.9), [0, 4]),
+    "uint8 negative": (_add_ones("uint8", -1.7), "value cannot be converted to type uint8_t without overflow"),
+    "int32 too big": (_add_ones("int32", 2**40), "value cannot be converted to type int without overflow"),
+    "half too big": (_add_ones("float16", 1e5), "value cannot be converted to type c10::Half without overflow"),
+    "float complex": (_add_ones("float32", 1 + 2j), "value cannot be converted to type float without overflow"),
+    "float 0.5": (_add_ones("float32", 0.5), [0.0, 1.0]),
+}
+
+
+def _index_add_alpha_outcome(m, case):
+    call, _ = _INDEX_ADD_ALPHAS[case]
+    try:
+        return call(m).tolist()
+    except RuntimeError as e:
+        return str(e)
+
+
+@pytest.mark.parametrize("case", list(_INDEX_ADD_ALPHAS))
+def test_index_add_reads_alpha_in_the_input_dtype(case):
+    assert _index_add_alpha_outcome(retrograd, case) == _INDEX_ADD_ALPHAS[case][1]
+
+
+@needs_torch
+@pytest.mark.parametrize("case", list(_INDEX_ADD_ALPHAS))
+def test_index_add_alpha_in_the_input_dtype_vs_torch(case):
+    assert _index_add_alpha_outcome(torch, case) == _INDEX_ADD_ALPHAS[case][1]

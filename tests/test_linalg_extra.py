@@ -163,6 +163,34 @@ def test_cdist_of_mixed_or_half_dtypes_vs_torch(case):
     assert _cdist_outcome(torch, case) == _CDIST_DTYPES[case][2]
 
 
+def _cdist_zero_grads(m, p):
+    """x2's gradient where cdist is flat (p=0 everywhere, p=inf off the largest coordinate)."""
+    x1 = m.tensor([[0.0, 1.0, -2.0], [1.0, 0.5, 3.0]], dtype=m.float64)
+    x2 = (x1 + m.tensor([1.0, 2.0, 3.0], dtype=m.float64)).requires_grad_()
+    (grad,) = m.autograd.grad(m.cdist(x1, x2, p=p).sum(), x2)
+    return grad
+
+
+@pytest.mark.parametrize("p", [0.0, float("inf")])
+def test_cdist_zero_gradients_are_positive_zeros(p):
+    # x2's rule mirrors x1's rather than negating it, so flat spots print 0., not -0.; for
+    # p=inf each pair's gradient is the sign of its largest coordinate of x2 - x1, there only
+    grad = _cdist_zero_grads(rg, p)
+    expected = [[0.0, 1.0, 1.0], [0.0, 0.0, 2.0]] if p else [[0.0, 0.0, 0.0]] * 2
+    np.testing.assert_array_equal(grad.numpy(), expected)
+    assert not np.signbit(grad.numpy()).any()
+    assert "-0." not in repr(grad)
+
+
+@pytest.mark.parametrize("p", [0.0, 1.0, 2.0, 3.0, float("inf")])
+def test_cdist_gradients_and_their_signs_vs_torch(p):
+    if torch is None:
+        pytest.skip("PyTorch is not installed")
+    ours, theirs = _cdist_zero_grads(rg, p).numpy(), _cdist_zero_grads(torch, p).numpy()
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+    np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))
+
+
 def _deprecated_calls(m):
     A = m.tensor([[2.0, 1.0], [0.0, 4.0]])
     b = m.tensor([[4.0], [8.0]])
@@ -465,3 +493,30 @@ def test_eig_of_nan_or_inf_is_a_plain_runtime_error():
 def test_eig_of_nan_or_inf_vs_torch():
     torch = pytest.importorskip("torch")
     assert _eig_of_nonfinite(rg) == _eig_of_nonfinite(torch)
+
+
+def _distance_tie_grads(m):
+    """Gradients of cdist and pdist where the ∞-norm ties (|d| = 1 twice) and with p = 0."""
+    a = m.tensor([[0.0, 0.0, 0.0], [1.0, -1.0, 0.5]], dtype=m.float64, requires_grad=True)
+    b = m.tensor([[2.0, 2.0, 0.0]], dtype=m.float64)
+    inf = float("inf")
+    (c_inf,) = m.autograd.grad(m.cdist(a, b, p=inf).sum(), a)
+    (p_inf,) = m.autograd.grad(m.pdist(a, p=inf).sum(), a)
+    (p_zero,) = m.autograd.grad(m.pdist(a, p=0).sum(), a)
+    return c_inf.tolist(), p_inf.tolist(), p_zero.tolist(), type(m.pdist(a).grad_fn).__name__
+
+
+def test_distance_kernels_give_each_tied_entry_the_whole_gradient():
+    # PyTorch's cdist/pdist backward is sign(d)·[|d| = ‖d‖∞] (vector_norm shares a tie instead);
+    # pdist with p = 0 has a zero gradient, and its node is PdistBackward0
+    c_inf, p_inf, p_zero, node = _distance_tie_grads(rg)
+    assert c_inf == [[-1.0, -1.0, 0.0], [0.0, -1.0, 0.0]]
+    assert p_inf == [[-1.0, 1.0, 0.0], [1.0, -1.0, 0.0]]
+    assert p_zero == [[0.0] * 3] * 2
+    assert node == "PdistBackward0"
+
+
+def test_distance_tie_gradients_vs_torch():
+    if torch is None:
+        pytest.skip("PyTorch is not installed")
+    assert _distance_tie_grads(rg) == _distance_tie_grads(torch)

@@ -532,3 +532,19 @@ def test_layer_norm_double_backward_matches_finite_differences():
 def test_prelu_refuses_mixed_dtypes():
     with pytest.raises(RuntimeError, match=r"^prelu: Type promoting not supported. Got Float and Double$"):
         rg.nn.functional.prelu(rg.ones(2, 3), rg.ones(1, dtype=rg.float64))
+
+
+def _renormed_rows(m: Any) -> list:
+    """float32 rows of norm 3√2 looked up with max_norm=1: PyTorch scales by 1 / (‖row‖ + 1e-7), in double."""
+    weight = m.ones(3, 2) * 3
+    return m.nn.functional.embedding(m.tensor([0, 1]), weight, max_norm=1.0).tolist()
+
+
+def test_embedding_max_norm_scale_is_worked_out_in_double():
+    # float32 arithmetic would lose the 1e-7 and round the scale itself: 0.70710683 instead
+    assert _renormed_rows(rg) == [[0.7071067690849304] * 2] * 2
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_embedding_max_norm_scale_bits_vs_torch():
+    assert _renormed_rows(rg) == _renormed_rows(torch)

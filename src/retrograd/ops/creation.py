@@ -266,11 +266,16 @@ def full(
     dtype = _dt.from_python_type(dtype)
     if dtype is None:
         dtype = _dt.result_type(fill_value)
-    check_scalar_fits(fill_value, dtype)
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
     shape = new_shape((size,), "full")
+    check_scalar_fits(fill_value, dtype, half_rounds=_one_element(shape))
     return _factory(_maker(dev).full(shape, store_scalar(fill_value, dtype.np)), requires_grad, dev)
+
+
+def _one_element(shape: tuple[int, ...]) -> bool:
+    """PyTorch fills a one-element tensor by a path that rounds a 16-bit float past its range to ±inf."""
+    return all(n == 1 for n in shape)
 
 
 def eye(
@@ -441,7 +446,7 @@ def full_like(
                 [3.5000, 3.5000]])
     """
     number_arg("full_like", "fill_value", 2, fill_value)
-    check_scalar_fits(fill_value, _like_dtype(t, dtype))
+    check_scalar_fits(fill_value, _like_dtype(t, dtype), half_rounds=_one_element(t.shape))
     return _filled_like(t, store_scalar(fill_value, _like_dtype(t, dtype).np), dtype, device, requires_grad,
                         memory_format)
 

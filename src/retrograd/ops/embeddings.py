@@ -194,6 +194,8 @@ def _renorm_rows(weight: Tensor, idx: Any, max_norm: float, norm_type: float) ->
     rows = xp.unique(idx)
     data = weight._data[rows]
     norms = xp.linalg.norm(data, ord=norm_type, axis=1) if data.size else xp.zeros(0)
+    # PyTorch reads each norm as a double and works out the scale in double precision
+    norms = norms.astype(xp.float64)
     scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(data.dtype)
     weight._data[rows] = data * scale[:, None]
     weight._version_counter.value += 1

@@ -273,7 +273,7 @@ def scalar_tensor(value: Any, dtype: dtype | None = None, device: Any = None, re
     if isinstance(value, Tensor):
         raise TypeError("scalar_tensor(): argument 's' (position 1) must be Number, not Tensor")
     number_arg("scalar_tensor", "s", 1, value)
-    check_scalar_fits(value, dtype or _dt.get_default_dtype())
+    check_scalar_fits(value, dtype or _dt.get_default_dtype(), half_rounds=True)
     return tensor(value, dtype=dtype or _dt.get_default_dtype(), device=device, requires_grad=requires_grad)
 
 

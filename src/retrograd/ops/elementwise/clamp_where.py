@@ -129,6 +129,8 @@ def _clamp_by_numbers(prim: Primitive, input: Tensor, min: Any, max: Any) -> Ten
     dt = _dt.result_type(input, *(v for v in (min, max) if v is not None))
     if not dt.is_floating_point:  # bounds are stored in the integer dtype first, as in PyTorch
         min, max = fitted_scalar(min, dt), fitted_scalar(max, dt)
+    for bound in (min, max):  # a finite float bound beyond the dtype's range is refused
+        check_scalar_fits(bound, dt)
     return prim(as_tensor_of(input, dt), lo=min, hi=max)
 
 
@@ -240,7 +242,7 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
             )
     for v in (input, other):
         if not isinstance(v, Tensor):
-            check_scalar_fits(v, _dt.result_type(input, other))
+            check_scalar_fits(v, _dt.result_type(input, other), half_rounds=True)
     a, b = promote(input, other)
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):  # two numbers: on the condition's device
         a, b = (Tensor._make(on_device_of(t._data, cond._data)) for t in (a, b))

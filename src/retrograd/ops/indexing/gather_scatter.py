@@ -24,6 +24,7 @@ from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
+from ..kernels.guards import check_scalar_fits
 from ..kernels.operands import constant, refuse_inference_index, wrap_dim
 from ..kernels.out_arg import SAME, write_out
 from . import keyed as _keyed
@@ -125,6 +126,7 @@ def scatter(
         raise RuntimeError("reduce argument must be either add or multiply.")
     if src is None:
         _, key = _key_along(input, dim, index, "scatter", None)
+        check_scalar_fits(value, input.dtype)
         v = constant(value, input.dtype)
         if reduce is not None:
             return _scatter_reduced(input, v, key=key, reduce=reduce)

@@ -96,9 +96,24 @@ def put_rule_v(g: Tensor, key: tuple) -> Tensor:
     return index(g, key=key)
 
 
+# The node PyTorch records for each taker's gradient (seen in a create_graph=True gradient's grad_fn)
+_GRADIENT_NODES = {
+    "index": "IndexPutImplBackward0", "index_select": "IndexAddBackward0", "gather": "ScatterAddBackward0",
+    "masked_select": "MaskedScatterBackward0", "take": "PutBackward0",
+}
+
+
 def taker(name: str, node_name: str | None = None) -> Primitive:
     """A Primitive `(a, key) -> a[key]` named after the PyTorch op it implements."""
-    return Primitive(name, _take_forward, [take_rule], node_name=node_name)
+    if name not in _GRADIENT_NODES:
+        return Primitive(name, _take_forward, [take_rule], node_name=node_name)
+    adder = Primitive(
+        "index_put", _accumulate_forward, [lambda g, key: index(g, key=key)], node_name=_GRADIENT_NODES[name]
+    )
+    # as take_rule, under the node name PyTorch gives this op's gradient
+    return Primitive(
+        name, _take_forward, [lambda g, a_shape, key: adder(g, shape=a_shape, key=key)], node_name=node_name
+    )
 
 
 def putter(name: str, node_name: str | None = None) -> Primitive:

@@ -13,13 +13,14 @@ from typing import Any
 
 import numpy as np
 
+from ... import dtypes as _dt
 from ...backend import namespace
 from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.arg_types import check_tensors
-from ..kernels.guards import check_scalar_fits, store_scalar
+from ..kernels.guards import check_scalar_fits, overflow_error, store_scalar
 from ..kernels.operands import constant, on_one_device, recorded, refuse_inference_index, wrap_dim
 from ..kernels.out_arg import same, write_out
 from . import keyed as _keyed
@@ -133,7 +134,7 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     _check_source_shape(input, source, d, idx)
     check_bounds(idx, size, False, _index_add_range_error(input, d, size, idx, alpha))
     refuse_inference_index(index, input, source)
-    src = source if alpha == 1 else source * alpha
+    src = source if alpha == 1 else source * _alpha_in_dtype(alpha, input.dtype)
     return _index_add(input, src, key=_key(input, d, idx), accumulate=True)
 
 
@@ -204,6 +205,7 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
                 "index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                 f"{value._data.ndim} dimension(s)."
             )
+        check_scalar_fits(value.item(), input.dtype)  # PyTorch fills with the number it holds
         return _index_fill_tensor(input, value.to(input.dtype), key=key, accumulate=False)
     check_scalar_fits(value, input.dtype)
     return _index_fill(input, constant(value, input.dtype), key=key, accumulate=False)
@@ -243,6 +245,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
                 "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                 f"{value._data.ndim} dimension(s)."
             )
+        check_scalar_fits(value.item(), input.dtype)  # PyTorch fills with the number it holds
         return _masked_fill_tensor(input, value, mask=mask._data.copy() if recorded(input, value) else mask._data)
     check_scalar_fits(value, input.dtype)
     kept = mask._data.copy() if recorded(input) else mask._data
@@ -346,6 +349,21 @@ def _index_add_range_error(
     if input.dim() > 1 and d in (0, input.dim() - 1) and alpha == 1 and idx.dtype == np.int64:
         return lambda v: RuntimeError(f"index {v} is out of bounds for dimension {d} with size {size}")
     return lambda v: IndexError("index out of range in self")
+
+
+def _alpha_in_dtype(alpha: Any, dt: Any) -> Any:
+    """index_add's alpha as PyTorch's kernel reads it: converted to the input's dtype, refused
+    where it overflows that dtype (as `checked_convert`), truncated toward 0 for integers."""
+    if isinstance(alpha, Tensor):
+        return alpha
+    if isinstance(alpha, complex) and not dt.is_complex:
+        if alpha.imag:
+            raise overflow_error(dt)
+        alpha = alpha.real
+    check_scalar_fits(alpha, dt)
+    if dt.is_floating_point or dt.is_complex:
+        return alpha
+    return bool(alpha) if dt is _dt.bool_ else int(alpha)
 
 
 def _check_source_shape(input: Tensor, source: Tensor, d: int, idx: np.ndarray) -> None:

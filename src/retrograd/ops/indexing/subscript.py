@@ -446,7 +446,7 @@ def _value_tensor(value: Any, t: Tensor) -> Tensor:
     elif isinstance(value, (bool, int, float, np.number, np.bool_)):
         if isinstance(value, int) and not -(2**63) <= value < 2**63:
             raise ValueError("Overflow when unpacking long long")
-        check_scalar_fits(value, t.dtype)
+        check_scalar_fits(value, t.dtype, half_rounds=True)
         v = constant(value, t.dtype)
     elif isinstance(value, (complex, np.complexfloating)):
         if not t.dtype.is_complex:  # PyTorch's error for a complex number into a real tensor

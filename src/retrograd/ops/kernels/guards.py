@@ -21,8 +21,9 @@ from ...engine.primitive import type_name
 
 # The C++ names PyTorch's fill/full paths print; `tensor()` prints the dtype's own name.
 _C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t"}
-_C_NAMES.update({"float32": "float", "float64": "double", "float16": "c10::Half"})
+_C_NAMES.update({"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16"})
 _F32_MAX = float(np.finfo(np.float32).max)
+_LARGEST = {"float16": float(np.finfo(np.float16).max), "bfloat16": 3.3895313892515355e38}  # 0x7f7f
 
 
 def overflow_error(dt: dtype) -> RuntimeError:
@@ -41,13 +42,17 @@ def _int_out_of_range(v: int, info: np.iinfo) -> bool:
     return v < low or v > int(info.max)
 
 
-def check_scalar_fits(value: Any, dt: dtype, *, c_name: bool = True) -> None:
+def check_scalar_fits(value: Any, dt: dtype, *, c_name: bool = True, half_rounds: bool = False) -> None:
     """Raise PyTorch's overflow error when a Python number cannot be stored in `dt`.
 
-    Integer dtypes refuse NaN, ±inf and values out of range; float32 refuses finite
-    values beyond its range (float16 and float64 round to ±inf / keep them, as PyTorch does).
+    Integer dtypes refuse NaN, ±inf and values out of range; float32, bfloat16 and float16
+    refuse finite values beyond their range (float64 keeps them), as masked_fill and clamp do.
+    `half_rounds`: float16 and bfloat16 round such a value to ±inf instead, as PyTorch's
+    `scalar_tensor`, `where`, `t[i] = v`, and fill_/full of a single element do.
     """
-    if isinstance(value, (bool, np.bool_)) or dt is _dt.bool_ or dt is _dt.float64 or dt is _dt.float16:
+    if isinstance(value, (bool, np.bool_)) or dt is _dt.bool_ or dt is _dt.float64:
+        return
+    if half_rounds and (dt is _dt.float16 or dt is _dt.bfloat16):
         return
     if isinstance(value, np.ndarray):
         if value.ndim:
@@ -57,8 +62,10 @@ def check_scalar_fits(value: Any, dt: dtype, *, c_name: bool = True) -> None:
         return
     if dt.is_complex:  # complex dtypes take any real number, as in PyTorch
         return
-    if dt.is_floating_point:  # float32
-        if isinstance(value, (float, np.floating)) and math.isfinite(value) and abs(float(value)) > _F32_MAX:
+    if dt.is_floating_point:  # float32, bfloat16 and float16
+        largest = _LARGEST.get(dt.name, _F32_MAX)  # every int64 number fits float32 and bfloat16
+        is_float = isinstance(value, (float, np.floating))
+        if (is_float or dt is _dt.float16) and math.isfinite(value) and abs(float(value)) > largest:
             raise _overflow(dt, c_name)
         return
     info = np.iinfo(dt.np)

@@ -20,10 +20,11 @@ from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
 from ..kernels.arg_types import check_tensors
 from ..kernels.out_arg import MATRIX_POWER, SAME, safely_castable, same, write_out
-from ..reduction.norms import _norm_grad, _vector_norm_array
+from ..reduction.norms import _vector_norm_array
 from . import common as _rt
 from . import decompositions as _dec
 from .common import check_matrix
+from .distances import distance_grad
 from .spectral import _svd, matrix_exp, pinv
 
 __all__ = [
@@ -203,15 +204,15 @@ def _cdist_forward(xp: Any, a: Any, b: Any, p: float) -> Any:
 
 def _cdist_grad(g: Tensor, a: Tensor, b: Tensor, out: Tensor, p: float) -> Tensor:
     """d‖a_i - b_j‖/d(a_i - b_j) weighted by g_ij, shape (*, P, R, M)."""
-    diff = a.unsqueeze(-2) - b.unsqueeze(-3)
-    grad = _norm_grad(g, diff, out, p, (diff.ndim - 1,), False)
-    return grad if grad is not None else diff * 0  # p = 0: piecewise constant
+    return distance_grad(g, a.unsqueeze(-2) - b.unsqueeze(-3), out, p)
 
 
+# x2's rule is x1's with the roles swapped (d‖b_j - a_i‖/db_j), not its negation: as in
+# PyTorch, a zero gradient is +0, never -0.
 _cdist = Primitive(
     "cdist", _cdist_forward,
-    [lambda g, a, b, out, p: _cdist_grad(g, a, b, out, p).sum(-2),    # Σ_j over x2's rows
-     lambda g, a, b, out, p: -_cdist_grad(g, a, b, out, p).sum(-3)],  # -Σ_i over x1's rows
+    [lambda g, a, b, out, p: _cdist_grad(g, a, b, out, p).sum(-2),            # Σ_j over x2's rows
+     lambda g, a, b, out, p: _cdist_grad(g.mT, b, a, out.mT, p).sum(-2)],     # Σ_i over x1's rows
     inputs=("a", "b"), quiet=True,
 )
 
