@@ -352,9 +352,11 @@ def test_attention_mask_that_does_not_broadcast_to_the_scores(mask_shape, messag
 
 
 @pytest.mark.parametrize(("key", "value", "message"), [
-    ((2, 3, 4, 3), (2, 3, 4, 4), "Expected size for first two dimensions of batch2 tensor to be: [6, 4] but got: [6, 3]."),
+    ((2, 3, 4, 3), (2, 3, 4, 4),
+     "Expected size for first two dimensions of batch2 tensor to be: [6, 4] but got: [6, 3]."),
     # (PyTorch 2.13's fused CPU kernel returns a result here without checking; its math kernel raises this)
-    ((2, 3, 5, 4), (2, 3, 6, 4), "Expected size for first two dimensions of batch2 tensor to be: [6, 5] but got: [6, 6]."),
+    ((2, 3, 5, 4), (2, 3, 6, 4),
+     "Expected size for first two dimensions of batch2 tensor to be: [6, 5] but got: [6, 6]."),
 ])
 def test_attention_key_or_value_of_a_misfit_size_raises_the_products_error(key, value, message):
     # 4-d inputs without dropout take the fused kernel: it checks as the composed products do
