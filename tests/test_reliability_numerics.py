@@ -241,6 +241,8 @@ def test_float32_tanh_saturates_where_pytorchs_does():
     retrograd.tanh(a, out=out)
     assert out.tolist() == retrograd.tanh(a).tolist()
     assert (1 + retrograd.tanh(retrograd.tensor(-9.5))).clamp(min=1e-12).log().item() == np.log(np.float32(1e-12))
+    # GELU's tanh approximation saturates with it: 0 (as PyTorch's) where it was -1.6e-7
+    assert retrograd.nn.functional.gelu(retrograd.tensor([-5.3]), approximate="tanh").tolist() == [-0.0]
 
 
 def test_float32_tanh_vs_torch():

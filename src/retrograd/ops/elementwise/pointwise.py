@@ -24,7 +24,7 @@ from ..kernels.arg_types import plain_number
 from ..kernels.dtype_support import floating_kernel_only, no_bool_kernel, no_complex, no_complex_kernel
 from ..kernels.operands import promote_float, tensor_of
 from ..kernels.out_arg import SAME_INPUT, same, write_out
-from ..kernels.special import erf_array, erfc_array, erfinv_array
+from ..kernels.special import erf_array, erfc_array, erfinv_array, tanh_array
 from .clamp_where import gated, where
 
 __all__ = [
@@ -200,19 +200,6 @@ _sigmoid_backward = Primitive(
 )
 
 
-def _tanh(xp: Any, a: Any, out: Any = None) -> Any:
-    """tanh; float32 computed in float64 and rounded once, as PyTorch's kernel is accurate there:
-    NumPy's float32 tanh stays at ±0.99999994 up to |a| = 10, where PyTorch's reaches ±1 from
-    |a| ≈ 9.011, so `1 + tanh(a)` was 6e-8 instead of 0 (and a log of it 10 nats off)."""
-    if xp is np and a.dtype == _FLOAT32:
-        wide = np.tanh(a, dtype=np.float64)
-        if out is None:
-            return wide.astype(_FLOAT32)
-        out[...] = wide
-        return out
-    return xp.tanh(a) if out is None else xp.tanh(a, out=out)
-
-
 def _tanh_rule(g: Tensor, out: Tensor) -> Tensor:
     if type(g) is Tensor and type(out) is Tensor and out._data.dtype.kind != "c":  # else: complex or vmap
         return _tanh_backward(g, out)
@@ -245,8 +232,8 @@ atan = _float_unary("atan", lambda xp, a: xp.arctan(a), lambda g, a: g / (1 + a 
 sinh = _float_unary("sinh", lambda xp, a: xp.sinh(a), lambda g, a: g * a.cosh())  # cosh a
 cosh = _float_unary("cosh", lambda xp, a: xp.cosh(a), lambda g, a: g * a.sinh())  # sinh a
 tanh = _float_unary(
-    "tanh", lambda xp, a: _tanh(xp, a), _tanh_rule, array_rule=lambda xp, g, out: _tanh_backward_forward(xp, g, out),
-    into=lambda xp, a, out: _tanh(xp, a, out),
+    "tanh", tanh_array, _tanh_rule, array_rule=lambda xp, g, out: _tanh_backward_forward(xp, g, out),
+    into=lambda xp, a, out: tanh_array(xp, a, out),
 )  # 1 - tanh²a
 asinh = _float_unary("asinh", lambda xp, a: xp.arcsinh(a), lambda g, a: g / (a * a + 1).sqrt())  # 1/√(a²+1)
 acosh = _float_unary("acosh", lambda xp, a: xp.arccosh(a), lambda g, a: g / (a * a - 1).sqrt())  # 1/√(a²-1)
