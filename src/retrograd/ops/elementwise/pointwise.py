@@ -232,8 +232,8 @@ atan = _float_unary("atan", lambda xp, a: xp.arctan(a), lambda g, a: g / (1 + a 
 sinh = _float_unary("sinh", lambda xp, a: xp.sinh(a), lambda g, a: g * a.cosh())  # cosh a
 cosh = _float_unary("cosh", lambda xp, a: xp.cosh(a), lambda g, a: g * a.sinh())  # sinh a
 tanh = _float_unary(
-    "tanh", tanh_array, _tanh_rule, array_rule=lambda xp, g, out: _tanh_backward_forward(xp, g, out),
-    into=lambda xp, a, out: tanh_array(xp, a, out),
+    "tanh", lambda xp, a: tanh_array(xp, a), _tanh_rule,
+    array_rule=lambda xp, g, out: _tanh_backward_forward(xp, g, out), into=lambda xp, a, out: tanh_array(xp, a, out),
 )  # 1 - tanh²a
 asinh = _float_unary("asinh", lambda xp, a: xp.arcsinh(a), lambda g, a: g / (a * a + 1).sqrt())  # 1/√(a²+1)
 acosh = _float_unary("acosh", lambda xp, a: xp.arccosh(a), lambda g, a: g / (a * a - 1).sqrt())  # 1/√(a²-1)
