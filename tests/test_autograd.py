@@ -113,6 +113,39 @@ def test_grad_fn_names_and_next_functions():
     assert repr(y.grad_fn).startswith("<SumBackward0 object at 0x")
 
 
+def test_grad_fn_names_spelled_as_pytorchs():
+    # PyTorch capitalises the parts of these names: Log1P, Deg2Rad, Rad2Deg
+    x = leaf([0.5, 1.0])
+    assert type(x.log1p().grad_fn).__name__ == "Log1PBackward0"
+    assert type(rg.special.log1p(x).grad_fn).__name__ == "Log1PBackward0"
+    assert x.deg2rad().grad_fn.name() == "Deg2RadBackward0"
+    assert x.rad2deg().grad_fn.name() == "Rad2DegBackward0"
+    # fmod and remainder: a number divisor is overload 0, a tensor one (0-d too) overload 1
+    y = leaf([2.0, 0.75])
+    assert rg.fmod(x, 2).grad_fn.name() == "FmodBackward0" and rg.fmod(x, y).grad_fn.name() == "FmodBackward1"
+    assert (x % 2).grad_fn.name() == "RemainderBackward0" and (x % y).grad_fn.name() == "RemainderBackward1"
+    assert rg.remainder(x, rg.tensor(2.0)).grad_fn.name() == "RemainderBackward1"
+    ((x % y).sum() + rg.fmod(x, y).sum()).backward()
+    assert x.grad.tolist() == [2.0, 2.0] and y.grad.tolist() == [0.0, -2.0]  # -floor(a/b) - trunc(a/b)
+
+
+def test_grad_fn_names_spelled_as_pytorchs_vs_torch():
+    torch = pytest.importorskip("torch")
+    for name in ("log1p", "deg2rad", "rad2deg", "expm1", "exp2", "log2", "log10"):
+        got = getattr(rg, name)(leaf([0.5, 1.0])).grad_fn.name()
+        expected = getattr(torch, name)(torch.tensor([0.5, 1.0], requires_grad=True)).grad_fn.name()
+        assert got == expected, name
+    for name in ("fmod", "remainder"):
+        for other in (2, 2.5, "tensor", "0-d"):
+            ours = {"tensor": leaf([2.0, 0.75]), "0-d": rg.tensor(2.0)}.get(other, other)
+            theirs = {"tensor": torch.tensor([2.0, 0.75], requires_grad=True), "0-d": torch.tensor(2.0)}.get(
+                other, other
+            )
+            got = getattr(rg, name)(leaf([0.5, 1.0]), ours).grad_fn.name()
+            expected = getattr(torch, name)(torch.tensor([0.5, 1.0], requires_grad=True), theirs).grad_fn.name()
+            assert got == expected, (name, other)
+
+
 VIEW_DERIVATIVES = {  # a view's derivative under create_graph, recorded as PyTorch's op for it
     "unsqueeze": (lambda t: t.unsqueeze(1), "SqueezeBackward1"),
     "squeeze_dim": (lambda t: t.unsqueeze(0).squeeze(0), "SqueezeBackward1", "UnsqueezeBackward0"),

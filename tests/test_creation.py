@@ -187,6 +187,74 @@ def test_size_keyword_errors_vs_torch(call, message):
             call(torch)
 
 
+# the shape methods take their shape by keyword too, under PyTorch's names (DiT's
+# `x.reshape(shape=(N, h, w, p, p, c))`, `x.view(size=...)`, `x.permute(dims=...)`)
+SHAPE_KEYWORDS = [
+    ("reshape_shape", lambda m, x: x.reshape(shape=(4, 6)).shape),
+    ("torch_reshape_shape", lambda m, x: m.reshape(input=x, shape=(6, -1)).shape),
+    ("view_size", lambda m, x: x.view(size=(4, 6)).shape),
+    ("view_dtype", lambda m, x: name(x.view(dtype=m.int32).dtype)),
+    ("permute_dims", lambda m, x: x.permute(dims=(2, 0, 1)).shape),
+    ("torch_permute_dims", lambda m, x: m.permute(x, dims=[1, 0, 2]).shape),
+    ("expand_size", lambda m, x: x[:, :1].expand(size=(2, 3, 4)).shape),
+    ("repeat_repeats", lambda m, x: x.repeat(repeats=(1, 2, 1)).shape),
+    ("sum_to_size_size", lambda m, x: x.sum_to_size(size=(1, 3, 4)).tolist()),
+    ("new_zeros_size", lambda m, x: x.new_zeros(size=(2,)).tolist()),
+    ("new_ones_size", lambda m, x: x.new_ones(size=[2, 1]).tolist()),
+    ("new_empty_size", lambda m, x: x.new_empty(size=(0, 2)).shape),
+    ("arange_end", lambda m, x: m.arange(end=3).tolist()),
+    ("arange_start_end", lambda m, x: m.arange(start=1, end=3).tolist()),
+    ("full_like_input", lambda m, x: m.full_like(input=x[0, 0], fill_value=3).tolist()),
+]
+SHAPE_KEYWORD_ERRORS = [
+    (lambda m, x: x.reshape(6, shape=(6,)), "reshape() got multiple values for argument 'shape'"),
+    (lambda m, x: x.reshape(shape=24), "reshape(): argument 'shape' must be tuple of ints, not int"),
+    (lambda m, x: x.reshape(), 'reshape() missing 1 required positional arguments: "shape"'),
+    (lambda m, x: x.permute(0, dims=(0,)), "permute() got multiple values for argument 'dims'"),
+    (lambda m, x: x.permute(), 'permute() missing 1 required positional arguments: "dims"'),
+    (lambda m, x: x.expand(2, size=(2,)), "expand() got multiple values for argument 'size'"),
+    (lambda m, x: x.repeat(repeats=2), "repeat(): argument 'repeats' must be tuple of ints, not int"),
+    (lambda m, x: x.new_zeros(size=2), "new_zeros(): argument 'size' must be tuple of ints, not int"),
+    (lambda m, x: x.view(size=(24,), dtype=m.float32),
+     "view() received an invalid combination of arguments - got (dtype=torch.dtype, size=tuple, ), but expected one "
+     "of:\n * (torch.dtype dtype)\n * (tuple of ints size)\n"),
+    (lambda m, x: m.arange(),
+     "arange() received an invalid combination of arguments - got (), but expected one of:\n * (Number end, *, "),
+]
+
+
+def test_shape_keywords_without_torch():
+    x = rg.arange(24.0).reshape(2, 3, 4)
+    assert x.reshape(shape=(4, 6)).shape == rg.Size([4, 6])
+    assert x.view(size=[24]).shape == rg.Size([24]) and x.view(dtype=rg.int32).dtype == rg.int32
+    assert x.permute(dims=(2, 0, 1)).shape == rg.Size([4, 2, 3])
+    assert x[:, :1].expand(size=(2, 3, 4)).shape == x.shape
+    assert x.repeat(repeats=(1, 2, 1)).shape == rg.Size([2, 6, 4])
+    assert x.sum_to_size(size=(1, 1, 4)).tolist() == [[[60.0, 66.0, 72.0, 78.0]]]
+    assert x.new_zeros(size=(2,)).tolist() == [0.0, 0.0]
+    assert rg.arange(end=3).tolist() == [0, 1, 2] and rg.arange(start=1, end=3).tolist() == [1, 2]
+    assert rg.full_like(input=rg.zeros(2), fill_value=7.0).tolist() == [7.0, 7.0]
+    for call, message in SHAPE_KEYWORD_ERRORS:
+        with pytest.raises(TypeError) as got:
+            call(rg, x)
+        assert str(got.value).replace("retrograd.dtype", "torch.dtype").startswith(message)
+
+
+@needs_torch
+@pytest.mark.parametrize("call", [f for _, f in SHAPE_KEYWORDS], ids=[n for n, _ in SHAPE_KEYWORDS])
+def test_shape_keywords_vs_torch(call):
+    ours, theirs = call(rg, rg.arange(24.0).reshape(2, 3, 4)), call(torch, torch.arange(24.0).reshape(2, 3, 4))
+    assert ours == theirs
+
+
+@needs_torch
+@pytest.mark.parametrize("call, message", SHAPE_KEYWORD_ERRORS)
+def test_shape_keyword_errors_vs_torch(call, message):
+    with pytest.raises(TypeError) as expected:
+        call(torch, torch.arange(24.0).reshape(2, 3, 4))
+    assert str(expected.value).startswith(message)
+
+
 # --- conversions and protocols ---------------------------------------------------------------
 
 

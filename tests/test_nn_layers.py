@@ -332,6 +332,9 @@ ERRORS = [
                                                            m.zeros(3, 4, 6)),
     lambda m: m.nn.functional.scaled_dot_product_attention(m.zeros(1, 2, 4, 8), m.zeros(1, 2, 6, 8),
                                                            m.zeros(1, 2, 6, 8), m.zeros(2, 1, 2, 4, 6)),
+    # a key whose head size is not the query's (a U-Net attention block's reshape gone wrong)
+    lambda m: m.nn.functional.scaled_dot_product_attention(m.zeros(2, 3, 4, 4), m.zeros(2, 3, 4, 3),
+                                                           m.zeros(2, 3, 4, 4)),
 ]
 
 
@@ -346,6 +349,20 @@ def test_attention_mask_that_does_not_broadcast_to_the_scores(mask_shape, messag
         with pytest.raises(RuntimeError) as got:
             rg.nn.functional.scaled_dot_product_attention(q, q, q, rg.ones(mask_shape, dtype=dtype))
         assert str(got.value) == message
+
+
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ((2, 3, 4, 3), (2, 3, 4, 4),
+     "Expected size for first two dimensions of batch2 tensor to be: [6, 4] but got: [6, 3]."),
+    # (PyTorch 2.13's fused CPU kernel returns a result here without checking; its math kernel raises this)
+    ((2, 3, 5, 4), (2, 3, 6, 4),
+     "Expected size for first two dimensions of batch2 tensor to be: [6, 5] but got: [6, 6]."),
+])
+def test_attention_key_or_value_of_a_misfit_size_raises_the_products_error(key, value, message):
+    # 4-d inputs without dropout take the fused kernel: it checks as the composed products do
+    with pytest.raises(RuntimeError) as got:
+        rg.nn.functional.scaled_dot_product_attention(rg.zeros(2, 3, 4, 4), rg.zeros(key), rg.zeros(value))
+    assert str(got.value) == message
 
 
 @needs_torch

@@ -257,3 +257,29 @@ def test_division_gradient_bits_vs_torch():
     torch = pytest.importorskip("torch")
     for ours, theirs in zip(_ratio_gradients(retrograd), _ratio_gradients(torch)):
         np.testing.assert_array_equal(ours, theirs)
+
+
+def test_float32_tanh_saturates_where_pytorchs_does():
+    # PyTorch's float32 tanh is ±1 from |a| ≈ 9.011 on; NumPy's stays at ±0.99999994 up to 10, so
+    # a discretized Gaussian likelihood's log(1 + tanh(a)) was log(6e-8) instead of the clamp's
+    a = retrograd.tensor([-9.5, -9.02, -9.0, 0.5, 9.5])
+    assert retrograd.tanh(a).tolist() == [-1.0, -1.0, -0.9999999403953552, 0.46211716532707214, 1.0]
+    assert a.clone().tanh_().tolist() == retrograd.tanh(a).tolist()
+    out = retrograd.empty(5)
+    retrograd.tanh(a, out=out)
+    assert out.tolist() == retrograd.tanh(a).tolist()
+    assert (1 + retrograd.tanh(retrograd.tensor(-9.5))).clamp(min=1e-12).log().item() == np.log(np.float32(1e-12))
+    # GELU's tanh approximation saturates with it: 0 (as PyTorch's) where it was -1.6e-7
+    assert retrograd.nn.functional.gelu(retrograd.tensor([-5.3]), approximate="tanh").tolist() == [-0.0]
+
+
+def test_float32_tanh_vs_torch():
+    if torch is None:
+        pytest.skip("PyTorch is not installed")
+    x = np.linspace(-12, 12, 240001, dtype=np.float32)
+    ours = retrograd.tanh(retrograd.from_numpy(x)).numpy()
+    theirs = torch.tanh(torch.from_numpy(x)).numpy()
+    np.testing.assert_array_max_ulp(ours, theirs, maxulp=1)
+    assert (ours != theirs).mean() < 0.005  # correctly rounded, as PyTorch's nearly always is
+    saturated = np.abs(x) > 9.02
+    np.testing.assert_array_equal(ours[saturated], theirs[saturated])

@@ -72,10 +72,10 @@ def test_signatures_show_the_real_parameters():
     names = ["self", "dim", "keepdim", "dtype", "out", "axis", "keepdims"]
     assert list(inspect.signature(retrograd.Tensor.sum).parameters) == names
     assert str(inspect.signature(x.sum)).startswith("(dim: 'Any' = None, keepdim: 'bool' = False, *, dtype")
-    assert list(inspect.signature(x.view).parameters) == ["shape"]
+    assert list(inspect.signature(x.view).parameters) == ["shape", "size", "dtype"]  # size=/dtype= by keyword
     assert list(inspect.signature(retrograd.Tensor.add_).parameters) == ["self", "other", "alpha", "out"]
     assert inspect.signature(retrograd.Tensor.add_).return_annotation == "Tensor"
-    assert list(inspect.signature(x.new_zeros).parameters) == ["size", "dtype", "device", "requires_grad"]
+    assert list(inspect.signature(x.new_zeros).parameters) == ["sizes", "size", "dtype", "device", "requires_grad"]
 
 
 def test_help_documents_methods():

@@ -1001,12 +1001,13 @@ class TensorMethods:
         """
         return _ops.reshape(self, tuple(other.shape))
 
-    def sum_to_size(self, *size: Any) -> Tensor:
+    def sum_to_size(self, *sizes: Any, size: Any = None) -> Tensor:
         """Summed down to `size`, which must broadcast to this tensor's shape (the reverse of `expand`).
 
         Args:
-            *size (int or sequence of int): the target shape, as separate ints or one sequence; each
+            *sizes (int or sequence of int): the target shape, as separate ints or one sequence; each
                 size is this tensor's or 1 (leading dims may be left out).
+            size (sequence of int, optional): the target shape by keyword instead.
 
         Returns:
             Tensor: shape `size`, each element the sum of the elements that broadcast from it.
@@ -1019,7 +1020,7 @@ class TensorMethods:
             tensor([[3.],
                     [3.]])
         """
-        return _ops.tensor_only.sum_to_size(self, *size)
+        return _ops.tensor_only.sum_to_size(self, *sizes, size=size)
 
     # --- sparse COO: the methods PyTorch has no `torch.<name>` function for (ops/sparse/layout.py) ---
     def to_dense(self, dtype: dtype | None = None, *, masked_grad: bool | None = None) -> Tensor:
@@ -1218,12 +1219,14 @@ class TensorMethods:
         return _ops.new_like(self, "tensor", data, dtype=dtype, device=device, requires_grad=requires_grad)
 
     def new_zeros(
-        self, *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+        self, *sizes: Any, size: Any = None, dtype: dtype | None = None, device: Any = None,
+        requires_grad: bool = False,
     ) -> Tensor:
         """A tensor of zeros of the given size, with this tensor's dtype and device unless given.
 
         Args:
-            *size (int or sequence of int): the shape, as separate ints or one sequence.
+            *sizes (int or sequence of int): the shape, as separate ints or one sequence.
+            size (sequence of int, optional): the shape by keyword instead.
             dtype (dtype, optional): overrides this tensor's dtype.
             device (device, optional): overrides this tensor's device.
             requires_grad (bool): whether the new leaf requires grad.
@@ -1237,15 +1240,18 @@ class TensorMethods:
             tensor([[0, 0, 0],
                     [0, 0, 0]])
         """
-        return _ops.new_like(self, "zeros", *size, dtype=dtype, device=device, requires_grad=requires_grad)
+        return _ops.new_like(self, "zeros", *sizes, size=size, dtype=dtype, device=device,
+                             requires_grad=requires_grad)
 
     def new_ones(
-        self, *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+        self, *sizes: Any, size: Any = None, dtype: dtype | None = None, device: Any = None,
+        requires_grad: bool = False,
     ) -> Tensor:
         """A tensor of ones of the given size, with this tensor's dtype and device unless given.
 
         Args:
-            *size (int or sequence of int): the shape: `new_ones(2, 3)` or `new_ones((2, 3))`.
+            *sizes (int or sequence of int): the shape: `new_ones(2, 3)` or `new_ones((2, 3))`.
+            size (sequence of int, optional): the shape by keyword instead (`new_ones(size=(2, 3))`).
             dtype (dtype, optional): the element type, if not this tensor's.
             device (device, optional): where to allocate, if not on this tensor's device.
             requires_grad (bool): record operations on the result (default False).
@@ -1260,7 +1266,8 @@ class TensorMethods:
             >>> base.new_ones(2, dtype=retrograd.bool)
             tensor([True, True])
         """
-        return _ops.new_like(self, "ones", *size, dtype=dtype, device=device, requires_grad=requires_grad)
+        return _ops.new_like(self, "ones", *sizes, size=size, dtype=dtype, device=device,
+                             requires_grad=requires_grad)
 
     def new_full(
         self, size: Any, fill_value: Any, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
@@ -1285,12 +1292,14 @@ class TensorMethods:
         return _ops.new_like(self, "full", size, fill_value, dtype=dtype, device=device, requires_grad=requires_grad)
 
     def new_empty(
-        self, *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+        self, *sizes: Any, size: Any = None, dtype: dtype | None = None, device: Any = None,
+        requires_grad: bool = False,
     ) -> Tensor:
         """An uninitialised tensor of the given size, with this tensor's dtype and device unless given.
 
         Args:
-            *size (int or sequence of int): the dims' sizes, as ints or as one tuple or list.
+            *sizes (int or sequence of int): the dims' sizes, as ints or as one tuple or list.
+            size (sequence of int, optional): the dims' sizes by keyword instead.
             dtype (dtype, optional): None keeps this tensor's dtype.
             device (device, optional): None keeps this tensor's device.
             requires_grad (bool): whether autograd tracks the result.
@@ -1304,7 +1313,8 @@ class TensorMethods:
             >>> y.shape, y.dtype
             (retrograd.Size([2, 3]), retrograd.int16)
         """
-        return _ops.new_like(self, "empty", *size, dtype=dtype, device=device, requires_grad=requires_grad)
+        return _ops.new_like(self, "empty", *sizes, size=size, dtype=dtype, device=device,
+                             requires_grad=requires_grad)
 
     def new_empty_strided(
         self, size: Any, stride: Any, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False

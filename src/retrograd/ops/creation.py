@@ -420,7 +420,7 @@ def empty_like(
 
 
 def full_like(
-    t: Tensor,
+    input: Tensor,
     fill_value: Any,
     *,
     dtype: dtype | None = None,
@@ -428,17 +428,17 @@ def full_like(
     requires_grad: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
-    """A tensor filled with `fill_value`, with `t`'s shape and (by default) dtype and device.
+    """A tensor filled with `fill_value`, with `input`'s shape and (by default) dtype and device.
 
     Args:
-        t (Tensor): the tensor whose shape is copied.
+        input (Tensor): the tensor whose shape is copied.
         fill_value (number): the value of every element.
-        dtype (dtype, optional): the dtype (default: `t`'s).
-        memory_format (memory_format, optional): `preserve_format` (default: `t`'s order of strides),
+        dtype (dtype, optional): the dtype (default: `input`'s).
+        memory_format (memory_format, optional): `preserve_format` (default: `input`'s order of strides),
             `contiguous_format`, or `channels_last` (4-D) / `channels_last_3d` (5-D).
 
     Returns:
-        Tensor: `fill_value` everywhere, of shape `t.shape`.
+        Tensor: `fill_value` everywhere, of shape `input.shape`.
 
     Examples:
         >>> retrograd.full_like(retrograd.zeros(2, 2), 3.5)
@@ -446,9 +446,9 @@ def full_like(
                 [3.5000, 3.5000]])
     """
     number_arg("full_like", "fill_value", 2, fill_value)
-    check_scalar_fits(fill_value, _like_dtype(t, dtype), half_rounds=_one_element(t.shape))
-    return _filled_like(t, store_scalar(fill_value, _like_dtype(t, dtype).np), dtype, device, requires_grad,
-                        memory_format)
+    check_scalar_fits(fill_value, _like_dtype(input, dtype), half_rounds=_one_element(input.shape))
+    return _filled_like(input, store_scalar(fill_value, _like_dtype(input, dtype).np), dtype, device,
+                        requires_grad, memory_format)
 
 
 def scalar_like(value: Any, t: Tensor) -> Tensor:
@@ -459,9 +459,10 @@ def scalar_like(value: Any, t: Tensor) -> Tensor:
 
 
 def new_like(
-    t: Tensor, kind: str, *args: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+    t: Tensor, kind: str, *args: Any, size: Any = None, dtype: dtype | None = None, device: Any = None,
+    requires_grad: bool = False,
 ) -> Tensor:
-    """`t.new_zeros(...)` and friends: the dtype defaults to `t`'s."""
+    """`t.new_zeros(...)` and friends: the dtype defaults to `t`'s; the shape by position or as `size=`."""
     dev = _target(device, t)
     dtype = _dt.from_python_type(dtype)
     dt = dtype if dtype is not None else t.dtype
@@ -478,6 +479,7 @@ def new_like(
     if kind == "full":
         new_shape(args[:1], "new_full")
         return full(args[0], args[1], dtype=dt, device=dev, requires_grad=requires_grad)
+    args = size_keyword(args, size, f"new_{kind}")
     new_shape(args, f"new_{kind}")
     maker: Any = {"zeros": zeros, "ones": ones, "empty": empty}[kind]
     return maker(*args, dtype=dt, device=dev, requires_grad=requires_grad)

@@ -12,6 +12,7 @@ from .. import dtypes as _dt
 from ..dtypes import dtype
 from ..tensor import Tensor
 from .creation import _factory, _float_or, _target
+from .kernels.arg_types import invalid_combination
 from .kernels.guards import (
     check_range,
     check_steps,
@@ -28,8 +29,19 @@ _RANGE_DEPRECATED = (
 )
 
 
+_FACTORY_KEYWORDS = (
+    "torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, "
+    "bool requires_grad = False"
+)
+_ARANGE_SIGNATURES = (
+    f"Number end, *, Tensor out = None, {_FACTORY_KEYWORDS}",
+    f"Number start, Number end, *, {_FACTORY_KEYWORDS}",
+    f"Number start, Number end, Number step = 1, *, Tensor out = None, {_FACTORY_KEYWORDS}",
+)
+
+
 def arange(
-    start: Any,
+    start: Any = None,
     end: Any = None,
     step: Any = 1,
     *,
@@ -42,7 +54,7 @@ def arange(
 
     Args:
         start (number): the first value (or `end`, when it is the only argument).
-        end (number, optional): the bound, not included.
+        end (number, optional): the bound, not included (by keyword alone: `arange(end=5)`, from 0).
         step (number): the gap between values.
         dtype (dtype, optional): int64 when all arguments are ints, else the default float.
         out (Tensor, optional): a tensor to write the result into.
@@ -59,8 +71,12 @@ def arange(
     if out is not None:
         return write_out(out, arange, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
+    if start is None and end is None:
+        raise invalid_combination("arange", (), _ARANGE_SIGNATURES)
     if end is None:
         start, end = 0, start
+    elif start is None:
+        start = 0
     start, end, step = (x.item() if isinstance(x, Tensor) else x for x in (start, end, step))
     check_range(start, end, step)
     dtype = _dt.from_python_type(dtype)

@@ -10,10 +10,12 @@ import numpy as np
 from ..engine import inplace as _inplace
 from ..tensor import Tensor
 from .copying import fill
+from .kernels.guards import size_keyword
 
 
-def sum_to_size(input: Tensor, *size: Any) -> Tensor:
+def sum_to_size(input: Tensor, *sizes: Any, size: Any = None) -> Tensor:
     """`input` summed over the dims where `size` has 1 (or lacks a dim), leaving shape `size`."""
+    size = size_keyword(sizes, size, "sum_to_size")
     target = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
     shape = tuple(input.shape)
     lead = len(shape) - len(target)

@@ -144,7 +144,8 @@ def scaled_dot_product_attention(
             )
         # its 4-D kernels apply both masks
         attn_mask, is_causal = _and_causal(attn_mask, query.shape[-2], key.shape[-2]), False
-    if dropout_p == 0.0 and query.dim() == key.dim() == value.dim() == 4 and not _vmap.active:
+    fits = query.shape[-1] == key.shape[-1] and key.shape[-2] == value.shape[-2]  # else the products' errors
+    if dropout_p == 0.0 and query.dim() == key.dim() == value.dim() == 4 and fits and not _vmap.active:
         mismatch = broadcast_mismatch([query.shape[:-2], key.shape[:-2]])
         if mismatch is not None:  # PyTorch's Q Kᵀ product names the batch dims (NumPy's, in the kernel, would not)
             raise mismatch

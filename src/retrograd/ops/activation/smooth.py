@@ -21,7 +21,7 @@ from ..elementwise.clamp_where import gated, where
 from ..elementwise.pointwise import erf, sigmoid, tanh
 from ..kernels.arg_types import plain_number
 from ..kernels.select import select
-from ..kernels.special import erf_array
+from ..kernels.special import erf_array, tanh_array
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -68,7 +68,7 @@ def _gelu_forward(xp: Any, a: Any, approximate: str) -> Any:
     if fused is not None:
         return fused(a)
     if approximate == "tanh":
-        return 0.5 * a * (1 + xp.tanh((a + _GELU_K * a * a * a) * _SQRT_2_OVER_PI))
+        return 0.5 * a * (1 + tanh_array(xp, (a + _GELU_K * a * a * a) * _SQRT_2_OVER_PI))
     return 0.5 * a * (1 + erf_array(a * math.sqrt(0.5)))
 
 

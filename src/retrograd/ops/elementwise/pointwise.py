@@ -24,7 +24,7 @@ from ..kernels.arg_types import float_arg
 from ..kernels.dtype_support import floating_kernel_only, no_bool_kernel, no_complex, no_complex_kernel
 from ..kernels.operands import promote_float, tensor_of
 from ..kernels.out_arg import SAME_INPUT, same, write_out
-from ..kernels.special import erf_array, erfc_array, erfinv_array
+from ..kernels.special import erf_array, erfc_array, erfinv_array, tanh_array
 from .clamp_where import gated, where
 
 __all__ = [
@@ -220,7 +220,7 @@ expm1 = _float_unary("expm1", lambda xp, a: xp.expm1(a), lambda g, out: g * (out
 log = _float_unary("log", lambda xp, a: xp.log(a), lambda g, a: g / a, array_rule=lambda xp, g, a: g / a)  # 1/a
 log2 = _float_unary("log2", lambda xp, a: xp.log2(a), lambda g, a: g / (a * _LN2))  # 1/(a ln 2)
 log10 = _float_unary("log10", lambda xp, a: xp.log10(a), lambda g, a: g / (a * _LN10))  # 1/(a ln 10)
-log1p = _float_unary("log1p", lambda xp, a: xp.log1p(a), lambda g, a: g / (a + 1))  # 1/(1+a)
+log1p = _float_unary("log1p", lambda xp, a: xp.log1p(a), lambda g, a: g / (a + 1), "Log1PBackward0")  # 1/(1+a)
 sqrt = _float_unary("sqrt", lambda xp, a: xp.sqrt(a), lambda g, out: g / (2 * out))  # 1/(2√a)
 rsqrt = _float_unary("rsqrt", lambda xp, a: 1 / xp.sqrt(a), lambda g, out: g * (-0.5 * out**3))  # -a^(-3/2)/2
 sin = _float_unary("sin", lambda xp, a: xp.sin(a), lambda g, a: g * a.cos())  # cos a
@@ -232,8 +232,8 @@ atan = _float_unary("atan", lambda xp, a: xp.arctan(a), lambda g, a: g / (1 + a 
 sinh = _float_unary("sinh", lambda xp, a: xp.sinh(a), lambda g, a: g * a.cosh())  # cosh a
 cosh = _float_unary("cosh", lambda xp, a: xp.cosh(a), lambda g, a: g * a.sinh())  # sinh a
 tanh = _float_unary(
-    "tanh", lambda xp, a: xp.tanh(a), _tanh_rule, array_rule=lambda xp, g, out: _tanh_backward_forward(xp, g, out),
-    into=lambda xp, a, out: xp.tanh(a, out=out),
+    "tanh", lambda xp, a: tanh_array(xp, a), _tanh_rule,
+    array_rule=lambda xp, g, out: _tanh_backward_forward(xp, g, out), into=lambda xp, a, out: tanh_array(xp, a, out),
 )  # 1 - tanh²a
 asinh = _float_unary("asinh", lambda xp, a: xp.arcsinh(a), lambda g, a: g / (a * a + 1).sqrt())  # 1/√(a²+1)
 acosh = _float_unary("acosh", lambda xp, a: xp.arccosh(a), lambda g, a: g / (a * a - 1).sqrt())  # 1/√(a²-1)
@@ -257,9 +257,9 @@ erfinv = _float_unary(
 # np.sinc is Python code in NumPy's module: its warnings need the errstate (quiet)
 sinc = _float_unary("sinc", lambda xp, a: xp.sinc(a), lambda g, a: g * _sinc_derivative(a), quiet=True)
 deg2rad = _float_unary("deg2rad", lambda xp, a: a * (math.pi / 180), lambda g: g * (math.pi / 180),
-                      real_only=_unsupported_complex("deg2rad"))
+                      "Deg2RadBackward0", real_only=_unsupported_complex("deg2rad"))
 rad2deg = _float_unary("rad2deg", lambda xp, a: a * (180 / math.pi), lambda g: g * (180 / math.pi),
-                      real_only=_unsupported_complex("rad2deg"))
+                      "Rad2DegBackward0", real_only=_unsupported_complex("rad2deg"))
 arcsin, arccos, arctan = asin, acos, atan
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
 

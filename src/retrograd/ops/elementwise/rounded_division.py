@@ -25,23 +25,35 @@ def _float_remainder(xp: Any, a: Any, b: Any) -> Any:
     return xp.where((mod != 0) & ((b < 0) != (mod < 0)), mod + b, mod)
 
 
-_remainder = Primitive(
-    "remainder",
-    lambda xp, a, b: _float_remainder(xp, a, b) if a.dtype.kind == "f" else xp.remainder(a, b),
-    [
-        lambda g: g,  # a - floor(a/b)·b
-        lambda g, a, b: -g * (a / b).floor(),
-    ],
-    inputs=("a", "b"),
-    quiet=True,
-)
-_fmod = Primitive(
-    "fmod",
-    lambda xp, a, b: xp.fmod(a, b),
-    [lambda g: g, lambda g, a, b: -g * (a / b).trunc()],  # a - trunc(a/b)·b
-    inputs=("a", "b"),
-    quiet=True,
-)
+def _remainder_primitive(node_name: str) -> Primitive:
+    return Primitive(
+        "remainder",
+        lambda xp, a, b: _float_remainder(xp, a, b) if a.dtype.kind == "f" else xp.remainder(a, b),
+        [
+            lambda g: g,  # a - floor(a/b)·b
+            lambda g, a, b: -g * (a / b).floor(),
+        ],
+        inputs=("a", "b"),
+        quiet=True,
+        node_name=node_name,
+    )
+
+
+def _fmod_primitive(node_name: str) -> Primitive:
+    return Primitive(
+        "fmod",
+        lambda xp, a, b: xp.fmod(a, b),
+        [lambda g: g, lambda g, a, b: -g * (a / b).trunc()],  # a - trunc(a/b)·b
+        inputs=("a", "b"),
+        quiet=True,
+        node_name=node_name,
+    )
+
+
+# PyTorch's nodes name the overload: a number divisor (Backward0) or a tensor one (Backward1)
+_remainder = _remainder_primitive("RemainderBackward0")
+_remainder_by_tensor = _remainder_primitive("RemainderBackward1")
+_fmod, _fmod_by_tensor = _fmod_primitive("FmodBackward0"), _fmod_primitive("FmodBackward1")
 _floor_divide = Primitive(
     "floor_divide", lambda xp, a, b: _floor_div(xp, a, b), [None, None], inputs=("a", "b"), quiet=True
 )
@@ -119,7 +131,7 @@ def remainder(input: Any, other: Any, *, out: Any = None) -> Tensor:
         return write_out(out, remainder, locals())
     a, b = promote(input, other)
     check_int_divisor(a._data, b._data, "remainder_cpu")
-    return _remainder(a, b)
+    return (_remainder_by_tensor if isinstance(other, Tensor) else _remainder)(a, b)
 
 
 def fmod(input: Any, other: Any, *, out: Any = None) -> Tensor:
@@ -143,4 +155,4 @@ def fmod(input: Any, other: Any, *, out: Any = None) -> Tensor:
         return write_out(out, fmod, locals())
     a, b = promote(input, other)
     check_int_divisor(a._data, b._data, "fmod_cpu")
-    return _fmod(a, b)
+    return (_fmod_by_tensor if isinstance(other, Tensor) else _fmod)(a, b)

@@ -111,6 +111,8 @@ def _type_name(value: Any) -> str:
     """The argument's type as PyTorch's parser names it: `Tensor`, `torch._C.Generator`, `int`."""
     if isinstance(value, Tensor):
         return "Tensor"
+    if isinstance(value, _dt.dtype):
+        return f"{package_name()}.dtype"
     kind = type(value)
     if (kind.__module__, kind.__name__) in _C_CLASSES:
         return f"{package_name()}._C.{kind.__name__}"
@@ -135,7 +137,7 @@ def invalid_combination(
     """PyTorch's TypeError for arguments that match none of an op's signatures (listed as PyTorch lists them)."""
     kinds = [_type_name(a) for a in arguments]
     kinds += [f"{k}={_type_name(v)}" for k, v in (keywords or {}).items()]
-    got = ", ".join(kinds)
+    got = ", ".join(kinds) + (", " if keywords and not arguments else "")  # PyTorch's "(dim=int, )"
     listed = "".join(f" * ({signature})\n" for signature in signatures)
     return TypeError(
         f"{fn}() received an invalid combination of arguments - got ({got}), but expected one of:\n{listed}"

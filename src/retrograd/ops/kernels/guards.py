@@ -127,9 +127,10 @@ def _int_or_none(x: Any) -> int | None:
         return None
 
 
-def size_keyword(dims: tuple, size: Any, op: str, overloaded: bool = False) -> tuple:
+def size_keyword(dims: tuple, size: Any, op: str, overloaded: bool = False, name: str = "size") -> tuple:
     """A factory's shape as its `*size` positionals, whether given as `f(2, 3)`, `f((2, 3))` or
-    `f(size=(2, 3))` (PyTorch's factories name their shape `size` and take it by keyword too).
+    `f(size=(2, 3))` (PyTorch's factories name their shape `size` and take it by keyword too; its
+    shape methods as well, under their own `name`: `reshape(shape=...)`, `permute(dims=...)`).
 
     `overloaded`: PyTorch's parser has several signatures for `op` (rand, randn), so a shape given
     twice is its "invalid combination" error rather than Python's "multiple values".
@@ -137,12 +138,12 @@ def size_keyword(dims: tuple, size: Any, op: str, overloaded: bool = False) -> t
     if size is None:
         return dims
     if dims and overloaded:
-        got = ", ".join([type(d).__name__ for d in dims] + [f"size={type(size).__name__}"])
+        got = ", ".join([type(d).__name__ for d in dims] + [f"{name}={type(size).__name__}"])
         raise TypeError(f"{op}() received an invalid combination of arguments - got ({got})")
     if dims:
-        raise TypeError(f"{op}() got multiple values for argument 'size'")
+        raise TypeError(f"{op}() got multiple values for argument '{name}'")
     if not isinstance(size, (tuple, list)):  # a Size is a tuple
-        raise TypeError(f"{op}(): argument 'size' must be tuple of ints, not {type_name(size)}")
+        raise TypeError(f"{op}(): argument '{name}' must be tuple of ints, not {type_name(size)}")
     return (size,)
 
 

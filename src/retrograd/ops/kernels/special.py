@@ -1,4 +1,5 @@
-"""erf, erfc and erfinv on arrays: SciPy's kernels when installed, else the C library's.
+"""erf, erfc and erfinv on arrays: SciPy's kernels when installed, else the C library's; tanh
+accurate in float32.
 
 NumPy has no error function. SciPy is optional; without it, `math.erf` runs per
 element (exact, slower) and erfinv refines a closed-form guess with Newton steps.
@@ -57,3 +58,16 @@ def erfinv_array(a: Any) -> Any:
     y = np.where(np.abs(x) > 1, np.nan, y)
     del w
     return y.astype(a.dtype)
+
+
+def tanh_array(xp: Any, a: Any, out: Any = None) -> Any:
+    """tanh; float32 computed in float64 and rounded once, as PyTorch's kernel is accurate there:
+    NumPy's float32 tanh stays at ±0.99999994 up to |a| = 10, where PyTorch's reaches ±1 from
+    |a| ≈ 9.011, so `1 + tanh(a)` was 6e-8 instead of 0 (and a log of it 10 nats off)."""
+    if xp is np and a.dtype == np.float32:
+        wide = np.tanh(a, dtype=np.float64)
+        if out is None:
+            return wide.astype(np.float32)
+        out[...] = wide
+        return out
+    return xp.tanh(a) if out is None else xp.tanh(a, out=out)

@@ -17,6 +17,7 @@ from ...engine.numpy_errors import broadcast_mismatch
 from ...engine.primitive import Primitive
 from ...tensor import Size, Tensor
 from ..kernels.arg_types import check_elements
+from ..kernels.guards import size_keyword
 from ..kernels.operands import shape_arg
 
 __all__ = ["expand", "expand_as", "broadcast_to", "broadcast_tensors", "broadcast_shapes"]
@@ -98,13 +99,14 @@ def _mismatch(shapes: list[tuple]) -> RuntimeError:
     return RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape: {tuple(shapes)}")
 
 
-def expand(input: Tensor, *sizes: Any) -> Tensor:
+def expand(input: Tensor, *sizes: Any, size: Any = None) -> Tensor:
     """A broadcast view with the given sizes (-1 keeps a dim).
 
     Args:
         input (Tensor): the tensor; only its size-1 dims can grow.
         *sizes (int or sequence of int): the new shape; -1 keeps a dim's size, and extra leading
             sizes add dims.
+        size (sequence of int, optional): the new shape by keyword instead (`expand(size=(N, -1))`).
 
     Returns:
         Tensor: a view without copying (the repeated elements share memory).
@@ -117,7 +119,7 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
         >>> x.expand(4, -1, 2).shape
         retrograd.Size([4, 2, 2])
     """
-    target = shape_arg(sizes)
+    target = shape_arg(size_keyword(sizes, size, "expand"))
     shape = input._data.shape
     if len(target) < len(shape):
         raise RuntimeError(

@@ -20,6 +20,7 @@ from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..indexing.masking import select_along
 from ..kernels.arg_types import invalid_combination
+from ..kernels.guards import size_keyword
 from ..kernels.operands import numpy_alias, shape_arg, wrap_dim, wrap_dims
 
 __all__ = [
@@ -51,13 +52,14 @@ _roll: Primitive = Primitive(
 )
 
 
-def repeat(input: Tensor, *repeats: Any) -> Tensor:
+def repeat(input: Tensor, *counts: Any, repeats: Any = None) -> Tensor:
     """`input` copied `repeats[i]` times along each dim (extra leading repeats add dims).
 
     Args:
         input (Tensor): the tensor to tile.
-        *repeats (int or sequence of int): how many copies along each dim; at least `input.dim()`
+        *counts (int or sequence of int): how many copies along each dim; at least `input.dim()`
             of them.
+        repeats (sequence of int, optional): the same by keyword instead (`repeat(repeats=(1, 2))`).
 
     Returns:
         Tensor: a new tensor of shape `input.shape[i] * repeats[i]` per dim (a copy, unlike `expand`).
@@ -70,9 +72,10 @@ def repeat(input: Tensor, *repeats: Any) -> Tensor:
         tensor([[1, 2, 1, 2],
                 [1, 2, 1, 2]])
     """
-    if not repeats:
+    counts = size_keyword(counts, repeats, "repeat", name="repeats")
+    if not counts:
         raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
-    reps = shape_arg(repeats)
+    reps = shape_arg(counts)
     shape = input._data.shape
     if len(reps) < len(shape):
         raise RuntimeError(

@@ -12,6 +12,7 @@ from typing import Any, SupportsIndex
 
 import numpy as np
 
+from ... import dtypes as _dt
 from ..._layouts import contiguous_format
 from ...dtypes import dtype
 from ...engine import primitive as _primitive
@@ -19,6 +20,8 @@ from ...engine.fit import sum_to_shape
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
+from ..kernels.arg_types import invalid_combination
+from ..kernels.guards import size_keyword
 from ..kernels.operands import numpy_alias, shape_arg, wrap_dim, wrap_dims
 
 __all__ = [
@@ -172,13 +175,14 @@ _t = Primitive("t", lambda xp, a: a.T, [lambda g: Tensor._make(g._data.T) if _pl
                node_name="TBackward0", view=True)
 
 
-def reshape(input: Tensor, *shape: SupportsIndex | Sequence[SupportsIndex]) -> Tensor:
+def reshape(input: Tensor, *dims: SupportsIndex | Sequence[SupportsIndex], shape: Any = None) -> Tensor:
     """The same elements in a new shape (a view when the memory layout allows).
 
     Args:
         input (Tensor): the tensor to reshape (`x.reshape(...)` passes it as `self`).
-        *shape (int or sequence of int): the new shape, as ints or one sequence; one entry may
+        *dims (int or sequence of int): the new shape, as ints or one sequence; one entry may
             be -1, inferred from the number of elements.
+        shape (sequence of int, optional): the new shape by keyword instead (`reshape(shape=(N, -1))`).
 
     Returns:
         Tensor: a view sharing memory when the strides allow it, else a copy.
@@ -195,7 +199,10 @@ def reshape(input: Tensor, *shape: SupportsIndex | Sequence[SupportsIndex]) -> T
         raise not_a_tensor("reshape", input)
     if input.is_sparse:
         raise RuntimeError("reshape is not implemented for sparse tensors")
-    target = _infer_shape(shape_arg(shape), input._data.size)
+    dims = size_keyword(dims, shape, "reshape", name="shape")
+    if not dims:
+        raise TypeError('reshape() missing 1 required positional arguments: "shape"')
+    target = _infer_shape(shape_arg(dims), input._data.size)
     if input._data.flags.c_contiguous:
         return _reshape(input, shape=target)
     if target == input._data.shape or _reshapes_in_place(input._data, target):
@@ -211,13 +218,17 @@ def _reshapes_in_place(a: np.ndarray, shape: tuple) -> bool:
         return False
 
 
-def view(input: Tensor, *shape: SupportsIndex | Sequence[SupportsIndex] | dtype) -> Tensor:
+def view(
+    input: Tensor, *shape: SupportsIndex | Sequence[SupportsIndex] | dtype, size: Any = None, dtype: Any = None
+) -> Tensor:
     """Reshape without copying; RuntimeError if the strides do not allow it.
 
     Args:
         input (Tensor): the tensor to view (`x.view(...)` passes it as `self`).
         *shape (int or sequence of int): the new shape, as ints or one sequence; one entry may be
             -1. A single dtype instead converts (same-size dtypes only).
+        size (sequence of int, optional): the new shape by keyword instead.
+        dtype (dtype, optional): the dtype to view the memory as, by keyword instead.
 
     Returns:
         Tensor: a view sharing this tensor's memory: writes through one show in the other.
@@ -230,9 +241,22 @@ def view(input: Tensor, *shape: SupportsIndex | Sequence[SupportsIndex] | dtype)
         tensor([[1., 0., 0.],
                 [0., 0., 0.]])
     """
-    if len(shape) == 1 and isinstance(shape[0], dtype):
+    if size is not None or dtype is not None:
+        shape = _view_keywords(shape, size, dtype)
+    if len(shape) == 1 and isinstance(shape[0], _dt.dtype):
         return _view_dtype(input, shape[0])
     return _view(input, shape=_infer_shape(shape_arg(shape), input._data.size))
+
+
+def _view_keywords(shape: tuple, size: Any, to: Any) -> tuple:
+    """`view(size=...)` or `view(dtype=...)` as positionals (raises PyTorch's error for its two overloads)."""
+    if not shape and (size is None) != (to is None):
+        if to is not None and isinstance(to, _dt.dtype):
+            return (to,)
+        if isinstance(size, (tuple, list)):
+            return (size,)
+    given = {k: v for k, v in (("dtype", to), ("size", size)) if v is not None}
+    raise invalid_combination("view", shape, ("torch.dtype dtype", "tuple of ints size"), given)
 
 
 def _view_dtype(input: Tensor, to: dtype) -> Tensor:
@@ -431,13 +455,14 @@ def unsqueeze(input: Tensor, dim: int | None = None, *, axis: Any = None) -> Ten
     return _unsqueeze(input, shape=shape[:d] + (1,) + shape[d:])
 
 
-def permute(input: Tensor, *dims: Any) -> Tensor:
+def permute(input: Tensor, *order: Any, dims: Any = None) -> Tensor:
     """Reorder the dims; `dims` is a permutation of `range(ndim)`.
 
     Args:
         input (Tensor): the tensor.
-        *dims (int or sequence of int): the source dim for each output dim, as ints or one
+        *order (int or sequence of int): the source dim for each output dim, as ints or one
             sequence (negative dims count from the end).
+        dims (sequence of int, optional): the same by keyword instead (`permute(dims=(0, 2, 1))`).
 
     Returns:
         Tensor: a view with the dims in the new order.
@@ -451,7 +476,10 @@ def permute(input: Tensor, *dims: Any) -> Tensor:
     """
     if not isinstance(input, Tensor):
         raise not_a_tensor("permute", input)
-    order = shape_arg(dims)
+    order = size_keyword(order, dims, "permute", name="dims")
+    if not order:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
+    order = shape_arg(order)
     n = input._data.ndim
     if len(order) != n:
         raise RuntimeError(
