@@ -38,7 +38,79 @@ ERRORS = {
     "lib.rrelu(t, lib.ones(3))": "rrelu(): argument 'lower' (position 2) must be Number, not Tensor",
     "lib.rrelu_(t, 0.1, 'a')": "rrelu_(): argument 'upper' (position 3) must be Number, not str",
     "lib.rrelu(t, 0.1, 0.3, 1)": "rrelu(): argument 'training' (position 4) must be bool, not int",
+    # int arguments: not a float, not a tensor with dims, not a bool
+    "lib.diff(t, t)": "diff(): argument 'n' (position 2) must be int, not Tensor",
+    "lib.diff(t, True)": "diff(): argument 'n' (position 2) must be int, not bool",
+    "lib.topk(t, 1.0)": "topk(): argument 'k' (position 2) must be int, not float",
+    "lib.kthvalue(t, 1.5)": "kthvalue(): argument 'k' (position 2) must be int, not float",
+    "lib.histc(t, t)": "histc(): argument 'bins' (position 2) must be int, not Tensor",
+    "lib.polygamma(t, t)": "polygamma(): argument 'n' (position 1) must be int, not Tensor",
+    "lib.mvlgamma(t, t)": "mvlgamma(): argument 'p' (position 2) must be int, not Tensor",
+    "lib.bincount(lib.tensor([1, 2]), 1.5)": "bincount(): argument 'weights' (position 2) must be Tensor, not float",
+    "lib.bincount(lib.tensor([1, 2]), None, t)":
+        "bincount(): argument 'minlength' (position 3) must be int, not Tensor",
+    # flags PyTorch's unique passes on by keyword
+    "lib.unique(t, 1)": "_unique2(): argument 'sorted' must be bool, not int",
+    "lib.unique(t, True, None)": "_unique2(): argument 'return_inverse' must be bool, not NoneType",
+    "lib.unique(t, dim=1.5)": "unique_dim(): argument 'dim' (position 2) must be int, not float",
+    "lib.unique_consecutive(t, 'a')": "unique_consecutive(): argument 'return_inverse' must be bool, not str",
+    "lib.unique_consecutive(t, True, True, 1.5)": "unique_consecutive(): argument 'dim' must be int, not float",
 }
+
+# functions with overloads: PyTorch lists them all
+OVERLOADS = {
+    "lib.trapezoid(t, 1.5)": ("trapezoid", "(Tensor, float)",
+                              ["Tensor y, Tensor x, *, int dim = -1", "Tensor y, *, Number dx = 1, int dim = -1"]),
+    "lib.cumulative_trapezoid(t, 2)": ("cumulative_trapezoid", "(Tensor, int)",
+                                       ["Tensor y, Tensor x, *, int dim = -1",
+                                        "Tensor y, *, Number dx = 1, int dim = -1"]),
+    "lib.bucketize(t, 5)": ("bucketize", "(Tensor, int)", [
+        "Tensor input, Tensor boundaries, *, bool out_int32 = False, bool right = False, Tensor out = None",
+        "Number self, Tensor boundaries, *, bool out_int32 = False, bool right = False"]),
+    "lib.searchsorted(t, 'a')": ("searchsorted", "(Tensor, str)", [
+        "Tensor sorted_sequence, Tensor input, *, bool out_int32 = False, bool right = False, str side = None, "
+        "Tensor sorter = None, Tensor out = None",
+        "Tensor sorted_sequence, Number self, *, bool out_int32 = False, bool right = False, str side = None, "
+        "Tensor sorter = None, Tensor out = None"]),
+    "lib.clamp(t, 'a')": ("clamp", "(Tensor, str)", [
+        "Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None",
+        "Tensor input, Number min = None, Number max = None, *, Tensor out = None"]),
+    "lib.clamp_min(t, None)": ("clamp_min", "(Tensor, NoneType)", [
+        "Tensor input, Tensor min, *, Tensor out = None", "Tensor input, Number min, *, Tensor out = None"]),
+    "lib.clamp_max(t, [1])": ("clamp_max", "(Tensor, list)", [
+        "Tensor input, Tensor max, *, Tensor out = None", "Tensor input, Number max, *, Tensor out = None"]),
+    "lib.quantile(t, 'a')": ("quantile", "(Tensor, str)", [
+        f"Tensor input, {q}, int dim = None, bool keepdim = False, *, str interpolation = \"linear\", Tensor out = None"
+        for q in ("Tensor q", "float q")]),
+    "lib.nanquantile(t, [0.5])": ("nanquantile", "(Tensor, list)", [
+        f"Tensor input, {q}, int dim = None, bool keepdim = False, *, str interpolation = \"linear\", Tensor out = None"
+        for q in ("Tensor q", "float q")]),
+}
+
+
+def _overload_message(fn, got, signatures):
+    listed = "".join(f" * ({s})\n" for s in signatures)
+    return f"{fn}() received an invalid combination of arguments - got {got}, but expected one of:\n{listed}"
+
+
+@pytest.mark.parametrize("expression", OVERLOADS)
+def test_argument_of_no_overload_lists_the_overloads(expression):
+    assert _raised(rg, expression) == ("TypeError", _overload_message(*OVERLOADS[expression]))
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch not installed")
+@pytest.mark.parametrize("expression", OVERLOADS)
+def test_argument_of_no_overload_vs_torch(expression):
+    assert _raised(torch, expression) == ("TypeError", _overload_message(*OVERLOADS[expression]))
+
+
+def test_max_of_three_tensors_is_no_overload():
+    # max(a, b) takes no keepdim: a third tensor was silently ignored
+    t = rg.ones(3)
+    for fn in (rg.max, rg.min):
+        with pytest.raises(TypeError, match=r"invalid combination of arguments - got \(Tensor, Tensor, Tensor\)"):
+            fn(t, t, t)
+        assert fn(t, t, keepdim=False).tolist() == [1.0, 1.0, 1.0]
 
 
 def _raised(lib, expression):
@@ -69,6 +141,12 @@ ACCEPTED = {
     "lib.logit(lib.tensor([0.0]), lib.tensor(0.25)).tolist()": [-1.0986123085021973],
     "lib.celu(lib.tensor([-1.0]), lib.tensor(2)).tolist()": [-0.7869386672973633],
     "lib.rrelu(lib.tensor([-1.0]), lib.tensor(0.25), 0.25).tolist()": [-0.25],
+    "lib.topk(lib.tensor([1.0, 3.0]), lib.tensor(1)).values.tolist()": [3.0],
+    "lib.diff(lib.tensor([1, 4, 9]), lib.tensor(2)).tolist()": [2],
+    "lib.quantile(lib.tensor([0.0, 2.0]), True).item()": 2.0,
+    "lib.trapezoid(lib.tensor([1.0, 3.0]), lib.tensor([0.0, 2.0])).item()": 4.0,
+    "lib.bucketize(1.5, lib.tensor([1.0, 2.0])).item()": 1,
+    "lib.clamp(lib.tensor([5]), None, 2).tolist()": [2],
 }
 
 

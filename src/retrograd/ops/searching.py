@@ -19,7 +19,7 @@ from ..engine.primitive import Primitive
 from ..engine.vmap_hook import NOT_BATCHED, batched
 from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
-from .kernels.arg_types import invalid_combination
+from .kernels.arg_types import bool_arg, int_arg, invalid_combination, tensor_arg
 from .kernels.dtype_support import complex_result, no_complex_kernel
 from .kernels.operands import tensor_of, wrap_dim
 from .kernels.out_arg import Rule, same, write_out
@@ -58,6 +58,15 @@ def _results(
     return out[0] if len(out) == 1 else tuple(out)
 
 
+def _flags(fn: str, **flags: Any) -> None:
+    """The parser's check of flags passed by keyword: each a bool. PyTorch's Python wrapper first
+    picks its variant by the truth of `return_inverse` and `return_counts` (a tensor of several
+    values raises there)."""
+    bool(flags["return_inverse"]), bool(flags["return_counts"])
+    for name, value in flags.items():
+        bool_arg(fn, name, None, value)
+
+
 def unique(
     input: Tensor,
     sorted: bool = True,
@@ -90,6 +99,11 @@ def unique(
         >>> retrograd.unique(x, return_inverse=True, return_counts=True)
         (tensor([1, 2, 3]), tensor([2, 0, 2, 1, 0]), tensor([2, 1, 2]))
     """
+    # PyTorch's unique calls _unique2, or unique_dim with a dim, with the flags as keywords
+    _flags("_unique2" if dim is None else "unique_dim", sorted=sorted, return_inverse=return_inverse,
+           return_counts=return_counts)
+    if dim is not None:
+        dim = int_arg("unique_dim", "dim", 2, dim)
     if _vmap.active:  # the number of distinct values differs per example: PyTorch refuses
         batched("unique" if dim is None else "unique_dim", unique, input)
     input = tensor_of(input)
@@ -138,6 +152,9 @@ def unique_consecutive(
         >>> retrograd.unique_consecutive(x, return_counts=True)
         (tensor([1, 2, 3, 1]), tensor([2, 2, 1, 2]))
     """
+    _flags("unique_consecutive", return_inverse=return_inverse, return_counts=return_counts)
+    if dim is not None:
+        dim = int_arg("unique_consecutive", "dim", None, dim)
     if _vmap.active:
         batched("unique_consecutive", unique_consecutive, input)
     input = tensor_of(input)
@@ -169,6 +186,17 @@ def _index_dtype(out_int32: bool) -> Rule:
 
 _HISTC_OUT = same(
     "torch.histogram: input tensor and hist tensor should have the same dtype, but got input {src_c} and hist {dst_c}"
+)
+
+
+_SEARCHSORTED_SIGNATURES = tuple(
+    f"Tensor sorted_sequence, {values}, *, bool out_int32 = False, bool right = False, str side = None, "
+    "Tensor sorter = None, Tensor out = None"
+    for values in ("Tensor input", "Number self")
+)
+_BUCKETIZE_SIGNATURES = (
+    "Tensor input, Tensor boundaries, *, bool out_int32 = False, bool right = False, Tensor out = None",
+    "Number self, Tensor boundaries, *, bool out_int32 = False, bool right = False",
 )
 
 
@@ -209,6 +237,8 @@ def searchsorted(
     """
     if out is not None:
         return write_out(out, searchsorted, locals(), _index_dtype(out_int32), grad="none")
+    if not isinstance(sorted_sequence, Tensor) or not isinstance(input, (Tensor, numbers.Number, np.bool_)):
+        raise invalid_combination("searchsorted", (sorted_sequence, input), _SEARCHSORTED_SIGNATURES)
     no_complex_kernel("searchsorted_out_cpu", sorted_sequence, input)
     if _dt.result_type(sorted_sequence, input) is _dt.bool_:
         raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
@@ -314,6 +344,8 @@ def bucketize(
     """
     if out is not None:
         return write_out(out, bucketize, locals(), _index_dtype(out_int32), grad="none")
+    if not isinstance(boundaries, Tensor) or not isinstance(input, (Tensor, numbers.Number, np.bool_)):
+        raise invalid_combination("bucketize", (input, boundaries), _BUCKETIZE_SIGNATURES)
     if tensor_of(boundaries).dim() != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.dim()})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
@@ -385,6 +417,9 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
         >>> retrograd.bincount(x, weights=retrograd.tensor([0.5, 1.0, 1.0, 2.0]), minlength=5)
         tensor([0.5000, 2.0000, 0.0000, 2.0000, 0.0000])
     """
+    if weights is not None:
+        tensor_arg("bincount", "weights", 2, weights)
+    minlength = int_arg("bincount", "minlength", 3, minlength)
     if _vmap.active and (r := batched("loop", bincount, input, weights, minlength)) is not NOT_BATCHED:
         return r
     a = tensor_of(input)._data
@@ -428,6 +463,7 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0, *, out
     if _vmap.active and (r := batched("loop", histc, input, bins, min, max)) is not NOT_BATCHED:
         return r
     t = tensor_of(input)
+    bins = int_arg("histc", "bins", 2, bins)
     a = t._data
     if not t.dtype.is_floating_point:  # the first kernel on PyTorch's way that refuses the dtype names it
         kernel = "aminmax_cpu" if t.is_complex() else "linspace_cpu" if t.dtype == _dt.bool_ else "histogram_cpu"

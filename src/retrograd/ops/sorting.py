@@ -22,6 +22,7 @@ from ..engine.primitive import Primitive, not_a_tensor
 from ..engine.vmap_hook import NOT_BATCHED, batched
 from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
+from .kernels.arg_types import int_arg
 from .kernels.cpu_selection import replay_kthvalue, replay_mode, replay_topk
 from .kernels.operands import numpy_alias, wrap_dim
 from .kernels.out_arg import MEDIAN, SAME, same, write_out
@@ -208,6 +209,7 @@ def topk(
     if out is not None:
         return write_out(out, topk, locals(), SAME)
     _orderable("topk", input)
+    k = int_arg("topk", "k", 2, k)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("topk", dim, -1, axis, "axis")
     if _vmap.active:
@@ -281,6 +283,7 @@ def kthvalue(
     if out is not None:
         return write_out(out, kthvalue, locals(), same("output values must be of same type as input"))
     _orderable("kthvalue", input)
+    k = int_arg("kthvalue", "k", 2, k)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("kthvalue", dim, -1, axis, "axis")
     if keepdims is not None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from ... import dtypes as _dt
 from ..._user_frames import warn_once
 from ...backend import on_device_of
@@ -91,6 +93,10 @@ _CLAMP_SIGNATURES = (
     "Tensor input, Number min = None, Number max = None, *, Tensor out = None",
 )
 
+_CLAMP_MIN_SIGNATURES = tuple(f"Tensor input, {kind} min, *, Tensor out = None" for kind in ("Tensor", "Number"))
+_CLAMP_MAX_SIGNATURES = tuple(f"Tensor input, {kind} max, *, Tensor out = None" for kind in ("Tensor", "Number"))
+
+
 def clamp(input: Tensor, min: Any = None, max: Any = None, *, out: Any = None) -> Tensor:
     """Limit values to `[min, max]`; the gradient is 1 inside (bounds included), 0 outside.
 
@@ -119,7 +125,19 @@ def clamp(input: Tensor, min: Any = None, max: Any = None, *, out: Any = None) -
         hi = max if max is not None else math.inf
         a, lo_t, hi_t = promote(input, lo, hi)
         return _clamp_tensor(a, lo_t, hi_t)
+    _check_number_bounds("clamp", input, _CLAMP_SIGNATURES, min, max)
     return _clamp_by_numbers(_clamp, input, min, max)
+
+
+# the bound types of PyTorch's Number: Python's and NumPy's numbers
+_NUMBERS = (int, float, complex, np.number, np.bool_)
+
+
+def _check_number_bounds(name: str, input: Tensor, signatures: tuple[str, ...], *bounds: Any) -> None:
+    """PyTorch's parser refuses bounds that are neither tensors nor numbers (a string, a list)."""
+    for bound in bounds:
+        if bound is not None and not isinstance(bound, _NUMBERS):
+            raise invalid_combination(name, (input, *(b for b in bounds if b is not None)), signatures)
 
 
 def _clamp_by_numbers(prim: Primitive, input: Tensor, min: Any, max: Any) -> Tensor:
@@ -154,8 +172,11 @@ def clamp_min(input: Tensor, min: Any, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, clamp_min, locals(), SAME_INPUT)
-    if isinstance(min, Tensor) or min is None:
+    if isinstance(min, Tensor):
         return clamp(input, min=min)
+    _check_number_bounds("clamp_min", input, _CLAMP_MIN_SIGNATURES, min)
+    if min is None:
+        raise invalid_combination("clamp_min", (input, min), _CLAMP_MIN_SIGNATURES)
     no_complex(NotImplementedError, "clamp is not supported for complex types", input)
     return _clamp_by_numbers(_clamp_min, input, min, None)
 
@@ -177,8 +198,11 @@ def clamp_max(input: Tensor, max: Any, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, clamp_max, locals(), SAME_INPUT)
-    if isinstance(max, Tensor) or max is None:
+    if isinstance(max, Tensor):
         return clamp(input, max=max)
+    _check_number_bounds("clamp_max", input, _CLAMP_MAX_SIGNATURES, max)
+    if max is None:
+        raise invalid_combination("clamp_max", (input, max), _CLAMP_MAX_SIGNATURES)
     no_complex(NotImplementedError, "clamp is not supported for complex types", input)
     return _clamp_by_numbers(_clamp_max, input, None, max)
 

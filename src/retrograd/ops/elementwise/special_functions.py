@@ -24,6 +24,7 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels import special_math as _k
+from ..kernels.arg_types import int_arg
 from ..kernels.dtype_support import no_complex_kernel
 from ..kernels.operands import as_tensor_of, promote_float, tensor_of
 from ..kernels.out_arg import castable, write_out
@@ -167,9 +168,10 @@ def polygamma(n: int, input: Tensor, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, polygamma, locals())
+    n = int_arg("polygamma", "n", 1, n)
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
-    return _polygamma(promote_float(tensor_of(input)), n=int(n))
+    return _polygamma(promote_float(tensor_of(input)), n=n)
 
 
 # PyTorch's message names the result's dtype twice
@@ -193,6 +195,7 @@ def multigammaln(input: Tensor, p: int, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, multigammaln, locals(), _MVLGAMMA_OUT)
+    p = int_arg("mvlgamma", "p", 2, p)
     a = promote_float(tensor_of(input))
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")

@@ -21,6 +21,7 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..elementwise.clamp_where import maximum, minimum
+from ..kernels.arg_types import invalid_combination
 from ..kernels.dtype_support import no_complex, no_complex_kernel
 from ..kernels.operands import numpy_alias, wrap_dim
 from ..kernels.out_arg import SAME, SAME_AS_INPUT, write_out
@@ -73,6 +74,20 @@ def _check_not_empty(name: str, shape: tuple, dims: tuple, dim_given: bool, erro
     for d in dims:
         if shape[d] == 0:
             raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
+_EXTREMA_SIGNATURES = (
+    "Tensor input, *, Tensor out = None",
+    "Tensor input, Tensor other, *, Tensor out = None",
+    "Tensor input, int dim, bool keepdim = False, *, tuple of Tensors out = None",
+)
+
+
+def _check_elementwise_form(name: str, input: Tensor, dim: Any, other: Any, keepdim: Any) -> None:
+    """max(input, other) takes no dim and no keepdim: PyTorch's parser refuses `max(a, b, c)`."""
+    if keepdim is not False or (other is not None and dim is not None):
+        given = tuple(v for v in (dim, other) if v is not None) + (keepdim,)
+        raise invalid_combination(name, (input, *given), _EXTREMA_SIGNATURES)
 
 
 def _by_dim(name: str, input: Tensor, dim: Any, keepdim: bool) -> Any:
@@ -136,6 +151,7 @@ def max(
     if keepdims is not None:
         keepdim = numpy_alias("max", keepdim, False, keepdims, "keepdims")
     if isinstance(dim, Tensor) or other is not None:
+        _check_elementwise_form("max", input, dim, other, keepdim)
         return maximum(input, dim if other is None else other)
     if dim is None:
         no_complex_kernel("max_all", input)
@@ -183,6 +199,7 @@ def min(
     if keepdims is not None:
         keepdim = numpy_alias("min", keepdim, False, keepdims, "keepdims")
     if isinstance(dim, Tensor) or other is not None:
+        _check_elementwise_form("min", input, dim, other, keepdim)
         return minimum(input, dim if other is None else other)
     if dim is None:
         no_complex_kernel("min_all", input)

@@ -12,7 +12,7 @@ from ... import dtypes as _dt
 from ...tensor import Tensor
 from ..creation import zeros
 from ..elementwise.arithmetic import div_number, mul_number
-from ..kernels.arg_types import invalid_combination
+from ..kernels.arg_types import int_arg, invalid_combination
 from ..kernels.operands import numpy_alias, tensor_of, wrap_dim
 from ..kernels.out_arg import write_out
 from ..shape.join import cat
@@ -52,6 +52,7 @@ def diff(
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("diff", dim, -1, axis, "axis")
     x = tensor_of(input)
+    n, dim = int_arg("diff", "n", 2, n), int_arg("diff", "dim", 3, dim)
     for name, extra in (("prepend", prepend), ("append", append)):
         if extra is not None and not isinstance(extra, Tensor):  # PyTorch's argument parser, before the op
             kind = type(extra)
@@ -91,6 +92,12 @@ def _check_extra(extra: Tensor, x: Tensor, d: int) -> None:
 
 # the overloads PyTorch lists when both `x` and `dx` are given
 _SIGNATURES = ("Tensor y, Tensor x, *, int dim = -1", "Tensor y, *, Number dx = 1, int dim = -1")
+
+
+def _check_spacing(fn: str, y: Tensor, x: Any, dx: Any) -> None:
+    """PyTorch's two overloads: the sample points as a tensor, or a constant `dx`, not both."""
+    if x is not None and (dx is not None or not isinstance(x, Tensor)):
+        raise invalid_combination(fn, (y, x), _SIGNATURES, None if dx is None else {"dx": dx})
 
 
 def _sample_dim(y: Tensor, dim: int) -> int:
@@ -171,8 +178,7 @@ def trapezoid(
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("trapezoid", dim, -1, axis, "axis")
     y = tensor_of(y)
-    if x is not None and dx is not None:
-        raise invalid_combination("trapezoid", (y, x), _SIGNATURES, {"dx": dx})
+    _check_spacing("trapezoid", y, x, dx)
     d = _sample_dim(y, dim)
     if y.shape[d] == 0:  # no samples integrate to 0, as in NumPy
         return zeros(y.shape[:d] + y.shape[d + 1 :], dtype=y.dtype, device=y.device)
@@ -229,8 +235,7 @@ def cumulative_trapezoid(
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("cumulative_trapezoid", dim, -1, axis, "axis")
     y = tensor_of(y)
-    if x is not None and dx is not None:
-        raise invalid_combination("cumulative_trapezoid", (y, x), _SIGNATURES, {"dx": dx})
+    _check_spacing("cumulative_trapezoid", y, x, dx)
     d = _sample_dim(y, dim)
     if x is not None:
         sums = (_pair_sums(y, d) * _widths("cumulative_trapezoid", y, tensor_of(x), d)).cumsum(d)

@@ -22,6 +22,7 @@ from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
 from ..elementwise.clamp_where import where
 from ..elementwise.three_operand import lerp
+from ..kernels.arg_types import invalid_combination
 from ..kernels.operands import numpy_alias, tensor_of, wrap_dim
 from ..kernels.out_arg import same, write_out
 from ..kernels.scan import accumulate
@@ -250,6 +251,7 @@ def quantile(
     """
     if out is not None:
         return write_out(out, quantile, locals(), _QUANTILE_OUT, grad="copy")
+    _check_quantile_types("quantile", input, q, dim)
     if _autocasting[0]:
         input, q = _float32(input, q)
     if _vmap.active and (
@@ -294,6 +296,7 @@ def nanquantile(
     """
     if out is not None:
         return write_out(out, nanquantile, locals(), _QUANTILE_OUT, grad="copy")
+    _check_quantile_types("nanquantile", input, q, dim)
     if _autocasting[0]:
         input, q = _float32(input, q)
     if _vmap.active and (
@@ -301,6 +304,20 @@ def nanquantile(
     ) is not NOT_BATCHED:
         return r
     return _quantile(input, q, dim, keepdim, interpolation, ignore_nan=True)
+
+
+_QUANTILE_SIGNATURES = tuple(
+    f"Tensor input, {q}, int dim = None, bool keepdim = False, *, str interpolation = \"linear\", Tensor out = None"
+    for q in ("Tensor q", "float q")
+)
+
+
+def _check_quantile_types(name: str, input: Any, q: Any, dim: Any) -> None:
+    """PyTorch's parser: `q` a tensor or a real number (not a list, a string or None), `dim` an int."""
+    q_ok = isinstance(q, (Tensor, int, float, np.integer, np.floating, np.bool_))
+    if not q_ok or not (dim is None or isinstance(dim, (int, np.integer)) and not isinstance(dim, bool)):
+        given = (input, q) if dim is None else (input, q, dim)
+        raise invalid_combination(name, given, _QUANTILE_SIGNATURES)
 
 
 def _checked_quantile_args(x: Tensor, q: Any, interpolation: str) -> Any:
