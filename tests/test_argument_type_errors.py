@@ -161,3 +161,11 @@ def test_well_typed_arguments_still_run(expression):
 def test_well_typed_arguments_vs_torch(expression):
     scope = {"lib": torch, "t": torch.linspace(-1, 1, 6).reshape(2, 3)}
     assert eval(expression, scope) == ACCEPTED[expression]
+
+
+def test_bitwise_ops_of_floats_name_a_shape_mismatch_first():
+    # PyTorch's iterator fails on the shapes before the kernel refuses the dtype
+    with pytest.raises(RuntimeError, match="The size of tensor a \\(3\\) must match the size of tensor b \\(5\\)"):
+        rg.bitwise_and(rg.ones(2, 3), rg.ones(4, 5))
+    with pytest.raises(NotImplementedError, match="\"bitwise_or_cpu\" not implemented for 'Float'"):
+        rg.bitwise_or(rg.ones(2, 3), rg.ones(2, 3))

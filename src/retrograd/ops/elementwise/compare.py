@@ -12,6 +12,7 @@ from ... import dtypes as _dt
 from ...backend import meta, namespace
 from ...engine import numpy_errors
 from ...engine import primitive as _primitive  # (its `tracer`, read at call time: retrograd.compile)
+from ...engine.numpy_errors import broadcast_mismatch
 from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -160,7 +161,8 @@ def _bitwise(name: str, fn: Callable[[Any, Any], Any]) -> Callable[..., Tensor]:
             return r
         a, b = promote(input, other)
         if _dt.is_floating(a._data.dtype) or a._data.dtype.kind == "c":
-            raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{a.dtype.kind_name}'")
+            mismatch = broadcast_mismatch((a._data.shape, b._data.shape))  # PyTorch checks the shapes first
+            raise mismatch or NotImplementedError(f"\"{name}_cpu\" not implemented for '{a.dtype.kind_name}'")
         if _primitive.tracer is not None:  # recorded, as comparisons are (see `_compare`): masks combine
             return as_primitive(a, b)
         return Tensor._make(as_array(fn(a._data, b._data)))
