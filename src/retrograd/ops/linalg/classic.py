@@ -23,13 +23,13 @@ from ...tensor import Tensor
 from .. import autocast_policy as _autocast
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
-from ..kernels.arg_types import check_tensors
+from ..kernels.arg_types import bool_arg, check_tensors
 from ..kernels.deprecated_overloads import beta_alpha_first, hide_scalars_first
 from ..kernels.operands import numpy_alias, promote
 from ..kernels.out_arg import SAME, write_out
 from ..reduction.norms import dist_node, matrix_norm, vector_norm
 from ..shape.join import cat
-from .common import check_matrix, eye_like, refuse_low_precision
+from .common import check_matrix, eye_like, floating_kernel, refuse_low_precision
 from .lu import _permutation, check_lu_pivots, lu_factor, lu_factor_ex, solve_triangular
 from .lu import lu_solve as _linalg_lu_solve
 from .products import outer
@@ -221,6 +221,7 @@ def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False, *, out: A
     if _autocasting[0]:
         input, input2 = _float32(input, input2)
     check_tensors("cholesky_solve", input=input, input2=input2)
+    bool_arg("cholesky_solve", "upper", 3, upper)
     if out is not None:
         return write_out(out, cholesky_solve, locals(), SAME)
     _check_cholesky_solve(input, input2)
@@ -270,9 +271,11 @@ def cholesky_inverse(input: Tensor, upper: bool = False, *, out: Any = None) -> 
         input = _float32(input)
     if not isinstance(input, Tensor):
         raise not_a_tensor("cholesky_inverse", input)
+    bool_arg("cholesky_inverse", "upper", 2, upper)
     if out is not None:
         return write_out(out, cholesky_inverse, locals(), SAME)
-    check_matrix(input, "cholesky_inverse")
+    check_matrix(input, "cholesky_inverse", floating=False)
+    floating_kernel(input, "cholesky_inverse_out_cpu")
     return cholesky_solve(eye_like(input, input.shape[-1]).expand(input.shape), input, upper)
 
 
@@ -308,9 +311,12 @@ def lu(A: Tensor, pivot: bool = True, get_infos: bool = False, out: Any = None) 
     """
     if not isinstance(A, Tensor):
         raise not_a_tensor("_lu_with_info", A)
+    bool_arg("_lu_with_info", "pivot", None, pivot)  # torch.lu passes it on by keyword
     warn_once("lu: deprecated", _LU_DEPRECATED)  # PyTorch's TORCH_WARN_ONCE
     if out is not None:
         raise NotImplementedError("lu(): out= is not supported; use linalg.lu_factor(..., out=...)")
+    if A._data.ndim >= 2:  # the legacy kernel's dtype error, before linalg.lu_factor's checks
+        floating_kernel(A, "lu_cpu")
     if get_infos:
         return tuple(lu_factor_ex(A, pivot=pivot))
     return tuple(lu_factor(A, pivot=pivot))
@@ -371,6 +377,8 @@ def lu_unpack(
                 [0.3333, 1.0000]])
     """
     check_tensors("lu_unpack", LU_data=LU_data, LU_pivots=LU_pivots)
+    bool_arg("lu_unpack", "unpack_data", 3, unpack_data)
+    bool_arg("lu_unpack", "unpack_pivots", 4, unpack_pivots)
     if out is not None:
         raise NotImplementedError("lu_unpack(): out= is not supported")
     if _vmap.active and (  # the pivots are read as indices: one example at a time
@@ -415,6 +423,8 @@ def triangular_solve(
                 [2.]])
     """
     check_tensors("triangular_solve", input=b, A=A)
+    for position, (name, flag) in enumerate((("upper", upper), ("transpose", transpose), ("unitriangular", unitriangular)), 3):
+        bool_arg("triangular_solve", name, position, flag)
     if out is not None:
         raise NotImplementedError("triangular_solve(): out= is not supported")
     warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE

@@ -239,7 +239,11 @@ def bmm(input: Tensor, mat2: Tensor, *, out: Any = None) -> Tensor:
         return write_out(out, bmm, locals(), SAME)
     if autocasting[0]:
         input, mat2 = lower_precision(input, mat2)
-    check_bmm(input, mat2)
+    try:
+        check_bmm(input, mat2)
+    except (AttributeError, RuntimeError):  # the parser's TypeError first for a non-tensor (free until then)
+        check_tensors("bmm", input=input, mat2=mat2)
+        raise
     return _bmm(input, mat2)
 
 
@@ -420,9 +424,13 @@ def outer(input: Tensor, vec2: Tensor, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, outer, locals())
-    for t, name in ((input, "self"), (vec2, "vec2")):
-        if t._data.ndim != 1:
-            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
+    try:
+        for t, name in ((input, "self"), (vec2, "vec2")):
+            if t._data.ndim != 1:
+                raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
+    except (AttributeError, RuntimeError):  # the parser's TypeError first for a non-tensor (free until then)
+        check_tensors("outer", input=input, vec2=vec2)
+        raise
     return input.reshape(-1, 1) * vec2
 
 
