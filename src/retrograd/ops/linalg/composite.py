@@ -286,6 +286,8 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
     if _autocasting[0]:
         x1, x2 = _float32(x1, x2)
     check_tensors("cdist", x1=x1, x2=x2)
+    if type(p) is not float and type(p) is not int:  # the parser's float (a 0-d tensor too)
+        p = float_arg("cdist", "p", 3, p)
     if compute_mode not in _CDIST_MODES:
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
     for name, t in (("X1", x1), ("X2", x2)):

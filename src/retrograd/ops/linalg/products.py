@@ -584,6 +584,11 @@ def chain_matmul(*matrices: Tensor, out: Any = None) -> Tensor:
             out, chain_matmul, locals(), same("multi_dot(): expected out tensor to have dtype {src_c} but got {dst_c}")
         )
     check_elements(matrices)
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    for t in matrices:
+        if t._data.ndim != 2:
+            raise RuntimeError(f"Tensor dimension is {t._data.ndim}, expected 2 instead.")
     warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE
         "chain_matmul: deprecated",
         "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
