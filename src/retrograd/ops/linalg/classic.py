@@ -453,8 +453,9 @@ def triangular_solve(
                 [2.]])
     """
     check_tensors("triangular_solve", input=b, A=A)
-    for position, (name, flag) in enumerate((("upper", upper), ("transpose", transpose), ("unitriangular", unitriangular)), 3):
-        bool_arg("triangular_solve", name, position, flag)
+    bool_arg("triangular_solve", "upper", 3, upper)
+    bool_arg("triangular_solve", "transpose", 4, transpose)
+    bool_arg("triangular_solve", "unitriangular", 5, unitriangular)
     if out is not None:
         raise NotImplementedError("triangular_solve(): out= is not supported")
     warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE
