@@ -18,6 +18,7 @@ from ..engine.grad_mode import no_grad
 from ..engine.primitive import Primitive, not_a_tensor
 from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
+from .kernels.arg_types import check_tensors, int_arg
 from .kernels.operands import numpy_alias
 from .reduction.norms import vector_norm
 
@@ -45,9 +46,18 @@ def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0, *, axis: int | None
         raise not_a_tensor("norm_except_dim", v, "v")
     if axis is not None:
         dim = numpy_alias("norm_except_dim", dim, 0, axis, "axis")
+    if type(pow) is not int or type(dim) is not int:  # (the parser's TypeError; a 0-d integer tensor passes)
+        pow, dim = int_arg("norm_except_dim", "pow", 2, pow), int_arg("norm_except_dim", "dim", 3, dim)
     if dim == -1:
         return vector_norm(v, pow)
+    v.size(dim)  # PyTorch's IndexError for a dim out of range, or any dim of a 0-d v
     dim %= v.dim()
+    if v.shape[dim] == 0:  # PyTorch views v as (v.size(dim), -1) (or (-1, v.size(dim)) for the last dim)
+        shape = "[-1, 0]" if 0 < dim == v.dim() - 1 else "[0, -1]"
+        raise RuntimeError(
+            f"cannot reshape tensor of 0 elements into shape {shape} because the unspecified dimension size -1 "
+            "can be any value and is ambiguous"
+        )
     return vector_norm(v, pow, dim=_others(v.dim(), dim), keepdim=True)
 
 
@@ -86,9 +96,16 @@ def _weight_norm(v: Tensor, g: Tensor, dim: int = 0) -> Tensor:
         >>> w, w.grad_fn.name()
         (tensor([[6., 8.]], grad_fn=<WeightNormInterfaceBackward0>), 'WeightNormInterfaceBackward0')
     """
+    if not (isinstance(v, Tensor) and isinstance(g, Tensor)):
+        check_tensors("_weight_norm", v=v, g=g)
+    if type(dim) is not int:  # (the parser's TypeError; a 0-d integer tensor passes)
+        dim = int_arg("_weight_norm", "dim", 3, dim)
     if dim == -1 or _vmap.active:  # (under vmap the ops' batching rules do it: the node reads no arrays)
         return v * (g / norm_except_dim(v, 2, dim))
+    v.size(dim)  # PyTorch's IndexError for a dim out of range, or any dim of a 0-d v
     dim %= v.dim()
+    if g.dtype != v.dtype and dim in (0, v.dim() - 1):  # PyTorch's fused kernel (the first and last dims) casts nothing
+        raise RuntimeError(f"expected scalar type {v.dtype.kind_name} but found {g.dtype.kind_name}")
     with no_grad():
         norm = norm_except_dim(v, 2, dim)
     return _WEIGHT_NORM(v, g, norm=norm._data, dim=dim)

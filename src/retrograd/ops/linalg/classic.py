@@ -9,6 +9,7 @@ householder_product, vector/matrix norms), so gradients of any order come with t
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -23,13 +24,13 @@ from ...tensor import Tensor
 from .. import autocast_policy as _autocast
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
-from ..kernels.arg_types import check_tensors
+from ..kernels.arg_types import bool_arg, check_tensors, invalid_combination, scalar_arg
 from ..kernels.deprecated_overloads import beta_alpha_first, hide_scalars_first
 from ..kernels.operands import numpy_alias, promote
 from ..kernels.out_arg import SAME, write_out
 from ..reduction.norms import dist_node, matrix_norm, vector_norm
 from ..shape.join import cat
-from .common import check_matrix, eye_like, refuse_low_precision
+from .common import check_matrix, eye_like, floating_kernel, refuse_low_precision
 from .lu import _permutation, check_lu_pivots, lu_factor, lu_factor_ex, solve_triangular
 from .lu import lu_solve as _linalg_lu_solve
 from .products import outer
@@ -103,6 +104,8 @@ def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:
         (tensor(5.), tensor(7.))
     """
     check_tensors("dist", input=input, other=other)
+    if type(p) is not int and type(p) is not float:  # the parser's Number (a 0-d tensor too)
+        p = scalar_arg("dist", "p", 3, p)
     result = _dt.result_type(input, other)
     if not (result.is_floating_point or result.is_complex):
         kind = (input - other).dtype.kind_name  # (two bool tensors: the subtraction's error first)
@@ -189,12 +192,29 @@ def nuclear_norm(
         dim = numpy_alias("nuclear_norm", dim, None, axis, "axis")
     if keepdims is not None:
         keepdim = numpy_alias("nuclear_norm", keepdim, False, keepdims, "keepdims")
+    if not (dim is None or _int_or_ints(dim)) or type(keepdim) is not bool:
+        raise invalid_combination(
+            "nuclear_norm", (input, dim) if keepdim is False else (input, dim, keepdim), _NUCLEAR_NORM_SIGNATURES
+        )
     if dim is None and input.dim() != 2:
         raise RuntimeError(
             f"Expected a tensor with 2 dimensions, but got a tensor with {input.dim()} dimensions instead."
         )
     dims = (-2, -1) if dim is None else (int(dim), int(dim)) if isinstance(dim, (int, np.integer)) else tuple(dim)
     return matrix_norm(input, "nuc", dims, keepdim, out=out)
+
+
+_NUCLEAR_NORM_SIGNATURES = (
+    "Tensor input, tuple of ints dim, bool keepdim = False, *, Tensor out = None",
+    "Tensor input, bool keepdim = False, *, Tensor out = None",
+)
+
+
+def _int_or_ints(dim: Any) -> bool:
+    """Whether PyTorch's parser takes `dim` for a `tuple of ints`: an int, or a tuple or list of them."""
+    if isinstance(dim, (tuple, list)):
+        return all(_int_or_ints(d) and not isinstance(d, (tuple, list)) for d in dim)
+    return isinstance(dim, (int, np.integer)) and not isinstance(dim, bool)
 
 
 # --- solvers with a factor given ------------------------------------------------------------------
@@ -221,6 +241,7 @@ def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False, *, out: A
     if _autocasting[0]:
         input, input2 = _float32(input, input2)
     check_tensors("cholesky_solve", input=input, input2=input2)
+    bool_arg("cholesky_solve", "upper", 3, upper)
     if out is not None:
         return write_out(out, cholesky_solve, locals(), SAME)
     _check_cholesky_solve(input, input2)
@@ -270,9 +291,11 @@ def cholesky_inverse(input: Tensor, upper: bool = False, *, out: Any = None) -> 
         input = _float32(input)
     if not isinstance(input, Tensor):
         raise not_a_tensor("cholesky_inverse", input)
+    bool_arg("cholesky_inverse", "upper", 2, upper)
     if out is not None:
         return write_out(out, cholesky_inverse, locals(), SAME)
-    check_matrix(input, "cholesky_inverse")
+    check_matrix(input, "cholesky_inverse", floating=False)
+    floating_kernel(input, "cholesky_inverse_out_cpu")
     return cholesky_solve(eye_like(input, input.shape[-1]).expand(input.shape), input, upper)
 
 
@@ -306,11 +329,15 @@ def lu(A: Tensor, pivot: bool = True, get_infos: bool = False, out: Any = None) 
         >>> pivots
         tensor([2, 2], dtype=retrograd.int32)
     """
+    get_infos = bool(get_infos)  # first, as PyTorch's dispatch on it (a tensor with dims has no truth value)
     if not isinstance(A, Tensor):
         raise not_a_tensor("_lu_with_info", A)
+    bool_arg("_lu_with_info", "pivot", None, pivot)  # torch.lu passes it on by keyword
     warn_once("lu: deprecated", _LU_DEPRECATED)  # PyTorch's TORCH_WARN_ONCE
     if out is not None:
         raise NotImplementedError("lu(): out= is not supported; use linalg.lu_factor(..., out=...)")
+    if A._data.ndim >= 2:  # the legacy kernel's dtype error, before linalg.lu_factor's checks
+        floating_kernel(A, "lu_cpu")
     if get_infos:
         return tuple(lu_factor_ex(A, pivot=pivot))
     return tuple(lu_factor(A, pivot=pivot))
@@ -371,6 +398,17 @@ def lu_unpack(
                 [0.3333, 1.0000]])
     """
     check_tensors("lu_unpack", LU_data=LU_data, LU_pivots=LU_pivots)
+    bool_arg("lu_unpack", "unpack_data", 3, unpack_data)
+    bool_arg("lu_unpack", "unpack_pivots", 4, unpack_pivots)
+    if LU_data._data.ndim < 2:
+        raise RuntimeError(
+            f"torch.lu_unpack: Expected tensor with 2 or more dimensions. Got size: {list(LU_data.shape)} instead"
+        )
+    if unpack_pivots and LU_pivots.dtype != _dt.int32:
+        raise RuntimeError(
+            "torch.lu_unpack: LU_pivots is expected to be a contiguous tensor of torch.int32 dtype.\n"
+            "Note: this function is intended to be used with the output produced by torch.linalg.lu_factor"
+        )
     if out is not None:
         raise NotImplementedError("lu_unpack(): out= is not supported")
     if _vmap.active and (  # the pivots are read as indices: one example at a time
@@ -415,6 +453,9 @@ def triangular_solve(
                 [2.]])
     """
     check_tensors("triangular_solve", input=b, A=A)
+    bool_arg("triangular_solve", "upper", 3, upper)
+    bool_arg("triangular_solve", "transpose", 4, transpose)
+    bool_arg("triangular_solve", "unitriangular", 5, unitriangular)
     if out is not None:
         raise NotImplementedError("triangular_solve(): out= is not supported")
     warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE
@@ -480,13 +521,16 @@ def geqrf(input: Tensor, *, out: Any = None) -> Any:
         raise not_a_tensor("geqrf", input)
     if out is not None:
         raise NotImplementedError("geqrf(): out= is not supported")
-    check_matrix(input, "geqrf", square=False)
+    if input._data.ndim < 2:
+        raise RuntimeError("torch.geqrf: input must have at least 2 dimensions.")
+    refuse_low_precision(input, "geqrf")
+    floating_kernel(input, "geqrf_cpu")
     return geqrf_result(*_geqrf(input))
 
 
 def _geqrf_forward(xp: Any, data: Any) -> tuple:
     batch, (m, n) = data.shape[:-2], data.shape[-2:]
-    flat = data.reshape((-1, m, n))
+    flat = data.reshape((math.prod(batch), m, n))  # (not -1: ambiguous for an empty matrix)
     results = [_geqrf_one(np.asarray(x)) for x in flat]
     a = np.stack([r[0] for r in results]) if results else flat.copy()
     tau = np.stack([r[1] for r in results]) if results else np.zeros((0, min(m, n)), data.dtype)
@@ -548,8 +592,14 @@ def ormqr(
     """
     if _autocast.active[0] and _autocast.enabled():  # native in float32 in PyTorch: no lowered inner products
         return _autocast.run_in_float32(ormqr, input, input2, input3, left, transpose, out=out)
+    check_tensors("ormqr", input=input, input2=input2, input3=input3)
+    bool_arg("ormqr", "left", 4, left)
+    bool_arg("ormqr", "transpose", 5, transpose)
     if out is not None:
         return write_out(out, ormqr, locals(), SAME)
+    for name, t in (("input", input), ("other", input3)):
+        if t._data.ndim < 2:
+            raise RuntimeError(f"torch.ormqr: {name} must have at least 2 dimensions.")
     refuse_low_precision(input, "ormqr")
     m, n = input.shape[-2], input.shape[-1]
     if n < m:  # zero columns and τ = 0 add identity reflectors: Q becomes square

@@ -126,6 +126,12 @@ def check_matrix(
         raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as input. Got {name}")
 
 
+def floating_kernel(t: Tensor, kernel: str) -> None:
+    """PyTorch's error where a LAPACK kernel (dispatched on floating and complex dtypes only) gets another dtype."""
+    if t._data.dtype.kind not in "fc" and t.dtype is not _dt.bfloat16:  # (an ml_dtypes array)
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{t.dtype.kind_name}'")
+
+
 def not_bool(t: Tensor, kernel: str) -> None:
     """PyTorch has no bool kernels for the matrix products."""
     if t._data.dtype.kind == "b":

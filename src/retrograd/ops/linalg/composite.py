@@ -18,12 +18,12 @@ from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
-from ..kernels.arg_types import check_tensors
+from ..kernels.arg_types import bool_arg, check_tensors, float_arg, int_arg
 from ..kernels.out_arg import MATRIX_POWER, SAME, safely_castable, same, write_out
 from ..reduction.norms import _vector_norm_array
 from . import common as _rt
 from . import decompositions as _dec
-from .common import check_matrix
+from .common import check_matrix, floating_kernel
 from .distances import distance_grad
 from .spectral import _svd, matrix_exp, pinv
 
@@ -60,6 +60,9 @@ def matrix_power(A: Tensor, n: int, *, out: Any = None) -> Tensor:
         tensor([[ 1., -1.],
                 [ 0.,  1.]])
     """
+    if not isinstance(A, Tensor):
+        raise not_a_tensor("matrix_power", A)
+    n = int_arg("matrix_power", "n", 2, n)
     if out is not None:
         return write_out(out, matrix_power, locals(), MATRIX_POWER)
     check_matrix(A, "linalg.matrix_power", floating=False)
@@ -283,6 +286,8 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
     if _autocasting[0]:
         x1, x2 = _float32(x1, x2)
     check_tensors("cdist", x1=x1, x2=x2)
+    if type(p) is not float and type(p) is not int:  # the parser's float (a 0-d tensor too)
+        p = float_arg("cdist", "p", 3, p)
     if compute_mode not in _CDIST_MODES:
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
     for name, t in (("X1", x1), ("X2", x2)):
@@ -397,6 +402,7 @@ def cholesky(input: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
         input = _float32(input)
     if not isinstance(input, Tensor):
         raise not_a_tensor("cholesky", input)
+    bool_arg("cholesky", "upper", 2, upper)
     if out is not None:
         return write_out(
             out,
@@ -411,7 +417,10 @@ def cholesky(input: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
         "and\nU = torch.cholesky(A, upper=True)\nshould be replaced with\nU = torch.linalg.cholesky(A).mH\n"
         "This transform will produce equivalent results for all valid (symmetric positive definite) inputs.",
     )
-    check_matrix(input, "cholesky")
+    if input._data.size == 0:  # PyTorch returns before its checks: (0, 3) passes as well
+        return input.new_empty(input.shape)
+    check_matrix(input, "cholesky", floating=False)
+    floating_kernel(input, "cholesky_cpu")
     return _dec._cholesky_legacy(input, upper=upper, fname="cholesky")
 
 
@@ -436,6 +445,7 @@ def qr(input: Tensor, some: bool = True, *, out: Any = None) -> Any:
         input = _float32(input)
     if not isinstance(input, Tensor):
         raise not_a_tensor("qr", input)
+    bool_arg("qr", "some", 2, some)
     if out is not None:
         return write_out(out, qr, locals(), SAME)
     warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE
@@ -470,6 +480,8 @@ def svd(input: Tensor, some: bool = True, compute_uv: bool = True, *, out: Any =
         input = _float32(input)
     if not isinstance(input, Tensor):
         raise not_a_tensor("svd", input)
+    bool_arg("svd", "some", 2, some)
+    bool_arg("svd", "compute_uv", 3, compute_uv)
     if out is not None:
         return write_out(out, svd, locals(), SAME)
     check_matrix(input, "linalg.svd", square=False)
@@ -500,5 +512,5 @@ def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
     """
     if not isinstance(input, Tensor):
         raise not_a_tensor("pinverse", input)
-    return pinv(input, rtol=rcond)
+    return pinv(input, rtol=float_arg("pinverse", "rcond", 2, rcond))
 

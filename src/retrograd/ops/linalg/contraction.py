@@ -77,9 +77,23 @@ def _sums_a_product(subs: list[str], out: str) -> bool:
     return False
 
 
+def _subscript(n: Any) -> str:
+    """A sublist's subscript as PyTorch names it: 0-25 are 'A'-'Z' and 26-51 'a'-'z', so that the implicit
+    output (its letters sorted) keeps the numbers' order. Compared as PyTorch compares it: a tensor with
+    several elements has no truth value."""
+    if n is Ellipsis:
+        return "..."
+    if n >= 0 and n < 52:
+        return _BY_NUMBER[n]
+    raise ValueError("einsum(): subscript in subscript list is not within the valid range [0, 52)")
+
+
+_BY_NUMBER = string.ascii_uppercase + string.ascii_lowercase
+
+
 def _from_sublists(args: tuple) -> tuple[str, list]:
     def letters(sub: Any) -> str:
-        return "".join("..." if s is Ellipsis else LETTERS[s] for s in sub)
+        return "".join(_subscript(s) for s in sub)
 
     operands = list(args[0::2])
     terms = [letters(s) for s in args[1::2]]

@@ -9,6 +9,7 @@ primitive of its own, in `substitution`), so they differentiate through those.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -35,7 +36,7 @@ def _lu_forward(xp: Any, a: Any) -> tuple:
     m, n = a.shape[-2:]
     k = min(m, n)
     batch = a.shape[:-2]
-    work = np.array(a, copy=True).reshape(-1, m, n)
+    work = np.array(a, copy=True).reshape(math.prod(batch), m, n)  # (not -1: ambiguous for an empty matrix)
     count = work.shape[0]
     rows = np.arange(count)
     perm = np.tile(np.arange(m), (count, 1))

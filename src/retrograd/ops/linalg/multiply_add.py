@@ -16,6 +16,7 @@ from ...engine.wide_sum import BLAS_FLOATS
 from ...tensor import Tensor
 from ..autocast_policy import active as autocasting
 from ..autocast_policy import lower_precision
+from ..kernels.arg_types import check_tensors
 from ..kernels.deprecated_overloads import beta_alpha_first, hide_scalars_first
 from ..kernels.out_arg import SAME, same, write_out
 from .common import check_bmm, check_mm, check_mv
@@ -135,6 +136,19 @@ _addbmm = Primitive(
     inputs=("c", "a", "b"),
     holomorphic=True,
 )
+
+
+def _check_batches(input: Tensor, batch1: Tensor, batch2: Tensor, batch1_dims: tuple, kind: str) -> None:
+    """bmm's checks, after those PyTorch makes first: the parser's tensor types, then the sizes it reads
+    to expand `input` (batch1's `batch1_dims`, batch2's dim 2; IndexError for a batch with fewer dims)."""
+    try:
+        check_bmm(batch1, batch2)
+    except (AttributeError, RuntimeError):  # free until something fails
+        check_tensors(kind, input=input, batch1=batch1, batch2=batch2)
+        for t, dims in ((batch1, batch1_dims), (batch2, (2,))):
+            for d in dims:
+                t.size(d)
+        raise
 
 
 def _check_add_input(c: Tensor, a: Tensor, b: Tensor, shape: tuple, kind: str) -> None:
@@ -265,7 +279,7 @@ def baddbmm(
         return write_out(out, baddbmm, locals(), SAME)
     if autocasting[0]:
         input, batch1, batch2 = lower_precision(input, batch1, batch2)
-    check_bmm(batch1, batch2)
+    _check_batches(input, batch1, batch2, (0, 1), "baddbmm")
     _check_add_input(input, batch1, batch2, (batch1.shape[0], batch1.shape[1], batch2.shape[2]), "baddbmm")
     return _baddbmm(input, batch1, batch2, beta=beta, alpha=alpha)
 
@@ -302,7 +316,7 @@ def addbmm(
         return write_out(out, addbmm, locals(), same("self and mat2 must have the same dtype, but got {dst} and {src}"))
     if autocasting[0]:
         input, batch1, batch2 = lower_precision(input, batch1, batch2)
-    check_bmm(batch1, batch2)
+    _check_batches(input, batch1, batch2, (1,), "addbmm")
     _check_add_input(input, batch1, batch2, (batch1.shape[1], batch2.shape[2]), "addbmm")
     return _addbmm(input, batch1, batch2, beta=beta, alpha=alpha)
 

@@ -239,7 +239,11 @@ def bmm(input: Tensor, mat2: Tensor, *, out: Any = None) -> Tensor:
         return write_out(out, bmm, locals(), SAME)
     if autocasting[0]:
         input, mat2 = lower_precision(input, mat2)
-    check_bmm(input, mat2)
+    try:
+        check_bmm(input, mat2)
+    except (AttributeError, RuntimeError):  # the parser's TypeError first for a non-tensor (free until then)
+        check_tensors("bmm", input=input, mat2=mat2)
+        raise
     return _bmm(input, mat2)
 
 
@@ -420,9 +424,13 @@ def outer(input: Tensor, vec2: Tensor, *, out: Any = None) -> Tensor:
     """
     if out is not None:
         return write_out(out, outer, locals())
-    for t, name in ((input, "self"), (vec2, "vec2")):
-        if t._data.ndim != 1:
-            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
+    try:
+        for t, name in ((input, "self"), (vec2, "vec2")):
+            if t._data.ndim != 1:
+                raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
+    except (AttributeError, RuntimeError):  # the parser's TypeError first for a non-tensor (free until then)
+        check_tensors("outer", input=input, vec2=vec2)
+        raise
     return input.reshape(-1, 1) * vec2
 
 
@@ -576,6 +584,11 @@ def chain_matmul(*matrices: Tensor, out: Any = None) -> Tensor:
             out, chain_matmul, locals(), same("multi_dot(): expected out tensor to have dtype {src_c} but got {dst_c}")
         )
     check_elements(matrices)
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    for t in matrices:
+        if t._data.ndim != 2:
+            raise RuntimeError(f"Tensor dimension is {t._data.ndim}, expected 2 instead.")
     warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE
         "chain_matmul: deprecated",
         "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "

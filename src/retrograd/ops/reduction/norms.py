@@ -16,6 +16,7 @@ from ... import dtypes as _dt
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.clamp_where import where
+from ..kernels.arg_types import scalar_arg
 from ..kernels.operands import wrap_dim
 from ..kernels.out_arg import SAME, norm_dtype, write_out
 from ..linalg.common import check_matrix
@@ -91,6 +92,8 @@ def vector_norm(
 
 def norm_node(prim: Primitive, input: Tensor, ord: Any, dim: Any, keepdim: bool) -> Tensor:
     """`vector_norm` of a floating `input`, recorded by `prim`: its node carries the name PyTorch gives."""
+    if type(ord) is not float:  # the parser's Number: a Python or NumPy number, or a 0-d tensor
+        ord = scalar_arg("linalg_vector_norm", "ord", 2, ord)
     ord = float(ord)
     dims = reduce_dims(input._data.ndim, dim)
     if math.isinf(ord):
