@@ -457,6 +457,14 @@ def _input_edge(t: Any) -> tuple:
     return (t[0], t[1]) if _is_edge(t) else edge(t)
 
 
+def _one_like(a: Any) -> Any:
+    """A fresh array of ones shaped like `a`, whose one element `backward()` starts from (a 0-d
+    NumPy array by its constructor: a fifth of `ones_like`'s cost)."""
+    if type(a) is numpy.ndarray and a.ndim == 0:
+        return numpy.array(1, a.dtype)
+    return namespace(a).ones_like(a)
+
+
 def _root_grads(outputs: tuple, given: Any, create_graph: bool) -> list:
     """The gradient each output starts from, checked in PyTorch's order: each given one (or the
     implicit 1 of a scalar that requires grad), then that none is missing; outputs that do not
@@ -472,8 +480,7 @@ def _root_grads(outputs: tuple, given: Any, create_graph: bool) -> list:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             if not out.dtype.is_floating_point:
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {out.dtype}")
-            result.append(_tt.make(numpy.ones_like(out._data) if type(out._data) is numpy.ndarray
-                                   else namespace(out._data).ones_like(out._data)))  # fresh: no detach
+            result.append(_tt.make(_one_like(out._data)))  # fresh: no detach
             continue
         elif not isinstance(g, type(out)):
             g = _tt.from_value(g, like=out)
