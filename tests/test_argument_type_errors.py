@@ -6,6 +6,7 @@ and `lib` the library; the exception type and message must be the ones spelled o
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import retrograd as rg
@@ -38,6 +39,37 @@ ERRORS = {
     "lib.rrelu(t, lib.ones(3))": "rrelu(): argument 'lower' (position 2) must be Number, not Tensor",
     "lib.rrelu_(t, 0.1, 'a')": "rrelu_(): argument 'upper' (position 3) must be Number, not str",
     "lib.rrelu(t, 0.1, 0.3, 1)": "rrelu(): argument 'training' (position 4) must be bool, not int",
+    # int arguments: not a float, a string, a bool or a tensor with dims (NumPy would truncate 1.5)
+    "lib.tril(t, 1.5)": "tril(): argument 'diagonal' (position 2) must be int, not float",
+    "lib.triu(t, 'a')": "triu(): argument 'diagonal' (position 2) must be int, not str",
+    "lib.tril(t, True)": "tril(): argument 'diagonal' (position 2) must be int, not bool",
+    "lib.diag(t, 1.5)": "diag(): argument 'diagonal' (position 2) must be int, not float",
+    "lib.diag_embed(t, 'a')": "diag_embed(): argument 'offset' (position 2) must be int, not str",
+    "lib.diagflat(t, lib.ones(3))": "diagflat(): argument 'offset' (position 2) must be int, not Tensor",
+    "lib.diagonal(t, 1.5)": "diagonal(): argument 'offset' (position 2) must be int, not float",
+    "lib.rot90(t, lib.ones(3))": "rot90(): argument 'k' (position 2) must be int, not Tensor",
+    "lib.chunk(t, 2.0)": "chunk(): argument 'chunks' (position 2) must be int, not float",
+    "lib.chunk(t, lib.ones(3))": "chunk(): argument 'chunks' (position 2) must be int, not Tensor",
+    "lib.combinations(t, None)": "combinations(): argument 'r' (position 2) must be int, not NoneType",
+    # tuples of ints (`int[1]` ones, roll's, also take one int)
+    "lib.rot90(t, 1, [0.0, 1])": "rot90(): argument 'dims' (position 3) must be tuple of ints, but found element of "
+    "type float at pos 0",
+    "lib.roll(t, 'a')": "roll(): argument 'shifts' (position 2) must be tuple of ints, not str",
+    "lib.roll(t, lib.ones(3))": "roll(): argument 'shifts' (position 2) must be tuple of ints, not Tensor",
+    "lib.roll(t, 1, 1.0)": "roll(): argument 'dims' (position 3) must be tuple of ints, not float",
+    "lib.split_with_sizes(t, 2)": "split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, "
+    "not int",
+    "lib.split_with_sizes(t, [1.0, 1])": "split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of "
+    "ints, but found element of type float at pos 0",
+    # dtypes, keyword-only arguments, a shape that is required
+    "lib.can_cast(t, lib.float32)": "can_cast(): argument 'from_' (position 1) must be {lib.__name__}.dtype, "
+    "not Tensor",
+    "lib.can_cast(lib.float32, None)": "can_cast(): argument 'to' (position 2) must be {lib.__name__}.dtype, "
+    "not NoneType",
+    "lib.as_tensor(t, None)": "as_tensor() takes 1 positional argument but 2 were given",
+    "lib.zeros()": 'zeros() missing 1 required positional arguments: "size"',
+    "lib.ones(dtype=lib.float64)": 'ones() missing 1 required positional arguments: "size"',
+    "lib.empty()": 'empty() missing 1 required positional arguments: "size"',
 }
 
 
@@ -48,15 +80,41 @@ def _raised(lib, expression):
     return type(info.value).__name__, str(info.value)
 
 
+def _expected(lib, expression):
+    return ERRORS[expression].replace("{lib.__name__}", lib.__name__)
+
+
 @pytest.mark.parametrize("expression", ERRORS)
 def test_wrongly_typed_argument_raises_the_parsers_type_error(expression):
-    assert _raised(rg, expression) == ("TypeError", ERRORS[expression])
+    assert _raised(rg, expression) == ("TypeError", _expected(rg, expression))
 
 
 @pytest.mark.skipif(torch is None, reason="PyTorch not installed")
 @pytest.mark.parametrize("expression", ERRORS)
 def test_wrongly_typed_argument_vs_torch(expression):
-    assert _raised(torch, expression) == ("TypeError", ERRORS[expression])
+    assert _raised(torch, expression) == ("TypeError", _expected(torch, expression))
+
+
+# no signature matches: the parser's listing (PyTorch adds a "didn't match because" line per signature)
+NO_SIGNATURE = {
+    "lib.hsplit(t, lib.ones(3))": "hsplit() received an invalid combination of arguments - got (Tensor, Tensor), "
+    "but expected one of:\n * (Tensor input, int sections)\n",
+    "lib.dsplit(t, 1.5)": "dsplit() received an invalid combination of arguments - got (Tensor, float), ",
+    "lib.vsplit(t, [1.0])": "vsplit() received an invalid combination of arguments - got (Tensor, list), ",
+}
+
+
+@pytest.mark.parametrize("expression", NO_SIGNATURE)
+def test_no_matching_signature_raises_the_parsers_type_error(expression):
+    kind, message = _raised(rg, expression)
+    assert kind == "TypeError" and message.startswith(NO_SIGNATURE[expression])
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch not installed")
+@pytest.mark.parametrize("expression", NO_SIGNATURE)
+def test_no_matching_signature_vs_torch(expression):
+    kind, message = _raised(torch, expression)
+    assert kind == "TypeError" and message.startswith(NO_SIGNATURE[expression])
 
 
 ACCEPTED = {
@@ -69,17 +127,33 @@ ACCEPTED = {
     "lib.logit(lib.tensor([0.0]), lib.tensor(0.25)).tolist()": [-1.0986123085021973],
     "lib.celu(lib.tensor([-1.0]), lib.tensor(2)).tolist()": [-0.7869386672973633],
     "lib.rrelu(lib.tensor([-1.0]), lib.tensor(0.25), 0.25).tolist()": [-0.25],
+    # an int argument takes a 0-d integer tensor or NumPy's int; `int[1]` one int; methods take varargs
+    "lib.tril(lib.ones(2, 2), lib.tensor(-1)).tolist()": [[0.0, 0.0], [1.0, 0.0]],
+    "lib.diag(lib.tensor([1, 2]), np.int64(1)).shape": (3, 3),
+    "len(lib.chunk(t, lib.tensor(2)))": 2,
+    "lib.roll(lib.arange(3), lib.tensor(1)).tolist()": [2, 0, 1],
+    "lib.roll(lib.arange(3), (1,), 0).tolist()": [2, 0, 1],
+    "lib.rot90(lib.ones(2, 3), 1, (1, 0)).shape": (3, 2),
+    "[p.shape for p in lib.split_with_sizes(t, (np.int64(1), 1))]": [(1, 3), (1, 3)],
+    "len(lib.hsplit(t, lib.tensor(3)))": 3,
+    "[p.shape for p in lib.vsplit(t, [1])]": [(1, 3), (1, 3)],
+    "t.roll(1, 0).shape": (2, 3),
+    "t.diagonal(0, 0, 1).shape": (2,),
+    "lib.zeros(()).shape": (),
+    "lib.zeros(size=()).shape": (),
+    "lib.can_cast(lib.int64, lib.float32)": True,
+    "lib.as_tensor([1], dtype=lib.float64).dtype == lib.float64": True,
 }
 
 
 @pytest.mark.parametrize("expression", ACCEPTED)
 def test_well_typed_arguments_still_run(expression):
-    scope = {"lib": rg, "t": rg.linspace(-1, 1, 6).reshape(2, 3)}
+    scope = {"lib": rg, "t": rg.linspace(-1, 1, 6).reshape(2, 3), "np": np}
     assert eval(expression, scope) == ACCEPTED[expression]
 
 
 @pytest.mark.skipif(torch is None, reason="PyTorch not installed")
 @pytest.mark.parametrize("expression", ACCEPTED)
 def test_well_typed_arguments_vs_torch(expression):
-    scope = {"lib": torch, "t": torch.linspace(-1, 1, 6).reshape(2, 3)}
+    scope = {"lib": torch, "t": torch.linspace(-1, 1, 6).reshape(2, 3), "np": np}
     assert eval(expression, scope) == ACCEPTED[expression]

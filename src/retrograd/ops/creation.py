@@ -112,7 +112,7 @@ def zeros(
     if out is not None:
         return write_out(out, zeros, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
-    shape = new_shape(size_keyword(dims, size, "zeros"), "zeros")
+    shape = new_shape(size_keyword(dims, size, "zeros", required=True), "zeros")
     return _factory(_maker(dev).zeros(shape, _float_or(dtype).np), requires_grad, dev)
 
 
@@ -144,7 +144,7 @@ def ones(
     if out is not None:
         return write_out(out, ones, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
-    shape = new_shape(size_keyword(dims, size, "ones"), "ones")
+    shape = new_shape(size_keyword(dims, size, "ones", required=True), "ones")
     return _factory(_maker(dev).ones(shape, _float_or(dtype).np), requires_grad, dev)
 
 
@@ -184,7 +184,7 @@ def empty(
     name = "contiguous_format" if memory_format is None else check_memory_format(memory_format)
     if name == "preserve_format":
         raise RuntimeError("unsupported memory format Preserve")
-    shape = new_shape(size_keyword(dims, size, "empty"), "empty")
+    shape = new_shape(size_keyword(dims, size, "empty", required=True), "empty")
     if name == "contiguous_format":
         return zeros(shape, dtype=dtype, device=device, requires_grad=requires_grad)
     laid = empty_in_format(np, np.empty(shape, dtype=bool), _float_or(dtype).np, name)

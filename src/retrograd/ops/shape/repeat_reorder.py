@@ -19,7 +19,7 @@ from ...backend.compat import as_strided
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..indexing.masking import select_along
-from ..kernels.arg_types import invalid_combination
+from ..kernels.arg_types import int_arg, ints_arg, invalid_combination
 from ..kernels.guards import size_keyword
 from ..kernels.operands import numpy_alias, shape_arg, wrap_dim, wrap_dims
 
@@ -303,7 +303,9 @@ def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
     """
     if not isinstance(input, Tensor):
         raise not_a_tensor("rot90", input)
-    dims = tuple(dims)
+    if type(k) is not int:
+        k = int_arg("rot90", "k", 2, k)
+    dims = ints_arg("rot90", "dims", 3, dims)
     n = input._data.ndim
     if len(dims) != 2:
         raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
@@ -312,7 +314,7 @@ def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
     d0, d1 = wrap_dim(dims[0], n), wrap_dim(dims[1], n)
     if d0 == d1:
         raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = {dims[1]}")
-    return _rot90(input, k=int(k) % 4, dims=(d0, d1))
+    return _rot90(input, k=k % 4, dims=(d0, d1))
 
 
 def roll(input: Tensor, shifts: int | Sequence[int], dims: int | Sequence[int] | None = None) -> Tensor:
@@ -336,8 +338,8 @@ def roll(input: Tensor, shifts: int | Sequence[int], dims: int | Sequence[int] |
         tensor([[2, 3, 1],
                 [5, 6, 4]])
     """
-    shifts = (shifts,) if isinstance(shifts, int) else tuple(int(s) for s in shifts)
-    axes = None if dims is None else (dims,) if isinstance(dims, int) else tuple(dims)
+    shifts = (shifts,) if type(shifts) is int else ints_arg("roll", "shifts", 2, shifts, one=True)
+    axes = None if dims is None else (dims,) if type(dims) is int else ints_arg("roll", "dims", 3, dims, one=True)
     if not shifts:
         raise RuntimeError("`shifts` required")
     if axes is None:
