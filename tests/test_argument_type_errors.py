@@ -70,6 +70,22 @@ ERRORS = {
     "lib.zeros()": 'zeros() missing 1 required positional arguments: "size"',
     "lib.ones(dtype=lib.float64)": 'ones() missing 1 required positional arguments: "size"',
     "lib.empty()": 'empty() missing 1 required positional arguments: "size"',
+    # Numbers and ints of the factories (a tensor with dims is neither)
+    "lib.arange(t)": "arange(): argument 'end' (position 1) must be Number, not Tensor",
+    "lib.arange('a')": "arange(): argument 'end' (position 1) must be Number, not str",
+    "lib.range(t, 1)": "range(): argument 'start' (position 1) must be Number, not Tensor",
+    "lib.range(1, 3, 'a')": "range(): argument 'step' (position 3) must be Number, not str",
+    "lib.eye(t)": "eye(): argument 'n' (position 1) must be int, not Tensor",
+    "lib.eye(3.0)": "eye(): argument 'n' (position 1) must be int, not float",
+    "lib.full_like(t, t)": "full_like(): argument 'fill_value' (position 2) must be Number, not Tensor",
+    # the dim of the indexing ops is an int; index_put's indices a tuple
+    "lib.gather(lib.ones(3), lib.ones(3), lib.ones(3))": "gather(): argument 'dim' (position 2) must be int, "
+    "not Tensor",
+    "lib.index_select(t, 1.0, lib.tensor([0]))": "index_select(): argument 'dim' (position 2) must be int, not float",
+    "lib.take_along_dim(t, lib.zeros(2, 1, dtype=lib.int64), lib.ones(3))": "take_along_dim(): argument 'dim' "
+    "(position 3) must be int, not Tensor",
+    "lib.index_put(lib.ones(3), lib.ones(3), lib.ones(3))": "index_put(): argument 'indices' (position 2) must be "
+    "tuple of Tensors, not Tensor",
 }
 
 
@@ -101,7 +117,63 @@ NO_SIGNATURE = {
     "but expected one of:\n * (Tensor input, int sections)\n",
     "lib.dsplit(t, 1.5)": "dsplit() received an invalid combination of arguments - got (Tensor, float), ",
     "lib.vsplit(t, [1.0])": "vsplit() received an invalid combination of arguments - got (Tensor, list), ",
+    "lib.arange(1, 5, t)": "arange() received an invalid combination of arguments - got (int, int, Tensor), but "
+    "expected one of:\n * (Number end, *, Tensor out = None, ",
+    "lib.linspace(lib.ones(3), lib.ones(3), lib.ones(3))": "linspace() received an invalid combination of arguments "
+    "- got (Tensor, Tensor, Tensor), but expected one of:\n * (Tensor start, Tensor end, int steps, *, ",
+    "lib.linspace(0, 1, 3.0)": "linspace() received an invalid combination of arguments - got (int, int, float), ",
+    "lib.eye(3, t)": "eye() received an invalid combination of arguments - got (int, Tensor), but expected one of:\n"
+    " * (int n, *, Tensor out = None, ",
+    "lib.where(t > 0, 1.5)": "where() received an invalid combination of arguments - got (Tensor, float), but "
+    "expected one of:\n * (Tensor condition)\n * (Tensor condition, Tensor input, Tensor other, *, Tensor out = None)",
+    "lib.where(t > 0, None, t)": "where() received an invalid combination of arguments - got "
+    "(Tensor, NoneType, Tensor)",
+    "lib.scatter(lib.ones(3), lib.ones(3), lib.ones(3))": "scatter() received an invalid combination of arguments - "
+    "got (Tensor, Tensor, Tensor), but expected one of:\n * (Tensor input, int dim, Tensor index, Tensor src, *, ",
+    "lib.repeat_interleave(t, 1.5)": "repeat_interleave() received an invalid combination of arguments - got "
+    "(Tensor, float), but expected one of:\n * (Tensor input, Tensor repeats, int dim = None, ",
 }
+
+
+# errors the ops raise after the parser, in PyTorch's order of checks
+OTHER_ERRORS = {
+    "lib.linspace(t, 1, 3)": (
+        "RuntimeError",
+        "linspace only supports 0-dimensional start and end tensors, but got start with 2 dimension(s).",
+    ),
+    "lib.tensordot(lib.ones(3), lib.ones(3), lib.ones(3))": (
+        "AssertionError",
+        "dims tensor must have size 2 in first dimension, got 3",
+    ),
+    "lib.repeat_interleave(lib.ones(2, 2, dtype=lib.bool))": (
+        "NotImplementedError",
+        "\"repeat_interleave_cpu\" not implemented for 'Bool'",
+    ),
+    "lib.repeat_interleave(lib.ones(2, 2, dtype=lib.int64))": (
+        "RuntimeError",
+        "repeat_interleave only accept 1D vector as repeat",
+    ),
+    "lib.repeat_interleave(t, lib.ones(2, 2))": ("RuntimeError", "repeats must be 0-dim or 1-dim tensor"),
+    "lib.repeat_interleave(t, lib.ones(3))": (
+        "RuntimeError",
+        "repeats must have the same size as input along dim, but got repeats.size(0) = 3 and input.size(0) = 6",
+    ),
+    "lib.repeat_interleave(t, lib.ones(6))": (
+        "NotImplementedError",
+        "\"repeat_interleave_cpu\" not implemented for 'Float'",
+    ),
+}
+
+
+@pytest.mark.parametrize("expression", OTHER_ERRORS)
+def test_checks_after_the_parser_come_in_pytorchs_order(expression):
+    assert _raised(rg, expression) == OTHER_ERRORS[expression]
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch not installed")
+@pytest.mark.parametrize("expression", OTHER_ERRORS)
+def test_checks_after_the_parser_vs_torch(expression):
+    assert _raised(torch, expression) == OTHER_ERRORS[expression]
 
 
 @pytest.mark.parametrize("expression", NO_SIGNATURE)
@@ -143,6 +215,19 @@ ACCEPTED = {
     "lib.zeros(size=()).shape": (),
     "lib.can_cast(lib.int64, lib.float32)": True,
     "lib.as_tensor([1], dtype=lib.float64).dtype == lib.float64": True,
+    "lib.arange(lib.tensor(3)).tolist()": [0, 1, 2],
+    "lib.arange(np.float32(2)).tolist()": [0.0, 1.0],
+    "lib.linspace(lib.tensor(0.0), 1, lib.tensor(3)).tolist()": [0.0, 0.5, 1.0],
+    "lib.eye(lib.tensor(1), np.int64(2)).tolist()": [[1.0, 0.0]],
+    "lib.full_like(lib.ones(2), lib.tensor(2)).tolist()": [2.0, 2.0],
+    "lib.gather(t, lib.tensor(1), lib.zeros(2, 1, dtype=lib.int64)).tolist()": [[-1.0], [0.19999998807907104]],
+    "lib.index_select(t, np.int64(1), lib.tensor([0])).shape": (2, 1),
+    "lib.scatter(lib.ones(3), 0, lib.zeros(1, dtype=lib.int64), value=2.0).tolist()": [2.0, 1.0, 1.0],
+    "lib.index_put(lib.ones(3), [lib.tensor([0])], lib.tensor(2.0)).tolist()": [2.0, 1.0, 1.0],
+    "lib.tensordot(lib.ones(3), lib.ones(3), lib.tensor(1)).item()": 3.0,
+    "lib.repeat_interleave(lib.tensor([1, 2]), lib.tensor(2)).tolist()": [1, 1, 2, 2],
+    "lib.repeat_interleave(lib.tensor([1, 2]), np.int64(2)).tolist()": [1, 1, 2, 2],
+    "lib.where(t > 0, 1, 2).sum().item()": 9,
 }
 
 
