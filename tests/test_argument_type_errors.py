@@ -6,6 +6,7 @@ and `lib` the library; the exception type and message must be the ones spelled o
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import retrograd as rg
@@ -55,6 +56,53 @@ ERRORS = {
     "lib.unique(t, dim=1.5)": "unique_dim(): argument 'dim' (position 2) must be int, not float",
     "lib.unique_consecutive(t, 'a')": "unique_consecutive(): argument 'return_inverse' must be bool, not str",
     "lib.unique_consecutive(t, True, True, 1.5)": "unique_consecutive(): argument 'dim' must be int, not float",
+    # int arguments: not a float, a string, a bool or a tensor with dims (NumPy would truncate 1.5)
+    "lib.tril(t, 1.5)": "tril(): argument 'diagonal' (position 2) must be int, not float",
+    "lib.triu(t, 'a')": "triu(): argument 'diagonal' (position 2) must be int, not str",
+    "lib.tril(t, True)": "tril(): argument 'diagonal' (position 2) must be int, not bool",
+    "lib.diag(t, 1.5)": "diag(): argument 'diagonal' (position 2) must be int, not float",
+    "lib.diag_embed(t, 'a')": "diag_embed(): argument 'offset' (position 2) must be int, not str",
+    "lib.diagflat(t, lib.ones(3))": "diagflat(): argument 'offset' (position 2) must be int, not Tensor",
+    "lib.diagonal(t, 1.5)": "diagonal(): argument 'offset' (position 2) must be int, not float",
+    "lib.rot90(t, lib.ones(3))": "rot90(): argument 'k' (position 2) must be int, not Tensor",
+    "lib.chunk(t, 2.0)": "chunk(): argument 'chunks' (position 2) must be int, not float",
+    "lib.chunk(t, lib.ones(3))": "chunk(): argument 'chunks' (position 2) must be int, not Tensor",
+    "lib.combinations(t, None)": "combinations(): argument 'r' (position 2) must be int, not NoneType",
+    # tuples of ints (`int[1]` ones, roll's, also take one int)
+    "lib.rot90(t, 1, [0.0, 1])": "rot90(): argument 'dims' (position 3) must be tuple of ints, but found element of "
+    "type float at pos 0",
+    "lib.roll(t, 'a')": "roll(): argument 'shifts' (position 2) must be tuple of ints, not str",
+    "lib.roll(t, lib.ones(3))": "roll(): argument 'shifts' (position 2) must be tuple of ints, not Tensor",
+    "lib.roll(t, 1, 1.0)": "roll(): argument 'dims' (position 3) must be tuple of ints, not float",
+    "lib.split_with_sizes(t, 2)": "split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, "
+    "not int",
+    "lib.split_with_sizes(t, [1.0, 1])": "split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of "
+    "ints, but found element of type float at pos 0",
+    # dtypes, keyword-only arguments, a shape that is required
+    "lib.can_cast(t, lib.float32)": "can_cast(): argument 'from_' (position 1) must be {lib.__name__}.dtype, "
+    "not Tensor",
+    "lib.can_cast(lib.float32, None)": "can_cast(): argument 'to' (position 2) must be {lib.__name__}.dtype, "
+    "not NoneType",
+    "lib.as_tensor(t, None)": "as_tensor() takes 1 positional argument but 2 were given",
+    "lib.zeros()": 'zeros() missing 1 required positional arguments: "size"',
+    "lib.ones(dtype=lib.float64)": 'ones() missing 1 required positional arguments: "size"',
+    "lib.empty()": 'empty() missing 1 required positional arguments: "size"',
+    # Numbers and ints of the factories (a tensor with dims is neither)
+    "lib.arange(t)": "arange(): argument 'end' (position 1) must be Number, not Tensor",
+    "lib.arange('a')": "arange(): argument 'end' (position 1) must be Number, not str",
+    "lib.range(t, 1)": "range(): argument 'start' (position 1) must be Number, not Tensor",
+    "lib.range(1, 3, 'a')": "range(): argument 'step' (position 3) must be Number, not str",
+    "lib.eye(t)": "eye(): argument 'n' (position 1) must be int, not Tensor",
+    "lib.eye(3.0)": "eye(): argument 'n' (position 1) must be int, not float",
+    "lib.full_like(t, t)": "full_like(): argument 'fill_value' (position 2) must be Number, not Tensor",
+    # the dim of the indexing ops is an int; index_put's indices a tuple
+    "lib.gather(lib.ones(3), lib.ones(3), lib.ones(3))": "gather(): argument 'dim' (position 2) must be int, "
+    "not Tensor",
+    "lib.index_select(t, 1.0, lib.tensor([0]))": "index_select(): argument 'dim' (position 2) must be int, not float",
+    "lib.take_along_dim(t, lib.zeros(2, 1, dtype=lib.int64), lib.ones(3))": "take_along_dim(): argument 'dim' "
+    "(position 3) must be int, not Tensor",
+    "lib.index_put(lib.ones(3), lib.ones(3), lib.ones(3))": "index_put(): argument 'indices' (position 2) must be "
+    "tuple of Tensors, not Tensor",
 }
 
 # functions with overloads: PyTorch lists them all
@@ -120,15 +168,97 @@ def _raised(lib, expression):
     return type(info.value).__name__, str(info.value)
 
 
+def _expected(lib, expression):
+    return ERRORS[expression].replace("{lib.__name__}", lib.__name__)
+
+
 @pytest.mark.parametrize("expression", ERRORS)
 def test_wrongly_typed_argument_raises_the_parsers_type_error(expression):
-    assert _raised(rg, expression) == ("TypeError", ERRORS[expression])
+    assert _raised(rg, expression) == ("TypeError", _expected(rg, expression))
 
 
 @pytest.mark.skipif(torch is None, reason="PyTorch not installed")
 @pytest.mark.parametrize("expression", ERRORS)
 def test_wrongly_typed_argument_vs_torch(expression):
-    assert _raised(torch, expression) == ("TypeError", ERRORS[expression])
+    assert _raised(torch, expression) == ("TypeError", _expected(torch, expression))
+
+
+# no signature matches: the parser's listing (PyTorch adds a "didn't match because" line per signature)
+NO_SIGNATURE = {
+    "lib.hsplit(t, lib.ones(3))": "hsplit() received an invalid combination of arguments - got (Tensor, Tensor), "
+    "but expected one of:\n * (Tensor input, int sections)\n",
+    "lib.dsplit(t, 1.5)": "dsplit() received an invalid combination of arguments - got (Tensor, float), ",
+    "lib.vsplit(t, [1.0])": "vsplit() received an invalid combination of arguments - got (Tensor, list), ",
+    "lib.arange(1, 5, t)": "arange() received an invalid combination of arguments - got (int, int, Tensor), but "
+    "expected one of:\n * (Number end, *, Tensor out = None, ",
+    "lib.linspace(lib.ones(3), lib.ones(3), lib.ones(3))": "linspace() received an invalid combination of arguments "
+    "- got (Tensor, Tensor, Tensor), but expected one of:\n * (Tensor start, Tensor end, int steps, *, ",
+    "lib.linspace(0, 1, 3.0)": "linspace() received an invalid combination of arguments - got (int, int, float), ",
+    "lib.eye(3, t)": "eye() received an invalid combination of arguments - got (int, Tensor), but expected one of:\n"
+    " * (int n, *, Tensor out = None, ",
+    "lib.where(t > 0, 1.5)": "where() received an invalid combination of arguments - got (Tensor, float), but "
+    "expected one of:\n * (Tensor condition)\n * (Tensor condition, Tensor input, Tensor other, *, Tensor out = None)",
+    "lib.where(t > 0, None, t)": "where() received an invalid combination of arguments - got "
+    "(Tensor, NoneType, Tensor)",
+    "lib.scatter(lib.ones(3), lib.ones(3), lib.ones(3))": "scatter() received an invalid combination of arguments - "
+    "got (Tensor, Tensor, Tensor), but expected one of:\n * (Tensor input, int dim, Tensor index, Tensor src, *, ",
+    "lib.repeat_interleave(t, 1.5)": "repeat_interleave() received an invalid combination of arguments - got "
+    "(Tensor, float), but expected one of:\n * (Tensor input, Tensor repeats, int dim = None, ",
+}
+
+
+# errors the ops raise after the parser, in PyTorch's order of checks
+OTHER_ERRORS = {
+    "lib.linspace(t, 1, 3)": (
+        "RuntimeError",
+        "linspace only supports 0-dimensional start and end tensors, but got start with 2 dimension(s).",
+    ),
+    "lib.tensordot(lib.ones(3), lib.ones(3), lib.ones(3))": (
+        "AssertionError",
+        "dims tensor must have size 2 in first dimension, got 3",
+    ),
+    "lib.repeat_interleave(lib.ones(2, 2, dtype=lib.bool))": (
+        "NotImplementedError",
+        "\"repeat_interleave_cpu\" not implemented for 'Bool'",
+    ),
+    "lib.repeat_interleave(lib.ones(2, 2, dtype=lib.int64))": (
+        "RuntimeError",
+        "repeat_interleave only accept 1D vector as repeat",
+    ),
+    "lib.repeat_interleave(t, lib.ones(2, 2))": ("RuntimeError", "repeats must be 0-dim or 1-dim tensor"),
+    "lib.repeat_interleave(t, lib.ones(3))": (
+        "RuntimeError",
+        "repeats must have the same size as input along dim, but got repeats.size(0) = 3 and input.size(0) = 6",
+    ),
+    "lib.repeat_interleave(t, lib.ones(6))": (
+        "NotImplementedError",
+        "\"repeat_interleave_cpu\" not implemented for 'Float'",
+    ),
+}
+
+
+@pytest.mark.parametrize("expression", OTHER_ERRORS)
+def test_checks_after_the_parser_come_in_pytorchs_order(expression):
+    assert _raised(rg, expression) == OTHER_ERRORS[expression]
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch not installed")
+@pytest.mark.parametrize("expression", OTHER_ERRORS)
+def test_checks_after_the_parser_vs_torch(expression):
+    assert _raised(torch, expression) == OTHER_ERRORS[expression]
+
+
+@pytest.mark.parametrize("expression", NO_SIGNATURE)
+def test_no_matching_signature_raises_the_parsers_type_error(expression):
+    kind, message = _raised(rg, expression)
+    assert kind == "TypeError" and message.startswith(NO_SIGNATURE[expression])
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch not installed")
+@pytest.mark.parametrize("expression", NO_SIGNATURE)
+def test_no_matching_signature_vs_torch(expression):
+    kind, message = _raised(torch, expression)
+    assert kind == "TypeError" and message.startswith(NO_SIGNATURE[expression])
 
 
 ACCEPTED = {
@@ -147,19 +277,48 @@ ACCEPTED = {
     "lib.trapezoid(lib.tensor([1.0, 3.0]), lib.tensor([0.0, 2.0])).item()": 4.0,
     "lib.bucketize(1.5, lib.tensor([1.0, 2.0])).item()": 1,
     "lib.clamp(lib.tensor([5]), None, 2).tolist()": [2],
+    # an int argument takes a 0-d integer tensor or NumPy's int; `int[1]` one int; methods take varargs
+    "lib.tril(lib.ones(2, 2), lib.tensor(-1)).tolist()": [[0.0, 0.0], [1.0, 0.0]],
+    "lib.diag(lib.tensor([1, 2]), np.int64(1)).shape": (3, 3),
+    "len(lib.chunk(t, lib.tensor(2)))": 2,
+    "lib.roll(lib.arange(3), lib.tensor(1)).tolist()": [2, 0, 1],
+    "lib.roll(lib.arange(3), (1,), 0).tolist()": [2, 0, 1],
+    "lib.rot90(lib.ones(2, 3), 1, (1, 0)).shape": (3, 2),
+    "[p.shape for p in lib.split_with_sizes(t, (np.int64(1), 1))]": [(1, 3), (1, 3)],
+    "len(lib.hsplit(t, lib.tensor(3)))": 3,
+    "[p.shape for p in lib.vsplit(t, [1])]": [(1, 3), (1, 3)],
+    "t.roll(1, 0).shape": (2, 3),
+    "t.diagonal(0, 0, 1).shape": (2,),
+    "lib.zeros(()).shape": (),
+    "lib.zeros(size=()).shape": (),
+    "lib.can_cast(lib.int64, lib.float32)": True,
+    "lib.as_tensor([1], dtype=lib.float64).dtype == lib.float64": True,
+    "lib.arange(lib.tensor(3)).tolist()": [0, 1, 2],
+    "lib.arange(np.float32(2)).tolist()": [0.0, 1.0],
+    "lib.linspace(lib.tensor(0.0), 1, lib.tensor(3)).tolist()": [0.0, 0.5, 1.0],
+    "lib.eye(lib.tensor(1), np.int64(2)).tolist()": [[1.0, 0.0]],
+    "lib.full_like(lib.ones(2), lib.tensor(2)).tolist()": [2.0, 2.0],
+    "lib.gather(t, lib.tensor(1), lib.zeros(2, 1, dtype=lib.int64)).tolist()": [[-1.0], [0.19999998807907104]],
+    "lib.index_select(t, np.int64(1), lib.tensor([0])).shape": (2, 1),
+    "lib.scatter(lib.ones(3), 0, lib.zeros(1, dtype=lib.int64), value=2.0).tolist()": [2.0, 1.0, 1.0],
+    "lib.index_put(lib.ones(3), [lib.tensor([0])], lib.tensor(2.0)).tolist()": [2.0, 1.0, 1.0],
+    "lib.tensordot(lib.ones(3), lib.ones(3), lib.tensor(1)).item()": 3.0,
+    "lib.repeat_interleave(lib.tensor([1, 2]), lib.tensor(2)).tolist()": [1, 1, 2, 2],
+    "lib.repeat_interleave(lib.tensor([1, 2]), np.int64(2)).tolist()": [1, 1, 2, 2],
+    "lib.where(t > 0, 1, 2).sum().item()": 9,
 }
 
 
 @pytest.mark.parametrize("expression", ACCEPTED)
 def test_well_typed_arguments_still_run(expression):
-    scope = {"lib": rg, "t": rg.linspace(-1, 1, 6).reshape(2, 3)}
+    scope = {"lib": rg, "t": rg.linspace(-1, 1, 6).reshape(2, 3), "np": np}
     assert eval(expression, scope) == ACCEPTED[expression]
 
 
 @pytest.mark.skipif(torch is None, reason="PyTorch not installed")
 @pytest.mark.parametrize("expression", ACCEPTED)
 def test_well_typed_arguments_vs_torch(expression):
-    scope = {"lib": torch, "t": torch.linspace(-1, 1, 6).reshape(2, 3)}
+    scope = {"lib": torch, "t": torch.linspace(-1, 1, 6).reshape(2, 3), "np": np}
     assert eval(expression, scope) == ACCEPTED[expression]
 
 

@@ -202,6 +202,67 @@ def test_transpose_warnings_once_per_process_vs_torch(monkeypatch):
     assert _transpose_warnings(rg) == _transpose_warnings(torch) == []
 
 
+def _matrix_transposes_of_a_0_dim_tensor(m):
+    """`mT`, `mH`, `H` and `adjoint` of a 0-d tensor: values and warnings (deprecated, not refused)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        x = m.tensor(1.5)
+        values = [x.mT.item(), x.mH.item(), x.H.item(), m.adjoint(x).item(), x.adjoint().item()]
+    return values, [str(w.message).split(" (Triggered internally")[0] for w in caught]
+
+
+def test_matrix_transposes_of_a_0_dim_tensor_warn_once_and_are_the_identity(monkeypatch):
+    monkeypatch.setattr(sys.modules["retrograd._user_frames"], "_warned_once", set())  # as in a new process
+    assert _matrix_transposes_of_a_0_dim_tensor(rg) == (
+        [1.5] * 5,
+        [
+            "Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.",
+            "Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().",
+            "Tensor.H is deprecated on 0-D tensors. Consider using x.conj().",
+            "adjoint() is deprecated on 0-D tensors. Consider using x.conj().",
+        ],
+    )
+    assert _matrix_transposes_of_a_0_dim_tensor(rg) == ([1.5] * 5, [])
+    with pytest.raises(RuntimeError, match="tensor.adjoint.. is only supported on matrices .* Got 1-D tensor"):
+        rg.adjoint(rg.ones(3))
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_matrix_transposes_of_a_0_dim_tensor_vs_torch(monkeypatch):
+    monkeypatch.setattr(sys.modules["retrograd._user_frames"], "_warned_once", set())
+    ours, ours_warned = _matrix_transposes_of_a_0_dim_tensor(rg)
+    theirs, theirs_warned = _matrix_transposes_of_a_0_dim_tensor(torch)
+    assert ours == theirs and all(w in ours_warned for w in theirs_warned)  # PyTorch's may have warned already
+
+
+_NOT_A_SHAPE = "Input shapes should be of type ints, a tuple of ints, or a list of ints, got "
+BROADCAST_SHAPES = {  # PyTorch's `_broadcast_shapes`: None is skipped; only ints, tuples and lists are shapes
+    "lib.broadcast_shapes(None)": ("ok", ()),
+    "lib.broadcast_shapes(None, (2, 1), 3)": ("ok", (2, 3)),
+    "lib.broadcast_shapes(lib.ones(2))": ("RuntimeError", _NOT_A_SHAPE + "tensor([1., 1.])"),
+    "lib.broadcast_shapes(1.5)": ("RuntimeError", _NOT_A_SHAPE + "1.5"),
+    "lib.broadcast_shapes(-1)": ("ValueError", "Attempting to broadcast a dimension with negative length!"),
+}
+
+
+def _broadcast_shapes_outcome(lib, expression):
+    try:
+        return "ok", tuple(eval(expression, {"lib": lib}))
+    except Exception as e:
+        return type(e).__name__, str(e)
+
+
+@pytest.mark.parametrize("expression", BROADCAST_SHAPES)
+def test_broadcast_shapes_reads_its_arguments_as_pytorch(expression):
+    assert _broadcast_shapes_outcome(rg, expression) == BROADCAST_SHAPES[expression]
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@pytest.mark.parametrize("expression", BROADCAST_SHAPES)
+def test_broadcast_shapes_arguments_vs_torch(expression):
+    assert _broadcast_shapes_outcome(torch, expression) == BROADCAST_SHAPES[expression]
+
+
 def test_backward_with_create_graph_warns_once_per_process():
     from retrograd.engine import backward as engine
 

@@ -742,6 +742,9 @@ class Tensor(TensorMethods):
             retrograd.Size([4, 3, 2])
         """
         if self._data.ndim < 2:  # (a matrix property on a hot path: checked inline)
+            if self._data.ndim == 0:  # deprecated, still the identity (a view), as in PyTorch
+                warn_once("mT: 0-d", "Tensor.mT is deprecated on 0-D tensors. " + _IDENTITY_0D)
+                return _methods._ops.permute(self, ())
             raise _not_matrices(self, "mT")
         return _methods._ops.transpose(self, -2, -1)
 
@@ -760,6 +763,9 @@ class Tensor(TensorMethods):
             tensor([[1.-1.j],
                     [2.-0.j]])
         """
+        if self._data.ndim == 0:  # deprecated, the conjugate (PyTorch's warning names H, not T)
+            warn_once("H: 0-d", "Tensor.H is deprecated on 0-D tensors. Consider using x.conj().")
+            return self.conj()
         return self.T.conj()
 
     @property
@@ -781,6 +787,9 @@ class Tensor(TensorMethods):
                     [-0.+1.j]])
         """
         if self._data.ndim < 2:
+            if self._data.ndim == 0:  # deprecated, the conjugate, as in PyTorch
+                warn_once("mH: 0-d", "Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().")
+                return self.conj()
             raise _not_matrices(self, "mH")
         return self.mT.conj()
 
@@ -1687,6 +1696,9 @@ class Tensor(TensorMethods):
 
 _BF16 = _dt.BFLOAT16_NP
 _scalar_warning = {"shown": False}
+
+
+_IDENTITY_0D = "This function is the identity in these cases."
 
 
 def _not_matrices(t: Tensor, name: str) -> RuntimeError:

@@ -3,6 +3,7 @@ copies: `copying`)."""
 
 from __future__ import annotations
 
+import operator
 import sys
 import warnings
 from typing import Any
@@ -16,7 +17,7 @@ from ..backend.sparse import SparseCOO
 from ..dtypes import dtype
 from ..engine.primitive import SPARSE_MISSING, not_a_tensor
 from ..tensor import Tensor
-from .kernels.arg_types import number_arg
+from .kernels.arg_types import int_arg, invalid_combination, is_int, number_arg, scalar_arg
 from .kernels.guards import (
     check_scalar_fits,
     new_shape,
@@ -112,7 +113,7 @@ def zeros(
     if out is not None:
         return write_out(out, zeros, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
-    shape = new_shape(size_keyword(dims, size, "zeros"), "zeros")
+    shape = new_shape(size_keyword(dims, size, "zeros", required=True), "zeros")
     return _factory(_maker(dev).zeros(shape, _float_or(dtype).np), requires_grad, dev)
 
 
@@ -144,7 +145,7 @@ def ones(
     if out is not None:
         return write_out(out, ones, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
-    shape = new_shape(size_keyword(dims, size, "ones"), "ones")
+    shape = new_shape(size_keyword(dims, size, "ones", required=True), "ones")
     return _factory(_maker(dev).ones(shape, _float_or(dtype).np), requires_grad, dev)
 
 
@@ -184,7 +185,7 @@ def empty(
     name = "contiguous_format" if memory_format is None else check_memory_format(memory_format)
     if name == "preserve_format":
         raise RuntimeError("unsupported memory format Preserve")
-    shape = new_shape(size_keyword(dims, size, "empty"), "empty")
+    shape = new_shape(size_keyword(dims, size, "empty", required=True), "empty")
     if name == "contiguous_format":
         return zeros(shape, dtype=dtype, device=device, requires_grad=requires_grad)
     laid = empty_in_format(np, np.empty(shape, dtype=bool), _float_or(dtype).np, name)
@@ -278,6 +279,13 @@ def _one_element(shape: tuple[int, ...]) -> bool:
     return all(n == 1 for n in shape)
 
 
+_FACTORY_KEYWORDS = (
+    "Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, "
+    "bool pin_memory = False, bool requires_grad = False"
+)
+_EYE_SIGNATURES = (f"int n, *, {_FACTORY_KEYWORDS}", f"int n, int m, *, {_FACTORY_KEYWORDS}")
+
+
 def eye(
     n: int, m: int | None = None, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
     out: Any = None,
@@ -300,6 +308,12 @@ def eye(
     """
     if out is not None:
         return write_out(out, eye, locals(), ANY, dtype_from_out=True)
+    if m is None:
+        n = int_arg("eye", "n", 1, n)
+    elif not (is_int(n) and is_int(m)):
+        raise invalid_combination("eye", (n, m), _EYE_SIGNATURES)
+    else:
+        n, m = operator.index(n), operator.index(m)
     dev = _target(device)
     for name, v in (("n", n), ("m", m)):
         if v is not None and v < 0:
@@ -445,7 +459,7 @@ def full_like(
         tensor([[3.5000, 3.5000],
                 [3.5000, 3.5000]])
     """
-    number_arg("full_like", "fill_value", 2, fill_value)
+    fill_value = scalar_arg("full_like", "fill_value", 2, fill_value)
     check_scalar_fits(fill_value, _like_dtype(input, dtype), half_rounds=_one_element(input.shape))
     return _filled_like(input, store_scalar(fill_value, _like_dtype(input, dtype).np), dtype, device,
                         requires_grad, memory_format)

@@ -277,7 +277,7 @@ def scalar_tensor(value: Any, dtype: dtype | None = None, device: Any = None, re
     return tensor(value, dtype=dtype or _dt.get_default_dtype(), device=device, requires_grad=requires_grad)
 
 
-def as_tensor(data: Any, dtype: dtype | None = None, device: Any = None) -> Tensor:
+def as_tensor(data: Any, *, dtype: dtype | None = None, device: Any = None) -> Tensor:
     """Like `tensor`, but shares memory with a tensor or NumPy array when it can.
 
     Args:

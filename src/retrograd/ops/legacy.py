@@ -43,7 +43,7 @@ def legacy_new(legacy_dtype: dtype | None, args: tuple, device: Any = None) -> T
         negative = [s for s in sizes if s < 0]
         if negative:
             raise RuntimeError(f"Trying to create tensor with negative dimension {negative[0]}: {list(sizes)}")
-        return empty(*sizes, dtype=dtype)
+        return empty(sizes, dtype=dtype)
     if len(args) == 1 and isinstance(first, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type(first).__name__}'")
     # PySequence_Check, PyTorch's test: indexable and not a dict (lists, tuples, arrays)

@@ -11,7 +11,7 @@ from .. import dtypes as _dt
 from .._display_name import package_name
 from ..engine.primitive import not_a_tensor
 from ..tensor import Tensor
-from .kernels.arg_types import check_tensors
+from .kernels.arg_types import check_tensors, dtype_arg
 
 __all__ = ["can_cast", "detach", "get_device", "is_inference", "is_same_size", "is_signed", "typename", "unravel_index"]
 
@@ -99,7 +99,7 @@ def can_cast(from_: _dt.dtype, to: _dt.dtype) -> bool:
         >>> retrograd.can_cast(retrograd.complex64, retrograd.float64)
         False
     """
-    return _dt.can_cast(from_, to)
+    return _dt.can_cast(dtype_arg("can_cast", "from_", 1, from_), dtype_arg("can_cast", "to", 2, to))
 
 
 def get_device(input: Tensor) -> int:

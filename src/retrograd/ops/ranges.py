@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import warnings
 from typing import Any
 
@@ -12,7 +13,7 @@ from .. import dtypes as _dt
 from ..dtypes import dtype
 from ..tensor import Tensor
 from .creation import _factory, _float_or, _target
-from .kernels.arg_types import invalid_combination
+from .kernels.arg_types import invalid_combination, is_int, scalar_arg
 from .kernels.guards import (
     check_range,
     check_steps,
@@ -74,10 +75,14 @@ def arange(
     if start is None and end is None:
         raise invalid_combination("arange", (), _ARANGE_SIGNATURES)
     if end is None:
-        start, end = 0, start
+        start, end = 0, scalar_arg("arange", "end", 1, start)
     elif start is None:
         start = 0
-    start, end, step = (x.item() if isinstance(x, Tensor) else x for x in (start, end, step))
+    try:  # the parser's Numbers (a 0-d tensor is its value); no signature takes anything else
+        start, end, step = (scalar_arg("arange", "", None, x) for x in (start, end, step))
+    except TypeError:
+        given = (start, end) if type(step) is int and step == 1 else (start, end, step)
+        raise invalid_combination("arange", given, _ARANGE_SIGNATURES) from None
     check_range(start, end, step)
     dtype = _dt.from_python_type(dtype)
     if dtype is None:
@@ -124,12 +129,34 @@ def range(
         return write_out(out, range, locals(), ANY, dtype_from_out=True)
     # PyTorch warns on every call, before it looks at the arguments
     warnings.warn(_RANGE_DEPRECATED, UserWarning, stacklevel=2)
+    start, end, step = (scalar_arg("range", name, i, x) for i, (name, x) in enumerate(
+        (("start", start), ("end", end), ("step", step)), 1))
     dev = _target(device)
     check_range(start, end, step)
     no_bool_range("range", dtype)
     n = int(math.floor((end - start) / step)) + 1
     values = start + step * np.arange(n, dtype=np.float64)
     return _factory(values.astype(_float_or(dtype).np), requires_grad, dev)
+
+
+_LINSPACE_SIGNATURES = tuple(
+    f"{a} start, {b} end, int steps, *, Tensor out = None, {_FACTORY_KEYWORDS}"
+    for a, b in (("Tensor", "Tensor"), ("Number", "Tensor"), ("Tensor", "Number"), ("Number", "Number"))
+)
+
+
+def _spacing_bounds(fn: str, start: Any, end: Any, steps: Any, signatures: tuple[str, ...]) -> tuple[Any, Any]:
+    """linspace's bounds as numbers: the parser takes Numbers or tensors and an int count; the op
+    then wants tensors without dims."""
+    if not is_int(steps) or not all(isinstance(x, (Tensor, numbers.Number, np.bool_)) for x in (start, end)):
+        raise invalid_combination(fn, (start, end, steps), signatures)
+    for name, x in (("start", start), ("end", end)):
+        if isinstance(x, Tensor) and x._data.ndim:
+            raise RuntimeError(
+                f"{fn} only supports 0-dimensional start and end tensors, but got {name} with {x._data.ndim} "
+                "dimension(s)."
+            )
+    return (start.item() if isinstance(start, Tensor) else start), (end.item() if isinstance(end, Tensor) else end)
 
 
 def linspace(
@@ -155,7 +182,7 @@ def linspace(
     if out is not None:
         return write_out(out, linspace, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
-    start, end = (x.item() if isinstance(x, Tensor) else x for x in (start, end))
+    start, end = _spacing_bounds("linspace", start, end, steps, _LINSPACE_SIGNATURES)
     if dtype is None and (isinstance(start, complex) or isinstance(end, complex)):
         dtype = _dt.result_type(start, end)  # complex bounds: the default complex dtype
     n = check_steps(steps)

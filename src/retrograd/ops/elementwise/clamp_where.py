@@ -226,6 +226,15 @@ _UINT8_CONDITION = (
 )
 
 
+_WHERE_SIGNATURES = (
+    "Tensor condition",
+    "Tensor condition, Tensor input, Tensor other, *, Tensor out = None",
+    "Tensor condition, Number self, Tensor other",
+    "Tensor condition, Tensor input, Number other",
+    "Tensor condition, Number self, Number other",
+)
+
+
 def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = None) -> Any:
     """`input` where `condition` holds, else `other`; `where(cond)` alone gives `nonzero(as_tuple=True)`.
 
@@ -253,6 +262,9 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
         from ..indexing.subscript import nonzero
 
         return nonzero(condition, as_tuple=True)
+    if input is None or other is None:  # where(condition, x): no signature takes two arguments or None
+        given = (condition, input) if other is None else (condition, input, other)
+        raise invalid_combination("where", given, _WHERE_SIGNATURES)
     if _vmap.active and (r := batched("elementwise", where, condition, input, other)) is not NOT_BATCHED:
         return r
     cond = tensor_of(condition)

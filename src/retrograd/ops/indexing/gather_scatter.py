@@ -24,6 +24,7 @@ from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
+from ..kernels.arg_types import int_arg, invalid_combination, is_int
 from ..kernels.guards import check_scalar_fits
 from ..kernels.operands import constant, refuse_inference_index, wrap_dim
 from ..kernels.out_arg import SAME, write_out
@@ -79,6 +80,8 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False,
         tensor([[1, 1],
                 [4, 3]])
     """
+    if type(dim) is not int:
+        dim = int_arg("gather", "dim", 2, dim)
     if out is not None:
         return write_out(out, gather, locals(), SAME)
     if sparse_grad:
@@ -87,6 +90,14 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False,
         return r
     _, key = _key_along(input, dim, index, "gather", None)
     return _gather(input, key=key)
+
+
+_SCATTER_SIGNATURES = (
+    "Tensor input, int dim, Tensor index, Tensor src, *, Tensor out = None",
+    "Tensor input, int dim, Tensor index, Tensor src, *, str reduce, Tensor out = None",
+    "Tensor input, int dim, Tensor index, Number value, *, Tensor out = None",
+    "Tensor input, int dim, Tensor index, Number value, *, str reduce, Tensor out = None",
+)
 
 
 def scatter(
@@ -116,6 +127,10 @@ def scatter(
         >>> retrograd.scatter(retrograd.zeros(3), 0, retrograd.tensor([1]), value=1.0)
         tensor([0., 1., 0.])
     """
+    if type(dim) is not int and not is_int(dim):
+        given = (input, dim, index) + ((src,) if src is not None else ())
+        keywords = {k: v for k, v in (("value", value), ("reduce", reduce)) if v is not None}
+        raise invalid_combination("scatter", given, _SCATTER_SIGNATURES, keywords)
     if _vmap.active and (
         r := batched("along_index", scatter, input, dim, index, src, value=value, reduce=reduce)
     ) is not NOT_BATCHED:
@@ -266,6 +281,8 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None, *, ou
         >>> retrograd.take_along_dim(x, retrograd.tensor([5, 0]))
         tensor([50, 10])
     """
+    if dim is not None and type(dim) is not int:
+        dim = int_arg("take_along_dim", "dim", 3, dim)
     if out is not None:
         return write_out(out, take_along_dim, locals(), SAME)
     if _vmap.active and (r := batched("take_along_dim", take_along_dim, input, indices, dim)) is not NOT_BATCHED:

@@ -19,7 +19,7 @@ from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
-from ..kernels.arg_types import check_tensors
+from ..kernels.arg_types import check_tensors, int_arg
 from ..kernels.guards import check_scalar_fits, overflow_error, store_scalar
 from ..kernels.operands import constant, on_one_device, recorded, refuse_inference_index, wrap_dim
 from ..kernels.out_arg import same, write_out
@@ -72,6 +72,8 @@ def index_select(input: Tensor, dim: int, index: Tensor, *, out: Any = None) -> 
         tensor([[4, 5, 6],
                 [4, 5, 6]])
     """
+    if type(dim) is not int:
+        dim = int_arg("index_select", "dim", 2, dim)
     if out is not None:
         return write_out(
             out, index_select, locals(), same("index_select(): self and result must have the same scalar type")

@@ -130,6 +130,10 @@ def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = Fa
         tensor([[2., 2.],
                 [0., 0.]])
     """
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(
+            f"index_put(): argument 'indices' (position 2) must be tuple of Tensors, not {type_name(indices)}"
+        )
     if _vmap.active and (
         r := batched("index_put", index_put, input, tuple(indices), values, accumulate)
     ) is not NOT_BATCHED:

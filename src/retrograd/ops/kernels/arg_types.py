@@ -82,6 +82,38 @@ def int_arg(fn: str, name: str, position: int | None, value: Any) -> int:
     raise _refuse(fn, name, position, "int", value)
 
 
+def ints_arg(fn: str, name: str, position: int | None, value: Any, one: bool = False) -> tuple[int, ...]:
+    """`value` as a tuple of ints where PyTorch's parser wants `tuple of ints`: a list, tuple or Size
+    of ints (Python's, NumPy's or 0-d integer tensors). With `one` (PyTorch's `int[1]`) a single int
+    is taken as a 1-tuple."""
+    if not isinstance(value, (list, tuple)):
+        if one and is_int(value):
+            return (operator.index(value),)
+        raise _refuse(fn, name, position, "tuple of ints", value)
+    for i, v in enumerate(value):
+        if not is_int(v):
+            where = "" if position is None else f" (position {position})"
+            raise TypeError(
+                f"{fn}(): argument '{name}'{where} must be tuple of ints, but found element of type "
+                f"{type_name(v)} at pos {i}"
+            )
+    return tuple(operator.index(v) for v in value)
+
+
+def is_int(value: Any) -> bool:
+    """Whether PyTorch's parser reads `value` as an int: not a bool, not a float, not a tensor with dims."""
+    if isinstance(value, (int, np.integer)):
+        return not isinstance(value, (bool, np.bool_))
+    return isinstance(value, Tensor) and value._data.ndim == 0 and value._data.dtype.kind in "iu"
+
+
+def dtype_arg(fn: str, name: str, position: int | None, value: Any) -> _dt.dtype:
+    """`value` if it is a dtype; PyTorch's TypeError otherwise."""
+    if not isinstance(value, _dt.dtype):
+        raise _refuse(fn, name, position, f"{package_name()}.dtype", value)
+    return value
+
+
 def bool_arg(fn: str, name: str, position: int | None, value: Any) -> bool:
     """`value` if it is a Python bool; PyTorch's parser takes no other type for a bool (not 0 or 1,
     not NumPy's bool, not a tensor)."""

@@ -127,15 +127,20 @@ def _int_or_none(x: Any) -> int | None:
         return None
 
 
-def size_keyword(dims: tuple, size: Any, op: str, overloaded: bool = False, name: str = "size") -> tuple:
+def size_keyword(
+    dims: tuple, size: Any, op: str, overloaded: bool = False, name: str = "size", required: bool = False
+) -> tuple:
     """A factory's shape as its `*size` positionals, whether given as `f(2, 3)`, `f((2, 3))` or
     `f(size=(2, 3))` (PyTorch's factories name their shape `size` and take it by keyword too; its
     shape methods as well, under their own `name`: `reshape(shape=...)`, `permute(dims=...)`).
 
     `overloaded`: PyTorch's parser has several signatures for `op` (rand, randn), so a shape given
     twice is its "invalid combination" error rather than Python's "multiple values".
+    `required`: a shape given neither way is PyTorch's TypeError (`zeros()`), not a 0-d tensor.
     """
     if size is None:
+        if required and not dims:
+            raise TypeError(f'{op}() missing 1 required positional arguments: "{name}"')
         return dims
     if dims and overloaded:
         got = ", ".join([type(d).__name__ for d in dims] + [f"{name}={type(size).__name__}"])

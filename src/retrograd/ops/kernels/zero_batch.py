@@ -16,7 +16,7 @@ from ..creation import zeros
 def empty_result(shape: tuple[int, ...], *inputs: Tensor | None) -> Tensor:
     """A tensor of `shape` (no elements) whose gradient to each of `inputs` is zeros of its shape."""
     tensors = [t for t in inputs if t is not None]
-    out: Any = zeros(*shape, dtype=tensors[0].dtype)
+    out: Any = zeros(shape, dtype=tensors[0].dtype)
     for t in tensors:
         if t.requires_grad:
             out = out + t.sum() * 0  # broadcasts into no elements; its gradient is 0 everywhere

@@ -485,8 +485,10 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
 
 
 def _tensordot_dims(a: Tensor, b: Tensor, dims: Any) -> tuple[list[int], list[int]]:
-    if isinstance(dims, Tensor):
-        dims = dims.tolist()
+    if isinstance(dims, Tensor):  # (PyTorch's Python-level check: an AssertionError)
+        if dims._data.size > 1 and dims._data.shape[0] != 2:
+            raise AssertionError(f"dims tensor must have size 2 in first dimension, got {dims._data.shape[0]}")
+        dims = dims.tolist() if dims._data.size > 1 else int(dims.item())
     if isinstance(dims, int):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..._user_frames import warn_once
 from ...engine.primitive import not_a_tensor
 from ...tensor import Tensor
+from ..kernels.arg_types import int_arg, ints_arg
 from .diagonals import diag
 from .splitting import split
 
@@ -31,6 +33,9 @@ def adjoint(input: Tensor) -> Tensor:
     """
     if not isinstance(input, Tensor):
         raise not_a_tensor("adjoint", input)
+    if input.dim() == 0:  # deprecated, the conjugate, as in PyTorch
+        warn_once("adjoint: 0-d", "adjoint() is deprecated on 0-D tensors. Consider using x.conj().")
+        return input.conj()
     if input.dim() < 2:
         raise RuntimeError("tensor.adjoint() is only supported on matrices or batches of matrices. Got 1-D tensor.")
     return input.mH
@@ -59,6 +64,8 @@ def diagflat(input: Tensor, offset: int = 0) -> Tensor:
     """
     if not isinstance(input, Tensor):
         raise not_a_tensor("diagflat", input)
+    if type(offset) is not int:
+        offset = int_arg("diagflat", "offset", 2, offset)
     return diag(input.reshape(-1), offset)
 
 
@@ -97,7 +104,9 @@ def split_with_sizes(input: Tensor, split_sizes: Any, dim: int = 0) -> tuple[Ten
         >>> retrograd.split_with_sizes(retrograd.arange(5), [2, 3])
         (tensor([0, 1]), tensor([2, 3, 4]))
     """
-    sizes = [int(s) for s in split_sizes]
+    if not isinstance(input, Tensor):
+        raise not_a_tensor("split_with_sizes", input)
+    sizes = list(ints_arg("split_with_sizes", "split_sizes", 2, split_sizes))
     length = input.shape[dim]
     if sum(sizes) != length:
         raise RuntimeError(

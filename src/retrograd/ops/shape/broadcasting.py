@@ -76,10 +76,19 @@ def broadcast_shapes(*shapes: Any) -> Size:
         >>> retrograd.broadcast_shapes(4, (3, 1))
         retrograd.Size([3, 4])
     """
-    tuples = [tuple(s) if not isinstance(s, int) else (s,) for s in shapes]
+    tuples = []
+    for s in shapes:  # as PyTorch's `_broadcast_shapes`: None is skipped, an int is a 1-d shape
+        if isinstance(s, int):
+            tuples.append((s,))
+        elif isinstance(s, Sequence):
+            tuples.append(tuple(s))
+        elif s is not None:
+            raise RuntimeError(f"Input shapes should be of type ints, a tuple of ints, or a list of ints, got {s}")
     try:
         return Size(np.broadcast_shapes(*tuples))
     except ValueError:
+        if any(d < 0 for t in tuples for d in t):
+            raise ValueError("Attempting to broadcast a dimension with negative length!") from None
         raise _mismatch(tuples) from None
 
 

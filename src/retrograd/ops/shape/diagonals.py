@@ -15,6 +15,7 @@ from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
+from ..kernels.arg_types import int_arg
 from ..kernels.operands import wrap_dim
 from ..kernels.out_arg import DIAG, SAME, write_out
 
@@ -104,7 +105,9 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
     d1, d2 = wrap_dim(dim1, n), wrap_dim(dim2, n)
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-    return _diagonal(input, offset=int(offset), d1=d1, d2=d2)
+    if type(offset) is not int:
+        offset = int_arg("diagonal", "offset", 2, offset)
+    return _diagonal(input, offset=offset, d1=d1, d2=d2)
 
 
 def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
@@ -131,15 +134,17 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
     """
     if not isinstance(input, Tensor):
         raise not_a_tensor("diag_embed", input)
+    if type(offset) is not int:
+        offset = int_arg("diag_embed", "offset", 2, offset)
     n = input._data.ndim + 1
     d1, d2 = wrap_dim(dim1, n), wrap_dim(dim2, n)
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     shape = input._data.shape
-    side = shape[-1] + abs(int(offset))
+    side = shape[-1] + abs(offset)
     rest = iter(shape[:-1])
     out_shape = tuple(side if i in (d1, d2) else next(rest) for i in range(n))
-    return _diag_embed(input, shape=out_shape, offset=int(offset), d1=d1, d2=d2)
+    return _diag_embed(input, shape=out_shape, offset=offset, d1=d1, d2=d2)
 
 
 def diag(input: Tensor, diagonal: int = 0, *, out: Any = None) -> Tensor:
@@ -162,13 +167,15 @@ def diag(input: Tensor, diagonal: int = 0, *, out: Any = None) -> Tensor:
     """
     if not isinstance(input, Tensor):
         raise not_a_tensor("diag", input)
+    if type(diagonal) is not int:
+        diagonal = int_arg("diag", "diagonal", 2, diagonal)
     if out is not None:
         return write_out(out, diag, locals(), DIAG, grad="none")
     n = input._data.ndim
     if n == 1:
         return diag_embed(input, diagonal, 0, 1)
     if n == 2:
-        return _diag_copy(input, offset=int(diagonal), d1=0, d2=1)
+        return _diag_copy(input, offset=diagonal, d1=0, d2=1)
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {n}D")
 
 
@@ -204,7 +211,9 @@ def tril(input: Tensor, diagonal: int = 0, *, out: Any = None) -> Tensor:
     if out is not None:
         return write_out(out, tril, locals(), SAME)
     _check_matrix("tril", input)
-    return _tril(input, k=int(diagonal))
+    if type(diagonal) is not int:
+        diagonal = int_arg("tril", "diagonal", 2, diagonal)
+    return _tril(input, k=diagonal)
 
 
 def triu(input: Tensor, diagonal: int = 0, *, out: Any = None) -> Tensor:
@@ -234,7 +243,9 @@ def triu(input: Tensor, diagonal: int = 0, *, out: Any = None) -> Tensor:
     if out is not None:
         return write_out(out, triu, locals(), SAME)
     _check_matrix("triu", input)
-    return _triu(input, k=int(diagonal))
+    if type(diagonal) is not int:
+        diagonal = int_arg("triu", "diagonal", 2, diagonal)
+    return _triu(input, k=diagonal)
 
 
 def trace(input: Tensor) -> Tensor:

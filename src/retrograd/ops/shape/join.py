@@ -20,7 +20,7 @@ from ..._user_frames import warn_once
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..indexing.masking import select_along
-from ..kernels.arg_types import check_elements, invalid_combination
+from ..kernels.arg_types import check_elements, int_arg, invalid_combination
 from ..kernels.out_arg import CAT, write_out
 from .slicing import cat, common_dtype, stack, take_view, tensor_list
 
@@ -408,6 +408,8 @@ def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> T
     """
     if not isinstance(input, Tensor):
         raise not_a_tensor("combinations", input)
+    if type(r) is not int:
+        r = int_arg("combinations", "r", 2, r)
     _check_vector(input)
     if r < 0:
         raise RuntimeError(f"Expect a non-negative number, but got {r}")

@@ -8,6 +8,7 @@ gradient back where the window came from.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ from ...backend.compat import as_strided
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..indexing.masking import select_along
-from ..kernels.arg_types import invalid_combination
+from ..kernels.arg_types import int_arg, ints_arg, invalid_combination, is_int
 from ..kernels.guards import size_keyword
 from ..kernels.operands import numpy_alias, shape_arg, wrap_dim, wrap_dims
 
@@ -124,12 +125,11 @@ def _interleave_int(input: Tensor, r: int, d: int, output_size: int | None) -> T
     return wide.clone(memory_format=contiguous_format).view(shape[:d] + (shape[d] * r,) + shape[d + 1 :])
 
 
-def _check_repeats(repeats: Tensor) -> np.ndarray:
+def _counts(repeats: Tensor) -> np.ndarray:
+    """The counts of an integer tensor (PyTorch's kernel checks the dtype after the shapes)."""
     r = repeats._data
     if r.dtype.kind not in "iu":
         raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for \'{repeats.dtype.kind_name}\'')
-    if r.ndim > 1:
-        raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
     if (r < 0).any():
         raise RuntimeError("repeats can not be negative")
     return r.astype(np.int64, copy=False)
@@ -142,6 +142,13 @@ def _repeated(values: np.ndarray, counts: Any, output_size: int | None) -> Any:
     if output_size is None:
         raise RuntimeError("cannot repeat_interleave a meta tensor without output_size")
     return meta.empty((output_size,), values.dtype)
+
+
+_REPEAT_INTERLEAVE_SIGNATURES = (
+    "Tensor input, Tensor repeats, int dim = None, *, int output_size = None",
+    "Tensor repeats, *, int output_size = None",
+    "Tensor input, int repeats, int dim = None, *, int output_size = None",
+)
 
 
 def repeat_interleave(
@@ -181,33 +188,35 @@ def repeat_interleave(
     if not isinstance(input, Tensor):
         if repeats is None:  # the one-argument form reads its argument as the repeats
             raise not_a_tensor("repeat_interleave", input, "repeats")
-        raise invalid_combination("repeat_interleave", (input, repeats), (
-            "Tensor input, Tensor repeats, int dim = None, *, int output_size = None",
-            "Tensor repeats, *, int output_size = None",
-            "Tensor input, int repeats, int dim = None, *, int output_size = None",
-        ))
+        raise invalid_combination("repeat_interleave", (input, repeats), _REPEAT_INTERLEAVE_SIGNATURES)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("repeat_interleave", dim, None, axis, "axis")
+    if repeats is not None and not isinstance(repeats, Tensor) and not is_int(repeats):
+        raise invalid_combination("repeat_interleave", (input, repeats), _REPEAT_INTERLEAVE_SIGNATURES)
     if repeats is None:  # repeat_interleave(counts): the indices each count expands to
+        if input._data.dtype.kind not in "iu":
+            _counts(input)  # its dtype error comes first here
         if input._data.ndim != 1:
             raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
-        counts = _check_repeats(input)
+        counts = _counts(input)
         return Tensor._make(_repeated(np.arange(counts.shape[0], dtype=input._data.dtype), counts, output_size))
     if dim is None:
         input, d = input.reshape(-1), 0
     else:
         d = wrap_dim(dim, input._data.ndim)
     if not isinstance(repeats, Tensor):
-        return _interleave_int(input, int(repeats), d, output_size)
-    counts = _check_repeats(repeats)
+        return _interleave_int(input, operator.index(repeats), d, output_size)
+    if repeats._data.ndim > 1:
+        raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
     size = input._data.shape[d]
-    if counts.size == 1:  # one count for every slice
-        counts = np.full(size, counts.reshape(()))
-    if counts.shape[0] != size:
+    if repeats._data.size != 1 and repeats._data.shape[0] != size:
         raise RuntimeError(
             "repeats must have the same size as input along dim, but got "
-            f"repeats.size(0) = {counts.shape[0]} and input.size(0) = {size}"
+            f"repeats.size(0) = {repeats._data.shape[0]} and input.size(0) = {size}"
         )
+    counts = _counts(repeats)
+    if counts.size == 1:  # one count for every slice
+        counts = np.full(size, counts.reshape(()))
     return select_along(input, _repeated(np.arange(size), counts, output_size), d)
 
 
@@ -303,7 +312,9 @@ def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
     """
     if not isinstance(input, Tensor):
         raise not_a_tensor("rot90", input)
-    dims = tuple(dims)
+    if type(k) is not int:
+        k = int_arg("rot90", "k", 2, k)
+    dims = ints_arg("rot90", "dims", 3, dims)
     n = input._data.ndim
     if len(dims) != 2:
         raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
@@ -312,7 +323,7 @@ def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
     d0, d1 = wrap_dim(dims[0], n), wrap_dim(dims[1], n)
     if d0 == d1:
         raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = {dims[1]}")
-    return _rot90(input, k=int(k) % 4, dims=(d0, d1))
+    return _rot90(input, k=k % 4, dims=(d0, d1))
 
 
 def roll(input: Tensor, shifts: int | Sequence[int], dims: int | Sequence[int] | None = None) -> Tensor:
@@ -336,8 +347,8 @@ def roll(input: Tensor, shifts: int | Sequence[int], dims: int | Sequence[int] |
         tensor([[2, 3, 1],
                 [5, 6, 4]])
     """
-    shifts = (shifts,) if isinstance(shifts, int) else tuple(int(s) for s in shifts)
-    axes = None if dims is None else (dims,) if isinstance(dims, int) else tuple(dims)
+    shifts = (shifts,) if type(shifts) is int else ints_arg("roll", "shifts", 2, shifts, one=True)
+    axes = None if dims is None else (dims,) if type(dims) is int else ints_arg("roll", "dims", 3, dims, one=True)
     if not shifts:
         raise RuntimeError("`shifts` required")
     if axes is None:

@@ -14,6 +14,7 @@ from typing import Any
 from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.views import link_view
 from ...tensor import Tensor
+from ..kernels.arg_types import int_arg, invalid_combination, is_int
 from ..kernels.operands import numpy_alias, wrap_dim
 from .slicing import _dim_key, _index, _slice, _slicer, _take, cat, stack
 
@@ -137,6 +138,8 @@ def chunk(input: Tensor, chunks: int, dim: int = 0, *, axis: Any = None) -> tupl
     """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("chunk", dim, 0, axis, "axis")
+    if type(chunks) is not int:
+        chunks = int_arg("chunk", "chunks", 2, chunks)
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     if input._data.ndim == 0:
@@ -237,12 +240,15 @@ def _tensor_spec(spec: Tensor) -> int | list[int]:
 
 
 def _split_along(name: str, input: Tensor, spec: Any, dim: int, min_dims: int) -> tuple[Tensor, ...]:
+    if not (is_int(spec) or isinstance(spec, (list, tuple)) and all(is_int(i) for i in spec)):
+        signatures = ("Tensor input, int sections", "Tensor input, tuple of ints indices")
+        raise invalid_combination(name, (input, spec), signatures)
     n = input._data.ndim
     if n < min_dims:
         raise RuntimeError(
             f"torch.{name} requires a tensor with at least {min_dims} dimension, but got a tensor with {n} dimensions!"
         )
-    if not isinstance(spec, (list, tuple, Tensor)):
+    if not isinstance(spec, (list, tuple)):
         size, sections = input._data.shape[dim], _index(spec)
         if sections == 0 or size % sections:
             raise RuntimeError(
