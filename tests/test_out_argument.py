@@ -16,15 +16,22 @@ import pytest
 
 import retrograd
 
-from .out_argument_cases import CASES, KNOWN_GAPS, NOT_DIFFERENTIABLE, RANDOM
+from .out_argument_cases import CASES, DTYPE_GAPS, KNOWN_GAPS, NOT_DIFFERENTIABLE, RANDOM
 
 try:
     import torch
 except ImportError:  # the comparisons skip cleanly without PyTorch
     torch = None
 
-NAMES = [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_GAPS[n], strict=False)) if n in KNOWN_GAPS else n
-         for n in sorted(CASES)]
+
+
+def _names(gaps: dict[str, str]) -> list:
+    return [pytest.param(n, marks=pytest.mark.xfail(reason=gaps[n], strict=False)) if n in gaps else n
+            for n in sorted(CASES)]
+
+
+NAMES = _names(KNOWN_GAPS)
+DTYPE_NAMES = _names(KNOWN_GAPS | DTYPE_GAPS)  # the dtype rules: also the functions of other dtype rules
 needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch not installed")
 
 
@@ -103,7 +110,7 @@ def _outcome(lib, name, make_out):
 
 @needs_torch
 @pytest.mark.parametrize("dtype", ["float64", "int64", "bool", "float32"])
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", DTYPE_NAMES)
 def test_out_dtype_rules_match_pytorch(name, dtype):
     def make(L, r):
         return _like(L, r, getattr(L, dtype))
