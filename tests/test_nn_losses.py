@@ -568,3 +568,54 @@ def test_bce_with_logits_float_dtypes_vs_torch(dtypes, extra):
     assert (r_dtype.split(".")[1], r_gdtype.split(".")[1]) == (t_dtype.split(".")[1], t_gdtype.split(".")[1])
     np.testing.assert_allclose(r_val, t_val, rtol=1e-6)
     np.testing.assert_allclose(r_grad, t_grad, rtol=1e-6)
+
+
+def _bce_weight_error(m: Any, logits: bool, shape: tuple, weight: tuple | None, pos_weight: tuple | None) -> str:
+    f = m.nn.functional
+    kw = {} if weight is None else {"weight": m.ones(weight)}
+    try:
+        if logits:
+            kw.update({} if pos_weight is None else {"pos_weight": m.ones(pos_weight)})
+            f.binary_cross_entropy_with_logits(m.zeros(shape), m.zeros(shape), **kw)
+        else:
+            f.binary_cross_entropy(m.full(shape, 0.5), m.zeros(shape), **kw)
+    except RuntimeError as e:
+        return str(e).replace("torch.Size", "Size").replace("retrograd.Size", "Size")
+    return "ok"
+
+
+_BCE_WEIGHT_CASES = [
+    (True, (3,), None, (2,)),  # (pos_weight - 1) * target: pos_weight is tensor a
+    (True, (3, 2), None, (3,)),
+    (True, (3, 2), None, (2, 3, 2)),  # broadcasts past the loss: refused by the in-place product
+    (True, (3, 2), (3,), None),
+    (True, (3, 2), (2, 3, 2), None),
+    (True, (3, 2), (1, 2), (2,)),
+    (False, (3,), (3, 2), None),
+    (False, (2, 1), (3, 4), None),
+    (False, (3, 2), (4, 3, 2), None),
+    (False, (1, 3), (2, 1), None),
+]
+
+
+def test_bce_weights_that_do_not_fit_the_loss_raise_pytorchs_errors():
+    assert _bce_weight_error(rg, True, (3,), None, (2,)) == (
+        "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0"
+    )
+    assert _bce_weight_error(rg, True, (3, 2), (2, 3, 2), None) == (
+        "output with shape [3, 2] doesn't match the broadcast shape [2, 3, 2]"
+    )
+    assert _bce_weight_error(rg, False, (3,), (3, 2), None) == (
+        "Attempting to broadcast a dimension of length 2 at -1! Mismatching argument at index 1 had "
+        "Size([3, 2]); but expected shape should be broadcastable to [1, 3]"
+    )
+    assert _bce_weight_error(rg, False, (1, 3), (2, 1), None) == (
+        "output with shape [1, 3] doesn't match the broadcast shape [2, 3]"
+    )
+    assert _bce_weight_error(rg, True, (3, 2), (1, 2), (2,)) == "ok"
+
+
+@needs_torch
+@pytest.mark.parametrize("case", _BCE_WEIGHT_CASES)
+def test_bce_weight_shape_errors_vs_torch(case):
+    assert _bce_weight_error(rg, *case) == _bce_weight_error(torch, *case)

@@ -606,3 +606,31 @@ def test_grid_sample_half_types_non_finite_grids_like_torch(dtype, mode, padding
     if mode == "bicubic":
         results = [r[:3] for r in results]  # the finite point's cubic sum rounds in another order
     np.testing.assert_array_equal(results[1], results[0])
+
+
+def _bag_range_error(m, mode, dtype, padding_idx):
+    table = m.ones(10, 3, dtype=getattr(m, dtype))
+    try:
+        m.nn.functional.embedding_bag(m.tensor([[1, 30, -2]]), table, mode=mode, padding_idx=padding_idx)
+    except RuntimeError as e:
+        return str(e)
+    return "ok"
+
+
+def test_embedding_bag_index_out_of_range_message_follows_the_kernel():
+    # the fast kernel (sum/mean of float32 or half rows, no padding_idx) names the position
+    assert _bag_range_error(rg, "sum", "float32", None) == (
+        "Index 1 of input takes value 30 which is not in the valid range [0, 10)"
+    )
+    expected = "embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be 30"
+    assert _bag_range_error(rg, "max", "float32", None) == expected
+    assert _bag_range_error(rg, "mean", "float64", None) == expected
+    assert _bag_range_error(rg, "sum", "float32", 0) == expected
+
+
+@needs_torch
+@pytest.mark.parametrize("mode", ["sum", "mean", "max"])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+@pytest.mark.parametrize("padding_idx", [None, 0])
+def test_embedding_bag_index_out_of_range_message_vs_torch(mode, dtype, padding_idx):
+    assert _bag_range_error(rg, mode, dtype, padding_idx) == _bag_range_error(torch, mode, dtype, padding_idx)

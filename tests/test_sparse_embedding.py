@@ -333,3 +333,64 @@ def test_sgd_steps_a_sparse_parameter():
 @pytest.mark.pytorch
 def test_sgd_steps_a_sparse_parameter_as_pytorch():
     assert _sparse_parameter_steps(rg) == _sparse_parameter_steps(torch)
+
+
+def test_two_lookups_sum_their_sparse_gradients_as_pytorch_kernel_does():
+    # A `.sum()` gradient is a broadcast (non-contiguous) array: PyTorch's sparse add then lays
+    # the entries end to end (the later lookup's gradient arrives first and is the first operand);
+    # contiguous values (a product's or a mean's gradient) are merged by index instead.
+    emb = rg.nn.Embedding(6, 2, sparse=True)
+    (emb(rg.tensor([1, 3])).sum() + 2 * emb(rg.tensor([3, 5])).sum()).backward()
+    g = emb.weight.grad
+    assert g._indices().tolist() == [[1, 3, 3, 5]] and not g.is_coalesced()
+    assert g._values().tolist() == [[1.0, 1.0], [1.0, 1.0], [2.0, 2.0], [2.0, 2.0]]
+    emb(rg.tensor([0])).sum().backward()  # into the kept gradient: its entries, then the new ones
+    assert emb.weight.grad._indices().tolist() == [[1, 3, 3, 5, 0]]
+    emb.weight.grad = None
+    (emb(rg.tensor([1, 3])).pow(2).sum() + emb(rg.tensor([3, 5])).mean()).backward()
+    assert emb.weight.grad._indices().tolist() == [[1, 3, 5]]
+
+
+def test_sparse_sum_of_broadcast_values_concatenates_until_entries_outnumber_elements():
+    s = rg.sparse_coo_tensor(rg.tensor([[2, 0]]), rg.ones(1, 2).expand(2, 2), (3, 2))
+    t = rg.sparse_coo_tensor(rg.tensor([[1, 0]]), rg.tensor([[1.0, 2.0], [3.0, 4.0]]), (3, 2))
+    out = s + t
+    assert out._indices().tolist() == [[2, 0, 1, 0]] and not out.is_coalesced()
+    assert t.add(s, alpha=2)._values().tolist() == [[1.0, 2.0], [3.0, 4.0], [2.0, 2.0], [2.0, 2.0]]
+    assert (out + t)._indices().tolist() == [[1, 0, 2, 0, 1, 0]]  # contiguous values: merged
+    three = s + s + s
+    assert three._indices().tolist() == [[2, 0, 2, 0, 2, 0]] and not three.is_coalesced()
+    four = three + s  # 8 entries > 6 elements: coalesced (though flagged so only below two entries)
+    assert not four.is_coalesced() and four._indices().tolist() == [[0, 2]]
+    assert four._values().tolist() == [[4.0, 4.0], [4.0, 4.0]]
+
+
+@needs_torch
+def test_sparse_sum_of_broadcast_values_matches_pytorch():
+    def sums(m):
+        s = m.sparse_coo_tensor(m.tensor([[2, 0]]), m.ones(1, 2).expand(2, 2), (3, 2))
+        t = m.sparse_coo_tensor(m.tensor([[1, 0]]), m.tensor([[1.0, 2.0], [3.0, 4.0]]), (3, 2))
+        outs = [s + t, t.add(s, alpha=2), t - s, s + t + t, s + s + s, s + s + s + s]
+        return [(o._indices().tolist(), o._values().tolist(), o.is_coalesced()) for o in outs]
+
+    assert sums(rg) == sums(torch)
+
+
+@needs_torch
+@pytest.mark.parametrize("first", ["sum", "pow", "mean", "scaled"])
+@pytest.mark.parametrize("second", ["sum", "pow", "mean", "scaled"])
+def test_sparse_gradient_entries_of_repeated_lookups_match_pytorch(first, second):
+    ups = {
+        "sum": lambda t: t.sum(), "pow": lambda t: t.pow(2).sum(),
+        "mean": lambda t: t.mean(), "scaled": lambda t: (t * 2).sum(),
+    }
+    grads = []
+    for m in (rg, torch):
+        emb = m.nn.Embedding(7, 3, sparse=True)
+        with m.no_grad():
+            emb.weight.copy_(m.arange(21.0).reshape(7, 3) / 7)
+        (ups[first](emb(m.tensor([1, 3, 3]))) + ups[second](emb(m.tensor([[5, 1]])))).backward()
+        ups[second](emb(m.tensor([0, 6]))).backward()
+        g = emb.weight.grad
+        grads.append((g._indices().tolist(), g._values().tolist(), g.is_coalesced()))
+    assert grads[0] == grads[1]

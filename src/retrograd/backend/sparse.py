@@ -174,10 +174,14 @@ def add(a: SparseCOO, b: SparseCOO, alpha: Any = 1) -> SparseCOO:
     summed, each entry of b taken in as one multiply-add (rounded once for float32 and float16).
 
     For coalesced inputs that is the coalesced sum; otherwise the walk still runs as if both
-    were sorted, and the result keeps the entries in that order, flagged uncoalesced.
+    were sorted, and the result keeps the entries in that order, flagged uncoalesced. Values that
+    are not contiguous (a broadcast gradient of `.sum()`) are not merged: the kernel then puts a's
+    entries and b's after them, coalescing only when there are more entries than elements.
     """
-    ia, ib = _merged(a, b)
     dtype = numpy.result_type(a.values, b.values)
+    if a.nnz and b.nnz and not (a.values.flags.c_contiguous and b.values.flags.c_contiguous):
+        return _concatenated(a, b, alpha, dtype)
+    ia, ib = _merged(a, b)
     wide = numpy.float64 if dtype in (numpy.float32, numpy.float16) and alpha != 1 else dtype
     values = numpy.zeros((ia.size,) + a.values.shape[1:], wide)
     values[ia >= 0] = a.values[ia[ia >= 0]]
@@ -187,6 +191,20 @@ def add(a: SparseCOO, b: SparseCOO, alpha: Any = 1) -> SparseCOO:
     indices[:, ia >= 0] = a.indices[:, ia[ia >= 0]]
     indices[:, ia < 0] = b.indices[:, ib[ia < 0]]
     return SparseCOO(indices, values.astype(dtype, copy=False), a.shape, a.coalesced and b.coalesced)
+
+
+def _concatenated(a: SparseCOO, b: SparseCOO, alpha: Any, dtype: Any) -> SparseCOO:
+    """a's entries, then b's times alpha (PyTorch's add_out_sparse_non_contiguous); coalesced when
+    they outnumber the elements, but flagged so only below two entries (set as indices and values)."""
+    scaled = b.values.astype(dtype, copy=False)
+    if alpha != 1:
+        scaled = scaled * (dtype.type(alpha) if dtype.kind in "fc" else alpha)
+    values = numpy.concatenate([a.values.astype(dtype, copy=False), scaled.astype(dtype, copy=False)])
+    out = SparseCOO(numpy.concatenate([a.indices, b.indices], 1), values, a.shape, False)
+    if out.nnz > math.prod(a.shape):
+        out = coalesce(out)
+        out = SparseCOO(out.indices, out.values, a.shape, out.nnz < 2)
+    return out
 
 
 def _merged(a: SparseCOO, b: SparseCOO) -> tuple[Any, Any]:

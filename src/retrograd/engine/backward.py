@@ -353,9 +353,10 @@ _TENSOR_REFS = 2
 
 
 def _buffer_sum(old: Tensor, g: Tensor) -> Tensor:
-    """Two gradients of one input summed; a dense one goes first (sparse + dense is refused), as
-    PyTorch's input buffer does."""
-    if type(old._data) is SparseCOO and type(g._data) is not SparseCOO:
+    """Two gradients of one input summed as PyTorch's input buffer does: to a sparse one the new
+    one is added first (`g + old`: a sparse sum keeps its first operand's entries first), unless
+    grad mode is on (create_graph), where a dense one goes first (sparse + dense is refused)."""
+    if type(old._data) is SparseCOO and (type(g._data) is not SparseCOO or not state.enabled):
         return g + old
     return old + g
 
@@ -408,10 +409,14 @@ def _accumulate(node: AccumulateGrad, g: Tensor | None, create_graph: bool) -> N
         elif create_graph:
             leaf._grad = g
         elif type(g._data) is SparseCOO and type(g) is _tt.Tensor:
-            # PyTorch stores a fresh sparse gradient as `_sparse_coo_tensor_unsafe(indices, values)`:
-            # the same entries, flagged coalesced only below two of them
+            # PyTorch stores a fresh sparse gradient with contiguous values as
+            # `_sparse_coo_tensor_unsafe(indices, values)`: the same entries, flagged coalesced only
+            # below two of them; other values (a broadcast `.sum()` gradient) it clones, contiguous
             a = g._data
-            leaf._grad = _tt.make(SparseCOO(a.indices, a.values, a.shape, a.nnz < 2))
+            if a.values.flags.c_contiguous:
+                leaf._grad = _tt.make(SparseCOO(a.indices, a.values, a.shape, a.nnz < 2))
+            else:
+                leaf._grad = _tt.make(SparseCOO(a.indices.copy(), a.values.copy(), a.shape, a.coalesced))
         elif type(g) is _tt.Tensor:
             # nothing else holds a fresh gradient: it becomes .grad as it is (PyTorch steals it too);
             # anything else gets a copy of the array, what detach().clone() makes without two op calls

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ...dtypes import int64
+from ...dtypes import bfloat16, float16, float32, int64
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...ops import embeddings
@@ -181,12 +181,8 @@ def embedding_bag(
         )
     idx = np.asarray(flat.detach().cpu().numpy(), dtype=np.int64)
     n_rows = weight.shape[0]
-    bad = np.flatnonzero((idx < 0) | (idx >= n_rows))
-    if bad.size:
-        raise RuntimeError(
-            f"Index {bad[0]} of input takes value {idx[bad[0]]} which is not in the valid range [0, {n_rows})"
-        )
     pad = _padding(padding_idx, n_rows)
+    _check_range(idx, n_rows, fast=mode != "max" and pad is None and weight.dtype in (float32, float16, bfloat16))
     kind = offsets.dtype.legacy_name if offsets is not None else "LongTensor"
     bag, n_bags = _bags(offs, idx.size, include_last_offset, kind)
     if pad is not None:
@@ -196,6 +192,19 @@ def embedding_bag(
     return embeddings.embedding_bag(
         weight, flat, per_sample_weights, bag, n_bags, mode, max_norm, norm_type, scale_grad_by_freq, sparse
     )
+
+
+def _check_range(idx: np.ndarray, n_rows: int, fast: bool) -> None:
+    """PyTorch's error for an index out of [0, n_rows): its fast kernel's (sum and mean of float32
+    and half rows with no padding_idx) names the position, the others the index only."""
+    bad = np.flatnonzero((idx < 0) | (idx >= n_rows))
+    if not bad.size:
+        return
+    if fast:
+        raise RuntimeError(
+            f"Index {bad[0]} of input takes value {idx[bad[0]]} which is not in the valid range [0, {n_rows})"
+        )
+    raise RuntimeError(f"embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be {idx[bad[0]]}")
 
 
 def _check_mode(mode: str, scale_grad_by_freq: bool, sparse: bool, per_sample_weights: Any) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from ...dtypes import bfloat16, bool_, float16, promote_types
 from ...engine.grad_mode import is_grad_enabled
+from ...engine.numpy_errors import broadcast_mismatch
 from ...engine.vmap_hook import whole
 from ...ops import nn_support
 from ...ops.autocast_policy import active as _autocasting
@@ -258,14 +259,21 @@ def _expanded_weight(weight: Tensor, shape: tuple) -> Tensor:
     import numpy as np
 
     wshape = tuple(weight.shape)
+    common = [1] * (len(wshape) - len(shape)) + list(shape)  # (the shapes' common rank, as it fills in)
     for i in range(1, len(wshape) + 1):
         n = wshape[-i]
-        if n != 1 and (i > len(shape) or shape[-i] not in (1, n)):
+        if n == 1 or n == common[-i]:
+            continue
+        if common[-i] != 1:
             raise RuntimeError(
                 f"Attempting to broadcast a dimension of length {n} at -{i}! Mismatching argument at index 1 had "
-                f"{weight.shape!r}; but expected shape should be broadcastable to {list(shape)}"
+                f"{weight.shape!r}; but expected shape should be broadcastable to {common}"
             )
-    return weight.detach().expand(np.broadcast_shapes(shape, wshape))
+        common[-i] = n
+    both = np.broadcast_shapes(shape, wshape)
+    if both != shape:  # (the loss is multiplied by it in place)
+        raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape {list(both)}")
+    return weight.detach().expand(both)
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
@@ -300,10 +308,38 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     _check_bce_logits_target_dtype(input, target)
     _constant("binary_cross_entropy_with_logits", "weight", weight)
     _constant("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
+    _check_bce_logits_weights(tuple(input.shape), weight, pos_weight)
     w, p = (None if c is None else c.detach() for c in (weight, pos_weight))
     if input.dtype in (bfloat16, float16) and target.dtype != input.dtype:
         input = input.to(target.dtype)  # the loss has the target's dtype (a half node would round to the input's)
     return _pointwise.binary_cross_entropy_with_logits(input, target, w, p, reduction)
+
+
+def _check_bce_logits_weights(shape: tuple, weight: Tensor | None, pos_weight: Tensor | None) -> None:
+    """PyTorch's errors for weights that do not fit the loss: it forms `(pos_weight - 1) * target`
+    (pos_weight first), then multiplies the loss (`shape`, the input's) by that and by `weight` in place."""
+    for c, first in ((pos_weight, True), (weight, False)):
+        if c is None:
+            continue
+        cshape = tuple(c.shape)
+        if first:
+            mismatch = broadcast_mismatch([cshape, shape])
+            if mismatch is not None:
+                raise mismatch
+            cshape = _broadcast(cshape, shape)
+        mismatch = broadcast_mismatch([shape, cshape])
+        if mismatch is not None:
+            raise mismatch
+        both = _broadcast(shape, cshape)
+        if both != shape:
+            raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape {list(both)}")
+
+
+def _broadcast(a: tuple, b: tuple) -> tuple:
+    """The broadcast of two shapes that broadcast."""
+    n = max(len(a), len(b))
+    pa, pb = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+    return tuple(y if x == 1 else x for x, y in zip(pa, pb))
 
 
 def _check_bce_logits_target_dtype(input: Tensor, target: Tensor) -> None:

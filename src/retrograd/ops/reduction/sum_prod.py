@@ -50,13 +50,15 @@ _sum = Primitive(
 )
 _mean_all = Primitive(
     "mean", lambda xp, a, dims, keepdim: mean_of_sum(a, tuple(range(a.ndim))),
-    [lambda g, a_shape: (g / builtins.max(count(a_shape, tuple(range(len(a_shape)))), 1)).expand(a_shape)],
+    # 1/n everywhere; divided after the expand, so the gradient is a contiguous array as PyTorch's
+    # (the values of a sparse embedding gradient: whether sparse sums merge them reads that)
+    [lambda g, a_shape: g.expand(a_shape) / builtins.max(count(a_shape, tuple(range(len(a_shape)))), 1)],
     node_name="MeanBackward0",
 )
 _mean = Primitive(
     "mean", lambda xp, a, dims, keepdim: mean_of_sum(a, dims, keepdim),
     [lambda g, a_shape, dims, keepdim:
-        expand_reduced(g / builtins.max(count(a_shape, dims), 1), a_shape, dims, keepdim)],
+        expand_reduced(g, a_shape, dims, keepdim) / builtins.max(count(a_shape, dims), 1)],
     node_name="MeanBackward1",
 )
 
