@@ -103,13 +103,19 @@ _GRADIENT_NODES = {
 }
 
 
+# each taker's gradient as a primitive of its own, made here (one file per primitive name): the
+# transpose of reading at key, under that node name
+_ADDERS = {
+    name: Primitive("index_put", _accumulate_forward, [lambda g, key: index(g, key=key)], node_name=node)
+    for name, node in _GRADIENT_NODES.items()
+}
+
+
 def taker(name: str, node_name: str | None = None) -> Primitive:
     """A Primitive `(a, key) -> a[key]` named after the PyTorch op it implements."""
-    if name not in _GRADIENT_NODES:
+    if name not in _ADDERS:
         return Primitive(name, _take_forward, [take_rule], node_name=node_name)
-    adder = Primitive(
-        "index_put", _accumulate_forward, [lambda g, key: index(g, key=key)], node_name=_GRADIENT_NODES[name]
-    )
+    adder = _ADDERS[name]
     # as take_rule, under the node name PyTorch gives this op's gradient
     return Primitive(
         name, _take_forward, [lambda g, a_shape, key: adder(g, shape=a_shape, key=key)], node_name=node_name
