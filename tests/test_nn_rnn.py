@@ -412,7 +412,7 @@ def test_lstm_cell_refuses_a_state_that_is_not_a_pair():
             torch.nn.LSTMCell(3, 2)(torch.zeros(2, 3), (torch.zeros(2, 2),))
 
 
-def test_gru_and_rnn_refuse_a_state_pair_as_pytorch():
+def test_gru_and_rnn_refuse_a_state_pair():
     """An LSTM's (h, c) pair handed to a GRU or RNN: PyTorch reads hx.dim() first, an AttributeError."""
     for cls, hx in [(rg.nn.GRU, (rg.zeros(1, 3, 4), rg.zeros(1, 3, 4))), (rg.nn.RNN, [rg.zeros(1, 4)])]:
         with pytest.raises(AttributeError, match=f"^'{type(hx).__name__}' object has no attribute 'dim'$"):
