@@ -192,6 +192,8 @@ ERROR_CASES = [
     ("GRU", (3, 4), lambda m: m.randn(2, 3, 3, 1)),
     ("GRU", (3, 4), lambda m: (m.randn(2, 3, 3), m.randn(2, 3, 4))),
     ("GRU", (3, 4), lambda m: (m.randn(2, 3, 3), m.randn(3, 4))),
+    ("GRU", (3, 4), lambda m: (m.randn(2, 3, 3), (m.zeros(1, 3, 4), m.zeros(1, 3, 4)))),
+    ("RNN", (3, 4), lambda m: (m.randn(2, 3), [m.zeros(1, 4)])),
     ("RNN", (3, 4), lambda m: m.randn(2, 3, 3, 1)),
     ("RNN", (3, 4), lambda m: (m.randn(2, 3), m.randn(1, 1, 4))),
     ("GRU", (3, 4), lambda m: m.randn(0, 2, 3)),
@@ -408,6 +410,13 @@ def test_lstm_cell_refuses_a_state_that_is_not_a_pair():
     if torch is not None:
         with pytest.raises(RuntimeError, match="^lstm_cell expects two hidden states$"):
             torch.nn.LSTMCell(3, 2)(torch.zeros(2, 3), (torch.zeros(2, 2),))
+
+
+def test_gru_and_rnn_refuse_a_state_pair():
+    """An LSTM's (h, c) pair handed to a GRU or RNN: PyTorch reads hx.dim() first, an AttributeError."""
+    for cls, hx in [(rg.nn.GRU, (rg.zeros(1, 3, 4), rg.zeros(1, 3, 4))), (rg.nn.RNN, [rg.zeros(1, 4)])]:
+        with pytest.raises(AttributeError, match=f"^'{type(hx).__name__}' object has no attribute 'dim'$"):
+            cls(3, 4)(rg.zeros(2, 3, 3), hx)
 
 
 def _reparametrized_rnn_run(lib, cls):

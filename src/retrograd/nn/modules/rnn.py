@@ -212,6 +212,9 @@ class RNNBase(Module):
             tail = " tensor instead" if name == "RNN" else " instead"
             raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.dim()}D{tail}")
         batched = input.dim() == 3
+        if name != "LSTM" and hx is not None and not isinstance(hx, Tensor):
+            # PyTorch reads hx.dim() first: an LSTM's (h, c) pair handed to a GRU fails there
+            raise AttributeError(f"'{type(hx).__name__}' object has no attribute 'dim'")
         states = () if hx is None else (tuple(hx) if isinstance(hx, (tuple, list)) else (hx,))
         if name == "LSTM" and isinstance(hx, Tensor):  # PyTorch reads hx[0] and hx[1]: along a tensor's dim 0
             if len(hx) < 2:
