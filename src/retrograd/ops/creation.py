@@ -460,7 +460,7 @@ def full_like(
                 [3.5000, 3.5000]])
     """
     fill_value = scalar_arg("full_like", "fill_value", 2, fill_value)
-    check_scalar_fits(fill_value, _like_dtype(input, dtype), half_rounds=_one_element(input.shape))
+    check_scalar_fits(fill_value, _like_dtype(input, dtype), half_rounds=_one_element(input._data.shape))
     return _filled_like(input, store_scalar(fill_value, _like_dtype(input, dtype).np), dtype, device,
                         requires_grad, memory_format)
 
