@@ -156,6 +156,37 @@ def test_ctc_loss_is_one_node_with_pytorchs_float32_bits():
     assert (got[finite] != want[finite]).sum() <= 1 and np.array_equal(np.isnan(got), np.isnan(want))
 
 
+def _all_empty_targets(m, lp):
+    """ctc_loss where no sample has a label: (N, 0) padded targets, and the concatenated (0,) form."""
+    lengths = m.tensor([4, 4, 2]), m.zeros(3, dtype=m.int64)
+    padded = m.nn.functional.ctc_loss(lp, m.zeros(3, 0, dtype=m.int64), *lengths, reduction="none")
+    flat = m.nn.functional.ctc_loss(lp, m.zeros(0, dtype=m.int64), *lengths, reduction="sum")
+    return padded, flat
+
+
+def test_ctc_loss_with_every_target_empty_is_all_blanks():
+    """The extended labels are one blank wide: the recursions shifted them by two and failed to broadcast."""
+    lp = rg.tensor(np.log(_rng(10).dirichlet(np.ones(3), (4, 3))), requires_grad=True)
+    padded, flat = _all_empty_targets(rg, lp)
+    blanks = -lp.detach()[:, :, 0].cumsum(0).numpy()[[3, 3, 1], [0, 1, 2]]  # -Σ log p(blank) over each input
+    np.testing.assert_allclose(padded.detach().numpy(), blanks, rtol=1e-12)
+    flat.backward()
+    used = np.arange(4)[:, None] < np.array([4, 4, 2])  # d/d lp[t, c] = exp(lp) - [c is blank], frames used
+    want = (np.exp(lp.detach().numpy()) - np.eye(3)[0]) * used[:, :, None]
+    np.testing.assert_allclose(lp.grad.numpy(), want, rtol=1e-12, atol=1e-15)
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_ctc_loss_with_every_target_empty_vs_torch(dtype):
+    lp = np.log(_rng(11).dirichlet(np.ones(3), (4, 3))).astype(dtype)
+    t_lp, r_lp = torch.tensor(lp, requires_grad=True), rg.tensor(lp, requires_grad=True)
+    for t, r in zip(_all_empty_targets(torch, t_lp), _all_empty_targets(rg, r_lp)):
+        np.testing.assert_allclose(r.detach().numpy(), t.detach().numpy(), rtol=1e-6)
+        (t_g,), (r_g,) = torch.autograd.grad(t.sum(), t_lp), rg.autograd.grad(r.sum(), r_lp)
+        np.testing.assert_allclose(r_g.numpy(), t_g.numpy(), rtol=1e-6, atol=1e-7)
+
+
 
 MARGIN_NODE_CALLS = [
     ("multi_margin_loss", lambda F, x: F.multi_margin_loss(x, x.new_tensor([2, 0, 1]).long())),
