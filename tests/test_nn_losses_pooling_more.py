@@ -3,6 +3,7 @@ FractionalMaxPool*d; plus the errors and warnings of their functions, and gumbel
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -174,6 +175,46 @@ def test_ctc_loss_with_every_target_empty_is_all_blanks():
     used = np.arange(4)[:, None] < np.array([4, 4, 2])  # d/d lp[t, c] = exp(lp) - [c is blank], frames used
     want = (np.exp(lp.detach().numpy()) - np.eye(3)[0]) * used[:, :, None]
     np.testing.assert_allclose(lp.grad.numpy(), want, rtol=1e-12, atol=1e-15)
+
+
+# torch.ctc_loss has two signatures: both lengths tensors, or both tuples of ints; nothing else
+CTC_LENGTHS_MATCHING_NO_SIGNATURE = {
+    "[3, 3], lib.tensor([1, 1])": "list, Tensor",
+    "lib.tensor([3, 3]), (1, 1)": "Tensor, tuple",
+    "[3.0, 3], [1, 1]": "list, list",
+    "3, 1": "int, int",
+    "(3, 3), np.array([1, 1])": "tuple, numpy.ndarray",
+}
+
+
+def _ctc_with_lengths(lib, lengths):
+    log_probs = lib.zeros(3, 2, 4).log_softmax(-1)
+    scope = {"lib": lib, "np": np, "F": lib.nn.functional, "lp": log_probs, "targets": lib.ones(2, 1, dtype=lib.int64)}
+    with pytest.raises(TypeError) as got:
+        eval(f"F.ctc_loss(lp, targets, {lengths})", scope)
+    return str(got.value)
+
+
+@pytest.mark.parametrize("lengths", CTC_LENGTHS_MATCHING_NO_SIGNATURE)
+def test_ctc_loss_lengths_mixing_tensors_and_lists_is_a_type_error(lengths):
+    message = _ctc_with_lengths(rg, lengths)
+    kinds = CTC_LENGTHS_MATCHING_NO_SIGNATURE[lengths]
+    assert message.startswith(
+        f"ctc_loss() received an invalid combination of arguments - got (Tensor, Tensor, {kinds}, int, int, bool), "
+        "but expected one of:\n * (Tensor log_probs, Tensor targets, tuple of ints input_lengths, tuple of ints "
+        "target_lengths, int blank = 0, int reduction = at::Reduction::Mean, bool zero_infinity = False)\n"
+    )
+    lp = rg.zeros(3, 2, 4).log_softmax(-1)  # while a matching pair of either kind is taken
+    ones = rg.ones(2, 1, dtype=rg.int64)
+    as_lists = rg.nn.functional.ctc_loss(lp, ones, [3, 3], (1, 1))
+    assert as_lists.item() == rg.nn.functional.ctc_loss(lp, ones, rg.tensor([3, 3]), rg.tensor([1, 1])).item()
+
+
+@needs_torch
+@pytest.mark.parametrize("lengths", CTC_LENGTHS_MATCHING_NO_SIGNATURE)
+def test_ctc_loss_lengths_mixing_tensors_and_lists_vs_torch(lengths):
+    why = r"\n      didn't match because some of the arguments have invalid types: [^\n]*"
+    assert _ctc_with_lengths(rg, lengths) == re.sub(why, "", _ctc_with_lengths(torch, lengths))
 
 
 @needs_torch
