@@ -177,6 +177,38 @@ def test_ctc_loss_with_every_target_empty_is_all_blanks():
     np.testing.assert_allclose(lp.grad.numpy(), want, rtol=1e-12, atol=1e-15)
 
 
+# PyTorch's checks in its order: target lengths (>= 0), then the targets' size, then each input length in [0, T]
+_WHERE = " (while checking arguments for ctc_loss_allocate_outputs)"
+CTC_BAD_LENGTHS = [
+    ([[1, 2], [1, 1]], [4, 4], [-1, 1], "Expected target_lengths to have value at least 0, but got value -1"),
+    ([1, 2, 1], [4, 4], [2, -2], "Expected target_lengths to have value at least 0, but got value -2"),
+    ([[1, 2], [1, 1]], [-2, 9], [2, 1], "Expected input_lengths to have value at least 0, but got value -2"),
+    ([[1, 2], [1, 1]], [9, -1], [2, 1], "Expected input_lengths to have value at most 4, but got value 9"),
+    ([[1, 2], [1, 1]], [9, 4], [3, 1], "Expected tensor to have size at least 3 at dimension 1, but got size 2 for "
+     "argument #2 'targets'"),
+]
+
+
+def _ctc_refusal(lib, targets, input_lengths, target_lengths):
+    log_probs = lib.zeros(4, 2, 3).log_softmax(-1)
+    lengths = lib.tensor(input_lengths), lib.tensor(target_lengths)
+    with pytest.raises(RuntimeError) as got:
+        lib.nn.functional.ctc_loss(log_probs, lib.tensor(targets), *lengths)
+    return str(got.value)
+
+
+@pytest.mark.parametrize("targets, input_lengths, target_lengths, message", CTC_BAD_LENGTHS)
+def test_ctc_loss_refuses_negative_lengths_in_pytorchs_order(targets, input_lengths, target_lengths, message):
+    assert _ctc_refusal(rg, targets, input_lengths, target_lengths) == message + _WHERE
+
+
+@needs_torch
+@pytest.mark.parametrize("targets, input_lengths, target_lengths, message", CTC_BAD_LENGTHS)
+def test_ctc_loss_refuses_negative_lengths_vs_torch(targets, input_lengths, target_lengths, message):
+    args = targets, input_lengths, target_lengths
+    assert _ctc_refusal(rg, *args) == _ctc_refusal(torch, *args)
+
+
 # torch.ctc_loss has two signatures: both lengths tensors, or both tuples of ints; nothing else
 CTC_LENGTHS_MATCHING_NO_SIGNATURE = {
     "[3, 3], lib.tensor([1, 1])": "list, Tensor",

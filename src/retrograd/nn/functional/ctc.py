@@ -76,17 +76,25 @@ def _padded_targets(targets: Tensor, target_len: np.ndarray) -> np.ndarray:
 
 
 def _check(log_probs: Tensor, batch: int, input_len: np.ndarray, target_len: np.ndarray, blank: int) -> None:
-    frames, n_classes = log_probs.shape[0], log_probs.shape[-1]
-    if blank < 0 or blank >= n_classes:
+    """PyTorch's checks before the targets are read: the blank, the lengths' sizes, no negative target length."""
+    if blank < 0 or blank >= log_probs.shape[-1]:
         raise RuntimeError("blank must be in label range")
     if input_len.size != batch:
         raise RuntimeError("input_lengths must be of size batch_size")
     if target_len.size != batch:
         raise RuntimeError("target_lengths must be of size batch_size")
-    if input_len.size and input_len.max() > frames:
-        raise RuntimeError(
-            f"Expected input_lengths to have value at most {frames}, but got value {int(input_len.max())}" + _WHERE
-        )
+    for n in target_len:
+        if n < 0:
+            raise RuntimeError(f"Expected target_lengths to have value at least 0, but got value {n}" + _WHERE)
+
+
+def _check_input_lengths(input_len: np.ndarray, frames: int) -> None:
+    """PyTorch's checks after the targets': each input length, in batch order, within [0, T]."""
+    for n in input_len:
+        if n < 0:
+            raise RuntimeError(f"Expected input_lengths to have value at least 0, but got value {n}" + _WHERE)
+        if n > frames:
+            raise RuntimeError(f"Expected input_lengths to have value at most {frames}, but got value {n}" + _WHERE)
 
 
 def ctc_loss(
@@ -137,6 +145,7 @@ def ctc_loss(
     batch = lp.shape[1]
     _check(lp, batch, input_len, target_len, blank)
     labels = _padded_targets(targets, target_len)
+    _check_input_lengths(input_len, lp.shape[0])
     longest = labels.shape[1]
     ext = np.full((batch, 2 * longest + 1), blank, dtype=np.int64)
     ext[:, 1::2] = labels
