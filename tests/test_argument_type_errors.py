@@ -162,7 +162,7 @@ def test_max_of_three_tensors_is_no_overload():
 
 
 def _raised(lib, expression):
-    scope = {"lib": lib, "t": lib.linspace(-1, 1, 6).reshape(2, 3)}
+    scope = {"lib": lib, "np": np, "t": lib.linspace(-1, 1, 6).reshape(2, 3)}
     with pytest.raises(Exception) as info:
         eval(expression, scope)
     return type(info.value).__name__, str(info.value)
@@ -200,6 +200,11 @@ NO_SIGNATURE = {
     "expected one of:\n * (Tensor condition)\n * (Tensor condition, Tensor input, Tensor other, *, Tensor out = None)",
     "lib.where(t > 0, None, t)": "where() received an invalid combination of arguments - got "
     "(Tensor, NoneType, Tensor)",
+    # a C type from another module is named by its tp_name, module and all (it printed `ndarray`, `float64`)
+    "lib.where(t > 0, np.ones(2))": "where() received an invalid combination of arguments - got "
+    "(Tensor, numpy.ndarray), but expected one of:",
+    "lib.where(t > 0, np.float64(1.5))": "where() received an invalid combination of arguments - got "
+    "(Tensor, numpy.float64), but expected one of:",
     "lib.scatter(lib.ones(3), lib.ones(3), lib.ones(3))": "scatter() received an invalid combination of arguments - "
     "got (Tensor, Tensor, Tensor), but expected one of:\n * (Tensor input, int dim, Tensor index, Tensor src, *, ",
     "lib.repeat_interleave(t, 1.5)": "repeat_interleave() received an invalid combination of arguments - got "

@@ -3,6 +3,7 @@ FractionalMaxPool*d; plus the errors and warnings of their functions, and gumbel
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -154,6 +155,109 @@ def test_ctc_loss_is_one_node_with_pytorchs_float32_bits():
     finite = np.isfinite(want)
     np.testing.assert_array_max_ulp(got[finite], want[finite], maxulp=1)
     assert (got[finite] != want[finite]).sum() <= 1 and np.array_equal(np.isnan(got), np.isnan(want))
+
+
+def _all_empty_targets(m, lp):
+    """ctc_loss where no sample has a label: (N, 0) padded targets, and the concatenated (0,) form."""
+    lengths = m.tensor([4, 4, 2]), m.zeros(3, dtype=m.int64)
+    padded = m.nn.functional.ctc_loss(lp, m.zeros(3, 0, dtype=m.int64), *lengths, reduction="none")
+    flat = m.nn.functional.ctc_loss(lp, m.zeros(0, dtype=m.int64), *lengths, reduction="sum")
+    return padded, flat
+
+
+def test_ctc_loss_with_every_target_empty_is_all_blanks():
+    """The extended labels are one blank wide: the recursions shifted them by two and failed to broadcast."""
+    lp = rg.tensor(np.log(_rng(10).dirichlet(np.ones(3), (4, 3))), requires_grad=True)
+    padded, flat = _all_empty_targets(rg, lp)
+    blanks = -lp.detach()[:, :, 0].cumsum(0).numpy()[[3, 3, 1], [0, 1, 2]]  # -Σ log p(blank) over each input
+    np.testing.assert_allclose(padded.detach().numpy(), blanks, rtol=1e-12)
+    flat.backward()
+    used = np.arange(4)[:, None] < np.array([4, 4, 2])  # d/d lp[t, c] = exp(lp) - [c is blank], frames used
+    want = (np.exp(lp.detach().numpy()) - np.eye(3)[0]) * used[:, :, None]
+    np.testing.assert_allclose(lp.grad.numpy(), want, rtol=1e-12, atol=1e-15)
+
+
+# PyTorch's checks in its order: target lengths (>= 0), then the targets' size, then each input length in [0, T]
+_WHERE = " (while checking arguments for ctc_loss_allocate_outputs)"
+CTC_BAD_LENGTHS = [
+    ([[1, 2], [1, 1]], [4, 4], [-1, 1], "Expected target_lengths to have value at least 0, but got value -1"),
+    ([1, 2, 1], [4, 4], [2, -2], "Expected target_lengths to have value at least 0, but got value -2"),
+    ([[1, 2], [1, 1]], [-2, 9], [2, 1], "Expected input_lengths to have value at least 0, but got value -2"),
+    ([[1, 2], [1, 1]], [9, -1], [2, 1], "Expected input_lengths to have value at most 4, but got value 9"),
+    ([[1, 2], [1, 1]], [9, 4], [3, 1], "Expected tensor to have size at least 3 at dimension 1, but got size 2 for "
+     "argument #2 'targets'"),
+]
+
+
+def _ctc_refusal(lib, targets, input_lengths, target_lengths):
+    log_probs = lib.zeros(4, 2, 3).log_softmax(-1)
+    lengths = lib.tensor(input_lengths), lib.tensor(target_lengths)
+    with pytest.raises(RuntimeError) as got:
+        lib.nn.functional.ctc_loss(log_probs, lib.tensor(targets), *lengths)
+    return str(got.value)
+
+
+@pytest.mark.parametrize("targets, input_lengths, target_lengths, message", CTC_BAD_LENGTHS)
+def test_ctc_loss_refuses_negative_lengths_in_pytorchs_order(targets, input_lengths, target_lengths, message):
+    assert _ctc_refusal(rg, targets, input_lengths, target_lengths) == message + _WHERE
+
+
+@needs_torch
+@pytest.mark.parametrize("targets, input_lengths, target_lengths, message", CTC_BAD_LENGTHS)
+def test_ctc_loss_refuses_negative_lengths_vs_torch(targets, input_lengths, target_lengths, message):
+    args = targets, input_lengths, target_lengths
+    assert _ctc_refusal(rg, *args) == _ctc_refusal(torch, *args)
+
+
+# torch.ctc_loss has two signatures: both lengths tensors, or both tuples of ints; nothing else
+CTC_LENGTHS_MATCHING_NO_SIGNATURE = {
+    "[3, 3], lib.tensor([1, 1])": "list, Tensor",
+    "lib.tensor([3, 3]), (1, 1)": "Tensor, tuple",
+    "[3.0, 3], [1, 1]": "list, list",
+    "3, 1": "int, int",
+    "(3, 3), np.array([1, 1])": "tuple, numpy.ndarray",
+}
+
+
+def _ctc_with_lengths(lib, lengths):
+    log_probs = lib.zeros(3, 2, 4).log_softmax(-1)
+    scope = {"lib": lib, "np": np, "F": lib.nn.functional, "lp": log_probs, "targets": lib.ones(2, 1, dtype=lib.int64)}
+    with pytest.raises(TypeError) as got:
+        eval(f"F.ctc_loss(lp, targets, {lengths})", scope)
+    return str(got.value)
+
+
+@pytest.mark.parametrize("lengths", CTC_LENGTHS_MATCHING_NO_SIGNATURE)
+def test_ctc_loss_lengths_mixing_tensors_and_lists_is_a_type_error(lengths):
+    message = _ctc_with_lengths(rg, lengths)
+    kinds = CTC_LENGTHS_MATCHING_NO_SIGNATURE[lengths]
+    assert message.startswith(
+        f"ctc_loss() received an invalid combination of arguments - got (Tensor, Tensor, {kinds}, int, int, bool), "
+        "but expected one of:\n * (Tensor log_probs, Tensor targets, tuple of ints input_lengths, tuple of ints "
+        "target_lengths, int blank = 0, int reduction = at::Reduction::Mean, bool zero_infinity = False)\n"
+    )
+    lp = rg.zeros(3, 2, 4).log_softmax(-1)  # while a matching pair of either kind is taken
+    ones = rg.ones(2, 1, dtype=rg.int64)
+    as_lists = rg.nn.functional.ctc_loss(lp, ones, [3, 3], (1, 1))
+    assert as_lists.item() == rg.nn.functional.ctc_loss(lp, ones, rg.tensor([3, 3]), rg.tensor([1, 1])).item()
+
+
+@needs_torch
+@pytest.mark.parametrize("lengths", CTC_LENGTHS_MATCHING_NO_SIGNATURE)
+def test_ctc_loss_lengths_mixing_tensors_and_lists_vs_torch(lengths):
+    why = r"\n      didn't match because some of the arguments have invalid types: [^\n]*"
+    assert _ctc_with_lengths(rg, lengths) == re.sub(why, "", _ctc_with_lengths(torch, lengths))
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_ctc_loss_with_every_target_empty_vs_torch(dtype):
+    lp = np.log(_rng(11).dirichlet(np.ones(3), (4, 3))).astype(dtype)
+    t_lp, r_lp = torch.tensor(lp, requires_grad=True), rg.tensor(lp, requires_grad=True)
+    for t, r in zip(_all_empty_targets(torch, t_lp), _all_empty_targets(rg, r_lp)):
+        np.testing.assert_allclose(r.detach().numpy(), t.detach().numpy(), rtol=1e-6)
+        (t_g,), (r_g,) = torch.autograd.grad(t.sum(), t_lp), rg.autograd.grad(r.sum(), r_lp)
+        np.testing.assert_allclose(r_g.numpy(), t_g.numpy(), rtol=1e-6, atol=1e-7)
 
 
 

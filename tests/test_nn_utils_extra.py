@@ -61,6 +61,28 @@ def test_packing_errors():
         rg.nn.utils.rnn.pad_packed_sequence(rg.nn.utils.rnn.pack_padded_sequence(x, [4, 3, 2]), total_length=2)
 
 
+LENGTHS_NOT_1D = [[[4, 3, 2]], 4, np.array([[4.0, 3.0, 2.0]])]  # lengths are made int64 on the CPU first
+
+
+@pytest.mark.parametrize("lengths", LENGTHS_NOT_1D)
+def test_pack_padded_sequence_refuses_lengths_not_1d(lengths):
+    dims = np.ndim(lengths)
+    with pytest.raises(RuntimeError) as got:
+        rg.nn.utils.rnn.pack_padded_sequence(rg.zeros(4, 3, 2), rg.tensor(lengths))
+    assert str(got.value) == f"'lengths' argument should be a 1D CPU int64 tensor, but got {dims}D cpu Long tensor"
+
+
+@needs_torch
+@pytest.mark.parametrize("lengths", LENGTHS_NOT_1D)
+def test_pack_padded_sequence_refuses_lengths_not_1d_vs_torch(lengths):
+    messages = []
+    for m in (torch, rg):
+        with pytest.raises(RuntimeError) as got:
+            m.nn.utils.rnn.pack_padded_sequence(m.zeros(4, 3, 2), m.tensor(lengths))
+        messages.append(str(got.value))
+    assert messages[1] == messages[0]
+
+
 @needs_torch
 @pytest.mark.parametrize("batch_first", [False, True])
 @pytest.mark.parametrize("side", ["right", "left"])

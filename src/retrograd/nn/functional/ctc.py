@@ -17,6 +17,7 @@ from ...dtypes import float32, float64
 from ...ops.autocast_policy import active as _autocasting
 from ...ops.autocast_policy import float32 as _float32
 from ...ops.fused import ctc as fused_ctc
+from ...ops.kernels.arg_types import invalid_combination, is_int
 from ...tensor import Tensor
 
 __all__ = ["ctc_loss"]
@@ -24,14 +25,30 @@ __all__ = ["ctc_loss"]
 _WHERE = " (while checking arguments for ctc_loss_allocate_outputs)"
 
 
+_SIGNATURES = tuple(
+    f"Tensor log_probs, Tensor targets, {kind} input_lengths, {kind} target_lengths, int blank = 0, "
+    "int reduction = at::Reduction::Mean, bool zero_infinity = False"
+    for kind in ("tuple of ints", "Tensor")
+)
+
+
+def _check_overload(arguments: tuple) -> None:
+    """PyTorch's TypeError unless both lengths are tensors or both lists/tuples of ints: its two
+    signatures of torch.ctc_loss take no mix, nor a bare int or a NumPy array."""
+    lengths = arguments[2:4]
+    if all(isinstance(n, Tensor) for n in lengths):
+        return
+    if all(isinstance(n, (list, tuple)) and all(is_int(v) for v in n) for n in lengths):
+        return
+    raise invalid_combination("ctc_loss", arguments, _SIGNATURES)
+
+
 def _lengths(lengths: Any, what: str) -> np.ndarray:
     if isinstance(lengths, Tensor):
         if lengths.dtype.is_floating_point or lengths.dtype.is_complex:
             raise RuntimeError(f"{what} must be integral")
         return np.asarray(lengths.detach().cpu().numpy(), dtype=np.int64).reshape(-1)
-    if isinstance(lengths, (list, tuple)) or isinstance(lengths, int):
-        return np.asarray(lengths, dtype=np.int64).reshape(-1)
-    raise TypeError(f"ctc_loss(): argument '{what}' must be a Tensor or a list of ints, not {type(lengths).__name__}")
+    return np.asarray([int(v) for v in lengths], dtype=np.int64)
 
 
 def _padded_targets(targets: Tensor, target_len: np.ndarray) -> np.ndarray:
@@ -59,17 +76,25 @@ def _padded_targets(targets: Tensor, target_len: np.ndarray) -> np.ndarray:
 
 
 def _check(log_probs: Tensor, batch: int, input_len: np.ndarray, target_len: np.ndarray, blank: int) -> None:
-    frames, n_classes = log_probs.shape[0], log_probs.shape[-1]
-    if blank < 0 or blank >= n_classes:
+    """PyTorch's checks before the targets are read: the blank, the lengths' sizes, no negative target length."""
+    if blank < 0 or blank >= log_probs.shape[-1]:
         raise RuntimeError("blank must be in label range")
     if input_len.size != batch:
         raise RuntimeError("input_lengths must be of size batch_size")
     if target_len.size != batch:
         raise RuntimeError("target_lengths must be of size batch_size")
-    if input_len.size and input_len.max() > frames:
-        raise RuntimeError(
-            f"Expected input_lengths to have value at most {frames}, but got value {int(input_len.max())}" + _WHERE
-        )
+    for n in target_len:
+        if n < 0:
+            raise RuntimeError(f"Expected target_lengths to have value at least 0, but got value {n}" + _WHERE)
+
+
+def _check_input_lengths(input_len: np.ndarray, frames: int) -> None:
+    """PyTorch's checks after the targets': each input length, in batch order, within [0, T]."""
+    for n in input_len:
+        if n < 0:
+            raise RuntimeError(f"Expected input_lengths to have value at least 0, but got value {n}" + _WHERE)
+        if n > frames:
+            raise RuntimeError(f"Expected input_lengths to have value at most {frames}, but got value {n}" + _WHERE)
 
 
 def ctc_loss(
@@ -111,6 +136,7 @@ def ctc_loss(
         log_probs = _float32(log_probs)
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
+    _check_overload((log_probs, targets, input_lengths, target_lengths, blank, 0, zero_infinity))
     unbatched = log_probs.dim() == 2
     lp = log_probs.unsqueeze(1) if unbatched else log_probs
     input_len, target_len = _lengths(input_lengths, "input_lengths"), _lengths(target_lengths, "target_lengths")
@@ -119,6 +145,7 @@ def ctc_loss(
     batch = lp.shape[1]
     _check(lp, batch, input_len, target_len, blank)
     labels = _padded_targets(targets, target_len)
+    _check_input_lengths(input_len, lp.shape[0])
     longest = labels.shape[1]
     ext = np.full((batch, 2 * longest + 1), blank, dtype=np.int64)
     ext[:, 1::2] = labels

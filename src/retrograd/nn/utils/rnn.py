@@ -209,7 +209,9 @@ def pack_padded_sequence(
         input = input.index_select(0 if batch_first else 1, sorted_indices)
     batch, steps = (0, 1) if batch_first else (1, 0)
     if lengths.dim() != 1:
-        raise RuntimeError(f"'lengths' should be a 1D tensor, but got {lengths.dim()}D tensor")
+        raise RuntimeError(  # PyTorch's lengths are an int64 CPU tensor by now, whatever they came as
+            f"'lengths' argument should be a 1D CPU int64 tensor, but got {lengths.dim()}D cpu Long tensor"
+        )
     if lengths.numel() != input.size(batch):
         raise RuntimeError(
             f"Expected `len(lengths)` to be equal to batch_size, but got {lengths.numel()} "

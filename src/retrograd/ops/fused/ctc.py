@@ -55,9 +55,13 @@ def _log_add(xp: Any, terms: list) -> Any:
 
 
 def _shifted(xp: Any, a: Any, by: int) -> Any:
-    """a[:, s - by] at each s (-inf off the edge): by > 0 looks left, by < 0 right."""
-    pad = xp.full((a.shape[0], abs(by)), _NINF, a.dtype)
-    return xp.concatenate([pad, a[:, :-by]], 1) if by > 0 else xp.concatenate([a[:, -by:], pad], 1)
+    """a[:, s - by] at each s (-inf off the edge): by > 0 looks left, by < 0 right.
+
+    The edge may be wider than `a` (width 1 when every target is empty)."""
+    width = a.shape[1]
+    edge = min(abs(by), width)
+    pad = xp.full((a.shape[0], edge), _NINF, a.dtype)
+    return xp.concatenate([pad, a[:, : width - edge]], 1) if by > 0 else xp.concatenate([a[:, edge:], pad], 1)
 
 
 def _on_device(xp: Any, *arrays: Any) -> tuple:
@@ -118,7 +122,7 @@ def _betas_into(xp: Any, grad: Any, t: Any, alpha: Any, beta: Any, emit: Any, ex
 
 def _skip_right(xp: Any, skip: Any) -> Any:
     """Whether s may jump to s + 2 (l's+2 ≠ l's): the forward's skip of position s + 2."""
-    return xp.concatenate([skip[:, 2:], xp.zeros((skip.shape[0], 2), bool)], 1)
+    return xp.concatenate([skip[:, 2:], xp.zeros((skip.shape[0], min(2, skip.shape[1])), bool)], 1)
 
 
 def _backward(xp: Any, g: Any, lp: Any, nll: Any, alpha: Any, emit: Any, *, ext: Any, skip: Any, input_len: Any,

@@ -140,7 +140,8 @@ _C_CLASSES = {("retrograd._generator", "Generator")}
 
 
 def _type_name(value: Any) -> str:
-    """The argument's type as PyTorch's parser names it: `Tensor`, `torch._C.Generator`, `int`."""
+    """The argument's type as PyTorch's parser names it: `Tensor`, `torch._C.Generator`, `int`,
+    `numpy.ndarray` (a C type's `tp_name`, module and all)."""
     if isinstance(value, Tensor):
         return "Tensor"
     if isinstance(value, _dt.dtype):
@@ -148,7 +149,7 @@ def _type_name(value: Any) -> str:
     kind = type(value)
     if (kind.__module__, kind.__name__) in _C_CLASSES:
         return f"{package_name()}._C.{kind.__name__}"
-    return kind.__name__
+    return type_name(value)
 
 
 def class_repr(value: Any) -> str:
