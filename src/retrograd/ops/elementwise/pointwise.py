@@ -24,7 +24,7 @@ from ..kernels.arg_types import float_arg
 from ..kernels.dtype_support import floating_kernel_only, no_bool_kernel, no_complex, no_complex_kernel
 from ..kernels.operands import promote_float, tensor_of
 from ..kernels.out_arg import SAME_INPUT, same, write_out
-from ..kernels.special import erf_array, erfc_array, erfinv_array, tanh_array
+from ..kernels.special import erf_array, erfc_array, erfinv_array, rounded_once, tanh_array
 from .clamp_where import gated, where
 
 __all__ = [
@@ -212,32 +212,38 @@ def _sigmoid_rule(g: Tensor, out: Tensor) -> Tensor:
     return g * (out * (1 - out))  # σ(1-σ)
 
 
+# float32 computed in float64 and rounded once, as accurate as PyTorch's kernels (kernels.special)
+_exp, _exp2, _expm1, _log, _log2, _log10, _log1p = map(
+    rounded_once, ("exp", "exp2", "expm1", "log", "log2", "log10", "log1p"))
+_sin, _cos, _tan, _arcsin, _arccos, _arctan, _sinh, _cosh, _arctanh = map(
+    rounded_once, ("sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "arctanh"))
+
 #                  name     forward (arrays)                  derivative (tensors)
-exp = _float_unary("exp", lambda xp, a: xp.exp(a), lambda g, out: g * out, array_rule=lambda xp, g, out: g * out,
-                  into=lambda xp, a, out: xp.exp(a, out=out))
-exp2 = _float_unary("exp2", lambda xp, a: xp.exp2(a), lambda g, out: g * (out * _LN2))  # 2ᵃ ln 2
-expm1 = _float_unary("expm1", lambda xp, a: xp.expm1(a), lambda g, out: g * (out + 1))  # eᵃ
-log = _float_unary("log", lambda xp, a: xp.log(a), lambda g, a: g / a, array_rule=lambda xp, g, a: g / a)  # 1/a
-log2 = _float_unary("log2", lambda xp, a: xp.log2(a), lambda g, a: g / (a * _LN2))  # 1/(a ln 2)
-log10 = _float_unary("log10", lambda xp, a: xp.log10(a), lambda g, a: g / (a * _LN10))  # 1/(a ln 10)
-log1p = _float_unary("log1p", lambda xp, a: xp.log1p(a), lambda g, a: g / (a + 1), "Log1PBackward0")  # 1/(1+a)
+exp = _float_unary("exp", lambda xp, a: _exp(xp, a), lambda g, out: g * out, array_rule=lambda xp, g, out: g * out,
+                  into=lambda xp, a, out: _exp(xp, a, out))
+exp2 = _float_unary("exp2", lambda xp, a: _exp2(xp, a), lambda g, out: g * (out * _LN2))  # 2ᵃ ln 2
+expm1 = _float_unary("expm1", lambda xp, a: _expm1(xp, a), lambda g, out: g * (out + 1))  # eᵃ
+log = _float_unary("log", lambda xp, a: _log(xp, a), lambda g, a: g / a, array_rule=lambda xp, g, a: g / a)  # 1/a
+log2 = _float_unary("log2", lambda xp, a: _log2(xp, a), lambda g, a: g / (a * _LN2))  # 1/(a ln 2)
+log10 = _float_unary("log10", lambda xp, a: _log10(xp, a), lambda g, a: g / (a * _LN10))  # 1/(a ln 10)
+log1p = _float_unary("log1p", lambda xp, a: _log1p(xp, a), lambda g, a: g / (a + 1), "Log1PBackward0")  # 1/(1+a)
 sqrt = _float_unary("sqrt", lambda xp, a: xp.sqrt(a), lambda g, out: g / (2 * out))  # 1/(2√a)
 rsqrt = _float_unary("rsqrt", lambda xp, a: 1 / xp.sqrt(a), lambda g, out: g * (-0.5 * out**3))  # -a^(-3/2)/2
-sin = _float_unary("sin", lambda xp, a: xp.sin(a), lambda g, a: g * a.cos())  # cos a
-cos = _float_unary("cos", lambda xp, a: xp.cos(a), lambda g, a: g * -a.sin())  # -sin a
-tan = _float_unary("tan", lambda xp, a: xp.tan(a), lambda g, out: g * (1 + out * out))  # 1 + tan²a
-asin = _float_unary("asin", lambda xp, a: xp.arcsin(a), lambda g, a: g / (1 - a * a).sqrt())  # 1/√(1-a²)
-acos = _float_unary("acos", lambda xp, a: xp.arccos(a), lambda g, a: -g / (1 - a * a).sqrt())  # -1/√(1-a²)
-atan = _float_unary("atan", lambda xp, a: xp.arctan(a), lambda g, a: g / (1 + a * a))  # 1/(1+a²)
-sinh = _float_unary("sinh", lambda xp, a: xp.sinh(a), lambda g, a: g * a.cosh())  # cosh a
-cosh = _float_unary("cosh", lambda xp, a: xp.cosh(a), lambda g, a: g * a.sinh())  # sinh a
+sin = _float_unary("sin", lambda xp, a: _sin(xp, a), lambda g, a: g * a.cos())  # cos a
+cos = _float_unary("cos", lambda xp, a: _cos(xp, a), lambda g, a: g * -a.sin())  # -sin a
+tan = _float_unary("tan", lambda xp, a: _tan(xp, a), lambda g, out: g * (1 + out * out))  # 1 + tan²a
+asin = _float_unary("asin", lambda xp, a: _arcsin(xp, a), lambda g, a: g / (1 - a * a).sqrt())  # 1/√(1-a²)
+acos = _float_unary("acos", lambda xp, a: _arccos(xp, a), lambda g, a: -g / (1 - a * a).sqrt())  # -1/√(1-a²)
+atan = _float_unary("atan", lambda xp, a: _arctan(xp, a), lambda g, a: g / (1 + a * a))  # 1/(1+a²)
+sinh = _float_unary("sinh", lambda xp, a: _sinh(xp, a), lambda g, a: g * a.cosh())  # cosh a
+cosh = _float_unary("cosh", lambda xp, a: _cosh(xp, a), lambda g, a: g * a.sinh())  # sinh a
 tanh = _float_unary(
     "tanh", lambda xp, a: tanh_array(xp, a), _tanh_rule,
     array_rule=lambda xp, g, out: _tanh_backward_forward(xp, g, out), into=lambda xp, a, out: tanh_array(xp, a, out),
 )  # 1 - tanh²a
 asinh = _float_unary("asinh", lambda xp, a: xp.arcsinh(a), lambda g, a: g / (a * a + 1).sqrt())  # 1/√(a²+1)
 acosh = _float_unary("acosh", lambda xp, a: xp.arccosh(a), lambda g, a: g / (a * a - 1).sqrt())  # 1/√(a²-1)
-atanh = _float_unary("atanh", lambda xp, a: xp.arctanh(a), lambda g, a: g / (1 - a * a))  # 1/(1-a²)
+atanh = _float_unary("atanh", lambda xp, a: _arctanh(xp, a), lambda g, a: g / (1 - a * a))  # 1/(1-a²)
 sigmoid = _float_unary(
     "sigmoid", lambda xp, a: _sigmoid(xp, a), _sigmoid_rule,
     array_rule=lambda xp, g, out: _sigmoid_backward_forward(xp, g, out),
