@@ -149,3 +149,30 @@ def test_fake_quantize_errors_vs_torch():
                 call(m, m.zeros(2, 3, 4))
             caught.append((type(info.value), str(info.value).split("\n")[0]))
         assert caught[0] == caught[1]
+
+
+def test_saved_mask_is_a_tensor_and_freed_after_backward():
+    x = retrograd.linspace(-3, 3, 7, requires_grad=True)
+    y = retrograd.fake_quantize_per_tensor_affine(x, 1.0, 0, -2, 2)
+    mask = y.grad_fn._saved_mask
+    assert isinstance(mask, retrograd.Tensor) and mask.tolist() == [False] + [True] * 5 + [False]
+    y.sum().backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        y.sum().backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        y.grad_fn._saved_mask
+
+
+def test_second_backward_and_saved_mask_vs_torch():
+    if torch is None:
+        pytest.skip("PyTorch is not installed")
+    seen = []
+    for m in (retrograd, torch):
+        x = m.linspace(-3, 3, 7, requires_grad=True)
+        y = m.fake_quantize_per_channel_affine(x.view(7, 1), m.ones(7), m.zeros(7, dtype=m.int32), 0, -2, 2)
+        saved = y.grad_fn._saved_mask
+        y.sum().backward()
+        with pytest.raises(RuntimeError) as info:
+            y.sum().backward()
+        seen.append((type(saved).__name__, saved.tolist(), str(info.value)[:60]))
+    assert seen[0] == seen[1]

@@ -51,6 +51,7 @@ _per_tensor = Primitive(
     _forward,
     [_rule],
     extras=("mask",),
+    saves_number=True,
     node_name="FakeQuantizePerTensorAffineCachemaskBackward0",
 )
 _per_tensor_qparams = Primitive(
@@ -58,6 +59,7 @@ _per_tensor_qparams = Primitive(
     _forward,
     [_rule],
     extras=("mask",),
+    saves_number=True,
     node_name="FakeQuantizePerTensorAffineCachemaskTensorQparamsBackward0",
 )
 _per_channel = Primitive(
@@ -65,6 +67,7 @@ _per_channel = Primitive(
     _forward,
     [_rule],
     extras=("mask",),
+    saves_number=True,
     node_name="FakeQuantizePerChannelAffineCachemaskBackward0",
 )
 
