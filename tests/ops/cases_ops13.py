@@ -1,4 +1,5 @@
-"""Op table: integer and float-part math, triangle indices, vander, pdist, histogram, view scatters, index_reduce."""
+"""Op table: integer and float-part math, triangle indices, vander, pdist, histogram, view scatters, index_reduce,
+fake quantization."""
 
 from __future__ import annotations
 
@@ -52,6 +53,12 @@ def _index_mean_without_self(a, s):
 
 
 _INDEX = lambda rng: np.array([0, 2, 0])  # noqa: E731
+_SCALES = np.array([0.1, 0.25, 0.5], np.float32)
+
+
+def _fake_quantize(a, scale, zero, lo, hi):
+    return (np.clip(np.rint(a * (np.float32(1) / scale)) + zero, lo, hi) - zero) * scale.astype(np.float64)
+
 
 CASES = [
     OpCase("gcd", lambda m, a, b: m.gcd(a, b), inputs_of(ints(3, 4), ints(4)), np.gcd, **no_grad),
@@ -92,6 +99,10 @@ CASES = [
     OpCase("index_reduce", lambda m, a, i, s: m.index_reduce(a, 0, i, s, "amax"), inputs_of(rand(3, 2), _INDEX, rand(3, 2)), lambda a, i, s: _index_amax(a, s)),
     OpCase("index_reduce", lambda m, a, i, s: m.index_reduce(a, 0, i, s, "mean", include_self=False), inputs_of(rand(3, 2), _INDEX, rand(3, 2)), lambda a, i, s: _index_mean_without_self(a, s), variant="mean-without-self"),
     OpCase("index_reduce", lambda m, a, i, s: m.index_reduce(a, 0, i, s, "prod"), inputs_of(rand(3, 2), _INDEX, rand(3, 2)), None, variant="prod"),
+    # the gradient is a straight-through estimator (1 inside the range), not the derivative finite differences
+    # see: tests/test_fake_quantize.py compares it with PyTorch
+    OpCase("fake_quantize_per_tensor_affine", lambda m, a: m.fake_quantize_per_tensor_affine(a, 0.1, 3, -8, 7), inputs_of(rand(3, 4)), lambda a: _fake_quantize(a, np.float32(0.1), 3, -8, 7), **no_grad),
+    OpCase("fake_quantize_per_channel_affine", lambda m, a: m.fake_quantize_per_channel_affine(a, m.tensor(_SCALES), m.tensor([0, 1, -2], dtype=m.int32), 0, -8, 7), inputs_of(rand(3, 4, low=-3, high=3)), lambda a: _fake_quantize(a, _SCALES[:, None], np.array([[0], [1], [-2]]), -8, 7), **no_grad),
     OpCase("norm_except_dim", lambda m, v: m.norm_except_dim(v, 2, 1), inputs_of(rand(3, 4)), lambda v: np.sqrt((v * v).sum(0, keepdims=True))),
     OpCase("norm_except_dim", lambda m, v: m.norm_except_dim(v, 2, -1), inputs_of(rand(3, 4)), lambda v: np.sqrt((v * v).sum()), variant="all"),
     OpCase("_weight_norm", lambda m, v, g: m._weight_norm(v, g, 0), inputs_of(rand(3, 4), rand(3, 1)), lambda v, g: v * g / np.sqrt((v * v).sum(1, keepdims=True))),

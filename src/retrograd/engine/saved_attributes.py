@@ -66,7 +66,9 @@ def saved_attribute(node: Any, attribute: str) -> Any:
         return value[0] if ours == "out" and isinstance(value, tuple) and len(value) == 1 else value
     if not raw and ours is not None and ours in node.attrs:
         value = node.attrs[ours]
-        return _tt.make(numpy.asarray(value)) if ours == "c" else value  # PyTorch saves a number as a tensor
+        if ours == "c" or (ours in node.op.extras and value is not None):  # PyTorch saves these as tensors
+            return _tt.make(numpy.asarray(value) if ours == "c" else value)  # (a number, an index or mask array)
+        return value
     raise AttributeError(f"'{type(node).__name__}' object has no attribute '{attribute}'")
 
 

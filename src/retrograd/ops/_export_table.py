@@ -77,6 +77,9 @@ MODULES: dict[str, tuple[str, ...]] = {
     "elementwise.gamma_names": (
         "digamma", "i0", "i0_", "igamma", "igammac", "lgamma", "mvlgamma", "polygamma",
     ),
+    "elementwise.fake_quantize": (
+        "fake_quantize_per_tensor_affine", "fake_quantize_per_channel_affine",
+    ),
     "indexing.subscript": (
         "getitem", "setitem", "index_put", "nonzero", "nonzero_static", "argwhere",
     ),

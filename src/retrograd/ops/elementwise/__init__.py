@@ -13,6 +13,7 @@
 - `integer_math`: gcd, lcm and the bit shifts (integers only, no gradient)
 - `float_parts`: copysign, ldexp, frexp, nextafter, heaviside
 - `gamma_names`: lgamma, digamma, igamma, mvlgamma, ... (torch.special's ops, top-level names)
+- `fake_quantize`: fake_quantize_per_tensor_affine / _per_channel_affine (quantization-aware training)
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ if TYPE_CHECKING:  # the modules this package gathers (at run time they load on 
         compare,
         complex_parts,
         complex_views,
+        fake_quantize,
         float_parts,
         gamma_names,
         integer_math,
@@ -41,6 +43,7 @@ if TYPE_CHECKING:  # the modules this package gathers (at run time they load on 
     from .compare import *  # noqa: F403
     from .complex_parts import *  # noqa: F403
     from .complex_views import *  # noqa: F403
+    from .fake_quantize import *  # noqa: F403
     from .float_parts import *  # noqa: F403
     from .gamma_names import *  # noqa: F403
     from .integer_math import *  # noqa: F403
@@ -63,6 +66,7 @@ if TYPE_CHECKING:  # the modules this package gathers (at run time they load on 
     __all__ += integer_math.__all__
     __all__ += float_parts.__all__
     __all__ += gamma_names.__all__
+    __all__ += fake_quantize.__all__
 else:
     from .. import _lazy
 
