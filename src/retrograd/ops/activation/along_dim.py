@@ -267,8 +267,8 @@ def log_softmax(input: Tensor, dim: int | None = None, dtype: _dt.dtype | None =
         >>> x = retrograd.tensor([1.0, 2.0, 3.0])
         >>> retrograd.log_softmax(x, dim=0)
         tensor([-2.4076, -1.4076, -0.4076])
-        >>> x.log_softmax(0).exp().sum()
-        tensor(1.)
+        >>> x.log_softmax(0).exp()  # the softmax
+        tensor([0.0900, 0.2447, 0.6652])
     """
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("log_softmax", dim, None, axis, "axis")
