@@ -7,6 +7,7 @@ the inputs, the initial states and every parameter; they skip without PyTorch.
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -463,3 +464,67 @@ def test_parametrized_and_weight_normed_weights_vs_torch(cls_name):
     theirs = _reparametrized_rnn_run(torch, getattr(torch.nn, cls_name))
     for a, b in zip(ours, theirs):
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+def test_initial_state_of_another_dtype_is_refused():
+    """h_0 in float64 for float32 weights: PyTorch's product h·W_hhᵀ raises; it is not quietly cast."""
+    x = rg.zeros(3, 2, 4)
+    with pytest.raises(RuntimeError, match="^mat1 and mat2 must have the same dtype, but got Double and Float$"):
+        rg.nn.GRU(4, 5)(x, rg.zeros(1, 2, 5, dtype=rg.float64))
+    with pytest.raises(RuntimeError, match="^mat1 and mat2 must have the same dtype, but got Float and Double$"):
+        rg.nn.RNN(4, 5, dtype=rg.float64)(x.double(), rg.zeros(1, 2, 5))
+    with pytest.raises(RuntimeError, match="^expected m1 and m2 to have the same dtype, but got: double != float$"):
+        rg.nn.GRU(4, 5, bias=False)(x, rg.zeros(1, 2, 5, dtype=rg.float64))
+    with pytest.raises(RuntimeError, match="^mat1 and mat2 must have the same dtype, but got Half and Float$"):
+        rg.nn.GRU(4, 5)(x[:, 0], rg.zeros(1, 5, dtype=rg.float16))  # unbatched
+    with pytest.raises(RuntimeError, match="^mat1 and mat2 must have the same dtype, but got Float and Double$"):
+        rg.nn.LSTM(4, 5, dtype=rg.float64)(x.double(), (rg.zeros(1, 2, 5), rg.zeros(1, 2, 5, dtype=rg.float64)))
+
+
+def test_lstm_wants_exactly_two_states_and_gru_one_packed():
+    """(h, c, extra) to an LSTM, and an (h,) tuple to a GRU over a PackedSequence, raise as in PyTorch."""
+    x = rg.zeros(3, 2, 4)
+    three = (rg.zeros(1, 2, 5), rg.zeros(1, 2, 5), rg.zeros(1, 2, 5))
+    with pytest.raises(RuntimeError, match="^lstm expects two hidden states$"):
+        rg.nn.LSTM(4, 5)(x, three)
+    packed = rg.nn.utils.rnn.pack_padded_sequence(x, [3, 2])
+    with pytest.raises(RuntimeError, match="^lstm expects two hidden states$"):
+        rg.nn.LSTM(4, 5)(packed, three)
+    with pytest.raises(RuntimeError, match="^lstm expects two hidden states$"):
+        rg.nn.LSTM(4, 5)(packed, three[:1])
+    unsorted = rg.nn.utils.rnn.pack_padded_sequence(x, [2, 3], enforce_sorted=False)
+    with pytest.raises(IndexError, match="^tuple index out of range$"):
+        rg.nn.LSTM(4, 5)(unsorted, three[:1])
+    with pytest.raises(AttributeError, match="^'tuple' object has no attribute 'size'$"):
+        rg.nn.GRU(4, 5)(packed, three[:1])
+    with pytest.raises(AttributeError, match="^'list' object has no attribute 'index_select'$"):
+        rg.nn.GRU(4, 5)(unsorted, list(three[:1]))
+
+
+@needs_torch
+def test_state_dtype_and_count_errors_vs_torch():
+    """The same calls raise the same error types and messages in PyTorch and retrograd."""
+
+    def calls(lib):
+        x = lib.zeros(3, 2, 4)
+        packed = lib.nn.utils.rnn.pack_padded_sequence(x, [3, 2])
+        unsorted = lib.nn.utils.rnn.pack_padded_sequence(x, [2, 3], enforce_sorted=False)
+        three = (lib.zeros(1, 2, 5), lib.zeros(1, 2, 5), lib.zeros(1, 2, 5))
+        return [
+            lambda: lib.nn.GRU(4, 5)(x, lib.zeros(1, 2, 5, dtype=lib.float64)),
+            lambda: lib.nn.RNN(4, 5, dtype=lib.float64)(x.double(), lib.zeros(1, 2, 5)),
+            lambda: lib.nn.GRU(4, 5, bias=False)(x, lib.zeros(1, 2, 5, dtype=lib.float64)),
+            lambda: lib.nn.LSTM(4, 5, dtype=lib.float64)(x.double(), (lib.zeros(1, 2, 5), three[0].double())),
+            lambda: lib.nn.LSTM(4, 5)(x, three),
+            lambda: lib.nn.LSTM(4, 5)(packed, three),
+            lambda: lib.nn.LSTM(4, 5)(packed, three[:1]),
+            lambda: lib.nn.LSTM(4, 5)(unsorted, three[:1]),
+            lambda: lib.nn.GRU(4, 5)(packed, three[:1]),
+            lambda: lib.nn.GRU(4, 5)(unsorted, list(three[:1])),
+        ]
+
+    for ours, theirs in zip(calls(rg), calls(torch)):
+        with pytest.raises(Exception) as expected:
+            theirs()
+        with pytest.raises(expected.type, match=f"^{re.escape(str(expected.value))}$"):
+            ours()

@@ -94,6 +94,34 @@ def test_pad_sequence_vs_torch(batch_first, side):
     _close(r, t)
 
 
+def test_pad_sequence_copies_into_its_output_and_passes_gradients():
+    """Each sequence is copied into a padded output, as PyTorch does: the node is CopySlices."""
+    a = rg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    b = rg.tensor([4.0], requires_grad=True)
+    padded = rg.nn.utils.rnn.pad_sequence([a, b], padding_value=-1.0, padding_side="left")
+    assert padded.grad_fn.name() == "torch::autograd::CopySlices"
+    assert padded.tolist() == [[1.0, -1.0], [2.0, -1.0], [3.0, 4.0]]
+    (padded * rg.tensor([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0]])).sum().backward()
+    assert a.grad.tolist() == [1.0, 2.0, 3.0] and b.grad.tolist() == [30.0]
+    assert rg.nn.utils.rnn.pad_sequence([a.detach(), b.detach()]).grad_fn is None
+
+
+@needs_torch
+def test_pad_sequence_grad_fn_and_gradients_vs_torch():
+    """The same repr (grad_fn included) and the same gradients as PyTorch, batch_first or not."""
+    arrays = [np.linspace(-1, 1, 6, dtype=np.float32).reshape(3, 2), np.array([[0.5, 1.5]], dtype=np.float32)]
+    for batch_first in (False, True):
+        outs = []
+        for lib in (rg, torch):
+            seqs = [lib.tensor(x, requires_grad=True) for x in arrays]
+            padded = lib.nn.utils.rnn.pad_sequence(seqs, batch_first=batch_first, padding_value=2.0)
+            padded.pow(2).sum().backward()
+            outs.append((repr(padded), [s.grad.numpy() for s in seqs]))
+        assert outs[0][0] == outs[1][0]
+        for ours, theirs in zip(outs[0][1], outs[1][1]):
+            np.testing.assert_array_equal(ours, theirs)
+
+
 def test_pad_sequence_broadcasts_a_sequence_into_its_slot():
     # PyTorch copies each sequence into (L_i, *first's trailing sizes): (3, 1) fills the rows of (3, 3)
     x = rg.arange(3.0).reshape(3, 1).requires_grad_()

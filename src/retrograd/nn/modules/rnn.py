@@ -221,10 +221,11 @@ class RNNBase(Module):
                 raise IndexError(f"index {len(hx)} is out of bounds for dimension 0 with size {len(hx)}")
             states = (hx[0], hx[1])
         want = 3 if batched else 2
-        if any(s.dim() != want for s in states):
-            dims = ", ".join(f"{s.dim()}-D" for s in states)
+        read = states[:2] if name == "LSTM" else states  # PyTorch looks at hx[0] and hx[1] only
+        if any(s.dim() != want for s in read):
+            dims = ", ".join(f"{s.dim()}-D" for s in read)
             what, cx = ("batched 3-D", "3-D") if batched else ("unbatched 2-D", "2-D")
-            if len(states) == 2:
+            if len(read) == 2:
                 raise RuntimeError(f"For {what} input, hx and cx should also be {cx} but got ({dims}) tensors")
             raise RuntimeError(f"For {what} input, hx should also be {cx} but got {dims} tensor")
         if not batched:
@@ -241,11 +242,28 @@ class RNNBase(Module):
 
     def _check_states(self, input: Tensor, states: tuple[Tensor, ...]) -> None:
         expected = self.get_expected_hidden_size(input)
+        self._check_state_dtype(states[0])
         if self.mode != "LSTM":
             self.check_hidden_size(states[0], expected)
             return
         self.check_hidden_size(states[0], expected, "Expected hidden[0] size {}, got {}")
         self.check_hidden_size(states[1], expected[:2] + (self.hidden_size,), "Expected hidden[1] size {}, got {}")
+        if len(states) != 2:
+            raise RuntimeError("lstm expects two hidden states")
+
+    def _check_state_dtype(self, h: Tensor) -> None:
+        """PyTorch's error for an h_0 whose dtype is not the weights': its product `h W_hhᵀ` raises.
+
+        Under autocast the products cast their operands themselves (and raise there if they must).
+        """
+        w = self.weight_hh_l0
+        if h.dtype == w.dtype or autocast_policy.enabled():
+            return
+        if self.bias:  # addmm(b_hh, h, W_hhᵀ)
+            names = f"{h.dtype.kind_name} and {w.dtype.kind_name}"
+            raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {names}")
+        names = f"{h.dtype.c10_name} != {w.dtype.c10_name}"
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {names}")
 
     def _run(self, input: Any, hx: Any, name: str) -> tuple[Any, tuple[Tensor, ...]]:
         """Shared forward: returns the output and the final states with the caller's layout."""
@@ -283,9 +301,7 @@ class RNNBase(Module):
             if self.mode == "LSTM":
                 states += (ops.zeros(expected[:2] + (self.hidden_size,), dtype=data.dtype, device=data.device),)
         else:
-            states = tuple(hx) if isinstance(hx, (tuple, list)) else (hx,)
-            if sort is not None:
-                states = tuple(s.index_select(1, sort) for s in states)
+            states = self._packed_states(hx, sort)
         self.check_input(data, packed.batch_sizes)
         if self.mode != "LSTM":
             self.check_hidden_size(states[0], expected)
@@ -300,6 +316,24 @@ class RNNBase(Module):
         if unsort is not None:
             finals = tuple(s.index_select(1, unsort) for s in finals)
         return type(packed)(out, packed.batch_sizes, sort, unsort), finals
+
+    def _packed_states(self, hx: Any, sort: Tensor | None) -> tuple[Tensor, ...]:
+        """The given states of a packed forward, in the packed (sorted) batch order.
+
+        PyTorch hands a GRU's or RNN's hx to `index_select` (or `size`) as a tensor, and an LSTM's
+        (h, c) to `hx[0]`, `hx[1]` and then to a kernel that wants exactly two states.
+        """
+        if self.mode != "LSTM" and not isinstance(hx, Tensor):
+            attr = "size" if sort is None else "index_select"
+            raise AttributeError(f"'{type(hx).__name__}' object has no attribute '{attr}'")
+        states = tuple(hx) if isinstance(hx, (tuple, list)) else (hx,)
+        if self.mode == "LSTM" and len(states) != 2:
+            if sort is not None and len(states) < 2:
+                raise IndexError("tuple index out of range")
+            raise RuntimeError("lstm expects two hidden states")
+        if sort is not None:
+            states = tuple(s.index_select(1, sort) for s in states)
+        return states
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"

@@ -309,15 +309,15 @@ def pad_sequence(
     longest = max(s.size(0) for s in seqs)
     first = seqs[0]  # the output is made like it (`new_full`): its trailing sizes and dtype
     tail = tuple(first.shape[1:])
-    padded = []
-    for s in seqs:
-        s = _as_step_rows(s, tail).to(first.dtype)
-        missing = longest - s.size(0)
-        if missing:
-            fill = ops.full((missing, *tail), padding_value, dtype=first.dtype, device=s.device)
-            s = ops.cat([s, fill] if padding_side == "right" else [fill, s], 0)
-        padded.append(s)
-    return ops.stack(padded, 0 if batch_first else 1)
+    batch_dim = 0 if batch_first else 1
+    shape = (len(seqs), longest, *tail) if batch_first else (longest, len(seqs), *tail)
+    out = ops.full(shape, padding_value, dtype=first.dtype, device=first.device)
+    # each sequence is copied into its slot, as PyTorch does (a graph's node is CopySlices)
+    for i, s in enumerate(seqs):
+        s = _as_step_rows(s, tail)
+        start = 0 if padding_side == "right" else longest - s.size(0)
+        out.select(batch_dim, i).narrow(0, start, s.size(0)).copy_(s)
+    return out
 
 
 def _as_step_rows(seq: Tensor, tail: tuple[int, ...]) -> Tensor:
