@@ -44,3 +44,47 @@ def test_movedim_mistakes_vs_torch(name):
     with pytest.raises(RuntimeError) as info:
         torch.zeros(2, 3, 4).movedim(source, destination)
     assert str(info.value) == message
+
+
+EINSUM_VIEWS = {
+    # equation: (strides, grad_fn name) of the result for a contiguous (3, 3, 3) operand
+    "ijk->kji": ((1, 3, 9), "PermuteBackward0"),
+    "iji->ij": ((10, 3), "PermuteBackward0"),
+    "jii->ji": ((9, 4), "PermuteBackward0"),
+    "iii->i": ((13,), "PermuteBackward0"),
+}
+
+
+@pytest.mark.parametrize("equation", list(EINSUM_VIEWS))
+def test_einsum_without_a_sum_is_a_view(equation):
+    x = rg.arange(27.0).view(3, 3, 3).clone().requires_grad_()
+    r = rg.einsum(equation, x)
+    strides, node = EINSUM_VIEWS[equation]
+    assert (r.stride(), r.grad_fn.name()) == (strides, node)
+    assert r._base is x
+
+
+def test_einsum_diagonal_view_values_and_gradient():
+    x = rg.arange(9.0).view(3, 3).requires_grad_()
+    d = rg.einsum("ii->i", x)
+    assert d.tolist() == [0.0, 4.0, 8.0]
+    (d * rg.tensor([1.0, 2.0, 3.0])).sum().backward()
+    assert x.grad.tolist() == [[1.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 3.0]]
+    assert rg.einsum("ij->ji", rg.arange(6).view(2, 3)).stride() == (1, 3)
+
+
+def test_einsum_names_the_later_size_first_when_a_repeated_letter_disagrees():
+    with pytest.raises(RuntimeError, match="sizes don't match, 3 != 2$"):
+        rg.einsum("ii", rg.ones(2, 3))
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@pytest.mark.parametrize("equation", list(EINSUM_VIEWS))
+def test_einsum_views_vs_torch(equation):
+    ours = rg.einsum(equation, rg.arange(27.0).view(3, 3, 3).requires_grad_())
+    theirs = torch.einsum(equation, torch.arange(27.0).view(3, 3, 3).requires_grad_())
+    assert (ours.stride(), ours.grad_fn.name(), ours.tolist()) == (
+        theirs.stride(), theirs.grad_fn.name(), theirs.tolist()
+    )
+    with pytest.raises(RuntimeError, match="sizes don't match, 3 != 2$"):
+        torch.einsum("ii", torch.ones(2, 3))
