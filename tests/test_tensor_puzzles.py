@@ -88,3 +88,39 @@ def test_einsum_views_vs_torch(equation):
     )
     with pytest.raises(RuntimeError, match="sizes don't match, 3 != 2$"):
         torch.einsum("ii", torch.ones(2, 3))
+
+
+def test_sort_with_stable_given_records_sort_backward1():
+    x = rg.tensor([3.0, 1.0, 3.0], requires_grad=True)
+    assert x.sort()[0].grad_fn.name() == "SortBackward0"
+    assert x.sort(stable=False)[0].grad_fn.name() == "SortBackward1"
+    values, indices = x.sort(stable=True, descending=True)
+    assert (values.grad_fn.name(), indices.tolist()) == ("SortBackward1", [0, 2, 1])
+    (values * rg.tensor([1.0, 2.0, 3.0])).sum().backward()
+    assert x.grad.tolist() == [1.0, 3.0, 2.0]
+
+
+ORDER_MISTAKES = {
+    "sort with a bool for dim": lambda m: m.sort(m.tensor([2, 1]), True),
+    "sort with an int for descending": lambda m: m.sort(m.tensor([2, 1]), 0, 1),
+    "sort with a float dim": lambda m: m.sort(m.tensor([2, 1]), 0.0),
+    "argsort with a bool for dim": lambda m: m.argsort(m.tensor([2, 1]), True),
+}
+
+
+@pytest.mark.parametrize("name", list(ORDER_MISTAKES))
+def test_sort_refuses_a_bool_dim_instead_of_sorting_along_dim_1(name):
+    with pytest.raises(TypeError, match=r"received an invalid combination of arguments - got \(Tensor, "):
+        ORDER_MISTAKES[name](rg)
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@pytest.mark.parametrize("name", list(ORDER_MISTAKES))
+def test_sort_argument_mistakes_vs_torch(name):
+    with pytest.raises(TypeError) as ours:
+        ORDER_MISTAKES[name](rg)
+    with pytest.raises(TypeError) as theirs:
+        ORDER_MISTAKES[name](torch)
+    assert str(ours.value) == str(theirs.value)
+    x = torch.tensor([3.0, 1.0], requires_grad=True)
+    assert x.sort(stable=False)[0].grad_fn.name() == "SortBackward1"
