@@ -124,3 +124,27 @@ def test_sort_argument_mistakes_vs_torch(name):
     assert str(ours.value) == str(theirs.value)
     x = torch.tensor([3.0, 1.0], requires_grad=True)
     assert x.sort(stable=False)[0].grad_fn.name() == "SortBackward1"
+
+
+SELECTION_MISTAKES = {
+    "topk with a bool for dim": (lambda m: m.topk(m.tensor([3.0, 1.0]), 1, True), "topk(): argument 'dim' (position 3) must be int, not bool"),
+    "topk with an int for largest": (lambda m: m.topk(m.tensor([3.0, 1.0]), 1, 0, 1), "topk(): argument 'largest' (position 4) must be bool, not int"),
+    "kthvalue with a bool for dim": (lambda m: m.kthvalue(m.tensor([3.0, 1.0]), 1, True), "kthvalue(): argument 'dim' (position 3) must be int, not bool"),
+}
+
+
+@pytest.mark.parametrize("name", list(SELECTION_MISTAKES))
+def test_topk_and_kthvalue_refuse_a_bool_dim(name):
+    call, message = SELECTION_MISTAKES[name]
+    with pytest.raises(TypeError) as info:
+        call(rg)
+    assert str(info.value) == message
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@pytest.mark.parametrize("name", list(SELECTION_MISTAKES))
+def test_topk_and_kthvalue_mistakes_vs_torch(name):
+    call, message = SELECTION_MISTAKES[name]
+    with pytest.raises(TypeError) as info:
+        call(torch)
+    assert str(info.value) == message

@@ -22,7 +22,7 @@ from ..engine.primitive import Primitive, not_a_tensor
 from ..engine.vmap_hook import NOT_BATCHED, batched
 from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
-from .kernels.arg_types import int_arg, invalid_combination
+from .kernels.arg_types import bool_arg, int_arg, invalid_combination
 from .kernels.cpu_selection import replay_kthvalue, replay_mode, replay_topk
 from .kernels.operands import numpy_alias, wrap_dim
 from .kernels.out_arg import MEDIAN, SAME, same, write_out
@@ -54,7 +54,7 @@ def _check_order_args(fn: str, input: Tensor, dim: Any, descending: Any, signatu
     """PyTorch's TypeError for a `dim` that is not an int (a bool or float) or a `descending` that is
     not a bool: `sort(x, True)` would otherwise sort along dim 1."""
     int_dim = isinstance(dim, (int, np.integer)) and not isinstance(dim, (bool, np.bool_))
-    if not int_dim or not isinstance(descending, (bool, np.bool_)):
+    if not int_dim or type(descending) is not bool:
         raise invalid_combination(fn, (input, dim, descending)[: 3 if descending is not False else 2], signatures)
 
 
@@ -236,6 +236,8 @@ def topk(
     k = int_arg("topk", "k", 2, k)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("topk", dim, -1, axis, "axis")
+    dim = int_arg("topk", "dim", 3, dim)  # a bool is not a dim (topk(x, 1, True) is a mistake)
+    largest, sorted = bool_arg("topk", "largest", 4, largest), bool_arg("topk", "sorted", 5, sorted)
     if _vmap.active:
         r = batched("along", lambda x, d: topk(x, k, d, largest, sorted), input, dim)
         if r is not NOT_BATCHED:
@@ -310,6 +312,7 @@ def kthvalue(
     k = int_arg("kthvalue", "k", 2, k)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("kthvalue", dim, -1, axis, "axis")
+    dim = int_arg("kthvalue", "dim", 3, dim)
     if keepdims is not None:
         keepdim = numpy_alias("kthvalue", keepdim, False, keepdims, "keepdims")
     if _vmap.active:
