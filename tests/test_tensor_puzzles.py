@@ -127,9 +127,18 @@ def test_sort_argument_mistakes_vs_torch(name):
 
 
 SELECTION_MISTAKES = {
-    "topk with a bool for dim": (lambda m: m.topk(m.tensor([3.0, 1.0]), 1, True), "topk(): argument 'dim' (position 3) must be int, not bool"),
-    "topk with an int for largest": (lambda m: m.topk(m.tensor([3.0, 1.0]), 1, 0, 1), "topk(): argument 'largest' (position 4) must be bool, not int"),
-    "kthvalue with a bool for dim": (lambda m: m.kthvalue(m.tensor([3.0, 1.0]), 1, True), "kthvalue(): argument 'dim' (position 3) must be int, not bool"),
+    "topk with a bool for dim": (
+        lambda m: m.topk(m.tensor([3.0, 1.0]), 1, True),
+        "topk(): argument 'dim' (position 3) must be int, not bool",
+    ),
+    "topk with an int for largest": (
+        lambda m: m.topk(m.tensor([3.0, 1.0]), 1, 0, 1),
+        "topk(): argument 'largest' (position 4) must be bool, not int",
+    ),
+    "kthvalue with a bool for dim": (
+        lambda m: m.kthvalue(m.tensor([3.0, 1.0]), 1, True),
+        "kthvalue(): argument 'dim' (position 3) must be int, not bool",
+    ),
 }
 
 
