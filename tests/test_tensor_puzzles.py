@@ -157,3 +157,41 @@ def test_topk_and_kthvalue_mistakes_vs_torch(name):
     with pytest.raises(TypeError) as info:
         call(torch)
     assert str(info.value) == message
+
+
+LAYOUTS = {
+    # expression on a contiguous (3, 4, 5) tensor `x`: the result's strides (row-major, as PyTorch's)
+    "x[:, [0, 1]]": (10, 5, 1),
+    "x[..., [[0, 1]], :]": (10, 10, 5, 1),
+    "x[:, :, [1, 2]]": (8, 2, 1),
+    "x[:, [0, 1], [1, 2]]": (2, 1),
+    "x[:, x[0, :, 0] > 5]": (10, 5, 1),
+    "x.index_select(1, m.tensor([0, 1]))": (10, 5, 1),
+    "m.take(x, m.tensor([[1, 2], [3, 4]]).t())": (2, 1),
+}
+
+
+@pytest.mark.parametrize("expression", list(LAYOUTS))
+def test_advanced_indexing_results_are_row_major(expression):
+    x = rg.arange(60).view(3, 4, 5)
+    r = eval(expression, {"x": x, "m": rg})
+    assert r.stride() == LAYOUTS[expression]
+    assert r.is_contiguous()
+
+
+def test_indexed_columns_can_be_viewed_flat():
+    x = rg.arange(24.0).view(2, 3, 4).requires_grad_()
+    flat = x[:, [2, 0]].view(2, -1)
+    assert flat.tolist() == [
+        [8.0, 9.0, 10.0, 11.0, 0.0, 1.0, 2.0, 3.0],
+        [20.0, 21.0, 22.0, 23.0, 12.0, 13.0, 14.0, 15.0],
+    ]
+    flat.sum().backward()
+    assert x.grad[:, 1].sum().item() == 0.0 and x.grad[:, [0, 2]].sum().item() == 16.0
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@pytest.mark.parametrize("expression", list(LAYOUTS))
+def test_advanced_indexing_layouts_vs_torch(expression):
+    r = eval(expression, {"x": torch.arange(60).view(3, 4, 5), "m": torch})
+    assert r.stride() == LAYOUTS[expression]
