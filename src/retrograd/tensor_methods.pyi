@@ -570,7 +570,7 @@ class TensorMethods:
         dim: int = ...,
         descending: bool = ...,
         *,
-        stable: bool = ...,
+        stable: bool | None = ...,
         out: Any = ...,
         axis: Any = ...,
     ) -> Any: ...

@@ -22,7 +22,7 @@ from ..engine.primitive import Primitive, not_a_tensor
 from ..engine.vmap_hook import NOT_BATCHED, batched
 from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
-from .kernels.arg_types import int_arg
+from .kernels.arg_types import bool_arg, int_arg, invalid_combination
 from .kernels.cpu_selection import replay_kthvalue, replay_mode, replay_topk
 from .kernels.operands import numpy_alias, wrap_dim
 from .kernels.out_arg import MEDIAN, SAME, same, write_out
@@ -32,11 +32,30 @@ from .reduction.along import evenly, reduced_shape, selection
 __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode"]
 
 _sort_values = selection("SortBackward0")
+_stable_sort_values = selection("SortBackward1")  # PyTorch's overload with `stable` given
 _topk_values = selection("TopkBackward0")
 _kthvalue_values = selection("KthvalueBackward0")
 _median_values = selection("MedianBackward1")
 _nanmedian_values = selection("NanmedianBackward1")
 _mode_values = selection("ModeBackward0")
+
+
+_SORT_SIGNATURES = (
+    "Tensor input, *, bool stable, int dim = -1, bool descending = False, tuple of Tensors out = None",
+    "Tensor input, int dim = -1, bool descending = False, *, tuple of Tensors out = None",
+)
+_ARGSORT_SIGNATURES = (
+    "Tensor input, *, bool stable, int dim = -1, bool descending = False, Tensor out = None",
+    "Tensor input, int dim = -1, bool descending = False",
+)
+
+
+def _check_order_args(fn: str, input: Tensor, dim: Any, descending: Any, signatures: tuple[str, ...]) -> None:
+    """PyTorch's TypeError for a `dim` that is not an int (a bool or float) or a `descending` that is
+    not a bool: `sort(x, True)` would otherwise sort along dim 1."""
+    int_dim = isinstance(dim, (int, np.integer)) and not isinstance(dim, (bool, np.bool_))
+    if not int_dim or type(descending) is not bool:
+        raise invalid_combination(fn, (input, dim, descending)[: 3 if descending is not False else 2], signatures)
 
 
 def _stable_order(xp: Any, a: Any, dim: int, descending: bool) -> Any:
@@ -78,7 +97,8 @@ def _pair(kind: type, prim: Primitive, input: Tensor, index: Any, dim: int, shap
 
 
 def sort(
-    input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False, out: Any = None, axis: Any = None,
+    input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool | None = None, out: Any = None,
+    axis: Any = None,
 ) -> Any:
     """`(values, indices)` sorted along `dim`; always stable (equal values keep their order).
 
@@ -86,7 +106,8 @@ def sort(
         input (Tensor): the tensor.
         dim (int): the dim to sort along (default -1, the last).
         descending (bool): largest first (default False).
-        stable (bool): accepted for PyTorch compatibility; the sort is stable anyway.
+        stable (bool, optional): accepted for PyTorch compatibility; the sort is stable anyway.
+            Given (True or False), the values' grad_fn is SortBackward1, as in PyTorch.
         out (tuple of Tensor, optional): tensors to write the result into.
 
     Returns:
@@ -109,13 +130,15 @@ def sort(
     _orderable("Sort", input)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("sort", dim, -1, axis, "axis")
+    _check_order_args("sort", input, dim, descending, _SORT_SIGNATURES)
     if _vmap.active:
         r = batched("along", lambda x, d: sort(x, d, descending, stable=stable), input, dim)
         if r is not NOT_BATCHED:
             return r
     xp, a, d = _prepare(input, dim)
     index = _stable_order(xp, a, d, descending)
-    return _pair(return_types.sort, _sort_values, input, index, d, input._data.shape)
+    values = _sort_values if stable is None else _stable_sort_values
+    return _pair(return_types.sort, values, input, index, d, input._data.shape)
 
 
 def argsort(
@@ -145,6 +168,7 @@ def argsort(
         raise not_a_tensor("argsort", input)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("argsort", dim, -1, axis, "axis")
+    _check_order_args("argsort", input, dim, descending, _ARGSORT_SIGNATURES)
     _orderable("Sort", input)
     if _vmap.active and (r := batched("along", lambda x, d: argsort(x, d, descending), input, dim)) is not NOT_BATCHED:
         return r
@@ -212,6 +236,8 @@ def topk(
     k = int_arg("topk", "k", 2, k)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("topk", dim, -1, axis, "axis")
+    dim = int_arg("topk", "dim", 3, dim)  # a bool is not a dim (topk(x, 1, True) is a mistake)
+    largest, sorted = bool_arg("topk", "largest", 4, largest), bool_arg("topk", "sorted", 5, sorted)
     if _vmap.active:
         r = batched("along", lambda x, d: topk(x, k, d, largest, sorted), input, dim)
         if r is not NOT_BATCHED:
@@ -286,6 +312,7 @@ def kthvalue(
     k = int_arg("kthvalue", "k", 2, k)
     if axis is not None:  # NumPy's name, as PyTorch accepts it
         dim = numpy_alias("kthvalue", dim, -1, axis, "axis")
+    dim = int_arg("kthvalue", "dim", 3, dim)
     if keepdims is not None:
         keepdim = numpy_alias("kthvalue", keepdim, False, keepdims, "keepdims")
     if _vmap.active:

@@ -56,7 +56,10 @@ def reduce_at(arr: Any, key: tuple, v: Any, ufunc: Any = np.add) -> None:
 
 
 def _take_forward(xp: Any, a: Any, key: tuple) -> Any:
-    return read(a, key)
+    # row-major, as PyTorch allocates these results: NumPy lays out `a[:, idx]` with the indexed
+    # dim outermost in memory, so `x[:, idx].view(n, -1)` would fail where PyTorch's works
+    r = read(a, key)
+    return xp.ascontiguousarray(r).reshape(r.shape)  # (ascontiguousarray makes a 0-d array 1-d)
 
 
 def _accumulate_forward(xp: Any, g: Any, shape: tuple, key: tuple, unique: bool = False) -> Any:

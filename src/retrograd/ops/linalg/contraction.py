@@ -20,6 +20,8 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..autocast_policy import active as autocasting
 from ..autocast_policy import lower_precision
+from ..shape.diagonals import diagonal
+from ..shape.views import permute
 from .common import check_same_dtype, eye_like
 
 __all__ = ["einsum"]
@@ -157,7 +159,7 @@ def _check_sizes(subs: list[str], operands: list) -> None:
         for ch, n in zip(s, t._data.shape):
             if ch in own and own[ch] != n:
                 raise RuntimeError(
-                    f"einsum(): subscript {ch} is repeated for operand {i} but the sizes don't match, {own[ch]} != {n}"
+                    f"einsum(): subscript {ch} is repeated for operand {i} but the sizes don't match, {n} != {own[ch]}"
                 )
             own[ch] = n
             prev = size.get(ch, 1)
@@ -272,9 +274,6 @@ def _pair_grad(g: Tensor, other: Tensor, own_shape: tuple, s_own: str, s_other: 
 
 
 _single_sum = Primitive("einsum", _single_forward, [_single_grad], node_name="SumBackward1", holomorphic=True)
-_single_permute = Primitive(
-    "einsum", _single_forward, [_single_grad], node_name="PermuteBackward0", holomorphic=True
-)
 _pair_rules = [
     lambda g, b, a_shape, sa, sb, so: _pair_grad(g, b, a_shape, sa, sb, so),
     lambda g, a, b_shape, sa, sb, so: _pair_grad(g, a, b_shape, sb, sa, so),
@@ -288,8 +287,15 @@ _pair_mul = Primitive(
 
 
 def _single(a: Tensor, sa: str, so: str) -> Tensor:
-    prim = _single_sum if any(c not in so for c in sa) else _single_permute
-    return prim(a, sa=sa, so=so)
+    if any(c not in so for c in sa):
+        return _single_sum(a, sa=sa, so=so)
+    # nothing summed: a view of `a`, as in PyTorch (a diagonal per repeated letter, then a permute)
+    while len(set(sa)) < len(sa):
+        p = next(i for i, c in enumerate(sa) if c in sa[i + 1:])
+        q = sa.index(sa[p], p + 1)
+        a = diagonal(a, 0, p, q)  # the diagonal's dim goes last
+        sa = sa[:p] + sa[p + 1:q] + sa[q + 1:] + sa[p]
+    return permute(a, [sa.index(c) for c in so])
 
 
 def _pair(a: Tensor, b: Tensor, sa: str, sb: str, so: str) -> Tensor:

@@ -563,8 +563,18 @@ def movedim(input: Tensor, source: int | Sequence[int], destination: int | Seque
         retrograd.Size([3, 4, 2])
     """
     n = input._data.ndim
-    src = [wrap_dim(d, n) for d in ((source,) if isinstance(source, int) else source)]
-    dst = [wrap_dim(d, n) for d in ((destination,) if isinstance(destination, int) else destination)]
+    given_src = [source] if isinstance(source, int) else list(source)
+    given_dst = [destination] if isinstance(destination, int) else list(destination)
+    if len(given_src) != len(given_dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({given_src} dims) should contain "
+            f"the same number of dims as destination ({given_dst} dims)"
+        )
+    src = [wrap_dim(d, n) for d in given_src]
+    dst = [wrap_dim(d, n) for d in given_dst]
+    for side, given, wrapped in (("source", given_src, src), ("destination", given_dst, dst)):
+        if len(set(wrapped)) != len(wrapped):
+            raise RuntimeError(f"movedim: repeated dim in `{side}` ({given})")
     order = [d for d in range(n) if d not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
