@@ -56,6 +56,8 @@ ERRORS = {
     "lib.unique(t, dim=1.5)": "unique_dim(): argument 'dim' (position 2) must be int, not float",
     "lib.unique_consecutive(t, 'a')": "unique_consecutive(): argument 'return_inverse' must be bool, not str",
     "lib.unique_consecutive(t, True, True, 1.5)": "unique_consecutive(): argument 'dim' must be int, not float",
+    "lib.fake_quantize_per_channel_affine(t, lib.ones(3), lib.zeros(3), t, 0, 255)":
+        "fake_quantize_per_channel_affine(): argument 'axis' (position 4) must be int, not Tensor",
     # int arguments: not a float, a string, a bool or a tensor with dims (NumPy would truncate 1.5)
     "lib.tril(t, 1.5)": "tril(): argument 'diagonal' (position 2) must be int, not float",
     "lib.triu(t, 'a')": "triu(): argument 'diagonal' (position 2) must be int, not str",

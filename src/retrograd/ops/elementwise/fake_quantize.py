@@ -17,6 +17,7 @@ import numpy as np
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..activation.smooth import floating
+from ..kernels.arg_types import check_tensors, int_arg
 
 __all__ = ["fake_quantize_per_tensor_affine", "fake_quantize_per_channel_affine"]
 
@@ -122,6 +123,10 @@ def fake_quantize_per_channel_affine(
         tensor([[ 0.3000, -0.7000],
                 [ 2.0000,  0.0000]])
     """
+    fn = "fake_quantize_per_channel_affine"  # PyTorch's parser first: three tensors, three ints
+    check_tensors(fn, input=input, scale=scale, zero_point=zero_point)
+    axis, quant_min, quant_max = (int_arg(fn, name, position, value) for name, position, value in
+                                  (("axis", 4, axis), ("quant_min", 5, quant_min), ("quant_max", 6, quant_max)))
     if zero_point.dtype.kind_name not in ("Int", "Float", "Half"):
         raise RuntimeError(f"Zero-point must be Int32, Float or Half, found {zero_point.dtype.kind_name}")
     if scale.dim() != 1:
