@@ -69,8 +69,10 @@ def lists_and_futures(rank):
     dist.monitored_barrier()
     work = dist.all_reduce(torch.ones(2) * rank, async_op=True)
     fut = work.get_future().then(lambda f: f.value()[0] * 2)
+    value = fut.wait()
+    work.wait()  # PyTorch's gloo work may report is_completed() False for a moment after its future ran
     if rank == 0:
-        print("future", fut.wait(), work.is_completed(), dist.is_torchelastic_launched())
+        print("future", value, work.is_completed(), dist.is_torchelastic_launched())
 
 
 def worker(rank, world_size, port):
