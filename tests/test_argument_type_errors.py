@@ -335,3 +335,28 @@ def test_bitwise_ops_of_floats_name_a_shape_mismatch_first():
         rg.bitwise_and(rg.ones(2, 3), rg.ones(4, 5))
     with pytest.raises(NotImplementedError, match="\"bitwise_or_cpu\" not implemented for 'Float'"):
         rg.bitwise_or(rg.ones(2, 3), rg.ones(2, 3))
+
+
+# a bool is no dim (Python would read True as 1): PyTorch's parser refuses it
+BOOL_DIMS = ["lib.cumsum(t, True)", "t.cumprod(True)", "lib.sum(t, True)", "lib.argmax(t, True)",
+             "lib.squeeze(t, False)", "lib.max(t, True)", "lib.min(t, False)", "t.mean(True)"]
+
+
+@pytest.mark.parametrize("expression", BOOL_DIMS)
+def test_a_bool_is_no_dim(expression):
+    kind, message = _raised(rg, expression)
+    assert kind == "TypeError" and "bool" in message
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch not installed")
+@pytest.mark.parametrize("expression", BOOL_DIMS)
+def test_a_bool_is_no_dim_vs_torch(expression):
+    assert _raised(torch, expression)[0] == "TypeError"
+
+
+def test_numpy_integer_dims_reduce():
+    # `dim != ()` compared a NumPy int elementwise: sum and mean over np.int64(1) raised ValueError
+    t = rg.ones(2, 3)
+    assert rg.sum(t, np.int64(1)).tolist() == [3.0, 3.0]
+    assert t.mean(np.int32(0)).tolist() == [1.0, 1.0, 1.0]
+    assert t.sum(()).item() == 6.0 and t.mean([]).item() == 1.0

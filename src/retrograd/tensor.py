@@ -1774,7 +1774,10 @@ def _wrap_own_dim(dim: int, ndim: int) -> int:
 
 
 def _dim_index(dim: Any) -> builtins.int:
-    """A dim given as another integer type (NumPy, 0-d int tensor); PyTorch's TypeError for anything else."""
+    """A dim given as another integer type (NumPy, 0-d int tensor); PyTorch's TypeError for anything else
+    (a bool too, which Python would read as 0 or 1)."""
+    if type(dim) is builtins.bool:
+        raise TypeError("argument 'dim' must be int, not bool")
     try:
         return operator.index(dim)
     except TypeError:

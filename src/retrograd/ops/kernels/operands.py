@@ -147,7 +147,7 @@ def wrap_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...]:
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, (int, np.integer)):
-        return (_wrap_dim(int(dim), ndim),)
+        return (_wrap_dim(dim, ndim),)  # (a bool is refused there)
     if isinstance(dim, (str, Tensor)) or not isinstance(dim, Sequence):
         raise TypeError(f"argument 'dim' must be tuple of ints, not {type(dim).__name__}")
     dims = tuple(_wrap_dim(d, ndim) for d in dim)

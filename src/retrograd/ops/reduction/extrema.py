@@ -92,7 +92,7 @@ def _check_elementwise_form(name: str, input: Tensor, dim: Any, other: Any, keep
 
 def _by_dim(name: str, input: Tensor, dim: Any, keepdim: bool) -> Any:
     """max/min along one dim: (values, indices), the gradient going to the returned index."""
-    if not isinstance(dim, (int, np.integer)):
+    if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):  # (a bool is no dim)
         raise TypeError(f"{name}() received an invalid combination of arguments - got (Tensor, {type(dim).__name__})")
     no_complex(RuntimeError, f"{name}(): does not support complex input", input)
     if _vmap.active:

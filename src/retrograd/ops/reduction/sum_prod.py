@@ -113,8 +113,14 @@ def sum(
     dt = _sum_dtype(input, dtype)
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0 and input._data.ndim == 0):
         return _sum_all(input, dims=None, keepdim=False, dt=dt)
-    dims = wrap_dims(dim, input._data.ndim) if dim != () and dim != [] else tuple(range(input._data.ndim))
+    dims = tuple(range(input._data.ndim)) if _no_dims(dim) else wrap_dims(dim, input._data.ndim)
     return _sum(input, dims=dims, keepdim=keepdim, dt=dt)
+
+
+def _no_dims(dim: Any) -> bool:
+    """An empty dim list, which sum and mean read as every dim (`dim != ()` would compare a NumPy int
+    elementwise)."""
+    return isinstance(dim, (tuple, list)) and len(dim) == 0
 
 
 def mean(
@@ -167,7 +173,7 @@ def mean(
         )
     if dim is None:
         return _mean_all(input, dims=None, keepdim=False)
-    dims = wrap_dims(dim, input._data.ndim) if dim != () and dim != [] else tuple(range(input._data.ndim))
+    dims = tuple(range(input._data.ndim)) if _no_dims(dim) else wrap_dims(dim, input._data.ndim)
     return _mean(input, dims=dims, keepdim=keepdim)
 
 
