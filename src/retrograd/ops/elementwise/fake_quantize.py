@@ -47,30 +47,17 @@ def _rule(g: Tensor, mask: Any) -> Tensor:
     return g * Tensor._make(mask)
 
 
-_per_tensor = Primitive(
-    "fake_quantize_per_tensor_affine",
-    _forward,
-    [_rule],
-    extras=("mask",),
-    saves_number=True,
-    node_name="FakeQuantizePerTensorAffineCachemaskBackward0",
+def _fake_quantizer(name: str, node: str) -> Primitive:
+    """One fake-quantize primitive, its mask saved for the straight-through gradient."""
+    return Primitive(name, _forward, [_rule], extras=("mask",), saves_number=True, node_name=node)
+
+
+# PyTorch records three nodes: per tensor (number or tensor qparams) and per channel
+_per_tensor = _fake_quantizer("fake_quantize_per_tensor_affine", "FakeQuantizePerTensorAffineCachemaskBackward0")
+_per_tensor_qparams = _fake_quantizer(
+    "fake_quantize_per_tensor_affine", "FakeQuantizePerTensorAffineCachemaskTensorQparamsBackward0"
 )
-_per_tensor_qparams = Primitive(
-    "fake_quantize_per_tensor_affine",
-    _forward,
-    [_rule],
-    extras=("mask",),
-    saves_number=True,
-    node_name="FakeQuantizePerTensorAffineCachemaskTensorQparamsBackward0",
-)
-_per_channel = Primitive(
-    "fake_quantize_per_channel_affine",
-    _forward,
-    [_rule],
-    extras=("mask",),
-    saves_number=True,
-    node_name="FakeQuantizePerChannelAffineCachemaskBackward0",
-)
+_per_channel = _fake_quantizer("fake_quantize_per_channel_affine", "FakeQuantizePerChannelAffineCachemaskBackward0")
 
 
 def _check_range(zero_min: float, zero_max: float, quant_min: int, quant_max: int) -> None:
