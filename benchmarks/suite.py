@@ -115,6 +115,8 @@ WORKLOADS = [
              check_losses(2.261725, "0.016269", 220), 220),
     Workload("W2[compiled loss]", "us/step", 1e6, 20, 200, wl.w2_compiled_loss, None,
              check_losses(2.261725, "0.016269", 220), 220),
+    Workload("W2[compiled step]", "us/step", 1e6, 20, 200, wl.w2_compiled_step, None,
+             check_losses(2.261725, "0.016269", 220), 220),
     Workload("W3", "ms/step", 1e3, 5, 50, wl.w3_mnist_mlp, floors.w3_floor,
              check_losses(2.302860, "0.5997-0.5998", 55), 55),
     Workload("W4", "ms/Hessian", 1e3, 1, 7, wl.w4_functional, floors.w4_floor, check_hessian),

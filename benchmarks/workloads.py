@@ -58,12 +58,14 @@ def _leaves(m: ModuleType, arrays: list[np.ndarray]) -> list[Any]:
 
 
 def _sgd_step(m: ModuleType, params: list[Any], loss_of: Callable[[], Any], compile_fn: Compile = None,
-              compile_loss: bool = False) -> Step:
+              compile_loss: bool = False, compile_step: bool = False) -> Step:
     """A training step: clear grads, forward + loss, backward, p -= 0.1 * grad, float(loss).
 
-    `compile_loss`: a compiled system compiles the loss with the forward (a variant; the
-    workloads compile the forward alone)."""
+    `compile_loss`: a compiled system compiles the loss with the forward; `compile_step`: the
+    whole step but `float(loss)` (variants; the workloads compile the forward alone)."""
     cross_entropy = m.nn.functional.cross_entropy
+    if compile_step:
+        return _whole_step(m, params, loss_of, compile_fn)
     if compile_loss:
         forward = loss_of
         loss_of = maybe_compiled(lambda: cross_entropy(*forward()), compile_fn)
@@ -87,8 +89,26 @@ def _sgd_step(m: ModuleType, params: list[Any], loss_of: Callable[[], Any], comp
     return step
 
 
+def _whole_step(m: ModuleType, params: list[Any], forward: Callable[[], Any], compile_fn: Compile) -> Step:
+    """The same step as one function, compiled whole by a compiled system; `float(loss)` after it."""
+    cross_entropy = m.nn.functional.cross_entropy
+
+    def train_step() -> Any:
+        for p in params:
+            p.grad = None
+        loss = cross_entropy(*forward())
+        loss.backward()
+        with m.no_grad():
+            for p in params:
+                p -= 0.1 * p.grad
+        return loss
+
+    compiled = maybe_compiled(train_step, compile_fn)
+    return lambda: compiled().item()
+
+
 def mlp_step(m: ModuleType, seed: int, sizes: tuple[int, ...], batch: int, activation: str,
-             compile_fn: Compile = None, compile_loss: bool = False) -> Step:
+             compile_fn: Compile = None, compile_loss: bool = False, compile_step: bool = False) -> Step:
     """SGD step of an MLP `sizes` with `activation` (m.tanh or m.relu) between layers, cross-entropy."""
     arrays, x_np, y_np = mlp_data(seed, sizes, batch)
     params = _leaves(m, arrays)
@@ -103,7 +123,7 @@ def mlp_step(m: ModuleType, seed: int, sizes: tuple[int, ...], batch: int, activ
             h = act(h @ w + b)
         return h @ w_out + b_out, y
 
-    return _sgd_step(m, params, forward, compile_fn, compile_loss)
+    return _sgd_step(m, params, forward, compile_fn, compile_loss, compile_step)
 
 
 def w2_sizes(quick: bool) -> tuple[tuple[int, ...], int]:
@@ -122,6 +142,13 @@ def w2_compiled_loss(m: ModuleType, quick: bool = False, compile_fn: Compile = N
     W2 target would need; the eager systems run plain W2)."""
     sizes, batch = w2_sizes(quick)
     return mlp_step(m, 2, sizes, batch, "tanh", compile_fn, compile_loss=True)
+
+
+def w2_compiled_step(m: ModuleType, quick: bool = False, compile_fn: Compile = None) -> Step:
+    """W2 with the whole step compiled (clear, forward, loss, backward, update; measured only:
+    the eager systems run plain W2)."""
+    sizes, batch = w2_sizes(quick)
+    return mlp_step(m, 2, sizes, batch, "tanh", compile_fn, compile_step=True)
 
 
 def w3_sizes(quick: bool) -> tuple[tuple[int, ...], int]:

@@ -1019,7 +1019,7 @@ def test_function_of_no_tensors_compiles():
 
 
 @pytest.mark.parametrize("how", ["zero_grad", "assign", "delete"])
-def test_setting_grad_inside_a_compiled_function_happens_every_call(how):
+def test_clearing_grad_inside_a_compiled_function_happens_every_call(how):
     torch.manual_seed(0)
     model = nn.Linear(2, 1)
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
@@ -1041,7 +1041,9 @@ def test_setting_grad_inside_a_compiled_function_happens_every_call(how):
     for _ in range(3):
         step(x).backward()
         np.testing.assert_array_equal(model.weight.grad.numpy(), [[3.0, 3.0]])  # reset, not accumulated
-    assert _compiled_entry(step).generated is None
+    entry = _compiled_entry(step)
+    assert entry.generated is not None  # the clears are replayed after the generated code
+    assert [kind for kind, _, _ in entry.effects] == ["clear"] * (2 if how == "zero_grad" else 1)
 
 
 def test_compiled_training_step_matches_pytorch():

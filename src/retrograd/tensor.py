@@ -130,7 +130,6 @@ def _size_dim(d: Any, i: builtins.int) -> builtins.int:
 
 # `x.grad = ...` (`zero_grad()` among them) inside a retrograd.compile recording: generated code
 # replays array calls only, so the function runs eagerly
-_GRAD_SET_BREAK = "a .grad is set or deleted inside the function (zero_grad)"
 _T_NOT_2D_WARNING = (
     "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it will throw an "
     "error in a future release. Consider `x.mT` to transpose batches of matrices or "
@@ -938,6 +937,8 @@ class Tensor(TensorMethods):
         """
         if self.grad_fn is not None and not self._retains_grad:
             warnings.warn(_NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        if _primitive.tracer is not None and self._grad is not None:  # retrograd.compiler: a .grad from before the call
+            _primitive.tracer.read_grad(self._grad)
         return self._grad
 
     @grad.setter
@@ -958,14 +959,14 @@ class Tensor(TensorMethods):
                     f"grad_dtype '{self.dtype.kind_name}'. The gradient must match the tensor's grad_dtype "
                     "(defaults to the tensor's dtype)."
                 )
-        if _primitive.tracer is not None:
-            _primitive.tracer.graph_break(_GRAD_SET_BREAK)
+        if _primitive.tracer is not None:  # retrograd.compiler replays `.grad = None`, nothing else
+            _primitive.tracer.set_grad(self, value)
         self._grad = value
 
     @grad.deleter
     def grad(self) -> None:
         if _primitive.tracer is not None:
-            _primitive.tracer.graph_break(_GRAD_SET_BREAK)
+            _primitive.tracer.set_grad(self, None)
         self._grad = None
 
     @property

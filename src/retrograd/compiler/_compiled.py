@@ -24,7 +24,7 @@ from ..engine.grad_mode import state
 from ..engine.graph import FREED_MESSAGE, Node, _sequence
 from ..engine.views import edge
 from ..tensor import Tensor
-from . import _calls, _guards, _marks, _probe, _streams, _trace, _view_outputs
+from . import _calls, _guards, _marks, _probe, _step, _streams, _trace, _view_outputs
 from ._codegen import Generated, generate
 
 CACHE_SIZE_LIMIT = 8  # PyTorch's torch._dynamo.config.recompile_limit
@@ -56,7 +56,7 @@ class CompiledFunctionBackward(_FunctionNode):
 
     saved: tuple | None
 
-    def __init__(self, edges: tuple, backward: Any, saved: tuple, out_meta: tuple, xp: Any) -> None:
+    def __init__(self, edges: tuple, backward: Any, saved: tuple | None, out_meta: tuple, xp: Any) -> None:
         super().__init__(edges)
         self.backward = backward
         self.saved = saved
@@ -117,12 +117,21 @@ class Entry:
     out_rg: tuple = ()  # per new output: requires grad
     out_meta: tuple = ()  # (shape, dtype) per output requiring grad
     xp: Any = None
+    # a training step (see _step): effects replayed after the code, leaves updated in place (with
+    # how many writes), leaves whose .grad must be None at the call
+    effects: tuple = ()
+    written: tuple = ()
+    none_grads: tuple = ()
+    stepped: bool = False  # its outputs' graph was used by the function's own backward()
     # for explain: the breaks met while the function ran, (reason, user frames), and the op
     # names of the stretches between them
     break_sites: list = field(default_factory=list)
     graphs: list = field(default_factory=list)
 
-    def valid(self) -> bool:
+    def valid(self, tensors: list) -> bool:
+        for target in self.none_grads:
+            if _step.resolve(target, tensors)._grad is not None:
+                return False
         for p, rg, (shape, dtype) in zip(self.params, self.params_rg, self.params_meta):
             data = p._data
             if p._requires_grad is not rg or data.shape != shape or data.dtype != dtype:
@@ -142,7 +151,15 @@ class Entry:
         results = gen.forward(*arrays)
         n = self.n_new
         new: list = []
-        if gen.backward is not None and state.enabled:
+        if self.effects or self.written:
+            _step.replay(self.effects, self.written, tensors, arrays + list(results[:n]), results)
+        if self.stepped:  # as after an eager backward(): outputs with a graph whose buffers are freed
+            node = CompiledFunctionBackward((), None, None, self.out_meta, self.xp)
+            nr = 0
+            for a, rg in zip(results[:n], self.out_rg):
+                new.append(_make(a, True, node, nr) if rg else _make(a))
+                nr += rg
+        elif gen.backward is not None and state.enabled:
             edges = tuple([edge(tensors[i] if kind == "arg" else self.params[i]) for kind, i in self.grad_inputs])
             node = CompiledFunctionBackward(edges, gen.backward, results[n:], self.out_meta, self.xp)
             nr = 0
@@ -250,7 +267,7 @@ class CompiledFunction:
         entries = self._cache.get(key)
         if entries is not None:
             for entry in entries:
-                if entry.valid():
+                if entry.valid(tensors):
                     self._last = entry
                     if entry.generated is None:
                         return self._fn(*args, **kwargs)
@@ -260,8 +277,8 @@ class CompiledFunction:
         entry, result = _record(self._fn, args, kwargs, tensors, self._fullgraph, self._module)
         self._cache.setdefault(key, []).append(entry)
         self._last = entry
-        if entry.generated is None:
-            return result
+        if entry.generated is None or entry.effects or entry.written:
+            return result  # (a step's effects have happened: the code would repeat them)
         # the first call's results come from the generated code too, as PyTorch's do: the same
         # values, and one CompiledFunctionBackward node rather than the recording's eager graph
         return entry.run(tensors)
@@ -270,6 +287,8 @@ class CompiledFunction:
 def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, module: Any) -> tuple[Entry, Any]:
     """Run `fn` once eagerly while recording; return its entry (code or eager) and the result."""
     rec = _trace.Recorder(fullgraph=fullgraph)
+    first_node = next(_sequence)
+    rec.first_node = first_node
     arg_names = []
     for i, t in enumerate(tensors):
         if id(t._data) not in rec.inputs:
@@ -285,7 +304,6 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
             if not t._requires_grad:
                 buffer_copies.append((t, t._data.copy(), t._version_counter.value))
     rng_before = bytes(default_generator.get_state()._data)
-    first_node = next(_sequence)
     python_guard = _guards.python_guard(fn, module, args + tuple(kwargs.values()))
     _trace.install(rec)
     try:
@@ -381,7 +399,10 @@ def _build(
     seeds: list = []
     grads: list = []
     out_meta: tuple = ()
-    if state.enabled and any(out_rg) and grad_inputs:
+    effects, step_grads, written, none_grads = _step.plan(rec, tensors, len(outs))
+    if rec.stepped:
+        out_meta = tuple((o._data.shape, o._data.dtype) for o, rg in zip(outs, out_rg) if rg)
+    elif state.enabled and any(out_rg) and grad_inputs:
         targets = [tensors[i] if kind == "arg" else params[i] for kind, i in grad_inputs]
         roots = [o for o, rg in zip(outs, out_rg) if rg]
         seeds, grads = _record_backward(rec, roots, targets)
@@ -397,7 +418,7 @@ def _build(
     for t, n in zip(list(tensors) + params, arg_names + param_names):
         dedup_inputs.append(t._data)
         dedup_names.append(n)
-    gen = generate(xp, rec.steps, dedup_inputs, dedup_names, [o._data for o in outs], seeds, grads)
+    gen = generate(xp, rec.steps, dedup_inputs, dedup_names, [o._data for o in outs] + step_grads, seeds, grads)
     return Entry(
         gen,
         params=params,
@@ -412,6 +433,10 @@ def _build(
         out_rg=out_rg,
         out_meta=out_meta,
         xp=xp,
+        effects=effects,
+        written=written,
+        none_grads=none_grads,
+        stepped=rec.stepped,
     )
 
 

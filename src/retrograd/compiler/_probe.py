@@ -19,7 +19,7 @@ from ..engine.graph import AccumulateGrad
 from ..engine.views import edge
 from ..ops import autocast_policy as _autocast
 from ..tensor import Tensor
-from . import _calls, _view_outputs
+from . import _calls, _step, _view_outputs
 
 _make = Tensor._make
 
@@ -88,14 +88,19 @@ def check(fn: Any, args: tuple, kwargs: dict, tensors: list, state_tensors: list
 
     mapping = {id(t): _make(perturbed(t._data), t._requires_grad) for t in tensors}
     new_tensors = [mapping[id(t)] for t in tensors]
-    originals = [(t, t._data) for t in state_tensors]
+    # (a training step also sets .grad and version counters: restored with the values)
+    originals = [(t, t._data, t._grad, t._version_counter.value) for t in state_tensors]
     casts = _autocast.state.cache  # autocast's copies of the parameters hold their unperturbed values
     _autocast.state.cache = None
     try:
-        for t, data in originals:
+        for t, data, _, _ in originals:
             t._data = perturbed(data)
+            t._grad = None
         gen = entry.generated
-        results = gen.forward(*[t._data for t in new_tensors], *[p._data for p in entry.params])
+        inputs = [t._data for t in new_tensors] + [p._data for p in entry.params]
+        if entry.written:  # the code updates them in place: eager must start from the same values
+            inputs = [a.copy() for a in inputs]
+        results = gen.forward(*inputs)
         result = fn(*_substitute(args, mapping), **_substitute(kwargs, mapping))
         arrays: dict = {}
         _calls.output_plan(result, arrays, {id(t): i for i, t in enumerate(new_tensors)})
@@ -109,6 +114,8 @@ def check(fn: Any, args: tuple, kwargs: dict, tensors: list, state_tensors: list
         for o, r in zip(outs, results[: entry.n_new]):
             if not _close(o._data, r):
                 return "the function computes on tensor values outside recorded operations"
+        if entry.effects or entry.written:
+            return _step_differs(entry, new_tensors, inputs, results)
         if gen.backward is not None and entry.grad_inputs:
             roots = [o for o, rg in zip(outs, entry.out_rg) if rg]
             seeds = [numpy.ones(shape, dtype) for shape, dtype in entry.out_meta]
@@ -119,7 +126,21 @@ def check(fn: Any, args: tuple, kwargs: dict, tensors: list, state_tensors: list
                 if (e is None) != (g is None) or (e is not None and not _close(e._data, g)):
                     return "the backward computes on tensor values outside recorded operations"
     finally:
-        for t, data in originals:
-            t._data = data
+        for t, data, grad, version in originals:
+            t._data, t._grad = data, grad
+            t._version_counter.value = version
         _autocast.state.cache = casts
+    return None
+
+
+def _step_differs(entry: Any, tensors: list, inputs: list, results: tuple) -> str | None:
+    """A training step's gradients and updated leaves, generated against eager (just run)."""
+    for t, array in _step.final_grads(entry.effects, tensors, results).values():
+        if (t._grad is None) != (array is None) or (array is not None and not _close(t._grad._data, array)):
+            return "the function's backward() computes on tensor values outside recorded operations"
+    positions = {id(t): i for i, t in enumerate(list(tensors) + list(entry.params))}
+    for target, _ in entry.written:
+        t = _step.resolve(target, tensors)
+        if id(t) not in positions or not _close(t._data, inputs[positions[id(t)]]):
+            return "the function updates a tensor in place with values outside recorded operations"
     return None

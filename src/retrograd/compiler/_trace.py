@@ -7,6 +7,11 @@ values are found without any help from the engine.
 
 Anything Python does with the *values* of a recorded array (`.item()`, `bool()`, `.numpy()`)
 and in-place writes into arrays the recording does not own end the recording as a graph break.
+
+A training step is recorded too: the function's own `loss.backward()` is logged like any other
+calls (its graph must be the function's own, without hooks), and what it does to tensors beyond
+arrays, `.grad = None` and the gradients the leaves receive, is kept as `effects` for the
+compiled call to replay; in-place updates of leaves under `no_grad` are writes into inputs.
 """
 
 from __future__ import annotations
@@ -19,7 +24,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..backend.sparse import SparseCOO
 from ..engine import primitive as _primitive
+from ..engine import tensor_type as _tt
+from ..engine.grad_mode import state as _grad_state
+from ..engine.graph import AccumulateGrad
 from ..engine.primitive import Primitive
 
 _lock = threading.Lock()
@@ -92,6 +101,21 @@ class Recorder:
     segments: list = field(default_factory=lambda: [[]])
     backward: bool = False
     thread: int = field(default_factory=threading.get_ident)
+    first_node: int = 0  # the sequence number of the first graph node the function made
+    # a training step: ("clear", tensor, None) for `.grad = None`, ("grad", leaf, array) for a
+    # gradient the function's own backward() stored, in order
+    effects: list = field(default_factory=list)
+    cleared: set = field(default_factory=set)  # ids of tensors whose .grad the function set to None
+    # id(leaf) -> leaf whose `.grad` was None when the function's backward stored one: it must be
+    # None at later calls too (a gradient would be added to it otherwise)
+    none_grads: dict = field(default_factory=dict)
+    written: dict = field(default_factory=dict)  # id(leaf) -> [leaf, times updated in place]
+    old_grads: dict = field(default_factory=dict)  # id(array) of `.grad`s from before the call that were read
+    stepped: bool = False  # the function ran backward() itself: its outputs' graph is used up
+    # id(array) -> the array it copies: a `.grad` the engine stored as a copy of the gradient it
+    # computed (the code has the gradient itself; reads and writes of the copy go to it)
+    aliases: dict = field(default_factory=dict)
+    stored: dict = field(default_factory=dict)  # id(gradient array) -> how many leaves store it
 
     def is_dynamic(self, array: Any) -> bool:
         i = id(array)
@@ -115,12 +139,17 @@ class Recorder:
         if self.breaks:
             return
         ins = tuple([t._data for t in tensors])
+        if self.aliases:
+            ins = tuple([self.aliases.get(id(a), a) for a in ins])
         for t, a in zip(tensors, ins):
             i = id(a)
             if i in self.made:
                 continue
             if i in self.inputs or i in self.found:
                 self.used.add(i)
+            elif i in self.old_grads:  # its tensor is not what `.grad` will be at the next call
+                self.graph_break("an op reads a .grad from before the call")
+                return
             elif t._requires_grad and not self.backward:
                 self.found[i] = t
                 self.used.add(i)
@@ -152,10 +181,87 @@ class Recorder:
 
     def write(self, target: Any, result: Any) -> None:
         array = target._data
-        if id(array) not in self.made:
-            self.graph_break("in-place operation on an input, parameter or constant tensor")
-        else:
+        i = id(array)
+        if i in self.aliases:  # a stored gradient changed in place (clip_grad_norm_)
+            array = self.aliases[i]
+            if self.stored[id(array)] > 1:
+                self.graph_break("a gradient two leaves store is changed in place")
+                return
             self.steps.append(Write(array, result._data, self.backward))
+        elif i in self.made:
+            self.steps.append(Write(array, result._data, self.backward))
+        elif (i in self.inputs or i in self.found) and _is_updated_leaf(target):
+            self.steps.append(Write(array, result._data, self.backward))
+            self.used.add(i)  # (`p.copy_(new)` reads nothing of p, but the code writes into it)
+            self.written.setdefault(id(target), [target, 0])[1] += 1
+        else:
+            self.graph_break("in-place operation on an input, parameter or constant tensor")
+
+    # --- a training step -------------------------------------------------------------------
+
+    def begin_backward(
+        self, roots: Any, retain_graph: bool, create_graph: bool, targets: Any, accumulate: bool
+    ) -> None:
+        """The function calls backward(): recordable when it is a plain one over its own graph."""
+        if self.fullgraph:  # as PyTorch's: its graph capture refuses Tensor.backward
+            self.graph_break("backward() runs inside the function")
+        if create_graph or retain_graph or targets is not None or not accumulate:
+            self.graph_break("backward() with retain_graph or create_graph, or autograd.grad, inside the function")
+            return
+        stack = [node for node, _ in roots]
+        seen: set = set()
+        while stack:
+            node = stack.pop()
+            if node is None or id(node) in seen:
+                continue
+            seen.add(id(node))
+            if node._tensor_hooks or node._pre_hooks or node._post_hooks:
+                self.graph_break("backward() inside the function meets a hook")
+                return
+            if type(node) is AccumulateGrad:
+                leaf = node.variable
+                if leaf._hooks or leaf._post_acc_hooks or leaf._retains_grad:
+                    self.graph_break("backward() inside the function meets a hook on a leaf")
+                    return
+                continue
+            if node._seq < self.first_node:
+                self.graph_break("backward() inside the function reaches a graph built before the call")
+                return
+            stack.extend(child for child, _ in node.next_functions)
+        self.stepped = True
+
+    def accumulated(self, leaf: Any, old: Any, g: Any) -> None:
+        """The function's backward stored `g` as `leaf.grad`."""
+        if old is not None:
+            self.graph_break("backward() inside the function adds to an existing .grad")
+        elif type(g) is not _tt.Tensor or type(g._data) is SparseCOO or g._requires_grad:
+            self.graph_break("backward() inside the function stores a sparse or subclass gradient")
+        else:
+            if id(leaf) not in self.cleared:
+                self.none_grads[id(leaf)] = leaf
+            array = g._data
+            self.effects.append(("grad", leaf, array))
+            self.stored[id(array)] = self.stored.get(id(array), 0) + 1
+            copy = leaf._grad._data
+            if copy is not array:
+                self.aliases[id(copy)] = array
+                self.made[id(copy)] = copy  # (kept alive, so its id stays unique)
+
+    def set_grad(self, tensor: Any, value: Any) -> None:
+        if value is not None:
+            self.graph_break("a .grad is set to a tensor inside the function")
+        else:
+            self.cleared.add(id(tensor))
+            self.effects.append(("clear", tensor, None))
+
+    def read_grad(self, grad: Any) -> None:
+        if id(grad._data) not in self.made:
+            self.old_grads[id(grad._data)] = grad
+
+
+def _is_updated_leaf(target: Any) -> bool:
+    """A parameter updated in place under no_grad: a write the generated code can repeat."""
+    return target._base is None and target._requires_grad and target._grad_fn is None and not _grad_state.enabled
 
 
 def _user_stack() -> list:
@@ -237,12 +343,33 @@ class _Dispatch:
         if rec is not None and not rec.backward:
             rec.graph_break(reason)
 
-    def backward(self) -> None:
-        """The engine's backward pass starts: the function's own `backward()` cannot be recorded
-        (gradients accumulate and optimizers step through NumPy, out of the recording's sight)."""
+    def backward(self, *how: Any) -> None:
+        """The engine's backward pass starts (not the compiler's own: its recording is flagged)."""
         rec = _active.get(threading.get_ident())
-        if rec is not None and not rec.backward:
-            rec.graph_break("backward() runs inside the function (a training step): it runs eagerly")
+        if rec is not None and not rec.backward and not rec.breaks:
+            rec.begin_backward(*how)
+
+    def accumulated(self, leaf: Any, old: Any, g: Any) -> None:
+        rec = _active.get(threading.get_ident())
+        if rec is not None and not rec.backward and not rec.breaks:
+            rec.accumulated(leaf, old, g)
+
+    def set_grad(self, tensor: Any, value: Any) -> None:
+        rec = _active.get(threading.get_ident())
+        if rec is not None and not rec.breaks:
+            rec.set_grad(tensor, value)
+
+    def reset_grad(self, tensor: Any, set_to_none: bool) -> None:
+        """zero_grad() met a tensor without a .grad: a later call may find one to reset."""
+        if set_to_none:
+            self.set_grad(tensor, None)
+        else:
+            self.graph_break("zero_grad(set_to_none=False) runs inside the function")
+
+    def read_grad(self, grad: Any) -> None:
+        rec = _active.get(threading.get_ident())
+        if rec is not None and not rec.breaks:
+            rec.read_grad(grad)
 
 
 _dispatch = _Dispatch()

@@ -166,8 +166,8 @@ def run(
     AccumulateGrad nodes that run add into their leaf's `.grad`.
     """
     before_training()  # a training loop starts: keep freed array memory mapped (backend/host_memory)
-    if _primitive.tracer is not None:  # retrograd.compile is recording: a backward inside it is not recordable
-        _primitive.tracer.backward()
+    if _primitive.tracer is not None:  # retrograd.compile is recording a backward inside the function
+        _primitive.tracer.backward(roots, retain_graph, create_graph, targets, accumulate)
     root_nodes = [n for n, _ in roots]
     if targets is None:
         deps = _count_edges(root_nodes)  # keys: every node this pass can reach
@@ -433,6 +433,8 @@ def _accumulate(node: AccumulateGrad, g: Tensor | None, create_graph: bool) -> N
     else:
         old._data += g._data
         old._version_counter.value += 1
+    if _primitive.tracer is not None:  # retrograd.compile replays what became `.grad`
+        _primitive.tracer.accumulated(leaf, old, g)
     for hook in list(leaf._post_acc_hooks or ()):
         hook(leaf)
 

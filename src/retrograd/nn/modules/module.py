@@ -411,11 +411,11 @@ class Module:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear the gradients of all parameters (to None by default)."""
-        if _primitive.tracer is not None:  # even with no gradients yet: later calls would not reset them
-            _primitive.tracer.graph_break("zero_grad() runs inside the function")
         for p in self.parameters():
             grad = p.grad
             if grad is None:
+                if _primitive.tracer is not None:  # retrograd.compile: a later call may find a .grad to reset
+                    _primitive.tracer.reset_grad(p, set_to_none)
                 continue
             if set_to_none:
                 p.grad = None

@@ -1,0 +1,80 @@
+"""A training step compiled whole: what its generated code does to tensors besides arrays.
+
+A function that runs `loss.backward()` and updates its parameters changes tensors, not only
+arrays: `.grad = None` (zero_grad), the gradients its backward stores, the version counters of
+parameters it updates in place. The recording keeps these as effects; the generated forward
+returns the gradients after the outputs, and a call replays the effects in the recorded order
+(the in-place updates themselves are writes inside the generated code).
+
+A target is ("arg", i), the i-th tensor argument of the call, or the tensor itself (a parameter
+or any leaf the function reaches through a closure or a module).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..engine.grad_layout import laid_out_for
+from ..tensor import Tensor
+from . import _trace
+
+_make = Tensor._make
+
+
+def target_of(t: Any, tensors: list) -> Any:
+    for i, arg in enumerate(tensors):
+        if arg is t:
+            return ("arg", i)
+    return t
+
+
+def resolve(target: Any, tensors: list) -> Any:
+    return tensors[target[1]] if type(target) is tuple else target
+
+
+def plan(rec: _trace.Recorder, tensors: list, n_outputs: int) -> tuple[tuple, list, tuple, tuple]:
+    """(effects, gradient arrays the code returns after its outputs, written, none_grads)."""
+    effects = []
+    grads: list = []
+    for kind, t, array in rec.effects:
+        if kind == "grad":
+            effects.append(("grad", target_of(t, tensors), n_outputs + len(grads)))
+            grads.append(array)
+        else:
+            effects.append(("clear", target_of(t, tensors), -1))
+    written = tuple((target_of(t, tensors), times) for t, times in rec.written.values())
+    none_grads = tuple(target_of(t, tensors) for t in rec.none_grads.values())
+    return tuple(effects), grads, written, none_grads
+
+
+def replay(effects: tuple, written: tuple, tensors: list, inputs: list, results: tuple) -> None:
+    """Apply a call's effects: the gradients stored as the engine stores a fresh one."""
+    taken = {id(a) for a in inputs}
+    for kind, target, k in effects:
+        t = resolve(target, tensors)
+        if kind == "clear":
+            t._grad = None
+            continue
+        a = results[k]
+        laid_out = laid_out_for(t._data, a)
+        if laid_out is not None:
+            a = laid_out
+        elif id(a) in taken or a.base is not None or not (_writeable(a) and a.flags.c_contiguous):
+            a = a.copy()  # a gradient another output, gradient or input also is, or a view
+        taken.add(id(a))
+        t._grad = _make(a)
+    for target, times in written:
+        resolve(target, tensors)._version_counter.value += times
+
+
+def final_grads(effects: tuple, tensors: list, results: tuple) -> dict:
+    """id(tensor) -> (tensor, the array its `.grad` holds after the effects, or None)."""
+    final: dict = {}
+    for kind, target, k in effects:
+        t = resolve(target, tensors)
+        final[id(t)] = (t, None if kind == "clear" else results[k])
+    return final
+
+
+def _writeable(a: Any) -> bool:
+    return getattr(a.flags, "writeable", True)  # (CuPy's arrays are)

@@ -1,0 +1,313 @@
+"""retrograd.compile of a whole training step: clear, forward, loss, backward() and update as one
+generated function, with `.grad`, parameter values and version counters as eager leaves them."""
+
+import numpy as np
+import pytest
+
+import retrograd as torch
+import retrograd.nn.functional as F
+from retrograd import nn
+
+
+def _mlp(seed=0):
+    rng = np.random.default_rng(seed)
+    shapes = [(6, 12), (12,), (12, 3), (3,)]
+    params = [torch.tensor(rng.standard_normal(s).astype(np.float32) * 0.5, requires_grad=True) for s in shapes]
+    x = torch.tensor(rng.standard_normal((5, 6)).astype(np.float32))
+    y = torch.tensor(rng.integers(0, 3, 5))
+    return params, x, y
+
+
+def _sgd_step(params, clear=True, lr=0.1):
+    w1, b1, w2, b2 = params
+
+    def step(x, y):
+        if clear:
+            for p in params:
+                p.grad = None
+        loss = F.cross_entropy(torch.tanh(x @ w1 + b1) @ w2 + b2, y)
+        loss.backward()
+        with torch.no_grad():
+            for p in params:
+                p -= lr * p.grad
+        return loss
+
+    return step
+
+
+def _entry(compiled):
+    return compiled._last
+
+
+def _state(params):
+    return [(p.detach().numpy().copy(), None if p.grad is None else p.grad.numpy().copy(), p._version) for p in params]
+
+
+def _assert_same_state(a, b):
+    for (pa, ga, va), (pb, gb, vb) in zip(a, b):
+        np.testing.assert_array_equal(pa, pb)
+        assert (ga is None) == (gb is None)
+        if ga is not None:
+            np.testing.assert_array_equal(ga, gb)
+        assert va == vb
+
+
+def _run(make_step, calls=5, compile=False, **kw):
+    params, x, y = _mlp()
+    step = make_step(params, **kw)
+    if compile:
+        step = torch.compile(step)
+    losses = [step(x, y).item() for _ in range(calls)]
+    return losses, _state(params), step
+
+
+def test_the_whole_step_is_generated_and_trains_bit_for_bit_as_eager():
+    eager_losses, eager_state, _ = _run(_sgd_step)
+    losses, state, step = _run(_sgd_step, compile=True)
+    assert losses == eager_losses and losses[-1] < losses[0]
+    _assert_same_state(state, eager_state)  # values, gradients and version counters
+    entry = _entry(step)
+    assert entry.generated is not None and entry.stepped
+    assert [kind for kind, _, _ in entry.effects] == ["clear"] * 4 + ["grad"] * 4
+    code = step.code
+    assert "nll_loss_backward" in code and "[...] = " in code  # the backward and the updates, in one function
+    assert "def backward" not in code
+
+
+def test_the_loss_a_compiled_step_returns_has_had_its_backward():
+    params, x, y = _mlp()
+    step = torch.compile(_sgd_step(params))
+    step(x, y)
+    loss = step(x, y)
+    assert loss.requires_grad and loss.grad_fn is not None
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        loss.backward()
+
+
+def test_gradients_are_fresh_arrays_each_call():
+    params, x, y = _mlp()
+    step = torch.compile(_sgd_step(params))
+    step(x, y)
+    step(x, y)
+    first = [p.grad for p in params]
+    step(x, y)
+    assert all(p.grad is not g for p, g in zip(params, first))
+    assert all(not np.shares_memory(p.grad.numpy(), g.numpy()) for p, g in zip(params, first))
+    assert all(p.grad.numpy().flags.writeable for p in params)
+
+
+def test_a_step_that_does_not_clear_its_gradients_accumulates_as_eager():
+    eager_losses, eager_state, _ = _run(_sgd_step, clear=False)
+    losses, state, step = _run(_sgd_step, compile=True, clear=False)
+    assert losses == eager_losses
+    _assert_same_state(state, eager_state)
+    # the first call stored gradients into None: later calls, with gradients there, add to them eagerly
+    assert any("adds to an existing .grad" in r for r in _entry(step).reasons)
+
+
+def test_zero_grad_inside_the_step_clears_every_call_even_when_the_first_had_nothing():
+    def make(params, set_to_none=True):
+        opt = torch.optim.SGD(params, lr=0.1)
+        w1, b1, w2, b2 = params
+
+        def step(x, y):
+            opt.zero_grad(set_to_none=set_to_none)
+            loss = F.cross_entropy(torch.relu(x @ w1 + b1) @ w2 + b2, y)
+            loss.backward()
+            with torch.no_grad():
+                for p in params:
+                    p.sub_(p.grad, alpha=0.05)
+            return loss
+
+        return step
+
+    for set_to_none in (True, False):
+        eager_losses, eager_state, _ = _run(make, set_to_none=set_to_none)
+        losses, state, step = _run(make, compile=True, set_to_none=set_to_none)
+        assert losses == eager_losses
+        _assert_same_state(state, eager_state)
+        if set_to_none:
+            assert _entry(step).generated is not None
+        else:  # zeroing in place is not recorded: it runs eagerly
+            assert _entry(step).generated is None
+
+
+def test_a_module_step_with_gradient_clipping_matches_eager():
+    def run(compile):
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 2))
+        x, y = torch.randn(10, 4), torch.randn(10, 2)
+
+        def step(x, y):
+            model.zero_grad()
+            loss = F.mse_loss(model(x), y)
+            loss.backward()
+            with torch.no_grad():
+                for p in model.parameters():
+                    p.grad.clamp_(-0.05, 0.05)  # in place on the stored gradient
+                    p.add_(p.grad, alpha=-0.5)
+            return loss
+
+        step = torch.compile(step) if compile else step
+        losses = [step(x, y).item() for _ in range(4)]
+        return losses, _state(list(model.parameters())), step
+
+    eager_losses, eager_state, _ = run(False)
+    losses, state, step = run(True)
+    assert losses == eager_losses
+    _assert_same_state(state, eager_state)
+    assert _entry(step).generated is not None
+
+
+def test_an_optimizer_step_inside_runs_eagerly_with_the_same_results():
+    def make(params):
+        opt = torch.optim.Adam(params, lr=0.01)
+        w1, b1, w2, b2 = params
+
+        def step(x, y):
+            opt.zero_grad()
+            loss = F.cross_entropy(torch.tanh(x @ w1 + b1) @ w2 + b2, y)
+            loss.backward()
+            opt.step()
+            return loss
+
+        return step
+
+    eager_losses, eager_state, _ = _run(make)
+    losses, state, step = _run(make, compile=True)
+    assert losses == eager_losses
+    _assert_same_state(state, eager_state)
+    assert any("optimizer step" in r for r in _entry(step).reasons)
+
+
+@pytest.mark.parametrize("case", ["retain_graph", "hook", "leaf_hook", "outer_graph", "old_grad", "grad_assign"])
+def test_what_a_step_cannot_replay_runs_eagerly(case):
+    rng = np.random.default_rng(1)
+    w = torch.tensor(rng.standard_normal(4).astype(np.float32), requires_grad=True)
+    velocity = torch.zeros(4)
+    if case == "leaf_hook":
+        w.register_hook(lambda g: g * 2)
+
+    def step(x):
+        if case != "old_grad":
+            w.grad = None
+        h = x * w
+        if case == "hook":
+            h.register_hook(lambda g: g * 3)
+        loss = (h * h).sum()
+        loss.backward(retain_graph=case == "retain_graph")
+        with torch.no_grad():
+            if case == "old_grad":  # momentum from the gradient of the call before: read before it is cleared
+                velocity.mul_(0.9)
+            w.sub_(0.01 * w.grad)
+            if case == "grad_assign":
+                w.grad = w.grad * 0.5
+        return loss
+
+    def run(compile):
+        w.data = torch.tensor(rng.standard_normal(4).astype(np.float32))
+        w.grad = None
+        base = torch.ones(4, requires_grad=True)
+        f = torch.compile(step) if compile else step
+        # (outer_graph: an argument with a graph from before the call, which the backward reaches)
+        losses = [f(base * 2 if case == "outer_graph" else torch.full((4,), 2.0)).item() for _ in range(3)]
+        return losses, w.detach().numpy().copy(), f
+
+    rng = np.random.default_rng(1)
+    eager_losses, eager_w, _ = run(False)
+    rng = np.random.default_rng(1)
+    losses, final_w, f = run(True)
+    assert losses == eager_losses
+    np.testing.assert_array_equal(final_w, eager_w)
+    assert _entry(f).generated is None
+
+
+def test_an_op_on_a_gradient_from_before_the_call_runs_eagerly():
+    w = torch.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    (w * w).sum().backward()  # a gradient from before the call
+
+    @torch.compile
+    def step():
+        previous = w.grad * 1.0  # the next call's .grad is another tensor: this cannot be frozen
+        w.grad = None
+        (w * w).sum().backward()
+        with torch.no_grad():
+            w.sub_(0.1 * (w.grad + previous))
+        return w.grad
+
+    step()
+    assert any("a .grad from before the call" in r for r in _entry(step).reasons)
+
+
+def test_fullgraph_refuses_a_backward_inside_as_pytorch_does():
+    w = torch.ones(2, requires_grad=True)
+
+    def step():
+        (w * 2).sum().backward()
+
+    with pytest.raises(torch.compiler.Unsupported, match="backward"):
+        torch.compile(step, fullgraph=True)()
+
+
+def test_a_parameter_updated_without_a_backward_inside():
+    w = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    w.grad = torch.tensor([0.5, 0.5, 0.5])
+
+    @torch.compile
+    def clamp_weights(limit):
+        with torch.no_grad():
+            w.clamp_(-limit, limit)
+            w.mul_(0.5)
+
+    for _ in range(3):
+        clamp_weights(2.0)
+    np.testing.assert_array_equal(w.detach().numpy(), [0.125, 0.25, 0.25])
+    assert w._version == 6 and _entry(clamp_weights).generated is not None
+
+
+def test_an_update_outside_recorded_ops_fails_the_check_and_runs_eagerly():
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+
+    @torch.compile
+    def step():
+        w.grad = None
+        (w * w).sum().backward()
+        with torch.no_grad():
+            g = w.grad
+            w.sub_(torch.from_numpy(g.detach().numpy().copy()) * 0.1)  # values read through NumPy
+        return w
+
+    for _ in range(3):
+        step()
+    assert _entry(step).generated is None
+
+
+def test_compiled_training_step_matches_pytorch_vs_torch():
+    real = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    arrays = [rng.standard_normal(s).astype(np.float32) * 0.3 for s in [(6, 16), (16,), (16, 4), (4,)]]
+    x_np, y_np = rng.standard_normal((8, 6)).astype(np.float32), rng.integers(0, 4, 8)
+
+    def train(m, compile):
+        params = [m.tensor(a, requires_grad=True) for a in arrays]
+        x, y = m.tensor(x_np), m.tensor(y_np)
+
+        def step():
+            for p in params:
+                p.grad = None
+            loss = m.nn.functional.cross_entropy(m.tanh(x @ params[0] + params[1]) @ params[2] + params[3], y)
+            loss.backward()
+            with m.no_grad():
+                for p in params:
+                    p -= 0.1 * p.grad
+            return loss
+
+        f = m.compile(step) if compile else step
+        losses = [f().item() for _ in range(6)]
+        return losses, [p.detach().numpy().copy() for p in params]
+
+    ours, our_params = train(torch, True)
+    theirs, their_params = train(real, False)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+    for a, b in zip(our_params, their_params):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
