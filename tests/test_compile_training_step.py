@@ -311,3 +311,20 @@ def test_compiled_training_step_matches_pytorch_vs_torch():
     np.testing.assert_allclose(ours, theirs, rtol=1e-6)
     for a, b in zip(our_params, their_params):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+
+
+def test_a_function_returning_the_gradients_its_backward_stored():
+    w = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+
+    @torch.compile
+    def grads_of(x):
+        w.grad = None
+        (w * w * x).sum().backward()
+        return w.grad
+
+    for k in range(1, 4):
+        x = torch.full((3,), float(k))
+        g = grads_of(x)
+        np.testing.assert_array_equal(g.numpy(), [2.0 * k, 4.0 * k, 6.0 * k])
+        assert g is w.grad or np.array_equal(g.numpy(), w.grad.numpy())
+    assert _entry(grads_of).generated is not None

@@ -418,7 +418,8 @@ def _build(
     for t, n in zip(list(tensors) + params, arg_names + param_names):
         dedup_inputs.append(t._data)
         dedup_names.append(n)
-    gen = generate(xp, rec.steps, dedup_inputs, dedup_names, [o._data for o in outs] + step_grads, seeds, grads)
+    out_arrays = [rec.aliases.get(id(o._data), o._data) for o in outs]  # (a stored .grad: the gradient)
+    gen = generate(xp, rec.steps, dedup_inputs, dedup_names, out_arrays + step_grads, seeds, grads)
     return Entry(
         gen,
         params=params,
