@@ -184,9 +184,15 @@ def _body(b: _Builder, steps: list, returned: list[Any], indent: str, held: set,
         last_use[id(a)] = len(steps)
     write_targets = {id(s.target) for s in steps if isinstance(s, Write)}
     made: set = set()  # ids of the arrays this function's own calls made
+    written_by_call = _writes_into_targets(b, steps, last_use)
     lines: list[str] = []
     for i, step in enumerate(steps):
-        if isinstance(step, Write):
+        if i - 1 in written_by_call:
+            pass  # the call before wrote its result into the target itself
+        elif i in written_by_call:
+            args = ["xp"] + [b.expr(a) for a in step.ins] + [f"{k}={b.expr(v)}" for k, v in step.attrs.items()]
+            lines.append(f"{indent}{b.into(step)}({', '.join(args)}, out={b.expr(steps[i + 1].target)})")
+        elif isinstance(step, Write):
             lines.append(f"{indent}{b.expr(step.target)}[...] = {b.expr(step.source)}")
         else:
             fn, positional = b.function(step)
@@ -221,6 +227,25 @@ def _body(b: _Builder, steps: list, returned: list[Any], indent: str, held: set,
         if dead:
             lines.append(f"{indent}del {', '.join(dead)}")
     return lines
+
+
+def _writes_into_targets(b: _Builder, steps: list, last_use: dict) -> set:
+    """Indices of calls whose result is only written into an array by the next step (an in-place
+    update, `p -= lr * g`): the call writes into that array at once (`sub_into(xp, p0, t1, out=p0)`),
+    which an elementwise `into` may do even where the array is also its input."""
+    found = set()
+    for i, (step, write) in enumerate(zip(steps, steps[1:])):
+        if isinstance(step, Write) or not isinstance(write, Write) or step.prim.into is None or len(step.outs) != 1:
+            continue
+        out, target = step.outs[0], write.target
+        if (
+            write.source is out and last_use.get(id(out)) == i + 1 and not step.attrs
+            and isinstance(target, b.xp.ndarray) and target.flags.writeable
+            and target.shape == out.shape and target.dtype == out.dtype and target.strides == out.strides
+            and not any(a.dtype is _half.BF16 or a.dtype is _half.F16 for a in step.ins)
+        ):
+            found.add(i)
+    return found
 
 
 def _dying_input(b: _Builder, step: Call, i: int, last_use: dict, made: set, shared: set) -> Any:
