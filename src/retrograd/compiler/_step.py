@@ -47,21 +47,22 @@ def plan(rec: _trace.Recorder, tensors: list, n_outputs: int) -> tuple[tuple, li
     return tuple(effects), grads, written, none_grads
 
 
-def replay(effects: tuple, written: tuple, tensors: list, inputs: list, results: tuple) -> None:
-    """Apply a call's effects: the gradients stored as the engine stores a fresh one."""
-    taken = {id(a) for a in inputs}
+def replay(effects: tuple, written: tuple, tensors: list, taken: list, results: tuple) -> None:
+    """Apply a call's effects; a gradient is stored as the engine stores a fresh one: as it is,
+    unless another output, gradient or input (`taken`) is the same array, or it is a view."""
+    seen = {id(a) for a in taken}
     for kind, target, k in effects:
-        t = resolve(target, tensors)
-        if kind == "clear":
+        t = tensors[target[1]] if type(target) is tuple else target
+        if k < 0:  # "clear"
             t._grad = None
             continue
         a = results[k]
         laid_out = laid_out_for(t._data, a)
         if laid_out is not None:
             a = laid_out
-        elif id(a) in taken or a.base is not None or not (_writeable(a) and a.flags.c_contiguous):
-            a = a.copy()  # a gradient another output, gradient or input also is, or a view
-        taken.add(id(a))
+        elif a.base is not None or id(a) in seen or not (a.flags.c_contiguous and _writeable(a)):
+            a = a.copy()
+        seen.add(id(a))
         t._grad = _make(a)
     for target, times in written:
         resolve(target, tensors)._version_counter.value += times
