@@ -137,3 +137,47 @@ def test_real_and_imag_assignment():
 def test_real_and_imag_assignment_as_pytorch():
     torch = pytest.importorskip("torch")
     assert _assigned_parts(rg) == _assigned_parts(torch)
+
+
+def _complex_logcumsumexp(m):
+    """Heinsen's log-space scan: logs of negative numbers are complex (imaginary part pi)."""
+    inf, nan = float("inf"), float("nan")
+    z = m.tensor([1 + 1j, 1 - 1j, -1 + 3j])
+    special = m.tensor([complex(-inf, 2.0), complex(-inf, 1.0), 1 + 1j, complex(inf, 1.0), complex(inf, 2.0), 0j])
+    with_nan = m.tensor([complex(1.0, nan), 1 + 1j])
+    coeffs, values = m.tensor([0.5, 0.25, 0.8]), m.tensor([1.0, -3.0, 2.0])
+    log_c = m.complex(coeffs.log(), m.zeros(3))
+    log_v = m.complex(values.abs().log(), (values < 0).float() * m.pi)
+    a_star = log_c.cumsum(0)
+    scan = (a_star + (log_v - a_star).logcumsumexp(0)).exp().real  # h_t = c_t h_(t-1) + v_t
+    return [
+        [round(v.real, 4) + 1j * round(v.imag, 4) for v in m.logcumsumexp(z, 0).tolist()],
+        m.logcumsumexp(z.to(m.complex128), 0).dtype,
+        [str(v) for v in m.logcumsumexp(special, 0).tolist()],
+        [str(v) for v in m.logcumsumexp(with_nan, 0).tolist()],
+        [round(v, 4) for v in scan.tolist()],
+    ]
+
+
+def test_logcumsumexp_of_complex_values():
+    lcse, dtype, special, with_nan, scan = _complex_logcumsumexp(rg)
+    assert lcse == [1 + 1j, 1.0775 + 0j, 0.9453 + 0.0202j]  # log(e^(1+i) + e^(1-i)) = 1 + log(2 cos 1)
+    assert dtype is rg.complex128
+    # -inf: e^z is 0 whatever its angle (the first angle kept); +inf of two angles: inf + nan j
+    assert special == ["(-inf+0j)", "(-inf+0j)", "(1+1j)", "(inf+1j)", "(inf+nanj)", "(nan+nanj)"]
+    assert with_nan == ["(nan+nanj)", "(nan+nanj)"]
+    assert scan == [1.0, -2.75, -0.2]
+
+
+def test_logcumsumexp_of_complex_values_vs_torch():
+    torch = pytest.importorskip("torch")
+    ours, theirs = _complex_logcumsumexp(rg), _complex_logcumsumexp(torch)
+    assert ours[0] == theirs[0] and ours[2:] == theirs[2:]
+    assert str(ours[1]) == str(theirs[1]).replace("torch", "retrograd")
+    rng = np.random.default_rng(1)
+    for dtype in (np.complex64, np.complex128):
+        a = (rng.standard_normal((20, 4)) * 5 + 4j * rng.standard_normal((20, 4))).astype(dtype)
+        for dim in (0, 1):
+            expected = torch.logcumsumexp(torch.from_numpy(a), dim).numpy()
+            got = rg.logcumsumexp(rg.from_numpy(a), dim).numpy()
+            np.testing.assert_allclose(got, expected, rtol=1e-6 if dtype == np.complex64 else 1e-14)
