@@ -181,3 +181,42 @@ def test_logcumsumexp_of_complex_values_vs_torch():
             expected = torch.logcumsumexp(torch.from_numpy(a), dim).numpy()
             got = rg.logcumsumexp(rg.from_numpy(a), dim).numpy()
             np.testing.assert_allclose(got, expected, rtol=1e-6 if dtype == np.complex64 else 1e-14)
+
+
+EINSUM_MIXED = ["ij,ij->ij", "ij,j->ij", "i,j->ij", "ij,k->k", "ij,ij->i", "ij,jk->ik", "hn,hnl->hl"]
+
+
+def _einsum_of_mixed_dtypes(m):
+    """A pure product promotes (PyTorch's einsum multiplies); a contraction wants one dtype (its bmm)."""
+    z = m.tensor([[1 + 1j, 2 - 1j, 0.5j], [-1 + 0j, 1j, 3 + 0j]], requires_grad=True)
+    r = m.tensor([[2.0, -1.0, 0.5], [1.0, 3.0, -2.0]], requires_grad=True)
+    others = {"ij,j->ij": r[0], "i,j->ij": r[0], "ij,k->k": r[0], "ij,jk->ik": r.T, "hn,hnl->hl": r[..., None]}
+    results = []
+    for eq in EINSUM_MIXED:
+        a = z[0] if eq.startswith("i,") else z
+        try:
+            out = m.einsum(eq, a, others.get(eq, r))
+        except RuntimeError as e:
+            results.append(str(e))
+            continue
+        (out * out.conj()).real.sum().backward()
+        results.append((str(out.dtype).split(".")[1], out.tolist(), r.grad.tolist(), z.grad.tolist()))
+        r.grad = z.grad = None
+    results.append(str(m.einsum("ij,ij->ij", r.double(), r).dtype).split(".")[1])
+    return results
+
+
+def test_einsum_of_mixed_dtypes():
+    got = dict(zip(EINSUM_MIXED, _einsum_of_mixed_dtypes(rg)))
+    dtype, out, r_grad, z_grad = got["ij,ij->ij"]
+    assert dtype == "complex64" and out[0] == [2 + 2j, -2 + 1j, 0.25j]
+    assert r_grad[0] == [8.0, -10.0, 0.25] and z_grad[0] == [8 + 8j, 4 - 2j, 0.25j]  # 2|z|²r, 2r²z
+    assert got["i,j->ij"][0] == got["ij,k->k"][0] == "complex64"
+    refused = "expected scalar type ComplexFloat but found Float"
+    assert got["ij,ij->i"] == got["ij,jk->ik"] == got["hn,hnl->hl"] == refused
+    assert _einsum_of_mixed_dtypes(rg)[-1] == "float64"
+
+
+def test_einsum_of_mixed_dtypes_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _einsum_of_mixed_dtypes(rg) == _einsum_of_mixed_dtypes(torch)
