@@ -295,6 +295,25 @@ def test_item_tolist_and_python_numbers():
         iter(rg.tensor(1.0))
 
 
+def _reversed_tensors(m):
+    """`reversed(t)` is one tensor flipped along dim 0 (a 0-d tensor is itself), as PyTorch's `__reversed__`."""
+    x = m.arange(6.0, requires_grad=True)
+    r = reversed(x.view(2, 3))
+    r.select(0, 0).sum().backward()
+    scalar = m.tensor(3.0)
+    return type(r).__name__, r.tolist(), type(r.grad_fn).__name__, x.grad.tolist(), reversed(scalar) is scalar
+
+
+def test_reversed_tensor():
+    assert _reversed_tensors(rg) == ("Tensor", [[3.0, 4.0, 5.0], [0.0, 1.0, 2.0]], "FlipBackward0",
+                                     [0.0, 0.0, 0.0, 1.0, 1.0, 1.0], True)
+
+
+@needs_torch
+def test_reversed_tensor_vs_torch():
+    assert _reversed_tensors(rg) == _reversed_tensors(torch)
+
+
 def test_numpy_bridge_shares_memory():
     a = np.zeros(3, dtype=np.float32)
     t = rg.from_numpy(a)
