@@ -36,7 +36,7 @@ warnings.filterwarnings(
 # Likewise NumPy's cast of complex to real: retrograd gives PyTorch's UserWarning where PyTorch does.
 warnings.filterwarnings(
     "ignore",
-    category=numpy.exceptions.ComplexWarning if hasattr(numpy, "exceptions") else numpy.ComplexWarning,
+    category=getattr(numpy, "exceptions", numpy).ComplexWarning,  # (numpy.exceptions from NumPy 1.25)
     module=r"retrograd(\.|$)",
 )
 
