@@ -137,3 +137,86 @@ def test_real_and_imag_assignment():
 def test_real_and_imag_assignment_as_pytorch():
     torch = pytest.importorskip("torch")
     assert _assigned_parts(rg) == _assigned_parts(torch)
+
+
+def _complex_logcumsumexp(m):
+    """Heinsen's log-space scan: logs of negative numbers are complex (imaginary part pi)."""
+    inf, nan = float("inf"), float("nan")
+    z = m.tensor([1 + 1j, 1 - 1j, -1 + 3j])
+    special = m.tensor([complex(-inf, 2.0), complex(-inf, 1.0), 1 + 1j, complex(inf, 1.0), complex(inf, 2.0), 0j])
+    with_nan = m.tensor([complex(1.0, nan), 1 + 1j])
+    coeffs, values = m.tensor([0.5, 0.25, 0.8]), m.tensor([1.0, -3.0, 2.0])
+    log_c = m.complex(coeffs.log(), m.zeros(3))
+    log_v = m.complex(values.abs().log(), (values < 0).float() * m.pi)
+    a_star = log_c.cumsum(0)
+    scan = (a_star + (log_v - a_star).logcumsumexp(0)).exp().real  # h_t = c_t h_(t-1) + v_t
+    return [
+        [round(v.real, 4) + 1j * round(v.imag, 4) for v in m.logcumsumexp(z, 0).tolist()],
+        m.logcumsumexp(z.to(m.complex128), 0).dtype,
+        [str(v) for v in m.logcumsumexp(special, 0).tolist()],
+        [str(v) for v in m.logcumsumexp(with_nan, 0).tolist()],
+        [round(v, 4) for v in scan.tolist()],
+    ]
+
+
+def test_logcumsumexp_of_complex_values():
+    lcse, dtype, special, with_nan, scan = _complex_logcumsumexp(rg)
+    assert lcse == [1 + 1j, 1.0775 + 0j, 0.9453 + 0.0202j]  # log(e^(1+i) + e^(1-i)) = 1 + log(2 cos 1)
+    assert dtype is rg.complex128
+    # -inf: e^z is 0 whatever its angle (the first angle kept); +inf of two angles: inf + nan j
+    assert special == ["(-inf+0j)", "(-inf+0j)", "(1+1j)", "(inf+1j)", "(inf+nanj)", "(nan+nanj)"]
+    assert with_nan == ["(nan+nanj)", "(nan+nanj)"]
+    assert scan == [1.0, -2.75, -0.2]
+
+
+def test_logcumsumexp_of_complex_values_vs_torch():
+    torch = pytest.importorskip("torch")
+    ours, theirs = _complex_logcumsumexp(rg), _complex_logcumsumexp(torch)
+    assert ours[0] == theirs[0] and ours[2:] == theirs[2:]
+    assert str(ours[1]) == str(theirs[1]).replace("torch", "retrograd")
+    rng = np.random.default_rng(1)
+    for dtype in (np.complex64, np.complex128):
+        a = (rng.standard_normal((20, 4)) * 5 + 4j * rng.standard_normal((20, 4))).astype(dtype)
+        for dim in (0, 1):
+            expected = torch.logcumsumexp(torch.from_numpy(a), dim).numpy()
+            got = rg.logcumsumexp(rg.from_numpy(a), dim).numpy()
+            np.testing.assert_allclose(got, expected, rtol=1e-6 if dtype == np.complex64 else 1e-14)
+
+
+EINSUM_MIXED = ["ij,ij->ij", "ij,j->ij", "i,j->ij", "ij,k->k", "ij,ij->i", "ij,jk->ik", "hn,hnl->hl"]
+
+
+def _einsum_of_mixed_dtypes(m):
+    """A pure product promotes (PyTorch's einsum multiplies); a contraction wants one dtype (its bmm)."""
+    z = m.tensor([[1 + 1j, 2 - 1j, 0.5j], [-1 + 0j, 1j, 3 + 0j]], requires_grad=True)
+    r = m.tensor([[2.0, -1.0, 0.5], [1.0, 3.0, -2.0]], requires_grad=True)
+    others = {"ij,j->ij": r[0], "i,j->ij": r[0], "ij,k->k": r[0], "ij,jk->ik": r.T, "hn,hnl->hl": r[..., None]}
+    results = []
+    for eq in EINSUM_MIXED:
+        a = z[0] if eq.startswith("i,") else z
+        try:
+            out = m.einsum(eq, a, others.get(eq, r))
+        except RuntimeError as e:
+            results.append(str(e))
+            continue
+        (out * out.conj()).real.sum().backward()
+        results.append((str(out.dtype).split(".")[1], out.tolist(), r.grad.tolist(), z.grad.tolist()))
+        r.grad = z.grad = None
+    results.append(str(m.einsum("ij,ij->ij", r.double(), r).dtype).split(".")[1])
+    return results
+
+
+def test_einsum_of_mixed_dtypes():
+    got = dict(zip(EINSUM_MIXED, _einsum_of_mixed_dtypes(rg)))
+    dtype, out, r_grad, z_grad = got["ij,ij->ij"]
+    assert dtype == "complex64" and out[0] == [2 + 2j, -2 + 1j, 0.25j]
+    assert r_grad[0] == [8.0, -10.0, 0.25] and z_grad[0] == [8 + 8j, 4 - 2j, 0.25j]  # 2|z|²r, 2r²z
+    assert got["i,j->ij"][0] == got["ij,k->k"][0] == "complex64"
+    refused = "expected scalar type ComplexFloat but found Float"
+    assert got["ij,ij->i"] == got["ij,jk->ik"] == got["hn,hnl->hl"] == refused
+    assert _einsum_of_mixed_dtypes(rg)[-1] == "float64"
+
+
+def test_einsum_of_mixed_dtypes_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _einsum_of_mixed_dtypes(rg) == _einsum_of_mixed_dtypes(torch)

@@ -56,6 +56,8 @@ CASES = {
     "prod dim": (lambda m, a: a.prod(1), [V3]),
     "cumprod": (lambda m, a: a.cumprod(1), [V3]),
     "logsumexp": (lambda m, a: m.logsumexp(a, 1), [A]),
+    "logcumsumexp": (lambda m, a: m.logcumsumexp(a, 1), [A]),
+    "logcumsumexp dim 0": (lambda m, a: m.logcumsumexp(a, 0), [V3]),
     "einsum ij,jk": (lambda m, a, b: m.einsum("ij,jk->ik", a, b), [A, B]),
     "einsum ij,ij": (lambda m, a, b: m.einsum("ij,ij->", a, b), [A, B]),
     "einsum ii": (lambda m, a: m.einsum("ii->i", a), [A]),

@@ -205,6 +205,10 @@ SHAPE_KEYWORDS = [
     ("arange_end", lambda m, x: m.arange(end=3).tolist()),
     ("arange_start_end", lambda m, x: m.arange(start=1, end=3).tolist()),
     ("full_like_input", lambda m, x: m.full_like(input=x[0, 0], fill_value=3).tolist()),
+    # Mamba's `x_dbl.split(split_size=[dt_rank, n, n], dim=-1)`: the method's name differs from the function's
+    ("split_split_size", lambda m, x: [t.tolist() for t in x[0, 0].split(split_size=[1, 3], dim=-1)]),
+    ("split_split_size_int", lambda m, x: [t.shape for t in x.split(split_size=2, dim=2)]),
+    ("torch_split_sections", lambda m, x: [t.shape for t in m.split(x, split_size_or_sections=[2, 1], dim=1)]),
 ]
 SHAPE_KEYWORD_ERRORS = [
     (lambda m, x: x.reshape(6, shape=(6,)), "reshape() got multiple values for argument 'shape'"),
@@ -234,6 +238,8 @@ def test_shape_keywords_without_torch():
     assert x.new_zeros(size=(2,)).tolist() == [0.0, 0.0]
     assert rg.arange(end=3).tolist() == [0, 1, 2] and rg.arange(start=1, end=3).tolist() == [1, 2]
     assert rg.full_like(input=rg.zeros(2), fill_value=7.0).tolist() == [7.0, 7.0]
+    assert [t.tolist() for t in x[0, 0].split(split_size=[1, 3], dim=-1)] == [[0.0], [1.0, 2.0, 3.0]]
+    assert [t.shape[1] for t in rg.split(x, split_size_or_sections=2, dim=1)] == [2, 1]
     for call, message in SHAPE_KEYWORD_ERRORS:
         with pytest.raises(TypeError) as got:
             call(rg, x)
@@ -287,6 +293,25 @@ def test_item_tolist_and_python_numbers():
         len(rg.tensor(1.0))
     with pytest.raises(TypeError, match="iteration over a 0-d tensor"):
         iter(rg.tensor(1.0))
+
+
+def _reversed_tensors(m):
+    """`reversed(t)` is one tensor flipped along dim 0 (a 0-d tensor is itself), as PyTorch's `__reversed__`."""
+    x = m.arange(6.0, requires_grad=True)
+    r = reversed(x.view(2, 3))
+    r.select(0, 0).sum().backward()
+    scalar = m.tensor(3.0)
+    return type(r).__name__, r.tolist(), type(r.grad_fn).__name__, x.grad.tolist(), reversed(scalar) is scalar
+
+
+def test_reversed_tensor():
+    assert _reversed_tensors(rg) == ("Tensor", [[3.0, 4.0, 5.0], [0.0, 1.0, 2.0]], "FlipBackward0",
+                                     [0.0, 0.0, 0.0, 1.0, 1.0, 1.0], True)
+
+
+@needs_torch
+def test_reversed_tensor_vs_torch():
+    assert _reversed_tensors(rg) == _reversed_tensors(torch)
 
 
 def test_numpy_bridge_shares_memory():

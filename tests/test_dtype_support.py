@@ -2,6 +2,8 @@
 NumPy's lexicographic complex order or a cast that drops the imaginary part; and the promotion of a
 float tensor with a complex 0-d tensor or scalar keeps the float's precision."""
 
+import warnings
+
 import pytest
 
 import retrograd as rg
@@ -201,3 +203,44 @@ def test_alpha_and_value_checks_as_pytorch():
 
 def test_round_without_decimals_keeps_integer_tensors():
     assert rg.round(I).tolist() == [1, 2] and rg.round(I).dtype == rg.int64
+
+
+def _reductions_to_a_real_dtype(m):
+    """`z.sum(dtype=float32)` keeps the real parts, with PyTorch's UserWarning (NumPy's ComplexWarning from
+    retrograd's own modules is filtered out by the package, as its floating-point warnings are)."""
+    z = m.tensor([[1 + 2j, 3 - 1j]], requires_grad=True)
+    results, categories = [], set()
+    for reduce in (
+        lambda: z.sum(dtype=m.float32),
+        lambda: z.sum(1, dtype=m.float64),
+        lambda: m.cumsum(z, 1, dtype=m.float32),
+        lambda: z.prod(dtype=m.float32),
+    ):
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.filterwarnings("always", category=UserWarning)
+            out = reduce()
+        categories.update(f"{w.category.__name__}: {str(w.message)[:58]}" for w in seen)
+        results.append((out.tolist(), str(out.dtype).split(".")[1], type(out.grad_fn).__name__))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        z.sum(dtype=m.float32).backward()
+    return results, sorted(categories), z.grad.tolist()
+
+
+def test_reductions_to_a_real_dtype():
+    results, categories, grad = _reductions_to_a_real_dtype(rg)
+    assert results == [
+        (4.0, "float32", "SumBackward0"),
+        ([4.0], "float64", "SumBackward1"),
+        ([[1.0, 4.0]], "float32", "CumsumBackward0"),
+        (3.0, "float32", "ProdBackward0"),
+    ]
+    assert categories == ["UserWarning: Casting complex values to real discards the imaginary part"]
+    assert grad == [[1 + 0j, 1 + 0j]]
+
+
+def test_reductions_to_a_real_dtype_vs_torch():
+    torch = pytest.importorskip("torch")
+    ours, theirs = _reductions_to_a_real_dtype(rg), _reductions_to_a_real_dtype(torch)
+    assert ours[0] == theirs[0] and ours[2] == theirs[2]
+    assert ours[1] == [c.split(" (Triggered")[0] for c in theirs[1]]

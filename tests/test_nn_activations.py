@@ -135,3 +135,25 @@ def test_celu_backward_takes_pytorchs_float32_inverse_alpha():
     x = rg.tensor([0.0, -1.0], dtype=rg.float64, requires_grad=True)
     rg.nn.functional.celu(x, 1.3).sum().backward()
     assert x.grad[0].item() == 1.3 / float(rg.tensor(1.3).item())
+
+
+def _complex_silu(m):
+    z = m.tensor([1 + 1j, -2 + 0.5j, 0j])
+    values = [complex(round(v.real, 4), round(v.imag, 4)) for v in m.nn.functional.silu(z).tolist()]
+    try:
+        m.nn.SiLU()(z.requires_grad_())
+        refused = ""
+    except RuntimeError as e:
+        refused = str(e)
+    return values, refused
+
+
+def test_silu_of_complex_input():
+    values, refused = _complex_silu(rg)
+    assert values == [0.5801 + 0.984j, -0.2441 - 0.0488j, 0j]  # z / (1 + e^-z)
+    assert refused == "silu does not support automatic differentiation for outputs with complex dtype."
+
+
+@needs_torch
+def test_silu_of_complex_input_vs_torch():
+    assert _complex_silu(rg) == _complex_silu(torch)

@@ -355,6 +355,20 @@ def test_conv_dtype_mismatch_message_follows_pytorchs_backend_choice():
         F.conv2d(retrograd.ones(2, 3, 6, 6, dtype=retrograd.float64), retrograd.ones(1, 3, 3, 3))
 
 
+
+def test_conv_of_a_complex_input_names_its_backend_type():
+    # PyTorch's complex convolution checks first, naming a complex tensor "CPUComplexFloatType"
+    with pytest.raises(RuntimeError, match=r"^Input type \(CPUComplexFloatType\) and weight type \(\w+\.FloatTensor\) "
+                                           r"should be the same$"):
+        F.conv1d(retrograd.ones(1, 3, 5, dtype=retrograd.complex64), retrograd.ones(2, 3, 2))
+    with pytest.raises(RuntimeError, match=r"^Input type \(CPUComplexDoubleType\) and weight type "
+                                           r"\(CPUComplexFloatType\) should be the same$"):
+        F.conv2d(retrograd.ones(1, 3, 4, 4, dtype=retrograd.cdouble), retrograd.ones(2, 3, 2, 2).cfloat())
+    # a real input with a complex weight is the native kernel's check
+    with pytest.raises(RuntimeError, match="^expected scalar type Float but found ComplexFloat$"):
+        F.conv1d(retrograd.ones(1, 3, 5), retrograd.ones(2, 3, 2, dtype=retrograd.complex64))
+
+
 CONV_DTYPE_CASES = [
     ((2, 3, 6, 6), (1, 3, 3, 3), {}), ((1, 3, 5, 5), (3, 3, 3, 3), {}), ((1, 3, 5, 5), (3, 3, 3, 3), {"stride": 2}),
     ((1, 3, 5, 5), (3, 1, 3, 3), {"groups": 3}), ((1, 3, 5, 5), (3, 3, 4, 4), {}), ((1, 3, 100, 100), (3, 3, 3, 3), {}),
@@ -366,7 +380,10 @@ CONV_DTYPE_CASES = [
 @pytest.mark.pytorch
 @needs_torch
 @pytest.mark.parametrize(("shape", "wshape", "kwargs"), CONV_DTYPE_CASES)
-@pytest.mark.parametrize(("xtype", "wtype"), [("float32", "float64"), ("float32", "uint8"), ("uint8", "float32")])
+@pytest.mark.parametrize(("xtype", "wtype"), [
+    ("float32", "float64"), ("float32", "uint8"), ("uint8", "float32"),
+    ("complex64", "float32"), ("complex128", "complex64"), ("float64", "complex64"),
+])
 def test_conv_dtype_mismatch_messages_vs_torch(shape, wshape, kwargs, xtype, wtype):
     messages = []
     for lib in (torch, retrograd):

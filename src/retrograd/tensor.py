@@ -1618,6 +1618,10 @@ class Tensor(TensorMethods):
             raise TypeError("iteration over a 0-d tensor")
         return iter(_methods._ops.unbind(self, 0))  # type: ignore[attr-defined]
 
+    def __reversed__(self) -> Tensor:
+        # PyTorch's: one tensor flipped along dim 0 (a 0-d tensor is itself), not Python's row iterator
+        return self if self._data.ndim == 0 else _methods._ops.flip(self, (0,))
+
     def __bool__(self) -> builtins.bool:
         if _primitive.tracer is not None:  # retrograd.compiler: Python now depends on the values
             _primitive.tracer.read(self, "__bool__")

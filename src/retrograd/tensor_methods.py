@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import operator
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import FunctionType, ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -457,7 +457,6 @@ class TensorMethods:
 
     # --- shape: slices and splits --------------------------------------------------------------
     narrow = OpMethod("narrow")
-    split = OpMethod("split")
     chunk = OpMethod("chunk")
     unbind = OpMethod("unbind")
     select = OpMethod("select")
@@ -984,6 +983,26 @@ class TensorMethods:
                 f"requires dtype {result}"
             )
         return _inplace.apply(self, _ops.float_power, exponent)
+
+    def split(self, split_size: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+        """Views of `split_size`-long pieces along `dim` (the last may be shorter), or of the given sizes.
+
+        `retrograd.split` as a method, whose argument PyTorch names `split_size` (the function's is
+        `split_size_or_sections`): Mamba's `x.split(split_size=[r, n, n], dim=-1)`.
+
+        Args:
+            split_size (int or sequence of int): the length of every piece, or a list of lengths
+                that sum to the dim's size.
+            dim (int): the dim to split (default 0).
+
+        Returns:
+            tuple of Tensor: the pieces, as views of this tensor.
+
+        Examples:
+            >>> retrograd.arange(5).split(split_size=[1, 4])
+            (tensor([0]), tensor([1, 2, 3, 4]))
+        """
+        return _ops.split(self, split_size, dim)
 
     def reshape_as(self, other: Tensor) -> Tensor:
         """This tensor's elements in `other`'s shape: `self.reshape(other.shape)`.

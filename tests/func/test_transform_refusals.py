@@ -217,3 +217,25 @@ def test_jvp_primal_output_is_an_alias_in_a_graph(lib):
     assert tangent.tolist() == [1.0, 2.0]
     plain, _ = lib.func.jvp(lambda a: a * 2, (lib.tensor([3.0, 4.0]),), (lib.ones(2),))
     assert plain.grad_fn is None
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_jacobians_refuse_complex_and_grads_take_it(lib):
+    """grad, vjp and jvp differentiate complex inputs (PyTorch's conjugate convention); jacrev, jacfwd
+    and hessian (jacfwd over jacrev in PyTorch) refuse them, by index in the flattened arguments."""
+    z, x = lib.tensor([1 + 2j, -0.5 + 0j], dtype=lib.complex128), lib.tensor([0.5, 2.0], dtype=lib.float64)
+    g = lib.func.grad(lambda z: (z * z.conj()).real.sum())(z)  # d|z|²: 2z
+    assert g.tolist() == [2 + 4j, -1 + 0j]
+    _, pull = lib.func.vjp(lambda z: z * 3j, z)
+    assert pull(lib.ones_like(z))[0].tolist() == [-3j, -3j]  # conj(3i) · 1
+    assert lib.func.jvp(lambda z: z * z, (z,), (lib.ones_like(z),))[1].tolist() == [2 + 4j, -1 + 0j]
+    expected = "Expected all {} to be real but received complex tensor at flattened input idx: {}"
+    assert _message(lambda: lib.func.jacrev(lib.exp)(z)) == "jacrev: " + expected.format("inputs", 0)
+    assert _message(lambda: lib.func.jacrev(lambda a: (a.sin(), a * 1j))(x)) == "jacrev: " + expected.format(
+        "outputs", 1
+    )
+    assert _message(lambda: lib.func.jacfwd(lambda a, b: a * b, argnums=0)(x, z)) == "jacfwd: " + expected.format(
+        "inputs", 1
+    )
+    assert _message(lambda: lib.func.jacfwd(lambda a: a * 1j)(x)) == "jacfwd: " + expected.format("outputs", 0)
+    assert _message(lambda: lib.func.hessian(lambda a: a.abs().sum())(z)) == "jacfwd: " + expected.format("inputs", 0)

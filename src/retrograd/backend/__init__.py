@@ -33,6 +33,12 @@ warnings.filterwarnings(
     category=RuntimeWarning,
     module=r"retrograd(\.|$)",
 )
+# Likewise NumPy's cast of complex to real: retrograd gives PyTorch's UserWarning where PyTorch does.
+warnings.filterwarnings(
+    "ignore",
+    category=getattr(numpy, "exceptions", numpy).ComplexWarning,  # (numpy.exceptions from NumPy 1.25)
+    module=r"retrograd(\.|$)",
+)
 
 
 # PyTorch's device types: all name a device; tensors live on "cpu", "cuda" and "meta" only (as_device)

@@ -43,7 +43,7 @@ class _Region:
         """(physical leaf, what the function sees) for input `x`."""
         if not isinstance(x, Tensor):
             raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
-        if not x.is_floating_point():
+        if not (x.is_floating_point() or x.is_complex()):
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         p = self.physical(x)
         if p.requires_grad:
@@ -144,6 +144,16 @@ def _check_vjp_outputs(outs: list) -> None:
             raise RuntimeError(
                 "vjp(f, ...): All outputs of f must be floating-point or complex Tensors, got Tensor with dtype "
                 f"{o.dtype}"
+            )
+
+
+def _refuse_complex(api: str, values: Any, is_input: bool) -> None:
+    """jacrev and jacfwd take and give real tensors only (PyTorch's message says "input idx" for both)."""
+    for idx, x in enumerate(_pytree.flatten(values)[0]):
+        if isinstance(x, Tensor) and x.is_complex():
+            kind = "inputs" if is_input else "outputs"
+            raise RuntimeError(
+                f"{api}: Expected all {kind} to be real but received complex tensor at flattened input idx: {idx}"
             )
 
 
@@ -376,6 +386,7 @@ def jacrev(
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _refuse_complex("jacrev", args, is_input=True)
         _check_argnums(argnums, len(args))
         region, leaves, spec, new_args = _start(args, argnums)
         with _Running():
@@ -383,6 +394,7 @@ def jacrev(
         output, aux = _split_aux(output, has_aux, "jacrev")
         outs, out_spec = _pytree.flatten(output)
         _check_vjp_outputs(outs)
+        _refuse_complex("jacrev", outs, is_input=False)
         sizes = [o.numel() for o in outs]
         total = sum(sizes)
         from .. import ops
@@ -622,12 +634,14 @@ def jacfwd(
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _refuse_complex("jacfwd", args, is_input=True)
         _check_argnums(argnums, len(args))
         if randomness == "different":  # every column runs the function with its own draws
             return _jacfwd_per_column(func, args, kwargs, argnums, has_aux)
         # the columns are a vmap in PyTorch: with randomness="error" a random op in func raises
         before = default_generator.get_state() if randomness == "error" else None
         region, leaves, spec, outs, out_spec, aux, push = _linearized(func, args, argnums, kwargs, has_aux, "jacfwd")
+        _refuse_complex("jacfwd", outs, is_input=False)
         if before is not None and default_generator.get_state()._data.tobytes() != before._data.tobytes():
             default_generator.set_state(before)  # PyTorch refuses before drawing: the generator has not moved
             raise RuntimeError(RANDOM_ERROR)
@@ -686,6 +700,7 @@ def _jacfwd_per_column(func: Callable, args: tuple, kwargs: dict, argnums: Any, 
         per_output, aux = per_output
         aux = _pytree.tree_map(lambda a: a[0] if isinstance(a, Tensor) else a, aux)
     outs, out_spec = _pytree.flatten(per_output)
+    _refuse_complex("jacfwd", outs, is_input=False)
     jac_leaves = []
     for cols in outs:
         blocks, start = [], 0
@@ -731,7 +746,14 @@ def hessian(func: Callable[..., Any], argnums: Any = 0) -> Callable[..., Any]:
         tensor([[ 6.,  0.],
                 [ 0., 12.]])
     """
-    return jacrev(jacrev(func, argnums), argnums)
+    second = jacrev(jacrev(func, argnums), argnums)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _refuse_complex("jacfwd", args, is_input=True)  # PyTorch's hessian is jacfwd(jacrev(func)): its words
+        return second(*args, **kwargs)
+
+    return wrapper
 
 
 def _ones_like(t: Tensor) -> Tensor:

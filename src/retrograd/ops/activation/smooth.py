@@ -18,7 +18,7 @@ from ...engine.grad_mode import state as grad_state
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.clamp_where import gated, where
-from ..elementwise.pointwise import erf, sigmoid, tanh
+from ..elementwise.pointwise import erf, exp, sigmoid, tanh
 from ..kernels.arg_types import plain_number
 from ..kernels.select import select
 from ..kernels.special import erf_array, tanh_array
@@ -311,7 +311,11 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 
 def silu(input: Tensor) -> Tensor:
-    """`input * sigmoid(input)` (swish)."""
+    """`input * sigmoid(input)` (swish); a complex input gives `input / (1 + e^-input)`, without a gradient."""
+    if isinstance(input, Tensor) and input.dtype.is_complex:  # PyTorch's kernel has it, its autograd not
+        if input._requires_grad and grad_state.enabled:
+            raise RuntimeError("silu does not support automatic differentiation for outputs with complex dtype.")
+        return input / (1 + exp(-input))
     return run(input, _silu, "silu_cpu")
 
 

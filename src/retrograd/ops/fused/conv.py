@@ -291,6 +291,9 @@ def _check_dtypes(x: Tensor, w: Tensor, b: Tensor | None, mkldnn: bool) -> None:
     if b is not None and b.dtype != x.dtype:  # PyTorch checks the bias first
         raise RuntimeError(f"Input type ({x.dtype.c10_name}) and bias type ({b.dtype.c10_name}) should be the same")
     if x.dtype != w.dtype:
+        if x.dtype.is_complex:  # PyTorch's complex convolution names a complex tensor by its backend type
+            weight = _backend_type(w) if w.dtype.is_complex else w.type()
+            raise RuntimeError(f"Input type ({_backend_type(x)}) and weight type ({weight}) should be the same")
         floats = x.dtype.is_floating_point and w.dtype.is_floating_point
         half_input = floats and x.element_size() == 2 < w.element_size()
         if half_input or mkldnn:  # the oneDNN path names both tensor types
@@ -299,6 +302,10 @@ def _check_dtypes(x: Tensor, w: Tensor, b: Tensor | None, mkldnn: bool) -> None:
                 "MKLDNN tensor and weight is a dense tensor"
             )
         raise RuntimeError(f"expected scalar type {_scalar_name(x)} but found {_scalar_name(w)}")
+
+
+def _backend_type(t: Tensor) -> str:
+    return f"{t.device.type.upper()}{t.dtype.kind_name}Type"  # CPUComplexFloatType
 
 
 def _uses_mkldnn(x: Tensor, w: Tensor, stride: Ints, dilation: Ints, groups: int) -> bool:

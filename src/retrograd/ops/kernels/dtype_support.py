@@ -8,9 +8,13 @@ PyTorch never gives.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
+import numpy as np
+
 from ... import dtypes as _dt
+from ..._user_frames import user_stacklevel
 from ...dtypes import dtype
 from ...tensor import Tensor
 
@@ -46,3 +50,11 @@ def floating_kernel_only(kernel: str, x: Any) -> None:
     """NotImplementedError `"<kernel>" not implemented for 'Long'` for a tensor that is not floating point."""
     if isinstance(x, Tensor) and not x.dtype.is_floating_point:
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{x.dtype.kind_name}'")
+
+
+def warn_discarded_imaginary(input: Tensor, target: np.dtype) -> None:
+    """PyTorch's warning where a complex input is cast to a real `target` dtype (`z.sum(dtype=float32)`);
+    bool is `z != 0`, nothing lost."""
+    if input._data.dtype.kind == "c" and target.kind not in "cb":
+        message = "Casting complex values to real discards the imaginary part"
+        warnings.warn(message, UserWarning, stacklevel=user_stacklevel())

@@ -16,6 +16,7 @@ import math
 import string
 from typing import Any
 
+from ... import dtypes as _dt
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..autocast_policy import active as autocasting
@@ -61,7 +62,10 @@ def einsum(*args: Any) -> Tensor:
             operands = list(operands[0])
     subs, out = _parse(equation, [t._data.shape for t in operands])
     _check_sizes(subs, operands)
-    if autocasting[0] and _sums_a_product(subs, out):
+    if not _sums_a_product(subs, out):  # PyTorch multiplies (`mul`), which promotes: "hn,hn->hn" of complex and float
+        dtype = _dt.result_type(*operands)
+        return _contract([t if t.dtype is dtype else t.to(dtype) for t in operands], subs, out)
+    if autocasting[0]:
         operands = lower_precision(list(operands))
     for t in operands[1:]:
         check_same_dtype(operands[0], t)
@@ -69,8 +73,8 @@ def einsum(*args: Any) -> Tensor:
 
 
 def _sums_a_product(subs: list[str], out: str) -> bool:
-    # autocast lowers an einsum when PyTorch's runs a batched matrix product: some letter shared
-    # by two operands is summed away ("ij,jk->ik", "i,i->"); pure products ("i,j->ij") stay
+    # PyTorch's einsum runs a batched matrix product (of one dtype, lowered by autocast) when some
+    # letter shared by two operands is summed away ("ij,jk->ik", "i,i->"); pure products ("i,j->ij") multiply
     seen: set[str] = set()
     for letters in subs:
         if any(c in seen and c not in out for c in set(letters)):

@@ -23,7 +23,7 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..elementwise.clamp_where import where
 from ..kernels.accumulate import wide_cumprod
-from ..kernels.dtype_support import no_complex_kernel
+from ..kernels.dtype_support import no_complex_kernel, warn_discarded_imaginary
 from ..kernels.operands import constant, numpy_alias, wrap_dim
 from ..kernels.out_arg import ANY, same, write_out
 from ..kernels.scan import accumulate
@@ -37,6 +37,7 @@ def _accumulate_dtype(input: Tensor, dtype: _dt.dtype | None, op: str = "cumsum"
     if dtype is not None:
         if dtype == _dt.bool_:  # PyTorch has no bool running-sum kernel
             raise NotImplementedError(f"\"{op}_out_cpu\" not implemented for 'Bool'")
+        warn_discarded_imaginary(input, dtype.np)
         return dtype.np
     return np.dtype(np.int64) if input._data.dtype.kind in "biu" else input._data.dtype
 

@@ -25,7 +25,7 @@ from ..elementwise.three_operand import lerp
 from ..kernels.arg_types import invalid_combination
 from ..kernels.operands import numpy_alias, tensor_of, wrap_dim
 from ..kernels.out_arg import same, write_out
-from ..kernels.scan import accumulate
+from ..kernels.scan import accumulate, complex_logcumsumexp
 from ..shape.join import stack
 
 __all__ = ["logcumsumexp", "cov", "corrcoef", "quantile", "nanquantile"]
@@ -35,13 +35,16 @@ __all__ = ["logcumsumexp", "cov", "corrcoef", "quantile", "nanquantile"]
 
 
 def _logcumsumexp_array(xp: Any, a: Any, dim: int) -> Any:
+    if a.dtype.kind == "c":
+        return complex_logcumsumexp(xp, a, dim)
     with np.errstate(invalid="ignore"):  # -inf - -inf inside logaddexp is handled by it
         return accumulate(xp, "logaddexp", a, dim) if a.shape[dim] else a.copy()
 
 
 def _logcumsumexp_grad(g: Tensor, a: Tensor, out: Tensor, dim: int) -> Tensor:
-    # d out_i / d a_j = e^(a_j - out_i) for j <= i: the weights are at most 1, so an (n, n) matrix
-    # of them (rows i, columns j) is computed directly, without overflow
+    # d out_i / d a_j = e^(a_j - out_i) for j <= i (holomorphic: the engine conjugates it for complex a);
+    # the weights are at most 1, so an (n, n) matrix of them (rows i, columns j) is computed directly,
+    # without overflow
     a_last, out_last, g_last = a.movedim(dim, -1), out.movedim(dim, -1), g.movedim(dim, -1)
     n = a_last.shape[-1]
     xp = namespace(a._data)
@@ -52,7 +55,12 @@ def _logcumsumexp_grad(g: Tensor, a: Tensor, out: Tensor, dim: int) -> Tensor:
 
 
 _logcumsumexp = Primitive(
-    "logcumsumexp", _logcumsumexp_array, [_logcumsumexp_grad], node_name="LogcumsumexpBackward0", quiet=True
+    "logcumsumexp",
+    _logcumsumexp_array,
+    [_logcumsumexp_grad],
+    node_name="LogcumsumexpBackward0",
+    quiet=True,
+    holomorphic=True,
 )
 
 
@@ -78,7 +86,7 @@ def logcumsumexp(input: Tensor, dim: int | None = None, *, out: Any = None, axis
     elif dim is None:
         raise TypeError('logcumsumexp() missing 1 required positional arguments: "dim"')
     x = tensor_of(input)
-    if not x.is_floating_point():
+    if not (x.is_floating_point() or x.is_complex()):
         kind = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
         name = kind.get(str(x.dtype).split(".")[-1], str(x.dtype))
         raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for '{name}'")

@@ -19,6 +19,7 @@ from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
 from ..creation import zeros_like
 from ..kernels.accumulate import mean_of_sum, wide_sum
+from ..kernels.dtype_support import warn_discarded_imaginary
 from ..kernels.operands import numpy_alias, promote_float, wrap_dim, wrap_dims
 from ..kernels.out_arg import ANY, floating, write_out
 from ..shape.repeat_reorder import flip
@@ -65,7 +66,9 @@ _mean = Primitive(
 
 def _sum_dtype(input: Tensor, dtype: _dt.dtype | None) -> Any:
     if dtype is not None:
-        return _dt.from_python_type(dtype).np
+        dt = _dt.from_python_type(dtype).np
+        warn_discarded_imaginary(input, dt)
+        return dt
     kind = input._data.dtype.kind
     return np.dtype(np.int64) if kind in "biu" else input._data.dtype
 
