@@ -737,6 +737,36 @@ def test_linspace_complex_bounds_and_tensor_bounds():
                                   torch.linspace(torch.tensor(0.5), torch.tensor(2.0), 7).numpy())
 
 
+# logspace reads its arguments as linspace does (PyTorch's parser: Number or 0-d Tensor bounds, an int
+# count); it named linspace in its message, and a string bound was NumPy's ValueError
+_LOGSPACE_BAD_ARGUMENTS = {
+    "string end": ((0, "a", 3), "logspace() received an invalid combination of arguments - got (int, str, int), "),
+    "float steps": ((0, 1, 2.5), "logspace() received an invalid combination of arguments - got (int, int, float), "),
+    "None steps": ((0, 1, None), "logspace() received an invalid combination of arguments - got (int, int, NoneType)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_LOGSPACE_BAD_ARGUMENTS))
+def test_logspace_refuses_what_its_parser_refuses(case):
+    args, message = _LOGSPACE_BAD_ARGUMENTS[case]
+    with pytest.raises(TypeError) as got:
+        rg.logspace(*args)
+    assert str(got.value).startswith(message)
+    assert " * (Tensor start, Tensor end, int steps, float base = 10.0, *, Tensor out = None, " in str(got.value)
+    assert rg.logspace(rg.tensor(0.0), 2, 3).tolist() == [1.0, 10.0, 100.0]  # a 0-d tensor bound is its value
+
+
+@needs_torch
+@pytest.mark.parametrize("case", sorted(_LOGSPACE_BAD_ARGUMENTS))
+def test_logspace_bad_arguments_vs_torch(case):
+    args, _ = _LOGSPACE_BAD_ARGUMENTS[case]
+    with pytest.raises(TypeError) as theirs:
+        torch.logspace(*args)
+    with pytest.raises(TypeError) as ours:
+        rg.logspace(*args)
+    assert str(ours.value) == str(theirs.value)
+
+
 # NumPy values inside lists keep their dtype and promote with the rest, item by item, as PyTorch
 # reads them (a Python float is the default dtype, a NumPy float64 is float64)
 _MIXED_LISTS = {

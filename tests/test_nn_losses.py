@@ -619,3 +619,51 @@ def test_bce_weights_that_do_not_fit_the_loss_raise_pytorchs_errors():
 @pytest.mark.parametrize("case", _BCE_WEIGHT_CASES)
 def test_bce_weight_shape_errors_vs_torch(case):
     assert _bce_weight_error(rg, *case) == _bce_weight_error(torch, *case)
+
+
+# mse, smooth_l1 and huber record a create_graph gradient as PyTorch's one `<loss>_backward(g, a, b)`
+# op (the target's gradient is the same op of (g, b, a)); its own derivatives are g·f''(a - b), spread
+_DIFFERENCE_LOSSES = {
+    "mse": (lambda F, a, b, r: F.mse_loss(a, b, reduction=r), "MseLossBackwardBackward0"),
+    "smooth_l1": (lambda F, a, b, r: F.smooth_l1_loss(a, b, reduction=r, beta=0.5), "SmoothL1LossBackwardBackward0"),
+    "huber": (lambda F, a, b, r: F.huber_loss(a, b, reduction=r, delta=0.5), "HuberLossBackwardBackward0"),
+}
+
+
+def _difference_loss_derivatives(m, case, reduction):
+    loss_fn, _ = _DIFFERENCE_LOSSES[case]
+    a = m.tensor([0.1, -0.3, 1.2, 2.0], dtype=m.float64, requires_grad=True)
+    b = m.tensor([0.0, 0.4, 0.5, 0.25], dtype=m.float64, requires_grad=True)
+    loss = loss_fn(m.nn.functional, a, b, reduction)
+    g = m.full_like(loss, 2.0).requires_grad_()
+    ga, gb = m.autograd.grad(loss, (a, b), g, create_graph=True)
+    names = [ga.grad_fn.name(), gb.grad_fn.name(), len(ga.grad_fn.next_functions)]
+    w = m.tensor([1.0, -1.0, 0.5, 3.0], dtype=m.float64)
+    second = m.autograd.grad((ga * w).sum() + (gb * w * 3).sum(), (a, b, g))
+    return names, [t.tolist() for t in (ga, gb, *second)]
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("case", sorted(_DIFFERENCE_LOSSES))
+def test_difference_loss_gradient_is_one_node(case, reduction):
+    names, values = _difference_loss_derivatives(rg, case, reduction)
+    assert names == [_DIFFERENCE_LOSSES[case][1]] * 2 + [3]
+    ga, gb, gga, ggb, gg = values
+    assert gb == pytest.approx([-v for v in ga])
+    if case == "mse" and reduction == "sum":  # 2·g·d; second: g·2·(w - 3w) for a, the negative for b
+        assert ga == pytest.approx([0.4, -2.8, 2.8, 7.0])
+        assert gga == pytest.approx([-8.0, 8.0, -4.0, -24.0]) and ggb == pytest.approx([8.0, -8.0, 4.0, 24.0])
+    if case == "huber" and reduction == "mean":  # inside |d| < 0.5: g/4·d, else g/4·0.5·sign(d); f'' = 1 inside
+        assert ga == pytest.approx([0.05, -0.25, 0.25, 0.25])
+        assert gga == pytest.approx([-1.0, 0.0, 0.0, 0.0])
+
+
+@needs_torch
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("case", sorted(_DIFFERENCE_LOSSES))
+def test_difference_loss_double_backward_vs_torch(case, reduction):
+    ours = _difference_loss_derivatives(rg, case, reduction)
+    theirs = _difference_loss_derivatives(torch, case, reduction)
+    assert ours[0] == theirs[0]
+    for mine, want in zip(ours[1], theirs[1]):
+        assert mine == pytest.approx(want, rel=1e-14, abs=1e-15)

@@ -392,3 +392,48 @@ def test_conv_dtype_mismatch_messages_vs_torch(shape, wshape, kwargs, xtype, wty
             conv(lib.ones(shape, dtype=getattr(lib, xtype)), lib.ones(wshape, dtype=getattr(lib, wtype)), **kwargs)
         messages.append(str(info.value).replace("torch.", "retrograd."))
     assert messages[0] == messages[1]
+
+
+# A create_graph gradient of a resampling (upsampling, adaptive average pooling, reflect and
+# replicate pads) records PyTorch's <Op>BackwardBackward0; the derivative of that is the op again
+_RESAMPLINGS = {
+    "bilinear": (lambda F, t: F.interpolate(t, scale_factor=2, mode="bilinear", align_corners=False),
+                 "UpsampleBilinear2DBackward0"),
+    "nearest": (lambda F, t: F.interpolate(t, scale_factor=2, mode="nearest"), "UpsampleNearest2DBackward0"),
+    "bicubic": (lambda F, t: F.interpolate(t, size=(5, 7), mode="bicubic", align_corners=True),
+                "UpsampleBicubic2DBackward0"),
+    "antialias": (lambda F, t: F.interpolate(t, size=(2, 3), mode="bilinear", antialias=True),
+                  "UpsampleBilinear2DAaBackward0"),
+    "area": (lambda F, t: F.interpolate(t, size=(3, 3), mode="area"), "AdaptiveAvgPool2DBackward0"),
+    "reflect": (lambda F, t: F.pad(t, (1, 1, 1, 1), mode="reflect"), "ReflectionPad2DBackward0"),
+    "replicate": (lambda F, t: F.pad(t, (1, 2, 1, 1), mode="replicate"), "ReplicationPad2DBackward0"),
+}
+
+
+def _resampling_nodes(lib, case):
+    fn, _ = _RESAMPLINGS[case]
+    x = lib.arange(16.0, dtype=lib.float64).reshape(1, 1, 4, 4).requires_grad_()
+    y = fn(lib.nn.functional, x)
+    v = lib.ones_like(y).requires_grad_()
+    (gx,) = lib.autograd.grad(y, x, v, create_graph=True)
+    w = lib.ones_like(gx).requires_grad_()
+    (gv,) = lib.autograd.grad(gx, v, w, create_graph=True)
+    return [y.grad_fn.name(), gx.grad_fn.name(), gv.grad_fn.name()], gv.detach().sum().item()
+
+
+@pytest.mark.parametrize("case", sorted(_RESAMPLINGS))
+def test_resampling_backward_records_pytorchs_double_backward_node(case):
+    names, total = _resampling_nodes(retrograd, case)
+    node = _RESAMPLINGS[case][1]
+    assert names == [node, node.replace("Backward0", "BackwardBackward0"), node]
+    # gv is the op applied to ones: every output reads weights that sum to 1 (a pad reads one input)
+    out_size = {"bilinear": 64, "nearest": 64, "bicubic": 35, "antialias": 6, "area": 9, "reflect": 36, "replicate": 42}
+    assert total == pytest.approx(out_size[case])
+
+
+@needs_torch
+@pytest.mark.parametrize("case", sorted(_RESAMPLINGS))
+def test_resampling_double_backward_nodes_vs_torch(case):
+    ours, theirs = _resampling_nodes(retrograd, case), _resampling_nodes(torch, case)
+    assert ours[0] == theirs[0]
+    assert ours[1] == pytest.approx(theirs[1], rel=1e-12)

@@ -112,3 +112,20 @@ def test_pointwise_losses_under_vmap(lib, loss, reduction, node, expected):
     assert name == node
     if loss == "mse_loss":
         assert values == (expected if expected is not None else [[[1.0], [4.0]], [[4.0], [16.0]]])
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_trace_under_vmap_is_the_diagonal_summed(lib):
+    # PyTorch's batching rule for trace is diagonal().sum(-1): one pass, recorded as SumBackward1 on
+    # DiagonalBackward0 (the Laplacian of a network: vmap over trace(hessian(f)(x)))
+    x = lib.arange(24.0).reshape(2, 3, 4).requires_grad_()
+    out = lib.func.vmap(lib.trace)(x)
+    assert out.grad_fn.name() == "SumBackward1"
+    assert out.grad_fn.next_functions[0][0].name() == "DiagonalBackward0"
+    assert out.tolist() == [15.0, 51.0]
+    out.sum().backward()
+    assert x.grad.tolist() == [[[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0]]] * 2
+    ints = lib.func.vmap(lib.trace)(lib.arange(18).reshape(2, 3, 3))
+    assert ints.dtype == lib.int64 and ints.tolist() == [12, 39]
+    laplacian = lib.func.vmap(lambda z: lib.trace(lib.func.hessian(lambda v: (v**3).sum())(z)))
+    assert laplacian(lib.tensor([[1.0, 2.0], [3.0, 4.0]])).tolist() == [18.0, 42.0]

@@ -139,9 +139,13 @@ def range(
     return _factory(values.astype(_float_or(dtype).np), requires_grad, dev)
 
 
+_BOUND_KINDS = (("Tensor", "Tensor"), ("Number", "Tensor"), ("Tensor", "Number"), ("Number", "Number"))
 _LINSPACE_SIGNATURES = tuple(
-    f"{a} start, {b} end, int steps, *, Tensor out = None, {_FACTORY_KEYWORDS}"
-    for a, b in (("Tensor", "Tensor"), ("Number", "Tensor"), ("Tensor", "Number"), ("Number", "Number"))
+    f"{a} start, {b} end, int steps, *, Tensor out = None, {_FACTORY_KEYWORDS}" for a, b in _BOUND_KINDS
+)
+_LOGSPACE_SIGNATURES = tuple(
+    f"{a} start, {b} end, int steps, float base = 10.0, *, Tensor out = None, {_FACTORY_KEYWORDS}"
+    for a, b in _BOUND_KINDS
 )
 
 
@@ -226,6 +230,7 @@ def logspace(
     if out is not None:
         return write_out(out, logspace, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
+    start, end = _spacing_bounds("logspace", start, end, steps, _LOGSPACE_SIGNATURES)
     n = check_steps(steps)
     no_bool_range("logspace", dtype, n)
     values = logspace_values(start, end, n, base, _float_or(dtype).np)

@@ -81,6 +81,7 @@ NODE_RULES: dict[str, rules.Rule] = {
     "SqueezeBackward4": rules.drop_first,
 }
 RULES["einsum"] = rules.einsum
+RULES["trace"] = rules.trace
 RULES["convolution"] = nn_rules.convolution
 RULES["avg_pool"] = RULES["avg_pool_backward"] = nn_rules.leading_dims_alike
 RULES["embedding"] = nn_rules.embedding_rows

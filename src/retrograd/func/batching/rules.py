@@ -295,6 +295,14 @@ def reduce_all(public: str) -> Rule:
     return rule
 
 
+def trace(prim: Any, tensors: tuple, attrs: dict, level: int) -> Any:
+    """Each example's trace as its diagonal summed, PyTorch's batching decomposition (one pass, no loop;
+    recorded as DiagonalBackward0 and SumBackward1). Integer matrices sum to int64, as `trace`."""
+    from ... import ops
+
+    return wrap(ops.diagonal(tensors[0]._value, 0, 1, 2).sum(-1), level)
+
+
 def _dtype(np_dtype: Any) -> Any:
     from ...dtypes import from_numpy
 

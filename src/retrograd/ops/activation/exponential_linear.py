@@ -33,9 +33,10 @@ def _elu_forward(xp: Any, a: Any, alpha: float, scale: float, input_scale: float
 
 def _elu_grad(g: Tensor, a: Tensor, alpha: float, scale: float, input_scale: float) -> Tensor:
     # scale·alpha·input_scale·e^(a·input_scale) at and below 0; scale above (NaN included). The
-    # exponential is written for a < 0 only, so the second derivative is 0 at the kink, as PyTorch's
-    slope = where(a < 0, (a.clamp(max=0) * input_scale).exp(), 1.0) * (alpha * scale * input_scale)
-    return where(a <= 0, g * slope, g * scale)
+    # exponential is written for a < 0 only, so the second derivative is 0 at the kink, as PyTorch's.
+    # Multiplied in PyTorch's order, g·input_scale·(alpha·scale)·e^(...), for its bits
+    e = where(a < 0, (a.clamp(max=0) * input_scale).exp(), 1.0)
+    return where(a <= 0, g * input_scale * (alpha * scale) * e, g * scale)
 
 
 def _elu_curvature(a: Tensor, alpha: float, scale: float, input_scale: float) -> Tensor:

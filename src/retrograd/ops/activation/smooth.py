@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from ... import dtypes as _dt
 from ...backend import namespace
 from ...backend.cuda_kernels import kernel
@@ -242,10 +244,12 @@ _log_sigmoid = Primitive(
     node_name="LogSigmoidBackward0",
     quiet=True,
 )
+# PyTorch's hardsigmoid backward multiplies by 1/6 rounded to float32, in every dtype (float64 too)
+_ONE_SIXTH = float(np.float32(1 / 6))
 _hardsigmoid = Primitive(
     "hardsigmoid",
     lambda xp, a: xp.minimum(xp.maximum(a + 3, 0), 6) / 6,
-    [lambda g, a: gated(g, (a > -3) & (a < 3)) / 6],  # 1/6 strictly inside (-3, 3), else 0
+    [lambda g, a: gated(g, (a > -3) & (a < 3)) * _ONE_SIXTH],  # 1/6 strictly inside (-3, 3), else 0
 )
 
 

@@ -221,7 +221,7 @@ _sin, _cos, _tan, _arcsin, _arccos, _arctan, _sinh, _cosh, _arctanh = map(
 #                  name     forward (arrays)                  derivative (tensors)
 exp = _float_unary("exp", lambda xp, a: _exp(xp, a), lambda g, out: g * out, array_rule=lambda xp, g, out: g * out,
                   into=lambda xp, a, out: _exp(xp, a, out))
-exp2 = _float_unary("exp2", lambda xp, a: _exp2(xp, a), lambda g, out: g * (out * _LN2))  # 2ᵃ ln 2
+exp2 = _float_unary("exp2", lambda xp, a: _exp2(xp, a), lambda g, out: g * out * _LN2)  # 2ᵃ ln 2
 expm1 = _float_unary("expm1", lambda xp, a: _expm1(xp, a), lambda g, out: g * (out + 1))  # eᵃ
 log = _float_unary("log", lambda xp, a: _log(xp, a), lambda g, a: g / a, array_rule=lambda xp, g, a: g / a)  # 1/a
 log2 = _float_unary("log2", lambda xp, a: _log2(xp, a), lambda g, a: g / (a * _LN2))  # 1/(a ln 2)
@@ -232,8 +232,8 @@ rsqrt = _float_unary("rsqrt", lambda xp, a: 1 / xp.sqrt(a), lambda g, out: g * (
 sin = _float_unary("sin", lambda xp, a: _sin(xp, a), lambda g, a: g * a.cos())  # cos a
 cos = _float_unary("cos", lambda xp, a: _cos(xp, a), lambda g, a: g * -a.sin())  # -sin a
 tan = _float_unary("tan", lambda xp, a: _tan(xp, a), lambda g, out: g * (1 + out * out))  # 1 + tan²a
-asin = _float_unary("asin", lambda xp, a: _arcsin(xp, a), lambda g, a: g / (1 - a * a).sqrt())  # 1/√(1-a²)
-acos = _float_unary("acos", lambda xp, a: _arccos(xp, a), lambda g, a: -g / (1 - a * a).sqrt())  # -1/√(1-a²)
+asin = _float_unary("asin", lambda xp, a: _arcsin(xp, a), lambda g, a: g * (1 - a * a).rsqrt())  # 1/√(1-a²)
+acos = _float_unary("acos", lambda xp, a: _arccos(xp, a), lambda g, a: g * -(1 - a * a).rsqrt())  # -1/√(1-a²)
 atan = _float_unary("atan", lambda xp, a: _arctan(xp, a), lambda g, a: g / (1 + a * a))  # 1/(1+a²)
 sinh = _float_unary("sinh", lambda xp, a: _sinh(xp, a), lambda g, a: g * a.cosh())  # cosh a
 cosh = _float_unary("cosh", lambda xp, a: _cosh(xp, a), lambda g, a: g * a.sinh())  # sinh a
@@ -241,8 +241,8 @@ tanh = _float_unary(
     "tanh", lambda xp, a: tanh_array(xp, a), _tanh_rule,
     array_rule=lambda xp, g, out: _tanh_backward_forward(xp, g, out), into=lambda xp, a, out: tanh_array(xp, a, out),
 )  # 1 - tanh²a
-asinh = _float_unary("asinh", lambda xp, a: xp.arcsinh(a), lambda g, a: g / (a * a + 1).sqrt())  # 1/√(a²+1)
-acosh = _float_unary("acosh", lambda xp, a: xp.arccosh(a), lambda g, a: g / (a * a - 1).sqrt())  # 1/√(a²-1)
+asinh = _float_unary("asinh", lambda xp, a: xp.arcsinh(a), lambda g, a: g * (a * a + 1).rsqrt())  # 1/√(a²+1)
+acosh = _float_unary("acosh", lambda xp, a: xp.arccosh(a), lambda g, a: g * (a * a - 1).rsqrt())  # 1/√(a²-1)
 atanh = _float_unary("atanh", lambda xp, a: _arctanh(xp, a), lambda g, a: g / (1 - a * a))  # 1/(1-a²)
 sigmoid = _float_unary(
     "sigmoid", lambda xp, a: _sigmoid(xp, a), _sigmoid_rule,
@@ -384,7 +384,7 @@ def round(input: Tensor, *, decimals: int = _DECIMALS_OMITTED, out: Any = None) 
 _logit = Primitive(
     "logit",
     lambda xp, a, eps: xp.log(_clip_eps(xp, a, eps) / (1 - _clip_eps(xp, a, eps))),
-    [lambda g, a, eps: g * _logit_derivative(a, eps)],  # 1/(a(1-a)), 0 outside [eps, 1-eps]
+    [lambda g, a, eps: _logit_grad(g, a, eps)],  # 1/(a(1-a)); outside [eps, 1-eps] 0, outside [0, 1] NaN
     quiet=True,
 )
 
@@ -393,10 +393,11 @@ def _clip_eps(xp: Any, a: Any, eps: float | None) -> Any:
     return a if eps is None else xp.clip(a, eps, 1 - eps)
 
 
-def _logit_derivative(a: Tensor, eps: float | None) -> Tensor:
-    d = 1 / (a * (1 - a))
+def _logit_grad(g: Tensor, a: Tensor, eps: float | None) -> Tensor:
+    # PyTorch's g / (a(1 - a)) (its bits); without eps, NaN where the input is no probability
+    d = g / (a * (1 - a))
     if eps is None:
-        return d
+        return where((a < 0) | (a > 1), math.nan, d)
     return where((a < eps) | (a > 1 - eps), 0.0, d)
 
 

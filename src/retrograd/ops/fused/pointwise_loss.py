@@ -52,6 +52,14 @@ def _spread(g: Tensor, reduction: str, n: int) -> Tensor:
 # --- losses of a difference d = a - b --------------------------------------------------------
 
 
+# Each function of d takes the loss's parameter p (smooth_l1's β, huber's δ; unused by mse), so the
+# three share one primitive factory whose rules read (g, a, b, reduction, p) by name.
+
+
+def _mse_elems(xp: Any, d: Any, p: float) -> Any:
+    return d * d
+
+
 def _smooth_l1_elems(xp: Any, d: Any, beta: float) -> Any:
     z = xp.abs(d)
     return select(xp, z < beta, 0.5 * d * d / beta, z - 0.5 * beta)
@@ -62,7 +70,7 @@ def _huber_elems(xp: Any, d: Any, delta: float) -> Any:
     return select(xp, z < delta, 0.5 * d * d, delta * (z - 0.5 * delta))
 
 
-def _mse_slope(g: Tensor, a: Tensor, b: Tensor, reduction: str) -> Tensor:
+def _mse_slope(g: Tensor, a: Tensor, b: Tensor, reduction: str, p: float) -> Tensor:
     return _spread(g, reduction, a.numel()) * (2 * (a - b))
 
 
@@ -76,43 +84,73 @@ def _huber_slope(g: Tensor, a: Tensor, b: Tensor, reduction: str, delta: float) 
     return _spread(g, reduction, a.numel()) * where(d.abs() < delta, d, delta * d.sign())
 
 
-_mse = Primitive(
-    "mse_loss",
-    lambda xp, a, b, reduction: _reduce((a - b) * (a - b), reduction),
-    [_mse_slope, lambda g, a, b, reduction: -_mse_slope(g, a, b, reduction)],
-    inputs=("a", "b"),
-    quiet=True,
+# the second derivatives f''(d): 2; 1/β inside the quadratic part, else 0; 1 inside, else 0
+def _mse_curvature(d: Tensor, p: float) -> Any:
+    return 2
+
+
+def _smooth_l1_curvature(d: Tensor, beta: float) -> Tensor:
+    return where(d.abs() < beta, 1 / beta, 0.0)
+
+
+def _huber_curvature(d: Tensor, delta: float) -> Tensor:
+    return where(d.abs() < delta, 1.0, 0.0)
+
+
+def _difference_loss(name: str, node: str, elems: Any, slope: Any, curvature: Any) -> Primitive:
+    """The loss f(a - b), reduced, and its backward as one op, PyTorch's `<name>_backward(g, a, b)`: a
+    create_graph gradient records `<Node>BackwardBackward0`. f' is odd, so d/db is the backward of
+    (g, b, a). The backward is linear in g (its rule in g is itself); in a it is g·f''(d), spread."""
+
+    def backward_or_composed(g: Tensor, a: Tensor, b: Tensor, reduction: str, p: float) -> Tensor:
+        if type(g) is Tensor and type(a) is Tensor and type(b) is Tensor:
+            return backward(g, a, b, reduction=reduction, p=p)
+        return slope(g, a, b, reduction, p)  # a vmap batch: the same gradient from ops
+
+    def curved(gg: Tensor, g: Tensor, a: Tensor, b: Tensor, reduction: str, p: float) -> Tensor:
+        return gg * _spread(g, reduction, a.numel()) * curvature(a - b, p)
+
+    backward: Primitive = Primitive(
+        f"{name}_backward",
+        lambda xp, g, a, b, reduction, p: slope(*(Tensor._make(t) for t in (g, a, b)), reduction, p)._data,
+        [
+            backward_or_composed,  # linear in g
+            curved,
+            lambda gg, g, a, b, reduction, p: -curved(gg, g, a, b, reduction, p),
+        ],
+        inputs=("g", "a", "b"), node_name=f"{node}BackwardBackward0", quiet=True,
+    )
+    return Primitive(
+        name,
+        lambda xp, a, b, reduction, p: _reduce(elems(xp, a - b, p), reduction),
+        [
+            backward_or_composed,
+            lambda g, a, b, reduction, p: backward_or_composed(g, b, a, reduction, p),
+        ],
+        inputs=("a", "b"), node_name=f"{node}Backward0", quiet=True,
+    )
+
+
+_mse = _difference_loss("mse_loss", "MseLoss", _mse_elems, _mse_slope, _mse_curvature)
+_smooth_l1 = _difference_loss(
+    "smooth_l1_loss", "SmoothL1Loss", _smooth_l1_elems, _smooth_l1_slope, _smooth_l1_curvature
 )
-_smooth_l1 = Primitive(
-    "smooth_l1_loss",
-    lambda xp, a, b, reduction, beta: _reduce(_smooth_l1_elems(xp, a - b, beta), reduction),
-    [_smooth_l1_slope, lambda g, a, b, reduction, beta: -_smooth_l1_slope(g, a, b, reduction, beta)],
-    inputs=("a", "b"),
-    node_name="SmoothL1LossBackward0",
-    quiet=True,
-)
-_huber = Primitive(
-    "huber_loss",
-    lambda xp, a, b, reduction, delta: _reduce(_huber_elems(xp, a - b, delta), reduction),
-    [_huber_slope, lambda g, a, b, reduction, delta: -_huber_slope(g, a, b, reduction, delta)],
-    inputs=("a", "b"),
-    quiet=True,
-)
+_huber = _difference_loss("huber_loss", "HuberLoss", _huber_elems, _huber_slope, _huber_curvature)
 
 
 def mse_loss(input: Tensor, target: Tensor, reduction: str) -> Tensor:
     """`(input - target)²`, reduced; `input` and `target` have the same shape."""
-    return _mse(input, target, reduction=reduction)
+    return _mse(input, target, reduction=reduction, p=0.0)
 
 
 def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str, beta: float) -> Tensor:
     """Smooth L1 of `input - target` (beta > 0), reduced; same shapes."""
-    return _smooth_l1(input, target, reduction=reduction, beta=plain_number(beta))
+    return _smooth_l1(input, target, reduction=reduction, p=plain_number(beta))
 
 
 def huber_loss(input: Tensor, target: Tensor, reduction: str, delta: float) -> Tensor:
     """Huber loss of `input - target` (delta > 0), reduced; same shapes."""
-    return _huber(input, target, reduction=reduction, delta=plain_number(delta))
+    return _huber(input, target, reduction=reduction, p=plain_number(delta))
 
 
 # --- margin and logit losses -----------------------------------------------------------------

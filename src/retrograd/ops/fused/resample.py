@@ -68,18 +68,26 @@ def transpose_map(index: Any, weights: Any, size: int) -> Map:
     return t_index, t_weights
 
 
-def _resample_rule(g: Tensor, axes: tuple, maps: tuple, sizes: tuple) -> Tensor:
-    flipped = tuple(transpose_map(i, w, n) for (i, w), n in zip(maps, sizes))
-    return _INNER(g, axes=axes, maps=flipped, sizes=tuple(i.shape[0] for i, _ in maps))
+def _pair(node: str) -> Primitive:
+    """The map recorded as `node` and its transpose, recorded as PyTorch's `<Op>BackwardBackward0`, each
+    the other's derivative (as PyTorch's upsample and its backward: the third order is `node` again)."""
+    # circular pads are slices copied in PyTorch: their backward records a slice's backward
+    inner = "SliceBackwardBackward0" if node == "CopySlices" else node.replace("Backward0", "BackwardBackward0")
+    pair: dict[str, Primitive] = {}
+
+    def primitive(name: str, partner: str) -> Primitive:
+        def rule(g: Tensor, axes: tuple, maps: tuple, sizes: tuple) -> Tensor:
+            flipped = tuple(transpose_map(i, w, n) for (i, w), n in zip(maps, sizes))
+            return pair[partner](g, axes=axes, maps=flipped, sizes=tuple(i.shape[0] for i, _ in maps))
+
+        return Primitive(
+            "resample", lambda xp, a, axes, maps, sizes: apply_maps(xp, a, axes, maps), [rule], node_name=name
+        )
+
+    pair[node], pair[inner] = primitive(node, inner), primitive(inner, node)
+    return pair[node]
 
 
-def _primitive(node: str) -> Primitive:
-    return Primitive(
-        "resample", lambda xp, a, axes, maps, sizes: apply_maps(xp, a, axes, maps), [_resample_rule], node_name=node
-    )
-
-
-_INNER = _primitive("ResampleBackwardBackward0")
 _NODES: dict[str, Primitive] = {}
 
 
@@ -87,7 +95,7 @@ def resample(x: Tensor, axes: tuple[int, ...], maps: tuple[Map, ...], node: str)
     """x with `maps[i]` applied along `axes[i]`; the node is named `node` (e.g. UpsampleBilinear2DBackward0)."""
     prim = _NODES.get(node)
     if prim is None:
-        prim = _NODES[node] = _primitive(node)
+        prim = _NODES[node] = _pair(node)
     sizes = tuple(x.shape[a] for a in axes)
     return prim(x, axes=axes, maps=maps, sizes=sizes)
 
