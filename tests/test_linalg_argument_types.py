@@ -25,12 +25,24 @@ _NUCLEAR_NORM = (
     " * (Tensor input, tuple of ints dim, bool keepdim = False, *, Tensor out = None)\n"
     " * (Tensor input, bool keepdim = False, *, Tensor out = None)\n"
 )
+_PINV = (
+    "linalg_pinv() received an invalid combination of arguments - got ({}), but expected one of:\n"
+    " * (Tensor input, *, Tensor atol = None, Tensor rtol = None, bool hermitian = False, Tensor out = None)\n"
+    " * (Tensor input, *, float atol = None, float rtol = None, bool hermitian = False, Tensor out = None)\n"
+    " * (Tensor input, Tensor rcond, bool hermitian = False, *, Tensor out = None)\n"
+    " * (Tensor input, float rcond, bool hermitian = False, *, Tensor out = None)\n"
+)
 _LU_PIVOTS = (
     "torch.lu_unpack: LU_pivots is expected to be a contiguous tensor of torch.int32 dtype.\n"
     "Note: this function is intended to be used with the output produced by torch.linalg.lu_factor"
 )
 
 ERRORS = {
+    # linalg.pinv's older overload (rcond, hermitian) takes neither atol nor rtol, and hermitian is a bool
+    "lib.linalg.pinv(t, rcond=0.1, rtol=0.1)": ("TypeError", _PINV.format("Tensor, rtol=float, rcond=float")),
+    "lib.linalg.pinv(t, rcond=0.1, atol=0.1)": ("TypeError", _PINV.format("Tensor, atol=float, rcond=float")),
+    "lib.linalg.pinv(t, 0.1, 0.2)": ("TypeError", _PINV.format("Tensor, float, float")),
+    "lib.linalg.pinv(t, hermitian=1)": ("TypeError", _PINV.format("Tensor, hermitian=int")),
     # bool arguments: the parser takes only a Python bool
     "lib.svd(t, 1.5)": ("TypeError", "svd(): argument 'some' (position 2) must be bool, not float"),
     "lib.svd(t, True, 1)": ("TypeError", "svd(): argument 'compute_uv' (position 3) must be bool, not int"),
@@ -133,6 +145,10 @@ ACCEPTED = {
     "tuple(t.svd(some=False).U.shape)": (2, 2),
     "tuple(t.qr(True).R.shape)": (2, 3),
     "lib.pinverse(lib.eye(2) * 2, lib.tensor(0.1)).tolist()": [[0.5, 0.0], [0.0, 0.5]],
+    # linalg.pinv(A, rcond, hermitian): rtol = rcond and no absolute cutoff (σ = 2 and 0.1 kept, 0.01 dropped)
+    "lib.linalg.pinv(lib.diag(lib.tensor([2.0, 0.1, 0.01])), 0.01).diagonal().tolist()": [0.5, 10.0, 0.0],
+    "lib.linalg.pinv(lib.diag(lib.tensor([2.0, 0.1, 0.01])), rcond=0.1).diagonal().tolist()": [0.5, 0.0, 0.0],
+    "lib.linalg.pinv(lib.eye(2) * 4, lib.tensor(0.5), True).tolist()": [[0.25, 0.0], [0.0, 0.25]],
     "lib.matrix_power(lib.eye(2) * 2, lib.tensor(3)).tolist()": [[8.0, 0.0], [0.0, 8.0]],
     "lib.dist(v, v * 0, lib.tensor(1)).item()": 3.0,
     "round(lib.cdist(t, t, lib.tensor(1.0))[0, 1].item(), 4)": 3.6,

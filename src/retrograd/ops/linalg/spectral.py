@@ -17,6 +17,7 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
+from ..kernels.arg_types import invalid_combination
 from ..kernels.out_arg import SAME, safely_castable, write_out
 from .common import (
     check_matrix,
@@ -276,18 +277,30 @@ def _pinv_rule(g: Tensor, a: Tensor, out: Tensor) -> Tensor:
 _pinv = Primitive("linalg_pinv", _pinv_forward, [_pinv_rule], quiet=True)
 
 
-def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False, out: Any = None) -> Tensor:
+_PINV_SIGNATURES = (
+    "Tensor input, *, Tensor atol = None, Tensor rtol = None, bool hermitian = False, Tensor out = None",
+    "Tensor input, *, float atol = None, float rtol = None, bool hermitian = False, Tensor out = None",
+    "Tensor input, Tensor rcond, bool hermitian = False, *, Tensor out = None",
+    "Tensor input, float rcond, bool hermitian = False, *, Tensor out = None",
+)
+
+
+def pinv(
+    A: Tensor, rcond: Any = None, hermitian: bool = False, *, atol: Any = None, rtol: Any = None, out: Any = None
+) -> Tensor:
     """Moore-Penrose pseudo-inverse of A (*, m, n), shape (*, n, m); small singular values are dropped.
 
     A singular value σ is kept when σ > max(atol, rtol · σ_max).
 
     Args:
         A (Tensor): a matrix or a batch of them, floating or complex.
+        rcond (float or Tensor, optional): PyTorch's older spelling: the relative cutoff, with no
+            absolute one (`rtol=rcond, atol=0`); not together with `atol` or `rtol`.
+        hermitian (bool): A is Hermitian, so an eigendecomposition of its lower triangle is used
+            (default False).
         atol (float or Tensor, optional): the absolute cutoff (default 0).
         rtol (float or Tensor, optional): the relative cutoff (default: machine epsilon times
             max(m, n) when `atol` is not given, else 0).
-        hermitian (bool): A is Hermitian, so an eigendecomposition of its lower triangle is used
-            (default False).
         out (Tensor, optional): a tensor to write the result into.
 
     Returns:
@@ -311,6 +324,15 @@ def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = Fal
             f"linalg.pinv({A.dtype.kind_name}{{{list(A._data.shape)}}}): expected a tensor with 2 or more "
             "dimensions of float, double, cfloat or cdouble types"
         )
+    if type(hermitian) is not bool:  # (what PyTorch's parser says: pinv(A, 0.1, 0.2) means no overload)
+        shown = (A, rcond, hermitian) if rcond is not None else (A,)
+        keywords = None if rcond is not None else {"hermitian": hermitian}
+        raise invalid_combination("linalg_pinv", shown, _PINV_SIGNATURES, keywords)
+    if rcond is not None:  # the older overload: rtol = rcond, atol = 0, never with either of them
+        if atol is not None or rtol is not None:
+            given = {k: v for k, v in (("atol", atol), ("rtol", rtol)) if v is not None}
+            raise invalid_combination("linalg_pinv", (A,), _PINV_SIGNATURES, {**given, "rcond": rcond})
+        atol, rtol = 0.0, rcond
     atol_v, rtol_v = _tolerances(A, atol, rtol)
     return _pinv(A, atol=atol_v, rtol=rtol_v, hermitian=hermitian)
 
