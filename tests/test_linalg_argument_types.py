@@ -25,13 +25,15 @@ _NUCLEAR_NORM = (
     " * (Tensor input, tuple of ints dim, bool keepdim = False, *, Tensor out = None)\n"
     " * (Tensor input, bool keepdim = False, *, Tensor out = None)\n"
 )
-_PINV = (
-    "linalg_pinv() received an invalid combination of arguments - got ({}), but expected one of:\n"
+_CUTOFFS = (
+    "{fn}() received an invalid combination of arguments - got ({{}}), but expected one of:\n"
     " * (Tensor input, *, Tensor atol = None, Tensor rtol = None, bool hermitian = False, Tensor out = None)\n"
     " * (Tensor input, *, float atol = None, float rtol = None, bool hermitian = False, Tensor out = None)\n"
-    " * (Tensor input, Tensor rcond, bool hermitian = False, *, Tensor out = None)\n"
-    " * (Tensor input, float rcond, bool hermitian = False, *, Tensor out = None)\n"
+    " * (Tensor input, Tensor {old}, bool hermitian = False, *, Tensor out = None)\n"
+    " * (Tensor input, float {old}, bool hermitian = False, *, Tensor out = None)\n"
 )
+_PINV = _CUTOFFS.format(fn="linalg_pinv", old="rcond")
+_MATRIX_RANK = _CUTOFFS.format(fn="linalg_matrix_rank", old="tol")
 _LU_PIVOTS = (
     "torch.lu_unpack: LU_pivots is expected to be a contiguous tensor of torch.int32 dtype.\n"
     "Note: this function is intended to be used with the output produced by torch.linalg.lu_factor"
@@ -43,6 +45,8 @@ ERRORS = {
     "lib.linalg.pinv(t, rcond=0.1, atol=0.1)": ("TypeError", _PINV.format("Tensor, atol=float, rcond=float")),
     "lib.linalg.pinv(t, 0.1, 0.2)": ("TypeError", _PINV.format("Tensor, float, float")),
     "lib.linalg.pinv(t, hermitian=1)": ("TypeError", _PINV.format("Tensor, hermitian=int")),
+    "lib.linalg.matrix_rank(t, tol=0.1, atol=0.1)": ("TypeError", _MATRIX_RANK.format("Tensor, atol=float, tol=float")),
+    "lib.linalg.matrix_rank(t, 0.1, 0.2)": ("TypeError", _MATRIX_RANK.format("Tensor, float, float")),
     # bool arguments: the parser takes only a Python bool
     "lib.svd(t, 1.5)": ("TypeError", "svd(): argument 'some' (position 2) must be bool, not float"),
     "lib.svd(t, True, 1)": ("TypeError", "svd(): argument 'compute_uv' (position 3) must be bool, not int"),
@@ -149,6 +153,10 @@ ACCEPTED = {
     "lib.linalg.pinv(lib.diag(lib.tensor([2.0, 0.1, 0.01])), 0.01).diagonal().tolist()": [0.5, 10.0, 0.0],
     "lib.linalg.pinv(lib.diag(lib.tensor([2.0, 0.1, 0.01])), rcond=0.1).diagonal().tolist()": [0.5, 0.0, 0.0],
     "lib.linalg.pinv(lib.eye(2) * 4, lib.tensor(0.5), True).tolist()": [[0.25, 0.0], [0.0, 0.25]],
+    # linalg.matrix_rank(A, tol, hermitian): atol = tol and no relative cutoff
+    "lib.linalg.matrix_rank(lib.diag(lib.tensor([2.0, 0.1, 0.01])), 0.05).item()": 2,
+    "lib.linalg.matrix_rank(lib.diag(lib.tensor([2.0, 0.1, 0.01])), tol=0.001).item()": 3,
+    "lib.linalg.matrix_rank(lib.eye(3) * 1e-3, lib.tensor(0.01), True).item()": 0,
     "lib.matrix_power(lib.eye(2) * 2, lib.tensor(3)).tolist()": [[8.0, 0.0], [0.0, 8.0]],
     "lib.dist(v, v * 0, lib.tensor(1)).item()": 3.0,
     "round(lib.cdist(t, t, lib.tensor(1.0))[0, 1].item(), 4)": 3.6,
