@@ -25,12 +25,28 @@ _NUCLEAR_NORM = (
     " * (Tensor input, tuple of ints dim, bool keepdim = False, *, Tensor out = None)\n"
     " * (Tensor input, bool keepdim = False, *, Tensor out = None)\n"
 )
+_CUTOFFS = (
+    "{fn}() received an invalid combination of arguments - got ({{}}), but expected one of:\n"
+    " * (Tensor input, *, Tensor atol = None, Tensor rtol = None, bool hermitian = False, Tensor out = None)\n"
+    " * (Tensor input, *, float atol = None, float rtol = None, bool hermitian = False, Tensor out = None)\n"
+    " * (Tensor input, Tensor {old}, bool hermitian = False, *, Tensor out = None)\n"
+    " * (Tensor input, float {old}, bool hermitian = False, *, Tensor out = None)\n"
+)
+_PINV = _CUTOFFS.format(fn="linalg_pinv", old="rcond")
+_MATRIX_RANK = _CUTOFFS.format(fn="linalg_matrix_rank", old="tol")
 _LU_PIVOTS = (
     "torch.lu_unpack: LU_pivots is expected to be a contiguous tensor of torch.int32 dtype.\n"
     "Note: this function is intended to be used with the output produced by torch.linalg.lu_factor"
 )
 
 ERRORS = {
+    # linalg.pinv's older overload (rcond, hermitian) takes neither atol nor rtol, and hermitian is a bool
+    "lib.linalg.pinv(t, rcond=0.1, rtol=0.1)": ("TypeError", _PINV.format("Tensor, rtol=float, rcond=float")),
+    "lib.linalg.pinv(t, rcond=0.1, atol=0.1)": ("TypeError", _PINV.format("Tensor, atol=float, rcond=float")),
+    "lib.linalg.pinv(t, 0.1, 0.2)": ("TypeError", _PINV.format("Tensor, float, float")),
+    "lib.linalg.pinv(t, hermitian=1)": ("TypeError", _PINV.format("Tensor, hermitian=int")),
+    "lib.linalg.matrix_rank(t, tol=0.1, atol=0.1)": ("TypeError", _MATRIX_RANK.format("Tensor, atol=float, tol=float")),
+    "lib.linalg.matrix_rank(t, 0.1, 0.2)": ("TypeError", _MATRIX_RANK.format("Tensor, float, float")),
     # bool arguments: the parser takes only a Python bool
     "lib.svd(t, 1.5)": ("TypeError", "svd(): argument 'some' (position 2) must be bool, not float"),
     "lib.svd(t, True, 1)": ("TypeError", "svd(): argument 'compute_uv' (position 3) must be bool, not int"),
@@ -133,6 +149,14 @@ ACCEPTED = {
     "tuple(t.svd(some=False).U.shape)": (2, 2),
     "tuple(t.qr(True).R.shape)": (2, 3),
     "lib.pinverse(lib.eye(2) * 2, lib.tensor(0.1)).tolist()": [[0.5, 0.0], [0.0, 0.5]],
+    # linalg.pinv(A, rcond, hermitian): rtol = rcond and no absolute cutoff (σ = 2 and 0.1 kept, 0.01 dropped)
+    "lib.linalg.pinv(lib.diag(lib.tensor([2.0, 0.1, 0.01])), 0.01).diagonal().tolist()": [0.5, 10.0, 0.0],
+    "lib.linalg.pinv(lib.diag(lib.tensor([2.0, 0.1, 0.01])), rcond=0.1).diagonal().tolist()": [0.5, 0.0, 0.0],
+    "lib.linalg.pinv(lib.eye(2) * 4, lib.tensor(0.5), True).tolist()": [[0.25, 0.0], [0.0, 0.25]],
+    # linalg.matrix_rank(A, tol, hermitian): atol = tol and no relative cutoff
+    "lib.linalg.matrix_rank(lib.diag(lib.tensor([2.0, 0.1, 0.01])), 0.05).item()": 2,
+    "lib.linalg.matrix_rank(lib.diag(lib.tensor([2.0, 0.1, 0.01])), tol=0.001).item()": 3,
+    "lib.linalg.matrix_rank(lib.eye(3) * 1e-3, lib.tensor(0.01), True).item()": 0,
     "lib.matrix_power(lib.eye(2) * 2, lib.tensor(3)).tolist()": [[8.0, 0.0], [0.0, 8.0]],
     "lib.dist(v, v * 0, lib.tensor(1)).item()": 3.0,
     "round(lib.cdist(t, t, lib.tensor(1.0))[0, 1].item(), 4)": 3.6,

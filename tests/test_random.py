@@ -609,6 +609,20 @@ ERRORS = [
     ),
     ("exponential__zero", lambda m: m.zeros(3).exponential_(0), RuntimeError, "but found lambda=0"),
     (
+        "exponential__int",
+        lambda m: m.zeros(3, dtype=m.int64).exponential_(),
+        RuntimeError,
+        "Exponential distribution is a continuous probability distribution. "
+        "dtype must be a floating point but you specified Long",
+    ),
+    (
+        "cauchy__int",
+        lambda m: m.zeros(3, dtype=m.int64).cauchy_(),
+        RuntimeError,
+        "Cauchy distribution is a continuous probability distribution. "
+        "dtype must be a floating point but you specified long int",
+    ),
+    (
         "normal_shapes",
         lambda m: m.normal(m.ones(2), m.ones(3)),
         RuntimeError,
@@ -644,6 +658,30 @@ def test_errors(call, exc, message):
         with pytest.raises(exc) as theirs:
             call(torch)
         assert message in str(theirs.value)
+
+
+_CONTINUOUS_DTYPES = ["int64", "int32", "int16", "int8", "uint8", "bool", "complex64", "complex128"]
+
+
+def _continuous_draw_error(m, method, dtype_name):
+    with pytest.raises(RuntimeError) as info:
+        getattr(m.zeros(3, dtype=getattr(m, dtype_name)), method)()
+    return str(info.value)
+
+
+def test_exponential_of_integers_names_the_scalar_type():
+    # F.gumbel_softmax of integer logits reaches exponential_ and fails here, not with "not implemented"
+    message = _continuous_draw_error(retrograd, "exponential_", "uint8")
+    assert message.endswith("dtype must be a floating point but you specified Byte")
+    assert _continuous_draw_error(retrograd, "cauchy_", "complex64").endswith("you specified c10::complex<float>")
+
+
+@pytest.mark.parametrize("method", ["exponential_", "cauchy_"])
+@pytest.mark.parametrize("dtype_name", _CONTINUOUS_DTYPES)
+def test_continuous_draw_dtype_errors_vs_torch(method, dtype_name):
+    if torch is None:
+        pytest.skip("PyTorch is not installed")
+    assert _continuous_draw_error(retrograd, method, dtype_name) == _continuous_draw_error(torch, method, dtype_name)
 
 
 # --- multinomial's checks of the weights: the with-replacement kernel names the first bad entry ---

@@ -57,6 +57,17 @@ def check_float(dt: _dt.dtype, kernel: str) -> _dt.dtype:
     return dt
 
 
+def check_continuous(dt: _dt.dtype, distribution: str) -> None:
+    """PyTorch's dtype check of exponential_ and cauchy_ (on every device): a RuntimeError naming
+    the dtype as exponential_ prints it (ScalarType, "Long") or as cauchy_ does (C++ type, "long int")."""
+    if not dt.is_floating_point:
+        name = dt.kind_name if distribution == "Exponential" else dt.c10_name
+        raise RuntimeError(
+            f"{distribution} distribution is a continuous probability distribution. "
+            f"dtype must be a floating point but you specified {name}"
+        )
+
+
 def iteration_axes(arr: Any) -> tuple[int, ...]:
     """The axis order PyTorch's TensorIterator walks `arr` in: memory order (by stride, largest first)."""
     if arr.flags.c_contiguous:
@@ -226,7 +237,7 @@ def sample_kind(target: Tensor, kind: str, a: Any, b: Any, gen: Generator) -> An
     elif kind == "bernoulli":
         return _bernoulli(gen, arr, a)
     elif kind == "exponential":
-        check_float(dt, "exponential_cpu")
+        check_continuous(dt, "Exponential")
         if not a > 0.0:  # NaN fails too
             raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={a:g}")
         values = _cpu.exponential(gen, n, float(a))
@@ -242,7 +253,7 @@ def sample_kind(target: Tensor, kind: str, a: Any, b: Any, gen: Generator) -> An
 def _more_kinds(gen: Generator, n: int, kind: str, a: Any, b: Any, dt: _dt.dtype) -> Any:
     """cauchy_ (median a, scale b), log_normal_ (mean a, std b), geometric_ (p = a), with PyTorch's checks."""
     if kind == "cauchy":
-        check_float(dt, "cauchy_cpu")
+        check_continuous(dt, "Cauchy")
         if not b > 0.0:
             raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={b:g}")
         return _cpu.cauchy(gen, n, float(a), float(b))
@@ -318,8 +329,10 @@ def _device_sample(target: Tensor, kind: str, a: Any, b: Any) -> Any:
     """`sample_kind` for a tensor on a CUDA device (PyTorch's CUDA streams differ from its CPU ones too)
     or the meta device."""
     dt = target.dtype
-    if kind in ("uniform", "normal", "exponential"):
-        check_float(dt, "check_uniform_bounds" if kind == "uniform" else f"{kind}_cuda")
+    if kind in ("uniform", "normal"):
+        check_float(dt, "check_uniform_bounds" if kind == "uniform" else "normal_cuda")
+    elif kind == "exponential":
+        check_continuous(dt, "Exponential")
     if kind == "random":
         if a is None and b is None:
             a, b = (0, 2**24 + 1) if dt.is_floating_point else (_C_RANGE.get(dt.name, (-(2**63), 2**63 - 1))[0], None)

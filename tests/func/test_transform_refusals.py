@@ -155,6 +155,32 @@ def test_backward_inside_a_transform_is_refused(lib, run):
     )
 
 
+@pytest.mark.parametrize("lib", LIBS)
+@pytest.mark.parametrize("requires_grad", [False, True])
+@pytest.mark.parametrize(
+    "run, element",
+    [
+        (lambda lib, z, w: lib.autograd.grad((z**2).sum(), z), 0),
+        (lambda lib, z, w: lib.autograd.grad((z * w).sum(), w), 0),  # towards an unbatched leaf
+        (lambda lib, z, w: lib.autograd.grad([(w * 2).sum(), (z * w).sum()], [w]), 1),  # the batched one
+    ],
+    ids=["to_input", "to_closure", "second_output"],
+)
+def test_autograd_grad_of_a_vmap_batched_output_is_refused(lib, requires_grad, run, element):
+    # a batched output has no history of its own for autograd.grad (torch.func.grad differentiates per example)
+    w = lib.ones(3, requires_grad=True)
+    x = lib.ones(2, 3).requires_grad_(requires_grad)
+    message = _message(lambda: lib.vmap(lambda z: run(lib, z, w)[0])(x))
+    assert message == f"element {element} of tensors does not require grad and does not have a grad_fn"
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_autograd_grad_of_an_unbatched_output_inside_vmap_is_allowed(lib):
+    w = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    out = lib.vmap(lambda z: lib.autograd.grad((w**2).sum(), w)[0] * z)(lib.ones(2, 3))
+    assert out.tolist() == [[2.0, 4.0, 6.0]] * 2
+
+
 def f_uses(lib, what):
     def f(a):
         if what == "requires_grad":

@@ -31,6 +31,7 @@ from .graph import AccumulateGrad, Node
 from .hook_checks import checked_value, checked_values
 from .views import edge
 from .vmap_hook import batched_grad as _batched_grad
+from .vmap_hook import hook as _vmap
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -517,6 +518,14 @@ def _roots(outputs: tuple) -> list:
     return roots
 
 
+def _refuse_batched_outputs(outputs: tuple) -> None:
+    """Inside vmap, an output batched by it has no history autograd.grad can follow (in PyTorch the
+    batching wrapper has none): torch.func.grad/vjp differentiate per example instead."""
+    for i, out in enumerate(outputs):
+        if _vmap.is_batched is not None and _vmap.is_batched(out):
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+
+
 _warned = {"create_graph": False}
 _CREATE_GRAPH_CYCLE = (
     "Using backward() with create_graph=True will create a reference cycle between the parameter and its gradient "
@@ -654,6 +663,8 @@ def grad(
         return _batched_grad(
             outputs, inputs, _as_tuple(grad_outputs), retain_graph, create_graph, allow_unused, materialize_grads
         )
+    if _vmap.active:
+        _refuse_batched_outputs(outputs)
     grads = _root_grads(outputs, grad_outputs, create_graph)
     if retain_graph is None:
         retain_graph = create_graph

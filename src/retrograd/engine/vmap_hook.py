@@ -33,6 +33,8 @@ class _Hook:
     # autograd.grad(..., is_grads_batched=True): (outputs, inputs, grad_outputs, retain_graph, create_graph,
     # allow_unused, materialize_grads) -> grads, one backward vmapped over the cotangents
     batched_grad: Callable[..., tuple] | None = None
+    # tensor -> whether it is a vmap-batched tensor (one autograd.grad cannot differentiate, as in PyTorch)
+    is_batched: Callable[[Any], bool] | None = None
     drawing = False  # set while a batched draw runs, so the draw inside it is not batched again
 
 

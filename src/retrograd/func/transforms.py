@@ -10,6 +10,7 @@ engine's backward on them. Inside vmap the copies carry every open batch level e
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -50,7 +51,7 @@ class _Region:
             self.needs_graph = True
             p = p.view_as(p)
         else:
-            p = p.detach()._set_requires_grad()
+            p = _private_leaf(p.detach())
         return p, self.logical(p)
 
     def physical(self, t: Tensor) -> Tensor:
@@ -102,8 +103,33 @@ class _Region:
         return t
 
 
+# The leaves transforms make for inputs that did not require grad (and jacfwd's dummy cotangents),
+# by id, with a weak reference that proves the id still names that tensor. An inner transform that
+# keeps its graph for an outer one (`jacrev(jacrev(f, argnums=1), argnums=0)`) hands back results
+# that still reach its own leaf; no caller can differentiate w.r.t. it, so it is no closure tensor.
+_private_leaves: dict[int, weakref.ref] = {}
+
+
+def _private_leaf(t: Tensor) -> Tensor:
+    """`t` made a leaf that requires grad, remembered as a transform's own."""
+    key = id(t._set_requires_grad())
+
+    def forget(ref: weakref.ref) -> None:
+        if _private_leaves.get(key) is ref:
+            del _private_leaves[key]
+
+    _private_leaves[key] = weakref.ref(t, forget)
+    return t
+
+
+def _is_private_leaf(t: Tensor) -> bool:
+    ref = _private_leaves.get(id(t))
+    return ref is not None and ref() is t
+
+
 def _reaches_other_leaves(outputs: list, leaves: list) -> bool:
-    """True when the graph of `outputs` reaches a leaf that requires grad other than `leaves` (a closure tensor)."""
+    """True when the graph of `outputs` reaches a leaf that requires grad other than `leaves` and
+    other transforms' own leaves (a closure tensor)."""
     ours = {id(leaf) for leaf in leaves}
     seen: set[int] = set()
     stack = [o.grad_fn for o in outputs if o.grad_fn is not None]
@@ -113,7 +139,7 @@ def _reaches_other_leaves(outputs: list, leaves: list) -> bool:
             continue
         seen.add(id(node))
         variable = getattr(node, "_variable", None)
-        if variable is not None and id(variable) not in ours:
+        if variable is not None and id(variable) not in ours and not _is_private_leaf(variable):
             return True
         stack.extend(fn for fn, _ in node.next_functions if fn is not None)
     return False
@@ -464,7 +490,7 @@ def _linearized(
     from .. import ops
 
     # Jᵀu as a graph linear in the dummy cotangents u
-    dummies = [ops.zeros_like(p)._set_requires_grad() if p.requires_grad else None for p in phys]
+    dummies = [_private_leaf(ops.zeros_like(p)) if p.requires_grad else None for p in phys]
     pairs = [(p, u) for p, u in zip(phys, dummies) if u is not None]
     if pairs:
         with _Running():

@@ -223,8 +223,8 @@ MODULES: dict[str, tuple[str, ...]] = {
         "unique", "unique_consecutive", "searchsorted", "bucketize", "isin", "bincount", "histc",
     ),
     "queries": (
-        "can_cast", "detach", "get_device", "is_inference", "is_same_size", "is_signed", "typename",
-        "unravel_index",
+        "_assert", "can_cast", "detach", "get_device", "is_inference", "is_same_size", "is_signed",
+        "typename", "unravel_index",
     ),
     "sorting": (
         "sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode",

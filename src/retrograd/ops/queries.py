@@ -1,5 +1,5 @@
 """Questions about tensors and dtypes, with no gradient: is_signed, is_same_size, is_inference, can_cast,
-typename, get_device, detach and unravel_index (flat indices to coordinates)."""
+typename, get_device, detach, unravel_index (flat indices to coordinates) and _assert."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from ..engine.primitive import not_a_tensor
 from ..tensor import Tensor
 from .kernels.arg_types import check_tensors, dtype_arg
 
-__all__ = ["can_cast", "detach", "get_device", "is_inference", "is_same_size", "is_signed", "typename", "unravel_index"]
+__all__ = [
+    "_assert", "can_cast", "detach", "get_device", "is_inference", "is_same_size", "is_signed", "typename",
+    "unravel_index",
+]
 
 
 def is_signed(input: Tensor) -> bool:
@@ -138,6 +141,28 @@ def detach(input: Tensor) -> Tensor:
     if not isinstance(input, Tensor):
         raise not_a_tensor("detach", input)
     return input.detach()
+
+
+def _assert(condition: Any, message: str) -> None:
+    """Python's `assert condition, message` as a function (PyTorch's spelling, which tracers can record;
+    torchvision's models and ODE solvers check shapes with it).
+
+    Args:
+        condition (bool or Tensor): what must hold; a tensor is read by its truth value (one element).
+        message (str): the AssertionError's message.
+
+    Raises:
+        AssertionError: when `condition` is false.
+
+    Examples:
+        >>> retrograd._assert(retrograd.ones(2).dim() == 1, "expected a vector")
+        >>> retrograd._assert(retrograd.tensor(False), "not finite")
+        Traceback (most recent call last):
+            ...
+        AssertionError: not finite
+    """
+    if not condition:
+        raise AssertionError(message)
 
 
 def typename(obj: Any) -> str:

@@ -114,3 +114,8 @@ def install() -> None:
     hook.random_draw = random_draw
     hook.random_fill = random_fill
     hook.batched_grad = batched_grad
+    hook.is_batched = _is_batched
+
+
+def _is_batched(t: Any) -> bool:
+    return isinstance(t, BatchedTensor)

@@ -17,6 +17,7 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
+from ..kernels.arg_types import invalid_combination
 from ..kernels.out_arg import SAME, safely_castable, write_out
 from .common import (
     check_matrix,
@@ -276,18 +277,43 @@ def _pinv_rule(g: Tensor, a: Tensor, out: Tensor) -> Tensor:
 _pinv = Primitive("linalg_pinv", _pinv_forward, [_pinv_rule], quiet=True)
 
 
-def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False, out: Any = None) -> Tensor:
+def _cutoffs(fn: str, A: Tensor, old: str, value: Any, hermitian: Any, atol: Any, rtol: Any) -> tuple[Any, Any]:
+    """(atol, rtol) for pinv / matrix_rank, which also take PyTorch's older overload `(A, old, hermitian)`:
+    pinv's `rcond` is a relative cutoff, matrix_rank's `tol` an absolute one. PyTorch's parser
+    refuses `old` together with atol or rtol, and a hermitian that is not a bool."""
+    if type(hermitian) is not bool or (value is not None and (atol is not None or rtol is not None)):
+        signatures = (
+            "Tensor input, *, Tensor atol = None, Tensor rtol = None, bool hermitian = False, Tensor out = None",
+            "Tensor input, *, float atol = None, float rtol = None, bool hermitian = False, Tensor out = None",
+            f"Tensor input, Tensor {old}, bool hermitian = False, *, Tensor out = None",
+            f"Tensor input, float {old}, bool hermitian = False, *, Tensor out = None",
+        )
+        if type(hermitian) is not bool:
+            shown = (A, value, hermitian) if value is not None else (A,)
+            raise invalid_combination(fn, shown, signatures, None if value is not None else {"hermitian": hermitian})
+        given = {k: v for k, v in (("atol", atol), ("rtol", rtol)) if v is not None}
+        raise invalid_combination(fn, (A,), signatures, {**given, old: value})
+    if value is None:
+        return atol, rtol
+    return (0.0, value) if old == "rcond" else (value, 0.0)
+
+
+def pinv(
+    A: Tensor, rcond: Any = None, hermitian: bool = False, *, atol: Any = None, rtol: Any = None, out: Any = None
+) -> Tensor:
     """Moore-Penrose pseudo-inverse of A (*, m, n), shape (*, n, m); small singular values are dropped.
 
     A singular value σ is kept when σ > max(atol, rtol · σ_max).
 
     Args:
         A (Tensor): a matrix or a batch of them, floating or complex.
+        rcond (float or Tensor, optional): PyTorch's older spelling: the relative cutoff, with no
+            absolute one (`rtol=rcond, atol=0`); not together with `atol` or `rtol`.
+        hermitian (bool): A is Hermitian, so an eigendecomposition of its lower triangle is used
+            (default False).
         atol (float or Tensor, optional): the absolute cutoff (default 0).
         rtol (float or Tensor, optional): the relative cutoff (default: machine epsilon times
             max(m, n) when `atol` is not given, else 0).
-        hermitian (bool): A is Hermitian, so an eigendecomposition of its lower triangle is used
-            (default False).
         out (Tensor, optional): a tensor to write the result into.
 
     Returns:
@@ -311,6 +337,7 @@ def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = Fal
             f"linalg.pinv({A.dtype.kind_name}{{{list(A._data.shape)}}}): expected a tensor with 2 or more "
             "dimensions of float, double, cfloat or cdouble types"
         )
+    atol, rtol = _cutoffs("linalg_pinv", A, "rcond", rcond, hermitian, atol, rtol)
     atol_v, rtol_v = _tolerances(A, atol, rtol)
     return _pinv(A, atol=atol_v, rtol=rtol_v, hermitian=hermitian)
 
@@ -357,15 +384,19 @@ def lstsq_solution(A: Tensor, B: Tensor, rcond: float | None) -> Tensor:
     return _lstsq(A, B, rtol=rtol, vec=is_vector_rhs(A, B))
 
 
-def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False, out: Any = None) -> Tensor:
+def matrix_rank(
+    A: Tensor, tol: Any = None, hermitian: bool = False, *, atol: Any = None, rtol: Any = None, out: Any = None
+) -> Tensor:
     """The number of singular values above max(atol, rtol · σ_max), int64, shape (*).
 
     Args:
         A (Tensor): a matrix or a batch of them, floating or complex.
+        tol (float or Tensor, optional): PyTorch's older spelling: the absolute cutoff, with no
+            relative one (`atol=tol, rtol=0`); not together with `atol` or `rtol`.
+        hermitian (bool): A is Hermitian, so its eigenvalues' magnitudes are counted (default False).
         atol (float or Tensor, optional): the absolute cutoff (default 0).
         rtol (float or Tensor, optional): the relative cutoff (default: machine epsilon times
             max(m, n) when `atol` is not given, else 0).
-        hermitian (bool): A is Hermitian, so its eigenvalues' magnitudes are counted (default False).
         out (Tensor, optional): a tensor to write the result into.
 
     Returns:
@@ -385,6 +416,7 @@ def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: boo
     refuse_low_precision(A, "torch.linalg.matrix_rank")
     if A._data.dtype.kind not in "fc":
         raise RuntimeError("This function doesn't handle types other than float and double")
+    atol, rtol = _cutoffs("linalg_matrix_rank", A, "tol", tol, hermitian, atol, rtol)
     if _vmap.active:
         r = batched("elementwise", lambda a: matrix_rank(a, atol=atol, rtol=rtol, hermitian=hermitian), A)
         if r is not NOT_BATCHED:
