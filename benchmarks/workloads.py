@@ -162,6 +162,12 @@ def w3_mnist_mlp(m: ModuleType, quick: bool = False, compile_fn: Compile = None)
     return mlp_step(m, 3, sizes, batch, "relu", compile_fn)
 
 
+def w3_compiled_step(m: ModuleType, quick: bool = False, compile_fn: Compile = None) -> Step:
+    """W3 with the whole step compiled (measured only, as W2[compiled step])."""
+    sizes, batch = w3_sizes(quick)
+    return mlp_step(m, 3, sizes, batch, "relu", compile_fn, compile_step=True)
+
+
 def hessian_size(quick: bool) -> int:
     """W4's dimension n (A is n x n)."""
     return 10 if quick else 200
