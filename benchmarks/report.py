@@ -17,8 +17,9 @@ from .systems import FLOOR, REFERENCE, source_commit
 # The issue's targets for retrograd / PyTorch (ratio of medians); the other workloads are measured only.
 TARGETS: dict[str, float] = {"W1": 1.0, "W2": 1.3, "W5": 1.0, "W6": 1.3, "W7": 0.2, "W8": 0.15, "W10": 1.5, "W11": 1.5,
                              "W12": 2.0}  # W12: per-sample gradients (issue 12)
-# compiled retrograd / PyTorch eager
-COMPILED_TARGETS: dict[str, float] = {"W1": 0.3, "W2": 0.5, "W10": 1.0, "W11": 1.0}
+# compiled retrograd / PyTorch eager; W2's also for the whole step compiled (forward, loss,
+# backward and update as one generated function), beside the forward alone
+COMPILED_TARGETS: dict[str, float] = {"W1": 0.3, "W2": 0.5, "W2[compiled step]": 0.5, "W10": 1.0, "W11": 1.0}
 # retrograd / the hand-written NumPy floor (where the work is NumPy's own: matrix products)
 FLOOR_TARGETS: dict[str, float] = {"W3": 1.05}
 # the GPU workloads, retrograd on CuPy / torch-cuda eager
