@@ -132,12 +132,14 @@ class Entry:
         for target in self.none_grads:
             if _step.resolve(target, tensors)._grad is not None:
                 return False
+        if self.effects and _step.hooked(self.effects, tensors):
+            return False
         for p, rg, (shape, dtype) in zip(self.params, self.params_rg, self.params_meta):
             data = p._data
             if p._requires_grad is not rg or data.shape != shape or data.dtype != dtype:
                 return False
-        for t, version, array in self.constants:
-            if t._version_counter.value != version or t._data is not array:
+        for t, version, array in self.constants:  # (one that now requires grad would need a gradient)
+            if t._version_counter.value != version or t._data is not array or t._requires_grad:
                 return False
         if self.python_guard is not None and not self.python_guard():
             return False

@@ -68,6 +68,16 @@ def replay(effects: tuple, written: tuple, tensors: list, taken: list, results: 
         resolve(target, tensors)._version_counter.value += times
 
 
+def hooked(effects: tuple, tensors: list) -> bool:
+    """Whether a leaf the code stores a gradient in has a hook now (the code would not run it)."""
+    for kind, target, _ in effects:
+        if kind == "grad":
+            t = resolve(target, tensors)
+            if t._hooks or t._post_acc_hooks:
+                return True
+    return False
+
+
 def final_grads(effects: tuple, tensors: list, results: tuple) -> dict:
     """id(tensor) -> (tensor, the array its `.grad` holds after the effects, or None)."""
     final: dict = {}
