@@ -122,6 +122,7 @@ class Entry:
     effects: tuple = ()
     written: tuple = ()
     none_grads: tuple = ()
+    grad_outputs: tuple = ()  # (output index, target): outputs that are a leaf's `.grad`
     stepped: bool = False  # its outputs' graph was used by the function's own backward()
     # for explain: the breaks met while the function ran, (reason, user frames), and the op
     # names of the stretches between them
@@ -177,6 +178,8 @@ class Entry:
             new = [new[i] for i in self.made_from]
             for k, chain in self.views.items():
                 new[k] = _view_outputs.replayed(new[k], chain)
+        for k, target in self.grad_outputs:
+            new[k] = _step.resolve(target, tensors)._grad
         return _calls.rebuild(self.out_plan, new, tensors)
 
 
@@ -381,6 +384,7 @@ def _build(
         chain = _view_outputs.view_chain(rec, o)
         if chain:
             views[k] = chain
+    grad_outputs = _step.grad_outputs(rec, outs, tensors)
     outs, made_from = _view_outputs.returned(outs, views)
 
     # the inputs of the generated forward: arguments, then parameters/buffers it read
@@ -439,6 +443,7 @@ def _build(
         effects=effects,
         written=written,
         none_grads=none_grads,
+        grad_outputs=grad_outputs,
         stepped=rec.stepped,
     )
 
