@@ -73,16 +73,17 @@ def python_guard(fn: Any, module: Any, arguments: tuple) -> Any:
     object_values = [d[n] for d, n in objects]
     cell_values = [c.cell_contents for c in cells]
     plain_cells = [type(v) in _PLAIN for v in cell_values]
-    # lists, dicts and sets by length too: an append is a change the code would not repeat
-    containers = [v for v in object_values + cell_values if type(v) in _CONTAINERS]
-    sizes = [len(v) for v in containers]
+    # lists, dicts and sets by what they hold: an append, or `hp["lr"] = 0.05` the code froze
+    # (an optimizer's param_groups too), is a change the code would not repeat
+    containers = [v for v in object_values + cell_values if isinstance(v, _CONTAINERS)]
+    contents = _contents(containers)
     if not slots and not cells:
         return None
 
     def guard() -> bool:
         if tuple([d.get(n, _MISSING) for d, n in plain]) != plain_values or [len(h) for h in hooks] != hook_counts:
             return False
-        if [len(v) for v in containers] != sizes:
+        if _contents(containers) != contents:
             return False
         for (d, n), expected in zip(objects, object_values):
             if d.get(n, _MISSING) is not expected:
@@ -98,13 +99,49 @@ def python_guard(fn: Any, module: Any, arguments: tuple) -> Any:
 
 _MISSING = object()
 _CONTAINERS = (list, dict, set)
+_ITEMS = 1024  # entries of containers compared one by one; past that, only their lengths
+
+
+class _Same:
+    """An object in a container, compared by identity (a tensor's `==` is elementwise)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is _Same and other.obj is self.obj
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _contents(containers: list) -> list:
+    """What lists, dicts (keys and values) and tuples hold, in order and nested: numbers and
+    strings by type and value, other objects by identity; sets, and containers past `_ITEMS`
+    entries in all, by length."""
+    out: list = []
+    stack = list(reversed(containers))
+    while stack:
+        v = stack.pop()
+        kind = type(v)
+        if kind in _PLAIN:
+            out.append((kind, v))
+        elif isinstance(v, (list, tuple, dict, set)):
+            out.append((kind, len(v)))
+            if len(out) + 2 * len(v) <= _ITEMS and not isinstance(v, set):
+                items = [x for pair in v.items() for x in pair] if isinstance(v, dict) else list(v)
+                stack.extend(reversed(items))
+        else:
+            out.append(_Same(v))
+    return out
 # a module's hooks run inside the recording: ones added later need a new one
 _HOOK_DICTS = ("_forward_pre_hooks", "_forward_hooks", "_backward_hooks", "_backward_pre_hooks")
 
 
 def _user_container(name: str, value: Any) -> bool:
     """A list, dict or set a program keeps on its module (`self.history`), not the module's own."""
-    return type(value) in _CONTAINERS and not name.startswith("_")
+    return isinstance(value, _CONTAINERS) and not name.startswith("_")
 
 
 def _is_plain_object(value: Any) -> bool:
