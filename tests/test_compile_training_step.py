@@ -70,7 +70,8 @@ def test_the_whole_step_is_generated_and_trains_bit_for_bit_as_eager():
     assert entry.generated is not None and entry.stepped
     assert [kind for kind, _, _ in entry.effects] == ["clear"] * 4 + ["grad"] * 4
     code = step.code
-    assert "nll_loss_backward" in code and "sub_into(xp, p0, t" in code and ", out=p0)" in code  # backward and updates in one
+    # backward and updates in one
+    assert "nll_loss_backward" in code and "sub_into(xp, p0, t" in code and ", out=p0)" in code
     assert "def backward" not in code
 
 
@@ -347,6 +348,10 @@ def _linear_step(model, lr_of):
     return step
 
 
+def _reader(d, key):
+    return lambda: d[key]
+
+
 def _train_twice(change, calls=3, frozen=False):
     """`change(model, hp)` between calls, the same loop eager and compiled: (losses, states, reasons)."""
     out = []
@@ -358,7 +363,7 @@ def _train_twice(change, calls=3, frozen=False):
         rng = np.random.default_rng(1)
         x = torch.tensor(rng.standard_normal((6, 4)).astype(np.float32))
         y = torch.tensor(rng.standard_normal((6, 2)).astype(np.float32))
-        step = _linear_step(model, lambda: hp["lr"])
+        step = _linear_step(model, _reader(hp, "lr"))
         if compile:
             step = torch.compile(step)
         losses = [step(x, y).item() for _ in range(calls)]
@@ -554,6 +559,91 @@ def test_state_changed_between_calls_matches_pytorch_vs_torch():
     ours, theirs = train(torch, True), train(real, False)
     np.testing.assert_allclose(ours[0][0::2][:2], theirs[0][0::2][:2], rtol=1e-6)
     assert [v for v in ours[0] if isinstance(v, list)] == [v for v in theirs[0] if isinstance(v, list)]
-    np.testing.assert_allclose([v for v in ours[0] if isinstance(v, float)], [v for v in theirs[0] if isinstance(v, float)], rtol=1e-5)
+    floats = [[v for v in out[0] if isinstance(v, float)] for out in (ours, theirs)]
+    np.testing.assert_allclose(floats[0], floats[1], rtol=1e-5)
     np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-5)
     np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-5, atol=1e-7)
+
+
+LR = 0.1  # read by `_update`, a helper the compiled steps below call
+
+
+def _update(params):
+    with torch.no_grad():
+        for p in params:
+            p.sub_(LR * p.grad)
+
+
+def test_a_global_read_by_a_helper_the_step_calls_is_guarded():
+    global LR
+    w = torch.ones(3, requires_grad=True)
+
+    @torch.compile
+    def step(x):
+        w.grad = None
+        loss = (w * x).sum()
+        loss.backward()
+        _update([w])
+        return loss
+
+    x = torch.tensor([1.0, 2.0, 3.0])
+    try:
+        step(x), step(x)  # w = 1 - 0.2 x
+        LR = 1.0
+        step(x)  # w = 1 - 1.2 x
+    finally:
+        LR = 0.1
+    np.testing.assert_allclose(w.detach().numpy(), [-0.2, -1.4, -2.6], rtol=1e-6)
+    assert _entry(step).generated is not None
+
+
+def test_a_global_read_in_a_comprehension_or_a_module_method_is_guarded():
+    global LR
+
+    class Scaled(nn.Module):
+        def forward(self, x):
+            return x * LR
+
+    compiled = torch.compile(Scaled())
+    f = torch.compile(lambda xs: [x * LR for x in xs][0])
+    x = torch.ones(2)
+    try:
+        assert compiled(x).tolist() == compiled(x).tolist() == [np.float32(0.1)] * 2
+        assert f([x]).tolist() == f([x]).tolist() == [np.float32(0.1)] * 2
+        LR = 0.5
+        assert compiled(x).tolist() == [0.5, 0.5]
+        assert f([x]).tolist() == [0.5, 0.5]
+    finally:
+        LR = 0.1
+
+
+def test_a_helper_reading_a_global_matches_pytorch_vs_torch():
+    real = pytest.importorskip("torch")
+
+    def train(m, compile):
+        global LR
+        w = m.tensor([1.0, -1.0, 0.5], requires_grad=True)
+        x = m.tensor([1.0, 2.0, 3.0])
+
+        def step():
+            w.grad = None
+            loss = (w * w * x).sum()
+            loss.backward()
+            with m.no_grad():
+                for p in [w]:
+                    p.sub_(LR * p.grad)
+            return loss
+
+        f = m.compile(step) if compile else step
+        losses = []
+        try:
+            for k in range(4):
+                LR = 0.1 / (k + 1)
+                losses.append(f().item())
+        finally:
+            LR = 0.1
+        return losses, w.detach().numpy().copy()
+
+    (ours, w_ours), (theirs, w_theirs) = train(torch, True), train(real, False)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+    np.testing.assert_allclose(w_ours, w_theirs, rtol=1e-6)

@@ -195,6 +195,8 @@ def _contents(containers: list) -> list:
         else:
             out.append(_Same(v))
     return out
+
+
 # a module's hooks run inside the recording: ones added later need a new one
 _HOOK_DICTS = ("_forward_pre_hooks", "_forward_hooks", "_backward_hooks", "_backward_pre_hooks")
 

@@ -63,7 +63,7 @@ def replay(effects: tuple, written: tuple, tensors: list, taken: list, results: 
     """Apply a call's effects; a gradient is stored as the engine stores a fresh one: as it is,
     unless another output, gradient or input (`taken`) is the same array, or it is a view."""
     seen = {id(a) for a in taken}
-    for kind, target, k in effects:
+    for _, target, k in effects:
         t = tensors[target[1]] if type(target) is tuple else target
         if k < 0:  # "clear"
             t._grad = None
