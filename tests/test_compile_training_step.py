@@ -70,7 +70,8 @@ def test_the_whole_step_is_generated_and_trains_bit_for_bit_as_eager():
     assert entry.generated is not None and entry.stepped
     assert [kind for kind, _, _ in entry.effects] == ["clear"] * 4 + ["grad"] * 4
     code = step.code
-    assert "nll_loss_backward" in code and "sub_into(xp, p0, t" in code and ", out=p0)" in code  # backward and updates in one
+    # backward and updates in one
+    assert "nll_loss_backward" in code and "sub_into(xp, p0, t" in code and ", out=p0)" in code
     assert "def backward" not in code
 
 
@@ -328,3 +329,321 @@ def test_a_function_returning_the_gradients_its_backward_stored():
         np.testing.assert_array_equal(g.numpy(), [2.0 * k, 4.0 * k, 6.0 * k])
         assert g is w.grad or np.array_equal(g.numpy(), w.grad.numpy())
     assert _entry(grads_of).generated is not None
+
+
+# --- what changes between calls: state the code froze must re-record or run eagerly ---------
+
+
+def _linear_step(model, lr_of):
+    def step(x, y):
+        model.zero_grad()
+        loss = F.mse_loss(model(x), y)
+        loss.backward()
+        with torch.no_grad():
+            for p in model.parameters():
+                if p.grad is not None:
+                    p -= lr_of() * p.grad
+        return loss
+
+    return step
+
+
+def _reader(d, key):
+    return lambda: d[key]
+
+
+def _train_twice(change, calls=3, frozen=False):
+    """`change(model, hp)` between calls, the same loop eager and compiled: (losses, states, reasons)."""
+    out = []
+    for compile in (False, True):
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Linear(4, 5), nn.Tanh(), nn.Linear(5, 2))
+        model[0].weight.requires_grad_(not frozen)
+        hp = {"lr": 0.1}
+        rng = np.random.default_rng(1)
+        x = torch.tensor(rng.standard_normal((6, 4)).astype(np.float32))
+        y = torch.tensor(rng.standard_normal((6, 2)).astype(np.float32))
+        step = _linear_step(model, _reader(hp, "lr"))
+        if compile:
+            step = torch.compile(step)
+        losses = [step(x, y).item() for _ in range(calls)]
+        change(model, hp)
+        losses += [step(x, y).item() for _ in range(calls)]
+        out.append((losses, _state(list(model.parameters())), step))
+    (eager_losses, eager_state, _), (losses, state, step) = out
+    assert losses == eager_losses
+    _assert_same_state(state, eager_state)
+    return _entry(step)
+
+
+def test_a_frozen_layer_unfrozen_between_calls_gets_gradients_again():
+    def unfreeze(model, hp):
+        model[0].weight.requires_grad_(True)
+
+    # frozen while recorded (its weight a constant of the code), then unfrozen: recorded anew
+    entry = _train_twice(unfreeze, frozen=True)
+    assert entry.generated is not None
+
+
+def test_a_learning_rate_kept_in_a_dict_is_read_at_every_call():
+    entry = _train_twice(lambda model, hp: hp.update(lr=0.02))
+    assert entry.generated is not None  # recorded again with the new rate
+
+
+def test_an_optimizer_param_group_lr_read_by_a_hand_written_update():
+    def run(compile):
+        torch.manual_seed(0)
+        model = nn.Linear(3, 2)
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+        x, y = torch.ones(4, 3), torch.zeros(4, 2)
+
+        def step():
+            opt.zero_grad()
+            loss = F.mse_loss(model(x), y)
+            loss.backward()
+            with torch.no_grad():
+                for g in opt.param_groups:
+                    for p in g["params"]:
+                        p.sub_(g["lr"] * p.grad)
+            return loss
+
+        step = torch.compile(step) if compile else step
+        losses = []
+        for _ in range(4):
+            losses.append(step().item())
+            sched.step()
+        return losses, model.weight.detach().numpy().copy()
+
+    (eager_losses, eager_w), (losses, w) = run(False), run(True)
+    assert losses == eager_losses
+    np.testing.assert_array_equal(w, eager_w)
+
+
+def test_a_tensor_stored_in_a_dict_by_the_step_runs_eagerly():
+    stats = {"loss": None}
+    w = torch.ones(3, requires_grad=True)
+
+    @torch.compile
+    def step(x):
+        w.grad = None
+        loss = (w * x).sum()
+        loss.backward()
+        stats["loss"] = loss.detach()
+        return loss
+
+    for k in range(3):
+        step(torch.full((3,), float(k)))
+        assert stats["loss"].item() == 3.0 * k
+    assert any("changes Python state" in r for r in _entry(step).reasons)
+
+
+@pytest.mark.parametrize("hook", ["register_hook", "register_post_accumulate_grad_hook"])
+def test_a_hook_registered_on_a_parameter_between_calls_runs(hook):
+    seen = []
+
+    def add_hook(model, hp):
+        def record(arg):
+            seen.append(1)
+
+        getattr(model[0].weight, hook)(record)
+
+    entry = _train_twice(add_hook)
+    assert len(seen) == 6  # three eager calls, three compiled ones
+    assert any("hook on a leaf" in r for r in entry.reasons)
+
+
+def test_a_post_accumulate_grad_hook_returning_a_value_raises():
+    w = torch.ones(2, requires_grad=True)
+    w.register_post_accumulate_grad_hook(lambda p: p.grad * 2)
+    with pytest.raises(RuntimeError, match="^Tensor post accumulate grad hooks should return None.$"):
+        (w * 3).sum().backward()
+
+
+def test_a_post_accumulate_grad_hook_returning_a_value_raises_vs_torch():
+    real = pytest.importorskip("torch")
+    messages = []
+    for m in (torch, real):
+        w = m.ones(2, requires_grad=True)
+        w.register_post_accumulate_grad_hook(lambda p: p.grad * 2)
+        with pytest.raises(RuntimeError) as info:
+            (w * 3).sum().backward()
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+
+
+def test_a_step_returning_its_accuracy_is_generated():
+    params, x, y = _mlp()
+
+    def make(params):
+        w1, b1, w2, b2 = params
+
+        def step(x, y):
+            for p in params:
+                p.grad = None
+            logits = torch.tanh(x @ w1 + b1) @ w2 + b2
+            loss = F.cross_entropy(logits, y)
+            loss.backward()
+            with torch.no_grad():
+                for p in params:
+                    p -= 0.5 * p.grad
+            return loss, (logits.argmax(1) == y).float().mean(), logits.argmin(dim=1, keepdim=True)
+
+        return step
+
+    results = []
+    for compile in (False, True):
+        params, x, y = _mlp()
+        step = torch.compile(make(params)) if compile else make(params)
+        results.append([[t.detach().numpy().copy() for t in step(x, y)] for _ in range(4)])
+    for eager_call, call in zip(*results):
+        for a, b in zip(eager_call, call):
+            np.testing.assert_array_equal(a, b)
+    assert _entry(step).generated is not None and "argmax(" in step.code
+
+
+def test_a_returned_grad_is_the_parameters_grad_itself():
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+
+    @torch.compile
+    def step(x):
+        w.grad = None
+        (w * x).sum().backward()
+        g = w.grad
+        with torch.no_grad():
+            w.sub_(0.1 * g)
+        return g
+
+    for k in range(3):
+        g = step(torch.tensor([1.0, float(k)]))
+        assert g is w.grad
+        g.zero_()  # as eager: changes w.grad
+        assert w.grad.abs().sum().item() == 0
+    assert _entry(step).generated is not None
+
+
+def test_state_changed_between_calls_matches_pytorch_vs_torch():
+    real = pytest.importorskip("torch")
+    rng = np.random.default_rng(4)
+    arrays = [rng.standard_normal(s).astype(np.float32) * 0.4 for s in [(3, 4), (4,)]]
+    x_np, y_np = rng.standard_normal((5, 3)).astype(np.float32), rng.standard_normal((5, 4)).astype(np.float32)
+
+    def train(m, compile):
+        w, b = (m.tensor(a, requires_grad=True) for a in arrays)
+        w.requires_grad_(False)
+        x, y = m.tensor(x_np), m.tensor(y_np)
+        hp = {"lr": 0.2}
+        seen = []
+
+        def step():
+            w.grad = None
+            b.grad = None
+            loss = ((x @ w + b - y) ** 2).mean()
+            loss.backward()
+            with m.no_grad():
+                for p in (w, b):
+                    if p.grad is not None:
+                        p -= hp["lr"] * p.grad
+            return loss, (x @ w).argmax(1)
+
+        f = m.compile(step) if compile else step
+        out = [f()[0].item() for _ in range(2)]
+        w.requires_grad_(True)
+        hp["lr"] = 0.05
+        b.register_post_accumulate_grad_hook(lambda p: seen.append(p.grad.sum().item()))
+        for _ in range(3):
+            loss, idx = f()
+            out += [loss.item(), idx.tolist()]
+        return out, seen, w.detach().numpy().copy()
+
+    ours, theirs = train(torch, True), train(real, False)
+    np.testing.assert_allclose(ours[0][0::2][:2], theirs[0][0::2][:2], rtol=1e-6)
+    assert [v for v in ours[0] if isinstance(v, list)] == [v for v in theirs[0] if isinstance(v, list)]
+    floats = [[v for v in out[0] if isinstance(v, float)] for out in (ours, theirs)]
+    np.testing.assert_allclose(floats[0], floats[1], rtol=1e-5)
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-5)
+    np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-5, atol=1e-7)
+
+
+LR = 0.1  # read by `_update`, a helper the compiled steps below call
+
+
+def _update(params):
+    with torch.no_grad():
+        for p in params:
+            p.sub_(LR * p.grad)
+
+
+def test_a_global_read_by_a_helper_the_step_calls_is_guarded():
+    global LR
+    w = torch.ones(3, requires_grad=True)
+
+    @torch.compile
+    def step(x):
+        w.grad = None
+        loss = (w * x).sum()
+        loss.backward()
+        _update([w])
+        return loss
+
+    x = torch.tensor([1.0, 2.0, 3.0])
+    try:
+        step(x), step(x)  # w = 1 - 0.2 x
+        LR = 1.0
+        step(x)  # w = 1 - 1.2 x
+    finally:
+        LR = 0.1
+    np.testing.assert_allclose(w.detach().numpy(), [-0.2, -1.4, -2.6], rtol=1e-6)
+    assert _entry(step).generated is not None
+
+
+def test_a_global_read_in_a_comprehension_or_a_module_method_is_guarded():
+    global LR
+
+    class Scaled(nn.Module):
+        def forward(self, x):
+            return x * LR
+
+    compiled = torch.compile(Scaled())
+    f = torch.compile(lambda xs: [x * LR for x in xs][0])
+    x = torch.ones(2)
+    try:
+        assert compiled(x).tolist() == compiled(x).tolist() == [np.float32(0.1)] * 2
+        assert f([x]).tolist() == f([x]).tolist() == [np.float32(0.1)] * 2
+        LR = 0.5
+        assert compiled(x).tolist() == [0.5, 0.5]
+        assert f([x]).tolist() == [0.5, 0.5]
+    finally:
+        LR = 0.1
+
+
+def test_a_helper_reading_a_global_matches_pytorch_vs_torch():
+    real = pytest.importorskip("torch")
+
+    def train(m, compile):
+        global LR
+        w = m.tensor([1.0, -1.0, 0.5], requires_grad=True)
+        x = m.tensor([1.0, 2.0, 3.0])
+
+        def step():
+            w.grad = None
+            loss = (w * w * x).sum()
+            loss.backward()
+            with m.no_grad():
+                for p in [w]:
+                    p.sub_(LR * p.grad)
+            return loss
+
+        f = m.compile(step) if compile else step
+        losses = []
+        try:
+            for k in range(4):
+                LR = 0.1 / (k + 1)
+                losses.append(f().item())
+        finally:
+            LR = 0.1
+        return losses, w.detach().numpy().copy()
+
+    (ours, w_ours), (theirs, w_theirs) = train(torch, True), train(real, False)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+    np.testing.assert_allclose(w_ours, w_theirs, rtol=1e-6)

@@ -122,6 +122,7 @@ class Entry:
     effects: tuple = ()
     written: tuple = ()
     none_grads: tuple = ()
+    grad_outputs: tuple = ()  # (output index, target): outputs that are a leaf's `.grad`
     stepped: bool = False  # its outputs' graph was used by the function's own backward()
     # for explain: the breaks met while the function ran, (reason, user frames), and the op
     # names of the stretches between them
@@ -132,12 +133,14 @@ class Entry:
         for target in self.none_grads:
             if _step.resolve(target, tensors)._grad is not None:
                 return False
+        if self.effects and _step.hooked(self.effects, tensors):
+            return False
         for p, rg, (shape, dtype) in zip(self.params, self.params_rg, self.params_meta):
             data = p._data
             if p._requires_grad is not rg or data.shape != shape or data.dtype != dtype:
                 return False
-        for t, version, array in self.constants:
-            if t._version_counter.value != version or t._data is not array:
+        for t, version, array in self.constants:  # (one that now requires grad would need a gradient)
+            if t._version_counter.value != version or t._data is not array or t._requires_grad:
                 return False
         if self.python_guard is not None and not self.python_guard():
             return False
@@ -175,6 +178,8 @@ class Entry:
             new = [new[i] for i in self.made_from]
             for k, chain in self.views.items():
                 new[k] = _view_outputs.replayed(new[k], chain)
+        for k, target in self.grad_outputs:
+            new[k] = _step.resolve(target, tensors)._grad
         return _calls.rebuild(self.out_plan, new, tensors)
 
 
@@ -379,6 +384,7 @@ def _build(
         chain = _view_outputs.view_chain(rec, o)
         if chain:
             views[k] = chain
+    grad_outputs = _step.grad_outputs(rec, outs, tensors)
     outs, made_from = _view_outputs.returned(outs, views)
 
     # the inputs of the generated forward: arguments, then parameters/buffers it read
@@ -437,6 +443,7 @@ def _build(
         effects=effects,
         written=written,
         none_grads=none_grads,
+        grad_outputs=grad_outputs,
         stepped=rec.stepped,
     )
 

@@ -8,7 +8,9 @@ whether those are still as they were; the compiled callable re-records when one 
 
 from __future__ import annotations
 
-from types import ModuleType
+import os
+import sysconfig
+from types import FunctionType, MethodType, ModuleType
 from typing import Any
 
 from ..tensor import Tensor
@@ -40,7 +42,8 @@ def python_guard(fn: Any, module: Any, arguments: tuple) -> Any:
 
     The recording freezes Python numbers and the tensors a function reaches through globals,
     closures, its arguments and module attributes. So the names its code reads from its globals
-    and its closure cells are kept (numbers and strings by value, anything else by identity), and
+    and its closure cells, and those of the program's own functions and module methods it reaches
+    (a helper reading a global `LR`), are kept (numbers and strings by value, anything else by identity), and
     so are the plain attributes, submodules and hook counts of every module among them or being
     compiled (`self.scale`, `self.use_relu`, a layer swapped for another, a hook added), and the
     attributes of the other objects among them (a config's `cfg.temperature`, a bound method's
@@ -48,17 +51,8 @@ def python_guard(fn: Any, module: Any, arguments: tuple) -> Any:
     among them: a change re-records, as PyTorch's guards do. Checked right after the recording
     run too, it tells whether the function itself changes that state.
     """
-    slots: list = []  # (dict, key): globals by name, module and object attributes, submodules
-    cells: list = []  # closure cells
     modules: list = [module] if module is not None else []
-    func = getattr(fn, "__func__", fn)
-    code = getattr(func, "__code__", None)
-    if code is not None:
-        scope = getattr(func, "__globals__", {})
-        slots += [(scope, n) for n in code.co_names if n in scope and not isinstance(scope[n], ModuleType)]
-        cells = [c for c in getattr(func, "__closure__", None) or () if _filled(c)]
-    found = [d[n] for d, n in slots] + [c.cell_contents for c in cells] + [getattr(fn, "__self__", None)]
-    found += arguments
+    slots, cells, found = _function_reads(fn, [getattr(fn, "__self__", None), *arguments])
     modules += [v for v in found if _is_module(v)]
     slots += _object_attributes([v for v in found if _is_plain_object(v)])
     for top in modules:
@@ -73,16 +67,17 @@ def python_guard(fn: Any, module: Any, arguments: tuple) -> Any:
     object_values = [d[n] for d, n in objects]
     cell_values = [c.cell_contents for c in cells]
     plain_cells = [type(v) in _PLAIN for v in cell_values]
-    # lists, dicts and sets by length too: an append is a change the code would not repeat
-    containers = [v for v in object_values + cell_values if type(v) in _CONTAINERS]
-    sizes = [len(v) for v in containers]
+    # lists, dicts and sets by what they hold: an append, or `hp["lr"] = 0.05` the code froze
+    # (an optimizer's param_groups too), is a change the code would not repeat
+    containers = [v for v in object_values + cell_values if isinstance(v, _CONTAINERS)]
+    contents = _contents(containers)
     if not slots and not cells:
         return None
 
     def guard() -> bool:
         if tuple([d.get(n, _MISSING) for d, n in plain]) != plain_values or [len(h) for h in hooks] != hook_counts:
             return False
-        if [len(v) for v in containers] != sizes:
+        if _contents(containers) != contents:
             return False
         for (d, n), expected in zip(objects, object_values):
             if d.get(n, _MISSING) is not expected:
@@ -96,15 +91,119 @@ def python_guard(fn: Any, module: Any, arguments: tuple) -> Any:
     return guard
 
 
+def _function_reads(fn: Any, values: list) -> tuple[list, list, list]:
+    """(global slots, closure cells, values found) of `fn` and of the program's own functions it
+    reaches through them or through `values` (methods of its modules' classes too), up to
+    `_FUNCTIONS` functions: nested code (comprehensions, lambdas) included."""
+    slots: list = []
+    cells: list = []
+    found: list = list(values)
+    functions = [getattr(fn, "__func__", fn)] + _functions_of(found)
+    seen: set = set()
+    named: set = set()  # (id(dict), name) of the slots kept
+    i = 0
+    while i < len(functions) and len(seen) < _FUNCTIONS:
+        func = functions[i]
+        i += 1
+        code = getattr(func, "__code__", None)
+        if code is None or id(func) in seen or not _user_code(code):
+            continue
+        seen.add(id(func))
+        scope = getattr(func, "__globals__", {})
+        new_slots = [(scope, n) for n in _names(code) if n in scope and not isinstance(scope[n], ModuleType)]
+        new_cells = [c for c in getattr(func, "__closure__", None) or () if _filled(c)]
+        new = [d[n] for d, n in new_slots] + [c.cell_contents for c in new_cells]
+        fresh = [(d, n) for d, n in new_slots if (id(d), n) not in named]
+        named.update((id(d), n) for d, n in fresh)
+        slots += fresh
+        cells += new_cells
+        found += new
+        functions += _functions_of(new)
+    return slots, cells, found
+
+
+def _names(code: Any) -> list:
+    """The global names a code object reads, its nested code objects' included, each once."""
+    names: dict = {}
+    stack = [code]
+    while stack:
+        c = stack.pop()
+        names.update(dict.fromkeys(c.co_names))
+        stack.extend(k for k in c.co_consts if hasattr(k, "co_names"))
+    return list(names)
+
+
+def _functions_of(values: list) -> list:
+    """Functions among `values`: plain and bound ones, and the methods of modules' own classes."""
+    functions: list = []
+    for v in values:
+        if isinstance(v, (FunctionType, MethodType)):
+            functions.append(getattr(v, "__func__", v))
+        elif _is_module(v):
+            for cls in type(v).__mro__:
+                functions += [f for f in vars(cls).values() if isinstance(f, FunctionType)]
+    return functions
+
+
+def _user_code(code: Any) -> bool:
+    """Code of the program itself, not of retrograd, the standard library or installed packages."""
+    name = code.co_filename
+    return not (name.startswith(_LIBRARY_DIRS) or "site-packages" in name or "dist-packages" in name)
+
+
+_FUNCTIONS = 64  # functions whose reads are guarded, at most
+_LIBRARY_DIRS = (
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep,  # retrograd
+    sysconfig.get_paths()["stdlib"] + os.sep,
+    "<frozen",
+)
 _MISSING = object()
 _CONTAINERS = (list, dict, set)
+_ITEMS = 1024  # entries of containers compared one by one; past that, only their lengths
+
+
+class _Same:
+    """An object in a container, compared by identity (a tensor's `==` is elementwise)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is _Same and other.obj is self.obj
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _contents(containers: list) -> list:
+    """What lists, dicts (keys and values) and tuples hold, in order and nested: numbers and
+    strings by type and value, other objects by identity; sets, and containers past `_ITEMS`
+    entries in all, by length."""
+    out: list = []
+    stack = list(reversed(containers))
+    while stack:
+        v = stack.pop()
+        kind = type(v)
+        if kind in _PLAIN:
+            out.append((kind, v))
+        elif isinstance(v, (list, tuple, dict, set)):
+            out.append((kind, len(v)))
+            if len(out) + 2 * len(v) <= _ITEMS and not isinstance(v, set):
+                items = [x for pair in v.items() for x in pair] if isinstance(v, dict) else list(v)
+                stack.extend(reversed(items))
+        else:
+            out.append(_Same(v))
+    return out
+
+
 # a module's hooks run inside the recording: ones added later need a new one
 _HOOK_DICTS = ("_forward_pre_hooks", "_forward_hooks", "_backward_hooks", "_backward_pre_hooks")
 
 
 def _user_container(name: str, value: Any) -> bool:
     """A list, dict or set a program keeps on its module (`self.history`), not the module's own."""
-    return type(value) in _CONTAINERS and not name.startswith("_")
+    return isinstance(value, _CONTAINERS) and not name.startswith("_")
 
 
 def _is_plain_object(value: Any) -> bool:

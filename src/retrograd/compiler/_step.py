@@ -47,11 +47,23 @@ def plan(rec: _trace.Recorder, tensors: list, n_outputs: int) -> tuple[tuple, li
     return tuple(effects), grads, written, none_grads
 
 
+def grad_outputs(rec: _trace.Recorder, outs: list, tensors: list) -> tuple:
+    """(output index, target) per output that is a leaf's `.grad` after the function: a call returns
+    the `.grad` its replay stores, the same tensor, as eager code does (`return loss, w.grad`)."""
+    leaves = {id(t): t for kind, t, _ in rec.effects if kind == "grad"}
+    found = []
+    for k, o in enumerate(outs):
+        for t in leaves.values():
+            if t._grad is o:
+                found.append((k, target_of(t, tensors)))
+    return tuple(found)
+
+
 def replay(effects: tuple, written: tuple, tensors: list, taken: list, results: tuple) -> None:
     """Apply a call's effects; a gradient is stored as the engine stores a fresh one: as it is,
     unless another output, gradient or input (`taken`) is the same array, or it is a view."""
     seen = {id(a) for a in taken}
-    for kind, target, k in effects:
+    for _, target, k in effects:
         t = tensors[target[1]] if type(target) is tuple else target
         if k < 0:  # "clear"
             t._grad = None
@@ -66,6 +78,16 @@ def replay(effects: tuple, written: tuple, tensors: list, taken: list, results: 
         t._grad = _make(a)
     for target, times in written:
         resolve(target, tensors)._version_counter.value += times
+
+
+def hooked(effects: tuple, tensors: list) -> bool:
+    """Whether a leaf the code stores a gradient in has a hook now (the code would not run it)."""
+    for kind, target, _ in effects:
+        if kind == "grad":
+            t = resolve(target, tensors)
+            if t._hooks or t._post_acc_hooks:
+                return True
+    return False
 
 
 def final_grads(effects: tuple, tensors: list, results: tuple) -> dict:

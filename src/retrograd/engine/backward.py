@@ -437,7 +437,8 @@ def _accumulate(node: AccumulateGrad, g: Tensor | None, create_graph: bool) -> N
     if _primitive.tracer is not None:  # retrograd.compile replays what became `.grad`
         _primitive.tracer.accumulated(leaf, old, g)
     for hook in list(leaf._post_acc_hooks or ()):
-        hook(leaf)
+        if hook(leaf) is not None:
+            raise RuntimeError("Tensor post accumulate grad hooks should return None.")
 
 
 # --- the public entry points ------------------------------------------------------------

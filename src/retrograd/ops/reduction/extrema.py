@@ -16,6 +16,7 @@ import numpy as np
 
 from ... import return_types
 from ...backend import namespace
+from ...engine import primitive as _primitive  # (its `tracer`, read at call time: retrograd.compile)
 from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -305,6 +306,22 @@ def amin(
     return _amax_like("amin", _amin, input, dim, keepdim)
 
 
+def _arg_kernel(xp: Any, a: Any, name: str, dim: int | None, keepdim: bool) -> Any:
+    """The int64 index of the largest (argmax) or smallest (argmin) entry, overall or along `dim`."""
+    find = xp.argmax if name == "argmax" else xp.argmin
+    if dim is None:
+        index = xp.asarray(find(a), dtype=np.int64)
+        return index.reshape((1,) * a.ndim) if keepdim else index
+    if a.ndim == 0:
+        return xp.zeros((), np.int64)
+    return find(a, axis=dim, keepdims=keepdim).astype(np.int64, copy=False)
+
+
+# inside a retrograd.compile recording the kernel runs as a primitive, so that an index made from
+# recorded values (a step's accuracy) is recorded too rather than frozen (see `compare._compare`)
+_arg_primitives = {n: Primitive(n, _arg_kernel, [None]) for n in ("argmax", "argmin")}
+
+
 def _arg(name: str, input: Tensor, dim: int | None, keepdim: bool) -> Tensor:
     if _vmap.active:
         nd = input._data.ndim
@@ -317,18 +334,16 @@ def _arg(name: str, input: Tensor, dim: int | None, keepdim: bool) -> Tensor:
     a = input._data
     if a.dtype.kind in "bc":  # no order PyTorch will use
         raise RuntimeError(f"{name}(): does not support {'bool' if a.dtype.kind == 'b' else 'complex'} input")
-    xp = namespace(a)
-    find = xp.argmax if name == "argmax" else xp.argmin
     if dim is None:
         if a.size == 0:
             raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
-        index = xp.asarray(find(a), dtype=np.int64)
-        return Tensor._make(index.reshape((1,) * a.ndim) if keepdim else index)
-    d = wrap_dim(dim, a.ndim)
-    if a.ndim == 0:
-        return Tensor._make(xp.zeros((), np.int64))
-    _check_not_empty(name, a.shape, (d,), True)
-    return Tensor._make(find(a, axis=d, keepdims=keepdim).astype(np.int64, copy=False))
+    else:
+        dim = wrap_dim(dim, a.ndim)
+        if a.ndim != 0:
+            _check_not_empty(name, a.shape, (dim,), True)
+    if _primitive.tracer is not None:
+        return _arg_primitives[name](Tensor._make(a), name=name, dim=dim, keepdim=keepdim)
+    return Tensor._make(_arg_kernel(namespace(a), a, name, dim, keepdim))
 
 
 def argmax(
