@@ -80,6 +80,16 @@ ERRORS = {
     "not int",
     "lib.split_with_sizes(t, [1.0, 1])": "split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of "
     "ints, but found element of type float at pos 0",
+    # Tensor.split takes anything but an int (or a one-element tensor) as sizes: a tensor of counts
+    "t.split(lib.tensor([1, 1]))": "split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of "
+    "ints, not Tensor",
+    "lib.split(t, np.array([1, 1]))": "split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of "
+    "ints, not numpy.ndarray",
+    "t.split(np.int64(1))": "split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, "
+    "not numpy.int64",
+    "lib.split(t, 1.0)": "split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, not float",
+    "t.split([1.0, 1])": "split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of "
+    "ints, but found element of type float at pos 0",
     # dtypes, keyword-only arguments, a shape that is required
     "lib.can_cast(t, lib.float32)": "can_cast(): argument 'from_' (position 1) must be {lib.__name__}.dtype, "
     "not Tensor",
@@ -292,6 +302,9 @@ ACCEPTED = {
     "lib.roll(lib.arange(3), (1,), 0).tolist()": [2, 0, 1],
     "lib.rot90(lib.ones(2, 3), 1, (1, 0)).shape": (3, 2),
     "[p.shape for p in lib.split_with_sizes(t, (np.int64(1), 1))]": [(1, 3), (1, 3)],
+    "[p.shape for p in t.split(lib.tensor(1.0))]": [(1, 3), (1, 3)],  # Tensor.split reads int(t)
+    "[p.shape for p in lib.split(t, lib.tensor([2]), 1)]": [(2, 2), (2, 1)],
+    "[p.shape for p in t.split([lib.tensor(1), np.int64(1)])]": [(1, 3), (1, 3)],
     "len(lib.hsplit(t, lib.tensor(3)))": 3,
     "[p.shape for p in lib.vsplit(t, [1])]": [(1, 3), (1, 3)],
     "t.roll(1, 0).shape": (2, 3),
@@ -360,3 +373,23 @@ def test_numpy_integer_dims_reduce():
     assert rg.sum(t, np.int64(1)).tolist() == [3.0, 3.0]
     assert t.mean(np.int32(0)).tolist() == [1.0, 1.0, 1.0]
     assert t.sum(()).item() == 6.0 and t.mean([]).item() == 1.0
+
+
+_SPLIT_BY_BOOL = "split() received an invalid combination of arguments - got (Tensor, bool, int), but expected one of:"
+
+
+def test_split_by_a_bool_is_no_overload():
+    # Python's True is 1, PyTorch's parser refuses it (retrograd leaves out the "didn't match" lines)
+    with pytest.raises(TypeError) as info:
+        rg.ones(2, 3).split(True)
+    assert str(info.value).splitlines()[:3] == [
+        _SPLIT_BY_BOOL, " * (Tensor input, int split_size, int dim = 0)",
+        " * (Tensor input, tuple of ints split_size, int dim = 0)"]
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch not installed")
+def test_split_by_a_bool_vs_torch():
+    for lib in (rg, torch):
+        with pytest.raises(TypeError) as info:
+            lib.split(lib.ones(2, 3), True)
+        assert str(info.value).splitlines()[0] == _SPLIT_BY_BOOL

@@ -74,6 +74,38 @@ def test_log_softmax_other_dims_round_once(dtype):
     assert rg.log_softmax(x, 0).flatten().tolist() == _rounded(exact, dtype).tolist()
 
 
+# --- logsumexp: every step of PyTorch's composite kernel rounded to the dtype ----------------------
+
+
+@pytest.mark.parametrize(("dtype", "values", "expected"), [
+    # one rounding at the end would give -0.2109375 and 1.4306640625
+    pytest.param("bfloat16", [-3.375, -3.453125, -0.75, -1.3046875], -0.21484375, marks=needs_storage),
+    ("float16", [0.25, -0.25, 0.75], 1.4296875),
+])
+def test_logsumexp_rounds_each_step_of_its_kernel(dtype, values, expected):
+    x = rg.tensor(values).to(getattr(rg, dtype))
+    assert rg.logsumexp(x, 0).item() == expected
+    assert x.view(1, -1).logsumexp(-1, keepdim=True).tolist() == [[expected]]
+    # x - max, its exp, their sum, its log and + max: each rounded to the dtype
+    top = max(values)
+    exps = [_rounded(np.exp(_rounded(v - top, dtype).item()), dtype).item() for v in values]
+    log_sum = _rounded(np.log(_rounded(sum(exps), dtype).item()), dtype).item()
+    assert _rounded(log_sum + top, dtype).item() == expected
+
+
+@pytest.mark.pytorch
+@pytest.mark.parametrize("dtype", HALVES)
+@pytest.mark.parametrize("shape", [(4,), (5, 64), (2, 3, 17)])
+def test_logsumexp_matches_pytorch_bit_for_bit(dtype, shape):
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(2).normal(size=shape) * 3
+    x.flat[0] = -np.inf
+    for dim in [0, -1, tuple(range(len(shape)))]:
+        ours = rg.logsumexp(rg.tensor(x).to(getattr(rg, dtype)), dim)
+        theirs = torch.logsumexp(torch.tensor(x).to(getattr(torch, dtype)), dim)
+        assert ours.double().numpy().tolist() == theirs.double().numpy().tolist()
+
+
 # --- backward kernels that PyTorch fuses: computed in float32, rounded once -------------------------
 
 

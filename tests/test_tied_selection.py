@@ -143,3 +143,43 @@ def test_mode_indices_vs_pytorch():
         got, want = rg.tensor(a).mode(1), torch.tensor(a).mode(1)
         assert got.indices.tolist() == want.indices.tolist()
         np.testing.assert_array_equal(got.values.numpy(), want.values.numpy())
+
+
+# --- sort/argsort without stable=True: std::sort's order of equal values --------------------------
+
+
+def test_unstable_sort_ties_take_std_sorts_order():
+    # an expert id per token, argsorted to group the tokens by expert: past 16 entries std::sort's
+    # partitions decide the order within each expert
+    ids = rg.arange(20) % 3
+    expected = [18, 3, 15, 6, 12, 9, 0, 10, 19, 16, 13, 7, 4, 1, 11, 8, 14, 5, 17, 2]
+    assert ids.argsort().tolist() == expected
+    assert rg.sort(ids, stable=False).indices.tolist() == expected
+    descending = [2, 17, 5, 14, 8, 11, 10, 19, 16, 13, 7, 4, 1, 0, 9, 12, 6, 15, 3, 18]
+    assert ids.argsort(descending=True).tolist() == descending
+    assert ids.argsort(stable=True).tolist() == sorted(range(20), key=lambda i: i % 3)
+    nan_row = rg.tensor([[1.0, float("nan")] * 9])
+    nan_first = [9, 17, 15, 13, 11, 7, 5, 3, 1, 6, 8, 0, 10, 4, 12, 14, 2, 16]
+    assert nan_row.sort(descending=True).indices.tolist() == [nan_first]
+
+
+def test_unstable_sort_is_stable_where_pytorchs_is():
+    # 16 entries or fewer: insertion sort; 1-d integers ascending from 32768 entries: radix sort
+    assert (rg.arange(16) % 3).argsort().tolist() == [0, 3, 6, 9, 12, 15, 1, 4, 7, 10, 13, 2, 5, 8, 11, 14]
+    long_ids = rg.arange(40000) % 3
+    assert long_ids.argsort()[:5].tolist() == [0, 3, 6, 9, 12]
+    assert rg.equal(long_ids.sort().indices, long_ids.argsort(stable=True))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "int64", "uint8", "bool"])
+def test_unstable_sort_indices_vs_pytorch(dtype):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    for trial in range(12):
+        a = _tie_heavy(rng, (3, int(rng.integers(1, 90))), dtype)
+        for dim, descending in [(1, False), (1, True), (0, trial % 2 == 0)]:
+            got = rg.sort(rg.tensor(a), dim, descending)
+            want = torch.sort(torch.tensor(a), dim, descending)
+            assert got.indices.tolist() == want.indices.tolist()
+            assert rg.tensor(a).argsort(dim, descending).tolist() == want.indices.tolist()
+            np.testing.assert_array_equal(got.values.numpy(), want.values.numpy())

@@ -4,10 +4,10 @@ Every op here picks entries of its input, so its value is `gather(input, index)`
 and its gradient goes back to the picked positions (a scatter). Indices are
 computed on arrays in the wrapper, returned as int64 tensors without gradient.
 
-Order of equal values: sorting is stable (ties keep their input order; NaN
-sorts as the largest value). PyTorch's CPU topk/kthvalue/mode use unstable selections;
-on the CPU, rows where that decides among equal values are replayed step by step
-(`kernels.cpu_selection`), so the indices match PyTorch's too.
+Order of equal values: NaN sorts as the largest value; `sort(stable=True)` keeps ties in
+their input order. PyTorch's CPU sort without `stable=True`, topk, kthvalue and mode use
+unstable algorithms; on the CPU, rows where that decides among equal values are replayed
+step by step (`kernels.cpu_selection`), so the indices match PyTorch's too.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from ..engine.vmap_hook import NOT_BATCHED, batched
 from ..engine.vmap_hook import hook as _vmap
 from ..tensor import Tensor
 from .kernels.arg_types import bool_arg, int_arg, invalid_combination
-from .kernels.cpu_selection import replay_kthvalue, replay_mode, replay_topk
+from .kernels.cpu_selection import replay_kthvalue, replay_mode, replay_sort, replay_topk
 from .kernels.operands import numpy_alias, wrap_dim
 from .kernels.out_arg import MEDIAN, SAME, same, write_out
 from .kernels.scan import accumulate
@@ -67,6 +67,16 @@ def _stable_order(xp: Any, a: Any, dim: int, descending: bool) -> Any:
     return (a.shape[dim] - 1) - xp.flip(reversed_order, dim)
 
 
+def _sort_order(xp: Any, input: Tensor, a: Any, dim: int, descending: bool, stable: Any) -> Any:
+    """The order `sort` gives: stable where asked, or where PyTorch's CPU kernel radix-sorts (1-d
+    integers ascending, from 32768 = GRAIN_SIZE entries); else, on the CPU, `std::sort`'s."""
+    order = _stable_order(xp, a, dim, descending)
+    radix = input._data.ndim == 1 and not descending and a.dtype.kind in "iu" and a.size >= 32768
+    if stable or radix or xp is not np:
+        return order
+    return _by_rows(lambda rows, idx: replay_sort(rows, descending, idx), a, order, dim)
+
+
 def _orderable(kernel: str, input: Tensor) -> None:
     """PyTorch's error for complex input to a sort or order statistic (NumPy would order
     lexicographically); `kernel` is "Sort" or "topk" for its RuntimeErrors, else the kernel's name."""
@@ -100,13 +110,14 @@ def sort(
     input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool | None = None, out: Any = None,
     axis: Any = None,
 ) -> Any:
-    """`(values, indices)` sorted along `dim`; always stable (equal values keep their order).
+    """`(values, indices)` sorted along `dim`; equal values in PyTorch's order (see `stable`).
 
     Args:
         input (Tensor): the tensor.
         dim (int): the dim to sort along (default -1, the last).
         descending (bool): largest first (default False).
-        stable (bool, optional): accepted for PyTorch compatibility; the sort is stable anyway.
+        stable (bool, optional): True keeps equal values in their input order; otherwise their
+            order is that of PyTorch's CPU kernel (`std::sort`, stable for rows of at most 16).
             Given (True or False), the values' grad_fn is SortBackward1, as in PyTorch.
         out (tuple of Tensor, optional): tensors to write the result into.
 
@@ -136,7 +147,7 @@ def sort(
         if r is not NOT_BATCHED:
             return r
     xp, a, d = _prepare(input, dim)
-    index = _stable_order(xp, a, d, descending)
+    index = _sort_order(xp, input, a, d, descending, stable)
     values = _sort_values if stable is None else _stable_sort_values
     return _pair(return_types.sort, values, input, index, d, input._data.shape)
 
@@ -150,7 +161,7 @@ def argsort(
         input (Tensor): the tensor.
         dim (int): the dim to sort along (default -1, the last).
         descending (bool): largest first (default False).
-        stable (bool): accepted for PyTorch compatibility; the sort is stable anyway.
+        stable (bool): True keeps equal values in their input order (see `sort`).
 
     Returns:
         Tensor: int64 positions of `input`'s shape, as in `sort(...).indices`.
@@ -170,10 +181,12 @@ def argsort(
         dim = numpy_alias("argsort", dim, -1, axis, "axis")
     _check_order_args("argsort", input, dim, descending, _ARGSORT_SIGNATURES)
     _orderable("Sort", input)
-    if _vmap.active and (r := batched("along", lambda x, d: argsort(x, d, descending), input, dim)) is not NOT_BATCHED:
-        return r
+    if _vmap.active:
+        r = batched("along", lambda x, d: argsort(x, d, descending, stable=stable), input, dim)
+        if r is not NOT_BATCHED:
+            return r
     xp, a, d = _prepare(input, dim)
-    return Tensor._make(_stable_order(xp, a, d, descending).reshape(input._data.shape))
+    return Tensor._make(_sort_order(xp, input, a, d, descending, stable).reshape(input._data.shape))
 
 
 def msort(input: Tensor, *, out: Any = None) -> Tensor:

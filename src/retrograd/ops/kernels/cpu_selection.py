@@ -1,11 +1,12 @@
-"""PyTorch's CPU selection orders for topk, kthvalue and mode, for rows where they decide.
+"""PyTorch's CPU selection orders for sort, topk, kthvalue and mode, for rows where they decide.
 
-Among equal values, which index PyTorch's CPU topk, kthvalue and mode report is decided by
-their algorithms, not by the input order: topk runs libstdc++'s `partial_sort`
-(a heap, when `k * 64 <= n`) or `nth_element` plus `sort` on the first `k - 1`;
-kthvalue runs ATen's median-of-three quickselect; mode `std::sort`s (value, index) pairs
-by value. A vocabulary's `counts.topk(10)`, a beam's tied scores or a vote's mode print
-those indices, so this module replays the same steps on one row.
+Among equal values, which index PyTorch's CPU sort, topk, kthvalue and mode report is decided
+by their algorithms, not by the input order: sort (unless `stable=True`) and mode `std::sort`
+(value, index) pairs by value; topk runs libstdc++'s `partial_sort` (a heap, when
+`k * 64 <= n`) or `nth_element` plus `sort` on the first `k - 1`; kthvalue runs ATen's
+median-of-three quickselect. A router's `expert_ids.argsort()`, a vocabulary's
+`counts.topk(10)`, a beam's tied scores or a vote's mode print those indices, so this module
+replays the same steps on one row.
 
 topk and kthvalue take a row as its keys: integers where a smaller key ranks first and
 equal keys are the values the C++ comparator cannot tell apart (equal numbers, or two
@@ -219,6 +220,22 @@ def _sort(q: list[int], key: list[int], first: int, last: int) -> None:
             pending.append((cut, hi, depth))
             hi = cut
     _insertion_sort(q, key, first, last)
+
+
+def replay_sort(rows: Any, descending: bool, index: Any) -> Any:
+    """`index` (rows, n), the stable order of host `rows` (rows, n), with each row that `std::sort`
+    orders differently replayed: longer than its insertion sort's 16 and with equal values."""
+    n = rows.shape[-1]
+    if n <= _INSERTION_LIMIT:
+        return index
+    ranks = ascending_ranks(rows)
+    keys = -ranks if descending else ranks
+    index = index.copy()
+    for r in np.flatnonzero(ranks.max(axis=-1) < n - 1):  # fewer distinct values than entries
+        q = list(range(n))
+        _sort(q, keys[r].tolist(), 0, n)
+        index[r] = q
+    return index
 
 
 def replay_topk(rows: Any, k: int, largest: bool, sorted: bool, index: Any) -> Any:

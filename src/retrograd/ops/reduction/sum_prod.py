@@ -295,12 +295,30 @@ def _logsumexp_array(xp: Any, a: Any, dims: tuple, keepdim: bool) -> Any:
     return out if keepdim else out.reshape(reduced_shape(a.shape, dims, False))
 
 
+def _logsumexp_half_array(xp: Any, a: Any, dims: tuple, keepdim: bool) -> Any:
+    """float16/bfloat16 as PyTorch's kernel: `a - max`, its exp, their sum (accumulated wide), its
+    log and `+ max` each rounded to `a`'s dtype (a router's z-loss in bfloat16 gives its bits)."""
+    if any(a.shape[d] == 0 for d in dims):
+        return _logsumexp_array(xp, a, dims, keepdim)
+
+    def rounded(v: Any) -> Any:
+        return v.astype(a.dtype).astype(np.float32)
+
+    wide = a.astype(np.float32)
+    top = xp.max(wide, axis=dims, keepdims=True)
+    top = xp.where(xp.isinf(top), xp.zeros((), top.dtype), top)
+    sum_exp = rounded(wide_sum(rounded(xp.exp(rounded(wide - top))), dims, True))
+    out = (rounded(xp.log(sum_exp)) + top).astype(a.dtype)
+    return out if keepdim else out.reshape(reduced_shape(a.shape, dims, False))
+
+
 _logsumexp = Primitive(
     "logsumexp", _logsumexp_array,
     [lambda g, a, out, dims, keepdim: keep(g, dims, keepdim) * (a - keep(out, dims, keepdim)).exp()],  # softmax
     node_name="LogsumexpBackward0",
     quiet=True,
     holomorphic=True,
+    half_forward=_logsumexp_half_array,
 )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.views import link_view
 from ...tensor import Tensor
-from ..kernels.arg_types import int_arg, invalid_combination, is_int
+from ..kernels.arg_types import int_arg, ints_arg, invalid_combination, is_int
 from ..kernels.operands import numpy_alias, wrap_dim
 from .slicing import _dim_key, _index, _slice, _slicer, _take, cat, stack
 
@@ -73,6 +73,21 @@ def _pieces_of(d: int, sizes: Sequence[int]) -> list[tuple]:
     return keys
 
 
+_SPLIT_SIGNATURES = ("Tensor input, int split_size, int dim = 0", "Tensor input, tuple of ints split_size, int dim = 0")
+
+
+def _split_argument(tensor: Tensor, sections: Any, dim: Any) -> Any:
+    """`split_size_or_sections` as PyTorch's `Tensor.split` reads it: a one-element tensor as its
+    int; anything but an int as sizes (`x.split(counts)` with a tensor of counts is refused)."""
+    if isinstance(sections, Tensor) and sections._data.size == 1:
+        return int(sections)
+    if isinstance(sections, bool):
+        raise invalid_combination("split", (tensor, sections, dim), _SPLIT_SIGNATURES)
+    if isinstance(sections, int):
+        return sections
+    return ints_arg("split_with_sizes", "split_sizes", 2, sections)
+
+
 def split(tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
     """Views of `split_size`-long pieces along `dim` (the last may be shorter), or of the given sizes.
 
@@ -92,12 +107,13 @@ def split(tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int 
         >>> x.split([1, 4])
         (tensor([0]), tensor([1, 2, 3, 4]))
     """
+    sections = _split_argument(tensor, split_size_or_sections, dim)
     if tensor._data.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = wrap_dim(dim, tensor._data.ndim)
     size = tensor._data.shape[d]
-    if isinstance(split_size_or_sections, (list, tuple)):
-        sizes = [_index(s) for s in split_size_or_sections]
+    if isinstance(sections, (list, tuple)):
+        sizes = [_index(s) for s in sections]
         if any(s < 0 for s in sizes):
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes={sizes}"
@@ -108,7 +124,7 @@ def split(tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int 
                 f"dimension {d}), but got split_sizes={sizes}"
             )
         return _split_views(tensor, _pieces_of(d, sizes), d, "SplitWithSizesBackward0")
-    step = _index(split_size_or_sections)
+    step = _index(sections)
     if step < 0:
         raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
     if step == 0 and size != 0:
