@@ -77,7 +77,7 @@ def python_guard(fn: Any, module: Any, arguments: tuple) -> Any:
     def guard() -> bool:
         if tuple([d.get(n, _MISSING) for d, n in plain]) != plain_values or [len(h) for h in hooks] != hook_counts:
             return False
-        if _contents(containers) != contents:
+        if not _same_contents(containers, contents):
             return False
         for (d, n), expected in zip(objects, object_values):
             if d.get(n, _MISSING) is not expected:
@@ -162,24 +162,10 @@ _CONTAINERS = (list, dict, set)
 _ITEMS = 1024  # entries of containers compared one by one; past that, only their lengths
 
 
-class _Same:
-    """An object in a container, compared by identity (a tensor's `==` is elementwise)."""
-
-    __slots__ = ("obj",)
-
-    def __init__(self, obj: Any) -> None:
-        self.obj = obj
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is _Same and other.obj is self.obj
-
-    __hash__ = None  # type: ignore[assignment]
-
-
 def _contents(containers: list) -> list:
-    """What lists, dicts (keys and values) and tuples hold, in order and nested: numbers and
-    strings by type and value, other objects by identity; sets, and containers past `_ITEMS`
-    entries in all, by length."""
+    """What lists, dicts (keys and values) and tuples hold, in order and nested, as (kind, value)
+    pairs: numbers and strings by type and value, containers by type and length, other objects
+    (kind None) by identity; sets, and containers past `_ITEMS` entries in all, by length only."""
     out: list = []
     stack = list(reversed(containers))
     while stack:
@@ -190,11 +176,42 @@ def _contents(containers: list) -> list:
         elif isinstance(v, (list, tuple, dict, set)):
             out.append((kind, len(v)))
             if len(out) + 2 * len(v) <= _ITEMS and not isinstance(v, set):
-                items = [x for pair in v.items() for x in pair] if isinstance(v, dict) else list(v)
-                stack.extend(reversed(items))
+                stack.extend(reversed(_items(v)))
         else:
-            out.append(_Same(v))
+            out.append((None, v))
     return out
+
+
+def _same_contents(containers: list, recorded: list) -> bool:
+    """Whether `_contents(containers)` would equal `recorded`, walked without building it (each
+    compiled call checks this)."""
+    stack = list(reversed(containers))
+    n = len(recorded)
+    i = 0
+    while stack:
+        if i == n:
+            return False
+        v = stack.pop()
+        kind, expected = recorded[i]
+        i += 1
+        if kind is None:
+            if v is not expected:
+                return False
+        elif type(v) is not kind:
+            return False
+        elif kind in _PLAIN:
+            if v is not expected and v != expected:
+                return False
+        else:
+            if len(v) != expected:
+                return False
+            if i + 2 * len(v) <= _ITEMS and kind is not set and not issubclass(kind, set):
+                stack.extend(reversed(_items(v)))
+    return i == n
+
+
+def _items(v: Any) -> list:
+    return [x for pair in v.items() for x in pair] if isinstance(v, dict) else list(v)
 
 
 # a module's hooks run inside the recording: ones added later need a new one
