@@ -33,12 +33,17 @@ def perturbed(a: Any) -> Any:
     bools are negated; integers are rotated, which keeps them valid indices.
     """
     if a.dtype.kind == "f" or a.dtype.kind == "c":
-        return (a.reshape(-1)[::-1].reshape(a.shape) * -0.75 - 0.125).astype(a.dtype)
+        return _array((a.reshape(-1)[::-1].reshape(a.shape) * -0.75 - 0.125).astype(a.dtype))
     if a.dtype.kind == "b":
-        return ~a
+        return _array(~a)
     if a.size > 1:
         return numpy.roll(a.reshape(-1), 1).reshape(a.shape).copy()
     return a.copy()
+
+
+def _array(a: Any) -> Any:
+    """NumPy's 0-d arithmetic gives a scalar: an array again (the code may write into it)."""
+    return numpy.asarray(a) if isinstance(a, numpy.generic) else a
 
 
 def _substitute(value: Any, mapping: dict) -> Any:

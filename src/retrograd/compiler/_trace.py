@@ -198,6 +198,10 @@ class Recorder:
                 return
             self.steps.append(Write(array, result._data, self.backward))
         elif i in self.made:
+            base = target._base
+            if base is not None and id(base._data) not in self.made:  # (its version is the base's)
+                self.graph_break("in-place update of a view of an input, parameter, state or constant tensor")
+                return
             self.steps.append(Write(array, result._data, self.backward))
         elif (i in self.inputs or i in self.found) and _is_updated_leaf(target):
             self.steps.append(Write(array, result._data, self.backward))
