@@ -258,8 +258,9 @@ def _counter_case(case):
             b = holder[0]
             if case == "view":
                 b[:2].add_(w.grad[:2])
-            elif case == "item_before":
-                scale = b.sum().item()
+            elif case == "item_before":  # Python reads values the code would freeze, then they change
+                w.sub_(b, alpha=0.01)
+                scale = b.tolist()[0]
                 b.add_(w.grad * (1 + scale))
             elif case == "item_after":
                 b.add_(w.grad)
@@ -269,8 +270,9 @@ def _counter_case(case):
             elif case == "constant_view":
                 b.add_(w.grad)
                 w.sub_(view.sum() * 0.1)
-            elif case == "numpy":
-                b.add_(torch.from_numpy(w.grad.numpy().copy()))
+            elif case == "outside":  # as library code computing on arrays outside recorded ops
+                b.add_(w.grad)
+                b._data *= 0.5
             else:
                 b.add_(w.grad)
             w.sub_(b, alpha=0.1)
@@ -282,7 +284,7 @@ def _counter_case(case):
 
 
 @pytest.mark.parametrize(
-    "case", ["view", "item_before", "item_after", "grad_mode", "constant_view", "numpy", "returned"]
+    "case", ["view", "item_before", "item_after", "grad_mode", "constant_view", "outside", "returned"]
 )
 def test_what_the_code_cannot_repeat_runs_eagerly_with_eager_results(case):
     results = []
@@ -296,7 +298,55 @@ def test_what_the_code_cannot_repeat_runs_eagerly_with_eager_results(case):
         results.append((losses, _snapshot([w, holder[0]]), f))
     assert results[0][0] == results[1][0]
     _assert_same(results[0][1], results[1][1])
-    assert results[1][2]._last.generated is None
+    reasons = results[1][2]._last.reasons
+    assert results[1][2]._last.generated is None and len(reasons) == 1
+    assert _EAGER_REASONS[case] in reasons[0]
+
+
+_EAGER_REASONS = {
+    "view": "in-place update of a view",
+    "item_before": "whose values Python read before",
+    "item_after": "reads the values of a recorded tensor",
+    "grad_mode": "in-place operation on an input, parameter or constant tensor",
+    "constant_view": "shares memory with another tensor it reads",
+    "outside": "updates a tensor in place with values outside recorded operations",  # the probe's check
+    "returned": "an output shares memory with a tensor the function updates in place",
+}
+
+
+def _closure_step():
+    w = torch.tensor([1.0, -2.0, 0.5], requires_grad=True)
+    buf = torch.zeros(3)
+
+    def step():
+        w.grad = None
+        (w * w).sum().backward()
+        with torch.no_grad():
+            buf.mul_(0.9).add_(w.grad)
+            w.sub_(buf, alpha=0.1)
+
+    def rebind():
+        nonlocal buf
+        old, buf = buf, torch.ones(3)
+        return old
+
+    return step, rebind, lambda: [w, buf]
+
+
+def test_a_closure_variable_rebound_to_a_new_buffer_records_again():
+    runs = []
+    for compile in (False, True):
+        step, rebind, tensors = _closure_step()
+        f = torch.compile(step) if compile else step
+        f()
+        f()
+        old = rebind()
+        f()
+        f()
+        runs.append((_snapshot(tensors() + [old]), f))
+    _assert_same(runs[0][0], runs[1][0])
+    assert runs[0][0][2][2] == 4 and runs[0][0][1][2] == 4  # two updates a call, in each buffer
+    assert sum(len(v) for v in runs[1][1]._cache.values()) == 2
 
 
 @pytest.mark.parametrize("change", ["rebind", "data"])
