@@ -349,6 +349,24 @@ def test_a_closure_variable_rebound_to_a_new_buffer_records_again():
     assert sum(len(v) for v in runs[1][1]._cache.values()) == 2
 
 
+def test_a_state_tensor_saved_for_backward_then_updated_raises_at_backward_as_eager():
+    s = torch.ones(3)
+
+    @torch.compile
+    def f(x):
+        y = x * s  # s is saved for the gradient of x
+        s.add_(1)
+        return y
+
+    x = torch.ones(3, requires_grad=True)
+    for _ in range(2):
+        y = f(x)  # (the call itself does not raise)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            y.sum().backward()
+    assert f._last.generated is None and "backward reads a tensor" in f._last.reasons[0]
+    assert s.tolist() == [3.0, 3.0, 3.0] and s._version == 2
+
+
 @pytest.mark.parametrize("change", ["rebind", "data"])
 def test_a_state_tensor_replaced_between_calls_records_again(change):
     runs = []

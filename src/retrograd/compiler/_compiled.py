@@ -425,7 +425,14 @@ def _build(
     elif state.enabled and any(out_rg) and grad_inputs:
         targets = [tensors[i] if kind == "arg" else params[i] for kind, i in grad_inputs]
         roots = [o for o, rg in zip(outs, out_rg) if rg]
-        seeds, grads = _record_backward(rec, roots, targets)
+        try:
+            seeds, grads = _record_backward(rec, roots, targets)
+        except RuntimeError:
+            if not updated:
+                raise
+            # a value the backward reads was updated in place after it was saved: eager raises at
+            # the caller's backward(), so the call runs eagerly (and returns eager's graph)
+            return Entry(None, reasons=["the backward reads a tensor the function updates in place"])
         out_meta = tuple((o._data.shape, o._data.dtype) for o in roots)
         if rec.breaks:
             return Entry(None, reasons=list(rec.breaks))

@@ -301,8 +301,12 @@ def _is_state(target: Any) -> bool:
     """A plain dense tensor, not a view, outside any graph, whose memory a write may go into."""
     array = target._data
     return (
-        type(target) is _tt.Tensor and target._base is None and not target._requires_grad
-        and target._grad_fn is None and type(array) is not SparseCOO and getattr(array.flags, "writeable", True)
+        type(target) is _tt.Tensor
+        and target._base is None
+        and not target._requires_grad
+        and target._grad_fn is None
+        and type(array) is not SparseCOO
+        and getattr(array.flags, "writeable", True)
         and not any(step == 0 and n > 1 for n, step in zip(array.shape, array.strides))
     )
 
