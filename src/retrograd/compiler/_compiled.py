@@ -123,6 +123,11 @@ class Entry:
     written: tuple = ()
     none_grads: tuple = ()
     grad_outputs: tuple = ()  # (output index, target): outputs that are a leaf's `.grad`
+    # tensors without grad it updates in place, (tensor, array): read at call time, as parameters
+    # are, but on the array the code was made for (their versions move with each call, unguarded);
+    # and the indices of arguments it updates so, which must not be views
+    state: tuple = ()
+    state_args: tuple = ()
     stepped: bool = False  # its outputs' graph was used by the function's own backward()
     # for explain: the breaks met while the function ran, (reason, user frames), and the op
     # names of the stretches between them
@@ -141,6 +146,12 @@ class Entry:
                 return False
         for t, version, array in self.constants:  # (one that now requires grad would need a gradient)
             if t._version_counter.value != version or t._data is not array or t._requires_grad:
+                return False
+        for t, array in self.state:
+            if t._data is not array:
+                return False
+        for i in self.state_args:
+            if tensors[i]._base is not None:
                 return False
         if self.python_guard is not None and not self.python_guard():
             return False
@@ -363,8 +374,9 @@ def _build(
 ) -> Entry:
     if bytes(default_generator.get_state()._data) != rng_before:
         rec.graph_break("random numbers were drawn (the code would repeat the same ones)")
-    for t, copy, version in buffer_copies:
-        if t._version_counter.value != version or not _same(t._data, copy):
+    for t, copy, version in buffer_copies:  # (changed outside the recorded writes, the code would not)
+        times = rec.written.get(id(t), (t, 0))[1]
+        if t._version_counter.value != version + times or (not times and not _same(t._data, copy)):
             rec.graph_break("a buffer was changed in place")
     inputs_by_id = {id(t): i for i, t in enumerate(tensors)}
     arrays: dict = {}
@@ -377,6 +389,8 @@ def _build(
     sources = [t._data for t in tensors] + [t._data for _, t in rec.inputs.values() if t is not None]
     if any(o._base is not None and _shares_memory(o._data, sources) for o in outs):
         rec.graph_break("an output is a view of an input (its view and version tracking would be lost)")
+    updated = _state_tensors(rec)
+    _check_state_memory(rec, updated, outs)
     if rec.breaks:
         return Entry(None, reasons=list(rec.breaks))
     views: dict = {}  # output index -> the view ops that make it from its base, replayed per call
@@ -411,7 +425,14 @@ def _build(
     elif state.enabled and any(out_rg) and grad_inputs:
         targets = [tensors[i] if kind == "arg" else params[i] for kind, i in grad_inputs]
         roots = [o for o, rg in zip(outs, out_rg) if rg]
-        seeds, grads = _record_backward(rec, roots, targets)
+        try:
+            seeds, grads = _record_backward(rec, roots, targets)
+        except RuntimeError:
+            if not updated:
+                raise
+            # a value the backward reads was updated in place after it was saved: eager raises at
+            # the caller's backward(), so the call runs eagerly (and returns eager's graph)
+            return Entry(None, reasons=["the backward reads a tensor the function updates in place"])
         out_meta = tuple((o._data.shape, o._data.dtype) for o in roots)
         if rec.breaks:
             return Entry(None, reasons=list(rec.breaks))
@@ -445,7 +466,35 @@ def _build(
         none_grads=none_grads,
         grad_outputs=grad_outputs,
         stepped=rec.stepped,
+        state=tuple((t, t._data) for t in updated if _arg_index(t, tensors) is None),
+        state_args=tuple(i for t in updated if (i := _arg_index(t, tensors)) is not None),
     )
+
+
+def _arg_index(t: Tensor, tensors: list) -> int | None:
+    return next((i for i, arg in enumerate(tensors) if arg is t), None)
+
+
+def _state_tensors(rec: _trace.Recorder) -> list:
+    """The tensors without grad the function updates in place (buffers, momentum, step counts)."""
+    return [t for t, _ in rec.written.values() if not t._requires_grad]
+
+
+def _check_state_memory(rec: _trace.Recorder, state: list, outs: list) -> None:
+    """A state tensor's memory is seen by the code under its own name only: not through a
+    constant (frozen, or folded with the recording's values), another input, or an output
+    (eager returns the tensor itself, whose version moves with later updates)."""
+    if not state:
+        return
+    arrays = [t._data for t in state]
+    own = {id(a) for a in arrays}
+    others = [t._data for t, _ in rec.constants.values()]
+    others += [t._data for _, t in rec.inputs.values() if t is not None and id(t._data) not in own]
+    others += [t._data for t in rec.found.values() if id(t._data) not in own]
+    if any(_shares_memory(a, arrays) for a in others):
+        rec.graph_break("a tensor the function updates in place shares memory with another tensor it reads")
+    elif any(_shares_memory(o._data, arrays) for o in outs):
+        rec.graph_break("an output shares memory with a tensor the function updates in place")
 
 
 def _shares_memory(array: Any, sources: list) -> bool:

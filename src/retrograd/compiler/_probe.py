@@ -3,7 +3,8 @@
 Library code that computes on arrays outside primitives is invisible to the recording, which
 would freeze the first call's values as constants (the library's own value-dependent helpers,
 such as a loss's class indices or a pooling's window maxima, are primitives for that reason).
-So once, after generating, every input (arguments, parameters, buffers) is given other values,
+So once, after generating, every input (arguments, parameters, buffers, state tensors the
+function updates in place) is given other values, restored afterwards with their versions,
 and the function runs both eagerly and as generated code: outputs and gradients must agree, or
 the call site runs eagerly (see `perturbed` for the new values).
 """
@@ -32,12 +33,17 @@ def perturbed(a: Any) -> Any:
     bools are negated; integers are rotated, which keeps them valid indices.
     """
     if a.dtype.kind == "f" or a.dtype.kind == "c":
-        return (a.reshape(-1)[::-1].reshape(a.shape) * -0.75 - 0.125).astype(a.dtype)
+        return _array((a.reshape(-1)[::-1].reshape(a.shape) * -0.75 - 0.125).astype(a.dtype))
     if a.dtype.kind == "b":
-        return ~a
+        return _array(~a)
     if a.size > 1:
         return numpy.roll(a.reshape(-1), 1).reshape(a.shape).copy()
     return a.copy()
+
+
+def _array(a: Any) -> Any:
+    """NumPy's 0-d arithmetic gives a scalar: an array again (the code may write into it)."""
+    return numpy.asarray(a) if isinstance(a, numpy.generic) else a
 
 
 def _substitute(value: Any, mapping: dict) -> Any:
@@ -101,6 +107,7 @@ def check(fn: Any, args: tuple, kwargs: dict, tensors: list, state_tensors: list
         if entry.written:  # the code updates them in place: eager must start from the same values
             inputs = [a.copy() for a in inputs]
         results = gen.forward(*inputs)
+        versions = {id(t): t._version_counter.value for t in new_tensors + state_tensors}
         result = fn(*_substitute(args, mapping), **_substitute(kwargs, mapping))
         arrays: dict = {}
         _calls.output_plan(result, arrays, {id(t): i for i, t in enumerate(new_tensors)})
@@ -115,7 +122,9 @@ def check(fn: Any, args: tuple, kwargs: dict, tensors: list, state_tensors: list
             if not _close(o._data, r):
                 return "the function computes on tensor values outside recorded operations"
         if entry.effects or entry.written:
-            return _step_differs(entry, new_tensors, inputs, results)
+            reason = _step_differs(entry, new_tensors, inputs, results, versions)
+            if reason is not None:
+                return reason
         if gen.backward is not None and entry.grad_inputs:
             roots = [o for o, rg in zip(outs, entry.out_rg) if rg]
             seeds = [numpy.ones(shape, dtype) for shape, dtype in entry.out_meta]
@@ -133,14 +142,18 @@ def check(fn: Any, args: tuple, kwargs: dict, tensors: list, state_tensors: list
     return None
 
 
-def _step_differs(entry: Any, tensors: list, inputs: list, results: tuple) -> str | None:
-    """A training step's gradients and updated leaves, generated against eager (just run)."""
+def _step_differs(entry: Any, tensors: list, inputs: list, results: tuple, versions: dict) -> str | None:
+    """A training step's gradients and the tensors it updates in place (values, and how many
+    times eager's writes moved their versions: `versions` holds them from before), generated
+    against eager (just run)."""
     for t, array in _step.final_grads(entry.effects, tensors, results).values():
         if (t._grad is None) != (array is None) or (array is not None and not _close(t._grad._data, array)):
             return "the function's backward() computes on tensor values outside recorded operations"
     positions = {id(t): i for i, t in enumerate(list(tensors) + list(entry.params))}
-    for target, _ in entry.written:
+    for target, times in entry.written:
         t = _step.resolve(target, tensors)
         if id(t) not in positions or not _close(t._data, inputs[positions[id(t)]]):
             return "the function updates a tensor in place with values outside recorded operations"
+        if t._version_counter.value != versions.get(id(t), 0) + times:
+            return "the function updates a tensor in place a different number of times on other values"
     return None

@@ -12,6 +12,12 @@ A training step is recorded too: the function's own `loss.backward()` is logged 
 calls (its graph must be the function's own, without hooks), and what it does to tensors beyond
 arrays, `.grad = None` and the gradients the leaves receive, is kept as `effects` for the
 compiled call to replay; in-place updates of leaves under `no_grad` are writes into inputs.
+
+So are in-place updates of state tensors, which require no grad and are not views: a momentum
+buffer, a step count, an EMA copy, BatchNorm's running statistics. Such a tensor stops being a
+constant of the recording: the code reads its array at call time, like a parameter's, and
+writes into it (it must not have had its values read by Python before, nor be reached as a
+different tensor on the same array).
 """
 
 from __future__ import annotations
@@ -89,11 +95,13 @@ class Recorder:
     made: dict = field(default_factory=dict)
     # id(array) -> (name, tensor) for inputs: arguments, parameters, buffers, seeds
     inputs: dict = field(default_factory=dict)
-    # id(array) -> tensor: tensors requiring grad met on the way (closure-captured parameters)
+    # id(array) -> tensor: tensors requiring grad met on the way (closure-captured parameters),
+    # and state tensors the function updates in place (read at call time too)
     found: dict = field(default_factory=dict)
     # id(array) -> (tensor, version): other tensors met on the way, frozen into the code
     constants: dict = field(default_factory=dict)
     used: set = field(default_factory=set)  # ids of input arrays some call read
+    value_reads: set = field(default_factory=set)  # ids of constants' arrays Python read the values of
     breaks: list = field(default_factory=list)
     # for explain: where each break happened (reason, user frames), and the names of the forward
     # ops run between breaks (the graphs PyTorch would compile around them)
@@ -171,6 +179,7 @@ class Recorder:
         # a tensor no recorded op read before may come from array code on recorded values
         # (comparisons, for one): only constants seen as op inputs are safe to read
         if id(tensor._data) in self.constants and not tensor._requires_grad:
+            self.value_reads.add(id(tensor._data))  # (frozen: it must not be updated later)
             return
         reason = f"Tensor.{how}() reads the values of a recorded tensor (data-dependent Python)"
         integers = tensor._data.dtype.kind in "iub"
@@ -189,13 +198,37 @@ class Recorder:
                 return
             self.steps.append(Write(array, result._data, self.backward))
         elif i in self.made:
+            base = target._base
+            if base is not None and id(base._data) not in self.made:  # (its version is the base's)
+                self.graph_break("in-place update of a view of an input, parameter, state or constant tensor")
+                return
             self.steps.append(Write(array, result._data, self.backward))
         elif (i in self.inputs or i in self.found) and _is_updated_leaf(target):
             self.steps.append(Write(array, result._data, self.backward))
             self.used.add(i)  # (`p.copy_(new)` reads nothing of p, but the code writes into it)
             self.written.setdefault(id(target), [target, 0])[1] += 1
         else:
-            self.graph_break("in-place operation on an input, parameter or constant tensor")
+            reason = self.state_update(target, result)
+            if reason is not None:
+                self.graph_break(reason)
+                return
+            self.steps.append(Write(array, result._data, self.backward))
+            self.used.add(i)
+            self.written.setdefault(id(target), [target, 0])[1] += 1
+
+    def state_update(self, target: Any, result: Any) -> str | None:
+        """Make `target`, a tensor updated in place, an input the code writes into; else why not."""
+        i = id(target._data)
+        if not _is_state(target) or self.backward or (result._requires_grad and _grad_state.enabled):
+            return "in-place operation on an input, parameter or constant tensor"
+        if i in self.value_reads:
+            return "in-place update of a tensor whose values Python read before (the code froze them)"
+        if i in self.inputs or i in self.found:  # an argument or buffer, or another tensor on its array
+            owner = self.inputs[i][1] if i in self.inputs else self.found[i]
+            return None if owner is target else "in-place operation on an input, parameter or constant tensor"
+        self.constants.pop(i, None)
+        self.found[i] = target
+        return None
 
     # --- a training step -------------------------------------------------------------------
 
@@ -262,6 +295,20 @@ class Recorder:
 def _is_updated_leaf(target: Any) -> bool:
     """A parameter updated in place under no_grad: a write the generated code can repeat."""
     return target._base is None and target._requires_grad and target._grad_fn is None and not _grad_state.enabled
+
+
+def _is_state(target: Any) -> bool:
+    """A plain dense tensor, not a view, outside any graph, whose memory a write may go into."""
+    array = target._data
+    return (
+        type(target) is _tt.Tensor
+        and target._base is None
+        and not target._requires_grad
+        and target._grad_fn is None
+        and type(array) is not SparseCOO
+        and getattr(array.flags, "writeable", True)
+        and not any(step == 0 and n > 1 for n, step in zip(array.shape, array.strides))
+    )
 
 
 def _user_stack() -> list:
