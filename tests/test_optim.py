@@ -888,6 +888,28 @@ def test_scheduler_state_dict_vs_torch(name: str) -> None:
     assert dicts[0] == dicts[1]
 
 
+_SCHEDULER_CLASSES = [
+    "LRScheduler", "_LRScheduler", "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR",
+    "ExponentialLR", "PolynomialLR", "CosineAnnealingLR", "SequentialLR", "ChainedScheduler", "ReduceLROnPlateau",
+    "CyclicLR", "CosineAnnealingWarmRestarts", "OneCycleLR",
+]  # fmt: skip
+
+
+def test_scheduler_classes_name_their_public_module() -> None:
+    # defined in private modules, they print as PyTorch's do: <...optim.lr_scheduler.LinearLR object at 0x...>
+    for name in _SCHEDULER_CLASSES:
+        assert getattr(lr_scheduler, name).__module__ == "retrograd.optim.lr_scheduler"
+    opt = optim.SGD([rg.nn.Parameter(rg.zeros(1))], lr=0.1)
+    assert repr(lr_scheduler.LinearLR(opt)).startswith("<retrograd.optim.lr_scheduler.LinearLR object at 0x")
+
+
+@needs_torch
+def test_scheduler_class_modules_vs_torch() -> None:
+    for name in _SCHEDULER_CLASSES:
+        ours = getattr(lr_scheduler, name).__module__
+        assert ours.replace("retrograd", "torch") == getattr(torch.optim.lr_scheduler, name).__module__
+
+
 def test_scheduler_warnings() -> None:
     p = rg.nn.Parameter(rg.zeros(1))
     opt = optim.SGD([p], lr=0.1)

@@ -171,6 +171,7 @@ _ON_FIRST_USE = {
     "finfo": "_type_info", "iinfo": "_type_info", "testing": "testing", "linalg": "linalg",
     "sparse": "sparse", "svd_lowrank": "_lowrank", "pca_lowrank": "_lowrank",
     "lobpcg": "_lobpcg",
+    "_amp_foreach_non_finite_check_and_unscale_": "amp.scaling", "_amp_update_scale_": "amp.scaling",
 }
 # The random functions and the default generator (its Mersenne Twister state and the samplers
 # cost ~20 ms to import) load on first use; this list is `retrograd.random.__all__`.
@@ -206,6 +207,7 @@ if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know t
     from .serialization import load, save
     from ._lowrank import pca_lowrank, svd_lowrank
     from ._lobpcg import lobpcg
+    from .amp.scaling import _amp_foreach_non_finite_check_and_unscale_, _amp_update_scale_
 else:
     _OPS = frozenset(ops.__all__)  # the ops are `retrograd.<name>` too, loaded when first asked for
 

@@ -120,6 +120,8 @@ class LRScheduler:
         [0.5, 0.25, 0.125]
     """
 
+    __module__ = "retrograd.optim.lr_scheduler"  # where users import it from, as PyTorch's
+
     _get_lr_called_within_step: bool = False
     _is_initial: bool = False
 
@@ -199,6 +201,8 @@ class _LRScheduler(LRScheduler):
     """The old name of `LRScheduler`, kept as PyTorch keeps it: schedulers written before the rename
     subclass it. A subclass rather than an alias, so its `__name__` is its own; the built-in
     schedulers derive from `LRScheduler`, not from it."""
+
+    __module__ = "retrograd.optim.lr_scheduler"  # where users import it from, as PyTorch's
 
 
 def _track_optimizer_steps(optimizer: Optimizer) -> None:

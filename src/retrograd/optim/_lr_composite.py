@@ -80,6 +80,8 @@ class SequentialLR(_Composite):
         [0.1, 1.0, 0.5, 0.25, 0.125]
     """
 
+    __module__ = "retrograd.optim.lr_scheduler"  # where users import it from, as PyTorch's
+
     def __init__(
         self, optimizer: Optimizer, schedulers: list[LRScheduler], milestones: list[int], last_epoch: int = -1
     ) -> None:
@@ -152,6 +154,8 @@ class ChainedScheduler(_Composite):
         [0.05, 0.25, 0.125, 0.0625, 0.0312]
     """
 
+    __module__ = "retrograd.optim.lr_scheduler"  # where users import it from, as PyTorch's
+
     def __init__(self, schedulers: Sequence[LRScheduler], optimizer: Optimizer | None = None) -> None:
         name = self.__class__.__name__
         if len(schedulers) < 1:
@@ -198,6 +202,8 @@ class ReduceLROnPlateau(LRScheduler):
         >>> lrs
         [1.0, 1.0, 1.0, 0.5, 0.5, 0.25]
     """
+
+    __module__ = "retrograd.optim.lr_scheduler"  # where users import it from, as PyTorch's
 
     def __init__(
         self,

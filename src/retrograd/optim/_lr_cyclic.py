@@ -82,6 +82,8 @@ class CyclicLR(LRScheduler):
         [0.55, 1.0, 0.55, 0.1, 0.55, 1.0]
     """
 
+    __module__ = "retrograd.optim.lr_scheduler"  # where users import it from, as PyTorch's
+
     def __init__(
         self,
         optimizer: Optimizer,
@@ -217,6 +219,8 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         [0.5, 1.0, 0.5, 1.0, 0.5]
     """
 
+    __module__ = "retrograd.optim.lr_scheduler"  # where users import it from, as PyTorch's
+
     def __init__(
         self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0, last_epoch: int = -1
     ) -> None:
@@ -303,6 +307,8 @@ class OneCycleLR(LRScheduler):
         >>> lrs
         [0.9944, 0.8117, 0.4626, 0.1335, 0.0]
     """
+
+    __module__ = "retrograd.optim.lr_scheduler"  # where users import it from, as PyTorch's
 
     def __init__(
         self,

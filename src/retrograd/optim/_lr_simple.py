@@ -83,6 +83,8 @@ class LambdaLR(_LambdaScheduler):
         [0.5, 0.3333, 0.25, 0.2, 0.1667]
     """
 
+    __module__ = "retrograd.optim.lr_scheduler"  # where users import it from, as PyTorch's
+
     def __init__(self, optimizer: Optimizer, lr_lambda: Any, last_epoch: int = -1) -> None:
         self._set_lambdas(optimizer, lr_lambda)
         super().__init__(optimizer, last_epoch)
@@ -117,6 +119,8 @@ class MultiplicativeLR(_LambdaScheduler):
         >>> lrs
         [0.5, 0.25, 0.125, 0.0625, 0.0312]
     """
+
+    __module__ = "retrograd.optim.lr_scheduler"  # where users import it from, as PyTorch's
 
     def __init__(self, optimizer: Optimizer, lr_lambda: Any, last_epoch: int = -1) -> None:
         self._set_lambdas(optimizer, lr_lambda)
@@ -158,6 +162,8 @@ class StepLR(LRScheduler):
         [1.0, 0.5, 0.5, 0.25, 0.25]
     """
 
+    __module__ = "retrograd.optim.lr_scheduler"  # where users import it from, as PyTorch's
+
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1) -> None:
         self.step_size = step_size
         self.gamma = gamma
@@ -198,6 +204,8 @@ class MultiStepLR(LRScheduler):
         >>> lrs
         [0.5, 0.5, 0.25, 0.25, 0.25]
     """
+
+    __module__ = "retrograd.optim.lr_scheduler"  # where users import it from, as PyTorch's
 
     def __init__(
         self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1, last_epoch: int = -1
@@ -242,6 +250,8 @@ class ConstantLR(LRScheduler):
         >>> lrs
         [0.5, 1.0, 1.0, 1.0, 1.0]
     """
+
+    __module__ = "retrograd.optim.lr_scheduler"  # where users import it from, as PyTorch's
 
     def __init__(
         self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5, last_epoch: int = -1
@@ -291,6 +301,8 @@ class LinearLR(LRScheduler):
         >>> lrs
         [0.5, 0.75, 1.0, 1.0, 1.0]
     """
+
+    __module__ = "retrograd.optim.lr_scheduler"  # where users import it from, as PyTorch's
 
     def __init__(
         self,
@@ -350,6 +362,8 @@ class ExponentialLR(LRScheduler):
         [0.5, 0.25, 0.125, 0.0625, 0.0312]
     """
 
+    __module__ = "retrograd.optim.lr_scheduler"  # where users import it from, as PyTorch's
+
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
@@ -389,6 +403,8 @@ class PolynomialLR(LRScheduler):
         >>> lrs
         [0.5625, 0.25, 0.0625, 0.0, 0.0]
     """
+
+    __module__ = "retrograd.optim.lr_scheduler"  # where users import it from, as PyTorch's
 
     def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1) -> None:
         self.total_iters = total_iters
@@ -434,6 +450,8 @@ class CosineAnnealingLR(LRScheduler):
         >>> lrs
         [0.8536, 0.5, 0.1464, 0.0, 0.1464]
     """
+
+    __module__ = "retrograd.optim.lr_scheduler"  # where users import it from, as PyTorch's
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:
         self.T_max = T_max
