@@ -5,8 +5,10 @@ weight_norm's deprecation) and embedding_bag's message for 2-D input with offset
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +23,7 @@ except ImportError:
     torch = None
 
 needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+_ROOT = Path(__file__).resolve().parents[1]
 
 _HISTC_ERRORS = [
     (lambda m: m.histc(m.tensor([1.0, 2.0]), min=3, max=1), "torch.histc: max must be larger than min"),
@@ -91,6 +94,74 @@ def test_scatter_tensor_reduce_warning_matches_pytorch(monkeypatch):
     theirs = _record(_scatter_reduce_twice, torch)  # warned already in an earlier test: compare the message
     assert len(ours) == 1 and len(theirs) <= 1
     assert all(t[:2] == ours[0][:2] for t in theirs)
+
+
+# PyTorch warns of scatter's tensor `reduce` before it checks anything: the reduce's name, the dtypes
+_SCATTER_REDUCE_MISUSES = {
+    "name": ("lambda m: m.zeros(2).scatter_(0, m.tensor([0]), m.ones(1), reduce='sum')",
+             "reduce argument must be either add or multiply."),
+    "dtype": ("lambda m: m.zeros(2).scatter(0, m.tensor([0]), m.ones(1, dtype=m.float64), reduce='add')",
+              "scatter(): Expected self.dtype to be equal to src.dtype"),
+}
+
+
+def _warned_then_raised(module, call: str):
+    """(the warnings, the error's message) of `call` given the module, in a fresh warn-once state."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(RuntimeError) as info:
+            eval(call)(module)
+    return [str(w.message).split(" (Triggered")[0][:40] for w in caught], str(info.value)
+
+
+@pytest.mark.parametrize("case", list(_SCATTER_REDUCE_MISUSES))
+def test_scatter_tensor_reduce_warns_before_checking_its_arguments(monkeypatch, case):
+    monkeypatch.setattr(gather_scatter, "_reduce_src_warned", False)
+    call, message = _SCATTER_REDUCE_MISUSES[case]
+    assert _warned_then_raised(retrograd, call) == (["The reduce argument of torch.scatter wit"], message)
+
+
+@needs_torch
+@pytest.mark.parametrize("case", list(_SCATTER_REDUCE_MISUSES))
+def test_scatter_tensor_reduce_misuse_warns_first_as_pytorch(monkeypatch, case):
+    monkeypatch.setattr(gather_scatter, "_reduce_src_warned", False)
+    call = _SCATTER_REDUCE_MISUSES[case][0]
+    script = (  # a fresh process: PyTorch warns once per process
+        "import torch, warnings, pytest\n"
+        "from tests.test_graph_family_parity import _warned_then_raised\n"
+        f"print(repr(_warned_then_raised(torch, {call!r})))\n"
+    )
+    theirs = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=_ROOT)
+    assert repr(_warned_then_raised(retrograd, call)) == theirs.stdout.strip()
+
+
+def test_index_reduce_records_index_reduce_backward():
+    x = retrograd.ones(3, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        y = x.index_reduce(0, retrograd.tensor([0, 0]), retrograd.tensor([2.0, 3.0]), "prod")
+        z = (x * 1).index_reduce_(0, retrograd.tensor([2]), retrograd.tensor([4.0]), "amax")
+    assert type(y.grad_fn).__name__ == "IndexReduceBackward0"
+    assert type(z.grad_fn).__name__ == "IndexReduceBackward0"
+    y.sum().backward()
+    assert x.grad.tolist() == [6.0, 1.0, 1.0]
+
+
+@needs_torch
+def test_index_reduce_node_and_gradients_match_pytorch():
+    def run(m):
+        x = m.tensor([[1.0, -2.0], [3.0, 0.5], [0.0, 4.0]], requires_grad=True)
+        s = m.tensor([[2.0, 1.0], [-1.0, 5.0], [0.5, 0.5]], requires_grad=True)
+        names = []
+        for reduce in ("prod", "mean", "amax", "amin"):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                y = x.index_reduce(0, m.tensor([0, 2, 0]), s, reduce, include_self=reduce != "mean")
+            names.append(type(y.grad_fn).__name__)
+            (y * m.arange(6.0).view(3, 2)).sum().backward()
+        return names, x.grad.tolist(), s.grad.tolist()
+
+    assert run(retrograd) == run(torch)
 
 
 def _bad_index_reduce(m, case):

@@ -137,6 +137,9 @@ def scatter(
         return r
     if src is not None and not isinstance(src, Tensor):
         src, value = None, src
+    # PyTorch's deprecation comes first, before any check of the arguments (the reduce's name too)
+    if reduce is not None and src is not None and not _reduce_src_warned:
+        _warn_reduce_src_once()
     if reduce is not None and reduce not in ("add", "multiply"):
         raise RuntimeError("reduce argument must be either add or multiply.")
     if src is None:
@@ -150,8 +153,6 @@ def scatter(
     _, key = _key_along(input, dim, index, "scatter", src)
     v = _src_for(src, index)
     if reduce is not None:
-        if not _reduce_src_warned:
-            _warn_reduce_src_once()
         return _scatter_reduced(input, v, key=key, reduce=reduce)
     return _scatter(input, v, key=key, accumulate=False)
 
