@@ -10,6 +10,7 @@ import sys
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import retrograd
@@ -162,6 +163,86 @@ def test_index_reduce_node_and_gradients_match_pytorch():
         return names, x.grad.tolist(), s.grad.tolist()
 
     assert run(retrograd) == run(torch)
+
+
+# gather(sparse_grad=True): (input's shape, dim, index); the gradient has an entry per index element
+_SPARSE_GATHERS = [
+    ((3, 2), 0, [[2, 0], [2, 1]]),
+    ((3, 4), -1, [[3], [0]]),
+    ((2, 3, 2), 1, [[[0, 1], [2, 2]], [[1, 0], [0, 0]]]),
+    ((4,), 0, 2),  # a 0-d index
+    ((), 0, 0),  # a 0-d input
+    ((), 0, [0, 0]),
+]
+
+
+def _sparse_gather_grad(m, shape, dim, index, dtype_name="float32"):
+    dtype = getattr(m, dtype_name)
+    x = m.arange(float(max(1, int(np.prod(shape)))), dtype=dtype).reshape(shape).requires_grad_()
+    y = m.gather(x, dim, m.tensor(index), sparse_grad=True)
+    (y * m.arange(1.0, y.numel() + 1, dtype=dtype).reshape(y.shape)).sum().backward()
+    g = x.grad
+    names = [str(a).split(".")[-1] for a in (g.layout, g.dtype)]
+    return names[0], g.is_coalesced(), g._indices().tolist(), g._values().tolist(), tuple(g.shape), names[1]
+
+
+def test_gather_sparse_grad_gives_an_entry_per_index_element():
+    layout, coalesced, indices, values, shape, _ = _sparse_gather_grad(retrograd, (3, 2), 0, [[2, 0], [2, 1]])
+    assert (layout, coalesced, shape) == ("sparse_coo", False, (3, 2))
+    assert indices == [[2, 0, 2, 1], [0, 1, 0, 1]]  # the row read, each element's own column
+    assert values == [1.0, 2.0, 3.0, 4.0]
+    # a 0-d input: entries without coordinates; one entry is coalesced
+    assert _sparse_gather_grad(retrograd, (), 0, 0)[1:4] == (True, [], [1.0])
+    x = retrograd.ones(3, 2, requires_grad=True)
+    (x.gather(0, retrograd.tensor([[0, 1]]), sparse_grad=True).sum() + x.sum()).backward()
+    assert x.grad.tolist() == [[2.0, 1.0], [1.0, 2.0], [1.0, 1.0]]  # sparse added to dense
+
+
+@needs_torch
+@pytest.mark.parametrize("case", range(len(_SPARSE_GATHERS)))
+@pytest.mark.parametrize("dtype_name", ["float32", "float64"])
+def test_gather_sparse_grad_matches_pytorch(case, dtype_name):
+    args = _SPARSE_GATHERS[case]
+    assert _sparse_gather_grad(retrograd, *args, dtype_name) == _sparse_gather_grad(torch, *args, dtype_name)
+
+
+@needs_torch
+def test_gather_sparse_grad_second_order_matches_pytorch():
+    def run(m):
+        x = m.tensor([[1.0, -2.0], [3.0, 0.5]], dtype=m.float64, requires_grad=True)
+        y = x.gather(0, m.tensor([[1, 0], [1, 1]]), sparse_grad=True)
+        (g,) = m.autograd.grad((y**3).sum(), x, create_graph=True)
+        (h,) = m.autograd.grad(g.to_dense().sum(), x)
+        return str(g.layout)[-10:], type(y.grad_fn).__name__, g.to_dense().tolist(), h.to_dense().tolist()
+
+    assert run(retrograd) == run(torch)
+
+
+# an empty index passes gather/scatter whatever its dtype, as in PyTorch (`torch.tensor([[], []])` is float32)
+_EMPTY_INDEX_CALLS = [
+    lambda m, i: m.gather(m.ones(3, 2), 0, i.reshape(0, 2)),
+    lambda m, i: m.zeros(3).scatter_add_(0, i, m.ones(0)),
+    lambda m, i: m.zeros(3).scatter_reduce_(0, i, m.ones(0), "amax", include_self=False),
+    lambda m, i: m.zeros(3).scatter_(0, i, 1.0),
+]
+
+
+@pytest.mark.parametrize("call", _EMPTY_INDEX_CALLS)
+def test_gather_and_scatter_take_an_empty_index_of_any_dtype(call):
+    for dtype in (retrograd.float32, retrograd.bool):
+        out = call(retrograd, retrograd.tensor([], dtype=dtype))
+        assert out.tolist() in ([], [0.0, 0.0, 0.0])
+    with pytest.raises(RuntimeError, match=r"Expected dtype int32/int64 for index"):
+        retrograd.zeros(3).scatter_add_(0, retrograd.tensor([0.0]), retrograd.ones(1))
+
+
+@needs_torch
+@pytest.mark.parametrize("call", _EMPTY_INDEX_CALLS)
+def test_empty_index_of_any_dtype_matches_pytorch(call):
+    for name in ("float32", "bool", "int16"):
+        ours = call(retrograd, retrograd.tensor([], dtype=getattr(retrograd, name)))
+        theirs = call(torch, torch.tensor([], dtype=getattr(torch, name)))
+        assert (ours.tolist(), tuple(ours.shape)) == (theirs.tolist(), tuple(theirs.shape))
 
 
 def _bad_index_reduce(m, case):
