@@ -24,7 +24,7 @@ from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
-from ..kernels.arg_types import int_arg, invalid_combination, is_int
+from ..kernels.arg_types import bool_arg, int_arg, invalid_combination, is_int
 from ..kernels.guards import check_scalar_fits
 from ..kernels.operands import constant, refuse_inference_index, wrap_dim
 from ..kernels.out_arg import SAME, write_out
@@ -401,6 +401,8 @@ def scatter_reduce(
         >>> retrograd.scatter_reduce(x, 0, idx, src, "mean", include_self=False)
         tensor([5.5000, 2.0000, 7.5000])
     """
+    if type(include_self) is not bool:  # PyTorch's parser: no truthy stand-ins
+        include_self = bool_arg("scatter_reduce", "include_self", None, include_self)
     if _vmap.active and (
         r := batched("along_index", scatter_reduce, input, dim, index, src, reduce, include_self=include_self)
     ) is not NOT_BATCHED:

@@ -16,6 +16,7 @@ from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
+from ..kernels.arg_types import bool_arg
 from ..kernels.operands import wrap_dim
 from .gather_scatter import _key_along, _scatter_reduce_forward, _scatter_reduce_rule
 
@@ -98,6 +99,8 @@ def index_reduce(
         >>> retrograd.index_reduce(x, 0, retrograd.tensor([0, 0, 1]), retrograd.tensor([4.0, 5.0, 6.0]), "prod")
         tensor([20., 12.,  3.])
     """
+    if type(include_self) is not bool:  # PyTorch's parser: no truthy stand-ins
+        include_self = bool_arg("index_reduce", "include_self", None, include_self)
     if _vmap.active and (
         r := batched("loop", index_reduce, input, dim, index, source, reduce, include_self=include_self)
     ) is not NOT_BATCHED:
