@@ -18,6 +18,16 @@ except ImportError:
 
 
 ERRORS = {
+    # include_self is a keyword-only bool: no 1, None or tensor standing in for it
+    "lib.scatter_reduce(t, 0, lib.zeros(1, 1, dtype=lib.int64), t, 'sum', include_self=1)": (
+        "scatter_reduce(): argument 'include_self' must be bool, not int"
+    ),
+    "t.scatter_reduce(0, lib.zeros(1, 1, dtype=lib.int64), t, 'amax', include_self=None)": (
+        "scatter_reduce(): argument 'include_self' must be bool, not NoneType"
+    ),
+    "lib.index_reduce(t, 0, lib.tensor([0]), t[:1], 'amax', include_self=lib.tensor(True))": (
+        "index_reduce(): argument 'include_self' must be bool, not Tensor"
+    ),
     # isclose / allclose: two tensors, float tolerances, a bool
     "lib.isclose(t, 2.0)": "isclose(): argument 'other' (position 2) must be Tensor, not float",
     "lib.allclose(t, -2)": "allclose(): argument 'other' (position 2) must be Tensor, not int",

@@ -5,9 +5,12 @@ weight_norm's deprecation) and embedding_bag's message for 2-D input with offset
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import warnings
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 import retrograd
@@ -21,6 +24,7 @@ except ImportError:
     torch = None
 
 needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+_ROOT = Path(__file__).resolve().parents[1]
 
 _HISTC_ERRORS = [
     (lambda m: m.histc(m.tensor([1.0, 2.0]), min=3, max=1), "torch.histc: max must be larger than min"),
@@ -91,6 +95,154 @@ def test_scatter_tensor_reduce_warning_matches_pytorch(monkeypatch):
     theirs = _record(_scatter_reduce_twice, torch)  # warned already in an earlier test: compare the message
     assert len(ours) == 1 and len(theirs) <= 1
     assert all(t[:2] == ours[0][:2] for t in theirs)
+
+
+# PyTorch warns of scatter's tensor `reduce` before it checks anything: the reduce's name, the dtypes
+_SCATTER_REDUCE_MISUSES = {
+    "name": ("lambda m: m.zeros(2).scatter_(0, m.tensor([0]), m.ones(1), reduce='sum')",
+             "reduce argument must be either add or multiply."),
+    "dtype": ("lambda m: m.zeros(2).scatter(0, m.tensor([0]), m.ones(1, dtype=m.float64), reduce='add')",
+              "scatter(): Expected self.dtype to be equal to src.dtype"),
+}
+
+
+def _warned_then_raised(module, call: str):
+    """(the warnings, the error's message) of `call` given the module, in a fresh warn-once state."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(RuntimeError) as info:
+            eval(call)(module)
+    return [str(w.message).split(" (Triggered")[0][:40] for w in caught], str(info.value)
+
+
+@pytest.mark.parametrize("case", list(_SCATTER_REDUCE_MISUSES))
+def test_scatter_tensor_reduce_warns_before_checking_its_arguments(monkeypatch, case):
+    monkeypatch.setattr(gather_scatter, "_reduce_src_warned", False)
+    call, message = _SCATTER_REDUCE_MISUSES[case]
+    assert _warned_then_raised(retrograd, call) == (["The reduce argument of torch.scatter wit"], message)
+
+
+@needs_torch
+@pytest.mark.parametrize("case", list(_SCATTER_REDUCE_MISUSES))
+def test_scatter_tensor_reduce_misuse_warns_first_as_pytorch(monkeypatch, case):
+    monkeypatch.setattr(gather_scatter, "_reduce_src_warned", False)
+    call = _SCATTER_REDUCE_MISUSES[case][0]
+    script = (  # a fresh process: PyTorch warns once per process
+        "import torch, warnings, pytest\n"
+        "from tests.test_graph_family_parity import _warned_then_raised\n"
+        f"print(repr(_warned_then_raised(torch, {call!r})))\n"
+    )
+    theirs = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=_ROOT)
+    assert repr(_warned_then_raised(retrograd, call)) == theirs.stdout.strip()
+
+
+def test_index_reduce_records_index_reduce_backward():
+    x = retrograd.ones(3, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        y = x.index_reduce(0, retrograd.tensor([0, 0]), retrograd.tensor([2.0, 3.0]), "prod")
+        z = (x * 1).index_reduce_(0, retrograd.tensor([2]), retrograd.tensor([4.0]), "amax")
+    assert type(y.grad_fn).__name__ == "IndexReduceBackward0"
+    assert type(z.grad_fn).__name__ == "IndexReduceBackward0"
+    y.sum().backward()
+    assert x.grad.tolist() == [6.0, 1.0, 1.0]
+
+
+@needs_torch
+def test_index_reduce_node_and_gradients_match_pytorch():
+    def run(m):
+        x = m.tensor([[1.0, -2.0], [3.0, 0.5], [0.0, 4.0]], requires_grad=True)
+        s = m.tensor([[2.0, 1.0], [-1.0, 5.0], [0.5, 0.5]], requires_grad=True)
+        names = []
+        for reduce in ("prod", "mean", "amax", "amin"):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                y = x.index_reduce(0, m.tensor([0, 2, 0]), s, reduce, include_self=reduce != "mean")
+            names.append(type(y.grad_fn).__name__)
+            (y * m.arange(6.0).view(3, 2)).sum().backward()
+        return names, x.grad.tolist(), s.grad.tolist()
+
+    assert run(retrograd) == run(torch)
+
+
+# gather(sparse_grad=True): (input's shape, dim, index); the gradient has an entry per index element
+_SPARSE_GATHERS = [
+    ((3, 2), 0, [[2, 0], [2, 1]]),
+    ((3, 4), -1, [[3], [0]]),
+    ((2, 3, 2), 1, [[[0, 1], [2, 2]], [[1, 0], [0, 0]]]),
+    ((4,), 0, 2),  # a 0-d index
+    ((), 0, 0),  # a 0-d input
+    ((), 0, [0, 0]),
+]
+
+
+def _sparse_gather_grad(m, shape, dim, index, dtype_name="float32"):
+    dtype = getattr(m, dtype_name)
+    x = m.arange(float(max(1, int(np.prod(shape)))), dtype=dtype).reshape(shape).requires_grad_()
+    y = m.gather(x, dim, m.tensor(index), sparse_grad=True)
+    (y * m.arange(1.0, y.numel() + 1, dtype=dtype).reshape(y.shape)).sum().backward()
+    g = x.grad
+    names = [str(a).split(".")[-1] for a in (g.layout, g.dtype)]
+    return names[0], g.is_coalesced(), g._indices().tolist(), g._values().tolist(), tuple(g.shape), names[1]
+
+
+def test_gather_sparse_grad_gives_an_entry_per_index_element():
+    layout, coalesced, indices, values, shape, _ = _sparse_gather_grad(retrograd, (3, 2), 0, [[2, 0], [2, 1]])
+    assert (layout, coalesced, shape) == ("sparse_coo", False, (3, 2))
+    assert indices == [[2, 0, 2, 1], [0, 1, 0, 1]]  # the row read, each element's own column
+    assert values == [1.0, 2.0, 3.0, 4.0]
+    # a 0-d input: entries without coordinates; one entry is coalesced
+    assert _sparse_gather_grad(retrograd, (), 0, 0)[1:4] == (True, [], [1.0])
+    x = retrograd.ones(3, 2, requires_grad=True)
+    (x.gather(0, retrograd.tensor([[0, 1]]), sparse_grad=True).sum() + x.sum()).backward()
+    assert x.grad.tolist() == [[2.0, 1.0], [1.0, 2.0], [1.0, 1.0]]  # sparse added to dense
+
+
+@needs_torch
+@pytest.mark.parametrize("case", range(len(_SPARSE_GATHERS)))
+@pytest.mark.parametrize("dtype_name", ["float32", "float64"])
+def test_gather_sparse_grad_matches_pytorch(case, dtype_name):
+    args = _SPARSE_GATHERS[case]
+    assert _sparse_gather_grad(retrograd, *args, dtype_name) == _sparse_gather_grad(torch, *args, dtype_name)
+
+
+@needs_torch
+def test_gather_sparse_grad_second_order_matches_pytorch():
+    def run(m):
+        x = m.tensor([[1.0, -2.0], [3.0, 0.5]], dtype=m.float64, requires_grad=True)
+        y = x.gather(0, m.tensor([[1, 0], [1, 1]]), sparse_grad=True)
+        (g,) = m.autograd.grad((y**3).sum(), x, create_graph=True)
+        (h,) = m.autograd.grad(g.to_dense().sum(), x)
+        return str(g.layout)[-10:], type(y.grad_fn).__name__, g.to_dense().tolist(), h.to_dense().tolist()
+
+    assert run(retrograd) == run(torch)
+
+
+# an empty index passes gather/scatter whatever its dtype, as in PyTorch (`torch.tensor([[], []])` is float32)
+_EMPTY_INDEX_CALLS = [
+    lambda m, i: m.gather(m.ones(3, 2), 0, i.reshape(0, 2)),
+    lambda m, i: m.zeros(3).scatter_add_(0, i, m.ones(0)),
+    lambda m, i: m.zeros(3).scatter_reduce_(0, i, m.ones(0), "amax", include_self=False),
+    lambda m, i: m.zeros(3).scatter_(0, i, 1.0),
+]
+
+
+@pytest.mark.parametrize("call", _EMPTY_INDEX_CALLS)
+def test_gather_and_scatter_take_an_empty_index_of_any_dtype(call):
+    for dtype in (retrograd.float32, retrograd.bool):
+        out = call(retrograd, retrograd.tensor([], dtype=dtype))
+        assert out.tolist() in ([], [0.0, 0.0, 0.0])
+    with pytest.raises(RuntimeError, match=r"Expected dtype int32/int64 for index"):
+        retrograd.zeros(3).scatter_add_(0, retrograd.tensor([0.0]), retrograd.ones(1))
+
+
+@needs_torch
+@pytest.mark.parametrize("call", _EMPTY_INDEX_CALLS)
+def test_empty_index_of_any_dtype_matches_pytorch(call):
+    for name in ("float32", "bool", "int16"):
+        ours = call(retrograd, retrograd.tensor([], dtype=getattr(retrograd, name)))
+        theirs = call(torch, torch.tensor([], dtype=getattr(torch, name)))
+        assert (ours.tolist(), tuple(ours.shape)) == (theirs.tolist(), tuple(theirs.shape))
 
 
 def _bad_index_reduce(m, case):

@@ -36,6 +36,7 @@ REFUSALS = {
     "to_dense dtype": lambda m, s: s.to_dense(dtype=m.float64),
     "values of dense": lambda m, s: m.ones(2).values(),
     "sparse.sum of dense": lambda m, s: m.sparse.sum(m.ones(2)),
+    "size of another length": lambda m, s: m.sparse_coo_tensor(m.tensor([[0, 1]]), m.ones(2, 2), (3, 3, 3)),
 }
 MESSAGES = {
     "sparse.mm": "expected scalar type Float but found Double",
@@ -52,6 +53,9 @@ MESSAGES = {
     "to_dense dtype": "dtype argument is not supported by sparse_to_dense",
     "values of dense": "values expected sparse tensor layout but got Strided",
     "sparse.sum of dense": "coalesce expected sparse coordinate tensor layout but got Strided",
+    "size of another length": (
+        "'len(size) == sparse_dim + dense_dim' is not satisfied: len(size) = 3, sparse_dim = 1, dense_dim = 1"
+    ),
 }
 
 

@@ -183,3 +183,26 @@ def test_unstable_sort_indices_vs_pytorch(dtype):
             assert got.indices.tolist() == want.indices.tolist()
             assert rg.tensor(a).argsort(dim, descending).tolist() == want.indices.tolist()
             np.testing.assert_array_equal(got.values.numpy(), want.values.numpy())
+
+
+_EMPTY_SHAPES = [(0, 3), (3, 0), (2, 0, 3), (0, 20), (20, 0)]
+
+
+def _empty_sorts(m, shape, dim):
+    x = m.zeros(shape)
+    results = [x.sort(dim).values, x.argsort(dim), x.sort(dim, descending=True).indices, m.msort(x)]
+    return [tuple(r.shape) for r in results]
+
+
+@pytest.mark.parametrize("shape", _EMPTY_SHAPES)
+def test_unstable_sort_of_an_empty_tensor(shape):
+    # rows of nothing along another dim: the reordering step has no rows to walk
+    for dim in range(len(shape)):
+        assert _empty_sorts(rg, shape, dim) == [shape, shape, shape, shape]
+
+
+@pytest.mark.parametrize("shape", _EMPTY_SHAPES)
+def test_unstable_sort_of_an_empty_tensor_vs_pytorch(shape):
+    torch = pytest.importorskip("torch")
+    for dim in range(len(shape)):
+        assert _empty_sorts(rg, shape, dim) == _empty_sorts(torch, shape, dim)

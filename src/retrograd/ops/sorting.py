@@ -12,6 +12,7 @@ step by step (`kernels.cpu_selection`), so the indices match PyTorch's too.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -270,7 +271,8 @@ def _by_rows(replay: Any, a: Any, index: Any, d: int) -> Any:
     """`replay(rows, index_rows)` with `d` moved last and the other dims flattened into rows."""
     rows = np.moveaxis(a, d, -1)
     moved = np.moveaxis(index, d, -1)
-    fixed = replay(rows.reshape(-1, rows.shape[-1]), moved.reshape(-1, moved.shape[-1]))
+    n = math.prod(rows.shape[:-1])  # not -1: a reshape cannot infer it when the rows are empty
+    fixed = replay(rows.reshape(n, rows.shape[-1]), moved.reshape(n, moved.shape[-1]))
     return np.moveaxis(fixed.reshape(moved.shape), -1, d)
 
 

@@ -24,10 +24,11 @@ from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
-from ..kernels.arg_types import int_arg, invalid_combination, is_int
+from ..kernels.arg_types import bool_arg, int_arg, invalid_combination, is_int
 from ..kernels.guards import check_scalar_fits
 from ..kernels.operands import constant, refuse_inference_index, wrap_dim
 from ..kernels.out_arg import SAME, write_out
+from ..sparse.layout import entries
 from . import keyed as _keyed
 from .keyed import FlatKey, along_dim_key, check_bounds, check_index_dtype, putter, taker
 
@@ -39,6 +40,23 @@ _scatter = putter("scatter")
 _scatter_value = putter("scatter", "ScatterBackward1")
 _scatter_add = putter("scatter_add")
 _put = putter("put")
+
+
+def _sparse_gather_rule(g: Tensor, a_shape: tuple, key: tuple) -> Tensor:
+    """PyTorch's _gather_sparse_backward: a sparse COO gradient with an entry per element of `g`
+    (in row-major order, repeats kept) at the input position that element was read from."""
+    xp = namespace(g._data)
+    if not a_shape:  # a 0-d input: entries without coordinates
+        coords = xp.zeros((0, g._data.size), np.int64)
+    elif type(key) is FlatKey:  # a 0-d index into a 1-d input
+        coords = xp.asarray(key[0]).reshape(1, -1)
+    else:
+        coords = xp.stack([xp.broadcast_to(xp.asarray(k), g._data.shape).reshape(-1) for k in key])
+    return entries(g.reshape(-1), coords, a_shape)
+
+
+# gather(..., sparse_grad=True): the same reading, the gradient sparse
+_gather_sparse = Primitive("gather", _keyed._take_forward, [_sparse_gather_rule], node_name="GatherBackward0")
 
 
 def _scatter_reduced_forward(xp: Any, a: Any, v: Any, key: tuple, reduce: str) -> Any:
@@ -68,7 +86,8 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False,
         dim (int): the dim along which to pick.
         index (Tensor): an int64 tensor with as many dims as `input`; no larger than it in the
             other dims.
-        sparse_grad (bool): accepted for PyTorch compatibility (the gradient is dense).
+        sparse_grad (bool): give `input` a sparse COO gradient, an entry per element of `index`
+            (default False: a dense gradient).
         out (Tensor, optional): a tensor to write the result into.
 
     Returns:
@@ -84,12 +103,10 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False,
         dim = int_arg("gather", "dim", 2, dim)
     if out is not None:
         return write_out(out, gather, locals(), SAME)
-    if sparse_grad:
-        raise NotImplementedError("gather(sparse_grad=True): retrograd gives gather a dense gradient only")
     if _vmap.active and (r := batched("along_index", gather, input, dim, index)) is not NOT_BATCHED:
         return r
     _, key = _key_along(input, dim, index, "gather", None)
-    return _gather(input, key=key)
+    return (_gather_sparse if sparse_grad else _gather)(input, key=key)
 
 
 _SCATTER_SIGNATURES = (
@@ -137,6 +154,9 @@ def scatter(
         return r
     if src is not None and not isinstance(src, Tensor):
         src, value = None, src
+    # PyTorch's deprecation comes first, before any check of the arguments (the reduce's name too)
+    if reduce is not None and src is not None and not _reduce_src_warned:
+        _warn_reduce_src_once()
     if reduce is not None and reduce not in ("add", "multiply"):
         raise RuntimeError("reduce argument must be either add or multiply.")
     if src is None:
@@ -150,8 +170,6 @@ def scatter(
     _, key = _key_along(input, dim, index, "scatter", src)
     v = _src_for(src, index)
     if reduce is not None:
-        if not _reduce_src_warned:
-            _warn_reduce_src_once()
         return _scatter_reduced(input, v, key=key, reduce=reduce)
     return _scatter(input, v, key=key, accumulate=False)
 
@@ -383,6 +401,8 @@ def scatter_reduce(
         >>> retrograd.scatter_reduce(x, 0, idx, src, "mean", include_self=False)
         tensor([5.5000, 2.0000, 7.5000])
     """
+    if type(include_self) is not bool:  # PyTorch's parser: no truthy stand-ins
+        include_self = bool_arg("scatter_reduce", "include_self", None, include_self)
     if _vmap.active and (
         r := batched("along_index", scatter_reduce, input, dim, index, src, reduce, include_self=include_self)
     ) is not NOT_BATCHED:
@@ -453,7 +473,10 @@ def _key_along(input: Tensor, dim: int, index: Tensor, op: str, src: Tensor | No
     """Check `index` for gather/scatter along `dim` and build its key."""
     name = "gather" if op == "gather" else "scatter"  # PyTorch's name for all the scatter ops
     refuse_inference_index(index, input, *([] if src is None else [src]))
-    idx = check_index_dtype(index, ("int64", "int32"), lambda k: RuntimeError(
+    # PyTorch checks the dtype of an index with elements only: an empty edge list made by
+    # `torch.tensor([[], []])` (float32) passes
+    empty = isinstance(index, Tensor) and index._data.size == 0
+    idx = index._data if empty else check_index_dtype(index, ("int64", "int32"), lambda k: RuntimeError(
         f"{name}(): Expected dtype int32/int64 for index"))
     shape = input._data.shape
     d = wrap_dim(dim, len(shape))

@@ -12,11 +12,19 @@ import numpy as np
 
 from ..._user_frames import user_stacklevel
 from ...backend import namespace
+from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
+from ..kernels.arg_types import bool_arg
 from ..kernels.operands import wrap_dim
-from .gather_scatter import scatter_reduce
+from .gather_scatter import _key_along, _scatter_reduce_forward, _scatter_reduce_rule
+
+# scatter_reduce's arithmetic and gradients, recorded as PyTorch records index_reduce
+_index_reduce = Primitive(
+    "index_reduce", _scatter_reduce_forward, [_scatter_reduce_rule(0), _scatter_reduce_rule(1)],
+    inputs=("a", "v"), node_name="IndexReduceBackward0",
+)
 
 __all__ = ["index_reduce"]
 
@@ -91,6 +99,8 @@ def index_reduce(
         >>> retrograd.index_reduce(x, 0, retrograd.tensor([0, 0, 1]), retrograd.tensor([4.0, 5.0, 6.0]), "prod")
         tensor([20., 12.,  3.])
     """
+    if type(include_self) is not bool:  # PyTorch's parser: no truthy stand-ins
+        include_self = bool_arg("index_reduce", "include_self", None, include_self)
     if _vmap.active and (
         r := batched("loop", index_reduce, input, dim, index, source, reduce, include_self=include_self)
     ) is not NOT_BATCHED:
@@ -105,5 +115,5 @@ def index_reduce(
     shape[d] = -1
     xp = namespace(index._data)
     idx = xp.broadcast_to(index._data.astype(np.int64).reshape(shape), source._data.shape)
-    spread = Tensor._make(xp.ascontiguousarray(idx))
-    return scatter_reduce(input, d, spread, source, reduce, include_self=include_self)
+    _, key = _key_along(input, d, Tensor._make(xp.ascontiguousarray(idx)), "scatter_reduce", source)
+    return _index_reduce(input, source, key=key, reduce=reduce, include_self=bool(include_self))

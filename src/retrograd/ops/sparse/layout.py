@@ -144,8 +144,8 @@ def _check(indices: Any, values: Any, shape: tuple, bounds: bool) -> None:
     sparse_dim = indices.shape[0]
     if len(shape) != sparse_dim + values.ndim - 1:
         raise RuntimeError(
-            f"number of dimensions must be sparse_dim ({sparse_dim}) + dense_dim ({values.ndim - 1}), "
-            f"but got {len(shape)}"
+            f"'len(size) == sparse_dim + dense_dim' is not satisfied: len(size) = {len(shape)}, "
+            f"sparse_dim = {sparse_dim}, dense_dim = {values.ndim - 1}"
         )
     if indices.shape[1] and bounds:
         _nonnegative(indices)
