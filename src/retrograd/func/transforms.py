@@ -16,7 +16,7 @@ from typing import Any
 
 from .._generator import default_generator
 from ..engine.backward import grad as _engine_grad
-from ..engine.grad_mode import state
+from ..engine.grad_mode import enable_grad, state
 from ..tensor import Tensor
 from . import _pytree
 from ._batched import current_levels, peel, rewrap
@@ -39,6 +39,8 @@ class _Region:
     def __init__(self) -> None:
         self.levels = current_levels()
         self.needs_graph = state.func_grad_depth > 0  # an outer transform differentiates our results
+        self.leaves: list[Tensor] = []
+        self.clean: dict[int, object] = {}  # graph nodes known not to reach a closure tensor (kept alive)
 
     def enter(self, x: Any) -> tuple[Tensor, Tensor]:
         """(physical leaf, what the function sees) for input `x`."""
@@ -49,9 +51,11 @@ class _Region:
         p = self.physical(x)
         if p.requires_grad:
             self.needs_graph = True
-            p = p.view_as(p)
+            with enable_grad():  # a leaf of ours even under no_grad, where results are cut
+                p = p.view_as(p)
         else:
             p = _private_leaf(p.detach())
+        self.leaves.append(p)
         return p, self.logical(p)
 
     def physical(self, t: Tensor) -> Tensor:
@@ -97,10 +101,21 @@ class _Region:
         return [self.logical(g if g is not None else _zeros_like(leaf)) for g, leaf in zip(grads, leaves)]
 
     def result(self, t: Any) -> Any:
-        """An output handed back to the caller: cut from our leaves unless someone differentiates it."""
-        if isinstance(t, Tensor) and not self.create_graph():
+        """A tensor handed back to the caller: cut from our leaves unless someone differentiates it.
+
+        Tensor by tensor, as PyTorch unwraps each one: with a closure tensor `w`, `vjp(lambda z:
+        (z.sin(), z * w), x)` hands back `z.sin()` without history and `z * w` with it.
+        """
+        if not isinstance(t, Tensor):
+            return t
+        if not state.enabled:
             return t.detach()
-        return t
+        if state.func_grad_depth > 0:
+            return t
+        p = self.physical(t)
+        if p.requires_grad and _reaches_other_leaves([p], self.leaves, self.clean):
+            return t
+        return t.detach()
 
 
 # The leaves transforms make for inputs that did not require grad (and jacfwd's dummy cotangents),
@@ -127,21 +142,24 @@ def _is_private_leaf(t: Tensor) -> bool:
     return ref is not None and ref() is t
 
 
-def _reaches_other_leaves(outputs: list, leaves: list) -> bool:
+def _reaches_other_leaves(outputs: list, leaves: list, clean: dict[int, object] | None = None) -> bool:
     """True when the graph of `outputs` reaches a leaf that requires grad other than `leaves` and
-    other transforms' own leaves (a closure tensor)."""
+    other transforms' own leaves (a closure tensor). `clean` holds nodes an earlier walk found no
+    such leaf behind; a walk that finds none adds its nodes, so repeated walks stay linear."""
     ours = {id(leaf) for leaf in leaves}
-    seen: set[int] = set()
+    seen: dict[int, object] = {}
     stack = [o.grad_fn for o in outputs if o.grad_fn is not None]
     while stack:
         node = stack.pop()
-        if id(node) in seen:
+        if id(node) in seen or (clean is not None and id(node) in clean):
             continue
-        seen.add(id(node))
+        seen[id(node)] = node
         variable = getattr(node, "_variable", None)
         if variable is not None and id(variable) not in ours and not _is_private_leaf(variable):
             return True
         stack.extend(fn for fn, _ in node.next_functions if fn is not None)
+    if clean is not None:
+        clean.update(seen)
     return False
 
 
@@ -282,7 +300,7 @@ def grad_and_value(func: Callable[..., Any], argnums: Any = 0, has_aux: bool = F
                 f"{output.dim()} dims. Maybe you wanted to use the vjp or jacrev APIs instead?"
             )
         grads = region.backward([output], leaves, [_ones_like(output)])
-        grads = _pytree.unflatten(grads, spec)
+        grads = _pytree.unflatten([region.result(g) for g in grads], spec)
         value = region.result(output)
         if has_aux:
             return grads, (value, _pytree.tree_map(region.result, aux))
@@ -369,7 +387,7 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple
         if create_graph is None:  # PyTorch: a graph whenever grad mode is on (and something requires grad)
             create_graph = None if state.enabled else False
         grads = region.backward(outs, leaves, cots, retain_graph=retain_graph, create_graph=create_graph)
-        return tuple(_pytree.unflatten(grads, spec))
+        return tuple(_pytree.unflatten([region.result(g) for g in grads], spec))
 
     region.note_closures([region.physical(o) for o in outs], leaves)
     result = _pytree.tree_map(region.result, output)
@@ -581,7 +599,7 @@ def jvp(func: Callable[..., Any], primals: Any, tangents: Any, *, strict: bool =
     )
     # PyTorch's primal outputs come out of its dual tensors as aliases (AliasBackward0 in a graph)
     result = _pytree.unflatten([_alias_in_graph(region.result(o)) for o in outs], out_spec)
-    tangent_out = _pytree.unflatten(push(flat_t), out_spec)
+    tangent_out = _pytree.unflatten([region.result(t) for t in push(flat_t)], out_spec)
     if has_aux:
         return result, tangent_out, _pytree.tree_map(region.result, aux)
     return result, tangent_out
