@@ -249,6 +249,49 @@ def test_a_tensor_that_requires_grad_read_in_a_list_warns_like_float(monkeypatch
     assert caught[0].filename == __file__
 
 
+_FLOAT_OF_MANY = """
+import warnings
+import {lib} as m
+warnings.simplefilter("always")
+with warnings.catch_warnings(record=True) as caught:
+    try:
+        float(m.ones(2, requires_grad=True))
+    except ValueError as e:
+        print(e)
+print([str(w.message).split(" (Triggered")[0] for w in caught])
+"""
+
+
+def test_float_of_many_elements_that_require_grad_warns_before_refusing(monkeypatch):
+    """PyTorch gives its once-per-process scalar warning before the ValueError of a tensor of many
+    elements (an energy batch `float(E(x))` where `E(x).sum()` was meant)."""
+    monkeypatch.setitem(sys.modules["retrograd.tensor"]._scalar_warning, "shown", False)
+    for convert in (float, complex):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with pytest.raises(ValueError, match="only one element tensors can be converted to Python scalars"):
+                convert(rg.ones(2, requires_grad=True))
+        expected = [] if convert is complex else ["Converting a tensor with requires_grad=True to a scalar"]
+        assert [str(w.message)[:55] for w in caught] == expected  # once per process
+        assert all(w.filename == __file__ for w in caught)
+
+
+def test_float_of_many_elements_warning_vs_torch():
+    pytest.importorskip("torch")
+    import os
+    import subprocess
+
+    src = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
+
+    def run(lib):
+        script = _FLOAT_OF_MANY.format(lib=lib)
+        env = dict(os.environ, PYTHONPATH=src)
+        return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env).stdout
+
+    assert run("retrograd") == run("torch")
+    assert "Converting a tensor with requires_grad=True" in run("torch")
+
+
 def test_load_to_cuda_names_torch_where_retrograd_stands_in(tmp_path):
     from retrograd._display_name import package_name, set_package_name
 

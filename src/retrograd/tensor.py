@@ -1633,10 +1633,10 @@ class Tensor(TensorMethods):
         return bool(self._data.reshape(()))
 
     def __float__(self) -> builtins.float:
+        if self._requires_grad and _grad_state.enabled:  # PyTorch is silent with grad mode off
+            warn_scalar_of_graph()  # (before refusing a tensor of many elements, as PyTorch)
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        if self._requires_grad and _grad_state.enabled:  # PyTorch is silent with grad mode off
-            warn_scalar_of_graph()
         return float(_real_scalar(self.item(), "double"))
 
     def __int__(self) -> builtins.int:
@@ -1650,10 +1650,10 @@ class Tensor(TensorMethods):
         return int(self.item())
 
     def __complex__(self) -> builtins.complex:
+        if self._requires_grad and _grad_state.enabled:  # PyTorch is silent with grad mode off
+            warn_scalar_of_graph()  # (before refusing a tensor of many elements, as PyTorch)
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        if self._requires_grad and _grad_state.enabled:  # PyTorch is silent with grad mode off
-            warn_scalar_of_graph()
         return complex(self.item())
 
     def __hash__(self) -> builtins.int:
