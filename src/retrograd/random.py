@@ -345,7 +345,25 @@ def randperm(
         raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
     if dev.type != "cpu":  # CUDA or meta
         return _leaf(device_draw(dev, "perm", (n,), dtype.np), requires_grad)
-    return _leaf(_cpu.randperm(resolve(generator), n).astype(dtype.np), requires_grad)
+
+    def draw(shape: tuple) -> Tensor:  # under vmap(randomness="different") the batch sizes lead `shape`
+        return _leaf(_permutations(resolve(generator), n, shape[:-1]).astype(dtype.np), requires_grad)
+
+    return random_draw(draw, (n,))
+
+
+def _permutations(gen: Generator, n: int, lead: tuple) -> Any:
+    """`lead` independent permutations of `0 .. n-1` (one when `lead` is empty), shaped `(*lead, n)`.
+
+    Inside `vmap(randomness="different")` `lead` holds the batch sizes, outermost level first. As
+    PyTorch's batching rule, each level draws one permutation per example in turn, the innermost
+    level's loop outermost: draws fill the reversed batch shape, which is then turned back.
+    """
+    if not lead:
+        return _cpu.randperm(gen, n)
+    reversed_lead = tuple(reversed(lead))
+    draws = np.stack([_cpu.randperm(gen, n) for _ in range(math.prod(lead))]).reshape(reversed_lead + (n,))
+    return draws.transpose(tuple(reversed(range(len(lead)))) + (len(lead),))
 
 
 # --- normal: its four overloads -------------------------------------------------------------

@@ -115,3 +115,40 @@ def test_jacfwd_aux_is_a_plain_tensor():
     jac, aux = rg.func.jacfwd(lambda x: (x**2, x.sum()), has_aux=True)(rg.tensor([1.0, 2.0, 3.0]))
     assert type(aux) is rg.Tensor and (aux + 1).item() == 7.0
     assert jac.tolist() == [[2.0, 0.0, 0.0], [0.0, 4.0, 0.0], [0.0, 0.0, 6.0]]
+
+
+def _perms(m, make):
+    m.manual_seed(0)
+    out = make(m)
+    return out.tolist(), m.rand(2).tolist()
+
+
+PERMS = {
+    "different": lambda m: m.func.vmap(lambda z: m.randperm(3), randomness="different")(m.ones(4, 3)),
+    "nested different": lambda m: m.func.vmap(
+        m.func.vmap(lambda z: m.randperm(4), randomness="different"), randomness="different"
+    )(m.ones(2, 3)),
+    "same inside different": lambda m: m.func.vmap(
+        m.func.vmap(lambda z: m.randperm(4) + z, randomness="same"), randomness="different"
+    )(m.ones(2, 3, dtype=m.int64)),
+}
+
+
+def test_randperm_draws_one_permutation_per_example():
+    """vmap(randomness="different") of randperm: each example draws its own permutation in turn,
+    as PyTorch's batching rule does (a replay buffer's `torch.randperm(n)[:k]` per example)."""
+    (perms, after) = _perms(rg, PERMS["different"])
+    rg.manual_seed(0)
+    assert perms == [rg.randperm(3).tolist() for _ in range(4)]  # the same draws, one after another
+    assert after == rg.rand(2).tolist()
+    assert len({tuple(p) for p in perms}) > 1
+    nested, _ = _perms(rg, PERMS["nested different"])
+    rg.manual_seed(0)
+    drawn = [rg.randperm(4).tolist() for _ in range(6)]  # the inner level's loop outermost
+    assert nested == [[drawn[2 * i + j] for i in range(3)] for j in range(2)]
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch not installed")
+@pytest.mark.parametrize("name", list(PERMS))
+def test_randperm_under_vmap_vs_torch(name):
+    assert _perms(rg, PERMS[name]) == _perms(torch, PERMS[name])
