@@ -536,15 +536,28 @@ def multinomial(
     """
     if out is not None:
         return write_out(out, multinomial, locals(), same("multinomial expects Long tensor out, got: {dst}"))
-    from ._random_draw import multinomial_indices
+    if _vmap.active:  # vmap: `randomness=` decides
+        if not hasattr(input, "_level"):  # weights shared by the examples: under "different", rows of a batch
+            if input.dim() not in (1, 2):
+                raise RuntimeError("prob_dist must be 1 or 2 dim")
 
-    if _vmap.active:  # batched weights: every example draws its own (randomness="different")
+            def rows(shape: tuple) -> Tensor:
+                return _multinomial(input.expand(shape), num_samples, replacement, generator)
+
+            return random_draw(rows, tuple(input.shape))
         drawn = batched("random_rows", multinomial, input, num_samples, replacement, generator=generator)
         if drawn is not NOT_BATCHED:
             return drawn
-    x = input._data
-    if x.ndim not in (1, 2):
+    if input.dim() not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
+    return _multinomial(input, num_samples, replacement, generator)
+
+
+def _multinomial(input: Tensor, num_samples: int, replacement: bool, generator: Generator | None) -> Tensor:
+    """multinomial's draws for every row of `input` (rows along its last dim, any number of leading dims)."""
+    from ._random_draw import multinomial_indices
+
+    x = input._data
     if not input.is_floating_point():
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {input.dtype.kind_name}")
     if x.dtype == _dt.bfloat16.np:  # PyTorch's kernel accumulates 16-bit floats in float32

@@ -123,7 +123,7 @@ def _perms(m, make):
     return out.tolist(), m.rand(2).tolist()
 
 
-PERMS = {
+PER_EXAMPLE = {
     "different": lambda m: m.func.vmap(lambda z: m.randperm(3), randomness="different")(m.ones(4, 3)),
     "nested different": lambda m: m.func.vmap(
         m.func.vmap(lambda z: m.randperm(4), randomness="different"), randomness="different"
@@ -131,24 +131,48 @@ PERMS = {
     "same inside different": lambda m: m.func.vmap(
         m.func.vmap(lambda z: m.randperm(4) + z, randomness="same"), randomness="different"
     )(m.ones(2, 3, dtype=m.int64)),
+    "multinomial of shared weights": lambda m: m.func.vmap(
+        lambda z: m.multinomial(m.ones(5), 2), randomness="different"
+    )(m.ones(3)),
+    "multinomial of shared rows": lambda m: m.func.vmap(
+        lambda z: m.multinomial(m.tensor([[0.1, 0.5, 0.4], [1.0, 1.0, 1.0]]), 4, replacement=True),
+        randomness="different",
+    )(m.ones(3)),
+    "multinomial nested": lambda m: m.func.vmap(
+        m.func.vmap(lambda z: m.multinomial(m.ones(5), 2), randomness="different"), randomness="different"
+    )(m.ones(2, 3)),
 }
 
 
 def test_randperm_draws_one_permutation_per_example():
     """vmap(randomness="different") of randperm: each example draws its own permutation in turn,
     as PyTorch's batching rule does (a replay buffer's `torch.randperm(n)[:k]` per example)."""
-    (perms, after) = _perms(rg, PERMS["different"])
+    (perms, after) = _perms(rg, PER_EXAMPLE["different"])
     rg.manual_seed(0)
     assert perms == [rg.randperm(3).tolist() for _ in range(4)]  # the same draws, one after another
     assert after == rg.rand(2).tolist()
     assert len({tuple(p) for p in perms}) > 1
-    nested, _ = _perms(rg, PERMS["nested different"])
+    nested, _ = _perms(rg, PER_EXAMPLE["nested different"])
     rg.manual_seed(0)
     drawn = [rg.randperm(4).tolist() for _ in range(6)]  # the inner level's loop outermost
     assert nested == [[drawn[2 * i + j] for i in range(3)] for j in range(2)]
 
 
+def test_multinomial_of_shared_weights_draws_rows_of_the_batch():
+    """Weights that are not batched, under randomness="different": PyTorch expands them over the
+    batch and draws every example's rows in turn (it repeated the first example's draw)."""
+    drawn, after = _perms(rg, PER_EXAMPLE["multinomial of shared weights"])
+    rg.manual_seed(0)
+    assert drawn == rg.multinomial(rg.ones(3, 5), 2).tolist()
+    assert after == rg.rand(2).tolist()
+    rg.manual_seed(0)
+    same = rg.func.vmap(lambda z: rg.multinomial(rg.ones(5), 2), randomness="same")(rg.ones(3)).tolist()
+    assert same[0] == same[1] == same[2]
+    with pytest.raises(RuntimeError, match="prob_dist must be 1 or 2 dim"):
+        rg.func.vmap(lambda z: rg.multinomial(rg.ones(2, 2, 2), 1), randomness="different")(rg.ones(3))
+
+
 @pytest.mark.skipif(torch is None, reason="PyTorch not installed")
-@pytest.mark.parametrize("name", list(PERMS))
+@pytest.mark.parametrize("name", list(PER_EXAMPLE))
 def test_randperm_under_vmap_vs_torch(name):
-    assert _perms(rg, PERMS[name]) == _perms(torch, PERMS[name])
+    assert _perms(rg, PER_EXAMPLE[name]) == _perms(torch, PER_EXAMPLE[name])
