@@ -265,3 +265,31 @@ def test_jacobians_refuse_complex_and_grads_take_it(lib):
     )
     assert _message(lambda: lib.func.jacfwd(lambda a: a * 1j)(x)) == "jacfwd: " + expected.format("outputs", 0)
     assert _message(lambda: lib.func.hessian(lambda a: a.abs().sum())(z)) == "jacfwd: " + expected.format("inputs", 0)
+
+
+_BATCHED_MISMATCH = (
+    "If `is_grads_batched=True`, we interpret the first dimension of each grad_output as the batch dimension. The "
+    "sizes of the remaining dimensions are expected to match the shape of corresponding output, but a mismatch was "
+    "detected: grad_output[0] has a shape of {grad} and output[0] has a shape of {out}. If you only want some "
+    "tensors in `grad_output` to be considered batched, consider using vmap."
+)
+
+
+@pytest.mark.parametrize("lib", LIBS)
+@pytest.mark.parametrize(
+    "cotangent_shape, shown",
+    [((4, 3), []), ((2, 4), []), ((5, 4, 2), [2]), ((3, 2, 2), [2])],
+)
+def test_is_grads_batched_mismatch_shows_pytorchs_shape(lib, cotangent_shape, shown):
+    """PyTorch compares `grad_output[0]` with the output and prints that slice's sizes after its first:
+    the cotangent's sizes after its first two (a Hutchinson probe batch of the wrong shape)."""
+    x = lib.ones(4, 3, requires_grad=True)
+    message = _message(lambda: lib.autograd.grad(x * 2, x, lib.ones(*cotangent_shape), is_grads_batched=True))
+    assert message == _BATCHED_MISMATCH.format(grad=lib.Size(shown), out=lib.Size([4, 3]))
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_is_grads_batched_of_a_scalar_cotangent(lib):
+    x = lib.ones(4, 3, requires_grad=True)
+    message = _message(lambda: lib.autograd.grad(x.sum(), x, lib.ones(()), is_grads_batched=True), IndexError)
+    assert message.startswith("invalid index of a 0-dim tensor. Use `tensor.item()` in Python")

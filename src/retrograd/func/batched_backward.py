@@ -17,8 +17,14 @@ def _check_batched_shapes(outputs: tuple, grad_outputs: list) -> None:
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if g is None:
             continue
-        if not isinstance(g, Tensor) or tuple(g.shape[1:]) != tuple(out.shape) or g.dim() == 0:
-            shape = g.shape[1:] if isinstance(g, Tensor) else ()
+        if isinstance(g, Tensor) and g.dim() == 0:  # PyTorch takes g[0] to compare shapes
+            raise IndexError(
+                "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to "
+                "convert a 0-dim tensor to a number"
+            )
+        if not isinstance(g, Tensor) or tuple(g.shape[1:]) != tuple(out.shape):
+            # PyTorch's message shows g[0].shape[1:]: the sizes after the first two
+            shape = g.shape[2:] if isinstance(g, Tensor) else ()
             raise RuntimeError(
                 "If `is_grads_batched=True`, we interpret the first dimension of each grad_output as the batch "
                 "dimension. The sizes of the remaining dimensions are expected to match the shape of corresponding "
