@@ -238,8 +238,10 @@ def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, o
         return linalg_cholesky_ex(cholesky(A, upper=upper), Tensor._make(info))
     if check_errors:
         raise not_positive_definite_error(namespace(A._data), A._data, "linalg.cholesky_ex")
-    # PyTorch leaves a partial factor there; retrograd gives NaN where the factorization failed
-    L = Tensor._make(np.full(A._data.shape, np.nan, A._data.dtype))
+    # PyTorch leaves LAPACK's partial factor in a failed matrix; retrograd gives NaN there. The
+    # batch's other matrices get their factors (and gradients): each failed one is factored as I.
+    failed = Tensor._make(on_device_of(info != 0, A._data))[..., None, None]
+    L = cholesky(A.where(~failed, eye_like(A, A.shape[-1])), upper=upper).masked_fill(failed, math.nan)
     return linalg_cholesky_ex(L, Tensor._make(info))
 
 
