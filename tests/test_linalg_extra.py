@@ -163,6 +163,14 @@ _CDIST_DTYPES = {
                  NotImplementedError, "\"cdist\" not implemented for 'BFloat16'"),
     "no rows": (lambda m: m.cdist(m.ones(0, 2), m.ones(4, 2, dtype=m.float64)).dtype, None, "float32"),
     "no columns": (lambda m: m.cdist(m.ones(3, 0), m.ones(40, 0, dtype=m.float64)).dtype, None, "float32"),
+    # batches of kernel inputs that do not broadcast: the batch dims are compared, never the rows
+    "batches": (lambda m: m.cdist(m.ones(2, 3, 4), m.ones(3, 5, 4)), RuntimeError,
+                "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0"),
+    "batches, p=1": (lambda m: m.cdist(m.ones(5, 2, 3, 4), m.ones(3, 5, 4), p=1), RuntimeError,
+                     "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 1"),
+    "batches before dtypes": (lambda m: m.cdist(m.ones(2, 3, 4), m.ones(3, 5, 4, dtype=m.float64)), RuntimeError,
+                              "The size of tensor a (2) must match the size of tensor b (3) at non-singleton "
+                              "dimension 0"),
 }
 
 
