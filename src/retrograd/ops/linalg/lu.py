@@ -20,6 +20,7 @@ from ...engine.vmap_hook import hook as _vmap
 from ...return_types import return_type
 from ...tensor import Tensor
 from .. import autocast_policy as _autocast
+from ..kernels.arg_types import bool_arg
 from ..kernels.out_arg import SAME, same, write_out
 from .common import LinAlgError, check_matrix, check_solve_shapes, eye_like, refuse_low_precision
 from .substitution import solve_triangular_primitive
@@ -347,6 +348,8 @@ def solve_triangular(
         tensor([[1.],
                 [2.]])
     """
+    for name, flag in (("upper", upper), ("left", left), ("unitriangular", unitriangular)):
+        bool_arg("linalg_solve_triangular", name, None, flag)
     if out is not None:
         return write_out(out, solve_triangular, locals(), same("expected scalar type {src} but found {dst}"))
     check_matrix(A, "linalg.solve_triangular", floating=False, kernel_of="")  # dtypes: after the shapes
