@@ -63,6 +63,20 @@ ERRORS = {
         "TypeError", "lu_unpack(): argument 'unpack_data' (position 3) must be bool, not Tensor"),
     "lib.lu(t, 5)": ("TypeError", "_lu_with_info(): argument 'pivot' must be bool, not int"),
     "lib.lu(t, None)": ("TypeError", "_lu_with_info(): argument 'pivot' must be bool, not NoneType"),
+    # torch.linalg's keyword-only flags (a GP's `upper=None` from an unset option)
+    "lib.linalg.cholesky(t, upper=None)": (
+        "TypeError", "linalg_cholesky(): argument 'upper' must be bool, not NoneType"),
+    "lib.linalg.cholesky(t, upper=1)": ("TypeError", "linalg_cholesky(): argument 'upper' must be bool, not int"),
+    "lib.linalg.cholesky_ex(t, upper=None)": (
+        "TypeError", "linalg_cholesky_ex(): argument 'upper' must be bool, not NoneType"),
+    "lib.linalg.cholesky_ex(t, check_errors=0)": (
+        "TypeError", "linalg_cholesky_ex(): argument 'check_errors' must be bool, not int"),
+    "lib.linalg.solve_triangular(t, t, upper=None)": (
+        "TypeError", "linalg_solve_triangular(): argument 'upper' must be bool, not NoneType"),
+    "lib.linalg.solve_triangular(t, t, upper=True, left='no')": (
+        "TypeError", "linalg_solve_triangular(): argument 'left' must be bool, not str"),
+    "lib.linalg.solve_triangular(t, t, upper=True, unitriangular=v)": (
+        "TypeError", "linalg_solve_triangular(): argument 'unitriangular' must be bool, not Tensor"),
     # torch.lu reads get_infos' truth value before anything else
     "lib.lu(v, v, v)": ("RuntimeError", "Boolean value of Tensor with more than one value is ambiguous"),
     # int, float and Number arguments
@@ -93,6 +107,12 @@ ERRORS = {
     "lib.baddbmm(v, t, lib.ones(3, 4))": (
         "IndexError", "Dimension out of range (expected to be in range of [-2, 1], but got 2)"),
     # dims and dtypes, with PyTorch's errors
+    "lib.linalg.cholesky_ex(t)": (  # cholesky_ex's checks name linalg.cholesky
+        "RuntimeError", "linalg.cholesky: A must be batches of square matrices, but they are 2 by 3 matrices"),
+    "lib.linalg.cholesky_ex(v)": (
+        "RuntimeError", "linalg.cholesky: The input tensor A must have at least 2 dimensions."),
+    "lib.linalg.cholesky_ex(lib.eye(2).long())": (
+        "RuntimeError", "linalg.cholesky: Expected a floating point or complex tensor as input. Got Long"),
     "lib.cholesky(t.long())": (
         "RuntimeError", "cholesky: A must be batches of square matrices, but they are 2 by 3 matrices"),
     "lib.cholesky(lib.ones(2, 2, dtype=lib.int64))": (

@@ -65,6 +65,32 @@ def test_cholesky_ex_check_errors_message_vs_torch():
     assert _cholesky_ex_checked_message(rg) == _cholesky_ex_checked_message(torch)
 
 
+def _cholesky_ex_partly_failed_batch(m):
+    """Multi-output GP kernels where one batch member lost positive-definiteness."""
+    good = m.tensor([[4.0, 2.0], [2.0, 5.0]], dtype=m.float64)
+    A = m.stack([good, -m.eye(2, dtype=m.float64), good.flip(0, 1)]).requires_grad_()
+    L, info = m.linalg.cholesky_ex(A)
+    L[0].sum().backward()
+    return L[0].detach().numpy(), L[2].detach().numpy(), info.tolist(), A.grad[0].numpy()
+
+
+def test_cholesky_ex_factors_the_good_members_of_a_failed_batch():
+    L0, L2, info, grad0 = _cholesky_ex_partly_failed_batch(rg)
+    np.testing.assert_allclose(L0, [[2.0, 0.0], [1.0, 2.0]])
+    np.testing.assert_allclose(L2, [[np.sqrt(5.0), 0.0], [2 / np.sqrt(5.0), np.sqrt(4 - 0.8)]])
+    assert info == [0, 1, 0]
+    np.testing.assert_allclose(grad0, [[0.1875, 0.125], [0.125, 0.25]])
+    failed = rg.linalg.cholesky_ex(rg.stack([rg.eye(2), -rg.eye(2)]), upper=True).L[1]
+    assert bool(failed.isnan().all())  # retrograd's stand-in for LAPACK's partial factor
+
+
+def test_cholesky_ex_good_members_of_a_failed_batch_vs_torch():
+    if torch is None:
+        pytest.skip("PyTorch is not installed")
+    for ours, theirs in zip(_cholesky_ex_partly_failed_batch(rg), _cholesky_ex_partly_failed_batch(torch)):
+        np.testing.assert_allclose(ours, theirs, atol=1e-12)
+
+
 def test_ldl_refuses_derivatives_like_pytorch():
     A = rg.tensor([[2.0, 1.0], [1.0, 3.0]], requires_grad=True)
     LD, piv = rg.linalg.ldl_factor(A)
@@ -137,6 +163,14 @@ _CDIST_DTYPES = {
                  NotImplementedError, "\"cdist\" not implemented for 'BFloat16'"),
     "no rows": (lambda m: m.cdist(m.ones(0, 2), m.ones(4, 2, dtype=m.float64)).dtype, None, "float32"),
     "no columns": (lambda m: m.cdist(m.ones(3, 0), m.ones(40, 0, dtype=m.float64)).dtype, None, "float32"),
+    # batches of kernel inputs that do not broadcast: the batch dims are compared, never the rows
+    "batches": (lambda m: m.cdist(m.ones(2, 3, 4), m.ones(3, 5, 4)), RuntimeError,
+                "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0"),
+    "batches, p=1": (lambda m: m.cdist(m.ones(5, 2, 3, 4), m.ones(3, 5, 4), p=1), RuntimeError,
+                     "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 1"),
+    "batches before dtypes": (lambda m: m.cdist(m.ones(2, 3, 4), m.ones(3, 5, 4, dtype=m.float64)), RuntimeError,
+                              "The size of tensor a (2) must match the size of tensor b (3) at non-singleton "
+                              "dimension 0"),
 }
 
 

@@ -5,6 +5,8 @@ diagonal gives inf/nan as LAPACK's trsm does, not an error. cholesky_solve's gra
 respect to the factor is PyTorch's -(B̄Xᴴ + XB̄ᴴ)L: a full matrix, not masked to the triangle.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -149,5 +151,59 @@ def test_cholesky_solve_misuse_vs_torch(case):
     torch = pytest.importorskip("torch")
     call, error, message = _CHOLESKY_SOLVE_MISUSES[case]
     with pytest.raises(error) as caught:
+        call(torch)
+    assert str(caught.value).split("\n")[0] == message
+
+
+# a right-hand side of the wrong length (targets of another data set, a transposed y) used to be
+# solved into a result of B's shape; PyTorch refuses it, and names B's batch size first
+_TRIANGULAR_SOLVE_MISUSES = {
+    "rows": (lambda m: m.linalg.solve_triangular(m.eye(3), m.ones(4, 1), upper=True), RuntimeError,
+             "linalg.solve_triangular: Incompatible shapes of A and B for the equation AX = B (3x3 and 4x1)"),
+    "columns, right": (lambda m: m.linalg.solve_triangular(m.eye(3), m.ones(3, 1), upper=True, left=False),
+                       RuntimeError,
+                       "linalg.solve_triangular: Incompatible shapes of A and B for the equation XA = B (3x3 and 3x1)"),
+    "rows before dtype": (lambda m: m.linalg.solve_triangular(m.eye(3, dtype=m.half), m.ones(4, 1), upper=True),
+                          RuntimeError,
+                          "linalg.solve_triangular: Incompatible shapes of A and B for the equation AX = B "
+                          "(3x3 and 4x1)"),
+    "half": (lambda m: m.linalg.solve_triangular(m.eye(3, dtype=m.half), m.ones(3, 1), upper=True),
+             NotImplementedError, "\"triangular_solve_cpu\" not implemented for 'Half'"),
+    "batch": (lambda m: m.linalg.solve_triangular(m.ones(2, 3, 3), m.ones(3, 3, 1), upper=True), RuntimeError,
+              "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 0"),
+    "legacy rows": (lambda m: m.triangular_solve(m.ones(4, 1), m.eye(3)), RuntimeError,
+                    "Incompatible matrix sizes for triangular_solve: each A matrix is 3 by 3 but each b matrix "
+                    "is 4 by 1"),
+    "legacy rows, transposed": (lambda m: m.triangular_solve(m.ones(4, 1), m.eye(3), transpose=True), RuntimeError,
+                                "Incompatible matrix sizes for triangular_solve: each A matrix is 3 by 3 but each b "
+                                "matrix is 4 by 1"),
+    "legacy dtypes": (lambda m: m.triangular_solve(m.ones(3, 1, dtype=m.float64), m.eye(3)), RuntimeError,
+                      "Expected b and A to have the same dtype, but found b of type Double and A of type Float "
+                      "instead."),
+    "legacy not square": (lambda m: m.triangular_solve(m.ones(4, 1), m.ones(3, 4)), RuntimeError,
+                          "A must be batches of square matrices, but they are 3 by 4 matrices"),
+    "legacy A 1-d": (lambda m: m.triangular_solve(m.ones(3, 1), m.ones(3)), RuntimeError,
+                     "torch.triangular_solve: Expected A to have at least 2 dimensions, but it has 1 dimensions "
+                     "instead"),
+    "legacy batch": (lambda m: m.triangular_solve(m.ones(2, 3, 1), m.eye(3).expand(3, 3, 3)), RuntimeError,
+                     "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(_TRIANGULAR_SOLVE_MISUSES))
+def test_triangular_solves_refuse_misfit_shapes_with_pytorchs_error(case):
+    call, error, message = _TRIANGULAR_SOLVE_MISUSES[case]
+    with pytest.raises(error) as caught, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # triangular_solve's deprecation
+        call(rg)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("case", list(_TRIANGULAR_SOLVE_MISUSES))
+def test_triangular_solves_misfit_shapes_vs_torch(case):
+    torch = pytest.importorskip("torch")
+    call, error, message = _TRIANGULAR_SOLVE_MISUSES[case]
+    with pytest.raises(error) as caught, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         call(torch)
     assert str(caught.value).split("\n")[0] == message

@@ -30,7 +30,7 @@ from ..kernels.operands import numpy_alias, promote
 from ..kernels.out_arg import SAME, write_out
 from ..reduction.norms import dist_node, matrix_norm, vector_norm
 from ..shape.join import cat
-from .common import check_matrix, eye_like, floating_kernel, refuse_low_precision
+from .common import broadcast_batch, check_matrix, eye_like, floating_kernel, refuse_low_precision
 from .lu import _permutation, check_lu_pivots, lu_factor, lu_factor_ex, solve_triangular
 from .lu import lu_solve as _linalg_lu_solve
 from .products import outer
@@ -253,22 +253,27 @@ def _check_cholesky_solve(b: Tensor, factor: Tensor) -> None:
     for name, t in (("b", b), ("u", factor)):
         if t.dim() < 2:
             raise RuntimeError(f"{name} should have at least 2 dimensions, but has {t.dim()} dimensions instead")
-    if b.dtype != factor.dtype:
-        raise RuntimeError(
-            f"Expected b and A to have the same dtype, but found b of type {b.dtype.kind_name} and A of type "
-            f"{factor.dtype.kind_name} instead."
-        )
-    n = factor.shape[-1]
-    if factor.shape[-2] != n:
-        raise RuntimeError(f"A must be batches of square matrices, but they are {factor.shape[-2]} by {n} matrices")
-    if b.shape[-2] != n:
-        raise RuntimeError(
-            f"Incompatible matrix sizes for cholesky_solve: each A matrix is {n} by {n} but each b matrix is "
-            f"{b.shape[-2]} by {b.shape[-1]}"
-        )
+    _check_linear_solve(b, factor, "cholesky_solve")
     refuse_low_precision(factor, "cholesky_solve")
     if factor._data.dtype.kind not in "fc":
         raise NotImplementedError(f"\"cholesky_solve_cpu\" not implemented for '{factor.dtype.kind_name}'")
+
+
+def _check_linear_solve(b: Tensor, A: Tensor, name: str) -> None:
+    """PyTorch's checks of the legacy solvers' b and A (`linearSolveCheckInputs`): one dtype, then shapes."""
+    if b.dtype != A.dtype:
+        raise RuntimeError(
+            f"Expected b and A to have the same dtype, but found b of type {b.dtype.kind_name} and A of type "
+            f"{A.dtype.kind_name} instead."
+        )
+    n = A.shape[-1]
+    if A.shape[-2] != n:
+        raise RuntimeError(f"A must be batches of square matrices, but they are {A.shape[-2]} by {n} matrices")
+    if b.shape[-2] != n:
+        raise RuntimeError(
+            f"Incompatible matrix sizes for {name}: each A matrix is {n} by {n} but each b matrix is "
+            f"{b.shape[-2]} by {b.shape[-1]}"
+        )
 
 
 def cholesky_inverse(input: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
@@ -458,7 +463,15 @@ def triangular_solve(
     bool_arg("triangular_solve", "unitriangular", 5, unitriangular)
     if out is not None:
         raise NotImplementedError("triangular_solve(): out= is not supported")
-    warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE
+    for name, t in (("b", b), ("A", A)):
+        if t.dim() < 2:
+            raise RuntimeError(
+                f"torch.triangular_solve: Expected {name} to have at least 2 dimensions, but it has {t.dim()} "
+                "dimensions instead"
+            )
+    _check_linear_solve(b, A, "triangular_solve")
+    broadcast_batch(b.shape[:-2], A.shape[:-2])
+    warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE (its kernel warns, after the checks)
         "triangular_solve: deprecated",
         "torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangularand will be removed in a "
         "future PyTorch release.\ntorch.linalg.solve_triangular has its arguments reversed and does not return a "

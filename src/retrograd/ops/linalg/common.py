@@ -67,6 +67,18 @@ def broadcast_batch(sa: tuple, sb: tuple) -> tuple:
     return tuple(max(x, y) if min(x, y) != 0 else 0 for x, y in zip(pa, pb))
 
 
+def check_solve_shapes(A: Tensor, B: Tensor, left: bool, fname: str) -> tuple:
+    """PyTorch's shape checks of A X = B (X A = B when not `left`), in its order: B's rows (columns)
+    against A's order, then the batch dims (its error names B's batch size first). The batch shape."""
+    n = A.shape[-1]
+    if (B.shape[-2] if left else B.shape[-1]) != n:
+        raise RuntimeError(
+            f"{fname}: Incompatible shapes of A and B for the equation {'AX = B' if left else 'XA = B'} "
+            f"({n}x{n} and {B.shape[-2]}x{B.shape[-1]})"
+        )
+    return broadcast_batch(B.shape[:-2], A.shape[:-2])
+
+
 # PyTorch's CPU LAPACK kernels have no float16/bfloat16 versions. Most ops refuse those dtypes
 # when they dispatch to their kernel; inv, the log-determinants and the spectral matrix norms
 # refuse them up front; matrix_rank with its generic dtype message (lstsq checks its own). {} is the dtype.

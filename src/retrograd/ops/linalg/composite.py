@@ -23,7 +23,7 @@ from ..kernels.out_arg import MATRIX_POWER, SAME, safely_castable, same, write_o
 from ..reduction.norms import _vector_norm_array
 from . import common as _rt
 from . import decompositions as _dec
-from .common import check_matrix, floating_kernel
+from .common import broadcast_batch, check_matrix, floating_kernel
 from .distances import distance_grad
 from .spectral import _svd, matrix_exp, pinv
 
@@ -301,6 +301,7 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
         )
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
+    broadcast_batch(x1.shape[:-2], x2.shape[:-2])  # PyTorch's error, batch dims only (not the rows)
     mode = _CDIST_MODES.index(compute_mode)
     by_products = p == 2 and (mode == 1 or (mode == 0 and (x1.shape[-2] > 25 or x2.shape[-2] > 25)))
     if not (x1.numel() and x2.numel()):  # no distances to compute: x1's dtype, whatever x2's

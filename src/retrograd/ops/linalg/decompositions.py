@@ -19,6 +19,7 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
+from ..kernels.arg_types import bool_arg
 from ..kernels.out_arg import SAME, write_out
 from .common import (
     LinAlgError,
@@ -402,6 +403,7 @@ def cholesky(A: Tensor, *, upper: bool = False, out: Any = None) -> Tensor:
         tensor([[2., 1.],
                 [0., 2.]])
     """
+    bool_arg("linalg_cholesky", "upper", None, upper)
     if _autocasting[0]:
         A = _float32(A)
     if out is not None:

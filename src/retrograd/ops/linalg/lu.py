@@ -20,8 +20,9 @@ from ...engine.vmap_hook import hook as _vmap
 from ...return_types import return_type
 from ...tensor import Tensor
 from .. import autocast_policy as _autocast
+from ..kernels.arg_types import bool_arg
 from ..kernels.out_arg import SAME, same, write_out
-from .common import LinAlgError, check_matrix, eye_like
+from .common import LinAlgError, check_matrix, check_solve_shapes, eye_like, refuse_low_precision
 from .substitution import solve_triangular_primitive
 
 __all__: list[str] = []  # torch.linalg names only: retrograd.linalg gathers them
@@ -305,11 +306,8 @@ def lu_solve(
     if B._data.ndim < 2:
         raise RuntimeError("linalg.lu_solve: The input tensor B must have at least 2 dimensions.")
     n = LU.shape[-1]
-    if (B.shape[-2] if left else B.shape[-1]) != n:
-        raise RuntimeError(
-            f"linalg.lu_solve: Incompatible shapes of A and B for the equation "
-            f"{'AX = B' if left else 'XA = B'} ({n}x{n} and {B.shape[-2]}x{B.shape[-1]})"
-        )
+    if (B.shape[-2] if left else B.shape[-1]) != n:  # the batch dims are checked later, by the solves
+        check_solve_shapes(LU, B, left, "linalg.lu_solve")
     check_lu_pivots(pivots, n, "lu_solve")
     P = _permutation(pivots, n, LU)
     L = LU.tril(-1) + eye_like(LU, n)
@@ -350,13 +348,17 @@ def solve_triangular(
         tensor([[1.],
                 [2.]])
     """
+    for name, flag in (("upper", upper), ("left", left), ("unitriangular", unitriangular)):
+        bool_arg("linalg_solve_triangular", name, None, flag)
     if out is not None:
         return write_out(out, solve_triangular, locals(), same("expected scalar type {src} but found {dst}"))
-    check_matrix(A, "linalg.solve_triangular", floating=False)
+    check_matrix(A, "linalg.solve_triangular", floating=False, kernel_of="")  # dtypes: after the shapes
     if B._data.ndim < 2:
         raise RuntimeError(
             "linalg.solve_triangular: The input tensor B must have at least 2 dimensions."
         )
+    check_solve_shapes(A, B, left, "linalg.solve_triangular")
+    refuse_low_precision(A, "linalg.solve_triangular")
     if A._data.dtype.kind in "biu":  # the kernel runs in A's dtype, and has no integer version
         raise NotImplementedError(f"\"triangular_solve_cpu\" not implemented for '{A.dtype.kind_name}'")
     if A._data.dtype != B._data.dtype:  # PyTorch solves in A's dtype: B is cast to it (a complex B loses Im)

@@ -19,6 +19,7 @@ from ...tensor import Tensor
 from .. import autocast_policy as _autocast
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
+from ..kernels.arg_types import bool_arg
 from ..kernels.out_arg import SAME, safely_castable, write_out
 from .common import check_matrix, eye_like
 from .decompositions import (
@@ -224,6 +225,8 @@ def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, o
         >>> retrograd.linalg.cholesky_ex(retrograd.tensor([[1.0, 2.0], [2.0, 1.0]])).info
         tensor(2, dtype=retrograd.int32)
     """
+    bool_arg("linalg_cholesky_ex", "upper", None, upper)
+    bool_arg("linalg_cholesky_ex", "check_errors", None, check_errors)
     if _autocasting[0]:
         A = _float32(A)
     if out is not None:
@@ -232,14 +235,16 @@ def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, o
         r := batched("elementwise", cholesky_ex, A, upper=upper, check_errors=check_errors)
     ) is not NOT_BATCHED:
         return r
-    check_matrix(A, "linalg.cholesky_ex")
+    check_matrix(A, "linalg.cholesky")  # PyTorch's checks name linalg.cholesky
     info = _cholesky_info(A._data)
     if not info.any():
         return linalg_cholesky_ex(cholesky(A, upper=upper), Tensor._make(info))
     if check_errors:
         raise not_positive_definite_error(namespace(A._data), A._data, "linalg.cholesky_ex")
-    # PyTorch leaves a partial factor there; retrograd gives NaN where the factorization failed
-    L = Tensor._make(np.full(A._data.shape, np.nan, A._data.dtype))
+    # PyTorch leaves LAPACK's partial factor in a failed matrix; retrograd gives NaN there. The
+    # batch's other matrices get their factors (and gradients): each failed one is factored as I.
+    failed = Tensor._make(on_device_of(info != 0, A._data))[..., None, None]
+    L = cholesky(A.where(~failed, eye_like(A, A.shape[-1])), upper=upper).masked_fill(failed, math.nan)
     return linalg_cholesky_ex(L, Tensor._make(info))
 
 
