@@ -20,8 +20,9 @@ from ...engine.vmap_hook import hook as _vmap
 from ...return_types import return_type
 from ...tensor import Tensor
 from .. import autocast_policy as _autocast
+from ..kernels.arg_types import bool_arg
 from ..kernels.out_arg import SAME, same, write_out
-from .common import LinAlgError, check_matrix, eye_like
+from .common import batch_prefix, check_matrix, eye_like
 from .substitution import solve_triangular_primitive
 
 __all__: list[str] = []  # torch.linalg names only: retrograd.linalg gathers them
@@ -193,12 +194,7 @@ def lu_factor(A: Tensor, *, pivot: bool = True, out: Any = None) -> Any:
     if _vmap.active and (r := batched("elementwise", lu_factor, A, pivot=pivot)) is not NOT_BATCHED:
         return r
     LU, pivots, info = _factor(A, "linalg.lu_factor", pivot)
-    if bool((info._data != 0).any()):
-        raise LinAlgError(
-            f"torch.linalg.lu_factor: U[{int(info._data.max())},{int(info._data.max())}] is zero and using it on "
-            f"lu_solve would result in a division by zero. If you still want to perform the factorization, "
-            f"consider calling linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)"
-        )
+    _check_pivots(info, "torch.linalg.lu_factor")
     return linalg_lu_factor(LU, pivots)
 
 
@@ -208,7 +204,7 @@ def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False, o
     Args:
         A (Tensor): a matrix or a batch of them, shape (*, m, n).
         pivot (bool): pivot rows (default True).
-        check_errors (bool): raise LinAlgError on a zero pivot anyway (default False).
+        check_errors (bool): raise RuntimeError on a zero pivot anyway (default False).
         out (tuple of Tensor, optional): `(LU, pivots, info)` tensors to write into.
 
     Returns:
@@ -228,9 +224,26 @@ def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False, o
     ) is not NOT_BATCHED:
         return r
     LU, pivots, info = _factor(A, "linalg.lu_factor_ex", pivot)
-    if check_errors and bool((info._data != 0).any()):
-        raise LinAlgError(f"torch.linalg.lu_factor_ex: U[{int(info._data.max())},{int(info._data.max())}] is zero")
+    if check_errors:
+        _check_pivots(info, "torch.linalg.lu_factor_ex")
     return linalg_lu_factor_ex(LU, pivots, info)
+
+
+def _check_pivots(info: Tensor, fname: str) -> None:
+    """PyTorch's refusal of a zero pivot, naming the first matrix of a batch that has one.
+
+    A plain RuntimeError (PyTorch's TORCH_CHECK), not the LinAlgError of inv or cholesky.
+    """
+    infos = info._data.reshape(-1).tolist()
+    bad = next((i for i, v in enumerate(infos) if v != 0), None)
+    if bad is None:
+        return
+    j = infos[bad]
+    raise RuntimeError(
+        f"{fname}: {batch_prefix(bad, info.ndim > 0)}U[{j},{j}] is zero and using it on lu_solve would result "
+        "in a division by zero. If you still want to perform the factorization, consider calling "
+        "linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)"
+    )
 
 
 def check_lu_pivots(pivots: Tensor, n: int, fname: str) -> None:
@@ -328,8 +341,11 @@ def lu_solve(
     return solve_triangular(U.mH, y, upper=False, left=False)
 
 
+_REQUIRED: Any = object()  # solve_triangular's `upper` has no default: missing, it is PyTorch's parser error
+
+
 def solve_triangular(
-    A: Tensor, B: Tensor, *, upper: bool, left: bool = True, unitriangular: bool = False, out: Any = None
+    A: Tensor, B: Tensor, *, upper: bool = _REQUIRED, left: bool = True, unitriangular: bool = False, out: Any = None
 ) -> Tensor:
     """X with A X = B (X A = B when left=False) for triangular A; only A's `upper`/lower triangle is read.
 
@@ -350,6 +366,10 @@ def solve_triangular(
         tensor([[1.],
                 [2.]])
     """
+    if upper is _REQUIRED:
+        raise TypeError('linalg_solve_triangular() missing 1 required positional arguments: "upper"')
+    for name, flag in (("upper", upper), ("left", left), ("unitriangular", unitriangular)):
+        bool_arg("linalg_solve_triangular", name, None, flag)
     if out is not None:
         return write_out(out, solve_triangular, locals(), same("expected scalar type {src} but found {dst}"))
     check_matrix(A, "linalg.solve_triangular", floating=False)
