@@ -116,3 +116,24 @@ def test_lu_errors_vs_torch():
     assert repr(ours[1]).replace("retrograd", "torch") == repr(theirs[1])
     assert [t.tolist() for t in ours[2]] == [t.tolist() for t in theirs[2]]
     assert ours[4] == theirs[4]
+
+
+def _method_results(m):
+    A = m.tensor([[1.0, 2.0], [3.0, 4.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return A.lu(), A.lu(get_infos=True)
+
+
+def test_tensor_lu_returns_a_plain_tuple():
+    two, three = _method_results(rg)
+    assert type(two) is tuple and type(three) is tuple and len(three) == 3
+    assert three[0].tolist() == [[3.0, 4.0], [pytest.approx(1 / 3), pytest.approx(2 / 3)]]
+    assert three[1].tolist() == [2, 2] and three[2].tolist() == 0
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_tensor_lu_vs_torch():
+    ours, theirs = _method_results(rg), _method_results(torch)
+    assert [type(r) for r in ours] == [type(r) for r in theirs]
+    assert [[t.tolist() for t in r] for r in ours] == [[t.tolist() for t in r] for r in theirs]
