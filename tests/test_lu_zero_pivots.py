@@ -137,3 +137,76 @@ def test_tensor_lu_vs_torch():
     ours, theirs = _method_results(rg), _method_results(torch)
     assert [type(r) for r in ours] == [type(r) for r in theirs]
     assert [[t.tolist() for t in r] for r in ours] == [[t.tolist() for t in r] for r in theirs]
+
+
+def _shape_cases(m):
+    """Misshapen and mistyped solves: each a silent wrong answer or another message before."""
+    A = m.eye(3) * 2
+    LU, piv = m.linalg.lu_factor(A)
+    b = m.ones(3, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return [
+            _raised(lambda: m.linalg.solve_triangular(A, m.ones(4, 2), upper=True)),
+            _raised(lambda: m.linalg.solve_triangular(A, m.ones(3, 2), upper=True, left=False)),
+            _raised(lambda: m.linalg.solve_triangular(m.eye(3).repeat(2, 1, 1), m.ones(3, 3, 2), upper=True)),
+            _raised(lambda: m.triangular_solve(m.ones(4, 2), A)),
+            _raised(lambda: m.triangular_solve(m.ones(3), A)),
+            _raised(lambda: m.triangular_solve(b, m.ones(3))),
+            _raised(lambda: m.triangular_solve(b, m.ones(3, 4))),
+            _raised(lambda: m.triangular_solve(b.double(), A)),
+            _raised(lambda: m.linalg.lu_solve(LU, piv[:2], b)),
+            _raised(lambda: m.linalg.lu_solve(LU.expand(2, 3, 3), piv, b)),
+            _raised(lambda: m.linalg.lu_solve(LU, piv.long(), b)),
+            _raised(lambda: m.linalg.lu_solve(LU.double(), piv.long(), b)),
+            _raised(lambda: m.linalg.lu_solve(m.ones(3, 4), piv, b)),
+            _raised(lambda: m.linalg.lu_solve(LU.long(), piv, b.long())),
+            _raised(lambda: m.linalg.lu_solve(LU.half(), piv, b.half())),
+            _raised(lambda: m.linalg.lu_solve(LU, piv, b, left=1)),
+            _raised(lambda: m.linalg.lu_factor(m.ones(3, 3, dtype=m.int64))),
+            _raised(lambda: m.linalg.lu_factor_ex(m.ones(3))),
+            _raised(lambda: m.linalg.lu(m.ones(3))),
+            _raised(lambda: m.linalg.lu_factor(m.eye(2), pivot=1)),
+            _raised(lambda: m.linalg.lu_factor_ex(m.eye(2), check_errors=1)),
+            _raised(lambda: m.linalg.lu(m.eye(2), pivot=None)),
+        ]
+
+
+def test_misshapen_solves_are_refused_with_pytorchs_messages():
+    assert _shape_cases(rg) == [
+        ("RuntimeError", "linalg.solve_triangular: Incompatible shapes of A and B for the equation AX = B "
+                         "(3x3 and 4x2)"),
+        ("RuntimeError", "linalg.solve_triangular: Incompatible shapes of A and B for the equation XA = B "
+                         "(3x3 and 3x2)"),
+        ("RuntimeError", "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 0"),
+        ("RuntimeError", "Incompatible matrix sizes for triangular_solve: each A matrix is 3 by 3 but each b matrix "
+                         "is 4 by 2"),
+        ("RuntimeError", "torch.triangular_solve: Expected b to have at least 2 dimensions, but it has 1 dimensions "
+                         "instead"),
+        ("RuntimeError", "torch.triangular_solve: Expected A to have at least 2 dimensions, but it has 1 dimensions "
+                         "instead"),
+        ("RuntimeError", "A must be batches of square matrices, but they are 3 by 4 matrices"),
+        ("RuntimeError", "Expected b and A to have the same dtype, but found b of type Double and A of type Float "
+                         "instead."),
+        ("RuntimeError", "linalg.lu_solve: Number of pivots per batch should be same as the dimension of the matrix"),
+        ("RuntimeError", "linalg.lu_solve: Expected LU.shape[:-1] and pivots.shape to be the same, but got pivots "
+                         "with shape [3] instead"),
+        ("RuntimeError", "linalg.lu_solve: pivots should be a Tensor of scalar type torch.int32"),
+        ("RuntimeError", "linalg.lu_solve: Expected LU and B to have the same dtype, but found LU of type Double and "
+                         "B of type Float instead"),
+        ("RuntimeError", "torch.linalg.lu_solve: A must be batches of square matrices, but they are 3 by 4 matrices"),
+        ("RuntimeError", "torch.linalg.lu_solve: Expected a floating point or complex tensor as input. Got Long"),
+        ("NotImplementedError", "\"linalg.lu_solve_cpu\" not implemented for 'Half'"),
+        ("TypeError", "linalg_lu_solve(): argument 'left' must be bool, not int"),
+        ("NotImplementedError", "\"lu_cpu\" not implemented for 'Long'"),
+        ("RuntimeError", "torch.lu_factor: Expected tensor with 2 or more dimensions. Got size: [3] instead"),
+        ("RuntimeError", "linalg.lu: Expected tensor with 2 or more dimensions. Got size: [3] instead"),
+        ("TypeError", "linalg_lu_factor(): argument 'pivot' must be bool, not int"),
+        ("TypeError", "linalg_lu_factor_ex(): argument 'check_errors' must be bool, not int"),
+        ("TypeError", "linalg_lu(): argument 'pivot' must be bool, not NoneType"),
+    ]
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_misshapen_solves_vs_torch():
+    assert _shape_cases(rg) == _shape_cases(torch)

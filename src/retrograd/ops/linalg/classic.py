@@ -478,11 +478,35 @@ def triangular_solve(
         "copy of one of the inputs.\nX = torch.triangular_solve(B, A).solution\nshould be replaced with\n"
         "X = torch.linalg.solve_triangular(A, B).",
     )
+    _check_triangular_solve(b, A)
     if transpose:
         X = solve_triangular(A.mT, b, upper=not upper, unitriangular=unitriangular)
     else:
         X = solve_triangular(A, b, upper=upper, unitriangular=unitriangular)
     return triangular_solve_result(X, A.clone())
+
+
+def _check_triangular_solve(b: Tensor, A: Tensor) -> None:
+    """PyTorch's own refusals for triangular_solve (worded unlike linalg.solve_triangular's), in its order."""
+    for name, t in (("b", b), ("A", A)):
+        if t.ndim < 2:
+            raise RuntimeError(
+                f"torch.triangular_solve: Expected {name} to have at least 2 dimensions, but it has {t.ndim} "
+                "dimensions instead"
+            )
+    if b.dtype != A.dtype:
+        raise RuntimeError(
+            f"Expected b and A to have the same dtype, but found b of type {b.dtype.kind_name} and A of type "
+            f"{A.dtype.kind_name} instead."
+        )
+    (rows, cols), (m, n) = b.shape[-2:], A.shape[-2:]
+    if m != n:
+        raise RuntimeError(f"A must be batches of square matrices, but they are {m} by {n} matrices")
+    if rows != n:
+        raise RuntimeError(
+            f"Incompatible matrix sizes for triangular_solve: each A matrix is {n} by {n} but each b matrix is "
+            f"{rows} by {cols}"
+        )
 
 
 # --- Householder QR, LAPACK's layout --------------------------------------------------------------
