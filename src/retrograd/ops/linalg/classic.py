@@ -30,7 +30,7 @@ from ..kernels.operands import numpy_alias, promote
 from ..kernels.out_arg import SAME, write_out
 from ..reduction.norms import dist_node, matrix_norm, vector_norm
 from ..shape.join import cat
-from .common import check_matrix, eye_like, floating_kernel, refuse_low_precision
+from .common import broadcast_batch, check_matrix, eye_like, floating_kernel, refuse_low_precision
 from .lu import _permutation, check_lu_pivots, lu_factor_ex, solve_triangular
 from .lu import lu_solve as _linalg_lu_solve
 from .products import outer
@@ -267,6 +267,7 @@ def _check_cholesky_solve(b: Tensor, factor: Tensor) -> None:
             f"Incompatible matrix sizes for cholesky_solve: each A matrix is {n} by {n} but each b matrix is "
             f"{b.shape[-2]} by {b.shape[-1]}"
         )
+    broadcast_batch(b.shape[:-2], factor.shape[:-2])
     refuse_low_precision(factor, "cholesky_solve")
     if factor._data.dtype.kind not in "fc":
         raise NotImplementedError(f"\"cholesky_solve_cpu\" not implemented for '{factor.dtype.kind_name}'")

@@ -1,4 +1,4 @@
-"""lu_factor's refusal of a zero pivot, torch.lu (which refuses none), and solve_triangular's flags."""
+"""PyTorch's refusals in the solvers and factorizations flows use: LU zero pivots, torch.lu, misshapen solves."""
 
 from __future__ import annotations
 
@@ -210,3 +210,41 @@ def test_misshapen_solves_are_refused_with_pytorchs_messages():
 @pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
 def test_misshapen_solves_vs_torch():
     assert _shape_cases(rg) == _shape_cases(torch)
+
+
+def _householder_and_cholesky_cases(m):
+    A, tau = m.ones(2, 3, 2), m.ones(2, 2)
+    L = m.eye(3)
+    return [
+        _raised(lambda: m.linalg.householder_product(A, m.ones(3, 2))),
+        _raised(lambda: m.linalg.householder_product(A, m.ones(2))),
+        _raised(lambda: m.linalg.householder_product(A[0], tau)),
+        _raised(lambda: m.linalg.householder_product(A[0], m.ones(1))[0, 0].item() == 0.0),
+        _raised(lambda: m.linalg.householder_product(A[0, 0], m.ones(1))),
+        _raised(lambda: m.linalg.householder_product(A, tau.double())),
+        _raised(lambda: m.cholesky_solve(m.ones(2, 3, 2), L.expand(3, 3, 3))),
+        _raised(lambda: m.linalg.cholesky_ex(m.ones(2, 3))),
+        _raised(lambda: m.linalg.cholesky_ex(m.ones(3))),
+    ]
+
+
+def test_householder_and_cholesky_refusals():
+    prefix = "torch.linalg.householder_product: "
+    assert _householder_and_cholesky_cases(rg) == [
+        ("RuntimeError", prefix + "Expected batch dimensions of tau to be equal to input.shape[:-2], but got [3]"),
+        ("RuntimeError", prefix + "Expected tau to have one dimension less than input, but got tau.ndim equal to 1 "
+                                  "and input.ndim is equal to 3"),
+        ("RuntimeError", prefix + "Expected tau to have one dimension less than input, but got tau.ndim equal to 2 "
+                                  "and input.ndim is equal to 2"),
+        None,
+        ("RuntimeError", prefix + "input must have at least 2 dimensions."),
+        ("RuntimeError", prefix + "tau dtype Double does not match input dtype Float"),
+        ("RuntimeError", "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0"),
+        ("RuntimeError", "linalg.cholesky: A must be batches of square matrices, but they are 2 by 3 matrices"),
+        ("RuntimeError", "linalg.cholesky: The input tensor A must have at least 2 dimensions."),
+    ]
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_householder_and_cholesky_refusals_vs_torch():
+    assert _householder_and_cholesky_cases(rg) == _householder_and_cholesky_cases(torch)
