@@ -198,7 +198,9 @@ _add("triangular_solve", lambda L: ((_t(L, _M33), _t(L, np.triu(_SPD))), {}))
 # functions whose out= does not behave as PyTorch's yet (session 8's surface additions)
 _REFUSED = "out= refused (NotImplementedError) where PyTorch writes it"
 _CASTING = "out= of another float dtype refused where PyTorch casts; PyTorch's message differs"
-KNOWN_GAPS = {"geqrf": _REFUSED, "lu": _REFUSED, "lu_unpack": _REFUSED, "triangular_solve": _REFUSED}
+# functions that, as PyTorch's Python-level torch.lu, fill the given tuple and return it (no named `_out` tuple)
+RETURNS_GIVEN_OUT = {"lu"}
+KNOWN_GAPS = {"geqrf": _REFUSED, "lu_unpack": _REFUSED, "triangular_solve": _REFUSED}
 # functions whose out= works but takes (or refuses) another dtype than PyTorch's does
 DTYPE_GAPS = {
     "cholesky_inverse": _CASTING, "cholesky_solve": _CASTING, "ormqr": "PyTorch's dtype message for out= differs",

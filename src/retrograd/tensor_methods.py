@@ -539,7 +539,6 @@ class TensorMethods:
     renorm_ = InPlaceMethod("renorm")
     cholesky_solve = OpMethod("cholesky_solve")
     cholesky_inverse = OpMethod("cholesky_inverse")
-    lu = OpMethod("lu")
     lu_solve = OpMethod("lu_solve")
     triangular_solve = OpMethod("triangular_solve")
     geqrf = OpMethod("geqrf")
@@ -1003,6 +1002,26 @@ class TensorMethods:
             (tensor([0]), tensor([1, 2, 3, 4]))
         """
         return _ops.split(self, split_size, dim)
+
+    def lu(self, pivot: bool = True, get_infos: bool = False) -> tuple[Tensor, ...]:
+        """(LU, pivots), and the infos when `get_infos`: `retrograd.lu` as a method (deprecated in PyTorch).
+
+        PyTorch's method returns a plain tuple where the function returns the named tuple
+        `_lu_with_info`; it has no `out=`.
+
+        Args:
+            pivot (bool): pivot rows (default True; False is not supported on CPU, as in PyTorch).
+            get_infos (bool): also return the int32 infos, nonzero where a pivot is zero (default False).
+
+        Returns:
+            tuple of Tensor: `(LU, pivots)` or `(LU, pivots, infos)`.
+
+        Examples:
+            >>> type(retrograd.eye(2).lu(get_infos=True)).__name__
+            'tuple'
+        """
+        LU, pivots, infos = _ops.lu(self, pivot=pivot, get_infos=True)
+        return (LU, pivots, infos) if get_infos else (LU, pivots)
 
     def reshape_as(self, other: Tensor) -> Tensor:
         """This tensor's elements in `other`'s shape: `self.reshape(other.shape)`.

@@ -31,7 +31,7 @@ from ..kernels.out_arg import SAME, write_out
 from ..reduction.norms import dist_node, matrix_norm, vector_norm
 from ..shape.join import cat
 from .common import broadcast_batch, check_matrix, eye_like, floating_kernel, refuse_low_precision
-from .lu import _permutation, check_lu_pivots, lu_factor, lu_factor_ex, solve_triangular
+from .lu import _permutation, check_lu_pivots, lu_factor_ex, solve_triangular
 from .lu import lu_solve as _linalg_lu_solve
 from .products import outer
 from .structured import householder_product
@@ -45,6 +45,7 @@ __all__ = [
 lu_unpack_result = return_type("lu_unpack", "P L U")
 triangular_solve_result = return_type("triangular_solve", "solution cloned_coefficient")
 geqrf_result = return_type("geqrf", "a tau")
+lu_with_info_result = return_type("_lu_with_info", "LU pivots info")
 
 
 def addr(
@@ -274,6 +275,7 @@ def _check_linear_solve(b: Tensor, A: Tensor, name: str) -> None:
             f"Incompatible matrix sizes for {name}: each A matrix is {n} by {n} but each b matrix is "
             f"{b.shape[-2]} by {b.shape[-1]}"
         )
+    broadcast_batch(b.shape[:-2], A.shape[:-2])  # PyTorch's message names b's batch dims first
 
 
 def cholesky_inverse(input: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
@@ -321,10 +323,11 @@ def lu(A: Tensor, pivot: bool = True, get_infos: bool = False, out: Any = None) 
         A (Tensor): a matrix or a batch of them, shape (*, m, n).
         pivot (bool): pivot rows (default True; False is not supported on CPU, as in PyTorch).
         get_infos (bool): also return the int32 infos, nonzero where a pivot is zero (default False).
-        out (tuple, optional): not supported (use `linalg.lu_factor(..., out=...)`).
+        out (tuple, optional): 2 (3 with `get_infos`) tensors, resized and filled in place.
 
     Returns:
-        tuple of Tensor: `(LU, pivots)` or `(LU, pivots, infos)`; pivots are 1-based int32.
+        tuple of Tensor: `(LU, pivots)`, or with `get_infos` the named tuple `(LU, pivots, info)`;
+            pivots are 1-based int32. A zero pivot is not an error (unlike `linalg.lu_factor`).
 
     Examples:
         >>> LU, pivots = retrograd.lu(retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]))
@@ -339,13 +342,24 @@ def lu(A: Tensor, pivot: bool = True, get_infos: bool = False, out: Any = None) 
         raise not_a_tensor("_lu_with_info", A)
     bool_arg("_lu_with_info", "pivot", None, pivot)  # torch.lu passes it on by keyword
     warn_once("lu: deprecated", _LU_DEPRECATED)  # PyTorch's TORCH_WARN_ONCE
-    if out is not None:
-        raise NotImplementedError("lu(): out= is not supported; use linalg.lu_factor(..., out=...)")
     if A._data.ndim >= 2:  # the legacy kernel's dtype error, before linalg.lu_factor's checks
         floating_kernel(A, "lu_cpu")
-    if get_infos:
-        return tuple(lu_factor_ex(A, pivot=pivot))
-    return tuple(lu_factor(A, pivot=pivot))
+    # PyTorch's _lu_with_info ignores its check_errors: a zero pivot is never an error here
+    result = lu_with_info_result(*lu_factor_ex(A, pivot=pivot))
+    if out is not None:
+        return _lu_write_out(result, get_infos, out)
+    return result if get_infos else (result[0], result[1])
+
+
+def _lu_write_out(result: tuple, get_infos: bool, out: Any) -> Any:
+    """torch.lu's out=: a tuple or list of 2 (3 with get_infos) tensors, resized and filled in place."""
+    if len(out) - int(get_infos) != 2:
+        raise TypeError(f"expected tuple of {2 + int(get_infos)} elements but got {len(out)}")
+    if not isinstance(out, (tuple, list)):
+        raise TypeError(f"argument 'out' must be tuple of Tensors, not {type(out).__name__}")
+    for target, value in zip(out, result):
+        target.resize_as_(value).copy_(value)
+    return out
 
 
 def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor, *, out: Any = None) -> Tensor:
@@ -478,11 +492,35 @@ def triangular_solve(
         "copy of one of the inputs.\nX = torch.triangular_solve(B, A).solution\nshould be replaced with\n"
         "X = torch.linalg.solve_triangular(A, B).",
     )
+    _check_triangular_solve(b, A)
     if transpose:
         X = solve_triangular(A.mT, b, upper=not upper, unitriangular=unitriangular)
     else:
         X = solve_triangular(A, b, upper=upper, unitriangular=unitriangular)
     return triangular_solve_result(X, A.clone())
+
+
+def _check_triangular_solve(b: Tensor, A: Tensor) -> None:
+    """PyTorch's own refusals for triangular_solve (worded unlike linalg.solve_triangular's), in its order."""
+    for name, t in (("b", b), ("A", A)):
+        if t.ndim < 2:
+            raise RuntimeError(
+                f"torch.triangular_solve: Expected {name} to have at least 2 dimensions, but it has {t.ndim} "
+                "dimensions instead"
+            )
+    if b.dtype != A.dtype:
+        raise RuntimeError(
+            f"Expected b and A to have the same dtype, but found b of type {b.dtype.kind_name} and A of type "
+            f"{A.dtype.kind_name} instead."
+        )
+    (rows, cols), (m, n) = b.shape[-2:], A.shape[-2:]
+    if m != n:
+        raise RuntimeError(f"A must be batches of square matrices, but they are {m} by {n} matrices")
+    if rows != n:
+        raise RuntimeError(
+            f"Incompatible matrix sizes for triangular_solve: each A matrix is {n} by {n} but each b matrix is "
+            f"{rows} by {cols}"
+        )
 
 
 # --- Householder QR, LAPACK's layout --------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ... import dtypes as _dt
 from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
@@ -22,7 +23,14 @@ from ...tensor import Tensor
 from .. import autocast_policy as _autocast
 from ..kernels.arg_types import bool_arg
 from ..kernels.out_arg import SAME, same, write_out
-from .common import LinAlgError, check_matrix, check_solve_shapes, eye_like, refuse_low_precision
+from .common import (
+    batch_prefix,
+    check_matrix,
+    check_solve_shapes,
+    eye_like,
+    floating_kernel,
+    refuse_low_precision,
+)
 from .substitution import solve_triangular_primitive
 
 __all__: list[str] = []  # torch.linalg names only: retrograd.linalg gathers them
@@ -107,7 +115,12 @@ _lu = Primitive("linalg_lu", _lu_forward, [_lu_rule], n_outputs=3, extras=("pivo
 
 
 def _check_float(A: Tensor, fname: str) -> None:
-    check_matrix(A, fname, square=False)
+    """PyTorch's refusals for the LU factorizations: fewer than 2 dims, then a dtype without an lu_cpu kernel."""
+    if A._data.ndim < 2:
+        prefix = "linalg.lu" if fname == "linalg.lu" else "torch.lu_factor"
+        raise RuntimeError(f"{prefix}: Expected tensor with 2 or more dimensions. Got size: {list(A.shape)} instead")
+    floating_kernel(A, "lu_cpu")
+    refuse_low_precision(A, "linalg.lu")
 
 
 def lu(A: Tensor, *, pivot: bool = True, out: Any = None) -> Any:
@@ -134,6 +147,7 @@ def lu(A: Tensor, *, pivot: bool = True, out: Any = None) -> Any:
         return _autocast.run_in_float32(lu, A, pivot=pivot, out=out)
     if out is not None:
         return write_out(out, lu, locals(), SAME)
+    bool_arg("linalg_lu", "pivot", None, pivot)
     _check_float(A, "linalg.lu")
     if not pivot:
         raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
@@ -193,13 +207,9 @@ def lu_factor(A: Tensor, *, pivot: bool = True, out: Any = None) -> Any:
         return write_out(out, lu_factor, locals(), SAME)
     if _vmap.active and (r := batched("elementwise", lu_factor, A, pivot=pivot)) is not NOT_BATCHED:
         return r
+    bool_arg("linalg_lu_factor", "pivot", None, pivot)
     LU, pivots, info = _factor(A, "linalg.lu_factor", pivot)
-    if bool((info._data != 0).any()):
-        raise LinAlgError(
-            f"torch.linalg.lu_factor: U[{int(info._data.max())},{int(info._data.max())}] is zero and using it on "
-            f"lu_solve would result in a division by zero. If you still want to perform the factorization, "
-            f"consider calling linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)"
-        )
+    _check_pivots(info, "torch.linalg.lu_factor")
     return linalg_lu_factor(LU, pivots)
 
 
@@ -209,7 +219,7 @@ def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False, o
     Args:
         A (Tensor): a matrix or a batch of them, shape (*, m, n).
         pivot (bool): pivot rows (default True).
-        check_errors (bool): raise LinAlgError on a zero pivot anyway (default False).
+        check_errors (bool): raise RuntimeError on a zero pivot anyway (default False).
         out (tuple of Tensor, optional): `(LU, pivots, info)` tensors to write into.
 
     Returns:
@@ -228,10 +238,29 @@ def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False, o
         r := batched("elementwise", lu_factor_ex, A, pivot=pivot, check_errors=check_errors)
     ) is not NOT_BATCHED:
         return r
+    bool_arg("linalg_lu_factor_ex", "pivot", None, pivot)
+    bool_arg("linalg_lu_factor_ex", "check_errors", None, check_errors)
     LU, pivots, info = _factor(A, "linalg.lu_factor_ex", pivot)
-    if check_errors and bool((info._data != 0).any()):
-        raise LinAlgError(f"torch.linalg.lu_factor_ex: U[{int(info._data.max())},{int(info._data.max())}] is zero")
+    if check_errors:
+        _check_pivots(info, "torch.linalg.lu_factor_ex")
     return linalg_lu_factor_ex(LU, pivots, info)
+
+
+def _check_pivots(info: Tensor, fname: str) -> None:
+    """PyTorch's refusal of a zero pivot, naming the first matrix of a batch that has one.
+
+    A plain RuntimeError (PyTorch's TORCH_CHECK), not the LinAlgError of inv or cholesky.
+    """
+    infos = info._data.reshape(-1).tolist()
+    bad = next((i for i, v in enumerate(infos) if v != 0), None)
+    if bad is None:
+        return
+    j = infos[bad]
+    raise RuntimeError(
+        f"{fname}: {batch_prefix(bad, info.ndim > 0)}U[{j},{j}] is zero and using it on lu_solve would result "
+        "in a division by zero. If you still want to perform the factorization, consider calling "
+        "linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)"
+    )
 
 
 def check_lu_pivots(pivots: Tensor, n: int, fname: str) -> None:
@@ -300,11 +329,7 @@ def lu_solve(
         return write_out(out, lu_solve, locals(), SAME)
     if _vmap.active and (r := batched("loop", lu_solve, LU, pivots, B, left=left, adjoint=adjoint)) is not NOT_BATCHED:
         return r
-    check_matrix(LU, "linalg.lu_solve")
-    if pivots._data.dtype != np.int32:
-        raise RuntimeError("linalg.lu_solve: Expected pivots to be integers. Got " + pivots.dtype.kind_name)
-    if B._data.ndim < 2:
-        raise RuntimeError("linalg.lu_solve: The input tensor B must have at least 2 dimensions.")
+    _check_lu_solve(LU, pivots, B, left, adjoint)
     n = LU.shape[-1]
     if (B.shape[-2] if left else B.shape[-1]) != n:  # the batch dims are checked later, by the solves
         check_solve_shapes(LU, B, left, "linalg.lu_solve")
@@ -326,8 +351,46 @@ def lu_solve(
     return solve_triangular(U.mH, y, upper=False, left=False)
 
 
+def _check_lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, left: bool, adjoint: bool) -> None:
+    """PyTorch's refusals for lu_solve's arguments, in its order (dtypes, then shapes, then the kernel)."""
+    bool_arg("linalg_lu_solve", "left", None, left)
+    bool_arg("linalg_lu_solve", "adjoint", None, adjoint)
+    if LU._data.dtype.kind not in "fc" and LU.dtype is not _dt.bfloat16:  # (an ml_dtypes array)
+        raise RuntimeError(
+            f"torch.linalg.lu_solve: Expected a floating point or complex tensor as input. Got {LU.dtype.kind_name}"
+        )
+    if LU.dtype != B.dtype:
+        raise RuntimeError(
+            f"linalg.lu_solve: Expected LU and B to have the same dtype, but found LU of type {LU.dtype.kind_name} "
+            f"and B of type {B.dtype.kind_name} instead"
+        )
+    if pivots._data.dtype != np.int32:
+        raise RuntimeError("linalg.lu_solve: pivots should be a Tensor of scalar type torch.int32")
+    check_matrix(LU, "torch.linalg.lu_solve", floating=False)
+    if B._data.ndim < 2:
+        raise RuntimeError("linalg.lu_solve: The input tensor B must have at least 2 dimensions.")
+    n = LU.shape[-1]
+    if (B.shape[-2] if left else B.shape[-1]) != n:
+        raise RuntimeError(
+            f"linalg.lu_solve: Incompatible shapes of A and B for the equation "
+            f"{'AX = B' if left else 'XA = B'} ({n}x{n} and {B.shape[-2]}x{B.shape[-1]})"
+        )
+    if tuple(pivots.shape[-1:]) != (n,):
+        raise RuntimeError("linalg.lu_solve: Number of pivots per batch should be same as the dimension of the matrix")
+    if tuple(pivots.shape) != tuple(LU.shape[:-1]):
+        raise RuntimeError(
+            "linalg.lu_solve: Expected LU.shape[:-1] and pivots.shape to be the same, but got pivots with shape "
+            f"{list(pivots.shape)} instead"
+        )
+    if LU.dtype in (_dt.float16, _dt.bfloat16):
+        raise NotImplementedError(f"\"linalg.lu_solve_cpu\" not implemented for '{LU.dtype.kind_name}'")
+
+
+_REQUIRED: Any = object()  # solve_triangular's `upper` has no default: missing, it is PyTorch's parser error
+
+
 def solve_triangular(
-    A: Tensor, B: Tensor, *, upper: bool, left: bool = True, unitriangular: bool = False, out: Any = None
+    A: Tensor, B: Tensor, *, upper: bool = _REQUIRED, left: bool = True, unitriangular: bool = False, out: Any = None
 ) -> Tensor:
     """X with A X = B (X A = B when left=False) for triangular A; only A's `upper`/lower triangle is read.
 
@@ -348,6 +411,8 @@ def solve_triangular(
         tensor([[1.],
                 [2.]])
     """
+    if upper is _REQUIRED:
+        raise TypeError('linalg_solve_triangular() missing 1 required positional arguments: "upper"')
     for name, flag in (("upper", upper), ("left", left), ("unitriangular", unitriangular)):
         bool_arg("linalg_solve_triangular", name, None, flag)
     if out is not None:

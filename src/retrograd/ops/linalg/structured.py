@@ -58,7 +58,25 @@ def householder_product(A: Tensor, tau: Tensor, *, out: Any = None) -> Tensor:
         return _autocast.run_in_float32(householder_product, A, tau, out=out)
     if out is not None:
         return write_out(out, householder_product, locals(), safely_castable("torch.linalg.householder_product"))
+    _check_householder(A, tau)
+    m, n = A.shape[-2:]
+    k = tau.shape[-1]
+    below = Tensor._make(on_device_of(np.tri(m, n, -1, dtype=A._data.dtype), A._data))
+    V = A * below + eye_like(A, m, n)  # column i is vᵢ
+    Q = eye_like(A, m).expand(*A.shape[:-2], m, m) if A.ndim > 2 else eye_like(A, m)
+    for i in range(k):
+        v = V[..., :, i : i + 1]
+        Q = Q - (Q @ v) * tau[..., i : i + 1].unsqueeze(-1) @ v.mH  # Q Hᵢ
+    return Q[..., :, :n]
+
+
+def _check_householder(A: Tensor, tau: Tensor) -> None:
+    """PyTorch's refusals for householder_product, in its order: a tau of another batch would broadcast."""
+    if A.ndim < 2:
+        raise RuntimeError("torch.linalg.householder_product: input must have at least 2 dimensions.")
     check_matrix(A, "torch.linalg.householder_product", square=False)
+    if tau.ndim == 0:
+        raise IndexError("Dimension specified as -1 but tensor has no dimensions")
     m, n = A.shape[-2:]
     k = tau.shape[-1]
     if m < n:
@@ -69,17 +87,21 @@ def householder_product(A: Tensor, tau: Tensor, *, out: Any = None) -> Tensor:
         raise RuntimeError(
             "torch.linalg.householder_product: input.shape[-1] must be greater than or equal to tau.shape[-1]"
         )
+    if A.ndim - tau.ndim != 1:
+        raise RuntimeError(
+            "torch.linalg.householder_product: Expected tau to have one dimension less than input, but got "
+            f"tau.ndim equal to {tau.ndim} and input.ndim is equal to {A.ndim}"
+        )
+    if A.ndim > 2 and tuple(tau.shape[:-1]) != tuple(A.shape[:-2]):
+        raise RuntimeError(
+            "torch.linalg.householder_product: Expected batch dimensions of tau to be equal to input.shape[:-2], "
+            f"but got {list(tau.shape[:-1])}"
+        )
     if A._data.dtype != tau._data.dtype:
         raise RuntimeError(
-            f"torch.linalg.householder_product: tau dtype {tau.dtype} does not match input dtype {A.dtype}"
+            f"torch.linalg.householder_product: tau dtype {tau.dtype.kind_name} does not match input dtype "
+            f"{A.dtype.kind_name}"
         )
-    below = Tensor._make(on_device_of(np.tri(m, n, -1, dtype=A._data.dtype), A._data))
-    V = A * below + eye_like(A, m, n)  # column i is vᵢ
-    Q = eye_like(A, m).expand(*A.shape[:-2], m, m) if A.ndim > 2 else eye_like(A, m)
-    for i in range(k):
-        v = V[..., :, i : i + 1]
-        Q = Q - (Q @ v) * tau[..., i : i + 1].unsqueeze(-1) @ v.mH  # Q Hᵢ
-    return Q[..., :, :n]
 
 
 def vander(x: Tensor, *, N: int | None = None) -> Tensor:
