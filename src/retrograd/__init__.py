@@ -106,6 +106,7 @@ if TYPE_CHECKING:
     from .ops.inplace_functions import *
     from .ops.foreach import *
     from .ops.linalg.classic import *
+    from .ops.linalg.compact_qr import *
     from .ops.linalg.composite import *
     from .ops.linalg.contraction import *
     from .ops.linalg.multiply_add import *

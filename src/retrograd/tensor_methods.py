@@ -531,7 +531,7 @@ class TensorMethods:
     baddbmm = OpMethod("baddbmm")
     baddbmm_ = InPlaceMethod("baddbmm")
 
-    # --- the classic linear algebra and gamma-family names (ops.linalg.classic, gamma_names) ----
+    # --- the classic linear algebra and gamma-family names (ops.linalg.classic, compact_qr, gamma_names)
     addr = OpMethod("addr")
     addr_ = InPlaceMethod("addr")
     dist = OpMethod("dist")

@@ -84,6 +84,7 @@ if TYPE_CHECKING:
     from .inplace_functions import *  # noqa: F403
     from .legacy import legacy_new  # noqa: F401  (Tensor(...) and FloatTensor(...), not a public op)
     from .linalg.classic import *  # noqa: F403
+    from .linalg.compact_qr import *  # noqa: F403
     from .linalg.composite import *  # noqa: F403
     from .linalg.contraction import *  # noqa: F403
     from .linalg.cross_product import *  # noqa: F403

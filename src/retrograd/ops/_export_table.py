@@ -151,8 +151,11 @@ MODULES: dict[str, tuple[str, ...]] = {
         "vander",
     ),
     "linalg.classic": (
-        "addr", "cholesky_inverse", "cholesky_solve", "dist", "geqrf", "lu", "lu_solve", "lu_unpack",
-        "nuclear_norm", "orgqr", "ormqr", "renorm", "triangular_solve",
+        "addr", "cholesky_inverse", "cholesky_solve", "dist", "lu", "lu_solve", "lu_unpack", "nuclear_norm",
+        "renorm", "triangular_solve",
+    ),
+    "linalg.compact_qr": (
+        "geqrf", "orgqr", "ormqr",
     ),
     "linalg.removed": (
         "eig", "lstsq", "matrix_rank", "solve", "symeig",

@@ -10,7 +10,8 @@
 - `distances`: pdist (cdist is in `composite`)
 - `vandermonde`: vander, the Vandermonde matrix
 - `removed`: the names PyTorch removed in 1.9 (lstsq, symeig, eig, solve, matrix_rank), which raise its advice
-- `classic`: the pre-torch.linalg spellings (addr, dist, renorm, lu, lu_solve, triangular_solve, geqrf, ...)
+- `classic`: the pre-torch.linalg spellings (addr, dist, renorm, lu, lu_solve, triangular_solve, ...)
+- `compact_qr`: LAPACK's compact QR (geqrf, orgqr, ormqr)
 - `common`: shared checks, error types and constants
 
 `__all__` holds the top-level names; `retrograd.linalg` gathers the `torch.linalg` ones.
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the modules this package gathers (at run time they load on first use: ops/_lazy.py)
     from . import (
         classic,
+        compact_qr,
         composite,
         contraction,
         cross_product,
@@ -33,6 +35,7 @@ if TYPE_CHECKING:  # the modules this package gathers (at run time they load on 
         vandermonde,
     )
     from .classic import *  # noqa: F403
+    from .compact_qr import *  # noqa: F403
     from .composite import *  # noqa: F403
     from .contraction import *  # noqa: F403
     from .cross_product import *  # noqa: F403
@@ -51,6 +54,7 @@ if TYPE_CHECKING:  # the modules this package gathers (at run time they load on 
     __all__ += distances.__all__
     __all__ += vandermonde.__all__
     __all__ += classic.__all__
+    __all__ += compact_qr.__all__
     __all__ += removed.__all__
 else:
     from .. import _lazy

@@ -1,6 +1,6 @@
 """PyTorch's pre-`torch.linalg` top-level spellings: addr, dist, renorm, nuclear_norm, the
-LAPACK-style solvers (cholesky_solve, lu, lu_solve, lu_unpack, triangular_solve) and the
-Householder trio (geqrf, orgqr, ormqr).
+LAPACK-style solvers (cholesky_solve, lu, lu_solve, lu_unpack, triangular_solve). The
+Householder trio (geqrf, orgqr, ormqr) is in `compact_qr`.
 
 Each is a composition of ops that already carry their derivatives (solve_triangular, lu_factor,
 householder_product, vector/matrix norms), so gradients of any order come with them; only
@@ -9,14 +9,13 @@ householder_product, vector/matrix norms), so gradients of any order come with t
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from ... import dtypes as _dt
 from ..._user_frames import warn_once
-from ...engine.primitive import Primitive, not_a_tensor
+from ...engine.primitive import not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...return_types import return_type
@@ -29,22 +28,19 @@ from ..kernels.deprecated_overloads import beta_alpha_first, hide_scalars_first
 from ..kernels.operands import numpy_alias, promote
 from ..kernels.out_arg import SAME, write_out
 from ..reduction.norms import dist_node, matrix_norm, vector_norm
-from ..shape.join import cat
 from .common import broadcast_batch, check_matrix, eye_like, floating_kernel, refuse_low_precision
 from .lu import _permutation, check_lu_pivots, lu_factor_ex, solve_triangular
 from .lu import lu_solve as _linalg_lu_solve
 from .products import outer
-from .structured import householder_product
 from .substitution import cholesky_solve_primitive
 
 __all__ = [
-    "addr", "cholesky_inverse", "cholesky_solve", "dist", "geqrf", "lu", "lu_solve", "lu_unpack", "nuclear_norm",
-    "orgqr", "ormqr", "renorm", "triangular_solve",
+    "addr", "cholesky_inverse", "cholesky_solve", "dist", "lu", "lu_solve", "lu_unpack", "nuclear_norm", "renorm",
+    "triangular_solve",
 ]  # fmt: skip
 
 lu_unpack_result = return_type("lu_unpack", "P L U")
 triangular_solve_result = return_type("triangular_solve", "solution cloned_coefficient")
-geqrf_result = return_type("geqrf", "a tau")
 lu_with_info_result = return_type("_lu_with_info", "LU pivots info")
 
 
@@ -521,146 +517,3 @@ def _check_triangular_solve(b: Tensor, A: Tensor) -> None:
             f"Incompatible matrix sizes for triangular_solve: each A matrix is {n} by {n} but each b matrix is "
             f"{rows} by {cols}"
         )
-
-
-# --- Householder QR, LAPACK's layout --------------------------------------------------------------
-
-
-def _geqrf_one(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """LAPACK geqrf on one matrix: R on and above the diagonal, reflectors v (v₀ = 1) below, and τ."""
-    a = a.copy()
-    m, n = a.shape
-    tau = np.zeros(min(m, n), a.dtype)
-    for j in range(min(m, n)):
-        alpha, x = a[j, j], a[j + 1 :, j]
-        xnorm = np.linalg.norm(x)
-        if xnorm == 0 and np.imag(alpha) == 0:
-            continue  # H = I
-        beta = -np.copysign(np.sqrt(abs(alpha) ** 2 + xnorm**2), np.real(alpha))
-        tau[j] = (beta - alpha) / beta
-        a[j + 1 :, j] = x / (alpha - beta)
-        a[j, j] = beta
-        v = np.concatenate([[1.0], a[j + 1 :, j]]).astype(a.dtype)
-        block = a[j:, j + 1 :]
-        block -= np.conj(tau[j]) * np.outer(v, v.conj() @ block)  # Hᴴ = I - τ̄ v vᴴ
-    return a, tau
-
-
-def geqrf(input: Tensor, *, out: Any = None) -> Any:
-    """(a, tau): the QR factorization as LAPACK's geqrf stores it (R above, Householder vectors below).
-
-    Not differentiable, as in PyTorch. `linalg.householder_product(a, tau)` rebuilds Q.
-
-    Args:
-        input (Tensor): a matrix or a batch of them, shape (*, m, n).
-        out (tuple of Tensor, optional): `(a, tau)` tensors to write into.
-
-    Returns:
-        (Tensor, Tensor): a named tuple `(a, tau)`; tau has shape (*, min(m, n)).
-
-    Examples:
-        >>> a, tau = retrograd.geqrf(retrograd.tensor([[3.0, 1.0], [4.0, 2.0]]))
-        >>> a
-        tensor([[-5.0000, -2.2000],
-                [ 0.5000,  0.4000]])
-        >>> tau
-        tensor([1.6000, 0.0000])
-    """
-    if _autocasting[0]:
-        input = _float32(input)
-    if not isinstance(input, Tensor):
-        raise not_a_tensor("geqrf", input)
-    if out is not None:
-        raise NotImplementedError("geqrf(): out= is not supported")
-    if input._data.ndim < 2:
-        raise RuntimeError("torch.geqrf: input must have at least 2 dimensions.")
-    refuse_low_precision(input, "geqrf")
-    floating_kernel(input, "geqrf_cpu")
-    return geqrf_result(*_geqrf(input))
-
-
-def _geqrf_forward(xp: Any, data: Any) -> tuple:
-    batch, (m, n) = data.shape[:-2], data.shape[-2:]
-    flat = data.reshape((math.prod(batch), m, n))  # (not -1: ambiguous for an empty matrix)
-    results = [_geqrf_one(np.asarray(x)) for x in flat]
-    a = np.stack([r[0] for r in results]) if results else flat.copy()
-    tau = np.stack([r[1] for r in results]) if results else np.zeros((0, min(m, n)), data.dtype)
-    return a.reshape(data.shape), tau.reshape(batch + (min(m, n),))
-
-
-def _no_geqrf_derivative(g: tuple) -> Tensor:
-    raise NotImplementedError("the derivative for 'geqrf' is not implemented.")
-
-
-# recorded like PyTorch's (its backward refuses): the forward runs on inputs that require grad
-_geqrf = Primitive("geqrf", _geqrf_forward, [_no_geqrf_derivative], n_outputs=2, node_name="GeqrfBackward0")
-
-
-def orgqr(input: Tensor, input2: Tensor, *, out: Any = None) -> Tensor:
-    """The first n columns of Q = H₁⋯H_k from `geqrf`'s output: `linalg.householder_product`.
-
-    Args:
-        input (Tensor): the Householder vectors below the diagonal, shape (*, m, n).
-        input2 (Tensor): tau, the reflectors' scales, shape (*, k) with k <= n.
-        out (Tensor, optional): a tensor to write the result into.
-
-    Returns:
-        Tensor: Q's first n columns, shape (*, m, n).
-
-    Examples:
-        >>> a, tau = retrograd.geqrf(retrograd.tensor([[3.0, 1.0], [4.0, 2.0]]))
-        >>> retrograd.orgqr(a, tau)
-        tensor([[-0.6000, -0.8000],
-                [-0.8000,  0.6000]])
-    """
-    if _autocast.active[0] and _autocast.enabled():  # native in float32 in PyTorch: no lowered inner products
-        return _autocast.run_in_float32(orgqr, input, input2, out=out)
-    check_tensors("orgqr", input=input, input2=input2)
-    return householder_product(input, input2, out=out)
-
-
-def ormqr(
-    input: Tensor, input2: Tensor, input3: Tensor, left: bool = True, transpose: bool = False, *, out: Any = None
-) -> Tensor:
-    """Q C, Qᴴ C, C Q or C Qᴴ (`left`, `transpose`) with the full m×m Q of `geqrf`'s (input, tau = input2).
-
-    Args:
-        input (Tensor): the Householder vectors from `geqrf`, shape (*, m, n).
-        input2 (Tensor): tau from `geqrf`, shape (*, k).
-        input3 (Tensor): C, the matrix to multiply, shape (*, m, p) (or (*, p, m) when not `left`).
-        left (bool): multiply Q from the left (default True).
-        transpose (bool): use Qᴴ instead of Q (default False).
-        out (Tensor, optional): a tensor to write the result into.
-
-    Returns:
-        Tensor: `input3`'s shape.
-
-    Examples:
-        >>> a, tau = retrograd.geqrf(retrograd.tensor([[3.0, 1.0], [4.0, 2.0]]))
-        >>> retrograd.ormqr(a, tau, retrograd.eye(2))
-        tensor([[-0.6000, -0.8000],
-                [-0.8000,  0.6000]])
-    """
-    if _autocast.active[0] and _autocast.enabled():  # native in float32 in PyTorch: no lowered inner products
-        return _autocast.run_in_float32(ormqr, input, input2, input3, left, transpose, out=out)
-    check_tensors("ormqr", input=input, input2=input2, input3=input3)
-    bool_arg("ormqr", "left", 4, left)
-    bool_arg("ormqr", "transpose", 5, transpose)
-    if out is not None:
-        return write_out(out, ormqr, locals(), SAME)
-    for name, t in (("input", input), ("other", input3)):
-        if t._data.ndim < 2:
-            raise RuntimeError(f"torch.ormqr: {name} must have at least 2 dimensions.")
-    refuse_low_precision(input, "ormqr")
-    m, n = input.shape[-2], input.shape[-1]
-    if n < m:  # zero columns and τ = 0 add identity reflectors: Q becomes square
-        input = _pad_columns(input, m - n)
-        input2 = _pad_columns(input2, m - input2.shape[-1])
-    Q = householder_product(input[..., :, :m], input2)
-    Q = Q.mH if transpose else Q
-    return Q @ input3 if left else input3 @ Q
-
-
-def _pad_columns(t: Tensor, extra: int) -> Tensor:
-    """`t` with `extra` zero columns on the right."""
-    return cat([t, t.new_zeros(t.shape[:-1] + (extra,))], -1) if extra > 0 else t
