@@ -10,6 +10,8 @@ import retrograd as torch
 import retrograd.nn.functional as F
 from retrograd import nn
 
+from .compile_steps import assert_same, snapshot
+
 
 def _problem(seed=0):
     rng = np.random.default_rng(seed)
@@ -23,25 +25,6 @@ def _problem(seed=0):
 def _loss(params, x, y):
     w1, b1, w2, b2 = params
     return F.cross_entropy(torch.tanh(x @ w1 + b1) @ w2 + b2, y)
-
-
-def _snapshot(tensors):
-    """Values, gradients and versions: what eager and compiled runs must agree on, bit for bit."""
-    out = []
-    for t in tensors:
-        grad = None if t.grad is None else t.grad.numpy().copy()
-        out.append((t.detach().numpy().copy(), grad, t._version))
-    return out
-
-
-def _assert_same(a, b):
-    assert len(a) == len(b)
-    for (va, ga, na), (vb, gb, nb) in zip(a, b):
-        np.testing.assert_array_equal(va, vb)
-        assert (ga is None) == (gb is None)
-        if ga is not None:
-            np.testing.assert_array_equal(ga, gb)
-        assert na == nb
 
 
 def _momentum(params, state):
@@ -111,7 +94,7 @@ def _train(make, compile, calls=5):
     step = make(params, state)
     f = torch.compile(step) if compile else step
     losses = [f(x, y).item() for _ in range(calls)]
-    return losses, _snapshot(params + state), f
+    return losses, snapshot(params + state), f
 
 
 @pytest.mark.parametrize("make", [_momentum, _adam, _ema], ids=["momentum", "adam", "ema"])
@@ -119,7 +102,7 @@ def test_a_step_updating_its_state_is_generated_and_matches_eager_bit_for_bit(ma
     eager_losses, eager_state, _ = _train(make, False)
     losses, state, f = _train(make, True)
     assert losses == eager_losses and losses[-1] < losses[0]
-    _assert_same(state, eager_state)  # parameters, gradients, state tensors and all their versions
+    assert_same(state, eager_state)  # parameters, gradients, state tensors and all their versions
     entry = f._last
     assert entry.generated is not None, entry.reasons
     assert len(f._cache) == 1 and len(next(iter(f._cache.values()))) == 1  # recorded once: no re-record
@@ -158,9 +141,9 @@ def test_state_changed_by_the_program_between_calls_is_read_at_call_time():
         state[0].zero_()  # in place: the same array, a new version the guards do not look at
         state[1].fill_(0.5)
         losses += [f(x, y).item() for _ in range(2)]
-        runs.append((losses, _snapshot(params + state), f))
+        runs.append((losses, snapshot(params + state), f))
     assert runs[0][0] == runs[1][0]
-    _assert_same(runs[0][1], runs[1][1])
+    assert_same(runs[0][1], runs[1][1])
     assert sum(len(v) for v in runs[1][2]._cache.values()) == 1
 
 
@@ -174,7 +157,7 @@ def _bn_model():
 
 def _bn_state(model):
     bn = model[1]
-    return _snapshot(list(model.parameters()) + [bn.running_mean, bn.running_var, bn.num_batches_tracked])
+    return snapshot(list(model.parameters()) + [bn.running_mean, bn.running_var, bn.num_batches_tracked])
 
 
 def _bn_schedule(run):
@@ -210,7 +193,7 @@ def test_a_training_step_through_a_batchnorm_closure_matches_eager():
     eager_outs, eager_state, _ = run(False)
     outs, state, f = run(True)
     assert outs == eager_outs
-    _assert_same(state, eager_state)  # running_mean/var, num_batches_tracked and versions too
+    assert_same(state, eager_state)  # running_mean/var, num_batches_tracked and versions too
     assert f._last.generated is not None, f._last.reasons
     assert sum(len(v) for v in f._cache.values()) == 2  # one recording per mode
 
@@ -234,7 +217,7 @@ def test_a_compiled_batchnorm_model_updates_its_running_stats_as_eager():
     outs, state, m = run(True)
     for a, b in zip(outs, eager_outs):
         np.testing.assert_array_equal(a, b)
-    _assert_same(state, eager_state)
+    assert_same(state, eager_state)
     code = m.code  # (the last call's: training mode, the statistics written into their arrays)
     assert code.count("[...] = ") == 2 and "add_into(xp, p8, c0, out=p8)" in code  # num_batches_tracked += 1
     compiled = m._compiled_call
@@ -295,9 +278,9 @@ def test_what_the_code_cannot_repeat_runs_eagerly_with_eager_results(case):
         for _ in range(3):
             out = f(torch.full((3,), 2.0))
             losses.append((out[0] if case == "returned" else out).item())
-        results.append((losses, _snapshot([w, holder[0]]), f))
+        results.append((losses, snapshot([w, holder[0]]), f))
     assert results[0][0] == results[1][0]
-    _assert_same(results[0][1], results[1][1])
+    assert_same(results[0][1], results[1][1])
     reasons = results[1][2]._last.reasons
     assert results[1][2]._last.generated is None and len(reasons) == 1
     assert _EAGER_REASONS[case] in reasons[0]
@@ -343,8 +326,8 @@ def test_a_closure_variable_rebound_to_a_new_buffer_records_again():
         old = rebind()
         f()
         f()
-        runs.append((_snapshot(tensors() + [old]), f))
-    _assert_same(runs[0][0], runs[1][0])
+        runs.append((snapshot(tensors() + [old]), f))
+    assert_same(runs[0][0], runs[1][0])
     assert runs[0][0][2][2] == 4 and runs[0][0][1][2] == 4  # two updates a call, in each buffer
     assert sum(len(v) for v in runs[1][1]._cache.values()) == 2
 
@@ -379,9 +362,9 @@ def test_a_state_tensor_replaced_between_calls_records_again(change):
         else:
             holder[0].data = torch.ones(3)
         losses += [f(torch.full((3,), 2.0)).item() for _ in range(2)]
-        runs.append((losses, _snapshot([w, holder[0]]), f))
+        runs.append((losses, snapshot([w, holder[0]]), f))
     assert runs[0][0] == runs[1][0]
-    _assert_same(runs[0][1], runs[1][1])
+    assert_same(runs[0][1], runs[1][1])
     f = runs[1][2]
     assert f._last.generated is not None
     assert sum(len(v) for v in f._cache.values()) == 2  # the replaced tensor was recorded again
@@ -399,9 +382,9 @@ def test_a_state_argument_is_written_and_a_view_passed_later_records_again():
         outs = [f(torch.arange(4.0), buf).item() for _ in range(3)]
         big = torch.zeros(2, 4)
         outs += [f(torch.ones(4), big[1]).item() for _ in range(2)]
-        results.append((outs, _snapshot([buf, big]), f))
+        results.append((outs, snapshot([buf, big]), f))
     assert results[0][0] == results[1][0]
-    _assert_same(results[0][1], results[1][1])
+    assert_same(results[0][1], results[1][1])
     f = results[1][2]
     assert f._cache and sum(len(v) for v in f._cache.values()) == 2
 

@@ -8,6 +8,8 @@ import retrograd as torch
 import retrograd.nn.functional as F
 from retrograd import nn
 
+from .compile_steps import assert_same, snapshot
+
 
 def _mlp(seed=0):
     rng = np.random.default_rng(seed)
@@ -39,33 +41,20 @@ def _entry(compiled):
     return compiled._last
 
 
-def _state(params):
-    return [(p.detach().numpy().copy(), None if p.grad is None else p.grad.numpy().copy(), p._version) for p in params]
-
-
-def _assert_same_state(a, b):
-    for (pa, ga, va), (pb, gb, vb) in zip(a, b):
-        np.testing.assert_array_equal(pa, pb)
-        assert (ga is None) == (gb is None)
-        if ga is not None:
-            np.testing.assert_array_equal(ga, gb)
-        assert va == vb
-
-
 def _run(make_step, calls=5, compile=False, **kw):
     params, x, y = _mlp()
     step = make_step(params, **kw)
     if compile:
         step = torch.compile(step)
     losses = [step(x, y).item() for _ in range(calls)]
-    return losses, _state(params), step
+    return losses, snapshot(params), step
 
 
 def test_the_whole_step_is_generated_and_trains_bit_for_bit_as_eager():
     eager_losses, eager_state, _ = _run(_sgd_step)
     losses, state, step = _run(_sgd_step, compile=True)
     assert losses == eager_losses and losses[-1] < losses[0]
-    _assert_same_state(state, eager_state)  # values, gradients and version counters
+    assert_same(state, eager_state)  # values, gradients and version counters
     entry = _entry(step)
     assert entry.generated is not None and entry.stepped
     assert [kind for kind, _, _ in entry.effects] == ["clear"] * 4 + ["grad"] * 4
@@ -101,7 +90,7 @@ def test_a_step_that_does_not_clear_its_gradients_accumulates_as_eager():
     eager_losses, eager_state, _ = _run(_sgd_step, clear=False)
     losses, state, step = _run(_sgd_step, compile=True, clear=False)
     assert losses == eager_losses
-    _assert_same_state(state, eager_state)
+    assert_same(state, eager_state)
     # the first call stored gradients into None: later calls, with gradients there, add to them eagerly
     assert any("adds to an existing .grad" in r for r in _entry(step).reasons)
 
@@ -126,7 +115,7 @@ def test_zero_grad_inside_the_step_clears_every_call_even_when_the_first_had_not
         eager_losses, eager_state, _ = _run(make, set_to_none=set_to_none)
         losses, state, step = _run(make, compile=True, set_to_none=set_to_none)
         assert losses == eager_losses
-        _assert_same_state(state, eager_state)
+        assert_same(state, eager_state)
         if set_to_none:
             assert _entry(step).generated is not None
         else:  # zeroing in place is not recorded: it runs eagerly
@@ -151,12 +140,12 @@ def test_a_module_step_with_gradient_clipping_matches_eager():
 
         step = torch.compile(step) if compile else step
         losses = [step(x, y).item() for _ in range(4)]
-        return losses, _state(list(model.parameters())), step
+        return losses, snapshot(list(model.parameters())), step
 
     eager_losses, eager_state, _ = run(False)
     losses, state, step = run(True)
     assert losses == eager_losses
-    _assert_same_state(state, eager_state)
+    assert_same(state, eager_state)
     assert _entry(step).generated is not None
 
 
@@ -177,7 +166,7 @@ def test_an_optimizer_step_inside_runs_eagerly_with_the_same_results():
     eager_losses, eager_state, _ = _run(make)
     losses, state, step = _run(make, compile=True)
     assert losses == eager_losses
-    _assert_same_state(state, eager_state)
+    assert_same(state, eager_state)
     assert any("optimizer step" in r for r in _entry(step).reasons)
 
 
@@ -369,10 +358,10 @@ def _train_twice(change, calls=3, frozen=False):
         losses = [step(x, y).item() for _ in range(calls)]
         change(model, hp)
         losses += [step(x, y).item() for _ in range(calls)]
-        out.append((losses, _state(list(model.parameters())), step))
+        out.append((losses, snapshot(list(model.parameters())), step))
     (eager_losses, eager_state, _), (losses, state, step) = out
     assert losses == eager_losses
-    _assert_same_state(state, eager_state)
+    assert_same(state, eager_state)
     return _entry(step)
 
 
