@@ -149,7 +149,7 @@ def test_a_module_step_with_gradient_clipping_matches_eager():
     assert _entry(step).generated is not None
 
 
-def test_an_optimizer_step_inside_runs_eagerly_with_the_same_results():
+def test_an_optimizer_step_inside_is_deferred_with_the_same_results():
     def make(params):
         opt = torch.optim.Adam(params, lr=0.01)
         w1, b1, w2, b2 = params
@@ -167,7 +167,7 @@ def test_an_optimizer_step_inside_runs_eagerly_with_the_same_results():
     losses, state, step = _run(make, compile=True)
     assert losses == eager_losses
     assert_same(state, eager_state)
-    assert any("optimizer step" in r for r in _entry(step).reasons)
+    assert _entry(step).generated is not None  # (the step is deferred: tests/test_compile_optimizer_step.py)
 
 
 @pytest.mark.parametrize("case", ["retain_graph", "hook", "leaf_hook", "outer_graph", "old_grad", "grad_assign"])

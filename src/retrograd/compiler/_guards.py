@@ -234,7 +234,9 @@ def _is_plain_object(value: Any) -> bool:
 
 
 def _object_attributes(objects: list, depth: int = 2) -> list:
-    """(object.__dict__, name) for every attribute of `objects` and of plain objects among them."""
+    """(object.__dict__, name) for every attribute of `objects` and of plain objects among them,
+    but those their class names in `_unguarded_attributes` (an optimizer's state, which its
+    step, run at every compiled call, keeps up to date itself)."""
     slots: list = []
     seen: set = set()
     level = objects
@@ -245,7 +247,8 @@ def _object_attributes(objects: list, depth: int = 2) -> list:
                 continue
             seen.add(id(obj))
             attributes = vars(obj)
-            slots += [(attributes, n) for n in attributes]
+            own = getattr(type(obj), "_unguarded_attributes", ())  # bookkeeping the object keeps itself
+            slots += [(attributes, n) for n in attributes if n not in own]
             following += [v for v in attributes.values() if _is_plain_object(v)]
         level = following
     return slots

@@ -11,6 +11,7 @@ the call site runs eagerly (see `perturbed` for the new values).
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 import numpy
@@ -20,7 +21,7 @@ from ..engine.graph import AccumulateGrad
 from ..engine.views import edge
 from ..ops import autocast_policy as _autocast
 from ..tensor import Tensor
-from . import _calls, _step, _view_outputs
+from . import _calls, _step, _trace, _view_outputs
 
 _make = Tensor._make
 
@@ -108,7 +109,11 @@ def check(fn: Any, args: tuple, kwargs: dict, tensors: list, state_tensors: list
             inputs = [a.copy() for a in inputs]
         results = gen.forward(*inputs)
         versions = {id(t): t._version_counter.value for t in new_tensors + state_tensors}
-        result = fn(*_substitute(args, mapping), **_substitute(kwargs, mapping))
+        # (a deferred optimizer step is not part of the code: eager leaves it out too, and so
+        # leaves the optimizer's state alone)
+        skipped = _trace.optimizer_steps_skipped() if _step.steps_optimizer(entry.effects) else nullcontext()
+        with skipped:
+            result = fn(*_substitute(args, mapping), **_substitute(kwargs, mapping))
         arrays: dict = {}
         _calls.output_plan(result, arrays, {id(t): i for i, t in enumerate(new_tensors)})
         outs = [t for _, t in sorted(arrays.values(), key=lambda e: e[0])]

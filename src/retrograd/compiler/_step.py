@@ -4,7 +4,8 @@ A function that runs `loss.backward()` and updates its parameters changes tensor
 arrays: `.grad = None` (zero_grad), the gradients its backward stores, the version counters of
 parameters it updates in place. The recording keeps these as effects; the generated forward
 returns the gradients after the outputs, and a call replays the effects in the recorded order
-(the in-place updates themselves are writes inside the generated code).
+(the in-place updates themselves are writes inside the generated code). An optimizer's
+`step()` is an effect too: the call runs it, eagerly, where the function did.
 
 A target is ("arg", i), the i-th tensor argument of the call, or the tensor itself (a parameter
 or any leaf the function reaches through a closure or a module).
@@ -40,6 +41,8 @@ def plan(rec: _trace.Recorder, tensors: list, n_outputs: int) -> tuple[tuple, li
         if kind == "grad":
             effects.append(("grad", target_of(t, tensors), n_outputs + len(grads)))
             grads.append(array)
+        elif kind == "step":
+            effects.append(("step", t, -1))  # (the optimizer itself: its identity is guarded)
         else:
             effects.append(("clear", target_of(t, tensors), -1))
     written = tuple((target_of(t, tensors), times) for t, times in rec.written.values())
@@ -63,9 +66,12 @@ def replay(effects: tuple, written: tuple, tensors: list, taken: list, results: 
     """Apply a call's effects; a gradient is stored as the engine stores a fresh one: as it is,
     unless another output, gradient or input (`taken`) is the same array, or it is a view."""
     seen = {id(a) for a in taken}
-    for _, target, k in effects:
+    for kind, target, k in effects:
+        if kind == "step":
+            target.step()
+            continue
         t = tensors[target[1]] if type(target) is tuple else target
-        if k < 0:  # "clear"
+        if kind == "clear":
             t._grad = None
             continue
         a = results[k]
@@ -94,6 +100,8 @@ def final_grads(effects: tuple, tensors: list, results: tuple) -> dict:
     """id(tensor) -> (tensor, the array its `.grad` holds after the effects, or None)."""
     final: dict = {}
     for kind, target, k in effects:
+        if kind == "step":
+            continue
         t = resolve(target, tensors)
         final[id(t)] = (t, None if kind == "clear" else results[k])
     return final
@@ -101,3 +109,8 @@ def final_grads(effects: tuple, tensors: list, results: tuple) -> dict:
 
 def _writeable(a: Any) -> bool:
     return getattr(a.flags, "writeable", True)  # (CuPy's arrays are)
+
+
+def steps_optimizer(effects: tuple) -> bool:
+    """Whether the effects run an optimizer's step."""
+    return any(kind == "step" for kind, _, _ in effects)

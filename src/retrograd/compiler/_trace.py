@@ -18,6 +18,11 @@ buffer, a step count, an EMA copy, BatchNorm's running statistics. Such a tensor
 constant of the recording: the code reads its array at call time, like a parameter's, and
 writes into it (it must not have had its values read by Python before, nor be reached as a
 different tensor on the same array).
+
+An optimizer's `step()` is deferred: the recording runs it as usual (out of its sight) and keeps
+it as an effect, which the compiled call runs eagerly, hooks and all, after the generated code
+has stored the gradients. Nothing recorded after it may read what it changes (the parameters,
+its state, the gradients), for the code runs before it.
 """
 
 from __future__ import annotations
@@ -36,9 +41,11 @@ from ..engine import tensor_type as _tt
 from ..engine.grad_mode import state as _grad_state
 from ..engine.graph import AccumulateGrad
 from ..engine.primitive import Primitive
+from ..ops import copying as _copying
 
 _lock = threading.Lock()
 _active: dict[int, Recorder] = {}  # thread id -> its recorder
+_skipping: set[int] = set()  # threads whose optimizer steps do nothing (optimizer_steps_skipped)
 
 
 # reads of values that PyTorch's fullgraph=True traces (its scalar capture; NumPy calls become
@@ -124,6 +131,7 @@ class Recorder:
     # computed (the code has the gradient itself; reads and writes of the copy go to it)
     aliases: dict = field(default_factory=dict)
     stored: dict = field(default_factory=dict)  # id(gradient array) -> how many leaves store it
+    after_step: bool = False  # an optimizer step has been deferred: later ops run before it in code
 
     def is_dynamic(self, array: Any) -> bool:
         i = id(array)
@@ -149,6 +157,8 @@ class Recorder:
         ins = tuple([t._data for t in tensors])
         if self.aliases:
             ins = tuple([self.aliases.get(id(a), a) for a in ins])
+        if self.after_step and not self.backward and self._reads_stepped(ins, attrs):
+            return
         for t, a in zip(tensors, ins):
             i = id(a)
             if i in self.made:
@@ -189,6 +199,9 @@ class Recorder:
             self.graph_break(reason)
 
     def write(self, target: Any, result: Any) -> None:
+        if self.after_step:
+            self.graph_break("an in-place update after an optimizer step inside the function")
+            return
         array = target._data
         i = id(array)
         if i in self.aliases:  # a stored gradient changed in place (clip_grad_norm_)
@@ -238,6 +251,9 @@ class Recorder:
         """The function calls backward(): recordable when it is a plain one over its own graph."""
         if self.fullgraph:  # as PyTorch's: its graph capture refuses Tensor.backward
             self.graph_break("backward() runs inside the function")
+        if self.after_step:
+            self.graph_break("backward() after an optimizer step inside the function")
+            return
         if create_graph or retain_graph or targets is not None or not accumulate:
             self.graph_break("backward() with retain_graph or create_graph, or autograd.grad, inside the function")
             return
@@ -273,12 +289,18 @@ class Recorder:
             if id(leaf) not in self.cleared:
                 self.none_grads[id(leaf)] = leaf
             array = g._data
-            self.effects.append(("grad", leaf, array))
-            self.stored[id(array)] = self.stored.get(id(array), 0) + 1
             copy = leaf._grad._data
-            if copy is not array:
+            if copy is not array and id(array) in self.stored and copy.flags.c_contiguous:
+                # a gradient another leaf stores already (LSTM's two biases): the code copies it
+                # too, so an in-place change of one `.grad` (clipping) leaves the other alone
+                self.steps.append(Call(_copying.grad_copy, (array,), {}, (copy,), self.backward))
+                array = copy
+                self.made[id(copy)] = copy
+            elif copy is not array:
                 self.aliases[id(copy)] = array
                 self.made[id(copy)] = copy  # (kept alive, so its id stays unique)
+            self.effects.append(("grad", leaf, array))
+            self.stored[id(array)] = self.stored.get(id(array), 0) + 1
 
     def set_grad(self, tensor: Any, value: Any) -> None:
         if value is not None:
@@ -290,6 +312,33 @@ class Recorder:
     def read_grad(self, grad: Any) -> None:
         if id(grad._data) not in self.made:
             self.old_grads[id(grad._data)] = grad
+
+    def optimizer_step(self, optimizer: Any, with_arguments: bool, run: Any) -> Any:
+        """`optimizer.step()` is called: deferred to the compiled call when it can be (see above)."""
+        if not self.breaks:
+            if with_arguments:
+                self.graph_break("an optimizer step with a closure or arguments runs inside the function")
+            elif getattr(optimizer, "defaults", {}).get("differentiable", False):
+                self.graph_break("a differentiable optimizer step runs inside the function")
+            else:
+                self.effects.append(("step", optimizer, None))
+                self.after_step = True
+        if self.breaks:
+            return run()
+        with suspended():
+            return run()
+
+    def _reads_stepped(self, ins: tuple, attrs: dict) -> bool:
+        """An op after a deferred optimizer step may read only values the function computed, not
+        the parameters, state or gradients the step reads and changes: else a graph break."""
+        for a in ins:
+            if id(a) not in self.made or id(a) in self.stored:
+                break
+        else:
+            if not any(i in self.inputs or i in self.found for i in array_ids(attrs)):
+                return False
+        self.graph_break("an op after an optimizer step inside the function reads what the step changes")
+        return True
 
 
 def _is_updated_leaf(target: Any) -> bool:
@@ -342,8 +391,25 @@ def install(recorder: Recorder) -> None:
 def uninstall(recorder: Recorder) -> None:
     with _lock:
         _active.pop(recorder.thread, None)
-        if not _active:
+        if not _active and not _skipping:
             _primitive.tracer = None
+
+
+@contextlib.contextmanager
+def optimizer_steps_skipped() -> Iterator[None]:
+    """Optimizer steps do nothing in this thread for a block (the check runs a step function
+    eagerly to compare it with its code, which leaves the deferred step out)."""
+    thread = threading.get_ident()
+    with _lock:
+        _skipping.add(thread)
+        _primitive.tracer = _dispatch
+    try:
+        yield
+    finally:
+        with _lock:
+            _skipping.discard(thread)
+            if not _active and not _skipping:
+                _primitive.tracer = None
 
 
 @contextlib.contextmanager
@@ -417,6 +483,17 @@ class _Dispatch:
         rec = _active.get(threading.get_ident())
         if rec is not None and not rec.breaks:
             rec.read_grad(grad)
+
+    def optimizer_step(self, optimizer: Any, with_arguments: bool, run: Any) -> Any:
+        """An optimizer's step(): the recorder defers it; the check of generated code, which
+        compares the function and its code without the step, skips it."""
+        thread = threading.get_ident()
+        if thread in _skipping:
+            return None
+        rec = _active.get(thread)
+        if rec is None or rec.backward:
+            return run()
+        return rec.optimizer_step(optimizer, with_arguments, run)
 
 
 _dispatch = _Dispatch()

@@ -34,6 +34,7 @@ def _preserving_copy(xp: Any, a: Any) -> Any:
 
 _clone = Primitive("clone", _preserving_copy, [lambda g: g])  # d a / d a = 1
 _contiguous_clone = Primitive("clone", lambda xp, a: a.copy(), [lambda g: g])
+grad_copy = _contiguous_clone  # (retrograd.compile: a gradient the engine stored as a copy)
 _channels_last_clone = Primitive("clone", lambda xp, a, name: laid_out(xp, a, name), [lambda g: g])
 _to_dtype = Primitive(
     "to_dtype",

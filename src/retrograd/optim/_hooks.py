@@ -3,7 +3,8 @@
 Every Optimizer subclass's `step` is wrapped once, when the class is created
 (`Optimizer.__init_subclass__`), so hooks also run for user-written optimizers,
 and `optimizer._opt_called` tells the lr schedulers that a step happened. A step
-inside a `retrograd.compile` recording makes the compiled function run eagerly.
+inside a `retrograd.compile` recording is handed to the recorder, which defers it: the
+compiled call runs it, eagerly and hooks included, after its generated code.
 """
 
 from __future__ import annotations
@@ -16,9 +17,6 @@ from typing import Any
 
 from ..engine import primitive as _primitive  # (its `tracer`, read at call time: retrograd.compile)
 from ..engine.graph import RemovableHandle, add_keyed_hook
-
-# the parameters change through their arrays, out of a recording's sight: code would skip the step
-STEP_BREAK = "an optimizer step runs inside the function (its updates are not recorded)"
 
 _global_step_pre_hooks: OrderedDict[int, Callable] = OrderedDict()
 _global_step_post_hooks: OrderedDict[int, Callable] = OrderedDict()
@@ -42,25 +40,32 @@ def with_step_hooks(step: Callable) -> Callable:
         self = args[0]
         if self.__dict__.get("_inside_step", False):  # a subclass's step calling super().step()
             return step(*args, **kwargs)
-        if _primitive.tracer is not None:  # inside a retrograd.compile recording
-            _primitive.tracer.graph_break(STEP_BREAK)
-        self._inside_step = True
-        try:
-            for hook in chain(_global_step_pre_hooks.values(), self._optimizer_step_pre_hooks.values()):
-                result = hook(self, args, kwargs)
-                if result is not None:
-                    if not (isinstance(result, tuple) and len(result) == 2):
-                        raise RuntimeError(
-                            f"{step} must return None or a tuple of (new_args, new_kwargs), but got {result}."
-                        )
-                    args, kwargs = result
-            out = step(*args, **kwargs)
-            self._opt_called = True  # read by lr_scheduler's step-order warning
-            for hook in chain(self._optimizer_step_post_hooks.values(), _global_step_post_hooks.values()):
-                hook(self, args, kwargs)
-            return out
-        finally:
-            self._inside_step = False
+        tracer = _primitive.tracer
+        if tracer is not None:  # inside a retrograd.compile recording: it runs the step, or defers it
+            return tracer.optimizer_step(self, len(args) > 1 or bool(kwargs), lambda: _run(step, args, kwargs))
+        return _run(step, args, kwargs)
 
     hooked_step.hooked = True  # type: ignore[attr-defined]
     return hooked_step
+
+
+def _run(step: Callable, args: tuple, kwargs: dict) -> Any:
+    """The step with its pre- and post-hooks, flagged as running (so `super().step()` runs bare)."""
+    self = args[0]
+    self._inside_step = True
+    try:
+        for hook in chain(_global_step_pre_hooks.values(), self._optimizer_step_pre_hooks.values()):
+            result = hook(self, args, kwargs)
+            if result is not None:
+                if not (isinstance(result, tuple) and len(result) == 2):
+                    raise RuntimeError(
+                        f"{step} must return None or a tuple of (new_args, new_kwargs), but got {result}."
+                    )
+                args, kwargs = result
+        out = step(*args, **kwargs)
+        self._opt_called = True  # read by lr_scheduler's step-order warning
+        for hook in chain(self._optimizer_step_post_hooks.values(), _global_step_post_hooks.values()):
+            hook(self, args, kwargs)
+        return out
+    finally:
+        self._inside_step = False

@@ -115,6 +115,10 @@ class Optimizer:
     # Per-parameter state entries PyTorch keeps as 0-d tensors; floats from old checkpoints are converted.
     _SCALAR_STATE: tuple[str, ...] = ()
 
+    # What `step()` changes on the instance (a compiled function that steps the optimizer runs the
+    # step at every call, so its guards need not watch these): see retrograd.compiler's guards.
+    _unguarded_attributes = ("state", "_opt_called", "_inside_step")
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         step = cls.__dict__.get("step")

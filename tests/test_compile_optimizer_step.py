@@ -1,0 +1,363 @@
+"""retrograd.compile of a training step that calls `optimizer.step()`: the forward, loss and
+backward become generated code, and the step is deferred, run eagerly by each compiled call
+after the code has stored the gradients, with the optimizer's hooks, state and counters as
+eager leaves them."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import retrograd as torch
+import retrograd.nn.functional as F
+from retrograd import nn
+
+from .compile_steps import assert_same, snapshot
+
+OPTIMIZERS = {
+    "SGD": lambda ps: torch.optim.SGD(ps, lr=0.1),
+    "SGD momentum nesterov": lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9, nesterov=True, weight_decay=1e-3),
+    "Adam": lambda ps: torch.optim.Adam(ps, lr=0.01),
+    "AdamW amsgrad": lambda ps: torch.optim.AdamW(ps, lr=0.01, amsgrad=True),
+    "RMSprop": lambda ps: torch.optim.RMSprop(ps, lr=0.01, momentum=0.5),
+    "Adagrad": lambda ps: torch.optim.Adagrad(ps, lr=0.1),
+}
+
+
+def _model(seed=0):
+    torch.manual_seed(seed)
+    model = nn.Sequential(nn.Linear(6, 12), nn.Tanh(), nn.Linear(12, 3))
+    x = torch.randn(5, 6)
+    y = torch.tensor([0, 1, 2, 1, 0])
+    return model, x, y
+
+
+def _train(make_opt, compile, calls=5, after=None):
+    model, x, y = _model()
+    opt = make_opt(list(model.parameters()))
+
+    def step(x, y):
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss if after is None else after(loss, model)
+
+    f = torch.compile(step) if compile else step
+    losses = [f(x, y) for _ in range(calls)]
+    return losses, snapshot(list(model.parameters())), opt, f
+
+
+def _state(opt):
+    """The optimizer's state_dict as plain values (tensors as arrays)."""
+    sd = opt.state_dict()
+    return {k: {n: (v.numpy().copy() if isinstance(v, torch.Tensor) else v) for n, v in s.items()}
+            for k, s in sd["state"].items()}
+
+
+def _assert_same_state(a, b):
+    assert a.keys() == b.keys()
+    for k in a:
+        assert a[k].keys() == b[k].keys()
+        for n in a[k]:
+            np.testing.assert_array_equal(a[k][n], b[k][n])
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_a_step_with_an_optimizer_is_generated_and_trains_bit_for_bit_as_eager(name):
+    eager_losses, eager_params, eager_opt, _ = _train(OPTIMIZERS[name], False)
+    losses, params, opt, f = _train(OPTIMIZERS[name], True)
+    assert [v.item() for v in losses] == [v.item() for v in eager_losses]
+    assert_same(params, eager_params)  # values, gradients and version counters
+    _assert_same_state(_state(opt), _state(eager_opt))  # buffers and step counts: no extra steps
+    entry = f._last
+    assert entry.generated is not None and entry.reasons == []
+    kinds = [kind for kind, _, _ in entry.effects]
+    assert kinds == ["clear"] * 4 + ["grad"] * 4 + ["step"]
+    assert "nll_loss_backward" in f.code  # the backward is in the code; the update is the optimizer's
+
+
+def test_the_step_runs_its_hooks_once_per_call_as_eager():
+    def run(compile):
+        calls = []
+        model, x, y = _model()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        opt.register_step_pre_hook(lambda o, a, k: calls.append("pre"))
+        opt.register_step_post_hook(lambda o, a, k: calls.append("post"))
+        handle = torch.optim.optimizer.register_optimizer_step_post_hook(lambda o, a, k: calls.append("global"))
+        try:
+            def step():
+                opt.zero_grad()
+                F.cross_entropy(model(x), y).backward()
+                opt.step()
+
+            f = torch.compile(step) if compile else step
+            for _ in range(3):
+                f()
+        finally:
+            handle.remove()
+        return calls
+
+    assert run(True) == run(False) == ["pre", "post", "global"] * 3
+
+
+def test_a_scheduler_stepped_between_calls_changes_the_rate_the_step_uses():
+    def run(compile):
+        model, x, y = _model()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+
+        def step():
+            opt.zero_grad()
+            loss = F.mse_loss(model(x), torch.zeros(5, 3))
+            loss.backward()
+            opt.step()
+            return loss
+
+        f = torch.compile(step) if compile else step
+        losses = []
+        for _ in range(6):
+            losses.append(f().item())
+            sched.step()
+        return losses, snapshot(list(model.parameters())), f
+
+    (eager_losses, eager_params, _), (losses, params, f) = run(False), run(True)
+    assert losses == eager_losses
+    assert_same(params, eager_params)
+    assert f._last.generated is not None
+
+
+def test_an_op_on_computed_values_after_the_step_is_in_the_code():
+    def accuracy(loss, model):
+        return loss, loss * 2.0
+
+    eager, eager_params, _, _ = _train(OPTIMIZERS["Adam"], False, after=accuracy)
+    got, params, _, f = _train(OPTIMIZERS["Adam"], True, after=accuracy)
+    assert [(a.item(), b.item()) for a, b in got] == [(a.item(), b.item()) for a, b in eager]
+    assert_same(params, eager_params)
+    assert f._last.generated is not None
+
+
+@pytest.mark.parametrize("case", ["parameter", "gradient"])
+def test_an_op_reading_what_the_step_changed_runs_eagerly(case):
+    def after(loss, model):
+        w = model[0].weight
+        return loss, (w.sum() if case == "parameter" else w.grad.sum())
+
+    eager, eager_params, _, _ = _train(OPTIMIZERS["SGD momentum nesterov"], False, after=after)
+    got, params, _, f = _train(OPTIMIZERS["SGD momentum nesterov"], True, after=after)
+    assert [(a.item(), b.item()) for a, b in got] == [(a.item(), b.item()) for a, b in eager]
+    assert_same(params, eager_params)
+    assert f._last.generated is None
+    assert any("after an optimizer step" in r for r in f._last.reasons)
+
+
+def test_zero_grad_after_the_step_is_replayed_after_it():
+    def run(compile):
+        model, x, y = _model()
+        opt = torch.optim.Adam(model.parameters(), lr=0.01)
+
+        def step():
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            opt.step()
+            opt.zero_grad()
+            return loss
+
+        f = torch.compile(step) if compile else step
+        losses = [f().item() for _ in range(4)]
+        return losses, snapshot(list(model.parameters())), f
+
+    (eager_losses, eager_params, _), (losses, params, f) = run(False), run(True)
+    assert losses == eager_losses
+    assert_same(params, eager_params)
+    assert all(g is None for _, g, _ in params)
+    assert [k for k, _, _ in f._last.effects][-5:] == ["step", "clear", "clear", "clear", "clear"]
+
+
+def test_a_step_with_a_closure_runs_eagerly_with_the_same_results():
+    def run(compile):
+        model, x, y = _model()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+
+        def step():
+            def closure():
+                opt.zero_grad()
+                loss = F.cross_entropy(model(x), y)
+                loss.backward()
+                return loss
+
+            return opt.step(closure)
+
+        f = torch.compile(step) if compile else step
+        return [f().item() for _ in range(3)], snapshot(list(model.parameters())), f
+
+    (eager_losses, eager_params, _), (losses, params, f) = run(False), run(True)
+    assert losses == eager_losses
+    assert_same(params, eager_params)
+    assert any("closure" in r for r in f._last.reasons)
+
+
+def test_a_differentiable_optimizer_on_leaves_raises_as_eager():
+    make = lambda ps: torch.optim.SGD(ps, lr=0.1, differentiable=True)  # noqa: E731
+    for compile in (False, True):
+        with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place"):
+            _train(make, compile, calls=2)
+
+
+def test_an_optimizer_passed_as_an_argument_is_the_one_stepped():
+    model, x, y = _model()
+    slow = torch.optim.SGD(model.parameters(), lr=0.0)
+    fast = torch.optim.SGD(model.parameters(), lr=0.1)
+
+    @torch.compile
+    def step(opt):
+        opt.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        opt.step()
+
+    before = model[0].weight.detach().clone()
+    step(slow)
+    step(slow)
+    assert torch.equal(model[0].weight, before)  # lr 0: nothing moves
+    step(fast)
+    assert not torch.equal(model[0].weight, before)
+
+
+def test_a_user_written_optimizer_is_deferred_too():
+    class SignSGD(torch.optim.Optimizer):
+        def __init__(self, params, lr):
+            super().__init__(params, {"lr": lr})
+
+        @torch.no_grad()
+        def step(self, closure=None):
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is not None:
+                        p.add_(p.grad.sign(), alpha=-group["lr"])
+                        self.state[p]["steps"] = self.state[p].get("steps", 0) + 1
+
+    make = lambda ps: SignSGD(ps, lr=0.01)  # noqa: E731
+    eager_losses, eager_params, eager_opt, _ = _train(make, False)
+    losses, params, opt, f = _train(make, True)
+    assert [v.item() for v in losses] == [v.item() for v in eager_losses]
+    assert_same(params, eager_params)
+    assert [s["steps"] for s in opt.state.values()] == [s["steps"] for s in eager_opt.state.values()] == [5] * 4
+    assert f._last.generated is not None
+
+
+def test_the_first_call_steps_once_and_the_check_leaves_the_optimizer_alone():
+    model, x, y = _model()
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+
+    @torch.compile
+    def step():
+        opt.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        opt.step()
+
+    step()
+    assert step._last.generated is not None
+    assert [s["step"].item() for s in opt.state.values()] == [1.0] * 4
+    step()
+    assert [s["step"].item() for s in opt.state.values()] == [2.0] * 4
+
+
+def test_a_new_optimizer_in_a_global_is_the_one_stepped():
+    global _OPT
+    model, x, y = _model()
+    _OPT = torch.optim.SGD(model.parameters(), lr=0.0)
+
+    @torch.compile
+    def step():
+        _OPT.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        _OPT.step()
+
+    before = model[0].weight.detach().clone()
+    step()
+    step()
+    assert torch.equal(model[0].weight, before)
+    _OPT = torch.optim.SGD(model.parameters(), lr=0.1)
+    step()
+    assert not torch.equal(model[0].weight, before)
+
+
+def test_compiled_step_with_an_optimizer_matches_pytorch_vs_torch():
+    real = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    arrays = [rng.standard_normal(s).astype(np.float32) * 0.3 for s in [(6, 16), (16,), (16, 4), (4,)]]
+    x_np, y_np = rng.standard_normal((8, 6)).astype(np.float32), rng.integers(0, 4, 8)
+
+    def train(m, compile):
+        params = [m.tensor(a, requires_grad=True) for a in arrays]
+        x, y = m.tensor(x_np), m.tensor(y_np)
+        opt = m.optim.AdamW(params, lr=0.01)
+
+        def step():
+            opt.zero_grad()
+            loss = m.nn.functional.cross_entropy(m.tanh(x @ params[0] + params[1]) @ params[2] + params[3], y)
+            loss.backward()
+            m.nn.utils.clip_grad_norm_(params, 0.5)
+            opt.step()
+            return loss
+
+        f = m.compile(step) if compile else step
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            losses = [f().item() for _ in range(6)]
+        return losses, [p.detach().numpy().copy() for p in params], f
+
+    ours, our_params, f = train(torch, True)
+    theirs, their_params, _ = train(real, False)
+    assert f._last.generated is not None
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+    for a, b in zip(our_params, their_params):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+
+
+def test_an_lstm_step_with_clipping_compiles_and_trains_bit_for_bit_as_eager():
+    # the LSTM's two biases get the same gradient array from the engine, stored once as it is
+    # and once as a copy: clipping changes both `.grad`s in place, so the code makes the copy too
+    def run(compile):
+        torch.manual_seed(0)
+        emb, lstm, head = nn.Embedding(20, 8), nn.LSTM(8, 16, num_layers=2), nn.Linear(16, 20)
+        params = [*emb.parameters(), *lstm.parameters(), *head.parameters()]
+        tokens = torch.randint(0, 20, (7, 3))
+        targets = torch.randint(0, 20, (21,))
+        opt = torch.optim.SGD(params, lr=1.0)
+
+        def step():
+            opt.zero_grad()
+            out, _ = lstm(emb(tokens))
+            loss = F.cross_entropy(head(out).reshape(-1, 20), targets)
+            loss.backward()
+            nn.utils.clip_grad_norm_(params, 0.25)
+            opt.step()
+            return loss
+
+        f = torch.compile(step) if compile else step
+        return [f().item() for _ in range(4)], snapshot(params), f
+
+    (eager_losses, eager_params, _), (losses, params, f) = run(False), run(True)
+    assert losses == eager_losses
+    assert_same(params, eager_params)
+    assert f._last.generated is not None and "clone(" in f.code
+
+
+def test_one_gradient_stored_in_two_leaves_and_changed_in_one():
+    a = torch.ones(3, requires_grad=True)
+    b = torch.ones(3, requires_grad=True)
+
+    @torch.compile
+    def step(x):
+        a.grad = b.grad = None
+        (a + b).mul(x).sum().backward()
+        with torch.no_grad():
+            a.grad.mul_(10.0)  # b's gradient must not change with it
+        return a.grad, b.grad
+
+    for scale in (1.0, 2.0, 3.0):
+        ga, gb = step(torch.full((3,), scale))
+        assert ga.tolist() == [10.0 * scale] * 3 and gb.tolist() == [scale] * 3
+    assert step._last.generated is not None
