@@ -19,7 +19,7 @@ from . import workloads as wl
 from .data import analytic_hessian, hessian_data
 from .workloads_demo import w9_demo_epoch
 from .workloads_func import check_per_sample, w12_floor, w12_per_sample_grads
-from .workloads_lm import w10_gpt, w11_lstm
+from .workloads_lm import w10_compiled_step, w10_gpt, w11_compiled_step, w11_lstm
 
 Values = dict[str, list[Any]]  # system label -> [value of the first call, value of the last call]
 LibraryBuilder = Callable[[ModuleType, bool, wl.Compile], wl.Step]
@@ -129,7 +129,9 @@ WORKLOADS = [
              check_losses(2.426830, "0.0652-0.0657", 55), 55),
     Workload("W9", "s/epoch", 1.0, 1, 5, w9_demo_epoch, None, check_epochs),
     Workload("W10", "ms/step", 1e3, 5, 20, w10_gpt, None, check_first_loss_agrees),
+    Workload("W10[compiled step]", "ms/step", 1e3, 5, 20, w10_compiled_step, None, check_first_loss_agrees),
     Workload("W11", "ms/step", 1e3, 5, 20, w11_lstm, None, check_first_loss_agrees),
+    Workload("W11[compiled step]", "ms/step", 1e3, 5, 20, w11_compiled_step, None, check_first_loss_agrees),
     Workload("W12", "ms/call", 1e3, 5, 40, w12_per_sample_grads, w12_floor, check_per_sample),
 ]
 WORKLOADS_BY_NAME = {w.name: w for w in WORKLOADS}

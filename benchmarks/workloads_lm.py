@@ -7,6 +7,7 @@ draw the input tokens and the targets from the same generator (workloads.md, W10
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -88,8 +89,11 @@ def gpt_model(m: ModuleType, s: GptSizes) -> Any:
     return Gpt()
 
 
-def w10_gpt(m: ModuleType, quick: bool = False, compile_fn: Compile = None) -> Step:
-    """W10: zero_grad(set_to_none), forward, cross-entropy over all positions, backward, AdamW step, item."""
+def w10_gpt(m: ModuleType, quick: bool = False, compile_fn: Compile = None, whole_step: bool = False) -> Step:
+    """W10: zero_grad(set_to_none), forward, cross-entropy over all positions, backward, AdamW step, item.
+
+    `whole_step`: a compiled system compiles the step but `item()`, the optimizer's step included
+    (a variant; the workload compiles the model alone)."""
     s = gpt_sizes(quick)
     rng = np.random.default_rng(10)
     model = gpt_model(m, s)
@@ -97,17 +101,21 @@ def w10_gpt(m: ModuleType, quick: bool = False, compile_fn: Compile = None) -> S
     tokens = m.from_numpy(rng.integers(0, s.vocab, (s.batch, s.context)))
     targets = m.from_numpy(rng.integers(0, s.vocab, (s.batch, s.context))).reshape(-1)
     optimizer = m.optim.AdamW(model.parameters(), lr=1e-3)
-    forward = maybe_compiled(model, compile_fn)
+    forward = model if whole_step else maybe_compiled(model, compile_fn)
     cross_entropy = m.nn.functional.cross_entropy
 
-    def step() -> float:
+    def step() -> Any:
         optimizer.zero_grad(set_to_none=True)
         loss = cross_entropy(forward(tokens).reshape(-1, s.vocab), targets)
         loss.backward()
         optimizer.step()
-        return loss.item()
+        return loss
 
-    return step
+    return _item_after(maybe_compiled(step, compile_fn) if whole_step else step)
+
+
+def _item_after(step: Callable[[], Any]) -> Step:
+    return lambda: step().item()
 
 
 def lstm_model(m: ModuleType, s: LstmSizes) -> Any:
@@ -128,8 +136,9 @@ def lstm_model(m: ModuleType, s: LstmSizes) -> Any:
     return LstmLm()
 
 
-def w11_lstm(m: ModuleType, quick: bool = False, compile_fn: Compile = None) -> Step:
-    """W11: zero_grad, forward, cross-entropy, backward, clip_grad_norm_(0.25), SGD lr 1.0, item."""
+def w11_lstm(m: ModuleType, quick: bool = False, compile_fn: Compile = None, whole_step: bool = False) -> Step:
+    """W11: zero_grad, forward, cross-entropy, backward, clip_grad_norm_(0.25), SGD lr 1.0, item
+    (`whole_step` as in W10)."""
     s = lstm_sizes(quick)
     rng = np.random.default_rng(11)
     model = lstm_model(m, s)
@@ -138,16 +147,26 @@ def w11_lstm(m: ModuleType, quick: bool = False, compile_fn: Compile = None) -> 
     targets = m.from_numpy(rng.integers(0, s.vocab, (s.sequence, s.batch))).reshape(-1)
     params = list(model.parameters())
     optimizer = m.optim.SGD(params, lr=1.0)
-    forward = maybe_compiled(model, compile_fn)
+    forward = model if whole_step else maybe_compiled(model, compile_fn)
     cross_entropy = m.nn.functional.cross_entropy
     clip = m.nn.utils.clip_grad_norm_
 
-    def step() -> float:
+    def step() -> Any:
         optimizer.zero_grad(set_to_none=True)
         loss = cross_entropy(forward(tokens).reshape(-1, s.vocab), targets)
         loss.backward()
         clip(params, 0.25)
         optimizer.step()
-        return loss.item()
+        return loss
 
-    return step
+    return _item_after(maybe_compiled(step, compile_fn) if whole_step else step)
+
+
+def w10_compiled_step(m: ModuleType, quick: bool = False, compile_fn: Compile = None) -> Step:
+    """W10 with the whole step compiled, AdamW's step included (measured only)."""
+    return w10_gpt(m, quick, compile_fn, whole_step=True)
+
+
+def w11_compiled_step(m: ModuleType, quick: bool = False, compile_fn: Compile = None) -> Step:
+    """W11 with the whole step compiled, clipping and SGD's step included (measured only)."""
+    return w11_lstm(m, quick, compile_fn, whole_step=True)

@@ -123,3 +123,17 @@ def test_quick_run_writes_results(tmp_path, capsys) -> None:
     assert payload["machine"]["vendor"] and payload["systems"]["retrograd"]["library"] == "retrograd"
     text = markdown.read_text()
     assert "| W2 |" in text and "retrograd / floor" in text and "own fresh process" in text
+
+
+@pytest.mark.parametrize("name", ["W2[compiled step]", "W10[compiled step]", "W11[compiled step]"])
+def test_compiled_step_variants_compile_and_agree_with_eager(name) -> None:
+    work = WORKLOADS_BY_NAME[name]
+    compiled = []
+
+    def compile_fn(fn):
+        compiled.append(retrograd.compile(fn))
+        return compiled[-1]
+
+    eager, step = work.build(retrograd, True, None), work.build(retrograd, True, compile_fn)
+    assert [eager() for _ in range(3)] == [step() for _ in range(3)]
+    assert compiled[0]._last.generated is not None  # the whole step, optimizer's step deferred
