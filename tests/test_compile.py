@@ -1505,3 +1505,85 @@ def test_python_state_changes_match_pytorch():
         return log
 
     assert program(torch) == program(torch_)
+
+
+# --- saved values changed in place between the call and backward() ---------------------------
+
+_HINT = ("Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
+         "retrograd.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+def test_an_input_the_compiled_backward_reads_changed_in_place_fails_backward():
+    w = torch.ones(3, requires_grad=True)
+    x = torch.tensor([1.0, 2.0, 3.0])
+    f = torch.compile(lambda x: (w * x).sum())
+    for call in range(2):
+        loss = f(x)
+        with torch.no_grad():
+            x.mul_(10)  # the gradient of w is x as it was: it is gone
+        message = ("one of the variables needed for gradient computation has been modified by an inplace "
+                   f"operation: [retrograd.FloatTensor [3]] is at version {call + 1}; expected version {call} "
+                   f"instead. {_HINT}")
+        with pytest.raises(RuntimeError) as info:
+            loss.backward()
+        assert str(info.value) == message
+    assert w.grad is None
+
+
+def test_an_output_the_compiled_backward_reads_changed_in_place_fails_backward():
+    h = torch.ones(3, requires_grad=True)
+
+    @torch.compile
+    def f(a):
+        y = a * 2
+        return y, (y * y).sum()
+
+    for _ in range(2):
+        y, loss = f(h)
+        with torch.no_grad():
+            y.add_(1)
+        with pytest.raises(RuntimeError, match=r"\[retrograd.FloatTensor \[3\]\], which is output 0 of "
+                           r"CompiledFunction, is at version 1; expected version 0 instead"):
+            loss.backward()
+
+
+def test_changes_the_compiled_backward_does_not_read_are_fine():
+    w = torch.ones(3, requires_grad=True)
+    x = torch.tensor([1.0, 2.0, 3.0])
+    f = torch.compile(lambda x: (w * x).sum() + (w * 2).sum())
+    for _ in range(2):
+        loss = f(x)
+        loss.backward()  # unchanged: no error
+    np.testing.assert_array_equal(w.grad.numpy(), [6.0, 8.0, 10.0])
+    g = torch.compile(lambda x: (w * 2).sum() + x.sum())
+    loss = g(x)
+    with torch.no_grad():
+        x.mul_(2)  # its values are not needed by the backward
+    loss.backward()
+
+
+def test_saved_value_changed_in_place_matches_pytorch_vs_torch():
+    real = pytest.importorskip("torch")
+
+    def messages(m, **compile_kw):
+        out = []
+        w = m.ones(3, requires_grad=True)
+        x = m.tensor([1.0, 2.0, 3.0])
+
+        def f(x):
+            y = w * x
+            return y, (y * y).sum()
+
+        f = m.compile(f, **compile_kw)
+        for modify in ("input", "output"):
+            y, loss = f(x)
+            with m.no_grad():
+                (x if modify == "input" else y).mul_(3)
+            try:
+                loss.backward()
+                out.append(None)
+            except RuntimeError as e:
+                out.append(str(e).replace("torch.", "retrograd.").split(" Hint:")[0])
+        return out
+
+    assert messages(torch) == messages(real, backend="aot_eager")

@@ -34,6 +34,9 @@ class Generated:
     forward: Any
     backward: Any  # None when nothing requires grad
     n_saved: int
+    # per saved array the backward reads: ("input", i) or ("output", k) when it is the i-th input
+    # or k-th output array itself (an in-place change of that tensor must fail the backward), else None
+    saved_from: tuple = ()
 
 
 @dataclass
@@ -384,7 +387,14 @@ def generate(
     code = compile(source, "<retrograd.compile>", "exec")
     exec(code, namespace)
     namespace["_keep"] = b.keep
-    return Generated(source, namespace["forward"], namespace.get("backward"), len(saved))
+    saved_from = _sources(saved, inputs, outputs)
+    return Generated(source, namespace["forward"], namespace.get("backward"), len(saved), saved_from)
+
+
+def _sources(saved: list, inputs: list, outputs: list) -> tuple:
+    positions = {id(a): ("output", k) for k, a in enumerate(outputs)}
+    positions.update((id(a), ("input", i)) for i, a in enumerate(inputs))
+    return tuple(positions.get(id(a)) for a in saved)
 
 
 def _reads_of(steps: list, grads: list) -> set:

@@ -21,7 +21,7 @@ from .._generator import default_generator
 from ..engine.anomaly_mode import anomaly as _anomaly
 from ..engine.forward_ad import levels as _fw_levels
 from ..engine.grad_mode import state
-from ..engine.graph import FREED_MESSAGE, Node, _sequence
+from ..engine.graph import FREED_MESSAGE, Node, _sequence, modified_error
 from ..engine.views import edge
 from ..tensor import Tensor
 from . import _calls, _guards, _marks, _probe, _step, _streams, _trace, _view_outputs
@@ -52,7 +52,7 @@ class _FunctionNode(Node):
 class CompiledFunctionBackward(_FunctionNode):
     """The node of a compiled call's outputs: runs the generated backward."""
 
-    __slots__ = ("backward", "saved", "out_meta", "n_outputs", "xp")
+    __slots__ = ("backward", "saved", "out_meta", "n_outputs", "xp", "versions")
 
     saved: tuple | None
 
@@ -63,10 +63,14 @@ class CompiledFunctionBackward(_FunctionNode):
         self.out_meta = out_meta
         self.n_outputs = len(out_meta)
         self.xp = xp
+        self.versions: list = []  # (tensor, version): tensors whose own arrays the backward reads
 
     def apply(self, grads: list, wanted: Any) -> tuple:
         if self.saved is None:
             raise RuntimeError(FREED_MESSAGE)
+        for t, version in self.versions:  # changed in place since the call: the saved values are gone
+            if t._version_counter.value != version:
+                raise modified_error(t, t._grad_fn, t._output_nr, t._version_counter.value, version)
         seeds = [
             g._data if g is not None else self.xp.zeros(shape, dtype) for g, (shape, dtype) in zip(grads, self.out_meta)
         ]
@@ -157,6 +161,22 @@ class Entry:
             return False
         return self.module_guard is None or self.module_guard() == self.module_state
 
+    def _saved_versions(self, saved_from: tuple, tensors: list, outputs: list) -> list:
+        """(tensor, version now) for each input or output whose own array the backward reads."""
+        found = []
+        n_args = len(tensors)
+        for source in saved_from:
+            if source is None:
+                continue
+            kind, i = source
+            if kind == "output":
+                if i < len(outputs):
+                    found.append((outputs[i], outputs[i]._version_counter.value))
+            else:
+                t = tensors[i] if i < n_args else self.params[i - n_args]
+                found.append((t, t._version_counter.value))
+        return found
+
     def run(self, tensors: list) -> Any:
         gen = self.generated
         assert gen is not None
@@ -183,6 +203,8 @@ class Entry:
                     nr += 1
                 else:
                     new.append(_make(a))
+            if gen.saved_from:
+                node.versions = self._saved_versions(gen.saved_from, tensors, new)
         else:
             new = [_make(a) for a in results[:n]]
         if self.views:

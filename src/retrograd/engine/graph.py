@@ -98,6 +98,21 @@ def _op_name(node_name: str) -> str:
     return re.sub(r"Backward\d*$", "", node_name)
 
 
+def modified_error(t: Tensor, fn: Node | None, nr: int, version: int, expected: int) -> RuntimeError:
+    """PyTorch's error for a tensor a backward needs, changed in place since it was saved: `fn`
+    and `nr` name the op whose output `nr` it is (None: a leaf or a constant)."""
+    where = f", which is output {nr} of {_op_name(fn.name())}," if fn is not None else ""
+    if anomaly.enabled:  # the forward stack of the failing node was just shown
+        hint = ("the backtrace further above shows the operation that failed to compute its gradient. "
+                "The variable in question was changed in there or anywhere later. Good luck!")
+    else:
+        hint = ("enable anomaly detection to find the operation that failed to compute its gradient, with "
+                f"{package_name()}.autograd.set_detect_anomaly(True, check_nan=False).")
+    return RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: {_type_string(t)}{where} is at version {version}; "
+        f"expected version {expected} instead. Hint: {hint}"
+    )
 
 
 _PACK_MODIFIED = (
@@ -212,18 +227,7 @@ class SavedTensor:
         else:
             t = self.tensor
             fn, nr = t.grad_fn, t._output_nr
-        where = f", which is output {nr} of {_op_name(fn.name())}," if fn is not None else ""
-        if anomaly.enabled:  # the forward stack of the failing node was just shown
-            hint = ("the backtrace further above shows the operation that failed to compute its gradient. "
-                    "The variable in question was changed in there or anywhere later. Good luck!")
-        else:
-            hint = ("enable anomaly detection to find the operation that failed to compute its gradient, with "
-                    f"{package_name()}.autograd.set_detect_anomaly(True, check_nan=False).")
-        raise RuntimeError(
-            "one of the variables needed for gradient computation has been modified by an "
-            f"inplace operation: {_type_string(t)}{where} is at version {self.counter.value}; "
-            f"expected version {self.version} instead. Hint: {hint}"
-        )
+        raise modified_error(t, fn, nr, self.counter.value, self.version)
 
     def release(self) -> None:
         self.tensor = self.data = self.counter = self.packed = self.unpacked = self.dual = None
