@@ -73,8 +73,12 @@ def test_a_step_with_an_optimizer_is_generated_and_trains_bit_for_bit_as_eager(n
     entry = f._last
     assert entry.generated is not None and entry.reasons == []
     kinds = [kind for kind, _, _ in entry.effects]
-    assert kinds == ["clear"] * 4 + ["grad"] * 4 + ["step"]
-    assert "nll_loss_backward" in f.code  # the backward is in the code; the update is the optimizer's
+    assert "nll_loss_backward" in f.code  # the backward is in the code
+    if name == "SGD":  # no state: its update is recorded into the code, each parameter written
+        assert kinds == ["clear"] * 4 + ["grad"] * 4
+        assert all(f"out=p{i})" in f.code or f"p{i}[...] =" in f.code for i in range(4))
+    else:  # the update is the optimizer's own, run by each call after the code
+        assert kinds == ["clear"] * 4 + ["grad"] * 4 + ["step"]
 
 
 def test_the_step_runs_its_hooks_once_per_call_as_eager():
@@ -361,3 +365,69 @@ def test_one_gradient_stored_in_two_leaves_and_changed_in_one():
         ga, gb = step(torch.full((3,), scale))
         assert ga.tolist() == [10.0 * scale] * 3 and gb.tolist() == [scale] * 3
     assert step._last.generated is not None
+
+
+@pytest.mark.parametrize("options", [{"weight_decay": 0.01}, {"maximize": True}, {"lr": 1.0}])
+def test_sgd_without_momentum_is_recorded_into_the_code_bit_for_bit(options):
+    make = lambda ps: torch.optim.SGD(ps, **{"lr": 0.1, **options})  # noqa: E731
+    eager_losses, eager_params, _, _ = _train(make, False)
+    losses, params, _, f = _train(make, True)
+    assert [v.item() for v in losses] == [v.item() for v in eager_losses]
+    assert_same(params, eager_params)
+    assert f._last.generated is not None and "step" not in [k for k, _, _ in f._last.effects]
+
+
+def test_sgd_with_a_step_hook_is_deferred_so_the_hook_runs():
+    calls = []
+
+    def make(ps):
+        opt = torch.optim.SGD(ps, lr=0.1)
+        opt.register_step_post_hook(lambda o, a, k: calls.append(1))
+        return opt
+
+    _, eager_params, _, _ = _train(make, False)
+    _, params, _, f = _train(make, True)
+    assert_same(params, eager_params)
+    assert len(calls) == 10 and [k for k, _, _ in f._last.effects][-1] == "step"
+
+
+def test_two_optimizers_one_recorded_one_deferred():
+    def run(compile):
+        torch.manual_seed(0)
+        gen, disc = nn.Linear(4, 4), nn.Linear(4, 1)
+        g_opt = torch.optim.SGD(gen.parameters(), lr=0.05)
+        d_opt = torch.optim.Adam(disc.parameters(), lr=0.01)
+        z, real = torch.randn(8, 4), torch.randn(8, 4)
+
+        def step():
+            g_opt.zero_grad()
+            d_opt.zero_grad()
+            g_loss = -disc(gen(z)).mean()
+            g_loss.backward()
+            g_opt.step()  # recorded
+            d_opt.zero_grad()  # (the generator's backward filled the discriminator's .grad)
+            d_loss = disc(gen(z).detach()).mean() - disc(real).mean()
+            d_loss.backward()
+            d_opt.step()  # deferred: after the code
+            return g_loss, d_loss
+
+        f = torch.compile(step) if compile else step
+        losses = [tuple(v.item() for v in f()) for _ in range(4)]
+        return losses, snapshot([*gen.parameters(), *disc.parameters()]), f
+
+    (eager_losses, eager_params, _), (losses, params, f) = run(False), run(True)
+    assert losses == eager_losses
+    assert_same(params, eager_params)
+    assert f._last.generated is not None
+    assert [k for k, _, _ in f._last.effects].count("step") == 1
+
+
+def test_an_op_reading_parameters_after_a_recorded_sgd_step_is_in_the_code():
+    def after(loss, model):
+        return loss, model[0].weight.sum()  # the updated weight
+
+    eager, eager_params, _, _ = _train(OPTIMIZERS["SGD"], False, after=after)
+    got, params, _, f = _train(OPTIMIZERS["SGD"], True, after=after)
+    assert [(a.item(), b.item()) for a, b in got] == [(a.item(), b.item()) for a, b in eager]
+    assert_same(params, eager_params)
+    assert f._last.generated is not None

@@ -111,7 +111,8 @@ def check(fn: Any, args: tuple, kwargs: dict, tensors: list, state_tensors: list
         versions = {id(t): t._version_counter.value for t in new_tensors + state_tensors}
         # (a deferred optimizer step is not part of the code: eager leaves it out too, and so
         # leaves the optimizer's state alone)
-        skipped = _trace.optimizer_steps_skipped() if _step.steps_optimizer(entry.effects) else nullcontext()
+        deferred = _step.stepped_optimizers(entry.effects)
+        skipped = _trace.optimizer_steps_skipped(deferred) if deferred else nullcontext()
         with skipped:
             result = fn(*_substitute(args, mapping), **_substitute(kwargs, mapping))
         arrays: dict = {}

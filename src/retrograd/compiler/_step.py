@@ -111,6 +111,6 @@ def _writeable(a: Any) -> bool:
     return getattr(a.flags, "writeable", True)  # (CuPy's arrays are)
 
 
-def steps_optimizer(effects: tuple) -> bool:
-    """Whether the effects run an optimizer's step."""
-    return any(kind == "step" for kind, _, _ in effects)
+def stepped_optimizers(effects: tuple) -> list:
+    """The optimizers whose step the effects run."""
+    return [target for kind, target, _ in effects if kind == "step"]

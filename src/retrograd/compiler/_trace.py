@@ -19,10 +19,12 @@ constant of the recording: the code reads its array at call time, like a paramet
 writes into it (it must not have had its values read by Python before, nor be reached as a
 different tensor on the same array).
 
-An optimizer's `step()` is deferred: the recording runs it as usual (out of its sight) and keeps
-it as an effect, which the compiled call runs eagerly, hooks and all, after the generated code
-has stored the gradients. Nothing recorded after it may read what it changes (the parameters,
-its state, the gradients), for the code runs before it.
+An optimizer's `step()` whose update keeps no state (SGD without momentum) is recorded like a
+hand-written update: its tensor ops write into the parameters. Any other step is deferred: the
+recording runs it as usual (out of its sight) and keeps it as an effect, which the compiled call
+runs eagerly, hooks and all, after the generated code has stored the gradients. Nothing recorded
+after it may read what it changes (the parameters, its state, the gradients), for the code runs
+before it.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ from ..ops import copying as _copying
 
 _lock = threading.Lock()
 _active: dict[int, Recorder] = {}  # thread id -> its recorder
-_skipping: set[int] = set()  # threads whose optimizer steps do nothing (optimizer_steps_skipped)
+_skipping: dict[int, set] = {}  # thread id -> ids of optimizers whose steps do nothing there (see below)
 
 
 # reads of values that PyTorch's fullgraph=True traces (its scalar capture; NumPy calls become
@@ -313,8 +315,15 @@ class Recorder:
         if id(grad._data) not in self.made:
             self.old_grads[id(grad._data)] = grad
 
-    def optimizer_step(self, optimizer: Any, with_arguments: bool, run: Any) -> Any:
-        """`optimizer.step()` is called: deferred to the compiled call when it can be (see above)."""
+    def optimizer_step(self, optimizer: Any, with_arguments: bool, recordable: bool, run: Any) -> Any:
+        """`optimizer.step()` is called: its update recorded where the optimizer says it can be,
+        else the step deferred to the compiled call where it can be (see above)."""
+        if recordable and not self.breaks:
+            optimizer._recording_update = True  # (the optimizer updates through tensor ops)
+            try:
+                return run()
+            finally:
+                optimizer._recording_update = False
         if not self.breaks:
             if with_arguments:
                 self.graph_break("an optimizer step with a closure or arguments runs inside the function")
@@ -396,18 +405,18 @@ def uninstall(recorder: Recorder) -> None:
 
 
 @contextlib.contextmanager
-def optimizer_steps_skipped() -> Iterator[None]:
-    """Optimizer steps do nothing in this thread for a block (the check runs a step function
-    eagerly to compare it with its code, which leaves the deferred step out)."""
+def optimizer_steps_skipped(optimizers: list) -> Iterator[None]:
+    """The steps of these optimizers do nothing in this thread for a block (the check runs a step
+    function eagerly to compare it with its code, which leaves the deferred steps out)."""
     thread = threading.get_ident()
     with _lock:
-        _skipping.add(thread)
+        _skipping[thread] = {id(o) for o in optimizers}
         _primitive.tracer = _dispatch
     try:
         yield
     finally:
         with _lock:
-            _skipping.discard(thread)
+            _skipping.pop(thread, None)
             if not _active and not _skipping:
                 _primitive.tracer = None
 
@@ -484,16 +493,16 @@ class _Dispatch:
         if rec is not None and not rec.breaks:
             rec.read_grad(grad)
 
-    def optimizer_step(self, optimizer: Any, with_arguments: bool, run: Any) -> Any:
-        """An optimizer's step(): the recorder defers it; the check of generated code, which
-        compares the function and its code without the step, skips it."""
+    def optimizer_step(self, optimizer: Any, with_arguments: bool, recordable: bool, run: Any) -> Any:
+        """An optimizer's step(): the recorder records or defers it; the check of generated code,
+        which compares the function and its code without the deferred steps, skips those."""
         thread = threading.get_ident()
-        if thread in _skipping:
+        if id(optimizer) in _skipping.get(thread, ()):
             return None
         rec = _active.get(thread)
         if rec is None or rec.backward:
             return run()
-        return rec.optimizer_step(optimizer, with_arguments, run)
+        return rec.optimizer_step(optimizer, with_arguments, recordable, run)
 
 
 _dispatch = _Dispatch()

@@ -132,6 +132,9 @@ def _exact_product(alpha: Any) -> bool:
 def add_scaled_(target: Any, other: Any, alpha: Any) -> None:
     """target += alpha * other (PyTorch's `target.add_(other, alpha=alpha)`, one fused multiply-add,
     whose alpha a half target rounds to its dtype first, as `add_` does a number)."""
+    if isinstance(target, Tensor) and isinstance(alpha, (int, float)):
+        target.add_(other, alpha=alpha)  # (rounds as the arrays' update below does)
+        return
     if _half(target):
         return _in_float32(add_scaled_, target, other, added_number(target, alpha))
     if _fusable(target, other) and not _exact_product(alpha):

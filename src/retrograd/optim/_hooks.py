@@ -3,8 +3,9 @@
 Every Optimizer subclass's `step` is wrapped once, when the class is created
 (`Optimizer.__init_subclass__`), so hooks also run for user-written optimizers,
 and `optimizer._opt_called` tells the lr schedulers that a step happened. A step
-inside a `retrograd.compile` recording is handed to the recorder, which defers it: the
-compiled call runs it, eagerly and hooks included, after its generated code.
+inside a `retrograd.compile` recording is handed to the recorder: an update it can record
+(SGD without momentum, no hooks) runs as recorded tensor ops, into the generated code; any
+other step is deferred, run by the compiled call eagerly, hooks included, after its code.
 """
 
 from __future__ import annotations
@@ -41,12 +42,19 @@ def with_step_hooks(step: Callable) -> Callable:
         if self.__dict__.get("_inside_step", False):  # a subclass's step calling super().step()
             return step(*args, **kwargs)
         tracer = _primitive.tracer
-        if tracer is not None:  # inside a retrograd.compile recording: it runs the step, or defers it
-            return tracer.optimizer_step(self, len(args) > 1 or bool(kwargs), lambda: _run(step, args, kwargs))
+        if tracer is not None:  # inside a retrograd.compile recording: it records the update, or defers the step
+            bare = len(args) == 1 and not kwargs
+            recordable = bare and not _has_hooks(self) and self._update_is_recordable()
+            return tracer.optimizer_step(self, not bare, recordable, lambda: _run(step, args, kwargs))
         return _run(step, args, kwargs)
 
     hooked_step.hooked = True  # type: ignore[attr-defined]
     return hooked_step
+
+
+def _has_hooks(optimizer: Any) -> bool:
+    return bool(_global_step_pre_hooks or _global_step_post_hooks or optimizer._optimizer_step_pre_hooks
+                or optimizer._optimizer_step_post_hooks)
 
 
 def _run(step: Callable, args: tuple, kwargs: dict) -> Any:

@@ -117,7 +117,12 @@ class Optimizer:
 
     # What `step()` changes on the instance (a compiled function that steps the optimizer runs the
     # step at every call, so its guards need not watch these): see retrograd.compiler's guards.
-    _unguarded_attributes = ("state", "_opt_called", "_inside_step")
+    _unguarded_attributes = ("state", "_opt_called", "_inside_step", "_recording_update")
+
+    def _update_is_recordable(self) -> bool:
+        """Whether a retrograd.compile recording may record this step's update as tensor ops: it
+        keeps no state between steps (which the code would not carry), so only SGD without momentum."""
+        return False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -340,7 +345,9 @@ class Optimizer:
             F.check_capturable(group["capturable"], **self._CAPTURABLE_CHECK)
         if params and group.get("foreach") and group.get("differentiable") and self._FOREACH_REFUSES_AUTOGRAD:
             raise AssertionError("_foreach ops don't support autograd")  # PyTorch's multi-tensor steps
-        fast = not group.get("differentiable", False)  # Adafactor and SparseAdam have no such flag
+        # arrays, or tensors: differentiable=True, or a retrograd.compile recording of the update
+        # (the same bits: the tensor ops round as the array updates do)
+        fast = not group.get("differentiable", False) and not self.__dict__.get("_recording_update", False)
         lr = F.hyper(group["lr"], group)
         for p, state, is_sparse in zip(params, states, sparse):
             step = F.advance_step(state["step"]) if "step" in state else 0.0

@@ -89,6 +89,14 @@ class SGD(Optimizer):
         """Perform one optimization step; `closure` re-evaluates the model and returns the loss."""
         return self._step_groups(closure)
 
+    def _update_is_recordable(self) -> bool:
+        for group in self.param_groups:
+            if group["momentum"] != 0 or group["differentiable"] or group["fused"]:
+                return False
+            if any(p.is_sparse or (p.grad is not None and p.grad.is_sparse) for p in group["params"]):
+                return False
+        return True
+
     _BUFFERS = ("momentum_buffer",)
     _FOREACH_REFUSES_AUTOGRAD = False
     _SPARSE_REFUSAL = None  # sparse gradients update only their rows
