@@ -416,9 +416,9 @@ def test_solve_ex_keeps_the_invertible_members_of_a_singular_batch():
 
 def test_solve_ex_of_a_matrix_singular_to_rounding_reports_instead_of_raising():
     rng = np.random.default_rng(0)
-    a = rng.standard_normal((4, 4))
-    a[:, 2] = 2 * a[:, 0] - a[:, 1]  # singular; LAPACK's and retrograd's LU may round its last pivot apart
-    A = rg.tensor(a)
+    _, a = rng.standard_normal((2, 4, 4))
+    a[:, 2] = 2 * a[:, 0] - a[:, 1]  # singular: NumPy's LAPACK LU meets an exact zero pivot, retrograd's
+    A = rg.tensor(a)  # (and PyTorch's, of Aᵀ) a tiny one: info 0 there, and solve_ex raised
     result, info = rg.linalg.solve_ex(A, rg.ones(4, dtype=rg.float64))
     assert result.shape == (4,) and int(info) == int(rg.linalg.lu_factor_ex(A).info)
 
