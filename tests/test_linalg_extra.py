@@ -395,8 +395,7 @@ def test_solve_errors_vs_torch():
 def _singular_batch_solve(m):
     """A batched Newton step where one Hessian of three is singular: solve_ex's result, info and
     the gradient of the invertible member's solution."""
-    A = m.stack([2 * m.eye(3, dtype=m.float64), m.zeros(3, 3, dtype=m.float64), m.diag(m.tensor([1.0, 1.0, 0.0], dtype=m.float64))])
-    A.requires_grad_()
+    A = m.tensor([np.eye(3) * 2, np.zeros((3, 3)), np.diag([1.0, 1.0, 0.0])], requires_grad=True)
     b = m.tensor([[1.0, 2.0, 3.0]] * 3, dtype=m.float64, requires_grad=True)
     result, info = m.linalg.solve_ex(A, b)
     result[0].sum().backward()
