@@ -364,6 +364,7 @@ def _solve_errors(m):
         lambda: m.linalg.solve(m.eye(3), m.ones(3), left=False),  # a vector B is a column: XA = B fails
         lambda: m.linalg.solve(m.eye(3).expand(2, 3, 3), m.ones(2, 3), left=False),
         lambda: m.linalg.solve(m.eye(3), m.tensor(1.0)),
+        lambda: m.linalg.solve(m.eye(3).expand(3, 3, 3), m.ones(4, 3, 1)),  # B's batch size named first
     ]
     errors = []
     for call in calls:
@@ -384,6 +385,7 @@ def test_solve_errors_name_the_batch_element_and_the_equation():
         "RuntimeError: linalg.solve: Incompatible shapes of A and B for the equation XA = B (3x3 and 3x1)",
         "RuntimeError: linalg.solve: Incompatible shapes of A and B for the equation XA = B (3x3 and 3x1)",
         "RuntimeError: linalg.solve: The input tensor B must have at least 2 dimensions.",
+        "RuntimeError: The size of tensor a (4) must match the size of tensor b (3) at non-singleton dimension 0",
     ]
 
 
