@@ -364,6 +364,7 @@ def _solve_errors(m):
         lambda: m.linalg.solve(m.eye(3), m.ones(3), left=False),  # a vector B is a column: XA = B fails
         lambda: m.linalg.solve(m.eye(3).expand(2, 3, 3), m.ones(2, 3), left=False),
         lambda: m.linalg.solve(m.eye(3), m.tensor(1.0)),
+        lambda: m.linalg.solve(m.eye(3).expand(3, 3, 3), m.ones(4, 3, 1)),  # B's batch size named first
     ]
     errors = []
     for call in calls:
@@ -384,12 +385,48 @@ def test_solve_errors_name_the_batch_element_and_the_equation():
         "RuntimeError: linalg.solve: Incompatible shapes of A and B for the equation XA = B (3x3 and 3x1)",
         "RuntimeError: linalg.solve: Incompatible shapes of A and B for the equation XA = B (3x3 and 3x1)",
         "RuntimeError: linalg.solve: The input tensor B must have at least 2 dimensions.",
+        "RuntimeError: The size of tensor a (4) must match the size of tensor b (3) at non-singleton dimension 0",
     ]
 
 
 @pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
 def test_solve_errors_vs_torch():
     assert _solve_errors(rg) == _solve_errors(torch)
+
+
+def _singular_batch_solve(m):
+    """A batched Newton step where one Hessian of three is singular: solve_ex's result, info and
+    the gradient of the invertible member's solution."""
+    A = m.tensor([np.eye(3) * 2, np.zeros((3, 3)), np.diag([1.0, 1.0, 0.0])], requires_grad=True)
+    b = m.tensor([[1.0, 2.0, 3.0]] * 3, dtype=m.float64, requires_grad=True)
+    result, info = m.linalg.solve_ex(A, b)
+    result[0].sum().backward()
+    finite = lambda t: t.detach().nan_to_num(7.0, 8.0, 9.0).tolist()  # noqa: E731 (nan != nan)
+    return finite(result), info.tolist(), finite(A.grad[0]), finite(b.grad)
+
+
+def test_solve_ex_keeps_the_invertible_members_of_a_singular_batch():
+    result, info, grad_a, grad_b = _singular_batch_solve(rg)
+    # the invertible member solved (it was NaN with the rest); the singular ones as LAPACK's getrs
+    # leaves them (a zero last pivot: inf there, nan above it); nan -> 7, inf -> 8 here
+    assert result == [[0.5, 1.0, 1.5], [7.0, 7.0, 8.0], [7.0, 7.0, 8.0]] and info == [0, 1, 3]
+    # x = A⁻¹b with A = 2I: d(Σx)/db = ½, d(Σx)/dA = -A⁻ᵀ 1 xᵀ = -½ xᵀ in every row (the
+    # singular members' rows of b get NaN through their zero pivots, as in PyTorch)
+    assert grad_b == [[0.5] * 3, [7.0] * 3, [7.0] * 3] and grad_a == [[-0.25, -0.5, -0.75]] * 3
+
+
+def test_solve_ex_of_a_matrix_singular_to_rounding_reports_instead_of_raising():
+    rng = np.random.default_rng(0)
+    _, a = rng.standard_normal((2, 4, 4))
+    a[:, 2] = 2 * a[:, 0] - a[:, 1]  # singular: NumPy's LAPACK LU meets an exact zero pivot, retrograd's
+    A = rg.tensor(a)  # (and PyTorch's, of Aᵀ) a tiny one: info 0 there, and solve_ex raised
+    result, info = rg.linalg.solve_ex(A, rg.ones(4, dtype=rg.float64))
+    assert result.shape == (4,) and int(info) == int(rg.linalg.lu_factor_ex(A).info)
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_solve_ex_of_a_singular_batch_vs_torch():
+    assert _singular_batch_solve(rg) == _singular_batch_solve(torch)
 
 
 def test_vecdot_conjugates_complex_x():

@@ -722,6 +722,19 @@ def test_vector_to_parameters_makes_views_of_the_vector():
         rg.nn.utils.vector_to_parameters(rg.zeros(4), [a, b])
     with pytest.raises(TypeError, match="expected torch.Tensor, but got: list"):
         rg.nn.utils.vector_to_parameters([1.0], [a])
+    # a NumPy vector (scipy.optimize hands one to its objective) is named by module, as torch.typename
+    with pytest.raises(TypeError, match=r"expected torch.Tensor, but got: numpy.ndarray$"):
+        rg.nn.utils.vector_to_parameters(np.zeros(4), [a])
+
+
+def test_vector_to_parameters_refusal_vs_torch():
+    torch = pytest.importorskip("torch")
+    messages = []
+    for m in (rg, torch):
+        with pytest.raises(TypeError) as info:
+            m.nn.utils.vector_to_parameters(np.zeros(4), m.nn.Linear(1, 2).parameters())
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
 
 
 def test_vector_to_parameters_vs_torch():

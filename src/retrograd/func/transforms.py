@@ -773,7 +773,10 @@ def _columns_last(block: Tensor, out_shape: tuple, in_shape: tuple) -> Tensor:
 
 
 def hessian(func: Callable[..., Any], argnums: Any = 0) -> Callable[..., Any]:
-    """The Hessian of `func`'s scalar output: the Jacobian of its gradient (reverse over reverse).
+    """The Hessian of `func`'s scalar output: `jacfwd(jacrev(func))`, forward over reverse as PyTorch.
+
+    The forward-mode outer Jacobian gives PyTorch's layout: for a vector input the result is the
+    transpose of a contiguous matrix (strides `(1, n)`), so `.view(-1)` refuses as PyTorch's does.
 
     Args:
         func (callable): returns a one-element tensor.
@@ -790,11 +793,11 @@ def hessian(func: Callable[..., Any], argnums: Any = 0) -> Callable[..., Any]:
         tensor([[ 6.,  0.],
                 [ 0., 12.]])
     """
-    second = jacrev(jacrev(func, argnums), argnums)
+    second = jacfwd(jacrev(func, argnums), argnums)
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        _refuse_complex("jacfwd", args, is_input=True)  # PyTorch's hessian is jacfwd(jacrev(func)): its words
+        _refuse_complex("jacfwd", args, is_input=True)  # before jacrev's own refusal, in jacfwd's words
         return second(*args, **kwargs)
 
     return wrapper

@@ -24,6 +24,7 @@ from ..kernels.out_arg import SAME, write_out
 from .common import (
     LinAlgError,
     batch_prefix,
+    broadcast_batch,
     check_matrix,
     const,
     eye_like,
@@ -304,9 +305,14 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True, out: Any = None) -> Tensor
         A, B = _float32(A, B)
     if out is not None:
         return write_out(out, solve, locals(), SAME)
+    vec = check_solve_arguments(A, B, left)
+    return _solve(A, B, vec=vec, left=left)
+
+
+def check_solve_arguments(A: Tensor, B: Tensor, left: bool) -> bool:
+    """`linalg.solve`'s checks of A and B, in PyTorch's order and words; whether B is a vector."""
     check_matrix(A, "linalg.solve")
     if A._data.dtype != B._data.dtype:
-
         raise RuntimeError(
             f"linalg.solve: Expected A and B to have the same dtype, but found A of type "
             f"{A.dtype.kind_name} and B of type {B.dtype.kind_name} instead"
@@ -322,7 +328,8 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True, out: Any = None) -> Tensor
         raise RuntimeError(
             f"linalg.solve: Incompatible shapes of A and B for the equation {eq} ({sa[-2]}x{sa[-1]} and {shape_b})"
         )
-    return _solve(A, B, vec=vec, left=left)
+    broadcast_batch(sb[:-1] if vec else sb[:-2], sa[:-2])  # its error names B's batch size first
+    return vec
 
 
 # --- Cholesky ------------------------------------------------------------------------------

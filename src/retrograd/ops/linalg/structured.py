@@ -21,8 +21,9 @@ from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
 from ..kernels.arg_types import bool_arg
 from ..kernels.out_arg import SAME, safely_castable, write_out
-from .common import check_matrix, eye_like
+from .common import LinAlgError, check_matrix, eye_like
 from .decompositions import (
+    check_solve_arguments,
     cholesky,
     first_bad_minor,
     inv,
@@ -310,10 +311,24 @@ def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = Fa
         return r
     from .lu import lu_factor_ex
 
-    check_matrix(A, "linalg.solve_ex")
+    vec = check_solve_arguments(A, B, left)
     info = lu_factor_ex(A.detach()).info
     if not bool((info._data != 0).any()):
-        return linalg_solve_ex(solve(A, B, left=left), info)
-    if check_errors:
+        try:
+            return linalg_solve_ex(solve(A, B, left=left), info)
+        except LinAlgError:  # LAPACK met an exact zero pivot where this LU's rounding did not
+            pass
+    elif check_errors:
         raise singular_system_error(namespace(A._data), A._data, "torch.linalg.solve_ex")
-    return linalg_solve_ex(Tensor._make(np.full(np.broadcast_shapes(B._data.shape), np.nan, B._data.dtype)), info)
+    return linalg_solve_ex(_lu_solve_unchecked(A, B, left, vec), info)
+
+
+def _lu_solve_unchecked(A: Tensor, B: Tensor, left: bool, vec: bool) -> Tensor:
+    """X from A's LU factors whatever its pivots: a zero pivot gives inf and nan, as LAPACK's getrs
+    does for PyTorch, where a singular matrix of the batch no longer blanks the others."""
+    from .lu import lu_factor_ex, lu_solve
+
+    LU, pivots, _ = lu_factor_ex(A)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        X = lu_solve(LU, pivots, B.unsqueeze(-1) if vec else B, left=left)
+    return X.squeeze(-1) if vec else X
