@@ -297,6 +297,58 @@ def test_second_backward_through_a_number_operand(make, raises):
         np.testing.assert_allclose(x.grad.numpy(), [3.0, 3.0])
 
 
+# Ops whose indices, mask or condition PyTorch saves as tensors: a second backward through the
+# node raises once the first has freed them (a detection loop reusing `feat[batch_idx]` for two
+# `autograd.grad` calls). Slicing saves nothing and keeps working, in both.
+_SAVED_INDEX_OPS = {
+    "index": lambda m, x: x[m.tensor([0, 0, 2])],
+    "index_bool": lambda m, x: x[m.tensor([True, False, True, False])],
+    "index_select": lambda m, x: x.index_select(1, m.tensor([0, 2])),
+    "gather": lambda m, x: x.gather(0, m.tensor([[0, 1, 3]])),
+    "take": lambda m, x: x.take(m.tensor([0, 5])),
+    "masked_select": lambda m, x: x.masked_select(x > 0),
+    "masked_fill": lambda m, x: x.masked_fill(x > 0, 0.0),
+    "where": lambda m, x: m.where(x > 0, x, 0.0),
+    "index_put": lambda m, x: x.index_put((m.tensor([1, 1]),), m.tensor(2.0, dtype=x.dtype), accumulate=True),
+    "scatter_add": lambda m, x: x.scatter_add(0, m.tensor([[0, 1, 0]]), x[:1]),
+    "scatter_reduce": lambda m, x: x.scatter_reduce(0, m.tensor([[0, 1, 0]]), x[1:2], "amax"),
+    "index_add": lambda m, x: x.index_add(0, m.tensor([0, 0]), x[:2]),
+    "embedding": lambda m, x: m.nn.functional.embedding(m.tensor([0, 3]), x),
+    "sort": lambda m, x: x.sort(0)[0],
+    "topk": lambda m, x: x.topk(2)[0],
+    "max_dim": lambda m, x: x.max(1)[0],
+    "slice": lambda m, x: x[1:3],
+}
+
+
+def _second_backward_outcomes(m):
+    outcomes = {}
+    for name, make in _SAVED_INDEX_OPS.items():
+        x = m.tensor(np.linspace(-1.0, 1.0, 12).reshape(4, 3), requires_grad=True)
+        y = make(m, x).sum()
+        m.autograd.grad(y, x)
+        try:
+            m.autograd.grad(y, x)
+            outcomes[name] = "ok"
+        except RuntimeError as e:
+            outcomes[name] = str(e)[:50]
+    return outcomes
+
+
+def test_second_backward_through_saved_indices_raises():
+    outcomes = _second_backward_outcomes(rg)
+    assert outcomes.pop("slice") == "ok"
+    assert set(outcomes.values()) == {"Trying to backward through the graph a second time"}
+
+
+def test_second_backward_through_saved_indices_vs_torch():
+    try:
+        import torch
+    except ImportError:
+        pytest.skip("PyTorch is not installed")
+    assert _second_backward_outcomes(rg) == _second_backward_outcomes(torch)
+
+
 def test_backward_inputs_restricts_accumulation():
     x, w = leaf([1.0, 2.0]), leaf([3.0, 4.0])
     (x * w).sum().backward(inputs=[x])

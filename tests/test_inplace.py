@@ -125,6 +125,44 @@ def test_modified_saved_input_names_the_op_that_wrote_it_as_pytorch():
     assert modified_saved_input_story(rg) == modified_saved_input_story(torch)
 
 
+# The in-place op that last wrote a saved input, named as PyTorch names it: its node's name without
+# "Backward0", an overload's number kept (clamp_ with a number is ClampBackward1: "Clamp1"), C++ nodes whole
+_WRITERS = {
+    "clamp_": lambda m, y: y.clamp_(min=0),
+    "clamp_tensor": lambda m, y: y.clamp_(min=m.zeros(2, dtype=y.dtype)),
+    "masked_fill_tensor": lambda m, y: y.masked_fill_(y > 0, m.tensor(1.0, dtype=y.dtype)),
+    "fill_": lambda m, y: y.fill_(1.0),
+    "scatter_value": lambda m, y: y.scatter_(0, m.tensor([0]), 1.0),
+    "copy_": lambda m, y: y.copy_(m.ones(2, dtype=y.dtype)),
+    "mul_": lambda m, y: y.mul_(2.0),
+}
+
+
+def _writer_names(m):
+    names = {}
+    for key, write in _WRITERS.items():
+        y = leaf([-1.0, 2.0], m) * 1
+        z = y * y
+        write(m, y)
+        try:
+            z.sum().backward()
+        except RuntimeError as e:
+            names[key] = str(e).split("which is output 0 of ")[1].split(",")[0]
+    return names
+
+
+def test_modified_saved_input_names_the_overload_that_wrote_it():
+    assert _writer_names(rg) == {
+        "clamp_": "Clamp1", "clamp_tensor": "Clamp", "masked_fill_tensor": "MaskedFill1", "fill_": "Fill2",
+        "scatter_value": "Scatter1", "copy_": "torch::autograd::CopyBackwards", "mul_": "Mul",
+    }
+
+
+@needs_torch
+def test_modified_saved_input_names_the_overload_that_wrote_it_vs_torch():
+    assert _writer_names(rg) == _writer_names(torch)
+
+
 def test_in_place_ops_move_the_tensor_onto_the_new_node():
     x = leaf([1.0, 2.0])
     y = x * 1

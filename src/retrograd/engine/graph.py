@@ -94,8 +94,9 @@ def _type_string(t: Tensor) -> str:
 
 
 def _op_name(node_name: str) -> str:
-    """`Exp` for `ExpBackward0`: the op a node's output came from."""
-    return re.sub(r"Backward\d*$", "", node_name)
+    """`Exp` for `ExpBackward0`, `Clamp1` for `ClampBackward1`: the op (and overload) a node's output came
+    from, as PyTorch's in-place error names it (C++ nodes such as `torch::autograd::CopySlices` whole)."""
+    return re.sub(r"Backward0?(?=\d*$)", "", node_name)
 
 
 def modified_error(t: Tensor, fn: Node | None, nr: int, version: int, expected: int) -> RuntimeError:

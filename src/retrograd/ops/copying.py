@@ -84,7 +84,7 @@ _copy = Primitive(
     lambda xp, a, b: xp.broadcast_to(b if b.dtype == a.dtype else converted(b, a.dtype), a.shape).copy(),
     [lambda g: None, lambda g: g],  # the engine sums g down to src's shape
     inputs=("a", "b"),
-    node_name="CopyBackwards",
+    node_name="torch::autograd::CopyBackwards",  # a C++ node: `name()` is qualified, the class is CopyBackwards
 )
 
 

@@ -140,7 +140,8 @@ def _rows(xp: Any, w: Any, idx: Any, scale: Any) -> Any:
     return w[idx]
 
 
-_lookup = Primitive("embedding", _rows, [_lookup_rule], inputs=("w",))
+# PyTorch saves the indices (a second backward raises): saves_number
+_lookup = Primitive("embedding", _rows, [_lookup_rule], inputs=("w",), saves_number=True)
 
 
 def _sum_half_rows(xp: Any, g: Any, idx: Any, n: int, scale: Any) -> Any:
@@ -185,6 +186,7 @@ _sparse_lookup = Primitive(
     lambda xp, w, idx, padding_idx, scale_grad_by_freq: _rows(xp, w, idx, None),
     [_sparse_rule],
     inputs=("w",),
+    saves_number=True,
 )
 
 

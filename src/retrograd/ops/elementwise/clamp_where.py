@@ -217,6 +217,7 @@ _where = Primitive(
         lambda g, cond: gated(g, logical_not(Tensor._make(cond))),  # an op, so compile records it
     ],  # where(c, 0, 1)
     inputs=("a", "b"),
+    saves_number=True,  # PyTorch saves the condition: a second backward raises
 )
 
 

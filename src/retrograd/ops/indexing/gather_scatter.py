@@ -56,7 +56,9 @@ def _sparse_gather_rule(g: Tensor, a_shape: tuple, key: tuple) -> Tensor:
 
 
 # gather(..., sparse_grad=True): the same reading, the gradient sparse
-_gather_sparse = Primitive("gather", _keyed._take_forward, [_sparse_gather_rule], node_name="GatherBackward0")
+_gather_sparse = Primitive(
+    "gather", _keyed._take_forward, [_sparse_gather_rule], node_name="GatherBackward0", saves_number=True
+)
 
 
 def _scatter_reduced_forward(xp: Any, a: Any, v: Any, key: tuple, reduce: str) -> Any:
@@ -371,7 +373,7 @@ def _scatter_reduce_rule(which: int) -> Any:
 
 _scatter_reduce = Primitive(
     "scatter_reduce", _scatter_reduce_forward, [_scatter_reduce_rule(0), _scatter_reduce_rule(1)],
-    inputs=("a", "v"),
+    inputs=("a", "v"), saves_number=True,  # PyTorch saves the index: a second backward raises
 )
 
 

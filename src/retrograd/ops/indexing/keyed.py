@@ -11,7 +11,9 @@ The two are each other's transpose, so two rules cover all of them:
 
 A key is a tuple of integer arrays and full slices (`slice(None)`), or a
 `FlatKey`, which indexes the array's flattened elements (take, put, masks).
-Each op gets its own Primitive (for PyTorch's node name), all built here.
+Each op gets its own Primitive (for PyTorch's node name), all built here. PyTorch saves
+the indices of each as tensors, so the primitives are `saves_number`: a second backward
+through a freed node raises, as there.
 """
 
 from __future__ import annotations
@@ -109,7 +111,9 @@ _GRADIENT_NODES = {
 # each taker's gradient as a primitive of its own, made here (one file per primitive name): the
 # transpose of reading at key, under that node name
 _ADDERS = {
-    name: Primitive("index_put", _accumulate_forward, [lambda g, key: index(g, key=key)], node_name=node)
+    name: Primitive(
+        "index_put", _accumulate_forward, [lambda g, key: index(g, key=key)], node_name=node, saves_number=True
+    )
     for name, node in _GRADIENT_NODES.items()
 }
 
@@ -117,17 +121,20 @@ _ADDERS = {
 def taker(name: str, node_name: str | None = None) -> Primitive:
     """A Primitive `(a, key) -> a[key]` named after the PyTorch op it implements."""
     if name not in _ADDERS:
-        return Primitive(name, _take_forward, [take_rule], node_name=node_name)
+        return Primitive(name, _take_forward, [take_rule], node_name=node_name, saves_number=True)
     adder = _ADDERS[name]
     # as take_rule, under the node name PyTorch gives this op's gradient
     return Primitive(
-        name, _take_forward, [lambda g, a_shape, key: adder(g, shape=a_shape, key=key)], node_name=node_name
+        name, _take_forward, [lambda g, a_shape, key: adder(g, shape=a_shape, key=key)], node_name=node_name,
+        saves_number=True,
     )
 
 
 def putter(name: str, node_name: str | None = None) -> Primitive:
     """A Primitive `(a, v, key, accumulate) -> a with v written (or added) at key`."""
-    return Primitive(name, _put_forward, [put_rule_a, put_rule_v], inputs=("a", "v"), node_name=node_name)
+    return Primitive(
+        name, _put_forward, [put_rule_a, put_rule_v], inputs=("a", "v"), node_name=node_name, saves_number=True
+    )
 
 
 index = taker("index")
@@ -135,7 +142,7 @@ index_put = putter("index_put")
 accumulate = Primitive(
     "index_put", _accumulate_forward,
     [lambda g, key: index(g, key=key)],  # the transpose of reading at key
-    node_name="IndexPutBackward0",
+    node_name="IndexPutBackward0", saves_number=True,
 )
 
 

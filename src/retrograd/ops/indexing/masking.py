@@ -42,6 +42,7 @@ _masked_scatter = putter("masked_scatter")
 _masked_fill: Primitive = Primitive(
     "masked_fill", lambda xp, a, mask, value: xp.where(mask, xp.asarray(value, a.dtype), a),
     [lambda g, mask: _masked_fill(g, mask=mask, value=0)],  # filled positions get no gradient
+    saves_number=True,  # PyTorch saves the mask: a second backward raises
 )
 _masked_fill_tensor = Primitive(
     "masked_fill", lambda xp, a, v, mask: xp.where(mask, v.astype(a.dtype), a),
@@ -49,6 +50,7 @@ _masked_fill_tensor = Primitive(
      lambda g, mask: _masked_fill(g, mask=~mask, value=0)],  # the engine sums it down to v's 0-d shape
     inputs=("a", "v"),
     node_name="MaskedFillBackward1",
+    saves_number=True,
 )
 
 def index_select(input: Tensor, dim: int, index: Tensor, *, out: Any = None) -> Tensor:

@@ -6,6 +6,7 @@
 - `guards`: PyTorch's argument checks (numbers that must fit a dtype, sizes, ranges, divisors)
 - `accumulate`: float32/float16 sums, means and cumulative sums accumulated in float64
 - `zero_batch`: the result of a layer on a zero-size batch, still on the graph
+- `small_bmm`: batched matrix products summed in PyTorch's order where its CPU bmm loops (k·n·p < 400)
 
 Nothing here has a public name (`__all__` is empty).
 """

@@ -21,6 +21,7 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..autocast_policy import active as autocasting
 from ..autocast_policy import lower_precision
+from ..kernels.small_bmm import batched_matmul
 from ..shape.diagonals import diagonal
 from ..shape.views import permute
 from .common import check_same_dtype, eye_like
@@ -230,7 +231,7 @@ def _pair_forward(xp: Any, a: Any, b: Any, sa: str, sb: str, so: str) -> Any:
     summed = [c for c in sa if c in sb and c not in so]
     A = _arrange(xp, a, sa, batch, kept_a, summed, size)
     B = _arrange(xp, b, sb, batch, summed, kept_b, size)
-    r = xp.matmul(A, B) if summed else A * B  # no contraction: an outer product per batch
+    r = batched_matmul(xp, A, B) if summed else A * B  # no contraction: an outer product per batch
     r = r.reshape([size.get(c, 1) for c in batch + kept_a + kept_b])
     order = batch + kept_a + kept_b
     return r.transpose([order.index(c) for c in so])

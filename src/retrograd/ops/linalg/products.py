@@ -1,6 +1,7 @@
 """Matrix products: matmul and its special cases, tensordot, kron (cross is in cross_product.py).
 
-Each product is one BLAS call forward (`xp.matmul`) and one per input backward:
+Each product is one BLAS call forward (`xp.matmul`; PyTorch's loop for small batched
+products, kernels/small_bmm.py) and one per input backward:
 d(AB)/dA = G·Bᵀ, d(AB)/dB = Aᵀ·G. The rules call the same products, so they are
 differentiable to any order. addmm and friends live in `multiply_add.py`, einsum
 in `contraction.py`, the decompositions (inv, det, qr, svd, ...) in `decompositions.py`
@@ -24,6 +25,7 @@ from ..autocast_policy import lower_precision, suspended
 from ..kernels.arg_types import check_elements, check_tensors
 from ..kernels.operands import refused_operand, wrap_dim
 from ..kernels.out_arg import SAME, TENSORDOT, same, write_out
+from ..kernels.small_bmm import batched_matmul, loops
 from ..shape.views import squeeze_dims, unsafe_view
 from .common import broadcast_batch, check_bmm, check_mm, check_mv, check_same_dtype, not_bool
 
@@ -41,17 +43,17 @@ __all__ = [
 # differentiable ops, so that higher derivatives are recorded as PyTorch records them.
 def g_bt(xp: Any, g: Any, b: Any) -> Any:
     """G Bᵀ: a product's derivative in its left operand (the kernel of `grad_bt`)."""
-    return xp.matmul(g, b.swapaxes(-1, -2))  # (the array's method: NumPy's function costs ~0.3 µs more)
+    return batched_matmul(xp, g, b.swapaxes(-1, -2))
 
 
 def at_g(xp: Any, a: Any, g: Any) -> Any:
     """Aᵀ G: a product's derivative in its right operand (the kernel of `grad_at`)."""
-    return xp.matmul(a.swapaxes(-1, -2), g)
+    return batched_matmul(xp, a.swapaxes(-1, -2), g)
 
 
 def gt_a_t(xp: Any, a: Any, g: Any) -> Any:
     """Aᵀ G computed as (Gᵀ A)ᵀ: the same values, stored transposed (row-major for the matrix Bᵀ)."""
-    return xp.matmul(g.swapaxes(-1, -2), a).swapaxes(-1, -2)
+    return batched_matmul(xp, g.swapaxes(-1, -2), a).swapaxes(-1, -2)
 
 
 def column_major(data: Any) -> bool:
@@ -118,7 +120,7 @@ _mm = Primitive(
     array_rules=MATRIX_ARRAY_RULES,
 )
 _bmm = Primitive(
-    "bmm", lambda xp, a, b: xp.matmul(a, b),
+    "bmm", batched_matmul,
     [lambda g, b: grad_bt(g, b) if first_order(g, b) else bmm(g, b.mH),
      lambda g, a: grad_at(a, g) if first_order(g, a) else bmm(a.mH, g)],
     inputs=("a", "b"),
@@ -137,8 +139,11 @@ _dot = Primitive("dot", lambda xp, a, b: xp.dot(a, b), _DOT_RULES, inputs=("a", 
 _vdot = Primitive("vdot", lambda xp, a, b: xp.dot(a, b), _DOT_RULES, inputs=("a", "b"))
 
 
-def _fold_matmul(xp: Any, a: Any, b: Any, b_column_major: bool) -> Any:
-    """(..., m, k) @ (k, n) as one (M, k) @ (k, n) BLAS call instead of one per batch."""
+def _fold_matmul(xp: Any, a: Any, b: Any, b_column_major: bool, bmm: bool) -> Any:
+    """(..., m, k) @ (k, n) as one (M, k) @ (k, n) BLAS call instead of one per batch; PyTorch's loop
+    where its matmul ends in a small bmm (`bmm`, see `_reaches_bmm`)."""
+    if bmm and loops(xp, a, b):
+        return batched_matmul(xp, a, b)
     if b.ndim >= 3 and b.size and a.shape[:-2] == b.shape[:-2] and not any(b.strides[:-2]):
         b = b[(0,) * (b.ndim - 2)]  # one matrix broadcast over the batch (an operand expanded by vmap)
     if a.ndim >= 3 and b.ndim == a.ndim and a.shape[-1] == 1:
@@ -383,7 +388,21 @@ def matmul(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
         check_mm(input, other)
         return _mm(input, other, b_column_major=column_major(other._data))
     _check_batched(input, other)
-    return (_matmul_nd if da != 2 else _matmul_2d_nd)(input, other, b_column_major=column_major(other._data))
+    bmm = _reaches_bmm(input, other, da, db)
+    return (_matmul_nd if da != 2 else _matmul_2d_nd)(input, other, b_column_major=column_major(other._data), bmm=bmm)
+
+
+def _reaches_bmm(a: Tensor, b: Tensor, da: int, db: int) -> bool:
+    """Whether PyTorch's matmul of a batched product ends in bmm (whose small products loop) rather
+    than one folded mm/mv: it folds a 2-D operand that requires grad into the other, and squeezes a
+    batch of one that requires grad beside a different batch (`_matmul_impl`)."""
+    if da == 2:
+        return not a.requires_grad
+    if db <= 2:
+        return False  # folded (PyTorch's bmm only for a batch it cannot view as one matrix)
+    if da == 3 and db == 3 and a.shape[0] != b.shape[0]:
+        return not (a.shape[0] == 1 and a.requires_grad or b.shape[0] == 1 and b.requires_grad)
+    return True
 
 
 def _check_batched(a: Tensor, b: Tensor) -> None:

@@ -51,6 +51,7 @@ def selection(node_name: str, unique: bool = True) -> Primitive:
         node_name[:-9].lower(), lambda xp, a, index, dim, shape: _gather_array(xp, a, index, dim, shape),
         [lambda g, a_shape, index, dim: scatter_back(g, a_shape, index, dim, unique)],
         node_name=node_name,
+        saves_number=True,  # PyTorch saves the indices: a second backward raises
     )
 
 
