@@ -111,6 +111,7 @@ if TYPE_CHECKING:
     from .ops.linalg.contraction import *
     from .ops.linalg.multiply_add import *
     from .ops.linalg.products import *
+    from .ops.linalg.derived_products import *
     from .ops.linalg.cross_product import *
     from .ops.ranges import *
     from .ops.reduction.cumulative import *

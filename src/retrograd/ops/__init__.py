@@ -88,6 +88,7 @@ if TYPE_CHECKING:
     from .linalg.composite import *  # noqa: F403
     from .linalg.contraction import *  # noqa: F403
     from .linalg.cross_product import *  # noqa: F403
+    from .linalg.derived_products import *  # noqa: F403
     from .linalg.distances import *  # noqa: F403
     from .linalg.multiply_add import *  # noqa: F403
     from .linalg.products import *  # noqa: F403

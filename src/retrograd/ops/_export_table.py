@@ -128,8 +128,10 @@ MODULES: dict[str, tuple[str, ...]] = {
         "histogram", "histogramdd",
     ),
     "linalg.products": (
-        "matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "inner", "tensordot", "kron",
-        "chain_matmul",
+        "matmul", "mm", "bmm", "mv", "dot", "vdot",
+    ),
+    "linalg.derived_products": (
+        "outer", "ger", "inner", "tensordot", "kron", "chain_matmul",
     ),
     "linalg.cross_product": (
         "cross",

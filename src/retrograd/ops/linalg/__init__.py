@@ -1,6 +1,7 @@
 """Linear algebra: products, factorizations, spectral functions (the primitives of `retrograd.linalg`).
 
-- `products`: matmul and its special cases (mm, bmm, mv, dot, ...), tensordot, kron
+- `products`: matmul and its special cases (mm, bmm, mv, dot, ...)
+- `derived_products`: outer, inner, tensordot, kron, chain_matmul (composed of those)
 - `cross_product`: cross and linalg.cross
 - `multiply_add`: addmm, addmv, addbmm, baddbmm (`beta * input + alpha * product`)
 - `contraction`: einsum
@@ -28,6 +29,7 @@ if TYPE_CHECKING:  # the modules this package gathers (at run time they load on 
         composite,
         contraction,
         cross_product,
+        derived_products,
         distances,
         multiply_add,
         products,
@@ -39,6 +41,7 @@ if TYPE_CHECKING:  # the modules this package gathers (at run time they load on 
     from .composite import *  # noqa: F403
     from .contraction import *  # noqa: F403
     from .cross_product import *  # noqa: F403
+    from .derived_products import *  # noqa: F403
     from .distances import *  # noqa: F403
     from .multiply_add import *  # noqa: F403
     from .products import *  # noqa: F403
@@ -47,6 +50,7 @@ if TYPE_CHECKING:  # the modules this package gathers (at run time they load on 
 
     __all__: list[str] = []
     __all__ += products.__all__
+    __all__ += derived_products.__all__
     __all__ += cross_product.__all__
     __all__ += multiply_add.__all__
     __all__ += contraction.__all__

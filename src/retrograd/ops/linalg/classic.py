@@ -29,9 +29,9 @@ from ..kernels.operands import numpy_alias, promote
 from ..kernels.out_arg import SAME, write_out
 from ..reduction.norms import dist_node, matrix_norm, vector_norm
 from .common import broadcast_batch, check_matrix, eye_like, floating_kernel, refuse_low_precision
+from .derived_products import outer
 from .lu import _permutation, check_lu_pivots, lu_factor_ex, solve_triangular
 from .lu import lu_solve as _linalg_lu_solve
-from .products import outer
 from .substitution import cholesky_solve_primitive
 
 __all__ = [

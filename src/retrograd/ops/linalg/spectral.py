@@ -460,7 +460,7 @@ def _expm_forward(xp: Any, a: Any) -> Any:
 
 def _matrix_exp_rule(g: Tensor, a: Tensor) -> Tensor:
     # Ā = the top-right block of exp([[Aᵀ, G], [0, Aᵀ]]) (Najfeld & Havel)
-    from .products import kron
+    from .derived_products import kron
 
     n = a.shape[-1]
     block = kron(const(a, [[1, 0], [0, 1]]), a.mT) + kron(const(a, [[0, 1], [0, 0]]), g)
