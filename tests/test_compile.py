@@ -1588,3 +1588,47 @@ def test_saved_value_changed_in_place_matches_pytorch_vs_torch():
         return out
 
     assert messages(torch) == messages(real, backend="aot_eager")
+
+
+def test_a_returned_parameter_or_buffer_is_the_tensor_itself():
+    w = nn.Parameter(torch.ones(3))
+    model = nn.BatchNorm1d(3)
+    x = torch.tensor([1.0, 2.0, 3.0])
+
+    @torch.compile
+    def f(x):
+        return (w * x).sum() + model(torch.stack([x, 2 * x])).sum(), w, model.weight, model.running_mean
+
+    for _ in range(2):
+        loss, ww, weight, mean = f(x)
+        assert ww is w and weight is model.weight and mean is model.running_mean
+        assert type(ww) is nn.Parameter and ww.requires_grad
+    assert _compiled_entry(f).generated is not None
+
+
+@pytest.mark.parametrize("case", ["fresh", "unread"])
+def test_a_returned_leaf_no_recorded_op_read_runs_eagerly(case):
+    model = nn.Linear(3, 1)
+
+    @torch.compile
+    def f(x):
+        if case == "fresh":
+            return x + 1, torch.zeros(3, requires_grad=True)
+        return x + 1, model.weight  # the module's parameter, never read by an op here
+
+    outs = [f(torch.ones(3))[1] for _ in range(2)]
+    assert all(t.requires_grad for t in outs)
+    assert (outs[0] is outs[1]) == (case == "unread")
+    assert "requiring grad that no recorded operation" in _compiled_entry(f).reasons[0]
+
+
+def test_a_returned_parameter_matches_pytorch_vs_torch():
+    real = pytest.importorskip("torch")
+
+    def kinds(m, **kw):
+        w = m.nn.Parameter(m.ones(3))
+        f = m.compile(lambda x: ((w * x).sum(), w), **kw)
+        loss, ww = f(m.ones(3))
+        return ww is w, type(ww).__name__, ww.requires_grad, ww.grad_fn is None
+
+    assert kinds(torch) == kinds(real, backend="aot_eager")

@@ -86,17 +86,21 @@ def arguments(args: tuple, kwargs: dict) -> tuple[tuple, list]:
 # --- outputs: a tree of tensors, rebuilt around new arrays ----------------------------------
 
 
-def output_plan(value: Any, arrays: dict, inputs: dict) -> Any:
-    """What to rebuild: ("new", k) for a made tensor, ("input", i) for an argument, else the value."""
+def output_plan(value: Any, arrays: dict, inputs: dict, kept: frozenset = frozenset()) -> Any:
+    """What to rebuild: ("new", k) for a made tensor, ("input", i) for an argument, else the value
+    itself: a Python value, or one of the `kept` tensors (ids of the parameters and buffers the
+    function reads, which it returns as they are: `return loss, self.weight`)."""
     if isinstance(value, Tensor):
         i = inputs.get(id(value))
         if i is not None:
             return ("input", i)
+        if id(value) in kept:
+            return ("value", value)
         return ("new", arrays.setdefault(id(value._data), (len(arrays), value))[0])
     if type(value) in (tuple, list) or (isinstance(value, tuple) and hasattr(value, "_fields")):
-        return ("seq", type(value), [output_plan(v, arrays, inputs) for v in value])
+        return ("seq", type(value), [output_plan(v, arrays, inputs, kept) for v in value])
     if type(value) is dict:
-        return ("dict", {k: output_plan(v, arrays, inputs) for k, v in value.items()})
+        return ("dict", {k: output_plan(v, arrays, inputs, kept) for k, v in value.items()})
     return ("value", value)
 
 

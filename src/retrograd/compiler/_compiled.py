@@ -133,6 +133,7 @@ class Entry:
     state: tuple = ()
     state_args: tuple = ()
     stepped: bool = False  # its outputs' graph was used by the function's own backward()
+    kept: frozenset = frozenset()  # ids of parameters and buffers returned as themselves (_calls.output_plan)
     # for explain: the breaks met while the function ran, (reason, user frames), and the op
     # names of the stretches between them
     break_sites: list = field(default_factory=list)
@@ -402,7 +403,8 @@ def _build(
             rec.graph_break("a buffer was changed in place")
     inputs_by_id = {id(t): i for i, t in enumerate(tensors)}
     arrays: dict = {}
-    plan = _calls.output_plan(result, arrays, inputs_by_id)
+    kept = _kept_tensors(rec)
+    plan = _calls.output_plan(result, arrays, inputs_by_id, kept)
     outs = [t for _, t in sorted(arrays.values(), key=lambda e: e[0])]
     if not rec.breaks:
         _check_hooks(rec, outs, first_node)
@@ -411,6 +413,9 @@ def _build(
     sources = [t._data for t in tensors] + [t._data for _, t in rec.inputs.values() if t is not None]
     if any(o._base is not None and _shares_memory(o._data, sources) for o in outs):
         rec.graph_break("an output is a view of an input (its view and version tracking would be lost)")
+    if any(o._requires_grad and o._grad_fn is None and id(o._data) not in rec.made for o in outs):
+        # a leaf no recorded op read: a parameter reached some other way, or one made afresh
+        rec.graph_break("an output is a tensor requiring grad that no recorded operation made or read")
     updated = _state_tensors(rec)
     _check_state_memory(rec, updated, outs)
     if rec.breaks:
@@ -490,7 +495,16 @@ def _build(
         stepped=rec.stepped,
         state=tuple((t, t._data) for t in updated if _arg_index(t, tensors) is None),
         state_args=tuple(i for t in updated if (i := _arg_index(t, tensors)) is not None),
+        kept=kept,
     )
+
+
+def _kept_tensors(rec: _trace.Recorder) -> frozenset:
+    """Ids of the tensors a call reads as they are, parameters and buffers (the guards keep them the
+    same objects): returned, they are these tensors, not new ones over their arrays."""
+    kept = {id(t) for _, t in rec.inputs.values() if t is not None}
+    kept.update(id(t) for t in rec.found.values())
+    return frozenset(kept)
 
 
 def _arg_index(t: Tensor, tensors: list) -> int | None:

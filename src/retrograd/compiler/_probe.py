@@ -116,7 +116,7 @@ def check(fn: Any, args: tuple, kwargs: dict, tensors: list, state_tensors: list
         with skipped:
             result = fn(*_substitute(args, mapping), **_substitute(kwargs, mapping))
         arrays: dict = {}
-        _calls.output_plan(result, arrays, {id(t): i for i, t in enumerate(new_tensors)})
+        _calls.output_plan(result, arrays, {id(t): i for i, t in enumerate(new_tensors)}, entry.kept)
         outs = [t for _, t in sorted(arrays.values(), key=lambda e: e[0])]
         if entry.views:  # as the code returns them: the bases of view outputs, each once
             if len(outs) != len(entry.made_from):
