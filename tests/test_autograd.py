@@ -287,7 +287,9 @@ def _complex_grad_output_errors(m):
 
 def test_complex_output_needs_a_complex_grad_output():
     errors, z_grad, x_grad = _complex_grad_output_errors(rg)
-    mismatch = "For complex Tensors, both grad_output and output are required to have the same dtype. Mismatch in dtype: "
+    mismatch = (
+        "For complex Tensors, both grad_output and output are required to have the same dtype. Mismatch in dtype: "
+    )
     assert errors == [
         mismatch + "grad_output[0] has a dtype of retrograd.float32 and output[0] has a dtype of retrograd.complex64.",
         mismatch + "grad_output[0] has a dtype of retrograd.float32 and output[0] has a dtype of retrograd.complex64.",
