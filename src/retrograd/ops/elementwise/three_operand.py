@@ -189,14 +189,17 @@ def lerp(input: Tensor, end: Any, weight: Any, *, out: Any = None) -> Tensor:
     mismatch = numpy_errors.broadcast_mismatch([x.shape for x in (input, end, weight) if isinstance(x, Tensor)])
     if mismatch is not None:
         raise mismatch
-    for name, other in (("end", end), ("weight", weight)):  # PyTorch's lerp does not promote
+    # PyTorch's lerp does not promote, except with a 0-d weight, which joins the dtype like a number
+    promote_weight = isinstance(weight, Tensor) and weight.dim() == 0
+    for name, other in (("end", end),) if promote_weight else (("end", end), ("weight", weight)):
         if isinstance(other, Tensor) and isinstance(input, Tensor) and other.dtype != input.dtype:
             raise RuntimeError(
                 f"expected dtype {input.dtype.c10_name} for `{name}` but got dtype {other.dtype.c10_name}"
             )
     kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
-    if isinstance(input, Tensor) and not (input.dtype.is_floating_point or input.dtype.is_complex):
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype.kind_name}'")
+    common = _dt.result_type(input, end, weight) if promote_weight else getattr(input, "dtype", None)
+    if common is not None and not (common.is_floating_point or common.is_complex):
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{common.kind_name}'")
     if isinstance(weight, Tensor):
         start, stop, w = promote(input, end, weight)
         return _lerp_tensor(start, stop, w)
