@@ -15,6 +15,7 @@ from ... import dtypes as _dt
 from ...engine import numpy_errors
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.arg_types import scalar_arg
 from ..kernels.deprecated_overloads import hide_scalars_first
 from ..kernels.deprecated_overloads import value_first as _value_first
 from ..kernels.fused_multiply_add import fma, opmath, opmath_scalar
@@ -119,6 +120,8 @@ def addcmul(
     """
     if value_first:  # old code's `exp_avg_sq.addcmul_(1 - beta2, grad, grad)`
         tensor1, tensor2, value = _value_first("addcmul", tensor1, tensor2, value_first, out is not None, value)
+    if isinstance(value, Tensor):  # a 0-d tensor is read as its number, as PyTorch's parser does
+        value = scalar_arg("addcmul", "value", None, value)
     if out is not None:
         return write_out(out, addcmul, locals())
     a, t1, t2 = promote(input, tensor1, tensor2)
@@ -154,6 +157,8 @@ def addcdiv(
     """
     if value_first:  # old code's `p.data.addcdiv_(-step_size, exp_avg, denom)`
         tensor1, tensor2, value = _value_first("addcdiv", tensor1, tensor2, value_first, out is not None, value)
+    if isinstance(value, Tensor):  # a 0-d tensor is read as its number, as PyTorch's parser does
+        value = scalar_arg("addcdiv", "value", None, value)
     if out is not None:
         return write_out(out, addcdiv, locals())
     a, t1, t2 = promote(input, tensor1, tensor2)
