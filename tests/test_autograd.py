@@ -263,6 +263,49 @@ def test_backward_without_grad_errors_as_pytorch():
     assert _backward_without_grad_errors(rg) == _backward_without_grad_errors(torch)
 
 
+def _complex_grad_output_errors(m):
+    """A real gradient for a complex output (or a complex one for a real output) is refused: it would
+    silently drop the imaginary part of the chain rule."""
+    z = m.tensor([1 + 2j, -0.5 + 0.3j], requires_grad=True)
+    x = m.tensor([1.0, 2.0], requires_grad=True)
+    errors = []
+    for call in [
+        lambda: m.autograd.grad(z * z, z, grad_outputs=m.ones(2)),
+        lambda: (z * z).backward(m.ones(2)),
+        lambda: (x * 2).backward(m.ones(2, dtype=m.complex64)),
+        # (scalars with different values: PyTorch finds the index with list.index, which compares by ==)
+        lambda: m.autograd.grad((x.sum(), z.sum()), (x, z), (m.tensor(1.0), m.tensor(2.0, dtype=m.float64))),
+    ]:
+        with pytest.raises(RuntimeError) as info:
+            call()
+        errors.append(str(info.value))
+    # a gradient of another real (or complex) dtype is fine, as in PyTorch
+    (z * 2).backward(m.ones(2, dtype=m.complex128))
+    (x * 2).backward(m.ones(2, dtype=m.float64))
+    return errors, z.grad.tolist(), x.grad.tolist()
+
+
+def test_complex_output_needs_a_complex_grad_output():
+    errors, z_grad, x_grad = _complex_grad_output_errors(rg)
+    mismatch = (
+        "For complex Tensors, both grad_output and output are required to have the same dtype. Mismatch in dtype: "
+    )
+    assert errors == [
+        mismatch + "grad_output[0] has a dtype of retrograd.float32 and output[0] has a dtype of retrograd.complex64.",
+        mismatch + "grad_output[0] has a dtype of retrograd.float32 and output[0] has a dtype of retrograd.complex64.",
+        mismatch + "grad_output[0] has a dtype of retrograd.complex64 and output[0] has a dtype of retrograd.float32.",
+        mismatch + "grad_output[1] has a dtype of retrograd.float64 and output[1] has a dtype of retrograd.complex64.",
+    ]
+    assert (z_grad, x_grad) == ([2 + 0j, 2 + 0j], [2.0, 2.0])
+
+
+def test_complex_output_grad_output_errors_as_pytorch():
+    torch = pytest.importorskip("torch")
+    ours, theirs = _complex_grad_output_errors(rg), _complex_grad_output_errors(torch)
+    assert [e.replace("retrograd.", "torch.") for e in ours[0]] == theirs[0]
+    assert ours[1:] == theirs[1:]
+
+
 def test_retain_graph_and_freed_graph_error():
     x = leaf([1.0, 2.0])
     y = (x.exp() * x).sum()

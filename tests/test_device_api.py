@@ -3,6 +3,7 @@ default device, threads, matmul precision, deterministic algorithms (CPU-only an
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 import warnings
@@ -486,6 +487,48 @@ def test_accelerator_and_backends_vs_torch():
         "backends.mkldnn.enabled",
     ]:
         assert evaluated("rg." + expr) == evaluated("torch." + expr), expr
+
+
+def test_backends_opt_einsum_switches():
+    oe = rg.backends.opt_einsum
+    import retrograd.backends.opt_einsum as oe_module
+
+    assert oe_module is oe
+    available = importlib.util.find_spec("opt_einsum") is not None
+    assert oe.is_available() is available
+    assert (oe.enabled, oe.strategy) == ((True, "auto") if available else (False, None))
+    assert (oe.get_opt_einsum() is None) is not available
+    if available:
+        with oe.flags(strategy="greedy"):
+            assert oe.strategy == "greedy"
+        assert oe.strategy == "auto"
+        with pytest.raises(ValueError, match=r"must be one of the following: \[auto, greedy, optimal\] but is best"):
+            oe.set_flags(_strategy="best")
+    else:
+        with pytest.raises(ValueError, match="opt_einsum is not available, so setting `enabled` to True"):
+            oe.set_flags(True)
+        with pytest.raises(ValueError, match="opt_einsum is not available, so setting `strategy` to greedy"):
+            oe.set_flags(_strategy="greedy")
+        with oe.flags(enabled=False):
+            assert oe.enabled is False
+    assert (oe.enabled, oe.strategy) == ((True, "auto") if available else (False, None))
+
+
+@needs_torch
+def test_backends_opt_einsum_vs_torch():
+    import torch.backends.opt_einsum  # noqa: F401  (a submodule torch.backends does not import itself)
+
+    for expr in ["is_available()", "enabled", "strategy", "get_opt_einsum() is None"]:
+        assert evaluated("rg.backends.opt_einsum." + expr) == evaluated("torch.backends.opt_einsum." + expr), expr
+    for args in [(True,), (None, "greedy"), (False,), (None, "best")]:
+        errors = []
+        for m in (rg, torch):
+            try:
+                with m.backends.opt_einsum.flags(*args):  # restores the switches after
+                    errors.append(None)
+            except ValueError as e:
+                errors.append(str(e))
+        assert errors[0] == errors[1], args
 
 
 DEPRECATED_FLAGS = {

@@ -244,3 +244,51 @@ def test_reductions_to_a_real_dtype_vs_torch():
     ours, theirs = _reductions_to_a_real_dtype(rg), _reductions_to_a_real_dtype(torch)
     assert ours[0] == theirs[0] and ours[2] == theirs[2]
     assert ours[1] == [c.split(" (Triggered")[0] for c in theirs[1]]
+
+
+def _lerp_with_a_zero_dim_weight(m):
+    """A 0-d weight joins the result dtype like a number (a higher float does not widen, a complex one
+    does); a weight with dims, and `end`, must have the input's dtype."""
+    y = m.ones(3)
+    results = []
+    for call in [
+        lambda: m.lerp(y, y * 2, m.tensor(0.25, dtype=m.float64)),
+        lambda: m.lerp(y, y * 2, m.tensor(1)),
+        lambda: m.lerp(y, y * 2, m.tensor(0.5j)),
+        lambda: m.lerp(m.tensor([1, 2]), m.tensor([3, 4]), m.tensor(0.5)),
+        lambda: y.clone().lerp_(y * 2, m.tensor(0.25, dtype=m.float64)),
+        lambda: y.clone().lerp_(y * 2, m.tensor(0.5j)),
+        lambda: m.lerp(y, y, m.tensor([0.3, 0.3, 0.3], dtype=m.float64)),
+        lambda: m.lerp(y, m.tensor(2.0, dtype=m.float64), m.tensor(0.5)),
+        lambda: m.lerp(m.tensor([1, 2]), m.tensor([3, 4]), m.tensor(True)),
+    ]:
+        try:
+            r = call()
+            results.append((str(r.dtype).split(".")[1], r.tolist()))
+        except (RuntimeError, NotImplementedError) as e:
+            results.append((type(e).__name__, str(e)))
+    w = m.tensor(0.25, dtype=m.float64, requires_grad=True)
+    x = m.tensor([1.0, 3.0], requires_grad=True)
+    m.lerp(x, x * 3, w).sum().backward()
+    results.append((str(w.grad.dtype).split(".")[1], w.grad.item(), x.grad.tolist()))
+    return results
+
+
+def test_lerp_promotes_a_zero_dim_weight():
+    assert _lerp_with_a_zero_dim_weight(rg) == [
+        ("float32", [1.25, 1.25, 1.25]),
+        ("float32", [2.0, 2.0, 2.0]),
+        ("complex64", [1 + 0.5j] * 3),
+        ("float32", [2.0, 3.0]),
+        ("float32", [1.25, 1.25, 1.25]),
+        ("RuntimeError", "result type ComplexFloat can't be cast to the desired output type Float"),
+        ("RuntimeError", "expected dtype float for `weight` but got dtype double"),
+        ("RuntimeError", "expected dtype float for `end` but got dtype double"),
+        ("NotImplementedError", "\"lerp_kernel_tensor\" not implemented for 'Long'"),
+        ("float64", 8.0, [1.5, 1.5]),
+    ]
+
+
+def test_lerp_zero_dim_weight_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _lerp_with_a_zero_dim_weight(rg) == _lerp_with_a_zero_dim_weight(torch)

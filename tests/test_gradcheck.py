@@ -368,3 +368,27 @@ def test_forward_over_reverse_through_inplace_activations(inplace):
     x = retrograd.tensor([0.7, -1.3, 0.4, -0.2, 1.9], dtype=retrograd.float64, requires_grad=True)
     f = lambda a: inplace(retrograd.nn.functional, a)  # noqa: E731
     assert retrograd.autograd.gradgradcheck(f, (x,), check_fwd_over_rev=True, check_undefined_grad=False)
+
+
+def _complex_input_report(lib):
+    """The slow-mode report for a complex input: one row per element, d/dx + 1j d/dy, complex."""
+    z = lib.tensor([1.0 + 2.0j, -0.5 + 0.25j], dtype=lib.complex128, requires_grad=True)
+    try:
+        lib.autograd.gradcheck(lambda a: a.detach() * 2 + a * 0, (z,))
+    except RuntimeError as e:  # GradcheckError
+        return str(e).replace("retrograd.", "torch.")
+    raise AssertionError("gradcheck passed")
+
+
+def test_complex_input_report_has_one_complex_row_per_element():
+    assert _complex_input_report(retrograd) == (
+        "While considering the imaginary part of complex outputs only, Jacobian mismatch for output 0 with "
+        "respect to input 0,\n"
+        "numerical:tensor([[0.+2.0000j, 0.+0.0000j],\n        [0.+0.0000j, 0.+2.0000j]], dtype=torch.complex128)\n"
+        "analytical:tensor([[0.+0.j, 0.+0.j],\n        [0.+0.j, 0.+0.j]], dtype=torch.complex128)\n"
+    )
+
+
+@needs_torch
+def test_complex_input_report_vs_torch():
+    assert _complex_input_report(retrograd) == _complex_input_report(torch)

@@ -97,3 +97,43 @@ def test_searchsorted_edges_match_pytorch():
             ours = rg.searchsorted(rg.tensor(seq), rg.tensor(values), right=right).tolist()
             theirs = torch.searchsorted(torch.tensor(seq), torch.tensor(values), right=right).tolist()
             assert ours == theirs, (seq, values, right)
+
+
+def _dimension_errors(m):
+    """A 0-d value (a number, or a 0-d tensor) needs 1-D boundaries; 0-d boundaries are refused;
+    N-D boundaries share their leading dims with the values (a scalar is checked first)."""
+    rows = m.tensor([[0.0, 1.0, 2.0], [1.0, 2.0, 3.0]])
+    calls = [
+        lambda: m.searchsorted(rows, 0.5),
+        lambda: m.searchsorted(rows, m.tensor(0.5)),
+        lambda: m.searchsorted(m.tensor(1.0), 0.5),
+        lambda: m.searchsorted(m.tensor(1.0), m.tensor([0.5])),
+        lambda: m.searchsorted(rows, m.tensor([0.5, 1.5])),
+        lambda: m.searchsorted(rows[0], m.tensor(1.5)),
+    ]
+    errors = []
+    for call in calls:
+        try:
+            errors.append(call().tolist())
+        except RuntimeError as e:
+            errors.append(str(e))
+    return errors
+
+
+def test_dimension_errors_name_the_scalar_and_the_0d_boundaries():
+    assert _dimension_errors(rg) == [
+        "torch.searchsorted(): input value can be a scalar only when boundaries tensor dimension is 1, but we got "
+        "boundaries tensor dim(2) and input value's dim(0) numel(1)",
+    ] * 2 + [
+        "torch.searchsorted(): input value can be a scalar only when boundaries tensor dimension is 1, but we got "
+        "boundaries tensor dim(0) and input value's dim(0) numel(1)",
+        "torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 dimension",
+        "torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 dimensions of boundaries "
+        "tensor and input value tensor must match, but we got boundaries tensor [2, 3] and input value tensor [2]",
+        2,
+    ]
+
+
+@pytest.mark.skipif(torch is None, reason="needs PyTorch")
+def test_dimension_errors_match_pytorch():
+    assert _dimension_errors(rg) == _dimension_errors(torch)

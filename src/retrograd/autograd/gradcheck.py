@@ -139,6 +139,15 @@ def _as_tensor(values: np.ndarray, like: Tensor) -> Tensor:
     return Tensor._make(np.asarray(values).astype(like._data.real.dtype), False)
 
 
+def _per_element(values: np.ndarray, x: Tensor) -> Tensor:
+    """A backward Jacobian as PyTorch prints it: one row per element of `x`; a complex `x`'s rows
+    join the derivatives along its real and imaginary parts as d/dx + 1j d/dy, in `x`'s dtype."""
+    if not x.is_complex():
+        return _as_tensor(values, x)
+    half = values.shape[0] // 2
+    return Tensor._make((values[:half] + 1j * values[half:]).astype(x._data.dtype), False)
+
+
 def _check_rows(first: Rows, second: Rows, o: _Options) -> None:
     """PyTorch's checks of a backward's results: dtypes (when asked), sizes, and the same values twice."""
     if o.check_grad_dtypes and not first.types_ok:
@@ -198,9 +207,11 @@ def _compare_jacobians(
     for part, s in blocks:
         a, nm = (ana[s], num[s]) if forward else (ana[:, s], num[:, s])
         if not np.allclose(a, nm, rtol=o.rtol, atol=o.atol):
-            raise GradcheckError(
-                _mismatch(part, what, k, n, _as_tensor(nm, out), _as_tensor(a, out if forward else x), forward)
-            )
+            if forward:
+                num_t, ana_t = _as_tensor(nm, out), _as_tensor(a, out)
+            else:
+                num_t, ana_t = _per_element(nm, x), _per_element(a, x)
+            raise GradcheckError(_mismatch(part, what, k, n, num_t, ana_t, forward))
 
 
 def _check_slow(case: _Case, o: _Options, forward: bool) -> None:

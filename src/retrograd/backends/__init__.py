@@ -4,6 +4,6 @@ retrograd computes with NumPy on the CPU: CUDA, cuDNN and MPS report unavailable
 their switches are recorded (so programs that set them run) but change nothing.
 """
 
-from . import cpu, cuda, cudnn, mkl, mkldnn, mps, openmp
+from . import cpu, cuda, cudnn, mkl, mkldnn, mps, openmp, opt_einsum
 
-__all__ = ["cpu", "cuda", "cudnn", "mkl", "mkldnn", "mps", "openmp"]
+__all__ = ["cpu", "cuda", "cudnn", "mkl", "mkldnn", "mps", "openmp", "opt_einsum"]

@@ -498,6 +498,11 @@ def _root_grads(outputs: tuple, given: Any, create_graph: bool) -> list:
                 f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
                 f"has a shape of {out.shape}."
             )
+        if g.dtype.is_complex != out.dtype.is_complex:
+            raise RuntimeError(
+                "For complex Tensors, both grad_output and output are required to have the same dtype. Mismatch in "
+                f"dtype: grad_output[{i}] has a dtype of {g.dtype} and output[{i}] has a dtype of {out.dtype}."
+            )
         result.append(g if create_graph else g.detach())
     if len(result) != len(outputs):  # (extra gradients are dropped, as PyTorch's zip drops them)
         raise RuntimeError(f"got {len(outputs)} tensors and {len(result)} gradients")

@@ -16,6 +16,7 @@ from ..engine.primitive import Primitive
 from ..tensor import Tensor
 from .creation import zeros_like
 from .kernels.arg_types import number_arg
+from .kernels.dtype_support import warn_discarded_imaginary
 from .kernels.guards import check_scalar_fits, store_scalar
 from .kernels.placement import check_memory_format, empty_preserving, laid_out
 from .sparse.dispatch import is_sparse
@@ -187,6 +188,7 @@ def _fill_with(rows: tuple[Primitive, Primitive], t: Tensor, value: Any) -> Tens
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value._data.ndim} dimensions."
             )
+        warn_discarded_imaginary(value, t._data.dtype)  # PyTorch copies the value into t's dtype
         return rows[1](t, value)
     number_arg("fill", "value", 2, value)
     check_scalar_fits(value, t.dtype, half_rounds=t.numel() == 1)  # as full's one element

@@ -264,6 +264,8 @@ def full(
         return write_out(out, full, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
     number_arg("full", "fill_value", 2, fill_value)
+    if isinstance(fill_value, Tensor):  # PyTorch's parser reads a 0-d tensor as the number it holds
+        fill_value = scalar_arg("full", "fill_value", 2, fill_value)
     dtype = _dt.from_python_type(dtype)
     if dtype is None:
         dtype = _dt.result_type(fill_value)

@@ -262,17 +262,13 @@ def searchsorted(
     seq = tensor_of(sorted_sequence)._data
     scalar = not isinstance(input, Tensor)
     values = np.asarray(input) if scalar else input._data
-    if sorter is not None:
-        seq = np.take_along_axis(seq, _checked_sorter(seq, sorter), axis=-1)
+    order = None if sorter is None else _checked_sorter(seq, sorter)
+    _check_searchsorted_dims(seq, values)
+    if order is not None:
+        seq = np.take_along_axis(seq, order, axis=-1)
     if seq.ndim == 1:
         found = _positions(seq, values, right)
     else:
-        if seq.shape[:-1] != values.shape[:-1]:
-            raise RuntimeError(
-                "torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 dimensions of "
-                f"boundaries tensor and input value tensor must match, but we got boundaries tensor "
-                f"{list(seq.shape)} and input value tensor {list(values.shape)}"
-            )
         flat_seq, flat_val = seq.reshape(-1, seq.shape[-1]), values.reshape(-1, values.shape[-1])
         found = np.stack([_positions(s, v, right) for s, v in zip(flat_seq, flat_val)]).reshape(values.shape)
     _note_copies(input, sorted_sequence, sorter)
@@ -498,6 +494,26 @@ def _c_double(value: float, from_data: bool) -> str:
     if value != value:
         return "-nan" if from_data else "nan"
     return f"{value:g}"
+
+
+def _check_searchsorted_dims(seq: Any, values: Any) -> None:
+    """PyTorch's checks, in its order: a 0-d value needs 1-D boundaries; boundaries have a dim; N-D
+    boundaries share all but the last dim with the values."""
+    if values.ndim == 0 and seq.ndim != 1:
+        raise RuntimeError(
+            "torch.searchsorted(): input value can be a scalar only when boundaries tensor dimension is 1, but we "
+            f"got boundaries tensor dim({seq.ndim}) and input value's dim(0) numel(1)"
+        )
+    if seq.ndim == 0:
+        raise RuntimeError(
+            "torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 dimension"
+        )
+    if seq.ndim != 1 and seq.shape[:-1] != values.shape[:-1]:
+        raise RuntimeError(
+            "torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 dimensions of "
+            f"boundaries tensor and input value tensor must match, but we got boundaries tensor "
+            f"{list(seq.shape)} and input value tensor {list(values.shape)}"
+        )
 
 
 def _checked_sorter(seq: Any, sorter: Tensor) -> Any:

@@ -21,7 +21,7 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..kernels.arg_types import check_tensors, invalid_combination, plain_number
 from ..kernels.dtype_support import no_complex
-from ..kernels.guards import check_scalar_fits, fitted_scalar
+from ..kernels.guards import check_scalar_fits, fitted_scalar, overflow_error
 from ..kernels.operands import as_tensor_of, on_one_device, promote, recorded, tensor_of
 from ..kernels.out_arg import SAME_INPUT, same, write_out
 from ..kernels.select import select
@@ -144,12 +144,25 @@ def _clamp_by_numbers(prim: Primitive, input: Tensor, min: Any, max: Any) -> Ten
     """Clamp to number bounds (either may be None); `prim` names the node: ClampBackward1 for
     `clamp`, ClampMinBackward0/ClampMaxBackward0 for `clamp_min`/`clamp_max`, as PyTorch records them."""
     min, max = plain_number(min), plain_number(max)  # NumPy's float64 would make a float32 result float64
+    if isinstance(min, complex) or isinstance(max, complex):
+        min, max = _real_bounds(prim, input, min, max)
     dt = _dt.result_type(input, *(v for v in (min, max) if v is not None))
     if not dt.is_floating_point:  # bounds are stored in the integer dtype first, as in PyTorch
         min, max = fitted_scalar(min, dt), fitted_scalar(max, dt)
     for bound in (min, max):  # a finite float bound beyond the dtype's range is refused
         check_scalar_fits(bound, dt)
     return prim(as_tensor_of(input, dt), lo=min, hi=max)
+
+
+def _real_bounds(prim: Primitive, input: Tensor, min: Any, max: Any) -> tuple[Any, Any]:
+    """Complex number bounds: `clamp` of a float tensor reads them as doubles (the real part, when
+    the imaginary one is zero); clamp_min/clamp_max, and any clamp of an integer tensor, promote
+    to a complex dtype, which clamp refuses (PyTorch's two paths)."""
+    if prim is not _clamp or not input.dtype.is_floating_point:
+        raise NotImplementedError("clamp is not supported for complex types")
+    if any(isinstance(v, complex) and v.imag != 0 for v in (min, max)):
+        raise overflow_error(_dt.float64)
+    return (None if min is None else min.real), (None if max is None else max.real)
 
 
 clip = clamp

@@ -15,6 +15,7 @@ from ... import dtypes as _dt
 from ...engine import numpy_errors
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
+from ..kernels.arg_types import scalar_arg
 from ..kernels.deprecated_overloads import hide_scalars_first
 from ..kernels.deprecated_overloads import value_first as _value_first
 from ..kernels.fused_multiply_add import fma, opmath, opmath_scalar
@@ -119,6 +120,8 @@ def addcmul(
     """
     if value_first:  # old code's `exp_avg_sq.addcmul_(1 - beta2, grad, grad)`
         tensor1, tensor2, value = _value_first("addcmul", tensor1, tensor2, value_first, out is not None, value)
+    if isinstance(value, Tensor):  # a 0-d tensor is read as its number, as PyTorch's parser does
+        value = scalar_arg("addcmul", "value", None, value)
     if out is not None:
         return write_out(out, addcmul, locals())
     a, t1, t2 = promote(input, tensor1, tensor2)
@@ -154,6 +157,8 @@ def addcdiv(
     """
     if value_first:  # old code's `p.data.addcdiv_(-step_size, exp_avg, denom)`
         tensor1, tensor2, value = _value_first("addcdiv", tensor1, tensor2, value_first, out is not None, value)
+    if isinstance(value, Tensor):  # a 0-d tensor is read as its number, as PyTorch's parser does
+        value = scalar_arg("addcdiv", "value", None, value)
     if out is not None:
         return write_out(out, addcdiv, locals())
     a, t1, t2 = promote(input, tensor1, tensor2)
@@ -189,14 +194,17 @@ def lerp(input: Tensor, end: Any, weight: Any, *, out: Any = None) -> Tensor:
     mismatch = numpy_errors.broadcast_mismatch([x.shape for x in (input, end, weight) if isinstance(x, Tensor)])
     if mismatch is not None:
         raise mismatch
-    for name, other in (("end", end), ("weight", weight)):  # PyTorch's lerp does not promote
+    # PyTorch's lerp does not promote, except with a 0-d weight, which joins the dtype like a number
+    promote_weight = isinstance(weight, Tensor) and weight.dim() == 0
+    for name, other in (("end", end),) if promote_weight else (("end", end), ("weight", weight)):
         if isinstance(other, Tensor) and isinstance(input, Tensor) and other.dtype != input.dtype:
             raise RuntimeError(
                 f"expected dtype {input.dtype.c10_name} for `{name}` but got dtype {other.dtype.c10_name}"
             )
     kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
-    if isinstance(input, Tensor) and not (input.dtype.is_floating_point or input.dtype.is_complex):
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype.kind_name}'")
+    common = _dt.result_type(input, end, weight) if promote_weight else getattr(input, "dtype", None)
+    if common is not None and not (common.is_floating_point or common.is_complex):
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{common.kind_name}'")
     if isinstance(weight, Tensor):
         start, stop, w = promote(input, end, weight)
         return _lerp_tensor(start, stop, w)

@@ -197,6 +197,8 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
     if _vmap.active and (r := batched("index_slices", index_fill, input, dim, index, value)) is not NOT_BATCHED:
         return r
     idx = check_index_dtype(index, ("int64",), lambda k: IndexError("index_fill_(): Expected dtype int64 for index."))
+    if _is_complex_value(value) and not input.dtype.is_complex:
+        raise RuntimeError("index_fill_(): Converting complex Scalar to non-complex type is not supported")
     if idx.ndim > 1:
         raise RuntimeError("Index has to be a vector/scalar")
     d, size = _dim_and_size(input, dim)
@@ -213,6 +215,13 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
         return _index_fill_tensor(input, value.to(input.dtype), key=key, accumulate=False)
     check_scalar_fits(value, input.dtype)
     return _index_fill(input, constant(value, input.dtype), key=key, accumulate=False)
+
+
+def _is_complex_value(value: Any) -> bool:
+    """A complex number, or a 0-d complex tensor (which PyTorch reads as its number)."""
+    if isinstance(value, Tensor):
+        return value.dtype.is_complex
+    return isinstance(value, (complex, np.complexfloating))
 
 
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:

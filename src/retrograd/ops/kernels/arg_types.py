@@ -49,10 +49,11 @@ def number_arg(fn: str, name: str, position: int, value: Any) -> Any:
 
 def scalar_arg(fn: str, name: str, position: int | None, value: Any) -> Any:
     """`value` as a Python number where PyTorch's parser wants a Number: a Python or NumPy number, or
-    a 0-d tensor (its value); a tensor with dims, None or a string is PyTorch's TypeError."""
+    a 0-d tensor (its value); a tensor with dims or one that requires grad (its graph would be
+    lost), None or a string is PyTorch's TypeError."""
     if isinstance(value, (numbers.Number, np.bool_)):
         return plain_number(value)
-    if isinstance(value, Tensor) and value._data.ndim == 0:
+    if isinstance(value, Tensor) and value._data.ndim == 0 and not value.requires_grad:
         return value.item()
     raise _refuse(fn, name, position, "Number", value)
 

@@ -49,7 +49,12 @@ def check_scalar_fits(value: Any, dt: dtype, *, c_name: bool = True, half_rounds
     refuse finite values beyond their range (float64 keeps them), as masked_fill and clamp do.
     `half_rounds`: float16 and bfloat16 round such a value to ±inf instead, as PyTorch's
     `scalar_tensor`, `where`, `t[i] = v`, and fill_/full of a single element do.
+    A complex number fits a real dtype only when its imaginary part is zero (C10's checked_convert).
     """
+    if isinstance(value, (complex, np.complexfloating)) and not dt.is_complex and dt is not _dt.bool_:
+        if value.imag != 0:
+            raise _overflow(dt, c_name)
+        value = value.real
     if isinstance(value, (bool, np.bool_)) or dt is _dt.bool_ or dt is _dt.float64:
         return
     if half_rounds and (dt is _dt.float16 or dt is _dt.bfloat16):
@@ -101,7 +106,10 @@ def check_data_fits(arr: np.ndarray, dt: dtype) -> None:
 
 
 def store_scalar(value: Any, np_dtype: Any) -> np.ndarray:
-    """A Python number as a 0-d array of `np_dtype`, wrapping like C (-1 -> 255 for uint8)."""
+    """A Python number as a 0-d array of `np_dtype`, wrapping like C (-1 -> 255 for uint8); a
+    complex number stored in a real dtype keeps its real part (its fit checked first)."""
+    if isinstance(value, (complex, np.complexfloating)) and np.dtype(np_dtype).kind not in "cb":
+        value = value.real
     if isinstance(value, float) and (np_dtype is F16 or np_dtype is BF16):  # made from float32, as PyTorch's
         return converted(np.asarray(value), np_dtype)
     try:

@@ -107,7 +107,9 @@ def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:
     if not (result.is_floating_point or result.is_complex):
         kind = (input - other).dtype.kind_name  # (two bool tensors: the subtraction's error first)
         raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got {kind} instead.")
-    if input.dtype != other.dtype and not (input.dtype in _WIDE and other.dtype in _WIDE):
+    # (a 0-d operand beside one with dims does not widen the float dtype in PyTorch; in NumPy it would)
+    same_rank_kind = (input.dim() == 0) == (other.dim() == 0)
+    if input.dtype != other.dtype and not (input.dtype in _WIDE and other.dtype in _WIDE and same_rank_kind):
         # one dtype first, PyTorch's promoted one: the node's float16/bfloat16 path would otherwise
         # keep the first operand's dtype, and NumPy would take an integer operand to float64
         input, other = promote(input, other)
