@@ -142,6 +142,29 @@ def test_an_op_on_computed_values_after_the_step_is_in_the_code():
     assert f._last.generated is not None
 
 
+def test_an_accuracy_from_the_targets_after_the_step_is_in_the_code():
+    def run(compile):
+        model, x, y = _model()
+        opt = torch.optim.Adam(model.parameters(), lr=0.01)
+
+        def step(x, y):
+            opt.zero_grad()
+            logits = model(x)
+            loss = F.cross_entropy(logits, y)
+            loss.backward()
+            opt.step()
+            return loss, (logits.argmax(1) == y).float().mean()  # the targets are an argument
+
+        f = torch.compile(step) if compile else step
+        outs = [tuple(v.item() for v in f(x, y)) for _ in range(4)]
+        return outs, snapshot(list(model.parameters())), f
+
+    (eager, eager_params, _), (got, params, f) = run(False), run(True)
+    assert got == eager
+    assert_same(params, eager_params)
+    assert f._last.generated is not None
+
+
 @pytest.mark.parametrize("case", ["parameter", "gradient"])
 def test_an_op_reading_what_the_step_changed_runs_eagerly(case):
     def after(loss, model):

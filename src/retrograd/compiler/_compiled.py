@@ -332,6 +332,8 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
     for i, t in enumerate(tensors):
         if id(t._data) not in rec.inputs:
             rec.inputs[id(t._data)] = (f"x{i}", t)
+        if not t._requires_grad:
+            rec.plain_args.add(id(t._data))
         arg_names.append(f"x{i}")
     module_named: dict = {}
     module_guard = module_state = None

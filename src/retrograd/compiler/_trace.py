@@ -134,6 +134,7 @@ class Recorder:
     aliases: dict = field(default_factory=dict)
     stored: dict = field(default_factory=dict)  # id(gradient array) -> how many leaves store it
     after_step: bool = False  # an optimizer step has been deferred: later ops run before it in code
+    plain_args: set = field(default_factory=set)  # ids of the arrays of arguments that require no grad
 
     def is_dynamic(self, array: Any) -> bool:
         i = id(array)
@@ -338,13 +339,15 @@ class Recorder:
             return run()
 
     def _reads_stepped(self, ins: tuple, attrs: dict) -> bool:
-        """An op after a deferred optimizer step may read only values the function computed, not
-        the parameters, state or gradients the step reads and changes: else a graph break."""
+        """An op after a deferred optimizer step may read only values the function computed and
+        arguments that require no grad (an accuracy from the logits and the targets), not the
+        parameters, state or gradients the step reads and changes: else a graph break."""
         for a in ins:
-            if id(a) not in self.made or id(a) in self.stored:
+            i = id(a)
+            if i in self.stored or (i not in self.made and i not in self.plain_args):
                 break
         else:
-            if not any(i in self.inputs or i in self.found for i in array_ids(attrs)):
+            if all(i in self.plain_args or (i not in self.inputs and i not in self.found) for i in array_ids(attrs)):
                 return False
         self.graph_break("an op after an optimizer step inside the function reads what the step changes")
         return True
