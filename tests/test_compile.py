@@ -680,6 +680,45 @@ def test_a_layer_swapped_in_a_closed_over_model_gets_the_gradients():
     assert torch.equal(out, model(x).sum()) and model[0].weight.grad is not None
 
 
+
+def _replaced_parameter_and_buffer(m, compile):
+    """A closed-over model whose bias (a parameter) and scale (a buffer) are replaced between calls."""
+
+    class Scaled(m.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = m.nn.Linear(3, 2)
+            self.register_buffer("scale", m.ones(2))
+
+        def forward(self, x):
+            return self.lin(x) * self.scale
+
+    model = Scaled()
+    with m.no_grad():
+        model.lin.weight.copy_(m.tensor([[1.0, 2.0, 3.0], [-1.0, 0.5, 2.0]]))
+        model.lin.bias.zero_()
+    g = m.compile(lambda x: model(x).sum()) if compile else (lambda x: model(x).sum())
+    x = m.tensor([[1.0, 1.0, 1.0]])
+    got = [g(x).item(), g(x).item()]
+    model.lin.bias = m.nn.Parameter(m.tensor([10.0, 20.0]))
+    out = g(x)
+    out.backward()
+    got.append(out.item())
+    model.scale = m.tensor([2.0, 3.0])
+    got.append(g(x).item())
+    return got, model.lin.bias.grad.tolist()
+
+
+def test_a_parameter_or_buffer_replaced_in_a_closed_over_model_is_the_one_read():
+    # the code read the old bias and scale (their tensors are the code's inputs): now it records again
+    got, grad = _replaced_parameter_and_buffer(torch, True)
+    assert got == [7.5, 7.5, 37.5, 2 * 16.0 + 3 * 21.5] and grad == [1.0, 1.0]
+
+
+def test_a_parameter_or_buffer_replaced_in_a_compiled_model_vs_torch():
+    real = pytest.importorskip("torch")
+    assert _replaced_parameter_and_buffer(torch, True) == _replaced_parameter_and_buffer(real, False)
+
 def test_parameters_given_new_data_re_record():
     lin = nn.Linear(3, 2)
     c = torch.compile(lin)

@@ -3,6 +3,7 @@ backward become generated code, and the step is deferred, run eagerly by each co
 after the code has stored the gradients, with the optimizer's hooks, state and counters as
 eager leaves them."""
 
+import importlib
 import warnings
 
 import numpy as np
@@ -454,3 +455,91 @@ def test_an_op_reading_parameters_after_a_recorded_sgd_step_is_in_the_code():
     assert [(a.item(), b.item()) for a, b in got] == [(a.item(), b.item()) for a, b in eager]
     assert_same(params, eager_params)
     assert f._last.generated is not None
+
+
+
+def _hooked_later(m, kind, compile):
+    """Five SGD steps; a global step hook (doubling the gradients) registered for the 3rd and 4th."""
+    optimizer = importlib.import_module(m.__name__ + ".optim.optimizer")
+    register = getattr(optimizer, f"register_optimizer_step_{kind}_hook")
+    rng = np.random.default_rng(3)
+    w = m.tensor(rng.standard_normal((6, 3)).astype(np.float32), requires_grad=True)
+    b = m.tensor(np.zeros(3, np.float32), requires_grad=True)
+    x, y = m.tensor(rng.standard_normal((5, 6)).astype(np.float32)), m.tensor([0, 1, 2, 1, 0])
+    opt = m.optim.SGD([w, b], lr=0.1)
+    calls = []
+
+    def hook(o, args, kwargs):
+        calls.append(kind)
+        with m.no_grad():
+            for p in o.param_groups[0]["params"]:
+                p.grad.mul_(2)  # (after the update, a post hook changes only the .grad left)
+
+    def step(x, y):
+        opt.zero_grad()
+        loss = m.nn.functional.cross_entropy(x @ w + b, y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    f = m.compile(step) if compile else step
+    losses = [f(x, y).item() for _ in range(2)]
+    handle = register(hook)
+    try:
+        losses += [f(x, y).item() for _ in range(2)]
+    finally:
+        handle.remove()
+    losses.append(f(x, y).item())
+    return losses, calls, [w, b]
+
+
+@pytest.mark.parametrize("kind", ["pre", "post"])
+def test_a_global_step_hook_registered_between_calls_runs_at_the_next_call(kind):
+    # the code with SGD's update recorded in it has no hook in it: a global step hook registered
+    # after the first call must make the next calls run it, as eager calls do
+    eager_losses, eager_calls, eager_params = _hooked_later(torch, kind, False)
+    losses, calls, params = _hooked_later(torch, kind, True)
+    assert calls == eager_calls == [kind, kind]
+    assert losses == eager_losses
+    assert_same(snapshot(params), snapshot(eager_params))
+
+
+@pytest.mark.parametrize("kind", ["pre", "post"])
+def test_a_global_step_hook_registered_between_compiled_calls_vs_torch(kind):
+    real = pytest.importorskip("torch")
+    ours, our_calls, our_params = _hooked_later(torch, kind, True)
+    theirs, their_calls, their_params = _hooked_later(real, kind, False)
+    assert our_calls == their_calls
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+    for a, b in zip(our_params, their_params):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-5, atol=1e-7)
+
+
+
+@pytest.mark.parametrize("make", [OPTIMIZERS["SGD"], OPTIMIZERS["SGD momentum nesterov"]], ids=["recorded", "deferred"])
+def test_a_transposed_parameter_steps_bit_for_bit_as_eager(make):
+    # eager SGD rounded a non-contiguous parameter's update twice, the recorded update (add_ with
+    # alpha) once, as PyTorch does: the compiled calls drifted from eager in the last bits
+    def run(compile):
+        rng = np.random.default_rng(2)
+        w = nn.Parameter(torch.tensor(rng.standard_normal((4, 6)).astype(np.float32)).t())
+        b = nn.Parameter(torch.zeros(4))
+        x, y = torch.tensor(rng.standard_normal((9, 6)).astype(np.float32)), torch.tensor([0, 1, 2, 3, 0, 1, 2, 3, 0])
+        opt = make([w, b])
+
+        def step(x, y):
+            opt.zero_grad()
+            loss = F.cross_entropy(x @ w + b, y)
+            loss.backward()
+            opt.step()
+            return loss
+
+        f = torch.compile(step) if compile else step
+        return [f(x, y).item() for _ in range(6)], snapshot([w, b]), f
+
+    eager_losses, eager_params, _ = run(False)
+    losses, params, f = run(True)
+    assert f._last.generated is not None
+    assert losses == eager_losses
+    assert_same(params, eager_params)

@@ -66,6 +66,38 @@ def test_float64_and_strided_targets_still_update():
     assert q.tolist() == [[0.25, 0.25]] * 3
 
 
+
+@pytest.mark.parametrize("layout", ["transposed", "strided"])
+@pytest.mark.parametrize("n", [60, 40_000])
+def test_a_transposed_or_strided_target_rounds_once_too(layout, n):
+    # PyTorch fuses the update of any layout (a parameter made with .t() in a model); the blocked
+    # pass of a large target reads it flat, so a strided one is updated in one pass
+    rng = np.random.default_rng(n)
+    base = rng.standard_normal((2 * n // 20, 20)).astype(F32)
+    target = base.T if layout == "transposed" else base[::2]
+    expected_start, between = target.copy(), base[1::2].copy()
+    g = rng.standard_normal(target.shape).astype(F32)
+    F.add_scaled_(target, g, -0.1)
+    np.testing.assert_array_equal(target, _once(g, -0.1, expected_start))
+    if layout == "strided":
+        np.testing.assert_array_equal(base[1::2], between)  # (the rows between: untouched)
+
+
+@needs_torch
+def test_sgd_on_a_transposed_parameter_vs_torch():
+    rng = np.random.default_rng(4)
+    start = rng.standard_normal((40, 30)).astype(F32)
+    grads = [rng.standard_normal((30, 40)).astype(F32) for _ in range(5)]
+    runs = []
+    for lib in (rg, torch):
+        p = lib.nn.Parameter(lib.tensor(start.copy()).t())
+        opt = lib.optim.SGD([p], lr=0.1, momentum=0.9)
+        for g in grads:
+            p.grad = lib.tensor(g)
+            opt.step()
+        runs.append(p.detach().numpy())
+    np.testing.assert_array_equal(runs[0], runs[1])
+
 OPTIMIZERS = [
     ("SGD", {"lr": 0.1}),
     ("SGD", {"lr": 0.1, "momentum": 0.9, "dampening": 0.1}),

@@ -127,6 +127,7 @@ class Entry:
     written: tuple = ()
     none_grads: tuple = ()
     grad_outputs: tuple = ()  # (output index, target): outputs that are a leaf's `.grad`
+    update_guards: tuple = ()  # () -> bool per optimizer update in the code: still recordable
     # tensors without grad it updates in place, (tensor, array): read at call time, as parameters
     # are, but on the array the code was made for (their versions move with each call, unguarded);
     # and the indices of arguments it updates so, which must not be views
@@ -145,6 +146,9 @@ class Entry:
                 return False
         if self.effects and _step.hooked(self.effects, tensors):
             return False
+        for still_recordable in self.update_guards:
+            if not still_recordable():
+                return False
         for p, rg, (shape, dtype) in zip(self.params, self.params_rg, self.params_meta):
             data = p._data
             if p._requires_grad is not rg or data.shape != shape or data.dtype != dtype:
@@ -494,6 +498,7 @@ def _build(
         written=written,
         none_grads=none_grads,
         grad_outputs=grad_outputs,
+        update_guards=tuple(rec.update_guards),
         stepped=rec.stepped,
         state=tuple((t, t._data) for t in updated if _arg_index(t, tensors) is None),
         state_args=tuple(i for t in updated if (i := _arg_index(t, tensors)) is not None),

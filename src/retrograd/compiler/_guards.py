@@ -59,6 +59,8 @@ def python_guard(fn: Any, module: Any, arguments: tuple) -> Any:
         for m in top.modules():
             slots += [(m.__dict__, n) for n, v in m.__dict__.items() if type(v) in _PLAIN or _user_container(n, v)]
             slots += [(m._modules, n) for n in m._modules]
+            # a parameter or buffer replaced (`model.bias = nn.Parameter(...)`): the code reads the old one
+            slots += [(m._parameters, n) for n in m._parameters] + [(m._buffers, n) for n in m._buffers]
     hooks = [m.__dict__[n] for top in modules for m in top.modules() for n in _HOOK_DICTS if n in m.__dict__]
     hook_counts = [len(h) for h in hooks]
     plain = [(d, n) for d, n in slots if type(d[n]) in _PLAIN]

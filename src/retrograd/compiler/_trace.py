@@ -135,6 +135,9 @@ class Recorder:
     stored: dict = field(default_factory=dict)  # id(gradient array) -> how many leaves store it
     after_step: bool = False  # an optimizer step has been deferred: later ops run before it in code
     plain_args: set = field(default_factory=set)  # ids of the arrays of arguments that require no grad
+    # () -> bool per optimizer step recorded into the code: whether its update may still be (no
+    # step hook since, for one)
+    update_guards: list = field(default_factory=list)
 
     def is_dynamic(self, array: Any) -> bool:
         i = id(array)
@@ -316,10 +319,12 @@ class Recorder:
         if id(grad._data) not in self.made:
             self.old_grads[id(grad._data)] = grad
 
-    def optimizer_step(self, optimizer: Any, with_arguments: bool, recordable: bool, run: Any) -> Any:
-        """`optimizer.step()` is called: its update recorded where the optimizer says it can be,
-        else the step deferred to the compiled call where it can be (see above)."""
-        if recordable and not self.breaks:
+    def optimizer_step(self, optimizer: Any, with_arguments: bool, recordable: Any, run: Any) -> Any:
+        """`optimizer.step()` is called: its update recorded where the optimizer says it can be
+        (`recordable()`, asked again at each call of the code: `update_guards`), else the step
+        deferred to the compiled call where it can be (see above)."""
+        if recordable is not None and not self.breaks and recordable():
+            self.update_guards.append(recordable)
             optimizer._recording_update = True  # (the optimizer updates through tensor ops)
             try:
                 return run()
@@ -496,7 +501,7 @@ class _Dispatch:
         if rec is not None and not rec.breaks:
             rec.read_grad(grad)
 
-    def optimizer_step(self, optimizer: Any, with_arguments: bool, recordable: bool, run: Any) -> Any:
+    def optimizer_step(self, optimizer: Any, with_arguments: bool, recordable: Any, run: Any) -> Any:
         """An optimizer's step(): the recorder records or defers it; the check of generated code,
         which compares the function and its code without the deferred steps, skips those."""
         thread = threading.get_ident()

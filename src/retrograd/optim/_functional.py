@@ -91,9 +91,10 @@ _BLOCK = 1 << 14  # elements per pass of `_fused_into`: 128 KiB of float64, whic
 
 
 def _fusable(target: Any, *operands: Any) -> bool:
-    """Whether `_fused_into` can update `target`: a contiguous float32 array, array operands of its shape."""
+    """Whether `_fused_into` can update `target`: a float32 array (of any layout: PyTorch's kernels
+    fuse a transposed parameter's update too), array operands of its shape."""
     return (
-        type(target) is np.ndarray and target.dtype == _F32 and target.flags.c_contiguous
+        type(target) is np.ndarray and target.dtype == _F32
         and all(type(o) is not np.ndarray or o.shape == target.shape for o in operands)
     )
 
@@ -107,7 +108,7 @@ def _fused_into(target: Any, x: Any, y: Any, z: Any) -> None:
     """
     if not isinstance(y, np.ndarray):
         y = np.float32(y)
-    if target.size <= _BLOCK:
+    if target.size <= _BLOCK or not target.flags.c_contiguous:  # (a strided target in one pass)
         wide = np.multiply(x, y, dtype=np.float64)
         np.add(wide, z, out=wide)
         np.copyto(target, wide, casting="same_kind")

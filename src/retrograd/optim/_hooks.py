@@ -44,12 +44,19 @@ def with_step_hooks(step: Callable) -> Callable:
         tracer = _primitive.tracer
         if tracer is not None:  # inside a retrograd.compile recording: it records the update, or defers the step
             bare = len(args) == 1 and not kwargs
-            recordable = bare and not _has_hooks(self) and self._update_is_recordable()
+            recordable = functools.partial(_update_recordable, self) if bare else None
             return tracer.optimizer_step(self, not bare, recordable, lambda: _run(step, args, kwargs))
         return _run(step, args, kwargs)
 
     hooked_step.hooked = True  # type: ignore[attr-defined]
     return hooked_step
+
+
+def _update_recordable(optimizer: Any) -> bool:
+    """Whether a bare step's update may be recorded into compiled code, asked when it is recorded
+    and again at every later call of that code: a step hook registered since (a global one too)
+    must run, so the code with the update in it is not used then."""
+    return not _has_hooks(optimizer) and optimizer._update_is_recordable()
 
 
 def _has_hooks(optimizer: Any) -> bool:
