@@ -91,8 +91,9 @@ def test_a_step_that_does_not_clear_its_gradients_accumulates_as_eager():
     losses, state, step = _run(_sgd_step, compile=True, clear=False)
     assert losses == eager_losses
     assert_same(state, eager_state)
-    # the first call stored gradients into None: later calls, with gradients there, add to them eagerly
-    assert any("adds to an existing .grad" in r for r in _entry(step).reasons)
+    # the first call stored gradients into None; later calls add to the ones there, and the update
+    # reads the sums, which the code does not compute (the call adds after it): eager
+    assert any("reads a .grad the function's backward added to" in r for r in _entry(step).reasons)
 
 
 def test_zero_grad_inside_the_step_clears_every_call_even_when_the_first_had_nothing():

@@ -126,6 +126,7 @@ class Entry:
     effects: tuple = ()
     written: tuple = ()
     none_grads: tuple = ()
+    grads_before: tuple = ()  # (target, shape, dtype): a `.grad` there at the call, which it adds into
     grad_outputs: tuple = ()  # (output index, target): outputs that are a leaf's `.grad`
     update_guards: tuple = ()  # () -> bool per optimizer update in the code: still recordable
     # tensors without grad it updates in place, (tensor, array): read at call time, as parameters
@@ -145,6 +146,8 @@ class Entry:
             if _step.resolve(target, tensors)._grad is not None:
                 return False
         if self.effects and _step.hooked(self.effects, tensors):
+            return False
+        if self.grads_before and not _step.grads_there(self.grads_before, tensors):
             return False
         for still_recordable in self.update_guards:
             if not still_recordable():
@@ -452,7 +455,7 @@ def _build(
     seeds: list = []
     grads: list = []
     out_meta: tuple = ()
-    effects, step_grads, written, none_grads = _step.plan(rec, tensors, len(outs))
+    effects, step_grads, written, none_grads, grads_before = _step.plan(rec, tensors, len(outs))
     if rec.stepped:
         out_meta = tuple((o._data.shape, o._data.dtype) for o, rg in zip(outs, out_rg) if rg)
     elif state.enabled and any(out_rg) and grad_inputs:
@@ -497,6 +500,7 @@ def _build(
         effects=effects,
         written=written,
         none_grads=none_grads,
+        grads_before=grads_before,
         grad_outputs=grad_outputs,
         update_guards=tuple(rec.update_guards),
         stepped=rec.stepped,

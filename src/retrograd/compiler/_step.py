@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..backend.sparse import SparseCOO
 from ..engine.grad_layout import laid_out_for
 from ..tensor import Tensor
 from . import _trace
@@ -33,13 +34,14 @@ def resolve(target: Any, tensors: list) -> Any:
     return tensors[target[1]] if type(target) is tuple else target
 
 
-def plan(rec: _trace.Recorder, tensors: list, n_outputs: int) -> tuple[tuple, list, tuple, tuple]:
-    """(effects, gradient arrays the code returns after its outputs, written, none_grads)."""
+def plan(rec: _trace.Recorder, tensors: list, n_outputs: int) -> tuple[tuple, list, tuple, tuple, tuple]:
+    """(effects, gradient arrays the code returns after its outputs, written, none_grads,
+    grads_before: (target, shape, dtype) of each `.grad` from before the call it adds to)."""
     effects = []
     grads: list = []
     for kind, t, array in rec.effects:
-        if kind == "grad":
-            effects.append(("grad", target_of(t, tensors), n_outputs + len(grads)))
+        if kind == "grad" or kind == "accum":
+            effects.append((kind, target_of(t, tensors), n_outputs + len(grads)))
             grads.append(array)
         elif kind == "step":
             effects.append(("step", t, -1))  # (the optimizer itself: its identity is guarded)
@@ -47,13 +49,14 @@ def plan(rec: _trace.Recorder, tensors: list, n_outputs: int) -> tuple[tuple, li
             effects.append(("clear", target_of(t, tensors), -1))
     written = tuple((target_of(t, tensors), times) for t, times in rec.written.values())
     none_grads = tuple(target_of(t, tensors) for t in rec.none_grads.values())
-    return tuple(effects), grads, written, none_grads
+    before = tuple((target_of(t, tensors), shape, dtype) for t, shape, dtype in rec.grads_before.values())
+    return tuple(effects), grads, written, none_grads, before
 
 
 def grad_outputs(rec: _trace.Recorder, outs: list, tensors: list) -> tuple:
     """(output index, target) per output that is a leaf's `.grad` after the function: a call returns
     the `.grad` its replay stores, the same tensor, as eager code does (`return loss, w.grad`)."""
-    leaves = {id(t): t for kind, t, _ in rec.effects if kind == "grad"}
+    leaves = {id(t): t for kind, t, _ in rec.effects if kind == "grad" or kind == "accum"}
     found = []
     for k, o in enumerate(outs):
         for t in leaves.values():
@@ -74,6 +77,11 @@ def replay(effects: tuple, written: tuple, tensors: list, taken: list, results: 
         if kind == "clear":
             t._grad = None
             continue
+        if kind == "accum":  # into the `.grad` in place, as the engine adds
+            grad = t._grad
+            grad._data += results[k]
+            grad._version_counter.value += 1
+            continue
         a = results[k]
         laid_out = laid_out_for(t._data, a)
         if laid_out is not None:
@@ -89,11 +97,23 @@ def replay(effects: tuple, written: tuple, tensors: list, taken: list, results: 
 def hooked(effects: tuple, tensors: list) -> bool:
     """Whether a leaf the code stores a gradient in has a hook now (the code would not run it)."""
     for kind, target, _ in effects:
-        if kind == "grad":
+        if kind == "grad" or kind == "accum":
             t = resolve(target, tensors)
             if t._hooks or t._post_acc_hooks:
                 return True
     return False
+
+
+def grads_there(grads_before: tuple, tensors: list) -> bool:
+    """Whether each `.grad` the code adds into is there as recorded (a plain dense tensor)."""
+    for target, shape, dtype in grads_before:
+        g = resolve(target, tensors)._grad
+        if g is None or type(g) is not Tensor or g._requires_grad:
+            return False
+        data = g._data
+        if type(data) is SparseCOO or data.shape != shape or data.dtype != dtype:
+            return False
+    return True
 
 
 def final_grads(effects: tuple, tensors: list, results: tuple) -> dict:
@@ -103,7 +123,11 @@ def final_grads(effects: tuple, tensors: list, results: tuple) -> dict:
         if kind == "step":
             continue
         t = resolve(target, tensors)
-        final[id(t)] = (t, None if kind == "clear" else results[k])
+        before = final.get(id(t), (t, None))[1]
+        if kind == "accum" and before is not None:  # into a gradient this call stored
+            final[id(t)] = (t, before + results[k])
+        else:  # (from before the call: the check starts the function from no .grad)
+            final[id(t)] = (t, None if kind == "clear" else results[k])
     return final
 
 

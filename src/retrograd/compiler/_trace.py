@@ -135,6 +135,9 @@ class Recorder:
     stored: dict = field(default_factory=dict)  # id(gradient array) -> how many leaves store it
     after_step: bool = False  # an optimizer step has been deferred: later ops run before it in code
     plain_args: set = field(default_factory=set)  # ids of the arrays of arguments that require no grad
+    # id(leaf) -> (leaf, shape, dtype): a `.grad` from before the call the function's backward adds to
+    grads_before: dict = field(default_factory=dict)
+    summed_into: set = field(default_factory=set)  # ids of `.grad` arrays the call adds a gradient into
     # () -> bool per optimizer step recorded into the code: whether its update may still be (no
     # step hook since, for one)
     update_guards: list = field(default_factory=list)
@@ -164,6 +167,9 @@ class Recorder:
         if self.aliases:
             ins = tuple([self.aliases.get(id(a), a) for a in ins])
         if self.after_step and not self.backward and self._reads_stepped(ins, attrs):
+            return
+        if self.summed_into and any(id(a) in self.summed_into for a in ins):
+            self.graph_break("an op reads a .grad the function's backward added to (the call adds after the code)")
             return
         for t, a in zip(tensors, ins):
             i = id(a)
@@ -207,6 +213,9 @@ class Recorder:
     def write(self, target: Any, result: Any) -> None:
         if self.after_step:
             self.graph_break("an in-place update after an optimizer step inside the function")
+            return
+        if id(target._data) in self.summed_into:
+            self.graph_break("an in-place update of a .grad the function's backward added to")
             return
         array = target._data
         i = id(array)
@@ -286,11 +295,11 @@ class Recorder:
         self.stepped = True
 
     def accumulated(self, leaf: Any, old: Any, g: Any) -> None:
-        """The function's backward stored `g` as `leaf.grad`."""
-        if old is not None:
-            self.graph_break("backward() inside the function adds to an existing .grad")
-        elif type(g) is not _tt.Tensor or type(g._data) is SparseCOO or g._requires_grad:
+        """The function's backward stored `g` as `leaf.grad`, or added it into `old`, the `.grad`."""
+        if type(g) is not _tt.Tensor or type(g._data) is SparseCOO or g._requires_grad:
             self.graph_break("backward() inside the function stores a sparse or subclass gradient")
+        elif old is not None:
+            self.accumulated_into_grad(leaf, old, g)
         else:
             if id(leaf) not in self.cleared:
                 self.none_grads[id(leaf)] = leaf
@@ -307,6 +316,19 @@ class Recorder:
                 self.made[id(copy)] = copy  # (kept alive, so its id stays unique)
             self.effects.append(("grad", leaf, array))
             self.stored[id(array)] = self.stored.get(id(array), 0) + 1
+
+    def accumulated_into_grad(self, leaf: Any, old: Any, g: Any) -> None:
+        """Eager added `g` into the `.grad` in place (accumulation): the call does the same after
+        the code, so no op recorded after may read or change that `.grad`. One from before the
+        call must be there at later calls too (`grads_before`)."""
+        if type(old) is not _tt.Tensor or type(old._data) is SparseCOO or old._requires_grad:
+            self.graph_break("backward() inside the function adds to a sparse or subclass .grad, or one with a graph")
+            return
+        if id(leaf) not in self.cleared and id(leaf) not in self.none_grads:
+            self.grads_before[id(leaf)] = (leaf, old._data.shape, old._data.dtype)
+        self.effects.append(("accum", leaf, g._data))
+        self.summed_into.add(id(old._data))
+        self.summed_into.add(id(self.aliases.get(id(old._data), old._data)))
 
     def set_grad(self, tensor: Any, value: Any) -> None:
         if value is not None:
