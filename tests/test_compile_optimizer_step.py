@@ -656,3 +656,30 @@ def test_gradient_accumulation_across_compiled_calls_matches_pytorch_vs_torch():
     np.testing.assert_allclose(ours, theirs, rtol=1e-6)
     for a, b in zip(our_params, their_params):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+
+
+def test_loading_the_optimizer_state_between_calls_keeps_the_step_compiled():
+    def run(compile):
+        model, x, y = _model()
+        opt = torch.optim.Adam(model.parameters(), lr=0.01)
+
+        def step():
+            opt.zero_grad()
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            opt.step()
+            return loss
+
+        f = torch.compile(step) if compile else step
+        losses = [f().item() for _ in range(2)]
+        saved = opt.state_dict()
+        losses += [f().item() for _ in range(2)]
+        opt.load_state_dict(saved)  # back two steps of Adam's state (not the parameters)
+        losses += [f().item() for _ in range(3)]
+        return losses, snapshot(list(model.parameters())), _state(opt), f
+
+    (eager_losses, eager_params, eager_state, _), (losses, params, state, f) = run(False), run(True)
+    assert losses == eager_losses
+    assert_same(params, eager_params)
+    _assert_same_state(state, eager_state)
+    assert f._last.generated is not None

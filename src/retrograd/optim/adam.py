@@ -59,6 +59,9 @@ class Adam(Optimizer):
     }
     _SCALAR_STATE = ("step",)
 
+    # its multi-tensor layouts, rebuilt by a step after loading (compile's guards need not watch them)
+    _unguarded_attributes = (*Optimizer._unguarded_attributes, "_flat_layouts")
+
     def __init__(
         self,
         params: Any,
