@@ -117,7 +117,7 @@ class Optimizer:
 
     # What `step()` changes on the instance (a compiled function that steps the optimizer runs the
     # step at every call, so its guards need not watch these): see retrograd.compiler's guards.
-    _unguarded_attributes = ("state", "_opt_called", "_inside_step", "_recording_update")
+    _unguarded_attributes: tuple[str, ...] = ("state", "_opt_called", "_inside_step", "_recording_update")
 
     def _update_is_recordable(self) -> bool:
         """Whether a retrograd.compile recording may record this step's update as tensor ops: it
