@@ -182,6 +182,28 @@ def test_calculate_gain_of_linear_layers_is_the_int_one():
         "1", "1", "1", "1.6666666666666667"]
 
 
+KAIMING_BAD_MODE = "Mode fan_avg not supported, please use one of ['fan_in', 'fan_out']"
+
+
+@pytest.mark.parametrize("init", ["kaiming_normal_", "kaiming_uniform_"])
+def test_kaiming_unknown_mode_lists_the_modes(init):
+    # checked before the fans: a 1-d tensor (no fans) still gets the mode's message
+    for shape in [(3, 3), (4,)]:
+        with pytest.raises(ValueError) as e:
+            getattr(nn.init, init)(rg.empty(*shape), mode="fan_avg")
+        assert str(e.value) == KAIMING_BAD_MODE
+
+
+@needs_torch
+@pytest.mark.parametrize("init", ["kaiming_normal_", "kaiming_uniform_"])
+def test_kaiming_unknown_mode_vs_torch(init):
+    with pytest.raises(ValueError) as theirs:
+        getattr(torch.nn.init, init)(torch.empty(3, 3), mode="fan_avg")
+    with pytest.raises(ValueError) as ours:
+        getattr(nn.init, init)(rg.empty(3, 3), mode="fan_avg")
+    assert str(ours.value) == str(theirs.value)
+
+
 def test_init_distributions():
     rg.manual_seed(0)
     w = rg.empty(400, 300)

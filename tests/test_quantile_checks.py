@@ -66,3 +66,39 @@ def test_more_than_2_to_the_24_samples_vs_torch():
     torch = pytest.importorskip("torch")
     with pytest.raises(RuntimeError, match=r"^quantile\(\) input tensor is too large$"):
         torch.quantile(_longer_than_pytorch_allows(torch), 0.5, dim=1)
+
+
+# --- the result's grad_fn: PyTorch ends quantile with an in-place squeeze_(-1) ---------------------
+
+GRAD_FN_CASES = [
+    (0.5, None, False),
+    (0.5, 1, True),
+    ("tensor_q", None, False),
+    ("tensor_q", 0, True),
+    ("scalar_tensor_q", 1, False),
+]
+
+
+def _quantile_grad_fn(m, fn, q, dim, keepdim):
+    x = m.tensor([[1.0, 4.0, 2.0], [3.0, 0.0, 5.0]], requires_grad=True)
+    q = {"tensor_q": m.tensor([0.25, 0.75]), "scalar_tensor_q": m.tensor(0.5)}.get(q, q)
+    r = getattr(m, fn)(x, q, dim=dim, keepdim=keepdim)
+    r.sum().backward()
+    return r.grad_fn.name(), tuple(r.shape), x.grad.tolist()
+
+
+@pytest.mark.parametrize("fn", ["quantile", "nanquantile"])
+@pytest.mark.parametrize(("q", "dim", "keepdim"), GRAD_FN_CASES)
+def test_result_grad_fn_is_the_in_place_squeeze(fn, q, dim, keepdim):
+    name, _, grad = _quantile_grad_fn(rg, fn, q, dim, keepdim)
+    assert name == "SqueezeBackward4"
+    # each quantile's gradient sums to 1 per output element
+    outputs = {None: 1, 0: 3, 1: 2}[dim] * (2 if q == "tensor_q" else 1)
+    assert sum(sum(row) for row in grad) == pytest.approx(outputs)
+
+
+@pytest.mark.parametrize("fn", ["quantile", "nanquantile"])
+@pytest.mark.parametrize(("q", "dim", "keepdim"), GRAD_FN_CASES)
+def test_result_grad_fn_vs_torch(fn, q, dim, keepdim):
+    torch = pytest.importorskip("torch")
+    assert _quantile_grad_fn(rg, fn, q, dim, keepdim) == _quantile_grad_fn(torch, fn, q, dim, keepdim)

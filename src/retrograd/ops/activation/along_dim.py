@@ -69,20 +69,36 @@ def normalized_exp(xp: Any, e: Any, dim: int | None) -> Any:
 # Their Σ exp runs element after element as PyTorch's kernel adds a row shorter than its vector, so
 # with exp and log rounded once from float64 (as accurate as PyTorch's) 98% of a 10-class
 # log-softmax's values are PyTorch's bits (NumPy's float32 exp and log: 89%), 90% of a softmax's (53%).
+# Any number of rows takes this path: a batch of 8 has the same bits to match as one of 256.
 _SHORT_ROW = 24
-_SHORT_ROWS_FROM = 32  # rows; fewer cost little either way
 _exp, _log = rounded_once("exp"), rounded_once("log")
 
 
 def _short_rows(xp: Any, a: Any, dim: int | None) -> bool:
     """Whether `a`'s softmax rows along `dim` take the transposed path (NumPy, the last dim, short)."""
-    return (xp is np and dim is not None and a.ndim >= 2 and dim in (-1, a.ndim - 1)
-            and a.shape[-1] <= _SHORT_ROW and a.size >= _SHORT_ROWS_FROM * a.shape[-1])
+    return (xp is np and dim is not None and a.ndim >= 1 and dim in (-1, a.ndim - 1)
+            and a.shape[-1] <= _SHORT_ROW)
+
+
+def _across(xp: Any, a: Any, dim: int) -> bool:
+    """Whether softmax runs along a dim of NumPy data other than the last (a segmentation map's
+    class dim), where PyTorch's kernel (`_vec_softmax`) works on all positions at once."""
+    return xp is np and a.ndim >= 2 and dim % a.ndim != a.ndim - 1
+
+
+def _sum_across(e: Any, dim: int) -> Any:
+    """Σ of `e` along `dim` (kept) one slice after another, as PyTorch's kernel adds along a dim
+    that is not the last. NumPy's reduction does so while later dims hold more than one element;
+    with all of them 1 it would add pairwise, so there the running sum's last entry is taken."""
+    if math.prod(e.shape[dim % e.ndim + 1:]) > 1:
+        return np.add.reduce(e, axis=dim, keepdims=True)
+    return np.take(np.add.accumulate(e, axis=dim), [-1], axis=dim)
 
 
 def _transposed(a: Any) -> Any:
-    """(..., n) as a fresh C-contiguous (n, rows) array (the caller's to overwrite)."""
-    return np.ascontiguousarray(a.reshape(-1, a.shape[-1]).T)
+    """(..., n) as a fresh C-contiguous (n, rows) array (the caller's to overwrite): a copy even for
+    one row, whose transpose is already contiguous (`ascontiguousarray` would hand back `a` itself)."""
+    return a.reshape(-1, a.shape[-1]).T.copy()
 
 
 def _shifted_columns(a: Any) -> Any:
@@ -111,6 +127,11 @@ def _softmax_forward(xp: Any, a: Any, dim: int | None) -> Any:
         _exp(np, at, at)
         at *= 1 / np.add.reduce(at, axis=0)  # by the reciprocal, as PyTorch's kernel scales
         return _untransposed(at, a.shape)
+    if dim is not None and _across(xp, a, dim):  # exp rounded once, summed in PyTorch's order, divided
+        e = a - _row_max(xp, a, dim)
+        _exp(np, e, e)
+        e /= _sum_across(e, dim)
+        return e
     return normalized_exp(xp, xp.exp(a if exp_needs_no_shift(xp, a) else a - _row_max(xp, a, dim)), dim)
 
 
@@ -122,6 +143,10 @@ def _log_softmax_forward(xp: Any, a: Any, dim: int | None) -> Any:
         at = _shifted_columns(a)
         at -= _log(np, np.add.reduce(_exp(np, at), axis=0))
         return _untransposed(at, a.shape)
+    if dim is not None and _across(xp, a, dim):
+        shifted = a - _row_max(xp, a, dim)
+        shifted -= _log(np, _sum_across(_exp(np, shifted), dim))
+        return shifted
     shifted = a - _row_max(xp, a, dim)
     shifted -= xp.log(row_sums(xp, xp.exp(shifted), dim))  # in place, as in softmax
     return shifted

@@ -381,10 +381,9 @@ def _quantile(input: Tensor, q: Any, dim: int | None, keepdim: bool, interpolati
     if not ignore_nan:
         ranks = np.where(nan_count > 0, n - 1, ranks)  # the NaN at the end
     results = [_pick(ordered, r, interpolation) for r in ranks]
-    stacked = [r.reshape(out_shape) for r in results]
-    if q_array.ndim == 0:
-        return stacked[0]
-    return stack(stacked)
+    # the last step in place, as PyTorch's (its grad_fn reads SqueezeBackward4, from squeeze_(-1))
+    stacked = [r.reshape(*out_shape, 1) for r in results]
+    return (stacked[0] if q_array.ndim == 0 else stack(stacked)).squeeze_(-1)
 
 
 def _pick(ordered: Tensor, rank: Any, interpolation: str) -> Tensor:
