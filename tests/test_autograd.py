@@ -489,7 +489,7 @@ def test_create_graph_grad_is_a_recorded_copy_not_a_view():
     g = _linear_weight_grad_under_create_graph(rg)
     assert not g._is_view() and g.is_contiguous()
     assert type(g.grad_fn).__name__ == "CopyBackwards"
-    np.testing.assert_allclose(g.detach().numpy(), [[2.5, 20.0], [7.5, 40.0], [12.5, 60.0]]  # 2 Σ_n y_ni x_nj)
+    np.testing.assert_allclose(g.detach().numpy(), [[2.5, 20.0], [7.5, 40.0], [12.5, 60.0]])  # 2 Σ_n y_ni x_nj
     g.detach_()
     assert not g.requires_grad
 

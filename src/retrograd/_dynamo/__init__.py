@@ -26,7 +26,8 @@ from ..compiler import (
 from . import exc
 
 __all__ = [
-    "allow_in_graph", "assume_constant_result", "config", "disable", "exc", "explain", "is_compiling", "list_backends", "mark_dynamic", "mark_static",
+    "allow_in_graph", "assume_constant_result",
+    "config", "disable", "exc", "explain", "is_compiling", "list_backends", "mark_dynamic", "mark_static",
     "maybe_mark_dynamic", "reset",
 ]  # fmt: skip
 

@@ -83,9 +83,7 @@ def register_pytree_node(
     if cls in SUPPORTED_NODES:
         raise ValueError(f"{cls} is already registered as pytree node.")
     if (to_dumpable_context is None) ^ (from_dumpable_context is None):
-        raise ValueError(
-            f"Both to_dumpable_context and from_dumpable_context for {cls} must be None or registered."
-        )
+        raise ValueError(f"Both to_dumpable_context and from_dumpable_context for {cls} must be None or registered.")
     SUPPORTED_NODES[cls] = NodeDef(cls, flatten_fn, unflatten_fn)
 
 
@@ -113,9 +111,7 @@ register_pytree_node(tuple, lambda t: (list(t), None), lambda v, c: tuple(v))
 register_pytree_node(list, lambda t: (list(t), None), lambda v, c: list(v))
 register_pytree_node(dict, lambda d: (list(d.values()), list(d)), lambda v, c: dict(zip(c, v)))
 register_pytree_node(namedtuple, lambda t: (list(t), type(t)), lambda v, c: c(*v))  # type: ignore[arg-type]
-register_pytree_node(
-    OrderedDict, lambda d: (list(d.values()), list(d)), lambda v, c: OrderedDict(zip(c, v))
-)
+register_pytree_node(OrderedDict, lambda d: (list(d.values()), list(d)), lambda v, c: OrderedDict(zip(c, v)))
 register_pytree_node(
     defaultdict,
     lambda d: (list(d.values()), [d.default_factory, list(d)]),
@@ -245,8 +241,7 @@ def _flatten_up_to(spec: TreeSpec, node: PyTree, subtrees: list[PyTree]) -> None
         children, context = SUPPORTED_NODES[node_type].flatten_fn(node)
         if node_type is not deque and context != spec._context:
             raise ValueError(
-                f"Node context mismatch for node type {spec.type!r}; expected {spec._context!r}, "
-                f"but got {context!r}."
+                f"Node context mismatch for node type {spec.type!r}; expected {spec._context!r}, but got {context!r}."
             )
     for child, child_spec in zip(children, spec._children):
         _flatten_up_to(child_spec, child, subtrees)
@@ -346,14 +341,22 @@ def map_only(type_or_types_or_pred: Any, /) -> Callable[[Callable[[Any], Any]], 
 
 
 def tree_map_only(
-    type_or_types_or_pred: Any, /, func: Callable[[Any], Any], tree: PyTree, is_leaf: Callable[[PyTree], bool] | None = None
+    type_or_types_or_pred: Any,
+    /,
+    func: Callable[[Any], Any],
+    tree: PyTree,
+    is_leaf: Callable[[PyTree], bool] | None = None,
 ) -> PyTree:
     """`tree_map` of `func` over the leaves of the given type(s); other leaves stay as they are."""
     return tree_map(map_only(type_or_types_or_pred)(func), tree, is_leaf=is_leaf)
 
 
 def tree_map_only_(
-    type_or_types_or_pred: Any, /, func: Callable[[Any], Any], tree: PyTree, is_leaf: Callable[[PyTree], bool] | None = None
+    type_or_types_or_pred: Any,
+    /,
+    func: Callable[[Any], Any],
+    tree: PyTree,
+    is_leaf: Callable[[PyTree], bool] | None = None,
 ) -> PyTree:
     """`tree_map_` of `func` over the leaves of the given type(s)."""
     return tree_map_(map_only(type_or_types_or_pred)(func), tree, is_leaf=is_leaf)

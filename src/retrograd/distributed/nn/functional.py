@@ -13,9 +13,9 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from .. import collectives as _c
 from ...autograd.function import Function
 from ...tensor import Tensor
+from .. import collectives as _c
 from ..process_group import ProcessGroup, get_rank, get_world_size
 from ..reduce_op import RedOpType, ReduceOp
 
@@ -93,9 +93,7 @@ def all_reduce(tensor: Tensor, op: RedOpType = ReduceOp.SUM, group: ProcessGroup
     return _AllReduce.apply(op, group, tensor)
 
 
-def reduce(
-    tensor: Tensor, dst: int, op: RedOpType = ReduceOp.SUM, group: ProcessGroup | None = None
-) -> Tensor:
+def reduce(tensor: Tensor, dst: int, op: RedOpType = ReduceOp.SUM, group: ProcessGroup | None = None) -> Tensor:
     """A new tensor: on rank `dst`, `tensor` reduced over the group; elsewhere a copy of `tensor`."""
     return _Reduce.apply(dst, op, group, tensor)
 
