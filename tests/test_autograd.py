@@ -476,6 +476,33 @@ def test_create_graph_backward_builds_differentiable_grad():
     np.testing.assert_allclose(x.grad.numpy(), [6.0, 12.0])
 
 
+def _linear_weight_grad_under_create_graph(m):
+    w = m.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], requires_grad=True)
+    x = m.tensor([[1.0, -1.0], [0.5, 2.0]])
+    m.nn.functional.linear(x, w).pow(2).sum().backward(create_graph=True)
+    return w.grad
+
+
+def test_create_graph_grad_is_a_recorded_copy_not_a_view():
+    # the weight's gradient arrives as a transpose (a view); .grad is a copy of it, recorded as
+    # PyTorch's CopyBackwards, so an optimizer's `p.grad.detach_()` (torch-optimizer's Adahessian) works
+    g = _linear_weight_grad_under_create_graph(rg)
+    assert not g._is_view() and g.is_contiguous()
+    assert type(g.grad_fn).__name__ == "CopyBackwards"
+    np.testing.assert_allclose(g.detach().numpy(), [[2.5, 20.0], [7.5, 40.0], [12.5, 60.0]])  # 2 Σ_n y_ni x_nj
+    g.detach_()
+    assert not g.requires_grad
+
+
+@pytest.mark.pytorch
+def test_create_graph_grad_is_a_recorded_copy_vs_torch():
+    torch = pytest.importorskip("torch")
+    ours, theirs = _linear_weight_grad_under_create_graph(rg), _linear_weight_grad_under_create_graph(torch)
+    assert (ours._is_view(), type(ours.grad_fn).__name__, ours.stride()) == (
+        theirs._is_view(), type(theirs.grad_fn).__name__, theirs.stride())
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy())
+
+
 # --- graph shapes ------------------------------------------------------------------------------------
 
 

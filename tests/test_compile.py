@@ -1671,3 +1671,28 @@ def test_a_returned_parameter_matches_pytorch_vs_torch():
         return ww is w, type(ww).__name__, ww.requires_grad, ww.grad_fn is None
 
     assert kinds(torch) == kinds(real, backend="aot_eager")
+
+
+def test_allow_in_graph_and_assume_constant_result_return_the_function():
+    # einx marks its ops with torch.compiler.allow_in_graph when it loads its torch backend
+    def double(x):
+        return x * 2
+
+    assert torch.compiler.allow_in_graph(double) is double
+    assert torch._dynamo.allow_in_graph([double, abs]) == [double, abs]
+    assert torch.compiler.assume_constant_result(double) is double
+    assert torch.compiler.is_exporting() is False
+    with pytest.raises(AssertionError, match="allow_in_graph expects a callable"):
+        torch.compiler.allow_in_graph(3)
+    f = torch.compile(lambda x: double(x).sin())
+    x = torch.tensor([0.5, 1.0])
+    np.testing.assert_allclose(f(x).numpy(), np.sin([1.0, 2.0]), rtol=1e-6)
+
+
+@pytest.mark.pytorch
+def test_allow_in_graph_vs_torch():
+    real = pytest.importorskip("torch")
+    for m in (torch, real):
+        assert m.compiler.allow_in_graph(len) is len and m.compiler.is_exporting() is False
+        with pytest.raises(AssertionError, match="allow_in_graph expects a callable"):
+            m.compiler.allow_in_graph(3)

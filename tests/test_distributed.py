@@ -482,3 +482,34 @@ def test_a_rank_that_never_comes_is_a_store_error():
 def test_a_rank_that_never_comes_is_a_store_error_in_pytorch():
     torch_dist = pytest.importorskip("torch.distributed")
     assert "waiting for clients. 1/2 clients joined" in _rank_zero_alone(torch_dist)
+
+
+def _distributed_nn_in_a_group_of_one(m, init_method):
+    __import__(f"{m.__name__}.distributed.nn")  # a submodule `import torch` leaves unloaded
+    m.distributed.init_process_group("gloo", init_method=init_method, rank=0, world_size=1)
+    try:
+        x = m.tensor([1.0, -2.0], requires_grad=True)
+        with pytest.warns(FutureWarning, match="torch.distributed.nn.functional.all_reduce is deprecated"):
+            y = m.distributed.nn.all_reduce(x * 3)
+        (z,) = m.distributed.nn.functional.all_gather(y)
+        b = m.distributed.nn.functional.broadcast(z, 0)
+        r = m.distributed.nn.functional.reduce(b, 0)
+        r.pow(2).sum().backward()
+        return y.tolist(), z.tolist(), r.tolist(), x.grad.tolist(), x.tolist()
+    finally:
+        m.distributed.destroy_process_group()
+
+
+def test_distributed_nn_collectives_differentiate_in_a_group_of_one():
+    # vector-quantize-pytorch imports `from torch.distributed import nn`; one rank: identities
+    got = _distributed_nn_in_a_group_of_one(retrograd, f"tcp://127.0.0.1:{_free_port()}")
+    assert got == ([3.0, -6.0], [3.0, -6.0], [3.0, -6.0], [18.0, -36.0], [1.0, -2.0])  # d/dx (3x)² = 18x
+
+
+@pytest.mark.pytorch
+def test_distributed_nn_collectives_vs_torch():
+    torch = pytest.importorskip("torch")
+    __import__("torch.distributed.nn")  # a submodule `import torch` leaves unloaded
+
+    ours = _distributed_nn_in_a_group_of_one(retrograd, f"tcp://127.0.0.1:{_free_port()}")
+    assert ours == _distributed_nn_in_a_group_of_one(torch, f"tcp://127.0.0.1:{_free_port()}")

@@ -1030,6 +1030,38 @@ def test_subclass_calling_super_step_runs_hooks_once() -> None:
     assert calls == ["post"] and p.item() == 0.5
 
 
+def _wrapper_optimizer_steps(m: Any) -> list:
+    """torch-optimizer's Lookahead: an Optimizer subclass that never calls Optimizer.__init__."""
+
+    class Wrapper(m.optim.Optimizer):
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+            self.param_groups = inner.param_groups
+
+        def step(self, closure: Any = None) -> Any:
+            return self.inner.step(closure)
+
+    p = m.nn.Parameter(m.ones(1))
+    p.grad = m.ones(1)
+    inner = m.optim.SGD([p], lr=0.5)
+    calls: list = []
+    inner.register_step_post_hook(lambda o, args, kwargs: calls.append("inner post"))
+    Wrapper(inner).step()
+    return [calls, p.item()]
+
+
+def test_an_optimizer_that_skips_optimizer_init_steps_bare() -> None:
+    # PyTorch wraps `step` with the hooks in Optimizer.__init__: without it, no hooks of its own
+    # (it has no hook tables), while the inner optimizer's run as usual
+    assert _wrapper_optimizer_steps(rg) == [["inner post"], 0.5]
+
+
+@pytest.mark.pytorch
+def test_an_optimizer_that_skips_optimizer_init_vs_torch() -> None:
+    torch = pytest.importorskip("torch")
+    assert _wrapper_optimizer_steps(rg) == _wrapper_optimizer_steps(torch)
+
+
 # --- LBFGS: closure-driven, several evaluations per step ---------------------------------------------
 
 LBFGS_CASES = [

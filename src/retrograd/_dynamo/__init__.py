@@ -12,6 +12,8 @@ from typing import Any
 
 from ..compiler import _compiled as _compiled_module
 from ..compiler import (
+    allow_in_graph,
+    assume_constant_result,
     disable,
     explain,
     is_compiling,
@@ -24,6 +26,7 @@ from ..compiler import (
 from . import exc
 
 __all__ = [
+    "allow_in_graph", "assume_constant_result",
     "config", "disable", "exc", "explain", "is_compiling", "list_backends", "mark_dynamic", "mark_static",
     "maybe_mark_dynamic", "reset",
 ]  # fmt: skip

@@ -30,7 +30,7 @@ __all__ = [
     "compile", "reset", "is_compiling", "is_dynamo_compiling", "explain", "disable", "list_backends",
     "mark_dynamic", "maybe_mark_dynamic", "mark_static", "OptimizedModule", "Unsupported", "InvalidBackend",
     "ExplainOutput", "GraphCompileReason",
-    "TorchDynamoException",
+    "TorchDynamoException", "allow_in_graph", "assume_constant_result", "is_exporting",
 ]  # fmt: skip
 # PyTorch's tags on its debugging backends, which list_backends() leaves out by default
 _DEBUG_BACKENDS = ("aot_eager", "eager")
@@ -203,6 +203,29 @@ def is_compiling() -> bool:
 def is_dynamo_compiling() -> bool:
     """PyTorch's name for `is_compiling` when only tracing counts: recording is the one kind here."""
     return _trace.current() is not None
+
+
+def is_exporting() -> bool:
+    """False: nothing here exports a program (PyTorch's `torch.export` has no counterpart)."""
+    return False
+
+
+def allow_in_graph(fn: Any) -> Any:
+    """`fn` itself (each of a list or tuple of functions, as a list): PyTorch records such a
+    function as one call instead of tracing into it; recording here sees the primitives it
+    runs either way, so there is nothing to mark. Raises AssertionError for a non-callable."""
+    if isinstance(fn, (list, tuple)):
+        return [allow_in_graph(f) for f in fn]
+    if not callable(fn):
+        raise AssertionError("allow_in_graph expects a callable")
+    return fn
+
+
+def assume_constant_result(fn: Callable) -> Callable:
+    """`fn` itself: PyTorch may fold its result into the compiled graph as a constant; a
+    recording here calls it anew on every eager run, which gives the same result when the
+    assumption holds."""
+    return fn
 
 
 def list_backends(exclude_tags: tuple | None = ("debug", "experimental")) -> list[str]:

@@ -407,6 +407,11 @@ def _accumulate(node: AccumulateGrad, g: Tensor | None, create_graph: bool) -> N
         laid_out = laid_out_for(leaf._data, g._data) if plain else None
         if laid_out is not None:  # a leaf whose gradient keeps its own strides (channels_last, transposed)
             leaf._grad = _tt.make(laid_out)
+        elif create_graph and type(g._data) is not SparseCOO:
+            # PyTorch stores a copy that autograd records (CopyBackwards), never the gradient
+            # itself: that may be a view (a transposed matmul's), whose `.grad.detach_()` refuses
+            fresh = _tt.make(namespace(leaf._data).empty_like(leaf._data, dtype=g._data.dtype))
+            leaf._grad = fresh.copy_(g)
         elif create_graph:
             leaf._grad = g
         elif type(g._data) is SparseCOO and type(g) is _tt.Tensor:

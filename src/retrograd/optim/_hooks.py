@@ -41,6 +41,10 @@ def with_step_hooks(step: Callable) -> Callable:
         self = args[0]
         if self.__dict__.get("_inside_step", False):  # a subclass's step calling super().step()
             return step(*args, **kwargs)
+        if "_optimizer_step_pre_hooks" not in self.__dict__:
+            # Optimizer.__init__ never ran (torch-optimizer's Lookahead wraps another optimizer
+            # without it): PyTorch wraps `step` in that __init__, so such a step runs bare there
+            return step(*args, **kwargs)
         tracer = _primitive.tracer
         if tracer is not None:  # inside a retrograd.compile recording: it records the update, or defers the step
             bare = len(args) == 1 and not kwargs
