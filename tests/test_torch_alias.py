@@ -38,7 +38,7 @@ for x, y in DataLoader(data, batch_size=2):
     opt.step()
 sched.step()
 (g,) = grad((torch.tensor(3.0, requires_grad=True) ** 2), [torch.tensor(0.0, requires_grad=True)], allow_unused=True)
-print("ok", sys.argv[1:], type(loss).__module__)
+print("ok", sys.argv[1:], torch.__name__, type(loss).__module__)
 """
 
 
@@ -52,7 +52,7 @@ def test_run_command_every_import_style(tmp_path):
     script.write_text(EVERY_IMPORT_STYLE)
     done = _run("-m", "retrograd", "run", str(script), "--epochs", "3")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "ok ['--epochs', '3'] retrograd.tensor"
+    assert done.stdout.strip() == "ok ['--epochs', '3'] retrograd torch"  # retrograd, named as torch's classes
 
 
 def test_install_as_torch_in_process(tmp_path):
@@ -129,11 +129,11 @@ class Kinds(Dataset):
         return 4
 
     def __getitem__(self, i):
-        return torch.tensor([float(i)]), type(torch.zeros(1)).__module__, __name__
+        return torch.tensor([float(i)]), f"{torch.__name__} {type(torch.zeros(1)).__module__}", __name__
 
 
 def init(worker_id):
-    assert type(torch.ones(1)).__module__ == "retrograd.tensor", torch
+    assert torch.__name__ == "retrograd" and type(torch.ones(1)).__module__ == "torch", torch
 
 
 if __name__ == "__main__":
@@ -154,7 +154,7 @@ class Squares(torch.utils.data.Dataset):
         return 3
 
     def __getitem__(self, i):
-        assert type(torch.zeros(1)).__module__ == "retrograd.tensor"
+        assert torch.__name__ == "retrograd" and type(torch.zeros(1)).__module__ == "torch"
         return torch.tensor(i * i)
 """
 
@@ -168,7 +168,7 @@ def test_spawned_workers_of_a_run_script_import_retrograd_as_torch(tmp_path, con
     done = _run("-m", "retrograd", "run", str(script), context, cwd=str(tmp_path.parent))
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        "[[0.0, 1.0], [2.0, 3.0]] ['retrograd.tensor'] __mp_main__",
+        "[[0.0, 1.0], [2.0, 3.0]] ['retrograd torch'] __mp_main__",
         "[[0, 1, 4]]",
         "retrograd.torch_alias True",
     ]
@@ -255,3 +255,38 @@ def test_uncaught_error_reports_vs_torch(tmp_path, source):
     ours = _run("-m", "retrograd", "run", str(script))
     theirs = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert (ours.returncode, ours.stdout, ours.stderr) == (theirs.returncode, theirs.stdout, theirs.stderr)
+
+
+def test_core_classes_print_as_pytorchs_under_the_alias(tmp_path):
+    script = tmp_path / "types.py"
+    script.write_text(
+        "import pickle\n"
+        "import torch\n"
+        "x = torch.ones(2)\n"
+        "print(type(x), type(x.shape), type(x.dtype), type(torch.nn.Parameter(x)))\n"
+        "print(pickle.loads(pickle.dumps(x.dtype)), pickle.loads(pickle.dumps(x.shape)))\n"
+    )
+    done = _run("-m", "retrograd", "run", str(script))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "<class 'torch.Tensor'> <class 'torch.Size'> <class 'torch.dtype'> <class 'torch.nn.parameter.Parameter'>",
+        "torch.float32 torch.Size([2])",
+    ]
+
+
+def test_core_classes_print_by_their_public_names():
+    import retrograd
+
+    x = retrograd.ones(2)
+    assert str(type(x)) == "<class 'retrograd.Tensor'>" and str(type(x.shape)) == "<class 'retrograd.Size'>"
+    assert str(type(x.dtype)) == "<class 'retrograd.dtype'>"
+
+
+def test_core_class_names_match_pytorch_vs_torch():
+    real = pytest.importorskip("torch")
+    x = real.ones(2)
+    names = [str(type(v)) for v in (x, x.shape, x.dtype, real.nn.Parameter(x))]
+    assert names == [
+        "<class 'torch.Tensor'>", "<class 'torch.Size'>", "<class 'torch.dtype'>",
+        "<class 'torch.nn.parameter.Parameter'>",
+    ]

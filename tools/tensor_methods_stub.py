@@ -171,6 +171,8 @@ def _import_line(name: str, fn: Callable[..., Any]) -> str:
     if inspect.ismodule(obj):
         return f"import {obj.__name__} as {name}"
     module, qualname = obj.__module__, obj.__qualname__
+    if module == "retrograd" and name in _TYPE_CHECKING_ONLY:  # named by its public home: import where defined
+        return _TYPE_CHECKING_ONLY[name]
     return f"from {module} import {qualname}" + ("" if qualname == name else f" as {name}")
 
 

@@ -2,14 +2,17 @@
 
 `torch.Size([2, 3])`, `torch.float32` and `torch.FloatTensor` are what a PyTorch program
 prints; when `python -m retrograd run` (or `install_as_torch()`) makes `import torch` mean
-retrograd, the program's output should read the same as under PyTorch.
+retrograd, the program's output should read the same as under PyTorch. So do the classes a
+program prints (`type(x)` is `<class 'torch.Tensor'>`): `public_class` names a class by its
+public module, under the package name of the moment (pickle finds classes by that name too).
 """
 
 from __future__ import annotations
 
-__all__ = ["package_name", "set_package_name"]
+__all__ = ["package_name", "public_class", "set_package_name"]
 
 _name = "retrograd"
+_classes: list[tuple[type, str]] = []  # (class, its module's path inside the package)
 
 
 def package_name() -> str:
@@ -23,3 +26,17 @@ def set_package_name(name: str) -> None:
     if name not in ("retrograd", "torch"):
         raise ValueError(f"package name must be 'retrograd' or 'torch', not {name!r}")
     _name = name
+    for cls, where in _classes:
+        cls.__module__ = _module(where)
+
+
+def public_class(cls: type, where: str = "") -> type:
+    """Name `cls` as defined in the package's `where` module (the package itself when empty),
+    as PyTorch's `torch.Tensor` or `torch.nn.parameter.Parameter`; returns `cls`."""
+    _classes.append((cls, where))
+    cls.__module__ = _module(where)
+    return cls
+
+
+def _module(where: str) -> str:
+    return _name + "." + where if where else _name

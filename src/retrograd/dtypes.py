@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ._display_name import package_name
+from ._display_name import package_name, public_class
 
 builtins_int_type = builtins.int
 
@@ -81,6 +81,9 @@ class dtype:
     def __reduce__(self) -> str:
         return self.name
 
+
+
+public_class(dtype)  # `<class 'torch.dtype'>` under the alias (pickle finds `torch.float32` there too)
 
 # The one table of dtype names: retrograd's, NumPy's, category, PyTorch's ScalarType, C++ type.
 bool_ = dtype("bool", np.bool_, 0, "Bool", "bool")

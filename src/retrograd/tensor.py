@@ -21,7 +21,7 @@ import numpy as np
 from . import _layouts, _storage
 from . import dtypes as _dt
 from . import tensor_methods as _methods
-from ._display_name import package_name
+from ._display_name import package_name, public_class
 from ._op_method import dtype_conversion
 from ._printing import tensor_repr
 from ._user_frames import user_stacklevel, warn_once
@@ -1811,3 +1811,7 @@ def _grad_enabled() -> bool:
 
 # The engine sits below this module and learns of Tensor here, once.
 register_tensor(Tensor)
+
+
+public_class(Tensor)  # `<class 'torch.Tensor'>` under the alias, as PyTorch's
+public_class(Size)

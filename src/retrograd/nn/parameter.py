@@ -5,6 +5,7 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
+from .._display_name import public_class
 from ..tensor import Tensor
 
 
@@ -64,6 +65,9 @@ class Parameter(Tensor):
 
 def _rebuild_parameter(data: Any, requires_grad: bool) -> Parameter:
     return Parameter._make(data, requires_grad)  # type: ignore[return-value]
+
+
+public_class(Parameter, "nn.parameter")  # under the alias: `torch.nn.parameter.Parameter`, as PyTorch's
 
 
 class _BufferMeta(type):
