@@ -265,12 +265,18 @@ def test_core_classes_print_as_pytorchs_under_the_alias(tmp_path):
         "x = torch.ones(2)\n"
         "print(type(x), type(x.shape), type(x.dtype), type(torch.nn.Parameter(x)))\n"
         "print(pickle.loads(pickle.dumps(x.dtype)), pickle.loads(pickle.dumps(x.shape)))\n"
+        "opt = torch.optim.Adam(torch.nn.Linear(2, 2).parameters())\n"
+        "class Mine(torch.nn.Module):\n"
+        "    pass\n"
+        "print(type(torch.nn.Linear(2, 2)), type(opt), type(torch.optim.lr_scheduler.StepLR(opt, 1)), Mine)\n"
     )
     done = _run("-m", "retrograd", "run", str(script))
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         "<class 'torch.Tensor'> <class 'torch.Size'> <class 'torch.dtype'> <class 'torch.nn.parameter.Parameter'>",
         "torch.float32 torch.Size([2])",
+        "<class 'torch.nn.modules.linear.Linear'> <class 'torch.optim.adam.Adam'> "
+        "<class 'torch.optim.lr_scheduler.StepLR'> <class '__main__.Mine'>",
     ]
 
 

@@ -9,7 +9,7 @@ public module, under the package name of the moment (pickle finds classes by tha
 
 from __future__ import annotations
 
-__all__ = ["package_name", "public_class", "set_package_name"]
+__all__ = ["package_name", "public_class", "package_class", "set_package_name"]
 
 _name = "retrograd"
 _classes: list[tuple[type, str]] = []  # (class, its module's path inside the package)
@@ -40,3 +40,11 @@ def public_class(cls: type, where: str = "") -> type:
 
 def _module(where: str) -> str:
     return _name + "." + where if where else _name
+
+
+def package_class(cls: type) -> None:
+    """`public_class` for a class retrograd defines in one of its modules (`retrograd.nn.modules.linear`
+    under the alias reads `torch.nn.modules.linear`, as PyTorch's); a program's own classes are left alone."""
+    module = cls.__module__ or ""
+    if module.startswith("retrograd."):
+        public_class(cls, module[len("retrograd.") :])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from .._display_name import package_class
 from ..tensor import Tensor
 from .optimizer import Optimizer
 
@@ -125,6 +126,10 @@ class LRScheduler:
     _get_lr_called_within_step: bool = False
     _is_initial: bool = False
 
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        package_class(cls)  # `torch.optim.lr_scheduler.StepLR` under the alias
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
@@ -213,3 +218,6 @@ def _track_optimizer_steps(optimizer: Optimizer) -> None:
     if not optimizer.__dict__.get("_step_tracked_by_lr_sched", False):
         optimizer._step_tracked_by_lr_sched = True  # type: ignore[attr-defined]
         optimizer._opt_called = False  # type: ignore[attr-defined]
+
+
+package_class(LRScheduler)  # (its subclasses register themselves: `__init_subclass__`)

@@ -23,6 +23,7 @@ from copy import deepcopy
 from itertools import chain
 from typing import Any
 
+from .._display_name import package_class
 from ..dtypes import dtype as _dtype
 from ..dtypes import float32, float64, get_default_dtype
 from ..engine import primitive as _primitive  # (its `tracer`: retrograd.compile)
@@ -126,6 +127,7 @@ class Optimizer:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        package_class(cls)  # `torch.optim.adam.Adam` under the alias
         step = cls.__dict__.get("step")
         if step is not None and not getattr(step, "hooked", False):
             cls.step = with_step_hooks(step)  # type: ignore[method-assign]
@@ -473,3 +475,6 @@ def _cast_state(param: Tensor, value: Any, param_id: Any, saved_groups: Iterable
     if isinstance(value, dict):
         return {k: cast(k, v) for k, v in value.items()}
     return cast(None, value)
+
+
+package_class(Optimizer)  # (its subclasses register themselves: `__init_subclass__`)

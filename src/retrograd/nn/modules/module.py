@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple, TypeVar
 
+from ..._display_name import package_class
 from ...engine import primitive as _primitive  # (its `tracer`: retrograd.compile)
 from ...engine.graph import RemovableHandle, add_keyed_hook
 from ...ops.queries import typename
@@ -66,6 +67,11 @@ class Module:
     # a subclass that sets call_super_init = True has Module.__init__ pass its arguments on to the
     # next class in its MRO (cooperative multiple inheritance), as PyTorch's does
     call_super_init: bool = False
+
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        package_class(cls)  # `type(layer)` reads `torch.nn.modules.linear.Linear` under the alias
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if not self.call_super_init and kwargs:
@@ -740,3 +746,6 @@ def register_module_parameter_registration_hook(hook: Callable) -> RemovableHand
 def register_module_module_registration_hook(hook: Callable) -> RemovableHandle:
     """A hook every child registration runs: `hook(module, name, submodule)`, returning None or a new submodule."""
     return add_keyed_hook(_hooks.global_module_registration_hooks, hook)
+
+
+package_class(Module)  # (its subclasses register themselves: `__init_subclass__`)
