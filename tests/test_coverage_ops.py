@@ -108,6 +108,29 @@ def test_histc_refuses_other_than_floats_naming_pytorchs_kernel(dtype, message):
     assert str(info.value) == message
 
 
+def test_histc_bins_in_the_data_dtype():
+    # (x - min) * bins / (max - min) rounded in the data's dtype, as PyTorch's kernel: a float32 0.7
+    # (0.699999988) times 10 rounds to 7.0 (bin 7); in float64 it stayed 6.99999988 (bin 6)
+    conf = retrograd.tensor([0.0, 0.1, 0.2, 0.5, 0.99, 1.0, 0.3, 0.7, 0.7, 0.05])
+    assert retrograd.histc(conf, bins=10, min=0, max=1).tolist() == [2, 1, 1, 1, 0, 1, 0, 2, 0, 2]
+    assert retrograd.histc(conf.double(), bins=10, min=0, max=1).tolist() == [2, 1, 1, 1, 0, 1, 2, 0, 0, 2]
+    # float16's 0.1 is 0.09998, times 10 rounds to 1.0 in float16: bin 1 (float64 put it in bin 0)
+    assert retrograd.histc(conf.half(), bins=10, min=0, max=1).tolist() == [2, 1, 1, 1, 0, 1, 0, 2, 0, 2]
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
+def test_histc_bins_vs_torch(dtype):
+    rng = np.random.default_rng(0)
+    for trial in range(60):
+        values = [rng.random(200), np.round(rng.random(200), 2), rng.standard_normal(200) * 3][trial % 3]
+        bins = int(rng.integers(1, 40))
+        low, high = sorted(rng.choice([0.0, 0.1, -1.0, 0.3, 1.0, 2.5], 2, replace=False)) if trial % 4 else (0, 0)
+        ours = retrograd.histc(retrograd.tensor(values.tolist(), dtype=getattr(retrograd, dtype)), bins, low, high)
+        theirs = torch.histc(torch.tensor(values.tolist(), dtype=getattr(torch, dtype)), bins, low, high)
+        np.testing.assert_array_equal(ours.float().numpy(), theirs.float().numpy())
+
+
 @needs_torch
 @pytest.mark.parametrize(
     "call",
