@@ -131,6 +131,49 @@ def test_histc_bins_vs_torch(dtype):
         np.testing.assert_array_equal(ours.float().numpy(), theirs.float().numpy())
 
 
+def test_histogram_float32_weights_add_up_as_pytorchs_threads():
+    # each thread's share of 200+ points adds its weights in float32, in order: 1 + 1e-8 stays 1
+    weights = np.full(400, 1e-8, np.float32)
+    weights[0] = 1
+    x = retrograd.full((400,), 0.5)
+    hist = retrograd.histogram(x[:100], bins=1, range=(0.0, 1.0), weight=retrograd.from_numpy(weights[:100])).hist
+    assert hist.tolist() == [1.0]  # float64 sums rounded once gave 1.000001
+    threads = retrograd.get_num_threads()
+    retrograd.set_num_threads(2)
+    try:  # two shares of 200: 1.0 and 200 × 1e-8, added at the end
+        hist = retrograd.histogram(x, bins=1, range=(0.0, 1.0), weight=retrograd.from_numpy(weights)).hist
+    finally:
+        retrograd.set_num_threads(threads)
+    assert hist.tolist() == [1.0000020265579224]
+    # density divides by the total, then by the widths (PyTorch's order), each rounded in float32
+    dens = retrograd.histogram(retrograd.tensor([0.1, 0.2, 0.7]), bins=3, range=(0.0, 0.9), density=True).hist
+    widths = np.diff(np.float32([0.0, 0.29999998211860657, 0.6000000238418579, 0.8999999761581421]))
+    assert dens.tolist() == (np.float32([2, 0, 1]) / np.float32(3) / widths).tolist()
+    assert dens.tolist() == [2.222222328186035, 0.0, 1.1111112833023071]  # was 2.2222220897674560 first
+
+
+@needs_torch
+@pytest.mark.parametrize("weighted", [False, True])
+def test_histogram_weights_and_density_vs_torch(weighted):
+    rng = np.random.default_rng(0)
+    threads = torch.get_num_threads(), retrograd.get_num_threads()
+    torch.set_num_threads(2)
+    retrograd.set_num_threads(2)
+    try:
+        for trial in range(40):
+            values = rng.random([50, 200, 201, 1000][trial % 4]).astype(np.float32)
+            weights = rng.random(values.size).astype(np.float32) if weighted else None
+            args = {"bins": int(rng.integers(1, 20)), "range": (0.0, 1.0), "density": not weighted and trial % 2 == 0}
+            hists = [
+                m.histogram(m.from_numpy(values), weight=None if weights is None else m.from_numpy(weights), **args)
+                for m in (retrograd, torch)
+            ]
+            np.testing.assert_array_equal(hists[0].hist.numpy(), hists[1].hist.numpy())
+    finally:
+        torch.set_num_threads(threads[0])
+        retrograd.set_num_threads(threads[1])
+
+
 @needs_torch
 @pytest.mark.parametrize(
     "call",
