@@ -108,6 +108,72 @@ def test_histc_refuses_other_than_floats_naming_pytorchs_kernel(dtype, message):
     assert str(info.value) == message
 
 
+def test_histc_bins_in_the_data_dtype():
+    # (x - min) * bins / (max - min) rounded in the data's dtype, as PyTorch's kernel: a float32 0.7
+    # (0.699999988) times 10 rounds to 7.0 (bin 7); in float64 it stayed 6.99999988 (bin 6)
+    conf = retrograd.tensor([0.0, 0.1, 0.2, 0.5, 0.99, 1.0, 0.3, 0.7, 0.7, 0.05])
+    assert retrograd.histc(conf, bins=10, min=0, max=1).tolist() == [2, 1, 1, 1, 0, 1, 0, 2, 0, 2]
+    assert retrograd.histc(conf.double(), bins=10, min=0, max=1).tolist() == [2, 1, 1, 1, 0, 1, 2, 0, 0, 2]
+    # float16's 0.1 is 0.09998, times 10 rounds to 1.0 in float16: bin 1 (float64 put it in bin 0)
+    assert retrograd.histc(conf.half(), bins=10, min=0, max=1).tolist() == [2, 1, 1, 1, 0, 1, 0, 2, 0, 2]
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
+def test_histc_bins_vs_torch(dtype):
+    rng = np.random.default_rng(0)
+    for trial in range(60):
+        values = [rng.random(200), np.round(rng.random(200), 2), rng.standard_normal(200) * 3][trial % 3]
+        bins = int(rng.integers(1, 40))
+        low, high = sorted(rng.choice([0.0, 0.1, -1.0, 0.3, 1.0, 2.5], 2, replace=False)) if trial % 4 else (0, 0)
+        ours = retrograd.histc(retrograd.tensor(values.tolist(), dtype=getattr(retrograd, dtype)), bins, low, high)
+        theirs = torch.histc(torch.tensor(values.tolist(), dtype=getattr(torch, dtype)), bins, low, high)
+        np.testing.assert_array_equal(ours.float().numpy(), theirs.float().numpy())
+
+
+def test_histogram_float32_weights_add_up_as_pytorchs_threads():
+    # each thread's share of 200+ points adds its weights in float32, in order: 1 + 1e-8 stays 1
+    weights = np.full(400, 1e-8, np.float32)
+    weights[0] = 1
+    x = retrograd.full((400,), 0.5)
+    hist = retrograd.histogram(x[:100], bins=1, range=(0.0, 1.0), weight=retrograd.from_numpy(weights[:100])).hist
+    assert hist.tolist() == [1.0]  # float64 sums rounded once gave 1.000001
+    threads = retrograd.get_num_threads()
+    retrograd.set_num_threads(2)
+    try:  # two shares of 200: 1.0 and 200 × 1e-8, added at the end
+        hist = retrograd.histogram(x, bins=1, range=(0.0, 1.0), weight=retrograd.from_numpy(weights)).hist
+    finally:
+        retrograd.set_num_threads(threads)
+    assert hist.tolist() == [1.0000020265579224]
+    # density divides by the total, then by the widths (PyTorch's order), each rounded in float32
+    dens = retrograd.histogram(retrograd.tensor([0.1, 0.2, 0.7]), bins=3, range=(0.0, 0.9), density=True).hist
+    widths = np.diff(np.float32([0.0, 0.29999998211860657, 0.6000000238418579, 0.8999999761581421]))
+    assert dens.tolist() == (np.float32([2, 0, 1]) / np.float32(3) / widths).tolist()
+    assert dens.tolist() == [2.222222328186035, 0.0, 1.1111112833023071]  # was 2.2222220897674560 first
+
+
+@needs_torch
+@pytest.mark.parametrize("weighted", [False, True])
+def test_histogram_weights_and_density_vs_torch(weighted):
+    rng = np.random.default_rng(0)
+    threads = torch.get_num_threads(), retrograd.get_num_threads()
+    torch.set_num_threads(2)
+    retrograd.set_num_threads(2)
+    try:
+        for trial in range(40):
+            values = rng.random([50, 200, 201, 1000][trial % 4]).astype(np.float32)
+            weights = rng.random(values.size).astype(np.float32) if weighted else None
+            args = {"bins": int(rng.integers(1, 20)), "range": (0.0, 1.0), "density": not weighted and trial % 2 == 0}
+            hists = [
+                m.histogram(m.from_numpy(values), weight=None if weights is None else m.from_numpy(weights), **args)
+                for m in (retrograd, torch)
+            ]
+            np.testing.assert_array_equal(hists[0].hist.numpy(), hists[1].hist.numpy())
+    finally:
+        torch.set_num_threads(threads[0])
+        retrograd.set_num_threads(threads[1])
+
+
 @needs_torch
 @pytest.mark.parametrize(
     "call",

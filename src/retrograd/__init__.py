@@ -174,6 +174,9 @@ _ON_FIRST_USE = {
     "sparse": "sparse", "svd_lowrank": "_lowrank", "pca_lowrank": "_lowrank",
     "lobpcg": "_lobpcg",
     "_amp_foreach_non_finite_check_and_unscale_": "amp.scaling", "_amp_update_scale_": "amp.scaling",
+    # the gamma and Dirichlet samplers behind torch.distributions, which Pyro-style code calls
+    "_standard_gamma": "distributions._sampling", "_standard_gamma_grad": "distributions._sampling",
+    "_sample_dirichlet": "distributions._sampling", "_dirichlet_grad": "distributions._sampling",
 }
 # The random functions and the default generator (its Mersenne Twister state and the samplers
 # cost ~20 ms to import) load on first use; this list is `retrograd.random.__all__`.
@@ -210,6 +213,7 @@ if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know t
     from ._lowrank import pca_lowrank, svd_lowrank
     from ._lobpcg import lobpcg
     from .amp.scaling import _amp_foreach_non_finite_check_and_unscale_, _amp_update_scale_
+    from .distributions._sampling import _dirichlet_grad, _sample_dirichlet, _standard_gamma, _standard_gamma_grad
 else:
     _OPS = frozenset(ops.__all__)  # the ops are `retrograd.<name>` too, loaded when first asked for
 

@@ -39,12 +39,12 @@ def _gamma_one(gen: Generator, alpha: float, f32: bool) -> float:
         scale *= (1.0 - _uniform(gen)) ** inverse
         alpha = float(_F32(alpha) + _F32(1.0)) if f32 else alpha + 1.0
     d = float(_F32(alpha) - _F32(_THIRD_F)) if f32 else alpha - _THIRD_F
-    c = 1.0 / math.sqrt(9.0 * d)
+    c = 1.0 / math.sqrt(9.0 * d) if d > 0 else math.nan  # C++'s sqrt of α ≤ 0 (or nan): nan, no error
     while True:
-        while True:
+        while True:  # C++'s `do ... while (y <= 0)`: a nan y leaves the loop
             x = _normal(gen)
             y = 1.0 + c * x
-            if y > 0:
+            if not y <= 0:
                 break
         v = y * y * y
         u = 1.0 - _uniform(gen)
@@ -59,13 +59,13 @@ def standard_gamma(gen: Generator, alphas: list[float], np_dtype: np.dtype) -> n
     """Gamma(α, 1) draws for each α, in `np_dtype`, at least its smallest normal number (as PyTorch)."""
     f32 = np.dtype(np_dtype) == np.float32
     draws = np.array([_gamma_one(gen, a, f32) for a in alphas], dtype=np.float64).astype(np_dtype)
-    return np.maximum(draws, np.finfo(np_dtype).tiny)
+    return np.fmax(draws, np.finfo(np_dtype).tiny)  # std::max(tiny, nan) is tiny, as fmax
 
 
 def dirichlet(gen: Generator, alphas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(samples in alphas' dtype, the double gammas behind them) for rows of concentrations (..., K)."""
     gammas = np.array([_gamma_one(gen, float(a), False) for a in alphas.ravel()], dtype=np.float64)
-    gammas = np.maximum(gammas, np.finfo(np.float64).tiny).reshape(alphas.shape)
+    gammas = np.fmax(gammas, np.finfo(np.float64).tiny).reshape(alphas.shape)
     ratio = (gammas / gammas.sum(-1, keepdims=True)).astype(alphas.dtype)
     kind = alphas.dtype.type
     top = np.nextafter(kind(1.0), kind(0.0))

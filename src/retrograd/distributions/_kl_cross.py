@@ -12,8 +12,8 @@ import math
 from typing import Any
 
 import retrograd as _rg
+from retrograd import digamma, lgamma
 
-from ._special import digamma, lgamma
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial
@@ -107,7 +107,13 @@ for _p, _qs in [
 
 @register_kl(ContinuousBernoulli, ContinuousBernoulli)
 def _kl_continuous_bernoulli_continuous_bernoulli(p: ContinuousBernoulli, q: ContinuousBernoulli) -> Any:
-    return -p.entropy() + _ce_continuous_bernoulli(p.mean, q)
+    # E x (logit λp − logit λq) + log C(λp) + log(1 − λp) − log C(λq) − log(1 − λq): PyTorch's
+    # grouping, which −H(p) + H(p, q) equals only up to float32 rounding (and far from it where
+    # the clamped probabilities of large logits cancel)
+    t1 = p.mean * (p.logits - q.logits)
+    t2 = p._cont_bern_log_norm() + _rg.log1p(-p.probs)
+    t3 = -q._cont_bern_log_norm() - _rg.log1p(-q.probs)
+    return t1 + t2 + t3
 
 
 @register_kl(Beta, ContinuousBernoulli)

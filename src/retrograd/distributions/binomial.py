@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import retrograd as _rg
+from retrograd import lgamma
 
 from . import constraints
-from ._special import lgamma
 from .bernoulli import one_of_probs_logits
 from .distribution import Distribution, expanded_copy
 from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits

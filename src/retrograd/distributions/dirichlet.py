@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import retrograd as _rg
+from retrograd import digamma, lgamma
 from retrograd.nn import functional as F
 
 from . import constraints
 from ._sampling import sample_dirichlet
-from ._special import digamma, lgamma
 from .distribution import expanded_copy
 from .exp_family import ExponentialFamily
 

@@ -6,9 +6,9 @@ from numbers import Number
 from typing import Any
 
 import retrograd as _rg
+from retrograd import lgamma
 
 from . import constraints
-from ._special import lgamma
 from .distribution import Distribution
 from .gamma import Gamma
 from .utils import broadcast_all

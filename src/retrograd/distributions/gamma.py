@@ -6,10 +6,11 @@ from numbers import Number
 from typing import Any
 
 import retrograd as _rg
+from retrograd import digamma, lgamma
+from retrograd.special import gammainc
 
 from . import constraints
 from ._sampling import standard_gamma
-from ._special import digamma, gammainc, lgamma
 from .distribution import expanded_copy
 from .exp_family import ExponentialFamily
 from .utils import broadcast_all

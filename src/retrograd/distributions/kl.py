@@ -9,9 +9,9 @@ from functools import total_ordering
 from typing import Any
 
 import retrograd as _rg
+from retrograd import digamma, lgamma
 from retrograd.nn import functional as F
 
-from ._special import digamma, lgamma
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial

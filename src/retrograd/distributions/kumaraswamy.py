@@ -6,9 +6,9 @@ import math
 from typing import Any
 
 import retrograd as _rg
+from retrograd import digamma, lgamma
 
 from . import constraints
-from ._special import digamma, lgamma
 from .transformed_distribution import TransformedDistribution
 from .transforms import AffineTransform, PowerTransform
 from .uniform import Uniform

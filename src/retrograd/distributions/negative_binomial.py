@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import retrograd as _rg
+from retrograd import lgamma
 from retrograd.nn import functional as F
 
 from . import constraints
-from ._special import lgamma
 from .bernoulli import one_of_probs_logits
 from .distribution import Distribution, expanded_copy
 from .gamma import Gamma

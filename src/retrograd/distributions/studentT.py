@@ -6,9 +6,9 @@ import math
 from typing import Any
 
 import retrograd as _rg
+from retrograd import digamma, lgamma
 
 from . import constraints
-from ._special import digamma, lgamma
 from .chi2 import Chi2
 from .distribution import Distribution
 from .utils import _standard_normal, broadcast_all

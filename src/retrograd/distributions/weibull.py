@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import retrograd as _rg
+from retrograd import lgamma
 
 from . import constraints
-from ._special import lgamma
 from .exponential import Exponential
 from .transformed_distribution import TransformedDistribution
 from .transforms import AffineTransform, PowerTransform

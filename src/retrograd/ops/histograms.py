@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .. import return_types
+from .._threads import get_num_threads
 from ..engine.primitive import Primitive
 from ..engine.vmap_hook import NOT_BATCHED, batched
 from ..engine.vmap_hook import hook as _vmap
@@ -144,18 +145,43 @@ def _counts(points: np.ndarray, edges: Sequence[np.ndarray], weight: np.ndarray 
     ]
     flat = np.ravel_multi_index(index, shape)
     w = None if weight is None else weight.ravel()[inside]
-    counts = np.bincount(flat, weights=w, minlength=int(np.prod(shape)))
+    if w is not None and w.dtype == np.float32:
+        counts = _float32_weighted_counts(flat, w, np.flatnonzero(inside), inside.size, int(np.prod(shape)))
+    else:
+        counts = np.bincount(flat, weights=w, minlength=int(np.prod(shape)))
     return counts.reshape(shape).astype(points.dtype)
 
 
+# PyTorch's histogram kernel: a parallel_for over the points with this grain, one local histogram per thread
+_GRAIN = 200
+
+
+def _float32_weighted_counts(flat: np.ndarray, w: np.ndarray, at: np.ndarray, n: int, size: int) -> np.ndarray:
+    """PyTorch's float32 sums: each thread adds its share's weights in order, then the shares add up.
+
+    `parallel_for` splits the n points into min(threads, ⌈n / 200⌉) chunks of ⌈n / chunks⌉; each adds
+    the weights of its points (those in range: `flat` their bins, `at` their positions) into its own
+    bins in float32, one after another (np.add.at), and the chunk histograms are added to zeros in
+    thread order. np.bincount would add in float64 and round once.
+    """
+    chunks = max(1, min(get_num_threads(), -(-n // _GRAIN)))
+    step = max(1, -(-n // chunks))
+    total = np.zeros(size, np.float32)
+    for chunk in range(chunks):
+        mine = (at >= chunk * step) & (at < (chunk + 1) * step)
+        local = np.zeros(size, np.float32)
+        np.add.at(local, flat[mine], w[mine])
+        total += local
+    return total
+
+
 def _density(hist: np.ndarray, edges: Sequence[np.ndarray]) -> np.ndarray:
-    """Counts over (total × bin volume), so the histogram integrates to 1 over the edges."""
-    volume = np.ones((), hist.dtype)
-    for d, e in enumerate(edges):
-        width = np.diff(e).reshape([-1 if k == d else 1 for k in range(len(edges))])
-        volume = volume * width
+    """Counts over the total, then over each dim's bin widths, one division at a time (PyTorch's order)."""
     with np.errstate(all="ignore"):
-        return (hist / (hist.sum() * volume)).astype(hist.dtype)
+        hist = hist / hist.dtype.type(hist.sum())
+        for d, e in enumerate(edges):
+            hist = hist / np.diff(e).reshape([-1 if k == d else 1 for k in range(len(edges))])
+    return hist.astype(hist.dtype)
 
 
 def _float_points(input: Tensor) -> np.ndarray:

@@ -467,9 +467,14 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0, *, out
     if bins <= 0:  # PyTorch's histc checks its bins in histogram's code, which names histogram
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
     low, high = _histc_range(a, float(min), float(max))
-    flat = a.ravel().astype(np.float64)
-    inside = flat[(flat >= low) & (flat <= high)]
-    index = np.minimum(((inside - low) * bins / (high - low)).astype(np.int64), bins - 1)
+    # PyTorch's kernel in the data's dtype, each step rounded there (its edges are linspace's
+    # ends in that dtype): (x - low) * bins / (high - low), truncated; float64 put a float32
+    # 0.7 in bin 6 of 10 where PyTorch's float32 product rounds up to bin 7
+    work = a.dtype.type
+    left, right = work(low), work(high)
+    flat = a.ravel()
+    inside = flat[(flat >= left) & (flat <= right)]
+    index = np.minimum(((inside - left) * work(bins) / (right - left)).astype(np.int64), bins - 1)
     xp = namespace(a)
     return Tensor._make(xp.asarray(np.bincount(index, minlength=bins), dtype=a.dtype))
 
