@@ -149,3 +149,23 @@ def test_mypy_sees_the_tensor_surface(tmp_path):
     assert 'user.py:9: error: "Tensor" has no attribute "no_such_method"' in out, out
     assert 'user.py:10: error: Too many positional arguments for "exp"' in out, out
     assert "Found 3 errors" in out, out
+
+
+def test_tensor_norm_takes_dtype_fourth():
+    # torch.norm(input, p, dim, keepdim, out, dtype) but Tensor.norm(p, dim, keepdim, dtype): no `out`
+    x = retrograd.tensor([[3.0, 4.0], [1.0, 2.0]])
+    got = x.norm(2, 1, False, retrograd.float64)
+    assert got.dtype == retrograd.float64 and [round(v, 4) for v in got.tolist()] == [5.0, 2.2361]
+    assert list(inspect.signature(retrograd.Tensor.norm).parameters) == ["self", "p", "dim", "keepdim", "dtype"]
+    with pytest.raises(TypeError):
+        x.norm(2, 1, False, out=retrograd.empty(2))
+
+
+def test_tensor_norm_signature_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert list(inspect.signature(torch.Tensor.norm).parameters) == ["self", "p", "dim", "keepdim", "dtype"]
+    x = torch.tensor([[3.0, 4.0], [1.0, 2.0]])
+    got = x.norm(2, 1, False, torch.float64)
+    assert got.dtype == torch.float64 and [round(v, 4) for v in got.tolist()] == [5.0, 2.2361]
+    with pytest.raises(TypeError):
+        x.norm(2, 1, False, out=torch.empty(2))

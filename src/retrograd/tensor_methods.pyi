@@ -339,14 +339,7 @@ class TensorMethods:
         axis: Any = ...,
         keepdims: bool | None = ...,
     ) -> Tensor: ...
-    def norm(
-        self,
-        p: Any = ...,
-        dim: Any = ...,
-        keepdim: bool = ...,
-        out: Any = ...,
-        dtype: _dt.dtype | None = ...,
-    ) -> Tensor: ...
+    def norm(self, p: Any = ..., dim: Any = ..., keepdim: bool = ..., dtype: Any = ...) -> Tensor: ...
     def logsumexp(
         self,
         dim: Any = ...,
