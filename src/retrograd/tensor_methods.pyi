@@ -81,6 +81,7 @@ class TensorMethods:
         normalized: bool = ...,
         onesided: bool | None = ...,
         return_complex: bool | None = ...,
+        align_to_window: bool | None = ...,
     ) -> Tensor: ...
     def istft(
         self,
