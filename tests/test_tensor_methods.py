@@ -169,3 +169,15 @@ def test_tensor_norm_signature_vs_torch():
     assert got.dtype == torch.float64 and [round(v, 4) for v in got.tolist()] == [5.0, 2.2361]
     with pytest.raises(TypeError):
         x.norm(2, 1, False, out=torch.empty(2))
+
+
+def test_tensor_has_no_var_mean_or_std_mean_methods():
+    # torch.var_mean/std_mean are functions only: `x.var_mean()` is an AttributeError in PyTorch
+    assert not hasattr(retrograd.Tensor, "var_mean") and not hasattr(retrograd.Tensor, "std_mean")
+    assert [t.tolist() for t in retrograd.var_mean(retrograd.tensor([1.0, 3.0]))] == [2.0, 2.0]
+
+
+def test_tensor_public_names_are_pytorchs_vs_torch():
+    torch = pytest.importorskip("torch")
+    extra = sorted(n for n in set(dir(retrograd.Tensor)) - set(dir(torch.Tensor)) if not n.startswith("_"))
+    assert extra == []

@@ -390,8 +390,6 @@ class TensorMethods:
     aminmax = OpMethod("aminmax")
     var = OpMethod("var")
     std = OpMethod("std")
-    var_mean = OpMethod("var_mean")
-    std_mean = OpMethod("std_mean")
     cumsum = OpMethod("cumsum")
     cumsum_ = InPlaceMethod("cumsum")
     cumprod = OpMethod("cumprod")

@@ -456,26 +456,6 @@ class TensorMethods:
         axis: Any = ...,
         keepdims: bool | None = ...,
     ) -> Tensor: ...
-    def var_mean(
-        self,
-        dim: Any = ...,
-        unbiased: bool | None = ...,
-        keepdim: bool = ...,
-        *,
-        correction: float | None = ...,
-        axis: Any = ...,
-        keepdims: bool | None = ...,
-    ) -> tuple[Tensor, Tensor]: ...
-    def std_mean(
-        self,
-        dim: Any = ...,
-        unbiased: bool | None = ...,
-        keepdim: bool = ...,
-        *,
-        correction: float | None = ...,
-        axis: Any = ...,
-        keepdims: bool | None = ...,
-    ) -> tuple[Tensor, Tensor]: ...
     def cumsum(
         self,
         dim: int | None = ...,
