@@ -405,6 +405,36 @@ def test_autograd_backward_function():
     np.testing.assert_allclose(x.grad.numpy(), [4.0, 6.0])
 
 
+def _grad_variables_calls(lib):
+    """autograd.backward's deprecated `grad_variables` (fifth, before `inputs`): what each call gives."""
+    x = lib.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.warns(FutureWarning, match=r"^`grad_variables` is deprecated. Use `grad_tensors` instead.$"):
+        lib.autograd.backward((x * 3).sum(), grad_variables=lib.tensor(2.0))
+    first = x.grad.tolist()
+    with pytest.warns(FutureWarning), pytest.raises(RuntimeError) as both:
+        lib.autograd.backward((x * 3).sum(), lib.tensor(1.0), None, False, lib.tensor(2.0))
+    x.grad = None
+    (x * 5).sum().backward(None, None, False, [x])  # Tensor.backward's fourth is `inputs`
+    return first, str(both.value), x.grad.tolist()
+
+
+_GRAD_VARIABLES = (
+    [6.0, 6.0],
+    "`grad_tensors` and `grad_variables` (deprecated) arguments both passed to `backward()`. Please only use "
+    "`grad_tensors`.",
+    [5.0, 5.0],
+)
+
+
+def test_autograd_backward_takes_the_deprecated_grad_variables():
+    assert _grad_variables_calls(rg) == _GRAD_VARIABLES
+
+
+def test_autograd_backward_grad_variables_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _grad_variables_calls(torch) == _GRAD_VARIABLES
+
+
 def test_grad_function_options():
     x, y, unused = leaf([1.0, 2.0]), leaf([3.0]), leaf([5.0])
     out = (x * y).sum()

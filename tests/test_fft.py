@@ -132,6 +132,13 @@ def _stft_calls(m):
         lambda: m.stft(x, 64, window=m.hann_window(40), win_length=40, return_complex=True, center=False),
         lambda: m.stft(x, 16, hop_length=0, window=window, return_complex=True),
         lambda: m.stft(x, 16, window=m.hann_window(12), onesided=True, return_complex=True),
+        # align_to_window (PyTorch 2.13): each frame's window starts at t * hop_length
+        lambda: m.stft(x, 16, 3, 7, m.hann_window(7, dtype=m.float64), center=False, return_complex=True,
+                       align_to_window=True),
+        lambda: m.stft(x, 16, 3, 7, m.hann_window(7, dtype=m.float64), center=False, return_complex=True,
+                       align_to_window=False),
+        lambda: m.stft(x, 16, window=window, return_complex=True, align_to_window=False),  # center=True refuses
+        lambda: m.stft(x[:, :12], 16, 3, 7, m.ones(7), center=False, return_complex=True, align_to_window=True),
     ]
 
 
@@ -166,6 +173,21 @@ def test_stft_records_pytorchs_nodes_and_refuses_with_its_call_description():
         calls[8]()
     with pytest.warns(UserWarning, match="stft with return_complex=False is deprecated"):
         assert rg.stft(rg.ones(40), 16, window=rg.hann_window(16), return_complex=False).shape == (9, 11, 2)
+
+
+def test_stft_align_to_window_starts_each_window_at_its_hop():
+    x = np.random.default_rng(5).standard_normal(20)
+    w = np.hanning(6)[1:-1]  # any 4 weights
+    got = rg.stft(rg.tensor(x), 8, 3, 4, rg.tensor(w), center=False, return_complex=True, align_to_window=True)
+    # frame t: x[3t : 3t + 4] * w, centred in 8 samples (2 zeros each side), 1 + (20 - 4) // 3 = 6 frames
+    expected = np.stack([np.fft.rfft(np.pad(x[3 * t : 3 * t + 4] * w, (2, 2))) for t in range(6)], 1)
+    np.testing.assert_allclose(got.numpy(), expected, atol=1e-12)
+    plain = rg.stft(rg.tensor(x), 8, 3, 4, rg.tensor(w), center=False, return_complex=True, align_to_window=False)
+    assert plain.shape == (5, 5)  # 1 + (20 - 8) // 3 frames of 8 samples
+    with pytest.raises(RuntimeError, match="^stft align_to_window should only be set when center = false$"):
+        rg.stft(rg.tensor(x), 8, window=rg.ones(8), return_complex=True, align_to_window=True)
+    with pytest.raises(RuntimeError, match=r"align_to_window=1\) : expected 0 < n_fft < 7, but got n_fft=4$"):
+        rg.stft(rg.tensor(x[:7]), 8, 3, 4, rg.tensor(w), center=False, return_complex=True, align_to_window=True)
 
 
 @pytest.mark.skipif(torch is None, reason="needs PyTorch")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import typing
+import warnings
 
 import pytest
 
@@ -57,3 +59,57 @@ def test_torchscript_files_and_passes_raise(call, tmp_path):
     args = {"save": (rg.nn.Linear(1, 1), str(tmp_path / "m.pt")), "load": (str(tmp_path / "m.pt"),)}
     with pytest.raises(RuntimeError, match=f"torch.jit.{call}: retrograd runs torch.jit as PyTorch does"):
         getattr(rg.jit, call)(*args.get(call, (rg.nn.Linear(1, 1),)))
+
+
+def _deprecation(name, instead="`torch.compile` or `torch.export`"):
+    if sys.version_info >= (3, 14):
+        return f"`torch.jit.{name}` is not supported in Python 3.14+ and may break. Please switch to {instead}."
+    return f"`torch.jit.{name}` is deprecated. Please switch to {instead}."
+
+
+# PyTorch 2.13 deprecates TorchScript: each of these warns on every call (PYTORCH_JIT=0 too), from torch.jit
+# itself (so Python's default filters hide it outside pytest)
+JIT_DEPRECATIONS = {
+    "script": _deprecation("script"),
+    "trace": _deprecation("trace"),
+    "trace_module": _deprecation("trace_method"),
+    "save": _deprecation("save", "`torch.export`"),
+    "load": _deprecation("load", "`torch.export`"),
+}
+
+
+def _twice(x):
+    return x * 2
+
+
+def _jit_warnings(lib, tmp_path):
+    calls = {
+        "script": lambda: lib.jit.script(_twice),
+        "trace": lambda: lib.jit.trace(_twice, lib.ones(1)),
+        "trace_module": lambda: lib.jit.trace_module(lib.nn.Linear(1, 1), {"forward": lib.ones(1, 1)}),
+        "save": lambda: lib.jit.save(lib.jit.script(lib.nn.Linear(1, 1)), str(tmp_path / "m.pt")),
+        "load": lambda: lib.jit.load(str(tmp_path / "missing.pt")),
+    }
+    seen = {}
+    for name, call in calls.items():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                call()
+            except (RuntimeError, ValueError):  # retrograd cannot save or load TorchScript; nor PyTorch a missing file
+                pass
+        seen[name] = [str(w.message) for w in caught if w.category is DeprecationWarning][-1]
+    return seen
+
+
+def test_torchscript_entry_points_warn_they_are_deprecated(tmp_path):
+    assert _jit_warnings(rg, tmp_path) == JIT_DEPRECATIONS
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rg.jit.script(_twice)
+    assert caught[0].filename.endswith("jit.py")  # torch.jit's line, not the caller's, as PyTorch's
+
+
+def test_torchscript_deprecations_vs_torch(tmp_path):
+    torch = pytest.importorskip("torch")
+    assert _jit_warnings(torch, tmp_path) == JIT_DEPRECATIONS

@@ -8,6 +8,9 @@ Each expression runs on retrograd (and on PyTorch where installed) with `t` a (2
 
 from __future__ import annotations
 
+import ast
+import subprocess
+import sys
 import warnings
 
 import pytest
@@ -97,6 +100,7 @@ ERRORS = {
     "lib._weight_norm(v, v, v)": ("TypeError", "_weight_norm(): argument 'dim' (position 3) must be int, not Tensor"),
     "lib.nuclear_norm(t, 'a')": ("TypeError", _NUCLEAR_NORM.format("Tensor, str")),
     "lib.nuclear_norm(t, (0, 1), 1)": ("TypeError", _NUCLEAR_NORM.format("Tensor, tuple, int")),
+    "lib.nuclear_norm(v)": ("RuntimeError", "linalg.matrix_norm: The input tensor A must have at least 2 dimensions."),
     # Tensor arguments: the parser's error before the products read a shape
     "lib.bmm(t, 1.5)": ("TypeError", "bmm(): argument 'mat2' (position 2) must be Tensor, not float"),
     "lib.bmm(t, None)": ("TypeError", "bmm(): argument 'mat2' (position 2) must be Tensor, not NoneType"),
@@ -183,6 +187,9 @@ ACCEPTED = {
     "lib.norm(v, lib.tensor(1.0)).item()": 3.0,
     "lib.nuclear_norm(lib.eye(2) * 3, [0, 1], True).tolist()": [[6.0]],
     "lib.nuclear_norm(lib.eye(2), True).tolist()": [[2.0]],
+    # without dim, a batch of matrices: the last two dims (PyTorch 2.13; older releases wanted 2-D)
+    "[round(x, 4) for x in lib.nuclear_norm(lib.stack([lib.eye(2) * 3, lib.eye(2)])).tolist()]": [6.0, 2.0],
+    "tuple(lib.nuclear_norm(lib.ones(4, 2, 3), keepdim=True).shape)": (4, 1, 1),
     "tuple(lib.ones(2, 3, 4).bmm(lib.ones(2, 4, 5)).shape)": (2, 3, 5),
     "tuple(v.outer(lib.ones(2)).shape)": (3, 2),
     "tuple(lib.ger(v, lib.ones(2)).shape)": (3, 2),
@@ -215,3 +222,35 @@ def test_well_formed_arguments_still_run(expression):
 @pytest.mark.parametrize("expression", ACCEPTED)
 def test_well_formed_arguments_vs_torch(expression):
     assert _value(torch, expression) == ACCEPTED[expression]
+
+
+_NUCLEAR_NORM_DEPRECATED = (
+    "at::nuclear_norm is deprecated and it is just left for JIT compatibility. It will be removed in a future "
+    "PyTorch release. Please use `linalg.matrix_norm(A, 'nuc', dim, keepdim)` instead"
+)
+_NUCLEAR_NORM_TWICE = """
+import warnings
+import {lib}
+warnings.simplefilter("always")
+with warnings.catch_warnings(record=True) as seen:
+    {lib}.nuclear_norm({lib}.eye(2))
+    {lib}.nuclear_norm({lib}.eye(2), (0, 1))
+    {lib}.eye(2).norm(p="nuc")
+print([(w.category.__name__, str(w.message).split(" (Triggered")[0]) for w in seen])
+"""
+
+
+def _nuclear_norm_warnings(lib):
+    """The warnings of three nuclear norms, in a fresh process (PyTorch's warning is once per process)."""
+    run = subprocess.run([sys.executable, "-c", _NUCLEAR_NORM_TWICE.format(lib=lib)], capture_output=True, text=True,
+                         check=True)
+    return ast.literal_eval(run.stdout.strip().splitlines()[-1])
+
+
+def test_nuclear_norm_warns_once_that_it_is_deprecated():
+    assert _nuclear_norm_warnings("retrograd") == [("UserWarning", _NUCLEAR_NORM_DEPRECATED)]
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch not installed")
+def test_nuclear_norm_deprecation_vs_torch():
+    assert _nuclear_norm_warnings("torch") == [("UserWarning", _NUCLEAR_NORM_DEPRECATED)]

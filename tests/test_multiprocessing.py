@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import time
 
@@ -125,3 +126,25 @@ def test_the_first_failure_matches_pytorch():
     assert info.value.error_index == 1
     with pytest.raises(torch_mp.ProcessExitedException, match="process 0 terminated with signal SIGKILL"):
         torch_mp.start_processes(_die_by_signal, nprocs=1, start_method="fork")
+
+
+def test_spawn_exceptions_carry_error_pid_and_pickle():
+    # PyTorch's ProcessException (torch.multiprocessing.spawn) keeps the pid as `error_pid`
+    raised = mp.ProcessRaisedException("boom", 2, 4321)
+    assert (raised.msg, raised.error_index, raised.error_pid) == ("boom", 2, 4321)
+    exited = mp.ProcessExitedException("gone", 1, 7, exit_code=-9, signal_name="SIGKILL")
+    assert isinstance(exited, type(raised).__mro__[1]) and type(raised).__mro__[1].__name__ == "ProcessException"
+    again = pickle.loads(pickle.dumps(exited))
+    assert (again.error_index, again.error_pid, again.exit_code, again.signal_name) == (1, 7, -9, "SIGKILL")
+    assert str(pickle.loads(pickle.dumps(raised))) == "boom"
+
+
+@pytest.mark.pytorch
+def test_spawn_exception_attributes_match_pytorch():
+    torch_mp = pytest.importorskip("torch.multiprocessing")
+    for ours, theirs in ((mp.ProcessRaisedException("boom", 2, 4321), torch_mp.ProcessRaisedException("boom", 2, 4321)),
+                         (mp.ProcessExitedException("gone", 1, 7, -9, "SIGKILL"),
+                          torch_mp.ProcessExitedException("gone", 1, 7, -9, "SIGKILL"))):
+        names = ("msg", "error_index", "error_pid", "exit_code", "signal_name")
+        assert [getattr(ours, n, None) for n in names] == [getattr(theirs, n, None) for n in names]
+        assert str(ours) == str(theirs) and type(ours).__mro__[1].__name__ == type(theirs).__mro__[1].__name__

@@ -3,6 +3,7 @@ FractionalMaxPool*d; plus the errors and warnings of their functions, and gumbel
 
 from __future__ import annotations
 
+import inspect
 import re
 import warnings
 
@@ -738,3 +739,25 @@ def test_embedding_bag_index_out_of_range_message_follows_the_kernel():
 @pytest.mark.parametrize("padding_idx", [None, 0])
 def test_embedding_bag_index_out_of_range_message_vs_torch(mode, dtype, padding_idx):
     assert _bag_range_error(rg, mode, dtype, padding_idx) == _bag_range_error(torch, mode, dtype, padding_idx)
+
+
+_WITH_INDICES = [f"max_pool{d}d_with_indices" for d in (1, 2, 3)] + [
+    f"adaptive_max_pool{d}d_with_indices" for d in (1, 2, 3)]
+
+
+def _with_indices_defaults(lib):
+    return {n: inspect.signature(getattr(lib.nn.functional, n)).parameters["return_indices"].default
+            for n in _WITH_INDICES}
+
+
+def test_with_indices_variants_return_both_whatever_return_indices_says():
+    assert _with_indices_defaults(rg) == dict.fromkeys(_WITH_INDICES, False)  # PyTorch's signature default
+    out = rg.nn.functional.max_pool2d_with_indices(rg.arange(16.0).reshape(1, 1, 4, 4), 2, return_indices=False)
+    assert isinstance(out, tuple) and out[1].tolist() == [[[[5, 7], [13, 15]]]]
+
+
+@needs_torch
+def test_with_indices_defaults_vs_torch():
+    assert _with_indices_defaults(torch) == _with_indices_defaults(rg)
+    out = torch.nn.functional.max_pool2d_with_indices(torch.arange(16.0).reshape(1, 1, 4, 4), 2, return_indices=False)
+    assert isinstance(out, tuple) and out[1].tolist() == [[[[5, 7], [13, 15]]]]

@@ -149,3 +149,35 @@ def test_mypy_sees_the_tensor_surface(tmp_path):
     assert 'user.py:9: error: "Tensor" has no attribute "no_such_method"' in out, out
     assert 'user.py:10: error: Too many positional arguments for "exp"' in out, out
     assert "Found 3 errors" in out, out
+
+
+def test_tensor_norm_takes_dtype_fourth():
+    # torch.norm(input, p, dim, keepdim, out, dtype) but Tensor.norm(p, dim, keepdim, dtype): no `out`
+    x = retrograd.tensor([[3.0, 4.0], [1.0, 2.0]])
+    got = x.norm(2, 1, False, retrograd.float64)
+    assert got.dtype == retrograd.float64 and [round(v, 4) for v in got.tolist()] == [5.0, 2.2361]
+    assert list(inspect.signature(retrograd.Tensor.norm).parameters) == ["self", "p", "dim", "keepdim", "dtype"]
+    with pytest.raises(TypeError):
+        x.norm(2, 1, False, out=retrograd.empty(2))
+
+
+def test_tensor_norm_signature_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert list(inspect.signature(torch.Tensor.norm).parameters) == ["self", "p", "dim", "keepdim", "dtype"]
+    x = torch.tensor([[3.0, 4.0], [1.0, 2.0]])
+    got = x.norm(2, 1, False, torch.float64)
+    assert got.dtype == torch.float64 and [round(v, 4) for v in got.tolist()] == [5.0, 2.2361]
+    with pytest.raises(TypeError):
+        x.norm(2, 1, False, out=torch.empty(2))
+
+
+def test_tensor_has_no_var_mean_or_std_mean_methods():
+    # torch.var_mean/std_mean are functions only: `x.var_mean()` is an AttributeError in PyTorch
+    assert not hasattr(retrograd.Tensor, "var_mean") and not hasattr(retrograd.Tensor, "std_mean")
+    assert [t.tolist() for t in retrograd.var_mean(retrograd.tensor([1.0, 3.0]))] == [2.0, 2.0]
+
+
+def test_tensor_public_names_are_pytorchs_vs_torch():
+    torch = pytest.importorskip("torch")
+    extra = sorted(n for n in set(dir(retrograd.Tensor)) - set(dir(torch.Tensor)) if not n.startswith("_"))
+    assert extra == []

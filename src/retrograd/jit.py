@@ -12,8 +12,10 @@ to compile.
 from __future__ import annotations
 
 import builtins
+import sys
 import types
 import typing
+import warnings
 from collections.abc import Callable
 from typing import Any, Final  # Final: `torch.jit.Final` is typing's
 
@@ -27,6 +29,15 @@ _NO_TORCHSCRIPT = (
     "torch.jit.{}: retrograd runs torch.jit as PyTorch does with PYTORCH_JIT=0 (eagerly) and has no "
     "TorchScript modules to {}; save the state_dict with torch.save instead, or compile with torch.compile"
 )
+
+
+def _deprecated(name: str, instead: str = "`torch.compile` or `torch.export`") -> None:
+    """PyTorch 2.13's DeprecationWarning for a TorchScript entry point (every call, even with PYTORCH_JIT=0)."""
+    if sys.version_info >= (3, 14):
+        message = f"`torch.jit.{name}` is not supported in Python 3.14+ and may break. Please switch to {instead}."
+    else:
+        message = f"`torch.jit.{name}` is deprecated. Please switch to {instead}."
+    warnings.warn(message, DeprecationWarning, stacklevel=2)  # in torch.jit, as PyTorch: hidden by default
 
 
 def script(obj: Any, optimize: Any = None, _frames_up: int = 0, _rcb: Any = None, example_inputs: Any = None) -> Any:
@@ -46,6 +57,7 @@ def script(obj: Any, optimize: Any = None, _frames_up: int = 0, _rcb: Any = None
         >>> gelu_tanh(retrograd.tensor([0.0, 1.0]))
         tensor([0.0000, 0.8412])
     """
+    _deprecated("script")
     return obj
 
 
@@ -64,11 +76,13 @@ def trace(func: Any, example_inputs: Any = None, *args: Any, **kwargs: Any) -> A
         >>> retrograd.jit.trace(model, retrograd.ones(1, 2)) is model
         True
     """
+    _deprecated("trace")
     return func
 
 
 def trace_module(mod: Any, inputs: Any, *args: Any, **kwargs: Any) -> Any:
     """`mod` itself (see `trace`)."""
+    _deprecated("trace_method")  # PyTorch's trace_module names it so
     return mod
 
 
@@ -189,11 +203,13 @@ def wait(future: _Future) -> Any:
 
 def save(m: Any, f: Any, _extra_files: Any = None) -> None:
     """Raises: there are no TorchScript modules to save (see the module docstring)."""
+    _deprecated("save", "`torch.export`")
     raise RuntimeError(_NO_TORCHSCRIPT.format("save", "save"))
 
 
 def load(f: Any, map_location: Any = None, _extra_files: Any = None, _restore_shapes: bool = False) -> Any:
     """Raises: a TorchScript archive cannot be run here (see the module docstring)."""
+    _deprecated("load", "`torch.export`")
     raise RuntimeError(_NO_TORCHSCRIPT.format("load", "load"))
 
 

@@ -87,7 +87,34 @@ def set_sharing_strategy(new_strategy: str) -> None:
     _strategy = new_strategy
 
 
-class ProcessRaisedException(Exception):
+class ProcessException(Exception):
+    """What `ProcessContext.join` raises when a spawned process failed: its index and process id.
+
+    Args:
+        msg (str): the message.
+        error_index (int): the failed process's index.
+        error_pid (int): its process id.
+
+    Returns:
+        (ProcessException): the base of `ProcessRaisedException` and `ProcessExitedException`.
+
+    Examples:
+        >>> e = retrograd.multiprocessing.ProcessException("boom", 0, 123)
+        >>> e.error_index, e.error_pid
+        (0, 123)
+    """
+
+    def __init__(self, msg: str, error_index: int, error_pid: int) -> None:
+        super().__init__(msg)
+        self.msg = msg
+        self.error_index = error_index
+        self.error_pid = error_pid
+
+    def __reduce__(self) -> tuple:  # pickled with every argument, as PyTorch's (Exception keeps only msg)
+        return type(self), (self.msg, self.error_index, self.error_pid)
+
+
+class ProcessRaisedException(ProcessException):
     """A process started by `spawn` raised; the message holds its traceback.
 
     Args:
@@ -100,18 +127,12 @@ class ProcessRaisedException(Exception):
 
     Examples:
         >>> e = retrograd.multiprocessing.ProcessRaisedException("boom", 0, 123)
-        >>> e.error_index, e.pid
+        >>> e.error_index, e.error_pid
         (0, 123)
     """
 
-    def __init__(self, msg: str, error_index: int, error_pid: int) -> None:
-        super().__init__(msg)
-        self.msg = msg
-        self.error_index = error_index
-        self.pid = error_pid
 
-
-class ProcessExitedException(Exception):
+class ProcessExitedException(ProcessException):
     """A process started by `spawn` ended with a non-zero exit code (or a signal).
 
     Args:
@@ -119,6 +140,7 @@ class ProcessExitedException(Exception):
         error_index (int): the failed process's index.
         error_pid (int): its process id.
         exit_code (int): its exit code (negative: killed by that signal).
+        signal_name (str, optional): the signal's name (`"SIGKILL"`) when one ended it.
 
     Returns:
         (ProcessExitedException): the exception `ProcessContext.join` raises.
@@ -130,12 +152,12 @@ class ProcessExitedException(Exception):
     """
 
     def __init__(self, msg: str, error_index: int, error_pid: int, exit_code: int, signal_name: str | None = None):
-        super().__init__(msg)
-        self.msg = msg
-        self.error_index = error_index
-        self.pid = error_pid
+        super().__init__(msg, error_index, error_pid)
         self.exit_code = exit_code
         self.signal_name = signal_name
+
+    def __reduce__(self) -> tuple:
+        return type(self), (self.msg, self.error_index, self.error_pid, self.exit_code, self.signal_name)
 
 
 def _run(fn: Callable, index: int, args: tuple, errors: Any) -> None:

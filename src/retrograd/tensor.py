@@ -1269,7 +1269,7 @@ class Tensor(TensorMethods):
             >>> x.grad
             tensor([2., 4., 6.])
         """
-        _backward(self, gradient, retain_graph, create_graph, inputs)
+        _backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     # --- conversions -------------------------------------------------------------------
 

@@ -355,7 +355,28 @@ class TensorMethods:
     sum = OpMethod("sum")
     mean = OpMethod("mean")
     prod = OpMethod("prod")
-    norm = OpMethod("norm")
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+        """Vector p-norm over `dim` (p: 'fro', a float, 0, ±inf; 'nuc' with two dims): `retrograd.norm(self, ...)`.
+
+        The method has no `out`, so `dtype` is its fourth argument (`x.norm(2, 0, False, torch.float64)`).
+
+        Args:
+            p (float or str): the order: `'fro'` (default), a number, `inf`, `-inf`, or `'nuc'`.
+            dim (int or tuple of int, optional): the dims to reduce; all of them when omitted.
+            keepdim (bool): keep the reduced dims, with size 1 (default False).
+            dtype (dtype, optional): cast the input to this dtype first.
+
+        Returns:
+            Tensor: the norm, reduced like `sum`.
+
+        Examples:
+            >>> x = retrograd.tensor([[3.0, 4.0], [1.0, 2.0]])
+            >>> x.norm(2, 1, False, retrograd.float64)
+            tensor([5.0000, 2.2361], dtype=retrograd.float64)
+        """
+        return _ops.norm(self, p, dim, keepdim, dtype=dtype)
+
     logsumexp = OpMethod("logsumexp")
     count_nonzero = OpMethod("count_nonzero")
     nansum = OpMethod("nansum")
@@ -369,8 +390,6 @@ class TensorMethods:
     aminmax = OpMethod("aminmax")
     var = OpMethod("var")
     std = OpMethod("std")
-    var_mean = OpMethod("var_mean")
-    std_mean = OpMethod("std_mean")
     cumsum = OpMethod("cumsum")
     cumsum_ = InPlaceMethod("cumsum")
     cumprod = OpMethod("cumprod")

@@ -81,6 +81,7 @@ class TensorMethods:
         normalized: bool = ...,
         onesided: bool | None = ...,
         return_complex: bool | None = ...,
+        align_to_window: bool | None = ...,
     ) -> Tensor: ...
     def istft(
         self,
@@ -339,14 +340,7 @@ class TensorMethods:
         axis: Any = ...,
         keepdims: bool | None = ...,
     ) -> Tensor: ...
-    def norm(
-        self,
-        p: Any = ...,
-        dim: Any = ...,
-        keepdim: bool = ...,
-        out: Any = ...,
-        dtype: _dt.dtype | None = ...,
-    ) -> Tensor: ...
+    def norm(self, p: Any = ..., dim: Any = ..., keepdim: bool = ..., dtype: Any = ...) -> Tensor: ...
     def logsumexp(
         self,
         dim: Any = ...,
@@ -462,26 +456,6 @@ class TensorMethods:
         axis: Any = ...,
         keepdims: bool | None = ...,
     ) -> Tensor: ...
-    def var_mean(
-        self,
-        dim: Any = ...,
-        unbiased: bool | None = ...,
-        keepdim: bool = ...,
-        *,
-        correction: float | None = ...,
-        axis: Any = ...,
-        keepdims: bool | None = ...,
-    ) -> tuple[Tensor, Tensor]: ...
-    def std_mean(
-        self,
-        dim: Any = ...,
-        unbiased: bool | None = ...,
-        keepdim: bool = ...,
-        *,
-        correction: float | None = ...,
-        axis: Any = ...,
-        keepdims: bool | None = ...,
-    ) -> tuple[Tensor, Tensor]: ...
     def cumsum(
         self,
         dim: int | None = ...,

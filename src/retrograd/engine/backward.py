@@ -551,6 +551,7 @@ def backward(
     grad_tensors: Any = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
+    grad_variables: Any = None,
     inputs: Any = None,
 ) -> None:
     """Accumulate d(tensors)/d(leaf) into the `.grad` of every leaf of the graph.
@@ -563,6 +564,8 @@ def backward(
             may be omitted for outputs with one element.
         retain_graph (bool, optional): keep the graph for another backward (default: `create_graph`).
         create_graph (bool): record the backward pass, for higher-order derivatives.
+        grad_variables (Tensor or sequence of Tensor, optional): the old name of `grad_tensors`
+            (deprecated: a FutureWarning).
         inputs (Tensor or sequence of Tensor, optional): accumulate only into these tensors (a
             GradientEdge may stand for one: the pass runs as far as it).
 
@@ -581,6 +584,14 @@ def backward(
             "backward() called inside a functorch transform. This is not supported, please use functorch.grad or "
             "functorch.vjp instead or call backward() outside of functorch transforms."
         )
+    if grad_variables is not None:
+        warnings.warn("`grad_variables` is deprecated. Use `grad_tensors` instead.", FutureWarning, stacklevel=2)
+        if grad_tensors is not None:
+            raise RuntimeError(
+                "`grad_tensors` and `grad_variables` (deprecated) arguments both passed to `backward()`. Please only "
+                "use `grad_tensors`."
+            )
+        grad_tensors = grad_variables
     outputs = _as_tuple(tensors)
     grads = _root_grads(outputs, grad_tensors, create_graph)
     if retain_graph is None:

@@ -21,7 +21,7 @@ def load_url(url: str, *args: Any, **kwargs: Any) -> Any:
 
     Examples:
         >>> from retrograd.utils.model_zoo import load_url
-        >>> load_url.__name__
-        'load_url'
+        >>> callable(load_url)
+        True
     """
     return importlib.import_module("retrograd.hub").load_state_dict_from_url(url, *args, **kwargs)

@@ -196,7 +196,7 @@ def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
 
 
 def max_pool1d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
-                            dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = True) -> Any:
+                            dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """`max_pool1d(..., return_indices=True)`.
 
     Args:
@@ -220,7 +220,7 @@ def max_pool1d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None,
 
 
 def max_pool2d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
-                            dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = True) -> Any:
+                            dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """`max_pool2d(..., return_indices=True)`.
 
     Args:
@@ -246,7 +246,7 @@ def max_pool2d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None,
 
 
 def max_pool3d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
-                            dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = True) -> Any:
+                            dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """`max_pool3d(..., return_indices=True)`.
 
     Args:
@@ -563,7 +563,7 @@ def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = 
     return _adaptive_max_nd(3, input, output_size, return_indices)
 
 
-def adaptive_max_pool1d_with_indices(input: Tensor, output_size: Any, return_indices: bool = True) -> Any:
+def adaptive_max_pool1d_with_indices(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
     """`adaptive_max_pool1d(..., return_indices=True)`.
 
     Args:
@@ -582,7 +582,7 @@ def adaptive_max_pool1d_with_indices(input: Tensor, output_size: Any, return_ind
     return adaptive_max_pool1d(input, output_size, True)
 
 
-def adaptive_max_pool2d_with_indices(input: Tensor, output_size: Any, return_indices: bool = True) -> Any:
+def adaptive_max_pool2d_with_indices(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
     """`adaptive_max_pool2d(..., return_indices=True)`.
 
     Args:
@@ -603,7 +603,7 @@ def adaptive_max_pool2d_with_indices(input: Tensor, output_size: Any, return_ind
     return adaptive_max_pool2d(input, output_size, True)
 
 
-def adaptive_max_pool3d_with_indices(input: Tensor, output_size: Any, return_indices: bool = True) -> Any:
+def adaptive_max_pool3d_with_indices(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
     """`adaptive_max_pool3d(..., return_indices=True)`.
 
     Args:

@@ -169,8 +169,8 @@ def nuclear_norm(
 
     Args:
         input (Tensor): a floating-point tensor with at least 2 dims.
-        dim (pair of int, optional): the two matrix dims; None takes the last two (and requires a
-            2-D input).
+        dim (pair of int, optional): the two matrix dims; None takes the last two (a batch of
+            matrices in the dims before them).
         keepdim (bool): keep the reduced dims with size 1 (default False).
         out (Tensor, optional): a tensor to write the result into.
         axis (pair of int, optional): NumPy's name for `dim`.
@@ -195,10 +195,11 @@ def nuclear_norm(
         raise invalid_combination(
             "nuclear_norm", (input, dim) if keepdim is False else (input, dim, keepdim), _NUCLEAR_NORM_SIGNATURES
         )
-    if dim is None and input.dim() != 2:
-        raise RuntimeError(
-            f"Expected a tensor with 2 dimensions, but got a tensor with {input.dim()} dimensions instead."
-        )
+    warn_once(  # once per process, as PyTorch's TORCH_WARN_ONCE (before any check of the input)
+        "nuclear_norm: deprecated",
+        "at::nuclear_norm is deprecated and it is just left for JIT compatibility. It will be removed in a future "
+        "PyTorch release. Please use `linalg.matrix_norm(A, 'nuc', dim, keepdim)` instead",
+    )
     dims = (-2, -1) if dim is None else (int(dim), int(dim)) if isinstance(dim, (int, np.integer)) else tuple(dim)
     return matrix_norm(input, "nuc", dims, keepdim, out=out)
 

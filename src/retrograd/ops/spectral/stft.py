@@ -125,15 +125,16 @@ def _aten_type_string(t: Tensor) -> str:
 
 def _stft_error(
     message: str, x: Tensor, n_fft: int, hop: int, win_length: int, window: Tensor | None,
-    normalized: bool, onesided: bool | None, return_complex: bool,
+    normalized: bool, onesided: bool | None, return_complex: bool, align_to_window: bool | None,
 ) -> RuntimeError:
     """PyTorch's stft error: the call described (the signal as padded, its type and sizes), then `message`."""
     shown = "None" if window is None else f"{_aten_type_string(window)}{{{list(window.shape)}}}"
     sided = "None" if onesided is None else int(onesided)
+    aligned = "None" if align_to_window is None else int(align_to_window)
     return RuntimeError(
         f"stft({_aten_type_string(x)}{list(x.shape)}, n_fft={n_fft}, hop_length={hop}, win_length={win_length}, "
         f"window={shown}, normalized={int(normalized)}, onesided={sided}, return_complex={int(return_complex)}, "
-        f"align_to_window=None) : {message}"
+        f"align_to_window={aligned}) : {message}"
     )
 
 
@@ -212,7 +213,7 @@ def _check_istft_arguments(
 def stft(
     input: Tensor, n_fft: int, hop_length: int | None = None, win_length: int | None = None,
     window: Tensor | None = None, center: bool = True, pad_mode: str = "reflect", normalized: bool = False,
-    onesided: bool | None = None, return_complex: bool | None = None,
+    onesided: bool | None = None, return_complex: bool | None = None, align_to_window: bool | None = None,
 ) -> Tensor:
     """The STFT of (L,) or (B, L) signals: (B?, n_freq, n_frames), complex (or real pairs).
 
@@ -235,6 +236,9 @@ def stft(
             real input and window).
         return_complex (bool, optional): return a complex tensor; required for real input, as in
             PyTorch (False gives a trailing dim of 2 holding the real and imaginary parts).
+        align_to_window (bool, optional): only with `center=False`: True starts frame t's window (not
+            its n_fft samples) at sample t · hop_length, so 1 + (L - win_length) // hop_length frames
+            (default None: as False).
 
     Returns:
         Tensor: shape (B?, n_freq, n_frames).
@@ -250,6 +254,8 @@ def stft(
     if _autocasting[0]:
         input, window = _float32(input, window)
     center = bool(center)  # PyTorch tests `center` before it reads n_fft (a tensor of several values: its error)
+    if center and align_to_window is not None:
+        raise RuntimeError("stft align_to_window should only be set when center = false")
     x = tensor_of(input)
     n_fft = _n_fft_for_stft(n_fft)
     if center:  # PyTorch pads in Python, before its kernel warns or checks anything
@@ -266,11 +272,16 @@ def stft(
         return_complex = True
     hop = n_fft // 4 if hop_length is None else hop_length
     win_length = n_fft if win_length is None else win_length
-    _check_stft_arguments(x, n_fft, hop, win_length, window, normalized, onesided, return_complex)
+    _check_stft_arguments(x, n_fft, hop, win_length, window, normalized, onesided, return_complex, align_to_window)
     w = _window(window, win_length, n_fft, x)
     signal_dim = x.ndim
     if signal_dim == 1:  # PyTorch batches a single signal, then squeezes the batch away in place
         x = x.unsqueeze(0)
+    if align_to_window and win_length < n_fft:  # the window starts each frame: pad so the centred window does
+        from ..fused import resample as rs
+
+        left = (n_fft - win_length) // 2
+        x = rs.constant_pad(x, ((0, 0), (left, n_fft - win_length - left)), 0)
     frames = _frames(x, n_fft, hop) * w  # (B, n_frames, n_fft)
     onesided = (not is_complex) if onesided is None else onesided
     if onesided and is_complex:
