@@ -269,7 +269,8 @@ def _add_suffixes(text: str, suffixes: list[str], indent: int, newline: bool = F
 
 
 def _is_parameter_class(cls: type) -> bool:
-    return cls.__name__ == "Parameter" and cls.__module__.startswith("retrograd")
+    # (retrograd's nn.Parameter: its module reads `torch.nn.parameter` under the alias)
+    return cls.__name__ == "Parameter" and cls.__module__ == package_name() + ".nn.parameter"
 
 
 def _grad_suffix(t: Any) -> str | None:
