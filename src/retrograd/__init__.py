@@ -59,6 +59,7 @@ from ._layouts import (
     strided,
 )
 from .tensor import Size, Tensor, is_tensor
+from .storage import TypedStorage, UntypedStorage
 from . import autograd, ops, return_types
 from .ops.from_data import tensor  # the function: importing .tensor above bound the module's name
 from ._printing import get_printoptions, set_printoptions

@@ -7,9 +7,9 @@ loads and uses them only for models configured with `attn_implementation="flex_a
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
-__all__ = ["BlockMask", "create_block_mask", "flex_attention"]
+__all__ = ["AuxRequest", "BlockMask", "create_block_mask", "flex_attention"]
 
 _DEFAULT_SPARSE_BLOCK_SIZE = 128
 _NO_FLEX = "retrograd has no flex_attention yet: use scaled_dot_product_attention with a boolean attn_mask"
@@ -17,6 +17,13 @@ _NO_FLEX = "retrograd has no flex_attention yet: use scaled_dot_product_attentio
 
 def _unsupported(what: str) -> NoReturn:
     raise NotImplementedError(f"{what}: {_NO_FLEX}")
+
+
+class AuxRequest(NamedTuple):
+    """Which extra outputs `flex_attention` should return: the log-sum-exp, the row maxima."""
+
+    lse: bool = False
+    max_scores: bool = False
 
 
 class BlockMask:
