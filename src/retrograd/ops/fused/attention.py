@@ -104,6 +104,41 @@ def _forward(xp: Any, q: Any, k: Any, v: Any, *mask: Any, scale: float, causal: 
     return _output(xp, p, q, k, v), p
 
 
+_KV_BLOCK = 512  # PyTorch's CPU flash kernel walks the keys in blocks of this many
+
+
+def _half_forward(xp: Any, q: Any, k: Any, v: Any, *mask: Any, scale: float, causal: bool) -> tuple[Any, Any]:
+    """float16/bfloat16 as PyTorch's CPU flash kernel computes them: scores, exponentials and row
+    sums in float32, block by block of keys (online softmax), but each block's exponentials
+    rounded to the inputs' dtype before their product with V; the float32 output is scaled by
+    the reciprocal of the row sums and rounded once."""
+    half, f32 = q.dtype, np.dtype(np.float32)
+    q, k, v, *mask = (a.astype(f32) if a.dtype == half else a for a in (q, k, v, *mask))
+    scores = q @ xp.swapaxes(k, -1, -2)
+    scores *= scale
+    if causal:
+        scores += _causal_mask(xp, *scores.shape[-2:], f32)
+    elif mask:
+        m = mask[0]
+        scores = xp.where(m, scores, xp.asarray(-math.inf, dtype=f32)) if m.dtype == bool else scores + m.astype(f32)
+    rows = scores.shape[:-1] + (1,)
+    out = xp.zeros(scores.shape[:-1] + v.shape[-1:], dtype=f32)
+    row_max, row_sum = xp.full(rows, -math.inf, dtype=f32), xp.zeros(rows, dtype=f32)
+    for start in range(0, scores.shape[-1], _KV_BLOCK):
+        block = scores[..., start : start + _KV_BLOCK]
+        new_max = xp.maximum(row_max, block.max(axis=-1, keepdims=True))
+        shift = xp.where(new_max == -math.inf, xp.zeros((), f32), new_max)  # no key yet: exp(-inf) = 0
+        e = xp.exp(block - shift)
+        correction = xp.exp(row_max - shift)
+        row_sum = row_sum * correction + e.sum(axis=-1, keepdims=True)
+        out = out * correction + e.astype(half).astype(f32) @ v[..., start : start + _KV_BLOCK, :]
+        row_max = new_max
+    blocked = row_sum == 0  # every key masked: zeros, as PyTorch 2.13's safe softmax
+    inverse = xp.where(blocked, xp.zeros((), f32), 1 / xp.where(blocked, xp.ones((), f32), row_sum))
+    p = xp.exp(scores - xp.where(blocked, xp.zeros((), f32), row_max)) * inverse
+    return (out * inverse).astype(half), p.astype(half)
+
+
 def _output(xp: Any, p: Any, q: Any, k: Any, v: Any) -> Any:
     """P V, laid out as PyTorch's output: its CPU flash kernel (equal head dims, unit strides along
     them) writes an `empty_like(query)`, so heads split from (N, L, H, E) by a transpose come back
@@ -164,9 +199,9 @@ def _rule_masked(g: Tensor, q: Tensor, k: Tensor, v: Tensor, mask: Tensor, p: An
 _NODE = "ScaledDotProductFlashAttentionForCpuBackward0"
 _ATTENTION = {
     False: Primitive("scaled_dot_product_attention", _forward, [_rule_qkv], inputs=("q", "k", "v"),
-                     extras=("p",), node_name=_NODE, joint=True),
+                     extras=("p",), node_name=_NODE, joint=True, half_forward=_half_forward),
     True: Primitive("scaled_dot_product_attention", _forward, [_rule_masked], inputs=("q", "k", "v", "mask"),
-                    extras=("p",), node_name=_NODE, joint=True),
+                    extras=("p",), node_name=_NODE, joint=True, half_forward=_half_forward),
 }
 
 
