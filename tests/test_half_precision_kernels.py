@@ -321,3 +321,41 @@ def test_a_number_past_bfloat16s_range_is_refused_or_rounded(call, expected):
 def test_a_number_past_bfloat16s_range_vs_torch(call, expected):
     torch = pytest.importorskip("torch")
     assert _outcome(call, torch) == expected
+
+
+# One query over three keys (E = 1, scale 1): the scores are the keys. PyTorch's CPU flash kernel
+# rounds the exponentials exp(s - max) to bfloat16 before their product with V, then scales by
+# the reciprocal of the float32 row sum: 0.2216796875, where rounding only the output gives 0.2236328125.
+_ATTENTION_KEYS = [-0.69921875, -0.2001953125, -0.5]
+_ATTENTION_VALUES = [1.796875, 0.10009765625, -0.8984375]
+
+
+def _one_query_attention(m):
+    q = m.ones(1, 1, 1, 1, dtype=m.bfloat16)
+    k = m.tensor(_ATTENTION_KEYS).reshape(1, 1, 3, 1).to(m.bfloat16)
+    v = m.tensor(_ATTENTION_VALUES).reshape(1, 1, 3, 1).to(m.bfloat16)
+    return m.nn.functional.scaled_dot_product_attention(q, k, v, scale=1.0).item()
+
+
+def test_sdpa_rounds_the_exponentials_before_the_value_product():
+    assert _one_query_attention(rg) == 0.2216796875
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("kind", ["none", "causal", "bool", "float"])
+def test_sdpa_half_matches_pytorch_bit_for_bit(dtype, kind):
+    torch = pytest.importorskip("torch")
+    assert _one_query_attention(rg) == _one_query_attention(torch)
+    rng = np.random.default_rng(0)
+    q, k, v = (rng.standard_normal(s).astype(np.float32) * 2 for s in [(2, 3, 7, 8), (2, 3, 9, 8), (2, 3, 9, 8)])
+    mask = {"none": None, "causal": None, "bool": rng.random((7, 9)) > 0.3,
+            "float": rng.standard_normal((2, 1, 7, 9)).astype(np.float32)}[kind]  # fmt: skip
+    outs = []
+    for m in (rg, torch):
+        half = getattr(m, dtype)
+        args = [m.from_numpy(a).to(half) for a in (q, k, v)]
+        kw = {"is_causal": kind == "causal"}
+        if mask is not None:
+            kw["attn_mask"] = m.from_numpy(mask) if mask.dtype == bool else m.from_numpy(mask).to(half)
+        outs.append(m.nn.functional.scaled_dot_product_attention(*args, **kw).float().numpy())
+    np.testing.assert_array_equal(outs[0], outs[1])
