@@ -29,12 +29,12 @@ def _run(m):
         ctx.k = inputs[1]
 
     scale.register_autograd(lambda ctx, g: (g * ctx.k, None), setup_context=setup_context)
-    op = getattr(getattr(m.ops, space), "scale")
+    op = getattr(m.ops, space).scale
     op(x, 4.0).sum().backward()
     results.append(x.grad.tolist())
     m.library.register_fake(f"{space}::scale", lambda x, k=2.0: m.empty_like(x))
     with pytest.raises(AttributeError) as info:
-        getattr(getattr(m.ops, space), "missing")
+        getattr(m.ops, space).missing
     results.append(str(info.value).replace(space, "NS"))
     return results
 

@@ -13,10 +13,12 @@ def _describe(m):
     rows = []
     for name in FLOAT8:
         d = getattr(m, name)
-        rows.append((repr(d).split(".")[1], d.is_floating_point, d.is_signed, d.itemsize, repr(m.finfo(d)), m.finfo(d).bits))
+        info = m.finfo(d)
+        rows.append((repr(d).split(".")[1], d.is_floating_point, d.is_signed, d.itemsize, repr(info), info.bits))
     for name in UNSIGNED:
         d = getattr(m, name)
-        rows.append((repr(d).split(".")[1], d.is_floating_point, d.is_signed, d.itemsize, repr(m.iinfo(d)), m.iinfo(d).bits))
+        info = m.iinfo(d)
+        rows.append((repr(d).split(".")[1], d.is_floating_point, d.is_signed, d.itemsize, repr(info), info.bits))
     errors = []
     for a, b in [("uint16", "int64"), ("float8_e5m2", "float8_e4m3fn"), ("float8_e4m3fn", "int64")]:
         with pytest.raises(RuntimeError) as info:
@@ -32,7 +34,9 @@ def test_named_only_dtypes():
                        "dtype=float8_e4m3fn)", 8)
     assert rg.finfo(rg.float8_e5m2).max == 57344.0 and rg.finfo(rg.float8_e8m0fnu).min == 2.0**-127
     assert rows[5][4] == "iinfo(min=0, max=1.84467e+19, dtype=uint64)" and rg.iinfo(rg.uint32).max == 2**32 - 1
-    assert errors[0] == "Promotion for uint16, uint32, uint64 types is not supported, attempted to promote UInt16 and Long"
+    assert errors[0] == (
+        "Promotion for uint16, uint32, uint64 types is not supported, attempted to promote UInt16 and Long"
+    )
     assert errors[1] == (
         "Promotion for Float8 Types is not supported, attempted to promote Float8_e5m2 and Float8_e4m3fn"
     )

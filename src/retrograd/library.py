@@ -4,7 +4,10 @@
     def scale(x: Tensor, k: float) -> Tensor:
         return x * k
 
-    scale.register_autograd(lambda ctx, g: (g * ctx.k, None), setup_context=lambda ctx, inputs, out: setattr(ctx, "k", inputs[1]))
+    def save_k(ctx, inputs, output):
+        ctx.k = inputs[1]
+
+    scale.register_autograd(lambda ctx, g: (g * ctx.k, None), setup_context=save_k)
 
 The operator is the returned `CustomOpDef` and also `retrograd.ops.mylib.scale` (`torch.ops.mylib.scale`
 under the torch alias). Its body runs with recording off, as PyTorch runs a kernel, so its gradient
@@ -42,7 +45,7 @@ class CustomOpDef:
         self.default = self
         op = self
         # the autograd Function each call goes through; PyTorch names its node the same way
-        self._function = type(
+        self._function: Any = type(
             f"GeneratedBackwardFor_{self._namespace}_{self._name}_default",
             (Function,),
             {
@@ -82,7 +85,9 @@ class CustomOpDef:
             )
         return self._backward_fn(ctx, *grads)
 
-    def register_autograd(self, backward: Callable[..., Any], /, *, setup_context: Callable[..., Any] | None = None) -> None:
+    def register_autograd(
+        self, backward: Callable[..., Any], /, *, setup_context: Callable[..., Any] | None = None
+    ) -> None:
         """Use `backward(ctx, *grads)` as the gradient; `setup_context(ctx, inputs, output)` saves what it needs."""
         self._backward_fn, self._setup_context_fn = backward, setup_context
 

@@ -21,8 +21,8 @@ import types
 from collections.abc import Callable
 from typing import Any
 
-from ._export_table import MODULES
 from ._custom_namespaces import NAMESPACES
+from ._export_table import MODULES
 
 
 def _relative(package: str) -> str:

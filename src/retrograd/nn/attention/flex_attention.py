@@ -38,6 +38,8 @@ def create_block_mask(mask_mod: Any, B: int | None, H: int | None, Q_LEN: int, K
     _unsupported("create_block_mask")
 
 
-def flex_attention(query: Any, key: Any, value: Any, score_mod: Any = None, block_mask: Any = None, **kwargs: Any) -> NoReturn:
+def flex_attention(
+    query: Any, key: Any, value: Any, score_mod: Any = None, block_mask: Any = None, **kwargs: Any
+) -> NoReturn:
     """Not in retrograd yet: raises NotImplementedError."""
     _unsupported("flex_attention")

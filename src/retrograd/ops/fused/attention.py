@@ -113,13 +113,13 @@ def _half_forward(xp: Any, q: Any, k: Any, v: Any, *mask: Any, scale: float, cau
     rounded to the inputs' dtype before their product with V; the float32 output is scaled by
     the reciprocal of the row sums and rounded once."""
     half, f32 = q.dtype, np.dtype(np.float32)
-    q, k, v, *mask = (a.astype(f32) if a.dtype == half else a for a in (q, k, v, *mask))
+    q, k, v, *masks = (a.astype(f32) if a.dtype == half else a for a in (q, k, v, *mask))
     scores = q @ xp.swapaxes(k, -1, -2)
     scores *= scale
     if causal:
-        scores += _causal_mask(xp, *scores.shape[-2:], f32)
-    elif mask:
-        m = mask[0]
+        scores += _causal_mask(xp, scores.shape[-2], scores.shape[-1], f32)
+    elif masks:
+        m = masks[0]
         scores = xp.where(m, scores, xp.asarray(-math.inf, dtype=f32)) if m.dtype == bool else scores + m.astype(f32)
     rows = scores.shape[:-1] + (1,)
     out = xp.zeros(scores.shape[:-1] + v.shape[-1:], dtype=f32)
