@@ -321,3 +321,102 @@ def test_a_number_past_bfloat16s_range_is_refused_or_rounded(call, expected):
 def test_a_number_past_bfloat16s_range_vs_torch(call, expected):
     torch = pytest.importorskip("torch")
     assert _outcome(call, torch) == expected
+
+
+# One query over three keys (E = 1, scale 1): the scores are the keys. PyTorch's CPU flash kernel
+# rounds the exponentials exp(s - max) to bfloat16 before their product with V, then scales by
+# the reciprocal of the float32 row sum: 0.2216796875, where rounding only the output gives 0.2236328125.
+_ATTENTION_KEYS = [-0.69921875, -0.2001953125, -0.5]
+_ATTENTION_VALUES = [1.796875, 0.10009765625, -0.8984375]
+
+
+def _one_query_attention(m):
+    q = m.ones(1, 1, 1, 1, dtype=m.bfloat16)
+    k = m.tensor(_ATTENTION_KEYS).reshape(1, 1, 3, 1).to(m.bfloat16)
+    v = m.tensor(_ATTENTION_VALUES).reshape(1, 1, 3, 1).to(m.bfloat16)
+    return m.nn.functional.scaled_dot_product_attention(q, k, v, scale=1.0).item()
+
+
+def test_sdpa_rounds_the_exponentials_before_the_value_product():
+    assert _one_query_attention(rg) == 0.2216796875
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("kind", ["none", "causal", "bool", "float"])
+def test_sdpa_half_matches_pytorch_bit_for_bit(dtype, kind):
+    torch = pytest.importorskip("torch")
+    assert _one_query_attention(rg) == _one_query_attention(torch)
+    rng = np.random.default_rng(0)
+    q, k, v = (rng.standard_normal(s).astype(np.float32) * 2 for s in [(2, 3, 7, 8), (2, 3, 9, 8), (2, 3, 9, 8)])
+    mask = {"none": None, "causal": None, "bool": rng.random((7, 9)) > 0.3,
+            "float": rng.standard_normal((2, 1, 7, 9)).astype(np.float32)}[kind]  # fmt: skip
+    outs = []
+    for m in (rg, torch):
+        half = getattr(m, dtype)
+        args = [m.from_numpy(a).to(half) for a in (q, k, v)]
+        kw = {"is_causal": kind == "causal"}
+        if mask is not None:
+            kw["attn_mask"] = m.from_numpy(mask) if mask.dtype == bool else m.from_numpy(mask).to(half)
+        outs.append(m.nn.functional.scaled_dot_product_attention(*args, **kw).float().numpy())
+    np.testing.assert_array_equal(outs[0], outs[1])
+
+
+# Grouped-query attention in bfloat16 (two query heads share one key/value head). PyTorch's CPU flash
+# kernel writes each query head's key and value gradients into the shared head's bfloat16 gradient in
+# turn, rounding after each; summing the two heads' rounded gradients and rounding once (what repeating
+# the heads first gives) ends in ...0.111328125 and -0.859375 at entries 3 and 2.
+_GQA = {
+    "q": [[[[0.03, 1.36], [1.22, -0.51]], [[-0.3, -0.53], [0.57, -0.06]]]],
+    "k": [[[[0.75, -1.85], [1.57, -0.1], [0.68, -0.14]]]],
+    "v": [[[[-0.38, 0.46], [0.82, -0.2], [-0.15, 0.69]]]],
+    "g": [[[[-0.87, -1.51], [0.39, -0.67]], [[-1.92, -0.81], [-0.47, -1.19]]]],
+}
+
+
+def _gqa_grads(m):
+    q, k, v = (m.tensor(_GQA[n]).to(m.bfloat16).requires_grad_() for n in "qkv")
+    out = m.nn.functional.scaled_dot_product_attention(q, k, v, enable_gqa=True)
+    out.backward(m.tensor(_GQA["g"]).to(m.bfloat16))
+    return [t.grad.float().flatten().tolist() for t in (q, k, v)]
+
+
+def test_sdpa_half_gqa_gradients_accumulate_head_by_head():
+    _, dk, dv = _gqa_grads(rg)
+    assert dk == [-0.1806640625, -0.0341796875, 0.29296875, 0.11181640625, -0.11328125, -0.0791015625]
+    assert dv == [-1.046875, -1.171875, -0.86328125, -1.6484375, -0.96484375, -1.359375]
+
+
+def test_sdpa_half_gqa_second_order_runs():
+    q, k, v = (rg.tensor(_GQA[n]).to(rg.bfloat16).requires_grad_() for n in "qkv")
+    out = rg.nn.functional.scaled_dot_product_attention(q, k, v, enable_gqa=True)
+    (dk,) = rg.autograd.grad(out.sum(), k, create_graph=True)
+    assert dk.shape == k.shape and dk.requires_grad
+    dk.sum().backward()
+    assert q.grad.shape == q.shape
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("kind", ["none", "causal", "bool", "float", "gqa"])
+def test_sdpa_half_backward_matches_pytorch(dtype, kind):
+    torch = pytest.importorskip("torch")
+    assert _gqa_grads(rg) == _gqa_grads(torch)
+    rng = np.random.default_rng(1)
+    heads = 1 if kind == "gqa" else 2
+    q, g = (rng.standard_normal((2, 2, 5, 8)).astype(np.float32) for _ in range(2))
+    k, v = (rng.standard_normal((2, heads, 5, 8)).astype(np.float32) for _ in range(2))
+    mask = {"bool": rng.random((5, 5)) > 0.3, "float": rng.standard_normal((2, 1, 5, 5)).astype(np.float32)}.get(kind)
+    grads = []
+    for m in (rg, torch):
+        half = getattr(m, dtype)
+        ts = [m.from_numpy(a).to(half).requires_grad_() for a in (q, k, v)]
+        kw = {"is_causal": kind == "causal", "enable_gqa": kind == "gqa"}
+        if mask is not None:
+            kw["attn_mask"] = m.from_numpy(mask) if mask.dtype == bool else m.from_numpy(mask).to(half)
+        m.nn.functional.scaled_dot_product_attention(*ts, **kw).backward(m.from_numpy(g).to(half))
+        grads.append([t.grad.float().numpy() for t in ts])
+    # bfloat16 is exact here; float16's three more bits see float32 rounding noise (exp, sums) now and then
+    for ours, theirs in zip(*grads):
+        if dtype == "bfloat16":
+            np.testing.assert_array_equal(ours, theirs)
+        else:
+            np.testing.assert_allclose(ours, theirs, rtol=0, atol=2e-3)

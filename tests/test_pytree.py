@@ -88,3 +88,42 @@ def test_pytree_vs_torch():
     __import__("torch.utils._pytree")  # a submodule `import torch` leaves unloaded
 
     assert _summary(rg) == _summary(torch)
+
+
+def _keyed(m):
+    p = m.utils._pytree
+    pairs, context = p._dict_flatten_with_keys({"a": 1, "b": [2]})
+    seq, none = p._list_flatten_with_keys([5, 6])
+    return (
+        [(repr(k), str(k), k.get({"a": 1, "b": [2]}), v) for k, v in pairs], context,
+        [(repr(k), str(k), v) for k, v in seq], none,
+        repr(p.GetAttrKey("x")), str(p.GetAttrKey("x")), p.MappingKey("a") == p.MappingKey("a"),
+        hash(p.SequenceKey(1)) == hash(p.SequenceKey(1)),
+    )  # fmt: skip
+
+
+def test_key_entries():
+    assert _keyed(rg) == (
+        [("MappingKey(key='a')", "['a']", 1, 1), ("MappingKey(key='b')", "['b']", [2], [2])], ["a", "b"],
+        [("SequenceKey(idx=0)", "[0]", 5), ("SequenceKey(idx=1)", "[1]", 6)], None,
+        "GetAttrKey(name='x')", ".x", True, True,
+    )  # fmt: skip
+
+
+def test_register_with_keys_function():
+    class Out(dict):
+        pass
+
+    pytree.register_pytree_node(
+        Out, lambda d: (list(d.values()), list(d)), lambda v, c: Out(zip(c, v)),
+        serialized_type_name="Out", flatten_with_keys_fn=pytree._dict_flatten_with_keys,
+    )  # fmt: skip
+    leaves, spec = pytree.tree_flatten(Out(a=1, b=2))
+    assert leaves == [1, 2] and pytree.tree_unflatten([3, 4], spec) == {"a": 3, "b": 4}
+
+
+@pytest.mark.pytorch
+def test_key_entries_vs_torch():
+    torch = pytest.importorskip("torch")
+    __import__("torch.utils._pytree")
+    assert _keyed(rg) == _keyed(torch)

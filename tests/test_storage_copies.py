@@ -141,3 +141,31 @@ def test_expand_strides_vs_torch():
     assert [v.stride() for v in _expanded_views(rg)] == [v.stride() for v in _expanded_views(torch)]
     ours, theirs = (_save_load(m, m.arange(4).expand((2, 1, -1))) for m in (rg, torch))
     assert (ours.stride(), ours.tolist()) == (theirs.stride(), theirs.tolist())
+
+
+def _file_storage(m, path):
+    """safetensors' read of a tensor: map the file, slice its bytes, view them as a dtype."""
+    with open(path, "wb") as f:
+        f.write(np.arange(4, dtype=np.float32).tobytes() + bytes(range(4)))
+    s = m.UntypedStorage.from_file(str(path), shared=False, nbytes=20)
+    piece = s.untyped()[4:12]
+    t = m.asarray(piece, dtype=m.uint8).view(dtype=m.float32).reshape(2)
+    t[0] = 7.0  # private: the file keeps its bytes
+    with pytest.raises(RuntimeError) as info:
+        m.UntypedStorage.from_file(str(path), shared=False, nbytes=40)
+    return (
+        type(s).__name__, piece.nbytes(), s[16], t.tolist(), m.asarray(s[0:8]).tolist(),
+        str(info.value).replace(str(path), "F"), open(path, "rb").read(8) == np.arange(2, dtype=np.float32).tobytes(),
+    )  # fmt: skip
+
+
+def test_untyped_storage_from_file(tmp_path):
+    assert _file_storage(rg, tmp_path / "x.bin") == (
+        "UntypedStorage", 8, 0, [7.0, 2.0], [4674736413210574848],  # floats 0 and 7 (written through t), as one int64
+        "file <F> size <20> is smaller than the required mapping size <40>", True,
+    )  # fmt: skip
+
+
+@needs_torch
+def test_untyped_storage_from_file_vs_torch(tmp_path):
+    assert _file_storage(rg, tmp_path / "a.bin") == _file_storage(torch, tmp_path / "b.bin")

@@ -28,6 +28,9 @@ from .dtypes import (
     float16,
     float32,
     float64,
+    float8_e4m3fn,
+    float8_e5m2,
+    float8_e8m0fnu,
     get_default_dtype,
     half,
     int,
@@ -38,6 +41,9 @@ from .dtypes import (
     long,
     promote_types,
     set_default_dtype,
+    uint16,
+    uint32,
+    uint64,
     short,
     uint8,
 )
@@ -53,6 +59,7 @@ from ._layouts import (
     strided,
 )
 from .tensor import Size, Tensor, is_tensor
+from .storage import TypedStorage, UntypedStorage
 from . import autograd, ops, return_types
 from .ops.from_data import tensor  # the function: importing .tensor above bound the module's name
 from ._printing import get_printoptions, set_printoptions

@@ -8,6 +8,7 @@ start. Tensors that share memory share a storage (same `data_ptr()`), as in PyTo
 from __future__ import annotations
 
 import mmap
+import os
 from typing import Any
 
 import numpy as np
@@ -161,8 +162,26 @@ class UntypedStorage:
         """The bytes as a list of ints."""
         return self._bytes().tolist()
 
-    def __getitem__(self, index: int) -> int:
+    def __getitem__(self, index: int | slice) -> Any:
+        """A byte as an int; a slice of bytes as a storage sharing this one's memory."""
+        if isinstance(index, slice):
+            return UntypedStorage(self._bytes()[index])
         return int(self._bytes()[index])
+
+    def untyped(self) -> UntypedStorage:
+        """The storage itself (it is untyped already)."""
+        return self
+
+    @classmethod
+    def from_file(cls, filename: str, shared: bool = False, nbytes: int = 0) -> UntypedStorage:
+        """The first `nbytes` bytes of a file, memory-mapped: writes reach the file when `shared`,
+        else they stay private to this process (copy on write), as PyTorch maps it."""
+        size = os.path.getsize(filename)
+        if size < nbytes:
+            raise RuntimeError(f"file <{filename}> size <{size}> is smaller than the required mapping size <{nbytes}>")
+        if nbytes == 0:
+            return cls(np.zeros(0, dtype=np.uint8))
+        return cls(np.memmap(filename, dtype=np.uint8, mode="r+" if shared else "c", shape=(nbytes,)))
 
     def is_shared(self) -> bool:
         """Whether the bytes are in shared memory (after `Tensor.share_memory_()`)."""

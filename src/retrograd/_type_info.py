@@ -14,6 +14,13 @@ from ._display_name import package_name
 __all__ = ["finfo", "iinfo"]
 
 _BFLOAT16_MAX = (2.0 - 2.0**-7) * 2.0**127  # 3.3895e38
+# The float8 formats NumPy lacks: (eps, max, min, smallest normal), from their bit layouts;
+# e8m0 is exponent only, unsigned, so its min is its smallest normal.
+_FLOAT8 = {
+    "float8_e4m3fn": (2.0**-3, 448.0, -448.0, 2.0**-6),
+    "float8_e5m2": (2.0**-2, 57344.0, -57344.0, 2.0**-14),
+    "float8_e8m0fnu": (1.0, 2.0**127, 2.0**-127, 2.0**-127),
+}
 
 
 class finfo:  # noqa: N801 - PyTorch's name
@@ -46,13 +53,18 @@ class finfo:  # noqa: N801 - PyTorch's name
             raise TypeError(
                 "torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'"
             )
+        self.min = None
         if d is _dt.bfloat16:  # no NumPy dtype to ask (ml_dtypes is optional): 8 exponent bits, 7 stored
             self.bits, self.eps, self.max, self.tiny, precision = 16, 2.0**-7, _BFLOAT16_MAX, 2.0**-126, 2
+        elif d.name in _FLOAT8:
+            self.bits, precision = 8, 0
+            self.eps, self.max, self.min, self.tiny = _FLOAT8[d.name]
         else:
             info = np.finfo(d.np)
             self.bits, self.eps, self.max = int(info.bits), float(info.eps), float(info.max)
             self.tiny, precision = float(info.smallest_normal), int(info.precision)
-        self.min = -self.max
+        if self.min is None:
+            self.min = -self.max
         self.smallest_normal = self.tiny
         self.resolution = 10.0**-precision  # as a Python float, not rounded to the dtype
         self.dtype = d.name
@@ -95,7 +107,8 @@ class iinfo:  # noqa: N801 - PyTorch's name
             raise TypeError(f"{package_name()}.bool is not supported by {package_name()}.iinfo")
         if not isinstance(type, _dt.dtype) or type.is_floating_point:
             raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
-        info = np.iinfo(type.np)
+        # uint16/32/64 have no storage here: NumPy's unsigned type of their width gives the limits
+        info = np.iinfo(np.dtype(f"u{type.itemsize}") if type in _dt.NAMED_ONLY else type.np)
         self.bits = int(info.bits)
         self.max = int(info.max)
         self.min = int(info.min)

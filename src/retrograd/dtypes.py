@@ -154,6 +154,39 @@ class _LazyStorageDtype(dtype):
         pass
 
 
+class _NamedOnlyDtype(dtype):
+    """A PyTorch dtype that retrograd names but makes no tensors of: the float8 formats and the
+    wide unsigned integers. Libraries (Hugging Face transformers) read them at import, into
+    tables of checkpoint dtypes and quantisation constants; `.np`, asked by anything that would
+    make a tensor, raises."""
+
+    __slots__ = ()
+
+    @property  # type: ignore[override]
+    def np(self) -> np.dtype:
+        raise RuntimeError(f"retrograd has no {self.name} tensors yet: it names the dtype, nothing more")
+
+    @np.setter
+    def np(self, value: np.dtype) -> None:
+        pass
+
+
+def _named_only(name: str, itemsize: int, category: int, kind_name: str, signed: bool) -> dtype:
+    d = dtype(name, np.dtype(f"u{itemsize}").type, category, kind_name, "c10::" + kind_name)
+    d.is_signed = signed
+    d.__class__ = _NamedOnlyDtype
+    return d
+
+
+float8_e4m3fn = _named_only("float8_e4m3fn", 1, 2, "Float8_e4m3fn", True)
+float8_e5m2 = _named_only("float8_e5m2", 1, 2, "Float8_e5m2", True)
+float8_e8m0fnu = _named_only("float8_e8m0fnu", 1, 2, "Float8_e8m0fnu", False)
+uint16 = _named_only("uint16", 2, 1, "UInt16", False)
+uint32 = _named_only("uint32", 4, 1, "UInt32", False)
+uint64 = _named_only("uint64", 8, 1, "UInt64", False)
+NAMED_ONLY = (uint16, uint32, uint64, float8_e4m3fn, float8_e5m2, float8_e8m0fnu)
+
+
 # `array.dtype is BFLOAT16_NP` asks whether an array holds bfloat16; until ml_dtypes is loaded
 # it is a stand-in no array of ours has (load_bfloat16 replaces it in every module holding it).
 _NO_BFLOAT16_NP = BFLOAT16_NP = np.dtype([("bfloat16", "<u2")])
@@ -288,6 +321,12 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     """
     if a is b:
         return a
+    for d in (a, b):
+        if d.__class__ is _NamedOnlyDtype:  # PyTorch's own refusals
+            kinds = "Float8 Types" if d.is_floating_point else "uint16, uint32, uint64 types"
+            raise RuntimeError(
+                f"Promotion for {kinds} is not supported, attempted to promote {a.kind_name} and {b.kind_name}"
+            )
     if a._category != b._category:
         hi, lo = (a, b) if a._category > b._category else (b, a)
         if hi.is_complex and lo.is_floating_point:  # float64 with complex64 is complex128

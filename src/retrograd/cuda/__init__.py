@@ -17,6 +17,7 @@ from . import amp
 
 __all__ = [
     "BFloat16Tensor",
+    "CUDAGraph",
     "BoolTensor",
     "ByteTensor",
     "CharTensor",
@@ -28,10 +29,12 @@ __all__ = [
     "ShortTensor",
     "Event",
     "Stream",
+    "StreamContext",
     "amp",
     "current_device",
     "current_stream",
     "default_stream",
+    "graph",
     "device",
     "device_count",
     "empty_cache",
@@ -303,11 +306,24 @@ class Stream:
         self._stream.__exit__(*exc)
 
 
-def stream(s: Stream | None) -> Any:
-    """`with retrograd.cuda.stream(s):` (a no-op for None)."""
-    import contextlib
+class StreamContext:
+    """`with StreamContext(s):` runs the block's work on stream `s` (a no-op for None)."""
 
-    return contextlib.nullcontext() if s is None else s
+    def __init__(self, stream: Stream | None) -> None:
+        self.stream = stream
+
+    def __enter__(self) -> None:
+        if self.stream is not None:
+            self.stream.__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.stream is not None:
+            self.stream.__exit__(*exc)
+
+
+def stream(stream: Stream | None) -> StreamContext:
+    """`with retrograd.cuda.stream(s):` (a no-op for None): a `StreamContext`."""
+    return StreamContext(stream)
 
 
 class Event:
@@ -329,3 +345,20 @@ class Event:
 
     def elapsed_time(self, end_event: Event) -> float:
         return float(_backend().xp.cuda.get_elapsed_time(self._event, end_event._event))
+
+
+class CUDAGraph:
+    """A captured CUDA graph; retrograd does not capture graphs, so making one raises, as PyTorch
+    built without CUDA does (code names the class in annotations and isinstance checks)."""
+
+    def __init__(self, keep_graph: bool = False) -> None:
+        raise RuntimeError("Tried to instantiate dummy base class CUDAGraph")
+
+
+class graph:  # noqa: N801  (PyTorch's name)
+    """`with retrograd.cuda.graph(g):` would capture the block into CUDAGraph `g`; as no CUDAGraph
+    can be made, constructing one raises."""
+
+    def __init__(self, cuda_graph: CUDAGraph, pool: Any = None, stream: Stream | None = None, **kwargs: Any) -> None:
+        raise RuntimeError("retrograd.cuda.graph: retrograd does not capture CUDA graphs")
+

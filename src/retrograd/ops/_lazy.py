@@ -21,6 +21,7 @@ import types
 from collections.abc import Callable
 from typing import Any
 
+from ._custom_namespaces import NAMESPACES
 from ._export_table import MODULES
 
 
@@ -82,6 +83,8 @@ def lazy_package(
             except ModuleNotFoundError as error:
                 if error.name != f"{package}.{name}":
                     raise
+                if not prefix and name in NAMESPACES:  # a custom operator namespace: `ops.mylib`
+                    return NAMESPACES[name]
                 raise AttributeError(f"module {package!r} has no attribute {name!r}") from None
         namespace[name] = value
         return value

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes as _dt
+from .._storage import UntypedStorage
 from .._user_frames import warn_once
 from ..backend import NO_CUDA, as_device, cuda_backend
 from ..dtypes import dtype
@@ -342,6 +343,9 @@ def asarray(
     dtype = _dt.from_python_type(dtype)
     if isinstance(obj, Tensor):
         result = _tensor_as_array(obj, dtype, device, copy)
+    elif isinstance(obj, UntypedStorage):  # its bytes read as `dtype` (int64 when None, as PyTorch)
+        raw = obj._bytes() if copy is not True else obj._bytes().copy()
+        result = as_tensor(raw.view((dtype or _dt.int64).np), device=device)
     elif isinstance(obj, (np.ndarray, np.generic)) and (dtype is None or obj.dtype == dtype.np) and copy is not True:
         result = as_tensor(np.asarray(obj), device=device)
     elif copy is False:

@@ -21,6 +21,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from ._pytree_keys import (
+    GetAttrKey,
+    KeyEntry,
+    MappingKey,
+    SequenceKey,
+    _dict_flatten_with_keys,
+    _list_flatten_with_keys,
+    _tuple_flatten_with_keys,
+)
+
 __all__ = [
     "PyTree",
     "Context",
@@ -48,7 +58,12 @@ __all__ = [
     "is_namedtuple",
     "is_namedtuple_class",
     "is_namedtuple_instance",
+    "KeyEntry",
+    "MappingKey",
+    "SequenceKey",
+    "GetAttrKey",
 ]
+_KEYED_FLATTENS = (_dict_flatten_with_keys, _list_flatten_with_keys, _tuple_flatten_with_keys)  # PyTorch's names
 
 PyTree = Any
 Context = Any

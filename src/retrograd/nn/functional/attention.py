@@ -133,8 +133,11 @@ def scaled_dot_product_attention(
         )
     if not 0.0 <= dropout_p <= 1.0:
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {dropout_p}")
+    fused = dropout_p == 0.0 and query.dim() == key.dim() == value.dim() == 4 and not _vmap.active
     if enable_gqa and query.dim() >= 3:
-        key, value = _repeat_heads(query, key, value)
+        repeated = _repeat_heads(query, key, value)
+        if not (fused and query.dtype in (float16, bfloat16)):  # (there PyTorch's kernel reads each key/value
+            key, value = repeated  # head for its group of query heads and adds up their gradients, in order)
     s = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
     _check_mask(attn_mask, query, key)
     if attn_mask is not None and is_causal:
@@ -145,8 +148,8 @@ def scaled_dot_product_attention(
         # its 4-D kernels apply both masks
         attn_mask, is_causal = _and_causal(attn_mask, query.shape[-2], key.shape[-2]), False
     fits = query.shape[-1] == key.shape[-1] and key.shape[-2] == value.shape[-2]  # else the products' errors
-    if dropout_p == 0.0 and query.dim() == key.dim() == value.dim() == 4 and fits and not _vmap.active:
-        mismatch = broadcast_mismatch([query.shape[:-2], key.shape[:-2]])
+    if fused and fits:
+        mismatch = broadcast_mismatch([query.shape[:-2], (*key.shape[:-3], query.shape[-3])])
         if mismatch is not None:  # PyTorch's Q Kᵀ product names the batch dims (NumPy's, in the kernel, would not)
             raise mismatch
         return _fused.attention(query, key, value, attn_mask, s, is_causal)  # one node, as PyTorch's flash kernel

@@ -22,6 +22,8 @@ from ...tensor import Tensor
 from ..parameter import Parameter, buffer_persistence
 from . import _hooks, _state
 
+_EXTRA_STATE_KEY_SUFFIX = _state.EXTRA_STATE  # PyTorch's name; libraries compare state-dict keys with it
+
 
 class _IncompatibleKeys(NamedTuple):
     missing_keys: list[str]

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ...dtypes import bool_
+from ...dtypes import bfloat16, bool_, float16
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..activation.along_dim import _softmax_forward, exp_needs_no_shift, normalized_exp, softmax
@@ -27,6 +27,7 @@ from ..creation import ones
 from ..elementwise.clamp_where import where
 from ..kernels.accumulate import row_sums
 from ..shape.diagonals import tril
+from .attention_half import HALF_BACKWARD, half_forward
 from .recompute import differentiate, recorded
 
 __all__: list[str] = []  # reached through retrograd.nn.functional.scaled_dot_product_attention
@@ -55,6 +56,9 @@ def weights(q: Tensor, k: Tensor, mask: Tensor | None, scale: float, causal: boo
 
 
 def _composed(q: Tensor, k: Tensor, v: Tensor, *mask: Tensor, scale: float, causal: bool) -> Tensor:
+    group = q.shape[-3] // k.shape[-3]  # grouped-query attention (half inputs): each key/value head serves `group`
+    if group > 1:
+        k, v = k.repeat_interleave(group, -3), v.repeat_interleave(group, -3)
     return weights(q, k, mask[0] if mask else None, scale, causal) @ v
 
 
@@ -148,6 +152,10 @@ def _rule(g: Tensor, inputs: tuple, p: Any, scale: float, causal: bool) -> tuple
     if recorded(g):
         return differentiate(lambda *ts: _composed(*ts, scale=scale, causal=causal), inputs, g)
     float_mask = len(inputs) == 4 and inputs[3].is_floating_point()
+    if inputs[0].dtype in (float16, bfloat16):  # PyTorch's kernel rounds along the way (attention_half.py)
+        kind = False if len(inputs) == 3 else "float" if float_mask else "bool"
+        grads = HALF_BACKWARD[kind](g, *inputs, scale=scale, causal=causal)
+        return grads + (None,) * (len(inputs) - len(grads))
     grads = _BACKWARD[float_mask](g, *inputs[:3], Tensor._make(p), scale=scale, with_mask=float_mask)
     return grads + (None,) * (len(inputs) - len(grads))  # a bool mask takes no gradient
 
@@ -164,14 +172,17 @@ def _rule_masked(g: Tensor, q: Tensor, k: Tensor, v: Tensor, mask: Tensor, p: An
 _NODE = "ScaledDotProductFlashAttentionForCpuBackward0"
 _ATTENTION = {
     False: Primitive("scaled_dot_product_attention", _forward, [_rule_qkv], inputs=("q", "k", "v"),
-                     extras=("p",), node_name=_NODE, joint=True),
+                     extras=("p",), node_name=_NODE, joint=True, half_forward=half_forward),
     True: Primitive("scaled_dot_product_attention", _forward, [_rule_masked], inputs=("q", "k", "v", "mask"),
-                    extras=("p",), node_name=_NODE, joint=True),
+                    extras=("p",), node_name=_NODE, joint=True, half_forward=half_forward),
 }
 
 
 def attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None, scale: float, causal: bool) -> Tensor:
     """`softmax(Q Kᵀ · scale + mask) V` for (N, H, L, E), (N, H, S, E), (N, H, S, Ev) tensors, as one node.
+
+    float16/bfloat16 key and value may have fewer heads than the query (grouped-query attention:
+    key/value head h serves query heads h·group ... h·group + group - 1).
 
     `mask` is None, bool (True where a key takes part) or float (added), broadcastable to (N, H, L, S);
     `causal` masks the keys after each query (then `mask` is None).

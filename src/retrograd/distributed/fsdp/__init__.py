@@ -1,0 +1,57 @@
+"""`torch.distributed.fsdp`: FSDP2's policy values; sharding a model (`fully_shard`) is not in retrograd yet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+from ...dtypes import dtype
+
+__all__ = [
+    "CPUOffloadPolicy", "FSDPModule", "FullyShardedDataParallel", "MixedPrecisionPolicy", "OffloadPolicy",
+    "fully_shard",
+]
+
+_NO_FSDP = "retrograd has no FSDP yet: use nn.parallel.DistributedDataParallel"
+
+
+@dataclass(frozen=True)
+class MixedPrecisionPolicy:
+    """The dtypes FSDP2 computes (`param_dtype`), reduces gradients (`reduce_dtype`) and returns in."""
+
+    param_dtype: dtype | None = None
+    reduce_dtype: dtype | None = None
+    output_dtype: dtype | None = None
+    cast_forward_inputs: bool = True
+
+
+@dataclass
+class OffloadPolicy:
+    """No offloading: parameters, gradients and optimizer state stay on the device."""
+
+
+@dataclass
+class CPUOffloadPolicy(OffloadPolicy):
+    """Sharded parameters kept on the CPU between uses (`pin_memory` pins them)."""
+
+    pin_memory: bool = True
+
+
+class FSDPModule:
+    """The class `fully_shard` mixes into a module; no retrograd module is one."""
+
+
+def _unsupported(what: str) -> NoReturn:
+    raise NotImplementedError(f"{what}: {_NO_FSDP}")
+
+
+def fully_shard(module: Any, **kwargs: Any) -> NoReturn:
+    """Not in retrograd yet: raises NotImplementedError."""
+    _unsupported("fully_shard")
+
+
+class FullyShardedDataParallel:
+    """FSDP1's wrapper; constructing one raises NotImplementedError."""
+
+    def __init__(self, module: Any, *args: Any, **kwargs: Any) -> None:
+        _unsupported("FullyShardedDataParallel")

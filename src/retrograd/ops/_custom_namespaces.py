@@ -1,0 +1,35 @@
+"""The namespaces of user-defined operators: `retrograd.ops.<namespace>.<name>` (`torch.ops.mylib.f`).
+
+`retrograd.library.custom_op("mylib::f", ...)` adds `f` to the namespace "mylib" here; the ops
+package's lazy lookup answers `ops.mylib` from this table when no op or submodule has the name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__: list[str] = []  # internal: nothing here is an op
+
+
+class OpNamespace:
+    """The operators registered under one namespace, as attributes."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __getattr__(self, op: str) -> Any:
+        raise AttributeError(f"'_OpNamespace' '{self.name}' object has no attribute '{op}'")
+
+    def __repr__(self) -> str:
+        return f"<module 'torch.ops.{self.name}' from 'torch.ops'>"
+
+
+NAMESPACES: dict[str, OpNamespace] = {}
+
+
+def namespace(name: str) -> OpNamespace:
+    """The namespace called `name`, made on first use."""
+    found = NAMESPACES.get(name)
+    if found is None:
+        found = NAMESPACES[name] = OpNamespace(name)
+    return found
