@@ -41,6 +41,7 @@ EXPECTED = (
     "stft with return_complex=False is deprecated",
     "torch.lu_solve is deprecated",
     "torch.triangular_solve is deprecated",
+    "at::nuclear_norm is deprecated",
 )
 
 

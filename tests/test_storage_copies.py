@@ -169,3 +169,25 @@ def test_untyped_storage_from_file(tmp_path):
 @needs_torch
 def test_untyped_storage_from_file_vs_torch(tmp_path):
     assert _file_storage(rg, tmp_path / "a.bin") == _file_storage(torch, tmp_path / "b.bin")
+
+
+def test_untyped_storage_constructor_and_is_pinned():
+    import retrograd
+
+    assert list(retrograd.UntypedStorage(3)) == [0, 0, 0] and list(retrograd.UntypedStorage([1, 2])) == [1, 2]
+    assert retrograd.UntypedStorage().nbytes() == 0
+    with pytest.raises(RuntimeError):
+        retrograd.UntypedStorage(-1)
+    s = retrograd.ones(2).untyped_storage()
+    assert s.is_pinned() is False and s.is_pinned("cpu") is False
+    with pytest.raises(RuntimeError):
+        s.is_pinned("not_a_device")
+
+
+def test_untyped_storage_constructor_vs_torch():
+    real = pytest.importorskip("torch")
+    import retrograd
+
+    for m in (real, retrograd):
+        assert list(m.UntypedStorage([7, 255])) == [7, 255] and m.UntypedStorage(5).nbytes() == 5
+        assert m.ones(1).untyped_storage().is_pinned() is False

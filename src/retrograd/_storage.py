@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ._display_name import package_name
+from .backend import device as _device
 
 
 def root_array(a: np.ndarray) -> np.ndarray:
@@ -122,12 +123,31 @@ def deepcopy_data(a: Any, memo: dict[Any, Any]) -> Any:
 
 
 class UntypedStorage:
-    """The bytes behind a tensor: `data_ptr()`, `nbytes()`, `size()`, indexing by byte."""
+    """The bytes behind a tensor: `data_ptr()`, `nbytes()`, `size()`, indexing by byte.
+
+    Args:
+        data (int or sequence of ints): a size in bytes (zeroed), or the byte values. (A tensor's
+            `untyped_storage()` gives the storage of its memory: writing a byte writes the tensor.)
+
+    Returns:
+        (UntypedStorage): the bytes.
+
+    Examples:
+        >>> s = retrograd.tensor([1.0]).untyped_storage()
+        >>> s.nbytes(), s.element_size(), list(s)
+        (4, 1, [0, 0, 128, 63])
+        >>> list(retrograd.UntypedStorage(3)), list(retrograd.UntypedStorage([1, 2]))
+        ([0, 0, 0], [1, 2])
+    """
 
     __slots__ = ("_array",)
 
-    def __init__(self, array: np.ndarray) -> None:
-        self._array = array  # the root array, viewed as bytes on demand
+    def __init__(self, data: Any = 0) -> None:
+        if type(data) is not np.ndarray:  # the public constructor: a size, or the bytes
+            if isinstance(data, int) and data < 0:
+                raise RuntimeError(f"Storage size must be non-negative, got {data}")
+            data = np.zeros(data, np.uint8) if isinstance(data, int) else np.array(list(data), np.uint8)
+        self._array = data  # the root array, viewed as bytes on demand
 
     def _bytes(self) -> np.ndarray:
         a = self._array
@@ -188,7 +208,22 @@ class UntypedStorage:
         return in_shared_memory(self._array)
 
     def is_pinned(self, device: Any = "cuda") -> bool:
-        """False: there is no accelerator to pin memory for."""
+        """False: there is no accelerator to pin memory for (`device` is checked as a tensor's is).
+
+        Args:
+            device (device or str): the accelerator to ask about (default "cuda"); an unknown
+                device string raises RuntimeError.
+
+        Returns:
+            bool: False.
+
+        Examples:
+            >>> retrograd.ones(2).untyped_storage().is_pinned()
+            False
+        """
+        if isinstance(device, int):
+            raise RuntimeError("Cannot access accelerator device when none is available.")
+        _device(device)  # PyTorch's error for an unknown device string
         return False
 
     def __repr__(self) -> str:
