@@ -7,6 +7,7 @@ import pytest
 import retrograd as torch
 import retrograd.nn.functional as F
 from retrograd import nn
+from retrograd.compiler import _step
 
 from .compile_steps import assert_same, snapshot
 
@@ -637,3 +638,49 @@ def test_a_helper_reading_a_global_matches_pytorch_vs_torch():
     (ours, w_ours), (theirs, w_theirs) = train(torch, True), train(real, False)
     np.testing.assert_allclose(ours, theirs, rtol=1e-6)
     np.testing.assert_allclose(w_ours, w_theirs, rtol=1e-6)
+
+
+def _stored_grad_after_replay(grad_array, also_returned):
+    """The `.grad` array a compiled call's replay stores for a leaf, from the code's `grad_array`
+    (with `also_returned`, the code returns its base too, as another result)."""
+    leaf = torch.zeros(4, requires_grad=True)
+    results = (np.float32(0.0), grad_array) + ((grad_array.base,) if also_returned else ())
+    _step.replay((("grad", leaf, 1),), (), [], [leaf._data], results)
+    return leaf.grad._data
+
+
+def test_a_whole_reshape_of_a_fresh_gradient_becomes_grad_uncopied():
+    # a bias gradient is the code's sum reshaped: nothing else holds the sum, so (as the engine
+    # does) the view is stored as it is rather than copied every step
+    grad = np.arange(4, dtype=np.float32).reshape(1, 4).reshape(4)
+    stored = _stored_grad_after_replay(grad, also_returned=False)
+    assert np.shares_memory(stored, grad)
+    np.testing.assert_array_equal(stored, [0.0, 1.0, 2.0, 3.0])
+
+
+def test_a_view_of_an_array_the_code_also_returns_is_copied():
+    grad = np.arange(4, dtype=np.float32).reshape(1, 4).reshape(4)
+    stored = _stored_grad_after_replay(grad, also_returned=True)
+    assert not np.shares_memory(stored, grad.base)
+    np.testing.assert_array_equal(stored, [0.0, 1.0, 2.0, 3.0])
+
+
+def test_a_view_of_part_of_an_array_is_copied():
+    whole = np.arange(8, dtype=np.float32)
+    stored = _stored_grad_after_replay(whole[:4], also_returned=False)
+    assert not np.shares_memory(stored, whole)
+
+
+def test_compiled_bias_gradients_stay_separate_and_writeable_across_calls():
+    params, x, y = _mlp()
+    step = torch.compile(_sgd_step(params))
+    step(x, y)
+    step(x, y)
+    grads = [p.grad for p in params]
+    for i, g in enumerate(grads):
+        assert g._data.flags.writeable
+        for h in grads[i + 1:]:
+            assert not np.shares_memory(g._data, h._data)
+    before = params[1].grad.clone()
+    params[1].grad.add_(1.0)  # an optimizer's in-place use
+    np.testing.assert_array_equal(params[1].grad.numpy(), before.numpy() + 1.0)

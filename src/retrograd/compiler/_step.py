@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..backend.sparse import SparseCOO
-from ..engine.grad_layout import laid_out_for
+from ..engine.grad_layout import laid_out_for, owned_view
 from ..tensor import Tensor
 from . import _trace
 
@@ -67,7 +67,8 @@ def grad_outputs(rec: _trace.Recorder, outs: list, tensors: list) -> tuple:
 
 def replay(effects: tuple, written: tuple, tensors: list, taken: list, results: tuple) -> None:
     """Apply a call's effects; a gradient is stored as the engine stores a fresh one: as it is,
-    unless another output, gradient or input (`taken`) is the same array, or it is a view."""
+    unless another output, gradient or input (`taken`) is the same array, or it is a view of an
+    array something else holds."""
     seen = {id(a) for a in taken}
     for kind, target, k in effects:
         if kind == "step":
@@ -86,7 +87,7 @@ def replay(effects: tuple, written: tuple, tensors: list, taken: list, results: 
         laid_out = laid_out_for(t._data, a)
         if laid_out is not None:
             a = laid_out
-        elif a.base is not None or id(a) in seen or not (a.flags.c_contiguous and _writeable(a)):
+        elif id(a) in seen or (a.base is not None and not owned_view(a)) or not _fresh_layout(a):
             a = a.copy()
         seen.add(id(a))
         t._grad = _make(a)
@@ -131,8 +132,9 @@ def final_grads(effects: tuple, tensors: list, results: tuple) -> dict:
     return final
 
 
-def _writeable(a: Any) -> bool:
-    return getattr(a.flags, "writeable", True)  # (CuPy's arrays are)
+def _fresh_layout(a: Any) -> bool:
+    """Whether `a` is laid out as a `.grad` the engine takes: row-major and writeable."""
+    return a.flags.c_contiguous and getattr(a.flags, "writeable", True)  # (CuPy's arrays are writeable)
 
 
 def stepped_optimizers(effects: tuple) -> list:

@@ -25,7 +25,7 @@ from ..backend.sparse import add_into as sparse_add_into
 from . import primitive as _primitive  # (its `tracer`, read at call time: retrograd.compile)
 from . import tensor_type as _tt
 from .anomaly_mode import anomaly, check_results, print_forward_stack
-from .grad_layout import laid_out_for
+from .grad_layout import laid_out_for, owned_view
 from .grad_mode import in_func_transform, state
 from .graph import AccumulateGrad, Node
 from .hook_checks import checked_value, checked_values
@@ -372,7 +372,7 @@ def _unshared(g: Tensor) -> bool:
     a = g._data
     return (
         type(a) is numpy.ndarray
-        and (a.base is None or _owned_view(a))
+        and (a.base is None or owned_view(a))
         and a.flags.writeable
         and a.flags.c_contiguous
         and g._grad_fn is None
@@ -380,20 +380,6 @@ def _unshared(g: Tensor) -> bool:
         and sys.getrefcount(g) == _ENGINE_REFS + 1  # + the local `g` of this function
         and sys.getrefcount(a) == _TENSOR_REFS + 1  # + the local `a`
     )
-
-
-def _owned_view(a: Any) -> bool:
-    """Whether view `a` covers all of a base array that only `a` references."""
-    base = a.base
-    return (
-        type(base) is numpy.ndarray
-        and base.base is None
-        and base.size == a.size
-        and sys.getrefcount(base) == _VIEW_BASE_REFS + 1  # + the local `base`
-    )
-
-
-_VIEW_BASE_REFS = 2  # the view's own reference to its base, and getrefcount's argument
 
 
 def _accumulate(node: AccumulateGrad, g: Tensor | None, create_graph: bool) -> None:

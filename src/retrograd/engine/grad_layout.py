@@ -8,7 +8,10 @@ the ops made them, so AccumulateGrad copies one into that layout where they diff
 
 from __future__ import annotations
 
+import sys
 from typing import Any
+
+import numpy
 
 from ..backend import namespace
 from ..backend.sparse import SparseCOO
@@ -33,3 +36,18 @@ def laid_out_for(leaf: Any, grad: Any) -> Any | None:
     out = namespace(leaf).empty_like(leaf, dtype=grad.dtype)  # order 'K': a dense array's own strides
     out[...] = grad
     return out
+
+
+def owned_view(a: Any) -> bool:
+    """Whether view `a` covers all of a NumPy base array that only `a` references: a whole reshape
+    of a fresh gradient (a bias gradient, the sum reshaped), which may become `.grad` uncopied."""
+    base = a.base
+    return (
+        type(base) is numpy.ndarray
+        and base.base is None
+        and base.size == a.size
+        and sys.getrefcount(base) == _VIEW_BASE_REFS + 1  # + the local `base`
+    )
+
+
+_VIEW_BASE_REFS = 2  # the view's own reference to its base, and getrefcount's argument
