@@ -1289,11 +1289,12 @@ class Tensor(TensorMethods):
             >>> retrograd.arange(4).sum().item()
             6
         """
-        if _primitive.tracer is not None:  # retrograd.compiler: Python now depends on the values
-            _primitive.tracer.read(self, "item")
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
-        return self._data.reshape(()).item()
+        value = self._data.reshape(()).item()
+        if _primitive.tracer is not None:  # retrograd.compiler: Python now depends on the value
+            return _primitive.tracer.read_item(self, value)
+        return value
 
     def tolist(self) -> Any:
         """The data as (nested) Python lists of numbers.

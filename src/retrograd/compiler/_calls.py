@@ -86,10 +86,11 @@ def arguments(args: tuple, kwargs: dict) -> tuple[tuple, list]:
 # --- outputs: a tree of tensors, rebuilt around new arrays ----------------------------------
 
 
-def output_plan(value: Any, arrays: dict, inputs: dict, kept: frozenset = frozenset()) -> Any:
-    """What to rebuild: ("new", k) for a made tensor, ("input", i) for an argument, else the value
-    itself: a Python value, or one of the `kept` tensors (ids of the parameters and buffers the
-    function reads, which it returns as they are: `return loss, self.weight`)."""
+def output_plan(value: Any, arrays: dict, inputs: dict, kept: frozenset = frozenset(), items: Any = None) -> Any:
+    """What to rebuild: ("new", k) for a made tensor, ("input", i) for an argument, ("item", k)
+    for the `.item()` of made tensor k (`items`: id(float) -> (float, tensor), the recording's
+    reads), else the value itself: a Python value, or one of the `kept` tensors (ids of the
+    parameters and buffers the function reads, which it returns as they are: `return loss, self.weight`)."""
     if isinstance(value, Tensor):
         i = inputs.get(id(value))
         if i is not None:
@@ -98,10 +99,62 @@ def output_plan(value: Any, arrays: dict, inputs: dict, kept: frozenset = frozen
             return ("value", value)
         return ("new", arrays.setdefault(id(value._data), (len(arrays), value))[0])
     if type(value) in (tuple, list) or (isinstance(value, tuple) and hasattr(value, "_fields")):
-        return ("seq", type(value), [output_plan(v, arrays, inputs, kept) for v in value])
+        return ("seq", type(value), [output_plan(v, arrays, inputs, kept, items) for v in value])
     if type(value) is dict:
-        return ("dict", {k: output_plan(v, arrays, inputs, kept) for k, v in value.items()})
+        return ("dict", {k: output_plan(v, arrays, inputs, kept, items) for k, v in value.items()})
+    if items and id(value) in items:  # (a watched float: see _trace.WatchedItem)
+        t = items[id(value)][1]
+        return ("item", arrays.setdefault(id(t._data), (len(arrays), t))[0])
     return ("value", value)
+
+
+def leaf_ids(value: Any) -> set:
+    """The ids of the values in a result's tuples, lists and dicts (and of the result itself)."""
+    if type(value) in (tuple, list) or (isinstance(value, tuple) and hasattr(value, "_fields")):
+        return set().union({id(value)}, *[leaf_ids(v) for v in value])
+    if type(value) is dict:
+        return set().union({id(value)}, *[leaf_ids(v) for v in value.values()])
+    return {id(value)}
+
+
+def plain_items(value: Any, items: dict) -> Any:
+    """`value` with the watched `.item()` floats of `items` (id -> (float, tensor)) in its tuples,
+    lists and dicts made plain floats again (lists and dicts in place: they are the function's)."""
+    if type(value) in (tuple, list) or (isinstance(value, tuple) and hasattr(value, "_fields")):
+        values = [plain_items(v, items) for v in value]
+        if type(value) is list:
+            value[:] = values
+            return value
+        return type(value)(*values) if hasattr(value, "_fields") else tuple(values)
+    if type(value) is dict:
+        for k, v in value.items():
+            value[k] = plain_items(v, items)
+        return value
+    return float(value) if id(value) in items else value
+
+
+def planned(plan: Any, kind: str) -> set:
+    """The indices k of the plan's (kind, k) leaves."""
+    if plan[0] == kind:
+        return {plan[1]}
+    parts = plan[2] if plan[0] == "seq" else plan[1].values() if plan[0] == "dict" else ()
+    return set().union(*[planned(p, kind) for p in parts])
+
+
+def items_returned(plan: Any, value: Any, found: dict) -> bool:
+    """Collect into `found` (k -> value) what `value`, a result shaped as `plan`, holds at each
+    ("item", k) leaf; False where its shape differs from the plan's."""
+    kind = plan[0]
+    if kind == "item":
+        found[plan[1]] = value
+        return True
+    if kind == "seq":
+        return (type(value) is plan[1] and len(value) == len(plan[2])
+                and all(items_returned(p, v, found) for p, v in zip(plan[2], value)))
+    if kind == "dict":
+        return (type(value) is dict and value.keys() == plan[1].keys()
+                and all(items_returned(p, value[k], found) for k, p in plan[1].items()))
+    return True
 
 
 def rebuild(plan: Any, new: list, inputs: list) -> Any:
@@ -116,4 +169,6 @@ def rebuild(plan: Any, new: list, inputs: list) -> Any:
         return cls(*items) if hasattr(cls, "_fields") else cls(items)
     if kind == "dict":
         return {k: rebuild(p, new, inputs) for k, p in plan[1].items()}
+    if kind == "item":
+        return new[plan[1]].item()
     return plan[1]

@@ -136,6 +136,7 @@ class Entry:
     state_args: tuple = ()
     stepped: bool = False  # its outputs' graph was used by the function's own backward()
     kept: frozenset = frozenset()  # ids of parameters and buffers returned as themselves (_calls.output_plan)
+    item_outputs: frozenset = frozenset()  # plan indices of outputs returned only as their `.item()`
     # for explain: the breaks met while the function ran, (reason, user frames), and the op
     # names of the stretches between them
     break_sites: list = field(default_factory=list)
@@ -357,6 +358,7 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
     try:
         with _streams.watched():
             result = fn(*args, **kwargs)
+        rec.unread_items(_calls.leaf_ids(result))
         sites, graphs = list(rec.break_sites), [ops for ops in rec.segments if ops]
         changes_state = python_guard is not None and not python_guard()
         if changes_state:  # PyTorch replays such changes on every call; code here would not
@@ -376,6 +378,8 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
                 raise _trace.Unsupported(f"retrograd.compile(fullgraph=True) cannot record this function: {reason}")
             entry = Entry(None, reasons=[reason])
     entry.break_sites, entry.graphs = sites, graphs
+    if rec.item_reads:  # (what Python gets back from this call is as eager's: plain floats)
+        result = _calls.plain_items(result, rec.item_reads)
     if not changes_state:  # (a function that changes state runs eagerly whatever the state)
         entry.module_guard, entry.module_state = module_guard, module_state
         entry.python_guard = python_guard
@@ -413,8 +417,9 @@ def _build(
     inputs_by_id = {id(t): i for i, t in enumerate(tensors)}
     arrays: dict = {}
     kept = _kept_tensors(rec)
-    plan = _calls.output_plan(result, arrays, inputs_by_id, kept)
+    plan = _calls.output_plan(result, arrays, inputs_by_id, kept, rec.item_reads)
     outs = [t for _, t in sorted(arrays.values(), key=lambda e: e[0])]
+    item_outputs = frozenset(_calls.planned(plan, "item") - _calls.planned(plan, "new"))  # (no tensor of theirs)
     if not rec.breaks:
         _check_hooks(rec, outs, first_node)
     if not state.enabled and any(o._requires_grad and o._grad_fn is not None for o in outs):
@@ -431,11 +436,13 @@ def _build(
         return Entry(None, reasons=list(rec.breaks))
     views: dict = {}  # output index -> the view ops that make it from its base, replayed per call
     for k, o in enumerate(outs):
-        chain = _view_outputs.view_chain(rec, o)
+        chain = None if k in item_outputs else _view_outputs.view_chain(rec, o)
         if chain:
             views[k] = chain
     grad_outputs = _step.grad_outputs(rec, outs, tensors)
     outs, made_from = _view_outputs.returned(outs, views)
+    # returned for their values only, they need no gradient (unless a view output shares one)
+    values_only = {made_from[k] for k in item_outputs} - {i for k, i in enumerate(made_from) if k not in item_outputs}
 
     # the inputs of the generated forward: arguments, then parameters/buffers it read
     params: list = []
@@ -451,7 +458,7 @@ def _build(
             param_names.append(name if name not in param_names and name.isidentifier() else f"p{len(params) - 1}")
     grad_inputs = [("arg", i) for i, t in enumerate(tensors) if t._requires_grad and id(t._data) in rec.used]
     grad_inputs += [("param", i) for i, p in enumerate(params) if p._requires_grad]
-    out_rg = tuple(bool(o._requires_grad and o._grad_fn is not None) for o in outs)
+    out_rg = tuple(o._requires_grad and o._grad_fn is not None and i not in values_only for i, o in enumerate(outs))
     seeds: list = []
     grads: list = []
     out_meta: tuple = ()
@@ -507,6 +514,7 @@ def _build(
         state=tuple((t, t._data) for t in updated if _arg_index(t, tensors) is None),
         state_args=tuple(i for t in updated if (i := _arg_index(t, tensors)) is not None),
         kept=kept,
+        item_outputs=item_outputs,
     )
 
 

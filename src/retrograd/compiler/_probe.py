@@ -118,6 +118,11 @@ def check(fn: Any, args: tuple, kwargs: dict, tensors: list, state_tensors: list
         arrays: dict = {}
         _calls.output_plan(result, arrays, {id(t): i for i, t in enumerate(new_tensors)}, entry.kept)
         outs = [t for _, t in sorted(arrays.values(), key=lambda e: e[0])]
+        if entry.item_outputs:
+            with_items = _with_items(entry, result, outs, results)
+            if with_items is None:
+                return "the outputs depend on tensor values"
+            outs = with_items
         if entry.views:  # as the code returns them: the bases of view outputs, each once
             if len(outs) != len(entry.made_from):
                 return "the outputs depend on tensor values"
@@ -146,6 +151,23 @@ def check(fn: Any, args: tuple, kwargs: dict, tensors: list, state_tensors: list
             t._version_counter.value = version
         _autocast.state.cache = casts
     return None
+
+
+def _with_items(entry: Any, result: Any, outs: list, results: tuple) -> list | None:
+    """Eager's tensor outputs with the code's own at the outputs returned as `.item()`s, after
+    checking eager returned close floats there (None: it did not)."""
+    found: dict = {}
+    if not _calls.items_returned(entry.out_plan, result, found):
+        return None
+    if len(outs) != len(entry.made_from) - len(entry.item_outputs):
+        return None
+    for k in entry.item_outputs:
+        code = results[entry.made_from[k]]
+        if type(found[k]) is not float or not _close(float(code.reshape(()).item()), found[k]):
+            return None
+    rest = iter(outs)
+    return [_make(results[entry.made_from[k]]) if k in entry.item_outputs else next(rest)
+            for k in range(len(entry.made_from))]
 
 
 def _step_differs(entry: Any, tensors: list, inputs: list, results: tuple, versions: dict) -> str | None:

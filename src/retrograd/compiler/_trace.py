@@ -55,6 +55,61 @@ _skipping: dict[int, set] = {}  # thread id -> ids of optimizers whose steps do 
 _TRACED_READS = ("item", "numpy", "__array__")
 
 
+class WatchedItem(float):
+    """A float `.item()` of a recorded result, as the recording hands it to Python.
+
+    Generated code may return such a value (`return loss.item()`), computed from the same array,
+    but cannot replay Python that decides on it: comparing it or testing its truth (`min(v, 10.0)`,
+    `v if v < 1 else 0.0`, `v != v`) marks the recording as a break, and the function runs eagerly.
+    Arithmetic on it gives plain floats.
+    """
+
+    def _decided(self) -> None:
+        rec = current()
+        if rec is not None:
+            rec.note_break("Python compares a Tensor.item() value (data-dependent Python)")
+
+    def __lt__(self, other: Any) -> Any:
+        self._decided()
+        return float.__lt__(self, other)
+
+    def __le__(self, other: Any) -> Any:
+        self._decided()
+        return float.__le__(self, other)
+
+    def __gt__(self, other: Any) -> Any:
+        self._decided()
+        return float.__gt__(self, other)
+
+    def __ge__(self, other: Any) -> Any:
+        self._decided()
+        return float.__ge__(self, other)
+
+    def __eq__(self, other: Any) -> Any:
+        self._decided()
+        return float.__eq__(self, other)
+
+    def __ne__(self, other: Any) -> Any:
+        self._decided()
+        return float.__ne__(self, other)
+
+    def __bool__(self) -> bool:
+        self._decided()
+        return float.__bool__(self)
+
+    def is_integer(self) -> bool:
+        self._decided()
+        return float.is_integer(self)
+
+    __hash__ = float.__hash__
+
+    def __repr__(self) -> str:
+        return float.__repr__(self)
+
+    def __reduce__(self) -> Any:
+        return (float, (float(self),))  # pickled, copied: a plain float
+
+
 class GraphBreak(Exception):
     """Raised inside a recording when the function cannot be recorded safely."""
 
@@ -141,6 +196,11 @@ class Recorder:
     # () -> bool per optimizer step recorded into the code: whether its update may still be (no
     # step hook since, for one)
     update_guards: list = field(default_factory=list)
+    # id(value) -> (value, tensor): float `.item()`s of recorded results, read after all the
+    # function's tensor work (what is logged when the first was read: `items_mark`); fine when
+    # the function returns them, which the code then does from the same arrays (`loss.item()`)
+    item_reads: dict = field(default_factory=dict)
+    items_mark: tuple = ()
 
     def is_dynamic(self, array: Any) -> bool:
         i = id(array)
@@ -196,6 +256,18 @@ class Recorder:
             self.made[id(a)] = a
         self.steps.append(Call(prim, ins, kwargs, tuple(out_arrays), self.backward))
 
+    def read_item(self, tensor: Any, value: Any) -> Any:
+        """`tensor.item()` is `value`: a float of a recorded result is handed to Python watched
+        (`WatchedItem`); `unread_items` decides at the end whether the code may return it."""
+        if type(value) is not float or id(tensor._data) not in self.made or self.backward or self.breaks:
+            self.read(tensor, "item")
+            return value
+        if not self.item_reads:
+            self.items_mark = (len(self.steps), len(self.effects))
+        watched = WatchedItem(value)
+        self.item_reads[id(watched)] = (watched, tensor, _user_stack(), len(self.segments[-1]))
+        return watched
+
     def read(self, tensor: Any, how: str) -> None:
         """Python reads a tensor's values: fine for constants, a graph break for recorded values."""
         # a tensor no recorded op read before may come from array code on recorded values
@@ -209,6 +281,29 @@ class Recorder:
             self.note_break(reason)  # PyTorch traces these under fullgraph=True: run eagerly, no error
         else:
             self.graph_break(reason)
+
+    def unread_items(self, returned: set) -> None:
+        """Break unless each `.item()` read is returned (`returned`: ids of the values found in
+        the result) and nothing was recorded after the first: then Python did nothing with the
+        values that the code would not (side effects aside, as everywhere)."""
+        if not self.item_reads or self.breaks:
+            return
+        reads = list(self.item_reads.values())
+        unreturned = [read for read in reads if id(read[0]) not in returned]
+        if (len(self.steps), len(self.effects)) != self.items_mark:
+            self._item_break(reads[0], "Tensor.item() reads the values of a recorded tensor before more tensor "
+                             "work (data-dependent Python)")
+        elif unreturned:
+            self._item_break(unreturned[0], "Tensor.item() reads the values of a recorded tensor "
+                             "(data-dependent Python)")
+
+    def _item_break(self, read: tuple, reason: str) -> None:
+        """A break noted where the `.item()` was read: its frames, the ops before and after it."""
+        _, _, stack, position = read
+        ops = self.segments[-1]
+        self.breaks.append(reason)
+        self.break_sites.append((reason, stack))
+        self.segments[-1:] = [ops[:position], ops[position:]]
 
     def write(self, target: Any, result: Any) -> None:
         if self.after_step:
@@ -482,6 +577,10 @@ class _Dispatch:
         rec = _active.get(threading.get_ident())
         if rec is not None:
             rec.read(tensor, how)
+
+    def read_item(self, tensor: Any, value: Any) -> Any:
+        rec = _active.get(threading.get_ident())
+        return value if rec is None else rec.read_item(tensor, value)
 
     def write(self, target: Any, result: Any) -> None:
         rec = _active.get(threading.get_ident())
