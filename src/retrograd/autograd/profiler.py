@@ -28,8 +28,9 @@ from typing import Any
 
 from ..engine.primitive import OpNode, Primitive
 from .function import FunctionCtx
+from ._emit_ranges import emit_itt, emit_nvtx
 
-__all__ = ["profile", "record_function", "EventList", "FunctionEvent", "FunctionEventAvg"]
+__all__ = ["profile", "record_function", "EventList", "FunctionEvent", "FunctionEventAvg", "emit_itt", "emit_nvtx"]
 
 
 class FunctionEvent:
