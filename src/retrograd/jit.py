@@ -20,9 +20,9 @@ from collections.abc import Callable
 from typing import Any, Final  # Final: `torch.jit.Final` is typing's
 
 __all__ = [
-    "Attribute", "Final", "ScriptFunction", "ScriptModule", "annotate", "export", "fork", "freeze", "ignore", "interface", "is_scripting",
-    "is_tracing", "isinstance", "load", "optimize_for_inference", "save", "script", "script_if_tracing",
-    "trace", "trace_module", "unused", "wait",
+    "Attribute", "Final", "ScriptFunction", "ScriptModule", "annotate", "export", "fork", "freeze", "ignore",
+    "interface", "is_scripting", "is_tracing", "isinstance", "load", "optimize_for_inference", "save", "script",
+    "script_if_tracing", "trace", "trace_module", "unused", "wait",
 ]
 
 _NO_TORCHSCRIPT = (

@@ -15,7 +15,7 @@ def _parse_to(*args: Any, **kwargs: Any) -> tuple[Any, Any, bool, Any]:
 
     Examples:
         >>> retrograd._C._nn._parse_to("cpu", retrograd.float16)
-        (device(type='cpu'), torch.float16, False, None)
+        (device(type='cpu'), retrograd.float16, False, None)
     """
     memory_format = kwargs.pop("memory_format", None)
     non_blocking = bool(kwargs.pop("non_blocking", False)) or any(isinstance(a, bool) and a for a in args)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..compiler import _compiled as _compiled_module
 from ..compiler import (
     OptimizedModule,
     allow_in_graph,
@@ -25,6 +24,7 @@ from ..compiler import (
     maybe_mark_dynamic,
     reset,
 )
+from ..compiler import _compiled as _compiled_module
 from . import exc
 
 __all__ = [

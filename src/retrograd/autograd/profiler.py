@@ -27,8 +27,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..engine.primitive import OpNode, Primitive
-from .function import FunctionCtx
 from ._emit_ranges import emit_itt, emit_nvtx
+from .function import FunctionCtx
 
 __all__ = ["profile", "record_function", "EventList", "FunctionEvent", "FunctionEventAvg", "emit_itt", "emit_nvtx"]
 

@@ -18,8 +18,9 @@ __all__ = ["FlopCounterMode"]
 class FlopCounterMode:
     """A context manager that would count FLOPs per module; retrograd counts none (see the module doc)."""
 
-    def __init__(self, mods: Any = None, depth: int = 2, display: bool = True,
-                 custom_mapping: dict[Any, Any] | None = None) -> None:
+    def __init__(
+        self, mods: Any = None, depth: int = 2, display: bool = True, custom_mapping: dict[Any, Any] | None = None
+    ) -> None:
         if mods is not None:
             warnings.warn("mods argument is not needed anymore, you can stop passing it", stacklevel=2)
         self.depth = depth
