@@ -180,6 +180,8 @@ _ON_FIRST_USE = {
     "finfo": "_type_info", "iinfo": "_type_info", "testing": "testing", "linalg": "linalg",
     "sparse": "sparse", "svd_lowrank": "_lowrank", "pca_lowrank": "_lowrank",
     "lobpcg": "_lobpcg",
+    "PyTorchFileReader": "_C", "_C": "_C", "overrides": "overrides",
+    "ScriptModule": "jit", "ScriptFunction": "jit", "fx": "fx",
     "_amp_foreach_non_finite_check_and_unscale_": "amp.scaling", "_amp_update_scale_": "amp.scaling",
     # the gamma and Dirichlet samplers behind torch.distributions, which Pyro-style code calls
     "_standard_gamma": "distributions._sampling", "_standard_gamma_grad": "distributions._sampling",

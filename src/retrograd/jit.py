@@ -20,15 +20,24 @@ from collections.abc import Callable
 from typing import Any, Final  # Final: `torch.jit.Final` is typing's
 
 __all__ = [
-    "Attribute", "Final", "annotate", "export", "fork", "freeze", "ignore", "interface", "is_scripting",
-    "is_tracing", "isinstance", "load", "optimize_for_inference", "save", "script", "script_if_tracing",
-    "trace", "trace_module", "unused", "wait",
+    "Attribute", "Final", "ScriptFunction", "ScriptModule", "annotate", "export", "fork", "freeze", "ignore",
+    "interface", "is_scripting", "is_tracing", "isinstance", "load", "optimize_for_inference", "save", "script",
+    "script_if_tracing", "trace", "trace_module", "unused", "wait",
 ]
 
 _NO_TORCHSCRIPT = (
     "torch.jit.{}: retrograd runs torch.jit as PyTorch does with PYTORCH_JIT=0 (eagerly) and has no "
     "TorchScript modules to {}; save the state_dict with torch.save instead, or compile with torch.compile"
 )
+
+
+class ScriptModule:
+    """The class of a TorchScript module. `script` returns what it is given here, so no object is
+    one; libraries name the class in `isinstance` checks and annotations, which then work."""
+
+
+class ScriptFunction:
+    """The class of a TorchScript function; as with `ScriptModule`, no object is one here."""
 
 
 def _deprecated(name: str, instead: str = "`torch.compile` or `torch.export`") -> None:

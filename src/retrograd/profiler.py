@@ -20,8 +20,8 @@ from .autograd import profiler as _autograd_profiler
 from .autograd.profiler import EventList, FunctionEvent, FunctionEventAvg, record_function
 
 __all__ = [
-    "EventList", "FunctionEvent", "FunctionEventAvg", "ProfilerAction", "ProfilerActivity", "profile",
-    "record_function", "schedule", "supported_activities", "tensorboard_trace_handler",
+    "EventList", "FunctionEvent", "FunctionEventAvg", "ProfilerAction", "ProfilerActivity", "kineto_available",
+    "profile", "record_function", "schedule", "supported_activities", "tensorboard_trace_handler",
 ]
 
 
@@ -48,6 +48,12 @@ class ProfilerAction(enum.Enum):
 def supported_activities() -> set[ProfilerActivity]:
     """The activities retrograd's profiler records: the CPU."""
     return {ProfilerActivity.CPU}
+
+
+def kineto_available() -> bool:
+    """True, as in PyTorch's CPU build: `profile` here is the tracer Kineto drives there (CPU events, a schedule,
+    Chrome traces), so code that picks `torch.profiler.profile` when Kineto is there picks it here too."""
+    return True
 
 
 def schedule(*, wait: int, warmup: int, active: int, repeat: int = 0, skip_first: int = 0,

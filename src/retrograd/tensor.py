@@ -421,6 +421,53 @@ class Tensor(TensorMethods):
         """
         return False
 
+    # Devices and layouts retrograd has no tensors on or in: libraries test these flags (torchmetrics
+    # reads `x.is_mps` before each bincount), and they are never true here.
+    @property
+    def is_mps(self) -> builtins.bool:
+        """False: retrograd has no such tensor (an Apple-GPU (MPS) tensor in PyTorch)."""
+        return False
+
+    @property
+    def is_xla(self) -> builtins.bool:
+        """False: retrograd has no such tensor (an XLA (TPU) tensor in PyTorch)."""
+        return False
+
+    @property
+    def is_xpu(self) -> builtins.bool:
+        """False: retrograd has no such tensor (an Intel-GPU (XPU) tensor in PyTorch)."""
+        return False
+
+    @property
+    def is_ipu(self) -> builtins.bool:
+        """False: retrograd has no such tensor (a Graphcore IPU tensor in PyTorch)."""
+        return False
+
+    @property
+    def is_mtia(self) -> builtins.bool:
+        """False: retrograd has no such tensor (an MTIA tensor in PyTorch)."""
+        return False
+
+    @property
+    def is_maia(self) -> builtins.bool:
+        """False: retrograd has no such tensor (a MAIA tensor in PyTorch)."""
+        return False
+
+    @property
+    def is_vulkan(self) -> builtins.bool:
+        """False: retrograd has no such tensor (a Vulkan tensor in PyTorch)."""
+        return False
+
+    @property
+    def is_mkldnn(self) -> builtins.bool:
+        """False: retrograd has no such tensor (a tensor in the MKL-DNN layout in PyTorch)."""
+        return False
+
+    @property
+    def is_nested(self) -> builtins.bool:
+        """False: retrograd has no such tensor (a nested (ragged) tensor in PyTorch)."""
+        return False
+
     @property
     def layout(self) -> _layouts.layout:
         """How the elements are stored: `strided` (dense) or `sparse_coo`.

@@ -2,7 +2,8 @@
 
 Notebooks and test suites call `torch._dynamo.reset()` between compilations and set
 `torch._dynamo.config.cache_size_limit` (or `recompile_limit`); both act on `retrograd.compile`.
-Dynamic-shape code marks dims with `mark_dynamic`, and error handlers catch `exc.Unsupported`.
+Dynamic-shape code marks dims with `mark_dynamic`, error handlers catch `exc.Unsupported`, and
+wrappers unwrap `torch.compile`'s `OptimizedModule` (also at its home, `eval_frame`).
 The rest of the compiler's machinery has no counterpart here.
 """
 
@@ -10,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..compiler import _compiled as _compiled_module
 from ..compiler import (
+    OptimizedModule,
     allow_in_graph,
     assume_constant_result,
     disable,
@@ -23,10 +24,11 @@ from ..compiler import (
     maybe_mark_dynamic,
     reset,
 )
+from ..compiler import _compiled as _compiled_module
 from . import exc
 
 __all__ = [
-    "allow_in_graph", "assume_constant_result",
+    "OptimizedModule", "allow_in_graph", "assume_constant_result",
     "config", "disable", "exc", "explain", "is_compiling", "list_backends", "mark_dynamic", "mark_static",
     "maybe_mark_dynamic", "reset",
 ]  # fmt: skip

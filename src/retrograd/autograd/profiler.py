@@ -27,9 +27,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..engine.primitive import OpNode, Primitive
+from ._emit_ranges import emit_itt, emit_nvtx
 from .function import FunctionCtx
 
-__all__ = ["profile", "record_function", "EventList", "FunctionEvent", "FunctionEventAvg"]
+__all__ = ["profile", "record_function", "EventList", "FunctionEvent", "FunctionEventAvg", "emit_itt", "emit_nvtx"]
 
 
 class FunctionEvent:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import types
+import warnings
 from collections import OrderedDict, defaultdict, deque, namedtuple
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -117,7 +118,8 @@ def is_namedtuple(obj: object) -> bool:
     return is_namedtuple_class(obj if isinstance(obj, type) else type(obj))
 
 
-def _node_type(tree: Any) -> Any:
+def _get_node_type(tree: Any) -> Any:
+    """The key of `tree`'s type in SUPPORTED_NODES (`namedtuple` for every named tuple)."""
     # every named tuple class is a node, registered once under `namedtuple`
     return namedtuple if is_namedtuple_class(type(tree)) else type(tree)
 
@@ -212,13 +214,22 @@ class TreeSpec:
 
 
 class LeafSpec(TreeSpec):
-    """The spec of a single leaf, `*`."""
+    """The spec of a single leaf, `*`. Building one warns (FutureWarning) as PyTorch's does:
+    `treespec_leaf()` is the way to get it, `spec.is_leaf()` the way to test for it."""
 
     def __init__(self) -> None:
+        warnings.warn(
+            "`isinstance(treespec, LeafSpec)` is deprecated, "
+            "use `isinstance(treespec, TreeSpec) and treespec.is_leaf()` instead.",
+            FutureWarning,
+            stacklevel=2,
+        )
         super().__init__(None, None, [])
 
 
-_LEAF_SPEC = LeafSpec()
+# the one leaf spec flattening hands out, built without LeafSpec's warning
+_LEAF_SPEC = object.__new__(LeafSpec)
+TreeSpec.__init__(_LEAF_SPEC, None, None, [])
 
 
 def treespec_leaf() -> LeafSpec:
@@ -237,7 +248,7 @@ def _flatten_up_to(spec: TreeSpec, node: PyTree, subtrees: list[PyTree]) -> None
     if spec.type is None:
         subtrees.append(node)
         return
-    node_type = _node_type(node)
+    node_type = _get_node_type(node)
     both_dicts = spec.type in _STANDARD_DICT_TYPES and node_type in _STANDARD_DICT_TYPES
     if not both_dicts and node_type != spec.type:
         raise ValueError(f"Node type mismatch; expected {spec.type!r}, but got {node_type!r}.")
@@ -266,7 +277,7 @@ def tree_is_leaf(tree: PyTree, is_leaf: Callable[[PyTree], bool] | None = None) 
     """Whether `tree` is a leaf: `is_leaf(tree)` holds or its type is no registered node."""
     if is_leaf is not None and is_leaf(tree):
         return True
-    return _node_type(tree) not in SUPPORTED_NODES
+    return _get_node_type(tree) not in SUPPORTED_NODES
 
 
 def tree_flatten(tree: PyTree, is_leaf: Callable[[PyTree], bool] | None = None) -> tuple[list[Any], TreeSpec]:
@@ -279,7 +290,7 @@ def _flatten(node: PyTree, leaves: list[Any], is_leaf: Callable[[PyTree], bool] 
     if tree_is_leaf(node, is_leaf):
         leaves.append(node)
         return _LEAF_SPEC
-    node_type = _node_type(node)
+    node_type = _get_node_type(node)
     children, context = SUPPORTED_NODES[node_type].flatten_fn(node)
     return TreeSpec(node_type, context, [_flatten(child, leaves, is_leaf) for child in children])
 

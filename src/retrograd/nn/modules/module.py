@@ -469,7 +469,9 @@ class Module:
         return self
 
     def _apply_to_tensors(self, convert: Callable[[Tensor], Tensor], recurse: bool = True) -> Module:
-        return self._apply(convert, recurse)
+        # `_apply(fn)` alone, as PyTorch calls it: overrides with another second parameter
+        # (torchmetrics' `Metric._apply(fn, exclude_state="")`) must still work
+        return self._apply(convert) if recurse else self._apply(convert, recurse=False)
 
     def to(self, *args: Any, **kwargs: Any) -> Module:
         """Move/cast parameters and buffers: `to(dtype)`, `to(device)`, `to(device, dtype)`, `to(tensor)`,

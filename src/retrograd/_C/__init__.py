@@ -1,0 +1,63 @@
+"""`torch._C`: the few names of PyTorch's C extension that Python libraries reach for.
+
+PyTorch's `_C` is its compiled core; libraries touch a handful of its names directly:
+torchmetrics logs API usage with `_log_api_usage_once` in every Metric's constructor,
+Lightning annotates with `_TensorMeta` and parses `Module.to` arguments with `_nn._parse_to`.
+retrograd is all Python, so these are the Python objects that play those parts.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from typing import IO
+
+from .._generator import Generator
+from ..tensor import Tensor
+from . import _nn
+
+__all__ = ["Generator", "PyTorchFileReader", "_TensorMeta", "_log_api_usage_once", "_nn"]
+
+# The metaclass of `torch.Tensor`; retrograd's Tensor is a plain class, so its type is `type`.
+_TensorMeta = type(Tensor)
+
+
+def _log_api_usage_once(event: str) -> None:
+    """Record that an API was used (PyTorch sends it to a logging hook that is off by default); does nothing."""
+
+
+class PyTorchFileReader:
+    """The records of a `torch.save` zip archive, by name without the archive's folder (`"data.pkl"`, `"data/0"`).
+
+    Examples:
+        >>> import io
+        >>> buffer = io.BytesIO()
+        >>> retrograd.save({"w": retrograd.ones(2)}, buffer)
+        >>> reader = retrograd._C.PyTorchFileReader(io.BytesIO(buffer.getvalue()))
+        >>> reader.has_record("data.pkl"), reader.get_record("byteorder")
+        (True, b'little')
+    """
+
+    def __init__(self, file: str | os.PathLike | IO[bytes]) -> None:
+        self._zip = zipfile.ZipFile(file)
+        names = self._zip.namelist()
+        self._folder = names[0].split("/", 1)[0] + "/" if names else ""
+
+    def get_all_records(self) -> list[str]:
+        """The names of the records, in the archive's order."""
+        return [n[len(self._folder) :] for n in self._zip.namelist() if n.startswith(self._folder)]
+
+    def has_record(self, name: str) -> bool:
+        """Whether the archive holds a record of this name."""
+        return self._folder + name in self._zip.NameToInfo
+
+    def get_record(self, name: str) -> bytes:
+        """The bytes of one record; RuntimeError naming it when the archive has no such record."""
+        if not self.has_record(name):
+            raise RuntimeError(f"[enforce fail at inline_container.cc] . file not found: {self._folder}{name}")
+        return self._zip.read(self._folder + name)
+
+    def serialization_id(self) -> str:
+        """The id `torch.save` wrote into the archive ("" for archives without one)."""
+        name = ".data/serialization_id"
+        return self.get_record(name).decode() if self.has_record(name) else ""
