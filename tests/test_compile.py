@@ -361,8 +361,14 @@ def test_item_and_random_and_hooks_break():
     _same(f(torch.ones(2)), torch.full((2,), 2.0))
     _same(f(torch.full((2,), 2.0)), torch.full((2,), 8.0))
     g = torch.compile(lambda x: x + torch.rand(2))
-    assert not torch.equal(g(torch.zeros(2)), g(torch.zeros(2)))
-    assert _compiled_entry(g).generated is None
+    torch.manual_seed(0)
+    drawn = [g(torch.zeros(2)) for _ in range(3)]
+    torch.manual_seed(0)
+    assert all(torch.equal(d, torch.rand(2)) for d in drawn)  # new numbers each call, eager's
+    assert "rand(xp, " in g.code  # (a draw the code makes again: see test_compile_random.py)
+    k = torch.compile(lambda x: x + torch.empty(2).normal_())  # an in-place draw is not recorded
+    assert not torch.equal(k(torch.zeros(2)), k(torch.zeros(2)))
+    assert _compiled_entry(k).generated is None
 
     seen = []
 

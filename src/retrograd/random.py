@@ -42,6 +42,7 @@ from ._random_draw import (
     normal as _normal_draw,
 )
 from .backend import as_device
+from .engine import primitive as _primitive
 from .engine.grad_mode import no_grad
 from .engine.numpy_errors import broadcast_mismatch
 from .engine.primitive import Primitive
@@ -87,6 +88,28 @@ def _leaf(data: Any, requires_grad: bool) -> Tensor:
     return t
 
 
+def _recorded(name: str, rng: Generator, make: Any, shape: tuple) -> Tensor:
+    """`random_draw(make, shape)`; while retrograd.compile records, a draw its generated code makes
+    again at each call, from `rng`, as eager code would (compiler/_draws.py)."""
+    tracer = _primitive.tracer
+    if tracer is None or _vmap.active:
+        return random_draw(make, shape)
+    return tracer.draw(name, rng, lambda: make(shape))
+
+
+def filled_like(template: Tensor, kind: str, a: Any, b: Any = None, generator: Generator | None = None) -> Tensor:
+    """What `template.<kind>_(a, b)` would leave in `template` (see `sample_like`), as a new tensor
+    laid out as `template`, a NumPy one: dropout's mask, a draw retrograd.compile can record."""
+    rng = resolve(generator)
+
+    def make(shape: tuple) -> Tensor:
+        out = np.empty_like(template._data)
+        out[...] = sample_kind(template, kind, a, b, rng)
+        return Tensor._make(out)
+
+    return _recorded(kind, rng, make, tuple(template.shape))
+
+
 def _float_or_default(dtype: _dt.dtype | None) -> _dt.dtype:
     return _dt.from_python_type(dtype) if dtype is not None else _dt.get_default_dtype()
 
@@ -130,7 +153,8 @@ def rand(
     shape = shape_of(size_keyword(dims, size, "rand", overloaded=True), "rand")
     if dev.type != "cpu":  # CUDA or meta
         return _leaf(device_draw(dev, "uniform", shape, dt.np, 0.0, 1.0), requires_grad)
-    return random_draw(lambda s: _leaf(_uniform_of(resolve(generator), s, dt), requires_grad), shape)
+    rng = resolve(generator)
+    return _recorded("rand", rng, lambda s: _leaf(_uniform_of(rng, s, dt), requires_grad), shape)
 
 
 def _uniform_of(gen: Generator, shape: tuple, dt: _dt.dtype) -> Any:
@@ -186,7 +210,8 @@ def randn(
     check_float(dt, "normal_kernel_cpu")
     if dev.type != "cpu":  # CUDA or meta
         return _leaf(device_draw(dev, "normal", shape, dt.np, 0.0, 1.0), requires_grad)
-    return random_draw(lambda s: _leaf(_normal_draw(resolve(generator), s, dt.np), requires_grad), shape)
+    rng = resolve(generator)
+    return _recorded("randn", rng, lambda s: _leaf(_normal_draw(rng, s, dt.np), requires_grad), shape)
 
 
 def _int_arg(value: Any, name: str, fn: str) -> int:
@@ -300,7 +325,8 @@ def randint(
     shape = shape_of((size,), "randint")
     if dev.type != "cpu":  # CUDA or meta
         return _leaf(device_draw(dev, "random", shape, dt.np, low, high), requires_grad)
-    return random_draw(lambda s: _leaf(draw_integers(resolve(generator), low, high, s, dt), requires_grad), shape)
+    rng = resolve(generator)
+    return _recorded("randint", rng, lambda s: _leaf(draw_integers(rng, low, high, s, dt), requires_grad), shape)
 
 
 def randperm(
@@ -346,10 +372,12 @@ def randperm(
     if dev.type != "cpu":  # CUDA or meta
         return _leaf(device_draw(dev, "perm", (n,), dtype.np), requires_grad)
 
-    def draw(shape: tuple) -> Tensor:  # under vmap(randomness="different") the batch sizes lead `shape`
-        return _leaf(_permutations(resolve(generator), n, shape[:-1]).astype(dtype.np), requires_grad)
+    rng = resolve(generator)
 
-    return random_draw(draw, (n,))
+    def draw(shape: tuple) -> Tensor:  # under vmap(randomness="different") the batch sizes lead `shape`
+        return _leaf(_permutations(rng, n, shape[:-1]).astype(dtype.np), requires_grad)
+
+    return _recorded("randperm", rng, draw, (n,))
 
 
 def _permutations(gen: Generator, n: int, lead: tuple) -> Any:
@@ -430,7 +458,8 @@ def normal(
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     dt = check_float(_float_or_default(dtype), "normal_kernel_cpu")
     shape = shape_of((size,), "normal")
-    return random_draw(lambda s: _leaf(_normal_draw(rng, s, dt.np, float(mean), float(std)), requires_grad), shape)
+    mean, std = float(mean), float(std)
+    return _recorded("normal", rng, lambda s: _leaf(_normal_draw(rng, s, dt.np, mean, std), requires_grad), shape)
 
 
 def _normal_tensor(mean: Any, std: Any, rng: Generator) -> Tensor:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy
 
 from ..engine import bfloat16 as _half
+from ._draws import is_draw
 from ._trace import Call, GraphBreak, Write
 from ._trace import array_ids as _attr_arrays
 
@@ -155,7 +156,7 @@ def _fold_and_prune(steps: list, dynamic: set, live_out: set) -> list:
             kept.append(step)
             continue
         reads = [id(a) for a in step.ins] + _attr_arrays(step.attrs)
-        if any(r in dynamic for r in reads):
+        if any(r in dynamic for r in reads) or is_draw(step):  # (a draw reads nothing, yet is new each call)
             dynamic.update(id(a) for a in step.outs)
             kept.append(step)
     live = set(live_out)
@@ -164,7 +165,7 @@ def _fold_and_prune(steps: list, dynamic: set, live_out: set) -> list:
         if isinstance(step, Write):
             live.update((id(step.target), id(step.source)))
             pruned.append(step)
-        elif any(id(a) in live for a in step.outs):
+        elif any(id(a) in live for a in step.outs) or is_draw(step):  # (unread, it still moves its generator)
             live.update(id(a) for a in step.ins)
             live.update(_attr_arrays(step.attrs))
             pruned.append(step)

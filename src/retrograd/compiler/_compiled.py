@@ -24,7 +24,7 @@ from ..engine.grad_mode import state
 from ..engine.graph import FREED_MESSAGE, Node, _sequence, modified_error
 from ..engine.views import edge
 from ..tensor import Tensor
-from . import _calls, _guards, _marks, _probe, _step, _streams, _trace, _view_outputs
+from . import _calls, _draws, _guards, _marks, _probe, _step, _streams, _trace, _view_outputs
 from ._codegen import Generated, generate
 
 CACHE_SIZE_LIMIT = 8  # PyTorch's torch._dynamo.config.recompile_limit
@@ -137,6 +137,8 @@ class Entry:
     stepped: bool = False  # its outputs' graph was used by the function's own backward()
     kept: frozenset = frozenset()  # ids of parameters and buffers returned as themselves (_calls.output_plan)
     item_outputs: frozenset = frozenset()  # plan indices of outputs returned only as their `.item()`
+    # (generator, state) at the recording's first draw from each generator the code draws from
+    draw_starts: list = field(default_factory=list)
     # for explain: the breaks met while the function ran, (reason, user frames), and the op
     # names of the stretches between them
     break_sites: list = field(default_factory=list)
@@ -326,6 +328,7 @@ class CompiledFunction:
         self._last = entry
         if entry.generated is None or entry.effects or entry.written:
             return result  # (a step's effects have happened: the code would repeat them)
+        _draws.restore(entry.draw_starts)  # (so the code draws what the recording's eager run drew)
         # the first call's results come from the generated code too, as PyTorch's do: the same
         # values, and one CompiledFunctionBackward node rather than the recording's eager graph
         return entry.run(tensors)
@@ -353,6 +356,7 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
             if not t._requires_grad:
                 buffer_copies.append((t, t._data.copy(), t._version_counter.value))
     rng_before = bytes(default_generator.get_state()._data)
+    rec.rng_states[id(default_generator)] = (default_generator, rng_before)
     python_guard = _guards.python_guard(fn, module, args + tuple(kwargs.values()))
     _trace.install(rec)
     try:
@@ -408,7 +412,7 @@ def _build(
     first_node: int,
     buffer_copies: list,
 ) -> Entry:
-    if bytes(default_generator.get_state()._data) != rng_before:
+    if rec.unexplained_draws():
         rec.graph_break("random numbers were drawn (the code would repeat the same ones)")
     for t, copy, version in buffer_copies:  # (changed outside the recorded writes, the code would not)
         times = rec.written.get(id(t), (t, 0))[1]
@@ -515,6 +519,7 @@ def _build(
         state_args=tuple(i for t in updated if (i := _arg_index(t, tensors)) is not None),
         kept=kept,
         item_outputs=item_outputs,
+        draw_starts=rec.draw_starts if any(_draws.is_draw(step) for step in rec.steps) else [],
     )
 
 

@@ -21,7 +21,7 @@ from ..engine.graph import AccumulateGrad
 from ..engine.views import edge
 from ..ops import autocast_policy as _autocast
 from ..tensor import Tensor
-from . import _calls, _step, _trace, _view_outputs
+from . import _calls, _draws, _step, _trace, _view_outputs
 
 _make = Tensor._make
 
@@ -98,6 +98,7 @@ def check(fn: Any, args: tuple, kwargs: dict, tensors: list, state_tensors: list
     # (a training step also sets .grad and version counters: restored with the values)
     originals = [(t, t._data, t._grad, t._version_counter.value) for t in state_tensors]
     casts = _autocast.state.cache  # autocast's copies of the parameters hold their unperturbed values
+    drawn_from = _draws.saved([g for g, _ in entry.draw_starts])  # (eager draws what the code drew)
     _autocast.state.cache = None
     try:
         for t, data, _, _ in originals:
@@ -108,6 +109,7 @@ def check(fn: Any, args: tuple, kwargs: dict, tensors: list, state_tensors: list
         if entry.written:  # the code updates them in place: eager must start from the same values
             inputs = [a.copy() for a in inputs]
         results = gen.forward(*inputs)
+        _draws.restore(drawn_from)
         versions = {id(t): t._version_counter.value for t in new_tensors + state_tensors}
         # (a deferred optimizer step is not part of the code: eager leaves it out too, and so
         # leaves the optimizer's state alone)
@@ -150,6 +152,8 @@ def check(fn: Any, args: tuple, kwargs: dict, tensors: list, state_tensors: list
             t._data, t._grad = data, grad
             t._version_counter.value = version
         _autocast.state.cache = casts
+        if entry.draw_starts:
+            _draws.restore(drawn_from)  # (the check leaves the generators where the call left them)
     return None
 
 

@@ -44,6 +44,7 @@ from ..engine.grad_mode import state as _grad_state
 from ..engine.graph import AccumulateGrad
 from ..engine.primitive import Primitive
 from ..ops import copying as _copying
+from . import _draws
 
 _lock = threading.Lock()
 _active: dict[int, Recorder] = {}  # thread id -> its recorder
@@ -118,7 +119,7 @@ class GraphBreak(Exception):
 class Call:
     """One primitive call: `outs = prim.forward(xp, *ins, **attrs)` (extras included in outs)."""
 
-    prim: Primitive
+    prim: Primitive | _draws.Draw  # (a draw: see _draws)
     ins: tuple  # input arrays
     attrs: dict  # keyword attributes, without the extras
     outs: tuple  # output arrays, then extra arrays
@@ -201,6 +202,12 @@ class Recorder:
     # the function returns them, which the code then does from the same arrays (`loss.item()`)
     item_reads: dict = field(default_factory=dict)
     items_mark: tuple = ()
+    # random draws the code makes again (see _draws): id(generator) -> (generator, its state after
+    # the last draw recorded, or when the recording began); states at each generator's first draw
+    # (to run the code for the first call as eager code ran); whether a generator moved otherwise
+    rng_states: dict = field(default_factory=dict)
+    draw_starts: list = field(default_factory=list)
+    rng_unexplained: bool = False
 
     def is_dynamic(self, array: Any) -> bool:
         i = id(array)
@@ -255,6 +262,32 @@ class Recorder:
         for a in out_arrays:
             self.made[id(a)] = a
         self.steps.append(Call(prim, ins, kwargs, tuple(out_arrays), self.backward))
+
+    def draw(self, name: str, generator: Any, make: Any) -> Any:
+        """`make()`, a random tensor drawn from `generator`, recorded as a step the code runs again."""
+        before = _draws.state_of(generator)
+        known = self.rng_states.get(id(generator))
+        if known is not None and known[1] != before:  # something drew from it without telling
+            self.rng_unexplained = True
+        if not any(g is generator for g, _ in self.draw_starts):
+            self.draw_starts.append((generator, generator.get_state()))
+        result = make()
+        self.rng_states[id(generator)] = (generator, _draws.state_of(generator))
+        if not self.backward:
+            self.segments[-1].append(name)
+        if self.breaks:
+            return result
+        if self.backward or result._requires_grad:  # (a leaf of the function's own: eager, as before)
+            self.rng_unexplained = True
+            return result
+        array = result._data
+        self.made[id(array)] = array
+        self.steps.append(Call(_draws.kind(name), (), {"make": lambda: make()._data}, (array,), False))
+        return result
+
+    def unexplained_draws(self) -> bool:
+        """Whether a generator the function drew from moved otherwise than by the recorded draws."""
+        return self.rng_unexplained or any(_draws.state_of(g) != s for g, s in self.rng_states.values())
 
     def read_item(self, tensor: Any, value: Any) -> Any:
         """`tensor.item()` is `value`: a float of a recorded result is handed to Python watched
@@ -581,6 +614,10 @@ class _Dispatch:
     def read_item(self, tensor: Any, value: Any) -> Any:
         rec = _active.get(threading.get_ident())
         return value if rec is None else rec.read_item(tensor, value)
+
+    def draw(self, name: str, generator: Any, make: Any) -> Any:
+        rec = _active.get(threading.get_ident())
+        return make() if rec is None else rec.draw(name, generator, make)
 
     def write(self, target: Any, result: Any) -> None:
         rec = _active.get(threading.get_ident())

@@ -10,6 +10,7 @@ import math
 import warnings
 
 from ... import ops as _ops
+from ... import random as _random
 from ...engine import inplace as _inplace
 from ...engine.vmap_hook import hook as _vmap
 from ...engine.vmap_hook import random_draw
@@ -33,6 +34,8 @@ def _keep_draws(input: Tensor, shape: tuple, p: float) -> Tensor:
     """0/1 Bernoulli(1 - p) draws of `shape` in input's dtype, from the default generator
     (PyTorch's `bernoulli_(1 - p)` on a new tensor: one 64-bit uniform per element)."""
     if tuple(shape) == tuple(input.shape) and not _vmap.active:  # as PyTorch: laid out as the input
+        if input.is_cpu and not input.is_sparse:  # (a new tensor, which retrograd.compile records as a draw)
+            return _random.filled_like(_ops.empty_like(input), "bernoulli", 1.0 - p)
         return _ops.empty_like(input).bernoulli_(1.0 - p)
     return random_draw(lambda s: _ops.empty(s, dtype=input.dtype, device=input.device).bernoulli_(1.0 - p), shape)
 
