@@ -92,6 +92,45 @@ def test_train_eval_zero_grad_requires_grad_apply_to():
     assert isinstance(net[0].lin.weight, nn.Parameter)
 
 
+def _overriding_train(m, log):
+    """A tree whose inner module overrides `train` (as GPyTorch's variational strategy does)."""
+
+    class Cached(m.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = m.nn.Linear(2, 2)
+            self.cache = "stale"
+
+        def train(self, mode=True):
+            log.append(("Cached.train", mode))
+            self.cache = None  # cleared whenever the mode is set
+            return super().train(mode)
+
+    return m.nn.Sequential(m.nn.Sequential(Cached()), m.nn.Dropout())
+
+
+def test_train_calls_each_childs_own_train():
+    log = []
+    net = _overriding_train(rg, log)
+    net.eval()
+    inner = net[0][0]
+    assert log == [("Cached.train", False)] and inner.cache is None
+    assert not inner.training and not inner.lin.training and not net[1].training
+    net.train()
+    assert log[-1] == ("Cached.train", True) and inner.lin.training
+
+
+@needs_torch
+def test_train_calls_each_childs_own_train_vs_torch():
+    ours, theirs = [], []
+    for m, log in ((rg, ours), (torch, theirs)):
+        net = _overriding_train(m, log)
+        net.eval()
+        net.train(True)
+        net[0].eval()
+    assert ours == theirs == [("Cached.train", False), ("Cached.train", True), ("Cached.train", False)]
+
+
 def test_forward_hooks():
     lin = nn.Linear(2, 2)
     calls = []

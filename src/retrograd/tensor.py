@@ -1524,7 +1524,9 @@ class Tensor(TensorMethods):
                 raise TypeError(f"type() got an unexpected keyword argument '{key}'")
         if dtype is None:
             return ("torch.sparse." if type(self._data) is SparseCOO else "torch.") + self.dtype.legacy_name
-        if isinstance(dtype, str):
+        if dtype is Tensor or dtype in ("torch.Tensor", "retrograd.Tensor"):
+            dtype = _dt.get_default_dtype()  # `x.type(torch.Tensor)`: the default tensor type's dtype
+        elif isinstance(dtype, str):
             dtype = _legacy_dtype(dtype)
         elif not isinstance(dtype, _dt.dtype):
             dtype = getattr(dtype, "dtype", dtype)  # retrograd.FloatTensor and friends carry theirs

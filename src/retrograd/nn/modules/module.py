@@ -402,11 +402,16 @@ class Module:
     # --- modes and bulk changes ----------------------------------------------------------------
 
     def train(self, mode: bool = True) -> Module:
-        """Set training mode (dropout active, batch-norm updating statistics) on the tree."""
+        """Set training mode (dropout active, batch-norm updating statistics) on the tree.
+
+        As PyTorch's: sets `training` and calls each child's `train(mode)`, so a submodule that
+        overrides `train` runs its own (GPyTorch's variational strategies clear their caches there).
+        """
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
-        for m in self.modules():
-            object.__setattr__(m, "training", mode)
+        self.training = mode
+        for module in self.children():
+            module.train(mode)
         return self
 
     def eval(self) -> Module:
