@@ -131,6 +131,25 @@ def test_train_calls_each_childs_own_train_vs_torch():
     assert ours == theirs == [("Cached.train", False), ("Cached.train", True), ("Cached.train", False)]
 
 
+def _members_by_function(m):
+    """`_named_members` with a function giving each module's own members (Pyro's PyroModule does so)."""
+    net = m.nn.Sequential(m.nn.Linear(2, 3), m.nn.BatchNorm1d(3))
+    weights = net._named_members(lambda mod: [(k, v) for k, v in mod._parameters.items() if k == "weight"])
+    buffers = net._named_members(lambda mod: mod._buffers.items(), prefix="net", recurse=True)
+    return [name for name, _ in weights], [name for name, _ in buffers]
+
+
+def test_named_members_takes_a_function():
+    assert _members_by_function(rg) == (
+        ["0.weight", "1.weight"], ["net.1.running_mean", "net.1.running_var", "net.1.num_batches_tracked"]
+    )
+
+
+@needs_torch
+def test_named_members_takes_a_function_vs_torch():
+    assert _members_by_function(rg) == _members_by_function(torch)
+
+
 def test_forward_hooks():
     lin = nn.Linear(2, 2)
     calls = []

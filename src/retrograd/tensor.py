@@ -640,6 +640,12 @@ class Tensor(TensorMethods):
             raise RuntimeError(_NO_STORAGE)
         return int(self._data.__array_interface__["data"][0])
 
+    @property
+    def _cdata(self) -> builtins.int:
+        """An integer naming this tensor object (PyTorch's: the address of its C++ TensorImpl, one
+        per Python tensor). Pyro compares it to tell whether a parameter was replaced."""
+        return id(self)
+
     def get_device(self) -> builtins.int:
         """The CUDA device index, or -1 for CPU tensors.
 
