@@ -507,3 +507,52 @@ def test_fills_vs_torch():
         return [type(o.grad_fn).__name__ for o in outs], x.grad.tolist(), v.grad.item()
 
     assert run(rg) == run(torch)
+
+
+def _diagonal_through_flat_view(m):
+    """Pyro's GP models add noise to a kernel's diagonal so: `K.view(-1)[::n + 1] += noise`; the
+    gradient reaching K then comes through a transpose (not row-major)."""
+    a = m.ones(3, 3, requires_grad=True)
+    noise = m.tensor(0.1, requires_grad=True)
+    k = a * 2
+    k.view(-1)[::4] += noise
+    (k.t() * m.arange(9.0).reshape(3, 3)).sum().backward()
+    return a.grad.tolist(), noise.grad.item()
+
+
+def test_write_through_a_flat_view_with_a_transposed_gradient():
+    assert _diagonal_through_flat_view(rg) == ([[0.0, 6.0, 12.0], [2.0, 8.0, 14.0], [4.0, 10.0, 16.0]], 12.0)
+
+
+@needs_torch
+def test_write_through_a_flat_view_with_a_transposed_gradient_vs_torch():
+    assert _diagonal_through_flat_view(rg) == _diagonal_through_flat_view(torch)
+
+
+def _out_into_an_expanded_view(m):
+    """linear_operator's CG writes `addcmul(..., out=result)` into `x.expand_as(r).contiguous()`,
+    an expand to the same shape: a view of x that is written, as an in-place op would write it."""
+    x = m.zeros(4, 1)
+    result = x.expand_as(m.ones(4, 1)).contiguous()
+    m.addcmul(result, m.ones(4, 1), m.full((4, 1), 2.0), out=result)
+    row = m.zeros(1, 3).expand(1, 3)
+    m.add(m.ones(1, 3), 1, out=row)
+    try:
+        m.add(m.ones(2, 3), 1, out=m.zeros(1, 3).expand(2, 3))
+        refused = ""
+    except RuntimeError as e:
+        refused = str(e)
+    return x.flatten().tolist(), row.tolist(), refused
+
+
+def test_out_argument_writes_an_expanded_view_of_distinct_elements():
+    assert _out_into_an_expanded_view(rg) == (
+        [2.0, 2.0, 2.0, 2.0], [[2.0, 2.0, 2.0]],
+        "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+        "location. Please clone() the tensor before performing the operation.",
+    )  # fmt: skip
+
+
+@needs_torch
+def test_out_argument_writes_an_expanded_view_vs_torch():
+    assert _out_into_an_expanded_view(rg) == _out_into_an_expanded_view(torch)

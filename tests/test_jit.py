@@ -113,3 +113,16 @@ def test_torchscript_entry_points_warn_they_are_deprecated(tmp_path):
 def test_torchscript_deprecations_vs_torch(tmp_path):
     torch = pytest.importorskip("torch")
     assert _jit_warnings(torch, tmp_path) == JIT_DEPRECATIONS
+
+
+def test_tracer_warning_is_a_warning_libraries_filter():
+    assert issubclass(rg.jit.TracerWarning, Warning)
+    with warnings.catch_warnings():
+        rg.jit.TracerWarning.ignore_lib_warnings()  # Pyro and GPyTorch filter it around traceable code
+        warnings.filterwarnings("ignore", category=rg.jit.TracerWarning)
+
+
+def test_tracer_warning_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert issubclass(torch.jit.TracerWarning, Warning) and callable(torch.jit.TracerWarning.ignore_lib_warnings)
+    assert [c.__name__ for c in rg.jit.TracerWarning.__mro__] == [c.__name__ for c in torch.jit.TracerWarning.__mro__]

@@ -49,6 +49,9 @@ CASES = {
     "type_cls": lambda t: t.ones(2).type(t.DoubleTensor).dtype,
     "type_dtype": lambda t: t.ones(2).type(t.int32),
     "type_bad": lambda t: t.ones(2).type("torch.Foo"),
+    # the plain Tensor class (Pyro's eight-schools example): the default dtype
+    "type_tensor_cls": lambda t: t.tensor([28, 8]).type(t.Tensor),
+    "type_tensor_str": lambda t: t.tensor([28, 8]).type("torch.Tensor"),
     "data_assign": lambda t: (lambda a: (setattr(a, "data", t.zeros(3)), a.shape, a.requires_grad))(
         t.ones(2, requires_grad=True)
     ),
@@ -113,6 +116,16 @@ def test_legacy_api_matches_pytorch(name):
     torch = pytest.importorskip("torch")
     ours, theirs = _outcome(retrograd, name), _outcome(torch, name)
     assert ours == theirs
+
+
+def test_type_of_the_tensor_class_is_the_default_dtype():
+    x = retrograd.tensor([28, 8])
+    assert x.type(retrograd.Tensor).dtype is retrograd.float32 and x.type("torch.Tensor").tolist() == [28.0, 8.0]
+    retrograd.set_default_dtype(retrograd.float64)
+    try:
+        assert x.type(retrograd.Tensor).dtype is retrograd.float64
+    finally:
+        retrograd.set_default_dtype(retrograd.float32)
 
 
 def test_numpy_conversion_of_a_tensor_that_requires_grad_raises():

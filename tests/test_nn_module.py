@@ -92,6 +92,64 @@ def test_train_eval_zero_grad_requires_grad_apply_to():
     assert isinstance(net[0].lin.weight, nn.Parameter)
 
 
+def _overriding_train(m, log):
+    """A tree whose inner module overrides `train` (as GPyTorch's variational strategy does)."""
+
+    class Cached(m.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = m.nn.Linear(2, 2)
+            self.cache = "stale"
+
+        def train(self, mode=True):
+            log.append(("Cached.train", mode))
+            self.cache = None  # cleared whenever the mode is set
+            return super().train(mode)
+
+    return m.nn.Sequential(m.nn.Sequential(Cached()), m.nn.Dropout())
+
+
+def test_train_calls_each_childs_own_train():
+    log = []
+    net = _overriding_train(rg, log)
+    net.eval()
+    inner = net[0][0]
+    assert log == [("Cached.train", False)] and inner.cache is None
+    assert not inner.training and not inner.lin.training and not net[1].training
+    net.train()
+    assert log[-1] == ("Cached.train", True) and inner.lin.training
+
+
+@needs_torch
+def test_train_calls_each_childs_own_train_vs_torch():
+    ours, theirs = [], []
+    for m, log in ((rg, ours), (torch, theirs)):
+        net = _overriding_train(m, log)
+        net.eval()
+        net.train(True)
+        net[0].eval()
+    assert ours == theirs == [("Cached.train", False), ("Cached.train", True), ("Cached.train", False)]
+
+
+def _members_by_function(m):
+    """`_named_members` with a function giving each module's own members (Pyro's PyroModule does so)."""
+    net = m.nn.Sequential(m.nn.Linear(2, 3), m.nn.BatchNorm1d(3))
+    weights = net._named_members(lambda mod: [(k, v) for k, v in mod._parameters.items() if k == "weight"])
+    buffers = net._named_members(lambda mod: mod._buffers.items(), prefix="net", recurse=True)
+    return [name for name, _ in weights], [name for name, _ in buffers]
+
+
+def test_named_members_takes_a_function():
+    assert _members_by_function(rg) == (
+        ["0.weight", "1.weight"], ["net.1.running_mean", "net.1.running_var", "net.1.num_batches_tracked"]
+    )
+
+
+@needs_torch
+def test_named_members_takes_a_function_vs_torch():
+    assert _members_by_function(rg) == _members_by_function(torch)
+
+
 def test_forward_hooks():
     lin = nn.Linear(2, 2)
     calls = []

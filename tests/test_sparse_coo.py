@@ -254,3 +254,49 @@ def test_second_backward_through_the_constructor_matches_pytorch():
     torch.sparse.mm(w, torch.ones(2, 1)).sum().backward()
     with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
         (w @ torch.ones(2, 1)).sum().backward()
+
+
+LEGACY_SPARSE = """
+import warnings
+import torch
+warnings.simplefilter("always")
+i, v = torch.tensor([[5], [0]]), torch.tensor([1.0])
+with warnings.catch_warnings(record=True) as caught:
+    a = torch.sparse.FloatTensor(i, v, torch.Size([2, 2]))  # out of bounds: not checked by default
+    b = torch.sparse.FloatTensor(i, v, torch.Size([2, 2]))
+print(a._indices().tolist(), [str(w.message).split(" (Triggered")[0][:47] for w in caught])
+torch.sparse.check_sparse_tensor_invariants.enable()
+try:
+    torch.sparse.FloatTensor(i, v, torch.Size([2, 2]))
+except RuntimeError as e:
+    print(e)
+dense = torch.arange(6.0).reshape(3, 2)
+print(torch.dsmm(torch.sparse_coo_tensor([[0, 1, 1], [2, 0, 2]], [3.0, 4.0, 5.0], (2, 3)), dense).tolist())
+"""
+LEGACY_SPARSE_OUTPUT = [
+    "[[5], [0]] ['torch.sparse.SparseTensor(indices, values, shap']",
+    "size is inconsistent with indices: for dim 0, size is 2 but found index 5",
+    "[[12.0, 15.0], [20.0, 29.0]]",
+]
+
+
+def _run_legacy_sparse(tmp_path, *prefix):
+    import subprocess
+    import sys
+
+    script = tmp_path / "legacy_sparse.py"
+    script.write_text(LEGACY_SPARSE)
+    done = subprocess.run([sys.executable, *prefix, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+def test_legacy_sparse_constructor_warns_once_and_checks_only_when_asked(tmp_path):
+    # GPyTorch's grid interpolation builds its matrices so: PyTorch warns once (TORCH_WARN_ONCE)
+    # and gives no "implicitly disabled" warning for them
+    assert _run_legacy_sparse(tmp_path, "-m", "retrograd", "run") == LEGACY_SPARSE_OUTPUT
+
+
+def test_legacy_sparse_constructor_vs_torch(tmp_path):
+    pytest.importorskip("torch")
+    assert _run_legacy_sparse(tmp_path) == LEGACY_SPARSE_OUTPUT

@@ -109,3 +109,20 @@ def test_size_and_unary_plus_vs_torch(expression):
             return type(e).__name__, str(e).replace(lib.__name__, "lib")
 
     assert outcome(rg) == outcome(torch)
+
+
+def _cdata_story(m):
+    """Which tensors `_cdata` tells apart (Pyro's `pyro.module` compares it for replaced parameters)."""
+    a = m.zeros(3)
+    p = m.nn.Parameter(a)
+    return [isinstance(a._cdata, int), a._cdata == a._cdata, a._cdata == a.view(3)._cdata,
+            a._cdata == a.detach()._cdata, a._cdata == p._cdata, p._cdata == p._cdata]  # fmt: skip
+
+
+def test_cdata_names_the_tensor_object():
+    assert _cdata_story(rg) == [True, True, False, False, False, True]
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_cdata_names_the_tensor_object_vs_torch():
+    assert _cdata_story(rg) == _cdata_story(torch)

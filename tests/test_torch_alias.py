@@ -38,7 +38,7 @@ for x, y in DataLoader(data, batch_size=2):
     opt.step()
 sched.step()
 (g,) = grad((torch.tensor(3.0, requires_grad=True) ** 2), [torch.tensor(0.0, requires_grad=True)], allow_unused=True)
-print("ok", sys.argv[1:], torch.__name__, type(loss).__module__)
+print("ok", sys.argv[1:], torch.__spec__.name, torch.__name__, type(loss).__module__)
 """
 
 
@@ -52,7 +52,8 @@ def test_run_command_every_import_style(tmp_path):
     script.write_text(EVERY_IMPORT_STYLE)
     done = _run("-m", "retrograd", "run", str(script), "--epochs", "3")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "ok ['--epochs', '3'] retrograd torch"  # retrograd, named as torch's classes
+    # retrograd, named `torch` as the module and its classes are under PyTorch
+    assert done.stdout.strip() == "ok ['--epochs', '3'] retrograd torch torch"
 
 
 def test_install_as_torch_in_process(tmp_path):
@@ -129,11 +130,11 @@ class Kinds(Dataset):
         return 4
 
     def __getitem__(self, i):
-        return torch.tensor([float(i)]), f"{torch.__name__} {type(torch.zeros(1)).__module__}", __name__
+        return torch.tensor([float(i)]), f"{torch.__spec__.name} {type(torch.zeros(1)).__module__}", __name__
 
 
 def init(worker_id):
-    assert torch.__name__ == "retrograd" and type(torch.ones(1)).__module__ == "torch", torch
+    assert torch.__spec__.name == "retrograd" and type(torch.ones(1)).__module__ == "torch", torch
 
 
 if __name__ == "__main__":
@@ -154,7 +155,7 @@ class Squares(torch.utils.data.Dataset):
         return 3
 
     def __getitem__(self, i):
-        assert torch.__name__ == "retrograd" and type(torch.zeros(1)).__module__ == "torch"
+        assert torch.__spec__.name == "retrograd" and type(torch.zeros(1)).__module__ == "torch"
         return torch.tensor(i * i)
 """
 
@@ -215,6 +216,46 @@ def test_module_paths_third_party_code_imports(tmp_path):
     )
     result = _run("-m", "retrograd", "run", str(script))
     assert result.stdout.strip() == "(3, 3) (1, 2, 3) (0, 0, 0, 0) True True", result.stderr
+
+
+PYRO_STYLE_CHECKS = """
+import torch
+import torch._C
+from torch.serialization import MAP_LOCATION
+import retrograd
+
+# Pyro's patch_dependency asserts the target's first part is `torch.__name__`
+print(torch.__name__, torch.__spec__.name, torch._C._get_tracing_state(),
+      torch._C._LinAlgError is torch.linalg.LinAlgError)
+print(torch._C.Generator is torch.Generator, torch._C.Size is torch.Size, MAP_LOCATION is not None)
+try:
+    torch.no_such_name
+except AttributeError as e:
+    print(e)
+import torch.nn
+retrograd.uninstall_as_torch()
+print(retrograd.__name__, "torch" in sys.modules if (sys := __import__("sys")) else None)
+"""
+
+
+def test_module_name_and_c_names_pyro_reads(tmp_path):
+    script = tmp_path / "pyro_style.py"
+    script.write_text(PYRO_STYLE_CHECKS)
+    result = _run("-m", "retrograd", "run", str(script))
+    assert result.stdout.splitlines() == [
+        "torch retrograd None True",
+        "True True True",
+        "module 'retrograd' has no attribute 'no_such_name'",
+        "retrograd False",
+    ], result.stderr
+
+
+def test_module_name_and_c_names_vs_torch():
+    torch = pytest.importorskip("torch")
+    from torch.serialization import MAP_LOCATION  # noqa: F401  (importable there too)
+
+    assert torch.__name__ == "torch" and torch._C._get_tracing_state() is None
+    assert torch._C._LinAlgError is torch.linalg.LinAlgError and torch._C.Generator is torch.Generator
 
 
 RAISING_SCRIPT = """

@@ -213,7 +213,7 @@ _ON_FIRST_USE.update({
 
 if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know their types
     from . import distributed, distributions, fft, func, futures, linalg, nn, optim, random, signal, sparse, special
-    from . import testing, utils, viz
+    from . import _C, testing, utils, viz
     from .random import *
     from .func import vmap  # type: ignore[no-redef]  # noqa: F811
     from ._type_info import finfo, iinfo
@@ -232,13 +232,13 @@ else:
         if name in _OPS:
             value = getattr(ops, name)
         elif name in _ON_FIRST_USE:
-            module = importlib.import_module("." + _ON_FIRST_USE[name], __name__)
+            module = importlib.import_module("." + _ON_FIRST_USE[name], __package__)
             value = module if _ON_FIRST_USE[name] == name else getattr(module, name)
         else:  # `has_cuda` and friends warn on every read, so they are never cached
             from .backends._deprecated_names import NOT_DEPRECATED, deprecated_attribute
 
             value = deprecated_attribute(name)
-            return _missing.module_attribute(__name__, name) if value is NOT_DEPRECATED else value
+            return _missing.module_attribute(__package__, name) if value is NOT_DEPRECATED else value
         globals()[name] = value
         return value
 

@@ -143,6 +143,19 @@ def is_tracing() -> bool:
     return False
 
 
+class TracerWarning(Warning):
+    """The warning `torch.jit.trace` gives where it records a Python value as a constant.
+
+    retrograd's `trace` runs the function eagerly and never gives it; Pyro and GPyTorch name it
+    in warning filters around code that may be traced.
+    """
+
+    @staticmethod
+    def ignore_lib_warnings() -> None:
+        """Ignore TracerWarnings from library code outside `torch.jit`, as PyTorch's tracer does."""
+        warnings.filterwarnings("ignore", category=TracerWarning, module="torch.(?!jit)")
+
+
 def annotate(the_type: Any, the_value: Any) -> Any:
     """`the_value`: the type is only a hint for TorchScript."""
     return the_value

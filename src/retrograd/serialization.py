@@ -37,6 +37,7 @@ from ._torch_save import torch_spelling, write_torch_zip
 from ._weights_only import CheckpointError
 from .backend import as_device, cuda_backend
 from .backend import device as _device
+from .storage import TypedStorage, UntypedStorage
 from .tensor import Tensor
 
 __all__ = ["CheckpointError", "add_safe_globals", "clear_safe_globals", "get_safe_globals",
@@ -46,6 +47,9 @@ _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 # torch.save's format before PyTorch 1.6 starts with a pickled magic number
 _LEGACY_MAGIC = b"\x80\x02\x8a\x0al\xfc\x9cF\xf9 j\xa8P\x19."
 FileLike = str | os.PathLike | IO[bytes]
+# what `load` accepts as map_location (Pyro's param store annotates with it)
+_Storage = TypedStorage | UntypedStorage
+MAP_LOCATION = Callable[[_Storage, str], _Storage] | _device | str | dict[str, str] | None
 
 
 # --- save ------------------------------------------------------------------------------------

@@ -15,13 +15,13 @@ tensor([[2.],
 from __future__ import annotations
 
 import functools
-import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy
 
 from . import dtypes as _dt
+from ._user_frames import warn_once
 from .ops.sparse import invariants as _invariants
 from .ops.sparse.addmm import sparse_addmm
 from .ops.sparse.arithmetic import sparse_mm, sparse_sum
@@ -224,8 +224,10 @@ class _SparseTensorType(type):
             return sparse_coo_tensor(index, Tensor._make(numpy.zeros(0, cls.dtype.np)), args)
         if len(args) not in (2, 3) or not all(isinstance(a, Tensor) for a in args[:2]):
             raise TypeError(f"{cls.__name__}(): expected (indices, values[, size]) or sizes")
-        warnings.warn(_DEPRECATED, UserWarning, stacklevel=2)
-        return sparse_coo_tensor(*args, dtype=cls.dtype, device=device)
+        warn_once("sparse.SparseTensor", _DEPRECATED)  # once per process, as PyTorch's TORCH_WARN_ONCE
+        # PyTorch's legacy path checks the indices only where the program turned the checks on
+        # (and so never gives the warning that they are implicitly off)
+        return sparse_coo_tensor(*args, dtype=cls.dtype, device=device, check_invariants=_invariants.checks_enabled())
 
     def __instancecheck__(cls, obj: object) -> bool:
         return isinstance(obj, Tensor) and is_sparse(obj) and obj.dtype is cls.dtype

@@ -687,6 +687,12 @@ class Tensor(TensorMethods):
             raise RuntimeError(_NO_STORAGE)
         return int(self._data.__array_interface__["data"][0])
 
+    @property
+    def _cdata(self) -> builtins.int:
+        """An integer naming this tensor object (PyTorch's: the address of its C++ TensorImpl, one
+        per Python tensor). Pyro compares it to tell whether a parameter was replaced."""
+        return id(self)
+
     def get_device(self) -> builtins.int:
         """The CUDA device index, or -1 for CPU tensors.
 
@@ -1572,7 +1578,9 @@ class Tensor(TensorMethods):
                 raise TypeError(f"type() got an unexpected keyword argument '{key}'")
         if dtype is None:
             return ("torch.sparse." if type(self._data) is SparseCOO else "torch.") + self.dtype.legacy_name
-        if isinstance(dtype, str):
+        if dtype is Tensor or dtype in ("torch.Tensor", "retrograd.Tensor"):
+            dtype = _dt.get_default_dtype()  # `x.type(torch.Tensor)`: the default tensor type's dtype
+        elif isinstance(dtype, str):
             dtype = _legacy_dtype(dtype)
         elif not isinstance(dtype, _dt.dtype):
             dtype = getattr(dtype, "dtype", dtype)  # retrograd.FloatTensor and friends carry theirs

@@ -97,6 +97,9 @@ def install_as_torch() -> None:
         sys.meta_path.insert(0, _ALIAS)
     set_package_name("torch")  # reprs read `torch.Size`, `torch.float32`, as the program expects
     _set_version(version.as_torch())  # programs choose code paths by torch.__version__
+    # `torch.__name__` is "torch": Pyro checks it before patching `torch.distributions` (its
+    # submodules keep their own names, which the import system and `uninstall_as_torch` read)
+    sys.modules["retrograd"].__name__ = "torch"
 
 
 def _set_version(value: str) -> None:
@@ -115,8 +118,10 @@ def uninstall_as_torch() -> None:
         sys.meta_path.remove(_ALIAS)
     set_package_name("retrograd")
     _set_version(version.RETROGRAD_VERSION)
+    retrograd = sys.modules["retrograd"]
+    retrograd.__name__ = "retrograd"
     for name in [n for n in sys.modules if n == "torch" or n.startswith("torch.")]:
-        if getattr(sys.modules[name], "__name__", "").startswith("retrograd"):
+        if sys.modules[name] is retrograd or getattr(sys.modules[name], "__name__", "").startswith("retrograd"):
             del sys.modules[name]
 
 

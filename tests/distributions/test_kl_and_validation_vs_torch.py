@@ -129,8 +129,8 @@ def test_kl_registry_dispatch_and_errors():
         rd.kl_divergence(rd.Cauchy(1.0, 2.0), rd.Laplace(0.0, 1.0))
     with pytest.raises(NotImplementedError, match="cross KL-divergence between different exponential families"):
         rd.kl_divergence(rd.Beta(1.0, 2.0), rd.Poisson(1.0))
-    with pytest.raises(TypeError, match="Expected type_p to be a Distribution subclass"):
-        rd.register_kl(int, rd.Normal)
+    with pytest.raises(TypeError, match="issubclass\\(\\) arg 1 must be a class"):
+        rd.register_kl(3, rd.Normal)  # PyTorch's check fails only for a non-class, in `issubclass`
 
     class MyNormal(rd.Normal):
         pass

@@ -66,6 +66,7 @@ PRODUCTS = [
     case("matmul", lambda m, a, b: m.matmul(a, b), [rand(2, 1, 3, 4), rand(3, 4, 2)], np.matmul, variant="broadcast"),
     case("matmul", lambda m, a, b: a @ b, [rand(2, 3), rand(3, 2)], np.matmul, variant="operator"),
     case("mm", lambda m, a, b: m.mm(a, b), [rand(3, 4), rand(4, 2)], np.matmul),
+    case("dsmm", lambda m, a, b: m.dsmm(a, b), [rand(3, 4), rand(4, 2)], np.matmul),
     case("bmm", lambda m, a, b: m.bmm(a, b), [rand(2, 3, 4), rand(2, 4, 2)], np.matmul),
     case("mv", lambda m, a, b: m.mv(a, b), [rand(3, 4), rand(4)], np.matmul),
     case("dot", lambda m, a, b: m.dot(a, b), [rand(5), rand(5)], np.dot),

@@ -20,7 +20,7 @@ from .test_op_table import CASES, _rng
 # ops that may give bfloat16: PyTorch's lower-precision list (retrograd.ops.autocast_policy) and its
 # composites built on matrix products; which variants do is checked against PyTorch below
 LOWERED = {
-    "mm", "bmm", "matmul", "addmm", "baddbmm", "addbmm", "einsum", "tensordot", "inner", "chain_matmul",
+    "mm", "dsmm", "bmm", "matmul", "addmm", "baddbmm", "addbmm", "einsum", "tensordot", "inner", "chain_matmul",
     "linalg.multi_dot", "linalg.vecdot", "linalg.matmul", "F.linear", "F.conv1d", "F.conv2d", "F.conv3d",
     "F.conv_transpose1d", "F.conv_transpose2d", "F.conv_transpose3d", "prelu", "F.prelu",
     "F.scaled_dot_product_attention", "F.affine_grid", "nn.LSTM", "nn.RNN", "nn.RNNCell",

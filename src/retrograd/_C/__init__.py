@@ -2,7 +2,9 @@
 
 PyTorch's `_C` is its compiled core; libraries touch a handful of its names directly:
 torchmetrics logs API usage with `_log_api_usage_once` in every Metric's constructor,
-Lightning annotates with `_TensorMeta` and parses `Module.to` arguments with `_nn._parse_to`.
+Lightning annotates with `_TensorMeta` and parses `Module.to` arguments with `_nn._parse_to`,
+Pyro and GPyTorch ask `_get_tracing_state()` and name `_LinAlgError`, `Size`, `dtype`, `device`
+and `Generator` (retrograd's own classes, under PyTorch's names).
 retrograd is all Python, so these are the Python objects that play those parts.
 """
 
@@ -13,13 +15,29 @@ import zipfile
 from typing import IO
 
 from .._generator import Generator
-from ..tensor import Tensor
+from ..backend import device
+from ..dtypes import dtype
+from ..ops.linalg.common import LinAlgError as _LinAlgError
+from ..tensor import Size, Tensor
 from . import _nn
 
-__all__ = ["Generator", "PyTorchFileReader", "_TensorMeta", "_log_api_usage_once", "_nn"]
+__all__ = [
+    "Generator", "PyTorchFileReader", "Size", "_LinAlgError", "_TensorMeta", "_get_tracing_state",
+    "_log_api_usage_once", "_nn", "device", "dtype",
+]
 
 # The metaclass of `torch.Tensor`; retrograd's Tensor is a plain class, so its type is `type`.
 _TensorMeta = type(Tensor)
+
+
+def _get_tracing_state() -> None:
+    """The TorchScript tracer's state: None, as outside `torch.jit.trace` (retrograd traces nothing;
+    Pyro and GPyTorch ask before they trace).
+
+    >>> print(retrograd._C._get_tracing_state())
+    None
+    """
+    return None
 
 
 def _log_api_usage_once(event: str) -> None:

@@ -140,7 +140,7 @@ def commit(target: Tensor, result: Tensor, uniform: bool = False) -> Tensor:
         if target._base is not None:
             check_view_rebase(target)  # before writing: a refused change leaves the data as it was
         _snapshot_saved(node, target)
-    _write(target, result._data, uniform)
+    write_data(target, result._data, uniform)
     # (not while tangents are computed elsewhere: a custom Function's jvp gives those of what its
     # forward wrote in place, mark_dirty's; the forward's own write leaves the tangent alone, as PyTorch)
     if _fw.levels.level is not None and not state.computing_tangents:
@@ -166,7 +166,8 @@ def _check_broadcast(target: Tensor, result: Tensor) -> None:
         )
 
 
-def _write(target: Tensor, data: Any, uniform: bool = False) -> None:
+def write_data(target: Tensor, data: Any, uniform: bool = False) -> None:
+    """Write the array `data` over `target`'s elements (an `out=` argument's too) and count the change."""
     array = target._data
     if type(array) is SparseCOO:  # a sparse tensor's entries are replaced, not written over
         if type(data) is not SparseCOO:
@@ -278,7 +279,12 @@ class CopySlices(Node):
         to_base = _untouched_part(g, self.untouched) if self.next_functions[0][0] is not None else None
         to_result = None
         if self.next_functions[1][0] is not None:
-            to_result = replay(self.steps, g) if self.picked is None else g.reshape(-1)[_tt.make(self.picked)]
+            # the recipe is replayed on a row-major gradient, as on the mask above: a `view(-1)` of the
+            # base fails on a gradient of another layout (one that comes through a transpose)
+            if self.picked is None:
+                to_result = replay(self.steps, g.contiguous())
+            else:
+                to_result = g.reshape(-1)[_tt.make(self.picked)]
         return (to_base, to_result)
 
 

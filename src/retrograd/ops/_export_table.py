@@ -131,7 +131,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "matmul", "mm", "bmm", "mv", "dot", "vdot",
     ),
     "linalg.derived_products": (
-        "outer", "ger", "inner", "tensordot", "kron", "chain_matmul",
+        "outer", "ger", "inner", "tensordot", "kron", "chain_matmul", "dsmm",
     ),
     "linalg.cross_product": (
         "cross",

@@ -252,8 +252,14 @@ def math_of(fast: bool, p: Tensor) -> Any:
 
 
 def operands(fast: bool, *tensors: Tensor | None) -> list[Any]:
-    """What an update rule works on: the tensors' arrays (fast path) or the tensors themselves."""
-    return nn_support.arrays_of(*tensors) if fast else list(tensors)
+    """What an update rule works on: the tensors' arrays (fast path) or the tensors themselves.
+
+    A 0-d array comes as a one-element view of itself: NumPy's arithmetic on 0-d arrays gives
+    scalars, which the rules' in-place steps (`out=`, `+=`) cannot write into.
+    """
+    if not fast:
+        return list(tensors)
+    return [a.reshape(1) if a is not None and a.ndim == 0 else a for a in nn_support.arrays_of(*tensors)]
 
 
 def real_pairs(x: Any) -> Any:

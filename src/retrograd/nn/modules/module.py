@@ -324,13 +324,16 @@ class Module:
             yield m
 
     def _named_members(
-        self, registry: str, prefix: str, recurse: bool, remove_duplicate: bool = True
-    ) -> Iterator[tuple[str, Any]]:
+        self, get_members_fn: Callable[[Module], Any], prefix: str = "", recurse: bool = True,
+        remove_duplicate: bool = True,
+    ) -> Iterator[tuple[str, Any]]:  # fmt: skip
+        """(dotted name, member) pairs of the tree, from `get_members_fn(module)`: a module's own
+        (name, member) pairs. PyTorch's private helper, which Pyro's PyroModule calls too."""
         # as PyTorch: without removing duplicates, a module that appears twice is walked twice too
         modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse else [(prefix, self)]
         seen = set()
         for mod_name, module in modules:
-            for name, value in getattr(module, registry).items():
+            for name, value in get_members_fn(module):
                 if value is None or (remove_duplicate and id(value) in seen):
                     continue
                 seen.add(id(value))
@@ -341,7 +344,7 @@ class Module:
     ) -> Iterator[tuple[str, Parameter]]:
         """(dotted name, parameter) pairs in registration order; shared parameters once."""
         # a generator of its own, as PyTorch's: printed, it reads `Module.named_parameters`
-        yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)
+        yield from self._named_members(_own_parameters, prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         for _, p in self.named_parameters(recurse=recurse):
@@ -350,7 +353,7 @@ class Module:
     def named_buffers(
         self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Tensor]]:
-        yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
+        yield from self._named_members(_own_buffers, prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         for _, b in self.named_buffers(recurse=recurse):
@@ -402,11 +405,16 @@ class Module:
     # --- modes and bulk changes ----------------------------------------------------------------
 
     def train(self, mode: bool = True) -> Module:
-        """Set training mode (dropout active, batch-norm updating statistics) on the tree."""
+        """Set training mode (dropout active, batch-norm updating statistics) on the tree.
+
+        As PyTorch's: sets `training` and calls each child's `train(mode)`, so a submodule that
+        overrides `train` runs its own (GPyTorch's variational strategies clear their caches there).
+        """
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
-        for m in self.modules():
-            object.__setattr__(m, "training", mode)
+        self.training = mode
+        for module in self.children():
+            module.train(mode)
         return self
 
     def eval(self) -> Module:
@@ -640,6 +648,14 @@ class Module:
 
     def __dir__(self) -> list[str]:
         return sorted(set(super().__dir__()) | set(self._parameters) | set(self._buffers) | set(self._modules))
+
+
+def _own_parameters(module: Module) -> Any:
+    return module._parameters.items()
+
+
+def _own_buffers(module: Module) -> Any:
+    return module._buffers.items()
 
 
 def _converted_parameter(p: Parameter, new: Tensor, fn: Callable[[Tensor], Tensor]) -> Parameter:

@@ -233,5 +233,5 @@ def _store(out: Any, data: Any) -> None:
     data = np.asarray(data)
     if out._data.shape != data.shape:
         _resize(out, data.shape)
-    out._data[...] = data.astype(out._data.dtype, copy=False)
-    out._version_counter.value += 1
+    # (as an in-place op's: an `expand`ed out whose stride-0 dims have one element is written too)
+    _inplace.write_data(out, data.astype(out._data.dtype, copy=False))

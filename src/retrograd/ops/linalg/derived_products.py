@@ -17,7 +17,7 @@ from ..kernels.out_arg import TENSORDOT, same, write_out
 from ..shape.views import unsafe_view
 from .products import mm
 
-__all__ = ["outer", "ger", "inner", "tensordot", "kron", "chain_matmul"]
+__all__ = ["outer", "ger", "inner", "tensordot", "kron", "chain_matmul", "dsmm"]
 
 
 def outer(input: Tensor, vec2: Tensor, *, out: Any = None) -> Tensor:
@@ -49,6 +49,9 @@ def outer(input: Tensor, vec2: Tensor, *, out: Any = None) -> Tensor:
 
 
 ger = outer
+# PyTorch's old name for a (sparse or dense) matrix times a dense one: `mm` itself (GPyTorch's
+# grid interpolation multiplies its sparse interpolation matrix with it)
+dsmm = mm
 
 
 def tensordot(a: Tensor, b: Tensor, dims: Any = 2, out: Any = None) -> Tensor:
