@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ... import dtypes as _dt
 from ...engine.bfloat16 import added_number
+from ...engine.bfloat16 import forward as rounded_once
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..kernels import deprecated_overloads
 from ..kernels.arg_types import invalid_combination
-from ..kernels.fused_multiply_add import fma, opmath_scalar
+from ..kernels.fused_multiply_add import fma, half_scaled_sum, opmath_scalar
 from ..kernels.guards import check_int_divisor
 from ..kernels.operands import as_tensor_of, conj_number, constant, is_operand, promote, refused_operand
 from ..kernels.out_arg import SAME_INPUT, write_out
@@ -101,16 +104,24 @@ def _scaled_sum(xp: Any, a: Any, b: Any, alpha: Any) -> Any:
     return fma(xp, b, opmath_scalar(alpha, a.dtype, via_dtype=True), a, a.dtype)
 
 
+def _scaled_sum_half(xp: Any, a: Any, b: Any, alpha: Any) -> Any:
+    """float16/bfloat16 a + alpha·b: alpha held in the half dtype (as add's kernel takes it), then float32."""
+    if xp is np and a.dtype == b.dtype:
+        return half_scaled_sum(a, b, added_number(a, alpha))
+    return rounded_once(_scaled_sum, xp, (a, b), {"alpha": added_number(a, alpha)})
+
+
 # add and sub with alpha ≠ 1: one node each, as PyTorch's (alpha an attribute of AddBackward0/SubBackward0)
 _add_alpha = Primitive(
     "add", lambda xp, a, b, alpha: _scaled_sum(xp, a, b, alpha), [lambda g: g, lambda g, alpha: g * conj_number(alpha)],
-    inputs=("a", "b"), node_name="AddBackward0",
+    inputs=("a", "b"), node_name="AddBackward0", half_forward=_scaled_sum_half,
 )
 _sub_alpha = Primitive(
     "sub",
     lambda xp, a, b, alpha: _scaled_sum(xp, a, b, -alpha),
     [lambda g: g, lambda g, alpha: g * -conj_number(alpha)],
     inputs=("a", "b"), node_name="SubBackward0",
+    half_forward=lambda xp, a, b, alpha: _scaled_sum_half(xp, a, b, -alpha),
 )
 
 

@@ -1,0 +1,84 @@
+"""float16/bfloat16 `add`/`sub` with alpha and `_foreach_mul_` by a number, as PyTorch's CPU kernels compute
+them: alpha (or the factor) rounded to the half dtype first; one fused multiply-add in float32 in the
+vectorized loop, but alpha·b rounded to the half dtype before the sum in the scalar tail (the last
+`n % 32` elements with AVX-512, `n % 16` with AVX2). Half-precision SGD/Adam steps go through both."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+
+try:
+    import torch
+except ImportError:  # pragma: no cover - CI runs once without torch
+    torch = None
+
+
+def test_bfloat16_add_alpha_vector_body_and_scalar_tail():
+    x = rg.full((33,), 0.25, dtype=rg.bfloat16)
+    y = rg.full((33,), 1.046875, dtype=rg.bfloat16)
+    r = x.add(y, alpha=0.3)  # alpha held as bfloat16 0.30078125
+    # body: 0.25 + 0.30078125 * 1.046875 = 0.56488... rounded once; tail: the product rounded to 0.31640625 first
+    assert r[:32].tolist() == [0.56640625] * 32
+    assert r[32].item() == 0.5625
+    inplace = x.clone()
+    inplace.add_(y, alpha=0.3)
+    assert rg.equal(inplace, r)
+    assert x.sub(y, alpha=-0.3).tolist() == r.tolist()
+
+
+def test_foreach_mul_in_place_rounds_the_number_to_the_half_dtype():
+    t = [rg.full((3,), 3.0, dtype=rg.bfloat16)]
+    rg._foreach_mul_(t, 0.3)
+    assert t[0].tolist() == [0.90234375] * 3  # 3 * bfloat16(0.3)
+    assert rg.full((3,), 3.0, dtype=rg.bfloat16).mul_(0.3).tolist() == [0.8984375] * 3  # mul_ keeps float32 0.3
+    assert rg._foreach_mul([rg.full((3,), 3.0, dtype=rg.bfloat16)], 0.3)[0].tolist() == [0.8984375] * 3
+
+
+def _half_results(m, dtype, n, alpha, seed):
+    rng = np.random.default_rng(seed)
+    a = m.tensor(rng.standard_normal(n), dtype=m.float32).to(getattr(m, dtype))
+    b = m.tensor(rng.standard_normal(n), dtype=m.float32).to(getattr(m, dtype))
+    inplace = a.clone()
+    inplace.add_(b, alpha=alpha)
+    scaled = [a.clone()]
+    m._foreach_mul_(scaled, alpha)
+    outs = [a.add(b, alpha=alpha), a.sub(b, alpha=alpha), inplace, scaled[0],
+            m.add(a.view(-1, 1), b.view(-1, 1), alpha=alpha)]
+    return [o.float().numpy() for o in outs]
+
+
+@pytest.mark.parametrize("n", [1, 20, 33, 64, 1000, 40001, 100003])
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("alpha", [0.3, -0.05, 1 / 3])
+def test_half_add_alpha_and_foreach_mul_vs_torch(n, dtype, alpha):
+    if torch is None:
+        pytest.skip("PyTorch not installed")
+    for ours, theirs in zip(_half_results(rg, dtype, n, alpha, n), _half_results(torch, dtype, n, alpha, n)):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def _optimizer_run(m, name, dtype, foreach):
+    rng = np.random.default_rng(3)
+    p = m.tensor(rng.standard_normal(200), dtype=m.float32).to(getattr(m, dtype)).requires_grad_()
+    if name == "sgd":
+        opt = m.optim.SGD([p], lr=0.05, momentum=0.9, nesterov=foreach, foreach=foreach)
+    else:
+        opt = m.optim.AdamW([p], lr=0.01, weight_decay=0.1, foreach=foreach)
+    for _ in range(4):
+        p.grad = m.tensor(rng.standard_normal(200), dtype=m.float32).to(getattr(m, dtype))
+        opt.step()
+    return [p.detach().float().numpy()] + [v.float().numpy() for v in opt.state[p].values()]
+
+
+@pytest.mark.parametrize("name", ["sgd", "adamw"])
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("foreach", [False, True])
+def test_half_parameter_optimizer_steps_vs_torch(name, dtype, foreach):
+    if torch is None:
+        pytest.skip("PyTorch not installed")
+    ours, theirs = _optimizer_run(rg, name, dtype, foreach), _optimizer_run(torch, name, dtype, foreach)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_array_equal(a, b)
