@@ -82,3 +82,27 @@ def test_half_parameter_optimizer_steps_vs_torch(name, dtype, foreach):
     ours, theirs = _optimizer_run(rg, name, dtype, foreach), _optimizer_run(torch, name, dtype, foreach)
     for a, b in zip(ours, theirs):
         np.testing.assert_array_equal(a, b)
+
+
+def _adam_float16_underflow(m):
+    p = m.tensor([1.0, -2.0, 0.5], dtype=m.float16, requires_grad=True)
+    opt = m.optim.Adam([p], lr=1e-3, eps=1e-8)  # eps is 0 in float16: a zero gradient divides 0 by 0
+    p.grad = m.tensor([1e-4, 0.0, -3.0], dtype=m.float16)
+    opt.step()
+    return p.detach().float().numpy()
+
+
+def test_float16_adam_zero_denominator_gives_nan_without_numpy_warnings():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        values = _adam_float16_underflow(rg)
+    assert np.isneginf(values[0]) and np.isnan(values[1])  # 1e-4 squared underflows to 0 too: -1e-4/0
+    assert values[2] == np.float16(0.5010)
+
+
+def test_float16_adam_zero_denominator_vs_torch():
+    if torch is None:
+        pytest.skip("PyTorch not installed")
+    np.testing.assert_array_equal(_adam_float16_underflow(rg), _adam_float16_underflow(torch))

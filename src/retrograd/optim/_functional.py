@@ -192,7 +192,8 @@ def addcdiv_(target: Any, t1: Any, t2: Any, value: Any) -> None:
     if _half(target):
         return _in_float32(addcdiv_, target, t1, t2, value)
     tmp = t1 * value
-    tmp /= t2
+    with np.errstate(divide="ignore", invalid="ignore"):  # x/0 is ±inf or nan without a warning, as in PyTorch
+        tmp /= t2  # (a float16 eps of 1e-8 is 0: Adam's first zero gradient divides 0 by 0)
     target += tmp
 
 
