@@ -106,3 +106,28 @@ def test_float16_adam_zero_denominator_vs_torch():
     if torch is None:
         pytest.skip("PyTorch not installed")
     np.testing.assert_array_equal(_adam_float16_underflow(rg), _adam_float16_underflow(torch))
+
+
+def test_half_times_zero_dim_tensor_reads_its_number_in_float32():
+    x = rg.full((4,), 3.0, dtype=rg.bfloat16)
+    assert (x * rg.tensor(0.3)).tolist() == [0.8984375] * 4  # 3 * 0.3 in float32, rounded once
+    assert (rg.tensor(0.3) * x).tolist() == [0.90234375] * 4  # a first factor is rounded to bfloat16 first
+    assert (x / rg.tensor(0.3)).tolist() == (x / 0.3).tolist()
+    assert (x * rg.tensor(0.3)).dtype == rg.bfloat16
+
+
+def _zero_dim_products(m, dtype):
+    rng = np.random.default_rng(5)
+    a = m.tensor(rng.standard_normal(100), dtype=m.float32).to(getattr(m, dtype))
+    inplace = a.clone()
+    inplace.mul_(m.tensor(0.9))
+    outs = [a * m.tensor(0.9), m.tensor(0.9, dtype=m.float64) * a, a / m.tensor(0.3), inplace, a * m.tensor(3)]
+    return [o.float().numpy() for o in outs]
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_half_times_zero_dim_tensor_vs_torch(dtype):
+    if torch is None:
+        pytest.skip("PyTorch not installed")
+    for ours, theirs in zip(_zero_dim_products(rg, dtype), _zero_dim_products(torch, dtype)):
+        np.testing.assert_array_equal(ours, theirs)

@@ -20,7 +20,15 @@ from ..kernels import deprecated_overloads
 from ..kernels.arg_types import invalid_combination
 from ..kernels.fused_multiply_add import fma, half_scaled_sum, opmath_scalar
 from ..kernels.guards import check_int_divisor
-from ..kernels.operands import as_tensor_of, conj_number, constant, is_operand, promote, refused_operand
+from ..kernels.operands import (
+    as_tensor_of,
+    conj_number,
+    constant,
+    is_operand,
+    promote,
+    refused_operand,
+    scalar_operand,
+)
 from ..kernels.out_arg import SAME_INPUT, write_out
 from .powers import reciprocal
 from .rounded_division import _floor_div, _trunc_div
@@ -331,6 +339,8 @@ def mul(input: Any, other: Any, *, out: Any = None) -> Tensor:
         return _mul(input, other)
     if not is_operand(other):
         return refused_operand("mul", other)
+    if (c := scalar_operand(input, other)) is not None:  # (a 0-d first factor is rounded, as in PyTorch)
+        return _mul_scalar.scalar(input, c)  # a half tensor times a 0-d tensor's number, held in float32
     a, b = promote(input, other)
     return _mul(a, b)
 
@@ -363,6 +373,8 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Any = 
         return _div_scalar.scalar(input, other)
     if not is_operand(other):
         return refused_operand("div", other)
+    if rounding_mode is None and (c := scalar_operand(input, other)) is not None:
+        return _div_scalar.scalar(input, c)  # a half tensor by a 0-d tensor's number, held in float32
     if rounding_mode is None:
         dt = _dt.result_type(input, other)
         if not dt.is_floating_point and not dt.is_complex:
