@@ -4,7 +4,8 @@
               bias (autocast's bfloat16 activations into a float32 nn.LayerNorm) the kept mean
               and rstd stay float32; with half parameters, or none, they are rounded to the
               half dtype as PyTorch stores them.
-    backward  dx in float32 from the half g and x, rounded once. dw and db are summed over the
+    backward  dx in float32 from the half g, x and the kept mean and rstd by the kernel's formula
+              (`input_grad`), rounded once. dw and db are summed over the
               rows into one half-dtype buffer per thread, rounded after every row:
                   buf_w = half(buf_w + g·(rstd·x - rstd·mean)),  buf_b = half(buf_b + g),
               the rows split into `get_num_threads()` contiguous chunks as `at::parallel_for`
@@ -88,6 +89,23 @@ def affine_grads(g: Any, a: Any, mean: Any, rstd: Any, view: tuple, half: Any) -
     return total_w, total_b
 
 
+def input_grad(g: Any, a: Any, w: Any, mean: Any, rstd: Any, view: tuple) -> Any:
+    """A half layer norm's dx in float32 by PyTorch's formula, from x itself and the kept mean and rstd:
+    ds = Σ g·w·x, db = Σ g·w per row;  b = (db·mean - ds)·rstd³/N,  c = -b·mean - db·rstd/N;
+    dx = rstd·g·w + b·x + c (b·x and the sum fused).  The sums' order is NumPy's, not the kernel's
+    vector lanes': float16 results still differ in the last bit now and then."""
+    gv, x = g.astype(_F32).reshape(view), a.astype(_F32).reshape(view)
+    gw = gv if w is None else gv * w.astype(_F32).reshape(-1)  # the sums' terms
+    r, m = rstd.astype(_F32).reshape(-1, 1), mean.astype(_F32).reshape(-1, 1)
+    scale = np.float32(1) / np.float32(view[1])
+    ds = (gw * x).sum(axis=1, keepdims=True)
+    db = gw.sum(axis=1, keepdims=True)
+    b = (db * m - ds) * r * r * r * scale
+    c = -b * m - db * r * scale
+    first = r * gv if w is None else (r * gv) * w.astype(_F32).reshape(-1)  # (rstd·g)·w, in the kernel's order
+    return _fma(b, x, first) + c
+
+
 def norm_backward(run: Callable[..., Any], xp: Any, g: Any, a: Any, *w: Any, view: tuple, dims: tuple,
                   mean: Any, rstd: Any, fixed: bool, n: int, xhat: Any = None) -> Any:
     """The norms' backward (`run`) for half arrays: in float32, dx rounded to the input's dtype; a layer
@@ -96,9 +114,12 @@ def norm_backward(run: Callable[..., Any], xp: Any, g: Any, a: Any, *w: Any, vie
     wide = run(xp, _wide(g), _wide(a), *[_wide(t) for t in w], view=view, dims=dims, mean=_wide(mean),
                rstd=_wide(rstd), fixed=fixed, n=n, xhat=None if xhat is None else _wide(xhat))
     if n == 1:
+        if dims == (1,) and len(view) == 2 and not fixed:
+            return input_grad(g, a, None, mean, rstd, view).reshape(a.shape).astype(half)
         return wide.astype(half)
     grads = [t.astype(half) for t in wide]
     if dims == (1,) and len(view) == 2 and not fixed:  # layer norm: its weight and bias run along the rows
+        grads[0] = input_grad(g, a, w[0] if w else None, mean, rstd, view).reshape(a.shape).astype(half)
         dw, db = affine_grads(g, a, mean, rstd, view, half)
         target = w[0].dtype
         grads[1:] = [dw.reshape(w[0].shape).astype(target), db.reshape(w[0].shape).astype(target)][: n - 1]
