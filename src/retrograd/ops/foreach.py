@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from ..engine.bfloat16 import BF16, F16, added_number
 from ..tensor import Tensor
 from .kernels.arg_types import check_elements, invalid_combination
 
@@ -181,6 +182,8 @@ def _binary(
         keywords = {} if alpha is None else {"alpha": alpha}
         results = []
         for t, o in zip(tensors, each):
+            if name == "mul_" and type(o) in (int, float) and t._data.dtype in (BF16, F16):
+                o = added_number(t._data, o)  # PyTorch's in-place kernel holds it in the half dtype (mul_ does not)
             called = number_method if number_method is not None and _is_number(o) else method or name
             results.append(getattr(t, called)(o, **keywords))
         return self if inplace else tuple(results)

@@ -32,6 +32,7 @@ from ..engine.bfloat16 import BF16, F16, added_number
 from ..engine.numpy_errors import broadcast_mismatch
 from ..ops import nn_support
 from ..ops.elementwise.complex_views import real_pairs_of_array, view_as_real
+from ..ops.kernels.fused_multiply_add import half_scaled_sum
 from ..tensor import Tensor
 
 
@@ -136,6 +137,9 @@ def add_scaled_(target: Any, other: Any, alpha: Any) -> None:
     if isinstance(target, Tensor) and isinstance(alpha, (int, float)):
         target.add_(other, alpha=alpha)  # (rounds as the arrays' update below does)
         return
+    if _half(target) and isinstance(other, np.ndarray) and other.dtype == target.dtype:
+        target[...] = half_scaled_sum(target, other, added_number(target, alpha))  # (with add_'s scalar tails)
+        return
     if _half(target):
         return _in_float32(add_scaled_, target, other, added_number(target, alpha))
     if _fusable(target, other) and not _exact_product(alpha):
@@ -150,10 +154,11 @@ def added_scaled(target: Any, other: Any, alpha: Any) -> Any:
     return result
 
 
-def scale_(target: Any, c: Any) -> None:
-    """target *= c (PyTorch's `mul_` by a number, which a half target multiplies in float32)."""
+def scale_(target: Any, c: Any, foreach: bool = False) -> None:
+    """target *= c (PyTorch's `mul_` by a number, which a half target multiplies in float32; `foreach`:
+    its `_foreach_mul_`, whose in-place kernel first rounds the number to a half target's dtype)."""
     if _half(target):
-        return _in_float32(scale_, target, c)
+        return _in_float32(scale_, target, added_number(target, c) if foreach and isinstance(c, (int, float)) else c)
     target *= c
 
 
@@ -187,7 +192,8 @@ def addcdiv_(target: Any, t1: Any, t2: Any, value: Any) -> None:
     if _half(target):
         return _in_float32(addcdiv_, target, t1, t2, value)
     tmp = t1 * value
-    tmp /= t2
+    with np.errstate(divide="ignore", invalid="ignore"):  # x/0 is ±inf or nan without a warning, as in PyTorch
+        tmp /= t2  # (a float16 eps of 1e-8 is 0: Adam's first zero gradient divides 0 by 0)
     target += tmp
 
 
@@ -233,14 +239,15 @@ def regularized_grad(param: Any, grad: Any, lr: Any, group: dict[str, Any]) -> A
     """The gradient an update follows: negated with maximize, then weight decay.
 
     L2 weight decay adds weight_decay·param to the gradient; decoupled weight
-    decay (AdamW and friends) shrinks param by (1 - lr·weight_decay) instead.
+    decay (AdamW and friends) shrinks param by (1 - lr·weight_decay) instead (with foreach, by
+    PyTorch's `_foreach_mul_`, which rounds the factor to a half parameter's dtype).
     """
     if group["maximize"]:
         grad = -grad
     weight_decay = hyper(group.get("weight_decay", 0), group)  # Rprop and SparseAdam have none
     if weight_decay != 0:
         if group.get("decoupled_weight_decay"):
-            scale_(param, 1 - lr * weight_decay)
+            scale_(param, 1 - lr * weight_decay, bool(group.get("foreach")))
         else:
             grad = added_scaled(grad, param, weight_decay)
     return grad

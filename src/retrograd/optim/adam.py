@@ -132,7 +132,8 @@ class Adam(Optimizer):
     def _update(self, xp: Any, param: Any, grad: Any, *buffers: Any, step: float, lr: Any,
                 group: dict[str, Any], state: dict[str, Any]) -> None:
         beta1, beta2 = (F.hyper(b, group) for b in group["betas"])
-        adam_update(xp, param, grad, *buffers, step=step, lr=lr, beta1=beta1, beta2=beta2, eps=group["eps"])
+        adam_update(xp, param, grad, *buffers, step=step, lr=lr, beta1=beta1, beta2=beta2, eps=group["eps"],
+                    foreach=bool(group.get("foreach")))
 
     def _update_group(self, group: dict[str, Any]) -> None:
         """The group's parameters as one flat update where they allow it, else one by one."""
@@ -255,8 +256,10 @@ def adam_update(
     beta1: Any,
     beta2: Any,
     eps: float,
+    foreach: bool = False,
 ) -> None:
-    """One Adam/AdamW step on one parameter, in place (max_exp_avg_sq is None without amsgrad)."""
+    """One Adam/AdamW step on one parameter, in place (max_exp_avg_sq is None without amsgrad).
+    `foreach`: as PyTorch's multi-tensor step (`_foreach_mul_` rounds beta2 to a half moment's dtype)."""
     fused = None if max_exp_avg_sq is not None else kernel(xp, "adam", param, grad, exp_avg, exp_avg_sq)
     if fused is not None and not any(isinstance(h, Tensor) for h in (lr, beta1, beta2)):
         bias_correction2_sqrt = (1 - beta2**step) ** 0.5
@@ -264,7 +267,7 @@ def adam_update(
         fused(grad, 1 - beta1, beta2, 1 - beta2, step_size, bias_correction2_sqrt, eps, param, exp_avg, exp_avg_sq)
         return
     F.lerp_(exp_avg, grad, 1 - beta1)
-    F.scale_(exp_avg_sq, beta2)
+    F.scale_(exp_avg_sq, beta2, foreach)
     F.addcmul_(exp_avg_sq, grad, grad, 1 - beta2)
     step_size = lr / (1 - beta1**step)
     bias_correction2_sqrt = (1 - beta2**step) ** 0.5

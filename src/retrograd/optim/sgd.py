@@ -138,7 +138,8 @@ class SGD(Optimizer):
                 group: dict[str, Any], state: dict[str, Any]) -> None:
         (buf,) = buffers
         momentum, dampening, nesterov = group["momentum"], group["dampening"], group["nesterov"]
-        new = sgd_update(xp, param, grad, buf, lr=lr, momentum=momentum, dampening=dampening, nesterov=nesterov)
+        new = sgd_update(xp, param, grad, buf, lr=lr, momentum=momentum, dampening=dampening, nesterov=nesterov,
+                         foreach=bool(group.get("foreach")))
         if group["momentum"] != 0 and buf is None:
             state["momentum_buffer"] = F.as_state(not group["differentiable"], new)
 
@@ -153,13 +154,15 @@ def sgd_update(
     momentum: float,
     dampening: float,
     nesterov: bool,
+    foreach: bool = False,
 ) -> Any:
-    """One SGD step on one parameter, in place; returns the momentum buffer (new on the first step)."""
+    """One SGD step on one parameter, in place; returns the momentum buffer (new on the first step).
+    `foreach`: as PyTorch's multi-tensor step (`_foreach_mul_` rounds momentum to a half buffer's dtype)."""
     if momentum != 0:
         if buf is None:
             buf = xp.copy(grad)
         else:
-            F.scale_(buf, momentum)
+            F.scale_(buf, momentum, foreach)
             F.add_scaled_(buf, grad, 1 - dampening)
         grad = F.added_scaled(grad, buf, momentum) if nesterov else buf
     F.add_scaled_(param, grad, -lr)

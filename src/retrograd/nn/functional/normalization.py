@@ -118,13 +118,11 @@ def layer_norm(
     for name, position, value in (("input", 1, input), ("weight", 3, weight), ("bias", 4, bias)):
         if value is not None:
             tensor_arg("layer_norm", name, position, value)
-    mixed = _mixed(input, weight, bias)  # PyTorch checks dtypes before shapes here
+    _mixed(input, weight, bias)  # PyTorch checks dtypes before shapes here; mixed ones run in the kernel
     shape = _check_normalized_shape("layer_norm", input, normalized_shape)
     _check_affine("weight", weight, shape)
     _check_affine("bias", bias, shape)
     _floating(input, "LayerNormKernelImpl")
-    if mixed:
-        return layer_norm(input.float(), normalized_shape, _float32(weight), _float32(bias), eps).to(input.dtype)
     d = math.prod(shape)
     view = (input.numel() // d if d else 0, d)
     return nn_support.layer_norm(input, weight, bias, view, eps)

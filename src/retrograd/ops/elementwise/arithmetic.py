@@ -9,15 +9,26 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ... import dtypes as _dt
 from ...engine.bfloat16 import added_number
+from ...engine.bfloat16 import forward as rounded_once
 from ...engine.primitive import Primitive, not_a_tensor
 from ...tensor import Tensor
 from ..kernels import deprecated_overloads
 from ..kernels.arg_types import invalid_combination
-from ..kernels.fused_multiply_add import fma, opmath_scalar
+from ..kernels.fused_multiply_add import fma, half_scaled_sum, opmath_scalar
 from ..kernels.guards import check_int_divisor
-from ..kernels.operands import as_tensor_of, conj_number, constant, is_operand, promote, refused_operand
+from ..kernels.operands import (
+    as_tensor_of,
+    conj_number,
+    constant,
+    is_operand,
+    promote,
+    refused_operand,
+    scalar_operand,
+)
 from ..kernels.out_arg import SAME_INPUT, write_out
 from .powers import reciprocal
 from .rounded_division import _floor_div, _trunc_div
@@ -101,16 +112,24 @@ def _scaled_sum(xp: Any, a: Any, b: Any, alpha: Any) -> Any:
     return fma(xp, b, opmath_scalar(alpha, a.dtype, via_dtype=True), a, a.dtype)
 
 
+def _scaled_sum_half(xp: Any, a: Any, b: Any, alpha: Any) -> Any:
+    """float16/bfloat16 a + alpha·b: alpha held in the half dtype (as add's kernel takes it), then float32."""
+    if xp is np and a.dtype == b.dtype:
+        return half_scaled_sum(a, b, added_number(a, alpha))
+    return rounded_once(_scaled_sum, xp, (a, b), {"alpha": added_number(a, alpha)})
+
+
 # add and sub with alpha ≠ 1: one node each, as PyTorch's (alpha an attribute of AddBackward0/SubBackward0)
 _add_alpha = Primitive(
     "add", lambda xp, a, b, alpha: _scaled_sum(xp, a, b, alpha), [lambda g: g, lambda g, alpha: g * conj_number(alpha)],
-    inputs=("a", "b"), node_name="AddBackward0",
+    inputs=("a", "b"), node_name="AddBackward0", half_forward=_scaled_sum_half,
 )
 _sub_alpha = Primitive(
     "sub",
     lambda xp, a, b, alpha: _scaled_sum(xp, a, b, -alpha),
     [lambda g: g, lambda g, alpha: g * -conj_number(alpha)],
     inputs=("a", "b"), node_name="SubBackward0",
+    half_forward=lambda xp, a, b, alpha: _scaled_sum_half(xp, a, b, -alpha),
 )
 
 
@@ -320,6 +339,8 @@ def mul(input: Any, other: Any, *, out: Any = None) -> Tensor:
         return _mul(input, other)
     if not is_operand(other):
         return refused_operand("mul", other)
+    if (c := scalar_operand(input, other)) is not None:  # (a 0-d first factor is rounded, as in PyTorch)
+        return _mul_scalar.scalar(input, c)  # a half tensor times a 0-d tensor's number, held in float32
     a, b = promote(input, other)
     return _mul(a, b)
 
@@ -352,6 +373,8 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Any = 
         return _div_scalar.scalar(input, other)
     if not is_operand(other):
         return refused_operand("div", other)
+    if rounding_mode is None and (c := scalar_operand(input, other)) is not None:
+        return _div_scalar.scalar(input, c)  # a half tensor by a 0-d tensor's number, held in float32
     if rounding_mode is None:
         dt = _dt.result_type(input, other)
         if not dt.is_floating_point and not dt.is_complex:

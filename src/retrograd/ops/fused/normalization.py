@@ -38,6 +38,7 @@ from ...engine.primitive import Primitive
 from ...engine.wide_sum import BLAS_FLOATS, leading_sum
 from ...tensor import Tensor
 from ..kernels.accumulate import row_sums, wide_mean
+from . import normalization_half as _half
 
 
 def _by_blas(xp: Any, v: Any, view: tuple, dims: tuple) -> bool:
@@ -192,11 +193,15 @@ def _layer_norm_backward(xp: Any, g: Any, a: Any, w: Any, view: tuple, xhat: Any
     return dx.reshape(a.shape), _column_sums(xp, gx).reshape(w.shape), _column_sums(xp, gv).reshape(w.shape)
 
 
+def _backward_half(xp: Any, g: Any, a: Any, *w: Any, **attrs: Any) -> Any:
+    return _half.norm_backward(_backward_arrays, xp, g, a, *w, **attrs)
+
+
 # The first-order backward of all three kernels as one primitive per operand count; higher
 # orders take the rules' recorded path (`_composed`) instead, so this one needs no derivatives.
 _BACKWARD = {
     n: Primitive("native_norm_backward", _backward_arrays, [None] * (1 + min(n, 2)),
-                 inputs=("g", "a", "w")[: 2 + min(n - 1, 1)], n_outputs=n, quiet=True)
+                 inputs=("g", "a", "w")[: 2 + min(n - 1, 1)], n_outputs=n, quiet=True, half_forward=_backward_half)
     for n in (1, 2, 3)
 }
 
@@ -295,14 +300,19 @@ def _layer_forward(xp: Any, a: Any, *wb: Any, view: tuple, dims: tuple, eps: flo
     return out, mean, r, xhat
 
 
+def _layer_forward_half(xp: Any, a: Any, *wb: Any, **attrs: Any) -> tuple:
+    return _half.layer_forward(_layer_forward, xp, a, *wb, **attrs)
+
+
 _STATS = ("mean", "rstd", "xhat")
 _LAYER_NORM = {
     0: Primitive("layer_norm", _layer_forward, [_layer_rule_x], node_name="NativeLayerNormBackward0",
-                 constant_edges=2, joint=True, extras=_STATS),
+                 constant_edges=2, joint=True, extras=_STATS, half_forward=_layer_forward_half),
     1: Primitive("layer_norm", _layer_forward, [_layer_rule_xw], inputs=("a", "w"),
-                 node_name="NativeLayerNormBackward0", constant_edges=1, joint=True, extras=_STATS),
+                 node_name="NativeLayerNormBackward0", constant_edges=1, joint=True, extras=_STATS,
+                 half_forward=_layer_forward_half),
     2: Primitive("layer_norm", _layer_forward, [_layer_rule_xwb], inputs=("a", "w", "b"),
-                 node_name="NativeLayerNormBackward0", joint=True, extras=_STATS),
+                 node_name="NativeLayerNormBackward0", joint=True, extras=_STATS, half_forward=_layer_forward_half),
 }
 
 

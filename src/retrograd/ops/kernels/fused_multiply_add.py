@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from ..._threads import get_num_threads
+
 _EXACT_IN_FLOAT64 = (np.dtype(np.float32), np.dtype(np.float16))
 
 
@@ -46,3 +48,46 @@ def opmath(xp: Any, *arrays: Any) -> tuple:
 
 
 _FLOAT32, _FLOAT16 = _EXACT_IN_FLOAT64
+
+
+_GRAIN = 32768  # at::internal::GRAIN_SIZE: a TensorIterator loop is split among threads from this many elements
+
+
+def _half_step() -> int:
+    """Elements of one step of the vectorized loop: one Vectorized<BFloat16/Half>, two of float (32 with
+    AVX-512, 16 with AVX2)."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__ as features
+    except ImportError:  # NumPy 1.x
+        from numpy.core._multiarray_umath import __cpu_features__ as features  # type: ignore[no-redef]
+    return 32 if features.get("AVX512F") else 16
+
+
+_HALF_STEP = _half_step()
+
+
+def scalar_tails(n: int) -> list[slice]:
+    """The stretches of a contiguous n-element float16/bfloat16 loop that PyTorch's CPU kernels run in
+    scalar code: each thread's chunk (`at::parallel_for` from _GRAIN elements) goes a vector at a time,
+    and its last `chunk % step` elements one by one (in the 16-bit type's own arithmetic)."""
+    threads = 1 if n < _GRAIN else max(1, min(get_num_threads(), -(-n // _GRAIN)))
+    chunk = -(-n // threads) if n else 0
+    tails = []
+    for start in range(0, n, chunk or 1):
+        length = min(chunk, n - start)
+        tails.append(slice(start + length - length % _HALF_STEP, start + length))
+    return tails
+
+
+def half_scaled_sum(a: Any, b: Any, alpha: float) -> Any:
+    """a + alpha·b for float16/bfloat16 arrays of one shape, as PyTorch's add kernel: alpha already in the
+    half dtype; one fused multiply-add in float32 rounded once, but in the scalar tails (`scalar_tails`)
+    alpha·b rounded to the half dtype before the sum."""
+    half = a.dtype
+    a32, b32 = a.astype(np.float32), b.astype(np.float32)
+    out = fma(np, b32, np.float32(alpha), a32, np.float32).astype(half)
+    if a.shape == b.shape and a.flags.c_contiguous and b.flags.c_contiguous and out.size:
+        flat, fa, fb = out.reshape(-1), a32.reshape(-1), b32.reshape(-1)
+        for tail in scalar_tails(out.size):
+            flat[tail] = fa[tail] + (np.float32(alpha) * fb[tail]).astype(half).astype(np.float32)
+    return out

@@ -113,6 +113,18 @@ def on_one_device(name: str, *tensors: Tensor) -> tuple[Tensor, ...]:
     return _primitive.align_devices(name, tensors)
 
 
+def scalar_operand(t: Any, other: Any) -> float | None:
+    """A 0-d float or integer tensor `other` (needing no gradient) as the second operand of a float16/bfloat16
+    tensor `t` of one or more dims, as the number PyTorch's mul and div kernels read it: a second operand
+    that is a CPU scalar is held in float32, not rounded to the half dtype first (`x * torch.tensor(0.9)`
+    is `x * 0.9`; `torch.tensor(0.9) * x` rounds 0.9). None for any other pair."""
+    if not (isinstance(t, Tensor) and isinstance(other, Tensor)) or other._data.ndim or t._data.ndim == 0:
+        return None
+    if t.dtype not in (_dt.float16, _dt.bfloat16) or other.requires_grad or other._data.dtype.kind not in "fiu":
+        return None
+    return float(other._data) if other._data.dtype.kind == "f" else int(other._data)
+
+
 def promote_float(x: Tensor) -> Tensor:
     """Integer and bool tensors become the default float dtype (for exp, sin, mean, ...); complex stay."""
     if (_dt.is_floating(x._data.dtype) or x._data.dtype.kind == "c"):
