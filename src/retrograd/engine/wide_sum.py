@@ -2,11 +2,14 @@
 # (NumPy's stubs do not accept a dtype argument to ufunc.reduce in every form NumPy does)
 """The sums of the ops and of the engine.
 
-`wide_sum`: float16/float32/bfloat16 data added in a float64 accumulator and rounded once, the
-sum of `retrograd.sum` and the reductions built on it (`ops/kernels/accumulate.py`, which says
-why float64) and of the engine's broadcast gradients over inner dims. `leading_sum`: the engine's
-sum over leading dims (every bias gradient), in blocks of BLAS products, faster and a few ulp
-from the exactly rounded sum.
+`wide_sum`: the sum of `retrograd.sum` and the reductions built on it, and of the engine's
+broadcast gradients over inner dims. float32 and float64 are added in PyTorch's CPU order
+(`sum_order`), so they have its bits; float16/bfloat16 data (and the dim patterns `sum_order`
+does not follow) add in a float64 accumulator and round once (`ops/kernels/accumulate.py` says
+why float64). `leading_sum`: the engine's sum over leading dims (every bias gradient), in
+PyTorch's order too; `blocked_sum`, the same sum in blocks of BLAS products, a few ulp from the
+exactly rounded sum, serves the kernels PyTorch sums in orders of their own (a convolution's or
+a norm's parameter gradients).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import numpy as np
 
 from ..backend import namespace
 from ..dtypes import BFLOAT16_NP
+from . import sum_order
 
 WIDE = np.dtype(np.float64)
 
@@ -28,12 +32,31 @@ def narrow_float(dt: Any) -> bool:
 
 
 def wide_sum(a: Any, axis: Any = None, keepdims: bool = False, dtype: Any = None) -> Any:
-    """`a.sum(axis, keepdims, dtype)` with narrow floats accumulated in float64 (on the CPU)."""
+    """`a.sum(axis, keepdims, dtype)`: float32 and float64 in PyTorch's CPU order (`sum_order`),
+    narrow floats accumulated in float64 (on the CPU)."""
     out = np.dtype(dtype) if dtype is not None else a.dtype
+    if out is a.dtype and type(a) is np.ndarray and a.dtype in BLAS_FLOATS:
+        ordered = _in_pytorch_order(a, axis, keepdims)
+        if ordered is not None:
+            return ordered
     xp = namespace(a)
     if narrow_float(out) and xp is np:
         return np.asarray(np.add.reduce(a, axis=axis, keepdims=keepdims, dtype=WIDE)).astype(out)[()]
     return xp.add.reduce(a, axis=axis, keepdims=keepdims, dtype=dtype)
+
+
+def _in_pytorch_order(a: Any, axis: Any, keepdims: bool) -> Any | None:
+    """`a` summed over `axis` as PyTorch's CPU kernel adds it (None where `sum_order` does not follow it)."""
+    axes = tuple(range(a.ndim)) if axis is None else (axis,) if isinstance(axis, int) else tuple(axis)
+    if not axes:
+        return None
+    total = sum_order.reduce(a, axes)
+    if total is None:
+        return None
+    if keepdims:
+        kept = {d % a.ndim for d in axes}
+        total = total.reshape(tuple(1 if d in kept else n for d, n in enumerate(a.shape)))
+    return total[()] if total.ndim == 0 else total
 
 
 _BLOCK = 128  # rows per float32 partial sum in `leading_sum`
@@ -42,6 +65,16 @@ BLAS_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))  # the dtypes BLAS su
 
 
 def leading_sum(a: Any, lead: int) -> Any:
+    """`a` summed over its first `lead` dims, kept as 1s: the engine's sum of a broadcast gradient
+    (every bias gradient), in PyTorch's order where `sum_order` follows it (`blocked_sum` else)."""
+    if type(a) is np.ndarray and a.dtype in BLAS_FLOATS and a.size:
+        ordered = _in_pytorch_order(a, tuple(range(lead)), True)
+        if ordered is not None:
+            return ordered
+    return blocked_sum(a, lead)
+
+
+def blocked_sum(a: Any, lead: int) -> Any:
     """`a` summed over its first `lead` dims, kept as 1s: the engine's sum of a broadcast gradient.
 
     A bias b (C,) added to x (N, C) gets the gradient g (N, C) summed over its rows; `wide_sum`

@@ -21,7 +21,7 @@ from x with retrograd ops so higher derivatives see their dependence on x.
 
 Layer norm's sums run along the rows of its (B, D) view, on the CPU in float32 or float64, as
 BLAS matrix-vector products with a vector of ones (`_row_means`, `_column_sums`, the latter in
-blocks of rows as every bias gradient: `engine.wide_sum.leading_sum`): ~7x faster than NumPy's
+blocks of rows as every bias gradient: `engine.wide_sum.blocked_sum`): ~7x faster than NumPy's
 float64-accumulated reductions over short rows. They accumulate in the data's dtype, in the
 vector lanes' partial sums, as PyTorch's own layer-norm kernel accumulates float32.
 """
@@ -35,7 +35,7 @@ import numpy as np
 from ...backend.cuda_kernels import kernel
 from ...engine.grad_mode import state
 from ...engine.primitive import Primitive
-from ...engine.wide_sum import BLAS_FLOATS, leading_sum
+from ...engine.wide_sum import BLAS_FLOATS, blocked_sum
 from ...tensor import Tensor
 from ..kernels.accumulate import row_sums, wide_mean
 from . import normalization_half as _half
@@ -53,7 +53,7 @@ def _row_means(xp: Any, v: Any) -> Any:
 
 def _column_sums(xp: Any, v: Any) -> Any:
     """The sum of each column of a 2-D array, (D,): BLAS products over blocks of rows (as a bias's gradient)."""
-    return leading_sum(v, 1)[0]
+    return blocked_sum(v, 1)[0]
 
 
 def moments(xp: Any, a: Any, view: tuple, dims: tuple) -> tuple[Any, Any]:

@@ -1,0 +1,217 @@
+"""float32/float64 sums in the order of PyTorch's CPU sum kernel (engine/sum_order.py).
+
+The expectations are spelled out: a slow reference written from the order's description (plain
+loops over NumPy scalars, every addition rounded to the dtype) and PyTorch's own printed values;
+the comparisons with PyTorch cover shapes, dims, layouts and thread counts.
+"""
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import retrograd
+from retrograd.engine import sum_order
+
+# --- a slow reference, from the description in sum_order's docstring -------------------------
+
+
+def _ref_cascade(terms, dtype):
+    n = len(terms)
+    power = max(4, (n - 1).bit_length() // 4 if n > 1 else 0)
+    step = 1 << power
+    acc = [np.zeros_like(terms[0]) for _ in range(4)] if n else []
+    if not n:
+        return None
+    i = 0
+    while i + step <= n:
+        for _ in range(step):
+            acc[0] = (acc[0] + terms[i]).astype(dtype)
+            i += 1
+        for j in range(1, 4):
+            acc[j] = (acc[j] + acc[j - 1]).astype(dtype)
+            acc[j - 1] = np.zeros_like(acc[j - 1])
+            if i & ((step - 1) << (j * power)):
+                break
+    while i < n:
+        acc[0] = (acc[0] + terms[i]).astype(dtype)
+        i += 1
+    for j in range(1, 4):
+        acc[0] = (acc[0] + acc[j]).astype(dtype)
+    return acc[0]
+
+
+def _ref_row_sum(terms, dtype, lanes_shape=()):
+    n = len(terms)
+    fours = n // 4
+    if fours:
+        parts = _ref_cascade([np.stack(terms[4 * i : 4 * i + 4]) for i in range(fours)], dtype)
+    else:
+        parts = np.zeros((4, *lanes_shape), dtype)
+    first = parts[0]
+    for t in terms[4 * fours :]:
+        first = (first + t).astype(dtype)
+    return ((first + parts[1]).astype(dtype) + parts[2]).astype(dtype) + parts[3]
+
+
+def _ref_inner(row):
+    dtype = row.dtype
+    width = 32 // dtype.itemsize
+    n = len(row)
+    if n < width:
+        return _ref_row_sum([np.asarray(v) for v in row], dtype)
+    vectors = n // width
+    lanes = _ref_row_sum([row[k * width : (k + 1) * width] for k in range(vectors)], dtype, (width,))
+    total = dtype.type(0)
+    for v in list(row[vectors * width :]) + list(lanes):
+        total = dtype.type(total + v)
+    return total
+
+
+def _ref_full(flat, threads):
+    if threads <= 1 or flat.size <= 32768:
+        return _ref_inner(flat)
+    parts = min(threads, -(-flat.size // 32768))
+    size = -(-flat.size // parts)
+    sums = [_ref_inner(flat[b : b + size]) for b in range(0, flat.size, size)]
+    return _ref_inner(np.array(sums + [0.0] * (threads - len(sums)), flat.dtype))
+
+
+# --- expectations without PyTorch --------------------------------------------------------------
+
+
+def test_pytorchs_printed_sums_of_a_repeated_tenth():
+    # PyTorch 2.13 prints 9.999999046325684 and 0.10000000894069672 (a float64 sum rounded once
+    # gives 10.000000149011612 and 0.10000000149011612)
+    assert retrograd.full((100,), 0.1).sum().item() == 9.999999046325684
+    assert retrograd.full((1000,), 0.1).mean().item() == 0.10000000894069672
+
+
+@pytest.mark.parametrize("n", [1, 3, 7, 8, 9, 16, 31, 33, 100, 257, 1000, 4097])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_full_sum_follows_the_described_order(n, dtype):
+    rng = np.random.default_rng(n)
+    a = (rng.standard_normal(n) * 1000).astype(dtype)
+    assert sum_order.reduce(a, (0,)) == _ref_inner(a)
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_a_sum_over_the_grain_is_split_among_the_threads(threads):
+    a = (np.random.default_rng(0).standard_normal(70001) * 100).astype(np.float32)
+    before = retrograd.get_num_threads()
+    retrograd.set_num_threads(threads)
+    try:
+        assert sum_order.reduce(a, (0,)) == _ref_full(a, threads)
+    finally:
+        retrograd.set_num_threads(before)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.integers(1, 70), cols=st.integers(1, 70), seed=st.integers(0, 2**16), f64=st.booleans())
+def test_sums_along_and_across_rows_follow_the_described_order(rows, cols, seed, f64):
+    dtype = np.float64 if f64 else np.float32
+    a = (np.random.default_rng(seed).standard_normal((rows, cols)) * 100).astype(dtype)
+    np.testing.assert_array_equal(sum_order.reduce(a, (1,)), [_ref_inner(r) for r in a])
+    if cols == 1:  # (one column is one run of memory: a sum along it)
+        np.testing.assert_array_equal(sum_order.reduce(a, (0,)), [_ref_inner(a[:, 0])])
+        return
+    width = 32 // a.itemsize
+    group = 4 * width if cols >= width else 4
+    grouped = cols // group * group
+    across = [_ref_cascade(list(a[:, j]), dtype) for j in range(grouped)]
+    across += [_ref_row_sum(list(a[:, j]), dtype) for j in range(grouped, cols)]
+    np.testing.assert_array_equal(sum_order.reduce(a, (0,)), np.array(across, dtype))
+
+
+def test_a_sum_of_negative_zeros_is_positive_zero():
+    total = retrograd.tensor([-0.0] * 20).sum()
+    assert total.item() == 0.0 and np.signbit(total.numpy()) == False  # noqa: E712
+
+
+def test_arrays_it_does_not_follow_are_left_to_the_wide_sum():
+    a = np.ones((3, 4, 5, 6), np.float32)
+    assert sum_order.reduce(a[:, ::2], (1,)) is None  # not dense
+    assert sum_order.reduce(a.astype(np.float16), (0,)) is None
+    np.testing.assert_array_equal(retrograd.from_numpy(a[:, ::2]).sum(1).numpy(), np.full((3, 5, 6), 2.0, np.float32))
+
+
+def test_size_one_dims_and_layouts_keep_their_place():
+    a = np.arange(24, dtype=np.float32).reshape(2, 1, 3, 4)
+    np.testing.assert_array_equal(sum_order.reduce(a, (1,)), a[:, 0])
+    np.testing.assert_array_equal(sum_order.reduce(a, (0, 2)), a.sum((0, 2)))  # (small integers: exact)
+    f_order = np.asfortranarray(a)
+    np.testing.assert_array_equal(sum_order.reduce(f_order, (3,)), a.sum(3))
+
+
+# --- against PyTorch ---------------------------------------------------------------------------
+
+_SHAPES = [(5,), (40,), (1000,), (40000,), (3, 7), (32, 128), (256, 512), (1000, 4), (64, 100), (7, 9, 11),
+           (8, 16, 32), (2, 3, 4, 5), (16, 8, 5, 5), (33, 128), (50, 1000), (64, 3, 300), (200, 3, 70)]
+
+
+@settings(max_examples=80, deadline=None)
+@given(shape=st.lists(st.sampled_from([1, 2, 3, 5, 8, 9, 16, 17, 33, 40]), min_size=1, max_size=4),
+       seed=st.integers(0, 2**16), data=st.data())
+def test_any_layout_and_dims_match_pytorch_vs_torch(shape, seed, data):
+    torch = _torch()
+    rng = np.random.default_rng(seed)
+    perm = data.draw(st.permutations(range(len(shape))))
+    dims = tuple(sorted(data.draw(st.sets(st.integers(0, len(shape) - 1), min_size=1))))
+    dtype = data.draw(st.sampled_from([np.float32, np.float64]))
+    base = (rng.standard_normal([shape[p] for p in perm]) * 100).astype(dtype)
+    a = base.transpose(np.argsort(perm))
+    np.testing.assert_array_equal(retrograd.from_numpy(a).sum(dims).numpy(), torch.from_numpy(a).sum(dims).numpy())
+
+
+def _torch():
+    return pytest.importorskip("torch")
+
+
+@pytest.mark.parametrize("shape", _SHAPES, ids=str)
+def test_sums_over_every_set_of_dims_match_pytorch_bit_for_bit_vs_torch(shape):
+    torch = _torch()
+    rng = np.random.default_rng(len(shape) * 1000 + shape[-1])
+    for k in range(1, len(shape) + 1):
+        for dims in itertools.combinations(range(len(shape)), k):
+            for dtype in (np.float32, np.float64):
+                a = (rng.standard_normal(shape) * 100).astype(dtype)
+                ours = retrograd.from_numpy(a).sum(dims).numpy()
+                np.testing.assert_array_equal(ours, torch.from_numpy(a).sum(dims).numpy(), err_msg=f"{dims} {dtype}")
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_split_sums_match_pytorch_at_each_thread_count_vs_torch(threads):
+    torch = _torch()
+    rng = np.random.default_rng(threads)
+    before, torch_before = retrograd.get_num_threads(), torch.get_num_threads()
+    retrograd.set_num_threads(threads)
+    torch.set_num_threads(threads)
+    try:
+        for shape, dims in [((70001,), (0,)), ((400, 129), (0,)), ((3, 500, 65), (1,)), ((1000, 100), (0,)),
+                            ((129, 400), (1,)), ((250, 4, 333), (0, 1))]:
+            a = (rng.standard_normal(shape) * 10).astype(np.float32)
+            for view in (a, np.ascontiguousarray(a.T).T):
+                np.testing.assert_array_equal(retrograd.from_numpy(view).sum(dims).numpy(),
+                                              torch.from_numpy(view).sum(dims).numpy())
+    finally:
+        retrograd.set_num_threads(before)
+        torch.set_num_threads(torch_before)
+
+
+def test_bias_gradients_and_mean_losses_match_pytorch_bit_for_bit_vs_torch():
+    torch = _torch()
+    rng = np.random.default_rng(3)
+    x_np = rng.standard_normal((64, 20)).astype(np.float32)
+    w_np, b_np = rng.standard_normal((300, 20)).astype(np.float32), rng.standard_normal(300).astype(np.float32)
+    target = rng.standard_normal((64, 300)).astype(np.float32)
+    grads = []
+    for lib in (retrograd, torch):
+        w, b = lib.tensor(w_np, requires_grad=True), lib.tensor(b_np, requires_grad=True)
+        loss = lib.nn.functional.mse_loss(lib.nn.functional.linear(lib.tensor(x_np), w, b), lib.tensor(target))
+        loss.backward()
+        grads.append((loss.item(), b.grad.numpy().copy(), w.grad.numpy().copy()))
+    (ours_loss, ours_b, _), (theirs_loss, theirs_b, _) = grads
+    assert ours_loss == theirs_loss
+    np.testing.assert_array_equal(ours_b, theirs_b)
