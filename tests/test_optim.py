@@ -1062,6 +1062,40 @@ def test_an_optimizer_that_skips_optimizer_init_vs_torch() -> None:
     assert _wrapper_optimizer_steps(rg) == _wrapper_optimizer_steps(torch)
 
 
+def _wrapper_scheduler_warnings(m: Any) -> list:
+    """Accelerate's AcceleratedOptimizer (no Optimizer.__init__) with a scheduler built on it, as
+    transformers' Trainer does: the scheduler sees the wrapper's steps, so no step-order warning."""
+
+    class Wrapper(m.optim.Optimizer):
+        def __init__(self, inner: Any) -> None:
+            self.optimizer = inner
+            self.param_groups = inner.param_groups
+            self.defaults = inner.defaults
+
+        def step(self, closure: Any = None) -> Any:
+            return self.optimizer.step(closure)
+
+    p = m.nn.Parameter(m.ones(1))
+    p.grad = m.ones(1)
+    opt = Wrapper(m.optim.SGD([p], lr=0.5))
+    scheduler = m.optim.lr_scheduler.StepLR(opt, 1, gamma=0.5)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        opt.step()
+        scheduler.step()
+    return [str(w.message)[:40] for w in caught] + [p.item(), scheduler.get_last_lr()]
+
+
+def test_scheduler_sees_steps_of_an_optimizer_that_skips_optimizer_init() -> None:
+    assert _wrapper_scheduler_warnings(rg) == [0.5, [0.25]]
+
+
+@pytest.mark.pytorch
+def test_scheduler_sees_steps_of_an_optimizer_that_skips_optimizer_init_vs_torch() -> None:
+    torch = pytest.importorskip("torch")
+    assert _wrapper_scheduler_warnings(rg) == _wrapper_scheduler_warnings(torch)
+
+
 # --- LBFGS: closure-driven, several evaluations per step ---------------------------------------------
 
 LBFGS_CASES = [
