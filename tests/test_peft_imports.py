@@ -74,3 +74,25 @@ def test_fsdp1_names():
 
 def test_fsdp1_names_vs_torch():
     assert _fsdp1(rg) == _fsdp1(_torch())
+
+
+def _cpp_extension(m):
+    ext = importlib.import_module(m.__name__ + ".utils.cpp_extension")
+    return ext.CUDA_HOME, ext.ROCM_HOME, ext.is_ninja_available() in (True, False), callable(ext.load_inline)
+
+
+def test_cpp_extension_cannot_build():
+    # PEFT's BOFT tries `load(...)` in a try/except and falls back to Python when it raises
+    ext = rg.utils.cpp_extension
+    assert _cpp_extension(rg) == (None, None, True, True)
+    with pytest.raises(RuntimeError, match="retrograd cannot build C\\+\\+/CUDA extensions.*'fbd_cuda'"):
+        ext.load(name="fbd_cuda", sources=["fbd_cuda.cpp", "fbd_cuda_kernel.cu"], verbose=True)
+    with pytest.raises(RuntimeError, match="retrograd cannot build"):
+        ext.load_inline("inline_ext", cpp_sources="int f() { return 1; }")
+
+
+def test_cpp_extension_vs_torch():
+    torch = _torch()
+    if importlib.import_module("torch.utils.cpp_extension").CUDA_HOME is not None:
+        pytest.skip("this PyTorch sees a CUDA toolkit")
+    assert _cpp_extension(rg) == _cpp_extension(torch)
