@@ -55,7 +55,8 @@ def test_dynamo_eval_frame_vs_torch():
 def _fsdp1(m):
     fsdp = importlib.import_module(m.__name__ + ".distributed.fsdp")
     fsdp1 = importlib.import_module(m.__name__ + ".distributed.fsdp.fully_sharded_data_parallel")
-    enums = [[(e.name, e.value) for e in getattr(fsdp1, n)] for n in ("StateDictType", "ShardingStrategy", "BackwardPrefetch")]
+    names = ("StateDictType", "ShardingStrategy", "BackwardPrefetch")
+    enums = [[(e.name, e.value) for e in getattr(fsdp1, n)] for n in names]
     same = all(getattr(fsdp, n) is getattr(fsdp1, n) for n in ("FullyShardedDataParallel", "StateDictType"))
     wrapped = isinstance(m.nn.Linear(2, 2), fsdp1.FullyShardedDataParallel)
     return enums, same, wrapped, fsdp.StateDictType.__module__.replace(m.__name__, "torch")

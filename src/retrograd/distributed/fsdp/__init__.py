@@ -13,7 +13,7 @@ from .fully_sharded_data_parallel import FullyShardedDataParallel, unsupported
 __all__ = [
     "BackwardPrefetch", "CPUOffloadPolicy", "FSDPModule", "FullyShardedDataParallel", "MixedPrecisionPolicy",
     "OffloadPolicy", "ShardingStrategy", "StateDictType", "api", "fully_shard", "fully_sharded_data_parallel",
-]
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
