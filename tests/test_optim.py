@@ -1337,3 +1337,44 @@ def test_half_parameter_steps_match_pytorch(dtype, name, options):
         seen.append([p.detach().float().numpy()] + [b.float().numpy() for b in opt.state[p].values() if b.dim()])
     for ours, theirs in zip(*seen):  # (float16 underflows some squared averages to 0: NaN in both)
         np.testing.assert_array_equal(ours, theirs)
+
+
+# --- 0-d parameters (Accelerate's RegressionModel: Parameter(torch.tensor(a).float())) -------------
+
+_SCALAR_CASES = [
+    ("SGD", {}), ("SGD", {"momentum": 0.9, "nesterov": True, "weight_decay": 0.1}), ("Adam", {}),
+    ("AdamW", {"amsgrad": True}), ("RMSprop", {"momentum": 0.5, "centered": True}), ("RMSprop", {}),
+    ("Adagrad", {}), ("Adadelta", {}), ("Adamax", {}), ("NAdam", {}), ("RAdam", {}), ("ASGD", {}),
+    ("Rprop", {}), ("Adafactor", {}),
+]  # fmt: skip
+
+
+def _scalar_param_steps(m: Any, name: str, options: dict, shape: tuple) -> tuple:
+    """Eight steps fitting y = x (RAdam rectifies from step 6); the values and the state's shapes."""
+    a = m.nn.Parameter(m.zeros(shape))
+    b = m.nn.Parameter(m.full(shape, 0.5))
+    x = m.arange(4.0)
+    opt = getattr(m.optim, name)([a, b], lr=0.1, **options)
+    for _ in range(8):
+        opt.zero_grad()
+        ((x * a + b - x) ** 2).mean().backward()
+        opt.step()
+    shapes = {k: tuple(v.shape) for k, v in opt.state[a].items() if isinstance(v, m.Tensor) and k != "step"}
+    return a.reshape(-1).tolist(), b.reshape(-1).tolist(), shapes
+
+
+@pytest.mark.parametrize(("name", "options"), _SCALAR_CASES)
+def test_zero_dim_parameters_step(name: str, options: dict) -> None:
+    # NumPy makes scalars of 0-d arithmetic, which in-place steps cannot change: SGD raised
+    # "return arrays must be of ArrayType" and centered RMSprop skipped its variance correction
+    scalar = _scalar_param_steps(rg, name, options, ())
+    vector = _scalar_param_steps(rg, name, options, (1,))
+    assert scalar[:2] == vector[:2]
+    assert all(shape == () for shape in scalar[2].values())
+
+
+@pytest.mark.pytorch
+@pytest.mark.parametrize(("name", "options"), _SCALAR_CASES)
+def test_zero_dim_parameters_step_vs_torch(name: str, options: dict) -> None:
+    torch = pytest.importorskip("torch")
+    assert _scalar_param_steps(rg, name, options, ()) == _scalar_param_steps(torch, name, options, ())
