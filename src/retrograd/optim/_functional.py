@@ -281,7 +281,7 @@ def scalar_buffers_back(state: dict[str, Any], names: tuple[str, ...]) -> None:
     for name in names:
         value = state.get(name)
         if isinstance(value, Tensor) and value.dim() == 1:
-            state[name] = nn_support.tensor_over(value._data.reshape(()))
+            state[name] = nn_support.tensor_over(nn_support.arrays_of(value)[0].reshape(()))
 
 
 def as_state(fast: bool, value: Any) -> Tensor:
