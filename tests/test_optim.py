@@ -1062,6 +1062,40 @@ def test_an_optimizer_that_skips_optimizer_init_vs_torch() -> None:
     assert _wrapper_optimizer_steps(rg) == _wrapper_optimizer_steps(torch)
 
 
+def _wrapper_scheduler_warnings(m: Any) -> list:
+    """Accelerate's AcceleratedOptimizer (no Optimizer.__init__) with a scheduler built on it, as
+    transformers' Trainer does: the scheduler sees the wrapper's steps, so no step-order warning."""
+
+    class Wrapper(m.optim.Optimizer):
+        def __init__(self, inner: Any) -> None:
+            self.optimizer = inner
+            self.param_groups = inner.param_groups
+            self.defaults = inner.defaults
+
+        def step(self, closure: Any = None) -> Any:
+            return self.optimizer.step(closure)
+
+    p = m.nn.Parameter(m.ones(1))
+    p.grad = m.ones(1)
+    opt = Wrapper(m.optim.SGD([p], lr=0.5))
+    scheduler = m.optim.lr_scheduler.StepLR(opt, 1, gamma=0.5)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        opt.step()
+        scheduler.step()
+    return [str(w.message)[:40] for w in caught] + [p.item(), scheduler.get_last_lr()]
+
+
+def test_scheduler_sees_steps_of_an_optimizer_that_skips_optimizer_init() -> None:
+    assert _wrapper_scheduler_warnings(rg) == [0.5, [0.25]]
+
+
+@pytest.mark.pytorch
+def test_scheduler_sees_steps_of_an_optimizer_that_skips_optimizer_init_vs_torch() -> None:
+    torch = pytest.importorskip("torch")
+    assert _wrapper_scheduler_warnings(rg) == _wrapper_scheduler_warnings(torch)
+
+
 # --- LBFGS: closure-driven, several evaluations per step ---------------------------------------------
 
 LBFGS_CASES = [
@@ -1303,3 +1337,44 @@ def test_half_parameter_steps_match_pytorch(dtype, name, options):
         seen.append([p.detach().float().numpy()] + [b.float().numpy() for b in opt.state[p].values() if b.dim()])
     for ours, theirs in zip(*seen):  # (float16 underflows some squared averages to 0: NaN in both)
         np.testing.assert_array_equal(ours, theirs)
+
+
+# --- 0-d parameters (Accelerate's RegressionModel: Parameter(torch.tensor(a).float())) -------------
+
+_SCALAR_CASES = [
+    ("SGD", {}), ("SGD", {"momentum": 0.9, "nesterov": True, "weight_decay": 0.1}), ("Adam", {}),
+    ("AdamW", {"amsgrad": True}), ("RMSprop", {"momentum": 0.5, "centered": True}), ("RMSprop", {}),
+    ("Adagrad", {}), ("Adadelta", {}), ("Adamax", {}), ("NAdam", {}), ("RAdam", {}), ("ASGD", {}),
+    ("Rprop", {}), ("Adafactor", {}),
+]  # fmt: skip
+
+
+def _scalar_param_steps(m: Any, name: str, options: dict, shape: tuple) -> tuple:
+    """Eight steps fitting y = x (RAdam rectifies from step 6); the values and the state's shapes."""
+    a = m.nn.Parameter(m.zeros(shape))
+    b = m.nn.Parameter(m.full(shape, 0.5))
+    x = m.arange(4.0)
+    opt = getattr(m.optim, name)([a, b], lr=0.1, **options)
+    for _ in range(8):
+        opt.zero_grad()
+        ((x * a + b - x) ** 2).mean().backward()
+        opt.step()
+    shapes = {k: tuple(v.shape) for k, v in opt.state[a].items() if isinstance(v, m.Tensor) and k != "step"}
+    return a.reshape(-1).tolist(), b.reshape(-1).tolist(), shapes
+
+
+@pytest.mark.parametrize(("name", "options"), _SCALAR_CASES)
+def test_zero_dim_parameters_step(name: str, options: dict) -> None:
+    # NumPy makes scalars of 0-d arithmetic, which in-place steps cannot change: SGD raised
+    # "return arrays must be of ArrayType" and centered RMSprop skipped its variance correction
+    scalar = _scalar_param_steps(rg, name, options, ())
+    vector = _scalar_param_steps(rg, name, options, (1,))
+    assert scalar[:2] == vector[:2]
+    assert all(shape == () for shape in scalar[2].values())
+
+
+@pytest.mark.pytorch
+@pytest.mark.parametrize(("name", "options"), _SCALAR_CASES)
+def test_zero_dim_parameters_step_vs_torch(name: str, options: dict) -> None:
+    torch = pytest.importorskip("torch")
+    assert _scalar_param_steps(rg, name, options, ()) == _scalar_param_steps(torch, name, options, ())

@@ -25,11 +25,11 @@ from ..compiler import (
     reset,
 )
 from ..compiler import _compiled as _compiled_module
-from . import exc
+from . import eval_frame, exc
 
 __all__ = [
     "OptimizedModule", "allow_in_graph", "assume_constant_result",
-    "config", "disable", "exc", "explain", "is_compiling", "list_backends", "mark_dynamic", "mark_static",
+    "config", "disable", "eval_frame", "exc", "explain", "is_compiling", "list_backends", "mark_dynamic", "mark_static",
     "maybe_mark_dynamic", "reset",
 ]  # fmt: skip
 

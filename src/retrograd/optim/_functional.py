@@ -279,6 +279,24 @@ def real_pairs(x: Any) -> Any:
 touch = nn_support.bump_versions
 
 
+def one_element_views(*arrays: Any) -> list[Any]:
+    """A 0-d parameter's arrays as 1-element views (None stays None; other shapes stay).
+
+    NumPy's arithmetic on 0-d arrays makes scalars, which the in-place steps of an update cannot
+    change (`F.add_number_(avg, eps)` would change nothing), so a scalar parameter is updated
+    through these views; `scalar_buffers_back` gives the buffers the update created their 0-d shape.
+    """
+    return [a.reshape(1) if a is not None and a.ndim == 0 else a for a in arrays]
+
+
+def scalar_buffers_back(state: dict[str, Any], names: tuple[str, ...]) -> None:
+    """Reshape to 0-d the 1-element buffers an update of a 0-d parameter stored in `state`."""
+    for name in names:
+        value = state.get(name)
+        if isinstance(value, Tensor) and value.dim() == 1:
+            state[name] = nn_support.tensor_over(nn_support.arrays_of(value)[0].reshape(()))
+
+
 def as_state(fast: bool, value: Any) -> Tensor:
     """A buffer an update created (an array on the fast path) as the tensor the state keeps."""
     return nn_support.tensor_over(value) if fast else value

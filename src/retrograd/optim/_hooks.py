@@ -43,7 +43,10 @@ def with_step_hooks(step: Callable) -> Callable:
             return step(*args, **kwargs)
         if "_optimizer_step_pre_hooks" not in self.__dict__:
             # Optimizer.__init__ never ran (torch-optimizer's Lookahead wraps another optimizer
-            # without it): PyTorch wraps `step` in that __init__, so such a step runs bare there
+            # without it): PyTorch wraps `step` in that __init__, so such a step runs bare there;
+            # a scheduler attached to it still sees the call (Accelerate's AcceleratedOptimizer)
+            if self.__dict__.get("_step_tracked_by_lr_sched", False):
+                self._opt_called = True
             return step(*args, **kwargs)
         tracer = _primitive.tracer
         if tracer is not None:  # inside a retrograd.compile recording: it records the update, or defers the step

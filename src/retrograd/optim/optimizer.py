@@ -360,6 +360,8 @@ class Optimizer:
                 raise RuntimeError(self._SPARSE_PARAM_REFUSAL or f"{type(self).__name__} takes no sparse parameters")
             buffers = [state.get(name) for name in self._BUFFERS]
             param, grad, *operands = F.operands(fast, p, p.grad, *buffers)
+            if fast and p.dim() == 0:  # (NumPy makes scalars of 0-d arithmetic: see one_element_views)
+                param, grad, *operands = F.one_element_views(param, grad, *operands)
             if self._COMPLEX_AS_REAL and p.is_complex():
                 param, grad, *operands = (F.real_pairs(x) for x in (param, grad, *operands))
             grad = F.regularized_grad(param, grad, lr, group)
@@ -368,6 +370,8 @@ class Optimizer:
             except ValueError as error:  # NumPy's, where loaded state does not fit the parameter
                 raise F.state_shape_error(error, grad, operands, self._GRAD_FIRST) from None
             if fast:
+                if p.dim() == 0:
+                    F.scalar_buffers_back(state, self._BUFFERS)
                 F.touch(p, *buffers)
 
     # PyTorch's error for a sparse parameter with a dense gradient, where known

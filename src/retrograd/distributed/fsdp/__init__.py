@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from ...dtypes import dtype
+from . import api, fully_sharded_data_parallel
+from .api import BackwardPrefetch, ShardingStrategy, StateDictType
+from .fully_sharded_data_parallel import FullyShardedDataParallel, unsupported
 
 __all__ = [
-    "CPUOffloadPolicy", "FSDPModule", "FullyShardedDataParallel", "MixedPrecisionPolicy", "OffloadPolicy",
-    "fully_shard",
-]
-
-_NO_FSDP = "retrograd has no FSDP yet: use nn.parallel.DistributedDataParallel"
+    "BackwardPrefetch", "CPUOffloadPolicy", "FSDPModule", "FullyShardedDataParallel", "MixedPrecisionPolicy",
+    "OffloadPolicy", "ShardingStrategy", "StateDictType", "api", "fully_shard", "fully_sharded_data_parallel",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -41,17 +42,6 @@ class FSDPModule:
     """The class `fully_shard` mixes into a module; no retrograd module is one."""
 
 
-def _unsupported(what: str) -> NoReturn:
-    raise NotImplementedError(f"{what}: {_NO_FSDP}")
-
-
 def fully_shard(module: Any, **kwargs: Any) -> NoReturn:
     """Not in retrograd yet: raises NotImplementedError."""
-    _unsupported("fully_shard")
-
-
-class FullyShardedDataParallel:
-    """FSDP1's wrapper; constructing one raises NotImplementedError."""
-
-    def __init__(self, module: Any, *args: Any, **kwargs: Any) -> None:
-        _unsupported("FullyShardedDataParallel")
+    unsupported("fully_shard")

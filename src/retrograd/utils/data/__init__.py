@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ... import _missing
 from .collate import default_collate, default_convert
 from .dataloader import DataLoader, get_worker_info
+from .datapipes import IterDataPipe, MapDataPipe
 from .dataset import (
     ChainDataset,
     ConcatDataset,
@@ -35,7 +36,9 @@ __all__ = [
     "DataLoader",
     "DistributedSampler",
     "Dataset",
+    "IterDataPipe",
     "IterableDataset",
+    "MapDataPipe",
     "RandomSampler",
     "Sampler",
     "SequentialSampler",

@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from ...dtypes import int64
 from ...ops import empty
+from ...random import Generator
 from ._fetch import _DatasetKind, make_fetcher
+from .datapipes.datapipe import IterDataPipe
+from .graph_settings import apply_random_seed
 
 if TYPE_CHECKING:
     from .dataloader import DataLoader
@@ -19,6 +22,14 @@ _UNSHARDED_REPLICAS = (
     "replica at each worker. Please see https://pytorch.org/docs/stable/data.html#torch.utils.data.IterableDataset "
     "for examples."
 )
+
+
+def reseed_datapipe(dataset: Any, loader: DataLoader) -> None:
+    """Reseed a DataPipe's shufflers from a seed drawn from the loader's generator, as PyTorch does
+    when an iterator starts (and, with workers, once more for the workers' copies)."""
+    if isinstance(dataset, IterDataPipe):
+        shared_seed = int(empty((), dtype=int64).random_(generator=loader.generator).item())
+        apply_random_seed(dataset, Generator().manual_seed(shared_seed))
 
 
 class _BaseDataLoaderIter:
@@ -35,6 +46,7 @@ class _BaseDataLoaderIter:
                 stacklevel=5,
             )
         self._dataset = loader.dataset
+        reseed_datapipe(self._dataset, loader)
         self._kind = loader._dataset_kind
         self._auto_collation = loader._auto_collation
         self._collate_fn = loader.collate_fn

@@ -13,7 +13,7 @@ import itertools
 import queue
 from typing import TYPE_CHECKING, Any
 
-from ._loader_iter import _BaseDataLoaderIter
+from ._loader_iter import _BaseDataLoaderIter, reseed_datapipe
 from ._worker import STATUS_CHECK_INTERVAL, ExceptionWrapper, IterableDatasetStopIteration, ResumeIteration, WorkerJob
 from ._worker_pool import WorkerPool
 
@@ -44,6 +44,8 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
             loader.worker_init_fn,
         )
         self._pool = WorkerPool(self, loader.multiprocessing_context, self._num_workers, job)
+        # PyTorch's first `_reset` reseeds once more, after the workers took their copies
+        reseed_datapipe(self._dataset, loader)
         self._workers = self._pool.workers
         self._index_queues = self._pool.index_queues
         self._result_queue = self._pool.result_queue
