@@ -279,18 +279,9 @@ def real_pairs(x: Any) -> Any:
 touch = nn_support.bump_versions
 
 
-def one_element_views(*arrays: Any) -> list[Any]:
-    """A 0-d parameter's arrays as 1-element views (None stays None; other shapes stay).
-
-    NumPy's arithmetic on 0-d arrays makes scalars, which the in-place steps of an update cannot
-    change (`F.add_number_(avg, eps)` would change nothing), so a scalar parameter is updated
-    through these views; `scalar_buffers_back` gives the buffers the update created their 0-d shape.
-    """
-    return [a.reshape(1) if a is not None and a.ndim == 0 else a for a in arrays]
-
-
 def scalar_buffers_back(state: dict[str, Any], names: tuple[str, ...]) -> None:
-    """Reshape to 0-d the 1-element buffers an update of a 0-d parameter stored in `state`."""
+    """Reshape to 0-d the 1-element buffers an update of a 0-d parameter (updated through the
+    one-element views of `operands`) stored in `state`, as PyTorch keeps them."""
     for name in names:
         value = state.get(name)
         if isinstance(value, Tensor) and value.dim() == 1:

@@ -96,7 +96,7 @@ class Adafactor(Optimizer):
         for p, state in zip(params, states):
             step = F.advance_step(state["step"])
             buffers = [state.get(name) for name in self._BUFFERS]
-            param, grad, *operands = F.one_element_views(*F.operands(True, p, p.grad, *buffers))
+            param, grad, *operands = F.operands(True, p, p.grad, *buffers)
             if group["maximize"]:
                 grad = -grad
             self._update(np, param, grad, *operands, step=step, lr=group["lr"], group=group, state=state)

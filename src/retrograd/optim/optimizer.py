@@ -359,9 +359,7 @@ class Optimizer:
             if p.is_sparse:  # a sparse parameter with a dense gradient: the update's refusal, at its turn
                 raise RuntimeError(self._SPARSE_PARAM_REFUSAL or f"{type(self).__name__} takes no sparse parameters")
             buffers = [state.get(name) for name in self._BUFFERS]
-            param, grad, *operands = F.operands(fast, p, p.grad, *buffers)
-            if fast and p.dim() == 0:  # (NumPy makes scalars of 0-d arithmetic: see one_element_views)
-                param, grad, *operands = F.one_element_views(param, grad, *operands)
+            param, grad, *operands = F.operands(fast, p, p.grad, *buffers)  # (0-d: one-element views)
             if self._COMPLEX_AS_REAL and p.is_complex():
                 param, grad, *operands = (F.real_pairs(x) for x in (param, grad, *operands))
             grad = F.regularized_grad(param, grad, lr, group)
