@@ -26,6 +26,7 @@ is within a rounding of PyTorch's).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -62,25 +63,24 @@ def _zeros(terms: Any) -> Any:
 def _cascade(terms: Any) -> Any:
     """ATen's multi_row_sum of `terms` (axis 0)."""
     n = terms.shape[0]
+    lanes = terms.shape[1:]
     step = 1 << max(4, (n - 1).bit_length() // _LEVELS)
-    partials = []  # what levels 0, 1, 2 hold at the end, then level 3
-    sums = terms
-    for _ in range(_LEVELS - 1):  # levels 0, 1, 2
-        whole = sums.shape[0] // step * step
-        partials.append(_in_order(sums[whole:]) if sums.shape[0] > whole else None)
-        if not whole:
-            sums = None
+    if n < step:  # (no whole block: all in level 0)
+        return _in_order(terms)
+    whole = n - n % step
+    total = _in_order(terms[whole:]) if whole < n else None  # level 0's leftovers
+    sums = _in_order(terms[:whole].reshape(whole // step, step, *lanes), 1)  # the blocks'
+    for _ in range(_LEVELS - 2):  # levels 1 and 2 keep what is left over of their groups
+        count = sums.shape[0]
+        if count < step:
             break
-        sums = _in_order(sums[:whole].reshape(whole // step, step, *terms.shape[1:]), 1)
-    if sums is not None:
-        partials.append(_in_order(sums))
-    present = [p for p in partials if p is not None]
-    if not present:
-        return _zeros(terms)
-    total = present[0]
-    for p in present[1:]:
-        total = total + p
-    return total
+        whole = count - count % step
+        if whole < count:
+            left = _in_order(sums[whole:])
+            total = left if total is None else total + left
+        sums = _in_order(sums[:whole].reshape(whole // step, step, *lanes), 1)
+    top = _in_order(sums)  # the highest level reached
+    return top if total is None else total + top
 
 
 def _row_sum(terms: Any) -> Any:
@@ -114,6 +114,12 @@ def _outer(block: Any, chunks: list, vectors: bool) -> Any:
     columns at a time; the axes between are independent. `vectors`: columns side by side in
     memory, a vector's worth at least (grouped by four vectors, else by four columns)."""
     group = _ILP * _VECTOR_BYTES // block.dtype.itemsize if vectors else _ILP
+    columns = block.shape[-1]
+    if len(chunks) == 1:  # (one thread: the common case, without the copies)
+        if columns % group == 0:
+            return _cascade(block)
+        if columns < group:
+            return _row_sum(block)
     out = np.empty(block.shape[1:], block.dtype)
     for begin, end in chunks:
         grouped = begin + (end - begin) // group * group
@@ -203,6 +209,10 @@ def reduce(a: Any, axes: tuple) -> Any | None:
     PyTorch's CPU kernel adds it; None where this module does not follow its order."""
     if type(a) is not np.ndarray or a.dtype not in _FLOATS or a.size == 0 or not a.ndim:
         return None
+    if a.flags.c_contiguous:
+        common = _leading_or_trailing(a, sorted({d % a.ndim for d in axes}))
+        if common is not None:
+            return common
     reduced = {d % a.ndim for d in axes}
     kept = [d for d in range(a.ndim) if d not in reduced]
     out_shape = tuple(a.shape[d] for d in kept)
@@ -238,6 +248,32 @@ def reduce(a: Any, axes: tuple) -> Any | None:
     names += [d for d in kept if d not in names]  # (the size-1 kept dims)
     result = flat.reshape([a.shape[d] for d in names])
     return np.ascontiguousarray(result.transpose([names.index(d) for d in kept]))
+
+
+def _leading_or_trailing(a: Any, reduced: list) -> Any | None:
+    """`reduce` of a C-contiguous array over its leading dims (a bias's gradient) or its trailing
+    ones (a row's sum, or all of it) without the general bookkeeping; None for other dims."""
+    k = len(reduced)
+    if reduced != list(range(k)) and reduced != list(range(a.ndim - k, a.ndim)):
+        return None
+    zero = a.dtype.type(0)
+    if k == a.ndim:
+        return np.asarray(_full(a.reshape(-1)) + zero, a.dtype)
+    leading = reduced[0] == 0
+    kept_shape = a.shape[k:] if leading else a.shape[: a.ndim - k]
+    count = a.size // math.prod(kept_shape)  # the terms of each sum
+    kept = a.size // count
+    if count == 1:
+        return (a.reshape(kept_shape) + zero).astype(a.dtype)
+    if kept == 1:  # (one sum along all of memory)
+        return np.asarray(_full(a.reshape(-1)) + zero, a.dtype).reshape(kept_shape)
+    if leading:
+        block = a.reshape(count, kept)
+        width = _VECTOR_BYTES // a.itemsize
+        flat = _outer(block, _thread_chunks(a.size, kept, a.itemsize), kept >= width)
+    else:
+        flat = _inner(a.reshape(kept, count))
+    return (flat + zero).reshape(kept_shape)
 
 
 def _dense(a: Any) -> bool:
