@@ -381,6 +381,8 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
             if fullgraph:
                 raise _trace.Unsupported(f"retrograd.compile(fullgraph=True) cannot record this function: {reason}")
             entry = Entry(None, reasons=[reason])
+    # (what made the whole function eager after it ran, a draw or the check, is a break too)
+    sites += [(reason, []) for reason in entry.reasons if all(reason != site[0] for site in sites)]
     entry.break_sites, entry.graphs = sites, graphs
     if rec.item_reads:  # (what Python gets back from this call is as eager's: plain floats)
         result = _calls.plain_items(result, rec.item_reads)
