@@ -51,7 +51,7 @@ def _loop(compile, epochs=3):
     seen = []
     for _ in range(epochs):
         for i in (0, 6):  # a last smaller batch
-            seen += [train_step(x[i:i + 6], y[i:i + 6]).item(), model.training, model[3].training]
+            seen += [train_step(x[i : i + 6], y[i : i + 6]).item(), model.training, model[3].training]
         loss, right = evaluate(x, y)
         seen += [loss.item(), right.item(), model.training, model[1].training]
     return seen, snapshot(list(model.parameters()) + list(model.buffers())), torch.rand(2), (train_step, evaluate)
