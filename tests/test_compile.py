@@ -1255,6 +1255,18 @@ def test_explain_of_one_graph():
     assert out.ops_per_graph == [["relu", "mul"]] and "def forward" in out.code
 
 
+def test_explain_lists_what_made_the_whole_function_eager():
+    # the draw in place is found after the function ran: no break site, but a reason all the same
+    def noisy(x):
+        y = x * 2
+        y.normal_()
+        return y.sum()
+
+    out = torch._dynamo.explain(noisy)(torch.ones(3))
+    assert out.graph_break_count == 1 and out.code.startswith("# runs eagerly")
+    assert "random numbers" in out.break_reasons[0].reason
+
+
 def test_explain_counts_match_pytorch():
     torch_ = pytest.importorskip("torch")
 

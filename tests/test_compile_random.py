@@ -214,3 +214,70 @@ def test_compiled_dropout_model_matches_pytorch_vs_torch():
     for a, b in zip(ours, theirs):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
         np.testing.assert_array_equal(a == 0, b == 0)  # the same units dropped
+
+
+def _cnn(seed=0):
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Dropout2d(0.3), nn.Flatten(), nn.Linear(4 * 3 * 3, 3))
+
+
+def test_a_cnn_with_dropout2d_compiles_and_trains_bit_for_bit_as_eager():
+    # Dropout2d draws one (N, C, 1, 1) mask: a recorded draw, as dropout's own
+    def run(compile):
+        model = _cnn()
+        opt = torch.optim.Adam(model.parameters(), lr=0.01)
+        x, y = torch.randn(5, 1, 6, 6), torch.randint(0, 3, (5,))
+
+        def step():
+            opt.zero_grad()
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            opt.step()
+            return loss.item()
+
+        step = torch.compile(step) if compile else step
+        torch.manual_seed(3)
+        return [step() for _ in range(4)], snapshot(list(model.parameters())), torch.rand(2), step
+
+    eager, eager_params, eager_next, _ = run(False)
+    losses, params, next_draw, step = run(True)
+    assert _generated(step), step.code
+    assert "bernoulli(xp, " in step.code
+    assert losses == eager
+    assert_same(eager_params, params)
+    assert torch.equal(next_draw, eager_next)
+
+
+@pytest.mark.parametrize(
+    "dropout",
+    [lambda x: F.dropout1d(x.flatten(2), 0.5), lambda x: F.dropout2d(x, 0.5),
+     lambda x: F.dropout3d(x.unsqueeze(2), 0.5), lambda x: F.feature_alpha_dropout(x, 0.5, training=True)],
+    ids=["dropout1d", "dropout2d", "dropout3d", "feature_alpha"],
+)
+def test_feature_dropouts_are_drawn_anew_each_call(dropout):
+    compiled = torch.compile(lambda x: dropout(x * 2.0))
+    x = torch.linspace(1, 2, 48).reshape(3, 4, 2, 2)
+    torch.manual_seed(5)
+    got = [compiled(x) for _ in range(3)]
+    torch.manual_seed(5)
+    expected = [dropout(x * 2.0) for _ in range(3)]
+    assert _generated(compiled), compiled.code
+    for a, b in zip(got, expected):
+        assert torch.equal(a, b)
+    assert not torch.equal(got[1], got[2])  # a new mask each call
+
+
+def test_compiled_dropout2d_matches_pytorch_vs_torch():
+    torch_ = pytest.importorskip("torch")
+    x_np = np.random.default_rng(1).standard_normal((6, 5, 3, 3)).astype(np.float32)
+
+    def outputs(lib, compile):
+        forward = compile(lib.nn.Sequential(lib.nn.Dropout2d(0.4), lib.nn.ReLU()))
+        lib.manual_seed(12)
+        return [forward(lib.tensor(x_np)).numpy().copy() for _ in range(3)]
+
+    ours = outputs(torch, torch.compile)
+    theirs = outputs(torch_, lambda m: torch_.compile(m, backend="aot_eager"))
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)

@@ -137,6 +137,8 @@ class Entry:
     stepped: bool = False  # its outputs' graph was used by the function's own backward()
     kept: frozenset = frozenset()  # ids of parameters and buffers returned as themselves (_calls.output_plan)
     item_outputs: frozenset = frozenset()  # plan indices of outputs returned only as their `.item()`
+    # (module.__dict__, flag): the training flags the function sets (`model.eval()` inside it)
+    mode_switches: tuple = ()
     # (generator, state) at the recording's first draw from each generator the code draws from
     draw_starts: list = field(default_factory=list)
     # for explain: the breaks met while the function ran, (reason, user frames), and the op
@@ -224,6 +226,8 @@ class Entry:
                 new[k] = _view_outputs.replayed(new[k], chain)
         for k, target in self.grad_outputs:
             new[k] = _step.resolve(target, tensors)._grad
+        for module_dict, flag in self.mode_switches:  # the function's `model.eval()`
+            module_dict["training"] = flag
         return _calls.rebuild(self.out_plan, new, tensors)
 
 
@@ -365,7 +369,10 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
         rec.unread_items(_calls.leaf_ids(result))
         sites, graphs = list(rec.break_sites), [ops for ops in rec.segments if ops]
         changes_state = python_guard is not None and not python_guard()
-        if changes_state:  # PyTorch replays such changes on every call; code here would not
+        switches = python_guard.mode_switches() if changes_state else []
+        if switches:  # only `model.train()` / `model.eval()`: the code is for the flags it starts with
+            changes_state = False
+        elif changes_state:  # PyTorch replays such changes on every call; code here would not
             rec.note_break("the function changes Python state it reads (an attribute, a global, a list)")
         entry = _built(rec, result, tensors, arg_names, rng_before, first_node, buffer_copies)
     finally:
@@ -373,14 +380,19 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
     if entry.generated is not None:
         state_tensors = {id(t): t for _, t in module_named.values()}
         state_tensors.update((id(t), t) for t in list(rec.found.values()) + entry.params)
+        _set_flags(switches, before=True)  # (the check starts from the flags the call started with)
         try:
             reason = _probe.check(fn, args, kwargs, tensors, list(state_tensors.values()), entry)
         except Exception as e:  # noqa: BLE001 - any failure on other values: trust eager instead
             reason = f"the function fails on other input values ({type(e).__name__})"
+        _set_flags(switches, before=False)
+        entry.mode_switches = tuple((d, after) for d, _, after in switches)
         if reason is not None:
             if fullgraph:
                 raise _trace.Unsupported(f"retrograd.compile(fullgraph=True) cannot record this function: {reason}")
             entry = Entry(None, reasons=[reason])
+    # (what made the whole function eager after it ran, a draw or the check, is a break too)
+    sites += [(reason, []) for reason in entry.reasons if all(reason != site[0] for site in sites)]
     entry.break_sites, entry.graphs = sites, graphs
     if rec.item_reads:  # (what Python gets back from this call is as eager's: plain floats)
         result = _calls.plain_items(result, rec.item_reads)
@@ -388,6 +400,11 @@ def _record(fn: Any, args: tuple, kwargs: dict, tensors: list, fullgraph: bool, 
         entry.module_guard, entry.module_state = module_guard, module_state
         entry.python_guard = python_guard
     return entry, result
+
+
+def _set_flags(switches: list, before: bool) -> None:
+    for module_dict, flag_before, flag_after in switches:
+        module_dict["training"] = flag_before if before else flag_after
 
 
 def _built(rec: _trace.Recorder, result: Any, *rest: Any) -> Entry:

@@ -75,11 +75,13 @@ def python_guard(fn: Any, module: Any, arguments: tuple) -> Any:
     contents = _contents(containers)
     if not slots and not cells:
         return None
+    # the flags `model.train()` / `model.eval()` set (not those of a program's own `train` override,
+    # which may do more than set them)
+    all_modules = [m for top in modules for m in top.modules()]
+    flags = {id(m.__dict__) for m in all_modules} if all(map(_retrograd_train, all_modules)) else set()
 
-    def guard() -> bool:
-        if tuple([d.get(n, _MISSING) for d, n in plain]) != plain_values or [len(h) for h in hooks] != hook_counts:
-            return False
-        if not _same_contents(containers, contents):
+    def rest_same() -> bool:
+        if [len(h) for h in hooks] != hook_counts or not _same_contents(containers, contents):
             return False
         for (d, n), expected in zip(objects, object_values):
             if d.get(n, _MISSING) is not expected:
@@ -90,7 +92,39 @@ def python_guard(fn: Any, module: Any, arguments: tuple) -> Any:
                 return False
         return True
 
-    return guard
+    def guard() -> bool:
+        return tuple([d.get(n, _MISSING) for d, n in plain]) == plain_values and rest_same()
+
+    def mode_switches() -> list | None:
+        if not rest_same():
+            return None
+        switches = []
+        for (d, n), before in zip(plain, plain_values):
+            now = d.get(n, _MISSING)
+            if now is before or (type(now) is type(before) and now == before):
+                continue
+            if n != "training" or id(d) not in flags or type(now) is not bool:
+                return None
+            switches.append((d, before, now))
+        return switches
+
+    return PythonGuard(guard, mode_switches)
+
+
+class PythonGuard:
+    """`python_guard`'s check, called as a function; `mode_switches()`, after the recording run,
+    tells whether all the function changed of that state is modules' training flags
+    (`model.eval()` inside it): then `[(module.__dict__, flag before, flag after)]`, else None.
+    The code is valid for the flags the call starts with, and the call ends with those it set."""
+
+    __slots__ = ("check", "mode_switches")
+
+    def __init__(self, check: Any, mode_switches: Any) -> None:
+        self.check = check
+        self.mode_switches = mode_switches
+
+    def __call__(self) -> bool:
+        return bool(self.check())
 
 
 def _function_reads(fn: Any, values: list) -> tuple[list, list, list]:
@@ -145,6 +179,12 @@ def _functions_of(values: list) -> list:
             for cls in type(v).__mro__:
                 functions += [f for f in vars(cls).values() if isinstance(f, FunctionType)]
     return functions
+
+
+def _retrograd_train(module: Any) -> bool:
+    """Whether `module.train` is retrograd's own (it sets the training flags and nothing else)."""
+    code = getattr(getattr(type(module), "train", None), "__code__", None)
+    return code is not None and code.co_filename.startswith(_LIBRARY_DIRS[0])
 
 
 def _user_code(code: Any) -> bool:

@@ -19,6 +19,7 @@ from .creation import zeros
 from .elementwise.clamp_where import where
 from .indexing.keyed import reduce_at
 from .kernels.operands import recorded, refuse_inference_index
+from .shape.slicing import cat
 
 __all__ = ["embedding", "embedding_bag"]
 
@@ -251,12 +252,14 @@ def _bag_sum_forward(xp: Any, w: Any, *psw: Any, idx: Any, bag: Any, n_bags: int
 
 
 def _per_position(g: Tensor, bag: Any, sizes: Any) -> Tensor:
-    """g[bag[p]] / n_bag[p] for each position p, (P, D); 0 for positions in no bag."""
+    """g[bag[p]] / n_bag[p] for each position p, (P, D); 0 for positions in no bag.
+
+    Those have bag n_bags: they pick a row of zeros put after g's, so no Python decides on the
+    bags' values (retrograd.compile replays this rule for new bags)."""
     if sizes is not None:
         g = g / Tensor._make(sizes)
-    outside = bag >= g.shape[0]
-    picked = _lookup(g, idx=namespace(bag).where(outside, 0, bag), scale=None)
-    return where(Tensor._make(outside[:, None]), 0.0, picked) if outside.any() else picked
+    padded = cat([g, zeros((1, g.shape[1]), dtype=g.dtype, device=g.device)])
+    return _lookup(padded, idx=bag, scale=None)
 
 
 def _bag_sum_rule(g: Tensor, w_shape: tuple, idx: Any, bag: Any, sizes: Any, scale: Any) -> Tensor:
@@ -355,26 +358,26 @@ def embedding_bag(
     input: Tensor,
     per_sample_weights: Tensor | None,
     bag: Any,
-    n_bags: int,
+    sizes: Any,
     mode: str,
     max_norm: float | None,
     norm_type: float,
     scale_grad_by_freq: bool,
     sparse: bool = False,
 ) -> Tensor:
-    """(n_bags, D): the rows of `weight` (V, D) at the (checked) 1-D `input`, reduced per `bag` (see above).
+    """(n_bags, D): the rows of `weight` (V, D) at the (checked) 1-D `input`, reduced per `bag` (see above);
+    `sizes` (n_bags, 1) holds the bags' sizes, at least 1, which 'mean' divides by (`bag_layout`'s).
 
     With `sparse` ('sum' and 'mean'), the weight's gradient is a sparse COO tensor, an entry per position."""
     recording = recorded(weight) or (per_sample_weights is not None and recorded(per_sample_weights))
     idx = input._data.astype(np.int64, copy=recording)
     if max_norm is not None:
         _renorm_rows(weight, idx, max_norm, norm_type)
-    bag = namespace(idx).asarray(bag)
+    n_bags = sizes.shape[0]
     if mode == "max":
         return _BAG_MAX(weight, idx=idx, bag=bag, n_bags=n_bags)
-    sizes = None
-    if mode == "mean":
-        sizes = namespace(idx).bincount(bag, minlength=n_bags + 1)[:n_bags].clip(1)[:, None].astype(weight._data.dtype)
+    if mode != "mean":
+        sizes = None
     if sparse:
         rows = {"idx": idx, "bag": bag, "n_bags": n_bags, "sizes": sizes, "by_freq": scale_grad_by_freq}
         if per_sample_weights is None:

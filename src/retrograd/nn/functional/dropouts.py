@@ -33,11 +33,15 @@ def _check_p(p: float) -> None:
 def _keep_draws(input: Tensor, shape: tuple, p: float) -> Tensor:
     """0/1 Bernoulli(1 - p) draws of `shape` in input's dtype, from the default generator
     (PyTorch's `bernoulli_(1 - p)` on a new tensor: one 64-bit uniform per element)."""
-    if tuple(shape) == tuple(input.shape) and not _vmap.active:  # as PyTorch: laid out as the input
-        if input.is_cpu and not input.is_sparse:  # (a new tensor, which retrograd.compile records as a draw)
-            return _random.filled_like(_ops.empty_like(input), "bernoulli", 1.0 - p)
-        return _ops.empty_like(input).bernoulli_(1.0 - p)
-    return random_draw(lambda s: _ops.empty(s, dtype=input.dtype, device=input.device).bernoulli_(1.0 - p), shape)
+    if _vmap.active:
+        return random_draw(lambda s: _ops.empty(s, dtype=input.dtype, device=input.device).bernoulli_(1.0 - p), shape)
+    if tuple(shape) == tuple(input.shape):  # as PyTorch: laid out as the input
+        template = _ops.empty_like(input)
+    else:  # feature dropout's (N, C, 1, ...) mask
+        template = _ops.empty(shape, dtype=input.dtype, device=input.device)
+    if input.is_cpu and not input.is_sparse:  # (a new tensor, which retrograd.compile records as a draw)
+        return _random.filled_like(template, "bernoulli", 1.0 - p)
+    return template.bernoulli_(1.0 - p)
 
 
 def _keep_mask(input: Tensor, shape: tuple, p: float) -> Tensor:

@@ -14,13 +14,13 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-import numpy as np
-
 from ...dtypes import bfloat16, float16, float32, int64
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...ops import embeddings
+from ...ops.embedding_bag_layout import bag_layout
 from ...ops.kernels.arg_types import class_repr
+from ...ops.ranges import arange
 from ...tensor import Tensor
 
 __all__ = ["embedding_bag"]
@@ -34,7 +34,7 @@ def _indices(input: Tensor) -> None:
         )
 
 
-def _flat_input(input: Tensor, offsets: Tensor | None, include_last_offset: bool) -> tuple[Tensor, np.ndarray, bool]:
+def _flat_input(input: Tensor, offsets: Tensor | None, include_last_offset: bool) -> tuple[Tensor, Tensor, bool]:
     """The 1-D indices and the bags' offsets, from (B, L) input or 1-D input with offsets."""
     if input.dim() == 2:
         if offsets is not None:
@@ -42,7 +42,8 @@ def _flat_input(input: Tensor, offsets: Tensor | None, include_last_offset: bool
                 "if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length "
                 f"sequences. However, found offsets of type {class_repr(offsets)}"
             )
-        return input.reshape(-1), np.arange(0, input.numel(), max(input.shape[1], 1)), False
+        starts = arange(0, input.numel(), max(input.shape[1], 1), device=input.device)
+        return input.reshape(-1), starts, False
     if input.dim() != 1:
         raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.dim()}")
     if offsets is None:
@@ -50,30 +51,7 @@ def _flat_input(input: Tensor, offsets: Tensor | None, include_last_offset: bool
     if offsets.dim() != 1:
         raise ValueError("offsets has to be a 1D Tensor")
     _indices(offsets)
-    return input, np.asarray(offsets.detach().cpu().numpy(), dtype=np.int64), include_last_offset
-
-
-def _bags(offsets: np.ndarray, n: int, include_last_offset: bool, kind: str) -> tuple[np.ndarray, int]:
-    """Each index's bag (the number of bags for indices in none) and the number of bags.
-
-    `kind` names the offsets' legacy tensor type, which PyTorch's message prints.
-    """
-    if offsets.size and offsets[0] != 0:
-        raise RuntimeError(
-            "offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from position 0. "
-            f"However, got {offsets[0]}\n[ torch.{kind}{{}} ]"
-        )
-    if offsets.size and offsets[-1] > n:
-        raise RuntimeError(
-            f"offsets[-1] can not be greater than input's length {n} but got offsets[-1] of {offsets[-1]}"
-        )
-    if np.any(np.diff(offsets) < 0):
-        raise RuntimeError("offsets must be non-decreasing")
-    n_bags = max(offsets.size - 1, 0) if include_last_offset else offsets.size
-    starts = offsets[:n_bags]
-    bag = np.searchsorted(starts, np.arange(n), side="right") - 1
-    bag[bag < 0] = n_bags
-    return bag, n_bags
+    return input, offsets, include_last_offset
 
 
 def _padding(padding_idx: int | None, n_rows: int) -> int | None:
@@ -179,32 +157,16 @@ def embedding_bag(
             f"'per_sample_weights'; but type {weight.type()} does not equal {per_sample_weights.type()} (while "
             "checking arguments for embedding_bag)"
         )
-    idx = np.asarray(flat.detach().cpu().numpy(), dtype=np.int64)
     n_rows = weight.shape[0]
     pad = _padding(padding_idx, n_rows)
-    _check_range(idx, n_rows, fast=mode != "max" and pad is None and weight.dtype in (float32, float16, bfloat16))
+    fast = mode != "max" and pad is None and weight.dtype in (float32, float16, bfloat16)
     kind = offsets.dtype.legacy_name if offsets is not None else "LongTensor"
-    bag, n_bags = _bags(offs, idx.size, include_last_offset, kind)
-    if pad is not None:
-        bag[idx == pad] = n_bags
+    bag, sizes = bag_layout(flat, offs, weight, pad, include_last_offset, kind, fast)
     if per_sample_weights is not None and input.dim() == 2:
         per_sample_weights = per_sample_weights.reshape(-1)  # as PyTorch's Python wrapper: a view node
     return embeddings.embedding_bag(
-        weight, flat, per_sample_weights, bag, n_bags, mode, max_norm, norm_type, scale_grad_by_freq, sparse
+        weight, flat, per_sample_weights, bag, sizes, mode, max_norm, norm_type, scale_grad_by_freq, sparse
     )
-
-
-def _check_range(idx: np.ndarray, n_rows: int, fast: bool) -> None:
-    """PyTorch's error for an index out of [0, n_rows): its fast kernel's (sum and mean of float32
-    and half rows with no padding_idx) names the position, the others the index only."""
-    bad = np.flatnonzero((idx < 0) | (idx >= n_rows))
-    if not bad.size:
-        return
-    if fast:
-        raise RuntimeError(
-            f"Index {bad[0]} of input takes value {idx[bad[0]]} which is not in the valid range [0, {n_rows})"
-        )
-    raise RuntimeError(f"embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be {idx[bad[0]]}")
 
 
 def _check_mode(mode: str, scale_grad_by_freq: bool, sparse: bool, per_sample_weights: Any) -> None:
