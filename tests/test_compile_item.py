@@ -158,10 +158,37 @@ def test_fullgraph_compiles_a_returned_item_and_explains_a_break_at_the_read():
     assert out.ops_per_graph == [["sum"], ["mul"]]
 
 
-def test_an_integer_item_still_runs_eagerly():
-    compiled = torch.compile(lambda x: (x > 0).sum().item())
-    assert compiled(torch.tensor([1.0, -1.0, 2.0])) == 2
+def test_an_integer_item_returned_compiles_and_one_used_as_a_size_runs_eagerly():
+    count = torch.compile(lambda x: (x > 0).sum().item())
+    assert count(torch.tensor([1.0, -1.0, 2.0])) == 2
+    assert count(torch.tensor([1.0, 3.0, 2.0])) == 3 and type(count(torch.ones(3))) is int
+    assert _generated(count), count.code
+    sized = torch.compile(lambda x: list(range((x > 0).sum().item())))
+    assert sized(torch.tensor([1.0, 2.0])) == [0, 1] and sized(torch.tensor([1.0, -2.0])) == [0]
+    assert sized.code.startswith("# runs eagerly")  # (the value is not what the function returns)
+
+
+def test_a_bool_item_runs_eagerly():
+    compiled = torch.compile(lambda x: (x > 0).all().item())
+    assert compiled(torch.tensor([1.0, 2.0])) is True and compiled(torch.tensor([1.0, -2.0])) is False
     assert compiled.code.startswith("# runs eagerly")
+
+
+def test_an_eval_step_returns_its_count_of_correct_predictions():
+    model, x, y = _setup()
+
+    def evaluate(x, y):
+        with torch.no_grad():
+            logits = model(x)
+            correct = (logits.argmax(1) == y).sum()
+            loss = F.cross_entropy(logits, y)
+        return correct.item(), loss.item()
+
+    compiled = torch.compile(evaluate)
+    for xb, yb in ((x, y), (x * 2, y), (-x, y)):
+        assert compiled(xb, yb) == evaluate(xb, yb)
+    assert _generated(compiled), compiled.code
+    assert [type(v) for v in compiled(x, y)] == [int, float]
 
 
 def test_compiled_step_returning_loss_item_matches_pytorch_vs_torch():

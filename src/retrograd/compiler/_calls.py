@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from ..engine.grad_mode import state
 from ..ops.autocast_policy import guard_key as _autocast_key
 from ..tensor import Tensor
+from . import _watched
 
 # --- the arguments: a cache key plus the tensors in order ---------------------------------
 
@@ -102,7 +103,7 @@ def output_plan(value: Any, arrays: dict, inputs: dict, kept: frozenset = frozen
         return ("seq", type(value), [output_plan(v, arrays, inputs, kept, items) for v in value])
     if type(value) is dict:
         return ("dict", {k: output_plan(v, arrays, inputs, kept, items) for k, v in value.items()})
-    if items and id(value) in items:  # (a watched float: see _trace.WatchedItem)
+    if items and id(value) in items:  # (a watched number: see _watched)
         t = items[id(value)][1]
         return ("item", arrays.setdefault(id(t._data), (len(arrays), t))[0])
     return ("value", value)
@@ -118,8 +119,8 @@ def leaf_ids(value: Any) -> set:
 
 
 def plain_items(value: Any, items: dict) -> Any:
-    """`value` with the watched `.item()` floats of `items` (id -> (float, tensor)) in its tuples,
-    lists and dicts made plain floats again (lists and dicts in place: they are the function's)."""
+    """`value` with the watched `.item()` numbers of `items` (id -> (number, tensor, ...)) in its
+    tuples, lists and dicts made plain again (lists and dicts in place: they are the function's)."""
     if type(value) in (tuple, list) or (isinstance(value, tuple) and hasattr(value, "_fields")):
         values = [plain_items(v, items) for v in value]
         if type(value) is list:
@@ -130,7 +131,7 @@ def plain_items(value: Any, items: dict) -> Any:
         for k, v in value.items():
             value[k] = plain_items(v, items)
         return value
-    return float(value) if id(value) in items else value
+    return _watched.plain(value) if id(value) in items else value
 
 
 def planned(plan: Any, kind: str) -> set:

@@ -182,8 +182,8 @@ def _with_items(entry: Any, result: Any, outs: list, results: tuple) -> list | N
     if len(outs) != len(entry.made_from) - len(entry.item_outputs):
         return None
     for k in entry.item_outputs:
-        code = results[entry.made_from[k]]
-        if type(found[k]) is not float or not _close(float(code.reshape(()).item()), found[k]):
+        code = results[entry.made_from[k]].reshape(()).item()
+        if type(found[k]) is not type(code) or not _close(code, found[k]):
             return None
     rest = iter(outs)
     return [_make(results[entry.made_from[k]]) if k in entry.item_outputs else next(rest)

@@ -44,7 +44,7 @@ from ..engine.grad_mode import state as _grad_state
 from ..engine.graph import AccumulateGrad
 from ..engine.primitive import Primitive
 from ..ops import copying as _copying
-from . import _draws
+from . import _draws, _watched
 
 _lock = threading.Lock()
 _active: dict[int, Recorder] = {}  # thread id -> its recorder
@@ -54,61 +54,6 @@ _skipping: dict[int, set] = {}  # thread id -> ids of optimizers whose steps do 
 # reads of values that PyTorch's fullgraph=True traces (its scalar capture; NumPy calls become
 # tensor ops) rather than refusing: `bool()` and float `tolist()` it refuses, as here
 _TRACED_READS = ("item", "numpy", "__array__")
-
-
-class WatchedItem(float):
-    """A float `.item()` of a recorded result, as the recording hands it to Python.
-
-    Generated code may return such a value (`return loss.item()`), computed from the same array,
-    but cannot replay Python that decides on it: comparing it or testing its truth (`min(v, 10.0)`,
-    `v if v < 1 else 0.0`, `v != v`) marks the recording as a break, and the function runs eagerly.
-    Arithmetic on it gives plain floats.
-    """
-
-    def _decided(self) -> None:
-        rec = current()
-        if rec is not None:
-            rec.note_break("Python compares a Tensor.item() value (data-dependent Python)")
-
-    def __lt__(self, other: Any) -> Any:
-        self._decided()
-        return float.__lt__(self, other)
-
-    def __le__(self, other: Any) -> Any:
-        self._decided()
-        return float.__le__(self, other)
-
-    def __gt__(self, other: Any) -> Any:
-        self._decided()
-        return float.__gt__(self, other)
-
-    def __ge__(self, other: Any) -> Any:
-        self._decided()
-        return float.__ge__(self, other)
-
-    def __eq__(self, other: Any) -> Any:
-        self._decided()
-        return float.__eq__(self, other)
-
-    def __ne__(self, other: Any) -> Any:
-        self._decided()
-        return float.__ne__(self, other)
-
-    def __bool__(self) -> bool:
-        self._decided()
-        return float.__bool__(self)
-
-    def is_integer(self) -> bool:
-        self._decided()
-        return float.is_integer(self)
-
-    __hash__ = float.__hash__
-
-    def __repr__(self) -> str:
-        return float.__repr__(self)
-
-    def __reduce__(self) -> Any:
-        return (float, (float(self),))  # pickled, copied: a plain float
 
 
 class GraphBreak(Exception):
@@ -290,14 +235,14 @@ class Recorder:
         return self.rng_unexplained or any(_draws.state_of(g) != s for g, s in self.rng_states.values())
 
     def read_item(self, tensor: Any, value: Any) -> Any:
-        """`tensor.item()` is `value`: a float of a recorded result is handed to Python watched
-        (`WatchedItem`); `unread_items` decides at the end whether the code may return it."""
-        if type(value) is not float or id(tensor._data) not in self.made or self.backward or self.breaks:
+        """`tensor.item()` is `value`: a float or int of a recorded result is handed to Python
+        watched (`_watched`); `unread_items` decides at the end whether the code may return it."""
+        if type(value) not in _watched.KINDS or id(tensor._data) not in self.made or self.backward or self.breaks:
             self.read(tensor, "item")
             return value
         if not self.item_reads:
             self.items_mark = (len(self.steps), len(self.effects))
-        watched = WatchedItem(value)
+        watched = _watched.KINDS[type(value)](value)
         self.item_reads[id(watched)] = (watched, tensor, _user_stack(), len(self.segments[-1]))
         return watched
 
@@ -672,3 +617,12 @@ class _Dispatch:
 
 
 _dispatch = _Dispatch()
+
+
+def _decided(reason: str) -> None:
+    rec = current()
+    if rec is not None:
+        rec.note_break(reason)
+
+
+_watched.decided = _decided  # (a watched value compared or tested: the recording breaks)
