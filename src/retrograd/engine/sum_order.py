@@ -33,7 +33,7 @@ import numpy as np
 
 from .._threads import get_num_threads
 
-__all__ = ["reduce"]
+__all__ = ["down_columns", "reduce"]
 
 _VECTOR_BYTES = 32
 _GRAIN = 32768  # at::internal::GRAIN_SIZE: smaller reductions run on one thread
@@ -304,6 +304,16 @@ def _leading_or_trailing(a: Any, reduced: list) -> Any | None:
     else:
         flat = _inner(a.reshape(kept, count))
     return (flat + zero).reshape(kept_shape)
+
+
+def down_columns(block: Any) -> Any:
+    """The columns of a C-contiguous 2-D float32/float64 NumPy `block` summed down its rows (a bias's
+    gradient): `reduce(block, (0,))` for its most common caller, without the dim bookkeeping."""
+    rows, columns = block.shape
+    if rows == 1 or columns == 1:
+        return reduce(block, (0,))
+    width = _VECTOR_BYTES // block.itemsize
+    return _outer(block, _thread_chunks(block.size, columns, block.itemsize), columns >= width) + block.dtype.type(0)
 
 
 def _dense(a: Any) -> bool:
