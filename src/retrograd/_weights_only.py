@@ -124,6 +124,11 @@ class WeightsOnlyUnpickler:
         self._metastack: list[list[Any]] = []
         self._memo: dict[int, Any] = {}
 
+    @property
+    def position(self) -> int:
+        """How many bytes of `data` were read (after `load`: the pickle's length)."""
+        return self._pos
+
     # --- reading the byte stream -------------------------------------------------------------
 
     def _read(self, n: int) -> memoryview:
