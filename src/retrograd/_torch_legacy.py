@@ -128,9 +128,9 @@ class _LegacyStorages:
             pos += 8 + nbytes
 
 
-def _header(data: memoryview, pos: int, source: str) -> tuple[Any, int]:
+def _header(data: memoryview, pos: int, source: str, weights_only: bool) -> tuple[Any, int]:
     """One of the small pickles around the object (numbers, a dict, a list of keys)."""
-    value, length = unpickle(data[pos:], source, _no_storages, weights_only=True, user_globals={})
+    value, length = unpickle(data[pos:], source, _no_storages, weights_only=weights_only, user_globals={})
     return value, pos + length
 
 
@@ -143,17 +143,17 @@ def read_legacy(file: IO[bytes], source: str, place: Callable[[Tensor, str], Ten
     """The object saved in the legacy format in `file` (see `read_torch_zip` for the arguments)."""
     data = memoryview(file.read())
     with checkpoint_errors(source):
-        magic, pos = _header(data, 0, source)
+        magic, pos = _header(data, 0, source, weights_only)
         if magic != LEGACY_MAGIC_NUMBER:
             raise RuntimeError("Invalid magic number; corrupt file?")
-        version, pos = _header(data, pos, source)
+        version, pos = _header(data, pos, source, weights_only)
         if version != LEGACY_PROTOCOL_VERSION:
             raise RuntimeError(f"Invalid protocol version: {version}")
-        _, pos = _header(data, pos, source)  # the writer's system: storages are little-endian anyway
+        _, pos = _header(data, pos, source, weights_only)  # the writer's system: storages are little-endian anyway
         storages = _LegacyStorages(placing(place), len(data) - pos)
         obj, length = unpickle(data[pos:], source, storages.load, weights_only=weights_only,
                                user_globals=user_globals, encoding=encoding)
-        keys, pos = _header(data, pos + length, source)
+        keys, pos = _header(data, pos + length, source, weights_only)
         storages.fill(data[pos:], keys)
     if storages.widened:
         warn_widened(source)
@@ -184,5 +184,5 @@ def write_legacy(obj: Any, file: IO[bytes], protocol: int = 2) -> None:
     for record in storages.records:
         flat = record.flat if sys.byteorder == "little" else record.flat.byteswap()
         buffer.write(struct.pack("<q", flat.size))
-        buffer.write(memoryview(np.ascontiguousarray(flat).view(np.uint8)))
+        buffer.write(np.ascontiguousarray(flat).view(np.uint8).data)
     file.write(buffer.getbuffer())

@@ -36,8 +36,8 @@ from .ops.creation import empty_strided
 from .ops.sparse.layout import sparse_coo_tensor
 from .tensor import Size, Tensor
 
-__all__ = ["CheckpointError", "StorageType", "StoredArray", "checkpoint_errors", "placing", "raw_dtype", "read_data_pickle",
-           "read_torch_zip", "retrograd_stand_in", "storage_array", "unpickle", "warn_widened"]
+__all__ = ["CheckpointError", "StorageType", "StoredArray", "checkpoint_errors", "placing", "raw_dtype",
+           "read_data_pickle", "read_torch_zip", "retrograd_stand_in", "storage_array", "unpickle", "warn_widened"]
 
 # storage class in the pickle -> little-endian dtype of its bytes ("bf16": bfloat16, or float32
 # without ml_dtypes)

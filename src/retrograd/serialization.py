@@ -345,30 +345,43 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
         )
     if isinstance(map_location, (str, _device)):
         as_device(map_location)
-    if mmap and not isinstance(f, (str, os.PathLike)):  # PyTorch maps only a file it opens by name
-        raise ValueError("f must be a file path in order to use the mmap argument")
     options = {"weights_only": weights_only, "encoding": encoding}
-    # PyTorch's words for a legacy file opened with mmap=True name a path given as a str
-    mapped = None if not mmap else f"{f}, " if isinstance(f, str) else ""
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as stream:
-            return _load_stream(stream, os.fspath(f), map_location, options, mapped)
-    return _load_stream(f, str(getattr(f, "name", "<file object>")), map_location, options)
+            return _load_stream(stream, os.fspath(f), map_location, options, _mmap_refusal(f, mmap))
+    return _load_stream(f, str(getattr(f, "name", "<file object>")), map_location, options, _mmap_refusal(f, mmap))
+
+
+def _mmap_refusal(f: FileLike, mmap: bool | None) -> Callable[[str], Exception | None]:
+    """What `load(f, mmap=mmap)` raises for a file of this kind, if anything (PyTorch's words)."""
+
+    def refusal(kind: str) -> Exception | None:
+        if not mmap:
+            return None
+        if kind == "legacy":
+            named = f"{f}, " if isinstance(f, str) else ""
+            return RuntimeError(
+                f"mmap can only be used with files saved with `{package_name()}.save({named}"
+                f"_use_new_zipfile_serialization=True), please {package_name()}.save your checkpoint with this "
+                "option in order to use mmap."
+            )
+        if not isinstance(f, (str, os.PathLike)):  # PyTorch maps only a file it opens by name
+            return ValueError("f must be a file path in order to use the mmap argument")
+        return None
+
+    return refusal
 
 
 def _load_stream(stream: IO[bytes], source: str, map_location: Any, options: dict[str, Any],
-                 mapped: str | None = None) -> Any:
+                 mmap_refusal: Callable[[str], Exception | None]) -> Any:
     start = stream.tell()
     head = stream.read(32)
     stream.seek(start)
     place = _placer(map_location, source)
     kind = _detect(head, source)
-    if kind == "legacy" and mapped is not None:
-        raise RuntimeError(
-            "mmap can only be used with files saved with "
-            f"`{package_name()}.save({mapped}_use_new_zipfile_serialization=True), "
-            f"please {package_name()}.save your checkpoint with this option in order to use mmap."
-        )
+    refused = mmap_refusal(kind)
+    if refused is not None:
+        raise refused
     if kind == "zip":
         obj = read_torch_zip(stream, source, place, user_globals=_user_globals(), **options)
     elif kind == "legacy":
