@@ -44,7 +44,7 @@ __all__ = ["CheckpointError", "StorageType", "StoredArray", "checkpoint_errors",
 _STORAGES = {d.kind_name + "Storage": d.np.newbyteorder("<").str for d in _dt.ALL if d is not _dt.bfloat16}
 _STORAGES.update(BFloat16Storage="bf16", UntypedStorage="u1")
 _NO_EQUIVALENT = ("QInt8Storage", "QUInt8Storage", "QInt32Storage", "QUInt4x2Storage", "QUInt2x4Storage",
-                  "ComplexHalfStorage", "bfloat16", "complex32", "uint16", "uint32", "uint64")
+                  "ComplexHalfStorage", "complex32")
 # Compressed members may inflate to at most this many times the file's size, all together
 # (torch.save stores members uncompressed).
 _MAX_INFLATION = 4
@@ -229,8 +229,11 @@ _TORCH_NAMES: dict[str, Any] = {
     "torch.device": _torch_device,
 }
 _TORCH_NAMES.update({f"torch.{name}": StorageType(name, code) for name, code in _STORAGES.items()})
-_TORCH_NAMES.update({f"torch.{d.name}": d for d in _dt.ALL})
+_TORCH_NAMES.update({f"torch.{d.name}": d for d in (*_dt.ALL, *_dt.NAMED_ONLY)})  # a dtype in a config entry
 _TORCH_NAMES.update({f"torch.{name}": Refusal("retrograd has no equivalent dtype") for name in _NO_EQUIVALENT})
+# PyTorch's rebuild function for tensors of the dtypes without a storage class of their own
+_TORCH_NAMES["torch._utils._rebuild_tensor_v3"] = Refusal(
+    "it rebuilds tensors of dtypes retrograd makes no tensors of (uint16, uint32, uint64, the float8 formats)")
 # Plain Python names, resolved only by weights-only loads (a trusted load imports them).
 _BUILTIN_NAMES: dict[str, Any] = {
     "collections.OrderedDict": _from_iterable(collections.OrderedDict),

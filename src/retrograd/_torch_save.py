@@ -217,6 +217,9 @@ class TorchPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
     def save_global(self, obj: Any, name: str | None = None) -> None:
         """A class or function: retrograd's own under PyTorch's name (a whole `nn.Module` saved
         loads in PyTorch as its module), any other as `pickle` names it."""
+        if isinstance(obj, _dtype):  # the dtypes of classes of their own (bfloat16, uint16): `torch.<name>` too
+            self.save_torch_name(obj)
+            return
         spelling = torch_spelling(obj) if name is None else None
         if spelling is None:
             super().save_global(obj, name)
