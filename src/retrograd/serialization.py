@@ -20,8 +20,8 @@ PyTorch >= 2.6, `weights_only=True` is the default: the pickle is read by an int
 that rebuilds only tensors, dtypes and plain containers (plus what `add_safe_globals`
 allows) and checks every declared size before reading or allocating; any
 malformed or refused file raises `CheckpointError` naming it. `weights_only=False` unpickles
-anything, for files you trust. Tensors live on the CPU; bfloat16 tensors (no retrograd dtype)
-load as float32, exactly.
+anything, for files you trust. Tensors live on the CPU; bfloat16 tensors load as bfloat16
+(as float32, exactly, where the ml_dtypes package is missing).
 """
 
 from __future__ import annotations
