@@ -536,10 +536,10 @@ def test_torch_malicious_object_is_refused_vs_torch(tmp_path):
 
 
 @needs_torch
-def test_torch_legacy_format_is_a_clear_error_vs_torch(tmp_path):
+def test_torch_legacy_format_loads_vs_torch(tmp_path):
+    """(More in test_serialization_legacy.py.)"""
     torch.save({"x": torch.ones(1)}, tmp_path / "old.pt", _use_new_zipfile_serialization=False)
-    with pytest.raises(RuntimeError, match="legacy .*not supported"):
-        load(tmp_path / "old.pt")
+    same(load(tmp_path / "old.pt")["x"], rg.ones(1))
 
 
 @needs_torch
@@ -805,3 +805,33 @@ def test_complex_checkpoints_both_ways_vs_torch(tmp_path):
         assert ours_in_torch[key].dtype == theirs[key].dtype and ours_in_torch[key].stride() == theirs[key].stride()
         assert torch.equal(ours_in_torch[key], theirs[key])
     assert ours_in_torch["dtype"] is torch.complex64
+
+
+# --- dtypes as values (a config's `torch_dtype`, an AMP setting) -----------------------------------
+
+CONFIG_DTYPES = ["bfloat16", "float16", "float32", "uint16", "uint32", "uint64", "float8_e4m3fn", "complex64"]
+
+
+def test_dtype_values_are_saved_under_torch_names_and_load_back():
+    buffer = io.BytesIO()
+    save({"dtypes": [getattr(rg, name) for name in CONFIG_DTYPES]}, buffer)
+    pickled = zipfile.ZipFile(io.BytesIO(buffer.getvalue())).read("archive/data.pkl")
+    assert b"retrograd" not in pickled and b"ctorch\nbfloat16\n" in pickled and b"ctorch\nuint16\n" in pickled
+    loaded = load(io.BytesIO(buffer.getvalue()))["dtypes"]
+    assert all(d is getattr(rg, name) for d, name in zip(loaded, CONFIG_DTYPES))
+
+
+@needs_torch
+def test_dtype_values_cross_libraries_vs_torch(tmp_path):
+    torch.save({"dtypes": [getattr(torch, name) for name in CONFIG_DTYPES]}, tmp_path / "theirs.pt")
+    assert [d.name for d in load(tmp_path / "theirs.pt")["dtypes"]] == CONFIG_DTYPES
+    save({"dtypes": [getattr(rg, name) for name in CONFIG_DTYPES]}, tmp_path / "ours.pt")
+    assert torch.load(tmp_path / "ours.pt")["dtypes"] == [getattr(torch, name) for name in CONFIG_DTYPES]
+
+
+@needs_torch
+def test_tensors_of_dtypes_without_storage_are_refused_by_name_vs_torch(tmp_path):
+    torch.save({"u": torch.tensor([1, 70000], dtype=torch.uint32)}, tmp_path / "u32.pt")
+    for weights_only in (True, False):
+        with pytest.raises(serialization.CheckpointError, match="_rebuild_tensor_v3.*uint32"):
+            load(tmp_path / "u32.pt", weights_only=weights_only)

@@ -21,7 +21,8 @@ import io
 import pickle
 import warnings
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import IO, Any
 
 import numpy as np
@@ -35,14 +36,15 @@ from .ops.creation import empty_strided
 from .ops.sparse.layout import sparse_coo_tensor
 from .tensor import Size, Tensor
 
-__all__ = ["CheckpointError", "read_data_pickle", "read_torch_zip", "retrograd_stand_in"]
+__all__ = ["CheckpointError", "StorageType", "StoredArray", "checkpoint_errors", "placing", "raw_dtype",
+           "read_data_pickle", "read_torch_zip", "retrograd_stand_in", "storage_array", "unpickle", "warn_widened"]
 
 # storage class in the pickle -> little-endian dtype of its bytes ("bf16": bfloat16, or float32
 # without ml_dtypes)
 _STORAGES = {d.kind_name + "Storage": d.np.newbyteorder("<").str for d in _dt.ALL if d is not _dt.bfloat16}
 _STORAGES.update(BFloat16Storage="bf16", UntypedStorage="u1")
 _NO_EQUIVALENT = ("QInt8Storage", "QUInt8Storage", "QInt32Storage", "QUInt4x2Storage", "QUInt2x4Storage",
-                  "ComplexHalfStorage", "bfloat16", "complex32", "uint16", "uint32", "uint64")
+                  "ComplexHalfStorage", "complex32")
 # Compressed members may inflate to at most this many times the file's size, all together
 # (torch.save stores members uncompressed).
 _MAX_INFLATION = 4
@@ -51,7 +53,7 @@ never_build(Tensor)
 never_build(Parameter)
 
 
-class _StorageType:
+class StorageType:
     """Stands for a storage class named in the pickle (`torch.FloatStorage`)."""
 
     def __init__(self, name: str, code: str) -> None:
@@ -61,7 +63,7 @@ class _StorageType:
         return f"<torch.{self.name}>"
 
 
-class _Storage:
+class StoredArray:
     """One storage of the archive: a flat array that the tensors built on it view."""
 
     def __init__(self, array: np.ndarray, key: str, code: str) -> None:
@@ -76,7 +78,7 @@ def _int_tuple(value: Any, what: str) -> tuple[int, ...]:
 
 def _view(storage: Any, offset: Any, size: Any, stride: Any) -> np.ndarray:
     """The strided view `size`/`stride` at `offset` of a storage, checked to stay inside it."""
-    if not isinstance(storage, _Storage):
+    if not isinstance(storage, StoredArray):
         raise pickle.UnpicklingError(f"expected a tensor storage, got {type(storage).__name__}")
     size, stride = _int_tuple(size, "size"), _int_tuple(stride, "stride")
     flat = storage.array
@@ -226,9 +228,12 @@ _TORCH_NAMES: dict[str, Any] = {
     "torch.nn.parameter.Parameter": Parameter,
     "torch.device": _torch_device,
 }
-_TORCH_NAMES.update({f"torch.{name}": _StorageType(name, code) for name, code in _STORAGES.items()})
-_TORCH_NAMES.update({f"torch.{d.name}": d for d in _dt.ALL})
+_TORCH_NAMES.update({f"torch.{name}": StorageType(name, code) for name, code in _STORAGES.items()})
+_TORCH_NAMES.update({f"torch.{d.name}": d for d in (*_dt.ALL, *_dt.NAMED_ONLY)})  # a dtype in a config entry
 _TORCH_NAMES.update({f"torch.{name}": Refusal("retrograd has no equivalent dtype") for name in _NO_EQUIVALENT})
+# PyTorch's rebuild function for tensors of the dtypes without a storage class of their own
+_TORCH_NAMES["torch._utils._rebuild_tensor_v3"] = Refusal(
+    "it rebuilds tensors of dtypes retrograd makes no tensors of (uint16, uint32, uint64, the float8 formats)")
 # Plain Python names, resolved only by weights-only loads (a trusted load imports them).
 _BUILTIN_NAMES: dict[str, Any] = {
     "collections.OrderedDict": _from_iterable(collections.OrderedDict),
@@ -304,7 +309,7 @@ class _Archive:
         self.byteorder = recorded.decode("ascii", "replace").strip()
         if self.byteorder not in ("little", "big"):
             raise CheckpointError(f"{source}: unknown byte order {self.byteorder!r} in the checkpoint")
-        self.cache: dict[str, _Storage] = {}
+        self.cache: dict[str, StoredArray] = {}
         self.widened = False
 
     def _data_pickle(self) -> str:
@@ -351,12 +356,12 @@ class _Archive:
             raise CheckpointError(f"{self.source}: '{name}' is truncated ({len(data)} of {size} bytes)")
         return data
 
-    def storage(self, pid: Any) -> _Storage:
+    def storage(self, pid: Any) -> StoredArray:
         """BINPERSID: the storage `('storage', storage type, key, location, numel)`."""
         if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] in ("storage", b"storage")):
             raise pickle.UnpicklingError(f"unsupported persistent id {pid!r:.200}")
         _, kind, key, location, numel = pid
-        if not isinstance(kind, _StorageType):
+        if not isinstance(kind, StorageType):
             raise pickle.UnpicklingError(f"{kind!r:.100} is not a storage type")
         if not isinstance(key, str) or not isinstance(location, str) or type(numel) is not int or numel < 0:
             raise pickle.UnpicklingError(f"invalid storage record {(key, location, numel)!r:.200}")
@@ -364,56 +369,50 @@ class _Archive:
         if cached is None:
             array = self._read_storage(kind.code, key, numel)
             placed = self.place(Tensor._make(array), location)
-            cached = self.cache[key] = _Storage(placed._data.reshape(-1), key, kind.code)
+            cached = self.cache[key] = StoredArray(placed._data.reshape(-1), key, kind.code)
         elif cached.code != kind.code or cached.array.size != numel:
             raise pickle.UnpicklingError(f"storage '{key}' is named twice with different types or sizes")
         return cached
 
     def _read_storage(self, code: str, key: str, numel: int) -> np.ndarray:
-        wide = code == "bf16"
-        dt = np.dtype("<u2" if wide else code)
-        if self.byteorder == "big":
-            dt = dt.newbyteorder(">")
+        dt = raw_dtype(code, self.byteorder)
         raw = self.read(f"{self.prefix}data/{key}", numel * dt.itemsize,
                         what=f"{numel} elements of {dt.itemsize} bytes")
-        array = np.frombuffer(raw, dt).astype(dt.newbyteorder("="))  # a writable native copy
-        if wide and _dt.HAS_BFLOAT16:
-            _dt.load_bfloat16()  # the first bfloat16 array of the process: give the dtype its storage
-            array = array.view(_dt.BFLOAT16_NP)
-        elif wide:
-            # bfloat16 is the top half of a float32: widening is exact.
-            self.widened = True
-            array = (array.astype(np.uint32) << 16).view(np.float32)
+        array, widened = storage_array(raw, code, self.byteorder)
+        self.widened |= widened
         return array
+
+
+def raw_dtype(code: str, byteorder: str = "little") -> np.dtype:
+    """The NumPy dtype of a storage's bytes in the file (`code` as in `_STORAGES`)."""
+    dt = np.dtype("<u2" if code == "bf16" else code)
+    return dt.newbyteorder(">") if byteorder == "big" else dt
+
+
+def storage_array(raw: bytes | memoryview, code: str, byteorder: str = "little") -> tuple[np.ndarray, bool]:
+    """A writable native array of the storage bytes `raw`, and whether bfloat16 was widened to
+    float32 (without ml_dtypes)."""
+    dt = raw_dtype(code, byteorder)
+    array = np.frombuffer(raw, dt).astype(dt.newbyteorder("="))  # a writable native copy
+    if code != "bf16":
+        return array, False
+    if _dt.HAS_BFLOAT16:
+        _dt.load_bfloat16()  # the first bfloat16 array of the process: give the dtype its storage
+        return array.view(_dt.BFLOAT16_NP), False
+    # bfloat16 is the top half of a float32: widening is exact.
+    return (array.astype(np.uint32) << 16).view(np.float32), True
 
 
 class _PlacementError(Exception):
     """Carries an error raised by `map_location` past the handlers for corrupt files."""
 
 
-def read_torch_zip(file: IO[bytes], source: str, place: Callable[[Tensor, str], Tensor], *, weights_only: bool,
-                   user_globals: Mapping[str, Any], encoding: str = "utf-8") -> Any:
-    """The object saved by `torch.save` in the zip `file`; `place(storage, location)` maps each
-    storage to where it should live (see `retrograd.load`'s `map_location`)."""
-    start = file.tell()
-    end = file.seek(0, io.SEEK_END)
-    file.seek(start)
-
-    def placed(storage: Tensor, location: str) -> Tensor:
-        try:
-            return place(storage, location)
-        except Exception as e:
-            raise _PlacementError from e  # the user's map_location failed, not the file
-
+@contextmanager
+def checkpoint_errors(source: str) -> Iterator[None]:
+    """Turn what a malformed file raises while it is read into `CheckpointError` naming `source`;
+    an error of the user's `map_location` (raised as `_PlacementError`) passes through as it was."""
     try:
-        with zipfile.ZipFile(file) as archive:
-            store = _Archive(archive, end, source, placed)
-            data = store.read(f"{store.prefix}data.pkl")
-            if weights_only:
-                allowed, callables, classes = weights_only_tables(user_globals)
-                obj = WeightsOnlyUnpickler(data, source, allowed, callables, classes, store.storage, encoding).load()
-            else:
-                obj = _TrustedUnpickler(io.BytesIO(data), store.storage, encoding=encoding).load()
+        yield
     except _PlacementError as e:
         raise e.__cause__ from None  # type: ignore[misc]
     except CheckpointError as e:
@@ -424,9 +423,52 @@ def read_torch_zip(file: IO[bytes], source: str, place: Callable[[Tensor, str], 
             AttributeError, OverflowError, MemoryError, RecursionError, NotImplementedError, OSError,
             RuntimeError) as e:
         raise CheckpointError(f"{source}: corrupt or truncated PyTorch checkpoint ({type(e).__name__}: {e})") from e
+
+
+def placing(place: Callable[[Tensor, str], Tensor]) -> Callable[[Tensor, str], Tensor]:
+    """`place`, with its errors marked as the user's (see `checkpoint_errors`)."""
+
+    def placed(storage: Tensor, location: str) -> Tensor:
+        try:
+            return place(storage, location)
+        except Exception as e:
+            raise _PlacementError from e  # the user's map_location failed, not the file
+
+    return placed
+
+
+def warn_widened(source: str) -> None:
+    """bfloat16 storages were read as float32 (ml_dtypes is missing)."""
+    warnings.warn(f"{source}: bfloat16 tensors need the ml_dtypes package; they were loaded as float32 "
+                  "(the values are unchanged)", UserWarning, stacklevel=5)
+
+
+def unpickle(data: bytes | memoryview, source: str, persistent_load: Callable[[Any], Any], *, weights_only: bool,
+             user_globals: Mapping[str, Any], encoding: str = "utf-8") -> tuple[Any, int]:
+    """The object of the pickle at the start of `data` and the number of bytes it took: read by
+    the weights-only interpreter, or by a trusted unpickler with retrograd's stand-ins."""
+    if weights_only:
+        allowed, callables, classes = weights_only_tables(user_globals)
+        reader = WeightsOnlyUnpickler(data, source, allowed, callables, classes, persistent_load, encoding)
+        return reader.load(), reader.position
+    stream = io.BytesIO(data)
+    return _TrustedUnpickler(stream, persistent_load, encoding=encoding).load(), stream.tell()
+
+
+def read_torch_zip(file: IO[bytes], source: str, place: Callable[[Tensor, str], Tensor], *, weights_only: bool,
+                   user_globals: Mapping[str, Any], encoding: str = "utf-8") -> Any:
+    """The object saved by `torch.save` in the zip `file`; `place(storage, location)` maps each
+    storage to where it should live (see `retrograd.load`'s `map_location`)."""
+    start = file.tell()
+    end = file.seek(0, io.SEEK_END)
+    file.seek(start)
+    with checkpoint_errors(source), zipfile.ZipFile(file) as archive:
+        store = _Archive(archive, end, source, placing(place))
+        data = store.read(f"{store.prefix}data.pkl")
+        obj, _ = unpickle(data, source, store.storage, weights_only=weights_only, user_globals=user_globals,
+                          encoding=encoding)
     if store.widened:
-        warnings.warn(f"{source}: bfloat16 tensors need the ml_dtypes package; they were loaded as float32 "
-                      "(the values are unchanged)", UserWarning, stacklevel=4)
+        warn_widened(source)
     return obj
 
 

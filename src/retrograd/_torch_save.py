@@ -39,7 +39,7 @@ from .dtypes import dtype as _dtype
 from .nn.parameter import Parameter
 from .tensor import Size, Tensor
 
-__all__ = ["MAX_SAVE_DEPTH", "recursion_room", "torch_spelling", "write_torch_zip"]
+__all__ = ["MAX_SAVE_DEPTH", "Storages", "TorchPickler", "recursion_room", "torch_spelling", "write_torch_zip"]
 
 MAX_SAVE_DEPTH = 1000  # nesting levels save handles (torch.save: about 500)
 _ALIGNMENT = 64
@@ -112,7 +112,7 @@ class _StorageRecord:
         self.storage_class = _TorchName("torch", _STORAGE_CLASSES[flat.dtype.name])
 
 
-class _Storages:
+class Storages:
     """Finds the storage behind each tensor's array: the memory block of its outermost NumPy
     base, so views of one array share a storage; anything else gets a fresh contiguous copy."""
 
@@ -163,10 +163,10 @@ class _StorageRef:
         self.record = record
 
 
-class _TorchPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
+class TorchPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
     """Pickles tensors, parameters, Size, dtypes and devices as `torch.save` does."""
 
-    def __init__(self, file: IO[bytes], protocol: int, storages: _Storages) -> None:
+    def __init__(self, file: IO[bytes], protocol: int, storages: Storages) -> None:
         super().__init__(file, protocol)
         self._storages = storages
         self._temporaries: list[Any] = []  # memoized by id: keep alive until the end
@@ -217,6 +217,9 @@ class _TorchPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
     def save_global(self, obj: Any, name: str | None = None) -> None:
         """A class or function: retrograd's own under PyTorch's name (a whole `nn.Module` saved
         loads in PyTorch as its module), any other as `pickle` names it."""
+        if isinstance(obj, _dtype):  # the dtypes of classes of their own (bfloat16, uint16): `torch.<name>` too
+            self.save_torch_name(obj)
+            return
         spelling = torch_spelling(obj) if name is None else None
         if spelling is None:
             super().save_global(obj, name)
@@ -268,9 +271,9 @@ def write_torch_zip(
     obj: Any, file: IO[bytes], archive_name: str, protocol: int = 2, byteorder_record: bool = True
 ) -> None:
     """Write `obj` to the binary `file` in PyTorch's zip checkpoint format."""
-    storages = _Storages()
+    storages = Storages()
     buffer = io.BytesIO()
-    pickler = _TorchPickler(buffer, protocol, storages)
+    pickler = TorchPickler(buffer, protocol, storages)
     with recursion_room(MAX_SAVE_DEPTH):
         pickler.dump(obj)
     records = [("data.pkl", buffer.getvalue()), (".format_version", b"1"), (".storage_alignment", b"64")]

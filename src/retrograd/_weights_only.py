@@ -24,6 +24,7 @@ import _compat_pickle
 import collections
 import pickle
 import struct
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -102,7 +103,7 @@ class WeightsOnlyUnpickler:
 
     def __init__(
         self,
-        data: bytes,
+        data: bytes | memoryview,
         source: str,
         allowed: Mapping[str, Any],
         callables: list[Any],
@@ -123,6 +124,11 @@ class WeightsOnlyUnpickler:
         self.stack: list[Any] = []
         self._metastack: list[list[Any]] = []
         self._memo: dict[int, Any] = {}
+
+    @property
+    def position(self) -> int:
+        """How many bytes of `data` were read (after `load`: the pickle's length)."""
+        return self._pos
 
     # --- reading the byte stream -------------------------------------------------------------
 
@@ -271,8 +277,14 @@ def _stop(u: WeightsOnlyUnpickler) -> None:  # handled in load()
 
 
 def _proto(u: WeightsOnlyUnpickler) -> None:
-    if u._read(1)[0] > pickle.HIGHEST_PROTOCOL:
+    protocol = u._read(1)[0]
+    if protocol > pickle.HIGHEST_PROTOCOL:
         raise pickle.UnpicklingError("unsupported pickle protocol")
+    if protocol != 2:  # PyTorch's warning, word for word
+        warnings.warn(f"Detected pickle protocol {protocol} in the checkpoint, which was not the default pickle "
+                      f"protocol used by `{package_name()}.load` (2). The weights_only Unpickler might not support "
+                      "all instructions implemented by this protocol, please file an issue for adding support if "
+                      "you encounter this.", UserWarning, stacklevel=2)
 
 
 def _global(u: WeightsOnlyUnpickler) -> None:

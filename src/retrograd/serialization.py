@@ -9,15 +9,19 @@ PyTorch reading one would lose them). Saving to a path is atomic: the checkpoint
 to a temporary file in the same folder, then renamed over the target, so a failed save never
 destroys the file that was there.
 
+`save(..., _use_new_zipfile_serialization=False)` writes PyTorch's legacy format instead (see
+`_torch_legacy`).
+
 `load` recognises the format by its first bytes, not the extension: PyTorch zip
-checkpoints (from `torch.save` or `save`), and safetensors files (flat ones from
+checkpoints (from `torch.save` or `save`), legacy ones (PyTorch before 1.6, or
+`_use_new_zipfile_serialization=False`), and safetensors files (flat ones from
 `safetensors`' `save_file`, and the nested ones older retrograd versions wrote). As in
 PyTorch >= 2.6, `weights_only=True` is the default: the pickle is read by an interpreter
 that rebuilds only tensors, dtypes and plain containers (plus what `add_safe_globals`
 allows) and checks every declared size before reading or allocating; any
 malformed or refused file raises `CheckpointError` naming it. `weights_only=False` unpickles
-anything, for files you trust. Tensors live on the CPU; bfloat16 tensors (no retrograd dtype)
-load as float32, exactly.
+anything, for files you trust. Tensors live on the CPU; bfloat16 tensors load as bfloat16
+(as float32, exactly, where the ml_dtypes package is missing).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from typing import IO, Any
 from ._display_name import package_name
 from ._pickle_globals import globals_in_pickle
 from ._safetensors_format import read_safetensors
+from ._torch_legacy import is_legacy_checkpoint, read_legacy, write_legacy
 from ._torch_pickle import read_data_pickle, read_torch_zip, weights_only_tables
 from ._torch_save import torch_spelling, write_torch_zip
 from ._weights_only import CheckpointError
@@ -44,8 +49,6 @@ __all__ = ["CheckpointError", "add_safe_globals", "clear_safe_globals", "get_saf
            "get_unsafe_globals_in_checkpoint", "load", "safe_globals", "save"]
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-# torch.save's format before PyTorch 1.6 starts with a pickled magic number
-_LEGACY_MAGIC = b"\x80\x02\x8a\x0al\xfc\x9cF\xf9 j\xa8P\x19."
 FileLike = str | os.PathLike | IO[bytes]
 # what `load` accepts as map_location (Pyro's param store annotates with it)
 _Storage = TypedStorage | UntypedStorage
@@ -99,7 +102,8 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
         f (str or PathLike or binary file): where to write.
         pickle_module (module): only the standard `pickle` module is supported.
         pickle_protocol (int): the pickle protocol (default 2, as in PyTorch).
-        _use_new_zipfile_serialization (bool): must stay True (the legacy format is not written).
+        _use_new_zipfile_serialization (bool): False writes PyTorch's legacy (pre-1.6) format,
+            which any PyTorch version loads (not memory-mappable).
         _disable_byteorder_record (bool): leave out the byte-order record, as in PyTorch.
 
     Returns:
@@ -115,12 +119,13 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
     """
     if pickle_module is not None and pickle_module is not pickle:
         raise NotImplementedError("retrograd.save pickles with the standard pickle module only")
-    if not _use_new_zipfile_serialization:
-        raise NotImplementedError("retrograd.save does not write PyTorch's legacy (pre-1.6) format")
     is_path = isinstance(f, (str, os.PathLike))
 
     def write(out: IO[bytes], name: str) -> None:
-        write_torch_zip(obj, out, name, pickle_protocol, not _disable_byteorder_record)
+        if _use_new_zipfile_serialization:
+            write_torch_zip(obj, out, name, pickle_protocol, not _disable_byteorder_record)
+        else:
+            write_legacy(obj, out, pickle_protocol)
 
     if is_path:
         parent = os.path.dirname(os.fspath(f))  # type: ignore[arg-type]
@@ -275,16 +280,14 @@ def _placer(map_location: Any, source: str) -> Callable[[Tensor, str], Tensor]:
 
 
 def _detect(head: bytes, source: str) -> str:
-    """'zip' (torch.save) or 'safetensors', from the first bytes of the file."""
+    """'zip' (torch.save), 'legacy' (torch.save before PyTorch 1.6) or 'safetensors', from the
+    first bytes of the file."""
     if not head:
         raise CheckpointError(f"{source}: the file is empty")
     if head[:4] in _ZIP_MAGIC:
         return "zip"
-    if head[:10] == _LEGACY_MAGIC[:10]:
-        raise CheckpointError(
-            f"{source}: PyTorch's legacy (pre-1.6) checkpoint format is not supported; "
-            "re-save it with torch.save from PyTorch 1.6 or later"
-        )
+    if is_legacy_checkpoint(head):
+        return "legacy"
     if len(head) >= 9 and head[8:9] == b"{":
         return "safetensors"
     raise CheckpointError(
@@ -309,8 +312,8 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
             onto the CPU.
         pickle_module (module, optional): only the standard `pickle` module is supported.
         weights_only (bool, optional): rebuild only tensors and plain data (default True).
-        mmap (bool, optional): accepted for a file path (as PyTorch, which refuses other `f`);
-            the file is read into memory.
+        mmap (bool, optional): accepted for a file path in the zip format (as PyTorch, which
+            refuses other `f` and legacy files); the file is read into memory.
         **pickle_load_args: passed on to the unpickler (such as `encoding`).
 
     Returns:
@@ -342,22 +345,47 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
         )
     if isinstance(map_location, (str, _device)):
         as_device(map_location)
-    if mmap and not isinstance(f, (str, os.PathLike)):  # PyTorch maps only a file it opens by name
-        raise ValueError("f must be a file path in order to use the mmap argument")
     options = {"weights_only": weights_only, "encoding": encoding}
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as stream:
-            return _load_stream(stream, os.fspath(f), map_location, options)
-    return _load_stream(f, str(getattr(f, "name", "<file object>")), map_location, options)
+            return _load_stream(stream, os.fspath(f), map_location, options, _mmap_refusal(f, mmap))
+    return _load_stream(f, str(getattr(f, "name", "<file object>")), map_location, options, _mmap_refusal(f, mmap))
 
 
-def _load_stream(stream: IO[bytes], source: str, map_location: Any, options: dict[str, Any]) -> Any:
+def _mmap_refusal(f: FileLike, mmap: bool | None) -> Callable[[str], Exception | None]:
+    """What `load(f, mmap=mmap)` raises for a file of this kind, if anything (PyTorch's words)."""
+
+    def refusal(kind: str) -> Exception | None:
+        if not mmap:
+            return None
+        if kind == "legacy":
+            named = f"{f}, " if isinstance(f, str) else ""
+            return RuntimeError(
+                f"mmap can only be used with files saved with `{package_name()}.save({named}"
+                f"_use_new_zipfile_serialization=True), please {package_name()}.save your checkpoint with this "
+                "option in order to use mmap."
+            )
+        if not isinstance(f, (str, os.PathLike)):  # PyTorch maps only a file it opens by name
+            return ValueError("f must be a file path in order to use the mmap argument")
+        return None
+
+    return refusal
+
+
+def _load_stream(stream: IO[bytes], source: str, map_location: Any, options: dict[str, Any],
+                 mmap_refusal: Callable[[str], Exception | None]) -> Any:
     start = stream.tell()
-    head = stream.read(16)
+    head = stream.read(32)
     stream.seek(start)
     place = _placer(map_location, source)
-    if _detect(head, source) == "zip":
+    kind = _detect(head, source)
+    refused = mmap_refusal(kind)
+    if refused is not None:
+        raise refused
+    if kind == "zip":
         obj = read_torch_zip(stream, source, place, user_globals=_user_globals(), **options)
+    elif kind == "legacy":
+        obj = read_legacy(stream, source, place, user_globals=_user_globals(), **options)
     else:
         obj = read_safetensors(stream.read(), source)
         if map_location is not None:
