@@ -215,3 +215,21 @@ def test_bias_gradients_and_mean_losses_match_pytorch_bit_for_bit_vs_torch():
     (ours_loss, ours_b, _), (theirs_loss, theirs_b, _) = grads
     assert ours_loss == theirs_loss
     np.testing.assert_array_equal(ours_b, theirs_b)
+
+
+def test_a_sum_with_a_dtype_adds_the_converted_elements_in_its_order():
+    a = (np.random.default_rng(8).standard_normal(1000) * 100).astype(np.float32)
+    total = retrograd.from_numpy(a).sum(dtype=retrograd.float64)
+    assert total.dtype == retrograd.float64
+    assert total.item() == _ref_inner(a.astype(np.float64))
+
+
+def test_sums_with_a_dtype_match_pytorch_vs_torch():
+    torch = _torch()
+    rng = np.random.default_rng(9)
+    for shape, dims in [((1000,), (0,)), ((7, 143), (1,)), ((143, 7), (0,)), ((300, 40), (0,))]:
+        a = (rng.standard_normal(shape) * 100).astype(np.float32)
+        for source in (a, a.astype(np.float16), (a * 10).astype(np.int64), a.astype(np.float64)):
+            for name in ("float32", "float64"):
+                ours = retrograd.from_numpy(source).sum(dims, dtype=getattr(retrograd, name)).numpy()
+                np.testing.assert_array_equal(ours, torch.from_numpy(source).sum(dims, dtype=getattr(torch, name)).numpy())

@@ -35,8 +35,9 @@ def wide_sum(a: Any, axis: Any = None, keepdims: bool = False, dtype: Any = None
     """`a.sum(axis, keepdims, dtype)`: float32 and float64 in PyTorch's CPU order (`sum_order`),
     narrow floats accumulated in float64 (on the CPU)."""
     out = np.dtype(dtype) if dtype is not None else a.dtype
-    if out is a.dtype and type(a) is np.ndarray and a.dtype in BLAS_FLOATS:
-        ordered = _in_pytorch_order(a, axis, keepdims)
+    if out in BLAS_FLOATS and type(a) is np.ndarray and (out is a.dtype or a.dtype.kind in "biuf"):
+        # (`dtype=`: PyTorch converts each element as it loads it, then adds in `out`'s order)
+        ordered = _in_pytorch_order(a if a.dtype == out else a.astype(out), axis, keepdims)
         if ordered is not None:
             return ordered
     xp = namespace(a)
