@@ -232,4 +232,5 @@ def test_sums_with_a_dtype_match_pytorch_vs_torch():
         for source in (a, a.astype(np.float16), (a * 10).astype(np.int64), a.astype(np.float64)):
             for name in ("float32", "float64"):
                 ours = retrograd.from_numpy(source).sum(dims, dtype=getattr(retrograd, name)).numpy()
-                np.testing.assert_array_equal(ours, torch.from_numpy(source).sum(dims, dtype=getattr(torch, name)).numpy())
+                theirs = torch.from_numpy(source).sum(dims, dtype=getattr(torch, name)).numpy()
+                np.testing.assert_array_equal(ours, theirs)
