@@ -246,21 +246,26 @@ def reduce(a: Any, axes: tuple) -> Any | None:
     reduced = {d % a.ndim for d in axes}
     kept = [d for d in range(a.ndim) if d not in reduced]
     out_shape = tuple(a.shape[d] for d in kept)
-    if not reduced or any(s < 0 for s in a.strides) or not _dense(a):
+    if not reduced or any(s < 0 or s % a.itemsize for s in a.strides):
         return None
     dims = _loop_dims(a, reduced)
     if not any(red for _, _, red, _ in dims):  # (only size-1 dims reduced)
         return (a.reshape(out_shape) + a.dtype.type(0)).astype(a.dtype)
     if all(red for _, _, red, _ in dims):
-        total = _full(np.lib.stride_tricks.as_strided(a, (a.size,), (dims[0][1] * a.itemsize,)))
-        return np.asarray(total + a.dtype.type(0), a.dtype).reshape(out_shape)
+        if len(dims) == 1 and dims[0][1] == 1:  # (all of it one run of memory)
+            total = _full(np.lib.stride_tricks.as_strided(a, (a.size,), (dims[0][1] * a.itemsize,)))
+            return np.asarray(total + a.dtype.type(0), a.dtype).reshape(out_shape)
+        if a.size > _GRAIN and get_num_threads() > 1:  # (the threads' chunks would cut runs apart)
+            return None
     # the array as the loops see it: outer dims outermost first, then the loop's two dims
-    loop = dims[:2] if len(dims) > 1 else dims + [(1, 0, False, [])]
+    loop = dims[:2] if len(dims) > 1 else dims + [(1, 0, True, [])]  # (one strided run: a row of one)
     outer = dims[2:][::-1]
     order = outer + loop[::-1]
     view = np.lib.stride_tricks.as_strided(
         a, tuple(n for n, _, _, _ in order), tuple(st * a.itemsize for _, st, _, _ in order), writeable=False)
     d0, d1 = loop[0][:2], loop[1][:2]
+    if d0[1] != 1 and d1[1] != 1 and d1[0] > 1 and not _dense(a):
+        return None  # (gaps, and neither loop dim along memory: an order not measured against PyTorch)
     kept_sizes = [n for n, _, red, _ in dims if not red]
     split = not loop[1][2] and loop[1][0] == max(kept_sizes)  # (the threads share out d1's columns)
     chunks = _thread_chunks(a.size, d1[0], a.itemsize) if split else [(0, d1[0])]
@@ -277,7 +282,8 @@ def reduce(a: Any, axes: tuple) -> Any | None:
     names = [d for _, _, _, orig in kept_dims for d in orig]
     names += [d for d in kept if d not in names]  # (the size-1 kept dims)
     result = flat.reshape([a.shape[d] for d in names])
-    return np.ascontiguousarray(result.transpose([names.index(d) for d in kept]))
+    result = result.transpose([names.index(d) for d in kept])
+    return result if result.flags.c_contiguous else result.copy()  # (ascontiguousarray makes 0-d 1-d)
 
 
 def _leading_or_trailing(a: Any, reduced: list) -> Any | None:
@@ -324,4 +330,3 @@ def _dense(a: Any) -> bool:
             return False
         expected *= size
     return True
-
