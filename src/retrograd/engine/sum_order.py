@@ -19,9 +19,13 @@ against PyTorch 2.13 on x86 (it is built for 32-byte vectors, also on AVX-512 ma
 - a reduction of more than 32,768 elements is split among the threads: a full one into chunks
   whose sums are added at the end, an outer one by columns (whole 128-byte groups per thread).
 
-`reduce` maps a reduction over some dims of a dense array onto these, in memory order; it
-returns None where the dims fall in a pattern it does not follow (then the caller's float64 sum
-is within a rounding of PyTorch's).
+`reduce` maps a reduction over some dims onto these as PyTorch's TensorIterator loops: the
+reduced dims innermost (ordered by their strides), then the kept ones (by the output's), dims
+adjacent in memory merged; the two innermost dims are the kernel's loop, which picks one of the
+ways above by their strides, and the results of the outer iterations are added in order. It
+returns None for what was not measured (views with gaps where neither loop dim runs along memory,
+their full sums above the grain, negative strides): the caller's float64 sum is then within a
+rounding of PyTorch's.
 """
 
 from __future__ import annotations
