@@ -92,3 +92,62 @@ def test_std_bitwise_vs_torch():
         theirs = [torch.from_numpy(a).std(dim), torch.std_mean(torch.from_numpy(a), dim)[0]]
         for o, t in zip(ours, theirs):
             assert np.array_equal(o.numpy(), t.numpy(), equal_nan=True), (shape, dim)
+
+
+def _fma32(a: np.float32, b: np.float32, c: np.float32) -> np.float32:
+    return np.float32(np.float64(a) * np.float64(b) + np.float64(c))  # (exact product, one rounding)
+
+
+@pytest.mark.parametrize("n", [3, 11, 13, 16, 21])
+def test_two_norm_adds_as_the_lastdim_kernel(n):
+    # 8 float32 lanes of squares a vector at a time, the lanes in order, then whole fours of the tail
+    # (rounded squares added in order), then the rest by fused multiply-adds
+    x = np.random.default_rng(n).standard_normal(n).astype(np.float32)
+    whole = n - n % 8
+    lanes = np.zeros(8, np.float32)
+    for start in range(0, whole, 8):
+        lanes = lanes + x[start:start + 8] * x[start:start + 8]
+    total = lanes[0]
+    for lane in lanes[1:]:
+        total = np.float32(total + lane)
+    fours = whole + (n - whole) // 4 * 4
+    for v in x[whole:fours]:
+        total = np.float32(total + np.float32(v * v))
+    for v in x[fours:]:
+        total = _fma32(v, v, total)
+    expected = float(np.sqrt(total))
+    assert rg.linalg.vector_norm(rg.from_numpy(x)).item() == expected
+    assert rg.from_numpy(np.stack([x, x])).norm(dim=1).tolist() == [expected, expected]
+    assert rg.from_numpy(x).norm(keepdim=True, dim=0).shape == (1,)
+
+
+def test_two_norm_bitwise_vs_torch():
+    torch = _torch()
+    rng = np.random.default_rng(0)
+    for trial in range(150):
+        nd = int(rng.integers(1, 4))
+        shape = tuple(int(s) for s in rng.integers(1, 50, nd)) if trial % 30 else (int(rng.integers(33000, 70000)),)
+        dtype = np.float64 if trial % 4 == 0 else np.float32
+        x = (rng.standard_normal(shape) * rng.uniform(0.01, 100)).astype(dtype)
+        if dtype == np.float64 and x.shape[-1] % 4:
+            x = np.concatenate([x, x[..., : 4 - x.shape[-1] % 4]], axis=-1)  # (other float64 rows are not ordered yet)
+        for norm in (lambda lib, t: lib.linalg.vector_norm(t), lambda lib, t: t.norm(dim=-1, keepdim=True),
+                     lambda lib, t: lib.linalg.norm(t, dim=-1)):
+            ours, theirs = norm(rg, rg.from_numpy(x)), norm(torch, torch.from_numpy(x))
+            assert np.array_equal(ours.numpy(), theirs.numpy()), (shape, dtype)
+
+
+def test_clip_grad_norm_bitwise_vs_torch():
+    torch = _torch()
+    rng = np.random.default_rng(3)
+    shapes = [(32, 20), (32,), (5, 32), (5,), (40000,), (7, 3, 3)]
+    grads = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+    results = []
+    for lib in (rg, torch):
+        params = [lib.nn.Parameter(lib.zeros(s)) for s in shapes]
+        for p, g in zip(params, grads):
+            p.grad = lib.from_numpy(g.copy())
+        total = lib.nn.utils.clip_grad_norm_(params, 1.0)
+        results.append([total.numpy()] + [p.grad.numpy() for p in params])
+    for ours, theirs in zip(*results):
+        assert np.array_equal(ours, theirs)
