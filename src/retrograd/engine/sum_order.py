@@ -37,7 +37,7 @@ import numpy as np
 
 from .._threads import get_num_threads
 
-__all__ = ["down_columns", "reduce"]
+__all__ = ["add_in_order", "down_columns", "reduce"]
 
 _VECTOR_BYTES = 32
 _GRAIN = 32768  # at::internal::GRAIN_SIZE: smaller reductions run on one thread
@@ -58,6 +58,12 @@ def _in_order(terms: Any, axis: int = 0) -> Any:
         return np.add.reduce(terms, axis=axis)
     rows = np.ascontiguousarray(np.moveaxis(terms, axis, 0)).reshape(terms.shape[axis], lanes)
     return np.add.reduce(rows, axis=0).reshape(terms.shape[:axis] + terms.shape[axis + 1 :])
+
+
+def add_in_order(terms: Any, axis: int = 0) -> Any:
+    """The terms along `axis` of a NumPy array added one after another, from 0 (the other axes are
+    independent lanes): a plain loop's order, as a kernel's scalar accumulator adds."""
+    return _in_order(terms, axis)
 
 
 def _zeros(terms: Any) -> Any:

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..activation.smooth import log_sigmoid
@@ -30,6 +32,7 @@ from ..elementwise.clamp_where import where
 from ..elementwise.pointwise import sigmoid
 from ..kernels.accumulate import mean_of_sum, wide_sum
 from ..kernels.arg_types import plain_number
+from ..kernels.fused_multiply_add import float_step, scalar_tails
 from ..kernels.select import select
 
 __all__: list[str] = []  # nothing public: nn.functional wraps these with PyTorch's checks
@@ -97,7 +100,51 @@ def _huber_curvature(d: Tensor, delta: float) -> Tensor:
     return where(d.abs() < delta, 1.0, 0.0)
 
 
-def _difference_loss(name: str, node: str, elems: Any, slope: Any, curvature: Any) -> Primitive:
+# The backwards on arrays in the order PyTorch's kernels round (PointwiseOpsKernel.cpp), with
+# norm = 1/n for 'mean' (mse: 2/n) in the data's dtype: mse (norm·d)·g everywhere; smooth_l1 and
+# huber have a vectorized form, norm·s·g with s = ±1 or d/β (±δ or d), and a scalar one for the
+# last elements of each loop (`scalar_tails`), where β and δ stay doubles: ±norm·g or
+# (norm·d·g)/β, ±(norm·g)·δ or norm·d·g.
+def _mse_kernel(d: Any, g: Any, norm: Any, p: float) -> tuple:
+    return (norm * d) * g, None
+
+
+def _smooth_l1_kernel(d: Any, g: Any, norm: Any, beta: float) -> tuple:
+    t, outside = d.dtype.type, abs(d) >= d.dtype.type(beta)
+    vector = norm * np.where(outside, np.where(d > 0, t(1), t(-1)), d / t(beta)) * g
+    ng, wide = norm * g, np.float64(beta)  # (the scalar code compares and divides in double)
+    inside = (norm * d * g / wide).astype(d.dtype)
+    return vector, np.where(d <= -wide, -ng, np.where(d >= wide, ng, inside))
+
+
+def _huber_kernel(d: Any, g: Any, norm: Any, delta: float) -> tuple:
+    t, outside = d.dtype.type, abs(d) >= d.dtype.type(delta)
+    vector = norm * np.where(outside, np.where(d > 0, t(delta), -t(delta)), d) * g
+    wide = np.float64(delta)  # (the scalar code compares and multiplies in double)
+    edge = (norm * g * wide).astype(d.dtype)
+    return vector, np.where(d <= -wide, -edge, np.where(d >= wide, edge, norm * d * g))
+
+
+def _backward_array(kernel: Any, slope: Any, xp: Any, g: Any, a: Any, b: Any, reduction: str, p: float) -> Any:
+    """The loss's backward as PyTorch's CPU kernel rounds it (same-dtype float32/float64 NumPy
+    arrays a, b of one shape); otherwise from `slope`'s ops."""
+    if not (xp is np and a.dtype == b.dtype == g.dtype and a.dtype in _FLOATS and a.shape == b.shape
+            and np.shape(g) in ((), a.shape)):
+        return slope(*(Tensor._make(t) for t in (g, a, b)), reduction, p)._data
+    scale = (2.0 if kernel is _mse_kernel else 1.0) / (a.size if reduction == "mean" else 1)
+    vector, scalar = kernel(a - b, g, a.dtype.type(scale), p)
+    out = np.array(np.broadcast_to(vector, a.shape))
+    if scalar is not None and a.flags.c_contiguous and b.flags.c_contiguous:
+        flat, scalar = out.reshape(-1), np.broadcast_to(scalar, a.shape).reshape(-1)
+        for tail in scalar_tails(a.size, float_step(a.dtype)):
+            flat[tail] = scalar[tail]
+    return out
+
+
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _difference_loss(name: str, node: str, elems: Any, slope: Any, curvature: Any, kernel: Any) -> Primitive:
     """The loss f(a - b), reduced, and its backward as one op, PyTorch's `<name>_backward(g, a, b)`: a
     create_graph gradient records `<Node>BackwardBackward0`. f' is odd, so d/db is the backward of
     (g, b, a). The backward is linear in g (its rule in g is itself); in a it is g·f''(d), spread."""
@@ -112,7 +159,7 @@ def _difference_loss(name: str, node: str, elems: Any, slope: Any, curvature: An
 
     backward: Primitive = Primitive(
         f"{name}_backward",
-        lambda xp, g, a, b, reduction, p: slope(*(Tensor._make(t) for t in (g, a, b)), reduction, p)._data,
+        lambda xp, g, a, b, reduction, p: _backward_array(kernel, slope, xp, g, a, b, reduction, p),
         [
             backward_or_composed,  # linear in g
             curved,
@@ -131,11 +178,11 @@ def _difference_loss(name: str, node: str, elems: Any, slope: Any, curvature: An
     )
 
 
-_mse = _difference_loss("mse_loss", "MseLoss", _mse_elems, _mse_slope, _mse_curvature)
+_mse = _difference_loss("mse_loss", "MseLoss", _mse_elems, _mse_slope, _mse_curvature, _mse_kernel)
 _smooth_l1 = _difference_loss(
-    "smooth_l1_loss", "SmoothL1Loss", _smooth_l1_elems, _smooth_l1_slope, _smooth_l1_curvature
+    "smooth_l1_loss", "SmoothL1Loss", _smooth_l1_elems, _smooth_l1_slope, _smooth_l1_curvature, _smooth_l1_kernel
 )
-_huber = _difference_loss("huber_loss", "HuberLoss", _huber_elems, _huber_slope, _huber_curvature)
+_huber = _difference_loss("huber_loss", "HuberLoss", _huber_elems, _huber_slope, _huber_curvature, _huber_kernel)
 
 
 def mse_loss(input: Tensor, target: Tensor, reduction: str) -> Tensor:

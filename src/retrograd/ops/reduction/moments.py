@@ -40,14 +40,16 @@ def _mean_array(a: Any, dims: tuple, keepdim: bool) -> Any:
 _WIDE = {"f": "float64", "c": "complex128"}
 
 
-def _var_array(xp: Any, a: Any, dims: tuple, correction: float, keepdim: bool) -> Any:
+def _var_array(xp: Any, a: Any, dims: tuple, correction: float, keepdim: bool, root: bool = False) -> Any:
     # in float64 throughout (float32 data), rounded once, as PyTorch's double accumulators do
-    # (complex data: |d|², in complex128, and a real result)
+    # (complex data: |d|², in complex128, and a real result); `root`: the std, whose square root
+    # PyTorch also takes in float64 before it rounds
     wide = a.astype(_WIDE[a.dtype.kind]) if a.dtype.kind in _WIDE and a.real.dtype.itemsize < 8 else a
     d = wide - wide.sum(axis=dims, keepdims=True) / count(a.shape, dims)
     squares = (d * d.conj()).real if d.dtype.kind == "c" else d * d
     dof = builtins.max(count(a.shape, dims) - correction, 0)
-    return (squares.sum(axis=dims, keepdims=keepdim) / dof).astype(a.real.dtype)  # dof 0: inf or NaN, as PyTorch
+    var = squares.sum(axis=dims, keepdims=keepdim) / dof  # dof 0: inf or NaN, as PyTorch
+    return (xp.sqrt(var) if root else var).astype(a.real.dtype)
 
 
 def _var_grad(g: Tensor, a: Tensor, dims: tuple, correction: float, keepdim: bool, full: bool) -> Tensor:
@@ -77,7 +79,7 @@ _var = Primitive(
     quiet=True,
 )
 _std = Primitive(
-    "std", lambda xp, a, dims, correction, keepdim, full: xp.sqrt(_var_array(xp, a, dims, correction, keepdim)),
+    "std", lambda xp, a, dims, correction, keepdim, full: _var_array(xp, a, dims, correction, keepdim, root=True),
     [lambda g, a, out, dims, correction, keepdim, full: _std_grad(g, a, out, dims, correction, keepdim, full)],
     node_name="StdBackward0",
     quiet=True,
@@ -95,7 +97,7 @@ _var_mean = Primitive(
 _std_mean = Primitive(
     "std_mean",
     lambda xp, a, dims, correction, keepdim, full:
-        (xp.sqrt(_var_array(xp, a, dims, correction, keepdim)), _mean_array(a, dims, keepdim)),
+        (_var_array(xp, a, dims, correction, keepdim, root=True), _mean_array(a, dims, keepdim)),
     [lambda g, a, a_shape, out, dims, correction, keepdim, full:
         _std_grad(g[0], a, out[0], dims, correction, keepdim, full) + _mean_grad(g[1], a_shape, dims, keepdim)],
     node_name="StdMeanBackward0",

@@ -17,6 +17,7 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..elementwise.clamp_where import where
 from ..kernels.arg_types import scalar_arg
+from ..kernels.norm_order import two_norm_of_rows
 from ..kernels.operands import wrap_dim
 from ..kernels.out_arg import SAME, norm_dtype, write_out
 from ..linalg.common import check_matrix
@@ -28,6 +29,9 @@ __all__ = ["norm"]
 
 def _vector_norm_array(xp: Any, a: Any, ord: float, dims: tuple, keepdim: bool) -> Any:
     if ord == 2 and a.dtype.kind == "f":  # a·a is |a|·|a| exactly: no pass for the magnitudes
+        ordered = two_norm_of_rows(a, dims)  # (PyTorch's rounding, where its order is known)
+        if ordered is not None:
+            return ordered.reshape([1 if d in dims else n for d, n in enumerate(a.shape)]) if keepdim else ordered
         return xp.sqrt((a * a).sum(axis=dims, keepdims=keepdim))
     x = xp.abs(a)
     if ord == math.inf:
