@@ -66,10 +66,6 @@ def add_in_order(terms: Any, axis: int = 0) -> Any:
     return _in_order(terms, axis)
 
 
-def _zeros(terms: Any) -> Any:
-    return np.zeros(terms.shape[1:], terms.dtype)
-
-
 def _cascade(terms: Any) -> Any:
     """ATen's multi_row_sum of `terms` (axis 0)."""
     n = terms.shape[0]
