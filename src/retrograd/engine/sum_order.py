@@ -121,6 +121,8 @@ def _outer(block: Any, chunks: list, vectors: bool) -> Any:
     memory, a vector's worth at least (grouped by four vectors, else by four columns)."""
     group = _ILP * _VECTOR_BYTES // block.dtype.itemsize if vectors else _ILP
     columns = block.shape[-1]
+    if all(begin % group == 0 for begin, _ in chunks):  # (the threads' split changes no column's order)
+        chunks = [(0, columns)]
     if len(chunks) == 1:  # (one thread: the common case, without the copies)
         if columns % group == 0:
             return _cascade(block)
