@@ -254,3 +254,25 @@ def test_views_with_gaps_along_a_run_of_memory_match_pytorch_vs_torch():
 def test_a_strided_run_is_summed_as_pytorch_sums_it():
     a = (np.random.default_rng(11).standard_normal(40) * 100).astype(np.float32)[::2]
     assert sum_order.reduce(a, (0,)) == _ref_row_sum([np.asarray(v) for v in a], np.dtype(np.float32))
+
+
+def test_binary_cross_entropy_mean_is_its_sum_over_the_count():
+    # PyTorch reduces the elementwise losses with `mean`: the sum, then one division
+    rng = np.random.default_rng(12)
+    p = retrograd.tensor(rng.uniform(0.01, 0.99, 157).astype(np.float32))
+    t = retrograd.tensor((rng.random(157) < 0.5).astype(np.float32))
+    F = retrograd.nn.functional
+    mean = F.binary_cross_entropy(p, t).item()
+    assert mean == (F.binary_cross_entropy(p, t, reduction="sum") / 157).item()
+
+
+def test_mean_reduced_losses_match_pytorch_vs_torch():
+    torch = _torch()
+    rng = np.random.default_rng(13)
+    x, y = (rng.standard_normal(231).astype(np.float32) for _ in range(2))
+    p = rng.uniform(0.01, 0.99, 231).astype(np.float32)
+    for name, args in [("mse_loss", (x, y)), ("l1_loss", (x, y)), ("smooth_l1_loss", (x, y)),
+                       ("huber_loss", (x, y)), ("poisson_nll_loss", (x, p)), ("gaussian_nll_loss", (x, y, p))]:
+        ours = getattr(retrograd.nn.functional, name)(*map(retrograd.from_numpy, args)).item()
+        theirs = getattr(torch.nn.functional, name)(*map(torch.from_numpy, args)).item()
+        assert ours == theirs, name

@@ -27,7 +27,7 @@ from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..activation.along_dim import log_softmax_kernel
 from ..elementwise.pointwise import logit
-from ..kernels.accumulate import wide_mean, wide_sum
+from ..kernels.accumulate import mean_of_sum, wide_sum
 from ..kernels.cascade_sum import kept_sum
 
 
@@ -216,7 +216,7 @@ def _bce_forward(xp: Any, a: Any, t: Any, w: Any, reduction: str) -> Any:
     out = out if w is None else out * w
     if reduction == "none":
         return out
-    return wide_mean(out, tuple(range(out.ndim))) if reduction == "mean" else wide_sum(out)
+    return mean_of_sum(out, tuple(range(out.ndim))) if reduction == "mean" else wide_sum(out)
 
 
 def _weighted(x: Tensor, w: Any) -> Tensor:
