@@ -35,12 +35,12 @@ from typing import Any
 
 import numpy as np
 
-from .._threads import get_num_threads
+from .thread_count import GRAIN as _GRAIN
+from .thread_count import get_num_threads
 
 __all__ = ["add_in_order", "down_columns", "reduce"]
 
 _VECTOR_BYTES = 32
-_GRAIN = 32768  # at::internal::GRAIN_SIZE: smaller reductions run on one thread
 _ILP = 4
 _LEVELS = 4
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))

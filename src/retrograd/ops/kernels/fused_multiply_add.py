@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from ..._threads import get_num_threads
+from ...engine.thread_count import GRAIN as _GRAIN  # (a loop is split among threads from this many elements)
+from ...engine.thread_count import get_num_threads
 
 _EXACT_IN_FLOAT64 = (np.dtype(np.float32), np.dtype(np.float16))
 
@@ -50,7 +51,6 @@ def opmath(xp: Any, *arrays: Any) -> tuple:
 _FLOAT32, _FLOAT16 = _EXACT_IN_FLOAT64
 
 
-_GRAIN = 32768  # at::internal::GRAIN_SIZE: a TensorIterator loop is split among threads from this many elements
 
 
 def _half_step() -> int:
