@@ -131,6 +131,8 @@ def _backward_array(kernel: Any, slope: Any, xp: Any, g: Any, a: Any, b: Any, re
     if not (xp is np and a.dtype == b.dtype == g.dtype and a.dtype in _FLOATS and a.shape == b.shape
             and np.shape(g) in ((), a.shape)):
         return slope(*(Tensor._make(t) for t in (g, a, b)), reduction, p)._data
+    if a.size == 0:  # (an empty batch: an empty gradient, and no count to divide by)
+        return np.zeros(a.shape, a.dtype)
     scale = (2.0 if kernel is _mse_kernel else 1.0) / (a.size if reduction == "mean" else 1)
     vector, scalar = kernel(a - b, g, a.dtype.type(scale), p)
     out = np.array(np.broadcast_to(vector, a.shape))
