@@ -89,6 +89,7 @@ def zeros(
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    pin_memory: bool = False,
     out: Any = None,
 ) -> Tensor:
     """A tensor of zeros of the given shape (default dtype float32).
@@ -110,6 +111,7 @@ def zeros(
         >>> retrograd.zeros((2,), dtype=retrograd.int64)
         tensor([0, 0])
     """
+    check_pin_memory(pin_memory)
     if out is not None:
         return write_out(out, zeros, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
@@ -123,6 +125,7 @@ def ones(
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    pin_memory: bool = False,
     out: Any = None,
 ) -> Tensor:
     """A tensor of ones of the given shape.
@@ -142,6 +145,7 @@ def ones(
         tensor([[1., 1.],
                 [1., 1.]])
     """
+    check_pin_memory(pin_memory)
     if out is not None:
         return write_out(out, ones, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
@@ -195,7 +199,8 @@ def empty(
 
 def empty_strided(
     size: Any, stride: Any, *, dtype: dtype | None = None, layout: Any = None, device: Any = None,
-    requires_grad: bool = False, pin_memory: bool = False,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
 ) -> Tensor:
     """A tensor of shape `size` laid out with element strides `stride` over a storage just big enough.
 
@@ -240,7 +245,7 @@ def empty_strided(
 
 def full(
     size: Any, fill_value: Any, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
-    out: Any = None,
+    pin_memory: bool = False, out: Any = None,
 ) -> Tensor:
     """A tensor filled with `fill_value`; its dtype is inferred from the value.
 
@@ -260,6 +265,7 @@ def full(
         >>> retrograd.full((3,), 0.5)
         tensor([0.5000, 0.5000, 0.5000])
     """
+    check_pin_memory(pin_memory)
     if out is not None:
         return write_out(out, full, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
@@ -290,7 +296,7 @@ _EYE_SIGNATURES = (f"int n, *, {_FACTORY_KEYWORDS}", f"int n, int m, *, {_FACTOR
 
 def eye(
     n: int, m: int | None = None, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
-    out: Any = None,
+    pin_memory: bool = False, out: Any = None,
 ) -> Tensor:
     """An `(n, m)` matrix with ones on the diagonal.
 
@@ -308,6 +314,7 @@ def eye(
         tensor([[1., 0., 0.],
                 [0., 1., 0.]])
     """
+    check_pin_memory(pin_memory)
     if out is not None:
         return write_out(out, eye, locals(), ANY, dtype_from_out=True)
     if m is None:
@@ -356,7 +363,8 @@ def _filled_like(
 
 
 def zeros_like(
-    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None
+    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
+    pin_memory: bool = False, memory_format: Any = None,
 ) -> Tensor:
     """A tensor of zeros with `t`'s shape and (by default) dtype and device.
 
@@ -375,13 +383,15 @@ def zeros_like(
         tensor([[0, 0],
                 [0, 0]])
     """
+    check_pin_memory(pin_memory)
     if not isinstance(t, Tensor):
         raise not_a_tensor("zeros_like", t)
     return _filled_like(t, 0, dtype, device, requires_grad, memory_format)
 
 
 def ones_like(
-    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None
+    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
+    pin_memory: bool = False, memory_format: Any = None,
 ) -> Tensor:
     """A tensor of ones with `t`'s shape and (by default) dtype and device.
 
@@ -399,13 +409,15 @@ def ones_like(
         >>> retrograd.ones_like(retrograd.tensor([0.5, 1.5]))
         tensor([1., 1.])
     """
+    check_pin_memory(pin_memory)
     if not isinstance(t, Tensor):
         raise not_a_tensor("ones_like", t)
     return _filled_like(t, 1, dtype, device, requires_grad, memory_format)
 
 
 def empty_like(
-    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None
+    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
+    pin_memory: bool = False, memory_format: Any = None,
 ) -> Tensor:
     """A tensor with `t`'s shape and (by default) dtype and device whose values are not to be relied on.
 
@@ -428,6 +440,7 @@ def empty_like(
         >>> e.shape, e.dtype
         (retrograd.Size([2, 3]), retrograd.int32)
     """
+    check_pin_memory(pin_memory)
     if not isinstance(t, Tensor):
         raise not_a_tensor("empty_like", t)
     # laid out as PyTorch's (a transposed input gives a transposed result), so what fills it in
@@ -442,6 +455,7 @@ def full_like(
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    pin_memory: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
     """A tensor filled with `fill_value`, with `input`'s shape and (by default) dtype and device.
@@ -461,6 +475,7 @@ def full_like(
         tensor([[3.5000, 3.5000],
                 [3.5000, 3.5000]])
     """
+    check_pin_memory(pin_memory)
     fill_value = scalar_arg("full_like", "fill_value", 2, fill_value)
     check_scalar_fits(fill_value, _like_dtype(input, dtype), half_rounds=_one_element(input._data.shape))
     return _filled_like(input, store_scalar(fill_value, _like_dtype(input, dtype).np), dtype, device,

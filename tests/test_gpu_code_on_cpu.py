@@ -1,0 +1,159 @@
+"""Programs written for a GPU, run where there is none: what PyTorch's CPU build says and does.
+
+Checkpoints saved on a GPU, the legacy CUDA tensor types, `pin_memory` on factories, the
+DataLoader's pinning arguments and `torch.cuda`'s memory and profiling helpers.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+import retrograd as rg
+from retrograd import backend
+from retrograd.utils.data import DataLoader, TensorDataset
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+
+NO_CUDA_LOAD = (
+    "Attempting to deserialize object on a CUDA device but retrograd.cuda.is_available() is False. "
+    "If you are running on a CPU-only machine, please use retrograd.load with "
+    "map_location=retrograd.device('cpu') to map your storages to the CPU."
+)
+
+
+def outcome(fn):
+    """('ok', repr of the value) or ('raises', type name, message) of a call, warnings silenced."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ("ok", repr(fn()).replace("retrograd", "torch"))
+    except Exception as e:  # noqa: BLE001
+        return ("raises", type(e).__name__, str(e).replace("retrograd", "torch"))
+
+
+# --- a checkpoint saved on a GPU ------------------------------------------------------------------
+
+
+@pytest.fixture
+def gpu_checkpoint(tmp_path):
+    """A file whose tensors were saved from "cuda:0" (written on the stand-in CUDA device)."""
+    path = tmp_path / "gpu.pt"
+    with backend.standin_device():
+        rg.save({"w": rg.arange(3.0).to("cuda")}, path)
+    rg.set_default_device(None)
+    return path
+
+
+def test_gpu_checkpoint_needs_a_map_location(gpu_checkpoint):
+    for map_location in (None, {"cuda:1": "cpu"}, "cuda", rg.device("cuda:0")):
+        with pytest.raises(RuntimeError) as info:
+            rg.load(gpu_checkpoint, map_location=map_location)
+        assert str(info.value) == NO_CUDA_LOAD
+    for map_location in ("cpu", rg.device("cpu"), {"cuda:0": "cpu"}, lambda storage, loc: storage):
+        loaded = rg.load(gpu_checkpoint, map_location=map_location)
+        assert loaded["w"].tolist() == [0.0, 1.0, 2.0] and loaded["w"].device.type == "cpu"
+
+
+def test_gpu_checkpoint_vs_torch(gpu_checkpoint):
+    torch = pytest.importorskip("torch")
+    for map_location in (None, {"cuda:1": "cpu"}, "cpu", {"cuda:0": "cpu"}):
+        ours = outcome(lambda: rg.load(gpu_checkpoint, map_location=map_location))
+        theirs = outcome(lambda: torch.load(gpu_checkpoint, map_location=map_location))
+        assert ours == theirs
+
+
+# --- legacy CUDA types ----------------------------------------------------------------------------
+
+NO_ATEN_CUDA_START = "Cannot initialize CUDA without ATen_cuda library. PyTorch splits its backend"
+
+
+def test_type_to_a_cuda_legacy_type_raises_without_cuda():
+    x = rg.arange(3.0)
+    for target in (rg.cuda.FloatTensor, rg.cuda.LongTensor, "torch.cuda.FloatTensor", "torch.cuda.NoSuchType"):
+        with pytest.raises(RuntimeError, match=NO_ATEN_CUDA_START):
+            x.type(target)
+    assert rg.cuda.FloatTensor.is_cuda and not rg.FloatTensor.is_cuda
+    assert x.type(rg.DoubleTensor).dtype == rg.float64 and x.type("torch.LongTensor").tolist() == [0, 1, 2]
+
+
+def test_type_to_a_cuda_legacy_type_moves_the_tensor():
+    with backend.standin_device():
+        x = rg.arange(3.0)
+        y = x.type(rg.cuda.LongTensor)
+        z = x.type("torch.cuda.DoubleTensor")
+        assert (y.device.type, y.dtype, z.device.type, z.dtype) == ("cuda", rg.int64, "cuda", rg.float64)
+        assert (y.type(), z.type(), x.type()) == ("torch.cuda.LongTensor", "torch.cuda.DoubleTensor", "torch.FloatTensor")
+    rg.set_default_device(None)
+
+
+@needs_torch
+def test_type_to_a_cuda_legacy_type_vs_torch():
+    for target in ("cuda.FloatTensor", "'torch.cuda.FloatTensor'", "'torch.cuda.X'", "DoubleTensor"):
+        ours = outcome(lambda: eval(f"rg.arange(3.).type(rg.{target})" if "'" not in target
+                                    else f"rg.arange(3.).type({target})"))
+        theirs = outcome(lambda: eval(f"torch.arange(3.).type(torch.{target})" if "'" not in target
+                                      else f"torch.arange(3.).type({target})"))
+        assert ours == theirs
+
+
+# --- pin_memory on factories ----------------------------------------------------------------------
+
+FACTORIES = [
+    "zeros(2)", "ones(2)", "full((2,), 1.5)", "eye(2)", "arange(3)", "linspace(0, 1, 3)", "logspace(0, 1, 3)",
+    "zeros_like(x)", "ones_like(x)", "empty_like(x)", "full_like(x, 2.0)", "empty(2)", "rand(2)", "tensor([1.0])",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("call", FACTORIES)
+def test_factories_take_pin_memory(call):
+    x = rg.ones(2)
+    made = eval(f"rg.{call[:-1]}, pin_memory=False)", {"rg": rg, "x": x})
+    assert made.shape == eval(f"rg.{call}", {"rg": rg, "x": x}).shape
+    with pytest.raises(RuntimeError, match="^pin_memory=True requires a CUDA or other accelerator backend"):
+        eval(f"rg.{call[:-1]}, pin_memory=True)", {"rg": rg, "x": x})
+
+
+@needs_torch
+@pytest.mark.parametrize("call", FACTORIES)
+def test_factories_take_pin_memory_vs_torch(call):
+    for pin in (False, True):
+        made = f"{call[:-1]}, pin_memory={pin}).shape"  # rand: the same shape, not the same draws
+        ours = outcome(lambda: eval(f"rg.{made}", {"rg": rg, "x": rg.ones(2)}))
+        theirs = outcome(lambda: eval(f"torch.{made}", {"torch": torch, "x": torch.ones(2)}))
+        assert ours == theirs
+
+
+# --- DataLoader -----------------------------------------------------------------------------------
+
+
+def test_loader_warns_that_pin_memory_device_is_deprecated():
+    data = TensorDataset(rg.arange(4.0))
+    with pytest.warns(UserWarning) as record:
+        next(iter(DataLoader(data, batch_size=2, pin_memory=True, pin_memory_device="cuda")))
+    assert [str(w.message) for w in record] == [
+        "pin_memory_device is deprecated, the current accelerator will be used as the device,"
+        "ignore pin_memory_device='cuda'.",
+        "'pin_memory' argument is set as true but no accelerator is found, then device pinned memory won't be used.",
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        next(iter(DataLoader(data, batch_size=2, pin_memory_device="cuda")))  # nothing pinned: nothing said
+
+
+@needs_torch
+def test_loader_pin_memory_device_warnings_vs_torch():
+    said = []
+    for lib in (rg, torch):
+        data = lib.utils.data.TensorDataset(lib.arange(4.0))
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter("always")
+            next(iter(lib.utils.data.DataLoader(data, batch_size=2, pin_memory=True, pin_memory_device="cuda")))
+        said.append([str(w.message) for w in record])
+    assert said[0] == said[1]
