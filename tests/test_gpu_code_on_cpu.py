@@ -61,12 +61,11 @@ def test_gpu_checkpoint_needs_a_map_location(gpu_checkpoint):
         assert loaded["w"].tolist() == [0.0, 1.0, 2.0] and loaded["w"].device.type == "cpu"
 
 
-def test_gpu_checkpoint_vs_torch(gpu_checkpoint):
+@pytest.mark.parametrize("map_location", [None, {"cuda:1": "cpu"}, "cpu", {"cuda:0": "cpu"}])
+def test_gpu_checkpoint_vs_torch(gpu_checkpoint, map_location):
     torch = pytest.importorskip("torch")
-    for map_location in (None, {"cuda:1": "cpu"}, "cpu", {"cuda:0": "cpu"}):
-        ours = outcome(lambda: rg.load(gpu_checkpoint, map_location=map_location))
-        theirs = outcome(lambda: torch.load(gpu_checkpoint, map_location=map_location))
-        assert ours == theirs
+    ours = outcome(lambda: rg.load(gpu_checkpoint, map_location=map_location))
+    assert ours == outcome(lambda: torch.load(gpu_checkpoint, map_location=map_location))
 
 
 # --- legacy CUDA types ----------------------------------------------------------------------------
@@ -89,18 +88,17 @@ def test_type_to_a_cuda_legacy_type_moves_the_tensor():
         y = x.type(rg.cuda.LongTensor)
         z = x.type("torch.cuda.DoubleTensor")
         assert (y.device.type, y.dtype, z.device.type, z.dtype) == ("cuda", rg.int64, "cuda", rg.float64)
-        assert (y.type(), z.type(), x.type()) == ("torch.cuda.LongTensor", "torch.cuda.DoubleTensor", "torch.FloatTensor")
+        names = (y.type(), z.type(), x.type())
+        assert names == ("torch.cuda.LongTensor", "torch.cuda.DoubleTensor", "torch.FloatTensor")
     rg.set_default_device(None)
 
 
 @needs_torch
-def test_type_to_a_cuda_legacy_type_vs_torch():
-    for target in ("cuda.FloatTensor", "'torch.cuda.FloatTensor'", "'torch.cuda.X'", "DoubleTensor"):
-        ours = outcome(lambda: eval(f"rg.arange(3.).type(rg.{target})" if "'" not in target
-                                    else f"rg.arange(3.).type({target})"))
-        theirs = outcome(lambda: eval(f"torch.arange(3.).type(torch.{target})" if "'" not in target
-                                      else f"torch.arange(3.).type({target})"))
-        assert ours == theirs
+@pytest.mark.parametrize("target", ["{}.cuda.FloatTensor", "'torch.cuda.FloatTensor'", "'torch.cuda.X'",
+                                    "{}.DoubleTensor"])
+def test_type_to_a_cuda_legacy_type_vs_torch(target):
+    ours = outcome(lambda: eval("rg.arange(3.).type(" + target.format("rg") + ")"))
+    assert ours == outcome(lambda: eval("torch.arange(3.).type(" + target.format("torch") + ")"))
 
 
 # --- pin_memory on factories ----------------------------------------------------------------------
@@ -121,13 +119,12 @@ def test_factories_take_pin_memory(call):
 
 
 @needs_torch
+@pytest.mark.parametrize("pin", [False, True])
 @pytest.mark.parametrize("call", FACTORIES)
-def test_factories_take_pin_memory_vs_torch(call):
-    for pin in (False, True):
-        made = f"{call[:-1]}, pin_memory={pin}).shape"  # rand: the same shape, not the same draws
-        ours = outcome(lambda: eval(f"rg.{made}", {"rg": rg, "x": rg.ones(2)}))
-        theirs = outcome(lambda: eval(f"torch.{made}", {"torch": torch, "x": torch.ones(2)}))
-        assert ours == theirs
+def test_factories_take_pin_memory_vs_torch(call, pin):
+    made = f"{call[:-1]}, pin_memory={pin}).shape"  # rand: the same shape, not the same draws
+    ours = outcome(lambda: eval(f"rg.{made}", {"rg": rg, "x": rg.ones(2)}))
+    assert ours == outcome(lambda: eval(f"torch.{made}", {"torch": torch, "x": torch.ones(2)}))
 
 
 # --- DataLoader -----------------------------------------------------------------------------------
