@@ -154,3 +154,99 @@ def test_loader_pin_memory_device_warnings_vs_torch():
             next(iter(lib.utils.data.DataLoader(data, batch_size=2, pin_memory=True, pin_memory_device="cuda")))
         said.append([str(w.message) for w in record])
     assert said[0] == said[1]
+
+
+# --- torch.cuda's memory and profiling helpers, torch.mps ---------------------------------------
+
+CPU_BUILD_CALLS = [
+    "cuda.memory_cached()", "cuda.max_memory_cached()", "cuda.memory_stats()", "cuda.memory_stats_as_nested_dict()",
+    "cuda.memory_summary()", "cuda.memory.memory_allocated()", "cuda.memory.max_memory_reserved()",
+    "cuda.set_per_process_memory_fraction(0.5)", "cuda.is_current_stream_capturing()", "cuda._is_compiled()",
+    "cuda.device_of(x).idx", "cuda.nvtx.range_push('a')", "cuda.nvtx.range_pop()", "cuda.nvtx.mark('a')",
+    "cuda.Stream()", "mps.is_available()", "mps.device_count()", "mps.manual_seed(1)", "mps.empty_cache()",
+    "mps.synchronize()", "mps.seed()", "mps.get_rng_state()", "mps.current_allocated_memory()",
+    "mps.driver_allocated_memory()", "mps.recommended_max_memory()", "mps.set_per_process_memory_fraction(0.5)",
+    "mps.set_per_process_memory_fraction(1)", "get_autocast_gpu_dtype()",
+]  # fmt: skip
+
+
+def test_cuda_helpers_answer_as_a_cpu_build():
+    x = rg.ones(2)
+    assert rg.cuda.memory_stats() == {} and type(rg.cuda.memory_stats()).__name__ == "OrderedDict"
+    with pytest.warns(FutureWarning, match=r"^`retrograd.cuda.memory_cached` has been renamed to "
+                                           r"`retrograd.cuda.memory_reserved`$"):
+        assert rg.cuda.memory_cached() == 0
+    with pytest.warns(FutureWarning, match="reset_max_memory_allocated now calls retrograd.cuda.reset_peak_memory_stats"):
+        with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
+            rg.cuda.reset_max_memory_allocated()
+    with pytest.raises(KeyError, match="allocated_bytes.all.current"):
+        rg.cuda.memory_summary()  # PyTorch's CPU build: its stats are empty
+    with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
+        rg.cuda.set_per_process_memory_fraction(0.5)
+    with pytest.raises(RuntimeError, match="^NVTX functions not installed. Are you sure you have a CUDA build[?]$"):
+        with rg.cuda.nvtx.range("step {}", 1):
+            pass
+    with rg.cuda.device_of(x), rg.cuda.device(-1):  # a CPU tensor's device: nothing to switch
+        pass
+    with pytest.raises(RuntimeError, match="^PyTorch was compiled without CUDA support$"), rg.cuda.device(0):
+        pass
+    with pytest.raises(RuntimeError, match="^Tried to instantiate dummy base class _cuda_isCurrentStreamCapturing$"):
+        rg.cuda.is_current_stream_capturing()
+    assert rg.cuda._is_compiled() is False
+
+
+def test_mps_is_absent():
+    assert rg.mps.is_available() is False and rg.mps.device_count() == 0 and rg.mps.manual_seed(0) is None
+    with pytest.raises(RuntimeError, match=r"^Cannot execute emptyCache\(\) without MPS backend.$"):
+        rg.mps.empty_cache()
+    with pytest.raises(TypeError, match="must be `float`"):
+        rg.mps.set_per_process_memory_fraction(1)
+
+
+def test_cuda_memory_on_the_standin_device():
+    with backend.standin_device():
+        stats = rg.cuda.memory_stats()
+        assert list(stats) == sorted(stats) and stats["allocated_bytes.all.current"] == rg.cuda.memory_allocated()
+        assert rg.cuda.memory_summary().splitlines()[0].split() == ["Metric", "Cur", "Usage", "Peak", "Usage"]
+        rg.cuda.set_per_process_memory_fraction(0.5)
+        with pytest.raises(ValueError, match="Allowed range: 0~1"):
+            rg.cuda.set_per_process_memory_fraction(1.5)
+        assert rg.cuda.is_current_stream_capturing() is False and rg.cuda._is_compiled()
+        assert rg.cuda.nvtx.range_push("a") == 0 and rg.cuda.nvtx.range_pop() == 0
+        with rg.cuda.device_of(rg.ones(2, device="cuda:1")):
+            assert rg.cuda.current_device() == 1
+        assert rg.cuda.current_device() == 0
+    rg.set_default_device(None)
+
+
+def test_deprecated_gpu_autocast_dtype():
+    with pytest.warns(DeprecationWarning, match=r"get_autocast_gpu_dtype\(\) is deprecated"):
+        assert rg.get_autocast_gpu_dtype() == rg.float16
+    with pytest.warns(DeprecationWarning, match=r"set_autocast_gpu_dtype\(dtype\) is deprecated"):
+        rg.set_autocast_gpu_dtype(rg.bfloat16)
+    try:
+        assert rg.get_autocast_dtype("cuda") == rg.bfloat16
+    finally:
+        rg.set_autocast_dtype("cuda", rg.float16)
+
+
+@needs_torch
+@pytest.mark.parametrize("call", CPU_BUILD_CALLS)
+def test_cpu_build_answers_vs_torch(call):
+    ours = outcome(lambda: eval("rg." + call, {"rg": rg, "x": rg.ones(2)}))
+    assert ours == outcome(lambda: eval("torch." + call, {"torch": torch, "x": torch.ones(2)}))
+
+
+def test_amp_and_cuda_classes_print_torch_names_under_the_alias():
+    from retrograd._display_name import set_package_name
+
+    set_package_name("torch")
+    try:
+        names = [str(c) for c in (rg.amp.GradScaler, rg.amp.autocast, rg.cuda.amp.GradScaler, rg.cuda.device_of)]
+    finally:
+        set_package_name("retrograd")
+    assert names == [
+        "<class 'torch.amp.grad_scaler.GradScaler'>", "<class 'torch.amp.autocast_mode.autocast'>",
+        "<class 'torch.cuda.amp.GradScaler'>", "<class 'torch.cuda.device_of'>",
+    ]  # fmt: skip
+    assert str(rg.amp.GradScaler) == "<class 'retrograd.amp.grad_scaler.GradScaler'>"
