@@ -250,3 +250,46 @@ def test_amp_and_cuda_classes_print_torch_names_under_the_alias():
         "<class 'torch.cuda.amp.GradScaler'>", "<class 'torch.cuda.device_of'>",
     ]  # fmt: skip
     assert str(rg.amp.GradScaler) == "<class 'retrograd.amp.grad_scaler.GradScaler'>"
+
+
+# --- deterministic mode fills uninitialised memory ------------------------------------------------
+
+
+@pytest.fixture
+def deterministic():
+    rg.use_deterministic_algorithms(True)
+    yield
+    rg.use_deterministic_algorithms(False)
+    rg.utils.deterministic.fill_uninitialized_memory = True
+
+
+def test_deterministic_mode_fills_new_memory(deterministic):
+    assert rg.empty(2).isnan().all() and rg.empty_like(rg.ones(2, 2)).isnan().all()
+    assert rg.empty(2, dtype=rg.int8).tolist() == [127, 127] and rg.empty(1, dtype=rg.bool).tolist() == [True]
+    assert rg.empty(2, dtype=rg.uint8).tolist() == [255, 255] and rg.ones(1).new_empty(2).isnan().all()
+    assert rg.empty_strided((2, 2), (0, 1)).isnan().all()
+    assert rg.empty(1, 2, 2, 2, memory_format=rg.channels_last).isnan().all()
+    assert rg.ones(2, dtype=rg.int64).resize_(3).tolist() == [1, 1, 2**63 - 1]
+    assert rg.utils.deterministic.fill_uninitialized_memory is True
+    rg.utils.deterministic.fill_uninitialized_memory = False
+    assert rg.empty(2).tolist() == [0.0, 0.0]  # retrograd's empty memory: zeros
+    with pytest.raises(RuntimeError, match="^expected a bool, but got int$"):
+        rg.utils.deterministic.fill_uninitialized_memory = 1
+
+
+def test_new_memory_is_zeros_outside_deterministic_mode():
+    assert rg.empty(2).tolist() == [0.0, 0.0] and rg.ones(2, dtype=rg.int64).resize_(3).tolist() == [1, 1, 0]
+
+
+@needs_torch
+@pytest.mark.parametrize("call", ["empty(2)", "empty(2, dtype={}.int16)", "empty(2, dtype={}.complex64)",
+                                  "empty_like({}.ones(2), dtype={}.bool)", "ones(1).new_empty(2)",
+                                  "empty_strided((2,), (1,), dtype={}.float16)", "ones(2).long().resize_(3)"])
+def test_deterministic_mode_fills_new_memory_vs_torch(call, deterministic):
+    ours = outcome(lambda: eval("rg." + call.format("rg", "rg")).tolist())
+    torch.use_deterministic_algorithms(True)
+    try:
+        theirs = outcome(lambda: eval("torch." + call.format("torch", "torch")).tolist())
+    finally:
+        torch.use_deterministic_algorithms(False)
+    assert repr(ours) == repr(theirs)

@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from .._display_name import package_name
+from .._storage import uninitialized_value
 from ..backend import CPU, META, as_device, default_device, meta, namespace, to_device
 from ..backend.sparse import SparseCOO
 from ..dtypes import dtype
@@ -164,7 +165,8 @@ def empty(
     pin_memory: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
-    """An uninitialised tensor (retrograd fills it with zeros, so it is deterministic).
+    """An uninitialised tensor (retrograd fills it with zeros; under `use_deterministic_algorithms(True)`
+    with NaN, or an integer dtype's largest value, as PyTorch).
 
     Args:
         *dims (int or sequence of int): the shape, as ints or one sequence.
@@ -191,10 +193,18 @@ def empty(
         raise RuntimeError("unsupported memory format Preserve")
     shape = new_shape(size_keyword(dims, size, "empty", required=True), "empty")
     if name == "contiguous_format":
-        return zeros(shape, dtype=dtype, device=device, requires_grad=requires_grad)
+        return _uninitialized(zeros(shape, dtype=dtype, device=device, requires_grad=requires_grad))
     laid = empty_in_format(np, np.empty(shape, dtype=bool), _float_or(dtype).np, name)
     laid[...] = 0
-    return _factory(laid, requires_grad, _target(device))
+    return _uninitialized(_factory(laid, requires_grad, _target(device)))
+
+
+def _uninitialized(t: Tensor) -> Tensor:
+    """A new tensor from `empty` & co., filled as PyTorch fills uninitialised memory in deterministic mode."""
+    fill = uninitialized_value(t.dtype.np)
+    if fill is not None and t.device != META:
+        t._data[...] = fill
+    return t
 
 
 def empty_strided(
@@ -239,6 +249,9 @@ def empty_strided(
     target = _target(device)
     # on "meta" the storage is a meta array too, so the strided view of it keeps its strides
     memory = (meta.empty if target == META else np.zeros)((elements,), _float_or(dtype).np)
+    fill = uninitialized_value(memory.dtype)
+    if fill is not None and target != META:
+        memory[...] = fill  # the storage, not the (perhaps overlapping) view of it
     array = np.lib.stride_tricks.as_strided(memory, shape, tuple(s * memory.itemsize for s in steps), subok=True)
     return _factory(array, requires_grad, target)
 
@@ -445,7 +458,7 @@ def empty_like(
         raise not_a_tensor("empty_like", t)
     # laid out as PyTorch's (a transposed input gives a transposed result), so what fills it in
     # memory order (dropout's mask, rand_like) draws as PyTorch's does
-    return _filled_like(t, 0, dtype, device, requires_grad, memory_format)
+    return _uninitialized(_filled_like(t, 0, dtype, device, requires_grad, memory_format))
 
 
 def full_like(
