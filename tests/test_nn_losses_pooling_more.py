@@ -166,6 +166,29 @@ def _all_empty_targets(m, lp):
     return padded, flat
 
 
+def test_ctc_loss_with_repeated_labels_warns_nothing():
+    # a repeated label leaves some alignments impossible: log 0 = -inf inside, but no NumPy warning outside
+    rg.manual_seed(0)
+    log_probs = rg.randn(5, 2, 4, requires_grad=True).log_softmax(2)
+    targets, lengths = rg.tensor([[1, 2], [1, 1]]), rg.tensor([5, 5])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = rg.nn.functional.ctc_loss(log_probs, targets, lengths, rg.tensor([2, 2]))
+        loss.backward()
+    assert abs(loss.item() - 2.459620475769043) < 1e-6  # PyTorch's value for these draws
+
+
+@needs_torch
+def test_ctc_loss_with_repeated_labels_vs_torch():
+    values = []
+    for lib in (rg, torch):
+        lib.manual_seed(0)
+        log_probs = lib.randn(5, 2, 4).log_softmax(2)
+        values.append(lib.nn.functional.ctc_loss(log_probs, lib.tensor([[1, 2], [1, 1]]), lib.tensor([5, 5]),
+                                                 lib.tensor([2, 2])).item())
+    assert values[0] == values[1]
+
+
 def test_ctc_loss_with_every_target_empty_is_all_blanks():
     """The extended labels are one blank wide: the recursions shifted them by two and failed to broadcast."""
     lp = rg.tensor(np.log(_rng(10).dirichlet(np.ones(3), (4, 3))), requires_grad=True)

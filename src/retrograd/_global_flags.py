@@ -1,8 +1,9 @@
 """Process-wide switches PyTorch programs set: float32 matmul precision, deterministic algorithms.
 
-They are recorded and reported back. Neither changes retrograd's results: NumPy's
+They are recorded and reported back. Neither changes what retrograd computes: NumPy's
 float32 matmul never uses TF32 or bfloat16, and every retrograd op is already
-deterministic on the CPU.
+deterministic on the CPU. One thing does follow deterministic mode, as in PyTorch: the memory
+`empty` & co. leave uninitialised is filled with NaN (`fills_uninitialized_memory`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ __all__ = [
     "set_deterministic_debug_mode",
     "set_float32_matmul_precision",
     "use_deterministic_algorithms",
+    "fill_uninitialized_memory",
+    "set_fill_uninitialized_memory",
+    "fills_uninitialized_memory",
 ]
 
 _PRECISIONS = ("highest", "high", "medium")
@@ -31,6 +35,7 @@ _matmul_precision = "highest"
 _sdp = {"flash": True, "mem_efficient": True, "math": True, "cudnn": True, "overrideable": True}
 _deterministic = False
 _warn_only = False
+_fill_uninitialized = True  # torch.utils.deterministic.fill_uninitialized_memory
 
 
 def set_float32_matmul_precision(precision: str) -> None:
@@ -206,3 +211,22 @@ def set_sdp_enabled(kernel: str, enabled: bool) -> None:
     if kernel not in _sdp:
         raise ValueError(f"unknown attention kernel {kernel!r}")
     _sdp[kernel] = bool(enabled)
+
+
+def fill_uninitialized_memory() -> bool:
+    """`torch.utils.deterministic.fill_uninitialized_memory`: whether deterministic mode fills new memory (True)."""
+    return _fill_uninitialized
+
+
+def set_fill_uninitialized_memory(mode: bool) -> None:
+    """Set `torch.utils.deterministic.fill_uninitialized_memory` (PyTorch's RuntimeError for a non-bool)."""
+    global _fill_uninitialized
+    if not isinstance(mode, bool):
+        raise RuntimeError(f"expected a bool, but got {type(mode).__name__}")
+    _fill_uninitialized = mode
+
+
+def fills_uninitialized_memory() -> bool:
+    """Whether `empty`, `empty_like`, `empty_strided` and `resize_` fill what they make with NaN (or an
+    integer dtype's largest value, True for bool), as PyTorch does under `use_deterministic_algorithms(True)`."""
+    return _deterministic and _fill_uninitialized

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import mmap
 import os
+import sys
 from typing import Any
 
 import numpy as np
@@ -232,6 +233,20 @@ class UntypedStorage:
         return f"{body}\n{head}" if body else head
 
 
+def uninitialized_value(np_dtype: Any) -> Any:
+    """What PyTorch writes into the memory `empty` & co. and `resize_` leave uninitialised: nothing
+    (None) unless `use_deterministic_algorithms(True)` (with `fill_uninitialized_memory`), then NaN
+    for floating and complex dtypes, the largest value for integers, True for bool."""
+    # The flags live in a module loaded on first use: never loaded, deterministic mode was never set.
+    flags = sys.modules.get(__name__.rpartition(".")[0] + "._global_flags")
+    if flags is None or not flags.fills_uninitialized_memory():
+        return None
+    kind = np.dtype(np_dtype).kind
+    if kind == "b":
+        return True
+    return np.iinfo(np_dtype).max if kind in "iu" else np.nan
+
+
 def resize_in_place(t: Any, shape: tuple[int, ...]) -> None:
     """`t.resize_(shape)`: keep the first elements in row-major order; new elements are uninitialised (zeros here)."""
     if t._requires_grad:
@@ -247,5 +262,8 @@ def resize_in_place(t: Any, shape: tuple[int, ...]) -> None:
         grown = np.zeros(n, dtype=a.dtype)
         flat = a.reshape(-1)
         grown[: min(n, flat.size)] = flat[:n]
+        fill = uninitialized_value(a.dtype)
+        if fill is not None:
+            grown[flat.size :] = fill
         t._data = grown.reshape(shape)
     t._version_counter.value += 1

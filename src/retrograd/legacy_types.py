@@ -22,6 +22,7 @@ class _LegacyTensorType(type):
     """The metaclass: calling a legacy type constructs a tensor; isinstance checks the dtype."""
 
     dtype: _dt.dtype
+    is_cuda: bool
 
     def __call__(cls, *args: Any, device: Any = None) -> Tensor:  # type: ignore[override]
         return legacy_new(cls.dtype, args, device)
@@ -39,6 +40,7 @@ class _LegacyCudaTensorType(type):
     one raises PyTorch's TypeError; isinstance asks for the dtype on a CUDA device."""
 
     dtype: _dt.dtype
+    is_cuda: bool
 
     def __call__(cls, *args: Any) -> Tensor:  # type: ignore[override]
         if cuda_backend() is None:
@@ -77,7 +79,7 @@ Examples:
 def _legacy_type(name: str, dtype: _dt.dtype, data: str, printed: str) -> _LegacyTensorType:
     """The legacy type `name` of `dtype`; its docstring's example builds `data`, which prints as `printed`."""
     doc = _DOC.format(name=name, dtype=dtype, data=data, printed=printed)
-    return _LegacyTensorType(name, (), {"dtype": dtype, "__module__": "retrograd", "__doc__": doc})
+    return _LegacyTensorType(name, (), {"dtype": dtype, "is_cuda": False, "__module__": "retrograd", "__doc__": doc})
 
 
 # each: its name, dtype, example data and how that prints
@@ -117,7 +119,12 @@ CUDA_BY_NAME = {
     name: _LegacyCudaTensorType(
         name,
         (),
-        {"dtype": t.dtype, "__module__": "retrograd.cuda", "__doc__": f"A legacy constructor of {t.dtype} on CUDA."},
+        {
+            "dtype": t.dtype,
+            "is_cuda": True,
+            "__module__": "retrograd.cuda",
+            "__doc__": f"A legacy constructor of {t.dtype} on CUDA.",
+        },
     )
     for name, t in BY_NAME.items()
 }

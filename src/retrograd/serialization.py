@@ -262,6 +262,8 @@ def _placer(map_location: Any, source: str) -> Callable[[Tensor, str], Tensor]:
             target = map_location.get(location, location)
         else:
             target = map_location
+        if isinstance(target, (str, _device)):
+            _refuse_cuda_without_backend(target)  # a checkpoint saved on a GPU, loaded without map_location
         try:
             dev = as_device(target)
         except (RuntimeError, AssertionError) as e:  # AssertionError: "cuda"
@@ -277,6 +279,17 @@ def _placer(map_location: Any, source: str) -> Callable[[Tensor, str], Tensor]:
     place.devices = devices  # type: ignore[attr-defined]
 
     return place
+
+
+def _refuse_cuda_without_backend(target: str | _device) -> None:
+    """PyTorch's RuntimeError for loading onto a CUDA device where there is none."""
+    if str(target).split(":")[0] == "cuda" and cuda_backend() is None:
+        lib = package_name()  # `torch` where retrograd stands in for it
+        raise RuntimeError(
+            f"Attempting to deserialize object on a CUDA device but {lib}.cuda.is_available() is False. "
+            f"If you are running on a CPU-only machine, please use {lib}.load with "
+            f"map_location={lib}.device('cpu') to map your storages to the CPU."
+        )
 
 
 def _detect(head: bytes, source: str) -> str:
@@ -336,13 +349,8 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
     encoding = pickle_load_args.pop("encoding", "utf-8")
     if pickle_load_args:
         raise TypeError(f"load() got unexpected keyword arguments {sorted(pickle_load_args)}")
-    if isinstance(map_location, (str, _device)) and _device(map_location).type == "cuda" and cuda_backend() is None:
-        lib = package_name()  # `torch` where retrograd stands in for it
-        raise RuntimeError(
-            f"Attempting to deserialize object on a CUDA device but {lib}.cuda.is_available() is False. "
-            f"If you are running on a CPU-only machine, please use {lib}.load with "
-            f"map_location={lib}.device('cpu') to map your storages to the CPU."
-        )
+    if isinstance(map_location, (str, _device)):
+        _refuse_cuda_without_backend(map_location)
     if isinstance(map_location, (str, _device)):
         as_device(map_location)
     options = {"weights_only": weights_only, "encoding": encoding}

@@ -25,7 +25,7 @@ from ._display_name import package_name, public_class
 from ._op_method import dtype_conversion
 from ._printing import tensor_repr
 from ._user_frames import user_stacklevel, warn_once
-from .backend import CPU, as_device, device, device_of, is_cuda_array, namespace
+from .backend import CPU, NO_ATEN_CUDA, as_device, cuda_backend, device, device_of, is_cuda_array, namespace
 from .backend.meta import MetaArray
 from .backend.sparse import SparseCOO
 from .dtypes import dtype
@@ -1577,13 +1577,21 @@ class Tensor(TensorMethods):
             if key != "async":
                 raise TypeError(f"type() got an unexpected keyword argument '{key}'")
         if dtype is None:
-            return ("torch.sparse." if type(self._data) is SparseCOO else "torch.") + self.dtype.legacy_name
+            prefix = "torch.cuda." if self.is_cuda else "torch."
+            return (prefix + "sparse." if type(self._data) is SparseCOO else prefix) + self.dtype.legacy_name
         if dtype is Tensor or dtype in ("torch.Tensor", "retrograd.Tensor"):
             dtype = _dt.get_default_dtype()  # `x.type(torch.Tensor)`: the default tensor type's dtype
-        elif isinstance(dtype, str):
+        on_cuda = False
+        if isinstance(dtype, str):
+            on_cuda = dtype.startswith(("torch.cuda.", "retrograd.cuda."))
             dtype = _legacy_dtype(dtype)
         elif not isinstance(dtype, _dt.dtype):
+            on_cuda = getattr(dtype, "is_cuda", False) is True  # `cuda.FloatTensor`, not a CPU one
             dtype = getattr(dtype, "dtype", dtype)  # retrograd.FloatTensor and friends carry theirs
+        if on_cuda:
+            if cuda_backend() is None:
+                raise RuntimeError(NO_ATEN_CUDA)
+            return self.to("cuda", dtype, non_blocking=non_blocking)
         return self.to(dtype)
 
     float = dtype_conversion("float")
@@ -1807,10 +1815,10 @@ def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
 def _legacy_dtype(name: str) -> dtype:
     """The dtype a legacy type name such as 'torch.LongTensor' stands for."""
     prefix, _, kind = name.rpartition(".")
-    if prefix in ("torch.cuda", "retrograd.cuda"):
-        raise RuntimeError(f"Cannot convert to {name}: retrograd has no CUDA device")
+    if prefix.endswith(".cuda") and cuda_backend() is None:
+        raise RuntimeError(NO_ATEN_CUDA)  # PyTorch's CPU build, before it reads the type's name
     for d in _dt.ALL:
-        if d.legacy_name == kind and prefix in ("torch", "retrograd"):
+        if d.legacy_name == kind and prefix in ("torch", "retrograd", "torch.cuda", "retrograd.cuda"):
             return d
     raise ValueError(f"invalid type: '{name}'")
 

@@ -15,6 +15,7 @@ from .autocast_mode import (
     clear_autocast_cache,
     get_autocast_cpu_dtype,
     get_autocast_dtype,
+    get_autocast_gpu_dtype,
     is_autocast_available,
     is_autocast_cache_enabled,
     is_autocast_cpu_enabled,
@@ -24,6 +25,7 @@ from .autocast_mode import (
     set_autocast_cpu_enabled,
     set_autocast_dtype,
     set_autocast_enabled,
+    set_autocast_gpu_dtype,
 )
 from .custom_function import custom_bwd, custom_fwd
 from .grad_scaler import GradScaler

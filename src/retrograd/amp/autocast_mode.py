@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import dtypes as _dt
-from .._display_name import package_name
+from .._display_name import package_class, package_name
 from ..backend import DEVICE_TYPES
 from ..dtypes import dtype as _dtype
 from ..ops import autocast_policy as _policy
@@ -24,7 +24,8 @@ __all__ = [
     "autocast", "get_autocast_dtype", "is_autocast_available", "is_autocast_enabled", "set_autocast_enabled",
     "set_autocast_dtype", "is_autocast_cache_enabled", "set_autocast_cache_enabled", "clear_autocast_cache",
     "autocast_increment_nesting", "autocast_decrement_nesting", "is_autocast_cpu_enabled",
-    "set_autocast_cpu_enabled", "get_autocast_cpu_dtype", "set_autocast_cpu_dtype",
+    "set_autocast_cpu_enabled", "get_autocast_cpu_dtype", "set_autocast_cpu_dtype", "get_autocast_gpu_dtype",
+    "set_autocast_gpu_dtype",
 ]
 
 _DEVICE_TYPES = ("cpu", "cuda")
@@ -237,6 +238,18 @@ def set_autocast_cpu_dtype(dtype: _dtype) -> None:
     set_autocast_dtype("cpu", dtype)
 
 
+def get_autocast_gpu_dtype() -> _dtype:
+    """Deprecated spelling of `get_autocast_dtype("cuda")` (float16 unless set)."""
+    _deprecated("get_autocast_gpu_dtype()", "get_autocast_dtype('cuda')")
+    return _policy.state.cuda_dtype
+
+
+def set_autocast_gpu_dtype(dtype: _dtype) -> None:
+    """Deprecated spelling of `set_autocast_dtype("cuda", dtype)`."""
+    _deprecated("set_autocast_gpu_dtype(dtype)", "set_autocast_dtype('cuda', dtype)")
+    set_autocast_dtype("cuda", dtype)
+
+
 class autocast:  # noqa: N801  (PyTorch's name)
     """A region (a `with` block or a decorator) where chosen ops run in lower precision.
 
@@ -320,3 +333,6 @@ class autocast:  # noqa: N801  (PyTorch's name)
                 return func(*args, **kwargs)
 
         return run_in_autocast
+
+
+package_class(autocast)  # `torch.amp.autocast_mode.autocast` under the alias

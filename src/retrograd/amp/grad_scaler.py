@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from enum import Enum
 from typing import Any
 
-from .._display_name import package_name
+from .._display_name import package_class, package_name
 from ..autograd import no_grad
 from ..dtypes import float16, float32, int32
 from ..ops.creation import full
@@ -319,3 +319,6 @@ class GradScaler:
     def _found_inf_per_device(self, optimizer: Any) -> dict[Any, Tensor]:
         """{device: found_inf} of the optimizer's last unscale_ this iteration."""
         return self._per_optimizer_states[id(optimizer)]["found_inf_per_device"]
+
+
+package_class(GradScaler)  # `torch.amp.grad_scaler.GradScaler` under the alias

@@ -657,6 +657,9 @@ class _Pool:
     def free_all_blocks(self) -> None:
         return None
 
+    def set_limit(self, size: int | None = None, fraction: float | None = None) -> None:
+        self.limit = (size, fraction)  # CuPy's cap on the pool; nothing here allocates past it
+
 
 _pool = _Pool()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 
 from .. import amp as _amp
-from .._display_name import package_name
+from .._display_name import package_class, package_name
 from ..dtypes import bfloat16
 from ..dtypes import dtype as _dtype
 
@@ -79,3 +79,7 @@ class autocast(_amp.autocast):  # noqa: N801
     def __init__(self, enabled: bool = True, dtype: _dtype = bfloat16, cache_enabled: bool = True) -> None:
         _deprecated("autocast")
         super().__init__("cpu", dtype=dtype, enabled=enabled, cache_enabled=cache_enabled)
+
+
+for _cls in (GradScaler, autocast):
+    package_class(_cls)  # under the alias `type(scaler)` prints a `torch.` name

@@ -8,12 +8,33 @@ memory counters 0, seeding a no-op, and what needs a device raises its Assertion
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any
 
 from .. import backend
-from ..backend import NO_CUDA
+from .._display_name import package_class, package_name
 from ..legacy_types import CUDA_BY_NAME as _LEGACY
-from . import amp
+from . import amp, memory, nvtx
+from ._runtime import cuda_or_raise as _backend
+from ._runtime import device_index as _index
+from ._runtime import no_cuda as _no_cuda
+from .memory import (
+    empty_cache,
+    max_memory_allocated,
+    max_memory_cached,
+    max_memory_reserved,
+    mem_get_info,
+    memory_allocated,
+    memory_cached,
+    memory_reserved,
+    memory_stats,
+    memory_stats_as_nested_dict,
+    memory_summary,
+    reset_accumulated_memory_stats,
+    reset_max_memory_allocated,
+    reset_max_memory_cached,
+    reset_peak_memory_stats,
+    set_per_process_memory_fraction,
+)
 
 __all__ = [
     "BFloat16Tensor",
@@ -37,6 +58,7 @@ __all__ = [
     "graph",
     "device",
     "device_count",
+    "device_of",
     "empty_cache",
     "get_arch_list",
     "get_device_capability",
@@ -49,19 +71,30 @@ __all__ = [
     "ipc_collect",
     "is_available",
     "is_bf16_supported",
+    "is_current_stream_capturing",
     "is_initialized",
     "manual_seed",
     "manual_seed_all",
     "max_memory_allocated",
+    "max_memory_cached",
     "max_memory_reserved",
     "mem_get_info",
+    "memory",
     "memory_allocated",
+    "memory_cached",
     "memory_reserved",
     "memory_stats",
+    "memory_stats_as_nested_dict",
+    "memory_summary",
+    "nvtx",
+    "reset_accumulated_memory_stats",
+    "reset_max_memory_allocated",
+    "reset_max_memory_cached",
     "reset_peak_memory_stats",
     "seed",
     "seed_all",
     "set_device",
+    "set_per_process_memory_fraction",
     "set_rng_state",
     "set_rng_state_all",
     "stream",
@@ -80,27 +113,6 @@ HalfTensor = _LEGACY["HalfTensor"]
 IntTensor = _LEGACY["IntTensor"]
 LongTensor = _LEGACY["LongTensor"]
 ShortTensor = _LEGACY["ShortTensor"]
-
-
-def _no_cuda(*args: Any, **kwargs: Any) -> NoReturn:
-    raise AssertionError(NO_CUDA)
-
-
-def _backend() -> Any:
-    """The CUDA backend (CuPy, or the test stand-in), or PyTorch's no-CUDA AssertionError."""
-    cuda = backend.cuda_backend()
-    if cuda is None:
-        raise AssertionError(NO_CUDA)
-    return cuda
-
-
-def _index(device: Any) -> int | None:
-    """A device argument (None, int, "cuda:1", device) as an index (None: the current device)."""
-    if device is None:
-        return None
-    if isinstance(device, int):
-        return device
-    return backend.as_device(device).index
 
 
 def is_available() -> bool:
@@ -196,45 +208,6 @@ def get_rng_state_all() -> list[Any]:
     return []
 
 
-def empty_cache() -> None:
-    cuda = backend.cuda_backend()
-    if cuda is not None:
-        cuda.empty_cache()
-
-
-def memory_allocated(device: Any = None) -> int:  # noqa: A002
-    cuda = backend.cuda_backend()
-    return 0 if cuda is None else cuda.memory_allocated(_index(device))
-
-
-def max_memory_allocated(device: Any = None) -> int:  # noqa: A002
-    cuda = backend.cuda_backend()
-    return 0 if cuda is None else cuda.max_memory_allocated(_index(device))
-
-
-def memory_reserved(device: Any = None) -> int:  # noqa: A002
-    cuda = backend.cuda_backend()
-    return 0 if cuda is None else cuda.memory_reserved(_index(device))
-
-
-def max_memory_reserved(device: Any = None) -> int:  # noqa: A002
-    return memory_reserved(device)
-
-
-def reset_peak_memory_stats(device: Any = None) -> None:  # noqa: A002
-    _backend().reset_peak(_index(device))
-
-
-def memory_stats(device: Any = None) -> dict[str, Any]:  # noqa: A002
-    if backend.cuda_backend() is None:
-        return {}
-    return {
-        "allocated_bytes.all.current": memory_allocated(device),
-        "allocated_bytes.all.peak": max_memory_allocated(device),
-        "reserved_bytes.all.current": memory_reserved(device),
-    }
-
-
 def current_stream(device: Any = None) -> Stream:  # noqa: A002
     return Stream._wrap(_backend().xp.cuda.get_current_stream())
 
@@ -244,7 +217,7 @@ def default_stream(device: Any = None) -> Stream:  # noqa: A002
 
 
 # Still needs what neither CuPy nor the stand-in reports here.
-get_device_properties = get_rng_state = mem_get_info = ipc_collect = _no_cuda
+get_device_properties = get_rng_state = ipc_collect = _no_cuda
 
 
 class device:  # noqa: N801  (PyTorch's name)
@@ -255,9 +228,11 @@ class device:  # noqa: N801  (PyTorch's name)
         self._prev: int | None = None
 
     def __enter__(self) -> device:
+        if self.idx is not None and self.idx < 0:  # no device (`device_of` a CPU tensor): nothing to switch
+            return self
         if backend.cuda_backend() is None:
-            raise RuntimeError("retrograd was compiled without CUDA support")
-        if self.idx is not None and self.idx >= 0:
+            raise RuntimeError("PyTorch was compiled without CUDA support")  # PyTorch's words
+        if self.idx is not None:
             self._prev = current_device()
             set_device(self.idx)
         return self
@@ -267,12 +242,31 @@ class device:  # noqa: N801  (PyTorch's name)
             set_device(self._prev)
 
 
+class device_of(device):  # noqa: N801  (PyTorch's name)
+    """`with retrograd.cuda.device_of(t):` make `t`'s CUDA device current (nothing for a CPU tensor)."""
+
+    def __init__(self, obj: Any) -> None:
+        super().__init__(obj.get_device() if obj.is_cuda else -1)
+
+
+def is_current_stream_capturing() -> bool:
+    """Whether a CUDA graph is being captured: never here (retrograd captures none)."""
+    if backend.cuda_backend() is None:
+        raise RuntimeError("Tried to instantiate dummy base class _cuda_isCurrentStreamCapturing")
+    return False
+
+
+def _is_compiled() -> bool:
+    """Whether CUDA support is present: a CUDA backend (CuPy) is."""
+    return backend.cuda_backend() is not None
+
+
 class Stream:
     """A CUDA stream, wrapping CuPy's; `with retrograd.cuda.stream(s):` runs work on it."""
 
     def __init__(self, device: Any = None, priority: int = 0, **kwargs: Any) -> None:
         if backend.cuda_backend() is None:
-            raise RuntimeError("retrograd.cuda.Stream requires CUDA support")
+            raise RuntimeError(f"{package_name()}.cuda.Stream requires CUDA support")
         self._stream = _backend().xp.cuda.Stream(non_blocking=True)
 
     @classmethod
@@ -362,3 +356,7 @@ class graph:  # noqa: N801  (PyTorch's name)
     def __init__(self, cuda_graph: CUDAGraph, pool: Any = None, stream: Stream | None = None, **kwargs: Any) -> None:
         raise RuntimeError("retrograd.cuda.graph: retrograd does not capture CUDA graphs")
 
+
+
+for _cls in (device, device_of, Stream, StreamContext, Event, CUDAGraph, graph):
+    package_class(_cls)  # `<class 'torch.cuda.device'>` under the alias

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import amp as _amp
-from .._display_name import package_name
+from .._display_name import package_class, package_name
 from ..dtypes import dtype as _dtype
 from ..dtypes import float16
 
@@ -67,3 +67,7 @@ def custom_bwd(bwd: Callable[..., Any]) -> Callable[..., Any]:
         stacklevel=2,
     )
     return _amp.custom_bwd(bwd, device_type="cuda")
+
+
+for _cls in (GradScaler, autocast):
+    package_class(_cls)  # under the alias `type(scaler)` prints a `torch.` name

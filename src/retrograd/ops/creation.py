@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from .._display_name import package_name
+from .._storage import uninitialized_value
 from ..backend import CPU, META, as_device, default_device, meta, namespace, to_device
 from ..backend.sparse import SparseCOO
 from ..dtypes import dtype
@@ -89,6 +90,7 @@ def zeros(
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    pin_memory: bool = False,
     out: Any = None,
 ) -> Tensor:
     """A tensor of zeros of the given shape (default dtype float32).
@@ -110,6 +112,7 @@ def zeros(
         >>> retrograd.zeros((2,), dtype=retrograd.int64)
         tensor([0, 0])
     """
+    check_pin_memory(pin_memory)
     if out is not None:
         return write_out(out, zeros, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
@@ -123,6 +126,7 @@ def ones(
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    pin_memory: bool = False,
     out: Any = None,
 ) -> Tensor:
     """A tensor of ones of the given shape.
@@ -142,6 +146,7 @@ def ones(
         tensor([[1., 1.],
                 [1., 1.]])
     """
+    check_pin_memory(pin_memory)
     if out is not None:
         return write_out(out, ones, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
@@ -160,7 +165,8 @@ def empty(
     pin_memory: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
-    """An uninitialised tensor (retrograd fills it with zeros, so it is deterministic).
+    """An uninitialised tensor (retrograd fills it with zeros; under `use_deterministic_algorithms(True)`
+    with NaN, or an integer dtype's largest value, as PyTorch).
 
     Args:
         *dims (int or sequence of int): the shape, as ints or one sequence.
@@ -187,15 +193,24 @@ def empty(
         raise RuntimeError("unsupported memory format Preserve")
     shape = new_shape(size_keyword(dims, size, "empty", required=True), "empty")
     if name == "contiguous_format":
-        return zeros(shape, dtype=dtype, device=device, requires_grad=requires_grad)
+        return _uninitialized(zeros(shape, dtype=dtype, device=device, requires_grad=requires_grad))
     laid = empty_in_format(np, np.empty(shape, dtype=bool), _float_or(dtype).np, name)
     laid[...] = 0
-    return _factory(laid, requires_grad, _target(device))
+    return _uninitialized(_factory(laid, requires_grad, _target(device)))
+
+
+def _uninitialized(t: Tensor) -> Tensor:
+    """A new tensor from `empty` & co., filled as PyTorch fills uninitialised memory in deterministic mode."""
+    fill = uninitialized_value(t.dtype.np)
+    if fill is not None and t.device != META:
+        t._data[...] = fill
+    return t
 
 
 def empty_strided(
     size: Any, stride: Any, *, dtype: dtype | None = None, layout: Any = None, device: Any = None,
-    requires_grad: bool = False, pin_memory: bool = False,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
 ) -> Tensor:
     """A tensor of shape `size` laid out with element strides `stride` over a storage just big enough.
 
@@ -234,13 +249,16 @@ def empty_strided(
     target = _target(device)
     # on "meta" the storage is a meta array too, so the strided view of it keeps its strides
     memory = (meta.empty if target == META else np.zeros)((elements,), _float_or(dtype).np)
+    fill = uninitialized_value(memory.dtype)
+    if fill is not None and target != META:
+        memory[...] = fill  # the storage, not the (perhaps overlapping) view of it
     array = np.lib.stride_tricks.as_strided(memory, shape, tuple(s * memory.itemsize for s in steps), subok=True)
     return _factory(array, requires_grad, target)
 
 
 def full(
     size: Any, fill_value: Any, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
-    out: Any = None,
+    pin_memory: bool = False, out: Any = None,
 ) -> Tensor:
     """A tensor filled with `fill_value`; its dtype is inferred from the value.
 
@@ -260,6 +278,7 @@ def full(
         >>> retrograd.full((3,), 0.5)
         tensor([0.5000, 0.5000, 0.5000])
     """
+    check_pin_memory(pin_memory)
     if out is not None:
         return write_out(out, full, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
@@ -290,7 +309,7 @@ _EYE_SIGNATURES = (f"int n, *, {_FACTORY_KEYWORDS}", f"int n, int m, *, {_FACTOR
 
 def eye(
     n: int, m: int | None = None, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
-    out: Any = None,
+    pin_memory: bool = False, out: Any = None,
 ) -> Tensor:
     """An `(n, m)` matrix with ones on the diagonal.
 
@@ -308,6 +327,7 @@ def eye(
         tensor([[1., 0., 0.],
                 [0., 1., 0.]])
     """
+    check_pin_memory(pin_memory)
     if out is not None:
         return write_out(out, eye, locals(), ANY, dtype_from_out=True)
     if m is None:
@@ -356,7 +376,8 @@ def _filled_like(
 
 
 def zeros_like(
-    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None
+    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
+    pin_memory: bool = False, memory_format: Any = None,
 ) -> Tensor:
     """A tensor of zeros with `t`'s shape and (by default) dtype and device.
 
@@ -375,13 +396,15 @@ def zeros_like(
         tensor([[0, 0],
                 [0, 0]])
     """
+    check_pin_memory(pin_memory)
     if not isinstance(t, Tensor):
         raise not_a_tensor("zeros_like", t)
     return _filled_like(t, 0, dtype, device, requires_grad, memory_format)
 
 
 def ones_like(
-    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None
+    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
+    pin_memory: bool = False, memory_format: Any = None,
 ) -> Tensor:
     """A tensor of ones with `t`'s shape and (by default) dtype and device.
 
@@ -399,13 +422,15 @@ def ones_like(
         >>> retrograd.ones_like(retrograd.tensor([0.5, 1.5]))
         tensor([1., 1.])
     """
+    check_pin_memory(pin_memory)
     if not isinstance(t, Tensor):
         raise not_a_tensor("ones_like", t)
     return _filled_like(t, 1, dtype, device, requires_grad, memory_format)
 
 
 def empty_like(
-    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, memory_format: Any = None
+    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
+    pin_memory: bool = False, memory_format: Any = None,
 ) -> Tensor:
     """A tensor with `t`'s shape and (by default) dtype and device whose values are not to be relied on.
 
@@ -428,11 +453,12 @@ def empty_like(
         >>> e.shape, e.dtype
         (retrograd.Size([2, 3]), retrograd.int32)
     """
+    check_pin_memory(pin_memory)
     if not isinstance(t, Tensor):
         raise not_a_tensor("empty_like", t)
     # laid out as PyTorch's (a transposed input gives a transposed result), so what fills it in
     # memory order (dropout's mask, rand_like) draws as PyTorch's does
-    return _filled_like(t, 0, dtype, device, requires_grad, memory_format)
+    return _uninitialized(_filled_like(t, 0, dtype, device, requires_grad, memory_format))
 
 
 def full_like(
@@ -442,6 +468,7 @@ def full_like(
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    pin_memory: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
     """A tensor filled with `fill_value`, with `input`'s shape and (by default) dtype and device.
@@ -461,6 +488,7 @@ def full_like(
         tensor([[3.5000, 3.5000],
                 [3.5000, 3.5000]])
     """
+    check_pin_memory(pin_memory)
     fill_value = scalar_arg("full_like", "fill_value", 2, fill_value)
     check_scalar_fits(fill_value, _like_dtype(input, dtype), half_rounds=_one_element(input._data.shape))
     return _filled_like(input, store_scalar(fill_value, _like_dtype(input, dtype).np), dtype, device,

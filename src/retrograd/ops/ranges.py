@@ -20,6 +20,7 @@ from .kernels.guards import (
     no_bool_range,
 )
 from .kernels.out_arg import ANY, write_out
+from .kernels.placement import check_pin_memory
 from .kernels.spacing import arange_values, linspace_values, logspace_values
 
 __all__ = ["arange", "range", "linspace", "logspace"]
@@ -49,6 +50,7 @@ def arange(
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    pin_memory: bool = False,
     out: Any = None,
 ) -> Tensor:
     """Values from `start` to `end` (exclusive) by `step`; int64 unless a bound is a float.
@@ -69,6 +71,7 @@ def arange(
         >>> retrograd.arange(1, 2.5, 0.5)
         tensor([1.0000, 1.5000, 2.0000])
     """
+    check_pin_memory(pin_memory)
     if out is not None:
         return write_out(out, arange, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
@@ -165,7 +168,7 @@ def _spacing_bounds(fn: str, start: Any, end: Any, steps: Any, signatures: tuple
 
 def linspace(
     start: Any, end: Any, steps: int, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
-    out: Any = None,
+    pin_memory: bool = False, out: Any = None,
 ) -> Tensor:
     """`steps` evenly spaced values from `start` to `end` inclusive.
 
@@ -183,6 +186,7 @@ def linspace(
         >>> retrograd.linspace(0, 1, 5)
         tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
     """
+    check_pin_memory(pin_memory)
     if out is not None:
         return write_out(out, linspace, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
@@ -204,6 +208,7 @@ def logspace(
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    pin_memory: bool = False,
     out: Any = None,
 ) -> Tensor:
     """`steps` values spaced evenly on a log scale: `base ** linspace(start, end, steps)`.
@@ -227,6 +232,7 @@ def logspace(
         >>> retrograd.logspace(0, 3, 4, base=2)
         tensor([1., 2., 4., 8.])
     """
+    check_pin_memory(pin_memory)
     if out is not None:
         return write_out(out, logspace, locals(), ANY, dtype_from_out=True)
     dev = _target(device)
