@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import logging
 import subprocess
 import sys
 import textwrap
@@ -979,6 +980,51 @@ def test_global_object_attributes_are_guarded():
     _CONFIG.weight = torch.full((3,), 2.0)
     _same(f(x), torch.tensor([0.0, 8.0, 16.0]))
     _CONFIG.temperature, _CONFIG.weight = 0.5, torch.ones(3)
+
+
+_LOGGER = logging.getLogger("retrograd.tests.compile")
+
+
+def _logged_linear(x, w):
+    _LOGGER.debug("input of shape %s", tuple(x.shape))  # (fills the logger's memo of level checks)
+    return (x @ w).tanh().sum()
+
+
+def test_a_function_that_logs_compiles():
+    w = torch.tensor([[0.5], [-1.0]], requires_grad=True)
+    f = torch.compile(_logged_linear)
+    for scale in (1.0, 2.0, 3.0):
+        x = torch.tensor([[1.0, 2.0], [3.0, -1.0]]) * scale
+        out = f(x, w)
+        _same(out, _logged_linear(x, w))
+    assert f.code.startswith("def forward"), f.code
+    _LOGGER.setLevel(logging.DEBUG)  # a level the function reads changed: recorded again, still code
+    f(x, w)
+    _LOGGER.setLevel(logging.NOTSET)
+    assert f.code.startswith("def forward"), f.code
+
+
+def test_a_function_that_logs_matches_pytorch_vs_torch():
+    torch_ = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    w_np = rng.standard_normal((2, 1)).astype(np.float32)
+    xs = [rng.standard_normal((3, 2)).astype(np.float32) for _ in range(3)]
+
+    def run(lib, compile):
+        w = lib.tensor(w_np, requires_grad=True)
+        f = compile(_logged_linear)
+        found = []
+        for x in xs:
+            out = f(lib.tensor(x), w)
+            out.backward()
+            found.append((out.item(), w.grad.flatten().tolist()))
+        return found
+
+    ours = run(torch, torch.compile)
+    theirs = run(torch_, lambda f: torch_.compile(f, backend="aot_eager"))
+    for (o, og), (t, tg) in zip(ours, theirs):
+        np.testing.assert_allclose(o, t, rtol=1e-6)
+        np.testing.assert_allclose(og, tg, rtol=1e-6)
 
 
 class _Scaler:
