@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import logging
 import subprocess
 import sys
 import textwrap
@@ -465,6 +466,31 @@ def test_code_is_readable_numpy():
     assert brk.graph_break_count == 1 and "item" in brk.break_reasons[0].reason
 
 
+def _path_by_compiling(x):
+    # a library's own choice (Hugging Face builds an explicit causal mask when compiling)
+    return x * 2 if torch.compiler.is_compiling() else x * 3
+
+
+def test_the_check_of_new_code_runs_the_function_as_compiling():
+    f = torch.compile(_path_by_compiling)
+    for values in ([1.0, 2.0], [-3.0, 0.5]):
+        out = f(torch.tensor(values))
+        assert out.tolist() == [2 * v for v in values]  # the path the code recorded, at every call
+    assert f.code.startswith("def forward"), f.code  # (the check's eager run took the same path)
+    assert not torch.compiler.is_compiling()
+    assert _path_by_compiling(torch.tensor([1.0])).tolist() == [3.0]
+
+
+def test_a_branch_on_is_compiling_matches_pytorch_vs_torch():
+    torch_ = pytest.importorskip("torch")
+
+    def run(lib, compile):
+        f = compile(lambda x: x * 2 if lib.compiler.is_compiling() else x * 3)
+        return [f(lib.tensor(v)).tolist() for v in ([1.0, 2.0], [-3.0, 0.5])]
+
+    assert run(torch, torch.compile) == run(torch_, lambda f: torch_.compile(f, backend="aot_eager"))
+
+
 def test_is_compiling_and_threads():
     seen = []
     f = torch.compile(lambda x: seen.append(torch.compiler.is_compiling()) or x * 2)
@@ -915,6 +941,8 @@ _MASKED = {
     "or_not_mask": lambda t, a: (a * ~((a > 1) | (a < -0.5))).sum(),
     "isfinite": lambda t, a: (a * t.isfinite(a)).sum(),
     "logical_and": lambda t, a: (a * t.logical_and(a > 0, a < 1)).sum(),
+    "all_dim": lambda t, a: (a * (a > -1.5).all(dim=0, keepdim=True)).sum(),
+    "any": lambda t, a: (a * (a > 1).any()).sum(),
 }
 
 
@@ -947,6 +975,7 @@ def test_mask_combination_is_not_frozen():
 def test_masks_compiled_match_pytorch(name):
     torch_ = pytest.importorskip("torch")
     fn = _MASKED[name]
+    torch_._dynamo.reset()  # (one lambda's code object for every case: PyTorch's recompile limit is 8)
     ours_f = torch.compile(lambda a: fn(torch, a), fullgraph=True)
     theirs_f = torch_.compile(lambda a: fn(torch_, a), fullgraph=True, backend="aot_eager")
     for values in ([-1.0, 0.5, 2.0], [0.25, -2.0, 0.75]):
@@ -979,6 +1008,51 @@ def test_global_object_attributes_are_guarded():
     _CONFIG.weight = torch.full((3,), 2.0)
     _same(f(x), torch.tensor([0.0, 8.0, 16.0]))
     _CONFIG.temperature, _CONFIG.weight = 0.5, torch.ones(3)
+
+
+_LOGGER = logging.getLogger("retrograd.tests.compile")
+
+
+def _logged_linear(x, w):
+    _LOGGER.debug("input of shape %s", tuple(x.shape))  # (fills the logger's memo of level checks)
+    return (x @ w).tanh().sum()
+
+
+def test_a_function_that_logs_compiles():
+    w = torch.tensor([[0.5], [-1.0]], requires_grad=True)
+    f = torch.compile(_logged_linear)
+    for scale in (1.0, 2.0, 3.0):
+        x = torch.tensor([[1.0, 2.0], [3.0, -1.0]]) * scale
+        out = f(x, w)
+        _same(out, _logged_linear(x, w))
+    assert f.code.startswith("def forward"), f.code
+    _LOGGER.setLevel(logging.DEBUG)  # a level the function reads changed: recorded again, still code
+    f(x, w)
+    _LOGGER.setLevel(logging.NOTSET)
+    assert f.code.startswith("def forward"), f.code
+
+
+def test_a_function_that_logs_matches_pytorch_vs_torch():
+    torch_ = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    w_np = rng.standard_normal((2, 1)).astype(np.float32)
+    xs = [rng.standard_normal((3, 2)).astype(np.float32) for _ in range(3)]
+
+    def run(lib, compile):
+        w = lib.tensor(w_np, requires_grad=True)
+        f = compile(_logged_linear)
+        found = []
+        for x in xs:
+            out = f(lib.tensor(x), w)
+            out.backward()
+            found.append((out.item(), w.grad.flatten().tolist()))
+        return found
+
+    ours = run(torch, torch.compile)
+    theirs = run(torch_, lambda f: torch_.compile(f, backend="aot_eager"))
+    for (o, og), (t, tg) in zip(ours, theirs):
+        np.testing.assert_allclose(o, t, rtol=1e-6)
+        np.testing.assert_allclose(og, tg, rtol=1e-6)
 
 
 class _Scaler:

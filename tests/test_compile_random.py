@@ -281,3 +281,62 @@ def test_compiled_dropout2d_matches_pytorch_vs_torch():
     theirs = outputs(torch_, lambda m: torch_.compile(m, backend="aot_eager"))
     for a, b in zip(ours, theirs):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
+
+
+# --- attention with a padding mask and dropout: the rows every key masks are recorded too -----
+
+_KEEP = [  # (batch, keys) padding masks: the later ones block every key of some rows
+    [[True, True, True, True], [True, True, True, False]],
+    [[True, True, False, False], [False, False, False, False]],
+    [[False, False, False, False], [True, False, True, True]],
+]
+
+
+_SHAPES = [(2, 2, 3, 4), (2, 2, 4, 4), (2, 2, 4, 4)]  # query (B, H, L, E), key, value (B, H, S, E)
+
+
+def _attention(lib, q, k, v, keep):
+    mask = keep[:, None, None, :]  # (B, 1, 1, S): a Hugging Face style padding mask
+    return lib.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=0.25)
+
+
+def test_attention_with_padding_and_dropout_compiles_as_eager():
+    rng = np.random.default_rng(2)
+    q, k, v = (torch.tensor(rng.standard_normal(shape).astype(np.float32), requires_grad=True) for shape in _SHAPES)
+    compiled = torch.compile(lambda q, k, v, keep: _attention(torch, q, k, v, keep))
+    for keep in _KEEP:
+        keep = torch.tensor(keep)
+        torch.manual_seed(4)
+        expected = _attention(torch, q, k, v, keep)
+        (expected_grad,) = torch.autograd.grad(expected.sum(), q)
+        torch.manual_seed(4)
+        out = compiled(q, k, v, keep)
+        (grad,) = torch.autograd.grad(out.sum(), q)
+        np.testing.assert_array_equal(out.detach().numpy(), expected.detach().numpy())
+        np.testing.assert_array_equal(grad.numpy(), expected_grad.numpy())
+        assert not out.isnan().any()
+    assert _generated(compiled), compiled.code
+    assert "all(xp" in compiled.code  # the blocked rows, found at every call
+
+
+def test_attention_with_padding_and_dropout_matches_pytorch_vs_torch():
+    torch_ = pytest.importorskip("torch")
+    rng = np.random.default_rng(2)
+    arrays = [rng.standard_normal(shape).astype(np.float32) for shape in _SHAPES]
+
+    def outputs(lib, compile):
+        q, k, v = (lib.tensor(a, requires_grad=True) for a in arrays)
+        f = compile(lambda q, k, v, keep: _attention(lib, q, k, v, keep))
+        found = []
+        for keep in _KEEP:
+            lib.manual_seed(4)
+            out = f(q, k, v, lib.tensor(keep))
+            (grad,) = lib.autograd.grad(out.sum(), q)
+            found.append((out.detach().numpy().copy(), grad.numpy().copy()))
+        return found
+
+    ours = outputs(torch, torch.compile)
+    theirs = outputs(torch_, lambda f: torch_.compile(f, backend="aot_eager"))
+    for (o, og), (t, tg) in zip(ours, theirs):
+        np.testing.assert_allclose(o, t, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(og, tg, rtol=1e-5, atol=1e-6)

@@ -196,13 +196,13 @@ def reset() -> None:
 
 
 def is_compiling() -> bool:
-    """True while this thread runs a function that is being recorded."""
-    return _trace.current() is not None
+    """True while this thread runs a function that is being recorded (or checked, after)."""
+    return _trace.compiling()
 
 
 def is_dynamo_compiling() -> bool:
     """PyTorch's name for `is_compiling` when only tracing counts: recording is the one kind here."""
-    return _trace.current() is not None
+    return _trace.compiling()
 
 
 def is_exporting() -> bool:

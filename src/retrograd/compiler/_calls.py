@@ -8,11 +8,13 @@ around the arrays the code returns.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from typing import Any, NamedTuple
 
 from ..engine.grad_mode import state
 from ..ops.autocast_policy import guard_key as _autocast_key
 from ..tensor import Tensor
+from ..utils import _pytree
 from . import _watched
 
 # --- the arguments: a cache key plus the tensors in order ---------------------------------
@@ -103,19 +105,78 @@ def output_plan(value: Any, arrays: dict, inputs: dict, kept: frozenset = frozen
         return ("seq", type(value), [output_plan(v, arrays, inputs, kept, items) for v in value])
     if type(value) is dict:
         return ("dict", {k: output_plan(v, arrays, inputs, kept, items) for k, v in value.items()})
+    node = _node_type(value)
+    if node is not None:  # a pytree node: an OrderedDict, a Hugging Face ModelOutput
+        children, context = _pytree.SUPPORTED_NODES[node].flatten_fn(value)
+        return ("node", node, context, [output_plan(v, arrays, inputs, kept, items) for v in children])
     if items and id(value) in items:  # (a watched number: see _watched)
         t = items[id(value)][1]
         return ("item", arrays.setdefault(id(t._data), (len(arrays), t))[0])
     return ("value", value)
 
 
+def _node_type(value: Any) -> Any:
+    """`value`'s key in the pytree registry when it is a node other than a tuple, list or dict
+    (whose plans are their own), else None."""
+    node = _pytree._get_node_type(value)
+    if node in (tuple, list, dict, namedtuple) or node not in _pytree.SUPPORTED_NODES:
+        return None
+    return node
+
+
+def _children(value: Any) -> list:
+    node = _node_type(value)
+    return [] if node is None else _pytree.SUPPORTED_NODES[node].flatten_fn(value)[0]
+
+
 def leaf_ids(value: Any) -> set:
-    """The ids of the values in a result's tuples, lists and dicts (and of the result itself)."""
+    """The ids of the values in a result's tuples, lists, dicts and other pytree nodes (and of
+    the result itself)."""
     if type(value) in (tuple, list) or (isinstance(value, tuple) and hasattr(value, "_fields")):
         return set().union({id(value)}, *[leaf_ids(v) for v in value])
     if type(value) is dict:
         return set().union({id(value)}, *[leaf_ids(v) for v in value.values()])
-    return {id(value)}
+    return set().union({id(value)}, *[leaf_ids(v) for v in _children(value)])
+
+
+def opaque_tensors(plan: Any, made: dict, limit: int = 100_000) -> Any:
+    """The type of the first ("value", x) leaf of `plan` that holds a tensor whose array is in
+    `made` (the recording's own results) in its items or attributes, where rebuilding cannot
+    replace it: returned as it is, it would hold the first call's tensors at every call. None
+    when there is none; a leaf too large to search counts as holding one."""
+    leaves = [plan]
+    while leaves:
+        p = leaves.pop()
+        if p[0] in ("seq", "node"):
+            leaves.extend(p[-1])
+        elif p[0] == "dict":
+            leaves.extend(p[1].values())
+        elif p[0] == "value" and not isinstance(p[1], Tensor) and _holds_made(p[1], made, limit):
+            return type(p[1])
+    return None
+
+
+def _holds_made(value: Any, made: dict, limit: int) -> bool:
+    stack, seen = [value], set()
+    while stack:
+        v = stack.pop()
+        if id(v) in seen or type(v) in (int, float, bool, str, bytes, type(None)) or isinstance(v, type):
+            continue
+        seen.add(id(v))
+        if len(seen) > limit:
+            return True
+        if isinstance(v, Tensor):
+            if id(v._data) in made:
+                return True
+            continue
+        if isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, (tuple, list, set, frozenset)):
+            stack.extend(v)
+        attrs = getattr(v, "__dict__", None)
+        if type(attrs) is dict:
+            stack.extend(attrs.values())
+    return False
 
 
 def plain_items(value: Any, items: dict) -> Any:
@@ -131,6 +192,10 @@ def plain_items(value: Any, items: dict) -> Any:
         for k, v in value.items():
             value[k] = plain_items(v, items)
         return value
+    node = _node_type(value)
+    if node is not None:
+        children, context = _pytree.SUPPORTED_NODES[node].flatten_fn(value)
+        return _pytree.SUPPORTED_NODES[node].unflatten_fn([plain_items(v, items) for v in children], context)
     return _watched.plain(value) if id(value) in items else value
 
 
@@ -138,7 +203,7 @@ def planned(plan: Any, kind: str) -> set:
     """The indices k of the plan's (kind, k) leaves."""
     if plan[0] == kind:
         return {plan[1]}
-    parts = plan[2] if plan[0] == "seq" else plan[1].values() if plan[0] == "dict" else ()
+    parts = plan[-1] if plan[0] in ("seq", "node") else plan[1].values() if plan[0] == "dict" else ()
     return set().union(*[planned(p, kind) for p in parts])
 
 
@@ -155,6 +220,12 @@ def items_returned(plan: Any, value: Any, found: dict) -> bool:
     if kind == "dict":
         return (type(value) is dict and value.keys() == plan[1].keys()
                 and all(items_returned(p, value[k], found) for k, p in plan[1].items()))
+    if kind == "node":
+        if _node_type(value) is not plan[1]:
+            return False
+        children, context = _pytree.SUPPORTED_NODES[plan[1]].flatten_fn(value)
+        return (context == plan[2] and len(children) == len(plan[3])
+                and all(items_returned(p, v, found) for p, v in zip(plan[3], children)))
     return True
 
 
@@ -170,6 +241,8 @@ def rebuild(plan: Any, new: list, inputs: list) -> Any:
         return cls(*items) if hasattr(cls, "_fields") else cls(items)
     if kind == "dict":
         return {k: rebuild(p, new, inputs) for k, p in plan[1].items()}
+    if kind == "node":
+        return _pytree.SUPPORTED_NODES[plan[1]].unflatten_fn([rebuild(p, new, inputs) for p in plan[3]], plan[2])
     if kind == "item":
         return new[plan[1]].item()
     return plan[1]

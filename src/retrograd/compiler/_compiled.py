@@ -439,6 +439,10 @@ def _build(
     arrays: dict = {}
     kept = _kept_tensors(rec)
     plan = _calls.output_plan(result, arrays, inputs_by_id, kept, rec.item_reads)
+    opaque = _calls.opaque_tensors(plan, rec.made)
+    if opaque is not None:  # (returned as it is, it would hold this call's tensors at every call)
+        rec.graph_break(f"an output holds tensors in a {opaque.__name__}, which the code cannot rebuild "
+                        "(a pytree node can be: torch.utils._pytree.register_pytree_node)")
     outs = [t for _, t in sorted(arrays.values(), key=lambda e: e[0])]
     item_outputs = frozenset(_calls.planned(plan, "item") - _calls.planned(plan, "new"))  # (no tensor of theirs)
     if not rec.breaks:

@@ -8,6 +8,7 @@ whether those are still as they were; the compiled callable re-records when one 
 
 from __future__ import annotations
 
+import logging
 import os
 import sysconfig
 from types import FunctionType, MethodType, ModuleType
@@ -290,6 +291,8 @@ def _object_attributes(objects: list, depth: int = 2) -> list:
             seen.add(id(obj))
             attributes = vars(obj)
             own = getattr(type(obj), "_unguarded_attributes", ())  # bookkeeping the object keeps itself
+            if isinstance(obj, logging.Logger):  # (a `log.debug(...)` fills the memo of its level checks)
+                own = ("_cache",)
             slots += [(attributes, n) for n in attributes if n not in own]
             following += [v for v in attributes.values() if _is_plain_object(v)]
         level = following

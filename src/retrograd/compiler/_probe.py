@@ -131,7 +131,7 @@ def _check(
         # leaves the optimizer's state alone)
         deferred = _step.stepped_optimizers(entry.effects)
         skipped = _trace.optimizer_steps_skipped(deferred) if deferred else nullcontext()
-        with skipped:
+        with skipped, _trace.checking():
             result = fn(*_substitute(args, mapping), **_substitute(kwargs, mapping))
         arrays: dict = {}
         _calls.output_plan(result, arrays, {id(t): i for i, t in enumerate(new_tensors)}, entry.kept)

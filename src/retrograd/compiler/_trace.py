@@ -543,6 +543,30 @@ def current() -> Recorder | None:
     return _active.get(threading.get_ident())
 
 
+_checking: dict[int, int] = {}  # thread id -> how many checks of new code run their eager call there
+
+
+@contextlib.contextmanager
+def checking() -> Iterator[None]:
+    """The eager run of the check of new code (`_probe`): `is_compiling()` holds in it as it did
+    while recording, so a library that asks (Hugging Face builds an explicit causal mask then)
+    takes the path the code recorded rather than its eager one."""
+    me = threading.get_ident()
+    _checking[me] = _checking.get(me, 0) + 1
+    try:
+        yield
+    finally:
+        _checking[me] -= 1
+        if not _checking[me]:
+            del _checking[me]
+
+
+def compiling() -> bool:
+    """Whether this thread records a function, or runs one for the check of new code."""
+    me = threading.get_ident()
+    return me in _active or me in _checking
+
+
 class _Dispatch:
     """The engine's tracer hook: hands each event to the recorder of the calling thread."""
 

@@ -306,8 +306,17 @@ def _reduce_bool(fn: Callable[..., Any], input: Tensor, dim: Any, keepdim: bool)
             return r
     data = input._data
     axes = None if dim is None else wrap_dims(dim, data.ndim)
-    out = as_array(fn(data, axis=axes, keepdims=keepdim))
-    return Tensor._make(out.astype(np.uint8) if data.dtype == np.uint8 else out)
+    if _primitive.tracer is not None:  # recorded, as comparisons are (see `_compare`): a mask's rows
+        return _bool_reductions[fn.__name__](constant(input), name=fn.__name__, axes=axes, keepdim=keepdim)
+    return Tensor._make(_bool_kernel(namespace(data), data, fn.__name__, axes, keepdim))
+
+
+def _bool_kernel(xp: Any, a: Any, name: str, axes: Any, keepdim: bool) -> Any:
+    out = as_array(getattr(xp, name)(a, axis=axes, keepdims=keepdim))
+    return out.astype(xp.uint8) if a.dtype == xp.uint8 else out
+
+
+_bool_reductions = {n: Primitive(n, _bool_kernel, [None]) for n in ("any", "all")}
 
 
 def any(
