@@ -56,6 +56,9 @@ def test_unsupported_array_dtype_errors():
         "can't convert np.ndarray of type numpy.object_. The only supported types are: float64, float32, "
         "float16, complex64, complex128, int64, int32, int16, int8, uint64, uint32, uint16, uint8, and bool."
     )
+    records = np.rec.fromarrays([np.array([1.0, 2.0]), np.array([3, 4])], names="a,b")  # DataFrame.to_records()
+    with pytest.raises(TypeError, match=r"^can't convert np.ndarray of type numpy.void\. "):
+        rg.tensor(records)
     with pytest.raises(RuntimeError, match="^retrograd has no uint16 tensors yet"):  # PyTorch has them
         rg.from_numpy(np.arange(3, dtype=np.uint16))
 
@@ -77,6 +80,7 @@ def _pandas_cases(m):
         lambda: m.tensor(pd.DataFrame({"a": [1, 2], "b": [3, 4]})),
         lambda: m.tensor([pd.Series([1, 2], dtype="int8"), pd.Series([3, 4], dtype="int8")]),
         lambda: m.from_numpy(pd.Series([1.0, None], dtype=object).to_numpy()),
+        lambda: m.tensor(pd.DataFrame({"a": [1.0, 2.0], "b": [3, 4]}).to_records(index=False)),
     ]
     out = []
     for case in cases:

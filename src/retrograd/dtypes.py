@@ -252,8 +252,10 @@ def from_numpy(np_dtype: np.dtype) -> dtype:
             return _BY_NUMPY[np_dtype]
         if np.dtype(np_dtype) in _WIDE_UNSIGNED:  # PyTorch converts these; retrograd says it cannot yet
             raise _no_tensors_of(_WIDE_UNSIGNED[np.dtype(np_dtype)]) from None
+        structured = np.dtype(np_dtype).names is not None  # (numpy.record for a recarray's: PyTorch names its kind)
+        kind = "void" if structured else np.dtype(np_dtype).type.__name__
         raise TypeError(
-            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).type.__name__}. The only "
+            f"can't convert np.ndarray of type numpy.{kind}. The only "
             "supported types are: float64, float32, float16, complex64, complex128, int64, "
             "int32, int16, int8, uint64, uint32, uint16, uint8, and bool."
         ) from None
