@@ -503,3 +503,76 @@ def test_index_add_reads_alpha_in_the_input_dtype(case):
 @pytest.mark.parametrize("case", list(_INDEX_ADD_ALPHAS))
 def test_index_add_alpha_in_the_input_dtype_vs_torch(case):
     assert _index_add_alpha_outcome(torch, case) == _INDEX_ADD_ALPHAS[case][1]
+
+
+# --- NumPy arrays and pandas objects as indices -----------------------------------------------------
+
+
+class _Labelled:
+    """A pandas-like Series of int64 positions, indexed by label."""
+
+    def __init__(self, values, labels):
+        self.values, self.labels = np.asarray(values), list(labels)
+
+    def __len__(self):
+        return len(self.values)
+
+    def __getitem__(self, label):
+        if label not in self.labels:
+            raise KeyError(label)
+        return self.values[self.labels.index(label)]
+
+    def __iter__(self):
+        return iter(self.values.tolist())
+
+
+def test_arrays_of_any_int_or_float_dtype_index_as_int64():
+    t = retrograd.arange(10) * 10
+    assert t[np.array([0, 2], dtype=np.int8)].tolist() == [0, 20]
+    assert t[np.array([-1, -2], dtype=np.int16)].tolist() == [90, 80]
+    assert t[np.array([0.9, 2.7])].tolist() == [0, 20]  # truncated, as PyTorch's conversion to int64
+    assert t[[0.0, 2.0]].tolist() == [0, 20]
+    assert t[np.array(3, dtype=np.int16)].tolist() == 30  # a 0-d array acts as an int
+    assert t[_Labelled([1, 3], [0, 1])].tolist() == [10, 30]
+    with pytest.raises(KeyError):  # no label 0: PyTorch reads its dtype by label first
+        t[_Labelled([1, 3], [5, 6])]
+    u = t.clone()
+    u[np.array([1, 2], dtype=np.int16)] += 1
+    assert u.tolist() == [0, 11, 21, 30, 40, 50, 60, 70, 80, 90]
+
+
+def test_a_uint8_array_is_a_deprecated_byte_mask():
+    t = retrograd.arange(4) * 10
+    with pytest.warns(UserWarning, match="indexing with dtype torch.uint8 is now deprecated"):
+        assert t[np.array([1, 0, 1, 0], dtype=np.uint8)].tolist() == [0, 20]
+    with pytest.raises(IndexError, match=r"The shape of the mask \[3\] at index 0 does not match"):
+        t[np.array([1, 0, 1], dtype=np.uint8)]
+    with pytest.raises(RuntimeError, match="masked_fill_ only supports boolean masks"):
+        t[np.array([1, 0, 1, 0], dtype=np.uint8)] = 7
+
+
+def _array_indices(m):
+    pd = pytest.importorskip("pandas")
+    t = m.arange(10) * 10
+    keys = [np.array([0, 2], dtype=np.int8), np.array([0.0, 2.7]), [0.0, 2.0], np.array([1, 0, 1], dtype=np.uint8),
+            np.array([1, 0, 1, 0, 0, 0, 0, 0, 0, 1], dtype=np.uint8), pd.Series([0, 2]),
+            pd.Series([1, 3], index=[5, 6]), pd.Series([True] * 10), pd.Index([1, 2]), np.array(3, dtype=np.int16),
+            np.array([], dtype=np.int32)]
+    out = []
+    for key in keys:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for write in (False, True):
+                try:
+                    u = t.clone()
+                    if write:
+                        u[key] = -1
+                    out.append(repr((u if write else u[key]).tolist()))
+                except Exception as e:
+                    out.append(f"{type(e).__name__}: {e}")
+    return out
+
+
+@needs_torch
+def test_array_and_pandas_indices_vs_torch():
+    assert _array_indices(retrograd) == _array_indices(torch)

@@ -276,3 +276,30 @@ def test_mean_reduced_losses_match_pytorch_vs_torch():
         ours = getattr(retrograd.nn.functional, name)(*map(retrograd.from_numpy, args)).item()
         theirs = getattr(torch.nn.functional, name)(*map(torch.from_numpy, args)).item()
         assert ours == theirs, name
+
+
+def test_nansum_and_nanmean_add_in_the_sums_order_with_nans_as_zero():
+    rng = np.random.default_rng(3)  # NumPy's pairwise nansum gives 2829.20751953125 here
+    a = (rng.standard_normal(1000) * 100).astype(np.float32)
+    a[rng.random(1000) < 0.2] = np.nan
+    zeroed = np.where(np.isnan(a), np.float32(0), a)
+    assert retrograd.from_numpy(a).nansum().item() == _ref_inner(zeroed) == 2829.2080078125
+    count = int((~np.isnan(a)).sum())
+    assert retrograd.from_numpy(a).nanmean().item() == np.float32(_ref_inner(zeroed) / np.float32(count))
+    # a column mean of a feature table with gaps (the nanmean that imputes them): PyTorch's printed bits
+    col = np.array([90.5, np.nan, 1e-3, 77.25, np.nan, 3.0, 1e5, 0.11, 1.7, 2.9] * 7, dtype=np.float32)
+    assert retrograd.from_numpy(col).nanmean().item() == 12521.9326171875  # NumPy's: 12521.931640625
+
+
+def test_nansum_and_nanmean_match_pytorch_bit_for_bit_vs_torch():
+    torch = _torch()
+    rng = np.random.default_rng(12)
+    for shape in [(50, 3), (37, 27, 9), (1000,), (129, 65)]:
+        for dtype in (np.float32, np.float64):
+            base = (rng.standard_normal(shape) * 100).astype(dtype)
+            base[rng.random(shape) < 0.2] = np.nan
+            for a in (base, np.ascontiguousarray(base.T).T):
+                for dims in [None, 0, -1, (0, -1)][: 4 if len(shape) > 1 else 2]:
+                    for op in ("nansum", "nanmean"):
+                        ours = getattr(retrograd.from_numpy(a), op)(dims).numpy()
+                        np.testing.assert_array_equal(ours, getattr(torch.from_numpy(a), op)(dims).numpy())

@@ -164,11 +164,15 @@ class _NamedOnlyDtype(dtype):
 
     @property  # type: ignore[override]
     def np(self) -> np.dtype:
-        raise RuntimeError(f"retrograd has no {self.name} tensors yet: it names the dtype, nothing more")
+        raise _no_tensors_of(self)
 
     @np.setter
     def np(self, value: np.dtype) -> None:
         pass
+
+
+def _no_tensors_of(d: dtype) -> RuntimeError:
+    return RuntimeError(f"retrograd has no {d.name} tensors yet: it names the dtype, nothing more")
 
 
 def _named_only(name: str, itemsize: int, category: int, kind_name: str, signed: bool) -> dtype:
@@ -185,6 +189,7 @@ uint16 = _named_only("uint16", 2, 1, "UInt16", False)
 uint32 = _named_only("uint32", 4, 1, "UInt32", False)
 uint64 = _named_only("uint64", 8, 1, "UInt64", False)
 NAMED_ONLY = (uint16, uint32, uint64, float8_e4m3fn, float8_e5m2, float8_e8m0fnu)
+_WIDE_UNSIGNED = {np.dtype(np.uint16): uint16, np.dtype(np.uint32): uint32, np.dtype(np.uint64): uint64}
 
 
 # `array.dtype is BFLOAT16_NP` asks whether an array holds bfloat16; until ml_dtypes is loaded
@@ -245,10 +250,14 @@ def from_numpy(np_dtype: np.dtype) -> dtype:
         if HAS_BFLOAT16 and getattr(np_dtype, "name", "") == "bfloat16":  # a user's ml_dtypes array
             load_bfloat16()
             return _BY_NUMPY[np_dtype]
+        if np.dtype(np_dtype) in _WIDE_UNSIGNED:  # PyTorch converts these; retrograd says it cannot yet
+            raise _no_tensors_of(_WIDE_UNSIGNED[np.dtype(np_dtype)]) from None
+        structured = np.dtype(np_dtype).names is not None  # (numpy.record for a recarray's: PyTorch names its kind)
+        kind = "void" if structured else np.dtype(np_dtype).type.__name__
         raise TypeError(
-            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).type.__name__}. The only "
+            f"can't convert np.ndarray of type numpy.{kind}. The only "
             "supported types are: float64, float32, float16, complex64, complex128, int64, "
-            "int32, int16, int8, uint8, and bool."
+            "int32, int16, int8, uint64, uint32, uint16, uint8, and bool."
         ) from None
 
 

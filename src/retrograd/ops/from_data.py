@@ -24,6 +24,8 @@ from .kernels.arg_types import number_arg
 from .kernels.guards import (
     check_data_fits,
     check_scalar_fits,
+    foreign_sequence,
+    items_by_index,
     nested_sizes,
     ragged_error,
 )
@@ -93,6 +95,9 @@ def _promoted_dtype(data: Any) -> dtype | None:
             found = [_python_dtype(kind) for kind in kinds]  # a row of plain numbers, read at once
         elif isinstance(x, Tensor):
             found = [x.dtype]
+        elif foreign_sequence(x):  # a pandas Series: its items read by index keep their NumPy dtype
+            stack.extend(items_by_index(x))
+            continue
         elif isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind in "biufc":
             if isinstance(x, np.ndarray):
                 warn_once("tensor: list of arrays", _LIST_OF_ARRAYS)
@@ -205,9 +210,13 @@ def tensor(
     promoted = None
     if isinstance(data, np.ndarray):
         check_strides(data)
+    if not isinstance(data, Tensor) and foreign_sequence(data):
+        promoted = _promoted_dtype([data])  # its items by index (a Series' labels), then its values in order
+        data = list(data)
     if isinstance(data, (list, tuple)):
         nested_sizes(data)  # PyTorch's shape reading first: its error for a 0-d array in the way
-        promoted = _promoted_dtype(data)  # every item read, as PyTorch stores them (arrays warned of)
+        if promoted is None:
+            promoted = _promoted_dtype(data)  # every item read, as PyTorch stores them (arrays warned of)
     arr = _to_array(data, promoted, dtype)
     arr = _check_python_data(data, arr, dtype)
     dt = dtype if dtype is not None else _infer_dtype(data, arr, promoted)
@@ -227,7 +236,8 @@ def _check_python_data(data: Any, arr: np.ndarray, dt: dtype | None) -> np.ndarr
     if isinstance(data, (np.ndarray, Tensor)):
         return arr  # arrays and tensors are cast (wrapping) without checks, as in PyTorch
     odd = arr.dtype.kind in "USV" or arr.dtype == object
-    bad = [x for x in arr.flat if not isinstance(x, (int, float, bool, complex))][:1] if odd else []
+    numbers = (int, float, bool, complex, np.number, np.bool_)
+    bad = [x for x in arr.flat if not isinstance(x, numbers)][:1] if odd else []
     if arr.dtype.kind in "USV" or bad:
         if arr.dtype.kind in "US" or isinstance(bad[0], (str, bytes)):
             raise _text_error("str" if arr.dtype.kind == "U" or isinstance(bad[0], str) else "bytes", dt)

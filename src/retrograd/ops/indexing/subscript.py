@@ -32,8 +32,9 @@ from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..copying import copy
+from ..from_data import tensor
 from ..kernels.arg_types import int_arg
-from ..kernels.guards import check_scalar_fits, overflow_error
+from ..kernels.guards import check_scalar_fits, foreign_sequence, overflow_error
 from ..kernels.operands import constant
 from ..kernels.out_arg import same, write_out
 from ..shape.broadcasting import expand
@@ -89,10 +90,15 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
     _inplace.apply(view, _put_at, _advanced_key(view._data.shape, advanced), v)
 
 
+def _byte_mask(x: Any) -> bool:
+    """Whether an index item is a uint8 tensor or NumPy array (PyTorch makes a tensor of the array)."""
+    return (isinstance(x, Tensor) and x._data.dtype == np.uint8) or (isinstance(x, np.ndarray) and x.dtype == np.uint8)
+
+
 def _lone_byte_mask(index: Any) -> bool:
-    """Whether a uint8 tensor is the one advanced index among `index`'s items."""
+    """Whether a uint8 tensor or array is the one advanced index among `index`'s items."""
     items = index if isinstance(index, tuple) else (index,)
-    masks = [x for x in items if isinstance(x, Tensor) and x._data.dtype == np.uint8]
+    masks = [x for x in items if _byte_mask(x)]
     others = [x for x in items if isinstance(x, (list, np.ndarray)) or (isinstance(x, Tensor) and x._data.ndim)]
     return len(masks) == 1 and len(others) == 1
 
@@ -101,7 +107,8 @@ def _refuse_byte_mask_fill(t: Tensor, index: Any) -> None:
     """PyTorch's errors for one number written under a uint8 mask: it fills through masked_fill_, which
     checks the mask's shape, then refuses a mask that is not bool (with no deprecation warning first)."""
     items = index if isinstance(index, tuple) else (index,)
-    as_bool = tuple(x.to(_dt.bool_) if isinstance(x, Tensor) and x._data.dtype == np.uint8 else x for x in items)
+    as_bool = tuple(x.astype(np.bool_) if isinstance(x, np.ndarray) and _byte_mask(x)
+                    else x.to(_dt.bool_) if _byte_mask(x) else x for x in items)
     view, advanced = _apply_basic(t, as_bool)
     _advanced_key(view._data.shape, advanced)
     raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
@@ -343,11 +350,8 @@ def _convert(x: Any) -> Any:
         return int(x)
     if isinstance(x, Tensor):
         arr = _from_tensor(x)
-    elif isinstance(x, (list, tuple, range, np.ndarray)):
-        arr = np.asarray(x)
-        if arr.size == 0 and arr.dtype.kind == "f":
-            arr = arr.astype(np.int64)  # `t[[]]` selects nothing
-        _check_index_kind(arr.dtype)
+    elif isinstance(x, (list, tuple, range, np.ndarray)) or foreign_sequence(x):
+        arr = _sequence_index(x)
     elif isinstance(x, float):
         raise IndexError(
             "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
@@ -358,6 +362,21 @@ def _convert(x: Any) -> Any:
     if arr.ndim == 0:  # 0-d tensors act as Python ints and bools
         return bool(arr) if arr.dtype == np.bool_ else int(arr)
     return arr
+
+
+def _sequence_index(x: Any) -> np.ndarray:
+    """A list, array or pandas Series as an index, as PyTorch reads it: a tensor of its dtype when
+    that is bool or uint8 (a mask), else of int64 (`t[np.array([0, 2], np.int8)]`, `t[[0.0, 2.0]]`)."""
+    if isinstance(x, np.ndarray) and x.dtype in (np.int64, np.int32, np.bool_):
+        return x  # (the common cases, read as they are)
+    if isinstance(x, np.ndarray) and x.dtype.kind in "iu" and x.dtype != np.uint8:
+        return x.astype(np.int64)
+    if foreign_sequence(x):
+        _ = [x[i] for i in range(len(x))]  # PyTorch reads its dtype first (a Series' KeyError for a missing label)
+    t = tensor(x)
+    if t.dtype is _dt.uint8 or t.dtype is _dt.bool_:
+        return _from_tensor(t)
+    return t.to(_dt.int64)._data
 
 
 def _from_tensor(x: Tensor) -> np.ndarray:

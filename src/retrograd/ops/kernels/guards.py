@@ -204,6 +204,31 @@ def _is_sequence(x: Any) -> bool:
     return isinstance(x, (list, tuple)) or (isinstance(x, np.ndarray) and x.ndim > 0)
 
 
+def foreign_sequence(x: Any) -> bool:
+    """Whether PyTorch reads `x` item by item though it is no list, tuple or array (tensors aside).
+
+    Such are a pandas Series, Index or extension array, a `range`, a `deque`: anything with
+    `__getitem__` and `__len__` but a mapping or text.
+    """
+    kind = type(x)
+    plain = (list, tuple, str, bytes, bytearray, dict, np.ndarray, np.generic)
+    return not issubclass(kind, plain) and hasattr(kind, "__getitem__") and hasattr(kind, "__len__")
+
+
+def items_by_index(seq: Any) -> list[Any]:
+    """`seq[0], seq[1], ...`, the items PyTorch infers a sequence's dtype from.
+
+    A pandas Series is indexed by label there: PyTorch cannot find the shape of one without a
+    label 0, and raises the Series' KeyError for any other label from 0 to len - 1 it lacks.
+    """
+    if len(seq):
+        try:
+            seq[0]
+        except Exception:
+            raise ValueError(f"could not determine the shape of object type '{type(seq).__name__}'") from None
+    return [seq[i] for i in range(len(seq))]
+
+
 def nested_sizes(data: Any) -> list[int]:
     """The shape PyTorch reads from nested data: the length of the first item at each depth.
 

@@ -15,6 +15,7 @@ from ...engine.primitive import Primitive, not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
+from ..kernels.accumulate import wide_sum
 from ..kernels.operands import numpy_alias
 from ..kernels.out_arg import floating, write_out
 from .along import keep, reduce_dims
@@ -25,8 +26,15 @@ __all__ = ["nansum", "nanmean", "count_nonzero"]
 
 # --- NaN-ignoring sums and means, and counting ---
 
+def _nansum_forward(xp: Any, a: Any, dims: tuple, keepdim: bool, dt: Any) -> Any:
+    """PyTorch's nansum is its sum with each NaN read as 0: the same order of additions, so the same bits."""
+    if _dt.is_floating(a.dtype) or a.dtype.kind == "c":
+        a = xp.where(xp.isnan(a), a.dtype.type(0), a)  # (in `a`'s memory layout, which the order follows)
+    return wide_sum(a, dims, keepdim, dt)
+
+
 _nansum = Primitive(
-    "nansum", lambda xp, a, dims, keepdim, dt: xp.nansum(a, axis=dims, keepdims=keepdim, dtype=dt),
+    "nansum", _nansum_forward,
     [lambda g, a, dims, keepdim: keep(g, dims, keepdim) * ~a.isnan()],  # 1, or 0 at NaN (inf·0 = NaN, as in PyTorch)
     node_name="NansumBackward0",
     quiet=True,
