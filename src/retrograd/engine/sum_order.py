@@ -121,7 +121,7 @@ def _outer(block: Any, chunks: list, vectors: bool) -> Any:
     memory, a vector's worth at least (grouped by four vectors, else by four columns)."""
     group = _ILP * _VECTOR_BYTES // block.dtype.itemsize if vectors else _ILP
     columns = block.shape[-1]
-    if all(begin % group == 0 for begin, _ in chunks):  # (the threads' split changes no column's order)
+    if len(chunks) > 1 and all(begin % group == 0 for begin, _ in chunks):  # (a split that changes no order)
         chunks = [(0, columns)]
     if len(chunks) == 1:  # (one thread: the common case, without the copies)
         if columns % group == 0:
@@ -327,7 +327,9 @@ def down_columns(block: Any) -> Any:
     if rows == 1 or columns == 1:
         return reduce(block, (0,))
     width = _VECTOR_BYTES // block.itemsize
-    return _outer(block, _thread_chunks(block.size, columns, block.itemsize), columns >= width) + block.dtype.type(0)
+    chunks = _thread_chunks(block.size, columns, block.itemsize) if block.size >= _GRAIN else [(0, columns)]
+    total = _outer(block, chunks, columns >= width)
+    return np.add(total, block.dtype.type(0), out=total)  # (the output starts at +0: -0.0 sums are +0.0)
 
 
 def _dense(a: Any) -> bool:
