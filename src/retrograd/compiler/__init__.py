@@ -22,9 +22,9 @@ from typing import Any
 from ..nn.modules.module import Module
 from . import _compiled, _disabled, _trace
 from ._compiled import CACHE_SIZE_LIMIT, CompiledFunction
+from ._exc import InvalidBackend, TorchDynamoException, Unsupported
 from ._explain import ExplainOutput, GraphCompileReason, explain
 from ._marks import mark_dynamic, mark_static, maybe_mark_dynamic
-from ._trace import InvalidBackend, TorchDynamoException, Unsupported
 
 __all__ = [
     "compile", "reset", "is_compiling", "is_dynamo_compiling", "explain", "disable", "list_backends",
@@ -37,13 +37,20 @@ _DEBUG_BACKENDS = ("aot_eager", "eager")
 
 _MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs", "max-autotune")
 # "aot_eager" (PyTorch's debugging backend: the recorded forward and backward run op by op) is
-# what the generated code is here, so it means the same as "inductor"
-_BACKENDS = ("inductor", "aot_eager", "eager")
+# what the generated code is here, so it means the same as "inductor"; so does "cudagraphs",
+# which on a CPU PyTorch runs without CUDA graphs ("skipping cudagraphs due to cpu device")
+_BACKENDS = ("cudagraphs", "inductor", "aot_eager", "eager")
 _callables: weakref.WeakSet = weakref.WeakSet()  # every compiled callable, for reset()
 
 
 class OptimizedModule(Module):
-    """A compiled module: calls run generated code; everything else is the original module's."""
+    """A compiled module: calls run generated code; everything else is the original module's.
+
+    Attributes read, set and deleted on it are the original module's (as PyTorch's): only names
+    its class defines and `_orig_mod` itself belong to the wrapper.
+    """
+
+    __module__ = "retrograd._dynamo.eval_frame"  # where PyTorch defines it (`type(c).__module__`, pickles)
 
     def __init__(
         self,
@@ -94,6 +101,32 @@ class OptimizedModule(Module):
         except AttributeError:
             return getattr(self._modules["_orig_mod"], name)
 
+    def _own(self, name: str) -> bool:
+        """Whether `name` is the wrapper's own attribute rather than the original module's."""
+        return hasattr(type(self), name) or name == "_orig_mod" or "_modules" not in self.__dict__
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self._own(name):
+            super().__setattr__(name, value)
+        else:
+            setattr(self._modules["_orig_mod"], name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if self._own(name):
+            super().__delattr__(name)
+        else:
+            delattr(self._modules["_orig_mod"], name)
+
+    def __len__(self) -> int:
+        mod = self._modules["_orig_mod"]
+        if hasattr(type(mod), "__len__"):
+            return len(mod)
+        raise TypeError(f"{type(mod).__name__} does not support len()")
+
+    def __dir__(self) -> list[str]:
+        mine = self._modules["_orig_mod"].__dir__()
+        return mine + [name for name in super().__dir__() if name not in mine]
+
 
 def compile(
     model: Callable | None = None,
@@ -126,11 +159,12 @@ def compile(
         dynamic (bool, optional): True: shapes vary, so no recompile limit (each shape is still
             recorded once); None: new shapes of a kind already seen are not recompiles; False:
             every new shape counts toward the limit.
-        backend (str, optional): `'inductor'` (default) or `'aot_eager'` (generated code), or
-            `'eager'` (no compiling).
+        backend (str, optional): `'inductor'` (default), `'aot_eager'` or `'cudagraphs'`
+            (generated code), or `'eager'` (no compiling; recorded only to check `fullgraph=True`).
         mode (str, optional): one of PyTorch's mode names; accepted, with no effect on the code.
-        options (dict, optional): only GPU (`'triton.*'`) settings, which have no effect on
-            the CPU code; others raise NotImplementedError.
+            Only `'inductor'` checks it, as PyTorch's other backends ignore it.
+        options (dict, optional): for `'inductor'`, only GPU (`'triton.*'`) settings, which have
+            no effect on the CPU code (others raise NotImplementedError); other backends ignore them.
         name (str, optional): labels the call site in warnings.
         disable (bool): return `model` unchanged (a no-op, for switching compilation off).
         recompile_limit (int, optional): specialisations kept per call site (default 8).
@@ -154,19 +188,19 @@ def compile(
     """
     if mode is not None and options is not None:
         raise RuntimeError("Either mode or options can be specified, but both can't be specified at the same time.")
-    if mode is not None and mode not in _MODES:
-        raise RuntimeError(f"Unrecognized mode={mode}, should be one of: {', '.join(_MODES)}")
-    unknown = sorted(k for k in options or {} if not str(k).startswith("triton."))
-    if unknown:
-        raise NotImplementedError(f"retrograd.compile: options {unknown} are not supported")
-    if shapes_spec is not None:
-        raise NotImplementedError("retrograd.compile: shapes_spec is not supported (code is specialised per shape)")
     if backend is None:
         backend = "inductor"
     if callable(backend):
         raise NotImplementedError("retrograd.compile: custom backends are not supported")
     if backend not in _BACKENDS:
         raise InvalidBackend(backend)
+    if backend == "inductor":  # the other backends take mode and options and ignore them, as PyTorch's
+        _check_inductor_settings(mode, options)
+    if shapes_spec is not None:
+        raise NotImplementedError("retrograd.compile: shapes_spec is not supported (code is specialised per shape)")
+    # backend="eager" runs the function as it is; fullgraph=True records it so that what
+    # breaks the graph raises Unsupported, as PyTorch's eager backend (which still traces) does
+    eager = backend == "eager" and not fullgraph
     limit = _compiled.CACHE_SIZE_LIMIT if recompile_limit is None else int(recompile_limit)  # (torch._dynamo.config)
     if dynamic:
         limit = sys.maxsize
@@ -177,8 +211,8 @@ def compile(
         if disable:
             return fn
         if isinstance(fn, Module):
-            return OptimizedModule(fn, fullgraph, limit, name, eager=backend == "eager", dynamic=dynamic)
-        if backend == "eager":
+            return OptimizedModule(fn, fullgraph, limit, name, eager=eager, dynamic=dynamic)
+        if eager:
             return fn
         compiled = CompiledFunction(fn, fullgraph, limit=limit, name=name, dynamic=dynamic)
         _callables.add(compiled)
@@ -187,6 +221,15 @@ def compile(
     if model is None:
         return wrap
     return wrap(model)
+
+
+def _check_inductor_settings(mode: str | None, options: dict | None) -> None:
+    """PyTorch's refusal of an unknown `mode`; retrograd's of options that would change the code."""
+    if mode is not None and mode not in _MODES:
+        raise RuntimeError(f"Unrecognized mode={mode}, should be one of: {', '.join(_MODES)}")
+    unknown = sorted(k for k in options or {} if not str(k).startswith("triton."))
+    if unknown:
+        raise NotImplementedError(f"retrograd.compile: options {unknown} are not supported")
 
 
 def reset() -> None:

@@ -45,6 +45,7 @@ from ..engine.graph import AccumulateGrad
 from ..engine.primitive import Primitive
 from ..ops import copying as _copying
 from . import _draws, _watched
+from ._exc import Unsupported  # (also read as `_trace.Unsupported`)
 
 _lock = threading.Lock()
 _active: dict[int, Recorder] = {}  # thread id -> its recorder
@@ -78,21 +79,6 @@ class Write:
     target: Any
     source: Any
     backward: bool
-
-
-class TorchDynamoException(RuntimeError):
-    """The base of the compiler's own errors (PyTorch's `torch._dynamo.exc.TorchDynamoException`)."""
-
-
-class Unsupported(TorchDynamoException):
-    """`fullgraph=True` and the function cannot be recorded as one graph (PyTorch's dynamo error)."""
-
-
-class InvalidBackend(TorchDynamoException):
-    """`compile(backend=...)` names a backend that does not exist."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(f"Invalid backend: {name!r}, see `torch._dynamo.list_backends()` for available backends.")
 
 
 @dataclass
