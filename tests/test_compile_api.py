@@ -99,6 +99,53 @@ def test_compiled_module_attributes_match_pytorch():
     assert seen(torch, "inductor") == seen(torch_, "aot_eager")
 
 
+def test_hooks_on_a_compiled_module_run_and_global_hooks_warn():
+    compiled = torch.compile(nn.Linear(2, 2), backend="eager")
+    seen = []
+    handle = compiled.register_forward_hook(lambda m, i, o: seen.append(type(m).__name__))
+    compiled(torch.ones(1, 2))
+    handle.remove()
+    assert seen == ["OptimizedModule"]
+    handle = nn.modules.module.register_module_forward_hook(lambda m, i, o: seen.append(type(m).__name__))
+    try:
+        with pytest.warns(UserWarning, match="^Using `torch.compile\\(module\\)` when there are global hooks"):
+            compiled(torch.ones(1, 2))
+    finally:
+        handle.remove()
+    assert seen[1:] == ["Linear", "OptimizedModule"]
+
+
+def test_disabling_a_module_wraps_it():
+    outer = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
+    inner = outer[0]
+    outer[0] = torch.compiler.disable(inner)
+    assert type(outer[0]).__name__ == "OptimizedModule" and outer[0]._orig_mod is inner
+    assert list(outer.state_dict()) == ["0._orig_mod.weight", "0._orig_mod.bias"]
+    x = torch.randn(3, 2)
+    assert torch.equal(torch.compile(outer)(x), inner(x).relu())
+    plain = torch._dynamo.disable(inner, recursive=False)  # a function that calls it
+    assert not isinstance(plain, nn.Module) and torch.equal(plain(x), inner(x))
+    with pytest.raises(AssertionError, match="^fn must be callable$"):
+        torch.compiler.disable(3)
+
+
+def test_hooks_and_disabled_modules_match_pytorch():
+    torch_ = _torch()
+
+    def seen(lib):
+        lib.manual_seed(0)
+        calls = []
+        compiled = lib.compile(lib.nn.Linear(2, 2), backend="eager")
+        compiled.register_forward_pre_hook(lambda m, i: calls.append(type(m).__name__))
+        compiled(lib.ones(1, 2))
+        outer = lib.nn.Sequential(lib.nn.Linear(2, 2))
+        outer[0] = lib.compiler.disable(outer[0])
+        plain = lib.compiler.disable(lib.nn.ReLU(), recursive=False)
+        return calls, type(outer[0]).__name__, list(outer.state_dict()), isinstance(plain, lib.nn.Module)
+
+    assert seen(torch) == seen(torch_)
+
+
 # --- backends, mode, options, fullgraph --------------------------------------------------------
 
 

@@ -15,10 +15,12 @@ code. What cannot be recorded safely runs eagerly instead (`fullgraph=True` rais
 from __future__ import annotations
 
 import sys
+import warnings
 import weakref
 from collections.abc import Callable
 from typing import Any
 
+from ..nn.modules import _hooks
 from ..nn.modules.module import Module
 from . import _compiled, _disabled, _trace
 from ._compiled import CACHE_SIZE_LIMIT, CompiledFunction
@@ -41,6 +43,12 @@ _MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs", "m
 # which on a CPU PyTorch runs without CUDA graphs ("skipping cudagraphs due to cpu device")
 _BACKENDS = ("cudagraphs", "inductor", "aot_eager", "eager")
 _callables: weakref.WeakSet = weakref.WeakSet()  # every compiled callable, for reset()
+_GLOBAL_HOOKS_WARNING = (
+    "Using `torch.compile(module)` when there are global hooks on modules (e.g., from "
+    "`register_module_forward_hook`); this will cause the hooks to fire an extra time for the "
+    "`OptimizedModule` created by `torch.compile(module)`. If this causes undesired behavior, please "
+    "try using `module.compile()`, or use the per-module hooks instead"
+)
 
 
 class OptimizedModule(Module):
@@ -60,18 +68,23 @@ class OptimizedModule(Module):
         name: str | None = None,
         eager: bool = False,
         dynamic: bool | None = None,
+        call: Callable | None = None,
     ) -> None:
         super().__init__()
         self._orig_mod = mod
-        if eager:  # backend="eager": PyTorch's wrapper (its `_orig_mod.` state-dict keys) around eager calls
-            object.__setattr__(self, "_compiled_call", mod.__call__)
+        if eager or call is not None:  # backend="eager", `disable(module)`: PyTorch's wrapper (its
+            # `_orig_mod.` state-dict keys) around calls that run eagerly
+            object.__setattr__(self, "_compiled_call", mod.__call__ if call is None else call)
             return
         compiled = CompiledFunction(mod.__call__, fullgraph, module=mod, limit=limit, name=name, dynamic=dynamic)
         _callables.add(compiled)
         object.__setattr__(self, "_compiled_call", compiled)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._compiled_call(*args, **kwargs)
+        """A module call (the wrapper's own hooks, as PyTorch's) whose forward is the compiled call."""
+        if _hooks.any_global():
+            warnings.warn(_GLOBAL_HOOKS_WARNING, stacklevel=2)
+        return super().__call__(*args, **kwargs)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         return self._compiled_call(*args, **kwargs)
@@ -281,8 +294,9 @@ def disable(fn: Callable | None = None, recursive: bool = True, *, reason: str |
     """Mark a function to always run as ordinary Python: never recorded into generated code.
 
     A compiled function that calls it runs eagerly (a graph break; `fullgraph=True` raises
-    `Unsupported`), so its side effects happen on every call. A module is disabled by
-    disabling its `forward`.
+    `Unsupported`), so its side effects happen on every call. A module comes back wrapped in an
+    `OptimizedModule` whose calls are disabled (as PyTorch's: its state-dict keys gain
+    `_orig_mod.`); with `recursive=False`, as a disabled function that calls it.
 
     Args:
         fn (callable or Module, optional): what to disable; without it, a decorator.
@@ -291,11 +305,12 @@ def disable(fn: Callable | None = None, recursive: bool = True, *, reason: str |
         reason (str, optional): shown in the graph break's reason.
 
     Returns:
-        callable: the wrapped function (the module itself, for a module), or a decorator.
+        callable: the wrapped function or module, or a decorator.
     """
     if fn is None:
         return lambda f: disable(f, recursive, reason=reason)
-    if isinstance(fn, Module):
-        fn.__dict__["forward"] = _disabled.disabled(fn.forward, recursive, reason)  # this instance only
-        return fn
+    if not callable(fn):
+        raise AssertionError("fn must be callable")
+    if isinstance(fn, Module) and recursive:
+        return OptimizedModule(fn, False, call=_disabled.disabled(fn.__call__, True, reason))
     return _disabled.disabled(fn, recursive, reason)
