@@ -293,3 +293,50 @@ def test_dynamo_config_defaults_and_errors_match_pytorch():
         assert str(caught.value) == "torch._dynamo.config.no_such_thing does not exist"
     with torch._dynamo.config.patch(cache_size_limit=3), theirs.patch(cache_size_limit=3):
         assert torch._dynamo.config.recompile_limit == torch_._dynamo.config.recompile_limit == 3
+
+
+# --- torch._inductor.config ---------------------------------------------------------------------
+
+
+def test_inductor_config_keeps_settings_and_refuses_unknown_names():
+    config = importlib.import_module("retrograd._inductor.config")
+    assert config is torch._inductor.config
+    assert (config.coordinate_descent_tuning, config.triton.unique_kernel_names, config.triton.cudagraphs) == (
+        False, True, False,
+    )  # fmt: skip
+    config.coordinate_descent_tuning = True
+    try:
+        assert config.coordinate_descent_tuning is True
+        assert torch.equal(torch.compile(lambda x: x * 2)(torch.ones(2)), torch.full((2,), 2.0))  # no effect
+    finally:
+        config.coordinate_descent_tuning = False
+    with config.patch({"triton.cudagraphs": True, "max_autotune": True}):
+        assert config.triton.cudagraphs is True and config.max_autotune is True
+    assert config.triton.cudagraphs is False and config.max_autotune is False
+    with pytest.raises(AttributeError, match=r"^torch._inductor.config.nope does not exist$"):
+        config.nope = 1
+    with pytest.raises(AttributeError, match=r"^torch._inductor.config.triton.nope does not exist$"):
+        config.triton.nope
+
+
+def test_compile_accepts_inductor_settings_as_options():
+    f = torch.compile(lambda x: x + 1, options={"max_autotune": True, "epilogue-fusion": False, "trace.enabled": False})
+    assert torch.equal(f(torch.zeros(1)), torch.ones(1))
+    with pytest.raises(NotImplementedError, match="options \\['no_such_option'\\] are not supported"):
+        torch.compile(lambda x: x, options={"no_such_option": 1})
+
+
+def test_inductor_config_defaults_match_pytorch():
+    _torch()
+    import torch._inductor.config as theirs
+
+    from retrograd.compiler._settings import INDUCTOR_DEFAULTS
+
+    for name, value in INDUCTOR_DEFAULTS.items():
+        holder = theirs
+        for part in name.split("."):
+            holder = getattr(holder, part)
+        assert holder == value, name
+    with pytest.raises(AttributeError) as caught:
+        theirs.nope = 1
+    assert str(caught.value) == "torch._inductor.config.nope does not exist"

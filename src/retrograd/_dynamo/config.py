@@ -14,14 +14,12 @@ As PyTorch's (and `retrograd.utils.deterministic`), the module's class gives it 
 
 from __future__ import annotations
 
-import contextlib
 import sys
 import types
 import warnings
-from collections.abc import Iterator
 from typing import Any
 
-from ..compiler import _compiled
+from ..compiler import _compiled, _settings
 
 __all__ = ["patch"]
 
@@ -123,35 +121,13 @@ class _Config(types.ModuleType):
             raise _missing(name)
 
 
-@contextlib.contextmanager
-def _patched(changes: dict[str, Any]) -> Iterator[None]:
-    config = sys.modules[__name__]
-    for name in changes:
-        getattr(config, name)  # an unknown name raises before anything changes
-    before = {name: getattr(config, name) for name in changes}
-    try:
-        for name, value in changes.items():
-            setattr(config, name, value)
-        yield
-    finally:
-        for name, value in before.items():
-            setattr(config, name, value)
-
-
 def patch(arg1: str | dict[str, Any] | None = None, arg2: Any = None, **kwargs: Any) -> Any:
     """Change settings for a `with` block or a decorated function, then restore them.
 
     `patch("name", value)`, `patch(name=value, ...)` or `patch({"name": value})`; an unknown
     name raises AttributeError on entry.
     """
-    changes = dict(kwargs)
-    if isinstance(arg1, dict):
-        changes.update(arg1)
-    elif arg1 is not None:
-        if arg2 is None:
-            raise AssertionError("second argument must be passed when the first is a string")
-        changes[arg1] = arg2
-    return _patched(changes)
+    return _settings.patch(sys.modules[__name__], arg1, arg2, kwargs)
 
 
 sys.modules[__name__].__class__ = _Config

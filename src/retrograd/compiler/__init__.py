@@ -22,7 +22,7 @@ from typing import Any
 
 from ..nn.modules import _hooks
 from ..nn.modules.module import Module
-from . import _compiled, _disabled, _trace
+from . import _compiled, _disabled, _settings, _trace
 from ._compiled import CACHE_SIZE_LIMIT, CompiledFunction
 from ._exc import InvalidBackend, TorchDynamoException, Unsupported
 from ._explain import ExplainOutput, GraphCompileReason, explain
@@ -237,10 +237,13 @@ def compile(
 
 
 def _check_inductor_settings(mode: str | None, options: dict | None) -> None:
-    """PyTorch's refusal of an unknown `mode`; retrograd's of options that would change the code."""
+    """PyTorch's refusal of an unknown `mode`; retrograd's of options that may change the code
+    (the settings of `torch._inductor.config` and GPU ones, `'triton.*'`, change nothing)."""
     if mode is not None and mode not in _MODES:
         raise RuntimeError(f"Unrecognized mode={mode}, should be one of: {', '.join(_MODES)}")
-    unknown = sorted(k for k in options or {} if not str(k).startswith("triton."))
+    kept = _settings.INDUCTOR_DEFAULTS
+    names = map(str, options or {})
+    unknown = sorted(k for k in names if not k.startswith("triton.") and k.replace("-", "_") not in kept)
     if unknown:
         raise NotImplementedError(f"retrograd.compile: options {unknown} are not supported")
 
