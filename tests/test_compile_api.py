@@ -8,6 +8,7 @@ original module, `dir`, `len`), the backends and what each does with `mode`, `op
 import copy
 import importlib
 import pickle
+import sys
 import warnings
 
 import pytest
@@ -22,6 +23,16 @@ def _torch():
     except ImportError:
         pytest.skip("PyTorch is not installed")
     return torch_
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pytorch_caches():
+    """PyTorch caches compiled code per code object (`Sequential.forward`, ...) up to its recompile
+    limit: forget what these tests compiled, so later tests' compiles are not run eagerly."""
+    yield
+    torch_ = sys.modules.get("torch")
+    if torch_ is not None and torch_ is not torch:
+        torch_._dynamo.reset()
 
 
 def _net_class(lib):
@@ -205,6 +216,46 @@ def test_backends_modes_options_and_fullgraph_match_pytorch():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert outcomes(torch) == outcomes(torch_)
+
+
+def test_is_compiling_under_the_eager_backend():
+    seen = []
+
+    @torch.compiler.disable
+    def helper(x):
+        seen.append(("helper", torch.compiler.is_compiling()))
+        return x
+
+    def f(x):
+        seen.append(("f", torch.compiler.is_compiling()))
+        return helper(x) * 2
+
+    compiled = torch.compile(f, backend="eager")
+    assert type(compiled).__name__ == "function" and compiled.__wrapped__ is f
+    compiled(torch.ones(1))
+    compiled(torch.ones(1))
+    assert seen == [("f", True), ("helper", False)] * 2  # Python runs on every call, as eager code does
+    assert not torch.compiler.is_compiling()
+
+
+def test_is_compiling_under_the_eager_backend_matches_pytorch():
+    torch_ = _torch()
+
+    def seen(lib):
+        calls = []
+        helper = lib.compiler.disable(lambda x: calls.append(lib.compiler.is_compiling()) or x)
+
+        def f(x):
+            calls.append(lib.compiler.is_compiling())
+            return helper(x) + 1
+
+        out = lib.compile(f, backend="eager")(lib.ones(1))
+        model = lib.compile(lib.nn.Identity(), backend="eager")
+        model.register_forward_hook(lambda m, i, o: calls.append(lib.compiler.is_compiling()))
+        model(lib.ones(1))
+        return out.tolist(), calls, type(lib.compile(f, backend="eager")).__name__
+
+    assert seen(torch) == seen(torch_)
 
 
 # --- torch._dynamo.exc --------------------------------------------------------------------------

@@ -14,6 +14,7 @@ code. What cannot be recorded safely runs eagerly instead (`fullgraph=True` rais
 
 from __future__ import annotations
 
+import functools
 import sys
 import warnings
 import weakref
@@ -74,7 +75,7 @@ class OptimizedModule(Module):
         self._orig_mod = mod
         if eager or call is not None:  # backend="eager", `disable(module)`: PyTorch's wrapper (its
             # `_orig_mod.` state-dict keys) around calls that run eagerly
-            object.__setattr__(self, "_compiled_call", mod.__call__ if call is None else call)
+            object.__setattr__(self, "_compiled_call", _compiling(mod.__call__) if call is None else call)
             return
         compiled = CompiledFunction(mod.__call__, fullgraph, module=mod, limit=limit, name=name, dynamic=dynamic)
         _callables.add(compiled)
@@ -226,7 +227,7 @@ def compile(
         if isinstance(fn, Module):
             return OptimizedModule(fn, fullgraph, limit, name, eager=eager, dynamic=dynamic)
         if eager:
-            return fn
+            return _compiling(fn)
         compiled = CompiledFunction(fn, fullgraph, limit=limit, name=name, dynamic=dynamic)
         _callables.add(compiled)
         return compiled
@@ -234,6 +235,18 @@ def compile(
     if model is None:
         return wrap
     return wrap(model)
+
+
+def _compiling(fn: Callable) -> Callable:
+    """`fn` as `compile(backend="eager")` runs it: as it is, with `is_compiling()` True (PyTorch's
+    eager backend runs the graph it traced, where that call was True)."""
+
+    @functools.wraps(fn)
+    def run_eagerly(*args: Any, **kwargs: Any) -> Any:
+        with _trace.checking():
+            return fn(*args, **kwargs)
+
+    return run_eagerly
 
 
 def _check_inductor_settings(mode: str | None, options: dict | None) -> None:
