@@ -391,3 +391,32 @@ def test_inductor_config_defaults_match_pytorch():
     with pytest.raises(AttributeError) as caught:
         theirs.nope = 1
     assert str(caught.value) == "torch._inductor.config.nope does not exist"
+
+
+# --- CUDA-graph hints ----------------------------------------------------------------------------
+
+
+def test_cudagraph_hints_are_accepted():
+    assert torch.compiler.cudagraph_mark_step_begin() is None
+    t = torch.ones(2)
+    torch._dynamo.mark_static_address(t)
+    assert t._dynamo_static_input_type == "unguarded"
+    torch._dynamo.mark_static_address(t, guard=True)
+    assert t._dynamo_static_input_type == "guarded"
+    with pytest.raises(TypeError, match="^mark_static_address expects a tensor but received <class 'int'>$"):
+        torch._dynamo.mark_static_address(3)
+
+
+def test_cudagraph_hints_match_pytorch():
+    torch_ = _torch()
+
+    def seen(lib):
+        t = lib.ones(2)
+        lib._dynamo.mark_static_address(t)
+        try:
+            lib._dynamo.mark_static_address(3)
+        except TypeError as e:
+            error = str(e)
+        return lib.compiler.cudagraph_mark_step_begin(), t._dynamo_static_input_type, error
+
+    assert seen(torch) == seen(torch_)

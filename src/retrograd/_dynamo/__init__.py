@@ -22,10 +22,11 @@ from ..compiler import (
     maybe_mark_dynamic,
     reset,
 )
+from ..compiler._marks import mark_static_address
 from . import config, eval_frame, exc
 
 __all__ = [
     "OptimizedModule", "allow_in_graph", "assume_constant_result",
     "config", "disable", "eval_frame", "exc", "explain", "is_compiling", "list_backends", "mark_dynamic", "mark_static",
-    "maybe_mark_dynamic", "reset",
+    "mark_static_address", "maybe_mark_dynamic", "reset",
 ]  # fmt: skip

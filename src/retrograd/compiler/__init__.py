@@ -34,6 +34,7 @@ __all__ = [
     "mark_dynamic", "maybe_mark_dynamic", "mark_static", "OptimizedModule", "Unsupported", "InvalidBackend",
     "ExplainOutput", "GraphCompileReason",
     "TorchDynamoException", "allow_in_graph", "assume_constant_result", "is_exporting",
+    "cudagraph_mark_step_begin",
 ]  # fmt: skip
 # PyTorch's tags on its debugging backends, which list_backends() leaves out by default
 _DEBUG_BACKENDS = ("aot_eager", "eager")
@@ -275,6 +276,11 @@ def is_compiling() -> bool:
 def is_dynamo_compiling() -> bool:
     """PyTorch's name for `is_compiling` when only tracing counts: recording is the one kind here."""
     return _trace.compiling()
+
+
+def cudagraph_mark_step_begin() -> None:
+    """Nothing to do: PyTorch's mark of a new iteration for CUDA graphs (`mode="reduce-overhead"`),
+    so that their outputs may be overwritten; the code here runs no CUDA graphs."""
 
 
 def is_exporting() -> bool:
