@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
-from ..compiler import InvalidBackend, TorchDynamoException, Unsupported
+from ..compiler._exc import (
+    BackendCompilerFailed,
+    InternalTorchDynamoError,
+    InvalidBackend,
+    ObservedException,
+    RecompileError,
+    TorchDynamoException,
+    TorchRuntimeError,
+    Unsupported,
+    UserError,
+)
 
-__all__ = ["InvalidBackend", "TorchDynamoException", "Unsupported"]
+__all__ = [
+    "BackendCompilerFailed", "InternalTorchDynamoError", "InvalidBackend", "ObservedException", "RecompileError",
+    "TorchDynamoException", "TorchRuntimeError", "Unsupported", "UserError",
+]  # fmt: skip

@@ -14,36 +14,53 @@ code. What cannot be recorded safely runs eagerly instead (`fullgraph=True` rais
 
 from __future__ import annotations
 
+import functools
 import sys
+import warnings
 import weakref
 from collections.abc import Callable
 from typing import Any
 
+from ..nn.modules import _hooks
 from ..nn.modules.module import Module
-from . import _compiled, _disabled, _trace
+from . import _compiled, _disabled, _settings, _trace
 from ._compiled import CACHE_SIZE_LIMIT, CompiledFunction
+from ._exc import InvalidBackend, TorchDynamoException, Unsupported
 from ._explain import ExplainOutput, GraphCompileReason, explain
 from ._marks import mark_dynamic, mark_static, maybe_mark_dynamic
-from ._trace import InvalidBackend, TorchDynamoException, Unsupported
 
 __all__ = [
     "compile", "reset", "is_compiling", "is_dynamo_compiling", "explain", "disable", "list_backends",
     "mark_dynamic", "maybe_mark_dynamic", "mark_static", "OptimizedModule", "Unsupported", "InvalidBackend",
     "ExplainOutput", "GraphCompileReason",
     "TorchDynamoException", "allow_in_graph", "assume_constant_result", "is_exporting",
+    "cudagraph_mark_step_begin",
 ]  # fmt: skip
 # PyTorch's tags on its debugging backends, which list_backends() leaves out by default
 _DEBUG_BACKENDS = ("aot_eager", "eager")
 
 _MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs", "max-autotune")
 # "aot_eager" (PyTorch's debugging backend: the recorded forward and backward run op by op) is
-# what the generated code is here, so it means the same as "inductor"
-_BACKENDS = ("inductor", "aot_eager", "eager")
+# what the generated code is here, so it means the same as "inductor"; so does "cudagraphs",
+# which on a CPU PyTorch runs without CUDA graphs ("skipping cudagraphs due to cpu device")
+_BACKENDS = ("cudagraphs", "inductor", "aot_eager", "eager")
 _callables: weakref.WeakSet = weakref.WeakSet()  # every compiled callable, for reset()
+_GLOBAL_HOOKS_WARNING = (
+    "Using `torch.compile(module)` when there are global hooks on modules (e.g., from "
+    "`register_module_forward_hook`); this will cause the hooks to fire an extra time for the "
+    "`OptimizedModule` created by `torch.compile(module)`. If this causes undesired behavior, please "
+    "try using `module.compile()`, or use the per-module hooks instead"
+)
 
 
 class OptimizedModule(Module):
-    """A compiled module: calls run generated code; everything else is the original module's."""
+    """A compiled module: calls run generated code; everything else is the original module's.
+
+    Attributes read, set and deleted on it are the original module's (as PyTorch's): only names
+    its class defines and `_orig_mod` itself belong to the wrapper.
+    """
+
+    __module__ = "retrograd._dynamo.eval_frame"  # where PyTorch defines it (`type(c).__module__`, pickles)
 
     def __init__(
         self,
@@ -53,18 +70,23 @@ class OptimizedModule(Module):
         name: str | None = None,
         eager: bool = False,
         dynamic: bool | None = None,
+        call: Callable | None = None,
     ) -> None:
         super().__init__()
         self._orig_mod = mod
-        if eager:  # backend="eager": PyTorch's wrapper (its `_orig_mod.` state-dict keys) around eager calls
-            object.__setattr__(self, "_compiled_call", mod.__call__)
+        if eager or call is not None:  # backend="eager", `disable(module)`: PyTorch's wrapper (its
+            # `_orig_mod.` state-dict keys) around calls that run eagerly
+            object.__setattr__(self, "_compiled_call", _compiling(mod.__call__) if call is None else call)
             return
         compiled = CompiledFunction(mod.__call__, fullgraph, module=mod, limit=limit, name=name, dynamic=dynamic)
         _callables.add(compiled)
         object.__setattr__(self, "_compiled_call", compiled)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._compiled_call(*args, **kwargs)
+        """A module call (the wrapper's own hooks, as PyTorch's) whose forward is the compiled call."""
+        if _hooks.any_global():
+            warnings.warn(_GLOBAL_HOOKS_WARNING, stacklevel=2)
+        return super().__call__(*args, **kwargs)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         return self._compiled_call(*args, **kwargs)
@@ -93,6 +115,32 @@ class OptimizedModule(Module):
             return super().__getattr__(name)
         except AttributeError:
             return getattr(self._modules["_orig_mod"], name)
+
+    def _own(self, name: str) -> bool:
+        """Whether `name` is the wrapper's own attribute rather than the original module's."""
+        return hasattr(type(self), name) or name == "_orig_mod" or "_modules" not in self.__dict__
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self._own(name):
+            super().__setattr__(name, value)
+        else:
+            setattr(self._modules["_orig_mod"], name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if self._own(name):
+            super().__delattr__(name)
+        else:
+            delattr(self._modules["_orig_mod"], name)
+
+    def __len__(self) -> int:
+        mod = self._modules["_orig_mod"]
+        if hasattr(type(mod), "__len__"):
+            return len(mod)
+        raise TypeError(f"{type(mod).__name__} does not support len()")
+
+    def __dir__(self) -> list[str]:
+        mine = self._modules["_orig_mod"].__dir__()
+        return mine + [name for name in super().__dir__() if name not in mine]
 
 
 def compile(
@@ -126,11 +174,12 @@ def compile(
         dynamic (bool, optional): True: shapes vary, so no recompile limit (each shape is still
             recorded once); None: new shapes of a kind already seen are not recompiles; False:
             every new shape counts toward the limit.
-        backend (str, optional): `'inductor'` (default) or `'aot_eager'` (generated code), or
-            `'eager'` (no compiling).
+        backend (str, optional): `'inductor'` (default), `'aot_eager'` or `'cudagraphs'`
+            (generated code), or `'eager'` (no compiling; recorded only to check `fullgraph=True`).
         mode (str, optional): one of PyTorch's mode names; accepted, with no effect on the code.
-        options (dict, optional): only GPU (`'triton.*'`) settings, which have no effect on
-            the CPU code; others raise NotImplementedError.
+            Only `'inductor'` checks it, as PyTorch's other backends ignore it.
+        options (dict, optional): for `'inductor'`, only GPU (`'triton.*'`) settings, which have
+            no effect on the CPU code (others raise NotImplementedError); other backends ignore them.
         name (str, optional): labels the call site in warnings.
         disable (bool): return `model` unchanged (a no-op, for switching compilation off).
         recompile_limit (int, optional): specialisations kept per call site (default 8).
@@ -154,19 +203,19 @@ def compile(
     """
     if mode is not None and options is not None:
         raise RuntimeError("Either mode or options can be specified, but both can't be specified at the same time.")
-    if mode is not None and mode not in _MODES:
-        raise RuntimeError(f"Unrecognized mode={mode}, should be one of: {', '.join(_MODES)}")
-    unknown = sorted(k for k in options or {} if not str(k).startswith("triton."))
-    if unknown:
-        raise NotImplementedError(f"retrograd.compile: options {unknown} are not supported")
-    if shapes_spec is not None:
-        raise NotImplementedError("retrograd.compile: shapes_spec is not supported (code is specialised per shape)")
     if backend is None:
         backend = "inductor"
     if callable(backend):
         raise NotImplementedError("retrograd.compile: custom backends are not supported")
     if backend not in _BACKENDS:
         raise InvalidBackend(backend)
+    if backend == "inductor":  # the other backends take mode and options and ignore them, as PyTorch's
+        _check_inductor_settings(mode, options)
+    if shapes_spec is not None:
+        raise NotImplementedError("retrograd.compile: shapes_spec is not supported (code is specialised per shape)")
+    # backend="eager" runs the function as it is; fullgraph=True records it so that what
+    # breaks the graph raises Unsupported, as PyTorch's eager backend (which still traces) does
+    eager = backend == "eager" and not fullgraph
     limit = _compiled.CACHE_SIZE_LIMIT if recompile_limit is None else int(recompile_limit)  # (torch._dynamo.config)
     if dynamic:
         limit = sys.maxsize
@@ -177,9 +226,9 @@ def compile(
         if disable:
             return fn
         if isinstance(fn, Module):
-            return OptimizedModule(fn, fullgraph, limit, name, eager=backend == "eager", dynamic=dynamic)
-        if backend == "eager":
-            return fn
+            return OptimizedModule(fn, fullgraph, limit, name, eager=eager, dynamic=dynamic)
+        if eager:
+            return _compiling(fn)
         compiled = CompiledFunction(fn, fullgraph, limit=limit, name=name, dynamic=dynamic)
         _callables.add(compiled)
         return compiled
@@ -187,6 +236,30 @@ def compile(
     if model is None:
         return wrap
     return wrap(model)
+
+
+def _compiling(fn: Callable) -> Callable:
+    """`fn` as `compile(backend="eager")` runs it: as it is, with `is_compiling()` True (PyTorch's
+    eager backend runs the graph it traced, where that call was True)."""
+
+    @functools.wraps(fn)
+    def run_eagerly(*args: Any, **kwargs: Any) -> Any:
+        with _trace.checking():
+            return fn(*args, **kwargs)
+
+    return run_eagerly
+
+
+def _check_inductor_settings(mode: str | None, options: dict | None) -> None:
+    """PyTorch's refusal of an unknown `mode`; retrograd's of options that may change the code
+    (the settings of `torch._inductor.config` and GPU ones, `'triton.*'`, change nothing)."""
+    if mode is not None and mode not in _MODES:
+        raise RuntimeError(f"Unrecognized mode={mode}, should be one of: {', '.join(_MODES)}")
+    kept = _settings.INDUCTOR_DEFAULTS
+    names = map(str, options or {})
+    unknown = sorted(k for k in names if not k.startswith("triton.") and k.replace("-", "_") not in kept)
+    if unknown:
+        raise NotImplementedError(f"retrograd.compile: options {unknown} are not supported")
 
 
 def reset() -> None:
@@ -203,6 +276,11 @@ def is_compiling() -> bool:
 def is_dynamo_compiling() -> bool:
     """PyTorch's name for `is_compiling` when only tracing counts: recording is the one kind here."""
     return _trace.compiling()
+
+
+def cudagraph_mark_step_begin() -> None:
+    """Nothing to do: PyTorch's mark of a new iteration for CUDA graphs (`mode="reduce-overhead"`),
+    so that their outputs may be overwritten; the code here runs no CUDA graphs."""
 
 
 def is_exporting() -> bool:
@@ -238,8 +316,9 @@ def disable(fn: Callable | None = None, recursive: bool = True, *, reason: str |
     """Mark a function to always run as ordinary Python: never recorded into generated code.
 
     A compiled function that calls it runs eagerly (a graph break; `fullgraph=True` raises
-    `Unsupported`), so its side effects happen on every call. A module is disabled by
-    disabling its `forward`.
+    `Unsupported`), so its side effects happen on every call. A module comes back wrapped in an
+    `OptimizedModule` whose calls are disabled (as PyTorch's: its state-dict keys gain
+    `_orig_mod.`); with `recursive=False`, as a disabled function that calls it.
 
     Args:
         fn (callable or Module, optional): what to disable; without it, a decorator.
@@ -248,11 +327,12 @@ def disable(fn: Callable | None = None, recursive: bool = True, *, reason: str |
         reason (str, optional): shown in the graph break's reason.
 
     Returns:
-        callable: the wrapped function (the module itself, for a module), or a decorator.
+        callable: the wrapped function or module, or a decorator.
     """
     if fn is None:
         return lambda f: disable(f, recursive, reason=reason)
-    if isinstance(fn, Module):
-        fn.__dict__["forward"] = _disabled.disabled(fn.forward, recursive, reason)  # this instance only
-        return fn
+    if not callable(fn):
+        raise AssertionError("fn must be callable")
+    if isinstance(fn, Module) and recursive:
+        return OptimizedModule(fn, False, call=_disabled.disabled(fn.__call__, True, reason))
     return _disabled.disabled(fn, recursive, reason)

@@ -30,6 +30,9 @@ def disabled(fn: Callable, recursive: bool, reason: str | None) -> Callable:
     def run_eagerly(*args: Any, **kwargs: Any) -> Any:
         rec = _trace.current()
         if rec is None:
+            if recursive and _trace.compiling():  # a check's eager run, or backend="eager"
+                with _trace.suspended():
+                    return fn(*args, **kwargs)
             return fn(*args, **kwargs)
         why = (
             f"{SKIP_MESSAGE}\n  Explanation: Skip calling function `{fn}` since it was wrapped "

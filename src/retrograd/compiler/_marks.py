@@ -1,4 +1,5 @@
-"""`torch._dynamo.mark_dynamic` and `mark_static`: per-tensor hints about which dims vary.
+"""`torch._dynamo.mark_dynamic` and `mark_static`: per-tensor hints about which dims vary
+(and `mark_static_address`, a hint for CUDA graphs).
 
 Generated code is specialised per shape, so a dim marked dynamic cannot make the code
 shape-generic; what it does say is that calls with that tensor will keep bringing new sizes.
@@ -57,6 +58,14 @@ def mark_static(t: Any, index: int | list | tuple | None = None) -> None:
     marks: set = getattr(t, "_dynamo_static_indices", set())
     marks.update(dims)
     t._dynamo_static_indices = marks  # type: ignore[attr-defined]
+
+
+def mark_static_address(t: Any, guard: bool = False) -> None:
+    """Mark `t`'s memory as the same on every call: a hint for CUDA graphs (no copy of the input),
+    which nothing here needs; kept where PyTorch keeps it (`t._dynamo_static_input_type`)."""
+    if not isinstance(t, Tensor):
+        raise TypeError(f"mark_static_address expects a tensor but received {type(t)}")
+    t._dynamo_static_input_type = "guarded" if guard else "unguarded"  # type: ignore[attr-defined]
 
 
 def marked_dynamic(tensors: list) -> bool:

@@ -45,6 +45,7 @@ from ..engine.graph import AccumulateGrad
 from ..engine.primitive import Primitive
 from ..ops import copying as _copying
 from . import _draws, _watched
+from ._exc import Unsupported  # (also read as `_trace.Unsupported`)
 
 _lock = threading.Lock()
 _active: dict[int, Recorder] = {}  # thread id -> its recorder
@@ -78,21 +79,6 @@ class Write:
     target: Any
     source: Any
     backward: bool
-
-
-class TorchDynamoException(RuntimeError):
-    """The base of the compiler's own errors (PyTorch's `torch._dynamo.exc.TorchDynamoException`)."""
-
-
-class Unsupported(TorchDynamoException):
-    """`fullgraph=True` and the function cannot be recorded as one graph (PyTorch's dynamo error)."""
-
-
-class InvalidBackend(TorchDynamoException):
-    """`compile(backend=...)` names a backend that does not exist."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(f"Invalid backend: {name!r}, see `torch._dynamo.list_backends()` for available backends.")
 
 
 @dataclass
@@ -526,16 +512,19 @@ def optimizer_steps_skipped(optimizers: list) -> Iterator[None]:
 
 @contextlib.contextmanager
 def suspended() -> Iterator[None]:
-    """Pause this thread's recording for a block (a disabled function runs as plain Python)."""
-    rec = current()
-    if rec is None:
-        yield
-        return
-    uninstall(rec)
+    """Pause this thread's recording for a block, and `is_compiling()` with it (a disabled
+    function runs as plain Python)."""
+    me = threading.get_ident()
+    rec, checks = current(), _checking.pop(me, 0)
+    if rec is not None:
+        uninstall(rec)
     try:
         yield
     finally:
-        install(rec)
+        if rec is not None:
+            install(rec)
+        if checks:
+            _checking[me] = checks
 
 
 def current() -> Recorder | None:
@@ -550,7 +539,8 @@ _checking: dict[int, int] = {}  # thread id -> how many checks of new code run t
 def checking() -> Iterator[None]:
     """The eager run of the check of new code (`_probe`): `is_compiling()` holds in it as it did
     while recording, so a library that asks (Hugging Face builds an explicit causal mask then)
-    takes the path the code recorded rather than its eager one."""
+    takes the path the code recorded rather than its eager one. Calls of `compile(backend="eager")`
+    run in it too, as PyTorch's eager backend runs what it traced."""
     me = threading.get_ident()
     _checking[me] = _checking.get(me, 0) + 1
     try:
