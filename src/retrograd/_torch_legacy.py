@@ -31,8 +31,8 @@ import numpy as np
 
 from ._torch_pickle import (
     CheckpointError,
-    StorageType,
     StoredArray,
+    check_storage_record,
     checkpoint_errors,
     placing,
     raw_dtype,
@@ -76,10 +76,7 @@ class _LegacyStorages:
         _, storage_type, key, location, numel, view = pid
         if isinstance(location, bytes):
             location = location.decode("ascii")
-        if not isinstance(storage_type, StorageType):
-            raise pickle.UnpicklingError(f"{storage_type!r:.100} is not a storage type")
-        if not isinstance(key, str) or not isinstance(location, str) or type(numel) is not int or numel < 0:
-            raise pickle.UnpicklingError(f"invalid storage record {(key, location, numel)!r:.200}")
+        check_storage_record(storage_type, key, location, numel)
         root = self.roots.get(key)
         if root is None:
             root = self.roots[key] = self._allocate(storage_type.code, key, location, numel)

@@ -361,10 +361,7 @@ class _Archive:
         if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] in ("storage", b"storage")):
             raise pickle.UnpicklingError(f"unsupported persistent id {pid!r:.200}")
         _, kind, key, location, numel = pid
-        if not isinstance(kind, StorageType):
-            raise pickle.UnpicklingError(f"{kind!r:.100} is not a storage type")
-        if not isinstance(key, str) or not isinstance(location, str) or type(numel) is not int or numel < 0:
-            raise pickle.UnpicklingError(f"invalid storage record {(key, location, numel)!r:.200}")
+        check_storage_record(kind, key, location, numel)
         cached = self.cache.get(key)
         if cached is None:
             array = self._read_storage(kind.code, key, numel)
@@ -381,6 +378,15 @@ class _Archive:
         array, widened = storage_array(raw, code, self.byteorder)
         self.widened |= widened
         return array
+
+
+def check_storage_record(kind: Any, key: Any, location: Any, numel: Any) -> None:
+    """Refuse a storage record (both archive formats name storages so) whose fields are not a
+    storage type, a string key and location, and a count (a hostile file's, say)."""
+    if not isinstance(kind, StorageType):
+        raise pickle.UnpicklingError(f"{kind!r:.100} is not a storage type")
+    if not isinstance(key, str) or not isinstance(location, str) or type(numel) is not int or numel < 0:
+        raise pickle.UnpicklingError(f"invalid storage record {(key, location, numel)!r:.200}")
 
 
 def raw_dtype(code: str, byteorder: str = "little") -> np.dtype:
