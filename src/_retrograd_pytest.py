@@ -2,7 +2,7 @@
 modules stay silent in a user's tests, as they are outside them.
 
 PyTorch computes inf and nan without a word. retrograd silences the warnings NumPy gives for them
-with a warnings filter installed when retrograd is imported (backend/__init__.py). But pytest
+with a warnings filter installed when retrograd is imported (backend/numpy_warnings.py). But pytest
 imports test modules inside `warnings.catch_warnings()`, which restores the filters afterwards:
 a test file's `import retrograd` left every later test showing "RuntimeWarning: divide by zero
 encountered in log" from retrograd's internals. The same filters, as pytest configuration, apply
@@ -15,7 +15,7 @@ from __future__ import annotations
 from importlib import metadata
 from typing import Any
 
-# (the filters backend/__init__.py installs, in pytest's "action:message:category:module" form)
+# (the filters backend/numpy_warnings.py installs, in pytest's "action:message:category:module" form)
 FLOATING_POINT = "ignore:(invalid value|divide by zero|overflow|underflow) encountered:RuntimeWarning:retrograd"
 
 

@@ -21,7 +21,7 @@ def test_the_plugin_repeats_the_filter_retrograd_installs():
     action, message, category, module = _retrograd_pytest.FLOATING_POINT.split(":")
     installed = [f for f in warnings.filters if f[0] == "ignore" and f[2] is RuntimeWarning and f[3] is not None
                  and f[3].pattern.startswith("retrograd")]
-    assert installed, "backend/__init__.py installs no filter for NumPy's floating-point warnings"
+    assert installed, "backend/numpy_warnings.py installs no filter for NumPy's floating-point warnings"
     assert any(f[1] is not None and f[1].pattern == message for f in installed)
     assert (action, category, module) == ("ignore", "RuntimeWarning", "retrograd")
 

@@ -22,23 +22,11 @@ from typing import Any
 
 import numpy
 
-from . import meta, sparse
+from . import meta, numpy_warnings, sparse
 
-# PyTorch computes inf and nan without a word; NumPy warns. Silence NumPy's floating-point
-# warnings for array code in retrograd's own modules (the filter matches the module that made
-# the call, so a user's own NumPy code still warns), at no cost per op.
-warnings.filterwarnings(
-    "ignore",
-    message=r"(invalid value|divide by zero|overflow|underflow) encountered",
-    category=RuntimeWarning,
-    module=r"retrograd(\.|$)",
-)
-# Likewise NumPy's cast of complex to real: retrograd gives PyTorch's UserWarning where PyTorch does.
-warnings.filterwarnings(
-    "ignore",
-    category=getattr(numpy, "exceptions", numpy).ComplexWarning,  # (numpy.exceptions from NumPy 1.25)
-    module=r"retrograd(\.|$)",
-)
+# NumPy's floating-point warnings from retrograd's own modules stay unseen (numpy_warnings)
+numpy_warnings.install_filters()
+numpy_warnings.install_display_hook()
 
 
 # PyTorch's device types: all name a device; tensors live on "cpu", "cuda" and "meta" only (as_device)

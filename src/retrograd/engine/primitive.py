@@ -61,7 +61,7 @@ class Primitive:
     that returns every input's gradient at once, for ops whose input gradients come out of
     one shared computation (a recurrence's backward through time). NumPy's floating-point
     warnings from ufuncs called in retrograd's modules are silenced by the package's
-    warnings filter (backend/__init__.py), at no cost; `quiet=True` (an errstate around the
+    warnings filter (backend/numpy_warnings.py), at no cost; `quiet=True` (an errstate around the
     forward, ~1-2 µs) is only for forwards that call NumPy's Python-level functions
     (linalg, nan-reductions), whose warnings come from NumPy's own modules.
 
