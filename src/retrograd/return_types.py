@@ -80,4 +80,24 @@ linalg_svd = return_type("linalg_svd", "U S Vh")
 svd = return_type("svd", "U S V")
 linalg_eigh = return_type("linalg_eigh", "eigenvalues eigenvectors")
 linalg_lstsq = return_type("linalg_lstsq", "solution residuals rank singular_values")
+linalg_eig = return_type("linalg_eig", "eigenvalues eigenvectors")
+linalg_solve_ex = return_type("linalg_solve_ex", "result info")
+linalg_lu = return_type("linalg_lu", "P L U")
+linalg_lu_factor = return_type("linalg_lu_factor", "LU pivots")
+linalg_lu_factor_ex = return_type("linalg_lu_factor_ex", "LU pivots info")
+linalg_ldl_factor = return_type("linalg_ldl_factor", "LD pivots")
+linalg_ldl_factor_ex = return_type("linalg_ldl_factor_ex", "LD pivots info")
+lu_unpack = return_type("lu_unpack", "P L U")
+triangular_solve = return_type("triangular_solve", "solution cloned_coefficient")
+geqrf = return_type("geqrf", "a tau")
+_lu_with_info = return_type("_lu_with_info", "LU pivots info")
+
+# Every type above, and the `<name>_out` types of results written into `out=` tensors, by name
+# as PyTorch lists them (histogramdd and _lu_with_info have no out= form there).
+_NO_OUT_FORM = ("histogramdd", "_lu_with_info")
+all_return_types: list[type] = [kind for kind in list(globals().values()) if hasattr(kind, "out_variant")]
+for _out in [kind.out_variant for kind in all_return_types if kind.__name__ not in _NO_OUT_FORM]:  # type: ignore[attr-defined]
+    globals()[_out.__name__] = _out
+    all_return_types.append(_out)
+del _out
 

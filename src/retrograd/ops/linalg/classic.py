@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 
 from ... import dtypes as _dt
+from ... import return_types
 from ..._user_frames import warn_once
 from ...engine.primitive import not_a_tensor
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
-from ...return_types import return_type
 from ...tensor import Tensor
 from .. import autocast_policy as _autocast
 from ..autocast_policy import active as _autocasting
@@ -39,9 +39,9 @@ __all__ = [
     "triangular_solve",
 ]  # fmt: skip
 
-lu_unpack_result = return_type("lu_unpack", "P L U")
-triangular_solve_result = return_type("triangular_solve", "solution cloned_coefficient")
-lu_with_info_result = return_type("_lu_with_info", "LU pivots info")
+lu_unpack_result = return_types.lu_unpack
+triangular_solve_result = return_types.triangular_solve
+lu_with_info_result = return_types._lu_with_info
 
 
 def addr(

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from ... import return_types
 from ...engine.primitive import Primitive, not_a_tensor
-from ...return_types import return_type
 from ...tensor import Tensor
 from .. import autocast_policy as _autocast
 from ..autocast_policy import active as _autocasting
@@ -28,7 +28,7 @@ from .structured import householder_product
 
 __all__ = ["geqrf", "orgqr", "ormqr"]
 
-geqrf_result = return_type("geqrf", "a tau")
+geqrf_result = return_types.geqrf
 
 
 def _geqrf_one(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

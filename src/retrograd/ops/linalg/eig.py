@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from ... import dtypes as _dt
+from ... import return_types
 from ...engine.primitive import Primitive
-from ...return_types import return_type
 from ...tensor import Tensor
 from ..autocast_policy import active as _autocasting
 from ..autocast_policy import float32 as _float32
@@ -22,7 +22,7 @@ from .decompositions import solve
 
 __all__: list[str] = []  # torch.linalg names only: retrograd.linalg gathers them
 
-linalg_eig = return_type("linalg_eig", "eigenvalues eigenvectors")
+linalg_eig = return_types.linalg_eig
 
 
 def _eig_forward(xp: Any, a: Any) -> tuple:

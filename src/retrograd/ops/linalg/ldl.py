@@ -13,18 +13,18 @@ from typing import Any
 
 import numpy as np
 
+from ... import return_types
 from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
-from ...return_types import return_type
 from ...tensor import Tensor
 from ..kernels.out_arg import SAME, write_out
 from .common import LinAlgError, check_matrix
 
 __all__: list[str] = []  # torch.linalg names only: retrograd.linalg gathers them
 
-linalg_ldl_factor = return_type("linalg_ldl_factor", "LD pivots")
-linalg_ldl_factor_ex = return_type("linalg_ldl_factor_ex", "LD pivots info")
+linalg_ldl_factor = return_types.linalg_ldl_factor
+linalg_ldl_factor_ex = return_types.linalg_ldl_factor_ex
 
 _ALPHA = (1 + math.sqrt(17)) / 8  # Bunch-Kaufman's growth bound
 

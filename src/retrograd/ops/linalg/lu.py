@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 
 from ... import dtypes as _dt
+from ... import return_types
 from ...engine.primitive import Primitive
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
-from ...return_types import return_type
 from ...tensor import Tensor
 from .. import autocast_policy as _autocast
 from ..kernels.arg_types import bool_arg
@@ -35,9 +35,9 @@ from .substitution import solve_triangular_primitive
 
 __all__: list[str] = []  # torch.linalg names only: retrograd.linalg gathers them
 
-linalg_lu = return_type("linalg_lu", "P L U")
-linalg_lu_factor = return_type("linalg_lu_factor", "LU pivots")
-linalg_lu_factor_ex = return_type("linalg_lu_factor_ex", "LU pivots info")
+linalg_lu = return_types.linalg_lu
+linalg_lu_factor = return_types.linalg_lu_factor
+linalg_lu_factor_ex = return_types.linalg_lu_factor_ex
 
 
 def _lu_forward(xp: Any, a: Any) -> tuple:

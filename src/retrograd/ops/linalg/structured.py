@@ -11,10 +11,11 @@ from typing import Any
 
 import numpy as np
 
+from ... import return_types
 from ...backend import namespace, on_device_of
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
-from ...return_types import linalg_cholesky_ex, return_type
+from ...return_types import linalg_cholesky_ex
 from ...tensor import Tensor
 from .. import autocast_policy as _autocast
 from ..autocast_policy import active as _autocasting
@@ -35,7 +36,7 @@ from .decompositions import (
 
 __all__: list[str] = []  # torch.linalg names only: retrograd.linalg gathers them
 
-linalg_solve_ex = return_type("linalg_solve_ex", "result info")
+linalg_solve_ex = return_types.linalg_solve_ex
 
 
 def householder_product(A: Tensor, tau: Tensor, *, out: Any = None) -> Tensor:
