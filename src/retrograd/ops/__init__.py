@@ -6,7 +6,8 @@
 - `indexing`: `t[index]`, gather/scatter, index_select/masked_*
 - `linalg`: products, einsum, decompositions, spectral functions
 - `activation`: relu/elu families, smooth activations, softmax
-- `from_data`: tensor/as_tensor/from_numpy; `creation`: zeros/ones/full/eye/*_like; `ranges`: arange/linspace
+- `from_data`: tensor/as_tensor; `shared_memory`: from_numpy/frombuffer/from_dlpack
+- `creation`: zeros/ones/full/eye/*_like; `ranges`: arange/linspace
 - `copying`: clone, to_dtype, and the out-of-place fill/copy
 - `foreach`: `_foreach_add` and friends, one op over each tensor of a list
 - `sorting`: sort, topk, kthvalue, median, mode
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
         reduction,
         searching,
         shape,
+        shared_memory,
         sorting,
         sparse,
         spectral,
@@ -117,6 +119,7 @@ if TYPE_CHECKING:
     from .shape.strided import *  # noqa: F403
     from .shape.triangle_indices import *  # noqa: F403
     from .shape.views import *  # noqa: F403
+    from .shared_memory import *  # noqa: F403
     from .sorting import *  # noqa: F403
     from .sparse.arithmetic import *  # noqa: F403
     from .sparse.layout import *  # noqa: F403
@@ -128,6 +131,7 @@ if TYPE_CHECKING:
     __all__ += activation.__all__
     __all__ += copying.__all__
     __all__ += from_data.__all__
+    __all__ += shared_memory.__all__
     __all__ += creation.__all__
     __all__ += ranges.__all__
     __all__ += elementwise.__all__

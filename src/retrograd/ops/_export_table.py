@@ -20,7 +20,10 @@ MODULES: dict[str, tuple[str, ...]] = {
         "clone", "to_dtype", "fill", "copy",
     ),
     "from_data": (
-        "tensor", "as_tensor", "asarray", "from_numpy", "frombuffer", "from_dlpack", "scalar_tensor",
+        "tensor", "as_tensor", "asarray", "scalar_tensor",
+    ),
+    "shared_memory": (
+        "from_numpy", "frombuffer", "from_dlpack",
     ),
     "creation": (
         "zeros", "ones", "full", "empty", "empty_strided", "eye", "zeros_like", "ones_like", "full_like",

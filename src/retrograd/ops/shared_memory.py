@@ -1,0 +1,130 @@
+"""Tensors over memory that already exists: `from_numpy`, `frombuffer`, `from_dlpack`.
+
+Each shares its source's memory (writes show on both sides), after the checks PyTorch makes
+before it shares an array (`from_data.check_shareable`, which `as_tensor` makes too).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..backend import NO_CUDA, cuda_backend
+from ..tensor import Tensor
+from .from_data import check_shareable
+
+__all__ = ["from_numpy", "frombuffer", "from_dlpack"]
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing memory with a NumPy array (changes show in both).
+
+    Args:
+        array (ndarray): a NumPy array of a supported dtype, of any shape.
+
+    Returns:
+        Tensor: a tensor of the same shape and dtype that shares `array`'s memory.
+
+    Examples:
+        >>> import numpy as np
+        >>> retrograd.from_numpy(np.arange(3))
+        tensor([0, 1, 2])
+    """
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {_c_type_name(array)})")
+    check_shareable(array)
+    if not array.dtype.isnative:  # a big-endian array on this machine: sharing it would read garbage
+        raise ValueError(
+            "given numpy array has byte order different from the native byte order. Conversion between "
+            "byte orders is currently not supported."
+        )
+    _dt.from_numpy(array.dtype)
+    return Tensor._make(array)
+
+
+def _c_type_name(x: Any) -> str:
+    """The type's name as PyTorch's C code prints it: NumPy's types with their module (`numpy.float64`)."""
+    kind = type(x)
+    return f"numpy.{kind.__name__}" if kind.__module__ == "numpy" else kind.__name__
+
+
+def frombuffer(
+    buffer: Any, *, dtype: _dt.dtype, count: int = -1, offset: int = 0, requires_grad: bool = False
+) -> Tensor:
+    """A 1-d tensor over the bytes of a Python buffer (`bytes`, `bytearray`, `memoryview`, ...), sharing them.
+
+    Args:
+        buffer (object): anything with the buffer protocol.
+        dtype (dtype): how the bytes are read.
+        count (int): how many elements to read (default -1: all after `offset`).
+        offset (int): how many bytes to skip first (default 0).
+        requires_grad (bool): whether autograd records operations on the result (default False).
+
+    Returns:
+        Tensor: `count` elements; writes to a writable buffer show in the tensor and back.
+
+    Examples:
+        >>> data = bytearray(b"\\x01\\x00\\x02\\x00")
+        >>> t = retrograd.frombuffer(data, dtype=retrograd.int16)
+        >>> t
+        tensor([1, 2], dtype=retrograd.int16)
+        >>> t[0] = 7
+        >>> data[0]
+        7
+    """
+    try:
+        view = memoryview(buffer)
+    except TypeError:
+        raise ValueError("object does not implement Python buffer protocol.") from None
+    length, size = view.nbytes, dtype.itemsize
+    if length == 0 or count == 0:
+        raise ValueError(f"both buffer length ({length}) and count ({count}) must not be 0")
+    if not 0 <= offset < length:
+        raise ValueError(
+            f"offset ({offset} bytes) must be non-negative and no greater than buffer length ({length} bytes) minus 1"
+        )
+    if count < 0:
+        if (length - offset) % size:
+            raise ValueError(
+                f"buffer length ({length - offset} bytes) after offset ({offset} bytes) must be a multiple of "
+                f"element size ({size})"
+            )
+        count = (length - offset) // size
+    elif count * size > length - offset:
+        raise ValueError(
+            f"requested buffer length ({count} * {size} bytes) after offset ({offset} bytes) must not be greater "
+            f"than actual buffer length ({length} bytes)"
+        )
+    if view.readonly:
+        warnings.warn(
+            "The given buffer is not writable, and PyTorch does not support non-writable tensors. This means you "
+            "can write to the underlying (supposedly non-writable) buffer using the tensor. You may want to copy "
+            "the buffer to protect its data or make it writable before converting it to a tensor. This type of "
+            "warning will be suppressed for the rest of this program.",
+            UserWarning,
+            stacklevel=2,
+        )
+    array = np.frombuffer(view.cast("B"), dtype=dtype.np, count=count, offset=offset)
+    t = Tensor._make(array)
+    if requires_grad:
+        t._set_requires_grad()
+    return t
+
+
+def from_dlpack(obj: Any) -> Tensor:
+    """A tensor sharing memory with any DLPack producer (NumPy, PyTorch, JAX, CuPy), on its device."""
+    if not hasattr(obj, "__dlpack__"):  # PyTorch then reads it as a capsule, and refuses anything else
+        raise RuntimeError(
+            "from_dlpack received an invalid capsule. Note that DLTensor capsules can be consumed only once, "
+            "so you might have already constructed a tensor from it once."
+        )
+    kind = obj.__dlpack_device__()[0] if hasattr(obj, "__dlpack_device__") else 1
+    if kind in (2, 13):  # kDLCUDA, kDLCUDAManaged: zero-copy into the CUDA backend's array
+        cuda = cuda_backend()
+        if cuda is None:
+            raise AssertionError(NO_CUDA)
+        return Tensor._make(cuda.xp.from_dlpack(obj))
+    return Tensor._make(np.from_dlpack(obj))
