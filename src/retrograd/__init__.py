@@ -107,8 +107,10 @@ if TYPE_CHECKING:
     from .ops.elementwise.pointwise import *
     from .ops.elementwise.powers import *
     from .ops.from_data import *
+    from .ops.shared_memory import *
     from .ops.indexing.gather_scatter import *
     from .ops.indexing.masking import *
+    from .ops.indexing.nonzeros import *
     from .ops.indexing.subscript import *
     from .ops.inplace_functions import *
     from .ops.foreach import *

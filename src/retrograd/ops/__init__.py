@@ -80,6 +80,7 @@ if TYPE_CHECKING:
     from .histograms import *  # noqa: F403
     from .indexing.gather_scatter import *  # noqa: F403
     from .indexing.masking import *  # noqa: F403
+    from .indexing.nonzeros import *  # noqa: F403
     from .indexing.reduce_into import *  # noqa: F403
     from .indexing.subscript import *  # noqa: F403
     from .indexing.view_scatter import *  # noqa: F403

@@ -84,7 +84,10 @@ MODULES: dict[str, tuple[str, ...]] = {
         "fake_quantize_per_tensor_affine", "fake_quantize_per_channel_affine",
     ),
     "indexing.subscript": (
-        "getitem", "setitem", "index_put", "nonzero", "nonzero_static", "argwhere",
+        "getitem", "setitem", "index_put",
+    ),
+    "indexing.nonzeros": (
+        "nonzero", "nonzero_static", "argwhere",
     ),
     "indexing.gather_scatter": (
         "gather", "scatter", "scatter_add", "scatter_reduce", "take", "take_along_dim", "put",

@@ -273,7 +273,7 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
     if out is not None:
         return write_out(out, where, locals(), same("Expected out type to be {src} but got {dst}"))
     if input is None and other is None:
-        from ..indexing.subscript import nonzero
+        from ..indexing.nonzeros import nonzero
 
         return nonzero(condition, as_tuple=True)
     if input is None or other is None:  # where(condition, x): no signature takes two arguments or None

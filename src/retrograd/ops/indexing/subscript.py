@@ -1,4 +1,4 @@
-"""Subscripts: `t[index]`, `t[index] = value`, index_put, nonzero, nonzero_static and argwhere.
+"""Subscripts: `t[index]`, `t[index] = value` and index_put.
 
 `t[index]` follows PyTorch step by step. Basic indices are applied first, left
 to right, each as a view primitive (ints: select, slices: slice, None and
@@ -11,7 +11,7 @@ left, integer and boolean index tensors, is then applied in one copy
 indexing, `index_put_` on it for advanced indexing.
 
 The gather/scatter family lives in `gather_scatter.py`, the index_*/masked_* family
-in `masking.py`.
+in `masking.py`, nonzero and argwhere (the indices a mask stands for) in `nonzeros.py`.
 """
 
 from __future__ import annotations
@@ -25,25 +25,22 @@ import numpy as np
 
 from ... import dtypes as _dt
 from ..._user_frames import user_stacklevel
-from ...backend import namespace
 from ...engine import inplace as _inplace
-from ...engine.primitive import not_a_tensor, type_name
+from ...engine.primitive import type_name
 from ...engine.vmap_hook import NOT_BATCHED, batched
 from ...engine.vmap_hook import hook as _vmap
 from ...tensor import Tensor
 from ..copying import copy
 from ..from_data import tensor
-from ..kernels.arg_types import int_arg
 from ..kernels.guards import check_scalar_fits, foreign_sequence, overflow_error
 from ..kernels.operands import constant
-from ..kernels.out_arg import same, write_out
 from ..shape.broadcasting import expand
 from ..shape.slicing import take_view
 from ..shape.views import alias, reshape, unsqueeze
 from . import keyed as _keyed
 from .keyed import check_bounds, indexed_shape
 
-__all__ = ["getitem", "setitem", "index_put", "nonzero", "nonzero_static", "argwhere"]
+__all__ = ["getitem", "setitem", "index_put"]
 
 
 def _select_key(dim: int, index: int) -> tuple:
@@ -162,112 +159,6 @@ def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = Fa
         raise TypeError(f"index_put(): argument 'values' must be Tensor, not {type(values).__name__}")
     values = _put_value(input, advanced, values)
     return _put_at(input, _advanced_key(input._data.shape, advanced), values, accumulate)
-
-
-def nonzero(input: Tensor, *, out: Any = None, as_tuple: bool = False) -> Any:
-    """Indices of the non-zero elements: (N, ndim) int64, or one 1-d tensor per dim.
-
-    Args:
-        input (Tensor): the tensor to search.
-        out (Tensor, optional): a tensor to write the result into.
-        as_tuple (bool): return one 1-D tensor per dim (usable as `input[...]`) instead of one
-            matrix (default False).
-
-    Returns:
-        Tensor or tuple of Tensor: the coordinates in row-major order.
-
-    Examples:
-        >>> x = retrograd.tensor([[0, 1], [2, 0]])
-        >>> retrograd.nonzero(x)
-        tensor([[0, 1],
-                [1, 0]])
-        >>> retrograd.nonzero(x, as_tuple=True)
-        (tensor([0, 1]), tensor([1, 0]))
-    """
-    if not isinstance(input, Tensor):
-        raise not_a_tensor("nonzero", input)
-    if out is not None:
-        return write_out(
-            out,
-            nonzero,
-            locals(),
-            same("nonzero: Expected out tensor to have scalar type {src} but got scalar type{dst}"),
-        )
-    if _vmap.active:  # the number of indices depends on the values: PyTorch's errors
-        batched("nonzero_numpy" if as_tuple else "nonzero", nonzero, input)
-    data = input._data
-    if as_tuple:
-        if data.ndim == 0:
-            return (Tensor._make(np.zeros(int(bool(data)), np.int64)),)
-        return tuple(Tensor._make(x.astype(np.int64)) for x in np.nonzero(data))
-    return Tensor._make(np.argwhere(data).astype(np.int64))
-
-
-def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1, out: Any = None) -> Tensor:
-    """`nonzero` with a fixed number of rows: the first `size` index rows, padded with `fill_value`.
-
-    Args:
-        input (Tensor): the tensor to search.
-        size (int): the number of rows of the result (non-negative); extra non-zeros are dropped.
-        fill_value (int): the value of the padding rows (default -1, an invalid index).
-        out (Tensor, optional): an int64 tensor to write the result into.
-
-    Returns:
-        Tensor: `(size, input.ndim)` int64.
-
-    Examples:
-        >>> retrograd.nonzero_static(retrograd.tensor([[1, 0], [3, 2]]), size=4)
-        tensor([[ 0,  0],
-                [ 1,  0],
-                [ 1,  1],
-                [-1, -1]])
-    """
-    if not isinstance(input, Tensor):
-        raise not_a_tensor("nonzero_static", input)
-    size = int_arg("nonzero_static", "size", None, size)
-    fill_value = int_arg("nonzero_static", "fill_value", None, fill_value)
-    if out is not None:
-        return write_out(
-            out,
-            nonzero_static,
-            locals(),
-            same("nonzero_static: Expected out tensor to have scalar type {src} but got scalar type{dst}"),
-        )
-    if size < 0:
-        raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
-    if _vmap.active:  # PyTorch's vmap runs it example by example (its slow fallback), with a warning
-        r = batched("loop", nonzero_static, input, size=size, fill_value=fill_value)
-        if r is not NOT_BATCHED:
-            warnings.warn(
-                "There is a performance drop because we have not yet implemented the batching rule for "
-                "aten::nonzero_static. Please file us an issue on GitHub so that we can prioritize its implementation.",
-                UserWarning, stacklevel=user_stacklevel(),
-            )
-            return r
-    xp = namespace(input._data)
-    found = xp.argwhere(input._data)[:size]
-    result = xp.full((size, input._data.ndim), fill_value, xp.int64)
-    result[: len(found)] = found
-    return Tensor._make(result)
-
-
-def argwhere(input: Tensor) -> Tensor:
-    """Indices of the non-zero elements, shape (N, ndim) int64 (same as `nonzero`).
-
-    Args:
-        input (Tensor): the tensor to search.
-
-    Returns:
-        Tensor: one row of coordinates per non-zero element, in row-major order.
-
-    Examples:
-        >>> retrograd.argwhere(retrograd.tensor([0.0, 1.5, 0.0, 2.0]))
-        tensor([[1],
-                [3]])
-    """
-    if not isinstance(input, Tensor):
-        raise not_a_tensor("argwhere", input)
-    return nonzero(input)
 
 
 # --- parsing an index ---------------------------------------------------------------------
