@@ -283,12 +283,38 @@ class Tensor(TensorMethods):
     def __new__(cls, *args: Any, device: Any = None) -> Tensor:
         """The legacy constructor: `Tensor()`, `Tensor(2, 3)` (uninitialised), `Tensor([1, 2])`.
 
-        New code uses `retrograd.tensor(data)` or a factory such as `retrograd.zeros`.
+        New code uses `retrograd.tensor(data)` or a factory such as `retrograd.zeros`. Called
+        on a subclass (`MyTensor(t)`), it makes an instance of that subclass.
         """
-        return _methods._ops.legacy_new(None, args, device)
+        return _methods._ops.legacy_new(None, args, device, cls)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         pass  # __new__ did the work (and subclasses such as Parameter have their own)
+
+    @staticmethod
+    def _make_subclass(cls: type, data: Tensor, require_grad: builtins.bool = False) -> Tensor:
+        """`data`'s memory as a detached leaf of class `cls` (a Tensor subclass), as PyTorch's."""
+        return _methods._ops.make_subclass(cls, data, require_grad)
+
+    def as_subclass(self, cls: type) -> Tensor:
+        """This tensor's memory, as an instance of `cls`, a subclass of Tensor.
+
+        Changes in one show in the other, and the result stays in the autograd graph (an alias,
+        `AliasBackward0`). Unlike PyTorch, ops on the result give plain Tensors (retrograd does not
+        dispatch through `__torch_function__`).
+
+        Args:
+            cls (type): a subclass of Tensor (or Tensor itself).
+
+        Returns:
+            Tensor: an alias of this tensor whose class is `cls`.
+
+        Examples:
+            >>> class Image(retrograd.Tensor): pass
+            >>> retrograd.zeros(2).as_subclass(Image)
+            Image([0., 0.])
+        """
+        return _methods._ops.as_subclass(self, cls)
 
     # --- metadata ----------------------------------------------------------------------
 
