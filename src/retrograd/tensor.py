@@ -1405,7 +1405,7 @@ class Tensor(TensorMethods):
                 still shared; autograd does not see changes made through it).
 
         Returns:
-            numpy.ndarray: the tensor's own memory, so writes through it show in the tensor;
+            numpy.ndarray: a new array over the tensor's own memory, so writes through it show in the tensor;
                 RuntimeError for a tensor that requires grad while grad mode is on, unless `force=True`.
 
         Examples:
@@ -1426,7 +1426,7 @@ class Tensor(TensorMethods):
             raise TypeError("can't convert Sparse layout tensor to numpy. Use Tensor.to_dense() first.")
         if self._data.dtype is _BF16:  # NumPy has no bfloat16 (ml_dtypes' is not NumPy's)
             raise TypeError("Got unsupported ScalarType BFloat16")
-        return self._data
+        return self._data.view()  # the same memory in an array of its own: `a.shape = ...` leaves the tensor alone
 
     def __array__(self, dtype: Any = None) -> np.ndarray:
         """NumPy's view of the data; refused, like `numpy()`, while the tensor requires grad in grad mode.
@@ -1443,7 +1443,8 @@ class Tensor(TensorMethods):
             raise TypeError(_NOT_ON_HOST.format(self.device))
         if self._data.dtype is _BF16 and dtype is None:
             raise TypeError("Got unsupported ScalarType BFloat16")
-        return self._data if dtype is None else self._data.astype(dtype, copy=False)
+        # an array of its own over the same memory, as numpy() gives (its shape and flags are the caller's)
+        return self._data.view() if dtype is None else self._data.astype(dtype, copy=False)
 
     def __array_wrap__(self, array: Any) -> Tensor:
         """NumPy ufuncs on tensors give tensors (`np.sin(t)`, `t + array`), 0-d results included, as

@@ -314,7 +314,7 @@ def as_tensor(data: Any, *, dtype: dtype | None = None, device: Any = None) -> T
     if isinstance(data, np.ndarray) and (dtype is None or data.dtype == dtype.np):
         check_shareable(data)
         _dt.from_numpy(data.dtype)
-        return Tensor._make(_placed(data, dev))
+        return Tensor._make(_placed(data.view(), dev))  # its own array object, as from_numpy's
     return tensor(data, dtype=dtype, device=dev)
 
 
@@ -413,7 +413,9 @@ def from_numpy(array: np.ndarray) -> Tensor:
             "byte orders is currently not supported."
         )
     _dt.from_numpy(array.dtype)
-    return Tensor._make(array)
+    # a new array object over the same memory: reshaping or retyping the caller's array in place
+    # (`a.shape = ...`, `a.dtype = ...`) must not change the tensor, as in PyTorch
+    return Tensor._make(array.view())
 
 
 def _c_type_name(x: Any) -> str:
