@@ -99,6 +99,34 @@ def test_refused_global_message_is_pytorchs():
     )
 
 
+class _Pickled(rg.nn.Module):  # a whole module saved with torch.save(model, ...), as fast.ai does
+    pass
+
+
+def test_refusal_is_named_unpicklingerror():
+    # programs print type(e).__name__ of what torch.load(whole_model) raises under weights_only=True
+    with pytest.raises(pickle.UnpicklingError) as caught:
+        rg.load(_saved({"f": frozenset([1])}))
+    assert type(caught.value).__name__ == "UnpicklingError"
+    assert isinstance(caught.value, serialization.CheckpointError)
+
+
+def test_refusal_type_name_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(pickle.UnpicklingError) as theirs:
+        torch.load(_torch_saved(torch, torch.nn.Linear(2, 1)))
+    with pytest.raises(pickle.UnpicklingError) as ours:
+        rg.load(_saved(_Pickled()))
+    assert type(ours.value).__name__ == type(theirs.value).__name__
+
+
+def _torch_saved(torch, obj) -> io.BytesIO:
+    buffer = io.BytesIO()
+    torch.save(obj, buffer)
+    buffer.seek(0)
+    return buffer
+
+
 def test_blocked_module_message_is_pytorchs():
     data = b"\x80\x02cposix\nsystem\nX\x04\x00\x00\x00true\x85R."
     buffer = io.BytesIO()

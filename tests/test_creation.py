@@ -330,6 +330,40 @@ def test_numpy_bridge_shares_memory():
     assert rg.from_numpy(np.zeros(2, complex)).dtype == rg.complex128
 
 
+def _array_object_changes(m):
+    """What changing a shared array object's shape, dtype or flags in place does to the tensor."""
+    out = []
+    t = m.zeros(2, 3)
+    a = t.numpy()
+    a.shape = (6,)
+    b = np.asarray(t)
+    b.shape = (3, 2)
+    out.append((tuple(t.shape), a is t.numpy()))
+    x = np.zeros(4, dtype=np.float32)
+    u = m.from_numpy(x)
+    x.shape = (2, 2)
+    v = m.as_tensor(x)
+    x.dtype = np.int32
+    x.flags.writeable = False
+    u.add_(1)  # the tensor's memory is still its own to write
+    v.add_(1)  # the same memory: 2.0 in both, whose float32 bits x now reads as int32
+    out.append((tuple(u.shape), str(u.dtype).split(".")[-1], u.tolist(), tuple(v.shape), x.tolist()))
+    return out
+
+
+def test_numpy_array_objects_are_the_callers_own():
+    # fast.ai-style code reshapes the array it got from t.numpy() (or gave to from_numpy) in place
+    assert _array_object_changes(rg) == [
+        ((2, 3), False),
+        ((4,), "float32", [2.0, 2.0, 2.0, 2.0], (2, 2), [[1073741824, 1073741824], [1073741824, 1073741824]]),
+    ]
+
+
+@needs_torch
+def test_numpy_array_objects_are_the_callers_own_vs_torch():
+    assert _array_object_changes(rg) == _array_object_changes(torch)
+
+
 def _numpy_conversions(m):
     """What NumPy's constructors make of a tensor: values, whether memory is shared, warnings."""
     import warnings

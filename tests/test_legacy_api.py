@@ -42,6 +42,22 @@ CASES = {
     "tensor_ctor_empty": lambda t: t.Tensor(),
     "tensor_ctor_numpy": lambda t: t.Tensor(np.arange(3)),
     "tensor_ctor_alias": lambda t: (lambda x: (t.Tensor(x).data_ptr() == x.data_ptr(), t.Tensor(x) is x))(t.ones(2)),
+    "tensor_ctor_in_graph": lambda t: (lambda x: (type(t.Tensor(x).grad_fn).__name__, t.Tensor(x)._base is x))(
+        t.ones(2, requires_grad=True)
+    ),
+    # Tensor subclasses (fastai's TensorImage): made by the constructor, as_subclass, _make_subclass
+    "subclass_ctor": lambda t: (lambda c: (c(t.ones(2)), repr(c(t.zeros(2, 2))), c(2, 3).shape, c([1, 2])))(
+        _subclass(t)
+    ),
+    "as_subclass": lambda t: (lambda x: (x.as_subclass(_subclass(t)), x.as_subclass(t.Tensor), _alias_grad(t, x)))(
+        t.ones(2, requires_grad=True)
+    ),
+    "as_subclass_shares_memory": lambda t: (lambda x: (x.as_subclass(_subclass(t)).add_(1), x))(t.zeros(2)),
+    "as_subclass_not_a_type": lambda t: t.ones(2).as_subclass(3),
+    "as_subclass_not_a_tensor": lambda t: t.ones(2).as_subclass(int),
+    "make_subclass": lambda t: t.Tensor._make_subclass(_subclass(t), t.ones(2), True),
+    "make_subclass_of_graph": lambda t: t.Tensor._make_subclass(_subclass(t), t.ones(2, requires_grad=True) * 2),
+    "make_subclass_long_grad": lambda t: t.Tensor._make_subclass(_subclass(t), t.ones(2).long(), True),
     "tensor_ctor_scalar": lambda t: t.Tensor(3.5),
     "tensor_ctor_ragged": lambda t: t.Tensor([[1, 2], [3]]),
     "type_name": lambda t: (t.ones(2).type(), t.ones(2).long().type(), t.ones(2).bool().type()),
@@ -68,6 +84,16 @@ CASES = {
     "node_class_name": lambda t: type((t.ones(2, requires_grad=True) * 2).grad_fn).__name__,
     "custom_function_node": lambda t: _custom_node(t),
 }
+
+
+def _subclass(t):
+    return type("Image", (t.Tensor,), {})
+
+
+def _alias_grad(t, x):
+    y = x.as_subclass(_subclass(t))
+    (y * 3).sum().backward()
+    return type(y.grad_fn).__name__, y._base is x, y.is_leaf, x.grad
 
 
 def _custom_node(t):
@@ -116,6 +142,27 @@ def test_legacy_api_matches_pytorch(name):
     torch = pytest.importorskip("torch")
     ours, theirs = _outcome(retrograd, name), _outcome(torch, name)
     assert ours == theirs
+
+
+def test_tensor_subclasses_without_torch():
+    image = _subclass(retrograd)
+    x = retrograd.ones(2, requires_grad=True)
+    y = x.as_subclass(image)
+    assert type(y) is image and y._base is x and type(y.grad_fn).__name__ == "AliasBackward0"
+    assert repr(y) == "Image([1., 1.], grad_fn=<AliasBackward0>)"
+    y.sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0]
+    assert type(image(retrograd.zeros(2))) is image and image(2, 3).shape == (2, 3)
+    made = retrograd.Tensor._make_subclass(image, x * 2, True)
+    assert type(made) is image and made.is_leaf and made.requires_grad and made.tolist() == [2.0, 2.0]
+    with pytest.raises(TypeError, match="^cls must be a type \\(got int\\)$"):
+        x.as_subclass(3)
+    with pytest.raises(TypeError, match="^Creating a Tensor subclass from a class that does not inherit from Tensor"):
+        x.as_subclass(int)
+    with pytest.raises(RuntimeError, match="^Only Tensors of floating point and complex dtype can require gradients$"):
+        retrograd.Tensor._make_subclass(image, retrograd.ones(2).long(), True)
+    alias = retrograd.Tensor(x)  # the legacy constructor's alias stays in the graph
+    assert alias._base is x and type(alias.grad_fn).__name__ == "AliasBackward0"
 
 
 def test_type_of_the_tensor_class_is_the_default_dtype():

@@ -910,6 +910,24 @@ def test_scheduler_class_modules_vs_torch() -> None:
         assert ours.replace("retrograd", "torch") == getattr(torch.optim.lr_scheduler, name).__module__
 
 
+def _capitalised_names(module: Any) -> list[str]:
+    # fast.ai's course lists the schedulers this way: `dir(lr_scheduler)`, names like `StepLR`
+    return [n for n in dir(module) if n[0].isupper() and n[1].islower()]
+
+
+def test_lr_scheduler_module_holds_pytorchs_helper_names() -> None:
+    names = _capitalised_names(lr_scheduler)
+    for name in ["Counter", "Literal", "Optimizer", "Self", "SupportsFloat", "Tensor", "TypedDict", "StepLR"]:
+        assert name in names
+    assert lr_scheduler.Optimizer is optim.Optimizer and lr_scheduler.Tensor is rg.Tensor
+    assert lr_scheduler.EPOCH_DEPRECATION_WARNING.startswith("The epoch parameter in `scheduler.step()`")
+
+
+@needs_torch
+def test_lr_scheduler_capitalised_names_vs_torch() -> None:
+    assert _capitalised_names(lr_scheduler) == _capitalised_names(torch.optim.lr_scheduler)
+
+
 def test_scheduler_warnings() -> None:
     p = rg.nn.Parameter(rg.zeros(1))
     opt = optim.SGD([p], lr=0.1)

@@ -3,8 +3,8 @@
 
 MISSING: dict[str, str] = {
     "Tensor": (
-        "as_subclass chalf conj_physical_ dim_order grad_dtype index is_distributed is_set_to module_load "
-        "name record_stream set_ storage_type "
+        "chalf conj_physical_ dim_order grad_dtype index is_distributed is_set_to module_load name "
+        "record_stream set_ storage_type "
     ),
     "retrograd": (
         "AcceleratorError Event OutOfMemoryError StorageBase Stream chalf complex32 conj_physical_ ctc_loss "

@@ -50,6 +50,11 @@ class CheckpointError(pickle.UnpicklingError, RuntimeError):
     refuses a file) and a `RuntimeError` (what PyTorch raises for a corrupt archive)."""
 
 
+class UnpicklingError(CheckpointError):
+    """A weights-only load refusing a global. Named as the `pickle.UnpicklingError` PyTorch raises
+    there, since programs print `type(e).__name__`; still a `CheckpointError`."""
+
+
 WEIGHTS_ONLY_FAILED = "Weights only load failed."
 
 
@@ -206,14 +211,14 @@ class WeightsOnlyUnpickler:
             module = _compat_pickle.IMPORT_MAPPING[module]
         full = f"{module}.{name}"
         if module.split(".")[0] in _BLOCKED_MODULES:
-            raise CheckpointError(blocked_module_message(full, module))
+            raise UnpicklingError(blocked_module_message(full, module))
         found = self._allowed.get(full)
         if isinstance(found, Refusal):
             raise self.refuse(f"refused to load the global '{full}' named in the checkpoint: {found.why}")
         if found is not None:
             return found
         # retrograd never imports or calls anything else a checkpoint names
-        raise CheckpointError(unsupported_global_message(full))
+        raise UnpicklingError(unsupported_global_message(full))
 
     def call(self, func: Any, args: Any) -> Any:
         if id(func) not in self._callables:

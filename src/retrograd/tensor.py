@@ -283,12 +283,38 @@ class Tensor(TensorMethods):
     def __new__(cls, *args: Any, device: Any = None) -> Tensor:
         """The legacy constructor: `Tensor()`, `Tensor(2, 3)` (uninitialised), `Tensor([1, 2])`.
 
-        New code uses `retrograd.tensor(data)` or a factory such as `retrograd.zeros`.
+        New code uses `retrograd.tensor(data)` or a factory such as `retrograd.zeros`. Called
+        on a subclass (`MyTensor(t)`), it makes an instance of that subclass.
         """
-        return _methods._ops.legacy_new(None, args, device)
+        return _methods._ops.legacy_new(None, args, device, cls)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         pass  # __new__ did the work (and subclasses such as Parameter have their own)
+
+    @staticmethod
+    def _make_subclass(cls: type, data: Tensor, require_grad: builtins.bool = False) -> Tensor:
+        """`data`'s memory as a detached leaf of class `cls` (a Tensor subclass), as PyTorch's."""
+        return _methods._ops.make_subclass(cls, data, require_grad)
+
+    def as_subclass(self, cls: type) -> Tensor:
+        """This tensor's memory, as an instance of `cls`, a subclass of Tensor.
+
+        Changes in one show in the other, and the result stays in the autograd graph (an alias,
+        `AliasBackward0`). Unlike PyTorch, ops on the result give plain Tensors (retrograd does not
+        dispatch through `__torch_function__`).
+
+        Args:
+            cls (type): a subclass of Tensor (or Tensor itself).
+
+        Returns:
+            Tensor: an alias of this tensor whose class is `cls`.
+
+        Examples:
+            >>> class Image(retrograd.Tensor): pass
+            >>> retrograd.zeros(2).as_subclass(Image)
+            Image([0., 0.])
+        """
+        return _methods._ops.as_subclass(self, cls)
 
     # --- metadata ----------------------------------------------------------------------
 
@@ -1379,7 +1405,7 @@ class Tensor(TensorMethods):
                 still shared; autograd does not see changes made through it).
 
         Returns:
-            numpy.ndarray: the tensor's own memory, so writes through it show in the tensor;
+            numpy.ndarray: a new array over the tensor's own memory, so writes through it show in the tensor;
                 RuntimeError for a tensor that requires grad while grad mode is on, unless `force=True`.
 
         Examples:
@@ -1400,7 +1426,7 @@ class Tensor(TensorMethods):
             raise TypeError("can't convert Sparse layout tensor to numpy. Use Tensor.to_dense() first.")
         if self._data.dtype is _BF16:  # NumPy has no bfloat16 (ml_dtypes' is not NumPy's)
             raise TypeError("Got unsupported ScalarType BFloat16")
-        return self._data
+        return self._data.view()  # the same memory in an array of its own: `a.shape = ...` leaves the tensor alone
 
     def __array__(self, dtype: Any = None) -> np.ndarray:
         """NumPy's view of the data; refused, like `numpy()`, while the tensor requires grad in grad mode.
@@ -1417,7 +1443,8 @@ class Tensor(TensorMethods):
             raise TypeError(_NOT_ON_HOST.format(self.device))
         if self._data.dtype is _BF16 and dtype is None:
             raise TypeError("Got unsupported ScalarType BFloat16")
-        return self._data if dtype is None else self._data.astype(dtype, copy=False)
+        # an array of its own over the same memory, as numpy() gives (its shape and flags are the caller's)
+        return self._data.view() if dtype is None else self._data.astype(dtype, copy=False)
 
     def __array_wrap__(self, array: Any) -> Tensor:
         """NumPy ufuncs on tensors give tensors (`np.sin(t)`, `t + array`), 0-d results included, as

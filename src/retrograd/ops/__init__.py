@@ -85,7 +85,7 @@ if TYPE_CHECKING:
     from .indexing.subscript import *  # noqa: F403
     from .indexing.view_scatter import *  # noqa: F403
     from .inplace_functions import *  # noqa: F403
-    from .legacy import legacy_new  # noqa: F401  (Tensor(...) and FloatTensor(...), not a public op)
+    from .legacy import as_subclass, legacy_new, make_subclass  # noqa: F401  (Tensor(...), FloatTensor(...), not public ops)
     from .linalg.classic import *  # noqa: F403
     from .linalg.compact_qr import *  # noqa: F403
     from .linalg.composite import *  # noqa: F403
@@ -154,5 +154,7 @@ else:
     from . import _lazy
 
     __all__ = _lazy.public_names(__name__)
-    # legacy_new: Tensor(...) and FloatTensor(...), not a public op
-    __getattr__, __dir__ = _lazy.lazy_package(__name__, globals(), also={"legacy_new": "legacy"})
+    # legacy_new: Tensor(...) and FloatTensor(...), and Tensor subclasses' makers: not public ops
+    __getattr__, __dir__ = _lazy.lazy_package(
+        __name__, globals(), also={"legacy_new": "legacy", "as_subclass": "legacy", "make_subclass": "legacy"}
+    )

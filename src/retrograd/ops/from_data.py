@@ -314,7 +314,7 @@ def as_tensor(data: Any, *, dtype: dtype | None = None, device: Any = None) -> T
     if isinstance(data, np.ndarray) and (dtype is None or data.dtype == dtype.np):
         check_shareable(data)
         _dt.from_numpy(data.dtype)
-        return Tensor._make(_placed(data, dev))
+        return Tensor._make(_placed(data.view(), dev))  # its own array object, as from_numpy's
     return tensor(data, dtype=dtype, device=dev)
 
 

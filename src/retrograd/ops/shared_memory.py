@@ -42,7 +42,9 @@ def from_numpy(array: np.ndarray) -> Tensor:
             "byte orders is currently not supported."
         )
     _dt.from_numpy(array.dtype)
-    return Tensor._make(array)
+    # a new array object over the same memory: reshaping or retyping the caller's array in place
+    # (`a.shape = ...`, `a.dtype = ...`) must not change the tensor, as in PyTorch
+    return Tensor._make(array.view())
 
 
 def _c_type_name(x: Any) -> str:

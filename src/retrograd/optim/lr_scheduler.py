@@ -4,9 +4,18 @@ The classes live in small modules (`_lr_base`, `_lr_simple`, `_lr_composite`,
 `_lr_cyclic`); this module is their public face.
 """
 
+# Names PyTorch's module happens to hold besides its schedulers: programs list `dir(lr_scheduler)`
+# (fast.ai's course filters it for capitalised names) and find these there too.
+from collections import Counter as Counter
 from typing import TYPE_CHECKING, Any
+from typing import Literal as Literal
+from typing import Self as Self
+from typing import SupportsFloat as SupportsFloat
+from typing import TypedDict as TypedDict
 
 from .. import _missing
+from ..tensor import Tensor as Tensor
+from ._lr_base import EPOCH_DEPRECATION_WARNING as EPOCH_DEPRECATION_WARNING
 from ._lr_base import LRScheduler
 from ._lr_base import _LRScheduler as _LRScheduler  # the old name, out of __all__ as in PyTorch
 from ._lr_composite import ChainedScheduler, ReduceLROnPlateau, SequentialLR
@@ -22,6 +31,7 @@ from ._lr_simple import (
     PolynomialLR,
     StepLR,
 )
+from .optimizer import Optimizer as Optimizer
 
 __all__ = [
     "LambdaLR",
