@@ -944,6 +944,48 @@ def test_scheduler_warnings() -> None:
         scheduler2.get_lr()
 
 
+
+def _step_override_warnings(lib: Any, after: bool, call_step: bool) -> list[str]:
+    """The scheduler's first-step warnings when `optimizer.step` is set on the instance before
+    (or after) the scheduler is built, as a notebook wrapping its optimizer's step does."""
+    import types
+
+    opt = lib.optim.SGD([lib.nn.Parameter(lib.zeros(1))], lr=0.1)
+    calls = []
+    plain_step = types.MethodType(lambda self, closure=None: calls.append(self), opt)
+    if not after:
+        opt.step = plain_step
+    scheduler = lib.optim.lr_scheduler.StepLR(opt, 2)
+    if after:
+        opt.step = plain_step
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if call_step:
+            opt.step()
+        scheduler.step()
+    assert calls == ([opt] if call_step else [])
+    return [str(w.message)[:40] for w in caught]
+
+
+def test_step_set_on_the_optimizer_before_the_scheduler_is_tracked() -> None:
+    # wrapped by the scheduler, as PyTorch does: a call counts, and it is not "overridden"
+    assert _step_override_warnings(rg, after=False, call_step=True) == []
+    assert _step_override_warnings(rg, after=False, call_step=False) == [
+        "Detected call of `lr_scheduler.step()` b"
+    ]
+    assert _step_override_warnings(rg, after=True, call_step=True) == [
+        "Seems like `optimizer.step()` has been o"
+    ]
+
+
+@needs_torch
+def test_step_set_on_the_optimizer_before_the_scheduler_vs_torch() -> None:
+    for after in (False, True):
+        for call_step in (False, True):
+            ours = _step_override_warnings(rg, after, call_step)
+            assert ours == _step_override_warnings(torch, after, call_step), (after, call_step)
+
+
 def test_scheduler_errors() -> None:
     p = rg.nn.Parameter(rg.zeros(1))
     with pytest.raises(TypeError, match="object is not an Optimizer"):

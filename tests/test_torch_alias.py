@@ -337,3 +337,51 @@ def test_core_class_names_match_pytorch_vs_torch():
         "<class 'torch.Tensor'>", "<class 'torch.Size'>", "<class 'torch.dtype'>",
         "<class 'torch.nn.parameter.Parameter'>",
     ]
+
+
+# What a competition notebook prints of its data pipeline and its mixup distribution: the
+# classes read under PyTorch's module paths, and a dataset still pickles by that name.
+DATA_CLASSES = (
+    "import pickle\n"
+    "import torch\n"
+    "from torch.utils.data import DataLoader, TensorDataset, WeightedRandomSampler, Subset, Dataset\n"
+    "ds = TensorDataset(torch.zeros(4, 2), torch.arange(4))\n"
+    "loader = DataLoader(ds, batch_size=2, sampler=WeightedRandomSampler([1.0, 2.0, 3.0, 4.0], 4))\n"
+    "class Mine(Dataset):\n"
+    "    pass\n"
+    "print(type(ds), type(loader), type(loader.sampler), type(Subset(ds, [0])), Mine)\n"
+    "print(type(iter(loader)), type(torch.distributions.Beta(0.4, 0.4)), torch.distributions.Distribution)\n"
+    "print(type(pickle.loads(pickle.dumps(Subset(ds, [1, 2])))), len(pickle.loads(pickle.dumps(ds))))\n"
+)
+
+
+def test_data_and_distribution_classes_print_as_pytorchs_under_the_alias(tmp_path):
+    script = tmp_path / "data_types.py"
+    script.write_text(DATA_CLASSES)
+    done = _run("-m", "retrograd", "run", str(script))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "<class 'torch.utils.data.dataset.TensorDataset'> <class 'torch.utils.data.dataloader.DataLoader'> "
+        "<class 'torch.utils.data.sampler.WeightedRandomSampler'> <class 'torch.utils.data.dataset.Subset'> "
+        "<class '__main__.Mine'>",
+        "<class 'torch.utils.data.dataloader._SingleProcessDataLoaderIter'> "
+        "<class 'torch.distributions.beta.Beta'> <class 'torch.distributions.distribution.Distribution'>",
+        "<class 'torch.utils.data.dataset.Subset'> 4",
+    ]
+
+
+def test_data_and_distribution_classes_without_the_alias():
+    import retrograd
+
+    ds = retrograd.utils.data.TensorDataset(retrograd.zeros(2))
+    assert str(type(ds)) == "<class 'retrograd.utils.data.dataset.TensorDataset'>"
+    assert type(retrograd.distributions.Beta(1.0, 1.0)).__module__ == "retrograd.distributions.beta"
+
+
+def test_data_and_distribution_class_names_vs_torch(tmp_path):
+    pytest.importorskip("torch")
+    script = tmp_path / "data_types.py"
+    script.write_text(DATA_CLASSES)
+    ours = _run("-m", "retrograd", "run", str(script))
+    theirs = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout)

@@ -7,6 +7,7 @@ from typing import Any
 
 import retrograd as _rg
 
+from .._display_name import package_class
 from . import constraints
 from .utils import lazy_property
 
@@ -42,6 +43,10 @@ class Distribution:
     has_rsample = False
     has_enumerate_support = False
     _validate_args = __debug__
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        package_class(cls)  # `type(d)` reads `torch.distributions.beta.Beta` under the alias
 
     @staticmethod
     def set_default_validate_args(value: bool) -> None:
@@ -235,3 +240,6 @@ def expanded_copy(dist: Distribution, cls: type, batch_shape: Any, _instance: An
     Distribution.__init__(new, batch_shape, dist._event_shape, validate_args=False)
     new._validate_args = dist._validate_args
     return new
+
+
+package_class(Distribution)  # (its subclasses register themselves: `__init_subclass__`)

@@ -9,7 +9,9 @@ so `state_dict()` (everything but the optimizer) has the same keys.
 
 from __future__ import annotations
 
+import functools
 import warnings
+import weakref
 from typing import Any
 
 from .._display_name import package_class
@@ -179,7 +181,8 @@ class LRScheduler:
     def step(self, epoch: int | None = None) -> None:
         """Advance the schedule one epoch (or, deprecated, to `epoch`) and set the groups' lrs."""
         if self._step_count == 1:
-            if "step" in vars(self.optimizer):
+            own_step = vars(self.optimizer).get("step")  # set on the optimizer after the scheduler wrapped it
+            if own_step is not None and not getattr(own_step, "_wrapped_by_lr_sched", False):
                 warnings.warn(_STEP_OVERRIDDEN_WARNING, UserWarning, stacklevel=2)
             elif not getattr(self.optimizer, "_opt_called", False):
                 warnings.warn(_STEP_ORDER_WARNING, UserWarning, stacklevel=2)
@@ -213,11 +216,32 @@ class _LRScheduler(LRScheduler):
 def _track_optimizer_steps(optimizer: Optimizer) -> None:
     """Start watching for optimizer.step() calls (the built-in step wrapper sets `_opt_called`).
 
-    As in PyTorch, only steps taken after the first scheduler was attached count.
+    As in PyTorch, only steps taken after the first scheduler was attached count. A `step` the
+    program set on the optimizer itself before is wrapped to set the flag too, as PyTorch wraps
+    it; one set after the scheduler was built draws `step()`'s "overridden" warning.
     """
     if not optimizer.__dict__.get("_step_tracked_by_lr_sched", False):
         optimizer._step_tracked_by_lr_sched = True  # type: ignore[attr-defined]
         optimizer._opt_called = False  # type: ignore[attr-defined]
+    own = optimizer.__dict__.get("step")
+    if own is not None and not getattr(own, "_wrapped_by_lr_sched", False):
+        optimizer.step = _flagging_step(optimizer, own)  # type: ignore[method-assign]
+
+
+def _flagging_step(optimizer: Optimizer, step: Any) -> Any:
+    """`step` that also sets `optimizer._opt_called`, holding the optimizer weakly (no cycle
+    through its own `__dict__`): a method bound to it is rebound at each call."""
+    optimizer_ref = weakref.ref(optimizer)
+    function = step.__func__ if getattr(step, "__self__", None) is optimizer else None
+
+    @functools.wraps(step)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        opt = optimizer_ref()
+        opt._opt_called = True  # type: ignore[union-attr]
+        return function(opt, *args, **kwargs) if function is not None else step(*args, **kwargs)
+
+    wrapper._wrapped_by_lr_sched = True  # type: ignore[attr-defined]
+    return wrapper
 
 
 package_class(LRScheduler)  # (its subclasses register themselves: `__init_subclass__`)

@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from ..._display_name import package_class, public_class
 from ...random import Generator
 from ._fetch import _DatasetKind
 from ._loader_iter import _BaseDataLoaderIter, _SingleProcessDataLoaderIter
@@ -276,3 +277,8 @@ class DataLoader:
                 length = length // self.batch_size if self.drop_last else math.ceil(length / self.batch_size)
             return length
         return len(self._index_sampler)
+
+
+package_class(DataLoader)  # `<torch.utils.data.dataloader.DataLoader object at ...>` under the alias
+for _cls in (_BaseDataLoaderIter, _SingleProcessDataLoaderIter, _MultiProcessingDataLoaderIter):
+    public_class(_cls, "utils.data.dataloader")  # where PyTorch defines its loader iterators

@@ -10,6 +10,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
+from ..._display_name import package_class
 from ...random import Generator, default_generator, randperm
 from ...tensor import Tensor
 
@@ -41,6 +42,10 @@ class Dataset(Generic[T_co]):
         >>> len(ds), ds[3]
         (4, (tensor(3.), tensor(9.)))
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        package_class(cls)  # `type(ds)` reads `torch.utils.data.dataset.TensorDataset` under the alias
 
     def __getitem__(self, index: Any) -> T_co:
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
@@ -338,3 +343,6 @@ def random_split(
     indices = randperm(sum(lengths), generator=generator).tolist()  # type: ignore[arg-type]
     ends = itertools.accumulate(lengths)
     return [Subset(dataset, indices[end - n : end]) for end, n in zip(ends, lengths)]  # type: ignore[misc]
+
+
+package_class(Dataset)  # (its subclasses register themselves: `__init_subclass__`)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence, Sized
 from typing import Any, Generic, TypeVar
 
+from ..._display_name import package_class
 from ...dtypes import float64, int64
 from ...ops import as_tensor, empty
 from ...random import Generator, multinomial, randint, randperm
@@ -41,6 +42,10 @@ class Sampler(Generic[T_co]):
         >>> list(Evens(5))
         [0, 2, 4]
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        package_class(cls)  # `torch.utils.data.sampler.RandomSampler` under the alias
 
     def __iter__(self) -> Iterator[T_co]:
         raise NotImplementedError
@@ -258,3 +263,6 @@ class BatchSampler(Sampler[list[int]]):
         if self.drop_last:
             return n // self.batch_size
         return (n + self.batch_size - 1) // self.batch_size
+
+
+package_class(Sampler)  # (its subclasses register themselves: `__init_subclass__`)
