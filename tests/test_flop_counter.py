@@ -9,7 +9,6 @@ import pytest
 import retrograd as rg
 import retrograd.nn.functional as F
 from retrograd.utils.flop_counter import FlopCounterMode
-from retrograd.utils.module_tracker import ModuleTracker
 
 
 def _counts(counter):
@@ -20,7 +19,8 @@ def test_linear_forward_and_backward_count_addmm_and_the_needed_mm():
     layer = rg.nn.Linear(4, 3)
     with FlopCounterMode(display=False) as counter:
         layer(rg.ones(2, 4)).sum().backward()  # the input needs no gradient: one mm, for the weight
-    assert _counts(counter) == {"Global": {"aten.addmm": 48, "aten.mm": 48}, "Linear": {"aten.addmm": 48, "aten.mm": 48}}
+    both = {"aten.addmm": 48, "aten.mm": 48}
+    assert _counts(counter) == {"Global": both, "Linear": both}
     assert counter.get_total_flops() == 96
 
 
@@ -101,7 +101,8 @@ def test_table_as_pytorch_prints_it(monkeypatch):
     with FlopCounterMode(display=False) as counter:
         rg.mm(rg.ones(300, 400), rg.ones(400, 500))
     assert counter.get_table().splitlines()[2:] == ["Global     120.000M    100.00%", "- aten.mm  120.000M    100.00%"]
-    assert FlopCounterMode(display=False).get_table() == "Module      FLOP    % Total\n--------  ------  ---------\nGlobal         0         0%"
+    empty = FlopCounterMode(display=False).get_table()
+    assert empty == "Module      FLOP    % Total\n--------  ------  ---------\nGlobal         0         0%"
 
 
 def test_display_prints_the_table_on_exit(capsys):

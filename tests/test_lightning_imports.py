@@ -1,7 +1,8 @@
 """Names PyTorch Lightning and torchmetrics reach for in torch, and what they do here: the few
 `torch._C` names (`_log_api_usage_once`, `_TensorMeta`, `_nn._parse_to`, `PyTorchFileReader`),
 `torch.overrides.TorchFunctionMode` (which intercepts nothing here) and
-`torch.utils.flop_counter.FlopCounterMode` (tests/test_flop_counter.py has its counts), `torch.fx.GraphModule`, `torch.distributed.constants`, the profiler's
+`torch.utils.flop_counter.FlopCounterMode` (tests/test_flop_counter.py has its counts),
+`torch.fx.GraphModule`, `torch.distributed.constants`, the profiler's
 `emit_nvtx`/`emit_itt`/`kineto_available`, pytree's `_get_node_type` and LeafSpec's deprecation,
 the device flags of a tensor (`is_mps`, ...), and `Module.to` calling `_apply(fn)` as PyTorch does."""
 
