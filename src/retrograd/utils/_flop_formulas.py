@@ -14,7 +14,10 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["OpOverloadPacket", "FORMULAS", "conv_flop_count", "sdpa_flop_count", "sdpa_backward_flop_count"]
+__all__ = [
+    "OpOverloadPacket", "FORMULAS", "CONVOLUTION_RULES", "conv_flop_count", "sdpa_flop_count",
+    "sdpa_backward_flop_count",
+]
 
 Shape = Sequence[int]
 Counts = list[tuple["OpOverloadPacket", int]]
@@ -142,6 +145,19 @@ def _convolution_backward(tensors: Sequence[Any], attrs: dict, needs: Sequence[b
     return [(CONVOLUTION_BACKWARD, flops)]
 
 
+def _convolution_rule(tensors: Sequence[Any], attrs: dict, out_shape: Shape) -> Counts:
+    """A convolution's derivative recorded as ops (create_graph): the input's gradient as a
+    convolution of the output's gradient, counted as PyTorch's convolution_backward counts it."""
+    return [(CONVOLUTION_BACKWARD, _convolution(tensors, attrs, out_shape)[0][1])]
+
+
+def _convolution_weight(tensors: Sequence[Any], attrs: dict, out_shape: Shape) -> Counts:
+    """The weight's gradient of a convolution from (N, C, *S) and (N, O, *T), recorded as an op:
+    PyTorch's count of it in convolution_backward (every channel pair, whatever the groups)."""
+    p, q = tensors[0].shape, tensors[1].shape
+    return [(CONVOLUTION_BACKWARD, math.prod(out_shape[2:]) * math.prod(q[2:]) * p[0] * p[1] * q[1] * 2)]
+
+
 def _attention(tensors: Sequence[Any], attrs: dict) -> Counts:
     """PyTorch's CPU flash kernel (counted as nothing) takes equal head sizes; otherwise its math path runs bmm."""
     q, k, v = (t.shape for t in tensors[:3])
@@ -180,6 +196,8 @@ def _with_output(rule: Callable[..., Counts]) -> Callable[..., Counts]:
     return lambda tensors, attrs, *rest: rule(tensors, attrs, *rest[:-1])
 
 
+# the primitives of a convolution's derivative rules, seen when the rules are recorded (create_graph)
+CONVOLUTION_RULES: tuple[Callable[..., Counts], Callable[..., Counts]] = (_convolution_rule, lambda *args: [])
 # primitive name -> (forward(tensors, attrs, out_shape), backward(tensors, attrs, needs, out_shape))
 FORMULAS: dict[str, tuple[Callable[..., Counts], Callable[..., Counts]]] = {
     "mm": (_with_output(_mm), _with_output(_mm_backward)),
@@ -189,5 +207,6 @@ FORMULAS: dict[str, tuple[Callable[..., Counts], Callable[..., Counts]]] = {
     "matmul": (_with_output(_matmul), _with_output(_matmul_backward)),
     "einsum": (_with_output(_einsum), _with_output(_einsum_backward)),
     "convolution": (_convolution, _convolution_backward),
+    "convolution_weight": (_convolution_weight, lambda *args: []),
     "scaled_dot_product_attention": (_with_output(_attention), _with_output(_attention_backward)),
 }

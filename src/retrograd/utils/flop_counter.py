@@ -17,7 +17,7 @@ from typing import Any
 
 from ..engine import primitive as _primitive
 from ..engine.grad_mode import state
-from ._flop_formulas import FORMULAS, conv_flop_count, sdpa_backward_flop_count, sdpa_flop_count
+from ._flop_formulas import CONVOLUTION_RULES, FORMULAS, conv_flop_count, sdpa_backward_flop_count, sdpa_flop_count
 from .module_tracker import ModuleTracker
 
 __all__ = ["FlopCounterMode", "conv_flop_count", "sdpa_flop_count", "sdpa_backward_flop_count"]
@@ -148,8 +148,11 @@ class FlopCounterMode:
         if self._outer is not None:
             self._outer(prim, tensors, outs, attrs)
         formulas = FORMULAS.get(prim.name)
-        if formulas is None or state.backward_tasks:  # a derivative rule's op: its node counts it
-            return
+        if formulas is None or state.backward_tasks and not state.enabled:
+            return  # (an op of a plain backward's derivative rule: its node's hook counts the rule)
+        if prim.name == "convolution" and prim.node_name == "ConvolutionBackwardBackward0":
+            # a convolution's derivative rule, recorded (create_graph): part of PyTorch's convolution_backward
+            formulas = CONVOLUTION_RULES
         out_shape = tuple(outs[0].shape)
         inputs = tuple(_Input(t) for t in tensors)  # the backward hook keeps no tensor alive
         self._count(formulas[0](inputs, attrs, out_shape), self.mod_tracker.parents)
@@ -160,7 +163,7 @@ class FlopCounterMode:
         backward = formulas[1]
 
         def count_backward(grad_outputs: Any) -> None:
-            if self._active:
+            if self._active and not state.enabled:  # (under create_graph the rule's ops count themselves)
                 self._count(backward(inputs, attrs, needs, out_shape), self.mod_tracker.parents)
 
         self._handles.append(node.register_prehook(count_backward))

@@ -31,9 +31,9 @@ class ModuleTracker:
         >>> seen = []
         >>> net = retrograd.nn.Sequential(retrograd.nn.Linear(2, 2))
         >>> with ModuleTracker() as tracker:
-        ...     _ = net[0].register_forward_hook(lambda *_: seen.append(sorted(tracker.parents)))
+        ...     _ = net[0].register_forward_pre_hook(lambda *_: seen.append(sorted(tracker.parents)))
         ...     _ = net(retrograd.ones(1, 2))
-        >>> seen
+        >>> seen  # (global hooks run before a module's own)
         [['Global', 'Sequential', 'Sequential.0']]
     """
 
