@@ -111,6 +111,36 @@ def test_display_prints_the_table_on_exit(capsys):
     assert capsys.readouterr().out.splitlines()[-1].split() == ["-", "aten.mm", "48", "100.00%"]
 
 
+def _recomputed_and_recorded(lib):
+    from importlib import import_module
+
+    lib.manual_seed(0)
+    counter_mode = import_module(lib.__name__ + ".utils.flop_counter").FlopCounterMode
+    checkpoint = import_module(lib.__name__ + ".utils.checkpoint").checkpoint
+    layer = lib.nn.Linear(8, 8)
+    x = lib.ones(3, 8, requires_grad=True)
+    with counter_mode(display=False) as recomputed:
+        checkpoint(lambda t: layer(layer(t)), x, use_reentrant=False).sum().backward()
+    x, w = lib.ones(2, 3, 6, 6, requires_grad=True), lib.ones(4, 3, 3, 3, requires_grad=True)
+    with counter_mode(display=False) as recorded:
+        lib.autograd.grad(lib.nn.functional.conv2d(x, w, stride=2).pow(2).sum(), (x, w), create_graph=True)
+    return _counts(recomputed), _counts(recorded)
+
+
+def test_checkpoint_recomputation_and_create_graph_rules_are_counted():
+    recomputed, recorded = _recomputed_and_recorded(rg)
+    # two addmm forward, the first again when the backward recomputes it (it stops there), then
+    # two mm per layer backward
+    assert recomputed["Global"] == {"aten.addmm": 1152, "aten.mm": 1536}
+    # the derivative's two convolutions, recorded as ops, are PyTorch's convolution_backward
+    assert recorded == {"Global": {"aten.convolution": 1728, "aten.convolution_backward": 3456}}
+
+
+def test_checkpoint_recomputation_and_create_graph_rules_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _recomputed_and_recorded(rg) == _recomputed_and_recorded(torch)
+
+
 def _tracked_parents(lib):
     from importlib import import_module
 
