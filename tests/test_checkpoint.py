@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import tracemalloc
 
 import numpy as np
@@ -341,3 +342,33 @@ def test_context_fn_vs_torch():
     ours, theirs = _context_fn_run(rg), _context_fn_run(torch)
     assert ours[0] == theirs[0]
     np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-12)
+
+
+def _early_stop_calls(lib, **kwargs):
+    checkpoint = importlib.import_module(f"{lib.__name__}.utils.checkpoint").checkpoint
+    calls = []
+
+    def f(x):
+        calls.append("start")
+        y = x.sin()  # the last op whose tensors the backward needs
+        calls.append("after")
+        return (y * 3).sum()
+
+    x = lib.ones(2, requires_grad=True)
+    checkpoint(f, x, use_reentrant=False, **kwargs).backward()
+    return calls
+
+
+def test_recomputation_stops_once_it_has_the_saved_tensors():
+    assert _early_stop_calls(rg) == ["start", "after", "start"]
+    assert _early_stop_calls(rg, early_stop=False) == ["start", "after", "start", "after"]
+    from retrograd.utils.checkpoint import set_checkpoint_early_stop
+
+    with set_checkpoint_early_stop(False):  # overrides the call's early_stop=True
+        assert _early_stop_calls(rg, early_stop=True) == ["start", "after", "start", "after"]
+
+
+def test_early_stop_vs_torch():
+    torch = pytest.importorskip("torch")
+    for kwargs in ({}, {"early_stop": False}):
+        assert _early_stop_calls(rg, **kwargs) == _early_stop_calls(torch, **kwargs)

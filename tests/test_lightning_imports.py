@@ -1,7 +1,8 @@
 """Names PyTorch Lightning and torchmetrics reach for in torch, and what they do here: the few
 `torch._C` names (`_log_api_usage_once`, `_TensorMeta`, `_nn._parse_to`, `PyTorchFileReader`),
-`torch.overrides.TorchFunctionMode` and `torch.utils.flop_counter.FlopCounterMode` (which
-intercept nothing here), `torch.fx.GraphModule`, `torch.distributed.constants`, the profiler's
+`torch.overrides.TorchFunctionMode` (which intercepts nothing here) and
+`torch.utils.flop_counter.FlopCounterMode` (tests/test_flop_counter.py has its counts),
+`torch.fx.GraphModule`, `torch.distributed.constants`, the profiler's
 `emit_nvtx`/`emit_itt`/`kineto_available`, pytree's `_get_node_type` and LeafSpec's deprecation,
 the device flags of a tensor (`is_mps`, ...), and `Module.to` calling `_apply(fn)` as PyTorch does."""
 
@@ -82,13 +83,16 @@ def test_torch_function_mode_enters_and_intercepts_nothing():
     assert isinstance(mode, Spy) and out.tolist() == [2.0, 2.0] and seen == []
 
 
-def test_flop_counter_counts_nothing_and_says_so():
+def test_flop_counter_counts_a_linear_layer_as_lightning_reads_it():
     from retrograd.utils.flop_counter import FlopCounterMode
 
     counter = FlopCounterMode(display=False, depth=2)
-    with pytest.warns(UserWarning, match="does not count FLOPs"), counter:
-        rg.nn.Linear(4, 3)(rg.ones(2, 4))
-    assert counter.get_total_flops() == 0 and counter.get_flop_counts() == {"Global": {}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # it no longer warns that it counts nothing
+        with counter:
+            rg.nn.Linear(4, 3)(rg.ones(2, 4))
+    counts = {name: {str(op): n for op, n in ops.items()} for name, ops in counter.get_flop_counts().items()}
+    assert counter.get_total_flops() == 48 and counts == {"Global": {"aten.addmm": 48}, "Linear": {"aten.addmm": 48}}
 
 
 def test_graph_module_is_a_type_only():

@@ -105,3 +105,19 @@ def test_stepped_profile_hands_each_cycle_to_on_trace_ready(tmp_path):
 def test_torch_profiler_names_through_the_package():
     assert retrograd.profiler.profile is stepped_profile
     assert retrograd.profiler.supported_activities() == {ProfilerActivity.CPU}
+
+
+def test_events_and_averages_have_flops_of_zero():
+    # PyTorch's value when `with_flops` is off (retrograd does not record them: `with_flops` warns)
+    with profile() as prof:
+        retrograd.ones(2, 3) @ retrograd.ones(3, 4)
+    assert {e.flops for e in prof.events()} == {0} and {e.flops for e in prof.key_averages()} == {0}
+
+
+def test_flops_without_with_flops_vs_torch():
+    torch = pytest.importorskip("torch")
+    with torch.profiler.profile() as theirs:
+        torch.ones(2, 3) @ torch.ones(3, 4)
+    with profile() as ours:
+        retrograd.ones(2, 3) @ retrograd.ones(3, 4)
+    assert {e.flops for e in ours.key_averages()} == {e.flops for e in theirs.key_averages()} == {0}

@@ -132,3 +132,51 @@ def test_unit_helpers_match_pytorch():
         assert benchmark.select_unit(t) == torch_benchmark.select_unit(t)
     for x, n in ((3.14159, 2), (123456.0, 3), (0.000123456, 2)):
         assert benchmark.trim_sigfig(x, n) == torch_benchmark.trim_sigfig(x, n)
+
+
+def _compared(m, trim: bool = False, colorize: bool = False) -> str:
+    bench = importlib.import_module(f"{m.__name__}.utils.benchmark")
+
+    def measured(times, sub_label, description, threads=1):
+        spec = bench.TaskSpec("f(x)", "pass", label="mm", sub_label=sub_label, description=description,
+                              num_threads=threads)
+        return bench.Measurement(1, times, spec)
+
+    compare = bench.Compare([
+        measured([1.2e-5, 1.25e-5, 1.3e-5], "[64, 64]", "torch"), measured([2.5e-5, 2.4e-5], "[64, 64]", "numpy"),
+        measured([1.1e-3, 1.2e-3, 1.6e-3, 1.0e-3], "[512, 512]", "torch"), measured([9e-4], "[512, 512]", "numpy"),
+        measured([3e-6, 3.1e-6], "[64, 64]", "torch", threads=4),
+    ])
+    if trim:
+        compare.trim_significant_figures()
+        compare.highlight_warnings()
+    if colorize:
+        compare.colorize()
+    return str(compare)
+
+
+def test_compare_table():
+    assert _compared(retrograd) == "\n".join([
+        "[---------------- mm ---------------]",
+        "                  |  torch   |  numpy",
+        "1 threads: --------------------------",
+        "      [64, 64]    |    12.5  |   24.5",
+        "      [512, 512]  |  1150.0  |  900.0",
+        "4 threads: --------------------------",
+        "      [64, 64]    |     3.1  |       ",
+        "",
+        "Times are in microseconds (us).",
+        "",
+    ])
+    trimmed = _compared(retrograd, trim=True).splitlines()
+    assert trimmed[4] == "      [512, 512]  |  1000 (! 20%)  |   900 "  # the spread that makes it doubtful
+    assert trimmed[-1] == "(! XX%) Measurement has high variance, where XX is the IQR / median * 100."
+    with pytest.raises(ValueError, match="Expected an instance of `Measurement`, got <class 'int'> instead."):
+        benchmark.Compare([1])
+
+
+@pytest.mark.pytorch
+def test_compare_table_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    for options in ({}, {"trim": True}, {"colorize": True}, {"trim": True, "colorize": True}):
+        assert _compared(retrograd, **options) == _compared(torch, **options)

@@ -67,6 +67,7 @@ class FunctionEvent:
         self.cpu_children: list[FunctionEvent] = []
         self.cpu_parent: FunctionEvent | None = None
         self.count = 1
+        self.flops = 0  # FLOPs are not recorded here (`with_flops` warns so): 0, PyTorch's value without it
 
     @property
     def key(self) -> str:  # the steps of a stepped profile are averaged together, as in PyTorch
@@ -110,9 +111,11 @@ class FunctionEventAvg:
         self.count = 0
         self.cpu_time_total = 0.0
         self.self_cpu_time_total = 0.0
+        self.flops = 0
 
     def add(self, event: FunctionEvent) -> FunctionEventAvg:
         self.count += 1
+        self.flops += event.flops
         self.cpu_time_total += event.cpu_time_total
         self.self_cpu_time_total += event.self_cpu_time_total
         return self

@@ -8,8 +8,10 @@ as in PyTorch. `volatile` is accepted with PyTorch's warning and has no effect.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import Any
 
+from ..engine.backward import queue_callback
 from ..ops.creation import empty
 from ..tensor import Tensor
 
@@ -17,6 +19,14 @@ from ..tensor import Tensor
 class _VariableMeta(type):
     def __instancecheck__(cls, obj: object) -> bool:
         return isinstance(obj, Tensor)
+
+
+class _ExecutionEngine:
+    """`Variable._execution_engine`: the autograd engine as PyTorch code reaches it (`queue_callback`)."""
+
+    def queue_callback(self, callback: Callable[[], None]) -> None:
+        """Run `callback()` when the running backward pass ends; RuntimeError outside a backward."""
+        queue_callback(callback)
 
 
 class Variable(metaclass=_VariableMeta):
@@ -38,6 +48,8 @@ class Variable(metaclass=_VariableMeta):
         >>> v, type(v).__name__, isinstance(retrograd.ones(1), retrograd.autograd.Variable)
         (tensor([1., 2.], requires_grad=True), 'Tensor', True)
     """
+
+    _execution_engine = _ExecutionEngine()
 
     def __new__(cls, data: Any = None, requires_grad: bool = False, volatile: bool = False) -> Tensor:  # type: ignore[misc]
         if volatile:

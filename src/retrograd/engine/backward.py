@@ -13,7 +13,7 @@ import heapq
 import itertools
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy
@@ -97,6 +97,7 @@ class _Task:
         self.checkpoint_valid = checkpoint_valid
         self.needed = needed
         self.targets = targets
+        self.callbacks: list[Callable[[], None]] = []  # queue_callback's, run when the pass ends
 
     def will_execute(self, node: Node | None) -> bool:
         """Whether this pass runs `node` (PyTorch's `_will_engine_execute_node`): any node it reaches,
@@ -114,6 +115,14 @@ _task_ids = itertools.count(1)
 def current_task() -> _Task:
     tasks = state.backward_tasks
     return tasks[-1] if tasks else _NO_TASK
+
+
+def queue_callback(callback: Callable[[], None]) -> None:
+    """Run `callback()` once the running backward pass has gone through every node (PyTorch's
+    `Variable._execution_engine.queue_callback`); outside a backward, PyTorch's RuntimeError."""
+    if not state.backward_tasks:
+        raise RuntimeError("Final callbacks can only be installed during backward pass.")
+    state.backward_tasks[-1].callbacks.append(callback)
 
 
 def is_checkpoint_valid() -> bool:
@@ -181,7 +190,8 @@ def run(
     # a pass restricted to targets skips the nodes that do not lead to them, which a reentrant
     # checkpoint's inner backward would not know (PyTorch's checkpoint_valid: exec_info is empty)
     checkpoint_valid = targets is None and (outer_tasks[-1].checkpoint_valid if outer_tasks else True)
-    state.backward_tasks = outer_tasks + (_Task(next(_task_ids), deps.keys(), checkpoint_valid, needed, targets),)
+    task = _Task(next(_task_ids), deps.keys(), checkpoint_valid, needed, targets)
+    state.backward_tasks = outer_tasks + (task,)
     buffers: dict[Node, list[Any]] = {}
     for (node, nr), g in zip(roots, root_grads):
         buf = buffers.setdefault(node, [None] * node.n_outputs)
@@ -251,6 +261,8 @@ def run(
                 heappush(heap, (-following._seq, id(following), following))
                 following = None
             results = g = None  # type: ignore[assignment]  # hold no gradient past its node: `_accumulate` counts references
+        while task.callbacks:  # queued by hooks during the pass; a callback may queue more
+            task.callbacks.pop(0)()
     finally:
         quiet.__exit__(None, None, None)
         state.enabled, state.grad_mode = prev, prev_mode

@@ -322,6 +322,8 @@ class Primitive:
             _watch(self, tensors, outs)
         if tracer is not None:
             tracer(self, tensors, outs, attrs)
+        if observer is not None:
+            observer(self, tensors, outs, attrs)
         return out
 
 
@@ -522,6 +524,9 @@ _F16 = _bf16.F16
 # checks which): called as tracer(primitive, input tensors, output tensors, attrs) after each op,
 # and tracer.graph_break(reason) by code that changes state the recording cannot replay
 tracer: Any = None  # the compiler's recording (retrograd.compiler._trace), while one runs
+# utils.flop_counter sets this while a FlopCounterMode is open: called as
+# observer(primitive, input tensors, output tensors, attrs) after each op; None costs one read
+observer: Any = None
 _make: Callable[..., Tensor] = None  # type: ignore[assignment]  # Tensor._make, bound on first import of tensor
 
 

@@ -30,10 +30,11 @@ from ..tensor import Tensor
 
 __all__ = [
     "checkpoint", "checkpoint_sequential", "CheckpointFunction", "check_backward_validity", "detach_variable",
-    "noop_context_fn", "set_checkpoint_debug_enabled",
+    "noop_context_fn", "set_checkpoint_debug_enabled", "set_checkpoint_early_stop",
 ]
 
 _debug_enabled: bool | None = None  # set_checkpoint_debug_enabled's override of `debug`
+_early_stop_enabled: bool | None = None  # set_checkpoint_early_stop's override of `early_stop`
 
 # The advice that ends PyTorch's warnings when use_reentrant is left out.
 _PREFER_NON_REENTRANT = (
@@ -122,6 +123,7 @@ def checkpoint(
     context_fn: Callable[[], tuple[AbstractContextManager, AbstractContextManager]] = noop_context_fn,
     determinism_check: str = "default",
     debug: bool = False,
+    early_stop: bool = True,
     **kwargs: Any,
 ) -> Any:
     """Run `function(*args)` without keeping its activations; recompute them in backward.
@@ -131,7 +133,9 @@ def checkpoint(
     (PyTorch's recommendation) `context_fn()` gives two context managers, the first entered around
     the forward, the second around each recomputation; `determinism_check="default"` checks that
     the recomputation saved tensors of the same shapes and dtypes ("none" skips it), and
-    `debug=True` (or `set_checkpoint_debug_enabled(True)`) lists them in that error.
+    `debug=True` (or `set_checkpoint_debug_enabled(True)`) lists them in that error. The
+    recomputation stops once it has saved every tensor the backward needs (`early_stop=False`, or
+    `set_checkpoint_early_stop(False)` around the forward, runs all of `function` again).
     """
     if use_reentrant is None:
         warnings.warn(
@@ -157,9 +161,46 @@ def checkpoint(
     if _debug_enabled is not None:
         debug = _debug_enabled
     forward_context, recompute_context = context_fn()
-    segment = _NonReentrant(function, args, kwargs, preserve_rng_state, determinism_check, debug, recompute_context)
+    if _early_stop_enabled is not None:
+        early_stop = _early_stop_enabled
+    segment = _NonReentrant(function, args, kwargs, preserve_rng_state, determinism_check, debug, recompute_context,
+                            early_stop)
     with forward_context:
         return segment.run()
+
+
+class _StopRecomputation(Exception):
+    """Raised by the recomputation's pack hook once it has what the backward needs (early stop)."""
+
+
+@contextlib.contextmanager
+def set_checkpoint_early_stop(enable: bool) -> Iterator[None]:
+    """Whether the non-reentrant checkpoints made inside stop recomputing once they have every
+    tensor their backward needs (overrides each call's `early_stop`; only the forward needs it).
+
+    Args:
+        enable (bool): False to recompute each checkpointed function in full.
+
+    Examples:
+        >>> from retrograd.utils.checkpoint import checkpoint, set_checkpoint_early_stop
+        >>> calls = []
+        >>> def f(x):
+        ...     calls.append(1)
+        ...     return (x * x).sum() * 2
+        >>> x = retrograd.ones(2, requires_grad=True)
+        >>> with set_checkpoint_early_stop(False):
+        ...     y = checkpoint(f, x, use_reentrant=False)
+        >>> y.backward()
+        >>> len(calls), x.grad.tolist()
+        (2, [4.0, 4.0])
+    """
+    global _early_stop_enabled
+    prev = _early_stop_enabled
+    _early_stop_enabled = enable
+    try:
+        yield
+    finally:
+        _early_stop_enabled = prev
 
 
 class _NonReentrant:
@@ -167,8 +208,10 @@ class _NonReentrant:
     and taken from a recomputation when the backward first asks for one."""
 
     def __init__(self, function: Callable[..., Any], args: tuple, kwargs: dict, preserve_rng: bool,
-                 determinism_check: str, debug: bool, recompute_context: AbstractContextManager) -> None:
+                 determinism_check: str, debug: bool, recompute_context: AbstractContextManager,
+                 early_stop: bool = True) -> None:
         self.function, self.args, self.kwargs = function, args, kwargs
+        self.early_stop = early_stop
         self.recompute_context = recompute_context
         self.rng_state = _random.get_rng_state() if preserve_rng else None
         self.autocast = _autocast.settings()  # the recomputation re-enters the forward's autocast
@@ -202,6 +245,8 @@ class _NonReentrant:
 
         def keep(t: Tensor) -> None:
             saved.append(t if with_graph else t.detach())
+            if self.early_stop and len(saved) == len(self.forward_meta):
+                raise _StopRecomputation  # every tensor the backward needs: the rest need not run
 
         outer = _random.get_rng_state() if self.rng_state is not None else None
         if self.rng_state is not None:
@@ -210,6 +255,8 @@ class _NonReentrant:
             with (enable_grad(), _autocast.applied(self.autocast), self.recompute_context,
                   saved_tensors_hooks(keep, lambda nothing: nothing)):
                 self.function(*self.args, **self.kwargs)
+        except _StopRecomputation:
+            pass
         finally:
             if outer is not None:
                 _random.set_rng_state(outer)

@@ -2,9 +2,11 @@
 
 The tutorials time their functions with `Timer(stmt, globals=...).timeit(n)` or
 `blocked_autorange()`, print the `Measurement` and read its `times`, `mean` and `median`; those
-work as in PyTorch. PyTorch's `Compare` tables, fuzzers and Callgrind counts are not here.
+work as in PyTorch, and `Compare` prints many of them as PyTorch's tables. PyTorch's fuzzers and
+Callgrind counts are not here.
 """
 
+from .compare import Colorize, Compare
 from .measurement import (
     Measurement,
     TaskSpec,
@@ -17,6 +19,8 @@ from .measurement import (
 from .timer import Language, Timer, timer
 
 __all__ = [
+    "Colorize",
+    "Compare",
     "Language",
     "Measurement",
     "TaskSpec",
