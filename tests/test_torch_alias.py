@@ -385,3 +385,50 @@ def test_data_and_distribution_class_names_vs_torch(tmp_path):
     ours = _run("-m", "retrograd", "run", str(script))
     theirs = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout)
+
+
+MORE_CLASSES = (
+    "import pickle\n"
+    "import torch\n"
+    "print(type(torch.Generator()), type(torch.no_grad()), type(torch.inference_mode()))\n"
+    "print(type(torch.finfo(torch.float32)), type(torch.iinfo(torch.int8)), type(torch.device('cpu')))\n"
+    "print(type(torch.distributions.transforms.ExpTransform()), type(torch.distributions.constraints.positive))\n"
+    "print(type(torch.nn.utils.rnn.pack_sequence([torch.ones(2)])), type(torch.ones(2, 2).max(1)))\n"
+    "print(pickle.loads(pickle.dumps(torch.device('cpu'))), type(pickle.loads(pickle.dumps(torch.ones(2).max(0)))))\n"
+)
+
+
+def test_more_classes_print_as_pytorchs_under_the_alias(tmp_path):
+    script = tmp_path / "more_types.py"
+    script.write_text(MORE_CLASSES)
+    done = _run("-m", "retrograd", "run", str(script))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "<class 'torch._C.Generator'> <class 'torch.autograd.grad_mode.no_grad'> "
+        "<class 'torch.autograd.grad_mode.inference_mode'>",
+        "<class 'torch.finfo'> <class 'torch.iinfo'> <class 'torch.device'>",
+        "<class 'torch.distributions.transforms.ExpTransform'> <class 'torch.distributions.constraints._GreaterThan'>",
+        "<class 'torch.nn.utils.rnn.PackedSequence'> <class 'torch.return_types.max'>",
+        "cpu <class 'torch.return_types.max'>",
+    ]
+
+
+def test_more_classes_are_named_by_their_public_modules_without_the_alias():
+    import pickle
+
+    import retrograd
+
+    assert str(type(retrograd.device("cpu"))) == "<class 'retrograd.device'>"
+    assert type(retrograd.Generator()).__module__ == "retrograd._C"
+    assert type(retrograd.distributions.transforms.ExpTransform()).__module__ == "retrograd.distributions.transforms"
+    assert pickle.loads(pickle.dumps(retrograd.device("cpu"))) == retrograd.device("cpu")
+    assert type(pickle.loads(pickle.dumps(retrograd.ones(2).max(0)))) is retrograd.return_types.max
+
+
+def test_more_class_names_vs_torch(tmp_path):
+    pytest.importorskip("torch")
+    script = tmp_path / "more_types.py"
+    script.write_text(MORE_CLASSES)
+    ours = _run("-m", "retrograd", "run", str(script))
+    theirs = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout)

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ._display_name import package_name
+from ._display_name import package_name, public_class
 from ._mt19937 import MersenneTwister, N
 from .backend import as_device, cuda_backend
 from .engine.vmap_hook import hook as _vmap
@@ -285,3 +285,6 @@ def resolve(generator: Generator | None) -> Generator:
     if not isinstance(generator, Generator):
         raise TypeError(f"generator must be a retrograd.Generator, not {type(generator).__name__}")
     return generator
+
+
+public_class(Generator, "_C")  # `torch._C.Generator`, as PyTorch prints its type

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtypes as _dt
-from ._display_name import package_name
+from ._display_name import package_name, public_class
 
 __all__ = ["finfo", "iinfo"]
 
@@ -122,3 +122,7 @@ class iinfo:  # noqa: N801 - PyTorch's name
 
     def __repr__(self) -> str:
         return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
+
+
+public_class(finfo)  # `torch.finfo`, as PyTorch prints their types
+public_class(iinfo)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import namedtuple
 from typing import Any, NamedTuple
 
-from ._display_name import package_name
+from ._display_name import package_class, package_name
 
 
 class _ValuesIndices(NamedTuple):
@@ -100,4 +100,6 @@ for _out in [kind.out_variant for kind in all_return_types if kind.__name__ not 
     globals()[_out.__name__] = _out
     all_return_types.append(_out)
 del _out
-
+for _kind in all_return_types:  # `torch.return_types.max` under the alias
+    package_class(_kind)
+del _kind

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy
 
+from .._display_name import public_class
 from . import meta, numpy_warnings, sparse
 
 # NumPy's floating-point warnings from retrograd's own modules stay unseen (numpy_warnings)
@@ -137,6 +138,9 @@ class device:
 
     def __exit__(self, *exc: Any) -> None:
         _default[0] = _default_stack.pop()
+
+
+public_class(device)  # `torch.device`, as PyTorch prints its type
 
 
 CPU = device("cpu")

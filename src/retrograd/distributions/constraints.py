@@ -11,6 +11,8 @@ from typing import Any
 
 import retrograd as _rg
 
+from .._display_name import package_class
+
 __all__ = [
     "Constraint",
     "boolean",
@@ -468,3 +470,6 @@ positive_semidefinite = _PositiveSemidefinite()
 positive_definite = _PositiveDefinite()
 cat = _Cat
 stack = _Stack
+
+for _kind in [k for k in list(globals().values()) if isinstance(k, type) and issubclass(k, Constraint)]:
+    package_class(_kind)  # `torch.distributions.constraints._GreaterThan` under the alias

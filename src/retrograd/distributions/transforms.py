@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .._display_name import public_class
 from ._transform_base import (
     ComposeTransform,
     IndependentTransform,
@@ -54,3 +55,9 @@ __all__ = [
 ]
 
 _ = _InverseTransform  # re-exported for code that checks isinstance against it
+
+# defined in private modules, named by this one (as PyTorch's `torch.distributions.transforms.ExpTransform`)
+for _name in __all__:
+    if isinstance(globals()[_name], type):
+        public_class(globals()[_name], "distributions.transforms")
+public_class(_InverseTransform, "distributions.transforms")

@@ -15,11 +15,9 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .._display_name import package_name
+from .._display_name import package_name, public_class
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-_PUBLIC_MODULE = "retrograd.autograd.grad_mode"  # the managers' home in reprs, as PyTorch's
 
 
 class _State(threading.local):
@@ -198,8 +196,6 @@ class no_grad(_NoParamDecorator):
         False
     """
 
-    __module__ = _PUBLIC_MODULE
-
     def _target(self) -> bool:
         return False
 
@@ -223,8 +219,6 @@ class enable_grad(_NoParamDecorator):
         >>> y.requires_grad
         True
     """
-
-    __module__ = _PUBLIC_MODULE
 
     def _target(self) -> bool:
         return True
@@ -252,8 +246,6 @@ class set_grad_enabled(_GradModeManager):
         False
         >>> _ = retrograd.set_grad_enabled(True)
     """
-
-    __module__ = _PUBLIC_MODULE
 
     def __init__(self, mode: bool) -> None:
         if not isinstance(mode, bool):
@@ -300,8 +292,6 @@ class inference_mode(_GradModeManager):
         False
     """
 
-    __module__ = _PUBLIC_MODULE
-
     def __new__(cls, mode: Any = True) -> Any:
         if isinstance(mode, bool):
             return super().__new__(cls)
@@ -330,3 +320,8 @@ class inference_mode(_GradModeManager):
 
     def clone(self) -> _GradModeManager:
         return inference_mode(self.mode)
+
+
+# the managers' home in reprs, as PyTorch's (`torch.autograd.grad_mode.no_grad`)
+for _manager in (no_grad, enable_grad, set_grad_enabled, inference_mode):
+    public_class(_manager, "autograd.grad_mode")

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ... import ops
+from ..._display_name import package_class
 from ...dtypes import int64
 from ...engine.numpy_errors import broadcast_mismatch
 from ...ops.kernels.arg_types import check_elements
@@ -392,3 +393,6 @@ def unpack_sequence(packed_sequences: PackedSequence) -> list[Tensor]:
     """
     padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
     return unpad_sequence(padded, lengths, batch_first=True)
+
+
+package_class(PackedSequence)  # `torch.nn.utils.rnn.PackedSequence` under the alias

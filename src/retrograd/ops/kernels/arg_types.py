@@ -136,10 +136,6 @@ def float_arg(fn: str, name: str, position: int, value: Any) -> float:
     raise _refuse(fn, name, position, "float", value)
 
 
-# retrograd's classes for what are C++ classes of `torch._C` in PyTorch, whose errors name them so
-_C_CLASSES = {("retrograd._generator", "Generator")}
-
-
 def _type_name(value: Any) -> str:
     """The argument's type as PyTorch's parser names it: `Tensor`, `torch._C.Generator`, `int`,
     `numpy.ndarray` (a C type's `tp_name`, module and all)."""
@@ -148,8 +144,8 @@ def _type_name(value: Any) -> str:
     if isinstance(value, _dt.dtype):
         return f"{package_name()}.dtype"
     kind = type(value)
-    if (kind.__module__, kind.__name__) in _C_CLASSES:
-        return f"{package_name()}._C.{kind.__name__}"
+    if kind.__module__ == f"{package_name()}._C":  # (Generator) C++ classes in PyTorch, named with their module
+        return f"{kind.__module__}.{kind.__name__}"
     return type_name(value)
 
 
