@@ -6,7 +6,7 @@ from typing import Any
 from .. import _missing
 from . import data
 
-__all__ = ["data", "checkpoint", "benchmark"]
+__all__ = ["data", "checkpoint", "benchmark", "dlpack"]
 
 
 def __getattr__(name: str) -> Any:
