@@ -6,7 +6,7 @@ from typing import Any
 from .. import _missing
 from . import data
 
-__all__ = ["data", "checkpoint", "benchmark", "dlpack"]
+__all__ = ["data", "checkpoint", "benchmark"]
 
 
 def __getattr__(name: str) -> Any:
