@@ -196,7 +196,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "gradient",
     ),
     "reduction.segments": (
-        "segment_reduce",
+        "segment_reduce", "_segment_reduce",
     ),
     "shape.views": (
         "reshape", "view", "view_as", "flatten", "unflatten", "squeeze", "unsqueeze", "permute", "transpose",
