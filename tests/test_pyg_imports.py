@@ -96,8 +96,9 @@ def test_tensor_str_formats_the_values():
 
 def test_tensor_str_vs_torch():
     torch = _torch()
-    from retrograd import _tensor_str as ours
     from torch import _tensor_str as theirs
+
+    from retrograd import _tensor_str as ours
 
     for values in ([[1.0, 2.0], [3.0, 4.5]], [[1, 2], [3, 4]], 3.0, [1e-8, 1.0], []):
         for indent in (0, 4):

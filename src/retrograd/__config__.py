@@ -47,7 +47,9 @@ def show() -> str:
         "USE_XPU": "OFF",
     }
     build = "".join(f"{key}={value}, " for key, value in settings.items())
-    return f"PyTorch built with:\n  - NumPy {numpy.__version__} (retrograd's array backend)\n  - Build settings: {build}\n"
+    return (
+        f"PyTorch built with:\n  - NumPy {numpy.__version__} (retrograd's array backend)\n  - Build settings: {build}\n"
+    )
 
 
 def parallel_info() -> str:

@@ -17,7 +17,8 @@ from ._display_name import package_name
 _C = TypeVar("_C", bound="_NamedConstant")
 
 __all__ = [
-    "layout", "strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc", "memory_format", "contiguous_format", "channels_last", "channels_last_3d",
+    "layout", "strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc",
+    "memory_format", "contiguous_format", "channels_last", "channels_last_3d",
     "preserve_format", "legacy_contiguous_format",
 ]  # fmt: skip
 

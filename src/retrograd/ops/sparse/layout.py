@@ -306,7 +306,8 @@ def set_coalesced(input: Tensor, coalesced: bool) -> Tensor:
     `indices()` without a coalesce.
     """
     if type(coalesced) is not bool:
-        raise TypeError(f"_coalesced_(): argument 'coalesced' (position 1) must be bool, not {type(coalesced).__name__}")
+        kind = type(coalesced).__name__
+        raise TypeError(f"_coalesced_(): argument 'coalesced' (position 1) must be bool, not {kind}")
     if not is_sparse(input):
         raise NotImplementedError(
             "Could not run 'aten::_coalesced_' with arguments from the 'CPU' backend. 'aten::_coalesced_' is only "
