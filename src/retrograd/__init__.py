@@ -55,7 +55,11 @@ from ._layouts import (
     legacy_contiguous_format,
     memory_format,
     preserve_format,
+    sparse_bsc,
+    sparse_bsr,
     sparse_coo,
+    sparse_csc,
+    sparse_csr,
     strided,
 )
 from .tensor import Size, Tensor, is_tensor
@@ -168,7 +172,7 @@ _ON_FIRST_USE = {
     "clear_autocast_cache": "amp", "autocast_increment_nesting": "amp", "autocast_decrement_nesting": "amp",
     "is_autocast_cpu_enabled": "amp", "set_autocast_cpu_enabled": "amp", "get_autocast_cpu_dtype": "amp",
     "set_autocast_cpu_dtype": "amp", "get_autocast_gpu_dtype": "amp", "set_autocast_gpu_dtype": "amp",
-    "cpu": "cpu", "GradScaler": "amp",
+    "cpu": "cpu", "GradScaler": "amp", "__config__": "__config__",
     "xpu": "xpu", "mps": "mps",
     "set_default_device": "_default_device", "get_default_device": "_default_device",
     "set_num_threads": "_threads", "get_num_threads": "_threads",
@@ -216,7 +220,7 @@ _ON_FIRST_USE.update({
 
 if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know their types
     from . import distributed, distributions, fft, func, futures, linalg, nn, optim, random, signal, sparse, special
-    from . import _C, testing, utils, viz
+    from . import _C, __config__, testing, utils, viz
     from .random import *
     from .func import vmap  # type: ignore[no-redef]  # noqa: F811
     from ._type_info import finfo, iinfo

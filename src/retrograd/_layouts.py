@@ -17,7 +17,8 @@ from ._display_name import package_name
 _C = TypeVar("_C", bound="_NamedConstant")
 
 __all__ = [
-    "layout", "strided", "sparse_coo", "memory_format", "contiguous_format", "channels_last", "channels_last_3d",
+    "layout", "strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc",
+    "memory_format", "contiguous_format", "channels_last", "channels_last_3d",
     "preserve_format", "legacy_contiguous_format",
 ]  # fmt: skip
 
@@ -91,6 +92,12 @@ class memory_format(_NamedConstant):
 
 strided = layout._make("strided")
 sparse_coo = layout._make("sparse_coo")  # a tensor whose data is a backend.sparse.SparseCOO
+# PyTorch's compressed layouts: named so that code comparing `t.layout == torch.sparse_csr` runs
+# (PyTorch Geometric checks every edge_index so); no retrograd tensor has them yet
+sparse_csr = layout._make("sparse_csr")
+sparse_csc = layout._make("sparse_csc")
+sparse_bsr = layout._make("sparse_bsr")
+sparse_bsc = layout._make("sparse_bsc")
 contiguous_format = memory_format._make("contiguous_format")
 channels_last = memory_format._make("channels_last")
 channels_last_3d = memory_format._make("channels_last_3d")

@@ -47,6 +47,10 @@ class _PrintOptions:
         self.linewidth: int = 80
         self.sci_mode: bool | None = None
 
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)}" for name in self.__slots__)
+        return f"__PrinterOptions({fields})"
+
 
 _OPTS = _PrintOptions()
 

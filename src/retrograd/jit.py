@@ -120,6 +120,17 @@ def export(fn: Callable) -> Callable:
     return fn
 
 
+def _overload(func: Callable) -> Callable:
+    """A decorator leaving a typed overload stub as it is; the undecorated definition after the stubs
+    is the function Python keeps (TorchScript would compile each stub's signature)."""
+    return func
+
+
+def _overload_method(func: Callable) -> Callable:
+    """`_overload` for methods."""
+    return func
+
+
 def interface(obj: Any) -> Any:
     """A decorator leaving the class as it is."""
     return obj

@@ -1114,6 +1114,10 @@ class TensorMethods:
         """Whether this sparse tensor's entries are known to be sorted and unique."""
         return _ops.sparse.layout.is_coalesced(self)
 
+    def _coalesced_(self, coalesced: bool) -> Tensor:
+        """Declare, in place and unchecked, whether this sparse tensor's entries are sorted and unique."""
+        return _ops.sparse.layout.set_coalesced(self, coalesced)
+
     def indices(self) -> Tensor:
         """The `(sparse_dim, nnz)` coordinates of a coalesced sparse tensor."""
         return _ops.sparse.layout.indices(self)

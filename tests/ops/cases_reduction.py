@@ -287,6 +287,9 @@ SEGMENTS = [
     case("segment_reduce", lambda m, a: m.segment_reduce(a, "amin", lengths=m.tensor([4, 0, 2]), initial=0.0), rand(6), ref=lambda a: np.array([min(a[:4].min(), 0.0), 0.0, min(a[4:].min(), 0.0)]), variant="min_initial", **_no_second),
     case("segment_reduce", grad_of(lambda m, a: m.segment_reduce(a, "max", lengths=m.tensor([3, 4, 5]))), fixed(sum(TIES, [])), variant="max_ties", **no_grad),
     case("segment_reduce", grad_of(lambda m, a: m.segment_reduce(a, "min", lengths=m.tensor([4, 4, 4]))), fixed(sum(TIES, [])), variant="min_ties", **no_grad),
+    # the name PyTorch Geometric calls, with the offsets of its `ptr` and its amax over them
+    case("_segment_reduce", lambda m, a: m._segment_reduce(a, "amax", offsets=m.tensor([0, 2, 6])), rand(6, 2), ref=lambda a: np.stack([a[:2].max(0), a[2:].max(0)]), **_no_second),
+    case("_segment_reduce", lambda m, a: m._segment_reduce(a, "sum", offsets=m.tensor([0, 2, 2, 6])), rand(6, 2), ref=lambda a: np.stack([a[:2].sum(0), np.zeros(2), a[2:].sum(0)]), variant="empty", **_no_second),
 ]  # fmt: skip
 
 CASES = PROD + NAN_SUMS + LOGSUMEXP + NORMS + MOMENTS + EXTREMA + CUMULATIVE + SORTING + SEGMENTS

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import os
 import zipfile
-from typing import IO
+from collections.abc import Callable
+from typing import IO, Any
 
+from .._default_device import get_default_device
 from .._generator import Generator
 from ..backend import device
 from ..dtypes import dtype
@@ -22,8 +24,8 @@ from ..tensor import Size, Tensor
 from . import _nn
 
 __all__ = [
-    "Generator", "PyTorchFileReader", "Size", "_LinAlgError", "_TensorMeta", "_get_tracing_state",
-    "_log_api_usage_once", "_nn", "device", "dtype",
+    "Generator", "PyTorchFileReader", "Size", "_LinAlgError", "_TensorMeta", "_disabled_torch_function_impl",
+    "_get_default_device", "_get_tracing_state", "_log_api_usage_once", "_nn", "device", "dtype",
 ]
 
 # The metaclass of `torch.Tensor`; retrograd's Tensor is a plain class, so its type is `type`.
@@ -38,6 +40,28 @@ def _get_tracing_state() -> None:
     None
     """
     return None
+
+
+def _disabled_torch_function_impl(
+    func: Callable[..., Any], types: Any, args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None
+) -> Any:
+    """`func(*args, **kwargs)`, skipping `__torch_function__` overrides: a Tensor subclass sets
+    `__torch_function__ = torch._C._disabled_torch_function_impl` to opt out of them (PyTorch
+    Geometric's `Index`). retrograd does not dispatch through `__torch_function__`, so it just calls.
+
+    >>> retrograd._C._disabled_torch_function_impl(retrograd.add, (), (retrograd.tensor(1), 2))
+    tensor(3)
+    """
+    return func(*args, **(kwargs or {}))
+
+
+def _get_default_device() -> str:
+    """The type of the default device, `'cpu'` unless `set_default_device` chose another.
+
+    >>> retrograd._C._get_default_device()
+    'cpu'
+    """
+    return get_default_device().type
 
 
 def _log_api_usage_once(event: str) -> None:

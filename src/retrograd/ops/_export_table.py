@@ -23,7 +23,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tensor", "as_tensor", "asarray", "scalar_tensor",
     ),
     "shared_memory": (
-        "from_numpy", "frombuffer", "from_dlpack",
+        "from_numpy", "frombuffer", "from_dlpack", "to_dlpack",
     ),
     "creation": (
         "zeros", "ones", "full", "empty", "empty_strided", "eye", "zeros_like", "ones_like", "full_like",
@@ -196,7 +196,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "gradient",
     ),
     "reduction.segments": (
-        "segment_reduce",
+        "segment_reduce", "_segment_reduce",
     ),
     "shape.views": (
         "reshape", "view", "view_as", "flatten", "unflatten", "squeeze", "unsqueeze", "permute", "transpose",

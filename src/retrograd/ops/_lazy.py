@@ -85,6 +85,10 @@ def lazy_package(
                     raise
                 if not prefix and name in NAMESPACES:  # a custom operator namespace: `ops.mylib`
                     return NAMESPACES[name]
+                if not prefix and name == "aten":  # PyTorch's built-in operators: `ops.aten.add.Tensor`
+                    value = importlib.import_module("retrograd.ops._aten").AtenNamespace()
+                    namespace[name] = value
+                    return value
                 raise AttributeError(f"module {package!r} has no attribute {name!r}") from None
         namespace[name] = value
         return value

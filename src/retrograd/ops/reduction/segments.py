@@ -21,7 +21,7 @@ from ..indexing.keyed import reduce_at
 from ..kernels.arg_types import check_tensors
 from ..kernels.operands import wrap_dim
 
-__all__ = ["segment_reduce"]
+__all__ = ["segment_reduce", "_segment_reduce"]
 
 _KINDS = {"sum": "sum", "mean": "mean", "prod": "prod", "max": "max", "amax": "max", "min": "min", "amin": "min"}
 _UFUNCS = {"sum": np.add, "mean": np.add, "prod": np.multiply, "max": np.maximum, "min": np.minimum}
@@ -100,7 +100,7 @@ def _transposed(v: Tensor, data: Tensor, result: Tensor, ids: np.ndarray, axis: 
     xp = namespace(data._data)
     c = _gradient(xp, xp.ones_like(result._data), data._data, result._data, ids, axis, kind, initial)
     n_segments = result.shape[axis]
-    return _segment_reduce(v * Tensor._make(c), ids=ids, n_segments=n_segments, axis=axis, kind="sum", initial=None)
+    return _reduce_segments(v * Tensor._make(c), ids=ids, n_segments=n_segments, axis=axis, kind="sum", initial=None)
 
 
 def _refused(g: Tensor) -> None:  # PyTorch's gradient is not differentiable in data: a second order raises
@@ -115,7 +115,7 @@ _segment_reduce_backward = Primitive(
     node_name="NotImplemented",
 )
 
-_segment_reduce = Primitive(
+_reduce_segments = Primitive(
     "segment_reduce",
     _forward,
     [
@@ -252,4 +252,7 @@ def segment_reduce(
         raise NotImplementedError(f"\"_segment_reduce_cpu\" not implemented for '{data.dtype.kind_name}'")
     ids = _segment_ids(bounds, data.shape[d] if data.dim() else 1)
     start = None if initial is None else float(initial)
-    return _segment_reduce(data, ids=ids, n_segments=bounds.shape[1] - 1, axis=d, kind=_KINDS[reduce], initial=start)
+    return _reduce_segments(data, ids=ids, n_segments=bounds.shape[1] - 1, axis=d, kind=_KINDS[reduce], initial=start)
+
+
+_segment_reduce = segment_reduce  # PyTorch's `torch._segment_reduce` is the same function (PyG calls it)

@@ -299,6 +299,26 @@ def is_coalesced(input: Tensor) -> bool:
     return _sparse_only(input, "is_coalesced").coalesced
 
 
+def set_coalesced(input: Tensor, coalesced: bool) -> Tensor:
+    """`input._coalesced_(flag)`: declare, in place and unchecked, whether the entries are sorted and unique.
+
+    PyTorch Geometric marks the sparse adjacency it builds from a sorted edge_index so, to read its
+    `indices()` without a coalesce.
+    """
+    if type(coalesced) is not bool:
+        kind = type(coalesced).__name__
+        raise TypeError(f"_coalesced_(): argument 'coalesced' (position 1) must be bool, not {kind}")
+    if not is_sparse(input):
+        raise NotImplementedError(
+            "Could not run 'aten::_coalesced_' with arguments from the 'CPU' backend. 'aten::_coalesced_' is only "
+            "available for sparse tensors."
+        )
+    if input.requires_grad and input.is_leaf:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    input._data.coalesced = coalesced
+    return input
+
+
 def indices(input: Tensor) -> Tensor:
     """The `(sparse_dim, nnz)` int64 coordinates of a coalesced sparse tensor."""
     if not _sparse_only(input, "indices").coalesced:
