@@ -8,7 +8,7 @@ from typing import Any, NoReturn, SupportsIndex
 import retrograd._storage as _storage
 import retrograd._typed_storage as _typed_storage
 import retrograd.dtypes as _dt
-from retrograd._generator import Generator
+from retrograd._C import Generator
 from retrograd.dtypes import dtype
 from retrograd.tensor import Tensor
 
