@@ -55,7 +55,11 @@ from ._layouts import (
     legacy_contiguous_format,
     memory_format,
     preserve_format,
+    sparse_bsc,
+    sparse_bsr,
     sparse_coo,
+    sparse_csc,
+    sparse_csr,
     strided,
 )
 from .tensor import Size, Tensor, is_tensor

@@ -25,6 +25,8 @@ from ._user_frames import warn_once
 from .ops.sparse import invariants as _invariants
 from .ops.sparse.addmm import sparse_addmm
 from .ops.sparse.arithmetic import sparse_mm, sparse_sum
+from .ops.sparse.compressed import is_compressed as _is_compressed
+from .ops.sparse.compressed_ops import sparse_mm as _compressed_mm
 from .ops.sparse.dispatch import is_sparse
 from .ops.sparse.layout import sparse_coo_tensor
 from .ops.sparse.softmax import sparse_log_softmax, sparse_softmax
@@ -44,10 +46,10 @@ __all__ = [
 
 
 def mm(mat1: Tensor, mat2: Tensor) -> Tensor:
-    """Sparse COO (n, m) @ dense (m, p) -> dense (n, p); a sparse `mat1` gets a sparse gradient.
+    """Sparse (n, m) @ dense (m, p) -> dense (n, p); a sparse `mat1` gets a sparse gradient.
 
     Args:
-        mat1 (Tensor): a 2-D sparse COO matrix (a dense one gives `mat1.mm(mat2)`).
+        mat1 (Tensor): a 2-D sparse COO, CSR or CSC matrix (a dense one gives `mat1.mm(mat2)`).
         mat2 (Tensor): a dense `(m, p)` matrix of the same dtype.
 
     Returns:
@@ -59,6 +61,8 @@ def mm(mat1: Tensor, mat2: Tensor) -> Tensor:
         tensor([[0., 2.],
                 [0., 0.]])
     """
+    if _is_compressed(mat1):
+        return _compressed_mm(mat1, mat2)
     return sparse_mm(mat1, mat2)
 
 

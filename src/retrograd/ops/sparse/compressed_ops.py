@@ -1,0 +1,202 @@
+"""Arithmetic on sparse compressed (CSR/CSC) matrices: products with dense operands, addmm,
+scaling by a number, negation, transposes, copies, casts, sums and the f(0) = 0 functions.
+
+`A @ B` (torch.mm, matmul, `@`, mv) records MmBackward0: d/dB = Aᵀ G, itself a compressed
+product (so B's gradient differentiates to any order), and d/dA = G Bᵀ, dense, as PyTorch's;
+`torch.sparse.mm` records SparseAddmmBackward0, whose A gradient is G Bᵀ read at A's entries (a
+compressed gradient). `A.t()` reads the same arrays the other way (CSR (m, n) -> CSC (n, m)).
+The ops are registered in the engine's `COMPRESSED_KERNELS` under the dense primitives' names, so
+`s * 2`, `-s`, `s.t()` and `torch.mm(s, d)` reach them; any other primitive raises PyTorch's
+error for the layout.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy
+
+from ...backend import sparse_compressed as _sc
+from ...backend.sparse_compressed import SparseCompressed
+from ...engine.primitive import COMPRESSED_KERNELS as KERNELS
+from ...engine.primitive import COMPRESSED_VALUEWISE, Primitive
+from ...tensor import Tensor
+from ..linalg.common import check_mm, check_mv
+from .compressed import _NAMES, _from_values, is_compressed, to_dense, values
+from .valuewise import _ZERO_PRESERVING
+
+__all__: list[str] = []
+
+
+def _a_grad_at_entries(g: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    """(G Bᵀ) at A's entries: Σ_j G[row, j] B[col, j] per entry, as a compressed tensor of A's pattern."""
+    data = a._data
+    rows, cols = (Tensor._make(i) for i in _sc.rows_and_columns(data))
+    entries = (to_dense(g)[rows] * b[cols]).sum(1)
+    return _from_values(entries, compressed=data.compressed, plain=data.plain, shape=data.shape, layout=data.layout)
+
+
+def _product(node: str, dense_grad_a: bool) -> Primitive:
+    return Primitive(
+        f"_compressed_mm_{node}",
+        lambda xp, a, b: _sc.matmul(a, b),
+        [
+            lambda g, a, b: to_dense(g).mm(b.t()) if dense_grad_a else _a_grad_at_entries(g, a, b),  # G Bᵀ
+            lambda g, a: mm(_t(a), to_dense(g)),  # d(AB)/dB = Aᵀ G
+        ],
+        inputs=("a", "b"),
+        node_name=node,
+    )
+
+
+_mm = _product("MmBackward0", dense_grad_a=True)
+_sparse_mm = _product("SparseAddmmBackward0", dense_grad_a=False)
+
+
+def mm(a: Tensor, b: Tensor) -> Tensor:
+    """Compressed (n, m) @ dense (m, p) -> dense (n, p); dense @ compressed as (Bᵀ Aᵀ)ᵀ."""
+    if is_compressed(b) and not is_compressed(a):
+        return mm(_t(b), a.t()).t()
+    if is_compressed(b):
+        raise NotImplementedError("retrograd multiplies a sparse compressed matrix by a dense one only")
+    check_mm(a, b)
+    return _mm(a, b)
+
+
+def sparse_mm(a: Tensor, b: Tensor) -> Tensor:
+    """`torch.sparse.mm` with a compressed `a`: its gradient is compressed, at a's entries."""
+    if is_compressed(b):
+        return mm(a, b)
+    check_mm(a, b)
+    return _sparse_mm(a, b)
+
+
+def _mv(a: Tensor, v: Tensor) -> Tensor:
+    check_mv(a, v)
+    return _mm(a, v.unsqueeze(1)).squeeze(1)
+
+
+def _addmm_forward(xp: Any, c: Any, a: SparseCompressed, b: Any, beta: Any, alpha: Any) -> Any:
+    shape = (a.shape[0], b.shape[1])
+    dtype = numpy.result_type(a.values, b)
+    start = numpy.zeros(shape, dtype) if beta == 0 else numpy.broadcast_to(c, shape).astype(dtype, copy=True)
+    if beta not in (0, 1):
+        start *= dtype.type(beta)
+    return _sc.matmul(a, b, out=start, alpha=alpha)
+
+
+_addmm = Primitive(
+    "_compressed_addmm",
+    _addmm_forward,
+    [
+        lambda g, beta: g * beta,  # d/d input = beta (summed down to input's shape by the engine)
+        lambda g, b, alpha: to_dense(g).mm(b.t()) * alpha,  # d/dA = alpha G Bᵀ
+        lambda g, a, alpha: mm(_t(a), to_dense(g)) * alpha,  # d/dB = alpha Aᵀ G
+    ],
+    inputs=("c", "a", "b"),
+    node_name="AddmmBackward0",
+)
+
+
+def _addmm_kernel(tensors: tuple, attrs: dict) -> Tensor:
+    c, a, b = tensors
+    if not is_compressed(a) or is_compressed(b) or is_compressed(c):
+        raise NotImplementedError("retrograd's addmm takes a sparse compressed matrix as mat1 only")
+    check_mm(a, b)
+    return _addmm(c, a, b, beta=attrs.get("beta", 1), alpha=attrs.get("alpha", 1))
+
+
+# --- layout-keeping ops --------------------------------------------------------------------------
+
+
+def _replaced(a: SparseCompressed, values: Any) -> SparseCompressed:
+    return SparseCompressed(a.compressed, a.plain, values, a.shape, a.layout)
+
+
+_scale = Primitive("compressed_mul", lambda xp, a, c: _replaced(a, a.values * c), [lambda g, c: g * c],
+                   node_name="MulBackward0")  # fmt: skip
+_neg = Primitive("compressed_neg", lambda xp, a: _replaced(a, -a.values), [lambda g: -g], node_name="NegBackward0")
+_t = Primitive("compressed_t", lambda xp, a: _sc.transpose(a), [lambda g: g.t()], node_name="TBackward0")
+_transpose = Primitive(
+    "compressed_transpose", lambda xp, a: _sc.transpose(a), [lambda g: g.transpose(0, 1)],
+    node_name="TransposeBackward0",
+)  # fmt: skip
+_clone = Primitive("compressed_clone", lambda xp, a: a.copy(), [lambda g: g], node_name="CloneBackward0")
+_cast = Primitive(
+    "compressed_to_dtype", lambda xp, a, dt: _replaced(a, a.values.astype(dt)), [lambda g: g],
+    node_name="ToCopyBackward0",
+)  # fmt: skip
+_sum_all = Primitive(
+    "compressed_sum",
+    lambda xp, a, dt: numpy.asarray(a.values.sum(dtype=dt)),
+    [lambda g, a: _scaled_pattern(g, a)],  # every entry counts once
+    node_name="SumBackward0",
+)
+
+
+def _scaled_pattern(g: Tensor, a: Tensor) -> Tensor:
+    data = a._data
+    ones = Tensor._make(numpy.ones(data.nnz, data.values.dtype))
+    return _from_values(ones * g, compressed=data.compressed, plain=data.plain, shape=data.shape,
+                        layout=data.layout)  # fmt: skip
+
+
+def _multiply(tensors: tuple, attrs: dict) -> Tensor:
+    if len(tensors) == 1:
+        c = attrs.get("c")
+        if not isinstance(c, numbers.Number):
+            raise RuntimeError("unsupported tensor layout: " + _NAMES[tensors[0]._data.layout][4])
+        return _scale(tensors[0], c=c)
+    a, b = tensors
+    s, d = (a, b) if is_compressed(a) else (b, a)
+    if not is_compressed(d) and d.ndim == 0:  # a 0-d tensor: a number
+        return _scale(s, c=d.item()) if not d.requires_grad else _scale_by_tensor(s, d)
+    raise RuntimeError("unsupported tensor layout: " + _NAMES[s._data.layout][4])
+
+
+def _scale_by_tensor(s: Tensor, d: Tensor) -> Tensor:
+    data = s._data
+    return _from_values(values(s) * d, compressed=data.compressed, plain=data.plain, shape=data.shape,
+                        layout=data.layout)  # fmt: skip
+
+
+def _transposed(tensors: tuple, attrs: dict) -> Tensor:
+    (a,) = tensors
+    if not attrs:
+        return _t(a)
+    if {attrs["d0"] % 2, attrs["d1"] % 2} == {0, 1}:
+        return _transpose(a)
+    return a
+
+
+def _summed(tensors: tuple, attrs: dict) -> Tensor:
+    if attrs.get("dims") is not None:
+        raise RuntimeError("reduction operations on CSR tensors with keepdim=False is unsupported")
+    return _sum_all(tensors[0], dt=attrs.get("dt"))
+
+
+def _on_values(prim: Primitive, tensors: tuple, attrs: dict) -> Tensor:
+    """An f(0) = 0 function on the stored values, the pattern kept (PyTorch's CSR kernels do so)."""
+    if len(tensors) != 1 or (prim.name == "pow" and "exponent" not in attrs):
+        raise RuntimeError("unsupported tensor layout: " + _NAMES[tensors[0]._data.layout][4])
+    data = tensors[0]._data
+    out = prim(values(tensors[0]), **attrs)
+    return _from_values(out, compressed=data.compressed, plain=data.plain, shape=data.shape, layout=data.layout)
+
+
+KERNELS.update(
+    {
+        "mm": lambda tensors, attrs: mm(*tensors),
+        "mv": lambda tensors, attrs: _mv(*tensors),
+        "addmm": _addmm_kernel,
+        "mul": _multiply,
+        "neg": lambda tensors, attrs: _neg(*tensors),
+        "t": _transposed,
+        "transpose": _transposed,
+        "clone": lambda tensors, attrs: _clone(*tensors),
+        "to_dtype": lambda tensors, attrs: _cast(*tensors, dt=attrs["dt"]),
+        "sum": _summed,
+    }
+)
+COMPRESSED_VALUEWISE.update(dict.fromkeys(_ZERO_PRESERVING, _on_values))
