@@ -709,6 +709,8 @@ class Tensor(TensorMethods):
             ((1, 3), 1)
         """
         data = self._data
+        if type(data) is SparseCompressed:
+            raise RuntimeError(f"Sparse {_compressed_name(data)} tensors do not have strides")
         if data.size == 0 and not any(data.strides):  # NumPy gives empty arrays zero strides; PyTorch's
             strides = _storage.contiguous_strides(data.shape)  # are contiguous ones, a 0 counted as 1
         else:
@@ -1630,6 +1632,8 @@ class Tensor(TensorMethods):
         for key in kwargs:  # PyTorch's only extra keyword: `async`, the old name of non_blocking
             if key != "async":
                 raise TypeError(f"type() got an unexpected keyword argument '{key}'")
+        if type(self._data) is SparseCompressed:
+            raise RuntimeError("Unimplemented backend SparseCsrCPU")
         if dtype is None:
             prefix = "torch.cuda." if self.is_cuda else "torch."
             return (prefix + "sparse." if type(self._data) is SparseCOO else prefix) + self.dtype.legacy_name

@@ -54,10 +54,20 @@ _mm = _product("MmBackward0", dense_grad_a=True)
 _sparse_mm = _product("SparseAddmmBackward0", dense_grad_a=False)
 
 
+_dense_mm = Primitive(
+    "_dense_compressed_mm",
+    lambda xp, a, b: _sc.matmul(_sc.transpose(b), a.T).T,  # (Bᵀ Aᵀ)ᵀ
+    [lambda g, b: mm(to_dense(g), _t(b)), lambda g, a: a.t().mm(to_dense(g))],  # G Bᵀ, Aᵀ G (dense, as PyTorch's)
+    inputs=("a", "b"),
+    node_name="MmBackward0",
+)
+
+
 def mm(a: Tensor, b: Tensor) -> Tensor:
-    """Compressed (n, m) @ dense (m, p) -> dense (n, p); dense @ compressed as (Bᵀ Aᵀ)ᵀ."""
+    """Compressed (n, m) @ dense (m, p) -> dense (n, p); dense @ compressed -> dense, as (Bᵀ Aᵀ)ᵀ."""
     if is_compressed(b) and not is_compressed(a):
-        return mm(_t(b), a.t()).t()
+        check_mm(a, b)
+        return _dense_mm(a, b)
     if is_compressed(b):
         raise NotImplementedError("retrograd multiplies a sparse compressed matrix by a dense one only")
     check_mm(a, b)
@@ -151,13 +161,17 @@ def _multiply(tensors: tuple, attrs: dict) -> Tensor:
     a, b = tensors
     s, d = (a, b) if is_compressed(a) else (b, a)
     if not is_compressed(d) and d.ndim == 0:  # a 0-d tensor: a number
-        return _scale(s, c=d.item()) if not d.requires_grad else _scale_by_tensor(s, d)
+        return _scale(s, c=d.item()) if not d.requires_grad else _times_at_entries(s, d)
+    if not is_compressed(d) and d.shape == s.shape:  # the dense factor read at the entries (pattern kept)
+        rows, cols = (Tensor._make(i) for i in _sc.rows_and_columns(s._data))
+        return _times_at_entries(s, d[rows, cols])
     raise RuntimeError("unsupported tensor layout: " + _NAMES[s._data.layout][4])
 
 
-def _scale_by_tensor(s: Tensor, d: Tensor) -> Tensor:
+def _times_at_entries(s: Tensor, factor: Tensor) -> Tensor:
+    """s with each stored value times `factor` (0-d, or one per entry): differentiable in both."""
     data = s._data
-    return _from_values(values(s) * d, compressed=data.compressed, plain=data.plain, shape=data.shape,
+    return _from_values(values(s) * factor, compressed=data.compressed, plain=data.plain, shape=data.shape,
                         layout=data.layout)  # fmt: skip
 
 
@@ -178,7 +192,7 @@ def _summed(tensors: tuple, attrs: dict) -> Tensor:
 
 def _on_values(prim: Primitive, tensors: tuple, attrs: dict) -> Tensor:
     """An f(0) = 0 function on the stored values, the pattern kept (PyTorch's CSR kernels do so)."""
-    if len(tensors) != 1 or (prim.name == "pow" and "exponent" not in attrs):
+    if len(tensors) != 1:
         raise RuntimeError("unsupported tensor layout: " + _NAMES[tensors[0]._data.layout][4])
     data = tensors[0]._data
     out = prim(values(tensors[0]), **attrs)
@@ -199,4 +213,4 @@ KERNELS.update(
         "sum": _summed,
     }
 )
-COMPRESSED_VALUEWISE.update(dict.fromkeys(_ZERO_PRESERVING, _on_values))
+COMPRESSED_VALUEWISE.update(dict.fromkeys((n for n in _ZERO_PRESERVING if n != "pow"), _on_values))  # (PyTorch: no pow)
