@@ -89,8 +89,11 @@ _to_dense = Primitive(
 )
 
 
-def _converter(layout: str) -> Primitive:
-    node = "ToSparseCsrBackward0" if layout == "sparse_csr" else "ToSparseCscBackward0"
+def _node(layout: str) -> str:
+    return "ToSparseCsrBackward0" if layout == "sparse_csr" else "ToSparseCscBackward0"
+
+
+def _converter(layout: str, node: str) -> Primitive:
     return Primitive(
         f"to_{layout}",
         lambda xp, a: _sc.from_dense(a, layout),
@@ -99,7 +102,9 @@ def _converter(layout: str) -> Primitive:
     )
 
 
-_from_dense = {"sparse_csr": _converter("sparse_csr"), "sparse_csc": _converter("sparse_csc")}
+# dense -> compressed: `to_sparse_csr()` records ToSparseCsrBackward0, `to_sparse(layout=)` ToSparseBackward1
+_from_dense = {name: _converter(name, _node(name)) for name in _NAMES}
+_to_sparse_as = {name: _converter(name, "ToSparseBackward1") for name in _NAMES}
 
 
 def _relaid_grad(g: Tensor, a: Tensor) -> Tensor:
@@ -108,13 +113,16 @@ def _relaid_grad(g: Tensor, a: Tensor) -> Tensor:
     return _coo.masked_grad(dense, a) if is_sparse(a) else _masked(dense, a._data)
 
 
-_relaid = Primitive(
-    "compressed_relayout",
-    lambda xp, a, layout: _sc.from_coo(a, layout) if type(a) is SparseCOO else _sc.relaid(a, layout),
-    [_relaid_grad],
-    node_name="ToSparseCsrBackward0",
-)
-_to_coo = Primitive("compressed_to_coo", lambda xp, a: _sc.to_coo(a), [_relaid_grad], node_name="ToSparseBackward0")
+_relaid = {
+    name: Primitive(
+        f"compressed_relayout_{name}",
+        lambda xp, a, layout: _sc.from_coo(a, layout) if type(a) is SparseCOO else _sc.relaid(a, layout),
+        [_relaid_grad],
+        node_name=_node(name),
+    )
+    for name in _NAMES
+}
+_to_coo = Primitive("compressed_to_coo", lambda xp, a: _sc.to_coo(a), [_relaid_grad], node_name="ToSparseBackward1")
 
 
 def _index_array(t: Any, name: str) -> Any:
@@ -264,18 +272,19 @@ def sparse_csc_tensor(ccol_indices: Any, row_indices: Any, values: Any, size: An
     return sparse_compressed_tensor(ccol_indices, row_indices, values, size, layout=_layouts.sparse_csc, **kwargs)
 
 
-def to_compressed(input: Tensor, layout: str) -> Tensor:
-    """`to_sparse_csr()` / `to_sparse_csc()`: the nonzero entries of a 2-D tensor (dense, COO or compressed)."""
+def to_compressed(input: Tensor, layout: str, as_to_sparse: bool = False) -> Tensor:
+    """`to_sparse_csr()` / `to_sparse_csc()` (`to_sparse(layout=)` with `as_to_sparse`): the nonzero
+    entries of a 2-D tensor (dense, COO or compressed)."""
     if is_compressed(input):
-        return input if input._data.layout == layout else _relaid(input, layout=layout)
+        return input if input._data.layout == layout else _relaid[layout](input, layout=layout)
     if input.ndim != 2:
         raise NotImplementedError(
             f"retrograd's sparse compressed tensors are 2-D: no batch or dense dims (got a {input.ndim}-D tensor)"
         )
     warn_compressed_beta_once()
     if is_sparse(input):
-        return _relaid(input, layout=layout)
-    return _from_dense[layout](input)
+        return _relaid[layout](input, layout=layout)
+    return (_to_sparse_as if as_to_sparse else _from_dense)[layout](input)
 
 
 # --- the Tensor methods every layout answers (the COO and dense cases in layout.py) ----------------
@@ -294,7 +303,7 @@ def to_dense(input: Tensor, dtype: Any = None, *, masked_grad: bool | None = Non
 def to_sparse(input: Tensor, sparse_dim: int | None = None, *, layout: Any = None) -> Tensor:
     """`to_sparse(layout=)`: sparse COO (the default), CSR or CSC."""
     if layout in (_layouts.sparse_csr, _layouts.sparse_csc):
-        return to_compressed(input, layout._name)
+        return to_compressed(input, layout._name, as_to_sparse=True)
     if is_compressed(input) and layout in (None, _layouts.sparse_coo) and sparse_dim in (None, 2):
         return _to_coo(input)
     return _coo.to_sparse(input, sparse_dim, layout=layout)

@@ -82,9 +82,21 @@ def sparse_mm(a: Tensor, b: Tensor) -> Tensor:
     return _sparse_mm(a, b)
 
 
+_mv_product = Primitive(
+    "_compressed_mv",
+    lambda xp, a, v: _sc.matmul(a, v),
+    [
+        lambda g, v: to_dense(g).unsqueeze(1) * v,  # d(Av)/dA = g vᵀ (dense, as PyTorch's)
+        lambda g, a: _mv(_t(a), g),  # d(Av)/dv = Aᵀ g
+    ],
+    inputs=("a", "v"),
+    node_name="MvBackward0",
+)
+
+
 def _mv(a: Tensor, v: Tensor) -> Tensor:
     check_mv(a, v)
-    return _mm(a, v.unsqueeze(1)).squeeze(1)
+    return _mv_product(a, v)
 
 
 def _addmm_forward(xp: Any, c: Any, a: SparseCompressed, b: Any, beta: Any, alpha: Any) -> Any:
