@@ -21,6 +21,7 @@ import numpy
 from ..backend import namespace
 from ..backend.host_memory import before_training
 from ..backend.sparse import SparseCOO
+from ..backend.sparse_compressed import SparseCompressed
 from ..backend.sparse import add_into as sparse_add_into
 from . import primitive as _primitive  # (its `tracer`, read at call time: retrograd.compile)
 from . import tensor_type as _tt
@@ -417,8 +418,8 @@ def _accumulate(node: AccumulateGrad, g: Tensor | None, create_graph: bool) -> N
             leaf._grad = g.detach().clone()
     elif type(old._data) is SparseCOO:  # a new sparse sum (a dense gradient goes first: sparse + dense is refused)
         leaf._grad = old + g if type(g._data) is SparseCOO else g + old
-    elif create_graph or old._requires_grad:
-        leaf._grad = old + g
+    elif create_graph or old._requires_grad or type(old._data) is SparseCompressed or type(g._data) is SparseCompressed:
+        leaf._grad = old + g  # (a compressed operand: a new sum, dense unless both are compressed)
     elif type(g._data) is SparseCOO:  # into a dense gradient, in place
         sparse_add_into(old._data, g._data)
         old._version_counter.value += 1

@@ -17,13 +17,14 @@ from typing import Any
 
 import numpy
 
+from ...backend import sparse as _sp
 from ...backend import sparse_compressed as _sc
 from ...backend.sparse_compressed import SparseCompressed
 from ...engine.primitive import COMPRESSED_KERNELS as KERNELS
 from ...engine.primitive import COMPRESSED_VALUEWISE, Primitive
 from ...tensor import Tensor
 from ..linalg.common import check_mm, check_mv
-from .compressed import _NAMES, _from_values, is_compressed, to_dense, values
+from .compressed import _NAMES, _from_values, _masked, is_compressed, to_dense, values
 from .valuewise import _ZERO_PRESERVING
 
 __all__: list[str] = []
@@ -187,6 +188,55 @@ def _times_at_entries(s: Tensor, factor: Tensor) -> Tensor:
                         layout=data.layout)  # fmt: skip
 
 
+# --- sums ------------------------------------------------------------------------------------------
+
+
+def _dense_plus_forward(xp: Any, d: Any, s: SparseCompressed, alpha: Any) -> Any:
+    out = d.astype(numpy.result_type(d, s.values), copy=True)
+    numpy.add.at(out, _sc.rows_and_columns(s), s.values if alpha == 1 else s.values * alpha)
+    return out
+
+
+_dense_plus = Primitive(  # dense d + alpha * compressed s -> dense: d/dd = 1, d/ds = alpha (at s's entries)
+    "dense_compressed_add",
+    _dense_plus_forward,
+    [lambda g: g, lambda g, s, alpha: _masked(g, s._data) * alpha],
+    inputs=("d", "s"),
+    node_name="AddBackward0",
+)
+_both_compressed = Primitive(  # a + alpha * b, both CSR -> CSR on the union of their entries
+    "compressed_add",
+    lambda xp, a, b, alpha: _sc.from_coo(_sp.add(_sc.to_coo(a), _sc.to_coo(b), alpha), a.layout),
+    [lambda g, a: _masked(g, a._data), lambda g, b, alpha: _masked(g, b._data) * alpha],
+    inputs=("a", "b"),
+    node_name="AddBackward0",
+)
+
+
+def _added(tensors: tuple, attrs: dict) -> Tensor:
+    """`a + alpha * b` with a compressed operand: dense with a dense one, CSR with a CSR one (PyTorch's)."""
+    alpha = attrs.get("alpha", 1)
+    if len(tensors) == 1:
+        raise RuntimeError(_ADD_SIZES.format([], list(tensors[0].shape)))
+    a, b = tensors
+    s, d = (a, b) if is_compressed(a) else (b, a)
+    if not is_compressed(d):
+        if d.shape != s.shape:
+            raise RuntimeError(_ADD_SIZES.format(list(d.shape), list(s.shape)))
+        return _dense_plus(d, s, alpha=alpha) if d is a else _dense_plus(d * alpha if alpha != 1 else d, s, alpha=1)
+    if a._data.layout != "sparse_csr" or b._data.layout != "sparse_csr":
+        raise RuntimeError(f"crow_indices expected sparse row compressed tensor layout but got {_NAMES[b._data.layout][4]}")
+    if a.shape != b.shape:
+        raise RuntimeError(_ADD_SIZES.format(list(a.shape), list(b.shape)))
+    return _both_compressed(a, b, alpha=alpha)
+
+
+_ADD_SIZES = (
+    "add: expected 'self' and 'other' to have same size, but self has size {} while other has size {} (FYI: "
+    "op2-sparse addition does not currently support broadcasting)"
+)
+
+
 def _transposed(tensors: tuple, attrs: dict) -> Tensor:
     (a,) = tensors
     if not attrs:
@@ -223,6 +273,7 @@ KERNELS.update(
         "clone": lambda tensors, attrs: _clone(*tensors),
         "to_dtype": lambda tensors, attrs: _cast(*tensors, dt=attrs["dt"]),
         "sum": _summed,
+        "add": _added,
     }
 )
 COMPRESSED_VALUEWISE.update(dict.fromkeys((n for n in _ZERO_PRESERVING if n != "pow"), _on_values))  # (PyTorch: no pow)
