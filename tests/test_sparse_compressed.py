@@ -43,9 +43,13 @@ def test_csr_parts_and_accessors():
     assert c.to_dense().tolist() == DENSE and s.to_sparse_coo().to_dense().tolist() == DENSE
     assert rg.tensor(DENSE).to_sparse(layout=rg.sparse_csc).layout is rg.sparse_csc
     assert s.t().layout is rg.sparse_csc and s.t().to_dense().tolist() == rg.tensor(DENSE).t().tolist()
-    with pytest.raises(RuntimeError, match="^ccol_indices expected sparse column compressed tensor layout but got SparseCsr$"):
+    with pytest.raises(
+        RuntimeError, match="^ccol_indices expected sparse column compressed tensor layout but got SparseCsr$"
+    ):
         s.ccol_indices()
-    with pytest.raises(RuntimeError, match="^crow_indices expected sparse row compressed tensor layout but got Strided$"):
+    with pytest.raises(
+        RuntimeError, match="^crow_indices expected sparse row compressed tensor layout but got Strided$"
+    ):
         rg.ones(2, 2).crow_indices()
 
 
@@ -57,11 +61,15 @@ def test_constructor_checks():
         rg.sparse_csr_tensor(t([0, 1, 3]), t([1, 0, 5]), t(VALS[:3]), (2, 3), check_invariants=True)
     with pytest.raises(RuntimeError, match="sorted and distinct along the last dimension values` is not satisfied"):
         rg.sparse_csr_tensor(t([0, 1, 3]), t([1, 2, 2]), t(VALS[:3]), (2, 3), check_invariants=True)
-    with pytest.raises(RuntimeError, match=r"^crow_indices.shape\[-1\] must be equal to the number of rows \+ 1 \(=3\), but got 4$"):
+    with pytest.raises(
+        RuntimeError, match=r"^crow_indices.shape\[-1\] must be equal to the number of rows \+ 1 \(=3\), but got 4$"
+    ):
         rg.sparse_csr_tensor(t([0, 1, 3, 3]), t([1, 0, 2]), t(VALS[:3]), (2, 3), check_invariants=True)
     with pytest.raises(RuntimeError, match="^`0 <= row_indices < nrows` is not satisfied.$"):
         rg.sparse_csc_tensor(t([0, 1, 3]), t([1, 0, 5]), t(VALS[:3]), (3, 2), check_invariants=True)
-    with pytest.raises(RuntimeError, match="^sparse_compressed_tensor expected sparse compressed tensor layout but got none$"):
+    with pytest.raises(
+        RuntimeError, match="^sparse_compressed_tensor expected sparse compressed tensor layout but got none$"
+    ):
         rg.sparse_compressed_tensor(t([0, 1]), t([0]), t([1.0]), (1, 1))
     s = rg.sparse_csr_tensor([0, 1, 3], [1, 0, 2], [1.0, 2.0, 3.0], check_invariants=True)  # size inferred
     assert s.shape == (2, 3) and s.to_dense().tolist() == [[0.0, 1.0, 0.0], [2.0, 0.0, 3.0]]
@@ -105,7 +113,9 @@ def test_refusals():
     for f in (lambda: s.exp(), lambda: s - s, lambda: s / 2, lambda: s.sigmoid()):
         with pytest.raises(RuntimeError, match="^unsupported tensor layout: SparseCsr$"):
             f()
-    with pytest.raises(RuntimeError, match=r"^add: expected 'self' and 'other' to have same size, but self has size \[\] while"):
+    with pytest.raises(
+        RuntimeError, match=r"^add: expected 'self' and 'other' to have same size, but self has size \[\] while"
+    ):
         s + 1
     with pytest.raises(NotImplementedError, match="^Could not run 'aten::view' with arguments from the 'SparseCsrCPU'"):
         s.view(9)
@@ -192,7 +202,9 @@ def _both(fn):
 @needs_torch
 def test_printing_and_parts_vs_torch():
     def build(m):
-        return m.tensor(np.array([[0.0, 1.5, 0.0, 0.0, -2.25, 0.0], [0.0] * 6, [3.0, 0.0, 0.0, 0.0, 0.0, 7.125]])).to_sparse_csr()
+        return m.tensor(
+            np.array([[0.0, 1.5, 0.0, 0.0, -2.25, 0.0], [0.0] * 6, [3.0, 0.0, 0.0, 0.0, 0.0, 7.125]])
+        ).to_sparse_csr()
 
     ours, theirs = _both(build)
     assert repr(ours).replace("retrograd.", "torch.") == repr(theirs)
@@ -227,9 +239,15 @@ def test_products_and_gradients_vs_torch():
 @needs_torch
 def test_errors_vs_torch():
     cases = [
-        lambda m: m.sparse_csr_tensor(m.tensor([1, 1, 3]), m.tensor([1, 0, 2]), m.tensor([1.0, 2.0, 3.0]), (2, 3), check_invariants=True),
-        lambda m: m.sparse_csr_tensor(m.tensor([0, 1, 3]), m.tensor([1, 0, 2]), m.tensor([1.0, 2.0]), (2, 3), check_invariants=True),
-        lambda m: m.sparse_csr_tensor(m.tensor([0.0, 1, 3]), m.tensor([1, 0, 2]), m.tensor([1.0, 2.0, 3.0]), (2, 3), check_invariants=True),
+        lambda m: m.sparse_csr_tensor(
+            m.tensor([1, 1, 3]), m.tensor([1, 0, 2]), m.tensor([1.0, 2.0, 3.0]), (2, 3), check_invariants=True
+        ),
+        lambda m: m.sparse_csr_tensor(
+            m.tensor([0, 1, 3]), m.tensor([1, 0, 2]), m.tensor([1.0, 2.0]), (2, 3), check_invariants=True
+        ),
+        lambda m: m.sparse_csr_tensor(
+            m.tensor([0.0, 1, 3]), m.tensor([1, 0, 2]), m.tensor([1.0, 2.0, 3.0]), (2, 3), check_invariants=True
+        ),
         lambda m: m.ones(2, 3).to_sparse_csr().exp(),
         lambda m: m.ones(2, 3).to_sparse_csc().col_indices(),
         lambda m: m.ones(2, 3).to_sparse_csr().to_dense(m.float64),

@@ -1,8 +1,9 @@
 """PyTorch's layout and memory-format objects: `torch.strided`, `torch.channels_last`, ...
 
 retrograd has four layouts: dense (`strided`), `sparse_coo` (a tensor of indices and values,
-backend/sparse.py) and the compressed `sparse_csr` and `sparse_csc` (backend/sparse_compressed.py); these objects exist so that code passing `layout=torch.strided` runs and
-prints what PyTorch prints. The memory formats are honoured:
+backend/sparse.py) and the compressed `sparse_csr` and `sparse_csc` (backend/sparse_compressed.py);
+these objects exist so that code passing `layout=torch.strided` runs and prints what PyTorch
+prints. The memory formats are honoured:
 the functions below give the strides `channels_last` (N, C, H, W) and `channels_last_3d`
 (N, C, D, H, W) ask for and PyTorch's tests of a tensor's strides; `ops.kernels.placement`
 builds arrays laid out so.
@@ -17,7 +18,8 @@ from ._display_name import package_name
 _C = TypeVar("_C", bound="_NamedConstant")
 
 __all__ = [
-    "layout", "strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc", "memory_format", "contiguous_format", "channels_last", "channels_last_3d",
+    "layout", "strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc", "memory_format",
+    "contiguous_format", "channels_last", "channels_last_3d",
     "preserve_format", "legacy_contiguous_format",
 ]  # fmt: skip
 

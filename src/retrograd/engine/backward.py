@@ -21,8 +21,8 @@ import numpy
 from ..backend import namespace
 from ..backend.host_memory import before_training
 from ..backend.sparse import SparseCOO
-from ..backend.sparse_compressed import SparseCompressed
 from ..backend.sparse import add_into as sparse_add_into
+from ..backend.sparse_compressed import SparseCompressed
 from . import primitive as _primitive  # (its `tracer`, read at call time: retrograd.compile)
 from . import tensor_type as _tt
 from .anomaly_mode import anomaly, check_results, print_forward_stack

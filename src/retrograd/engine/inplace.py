@@ -94,7 +94,7 @@ def _direct(target: Tensor, ufunc: str, other: Any) -> bool:
     if _vmap.active or _primitive.tracer is not None:
         return False
     data = target._data
-    if type(data) is SparseCOO or type(data) is SparseCompressed or data.dtype.kind not in "fc" or data.dtype.itemsize < 4:
+    if type(data) in (SparseCOO, SparseCompressed) or data.dtype.kind not in "fc" or data.dtype.itemsize < 4:
         return False
     kind = type(other)
     if kind is float or kind is int:

@@ -141,7 +141,9 @@ def _check_parts(compressed: Any, plain: Any, values: Any, shape: tuple, layout:
         )
     if compressed.dtype != plain.dtype:
         kinds = (_dt.from_numpy(compressed.dtype).kind_name, _dt.from_numpy(plain.dtype).kind_name)
-        raise RuntimeError(f"{cname} and {pname} must have the same dtype, bot got {kinds[0]} and {kinds[1]}, respectively")
+        raise RuntimeError(  # ("bot": PyTorch's spelling)
+            f"{cname} and {pname} must have the same dtype, bot got {kinds[0]} and {kinds[1]}, respectively"
+        )
     batch, dense = compressed.ndim - 1, values.ndim - compressed.ndim
     if len(shape) != batch + 2 + dense:
         raise RuntimeError(

@@ -225,7 +225,8 @@ def _added(tensors: tuple, attrs: dict) -> Tensor:
             raise RuntimeError(_ADD_SIZES.format(list(d.shape), list(s.shape)))
         return _dense_plus(d, s, alpha=alpha) if d is a else _dense_plus(d * alpha if alpha != 1 else d, s, alpha=1)
     if a._data.layout != "sparse_csr" or b._data.layout != "sparse_csr":
-        raise RuntimeError(f"crow_indices expected sparse row compressed tensor layout but got {_NAMES[b._data.layout][4]}")
+        got = _NAMES[b._data.layout][4]
+        raise RuntimeError(f"crow_indices expected sparse row compressed tensor layout but got {got}")
     if a.shape != b.shape:
         raise RuntimeError(_ADD_SIZES.format(list(a.shape), list(b.shape)))
     return _both_compressed(a, b, alpha=alpha)
