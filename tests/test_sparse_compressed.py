@@ -264,3 +264,26 @@ def test_errors_vs_torch():
                     case(m)
             got.append((type(info.value).__name__, str(info.value)))
         assert got[0] == got[1]
+
+
+def test_save_load_and_int32_indices(tmp_path):
+    s = rg.sparse_csc_tensor(
+        rg.tensor([0, 1, 3], dtype=rg.int32), rg.tensor([1, 0, 2], dtype=rg.int32), [1.0, 2.0, 3.0], (3, 2)
+    )
+    assert s.ccol_indices().dtype is rg.int32 and s.row_indices().dtype is rg.int32  # kept, as PyTorch's
+    rg.save({"adj": s}, tmp_path / "a.pt")
+    back = rg.load(tmp_path / "a.pt")["adj"]
+    assert back.layout is rg.sparse_csc and back.to_dense().tolist() == s.to_dense().tolist()
+
+
+@needs_torch
+def test_checkpoint_round_trip_vs_torch(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = torch.tensor(DENSE).to_sparse_csr()
+        torch.save(theirs, tmp_path / "t.pt")
+        ours = rg.load(tmp_path / "t.pt")
+        assert ours.layout is rg.sparse_csr and ours.to_dense().tolist() == DENSE
+        rg.save(rg.tensor(DENSE).to_sparse_csc(), tmp_path / "r.pt")
+        back = torch.load(tmp_path / "r.pt")
+        assert back.layout == torch.sparse_csc and back.to_dense().tolist() == DENSE

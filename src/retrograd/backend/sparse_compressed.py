@@ -1,9 +1,9 @@
 """The sparse compressed payload: what a `layout=torch.sparse_csr` or `sparse_csc` tensor holds.
 
 A compressed matrix (2-D, no batch or dense dims) stores its entries by rows (CSR) or by columns
-(CSC): `compressed` (int64, one more than the compressed dim: entries `compressed[i]` up to
-`compressed[i + 1]` belong to row/column i), `plain` (int64, each entry's column/row) and
-`values` (nnz,). Like `SparseCOO` it answers shape, ndim, dtype and size, and refuses every array
+(CSC): `compressed` (one more than the compressed dim: entries `compressed[i]` up to
+`compressed[i + 1]` belong to row/column i), `plain` (each entry's column/row), both int64 (or
+int32 where a program built them so, as PyTorch keeps them), and `values` (nnz,). Like `SparseCOO` it answers shape, ndim, dtype and size, and refuses every array
 operation with `SparseUnsupported`, so a primitive that meets one hands it to the compressed
 kernels the engine knows (`engine.primitive.COMPRESSED_KERNELS`) or raises PyTorch's error.
 

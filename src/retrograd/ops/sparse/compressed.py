@@ -216,7 +216,8 @@ def sparse_compressed_tensor(
             `retrograd.sparse.check_sparse_tensor_invariants` (retrograd checks unless disabled).
 
     Returns:
-        Tensor: the compressed tensor (int64 indices); with a graph to `values` when they require grad.
+        Tensor: the compressed tensor (int32 indices stay int32, others become int64); with a graph
+        to `values` when they require grad.
 
     Examples:
         >>> s = retrograd.sparse_csr_tensor([0, 1, 2], [1, 0], [2.0, 3.0], (2, 2))
@@ -245,7 +246,8 @@ def sparse_compressed_tensor(
     warn_compressed_beta_once()
     if requires_grad:
         values_t = values_t.detach()
-    out = _from_values(values_t, compressed=compressed.astype(numpy.int64), plain=plain.astype(numpy.int64),
+    index_type = compressed.dtype if compressed.dtype in (numpy.int32, numpy.int64) else numpy.int64  # (PyTorch's two)
+    out = _from_values(values_t, compressed=compressed.astype(index_type), plain=plain.astype(index_type),
                        shape=shape, layout=name)  # fmt: skip
     return out._set_requires_grad() if requires_grad else out
 
