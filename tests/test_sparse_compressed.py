@@ -287,3 +287,21 @@ def test_checkpoint_round_trip_vs_torch(tmp_path):
         rg.save(rg.tensor(DENSE).to_sparse_csc(), tmp_path / "r.pt")
         back = torch.load(tmp_path / "r.pt")
         assert back.layout == torch.sparse_csc and back.to_dense().tolist() == DENSE
+
+
+def test_compressed_times_compressed():
+    a, b = (
+        rg.tensor([[1.0, 0.0, 2.0], [0.0, 3.0, 0.0]]).to_sparse_csr(),
+        rg.tensor([[1.0, 0.0], [0.0, 0.0], [4.0, 5.0]]),
+    )
+    for out in (a @ b.to_sparse_csr(), a.to_sparse_csc() @ b.to_sparse_csc(), rg.sparse.mm(a, b.to_sparse_csr())):
+        assert out.layout is rg.sparse_csr and out._nnz() == 2 and out.to_dense().tolist() == [[9.0, 10.0], [0.0, 0.0]]
+    with pytest.raises(RuntimeError, match="^addmm: computation on CPU is not implemented for SparseCsr"):
+        a @ b.to_sparse()
+    v = rg.tensor(VALS, dtype=rg.float64, requires_grad=True)
+
+    def f(v):
+        s = rg.sparse_csr_tensor(rg.tensor(CROW), rg.tensor(COL), v, (3, 3))
+        return (s @ s.t()).to_dense().pow(2)
+
+    assert gradcheck(f, (v,)) and gradgradcheck(f, (v,))

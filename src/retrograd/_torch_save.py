@@ -203,7 +203,8 @@ class TorchPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
             return _REBUILD_SPARSE, (_layouts.sparse_coo, parts)
         if type(t._data) is SparseCompressed:  # (compressed indices, plain indices, values, size), as PyTorch's
             data = t._data
-            parts = (Tensor._make(data.compressed), Tensor._make(data.plain), Tensor._make(data.values), Size(data.shape))
+            indices = (Tensor._make(data.compressed), Tensor._make(data.plain))
+            parts = (*indices, Tensor._make(data.values), Size(data.shape))
             self._temporaries.append(parts)
             return _REBUILD_SPARSE, (t.layout, parts)
         if type(t._data) is meta.MetaArray:  # no data to write: PyTorch saves the layout alone

@@ -3,9 +3,10 @@
 A compressed matrix (2-D, no batch or dense dims) stores its entries by rows (CSR) or by columns
 (CSC): `compressed` (one more than the compressed dim: entries `compressed[i]` up to
 `compressed[i + 1]` belong to row/column i), `plain` (each entry's column/row), both int64 (or
-int32 where a program built them so, as PyTorch keeps them), and `values` (nnz,). Like `SparseCOO` it answers shape, ndim, dtype and size, and refuses every array
-operation with `SparseUnsupported`, so a primitive that meets one hands it to the compressed
-kernels the engine knows (`engine.primitive.COMPRESSED_KERNELS`) or raises PyTorch's error.
+int32 where a program built them so, as PyTorch keeps them), and `values` (nnz,). Like
+`SparseCOO` it answers shape, ndim, dtype and size, and refuses every array operation with
+`SparseUnsupported`, so a primitive that meets one hands it to the compressed kernels the engine
+knows (`engine.primitive.COMPRESSED_KERNELS`) or raises PyTorch's error.
 
 The functions below are the NumPy kernels the differentiable ops of `ops.sparse.compressed` run.
 """

@@ -25,6 +25,7 @@ from ...engine.primitive import COMPRESSED_VALUEWISE, Primitive
 from ...tensor import Tensor
 from ..linalg.common import check_mm, check_mv
 from .compressed import _NAMES, _from_values, _masked, is_compressed, to_dense, values
+from .dispatch import is_sparse
 from .valuewise import _ZERO_PRESERVING
 
 __all__: list[str] = []
@@ -64,13 +65,32 @@ _dense_mm = Primitive(
 )
 
 
+_both_mm = Primitive(  # compressed @ compressed -> CSR (PyTorch's, whatever the operands' layouts)
+    "_compressed_compressed_mm",
+    lambda xp, a, b: _sc.from_coo(_sp.sparse_matmul(_sc.to_coo(a), _sc.to_coo(b)), "sparse_csr"),
+    [  # G Bᵀ at A's entries, Aᵀ G at B's (through dense products, so they differentiate again)
+        lambda g, a, b: _masked(to_dense(g).mm(to_dense(b).t()), a._data),
+        lambda g, a, b: _masked(to_dense(a).t().mm(to_dense(g)), b._data),
+    ],
+    inputs=("a", "b"),
+    node_name="MmBackward0",
+)
+
+
+_NO_COO_MIX = "addmm: computation on CPU is not implemented for SparseCsr + SparseCsr @ Sparse"
+
+
 def mm(a: Tensor, b: Tensor) -> Tensor:
-    """Compressed (n, m) @ dense (m, p) -> dense (n, p); dense @ compressed -> dense, as (Bᵀ Aᵀ)ᵀ."""
+    """Compressed (n, m) @ dense (m, p) -> dense (n, p); dense @ compressed -> dense, as (Bᵀ Aᵀ)ᵀ;
+    compressed @ compressed -> CSR."""
     if is_compressed(b) and not is_compressed(a):
         check_mm(a, b)
         return _dense_mm(a, b)
     if is_compressed(b):
-        raise NotImplementedError("retrograd multiplies a sparse compressed matrix by a dense one only")
+        check_mm(a, b)
+        return _both_mm(a, b)
+    if is_sparse(b) or is_sparse(a):
+        raise RuntimeError(_NO_COO_MIX)
     check_mm(a, b)
     return _mm(a, b)
 
@@ -79,6 +99,8 @@ def sparse_mm(a: Tensor, b: Tensor) -> Tensor:
     """`torch.sparse.mm` with a compressed `a`: its gradient is compressed, at a's entries."""
     if is_compressed(b):
         return mm(a, b)
+    if is_sparse(b):
+        raise RuntimeError(_NO_COO_MIX)
     check_mm(a, b)
     return _sparse_mm(a, b)
 
@@ -204,7 +226,7 @@ _dense_plus = Primitive(  # dense d + alpha * compressed s -> dense: d/dd = 1, d
     inputs=("d", "s"),
     node_name="AddBackward0",
 )
-_both_compressed = Primitive(  # a + alpha * b, both CSR -> CSR on the union of their entries
+_both_compressed = Primitive(  # a + alpha * b, both CSR (CSC) -> CSR (CSC) on the union of their entries
     "compressed_add",
     lambda xp, a, b, alpha: _sc.from_coo(_sp.add(_sc.to_coo(a), _sc.to_coo(b), alpha), a.layout),
     [lambda g, a: _masked(g, a._data), lambda g, b, alpha: _masked(g, b._data) * alpha],
@@ -214,7 +236,7 @@ _both_compressed = Primitive(  # a + alpha * b, both CSR -> CSR on the union of 
 
 
 def _added(tensors: tuple, attrs: dict) -> Tensor:
-    """`a + alpha * b` with a compressed operand: dense with a dense one, CSR with a CSR one (PyTorch's)."""
+    """`a + alpha * b` with a compressed operand: dense with a dense one, compressed with one of its layout."""
     alpha = attrs.get("alpha", 1)
     if len(tensors) == 1:
         raise RuntimeError(_ADD_SIZES.format([], list(tensors[0].shape)))
@@ -224,8 +246,8 @@ def _added(tensors: tuple, attrs: dict) -> Tensor:
         if d.shape != s.shape:
             raise RuntimeError(_ADD_SIZES.format(list(d.shape), list(s.shape)))
         return _dense_plus(d, s, alpha=alpha) if d is a else _dense_plus(d * alpha if alpha != 1 else d, s, alpha=1)
-    if a._data.layout != "sparse_csr" or b._data.layout != "sparse_csr":
-        got = _NAMES[b._data.layout][4]
+    if a._data.layout != b._data.layout:  # (PyTorch's message, whichever is CSC)
+        got = "SparseCsc"
         raise RuntimeError(f"crow_indices expected sparse row compressed tensor layout but got {got}")
     if a.shape != b.shape:
         raise RuntimeError(_ADD_SIZES.format(list(a.shape), list(b.shape)))
