@@ -305,3 +305,33 @@ def test_compressed_times_compressed():
         return (s @ s.t()).to_dense().pow(2)
 
     assert gradcheck(f, (v,)) and gradgradcheck(f, (v,))
+
+
+def test_linear_and_sparse_addmm_with_a_csr_weight():
+    w, x, b = rg.tensor(DENSE), rg.tensor([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]]), rg.tensor([0.25, -0.5, 1.0])
+    s = w.to_sparse_csr()
+    assert rg.nn.functional.linear(x, s, b).tolist() == rg.nn.functional.linear(x, w, b).tolist()
+    assert rg.sparse.addmm(rg.ones(3, 2), s, x.t(), beta=0.5).tolist() == (0.5 + w @ x.t()).tolist()
+    v = rg.tensor(VALS, dtype=rg.float64, requires_grad=True)
+    xd = x.double().requires_grad_()
+
+    def f(v, xd):
+        s = rg.sparse_csr_tensor(rg.tensor(CROW), rg.tensor(COL), v, (3, 3))
+        return rg.nn.functional.linear(xd, s, b.double()).sin() + rg.sparse.addmm(xd.t(), s, xd.t(), alpha=2).t()
+
+    assert gradcheck(f, (v, xd)) and gradgradcheck(f, (v, xd))
+
+
+@needs_torch
+def test_addmm_rounding_vs_torch():
+    """The product first, then beta·input added, as PyTorch's kernel (whose sums use fused
+    multiply-adds: the last bit may differ)."""
+    rng = np.random.default_rng(7)
+    w = (rng.standard_normal((5, 4)) * (rng.random((5, 4)) < 0.6)).astype(np.float64)
+    x, c = rng.standard_normal((4, 3)), rng.standard_normal((5, 3))
+    ours, theirs = _both(lambda m: m.addmm(m.tensor(c), m.tensor(w).to_sparse_csr(), m.tensor(x), beta=0.5, alpha=2))
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-14, atol=1e-15)
+    ours, theirs = _both(
+        lambda m: m.nn.functional.linear(m.tensor(x.T), m.tensor(w).to_sparse_csr(), m.tensor(c[:, 0]))
+    )
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-14, atol=1e-15)

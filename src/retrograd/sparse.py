@@ -26,6 +26,7 @@ from .ops.sparse import invariants as _invariants
 from .ops.sparse.addmm import sparse_addmm
 from .ops.sparse.arithmetic import sparse_mm, sparse_sum
 from .ops.sparse.compressed import is_compressed as _is_compressed
+from .ops.sparse.compressed_ops import sparse_addmm as _compressed_addmm
 from .ops.sparse.compressed_ops import sparse_mm as _compressed_mm
 from .ops.sparse.dispatch import is_sparse
 from .ops.sparse.layout import sparse_coo_tensor
@@ -67,7 +68,7 @@ def mm(mat1: Tensor, mat2: Tensor) -> Tensor:
 
 
 def addmm(mat: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-    """beta·mat + alpha·(mat1 @ mat2) for a sparse COO `mat1`, which gets a sparse gradient.
+    """beta·mat + alpha·(mat1 @ mat2) for a sparse (COO, CSR, CSC) `mat1`, which gets a sparse gradient.
 
     Args:
         mat (Tensor): the dense tensor added, broadcastable to `(n, p)`; ignored when beta is 0.
@@ -85,6 +86,8 @@ def addmm(mat: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any 
         tensor([[2.5000],
                 [3.5000]])
     """
+    if _is_compressed(mat1):
+        return _compressed_addmm(mat, mat1, mat2, beta=beta, alpha=alpha)
     return sparse_addmm(mat, mat1, mat2, beta=beta, alpha=alpha)
 
 
@@ -108,7 +111,8 @@ def sum(input: Tensor, dim: Any = None, dtype: Any = None) -> Tensor:
         tensor([1., 5.])
     """
     if not is_sparse(input):  # (PyTorch's sum coalesces first, and says so)
-        raise RuntimeError("coalesce expected sparse coordinate tensor layout but got Strided")
+        got = {"sparse_csr": "SparseCsr", "sparse_csc": "SparseCsc"}.get(input.layout._name, "Strided")
+        raise RuntimeError(f"coalesce expected sparse coordinate tensor layout but got {got}")
     return sparse_sum(input, dim, dtype)
 
 

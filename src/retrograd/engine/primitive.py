@@ -200,7 +200,7 @@ class Primitive:
         # one and two inputs spelled out: nearly every call, and they need no list or generator
         try:
             if len(tensors) == 1:
-                if (data.dtype is _BF16 or data.dtype is _F16) and not self.view and type(data) is not SparseCOO:
+                if (data.dtype is _BF16 or data.dtype is _F16) and not self.view and type(data) not in _PAYLOADS:
                     half = self.half_forward  # in float32, rounded once (or rounded where PyTorch's kernel rounds)
                     if half is None:
                         result = _bf16.forward(self.forward, xp, (data,), attrs)

@@ -122,34 +122,69 @@ def _mv(a: Tensor, v: Tensor) -> Tensor:
     return _mv_product(a, v)
 
 
-def _addmm_forward(xp: Any, c: Any, a: SparseCompressed, b: Any, beta: Any, alpha: Any) -> Any:
-    shape = (a.shape[0], b.shape[1])
-    dtype = numpy.result_type(a.values, b)
-    start = numpy.zeros(shape, dtype) if beta == 0 else numpy.broadcast_to(c, shape).astype(dtype, copy=True)
-    if beta not in (0, 1):
-        start *= dtype.type(beta)
-    return _sc.matmul(a, b, out=start, alpha=alpha)
+def _addmm_forward(xp: Any, c: Any, a: Any, b: Any, beta: Any, alpha: Any) -> Any:
+    """beta·c + alpha·(a @ b), one of a and b compressed, as PyTorch's CPU kernel rounds it: the
+    product first, then added; beta = 0 ignores c (NaNs included)."""
+    if type(a) is SparseCompressed:
+        product = _sc.matmul(a, b)
+    else:  # dense @ compressed: (Bᵀ Aᵀ)ᵀ
+        product = numpy.ascontiguousarray(_sc.matmul(_sc.transpose(b), a.T).T)
+    dtype = product.dtype
+    if alpha != 1:
+        product *= dtype.type(alpha)
+    if beta == 0:
+        return product
+    start = numpy.broadcast_to(c, product.shape).astype(dtype)
+    return (start if beta == 1 else start * dtype.type(beta)) + product
 
 
-_addmm = Primitive(
-    "_compressed_addmm",
-    _addmm_forward,
-    [
-        lambda g, beta: g * beta,  # d/d input = beta (summed down to input's shape by the engine)
-        lambda g, b, alpha: to_dense(g).mm(b.t()) * alpha,  # d/dA = alpha G Bᵀ
-        lambda g, a, alpha: mm(_t(a), to_dense(g)) * alpha,  # d/dB = alpha Aᵀ G
-    ],
-    inputs=("c", "a", "b"),
-    node_name="AddmmBackward0",
-)
+def _times(x: Tensor, y: Tensor) -> Tensor:
+    return mm(x, y) if is_compressed(x) or is_compressed(y) else x.mm(y)
+
+
+def _transposed_any(x: Tensor) -> Tensor:
+    return _t(x) if is_compressed(x) else x.t()
+
+
+def _addmm_primitive(node: str, grad_at_entries: bool) -> Primitive:
+    def grad_a(g: Tensor, a: Tensor, b: Tensor, alpha: Any) -> Tensor:
+        # d/dA = alpha G Bᵀ: all of it (AddmmBackward0) or at A's entries (SparseAddmmBackward0)
+        if grad_at_entries:
+            return _a_grad_at_entries(g, a, b) * alpha
+        return _times(to_dense(g), _transposed_any(b)) * alpha
+
+    return Primitive(
+        f"_compressed_addmm_{node}",
+        _addmm_forward,
+        [
+            lambda g, beta: g * beta,  # d/d input = beta (summed down to input's shape by the engine)
+            grad_a,
+            lambda g, a, alpha: _times(_transposed_any(a), to_dense(g)) * alpha,  # d/dB = alpha Aᵀ G
+        ],
+        inputs=("c", "a", "b"),
+        node_name=node,
+    )
+
+
+_addmm = _addmm_primitive("AddmmBackward0", grad_at_entries=False)
+_sparse_addmm = _addmm_primitive("SparseAddmmBackward0", grad_at_entries=True)
 
 
 def _addmm_kernel(tensors: tuple, attrs: dict) -> Tensor:
+    """`torch.addmm` with a compressed mat1 or mat2 (F.linear of a pruned CSR weight: x @ Wᵀ)."""
     c, a, b = tensors
-    if not is_compressed(a) or is_compressed(b) or is_compressed(c):
-        raise NotImplementedError("retrograd's addmm takes a sparse compressed matrix as mat1 only")
+    if is_compressed(c) or (is_compressed(a) and is_compressed(b)) or is_sparse(a) or is_sparse(b):
+        raise NotImplementedError("retrograd's addmm takes one sparse compressed matrix, as mat1 or mat2")
     check_mm(a, b)
     return _addmm(c, a, b, beta=attrs.get("beta", 1), alpha=attrs.get("alpha", 1))
+
+
+def sparse_addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """`torch.sparse.addmm` with a compressed `mat1`: its gradient is compressed, at its entries."""
+    if is_compressed(mat2) or is_compressed(input) or is_sparse(mat2):
+        raise NotImplementedError("retrograd's torch.sparse.addmm takes a sparse compressed matrix as mat1 only")
+    check_mm(mat1, mat2)
+    return _sparse_addmm(input, mat1, mat2, beta=beta, alpha=alpha)
 
 
 # --- layout-keeping ops --------------------------------------------------------------------------
