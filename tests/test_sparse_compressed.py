@@ -335,3 +335,18 @@ def test_addmm_rounding_vs_torch():
         lambda m: m.nn.functional.linear(m.tensor(x.T), m.tensor(w).to_sparse_csr(), m.tensor(c[:, 0]))
     )
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-14, atol=1e-15)
+
+
+def test_select_gives_a_coo_vector_and_missing_kernels_name_the_backend():
+    s = rg.tensor(DENSE).to_sparse_csr()
+    row = s[2]
+    assert row.layout is rg.sparse_coo and row.to_dense().tolist() == DENSE[2]
+    assert s.select(1, 0).to_dense().tolist() == [1.0, 0.0, 4.0]
+    with pytest.raises(
+        NotImplementedError, match="^Could not run 'aten::_sparse_softmax' with arguments from the 'SparseCsrCPU'"
+    ):
+        rg.sparse.softmax(s, 1)
+    with pytest.raises(
+        NotImplementedError, match="^Could not run 'aten::index_select' with arguments from the 'SparseCsrCPU'"
+    ):
+        s.index_select(0, rg.tensor([0]))

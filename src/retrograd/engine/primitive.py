@@ -368,7 +368,9 @@ COMPRESSED_VALUEWISE: dict[str, Callable[[Primitive, tuple, dict], Any]] = {}
 
 # the primitives PyTorch refuses on a compressed tensor from its dispatcher (NotImplementedError);
 # the others (exp, sigmoid, sum over a dim, ...) refuse it inside their kernel (RuntimeError)
-_COMPRESSED_UNDISPATCHED = ("view", "reshape", "as_strided", "expand", "permute", "index", "index_put_", "copy_")
+_COMPRESSED_UNDISPATCHED = (
+    "view", "reshape", "as_strided", "expand", "permute", "index", "index_put_", "copy_", "index_select",
+)
 
 
 def compressed_kernel(prim: Primitive, tensors: tuple, attrs: dict, layout: str) -> Any:

@@ -21,10 +21,10 @@ from ...backend import sparse as _sp
 from ...backend import sparse_compressed as _sc
 from ...backend.sparse_compressed import SparseCompressed
 from ...engine.primitive import COMPRESSED_KERNELS as KERNELS
-from ...engine.primitive import COMPRESSED_VALUEWISE, Primitive
+from ...engine.primitive import COMPRESSED_VALUEWISE, SPARSE_KERNELS, Primitive
 from ...tensor import Tensor
 from ..linalg.common import check_mm, check_mv
-from .compressed import _NAMES, _from_values, _masked, is_compressed, to_dense, values
+from .compressed import _NAMES, _from_values, _masked, is_compressed, to_dense, to_sparse_coo, values
 from .dispatch import is_sparse
 from .valuewise import _ZERO_PRESERVING
 
@@ -332,6 +332,8 @@ KERNELS.update(
         "to_dtype": lambda tensors, attrs: _cast(*tensors, dt=attrs["dt"]),
         "sum": _summed,
         "add": _added,
+        # a row or column of a compressed matrix is a sparse COO vector, as PyTorch's
+        "select": lambda tensors, attrs: SPARSE_KERNELS["select"]((to_sparse_coo(tensors[0]),), attrs),
     }
 )
 COMPRESSED_VALUEWISE.update(dict.fromkeys((n for n in _ZERO_PRESERVING if n != "pow"), _on_values))  # (PyTorch: no pow)
