@@ -115,8 +115,13 @@ def from_dense(a: Any, layout: str) -> SparseCompressed:
 
 def rows_and_columns(a: SparseCompressed) -> tuple[Any, Any]:
     """Each entry's row and column, in storage order."""
-    major = numpy.repeat(numpy.arange(len(a.compressed) - 1), numpy.diff(a.compressed))
-    return (major, a.plain) if a.by_rows else (a.plain, major)
+    return entry_positions(a.compressed, a.plain, a.by_rows)
+
+
+def entry_positions(compressed: Any, plain: Any, by_rows: bool) -> tuple[Any, Any]:
+    """Each entry's (row, column) from a compressed matrix's index arrays."""
+    major = numpy.repeat(numpy.arange(len(compressed) - 1), numpy.diff(compressed))
+    return (major, plain) if by_rows else (plain, major)
 
 
 def to_dense(a: SparseCompressed) -> Any:

@@ -52,7 +52,7 @@ def _entries(g: Tensor, compressed: Any, plain: Any, layout: str) -> Tensor:
     """Gradient `g` (dense or compressed on the same entries) read at the entries, in storage order."""
     if is_compressed(g):
         return _values(g)
-    rows, cols = _sc.rows_and_columns(SparseCompressed(compressed, plain, plain, (0, 0), layout))
+    rows, cols = _sc.entry_positions(compressed, plain, layout == "sparse_csr")
     return to_dense(g)[Tensor._make(rows), Tensor._make(cols)]  # differentiable: a second order records it
 
 
