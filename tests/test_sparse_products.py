@@ -11,7 +11,7 @@ import pytest
 
 import retrograd as rg
 from retrograd.autograd import gradcheck, gradgradcheck
-from retrograd.ops.sparse import arithmetic
+from retrograd.ops.sparse import invariants
 
 try:
     import torch
@@ -53,7 +53,7 @@ def test_shape_checks():
 
 
 def test_first_sparse_product_warns_once(monkeypatch):
-    monkeypatch.setattr(arithmetic, "_beta_warned", False)
+    monkeypatch.setattr(invariants, "_beta_warned", False)  # (one flag for every compressed-layout warning)
     a = _a(rg)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

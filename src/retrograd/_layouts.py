@@ -1,8 +1,9 @@
 """PyTorch's layout and memory-format objects: `torch.strided`, `torch.channels_last`, ...
 
-retrograd has two layouts: dense (`strided`) and `sparse_coo` (a tensor of indices and values,
-backend/sparse.py); these objects exist so that code passing `layout=torch.strided` runs and
-prints what PyTorch prints. The memory formats are honoured:
+retrograd has four layouts: dense (`strided`), `sparse_coo` (a tensor of indices and values,
+backend/sparse.py) and the compressed `sparse_csr` and `sparse_csc` (backend/sparse_compressed.py);
+these objects exist so that code passing `layout=torch.strided` runs and prints what PyTorch
+prints. The memory formats are honoured:
 the functions below give the strides `channels_last` (N, C, H, W) and `channels_last_3d`
 (N, C, D, H, W) ask for and PyTorch's tests of a tensor's strides; `ops.kernels.placement`
 builds arrays laid out so.
@@ -17,8 +18,8 @@ from ._display_name import package_name
 _C = TypeVar("_C", bound="_NamedConstant")
 
 __all__ = [
-    "layout", "strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc",
-    "memory_format", "contiguous_format", "channels_last", "channels_last_3d",
+    "layout", "strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc", "memory_format",
+    "contiguous_format", "channels_last", "channels_last_3d",
     "preserve_format", "legacy_contiguous_format",
 ]  # fmt: skip
 
@@ -92,11 +93,9 @@ class memory_format(_NamedConstant):
 
 strided = layout._make("strided")
 sparse_coo = layout._make("sparse_coo")  # a tensor whose data is a backend.sparse.SparseCOO
-# PyTorch's compressed layouts: named so that code comparing `t.layout == torch.sparse_csr` runs
-# (PyTorch Geometric checks every edge_index so); no retrograd tensor has them yet
-sparse_csr = layout._make("sparse_csr")
-sparse_csc = layout._make("sparse_csc")
-sparse_bsr = layout._make("sparse_bsr")
+sparse_csr = layout._make("sparse_csr")  # ... a backend.sparse_compressed.SparseCompressed by rows
+sparse_csc = layout._make("sparse_csc")  # ... by columns
+sparse_bsr = layout._make("sparse_bsr")  # (block layouts: named only, no tensor has them)
 sparse_bsc = layout._make("sparse_bsc")
 contiguous_format = memory_format._make("contiguous_format")
 channels_last = memory_format._make("channels_last")

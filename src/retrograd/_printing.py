@@ -31,6 +31,7 @@ from ._display_name import package_name
 from .backend import CPU, is_cuda_array, to_device
 from .backend.meta import MetaArray
 from .backend.sparse import SparseCOO
+from .backend.sparse_compressed import SparseCompressed
 from .engine import tensor_type as _tt
 from .engine.forward_ad import levels
 
@@ -309,6 +310,8 @@ def tensor_repr(t: Any) -> str:
             suffixes.append(f"dtype={t.dtype!r}")
     elif type(t._data) is SparseCOO:
         text, suffixes = _sparse_parts(t, indent)
+    elif type(t._data) is SparseCompressed:
+        text, suffixes = _compressed_parts(t, indent)
     else:
         text, suffixes = _values_and_suffixes(t, indent)
     grad = _grad_suffix(t)
@@ -343,6 +346,25 @@ def _values_and_suffixes(t: Any, indent: int) -> tuple[str, list[str]]:
     if dtype not in (default, default.to_complex(), _dt.int64, _dt.bool_):
         suffixes.append(f"dtype={dtype!r}")
     return _body(a, indent), suffixes
+
+
+def _compressed_parts(t: Any, indent: int) -> tuple[str, list[str]]:
+    """`crow_indices=tensor(...),\n col_indices=tensor(...),\n values=tensor(...)` (CSC: ccol_, row_)
+    and the suffixes of a sparse compressed tensor (which wrap by width, unlike a COO tensor's)."""
+    data = t._data
+    names = ("crow_indices", "col_indices") if data.by_rows else ("ccol_indices", "row_indices")
+    suffixes = [f"size={tuple(data.shape)}", f"nnz={data.nnz}"]
+    if t.dtype not in (_dt.get_default_dtype(), _dt.get_default_dtype().to_complex(), _dt.int64, _dt.bool_):
+        suffixes.append(f"dtype={t.dtype!r}")
+    parts = []
+    for name, a in zip((*names, "values"), (data.compressed, data.plain, data.values)):
+        head = f"{name}=tensor("
+        body = _body(a, indent + len(head)) if a.size else "[]"
+        if not a.size:
+            body += f", size={tuple(a.shape)}"
+        parts.append(head + body + ")")
+    suffixes.append(f"layout={package_name()}.{data.layout}")
+    return (",\n" + " " * indent).join(parts), suffixes
 
 
 def _sparse_parts(t: Any, indent: int) -> tuple[str, list[str]]:

@@ -33,6 +33,7 @@ from ._weights_only import WEIGHTS_ONLY_FAILED, CheckpointError, Refusal, Weight
 from .backend import device as _device
 from .nn.parameter import Parameter
 from .ops.creation import empty_strided
+from .ops.sparse.compressed import sparse_compressed_tensor
 from .ops.sparse.layout import sparse_coo_tensor
 from .tensor import Size, Tensor
 
@@ -129,7 +130,10 @@ def _rebuild_meta_tensor_no_storage(dtype: Any, size: Any, stride: Any, requires
 
 
 def _rebuild_sparse_tensor(layout: Any, data: Any) -> Tensor:
-    """`torch._utils._rebuild_sparse_tensor`: a sparse COO tensor from (indices, values, size[, is_coalesced])."""
+    """`torch._utils._rebuild_sparse_tensor`: a sparse COO tensor from (indices, values, size[, is_coalesced]),
+    or a CSR/CSC one from (compressed indices, plain indices, values, size)."""
+    if layout in (_layouts.sparse_csr, _layouts.sparse_csc):
+        return _rebuild_compressed(layout, data)
     if layout is not _layouts.sparse_coo:
         raise pickle.UnpicklingError(f"rebuilding sparse tensor for layout {layout!r:.100} is not supported")
     if not isinstance(data, tuple) or len(data) not in (3, 4):
@@ -142,11 +146,21 @@ def _rebuild_sparse_tensor(layout: Any, data: Any) -> Tensor:
     return sparse_coo_tensor(indices, values, shape, is_coalesced=is_coalesced is True, check_invariants=True)
 
 
+def _rebuild_compressed(layout: Any, data: Any) -> Tensor:
+    if not isinstance(data, tuple) or len(data) != 4 or not all(isinstance(p, Tensor) for p in data[:3]):
+        raise pickle.UnpicklingError(f"a sparse compressed tensor needs (indices, indices, values, size): {data!r:.80}")
+    shape = _int_tuple(data[3], "sparse size")  # (a file's entries are always checked)
+    return sparse_compressed_tensor(*data[:3], shape, layout=layout, check_invariants=True)
+
+
 def _get_layout(name: Any) -> _layouts.layout:
     """`torch.serialization._get_layout`: the layout a checkpoint names (`"torch.sparse_coo"`)."""
-    layout = {"torch.strided": _layouts.strided, "torch.sparse_coo": _layouts.sparse_coo}.get(name)
+    known = (_layouts.strided, _layouts.sparse_coo, _layouts.sparse_csr, _layouts.sparse_csc)
+    layout = {f"torch.{k._name}": k for k in known}.get(name)
     if layout is None:
-        raise pickle.UnpicklingError(f"layout {name!r:.100} is not supported (retrograd has strided and sparse_coo)")
+        raise pickle.UnpicklingError(
+            f"layout {name!r:.100} is not supported (retrograd has strided, sparse_coo, sparse_csr and sparse_csc)"
+        )
     return layout
 
 

@@ -35,6 +35,7 @@ from ._storage import contiguous_strides, root_array
 from .backend import CPU, is_cuda_array, meta, to_device
 from .backend import device as _device
 from .backend.sparse import SparseCOO
+from .backend.sparse_compressed import SparseCompressed
 from .dtypes import dtype as _dtype
 from .nn.parameter import Parameter
 from .tensor import Size, Tensor
@@ -200,6 +201,12 @@ class TorchPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
             parts = (Tensor._make(data.indices), Tensor._make(data.values), Size(data.shape), data.coalesced)
             self._temporaries.append(parts)
             return _REBUILD_SPARSE, (_layouts.sparse_coo, parts)
+        if type(t._data) is SparseCompressed:  # (compressed indices, plain indices, values, size), as PyTorch's
+            data = t._data
+            indices = (Tensor._make(data.compressed), Tensor._make(data.plain))
+            parts = (*indices, Tensor._make(data.values), Size(data.shape))
+            self._temporaries.append(parts)
+            return _REBUILD_SPARSE, (t.layout, parts)
         if type(t._data) is meta.MetaArray:  # no data to write: PyTorch saves the layout alone
             return _REBUILD_META, (t.dtype, tuple(t.shape), t.stride(), t.requires_grad)
         on_device = is_cuda_array(t._data)

@@ -25,6 +25,9 @@ from ._user_frames import warn_once
 from .ops.sparse import invariants as _invariants
 from .ops.sparse.addmm import sparse_addmm
 from .ops.sparse.arithmetic import sparse_mm, sparse_sum
+from .ops.sparse.compressed import is_compressed as _is_compressed
+from .ops.sparse.compressed_ops import sparse_addmm as _compressed_addmm
+from .ops.sparse.compressed_ops import sparse_mm as _compressed_mm
 from .ops.sparse.dispatch import is_sparse
 from .ops.sparse.layout import sparse_coo_tensor
 from .ops.sparse.softmax import sparse_log_softmax, sparse_softmax
@@ -44,10 +47,10 @@ __all__ = [
 
 
 def mm(mat1: Tensor, mat2: Tensor) -> Tensor:
-    """Sparse COO (n, m) @ dense (m, p) -> dense (n, p); a sparse `mat1` gets a sparse gradient.
+    """Sparse (n, m) @ dense (m, p) -> dense (n, p); a sparse `mat1` gets a sparse gradient.
 
     Args:
-        mat1 (Tensor): a 2-D sparse COO matrix (a dense one gives `mat1.mm(mat2)`).
+        mat1 (Tensor): a 2-D sparse COO, CSR or CSC matrix (a dense one gives `mat1.mm(mat2)`).
         mat2 (Tensor): a dense `(m, p)` matrix of the same dtype.
 
     Returns:
@@ -59,11 +62,13 @@ def mm(mat1: Tensor, mat2: Tensor) -> Tensor:
         tensor([[0., 2.],
                 [0., 0.]])
     """
+    if _is_compressed(mat1):
+        return _compressed_mm(mat1, mat2)
     return sparse_mm(mat1, mat2)
 
 
 def addmm(mat: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-    """beta·mat + alpha·(mat1 @ mat2) for a sparse COO `mat1`, which gets a sparse gradient.
+    """beta·mat + alpha·(mat1 @ mat2) for a sparse (COO, CSR, CSC) `mat1`, which gets a sparse gradient.
 
     Args:
         mat (Tensor): the dense tensor added, broadcastable to `(n, p)`; ignored when beta is 0.
@@ -81,6 +86,8 @@ def addmm(mat: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any 
         tensor([[2.5000],
                 [3.5000]])
     """
+    if _is_compressed(mat1):
+        return _compressed_addmm(mat, mat1, mat2, beta=beta, alpha=alpha)
     return sparse_addmm(mat, mat1, mat2, beta=beta, alpha=alpha)
 
 
@@ -104,7 +111,8 @@ def sum(input: Tensor, dim: Any = None, dtype: Any = None) -> Tensor:
         tensor([1., 5.])
     """
     if not is_sparse(input):  # (PyTorch's sum coalesces first, and says so)
-        raise RuntimeError("coalesce expected sparse coordinate tensor layout but got Strided")
+        got = {"sparse_csr": "SparseCsr", "sparse_csc": "SparseCsc"}.get(input.layout._name, "Strided")
+        raise RuntimeError(f"coalesce expected sparse coordinate tensor layout but got {got}")
     return sparse_sum(input, dim, dtype)
 
 

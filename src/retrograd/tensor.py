@@ -28,6 +28,7 @@ from ._user_frames import user_stacklevel, warn_once
 from .backend import CPU, NO_ATEN_CUDA, as_device, cuda_backend, device, device_of, is_cuda_array, namespace
 from .backend.meta import MetaArray
 from .backend.sparse import SparseCOO
+from .backend.sparse_compressed import SparseCompressed
 from .dtypes import dtype
 from .engine import devices as _devices
 from .engine import inplace as _inplace
@@ -146,6 +147,11 @@ _NON_LEAF_GRAD_WARNING = (
 
 
 _TO_KEYWORDS = {"dtype", "device", "copy", "non_blocking", "memory_format"}
+def _compressed_name(data: SparseCompressed) -> str:
+    """'CSR' or 'CSC', as PyTorch's messages name a compressed layout."""
+    return "CSR" if data.by_rows else "CSC"
+
+
 _NO_STORAGE = "Cannot access data pointer of Tensor that doesn't have storage"  # (a sparse tensor's)
 
 
@@ -496,7 +502,7 @@ class Tensor(TensorMethods):
 
     @property
     def layout(self) -> _layouts.layout:
-        """How the elements are stored: `strided` (dense) or `sparse_coo`.
+        """How the elements are stored: `strided` (dense), `sparse_coo`, `sparse_csr` or `sparse_csc`.
 
         Args:
             self (Tensor): any tensor.
@@ -508,7 +514,23 @@ class Tensor(TensorMethods):
             >>> retrograd.eye(2).layout, retrograd.eye(2).to_sparse().layout
             (retrograd.strided, retrograd.sparse_coo)
         """
-        return _layouts.sparse_coo if type(self._data) is SparseCOO else _layouts.strided
+        data = self._data
+        if type(data) is SparseCompressed:
+            return _layouts.sparse_csr if data.by_rows else _layouts.sparse_csc
+        return _layouts.sparse_coo if type(data) is SparseCOO else _layouts.strided
+
+    @property
+    def is_sparse_csr(self) -> builtins.bool:
+        """Whether the tensor has the sparse CSR layout (compressed rows; not CSC nor COO).
+
+        Returns:
+            bool: True for tensors made by `sparse_csr_tensor` or `to_sparse_csr()`.
+
+        Examples:
+            >>> retrograd.eye(2).to_sparse_csr().is_sparse_csr, retrograd.eye(2).is_sparse_csr
+            (True, False)
+        """
+        return type(self._data) is SparseCompressed and self._data.by_rows
 
     @property
     def itemsize(self) -> builtins.int:
@@ -664,6 +686,8 @@ class Tensor(TensorMethods):
         name = _layouts.format_name("is_contiguous", memory_format)
         if type(self._data) is SparseCOO:  # no strides: PyTorch answers False
             return False
+        if type(self._data) is SparseCompressed:
+            raise RuntimeError(f"Sparse {_compressed_name(self._data)} tensors do not have is_contiguous")
         if name in ("contiguous_format", "preserve_format"):
             return builtins.bool(self._data.flags.c_contiguous)
         return _layouts.is_contiguous_as(self._data.shape, self.stride(), name)
@@ -685,6 +709,8 @@ class Tensor(TensorMethods):
             ((1, 3), 1)
         """
         data = self._data
+        if type(data) is SparseCompressed:
+            raise RuntimeError(f"Sparse {_compressed_name(data)} tensors do not have strides")
         if data.size == 0 and not any(data.strides):  # NumPy gives empty arrays zero strides; PyTorch's
             strides = _storage.contiguous_strides(data.shape)  # are contiguous ones, a 0 counted as 1
         else:
@@ -1424,6 +1450,9 @@ class Tensor(TensorMethods):
             raise TypeError(_NOT_ON_HOST.format(self.device))
         if type(self._data) is SparseCOO:
             raise TypeError("can't convert Sparse layout tensor to numpy. Use Tensor.to_dense() first.")
+        if type(self._data) is SparseCompressed:
+            name = "SparseCsr" if self._data.by_rows else "SparseCsc"
+            raise TypeError(f"can't convert {name} layout tensor to numpy. Use Tensor.to_dense() first.")
         if self._data.dtype is _BF16:  # NumPy has no bfloat16 (ml_dtypes' is not NumPy's)
             raise TypeError("Got unsupported ScalarType BFloat16")
         return self._data.view()  # the same memory in an array of its own: `a.shape = ...` leaves the tensor alone
@@ -1603,6 +1632,8 @@ class Tensor(TensorMethods):
         for key in kwargs:  # PyTorch's only extra keyword: `async`, the old name of non_blocking
             if key != "async":
                 raise TypeError(f"type() got an unexpected keyword argument '{key}'")
+        if type(self._data) is SparseCompressed:
+            raise RuntimeError("Unimplemented backend SparseCsrCPU")
         if dtype is None:
             prefix = "torch.cuda." if self.is_cuda else "torch."
             return (prefix + "sparse." if type(self._data) is SparseCOO else prefix) + self.dtype.legacy_name

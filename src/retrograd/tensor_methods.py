@@ -1087,7 +1087,7 @@ class TensorMethods:
             >>> retrograd.sparse_coo_tensor([[1]], [5.0], (3,)).to_dense()
             tensor([0., 5., 0.])
         """
-        return _ops.sparse.layout.to_dense(self, dtype, masked_grad=masked_grad)
+        return _ops.sparse.compressed.to_dense(self, dtype, masked_grad=masked_grad)
 
     def to_sparse(self, sparse_dim: int | None = None, *, layout: Any = None) -> Tensor:
         """A sparse COO tensor of the nonzero entries (over the first `sparse_dim` dims, default all).
@@ -1096,11 +1096,11 @@ class TensorMethods:
             >>> retrograd.tensor([0.0, 2.0]).to_sparse()._nnz()
             1
         """
-        return _ops.sparse.layout.to_sparse(self, sparse_dim, layout=layout)
+        return _ops.sparse.compressed.to_sparse(self, sparse_dim, layout=layout)
 
     def to_sparse_coo(self) -> Tensor:
         """`to_sparse()`: a sparse COO tensor of the nonzero entries."""
-        return _ops.sparse.layout.to_sparse_coo(self)
+        return _ops.sparse.compressed.to_sparse_coo(self)
 
     def sparse_mask(self, mask: Tensor) -> Tensor:
         """The entries of this dense tensor at the positions sparse `mask` holds, as a sparse tensor."""
@@ -1124,7 +1124,7 @@ class TensorMethods:
 
     def values(self) -> Tensor:
         """The `(nnz, *dense_dims)` entries of a coalesced sparse tensor (differentiable)."""
-        return _ops.sparse.layout.values(self)
+        return _ops.sparse.compressed.values(self)
 
     def _indices(self) -> Tensor:
         """The stored coordinates of a sparse tensor, coalesced or not."""
@@ -1136,15 +1136,49 @@ class TensorMethods:
 
     def _nnz(self) -> int:
         """How many entries a sparse tensor stores (duplicates counted)."""
-        return _ops.sparse.layout.nnz(self)
+        return _ops.sparse.compressed.nnz(self)
 
     def sparse_dim(self) -> int:
         """How many leading dims are sparse (0 for a dense tensor)."""
-        return _ops.sparse.layout.sparse_dim(self)
+        return _ops.sparse.compressed.sparse_dim(self)
 
     def dense_dim(self) -> int:
         """How many trailing dims each stored entry spans (all dims of a dense tensor)."""
-        return _ops.sparse.layout.dense_dim(self)
+        return _ops.sparse.compressed.dense_dim(self)
+
+    # --- sparse CSR/CSC (ops/sparse/compressed.py) ---
+    def to_sparse_csr(self, dense_dim: int | None = None) -> Tensor:
+        """A sparse CSR tensor of this 2-D tensor's nonzero entries, row by row.
+
+        Examples:
+            >>> retrograd.tensor([[0.0, 2.0], [3.0, 0.0]]).to_sparse_csr().crow_indices()
+            tensor([0, 1, 2])
+        """
+        if dense_dim:
+            raise NotImplementedError("retrograd's sparse compressed tensors have no dense dims")
+        return _ops.sparse.compressed.to_compressed(self, "sparse_csr")
+
+    def to_sparse_csc(self, dense_dim: int | None = None) -> Tensor:
+        """A sparse CSC tensor of this 2-D tensor's nonzero entries, column by column."""
+        if dense_dim:
+            raise NotImplementedError("retrograd's sparse compressed tensors have no dense dims")
+        return _ops.sparse.compressed.to_compressed(self, "sparse_csc")
+
+    def crow_indices(self) -> Tensor:
+        """A CSR tensor's `(rows + 1,)` int64 offsets: row i holds entries `crow[i]:crow[i + 1]`."""
+        return _ops.sparse.compressed.compressed_indices(self, "crow_indices")
+
+    def col_indices(self) -> Tensor:
+        """A CSR tensor's `(nnz,)` int64 column of each entry."""
+        return _ops.sparse.compressed.plain_indices(self, "col_indices")
+
+    def ccol_indices(self) -> Tensor:
+        """A CSC tensor's `(cols + 1,)` int64 offsets: column j holds entries `ccol[j]:ccol[j + 1]`."""
+        return _ops.sparse.compressed.compressed_indices(self, "ccol_indices")
+
+    def row_indices(self) -> Tensor:
+        """A CSC tensor's `(nnz,)` int64 row of each entry."""
+        return _ops.sparse.compressed.plain_indices(self, "row_indices")
 
     cfloat = dtype_conversion("cfloat")
     cdouble = dtype_conversion("cdouble")

@@ -23,7 +23,7 @@ from typing import Any
 import numpy
 
 from .._display_name import public_class
-from . import meta, numpy_warnings, sparse
+from . import meta, numpy_warnings, sparse, sparse_compressed
 
 # NumPy's floating-point warnings from retrograd's own modules stay unseen (numpy_warnings)
 numpy_warnings.install_filters()
@@ -205,8 +205,10 @@ def _no_such_backend(kind: str) -> Exception:
     )
 
 
-# a sparse COO payload is in the table so that results that are one are kept as they are
-_NAMESPACES: dict[type, ModuleType] = {numpy.ndarray: numpy, meta.MetaArray: meta.xp, sparse.SparseCOO: numpy}
+# the sparse payloads are in the table so that results that are one are kept as they are
+_NAMESPACES: dict[type, ModuleType] = {
+    numpy.ndarray: numpy, meta.MetaArray: meta.xp, sparse.SparseCOO: numpy, sparse_compressed.SparseCompressed: numpy
+}
 
 # The CUDA backend in use: CuPy, the stand-in, or None (no CUDA).
 _cuda: Any = None

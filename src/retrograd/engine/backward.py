@@ -22,6 +22,7 @@ from ..backend import namespace
 from ..backend.host_memory import before_training
 from ..backend.sparse import SparseCOO
 from ..backend.sparse import add_into as sparse_add_into
+from ..backend.sparse_compressed import SparseCompressed
 from . import primitive as _primitive  # (its `tracer`, read at call time: retrograd.compile)
 from . import tensor_type as _tt
 from .anomaly_mode import anomaly, check_results, print_forward_stack
@@ -371,7 +372,15 @@ def _buffer_sum(old: Tensor, g: Tensor) -> Tensor:
     grad mode is on (create_graph), where a dense one goes first (sparse + dense is refused)."""
     if type(old._data) is SparseCOO and (type(g._data) is not SparseCOO or not state.enabled):
         return g + old
-    return old + g
+    return old + _in_layout_of(old, g)
+
+
+def _in_layout_of(old: Tensor, g: Tensor) -> Tensor:
+    """`g` stored as `old` when both are sparse compressed (CSR + CSC, which users cannot add, meet
+    where a transposed matrix's gradient joins the matrix's own)."""
+    if type(old._data) is SparseCompressed and type(g._data) is SparseCompressed and old._data.layout != g._data.layout:
+        return g.to_sparse_csr() if old._data.by_rows else g.to_sparse_csc()
+    return g
 
 
 def _unshared(g: Tensor) -> bool:
@@ -429,8 +438,8 @@ def _accumulate(node: AccumulateGrad, g: Tensor | None, create_graph: bool) -> N
             leaf._grad = g.detach().clone()
     elif type(old._data) is SparseCOO:  # a new sparse sum (a dense gradient goes first: sparse + dense is refused)
         leaf._grad = old + g if type(g._data) is SparseCOO else g + old
-    elif create_graph or old._requires_grad:
-        leaf._grad = old + g
+    elif create_graph or old._requires_grad or type(old._data) is SparseCompressed or type(g._data) is SparseCompressed:
+        leaf._grad = old + _in_layout_of(old, g)  # (a compressed operand: a new sum, dense unless both are)
     elif type(g._data) is SparseCOO:  # into a dense gradient, in place
         sparse_add_into(old._data, g._data)
         old._version_counter.value += 1

@@ -15,6 +15,7 @@ import numpy
 
 from ..backend import namespace
 from ..backend.sparse import SparseCOO
+from ..backend.sparse_compressed import SparseCompressed
 
 
 def is_dense(a: Any) -> bool:
@@ -31,7 +32,7 @@ def is_dense(a: Any) -> bool:
 def laid_out_for(leaf: Any, grad: Any) -> Any | None:
     """A copy of `grad` in the layout the contract gives the gradient of the array `leaf`, or None
     where that layout is row-major (the common case: the caller's own layout rules apply)."""
-    if type(leaf) is SparseCOO or leaf.flags.c_contiguous or not is_dense(leaf):  # (sparse: no strides)
+    if type(leaf) in (SparseCOO, SparseCompressed) or leaf.flags.c_contiguous or not is_dense(leaf):  # (no strides)
         return None
     out = namespace(leaf).empty_like(leaf, dtype=grad.dtype)  # order 'K': a dense array's own strides
     out[...] = grad

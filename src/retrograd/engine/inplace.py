@@ -20,6 +20,7 @@ from .. import dtypes as _dt
 from .._storage import root_array, storage_offset, view_at
 from ..backend import namespace, on_device_of
 from ..backend.sparse import SparseCOO
+from ..backend.sparse_compressed import SparseCompressed
 from . import forward_ad as _fw
 from . import primitive as _primitive
 from . import tensor_type as _tt
@@ -93,7 +94,7 @@ def _direct(target: Tensor, ufunc: str, other: Any) -> bool:
     if _vmap.active or _primitive.tracer is not None:
         return False
     data = target._data
-    if type(data) is SparseCOO or data.dtype.kind not in "fc" or data.dtype.itemsize < 4:
+    if type(data) in (SparseCOO, SparseCompressed) or data.dtype.kind not in "fc" or data.dtype.itemsize < 4:
         return False
     kind = type(other)
     if kind is float or kind is int:
@@ -169,8 +170,8 @@ def _check_broadcast(target: Tensor, result: Tensor) -> None:
 def write_data(target: Tensor, data: Any, uniform: bool = False) -> None:
     """Write the array `data` over `target`'s elements (an `out=` argument's too) and count the change."""
     array = target._data
-    if type(array) is SparseCOO:  # a sparse tensor's entries are replaced, not written over
-        if type(data) is not SparseCOO:
+    if type(array) is SparseCOO or type(array) is SparseCompressed:  # entries are replaced, not written over
+        if type(data) is not type(array):
             raise NotImplementedError(_primitive.SPARSE_MISSING.format("copy_"))
         target._data = data
         target._version_counter.value += 1

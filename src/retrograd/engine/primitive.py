@@ -25,6 +25,7 @@ import numpy
 from .. import backend
 from ..backend import meta
 from ..backend.sparse import SparseCOO, SparseUnsupported
+from ..backend.sparse_compressed import SparseCompressed
 from . import bfloat16 as _bf16
 from . import numpy_errors
 from . import tensor_type as _tt
@@ -199,7 +200,7 @@ class Primitive:
         # one and two inputs spelled out: nearly every call, and they need no list or generator
         try:
             if len(tensors) == 1:
-                if (data.dtype is _BF16 or data.dtype is _F16) and not self.view and type(data) is not SparseCOO:
+                if (data.dtype is _BF16 or data.dtype is _F16) and not self.view and type(data) not in _PAYLOADS:
                     half = self.half_forward  # in float32, rounded once (or rounded where PyTorch's kernel rounds)
                     if half is None:
                         result = _bf16.forward(self.forward, xp, (data,), attrs)
@@ -335,7 +336,12 @@ def align_devices(name: str, tensors: tuple) -> tuple:
 # primitive name -> the sparse op run instead when a sparse COO input refuses the dense forward,
 # `kernel(tensors, attrs)`; filled by the modules of ops/sparse as they load (they register here,
 # as tensor.py registers the Tensor class, so the engine imports nothing above it)
+_PAYLOADS = (SparseCOO, SparseCompressed)  # the sparse layouts' `_data`: no array rules run on them
+
 SPARSE_KERNELS: dict[str, Callable[[tuple, dict], Any]] = {}
+# imports the sparse ops, which fill these tables; set by `retrograd.ops` (they load on first use:
+# a program without sparse tensors never imports them)
+load_sparse_ops: Callable[[], Any] | None = None
 
 
 # primitive name -> the kernel that runs the primitive itself on a sparse input's coalesced values,
@@ -348,6 +354,11 @@ def sparse_kernel(prim: Primitive, tensors: tuple, attrs: dict) -> Any:
     an operator the SparseCPU backend lacks."""
     if not all(isinstance(t, _tt.Tensor) for t in tensors):
         raise NotImplementedError(SPARSE_MISSING.format(prim.name))
+    if not SPARSE_KERNELS and load_sparse_ops is not None:  # a sparse payload made without them (zeros(layout=))
+        load_sparse_ops()
+    compressed = [t for t in tensors if type(t._data) is SparseCompressed]
+    if compressed:
+        return compressed_kernel(prim, tensors, attrs, compressed[0]._data.layout)
     kernel = SPARSE_KERNELS.get(prim.name)
     if kernel is not None:
         return kernel(tensors, attrs)
@@ -355,6 +366,32 @@ def sparse_kernel(prim: Primitive, tensors: tuple, attrs: dict) -> Any:
     if valuewise is None:
         raise NotImplementedError(SPARSE_MISSING.format(prim.name))
     return valuewise(prim, tensors, attrs)
+
+
+# primitive name -> the op run instead when a sparse CSR/CSC input refuses the dense forward, as
+# SPARSE_KERNELS (filled by ops/sparse/compressed*.py); COMPRESSED_VALUEWISE as SPARSE_VALUEWISE
+COMPRESSED_KERNELS: dict[str, Callable[[tuple, dict], Any]] = {}
+COMPRESSED_VALUEWISE: dict[str, Callable[[Primitive, tuple, dict], Any]] = {}
+
+# the primitives PyTorch refuses on a compressed tensor from its dispatcher (NotImplementedError);
+# the others (exp, sigmoid, sum over a dim, ...) refuse it inside their kernel (RuntimeError)
+_COMPRESSED_UNDISPATCHED = (
+    "view", "reshape", "as_strided", "expand", "permute", "index", "index_put_", "copy_", "index_select",
+)
+
+
+def compressed_kernel(prim: Primitive, tensors: tuple, attrs: dict, layout: str) -> Any:
+    """`prim` with a sparse CSR/CSC input: the compressed op registered for it, else PyTorch's error."""
+    kernel = COMPRESSED_KERNELS.get(prim.name)
+    if kernel is not None:
+        return kernel(tensors, attrs)
+    valuewise = COMPRESSED_VALUEWISE.get(prim.name)
+    if valuewise is not None:
+        return valuewise(prim, tensors, attrs)
+    backend_name = "SparseCsrCPU"
+    if prim.name in _COMPRESSED_UNDISPATCHED:
+        raise NotImplementedError(SPARSE_MISSING.format(prim.name).replace("'SparseCPU'", f"'{backend_name}'"))
+    raise RuntimeError("unsupported tensor layout: " + ("SparseCsr" if layout == "sparse_csr" else "SparseCsc"))
 
 
 SPARSE_MISSING = (
@@ -645,7 +682,7 @@ class OpNode(Node):
         if op.array_rules is not None and not state.enabled and tracer is None and _fw_levels.level is None:
             g = grads[0]
             # (not a vmap batch, nor a sparse gradient, which the tensor rules hand to the sparse kernels)
-            if type(g) is _tt.Tensor and type(g._data) is not SparseCOO and _one_real_dtype(g._data.dtype, self.dtypes):
+            if type(g) is _tt.Tensor and type(g._data) not in _PAYLOADS and _one_real_dtype(g._data.dtype, self.dtypes):
                 return self._apply_arrays(g, wanted)
         if op.single:  # one input and one output, as most ops: the loop below written out
             rule = op.derivatives[0]

@@ -151,7 +151,12 @@ if TYPE_CHECKING:
     __all__ += weight_normalization.__all__
     __all__ += windows.__all__
 else:
+    import importlib
+
+    from ..engine import primitive as _primitive
     from . import _lazy
+
+    _primitive.load_sparse_ops = lambda: importlib.import_module(__name__ + ".sparse")
 
     __all__ = _lazy.public_names(__name__)
     # legacy_new: Tensor(...) and FloatTensor(...), and Tensor subclasses' makers: not public ops

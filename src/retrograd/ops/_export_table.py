@@ -246,6 +246,9 @@ MODULES: dict[str, tuple[str, ...]] = {
     "sparse.arithmetic": (
         "spmm",
     ),
+    "sparse.compressed": (
+        "sparse_compressed_tensor", "sparse_csr_tensor", "sparse_csc_tensor",
+    ),
     "spectral.stft": (
         "stft", "istft",
     ),

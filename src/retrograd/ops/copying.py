@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .._layouts import channels_last_strides
+from ..backend.sparse import SparseCOO
 from ..dtypes import dtype
 from ..engine.bfloat16 import converted
 from ..engine.devices import to_device
@@ -19,7 +20,6 @@ from .kernels.arg_types import number_arg
 from .kernels.dtype_support import warn_discarded_imaginary
 from .kernels.guards import check_scalar_fits, store_scalar
 from .kernels.placement import check_memory_format, empty_preserving, laid_out
-from .sparse.dispatch import is_sparse
 
 __all__ = ["clone", "to_dtype", "fill", "copy"]
 
@@ -123,7 +123,7 @@ def clone(t: Tensor, *, memory_format: Any = None) -> Tensor:
         tensor([1., 1.])
     """
     name = check_memory_format(memory_format, "clone")
-    if name != "preserve_format" and is_sparse(t):  # (so `s.contiguous()` raises, as PyTorch's)
+    if name != "preserve_format" and type(t._data) is SparseCOO:  # (so `s.contiguous()` raises, as PyTorch's)
         raise RuntimeError(f"unsupported memory format option {_ATEN_FORMAT_NAMES[name]}")
     if name == "contiguous_format":
         return _contiguous_clone(t)

@@ -15,6 +15,7 @@ from .._display_name import package_name
 from .._storage import uninitialized_value
 from ..backend import CPU, META, as_device, default_device, meta, namespace, to_device
 from ..backend.sparse import SparseCOO
+from ..backend.sparse_compressed import SparseCompressed
 from ..dtypes import dtype
 from ..engine.primitive import SPARSE_MISSING, not_a_tensor
 from ..tensor import Tensor
@@ -362,6 +363,16 @@ def _filled_like(
         empty = SparseCOO(np.zeros((data.sparse_dim, 0), np.int64), np.zeros((0,) + data.values.shape[1:], dt),
                           data.shape, True)
         out = Tensor._make(empty)
+        return out._set_requires_grad() if requires_grad else out
+    if type(data) is SparseCompressed:  # PyTorch's: zeros keep no entries, other values fill the stored ones
+        dt = _like_dtype(t, dtype).np
+        if value == 0:
+            kept = SparseCompressed(np.zeros_like(data.compressed), data.plain[:0].copy(), np.zeros(0, dt), data.shape,
+                                    data.layout)  # fmt: skip
+        else:
+            kept = SparseCompressed(data.compressed.copy(), data.plain.copy(), np.full(data.nnz, value, dt),
+                                    data.shape, data.layout)  # fmt: skip
+        out = Tensor._make(kept)
         return out._set_requires_grad() if requires_grad else out
     host = dev != t.device
     xp = _maker(dev) if host else namespace(data)

@@ -8,6 +8,7 @@ from typing import Any
 
 from ... import dtypes as _dt
 from ...backend.sparse import SparseCOO
+from ...backend.sparse_compressed import SparseCompressed
 from ...return_types import (  # noqa: F401  (used by the decompositions)
     linalg_cholesky_ex,
     linalg_eigh,
@@ -158,7 +159,7 @@ def check_mm(a: Tensor, b: Tensor, a_shape: tuple | None = None) -> None:
     """mm's dtype, shape and bool checks (`a_shape`: the folded shape of a batched `a`)."""
     a_shape = a._data.shape if a_shape is None else a_shape
     if a._data.dtype != b._data.dtype:
-        if type(a._data) is SparseCOO:  # (PyTorch's sparse kernel checks b against a)
+        if type(a._data) in (SparseCOO, SparseCompressed):  # (PyTorch's sparse kernel checks b against a)
             raise RuntimeError(f"expected scalar type {a.dtype.kind_name} but found {b.dtype.kind_name}")
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {a.dtype.c10_name} != {b.dtype.c10_name}"
@@ -172,7 +173,7 @@ def check_mm(a: Tensor, b: Tensor, a_shape: tuple | None = None) -> None:
 
 def check_mv(a: Tensor, v: Tensor) -> None:
     """mv's dtype, shape and bool checks (a batched `a` counts all its rows)."""
-    if a._data.dtype != v._data.dtype and type(a._data) is SparseCOO:
+    if a._data.dtype != v._data.dtype and type(a._data) in (SparseCOO, SparseCompressed):
         raise RuntimeError(f"expected scalar type {a.dtype.kind_name} but found {v.dtype.kind_name}")
     if a._data.dtype != v._data.dtype:
         va, aa = v.dtype.kind_name, a.dtype.kind_name

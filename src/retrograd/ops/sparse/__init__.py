@@ -1,4 +1,4 @@
-"""Sparse COO tensors (layout `sparse_coo`): their construction, conversions and arithmetic.
+"""Sparse COO tensors (layout `sparse_coo`) and compressed ones (`sparse_csr`, `sparse_csc`).
 
 - `layout`: sparse_coo_tensor, to_dense/to_sparse, coalesce, indices/values and friends
 - `arithmetic`: sparse @ dense products, sums, add/sub/neg/transpose/clone/cast on sparse tensors
@@ -6,6 +6,7 @@
 - `valuewise`: the elementwise functions with f(0) = 0 (abs, sqrt, pow, relu, tanh, ...) on the values
 - `restructure`: index_select, select, cat, stack and unsqueeze along the sparse dims
 - `addmm`: beta·input + alpha·(sparse @ dense), as torch.addmm and torch.sparse.addmm
+- `compressed`, `compressed_ops`: the CSR/CSC layouts: constructors, conversions, accessors, products
 - `softmax`: torch.sparse.softmax/log_softmax along a sparse dim
 - `dispatch`: `is_sparse` and the SparseCPU error; the sparse modules register their ops in the
   engine's `SPARSE_KERNELS`, which hands a dense primitive's sparse inputs to them
@@ -16,10 +17,12 @@ the `torch.sparse` ones.
 
 from __future__ import annotations
 
-from . import addmm, arithmetic, layout, multiply, restructure, softmax, valuewise  # noqa: F401  (softmax: only torch.sparse's names)
+from . import addmm, arithmetic, compressed, compressed_ops, layout, multiply, restructure, softmax, valuewise  # noqa: F401  (softmax: only torch.sparse's names)
 from .arithmetic import *  # noqa: F403
+from .compressed import *  # noqa: F403
 from .layout import *  # noqa: F403
 
 __all__: list[str] = []
 __all__ += layout.__all__
 __all__ += arithmetic.__all__
+__all__ += compressed.__all__

@@ -14,12 +14,10 @@ those primitives' names (their own are `sparse_*`, so a sparse op never dispatch
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy
 
-from ..._user_frames import user_stacklevel
 from ...backend import sparse as _sp
 from ...backend.sparse import SparseCOO
 from ...engine.primitive import SPARSE_KERNELS as KERNELS
@@ -27,6 +25,7 @@ from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..kernels.sparse_scaled_add import add_sparse_into
 from .dispatch import is_sparse, missing
+from .invariants import warn_compressed_beta_once
 from .layout import _from_values, masked_grad, to_dense
 
 __all__ = ["spmm"]
@@ -74,23 +73,6 @@ _spsp_mm = _sparse_product("MmBackward0")
 _spsp_sparse_mm = _sparse_product("SparseSparseMatmulBackward0")
 
 
-_beta_warned = False
-
-
-def _warn_compressed_beta_once() -> None:
-    """PyTorch multiplies two sparse COO matrices through its (beta) CSR layout, and says so once
-    per process, naming the user's line."""
-    global _beta_warned
-    if not _beta_warned:
-        _beta_warned = True
-        warnings.warn(
-            "Sparse CSR tensor support is in beta state. If you miss a functionality in the sparse tensor support, "
-            "please submit a feature request to https://github.com/pytorch/pytorch/issues.",
-            UserWarning,
-            stacklevel=user_stacklevel(),
-        )
-
-
 def _times(a: Tensor, b: Tensor) -> Tensor:
     """a @ b for any mix of sparse and dense 2-D operands."""
     return mm(a, b) if is_sparse(a) or is_sparse(b) else a.mm(b)
@@ -119,7 +101,7 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
         return _dense_times_sparse(input, mat2, "mm")
     _check_product(input, mat2, "mm")
     if is_sparse(mat2):
-        _warn_compressed_beta_once()
+        warn_compressed_beta_once()
         return _spsp_mm(input, mat2)
     return _mm(input, mat2)
 
@@ -170,7 +152,7 @@ def sparse_mm(sparse: Tensor, dense: Tensor) -> Tensor:
         return sparse.mm(dense)
     _check_product(sparse, dense, "mm")
     if is_sparse(dense):
-        _warn_compressed_beta_once()
+        warn_compressed_beta_once()
         return _spsp_sparse_mm(sparse, dense)
     return _sparse_addmm(sparse, dense)
 

@@ -12,12 +12,16 @@ from __future__ import annotations
 from typing import Any
 
 from ...backend.sparse import SparseCOO
+from ...backend.sparse_compressed import SparseCompressed
 from ...engine.primitive import SPARSE_MISSING
 
 
-def missing(name: str) -> NotImplementedError:
-    """PyTorch's error for `aten::name` called with sparse COO arguments."""
-    return NotImplementedError(SPARSE_MISSING.format(name))
+def missing(name: str, input: Any = None) -> NotImplementedError:
+    """PyTorch's error for `aten::name` called with sparse COO arguments (compressed ones with `input` one)."""
+    message = SPARSE_MISSING.format(name)
+    if type(getattr(input, "_data", None)) is SparseCompressed:
+        message = message.replace("'SparseCPU'", "'SparseCsrCPU'")
+    return NotImplementedError(message)
 
 
 def is_sparse(t: Any) -> bool:

@@ -14,7 +14,7 @@ import warnings
 
 from ..._user_frames import user_stacklevel
 
-__all__ = ["checks_enabled", "set_checks_enabled", "checks_for_call"]
+__all__ = ["checks_enabled", "set_checks_enabled", "checks_for_call", "warn_compressed_beta_once"]
 
 _IMPLICIT = (
     "Sparse invariant checks are implicitly disabled. Memory errors (e.g. SEGFAULT) will occur when operating on a "
@@ -47,3 +47,20 @@ def checks_for_call(check_invariants: bool | None) -> bool:
         _warned = True
         warnings.warn(_IMPLICIT, UserWarning, stacklevel=user_stacklevel())
     return _switch is not False
+
+
+_beta_warned = False
+
+
+def warn_compressed_beta_once() -> None:
+    """PyTorch's warning, once per process, that its CSR/CSC layouts are in beta: given where it
+    makes its first compressed tensor (also inside a sparse COO @ sparse COO product)."""
+    global _beta_warned
+    if not _beta_warned:
+        _beta_warned = True
+        warnings.warn(
+            "Sparse CSR tensor support is in beta state. If you miss a functionality in the sparse tensor support, "
+            "please submit a feature request to https://github.com/pytorch/pytorch/issues.",
+            UserWarning,
+            stacklevel=user_stacklevel(),
+        )

@@ -19,6 +19,7 @@ from ... import _layouts
 from ... import dtypes as _dt
 from ...backend import sparse as _sp
 from ...backend.sparse import SparseCOO
+from ...backend.sparse_compressed import SparseCompressed
 from ...engine.primitive import Primitive
 from ...tensor import Tensor
 from ..from_data import tensor as _as_tensor
@@ -225,6 +226,9 @@ def _sparse_only(t: Tensor, name: str) -> SparseCOO:
 
 
 def _layout_name(t: Tensor) -> str:
+    data = getattr(t, "_data", None)
+    if type(data) is SparseCompressed:
+        return "SparseCsr" if data.by_rows else "SparseCsc"
     return "Sparse" if is_sparse(t) else "Strided"
 
 

@@ -67,7 +67,7 @@ _log_softmax = Primitive(
 
 def _checked_dim(input: Tensor, dim: int, name: str) -> int:
     if not is_sparse(input) or input._data.values.ndim != 1:
-        raise missing(name)  # dense dims in the entries have no kernel here
+        raise missing(name, input)  # dense dims in the entries (or a CSR/CSC input) have no kernel here
     return dim % input.ndim
 
 
