@@ -23,7 +23,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tensor", "as_tensor", "asarray", "scalar_tensor",
     ),
     "shared_memory": (
-        "from_numpy", "frombuffer", "from_dlpack",
+        "from_numpy", "frombuffer", "from_dlpack", "to_dlpack",
     ),
     "creation": (
         "zeros", "ones", "full", "empty", "empty_strided", "eye", "zeros_like", "ones_like", "full_like",

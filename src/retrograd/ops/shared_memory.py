@@ -1,4 +1,5 @@
-"""Tensors over memory that already exists: `from_numpy`, `frombuffer`, `from_dlpack`.
+"""Tensors over memory that already exists: `from_numpy`, `frombuffer`, `from_dlpack` (and its
+inverse for legacy consumers, `to_dlpack`).
 
 Each shares its source's memory (writes show on both sides), after the checks PyTorch makes
 before it shares an array (`from_data.check_shareable`, which `as_tensor` makes too).
@@ -6,6 +7,7 @@ before it shares an array (`from_data.check_shareable`, which `as_tensor` makes 
 
 from __future__ import annotations
 
+import ctypes
 import warnings
 from typing import Any
 
@@ -16,7 +18,7 @@ from ..backend import NO_CUDA, cuda_backend
 from ..tensor import Tensor
 from .from_data import check_shareable
 
-__all__ = ["from_numpy", "frombuffer", "from_dlpack"]
+__all__ = ["from_numpy", "frombuffer", "from_dlpack", "to_dlpack"]
 
 
 def from_numpy(array: np.ndarray) -> Tensor:
@@ -117,8 +119,11 @@ def frombuffer(
 
 
 def from_dlpack(obj: Any) -> Tensor:
-    """A tensor sharing memory with any DLPack producer (NumPy, PyTorch, JAX, CuPy), on its device."""
-    if not hasattr(obj, "__dlpack__"):  # PyTorch then reads it as a capsule, and refuses anything else
+    """A tensor sharing memory with any DLPack producer (NumPy, PyTorch, JAX, CuPy), on its device,
+    or with a legacy DLPack capsule (what `to_dlpack` returns; each capsule is read once)."""
+    if _is_capsule(obj, b"dltensor"):
+        obj = _LegacyCapsule(obj)
+    elif not hasattr(obj, "__dlpack__"):  # a used capsule, or anything else
         raise RuntimeError(
             "from_dlpack received an invalid capsule. Note that DLTensor capsules can be consumed only once, "
             "so you might have already constructed a tensor from it once."
@@ -129,4 +134,56 @@ def from_dlpack(obj: Any) -> Tensor:
         if cuda is None:
             raise AssertionError(NO_CUDA)
         return Tensor._make(cuda.xp.from_dlpack(obj))
-    return Tensor._make(np.from_dlpack(obj))
+    array = np.from_dlpack(obj)
+    if isinstance(obj, _LegacyCapsule) and not array.flags.writeable:
+        array = np.asarray(_WritableView(array))
+    return Tensor._make(array)
+
+
+def to_dlpack(tensor: Tensor) -> Any:
+    """A DLPack capsule (named "dltensor") sharing `tensor`'s memory, for `from_dlpack` in any library.
+
+    The legacy interface: passing the tensor itself to a consumer's `from_dlpack` does the same.
+    """
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"_to_dlpack(): argument 'data' (position 1) must be Tensor, not {type(tensor).__name__}")
+    return tensor._data.__dlpack__()
+
+
+_capsule_is_valid = ctypes.pythonapi.PyCapsule_IsValid
+_capsule_is_valid.restype = ctypes.c_int
+_capsule_is_valid.argtypes = [ctypes.py_object, ctypes.c_char_p]
+_capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+_capsule_pointer.restype = ctypes.c_void_p
+_capsule_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+
+
+def _is_capsule(obj: Any, name: bytes) -> bool:
+    return type(obj).__name__ == "PyCapsule" and bool(_capsule_is_valid(obj, name))
+
+
+class _LegacyCapsule:
+    """A "dltensor" capsule dressed as a DLPack producer, so NumPy and CuPy can read it."""
+
+    def __init__(self, capsule: Any) -> None:
+        self._capsule = capsule
+
+    def __dlpack__(self, **kwargs: Any) -> Any:
+        return self._capsule
+
+    def __dlpack_device__(self) -> tuple[int, int]:
+        # DLManagedTensor starts with DLTensor {void* data; DLDevice {int32 device_type, device_id}; ...}
+        address = _capsule_pointer(self._capsule, b"dltensor") + ctypes.sizeof(ctypes.c_void_p)
+        device = (ctypes.c_int32 * 2).from_address(address)
+        return int(device[0]), int(device[1])
+
+
+class _WritableView:
+    """NumPy marks arrays read from a legacy capsule read-only (the capsule has no flag to say);
+    PyTorch lets one write through them, so this exposes the same memory as writable."""
+
+    def __init__(self, array: np.ndarray) -> None:
+        self._array = array  # keeps the capsule's memory alive
+        interface = dict(array.__array_interface__)
+        interface["data"] = (interface["data"][0], False)
+        self.__array_interface__ = interface
