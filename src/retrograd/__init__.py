@@ -21,6 +21,8 @@ from .dtypes import (
     bfloat16,
     cdouble,
     cfloat,
+    chalf,
+    complex32,
     complex64,
     complex128,
     double,
@@ -189,6 +191,10 @@ _ON_FIRST_USE = {
     # the assertions library code writes for tracing (kornia)
     "_check": "_checks", "_check_index": "_checks", "_check_value": "_checks", "_check_type": "_checks",
     "_check_not_implemented": "_checks", "_assert_async": "_checks", "_shape_as_tensor": "_checks",
+    # symbolic sizes, which retrograd never makes: `isinstance(n, (int, torch.SymInt))`
+    "SymInt": "_symbolic", "SymFloat": "_symbolic", "SymBool": "_symbolic", "sym_int": "_symbolic",
+    "sym_float": "_symbolic", "sym_max": "_symbolic", "sym_min": "_symbolic", "sym_not": "_symbolic",
+    "sym_ite": "_symbolic", "sym_sqrt": "_symbolic",
     "PyTorchFileReader": "_C", "_C": "_C", "overrides": "overrides",
     "ScriptModule": "jit", "ScriptFunction": "jit", "fx": "fx",
     "_amp_foreach_non_finite_check_and_unscale_": "amp.scaling", "_amp_update_scale_": "amp.scaling",
@@ -231,6 +237,7 @@ if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know t
     from ._lowrank import pca_lowrank, svd_lowrank
     from ._lobpcg import lobpcg
     from ._checks import *
+    from ._symbolic import *
     from .amp.scaling import _amp_foreach_non_finite_check_and_unscale_, _amp_update_scale_
     from .distributions._sampling import _dirichlet_grad, _sample_dirichlet, _standard_gamma, _standard_gamma_grad
 else:
