@@ -3,7 +3,8 @@
 PyTorch's `_C` is its compiled core; libraries touch a handful of its names directly:
 torchmetrics logs API usage with `_log_api_usage_once` in every Metric's constructor,
 Lightning annotates with `_TensorMeta` and parses `Module.to` arguments with `_nn._parse_to`,
-Pyro and GPyTorch ask `_get_tracing_state()`, kornia `_are_functorch_transforms_active()`, and name `_LinAlgError`, `Size`, `dtype`, `device`
+Pyro and GPyTorch ask `_get_tracing_state()`, kornia `_are_functorch_transforms_active()`, and
+they name `_LinAlgError`, `Size`, `dtype`, `device`
 and `Generator` (retrograd's own classes, under PyTorch's names).
 retrograd is all Python, so these are the Python objects that play those parts.
 """
