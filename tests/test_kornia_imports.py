@@ -2,7 +2,8 @@
 they do here: the package as its own attribute (`torch.torch.Tensor` in annotations),
 `torch.utils.dlpack`, the symbolic-size classes and `sym_*` helpers, and the questions asked
 before a data-dependent fast path (`_C._are_functorch_transforms_active`,
-`_subclasses.fake_tensor.is_fake`, `fx.experimental.proxy_tensor.get_proxy_mode`).
+`_subclasses.fake_tensor.is_fake`, `fx.experimental.proxy_tensor.get_proxy_mode`, and in a custom
+Function's backward `_C._functorch.is_legacy_batchedtensor`).
 `torch._check` and `_assert_async` are in tests/test_torch_assert.py, `complex32` in
 tests/test_named_only_dtypes.py."""
 
@@ -46,6 +47,30 @@ def test_fast_path_questions():
     assert _fast_path_questions(rg) == [False, False, False, None, True, True]
 
 
+def _batched_questions(m):
+    seen = []
+
+    class Double(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):  # kornia's focal loss asks before writing the gradient in place
+            seen.append(g.shape == (3,))
+            return g * 2
+
+    x = m.ones(3, requires_grad=True)
+    (grad,) = m.autograd.grad(Double.apply(x), x, m.ones(3))
+    m.func.vmap(lambda t: seen.append(m._C._functorch.is_batchedtensor(t)) or t)(m.ones(2, 2))
+    return [grad.tolist(), m._C._functorch.is_legacy_batchedtensor(grad), m._C._functorch.is_batchedtensor(grad), *seen]
+
+
+def test_batched_tensor_questions():
+    # the legacy vmap never batches here: autograd.grad(is_grads_batched=True) uses retrograd.func.vmap
+    assert _batched_questions(rg) == [[2.0, 2.0, 2.0], False, False, True, True]
+
+
 def _symbolic(m):
     sizes = [isinstance(n, (int, m.SymInt)) for n in (3, 3.0)]
     sizes += [isinstance(1.5, m.SymFloat), isinstance(True, m.SymBool)]
@@ -69,3 +94,4 @@ def test_kornia_names_vs_torch():
     assert torch.torch is torch
     assert _symbolic(rg) == _symbolic(torch)
     assert _fast_path_questions(rg) == _fast_path_questions(torch)
+    assert _batched_questions(rg) == _batched_questions(torch)
