@@ -234,6 +234,32 @@ def test_state_functions_and_deprecated_spellings():
         assert rg.autocast("cpu", dtype=rg.float64)._enabled is False
 
 
+def _enabled_by_device_type(m):
+    out = []
+    for device_type in ("cpu", "cuda", "mps", "xpu", "hpu", "xla", "privateuseone", "meta", "lazy", "xyz"):
+        try:
+            out.append(m.is_autocast_enabled(device_type))
+        except RuntimeError as e:
+            out.append(str(e))
+    with m.autocast("cpu"):
+        out.append([m.is_autocast_enabled(d) for d in ("cpu", "cuda", "mps", "xpu")])
+    return out
+
+
+def test_is_autocast_enabled_on_every_device_type():
+    # kornia asks about cpu, cuda, mps and xpu before its fast paths: the absent devices are never on
+    out = _enabled_by_device_type(rg)
+    assert out[:7] == [False] * 7
+    assert out[7] == out[8] == "unknown device type for autocast in get_autocast_dispatch_key_from_device_type"
+    assert out[9].startswith("Expected one of cpu, cuda, ipu, xpu,") and out[9].endswith("device string: xyz")
+    assert out[10] == [True, False, False, False]
+
+
+@needs_torch
+def test_is_autocast_enabled_on_every_device_type_vs_torch():
+    assert _enabled_by_device_type(rg) == _enabled_by_device_type(torch)
+
+
 def test_explicit_dtype_and_float64_opt_out():
     x = rg.tensor([1.5, 2.0])
     with rg.autocast("cpu"):

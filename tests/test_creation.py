@@ -420,6 +420,50 @@ def test_dlpack_with_pytorch():
     assert back.tolist() == [11.0, 2.0, 3.0, 4.0]
 
 
+def test_legacy_dlpack_capsule_round_trip():
+    import retrograd.utils.dlpack as dlpack
+
+    a = rg.arange(3.0)
+    capsule = dlpack.to_dlpack(a)
+    assert type(capsule).__name__ == "PyCapsule"
+    b = dlpack.from_dlpack(capsule)
+    b[0] = 7.0  # the capsule shares a's memory, writable as in PyTorch
+    assert a.tolist() == [7.0, 1.0, 2.0] and b.dtype == rg.float32
+    with pytest.raises(RuntimeError, match="^from_dlpack received an invalid capsule. Note that DLTensor capsules"):
+        dlpack.from_dlpack(capsule)  # a capsule is read once
+    with pytest.raises(TypeError, match=r"^_to_dlpack\(\): argument 'data' \(position 1\) must be Tensor, not list$"):
+        dlpack.to_dlpack([1])
+    assert rg.to_dlpack is dlpack.to_dlpack and rg.from_dlpack is dlpack.from_dlpack
+    assert dlpack.__all__ == ["DLDeviceType", "from_dlpack"]
+    assert int(dlpack.DLDeviceType.kDLCPU) == 1 and dlpack.DLDeviceType(2).name == "kDLCUDA"
+    t = dlpack.from_dlpack(dlpack.to_dlpack(rg.ones(2, 3).t()))  # strides travel with the capsule
+    assert t.shape == (3, 2) and t.stride() == (1, 3)
+
+
+@needs_torch
+def test_legacy_dlpack_capsules_vs_torch():
+    import torch.utils.dlpack as torch_dlpack
+
+    import retrograd.utils.dlpack as dlpack
+
+    pt = torch.arange(4.0)
+    ours = dlpack.from_dlpack(torch_dlpack.to_dlpack(pt))  # PyTorch's capsule read here
+    ours[1] = 5.0
+    assert pt.tolist() == [0.0, 5.0, 2.0, 3.0]
+    back = torch_dlpack.from_dlpack(dlpack.to_dlpack(ours))  # and ours read by PyTorch
+    back[2] = 6.0
+    assert ours.tolist() == [0.0, 5.0, 6.0, 3.0]
+    assert [(d.name, int(d)) for d in dlpack.DLDeviceType] == [(d.name, int(d)) for d in torch_dlpack.DLDeviceType]
+    errors = []
+    for m, ones in ((torch_dlpack, torch.ones), (dlpack, rg.ones)):
+        capsule = m.to_dlpack(ones(1))
+        m.from_dlpack(capsule)
+        with pytest.raises(RuntimeError) as info:
+            m.from_dlpack(capsule)
+        errors.append(str(info.value))
+    assert errors[0] == errors[1]
+
+
 def test_to_and_casts():
     t = rg.tensor([1.7, -2.2])
     assert t.to(rg.float64).dtype == rg.float64

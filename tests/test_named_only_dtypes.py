@@ -53,3 +53,34 @@ def test_named_only_dtypes_make_no_tensors():
 def test_named_only_dtypes_vs_torch():
     torch = pytest.importorskip("torch")
     assert _describe(rg) == _describe(torch)
+
+
+def _complex32_facts(m):
+    d = m.complex32
+    others = [m.bool, m.uint8, m.int64, m.float16, m.bfloat16, m.float32, m.float64, m.complex64, m.complex128]
+    promoted = [repr(m.promote_types(d, o)).split(".")[1] for o in others]
+    promoted += [repr(m.promote_types(o, d)).split(".")[1] for o in others]
+    with pytest.raises(RuntimeError) as info:
+        m.promote_types(d, m.uint16)
+    return (repr(d).split(".")[1], m.chalf is d, d.is_complex, d.is_floating_point, d.is_signed, d.itemsize,
+            repr(d.to_real()).split(".")[1], promoted, str(info.value))  # fmt: skip
+
+
+def test_complex32_is_named():
+    # kornia lists complex32 among the complex dtypes it accepts; retrograd makes no tensors of it
+    name, alias, is_complex, is_float, signed, size, real, promoted, error = _complex32_facts(rg)
+    assert (name, alias, is_complex, is_float, signed, size) == ("complex32", True, True, False, True, 4)
+    assert real == "float16"
+    assert promoted[:9] == ["complex32"] * 4 + ["complex64", "complex64", "complex128", "complex64", "complex128"]
+    assert promoted[9:] == promoted[:9]
+    assert error == (
+        "Promotion for uint16, uint32, uint64 types is not supported, attempted to promote ComplexHalf and UInt16"
+    )
+    assert rg.float16.to_complex() is rg.complex64  # where PyTorch says complex32: no tensors of it here
+    with pytest.raises(RuntimeError, match="retrograd has no complex32 tensors yet"):
+        rg.zeros(2, dtype=rg.complex32)
+
+
+def test_complex32_vs_torch():
+    torch = pytest.importorskip("torch")
+    assert _complex32_facts(rg) == _complex32_facts(torch)

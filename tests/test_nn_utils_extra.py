@@ -493,6 +493,34 @@ def test_stateless_functional_call_warns():
     assert out.tolist() == [[2.0]]
 
 
+def _reparametrized_calls(m):
+    """zuko's BayesianModel: sampled weights swapped in for a block of calls, then the module's own back."""
+    m.manual_seed(0)
+    layer = m.nn.Linear(2, 1)
+    own_weight = layer.weight
+    sampled = {"weight": m.tensor([[1.0, -1.0]], requires_grad=True), "bias": m.tensor([0.5])}
+    x = m.tensor([[2.0, 3.0]])
+    with m.nn.utils.stateless._reparametrize_module(layer, sampled):
+        inside = [layer(x).tolist(), layer.weight is sampled["weight"], isinstance(layer.weight, m.nn.Parameter)]
+        layer(x).sum().backward()
+    with pytest.raises(RuntimeError) as info, m.nn.utils.stateless._reparametrize_module(layer, {"w": x}, strict=True):
+        pass
+    return inside, sampled["weight"].grad.tolist(), layer.weight is own_weight, str(info.value)
+
+
+def test_reparametrize_module():
+    inside, grad, restored, error = _reparametrized_calls(rg)
+    assert inside == [[[-0.5]], True, False] and grad == [[2.0, 3.0]] and restored
+    assert error == (
+        "Error(s) in reparametrizing for Linear:\n\tUnexpected key(s): 'w'.\n\tMissing key(s): 'bias', 'weight'."
+    )
+
+
+@needs_torch
+def test_reparametrize_module_vs_torch():
+    assert _reparametrized_calls(rg) == _reparametrized_calls(torch)
+
+
 def _tied_pair(m):
     """Two linear layers sharing one weight: the names 'a.weight' and 'b.weight' for one Parameter."""
 

@@ -9,6 +9,7 @@ tensor(12.)
 
 import builtins
 import math as _math
+import sys as _sys
 from typing import TYPE_CHECKING, Any
 
 # ruff: noqa: I001  (order matters: Tensor must exist before the ops that build tensors)
@@ -20,6 +21,8 @@ from .dtypes import (
     bfloat16,
     cdouble,
     cfloat,
+    chalf,
+    complex32,
     complex64,
     complex128,
     double,
@@ -158,6 +161,8 @@ pi = _math.pi
 inf = _math.inf
 nan = _math.nan
 newaxis = None  # `x[:, torch.newaxis]`, as NumPy's
+# the package is its own attribute in PyTorch (`torch.torch is torch`); kornia writes `torch.torch.Tensor`
+torch = _sys.modules[__name__]
 
 # nn, optim, utils and save/load cost ~0.4 s to import and are not needed for tensors and
 # autograd, so they load on first use (`retrograd.nn`, `from retrograd import nn` and
@@ -187,6 +192,13 @@ _ON_FIRST_USE = {
     "finfo": "_type_info", "iinfo": "_type_info", "testing": "testing", "linalg": "linalg",
     "sparse": "sparse", "svd_lowrank": "_lowrank", "pca_lowrank": "_lowrank",
     "lobpcg": "_lobpcg",
+    # the assertions library code writes for tracing (kornia)
+    "_check": "_checks", "_check_index": "_checks", "_check_value": "_checks", "_check_type": "_checks",
+    "_check_not_implemented": "_checks", "_assert_async": "_checks", "_shape_as_tensor": "_checks",
+    # symbolic sizes, which retrograd never makes: `isinstance(n, (int, torch.SymInt))`
+    "SymInt": "_symbolic", "SymFloat": "_symbolic", "SymBool": "_symbolic", "sym_int": "_symbolic",
+    "sym_float": "_symbolic", "sym_max": "_symbolic", "sym_min": "_symbolic", "sym_not": "_symbolic",
+    "sym_ite": "_symbolic", "sym_sqrt": "_symbolic",
     "PyTorchFileReader": "_C", "_C": "_C", "overrides": "overrides",
     "ScriptModule": "jit", "ScriptFunction": "jit", "fx": "fx",
     "_amp_foreach_non_finite_check_and_unscale_": "amp.scaling", "_amp_update_scale_": "amp.scaling",
@@ -228,6 +240,8 @@ if TYPE_CHECKING:  # what __getattr__ loads, spelled out so type checkers know t
     from .serialization import load, save
     from ._lowrank import pca_lowrank, svd_lowrank
     from ._lobpcg import lobpcg
+    from ._checks import *
+    from ._symbolic import *
     from .amp.scaling import _amp_foreach_non_finite_check_and_unscale_, _amp_update_scale_
     from .distributions._sampling import _dirichlet_grad, _sample_dirichlet, _standard_gamma, _standard_gamma_grad
 else:

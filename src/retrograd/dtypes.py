@@ -188,7 +188,10 @@ float8_e8m0fnu = _named_only("float8_e8m0fnu", 1, 2, "Float8_e8m0fnu", False)
 uint16 = _named_only("uint16", 2, 1, "UInt16", False)
 uint32 = _named_only("uint32", 4, 1, "UInt32", False)
 uint64 = _named_only("uint64", 8, 1, "UInt64", False)
-NAMED_ONLY = (uint16, uint32, uint64, float8_e4m3fn, float8_e5m2, float8_e8m0fnu)
+complex32 = _named_only("complex32", 4, 3, "ComplexHalf", True)  # kornia lists it among the complex dtypes
+complex32.c10_name = "c10::complex<c10::Half>"
+chalf = complex32
+NAMED_ONLY = (uint16, uint32, uint64, float8_e4m3fn, float8_e5m2, float8_e8m0fnu, complex32)
 _WIDE_UNSIGNED = {np.dtype(np.uint16): uint16, np.dtype(np.uint32): uint32, np.dtype(np.uint64): uint64}
 
 
@@ -219,8 +222,9 @@ def load_bfloat16() -> None:
                     setattr(module, attr, real)
 
 
-_REAL_OF = {complex64: float32, complex128: float64}
-_COMPLEX_OF = {float16: complex64, bfloat16: complex64, float32: complex64, float64: complex128}  # no complex32
+_REAL_OF = {complex32: float16, complex64: float32, complex128: float64}
+# float16's would be complex32, which has no tensors here
+_COMPLEX_OF = {float16: complex64, bfloat16: complex64, float32: complex64, float64: complex128}
 _BY_NUMPY = {d.np: d for d in ALL if d is not bfloat16}  # bfloat16's is added by load_bfloat16
 # rank within a category for promotion; bfloat16 and float16 meet at float32 (promote_types)
 _ORDER = {d: i for i, d in enumerate(ALL[:-1])}
@@ -331,11 +335,14 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     if a is b:
         return a
     for d in (a, b):
-        if d.__class__ is _NamedOnlyDtype:  # PyTorch's own refusals
+        if d.__class__ is _NamedOnlyDtype and d is not complex32:  # PyTorch's own refusals
             kinds = "Float8 Types" if d.is_floating_point else "uint16, uint32, uint64 types"
             raise RuntimeError(
                 f"Promotion for {kinds} is not supported, attempted to promote {a.kind_name} and {b.kind_name}"
             )
+    if complex32 in (a, b):  # named only, yet in PyTorch's table: below complex64, above float16
+        other = b if a is complex32 else a
+        return complex32 if other._category < 2 or other is float16 else promote_types(complex64, other)
     if a._category != b._category:
         hi, lo = (a, b) if a._category > b._category else (b, a)
         if hi.is_complex and lo.is_floating_point:  # float64 with complex64 is complex128

@@ -201,7 +201,7 @@ EXEMPT = {
     ]
 }
 EXEMPT["frombuffer"] = "creation from bytes: tested in tests/test_edge_values_pytorch.py"
-EXEMPT["to_dlpack"] = "a DLPack capsule, no tensor output: shares memory, no gradient"
+EXEMPT["to_dlpack"] = "a DLPack capsule of the same memory, no tensor output: tests/test_creation.py"
 EXEMPT["broadcast_shapes"] = "shape arithmetic, no tensor output: tests/test_views.py"
 EXEMPT["expand_reduced"] = "internal helper of reductions, exercised by every reduction's gradient"
 

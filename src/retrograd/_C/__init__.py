@@ -3,7 +3,8 @@
 PyTorch's `_C` is its compiled core; libraries touch a handful of its names directly:
 torchmetrics logs API usage with `_log_api_usage_once` in every Metric's constructor,
 Lightning annotates with `_TensorMeta` and parses `Module.to` arguments with `_nn._parse_to`,
-Pyro and GPyTorch ask `_get_tracing_state()` and name `_LinAlgError`, `Size`, `dtype`, `device`
+Pyro and GPyTorch ask `_get_tracing_state()`, kornia `_are_functorch_transforms_active()` and
+`_functorch.is_legacy_batchedtensor`, and they name `_LinAlgError`, `Size`, `dtype`, `device`
 and `Generator` (retrograd's own classes, under PyTorch's names).
 retrograd is all Python, so these are the Python objects that play those parts.
 """
@@ -19,13 +20,15 @@ from .._default_device import get_default_device
 from .._generator import Generator
 from ..backend import device
 from ..dtypes import dtype
+from ..engine.grad_mode import in_func_transform as _are_functorch_transforms_active
 from ..ops.linalg.common import LinAlgError as _LinAlgError
 from ..tensor import Size, Tensor
-from . import _nn
+from . import _functorch, _nn
 
 __all__ = [
-    "Generator", "PyTorchFileReader", "Size", "_LinAlgError", "_TensorMeta", "_disabled_torch_function_impl",
-    "_get_default_device", "_get_tracing_state", "_log_api_usage_once", "_nn", "device", "dtype",
+    "Generator", "PyTorchFileReader", "Size", "_LinAlgError", "_TensorMeta", "_are_functorch_transforms_active",
+    "_disabled_torch_function_impl", "_functorch", "_get_default_device", "_get_tracing_state", "_log_api_usage_once",
+    "_nn", "device", "dtype",
 ]
 
 # The metaclass of `torch.Tensor`; retrograd's Tensor is a plain class, so its type is `type`.

@@ -29,6 +29,9 @@ __all__ = [
 ]
 
 _DEVICE_TYPES = ("cpu", "cuda")
+# the other device types PyTorch keeps an autocast state for: no such device exists here, so a
+# region on one is never on (kornia asks about all of cpu, cuda, mps and xpu)
+_ABSENT_AUTOCAST_TYPES = ("ipu", "xpu", "maia", "xla", "mps", "hpu", "mtia", "privateuseone")
 _CPU_DTYPES = (_dt.bfloat16, _dt.float16)
 
 
@@ -54,7 +57,8 @@ def is_autocast_enabled(device_type: str | None = None) -> bool:
     """Whether an autocast region is on in this thread for `device_type`.
 
     Args:
-        device_type (str, optional): "cpu" or "cuda" (default: PyTorch's default, CUDA, never on here).
+        device_type (str, optional): "cpu", or "cuda" and the other autocast device types, never on here
+            (default: PyTorch's default, CUDA).
 
     Returns:
         bool: True inside an enabled `autocast("cpu")` region.
@@ -66,9 +70,11 @@ def is_autocast_enabled(device_type: str | None = None) -> bool:
         >>> retrograd.is_autocast_enabled("cpu")
         False
     """
-    if device_type is None or _check_device(device_type) == "cuda":
+    if device_type is None or device_type in _ABSENT_AUTOCAST_TYPES:
         return False
-    return _policy.state.cpu_enabled
+    if device_type in DEVICE_TYPES and device_type not in _DEVICE_TYPES:  # "meta", "lazy", ...
+        raise RuntimeError("unknown device type for autocast in get_autocast_dispatch_key_from_device_type")
+    return _check_device(device_type) == "cpu" and _policy.state.cpu_enabled
 
 
 def set_autocast_enabled(device_type: Any, enabled: Any = None) -> None:

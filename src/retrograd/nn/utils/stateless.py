@@ -1,11 +1,41 @@
-"""nn.utils.stateless.functional_call: PyTorch's deprecated spelling of torch.func.functional_call."""
+"""nn.utils.stateless.functional_call: PyTorch's deprecated spelling of torch.func.functional_call,
+and `_reparametrize_module`, the context manager under it (zuko's BayesianModel swaps sampled
+weights in with it)."""
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 __all__ = ["functional_call"]
+
+
+@contextmanager
+def _reparametrize_module(
+    module: Any,
+    parameters_and_buffers: dict[str, Any],
+    tie_weights: bool = False,
+    strict: bool = False,
+    stack_weights: bool = False,
+) -> Iterator[None]:
+    """Inside the block `module`'s parameters and buffers named in `parameters_and_buffers` are those
+    tensors; on exit its own come back (last swapped, first restored, which is what `stack_weights`
+    asks of PyTorch's). `tie_weights` and `strict` are `functional_call`'s.
+
+    Examples:
+        >>> layer = nn.Linear(2, 1)
+        >>> with nn.utils.stateless._reparametrize_module(layer, {"bias": retrograd.tensor([5.0])}):
+        ...     layer.bias
+        tensor([5.])
+        >>> layer.bias is layer._parameters["bias"]
+        True
+    """
+    from ...func.modules import _swapped
+
+    with _swapped(module, dict(parameters_and_buffers), tie_weights, strict):
+        yield
 
 
 def functional_call(
