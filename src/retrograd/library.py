@@ -134,7 +134,7 @@ def _find(op: str | CustomOpDef) -> CustomOpDef:
     if isinstance(op, CustomOpDef):
         return op
     if op not in _OPS:
-        raise ValueError(f"register: no custom operator named {op!r} (define it with custom_op first)")
+        raise RuntimeError(f"operator {op} does not exist")  # PyTorch's words (torchvision without its C++ ops)
     return _OPS[op]
 
 
@@ -143,6 +143,9 @@ def register_autograd(
     lib: Any = None,
 ) -> None:  # fmt: skip
     """`op.register_autograd(backward, setup_context=...)` for an op given by name or definition."""
+    if isinstance(op, str) and op not in _OPS:  # PyTorch looks the name up in `torch.ops` first
+        space, _, name = op.partition("::")
+        raise AttributeError(f"'_OpNamespace' '{space}' object has no attribute '{name}'")
     _find(op).register_autograd(backward, setup_context=setup_context)
 
 

@@ -22,8 +22,10 @@ from ..dtypes import dtype
 from ..ops.linalg.common import LinAlgError as _LinAlgError
 from ..tensor import Size, Tensor
 from . import _nn
+from ._dispatch import DispatchKey, DispatchKeySet, _ExcludeDispatchKeyGuard, _IncludeDispatchKeyGuard
 
 __all__ = [
+    "DispatchKey", "DispatchKeySet", "_ExcludeDispatchKeyGuard", "_IncludeDispatchKeyGuard",
     "Generator", "PyTorchFileReader", "Size", "_LinAlgError", "_TensorMeta", "_disabled_torch_function_impl",
     "_get_default_device", "_get_tracing_state", "_log_api_usage_once", "_nn", "device", "dtype",
 ]
