@@ -22,10 +22,19 @@ from ..dtypes import dtype
 from ..ops.linalg.common import LinAlgError as _LinAlgError
 from ..tensor import Size, Tensor
 from . import _nn
-from ._dispatch import DispatchKey, DispatchKeySet, _ExcludeDispatchKeyGuard, _IncludeDispatchKeyGuard
+from ._dispatch import (
+    DisableTorchFunction,
+    DisableTorchFunctionSubclass,
+    DispatchKey,
+    DispatchKeySet,
+    _ExcludeDispatchKeyGuard,
+    _IncludeDispatchKeyGuard,
+    _is_torch_function_enabled,
+)
 
 __all__ = [
-    "DispatchKey", "DispatchKeySet", "_ExcludeDispatchKeyGuard", "_IncludeDispatchKeyGuard",
+    "DisableTorchFunction", "DisableTorchFunctionSubclass", "DispatchKey", "DispatchKeySet",
+    "_ExcludeDispatchKeyGuard", "_IncludeDispatchKeyGuard", "_is_torch_function_enabled",
     "Generator", "PyTorchFileReader", "Size", "_LinAlgError", "_TensorMeta", "_disabled_torch_function_impl",
     "_get_default_device", "_get_tracing_state", "_log_api_usage_once", "_nn", "device", "dtype",
 ]
