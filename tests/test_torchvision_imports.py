@@ -206,7 +206,9 @@ def test_register_fake_on_an_undefined_op_vs_torch():
 def test_tensor_split_overload_keywords():
     x = rg.arange(12.0).reshape(3, 4)
     assert [p.tolist() for p in rg.tensor_split(x, indices=(-1,), dim=-2)] == [
-        [[0.0, 1.0, 2.0, 3.0], [4.0, 5.0, 6.0, 7.0]], [[8.0, 9.0, 10.0, 11.0]]]
+        [[0.0, 1.0, 2.0, 3.0], [4.0, 5.0, 6.0, 7.0]],
+        [[8.0, 9.0, 10.0, 11.0]],
+    ]
     assert [p.shape[1] for p in x.tensor_split(sections=2, dim=1)] == [2, 2]
     assert [p.shape[0] for p in rg.tensor_split(x, tensor_indices_or_sections=rg.tensor([1]))] == [1, 2]
     with pytest.raises(TypeError, match=r"got \(Tensor, indices=list, sections=int\), but expected one of"):

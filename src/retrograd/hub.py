@@ -58,7 +58,8 @@ def get_dir() -> str:
 
 def _get_torch_home() -> str:
     """`$TORCH_HOME`, else `$XDG_CACHE_HOME/torch` (`~/.cache/torch`): torchvision keeps its datasets under it."""
-    return os.path.expanduser(os.getenv(ENV_TORCH_HOME, os.path.join(os.getenv(ENV_XDG_CACHE_HOME, DEFAULT_CACHE_DIR), "torch")))
+    cache = os.getenv(ENV_XDG_CACHE_HOME, DEFAULT_CACHE_DIR)
+    return os.path.expanduser(os.getenv(ENV_TORCH_HOME, os.path.join(cache, "torch")))
 
 
 def set_dir(d: str | os.PathLike) -> None:

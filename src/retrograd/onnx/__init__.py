@@ -18,7 +18,7 @@ from . import symbolic_helper, symbolic_opset11
 __all__ = [
     "OnnxExporterError", "dynamo_export", "export", "is_in_onnx_export", "register_custom_op_symbolic",
     "symbolic_helper", "symbolic_opset11", "unregister_custom_op_symbolic",
-]
+]  # fmt: skip
 
 _NO_EXPORT = "retrograd cannot export ONNX models: it has no graph exporter"
 
